@@ -1,0 +1,172 @@
+"""The ``tflearn-migrate`` command line.
+
+    tflearn-migrate PATH... [--out DIR | --in-place | --diff | --check]
+                    [--report FILE.json|FILE.md] [--select IDS] [--ignore IDS]
+                    [--no-fixes] [--jobs N] [--strict] [-q | -v]
+    tflearn-migrate rules                      list every rule
+    tflearn-migrate compare LEGACY.py [...]    retrain legacy vs migrated (reference suite)
+    tflearn-migrate weights CHECKPOINT ...     carry a TF1/tflearn checkpoint to Keras
+    tflearn-migrate verify LEGACY.py [...]     prove the migrated model computes the same function
+    tflearn-migrate demo                       migrate the bundled reference models and compare
+
+Exit codes (migration): 0 success; 1 ``--check`` found files that would change;
+2 usage error; 3 some files could not be migrated (they were left unchanged);
+4 ``--strict`` and TODO markers remain.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from . import __version__
+from .options import Options
+
+EXIT_OK, EXIT_CHANGES, EXIT_USAGE, EXIT_FAILED, EXIT_TODO = 0, 1, 2, 3, 4
+
+SUBCOMMANDS = {
+    "rules": "list the rules with their IDs, kinds and messages",
+    "compare": "retrain a legacy script and its migrated version side by side",
+    "suite": "run the whole reference suite",
+    "weights": "convert a TF1 / tflearn checkpoint into Keras weights",
+    "verify": "check that a migrated model computes the legacy function",
+    "legacy-run": "run a legacy tflearn / TF1 script on current TensorFlow (shimmed)",
+    "demo": "migrate the bundled legacy reference models and print the comparison",
+}
+
+
+def _ids(text: str | None) -> frozenset[str] | None:
+    if text is None:
+        return None
+    return frozenset(t.strip().upper() for t in text.split(",") if t.strip())
+
+
+def migrate_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="tflearn-migrate",
+        description="Rewrite tflearn / TensorFlow 1 code into Keras 3. With no mode flag a "
+                    "migrated copy is written next to each input (DIR_keras/, FILE_keras.py).",
+        epilog="Other commands: " + "; ".join(f"{k}: {v}" for k, v in SUBCOMMANDS.items())
+               + ". Exit codes: 0 ok, 1 --check found changes, 2 usage error, "
+                 "3 some files failed, 4 --strict and TODOs remain.")
+    p.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="files or directories")
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument("--out", type=Path, metavar="DIR",
+                      help="write the migrated copy here (default: DIR_keras / FILE_keras.py)")
+    mode.add_argument("--in-place", action="store_true", help="rewrite files in place (atomically)")
+    mode.add_argument("--diff", action="store_true", help="print unified diffs, write nothing")
+    mode.add_argument("--check", action="store_true",
+                      help="write nothing; exit 1 if any file would change")
+    p.add_argument("--report", type=Path, metavar="FILE", help="write a report (.json or .md)")
+    p.add_argument("--select", metavar="IDS", help="comma-separated rule IDs or prefixes to run")
+    p.add_argument("--ignore", metavar="IDS", help="comma-separated rule IDs or prefixes to skip")
+    p.add_argument("--no-fixes", action="store_true",
+                   help="faithful translation only: report collapse causes but do not fix them")
+    p.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
+                   help="worker processes (default: CPU count)")
+    p.add_argument("--strict", action="store_true", help="exit 4 if TODO markers remain")
+    p.add_argument("--quiet", "-q", action="store_true", help="only errors and the summary line")
+    p.add_argument("--verbose", "-v", action="store_true", help="also print info diagnostics")
+    p.add_argument("--version", action="version", version=f"tflearn-migrate {__version__}")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in SUBCOMMANDS:
+        return _subcommand(argv[0], argv[1:])
+    args = migrate_parser().parse_args(argv)
+    return migrate_main(args)
+
+
+def migrate_main(args: argparse.Namespace) -> int:
+    from .report import summarize, table, write_report
+    from .runner import UsageError, run
+
+    if args.jobs is not None and args.jobs < 1:
+        print("tflearn-migrate: --jobs must be at least 1", file=sys.stderr)
+        return EXIT_USAGE
+    if args.report is not None and args.report.suffix.lower() not in (".json", ".md", ".markdown"):
+        print("tflearn-migrate: --report must end in .json or .md", file=sys.stderr)
+        return EXIT_USAGE
+    known = _known_ids()
+    for flag in ("select", "ignore"):
+        for rid in _ids(getattr(args, flag)) or ():
+            if not any(k == rid or k.startswith(rid) for k in known):
+                print(f"tflearn-migrate: --{flag}: unknown rule {rid} (see `tflearn-migrate rules`)",
+                      file=sys.stderr)
+                return EXIT_USAGE
+    options = Options(fixes=not args.no_fixes, select=_ids(args.select),
+                      ignore=_ids(args.ignore) or frozenset())
+    mode = "in-place" if args.in_place else "diff" if args.diff else "check" if args.check else "out"
+    try:
+        res = run(args.paths, mode=mode, options=options, out=args.out, jobs=args.jobs,
+                  progress=sys.stderr.isatty() and not args.quiet and len(args.paths) > 0)
+    except UsageError as ex:
+        print(f"tflearn-migrate: {ex}", file=sys.stderr)
+        return EXIT_USAGE
+    for d in res.diffs:
+        sys.stdout.write(d)
+    err = sys.stderr
+    for r in sorted(res.results, key=lambda r: r.path):
+        for d in r.diagnostics:
+            show = (d.severity.value == "error" or (not args.quiet and (
+                d.severity.value == "warning" or d.todo or d.fixed or args.verbose)))
+            if show:
+                print(d.format(), file=err)
+    summary = summarize(res.results)
+    if args.quiet:
+        print(table(summary).splitlines()[0], file=err)
+    else:
+        print(table(summary), file=err)
+        if mode == "out":
+            for i, out in sorted(res.outputs.items()):
+                print(f"wrote {out}", file=err)
+        print(f"done in {res.elapsed:.2f}s", file=err)
+    if args.report is not None:
+        write_report(args.report, res.results, mode=mode, fixes=options.fixes,
+                     outputs={str(args.paths[i]): str(o) for i, o in res.outputs.items()})
+    if summary["failed"]:
+        return EXIT_FAILED
+    if args.check and summary["migrated"]:
+        return EXIT_CHANGES
+    if args.strict and summary["todo"]:
+        return EXIT_TODO
+    return EXIT_OK
+
+
+def _known_ids() -> set[str]:
+    from .rules import all_rules
+
+    return {r.ID for r in all_rules()} | {f"TFM00{i}" for i in range(10)}
+
+
+def _subcommand(name: str, argv: list[str]) -> int:
+    if name == "rules":
+        from .rules import all_rules
+
+        for r in all_rules():
+            print(f"{r.ID}  {r.KIND.value:9}  {r.NAME:28}  {r.MESSAGE}")
+        return EXIT_OK
+    import importlib
+
+    module = {
+        "compare": "migrator.reference.cli",
+        "suite": "migrator.reference.cli",
+        "demo": "migrator.reference.cli",
+        "weights": "migrator.weights.cli",
+        "verify": "migrator.weights.cli",
+        "legacy-run": "migrator.legacy.cli",
+    }[name]
+    try:
+        mod = importlib.import_module(module)
+    except ModuleNotFoundError as ex:
+        print(f"tflearn-migrate {name}: needs the reference extra "
+              f"(pip install 'tflearn-migrate[reference]'): {ex}", file=sys.stderr)
+        return EXIT_USAGE
+    return int(mod.main(name, argv) or 0)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,128 @@
+"""Small helpers to build and inspect libcst nodes."""
+from __future__ import annotations
+
+import ast
+from typing import Any, Iterable, Sequence
+
+import libcst as cst
+from libcst.helpers import parse_template_expression, parse_template_statement
+
+_MODULE = cst.Module(body=[])
+_NOT_LITERAL = object()
+
+
+def code(node: cst.CSTNode) -> str:
+    return _MODULE.code_for_node(node)
+
+
+def expr(template: str, **nodes: Any) -> cst.BaseExpression:
+    """Parse ``template`` with ``{name}`` holes filled by nodes or Python literals."""
+    return parse_template_expression(template, **{k: to_node(v) for k, v in nodes.items()})
+
+
+def stmt(template: str, **nodes: Any) -> cst.BaseStatement:
+    return parse_template_statement(template, **{k: to_node(v) for k, v in nodes.items()})
+
+
+def to_node(value: Any) -> cst.CSTNode:
+    """A node for ``value``: nodes pass through, Python literals are written with repr."""
+    if isinstance(value, cst.CSTNode):
+        return value
+    if isinstance(value, float):
+        return cst.parse_expression(float_repr(value))
+    if isinstance(value, (tuple, list)) and value and isinstance(value[0], cst.CSTNode):
+        elems = [cst.Element(v) for v in value]
+        return cst.Tuple(elems) if isinstance(value, tuple) else cst.List(elems)
+    return cst.parse_expression(repr(value))
+
+
+def float_repr(x: float) -> str:
+    r = repr(float(x))
+    if "e" in r:  # 1e-08 -> 1e-8
+        mant, exp = r.split("e")
+        r = f"{mant}e{int(exp)}"
+    return r
+
+
+def literal(node: cst.CSTNode | None, default: Any = _NOT_LITERAL) -> Any:
+    """Python value of a literal expression node; ``default`` (or raise) otherwise."""
+    if node is None:
+        if default is _NOT_LITERAL:
+            raise ValueError("no node")
+        return default
+    try:
+        return ast.literal_eval(code(node).strip())
+    except Exception:
+        if default is _NOT_LITERAL:
+            raise ValueError(f"not a literal: {code(node)}") from None
+        return default
+
+
+def is_literal(node: cst.CSTNode | None) -> bool:
+    return node is not None and literal(node, _NOT_LITERAL_SENTINEL) is not _NOT_LITERAL_SENTINEL
+
+
+_NOT_LITERAL_SENTINEL = object()
+
+
+def call(func: str | cst.BaseExpression, *args: Any, **kwargs: Any) -> cst.Call:
+    """``func(*args, **kwargs)``; values may be nodes or literals; None kwargs are dropped
+    unless wrapped as ``Keep(None)``."""
+    f = cst.parse_expression(func) if isinstance(func, str) else func
+    out = [cst.Arg(to_node(a)) for a in args]
+    for k, v in kwargs.items():
+        if v is None:
+            continue
+        if isinstance(v, Keep):
+            v = v.value
+        out.append(cst.Arg(to_node(v), keyword=cst.Name(k), equal=cst.AssignEqual(
+            whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace(""))))
+    return cst.Call(func=f, args=out)
+
+
+class Keep:
+    """Wrap a kwarg value to keep it even when it is None."""
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+
+def apply_layer(layer: cst.BaseExpression, *inputs: cst.BaseExpression) -> cst.Call:
+    """``layer(inputs)``: the Keras functional call."""
+    return cst.Call(func=layer, args=[cst.Arg(i) for i in inputs])
+
+
+def wrap_long_call(node: cst.Call, width: int = 72) -> cst.Call:
+    """Put each argument of a long call on its own line (hanging indent)."""
+    if len(code(node)) <= width or not node.args:
+        return node
+    nl = lambda last="    ": cst.ParenthesizedWhitespace(  # noqa: E731
+        first_line=cst.TrailingWhitespace(), empty_lines=[], indent=True,
+        last_line=cst.SimpleWhitespace(last))
+    args = []
+    for i, a in enumerate(node.args):
+        last = i == len(node.args) - 1
+        args.append(a.with_changes(comma=cst.Comma(whitespace_after=nl("" if last else "    "))))
+    return node.with_changes(whitespace_before_args=nl(), args=args)
+
+
+def with_leading_lines(new: Sequence[cst.BaseStatement], old: cst.BaseStatement) -> list[cst.BaseStatement]:
+    """Move the comments/blank lines above ``old`` onto the first of ``new``."""
+    new = list(new)
+    if new and hasattr(old, "leading_lines") and hasattr(new[0], "leading_lines"):
+        new[0] = new[0].with_changes(leading_lines=list(old.leading_lines) + list(new[0].leading_lines))
+    return new
+
+
+def names_in(node: cst.CSTNode) -> Iterable[str]:
+    """Every Name value used in ``node`` (loads and stores alike)."""
+    class V(cst.CSTVisitor):
+        def __init__(self) -> None:
+            self.out: list[str] = []
+
+        def visit_Name(self, n: cst.Name) -> None:
+            self.out.append(n.value)
+
+    v = V()
+    node.visit(v)
+    return v.out

@@ -1,0 +1,616 @@
+"""The migration engine: one libcst codemod that runs every enabled rule.
+
+Per file:
+
+1. The module is wrapped once (``MetadataWrapper``) and qualified names, scopes,
+   parents and positions are resolved once.
+2. :class:`RuleDispatcher` walks the tree a single time, dispatching libcst
+   ``visit_*``/``leave_*`` hooks to every enabled rule and calls to the
+   :class:`~migrator.rules.base.CallRule` registered for their canonical qualified name.
+   Rules report diagnostics against original positions and may ask for statements to
+   be inserted, removed or marked with a ``TODO(tflearn-migrate)`` comment.
+3. Any tflearn / TF1 reference still present in a statement afterwards is marked TODO
+   (rule TFM100) - nothing legacy is dropped silently.
+4. libcst's ``AddImportsVisitor``/``RemoveImportsVisitor`` add ``import keras`` etc. and
+   drop legacy imports that are no longer used; helper definitions are inserted.
+5. The result must compile; otherwise the original is kept and an error is reported.
+"""
+from __future__ import annotations
+
+import json
+import os
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable, Sequence
+
+import libcst as cst
+from libcst.codemod import CodemodCommand, CodemodContext, ContextAwareTransformer
+from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
+from libcst.metadata import (
+    MetadataWrapper,
+    ParentNodeProvider,
+    PositionProvider,
+    QualifiedNameProvider,
+    ScopeProvider,
+)
+
+from . import TODO_MARKER
+from .diagnostics import Diagnostic, FileResult, Kind, Severity
+from .emit import code as code_of
+from .emit import with_leading_lines
+from .helpers import HELPER_MARKER, HELPERS
+from .names import LEGACY_ROOTS, NameResolver, canonical, dotted
+from .options import Options
+from .rules import all_rules
+from .rules.base import CallRule, Rule
+
+UNTRANSLATED_ID = "TFM100"
+INTERNAL_ERROR_ID = "TFM009"
+
+_COMPOUND = (cst.If, cst.For, cst.While, cst.With, cst.FunctionDef, cst.ClassDef, cst.Try)
+_STATEMENT_TYPES = (cst.SimpleStatementLine,) + _COMPOUND
+
+
+def _stmt_headers(node: cst.CSTNode) -> list[cst.CSTNode]:
+    """The parts of a statement that belong to its own line(s), not to nested blocks."""
+    if isinstance(node, cst.SimpleStatementLine):
+        return [node]
+    if isinstance(node, (cst.If, cst.While)):
+        return [node.test]
+    if isinstance(node, cst.For):
+        return [node.target, node.iter]
+    if isinstance(node, cst.With):
+        return list(node.items)
+    if isinstance(node, cst.FunctionDef):
+        return [node.params, *node.decorators] + ([node.returns] if node.returns else [])
+    if isinstance(node, cst.ClassDef):
+        return [*node.bases, *node.keywords, *node.decorators]
+    return []
+
+
+class LegacyBindings:
+    """Local names bound to tflearn / TensorFlow-1 objects by the module's imports."""
+
+    def __init__(self, module: cst.Module, resolver: NameResolver) -> None:
+        self.names: dict[str, str] = {}
+        for node in _walk(module):
+            if isinstance(node, cst.Import):
+                for a in node.names:
+                    full = dotted(a.name) or ""
+                    if a.asname is not None:
+                        self._bind(dotted(a.asname.name) or "", full)
+                    else:
+                        self._bind(full.split(".")[0], full.split(".")[0])
+            elif isinstance(node, cst.ImportFrom) and not node.relative and node.module is not None:
+                mod = dotted(node.module) or ""
+                if isinstance(node.names, cst.ImportStar):
+                    continue
+                for a in node.names:
+                    local = dotted(a.asname.name) if a.asname is not None else dotted(a.name)
+                    self._bind(local or "", f"{mod}.{dotted(a.name)}")
+        from .apis.tflearn_api import EXPORTS
+
+        assigned = {n.value for n in _walk(module) if isinstance(n, cst.Name)}  # coarse
+        for mod in resolver.star_modules:
+            for name in EXPORTS[mod]:
+                if name not in self.names:
+                    self._bind(name, f"{mod}.{name}")
+        del assigned
+
+    def _bind(self, local: str, target: str) -> None:
+        target = canonical(target)
+        root = target.split(".")[0]
+        if root not in LEGACY_ROOTS or target.startswith("tensorflow.keras"):
+            return
+        self.names[local] = target
+
+    def refs(self, node: cst.CSTNode) -> list[str]:
+        """Legacy dotted references (``tf.placeholder``) used in ``node``."""
+        found: list[str] = []
+        names = self.names
+
+        class V(cst.CSTVisitor):
+            def visit_Attribute(self, n: cst.Attribute) -> bool:
+                d = dotted(n)
+                if d is not None:
+                    head = d.split(".")[0]
+                    if head in names:
+                        found.append(canonical(names[head] + d[len(head):]))
+                    return False
+                return True
+
+            def visit_Name(self, n: cst.Name) -> None:
+                if n.value in names:
+                    found.append(names[n.value])
+
+            def visit_Arg(self, n: cst.Arg) -> bool:
+                n.value.visit(self)  # skip the keyword name
+                return False
+
+            def visit_Import(self, n: cst.Import) -> bool:
+                return False
+
+            def visit_ImportFrom(self, n: cst.ImportFrom) -> bool:
+                return False
+
+            def visit_AssignTarget(self, n: cst.AssignTarget) -> bool:
+                return False  # rebinding a name is not a use
+
+            def visit_FunctionDef(self, n: cst.FunctionDef) -> bool:
+                return False
+
+            def visit_ClassDef(self, n: cst.ClassDef) -> bool:
+                return False
+
+            def visit_IndentedBlock(self, n: cst.IndentedBlock) -> bool:
+                return False
+
+        if isinstance(node, (cst.FunctionDef, cst.ClassDef)):
+            for part in _stmt_headers(node):
+                part.visit(V())
+        else:
+            node.visit(V())
+        return found
+
+
+def _walk(node: cst.CSTNode) -> Iterable[cst.CSTNode]:
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        yield n
+        stack.extend(reversed(n.children))
+
+
+@dataclass
+class _Mark:
+    rule: str
+    message: str
+
+
+class FileContext:
+    """Everything rules share while one file is migrated."""
+
+    def __init__(self, codemod_context: CodemodContext, options: Options, path: str) -> None:
+        self.codemod_context = codemod_context
+        self.options = options
+        self.path = path
+        self.diagnostics: list[Diagnostic] = []
+        self.module: cst.Module = None  # type: ignore[assignment]  # set by the dispatcher
+        self.resolver: NameResolver = None  # type: ignore[assignment]
+        self.bindings: LegacyBindings = None  # type: ignore[assignment]
+        self._meta: Callable[..., Any] = None  # type: ignore[assignment]
+        self._marks: dict[int, list[_Mark]] = defaultdict(list)
+        self._before: dict[int, list[cst.BaseStatement]] = defaultdict(list)
+        self._after: dict[int, list[cst.BaseStatement]] = defaultdict(list)
+        self._removed: set[int] = set()
+        self._analyses: dict[type, Any] = {}
+        self.helpers: list[str] = []
+        self.counts: dict[str, int] = defaultdict(int)
+        self.rules_by_id: dict[str, Rule] = {}
+
+    # -- metadata ----------------------------------------------------------------------
+    def meta(self, provider, node: cst.CSTNode, default: Any = None) -> Any:
+        return self._meta(provider, node, default)
+
+    def qualified(self, node: cst.CSTNode) -> set[str]:
+        return self.resolver.qualified(node)
+
+    def legacy_name(self, node: cst.CSTNode) -> str | None:
+        return self.resolver.legacy_name(node)
+
+    def parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
+        return self.meta(ParentNodeProvider, node, None)
+
+    def statement_of(self, node: cst.CSTNode) -> cst.CSTNode | None:
+        """The original statement (simple line or compound header) holding ``node``."""
+        n: cst.CSTNode | None = node
+        while n is not None and not isinstance(n, _STATEMENT_TYPES):
+            n = self.parent(n)
+        return n
+
+    def position(self, node: cst.CSTNode) -> tuple[int, int]:
+        n: cst.CSTNode | None = node
+        while n is not None:
+            pos = self.meta(PositionProvider, n, None)
+            if pos is not None:
+                return pos.start.line, pos.start.column + 1
+            n = self.parent(n)
+        return 1, 1
+
+    def analysis(self, cls: type) -> Any:
+        """A per-file analysis object, built once on first request: ``cls(ctx)``."""
+        if cls not in self._analyses:
+            self._analyses[cls] = cls(self)
+        return self._analyses[cls]
+
+    # -- reporting -------------------------------------------------------------------------
+    def report(self, node: cst.CSTNode, rule: Rule | str, message: str, *,
+               severity: Severity | None = None, fixed: bool = False, todo: bool = False) -> None:
+        rid, kind, sev = self._rule_info(rule)
+        line, col = self.position(node)
+        self.diagnostics.append(Diagnostic(
+            path=self.path, line=line, col=col, rule=rid, message=message,
+            severity=severity or sev, kind=kind, todo=todo, fixed=fixed))
+
+    def count(self, rule: Rule | str) -> None:
+        """Count one translation done by ``rule`` (reported as statistics, not diagnostics)."""
+        self.counts[rule.ID if isinstance(rule, Rule) else rule] += 1
+
+    def todo(self, node: cst.CSTNode, rule: Rule | str, message: str) -> None:
+        stmt = self.statement_of(node)
+        if stmt is None:
+            stmt = node
+        rid, _, _ = self._rule_info(rule)
+        if any(m.rule == rid and m.message == message for m in self._marks[id(stmt)]):
+            return
+        self._marks[id(stmt)].append(_Mark(rid, message))
+        self.report(node, rule, message, severity=Severity.WARNING, todo=True)
+
+    def has_todo(self, node: cst.CSTNode) -> bool:
+        stmt = self.statement_of(node)
+        return stmt is not None and bool(self._marks.get(id(stmt)))
+
+    def _rule_info(self, rule: Rule | str) -> tuple[str, Kind, Severity]:
+        if isinstance(rule, Rule):
+            return rule.ID, rule.KIND, rule.SEVERITY
+        if rule == UNTRANSLATED_ID:
+            return rule, Kind.TRANSLATE, Severity.WARNING
+        return rule, Kind.TOOL, Severity.ERROR
+
+    # -- edits -------------------------------------------------------------------------------
+    def insert_before(self, node: cst.CSTNode, stmts: Sequence[cst.BaseStatement]) -> None:
+        stmt = self.statement_of(node)
+        assert stmt is not None, "insert_before needs a node inside a statement"
+        self._before[id(stmt)].extend(stmts)
+
+    def insert_after(self, node: cst.CSTNode, stmts: Sequence[cst.BaseStatement]) -> None:
+        stmt = self.statement_of(node)
+        assert stmt is not None, "insert_after needs a node inside a statement"
+        self._after[id(stmt)].extend(stmts)
+
+    def remove_statement(self, node: cst.CSTNode) -> None:
+        stmt = self.statement_of(node)
+        assert stmt is not None
+        self._removed.add(id(stmt))
+
+    def add_import(self, module: str, obj: str | None = None, asname: str | None = None) -> None:
+        AddImportsVisitor.add_needed_import(self.codemod_context, module, obj, asname)
+
+    def use_helper(self, name: str) -> str:
+        helper = HELPERS[name]
+        for dep in helper.requires:
+            self.use_helper(dep)
+        for mod, obj, asname in helper.imports:
+            self.add_import(mod, obj, asname)
+        if name not in self.helpers:
+            self.helpers.append(name)
+        return name
+
+    def rule_active(self, rule_id: str) -> bool:
+        return rule_id in self.rules_by_id
+
+
+class RuleDispatcher(ContextAwareTransformer):
+    """The single pass: dispatches libcst hooks to rules (in ``ORDER``)."""
+
+    METADATA_DEPENDENCIES = (QualifiedNameProvider, ScopeProvider, ParentNodeProvider, PositionProvider)
+
+    def __init__(self, context: CodemodContext, fctx: FileContext, rules: Sequence[Rule]) -> None:
+        super().__init__(context)
+        self.fctx = fctx
+        self.rules = sorted(rules, key=lambda r: (r.ORDER, r.ID))
+        self.visit_hooks: dict[str, list[Callable]] = defaultdict(list)
+        self.leave_hooks: dict[str, list[Callable]] = defaultdict(list)
+        self.call_rules: dict[str, CallRule] = {}
+        for rule in self.rules:
+            for attr in dir(type(rule)):
+                if attr.startswith("visit_") and attr != "visit_":
+                    self.visit_hooks[attr[6:]].append(getattr(rule, attr))
+                elif attr.startswith("leave_"):
+                    self.leave_hooks[attr[6:]].append(getattr(rule, attr))
+            if isinstance(rule, CallRule):
+                for name in rule.CALLS:
+                    self.call_rules.setdefault(name, rule)
+        fctx._meta = self.get_metadata
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if isinstance(node, cst.Module):
+            self.fctx.module = node
+            self.fctx.resolver = NameResolver(node, self.get_metadata)
+            self.fctx.bindings = LegacyBindings(node, self.fctx.resolver)
+        for hook in self.visit_hooks.get(type(node).__name__, ()):
+            hook(node)
+        return True
+
+    def on_leave(self, original: cst.CSTNode, updated: cst.CSTNode):  # noqa: C901
+        name = type(original).__name__
+        result: Any = updated
+        if isinstance(original, cst.Call):
+            result = self._translate_call(original, updated)
+        for hook in self.leave_hooks.get(name, ()):
+            if not isinstance(result, cst.CSTNode) or type(result) is not type(original):
+                break
+            result = hook(original, result)
+        if isinstance(original, _STATEMENT_TYPES):
+            result = self._finish_statement(original, result)
+        return result
+
+    def _translate_call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+        if not self.call_rules:
+            return updated
+        qname = self.fctx.legacy_name(original)
+        rule = self.call_rules.get(qname) if qname else None
+        if rule is None:
+            return updated
+        out = rule.translate(qname, original, updated)
+        return updated if out is None else out
+
+    def _finish_statement(self, original: cst.CSTNode, result: Any) -> Any:
+        f = self.fctx
+        key = id(original)
+        if key in f._removed:
+            kept = list(f._before.pop(key, [])) + list(f._after.pop(key, []))
+            if not kept:
+                return cst.RemoveFromParent()
+            return cst.FlattenSentinel(with_leading_lines(kept, original))
+        stmts: list[cst.BaseStatement]
+        if isinstance(result, cst.FlattenSentinel):
+            stmts = list(result.nodes)
+        elif isinstance(result, cst.RemovalSentinel):
+            stmts = []
+        else:
+            stmts = [result]
+        # leftover legacy references in the statement's own line(s): TFM100
+        if not f._marks.get(key) and f.options.rule_enabled(UNTRANSLATED_ID):
+            refs: list[str] = []
+            for s in stmts:
+                refs.extend(f.bindings.refs(s))
+            refs = sorted(set(refs))
+            if refs:
+                f.todo(original, UNTRANSLATED_ID, "no Keras translation for " + ", ".join(refs))
+        marks = f._marks.get(key)
+        if marks and stmts:
+            stmts[0] = _mark_statement(stmts[0], marks)
+        before, after = f._before.pop(key, []), f._after.pop(key, [])
+        if before:
+            stmts = with_leading_lines(list(before), stmts[0]) + [
+                _strip_leading(stmts[0])] + stmts[1:] if stmts else list(before)
+        stmts = stmts + list(after)
+        if isinstance(result, cst.CSTNode) and len(stmts) == 1 and stmts[0] is result:
+            return result
+        if not stmts:
+            return cst.RemoveFromParent()
+        return cst.FlattenSentinel(stmts)
+
+
+def _strip_leading(stmt: cst.BaseStatement) -> cst.BaseStatement:
+    return stmt.with_changes(leading_lines=[]) if hasattr(stmt, "leading_lines") else stmt
+
+
+def _has_marker(stmt: cst.BaseStatement) -> bool:
+    lines = [l.comment.value for l in getattr(stmt, "leading_lines", []) if l.comment]
+    if isinstance(stmt, cst.SimpleStatementLine) and stmt.trailing_whitespace.comment:
+        lines.append(stmt.trailing_whitespace.comment.value)
+    return any(TODO_MARKER in c for c in lines)
+
+
+def _mark_statement(stmt: cst.BaseStatement, marks: list[_Mark]) -> cst.BaseStatement:
+    if _has_marker(stmt):
+        return stmt  # idempotence: a second run does not stack markers
+    texts = [f"# {TODO_MARKER}: {m.rule} {m.message}" for m in marks]
+    if (isinstance(stmt, cst.SimpleStatementLine) and len(texts) == 1
+            and stmt.trailing_whitespace.comment is None):
+        body = code_of(stmt.with_changes(leading_lines=[])).rstrip("\n")
+        if "\n" not in body and len(body) + len(texts[0]) <= 150:
+            return stmt.with_changes(trailing_whitespace=cst.TrailingWhitespace(
+                whitespace=cst.SimpleWhitespace("  "), comment=cst.Comment(texts[0])))
+    extra = [cst.EmptyLine(comment=cst.Comment(t)) for t in texts]
+    return stmt.with_changes(leading_lines=list(stmt.leading_lines) + extra)
+
+
+class MigrateCommand(CodemodCommand):
+    """libcst codemod: migrate one module. Instantiated per file by libcst's runner."""
+
+    DESCRIPTION = "Migrate tflearn / TensorFlow 1 code to Keras 3."
+
+    def __init__(self, context: CodemodContext, options: Options | None = None,
+                 display_path: str | None = None) -> None:
+        super().__init__(context)
+        self.options = options or Options()
+        path = display_path or context.filename or "<string>"
+        self.fctx = FileContext(context, self.options, path)
+
+    def transform_module_impl(self, tree: cst.Module) -> cst.Module:
+        rules = [cls(self.fctx) for cls in all_rules() if self.options.rule_enabled(cls.ID)]
+        self.fctx.rules_by_id = {r.ID: r for r in rules}
+        wrapper = MetadataWrapper(tree, unsafe_skip_copy=True)
+        dispatcher = RuleDispatcher(self.context, self.fctx, rules)
+        new = wrapper.visit(dispatcher)
+        new = self._insert_helpers(new)
+        self._schedule_legacy_import_removal(tree)
+        return new
+
+    def transform_module(self, tree: cst.Module) -> cst.Module:
+        original = tree
+        try:
+            new = super().transform_module(tree)
+            new = _finish_imports(new, self.fctx)
+            out = new.code
+            compile(out, self.fctx.path, "exec", dont_inherit=True)
+        except Exception as ex:  # never half-write: keep the original, report why
+            self.fctx.diagnostics.append(Diagnostic(
+                path=self.fctx.path, line=getattr(ex, "lineno", 1) or 1, col=1,
+                rule=INTERNAL_ERROR_ID,
+                message=f"internal error, file left unchanged: {type(ex).__name__}: {ex}",
+                severity=Severity.ERROR, kind=Kind.TOOL))
+            self.fctx.failed = True  # type: ignore[attr-defined]
+            return original
+        return new
+
+    def _schedule_legacy_import_removal(self, tree: cst.Module) -> None:
+        for node in _walk(tree):
+            if isinstance(node, cst.Import):
+                for a in node.names:
+                    full = dotted(a.name) or ""
+                    if full.split(".")[0] in LEGACY_ROOTS:
+                        asname = dotted(a.asname.name) if a.asname else None
+                        RemoveImportsVisitor.remove_unused_import(self.context, full, None, asname)
+            elif isinstance(node, cst.ImportFrom) and node.module is not None and not node.relative:
+                mod = dotted(node.module) or ""
+                if mod.split(".")[0] in LEGACY_ROOTS and not isinstance(node.names, cst.ImportStar):
+                    for a in node.names:
+                        asname = dotted(a.asname.name) if a.asname else None
+                        RemoveImportsVisitor.remove_unused_import(
+                            self.context, mod, dotted(a.name), asname)
+
+    def _insert_helpers(self, module: cst.Module) -> cst.Module:
+        if not self.fctx.helpers:
+            return module
+        defined = {s.name.value for s in module.body if isinstance(s, (cst.FunctionDef, cst.ClassDef))}
+        new_stmts: list[cst.BaseStatement] = []
+        for name in self.fctx.helpers:
+            if name in defined:
+                continue
+            body = cst.parse_module(HELPERS[name].code).body
+            first = body[0].with_changes(leading_lines=[
+                cst.EmptyLine(), cst.EmptyLine(),
+                cst.EmptyLine(comment=cst.Comment(f"{HELPER_MARKER} {name}"))])
+            new_stmts.extend([first, *body[1:]])
+        if not new_stmts:
+            return module
+        idx = _after_imports(module)
+        rest = list(module.body[idx:])
+        if rest:
+            rest[0] = rest[0].with_changes(leading_lines=[cst.EmptyLine(), cst.EmptyLine()] + [
+                l for l in rest[0].leading_lines if l.comment is not None])
+        return module.with_changes(body=list(module.body[:idx]) + new_stmts + rest)
+
+
+def _after_imports(module: cst.Module) -> int:
+    idx = 0
+    for i, s in enumerate(module.body):
+        if isinstance(s, cst.SimpleStatementLine) and all(
+                isinstance(b, (cst.Import, cst.ImportFrom)) or (
+                    i == 0 and isinstance(b, cst.Expr) and isinstance(b.value, cst.SimpleString))
+                for b in s.body):
+            idx = i + 1
+        elif isinstance(s, cst.If) and code_of(s.test).strip() == "TYPE_CHECKING":
+            idx = i + 1
+        else:
+            break
+    return idx
+
+
+def _finish_imports(module: cst.Module, fctx: FileContext) -> cst.Module:
+    """Star imports of tflearn that nothing needs any more are dropped; legacy imports
+    that TODO lines still need are kept and marked."""
+    resolver_stars = fctx.resolver.star_modules if fctx.resolver else []
+    bindings = fctx.bindings
+    if bindings is None:
+        return module
+    used: set[str] = set()
+    body_wo_imports = []
+    for s in module.body:
+        if isinstance(s, cst.SimpleStatementLine) and all(isinstance(b, (cst.Import, cst.ImportFrom)) for b in s.body):
+            continue
+        body_wo_imports.append(s)
+    for s in body_wo_imports:
+        for n in _walk(s):
+            if isinstance(n, cst.Name):
+                used.add(n.value)
+
+    class T(cst.CSTTransformer):
+        def leave_SimpleStatementLine(self, orig, upd):
+            if not all(isinstance(b, (cst.Import, cst.ImportFrom)) for b in upd.body):
+                return upd
+            new_body = []
+            for b in upd.body:
+                if isinstance(b, cst.ImportFrom) and isinstance(b.names, cst.ImportStar) and b.module is not None:
+                    mod = dotted(b.module) or ""
+                    if mod in resolver_stars:
+                        from .apis.tflearn_api import EXPORTS
+                        if not (set(EXPORTS[mod]) & used):
+                            continue
+                new_body.append(b)
+            if not new_body:
+                return cst.RemoveFromParent()
+            upd = upd.with_changes(body=new_body)
+            if not _has_marker(upd):
+                legacy = _legacy_import_names(upd)
+                if legacy:
+                    msg = f"# {TODO_MARKER}: {UNTRANSLATED_ID} import kept for the TODO lines below"
+                    upd = upd.with_changes(trailing_whitespace=cst.TrailingWhitespace(
+                        whitespace=cst.SimpleWhitespace("  "), comment=cst.Comment(msg)))
+            return upd
+
+    return module.visit(T())
+
+
+def _legacy_import_names(stmt: cst.SimpleStatementLine) -> list[str]:
+    out = []
+    for b in stmt.body:
+        if isinstance(b, cst.Import):
+            out += [dotted(a.name) or "" for a in b.names if (dotted(a.name) or "").split(".")[0] in LEGACY_ROOTS
+                    and not (dotted(a.name) or "").startswith("tensorflow.keras")]
+        elif isinstance(b, cst.ImportFrom) and b.module is not None and not b.relative:
+            mod = dotted(b.module) or ""
+            if mod.split(".")[0] in LEGACY_ROOTS and not mod.startswith("tensorflow.keras"):
+                if mod == "tensorflow" and not isinstance(b.names, cst.ImportStar) and all(
+                        dotted(a.name) == "keras" for a in b.names):
+                    continue
+                out.append(mod)
+    return out
+
+
+# ---------------------------------------------------------------------------------------
+# entry points
+# ---------------------------------------------------------------------------------------
+
+def migrate_source(source: str, path: str = "<string>", options: Options | None = None) -> FileResult:
+    """Migrate one module's source text (no I/O). Parse errors are reported, not raised."""
+    options = options or Options()
+    try:
+        tree = cst.parse_module(source)
+    except cst.ParserSyntaxError as ex:
+        from .preflight import describe_parse_error
+
+        return FileResult(path, "failed", reason=describe_parse_error(source, ex), code=source)
+    ctx = CodemodContext(filename=path)
+    cmd = MigrateCommand(ctx, options, display_path=path)
+    new = cmd.transform_module(tree)
+    diags = sorted(cmd.fctx.diagnostics, key=lambda d: (d.line, d.col, d.rule))
+    if getattr(cmd.fctx, "failed", False):
+        return FileResult(path, "failed", diags, reason=diags[-1].message if diags else "",
+                          code=source, counts=dict(cmd.fctx.counts))
+    out = new.code
+    return FileResult(path, "migrated" if out != source else "unchanged", diags, code=out,
+                      counts=dict(cmd.fctx.counts))
+
+
+class RunnerCommand(MigrateCommand):
+    """The codemod handed to libcst's parallel runner: like MigrateCommand, and it leaves
+    a JSON sidecar per file (diagnostics, counts, status) for the parent process."""
+
+    def transform_module(self, tree: cst.Module) -> cst.Module:
+        new = super().transform_module(tree)
+        failed = getattr(self.fctx, "failed", False)
+        diags = sorted(self.fctx.diagnostics, key=lambda d: (d.line, d.col, d.rule))
+        status = "failed" if failed else ("migrated" if not new.deep_equals(tree) else "unchanged")
+        if status == "migrated" and new.code == tree.code:
+            status = "unchanged"
+        result = FileResult(self.fctx.path, status, diags,
+                            reason=diags[-1].message if failed and diags else "",
+                            counts=dict(self.fctx.counts))
+        if self.options.sidecar_dir:
+            write_sidecar(self.options.sidecar_dir, self.context.filename or self.fctx.path, result)
+        return new
+
+
+def write_sidecar(directory: str, staged_path: str, result: FileResult) -> None:
+    import hashlib
+
+    name = hashlib.sha1(staged_path.encode()).hexdigest() + ".json"
+    tmp = os.path.join(directory, name + ".tmp")
+    with open(tmp, "w", encoding="utf-8") as fh:
+        json.dump({"staged": staged_path, **result.to_json()}, fh)
+    os.replace(tmp, os.path.join(directory, name))

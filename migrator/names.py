@@ -1,0 +1,106 @@
+"""Qualified-name resolution for legacy APIs.
+
+libcst's ``QualifiedNameProvider`` resolves ``import tflearn as tl; tl.conv_2d`` and
+``from tflearn.layers.conv import conv_2d as c``. Two things it cannot do are added here:
+
+* names bound by ``from tflearn.layers.core import *`` (resolved from a static export
+  table generated from tflearn's source, see scripts/gen_tflearn_api.py);
+* canonical names: tflearn re-exports one function under several paths
+  (``tflearn.conv_2d``, ``tflearn.layers.conv_2d``, ``tflearn.layers.conv.conv_2d``), and
+  ``tensorflow.compat.v1.X`` is the TF1 ``tensorflow.X``. Rules match canonical names.
+"""
+from __future__ import annotations
+
+import builtins
+
+import libcst as cst
+from libcst.metadata import QualifiedNameProvider, Scope, ScopeProvider
+
+from .apis.tflearn_api import ALIASES, EXPORTS
+
+LEGACY_ROOTS = ("tflearn", "tensorflow")
+_BUILTINS = frozenset(dir(builtins))
+
+_PREFIX_REWRITES = (
+    ("tensorflow.compat.v1.", "tensorflow."),
+    ("tensorflow.python.keras.", "tensorflow.keras."),
+)
+
+
+def canonical(qname: str) -> str:
+    for old, new in _PREFIX_REWRITES:
+        if qname.startswith(old):
+            qname = new + qname[len(old):]
+    if qname.startswith("tflearn"):
+        if qname in ALIASES:
+            return ALIASES[qname]
+        # attribute of an aliased object: tflearn.DNN.fit -> tflearn.models.dnn.DNN.fit
+        head, sep, tail = qname.rpartition(".")
+        while head:
+            if head in ALIASES:
+                return ALIASES[head] + qname[len(head):]
+            head, sep, _ = head.rpartition(".")
+    return qname
+
+
+def dotted(node: cst.BaseExpression) -> str | None:
+    """``a.b.c`` -> "a.b.c"; None for anything that is not a plain dotted name."""
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        base = dotted(node.value)
+        return f"{base}.{node.attr.value}" if base else None
+    return None
+
+
+class NameResolver:
+    """Per-file resolver; ``get_metadata`` is the metadata lookup of the running visitor."""
+
+    def __init__(self, module: cst.Module, get_metadata) -> None:
+        self._get = get_metadata
+        self.star_modules: list[str] = []
+        for stmt in module.body:
+            if isinstance(stmt, cst.SimpleStatementLine):
+                for small in stmt.body:
+                    if isinstance(small, cst.ImportFrom) and isinstance(small.names, cst.ImportStar):
+                        mod = dotted(small.module) if small.module is not None else None
+                        if mod and not small.relative and mod in EXPORTS:
+                            self.star_modules.append(mod)
+
+    def _star(self, name: str) -> str | None:
+        for mod in reversed(self.star_modules):  # later star imports shadow earlier ones
+            if name in EXPORTS[mod]:
+                return f"{mod}.{name}"
+        return None
+
+    def _unbound(self, node: cst.Name) -> bool:
+        scope: Scope | None = self._get(ScopeProvider, node, None)
+        if scope is None:
+            return False
+        try:
+            return not scope[node.value] and node.value not in _BUILTINS
+        except Exception:  # pragma: no cover - defensive: scope lookups on odd nodes
+            return False
+
+    def qualified(self, node: cst.CSTNode) -> set[str]:
+        """Canonical qualified names of ``node`` (a Name, Attribute or Call)."""
+        if isinstance(node, cst.Call):
+            node = node.func
+        names = {q.name for q in self._get(QualifiedNameProvider, node, set()) or ()}
+        if not names and self.star_modules:
+            base = node
+            while isinstance(base, cst.Attribute):
+                base = base.value
+            if isinstance(base, cst.Name) and self._unbound(base):
+                target = self._star(base.value)
+                full = dotted(node)
+                if target and full:
+                    names = {target + full[len(base.value):]}
+        return {canonical(n) for n in names}
+
+    def legacy_name(self, node: cst.CSTNode) -> str | None:
+        """The canonical tflearn/tensorflow name of ``node``, if it is one."""
+        for q in sorted(self.qualified(node)):
+            if q.split(".", 1)[0] in LEGACY_ROOTS:
+                return q
+        return None

@@ -1,0 +1,92 @@
+"""Run summaries: the terminal table and ``--report`` files (JSON or Markdown)."""
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+from . import __version__
+from .diagnostics import FileResult
+from .rules import all_rules
+
+
+def _rule_info() -> dict[str, dict]:
+    info = {r.ID: {"name": r.NAME, "message": r.MESSAGE, "kind": r.KIND.value} for r in all_rules()}
+    info.setdefault("TFM001", {"name": "syntax-error", "message": "file does not parse", "kind": "tool"})
+    info.setdefault("TFM002", {"name": "not-utf8", "message": "file is not valid UTF-8", "kind": "tool"})
+    info.setdefault("TFM003", {"name": "python2", "message": "Python 2 source", "kind": "tool"})
+    info.setdefault("TFM004", {"name": "empty-file", "message": "empty file", "kind": "tool"})
+    info.setdefault("TFM005", {"name": "symlink", "message": "symbolic link not followed", "kind": "tool"})
+    info.setdefault("TFM006", {"name": "unreadable", "message": "file cannot be read", "kind": "tool"})
+    info.setdefault("TFM009", {"name": "internal-error", "message": "rewriter error; file left unchanged", "kind": "tool"})
+    return info
+
+
+def summarize(results: list[FileResult]) -> dict:
+    status = Counter(r.status for r in results)
+    diags = Counter(d.rule for r in results for d in r.diagnostics)
+    todos = Counter(d.rule for r in results for d in r.diagnostics if d.todo)
+    fixed = Counter(d.rule for r in results for d in r.diagnostics if d.fixed)
+    counts: Counter = Counter()
+    for r in results:
+        counts.update(r.counts)
+    info = _rule_info()
+    rules = []
+    for rid in sorted(set(diags) | set(counts)):
+        rules.append({"rule": rid, **info.get(rid, {"name": "", "message": "", "kind": ""}),
+                      "translations": counts.get(rid, 0), "diagnostics": diags.get(rid, 0),
+                      "todo": todos.get(rid, 0), "fixed": fixed.get(rid, 0)})
+    return {
+        "files": len(results),
+        "migrated": status.get("migrated", 0),
+        "unchanged": status.get("unchanged", 0),
+        "failed": status.get("failed", 0),
+        "skipped": status.get("skipped", 0),
+        "todo": sum(todos.values()),
+        "rules": rules,
+    }
+
+
+def table(summary: dict) -> str:
+    lines = [f"{summary['files']} files: {summary['migrated']} migrated, {summary['unchanged']} unchanged, "
+             f"{summary['failed']} failed, {summary['skipped']} skipped; {summary['todo']} TODO markers"]
+    if summary["rules"]:
+        lines.append(f"{'rule':7} {'kind':9} {'done':>5} {'diag':>5} {'todo':>5} {'fixed':>5}  message")
+        for r in summary["rules"]:
+            lines.append(f"{r['rule']:7} {r['kind']:9} {r['translations']:5d} {r['diagnostics']:5d} "
+                         f"{r['todo']:5d} {r['fixed']:5d}  {r['message']}")
+    return "\n".join(lines)
+
+
+def write_report(path: Path, results: list[FileResult], *, mode: str, fixes: bool,
+                 outputs: dict[str, str] | None = None) -> None:
+    summary = summarize(results)
+    doc = {"tool": "tflearn-migrate", "version": __version__, "mode": mode, "fixes": fixes,
+           "outputs": outputs or {}, "summary": summary,
+           "files": [r.to_json() for r in sorted(results, key=lambda r: r.path)]}
+    if path.suffix.lower() == ".json":
+        path.write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
+        return
+    if path.suffix.lower() not in (".md", ".markdown"):
+        raise ValueError(f"--report must end in .json or .md: {path}")
+    md = [f"# tflearn-migrate report", "",
+          f"Mode: `{mode}`, fixes: {'on' if fixes else 'off (faithful only)'}", "",
+          f"| files | migrated | unchanged | failed | skipped | TODO markers |",
+          f"|---:|---:|---:|---:|---:|---:|",
+          f"| {summary['files']} | {summary['migrated']} | {summary['unchanged']} | {summary['failed']} "
+          f"| {summary['skipped']} | {summary['todo']} |", ""]
+    if summary["rules"]:
+        md += ["## By rule", "", "| rule | kind | translated | diagnostics | TODO | fixed | message |",
+               "|---|---|---:|---:|---:|---:|---|"]
+        md += [f"| {r['rule']} | {r['kind']} | {r['translations']} | {r['diagnostics']} | {r['todo']} "
+               f"| {r['fixed']} | {r['message']} |" for r in summary["rules"]]
+        md.append("")
+    md += ["## Files", ""]
+    for r in sorted(results, key=lambda r: r.path):
+        md.append(f"- `{r.path}`: **{r.status}**" + (f" - {r.reason}" if r.reason else ""))
+        for d in r.diagnostics:
+            if d.kind.value == "tool" and d.message == r.reason:
+                continue
+            flag = " (TODO)" if d.todo else (" (fixed)" if d.fixed else "")
+            md.append(f"  - line {d.line}: `{d.rule}` {d.severity.value}: {d.message}{flag}")
+    path.write_text("\n".join(md) + "\n", encoding="utf-8")

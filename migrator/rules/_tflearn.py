@@ -1,0 +1,273 @@
+"""Shared support for the tflearn translation rules.
+
+Every numeric default here was read from tflearn 0.5.0's source:
+
+* ``initializations.uniform_scaling(factor=1.0)``: U(-sqrt(3/fan_in)*f, +sqrt(3/fan_in)*f)
+  (input_size = prod(shape[:-1]) = fan_in) == VarianceScaling(f**2, "fan_in", "uniform").
+* ``truncated_normal`` / ``normal``: mean 0.0, stddev 0.02 (2-sigma truncation, as Keras).
+* ``xavier(uniform)`` and ``variance_scaling(factor=2.0, mode='FAN_IN', uniform=False)``
+  call tf.contrib's initializers: uniform limit sqrt(3*factor/n); normal is a truncated
+  normal with stddev sqrt(1.3*factor/n). Keras' truncated normal divides its stddev by
+  0.87962566103423978, so the exact Keras scale is ``factor * 1.3 * 0.8796...**2``.
+* ``regularizers.L2(t, wd) = wd * sum(t**2) / 2`` (tf.nn.l2_loss) -> keras L2(wd / 2);
+  ``L1(t, wd) = wd * sum(|t|)`` -> keras L1(wd).
+* ``activations.leaky_relu(x, alpha=0.1)`` (Keras' default slope is 0.2).
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import libcst as cst
+
+from ..analysis.flow import Flow
+from ..args import BoundArgs
+from ..emit import call, code, expr, literal, to_node
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..engine import FileContext
+
+TRUNC_CORRECTION = 0.87962566103423978  # Keras' truncated-normal stddev correction
+CONTRIB_TRUNC_SCALE = 1.3 * TRUNC_CORRECTION ** 2  # tf.contrib truncated normal -> Keras scale
+
+KERAS = "keras"
+
+
+class Untranslatable(Exception):
+    """A value the translation cannot express; the caller leaves a TODO."""
+
+
+def _num(x: float) -> float | int:
+    return int(x) if float(x).is_integer() and abs(x) < 1e15 and not isinstance(x, float) else x
+
+
+# ---------------------------------------------------------------------------------------
+# initializers
+# ---------------------------------------------------------------------------------------
+
+_INIT_SIGS = {
+    "zeros": "shape=None, dtype=None, seed=None",
+    "uniform": "shape=None, minval=0, maxval=None, dtype=None, seed=None",
+    "uniform_scaling": "shape=None, factor=1.0, dtype=None, seed=None",
+    "normal": "shape=None, mean=0.0, stddev=0.02, dtype=None, seed=None",
+    "truncated_normal": "shape=None, mean=0.0, stddev=0.02, dtype=None, seed=None",
+    "xavier": "uniform=True, seed=None, dtype=None",
+    "variance_scaling": "factor=2.0, mode='FAN_IN', uniform=False, seed=None, dtype=None",
+}
+
+
+def _keras_init(kind: str, b: BoundArgs | None) -> cst.BaseExpression:
+    v = (lambda n: b.value(n)) if b is not None else (lambda n: literal(to_node(_default(kind, n))))
+    seed = b.node("seed") if b is not None and b.given("seed") else None
+    if kind == "zeros":
+        return to_node("zeros")
+    if kind == "uniform":
+        maxval = v("maxval")
+        return call(f"{KERAS}.initializers.RandomUniform", minval=float(v("minval")),
+                    maxval=1.0 if maxval is None else float(maxval), seed=seed)
+    if kind == "uniform_scaling":
+        f = float(v("factor"))
+        return call(f"{KERAS}.initializers.VarianceScaling", scale=f * f, mode="fan_in",
+                    distribution="uniform", seed=seed)
+    if kind in ("normal", "truncated_normal"):
+        cls = "RandomNormal" if kind == "normal" else "TruncatedNormal"
+        return call(f"{KERAS}.initializers.{cls}", mean=float(v("mean")), stddev=float(v("stddev")), seed=seed)
+    if kind == "xavier":
+        if v("uniform"):
+            return call(f"{KERAS}.initializers.GlorotUniform", seed=seed)
+        return call(f"{KERAS}.initializers.VarianceScaling", scale=round(CONTRIB_TRUNC_SCALE, 8),
+                    mode="fan_avg", distribution="truncated_normal", seed=seed)
+    if kind == "variance_scaling":
+        factor = float(v("factor"))
+        mode = str(v("mode")).lower()
+        if mode not in ("fan_in", "fan_out", "fan_avg"):
+            raise Untranslatable(f"variance_scaling mode {mode!r}")
+        if v("uniform"):
+            return call(f"{KERAS}.initializers.VarianceScaling", scale=factor, mode=mode,
+                        distribution="uniform", seed=seed)
+        return call(f"{KERAS}.initializers.VarianceScaling", scale=round(factor * CONTRIB_TRUNC_SCALE, 8),
+                    mode=mode, distribution="truncated_normal", seed=seed)
+    raise Untranslatable(f"initializer {kind!r}")
+
+
+def _default(kind: str, name: str):
+    from ..args import parse_signature
+
+    params, _ = parse_signature(_INIT_SIGS[kind])
+    return next(p.default for p in params if p.name == name)
+
+
+def initializer(ctx: "FileContext", node: cst.BaseExpression | str) -> cst.BaseExpression:
+    """Keras initializer for a tflearn ``weights_init``/``bias_init`` value: a name
+    (``'truncated_normal'``), a call (``tflearn.initializations.xavier(uniform=False)``)
+    or an initializer object from elsewhere (passed through unchanged)."""
+    if isinstance(node, str):
+        return _keras_init(node, None) if node in _INIT_SIGS else _fail(f"initializer {node!r}")
+    val = literal(node, None)
+    if isinstance(val, str):
+        if val not in _INIT_SIGS:
+            raise Untranslatable(f"unknown tflearn initializer {val!r}")
+        return _keras_init(val, None)
+    if isinstance(val, (int, float)):
+        return call(f"{KERAS}.initializers.Constant", float(val))
+    if isinstance(node, cst.Call):
+        q = ctx.legacy_name(node) if ctx.module is not None else None
+        if q and q.startswith("tflearn.initializations."):
+            kind = q.rsplit(".", 1)[1]
+            if kind not in _INIT_SIGS:
+                raise Untranslatable(f"initializer {q}")
+            return _keras_init(kind, BoundArgs(node, _INIT_SIGS[kind]))
+        if q:
+            raise Untranslatable(f"initializer {q}")
+    return node  # a user / Keras initializer object: keep it
+
+
+def _fail(msg: str):
+    raise Untranslatable(msg)
+
+
+def is_default_init(node: cst.BaseExpression | None, name: str) -> bool:
+    return node is None or literal(node, None) == name
+
+
+# ---------------------------------------------------------------------------------------
+# activations
+# ---------------------------------------------------------------------------------------
+
+_ACT_SAME = {"linear": None, "tanh": "tanh", "sigmoid": "sigmoid", "softmax": "softmax",
+             "softplus": "softplus", "softsign": "softsign", "relu": "relu", "relu6": "relu6",
+             "elu": "elu", "selu": "selu", "hard_sigmoid": None, "gelu": None}
+
+
+def activation(ctx: "FileContext", node: cst.BaseExpression | None):
+    """-> (value for a Keras ``activation=`` argument or None, wrapper or None).
+
+    ``wrapper(x)`` builds the expression applying an activation that Keras cannot take
+    as a layer argument with tflearn's constants (leaky_relu's alpha, prelu, crelu)."""
+    if node is None:
+        return None, None
+    val = literal(node, None)
+    name = None
+    if isinstance(val, str):
+        name = val
+    elif val is None and isinstance(node, cst.Name) and node.value == "None":
+        return None, None
+    else:
+        q = ctx.legacy_name(node)
+        if q and q.startswith("tflearn.activations."):
+            name = q.rsplit(".", 1)[1]
+        elif isinstance(node, cst.Call):
+            q = ctx.legacy_name(node)
+            if q and q.startswith("tflearn.activations."):
+                raise Untranslatable(f"activation call {code(node)}")
+        if name is None:
+            if q:
+                raise Untranslatable(f"activation {q}")
+            return node, None  # user callable or Keras activation: pass through
+    if name in ("linear",):
+        return None, None
+    if name in ("tanh", "sigmoid", "softmax", "softplus", "softsign", "relu", "relu6", "elu", "selu"):
+        return to_node(name), None
+    if name in ("leaky_relu", "LeakyReLU"):
+        return None, lambda x: cst.Call(call(f"{KERAS}.layers.LeakyReLU", negative_slope=0.1), [cst.Arg(x)])
+    if name == "prelu":
+        return None, lambda x: cst.Call(call(f"{KERAS}.layers.PReLU"), [cst.Arg(x)])
+    if name == "crelu":
+        return None, lambda x: expr(
+            "keras.ops.concatenate([keras.ops.relu({x}), keras.ops.relu(-{x})], axis=-1)", x=x)
+    raise Untranslatable(f"activation {name!r}")
+
+
+# ---------------------------------------------------------------------------------------
+# regularizers
+# ---------------------------------------------------------------------------------------
+
+def regularizer(ctx: "FileContext", b: BoundArgs, reg: str = "regularizer",
+                wd: str = "weight_decay") -> cst.BaseExpression | None:
+    if not b.given(reg) or literal(b.node(reg), "x") is None:
+        return None
+    kind = literal(b.node(reg), None)
+    if kind not in ("L2", "L1"):
+        raise Untranslatable(f"regularizer {code(b.node(reg))}")
+    decay = b.value(wd, None)
+    if decay is None:
+        raise Untranslatable(f"non-literal weight_decay {code(b.node(wd))}")
+    if kind == "L2":
+        return call(f"{KERAS}.regularizers.L2", float(decay) / 2)
+    return call(f"{KERAS}.regularizers.L1", float(decay))
+
+
+# ---------------------------------------------------------------------------------------
+# layer names, scopes
+# ---------------------------------------------------------------------------------------
+
+def name_kwarg(b: BoundArgs) -> cst.BaseExpression | None:
+    """tflearn's own default names (``"Conv2D"``) are dropped; Keras numbers layers."""
+    if b.given("name"):
+        n = b.node("name")
+        return n
+    return None
+
+
+def check_scope(b: BoundArgs) -> None:
+    """Variable sharing through ``reuse=True, scope=...`` needs the Siamese rules."""
+    if b.given("reuse") and literal(b.node("reuse"), True) is not False:
+        raise Untranslatable("variable sharing with reuse=/scope= (TFM205 handles towers)")
+
+
+# ---------------------------------------------------------------------------------------
+# ranks: when does fully_connected need a Flatten?
+# ---------------------------------------------------------------------------------------
+
+_SAME_RANK = {
+    "tflearn.layers.core.dropout", "tflearn.layers.core.activation",
+    "tflearn.layers.normalization.batch_normalization",
+    "tflearn.layers.normalization.local_response_normalization",
+    "tflearn.layers.conv.max_pool_2d", "tflearn.layers.conv.avg_pool_2d",
+    "tflearn.layers.conv.max_pool_1d", "tflearn.layers.conv.avg_pool_1d",
+    "tflearn.layers.conv.conv_2d", "tflearn.layers.conv.conv_1d",
+    "tflearn.layers.conv.residual_block", "tflearn.layers.conv.residual_bottleneck",
+}
+_RANK2 = {"tflearn.layers.core.fully_connected", "tflearn.layers.core.flatten",
+          "tflearn.layers.conv.global_avg_pool", "tflearn.layers.conv.global_max_pool"}
+
+
+def rank_of(ctx: "FileContext", node: cst.BaseExpression, at: cst.CSTNode, depth: int = 0) -> int | None:
+    """Static rank of a tflearn tensor expression (None when unknown)."""
+    if depth > 50:
+        return None
+    if isinstance(node, cst.Name):
+        flow = ctx.analysis(Flow)
+        d = flow.def_of(node.value, at)
+        if d is None or d.value is None:
+            return None
+        return rank_of(ctx, d.value, d.stmt, depth + 1)
+    if not isinstance(node, cst.Call):
+        return None
+    q = ctx.legacy_name(node)
+    if q is None:
+        return None
+    if q == "tflearn.layers.core.input_data":
+        try:
+            b = BoundArgs(node, "shape=None, placeholder=None, dtype=None, data_preprocessing=None,"
+                                " data_augmentation=None, name='InputData'")
+            shape = b.value("shape", None)
+        except Exception:
+            return None
+        if not isinstance(shape, (list, tuple)):
+            return None
+        return len(shape) if (len(shape) > 1 and shape[0] is None) or len(shape) <= 1 else len(shape) + 1
+    if q in _RANK2:
+        return 2
+    if q == "tflearn.layers.core.reshape":
+        new_shape = literal(node.args[1].value, None) if len(node.args) > 1 else None
+        return len(new_shape) if isinstance(new_shape, (list, tuple)) else None
+    if q in _SAME_RANK and node.args:
+        return rank_of(ctx, node.args[0].value, at, depth + 1)
+    if q in ("tflearn.layers.recurrent.lstm", "tflearn.layers.recurrent.gru",
+             "tflearn.layers.recurrent.simple_rnn"):
+        rs = next((literal(a.value, None) for a in node.args if a.keyword and a.keyword.value == "return_seq"), False)
+        return 3 if rs else 2
+    if q == "tflearn.layers.embedding_ops.embedding" and node.args:
+        r = rank_of(ctx, node.args[0].value, at, depth + 1)
+        return None if r is None else r + 1
+    return None

@@ -1,0 +1,74 @@
+"""TFM104: tflearn fully_connected -> keras.layers.Dense (flattening like tflearn)."""
+from __future__ import annotations
+
+from ..args import BoundArgs
+from ..emit import apply_layer, call, literal
+from ._layer import LayerRule
+from ._tflearn import check_scope, initializer, is_default_init, name_kwarg, rank_of, regularizer
+from .base import Case
+
+SIG = ("incoming, n_units, activation='linear', bias=True, weights_init='truncated_normal', "
+       "bias_init='zeros', regularizer=None, weight_decay=0.001, trainable=True, restore=True, "
+       "reuse=False, scope=None, name='FullyConnected'")
+
+
+class FullyConnected(LayerRule):
+    ID = "TFM104"
+    NAME = "fully-connected"
+    MESSAGE = "tflearn fully_connected -> keras.layers.Dense"
+    RATIONALE = ("tflearn's fully_connected flattens inputs of rank > 2 and draws weights from "
+                 "a truncated normal (stddev 0.02); Keras Dense works on the last axis and uses "
+                 "Glorot-uniform. Both differences are written out so the function is unchanged.")
+    SIGNATURES = {"tflearn.layers.core.fully_connected": SIG}
+
+    def build(self, qname, b: BoundArgs, original):
+        check_scope(b)
+        incoming = b.node("incoming")
+        rank = rank_of(self.ctx, original.args[0].value, original) if original.args else None
+        if rank is None or rank > 2:
+            incoming = apply_layer(call("keras.layers.Flatten"), incoming)
+        kw = {}
+        if not b.is_default("bias"):
+            kw["use_bias"] = b.node("bias")
+        kw["kernel_initializer"] = initializer(self.ctx, b.node("weights_init"))
+        if b.value("bias", True) is not False and not is_default_init(b.nodes.get("bias_init"), "zeros"):
+            kw["bias_initializer"] = initializer(self.ctx, b.node("bias_init"))
+        reg = regularizer(self.ctx, b)
+        if reg is not None:
+            kw["kernel_regularizer"] = reg
+        if not b.is_default("trainable"):
+            kw["trainable"] = b.node("trainable")
+        kw["name"] = name_kwarg(b)
+        if literal(b.node("n_units"), None) is None and not b.given("n_units"):
+            return None
+        return self.layer("Dense", incoming, b.node("n_units"), act=b.nodes.get("activation"), **kw)
+
+    VALID = [
+        "import keras\nx = keras.layers.Dense(10)(x)\n",
+        "def fully_connected(x, n):\n    return x\ny = fully_connected(x, 3)\n",
+    ]
+    INVALID = [
+        Case(
+            "import tflearn\n\ndef head(net):\n    return tflearn.fully_connected(net, 4, activation='relu')\n",
+            "import keras\n\ndef head(net):\n    return keras.layers.Dense(\n"
+            "        4,\n        activation='relu',\n"
+            "        kernel_initializer=keras.initializers.TruncatedNormal(mean=0.0, stddev=0.02),\n"
+            "    )(keras.layers.Flatten()(net))\n",
+        ),
+        Case(
+            "from tflearn.layers.core import fully_connected\n\ndef head(net):\n"
+            "    net = fully_connected(net, 16)\n    return fully_connected(net, 2, weights_init='xavier', regularizer='L2', weight_decay=0.01)\n",
+            "import keras\n\ndef head(net):\n"
+            "    net = keras.layers.Dense(\n        16,\n"
+            "        kernel_initializer=keras.initializers.TruncatedNormal(mean=0.0, stddev=0.02),\n"
+            "    )(keras.layers.Flatten()(net))\n"
+            "    return keras.layers.Dense(\n        2,\n"
+            "        kernel_initializer=keras.initializers.GlorotUniform(),\n"
+            "        kernel_regularizer=keras.regularizers.L2(0.005),\n"
+            "    )(net)\n",
+        ),
+        Case(
+            "import tflearn\ny = tflearn.fully_connected(x, 4, reuse=True, scope='fc')\n",
+            None, ("TFM104",), todo=True,
+        ),
+    ]
