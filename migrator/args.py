@@ -43,7 +43,12 @@ def parse_signature(sig: str) -> tuple[tuple[Param, ...], bool]:
 
 
 class BoundArgs:
-    def __init__(self, call: cst.Call, signature: str) -> None:
+    """Arguments of ``call`` by parameter name. Pass the ``original`` call too when the
+    call being bound is an *updated* node: ``orig(name)`` then gives the original argument
+    (the one metadata - qualified names, positions - is known for)."""
+
+    def __init__(self, call: cst.Call, signature: str, original: cst.Call | None = None) -> None:
+        self.original = BoundArgs(original, signature) if original is not None and original is not call else None
         params, accepts_kwargs = parse_signature(signature)
         self.params = {p.name: p for p in params}
         self.nodes: dict[str, cst.BaseExpression] = {}
@@ -71,6 +76,11 @@ class BoundArgs:
         for p in params:
             if p.default is REQUIRED and p.name not in self.nodes:
                 raise Unbindable(f"missing argument {p.name!r}")
+
+    def orig(self, name: str) -> cst.BaseExpression | None:
+        """The original (metadata-bearing) argument node, None when absent."""
+        src = self.original if self.original is not None else self
+        return src.nodes.get(name)
 
     def given(self, name: str) -> bool:
         return name in self.nodes

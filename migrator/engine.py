@@ -193,10 +193,21 @@ class FileContext:
         return self._meta(provider, node, default)
 
     def qualified(self, node: cst.CSTNode) -> set[str]:
+        self._check_original(node)
         return self.resolver.qualified(node)
 
-    def legacy_name(self, node: cst.CSTNode) -> str | None:
+    def legacy_name(self, node: cst.CSTNode | None) -> str | None:
+        """Canonical tflearn/tensorflow name of an ORIGINAL node (None otherwise)."""
+        if node is None:
+            return None
+        self._check_original(node)
         return self.resolver.legacy_name(node)
+
+    def _check_original(self, node: cst.CSTNode) -> None:
+        if node is not self.module and self.meta(ParentNodeProvider, node, None) is None:
+            raise RuntimeError(
+                "metadata lookup on a node that is not part of the original tree - pass the "
+                f"original node (BoundArgs.orig) instead: {code_of(node)[:60]!r}")
 
     def parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
         return self.meta(ParentNodeProvider, node, None)
@@ -255,7 +266,13 @@ class FileContext:
             return rule.ID, rule.KIND, rule.SEVERITY
         if rule == UNTRANSLATED_ID:
             return rule, Kind.TRANSLATE, Severity.WARNING
-        return rule, Kind.TOOL, Severity.ERROR
+        from .rules import rule_by_id
+
+        try:
+            cls = rule_by_id(rule)
+        except KeyError:
+            return rule, Kind.TOOL, Severity.ERROR
+        return cls.ID, cls.KIND, cls.SEVERITY
 
     # -- edits -------------------------------------------------------------------------------
     def insert_before(self, node: cst.CSTNode, stmts: Sequence[cst.BaseStatement]) -> None:

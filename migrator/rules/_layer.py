@@ -25,7 +25,7 @@ class LayerRule(CallRule):
 
     def translate(self, qname: str, original: cst.Call, updated: cst.Call):
         try:
-            b = BoundArgs(updated, self.SIGNATURES[qname])
+            b = BoundArgs(updated, self.SIGNATURES[qname], original)
             out = self.build(qname, b, original)
         except (Unbindable, Untranslatable, ValueError) as ex:
             self.todo(original, f"{qname.rsplit('.', 1)[1]}: {ex}")
@@ -40,11 +40,12 @@ class LayerRule(CallRule):
         raise NotImplementedError
 
     # -- helpers for subclasses -------------------------------------------------------------
-    def layer(self, cls: str, incoming: cst.BaseExpression, *args, act: cst.BaseExpression | None = None,
-              **kwargs) -> cst.BaseExpression:
+    def layer(self, cls: str, incoming: cst.BaseExpression, *args, b: BoundArgs | None = None,
+              act: str | None = None, **kwargs) -> cst.BaseExpression:
         """``keras.layers.<cls>(*args, **kwargs)(incoming)``, then any activation that has
-        to be applied as its own op (see ``_tflearn.activation``)."""
-        act_kw, wrap = activation(self.ctx, act) if act is not None else (None, None)
+        to be applied as its own op (see ``_tflearn.activation``). ``act`` names the
+        activation parameter of ``b``."""
+        act_kw, wrap = activation(self.ctx, b, act) if act is not None and b is not None else (None, None)
         if act_kw is not None:
             kwargs = {"activation": act_kw, **kwargs}
         ctor = wrap_long_call(call(f"keras.layers.{cls}", *args, **kwargs))

@@ -96,28 +96,29 @@ def _default(kind: str, name: str):
     return next(p.default for p in params if p.name == name)
 
 
-def initializer(ctx: "FileContext", node: cst.BaseExpression | str) -> cst.BaseExpression:
-    """Keras initializer for a tflearn ``weights_init``/``bias_init`` value: a name
-    (``'truncated_normal'``), a call (``tflearn.initializations.xavier(uniform=False)``)
-    or an initializer object from elsewhere (passed through unchanged)."""
-    if isinstance(node, str):
-        return _keras_init(node, None) if node in _INIT_SIGS else _fail(f"initializer {node!r}")
+def initializer(ctx: "FileContext", b: BoundArgs | str, name: str = "") -> cst.BaseExpression:
+    """Keras initializer for tflearn's ``weights_init``/``bias_init`` argument ``name`` of
+    ``b``: a name (``'truncated_normal'``), a call
+    (``tflearn.initializations.xavier(uniform=False)``) or an initializer object from
+    elsewhere (passed through). ``b`` may also be a tflearn initializer name."""
+    if isinstance(b, str):
+        return _keras_init(b, None) if b in _INIT_SIGS else _fail(f"initializer {b!r}")
+    node, orig = b.node(name), b.orig(name)
     val = literal(node, None)
     if isinstance(val, str):
         if val not in _INIT_SIGS:
             raise Untranslatable(f"unknown tflearn initializer {val!r}")
         return _keras_init(val, None)
-    if isinstance(val, (int, float)):
+    if isinstance(val, (int, float)) and not isinstance(val, bool):
         return call(f"{KERAS}.initializers.Constant", float(val))
-    if isinstance(node, cst.Call):
-        q = ctx.legacy_name(node) if ctx.module is not None else None
-        if q and q.startswith("tflearn.initializations."):
-            kind = q.rsplit(".", 1)[1]
-            if kind not in _INIT_SIGS:
-                raise Untranslatable(f"initializer {q}")
-            return _keras_init(kind, BoundArgs(node, _INIT_SIGS[kind]))
-        if q:
+    q = ctx.legacy_name(orig) if orig is not None else None
+    if q and q.startswith("tflearn.initializations.") and isinstance(orig, cst.Call):
+        kind = q.rsplit(".", 1)[1]
+        if kind not in _INIT_SIGS:
             raise Untranslatable(f"initializer {q}")
+        return _keras_init(kind, BoundArgs(node if isinstance(node, cst.Call) else orig, _INIT_SIGS[kind]))
+    if q:
+        raise Untranslatable(f"initializer {q}")
     return node  # a user / Keras initializer object: keep it
 
 
@@ -125,56 +126,52 @@ def _fail(msg: str):
     raise Untranslatable(msg)
 
 
-def is_default_init(node: cst.BaseExpression | None, name: str) -> bool:
-    return node is None or literal(node, None) == name
+def is_default_init(b: BoundArgs, arg: str, name: str) -> bool:
+    return not b.given(arg) or literal(b.node(arg), None) == name
 
 
 # ---------------------------------------------------------------------------------------
 # activations
 # ---------------------------------------------------------------------------------------
 
-_ACT_SAME = {"linear": None, "tanh": "tanh", "sigmoid": "sigmoid", "softmax": "softmax",
-             "softplus": "softplus", "softsign": "softsign", "relu": "relu", "relu6": "relu6",
-             "elu": "elu", "selu": "selu", "hard_sigmoid": None, "gelu": None}
-
-
-def activation(ctx: "FileContext", node: cst.BaseExpression | None):
+def activation(ctx: "FileContext", b: BoundArgs, name: str = "activation"):
     """-> (value for a Keras ``activation=`` argument or None, wrapper or None).
 
     ``wrapper(x)`` builds the expression applying an activation that Keras cannot take
     as a layer argument with tflearn's constants (leaky_relu's alpha, prelu, crelu)."""
-    if node is None:
+    if not b.given(name):
         return None, None
+    node, orig = b.node(name), b.orig(name)
     val = literal(node, None)
-    name = None
+    act = None
     if isinstance(val, str):
-        name = val
-    elif val is None and isinstance(node, cst.Name) and node.value == "None":
+        act = val
+    elif isinstance(node, cst.Name) and node.value == "None":
         return None, None
     else:
-        q = ctx.legacy_name(node)
-        if q and q.startswith("tflearn.activations."):
-            name = q.rsplit(".", 1)[1]
-        elif isinstance(node, cst.Call):
-            q = ctx.legacy_name(node)
-            if q and q.startswith("tflearn.activations."):
-                raise Untranslatable(f"activation call {code(node)}")
-        if name is None:
-            if q:
-                raise Untranslatable(f"activation {q}")
+        q = ctx.legacy_name(orig) if orig is not None else None
+        if q and q.startswith("tflearn.activations.") and not isinstance(orig, cst.Call):
+            act = q.rsplit(".", 1)[1]
+        elif q:
+            raise Untranslatable(f"activation {q if not isinstance(orig, cst.Call) else code(orig)}")
+        else:
             return node, None  # user callable or Keras activation: pass through
-    if name in ("linear",):
+    return _activation_by_name(act)
+
+
+def _activation_by_name(act: str):
+    if act == "linear":
         return None, None
-    if name in ("tanh", "sigmoid", "softmax", "softplus", "softsign", "relu", "relu6", "elu", "selu"):
-        return to_node(name), None
-    if name in ("leaky_relu", "LeakyReLU"):
+    if act in ("tanh", "sigmoid", "softmax", "softplus", "softsign", "relu", "relu6", "elu", "selu"):
+        return to_node(act), None
+    if act in ("leaky_relu", "LeakyReLU"):
         return None, lambda x: cst.Call(call(f"{KERAS}.layers.LeakyReLU", negative_slope=0.1), [cst.Arg(x)])
-    if name == "prelu":
+    if act == "prelu":
         return None, lambda x: cst.Call(call(f"{KERAS}.layers.PReLU"), [cst.Arg(x)])
-    if name == "crelu":
+    if act == "crelu":
         return None, lambda x: expr(
             "keras.ops.concatenate([keras.ops.relu({x}), keras.ops.relu(-{x})], axis=-1)", x=x)
-    raise Untranslatable(f"activation {name!r}")
+    raise Untranslatable(f"activation {act!r}")
 
 
 # ---------------------------------------------------------------------------------------

@@ -30,9 +30,9 @@ class FullyConnected(LayerRule):
         kw = {}
         if not b.is_default("bias"):
             kw["use_bias"] = b.node("bias")
-        kw["kernel_initializer"] = initializer(self.ctx, b.node("weights_init"))
-        if b.value("bias", True) is not False and not is_default_init(b.nodes.get("bias_init"), "zeros"):
-            kw["bias_initializer"] = initializer(self.ctx, b.node("bias_init"))
+        kw["kernel_initializer"] = initializer(self.ctx, b, "weights_init")
+        if b.value("bias", True) is not False and not is_default_init(b, "bias_init", "zeros"):
+            kw["bias_initializer"] = initializer(self.ctx, b, "bias_init")
         reg = regularizer(self.ctx, b)
         if reg is not None:
             kw["kernel_regularizer"] = reg
@@ -41,7 +41,7 @@ class FullyConnected(LayerRule):
         kw["name"] = name_kwarg(b)
         if literal(b.node("n_units"), None) is None and not b.given("n_units"):
             return None
-        return self.layer("Dense", incoming, b.node("n_units"), act=b.nodes.get("activation"), **kw)
+        return self.layer("Dense", incoming, b.node("n_units"), b=b, act="activation", **kw)
 
     VALID = [
         "import keras\nx = keras.layers.Dense(10)(x)\n",

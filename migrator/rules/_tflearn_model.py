@@ -1,0 +1,223 @@
+"""Whole-file plan for tflearn programs: inputs, ``regression`` layers and ``DNN`` models.
+
+tflearn assembles a model implicitly: ``input_data`` registers placeholders in a graph
+collection, ``regression`` registers a training op, and ``DNN(network)`` picks both up.
+Keras needs them explicitly: ``keras.Model(inputs, outputs)`` and ``model.compile(...)``.
+This analysis finds, for each ``DNN(...)``:
+
+* the ``regression`` call that produced its network - in the same scope (case "A":
+  the regression statement disappears and ``compile`` follows the model), or returned by
+  a builder function (case "B": the builder builds and compiles the model itself);
+* the ``input_data`` tensors the network depends on, in creation order (the order in
+  which tflearn feeds a list of inputs).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import libcst as cst
+
+from ..analysis.flow import Def, Flow, load_names
+from ..args import BoundArgs, Unbindable
+from ..emit import literal
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..engine import FileContext
+
+INPUT_DATA = "tflearn.layers.core.input_data"
+REGRESSION = "tflearn.layers.estimator.regression"
+DNN = "tflearn.models.dnn.DNN"
+
+INPUT_SIG = ("shape=None, placeholder=None, dtype=None, data_preprocessing=None, "
+             "data_augmentation=None, name='InputData'")
+REGRESSION_SIG = ("incoming, placeholder='default', optimizer='adam', loss='categorical_crossentropy', "
+                  "metric='default', learning_rate=0.001, dtype=None, batch_size=64, shuffle_batches=True, "
+                  "to_one_hot=False, n_classes=None, trainable_vars=None, restore=True, op_name=None, "
+                  "validation_monitors=None, validation_batch_size=None, name=None")
+DNN_SIG = ("network, clip_gradients=5.0, tensorboard_verbose=0, tensorboard_dir='/tmp/tflearn_logs/', "
+           "checkpoint_path=None, best_checkpoint_path=None, max_checkpoints=None, session=None, "
+           "best_val_accuracy=0.0")
+
+
+@dataclass(eq=False)
+class InputInfo:
+    d: Def
+    call: cst.Call
+    var: str            # the name that holds the keras.Input
+    alias: bool         # the assignment splits into ``var = keras.Input(..)`` + ``target = ...``
+    name: str | None    # tflearn ``name=`` (keys of dict feeds)
+
+
+@dataclass(eq=False)
+class RegressionInfo:
+    call: cst.Call
+    stmt: cst.CSTNode
+    target: str | None            # ``target = regression(...)``
+    incoming: cst.BaseExpression  # original first argument
+    inputs: list[InputInfo]
+    mode: str = ""                # "A" | "B"
+    dnns: list["DNNInfo"] = field(default_factory=list)
+    bound: BoundArgs | None = None  # translated arguments, filled while the pass runs
+    name: str | None = None
+
+
+@dataclass(eq=False)
+class DNNInfo:
+    call: cst.Call
+    target: str | None
+    regression: RegressionInfo | None
+    args: BoundArgs | None
+    problem: str = ""
+
+
+def _assign_target(ctx: "FileContext", call: cst.Call) -> str | None:
+    parent = ctx.parent(call)
+    if isinstance(parent, cst.Assign) and parent.value is call and len(parent.targets) == 1 \
+            and isinstance(parent.targets[0].target, cst.Name):
+        return parent.targets[0].target.value
+    return None
+
+
+class TflearnProgram:
+    def __init__(self, ctx: "FileContext") -> None:
+        self.ctx = ctx
+        self.flow: Flow = ctx.analysis(Flow)
+        self.inputs: dict[int, InputInfo] = {}       # id(input_data call) -> info
+        self.regressions: dict[int, RegressionInfo] = {}
+        self.dnns: dict[int, DNNInfo] = {}
+        used = {n.value for n in _walk(ctx.module) if isinstance(n, cst.Name)}
+        calls = [n for n in _walk(ctx.module) if isinstance(n, cst.Call)]
+        for c in calls:
+            q = ctx.legacy_name(c)
+            if q == INPUT_DATA:
+                self._input(c, used)
+        for c in calls:
+            q = ctx.legacy_name(c)
+            if q == REGRESSION:
+                self._regression(c)
+        for c in calls:
+            if ctx.legacy_name(c) == DNN:
+                self._dnn(c)
+
+    # -- inputs ------------------------------------------------------------------------
+    def _input(self, c: cst.Call, used: set[str]) -> None:
+        target = _assign_target(self.ctx, c)
+        if target is None:
+            return
+        d = self.flow.def_of(target, self.ctx.statement_of(c))
+        scope, idx = self.flow.index_of(c)
+        d = next((x for x in scope.by_name.get(target, ()) if x.index == idx), None)
+        if d is None:
+            return
+        try:
+            b = BoundArgs(c, INPUT_SIG)
+        except Unbindable:
+            return
+        has_prep = any(b.given(k) and literal(b.node(k), 0) is not None
+                       for k in ("data_preprocessing", "data_augmentation"))
+        alias = scope.reassigned_after(d) or has_prep
+        var = target
+        if alias:
+            var = f"{target}_input"
+            while var in used:
+                var += "_"
+            used.add(var)
+        name = b.value("name", None) if b.given("name") else None
+        self.inputs[id(c)] = InputInfo(d, c, var, alias, name if isinstance(name, str) else None)
+
+    def input_of(self, call: cst.Call) -> InputInfo | None:
+        return self.inputs.get(id(call))
+
+    def reaching_inputs(self, expr: cst.BaseExpression, at: cst.CSTNode) -> list[InputInfo]:
+        defs = self.flow.reaching(expr, at)
+        out = [self.inputs[id(d.value)] for d in defs
+               if isinstance(d.value, cst.Call) and id(d.value) in self.inputs]
+        return sorted(out, key=lambda i: (i.d.index, i.var))
+
+    # -- regression / DNN --------------------------------------------------------------------
+    def _regression(self, c: cst.Call) -> None:
+        if not c.args or c.args[0].keyword is not None and c.args[0].keyword.value != "incoming":
+            return
+        incoming = c.args[0].value
+        stmt = self.ctx.statement_of(c)
+        name = None
+        for a in c.args:
+            if a.keyword is not None and a.keyword.value == "name":
+                name = literal(a.value, None)
+        info = RegressionInfo(c, stmt, _assign_target(self.ctx, c), incoming,
+                              self.reaching_inputs(incoming, stmt), name=name)
+        self.regressions[id(c)] = info
+
+    def _dnn(self, c: cst.Call) -> None:
+        try:
+            b = BoundArgs(c, DNN_SIG)
+        except Unbindable as ex:
+            self.dnns[id(c)] = DNNInfo(c, _assign_target(self.ctx, c), None, None, str(ex))
+            return
+        info = DNNInfo(c, _assign_target(self.ctx, c), None, b)
+        self.dnns[id(c)] = info
+        net = b.node("network")
+        reg = None
+        if isinstance(net, cst.Name):
+            d = self.flow.def_of(net.value, c)
+            if d is not None and isinstance(d.value, cst.Call) and id(d.value) in self.regressions:
+                reg = self.regressions[id(d.value)]
+                if reg.mode == "B":
+                    info.problem = "this regression also feeds a DNN built elsewhere"
+                    return
+                reg.mode = "A"
+        elif isinstance(net, cst.Call) and isinstance(net.func, cst.Name) and net.func.value in self.flow.functions:
+            fn = self.flow.functions[net.func.value]
+            reg = self._returned_regression(fn)
+            if reg is not None:
+                if reg.mode == "A":
+                    info.problem = "this regression also feeds a DNN in its own scope"
+                    return
+                reg.mode = "B"
+        if reg is None:
+            info.problem = "cannot find the tflearn.regression(...) that produced this network"
+            return
+        if not reg.inputs:
+            info.problem = "cannot find the input_data(...) tensors this network depends on"
+            return
+        info.regression = reg
+        reg.dnns.append(info)
+
+    def _returned_regression(self, fn: cst.FunctionDef) -> RegressionInfo | None:
+        scope = self.flow.scopes[id(fn)]
+        for i, s in enumerate(scope.statements):
+            if isinstance(s, cst.SimpleStatementLine):
+                for small in s.body:
+                    if isinstance(small, cst.Return) and isinstance(small.value, cst.Name):
+                        d = scope.latest(small.value.value, i)
+                        if d is not None and isinstance(d.value, cst.Call) and id(d.value) in self.regressions:
+                            return self.regressions[id(d.value)]
+        return None
+
+    def regression_of(self, call: cst.Call) -> RegressionInfo | None:
+        return self.regressions.get(id(call))
+
+    def dnn_of(self, call: cst.Call) -> DNNInfo | None:
+        return self.dnns.get(id(call))
+
+    def dnn_for_receiver(self, receiver: cst.BaseExpression, at: cst.CSTNode) -> DNNInfo | None:
+        """The DNN a method is called on: ``model.fit(...)`` with ``model = DNN(...)``."""
+        if not isinstance(receiver, cst.Name):
+            return None
+        d = self.flow.def_of(receiver.value, at)
+        if d is None or not isinstance(d.value, cst.Call):
+            return None
+        return self.dnns.get(id(d.value))
+
+
+def _walk(node: cst.CSTNode):
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        yield n
+        stack.extend(reversed(n.children))
+
+
+__all__ = ["TflearnProgram", "InputInfo", "RegressionInfo", "DNNInfo", "load_names",
+           "INPUT_DATA", "REGRESSION", "DNN", "INPUT_SIG", "REGRESSION_SIG", "DNN_SIG"]

@@ -1,0 +1,64 @@
+"""TFM103: tflearn pooling -> keras pooling layers (strides default to the kernel size)."""
+from __future__ import annotations
+
+from ..args import BoundArgs
+from ..emit import literal, to_node
+from ._layer import LayerRule
+from ._tflearn import Untranslatable
+from .base import Case
+
+_POOL = "incoming, kernel_size, strides=None, padding='same', name='{n}'"
+
+
+def _spatial(node, ndim):
+    """[1, k, k, 1] (tf.nn style) -> k ; k -> k."""
+    v = literal(node, None)
+    if isinstance(v, (list, tuple)) and len(v) == ndim + 2:
+        v = tuple(v[1:-1])
+        return to_node(v if len(set(v)) > 1 else v[0])
+    return node
+
+
+class Pool(LayerRule):
+    ID = "TFM103"
+    NAME = "pooling"
+    MESSAGE = "tflearn max/avg/global pooling -> keras pooling layers"
+    RATIONALE = ("tflearn pools pad 'same' and, when strides is not given, stride by the kernel "
+                 "size; Keras pads 'valid'. padding and strides are written out.")
+    SIGNATURES = {
+        "tflearn.layers.conv.max_pool_2d": _POOL.format(n="MaxPool2D"),
+        "tflearn.layers.conv.avg_pool_2d": _POOL.format(n="AvgPool2D"),
+        "tflearn.layers.conv.max_pool_1d": _POOL.format(n="MaxPool1D"),
+        "tflearn.layers.conv.avg_pool_1d": _POOL.format(n="AvgPool1D"),
+        "tflearn.layers.conv.global_avg_pool": "incoming, name='GlobalAvgPool'",
+        "tflearn.layers.conv.global_max_pool": "incoming, name='GlobalMaxPool'",
+    }
+    _CLS = {"max_pool_2d": "MaxPooling2D", "avg_pool_2d": "AveragePooling2D",
+            "max_pool_1d": "MaxPooling1D", "avg_pool_1d": "AveragePooling1D",
+            "global_avg_pool": "GlobalAveragePooling2D", "global_max_pool": "GlobalMaxPooling2D"}
+
+    def build(self, qname, b: BoundArgs, original):
+        short = qname.rsplit(".", 1)[1]
+        cls = self._CLS[short]
+        kw = {}
+        if b.given("name"):
+            kw["name"] = b.node("name")
+        if short.startswith("global"):
+            return self.layer(cls, b.node("incoming"), **kw)
+        ndim = 2 if short.endswith("2d") else 1
+        k = _spatial(b.node("kernel_size"), ndim)
+        s = _spatial(b.node("strides"), ndim) if b.given("strides") and literal(b.node("strides"), 0) is not None else k
+        pad = literal(b.node("padding"), None)
+        if isinstance(pad, str) and pad.lower() not in ("same", "valid"):
+            raise Untranslatable(f"padding {pad!r}")
+        padn = to_node(pad.lower()) if isinstance(pad, str) else b.node("padding")
+        return self.layer(cls, b.node("incoming"), pool_size=k, strides=s, padding=padn, **kw)
+
+    VALID = ["import keras\nx = keras.layers.MaxPooling2D(2)(x)\n"]
+    INVALID = [
+        Case("import tflearn\nx = tflearn.max_pool_2d(x, 2)\ny = tflearn.avg_pool_2d(x, 3, strides=1)\n",
+             "import keras\n\nx = keras.layers.MaxPooling2D(pool_size=2, strides=2, padding='same')(x)\n"
+             "y = keras.layers.AveragePooling2D(pool_size=3, strides=1, padding='same')(x)\n"),
+        Case("import tflearn\nx = tflearn.max_pool_2d(x, [1, 2, 2, 1], padding='valid')\n",
+             "import keras\n\nx = keras.layers.MaxPooling2D(pool_size=2, strides=2, padding='valid')(x)\n"),
+    ]

@@ -1,0 +1,230 @@
+"""TFM117: methods of a tflearn DNN -> keras.Model methods (fit, predict, evaluate, ...)."""
+from __future__ import annotations
+
+import libcst as cst
+
+from ..args import BoundArgs, Unbindable
+from ..emit import call, code, expr, literal, to_node, wrap_long_call
+from ._tflearn import Untranslatable
+from ._tflearn_model import DNNInfo, TflearnProgram
+from .base import Case, Rule
+
+FIT_SIG = ("X_inputs, Y_targets, n_epoch=10, validation_set=None, show_metric=False, batch_size=None, "
+           "shuffle=None, snapshot_epoch=True, snapshot_step=None, excl_trainops=None, "
+           "validation_batch_size=None, run_id=None, callbacks=[]")
+METHOD_SIGS = {
+    "fit": FIT_SIG,
+    "predict": "X",
+    "predict_label": "X",
+    "evaluate": "X, Y, batch_size=128",
+    "save": "model_file",
+    "load": "model_file, weights_only=False, **optargs",
+    "fit_batch": "X_inputs, Y_targets",
+}
+_SUFFIXES = (".tflearn", ".tfl", ".ckpt", ".model", ".tfmodel")
+
+
+def with_suffix(node: cst.BaseExpression, suffix: str) -> cst.BaseExpression:
+    """``node + suffix`` for a path expression (folded when ``node`` is a literal)."""
+    val = literal(node, None)
+    if isinstance(val, str):
+        return to_node(val + suffix)
+    return cst.BinaryOperation(call("str", node), cst.Add(), to_node(suffix))
+
+
+def keras_path(node: cst.BaseExpression) -> cst.BaseExpression:
+    """tflearn checkpoint path -> a ``.keras`` file path (same mapping for save and load)."""
+    val = literal(node, None)
+    if isinstance(val, str):
+        if val.endswith(".keras"):
+            return node
+        for suf in _SUFFIXES:
+            if val.endswith(suf):
+                return to_node(val[: -len(suf)] + ".keras")
+        return to_node(val + ".keras")
+    return with_suffix(node, ".keras")
+
+
+class DNNMethods(Rule):
+    ID = "TFM117"
+    NAME = "dnn-methods"
+    MESSAGE = "tflearn DNN.fit/predict/evaluate/save/load -> keras.Model methods"
+    RATIONALE = ("DNN.fit takes n_epoch (default 10) and uses regression's batch_size (default "
+                 "64), not Keras' 32; evaluate returns metrics without the loss; save/load write "
+                 "TF checkpoints. The translation keeps those semantics and names .keras files.")
+    REQUIRES = ("TFM101", "TFM104", "TFM116")
+
+    def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+        func = original.func
+        if not isinstance(func, cst.Attribute) or func.attr.value not in METHOD_SIGS:
+            return updated
+        if not isinstance(updated, cst.Call):
+            return updated
+        prog: TflearnProgram = self.ctx.analysis(TflearnProgram)
+        info = prog.dnn_for_receiver(func.value, original)
+        if info is None or info.regression is None:
+            return updated
+        method = func.attr.value
+        try:
+            b = BoundArgs(updated, METHOD_SIGS[method], original)
+            out = getattr(self, f"_{method}")(info, b, updated)
+        except (Unbindable, Untranslatable, ValueError) as ex:
+            self.todo(original, f"DNN.{method}: {ex}")
+            return updated
+        self.ctx.count(self)
+        return out
+
+    # -- feeds -----------------------------------------------------------------------------
+    def _feed(self, info: DNNInfo, node: cst.BaseExpression, targets: bool) -> cst.BaseExpression:
+        """tflearn accepts dicts keyed by layer names; Keras gets arrays in input order."""
+        if not isinstance(node, cst.Dict):
+            return node
+        reg = info.regression
+        assert reg is not None
+        order = [reg.name] if targets else [i.name for i in reg.inputs]
+        values: dict[str, cst.BaseExpression] = {}
+        for el in node.elements:
+            if not isinstance(el, cst.DictElement):
+                raise Untranslatable("a ** entry in a feed dict")
+            key = literal(el.key, None)
+            if not isinstance(key, str) or key not in order:
+                raise Untranslatable(f"feed key {code(el.key)} is not a layer name of this model")
+            values[key] = el.value
+        if set(values) != set(order):
+            raise Untranslatable("feed dict does not cover every input of the model")
+        vals = [values[k] for k in order]
+        return vals[0] if len(vals) == 1 else cst.List([cst.Element(v) for v in vals])
+
+    # -- methods -----------------------------------------------------------------------------
+    def _fit(self, info: DNNInfo, b: BoundArgs, updated: cst.Call) -> cst.BaseExpression:
+        reg = info.regression
+        assert reg is not None and reg.bound is not None
+        for bad in ("excl_trainops",):
+            if b.given(bad) and literal(b.node(bad), 0) is not None:
+                raise Untranslatable(f"{bad}=")
+        if b.given("callbacks") and literal(b.node("callbacks"), None) != []:
+            raise Untranslatable("tflearn callbacks have a different API; port them to keras.callbacks")
+        kw: dict = {}
+        if b.given("batch_size") and literal(b.node("batch_size"), 0) is not None:
+            kw["batch_size"] = b.node("batch_size")
+        else:
+            kw["batch_size"] = reg.bound.node("batch_size")
+        kw["epochs"] = b.node("n_epoch")
+        vs = b.node("validation_set") if b.given("validation_set") else None
+        if vs is not None and not (isinstance(vs, cst.Name) and vs.value == "None"):
+            v = literal(vs, None)
+            if isinstance(v, float):
+                kw["validation_split"] = vs
+            elif isinstance(vs, (cst.Tuple, cst.List)) and len(vs.elements) == 2:
+                kw["validation_data"] = cst.Tuple([
+                    cst.Element(self._feed(info, vs.elements[0].value, False)),
+                    cst.Element(self._feed(info, vs.elements[1].value, True))])
+            else:
+                self.report(b.orig("validation_set") or updated, "validation_set is not a literal "
+                            "tuple or float: passed as validation_data (use validation_split= if it is a float)")
+                kw["validation_data"] = vs
+        if b.given("shuffle") and literal(b.node("shuffle"), 0) is not None:
+            kw["shuffle"] = b.node("shuffle")
+        elif literal(reg.bound.node("shuffle_batches"), True) is False:
+            kw["shuffle"] = False
+        if b.given("validation_batch_size"):
+            kw["validation_batch_size"] = b.node("validation_batch_size")
+        cbs = self._checkpoint_callbacks(info, b)
+        if cbs:
+            kw["callbacks"] = cst.List([cst.Element(c) for c in cbs])
+        x = self._feed(info, b.node("X_inputs"), False)
+        y = self._feed(info, b.node("Y_targets"), True)
+        return wrap_long_call(call(cst.Attribute(updated.func.value, cst.Name("fit")), x, y, **kw))
+
+    def _checkpoint_callbacks(self, info: DNNInfo, b: BoundArgs) -> list[cst.BaseExpression]:
+        out = []
+        d = info.args
+        if d is None:
+            return out
+        if d.given("checkpoint_path") and literal(d.node("checkpoint_path"), 0) is not None:
+            step = b.node("snapshot_step") if b.given("snapshot_step") and literal(b.node("snapshot_step"), 0) is not None else None
+            freq = step if step is not None else to_node("epoch")
+            if step is None and literal(b.node("snapshot_epoch"), True) is False:
+                freq = None
+            if freq is not None:
+                path = with_suffix(d.node("checkpoint_path"), "-{epoch}.keras")
+                out.append(call("keras.callbacks.ModelCheckpoint", path, save_freq=freq))
+        if d.given("best_checkpoint_path") and literal(d.node("best_checkpoint_path"), 0) is not None:
+            path = with_suffix(d.node("best_checkpoint_path"), "{val_accuracy:.4f}.keras")
+            out.append(call("keras.callbacks.ModelCheckpoint", path, monitor="val_accuracy",
+                            save_best_only=True))
+        return out
+
+    def _predict(self, info, b, updated):
+        return call(cst.Attribute(updated.func.value, cst.Name("predict")),
+                    self._feed(info, b.node("X"), False), verbose=0)
+
+    def _predict_label(self, info, b, updated):
+        self.ctx.add_import("numpy", asname="np")
+        pred = call(cst.Attribute(updated.func.value, cst.Name("predict")),
+                    self._feed(info, b.node("X"), False), verbose=0)
+        return expr("np.flip(np.argsort({p}), axis=-1)", p=pred)
+
+    def _evaluate(self, info, b, updated):
+        # tflearn returns the metric values only; Keras returns [loss, *metrics]
+        ev = call(cst.Attribute(updated.func.value, cst.Name("evaluate")),
+                  self._feed(info, b.node("X"), False), self._feed(info, b.node("Y"), True),
+                  batch_size=b.node("batch_size"), verbose=0, return_dict=True)
+        return expr('[v for k, v in {ev}.items() if k != "loss"]', ev=ev)
+
+    def _save(self, info, b, updated):
+        return call(cst.Attribute(updated.func.value, cst.Name("save")), keras_path(b.node("model_file")))
+
+    def _load(self, info, b, updated):
+        if b.extra:
+            raise Untranslatable("load(**optargs)")
+        return call(cst.Attribute(updated.func.value, cst.Name("load_weights")),
+                    keras_path(b.node("model_file")))
+
+    def _fit_batch(self, info, b, updated):
+        return call(cst.Attribute(updated.func.value, cst.Name("train_on_batch")),
+                    self._feed(info, b.node("X_inputs"), False), self._feed(info, b.node("Y_targets"), True))
+
+    VALID = [
+        "model.fit(X, Y, n_epoch=3)\n",  # not a tflearn DNN: left alone
+    ]
+    INVALID = [
+        Case(
+            "import tflearn\n"
+            "net = tflearn.input_data(shape=[None, 4], name='input')\n"
+            "net = tflearn.fully_connected(net, 2, activation='softmax')\n"
+            "net = tflearn.regression(net, name='target')\n"
+            "model = tflearn.DNN(net, checkpoint_path='ckpt/model')\n"
+            "model.fit({'input': X}, {'target': Y}, n_epoch=3, validation_set=0.1, show_metric=True)\n"
+            "p = model.predict(X)\n"
+            "acc = model.evaluate(X, Y)\n"
+            "model.save('model.tflearn')\n"
+            "model.load('model.tflearn')\n",
+            "import keras\n\n"
+            "net_input = keras.Input(shape=(4,), name='input')\n"
+            "net = net_input\n"
+            "net = keras.layers.Dense(\n"
+            "    2,\n"
+            "    activation='softmax',\n"
+            "    kernel_initializer=keras.initializers.TruncatedNormal(mean=0.0, stddev=0.02),\n"
+            ")(net)\n"
+            "model = keras.Model(inputs=net_input, outputs=net)\n"
+            "model.compile(\n"
+            "    optimizer=keras.optimizers.Adam(learning_rate=0.001, epsilon=1e-8, global_clipnorm=5.0),\n"
+            "    loss='categorical_crossentropy',\n"
+            "    metrics=['accuracy'],\n"
+            ")\n"
+            "model.fit(\n"
+            "    X,\n"
+            "    Y,\n"
+            "    batch_size=64,\n"
+            "    epochs=3,\n"
+            "    validation_split=0.1,\n"
+            "    callbacks=[keras.callbacks.ModelCheckpoint('ckpt/model-{epoch}.keras', save_freq='epoch')],\n"
+            ")\n"
+            "p = model.predict(X, verbose=0)\n"
+            "acc = [v for k, v in model.evaluate(X, Y, batch_size=128, verbose=0, return_dict=True).items() if k != \"loss\"]\n"
+            "model.save('model.keras')\n"
+            "model.load_weights('model.keras')\n",
+        ),
+    ]
