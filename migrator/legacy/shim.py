@@ -1,0 +1,127 @@
+"""The smallest shim that lets tflearn 0.5.0 and ``import tensorflow as tf`` TF1 scripts run
+on TensorFlow 2.21. Everything it changes:
+
+1. ``TF_USE_LEGACY_KERAS=1`` before TensorFlow is imported: ``tf.compat.v1.layers`` and
+   ``tf.keras`` then use tf-keras (Keras 2), which graph-mode TF1 code needs.
+2. ``tf.compat.v1.disable_v2_behavior()``: graph mode, placeholders, sessions.
+3. ``import tensorflow as tf`` yields a module that looks names up in ``tf.compat.v1``
+   first and in TensorFlow 2 second (TF1 scripts say ``tf.placeholder``, ``keep_dims=``).
+   Submodule imports (``tensorflow.python...``) still reach the real package.
+4. ``tensorflow.python.util.nest.is_sequence`` = ``is_nested`` (removed in TF 2.x; tflearn uses it).
+5. ``PIL.Image.ANTIALIAS`` = ``LANCZOS`` (removed in Pillow 10; tflearn's data_utils uses it).
+6. ``tensorflow.contrib.layers.python.layers.initializers`` (also reachable as
+   ``tf.contrib.layers.*``) with only ``xavier_initializer`` and ``variance_scaling_initializer`` (tf.contrib is gone; tflearn's ``xavier`` and
+   ``variance_scaling`` initializers - the default of ``residual_block`` - import them).
+   They are re-implemented with TF1's documented formulas (truncated normal stddev
+   ``sqrt(1.3 * factor / n)`` for the normal case).
+"""
+from __future__ import annotations
+
+import math
+import os
+import sys
+import types
+
+_INSTALLED = False
+
+
+class _TF1Module(types.ModuleType):
+    """``tensorflow`` as a TF1 script sees it: compat.v1 first, then TF2."""
+
+    def __init__(self, real: types.ModuleType, v1: types.ModuleType) -> None:
+        super().__init__("tensorflow", real.__doc__)
+        object.__setattr__(self, "_real", real)
+        object.__setattr__(self, "_v1", v1)
+        for attr in ("__path__", "__file__", "__spec__", "__loader__", "__package__", "__version__"):
+            if hasattr(real, attr):
+                object.__setattr__(self, attr, getattr(real, attr))
+
+    def __getattr__(self, name: str):
+        v1 = object.__getattribute__(self, "_v1")
+        if hasattr(v1, name):
+            return getattr(v1, name)
+        return getattr(object.__getattribute__(self, "_real"), name)
+
+    def __dir__(self):
+        return sorted(set(dir(object.__getattribute__(self, "_v1"))) |
+                      set(dir(object.__getattribute__(self, "_real"))))
+
+
+def _contrib_initializers(tf1) -> types.ModuleType:
+    def variance_scaling_initializer(factor=2.0, mode="FAN_IN", uniform=False, seed=None, dtype=None):
+        import tensorflow as real_tf  # noqa: F401  (already imported)
+
+        dtype = dtype or tf1.float32
+        if mode not in ("FAN_IN", "FAN_OUT", "FAN_AVG"):
+            raise TypeError(f"Unknown mode {mode} [FAN_IN, FAN_OUT, FAN_AVG]")
+
+        def _init(shape, dtype=dtype, partition_info=None):
+            shape = [int(s) for s in shape]
+            if shape:
+                fan_in = float(shape[-2]) if len(shape) > 1 else float(shape[-1])
+                fan_out = float(shape[-1])
+            else:
+                fan_in = fan_out = 1.0
+            for dim in shape[:-2]:
+                fan_in *= float(dim)
+                fan_out *= float(dim)
+            n = {"FAN_IN": fan_in, "FAN_OUT": fan_out, "FAN_AVG": (fan_in + fan_out) / 2.0}[mode]
+            if uniform:
+                limit = math.sqrt(3.0 * factor / n)
+                return tf1.random_uniform(shape, -limit, limit, dtype, seed=seed)
+            return tf1.truncated_normal(shape, 0.0, math.sqrt(1.3 * factor / n), dtype, seed=seed)
+
+        return _init
+
+    def xavier_initializer(uniform=True, seed=None, dtype=None):
+        return variance_scaling_initializer(1.0, "FAN_AVG", uniform, seed, dtype)
+
+    mod = types.ModuleType("tensorflow.contrib.layers.python.layers.initializers")
+    mod.variance_scaling_initializer = variance_scaling_initializer
+    mod.xavier_initializer = xavier_initializer
+    return mod
+
+
+def install() -> None:
+    """Patch the running interpreter; call before the legacy code imports anything."""
+    global _INSTALLED
+    if _INSTALLED:
+        return
+    if "keras" in sys.modules and not os.environ.get("TF_USE_LEGACY_KERAS"):
+        raise RuntimeError("Keras 3 is already imported in this process: run legacy code in a "
+                           "subprocess of its own (python -m migrator.legacy.run)")
+    os.environ["TF_USE_LEGACY_KERAS"] = "1"
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    import tensorflow as real_tf
+
+    tf1 = real_tf.compat.v1
+    tf1.disable_v2_behavior()
+    tf1.logging.set_verbosity(tf1.logging.ERROR)
+
+    from tensorflow.python.util import nest
+
+    if not hasattr(nest, "is_sequence"):
+        nest.is_sequence = nest.is_nested
+    try:
+        from PIL import Image
+
+        if not hasattr(Image, "ANTIALIAS"):
+            Image.ANTIALIAS = Image.LANCZOS
+    except ImportError:  # pragma: no cover - Pillow is a tflearn dependency
+        pass
+
+    proxy = _TF1Module(real_tf, tf1)
+    sys.modules["tensorflow"] = proxy
+    contrib_names = ["tensorflow.contrib", "tensorflow.contrib.layers", "tensorflow.contrib.layers.python",
+                     "tensorflow.contrib.layers.python.layers"]
+    for name in contrib_names:
+        sys.modules.setdefault(name, types.ModuleType(name))
+    inits = _contrib_initializers(tf1)
+    sys.modules["tensorflow.contrib.layers.python.layers.initializers"] = inits
+    sys.modules["tensorflow.contrib.layers.python.layers"].initializers = inits
+    layers = sys.modules["tensorflow.contrib.layers"]
+    layers.xavier_initializer = inits.xavier_initializer
+    layers.variance_scaling_initializer = inits.variance_scaling_initializer
+    sys.modules["tensorflow.contrib"].layers = layers
+    object.__setattr__(proxy, "contrib", sys.modules["tensorflow.contrib"])
+    _INSTALLED = True
