@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Sequence
@@ -151,6 +152,15 @@ class LegacyBindings:
         else:
             node.visit(V())
         return found
+
+
+_LEGACY_IMPORT = re.compile(r"^[ \t]*(?:import|from)[ \t]+(?:tflearn|tensorflow|keras)\b", re.M)
+
+
+def has_legacy_import(source: str) -> bool:
+    """Cheap pre-check: files that import none of tflearn / tensorflow / keras are left alone
+    without building any metadata (most files of a real repository)."""
+    return _LEGACY_IMPORT.search(source) is not None
 
 
 def _walk(node: cst.CSTNode) -> Iterable[cst.CSTNode]:
@@ -449,6 +459,8 @@ class MigrateCommand(CodemodCommand):
 
     def transform_module(self, tree: cst.Module) -> cst.Module:
         original = tree
+        if not has_legacy_import(tree.code):
+            return tree
         try:
             new = super().transform_module(tree)
             new = _finish_imports(new, self.fctx)
