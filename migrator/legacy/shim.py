@@ -14,6 +14,8 @@ on TensorFlow 2.21. Everything it changes:
    ``variance_scaling`` initializers - the default of ``residual_block`` - import them).
    They are re-implemented with TF1's documented formulas (truncated normal stddev
    ``sqrt(1.3 * factor / n)`` for the normal case).
+7. ``numpy.lib.pad`` = ``numpy.pad`` (removed from ``numpy.lib`` in NumPy 2; tflearn's
+   ``ImageAugmentation.add_random_crop`` uses it).
 """
 from __future__ import annotations
 
@@ -102,6 +104,10 @@ def install() -> None:
 
     if not hasattr(nest, "is_sequence"):
         nest.is_sequence = nest.is_nested
+    import numpy
+
+    if not hasattr(numpy.lib, "pad"):
+        numpy.lib.pad = numpy.pad
     try:
         from PIL import Image
 

@@ -73,7 +73,8 @@ class InputData(CallRule):
         info = self.ctx.analysis(TflearnProgram).input_of(original)
         if info is not None and info.alias:
             processed: cst.BaseExpression = cst.Name(info.var)
-            for key in ("data_preprocessing", "data_augmentation"):
+            # tflearn augments first, then preprocesses (data_flow.FeedDictFlow)
+            for key in ("data_augmentation", "data_preprocessing"):
                 if b.given(key) and literal(b.node(key), 0) is not None:
                     processed = cst.Call(b.node(key), [cst.Arg(processed)])
             self.ctx.insert_after(original, [stmt("{t} = {v}", t=cst.Name(info.d.name), v=processed)])

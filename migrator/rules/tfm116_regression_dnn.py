@@ -7,7 +7,7 @@ from ..args import BoundArgs, Unbindable
 from ..emit import call, literal, stmt, to_node, wrap_long_call
 from ._tflearn import Untranslatable, rank_of
 from ._tflearn_model import DNN, DNN_SIG, REGRESSION, REGRESSION_SIG, RegressionInfo, TflearnProgram
-from ._tflearn_train import DEFAULT_CLIP, loss, metrics, optimizer_from_name
+from ._tflearn_train import DEFAULT_CLIP, loss, metrics, flat, optimizer_from_name, set_clip, units_of
 from .base import Case, CallRule
 
 
@@ -93,15 +93,31 @@ class RegressionDNN(CallRule):
             lr = b.node("learning_rate") if b.given("learning_rate") else None
             opt = optimizer_from_name(self.ctx, opt_name, lr, clip, reg.call)
         else:
-            opt = opt_node  # an optimizer object (translated by TFM114)
+            opt = flat(opt_node)  # an optimizer object (translated by TFM114 with global_clipnorm=5.0)
             if dnn is not None and dnn.given("clip_gradients") and literal(dnn.node("clip_gradients"), None) != DEFAULT_CLIP:
-                self.report(reg.call, "DNN(clip_gradients=...) with an optimizer object: set "
-                                      "global_clipnorm on that optimizer to match")
+                q = self.ctx.legacy_name(b.orig("optimizer"))
+                edited = set_clip(opt_node, clip) if q and q.startswith("tflearn.optimizers.") else None
+                if edited is not None:
+                    opt = flat(edited)
+                elif not self._clip_set_by_tfm114(b.orig("optimizer"), reg):
+                    self.report(reg.call, "DNN(clip_gradients=...) with an optimizer object: set "
+                                          "global_clipnorm on that optimizer to match")
         to_one_hot = bool(b.value("to_one_hot", False))
         lss = loss(self.ctx, b, "loss", to_one_hot)
-        mets = metrics(self.ctx, b, rank_of(self.ctx, reg.incoming, reg.call))
+        mets = metrics(self.ctx, b, rank_of(self.ctx, reg.incoming, reg.call),
+                       units=units_of(self.ctx, reg.incoming, reg.call))
         kw = {"optimizer": opt, "loss": lss, "metrics": mets}
         return cst.SimpleStatementLine([cst.Expr(wrap_long_call(call(f"{model}.compile", **kw)))])
+
+    def _clip_set_by_tfm114(self, opt: cst.BaseExpression | None, reg: RegressionInfo) -> bool:
+        """TFM114 gives an optimizer object assigned to a name the clip of its DNN."""
+        from ..analysis.flow import Flow
+
+        if not isinstance(opt, cst.Name) or not self.ctx.rule_active("TFM114"):
+            return False
+        d = self.ctx.analysis(Flow).def_of(opt.value, reg.call)
+        q = self.ctx.legacy_name(d.value) if d is not None and isinstance(d.value, cst.Call) else None
+        return bool(q) and q.startswith("tflearn.optimizers.")
 
     VALID = ["import keras\nm = keras.Model(x, y)\n"]
     INVALID = [
@@ -151,8 +167,27 @@ class RegressionDNN(CallRule):
             todo=True,
         ),
         Case(
+            "import tflearn\n"
+            "x = tflearn.input_data(shape=[None, 4])\n"
+            "y = tflearn.fully_connected(x, 1)\n"
+            "y = tflearn.regression(y, optimizer=tflearn.Momentum(0.1), loss='mean_square')\n"
+            "model = tflearn.DNN(y, clip_gradients=1.0)\n",
+            "import keras\n\n"
+            "x = keras.Input(shape=(4,))\n"
+            "y = keras.layers.Dense(\n"
+            "    1,\n"
+            "    kernel_initializer=keras.initializers.TruncatedNormal(mean=0.0, stddev=0.02),\n"
+            ")(x)\n"
+            "model = keras.Model(inputs=x, outputs=y)\n"
+            "model.compile(\n"
+            "    optimizer=keras.optimizers.SGD(learning_rate=0.1, momentum=0.9, global_clipnorm=1.0),\n"
+            "    loss='mean_squared_error',\n"
+            "    metrics=[keras.metrics.BinaryAccuracy(threshold=0.0)],\n"
+            ")\n",
+        ),
+        Case(
             "import tflearn\nnet = tflearn.regression(net)\n",
             None, ("TFM116",), todo=True,
         ),
     ]
-    REQUIRES = ("TFM101", "TFM104")
+    REQUIRES = ("TFM101", "TFM104", "TFM114")

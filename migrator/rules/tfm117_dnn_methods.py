@@ -21,6 +21,13 @@ METHOD_SIGS = {
     "load": "model_file, weights_only=False, **optargs",
     "fit_batch": "X_inputs, Y_targets",
 }
+TODO_METHODS = {
+    "get_weights": "tflearn reads one variable (layer.W / layer.b); use "
+                   "model.get_layer(name).get_weights() (Keras layers hold [kernel, bias])",
+    "set_weights": "tflearn assigns one variable (layer.W); use model.get_layer(name).set_weights([...])",
+    "get_train_vars": "use model.trainable_weights",
+    "fit_batch_generator": "use model.fit on a generator / keras.utils.PyDataset",
+}
 _SUFFIXES = (".tflearn", ".tfl", ".ckpt", ".model", ".tfmodel")
 
 
@@ -56,6 +63,12 @@ class DNNMethods(Rule):
 
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
         func = original.func
+        if isinstance(func, cst.Attribute) and func.attr.value in TODO_METHODS:
+            prog: TflearnProgram = self.ctx.analysis(TflearnProgram)
+            info = prog.dnn_for_receiver(func.value, original)
+            if info is not None and info.regression is not None:
+                self.todo(original, f"DNN.{func.attr.value}: {TODO_METHODS[func.attr.value]}")
+            return updated
         if not isinstance(func, cst.Attribute) or func.attr.value not in METHOD_SIGS:
             return updated
         if not isinstance(updated, cst.Call):
@@ -134,7 +147,33 @@ class DNNMethods(Rule):
             kw["callbacks"] = cst.List([cst.Element(c) for c in cbs])
         x = self._feed(info, b.node("X_inputs"), False)
         y = self._feed(info, b.node("Y_targets"), True)
+        self._adapt_preprocessing(info, x, b.orig("X_inputs") or updated)
         return wrap_long_call(call(cst.Attribute(updated.func.value, cst.Name("fit")), x, y, **kw))
+
+    def _adapt_preprocessing(self, info: DNNInfo, x: cst.BaseExpression, at: cst.CSTNode) -> None:
+        """tflearn computes featurewise statistics from the raw training inputs at the first
+        fit: insert ``tflearn_adapt_preprocessing(prep, X)`` before the fit (TFM120)."""
+        from ._tflearn_model import INPUT_SIG
+        from .tfm120_image_prep_aug import needs_adapt
+
+        reg = info.regression
+        assert reg is not None
+        for i, inp in enumerate(reg.inputs):
+            try:
+                ib = BoundArgs(inp.call, INPUT_SIG)
+            except Unbindable:
+                continue
+            prep = ib.node("data_preprocessing") if ib.given("data_preprocessing") else None
+            if prep is None or not needs_adapt(self.ctx, prep, inp.call):
+                continue
+            if len(reg.inputs) == 1:
+                xi = x
+            elif isinstance(x, (cst.List, cst.Tuple)) and len(x.elements) == len(reg.inputs):
+                xi = x.elements[i].value
+            else:
+                xi = cst.Subscript(x, [cst.SubscriptElement(cst.Index(cst.Integer(str(i))))])
+            helper = self.ctx.use_helper("tflearn_adapt_preprocessing")
+            self.ctx.insert_before(at, [cst.SimpleStatementLine([cst.Expr(call(helper, prep, xi))])])
 
     def _checkpoint_callbacks(self, info: DNNInfo, b: BoundArgs) -> list[cst.BaseExpression]:
         out = []
@@ -178,6 +217,9 @@ class DNNMethods(Rule):
     def _load(self, info, b, updated):
         if b.extra:
             raise Untranslatable("load(**optargs)")
+        if b.given("weights_only") and literal(b.node("weights_only"), None) is not False:
+            raise Untranslatable("weights_only=True restores variables into an existing graph; "
+                                 "model.load_weights does the same for a .keras/.weights.h5 file")
         return call(cst.Attribute(updated.func.value, cst.Name("load_weights")),
                     keras_path(b.node("model_file")))
 
@@ -226,5 +268,32 @@ class DNNMethods(Rule):
             "acc = [v for k, v in model.evaluate(X, Y, batch_size=128, verbose=0, return_dict=True).items() if k != \"loss\"]\n"
             "model.save('model.keras')\n"
             "model.load_weights('model.keras')\n",
+        ),
+        Case(
+            "import tflearn\n"
+            "net = tflearn.input_data(shape=[None, 4])\n"
+            "fc = tflearn.fully_connected(net, 2, activation='softmax')\n"
+            "net = tflearn.regression(fc)\n"
+            "model = tflearn.DNN(net)\n"
+            "w = model.get_weights(fc.W)\n",
+            "import keras\n\n"
+            "net_input = keras.Input(shape=(4,))\n"
+            "net = net_input\n"
+            "fc = keras.layers.Dense(\n"
+            "    2,\n"
+            "    activation='softmax',\n"
+            "    kernel_initializer=keras.initializers.TruncatedNormal(mean=0.0, stddev=0.02),\n"
+            ")(net)\n"
+            "net = fc\n"
+            "model = keras.Model(inputs=net_input, outputs=net)\n"
+            "model.compile(\n"
+            "    optimizer=keras.optimizers.Adam(learning_rate=0.001, epsilon=1e-8, global_clipnorm=5.0),\n"
+            "    loss='categorical_crossentropy',\n"
+            "    metrics=['accuracy'],\n"
+            ")\n"
+            "# TODO(tflearn-migrate): TFM117 DNN.get_weights: tflearn reads one variable (layer.W / layer.b); "
+            "use model.get_layer(name).get_weights() (Keras layers hold [kernel, bias])\n"
+            "w = model.get_weights(fc.W)\n",
+            ("TFM117",), todo=True,
         ),
     ]

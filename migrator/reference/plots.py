@@ -1,0 +1,113 @@
+"""PNG plots for a suite run (matplotlib, Agg backend; no display needed).
+
+Per Siamese model: ``<model>_loss.png`` (training loss per epoch, every variant),
+``<model>_distances.png`` (histograms of same vs different held-out pair distances, one panel
+per variant), ``<model>_projection.png`` (2-D PCA projection of the held-out embeddings
+coloured by class), ``<model>_spectrum.png`` (normalised singular values of the embedding
+matrix, log scale). Per classifier: ``<model>_loss.png`` and ``<model>_recall.png`` (per-class
+recall on the class-balanced held-out set).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+from . import metrics  # noqa: E402
+
+LABELS = {"legacy": "legacy", "faithful": "migrated (faithful)", "fixed": "migrated (fixes)",
+          "expected_faithful": "hand-written faithful*", "expected_fixed": "hand-written fixed*"}
+
+
+def _ok(entry: dict) -> list[str]:
+    arrays = entry.get("_arrays", {})
+    return [v for v, r in entry["variants"].items() if r.get("status") == "ok" and v in arrays]
+
+
+def _title(name: str, v: str, r: dict) -> str:
+    verdict = "collapsed" if r.get("collapsed") else "ok"
+    return f"{LABELS.get(v, v)}: {r['headline']:.3f} {verdict}"
+
+
+def plot_model(name: str, entry: dict, test: dict, out: Path) -> list[Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    variants = _ok(entry)
+    if not variants:
+        return written
+    arrays = entry["_arrays"]
+
+    fig, ax = plt.subplots(figsize=(6, 4))
+    for v in variants:
+        loss = entry["variants"][v].get("loss") or []
+        if loss:
+            ax.plot(range(1, len(loss) + 1), loss, marker="o", label=LABELS.get(v, v))
+    ax.set(xlabel="epoch", ylabel="training loss", title=f"{name}: loss")
+    ax.legend(fontsize=8)
+    written.append(_save(fig, out / f"{name}_loss.png"))
+
+    n = len(variants)
+    if entry["kind"] == "siamese":
+        y = np.asarray(test["pair_test_y"]) > 0.5
+        fig, axes = plt.subplots(1, n, figsize=(4 * n, 3.2), squeeze=False)
+        for ax, v in zip(axes[0], variants):
+            d = metrics.pair_distances(arrays[v]["emb_a"], arrays[v]["emb_b"])
+            d = np.nan_to_num(d, nan=0.0, posinf=0.0)
+            bins = np.linspace(0, max(float(d.max()), 1e-9), 40)
+            ax.hist(d[y], bins=bins, alpha=0.6, label="same")
+            ax.hist(d[~y], bins=bins, alpha=0.6, label="different")
+            ax.set_title(_title(name, v, entry["variants"][v]), fontsize=8)
+            ax.set_xlabel("distance")
+        axes[0][0].legend(fontsize=8)
+        written.append(_save(fig, out / f"{name}_distances.png"))
+
+        fig, axes = plt.subplots(1, n, figsize=(4 * n, 3.6), squeeze=False)
+        labels = np.asarray(test["y_test"])
+        for ax, v in zip(axes[0], variants):
+            e = np.nan_to_num(np.asarray(arrays[v]["emb"], np.float64).reshape(len(labels), -1))
+            e = e - e.mean(axis=0)
+            _, _, vt = np.linalg.svd(e, full_matrices=False)
+            p = e @ vt[:2].T if vt.shape[0] >= 2 else np.c_[e[:, :1], np.zeros(len(e))]
+            sc = ax.scatter(p[:, 0], p[:, 1], c=labels, cmap="tab10", s=6)
+            ax.set_title(_title(name, v, entry["variants"][v]), fontsize=8)
+        fig.colorbar(sc, ax=axes[0].tolist(), label="class")
+        written.append(_save(fig, out / f"{name}_projection.png", tight=False))
+
+        fig, ax = plt.subplots(figsize=(6, 4))
+        for v in variants:
+            s = metrics.singular_values(arrays[v]["emb"])
+            if s.sum() > 0:
+                ax.semilogy(range(1, len(s) + 1), s / s.sum(), marker=".",
+                            label=f"{LABELS.get(v, v)} (RankMe {entry['variants'][v]['metrics']['rankme']:.1f})")
+        ax.set(xlabel="singular value index", ylabel="normalised singular value", title=f"{name}: spectrum")
+        ax.legend(fontsize=8)
+        written.append(_save(fig, out / f"{name}_spectrum.png"))
+    else:
+        fig, ax = plt.subplots(figsize=(7, 4))
+        width = 0.8 / n
+        for i, v in enumerate(variants):
+            rec = entry["variants"][v]["metrics"]["per_class_recall"]
+            ax.bar(np.arange(len(rec)) + i * width, rec, width, label=_title(name, v, entry["variants"][v]))
+        ax.set(xlabel="class", ylabel="recall (held-out)", title=f"{name}: per-class recall", ylim=(0, 1.05))
+        ax.legend(fontsize=7)
+        written.append(_save(fig, out / f"{name}_recall.png"))
+    return written
+
+
+def _save(fig, path: Path, tight: bool = True) -> Path:
+    if tight:
+        fig.tight_layout()
+    fig.savefig(path, dpi=90)
+    plt.close(fig)
+    return path
+
+
+def plot_run(result: dict, test: dict, out: Path) -> list[Path]:
+    written = []
+    for name, entry in result["models"].items():
+        written += plot_model(name, entry, test, Path(out))
+    return written

@@ -1,0 +1,114 @@
+"""Shared-encoder support: one Keras encoder model applied to every Siamese input.
+
+Used by TFM205 (faithful: TF1 towers that share variables through ``variable_scope`` /
+``reuse=True`` / ``scope.reuse_variables()`` / ``tf.AUTO_REUSE``) and by the Siamese FIX
+rules (TFM201: towers that were meant to share weights but do not). The emitted code follows
+keras.io's ``siamese_contrastive`` example::
+
+    encoder_input = keras.Input(shape=x1.shape[1:])
+    encoder = keras.Model(encoder_input, tower(encoder_input), name="encoder")
+    left = encoder(x1)
+    right = encoder(x2)
+
+Calling ``tower(...)`` once on a fresh ``keras.Input`` creates the layers exactly once;
+applying the resulting model to each input shares every weight between the towers.
+
+API (stable; other rules build on it):
+
+* :func:`tower_calls` - the calls of one tower-building function in a statement list
+  (``[(target_name, call_node, input_expr), ...]`` grouped by the called function's name).
+* :func:`encoder_statements` - the two statements that build the encoder model.
+* :func:`apply_encoder` - ``encoder(x)``.
+* :func:`free_name` - a name not yet bound in the module (``encoder``, ``encoder_2``...).
+
+All builders return fresh libcst nodes and only use ``keras`` (the caller must
+``ctx.add_import("keras")``).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+import libcst as cst
+
+from ..emit import code, stmt, to_node
+from ..names import dotted
+
+
+@dataclass(frozen=True)
+class TowerCall:
+    target: str                    # the name the tower's output is assigned to
+    statement: cst.SimpleStatementLine
+    call: cst.Call                 # the ORIGINAL call node ``tower(x, ...)``
+    function: str                  # dotted name of the called function ("tower", "net.tower")
+    input: cst.BaseExpression      # its first argument (the tower's input)
+
+
+def tower_calls(statements: Iterable[cst.CSTNode]) -> dict[str, list[TowerCall]]:
+    """``name = f(x, ...)`` assignments in ``statements`` (descending into ``with`` blocks,
+    not into functions), grouped by ``f``. Groups with two or more calls on different
+    inputs are the candidate Siamese towers; callers decide (qualified names, reuse)."""
+    out: dict[str, list[TowerCall]] = {}
+
+    def walk(stmts: Iterable[cst.CSTNode]) -> None:
+        for s in stmts:
+            if isinstance(s, cst.With):
+                walk(s.body.body)
+                continue
+            if not isinstance(s, cst.SimpleStatementLine) or len(s.body) != 1:
+                continue
+            a = s.body[0]
+            if not isinstance(a, cst.Assign) or len(a.targets) != 1:
+                continue
+            t = a.targets[0].target
+            v = a.value
+            if not isinstance(t, cst.Name) or not isinstance(v, cst.Call) or not v.args:
+                continue
+            fn = dotted(v.func)
+            if fn is None or v.args[0].keyword is not None or v.args[0].star:
+                continue
+            out.setdefault(fn, []).append(TowerCall(t.value, s, v, fn, v.args[0].value))
+
+    walk(statements)
+    return {k: v for k, v in out.items() if len({code(c.input) for c in v}) >= 2}
+
+
+def free_name(taken: Iterable[str], base: str = "encoder") -> str:
+    """``base``, or ``base_2``, ``base_3``... whichever is not in ``taken``."""
+    taken = set(taken)
+    if base not in taken:
+        return base
+    i = 2
+    while f"{base}_{i}" in taken:
+        i += 1
+    return f"{base}_{i}"
+
+
+def encoder_statements(encoder: str, tower: str | cst.BaseExpression, sample_input: cst.BaseExpression,
+                       extra_args: Sequence[cst.Arg] = (), input_name: str | None = None,
+                       ) -> list[cst.BaseStatement]:
+    """``<encoder>_input = keras.Input(shape=<sample>.shape[1:])`` and
+    ``<encoder> = keras.Model(<encoder>_input, <tower>(<encoder>_input, *extra), name=...)``.
+
+    ``sample_input`` is one of the inputs the towers are applied to (a Keras tensor, e.g.
+    the ``keras.Input`` that replaced a placeholder); its shape gives the encoder's input
+    shape, so the statements must come after it is defined. ``extra_args`` are the tower
+    call's other arguments (they must be the same for every tower call)."""
+    inp = input_name or f"{encoder}_input"
+    # shape-preserving wrappers (TFM301's Rescaling) do not matter for the shape: take the input
+    while (isinstance(sample_input, cst.Call) and isinstance(sample_input.func, cst.Call)
+           and dotted(sample_input.func.func) == "keras.layers.Rescaling" and len(sample_input.args) == 1):
+        sample_input = sample_input.args[0].value
+    tower_node = cst.parse_expression(tower) if isinstance(tower, str) else tower
+    call = cst.Call(func=tower_node, args=[cst.Arg(cst.Name(inp)), *[
+        a.with_changes(comma=cst.MaybeSentinel.DEFAULT) for a in extra_args]])
+    return [
+        stmt("{n} = keras.Input(shape={s}.shape[1:])", n=cst.Name(inp), s=sample_input),
+        stmt("{e} = keras.Model({i}, {c}, name={q})", e=cst.Name(encoder), i=cst.Name(inp), c=call,
+             q=to_node(encoder)),
+    ]
+
+
+def apply_encoder(encoder: str, x: cst.BaseExpression) -> cst.Call:
+    """``encoder(x)``."""
+    return cst.Call(func=cst.Name(encoder), args=[cst.Arg(x)])

@@ -1,0 +1,166 @@
+"""Shared support for the TF1 graph-code rules (TFM130-169).
+
+Numeric defaults written out below were read from TensorFlow 2.21's ``tf.compat.v1`` sources
+(python/ops, python/training, python/layers, python/keras/legacy_tf_layers):
+
+* ``tf.get_variable``'s default initializer is ``glorot_uniform`` (Keras' default too).
+* ``tf.layers.dense/conv2d``: kernel ``glorot_uniform``, bias zeros, padding ``valid``.
+* ``tf.layers.batch_normalization``: momentum 0.99, epsilon 1e-3 (Keras' defaults).
+* ``tf.contrib.layers.fully_connected`` / ``conv2d``: ``activation_fn=relu``, xavier (glorot
+  uniform) weights, zero biases; contrib ``conv2d`` padding ``SAME``.
+* ``tf.contrib.layers.batch_norm``: decay 0.999, epsilon 0.001, ``center=True, scale=False``.
+* ``tf.train.AdamOptimizer``: lr 0.001, beta1 0.9, beta2 0.999, epsilon 1e-8 (Keras: 1e-7).
+* ``tf.train.RMSPropOptimizer``: decay 0.9, momentum 0, epsilon 1e-10, accumulator starts at
+  1.0 (Keras RMSprop: rho 0.9, epsilon 1e-7, accumulator starts at 0 - not expressible).
+* ``tf.train.AdagradOptimizer``: initial accumulator 0.1, no epsilon (Keras: epsilon 1e-7).
+* ``tf.argmax(x)`` without an axis reduces axis 0 (Keras' ``ops.argmax`` flattens).
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import libcst as cst
+
+from ..emit import call, code, literal, to_node
+from ._tflearn import Untranslatable
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..engine import FileContext
+
+DTYPES = {f"tensorflow.{d}": d for d in (
+    "float16", "float32", "float64", "bfloat16", "int8", "int16", "int32", "int64", "uint8",
+    "uint16", "bool", "string", "complex64", "complex128")}
+
+ACTIVATIONS = {
+    "tensorflow.nn.relu": "relu", "tensorflow.nn.relu6": "relu6", "tensorflow.nn.elu": "elu",
+    "tensorflow.nn.selu": "selu", "tensorflow.nn.softplus": "softplus", "tensorflow.nn.softsign": "softsign",
+    "tensorflow.nn.sigmoid": "sigmoid", "tensorflow.sigmoid": "sigmoid", "tensorflow.nn.tanh": "tanh",
+    "tensorflow.tanh": "tanh", "tensorflow.nn.softmax": "softmax", "tensorflow.identity": None,
+    "tensorflow.nn.swish": "silu",
+}
+
+
+def dtype_of(ctx: "FileContext", node: cst.BaseExpression | None, orig: cst.BaseExpression | None
+             ) -> cst.BaseExpression | None:
+    """``tf.float32`` -> ``"float32"``; strings pass; None stays None; others: Untranslatable."""
+    if node is None:
+        return None
+    val = literal(node, None)
+    if isinstance(val, str):
+        return node
+    q = ctx.legacy_name(orig) if orig is not None else None
+    if q in DTYPES:
+        return to_node(DTYPES[q])
+    if q is None and isinstance(node, (cst.Name, cst.Attribute)):
+        return node  # a user variable / numpy dtype
+    raise Untranslatable(f"dtype {code(node)}")
+
+
+def activation_kw(ctx: "FileContext", node: cst.BaseExpression | None, orig: cst.BaseExpression | None):
+    """A TF activation callable (``tf.nn.relu``) -> a Keras ``activation=`` value.
+    Returns (value or None, leaky_alpha or None)."""
+    if node is None or (isinstance(node, cst.Name) and node.value == "None"):
+        return None
+    q = ctx.legacy_name(orig) if orig is not None else None
+    if q in ACTIVATIONS:
+        a = ACTIVATIONS[q]
+        return None if a is None else to_node(a)
+    if q == "tensorflow.nn.leaky_relu":
+        return call("keras.layers.LeakyReLU", negative_slope=0.2)
+    if q is not None:
+        raise Untranslatable(f"activation {q}")
+    return node  # user callable / Keras activation
+
+
+def first_def_value(ctx: "FileContext", name: str, at: cst.CSTNode):
+    from ..analysis.flow import Flow
+
+    d = ctx.analysis(Flow).def_of(name, at)
+    return None if d is None else d.value
+
+
+def _kw(call_node: cst.Call, names: tuple[str, ...]) -> dict[str, cst.BaseExpression]:
+    out = {}
+    positional = [a for a in call_node.args if a.keyword is None]
+    for i, a in enumerate(positional):
+        if i < len(names):
+            out[names[i]] = a.value
+    for a in call_node.args:
+        if a.keyword is not None:
+            out[a.keyword.value] = a.value
+    return out
+
+
+def _f(node: cst.BaseExpression | None, default: float) -> cst.BaseExpression:
+    return to_node(float(default)) if node is None else node
+
+
+def initializer_of(ctx: "FileContext", node: cst.BaseExpression | None, orig: cst.BaseExpression | None
+                   ) -> cst.BaseExpression | None:
+    """A TF1 initializer expression -> a Keras initializer (None: leave the Keras default,
+    which must then be the same as TF's default for that argument)."""
+    if node is None or (isinstance(node, cst.Name) and node.value == "None"):
+        return None
+    from ._tflearn import CONTRIB_TRUNC_SCALE
+
+    q = ctx.legacy_name(orig.func if isinstance(orig, cst.Call) else orig) if orig is not None else None
+    if q is None:
+        return node  # a Keras / user initializer
+    short = q.rsplit(".", 1)[1]
+    kw = _kw(node, ()) if isinstance(node, cst.Call) else {}
+    if not isinstance(node, cst.Call):
+        raise Untranslatable(f"initializer {code(node)}")
+    if short in ("zeros_initializer",):
+        return to_node("zeros")
+    if short in ("ones_initializer",):
+        return to_node("ones")
+    if short == "constant_initializer":
+        k = _kw(node, ("value",))
+        return call("keras.initializers.Constant", _f(k.get("value"), 0.0))
+    if short in ("truncated_normal_initializer", "random_normal_initializer"):
+        k = _kw(node, ("mean", "stddev", "seed"))
+        cls = "TruncatedNormal" if short.startswith("trunc") else "RandomNormal"
+        return call(f"keras.initializers.{cls}", mean=_f(k.get("mean"), 0.0), stddev=_f(k.get("stddev"), 1.0),
+                    seed=k.get("seed"))
+    if short == "random_uniform_initializer":
+        k = _kw(node, ("minval", "maxval", "seed"))
+        return call("keras.initializers.RandomUniform", minval=_f(k.get("minval"), 0.0),
+                    maxval=_f(k.get("maxval"), 1.0), seed=k.get("seed"))
+    if short in ("glorot_uniform_initializer", "glorot_normal_initializer"):
+        k = _kw(node, ("seed",))
+        cls = "GlorotUniform" if "uniform" in short else "GlorotNormal"
+        return call(f"keras.initializers.{cls}", seed=k.get("seed"))
+    if short in ("xavier_initializer", "xavier_initializer_conv2d"):
+        k = _kw(node, ("uniform", "seed"))
+        if literal(k.get("uniform", to_node(True)), None) is False:
+            return call("keras.initializers.VarianceScaling", scale=round(CONTRIB_TRUNC_SCALE, 8),
+                        mode="fan_avg", distribution="truncated_normal", seed=k.get("seed"))
+        if "uniform" in k and literal(k["uniform"], None) is not True:
+            raise Untranslatable("non-literal uniform=")
+        return call("keras.initializers.GlorotUniform", seed=k.get("seed"))
+    if short == "variance_scaling_initializer" and q.startswith("tensorflow.contrib"):
+        k = _kw(node, ("factor", "mode", "uniform", "seed"))
+        factor = float(literal(k.get("factor", to_node(2.0))))
+        mode = str(literal(k.get("mode", to_node("FAN_IN")))).lower()
+        if literal(k.get("uniform", to_node(False))):
+            return call("keras.initializers.VarianceScaling", scale=factor, mode=mode, distribution="uniform",
+                        seed=k.get("seed"))
+        return call("keras.initializers.VarianceScaling", scale=round(factor * CONTRIB_TRUNC_SCALE, 8), mode=mode,
+                    distribution="truncated_normal", seed=k.get("seed"))
+    if short == "variance_scaling_initializer":
+        k = _kw(node, ("scale", "mode", "distribution", "seed"))
+        dist = literal(k.get("distribution", to_node("truncated_normal")), None)
+        if dist == "normal":
+            dist = "truncated_normal"  # TF1: "normal" is the truncated normal
+        return call("keras.initializers.VarianceScaling", scale=_f(k.get("scale"), 1.0),
+                    mode=k.get("mode", to_node("fan_in")), distribution=to_node(dist), seed=k.get("seed"))
+    raise Untranslatable(f"initializer {q}")
+
+
+def padding_of(node: cst.BaseExpression | None, default: str) -> cst.BaseExpression:
+    if node is None:
+        return to_node(default)
+    v = literal(node, None)
+    if not isinstance(v, str):
+        raise Untranslatable(f"non-literal padding {code(node)}")
+    return to_node(v.lower())

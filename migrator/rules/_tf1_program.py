@@ -1,0 +1,491 @@
+"""TF1Program: what a TensorFlow-1 graph program does, per scope (``ctx.analysis(TF1Program)``).
+
+A stable, documented API the TF1 rules (TFM130-169) and the Siamese rules (TFM2xx) build on.
+Everything refers to ORIGINAL libcst nodes.
+
+For every scope (the module, each function) that creates placeholders, a :class:`Program`:
+
+* ``placeholders``: ``{name: Placeholder}`` in source order, each with ``role``:
+  ``"input"`` (a trainable op - a layer, ``matmul``, a call of a user function - is applied to
+  something computed from it), ``"label"`` (non-scalar, but no trainable op ever sees it:
+  only the loss/metrics read it) or ``"hyper"`` (a scalar: ``keep_prob``, ``is_training``, a
+  learning rate; shape ``[]``/``()``/absent, or ``placeholder_with_default``).
+* ``train_ops``: ``optimizer.minimize(loss)`` assignments (:class:`TrainOp`).
+* ``runs``: every ``sess.run(fetches, feed_dict)`` (:class:`Run`): the fetched names and
+  which placeholders each run feeds with which (original) value nodes.
+* ``tensors``: names bound to values computed from placeholders (values fetched through
+  ``sess.run`` are NumPy arrays, not tensors, and are excluded);
+  ``closure(name)`` - every name it depends on, transitively;
+  ``placeholders_of(name)``; ``label_dependent(name)``; ``model_reads(name)`` - the label-free
+  tensors a label-dependent tensor (a loss, a metric) reads: the MODEL OUTPUTS it needs.
+* ``sessions`` (names bound to ``tf.Session()``), ``savers`` (``tf.train.Saver()``),
+  ``scopes`` (``tf.variable_scope`` blocks with their ``reuse``) and ``reuse_calls``
+  (``scope.reuse_variables()`` statements).
+
+The analysis is syntactic and deliberately conservative: where a program does something it
+does not model (a feed_dict that is not a dict literal, fetches built dynamically), the
+corresponding ``Run.ok`` is False and rules leave the code with a TODO.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable
+
+import libcst as cst
+
+from ..analysis.flow import Flow, ScopeFlow, load_names, target_names
+from ..emit import code, literal
+from ..names import dotted
+
+PLACEHOLDERS = ("tensorflow.placeholder", "tensorflow.placeholder_with_default")
+SESSIONS = ("tensorflow.Session", "tensorflow.InteractiveSession")
+INITIALIZERS = ("tensorflow.global_variables_initializer", "tensorflow.initialize_all_variables",
+                "tensorflow.local_variables_initializer", "tensorflow.initialize_local_variables",
+                "tensorflow.tables_initializer")
+SAVERS = ("tensorflow.train.Saver",)
+VARIABLE_SCOPES = ("tensorflow.variable_scope", "tensorflow.name_scope")
+# calls that apply trainable parameters to their arguments (a placeholder reaching one is an input)
+_PARAM_PREFIXES = ("tensorflow.layers.", "tensorflow.contrib.layers.", "tflearn.", "tensorflow.keras.layers.",
+                   "keras.layers.")
+_PARAM_CALLS = ("tensorflow.matmul", "tensorflow.nn.conv2d", "tensorflow.nn.conv1d", "tensorflow.nn.embedding_lookup",
+                "tensorflow.nn.xw_plus_b", "tensorflow.tensordot", "tensorflow.nn.bias_add",
+                "tensorflow.nn.batch_normalization")
+
+
+@dataclass(eq=False)
+class Placeholder:
+    name: str
+    statement: cst.SimpleStatementLine
+    call: cst.Call
+    dtype: cst.BaseExpression | None
+    shape: cst.BaseExpression | None      # the shape argument (None: not given)
+    default: cst.BaseExpression | None    # placeholder_with_default's value
+    role: str = "input"                   # "input" | "label" | "hyper"
+
+    @property
+    def shape_elements(self) -> list[cst.BaseExpression] | None:
+        """The shape's elements when it is a list/tuple display, else None."""
+        if isinstance(self.shape, (cst.List, cst.Tuple)):
+            return [e.value for e in self.shape.elements]
+        return None
+
+
+@dataclass(eq=False)
+class TrainOp:
+    name: str | None                      # the assigned name (None: used inline)
+    statement: cst.SimpleStatementLine
+    call: cst.Call                        # the ``.minimize(...)`` call
+    optimizer: cst.BaseExpression         # the object ``minimize`` is called on
+    loss: str | None                      # the loss tensor's name (None: not a plain name)
+
+
+@dataclass(eq=False)
+class Run:
+    call: cst.Call                        # ``sess.run(...)``
+    statement: cst.CSTNode                # the statement holding it
+    fetches: cst.BaseExpression | None
+    fetch_names: list[str | None]         # one per fetched element (None: not a plain name)
+    fetch_is_list: bool                   # fetches written as a list/tuple display
+    feed: cst.BaseExpression | None
+    feeds: dict[str, cst.BaseExpression]  # placeholder name -> fed value
+    ok: bool                              # fetches and feeds fully understood
+    why: str = ""
+    train_op: TrainOp | None = None       # the train op it runs, if any
+    initializer: bool = False             # ``sess.run(tf.global_variables_initializer())``
+
+
+@dataclass(eq=False)
+class VariableScope:
+    statement: cst.With
+    call: cst.Call
+    scope_name: cst.BaseExpression | None
+    reuse: str | None                     # None | "True" | "AUTO_REUSE" | source of the value
+    alias: str | None                     # ``as scope``
+
+
+@dataclass(eq=False)
+class Program:
+    scope: ScopeFlow
+    placeholders: dict[str, Placeholder] = field(default_factory=dict)
+    train_ops: list[TrainOp] = field(default_factory=list)
+    runs: list[Run] = field(default_factory=list)
+    tensors: set[str] = field(default_factory=set)
+    scopes: list[VariableScope] = field(default_factory=list)
+    reuse_calls: list[cst.SimpleStatementLine] = field(default_factory=list)
+    _closure: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
+
+    # -- queries -------------------------------------------------------------------------
+    def by_role(self, role: str) -> list[Placeholder]:
+        return [p for p in self.placeholders.values() if p.role == role]
+
+    @property
+    def inputs(self) -> list[Placeholder]:
+        return self.by_role("input")
+
+    @property
+    def labels(self) -> list[Placeholder]:
+        return self.by_role("label")
+
+    @property
+    def hypers(self) -> list[Placeholder]:
+        return self.by_role("hyper")
+
+    def closure(self, name: str) -> frozenset[str]:
+        """Every name ``name`` depends on (itself excluded), across all its bindings."""
+        if name in self._closure:
+            return self._closure[name]
+        self._closure[name] = frozenset()  # cycle guard
+        out: set[str] = set()
+        stack = [name]
+        while stack:
+            n = stack.pop()
+            for d in self.scope.by_name.get(n, ()):
+                if _is_numpy_def(d):
+                    continue
+                for dep in d.deps:
+                    if dep not in out and dep != name:
+                        out.add(dep)
+                        stack.append(dep)
+        self._closure[name] = frozenset(out)
+        return self._closure[name]
+
+    def placeholders_of(self, name: str) -> list[str]:
+        """Placeholders ``name`` is computed from (itself if it is one), in source order."""
+        c = self.closure(name) | {name}
+        return [p for p in self.placeholders if p in c]
+
+    def label_dependent(self, name: str) -> bool:
+        return any(self.placeholders[p].role == "label" for p in self.placeholders_of(name))
+
+    def is_model_tensor(self, name: str) -> bool:
+        """A label-free tensor (a model output or intermediate)."""
+        return name in self.tensors and name not in self.placeholders and not self.label_dependent(name)
+
+    def model_reads(self, name: str) -> list[str]:
+        """The label-free tensors the label-dependent computation of ``name`` reads directly
+        (the model outputs a loss or metric needs), in source order of their definitions."""
+        seen: list[str] = []
+        todo = [name]
+        visited: set[str] = set()
+        while todo:
+            n = todo.pop()
+            if n in visited:
+                continue
+            visited.add(n)
+            for d in self.scope.by_name.get(n, ()):
+                for dep in d.deps:
+                    if self.is_model_tensor(dep):
+                        if dep not in seen:
+                            seen.append(dep)
+                    elif dep in self.tensors and dep not in self.placeholders and self.label_dependent(dep):
+                        todo.append(dep)
+        first = {}
+        for n in seen:
+            defs = self.scope.by_name.get(n, ())
+            first[n] = min((d.index for d in defs), default=0)
+        return sorted(seen, key=lambda n: first[n])
+
+    def labels_of(self, name: str) -> list[str]:
+        return [p for p in self.placeholders_of(name) if self.placeholders[p].role == "label"]
+
+    def label_chain(self, name: str) -> list[str]:
+        """Label-dependent tensor names ``name``'s computation goes through (itself last)."""
+        out: list[str] = []
+        for d in self.scope.defs:
+            if d.name in out or d.name == name:
+                continue
+            if d.name in self.closure(name) and d.name in self.tensors and d.name not in self.placeholders \
+                    and self.label_dependent(d.name):
+                out.append(d.name)
+        return out + [name]
+
+    def train_op(self, name: str) -> TrainOp | None:
+        return next((t for t in self.train_ops if t.name == name), None)
+
+    def training_runs(self) -> list[Run]:
+        return [r for r in self.runs if r.train_op is not None]
+
+    def fed_values(self, placeholder: str) -> list[tuple[Run, cst.BaseExpression]]:
+        return [(r, r.feeds[placeholder]) for r in self.runs if placeholder in r.feeds]
+
+
+def _is_numpy_def(d) -> bool:
+    """A binding whose value comes out of ``sess.run`` (NumPy, not a graph tensor)."""
+    if d.value is None:
+        return isinstance(d.stmt, cst.For)  # loop variables
+    return any(isinstance(n, cst.Call) and isinstance(n.func, cst.Attribute) and n.func.attr.value == "run"
+               for n in _walk(d.value))
+
+
+def _walk(node: cst.CSTNode) -> Iterable[cst.CSTNode]:
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        yield n
+        stack.extend(n.children)
+
+
+def _arg(call: cst.Call, pos: int, kw: str) -> cst.BaseExpression | None:
+    for a in call.args:
+        if a.keyword is not None and a.keyword.value == kw:
+            return a.value
+    positional = [a for a in call.args if a.keyword is None and not a.star]
+    return positional[pos].value if pos < len(positional) else None
+
+
+def _feed_renames(ctx, feed: cst.Dict) -> dict[str, str]:
+    """Fed key -> placeholder, where TFM202's fix rewires a feed_dict (fed placeholders the loss
+    never sees -> the unfed ones it needs); empty unless that fix applies to ``feed``."""
+    if not ctx.options.fixes or not ctx.rule_active("TFM202"):
+        return {}
+    from .tfm202_unconnected_feeds import Feeds
+
+    sf = ctx.analysis(Feeds).by_dict.get(id(feed))
+    return dict(sf.mapping) if sf is not None else {}
+
+
+class TF1Program:
+    """``ctx.analysis(TF1Program)``: the TF1 programs of a file (see the module docstring)."""
+
+    def __init__(self, ctx) -> None:
+        self.ctx = ctx
+        self.flow: Flow = ctx.analysis(Flow)
+        self.programs: dict[int, Program] = {}
+        self.session_names: set[str] = set()
+        self.saver_names: set[str] = set()
+        self.summary_names: set[str] = set()   # names bound to tf.summary.* ops (merge_all, scalar...)
+        self.writer_names: set[str] = set()    # names bound to tf.summary.FileWriter(...)
+        self.session_statements: list[cst.CSTNode] = []
+        calls = sorted((n for n in _walk(ctx.module) if isinstance(n, cst.Call)), key=ctx.position)
+        qn = {}
+        for c in calls:
+            try:
+                qn[id(c)] = ctx.legacy_name(c)
+            except Exception:  # pragma: no cover - nodes without metadata
+                qn[id(c)] = None
+        self._qn = qn
+        # sessions and savers (names, file-wide)
+        for c in calls:
+            q = qn[id(c)]
+            if q in SESSIONS or q in SAVERS:
+                parent = ctx.parent(c)
+                names: list[str] = []
+                if isinstance(parent, cst.Assign):
+                    names = [n for t in parent.targets for n in target_names(t.target)]
+                elif isinstance(parent, cst.WithItem) and parent.asname is not None:
+                    names = target_names(parent.asname.name)
+                elif isinstance(parent, cst.Attribute):  # tf.Session().as_default() ...
+                    names = []
+                (self.session_names if q in SESSIONS else self.saver_names).update(names)
+            if q and q.startswith("tensorflow.summary.") or q == "tensorflow.train.SummaryWriter":
+                parent = ctx.parent(c)
+                if isinstance(parent, cst.Assign):
+                    names = [n for t in parent.targets for n in target_names(t.target)]
+                    writer = q.endswith(("FileWriter", "SummaryWriter"))
+                    (self.writer_names if writer else self.summary_names).update(names)
+        for scope in self.flow.scopes.values():
+            prog = self._build(scope, calls)
+            if prog is not None:
+                self.programs[id(scope.node)] = prog
+
+    # -- public ----------------------------------------------------------------------------
+    def qname(self, call: cst.Call) -> str | None:
+        return self._qn.get(id(call))
+
+    def program_of(self, node: cst.CSTNode) -> Program | None:
+        """The program of the scope holding ``node`` (or the module's, if that has one)."""
+        n: cst.CSTNode | None = node
+        while n is not None:
+            if id(n) in self.programs:
+                return self.programs[id(n)]
+            n = self.ctx.parent(n)
+        return self.programs.get(id(self.ctx.module))
+
+    def shared_towers(self, prog: Program) -> list[list]:
+        """Groups of tower calls (``_encoder.TowerCall``) that SHARE variables in TF1: the
+        same function applied to different inputs where the later calls reuse the first's
+        variables (``scope.reuse_variables()`` between them, a ``variable_scope(reuse=True /
+        tf.AUTO_REUSE)`` around them, a ``reuse=True`` argument, or an ``AUTO_REUSE`` scope
+        inside the function)."""
+        from ._encoder import tower_calls
+
+        key = ("shared", id(prog))
+        if key in self.__dict__:
+            return self.__dict__[key]
+        body = prog.scope.node.body
+        stmts = body.body if isinstance(prog.scope.node, cst.FunctionDef) else body
+        out = []
+        for fn, calls in tower_calls(stmts).items():
+            if not any(isinstance(s.node, cst.FunctionDef) and s.node.name.value == fn
+                       for s in self.flow.scopes.values()):
+                continue
+            if self._shares(prog, fn, calls):
+                out.append(calls)
+        self.__dict__[key] = out
+        return out
+
+    def _shares(self, prog: Program, fn: str, calls) -> bool:
+        pos = [self.ctx.position(c.statement) for c in calls]
+        for r in prog.reuse_calls:
+            if pos[0] < self.ctx.position(r) < pos[-1]:
+                return True
+        for c in calls:
+            for a in c.call.args:
+                if a.keyword is not None and a.keyword.value == "reuse" and (
+                        literal(a.value, None) is True or (dotted(a.value) or "").endswith("AUTO_REUSE")):
+                    return True
+            n = self.ctx.parent(c.statement)
+            while n is not None:
+                if isinstance(n, cst.With):
+                    for vs in prog.scopes:
+                        if vs.statement is n and vs.reuse is not None and vs.reuse != "False" and vs.reuse != "None":
+                            return True
+                n = self.ctx.parent(n)
+        for s in self.flow.scopes.values():
+            if isinstance(s.node, cst.FunctionDef) and s.node.name.value == fn:
+                for node in _walk(s.node):
+                    if isinstance(node, cst.Call) and self._qn.get(id(node)) == "tensorflow.variable_scope":
+                        reuse = _arg(node, 99, "reuse")
+                        if reuse is not None and (dotted(reuse) or "").endswith("AUTO_REUSE"):
+                            return True
+        return False
+
+    def is_session_run(self, call: cst.Call) -> bool:
+        f = call.func
+        return (isinstance(f, cst.Attribute) and f.attr.value == "run"
+                and isinstance(f.value, cst.Name) and f.value.value in self.session_names)
+
+    # -- building ----------------------------------------------------------------------------
+    def _scope_calls(self, scope: ScopeFlow, calls: list[cst.Call]) -> list[cst.Call]:
+        return [c for c in calls if self.flow.scope_of(c) is scope]
+
+    def _build(self, scope: ScopeFlow, calls: list[cst.Call]) -> Program | None:
+        mine = self._scope_calls(scope, calls)
+        prog = Program(scope)
+        for c in mine:
+            q = self._qn[id(c)]
+            parent = self.ctx.parent(c)
+            if q in PLACEHOLDERS and isinstance(parent, cst.Assign) and len(parent.targets) == 1 \
+                    and isinstance(parent.targets[0].target, cst.Name):
+                stmt = self.ctx.statement_of(c)
+                if q == "tensorflow.placeholder":
+                    dtype, shape, default = _arg(c, 0, "dtype"), _arg(c, 1, "shape"), None
+                else:
+                    default, shape, dtype = _arg(c, 0, "input"), _arg(c, 1, "shape"), None
+                name = parent.targets[0].target.value
+                p = Placeholder(name, stmt, c, dtype, shape, default)
+                if default is not None or shape is None or literal(shape, None) in ([], ()):
+                    p.role = "hyper"
+                prog.placeholders[name] = p
+        if not prog.placeholders:
+            return None
+        # tensors: names whose closure reaches a placeholder
+        for d in scope.defs:
+            if d.name in prog.placeholders:
+                prog.tensors.add(d.name)
+        changed = True
+        while changed:
+            changed = False
+            for d in scope.defs:
+                if d.name in prog.tensors or _is_numpy_def(d) or d.value is None or isinstance(
+                        d.value, (cst.Dict, cst.DictComp, cst.Set, cst.SetComp, cst.SimpleString)):
+                    continue
+                if d.deps & prog.tensors:
+                    prog.tensors.add(d.name)
+                    changed = True
+        # roles: placeholders reaching a trainable op are inputs, the other non-scalars labels
+        user_functions = {s.node.name.value for s in self.flow.scopes.values()
+                          if isinstance(s.node, cst.FunctionDef)}
+        reaching: set[str] = set()
+        for c in mine:
+            q = self._qn[id(c)] or ""
+            fn = dotted(c.func) or ""
+            if not (q.startswith(_PARAM_PREFIXES) or q in _PARAM_CALLS
+                    or (not q and fn.split(".")[0] in user_functions)):
+                continue
+            if q in PLACEHOLDERS:
+                continue
+            for a in c.args:
+                for n in load_names(a.value):
+                    reaching.update(prog.placeholders_of(n))
+        for p in prog.placeholders.values():
+            if p.role != "hyper":
+                p.role = "input" if p.name in reaching else "label"
+        # train ops
+        for c in mine:
+            f = c.func
+            if isinstance(f, cst.Attribute) and f.attr.value == "minimize":
+                loss = _arg(c, 0, "loss")
+                parent = self.ctx.parent(c)
+                name = None
+                if isinstance(parent, cst.Assign) and len(parent.targets) == 1 and isinstance(
+                        parent.targets[0].target, cst.Name):
+                    name = parent.targets[0].target.value
+                prog.train_ops.append(TrainOp(name, self.ctx.statement_of(c), c, f.value,
+                                              loss.value if isinstance(loss, cst.Name) else None))
+        # runs
+        for c in mine:
+            if self.is_session_run(c):
+                prog.runs.append(self._run(prog, c))
+        # variable scopes
+        for node in _walk(scope.node):
+            if isinstance(node, cst.With) and self.flow.scope_of(node) is scope:
+                for item in node.items:
+                    if isinstance(item.item, cst.Call) and self._qn.get(id(item.item)) == "tensorflow.variable_scope":
+                        reuse = _arg(item.item, 99, "reuse")
+                        r = None
+                        if reuse is not None:
+                            d = dotted(reuse) or code(reuse)
+                            r = "AUTO_REUSE" if d.endswith("AUTO_REUSE") else d
+                        alias = item.asname.name.value if item.asname is not None and isinstance(
+                            item.asname.name, cst.Name) else None
+                        prog.scopes.append(VariableScope(node, item.item, _arg(item.item, 0, "name_or_scope"),
+                                                         r, alias))
+            if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) \
+                    and node.func.attr.value == "reuse_variables" and self.flow.scope_of(node) is scope:
+                prog.reuse_calls.append(self.ctx.statement_of(node))
+        return prog
+
+    def _run(self, prog: Program, c: cst.Call) -> Run:
+        fetches = _arg(c, 0, "fetches")
+        feed = _arg(c, 1, "feed_dict")
+        stmt = self.ctx.statement_of(c)
+        ok, why = True, ""
+        elems: list[cst.BaseExpression]
+        is_list = isinstance(fetches, (cst.List, cst.Tuple))
+        if fetches is None:
+            elems, ok, why = [], False, "no fetches"
+        elif is_list:
+            elems = [e.value for e in fetches.elements]  # type: ignore[union-attr]
+            if any(isinstance(e, cst.StarredElement) for e in fetches.elements):  # type: ignore[union-attr]
+                ok, why = False, "starred fetches"
+        else:
+            elems = [fetches]
+        names = [e.value if isinstance(e, cst.Name) else None for e in elems]
+        run = Run(c, stmt, fetches, names, is_list, feed, {}, ok, why)
+        if len(elems) == 1 and isinstance(elems[0], cst.Call) and self._qn.get(id(elems[0])) in INITIALIZERS:
+            run.initializer = True
+        for n in names:
+            if n is not None and prog.train_op(n) is not None:
+                run.train_op = prog.train_op(n)
+            elif n is not None and self._initializer_name(prog, n):
+                run.initializer = True
+        for e in elems:
+            if isinstance(e, cst.Call) and isinstance(e.func, cst.Attribute) and e.func.attr.value == "minimize":
+                run.train_op = next((t for t in prog.train_ops if t.call is e), None)
+        if feed is not None:
+            if isinstance(feed, cst.Dict):
+                renames = _feed_renames(self.ctx, feed)
+                for el in feed.elements:
+                    if not isinstance(el, cst.DictElement) or not isinstance(el.key, cst.Name) \
+                            or el.key.value not in prog.placeholders:
+                        run.ok, run.why = False, f"feed_dict key {code(el)[:40]!r} is not a placeholder"
+                        continue
+                    run.feeds[renames.get(el.key.value, el.key.value)] = el.value
+            else:
+                run.ok, run.why = False, "feed_dict is not a dict literal"
+        return run
+
+    def _initializer_name(self, prog: Program, name: str) -> bool:
+        return any(isinstance(d.value, cst.Call) and self._qn.get(id(d.value)) in INITIALIZERS
+                   for d in prog.scope.by_name.get(name, ()))

@@ -1,0 +1,212 @@
+"""TFM118: tflearn.data_utils -> keras.utils / NumPy helpers with tflearn's defaults."""
+from __future__ import annotations
+
+import libcst as cst
+
+from ..args import BoundArgs, Unbindable
+from ..emit import call
+from ..helpers import register
+from ._tflearn import Untranslatable
+from .base import Case, CallRule
+
+_NP = (("numpy", None, "np"),)
+DU = "tflearn.data_utils."
+
+# Pure NumPy/Python re-implementations of tflearn 0.5.0's data_utils (same results, same
+# use of NumPy's global random state).
+HELPERS = {
+    "shuffle": ("tflearn_shuffle", '''
+def tflearn_shuffle(*arrays):
+    """tflearn data_utils.shuffle: one np.random.permutation applied to every array."""
+    arrays = [np.asarray(a) for a in arrays]
+    if any(len(a) != len(arrays[0]) for a in arrays):
+        raise ValueError("arrays to shuffle must have the same length")
+    order = np.random.permutation(len(arrays[0]))
+    return tuple(a[order] for a in arrays)
+'''),
+    "to_categorical": ("tflearn_to_categorical", '''
+def tflearn_to_categorical(y, nb_classes=None):
+    """tflearn data_utils.to_categorical: with nb_classes, float64 one-hot rows of the
+    flattened int labels; without, one column per distinct label value (sorted)."""
+    if nb_classes:
+        y = np.asarray(y, dtype="int32").reshape(-1)
+        out = np.zeros((len(y), nb_classes))
+        out[np.arange(len(y)), y] = 1.0
+        return out
+    y = np.array(y)
+    return (y[:, None] == np.unique(y)).astype(np.float32)
+'''),
+    "featurewise_zero_center": ("tflearn_featurewise_zero_center", '''
+def tflearn_featurewise_zero_center(X, mean=None):
+    """tflearn data_utils.featurewise_zero_center: returns (X - mean, mean) when the mean
+    is computed here (axis 0), X - mean otherwise."""
+    if mean is None:
+        mean = np.mean(X, axis=0)
+        return X - mean, mean
+    return X - mean
+'''),
+    "featurewise_std_normalization": ("tflearn_featurewise_std_normalization", '''
+def tflearn_featurewise_std_normalization(X, std=None):
+    """tflearn data_utils.featurewise_std_normalization: returns (X / std, std) when the
+    std is computed here (axis 0), X / std otherwise."""
+    if std is None:
+        std = np.std(X, axis=0)
+        return X / std, std
+    return X / std
+'''),
+    "samplewise_zero_center": ("tflearn_samplewise_zero_center", '''
+def tflearn_samplewise_zero_center(X):
+    """tflearn data_utils.samplewise_zero_center: IN PLACE, each sample minus its mean
+    over its axis 1."""
+    for i in range(len(X)):
+        X[i] -= np.mean(X[i], axis=1, keepdims=True)
+    return X
+'''),
+    "samplewise_std_normalization": ("tflearn_samplewise_std_normalization", '''
+def tflearn_samplewise_std_normalization(X):
+    """tflearn data_utils.samplewise_std_normalization: IN PLACE, each sample divided by
+    (its std over its axis 1 + 1e-10)."""
+    for i in range(len(X)):
+        X[i] /= np.std(X[i], axis=1, keepdims=True) + 1e-10
+    return X
+'''),
+    "chars_to_dictionary": ("tflearn_chars_to_dictionary", '''
+def tflearn_chars_to_dictionary(string):
+    """tflearn data_utils.chars_to_dictionary: sorted distinct characters -> index."""
+    return {c: i for i, c in enumerate(sorted(set(string)))}
+'''),
+    "string_to_semi_redundant_sequences": ("tflearn_string_to_semi_redundant_sequences", '''
+def tflearn_string_to_semi_redundant_sequences(string, seq_maxlen=25, redun_step=3, char_idx=None):
+    """tflearn data_utils.string_to_semi_redundant_sequences: one-hot (bool) windows of
+    seq_maxlen characters every redun_step characters, and the one-hot next character."""
+    if char_idx is None:
+        char_idx = tflearn_chars_to_dictionary(string)
+    starts = range(0, len(string) - seq_maxlen, redun_step)
+    X = np.zeros((len(starts), seq_maxlen, len(char_idx)), dtype=bool)
+    Y = np.zeros((len(starts), len(char_idx)), dtype=bool)
+    for i, s in enumerate(starts):
+        for t, ch in enumerate(string[s:s + seq_maxlen]):
+            X[i, t, char_idx[ch]] = True
+        Y[i, char_idx[string[s + seq_maxlen]]] = True
+    return X, Y, char_idx
+''', ("tflearn_chars_to_dictionary",)),
+    "textfile_to_semi_redundant_sequences": ("tflearn_textfile_to_semi_redundant_sequences", '''
+def tflearn_textfile_to_semi_redundant_sequences(path, seq_maxlen=25, redun_step=3,
+                                                 to_lower_case=False, pre_defined_char_idx=None):
+    """tflearn data_utils.textfile_to_semi_redundant_sequences."""
+    with open(path) as f:
+        text = f.read()
+    if to_lower_case:
+        text = text.lower()
+    return tflearn_string_to_semi_redundant_sequences(text, seq_maxlen, redun_step, pre_defined_char_idx)
+''', ("tflearn_string_to_semi_redundant_sequences",)),
+    "random_sequence_from_string": ("tflearn_random_sequence_from_string", '''
+def tflearn_random_sequence_from_string(string, seq_maxlen):
+    """tflearn data_utils.random_sequence_from_string (Python's random module)."""
+    start = random.randint(0, len(string) - seq_maxlen - 1)
+    return string[start:start + seq_maxlen]
+'''),
+    "load_csv": ("tflearn_load_csv", '''
+def tflearn_load_csv(filepath, target_column=-1, columns_to_ignore=None, has_header=True,
+                     categorical_labels=False, n_classes=None):
+    """tflearn data_utils.load_csv: rows of strings (data) and the target column."""
+    ignore = list(columns_to_ignore or [])
+    ignore = [c - 1 if c > target_column else c for c in ignore]
+    data, target = [], []
+    with open(filepath) as f:
+        rows = csv.reader(f)
+        if has_header:
+            next(rows)
+        for row in rows:
+            target.append(row.pop(target_column))
+            data.append([v for j, v in enumerate(row) if j not in ignore])
+    if categorical_labels:
+        assert isinstance(n_classes, int), "n_classes not specified!"
+        target = tflearn_to_categorical(target, n_classes)
+    return data, target
+''', ("tflearn_to_categorical",)),
+}
+_EXTRA_IMPORTS = {"random_sequence_from_string": (("random", None, None),),
+                  "load_csv": (("csv", None, None),)}
+for _n, (_h, _code, *_req) in HELPERS.items():
+    register(_h, _code, imports=_NP + _EXTRA_IMPORTS.get(_n, ()), requires=_req[0] if _req else ())
+
+_TODO = {
+    "VocabularyProcessor": "tf.contrib's VocabularyProcessor is gone; use keras.layers.TextVectorization "
+                           "(its tokenizer and vocabulary order differ)",
+    "image_preloader": "lazy image loading from disk: use keras.utils.image_dataset_from_directory "
+                       "(resizing and normalisation differ)",
+    "build_hdf5_image_dataset": "writes an HDF5 file with PIL-resized images: port by hand",
+    "build_image_dataset_from_dir": "pickles PIL-resized images: port by hand",
+}
+
+SIGS = {
+    "pad_sequences": "sequences, maxlen=None, dtype='int32', padding='post', truncating='post', value=0.0",
+    "to_categorical": "y, nb_classes=None",
+    "shuffle": "*arrs",
+}
+
+
+class DataUtils(CallRule):
+    ID = "TFM118"
+    NAME = "data-utils"
+    MESSAGE = "tflearn.data_utils -> keras.utils / NumPy helpers"
+    RATIONALE = ("tflearn's pad_sequences pads AND truncates at the end ('post'); Keras' default "
+                 "is 'pre' for both, so both are written out. to_categorical(y, n) -> "
+                 "keras.utils.to_categorical (float32 instead of float64, same values); without "
+                 "nb_classes tflearn maps the sorted distinct labels to columns (helper). shuffle, "
+                 "featurewise/samplewise normalisation, semi-redundant character sequences and "
+                 "load_csv are plain NumPy/Python: small helpers reproduce them exactly. "
+                 "VocabularyProcessor and the image dataset builders are left as TODOs.")
+    CALLS = tuple(DU + n for n in [*HELPERS, "pad_sequences", *_TODO])
+
+    def translate(self, qname, original, updated):
+        name = qname.rsplit(".", 1)[1]
+        try:
+            if name in _TODO:
+                raise Untranslatable(_TODO[name])
+            out = self._build(name, original, updated)
+        except (Untranslatable, Unbindable, ValueError) as ex:
+            self.todo(original, f"{name}: {ex}")
+            return None
+        self.ctx.count(self)
+        return out
+
+    def _build(self, name, original, updated):
+        if name == "pad_sequences":
+            b = BoundArgs(updated, SIGS["pad_sequences"], original)
+            kw = {k: b.node(k) for k in ("maxlen", "dtype", "value") if b.given(k)}
+            kw["padding"] = b.node("padding")
+            kw["truncating"] = b.node("truncating")
+            self.ctx.add_import("keras")
+            return call("keras.utils.pad_sequences", b.node("sequences"), **kw)
+        if name == "to_categorical":
+            b = BoundArgs(updated, SIGS["to_categorical"], original)
+            if b.given("nb_classes") and b.is_literal("nb_classes") and b.value("nb_classes"):
+                self.ctx.add_import("keras")
+                return call("keras.utils.to_categorical", b.node("y"), num_classes=b.node("nb_classes"))
+        helper = self.ctx.use_helper(HELPERS[name][0])
+        return updated.with_changes(func=cst.Name(helper))
+
+    VALID = ["import keras\nx = keras.utils.pad_sequences(s, padding='post')\n"]
+    INVALID = [
+        Case("from tflearn.data_utils import pad_sequences, to_categorical\n"
+             "X = pad_sequences(seqs, maxlen=20, value=0.)\nY = to_categorical(labels, 10)\n",
+             "import keras\n\n"
+             "X = keras.utils.pad_sequences(seqs, maxlen=20, value=0., padding='post', truncating='post')\n"
+             "Y = keras.utils.to_categorical(labels, num_classes=10)\n"),
+        Case("import tflearn\nX, Y = tflearn.data_utils.shuffle(X, Y)\n",
+             "import numpy as np\n\n\n"
+             "# tflearn-migrate helper: tflearn_shuffle\n"
+             "def tflearn_shuffle(*arrays):\n"
+             "    \"\"\"tflearn data_utils.shuffle: one np.random.permutation applied to every array.\"\"\"\n"
+             "    arrays = [np.asarray(a) for a in arrays]\n"
+             "    if any(len(a) != len(arrays[0]) for a in arrays):\n"
+             "        raise ValueError(\"arrays to shuffle must have the same length\")\n"
+             "    order = np.random.permutation(len(arrays[0]))\n"
+             "    return tuple(a[order] for a in arrays)\n\n\n"
+             "X, Y = tflearn_shuffle(X, Y)\n"),
+        Case("from tflearn.data_utils import VocabularyProcessor\nvp = VocabularyProcessor(100)\n",
+             None, ("TFM118",), todo=True),
+    ]
+

@@ -1,0 +1,205 @@
+"""TFM130: TF1 tensor ops (tf.reduce_*, tf.matmul, tf.nn.*, tf.concat ...) -> keras.ops."""
+from __future__ import annotations
+
+import libcst as cst
+
+from ..args import BoundArgs, Unbindable
+from ..emit import call, expr, literal, to_node
+from ._tf1 import dtype_of
+from ._tflearn import Untranslatable
+from .base import Case, CallRule
+
+_REDUCE_SIG = ("input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None, "
+               "keep_dims=None")
+_REDUCE = {"reduce_sum": "sum", "reduce_mean": "mean", "reduce_max": "max", "reduce_min": "min",
+           "reduce_prod": "prod", "reduce_any": "any", "reduce_all": "all",
+           "reduce_logsumexp": "logsumexp"}
+_UNARY = {  # tf name -> keras.ops name; signature "x, name=None"
+    "sqrt": "sqrt", "square": "square", "abs": "abs", "exp": "exp", "log": "log", "sign": "sign",
+    "negative": "negative", "rsqrt": "rsqrt", "floor": "floor", "ceil": "ceil", "round": "round",
+    "log1p": "log1p", "sin": "sin", "cos": "cos", "zeros_like": "zeros_like", "ones_like": "ones_like",
+    "sigmoid": "sigmoid", "tanh": "tanh", "nn.relu": "relu", "nn.relu6": "relu6", "nn.elu": "elu",
+    "nn.selu": "selu", "nn.softplus": "softplus", "nn.softsign": "softsign", "nn.sigmoid": "sigmoid",
+    "nn.tanh": "tanh", "stop_gradient": "stop_gradient", "math.sqrt": "sqrt", "math.square": "square",
+    "math.abs": "abs", "math.exp": "exp", "math.log": "log",
+}
+_BINARY = {  # signature "x, y, name=None"
+    "maximum": "maximum", "minimum": "minimum", "add": "add", "subtract": "subtract",
+    "multiply": "multiply", "divide": "divide", "truediv": "true_divide", "pow": "power",
+    "equal": "equal", "not_equal": "not_equal", "greater": "greater", "less": "less",
+    "greater_equal": "greater_equal", "less_equal": "less_equal", "logical_and": "logical_and",
+    "logical_or": "logical_or", "squared_difference": None, "nn.bias_add": "add",
+    "math.maximum": "maximum", "math.minimum": "minimum",
+}
+
+
+def _tf(name: str) -> str:
+    return f"tensorflow.{name}"
+
+
+def _ops(name: str, *args, **kw) -> cst.Call:
+    return call(f"keras.ops.{name}", *args, **kw)
+
+
+class Ops(CallRule):
+    ID = "TFM130"
+    NAME = "tf1-ops"
+    MESSAGE = "TF1 tensor op -> keras.ops"
+    RATIONALE = ("keras.ops runs on every Keras 3 backend. TF1-only arguments are translated: "
+                 "reduce_*'s keep_dims/reduction_indices -> keepdims/axis, softmax's dim -> axis, "
+                 "tf.concat(values, axis) keeps TF1's argument order, tf.argmax without an axis "
+                 "reduces axis 0 (TF1's default; keras.ops.argmax would flatten), "
+                 "l2_normalize keeps TF's epsilon 1e-12 on the squared norm.")
+    CALLS = tuple([_tf(n) for n in _REDUCE] + [_tf(n) for n in _UNARY] + [_tf(n) for n in _BINARY] + [
+        _tf(n) for n in (
+            "matmul", "concat", "stack", "reshape", "argmax", "argmin", "cast", "transpose", "expand_dims",
+            "squeeze", "one_hot", "where", "clip_by_value", "nn.softmax", "nn.log_softmax",
+            "nn.leaky_relu", "nn.l2_normalize", "nn.softmax_cross_entropy_with_logits",
+            "nn.softmax_cross_entropy_with_logits_v2", "nn.sigmoid_cross_entropy_with_logits",
+            "nn.sparse_softmax_cross_entropy_with_logits", "to_float", "to_int32")])
+
+    def translate(self, qname: str, original: cst.Call, updated: cst.Call):
+        try:
+            out = self.build(qname[len("tensorflow."):], original, updated)
+        except (Unbindable, Untranslatable, ValueError) as ex:
+            self.todo(original, f"{qname.replace('tensorflow', 'tf', 1)}: {ex}")
+            return None
+        if out is not None:
+            self.ctx.add_import("keras")
+            self.ctx.count(self)
+        return out
+
+    def build(self, name: str, original: cst.Call, updated: cst.Call):  # noqa: C901
+        B = lambda sig: BoundArgs(updated, sig, original)  # noqa: E731
+        if name in _REDUCE:
+            b = B(_REDUCE_SIG)
+            axis = b.node("axis") if b.given("axis") else (b.node("reduction_indices")
+                                                          if b.given("reduction_indices") else None)
+            keep = b.node("keepdims") if b.given("keepdims") else (b.node("keep_dims") if b.given("keep_dims") else None)
+            if keep is not None and literal(keep, 0) is None:
+                keep = None
+            if keep is not None and literal(keep, 0) is False:
+                keep = None
+            return _ops(_REDUCE[name], b.node("input_tensor"), axis=axis, keepdims=keep)
+        if name in _UNARY:
+            b = B("x, name=None")
+            return _ops(_UNARY[name], b.node("x"))
+        if name in _BINARY:
+            b = B("x, y, name=None")
+            if name == "squared_difference":
+                return _ops("square", _ops("subtract", b.node("x"), b.node("y")))
+            return _ops(_BINARY[name], b.node("x"), b.node("y"))
+        if name == "matmul":
+            b = B("a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_b=False, "
+                  "a_is_sparse=False, b_is_sparse=False, name=None")
+            for n in ("adjoint_a", "adjoint_b", "a_is_sparse", "b_is_sparse"):
+                if not b.is_default(n):
+                    raise Untranslatable(f"{n}=")
+            x, y = b.node("a"), b.node("b")
+            if b.value("transpose_a", None):
+                x = _ops("swapaxes", x, -1, -2)
+            if b.value("transpose_b", None):
+                y = _ops("swapaxes", y, -1, -2)
+            for n in ("transpose_a", "transpose_b"):
+                if not b.is_literal(n):
+                    raise Untranslatable(f"non-literal {n}")
+            return _ops("matmul", x, y)
+        if name == "concat":
+            b = B("values, axis, name='concat'")
+            return _ops("concatenate", b.node("values"), axis=b.node("axis"))
+        if name == "stack":
+            b = B("values, axis=0, name='stack'")
+            return _ops("stack", b.node("values"), axis=b.node("axis"))
+        if name == "reshape":
+            b = B("tensor, shape, name=None")
+            return _ops("reshape", b.node("tensor"), b.node("shape"))
+        if name in ("argmax", "argmin"):
+            b = B("input, axis=None, name=None, dimension=None, output_type='int64'")
+            axis = b.node("axis") if b.given("axis") else (b.node("dimension") if b.given("dimension") else to_node(0))
+            return _ops(name, b.node("input"), axis=axis)
+        if name in ("cast", "to_float", "to_int32"):
+            if name == "cast":
+                b = B("x, dtype, name=None")
+                dt = dtype_of(self.ctx, b.node("dtype"), b.orig("dtype"))
+            else:
+                b = B("x, name=None")
+                dt = to_node("float32" if name == "to_float" else "int32")
+            return _ops("cast", b.node("x"), dt)
+        if name == "transpose":
+            b = B("a, perm=None, name='transpose', conjugate=False")
+            return _ops("transpose", b.node("a"), axes=b.node("perm") if b.given("perm") else None)
+        if name == "expand_dims":
+            b = B("input, axis=None, name=None, dim=None")
+            axis = b.node("axis") if b.given("axis") else b.node("dim")
+            return _ops("expand_dims", b.node("input"), axis)
+        if name == "squeeze":
+            b = B("input, axis=None, name=None, squeeze_dims=None")
+            axis = b.node("axis") if b.given("axis") else (b.node("squeeze_dims") if b.given("squeeze_dims") else None)
+            return _ops("squeeze", b.node("input"), axis=axis)
+        if name == "one_hot":
+            b = B("indices, depth, on_value=None, off_value=None, axis=None, dtype=None, name=None")
+            if any(b.given(n) for n in ("on_value", "off_value", "axis")):
+                raise Untranslatable("on_value/off_value/axis")
+            dt = dtype_of(self.ctx, b.node("dtype"), b.orig("dtype")) if b.given("dtype") else None
+            return _ops("one_hot", b.node("indices"), b.node("depth"), dtype=dt)
+        if name == "where":
+            b = B("condition, x=None, y=None, name=None")
+            if not (b.given("x") and b.given("y")):
+                raise Untranslatable("tf.where with one argument (indices)")
+            return _ops("where", b.node("condition"), b.node("x"), b.node("y"))
+        if name == "clip_by_value":
+            b = B("t, clip_value_min, clip_value_max, name=None")
+            return _ops("clip", b.node("t"), b.node("clip_value_min"), b.node("clip_value_max"))
+        if name in ("nn.softmax", "nn.log_softmax"):
+            b = B("logits, axis=None, name=None, dim=None")
+            axis = b.node("axis") if b.given("axis") else (b.node("dim") if b.given("dim") else None)
+            return _ops(name[3:], b.node("logits"), axis=axis)
+        if name == "nn.leaky_relu":
+            b = B("features, alpha=0.2, name=None")
+            return _ops("leaky_relu", b.node("features"), negative_slope=b.node("alpha"))
+        if name == "nn.l2_normalize":
+            b = B("x, axis=None, epsilon=1e-12, name=None, dim=None")
+            axis = b.node("axis") if b.given("axis") else (b.node("dim") if b.given("dim") else None)
+            if axis is None:
+                raise Untranslatable("l2_normalize over all axes")
+            x = b.node("x")
+            if not isinstance(x, (cst.Name, cst.Attribute)):
+                raise Untranslatable("l2_normalize of a compound expression (name it first)")
+            return expr("{x} * keras.ops.rsqrt(keras.ops.maximum(keras.ops.sum(keras.ops.square({x}), "
+                        "axis={a}, keepdims=True), {e}))", x=x, a=axis, e=b.node("epsilon"))
+        if name in ("nn.softmax_cross_entropy_with_logits", "nn.softmax_cross_entropy_with_logits_v2"):
+            b = B("_sentinel=None, labels=None, logits=None, dim=-1, name=None, axis=None")
+            axis = b.node("axis") if b.given("axis") else (b.node("dim") if b.given("dim") else None)
+            if literal(axis, None) == -1:
+                axis = None
+            return _ops("categorical_crossentropy", b.node("labels"), b.node("logits"), from_logits=True,
+                        axis=axis)
+        if name == "nn.sigmoid_cross_entropy_with_logits":
+            b = B("_sentinel=None, labels=None, logits=None, name=None")
+            return _ops("binary_crossentropy", b.node("labels"), b.node("logits"), from_logits=True)
+        if name == "nn.sparse_softmax_cross_entropy_with_logits":
+            b = B("_sentinel=None, labels=None, logits=None, name=None")
+            return _ops("sparse_categorical_crossentropy", b.node("labels"), b.node("logits"), from_logits=True)
+        raise Untranslatable(f"no translation for {name}")  # pragma: no cover
+
+    VALID = ["import keras\ny = keras.ops.sum(x, axis=1)\n",
+             "import numpy as np\ny = np.sqrt(x)\n"]
+    INVALID = [
+        Case("import tensorflow as tf\nd = tf.sqrt(tf.reduce_sum(tf.square(a - b), 1, keep_dims=True))\n",
+             "import keras\n\nd = keras.ops.sqrt(keras.ops.sum(keras.ops.square(a - b), axis=1, keepdims=True))\n"),
+        Case("import tensorflow as tf\nm = tf.reduce_mean(x, reduction_indices=[1])\n"
+             "c = tf.concat([a, b], 1)\ni = tf.argmax(logits)\n",
+             "import keras\n\nm = keras.ops.mean(x, axis=[1])\n"
+             "c = keras.ops.concatenate([a, b], axis=1)\ni = keras.ops.argmax(logits, axis=0)\n"),
+        Case("import tensorflow as tf\n"
+             "l = tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits(labels=y, logits=z))\n"
+             "acc = tf.reduce_mean(tf.cast(tf.equal(tf.argmax(z, 1), tf.argmax(y, 1)), tf.float32))\n",
+             "import keras\n\n"
+             "l = keras.ops.mean(keras.ops.categorical_crossentropy(y, z, from_logits=True))\n"
+             "acc = keras.ops.mean(keras.ops.cast(keras.ops.equal(keras.ops.argmax(z, axis=1), "
+             "keras.ops.argmax(y, axis=1)), 'float32'))\n"),
+        Case("import tensorflow as tf\nn = tf.nn.l2_normalize(e, dim=1)\n",
+             "import keras\n\nn = e * keras.ops.rsqrt(keras.ops.maximum(keras.ops.sum(keras.ops.square(e), "
+             "axis=1, keepdims=True), 1e-12))\n"),
+        Case("import tensorflow as tf\ny = tf.matmul(a, b, adjoint_b=True)\n", None, ("TFM130",), todo=True),
+    ]

@@ -1,0 +1,153 @@
+"""TFM131: tf.layers.* (TF1 functional layers) -> keras.layers with TF1's defaults."""
+from __future__ import annotations
+
+import libcst as cst
+
+from ..args import BoundArgs, Unbindable
+from ..diagnostics import Severity
+from ..emit import apply_layer, call, literal, to_node, wrap_long_call
+from ._tf1 import activation_kw, initializer_of, padding_of
+from ._tflearn import Untranslatable
+from .base import Case, CallRule
+
+_COMMON = ("kernel_initializer=None, bias_initializer='zeros', kernel_regularizer=None, bias_regularizer=None, "
+           "activity_regularizer=None, kernel_constraint=None, bias_constraint=None, trainable=True, name=None, "
+           "reuse=None")
+SIGS = {
+    "dense": "inputs, units, activation=None, use_bias=True, " + _COMMON,
+    "conv2d": ("inputs, filters, kernel_size, strides=(1, 1), padding='valid', data_format='channels_last', "
+               "dilation_rate=(1, 1), activation=None, use_bias=True, " + _COMMON),
+    "conv1d": ("inputs, filters, kernel_size, strides=1, padding='valid', data_format='channels_last', "
+               "dilation_rate=1, activation=None, use_bias=True, " + _COMMON),
+    "max_pooling2d": "inputs, pool_size, strides, padding='valid', data_format='channels_last', name=None",
+    "average_pooling2d": "inputs, pool_size, strides, padding='valid', data_format='channels_last', name=None",
+    "max_pooling1d": "inputs, pool_size, strides, padding='valid', data_format='channels_last', name=None",
+    "flatten": "inputs, name=None, data_format='channels_last'",
+    "dropout": "inputs, rate=0.5, noise_shape=None, seed=None, training=False, name=None",
+    "batch_normalization": (
+        "inputs, axis=-1, momentum=0.99, epsilon=0.001, center=True, scale=True, beta_initializer=None, "
+        "gamma_initializer=None, moving_mean_initializer=None, moving_variance_initializer=None, "
+        "beta_regularizer=None, gamma_regularizer=None, beta_constraint=None, gamma_constraint=None, "
+        "training=False, trainable=True, name=None, reuse=None, renorm=False, renorm_clipping=None, "
+        "renorm_momentum=0.99, fused=None, virtual_batch_size=None, adjustment=None"),
+}
+_KERAS = {"dense": "Dense", "conv2d": "Conv2D", "conv1d": "Conv1D", "max_pooling2d": "MaxPooling2D",
+          "average_pooling2d": "AveragePooling2D", "max_pooling1d": "MaxPooling1D", "flatten": "Flatten",
+          "dropout": "Dropout", "batch_normalization": "BatchNormalization"}
+
+
+class TfLayers(CallRule):
+    ID = "TFM131"
+    NAME = "tf-layers"
+    MESSAGE = "tf.layers.* -> keras.layers with TF1's defaults"
+    RATIONALE = ("tf.layers' defaults mostly equal Keras' (glorot_uniform kernels, zero biases, 'valid' "
+                 "padding, batch_normalization momentum 0.99 / epsilon 1e-3). The differences written out: "
+                 "tf.layers.dropout and batch_normalization default to training=False (dropout is then "
+                 "the identity and batch norm always uses its moving statistics); a training= argument "
+                 "fed from an is_training placeholder becomes Keras' own training flag. Layer names are "
+                 "dropped (Keras numbers layers; TF1 reused names across towers). reuse= is left to "
+                 "TFM205.")
+    CALLS = tuple(f"tensorflow.layers.{n}" for n in SIGS)
+
+    def translate(self, qname, original, updated):
+        short = qname.rsplit(".", 1)[1]
+        try:
+            out = self.build(short, BoundArgs(updated, SIGS[short], original), original)
+        except (Unbindable, Untranslatable, ValueError) as ex:
+            self.todo(original, f"tf.layers.{short}: {ex}")
+            return None
+        self.ctx.add_import("keras")
+        self.ctx.count(self)
+        return out
+
+    def build(self, short: str, b: BoundArgs, original: cst.Call):
+        if b.given("reuse") and literal(b.node("reuse"), True) is not None:
+            raise Untranslatable("reuse= (variables shared by name; see TFM205)")
+        for n in ("kernel_regularizer", "bias_regularizer", "activity_regularizer", "kernel_constraint",
+                  "bias_constraint", "beta_regularizer", "gamma_regularizer", "renorm", "virtual_batch_size",
+                  "adjustment", "noise_shape", "dilation_rate"):
+            if n in b.params and b.given(n) and literal(b.node(n), 1) not in (None, False, 1, (1, 1)):
+                raise Untranslatable(f"{n}= is not translated")
+        if b.given("data_format") and literal(b.node("data_format"), None) != "channels_last":
+            raise Untranslatable("data_format other than channels_last")
+        x = b.node("inputs")
+        kw: dict = {}
+        args: list = []
+        if short in ("dense", "conv2d", "conv1d"):
+            args.append(b.node("units" if short == "dense" else "filters"))
+            if short != "dense":
+                args.append(b.node("kernel_size"))
+                if b.given("strides"):
+                    kw["strides"] = b.node("strides")
+                if b.given("padding"):
+                    kw["padding"] = padding_of(b.node("padding"), "valid")
+            kw["activation"] = activation_kw(self.ctx, b.node("activation"), b.orig("activation")) \
+                if b.given("activation") else None
+            if not b.is_default("use_bias"):
+                kw["use_bias"] = b.node("use_bias")
+            if b.given("kernel_initializer"):
+                kw["kernel_initializer"] = initializer_of(self.ctx, b.node("kernel_initializer"),
+                                                          b.orig("kernel_initializer"))
+            if b.given("bias_initializer"):
+                kw["bias_initializer"] = initializer_of(self.ctx, b.node("bias_initializer"),
+                                                        b.orig("bias_initializer"))
+        elif short in ("max_pooling2d", "average_pooling2d", "max_pooling1d"):
+            args += [b.node("pool_size")]
+            kw["strides"] = b.node("strides")
+            if b.given("padding"):
+                kw["padding"] = padding_of(b.node("padding"), "valid")
+        elif short == "dropout":
+            training = b.node("training") if b.given("training") else None
+            if training is None or literal(training, None) is False:
+                self.report(original, "tf.layers.dropout without training= never drops (TF1 default "
+                            "training=False): translated to the identity", severity=Severity.WARNING)
+                return x
+            args.append(b.node("rate"))
+            if b.given("seed"):
+                kw["seed"] = b.node("seed")
+            layer = call("keras.layers.Dropout", *args, **kw)
+            if literal(training, None) is True:
+                return cst.Call(func=layer, args=[cst.Arg(x), cst.Arg(to_node(True), keyword=cst.Name("training"),
+                                                                      equal=_eq())])
+            return apply_layer(layer, x)
+        elif short == "batch_normalization":
+            for n in ("axis", "momentum", "epsilon", "center", "scale"):
+                if b.given(n):
+                    kw[n] = b.node(n)
+            for n, k in (("beta_initializer", "beta_initializer"), ("gamma_initializer", "gamma_initializer")):
+                if b.given(n):
+                    kw[k] = initializer_of(self.ctx, b.node(n), b.orig(n))
+            training = b.node("training") if b.given("training") else None
+            layer = wrap_long_call(call("keras.layers.BatchNormalization", **kw))
+            if training is None or literal(training, None) is not None:
+                flag = bool(literal(training, False)) if training is not None else False
+                return cst.Call(func=layer, args=[cst.Arg(x), cst.Arg(to_node(flag), keyword=cst.Name("training"),
+                                                                      equal=_eq())])
+            return apply_layer(layer, x)
+        if b.given("trainable") and not b.is_default("trainable"):
+            kw["trainable"] = b.node("trainable")
+        return apply_layer(wrap_long_call(call(f"keras.layers.{_KERAS[short]}", *args, **kw)), x)
+
+    VALID = ["import keras\nh = keras.layers.Dense(3)(x)\n"]
+    INVALID = [
+        Case("import tensorflow as tf\nh = tf.layers.dense(x, 32, activation=tf.nn.relu, name='fc1')\n"
+             "h = tf.layers.conv2d(h, 8, 3, padding='SAME')\n",
+             "import keras\n\nh = keras.layers.Dense(32, activation='relu')(x)\n"
+             "h = keras.layers.Conv2D(8, 3, padding='same')(h)\n"),
+        Case("import tensorflow as tf\n"
+             "h = tf.layers.dense(x, 4, kernel_initializer=tf.truncated_normal_initializer(stddev=0.1))\n"
+             "h = tf.layers.dropout(h, 0.3, training=is_training)\nh = tf.layers.dropout(h, 0.3)\n"
+             "h = tf.layers.batch_normalization(h, training=is_training)\n",
+             "import keras\n\nh = keras.layers.Dense(\n    4,\n"
+             "    kernel_initializer=keras.initializers.TruncatedNormal(mean=0.0, stddev=0.1),\n)(x)\n"
+             "h = keras.layers.Dropout(0.3)(h)\nh = h\n"
+             "h = keras.layers.BatchNormalization()(h)\n", ("TFM131",)),
+        Case("import tensorflow as tf\nh = tf.layers.batch_normalization(x, momentum=0.9)\n",
+             "import keras\n\nh = keras.layers.BatchNormalization(momentum=0.9)(x, training=False)\n"),
+        Case("import tensorflow as tf\nh = tf.layers.dense(x, 4, reuse=True, name='fc')\n", None, ("TFM131",),
+             todo=True),
+    ]
+
+
+def _eq() -> cst.AssignEqual:
+    return cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace(""))

@@ -1,0 +1,113 @@
+"""TFM133: tf.train.*Optimizer -> keras.optimizers with TF1's constants."""
+from __future__ import annotations
+
+import libcst as cst
+
+from ..args import BoundArgs, Unbindable
+from ..diagnostics import Severity
+from ..emit import call, literal, wrap_long_call
+from ._tflearn import Untranslatable
+from .base import Case, CallRule
+
+SIGS = {
+    "GradientDescentOptimizer": "learning_rate, use_locking=False, name='GradientDescent'",
+    "MomentumOptimizer": "learning_rate, momentum, use_locking=False, name='Momentum', use_nesterov=False",
+    "AdamOptimizer": ("learning_rate=0.001, beta1=0.9, beta2=0.999, epsilon=1e-08, use_locking=False, "
+                      "name='Adam'"),
+    "RMSPropOptimizer": ("learning_rate, decay=0.9, momentum=0.0, epsilon=1e-10, use_locking=False, "
+                         "centered=False, name='RMSProp'"),
+    "AdagradOptimizer": "learning_rate, initial_accumulator_value=0.1, use_locking=False, name='Adagrad'",
+    "AdadeltaOptimizer": "learning_rate=0.001, rho=0.95, epsilon=1e-08, use_locking=False, name='Adadelta'",
+}
+DECAY_SIG = "learning_rate, global_step, decay_steps, decay_rate, staircase=False, name=None"
+
+
+class Optimizers(CallRule):
+    ID = "TFM133"
+    NAME = "tf1-optimizers"
+    MESSAGE = "tf.train.*Optimizer -> keras.optimizers with TF1's constants"
+    RATIONALE = ("Every TF1 constant is written out: AdamOptimizer epsilon 1e-8 (Keras 1e-7); "
+                 "RMSPropOptimizer decay 0.9 -> rho, epsilon 1e-10 (Keras 1e-7); AdagradOptimizer has no "
+                 "epsilon (Keras adds 1e-7: written as epsilon=0.0 would divide by sqrt(0.1) at step 1 "
+                 "exactly as TF1) and starts its accumulator at 0.1; Adadelta lr 0.001, rho 0.95, "
+                 "epsilon 1e-8. RMSProp's accumulator starts at 1.0 in TF1 and at 0 in Keras: not "
+                 "expressible, reported. tf.train.exponential_decay -> "
+                 "keras.optimizers.schedules.ExponentialDecay (Keras counts the optimizer's own "
+                 "iterations, TF1 the global_step passed to minimize).")
+    CALLS = tuple(f"tensorflow.train.{n}" for n in SIGS) + ("tensorflow.train.exponential_decay",)
+
+    def translate(self, qname, original, updated):
+        short = qname.rsplit(".", 1)[1]
+        try:
+            out = self.build(short, original, updated)
+        except (Unbindable, Untranslatable, ValueError) as ex:
+            self.todo(original, f"tf.train.{short}: {ex}")
+            return None
+        self.ctx.add_import("keras")
+        self.ctx.count(self)
+        return out
+
+    def build(self, short: str, original: cst.Call, updated: cst.Call):
+        if short == "exponential_decay":
+            b = BoundArgs(updated, DECAY_SIG, original)
+            return wrap_long_call(call(
+                "keras.optimizers.schedules.ExponentialDecay", b.node("learning_rate"),
+                decay_steps=b.node("decay_steps"), decay_rate=b.node("decay_rate"),
+                staircase=b.node("staircase") if b.given("staircase") else None))
+        b = BoundArgs(updated, SIGS[short], original)
+        lr = b.node("learning_rate")
+        kw: dict = {"learning_rate": lr}
+        if short == "GradientDescentOptimizer":
+            cls = "SGD"
+        elif short == "MomentumOptimizer":
+            cls = "SGD"
+            kw["momentum"] = b.node("momentum")
+            if b.given("use_nesterov"):
+                kw["nesterov"] = b.node("use_nesterov")
+        elif short == "AdamOptimizer":
+            cls = "Adam"
+            if b.given("beta1"):
+                kw["beta_1"] = b.node("beta1")
+            if b.given("beta2"):
+                kw["beta_2"] = b.node("beta2")
+            kw["epsilon"] = b.node("epsilon") if b.given("epsilon") else 1e-8
+        elif short == "RMSPropOptimizer":
+            cls = "RMSprop"
+            kw["rho"] = b.node("decay")
+            if b.given("momentum"):
+                kw["momentum"] = b.node("momentum")
+            kw["epsilon"] = b.node("epsilon") if b.given("epsilon") else 1e-10
+            if b.given("centered"):
+                kw["centered"] = b.node("centered")
+            self.report(original, "RMSPropOptimizer's mean-square accumulator starts at 1.0 in TF1, at 0 in "
+                        "Keras: the first steps are larger after migration", severity=Severity.WARNING)
+        elif short == "AdagradOptimizer":
+            cls = "Adagrad"
+            kw["initial_accumulator_value"] = b.node("initial_accumulator_value")
+            kw["epsilon"] = 0.0
+        else:
+            cls = "Adadelta"
+            kw["learning_rate"] = b.node("learning_rate")
+            kw["rho"] = b.node("rho")
+            kw["epsilon"] = b.node("epsilon")
+        if literal(lr, 0.0) is None:
+            raise Untranslatable("learning_rate=None")
+        return wrap_long_call(call(f"keras.optimizers.{cls}", **kw))
+
+    VALID = ["import keras\nopt = keras.optimizers.Adam(1e-3)\n"]
+    INVALID = [
+        Case("import tensorflow as tf\nopt = tf.train.AdamOptimizer(learning_rate=0.01)\n",
+             "import keras\n\nopt = keras.optimizers.Adam(learning_rate=0.01, epsilon=1e-8)\n"),
+        Case("import tensorflow as tf\nopt = tf.train.MomentumOptimizer(0.1, 0.9, use_nesterov=True)\n"
+             "sgd = tf.train.GradientDescentOptimizer(0.5)\n",
+             "import keras\n\nopt = keras.optimizers.SGD(learning_rate=0.1, momentum=0.9, nesterov=True)\n"
+             "sgd = keras.optimizers.SGD(learning_rate=0.5)\n"),
+        Case("import tensorflow as tf\nopt = tf.train.RMSPropOptimizer(0.001)\n",
+             "import keras\n\nopt = keras.optimizers.RMSprop(learning_rate=0.001, rho=0.9, epsilon=1e-10)\n",
+             ("TFM133",)),
+        Case("import tensorflow as tf\nlr = tf.train.exponential_decay(0.1, step, 1000, 0.96, staircase=True)\n",
+             "import keras\n\nlr = keras.optimizers.schedules.ExponentialDecay(\n    0.1,\n"
+             "    decay_steps=1000,\n    decay_rate=0.96,\n    staircase=True,\n)\n"),
+    ]
+
+

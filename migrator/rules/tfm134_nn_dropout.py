@@ -1,0 +1,83 @@
+"""TFM134: tf.nn.dropout(x, keep_prob) -> keras.layers.Dropout(rate=1 - keep_prob)."""
+from __future__ import annotations
+
+import libcst as cst
+
+from ..args import BoundArgs, Unbindable
+from ..diagnostics import Severity
+from ..emit import apply_layer, call, expr, float_repr, literal
+from ._tf1_program import TF1Program
+from ._tflearn import Untranslatable
+from .base import Case, CallRule
+
+SIG = "x, keep_prob=None, noise_shape=None, seed=None, name=None, rate=None"
+
+
+class NnDropout(CallRule):
+    ID = "TFM134"
+    NAME = "nn-dropout-keep-prob"
+    MESSAGE = "tf.nn.dropout(x, keep_prob) -> keras.layers.Dropout(rate=1 - keep_prob)"
+    RATIONALE = ("TF1's tf.nn.dropout takes the probability to KEEP a unit. A keep_prob placeholder fed "
+                 "k in every training run (and 1.0 when evaluating) becomes Dropout(rate=1 - k): Keras "
+                 "drops only while training, exactly like the fed 1.0 at evaluation. A literal keep_prob "
+                 "dropped in TF1 at evaluation time too; Keras does not (reported).")
+    CALLS = ("tensorflow.nn.dropout",)
+
+    def translate(self, qname, original, updated):
+        try:
+            out = self.build(BoundArgs(updated, SIG, original), original)
+        except (Unbindable, Untranslatable, ValueError) as ex:
+            self.todo(original, f"tf.nn.dropout: {ex}")
+            return None
+        self.ctx.add_import("keras")
+        self.ctx.count(self)
+        return out
+
+    def build(self, b: BoundArgs, original: cst.Call):
+        if b.given("noise_shape"):
+            raise Untranslatable("noise_shape=")
+        if b.given("rate"):
+            rate: cst.BaseExpression = b.node("rate")
+        elif not b.given("keep_prob"):
+            raise Untranslatable("neither keep_prob nor rate")
+        else:
+            keep = b.node("keep_prob")
+            val = literal(keep, None)
+            if isinstance(val, (int, float)) and not isinstance(val, bool):
+                self.report(original, "a literal keep_prob also dropped units at evaluation in TF1; "
+                            "Keras' Dropout only drops while training", severity=Severity.WARNING)
+            elif isinstance(keep, cst.Name):
+                val = self._fed_value(keep.value, original)
+            else:
+                return apply_layer(call("keras.layers.Dropout", expr("1 - {k}", k=keep)), b.node("x"))
+            if not isinstance(val, (int, float)) or isinstance(val, bool) or not 0 < val <= 1:
+                raise Untranslatable(f"keep_prob {val!r} not in (0, 1]")
+            rate = cst.parse_expression(float_repr(round(1.0 - float(val), 10)))
+        kw = {"seed": b.node("seed")} if b.given("seed") else {}
+        return apply_layer(call("keras.layers.Dropout", rate, **kw), b.node("x"))
+
+    def _fed_value(self, name: str, at: cst.CSTNode):
+        tp = self.ctx.analysis(TF1Program)
+        progs = [tp.program_of(at)] + list(tp.programs.values())
+        for prog in progs:
+            if prog is None or name not in prog.placeholders:
+                continue
+            vals = {literal(v, None) for r, v in prog.fed_values(name) if r.train_op is not None}
+            if len(vals) == 1:
+                return vals.pop()
+            raise Untranslatable(f"{name} is fed {sorted(map(str, vals)) or 'nothing'} in the training runs")
+        raise Untranslatable(f"keep_prob {name} is not a placeholder fed with a constant")
+
+    VALID = ["import keras\nh = keras.layers.Dropout(0.5)(h)\n"]
+    INVALID = [
+        Case("import tensorflow as tf\nh = tf.nn.dropout(h, 0.8)\n",
+             "import keras\n\nh = keras.layers.Dropout(0.2)(h)\n", ("TFM134",)),
+        Case("import tensorflow as tf\nx = tf.placeholder(tf.float32, [None, 3])\nkp = tf.placeholder(tf.float32)\n"
+             "h = tf.nn.dropout(x, kp)\nop = opt.minimize(h)\nsess = tf.Session()\n"
+             "sess.run(op, feed_dict={x: a, kp: 0.75})\nsess.run(h, feed_dict={x: a, kp: 1.0})\n",
+             "import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\n"
+             "import keras\n\nx = tf.placeholder(tf.float32, [None, 3])\n"
+             "kp = tf.placeholder(tf.float32)\n"
+             "h = keras.layers.Dropout(0.25)(x)\nop = opt.minimize(h)\nsess = tf.Session()\n"
+             "sess.run(op, feed_dict={x: a, kp: 0.75})\nsess.run(h, feed_dict={x: a, kp: 1.0})\n", todo=True),
+    ]

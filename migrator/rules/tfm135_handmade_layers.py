@@ -1,0 +1,224 @@
+"""TFM135: hand-made layers (tf.get_variable / tf.Variable + tf.matmul / tf.nn.conv2d + bias)
+-> keras.layers.Dense / Conv2D with the same initializers."""
+from __future__ import annotations
+
+import libcst as cst
+
+from ..emit import apply_layer, call, literal, to_node, wrap_long_call
+from ._tf1 import initializer_of
+from ._tf1_program import _arg, _walk
+from ._tflearn import Untranslatable
+from .base import Case, Rule
+
+_VAR_INITS = {  # tf.Variable(<tf.op>(shape, ...)) -> Keras initializer
+    "tensorflow.random_normal": ("RandomNormal", "shape, mean=0.0, stddev=1.0, dtype=None, seed=None, name=None"),
+    "tensorflow.truncated_normal": ("TruncatedNormal",
+                                    "shape, mean=0.0, stddev=1.0, dtype=None, seed=None, name=None"),
+    "tensorflow.random_uniform": ("RandomUniform", "shape, minval=0, maxval=None, dtype=None, seed=None, name=None"),
+    "tensorflow.zeros": ("zeros", "shape, dtype=None, name=None"),
+    "tensorflow.ones": ("ones", "shape, dtype=None, name=None"),
+}
+
+
+class _Var:
+    def __init__(self, name, statement, shape, init):
+        self.name, self.statement, self.shape, self.init = name, statement, shape, init
+
+
+class HandmadeLayers(Rule):
+    ID = "TFM135"
+    NAME = "handmade-layers"
+    MESSAGE = "get_variable/Variable + matmul/conv2d (+ bias) -> keras.layers.Dense/Conv2D"
+    RATIONALE = ("A weight matrix created with tf.get_variable / tf.Variable and applied with tf.matmul "
+                 "(+ b, bias_add) is a Dense layer; with tf.nn.conv2d a Conv2D. The initializers are "
+                 "carried over: get_variable's default is glorot_uniform FOR THE BIAS TOO (Keras' Dense "
+                 "default bias is zeros, so it is written out); tf.random_normal/truncated_normal default "
+                 "to stddev 1.0, random_uniform to [0, 1). The variable statements disappear only when "
+                 "every use of the variables is translated.")
+    ORDER = 30
+
+    # -- analysis ------------------------------------------------------------------------
+    def _state(self):
+        st = self.__dict__.get("_st")
+        if st is None:
+            st = self.__dict__["_st"] = self._analyse()
+        return st
+
+    def _analyse(self):
+        ctx = self.ctx
+        variables: dict[str, _Var] = {}
+        for node in _walk(ctx.module):
+            if not (isinstance(node, cst.Assign) and len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name)
+                    and isinstance(node.value, cst.Call)):
+                continue
+            q = ctx.legacy_name(node.value)
+            name = node.targets[0].target.value
+            try:
+                if q == "tensorflow.get_variable":
+                    shape = _arg(node.value, 1, "shape")
+                    init = _arg(node.value, 3, "initializer")
+                    k = initializer_of(ctx, init, init) if init is not None else to_node("glorot_uniform")
+                elif q == "tensorflow.Variable":
+                    iv = _arg(node.value, 0, "initial_value")
+                    if not isinstance(iv, cst.Call) or ctx.legacy_name(iv) not in _VAR_INITS:
+                        continue
+                    cls, sig = _VAR_INITS[ctx.legacy_name(iv)]
+                    from ..args import BoundArgs
+
+                    b = BoundArgs(iv, sig)
+                    shape = b.node("shape")
+                    if cls in ("zeros", "ones"):
+                        k = to_node(cls)
+                    elif cls == "RandomUniform":
+                        mx = b.node("maxval") if b.given("maxval") else to_node(1.0)
+                        k = call("keras.initializers.RandomUniform", minval=b.node("minval"), maxval=mx)
+                    else:
+                        k = call(f"keras.initializers.{cls}", mean=b.node("mean"), stddev=b.node("stddev"))
+                else:
+                    continue
+            except (Untranslatable, ValueError, Exception):
+                continue
+            if not isinstance(shape, (cst.List, cst.Tuple)):
+                continue
+            stmt = ctx.statement_of(node)
+            if name in variables:
+                variables[name] = None  # assigned twice: not a simple variable
+            else:
+                variables[name] = _Var(name, stmt, [e.value for e in shape.elements], k)
+        variables = {k: v for k, v in variables.items() if v is not None}
+        patterns: dict[int, tuple] = {}  # id(original node) -> (kind, x, W, b, call)
+        for node in _walk(ctx.module):
+            p = self._match(node, variables)
+            if p is not None:
+                patterns[id(node)] = p
+        inner = {id(p[4]) for p in patterns.values() if p[3] is not None}
+        patterns = {k: v for k, v in patterns.items() if k not in inner}
+        used_in = {}
+        for p in patterns.values():
+            for v in (p[2], p[3]):
+                if v is not None:
+                    used_in[v] = used_in.get(v, 0) + 1
+        loads = {}
+        for node in _walk(ctx.module):
+            if isinstance(node, cst.Name) and node.value in variables:
+                parent = ctx.parent(node)
+                if isinstance(parent, cst.AssignTarget):
+                    continue
+                loads[node.value] = loads.get(node.value, 0) + 1
+        removable = {n for n in variables if loads.get(n, 0) and loads.get(n, 0) == used_in.get(n, 0)}
+        ok = {k: v for k, v in patterns.items() if v[2] in removable and (v[3] is None or v[3] in removable)}
+        return variables, ok, removable
+
+    def _match(self, node, variables):
+        ctx = self.ctx
+        bias = None
+        core = node
+        if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add) and isinstance(
+                node.right, cst.Name) and node.right.value in variables and isinstance(node.left, cst.Call):
+            bias, core = node.right.value, node.left
+        elif isinstance(node, cst.Call) and ctx.legacy_name(node) == "tensorflow.nn.bias_add" and len(node.args) == 2 \
+                and isinstance(node.args[1].value, cst.Name) and node.args[1].value.value in variables \
+                and isinstance(node.args[0].value, cst.Call):
+            bias, core = node.args[1].value.value, node.args[0].value
+        if not isinstance(core, cst.Call):
+            return None
+        q = ctx.legacy_name(core)
+        if q == "tensorflow.matmul" and len(core.args) == 2 and all(a.keyword is None for a in core.args):
+            w = core.args[1].value
+            if isinstance(w, cst.Name) and w.value in variables and len(variables[w.value].shape) == 2:
+                return ("dense", core.args[0].value, w.value, bias, core)
+        if q == "tensorflow.nn.conv2d":
+            w = _arg(core, 1, "filter") or _arg(core, 1, "filters")
+            if isinstance(w, cst.Name) and w.value in variables and len(variables[w.value].shape) == 4:
+                return ("conv", _arg(core, 0, "input"), w.value, bias, core)
+        return None
+
+    # -- rewriting -------------------------------------------------------------------------
+    def _build(self, p, updated_x):
+        variables, _, _ = self._state()
+        kind, _, w, b, core = p
+        W = variables[w]
+        kw = {"kernel_initializer": None if literal(W.init, None) == "glorot_uniform" else W.init}
+        if b is None:
+            kw["use_bias"] = False
+        else:
+            B = variables[b]
+            kw["bias_initializer"] = None if literal(B.init, None) == "zeros" else B.init
+        if kind == "dense":
+            layer = call("keras.layers.Dense", W.shape[1], **kw)
+        else:
+            strides = literal(_arg(core, 2, "strides"), None)
+            pad = literal(_arg(core, 3, "padding"), None)
+            if not (isinstance(strides, (list, tuple)) and len(strides) == 4 and strides[0] == strides[3] == 1) \
+                    or not isinstance(pad, str):
+                raise Untranslatable("conv2d strides/padding not literal NHWC")
+            layer = call("keras.layers.Conv2D", W.shape[3], cst.Tuple([cst.Element(W.shape[0]), cst.Element(W.shape[1])]),
+                         strides=to_node((strides[1], strides[2])), padding=pad.lower(), **kw)
+        self.ctx.add_import("keras")
+        self.ctx.count(self)
+        return apply_layer(wrap_long_call(layer), updated_x)
+
+    def _x_of(self, updated, p):
+        kind = p[0]
+        core = updated
+        if isinstance(updated, cst.BinaryOperation):
+            core = updated.left
+        elif p[3] is not None and isinstance(updated, cst.Call):
+            core = updated.args[0].value
+        return core.args[0].value if isinstance(core, cst.Call) else None
+
+    def leave_BinaryOperation(self, original, updated):
+        return self._rewrite(original, updated)
+
+    def leave_Call(self, original, updated):
+        return self._rewrite(original, updated)
+
+    def _rewrite(self, original, updated):
+        _, pats, _ = self._state()
+        p = pats.get(id(original))
+        if p is None:
+            return updated
+        x = self._x_of(updated, p)
+        if x is None:
+            return updated
+        try:
+            return self._build(p, x)
+        except Untranslatable as ex:
+            self.todo(original, str(ex))
+            return updated
+
+    def leave_SimpleStatementLine(self, original, updated):
+        variables, _, removable = self._state()
+        for n in removable:
+            if variables[n].statement is original:
+                self.ctx.count(self)
+                return cst.RemoveFromParent()
+        return updated
+
+    VALID = ["import keras\nh = keras.layers.Dense(3)(x)\n"]
+    INVALID = [
+        Case("import tensorflow as tf\n"
+             "W = tf.get_variable('W', [64, 32], initializer=tf.truncated_normal_initializer(stddev=0.1))\n"
+             "b = tf.get_variable('b', [32])\n"
+             "h = tf.nn.relu(tf.matmul(x, W) + b)\n"
+             "W2 = tf.Variable(tf.random_normal([32, 10], stddev=0.05))\nb2 = tf.Variable(tf.zeros([10]))\n"
+             "out = tf.nn.bias_add(tf.matmul(h, W2), b2)\n",
+             "import keras\n\nh = keras.ops.relu(keras.layers.Dense(\n    32,\n"
+             "    kernel_initializer=keras.initializers.TruncatedNormal(mean=0.0, stddev=0.1),\n"
+             "    bias_initializer='glorot_uniform',\n)(x))\n"
+             "out = keras.layers.Dense(\n    10,\n"
+             "    kernel_initializer=keras.initializers.RandomNormal(mean=0.0, stddev=0.05),\n)(h)\n"),
+        Case("import tensorflow as tf\nW = tf.get_variable('W', [3, 3, 1, 8])\n"
+             "c = tf.nn.conv2d(img, W, strides=[1, 2, 2, 1], padding='SAME')\n",
+             "import keras\n\nc = keras.layers.Conv2D(\n    8,\n    (3, 3),\n    strides=(2, 2),\n    padding='same',\n"
+             "    use_bias=False,\n)(img)\n"),
+        Case("import tensorflow as tf\nW = tf.get_variable('W', [3, 2])\nh = tf.matmul(x, W)\nr = tf.nn.l2_loss(W)\n",
+             "import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\n"
+             "import keras\n\n"
+             "W = tf.get_variable('W', [3, 2])  # TODO(tflearn-migrate): TFM100 no Keras translation for "
+             "tensorflow.get_variable\nh = keras.ops.matmul(x, W)\n"
+             "r = tf.nn.l2_loss(W)  # TODO(tflearn-migrate): TFM100 no Keras translation for tensorflow.nn.l2_loss\n",
+             ("TFM100", "TFM100"), todo=True),
+    ]
+    REQUIRES = ("TFM130", "TFM100")
+

@@ -1,0 +1,618 @@
+"""TFM140: a TF1 placeholder / Session program -> a Keras model trained with train_on_batch.
+
+The translation (built on ``TF1Program``, see rules/_tf1_program.py):
+
+* input placeholders -> ``keras.Input(shape=shape[1:])``; label and scalar placeholders
+  (keep_prob, is_training) disappear - their values only ever reach the loss or Keras' own
+  training flag;
+* every label-dependent tensor (the loss, metrics, and the intermediate tensors they go
+  through) becomes a function of (labels..., model outputs...) written with keras.ops:
+  ``loss = tf.reduce_mean(...)`` -> ``def loss(Y, distance): return keras.ops.mean(...)``;
+* ``train_op = optimizer.minimize(loss)`` -> ``model = keras.Model(inputs, output)`` +
+  ``model.compile(optimizer=..., loss=loss)`` (the model's output is the label-free tensor the
+  loss reads; when it reads several, a ``TrainingModel`` helper passes them all to the loss);
+* ``sess.run([train_op, loss], feed_dict)`` -> ``loss_value = model.train_on_batch(x, y)``
+  (the loop structure, batch order and per-batch losses stay as written);
+* ``sess.run(tensor, feed_dict)`` -> ``keras.Model(inputs, tensor).predict_on_batch(x)``;
+  a fetched loss/metric -> ``metric(labels, model outputs)``;
+* ``tf.Session`` blocks are dedented; ``sess.run(tf.global_variables_initializer())``,
+  ``sess.close()`` disappear; ``tf.train.Saver`` save/restore -> ``model.save_weights`` /
+  ``load_weights`` with a ``.weights.h5`` name.
+
+Anything else (a feed_dict built elsewhere, a run fetching what it cannot map, several train
+ops) keeps its statement with a TODO naming the reason.
+"""
+from __future__ import annotations
+
+import libcst as cst
+
+from ..emit import call, code, expr, literal, stmt, to_node
+from ..helpers import register
+from ._encoder import free_name
+from ._tflearn import Untranslatable
+from ._tf1_program import INITIALIZERS, SESSIONS, Program, Run, TF1Program, _arg
+from .base import Case, Rule
+
+TRAINING_MODEL = register("TrainingModel", '''
+class TrainingModel(keras.Model):
+    """A functional model whose loss is a function of (labels..., outputs...)."""
+
+    def __init__(self, inputs, outputs, loss_fn, **kwargs):
+        super().__init__(inputs, outputs, **kwargs)
+        self.loss_fn = loss_fn
+
+    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+        ys = list(y) if isinstance(y, (list, tuple)) else [y]
+        ps = list(y_pred) if isinstance(y_pred, (list, tuple)) else [y_pred]
+        # a TF1 placeholder cast what it was fed: float labels arrive as floatx
+        ys = [keras.ops.cast(v, keras.config.floatx())
+              if "float" in keras.backend.standardize_dtype(v.dtype) else v for v in ys]
+        return self.loss_fn(*ys, *ps)
+''', imports=[("keras", None, None)])
+
+
+class _Todo(Exception):
+    pass
+
+
+def _elems(values: list[cst.BaseExpression]) -> cst.BaseExpression:
+    return values[0] if len(values) == 1 else cst.List([cst.Element(v) for v in values])
+
+
+def _replace_names(node: cst.BaseExpression, params: dict[str, list[str]]) -> cst.BaseExpression:
+    class T(cst.CSTTransformer):
+        def visit_Attribute(self, n: cst.Attribute) -> bool:
+            return True
+
+        def leave_Attribute(self, o, u):
+            return u.with_changes(attr=o.attr)
+
+        def leave_Arg(self, o, u):
+            return u.with_changes(keyword=o.keyword)
+
+        def leave_Name(self, o, u):
+            if o.value in params:
+                return cst.Call(func=cst.Name(o.value), args=[cst.Arg(cst.Name(p)) for p in params[o.value]])
+            return u
+
+    return node.visit(T())
+
+
+class SessionProgram(Rule):
+    ID = "TFM140"
+    NAME = "session-program"
+    MESSAGE = "TF1 placeholder/Session program -> Keras model (Input, loss function, train_on_batch)"
+    RATIONALE = ("Placeholders become keras.Input (inputs) or disappear (labels, keep_prob, is_training: "
+                 "Keras passes labels to the loss and switches dropout/batch norm itself); the loss and "
+                 "metrics become functions of (labels, model outputs); minimize() becomes a model "
+                 "compiled with the translated optimizer; each sess.run training step becomes "
+                 "model.train_on_batch on the same batch (same order, same per-batch loss value); "
+                 "evaluation runs become predict_on_batch of the model or of a sub-model; Saver -> "
+                 "save_weights/load_weights ('.weights.h5'). Sessions and initializers disappear.")
+    ORDER = 50
+
+    # -- state ---------------------------------------------------------------------------
+    def _tp(self) -> TF1Program:
+        return self.ctx.analysis(TF1Program)
+
+    def _prog(self, node) -> Program | None:
+        return self._tp().program_of(node)
+
+    def _model_name(self, prog: Program) -> str:
+        key = ("model", id(prog))
+        cache = self.__dict__.setdefault("_names", {})
+        if key not in cache:
+            taken = {d.name for s in self.ctx.analysis(TF1Program).flow.scopes.values() for d in s.defs}
+            cache[key] = free_name(taken, "model")
+        return cache[key]
+
+    def _model_info(self, prog: Program):
+        """(inputs, outputs, loss name, mode) of the program's (single) train op."""
+        if len(prog.train_ops) != 1:
+            raise _Todo("several train ops" if prog.train_ops else "no train op to build a model from")
+        op = prog.train_ops[0]
+        if op.loss is None or op.loss not in prog.tensors or not prog.label_dependent(op.loss):
+            raise _Todo("the minimized loss is not a label-dependent tensor assigned to a name")
+        outs = prog.model_reads(op.loss)
+        ins: list[str] = []
+        for o in outs:
+            for p in prog.placeholders_of(o):
+                if prog.placeholders[p].role == "input" and p not in ins:
+                    ins.append(p)
+        ins = [p for p in prog.placeholders if p in ins]
+        if not outs or not ins:
+            raise _Todo("the loss reads no model output")
+        labels = prog.labels_of(op.loss)
+        return ins, outs, op.loss, labels
+
+    def runs_ok(self, prog: Program) -> bool:
+        """Every run of the program translates (otherwise sessions must stay)."""
+        cache = self.__dict__.setdefault("_runs_ok", {})
+        if id(prog) not in cache:
+            cache[id(prog)] = all(self._run_ok(prog, r) for r in prog.runs)
+        return cache[id(prog)]
+
+    def _run_ok(self, prog: Program, r: Run) -> bool:
+        if r.initializer:
+            return True
+        if not r.ok:
+            return False
+        try:
+            if r.train_op is not None:
+                ins, outs, loss, labels = self._model_info(prog)
+                if any(p not in r.feeds for p in ins + labels):
+                    return False
+                others = [n for n in r.fetch_names if n != r.train_op.name and not self._summary(n)]
+                return len(others) <= 1 and all(n == loss for n in others)
+            orig_elems = [e.value for e in r.fetches.elements] if r.fetch_is_list else [r.fetches]
+            for n, oe in zip(r.fetch_names, orig_elems):
+                if n is None:
+                    names = self._expr_tensors(prog, oe)
+                    need = [p for p in prog.placeholders if prog.placeholders[p].role == "input"
+                            and any(p in prog.placeholders_of(t) for t in names)]
+                    if any(p not in r.feeds for p in need):
+                        return False
+                    continue
+                if n not in prog.tensors or n in prog.placeholders:
+                    return False
+                need = [p for p in prog.placeholders_of(n) if prog.placeholders[p].role != "hyper"]
+                if any(p not in r.feeds for p in need):
+                    return False
+        except _Todo:
+            return False
+        return True
+
+    def _summary(self, name: str | None) -> bool:
+        """A fetched tf.summary tensor, dropped with its add_summary by TFM142."""
+        return name is not None and name in self._tp().summary_names and self.ctx.rule_active("TFM142")
+
+    def _params(self, prog: Program, name: str) -> list[str]:
+        return prog.labels_of(name) + prog.model_reads(name)
+
+    # -- statements --------------------------------------------------------------------------
+    def leave_SimpleStatementLine(self, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine):
+        prog = self._prog(original)
+        tp = self._tp()
+        if len(original.body) != 1:
+            return updated
+        small = original.body[0]
+        try:
+            if prog is not None:
+                for p in prog.placeholders.values():
+                    if p.statement is original:
+                        return self._placeholder(prog, p, updated)
+                for op in prog.train_ops:
+                    if op.statement is original:
+                        return self._train_op(prog, op, updated)
+                for r in prog.runs:
+                    if r.statement is original and (r.initializer or r.train_op is not None):
+                        return self._train_run(prog, r, original, updated)
+                if isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(
+                        small.targets[0].target, cst.Name):
+                    n = small.targets[0].target.value
+                    if n in prog.tensors and n not in prog.placeholders and prog.label_dependent(n) \
+                            and self.ctx.analysis(TF1Program).flow.scope_of(original) is prog.scope:
+                        return self._label_fn(prog, n, original, updated)
+            return self._session_statement(original, updated)
+        except (_Todo, Untranslatable) as ex:
+            self.todo(original, str(ex))
+            return updated
+
+    def _placeholder(self, prog: Program, p, updated):
+        if p.role in ("label", "hyper"):
+            if not self.runs_ok(prog):
+                raise _Todo(f"{p.role} placeholder kept: a sess.run of this program is not translated")
+            bad = self._other_uses(prog, p.name)
+            if bad:
+                raise _Todo(f"{p.role} placeholder {p.name} is also used in: {bad}")
+            self.ctx.count(self)
+            return cst.RemoveFromParent()
+        elems = p.shape_elements
+        kw = {}
+        if elems is not None:
+            if not elems:
+                raise _Todo("scalar input placeholder")
+            batch = literal(elems[0], "x")
+            if batch is not None:
+                kw["batch_size"] = elems[0]
+            shape = cst.Tuple([cst.Element(e) for e in elems[1:]]) if len(elems) > 2 else expr(
+                "({e},)", e=elems[1]) if len(elems) == 2 else cst.Tuple([])
+        else:
+            shape = expr("tuple({s})[1:]", s=p.shape)
+        from ._tf1 import dtype_of
+
+        dt = dtype_of(self.ctx, p.dtype, p.dtype) if p.dtype is not None else None
+        if dt is not None and literal(dt, None) == "float32":
+            dt = None
+        self.ctx.add_import("keras")
+        self.ctx.count(self)
+        value = call("keras.Input", shape=shape, dtype=dt, **kw)
+        return cst.SimpleStatementLine(
+            body=[cst.Assign(targets=[cst.AssignTarget(cst.Name(p.name))], value=value)],
+            leading_lines=p.statement.leading_lines)
+
+    def _other_uses(self, prog: Program, name: str) -> str:
+        """Reads of a removed placeholder outside feed_dict keys and translated arguments."""
+        bad: list[str] = []
+        allowed_parents = {"keep_prob", "training", "is_training"}
+        for node in _walk(prog.scope.node):
+            if isinstance(node, cst.Name) and node.value == name:
+                parent = self.ctx.parent(node)
+                if isinstance(parent, cst.AssignTarget):
+                    continue
+                if isinstance(parent, cst.DictElement) and parent.key is node:
+                    continue
+                if isinstance(parent, cst.Arg):
+                    if parent.keyword is not None and parent.keyword.value in allowed_parents:
+                        continue
+                    if parent.keyword is node:
+                        continue
+                    call_node = self.ctx.parent(parent)
+                    q = self.ctx.legacy_name(call_node) if isinstance(call_node, cst.Call) else None
+                    if q in ("tensorflow.nn.dropout", "tensorflow.contrib.layers.dropout"):
+                        continue
+                    if self._inside_label_fn(prog, node):
+                        continue
+                elif self._inside_label_fn(prog, node):
+                    continue
+                stmt_ = self.ctx.statement_of(node)
+                bad.append(code(stmt_).strip().splitlines()[0][:50] if stmt_ is not None else name)
+        return "; ".join(bad[:2])
+
+    def _inside_label_fn(self, prog: Program, node) -> bool:
+        s = self.ctx.statement_of(node)
+        if not isinstance(s, cst.SimpleStatementLine) or len(s.body) != 1 or not isinstance(s.body[0], cst.Assign):
+            return False
+        t = s.body[0].targets[0].target
+        return isinstance(t, cst.Name) and t.value in prog.tensors and prog.label_dependent(t.value)
+
+    def _label_fn(self, prog: Program, name: str, original, updated):
+        if len(prog.scope.by_name.get(name, ())) != 1:
+            raise _Todo(f"label-dependent tensor {name} is assigned more than once")
+        params = self._params(prog, name)
+        direct = {dep for d in prog.scope.by_name.get(name, ()) for dep in d.deps}
+        if any(h in direct and prog.placeholders[h].role == "hyper" for h in prog.placeholders):
+            raise _Todo(f"{name} reads a scalar placeholder")
+        chain = {n: self._params(prog, n) for n in prog.label_chain(name)[:-1]}
+        value = _replace_names(updated.body[0].value, chain)
+        fn = cst.FunctionDef(
+            name=cst.Name(name),
+            params=cst.Parameters([cst.Param(cst.Name(p)) for p in params]),
+            body=cst.IndentedBlock([cst.SimpleStatementLine([cst.Return(value)])]),
+            leading_lines=original.leading_lines)
+        self.ctx.count(self)
+        return fn
+
+    def _train_op(self, prog: Program, op, updated):
+        ins, outs, loss, labels = self._model_info(prog)
+        if not self.runs_ok(prog):
+            raise _Todo("train op kept: a sess.run of this program is not translated (see its TODO)")
+        small = updated.body[0]
+        value = small.value if isinstance(small, (cst.Assign, cst.Expr)) else None
+        if not isinstance(value, cst.Call) or not isinstance(value.func, cst.Attribute):
+            raise _Todo("minimize() call not understood")
+        for a in op.call.args[1:]:
+            if a.keyword is None or a.keyword.value not in ("global_step", "name"):
+                raise _Todo(f"minimize({code(a).strip(', ')}) is not translated")
+        optimizer = value.func.value
+        model = self._model_name(prog)
+        self.ctx.add_import("keras")
+        in_node = cst.parse_expression(ins[0]) if len(ins) == 1 else cst.parse_expression(
+            "[" + ", ".join(ins) + "]")
+        if len(outs) == 1 and len(labels) == 1:
+            stmts = [stmt("{m} = keras.Model({i}, {o})", m=cst.Name(model), i=in_node, o=cst.Name(outs[0])),
+                     stmt("{m}.compile(optimizer={opt}, loss={l})", m=cst.Name(model), opt=optimizer,
+                          l=cst.Name(loss))]
+        else:
+            self.ctx.use_helper("TrainingModel")
+            out_node = cst.parse_expression("[" + ", ".join(outs) + "]")
+            stmts = [stmt("{m} = TrainingModel({i}, {o}, {l})", m=cst.Name(model), i=in_node, o=out_node,
+                          l=cst.Name(loss)),
+                     stmt("{m}.compile(optimizer={opt})", m=cst.Name(model), opt=optimizer)]
+        stmts[0] = stmts[0].with_changes(leading_lines=op.statement.leading_lines)
+        self.ctx.count(self)
+        return cst.FlattenSentinel(stmts)
+
+    def _feeds(self, prog: Program, r: Run, updated_call: cst.Call) -> dict[str, cst.BaseExpression]:
+        if not r.ok:
+            raise _Todo(f"sess.run: {r.why}")
+        feed = _arg(updated_call, 1, "feed_dict")
+        out: dict[str, cst.BaseExpression] = {}
+        if isinstance(feed, cst.Dict):
+            for el in feed.elements:
+                out[el.key.value] = el.value  # type: ignore[union-attr]
+        return out
+
+    def _x(self, prog: Program, ins: list[str], feeds: dict[str, cst.BaseExpression]) -> cst.BaseExpression:
+        missing = [p for p in ins if p not in feeds]
+        if missing:
+            raise _Todo(f"sess.run does not feed {', '.join(missing)}")
+        return _elems([feeds[p] for p in ins])
+
+    def _train_run(self, prog: Program, r: Run, original, updated):
+        if r.initializer:
+            self.ctx.count(self)
+            return cst.RemoveFromParent()
+        ins, outs, loss, labels = self._model_info(prog)
+        small = updated.body[0]
+        value = small.value if isinstance(small, (cst.Assign, cst.Expr)) else None
+        if not isinstance(value, cst.Call) or value is None:
+            raise _Todo("sess.run(train_op) inside a larger expression")
+        feeds = self._feeds(prog, r, value)
+        x = self._x(prog, ins, feeds)
+        missing = [p for p in labels if p not in feeds]
+        if missing:
+            raise _Todo(f"training run does not feed {', '.join(missing)}")
+        y = _elems([feeds[p] for p in labels])
+        model = self._model_name(prog)
+        step = expr("{m}.train_on_batch({x}, {y})", m=cst.Name(model), x=x, y=y)
+        others = [n for n in r.fetch_names if n != r.train_op.name and not self._summary(n)]
+        if any(n is None or n != loss for n in others) or len(others) > 1:
+            raise _Todo("the training run fetches more than the train op and its loss")
+        self.ctx.count(self)
+        if isinstance(small, cst.Expr):
+            return updated.with_changes(body=[cst.Expr(step)])
+        if len(small.targets) != 1:
+            raise _Todo("chained assignment of sess.run")
+        target = small.targets[0].target
+        if not r.fetch_is_list:
+            return updated.with_changes(body=[cst.Expr(step)]) if not others else \
+                updated.with_changes(body=[small.with_changes(value=step)])
+        if not isinstance(target, (cst.Tuple, cst.List)) or len(target.elements) != len(r.fetch_names):
+            raise _Todo("sess.run result not unpacked into one name per fetch")
+        loss_target = None
+        for el, n in zip(target.elements, r.fetch_names):
+            if n == loss:
+                loss_target = el.value
+        if loss_target is None or (isinstance(loss_target, cst.Name) and loss_target.value == "_"):
+            return updated.with_changes(body=[cst.Expr(step)])
+        return updated.with_changes(body=[cst.Assign(targets=[cst.AssignTarget(loss_target)], value=step)])
+
+    # -- evaluation runs: expressions --------------------------------------------------------
+    def leave_Call(self, original: cst.Call, updated: cst.Call):
+        tp = self._tp()
+        if not tp.is_session_run(original):
+            return self._saver_call(original, updated)
+        prog = self._prog(original)
+        if prog is None:
+            return updated
+        r = next((r for r in prog.runs if r.call is original), None)
+        if r is None or r.initializer or r.train_op is not None:
+            return updated
+        try:
+            feeds = self._feeds(prog, r, updated)
+            outs = []
+            fetched = _arg(updated, 0, "fetches")
+            elems = [e.value for e in fetched.elements] if r.fetch_is_list else [fetched]
+            orig_elems = [e.value for e in r.fetches.elements] if r.fetch_is_list else [r.fetches]
+            for n, e, oe in zip(r.fetch_names, elems, orig_elems):
+                if n is None:
+                    outs.append(self._eval_expr(prog, oe, e, feeds))
+                    continue
+                if n not in prog.tensors or n in prog.placeholders:
+                    raise _Todo(f"sess.run fetches {n} (not a model tensor, loss or metric)")
+                outs.append(self._eval(prog, n, feeds))
+        except (_Todo, Untranslatable) as ex:
+            self.todo(original, str(ex))
+            return updated
+        self.ctx.add_import("keras")
+        self.ctx.count(self)
+        if not r.fetch_is_list:
+            return outs[0]
+        els = [cst.Element(o) for o in outs]
+        return cst.Tuple(els) if isinstance(r.fetches, cst.Tuple) else cst.List(els)
+
+    def _predict(self, prog: Program, tensor: str, feeds) -> cst.BaseExpression:
+        ins = [p for p in prog.placeholders_of(tensor) if prog.placeholders[p].role == "input"]
+        x = self._x(prog, ins, feeds)
+        try:
+            m_ins, m_outs, _, _ = self._model_info(prog)
+        except _Todo:
+            m_ins, m_outs = None, None
+        if m_outs == [tensor] and m_ins == ins:
+            return expr("{m}.predict_on_batch({x})", m=cst.Name(self._model_name(prog)), x=x)
+        i = cst.Name(ins[0]) if len(ins) == 1 else cst.parse_expression("[" + ", ".join(ins) + "]")
+        return expr("keras.Model({i}, {t}).predict_on_batch({x})", i=i, t=cst.Name(tensor), x=x)
+
+    def _expr_tensors(self, prog: Program, orig: cst.BaseExpression) -> list[str]:
+        from ..analysis.flow import load_names
+
+        names = [n for n in load_names(orig) if n in prog.tensors]
+        if not names or any(prog.label_dependent(n) or n in prog.placeholders for n in names):
+            raise _Todo("sess.run fetches an expression that is not a function of model tensors")
+        return names
+
+    def _eval_expr(self, prog: Program, orig, new, feeds) -> cst.BaseExpression:
+        names = self._expr_tensors(prog, orig)
+        ins = [p for p in prog.placeholders if p in {q for n in names for q in prog.placeholders_of(n)}
+               and prog.placeholders[p].role == "input"]
+        x = self._x(prog, ins, feeds)
+        i = cst.Name(ins[0]) if len(ins) == 1 else cst.parse_expression("[" + ", ".join(ins) + "]")
+        return expr("keras.Model({i}, {t}).predict_on_batch({x})", i=i, t=new, x=x)
+
+    def _eval(self, prog: Program, name: str, feeds) -> cst.BaseExpression:
+        if not prog.label_dependent(name):
+            return self._predict(prog, name, feeds)
+        labels = prog.labels_of(name)
+        missing = [p for p in labels if p not in feeds]
+        if missing:
+            raise _Todo(f"sess.run({name}) does not feed {', '.join(missing)}")
+        from ._tf1 import dtype_of
+
+        args = []
+        for p in labels:  # a fed placeholder casts the value to its dtype
+            ph = prog.placeholders[p]
+            dt = dtype_of(self.ctx, ph.dtype, ph.dtype) if ph.dtype is not None else None
+            args.append(call("keras.ops.convert_to_tensor", feeds[p], dtype=dt))
+        args += [self._predict(prog, t, feeds) for t in prog.model_reads(name)]
+        return call("keras.ops.convert_to_numpy", cst.Call(func=cst.Name(name), args=[cst.Arg(a) for a in args]))
+
+    # -- sessions, savers ------------------------------------------------------------------
+    def _session_statement(self, original, updated):
+        tp = self._tp()
+        small = original.body[0]
+        # sess = tf.Session() / saver = tf.train.Saver() / init = tf.global_variables_initializer()
+        if isinstance(small, cst.Assign) and isinstance(small.value, cst.Call):
+            q = tp.qname(small.value)
+            if self._update_ops(small.value):
+                self.ctx.count(self)
+                return cst.RemoveFromParent()
+            if q in SESSIONS or q == "tensorflow.train.Saver" or q in INITIALIZERS:
+                prog = self._prog(original)
+                if prog is not None and not self.runs_ok(prog):
+                    return updated
+                self.ctx.count(self)
+                return cst.RemoveFromParent()
+        if isinstance(small, cst.Expr) and isinstance(small.value, cst.Call):
+            f = small.value.func
+            if isinstance(f, cst.Attribute) and isinstance(f.value, cst.Name) and f.value.value in tp.session_names \
+                    and f.attr.value == "close":
+                prog = self._prog(original)
+                if prog is not None and not self.runs_ok(prog):
+                    return updated
+                self.ctx.count(self)
+                return cst.RemoveFromParent()
+        return updated
+
+    def _update_ops(self, node) -> bool:
+        """``tf.get_collection(tf.GraphKeys.UPDATE_OPS)``: batch-norm updates Keras runs itself."""
+        tp = self._tp()
+        return (isinstance(node, cst.Call) and tp.qname(node) == "tensorflow.get_collection" and len(node.args) == 1
+                and self.ctx.legacy_name(node.args[0].value) == "tensorflow.GraphKeys.UPDATE_OPS")
+
+    def _update_ops_arg(self, node, at) -> bool:
+        if self._update_ops(node):
+            return True
+        if isinstance(node, cst.Name):
+            from ..analysis.flow import Flow
+
+            d = self.ctx.analysis(Flow).def_of(node.value, at)
+            return d is not None and self._update_ops(d.value)
+        return False
+
+    def _saver_call(self, original: cst.Call, updated: cst.Call):
+        tp = self._tp()
+        f = original.func
+        if not (isinstance(f, cst.Attribute) and isinstance(f.value, cst.Name) and f.value.value in tp.saver_names
+                and f.attr.value in ("save", "restore")):
+            return updated
+        prog = self._prog(original)
+        try:
+            if prog is None:
+                raise _Todo("Saver without a model to save")
+            self._model_info(prog)
+            path = _arg(updated, 1, "save_path")
+            if path is None:
+                raise _Todo("save path not given")
+            v = literal(path, None)
+            if isinstance(v, str):
+                new = to_node(v if v.endswith(".weights.h5") else v + ".weights.h5")
+            else:
+                new = expr('str({p}) + ".weights.h5"', p=path)
+            if isinstance(self.ctx.parent(original), cst.Expr) is False:
+                raise _Todo("the value returned by Saver.save/restore is used")
+        except (_Todo, Untranslatable) as ex:
+            self.todo(original, str(ex))
+            return updated
+        self.ctx.count(self)
+        method = "save_weights" if f.attr.value == "save" else "load_weights"
+        return expr("{m}.%s({p})" % method, m=cst.Name(self._model_name(prog)), p=new)
+
+    def leave_With(self, original: cst.With, updated: cst.With):
+        tp = self._tp()
+        items = original.items
+        if len(items) != 1 or not isinstance(items[0].item, cst.Call):
+            return updated
+        q = tp.qname(items[0].item)
+        it = items[0].item
+        if q == "tensorflow.control_dependencies" and it.args and self._update_ops_arg(it.args[0].value, original):
+            self.ctx.count(self)  # Keras layers update their own moving statistics
+            body = list(updated.body.body)
+            body[0] = body[0].with_changes(leading_lines=list(original.leading_lines) + list(body[0].leading_lines))
+            return cst.FlattenSentinel(body)
+        is_default = (isinstance(it.func, cst.Attribute) and it.func.attr.value == "as_default"
+                      and isinstance(it.func.value, cst.Name) and it.func.value.value in tp.session_names)
+        if q not in SESSIONS and not is_default:
+            return updated
+        prog = self._prog(original)
+        if self.ctx.has_todo(original) or (prog is not None and not self.runs_ok(prog)):
+            return updated
+        self.ctx.count(self)
+        body = list(updated.body.body)
+        if body:
+            body[0] = body[0].with_changes(leading_lines=list(original.leading_lines) + list(body[0].leading_lines))
+        return cst.FlattenSentinel(body)
+
+    VALID = ["import keras\nx = keras.Input(shape=(3,))\n"]
+    INVALID = [
+        Case(
+            "import tensorflow as tf\n\n"
+            "def train(X, Y, epochs):\n"
+            "    x = tf.placeholder(tf.float32, [None, 4])\n"
+            "    y = tf.placeholder(tf.float32, [None, 3])\n"
+            "    logits = tf.layers.dense(x, 3)\n"
+            "    loss = tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits_v2(labels=y, logits=logits))\n"
+            "    train_op = tf.train.AdamOptimizer(0.01).minimize(loss)\n"
+            "    with tf.Session() as sess:\n"
+            "        sess.run(tf.global_variables_initializer())\n"
+            "        for e in range(epochs):\n"
+            "            _, l = sess.run([train_op, loss], feed_dict={x: X, y: Y})\n"
+            "        return sess.run(logits, feed_dict={x: X}), l\n",
+            "import keras\n\n"
+            "def train(X, Y, epochs):\n"
+            "    x = keras.Input(shape=(4,))\n"
+            "    logits = keras.layers.Dense(3)(x)\n"
+            "    def loss(y, logits):\n"
+            "        return keras.ops.mean(keras.ops.categorical_crossentropy(y, logits, from_logits=True))\n"
+            "    model = keras.Model(x, logits)\n"
+            "    model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01, epsilon=1e-8), loss=loss)\n"
+            "    for e in range(epochs):\n"
+            "        l = model.train_on_batch(X, Y)\n"
+            "    return model.predict_on_batch(X), l\n",
+        ),
+        Case(
+            "import tensorflow as tf\n"
+            "x = tf.placeholder(tf.float32, [None, 2])\n"
+            "sess = tf.Session()\n"
+            "feed = {x: [[1.0, 2.0]]}\n"
+            "print(sess.run(x, feed_dict=feed))\n",
+            None, ("TFM140", "TFM140"), todo=True,
+        ),
+    ]
+    INVALID = [*INVALID, Case(
+        "import tensorflow as tf\n"
+        "x = tf.placeholder(tf.float32, shape=[None, 4])\n"
+        "y = tf.placeholder(tf.int64, shape=[None])\n"
+        "is_training = tf.placeholder(tf.bool)\n"
+        "h = tf.layers.batch_normalization(tf.layers.dense(x, 8), training=is_training)\n"
+        "logits = tf.layers.dense(h, 3)\n"
+        "loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=y, logits=logits))\n"
+        "update_ops = tf.get_collection(tf.GraphKeys.UPDATE_OPS)\n"
+        "with tf.control_dependencies(update_ops):\n"
+        "    train_op = tf.train.GradientDescentOptimizer(0.1).minimize(loss)\n"
+        "sess = tf.Session()\n"
+        "sess.run(tf.global_variables_initializer())\n"
+        "for step in range(20):\n"
+        "    sess.run(train_op, {x: X, y: Y, is_training: True})\n"
+        "pred = sess.run(logits, {x: X, is_training: False})\n",
+        "import keras\n\n"
+        "x = keras.Input(shape=(4,))\n"
+        "h = keras.layers.BatchNormalization()(keras.layers.Dense(8)(x))\n"
+        "logits = keras.layers.Dense(3)(h)\n"
+        "def loss(y, logits):\n"
+        "    return keras.ops.mean(keras.ops.sparse_categorical_crossentropy(y, logits, from_logits=True))\n"
+        "model = keras.Model(x, logits)\n"
+        "model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1), loss=loss)\n"
+        "for step in range(20):\n"
+        "    model.train_on_batch(X, Y)\n"
+        "pred = model.predict_on_batch(X)\n")]
+    REQUIRES = ("TFM130", "TFM131", "TFM133")
+
+
+def _walk(node):
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        yield n
+        stack.extend(n.children)
+

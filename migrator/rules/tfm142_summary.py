@@ -1,0 +1,53 @@
+"""TFM142: tf.summary ops and FileWriter -> removed (reported; TensorBoard is a Keras callback)."""
+from __future__ import annotations
+
+import libcst as cst
+
+from ..diagnostics import Severity
+from ._tf1_program import TF1Program
+from .base import Case, Rule
+
+_WRITER_METHODS = ("add_summary", "add_graph", "flush", "close", "add_run_metadata")
+
+
+class Summary(Rule):
+    ID = "TFM142"
+    NAME = "tf-summary"
+    MESSAGE = "tf.summary / FileWriter statements removed (TensorBoard logging is keras.callbacks.TensorBoard)"
+    RATIONALE = ("TF1 summaries are graph ops evaluated by sess.run and written by a FileWriter; they do "
+                 "not change what is trained. Keras logs to TensorBoard through "
+                 "keras.callbacks.TensorBoard passed to fit(); a train_on_batch loop has no callback, "
+                 "so the statements are removed and reported (info) instead of half-translated. A "
+                 "summary fetched in a training sess.run is dropped from the fetches.")
+    ORDER = 60
+
+    def leave_SimpleStatementLine(self, original: cst.SimpleStatementLine, updated):
+        if len(original.body) != 1 or not isinstance(original.body[0], (cst.Expr, cst.Assign)):
+            return updated
+        v = original.body[0].value
+        if not isinstance(v, cst.Call):
+            return updated
+        tp = self.ctx.analysis(TF1Program)
+        q = tp.qname(v) or ""
+        f = v.func
+        writer_call = (isinstance(f, cst.Attribute) and isinstance(f.value, cst.Name)
+                       and f.value.value in tp.writer_names and f.attr.value in _WRITER_METHODS)
+        if not (q.startswith("tensorflow.summary.") or q == "tensorflow.train.SummaryWriter" or writer_call):
+            return updated
+        if isinstance(original.body[0], cst.Assign) and not self._only_summary_uses(original.body[0], tp):
+            return updated
+        self.report(original, "TensorBoard summary statement removed (use keras.callbacks.TensorBoard "
+                    "with fit to log)", severity=Severity.INFO)
+        self.ctx.count(self)
+        return cst.RemoveFromParent()
+
+    def _only_summary_uses(self, assign: cst.Assign, tp: TF1Program) -> bool:
+        names = {t.target.value for t in assign.targets if isinstance(t.target, cst.Name)}
+        return bool(names) and names <= (tp.summary_names | tp.writer_names)
+
+    VALID = ["import keras\ncb = keras.callbacks.TensorBoard('logs')\n"]
+    INVALID = [
+        Case("import tensorflow as tf\ntf.summary.scalar('loss', loss)\nmerged = tf.summary.merge_all()\n"
+             "writer = tf.summary.FileWriter('logs')\nwriter.add_summary(s, step)\nwriter.close()\n",
+             "\n", ("TFM142",) * 5),
+    ]

@@ -1,0 +1,95 @@
+"""TFM170: tf.keras / Keras 2 import paths -> Keras 3 (``import keras``)."""
+from __future__ import annotations
+
+import libcst as cst
+
+from ..names import dotted
+from .base import Case, Rule
+
+# Keras 2 submodules merged into their package in Keras 3
+_MERGED = {
+    "keras.layers.core": "keras.layers", "keras.layers.convolutional": "keras.layers",
+    "keras.layers.pooling": "keras.layers", "keras.layers.merge": "keras.layers",
+    "keras.layers.normalization": "keras.layers", "keras.layers.recurrent": "keras.layers",
+    "keras.layers.embeddings": "keras.layers", "keras.layers.advanced_activations": "keras.layers",
+    "keras.layers.noise": "keras.layers", "keras.layers.wrappers": "keras.layers",
+    "keras.engine.topology": "keras.layers", "keras.engine.base_layer": "keras.layers",
+    "keras.engine.training": "keras.models", "keras.engine": "keras.models",
+}
+
+
+def keras3_module(mod: str) -> str | None:
+    """``tensorflow.keras.layers`` -> ``keras.layers``; Keras 2-only paths mapped; None: unchanged."""
+    new = mod
+    if mod == "tensorflow.keras" or mod.startswith("tensorflow.keras."):
+        new = mod[len("tensorflow."):]
+    elif mod.startswith("tensorflow.python.keras"):
+        new = "keras" + mod[len("tensorflow.python.keras"):]
+    for old, repl in _MERGED.items():
+        if new == old or new.startswith(old + "."):
+            new = repl
+            break
+    return None if new == mod else new
+
+
+def _mod_node(name: str) -> cst.Attribute | cst.Name:
+    return cst.parse_expression(name)  # type: ignore[return-value]
+
+
+class KerasImports(Rule):
+    ID = "TFM170"
+    NAME = "keras3-imports"
+    MESSAGE = "tf.keras / Keras 2 import paths -> Keras 3 (import keras)"
+    RATIONALE = ("Keras 3 is the standalone `keras` package; `tf.keras` (Keras 2 under TF 2.16+ needs "
+                 "tf-keras) and Keras 2 submodules (keras.layers.core, keras.engine...) are gone. "
+                 "Public names are the same, so only import paths change.")
+
+    def leave_ImportFrom(self, original: cst.ImportFrom, updated: cst.ImportFrom):
+        if original.relative or original.module is None:
+            return updated
+        mod = dotted(original.module) or ""
+        if mod == "tensorflow" and not isinstance(original.names, cst.ImportStar) and all(
+                dotted(a.name) == "keras" for a in original.names):
+            self.ctx.count(self)
+            a = original.names[0]
+            return cst.Import(names=[cst.ImportAlias(name=cst.Name("keras"), asname=a.asname)])
+        new = keras3_module(mod)
+        if new is None:
+            return updated
+        self.ctx.count(self)
+        return updated.with_changes(module=_mod_node(new))
+
+    def leave_Import(self, original: cst.Import, updated: cst.Import):
+        names = []
+        changed = False
+        for a in updated.names:
+            mod = dotted(a.name) or ""
+            new = keras3_module(mod)
+            if new is not None:
+                changed = True
+                if a.asname is None:  # `import tensorflow.keras` binds `tensorflow`: keep a usable name
+                    a = a.with_changes(name=_mod_node(new), asname=None)
+                else:
+                    a = a.with_changes(name=_mod_node(new))
+            names.append(a)
+        if not changed:
+            return updated
+        self.ctx.count(self)
+        return updated.with_changes(names=names)
+
+    def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute):
+        q = self.ctx.qualified(original)
+        if "tensorflow.keras" in q:
+            self.ctx.add_import("keras")
+            self.ctx.count(self)
+            return cst.Name("keras")
+        return updated
+
+    VALID = ["import keras\nfrom keras.layers import Dense\n"]
+    INVALID = [
+        Case("from tensorflow import keras\nfrom tensorflow.keras.layers import Dense\n"
+             "from keras.layers.core import Lambda\n",
+             "import keras\nfrom keras.layers import Dense\nfrom keras.layers import Lambda\n"),
+        Case("import tensorflow as tf\nm = tf.keras.models.Sequential([tf.keras.layers.Dense(2)])\n",
+             "import keras\n\nm = keras.models.Sequential([keras.layers.Dense(2)])\n"),
+    ]

@@ -1,0 +1,239 @@
+"""TFM201: Siamese towers built by calling a builder twice, each call creating new weights."""
+from __future__ import annotations
+
+import libcst as cst
+
+from ..analysis.flow import Flow
+from ..diagnostics import Kind, Severity
+from ..emit import code
+from ._encoder import TowerCall, apply_encoder, encoder_statements, free_name, tower_calls
+from ._siamese import qnames, walk
+from .base import Case, Rule
+
+LAYER_PREFIXES = ("tflearn.layers.", "tensorflow.layers.", "tensorflow.contrib.layers.", "keras.layers.",
+                  "tensorflow.contrib.slim.")
+VARIABLE_CALLS = ("tensorflow.get_variable", "tensorflow.Variable")
+INPUT_CALLS = ("tflearn.layers.core.input_data", "tensorflow.placeholder", "keras.Input",
+               "keras.layers.Input")
+
+
+class Towers:
+    """``ctx.analysis(Towers)``: builder functions called on two or more inputs that create
+    their weights at every call (no ``reuse``/``variable_scope`` sharing anywhere)."""
+
+    def __init__(self, ctx) -> None:
+        self.ctx = ctx
+        flow: Flow = ctx.analysis(Flow)
+        self.groups: list[list[TowerCall]] = []
+        self.by_call: dict[int, tuple[int, int]] = {}      # id(call) -> (group, index)
+        self.problem: dict[int, str] = {}                   # group -> why it is not fixed
+        self.encoder: dict[int, str] = {}
+        self.own_input: list[list[cst.Call]] = []   # diagnosed only
+        taken = {n.value for n in walk(ctx.module) if isinstance(n, cst.Name)}
+        bodies = [ctx.module.body] + [s.node.body.body for s in flow.scopes.values()
+                                      if isinstance(s.node, cst.FunctionDef)
+                                      and isinstance(s.node.body, cst.IndentedBlock)]
+        for body in bodies:
+            for fn_name, calls in tower_calls(body).items():
+                fn = flow.functions.get(fn_name)
+                if fn is None or not self._creates_weights(fn) or self._shares(fn, calls):
+                    continue
+                if not _compared(body, [c.target for c in calls]):
+                    continue  # not a Siamese comparison (a train/test or online/target network...)
+                g = len(self.groups)
+                self.groups.append(calls)
+                for i, c in enumerate(calls):
+                    self.by_call[id(c.call)] = (g, i)
+                extra = [[code(a) for a in c.call.args[1:]] for c in calls]
+                if any(e != extra[0] for e in extra):
+                    self.problem[g] = "the calls pass different arguments besides the input"
+                elif self._own_input(fn):
+                    self.problem[g] = "the builder creates its own input"
+                name = free_name(taken, "encoder")
+                taken.add(name)
+                self.encoder[g] = name
+            self._own_input_builders(flow, body)
+
+    def _own_input_builders(self, flow: Flow, body) -> None:
+        """Seed 004: ``left = build(shape)`` / ``right = build(shape)`` - a builder that makes its
+        own input and its layers, called twice with the same arguments: two separate networks."""
+        calls: dict[str, list[cst.Call]] = {}
+        targets: dict[str, list[str]] = {}
+        for s in body:
+            if isinstance(s, cst.SimpleStatementLine) and len(s.body) == 1 and isinstance(s.body[0], cst.Assign):
+                v = s.body[0].value
+                t = s.body[0].targets[0].target
+                if isinstance(v, cst.Call) and isinstance(v.func, cst.Name) and id(v) not in self.by_call \
+                        and isinstance(t, cst.Name) and len(s.body[0].targets) == 1:
+                    calls.setdefault(v.func.value, []).append(v)
+                    targets.setdefault(v.func.value, []).append(t.value)
+        for fn_name, cs in calls.items():
+            fn = flow.functions.get(fn_name)
+            if len(cs) < 2 or fn is None or not self._own_input(fn) or not self._creates_weights(fn):
+                continue
+            if not _compared(body, targets[fn_name]):
+                continue
+            if self._shares(fn, []):
+                continue
+            self.own_input.append(cs)
+
+    def _creates_weights(self, fn: cst.FunctionDef) -> bool:
+        for n in walk(fn):
+            if isinstance(n, cst.Call):
+                q = qnames(self.ctx, n)
+                if any(x.startswith(LAYER_PREFIXES) or x in VARIABLE_CALLS for x in q) and not any(
+                        x in INPUT_CALLS for x in q):
+                    return True
+        return False
+
+    def _own_input(self, fn: cst.FunctionDef) -> bool:
+        return any(isinstance(n, cst.Call) and qnames(self.ctx, n) & set(INPUT_CALLS) for n in walk(fn))
+
+    def _shares(self, fn: cst.FunctionDef, calls: list[TowerCall]) -> bool:
+        """Any sign of deliberate sharing (TFM205's business): reuse=..., AUTO_REUSE,
+        scope.reuse_variables() in the builder or around/at its calls."""
+        nodes = [fn] + [c.call for c in calls]
+        for root in nodes:
+            for n in walk(root):
+                if isinstance(n, cst.Arg) and n.keyword is not None and n.keyword.value == "reuse":
+                    return True
+                if isinstance(n, cst.Attribute) and n.attr.value in ("reuse_variables", "AUTO_REUSE"):
+                    return True
+                if isinstance(n, cst.Name) and n.value == "AUTO_REUSE":
+                    return True
+        for n in walk(self.ctx.module):
+            if isinstance(n, cst.Attribute) and n.attr.value == "reuse_variables":
+                return True
+        return False
+
+
+def _compared(body, names: list[str]) -> bool:
+    """Do two of the towers' outputs meet in one expression (``a - b``, ``Lambda(d)([a, b])``,
+    ``merge([a, b])``, ``get_layer_output(a, ...)`` ...)? That is what makes them Siamese towers
+    rather than, say, a DQN's online and target networks (meant to have separate weights)."""
+    from ..analysis.flow import load_names
+
+    wanted = set(names)
+    for s in body:
+        for n in walk(s):
+            if isinstance(n, (cst.BinaryOperation, cst.Call, cst.List, cst.Tuple)) and len(load_names(n) & wanted) >= 2:
+                return True
+    return False
+
+
+class UnsharedTowers(Rule):
+    ID = "TFM201"
+    NAME = "unshared-towers"
+    MESSAGE = "Siamese towers do not share weights: the tower builder creates new weights at every call"
+    RATIONALE = ("A Siamese network compares two inputs through the SAME encoder. A builder "
+                 "function that creates its layers (tflearn layers, tf.layers, Keras layers, "
+                 "tf.get_variable) at every call, called once per input without reuse, builds two "
+                 "unrelated encoders: nothing ties the left embedding of an image to its right "
+                 "embedding, and the embeddings collapse or do not generalise (seed 004). FIX: the "
+                 "builder is called ONCE on a fresh keras.Input to make one encoder keras.Model, "
+                 "which is applied to every input (keras.io siamese_contrastive). With --no-fixes "
+                 "the two towers are kept, faithfully, and reported.")
+    KIND = Kind.FIX
+    SEVERITY = Severity.WARNING
+    ORDER = 150  # after the tower call's arguments are translated
+
+    def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+        if not isinstance(updated, cst.Call):
+            return updated
+        towers: Towers = self.ctx.analysis(Towers)
+        hit = towers.by_call.get(id(original))
+        if hit is None:
+            for cs in towers.own_input:
+                if original is cs[1]:
+                    self.report(original, f"{code(original.func).strip()}() builds a new input and new weights "
+                                          f"at each of its {len(cs)} calls: the towers share nothing (seed 004); "
+                                          "not fixed: build one encoder keras.Model and apply it to each input")
+            return updated
+        g, i = hit
+        calls = towers.groups[g]
+        fn = calls[0].function
+        inputs = ", ".join(code(c.input).strip() for c in calls)
+        problem = towers.problem.get(g)
+        if i == 0:
+            msg = f"tower builder {fn}() is called on {len(calls)} inputs ({inputs}) and creates new weights each time"
+            if problem:
+                self.report(original, f"{msg}; not fixed: {problem}")
+            elif not self.fixes_enabled:
+                self.report(original, f"{msg}; the towers do not share weights")
+            else:
+                self.report(original, f"{msg}: one shared encoder {towers.encoder[g]} is applied to every input",
+                            fixed=True)
+        if problem or not self.fixes_enabled:
+            return updated
+        enc = towers.encoder[g]
+        if i == 0:
+            # the shape comes from the input as written (a Name), not from what wraps it now
+            sample = cst.Name(calls[0].input.value) if isinstance(calls[0].input, cst.Name) \
+                else updated.args[0].value
+            if not isinstance(sample, (cst.Name, cst.Attribute, cst.Subscript, cst.Call)):
+                sample = sample.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
+            extra = [a for a in updated.args[1:]]
+            self.ctx.insert_before(original, encoder_statements(enc, updated.func, sample, extra))
+            self.ctx.add_import("keras")
+        return apply_encoder(enc, updated.args[0].value)
+
+    VALID = [
+        # two networks whose outputs never meet (a DQN's online and target networks)
+        "import keras\n"
+        "def net(x):\n    return keras.layers.Dense(4)(x)\n"
+        "q = net(s)\nq_target = net(s_next)\n",
+        "import keras\n"
+        "encoder = keras.Sequential([keras.layers.Dense(4)])\n"
+        "a = encoder(x1)\nb = encoder(x2)\n",
+        "import keras\n"
+        "def tower(x):\n    return keras.layers.Dense(4)(x)\n"
+        "a = tower(x1)\n",
+    ]
+    INVALID = [
+        Case("import keras\n"
+             "def tower(x):\n"
+             "    x = keras.layers.Dense(8, activation='relu')(x)\n"
+             "    return keras.layers.Dense(4)(x)\n"
+             "x1 = keras.Input(shape=(16,))\n"
+             "x2 = keras.Input(shape=(16,))\n"
+             "a = tower(x1)\n"
+             "b = tower(x2)\n"
+             "d = keras.ops.abs(a - b)\n",
+             "import keras\n"
+             "def tower(x):\n"
+             "    x = keras.layers.Dense(8, activation='relu')(x)\n"
+             "    return keras.layers.Dense(4)(x)\n"
+             "x1 = keras.Input(shape=(16,))\n"
+             "x2 = keras.Input(shape=(16,))\n"
+             "encoder_input = keras.Input(shape=x1.shape[1:])\n"
+             "encoder = keras.Model(encoder_input, tower(encoder_input), name='encoder')\n"
+             "a = encoder(x1)\n"
+             "b = encoder(x2)\n"
+             "d = keras.ops.abs(a - b)\n",
+             ("TFM201",)),
+        Case("import keras\n"
+             "def tower(x):\n"
+             "    x = keras.layers.Dense(8, activation='relu')(x)\n"
+             "    return keras.layers.Dense(4)(x)\n"
+             "x1 = keras.Input(shape=(16,))\n"
+             "x2 = keras.Input(shape=(16,))\n"
+             "a = tower(x1)\n"
+             "b = tower(x2)\n"
+             "d = keras.ops.abs(a - b)\n",
+             None, ("TFM201",), fixes=False),
+        Case("import keras\n"
+             "def subnet(shape):\n"
+             "    x = keras.Input(shape=shape)\n"
+             "    return keras.layers.Dense(4)(x)\n"
+             "left = subnet((8,))\n"
+             "right = subnet((8,))\n"
+             "both = keras.layers.Concatenate()([left, right])\n",
+             None, ("TFM201",)),
+        Case("import keras\n"
+             "def tower(x, n):\n"
+             "    return keras.layers.Dense(n)(x)\n"
+             "a = tower(x1, 4)\n"
+             "b = tower(x2, 8)\n"
+             "d = a - b\n",
+             None, ("TFM201",)),
+    ]

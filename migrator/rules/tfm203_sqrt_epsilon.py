@@ -1,0 +1,108 @@
+"""TFM203: sqrt of a squared distance without an epsilon -> sqrt(maximum(x, epsilon))."""
+from __future__ import annotations
+
+import libcst as cst
+
+from ..diagnostics import Kind, Severity
+from ..emit import code, expr, literal
+from ._siamese import definition, qnames, walk
+from .base import Case, Rule
+
+SQRT = ("tensorflow.sqrt", "tensorflow.math.sqrt", "keras.ops.sqrt", "keras.backend.sqrt",
+        "keras.ops.numpy.sqrt")
+
+
+def _callee_tail(ctx, node: cst.Call) -> str:
+    q = sorted(qnames(ctx, node))
+    if q:
+        return q[0].rsplit(".", 1)[-1]
+    f = node.func
+    return f.attr.value if isinstance(f, cst.Attribute) else f.value if isinstance(f, cst.Name) else ""
+
+
+def has_square(ctx, node: cst.CSTNode) -> bool:
+    """Does the expression square something (square(), ``** 2``, ``x * x``)?"""
+    for n in walk(node):
+        if isinstance(n, cst.Call) and _callee_tail(ctx, n) in ("square", "pow", "power") and (
+                _callee_tail(ctx, n) == "square" or len(n.args) > 1 and literal(n.args[1].value, None) == 2):
+            return True
+        if isinstance(n, cst.BinaryOperation):
+            if isinstance(n.operator, cst.Power) and literal(n.right, None) == 2:
+                return True
+            if isinstance(n.operator, cst.Multiply) and n.left.deep_equals(n.right):
+                return True
+    return False
+
+
+def is_guarded(ctx, node: cst.BaseExpression) -> bool:
+    """``maximum(x, eps)``, ``x + eps``, ``clip_by_value(...)``, ``clip(...)`` at the top."""
+    if isinstance(node, cst.Call):
+        return _callee_tail(ctx, node) in ("maximum", "clip_by_value", "clip", "relu", "softplus", "abs")
+    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add):
+        return True  # x + eps (any added term keeps the gradient finite at x = 0)
+    return False
+
+
+class SqrtWithoutEpsilon(Rule):
+    ID = "TFM203"
+    NAME = "sqrt-without-epsilon"
+    MESSAGE = "sqrt of a squared distance without an epsilon: NaN gradients at distance 0"
+    RATIONALE = ("d/dx sqrt(x) = 1 / (2 sqrt(x)) is infinite at x = 0, so a Euclidean distance "
+                 "sqrt(sum(square(a - b))) gives NaN gradients as soon as two embeddings coincide "
+                 "(identical pairs, or collapsed towers) and the NaNs then spread to every weight. "
+                 "FIX (as keras.io's siamese_contrastive example): sqrt(maximum(x, "
+                 "keras.config.epsilon())) (epsilon 1e-7). With --no-fixes the formula is kept "
+                 "and reported.")
+    KIND = Kind.FIX
+    SEVERITY = Severity.WARNING
+    ORDER = 50
+
+    def leave_Arg(self, original: cst.Arg, updated: cst.Arg) -> cst.Arg:
+        call = self.ctx.parent(original)
+        if not isinstance(call, cst.Call) or original.star or original.keyword is not None:
+            return updated
+        if next((a for a in call.args if a.keyword is None), None) is not original:
+            return updated
+        if not (qnames(self.ctx, call) & set(SQRT)):
+            return updated
+        value = original.value
+        d = definition(self.ctx, value) if isinstance(value, cst.Name) else None
+        inspected = d.value if d is not None and d.value is not None else value
+        if is_guarded(self.ctx, value) or is_guarded(self.ctx, inspected) or not has_square(self.ctx, inspected):
+            return updated
+        src = code(call).strip()
+        if not self.fixes_enabled:
+            self.report(original, f"{src}: no epsilon under the square root (NaN gradients at "
+                                  f"distance 0); use sqrt(maximum(x, keras.config.epsilon()))")
+            return updated
+        self.ctx.add_import("keras")
+        self.report(original, f"{src}: epsilon added under the square root "
+                              f"(sqrt(maximum(x, keras.config.epsilon())))", fixed=True)
+        return updated.with_changes(value=expr("keras.ops.maximum({x}, keras.config.epsilon())",
+                                               x=updated.value))
+
+    VALID = [
+        "import keras\nd = keras.ops.sqrt(keras.ops.maximum(s, keras.config.epsilon()))\n",
+        "import keras\nd = keras.ops.sqrt(keras.ops.sum(keras.ops.square(a - b), axis=1) + 1e-6)\n",
+        "import keras\nd = keras.ops.sqrt(variance)\n",
+    ]
+    INVALID = [
+        Case("import keras\nd = keras.ops.sqrt(keras.ops.sum(keras.ops.square(a - b), axis=1))\n",
+             "import keras\nd = keras.ops.sqrt(keras.ops.maximum(keras.ops.sum(keras.ops.square(a - b), "
+             "axis=1), keras.config.epsilon()))\n", ("TFM203",)),
+        Case("import keras\nd = keras.ops.sqrt(keras.ops.sum(keras.ops.square(a - b), axis=1))\n",
+             None, ("TFM203",), fixes=False),
+        Case("from keras import backend as K\n"
+             "def euclid(v):\n"
+             "    s = K.sum(K.square(v[0] - v[1]), axis=1, keepdims=True)\n"
+             "    return K.sqrt(s)\n",
+             "from keras import backend as K\nimport keras\n\n"
+             "def euclid(v):\n"
+             "    s = K.sum(K.square(v[0] - v[1]), axis=1, keepdims=True)\n"
+             "    return K.sqrt(keras.ops.maximum(s, keras.config.epsilon()))\n", ("TFM203",)),
+        Case("import tensorflow as tf\nd = tf.sqrt(tf.reduce_sum((a - b) ** 2, 1))\n",
+             "import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\n"
+             "import keras\n\n"
+             "d = tf.sqrt(keras.ops.maximum(tf.reduce_sum((a - b) ** 2, 1), keras.config.epsilon()))\n",
+             ("TFM203",), todo=True),
+    ]

@@ -1,0 +1,144 @@
+"""TFM206: tflearn towers shared with ``reuse=True, scope=...`` -> one encoder applied twice."""
+from __future__ import annotations
+
+import libcst as cst
+
+from ..analysis.flow import Flow
+from ..emit import code, literal
+from ._encoder import TowerCall, apply_encoder, encoder_statements, free_name, tower_calls
+from ._siamese import qnames, walk
+from .base import Case, Rule
+
+
+def _reuse_arg(call: cst.Call) -> cst.Arg | None:
+    return next((a for a in call.args if a.keyword is not None and a.keyword.value == "reuse"), None)
+
+
+class ReuseTowers:
+    """``ctx.analysis(ReuseTowers)``: tower builders whose tflearn layers take ``reuse=<param>``
+    and that are called on several inputs, later calls with ``<param>=True`` (tflearn's way of
+    sharing the variables of ``scope=...``)."""
+
+    def __init__(self, ctx) -> None:
+        self.ctx = ctx
+        flow: Flow = ctx.analysis(Flow)
+        self.strip: set[int] = set()                        # id(original reuse Arg) to drop
+        self.by_call: dict[int, tuple[int, int]] = {}
+        self.groups: list[list[TowerCall]] = []
+        self.param: dict[int, str] = {}
+        self.encoder: dict[int, str] = {}
+        self.problem: dict[int, str] = {}
+        taken = {n.value for n in walk(ctx.module) if isinstance(n, cst.Name)}
+        scopes = [(ctx.module, ctx.module.body)] + [(s.node, s.node.body.body) for s in flow.scopes.values()
+                                                    if isinstance(s.node, cst.FunctionDef)
+                                                    and isinstance(s.node.body, cst.IndentedBlock)]
+        for owner, body in scopes:
+            tf1 = any(isinstance(n, cst.Call) and "tensorflow.placeholder" in qnames(ctx, n) for n in walk(owner)
+                      if not isinstance(n, cst.FunctionDef) or n is owner)
+            for fn_name, calls in tower_calls(body).items():
+                fn = flow.functions.get(fn_name)
+                if fn is None:
+                    continue
+                params = {p.name.value for p in fn.params.params}
+                layer_args = []
+                for n in walk(fn):
+                    if isinstance(n, cst.Call) and any(q.startswith("tflearn.layers.") for q in qnames(ctx, n)):
+                        a = _reuse_arg(n)
+                        if a is not None and isinstance(a.value, cst.Name) and a.value.value in params:
+                            layer_args.append(a)
+                if not layer_args:
+                    continue
+                param = layer_args[0].value.value
+                reused = [c for c in calls if any(a.keyword is not None and a.keyword.value == param
+                                                  and literal(a.value, None) is True for a in c.call.args)]
+                if not reused:
+                    continue
+                self.strip.update(id(a) for a in layer_args)
+                if tf1:
+                    continue  # a TF1 program: TFM205 builds the encoder
+                g = len(self.groups)
+                self.groups.append(calls)
+                self.param[g] = param
+                for i, c in enumerate(calls):
+                    self.by_call[id(c.call)] = (g, i)
+                extra = [[code(a) for a in c.call.args[1:] if not (a.keyword and a.keyword.value == param)]
+                         for c in calls]
+                if any(e != extra[0] for e in extra):
+                    self.problem[g] = "the calls pass different arguments besides the input and reuse"
+                name = free_name(taken, "encoder")
+                taken.add(name)
+                self.encoder[g] = name
+
+
+class TflearnReuseTowers(Rule):
+    ID = "TFM206"
+    NAME = "tflearn-reuse-towers"
+    MESSAGE = "tflearn towers sharing variables through reuse=True/scope= -> one encoder model"
+    RATIONALE = ("tflearn shares a layer's variables between calls that use the same scope= with "
+                 "reuse=True: a builder called first with reuse=False and then with reuse=True "
+                 "builds ONE set of weights used by both towers. Keras shares weights by applying "
+                 "the same layer/model objects, so (faithfully, not a fix) the builder is called "
+                 "once on a fresh keras.Input to make one encoder keras.Model that is applied to "
+                 "every input, and the reuse= arguments of its layers are dropped (the encoder is "
+                 "built once, with reuse=False). Inside TF1 programs TFM205 builds the encoder; "
+                 "this rule then only drops the layers' reuse= arguments.")
+    ORDER = 60  # strip reuse= before the layer rules see the call; replace calls after translation
+
+    def leave_Arg(self, original: cst.Arg, updated: cst.Arg):
+        if id(original) in self.ctx.analysis(ReuseTowers).strip:
+            return cst.RemoveFromParent()
+        return updated
+
+    def leave_Call(self, original: cst.Call, updated: cst.BaseExpression) -> cst.BaseExpression:
+        rt: ReuseTowers = self.ctx.analysis(ReuseTowers)
+        hit = rt.by_call.get(id(original))
+        if hit is None or not isinstance(updated, cst.Call):
+            return updated
+        g, i = hit
+        if g in rt.problem:
+            if i == 0:
+                self.todo(original, f"shared tflearn towers: {rt.problem[g]}")
+            return updated
+        param = rt.param[g]
+        enc = rt.encoder[g]
+        calls = rt.groups[g]
+        if i == 0:
+            self.ctx.count(self)
+            extra = [a for a in updated.args[1:] if not (a.keyword and a.keyword.value == param)]
+            sample = cst.Name(calls[0].input.value) if isinstance(calls[0].input, cst.Name) else \
+                updated.args[0].value.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
+            self.ctx.insert_before(original, encoder_statements(enc, updated.func, sample, extra))
+            self.ctx.add_import("keras")
+        return apply_encoder(enc, updated.args[0].value)
+
+    VALID = [
+        "import keras\nencoder = keras.Sequential([keras.layers.Dense(4)])\na = encoder(x1)\nb = encoder(x2)\n",
+    ]
+    INVALID = [
+        Case("import tflearn\n"
+             "def tower(x, reuse=False):\n"
+             "    x = tflearn.fully_connected(x, 8, activation='relu', scope='fc1', reuse=reuse)\n"
+             "    return tflearn.fully_connected(x, 4, scope='fc2', reuse=reuse)\n"
+             "in_a = tflearn.input_data(shape=[None, 16])\n"
+             "in_b = tflearn.input_data(shape=[None, 16])\n"
+             "a = tower(in_a)\n"
+             "b = tower(in_b, reuse=True)\n",
+             "import keras\n\n"
+             "def tower(x, reuse=False):\n"
+             "    x = keras.layers.Dense(\n"
+             "        8,\n"
+             "        activation='relu',\n"
+             "        kernel_initializer=keras.initializers.TruncatedNormal(mean=0.0, stddev=0.02),\n"
+             "    )(keras.layers.Flatten()(x))\n"
+             "    return keras.layers.Dense(\n"
+             "        4,\n"
+             "        kernel_initializer=keras.initializers.TruncatedNormal(mean=0.0, stddev=0.02),\n"
+             "    )(x)\n"
+             "in_a = keras.Input(shape=(16,))\n"
+             "in_b = keras.Input(shape=(16,))\n"
+             "encoder_input = keras.Input(shape=in_a.shape[1:])\n"
+             "encoder = keras.Model(encoder_input, tower(encoder_input), name='encoder')\n"
+             "a = encoder(in_a)\n"
+             "b = encoder(in_b)\n"),
+    ]
+    REQUIRES = ("TFM101", "TFM104")

@@ -1,0 +1,168 @@
+"""The migrated Keras 3 model: find it in a program, list its weighted layers, load a plan.
+
+Imports Keras 3 - never import this module in a legacy-runtime process.
+"""
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import os
+import runpy
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from .mapping import KLayer, Plan
+
+
+class Captured(BaseException):
+    """Raised by the patched ``fit``/``train_on_batch`` to stop the program at its first
+    training call (BaseException: the program's own ``except Exception`` does not eat it)."""
+
+    def __init__(self, model, args=(), kwargs=None):
+        super().__init__("captured")
+        self.model, self.args, self.kwargs = model, args, kwargs or {}
+
+
+_TRAIN_METHODS = ("fit", "train_on_batch")
+
+
+class _Patched:
+    """Within the block, ``keras.Model.fit`` / ``train_on_batch`` raise :class:`Captured`
+    (``mode='capture'``) or do nothing (``mode='skip'``)."""
+
+    def __init__(self, mode: str = "capture"):
+        self.mode = mode
+        self.saved = {}
+
+    def __enter__(self):
+        import keras
+
+        for m in _TRAIN_METHODS:
+            self.saved[m] = getattr(keras.Model, m)
+
+            def fake(model, *args, _m=m, **kwargs):
+                if self.mode == "capture":
+                    raise Captured(model, args, kwargs)
+                return None
+
+            setattr(keras.Model, m, fake)
+        return self
+
+    def __exit__(self, *exc):
+        import keras
+
+        for m, f in self.saved.items():
+            setattr(keras.Model, m, f)
+        return False
+
+
+def _is_model(x) -> bool:
+    import keras
+
+    return isinstance(x, keras.Model)
+
+
+def _find_model(value):
+    if _is_model(value):
+        return value
+    if isinstance(value, (tuple, list)):
+        for v in value:
+            if _is_model(v):
+                return v
+    if isinstance(value, dict):
+        for v in value.values():
+            if _is_model(v):
+                return v
+    return None
+
+
+def capture_from_script(script: str | os.PathLike, argv: list[str] | None = None, call: str = ""):
+    """Run a migrated script until its first ``fit``/``train_on_batch`` -> (model, args, kwargs).
+    ``call``: then call that function of the script with the reference data (``train(data)``).
+    A script that never trains: its last module-level ``keras.Model`` (args empty)."""
+    script = str(Path(script).resolve())
+    old_argv, old_path = sys.argv, list(sys.path)
+    sys.argv = [script] + list(argv or [])
+    sys.path.insert(0, os.path.dirname(script))
+    try:
+        with _Patched("capture"):
+            g = runpy.run_path(script, run_name="__main__")
+            if call and callable(g.get(call)):
+                from .probe_legacy import reference_data
+
+                g[call](reference_data())
+    except Captured as c:
+        return c.model, c.args, c.kwargs
+    finally:
+        sys.argv, sys.path[:] = old_argv, old_path
+    models = [v for v in g.values() if _is_model(v)]
+    if not models:
+        raise LookupError(f"{script}: no keras.Model was trained or left at module level")
+    return models[-1], (), {}
+
+
+def load_model(spec: str):
+    """``path/to/module.py:builder`` / ``package.module:builder`` (builder: a function that
+    returns the model, or a module-level model) or ``script.py`` (captured at its first
+    training call). Importing a module for its builder skips the module's own training calls."""
+    target, _, attr = spec.rpartition(":") if ":" in spec and not os.path.exists(spec) else (spec, "", "")
+    if not attr:
+        return capture_from_script(target)[0]
+    if target.endswith(".py") or os.path.sep in target:
+        path = Path(target).resolve()
+        sys.path.insert(0, str(path.parent))
+        mspec = importlib.util.spec_from_file_location(f"_migrated_{path.stem}", path)
+        module = importlib.util.module_from_spec(mspec)
+        with _Patched("skip"):
+            mspec.loader.exec_module(module)
+    else:
+        with _Patched("skip"):
+            module = importlib.import_module(target)
+    obj = getattr(module, attr)
+    model = _find_model(obj)
+    if model is None and callable(obj):
+        with _Patched("skip"):
+            model = _find_model(obj())
+    if model is None:
+        raise LookupError(f"{spec}: did not produce a keras.Model")
+    return model
+
+
+def weighted_layers(model) -> list:
+    """Layers that own weights, in creation order, each shared layer once (nested models
+    and a shared Siamese encoder are walked into)."""
+    out, seen = [], set()
+
+    def walk(layer):
+        if id(layer) in seen:
+            return
+        seen.add(id(layer))
+        subs = getattr(layer, "layers", None)
+        if isinstance(subs, (list, tuple)):
+            for s in subs:
+                walk(s)
+        elif layer.weights:
+            out.append(layer)
+
+    walk(model)
+    return out
+
+
+def klayers(model) -> list[KLayer]:
+    out = []
+    for layer in weighted_layers(model):
+        ws = layer.weights
+        out.append(KLayer(layer.name, type(layer).__name__, [w.name for w in ws],
+                          [tuple(int(d) for d in w.shape) for w in ws], layer))
+    return out
+
+
+def apply(plan: Plan, values: list[list[np.ndarray]] | None = None) -> None:
+    """Load the plan's arrays (or ``values`` in the same layout) into the layers."""
+    plan.check()
+    arrays = values if values is not None else [a.arrays for a in plan.assignments]
+    for a, arrs in zip(plan.assignments, arrays):
+        a.klayer.layer.set_weights([np.asarray(x, dtype=np.asarray(w).dtype)
+                                    for x, w in zip(arrs, a.klayer.layer.get_weights())])

@@ -1,0 +1,223 @@
+"""Match legacy variables to the weights of the migrated Keras model (numpy only).
+
+The Keras side is described by :class:`KLayer` (name, class, weight names and shapes, the
+layer object itself for ``LAYER_MAPS`` functions that need it), in the order the migrated
+model creates its layers (shared layers once). The legacy side is a
+:class:`~migrator.weights.naming.LegacyVars`.
+
+Matching, for each Keras layer in order:
+
+1. **whole group** - the earliest unused legacy layer group (``naming.group``) that is
+   compatible with the Keras class (a tflearn ``FullyConnected*`` scope only becomes a
+   ``Dense``, ...) and whose converted arrays (``LAYER_MAPS`` for tflearn layers, roles for
+   the rest) have exactly the Keras shapes;
+2. **piece by piece** - otherwise each Keras weight takes the earliest unused legacy
+   variable with the same role (``kernel`` <- ``W``/``kernel``/``weights``/``W1``...) and
+   shape, preferring the scope of the first piece (hand-made ``get_variable`` layers that
+   share one scope: ``W1, b1, W2, b2``).
+
+A Keras layer that cannot be filled is *unmapped*; a legacy model variable left over is
+*unused*; optimizer slots, step counters and tflearn internals are *ignored* (with the
+reason). :meth:`Plan.check` raises :class:`MappingError` listing them all unless everything
+mapped: partial loads are refused.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Iterable
+
+import numpy as np
+
+from .layer_maps import LAYER_MAPS
+from .naming import Group, LegacyVar, LegacyVars, classify, group
+
+
+class MappingError(Exception):
+    """The checkpoint and the model do not correspond one to one."""
+
+
+@dataclass
+class KLayer:
+    name: str
+    cls: str
+    weight_names: list[str]
+    shapes: list[tuple[int, ...]]
+    layer: object = None
+
+
+# tflearn canonical function -> Keras classes its translation may produce
+COMPATIBLE = {
+    "tflearn.layers.core.fully_connected": {"Dense"},
+    "tflearn.layers.conv.conv_2d": {"Conv2D"},
+    "tflearn.layers.conv.conv_1d": {"Conv1D"},
+    "tflearn.layers.conv.conv_3d": {"Conv3D"},
+    "tflearn.layers.conv.conv_2d_transpose": {"Conv2DTranspose"},
+    "tflearn.layers.normalization.batch_normalization": {"BatchNormalization"},
+    "tflearn.layers.embedding_ops.embedding": {"Embedding"},
+}
+
+# Keras weight name -> legacy short names (last path component) that play that role
+ROLES = {
+    "kernel": re.compile(r"^(kernel|Matrix|filters?|weights?|[Ww])(_?[A-Za-z0-9]*\d)?$|^[Ww]_[A-Za-z0-9_]+$"),
+    "bias": re.compile(r"^(bias|biases|Bias|b)(_?[A-Za-z0-9]*\d)?$|^b_[A-Za-z0-9_]+$"),
+    "gamma": re.compile(r"^(gamma|scale)$"),
+    "beta": re.compile(r"^(beta|offset)$"),
+    "moving_mean": re.compile(r"^(moving_mean|mean|pop_mean|population_mean)$"),
+    "moving_variance": re.compile(r"^(moving_variance|variance|var|pop_var|population_variance)$"),
+    "embeddings": re.compile(r"^(embeddings?|W|embedding_matrix)$"),
+}
+
+
+def role_of_keras(weight_name: str) -> str:
+    return weight_name.rsplit("/", 1)[-1].split(":")[0]
+
+
+def plays(role: str, legacy_short: str) -> bool:
+    pat = ROLES.get(role)
+    last = legacy_short.rsplit("/", 1)[-1]
+    return bool(pat.match(last)) if pat is not None else False
+
+
+@dataclass
+class Assignment:
+    klayer: KLayer
+    legacy: list[str]             # legacy variable names used
+    arrays: list[np.ndarray]      # in keras_layer.get_weights() order
+    how: str                      # "layer map", "roles", "pieces"
+    scope: str | None = None      # the legacy group's scope
+    tflearn: str | None = None    # its canonical tflearn layer (for LAYER_MAPS)
+
+
+@dataclass
+class Plan:
+    assignments: list[Assignment] = field(default_factory=list)
+    unmapped: list[tuple[KLayer, str]] = field(default_factory=list)
+    unused: list[LegacyVar] = field(default_factory=list)
+    ignored: list[tuple[LegacyVar, str]] = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        return not self.unmapped and not self.unused
+
+    def lines(self) -> list[str]:
+        out = []
+        for a in self.assignments:
+            shapes = ", ".join(str(tuple(x.shape)) for x in a.arrays)
+            out.append(f"  {a.klayer.name} ({a.klayer.cls}) <- {', '.join(a.legacy)}  [{shapes}] ({a.how})")
+        for k, why in self.unmapped:
+            out.append(f"  UNMAPPED Keras layer {k.name} ({k.cls}) needs "
+                       f"{', '.join(f'{n} {s}' for n, s in zip(k.weight_names, k.shapes))}: {why}")
+        for v in self.unused:
+            out.append(f"  UNUSED legacy variable {v.name} {v.shape}")
+        for v, why in self.ignored:
+            out.append(f"  ignored {v.name} {v.shape}: {why}")
+        return out
+
+    def check(self) -> None:
+        if not self.complete:
+            raise MappingError("checkpoint and model do not match (refusing a partial load):\n"
+                               + "\n".join(l for l in self.lines() if "UNMAPPED" in l or "UNUSED" in l))
+
+    def convert(self, values: dict[str, np.ndarray]) -> list[list[np.ndarray]]:
+        """Apply this plan to other values of the same variables (e.g. after a training step)."""
+        out = []
+        for a in self.assignments:
+            if a.how == "layer map":
+                g = Group(a.scope or "", [LegacyVar(n, values[n]) for n in a.legacy])
+                fn = LAYER_MAPS[a.tflearn]
+                out.append([np.asarray(x) for x in fn({g.short(v): v.value for v in g.vars}, a.klayer.layer)])
+            else:
+                out.append([np.asarray(values[n]) for n in a.legacy])
+        return out
+
+
+def _shapes_ok(arrays: list[np.ndarray], k: KLayer) -> bool:
+    return len(arrays) == len(k.shapes) and all(
+        tuple(np.shape(a)) == tuple(s) for a, s in zip(arrays, k.shapes))
+
+
+def _by_roles(g: Group, k: KLayer, used: set[str]) -> list[LegacyVar] | None:
+    """All of group ``g`` (unused) assigned to the Keras weights of ``k`` by role and shape."""
+    free = [v for v in g.vars if v.name not in used]
+    if len(free) != len(k.shapes):
+        return None
+    picked: list[LegacyVar] = []
+    for wname, shape in zip(k.weight_names, k.shapes):
+        role = role_of_keras(wname)
+        cands = [v for v in free if v not in picked and v.shape == tuple(shape)]
+        named = [v for v in cands if plays(role, g.short(v))]
+        pool = named or (cands if len(cands) == 1 else [])
+        if not pool:
+            return None
+        picked.append(pool[0])
+    return picked
+
+
+def plan(lv: LegacyVars, klayers: Iterable[KLayer], ignore: Iterable[str] = ()) -> Plan:
+    model_vars, ignored = classify(lv, ignore)
+    groups = group(model_vars)
+    p = Plan(ignored=ignored)
+    used: set[str] = set()
+    touched: set[str] = set()        # groups partly consumed piece by piece
+
+    for k in klayers:
+        if not k.shapes:
+            continue
+        done = False
+        # 1. whole groups, in order
+        for g in groups:
+            if g.scope in touched or any(v.name in used for v in g.vars):
+                continue
+            if g.tflearn in COMPATIBLE and k.cls not in COMPATIBLE[g.tflearn]:
+                continue
+            fn = LAYER_MAPS.get(g.tflearn) if g.tflearn else None
+            arrays = None
+            legacy = None
+            how = ""
+            if fn is not None:
+                try:
+                    arrays = [np.asarray(x) for x in fn({g.short(v): v.value for v in g.vars}, k.layer)]
+                    legacy = [v.name for v in g.vars]
+                    how = "layer map"
+                except (KeyError, ValueError, IndexError, TypeError):
+                    arrays = None
+            if arrays is None or not _shapes_ok(arrays, k):
+                picked = _by_roles(g, k, used)
+                if picked is None:
+                    continue
+                arrays = [v.value for v in picked]
+                legacy = [v.name for v in picked]
+                how = "roles"
+            a = Assignment(k, legacy, arrays, how, g.scope, g.tflearn)
+            p.assignments.append(a)
+            used.update(v.name for v in g.vars)
+            done = True
+            break
+        if done:
+            continue
+        # 2. piece by piece (hand-made variables sharing a scope), never from tflearn layers
+        picked: list[LegacyVar] = []
+        scope = None
+        for wname, shape in zip(k.weight_names, k.shapes):
+            role = role_of_keras(wname)
+            cands = [(g, v) for g in groups if not (g.exact or (g.tflearn and LAYER_MAPS.get(g.tflearn)))
+                     for v in g.vars
+                     if v.name not in used and v not in picked and v.shape == tuple(shape)
+                     and plays(role, g.short(v))]
+            same = [c for c in cands if scope is not None and c[0].scope == scope]
+            best = min(same or cands, key=lambda c: c[1].index, default=None)
+            if best is None:
+                picked = []
+                break
+            scope = scope if scope is not None else best[0].scope
+            picked.append(best[1])
+        if picked:
+            a = Assignment(k, [v.name for v in picked], [v.value for v in picked], "pieces", scope)
+            p.assignments.append(a)
+            used.update(v.name for v in picked)
+            touched.add(scope or "")
+        else:
+            p.unmapped.append((k, "no unused legacy variables with these roles and shapes"))
+    p.unused = [v for v in model_vars if v.name not in used]
+    return p

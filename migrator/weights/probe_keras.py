@@ -1,0 +1,157 @@
+"""Keras side of ``verify`` (Keras 3 process of its own):
+
+    python -m migrator.weights.probe_keras LEGACY_DIR --check MIGRATED OUT.json [--check ...]
+                                           [--no-step] [--model SPEC]
+
+Captures the migrated model at its first ``fit``/``train_on_batch`` (or ``--model
+MODULE:BUILDER``), loads the legacy variables dumped by ``probe_legacy`` through the
+matching plan (refusing partial loads), runs the same inputs in inference mode
+(``training=False``) and ONE ``train_on_batch`` on the same batch with the model's own
+compiled optimizer and loss, with dropout disabled as on the legacy side. Writes the
+differences per output and per weight to OUT.json. Several ``--check`` pairs (variants of
+one migrated program against one legacy dump) share this process.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+
+import numpy as np
+
+
+def diff(a, b) -> dict:
+    """``a``: migrated, ``b``: legacy. ``max_abs`` = max |a-b|; ``max_rel`` = max |a-b| / max |b|;
+    ``rel`` = ||a-b|| / ||b|| (2-norm over the whole tensor: the relative error of the tensor,
+    not dominated by a single element whose Adam update amplified float cancellation)."""
+    a = np.asarray(a, dtype=np.float64)
+    b = np.asarray(b, dtype=np.float64)
+    if a.shape != b.shape:
+        if a.size == b.size:
+            a = a.reshape(b.shape)
+        else:
+            inf = float("inf")
+            return {"shape": [list(a.shape), list(b.shape)], "max_abs": inf, "max_rel": inf, "rel": inf}
+    d = float(np.max(np.abs(a - b))) if a.size else 0.0
+    scale = float(np.max(np.abs(b))) if b.size else 0.0
+    rel = float(np.linalg.norm(a - b) / max(float(np.linalg.norm(b)), 1e-30)) if a.size else 0.0
+    return {"shape": list(b.shape), "max_abs": d, "max_rel": d / max(scale, 1e-12), "rel": rel}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="probe_keras")
+    ap.add_argument("legacy_dir", nargs="?")
+    ap.add_argument("--check", nargs=2, action="append", default=[], metavar=("MIGRATED", "OUT"),
+                    help="a migrated program against LEGACY_DIR")
+    ap.add_argument("--pair", nargs=3, action="append", default=[], metavar=("MIGRATED", "LEGACY_DIR", "OUT"),
+                    help="a migrated program against its own legacy dump")
+    ap.add_argument("--no-step", action="store_true")
+    ap.add_argument("--model", help="MODULE:BUILDER instead of capturing MIGRATED's first fit")
+    ap.add_argument("--call", default="", help="call this function with the reference data")
+    args = ap.parse_args(argv)
+    os.environ.pop("TF_USE_LEGACY_KERAS", None)
+
+    import keras
+
+    from .keras_side import capture_from_script, load_model
+
+    keras.layers.Dropout.call = lambda self, inputs, training=None: inputs   # as on the legacy side
+    jobs = [(m, args.legacy_dir, o) for m, o in args.check] + [tuple(p) for p in args.pair]
+    rc = 0
+    for migrated, legacy_dir, out in jobs:
+        keras.utils.clear_session()
+        if os.path.exists(os.path.join(legacy_dir, "error.txt")):
+            err = open(os.path.join(legacy_dir, "error.txt")).read()
+            json.dump({"error": f"legacy side failed: {err}"}, open(out, "w"), indent=1)
+            rc = 1
+            continue
+        meta = json.load(open(os.path.join(legacy_dir, "legacy.json")))
+        arr = np.load(os.path.join(legacy_dir, "legacy.npz"))
+        try:
+            model = load_model(args.model) if args.model else capture_from_script(migrated, call=args.call)[0]
+        except Exception as ex:  # noqa: BLE001 - report it as this check's failure
+            res = {"error": f"the migrated program failed before its first training call: "
+                            f"{type(ex).__name__}: {ex}"}
+            json.dump(res, open(out, "w"), indent=1)
+            rc = 1
+            continue
+        rc = max(rc, _check(model, meta, arr, out, args.no_step))
+    return rc
+
+
+def _check(model, meta, arr, out, no_step) -> int:
+    import keras
+
+    from .keras_side import apply, klayers
+    from .mapping import MappingError, plan
+    from .naming import LegacyVar, LegacyVars
+
+    lv = LegacyVars([LegacyVar(v["name"], arr[f"before_{i}"], v["trainable"], v["index"], v["layer"])
+                     for i, v in enumerate(meta["vars"])], order_known=True, source="legacy graph")
+    p = plan(lv, klayers(model))
+    res: dict = {"mapping": p.lines(), "forward": [], "step": [], "backend": keras.backend.backend()}
+    try:
+        apply(p)
+    except MappingError as ex:
+        res["error"] = str(ex)
+        json.dump(res, open(out, "w"), indent=1)
+        return 1
+    auto = bool(meta.get("auto_outputs"))
+    n_leg = len(meta["inputs"])
+    idx, tgt = list(range(n_leg)), []
+    if auto:
+        # raw TF1 without output names: Keras inputs <- fed placeholders by order and shape,
+        # the other fed placeholders are the targets of the training step
+        free = list(range(n_leg))
+        idx = []
+        for t in model.inputs:
+            shp = [int(d) for d in t.shape[1:]]
+            j = next((j for j in free if list(meta["input_shapes"][j]) == shp), None)
+            if j is None:
+                res["error"] = f"no fed legacy placeholder of shape {shp} for Keras input {t.name}"
+                json.dump(res, open(out, "w"), indent=1)
+                return 1
+            idx.append(j)
+            free.remove(j)
+        tgt = free
+    x = [arr[f"in_{j}"] for j in idx]
+    y = model(x if len(x) > 1 else x[0], training=False)
+    ys = [keras.ops.convert_to_numpy(k) for k in (y if isinstance(y, (list, tuple)) else [y])]
+    if auto:
+        for j, k in enumerate(ys):
+            cands = [i for i, name in enumerate(meta["outputs"])
+                     if tuple(arr[f"out_{i}"].shape) == tuple(k.shape)
+                     and meta["output_deps"][i] and set(meta["output_deps"][i]) <= set(idx)]
+            if not cands:
+                res["error"] = f"no legacy tensor of shape {tuple(k.shape)} computed from the same inputs"
+                continue
+            best = min(cands, key=lambda i: diff(k, arr[f"out_{i}"])["max_abs"])
+            res["forward"].append({"output": f"output {j} ~ legacy {meta['outputs'][best]}",
+                                   **diff(k, arr[f"out_{best}"])})
+    else:
+        if len(ys) != len(meta["outputs"]):
+            res["error"] = f"the migrated model has {len(ys)} outputs, the legacy graph {len(meta['outputs'])}"
+        for i, (k, name) in enumerate(zip(ys, meta["outputs"])):
+            res["forward"].append({"output": name, **diff(k, arr[f"out_{i}"])})
+    if meta.get("step") and not no_step:
+        tx = [arr[f"tx_{j}"] for j in idx]
+        ty = [arr[f"tx_{j}"] for j in tgt] if auto else [arr[f"ty_{i}"] for i in range(len(meta["targets"]))]
+        if getattr(model, "optimizer", None) is None or getattr(model, "loss", None) is None and not getattr(model, "compiled", False):
+            res["error"] = "the migrated model is not compiled: no training step to compare"
+        else:
+            before = [[np.array(w) for w in a.klayer.layer.get_weights()] for a in p.assignments]
+            model.train_on_batch(tx if len(tx) > 1 else tx[0], ty if len(ty) > 1 else ty[0])
+            after_legacy = p.convert({v["name"]: arr[f"after_{i}"] for i, v in enumerate(meta["vars"])})
+            for a, b0, want in zip(p.assignments, before, after_legacy):
+                got = a.klayer.layer.get_weights()
+                for wname, g, w, w0 in zip(a.klayer.weight_names, got, want, b0):
+                    d = diff(g, w)
+                    d["update_rel"] = diff(np.asarray(g) - w0, np.asarray(w) - w0)["rel"]
+                    res["step"].append({"weight": f"{a.klayer.name}/{wname}", **d})
+    json.dump(res, open(out, "w"), indent=1)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

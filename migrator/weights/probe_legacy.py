@@ -1,0 +1,312 @@
+"""Legacy side of ``verify`` (runs in the legacy runtime, its own process):
+
+    python -m migrator.weights.probe_legacy SCRIPT OUTDIR [--batch N] [--seed S] [--no-step]
+                                            [--outputs T1,T2] [-- SCRIPT_ARGS...]
+
+Runs SCRIPT until its first training call and works on the model it is about to train:
+
+* tflearn: ``DNN.fit`` - inputs/targets are the ``inputs``/``targets`` collections, outputs
+  the DNN's network tensor(s);
+* raw TF1: the first ``Session.run`` whose fetches include an op returned by an optimizer's
+  ``minimize``/``apply_gradients`` - inputs are the placeholders fed there, outputs the
+  tensors named by ``--outputs`` (default: the fetched tensors other than the train op, in
+  fetch order).
+
+It then dumps (``OUTDIR/legacy.npz`` + ``legacy.json``): every global variable (creation
+order, trainable flag, tflearn layer scope), the outputs on fixed random inputs in inference
+mode (``tflearn.is_training(False)``), and - unless ``--no-step`` - the variables after ONE
+training step on a fixed batch (the script's own first rows when available) taken with the
+script's own training op. Dropout is disabled (identity) for the whole run, identically on
+the Keras side, so that the training step is deterministic; the forward pass is in inference
+mode where dropout is the identity anyway.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import runpy
+import sys
+
+import numpy as np
+
+
+def reference_data() -> dict:
+    """The reference suite's data (sklearn digits), fewer pairs: verify needs one batch."""
+    from migrator.reference.data import DataConfig, load
+
+    return load(DataConfig(train_pairs=256, test_pairs=64))
+
+
+class _Captured(BaseException):
+    def __init__(self, **kw):
+        super().__init__("captured")
+        self.__dict__.update(kw)
+
+
+def _rows(data, n: int, count: int):
+    """First ``n`` rows of the script's data as a list of ``count`` arrays, or None."""
+    if data is None:
+        return None
+    if isinstance(data, dict):
+        data = list(data.values())
+    if not isinstance(data, (list, tuple)) or (count == 1 and not isinstance(data[0], (list, tuple, np.ndarray))):
+        data = [data]
+    try:
+        arrs = [np.asarray(d) for d in data]
+    except Exception:  # noqa: BLE001 - anything not array-like: use random data
+        return None
+    if len(arrs) != count or any(a.ndim == 0 or len(a) < n or a.dtype == object for a in arrs):
+        return None
+    return [a[:n] for a in arrs]
+
+
+def _random_like(placeholders, n: int, rs: np.random.RandomState, onehot: bool = False):
+    out = []
+    for p in placeholders:
+        shape = p.shape.as_list()
+        if any(d is None for d in shape[1:]):
+            raise ValueError(f"placeholder {p.name} has an unknown non-batch dimension {shape}")
+        shape = [n] + shape[1:]
+        dt = p.dtype.as_numpy_dtype
+        if np.issubdtype(dt, np.integer):
+            out.append(rs.randint(0, 2, shape).astype(dt))
+        elif onehot and len(shape) == 2 and shape[1] > 1:
+            out.append(np.eye(shape[1], dtype=dt)[rs.randint(0, shape[1], n)])
+        elif onehot:
+            out.append(rs.randint(0, 2, shape).astype(dt))
+        else:
+            out.append(rs.rand(*shape).astype(dt))
+    return out
+
+
+def _variables(tf, sess):
+    graph = sess.graph
+    layer_of = {}
+    for key in graph.get_all_collection_keys():
+        if key.startswith("layer_variables/"):
+            for v in graph.get_collection(key):
+                layer_of.setdefault(v.name, key[len("layer_variables/"):])
+    trainable = {v.name for v in tf.trainable_variables()}
+    gv = tf.global_variables()
+    values = sess.run(gv)
+    meta = [{"name": v.name[:-2] if v.name.endswith(":0") else v.name, "trainable": v.name in trainable,
+             "layer": layer_of.get(v.name), "index": i} for i, v in enumerate(gv)]
+    return meta, values, gv
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    script_args: list[str] = []
+    if "--" in argv:
+        i = argv.index("--")
+        argv, script_args = argv[:i], argv[i + 1:]
+    ap = argparse.ArgumentParser(prog="probe_legacy")
+    ap.add_argument("script")
+    ap.add_argument("out")
+    ap.add_argument("--batch", type=int, default=8)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--no-step", action="store_true")
+    ap.add_argument("--outputs", default="")
+    ap.add_argument("--call", default="", help="then call this function of the script with the "
+                    "reference data (the reference models' train(data) contract)")
+    ap.add_argument("--also", nargs=2, action="append", default=[], metavar=("SCRIPT", "OUT"),
+                    help="probe more scripts in this process, one after the other (same options)")
+    args = ap.parse_args(argv)
+
+    from migrator.legacy.shim import install
+
+    install()
+    import tensorflow as tf  # the shim's TF1 view
+    import tflearn
+
+    tf1 = tf.compat.v1
+
+    # dropout off, identically on both sides (see module docstring)
+    def _no_dropout(x, *a, **k):
+        return tf1.identity(x)
+
+    tf1.nn.dropout = _no_dropout
+    sys.modules["tensorflow"]._real.nn.dropout = _no_dropout  # type: ignore[attr-defined]
+    if hasattr(tf1, "layers"):
+        tf1.layers.dropout = lambda x, *a, **k: tf1.identity(x)
+
+    orig_fit = tflearn.DNN.fit
+
+    train_ops: list = []
+    for cls in (tf1.train.Optimizer,):
+        orig_apply = cls.apply_gradients
+
+        def apply_gradients(self, *a, _orig=orig_apply, **k):
+            op = _orig(self, *a, **k)
+            train_ops.append(op)
+            return op
+
+        cls.apply_gradients = apply_gradients
+    orig_run = tf1.Session.run
+
+    done: dict = {}
+
+    def probe(cap) -> None:
+        tf1.Session.run = orig_run       # no more captures: the probe runs the train op itself
+        done["rc"] = _probe(cap, args, tf, tf1, tflearn, orig_fit, orig_run, train_ops)
+
+    def fit(self, X_inputs, Y_targets, *a, **k):
+        probe(_Captured(kind="tflearn", dnn=self, X=X_inputs, Y=Y_targets))
+        raise _Captured()
+
+    tflearn.DNN.fit = fit
+
+    def run(self, fetches, feed_dict=None, *a, **k):
+        flat = tf.nest.flatten(fetches)
+        if train_ops and any(any(f is t for t in train_ops) for f in flat):
+            probe(_Captured(kind="tf1", sess=self, fetches=flat, feed=dict(feed_dict or {})))
+            raise _Captured()
+        return orig_run(self, fetches, feed_dict, *a, **k)
+
+    # a fixed graph-level seed (also after the script's own reset_default_graph; a script's
+    # own tf.set_random_seed still wins): the same verify run compares the same initial weights
+    orig_reset = tf1.reset_default_graph
+
+    def reset_default_graph():
+        orig_reset()
+        tf1.set_random_seed(args.seed)
+
+    tf1.reset_default_graph = reset_default_graph
+    rc = 0
+    data = None
+    for script, out in [(args.script, args.out)] + [tuple(a) for a in args.also]:
+        args.out = out
+        done.clear()
+        train_ops.clear()
+        tf1.reset_default_graph()
+        tf1.Session.run = run
+        script = os.path.abspath(script)
+        sys.argv = [script] + script_args
+        sys.path.insert(0, os.path.dirname(script))
+        error = None
+        try:
+            g = runpy.run_path(script, run_name="__main__")
+            if args.call and callable(g.get(args.call)):
+                data = data if data is not None else reference_data()
+                g[args.call](data)
+        except _Captured:
+            pass
+        except Exception as ex:  # noqa: BLE001 - reported for this script, the others go on
+            import traceback
+
+            error = "".join(traceback.format_exception(ex))[-3000:]
+        finally:
+            tf1.Session.run = orig_run
+            sys.path.remove(os.path.dirname(script))
+        if "rc" not in done:
+            error = error or (f"{script} finished without a training call "
+                              "(tflearn DNN.fit or Session.run of an optimizer's train op)")
+            os.makedirs(out, exist_ok=True)
+            with open(os.path.join(out, "error.txt"), "w") as f:
+                f.write(error)
+            print(f"probe_legacy: {error}", file=sys.stderr)
+            rc = max(rc, 3)
+        else:
+            rc = max(rc, done["rc"])
+    return rc
+
+
+def _probe(cap, args, tf, tf1, tflearn, orig_fit, orig_run, train_ops) -> int:
+    rs = np.random.RandomState(args.seed)
+    n = args.batch
+    if cap.kind == "tflearn":
+        dnn = cap.dnn
+        sess = dnn.session
+        inputs, targets = list(dnn.inputs), list(dnn.targets)
+        outputs = dnn.net if isinstance(dnn.net, (list, tuple)) else [dnn.net]
+    else:
+        sess = cap.sess
+        placeholders = [t for t in cap.feed if getattr(t, "op", None) is not None
+                        and t.op.type == "Placeholder" and t.shape.ndims]   # scalars (keep_prob) stay as fed
+        # which fed placeholders each tensor depends on (graph order is topological)
+        graph = sess.graph
+        ph_index = {p.op.name: i for i, p in enumerate(placeholders)}
+        dep: dict[str, frozenset] = {}
+        for op in graph.get_operations():
+            d = frozenset([ph_index[op.name]]) if op.name in ph_index else frozenset()
+            for i in op.inputs:
+                d |= dep.get(i.op.name, frozenset())
+            dep[op.name] = d
+        auto = not args.outputs
+        if not auto:
+            outputs = [graph.get_tensor_by_name(n if ":" in n else n + ":0") for n in args.outputs.split(",")]
+            used = set().union(*(dep[t.op.name] for t in outputs))
+            inputs = [p for i, p in enumerate(placeholders) if i in used]
+            targets = [p for i, p in enumerate(placeholders) if i not in used]
+        else:
+            # no names given: every forward tensor with a batch axis that depends on fed
+            # placeholders is a candidate; the Keras side picks, per Keras output, the
+            # candidate with the same shape computed from the same inputs that matches best.
+            inputs, targets, outputs = placeholders, [], []
+            for op in graph.get_operations():
+                if not dep[op.name] or op.type in ("Placeholder", "Const", "Identity", "Shape") or \
+                        op.name.startswith("gradients") or "/gradients" in op.name:
+                    continue
+                for t in op.outputs:
+                    sh = t.shape
+                    dims = sh.as_list() if sh.ndims is not None else None
+                    if t.dtype.base_dtype != tf1.float32 or not dims or dims[0] is not None or \
+                            any(d is None for d in dims[1:]) or int(np.prod(dims[1:] or [1])) > 100000:
+                        continue
+                    outputs.append(t)
+            outputs = outputs[:400]
+        if not outputs:
+            print("probe_legacy: no output tensors (name them with --outputs)", file=sys.stderr)
+            return 3
+
+    meta, before, gv = _variables(tf1, sess)
+    x = _random_like(inputs, n, rs)
+    feed = dict(zip(inputs, x))
+    if cap.kind == "tflearn":
+        tflearn.is_training(False, session=sess)
+    else:
+        for t, v in cap.feed.items():   # non-placeholder feeds (keep_prob as a tensor...) stay
+            if t not in feed and t not in targets and t not in inputs:
+                feed[t] = v
+    y = sess.run(outputs, feed)
+    result = {"kind": cap.kind, "inputs": [t.name for t in inputs], "targets": [t.name for t in targets],
+              "input_shapes": [t.shape.as_list()[1:] for t in inputs],
+              "outputs": [t.name for t in outputs], "vars": meta, "step": False,
+              "auto_outputs": cap.kind == "tf1" and not args.outputs}
+    if result["auto_outputs"]:
+        result["output_deps"] = [sorted(dep[t.op.name]) for t in outputs]
+    arrays = {f"in_{i}": a for i, a in enumerate(x)}
+    arrays.update({f"out_{i}": np.asarray(a) for i, a in enumerate(y)})
+    arrays.update({f"before_{i}": np.asarray(a) for i, a in enumerate(before)})
+    if not args.no_step:
+        if cap.kind == "tflearn":
+            tx = _rows(cap.X, n, len(inputs)) or _random_like(inputs, n, rs)
+            ty = _rows(cap.Y, n, len(targets)) or _random_like(targets, n, rs, onehot=True)
+            orig_fit(dnn, tx if len(tx) > 1 else tx[0], ty if len(ty) > 1 else ty[0], n_epoch=1,
+                     batch_size=n, shuffle=False, show_metric=False, snapshot_epoch=False,
+                     snapshot_step=None, validation_set=None)
+        else:
+            fed = [t for t in cap.feed if t in inputs or t in targets]
+            rows = {t: _rows(cap.feed[t], n, 1) for t in fed}
+            tx = [rows[t][0] if rows.get(t) else r for t, r in zip(inputs, _random_like(inputs, n, rs))]
+            ty = [rows[t][0] if rows.get(t) else r for t, r in zip(targets, _random_like(targets, n, rs, onehot=True))]
+            step_feed = dict(zip(inputs, tx))
+            step_feed.update(zip(targets, ty))
+            for t, v in cap.feed.items():
+                step_feed.setdefault(t, v)
+            orig_run(sess, [f for f in cap.fetches if any(f is t for t in train_ops)], step_feed)
+        after = sess.run(gv)
+        arrays.update({f"tx_{i}": a for i, a in enumerate(tx)})
+        arrays.update({f"ty_{i}": a for i, a in enumerate(ty)})
+        arrays.update({f"after_{i}": np.asarray(a) for i, a in enumerate(after)})
+        result["step"] = True
+    os.makedirs(args.out, exist_ok=True)
+    np.savez(os.path.join(args.out, "legacy.npz"), **arrays)
+    with open(os.path.join(args.out, "legacy.json"), "w") as f:
+        json.dump(result, f, indent=1)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,218 @@
+"""``tflearn-migrate verify``: prove that the migrated program computes the legacy function.
+
+    tflearn-migrate verify LEGACY.py [--migrated MIGRATED.py | --model MODULE:BUILDER]
+                           [--batch 8] [--seed 0] [--atol 1e-5] [--rtol 1e-5] [--no-step]
+                           [--outputs T1,T2] [--call FUNC] [--json FILE] [--keep DIR]
+
+1. LEGACY.py runs in the legacy runtime (``probe_legacy``) up to its first training call;
+   its variables, its outputs on fixed random inputs (inference mode) and its variables
+   after ONE training step on a fixed batch are dumped.
+2. The migrated program (``--migrated``; default: LEGACY.py migrated now in faithful mode,
+   ``--no-fixes``) runs in a Keras 3 process (``probe_keras``) up to its first
+   ``fit``/``train_on_batch``; the legacy variables are loaded through the weight mapping
+   (partial loads refused), the same inputs and the same training batch are used.
+3. Pass when every output agrees within ``--atol`` (max absolute difference) and every
+   weight after the step within ``--rtol`` (relative error ||migrated - legacy|| / ||legacy||,
+   2-norm over the tensor). Not the element-wise maximum: Adam's first step is
+   ``lr * g / (|g| + eps')``, so a single weight whose gradient is a near-cancelling sum (its
+   float error relatively large) moves by a visibly different amount on the two sides
+   although both compute the same function; the max abs difference is reported as well.
+
+Dropout is the identity on both sides (so the training step is deterministic); a dropout
+rate is therefore NOT checked by verify. This process imports neither TensorFlow nor Keras.
+Exit: 0 equivalent, 1 a difference (or the model could not be matched), 2 usage error.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _env() -> dict:
+    e = dict(os.environ)
+    e["PYTHONPATH"] = str(ROOT) + os.pathsep + e.get("PYTHONPATH", "")
+    e.pop("TF_USE_LEGACY_KERAS", None)
+    e.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    e.setdefault("KERAS_BACKEND", "tensorflow")
+    # one thread: the same run gives the same numbers (multi-threaded
+    # reductions reorder float sums, and Adam's first step amplifies that for tiny gradients)
+    for k in ("TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS", "OMP_NUM_THREADS"):
+        e.setdefault(k, "1")
+    return e
+
+
+def migrate_faithful(legacy: Path, out_dir: Path) -> Path:
+    """LEGACY.py migrated with fixes off (the faithful translation) -> its path."""
+    from ..options import Options
+    from ..runner import run
+
+    res = run([legacy], mode="out", options=Options(fixes=False), out=out_dir, jobs=1, progress=False)
+    outs = list(res.outputs.values())
+    if not outs:
+        raise RuntimeError(f"{legacy} could not be migrated")
+    # plain helper modules next to the legacy script (``_data.py``: NumPy only) travel with it
+    import shutil
+
+    for helper in Path(legacy).parent.glob("_*.py"):
+        target = Path(outs[0]).parent / helper.name
+        text = helper.read_text(encoding="utf-8", errors="replace")
+        if not target.exists() and "tensorflow" not in text and "tflearn" not in text:
+            shutil.copyfile(helper, target)
+    return Path(outs[0])
+
+
+def verify(legacy: str | os.PathLike, migrated: str | os.PathLike | None = None, *, model: str | None = None,
+           batch: int = 8, seed: int = 0, step: bool = True, outputs: str = "", call: str = "",
+           workdir: str | os.PathLike | None = None, timeout: int = 600) -> dict:
+    """Run both probes; -> the comparison (dict, see ``probe_keras``) plus ``legacy``/``migrated``
+    paths and, on failure to run, ``error``."""
+    return verify_many(legacy, [migrated], model=model, batch=batch, seed=seed, step=step,
+                       outputs=outputs, call=call, workdir=workdir, timeout=timeout)[0]
+
+
+def verify_many(legacy: str | os.PathLike, migrated: list, *, model: str | None = None,
+                batch: int = 8, seed: int = 0, step: bool = True, outputs: str = "", call: str = "",
+                workdir: str | os.PathLike | None = None, timeout: int = 600) -> list[dict]:
+    """Several migrated variants (None: migrate LEGACY now, faithful) against ONE legacy run;
+    the Keras side checks them all in one process."""
+    legacy = Path(legacy).resolve()
+    work = Path(workdir or tempfile.mkdtemp(prefix="tfm_verify_"))
+    work.mkdir(parents=True, exist_ok=True)
+    paths = [Path(m).resolve() if m is not None else migrate_faithful(legacy, work / "migrated")
+             for m in migrated]
+    results = []
+    for m in paths:
+        res = {"legacy": str(legacy), "migrated": str(m)}
+        if "TODO(tflearn-migrate)" in m.read_text(encoding="utf-8"):
+            res["todo"] = True
+        results.append(res)
+    dump = work / "legacy"
+    cmd = [sys.executable, "-m", "migrator.weights.probe_legacy", str(legacy), str(dump),
+           "--batch", str(batch), "--seed", str(seed)] + (["--no-step"] if not step else []) + (
+        ["--outputs", outputs] if outputs else []) + (["--call", call] if call else [])
+    p = subprocess.run(cmd, cwd=legacy.parent, env=_env(), capture_output=True, text=True, timeout=timeout)
+    if p.returncode != 0:
+        for res in results:
+            res["error"] = f"legacy side failed (exit {p.returncode}): {p.stderr[-2000:]}"
+        return results
+    outs = [work / f"keras_{i}.json" for i in range(len(paths))]
+    cmd = [sys.executable, "-m", "migrator.weights.probe_keras", str(dump)]
+    for m, o in zip(paths, outs):
+        o.unlink(missing_ok=True)
+        cmd += ["--check", str(m), str(o)]
+    cmd += (["--no-step"] if not step else []) + (["--model", model] if model else []) + (
+        ["--call", call] if call else [])
+    p = subprocess.run(cmd, cwd=paths[0].parent, env=_env(), capture_output=True, text=True, timeout=timeout)
+    for res, o in zip(results, outs):
+        if o.exists():
+            res.update(json.loads(o.read_text()))
+        else:
+            res["error"] = f"migrated side failed (exit {p.returncode}): {p.stderr[-2000:]}"
+    return results
+
+
+def verify_pairs(pairs: list, *, batch: int = 8, seed: int = 0, step: bool = True, call: str = "",
+                 workdir: str | os.PathLike | None = None, timeout: int = 600) -> list[dict]:
+    """Several (legacy, migrated) programs: ONE legacy-runtime process probes every legacy
+    program in turn, ONE Keras process checks every migrated one (two TF imports in all)."""
+    work = Path(workdir or tempfile.mkdtemp(prefix="tfm_verify_"))
+    work.mkdir(parents=True, exist_ok=True)
+    pairs = [(Path(l).resolve(), Path(m).resolve()) for l, m in pairs]
+    results = []
+    for leg, mig in pairs:
+        res = {"legacy": str(leg), "migrated": str(mig)}
+        if "TODO(tflearn-migrate)" in mig.read_text(encoding="utf-8"):
+            res["todo"] = True
+        results.append(res)
+    legacies = list(dict.fromkeys(leg for leg, _ in pairs))      # each legacy program probed once
+    dump_of = {leg: work / f"legacy_{i}" for i, leg in enumerate(legacies)}
+    dumps = [dump_of[leg] for leg, _ in pairs]
+    cmd = [sys.executable, "-m", "migrator.weights.probe_legacy", str(legacies[0]), str(dump_of[legacies[0]]),
+           "--batch", str(batch), "--seed", str(seed)] + (["--no-step"] if not step else []) + (
+        ["--call", call] if call else [])
+    for leg in legacies[1:]:
+        cmd += ["--also", str(leg), str(dump_of[leg])]
+    p = subprocess.run(cmd, cwd=work, env=_env(), capture_output=True, text=True, timeout=timeout)
+    outs = [work / f"keras_{i}.json" for i in range(len(pairs))]
+    cmd = [sys.executable, "-m", "migrator.weights.probe_keras"] + (["--no-step"] if not step else []) + (
+        ["--call", call] if call else [])
+    for (_, mig), d, o in zip(pairs, dumps, outs):
+        o.unlink(missing_ok=True)
+        if not (d / "legacy.json").exists() and not (d / "error.txt").exists():
+            d.mkdir(parents=True, exist_ok=True)
+            (d / "error.txt").write_text(f"legacy process exit {p.returncode}: {p.stderr[-2000:]}")
+        cmd += ["--pair", str(mig), str(d), str(o)]
+    k = subprocess.run(cmd, cwd=work, env=_env(), capture_output=True, text=True, timeout=timeout)
+    for res, o in zip(results, outs):
+        if o.exists():
+            res.update(json.loads(o.read_text()))
+        else:
+            res["error"] = f"migrated side failed (exit {k.returncode}): {k.stderr[-2000:]}"
+    return results
+
+
+def judge(res: dict, atol: float = 1e-5, rtol: float = 1e-5) -> tuple[bool, list[str]]:
+    lines: list[str] = []
+    ok = "error" not in res
+    if "error" in res:
+        lines.append(f"ERROR: {res['error']}")
+    if not res.get("forward") and "error" not in res:
+        ok = False
+        lines.append("ERROR: no outputs compared")
+    for f in res.get("forward", []):
+        good = f["max_abs"] <= atol
+        ok &= good
+        lines.append(f"  {'ok  ' if good else 'FAIL'} output {f['output']:<32} shape {tuple(f['shape'])}  "
+                     f"max abs {f['max_abs']:.3g}  max rel {f['max_rel']:.3g}")
+    for s in res.get("step", []):
+        good = s["rel"] <= rtol
+        ok &= good
+        lines.append(f"  {'ok  ' if good else 'FAIL'} after one step {s['weight']:<32} rel {s['rel']:.3g}  "
+                     f"max abs {s['max_abs']:.3g}  (update rel {s['update_rel']:.3g})")
+    return ok, lines
+
+
+def verify_main(argv: list[str]) -> int:
+    ap = argparse.ArgumentParser(prog="tflearn-migrate verify", description=__doc__.split("\n\n")[0])
+    ap.add_argument("legacy", type=Path)
+    g = ap.add_mutually_exclusive_group()
+    g.add_argument("--migrated", type=Path, help="the migrated script (default: migrate LEGACY now, faithful mode)")
+    ap.add_argument("--model", metavar="MODULE:BUILDER", help="take the migrated model from a builder")
+    ap.add_argument("--batch", type=int, default=8)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--atol", type=float, default=1e-5, help="forward pass: max absolute difference")
+    ap.add_argument("--rtol", type=float, default=1e-5,
+                    help="after one step: max relative error (2-norm) per weight")
+    ap.add_argument("--no-step", action="store_true", help="compare the forward pass only")
+    ap.add_argument("--outputs", default="", help="raw TF1: legacy output tensor names (comma-separated)")
+    ap.add_argument("--call", default="", metavar="FUNC",
+                    help="call FUNC(data) of both programs with the reference data (reference models: train)")
+    ap.add_argument("--json", type=Path, help="write the full comparison here")
+    ap.add_argument("--keep", type=Path, help="keep the probes' files in this directory")
+    args = ap.parse_args(argv)
+    if not args.legacy.is_file():
+        print(f"tflearn-migrate verify: {args.legacy}: no such file", file=sys.stderr)
+        return 2
+    if args.migrated is not None and not args.migrated.is_file():
+        print(f"tflearn-migrate verify: {args.migrated}: no such file", file=sys.stderr)
+        return 2
+    res = verify(args.legacy, args.migrated, model=args.model, batch=args.batch, seed=args.seed,
+                 step=not args.no_step, outputs=args.outputs, call=args.call, workdir=args.keep)
+    ok, lines = judge(res, args.atol, args.rtol)
+    print(f"verify {res['legacy']}\n    vs {res['migrated']}" + (" (has TODO markers)" if res.get("todo") else ""))
+    if res.get("mapping"):
+        print("weight mapping:")
+        print("\n".join(l for l in res["mapping"] if not l.lstrip().startswith("ignored")))
+    print("\n".join(lines))
+    print(f"{'EQUIVALENT' if ok else 'DIFFERENT'} (forward atol {args.atol:g}, step rtol {args.rtol:g})")
+    if args.json:
+        res["ok"] = ok
+        args.json.write_text(json.dumps(res, indent=1))
+    return 0 if ok else 1

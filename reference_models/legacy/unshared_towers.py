@@ -1,0 +1,77 @@
+"""Siamese network whose two towers do not share weights (seed 004).
+
+Collapse cause: ``create_subnetwork`` is called once per input, and every call creates new
+variables (tflearn layers default to ``reuse=False``), so the "Siamese" network is two
+unrelated encoders. Nothing ties an image's left embedding to its right embedding, and the
+contrastive loss is satisfied by aligning the two encoders only on the training pairs.
+Everything else is sound: contrastive loss with a margin, inputs scaled to [0, 1], Adam 0.001.
+
+Cure (TFM201): one encoder applied to both inputs.
+"""
+import time
+
+import numpy as np
+import tensorflow as tf
+import tflearn
+from tflearn.layers.conv import conv_2d, max_pool_2d
+from tflearn.layers.core import fully_connected
+
+KIND = "siamese"
+EPOCHS = 8
+BATCH_SIZE = 64
+EMBEDDING_DIM = 32
+MARGIN = 1.0
+
+
+def create_subnetwork(network):
+    network = conv_2d(network, 32, 3, activation="relu")
+    network = max_pool_2d(network, 2)
+    network = conv_2d(network, 64, 3, activation="relu")
+    network = max_pool_2d(network, 2)
+    network = fully_connected(network, 128, activation="relu")
+    network = fully_connected(network, EMBEDDING_DIM)  # embedding layer
+    return network
+
+
+def train(data, epochs=EPOCHS, seed=0):
+    tf.reset_default_graph()
+    tf.set_random_seed(seed)
+    np.random.seed(seed)
+    height, width, channels = data["x_train"].shape[1:]
+
+    X1 = tf.placeholder(tf.float32, [None, height, width, channels])
+    X2 = tf.placeholder(tf.float32, [None, height, width, channels])
+    Y = tf.placeholder(tf.float32, [None])
+
+    left_output = create_subnetwork(X1)
+    right_output = create_subnetwork(X2)
+
+    distance = tf.sqrt(tf.reduce_sum(tf.square(left_output - right_output), axis=1) + 1e-6)
+    loss = tf.reduce_mean(Y * tf.square(distance) + (1.0 - Y) * tf.square(tf.maximum(MARGIN - distance, 0.0)))
+    optimizer = tf.train.AdamOptimizer(learning_rate=0.001)
+    train_op = optimizer.minimize(loss)
+
+    pair_a = data["pair_train_a"] / 255.0
+    pair_b = data["pair_train_b"] / 255.0
+    pair_y = data["pair_train_y"]
+    n = len(pair_y)
+
+    history = {"loss": [], "epoch_time": []}
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        for epoch in range(epochs):
+            start = time.time()
+            order = np.random.permutation(n)
+            losses = []
+            for i in range(0, n, BATCH_SIZE):
+                idx = order[i:i + BATCH_SIZE]
+                _, l = sess.run([train_op, loss], feed_dict={X1: pair_a[idx], X2: pair_b[idx], Y: pair_y[idx]})
+                losses.append(l)
+            history["epoch_time"].append(time.time() - start)
+            history["loss"].append(float(np.mean(losses)))
+            print("epoch %d loss %.4f" % (epoch + 1, history["loss"][-1]))
+
+        history["emb_a"] = sess.run(left_output, feed_dict={X1: data["pair_test_a"] / 255.0})
+        history["emb_b"] = sess.run(right_output, feed_dict={X2: data["pair_test_b"] / 255.0})
+        history["emb"] = sess.run(left_output, feed_dict={X1: data["x_test"] / 255.0})
+    return history

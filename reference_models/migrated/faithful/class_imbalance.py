@@ -1,0 +1,83 @@
+"""A tflearn digit classifier trained on a heavily imbalanced set (seeds 000/001).
+
+Collapse cause: the training set keeps every image of class 0 and only 5% of each other class
+(class 0 is ~68% of it), as in seed 001's "y[:900] = 0". Plain categorical cross-entropy is
+then minimised fastest by predicting the majority class: the error signal of the minority
+classes is dwarfed by the majority's. The held-out test set is class-balanced (50 per class),
+so such a model is caught by the majority share of its predictions and its balanced accuracy.
+Everything else is sound: inputs scaled to [0, 1], Adam 0.001, a small CNN.
+
+Cure (TFM302): weight each class by the inverse of its frequency in the training labels.
+"""
+import time
+
+import numpy as np
+import keras
+
+
+# tflearn-migrate helper: tflearn_to_categorical
+def tflearn_to_categorical(y, nb_classes=None):
+    """tflearn data_utils.to_categorical: with nb_classes, float64 one-hot rows of the
+    flattened int labels; without, one column per distinct label value (sorted)."""
+    if nb_classes:
+        y = np.asarray(y, dtype="int32").reshape(-1)
+        out = np.zeros((len(y), nb_classes))
+        out[np.arange(len(y)), y] = 1.0
+        return out
+    y = np.array(y)
+    return (y[:, None] == np.unique(y)).astype(np.float32)
+
+
+KIND = "classifier"
+EPOCHS = 20
+BATCH_SIZE = 64
+NUM_CLASSES = 10
+
+
+def train(data, epochs=EPOCHS, seed=0):
+    keras.backend.clear_session()
+    keras.utils.set_random_seed(seed)
+    np.random.seed(seed)
+    height, width, channels = data["x_train"].shape[1:]
+
+    X = data["x_train_imbalanced"].astype(np.float32) / 255.0
+    Y = tflearn_to_categorical(data["y_train_imbalanced"], NUM_CLASSES)
+
+    network_input = keras.Input(shape=(height, width, channels), name="input")
+    network = network_input
+    network = keras.layers.Conv2D(
+        32,
+        3,
+        activation='relu',
+        padding='same',
+        kernel_initializer=keras.initializers.VarianceScaling(scale=1.0, mode='fan_in', distribution='uniform'),
+    )(network)
+    network = keras.layers.MaxPooling2D(pool_size=2, strides=2, padding='same')(network)
+    network = keras.layers.Dense(
+        64,
+        activation='relu',
+        kernel_initializer=keras.initializers.TruncatedNormal(mean=0.0, stddev=0.02),
+    )(keras.layers.Flatten()(network))
+    network = keras.layers.Dense(
+        NUM_CLASSES,
+        activation='softmax',
+        kernel_initializer=keras.initializers.TruncatedNormal(mean=0.0, stddev=0.02),
+    )(network)
+    model = keras.Model(inputs=network_input, outputs=network)
+    model.compile(
+        optimizer=keras.optimizers.Adam(learning_rate=0.001, epsilon=1e-8, global_clipnorm=5.0),
+        loss='categorical_crossentropy',
+        metrics=['accuracy'],
+    )
+
+    history = {"loss": [], "epoch_time": []}
+    for epoch in range(epochs):
+        start = time.time()
+        model.fit(X, Y, batch_size=BATCH_SIZE, epochs=1, shuffle=True)
+        history["epoch_time"].append(time.time() - start)
+        probs = np.array(model.predict(X, verbose=0))
+        history["loss"].append(float(np.mean(-np.log(np.sum(probs * Y, axis=1) + 1e-7))))
+        print("epoch %d loss %.4f" % (epoch + 1, history["loss"][-1]))
+
+    history["probs"] = np.array(model.predict(data["x_test"].astype(np.float32) / 255.0, verbose=0))
+    return history

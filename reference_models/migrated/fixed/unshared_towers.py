@@ -1,0 +1,94 @@
+"""Siamese network whose two towers do not share weights (seed 004).
+
+Collapse cause: ``create_subnetwork`` is called once per input, and every call creates new
+variables (tflearn layers default to ``reuse=False``), so the "Siamese" network is two
+unrelated encoders. Nothing ties an image's left embedding to its right embedding, and the
+contrastive loss is satisfied by aligning the two encoders only on the training pairs.
+Everything else is sound: contrastive loss with a margin, inputs scaled to [0, 1], Adam 0.001.
+
+Cure (TFM201): one encoder applied to both inputs.
+"""
+import time
+
+import numpy as np
+import keras
+
+KIND = "siamese"
+EPOCHS = 8
+BATCH_SIZE = 64
+EMBEDDING_DIM = 32
+MARGIN = 1.0
+
+
+def create_subnetwork(network):
+    network = keras.layers.Conv2D(
+        32,
+        3,
+        activation='relu',
+        padding='same',
+        kernel_initializer=keras.initializers.VarianceScaling(scale=1.0, mode='fan_in', distribution='uniform'),
+    )(network)
+    network = keras.layers.MaxPooling2D(pool_size=2, strides=2, padding='same')(network)
+    network = keras.layers.Conv2D(
+        64,
+        3,
+        activation='relu',
+        padding='same',
+        kernel_initializer=keras.initializers.VarianceScaling(scale=1.0, mode='fan_in', distribution='uniform'),
+    )(network)
+    network = keras.layers.MaxPooling2D(pool_size=2, strides=2, padding='same')(network)
+    network = keras.layers.Dense(
+        128,
+        activation='relu',
+        kernel_initializer=keras.initializers.TruncatedNormal(mean=0.0, stddev=0.02),
+    )(keras.layers.Flatten()(network))
+    network = keras.layers.Dense(
+        EMBEDDING_DIM,
+        kernel_initializer=keras.initializers.TruncatedNormal(mean=0.0, stddev=0.02),
+    )(network)  # embedding layer
+    return network
+
+
+def train(data, epochs=EPOCHS, seed=0):
+    keras.backend.clear_session()
+    keras.utils.set_random_seed(seed)
+    np.random.seed(seed)
+    height, width, channels = data["x_train"].shape[1:]
+
+    X1 = keras.Input(shape=(height, width, channels))
+    X2 = keras.Input(shape=(height, width, channels))
+
+    encoder_input = keras.Input(shape=X1.shape[1:])
+    encoder = keras.Model(encoder_input, create_subnetwork(encoder_input), name='encoder')
+    left_output = encoder(X1)
+    right_output = encoder(X2)
+
+    distance = keras.ops.sqrt(keras.ops.sum(keras.ops.square(left_output - right_output), axis=1) + 1e-6)
+    def loss(Y, distance):
+        return keras.ops.mean(Y * keras.ops.square(distance) + (1.0 - Y) * keras.ops.square(keras.ops.maximum(MARGIN - distance, 0.0)))
+    optimizer = keras.optimizers.Adam(learning_rate=0.001, epsilon=1e-8)
+    model = keras.Model([X1, X2], distance)
+    model.compile(optimizer=optimizer, loss=loss)
+
+    pair_a = data["pair_train_a"] / 255.0
+    pair_b = data["pair_train_b"] / 255.0
+    pair_y = data["pair_train_y"]
+    n = len(pair_y)
+
+    history = {"loss": [], "epoch_time": []}
+    for epoch in range(epochs):
+        start = time.time()
+        order = np.random.permutation(n)
+        losses = []
+        for i in range(0, n, BATCH_SIZE):
+            idx = order[i:i + BATCH_SIZE]
+            l = model.train_on_batch([pair_a[idx], pair_b[idx]], pair_y[idx])
+            losses.append(l)
+        history["epoch_time"].append(time.time() - start)
+        history["loss"].append(float(np.mean(losses)))
+        print("epoch %d loss %.4f" % (epoch + 1, history["loss"][-1]))
+
+    history["emb_a"] = keras.Model(X1, left_output).predict_on_batch(data["pair_test_a"] / 255.0)
+    history["emb_b"] = keras.Model(X2, right_output).predict_on_batch(data["pair_test_b"] / 255.0)
+    history["emb"] = keras.Model(X1, left_output).predict_on_batch(data["x_test"] / 255.0)
+    return history
