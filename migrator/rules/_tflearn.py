@@ -219,6 +219,7 @@ _SAME_RANK = {
     "tflearn.layers.core.dropout", "tflearn.layers.core.activation",
     "tflearn.layers.normalization.batch_normalization",
     "tflearn.layers.normalization.local_response_normalization",
+    "tflearn.layers.normalization.l2_normalize",
     "tflearn.layers.conv.max_pool_2d", "tflearn.layers.conv.avg_pool_2d",
     "tflearn.layers.conv.max_pool_1d", "tflearn.layers.conv.avg_pool_1d",
     "tflearn.layers.conv.conv_2d", "tflearn.layers.conv.conv_1d",
@@ -260,6 +261,17 @@ def rank_of(ctx: "FileContext", node: cst.BaseExpression, at: cst.CSTNode, depth
         return len(new_shape) if isinstance(new_shape, (list, tuple)) else None
     if q in _SAME_RANK and node.args:
         return rank_of(ctx, node.args[0].value, at, depth + 1)
+    if q in ("tflearn.layers.merge_ops.merge", "tflearn.layers.merge_ops.merge_outputs") and node.args \
+            and isinstance(node.args[0].value, (cst.List, cst.Tuple)) and node.args[0].value.elements:
+        # concat / elemwise modes keep the rank; the reducing modes drop the merged axis (TFM111)
+        first = node.args[0].value.elements[0].value
+        r = rank_of(ctx, first, at, depth + 1)
+        mode = node.args[1].value if len(node.args) > 1 and node.args[1].keyword is None else next(
+            (a.value for a in node.args if a.keyword and a.keyword.value == "mode"), None)
+        m = literal(mode, None) if mode is not None else "concat"
+        if r is None or m in ("concat", "elemwise_sum", "elemwise_mul"):
+            return r
+        return r - 1 if m in ("sum", "mean", "prod", "max", "min", "and", "or") else None
     if q in ("tflearn.layers.recurrent.lstm", "tflearn.layers.recurrent.gru",
              "tflearn.layers.recurrent.simple_rnn"):
         rs = next((literal(a.value, None) for a in node.args if a.keyword and a.keyword.value == "return_seq"), False)

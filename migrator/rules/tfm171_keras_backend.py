@@ -5,7 +5,7 @@ import libcst as cst
 
 from ..args import BoundArgs, Unbindable
 from ..diagnostics import Severity
-from ..emit import call, expr, to_node
+from ..emit import call, code, expr, to_node
 from .base import Case, Rule
 
 _SAME = {  # K.name(x, ...) -> keras.ops.name(x, ...) with the same arguments
@@ -63,7 +63,9 @@ class KerasBackend(Rule):
         if short in _KEEP:
             if short == "int_shape":
                 return expr("tuple({x}.shape)", x=B("x").node("x"))
-            return None if short != "clear_session" else call("keras.backend.clear_session")
+            if short != "clear_session" or code(original.func) == "keras.backend.clear_session":
+                return None  # already the Keras 3 spelling: nothing to do (idempotence)
+            return call("keras.backend.clear_session")
         if short in _SAME:
             return updated.with_changes(func=cst.parse_expression(f"keras.ops.{short}"))
         if short in _REDUCE:

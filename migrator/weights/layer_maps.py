@@ -43,3 +43,10 @@ LAYER_MAPS: dict[str, LayerMap | None] = {
     "tflearn.layers.conv.max_pool_2d": None,
     "tflearn.layers.conv.avg_pool_2d": None,
 }
+
+# Per-area maps live in their own modules (layer_maps_<area>.py, each defining MAPS) so the
+# layer translations can be added independently; they are merged here.
+from . import layer_maps_norm, layer_maps_rnn, layer_maps_merge  # noqa: E402
+
+for _m in (layer_maps_norm, layer_maps_rnn, layer_maps_merge):
+    LAYER_MAPS.update(_m.MAPS)

@@ -55,6 +55,10 @@ COMPATIBLE = {
     "tflearn.layers.conv.conv_2d_transpose": {"Conv2DTranspose"},
     "tflearn.layers.normalization.batch_normalization": {"BatchNormalization"},
     "tflearn.layers.embedding_ops.embedding": {"Embedding"},
+    "tflearn.layers.recurrent.lstm": {"LSTM"},
+    "tflearn.layers.recurrent.gru": {"GRU"},
+    "tflearn.layers.recurrent.simple_rnn": {"SimpleRNN"},
+    "tflearn.layers.recurrent.bidirectional_rnn": {"Bidirectional"},
 }
 
 # Keras weight name -> legacy short names (last path component) that play that role
@@ -127,6 +131,9 @@ class Plan:
                 g = Group(a.scope or "", [LegacyVar(n, values[n]) for n in a.legacy])
                 fn = LAYER_MAPS[a.tflearn]
                 out.append([np.asarray(x) for x in fn({g.short(v): v.value for v in g.vars}, a.klayer.layer)])
+            elif a.how == "broadcast":
+                out.append([np.broadcast_to(np.asarray(values[n], np.float32).reshape(-1), s).copy()
+                            for n, s in zip(a.legacy, a.klayer.shapes)])
             else:
                 out.append([np.asarray(values[n]) for n in a.legacy])
         return out
@@ -154,8 +161,29 @@ def _by_roles(g: Group, k: KLayer, used: set[str]) -> list[LegacyVar] | None:
     return picked
 
 
+# tflearn DataPreprocessing statistics (``<scope>/mean|std|pc``, a scalar or one value per
+# channel, with a boolean ``<name>_r`` flag telling whether it was computed/given) and the
+# migrated preprocessing layers (TFM120) that hold them.
+_PREP_STAT = re.compile(r"(^|/)[A-Za-z]*Preprocessing(_\d+)?/(mean|std|pc)$")
+PREP_LAYERS = {"FeaturewiseZeroCenter": "mean", "FeaturewiseStdNorm": "std"}
+
+
+def _split_prep_stats(lv: LegacyVars, model_vars: list[LegacyVar], ignored: list):
+    flags = {v.name: bool(np.asarray(v.value)) for v in lv.vars if v.name.endswith("_r")}
+    stats, rest = [], []
+    for v in model_vars:
+        if not _PREP_STAT.search(v.name):
+            rest.append(v)
+        elif not flags.get(v.name + "_r", True):
+            ignored.append((v, "tflearn preprocessing statistic never computed (its _r flag is False)"))
+        else:
+            stats.append(v)
+    return stats, rest
+
+
 def plan(lv: LegacyVars, klayers: Iterable[KLayer], ignore: Iterable[str] = ()) -> Plan:
     model_vars, ignored = classify(lv, ignore)
+    stats, model_vars = _split_prep_stats(lv, model_vars, ignored)
     groups = group(model_vars)
     p = Plan(ignored=ignored)
     used: set[str] = set()
@@ -163,6 +191,17 @@ def plan(lv: LegacyVars, klayers: Iterable[KLayer], ignore: Iterable[str] = ()) 
 
     for k in klayers:
         if not k.shapes:
+            continue
+        if k.cls in PREP_LAYERS:
+            want = PREP_LAYERS[k.cls]
+            v = next((v for v in stats if v.name not in used and v.name.rsplit("/", 1)[1] == want
+                      and np.size(v.value) in (1, int(np.prod(k.shapes[0])))), None)
+            if v is None:
+                p.unmapped.append((k, f"no computed tflearn preprocessing '{want}' statistic"))
+                continue
+            arr = np.broadcast_to(np.asarray(v.value, dtype=np.float32).reshape(-1), k.shapes[0]).copy()
+            p.assignments.append(Assignment(k, [v.name], [arr], "broadcast"))
+            used.add(v.name)
             continue
         done = False
         # 1. whole groups, in order
@@ -219,5 +258,5 @@ def plan(lv: LegacyVars, klayers: Iterable[KLayer], ignore: Iterable[str] = ()) 
             touched.add(scope or "")
         else:
             p.unmapped.append((k, "no unused legacy variables with these roles and shapes"))
-    p.unused = [v for v in model_vars if v.name not in used]
+    p.unused = [v for v in model_vars + stats if v.name not in used]
     return p

@@ -87,6 +87,7 @@ def _check(model, meta, arr, out, no_step) -> int:
     from .mapping import MappingError, plan
     from .naming import LegacyVar, LegacyVars
 
+    _augmentation_off(model)
     lv = LegacyVars([LegacyVar(v["name"], arr[f"before_{i}"], v["trainable"], v["index"], v["layer"])
                      for i, v in enumerate(meta["vars"])], order_known=True, source="legacy graph")
     p = plan(lv, klayers(model))
@@ -151,6 +152,22 @@ def _check(model, meta, arr, out, no_step) -> int:
                     res["step"].append({"weight": f"{a.klayer.name}/{wname}", **d})
     json.dump(res, open(out, "w"), indent=1)
     return 0
+
+
+def _augmentation_off(model) -> None:
+    """Real-time augmentation layers (keras.layers.Random*, the migrator's TflearnRandom*
+    helpers) become the identity, as on the legacy side: they are random, like dropout."""
+    seen = set()
+    stack = list(getattr(model, "layers", []))
+    while stack:
+        layer = stack.pop()
+        if id(layer) in seen:
+            continue
+        seen.add(id(layer))
+        stack.extend(getattr(layer, "layers", []) or [])
+        cls = type(layer)
+        if cls.__name__.startswith(("Random", "TflearnRandom")):
+            cls.call = lambda self, inputs, training=None, **kw: inputs
 
 
 if __name__ == "__main__":

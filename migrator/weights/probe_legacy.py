@@ -56,9 +56,10 @@ def _rows(data, n: int, count: int):
         arrs = [np.asarray(d) for d in data]
     except Exception:  # noqa: BLE001 - anything not array-like: use random data
         return None
-    if len(arrs) != count or any(a.ndim == 0 or len(a) < n or a.dtype == object for a in arrs):
+    if len(arrs) != count or any(a.ndim == 0 or (n is not None and len(a) < n) or a.dtype == object
+                                 for a in arrs):
         return None
-    return [a[:n] for a in arrs]
+    return [a[:n] for a in arrs] if n is not None else arrs
 
 
 def _random_like(placeholders, n: int, rs: np.random.RandomState, onehot: bool = False):
@@ -130,6 +131,11 @@ def main(argv: list[str] | None = None) -> int:
     sys.modules["tensorflow"]._real.nn.dropout = _no_dropout  # type: ignore[attr-defined]
     if hasattr(tf1, "layers"):
         tf1.layers.dropout = lambda x, *a, **k: tf1.identity(x)
+
+    # real-time augmentation off too (it is random, as dropout); preprocessing stays on
+    import tflearn.data_augmentation as _daug
+
+    _daug.DataAugmentation.apply = lambda self, batch: batch
 
     orig_fit = tflearn.DNN.fit
 
@@ -260,9 +266,22 @@ def _probe(cap, args, tf, tf1, tflearn, orig_fit, orig_run, train_ops) -> int:
             print("probe_legacy: no output tensors (name them with --outputs)", file=sys.stderr)
             return 3
 
+    preps: list = [None] * len(inputs)
+    if cap.kind == "tflearn":
+        # tflearn applies data_preprocessing outside the graph (feed dict flow) after
+        # computing featurewise statistics over the raw training inputs at the first fit;
+        # the migrated model holds it as layers. Do the same here, before reading the
+        # variables, so the statistics are part of the dump.
+        with sess.graph.as_default():
+            preps = list(tf1.get_collection(tf1.GraphKeys.DATA_PREP))[:len(inputs)]
+        preps += [None] * (len(inputs) - len(preps))
+        xs = _rows(cap.X, None, len(inputs)) if cap.X is not None else None
+        for i, dp in enumerate(preps):
+            if dp is not None and xs:
+                dp.initialize(xs[i], sess)
     meta, before, gv = _variables(tf1, sess)
     x = _random_like(inputs, n, rs)
-    feed = dict(zip(inputs, x))
+    feed = {t: (dp.apply(v.copy()) if dp is not None else v) for t, v, dp in zip(inputs, x, preps)}
     if cap.kind == "tflearn":
         tflearn.is_training(False, session=sess)
     else:

@@ -1,0 +1,99 @@
+"""TFM106: tflearn reshape / flatten / activation -> keras.layers.Reshape / Flatten / Activation.
+
+Read from tflearn 0.5.0 (layers/core.py):
+
+* ``reshape(incoming, new_shape)`` is ``tf.reshape(incoming, new_shape)``: ``new_shape``
+  INCLUDES the batch axis (``[-1, 28, 28, 1]``); Keras' ``Reshape(target_shape)`` keeps the
+  batch axis and takes the rest. Only a ``new_shape`` whose first entry is ``-1`` (or
+  ``None``) keeps the batch axis; anything else (a fixed batch size, ``[-1]``) is left as a
+  TODO. A list of tensors as ``incoming`` (tflearn concatenates them) is left too.
+* ``flatten(incoming)`` is ``reshape(incoming, [-1, prod(shape[1:])])`` == ``Flatten()``.
+* ``activation(incoming, activation)`` applies ``tflearn.activations.get(activation)``;
+  the same translation as the layers' ``activation=`` argument is used (``_tflearn``:
+  leaky_relu keeps tflearn's slope 0.1, prelu/crelu become their own ops).
+
+``single_unit`` (a weight vector multiplied over the flattened batch, initialized with one
+``np.random.randn()`` constant) and ``highway`` have no faithful one-layer Keras form and are
+left to TFM100.
+"""
+from __future__ import annotations
+
+import libcst as cst
+
+from ..args import BoundArgs
+from ..emit import literal
+from ._layer import LayerRule
+from ._tflearn import Untranslatable, activation
+from .base import Case
+
+_BATCH = (-1, None)
+
+
+class CoreShapeOps(LayerRule):
+    ID = "TFM106"
+    NAME = "reshape-flatten-activation"
+    MESSAGE = "tflearn reshape/flatten/activation -> keras.layers.Reshape/Flatten/Activation"
+    RATIONALE = ("tflearn's reshape takes the full shape including the batch axis ([-1, 28, 28, 1]); "
+                 "Keras' Reshape takes the shape without it ((28, 28, 1)). tflearn's activation layer "
+                 "uses tflearn's activations (leaky_relu slope 0.1, Keras' default is 0.2), written out.")
+    SIGNATURES = {
+        "tflearn.layers.core.reshape": "incoming, new_shape, name='Reshape'",
+        "tflearn.layers.core.flatten": "incoming, name='Flatten'",
+        "tflearn.layers.core.activation": "incoming, activation='linear', name='activation'",
+    }
+
+    def build(self, qname, b: BoundArgs, original):
+        short = qname.rsplit(".", 1)[1]
+        kw = {}
+        if b.given("name"):
+            kw["name"] = b.node("name")
+        if short == "flatten":
+            return self.layer("Flatten", b.node("incoming"), **kw)
+        if short == "reshape":
+            return self.layer("Reshape", b.node("incoming"), self._target_shape(b), **kw)
+        # activation
+        act_kw, wrap = activation(self.ctx, b, "activation")
+        if wrap is not None:
+            return wrap(b.node("incoming"))
+        return self.layer("Activation", b.node("incoming"),
+                          act_kw if act_kw is not None else "linear", **kw)
+
+    def _target_shape(self, b: BoundArgs) -> cst.BaseExpression:
+        if isinstance(b.orig("incoming"), (cst.List, cst.Tuple)):
+            raise Untranslatable("a list of tensors as incoming (tflearn concatenates them)")
+        shape = b.node("new_shape")
+        if not isinstance(shape, (cst.List, cst.Tuple)) or any(
+                not isinstance(e, cst.Element) for e in shape.elements):
+            raise Untranslatable("new_shape is not a literal list (its batch entry is unknown)")
+        elems = [e.value for e in shape.elements]
+        if not elems or literal(elems[0], "x") not in _BATCH or (
+                isinstance(literal(elems[0], "x"), bool)):
+            raise Untranslatable("new_shape does not keep the batch axis (first entry is not -1)")
+        rest = elems[1:]
+        if not rest:
+            raise Untranslatable("reshape to rank 1 merges the batch axis")
+        if any(isinstance(e, cst.Name) and e.value == "None" for e in rest):
+            raise Untranslatable("None inside new_shape")
+        return cst.Tuple([cst.Element(e) for e in rest])
+
+    VALID = [
+        "import keras\nx = keras.layers.Reshape((28, 28, 1))(x)\n",
+        "import numpy as np\nx = np.reshape(x, [-1, 28, 28, 1])\n",
+    ]
+    INVALID = [
+        Case("import tflearn\n\ndef f(net):\n"
+             "    net = tflearn.reshape(net, [-1, 28, 28, 1])\n    return tflearn.flatten(net)\n",
+             "import keras\n\ndef f(net):\n"
+             "    net = keras.layers.Reshape((28, 28, 1))(net)\n    return keras.layers.Flatten()(net)\n"),
+        Case("from tflearn.layers.core import reshape, activation\n\ndef f(x, h):\n"
+             "    x = reshape(x, new_shape=[None, h, 3], name='r')\n"
+             "    x = activation(x, 'leaky_relu')\n    return activation(x, activation='relu')\n",
+             "import keras\n\ndef f(x, h):\n"
+             "    x = keras.layers.Reshape((h, 3), name='r')(x)\n"
+             "    x = keras.layers.LeakyReLU(negative_slope=0.1)(x)\n"
+             "    return keras.layers.Activation('relu')(x)\n"),
+        Case("import tflearn\ny = tflearn.layers.core.reshape(x, [-1, 8])\nz = tflearn.activation(y)\n",
+             "import keras\n\ny = keras.layers.Reshape((8,))(x)\nz = keras.layers.Activation('linear')(y)\n"),
+        Case("import tflearn\ny = tflearn.reshape(x, [32, 8])\n", None, ("TFM106",), todo=True),
+        Case("import tflearn\ny = tflearn.reshape(x, shape)\n", None, ("TFM106",), todo=True),
+    ]
