@@ -118,7 +118,8 @@ class LegacyBindings:
                     if head in names:
                         found.append(canonical(names[head] + d[len(head):]))
                     return False
-                return True
+                n.value.visit(self)  # ``f(x).reshape``: the attribute name is not a reference
+                return False
 
             def visit_Name(self, n: cst.Name) -> None:
                 if n.value in names:
@@ -543,9 +544,14 @@ def _finish_imports(module: cst.Module, fctx: FileContext) -> cst.Module:
         if isinstance(s, cst.SimpleStatementLine) and all(isinstance(b, (cst.Import, cst.ImportFrom)) for b in s.body):
             continue
         body_wo_imports.append(s)
+    attr_names: set[int] = set()   # ``x.reshape``, ``f(k=...)``: not uses of a star-imported name
     for s in body_wo_imports:
         for n in _walk(s):
-            if isinstance(n, cst.Name):
+            if isinstance(n, cst.Attribute):
+                attr_names.add(id(n.attr))
+            elif isinstance(n, cst.Arg) and n.keyword is not None:
+                attr_names.add(id(n.keyword))
+            elif isinstance(n, cst.Name) and id(n) not in attr_names:
                 used.add(n.value)
 
     class T(cst.CSTTransformer):

@@ -60,6 +60,11 @@ class RegressionInfo:
     dnns: list["DNNInfo"] = field(default_factory=list)
     bound: BoundArgs | None = None  # translated arguments, filled while the pass runs
     name: str | None = None
+    # the network's inputs are (also) made inside builder functions (seed 004: ``left =
+    # build_tower(shape)``): names, in creation order, whose graphs hold them; the Keras
+    # inputs are then found at run time from these tensors (helper tflearn_graph_inputs)
+    roots: list[str] = field(default_factory=list)
+    builders: list[str] = field(default_factory=list)
 
 
 @dataclass(eq=False)
@@ -147,7 +152,38 @@ class TflearnProgram:
                 name = literal(a.value, None)
         info = RegressionInfo(c, stmt, _assign_target(self.ctx, c), incoming,
                               self.reaching_inputs(incoming, stmt), name=name)
+        self._builder_roots(info, stmt)
         self.regressions[id(c)] = info
+
+    def _builder_roots(self, info: RegressionInfo, stmt: cst.CSTNode) -> None:
+        """Calls of local functions that create their own input_data (without preprocessing,
+        which needs statistics at fit time) and reach the network."""
+        found: list[tuple[int, str, str]] = []
+        for d in self.flow.reaching(info.incoming, stmt):
+            v = d.value
+            if not (isinstance(v, cst.Call) and isinstance(v.func, cst.Name) and v.func.value in self.flow.functions):
+                continue
+            own = [self.inputs.get(id(n)) for n in _walk(self.flow.functions[v.func.value])
+                   if isinstance(n, cst.Call) and self.ctx.legacy_name(n) == INPUT_DATA]
+            if not own:
+                continue
+            if any(i is None or self._has_prep(i.call) for i in own):
+                return  # not translatable this way: keep the TODO
+            found.append((d.index, d.name, v.func.value))
+        if not found:
+            return
+        found += [(i.d.index, i.var, "") for i in info.inputs]
+        found.sort()
+        info.roots = [n for _, n, _ in found]
+        info.builders = sorted({b for _, _, b in found if b})
+
+    def _has_prep(self, c: cst.Call) -> bool:
+        try:
+            b = BoundArgs(c, INPUT_SIG)
+        except Unbindable:
+            return True
+        return any(b.given(k) and literal(b.node(k), 0) is not None
+                   for k in ("data_preprocessing", "data_augmentation"))
 
     def _dnn(self, c: cst.Call) -> None:
         try:
@@ -178,7 +214,7 @@ class TflearnProgram:
         if reg is None:
             info.problem = "cannot find the tflearn.regression(...) that produced this network"
             return
-        if not reg.inputs:
+        if not reg.inputs and not reg.roots:
             info.problem = "cannot find the input_data(...) tensors this network depends on"
             return
         info.regression = reg

@@ -43,8 +43,11 @@ What tflearn 0.5.0 computes (layers/recurrent.py), and how it is written in Kera
   ``Bidirectional(return_sequences=False)`` would return the backward cell after the whole
   sequence, so the translation keeps the sequences and takes ``[:, -1]``.
 
+Cells: written in the ``bidirectional_rnn`` call, or bound by ``fw = tflearn.BasicLSTMCell(n)``
+and read by that one statement only (the binding is then removed).
+
 Not translated (TODO): ``return_state``, ``initial_state``, ``reuse``/``scope`` sharing,
-cells defined in another statement, DropoutWrapper / other cell objects, ``batch_norm=True``
+cells used elsewhere too, DropoutWrapper / other cell objects, ``batch_norm=True``
 LSTM cells, ``uniform_scaling`` / ``variance_scaling`` / normal xavier kernels (their limits
 depend on the TF1 matrix's fan-in), activations Keras cannot take as an argument.
 """
@@ -142,6 +145,55 @@ def _out(helpers, body: str) -> str:
         f"# tflearn-migrate helper: {h}\n{HELPERS[h].code}\n\n" for h in helpers) + body
 
 
+def _calls(node: cst.CSTNode) -> list[cst.Call]:
+    out: list[cst.Call] = []
+
+    class V(cst.CSTVisitor):
+        def visit_Call(self, n: cst.Call) -> None:
+            out.append(n)
+
+    node.visit(V())
+    return out
+
+
+def _all_names(node: cst.CSTNode) -> list[str]:
+    out: list[str] = []
+
+    class V(cst.CSTVisitor):
+        def visit_Name(self, n: cst.Name) -> None:
+            out.append(n.value)
+
+        def visit_Attribute(self, n: cst.Attribute) -> bool:
+            n.value.visit(self)
+            return False
+
+        def visit_Arg(self, n: cst.Arg) -> bool:
+            n.value.visit(self)
+            return False
+
+    node.visit(V())
+    return out
+
+
+def _names(node: cst.CSTNode) -> set[str]:
+    return set(_all_names(node))
+
+
+def _wrap_inner(node: cst.Call, width: int = 68) -> cst.Call:
+    """``wrap_long_call`` for a call that is itself an argument of a wrapped call: its
+    arguments one level deeper."""
+    if len(code(node)) <= width or not node.args:
+        return node
+
+    def nl(last: str) -> cst.ParenthesizedWhitespace:
+        return cst.ParenthesizedWhitespace(first_line=cst.TrailingWhitespace(), empty_lines=[], indent=True,
+                                           last_line=cst.SimpleWhitespace(last))
+
+    args = [a.with_changes(comma=cst.Comma(whitespace_after=nl("    " if i == len(node.args) - 1 else "        ")))
+            for i, a in enumerate(node.args)]
+    return node.with_changes(whitespace_before_args=nl("        "), args=args)
+
+
 def _float(x) -> cst.BaseExpression:
     return cst.parse_expression(float_repr(float(x)))
 
@@ -205,10 +257,12 @@ class Recurrent(LayerRule):
         units = []
         for side in ("rnncell_fw", "rnncell_bw"):
             cell, corig = b.node(side), b.orig(side)
+            if isinstance(corig, cst.Name):
+                cell = corig = self._cell_definition(corig, original)
             q = self.ctx.legacy_name(corig) if isinstance(corig, cst.Call) else None
             if q not in CELL_SIGS:
                 raise Untranslatable(f"{side}={code(cell)}: only tflearn BasicLSTMCell / GRUCell / "
-                                     "BasicRNNCell calls written in the bidirectional_rnn call")
+                                     "BasicRNNCell objects")
             assert isinstance(cell, cst.Call)
             cb = BoundArgs(cell, CELL_SIGS[q], corig)
             cname = q.rsplit(".", 1)[1]
@@ -227,7 +281,7 @@ class Recurrent(LayerRule):
             if not cb.is_default("trainable"):
                 kw["trainable"] = cb.node("trainable")
             units.append(literal(cb.node("num_units"), code(cb.node("num_units"))))
-            layers.append(call(f"keras.layers.{kcls}", cb.node("num_units"), **kw))
+            layers.append(_wrap_inner(call(f"keras.layers.{kcls}", cb.node("num_units"), **kw)))
         if units[0] != units[1]:
             raise Untranslatable(f"forward and backward cells with different sizes ({units[0]}, {units[1]})")
         bi = wrap_long_call(call("keras.layers.Bidirectional", layers[0], backward_layer=layers[1],
@@ -236,6 +290,78 @@ class Recurrent(LayerRule):
         if not return_seq:
             out = expr("{x}[:, -1]", x=out)
         return out
+
+    # -- cells bound to a name: `fw = tflearn.BasicLSTMCell(n)` used by ONE bidirectional_rnn
+    _dry = False
+
+    def report(self, node, message=None, *, severity=None, fixed=False) -> None:
+        if not self._dry:
+            super().report(node, message, severity=severity, fixed=fixed)
+
+    def _cell_definition(self, name: cst.Name, at: cst.CSTNode) -> cst.Call:
+        """The (original) cell call bound to ``name`` by a ``name = tflearn.<Cell>(...)`` line
+        whose name is read by ONE later statement of its scope only."""
+        from ..analysis.flow import Flow, load_names
+
+        flow = self.ctx.analysis(Flow)
+        d = flow.def_of(name.value, at)
+        why = f"cell {name.value!r} is not bound by a plain `{name.value} = tflearn.<Cell>(...)` line"
+        if d is None or not isinstance(d.value, cst.Call) or self.ctx.legacy_name(d.value) not in CELL_SIGS:
+            raise Untranslatable(why)
+        st = d.stmt
+        if not (isinstance(st, cst.SimpleStatementLine) and len(st.body) == 1 and isinstance(st.body[0], cst.Assign)
+                and len(st.body[0].targets) == 1 and isinstance(st.body[0].targets[0].target, cst.Name)):
+            raise Untranslatable(why)
+        scope, here = flow.index_of(at)
+        if d.scope is not scope or scope.reassigned_after(d):
+            raise Untranslatable(f"cell {name.value!r} is rebound")
+        users = [i for i, s in enumerate(scope.statements) if i > d.index and name.value in load_names(
+            s if isinstance(s, cst.SimpleStatementLine) else None)]
+        compound_use = any(i > d.index and not isinstance(s, cst.SimpleStatementLine) and name.value in
+                           load_names(s) for i, s in enumerate(scope.statements))
+        if users != [here] or compound_use:
+            raise Untranslatable(f"cell {name.value!r} is also used elsewhere")
+        return d.value
+
+    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
+        """Remove ``fw = tflearn.BasicLSTMCell(n)`` when the one statement reading ``fw`` is a
+        bidirectional_rnn call that translates (checked now, on the original nodes)."""
+        if not (len(node.body) == 1 and isinstance(node.body[0], cst.Assign)
+                and isinstance(node.body[0].value, cst.Call)
+                and len(node.body[0].targets) == 1 and isinstance(node.body[0].targets[0].target, cst.Name)):
+            return
+        if self.ctx.legacy_name(node.body[0].value) not in CELL_SIGS:
+            return
+        from ..analysis.flow import Flow
+
+        name = node.body[0].targets[0].target.value
+        flow = self.ctx.analysis(Flow)
+        scope, idx = flow.index_of(node)
+        user = next((s for s in scope.statements[idx + 1:] if isinstance(s, cst.SimpleStatementLine)
+                     and name in _names(s)), None)
+        if user is None:
+            return
+        calls = [c for c in _calls(user) if self.ctx.legacy_name(c) == _R + "bidirectional_rnn"]
+        n_uses = sum(1 for n in _all_names(user) if n == name)
+        as_cell = 0
+        for c in calls:
+            try:
+                cb = BoundArgs(c, SIGS[_R + "bidirectional_rnn"])
+            except Exception:  # noqa: BLE001
+                return
+            as_cell += sum(1 for side in ("rnncell_fw", "rnncell_bw")
+                           if isinstance(cb.node(side), cst.Name) and cb.node(side).value == name)
+        if not calls or as_cell != n_uses:
+            return
+        self._dry = True
+        try:
+            for c in calls:
+                self.build(_R + "bidirectional_rnn", BoundArgs(c, SIGS[_R + "bidirectional_rnn"]), c)
+        except Exception:  # noqa: BLE001 - the call stays, with its TODO, and so does the cell
+            return
+        finally:
+            self._dry = False
+        self.ctx.remove_statement(node)
 
     # ---------------------------------------------------------------------------------
     def _cell_kwargs(self, kcls: str, b: BoundArgs, dim: cst.BaseExpression, original, cell: bool = False) -> dict:
@@ -437,12 +563,22 @@ class Recurrent(LayerRule):
             "import tflearn\nnet = tflearn.bidirectional_rnn(net, tflearn.BasicLSTMCell(8), tflearn.GRUCell(8))\n",
             _out(["TF1RNNGlorotUniform", "TF1BlockConstant"],
                  "net = keras.layers.Bidirectional(\n"
-                 "    keras.layers.LSTM(8, kernel_initializer=TF1RNNGlorotUniform(net.shape[-1], (4, 4, 4, 4)), "
-                 "recurrent_initializer=TF1RNNGlorotUniform(net.shape[-1], (4, 4, 4, 4)), return_sequences=True),\n"
-                 "    backward_layer=keras.layers.GRU(8, kernel_initializer=TF1RNNGlorotUniform(net.shape[-1], (2, 2, 1)), "
-                 "recurrent_initializer=TF1RNNGlorotUniform(net.shape[-1], (2, 2, 1)), reset_after=False, "
-                 "bias_initializer=TF1BlockConstant([1.0, 1.0, 0.0]), return_sequences=True, go_backwards=True),\n"
-                 ")(net)[:, -1]\n"),
+                 "    keras.layers.LSTM(\n"
+                 "        8,\n"
+                 "        kernel_initializer=TF1RNNGlorotUniform(net.shape[-1], (4, 4, 4, 4)),\n"
+                 "        recurrent_initializer=TF1RNNGlorotUniform(net.shape[-1], (4, 4, 4, 4)),\n"
+                 "        return_sequences=True,\n"
+                 "    ),\n"
+                 "    backward_layer=keras.layers.GRU(\n"
+                 "        8,\n"
+                 "        kernel_initializer=TF1RNNGlorotUniform(net.shape[-1], (2, 2, 1)),\n"
+                 "        recurrent_initializer=TF1RNNGlorotUniform(net.shape[-1], (2, 2, 1)),\n"
+                 "        reset_after=False,\n"
+                 "        bias_initializer=TF1BlockConstant([1.0, 1.0, 0.0]),\n"
+                 "        return_sequences=True,\n"
+                 "        go_backwards=True,\n"
+                 "    ),\n"
+                 ")(net)[:, -1]\n")
         ),
         Case("import tflearn\nnet = tflearn.lstm(net, 8, return_state=True)\n", None, ("TFM110",), todo=True),
         Case("import tflearn\nnet = tflearn.lstm(net, 8, weights_init='uniform_scaling')\n", None, ("TFM110",),
@@ -456,6 +592,45 @@ class Recurrent(LayerRule):
                   "    embeddings_initializer=keras.initializers.TruncatedNormal(mean=0.0, stddev=0.02),\n"
                   ")(x))\n")),
         Case("import tflearn\nnet = tflearn.lstm(f(x), 8)\n", None, ("TFM110",), todo=True),
+        Case("import tflearn\nnet = tflearn.bidirectional_rnn(net, tflearn.BasicRNNCell(4, activation='relu'), "
+             "tflearn.BasicRNNCell(4), return_seq=True)\n",
+             _out(["TF1RNNGlorotUniform"],
+                  "net = keras.layers.Bidirectional(\n"
+                  "    keras.layers.SimpleRNN(\n"
+                  "        4,\n"
+                  "        activation='relu',\n"
+                  "        kernel_initializer=TF1RNNGlorotUniform(net.shape[-1], (1,)),\n"
+                  "        recurrent_initializer=TF1RNNGlorotUniform(net.shape[-1], (1,)),\n"
+                  "        return_sequences=True,\n"
+                  "    ),\n"
+                  "    backward_layer=keras.layers.SimpleRNN(\n"
+                  "        4,\n"
+                  "        kernel_initializer=TF1RNNGlorotUniform(net.shape[-1], (1,)),\n"
+                  "        recurrent_initializer=TF1RNNGlorotUniform(net.shape[-1], (1,)),\n"
+                  "        return_sequences=True,\n"
+                  "        go_backwards=True,\n"
+                  "    ),\n"
+                  ")(net)\n")),
+        Case("import tflearn\nfw = tflearn.BasicLSTMCell(4)\nbw = tflearn.BasicLSTMCell(4)\n"
+             "net = tflearn.bidirectional_rnn(net, fw, bw)\n",
+             _out(["TF1RNNGlorotUniform"],
+                  "net = keras.layers.Bidirectional(\n"
+                  "    keras.layers.LSTM(\n"
+                  "        4,\n"
+                  "        kernel_initializer=TF1RNNGlorotUniform(net.shape[-1], (4, 4, 4, 4)),\n"
+                  "        recurrent_initializer=TF1RNNGlorotUniform(net.shape[-1], (4, 4, 4, 4)),\n"
+                  "        return_sequences=True,\n"
+                  "    ),\n"
+                  "    backward_layer=keras.layers.LSTM(\n"
+                  "        4,\n"
+                  "        kernel_initializer=TF1RNNGlorotUniform(net.shape[-1], (4, 4, 4, 4)),\n"
+                  "        recurrent_initializer=TF1RNNGlorotUniform(net.shape[-1], (4, 4, 4, 4)),\n"
+                  "        return_sequences=True,\n"
+                  "        go_backwards=True,\n"
+                  "    ),\n"
+                  ")(net)[:, -1]\n")),
         Case("import tflearn\ncell = tflearn.BasicLSTMCell(8)\n"
-             "net = tflearn.bidirectional_rnn(net, cell, cell)\n", None, ("TFM110",), todo=True),
+             "net = tflearn.bidirectional_rnn(net, cell, cell, dynamic=True)\n", None, ("TFM110",), todo=True),
+        Case("import tflearn\ncell = tflearn.BasicLSTMCell(8)\n"
+             "net = tflearn.bidirectional_rnn(net, cell, cell)\nprint(cell)\n", None, ("TFM110",), todo=True),
     ]

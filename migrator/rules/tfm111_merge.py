@@ -20,7 +20,7 @@ from __future__ import annotations
 import libcst as cst
 
 from ..args import BoundArgs
-from ..emit import apply_layer, call, literal
+from ..emit import call, literal
 from ._layer import LayerRule
 from ._tflearn import Untranslatable, name_kwarg
 from .base import Case

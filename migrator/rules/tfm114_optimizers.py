@@ -18,13 +18,12 @@ class TF1RMSprop(keras.optimizers.RMSprop):
     """keras RMSprop whose mean-square accumulator starts at 1.0, as TF1's RMSPropOptimizer
     (Keras starts it at 0.0); the update rule is otherwise the same."""
 
-    def build(self, var_list):
-        if self.built:
-            return
-        super().build(var_list)
-        for v in self._velocities:
-            if v is not None:
-                v.assign(keras.ops.ones_like(v))
+    def add_optimizer_variables(self, trainable_variables, name, initializer="zeros"):
+        # created with the value 1.0 (an assign in build() is lost when build runs inside
+        # the traced training function)
+        if name == "velocity":
+            initializer = "ones"
+        return super().add_optimizer_variables(trainable_variables, name, initializer)
 ''', imports=(("keras", None, None),))
 
 _SIGS = {}
@@ -106,13 +105,12 @@ class Optimizers(LayerRule):
              "class TF1RMSprop(keras.optimizers.RMSprop):\n"
              "    \"\"\"keras RMSprop whose mean-square accumulator starts at 1.0, as TF1's RMSPropOptimizer\n"
              "    (Keras starts it at 0.0); the update rule is otherwise the same.\"\"\"\n\n"
-             "    def build(self, var_list):\n"
-             "        if self.built:\n"
-             "            return\n"
-             "        super().build(var_list)\n"
-             "        for v in self._velocities:\n"
-             "            if v is not None:\n"
-             "                v.assign(keras.ops.ones_like(v))\n\n\n"
+             "    def add_optimizer_variables(self, trainable_variables, name, initializer=\"zeros\"):\n"
+             "        # created with the value 1.0 (an assign in build() is lost when build runs inside\n"
+             "        # the traced training function)\n"
+             "        if name == \"velocity\":\n"
+             "            initializer = \"ones\"\n"
+             "        return super().add_optimizer_variables(trainable_variables, name, initializer)\n\n\n"
              "a = TF1RMSprop(learning_rate=0.01, rho=0.9, epsilon=1e-10, global_clipnorm=5.0)\n"
              "b = keras.optimizers.Adadelta(learning_rate=0.001, rho=0.1, epsilon=1e-8, global_clipnorm=5.0)\n"
              "c = keras.optimizers.Adagrad(\n    learning_rate=0.1,\n    initial_accumulator_value=0.1,\n"

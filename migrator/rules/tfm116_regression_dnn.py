@@ -5,13 +5,39 @@ import libcst as cst
 
 from ..args import BoundArgs, Unbindable
 from ..emit import call, literal, stmt, to_node, wrap_long_call
+from ..helpers import register
 from ._tflearn import Untranslatable, rank_of
 from ._tflearn_model import DNN, DNN_SIG, REGRESSION, REGRESSION_SIG, RegressionInfo, TflearnProgram
 from ._tflearn_train import DEFAULT_CLIP, loss, metrics, flat, optimizer_from_name, set_clip, units_of
 from .base import Case, CallRule
 
 
-def _inputs_expr(reg: RegressionInfo) -> cst.BaseExpression:
+register("tflearn_graph_inputs", '''def tflearn_graph_inputs(tensors):
+    """The keras.Input tensors that ``tensors`` are computed from, in the order a depth-first
+    walk from them (in the given order) meets them. tflearn's DNN feeds every input_data of
+    the graph in creation order; the migrator passes the tensors in that order."""
+    found, seen = [], set()
+    stack = list(reversed(tensors if isinstance(tensors, (list, tuple)) else [tensors]))
+    while stack:
+        t = stack.pop()
+        if id(t) in seen:
+            continue
+        seen.add(id(t))
+        op, node_index, _ = t._keras_history
+        node = op._inbound_nodes[node_index] if op is not None else None
+        if node is None or node.is_input:
+            found.append(t)
+            continue
+        stack.extend(reversed(node.input_tensors))
+    return found[0] if len(found) == 1 else found
+''')
+
+
+def _inputs_expr(ctx, reg: RegressionInfo) -> cst.BaseExpression:
+    if reg.roots:
+        helper = ctx.use_helper("tflearn_graph_inputs")
+        roots = [cst.Name(n) for n in reg.roots]
+        return call(helper, roots[0] if len(roots) == 1 else cst.List([cst.Element(n) for n in roots]))
     names = [cst.Name(i.var) for i in reg.inputs]
     return names[0] if len(names) == 1 else cst.List([cst.Element(n) for n in names])
 
@@ -53,7 +79,7 @@ class RegressionDNN(CallRule):
         # mode B: the builder function builds and compiles the model itself
         if reg.target is None:
             raise Untranslatable("regression(...) must be assigned to a name")
-        model = call("keras.Model", inputs=_inputs_expr(reg), outputs=incoming)
+        model = call("keras.Model", inputs=_inputs_expr(self.ctx, reg), outputs=incoming)
         self.ctx.insert_after(original, [self._compile(reg, reg.target, reg.dnns[0].args)])
         self.ctx.add_import("keras")
         self.ctx.count(self)
@@ -79,7 +105,7 @@ class RegressionDNN(CallRule):
         self.ctx.insert_after(original, [self._compile(reg, info.target, b)])
         self.ctx.add_import("keras")
         self.ctx.count(self)
-        return call("keras.Model", inputs=_inputs_expr(reg), outputs=b.node("network"))
+        return call("keras.Model", inputs=_inputs_expr(self.ctx, reg), outputs=b.node("network"))
 
     def _compile(self, reg: RegressionInfo, model: str, dnn: BoundArgs | None) -> cst.BaseStatement:
         b = reg.bound

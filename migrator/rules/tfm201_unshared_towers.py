@@ -5,9 +5,10 @@ import libcst as cst
 
 from ..analysis.flow import Flow
 from ..diagnostics import Kind, Severity
-from ..emit import code
+from ..emit import code, stmt, to_node
 from ._encoder import TowerCall, apply_encoder, encoder_statements, free_name, tower_calls
 from ._siamese import qnames, walk
+from . import tfm116_regression_dnn  # noqa: F401 - registers the tflearn_graph_inputs helper
 from .base import Case, Rule
 
 LAYER_PREFIXES = ("tflearn.layers.", "tensorflow.layers.", "tensorflow.contrib.layers.", "keras.layers.",
@@ -28,8 +29,10 @@ class Towers:
         self.by_call: dict[int, tuple[int, int]] = {}      # id(call) -> (group, index)
         self.problem: dict[int, str] = {}                   # group -> why it is not fixed
         self.encoder: dict[int, str] = {}
-        self.own_input: list[list[cst.Call]] = []   # diagnosed only
-        taken = {n.value for n in walk(ctx.module) if isinstance(n, cst.Name)}
+        self.own_input: list[list[cst.Call]] = []   # builders that make their own input
+        self.own_problem: dict[int, str] = {}
+        self.own_encoder: dict[int, tuple[str, str]] = {}
+        taken = self.taken = {n.value for n in walk(ctx.module) if isinstance(n, cst.Name)}
         bodies = [ctx.module.body] + [s.node.body.body for s in flow.scopes.values()
                                       if isinstance(s.node, cst.FunctionDef)
                                       and isinstance(s.node.body, cst.IndentedBlock)]
@@ -75,7 +78,20 @@ class Towers:
                 continue
             if self._shares(fn, []):
                 continue
+            k = len(self.own_input)
             self.own_input.append(cs)
+            n_inputs = sum(1 for n in walk(fn) if isinstance(n, cst.Call) and qnames(self.ctx, n) & set(INPUT_CALLS))
+            if len({code(c) for c in cs}) != 1:
+                self.own_problem[k] = "the calls pass different arguments"
+            elif n_inputs != 1:
+                self.own_problem[k] = f"the builder makes {n_inputs} inputs"
+            elif any(self.ctx.statement_of(c) is None for c in cs):
+                self.own_problem[k] = "a call is not a statement of its own"
+            enc = free_name(self.taken, "encoder")
+            self.taken.add(enc)
+            out = free_name(self.taken, f"{enc}_output")
+            self.taken.add(out)
+            self.own_encoder[k] = (enc, out)
 
     def _creates_weights(self, fn: cst.FunctionDef) -> bool:
         for n in walk(fn):
@@ -121,6 +137,33 @@ def _compared(body, names: list[str]) -> bool:
     return False
 
 
+_OWN_INPUT = ("import keras\n"
+              "def subnet(shape):\n"
+              "    x = keras.Input(shape=shape)\n"
+              "    return keras.layers.Dense(4)(x)\n"
+              "left = subnet((8,))\n"
+              "right = subnet((8,))\n"
+              "both = keras.layers.Concatenate()([left, right])\n")
+
+
+def _own_input_fixed() -> str:
+    from ..helpers import HELPER_MARKER, HELPERS
+
+    return ("import keras\n\n\n"
+            f"{HELPER_MARKER} tflearn_graph_inputs\n{HELPERS['tflearn_graph_inputs'].code}\n\n"
+            "def subnet(shape):\n"
+            "    x = keras.Input(shape=shape)\n"
+            "    return keras.layers.Dense(4)(x)\n"
+            "encoder_output = subnet((8,))\n"
+            "encoder = keras.Model(tflearn_graph_inputs(encoder_output), encoder_output, name='encoder')\n"
+            "left = encoder(keras.Input(shape=encoder.input.shape[1:]))\n"
+            "right = encoder(keras.Input(shape=encoder.input.shape[1:]))\n"
+            "both = keras.layers.Concatenate()([left, right])\n")
+
+
+_OWN_INPUT_FIXED = _own_input_fixed()
+
+
 class UnsharedTowers(Rule):
     ID = "TFM201"
     NAME = "unshared-towers"
@@ -143,11 +186,9 @@ class UnsharedTowers(Rule):
         towers: Towers = self.ctx.analysis(Towers)
         hit = towers.by_call.get(id(original))
         if hit is None:
-            for cs in towers.own_input:
-                if original is cs[1]:
-                    self.report(original, f"{code(original.func).strip()}() builds a new input and new weights "
-                                          f"at each of its {len(cs)} calls: the towers share nothing (seed 004); "
-                                          "not fixed: build one encoder keras.Model and apply it to each input")
+            for k, cs in enumerate(towers.own_input):
+                if any(original is c for c in cs):
+                    return self._own_input_tower(towers, k, cs, original, updated)
             return updated
         g, i = hit
         calls = towers.groups[g]
@@ -176,6 +217,33 @@ class UnsharedTowers(Rule):
             self.ctx.insert_before(original, encoder_statements(enc, updated.func, sample, extra))
             self.ctx.add_import("keras")
         return apply_encoder(enc, updated.args[0].value)
+
+    def _own_input_tower(self, towers: "Towers", k: int, cs: list[cst.Call], original: cst.Call,
+                         updated: cst.Call) -> cst.BaseExpression:
+        """Seed 004: ``left = build(shape)`` / ``right = build(shape)`` where the builder makes
+        its own input. FIX: build it ONCE as an encoder model (its input found from its graph),
+        and apply the encoder to a fresh keras.Input per tower."""
+        fn = code(original.func).strip()
+        first = original is cs[0]
+        why = towers.own_problem.get(k)
+        head = (f"{fn}() builds a new input and new weights at each of its {len(cs)} calls: "
+                f"the towers share nothing (seed 004)")
+        if why or not self.fixes_enabled:
+            if first:
+                self.report(original, f"{head}; not fixed: {why}" if why else head)
+            return updated
+        enc, out = towers.own_encoder[k]
+        if first:
+            self.report(original, f"{head}: one shared encoder {enc} is built once and applied to "
+                                  f"a fresh keras.Input per tower", fixed=True)
+            helper = self.ctx.use_helper("tflearn_graph_inputs")
+            self.ctx.insert_before(original, [
+                cst.SimpleStatementLine([cst.Assign([cst.AssignTarget(cst.Name(out))], updated)]),
+                stmt("{e} = keras.Model({h}({o}), {o}, name={q})", e=cst.Name(enc), h=cst.Name(helper),
+                     o=cst.Name(out), q=to_node(enc)),
+            ])
+            self.ctx.add_import("keras")
+        return cst.parse_expression(f"{enc}(keras.Input(shape={enc}.input.shape[1:]))")
 
     VALID = [
         # two networks whose outputs never meet (a DQN's online and target networks)
@@ -221,14 +289,8 @@ class UnsharedTowers(Rule):
              "b = tower(x2)\n"
              "d = keras.ops.abs(a - b)\n",
              None, ("TFM201",), fixes=False),
-        Case("import keras\n"
-             "def subnet(shape):\n"
-             "    x = keras.Input(shape=shape)\n"
-             "    return keras.layers.Dense(4)(x)\n"
-             "left = subnet((8,))\n"
-             "right = subnet((8,))\n"
-             "both = keras.layers.Concatenate()([left, right])\n",
-             None, ("TFM201",)),
+        Case(_OWN_INPUT, _OWN_INPUT_FIXED, ("TFM201",)),
+        Case(_OWN_INPUT, None, ("TFM201",), fixes=False),
         Case("import keras\n"
              "def tower(x, n):\n"
              "    return keras.layers.Dense(n)(x)\n"
