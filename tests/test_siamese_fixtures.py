@@ -81,10 +81,9 @@ FIXTURE_RUNS = {
     "siamese/seed004_disconnected.py": ("siamese", ("fixed",)),
     "siamese/seed002_keras_head.py": ("siamese", ("fixed", "faithful")),
 }
-# The TF1 placeholder/Session translation (TFM140, the tf1 package) is not on main yet: until it
-# lands these fixtures are checked statically only (diagnostics, fixes, encoder structure).
-# (and its variable_scope Siamese fixture, tests/fixtures/tf1/siamese_scope.py, is not either)
-AWAITING_TF1 = {"siamese/tf1_unshared_towers.py", "siamese/seed004_disconnected.py"}
+# Fixtures checked statically only (diagnostics, fixes, encoder structure): none now that the
+# TF1 placeholder/Session translation (TFM140) is in; kept as the switch for future fixtures.
+AWAITING_TF1: set[str] = set()
 RUNNABLE = {k: v for k, v in FIXTURE_RUNS.items() if k not in AWAITING_TF1}
 # Siamese fixtures whose towers are NOT shared in the legacy code (--no-fixes keeps two towers)
 UNSHARED = {"siamese/keras_siamese_bugs.py", "siamese/tf1_unshared_towers.py",

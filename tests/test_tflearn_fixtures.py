@@ -200,3 +200,25 @@ def legacy_runs(tmp_path_factory):
 def test_fixture_is_real_tflearn_code(legacy_runs, name):
     assert legacy_runs[name]["ok"], legacy_runs[name].get("error")
 
+
+
+def test_twin_towers_share_one_encoder_only_with_fixes():
+    """Seed 004's tflearn pattern: a builder that makes its own input_data, called per tower.
+    With fixes (TFM201) it is called ONCE and its model applied to each tower's input; with
+    --no-fixes both towers stay, and the Keras model finds the inputs made inside them."""
+    from migrator.engine import migrate_source
+    from migrator.options import Options
+
+    src = (FIXTURES / "twin_towers.py").read_text()
+    fixed = migrate_source(src, "twin_towers.py", Options())
+    faithful = migrate_source(src, "twin_towers.py", Options(fixes=False))
+    assert fixed.code.count("build_tower(") == 2          # the def + one call
+    assert "encoder = keras.Model(tflearn_graph_inputs(encoder_output), encoder_output" in fixed.code
+    assert fixed.code.count("encoder(keras.Input(shape=encoder.input.shape[1:]))") == 2
+    assert faithful.code.count("build_tower(") == 3       # the def + two towers, as written
+    assert "encoder" not in faithful.code
+    for res, is_fixed in ((fixed, True), (faithful, False)):
+        hits = [d for d in res.diagnostics if d.rule == "TFM201"]
+        assert hits and all(d.fixed is is_fixed for d in hits)
+        assert "inputs=tflearn_graph_inputs([left, right])" in res.code
+        assert TODO_MARKER not in res.code

@@ -46,7 +46,11 @@ LAYER_MAPS: dict[str, LayerMap | None] = {
 
 # Per-area maps live in their own modules (layer_maps_<area>.py, each defining MAPS) so the
 # layer translations can be added independently; they are merged here.
-from . import layer_maps_norm, layer_maps_rnn, layer_maps_merge  # noqa: E402
+from . import layer_maps_norm, layer_maps_rnn, layer_maps_merge, layer_maps_blocks  # noqa: E402
 
-for _m in (layer_maps_norm, layer_maps_rnn, layer_maps_merge):
+for _m in (layer_maps_norm, layer_maps_rnn, layer_maps_merge, layer_maps_blocks):
     LAYER_MAPS.update(_m.MAPS)
+
+from . import layer_maps_conv  # noqa: E402  (TFM123)
+
+LAYER_MAPS.update(layer_maps_conv.MAPS)

@@ -53,12 +53,16 @@ COMPATIBLE = {
     "tflearn.layers.conv.conv_1d": {"Conv1D"},
     "tflearn.layers.conv.conv_3d": {"Conv3D"},
     "tflearn.layers.conv.conv_2d_transpose": {"Conv2DTranspose"},
+    "tflearn.layers.conv.atrous_conv_2d": {"Conv2D"},
+    "tflearn.layers.conv.grouped_conv_2d": {"DepthwiseConv2D"},
     "tflearn.layers.normalization.batch_normalization": {"BatchNormalization"},
     "tflearn.layers.embedding_ops.embedding": {"Embedding"},
     "tflearn.layers.recurrent.lstm": {"LSTM"},
     "tflearn.layers.recurrent.gru": {"GRU"},
     "tflearn.layers.recurrent.simple_rnn": {"SimpleRNN"},
     "tflearn.layers.recurrent.bidirectional_rnn": {"Bidirectional"},
+    "tflearn.layers.core.highway": {"TflearnHighway"},                      # TFM124
+    "tflearn.layers.conv.highway_conv_2d": {"TflearnHighwayConv2D"},
 }
 
 # Keras weight name -> legacy short names (last path component) that play that role

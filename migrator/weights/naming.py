@@ -54,6 +54,7 @@ TFLEARN_DEFAULT_NAMES = {
     "HighwayConv2D": "tflearn.layers.conv.highway_conv_2d",
     "HighwayConv1D": "tflearn.layers.conv.highway_conv_1d",
     "Highway": "tflearn.layers.core.highway",
+    "FullyConnectedHighway": "tflearn.layers.core.highway",
     "SingleUnit": "tflearn.layers.core.single_unit",
     "PReLU": "tflearn.activations.prelu",
 }

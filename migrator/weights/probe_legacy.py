@@ -143,8 +143,19 @@ def main(argv: list[str] | None = None) -> int:
     for cls in (tf1.train.Optimizer,):
         orig_apply = cls.apply_gradients
 
-        def apply_gradients(self, *a, _orig=orig_apply, **k):
-            op = _orig(self, *a, **k)
+        def apply_gradients(self, grads_and_vars, *a, _orig=orig_apply, **k):
+            # TF1 reference variables are read when an op runs: without a gate, a layer's
+            # gradient may read the next layer's weights before or after their update (the
+            # apply ops run in parallel with the backward pass; tflearn's TrainOp does not gate
+            # them), so one legacy step is not even deterministic. Gate them as
+            # GATE_GRAPH does: every gradient is computed before any variable is updated.
+            gv = list(grads_and_vars)
+            idx = [i for i, (g, _) in enumerate(gv) if g is not None and not isinstance(g, tf1.IndexedSlices)]
+            if idx:
+                gated = tf1.tuple([gv[i][0] for i in idx])
+                for i, g in zip(idx, gated):
+                    gv[i] = (g, gv[i][1])
+            op = _orig(self, gv, *a, **k)
             train_ops.append(op)
             return op
 
