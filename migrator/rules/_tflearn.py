@@ -224,8 +224,11 @@ _SAME_RANK = {
     "tflearn.layers.conv.max_pool_1d", "tflearn.layers.conv.avg_pool_1d",
     "tflearn.layers.conv.conv_2d", "tflearn.layers.conv.conv_1d",
     "tflearn.layers.conv.residual_block", "tflearn.layers.conv.residual_bottleneck",
+    "tflearn.layers.conv.highway_conv_2d", "tflearn.layers.conv.highway_conv_1d",   # TFM124
+    "tflearn.layers.conv.resnext_block", "tflearn.layers.conv.densenet_block",
 }
 _RANK2 = {"tflearn.layers.core.fully_connected", "tflearn.layers.core.flatten",
+          "tflearn.layers.core.highway",  # TFM124
           "tflearn.layers.conv.global_avg_pool", "tflearn.layers.conv.global_max_pool"}
 
 

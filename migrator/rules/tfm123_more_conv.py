@@ -37,7 +37,6 @@ layouts) are written out, as in TFM102.
 """
 from __future__ import annotations
 
-import math
 
 import libcst as cst
 
@@ -256,7 +255,7 @@ class MoreConv(LayerRule):
                               name=b.node("name") if b.given("name") else None)
         check_scope(b)
         if short == "conv_2d_transpose":
-            return self._transpose(b)
+            return self._transpose(b, original)
         if short == "atrous_conv_2d":
             k, _ = _spatial(b, "filter_size", 2, full=False)
             rate = b.node("rate")
@@ -309,7 +308,7 @@ class MoreConv(LayerRule):
         return self.layer(cls, b.node("incoming"), pool_size=k, strides=s, padding=pad,
                           name=b.node("name") if b.given("name") else None)
 
-    def _transpose(self, b: BoundArgs):
+    def _transpose(self, b: BoundArgs, original: cst.Call):
         k, kv = _spatial(b, "filter_size", 2, full=False)
         s, sv = _spatial(b, "strides", 2)
         pad, pv = _padding(b)
@@ -324,7 +323,7 @@ class MoreConv(LayerRule):
                 raise Untranslatable(f"output_shape {os_!r} has {os_[2]} channels, nb_filter is {nf}")
         check = True
         inc = b.orig("incoming")
-        hw = input_hw(self.ctx, inc, inc) if inc is not None else None
+        hw = input_hw(self.ctx, inc, original) if inc is not None else None
         if hw is not None and os_ is not None and kv is not None and sv is not None and pv is not None:
             want = tuple(_transpose_out(n, kk, ss, pv) for n, kk, ss in zip(hw, kv, sv))
             if tuple(os_[:2]) != want:

@@ -1,4 +1,4 @@
-"""TFM124: tflearn highway / highway_conv_2d / resnext_block / densenet_block -> Keras 3 helpers.
+"""TFM124: tflearn highway / highway_conv_2d / highway_conv_1d / resnext_block / densenet_block -> Keras 3 helpers.
 
 What tflearn 0.5.0 builds, read line by line (layers/core.py, layers/conv.py):
 
@@ -18,6 +18,11 @@ regularizer), ``b`` (bias_init), ``W_T`` [n_inputs, n_units] (weights_init, NO r
 ``TflearnHighwayConv2D``. tflearn's ``uniform_scaling`` on the 1-D ``W_T`` has fan_in 1
 (``prod(shape[:-1])``): U(-sqrt(3), sqrt(3)); Keras would use fan_in = nb_filter, so the gate
 initializer is written out separately.
+
+``highway_conv_1d`` is the same on ``tf.expand_dims(x, 2)`` with a ``[fs, 1, in, nb_filter]``
+filter (``filter_size[1] = 1``), squeezed back; tflearn also sets ``strides[1] = 1``, the
+STEPS axis (the stride lands on the dummy width axis of size 1), so the layer always strides
+1 whatever ``strides`` says. -> ``TflearnHighwayConv1D`` (tflearn's 4-D filter layout kept).
 
 ``resnext_block(incoming, nb_blocks, out_channels, cardinality, downsample=False, ...)``:
 bottleneck width ``[64, 40, 24, 14, 4][[1, 2, 4, 8, 32].index(cardinality)]``; per block:
@@ -184,6 +189,31 @@ class TflearnHighwayConv2D(keras.layers.Layer):
                 "kernel_regularizer": keras.regularizers.serialize(self.kernel_regularizer)}
 ''', imports=_K, requires=("tflearn_fresh_initializer",))
 
+register("TflearnHighwayConv1D", '''@keras.saving.register_keras_serializable(package="tflearn_migrate")
+class TflearnHighwayConv1D(TflearnHighwayConv2D):
+    """tflearn 0.5.0 highway_conv_1d: TflearnHighwayConv2D on the input with a dummy width
+    axis (tflearn's tf.expand_dims(x, 2) and [fs, 1, in, nb_filter] filter), squeezed back.
+    As in tflearn, the stride along the steps is always 1 (tflearn sets strides[1] = 1)."""
+
+    def __init__(self, filters, kernel_size, padding="same", **kwargs):
+        kwargs.pop("strides", None)
+        k = kernel_size[0] if isinstance(kernel_size, (list, tuple)) else kernel_size
+        super().__init__(filters, (k, 1), strides=1, padding=padding, **kwargs)
+
+    def call(self, inputs):
+        return keras.ops.squeeze(super().call(keras.ops.expand_dims(inputs, 2)), 2)
+
+    def compute_output_shape(self, input_shape):
+        out = super().compute_output_shape((input_shape[0], input_shape[1], 1, input_shape[2]))
+        return (out[0], out[1], out[3])
+
+    def get_config(self):
+        config = super().get_config()
+        config.pop("strides", None)
+        config["kernel_size"] = self.kernel_size[0]
+        return config
+''', imports=_K, requires=("tflearn_fresh_initializer", "TflearnHighwayConv2D"))
+
 register("tflearn_resnext_block", '''
 def tflearn_resnext_block(incoming, nb_blocks, out_channels, cardinality, downsample=False, downsample_strides=2,
                           activation="relu", batch_norm=True, bias=True, kernel_initializer=None,
@@ -271,6 +301,7 @@ def tflearn_densenet_block(incoming, nb_layers, growth, bottleneck=True, downsam
 
 _HIGHWAY = ("tflearn_fresh_initializer", "TflearnHighway")
 _HCONV = ("tflearn_fresh_initializer", "TflearnHighwayConv2D")
+_HCONV1 = _HCONV + ("TflearnHighwayConv1D",)
 _RESNEXT = ("tflearn_fresh_initializer", "tflearn_pre_activation", "tflearn_residual_shortcut",
             "tflearn_resnext_block")
 _DENSENET = ("tflearn_fresh_initializer", "tflearn_pre_activation", "tflearn_densenet_block")
@@ -291,7 +322,7 @@ _TAIL = "trainable=True, restore=True, reuse=False, scope=None"
 class Blocks(LayerRule):
     ID = "TFM124"
     NAME = "blocks"
-    MESSAGE = ("tflearn highway/highway_conv_2d/resnext_block/densenet_block -> Keras 3 helper "
+    MESSAGE = ("tflearn highway/highway_conv_2d/1d/resnext_block/densenet_block -> Keras 3 helper "
                "layers/functions building the same function")
     RATIONALE = ("Keras has no highway, ResNeXt or DenseNet block. Registered helpers (keras / "
                  "keras.ops only, any backend) compute what tflearn 0.5.0 computes: highway's "
@@ -310,6 +341,10 @@ class Blocks(LayerRule):
             "incoming, nb_filter, filter_size, strides=1, padding='same', activation='linear', "
             "weights_init='uniform_scaling', bias_init='zeros', regularizer=None, weight_decay=0.001, "
             f"{_TAIL}, name='HighwayConv2D'",
+        "tflearn.layers.conv.highway_conv_1d":
+            "incoming, nb_filter, filter_size, strides=1, padding='same', activation='linear', "
+            "weights_init='uniform_scaling', bias_init='zeros', regularizer=None, weight_decay=0.001, "
+            f"{_TAIL}, name='HighwayConv1D'",
         "tflearn.layers.conv.resnext_block":
             "incoming, nb_blocks, out_channels, cardinality, downsample=False, downsample_strides=2, "
             "activation='relu', batch_norm=True, weights_init='variance_scaling', regularizer='L2', "
@@ -363,13 +398,25 @@ class Blocks(LayerRule):
         kw["kernel_regularizer"] = regularizer(self.ctx, b)
         return self._layer_call("TflearnHighway", b, b.node("n_units"), **kw)
 
-    def _highway_conv_2d(self, b: BoundArgs):
+    def _highway_conv_1d(self, b: BoundArgs):
+        return self._highway_conv_2d(b, one_d=True)
+
+    def _highway_conv_2d(self, b: BoundArgs, one_d: bool = False):
         args = [b.node("nb_filter"), b.node("filter_size")]
         fs = literal(b.node("filter_size"), None)
         if not (isinstance(fs, int) or (isinstance(fs, (list, tuple)) and len(fs) == 2)):
             raise Untranslatable("filter_size must be a literal int or pair")
+        if one_d and isinstance(fs, (list, tuple)):
+            args[1] = to_node(fs[0])  # tflearn: [fs0, fs1, in, nb] then filter_size[1] = 1
         kw: dict = {}
-        if b.given("strides"):
+        if one_d:
+            s = literal(b.node("strides"), None)
+            if not (isinstance(s, int) or (isinstance(s, (list, tuple)) and len(s) in (2, 4))):
+                raise Untranslatable("strides must be a literal int, pair or 4-list")
+            if isinstance(s, (list, tuple)) and len(s) == 4 and (s[0] != 1 or s[3] != 1):
+                raise Untranslatable("strides on the batch or channel axis")
+            # tflearn sets strides[1] = 1 (the steps axis): any stride is a stride of 1
+        elif b.given("strides"):
             s = literal(b.node("strides"), None)
             if isinstance(s, (list, tuple)) and len(s) == 4 and s[0] == 1 and s[3] == 1:
                 kw["strides"] = to_node((s[1], s[2]))
@@ -384,11 +431,11 @@ class Blocks(LayerRule):
                 raise Untranslatable("padding must be a literal 'same' or 'valid'")
             if p.lower() != "same":
                 kw["padding"] = p.lower()
-        kw["activation"] = self._act(b, "highway_conv_2d")
+        kw["activation"] = self._act(b, "a highway conv")
         self._inits(b, kw)
         kw["gate_initializer"] = self._gate_init(b, kw["kernel_initializer"])
         kw["kernel_regularizer"] = regularizer(self.ctx, b)
-        return self._layer_call("TflearnHighwayConv2D", b, *args, **kw)
+        return self._layer_call("TflearnHighwayConv1D" if one_d else "TflearnHighwayConv2D", b, *args, **kw)
 
     def _gate_init(self, b: BoundArgs, kernel_init: cst.BaseExpression) -> cst.BaseExpression:
         """tflearn applies weights_init to the 1-D W_T [nb_filter]. Only uniform_scaling
@@ -402,7 +449,7 @@ class Blocks(LayerRule):
             if kind == "uniform_scaling":
                 # tflearn's uniform_scaling(factor=...) without a shape returns
                 # tf.uniform_unit_scaling_initializer(seed, dtype): the factor is NOT passed on
-                raise Untranslatable("initializations.uniform_scaling(...) object in highway_conv_2d")
+                raise Untranslatable("initializations.uniform_scaling(...) object in a highway conv")
         if not b.given("weights_init"):
             kind = "uniform_scaling"
         if kind == "uniform_scaling":
@@ -410,7 +457,7 @@ class Blocks(LayerRule):
             return call("keras.initializers.RandomUniform", minval=-lim, maxval=lim)
         if isinstance(kind, str) or isinstance(orig, cst.Call):
             return kernel_init
-        raise Untranslatable("a weights_init object for highway_conv_2d's 1-D gate weights")
+        raise Untranslatable("a weights_init object for a highway conv's 1-D gate weights")
 
     def _resnext_block(self, b: BoundArgs):
         args = [b.node("incoming"), b.node("nb_blocks"), b.node("out_channels"), b.node("cardinality")]
@@ -482,6 +529,10 @@ class Blocks(LayerRule):
              _after(_HCONV, "net = TflearnHighwayConv2D(\n    8,\n    [3, 2],\n    strides=(2, 2),\n"
                             f"    padding='valid',\n    kernel_initializer={_TN},\n"
                             f"    gate_initializer={_TN},\n)(net)\n")),
+        Case("import tflearn\nnet = tflearn.highway_conv_1d(net, 16, [5, 1], strides=2, padding='valid', weights_init='xavier')\n",
+             _after(_HCONV1, "net = TflearnHighwayConv1D(\n    16,\n    5,\n    padding='valid',\n"
+                             "    kernel_initializer=keras.initializers.GlorotUniform(),\n"
+                             "    gate_initializer=keras.initializers.GlorotUniform(),\n)(net)\n")),
         Case("import tflearn\nnet = tflearn.resnext_block(net, 2, 32, 4)\n",
              _after(_RESNEXT, "net = tflearn_resnext_block(\n    net,\n    2,\n    32,\n    4,\n"
                               f"    kernel_initializer={_VS},\n"

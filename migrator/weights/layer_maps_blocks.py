@@ -1,7 +1,8 @@
 """LAYER_MAPS entries for the TFM124 translations (see layer_maps.py for the interface).
 
-* ``highway`` -> the ``TflearnHighway`` helper layer and ``highway_conv_2d`` ->
-  ``TflearnHighwayConv2D``: tflearn creates ``W, b, W_T, b_T`` in the layer scope
+* ``highway`` -> the ``TflearnHighway`` helper layer, ``highway_conv_2d`` / ``_1d`` ->
+  ``TflearnHighwayConv2D`` / ``TflearnHighwayConv1D`` (its filter keeps tflearn's
+  ``[fs, 1, in, nb_filter]`` layout): tflearn creates ``W, b, W_T, b_T`` in the layer scope
   (``FullyConnectedHighway/W_T`` ...); the helper layers create ``kernel, bias,
   gate_kernel, gate_bias`` in that order with the same layouts.
 * ``grouped_conv_2d`` (inside ``resnext_block``: ``ResNeXtBlock/GroupedConv2D/W``, no bias)
@@ -23,4 +24,5 @@ def _highway(v: dict[str, np.ndarray], layer) -> list[np.ndarray]:
 MAPS: dict = {
     "tflearn.layers.core.highway": _highway,
     "tflearn.layers.conv.highway_conv_2d": _highway,
+    "tflearn.layers.conv.highway_conv_1d": _highway,
 }

@@ -63,6 +63,7 @@ COMPATIBLE = {
     "tflearn.layers.recurrent.bidirectional_rnn": {"Bidirectional"},
     "tflearn.layers.core.highway": {"TflearnHighway"},                      # TFM124
     "tflearn.layers.conv.highway_conv_2d": {"TflearnHighwayConv2D"},
+    "tflearn.layers.conv.highway_conv_1d": {"TflearnHighwayConv1D"},
 }
 
 # Keras weight name -> legacy short names (last path component) that play that role
