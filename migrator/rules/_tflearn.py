@@ -2,8 +2,10 @@
 
 Every numeric default here was read from tflearn 0.5.0's source:
 
-* ``initializations.uniform_scaling(factor=1.0)``: U(-sqrt(3/fan_in)*f, +sqrt(3/fan_in)*f)
-  (input_size = prod(shape[:-1]) = fan_in) == VarianceScaling(f**2, "fan_in", "uniform").
+* ``initializations.uniform_scaling(factor=1.0)`` as an initializer (no shape) is
+  ``tf.uniform_unit_scaling_initializer()`` with factor 1.0 WHATEVER ``factor`` says:
+  U(-sqrt(3/fan_in), +sqrt(3/fan_in)) (input_size = prod(shape[:-1]) = fan_in)
+  == VarianceScaling(1.0, "fan_in", "uniform") (``factor`` only scales the shape= form).
 * ``truncated_normal`` / ``normal``: mean 0.0, stddev 0.02 (2-sigma truncation, as Keras).
 * ``xavier(uniform)`` and ``variance_scaling(factor=2.0, mode='FAN_IN', uniform=False)``
   call tf.contrib's initializers: uniform limit sqrt(3*factor/n); normal is a truncated
@@ -65,8 +67,12 @@ def _keras_init(kind: str, b: BoundArgs | None) -> cst.BaseExpression:
         return call(f"{KERAS}.initializers.RandomUniform", minval=float(v("minval")),
                     maxval=1.0 if maxval is None else float(maxval), seed=seed)
     if kind == "uniform_scaling":
-        f = float(v("factor"))
-        return call(f"{KERAS}.initializers.VarianceScaling", scale=f * f, mode="fan_in",
+        # tflearn 0.5.0 applies ``factor`` only when called WITH a shape (it then returns a
+        # tensor); as an initializer (no shape) it returns tf.uniform_unit_scaling_initializer
+        # with its default factor 1.0: U(+-sqrt(3 / fan_in)), whatever factor says.
+        if b is not None and b.given("shape") and literal(b.node("shape"), 0) is not None:
+            raise Untranslatable("uniform_scaling(shape=...) returns a tensor, not an initializer")
+        return call(f"{KERAS}.initializers.VarianceScaling", scale=1.0, mode="fan_in",
                     distribution="uniform", seed=seed)
     if kind in ("normal", "truncated_normal"):
         cls = "RandomNormal" if kind == "normal" else "TruncatedNormal"
@@ -116,7 +122,12 @@ def initializer(ctx: "FileContext", b: BoundArgs | str, name: str = "") -> cst.B
         kind = q.rsplit(".", 1)[1]
         if kind not in _INIT_SIGS:
             raise Untranslatable(f"initializer {q}")
-        return _keras_init(kind, BoundArgs(node if isinstance(node, cst.Call) else orig, _INIT_SIGS[kind]))
+        ib = BoundArgs(node if isinstance(node, cst.Call) else orig, _INIT_SIGS[kind])
+        if kind == "uniform_scaling" and ib.given("factor") and literal(ib.node("factor"), None) != 1.0:
+            ctx.report(orig, "TFM113", f"tflearn 0.5.0 ignores factor={code(ib.node('factor'))} of an "
+                       "initializer uniform_scaling(...) (it applies it only with shape=): the "
+                       "faithful translation uses 1.0; scale the initializer yourself if you meant it")
+        return _keras_init(kind, ib)
     if q:
         raise Untranslatable(f"initializer {q}")
     return node  # a user / Keras initializer object: keep it

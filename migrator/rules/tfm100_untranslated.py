@@ -19,7 +19,7 @@ class Untranslated(Rule):
     SEVERITY = Severity.WARNING
     VALID = ["import keras\nx = keras.layers.Dense(3)(y)\n"]
     INVALID = [
-        Case("import tflearn\nnet = tflearn.layers.conv.highway_conv_2d(net, 3, 3)\n",
+        Case("import tflearn\nnet = tflearn.layers.conv.upscore_layer(net, 3)\n",
              None, ("TFM100",), todo=True),
         Case("import tensorflow as tf\nq = tf.FIFOQueue(10, [tf.float32])\n",
              None, ("TFM100",), todo=True),

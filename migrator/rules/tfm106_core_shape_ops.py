@@ -13,8 +13,8 @@ Read from tflearn 0.5.0 (layers/core.py):
   leaky_relu keeps tflearn's slope 0.1, prelu/crelu become their own ops).
 
 ``single_unit`` (a weight vector multiplied over the flattened batch, initialized with one
-``np.random.randn()`` constant) and ``highway`` have no faithful one-layer Keras form and are
-left to TFM100.
+``np.random.randn()`` constant) has no faithful one-layer Keras form and is left to TFM100
+(``highway`` is TFM124's).
 """
 from __future__ import annotations
 

@@ -403,9 +403,9 @@ class Blocks(LayerRule):
 
     def _highway_conv_2d(self, b: BoundArgs, one_d: bool = False):
         args = [b.node("nb_filter"), b.node("filter_size")]
-        fs = literal(b.node("filter_size"), None)
-        if not (isinstance(fs, int) or (isinstance(fs, (list, tuple)) and len(fs) == 2)):
-            raise Untranslatable("filter_size must be a literal int or pair")
+        fs = literal(b.node("filter_size"), None)  # a name (tflearn's example loops over sizes): the helper decides
+        if fs is not None and not (isinstance(fs, int) or (isinstance(fs, (list, tuple)) and len(fs) == 2)):
+            raise Untranslatable("filter_size must be an int or a pair")
         if one_d and isinstance(fs, (list, tuple)):
             args[1] = to_node(fs[0])  # tflearn: [fs0, fs1, in, nb] then filter_size[1] = 1
         kw: dict = {}
@@ -533,6 +533,13 @@ class Blocks(LayerRule):
              _after(_HCONV1, "net = TflearnHighwayConv1D(\n    16,\n    5,\n    padding='valid',\n"
                              "    kernel_initializer=keras.initializers.GlorotUniform(),\n"
                              "    gate_initializer=keras.initializers.GlorotUniform(),\n)(net)\n")),
+        Case("from tflearn.layers.conv import highway_conv_2d\nfor j in [3, 2, 1]:\n"
+             "    net = highway_conv_2d(net, 16, j, activation='elu')\n",
+             _after(_HCONV, "for j in [3, 2, 1]:\n    net = TflearnHighwayConv2D(\n        16,\n        j,\n"
+                            "        activation='elu',\n"
+                            f"        kernel_initializer={_US},\n"
+                            "        gate_initializer=keras.initializers.RandomUniform(minval=-1.73205081, "
+                            "maxval=1.73205081),\n    )(net)\n")),
         Case("import tflearn\nnet = tflearn.resnext_block(net, 2, 32, 4)\n",
              _after(_RESNEXT, "net = tflearn_resnext_block(\n    net,\n    2,\n    32,\n    4,\n"
                               f"    kernel_initializer={_VS},\n"
