@@ -17,11 +17,13 @@ Per file:
 """
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from typing import Any, Callable, Iterable, Sequence
 
 import libcst as cst
@@ -40,6 +42,8 @@ from .diagnostics import Diagnostic, FileResult, Kind, Severity
 from .emit import code as code_of
 from .emit import with_leading_lines
 from .helpers import HELPER_MARKER, HELPERS
+from .cstcache import children
+from . import cstcache
 from .names import LEGACY_ROOTS, NameResolver, canonical, dotted
 from .options import Options
 from .rules import all_rules
@@ -169,7 +173,7 @@ def _walk(node: cst.CSTNode) -> Iterable[cst.CSTNode]:
     while stack:
         n = stack.pop()
         yield n
-        stack.extend(reversed(n.children))
+        stack.extend(reversed(children(n)))
 
 
 @dataclass
@@ -318,6 +322,14 @@ class FileContext:
         return rule_id in self.rules_by_id
 
 
+@functools.lru_cache(maxsize=None)
+def _hook_names(cls: type) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The ``visit_*`` and ``leave_*`` hook names of a rule class (``dir`` order)."""
+    names = dir(cls)
+    return (tuple(a for a in names if a.startswith("visit_") and a != "visit_"),
+            tuple(a for a in names if a.startswith("leave_")))
+
+
 class RuleDispatcher(ContextAwareTransformer):
     """The single pass: dispatches libcst hooks to rules (in ``ORDER``)."""
 
@@ -331,15 +343,24 @@ class RuleDispatcher(ContextAwareTransformer):
         self.leave_hooks: dict[str, list[Callable]] = defaultdict(list)
         self.call_rules: dict[str, CallRule] = {}
         for rule in self.rules:
-            for attr in dir(type(rule)):
-                if attr.startswith("visit_") and attr != "visit_":
-                    self.visit_hooks[attr[6:]].append(getattr(rule, attr))
-                elif attr.startswith("leave_"):
-                    self.leave_hooks[attr[6:]].append(getattr(rule, attr))
+            visits, leaves = _hook_names(type(rule))
+            for attr in visits:
+                self.visit_hooks[attr[6:]].append(getattr(rule, attr))
+            for attr in leaves:
+                self.leave_hooks[attr[6:]].append(getattr(rule, attr))
             if isinstance(rule, CallRule):
                 for name in rule.CALLS:
                     self.call_rules.setdefault(name, rule)
         fctx._meta = self.get_metadata
+
+    # Rules have no per-attribute hooks (``visit_Call_func``): the inherited matcher-aware
+    # ``on_*_attribute`` would only look them up (twice per child of every node) and find
+    # nothing, so they are skipped.
+    def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
+        return None
+
+    def on_leave_attribute(self, original_node: cst.CSTNode, attribute: str) -> None:
+        return None
 
     def on_visit(self, node: cst.CSTNode) -> bool:
         if isinstance(node, cst.Module):
@@ -436,7 +457,92 @@ def _mark_statement(stmt: cst.BaseStatement, marks: list[_Mark]) -> cst.BaseStat
     return stmt.with_changes(leading_lines=list(stmt.leading_lines) + extra)
 
 
-class MigrateCommand(CodemodCommand):
+class _SkipCopyWrapper:
+    """Codemod mixin: wrap the module for metadata without libcst's defensive deep copy.
+
+    ``MetadataWrapper`` deep-copies its module so that no node appears twice in the tree
+    (metadata is keyed by node identity). That is only needed where metadata is actually
+    resolved on a tree that rules have built: the mixin is used for the migration command
+    (its module comes straight from the parser, and it declares no metadata itself: the
+    dispatcher wraps the tree again with ``unsafe_skip_copy``) and for
+    :class:`_TopImportsAdder` (no metadata at all). The copy changes nothing in the output.
+    """
+
+    @contextmanager
+    def _handle_metadata_reference(self, module: cst.Module):
+        if self.context.metadata_manager is not None and self.context.filename:
+            with super()._handle_metadata_reference(module) as tree:  # type: ignore[misc]
+                yield tree
+            return
+        oldwrapper = self.context.wrapper
+        wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+        with self.resolve(wrapper):  # type: ignore[attr-defined]
+            self.context = replace(self.context, wrapper=wrapper)
+            try:
+                yield wrapper.module
+            finally:
+                self.context = replace(self.context, wrapper=oldwrapper)
+
+
+def _is_import_line(stmt: cst.CSTNode) -> bool:
+    return (isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1
+            and isinstance(stmt.body[0], (cst.Import, cst.ImportFrom)))
+
+
+class _TopImportsAdder(_SkipCopyWrapper, AddImportsVisitor):
+    """libcst's ``AddImportsVisitor``, without the walks that cannot change anything.
+
+    It only reads and rewrites the module's leading import statements (the ones before any
+    other statement, after a docstring / ``__strict__`` line) and the module itself, so:
+    its gatherer is shown just that head of the module (the statements it reads), and the
+    transforming pass does not descend into any other statement.
+    """
+
+    def visit_Module(self, node: cst.Module) -> None:
+        body = node.body
+        end = 1
+        while end < len(body) and _is_import_line(body[end]):
+            end += 1
+        self._head = {id(s) for s in body[:end]}
+        super().visit_Module(node.with_changes(body=body[:end]))
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        visit_children = super().on_visit(node)
+        if isinstance(node, cst.BaseStatement) and id(node) not in self._head:
+            return False
+        return visit_children
+
+    def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
+        return None  # no attribute hooks
+
+    def on_leave_attribute(self, original_node: cst.CSTNode, attribute: str) -> None:
+        return None
+
+
+class _ImportsRemover(RemoveImportsVisitor):
+    """libcst's ``RemoveImportsVisitor`` (unchanged analysis, unchanged metadata), whose
+    transforming pass does not rebuild expressions and non-import simple statements: its
+    only hooks are on ``Import`` / ``ImportFrom`` statements (and the module)."""
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        visit_children = super().on_visit(node)
+        if isinstance(node, cst.BaseExpression) or (
+                isinstance(node, cst.BaseSmallStatement)
+                and not isinstance(node, (cst.Import, cst.ImportFrom))):
+            return False
+        return visit_children
+
+    def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
+        return None  # no attribute hooks
+
+    def on_leave_attribute(self, original_node: cst.CSTNode, attribute: str) -> None:
+        return None
+
+
+_IMPORT_PASSES = {AddImportsVisitor: _TopImportsAdder, RemoveImportsVisitor: _ImportsRemover}
+
+
+class MigrateCommand(_SkipCopyWrapper, CodemodCommand):
     """libcst codemod: migrate one module. Instantiated per file by libcst's runner."""
 
     DESCRIPTION = "Migrate tflearn / TensorFlow 1 code to Keras 3."
@@ -447,6 +553,17 @@ class MigrateCommand(CodemodCommand):
         self.options = options or Options()
         path = display_path or context.filename or "<string>"
         self.fctx = FileContext(context, self.options, path)
+
+    def _code_of(self, module: cst.Module) -> str:
+        """``module.code``, reusing the text printed for the input / the output."""
+        for known in (getattr(self, "_source", None), getattr(self, "_output", None)):
+            if known is not None and known[0] is module:
+                return known[1]
+        return module.code
+
+    def _instantiate_and_run(self, transform, tree: cst.Module) -> cst.Module:
+        # CodemodCommand runs AddImportsVisitor / RemoveImportsVisitor after the rules
+        return super()._instantiate_and_run(_IMPORT_PASSES.get(transform, transform), tree)
 
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
         rules = [cls(self.fctx) for cls in all_rules() if self.options.rule_enabled(cls.ID)]
@@ -460,12 +577,15 @@ class MigrateCommand(CodemodCommand):
 
     def transform_module(self, tree: cst.Module) -> cst.Module:
         original = tree
-        if not has_legacy_import(tree.code):
+        self._source = (tree, tree.code)
+        if not has_legacy_import(self._source[1]):
             return tree
+        cstcache.clear()
         try:
             new = super().transform_module(tree)
             new = _finish_imports(new, self.fctx)
             out = new.code
+            self._output = (new, out)
             compile(out, self.fctx.path, "exec", dont_inherit=True)
         except Exception as ex:  # never half-write: keep the original, report why
             self.fctx.diagnostics.append(Diagnostic(
@@ -475,6 +595,8 @@ class MigrateCommand(CodemodCommand):
                 severity=Severity.ERROR, kind=Kind.TOOL))
             self.fctx.failed = True  # type: ignore[attr-defined]
             return original
+        finally:
+            cstcache.clear()
         return new
 
     def _schedule_legacy_import_removal(self, tree: cst.Module) -> None:
@@ -555,6 +677,10 @@ def _finish_imports(module: cst.Module, fctx: FileContext) -> cst.Module:
                 used.add(n.value)
 
     class T(cst.CSTTransformer):
+        def on_visit(self, node: cst.CSTNode) -> bool:
+            # only (import) statement lines change: leave expressions and lines as they are
+            return not isinstance(node, (cst.SimpleStatementLine, cst.BaseExpression))
+
         def leave_SimpleStatementLine(self, orig, upd):
             if not all(isinstance(b, (cst.Import, cst.ImportFrom)) for b in upd.body):
                 return upd
@@ -617,7 +743,7 @@ def migrate_source(source: str, path: str = "<string>", options: Options | None 
     if getattr(cmd.fctx, "failed", False):
         return FileResult(path, "failed", diags, reason=diags[-1].message if diags else "",
                           code=source, counts=dict(cmd.fctx.counts))
-    out = new.code
+    out = cmd._code_of(new)
     return FileResult(path, "migrated" if out != source else "unchanged", diags, code=out,
                       counts=dict(cmd.fctx.counts))
 
@@ -630,9 +756,9 @@ class RunnerCommand(MigrateCommand):
         new = super().transform_module(tree)
         failed = getattr(self.fctx, "failed", False)
         diags = sorted(self.fctx.diagnostics, key=lambda d: (d.line, d.col, d.rule))
-        status = "failed" if failed else ("migrated" if not new.deep_equals(tree) else "unchanged")
-        if status == "migrated" and new.code == tree.code:
-            status = "unchanged"
+        # equal trees print equal code, so "unchanged" is exactly "the same code"
+        status = "failed" if failed else (
+            "migrated" if self._code_of(new) != self._code_of(tree) else "unchanged")
         result = FileResult(self.fctx.path, status, diags,
                             reason=diags[-1].message if failed and diags else "",
                             counts=dict(self.fctx.counts))

@@ -14,6 +14,8 @@ from typing import Iterable, Iterator
 
 import libcst as cst
 
+from ..cstcache import children
+
 
 @dataclass(eq=False)
 class Def:
@@ -188,7 +190,7 @@ class Flow:
         stack: list[cst.CSTNode] = [module]
         while stack:
             n = stack.pop()
-            for c in n.children:
+            for c in children(n):
                 if isinstance(c, cst.FunctionDef):
                     self.scopes[id(c)] = ScopeFlow(c)
                 stack.append(c)

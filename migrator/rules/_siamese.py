@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Iterable
 
 import libcst as cst
 
+from ..cstcache import children
 from ..analysis.flow import Flow
 from ..args import BoundArgs, Unbindable
 from ..emit import literal
@@ -117,7 +118,7 @@ def walk(node: cst.CSTNode):
     while stack:
         n = stack.pop()
         yield n
-        stack.extend(reversed(n.children))
+        stack.extend(reversed(children(n)))
 
 
 # ---------------------------------------------------------------------------------------

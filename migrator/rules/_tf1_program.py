@@ -33,6 +33,7 @@ from typing import Iterable
 
 import libcst as cst
 
+from ..cstcache import children
 from ..analysis.flow import Flow, ScopeFlow, load_names, target_names
 from ..emit import code, literal
 from ..names import dotted
@@ -222,7 +223,7 @@ def _walk(node: cst.CSTNode) -> Iterable[cst.CSTNode]:
     while stack:
         n = stack.pop()
         yield n
-        stack.extend(n.children)
+        stack.extend(children(n))
 
 
 def _arg(call: cst.Call, pos: int, kw: str) -> cst.BaseExpression | None:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 import libcst as cst
 
+from ..cstcache import children
 from ..analysis.flow import Def, Flow, load_names
 from ..args import BoundArgs, Unbindable
 from ..emit import literal
@@ -252,7 +253,7 @@ def _walk(node: cst.CSTNode):
     while stack:
         n = stack.pop()
         yield n
-        stack.extend(reversed(n.children))
+        stack.extend(reversed(children(n)))
 
 
 __all__ = ["TflearnProgram", "InputInfo", "RegressionInfo", "DNNInfo", "load_names",

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from ..cstcache import children
 from ..analysis.flow import Flow
 from ..args import BoundArgs, Unbindable
 from ..emit import call, expr, literal, stmt
@@ -277,7 +278,7 @@ def _walk(node):
     while stack:
         n = stack.pop()
         yield n
-        stack.extend(reversed(n.children))
+        stack.extend(reversed(children(n)))
 
 
 class ImagePrepAug(Rule):

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from ..cstcache import children
 from ..emit import call, code, expr, literal, stmt, to_node
 from ..helpers import register
 from ._encoder import free_name
@@ -614,5 +615,5 @@ def _walk(node):
     while stack:
         n = stack.pop()
         yield n
-        stack.extend(n.children)
+        stack.extend(children(n))
 
