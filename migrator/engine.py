@@ -24,7 +24,7 @@ import re
 from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Sequence
 
 import libcst as cst
 from libcst.codemod import CodemodCommand, CodemodContext, ContextAwareTransformer
@@ -42,7 +42,7 @@ from .diagnostics import Diagnostic, FileResult, Kind, Severity
 from .emit import code as code_of
 from .emit import with_leading_lines
 from .helpers import HELPER_MARKER, HELPERS
-from .cstcache import children
+from .cstcache import walk as _walk  # pre-order, memoised children
 from . import cstcache
 from .names import LEGACY_ROOTS, NameResolver, canonical, dotted
 from .options import Options
@@ -166,14 +166,6 @@ def has_legacy_import(source: str) -> bool:
     """Cheap pre-check: files that import none of tflearn / tensorflow / keras are left alone
     without building any metadata (most files of a real repository)."""
     return _LEGACY_IMPORT.search(source) is not None
-
-
-def _walk(node: cst.CSTNode) -> Iterable[cst.CSTNode]:
-    stack = [node]
-    while stack:
-        n = stack.pop()
-        yield n
-        stack.extend(reversed(children(n)))
 
 
 @dataclass

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Iterable
 
 import libcst as cst
 
-from ..cstcache import children
+from ..cstcache import walk  # pre-order, memoised children
 from ..analysis.flow import Flow
 from ..args import BoundArgs, Unbindable
 from ..emit import literal
@@ -111,14 +111,6 @@ def name_text(node: cst.BaseExpression) -> str | None:
             if isinstance(key, str):
                 return key
     return None
-
-
-def walk(node: cst.CSTNode):
-    stack = [node]
-    while stack:
-        n = stack.pop()
-        yield n
-        stack.extend(reversed(children(n)))
 
 
 # ---------------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 import libcst as cst
 
-from ..cstcache import children
+from ..cstcache import walk as _walk  # pre-order, memoised children
 from ..analysis.flow import Def, Flow, load_names
 from ..args import BoundArgs, Unbindable
 from ..emit import literal
@@ -77,6 +77,12 @@ class DNNInfo:
     problem: str = ""
 
 
+def _prep_given(b: BoundArgs) -> bool:
+    """input_data(...) with a data_preprocessing / data_augmentation object."""
+    return any(b.given(k) and literal(b.node(k), 0) is not None
+               for k in ("data_preprocessing", "data_augmentation"))
+
+
 def _assign_target(ctx: "FileContext", call: cst.Call) -> str | None:
     parent = ctx.parent(call)
     if isinstance(parent, cst.Assign) and parent.value is call and len(parent.targets) == 1 \
@@ -120,9 +126,7 @@ class TflearnProgram:
             b = BoundArgs(c, INPUT_SIG)
         except Unbindable:
             return
-        has_prep = any(b.given(k) and literal(b.node(k), 0) is not None
-                       for k in ("data_preprocessing", "data_augmentation"))
-        alias = scope.reassigned_after(d) or has_prep
+        alias = scope.reassigned_after(d) or _prep_given(b)
         var = target
         if alias:
             var = f"{target}_input"
@@ -180,11 +184,9 @@ class TflearnProgram:
 
     def _has_prep(self, c: cst.Call) -> bool:
         try:
-            b = BoundArgs(c, INPUT_SIG)
+            return _prep_given(BoundArgs(c, INPUT_SIG))
         except Unbindable:
             return True
-        return any(b.given(k) and literal(b.node(k), 0) is not None
-                   for k in ("data_preprocessing", "data_augmentation"))
 
     def _dnn(self, c: cst.Call) -> None:
         try:
@@ -246,14 +248,6 @@ class TflearnProgram:
         if d is None or not isinstance(d.value, cst.Call):
             return None
         return self.dnns.get(id(d.value))
-
-
-def _walk(node: cst.CSTNode):
-    stack = [node]
-    while stack:
-        n = stack.pop()
-        yield n
-        stack.extend(reversed(children(n)))
 
 
 __all__ = ["TflearnProgram", "InputInfo", "RegressionInfo", "DNNInfo", "load_names",

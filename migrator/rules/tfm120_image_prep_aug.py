@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from ..cstcache import children
+from ..cstcache import walk as _walk  # pre-order, memoised children
 from ..analysis.flow import Flow
 from ..args import BoundArgs, Unbindable
 from ..emit import call, expr, literal, stmt
@@ -271,14 +271,6 @@ def needs_adapt(ctx, node: cst.BaseExpression, at: cst.CSTNode) -> bool:
                 and n.func.attr.value in ("add_featurewise_zero_center", "add_featurewise_stdnorm"):
             return True
     return False
-
-
-def _walk(node):
-    stack = [node]
-    while stack:
-        n = stack.pop()
-        yield n
-        stack.extend(reversed(children(n)))
 
 
 class ImagePrepAug(Rule):
