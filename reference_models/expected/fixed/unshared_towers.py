@@ -7,7 +7,7 @@ import numpy as np
 from keras import layers, ops
 
 KIND = "siamese"
-EPOCHS = 8
+EPOCHS = 3
 BATCH_SIZE = 64
 EMBEDDING_DIM = 32
 
