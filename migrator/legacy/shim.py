@@ -39,6 +39,8 @@ class _TF1Module(types.ModuleType):
                 object.__setattr__(self, attr, getattr(real, attr))
 
     def __getattr__(self, name: str):
+        if name == "__internal__":  # TF's private API (tensorboard, keras): the real one
+            return getattr(object.__getattribute__(self, "_real"), name)
         v1 = object.__getattribute__(self, "_v1")
         if hasattr(v1, name):
             return getattr(v1, name)

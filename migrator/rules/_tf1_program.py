@@ -290,6 +290,16 @@ class TF1Program:
                 self.programs[id(scope.node)] = prog
 
     # -- public ----------------------------------------------------------------------------
+    def model_name(self, prog: Program) -> str:
+        """The name of the Keras model TFM140 builds for ``prog`` (free in the whole file)."""
+        cache = self.__dict__.setdefault("_model_names", {})
+        if id(prog) not in cache:
+            from ._encoder import free_name
+
+            taken = {d.name for s in self.flow.scopes.values() for d in s.defs}
+            cache[id(prog)] = free_name(taken, "model")
+        return cache[id(prog)]
+
     def qname(self, call: cst.Call) -> str | None:
         return self._qn.get(id(call))
 

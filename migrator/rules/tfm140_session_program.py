@@ -12,7 +12,8 @@ The translation (built on ``TF1Program``, see rules/_tf1_program.py):
   ``model.compile(optimizer=..., loss=loss)`` (the model's output is the label-free tensor the
   loss reads; when it reads several, a ``TrainingModel`` helper passes them all to the loss);
 * ``sess.run([train_op, loss], feed_dict)`` -> ``loss_value = model.train_on_batch(x, y)``
-  (the loop structure, batch order and per-batch losses stay as written);
+  (the loop structure, batch order and per-batch losses stay as written); a PLAIN epoch/batch
+  loop around it then becomes one ``model.fit(..., shuffle=False)`` (TFM143, rules/_fit_loop.py);
 * ``sess.run(tensor, feed_dict)`` -> ``keras.Model(inputs, tensor).predict_on_batch(x)``;
   a fetched loss/metric -> ``metric(labels, model outputs)``;
 * ``tf.Session`` blocks are dedented; ``sess.run(tf.global_variables_initializer())``,
@@ -29,7 +30,7 @@ import libcst as cst
 from ..cstcache import children
 from ..emit import call, code, expr, literal, stmt, to_node
 from ..helpers import register
-from ._encoder import free_name
+from ._fit_loop import FitLoops, ProgramTodo, model_info
 from ._tflearn import Untranslatable
 from ._tf1_program import INITIALIZERS, SESSIONS, Program, Run, TF1Program, _arg
 from .base import Case, Rule
@@ -52,8 +53,7 @@ class TrainingModel(keras.Model):
 ''', imports=[("keras", None, None)])
 
 
-class _Todo(Exception):
-    pass
+_Todo = ProgramTodo
 
 
 def _elems(values: list[cst.BaseExpression]) -> cst.BaseExpression:
@@ -100,31 +100,16 @@ class SessionProgram(Rule):
         return self._tp().program_of(node)
 
     def _model_name(self, prog: Program) -> str:
-        key = ("model", id(prog))
-        cache = self.__dict__.setdefault("_names", {})
-        if key not in cache:
-            taken = {d.name for s in self.ctx.analysis(TF1Program).flow.scopes.values() for d in s.defs}
-            cache[key] = free_name(taken, "model")
-        return cache[key]
+        return self._tp().model_name(prog)
 
     def _model_info(self, prog: Program):
-        """(inputs, outputs, loss name, mode) of the program's (single) train op."""
-        if len(prog.train_ops) != 1:
-            raise _Todo("several train ops" if prog.train_ops else "no train op to build a model from")
-        op = prog.train_ops[0]
-        if op.loss is None or op.loss not in prog.tensors or not prog.label_dependent(op.loss):
-            raise _Todo("the minimized loss is not a label-dependent tensor assigned to a name")
-        outs = prog.model_reads(op.loss)
-        ins: list[str] = []
-        for o in outs:
-            for p in prog.placeholders_of(o):
-                if prog.placeholders[p].role == "input" and p not in ins:
-                    ins.append(p)
-        ins = [p for p in prog.placeholders if p in ins]
-        if not outs or not ins:
-            raise _Todo("the loss reads no model output")
-        labels = prog.labels_of(op.loss)
-        return ins, outs, op.loss, labels
+        """(inputs, outputs, loss name, labels) of the program's (single) train op."""
+        return model_info(prog)
+
+    @classmethod
+    def translates(cls, ctx, prog: Program) -> bool:
+        """Whether this rule translates ``prog`` (every sess.run of it translates)."""
+        return ctx.analysis(cls).runs_ok(prog)
 
     def runs_ok(self, prog: Program) -> bool:
         """Every run of the program translates (otherwise sessions must stay)."""
@@ -301,8 +286,13 @@ class SessionProgram(Rule):
         in_node = cst.parse_expression(ins[0]) if len(ins) == 1 else cst.parse_expression(
             "[" + ", ".join(ins) + "]")
         if len(outs) == 1 and len(labels) == 1:
+            plan = self.ctx.analysis(FitLoops).of(prog) if self.ctx.rule_active("TFM143") else None
+            metrics = ""
+            if plan is not None and plan.records:  # TFM143 records per-batch losses from this metric
+                self.ctx.use_helper("BatchLoss")
+                metrics = ", metrics=[BatchLoss({l})]"
             stmts = [stmt("{m} = keras.Model({i}, {o})", m=cst.Name(model), i=in_node, o=cst.Name(outs[0])),
-                     stmt("{m}.compile(optimizer={opt}, loss={l})", m=cst.Name(model), opt=optimizer,
+                     stmt("{m}.compile(optimizer={opt}, loss={l}%s)" % metrics, m=cst.Name(model), opt=optimizer,
                           l=cst.Name(loss))]
         else:
             self.ctx.use_helper("TrainingModel")

@@ -13,12 +13,14 @@ _WRITER_METHODS = ("add_summary", "add_graph", "flush", "close", "add_run_metada
 class Summary(Rule):
     ID = "TFM142"
     NAME = "tf-summary"
-    MESSAGE = "tf.summary / FileWriter statements removed (TensorBoard logging is keras.callbacks.TensorBoard)"
+    MESSAGE = ("tf.summary / FileWriter statements removed (TensorBoard logging is keras.callbacks.TensorBoard, "
+               "which TFM143 passes to fit)")
     RATIONALE = ("TF1 summaries are graph ops evaluated by sess.run and written by a FileWriter; they do "
                  "not change what is trained. Keras logs to TensorBoard through "
-                 "keras.callbacks.TensorBoard passed to fit(); a train_on_batch loop has no callback, "
-                 "so the statements are removed and reported (info) instead of half-translated. A "
-                 "summary fetched in a training sess.run is dropped from the fetches.")
+                 "keras.callbacks.TensorBoard passed to fit(). Where TFM143 turns the loop into fit, "
+                 "that callback writes to the FileWriter's directory; a train_on_batch loop has no "
+                 "callback, so there the statements are removed and reported (info) instead of "
+                 "half-translated. A summary fetched in a training sess.run is dropped from the fetches.")
     ORDER = 60
 
     def leave_SimpleStatementLine(self, original: cst.SimpleStatementLine, updated):
@@ -36,10 +38,25 @@ class Summary(Rule):
             return updated
         if isinstance(original.body[0], cst.Assign) and not self._only_summary_uses(original.body[0], tp):
             return updated
-        self.report(original, "TensorBoard summary statement removed (use keras.callbacks.TensorBoard "
-                    "with fit to log)", severity=Severity.INFO)
+        if self._logged_by_fit(original, tp):
+            msg = ("TensorBoard summary statement removed: the training loop became model.fit with a "
+                   "keras.callbacks.TensorBoard callback writing to the same directory (TFM143)")
+        else:
+            msg = "TensorBoard summary statement removed (use keras.callbacks.TensorBoard with fit to log)"
+        self.report(original, msg, severity=Severity.INFO)
         self.ctx.count(self)
         return cst.RemoveFromParent()
+
+    def _logged_by_fit(self, node, tp: TF1Program) -> bool:
+        if not self.ctx.rule_active("TFM143"):
+            return False
+        from ._fit_loop import FitLoops
+        from .tfm140_session_program import SessionProgram
+
+        prog = tp.program_of(node)
+        plan = self.ctx.analysis(FitLoops).of(prog)
+        return (plan is not None and plan.summaries is not None and plan.logdir is not None
+                and SessionProgram.translates(self.ctx, prog))
 
     def _only_summary_uses(self, assign: cst.Assign, tp: TF1Program) -> bool:
         names = {t.target.value for t in assign.targets if isinstance(t.target, cst.Name)}
