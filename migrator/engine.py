@@ -109,8 +109,10 @@ class LegacyBindings:
             return
         self.names[local] = target
 
-    def refs(self, node: cst.CSTNode) -> list[str]:
-        """Legacy dotted references (``tf.placeholder``) used in ``node``."""
+    def refs(self, node: cst.CSTNode, deep: bool = False) -> list[str]:
+        """Legacy dotted references (``tf.placeholder``) used in ``node``: its own line(s), or
+        with ``deep`` its whole body (a compound statement a rule built from a simple one,
+        whose inner statements the pass never visits)."""
         found: list[str] = []
         names = self.names
 
@@ -143,15 +145,23 @@ class LegacyBindings:
                 return False  # rebinding a name is not a use
 
             def visit_FunctionDef(self, n: cst.FunctionDef) -> bool:
-                return False
+                return deep
 
             def visit_ClassDef(self, n: cst.ClassDef) -> bool:
-                return False
+                return deep
 
             def visit_IndentedBlock(self, n: cst.IndentedBlock) -> bool:
+                return deep
+
+            def visit_Param(self, n: cst.Param) -> bool:
+                for part in (n.annotation, n.default):  # the parameter's name is not a use
+                    if part is not None:
+                        part.visit(self)
                 return False
 
-        if isinstance(node, (cst.FunctionDef, cst.ClassDef)):
+        if deep:
+            node.visit(V())
+        elif isinstance(node, (cst.FunctionDef, cst.ClassDef)):
             for part in _stmt_headers(node):
                 part.visit(V())
         else:
@@ -404,8 +414,11 @@ class RuleDispatcher(ContextAwareTransformer):
         # leftover legacy references in the statement's own line(s): TFM100
         if not f._marks.get(key) and f.options.rule_enabled(UNTRANSLATED_ID):
             refs: list[str] = []
-            for s in stmts:
+            built = isinstance(original, cst.SimpleStatementLine)  # a simple line -> maybe a def
+            for i, s in enumerate(stmts):
                 refs.extend(f.bindings.refs(s))
+                if built and not isinstance(s, cst.SimpleStatementLine) and f.bindings.refs(s, deep=True):
+                    stmts[i] = _mark_inner(s, f, original)  # the pass never visits its inner lines
             refs = sorted(set(refs))
             if refs:
                 f.todo(original, UNTRANSLATED_ID, "no Keras translation for " + ", ".join(refs))
@@ -422,6 +435,21 @@ class RuleDispatcher(ContextAwareTransformer):
         if not stmts:
             return cst.RemoveFromParent()
         return cst.FlattenSentinel(stmts)
+
+
+def _mark_inner(stmt: cst.BaseStatement, f: "FileContext", original: cst.CSTNode) -> cst.BaseStatement:
+    """TFM100 markers on the inner lines of a compound statement a rule built (e.g. TFM140's
+    ``def loss(...)`` from ``loss = ...``) that still use a legacy API."""
+    class T(cst.CSTTransformer):
+        def leave_SimpleStatementLine(self, o, u):
+            refs = sorted(set(f.bindings.refs(u)))
+            if not refs:
+                return u
+            msg = "no Keras translation for " + ", ".join(refs)
+            f.report(original, UNTRANSLATED_ID, msg, severity=Severity.WARNING, todo=True)
+            return _mark_statement(u, [_Mark(UNTRANSLATED_ID, msg)])
+
+    return stmt.visit(T())
 
 
 def _strip_leading(stmt: cst.BaseStatement) -> cst.BaseStatement:

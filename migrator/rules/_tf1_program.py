@@ -410,6 +410,9 @@ class TF1Program:
         reaching: set[str] = set()
         for c in mine:
             q = self._qn[id(c)] or ""
+            if not q and isinstance(c.func, cst.Call):  # ``keras.layers.Dense(4)(x)``: a layer applied
+                q = self._qn.get(id(c.func)) or next(
+                    (n for n in self.ctx.qualified(c.func.func) if n.startswith(_PARAM_PREFIXES)), "")
             fn = dotted(c.func) or ""
             if not (q.startswith(_PARAM_PREFIXES) or q in _PARAM_CALLS
                     or (not q and fn.split(".")[0] in user_functions)):

@@ -30,6 +30,7 @@ import libcst as cst
 from ..cstcache import children
 from ..emit import call, code, expr, literal, stmt, to_node
 from ..helpers import register
+from ..analysis.flow import target_names
 from ._fit_loop import FitLoops, ProgramTodo, model_info
 from ._tflearn import Untranslatable
 from ._tf1_program import INITIALIZERS, SESSIONS, Program, Run, TF1Program, _arg
@@ -193,6 +194,8 @@ class SessionProgram(Rule):
                 raise _Todo(f"{p.role} placeholder {p.name} is also used in: {bad}")
             self.ctx.count(self)
             return cst.RemoveFromParent()
+        if not self.runs_ok(prog):
+            raise _Todo("input placeholder kept: a sess.run of this program is not translated")
         elems = p.shape_elements
         kw = {}
         if elems is not None:
@@ -253,6 +256,8 @@ class SessionProgram(Rule):
         return isinstance(t, cst.Name) and t.value in prog.tensors and prog.label_dependent(t.value)
 
     def _label_fn(self, prog: Program, name: str, original, updated):
+        if not self.runs_ok(prog):
+            raise _Todo(f"{name} kept as a TF1 tensor: a sess.run of this program is not translated")
         if len(prog.scope.by_name.get(name, ())) != 1:
             raise _Todo(f"label-dependent tensor {name} is assigned more than once")
         params = self._params(prog, name)
@@ -322,6 +327,8 @@ class SessionProgram(Rule):
 
     def _train_run(self, prog: Program, r: Run, original, updated):
         if r.initializer:
+            if not self.runs_ok(prog):
+                return updated  # the session stays, so does its initialisation
             self.ctx.count(self)
             return cst.RemoveFromParent()
         ins, outs, loss, labels = self._model_info(prog)
@@ -370,6 +377,9 @@ class SessionProgram(Rule):
         r = next((r for r in prog.runs if r.call is original), None)
         if r is None or r.initializer or r.train_op is not None:
             return updated
+        kept = not self.runs_ok(prog)  # the program stays TF1 (its session with it): so do its runs
+        if kept and self._run_ok(prog, r):
+            return updated
         try:
             feeds = self._feeds(prog, r, updated)
             outs = []
@@ -385,6 +395,9 @@ class SessionProgram(Rule):
                 outs.append(self._eval(prog, n, feeds))
         except (_Todo, Untranslatable) as ex:
             self.todo(original, str(ex))
+            return updated
+        if kept:
+            self.todo(original, "sess.run kept: another sess.run of this program is not translated")
             return updated
         self.ctx.add_import("keras")
         self.ctx.count(self)
@@ -452,6 +465,8 @@ class SessionProgram(Rule):
                 prog = self._prog(original)
                 if prog is not None and not self.runs_ok(prog):
                     return updated
+                if prog is None and self._read_anywhere(small):
+                    return updated  # no program to translate: sess.run(...) calls stay
                 self.ctx.count(self)
                 return cst.RemoveFromParent()
         if isinstance(small, cst.Expr) and isinstance(small.value, cst.Call):
@@ -464,6 +479,19 @@ class SessionProgram(Rule):
                 self.ctx.count(self)
                 return cst.RemoveFromParent()
         return updated
+
+    def _read_anywhere(self, assign: cst.Assign) -> bool:
+        """Whether a name bound by ``assign`` is read anywhere in the file."""
+        names = {n for t in assign.targets for n in target_names(t.target)}
+        for node in _walk(self.ctx.module):
+            if isinstance(node, cst.Name) and node.value in names:
+                parent = self.ctx.parent(node)
+                if isinstance(parent, cst.AssignTarget) or (isinstance(parent, cst.Attribute) and parent.attr is node):
+                    continue
+                if isinstance(parent, cst.Arg) and parent.keyword is node:
+                    continue
+                return True
+        return False
 
     def _update_ops(self, node) -> bool:
         """``tf.get_collection(tf.GraphKeys.UPDATE_OPS)``: batch-norm updates Keras runs itself."""
@@ -528,6 +556,10 @@ class SessionProgram(Rule):
         prog = self._prog(original)
         if self.ctx.has_todo(original) or (prog is not None and not self.runs_ok(prog)):
             return updated
+        if items[0].asname is not None and any(
+                isinstance(n, cst.Name) and n.value in target_names(items[0].asname.name)
+                for n in _walk(updated.body)):
+            return updated  # the session is still used inside (a run that stays TF1)
         self.ctx.count(self)
         body = list(updated.body.body)
         if body:

@@ -41,8 +41,10 @@ def train(data, epochs=EPOCHS, seed=0):
     np.random.seed(seed)
     height, width, channels = data["x_train"].shape[1:]
 
-    left_input = keras.Input(shape=(height, width, channels))
-    right_input = keras.Input(shape=(height, width, channels))
+    # TODO(tflearn-migrate): TFM140 input placeholder kept: a sess.run of this program is not translated
+    left_input = tf.placeholder(tf.float32, [None, height, width, channels], name="left_input")
+    # TODO(tflearn-migrate): TFM140 input placeholder kept: a sess.run of this program is not translated
+    right_input = tf.placeholder(tf.float32, [None, height, width, channels], name="right_input")
     y = tf.placeholder(tf.float32, [None], name="y")  # TODO(tflearn-migrate): TFM140 label placeholder kept: a sess.run of this program is not translated
 
     encoder_input = keras.Input(shape=left_input.shape[1:])
@@ -56,8 +58,8 @@ def train(data, epochs=EPOCHS, seed=0):
     x2 = tf.placeholder(tf.float32, [None, height, width, channels], name="x2")
 
     distance = keras.ops.sqrt(keras.ops.sum(keras.ops.square(left_output - right_output), axis=1) + 1e-6)
-    def loss(y, distance):
-        return keras.ops.mean(y * keras.ops.square(distance) + (1.0 - y) * keras.ops.square(keras.ops.maximum(MARGIN - distance, 0.0)))
+    # TODO(tflearn-migrate): TFM140 loss kept as a TF1 tensor: a sess.run of this program is not translated
+    loss = keras.ops.mean(y * keras.ops.square(distance) + (1.0 - y) * keras.ops.square(keras.ops.maximum(MARGIN - distance, 0.0)))
     # TODO(tflearn-migrate): TFM140 train op kept: a sess.run of this program is not translated (see its TODO)
     train_op = keras.optimizers.Adam(learning_rate=LEARNING_RATE, epsilon=1e-8).minimize(loss)
 
@@ -69,6 +71,7 @@ def train(data, epochs=EPOCHS, seed=0):
     history = {"loss": [], "epoch_time": []}
     # TODO(tflearn-migrate): TFM100 no Keras translation for tensorflow.Session
     with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())  # TODO(tflearn-migrate): TFM100 no Keras translation for tensorflow.global_variables_initializer
         for epoch in range(epochs):
             start = time.time()
             order = np.random.permutation(n)
