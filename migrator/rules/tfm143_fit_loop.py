@@ -66,8 +66,8 @@ class FitLoop(Rule):
         from .tfm140_session_program import SessionProgram
 
         prog = plan.prog
-        if self.ctx.has_todo(original) or not SessionProgram.translates(self.ctx, prog):
-            return updated
+        if not SessionProgram.translates(self.ctx, prog):
+            return updated  # (TFM140 compiles BatchLoss in under the same condition: keep them together)
         ins, outs, loss, labels = model_info(prog)
         model = self.ctx.analysis(TF1Program).model_name(prog)
         xs = [plan.arrays[p] for p in ins]
