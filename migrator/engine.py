@@ -332,7 +332,19 @@ def _hook_names(cls: type) -> tuple[tuple[str, ...], tuple[str, ...]]:
             tuple(a for a in names if a.startswith("leave_")))
 
 
-class RuleDispatcher(ContextAwareTransformer):
+class _NoAttributeHooks:
+    """Transformer mixin: no per-attribute hooks (``visit_Call_func``). The inherited
+    matcher-aware ``on_*_attribute`` would only look them up (twice per child of every node)
+    and find nothing; neither the rules nor the import passes define any."""
+
+    def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
+        return None
+
+    def on_leave_attribute(self, original_node: cst.CSTNode, attribute: str) -> None:
+        return None
+
+
+class RuleDispatcher(_NoAttributeHooks, ContextAwareTransformer):
     """The single pass: dispatches libcst hooks to rules (in ``ORDER``)."""
 
     METADATA_DEPENDENCIES = (QualifiedNameProvider, ScopeProvider, ParentNodeProvider, PositionProvider)
@@ -354,15 +366,6 @@ class RuleDispatcher(ContextAwareTransformer):
                 for name in rule.CALLS:
                     self.call_rules.setdefault(name, rule)
         fctx._meta = self.get_metadata
-
-    # Rules have no per-attribute hooks (``visit_Call_func``): the inherited matcher-aware
-    # ``on_*_attribute`` would only look them up (twice per child of every node) and find
-    # nothing, so they are skipped.
-    def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
-        return None
-
-    def on_leave_attribute(self, original_node: cst.CSTNode, attribute: str) -> None:
-        return None
 
     def on_visit(self, node: cst.CSTNode) -> bool:
         if isinstance(node, cst.Module):
@@ -509,7 +512,7 @@ def _is_import_line(stmt: cst.CSTNode) -> bool:
             and isinstance(stmt.body[0], (cst.Import, cst.ImportFrom)))
 
 
-class _TopImportsAdder(_SkipCopyWrapper, AddImportsVisitor):
+class _TopImportsAdder(_SkipCopyWrapper, _NoAttributeHooks, AddImportsVisitor):
     """libcst's ``AddImportsVisitor``, without the walks that cannot change anything.
 
     It only reads and rewrites the module's leading import statements (the ones before any
@@ -532,14 +535,8 @@ class _TopImportsAdder(_SkipCopyWrapper, AddImportsVisitor):
             return False
         return visit_children
 
-    def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
-        return None  # no attribute hooks
 
-    def on_leave_attribute(self, original_node: cst.CSTNode, attribute: str) -> None:
-        return None
-
-
-class _ImportsRemover(RemoveImportsVisitor):
+class _ImportsRemover(_NoAttributeHooks, RemoveImportsVisitor):
     """libcst's ``RemoveImportsVisitor`` (unchanged analysis, unchanged metadata), whose
     transforming pass does not rebuild expressions and non-import simple statements: its
     only hooks are on ``Import`` / ``ImportFrom`` statements (and the module)."""
@@ -551,12 +548,6 @@ class _ImportsRemover(RemoveImportsVisitor):
                 and not isinstance(node, (cst.Import, cst.ImportFrom))):
             return False
         return visit_children
-
-    def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
-        return None  # no attribute hooks
-
-    def on_leave_attribute(self, original_node: cst.CSTNode, attribute: str) -> None:
-        return None
 
 
 _IMPORT_PASSES = {AddImportsVisitor: _TopImportsAdder, RemoveImportsVisitor: _ImportsRemover}

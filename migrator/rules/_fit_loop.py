@@ -217,9 +217,8 @@ class FitLoops:
     def _fetch_targets(self, r: Run, small, loss: str) -> dict[str, str | None]:
         """What the run's fetched values are bound to: {"loss": name, "summary": name, ...}."""
         out: dict[str, str | None] = {}
-        fetched = [n for n in r.fetch_names]
         kinds = []
-        for n in fetched:
+        for n in r.fetch_names:
             if n == r.train_op.name:
                 kinds.append("train_op")
             elif n == loss:
@@ -332,35 +331,20 @@ class FitLoops:
         return False
 
     def _private(self, top: cst.For, inner: cst.For, names: set[str], allowed: set[int], step) -> None:
-        """``names`` are read only inside the loop, by statements that the fit call replaces."""
+        """``names`` appear (read or bound) only in the statements that the fit call replaces:
+        the step, the ``allowed`` body statements and the loops' headers."""
         scope = self.flow.scope_of(top)
         for node in walk(scope.node):
             if not (isinstance(node, cst.Name) and node.value in names):
                 continue
             parent = self.ctx.parent(node)
-            if isinstance(parent, (cst.AssignTarget, cst.For)) and getattr(parent, "target", None) is node:
-                if self._inside(node, top):
-                    continue
-            if isinstance(parent, cst.Attribute) and parent.attr is node:
-                continue
-            if isinstance(parent, cst.Arg) and parent.keyword is node:
-                continue
-            if isinstance(parent, (cst.Element,)) and self._inside(node, step):
-                continue  # the unpacking targets of the step
+            if (isinstance(parent, cst.Attribute) and parent.attr is node) or (
+                    isinstance(parent, cst.Arg) and parent.keyword is node):
+                continue  # ``x.l`` / ``f(l=...)``: not the name
             s = self.ctx.statement_of(node)
-            if s is step or (s is not None and id(s) in allowed):
+            if s is step or s is inner or s is top or (s is not None and id(s) in allowed):
                 continue
-            if s is inner or s is top:
-                continue  # the loops' own headers
             raise _NotPlain(f"{node.value} is also used outside the training step")
-
-    def _inside(self, node: cst.CSTNode, container: cst.CSTNode) -> bool:
-        n: cst.CSTNode | None = node
-        while n is not None:
-            if n is container:
-                return True
-            n = self.ctx.parent(n)
-        return False
 
     def _logdir(self, inner: cst.For) -> cst.BaseExpression | None:
         """The log directory of the FileWriter the loop writes to."""

@@ -100,13 +100,6 @@ class SessionProgram(Rule):
     def _prog(self, node) -> Program | None:
         return self._tp().program_of(node)
 
-    def _model_name(self, prog: Program) -> str:
-        return self._tp().model_name(prog)
-
-    def _model_info(self, prog: Program):
-        """(inputs, outputs, loss name, labels) of the program's (single) train op."""
-        return model_info(prog)
-
     @classmethod
     def translates(cls, ctx, prog: Program) -> bool:
         """Whether this rule translates ``prog`` (every sess.run of it translates)."""
@@ -126,7 +119,7 @@ class SessionProgram(Rule):
             return False
         try:
             if r.train_op is not None:
-                ins, outs, loss, labels = self._model_info(prog)
+                ins, outs, loss, labels = model_info(prog)
                 if any(p not in r.feeds for p in ins + labels):
                     return False
                 others = [n for n in r.fetch_names if n != r.train_op.name and not self._summary(n)]
@@ -275,7 +268,7 @@ class SessionProgram(Rule):
         return fn
 
     def _train_op(self, prog: Program, op, updated):
-        ins, outs, loss, labels = self._model_info(prog)
+        ins, outs, loss, labels = model_info(prog)
         if not self.runs_ok(prog):
             raise _Todo("train op kept: a sess.run of this program is not translated (see its TODO)")
         small = updated.body[0]
@@ -286,7 +279,7 @@ class SessionProgram(Rule):
             if a.keyword is None or a.keyword.value not in ("global_step", "name"):
                 raise _Todo(f"minimize({code(a).strip(', ')}) is not translated")
         optimizer = value.func.value
-        model = self._model_name(prog)
+        model = self._tp().model_name(prog)
         self.ctx.add_import("keras")
         in_node = cst.parse_expression(ins[0]) if len(ins) == 1 else cst.parse_expression(
             "[" + ", ".join(ins) + "]")
@@ -331,7 +324,7 @@ class SessionProgram(Rule):
                 return updated  # the session stays, so does its initialisation
             self.ctx.count(self)
             return cst.RemoveFromParent()
-        ins, outs, loss, labels = self._model_info(prog)
+        ins, outs, loss, labels = model_info(prog)
         small = updated.body[0]
         value = small.value if isinstance(small, (cst.Assign, cst.Expr)) else None
         if not isinstance(value, cst.Call) or value is None:
@@ -342,7 +335,7 @@ class SessionProgram(Rule):
         if missing:
             raise _Todo(f"training run does not feed {', '.join(missing)}")
         y = _elems([feeds[p] for p in labels])
-        model = self._model_name(prog)
+        model = self._tp().model_name(prog)
         step = expr("{m}.train_on_batch({x}, {y})", m=cst.Name(model), x=x, y=y)
         others = [n for n in r.fetch_names if n != r.train_op.name and not self._summary(n)]
         if any(n is None or n != loss for n in others) or len(others) > 1:
@@ -410,11 +403,11 @@ class SessionProgram(Rule):
         ins = [p for p in prog.placeholders_of(tensor) if prog.placeholders[p].role == "input"]
         x = self._x(prog, ins, feeds)
         try:
-            m_ins, m_outs, _, _ = self._model_info(prog)
+            m_ins, m_outs, _, _ = model_info(prog)
         except _Todo:
             m_ins, m_outs = None, None
         if m_outs == [tensor] and m_ins == ins:
-            return expr("{m}.predict_on_batch({x})", m=cst.Name(self._model_name(prog)), x=x)
+            return expr("{m}.predict_on_batch({x})", m=cst.Name(self._tp().model_name(prog)), x=x)
         i = cst.Name(ins[0]) if len(ins) == 1 else cst.parse_expression("[" + ", ".join(ins) + "]")
         return expr("keras.Model({i}, {t}).predict_on_batch({x})", i=i, t=cst.Name(tensor), x=x)
 
@@ -519,7 +512,7 @@ class SessionProgram(Rule):
         try:
             if prog is None:
                 raise _Todo("Saver without a model to save")
-            self._model_info(prog)
+            model_info(prog)
             path = _arg(updated, 1, "save_path")
             if path is None:
                 raise _Todo("save path not given")
@@ -535,7 +528,7 @@ class SessionProgram(Rule):
             return updated
         self.ctx.count(self)
         method = "save_weights" if f.attr.value == "save" else "load_weights"
-        return expr("{m}.%s({p})" % method, m=cst.Name(self._model_name(prog)), p=new)
+        return expr("{m}.%s({p})" % method, m=cst.Name(self._tp().model_name(prog)), p=new)
 
     def leave_With(self, original: cst.With, updated: cst.With):
         tp = self._tp()
