@@ -18,6 +18,13 @@ class Kind(str, enum.Enum):
     TOOL = "tool"            # file-level problems (parse errors, encodings ...)
 
 
+class Applicability(str, enum.Enum):
+    """How safe a FIX rule's change is (ruff's line between safe and unsafe fixes)."""
+
+    SAFE = "safe"      # cures a structural bug proven from the code: applied by default
+    UNSAFE = "unsafe"  # changes data or hyperparameters: only with --unsafe-fixes / --fix ID
+
+
 @dataclass(frozen=True)
 class Diagnostic:
     path: str
@@ -29,9 +36,11 @@ class Diagnostic:
     kind: Kind = Kind.TRANSLATE
     todo: bool = False    # a TODO(tflearn-migrate) marker was left in the output
     fixed: bool = False   # for FIX rules: the fix was applied (False under --no-fixes)
+    withheld: bool = False  # an unsafe fix exists but was not applied (needs --unsafe-fixes / --fix ID)
 
     def format(self) -> str:
-        flags = " [TODO]" if self.todo else (" [fixed]" if self.fixed else "")
+        flags = " [TODO]" if self.todo else (" [fixed]" if self.fixed else
+                                              " [unsafe fix withheld]" if self.withheld else "")
         return f"{self.path}:{self.line}:{self.col}: {self.rule} {self.severity.value}: {self.message}{flags}"
 
     def to_json(self) -> dict:

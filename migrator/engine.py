@@ -253,12 +253,13 @@ class FileContext:
 
     # -- reporting -------------------------------------------------------------------------
     def report(self, node: cst.CSTNode, rule: Rule | str, message: str, *,
-               severity: Severity | None = None, fixed: bool = False, todo: bool = False) -> None:
+               severity: Severity | None = None, fixed: bool = False, todo: bool = False,
+               withheld: bool = False) -> None:
         rid, kind, sev = self._rule_info(rule)
         line, col = self.position(node)
         self.diagnostics.append(Diagnostic(
             path=self.path, line=line, col=col, rule=rid, message=message,
-            severity=severity or sev, kind=kind, todo=todo, fixed=fixed))
+            severity=severity or sev, kind=kind, todo=todo, fixed=fixed, withheld=withheld))
 
     def count(self, rule: Rule | str) -> None:
         """Count one translation done by ``rule`` (reported as statistics, not diagnostics)."""

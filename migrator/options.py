@@ -6,15 +6,25 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class Options:
-    fixes: bool = True                      # apply FIX rules (TFM2xx/TFM3xx cures)
+    fixes: bool = True                      # apply FIX rules (False: --no-fixes, faithful only)
     select: frozenset[str] | None = None    # rule IDs or prefixes to run (None: all)
     ignore: frozenset[str] = field(default_factory=frozenset)
     sidecar_dir: str | None = None          # where workers drop per-file results
+    unsafe_fixes: bool = False              # --unsafe-fixes: apply the unsafe fixes too
+    fix: frozenset[str] = field(default_factory=frozenset)  # --fix IDS: these fixes, unsafe or not
 
     def rule_enabled(self, rule_id: str) -> bool:
-        def hit(patterns) -> bool:
-            return any(rule_id == p or (p and rule_id.startswith(p) and len(p) < len(rule_id)) for p in patterns)
-
-        if self.select is not None and not hit(self.select):
+        if self.select is not None and not _hit(rule_id, self.select):
             return False
-        return not hit(self.ignore)
+        return not _hit(rule_id, self.ignore)
+
+    def fix_enabled(self, rule_id: str, unsafe: bool) -> bool:
+        """May the FIX rule ``rule_id`` change code? Safe fixes: unless --no-fixes. Unsafe
+        fixes: only with --unsafe-fixes or when named in --fix (never under --no-fixes)."""
+        if not self.fixes:
+            return False
+        return not unsafe or self.unsafe_fixes or _hit(rule_id, self.fix)
+
+
+def _hit(rule_id: str, patterns) -> bool:
+    return any(rule_id == p or (p and rule_id.startswith(p) and len(p) < len(rule_id)) for p in patterns)

@@ -16,6 +16,7 @@ So a crash half-way never leaves a half-written user file.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import difflib
 import io
 import json
@@ -155,8 +156,7 @@ def run(paths: list[Path], *, mode: str, options: Options, out: Path | None = No
             f.staged.write_text(text, encoding="utf-8")
             staged.append(str(f.staged.resolve()))
         if staged:
-            opts = Options(fixes=options.fixes, select=options.select, ignore=options.ignore,
-                           sidecar_dir=str(sidecars))
+            opts = dataclasses.replace(options, sidecar_dir=str(sidecars))
             with _quiet_runner(progress):
                 parallel_exec_transform_with_prettyprint(
                     RunnerCommand, staged, jobs=max(1, jobs or os.cpu_count() or 1),

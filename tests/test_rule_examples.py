@@ -35,21 +35,22 @@ def strip_markers(code: str) -> str:
     return "".join(out)
 
 
-def run(rule, src: str, fixes: bool = True):
-    opts = Options(fixes=fixes, select=frozenset({rule.ID, *rule.REQUIRES}))
+def run(rule, src: str, fixes: bool = True, unsafe_fixes: bool = False):
+    opts = Options(fixes=fixes, unsafe_fixes=unsafe_fixes, select=frozenset({rule.ID, *rule.REQUIRES}))
     return migrate_source(src, path="example.py", options=opts)
 
 
 @pytest.mark.parametrize("rule,src", list(_params()))
 def test_valid_example_is_left_alone(rule, src):
-    res = run(rule, src)
+    # with every fix enabled (safe and unsafe): a negative case must not fire at all
+    res = run(rule, src, unsafe_fixes=True)
     assert res.code == src
     assert [d for d in res.diagnostics if d.rule == rule.ID] == []
 
 
 @pytest.mark.parametrize("rule,case", list(_cases()))
 def test_invalid_example(rule, case):
-    res = run(rule, case.before, case.fixes)
+    res = run(rule, case.before, case.fixes, case.unsafe_fixes)
     assert res.status != "failed", res.reason
     if case.after is None:
         assert strip_markers(res.code) == case.before
@@ -58,7 +59,7 @@ def test_invalid_example(rule, case):
     assert sorted(d.rule for d in res.diagnostics) == sorted(case.diagnostics)
     assert (TODO_MARKER in res.code) == case.todo
     compile(res.code, "example.py", "exec")
-    again = run(rule, res.code, case.fixes)
+    again = run(rule, res.code, case.fixes, case.unsafe_fixes)
     assert again.code == res.code, "a second run must change nothing"
 
 

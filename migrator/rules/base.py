@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, ClassVar, Sequence
 
 import libcst as cst
 
-from ..diagnostics import Kind, Severity
+from ..diagnostics import Applicability, Kind, Severity
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..engine import FileContext
@@ -32,6 +32,7 @@ class Case:
     diagnostics: tuple[str, ...] = ()
     fixes: bool = True
     todo: bool = False  # the output keeps a TODO(tflearn-migrate) marker
+    unsafe_fixes: bool = False  # run with --unsafe-fixes (an unsafe rule's fix applied)
 
 
 class Rule:
@@ -45,14 +46,29 @@ class Rule:
     INVALID: ClassVar[Sequence[Case]] = ()
     REQUIRES: ClassVar[tuple[str, ...]] = ()  # rules its examples need alongside it
     ORDER: ClassVar[int] = 100  # hook order within the pass (lower runs first)
+    # FIX rules only: SAFE (a structural bug proven from the code; applied by default) or UNSAFE
+    # (changes data or hyperparameters; applied only with --unsafe-fixes or --fix ID), and why.
+    APPLICABILITY: ClassVar[Applicability | None] = None
+    APPLICABILITY_REASON: ClassVar[str] = ""
 
     def __init__(self, ctx: "FileContext") -> None:
         self.ctx = ctx
 
     # -- helpers ---------------------------------------------------------------------
     def report(self, node: cst.CSTNode, message: str | None = None, *,
-               severity: Severity | None = None, fixed: bool = False) -> None:
-        self.ctx.report(node, self, message or self.MESSAGE, severity=severity, fixed=fixed)
+               severity: Severity | None = None, fixed: bool = False, fix: str | None = None) -> None:
+        """``fix``: for a FIX rule that leaves the code unchanged although it has a cure here,
+        the exact change it would make (said in the message; an unsafe fix counts as withheld)."""
+        message = message or self.MESSAGE
+        withheld = False
+        if fix is not None and not fixed:
+            if self.fix_withheld:
+                withheld = True
+                message += (f"; unsafe fix withheld: {fix} (apply with --unsafe-fixes or "
+                            f"--fix {self.ID})")
+            else:
+                message += f"; fix (off under --no-fixes): {fix}"
+        self.ctx.report(node, self, message, severity=severity, fixed=fixed, withheld=withheld)
 
     def todo(self, node: cst.CSTNode, message: str | None = None) -> None:
         """Leave the statement holding ``node`` unchanged-but-marked with a TODO."""
@@ -60,7 +76,13 @@ class Rule:
 
     @property
     def fixes_enabled(self) -> bool:
-        return self.ctx.options.fixes
+        """May this FIX rule change code in this run (safe/unsafe gating, --no-fixes)?"""
+        return self.ctx.options.fix_enabled(self.ID, self.APPLICABILITY is Applicability.UNSAFE)
+
+    @property
+    def fix_withheld(self) -> bool:
+        """Fixes are on, but this rule's fix is unsafe and was not requested."""
+        return self.ctx.options.fixes and not self.fixes_enabled
 
 
 class CallRule(Rule):

@@ -4,7 +4,7 @@ from __future__ import annotations
 import libcst as cst
 
 from ..analysis.flow import Flow
-from ..diagnostics import Kind, Severity
+from ..diagnostics import Applicability, Kind, Severity
 from ..emit import code, stmt, to_node
 from ._encoder import TowerCall, apply_encoder, encoder_statements, free_name, tower_calls
 from ._siamese import qnames, walk
@@ -177,6 +177,11 @@ class UnsharedTowers(Rule):
                  "which is applied to every input (keras.io siamese_contrastive). With --no-fixes "
                  "the two towers are kept, faithfully, and reported.")
     KIND = Kind.FIX
+    APPLICABILITY = Applicability.SAFE
+    APPLICABILITY_REASON = ('the towers of one Siamese network must be one function; two '
+                            'independently initialised towers are a structural bug visible in the '
+                            'code (the program compares embeddings from two different encoders). '
+                            'The cure shares one encoder; no data or hyperparameter changes.')
     SEVERITY = Severity.WARNING
     ORDER = 150  # after the tower call's arguments are translated
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import libcst as cst
 
 from ..analysis.flow import Flow, ScopeFlow
-from ..diagnostics import Kind, Severity
+from ..diagnostics import Applicability, Kind, Severity
 from ..emit import code
 from ._siamese import qnames, walk
 from .base import Case, Rule
@@ -126,6 +126,11 @@ class UnconnectedFeeds(Rule):
                  "order - in every feed_dict of that function. With --no-fixes the feeds are kept "
                  "and reported.")
     KIND = Kind.FIX
+    APPLICABILITY = Applicability.SAFE
+    APPLICABILITY_REASON = ('the feed_dict feeds placeholders the loss never reads (TF1 raises or '
+                            'trains on nothing): a wiring bug proven from the graph. The cure '
+                            'feeds the placeholders the loss does read, with the same arrays; no '
+                            'data or hyperparameter changes.')
     SEVERITY = Severity.WARNING
     ORDER = 50  # before the Session loop translation reads the feed_dict
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from ..diagnostics import Kind, Severity
+from ..diagnostics import Applicability, Kind, Severity
 from ..emit import code, expr, literal
 from ._siamese import definition, qnames, walk
 from .base import Case, Rule
@@ -54,6 +54,11 @@ class SqrtWithoutEpsilon(Rule):
                  "keras.config.epsilon())) (epsilon 1e-7). With --no-fixes the formula is kept "
                  "and reported.")
     KIND = Kind.FIX
+    APPLICABILITY = Applicability.SAFE
+    APPLICABILITY_REASON = ('the gradient of sqrt at 0 is infinite: a distance of two identical '
+                            'embeddings produces NaN - a numerical bug proven from the '
+                            'expression. The cure clamps the squared distance at '
+                            'keras.config.epsilon() (1e-7): only distances below 3.2e-4 change.')
     SEVERITY = Severity.WARNING
     ORDER = 50
 

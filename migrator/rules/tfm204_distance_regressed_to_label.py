@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from ..diagnostics import Kind, Severity
+from ..diagnostics import Applicability, Kind, Severity
 from ..emit import code, expr
 from ._siamese import (CONTRASTIVE_HELPER, compiled_distance_model, distance_kind, label_convention,
                        loss_family, qnames, tail)
@@ -73,6 +73,12 @@ class DistanceRegressedToLabel(Rule):
                  "assumed (seed 002's convention) and the report says so. With --no-fixes the "
                  "loss is kept and reported.")
     KIND = Kind.FIX
+    APPLICABILITY = Applicability.SAFE
+    APPLICABILITY_REASON = ('a distance (>= 0, unbounded) regressed to a 0/1 label pulls SAME '
+                            'pairs (label 1) apart and DIFFERENT pairs (label 0) together: the '
+                            'objective is inverted, proven from the code (the label and the '
+                            'distance are both visible). The cure is the contrastive loss on the '
+                            'same distance.')
     SEVERITY = Severity.WARNING
     ORDER = 150  # replaces the (translated) loss expression as a whole
 

@@ -6,7 +6,7 @@ import re
 import libcst as cst
 
 from ..analysis.flow import Flow
-from ..diagnostics import Kind, Severity
+from ..diagnostics import Applicability, Kind, Severity
 from ..emit import code, expr, literal
 from ._siamese import qnames, walk
 from .base import Case, Rule
@@ -15,17 +15,27 @@ INPUTS = ("tensorflow.placeholder", "tflearn.layers.core.input_data", "keras.Inp
 _NOT_GRAPH = {"run", "fit", "predict", "evaluate", "train_on_batch", "test_on_batch", "predict_on_batch",
               "Model", "Functional", "Sequential", "placeholder", "Input", "input_data", "len", "print",
               "shape", "get_shape"}
+# Evidence that the data IS scaled (or is not 0-255 pixels at all): any of these and nothing fires.
+_SCALED = re.compile(
+    r"(?<![/*])/(?![/])=?\s*\(?\s*\d+(\.\d*)?|"          # divided by a number: / 255, / 16.0, /= 255.
+    r"(?<![*])\*(?![*])=?\s*\(?\s*(1(\.0*)?\s*/|0?\.\d)|"  # multiplied by a fraction: * (1 / 255), * 0.0039
+    r"/=?\s*\(?\s*[\w.\[\]'\"]*\.max\s*\(|/=?\s*\(?\s*np\.max\s*\(|"  # / x.max(), / np.max(x)
+    r"normaliz|standardi[sz]|[Rr]escal|preprocess|per_image|[Mm]in[Mm]ax|[Ss]caler|"
+    r"BatchNormalization|batch_normalization|"
+    r"\b(rand|randn|random|random_sample|uniform|normal|standard_normal)\s*\(|"  # float random data
+    r"load_digits|load_iris|make_classification|make_blobs|make_moons|make_circles|"
+    r"tflearn\.datasets|from tflearn import datasets")   # tflearn's loaders return [0, 1] floats
+# Evidence that the data is 0-255 pixels.
 _UINT8 = re.compile(r"\buint8\b")
-_LOADERS = re.compile(r"\b(imread|load_img|img_to_array|Image\.open)\s*\(")
-_KERAS_DATASETS = re.compile(r"keras\s*\.\s*datasets|from\s+keras\s+import\s+datasets")
-# tflearn's dataset loaders and image dataset builders return images scaled to [0, 1]
-_TFLEARN_DATA = re.compile(r"tflearn\s*\.\s*datasets|from\s+tflearn\s+import\s+datasets|"
-                           r"image_preloader|build_image_dataset_from_dir|build_hdf5_image_dataset")
-_RANDINT_256 = re.compile(r"randint\(\s*0\s*,\s*(255|256)\b")
-_SCALED = re.compile(r"(/|\*|/=|\*=)\s*\(?\s*(255|256|255\.0?|256\.0?|1\s*/\s*255\.?0?)\b|"
-                     r"normaliz|standardi[sz]|[Rr]escal|preprocess|per_image|minmax|MinMax|"
-                     r"\.max\(\)|np\.max\(|/\s*[A-Za-z_.]*max\b|BatchNormalization|batch_normalization")
-_CAST = re.compile(r"\.astype\(|np\.float32\(|tf\.cast\(|\bfloat32\b")
+_LOADERS = re.compile(r"\b(cv2\.imread|imageio(\.v[23])?\.imread|imageio(\.v[23])?\.imread|io\.imread|"
+                      r"misc\.imread|ndimage\.imread|Image\.open|load_img|img_to_array|"
+                      r"decode_jpeg|decode_png|decode_bmp|decode_image)\s*\(")
+_BARE_IMREAD = re.compile(r"from (cv2|imageio(\.v[23])?|skimage\.io|scipy\.misc|scipy\.ndimage) import [^\n]*\bimread\b")
+_KERAS_DATASETS = re.compile(r"keras\.datasets\.(mnist|fashion_mnist|cifar10|cifar100)\.load_data\s*\(|"
+                             r"from (tensorflow\.)?keras\.datasets import [^\n]*\b(mnist|fashion_mnist|cifar10|cifar100)\b")
+_TFLEARN_RAW = re.compile(r"\b(image_preloader|build_image_dataset_from_dir|build_hdf5_image_dataset)\s*\("
+                          r"[^)]*normalize\s*=\s*False")
+_RANDINT_256 = re.compile(r"randint\s*\(\s*(0\s*,\s*)?(255|256)\b")
 
 
 def _rank(call: cst.Call, q: set[str]) -> int | None:
@@ -47,7 +57,8 @@ def _rank(call: cst.Call, q: set[str]) -> int | None:
 
 
 def code_text(source: str) -> str:
-    """The source without comments and docstrings (bare string statements)."""
+    """The source without comments and docstrings (bare string statements), one space between
+    tokens except around dots (``np.uint8``, ``Image.open``)."""
     import io
     import tokenize
 
@@ -65,28 +76,34 @@ def code_text(source: str) -> str:
             out.append(tok.string + " ")
     except (tokenize.TokenError, IndentationError, SyntaxError):
         return source
-    return "".join(out)
+    return re.sub(r" ?\. (?=[A-Za-z_])", ".", "".join(out))
 
 
-def evidence(source: str) -> str | None:
-    """Why the file's images are probably 0-255 and unscaled (None: no case)."""
+def evidence(source: str) -> tuple[str, str | None]:
+    """What the code shows about the value range of its image data:
+    ``("scaled", why)`` - it is scaled (or not 0-255 pixels): nothing to do;
+    ``("raw", why)`` - it is 0-255 pixels (uint8, an image loader, a 0-255 dataset);
+    ``("unknown", None)`` - neither (a diagnostic, never a fix)."""
     source = code_text(source)
-    if _SCALED.search(source):
-        return None
+    m = _SCALED.search(source)
+    if m:
+        return "scaled", m.group(0).strip()
     if _UINT8.search(source):
-        return "uint8 images"
-    if _RANDINT_256.search(source):
-        return "randint(0, 256) pixels"
+        return "raw", "uint8 images"
     m = _LOADERS.search(source)
     if m:
-        return f"images loaded with {m.group(1)}()"
-    if _KERAS_DATASETS.search(source) and ".load_data(" in source.replace(" ", ""):
-        return "keras.datasets images (uint8)"
-    if _TFLEARN_DATA.search(source):
-        return None  # tflearn's loaders scale to [0, 1] already
-    if _CAST.search(source):
-        return "image arrays cast to float without scaling"
-    return None
+        return "raw", f"images loaded with {m.group(1)}() (0-255 pixels)"
+    if _BARE_IMREAD.search(source) and re.search(r"\bimread\s*\(", source):
+        return "raw", "images loaded with imread() (0-255 pixels)"
+    m = _KERAS_DATASETS.search(source)
+    if m and ".load_data (" in source:
+        return "raw", "keras.datasets images (uint8, 0-255)"
+    m = _TFLEARN_RAW.search(source)
+    if m:
+        return "raw", f"{m.group(1)}(normalize=False) images (0-255)"
+    if _RANDINT_256.search(source):
+        return "raw", "randint(0, 256) pixels"
+    return "unknown", None
 
 
 class RawPixels(Rule):
@@ -96,25 +113,36 @@ class RawPixels(Rule):
     RATIONALE = ("Initializers (Glorot, tflearn's uniform scaling) assume unit-scale inputs; 0-255 "
                  "pixels make the first activations ~100x too large, a sigmoid/BCE head saturates "
                  "and predicts ~0.5 for every pair (seed 002: 'PREDICTIONS [0.5003 0.5002 ...]'). "
-                 "Detected for image inputs (rank-4 placeholders/input_data, 3-D keras.Input) in a "
-                 "file that never scales its data (no '/ 255', Rescaling, Normalization, "
-                 "normalize/standardize/preprocess, BatchNormalization) and shows 0-255 data: "
-                 "uint8, randint(0, 256), image loaders (imread, load_img, load_data) or image "
-                 "arrays cast to float. FIX: keras.layers.Rescaling(1 / 255.0) applied where the "
-                 "input enters the graph (inside the model, so training and inference data are "
-                 "scaled alike). With --no-fixes the inputs are kept and reported.")
+                 "Decided from EVIDENCE in the code, for image inputs (rank-4 placeholders/"
+                 "input_data, 3-D keras.Input). Scaled data (a division by a number such as "
+                 "'/ 255.' or '/ 16.0', a fraction factor, '/ x.max()', Rescaling/Normalization/"
+                 "BatchNormalization, normalize/standardize/preprocess, a Scaler, float random data "
+                 "such as rng.rand, sklearn's digits, tflearn's dataset loaders): nothing fires. "
+                 "0-255 data (a uint8 dtype, PIL/imageio/cv2/skimage.io/scipy image loading, "
+                 "keras load_img/img_to_array, tf.image.decode_*, keras.datasets mnist/"
+                 "fashion_mnist/cifar10/cifar100 load_data, tflearn image loaders with "
+                 "normalize=False, randint(0, 256)): the fix keras.layers.Rescaling(1 / 255.0) "
+                 "applied where the input enters the graph (inside the model, so training and "
+                 "inference data are scaled alike). Neither: an info diagnostic and no change, "
+                 "even with --unsafe-fixes. The evidence is read from the whole file.")
     KIND = Kind.FIX
+    APPLICABILITY = Applicability.UNSAFE
+    APPLICABILITY_REASON = ("changes the data the model sees (a Rescaling layer in front of "
+                            "its input): wrong whenever the arrays fed are already scaled, so "
+                            "it is applied only on request and only with evidence of 0-255 "
+                            "pixels.")
     SEVERITY = Severity.WARNING
     ORDER = 50  # before the calls that consume the input are translated
 
     def _inputs(self) -> dict[int, str]:
-        """id(original input def statement) -> name, for the image inputs of a suspicious file."""
+        """id(original input def statement) -> name, for the image inputs of a file whose data
+        is not shown to be scaled."""
         cache = getattr(self, "_cache", None)
         if cache is not None:
             return cache
         self._cache: dict[int, str] = {}
-        self._why = evidence(self.ctx.module.code)
-        if self._why is None:
+        self._state, self._why = evidence(self.ctx.module.code)
+        if self._state == "scaled":
             return self._cache
         flow: Flow = self.ctx.analysis(Flow)
         for scope in flow.scopes.values():
@@ -144,10 +172,18 @@ class RawPixels(Rule):
             return updated
         first = id(d.stmt) not in self._reported
         self._reported.add(id(d.stmt))
+        if self._state != "raw":
+            if first:
+                self.report(d.value, f"{d.name}: image input whose value range the code does not "
+                                     f"show (no uint8 dtype, image loader or 0-255 dataset; no "
+                                     f"scaling): if its pixels are 0-255, scale them to [0, 1]; "
+                                     f"not changed without evidence", severity=Severity.INFO)
+            return updated
         if not self.fixes_enabled:
             if first:
-                self.report(d.value, f"{d.name}: {self._why}, never scaled to [0, 1]; add "
-                                     f"keras.layers.Rescaling(1 / 255.0) on this input")
+                self.report(d.value, f"{d.name}: {self._why}, never scaled to [0, 1]",
+                            fix=f"keras.layers.Rescaling(1 / 255.0) applied to {d.name} where it "
+                                f"enters the model")
             return updated
         if first:
             self.report(d.value, f"{d.name}: {self._why}, never scaled: keras.layers.Rescaling(1 / 255.0) "
@@ -156,38 +192,61 @@ class RawPixels(Rule):
         return updated.with_changes(value=expr("keras.layers.Rescaling(1 / 255.0)({x})", x=updated.value))
 
     VALID = [
+        # already scaled inputs (each would fire without the scaling evidence: image input + a cast)
         "import keras\nx = keras.Input(shape=(28, 28, 1))\ny = keras.layers.Conv2D(8, 3)(x)\n"
         "model = keras.Model(x, y)\nmodel.fit(images.astype('uint8') / 255.0, labels)\n",
+        "import keras\nimport numpy as np\nfrom sklearn.datasets import load_digits\n"
+        "digits = load_digits()\nX = (digits.images / 16.0).astype(np.float32)[..., None]\n"
+        "x = keras.Input(shape=(8, 8, 1))\ny = keras.layers.Conv2D(8, 3)(x)\nmodel = keras.Model(x, y)\nmodel.fit(X, digits.target)\n",
+        "import keras\nimport numpy as np\nrng = np.random.RandomState(0)\n"
+        "X = rng.rand(100, 8, 8, 1).astype(np.float32)\nx = keras.Input(shape=(8, 8, 1))\ny = keras.layers.Conv2D(8, 3)(x)\nmodel = keras.Model(x, y)\nmodel.fit(X, y)\n",
+        "import keras\nimport numpy as np\nX = images.astype(np.uint8)\nx = keras.Input(shape=(8, 8, 1))\ny = keras.layers.Conv2D(8, 3)(x)\nmodel = keras.Model(x, y)\nmodel.fit(X / 255., y)\n",
+        "import keras\nimport numpy as np\nfrom sklearn.preprocessing import StandardScaler\n"
+        "raw = images.astype(np.uint8).reshape(len(images), -1)\n"
+        "X = StandardScaler().fit_transform(raw).reshape(-1, 8, 8, 1)\nx = keras.Input(shape=(8, 8, 1))\ny = keras.layers.Conv2D(8, 3)(x)\nmodel = keras.Model(x, y)\nmodel.fit(X, y)\n",
+        "import keras\n(x_train, y_train), _ = keras.datasets.mnist.load_data()\n"
+        "x_train = x_train.astype('float32') * (1 / 255)\nx = keras.Input(shape=(8, 8, 1))\ny = keras.layers.Conv2D(8, 3)(x)\nmodel = keras.Model(x, y)\nmodel.fit(x_train, y_train)\n",
+        "import keras\nimport numpy as np\nfrom PIL import Image\n"
+        "X = np.stack([np.asarray(Image.open(p)) for p in paths])\nX = X / X.max()\nx = keras.Input(shape=(8, 8, 1))\ny = keras.layers.Conv2D(8, 3)(x)\nmodel = keras.Model(x, y)\nmodel.fit(X, y)\n",
     ]
     INVALID = [
         # tflearn's mnist loader returns [0, 1] floats: no rescaling
         Case("import keras\nimport numpy as np\nfrom tflearn.datasets import mnist\n"
              "X, Y, testX, testY = mnist.load_data(one_hot=True)\n"
              "x = keras.Input(shape=(28, 28, 1))\ny = keras.layers.Conv2D(8, 3)(x)\n"
-             "model = keras.Model(x, y)\nmodel.fit(X.astype(np.float32), Y)\n", None, (), todo=True),
+             "model = keras.Model(x, y)\nmodel.fit(X.astype(np.float32), Y)\n", None, (), todo=True,
+             unsafe_fixes=True),
         Case("import keras\n(x_train, y_train), _ = keras.datasets.mnist.load_data()\n"
              "x = keras.Input(shape=(28, 28, 1))\ny = keras.layers.Conv2D(8, 3)(x)\n",
              "import keras\n(x_train, y_train), _ = keras.datasets.mnist.load_data()\n"
              "x = keras.Input(shape=(28, 28, 1))\ny = keras.layers.Conv2D(8, 3)(keras.layers.Rescaling(1 / 255.0)(x))\n",
-             ("TFM301",)),
+             ("TFM301",), unsafe_fixes=True),
+        # unsafe: by default the input is kept and the change reported (withheld)
+        Case("import keras\n(x_train, y_train), _ = keras.datasets.mnist.load_data()\n"
+             "x = keras.Input(shape=(28, 28, 1))\ny = keras.layers.Conv2D(8, 3)(x)\n", None, ("TFM301",)),
         Case("import keras\nimport numpy as np\n"
-             "x = keras.Input(shape=(28, 28, 1))\ny = keras.layers.Conv2D(8, 3)(x)\n"
-             "model = keras.Model(x, y)\nmodel.fit(images.astype(np.uint8), labels)\n",
+             "x = keras.Input(shape=(8, 8, 1))\ny = keras.layers.Conv2D(8, 3)(x)\nmodel = keras.Model(x, y)\nmodel.fit(images.astype(np.uint8), labels)\n",
              "import keras\nimport numpy as np\n"
-             "x = keras.Input(shape=(28, 28, 1))\ny = keras.layers.Conv2D(8, 3)(keras.layers.Rescaling(1 / 255.0)(x))\n"
-             "model = keras.Model(x, y)\nmodel.fit(images.astype(np.uint8), labels)\n",
-             ("TFM301",)),
+             "x = keras.Input(shape=(8, 8, 1))\ny = keras.layers.Conv2D(8, 3)(keras.layers.Rescaling(1 / 255.0)(x))\nmodel = keras.Model(x, y)\nmodel.fit(images.astype(np.uint8), labels)\n",
+             ("TFM301",), unsafe_fixes=True),
         Case("import keras\nimport numpy as np\n"
-             "x = keras.Input(shape=(28, 28, 1))\ny = keras.layers.Conv2D(8, 3)(x)\n"
-             "model = keras.Model(x, y)\nmodel.fit(images.astype(np.uint8), labels)\n",
+             "x = keras.Input(shape=(8, 8, 1))\ny = keras.layers.Conv2D(8, 3)(x)\nmodel = keras.Model(x, y)\nmodel.fit(images.astype(np.uint8), labels)\n",
              None, ("TFM301",), fixes=False),
+        Case("import keras\nimport numpy as np\nfrom PIL import Image\n"
+             "X = np.stack([np.asarray(Image.open(p)) for p in paths])\nx = keras.Input(shape=(8, 8, 1))\ny = keras.layers.Conv2D(8, 3)(x)\nmodel = keras.Model(x, y)\nmodel.fit(X, y)\n",
+             "import keras\nimport numpy as np\nfrom PIL import Image\n"
+             "X = np.stack([np.asarray(Image.open(p)) for p in paths])\nx = keras.Input(shape=(8, 8, 1))\ny = keras.layers.Conv2D(8, 3)(keras.layers.Rescaling(1 / 255.0)(x))\nmodel = keras.Model(x, y)\nmodel.fit(X, y)\n",
+             ("TFM301",), unsafe_fixes=True),
+        # no evidence either way (a float cast of arrays of unknown range): a diagnostic, no change
+        Case("import keras\nimport numpy as np\nX = np.load('x.npy').astype(np.float32)\nx = keras.Input(shape=(8, 8, 1))\ny = keras.layers.Conv2D(8, 3)(x)\nmodel = keras.Model(x, y)\nmodel.fit(X, y)\n",
+             None, ("TFM301",), unsafe_fixes=True),
         Case("import tensorflow as tf\n"
              "def net(image_a, image_b):\n"
              "    a = embed(image_a)\n"
              "    return a\n"
              "image_a = tf.placeholder(tf.float32, [None, 8, 8, 1])\n"
              "feats_a = embed(image_a)\n"
-             "sess.run(loss, feed_dict={image_a: data['x'].astype(np.float32)})\n",
+             "sess.run(loss, feed_dict={image_a: data['x'].astype(np.uint8)})\n",
              "import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\n"
              "import keras\n\n"
              "def net(image_a, image_b):\n"
@@ -195,6 +254,6 @@ class RawPixels(Rule):
              "    return a\n"
              "image_a = tf.placeholder(tf.float32, [None, 8, 8, 1])\n"
              "feats_a = embed(keras.layers.Rescaling(1 / 255.0)(image_a))\n"
-             "sess.run(loss, feed_dict={image_a: data['x'].astype(np.float32)})\n",
-             ("TFM301",), todo=True),
+             "sess.run(loss, feed_dict={image_a: data['x'].astype(np.uint8)})\n",
+             ("TFM301",), todo=True, unsafe_fixes=True),
     ]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from ..diagnostics import Kind, Severity
+from ..diagnostics import Applicability, Kind, Severity
 from ..emit import code, expr
 from ._siamese import (CONTRASTIVE_HELPER, CONTRASTIVE_MARGIN, compiled_distance_model, distance_kind,
                        loss_family, qnames)
@@ -38,6 +38,14 @@ class BceOnDistance(Rule):
                  "inline for TF1 code. With --no-fixes the loss is kept and reported. (A sigmoid "
                  "HEAD on top of a distance, as in seed 002, is a learned classifier and is left alone.)")
     KIND = Kind.FIX
+    APPLICABILITY = Applicability.SAFE
+    APPLICABILITY_REASON = ("proven from the code like TFM204: the model's output is computed as "
+                            'a distance (a norm / abs / sqrt of a difference), which binary '
+                            'cross-entropy cannot read as a probability (sigmoid(d) >= 0.5 for '
+                            'every pair): the objective is inverted or saturated whatever the '
+                            'data. The cure replaces an objective that cannot train with the '
+                            'contrastive loss TFM204 uses; it changes no data and tunes no value '
+                            'the program chose.')
     SEVERITY = Severity.WARNING
     ORDER = 150
 
