@@ -2,7 +2,7 @@
 
     tflearn-migrate PATH... [--out DIR | --in-place | --diff | --check]
                     [--report FILE.json|FILE.md] [--select IDS] [--ignore IDS]
-                    [--no-fixes] [--jobs N] [--strict] [-q | -v]
+                    [--no-fixes | --unsafe-fixes | --fix IDS] [--jobs N] [--strict] [-q | -v]
     tflearn-migrate rules                      list every rule
     tflearn-migrate compare LEGACY.py [...]    retrain legacy vs migrated (reference suite)
     tflearn-migrate weights CHECKPOINT ...     carry a TF1/tflearn checkpoint to Keras
@@ -63,6 +63,11 @@ def migrate_parser() -> argparse.ArgumentParser:
     p.add_argument("--ignore", metavar="IDS", help="comma-separated rule IDs or prefixes to skip")
     p.add_argument("--no-fixes", action="store_true",
                    help="faithful translation only: report collapse causes but do not fix them")
+    p.add_argument("--unsafe-fixes", action="store_true",
+                   help="also apply the unsafe fixes (they change data or hyperparameters: "
+                        "rescaling, class weights, learning rate ...); safe fixes apply by default")
+    p.add_argument("--fix", metavar="IDS",
+                   help="comma-separated FIX rule IDs whose fixes to apply even if unsafe")
     p.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
                    help="worker processes (default: CPU count)")
     p.add_argument("--strict", action="store_true", help="exit 4 if TODO markers remain")
@@ -81,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def migrate_main(args: argparse.Namespace) -> int:
-    from .report import summarize, table, write_report
+    from .report import summarize, table, withheld_line, write_report
     from .runner import UsageError, run
 
     if args.jobs is not None and args.jobs < 1:
@@ -97,8 +102,20 @@ def migrate_main(args: argparse.Namespace) -> int:
                 print(f"tflearn-migrate: --{flag}: unknown rule {rid} (see `tflearn-migrate rules`)",
                       file=sys.stderr)
                 return EXIT_USAGE
+    fix_ids = _ids(args.fix) or frozenset()
+    if args.no_fixes and (args.unsafe_fixes or fix_ids):
+        print("tflearn-migrate: --no-fixes cannot be combined with --unsafe-fixes or --fix",
+              file=sys.stderr)
+        return EXIT_USAGE
+    fixable = _fix_ids()
+    for rid in fix_ids:
+        if not any(k == rid or k.startswith(rid) for k in fixable):
+            print(f"tflearn-migrate: --fix: {rid} is not a rule with a fix (fix rules: "
+                  f"{', '.join(sorted(fixable))})", file=sys.stderr)
+            return EXIT_USAGE
     options = Options(fixes=not args.no_fixes, select=_ids(args.select),
-                      ignore=_ids(args.ignore) or frozenset())
+                      ignore=_ids(args.ignore) or frozenset(), unsafe_fixes=args.unsafe_fixes,
+                      fix=fix_ids)
     mode = "in-place" if args.in_place else "diff" if args.diff else "check" if args.check else "out"
     try:
         res = run(args.paths, mode=mode, options=options, out=args.out, jobs=args.jobs,
@@ -112,7 +129,7 @@ def migrate_main(args: argparse.Namespace) -> int:
     for r in sorted(res.results, key=lambda r: r.path):
         for d in r.diagnostics:
             show = (d.severity.value == "error" or (not args.quiet and (
-                d.severity.value == "warning" or d.todo or d.fixed or args.verbose)))
+                d.severity.value == "warning" or d.todo or d.fixed or d.withheld or args.verbose)))
             if show:
                 print(d.format(), file=err)
     summary = summarize(res.results)
@@ -120,12 +137,14 @@ def migrate_main(args: argparse.Namespace) -> int:
         print(table(summary).splitlines()[0], file=err)
     else:
         print(table(summary), file=err)
+    if summary["withheld"]:
+        print(withheld_line(summary["withheld"]), file=err)
         if mode == "out":
             for i, out in sorted(res.outputs.items()):
                 print(f"wrote {out}", file=err)
         print(f"done in {res.elapsed:.2f}s", file=err)
     if args.report is not None:
-        write_report(args.report, res.results, mode=mode, fixes=options.fixes,
+        write_report(args.report, res.results, mode=mode, fixes=options.fixes, options=options,
                      outputs={str(args.paths[i]): str(o) for i, o in res.outputs.items()})
     if summary["failed"]:
         return EXIT_FAILED
@@ -142,12 +161,20 @@ def _known_ids() -> set[str]:
     return {r.ID for r in all_rules()} | {f"TFM00{i}" for i in range(10)}
 
 
+def _fix_ids() -> set[str]:
+    from .diagnostics import Kind
+    from .rules import all_rules
+
+    return {r.ID for r in all_rules() if r.KIND is Kind.FIX}
+
+
 def _subcommand(name: str, argv: list[str]) -> int:
     if name == "rules":
         from .rules import all_rules
 
         for r in all_rules():
-            print(f"{r.ID}  {r.KIND.value:9}  {r.NAME:28}  {r.MESSAGE}")
+            fix = r.APPLICABILITY.value if r.APPLICABILITY is not None else "-"
+            print(f"{r.ID}  {r.KIND.value:9}  {fix:6}  {r.NAME:28}  {r.MESSAGE}")
         return EXIT_OK
     import importlib
 

@@ -11,7 +11,9 @@ from .rules import all_rules
 
 
 def _rule_info() -> dict[str, dict]:
-    info = {r.ID: {"name": r.NAME, "message": r.MESSAGE, "kind": r.KIND.value} for r in all_rules()}
+    info = {r.ID: {"name": r.NAME, "message": r.MESSAGE, "kind": r.KIND.value,
+                   "fix": r.APPLICABILITY.value if r.APPLICABILITY is not None else None}
+            for r in all_rules()}
     info.setdefault("TFM001", {"name": "syntax-error", "message": "file does not parse", "kind": "tool"})
     info.setdefault("TFM002", {"name": "not-utf8", "message": "file is not valid UTF-8", "kind": "tool"})
     info.setdefault("TFM003", {"name": "python2", "message": "Python 2 source", "kind": "tool"})
@@ -27,15 +29,17 @@ def summarize(results: list[FileResult]) -> dict:
     diags = Counter(d.rule for r in results for d in r.diagnostics)
     todos = Counter(d.rule for r in results for d in r.diagnostics if d.todo)
     fixed = Counter(d.rule for r in results for d in r.diagnostics if d.fixed)
+    withheld = Counter(d.rule for r in results for d in r.diagnostics if d.withheld)
     counts: Counter = Counter()
     for r in results:
         counts.update(r.counts)
     info = _rule_info()
     rules = []
     for rid in sorted(set(diags) | set(counts)):
-        rules.append({"rule": rid, **info.get(rid, {"name": "", "message": "", "kind": ""}),
+        rules.append({"rule": rid, **info.get(rid, {"name": "", "message": "", "kind": "", "fix": None}),
                       "translations": counts.get(rid, 0), "diagnostics": diags.get(rid, 0),
-                      "todo": todos.get(rid, 0), "fixed": fixed.get(rid, 0)})
+                      "todo": todos.get(rid, 0), "fixed": fixed.get(rid, 0),
+                      "withheld": withheld.get(rid, 0)})
     return {
         "files": len(results),
         "migrated": status.get("migrated", 0),
@@ -43,8 +47,15 @@ def summarize(results: list[FileResult]) -> dict:
         "failed": status.get("failed", 0),
         "skipped": status.get("skipped", 0),
         "todo": sum(todos.values()),
+        "fixed": sum(fixed.values()),
+        "withheld": sum(withheld.values()),  # unsafe fixes not applied (--unsafe-fixes / --fix ID)
         "rules": rules,
     }
+
+
+def withheld_line(n: int) -> str:
+    """ruff's wording for the unsafe fixes that were not applied."""
+    return (f"{n} hidden fix{'' if n == 1 else 'es'} can be enabled with the `--unsafe-fixes` option.")
 
 
 def table(summary: dict) -> str:
@@ -59,9 +70,13 @@ def table(summary: dict) -> str:
 
 
 def write_report(path: Path, results: list[FileResult], *, mode: str, fixes: bool,
-                 outputs: dict[str, str] | None = None) -> None:
+                 outputs: dict[str, str] | None = None, options=None) -> None:
     summary = summarize(results)
+    unsafe = bool(options is not None and options.unsafe_fixes)
+    fix_ids = sorted(options.fix) if options is not None else []
     doc = {"tool": "tflearn-migrate", "version": __version__, "mode": mode, "fixes": fixes,
+           "unsafe_fixes": unsafe, "fix": fix_ids,
+           "fix_rules": {r.ID: r.APPLICABILITY.value for r in all_rules() if r.APPLICABILITY is not None},
            "outputs": outputs or {}, "summary": summary,
            "files": [r.to_json() for r in sorted(results, key=lambda r: r.path)]}
     if path.suffix.lower() == ".json":
@@ -70,16 +85,20 @@ def write_report(path: Path, results: list[FileResult], *, mode: str, fixes: boo
     if path.suffix.lower() not in (".md", ".markdown"):
         raise ValueError(f"--report must end in .json or .md: {path}")
     md = [f"# tflearn-migrate report", "",
-          f"Mode: `{mode}`, fixes: {'on' if fixes else 'off (faithful only)'}", "",
+          f"Mode: `{mode}`, fixes: " + ("off (faithful only)" if not fixes else
+                                         "safe and unsafe" if unsafe else
+                                         "safe" + (f" + {', '.join(fix_ids)}" if fix_ids else "")), "",
           f"| files | migrated | unchanged | failed | skipped | TODO markers |",
           f"|---:|---:|---:|---:|---:|---:|",
           f"| {summary['files']} | {summary['migrated']} | {summary['unchanged']} | {summary['failed']} "
           f"| {summary['skipped']} | {summary['todo']} |", ""]
+    if summary["withheld"]:
+        md += [withheld_line(summary["withheld"]), ""]
     if summary["rules"]:
-        md += ["## By rule", "", "| rule | kind | translated | diagnostics | TODO | fixed | message |",
-               "|---|---|---:|---:|---:|---:|---|"]
-        md += [f"| {r['rule']} | {r['kind']} | {r['translations']} | {r['diagnostics']} | {r['todo']} "
-               f"| {r['fixed']} | {r['message']} |" for r in summary["rules"]]
+        md += ["## By rule", "", "| rule | kind | fix | translated | diagnostics | TODO | fixed | withheld | message |",
+               "|---|---|---|---:|---:|---:|---:|---:|---|"]
+        md += [f"| {r['rule']} | {r['kind']} | {r.get('fix') or ''} | {r['translations']} | {r['diagnostics']} "
+               f"| {r['todo']} | {r['fixed']} | {r['withheld']} | {r['message']} |" for r in summary["rules"]]
         md.append("")
     md += ["## Files", ""]
     for r in sorted(results, key=lambda r: r.path):
@@ -87,6 +106,7 @@ def write_report(path: Path, results: list[FileResult], *, mode: str, fixes: boo
         for d in r.diagnostics:
             if d.kind.value == "tool" and d.message == r.reason:
                 continue
-            flag = " (TODO)" if d.todo else (" (fixed)" if d.fixed else "")
+            flag = " (TODO)" if d.todo else (" (fixed)" if d.fixed else
+                                             " (unsafe fix withheld)" if d.withheld else "")
             md.append(f"  - line {d.line}: `{d.rule}` {d.severity.value}: {d.message}{flag}")
     path.write_text("\n".join(md) + "\n", encoding="utf-8")
