@@ -1,5 +1,7 @@
 """Regenerate reference_models/migrated/{faithful,fixed}/ from reference_models/legacy/ with the
-real CLI (``python -m migrator ... --no-fixes`` for faithful). Never edit those files by hand.
+real CLI (``--no-fixes`` for faithful, ``--unsafe-fixes`` for fixed: every fix, the unsafe ones
+that change data or hyperparameters included - each model is one collapse cause and ``fixed`` is
+its cure). Never edit those files by hand.
 
     python scripts/regen_reference_models.py           # rewrite them
     python scripts/regen_reference_models.py --check   # exit 1 if they are out of date
@@ -18,7 +20,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 LEGACY = ROOT / "reference_models" / "legacy"
 MIGRATED = ROOT / "reference_models" / "migrated"
-MODES = {"faithful": ["--no-fixes"], "fixed": []}
+# the same flags as migrator/reference/harness.MIGRATE_FLAGS (tests/test_reference_models.py checks)
+MODES = {"faithful": ["--no-fixes"], "fixed": ["--unsafe-fixes"]}
 
 
 def generate(dest: Path) -> dict[str, Path]:

@@ -66,7 +66,7 @@ def _migrate(sources: list[Path], out: Path, fixes: bool) -> dict:
         shutil.copy2(s, staging / s.name)
     rep = out.with_name(out.name + "_report.json")
     cmd = [sys.executable, "-m", "migrator", str(staging), "--out", str(out), "-q", "--jobs", "1",
-           "--report", str(rep)] + ([] if fixes else ["--no-fixes"])
+           "--report", str(rep)] + list(harness.MIGRATE_FLAGS["fixed" if fixes else "faithful"])
     proc = subprocess.run(cmd, env=harness._env(), cwd=str(harness.ROOT), capture_output=True, text=True)
     doc = json.loads(rep.read_text()) if rep.exists() else {}
     shutil.rmtree(staging, ignore_errors=True)
@@ -131,6 +131,8 @@ def run_models(models: dict[str, dict[str, Path]], args, out: Path, *, command: 
     data_path, summ = _data(args, args.quick, runs, echo)
     result = {"tool": "tflearn-migrate reference suite", "command": command,
               "config": {"epochs": args.epochs, "seed": args.seed, "quick": bool(args.quick)},
+              "migrate_flags": {k: list(v) for k, v in harness.MIGRATE_FLAGS.items()},
+              "fix_rules": harness.fix_rules(),
               "data": summ, "machine": report.machine(), "models": {}}
     with __import__("numpy").load(data_path) as z:
         test = {k: z[k] for k in ("pair_test_y", "y_test")}
@@ -238,7 +240,8 @@ def main(name: str, argv: list[str]) -> int:
         names = wanted
     sources = [harness.LEGACY_DIR / f"{n}.py" for n in names]
     echo(f"tflearn-migrate {name}: {len(names)} legacy reference model(s) from {harness.LEGACY_DIR}")
-    echo("migrating with the real migrator (tflearn-migrate --no-fixes, and with fixes):")
+    echo("migrating with the real migrator (tflearn-migrate --no-fixes, and --unsafe-fixes: every "
+         "fix, unsafe ones " + ", ".join(harness.fix_rules()["unsafe"]) + " included):")
     models: dict[str, dict[str, Path]] = {n: {"legacy": harness.LEGACY_DIR / f"{n}.py"} for n in names}
     for vn, fixes in (("faithful", False), ("fixed", True)):
         dest = out / "migrated" / vn

@@ -5,7 +5,11 @@ A *variant* is one model file in one runtime:
 * ``legacy``   - reference_models/legacy/<cause>.py in the legacy runtime (TF1 graph mode,
   tf-keras, tflearn; migrator/legacy/shim.py);
 * ``faithful`` - the migrator's ``--no-fixes`` output, in Keras 3;
-* ``fixed``    - the migrator's default output (FIX rules on), in Keras 3;
+* ``fixed``    - the migrator's output with ``--unsafe-fixes`` (every FIX rule applied: the safe
+  ones, which apply by default, and the unsafe ones - rescaling TFM301, class weights TFM302,
+  learning rate TFM303, keep_prob TFM304 - which change data or hyperparameters and apply only
+  on request), in Keras 3; each reference model is one known collapse cause and the suite
+  measures whether its cure works, so it asks for every cure (``MIGRATE_FLAGS``);
 * ``expected_faithful`` / ``expected_fixed`` - hand-written Keras 3 targets
   (reference_models/expected/{faithful,fixed}/), NOT migrator output: they show what the
   migrator should reach and that each cause and cure behave as claimed on the data.
@@ -39,6 +43,21 @@ LEGACY_DIR = MODELS / "legacy"
 EXPECTED_DIR = MODELS / "expected"
 VARIANTS = ("legacy", "faithful", "fixed", "expected_faithful", "expected_fixed")
 TODO_MARK = "TODO(tflearn-migrate)"
+# The migrator's flags for each migrated variant (scripts/regen_reference_models.py uses the same).
+MIGRATE_FLAGS = {"faithful": ("--no-fixes",), "fixed": ("--unsafe-fixes",)}
+
+
+def fix_rules() -> dict[str, list[str]]:
+    """The FIX rules by applicability: {"safe": [...], "unsafe": [...]} (stated in results)."""
+    from ..rules import all_rules
+
+    out: dict[str, list[str]] = {"safe": [], "unsafe": []}
+    for r in all_rules():
+        if r.APPLICABILITY is not None:
+            out[r.APPLICABILITY.value].append(r.ID)
+    return out
+
+
 _LEGACY_IMPORT = re.compile(r"^\s*(import|from)\s+(tflearn|tensorflow)\b", re.M)
 
 

@@ -105,7 +105,13 @@ def markdown(run: dict) -> str:
         lines.append("| " + " | ".join(row) + " |")
     notes = ["", "Headline: pair ROC AUC on held-out pairs (Siamese) or balanced accuracy on the "
              "class-balanced held-out set (classifiers); **collapsed** by the rule in "
-             "migrator/reference/metrics.py. faithful/fixed: the migrator's output (--no-fixes / default)."]
+             "migrator/reference/metrics.py. faithful/fixed: the migrator's output (--no-fixes / "
+             "--unsafe-fixes)."]
+    fr = run.get("fix_rules") or {}
+    if fr:
+        notes.append(f"fixed = every fix applied: safe fixes (on by default) {', '.join(fr.get('safe', []))}; "
+                     f"unsafe fixes (change data or hyperparameters; only on request) "
+                     f"{', '.join(fr.get('unsafe', []))}.")
     if has_expected:
         notes.append("*hand: HAND-WRITTEN Keras 3 targets in reference_models/expected/ - NOT migrator "
                      "output; they show each cause/cure on this data and what the migrator must reach.")

@@ -41,6 +41,7 @@ def train(data, epochs=EPOCHS, seed=0):
     keras.utils.set_random_seed(seed)
     np.random.seed(seed)
     height, width, channels = data["x_train"].shape[1:]
+    assert data["pair_train_a"].dtype == np.uint8, "raw 0-255 pixels, as they come off disk"
 
     image_a = keras.Input(shape=(height, width, channels))
     image_b = keras.Input(shape=(height, width, channels))
