@@ -155,7 +155,28 @@ class UnconnectedFeeds(Rule):
             elements.append(el)
         return updated.with_changes(elements=elements)
 
-    VALID = []
+    VALID = [
+        # the feeds are the placeholders the loss reads (the engine's TODO markers aside)
+        "import tensorflow as tf\n"
+        "x = tf.placeholder(tf.float32, [None, 4])\n"
+        "y = tf.placeholder(tf.float32, [None])\n"
+        "loss = tf.reduce_mean(tf.square(y - model(x)))\n"
+        "train_op = tf.train.AdamOptimizer(0.001).minimize(loss)\n"
+        "sess.run(train_op, feed_dict={x: a, y: b})\n",
+        # two towers fed through the placeholders they are built on, plus a keep_prob the
+        # towers read: every fed placeholder is connected
+        "import tensorflow as tf\n"
+        "def train(a, b, y):\n"
+        "    left_input = tf.placeholder(tf.float32, [None, 4])\n"
+        "    right_input = tf.placeholder(tf.float32, [None, 4])\n"
+        "    keep = tf.placeholder(tf.float32)\n"
+        "    target = tf.placeholder(tf.float32, [None])\n"
+        "    distance = tower(left_input, keep) - tower(right_input, keep)\n"
+        "    loss = tf.reduce_mean(tf.abs(target - distance))\n"
+        "    train_op = tf.train.AdamOptimizer(0.001).minimize(loss)\n"
+        "    with tf.Session() as sess:\n"
+        "        sess.run(train_op, feed_dict={left_input: a, right_input: b, keep: 0.8, target: y})\n",
+    ]
     INVALID = [
         Case("import tensorflow as tf\n"
              "def train(a, b, y):\n"
@@ -198,11 +219,4 @@ class UnconnectedFeeds(Rule):
              "    with tf.Session() as sess:\n"
              "        sess.run(train_op, feed_dict={X1: a, X2: b, Y: y})\n",
              None, ("TFM202",), fixes=False, todo=True),
-        Case("import tensorflow as tf\n"
-             "x = tf.placeholder(tf.float32, [None, 4])\n"
-             "y = tf.placeholder(tf.float32, [None])\n"
-             "loss = tf.reduce_mean(tf.square(y - model(x)))\n"
-             "train_op = tf.train.AdamOptimizer(0.001).minimize(loss)\n"
-             "sess.run(train_op, feed_dict={x: a, y: b})\n",
-             None, (), todo=True),
     ]

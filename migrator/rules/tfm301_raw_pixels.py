@@ -20,7 +20,7 @@ _SCALED = re.compile(
     r"(?<![/*])/(?![/])=?\s*\(?\s*\d+(\.\d*)?|"          # divided by a number: / 255, / 16.0, /= 255.
     r"(?<![*])\*(?![*])=?\s*\(?\s*(1(\.0*)?\s*/|0?\.\d)|"  # multiplied by a fraction: * (1 / 255), * 0.0039
     r"/=?\s*\(?\s*[\w.\[\]'\"]*\.max\s*\(|/=?\s*\(?\s*np\.max\s*\(|"  # / x.max(), / np.max(x)
-    r"normaliz|standardi[sz]|[Rr]escal|preprocess|per_image|[Mm]in[Mm]ax|[Ss]caler|"
+    r"normaliz(?!e\s*=\s*False)|standardi[sz]|[Rr]escal|preprocess|per_image|[Mm]in[Mm]ax|[Ss]caler|"
     r"BatchNormalization|batch_normalization|"
     r"\b(rand|randn|random|random_sample|uniform|normal|standard_normal)\s*\(|"  # float random data
     r"load_digits|load_iris|make_classification|make_blobs|make_moons|make_circles|"
@@ -34,7 +34,7 @@ _BARE_IMREAD = re.compile(r"from (cv2|imageio(\.v[23])?|skimage\.io|scipy\.misc|
 _KERAS_DATASETS = re.compile(r"keras\.datasets\.(mnist|fashion_mnist|cifar10|cifar100)\.load_data\s*\(|"
                              r"from (tensorflow\.)?keras\.datasets import [^\n]*\b(mnist|fashion_mnist|cifar10|cifar100)\b")
 _TFLEARN_RAW = re.compile(r"\b(image_preloader|build_image_dataset_from_dir|build_hdf5_image_dataset)\s*\("
-                          r"[^)]*normalize\s*=\s*False")
+                          r"[^\n]*normalize\s*=\s*False")
 _RANDINT_256 = re.compile(r"randint\s*\(\s*(0\s*,\s*)?(255|256)\b")
 
 

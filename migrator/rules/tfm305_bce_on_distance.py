@@ -94,6 +94,18 @@ class BceOnDistance(Rule):
         "out = keras.layers.Dense(1, activation='sigmoid')(d)\n"
         "model = keras.Model([ia, ib], out)\n"
         "model.compile(loss='binary_crossentropy', optimizer='adam')\n",
+        # a classifier (not a distance) trained with binary cross-entropy
+        "import keras\n"
+        "h = keras.layers.Concatenate()([a, b])\n"
+        "out = keras.layers.Dense(1, activation='sigmoid')(h)\n"
+        "model = keras.Model([ia, ib], out)\n"
+        "model.compile(loss='binary_crossentropy', optimizer='adam')\n",
+        # a distance trained with a contrastive loss already
+        "import keras\n"
+        "def euclidean_distance(v):\n    return v\n"
+        "d = keras.layers.Lambda(euclidean_distance)([a, b])\n"
+        "model = keras.Model([ia, ib], d)\n"
+        "model.compile(loss=contrastive_loss, optimizer='adam')\n",
     ]
     INVALID = [
         Case("import keras\n"
