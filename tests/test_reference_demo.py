@@ -35,6 +35,7 @@ def test_demo_migrates_and_compares(tmp_path):
         compile(migrated.read_text(), str(migrated), "exec")
         rep = json.loads((out / "migrated" / mode / "report.json").read_text())
         assert rep["fixes"] == (mode == "fixed") and rep["summary"]["files"] == 1
+        assert rep["unsafe_fixes"] == (mode == "fixed")  # the suite asks for every cure
         assert f"{mode:9} -> {out / 'migrated' / mode}" in text
     res = json.loads((out / "results.json").read_text())
     m = res["models"]["distance_label"]
