@@ -45,7 +45,8 @@ _BALANCED = re.compile(
     r"load_digits|load_iris|load_wine|datasets\.(mnist|fashion_mnist|cifar10|cifar100)\b|"
     r"\b(mnist|fashion_mnist|cifar10|cifar100)\.load_data\s*\(|tflearn\.datasets|"
     r"np\.(repeat|tile)\s*\(\s*np\.arange|np\.arange\s*\([^)]*\)\s*%|"
-    r"make_blobs|make_moons|make_circles|make_classification\s*\((?![^)]*weights)")
+    r"make_blobs|make_moons|make_circles|make_classification\s*\((?![^)]*weights)|"
+    r"\brandint\s*\(|\bchoice\s*\((?![^)]*\bp\s*=)")   # uniform random labels
 _REPEATED = re.compile(r"\[\s*(\d+)\s*\]\s*\*\s*(\d+)")            # [0] * 900
 _ZEROS_ONES = re.compile(r"np\.(zeros|ones)\s*\(\s*(\d+)")            # np.zeros(900), np.ones(100)
 
@@ -113,7 +114,8 @@ class ClassImbalance(Rule):
                  f"literal class counts more than {MAX_RATIO}:1 apart; balanced (nothing fires) "
                  "for datasets known to be balanced (sklearn digits/iris/wine, keras/tflearn "
                  "mnist/cifar, np.repeat/np.tile(np.arange(k)), make_blobs/moons/circles, "
-                 "make_classification without weights=) or equal literal counts; otherwise an "
+                 "make_classification without weights=, uniform random labels from randint or "
+                 "choice without p=) or equal literal counts; otherwise an "
                  "info diagnostic and no change, even with --unsafe-fixes. FIX: "
                  "fit(..., class_weight=balanced_class_weight(y)), a helper that computes "
                  "scikit-learn's 'balanced' weights n / (k * count_c) from the training labels "
@@ -255,6 +257,8 @@ class ClassImbalance(Rule):
         "model.compile(optimizer='adam', loss='binary_crossentropy')\nmodel.fit(X, y, epochs=2)\n",
         "import keras\n(x_train, y_train), _ = keras.datasets.mnist.load_data()\n"
         "model.compile(optimizer='adam', loss='sparse_categorical_crossentropy')\nmodel.fit(x_train, y_train)\n",
+        "import keras\nimport numpy as np\nrng = np.random.RandomState(0)\ny = np.eye(3)[rng.randint(0, 3, 48)]\n"
+        "model.compile(optimizer='adam', loss='categorical_crossentropy')\nmodel.fit(X, y)\n",
     ]
     INVALID = [
         # seed 001: a block of the labels set to one class
