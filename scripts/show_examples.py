@@ -14,7 +14,8 @@ for rule in all_rules():
         continue
     for i, case in enumerate(rule.INVALID):
         res = migrate_source(case.before, "example.py",
-                             Options(fixes=case.fixes, select=frozenset({rule.ID, *rule.REQUIRES})))
+                             Options(fixes=case.fixes, unsafe_fixes=case.unsafe_fixes,
+                                     select=frozenset({rule.ID, *rule.REQUIRES})))
         ok = case.after is None or res.code == case.after
         print(f"===== {rule.ID} invalid[{i}] {'OK' if ok else 'DIFFERS'} status={res.status}")
         print(res.code, end="")
