@@ -139,6 +139,7 @@ def migrate_main(args: argparse.Namespace) -> int:
         print(table(summary), file=err)
     if summary["withheld"]:
         print(withheld_line(summary["withheld"]), file=err)
+    if not args.quiet:
         if mode == "out":
             for i, out in sorted(res.outputs.items()):
                 print(f"wrote {out}", file=err)

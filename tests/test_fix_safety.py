@@ -202,6 +202,7 @@ def test_cli_withholds_unsafe_fixes_by_default_and_counts_them(tmp_path, capsys)
     assert rc == 0 and "learning_rate=0.1" in code and "Dropout(keep_prob)" in code
     assert "2 hidden fixes can be enabled with the `--unsafe-fixes` option." in err
     assert "[unsafe fix withheld]" in err and "--fix TFM303" in err
+    assert "wrote " in err and "done in " in err  # the rest of the summary is still printed
     assert rep["summary"]["withheld"] == 2 and rep["summary"]["fixed"] == 0
     assert rep["unsafe_fixes"] is False and rep["fix"] == []
     assert rep["fix_rules"]["TFM303"] == "unsafe" and rep["fix_rules"]["TFM201"] == "safe"
@@ -213,14 +214,16 @@ def test_cli_withholds_unsafe_fixes_by_default_and_counts_them(tmp_path, capsys)
 def test_cli_unsafe_fixes_applies_them(tmp_path, capsys):
     rc, err, code, rep = _migrate(tmp_path, capsys, "--unsafe-fixes")
     assert rc == 0 and "learning_rate=0.001" in code and "Dropout(1 - keep_prob)" in code
-    assert "hidden fix" not in err
+    assert "hidden fix" not in err and "wrote " in err and "done in " in err
     assert rep["summary"]["withheld"] == 0 and rep["summary"]["fixed"] == 2 and rep["unsafe_fixes"] is True
 
 
 def test_cli_fix_ids_applies_only_those(tmp_path, capsys):
-    rc, err, code, rep = _migrate(tmp_path, capsys, "--fix", "tfm303")
+    rc, err, code, rep = _migrate(tmp_path, capsys, "--fix", "tfm303", "-q")
     assert rc == 0 and "learning_rate=0.001" in code and "Dropout(keep_prob)" in code
-    assert "1 hidden fix can be enabled with the `--unsafe-fixes` option." in err
+    # -q: the first summary line and the withheld count only
+    assert err.splitlines()[-1] == "1 hidden fix can be enabled with the `--unsafe-fixes` option."
+    assert "done in" not in err
     assert rep["fix"] == ["TFM303"] and rep["summary"]["withheld"] == 1
 
 
