@@ -25,6 +25,8 @@ _SCALED = re.compile(
     r"\b(rand|randn|random|random_sample|uniform|normal|standard_normal)\s*\(|"  # float random data
     r"load_digits|load_iris|make_classification|make_blobs|make_moons|make_circles|"
     r"tflearn\.datasets|from tflearn import datasets")   # tflearn's loaders return [0, 1] floats
+# Scaling inside the model (a Rescaling / normalisation layer): wins over any array evidence.
+_MODEL_SCALED = re.compile(r"[Rr]escal|Normalization|batch_normalization|\bbatch_norm\b|per_image")
 # Evidence that the data is 0-255 pixels.
 _UINT8 = re.compile(r"\buint8\b")
 _LOADERS = re.compile(r"\b(cv2\.imread|imageio(\.v[23])?\.imread|imageio(\.v[23])?\.imread|io\.imread|"
@@ -124,7 +126,9 @@ class RawPixels(Rule):
                  "normalize=False, randint(0, 256)): the fix keras.layers.Rescaling(1 / 255.0) "
                  "applied where the input enters the graph (inside the model, so training and "
                  "inference data are scaled alike). Neither: an info diagnostic and no change, "
-                 "even with --unsafe-fixes. The evidence is read from the whole file.")
+                 "even with --unsafe-fixes. The evidence is read first from the arrays fed to the "
+                 "input (TF1 feed_dicts: the values and every definition they depend on), then, "
+                 "when they show nothing either way, from the whole file.")
     KIND = Kind.FIX
     APPLICABILITY = Applicability.UNSAFE
     APPLICABILITY_REASON = ("changes the data the model sees (a Rescaling layer in front of "
@@ -135,24 +139,55 @@ class RawPixels(Rule):
     ORDER = 50  # before the calls that consume the input are translated
 
     def _inputs(self) -> dict[int, str]:
-        """id(original input def statement) -> name, for the image inputs of a file whose data
-        is not shown to be scaled."""
+        """id(original input def statement) -> name, for the image inputs whose data is not
+        shown to be scaled; ``self._evidence[id]`` = (state, why) for each."""
         cache = getattr(self, "_cache", None)
         if cache is not None:
             return cache
         self._cache: dict[int, str] = {}
-        self._state, self._why = evidence(self.ctx.module.code)
-        if self._state == "scaled":
-            return self._cache
+        self._evidence: dict[int, tuple[str, str | None]] = {}
+        self._reported: set[int] = set()
+        file_level = evidence(self.ctx.module.code)
+        if _MODEL_SCALED.search(code_text(self.ctx.module.code)):
+            return self._cache  # the model scales its inputs itself (a previous run's fix too)
         flow: Flow = self.ctx.analysis(Flow)
+        feeds = self._fed_values()
         for scope in flow.scopes.values():
             for d in scope.defs:
                 if isinstance(d.value, cst.Call):
                     q = qnames(self.ctx, d.value)
                     if q & set(INPUTS) and _rank(d.value, q) == 4:
-                        self._cache[id(d.stmt)] = d.name
-        self._reported: set[int] = set()
+                        # the arrays fed to this input (TF1 feed_dicts) decide first; the file
+                        # as a whole only when they show nothing either way
+                        state = self._array_evidence(feeds.get(d.name, []), flow)
+                        if state[0] == "unknown":
+                            state = file_level
+                        if state[0] != "scaled":
+                            self._cache[id(d.stmt)] = d.name
+                            self._evidence[id(d.stmt)] = state
         return self._cache
+
+    def _fed_values(self) -> dict[str, list[cst.BaseExpression]]:
+        """name -> the values fed to it in ``feed_dict`` literals."""
+        out: dict[str, list[cst.BaseExpression]] = {}
+        for n in walk(self.ctx.module):
+            if isinstance(n, cst.Dict):
+                for e in n.elements:
+                    if isinstance(e, cst.DictElement) and isinstance(e.key, cst.Name):
+                        out.setdefault(e.key.value, []).append(e.value)
+        return out
+
+    def _array_evidence(self, values: list[cst.BaseExpression], flow: Flow) -> tuple[str, str | None]:
+        if not values:
+            return "unknown", None
+        texts = []
+        for v in values:
+            texts.append(code(v))
+            try:
+                texts += [code(d.value) for d in flow.reaching(v) if d.value is not None]
+            except Exception:  # noqa: BLE001 - no flow information: the expression alone
+                pass
+        return evidence("\n".join(texts))
 
     def leave_Arg(self, original: cst.Arg, updated: cst.Arg) -> cst.Arg:
         if not isinstance(original.value, cst.Name) or original.keyword is not None or original.star:
@@ -172,7 +207,8 @@ class RawPixels(Rule):
             return updated
         first = id(d.stmt) not in self._reported
         self._reported.add(id(d.stmt))
-        if self._state != "raw":
+        state, why = self._evidence[id(d.stmt)]
+        if state != "raw":
             if first:
                 self.report(d.value, f"{d.name}: image input whose value range the code does not "
                                      f"show (no uint8 dtype, image loader or 0-255 dataset; no "
@@ -181,12 +217,12 @@ class RawPixels(Rule):
             return updated
         if not self.fixes_enabled:
             if first:
-                self.report(d.value, f"{d.name}: {self._why}, never scaled to [0, 1]",
+                self.report(d.value, f"{d.name}: {why}, never scaled to [0, 1]",
                             fix=f"keras.layers.Rescaling(1 / 255.0) applied to {d.name} where it "
                                 f"enters the model")
             return updated
         if first:
-            self.report(d.value, f"{d.name}: {self._why}, never scaled: keras.layers.Rescaling(1 / 255.0) "
+            self.report(d.value, f"{d.name}: {why}, never scaled: keras.layers.Rescaling(1 / 255.0) "
                                  f"applied where it enters the model", fixed=True)
         self.ctx.add_import("keras")
         return updated.with_changes(value=expr("keras.layers.Rescaling(1 / 255.0)({x})", x=updated.value))
@@ -237,6 +273,22 @@ class RawPixels(Rule):
              "import keras\nimport numpy as np\nfrom PIL import Image\n"
              "X = np.stack([np.asarray(Image.open(p)) for p in paths])\nx = keras.Input(shape=(8, 8, 1))\ny = keras.layers.Conv2D(8, 3)(keras.layers.Rescaling(1 / 255.0)(x))\nmodel = keras.Model(x, y)\nmodel.fit(X, y)\n",
              ("TFM301",), unsafe_fixes=True),
+        # the array fed to the input is uint8: its own evidence decides, an unrelated division
+        # elsewhere in the file does not hide it
+        Case("import tensorflow as tf\n"
+             "image = tf.placeholder(tf.float32, [None, 8, 8, 1])\n"
+             "feats = embed(image)\n"
+             "batches = len(pixels) / 64\n"
+             "pixels = np.load('x.npy').astype(np.uint8)\n"
+             "sess.run(step, feed_dict={image: pixels[:64]})\n",
+             "import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\n"
+             "import keras\n\n"
+             "image = tf.placeholder(tf.float32, [None, 8, 8, 1])\n"
+             "feats = embed(keras.layers.Rescaling(1 / 255.0)(image))\n"
+             "batches = len(pixels) / 64\n"
+             "pixels = np.load('x.npy').astype(np.uint8)\n"
+             "sess.run(step, feed_dict={image: pixels[:64]})\n",
+             ("TFM301",), todo=True, unsafe_fixes=True),
         # no evidence either way (a float cast of arrays of unknown range): a diagnostic, no change
         Case("import keras\nimport numpy as np\nX = np.load('x.npy').astype(np.float32)\nx = keras.Input(shape=(8, 8, 1))\ny = keras.layers.Conv2D(8, 3)(x)\nmodel = keras.Model(x, y)\nmodel.fit(X, y)\n",
              None, ("TFM301",), unsafe_fixes=True),
