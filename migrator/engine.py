@@ -48,6 +48,8 @@ from .names import LEGACY_ROOTS, NameResolver, canonical, dotted
 from .options import Options
 from .rules import all_rules
 from .rules.base import CallRule, Rule
+from .analysis import bindings
+from .analysis.bindings import KEPT_ID
 
 UNTRANSLATED_ID = "TFM100"
 INTERNAL_ERROR_ID = "TFM009"
@@ -204,6 +206,10 @@ class FileContext:
         self.helpers: list[str] = []
         self.counts: dict[str, int] = defaultdict(int)
         self.rules_by_id: dict[str, Rule] = {}
+        # the invariant (analysis/bindings.py): the input's resolved metadata, and the
+        # positions of statements a rule must not remove (their names are still read)
+        self.input_metadata: dict = {}
+        self.protected: dict[tuple[int, int], str] = {}
 
     # -- metadata ----------------------------------------------------------------------
     def meta(self, provider, node: cst.CSTNode, default: Any = None) -> Any:
@@ -323,6 +329,20 @@ class FileContext:
     def rule_active(self, rule_id: str) -> bool:
         return rule_id in self.rules_by_id
 
+    def keep_protected(self, original: cst.CSTNode, updated: cst.CSTNode, result: Any) -> Any:
+        """A statement whose bound names the output still reads (found by the invariant
+        check of a first pass) stays: a rule's removal / unwrapping is undone and marked."""
+        pos = self.meta(PositionProvider, original, None)
+        why = self.protected.get((pos.start.line, pos.start.column)) if pos is not None else None
+        if why is None:
+            return result
+        removed = id(original) in self._removed
+        self._removed.discard(id(original))
+        if removed or not isinstance(result, cst.CSTNode) or type(result) is not type(original):
+            self.todo(original, KEPT_ID, why)
+            return updated
+        return result
+
 
 @functools.lru_cache(maxsize=None)
 def _hook_names(cls: type) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -372,6 +392,7 @@ class RuleDispatcher(_NoAttributeHooks, ContextAwareTransformer):
             self.fctx.module = node
             self.fctx.resolver = NameResolver(node, self.get_metadata)
             self.fctx.bindings = LegacyBindings(node, self.fctx.resolver)
+            self.fctx.input_metadata = self.metadata
         for hook in self.visit_hooks.get(type(node).__name__, ()):
             hook(node)
         return True
@@ -386,6 +407,8 @@ class RuleDispatcher(_NoAttributeHooks, ContextAwareTransformer):
                 break
             result = hook(original, result)
         if isinstance(original, _STATEMENT_TYPES):
+            if self.fctx.protected:
+                result = self.fctx.keep_protected(original, updated, result)
             result = self._finish_statement(original, result)
         return result
 
@@ -593,11 +616,8 @@ class MigrateCommand(_SkipCopyWrapper, CodemodCommand):
             return tree
         cstcache.clear()
         try:
-            new = super().transform_module(tree)
-            new = _finish_imports(new, self.fctx)
-            out = new.code
-            self._output = (new, out)
-            compile(out, self.fctx.path, "exec", dont_inherit=True)
+            new = self._migrate_once(tree)
+            new = self._keep_invariant(tree, new)
         except Exception as ex:  # never half-write: keep the original, report why
             self.fctx.diagnostics.append(Diagnostic(
                 path=self.fctx.path, line=getattr(ex, "lineno", 1) or 1, col=1,
@@ -608,6 +628,45 @@ class MigrateCommand(_SkipCopyWrapper, CodemodCommand):
             return original
         finally:
             cstcache.clear()
+        return new
+
+    def _migrate_once(self, tree: cst.Module) -> cst.Module:
+        new = super().transform_module(tree)
+        new = _finish_imports(new, self.fctx)
+        out = new.code
+        self._output = (new, out)
+        compile(out, self.fctx.path, "exec", dont_inherit=True)
+        return new
+
+    def _keep_invariant(self, tree: cst.Module, new: cst.Module) -> cst.Module:
+        """No dangling names, nothing dropped (analysis/bindings.py). When the output breaks
+        the invariant, the rules run again with the input statements that bound the names
+        protected (kept, TODO-marked); what still breaks it is reported as an error."""
+        meta = self.fctx.input_metadata
+        if not meta:
+            return new
+        facts = bindings.InputFacts(self.fctx.module, meta[ScopeProvider], meta[ParentNodeProvider])
+        exports = self.options.exports_of(self.context.filename or self.fctx.path)
+        for _ in range(3):
+            found = bindings.check(facts, new, exports)
+            extra: dict[tuple[int, int], str] = {}
+            for v in found:
+                for stmt in v.binders:
+                    pos = meta[PositionProvider].get(stmt)
+                    key = (pos.start.line, pos.start.column) if pos is not None else None
+                    if key is not None and key not in self.fctx.protected and key not in extra:
+                        extra[key] = f"statement kept: `{v.name}` is still read after the migration"
+            if not extra:
+                break
+            cmd = MigrateCommand(replace(self.context, scratch={}), self.options, self.fctx.path)
+            cmd.fctx.protected = {**self.fctx.protected, **extra}
+            cstcache.clear()
+            new = cmd._migrate_once(tree)
+            self.fctx, self._output = cmd.fctx, cmd._output
+        for v in found:
+            self.fctx.diagnostics.append(Diagnostic(
+                path=self.fctx.path, line=v.line, col=1, rule=v.rule, message=v.message + " (line of the output)",
+                severity=Severity.ERROR, kind=Kind.TOOL))
         return new
 
     def _schedule_legacy_import_removal(self, tree: cst.Module) -> None:

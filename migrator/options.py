@@ -10,6 +10,16 @@ class Options:
     select: frozenset[str] | None = None    # rule IDs or prefixes to run (None: all)
     ignore: frozenset[str] = field(default_factory=frozenset)
     sidecar_dir: str | None = None          # where workers drop per-file results
+    # module-level names other files of the run import, per module file stem ("*": all)
+    exports: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def exports_of(self, path: str) -> frozenset[str]:
+        import os
+
+        stem = os.path.splitext(os.path.basename(path))[0]
+        if stem == "__init__":
+            stem = os.path.basename(os.path.dirname(os.path.abspath(path)))
+        return frozenset(n for mod, names in self.exports if mod == stem for n in names)
 
     def rule_enabled(self, rule_id: str) -> bool:
         def hit(patterns) -> bool:
