@@ -95,14 +95,12 @@ class LegacyBindings:
                 for a in node.names:
                     local = dotted(a.asname.name) if a.asname is not None else dotted(a.name)
                     self._bind(local or "", f"{mod}.{dotted(a.name)}")
-        from .apis.tflearn_api import EXPORTS
+        from .names import star_names
 
-        assigned = {n.value for n in _walk(module) if isinstance(n, cst.Name)}  # coarse
         for mod in resolver.star_modules:
-            for name in EXPORTS[mod]:
+            for name, target in star_names(mod).items():
                 if name not in self.names:
-                    self._bind(name, f"{mod}.{name}")
-        del assigned
+                    self._bind(name, target)
 
     def _bind(self, local: str, target: str) -> None:
         target = canonical(target)
@@ -746,6 +744,17 @@ def _finish_imports(module: cst.Module, fctx: FileContext) -> cst.Module:
             elif isinstance(n, cst.Name) and id(n) not in attr_names:
                 used.add(n.value)
 
+    from .names import star_names
+
+    imported: set[str] = set()  # names bound by the module's other imports
+    for s in module.body:
+        if isinstance(s, cst.SimpleStatementLine):
+            for b in s.body:
+                if isinstance(b, (cst.Import, cst.ImportFrom)) and not isinstance(b.names, cst.ImportStar):
+                    for a in b.names:
+                        imported.add(dotted(a.asname.name) if a.asname else (dotted(a.name) or "").split(".")[0])
+    provided: set[str] = set()
+
     class T(cst.CSTTransformer):
         def on_visit(self, node: cst.CSTNode) -> bool:
             # only (import) statement lines change: leave expressions and lines as they are
@@ -759,8 +768,16 @@ def _finish_imports(module: cst.Module, fctx: FileContext) -> cst.Module:
                 if isinstance(b, cst.ImportFrom) and isinstance(b.names, cst.ImportStar) and b.module is not None:
                     mod = dotted(b.module) or ""
                     if mod in resolver_stars:
-                        from .apis.tflearn_api import EXPORTS
-                        if not (set(EXPORTS[mod]) & used):
+                        names = star_names(mod)
+                        needed = {n: t for n, t in names.items() if n in used}
+                        if not any(canonical(t).split(".")[0] in LEGACY_ROOTS for t in needed.values()):
+                            # dropped: the other modules it bound (``np``) are imported instead
+                            for n, t in sorted(needed.items()):
+                                if n not in imported and n not in provided:
+                                    provided.add(n)
+                                    new_body.append(cst.Import(names=[cst.ImportAlias(
+                                        name=cst.parse_expression(t),  # type: ignore[arg-type]
+                                        asname=None if n == t else cst.AsName(name=cst.Name(n)))]))
                             continue
                 new_body.append(b)
             if not new_body:

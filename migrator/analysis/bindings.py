@@ -327,9 +327,13 @@ class Violation:
 
 
 def _covered(stars: list[str], name: str) -> bool:
-    """Whether a star import may provide ``name`` (we cannot know a star module's names
-    without importing it - the rewriter never imports TF - so any star import covers it)."""
-    return bool(stars)
+    """Whether a star import may provide ``name``: tflearn modules' names are known
+    statically (apis/tflearn_api.py); any other star import may provide anything (the
+    rewriter never imports the modules it reads)."""
+    from ..apis.tflearn_api import EXPORTS
+    from ..names import star_names
+
+    return any(name in star_names(m) if m in EXPORTS else True for m in stars)
 
 
 def check(facts: InputFacts, output: cst.Module, exports: Iterable[str] = ()) -> list[Violation]:
@@ -337,7 +341,7 @@ def check(facts: InputFacts, output: cst.Module, exports: Iterable[str] = ()) ->
     wrapper = MetadataWrapper(output)
     scopes = wrapper.resolve(ScopeProvider)
     out_stars = _star_modules(wrapper.module)
-    genuinely_unbound = set() if facts.stars else set(facts.unresolved)  # broken before us
+    genuinely_unbound = {n for n in facts.unresolved if not _covered(facts.stars, n)}  # broken before us
     violations: list[Violation] = []
     seen: set[tuple[Key, str]] = set()
     global_scope: GlobalScope | None = None
