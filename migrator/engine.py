@@ -446,6 +446,8 @@ class RuleDispatcher(_NoAttributeHooks, ContextAwareTransformer):
             refs = sorted(set(refs))
             if refs:
                 f.todo(original, UNTRANSLATED_ID, "no Keras translation for " + ", ".join(refs))
+        if f.counts.get("TFM133") and not f._marks.get(key) and isinstance(original, cst.SimpleStatementLine):
+            _mark_tf1_optimizer_calls(f, original, stmts)  # keras.optimizers.SGD(...).minimize(loss)
         marks = f._marks.get(key)
         if marks and stmts:
             stmts[0] = _mark_statement(stmts[0], marks)
@@ -459,6 +461,22 @@ class RuleDispatcher(_NoAttributeHooks, ContextAwareTransformer):
         if not stmts:
             return cst.RemoveFromParent()
         return cst.FlattenSentinel(stmts)
+
+
+def _mark_tf1_optimizer_calls(f: "FileContext", original: cst.CSTNode, stmts: list) -> None:
+    from .analysis.flow import Flow
+    from .analysis.leftovers import MESSAGE, tf1_optimizer_calls
+
+    def is_tf1_optimizer(name: str) -> bool:
+        d = f.analysis(Flow).def_of(name, original)
+        q = f.legacy_name(d.value) if d is not None and isinstance(d.value, cst.Call) else None
+        return bool(q) and q.startswith("tensorflow.train.") and q.endswith("Optimizer")
+
+    for s in stmts:
+        found = tf1_optimizer_calls(s, is_tf1_optimizer) if isinstance(s, cst.SimpleStatementLine) else []
+        if found:
+            f.todo(original, "TFM133", MESSAGE.format(m=found[0]))
+            return
 
 
 def _mark_inner(stmt: cst.BaseStatement, f: "FileContext", original: cst.CSTNode) -> cst.BaseStatement:
