@@ -330,6 +330,11 @@ class FileContext:
     def keep_protected(self, original: cst.CSTNode, updated: cst.CSTNode, result: Any) -> Any:
         """A statement whose bound names the output still reads (found by the invariant
         check of a first pass) stays: a rule's removal / unwrapping is undone and marked."""
+        if _kept_before(original):  # kept by an earlier run: stays as it is (idempotence)
+            self._removed.discard(id(original))
+            if isinstance(original, cst.SimpleStatementLine):
+                return original
+            return result if isinstance(result, cst.CSTNode) and type(result) is type(original) else updated
         pos = self.meta(PositionProvider, original, None)
         why = self.protected.get((pos.start.line, pos.start.column)) if pos is not None else None
         if why is None:
@@ -405,7 +410,7 @@ class RuleDispatcher(_NoAttributeHooks, ContextAwareTransformer):
                 break
             result = hook(original, result)
         if isinstance(original, _STATEMENT_TYPES):
-            if self.fctx.protected:
+            if self.fctx.protected or _kept_before(original):
                 result = self.fctx.keep_protected(original, updated, result)
             result = self._finish_statement(original, result)
         return result
@@ -461,6 +466,18 @@ class RuleDispatcher(_NoAttributeHooks, ContextAwareTransformer):
         if not stmts:
             return cst.RemoveFromParent()
         return cst.FlattenSentinel(stmts)
+
+
+_KEPT_MARK = f"{TODO_MARKER}: {KEPT_ID} "
+
+
+def _kept_before(stmt: cst.CSTNode) -> bool:
+    """The statement carries a TFM013 marker: an earlier run kept it for the invariant."""
+    ws = getattr(stmt, "trailing_whitespace", None)
+    if ws is not None and ws.comment is not None and _KEPT_MARK in ws.comment.value:
+        return True
+    return any(l.comment is not None and _KEPT_MARK in l.comment.value
+               for l in getattr(stmt, "leading_lines", ()))
 
 
 def _mark_tf1_optimizer_calls(f: "FileContext", original: cst.CSTNode, stmts: list) -> None:

@@ -117,6 +117,8 @@ def migrate(name: str, fixes: bool = True):
     assert res.status == "migrated", res.reason
     assert not [d for d in res.diagnostics if d.rule in INVARIANT_IDS], [d.format() for d in res.diagnostics]
     assert violations(path.read_text(), res.code) == []
+    again = migrate_source(res.code, str(path), Options(fixes=fixes))
+    assert again.code == res.code  # a kept statement stays kept: a second run changes nothing
     return res
 
 
@@ -195,6 +197,8 @@ def test_module_level_placeholder_imported_by_another_module(tmp_path):
     model = (tmp_path / "out" / "model.py").read_text()
     assert marked(model, r"^labels = tf\.placeholder", "TFM013")
     assert re.search(r"^train_op = ", model, re.M)
+    again = run([tmp_path / "out"], mode="check", options=Options(), jobs=1)
+    assert [r.status for r in again.results] == ["unchanged", "unchanged"]
 
 
 # -- every corpus file, both modes ----------------------------------------------------------

@@ -214,9 +214,28 @@ class _AttrCollector(cst.CSTVisitor):
             ca.reads.setdefault(name, node)
 
 
+def _has_class(module: cst.Module) -> bool:
+    """Whether the module defines a class at module level (or in a module-level if/try):
+    the attribute check is skipped, at no cost, for the (many) scripts without one."""
+    stack: list[cst.CSTNode] = list(module.body)
+    while stack:
+        s = stack.pop()
+        if isinstance(s, cst.ClassDef):
+            return True
+        if isinstance(s, (cst.If, cst.Try, cst.Else, cst.ExceptHandler, cst.Finally, cst.With)):
+            for c in s.children:
+                if isinstance(c, cst.BaseSuite):
+                    stack.extend(c.body)
+                elif isinstance(c, (cst.If, cst.Else, cst.ExceptHandler, cst.Finally)):
+                    stack.append(c)
+    return False
+
+
 def class_attrs(module: cst.Module, statement_of=None) -> dict[Key, ClassAttrs]:
     """``self.X`` set / read per class. ``statement_of`` maps a node to its statement
     (for compound statements binding ``self.X``: ``with ... as self.X``, ``for self.X in``)."""
+    if not _has_class(module):
+        return {}
     v = _AttrCollector()
     module.visit(v)
     if statement_of is not None:
