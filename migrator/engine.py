@@ -681,7 +681,7 @@ class MigrateCommand(_SkipCopyWrapper, CodemodCommand):
         facts = bindings.InputFacts(self.fctx.module, meta[ScopeProvider], meta[ParentNodeProvider])
         exports = self.options.exports_of(self.context.filename or self.fctx.path)
         for _ in range(3):
-            found = bindings.check(facts, new, exports)
+            found = bindings.check(facts, new, exports, self._code_of(new))
             extra: dict[tuple[int, int], str] = {}
             for v in found:
                 for stmt in v.binders:

@@ -29,7 +29,11 @@ def violations(before: str, after: str, exports=()) -> list[bindings.Violation]:
     src = cst.parse_module(before)
     meta = MetadataWrapper(src, unsafe_skip_copy=True).resolve_many([ScopeProvider, ParentNodeProvider])
     facts = bindings.InputFacts(src, meta[ScopeProvider], meta[ParentNodeProvider])
-    return bindings.check(facts, cst.parse_module(after), exports)
+    full = bindings.check(facts, cst.parse_module(after), exports)
+    # the engine's cheap first look (symtable) must never call a broken output clean
+    quick = bindings.check(facts, cst.parse_module(after), exports, code=after)
+    assert names(quick) == names(full)
+    return full
 
 
 def names(vs) -> list[tuple[str, str]]:
@@ -99,6 +103,23 @@ def test_check_module_names_other_modules_import():
     assert violations(before, after) == []  # nobody imports y
     assert names(violations(before, after, exports={"y"})) == [("TFM011", "y")]
     assert names(violations("__all__ = ['y']\n" + before, "__all__ = ['y']\n" + after)) == [("TFM011", "y")]
+
+
+def test_quick_look_agrees_with_the_scope_analysis():
+    cases = [
+        ("def f(x):\n    y = 1\n    def g():\n        return x + y\n    return g\n",
+         "def f(x):\n    def g():\n        return x + y\n    return g\n"),
+        ("G = 0\ndef f():\n    global G\n    G = 1\ndef h():\n    return G\n",
+         "def f():\n    global G\n    G = 1\ndef h():\n    return G\n"),
+        ("import os\nz = [os.sep for _ in range(2)]\n", "z = [os.sep for _ in range(2)]\n"),
+        ("class A:\n    k = 1\n    j = [k]\n", "class A:\n    j = [k]\n"),
+    ]
+    for before, after in cases:
+        violations(before, after)  # asserts the two agree
+    assert names(violations(*cases[0])) == [("TFM010", "y")]
+    assert violations(*cases[1]) == []  # G is bound by `global G; G = 1`
+    assert names(violations(*cases[2])) == [("TFM010", "os")]
+    assert names(violations(*cases[3])) == [("TFM010", "k")]
 
 
 def test_imported_names_across_files():

@@ -355,8 +355,66 @@ def _covered(stars: list[str], name: str) -> bool:
     return any(name in star_names(m) if m in EXPORTS else True for m in stars)
 
 
-def check(facts: InputFacts, output: cst.Module, exports: Iterable[str] = ()) -> list[Violation]:
-    """The violations of the invariant in ``output`` (the rewritten ``facts.module``)."""
+def _symtable_names(code: str) -> tuple[set[str], set[str]]:
+    """(names read where no enclosing scope binds them, names bound at module level), from
+    Python's own compiler symbol tables (``symtable``, per scope, in C): the cheap first look
+    at the output. Only when it finds a candidate does :func:`check` run libcst's
+    ScopeProvider for the exact places and binders."""
+    import symtable
+
+    top = symtable.symtable(code, "<output>", "exec")
+    module: set[str] = {s.get_name() for s in top.get_symbols() if s.is_assigned() or s.is_imported()}
+    unbound: set[str] = set()
+    stack = list(top.get_children())
+    while stack:  # names a function declares global and assigns are module names too
+        t = stack.pop()
+        stack.extend(t.get_children())
+        module.update(s.get_name() for s in t.get_symbols() if s.is_declared_global() and s.is_assigned())
+    stack = [top]
+    while stack:
+        t = stack.pop()
+        stack.extend(t.get_children())
+        is_module = t.get_type() == "module"
+        for s in t.get_symbols():
+            if not s.is_referenced():
+                continue
+            if is_module or s.is_global():
+                if s.get_name() not in module:
+                    unbound.add(s.get_name())
+            elif not (s.is_local() or s.is_free()):
+                unbound.add(s.get_name())
+    return unbound, module
+
+
+def _quick_clean(facts: InputFacts, output: cst.Module, exports: set[str], code: str) -> bool:
+    """True when the output certainly keeps the invariant (no libcst analysis needed)."""
+    try:
+        unbound, module = _symtable_names(code)
+    except (SyntaxError, ValueError):  # pragma: no cover - the output compiled already
+        return False
+    out_stars = _star_modules(output)
+    genuinely_unbound = {n for n in facts.unresolved if not _covered(facts.stars, n)}
+    if any(n not in _BUILTINS and n not in genuinely_unbound and not _covered(out_stars, n) for n in unbound):
+        return False
+    wanted = facts.top_level if "*" in exports else (exports | _all_names(facts.module)) & facts.top_level
+    if any(n not in module and not _covered(out_stars, n) for n in wanted):
+        return False
+    if facts.classes:
+        out_classes = class_attrs(output)
+        for key, ca in out_classes.items():
+            if _inherits_unknown(out_classes, key):
+                continue
+            if any(not _attr_set_in(out_classes, key, a) and _attr_set_in(facts.classes, key, a) for a in ca.reads):
+                return False
+    return True
+
+
+def check(facts: InputFacts, output: cst.Module, exports: Iterable[str] = (),
+          code: str | None = None) -> list[Violation]:
+    """The violations of the invariant in ``output`` (the rewritten ``facts.module``; ``code``:
+    its text, when the caller has it - then a clean output costs one ``symtable`` pass)."""
+    if code is not None and _quick_clean(facts, output, set(exports), code):
+        return []
     wrapper = MetadataWrapper(output)
     scopes = wrapper.resolve(ScopeProvider)
     out_stars = _star_modules(wrapper.module)
