@@ -57,11 +57,12 @@ def _bindings(module: cst.Module, roots: Sequence[str]) -> dict[str, str]:
                 local = dotted(a.asname.name) if a.asname is not None else dotted(a.name)
                 out[local or ""] = f"{mod}.{dotted(a.name)}"
     if star:
-        from .apis.tflearn_api import EXPORTS
+        from .names import star_names
 
         for mod in star:
-            for name in EXPORTS.get(mod, ()):
-                out.setdefault(name, f"{mod}.{name}")
+            for name, target in star_names(mod).items():
+                if _matches(target, roots):
+                    out.setdefault(name, target)
     return out
 
 

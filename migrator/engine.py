@@ -48,6 +48,8 @@ from .names import LEGACY_ROOTS, NameResolver, canonical, dotted
 from .options import Options
 from .rules import all_rules
 from .rules.base import CallRule, Rule
+from .analysis import bindings
+from .analysis.bindings import KEPT_ID
 
 UNTRANSLATED_ID = "TFM100"
 INTERNAL_ERROR_ID = "TFM009"
@@ -93,14 +95,12 @@ class LegacyBindings:
                 for a in node.names:
                     local = dotted(a.asname.name) if a.asname is not None else dotted(a.name)
                     self._bind(local or "", f"{mod}.{dotted(a.name)}")
-        from .apis.tflearn_api import EXPORTS
+        from .names import star_names
 
-        assigned = {n.value for n in _walk(module) if isinstance(n, cst.Name)}  # coarse
         for mod in resolver.star_modules:
-            for name in EXPORTS[mod]:
+            for name, target in star_names(mod).items():
                 if name not in self.names:
-                    self._bind(name, f"{mod}.{name}")
-        del assigned
+                    self._bind(name, target)
 
     def _bind(self, local: str, target: str) -> None:
         target = canonical(target)
@@ -204,6 +204,10 @@ class FileContext:
         self.helpers: list[str] = []
         self.counts: dict[str, int] = defaultdict(int)
         self.rules_by_id: dict[str, Rule] = {}
+        # the invariant (analysis/bindings.py): the input's resolved metadata, and the
+        # positions of statements a rule must not remove (their names are still read)
+        self.input_metadata: dict = {}
+        self.protected: dict[tuple[int, int], str] = {}
 
     # -- metadata ----------------------------------------------------------------------
     def meta(self, provider, node: cst.CSTNode, default: Any = None) -> Any:
@@ -324,6 +328,25 @@ class FileContext:
     def rule_active(self, rule_id: str) -> bool:
         return rule_id in self.rules_by_id
 
+    def keep_protected(self, original: cst.CSTNode, updated: cst.CSTNode, result: Any) -> Any:
+        """A statement whose bound names the output still reads (found by the invariant
+        check of a first pass) stays: a rule's removal / unwrapping is undone and marked."""
+        if _kept_before(original):  # kept by an earlier run: stays as it is (idempotence)
+            self._removed.discard(id(original))
+            if isinstance(original, cst.SimpleStatementLine):
+                return original
+            return result if isinstance(result, cst.CSTNode) and type(result) is type(original) else updated
+        pos = self.meta(PositionProvider, original, None)
+        why = self.protected.get((pos.start.line, pos.start.column)) if pos is not None else None
+        if why is None:
+            return result
+        removed = id(original) in self._removed
+        self._removed.discard(id(original))
+        if removed or not isinstance(result, cst.CSTNode) or type(result) is not type(original):
+            self.todo(original, KEPT_ID, why)
+            return updated
+        return result
+
 
 @functools.lru_cache(maxsize=None)
 def _hook_names(cls: type) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -373,6 +396,7 @@ class RuleDispatcher(_NoAttributeHooks, ContextAwareTransformer):
             self.fctx.module = node
             self.fctx.resolver = NameResolver(node, self.get_metadata)
             self.fctx.bindings = LegacyBindings(node, self.fctx.resolver)
+            self.fctx.input_metadata = self.metadata
         for hook in self.visit_hooks.get(type(node).__name__, ()):
             hook(node)
         return True
@@ -387,6 +411,8 @@ class RuleDispatcher(_NoAttributeHooks, ContextAwareTransformer):
                 break
             result = hook(original, result)
         if isinstance(original, _STATEMENT_TYPES):
+            if self.fctx.protected or _kept_before(original):
+                result = self.fctx.keep_protected(original, updated, result)
             result = self._finish_statement(original, result)
         return result
 
@@ -426,6 +452,8 @@ class RuleDispatcher(_NoAttributeHooks, ContextAwareTransformer):
             refs = sorted(set(refs))
             if refs:
                 f.todo(original, UNTRANSLATED_ID, "no Keras translation for " + ", ".join(refs))
+        if f.counts.get("TFM133") and not f._marks.get(key) and isinstance(original, cst.SimpleStatementLine):
+            _mark_tf1_optimizer_calls(f, original, stmts)  # keras.optimizers.SGD(...).minimize(loss)
         marks = f._marks.get(key)
         if marks and stmts:
             stmts[0] = _mark_statement(stmts[0], marks)
@@ -439,6 +467,34 @@ class RuleDispatcher(_NoAttributeHooks, ContextAwareTransformer):
         if not stmts:
             return cst.RemoveFromParent()
         return cst.FlattenSentinel(stmts)
+
+
+_KEPT_MARK = f"{TODO_MARKER}: {KEPT_ID} "
+
+
+def _kept_before(stmt: cst.CSTNode) -> bool:
+    """The statement carries a TFM013 marker: an earlier run kept it for the invariant."""
+    ws = getattr(stmt, "trailing_whitespace", None)
+    if ws is not None and ws.comment is not None and _KEPT_MARK in ws.comment.value:
+        return True
+    return any(l.comment is not None and _KEPT_MARK in l.comment.value
+               for l in getattr(stmt, "leading_lines", ()))
+
+
+def _mark_tf1_optimizer_calls(f: "FileContext", original: cst.CSTNode, stmts: list) -> None:
+    from .analysis.flow import Flow
+    from .analysis.leftovers import MESSAGE, tf1_optimizer_calls
+
+    def is_tf1_optimizer(name: str) -> bool:
+        d = f.analysis(Flow).def_of(name, original)
+        q = f.legacy_name(d.value) if d is not None and isinstance(d.value, cst.Call) else None
+        return bool(q) and q.startswith("tensorflow.train.") and q.endswith("Optimizer")
+
+    for s in stmts:
+        found = tf1_optimizer_calls(s, is_tf1_optimizer) if isinstance(s, cst.SimpleStatementLine) else []
+        if found:
+            f.todo(original, "TFM133", MESSAGE.format(m=found[0]))
+            return
 
 
 def _mark_inner(stmt: cst.BaseStatement, f: "FileContext", original: cst.CSTNode) -> cst.BaseStatement:
@@ -594,11 +650,8 @@ class MigrateCommand(_SkipCopyWrapper, CodemodCommand):
             return tree
         cstcache.clear()
         try:
-            new = super().transform_module(tree)
-            new = _finish_imports(new, self.fctx)
-            out = new.code
-            self._output = (new, out)
-            compile(out, self.fctx.path, "exec", dont_inherit=True)
+            new = self._migrate_once(tree)
+            new = self._keep_invariant(tree, new)
         except Exception as ex:  # never half-write: keep the original, report why
             self.fctx.diagnostics.append(Diagnostic(
                 path=self.fctx.path, line=getattr(ex, "lineno", 1) or 1, col=1,
@@ -609,6 +662,45 @@ class MigrateCommand(_SkipCopyWrapper, CodemodCommand):
             return original
         finally:
             cstcache.clear()
+        return new
+
+    def _migrate_once(self, tree: cst.Module) -> cst.Module:
+        new = super().transform_module(tree)
+        new = _finish_imports(new, self.fctx)
+        out = new.code
+        self._output = (new, out)
+        compile(out, self.fctx.path, "exec", dont_inherit=True)
+        return new
+
+    def _keep_invariant(self, tree: cst.Module, new: cst.Module) -> cst.Module:
+        """No dangling names, nothing dropped (analysis/bindings.py). When the output breaks
+        the invariant, the rules run again with the input statements that bound the names
+        protected (kept, TODO-marked); what still breaks it is reported as an error."""
+        meta = self.fctx.input_metadata
+        if not meta:
+            return new
+        facts = bindings.InputFacts(self.fctx.module, meta[ScopeProvider], meta[ParentNodeProvider])
+        exports = self.options.exports_of(self.context.filename or self.fctx.path)
+        for _ in range(3):
+            found = bindings.check(facts, new, exports, self._code_of(new))
+            extra: dict[tuple[int, int], str] = {}
+            for v in found:
+                for stmt in v.binders:
+                    pos = meta[PositionProvider].get(stmt)
+                    key = (pos.start.line, pos.start.column) if pos is not None else None
+                    if key is not None and key not in self.fctx.protected and key not in extra:
+                        extra[key] = f"statement kept: `{v.name}` is still read after the migration"
+            if not extra:
+                break
+            cmd = MigrateCommand(replace(self.context, scratch={}), self.options, self.fctx.path)
+            cmd.fctx.protected = {**self.fctx.protected, **extra}
+            cstcache.clear()
+            new = cmd._migrate_once(tree)
+            self.fctx, self._output = cmd.fctx, cmd._output
+        for v in found:
+            self.fctx.diagnostics.append(Diagnostic(
+                path=self.fctx.path, line=v.line, col=1, rule=v.rule, message=v.message + " (line of the output)",
+                severity=Severity.ERROR, kind=Kind.TOOL))
         return new
 
     def _schedule_legacy_import_removal(self, tree: cst.Module) -> None:
@@ -688,6 +780,17 @@ def _finish_imports(module: cst.Module, fctx: FileContext) -> cst.Module:
             elif isinstance(n, cst.Name) and id(n) not in attr_names:
                 used.add(n.value)
 
+    from .names import star_names
+
+    imported: set[str] = set()  # names bound by the module's other imports
+    for s in module.body:
+        if isinstance(s, cst.SimpleStatementLine):
+            for b in s.body:
+                if isinstance(b, (cst.Import, cst.ImportFrom)) and not isinstance(b.names, cst.ImportStar):
+                    for a in b.names:
+                        imported.add(dotted(a.asname.name) if a.asname else (dotted(a.name) or "").split(".")[0])
+    provided: set[str] = set()
+
     class T(cst.CSTTransformer):
         def on_visit(self, node: cst.CSTNode) -> bool:
             # only (import) statement lines change: leave expressions and lines as they are
@@ -701,8 +804,16 @@ def _finish_imports(module: cst.Module, fctx: FileContext) -> cst.Module:
                 if isinstance(b, cst.ImportFrom) and isinstance(b.names, cst.ImportStar) and b.module is not None:
                     mod = dotted(b.module) or ""
                     if mod in resolver_stars:
-                        from .apis.tflearn_api import EXPORTS
-                        if not (set(EXPORTS[mod]) & used):
+                        names = star_names(mod)
+                        needed = {n: t for n, t in names.items() if n in used}
+                        if not any(canonical(t).split(".")[0] in LEGACY_ROOTS for t in needed.values()):
+                            # dropped: the other modules it bound (``np``) are imported instead
+                            for n, t in sorted(needed.items()):
+                                if n not in imported and n not in provided:
+                                    provided.add(n)
+                                    new_body.append(cst.Import(names=[cst.ImportAlias(
+                                        name=cst.parse_expression(t),  # type: ignore[arg-type]
+                                        asname=None if n == t else cst.AsName(name=cst.Name(n)))]))
                             continue
                 new_body.append(b)
             if not new_body:

@@ -12,11 +12,12 @@ libcst's ``QualifiedNameProvider`` resolves ``import tflearn as tl; tl.conv_2d``
 from __future__ import annotations
 
 import builtins
+import functools
 
 import libcst as cst
 from libcst.metadata import QualifiedNameProvider, Scope, ScopeProvider
 
-from .apis.tflearn_api import ALIASES, EXPORTS
+from .apis.tflearn_api import ALIASES, EXPORTS, EXTERNAL
 
 LEGACY_ROOTS = ("tflearn", "tensorflow")
 _BUILTINS = frozenset(dir(builtins))
@@ -41,6 +42,16 @@ def canonical(qname: str) -> str:
                 return ALIASES[head] + qname[len(head):]
             head, sep, _ = head.rpartition(".")
     return qname
+
+
+@functools.lru_cache(maxsize=None)
+def star_names(mod: str) -> dict[str, str]:
+    """What ``from mod import *`` binds (tflearn modules): local name -> qualified name. Besides
+    tflearn's own names, the modules it imports: every tflearn module binds ``tf``
+    (``tensorflow.compat.v1``), many ``np``."""
+    out = {name: target for name, target in EXTERNAL.get(mod, {}).items()}
+    out.update((name, f"{mod}.{name}") for name in EXPORTS.get(mod, ()))
+    return out
 
 
 def dotted(node: cst.BaseExpression) -> str | None:
@@ -69,8 +80,9 @@ class NameResolver:
 
     def _star(self, name: str) -> str | None:
         for mod in reversed(self.star_modules):  # later star imports shadow earlier ones
-            if name in EXPORTS[mod]:
-                return f"{mod}.{name}"
+            target = star_names(mod).get(name)
+            if target is not None:
+                return target
         return None
 
     def _unbound(self, node: cst.Name) -> bool:

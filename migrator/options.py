@@ -12,6 +12,16 @@ class Options:
     sidecar_dir: str | None = None          # where workers drop per-file results
     unsafe_fixes: bool = False              # --unsafe-fixes: apply the unsafe fixes too
     fix: frozenset[str] = field(default_factory=frozenset)  # --fix IDS: these fixes, unsafe or not
+    # module-level names other files of the run import, per module file stem ("*": all)
+    exports: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def exports_of(self, path: str) -> frozenset[str]:
+        import os
+
+        stem = os.path.splitext(os.path.basename(path))[0]
+        if stem == "__init__":
+            stem = os.path.basename(os.path.dirname(os.path.abspath(path)))
+        return frozenset(n for mod, names in self.exports if mod == stem for n in names)
 
     def rule_enabled(self, rule_id: str) -> bool:
         if self.select is not None and not _hit(rule_id, self.select):

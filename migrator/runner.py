@@ -21,6 +21,7 @@ import difflib
 import io
 import json
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -156,7 +157,8 @@ def run(paths: list[Path], *, mode: str, options: Options, out: Path | None = No
             f.staged.write_text(text, encoding="utf-8")
             staged.append(str(f.staged.resolve()))
         if staged:
-            opts = dataclasses.replace(options, sidecar_dir=str(sidecars))
+            opts = dataclasses.replace(options, sidecar_dir=str(sidecars),
+                                       exports=imported_names(f.text for f in files if f.text))
             with _quiet_runner(progress):
                 parallel_exec_transform_with_prettyprint(
                     RunnerCommand, staged, jobs=max(1, jobs or os.cpu_count() or 1),
@@ -249,3 +251,23 @@ def _atomic_write(path: Path, text: str, mode_from: Path | None = None) -> None:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+_FROM_IMPORT = re.compile(r"^[ \t]*from[ \t]+\.*([\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n#;]*)", re.M)
+
+
+def imported_names(texts) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """``from X import a, b`` across the files of a run: names other modules import from the
+    module whose file stem is X's last component (``*`` for a star import). The invariant
+    check (analysis/bindings.py) keeps those names bound at module level."""
+    found: dict[str, set[str]] = {}
+    for text in texts:
+        for m in _FROM_IMPORT.finditer(text):
+            stem = m.group(1).rsplit(".", 1)[-1]
+            if not stem:
+                continue
+            for part in m.group(2).strip("()").replace("\\", " ").split(","):
+                name = part.split(" as ")[0].strip()
+                if name.isidentifier() or name == "*":
+                    found.setdefault(stem, set()).add(name)
+    return tuple(sorted((k, tuple(sorted(v))) for k, v in found.items()))

@@ -44,6 +44,7 @@ def main() -> None:
     defs: dict[str, set[str]] = {}        # module -> names defined there (def/class/assign)
     imports: dict[str, dict[str, str]] = {}  # module -> local name -> qualified origin
     stars: dict[str, list[str]] = {}
+    external: dict[str, dict[str, str]] = {}  # module -> local name -> non-tflearn module it imports
     for path in sorted(root.rglob("*.py")):
         if "vendor" in path.parts or "tests" in path.parts:
             continue
@@ -72,6 +73,10 @@ def main() -> None:
                 for a in node.names:
                     if a.name.startswith("tflearn") and a.asname:
                         imp[a.asname] = a.name
+                    elif not a.name.startswith("tflearn"):  # `import tensorflow.compat.v1 as tf`
+                        local = a.asname or a.name.split(".")[0]
+                        if not local.startswith("_"):
+                            external.setdefault(mod, {})[local] = a.name if a.asname else local
         defs[mod] = d
         imports[mod] = imp
 
@@ -103,7 +108,10 @@ def main() -> None:
         "# public name -> where tflearn defines it\n"
         f"ALIASES: dict[str, str] = {pprint.pformat(aliases, width=100, sort_dicts=True)}\n\n"
         "# module -> public names a `from module import *` binds\n"
-        f"EXPORTS: dict[str, tuple[str, ...]] = {pprint.pformat({k: tuple(v) for k, v in exports.items()}, width=100, compact=True, sort_dicts=True)}\n",
+        f"EXPORTS: dict[str, tuple[str, ...]] = {pprint.pformat({k: tuple(v) for k, v in exports.items()}, width=100, compact=True, sort_dicts=True)}\n\n"
+        "# module -> modules outside tflearn a `from module import *` also binds (local -> module):\n"
+        "# every tflearn module does `import tensorflow.compat.v1 as tf`, so the star import binds tf\n"
+        f"EXTERNAL: dict[str, dict[str, str]] = {pprint.pformat(external, width=100, compact=True, sort_dicts=True)}\n",
         encoding="utf-8",
     )
     print(f"wrote {out} ({len(aliases)} aliases, {len(exports)} modules)")

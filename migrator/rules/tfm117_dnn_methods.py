@@ -88,9 +88,21 @@ class DNNMethods(Rule):
         return out
 
     # -- feeds -----------------------------------------------------------------------------
-    def _feed(self, info: DNNInfo, node: cst.BaseExpression, targets: bool) -> cst.BaseExpression:
-        """tflearn accepts dicts keyed by layer names; Keras gets arrays in input order."""
+    def _feed(self, info: DNNInfo, node: cst.BaseExpression, targets: bool,
+              orig: cst.BaseExpression | None = None) -> cst.BaseExpression:
+        """tflearn accepts dicts keyed by layer names; Keras gets arrays in input order.
+        tflearn also accepts Python lists (it converts them); Keras 3 reads a list as several
+        inputs: a feed that is a list (a literal, or a name bound to one) -> ``np.asarray``."""
         if not isinstance(node, cst.Dict):
+            reg = info.regression
+            n_in = 1 if targets or reg is None else len(reg.inputs)
+            if n_in == 1:
+                return self._as_array(node, orig)
+            if isinstance(node, (cst.List, cst.Tuple)) and len(node.elements) == n_in:
+                olds = orig.elements if isinstance(orig, (cst.List, cst.Tuple)) else [None] * n_in
+                return node.with_changes(elements=[
+                    e.with_changes(value=self._as_array(e.value, o.value if o is not None else None))
+                    for e, o in zip(node.elements, olds)])
             return node
         reg = info.regression
         assert reg is not None
@@ -107,6 +119,29 @@ class DNNMethods(Rule):
             raise Untranslatable("feed dict does not cover every input of the model")
         vals = [values[k] for k in order]
         return vals[0] if len(vals) == 1 else cst.List([cst.Element(v) for v in vals])
+
+    def _as_array(self, node: cst.BaseExpression, orig: cst.BaseExpression | None) -> cst.BaseExpression:
+        if orig is None or not self._is_list(orig):
+            return node
+        self.ctx.add_import("numpy", asname="np")
+        return call("np.asarray", node)
+
+    def _is_list(self, orig: cst.BaseExpression) -> bool:
+        from ..analysis.flow import Flow
+
+        if isinstance(orig, (cst.List, cst.ListComp)):
+            return True
+        if isinstance(orig, cst.BinaryOperation) and isinstance(orig.operator, (cst.Multiply, cst.Add)):
+            return self._is_list(orig.left) or self._is_list(orig.right)
+        if isinstance(orig, cst.Call) and isinstance(orig.func, cst.Name) and orig.func.value == "list":
+            return True
+        if isinstance(orig, cst.Name):
+            try:
+                d = self.ctx.analysis(Flow).def_of(orig.value, orig)
+            except (KeyError, RuntimeError):
+                return False
+            return d is not None and d.value is not None and d.value is not orig and self._is_list(d.value)
+        return False
 
     # -- methods -----------------------------------------------------------------------------
     def _fit(self, info: DNNInfo, b: BoundArgs, updated: cst.Call) -> cst.BaseExpression:
@@ -129,9 +164,11 @@ class DNNMethods(Rule):
             if isinstance(v, float):
                 kw["validation_split"] = vs
             elif isinstance(vs, (cst.Tuple, cst.List)) and len(vs.elements) == 2:
+                ovs = b.orig("validation_set")
+                ovs = ovs.elements if isinstance(ovs, (cst.Tuple, cst.List)) and len(ovs.elements) == 2 else None
                 kw["validation_data"] = cst.Tuple([
-                    cst.Element(self._feed(info, vs.elements[0].value, False)),
-                    cst.Element(self._feed(info, vs.elements[1].value, True))])
+                    cst.Element(self._feed(info, vs.elements[0].value, False, ovs and ovs[0].value)),
+                    cst.Element(self._feed(info, vs.elements[1].value, True, ovs and ovs[1].value))])
             else:
                 self.report(b.orig("validation_set") or updated, "validation_set is not a literal "
                             "tuple or float: passed as validation_data (use validation_split= if it is a float)")
@@ -145,8 +182,8 @@ class DNNMethods(Rule):
         cbs = self._checkpoint_callbacks(info, b)
         if cbs:
             kw["callbacks"] = cst.List([cst.Element(c) for c in cbs])
-        x = self._feed(info, b.node("X_inputs"), False)
-        y = self._feed(info, b.node("Y_targets"), True)
+        x = self._feed(info, b.node("X_inputs"), False, b.orig("X_inputs"))
+        y = self._feed(info, b.node("Y_targets"), True, b.orig("Y_targets"))
         self._adapt_preprocessing(info, x, b.orig("X_inputs") or updated)
         return wrap_long_call(call(cst.Attribute(updated.func.value, cst.Name("fit")), x, y, **kw))
 
@@ -196,18 +233,19 @@ class DNNMethods(Rule):
 
     def _predict(self, info, b, updated):
         return call(cst.Attribute(updated.func.value, cst.Name("predict")),
-                    self._feed(info, b.node("X"), False), verbose=0)
+                    self._feed(info, b.node("X"), False, b.orig("X")), verbose=0)
 
     def _predict_label(self, info, b, updated):
         self.ctx.add_import("numpy", asname="np")
         pred = call(cst.Attribute(updated.func.value, cst.Name("predict")),
-                    self._feed(info, b.node("X"), False), verbose=0)
+                    self._feed(info, b.node("X"), False, b.orig("X")), verbose=0)
         return expr("np.flip(np.argsort({p}), axis=-1)", p=pred)
 
     def _evaluate(self, info, b, updated):
         # tflearn returns the metric values only; Keras returns [loss, *metrics]
         ev = call(cst.Attribute(updated.func.value, cst.Name("evaluate")),
-                  self._feed(info, b.node("X"), False), self._feed(info, b.node("Y"), True),
+                  self._feed(info, b.node("X"), False, b.orig("X")),
+                  self._feed(info, b.node("Y"), True, b.orig("Y")),
                   batch_size=b.node("batch_size"), verbose=0, return_dict=True)
         return expr('[v for k, v in {ev}.items() if k != "loss"]', ev=ev)
 
@@ -225,7 +263,8 @@ class DNNMethods(Rule):
 
     def _fit_batch(self, info, b, updated):
         return call(cst.Attribute(updated.func.value, cst.Name("train_on_batch")),
-                    self._feed(info, b.node("X_inputs"), False), self._feed(info, b.node("Y_targets"), True))
+                    self._feed(info, b.node("X_inputs"), False, b.orig("X_inputs")),
+                    self._feed(info, b.node("Y_targets"), True, b.orig("Y_targets")))
 
     VALID = [
         "model.fit(X, Y, n_epoch=3)\n",  # not a tflearn DNN: left alone

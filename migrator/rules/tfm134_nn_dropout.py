@@ -5,7 +5,7 @@ import libcst as cst
 
 from ..args import BoundArgs, Unbindable
 from ..diagnostics import Severity
-from ..emit import apply_layer, call, expr, float_repr, literal
+from ..emit import apply_layer, call, code, expr, float_repr, literal
 from ._tf1_program import TF1Program
 from ._tflearn import Untranslatable
 from .base import Case, CallRule
@@ -49,12 +49,42 @@ class NnDropout(CallRule):
             elif isinstance(keep, cst.Name):
                 val = self._fed_value(keep.value, original)
             else:
+                okeep = b.orig("keep_prob")
+                if okeep is not None and self._placeholder_attribute(okeep):
+                    raise Untranslatable(f"keep_prob {code(okeep)} is a placeholder: Keras' Dropout "
+                                         "needs a number (the value fed in the training runs)")
                 return apply_layer(call("keras.layers.Dropout", expr("1 - {k}", k=keep)), b.node("x"))
             if not isinstance(val, (int, float)) or isinstance(val, bool) or not 0 < val <= 1:
                 raise Untranslatable(f"keep_prob {val!r} not in (0, 1]")
             rate = cst.parse_expression(float_repr(round(1.0 - float(val), 10)))
         kw = {"seed": b.node("seed")} if b.given("seed") else {}
         return apply_layer(call("keras.layers.Dropout", rate, **kw), b.node("x"))
+
+    def _placeholder_attribute(self, keep: cst.BaseExpression) -> bool:
+        """``self.keep_prob`` where a method of the enclosing class sets
+        ``self.keep_prob = tf.placeholder(...)``."""
+        if not (isinstance(keep, cst.Attribute) and isinstance(keep.value, cst.Name)):
+            return False
+        me, attr = keep.value.value, keep.attr.value
+        cls = self.ctx.parent(keep)
+        while cls is not None and not isinstance(cls, cst.ClassDef):
+            cls = self.ctx.parent(cls)
+        if cls is None:
+            return False
+
+        found = []
+        ctx = self.ctx
+
+        class V(cst.CSTVisitor):
+            def visit_Assign(self, node: cst.Assign) -> None:
+                if any(isinstance(t.target, cst.Attribute) and isinstance(t.target.value, cst.Name)
+                       and t.target.value.value == me and t.target.attr.value == attr for t in node.targets) \
+                        and isinstance(node.value, cst.Call) \
+                        and (ctx.legacy_name(node.value) or "").startswith("tensorflow.placeholder"):
+                    found.append(node)
+
+        cls.visit(V())
+        return bool(found)
 
     def _fed_value(self, name: str, at: cst.CSTNode):
         tp = self.ctx.analysis(TF1Program)

@@ -45,8 +45,10 @@ class HandmadeLayers(Rule):
         return st
 
     def _analyse(self):
+        """Variables are resolved per scope (libcst ScopeProvider): ``W`` in one function is
+        not the ``W`` or ``b`` another function binds. Keys are the ids of the target names."""
         ctx = self.ctx
-        variables: dict[str, _Var] = {}
+        variables: dict[int, _Var] = {}
         for node in _walk(ctx.module):
             if not (isinstance(node, cst.Assign) and len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name)
                     and isinstance(node.value, cst.Call)):
@@ -81,11 +83,8 @@ class HandmadeLayers(Rule):
             if not isinstance(shape, (cst.List, cst.Tuple)):
                 continue
             stmt = ctx.statement_of(node)
-            if name in variables:
-                variables[name] = None  # assigned twice: not a simple variable
-            else:
-                variables[name] = _Var(name, stmt, [e.value for e in shape.elements], k)
-        variables = {k: v for k, v in variables.items() if v is not None}
+            variables[id(node.targets[0].target)] = _Var(name, stmt, [e.value for e in shape.elements], k)
+        self._vars = variables
         patterns: dict[int, tuple] = {}  # id(original node) -> (kind, x, W, b, call)
         for node in _walk(ctx.module):
             p = self._match(node, variables)
@@ -93,44 +92,69 @@ class HandmadeLayers(Rule):
                 patterns[id(node)] = p
         inner = {id(p[4]) for p in patterns.values() if p[3] is not None}
         patterns = {k: v for k, v in patterns.items() if k not in inner}
-        used_in = {}
-        for p in patterns.values():
-            for v in (p[2], p[3]):
-                if v is not None:
-                    used_in[v] = used_in.get(v, 0) + 1
-        loads = {}
+        loads: dict[int, int] = {}
         for node in _walk(ctx.module):
-            if isinstance(node, cst.Name) and node.value in variables:
-                parent = ctx.parent(node)
-                if isinstance(parent, cst.AssignTarget):
-                    continue
-                loads[node.value] = loads.get(node.value, 0) + 1
-        removable = {n for n in variables if loads.get(n, 0) and loads.get(n, 0) == used_in.get(n, 0)}
-        ok = {k: v for k, v in patterns.items() if v[2] in removable and (v[3] is None or v[3] in removable)}
+            if isinstance(node, cst.Name):
+                key = self._var_key(node)
+                if key is not None and not isinstance(ctx.parent(node), cst.AssignTarget):
+                    loads[key] = loads.get(key, 0) + 1
+        ok = dict(patterns)
+        while True:  # a variable goes only when every use of it is a pattern that is rewritten
+            used_in: dict[int, int] = {}
+            for p in ok.values():
+                for v in (p[2], p[3]):
+                    if v is not None:
+                        used_in[v] = used_in.get(v, 0) + 1
+            removable = {k for k in variables if loads.get(k, 0) and loads.get(k, 0) == used_in.get(k, 0)}
+            kept = {k: v for k, v in ok.items() if v[2] in removable and (v[3] is None or v[3] in removable)}
+            if len(kept) == len(ok):
+                break
+            ok = kept
         return variables, ok, removable
+
+    def _var_key(self, name: cst.Name) -> int | None:
+        """The variable a Name reads: its only binding in scope must be a variable statement."""
+        variables = self.__dict__.get("_vars") or {}
+        if not variables:
+            return None
+        from libcst.metadata import ScopeProvider
+
+        scope = self.ctx.meta(ScopeProvider, name, None)
+        if scope is None:
+            return None
+        try:
+            asg = list(scope[name.value])
+        except Exception:  # pragma: no cover - defensive
+            return None
+        if len(asg) != 1:
+            return None
+        key = id(getattr(asg[0], "node", None))
+        return key if key in variables else None
 
     def _match(self, node, variables):
         ctx = self.ctx
         bias = None
         core = node
         if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add) and isinstance(
-                node.right, cst.Name) and node.right.value in variables and isinstance(node.left, cst.Call):
-            bias, core = node.right.value, node.left
+                node.right, cst.Name) and self._var_key(node.right) is not None and isinstance(node.left, cst.Call):
+            bias, core = self._var_key(node.right), node.left
         elif isinstance(node, cst.Call) and ctx.legacy_name(node) == "tensorflow.nn.bias_add" and len(node.args) == 2 \
-                and isinstance(node.args[1].value, cst.Name) and node.args[1].value.value in variables \
+                and isinstance(node.args[1].value, cst.Name) and self._var_key(node.args[1].value) is not None \
                 and isinstance(node.args[0].value, cst.Call):
-            bias, core = node.args[1].value.value, node.args[0].value
+            bias, core = self._var_key(node.args[1].value), node.args[0].value
         if not isinstance(core, cst.Call):
             return None
         q = ctx.legacy_name(core)
         if q == "tensorflow.matmul" and len(core.args) == 2 and all(a.keyword is None for a in core.args):
             w = core.args[1].value
-            if isinstance(w, cst.Name) and w.value in variables and len(variables[w.value].shape) == 2:
-                return ("dense", core.args[0].value, w.value, bias, core)
+            k = self._var_key(w) if isinstance(w, cst.Name) else None
+            if k is not None and len(variables[k].shape) == 2:
+                return ("dense", core.args[0].value, k, bias, core)
         if q == "tensorflow.nn.conv2d":
             w = _arg(core, 1, "filter") or _arg(core, 1, "filters")
-            if isinstance(w, cst.Name) and w.value in variables and len(variables[w.value].shape) == 4:
-                return ("conv", _arg(core, 0, "input"), w.value, bias, core)
+            k = self._var_key(w) if isinstance(w, cst.Name) else None
+            if k is not None and len(variables[k].shape) == 4:
+                return ("conv", _arg(core, 0, "input"), k, bias, core)
         return None
 
     # -- rewriting -------------------------------------------------------------------------
