@@ -415,7 +415,8 @@ class TF1Program:
                     (n for n in self.ctx.qualified(c.func.func) if n.startswith(_PARAM_PREFIXES)), "")
             fn = dotted(c.func) or ""
             if not (q.startswith(_PARAM_PREFIXES) or q in _PARAM_CALLS
-                    or (not q and fn.split(".")[0] in user_functions)):
+                    or (not q and (fn.split(".")[0] in user_functions
+                                   or (isinstance(c.func, cst.Attribute) and c.func.attr.value in user_functions)))):
                 continue
             if q in PLACEHOLDERS:
                 continue

@@ -46,8 +46,10 @@ class VariableScope(Rule):
 
         inside = {id(n) for n in _walk(w.body)}
         groups = [g for g in self.ctx.analysis(Sharing).groups if any(id(c) in inside for c in g.calls)]
-        if groups and all(g.verdict == "unshared" for g in groups):
-            return False  # TF1 shares nothing here (tf.Variable weights, fresh auto-named layers)
+        if groups:
+            # TF1 shares nothing here (tf.Variable weights, fresh auto-named layers), only part of
+            # the towers, or raises: TFM201 reports those towers; only shared ones need TFM205
+            return any(g.verdict == "shared" for g in groups)
 
         reuse = _arg(w.items[0].item, 99, "reuse")
         if reuse is not None and not (isinstance(reuse, cst.Name) and reuse.value in ("False", "None")):

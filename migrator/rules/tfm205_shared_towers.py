@@ -18,8 +18,31 @@ _LAYER_ROOTS = ("tensorflow.layers.", "tensorflow.contrib.layers.", "tensorflow.
 
 
 def reuse_params(fn: cst.FunctionDef) -> set[str]:
-    """Parameters of a tower builder that only say "reuse" (``reuse``, ``resuing``...)."""
-    return {p.name.value for p in fn.params.params if _REUSE_PARAM.search(p.name.value)}
+    """Parameters of a tower builder that only say "reuse": named so (``reuse``, ``reuse_vars``),
+    or passed as a ``reuse=`` argument / tested by an ``if`` around ``reuse_variables()`` inside."""
+    names = {p.name.value for p in fn.params.params}
+    out = {n for n in names if _REUSE_PARAM.search(n)}
+    for n in walk(fn):
+        if isinstance(n, cst.Arg) and n.keyword is not None and n.keyword.value == "reuse" \
+                and isinstance(n.value, cst.Name) and n.value.value in names:
+            out.add(n.value.value)
+        if isinstance(n, cst.If) and isinstance(n.test, cst.Name) and n.test.value in names \
+                and _reuse_only(n):
+            out.add(n.test.value)
+    return out
+
+
+def _reuse_only(n: cst.If) -> bool:
+    """``if reuse: scope.reuse_variables()`` (optionally ``else: assert ...``)."""
+    body = n.body.body if isinstance(n.body, cst.IndentedBlock) else []
+    if not body or not all(_is_reuse_stmt(s) for s in body):
+        return False
+    if n.orelse is None:
+        return True
+    other = n.orelse.body.body if isinstance(n.orelse, cst.Else) and isinstance(n.orelse.body, cst.IndentedBlock) \
+        else []
+    return bool(other) and all(isinstance(s, cst.SimpleStatementLine) and all(isinstance(x, cst.Assert)
+                                                                             for x in s.body) for s in other)
 
 
 def _bound_params(fn: cst.FunctionDef, call: cst.Call, method: bool) -> list[tuple[str | None, cst.Arg]]:
@@ -89,6 +112,8 @@ class SharedPlan:
                             self.strip_args.add(id(a))
                 if _is_reuse_stmt(n):
                     self.remove.add(id(n))
+                if isinstance(n, cst.If) and _reuse_only(n):
+                    self.remove.add(id(n))
 
     def _why_not(self, g: TowerGroup) -> str | None:
         ctx = self.ctx
@@ -144,6 +169,14 @@ class SharedTowers(Rule):
 
     def leave_Arg(self, original: cst.Arg, updated: cst.Arg):
         if id(original) in self.ctx.analysis(SharedPlan).strip_args:
+            return cst.RemoveFromParent()
+        return updated
+
+    def leave_If(self, original, updated):
+        if id(original) in self.ctx.analysis(SharedPlan).remove:
+            parent = self.ctx.parent(original)
+            if isinstance(parent, cst.IndentedBlock) and len(parent.body) == 1:
+                return cst.SimpleStatementLine([cst.Pass()])
             return cst.RemoveFromParent()
         return updated
 
