@@ -147,8 +147,7 @@ def _verdict_message(fn: str, calls, inputs: str, sg: "TowerGroup | None") -> st
     n = len(calls) if calls is not None else (sg.executions if sg is not None else 2)
     head = f"tower builder {fn}() is called on {n} inputs ({inputs})"
     if sg is None or sg.verdict == "unshared":
-        what = "tf.Variable / fresh layers" if sg is not None else "new layers"
-        return f"{head} and creates new weights each time ({what}: TF1 shares nothing)"
+        return f"{head} and creates new weights each time: the towers share nothing"
     if sg.verdict == "partial":
         shared = ", ".join(pretty(k) for k in sg.shared[:4]) + (" ..." if len(sg.shared) > 4 else "")
         return (f"{head}: TF1 shares only {shared} between the towers (get_variable under reuse); "
@@ -183,6 +182,28 @@ def _compared(body, names: list[str], module: cst.Module | None = None) -> bool:
     return False
 
 
+
+_VARIABLE_REUSE = ("import tensorflow as tf\n\n"
+                   "def tower(x):\n"
+                   "    w = tf.Variable(tf.zeros([3, 4]))\n"
+                   "    return tf.matmul(x, w)\n\n"
+                   "with tf.variable_scope('siamese') as scope:\n"
+                   "    a = tower(x1)\n"
+                   "    scope.reuse_variables()\n"
+                   "    b = tower(x2)\n"
+                   "d = a - b\n")
+_VARIABLE_REUSE_FIXED = ("import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\n"
+                         "import keras\n\n"
+                         "def tower(x):\n"
+                         "    w = tf.Variable(tf.zeros([3, 4]))\n"
+                         "    return tf.matmul(x, w)\n\n"
+                         "with tf.variable_scope('siamese') as scope:\n"
+                         "    encoder_input = keras.Input(shape=x1.shape[1:])\n"
+                         "    encoder = keras.Model(encoder_input, tower(encoder_input), name='encoder')\n"
+                         "    a = encoder(x1)\n"
+                         "    scope.reuse_variables()\n"
+                         "    b = encoder(x2)\n"
+                         "d = a - b\n")
 
 _OWN_INPUT = ("import keras\n"
               "def subnet(shape):\n"
@@ -354,6 +375,27 @@ class UnsharedTowers(Rule):
              "b = tower(x2)\n"
              "d = keras.ops.abs(a - b)\n",
              None, ("TFM201",), fixes=False),
+        # tf.Variable weights: reuse_variables() does not share them (TF1 semantics), so the towers
+        # are reported - and kept with --no-fixes
+        Case(_VARIABLE_REUSE, _VARIABLE_REUSE_FIXED, ("TFM201",), todo=True),
+        Case(_VARIABLE_REUSE, None, ("TFM201",), fixes=False, todo=True),
+        # towers as methods, outputs kept on self
+        Case("import keras\n\nclass Net:\n"
+             "    def __init__(self, x1, x2):\n"
+             "        self.a = self.tower(x1)\n"
+             "        self.b = self.tower(x2)\n"
+             "        self.d = self.a - self.b\n\n"
+             "    def tower(self, x):\n"
+             "        return keras.layers.Dense(4)(x)\n",
+             "import keras\n\nclass Net:\n"
+             "    def __init__(self, x1, x2):\n"
+             "        encoder_input = keras.Input(shape=x1.shape[1:])\n"
+             "        encoder = keras.Model(encoder_input, self.tower(encoder_input), name='encoder')\n"
+             "        self.a = encoder(x1)\n"
+             "        self.b = encoder(x2)\n"
+             "        self.d = self.a - self.b\n\n"
+             "    def tower(self, x):\n"
+             "        return keras.layers.Dense(4)(x)\n", ("TFM201",)),
         Case(_OWN_INPUT, _OWN_INPUT_FIXED, ("TFM201",)),
         Case(_OWN_INPUT, None, ("TFM201",), fixes=False),
         Case("import keras\n"

@@ -73,8 +73,11 @@ class SharedPlan:
         self.remove: set[int] = set()
         self.groups: list[TowerGroup] = []
         handled_fns: dict[int, list[TowerGroup]] = {}
+        from .tfm206_tflearn_reuse_towers import ReuseTowers
+
+        tflearn_towers = ctx.analysis(ReuseTowers).by_call   # TFM206 builds those encoders
         for g in sharing.groups:
-            if g.verdict != "shared":
+            if g.verdict != "shared" or any(id(c) in tflearn_towers for c in g.calls):
                 continue
             self.groups.append(g)
             k = id(g)
