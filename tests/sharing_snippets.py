@@ -108,6 +108,14 @@ SNIPPETS = [
         "    return tflearn.fully_connected(x, 4, scope='fc', reuse=reuse)\n\n"
         "a = tower(in1)\n"
         "b = tower(in2, reuse=True)\n"), "shared", 2, True),
+    # tflearn layers with reuse=True but no scope=: TF1 refuses an unnamed reusing scope
+    ("tflearn_reuse_without_scope", (
+        "import tflearn\n\n"
+        "in1 = tflearn.input_data(shape=[None, 3])\nin2 = tflearn.input_data(shape=[None, 3])\n\n"
+        "def tower(x, reuse=False):\n"
+        "    return tflearn.fully_connected(x, 4, reuse=reuse)\n\n"
+        "a = tower(in1)\n"
+        "b = tower(in2, reuse=True)\n"), "raises", 2, True),
     # fresh contrib layers (auto-named): not shared (tf.contrib is gone in the legacy runtime)
     ("contrib_fresh", HEAD + (
         "def tower(x):\n"

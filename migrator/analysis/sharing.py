@@ -283,11 +283,16 @@ class _Interp:
                 if k.startswith(prefix):
                     self.counts[k] = 0
 
-    def layer(self, exact: Any, default: str, reuse: Any) -> _Var:
+    def layer(self, exact: Any, default: str, reuse: Any, family: str = "tf.layers") -> _Var:
         """A layer that opens ``variable_scope(exact, default_name=default, reuse=reuse)`` and
         calls get_variable inside (tf.layers / contrib / tflearn)."""
         if exact is None and reuse is True:
-            exact = default  # tf.layers with reuse=True and no name: the base name, not uniquified
+            if family == "tf.layers":
+                exact = default  # tf.layers with reuse=True and no name: the base name, not uniquified
+            else:
+                self._error("reuse=True cannot be used without a name_or_scope (an unnamed "
+                            f"{family} layer with reuse=True)")
+                reuse = False
         frame = self.enter(exact, default, reuse)
         try:
             return self.get_variable("<weights>")
@@ -601,7 +606,7 @@ class _Interp:
                 exact = exact  # a computed name: the same at every call of the tower
             elif not isinstance(exact, str):
                 exact = None
-            return self.layer(exact, base, _reuse(reuse))
+            return self.layer(exact, base, _reuse(reuse), family)
         if _layer_class(q):
             self._args(node, env)
             self.o.layer_objects += 1

@@ -70,6 +70,20 @@ class Towers:
                 taken.add(name)
                 self.encoder[g] = name
             self._own_input_builders(flow, body)
+        # with the fix, the builder runs once: its layers' reuse=<flag> arguments go (if every
+        # call of the builder is a fixed tower)
+        self.strip: set[int] = set()
+        from .tfm205_shared_towers import layer_reuse_args
+
+        all_calls = {id(c.call) for g, calls in enumerate(self.groups) if g not in self.problem for c in calls}
+        for g, sg in self.sharing_group.items():
+            if g in self.problem:
+                continue
+            name = sg.function.name.value
+            if all(id(n) in all_calls for n in walk(ctx.module) if isinstance(n, cst.Call) and (
+                    (isinstance(n.func, cst.Name) and n.func.value == name)
+                    or (isinstance(n.func, cst.Attribute) and n.func.attr.value == name))):
+                self.strip.update(layer_reuse_args(sharing, sg.function))
         grouped = {id(c.call) for calls in self.groups for c in calls}
         for sg in sharing.groups:
             if sg.verdict != "shared" and sg.in_loop and not any(id(c) in grouped for c in sg.calls):
@@ -247,6 +261,7 @@ class UnsharedTowers(Rule):
     KIND = Kind.FIX
     SEVERITY = Severity.WARNING
     ORDER = 150  # after the tower call's arguments are translated
+    REQUIRES = ("TFM101", "TFM104")  # the tflearn example's layers
 
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
         if not isinstance(updated, cst.Call):
@@ -273,7 +288,7 @@ class UnsharedTowers(Rule):
                     self.todo(original, f"{msg}; the towers are kept, so here NONE of their variables are "
                                         f"shared (the fix, one encoder, shares them all)")
                 else:
-                    self.report(original, f"{msg}; the towers are kept as TF1 built them")
+                    self.report(original, f"{msg}; the towers are kept as written")
             else:
                 self.report(original, f"{msg}: one shared encoder {towers.encoder[g]} is applied to every input",
                             fixed=True)
@@ -294,6 +309,11 @@ class UnsharedTowers(Rule):
             self.ctx.insert_before(original, encoder_statements(enc, updated.func, sample, extra))
             self.ctx.add_import("keras")
         return apply_encoder(enc, updated.args[0].value)
+
+    def leave_Arg(self, original: cst.Arg, updated: cst.Arg):
+        if self.fixes_enabled and id(original) in self.ctx.analysis(Towers).strip:
+            return cst.RemoveFromParent()
+        return updated
 
     def leave_SimpleStatementLine(self, original, updated):
         """Towers built by ONE call executed in a loop (``for x in (a, b): outs.append(f(x))``)."""
@@ -396,6 +416,28 @@ class UnsharedTowers(Rule):
              "        self.d = self.a - self.b\n\n"
              "    def tower(self, x):\n"
              "        return keras.layers.Dense(4)(x)\n", ("TFM201",)),
+        # reuse=True on unnamed tflearn layers: TF1 raises (no scope= to reuse); the fix shares
+        Case("import tflearn\n"
+             "in1 = tflearn.input_data(shape=[None, 3])\n"
+             "in2 = tflearn.input_data(shape=[None, 3])\n"
+             "def tower(x, reuse=False):\n"
+             "    return tflearn.fully_connected(x, 4, reuse=reuse)\n"
+             "a = tower(in1)\n"
+             "b = tower(in2, reuse=True)\n"
+             "d = a - b\n",
+             "import keras\n\n"
+             "in1 = keras.Input(shape=(3,))\n"
+             "in2 = keras.Input(shape=(3,))\n"
+             "def tower(x, reuse=False):\n"
+             "    return keras.layers.Dense(\n"
+             "        4,\n"
+             "        kernel_initializer=keras.initializers.TruncatedNormal(mean=0.0, stddev=0.02),\n"
+             "    )(keras.layers.Flatten()(x))\n"
+             "encoder_input = keras.Input(shape=in1.shape[1:])\n"
+             "encoder = keras.Model(encoder_input, tower(encoder_input), name='encoder')\n"
+             "a = encoder(in1)\n"
+             "b = encoder(in2)\n"
+             "d = a - b\n", ("TFM201",)),
         Case(_OWN_INPUT, _OWN_INPUT_FIXED, ("TFM201",)),
         Case(_OWN_INPUT, None, ("TFM201",), fixes=False),
         Case("import keras\n"

@@ -45,6 +45,20 @@ def _reuse_only(n: cst.If) -> bool:
                                                                              for x in s.body) for s in other)
 
 
+def layer_reuse_args(sharing: Sharing, fn: cst.FunctionDef) -> set[int]:
+    """ids of the ``reuse=<flag>`` arguments of the layers a tower builder calls: meaningless
+    once the builder runs once (an encoder), and what keeps the layer rules from translating."""
+    params = reuse_params(fn)
+    out: set[int] = set()
+    for n in walk(fn):
+        if isinstance(n, cst.Call) and (sharing.qname(n.func) or "").startswith(_LAYER_ROOTS):
+            for a in n.args:
+                if a.keyword is not None and a.keyword.value == "reuse" and isinstance(a.value, cst.Name) \
+                        and (a.value.value in params or a.value.value in ("True", "False")):
+                    out.add(id(a))
+    return out
+
+
 def _bound_params(fn: cst.FunctionDef, call: cst.Call, method: bool) -> list[tuple[str | None, cst.Arg]]:
     params = [p.name.value for p in fn.params.params][1 if method else 0:]
     out = []
@@ -105,14 +119,8 @@ class SharedPlan:
                            or (isinstance(n.func, cst.Attribute) and n.func.attr.value == name))]
             if others:
                 continue
-            params = reuse_params(fn)
+            self.strip_args.update(layer_reuse_args(sharing, fn))
             for n in walk(fn):
-                if isinstance(n, cst.Call) and (sharing.qname(n.func) or "").startswith(_LAYER_ROOTS):
-                    for a in n.args:
-                        if a.keyword is not None and a.keyword.value == "reuse" and (
-                                (isinstance(a.value, cst.Name) and (a.value.value in params
-                                                                     or a.value.value in ("True", "False")))):
-                            self.strip_args.add(id(a))
                 if _is_reuse_stmt(n):
                     self.remove.add(id(n))
                 if isinstance(n, cst.If) and _reuse_only(n):
