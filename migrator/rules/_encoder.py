@@ -37,7 +37,7 @@ from ..names import dotted
 
 @dataclass(frozen=True)
 class TowerCall:
-    target: str                    # the name the tower's output is assigned to
+    target: str                    # the name (or ``self.attr``) the tower's output is assigned to
     statement: cst.SimpleStatementLine
     call: cst.Call                 # the ORIGINAL call node ``tower(x, ...)``
     function: str                  # dotted name of the called function ("tower", "net.tower")
@@ -62,12 +62,13 @@ def tower_calls(statements: Iterable[cst.CSTNode]) -> dict[str, list[TowerCall]]
                 continue
             t = a.targets[0].target
             v = a.value
-            if not isinstance(t, cst.Name) or not isinstance(v, cst.Call) or not v.args:
+            target = dotted(t) if isinstance(t, (cst.Name, cst.Attribute)) else None
+            if target is None or not isinstance(v, cst.Call) or not v.args:
                 continue
             fn = dotted(v.func)
             if fn is None or v.args[0].keyword is not None or v.args[0].star:
                 continue
-            out.setdefault(fn, []).append(TowerCall(t.value, s, v, fn, v.args[0].value))
+            out.setdefault(fn, []).append(TowerCall(target, s, v, fn, v.args[0].value))
 
     walk(statements)
     return {k: v for k, v in out.items() if len({code(c.input) for c in v}) >= 2}

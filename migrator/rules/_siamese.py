@@ -139,6 +139,7 @@ def _squares_difference(ctx, n: cst.CSTNode) -> bool:
 
 _AGGREGATES = ("reduce_sum", "sum", "norm", "sqrt", "reduce_mean", "mean")
 _DISTANCE_WORDS = ("dist", "euclid")
+_SIMILARITIES = ("exp", "sigmoid", "tanh", "softmax")
 
 
 def distance_kind(ctx: "FileContext", node: cst.BaseExpression, depth: int = 0) -> str | None:
@@ -149,6 +150,8 @@ def distance_kind(ctx: "FileContext", node: cst.BaseExpression, depth: int = 0) 
     whose name says distance (``euclidean_distance(...)``, ``Lambda(euclidean_distance)``)."""
     if depth > 5:
         return None
+    if isinstance(node, cst.Call) and tail(ctx, node) in _SIMILARITIES:
+        return None  # exp(-d), sigmoid(d): a similarity in (0, 1], not a distance (MaLSTM)
     if isinstance(node, cst.Name):
         d = definition(ctx, node)
         if d is not None and d.value is not None:

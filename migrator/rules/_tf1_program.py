@@ -313,53 +313,17 @@ class TF1Program:
         return self.programs.get(id(self.ctx.module))
 
     def shared_towers(self, prog: Program) -> list[list]:
-        """Groups of tower calls (``_encoder.TowerCall``) that SHARE variables in TF1: the
-        same function applied to different inputs where the later calls reuse the first's
-        variables (``scope.reuse_variables()`` between them, a ``variable_scope(reuse=True /
-        tf.AUTO_REUSE)`` around them, a ``reuse=True`` argument, or an ``AUTO_REUSE`` scope
-        inside the function)."""
+        """Groups of tower calls (``_encoder.TowerCall``) in ``prog``'s scope that SHARE
+        variables in TF1 - as decided by ``migrator.analysis.sharing.Sharing`` (TF1's variable
+        store semantics; TFM205 builds one encoder for them)."""
+        from ..analysis.sharing import Sharing
         from ._encoder import tower_calls
 
-        key = ("shared", id(prog))
-        if key in self.__dict__:
-            return self.__dict__[key]
         body = prog.scope.node.body
         stmts = body.body if isinstance(prog.scope.node, cst.FunctionDef) else body
-        out = []
-        for fn, calls in tower_calls(stmts).items():
-            if not any(isinstance(s.node, cst.FunctionDef) and s.node.name.value == fn
-                       for s in self.flow.scopes.values()):
-                continue
-            if self._shares(prog, fn, calls):
-                out.append(calls)
-        self.__dict__[key] = out
-        return out
-
-    def _shares(self, prog: Program, fn: str, calls) -> bool:
-        pos = [self.ctx.position(c.statement) for c in calls]
-        for r in prog.reuse_calls:
-            if pos[0] < self.ctx.position(r) < pos[-1]:
-                return True
-        for c in calls:
-            for a in c.call.args:
-                if a.keyword is not None and a.keyword.value == "reuse" and (
-                        literal(a.value, None) is True or (dotted(a.value) or "").endswith("AUTO_REUSE")):
-                    return True
-            n = self.ctx.parent(c.statement)
-            while n is not None:
-                if isinstance(n, cst.With):
-                    for vs in prog.scopes:
-                        if vs.statement is n and vs.reuse is not None and vs.reuse != "False" and vs.reuse != "None":
-                            return True
-                n = self.ctx.parent(n)
-        for s in self.flow.scopes.values():
-            if isinstance(s.node, cst.FunctionDef) and s.node.name.value == fn:
-                for node in _walk(s.node):
-                    if isinstance(node, cst.Call) and self._qn.get(id(node)) == "tensorflow.variable_scope":
-                        reuse = _arg(node, 99, "reuse")
-                        if reuse is not None and (dotted(reuse) or "").endswith("AUTO_REUSE"):
-                            return True
-        return False
+        sharing = self.ctx.analysis(Sharing)
+        return [calls for calls in tower_calls(stmts).values()
+                if all(getattr(sharing.group_of(c.call), "verdict", None) == "shared" for c in calls)]
 
     def is_session_run(self, call: cst.Call) -> bool:
         f = call.func
@@ -415,7 +379,8 @@ class TF1Program:
                     (n for n in self.ctx.qualified(c.func.func) if n.startswith(_PARAM_PREFIXES)), "")
             fn = dotted(c.func) or ""
             if not (q.startswith(_PARAM_PREFIXES) or q in _PARAM_CALLS
-                    or (not q and fn.split(".")[0] in user_functions)):
+                    or (not q and (fn.split(".")[0] in user_functions
+                                   or (isinstance(c.func, cst.Attribute) and c.func.attr.value in user_functions)))):
                 continue
             if q in PLACEHOLDERS:
                 continue

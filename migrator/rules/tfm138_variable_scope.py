@@ -31,11 +31,25 @@ class VariableScope(Rule):
             return updated
         self.ctx.count(self)
         body = list(updated.body.body)
+        alias = original.items[0].asname
+        if alias is not None and isinstance(alias.name, cst.Name):
+            # ``scope.reuse_variables()`` reads the dropped alias; it shares nothing (or TFM205 built
+            # the encoder): it goes with the scope
+            kept = [s for s in body if not _reuse_stmt_on(s, alias.name.value)]
+            body = kept or [cst.SimpleStatementLine([cst.Pass()])]
         body[0] = body[0].with_changes(leading_lines=list(original.leading_lines) + list(body[0].leading_lines))
         return cst.FlattenSentinel(body)
 
     def _sharing(self, tp: TF1Program, w: cst.With) -> bool:
+        from ..analysis.sharing import Sharing
         from ._tf1_program import _arg, _walk
+
+        inside = {id(n) for n in _walk(w.body)}
+        groups = [g for g in self.ctx.analysis(Sharing).groups if any(id(c) in inside for c in g.calls)]
+        if groups:
+            # TF1 shares nothing here (tf.Variable weights, fresh auto-named layers), only part of
+            # the towers, or raises: TFM201 reports those towers; only shared ones need TFM205
+            return any(g.verdict == "shared" for g in groups)
 
         reuse = _arg(w.items[0].item, 99, "reuse")
         if reuse is not None and not (isinstance(reuse, cst.Name) and reuse.value in ("False", "None")):
@@ -44,21 +58,23 @@ class VariableScope(Rule):
                    and n.func.attr.value == "reuse_variables" for n in _walk(w.body))
 
     def _shared_handled(self, tp: TF1Program, w: cst.With) -> bool:
+        """Is this sharing scope made meaningless by TFM205's encoder (it holds the tower calls
+        TFM205 rewrites, or it is inside a tower builder that is now called once)?"""
         if not self.ctx.rule_active("TFM205"):
             return False
         from ._tf1_program import _walk
+        from .tfm205_shared_towers import SharedPlan
 
-        for prog in tp.programs.values():
-            for calls in tp.shared_towers(prog):
-                stmts = {id(c.statement) for c in calls}
-                if any(id(n) in stmts for n in _walk(w)):
-                    return True
-                fn = calls[0].function
-                n = self.ctx.parent(w)
-                while n is not None and not isinstance(n, cst.FunctionDef):
-                    n = self.ctx.parent(n)
-                if isinstance(n, cst.FunctionDef) and n.name.value == fn:
-                    return True
+        plan: SharedPlan = self.ctx.analysis(SharedPlan)
+        inside = {id(n) for n in _walk(w)}
+        for g, _ in plan.by_stmt.values():
+            if any(id(self.ctx.statement_of(c)) in inside for c in g.calls):
+                return True
+            n = self.ctx.parent(w)
+            while n is not None and n is not g.function:
+                n = self.ctx.parent(n)
+            if n is g.function:
+                return True
         return False
 
     VALID = ["import keras\nh = keras.layers.Dense(3)(x)\n"]
@@ -68,3 +84,10 @@ class VariableScope(Rule):
         Case("import tensorflow as tf\nwith tf.variable_scope('fc', reuse=True):\n    h = f(x)\n",
              None, ("TFM138",), todo=True),
     ]
+
+
+def _reuse_stmt_on(s: cst.CSTNode, alias: str) -> bool:
+    return (isinstance(s, cst.SimpleStatementLine) and len(s.body) == 1 and isinstance(s.body[0], cst.Expr)
+            and isinstance(s.body[0].value, cst.Call) and isinstance(s.body[0].value.func, cst.Attribute)
+            and s.body[0].value.func.attr.value == "reuse_variables"
+            and isinstance(s.body[0].value.func.value, cst.Name) and s.body[0].value.func.value.value == alias)

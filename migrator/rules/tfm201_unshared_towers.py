@@ -6,6 +6,7 @@ import libcst as cst
 from ..analysis.flow import Flow
 from ..diagnostics import Applicability, Kind, Severity
 from ..emit import code, stmt, to_node
+from ..analysis.sharing import Sharing, TowerGroup, pretty
 from ._encoder import TowerCall, apply_encoder, encoder_statements, free_name, tower_calls
 from ._siamese import qnames, walk
 from . import tfm116_regression_dnn  # noqa: F401 - registers the tflearn_graph_inputs helper
@@ -36,18 +37,31 @@ class Towers:
         bodies = [ctx.module.body] + [s.node.body.body for s in flow.scopes.values()
                                       if isinstance(s.node, cst.FunctionDef)
                                       and isinstance(s.node.body, cst.IndentedBlock)]
+        sharing: Sharing = ctx.analysis(Sharing)
+        self.sharing_group: dict[int, TowerGroup] = {}     # group -> the analysis' group (verdict)
+        self.loops: list[TowerGroup] = []                  # unshared towers built by one call in a loop
         for body in bodies:
             for fn_name, calls in tower_calls(body).items():
-                fn = flow.functions.get(fn_name)
-                if fn is None or not self._creates_weights(fn) or self._shares(fn, calls):
+                sg = sharing.group_of(calls[0].call)
+                if sg is not None and any(sharing.group_of(c.call) is not sg for c in calls):
+                    sg = None
+                fn = sg.function if sg is not None else flow.functions.get(fn_name)
+                if sg is not None:
+                    if sg.verdict == "shared":
+                        continue  # TF1 shares: TFM205's business
+                elif fn is None or not self._creates_weights(fn) or self._shares(fn, calls):
                     continue
-                if not _compared(body, [c.target for c in calls]):
+                if not _compared(body, [c.target for c in calls], ctx.module):
                     continue  # not a Siamese comparison (a train/test or online/target network...)
                 g = len(self.groups)
                 self.groups.append(calls)
+                if sg is not None:
+                    self.sharing_group[g] = sg
                 for i, c in enumerate(calls):
                     self.by_call[id(c.call)] = (g, i)
-                extra = [[code(a) for a in c.call.args[1:]] for c in calls]
+                method = isinstance(ctx.parent(ctx.parent(fn)), cst.ClassDef)
+                extra = [[code(a) for a in c.call.args[1:] if not _is_reuse_arg(fn, c.call, a, method)]
+                         for c in calls]
                 if any(e != extra[0] for e in extra):
                     self.problem[g] = "the calls pass different arguments besides the input"
                 elif self._own_input(fn):
@@ -56,6 +70,26 @@ class Towers:
                 taken.add(name)
                 self.encoder[g] = name
             self._own_input_builders(flow, body)
+        # with the fix, the builder runs once: its layers' reuse=<flag> arguments go (if every
+        # call of the builder is a fixed tower)
+        self.strip: set[int] = set()
+        from .tfm205_shared_towers import layer_reuse_args
+
+        all_calls = {id(c.call) for g, calls in enumerate(self.groups) if g not in self.problem for c in calls}
+        for g, sg in self.sharing_group.items():
+            if g in self.problem:
+                continue
+            name = sg.function.name.value
+            if all(id(n) in all_calls for n in walk(ctx.module) if isinstance(n, cst.Call) and (
+                    (isinstance(n.func, cst.Name) and n.func.value == name)
+                    or (isinstance(n.func, cst.Attribute) and n.func.attr.value == name))):
+                self.strip.update(layer_reuse_args(sharing, sg.function))
+        grouped = {id(c.call) for calls in self.groups for c in calls}
+        for sg in sharing.groups:
+            if sg.verdict != "shared" and sg.in_loop and not any(id(c) in grouped for c in sg.calls):
+                self.loops.append(sg)
+                self.loop_first = getattr(self, "loop_first", {})
+                self.loop_first[id(sg.calls[0])] = sg
 
     def _own_input_builders(self, flow: Flow, body) -> None:
         """Seed 004: ``left = build(shape)`` / ``right = build(shape)`` - a builder that makes its
@@ -123,19 +157,67 @@ class Towers:
         return False
 
 
-def _compared(body, names: list[str]) -> bool:
+def _verdict_message(fn: str, calls, inputs: str, sg: "TowerGroup | None") -> str:
+    n = len(calls) if calls is not None else (sg.executions if sg is not None else 2)
+    head = f"tower builder {fn}() is called on {n} inputs ({inputs})"
+    if sg is None or sg.verdict == "unshared":
+        return f"{head} and creates new weights each time: the towers share nothing"
+    if sg.verdict == "partial":
+        shared = ", ".join(pretty(k) for k in sg.shared[:4]) + (" ..." if len(sg.shared) > 4 else "")
+        return (f"{head}: TF1 shares only {shared} between the towers (get_variable under reuse); "
+                f"{len(sg.unshared)} other weight(s) - tf.Variable or fresh layers - are created per tower")
+    return (f"{head}: TF1 raises while building the second tower ({pretty(sg.error or '')}), so the "
+            f"sharing the code asks for never happened")
+
+
+def _is_reuse_arg(fn: cst.FunctionDef, call: cst.Call, arg: cst.Arg, method: bool) -> bool:
+    """An argument that only says "reuse" (``reuse=True``, or positional into a ``reuse`` param)."""
+    from .tfm205_shared_towers import _bound_params, reuse_params
+
+    params = reuse_params(fn) | {"reuse"}
+    return any(a is arg and p in params for p, a in _bound_params(fn, call, method))
+
+
+def _compared(body, names: list[str], module: cst.Module | None = None) -> bool:
     """Do two of the towers' outputs meet in one expression (``a - b``, ``Lambda(d)([a, b])``,
     ``merge([a, b])``, ``get_layer_output(a, ...)`` ...)? That is what makes them Siamese towers
     rather than, say, a DQN's online and target networks (meant to have separate weights)."""
-    from ..analysis.flow import load_names
+    from ..analysis.sharing import _loads
 
     wanted = set(names)
-    for s in body:
-        for n in walk(s):
-            if isinstance(n, (cst.BinaryOperation, cst.Call, cst.List, cst.Tuple)) and len(load_names(n) & wanted) >= 2:
-                return True
+    scopes = [body]
+    if module is not None and any("." in n for n in wanted):   # ``self.o1`` / ``self.o2``: in any method
+        scopes.append([module])
+    for stmts in scopes:
+        for s in stmts:
+            for n in walk(s):
+                if isinstance(n, (cst.BinaryOperation, cst.Call, cst.List, cst.Tuple)) and len(_loads(n) & wanted) >= 2:
+                    return True
     return False
 
+
+
+_VARIABLE_REUSE = ("import tensorflow as tf\n\n"
+                   "def tower(x):\n"
+                   "    w = tf.Variable(tf.zeros([3, 4]))\n"
+                   "    return tf.matmul(x, w)\n\n"
+                   "with tf.variable_scope('siamese') as scope:\n"
+                   "    a = tower(x1)\n"
+                   "    scope.reuse_variables()\n"
+                   "    b = tower(x2)\n"
+                   "d = a - b\n")
+_VARIABLE_REUSE_FIXED = ("import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\n"
+                         "import keras\n\n"
+                         "def tower(x):\n"
+                         "    w = tf.Variable(tf.zeros([3, 4]))\n"
+                         "    return tf.matmul(x, w)\n\n"
+                         "with tf.variable_scope('siamese') as scope:\n"
+                         "    encoder_input = keras.Input(shape=x1.shape[1:])\n"
+                         "    encoder = keras.Model(encoder_input, tower(encoder_input), name='encoder')\n"
+                         "    a = encoder(x1)\n"
+                         "    scope.reuse_variables()\n"
+                         "    b = encoder(x2)\n"
+                         "d = a - b\n")
 
 _OWN_INPUT = ("import keras\n"
               "def subnet(shape):\n"
@@ -184,6 +266,7 @@ class UnsharedTowers(Rule):
                             'The cure shares one encoder; no data or hyperparameter changes.')
     SEVERITY = Severity.WARNING
     ORDER = 150  # after the tower call's arguments are translated
+    REQUIRES = ("TFM101", "TFM104")  # the tflearn example's layers
 
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
         if not isinstance(updated, cst.Call):
@@ -200,12 +283,17 @@ class UnsharedTowers(Rule):
         fn = calls[0].function
         inputs = ", ".join(code(c.input).strip() for c in calls)
         problem = towers.problem.get(g)
+        sg = towers.sharing_group.get(g)
         if i == 0:
-            msg = f"tower builder {fn}() is called on {len(calls)} inputs ({inputs}) and creates new weights each time"
+            msg = _verdict_message(fn, calls, inputs, sg)
             if problem:
                 self.report(original, f"{msg}; not fixed: {problem}")
             elif not self.fixes_enabled:
-                self.report(original, f"{msg}; the towers do not share weights")
+                if sg is not None and sg.verdict == "partial":
+                    self.todo(original, f"{msg}; the towers are kept, so here NONE of their variables are "
+                                        f"shared (the fix, one encoder, shares them all)")
+                else:
+                    self.report(original, f"{msg}; the towers are kept as written")
             else:
                 self.report(original, f"{msg}: one shared encoder {towers.encoder[g]} is applied to every input",
                             fixed=True)
@@ -214,14 +302,32 @@ class UnsharedTowers(Rule):
         enc = towers.encoder[g]
         if i == 0:
             # the shape comes from the input as written (a Name), not from what wraps it now
-            sample = cst.Name(calls[0].input.value) if isinstance(calls[0].input, cst.Name) \
-                else updated.args[0].value
+            first = calls[0].input
+            sample = cst.Name(first.value) if isinstance(first, cst.Name) else (
+                first.deep_clone() if isinstance(first, cst.Attribute) else updated.args[0].value)
             if not isinstance(sample, (cst.Name, cst.Attribute, cst.Subscript, cst.Call)):
                 sample = sample.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
-            extra = [a for a in updated.args[1:]]
+            fdef = sg.function if sg is not None else None
+            method = fdef is not None and isinstance(self.ctx.parent(self.ctx.parent(fdef)), cst.ClassDef)
+            keep = [fdef is None or not _is_reuse_arg(fdef, original, a, method) for a in original.args[1:]]
+            extra = [a for a, k in zip(updated.args[1:], keep) if k]
             self.ctx.insert_before(original, encoder_statements(enc, updated.func, sample, extra))
             self.ctx.add_import("keras")
         return apply_encoder(enc, updated.args[0].value)
+
+    def leave_Arg(self, original: cst.Arg, updated: cst.Arg):
+        if self.fixes_enabled and id(original) in self.ctx.analysis(Towers).strip:
+            return cst.RemoveFromParent()
+        return updated
+
+    def leave_SimpleStatementLine(self, original, updated):
+        """Towers built by ONE call executed in a loop (``for x in (a, b): outs.append(f(x))``)."""
+        towers: Towers = self.ctx.analysis(Towers)
+        for sg in towers.loops:
+            if self.ctx.statement_of(sg.calls[0]) is original:
+                msg = _verdict_message(sg.name, None, f"{sg.executions} loop passes", sg)
+                self.report(original, f"{msg}; not fixed: the towers are built by a loop")
+        return updated
 
     def _own_input_tower(self, towers: "Towers", k: int, cs: list[cst.Call], original: cst.Call,
                          updated: cst.Call) -> cst.BaseExpression:
@@ -294,6 +400,49 @@ class UnsharedTowers(Rule):
              "b = tower(x2)\n"
              "d = keras.ops.abs(a - b)\n",
              None, ("TFM201",), fixes=False),
+        # tf.Variable weights: reuse_variables() does not share them (TF1 semantics), so the towers
+        # are reported - and kept with --no-fixes
+        Case(_VARIABLE_REUSE, _VARIABLE_REUSE_FIXED, ("TFM201",), todo=True),
+        Case(_VARIABLE_REUSE, None, ("TFM201",), fixes=False, todo=True),
+        # towers as methods, outputs kept on self
+        Case("import keras\n\nclass Net:\n"
+             "    def __init__(self, x1, x2):\n"
+             "        self.a = self.tower(x1)\n"
+             "        self.b = self.tower(x2)\n"
+             "        self.d = self.a - self.b\n\n"
+             "    def tower(self, x):\n"
+             "        return keras.layers.Dense(4)(x)\n",
+             "import keras\n\nclass Net:\n"
+             "    def __init__(self, x1, x2):\n"
+             "        encoder_input = keras.Input(shape=x1.shape[1:])\n"
+             "        encoder = keras.Model(encoder_input, self.tower(encoder_input), name='encoder')\n"
+             "        self.a = encoder(x1)\n"
+             "        self.b = encoder(x2)\n"
+             "        self.d = self.a - self.b\n\n"
+             "    def tower(self, x):\n"
+             "        return keras.layers.Dense(4)(x)\n", ("TFM201",)),
+        # reuse=True on unnamed tflearn layers: TF1 raises (no scope= to reuse); the fix shares
+        Case("import tflearn\n"
+             "in1 = tflearn.input_data(shape=[None, 3])\n"
+             "in2 = tflearn.input_data(shape=[None, 3])\n"
+             "def tower(x, reuse=False):\n"
+             "    return tflearn.fully_connected(x, 4, reuse=reuse)\n"
+             "a = tower(in1)\n"
+             "b = tower(in2, reuse=True)\n"
+             "d = a - b\n",
+             "import keras\n\n"
+             "in1 = keras.Input(shape=(3,))\n"
+             "in2 = keras.Input(shape=(3,))\n"
+             "def tower(x, reuse=False):\n"
+             "    return keras.layers.Dense(\n"
+             "        4,\n"
+             "        kernel_initializer=keras.initializers.TruncatedNormal(mean=0.0, stddev=0.02),\n"
+             "    )(keras.layers.Flatten()(x))\n"
+             "encoder_input = keras.Input(shape=in1.shape[1:])\n"
+             "encoder = keras.Model(encoder_input, tower(encoder_input), name='encoder')\n"
+             "a = encoder(in1)\n"
+             "b = encoder(in2)\n"
+             "d = a - b\n", ("TFM201",)),
         Case(_OWN_INPUT, _OWN_INPUT_FIXED, ("TFM201",)),
         Case(_OWN_INPUT, None, ("TFM201",), fixes=False),
         Case("import keras\n"

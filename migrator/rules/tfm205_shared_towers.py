@@ -1,61 +1,240 @@
-"""TFM205: TF1 towers sharing variables (variable_scope reuse) -> ONE Keras encoder model."""
+"""TFM205: towers that SHARE variables in TF1 (decided by migrator/analysis/sharing.py) ->
+ONE Keras encoder model applied to each input."""
 from __future__ import annotations
+
+import re
 
 import libcst as cst
 
+from ..analysis.sharing import Sharing, TowerGroup, pretty
+from ..emit import code
+from ..names import dotted
 from ._encoder import apply_encoder, encoder_statements, free_name
-from ._tf1_program import TF1Program
+from ._siamese import walk
 from .base import Case, Rule
+
+_REUSE_PARAM = re.compile(r"reus", re.I)
+_LAYER_ROOTS = ("tensorflow.layers.", "tensorflow.contrib.layers.", "tensorflow.contrib.slim.", "tflearn.")
+
+
+def reuse_params(fn: cst.FunctionDef) -> set[str]:
+    """Parameters of a tower builder that only say "reuse": named so (``reuse``, ``reuse_vars``),
+    or passed as a ``reuse=`` argument / tested by an ``if`` around ``reuse_variables()`` inside."""
+    names = {p.name.value for p in fn.params.params}
+    out = {n for n in names if _REUSE_PARAM.search(n)}
+    for n in walk(fn):
+        if isinstance(n, cst.Arg) and n.keyword is not None and n.keyword.value == "reuse" \
+                and isinstance(n.value, cst.Name) and n.value.value in names:
+            out.add(n.value.value)
+        if isinstance(n, cst.If) and isinstance(n.test, cst.Name) and n.test.value in names \
+                and _reuse_only(n):
+            out.add(n.test.value)
+    return out
+
+
+def _reuse_only(n: cst.If) -> bool:
+    """``if reuse: scope.reuse_variables()`` (optionally ``else: assert ...``)."""
+    body = n.body.body if isinstance(n.body, cst.IndentedBlock) else []
+    if not body or not all(_is_reuse_stmt(s) for s in body):
+        return False
+    if n.orelse is None:
+        return True
+    other = n.orelse.body.body if isinstance(n.orelse, cst.Else) and isinstance(n.orelse.body, cst.IndentedBlock) \
+        else []
+    return bool(other) and all(isinstance(s, cst.SimpleStatementLine) and all(isinstance(x, cst.Assert)
+                                                                             for x in s.body) for s in other)
+
+
+def layer_reuse_args(sharing: Sharing, fn: cst.FunctionDef) -> set[int]:
+    """ids of the ``reuse=<flag>`` arguments of the layers a tower builder calls: meaningless
+    once the builder runs once (an encoder), and what keeps the layer rules from translating."""
+    params = reuse_params(fn)
+    out: set[int] = set()
+    for n in walk(fn):
+        if isinstance(n, cst.Call) and (sharing.qname(n.func) or "").startswith(_LAYER_ROOTS):
+            for a in n.args:
+                if a.keyword is not None and a.keyword.value == "reuse" and isinstance(a.value, cst.Name) \
+                        and (a.value.value in params or a.value.value in ("True", "False")):
+                    out.add(id(a))
+    return out
+
+
+def _bound_params(fn: cst.FunctionDef, call: cst.Call, method: bool) -> list[tuple[str | None, cst.Arg]]:
+    params = [p.name.value for p in fn.params.params][1 if method else 0:]
+    out = []
+    i = 0
+    for a in call.args:
+        if a.keyword is not None:
+            out.append((a.keyword.value, a))
+        elif not a.star:
+            out.append((params[i] if i < len(params) else None, a))
+            i += 1
+    return out
+
+
+class SharedPlan:
+    """``ctx.analysis(SharedPlan)``: what TFM205 does with each shared group."""
+
+    def __init__(self, ctx) -> None:
+        self.ctx = ctx
+        sharing: Sharing = ctx.analysis(Sharing)
+        taken = {n.value for n in walk(ctx.module) if isinstance(n, cst.Name)}
+        self.by_stmt: dict[int, tuple[TowerGroup, int]] = {}
+        self.encoder: dict[int, str] = {}
+        self.problem: dict[int, str] = {}
+        self.extra: dict[int, list[cst.Arg]] = {}
+        self.strip_args: set[int] = set()
+        self.remove: set[int] = set()
+        self.groups: list[TowerGroup] = []
+        handled_fns: dict[int, list[TowerGroup]] = {}
+        from .tfm206_tflearn_reuse_towers import ReuseTowers
+
+        tflearn_towers = ctx.analysis(ReuseTowers).by_call   # TFM206 builds those encoders
+        for g in sharing.groups:
+            if g.verdict != "shared" or any(id(c) in tflearn_towers for c in g.calls):
+                continue
+            self.groups.append(g)
+            k = id(g)
+            why = self._why_not(g)
+            if why:
+                self.problem[k] = why
+                continue
+            self.encoder[k] = free_name(taken, "encoder")
+            taken.add(self.encoder[k])
+            for i, c in enumerate(g.calls):
+                self.by_stmt[id(ctx.statement_of(c))] = (g, i)
+            handled_fns.setdefault(id(g.function), []).append(g)
+            # reuse_variables() between the calls, in the scope that makes them
+            first, last = ctx.position(g.calls[0]), ctx.position(g.calls[-1])
+            for n in walk(g.entry):
+                if _is_reuse_stmt(n) and first < ctx.position(n) < last:
+                    self.remove.add(id(n))
+        # inside builders whose every call is a handled tower: reuse= of layers, reuse_variables()
+        all_calls = {id(c) for gs in handled_fns.values() for g in gs for c in g.calls}
+        for gs in handled_fns.values():
+            fn = gs[0].function
+            name = fn.name.value
+            others = [n for n in walk(ctx.module) if isinstance(n, cst.Call) and id(n) not in all_calls
+                      and ((isinstance(n.func, cst.Name) and n.func.value == name)
+                           or (isinstance(n.func, cst.Attribute) and n.func.attr.value == name))]
+            if others:
+                continue
+            self.strip_args.update(layer_reuse_args(sharing, fn))
+            for n in walk(fn):
+                if _is_reuse_stmt(n):
+                    self.remove.add(id(n))
+                if isinstance(n, cst.If) and _reuse_only(n):
+                    self.remove.add(id(n))
+
+    def _why_not(self, g: TowerGroup) -> str | None:
+        ctx = self.ctx
+        if g.in_loop:
+            return "the towers are one call executed by a loop"
+        method = is_method(ctx, g.function)
+        extras = []
+        for c in g.calls:
+            stmt = ctx.statement_of(c)
+            if not (isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1
+                    and isinstance(stmt.body[0], cst.Assign) and stmt.body[0].value is c
+                    and len(stmt.body[0].targets) == 1
+                    and isinstance(stmt.body[0].targets[0].target, (cst.Name, cst.Attribute))):
+                return "a tower call is not a plain assignment `out = tower(x, ...)`"
+            if not c.args or c.args[0].keyword is not None or c.args[0].star:
+                return "a tower call does not pass its input first"
+            bound = _bound_params(g.function, c, method)
+            params = reuse_params(g.function)
+            extras.append([f"{p}={code(a.value).strip()}" for p, a in bound[1:] if not (p in params or p == "reuse")])
+        if any(e != extras[0] for e in extras):
+            return "the tower calls pass different arguments besides the input and reuse"
+        if len({code(c.func).strip() for c in g.calls}) != 1:
+            return "the towers are called through different names"
+        return None
+
+
+def is_method(ctx, fn: cst.FunctionDef) -> bool:
+    """Is ``fn`` defined in a class (its first parameter is bound by the call)?"""
+    return isinstance(ctx.parent(ctx.parent(fn)), cst.ClassDef)
+
+
+def _is_reuse_stmt(n: cst.CSTNode) -> bool:
+    """``scope.reuse_variables()`` / ``tf.get_variable_scope().reuse_variables()`` as a statement."""
+    return (isinstance(n, cst.SimpleStatementLine) and len(n.body) == 1 and isinstance(n.body[0], cst.Expr)
+            and isinstance(n.body[0].value, cst.Call) and isinstance(n.body[0].value.func, cst.Attribute)
+            and n.body[0].value.func.attr.value == "reuse_variables" and not n.body[0].value.args)
 
 
 class SharedTowers(Rule):
     ID = "TFM205"
     NAME = "shared-towers"
-    MESSAGE = "towers sharing variables through variable_scope reuse -> one encoder model applied to each input"
-    RATIONALE = ("In TF1 `scope.reuse_variables()`, `variable_scope(..., reuse=True)` or `tf.AUTO_REUSE` "
-                 "make the second call of a tower function reuse the first call's variables. Keras has "
-                 "no name-based sharing: calling the tower function twice would create two sets of "
-                 "layers. The faithful translation builds the tower once as a Keras model "
-                 "(keras.io's siamese_contrastive style) and applies that model to every input.")
+    MESSAGE = "towers that share variables in TF1 -> one encoder model applied to each input"
+    RATIONALE = ("Which towers share is decided by TF1's variable store (migrator/analysis/sharing.py): "
+                 "get_variable - and tf.layers / contrib / tflearn layers with explicit names - under "
+                 "`reuse=True`, `scope.reuse_variables()`, `tf.get_variable_scope().reuse_variables()` or "
+                 "`tf.AUTO_REUSE` return the first tower's variables; tf.Variable never does. Keras has no "
+                 "name-based sharing: calling the tower builder twice would create two sets of layers, a "
+                 "silent change of the model. The faithful translation builds the tower once as a Keras "
+                 "model (keras.io's siamese_contrastive style) and applies it to every input; the builder's "
+                 "reuse= arguments and reuse_variables() calls, now meaningless, are dropped. Towers the "
+                 "rule cannot rewrite (a loop, calls with different arguments) keep a TODO.")
     ORDER = 40
 
-    def _groups(self, node):
-        tp = self.ctx.analysis(TF1Program)
-        prog = tp.program_of(node)
-        return [] if prog is None else tp.shared_towers(prog), prog
-
-    def leave_SimpleStatementLine(self, original, updated):
-        groups, prog = self._groups(original)
-        if not groups:
-            return updated
-        if any(r is original for r in prog.reuse_calls):
+    def leave_Arg(self, original: cst.Arg, updated: cst.Arg):
+        if id(original) in self.ctx.analysis(SharedPlan).strip_args:
             return cst.RemoveFromParent()
-        for calls in groups:
-            for i, c in enumerate(calls):
-                if c.statement is not original:
-                    continue
-                key = ("encoder", id(calls[0].statement))
-                names = self.__dict__.setdefault("_enc", {})
-                if key not in names:
-                    taken = {d.name for s in self.ctx.analysis(TF1Program).flow.scopes.values() for d in s.defs}
-                    names[key] = free_name(taken | set(names.values()), "encoder")
-                enc = names[key]
-                value = updated.body[0].value
-                x = value.args[0].value
-                new = updated.with_changes(body=[updated.body[0].with_changes(value=apply_encoder(enc, x))])
-                self.ctx.add_import("keras")
-                self.ctx.count(self)
-                if i > 0:
-                    return new
-                extra = [a for a in value.args[1:] if not (a.keyword is not None and a.keyword.value == "reuse")]
-                stmts = encoder_statements(enc, value.func, x, extra)
-                stmts[0] = stmts[0].with_changes(leading_lines=original.leading_lines)
-                return cst.FlattenSentinel([*stmts, new.with_changes(leading_lines=[])])
         return updated
 
-    VALID = ["def tower(x):\n    return x\na = tower(x1)\nb = tower(x2)\n"]
+    def leave_If(self, original, updated):
+        if id(original) in self.ctx.analysis(SharedPlan).remove:
+            parent = self.ctx.parent(original)
+            if isinstance(parent, cst.IndentedBlock) and len(parent.body) == 1:
+                return cst.SimpleStatementLine([cst.Pass()])
+            return cst.RemoveFromParent()
+        return updated
+
+    def leave_SimpleStatementLine(self, original, updated):
+        plan: SharedPlan = self.ctx.analysis(SharedPlan)
+        if id(original) in plan.remove:
+            parent = self.ctx.parent(original)
+            if isinstance(parent, cst.IndentedBlock) and len(parent.body) == 1:
+                return updated.with_changes(body=[cst.Pass()])
+            return cst.RemoveFromParent()
+        hit = plan.by_stmt.get(id(original))
+        if hit is None:
+            self._problem(original, plan)
+            return updated
+        g, i = hit
+        enc = plan.encoder[id(g)]
+        value = updated.body[0].value
+        if not isinstance(value, cst.Call) or not value.args:
+            return updated
+        x = value.args[0].value
+        new = updated.with_changes(body=[updated.body[0].with_changes(value=apply_encoder(enc, x))])
+        self.ctx.add_import("keras")
+        self.ctx.count(self)
+        if i > 0:
+            return new
+        names = ", ".join(pretty(k) for k in g.shared[:4]) + (" ..." if len(g.shared) > 4 else "")
+        self.report(original, f"{g.name}() towers share their variables in TF1 ({names}): one encoder "
+                              f"model {enc} applied to each of the {len(g.calls)} inputs")
+        params = reuse_params(g.function)
+        bound = _bound_params(g.function, value, is_method(self.ctx, g.function))
+        extra = [a for p, a in bound[1:] if not (p in params or p == "reuse")]
+        stmts = encoder_statements(enc, value.func, x, extra)
+        stmts[0] = stmts[0].with_changes(leading_lines=original.leading_lines)
+        return cst.FlattenSentinel([*stmts, new.with_changes(leading_lines=[])])
+
+    def _problem(self, original, plan: SharedPlan) -> None:
+        for g in plan.groups:
+            why = plan.problem.get(id(g))
+            if why and self.ctx.statement_of(g.calls[0]) is original:
+                self.todo(original, f"{g.name}() towers share their variables in TF1 but are not "
+                                    f"turned into one encoder: {why}")
+
+    VALID = [
+        "def tower(x):\n    return x\na = tower(x1)\nb = tower(x2)\n",
+    ]
     INVALID = [
-        Case("import tensorflow as tf\n\ndef tower(x):\n    return tf.layers.dense(x, 4)\n\n"
+        Case("import tensorflow as tf\n\ndef tower(x):\n    return tf.layers.dense(x, 4, name='fc')\n\n"
              "x1 = tf.placeholder(tf.float32, [None, 3])\nx2 = tf.placeholder(tf.float32, [None, 3])\n"
              "with tf.variable_scope('siamese') as scope:\n    o1 = tower(x1)\n    scope.reuse_variables()\n"
              "    o2 = tower(x2)\n",
@@ -63,6 +242,21 @@ class SharedTowers(Rule):
              "x1 = keras.Input(shape=(3,))\nx2 = keras.Input(shape=(3,))\n"
              "encoder_input = keras.Input(shape=x1.shape[1:])\n"
              "encoder = keras.Model(encoder_input, tower(encoder_input), name='encoder')\n"
-             "o1 = encoder(x1)\no2 = encoder(x2)\n"),
+             "o1 = encoder(x1)\no2 = encoder(x2)\n", ("TFM205",)),
+        # a method called with reuse=False / reuse=True (named tf.layers inside)
+        Case("import tensorflow as tf\n\nclass Net:\n"
+             "    def __init__(self, a, b):\n"
+             "        self.o1 = self.tower(a, reuse=False)\n"
+             "        self.o2 = self.tower(b, reuse=True)\n\n"
+             "    def tower(self, x, reuse=False):\n"
+             "        return tf.layers.dense(x, 4, name='fc', reuse=reuse)\n",
+             "import keras\n\nclass Net:\n"
+             "    def __init__(self, a, b):\n"
+             "        encoder_input = keras.Input(shape=a.shape[1:])\n"
+             "        encoder = keras.Model(encoder_input, self.tower(encoder_input), name='encoder')\n"
+             "        self.o1 = encoder(a)\n"
+             "        self.o2 = encoder(b)\n\n"
+             "    def tower(self, x, reuse=False):\n"
+             "        return keras.layers.Dense(4)(x)\n", ("TFM205",)),
     ]
     REQUIRES = ("TFM131", "TFM138", "TFM140")

@@ -4,6 +4,7 @@ from __future__ import annotations
 import libcst as cst
 
 from ..analysis.flow import Flow
+from ..analysis.sharing import Sharing
 from ..emit import code, literal
 from ._encoder import TowerCall, apply_encoder, encoder_statements, free_name, tower_calls
 from ._siamese import qnames, walk
@@ -22,6 +23,7 @@ class ReuseTowers:
     def __init__(self, ctx) -> None:
         self.ctx = ctx
         flow: Flow = ctx.analysis(Flow)
+        sharing: Sharing = ctx.analysis(Sharing)
         self.strip: set[int] = set()                        # id(original reuse Arg) to drop
         self.by_call: dict[int, tuple[int, int]] = {}
         self.groups: list[list[TowerCall]] = []
@@ -53,6 +55,9 @@ class ReuseTowers:
                                                   and literal(a.value, None) is True for a in c.call.args)]
                 if not reused:
                     continue
+                sg = sharing.group_of(calls[0].call)
+                if sg is not None and sg.verdict != "shared":
+                    continue  # TF1 does not share them (e.g. reuse=True without scope= raises): TFM201
                 self.strip.update(id(a) for a in layer_args)
                 if tf1:
                     continue  # a TF1 program: TFM205 builds the encoder

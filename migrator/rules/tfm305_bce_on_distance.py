@@ -14,6 +14,9 @@ _BCE_CALLS = {
     "tensorflow.nn.sigmoid_cross_entropy_with_logits": (("labels", 1), ("logits", 2)),
     "keras.losses.binary_crossentropy": (("y_true", 0), ("y_pred", 1)),
     "keras.backend.binary_crossentropy": (("target", 0), ("output", 1)),
+    "tensorflow.losses.sigmoid_cross_entropy": (("multi_class_labels", 0), ("logits", 1)),
+    "tensorflow.losses.log_loss": (("labels", 0), ("predictions", 1)),
+    "keras.metrics.binary_crossentropy": (("y_true", 0), ("y_pred", 1)),
 }
 
 
@@ -106,8 +109,17 @@ class BceOnDistance(Rule):
         "d = keras.layers.Lambda(euclidean_distance)([a, b])\n"
         "model = keras.Model([ia, ib], d)\n"
         "model.compile(loss=contrastive_loss, optimizer='adam')\n",
+        # Koch et al.: a learned head (dense on |a - b|) gives the logits, not the distance itself
+        "import keras\n"
+        "joins = keras.ops.abs(fa - fb)\n"
+        "logits = keras.layers.Dense(1)(joins)\n"
+        "loss = keras.ops.mean(keras.losses.binary_crossentropy(labels, logits, from_logits=True))\n",
     ]
     INVALID = [
+        Case("import tensorflow as tf\n"
+             "d = tf.reduce_sum(tf.square(a - b), 1)\n"
+             "loss = tf.losses.sigmoid_cross_entropy(y, d)\n",
+             None, ("TFM305",), fixes=False, todo=True),
         Case("import keras\n"
              "def euclidean_distance(v):\n    return v\n"
              "d = keras.layers.Lambda(euclidean_distance)([a, b])\n"

@@ -1,0 +1,1118 @@
+"""Which tower calls share variables - decided by TensorFlow 1's own rules.
+
+``ctx.analysis(Sharing)`` runs every scope that calls a builder defined in the file (a
+function, a method through ``self``, an object's ``__call__``/method, a class whose
+``__init__`` builds) through a small abstract interpreter of TF1's variable store, and
+groups the executions of each builder made from one scope (two calls, or one call executed
+by a loop over several inputs). It is a pure function of the source: it never looks at the
+options or at which rules are enabled.
+
+The variable store follows ``tensorflow/python/ops/variable_scope.py``:
+
+* ``tf.get_variable(name)`` resolves ``<current scope>/<name>``: with reuse True it must
+  exist (else TF1 raises "does not exist"), with ``AUTO_REUSE`` it is reused or created,
+  without reuse it must not exist (else TF1 raises "already exists"). A ``variable_scope``
+  with ``reuse=False``/``None`` INHERITS its parent's reuse; ``scope.reuse_variables()`` and
+  ``tf.get_variable_scope().reuse_variables()`` switch the current scope to reuse.
+* ``tf.Variable`` never shares (a fresh variable at every execution).
+* ``tf.layers.*`` / ``tf.contrib.layers.*`` (slim) / tflearn layers open a variable scope
+  per layer and create their weights with ``get_variable``: an explicit ``name=``
+  (``scope=`` for contrib and tflearn) is used as is; otherwise the default name is made
+  unique in the current scope (``dense``, ``dense_1`` ...). The counts behind that
+  uniqueness are reset when a variable scope entered BY NAME is exited - so a builder that
+  opens its own named scope gets the same auto-names at every call (and shares them under
+  reuse), while two calls under one ``with`` + ``reuse_variables()`` get ``dense`` then
+  ``dense_1`` and TF1 raises ("Variable .../dense_1/kernel does not exist").
+* Keras layers (and ``tf.layers.Dense(...)`` objects) own their weights: a layer object
+  applied twice shares, ``keras.layers.Dense(4)(x)`` written in a builder does not.
+
+Verdicts per group (:class:`TowerGroup`): ``"shared"`` (every tower uses the same
+variables), ``"unshared"`` (no variable in common), ``"partial"`` (some in common) and
+``"raises"`` (TF1 raises a ValueError while building the towers; ``error`` says which).
+Unknown values (a condition on an attribute, a name built from data) are represented
+deterministically, so both towers see the same unknowns: the verdict is about the
+variables the code names, not about values it cannot know.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+import libcst as cst
+
+from ..cstcache import children
+from ..names import dotted
+
+# -- what creates variables -----------------------------------------------------------------
+GET_VARIABLE = ("tensorflow.get_variable", "tensorflow.contrib.framework.model_variable",
+                "tensorflow.contrib.framework.variable")
+NEW_VARIABLE = ("tensorflow.Variable", "tensorflow.contrib.eager.Variable")
+VARIABLE_SCOPE = ("tensorflow.variable_scope",)
+GET_SCOPE = ("tensorflow.get_variable_scope",)
+AUTO_REUSE = ("tensorflow.AUTO_REUSE",)
+
+# functional layers with weights: canonical name prefix -> (kind, keyword of the exact scope name)
+_TF_LAYERS_WEIGHTED = {"dense", "conv1d", "conv2d", "conv3d", "conv2d_transpose", "conv3d_transpose",
+                       "separable_conv1d", "separable_conv2d", "batch_normalization"}
+_CONTRIB_WEIGHTED = {"fully_connected", "conv2d", "convolution2d", "conv1d", "conv3d", "convolution",
+                     "conv2d_transpose", "convolution2d_transpose", "separable_conv2d", "batch_norm",
+                     "layer_norm", "embed_sequence", "linear"}
+_CONTRIB_DEFAULT = {"fully_connected": "fully_connected", "conv2d": "Conv", "convolution2d": "Conv",
+                    "convolution": "Conv", "conv1d": "Conv", "conv3d": "Conv", "batch_norm": "BatchNorm",
+                    "layer_norm": "LayerNorm", "conv2d_transpose": "Conv2d_transpose",
+                    "separable_conv2d": "SeparableConv2d", "linear": "fully_connected",
+                    "embed_sequence": "EmbedSequence"}
+# tflearn layers that create weights (the rest - input_data, pooling, dropout... - do not)
+_TFLEARN_WEIGHTED = {
+    "fully_connected": "FullyConnected", "conv_1d": "Conv1D", "conv_2d": "Conv2D", "conv_3d": "Conv3D",
+    "conv_2d_transpose": "Conv2DTranspose", "atrous_conv_2d": "AtrousConv2D", "grouped_conv_2d": "GroupedConv2D",
+    "batch_normalization": "BatchNormalization", "embedding": "Embedding", "single_unit": "Linear",
+    "highway": "FullyConnectedHighway", "highway_conv_2d": "HighwayConv2D", "lstm": "LSTM", "gru": "GRU",
+    "simple_rnn": "SimpleRNN", "bidirectional_rnn": "BiRNN", "residual_block": "ResidualBlock",
+    "residual_bottleneck": "ResidualBottleneck", "regression": None,
+}
+
+
+class _Unknown:
+    """A value the interpreter cannot know; ``key`` makes it the same in every tower."""
+
+    __slots__ = ("key",)
+
+    def __init__(self, key: str = "?") -> None:
+        self.key = key
+
+    def __repr__(self) -> str:  # pragma: no cover - debugging
+        return f"<?{self.key}>"
+
+
+UNKNOWN = _Unknown()
+
+
+class _Auto:
+    def __repr__(self) -> str:  # pragma: no cover
+        return "AUTO_REUSE"
+
+
+AUTO = _Auto()
+
+
+@dataclass(eq=False)
+class _Instance:
+    cls: cst.ClassDef
+    attrs: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(eq=False)
+class _Method:
+    fn: cst.FunctionDef
+    self_: Any
+
+
+@dataclass(eq=False)
+class _Var:
+    key: str          # a display name: "siamese/fc1" or "<tf.Variable w1 #3>"
+
+
+@dataclass(eq=False)
+class _LayerObject:
+    """A layer object (keras.layers.Dense(...), tf.layers.Dense(...)): weights on first call."""
+    key: str
+    built: bool = False
+
+
+@dataclass(eq=False)
+class _ScopeRef:
+    frame: "_Frame"
+
+
+@dataclass(eq=False)
+class _Frame:
+    name: str           # full variable-scope name ("" at the root)
+    reuse: Any          # False | True | AUTO
+    named: bool         # entered by a string name (its sub-counts reset on exit)
+
+
+class _Return(Exception):
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+
+class _Budget(Exception):
+    pass
+
+
+@dataclass(eq=False)
+class _Execution:
+    """One execution of a tower call: the variables it touched."""
+    call: cst.Call
+    function: cst.FunctionDef
+    instance: Any
+    keys: list[str] = field(default_factory=list)
+    created: list[str] = field(default_factory=list)
+    reused: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+@dataclass(eq=False)
+class TowerGroup:
+    """Executions of one builder made from one scope (``entry``)."""
+    entry: cst.CSTNode                   # the Module or FunctionDef whose code makes the calls
+    function: cst.FunctionDef            # the builder (function, method, __call__, __init__)
+    calls: list[cst.Call]                # distinct ORIGINAL call nodes, in source order
+    executions: int                      # how many times they ran (a loop counts each pass)
+    verdict: str                         # "shared" | "unshared" | "partial" | "raises"
+    shared: list[str]                    # variables every tower uses
+    unshared: list[str]                  # variables only some towers use
+    error: str | None = None             # the ValueError TF1 raises ("raises")
+    in_loop: bool = False                # one call executed several times
+
+    @property
+    def name(self) -> str:
+        return self.function.name.value
+
+
+_NAME_RE = re.compile(r"[^A-Za-z0-9_./<>#?@ -]")
+
+
+class _Interp:
+    """Interpret one entry scope; record tower executions."""
+
+    MAX_STEPS = 40000
+    MAX_DEPTH = 12
+
+    def __init__(self, owner: "Sharing", entry: cst.CSTNode) -> None:
+        self.o = owner
+        self.entry = entry
+        self.vars: dict[str, int] = {}
+        self.counts: dict[str, int] = {}
+        self.stack: list[_Frame] = [_Frame("", False, False)]
+        self.steps = 0
+        self.depth = 0
+        self.active: list[_Execution] = []
+        self.executions: list[_Execution] = []
+        self.new_vars = 0
+        self.loop_depth = 0
+        self.loop_calls: set[int] = set()
+
+    # -- variable store ----------------------------------------------------------------------
+    @property
+    def scope(self) -> str:
+        return self.stack[-1].name
+
+    def _join(self, name: str) -> str:
+        return f"{self.scope}/{name}" if self.scope else name
+
+    def _touch(self, key: str, action: str) -> None:
+        if self.active:
+            ex = self.active[0]  # the outermost tower call owns everything built inside it
+            if key not in ex.keys:
+                ex.keys.append(key)
+            (ex.created if action == "create" else ex.reused).append(key)
+
+    def _error(self, msg: str) -> None:
+        if self.active:
+            self.active[0].errors.append(msg)
+        else:
+            self.o.errors.append(msg)
+
+    def get_variable(self, name: str) -> _Var:
+        full = self._join(name)
+        reuse = self.stack[-1].reuse
+        exists = full in self.vars
+        if reuse is True and not exists:
+            self._error(f"Variable {full} does not exist, or was not created with tf.get_variable(): "
+                        f"reuse is set but nothing created it before")
+            self.vars[full] = 1
+            self._touch(full, "create")
+        elif reuse is False and exists:
+            self._error(f"Variable {full} already exists, disallowed: get_variable without reuse")
+            self._touch(full, "reuse")
+        elif exists:
+            self._touch(full, "reuse")
+        else:
+            self.vars[full] = 1
+            self._touch(full, "create")
+        return _Var(full)
+
+    def new_variable(self, name: Any) -> _Var:
+        self.new_vars += 1
+        label = name if isinstance(name, str) else "Variable"
+        key = f"<tf.Variable {label} #{self.new_vars}>"
+        self._touch(key, "create")
+        return _Var(key)
+
+    def _count_name(self, full: str) -> int:
+        return self.counts.get(full, 0)
+
+    def enter(self, name: Any, default: str | None, reuse: Any) -> _Frame:
+        """``variable_scope(name, default_name=default, reuse=reuse)``."""
+        parent = self.stack[-1]
+        if isinstance(name, _ScopeRef):
+            full, named = name.frame.name, False
+        elif isinstance(name, str) or isinstance(name, _Unknown):
+            text = name if isinstance(name, str) else "{" + name.key + "}"
+            full, named = (f"{parent.name}/{text}" if parent.name else text), True
+        else:  # default name, made unique in the current scope
+            base = default or "scope"
+            prefix = f"{parent.name}/{base}" if parent.name else base
+            unique = base
+            if self._count_name(prefix):
+                i = 1
+                while self._count_name(f"{prefix}_{i}"):
+                    i += 1
+                unique = f"{base}_{i}"
+            full, named = (f"{parent.name}/{unique}" if parent.name else unique), True
+        self.counts[full] = self.counts.get(full, 0) + 1
+        if reuse is True or reuse is AUTO:
+            r = reuse
+        elif isinstance(name, _ScopeRef) and name.frame.reuse is not False:
+            r = name.frame.reuse
+        else:
+            r = parent.reuse
+        frame = _Frame(full, r, named)
+        self.stack.append(frame)
+        return frame
+
+    def leave(self, frame: _Frame) -> None:
+        if self.stack and self.stack[-1] is frame:
+            self.stack.pop()
+        if frame.named:
+            prefix = frame.name + "/"
+            for k in self.counts:
+                if k.startswith(prefix):
+                    self.counts[k] = 0
+
+    def layer(self, exact: Any, default: str, reuse: Any, family: str = "tf.layers") -> _Var:
+        """A layer that opens ``variable_scope(exact, default_name=default, reuse=reuse)`` and
+        calls get_variable inside (tf.layers / contrib / tflearn)."""
+        if exact is None and reuse is True:
+            if family == "tf.layers":
+                exact = default  # tf.layers with reuse=True and no name: the base name, not uniquified
+            else:
+                self._error("reuse=True cannot be used without a name_or_scope (an unnamed "
+                            f"{family} layer with reuse=True)")
+                reuse = False
+        frame = self.enter(exact, default, reuse)
+        try:
+            return self.get_variable("<weights>")
+        finally:
+            self.leave(frame)
+
+    # -- statements ----------------------------------------------------------------------------
+    def tick(self) -> None:
+        self.steps += 1
+        if self.steps > self.MAX_STEPS:
+            raise _Budget()
+
+    def run_block(self, stmts: Iterable[cst.CSTNode], env: dict) -> None:
+        for s in stmts:
+            self.run_stmt(s, env)
+
+    def _body(self, node: cst.CSTNode) -> list[cst.CSTNode]:
+        body = getattr(node, "body", None)
+        if isinstance(body, cst.IndentedBlock):
+            return list(body.body)
+        if isinstance(body, cst.SimpleStatementSuite):
+            return list(body.body)
+        if isinstance(body, (list, tuple)):
+            return list(body)
+        return []
+
+    def run_stmt(self, s: cst.CSTNode, env: dict) -> None:  # noqa: C901
+        self.tick()
+        if isinstance(s, cst.SimpleStatementLine):
+            for small in s.body:
+                self.run_stmt(small, env)
+        elif isinstance(s, cst.Assign):
+            v = self.ev(s.value, env)
+            for t in s.targets:
+                self.bind(t.target, v, env)
+        elif isinstance(s, cst.AnnAssign):
+            if s.value is not None:
+                self.bind(s.target, self.ev(s.value, env), env)
+        elif isinstance(s, cst.AugAssign):
+            self.ev(s.value, env)
+            self.bind(s.target, UNKNOWN, env)
+        elif isinstance(s, cst.Expr):
+            self.ev(s.value, env)
+        elif isinstance(s, cst.Return):
+            raise _Return(self.ev(s.value, env) if s.value is not None else None)
+        elif isinstance(s, cst.If):
+            t = _truth(self.ev(s.test, env))
+            if t is False:
+                if s.orelse is not None:
+                    self.run_stmt(s.orelse, env) if isinstance(s.orelse, cst.If) else \
+                        self.run_block(self._body(s.orelse), env)
+            else:  # True, or unknown: the first branch (the same in every tower)
+                self.run_block(self._body(s), env)
+        elif isinstance(s, cst.Else):
+            self.run_block(self._body(s), env)
+        elif isinstance(s, cst.For):
+            items = self.iterate(s.iter, env, s.target)
+            self.loop_depth += 1
+            try:
+                for item in items:
+                    self.bind(s.target, item, env)
+                    self.run_block(self._body(s), env)
+            finally:
+                self.loop_depth -= 1
+        elif isinstance(s, cst.While):
+            self.ev(s.test, env)
+            self.run_block(self._body(s), env)
+        elif isinstance(s, cst.With):
+            frames: list[_Frame] = []
+            try:
+                for item in s.items:
+                    v = self.ev(item.item, env)
+                    if isinstance(v, _Frame):
+                        frames.append(v)
+                        if item.asname is not None:
+                            self.bind(item.asname.name, _ScopeRef(v), env)
+                    elif item.asname is not None:
+                        self.bind(item.asname.name, UNKNOWN, env)
+                self.run_block(self._body(s), env)
+            finally:
+                for f in reversed(frames):
+                    self.leave(f)
+        elif isinstance(s, cst.Try):
+            self.run_block(self._body(s), env)
+        elif isinstance(s, cst.FunctionDef):
+            env[s.name.value] = s
+        elif isinstance(s, cst.ClassDef):
+            env[s.name.value] = s
+
+    def iterate(self, node: cst.BaseExpression, env: dict, target: cst.CSTNode | None = None) -> list:
+        v = self.ev(node, env)
+        if isinstance(v, (list, tuple)) and 0 < len(v) <= 16:
+            return list(v)
+        label = dotted(target) if isinstance(target, (cst.Name, cst.Attribute)) else "item"
+        return [_Unknown(f"loop:{label}@{id(node)}")]
+
+    def bind(self, target: cst.BaseExpression, v: Any, env: dict) -> None:
+        if isinstance(target, cst.Name):
+            env[target.value] = v
+        elif isinstance(target, cst.Attribute):
+            obj = self.ev(target.value, env)
+            if isinstance(obj, _Instance):
+                obj.attrs[target.attr.value] = v
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            elems = [e.value for e in target.elements]
+            vals = list(v) if isinstance(v, (list, tuple)) and len(v) == len(elems) else [UNKNOWN] * len(elems)
+            for e, x in zip(elems, vals):
+                self.bind(e, x, env)
+        elif isinstance(target, cst.Subscript):
+            self.ev(target.value, env)
+
+    # -- expressions ---------------------------------------------------------------------------
+    def ev(self, node: cst.CSTNode | None, env: dict) -> Any:  # noqa: C901
+        if node is None:
+            return None
+        self.tick()
+        if isinstance(node, cst.Name):
+            if node.value in ("True", "False", "None"):
+                return {"True": True, "False": False, "None": None}[node.value]
+            if node.value in env:
+                return env[node.value]
+            if node.value in self.o.module_env:
+                return self.o.module_env[node.value]
+            if self.o.is_auto(node):
+                return AUTO
+            return _Unknown(f"name:{node.value}")
+        if isinstance(node, cst.Integer):
+            return int(node.value, 0) if not node.value.startswith("0") or node.value == "0" else UNKNOWN
+        if isinstance(node, cst.Float):
+            return UNKNOWN
+        if isinstance(node, cst.SimpleString):
+            try:
+                return node.evaluated_value
+            except Exception:
+                return UNKNOWN
+        if isinstance(node, cst.ConcatenatedString):
+            a, b = self.ev(node.left, env), self.ev(node.right, env)
+            return a + b if isinstance(a, str) and isinstance(b, str) else UNKNOWN
+        if isinstance(node, cst.FormattedString):
+            out = []
+            for part in node.parts:
+                if isinstance(part, cst.FormattedStringText):
+                    out.append(part.value)
+                else:
+                    out.append(_text(self.ev(part.expression, env), part.expression))
+            return "".join(out)
+        if isinstance(node, cst.Attribute):
+            if self.o.is_auto(node):
+                return AUTO
+            base = self.ev(node.value, env)
+            if isinstance(base, _Instance):
+                attr = node.attr.value
+                if attr in base.attrs:
+                    return base.attrs[attr]
+                m = self.o.method(base.cls, attr)
+                if m is not None:
+                    return _Method(m, base)
+                ca = self.o.class_attr(base.cls, attr)
+                if ca is not None:
+                    return ca
+                return _Unknown(f"attr:{attr}")
+            if isinstance(base, cst.ClassDef):
+                m = self.o.method(base, node.attr.value)
+                if m is not None:
+                    return _Method(m, None)
+            return _Unknown(f"attr:{node.attr.value}")
+        if isinstance(node, (cst.List, cst.Tuple)):
+            return [self.ev(e.value, env) for e in node.elements]
+        if isinstance(node, cst.Dict):
+            for e in node.elements:
+                if isinstance(e, cst.DictElement):
+                    self.ev(e.key, env)
+                self.ev(e.value, env)
+            return UNKNOWN
+        if isinstance(node, cst.IfExp):
+            t = _truth(self.ev(node.test, env))
+            return self.ev(node.orelse if t is False else node.body, env)
+        if isinstance(node, cst.UnaryOperation):
+            v = self.ev(node.expression, env)
+            if isinstance(node.operator, cst.Not):
+                t = _truth(v)
+                return UNKNOWN if t is None else (not t)
+            return UNKNOWN
+        if isinstance(node, cst.BooleanOperation):
+            a = self.ev(node.left, env)
+            b = self.ev(node.right, env)
+            ta = _truth(a)
+            if isinstance(node.operator, cst.Or):
+                return a if ta is True else (b if ta is False else UNKNOWN)
+            return b if ta is True else (a if ta is False else UNKNOWN)
+        if isinstance(node, cst.BinaryOperation):
+            a, b = self.ev(node.left, env), self.ev(node.right, env)
+            if isinstance(node.operator, cst.Add) and isinstance(a, str) and isinstance(b, str):
+                return a + b
+            if isinstance(node.operator, cst.Add) and isinstance(a, int) and isinstance(b, int) \
+                    and not isinstance(a, bool):
+                return a + b
+            if isinstance(node.operator, cst.Modulo) and isinstance(a, str):
+                args = b if isinstance(b, list) else [b]
+                try:
+                    return a % tuple(_text(x, node.right) for x in args)
+                except Exception:
+                    return _Unknown(f"fmt@{id(node)}")
+            return UNKNOWN
+        if isinstance(node, cst.Comparison):
+            left = self.ev(node.left, env)
+            vals = [self.ev(c.comparator, env) for c in node.comparisons]
+            if len(vals) == 1 and not isinstance(left, _Unknown) and not isinstance(vals[0], _Unknown):
+                op = node.comparisons[0].operator
+                try:
+                    if isinstance(op, (cst.Is, cst.Equal)):
+                        return left is vals[0] if isinstance(op, cst.Is) else left == vals[0]
+                    if isinstance(op, (cst.IsNot, cst.NotEqual)):
+                        return left is not vals[0] if isinstance(op, cst.IsNot) else left != vals[0]
+                except Exception:
+                    return UNKNOWN
+            return UNKNOWN
+        if isinstance(node, (cst.ListComp, cst.GeneratorExp)):
+            return self.comprehension(node, env)
+        if isinstance(node, cst.Call):
+            return self.call(node, env)
+        if isinstance(node, cst.Lambda):
+            return UNKNOWN
+        for c in children(node):
+            if isinstance(c, cst.BaseExpression):
+                self.ev(c, env)
+            elif isinstance(c, (cst.Arg, cst.SubscriptElement, cst.Index, cst.Slice, cst.Element)):
+                for cc in children(c):
+                    if isinstance(cc, cst.BaseExpression):
+                        self.ev(cc, env)
+        return UNKNOWN
+
+    def comprehension(self, node, env: dict) -> Any:
+        f = node.for_in
+        if f.inner_for_in is not None:
+            return UNKNOWN
+        items = self.iterate(f.iter, env, f.target)
+        out = []
+        local = dict(env)
+        self.loop_depth += 1
+        try:
+            for item in items:
+                self.bind(f.target, item, local)
+                out.append(self.ev(node.elt, local))
+        finally:
+            self.loop_depth -= 1
+        return out
+
+    def _args(self, call: cst.Call, env: dict) -> tuple[list, dict]:
+        pos, kw = [], {}
+        for a in call.args:
+            v = self.ev(a.value, env)
+            if a.star:
+                continue
+            if a.keyword is not None:
+                kw[a.keyword.value] = v
+            else:
+                pos.append(v)
+        return pos, kw
+
+    def call(self, node: cst.Call, env: dict) -> Any:  # noqa: C901
+        q = "" if isinstance(node.func, cst.Call) else self.o.qname(node.func)
+        # method calls on values: ``scope.reuse_variables()``, ``"{}".format(...)``
+        if isinstance(node.func, cst.Attribute):
+            attr = node.func.attr.value
+            if attr == "reuse_variables" and not q.startswith("keras"):
+                target = self.ev(node.func.value, env)
+                if isinstance(target, _ScopeRef):
+                    target.frame.reuse = True
+                else:
+                    self.stack[-1].reuse = True
+                return None
+            if attr == "format" and q == "":
+                base = self.ev(node.func.value, env)
+                pos, kw = self._args(node, env)
+                if isinstance(base, str):
+                    try:
+                        return base.format(*[_text(p, node) for p in pos],
+                                           **{k: _text(v, node) for k, v in kw.items()})
+                    except Exception:
+                        return _Unknown(f"fmt@{id(node)}")
+                return UNKNOWN
+        if q in GET_SCOPE:
+            return _ScopeRef(self.stack[-1])
+        if q in VARIABLE_SCOPE:
+            pos, kw = self._args(node, env)
+            name = kw.get("name_or_scope", pos[0] if pos else None)
+            default = kw.get("default_name", pos[1] if len(pos) > 1 else None)
+            reuse = kw.get("reuse", pos[3] if len(pos) > 3 else None)
+            if name is None and not isinstance(default, str):
+                default = "scope"
+            return self.enter(name, default if isinstance(default, str) else None, _reuse(reuse))
+        if q in GET_VARIABLE:
+            pos, kw = self._args(node, env)
+            name = kw.get("name", pos[0] if pos else None)
+            return self.get_variable(_text(name, node))
+        if q in NEW_VARIABLE:
+            pos, kw = self._args(node, env)
+            return self.new_variable(kw.get("name"))
+        kind = self.o.layer_kind(q)
+        if kind is not None:
+            family, base = kind
+            pos, kw = self._args(node, env)
+            if family == "tf.layers":
+                exact, reuse = kw.get("name"), kw.get("reuse")
+            else:
+                exact, reuse = kw.get("scope"), kw.get("reuse")
+                if family == "tflearn" and isinstance(kw.get("name"), str):
+                    base = kw["name"]
+            if isinstance(exact, _Unknown):
+                exact = exact  # a computed name: the same at every call of the tower
+            elif not isinstance(exact, str):
+                exact = None
+            return self.layer(exact, base, _reuse(reuse), family)
+        if _layer_class(q):
+            self._args(node, env)
+            self.o.layer_objects += 1
+            return _LayerObject(f"<{q.rsplit('.', 1)[-1]} object #{self.o.layer_objects}>")
+        if _layer_class(q, weightless=True):
+            self._args(node, env)
+            return UNKNOWN
+        # a user function / method / class / object
+        callee = self.ev(node.func, env) if not q.startswith(("tensorflow.", "tflearn.", "keras.", "numpy.")) \
+            else None
+        if isinstance(callee, _LayerObject):
+            self._args(node, env)
+            if not callee.built:
+                callee.built = True
+                self._touch(callee.key, "create")
+            else:
+                self._touch(callee.key, "reuse")
+            return UNKNOWN
+        fn, self_, instance_new = self.o.resolve(callee)
+        if fn is None and not instance_new:
+            # an opaque call: still evaluate the arguments (they may build layers)
+            if isinstance(node.func, cst.Attribute):
+                self.ev(node.func.value, env)
+            self._args(node, env)
+            return UNKNOWN
+        pos, kw = self._args(node, env)
+        if self.depth >= self.MAX_DEPTH:
+            return UNKNOWN
+        ex = None
+        if fn is not None and self.o.in_entry(node, self.entry) and self.o.builds(fn):
+            ex = _Execution(node, fn, self_)
+            if self.loop_depth:
+                self.loop_calls.add(id(node))
+            self.executions.append(ex)
+            self.active.append(ex)
+        try:
+            result = self.invoke(fn, self_, pos, kw) if fn is not None else None
+        finally:
+            if ex is not None:
+                self.active.pop()
+        return self_ if instance_new else result
+
+    def invoke(self, fn: cst.FunctionDef, self_: Any, pos: list, kw: dict) -> Any:
+        env: dict = {}
+        params = list(fn.params.params)
+        if self_ is not None and params:
+            env[params[0].name.value] = self_
+            params = params[1:]
+        for i, p in enumerate(params):
+            name = p.name.value
+            if i < len(pos):
+                env[name] = pos[i]
+            elif name in kw:
+                env[name] = kw[name]
+            elif p.default is not None:
+                env[name] = self.ev(p.default, {})
+            else:
+                env[name] = _Unknown(f"param:{name}")
+        for p in fn.params.kwonly_params:
+            name = p.name.value
+            env[name] = kw.get(name, self.ev(p.default, {}) if p.default is not None else UNKNOWN)
+        self.depth += 1
+        depth_stack = len(self.stack)
+        try:
+            self.run_block(self._body(fn), env)
+        except _Return as r:
+            return r.value
+        finally:
+            self.depth -= 1
+            del self.stack[depth_stack:]
+        return None
+
+
+_WEIGHTLESS = re.compile(r"(Flatten|Dropout|SpatialDropout\w*|GaussianNoise|GaussianDropout|AlphaDropout|Activation|"
+                         r"ReLU|LeakyReLU|Softmax|ELU|Reshape|Permute|RepeatVector|Lambda|Input|InputLayer|"
+                         r"\w*Pooling\w*|\w*Pool\dD|Concatenate|Add|Subtract|Multiply|Average|Maximum|Minimum|Dot|"
+                         r"ZeroPadding\dD|Cropping\dD|UpSampling\dD|Rescaling|Resizing|Masking|Identity)$")
+_LAYER_MODULES = ("keras.layers.", "tensorflow.keras.layers.", "tensorflow.layers.", "tf_keras.layers.")
+
+
+def _layer_class(q: str, weightless: bool = False) -> bool:
+    """``keras.layers.Dense`` / ``tf.layers.Dense``: a layer class (with weights unless asked)."""
+    if not q.startswith(_LAYER_MODULES):
+        return False
+    tail = q.rsplit(".", 1)[-1]
+    if not tail[:1].isupper():
+        return False
+    return bool(_WEIGHTLESS.match(tail)) == weightless
+
+
+def _truth(v: Any) -> bool | None:
+    if isinstance(v, bool):
+        return v
+    if v is None:
+        return False
+    if isinstance(v, (int, str)):
+        return bool(v)
+    if v is AUTO:
+        return True
+    return None
+
+
+def _reuse(v: Any) -> Any:
+    if v is True or v is AUTO:
+        return v
+    if isinstance(v, _Unknown):
+        return False  # unknown: inherit (the same choice in every tower)
+    return False
+
+
+def _text(v: Any, node: cst.CSTNode) -> str:
+    if isinstance(v, str):
+        return v
+    if isinstance(v, bool) or isinstance(v, int):
+        return str(v)
+    if isinstance(v, _Unknown):
+        return "{" + v.key + "}"
+    return "{" + f"value@{id(node)}" + "}"
+
+
+class Sharing:
+    """``ctx.analysis(Sharing)``: the tower groups of a file and their TF1 verdicts."""
+
+    def __init__(self, ctx) -> None:
+        self.ctx = ctx
+        self.module = ctx.module
+        self.errors: list[str] = []
+        self.layer_objects = 0
+        self._qcache: dict[int, str] = {}
+        self.functions: dict[str, cst.FunctionDef] = {}
+        self.classes: dict[str, cst.ClassDef] = {}
+        self.module_env: dict[str, Any] = {}
+        self._builds: dict[int, bool] = {}
+        self._entry_of: dict[int, cst.CSTNode] = {}
+        for s in self.module.body:
+            if isinstance(s, cst.FunctionDef):
+                self.functions[s.name.value] = s
+                self.module_env[s.name.value] = s
+            elif isinstance(s, cst.ClassDef):
+                self.classes[s.name.value] = s
+                self.module_env[s.name.value] = s
+            elif isinstance(s, cst.SimpleStatementLine):
+                for small in s.body:
+                    if isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(
+                            small.targets[0].target, cst.Name):
+                        v = _const(small.value)
+                        if v is not _NOCONST:
+                            self.module_env[small.targets[0].target.value] = v
+        self.groups: list[TowerGroup] = []
+        self.by_call: dict[int, TowerGroup] = {}
+        self._run()
+
+    # -- name helpers ------------------------------------------------------------------------
+    def qname(self, node: cst.CSTNode) -> str:
+        k = id(node)
+        if k not in self._qcache:
+            q = ""
+            try:
+                q = self.ctx.legacy_name(node) or ""
+            except Exception:
+                q = ""
+            if not q:
+                try:
+                    names = self.ctx.qualified(node)
+                except Exception:
+                    names = set()
+                for n in sorted(names):
+                    if n.startswith(("keras.", "tensorflow.keras.", "tf_keras.")):
+                        q = n
+                        break
+            self._qcache[k] = q
+        return self._qcache[k]
+
+    def is_auto(self, node: cst.CSTNode) -> bool:
+        return self.qname(node) in AUTO_REUSE
+
+    def layer_kind(self, q: str) -> tuple[str, str] | None:
+        if q.startswith("tensorflow.layers."):
+            tail = q.rsplit(".", 1)[-1]
+            return ("tf.layers", tail) if tail in _TF_LAYERS_WEIGHTED else None
+        if q.startswith(("tensorflow.contrib.layers.", "tensorflow.contrib.slim.", "tensorflow.contrib.slim")):
+            tail = q.rsplit(".", 1)[-1]
+            return ("contrib", _CONTRIB_DEFAULT.get(tail, tail)) if tail in _CONTRIB_WEIGHTED else None
+        if q.startswith("tflearn."):
+            tail = q.rsplit(".", 1)[-1]
+            base = _TFLEARN_WEIGHTED.get(tail, "")
+            return ("tflearn", base) if base else None
+        return None
+
+    def method(self, cls: cst.ClassDef, name: str, _seen: int = 0) -> cst.FunctionDef | None:
+        for s in self._body(cls):
+            if isinstance(s, cst.FunctionDef) and s.name.value == name:
+                return s
+        if _seen < 5:
+            for b in cls.bases:
+                base = self.classes.get(dotted(b.value) or "")
+                if base is not None:
+                    m = self.method(base, name, _seen + 1)
+                    if m is not None:
+                        return m
+        return None
+
+    def class_attr(self, cls: cst.ClassDef, name: str) -> Any:
+        for s in self._body(cls):
+            if isinstance(s, cst.SimpleStatementLine):
+                for small in s.body:
+                    if isinstance(small, cst.Assign) and any(
+                            isinstance(t.target, cst.Name) and t.target.value == name for t in small.targets):
+                        v = _const(small.value)
+                        return None if v is _NOCONST else v
+        return None
+
+    @staticmethod
+    def _body(node: cst.CSTNode) -> list[cst.CSTNode]:
+        body = getattr(node, "body", None)
+        return list(body.body) if isinstance(body, cst.IndentedBlock) else []
+
+    def resolve(self, callee: Any) -> tuple[cst.FunctionDef | None, Any, bool]:
+        """(function to run, self, is a construction)."""
+        if isinstance(callee, cst.FunctionDef):
+            return callee, None, False
+        if isinstance(callee, _Method):
+            return callee.fn, callee.self_, False
+        if isinstance(callee, cst.ClassDef):
+            inst = _Instance(callee)
+            init = self.method(callee, "__init__")
+            return init, inst, True
+        if isinstance(callee, _Instance):
+            m = self.method(callee.cls, "__call__")
+            return m, callee, False
+        return None, None, False
+
+    def builds(self, fn: cst.FunctionDef, _depth: int = 0) -> bool:
+        """Does ``fn`` (or a builder it calls) create or apply weights? (syntactic, cached)"""
+        k = id(fn)
+        if k in self._builds:
+            return self._builds[k]
+        self._builds[k] = False
+        found = False
+        for n in _walk(fn):
+            if isinstance(n, cst.Call):
+                q = self.qname(n.func)
+                if q in GET_VARIABLE or q in NEW_VARIABLE or self.layer_kind(q) is not None or _layer_class(q):
+                    found = True
+                    break
+                if _depth < 6:
+                    if isinstance(n.func, cst.Name) and n.func.value in self.functions and \
+                            self.builds(self.functions[n.func.value], _depth + 1):
+                        found = True
+                        break
+                    if isinstance(n.func, cst.Attribute) and isinstance(n.func.value, cst.Name) \
+                            and n.func.value.value == "self":
+                        cls = self._class_of(fn)
+                        m = self.method(cls, n.func.attr.value) if cls is not None else None
+                        if m is not None and self.builds(m, _depth + 1):
+                            found = True
+                            break
+            if isinstance(n, cst.Attribute) and isinstance(n.value, cst.Name) and n.value.value == "self":
+                # applying a layer object or a variable held by the instance (``self.fc(x)``, ``self.W``)
+                cls = self._class_of(fn)
+                if cls is not None and self._attr_is_weight(cls, n.attr.value):
+                    found = True
+                    break
+        self._builds[k] = found
+        return found
+
+    def _attr_is_weight(self, cls: cst.ClassDef, attr: str) -> bool:
+        for n in _walk(cls):
+            if isinstance(n, cst.Assign) and isinstance(n.value, cst.Call) and any(
+                    isinstance(t.target, cst.Attribute) and t.target.attr.value == attr for t in n.targets):
+                q = self.qname(n.value.func)
+                if q in GET_VARIABLE or q in NEW_VARIABLE or _layer_class(q):
+                    return True
+        return False
+
+    def _class_of(self, fn: cst.FunctionDef) -> cst.ClassDef | None:
+        n = self.ctx.parent(fn)
+        while n is not None and not isinstance(n, cst.ClassDef):
+            if isinstance(n, cst.Module):
+                return None
+            n = self.ctx.parent(n)
+        return n
+
+    def entry_of(self, node: cst.CSTNode) -> cst.CSTNode:
+        k = id(node)
+        if k not in self._entry_of:
+            n = self.ctx.parent(node)
+            while n is not None and not isinstance(n, (cst.FunctionDef, cst.Module)):
+                n = self.ctx.parent(n)
+            self._entry_of[k] = n if n is not None else self.module
+        return self._entry_of[k]
+
+    def in_entry(self, call: cst.Call, entry: cst.CSTNode) -> bool:
+        return self.entry_of(call) is entry
+
+    # -- running ---------------------------------------------------------------------------------
+    def _entries(self) -> list[cst.CSTNode]:
+        """Scopes (the module, functions) whose own code calls a builder twice or in a loop:
+        a function or class of the file, a method through ``self``, or a name bound in it."""
+        local = set(self.functions) | set(self.classes)
+        out: list[cst.CSTNode] = []
+        scopes = [self.module] + [n for n in _walk(self.module) if isinstance(n, cst.FunctionDef)]
+        for scope in scopes:
+            bound: set[str] = set()
+            sites = 0
+            for n in _own_nodes(scope):
+                if isinstance(n, cst.AssignTarget) and isinstance(n.target, cst.Name):
+                    bound.add(n.target.value)
+            for n in _own_nodes(scope):
+                if not isinstance(n, cst.Call):
+                    continue
+                f = n.func
+                if (isinstance(f, cst.Name) and (f.value in local or f.value in bound)) or (
+                        isinstance(f, cst.Attribute) and isinstance(f.value, cst.Name)
+                        and (f.value.value == "self" or f.value.value in bound)):
+                    sites += 2 if self._looped(n, scope) else 1
+                    if sites >= 2:
+                        out.append(scope)
+                        break
+        return out
+
+    def _looped(self, node: cst.CSTNode, scope: cst.CSTNode) -> bool:
+        n = self.ctx.parent(node)
+        while n is not None and n is not scope:
+            if isinstance(n, (cst.For, cst.While, cst.ListComp, cst.GeneratorExp)):
+                return True
+            n = self.ctx.parent(n)
+        return False
+
+    def _run(self) -> None:
+        for entry in self._entries():
+            it = _Interp(self, entry)
+            try:
+                if isinstance(entry, cst.Module):
+                    it.run_block(entry.body, {})
+                else:
+                    cls = self._class_of(entry)
+                    self_ = _Instance(cls) if cls is not None and entry.params.params else None
+                    it.invoke(entry, self_, [], {})
+            except (_Budget, RecursionError):
+                continue
+            except _Return:
+                pass
+            self._group(entry, it)
+
+    def _group(self, entry: cst.CSTNode, it: _Interp) -> None:
+        by_fn: dict[int, list[_Execution]] = {}
+        for ex in it.executions:
+            by_fn.setdefault(id(ex.function), []).append(ex)
+        for exs in by_fn.values():
+            if len(exs) < 2 or not any(ex.keys for ex in exs):
+                continue
+            calls: list[cst.Call] = []
+            for ex in exs:
+                if all(c is not ex.call for c in calls):
+                    calls.append(ex.call)
+            if self._chained(entry, calls):
+                continue  # layers stacked on each other (conv(conv(x))), not towers side by side
+            sets = [set(ex.keys) for ex in exs]
+            common = set.intersection(*sets)
+            union = set.union(*sets)
+            order = [k for ex in exs for k in ex.keys]
+            shared = _ordered(order, common)
+            unshared = _ordered(order, union - common)
+            errors = [e for ex in exs for e in ex.errors]
+            if errors:
+                verdict = "raises"
+            elif not unshared:
+                verdict = "shared"
+            elif not common:
+                verdict = "unshared"
+            else:
+                verdict = "partial"
+            g = TowerGroup(entry, exs[0].function, calls, len(exs), verdict, shared, unshared,
+                           errors[0] if errors else None, any(id(c) in it.loop_calls for c in calls))
+            self.groups.append(g)
+            for c in calls:
+                self.by_call.setdefault(id(c), g)
+
+    def _chained(self, entry: cst.CSTNode, calls: list[cst.Call]) -> bool:
+        """Does one call's input depend on a call's output (itself included, for a loop)?"""
+        deps: dict[str, set[str]] = {}
+        for n in _own_nodes(entry):
+            if isinstance(n, (cst.Assign, cst.AugAssign, cst.AnnAssign)) and n.value is not None:
+                targets = [t.target for t in n.targets] if isinstance(n, cst.Assign) else [n.target]
+                loads = _loads(n.value)
+                for t in targets:
+                    for name in _target_texts(t):
+                        deps.setdefault(name, set()).update(loads)
+            elif isinstance(n, (cst.For, cst.CompFor)):
+                for name in _target_texts(n.target):
+                    deps.setdefault(name, set()).update(_loads(n.iter))
+
+        def closure(names: set[str]) -> set[str]:
+            out, todo = set(), list(names)
+            while todo:
+                x = todo.pop()
+                if x in out:
+                    continue
+                out.add(x)
+                todo.extend(deps.get(x, ()))
+            return out
+
+        outs = []
+        for c in calls:
+            stmt = self.ctx.parent(c)
+            mine: set[str] = set()
+            while stmt is not None and not isinstance(stmt, (cst.Assign, cst.AugAssign, cst.AnnAssign,
+                                                             cst.BaseSmallStatement, cst.BaseCompoundStatement)):
+                stmt = self.ctx.parent(stmt)
+            if isinstance(stmt, cst.Assign):
+                for t in stmt.targets:
+                    mine.update(_target_texts(t.target))
+            elif isinstance(stmt, (cst.AugAssign, cst.AnnAssign)):
+                mine.update(_target_texts(stmt.target))
+            outs.append(mine)
+        for j, c in enumerate(calls):
+            inputs = closure(set().union(*(_loads(a.value) for a in c.args)))
+            if any(outs[i] & inputs for i in range(len(calls))):
+                return True
+        return False
+
+    # -- queries -----------------------------------------------------------------------------------
+    def group_of(self, call: cst.Call) -> TowerGroup | None:
+        return self.by_call.get(id(call))
+
+    def verdict_of(self, function_name: str) -> str | None:
+        """The verdict of the (first) group whose builder is called ``function_name``."""
+        g = next((g for g in self.groups if g.name == function_name), None)
+        return g.verdict if g is not None else None
+
+
+_NOCONST = object()
+
+
+def _const(node: cst.BaseExpression) -> Any:
+    if isinstance(node, cst.Name) and node.value in ("True", "False", "None"):
+        return {"True": True, "False": False, "None": None}[node.value]
+    if isinstance(node, cst.SimpleString):
+        try:
+            return node.evaluated_value
+        except Exception:
+            return _NOCONST
+    if isinstance(node, cst.Integer):
+        try:
+            return int(node.value, 0)
+        except ValueError:
+            return _NOCONST
+    if isinstance(node, (cst.List, cst.Tuple)):
+        vals = [_const(e.value) for e in node.elements]
+        if any(v is _NOCONST for v in vals):
+            return [v if v is not _NOCONST else UNKNOWN for v in vals]
+        return vals
+    return _NOCONST
+
+
+def _loads(node: cst.CSTNode) -> set[str]:
+    """Names and dotted attribute chains (``self.x``) an expression reads."""
+    out: set[str] = set()
+    for n in _walk(node):
+        if isinstance(n, (cst.Name, cst.Attribute)):
+            d = dotted(n)
+            if d:
+                out.add(d)
+    return out
+
+
+def _target_texts(t: cst.CSTNode) -> list[str]:
+    if isinstance(t, (cst.Name, cst.Attribute)):
+        d = dotted(t)
+        return [d] if d else []
+    if isinstance(t, (cst.Tuple, cst.List)):
+        return [x for e in t.elements for x in _target_texts(e.value)]
+    return []
+
+
+_PRETTY = re.compile(r"\{\??(?:[a-z]+:)?([^@{}]*)(?:@\d+)?\}|/<weights>")
+
+
+def pretty(key: str) -> str:
+    """A variable key as people read it: ``siamese/{name}/conv1/weights``, ``siamese/fc1``."""
+    return _PRETTY.sub(lambda m: "" if m.group(0) == "/<weights>" else "{" + m.group(1) + "}", key)
+
+
+def _ordered(order: list[str], keep: set[str]) -> list[str]:
+    out: list[str] = []
+    for k in order:
+        if k in keep and k not in out:
+            out.append(k)
+    return out
+
+
+def _walk(node: cst.CSTNode) -> Iterable[cst.CSTNode]:
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        yield n
+        stack.extend(reversed(children(n)))
+
+
+def _own_nodes(scope: cst.CSTNode) -> Iterable[cst.CSTNode]:
+    """Nodes of ``scope`` not inside a nested function or class."""
+    stack = list(reversed(children(scope)))
+    while stack:
+        n = stack.pop()
+        yield n
+        if isinstance(n, (cst.FunctionDef, cst.ClassDef)):
+            continue
+        stack.extend(reversed(children(n)))
