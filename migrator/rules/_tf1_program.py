@@ -48,6 +48,9 @@ VARIABLE_SCOPES = ("tensorflow.variable_scope", "tensorflow.name_scope")
 # calls that apply trainable parameters to their arguments (a placeholder reaching one is an input)
 _PARAM_PREFIXES = ("tensorflow.layers.", "tensorflow.contrib.layers.", "tflearn.", "tensorflow.keras.layers.",
                    "keras.layers.")
+# calls that CREATE trainable parameters (a user function making one is a model part)
+_VARIABLE_CALLS = ("tensorflow.get_variable", "tensorflow.Variable", "tensorflow.contrib.framework.model_variable",
+                   "tensorflow.contrib.framework.variable")
 _PARAM_CALLS = ("tensorflow.matmul", "tensorflow.nn.conv2d", "tensorflow.nn.conv1d", "tensorflow.nn.embedding_lookup",
                 "tensorflow.nn.xw_plus_b", "tensorflow.tensordot", "tensorflow.nn.bias_add",
                 "tensorflow.nn.batch_normalization")
@@ -93,6 +96,21 @@ class Run:
     why: str = ""
     train_op: TrainOp | None = None       # the train op it runs, if any
     initializer: bool = False             # ``sess.run(tf.global_variables_initializer())``
+    method: str = "session"               # "session": ``sess.run(fetches, feed)``; "eval": ``t.eval(feed)``,
+                                          # ``op.run(feed)`` (the fetch is the object, the feed arg 0)
+
+    @property
+    def feed_pos(self) -> int:
+        return 1 if self.method == "session" else 0
+
+    def fetch_arg(self, call: cst.Call) -> cst.BaseExpression | None:
+        """The fetches of ``call`` (this run's call or its updated version)."""
+        if self.method == "session":
+            return _arg(call, 0, "fetches")
+        return call.func.value  # type: ignore[union-attr]
+
+    def feed_arg(self, call: cst.Call) -> cst.BaseExpression | None:
+        return _arg(call, self.feed_pos, "feed_dict")
 
 
 @dataclass(eq=False)
@@ -361,6 +379,44 @@ class TF1Program:
                             return True
         return False
 
+    def trainable_functions(self) -> set[str]:
+        """Names of the file's functions that apply or create trainable parameters (a layer,
+        ``matmul``/``conv2d``, ``get_variable``/``Variable``), directly or through another such
+        function. A helper computing only tensor ops (a loss, a distance) is not one: the
+        placeholders it reads stay labels."""
+        if "_trainable_fns" in self.__dict__:
+            return self.__dict__["_trainable_fns"]
+        defs: dict[str, list[cst.FunctionDef]] = {}
+        for s in self.flow.scopes.values():
+            if isinstance(s.node, cst.FunctionDef):
+                defs.setdefault(s.node.name.value, []).append(s.node)
+        direct: dict[str, bool] = {}
+        called: dict[str, set[str]] = {}
+        for name, nodes in defs.items():
+            direct[name], called[name] = False, set()
+            for fn in nodes:
+                for node in _walk(fn.body):
+                    if not isinstance(node, cst.Call):
+                        continue
+                    q = self._qn.get(id(node)) or ""
+                    if not q and isinstance(node.func, cst.Call):  # keras.layers.Dense(4)(x)
+                        q = self._qn.get(id(node.func)) or ""
+                    if q.startswith(_PARAM_PREFIXES) or q in _PARAM_CALLS or q in _VARIABLE_CALLS:
+                        direct[name] = True
+                    d = dotted(node.func) or ""
+                    head, _, tail = d.partition(".")
+                    called[name].add(tail if head in ("self", "cls") and "." not in tail else head)
+        out = {n for n, v in direct.items() if v}
+        changed = True
+        while changed:
+            changed = False
+            for n in defs:
+                if n not in out and called[n] & out:
+                    out.add(n)
+                    changed = True
+        self.__dict__["_trainable_fns"] = out
+        return out
+
     def is_session_run(self, call: cst.Call) -> bool:
         f = call.func
         return (isinstance(f, cst.Attribute) and f.attr.value == "run"
@@ -405,8 +461,7 @@ class TF1Program:
                     prog.tensors.add(d.name)
                     changed = True
         # roles: placeholders reaching a trainable op are inputs, the other non-scalars labels
-        user_functions = {s.node.name.value for s in self.flow.scopes.values()
-                          if isinstance(s.node, cst.FunctionDef)}
+        user_functions = self.trainable_functions()
         reaching: set[str] = set()
         for c in mine:
             q = self._qn[id(c)] or ""
@@ -437,10 +492,12 @@ class TF1Program:
                     name = parent.targets[0].target.value
                 prog.train_ops.append(TrainOp(name, self.ctx.statement_of(c), c, f.value,
                                               loss.value if isinstance(loss, cst.Name) else None))
-        # runs
+        # runs: sess.run(...), tensor.eval(...), op.run(...)
         for c in mine:
             if self.is_session_run(c):
                 prog.runs.append(self._run(prog, c))
+            elif self._method_run(prog, c):
+                prog.runs.append(self._run(prog, c, method="eval"))
         # variable scopes
         for node in _walk(scope.node):
             if isinstance(node, cst.With) and self.flow.scope_of(node) is scope:
@@ -460,9 +517,35 @@ class TF1Program:
                 prog.reuse_calls.append(self.ctx.statement_of(node))
         return prog
 
-    def _run(self, prog: Program, c: cst.Call) -> Run:
-        fetches = _arg(c, 0, "fetches")
-        feed = _arg(c, 1, "feed_dict")
+    def _method_run(self, prog: Program, c: cst.Call) -> bool:
+        """``t.eval(feed)`` on a tensor, ``op.run(feed)`` on a train op, ``init.run()`` /
+        ``tf.global_variables_initializer().run()`` (the default session runs them)."""
+        f = c.func
+        if not isinstance(f, cst.Attribute) or f.attr.value not in ("eval", "run"):
+            return False
+        if any(a.keyword is not None and a.keyword.value not in ("feed_dict", "session") for a in c.args):
+            return False
+        v = f.value
+        if isinstance(v, cst.Call):
+            return f.attr.value == "run" and self._qn.get(id(v)) in INITIALIZERS
+        if not isinstance(v, cst.Name):
+            return False
+        if f.attr.value == "eval":
+            return v.value in prog.tensors and v.value not in prog.placeholders
+        return (any(t.name == v.value for t in prog.train_ops) or self._initializer_name(prog, v.value))
+
+    def run_of(self, call: cst.Call) -> Run | None:
+        """The :class:`Run` of ``call`` (an original ``sess.run`` / ``t.eval`` / ``op.run``)."""
+        index = self.__dict__.get("_run_index")
+        if index is None:
+            index = {id(r.call): r for p in self.programs.values() for r in p.runs}
+            self.__dict__["_run_index"] = index
+        return index.get(id(call))
+
+    def _run(self, prog: Program, c: cst.Call, method: str = "session") -> Run:
+        probe = Run(c, None, None, [], False, None, {}, True, method=method)
+        fetches = probe.fetch_arg(c)
+        feed = probe.feed_arg(c)
         stmt = self.ctx.statement_of(c)
         ok, why = True, ""
         elems: list[cst.BaseExpression]
@@ -476,7 +559,7 @@ class TF1Program:
         else:
             elems = [fetches]
         names = [e.value if isinstance(e, cst.Name) else None for e in elems]
-        run = Run(c, stmt, fetches, names, is_list, feed, {}, ok, why)
+        run = Run(c, stmt, fetches, names, is_list, feed, {}, ok, why, method=method)
         if len(elems) == 1 and isinstance(elems[0], cst.Call) and self._qn.get(id(elems[0])) in INITIALIZERS:
             run.initializer = True
         for n in names:

@@ -17,7 +17,18 @@ _VAR_INITS = {  # tf.Variable(<tf.op>(shape, ...)) -> Keras initializer
     "tensorflow.random_uniform": ("RandomUniform", "shape, minval=0, maxval=None, dtype=None, seed=None, name=None"),
     "tensorflow.zeros": ("zeros", "shape, dtype=None, name=None"),
     "tensorflow.ones": ("ones", "shape, dtype=None, name=None"),
+    "tensorflow.constant": ("Constant", "value, dtype=None, shape=None, name=None, verify_shape=False"),
 }
+
+
+def _constant(ctx, iv):
+    """``tf.constant(v, shape=[...])`` with a scalar literal ``v`` -> (shape, Constant(v))."""
+    from ..args import BoundArgs
+
+    b = BoundArgs(iv, _VAR_INITS["tensorflow.constant"][1])
+    if not b.given("shape") or not isinstance(literal(b.node("value"), None), (int, float)):
+        return None, None
+    return b.node("shape"), call("keras.initializers.Constant", b.node("value"))
 
 
 class _Var:
@@ -44,9 +55,15 @@ class HandmadeLayers(Rule):
             st = self.__dict__["_st"] = self._analyse()
         return st
 
+    def _key(self, node, name: str):
+        """Variables are per scope: ``(scope node id, name)``."""
+        from ..analysis.flow import Flow
+
+        return (id(self.ctx.analysis(Flow).scope_of(node).node), name)
+
     def _analyse(self):
         ctx = self.ctx
-        variables: dict[str, _Var] = {}
+        variables: dict[tuple, _Var] = {}
         for node in _walk(ctx.module):
             if not (isinstance(node, cst.Assign) and len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name)
                     and isinstance(node.value, cst.Call)):
@@ -57,7 +74,10 @@ class HandmadeLayers(Rule):
                 if q == "tensorflow.get_variable":
                     shape = _arg(node.value, 1, "shape")
                     init = _arg(node.value, 3, "initializer")
-                    k = initializer_of(ctx, init, init) if init is not None else to_node("glorot_uniform")
+                    if shape is None and isinstance(init, cst.Call) and ctx.legacy_name(init) == "tensorflow.constant":
+                        shape, k = _constant(ctx, init)  # initializer=tf.constant(0.1, shape=[n]): no shape=
+                    else:
+                        k = initializer_of(ctx, init, init) if init is not None else to_node("glorot_uniform")
                 elif q == "tensorflow.Variable":
                     iv = _arg(node.value, 0, "initial_value")
                     if not isinstance(iv, cst.Call) or ctx.legacy_name(iv) not in _VAR_INITS:
@@ -66,8 +86,10 @@ class HandmadeLayers(Rule):
                     from ..args import BoundArgs
 
                     b = BoundArgs(iv, sig)
-                    shape = b.node("shape")
-                    if cls in ("zeros", "ones"):
+                    shape = b.node("shape") if b.given("shape") or cls != "Constant" else None
+                    if cls == "Constant":
+                        shape, k = _constant(ctx, iv)
+                    elif cls in ("zeros", "ones"):
                         k = to_node(cls)
                     elif cls == "RandomUniform":
                         mx = b.node("maxval") if b.given("maxval") else to_node(1.0)
@@ -81,10 +103,11 @@ class HandmadeLayers(Rule):
             if not isinstance(shape, (cst.List, cst.Tuple)):
                 continue
             stmt = ctx.statement_of(node)
-            if name in variables:
-                variables[name] = None  # assigned twice: not a simple variable
+            key = self._key(node, name)
+            if key in variables:
+                variables[key] = None  # assigned twice: not a simple variable
             else:
-                variables[name] = _Var(name, stmt, [e.value for e in shape.elements], k)
+                variables[key] = _Var(name, stmt, [e.value for e in shape.elements], k)
         variables = {k: v for k, v in variables.items() if v is not None}
         patterns: dict[int, tuple] = {}  # id(original node) -> (kind, x, W, b, call)
         for node in _walk(ctx.module):
@@ -93,44 +116,58 @@ class HandmadeLayers(Rule):
                 patterns[id(node)] = p
         inner = {id(p[4]) for p in patterns.values() if p[3] is not None}
         patterns = {k: v for k, v in patterns.items() if k not in inner}
-        used_in = {}
-        for p in patterns.values():
-            for v in (p[2], p[3]):
-                if v is not None:
-                    used_in[v] = used_in.get(v, 0) + 1
-        loads = {}
+        loads: dict[tuple, int] = {}
         for node in _walk(ctx.module):
-            if isinstance(node, cst.Name) and node.value in variables:
-                parent = ctx.parent(node)
-                if isinstance(parent, cst.AssignTarget):
+            if isinstance(node, cst.Name):
+                key = self._key(node, node.value)
+                if key not in variables or isinstance(ctx.parent(node), cst.AssignTarget):
                     continue
-                loads[node.value] = loads.get(node.value, 0) + 1
-        removable = {n for n in variables if loads.get(n, 0) and loads.get(n, 0) == used_in.get(n, 0)}
-        ok = {k: v for k, v in patterns.items() if v[2] in removable and (v[3] is None or v[3] in removable)}
+                loads[key] = loads.get(key, 0) + 1
+        # a variable disappears only when EVERY read of it is inside a translated pattern; a
+        # pattern translates only when its variables disappear (fixpoint: drop either side)
+        ok = dict(patterns)
+        while True:
+            used_in: dict[tuple, int] = {}
+            for p in ok.values():
+                for v in (p[2], p[3]):
+                    if v is not None:
+                        used_in[v] = used_in.get(v, 0) + 1
+            removable = {n for n in variables if loads.get(n, 0) and loads.get(n, 0) == used_in.get(n, 0)}
+            keep = {k: v for k, v in ok.items() if v[2] in removable and (v[3] is None or v[3] in removable)}
+            if len(keep) == len(ok):
+                break
+            ok = keep
         return variables, ok, removable
 
     def _match(self, node, variables):
         ctx = self.ctx
         bias = None
         core = node
-        if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add) and isinstance(
-                node.right, cst.Name) and node.right.value in variables and isinstance(node.left, cst.Call):
-            bias, core = node.right.value, node.left
+
+        def var(n, rank=None):
+            if not isinstance(n, cst.Name):
+                return None
+            key = self._key(n, n.value)
+            v = variables.get(key)
+            return key if v is not None and (rank is None or len(v.shape) == rank) else None
+
+        if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add) and var(node.right) \
+                and isinstance(node.left, cst.Call):
+            bias, core = var(node.right), node.left
         elif isinstance(node, cst.Call) and ctx.legacy_name(node) == "tensorflow.nn.bias_add" and len(node.args) == 2 \
-                and isinstance(node.args[1].value, cst.Name) and node.args[1].value.value in variables \
-                and isinstance(node.args[0].value, cst.Call):
-            bias, core = node.args[1].value.value, node.args[0].value
+                and var(node.args[1].value) and isinstance(node.args[0].value, cst.Call):
+            bias, core = var(node.args[1].value), node.args[0].value
         if not isinstance(core, cst.Call):
             return None
         q = ctx.legacy_name(core)
         if q == "tensorflow.matmul" and len(core.args) == 2 and all(a.keyword is None for a in core.args):
-            w = core.args[1].value
-            if isinstance(w, cst.Name) and w.value in variables and len(variables[w.value].shape) == 2:
-                return ("dense", core.args[0].value, w.value, bias, core)
+            w = var(core.args[1].value, 2)
+            if w is not None:
+                return ("dense", core.args[0].value, w, bias, core)
         if q == "tensorflow.nn.conv2d":
-            w = _arg(core, 1, "filter") or _arg(core, 1, "filters")
-            if isinstance(w, cst.Name) and w.value in variables and len(variables[w.value].shape) == 4:
-                return ("conv", _arg(core, 0, "input"), w.value, bias, core)
+            w = var(_arg(core, 1, "filter") or _arg(core, 1, "filters"), 4)
+            if w is not None:
+                return ("conv", _arg(core, 0, "input"), w, bias, core)
         return None
 
     # -- rewriting -------------------------------------------------------------------------

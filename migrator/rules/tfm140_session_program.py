@@ -305,7 +305,7 @@ class SessionProgram(Rule):
     def _feeds(self, prog: Program, r: Run, updated_call: cst.Call) -> dict[str, cst.BaseExpression]:
         if not r.ok:
             raise _Todo(f"sess.run: {r.why}")
-        feed = _arg(updated_call, 1, "feed_dict")
+        feed = r.feed_arg(updated_call)
         out: dict[str, cst.BaseExpression] = {}
         if isinstance(feed, cst.Dict):
             for el in feed.elements:
@@ -362,12 +362,12 @@ class SessionProgram(Rule):
     # -- evaluation runs: expressions --------------------------------------------------------
     def leave_Call(self, original: cst.Call, updated: cst.Call):
         tp = self._tp()
-        if not tp.is_session_run(original):
+        r = tp.run_of(original)
+        if r is None:
             return self._saver_call(original, updated)
         prog = self._prog(original)
         if prog is None:
             return updated
-        r = next((r for r in prog.runs if r.call is original), None)
         if r is None or r.initializer or r.train_op is not None:
             return updated
         kept = not self.runs_ok(prog)  # the program stays TF1 (its session with it): so do its runs
@@ -376,7 +376,7 @@ class SessionProgram(Rule):
         try:
             feeds = self._feeds(prog, r, updated)
             outs = []
-            fetched = _arg(updated, 0, "fetches")
+            fetched = r.fetch_arg(updated)
             elems = [e.value for e in fetched.elements] if r.fetch_is_list else [fetched]
             orig_elems = [e.value for e in r.fetches.elements] if r.fetch_is_list else [r.fetches]
             for n, e, oe in zip(r.fetch_names, elems, orig_elems):
