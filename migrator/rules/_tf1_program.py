@@ -81,6 +81,11 @@ class TrainOp:
     call: cst.Call                        # the ``.minimize(...)`` call
     optimizer: cst.BaseExpression         # the object ``minimize`` is called on
     loss: str | None                      # the loss tensor's name (None: not a plain name)
+    # ``opt.apply_gradients(...)`` of ``opt.compute_gradients(loss)`` (clipped or not): the
+    # Keras optimizer argument that clips the same way (("clipvalue", 1.0) ...) and the
+    # statements computing the gradients (they disappear with the train op)
+    clip: tuple[str, cst.BaseExpression] | None = None
+    extra: list = field(default_factory=list)
 
 
 @dataclass(eq=False)
@@ -492,6 +497,12 @@ class TF1Program:
                     name = parent.targets[0].target.value
                 prog.train_ops.append(TrainOp(name, self.ctx.statement_of(c), c, f.value,
                                               loss.value if isinstance(loss, cst.Name) else None))
+        for c in mine:
+            f = c.func
+            if isinstance(f, cst.Attribute) and f.attr.value == "apply_gradients":
+                op = self._apply_gradients(prog, scope, c)
+                if op is not None:
+                    prog.train_ops.append(op)
         # runs: sess.run(...), tensor.eval(...), op.run(...)
         for c in mine:
             if self.is_session_run(c):
@@ -516,6 +527,86 @@ class TF1Program:
                     and node.func.attr.value == "reuse_variables" and self.flow.scope_of(node) is scope:
                 prog.reuse_calls.append(self.ctx.statement_of(node))
         return prog
+
+    def _apply_gradients(self, prog: Program, scope: ScopeFlow, c: cst.Call) -> TrainOp | None:
+        """``train = opt.apply_gradients(G)`` where G is ``opt.compute_gradients(loss)``, a
+        list comprehension clipping each of its gradients (``tf.clip_by_value(g, -c, c)`` /
+        ``tf.clip_by_norm(g, c)``), or ``zip(grads, tvars)`` with ``grads`` from
+        ``tf.gradients(loss, tvars)`` (optionally through ``tf.clip_by_global_norm(..., c)``)
+        and ``tvars = tf.trainable_variables()``. None when it is anything else."""
+        parent = self.ctx.parent(c)
+        if not (isinstance(parent, cst.Assign) and len(parent.targets) == 1
+                and isinstance(parent.targets[0].target, cst.Name)):
+            return None
+        if any(a.keyword is None for a in c.args[1:]):
+            return None
+        opt = c.func.value  # type: ignore[union-attr]
+        extra: list = []
+        clip = None
+
+        def single_def(node):
+            if not isinstance(node, cst.Name):
+                return None
+            defs = scope.by_name.get(node.value, ())
+            if len(defs) != 1 or not isinstance(defs[0].stmt, cst.SimpleStatementLine):
+                return None
+            return defs[0]
+
+        def compute(node):
+            d = single_def(node)
+            v = d.value if d is not None else None
+            if isinstance(v, cst.Call) and isinstance(v.func, cst.Attribute) and v.func.attr.value == "compute_gradients" \
+                    and code(v.func.value) == code(opt) and len(v.args) == 1:
+                loss = _arg(v, 0, "loss")
+                extra.append(d.stmt)
+                return loss.value if isinstance(loss, cst.Name) else None
+            return None
+
+        g = _arg(c, 0, "grads_and_vars")
+        loss = compute(g)
+        if loss is None:
+            d = single_def(g)
+            v = d.value if d is not None else g
+            if isinstance(v, cst.ListComp) and isinstance(v.elt, cst.Tuple) and len(v.elt.elements) == 2 \
+                    and isinstance(v.elt.elements[0].value, cst.Call) and v.for_in.inner_for_in is None:
+                cl = v.elt.elements[0].value
+                q = self._qn.get(id(cl))
+                if q == "tensorflow.clip_by_value" and len(cl.args) == 3:
+                    lo, hi = literal(cl.args[1].value, None), literal(cl.args[2].value, None)
+                    if isinstance(lo, (int, float)) and isinstance(hi, (int, float)) and lo == -hi and hi > 0:
+                        clip = ("clipvalue", cl.args[2].value)
+                elif q == "tensorflow.clip_by_norm" and len(cl.args) == 2:
+                    clip = ("clipnorm", cl.args[1].value)
+                if clip is None:
+                    return None
+                if d is not None:
+                    extra.append(d.stmt)
+                loss = compute(v.for_in.iter)
+            elif isinstance(v, cst.Call) and isinstance(v.func, cst.Name) and v.func.value == "zip" and len(v.args) == 2:
+                gd, tv = single_def(v.args[0].value), single_def(v.args[1].value)
+                if d is not None:
+                    extra.append(d.stmt)
+                if gd is None or tv is None or not isinstance(tv.value, cst.Call) \
+                        or self._qn.get(id(tv.value)) != "tensorflow.trainable_variables":
+                    return None
+                gv = gd.value
+                if isinstance(gv, cst.Call) and self._qn.get(id(gv)) == "tensorflow.clip_by_global_norm":
+                    clip = ("global_clipnorm", _arg(gv, 1, "clip_norm"))
+                    gv = _arg(gv, 0, "t_list")
+                    if clip[1] is None:
+                        return None
+                if not (isinstance(gv, cst.Call) and self._qn.get(id(gv)) == "tensorflow.gradients"
+                        and isinstance(_arg(gv, 0, "ys"), cst.Name) and code(_arg(gv, 1, "xs")) == code(v.args[1].value)
+                        and len(gv.args) == 2):
+                    return None
+                loss = _arg(gv, 0, "ys").value
+                extra += [gd.stmt, tv.stmt]
+            else:
+                return None
+        if loss is None:
+            return None
+        name = parent.targets[0].target.value
+        return TrainOp(name, self.ctx.statement_of(c), c, opt, loss, clip, extra)
 
     def _method_run(self, prog: Program, c: cst.Call) -> bool:
         """``t.eval(feed)`` on a tensor, ``op.run(feed)`` on a train op, ``init.run()`` /

@@ -164,6 +164,12 @@ class SessionProgram(Rule):
                 for op in prog.train_ops:
                     if op.statement is original:
                         return self._train_op(prog, op, updated)
+                    if any(e is original for e in op.extra):  # gradients computed for apply_gradients
+                        if not self.runs_ok(prog):
+                            raise _Todo("gradient computation kept: a sess.run of this program is not translated")
+                        model_info(prog)
+                        self.ctx.count(self)
+                        return cst.RemoveFromParent()
                 for r in prog.runs:
                     if r.statement is original and (r.initializer or r.train_op is not None):
                         return self._train_run(prog, r, original, updated)
@@ -298,6 +304,10 @@ class SessionProgram(Rule):
             stmts = [stmt("{m} = TrainingModel({i}, {o}, {l})", m=cst.Name(model), i=in_node, o=out_node,
                           l=cst.Name(loss)),
                      stmt("{m}.compile(optimizer={opt})", m=cst.Name(model), opt=optimizer)]
+        if op.clip is not None:  # TF1 clipped the gradients before apply_gradients: Keras' optimizer does
+            if not isinstance(optimizer, cst.Name):
+                raise _Todo("apply_gradients on an unnamed optimizer")
+            stmts.insert(0, stmt("{o}.%s = {v}" % op.clip[0], o=optimizer, v=op.clip[1]))
         stmts[0] = stmts[0].with_changes(leading_lines=op.statement.leading_lines)
         self.ctx.count(self)
         return cst.FlattenSentinel(stmts)
