@@ -241,6 +241,13 @@ def _is_numpy_def(d) -> bool:
                for n in _walk(d.value))
 
 
+def _optimizer_call(value: cst.BaseExpression) -> bool:
+    """``opt.minimize(...)`` / ``compute_gradients`` / ``apply_gradients``: an op or a list of
+    (gradient, variable) pairs, not a tensor a run could evaluate."""
+    return (isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute)
+            and value.func.attr.value in ("minimize", "compute_gradients", "apply_gradients"))
+
+
 def _walk(node: cst.CSTNode) -> Iterable[cst.CSTNode]:
     stack = [node]
     while stack:
@@ -462,7 +469,7 @@ class TF1Program:
                 if d.name in prog.tensors or _is_numpy_def(d) or d.value is None or isinstance(
                         d.value, (cst.Dict, cst.DictComp, cst.Set, cst.SetComp, cst.SimpleString)):
                     continue
-                if d.deps & prog.tensors:
+                if d.deps & prog.tensors and not _optimizer_call(d.value):
                     prog.tensors.add(d.name)
                     changed = True
         # roles: placeholders reaching a trainable op are inputs, the other non-scalars labels

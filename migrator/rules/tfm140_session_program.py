@@ -49,7 +49,7 @@ class TrainingModel(keras.Model):
         ps = list(y_pred) if isinstance(y_pred, (list, tuple)) else [y_pred]
         # a TF1 placeholder cast what it was fed: float labels arrive as floatx
         ys = [keras.ops.cast(v, keras.config.floatx())
-              if "float" in keras.backend.standardize_dtype(v.dtype) else v for v in ys]
+              if "float" in keras.ops.dtype(v) else v for v in ys]
         return self.loss_fn(*ys, *ps)
 ''', imports=[("keras", None, None)])
 
