@@ -128,12 +128,34 @@ def test_loss_helper_function_is_not_a_model_part():
     assert prog.runs[0].initializer
 
 
-def test_class_with_fed_keep_prob_stays_marked():
-    src = (FIXTURES / "class_siamese_unshared.py").read_text().replace(
-        "        self.margin = margin\n",
-        "        self.margin = margin\n        self.keep_prob = tf.placeholder(tf.float32)\n")
-    out = migrate_source(src, "k.py", Options(fixes=False)).code
-    assert "TFM144 placeholder kept: class Siamese: scalar placeholder self.keep_prob" in out
+KEEP_PROB = [("        self.margin = margin\n",
+              "        self.margin = margin\n        self.keep_prob = tf.placeholder(tf.float32)\n"),
+             ("        fc1 = tf.nn.relu(self.fc_layer(x, 32, \"fc1\"))\n",
+              "        fc1 = tf.nn.dropout(tf.nn.relu(self.fc_layer(x, 32, \"fc1\")), self.keep_prob)\n"),
+             ("siamese.y: pair_y[i:i + batch_size]})", "siamese.y: pair_y[i:i + batch_size], siamese.keep_prob: 0.75})"),
+             ("{siamese.x1: ", "{siamese.keep_prob: 1.0, siamese.x1: "),
+             ("{siamese.x2: ", "{siamese.keep_prob: 1.0, siamese.x2: ")]
+
+
+def _keep_prob_class(eval_keep="1.0"):
+    src = (FIXTURES / "class_siamese_unshared.py").read_text()
+    for a, b in KEEP_PROB:
+        assert a in src
+        src = src.replace(a, b.replace("1.0", eval_keep))
+    return src
+
+
+def test_class_keep_prob_fed_per_run_becomes_the_dropout_rate():
+    out = migrate_source(_keep_prob_class(), "k.py", Options(fixes=False)).code
+    assert TODO_MARKER not in out and "keep_prob" not in out.split('"""', 2)[-1]
+    assert "keras.layers.Dropout(0.25)(keras.ops.relu(" in out  # fed 0.75 while training, 1.0 at evaluation
+
+
+def test_class_keep_prob_below_one_at_evaluation_stays_marked():
+    # TF1 also dropped units at evaluation: Keras' inference mode would not - not faithful
+    out = migrate_source(_keep_prob_class("0.5"), "k.py", Options(fixes=False)).code
+    assert "TFM144 placeholder kept: class Siamese: scalar placeholder self.keep_prob: an evaluation run " \
+           "feeds ['0.5']" in out
     assert "tf.placeholder(tf.float32, [None, dim])" in out  # the whole program stays TF1
 
 

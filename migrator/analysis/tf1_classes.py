@@ -222,9 +222,11 @@ class TF1Classes:
                 cp.why = cp.why or "the class is never instantiated in this file"
             elif len(cp.train_ops) != 1:
                 cp.why = cp.why or ("several train ops" if cp.train_ops else "no train op minimizes its loss")
-            hypers = [p for p in cp.placeholders.values() if p.role == "hyper"]
-            if hypers:
-                cp.why = cp.why or f"scalar placeholder self.{hypers[0].name} (fed per run) is not translated for classes"
+            for p in cp.placeholders.values():
+                if p.role == "hyper":
+                    why = self._hyper(cp, p.name)
+                    if why:
+                        cp.why = cp.why or f"scalar placeholder self.{p.name}: {why}"
 
     def _inst_attr(self, node, inst: str) -> str | None:
         return _self_attr(node, inst)
@@ -290,6 +292,64 @@ class TF1Classes:
                             continue
                         run.feeds[a] = el.value
             cp.runs.append(run)
+
+    def _hyper(self, cp: ClassProgram, attr: str) -> str:
+        """Why the scalar placeholder ``self.<attr>`` cannot become Keras' training flag ("" if
+        it can): every read must be a ``training=`` argument (tf.layers dropout / batch norm)
+        or the keep_prob of ``tf.nn.dropout``; training runs must feed one constant (True / the
+        keep probability) and evaluation runs False / 1.0 (TF1 then computed what Keras'
+        inference mode computes)."""
+        kind = None
+        for m in self._methods(cp.node).values():
+            for n in walk(m.body):
+                if _self_attr(n) != attr:
+                    continue
+                parent = self.ctx.parent(n)
+                if isinstance(parent, cst.AssignTarget):
+                    continue
+                if isinstance(parent, cst.Arg):
+                    c = self.ctx.parent(parent)
+                    q = self.tp.qname(c) if isinstance(c, cst.Call) else None
+                    if parent.keyword is not None and parent.keyword.value in ("training", "is_training"):
+                        kind = kind or "training"
+                        continue
+                    if q == "tensorflow.nn.dropout" and (
+                            (parent.keyword is not None and parent.keyword.value == "keep_prob")
+                            or (parent.keyword is None and c.args.index(parent) == 1)):
+                        kind = kind or "keep_prob"
+                        continue
+                return "read outside a training= / keep_prob argument"
+        if kind is None:
+            return ""
+        train_vals, eval_vals = set(), set()
+        for r in cp.runs:
+            if attr in r.feeds:
+                (train_vals if r.train else eval_vals).add(literal(r.feeds[attr], None))
+            elif not r.train and any(f[0] == "attr" and attr in cp.placeholders_of(f[1], ("hyper",))
+                                     for f in r.fetches):
+                return "an evaluation run does not feed it"
+        if len(train_vals) != 1 or None in train_vals:
+            return f"the training runs feed it {sorted(map(str, train_vals)) or 'nothing'}, not one constant"
+        want = {False} if kind == "training" else {1.0, 1}
+        if kind == "training" and train_vals != {True}:
+            return "the training runs do not feed True"
+        if eval_vals - want:
+            return (f"an evaluation run feeds {sorted(map(str, eval_vals - want))}: TF1 then dropped units "
+                    "at evaluation, Keras' inference mode does not")
+        return ""
+
+    def keep_prob(self, node: cst.CSTNode) -> float | None:
+        """The constant a class's keep_prob placeholder ``self.<attr>`` (``node``) is fed in
+        its training runs, when it becomes Keras' Dropout rate (see :meth:`_hyper`)."""
+        attr = _self_attr(node)
+        n = self.ctx.parent(node)
+        while n is not None and not isinstance(n, cst.ClassDef):
+            n = self.ctx.parent(n)
+        cp = self.classes.get(n.name.value) if n is not None else None
+        if cp is None or attr not in cp.placeholders or cp.why:
+            return None
+        vals = {literal(r.feeds[attr], None) for r in cp.runs if r.train and attr in r.feeds}
+        return vals.pop() if len(vals) == 1 else None
 
     # -- queries -------------------------------------------------------------------------------------
     def class_of_run(self, call: cst.Call):

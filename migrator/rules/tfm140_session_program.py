@@ -179,10 +179,36 @@ class SessionProgram(Rule):
                     if n in prog.tensors and n not in prog.placeholders and prog.label_dependent(n) \
                             and self.ctx.analysis(TF1Program).flow.scope_of(original) is prog.scope:
                         return self._label_fn(prog, n, original, updated)
+            if self._bare_optimizer_call(original):
+                raise _Todo("Keras 3 optimizers have no minimize / compute_gradients / apply_gradients: "
+                            "this training step is not translated")
             return self._session_statement(original, updated)
         except (_Todo, Untranslatable) as ex:
             self.todo(original, str(ex))
             return updated
+
+    def _bare_optimizer_call(self, original) -> bool:
+        """The statement calls ``minimize`` / ``compute_gradients`` / ``apply_gradients`` of a
+        TF1 optimizer (``tf.train.*Optimizer``, directly or through a name bound to one)."""
+        from ..analysis.flow import Flow
+
+        if self.ctx.rule_active("TFM144"):  # a model class's train op: TFM144 translates it
+            from ..analysis.tf1_classes import TF1Classes
+
+            if any(op.statement is original and not cp.why
+                   for cp in self.ctx.analysis(TF1Classes).classes.values() for op in cp.train_ops):
+                return False
+        for node in _walk(original):
+            if not (isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute)
+                    and node.func.attr.value in ("minimize", "compute_gradients", "apply_gradients")):
+                continue
+            recv = node.func.value
+            if isinstance(recv, cst.Name):
+                d = self.ctx.analysis(Flow).def_of(recv.value, original)
+                recv = d.value if d is not None else None
+            if isinstance(recv, cst.Call) and (self._tp().qname(recv) or "").startswith("tensorflow.train."):
+                return True
+        return False
 
     def _placeholder(self, prog: Program, p, updated):
         if p.role in ("label", "hyper"):

@@ -97,6 +97,9 @@ class ClassProgramRule(Rule):
             if p.statement is original:
                 if cp.why:
                     raise _Todo(f"placeholder kept: class {cp.name}: {cp.why}")
+                if p.role == "hyper":  # Keras' training flag (see TF1Classes._hyper)
+                    self.ctx.count(self)
+                    return cst.RemoveFromParent()
                 return self._placeholder(p, updated)
         for op in cp.train_ops:
             if op.statement is original:
