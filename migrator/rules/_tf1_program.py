@@ -48,6 +48,8 @@ VARIABLE_SCOPES = ("tensorflow.variable_scope", "tensorflow.name_scope")
 # calls that apply trainable parameters to their arguments (a placeholder reaching one is an input)
 _PARAM_PREFIXES = ("tensorflow.layers.", "tensorflow.contrib.layers.", "tflearn.", "tensorflow.keras.layers.",
                    "keras.layers.")
+# the same ops once TFM130 translated them (a second run must decide roles the same way)
+_KERAS_PARAM_OPS = ("keras.ops.matmul", "keras.ops.conv", "keras.ops.tensordot", "keras.ops.dot")
 # calls that CREATE trainable parameters (a user function making one is a model part)
 _VARIABLE_CALLS = ("tensorflow.get_variable", "tensorflow.Variable", "tensorflow.contrib.framework.model_variable",
                    "tensorflow.contrib.framework.variable")
@@ -412,10 +414,13 @@ class TF1Program:
                         continue
                     q = self._qn.get(id(node)) or ""
                     if not q and isinstance(node.func, cst.Call):  # keras.layers.Dense(4)(x)
-                        q = self._qn.get(id(node.func)) or ""
-                    if q.startswith(_PARAM_PREFIXES) or q in _PARAM_CALLS or q in _VARIABLE_CALLS:
-                        direct[name] = True
+                        q = self._qn.get(id(node.func)) or next(
+                            (n for n in self.ctx.qualified(node.func.func) if n.startswith(_PARAM_PREFIXES)), "")
                     d = dotted(node.func) or ""
+                    # (keras.ops.matmul/conv: the same op after TFM130 - a second run must agree)
+                    if q.startswith(_PARAM_PREFIXES) or q in _PARAM_CALLS or q in _VARIABLE_CALLS \
+                            or d in _KERAS_PARAM_OPS:
+                        direct[name] = True
                     head, _, tail = d.partition(".")
                     called[name].add(tail if head in ("self", "cls") and "." not in tail else head)
         out = {n for n, v in direct.items() if v}
@@ -481,7 +486,7 @@ class TF1Program:
                 q = self._qn.get(id(c.func)) or next(
                     (n for n in self.ctx.qualified(c.func.func) if n.startswith(_PARAM_PREFIXES)), "")
             fn = dotted(c.func) or ""
-            if not (q.startswith(_PARAM_PREFIXES) or q in _PARAM_CALLS
+            if not (q.startswith(_PARAM_PREFIXES) or q in _PARAM_CALLS or fn in _KERAS_PARAM_OPS
                     or (not q and fn.split(".")[0] in user_functions)):
                 continue
             if q in PLACEHOLDERS:
