@@ -83,6 +83,7 @@ def _contrib_initializers(tf1) -> types.ModuleType:
     mod = types.ModuleType("tensorflow.contrib.layers.python.layers.initializers")
     mod.variance_scaling_initializer = variance_scaling_initializer
     mod.xavier_initializer = xavier_initializer
+    mod.xavier_initializer_conv2d = xavier_initializer  # TF1: the same function under a second name
     return mod
 
 
@@ -129,6 +130,7 @@ def install() -> None:
     sys.modules["tensorflow.contrib.layers.python.layers"].initializers = inits
     layers = sys.modules["tensorflow.contrib.layers"]
     layers.xavier_initializer = inits.xavier_initializer
+    layers.xavier_initializer_conv2d = inits.xavier_initializer_conv2d
     layers.variance_scaling_initializer = inits.variance_scaling_initializer
     sys.modules["tensorflow.contrib"].layers = layers
     object.__setattr__(proxy, "contrib", sys.modules["tensorflow.contrib"])

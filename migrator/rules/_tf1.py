@@ -47,7 +47,9 @@ def dtype_of(ctx: "FileContext", node: cst.BaseExpression | None, orig: cst.Base
         return None
     val = literal(node, None)
     if isinstance(val, str):
-        return node
+        # TF1's dtype aliases (tf.as_dtype): "float" is float32, "double" float64; Keras rejects them
+        alias = {"float": "float32", "double": "float64", "half": "float16"}.get(val)
+        return to_node(alias) if alias else node
     q = ctx.legacy_name(orig) if orig is not None else None
     if q in DTYPES:
         return to_node(DTYPES[q])

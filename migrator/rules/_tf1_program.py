@@ -48,6 +48,11 @@ VARIABLE_SCOPES = ("tensorflow.variable_scope", "tensorflow.name_scope")
 # calls that apply trainable parameters to their arguments (a placeholder reaching one is an input)
 _PARAM_PREFIXES = ("tensorflow.layers.", "tensorflow.contrib.layers.", "tflearn.", "tensorflow.keras.layers.",
                    "keras.layers.")
+# the same ops once TFM130 translated them (a second run must decide roles the same way)
+_KERAS_PARAM_OPS = ("keras.ops.matmul", "keras.ops.conv", "keras.ops.tensordot", "keras.ops.dot")
+# calls that CREATE trainable parameters (a user function making one is a model part)
+_VARIABLE_CALLS = ("tensorflow.get_variable", "tensorflow.Variable", "tensorflow.contrib.framework.model_variable",
+                   "tensorflow.contrib.framework.variable")
 _PARAM_CALLS = ("tensorflow.matmul", "tensorflow.nn.conv2d", "tensorflow.nn.conv1d", "tensorflow.nn.embedding_lookup",
                 "tensorflow.nn.xw_plus_b", "tensorflow.tensordot", "tensorflow.nn.bias_add",
                 "tensorflow.nn.batch_normalization")
@@ -78,6 +83,11 @@ class TrainOp:
     call: cst.Call                        # the ``.minimize(...)`` call
     optimizer: cst.BaseExpression         # the object ``minimize`` is called on
     loss: str | None                      # the loss tensor's name (None: not a plain name)
+    # ``opt.apply_gradients(...)`` of ``opt.compute_gradients(loss)`` (clipped or not): the
+    # Keras optimizer argument that clips the same way (("clipvalue", 1.0) ...) and the
+    # statements computing the gradients (they disappear with the train op)
+    clip: tuple[str, cst.BaseExpression] | None = None
+    extra: list = field(default_factory=list)
 
 
 @dataclass(eq=False)
@@ -93,6 +103,21 @@ class Run:
     why: str = ""
     train_op: TrainOp | None = None       # the train op it runs, if any
     initializer: bool = False             # ``sess.run(tf.global_variables_initializer())``
+    method: str = "session"               # "session": ``sess.run(fetches, feed)``; "eval": ``t.eval(feed)``,
+                                          # ``op.run(feed)`` (the fetch is the object, the feed arg 0)
+
+    @property
+    def feed_pos(self) -> int:
+        return 1 if self.method == "session" else 0
+
+    def fetch_arg(self, call: cst.Call) -> cst.BaseExpression | None:
+        """The fetches of ``call`` (this run's call or its updated version)."""
+        if self.method == "session":
+            return _arg(call, 0, "fetches")
+        return call.func.value  # type: ignore[union-attr]
+
+    def feed_arg(self, call: cst.Call) -> cst.BaseExpression | None:
+        return _arg(call, self.feed_pos, "feed_dict")
 
 
 @dataclass(eq=False)
@@ -218,6 +243,13 @@ def _is_numpy_def(d) -> bool:
                for n in _walk(d.value))
 
 
+def _optimizer_call(value: cst.BaseExpression) -> bool:
+    """``opt.minimize(...)`` / ``compute_gradients`` / ``apply_gradients``: an op or a list of
+    (gradient, variable) pairs, not a tensor a run could evaluate."""
+    return (isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute)
+            and value.func.attr.value in ("minimize", "compute_gradients", "apply_gradients"))
+
+
 def _walk(node: cst.CSTNode) -> Iterable[cst.CSTNode]:
     stack = [node]
     while stack:
@@ -325,6 +357,47 @@ class TF1Program:
         return [calls for calls in tower_calls(stmts).values()
                 if all(getattr(sharing.group_of(c.call), "verdict", None) == "shared" for c in calls)]
 
+    def trainable_functions(self) -> set[str]:
+        """Names of the file's functions that apply or create trainable parameters (a layer,
+        ``matmul``/``conv2d``, ``get_variable``/``Variable``), directly or through another such
+        function. A helper computing only tensor ops (a loss, a distance) is not one: the
+        placeholders it reads stay labels."""
+        if "_trainable_fns" in self.__dict__:
+            return self.__dict__["_trainable_fns"]
+        defs: dict[str, list[cst.FunctionDef]] = {}
+        for s in self.flow.scopes.values():
+            if isinstance(s.node, cst.FunctionDef):
+                defs.setdefault(s.node.name.value, []).append(s.node)
+        direct: dict[str, bool] = {}
+        called: dict[str, set[str]] = {}
+        for name, nodes in defs.items():
+            direct[name], called[name] = False, set()
+            for fn in nodes:
+                for node in _walk(fn.body):
+                    if not isinstance(node, cst.Call):
+                        continue
+                    q = self._qn.get(id(node)) or ""
+                    if not q and isinstance(node.func, cst.Call):  # keras.layers.Dense(4)(x)
+                        q = self._qn.get(id(node.func)) or next(
+                            (n for n in self.ctx.qualified(node.func.func) if n.startswith(_PARAM_PREFIXES)), "")
+                    d = dotted(node.func) or ""
+                    # (keras.ops.matmul/conv: the same op after TFM130 - a second run must agree)
+                    if q.startswith(_PARAM_PREFIXES) or q in _PARAM_CALLS or q in _VARIABLE_CALLS \
+                            or d in _KERAS_PARAM_OPS:
+                        direct[name] = True
+                    head, _, tail = d.partition(".")
+                    called[name].add(tail if head in ("self", "cls") and "." not in tail else head)
+        out = {n for n, v in direct.items() if v}
+        changed = True
+        while changed:
+            changed = False
+            for n in defs:
+                if n not in out and called[n] & out:
+                    out.add(n)
+                    changed = True
+        self.__dict__["_trainable_fns"] = out
+        return out
+
     def is_session_run(self, call: cst.Call) -> bool:
         f = call.func
         return (isinstance(f, cst.Attribute) and f.attr.value == "run"
@@ -365,12 +438,11 @@ class TF1Program:
                 if d.name in prog.tensors or _is_numpy_def(d) or d.value is None or isinstance(
                         d.value, (cst.Dict, cst.DictComp, cst.Set, cst.SetComp, cst.SimpleString)):
                     continue
-                if d.deps & prog.tensors:
+                if d.deps & prog.tensors and not _optimizer_call(d.value):
                     prog.tensors.add(d.name)
                     changed = True
         # roles: placeholders reaching a trainable op are inputs, the other non-scalars labels
-        user_functions = {s.node.name.value for s in self.flow.scopes.values()
-                          if isinstance(s.node, cst.FunctionDef)}
+        user_functions = self.trainable_functions()
         reaching: set[str] = set()
         for c in mine:
             q = self._qn[id(c)] or ""
@@ -378,7 +450,7 @@ class TF1Program:
                 q = self._qn.get(id(c.func)) or next(
                     (n for n in self.ctx.qualified(c.func.func) if n.startswith(_PARAM_PREFIXES)), "")
             fn = dotted(c.func) or ""
-            if not (q.startswith(_PARAM_PREFIXES) or q in _PARAM_CALLS
+            if not (q.startswith(_PARAM_PREFIXES) or q in _PARAM_CALLS or fn in _KERAS_PARAM_OPS
                     or (not q and (fn.split(".")[0] in user_functions
                                    or (isinstance(c.func, cst.Attribute) and c.func.attr.value in user_functions)))):
                 continue
@@ -402,10 +474,18 @@ class TF1Program:
                     name = parent.targets[0].target.value
                 prog.train_ops.append(TrainOp(name, self.ctx.statement_of(c), c, f.value,
                                               loss.value if isinstance(loss, cst.Name) else None))
-        # runs
+        for c in mine:
+            f = c.func
+            if isinstance(f, cst.Attribute) and f.attr.value == "apply_gradients":
+                op = self._apply_gradients(prog, scope, c)
+                if op is not None:
+                    prog.train_ops.append(op)
+        # runs: sess.run(...), tensor.eval(...), op.run(...)
         for c in mine:
             if self.is_session_run(c):
                 prog.runs.append(self._run(prog, c))
+            elif self._method_run(prog, c):
+                prog.runs.append(self._run(prog, c, method="eval"))
         # variable scopes
         for node in _walk(scope.node):
             if isinstance(node, cst.With) and self.flow.scope_of(node) is scope:
@@ -425,9 +505,115 @@ class TF1Program:
                 prog.reuse_calls.append(self.ctx.statement_of(node))
         return prog
 
-    def _run(self, prog: Program, c: cst.Call) -> Run:
-        fetches = _arg(c, 0, "fetches")
-        feed = _arg(c, 1, "feed_dict")
+    def _apply_gradients(self, prog: Program, scope: ScopeFlow, c: cst.Call) -> TrainOp | None:
+        """``train = opt.apply_gradients(G)`` where G is ``opt.compute_gradients(loss)``, a
+        list comprehension clipping each of its gradients (``tf.clip_by_value(g, -c, c)`` /
+        ``tf.clip_by_norm(g, c)``), or ``zip(grads, tvars)`` with ``grads`` from
+        ``tf.gradients(loss, tvars)`` (optionally through ``tf.clip_by_global_norm(..., c)``)
+        and ``tvars = tf.trainable_variables()``. None when it is anything else."""
+        parent = self.ctx.parent(c)
+        if not (isinstance(parent, cst.Assign) and len(parent.targets) == 1
+                and isinstance(parent.targets[0].target, cst.Name)):
+            return None
+        if any(a.keyword is None for a in c.args[1:]):
+            return None
+        opt = c.func.value  # type: ignore[union-attr]
+        extra: list = []
+        clip = None
+
+        def single_def(node):
+            if not isinstance(node, cst.Name):
+                return None
+            defs = scope.by_name.get(node.value, ())
+            if len(defs) != 1 or not isinstance(defs[0].stmt, cst.SimpleStatementLine):
+                return None
+            return defs[0]
+
+        def compute(node):
+            d = single_def(node)
+            v = d.value if d is not None else None
+            if isinstance(v, cst.Call) and isinstance(v.func, cst.Attribute) and v.func.attr.value == "compute_gradients" \
+                    and code(v.func.value) == code(opt) and len(v.args) == 1:
+                loss = _arg(v, 0, "loss")
+                extra.append(d.stmt)
+                return loss.value if isinstance(loss, cst.Name) else None
+            return None
+
+        g = _arg(c, 0, "grads_and_vars")
+        loss = compute(g)
+        if loss is None:
+            d = single_def(g)
+            v = d.value if d is not None else g
+            if isinstance(v, cst.ListComp) and isinstance(v.elt, cst.Tuple) and len(v.elt.elements) == 2 \
+                    and isinstance(v.elt.elements[0].value, cst.Call) and v.for_in.inner_for_in is None:
+                cl = v.elt.elements[0].value
+                q = self._qn.get(id(cl))
+                if q == "tensorflow.clip_by_value" and len(cl.args) == 3:
+                    lo, hi = literal(cl.args[1].value, None), literal(cl.args[2].value, None)
+                    if isinstance(lo, (int, float)) and isinstance(hi, (int, float)) and lo == -hi and hi > 0:
+                        clip = ("clipvalue", cl.args[2].value)
+                elif q == "tensorflow.clip_by_norm" and len(cl.args) == 2:
+                    clip = ("clipnorm", cl.args[1].value)
+                if clip is None:
+                    return None
+                if d is not None:
+                    extra.append(d.stmt)
+                loss = compute(v.for_in.iter)
+            elif isinstance(v, cst.Call) and isinstance(v.func, cst.Name) and v.func.value == "zip" and len(v.args) == 2:
+                gd, tv = single_def(v.args[0].value), single_def(v.args[1].value)
+                if d is not None:
+                    extra.append(d.stmt)
+                if gd is None or tv is None or not isinstance(tv.value, cst.Call) \
+                        or self._qn.get(id(tv.value)) != "tensorflow.trainable_variables":
+                    return None
+                gv = gd.value
+                if isinstance(gv, cst.Call) and self._qn.get(id(gv)) == "tensorflow.clip_by_global_norm":
+                    clip = ("global_clipnorm", _arg(gv, 1, "clip_norm"))
+                    gv = _arg(gv, 0, "t_list")
+                    if clip[1] is None:
+                        return None
+                if not (isinstance(gv, cst.Call) and self._qn.get(id(gv)) == "tensorflow.gradients"
+                        and isinstance(_arg(gv, 0, "ys"), cst.Name) and code(_arg(gv, 1, "xs")) == code(v.args[1].value)
+                        and len(gv.args) == 2):
+                    return None
+                loss = _arg(gv, 0, "ys").value
+                extra += [gd.stmt, tv.stmt]
+            else:
+                return None
+        if loss is None:
+            return None
+        name = parent.targets[0].target.value
+        return TrainOp(name, self.ctx.statement_of(c), c, opt, loss, clip, extra)
+
+    def _method_run(self, prog: Program, c: cst.Call) -> bool:
+        """``t.eval(feed)`` on a tensor, ``op.run(feed)`` on a train op, ``init.run()`` /
+        ``tf.global_variables_initializer().run()`` (the default session runs them)."""
+        f = c.func
+        if not isinstance(f, cst.Attribute) or f.attr.value not in ("eval", "run"):
+            return False
+        if any(a.keyword is not None and a.keyword.value not in ("feed_dict", "session") for a in c.args):
+            return False
+        v = f.value
+        if isinstance(v, cst.Call):
+            return f.attr.value == "run" and self._qn.get(id(v)) in INITIALIZERS
+        if not isinstance(v, cst.Name):
+            return False
+        if f.attr.value == "eval":
+            return v.value in prog.tensors and v.value not in prog.placeholders
+        return (any(t.name == v.value for t in prog.train_ops) or self._initializer_name(prog, v.value))
+
+    def run_of(self, call: cst.Call) -> Run | None:
+        """The :class:`Run` of ``call`` (an original ``sess.run`` / ``t.eval`` / ``op.run``)."""
+        index = self.__dict__.get("_run_index")
+        if index is None:
+            index = {id(r.call): r for p in self.programs.values() for r in p.runs}
+            self.__dict__["_run_index"] = index
+        return index.get(id(call))
+
+    def _run(self, prog: Program, c: cst.Call, method: str = "session") -> Run:
+        probe = Run(c, None, None, [], False, None, {}, True, method=method)
+        fetches = probe.fetch_arg(c)
+        feed = probe.feed_arg(c)
         stmt = self.ctx.statement_of(c)
         ok, why = True, ""
         elems: list[cst.BaseExpression]
@@ -441,7 +627,7 @@ class TF1Program:
         else:
             elems = [fetches]
         names = [e.value if isinstance(e, cst.Name) else None for e in elems]
-        run = Run(c, stmt, fetches, names, is_list, feed, {}, ok, why)
+        run = Run(c, stmt, fetches, names, is_list, feed, {}, ok, why, method=method)
         if len(elems) == 1 and isinstance(elems[0], cst.Call) and self._qn.get(id(elems[0])) in INITIALIZERS:
             run.initializer = True
         for n in names:

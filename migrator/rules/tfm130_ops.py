@@ -21,7 +21,8 @@ _UNARY = {  # tf name -> keras.ops name; signature "x, name=None"
     "sigmoid": "sigmoid", "tanh": "tanh", "nn.relu": "relu", "nn.relu6": "relu6", "nn.elu": "elu",
     "nn.selu": "selu", "nn.softplus": "softplus", "nn.softsign": "softsign", "nn.sigmoid": "sigmoid",
     "nn.tanh": "tanh", "stop_gradient": "stop_gradient", "math.sqrt": "sqrt", "math.square": "square",
-    "math.abs": "abs", "math.exp": "exp", "math.log": "log",
+    "math.abs": "abs", "math.exp": "exp", "math.log": "log", "logical_not": "logical_not",
+    "math.logical_not": "logical_not", "shape": "shape",
 }
 _BINARY = {  # signature "x, y, name=None"
     "maximum": "maximum", "minimum": "minimum", "add": "add", "subtract": "subtract",
@@ -56,7 +57,9 @@ class Ops(CallRule):
             "squeeze", "one_hot", "where", "clip_by_value", "nn.softmax", "nn.log_softmax",
             "nn.leaky_relu", "nn.l2_normalize", "nn.softmax_cross_entropy_with_logits",
             "nn.softmax_cross_entropy_with_logits_v2", "nn.sigmoid_cross_entropy_with_logits",
-            "nn.sparse_softmax_cross_entropy_with_logits", "to_float", "to_int32")])
+            "nn.sparse_softmax_cross_entropy_with_logits", "to_float", "to_int32", "constant", "eye", "norm",
+            "diag_part", "linalg.diag_part", "matrix_diag_part", "nn.max_pool", "nn.avg_pool", "nn.max_pool2d",
+            "nn.avg_pool2d")])
 
     def translate(self, qname: str, original: cst.Call, updated: cst.Call):
         try:
@@ -180,6 +183,55 @@ class Ops(CallRule):
         if name == "nn.sparse_softmax_cross_entropy_with_logits":
             b = B("_sentinel=None, labels=None, logits=None, name=None")
             return _ops("sparse_categorical_crossentropy", b.node("labels"), b.node("logits"), from_logits=True)
+        if name == "constant":
+            b = B("value, dtype=None, shape=None, name=None, verify_shape=False")
+            dt = dtype_of(self.ctx, b.node("dtype"), b.orig("dtype")) if b.given("dtype") else None
+            if b.given("shape"):
+                if not isinstance(literal(b.node("value"), None), (int, float, bool)):
+                    raise Untranslatable("tf.constant(value, shape=...) of a non-scalar value")
+                return _ops("full", b.node("shape"), b.node("value"), dtype=dt)
+            return _ops("convert_to_tensor", b.node("value"), dtype=dt)
+        if name == "eye":
+            b = B("num_rows, num_columns=None, batch_shape=None, dtype='float32', name=None")
+            if b.given("batch_shape"):
+                raise Untranslatable("tf.eye(batch_shape=...)")
+            dt = dtype_of(self.ctx, b.node("dtype"), b.orig("dtype")) if b.given("dtype") else None
+            cols = [b.node("num_columns")] if b.given("num_columns") else []
+            return _ops("eye", b.node("num_rows"), *cols, dtype=dt)
+        if name == "norm":
+            b = B("tensor, ord='euclidean', axis=None, keepdims=None, name=None, keep_dims=None")
+            o = literal(b.node("ord"), "?") if b.given("ord") else "euclidean"
+            if o not in ("euclidean", "fro"):
+                # numeric orders: the same vector norm when axis is one int
+                ax = literal(b.node("axis"), None) if b.given("axis") else None
+                if not isinstance(o, (int, float)) or not isinstance(ax, int):
+                    raise Untranslatable("tf.norm with this ord/axis")
+            keep = b.node("keepdims") if b.given("keepdims") else (b.node("keep_dims") if b.given("keep_dims") else None)
+            return _ops("norm", b.node("tensor"), ord=None if o in ("euclidean", "fro") else b.node("ord"),
+                        axis=b.node("axis") if b.given("axis") else None, keepdims=keep)
+        if name in ("diag_part", "linalg.diag_part", "matrix_diag_part"):
+            b = B("input, name=None")
+            if name == "diag_part":  # TF1 diag_part: rank-2k input; a matrix's diagonal for k = 1
+                return _ops("diagonal", b.node("input"))
+            return _ops("diagonal", b.node("input"), axis1=-2, axis2=-1)
+        if name in ("nn.max_pool", "nn.avg_pool", "nn.max_pool2d", "nn.avg_pool2d"):
+            b = B("value, ksize, strides, padding, data_format='NHWC', name=None, input=None")
+            if b.given("data_format") and b.value("data_format", None) != "NHWC":
+                raise Untranslatable("pooling data_format other than NHWC")
+            sizes = []
+            for n in ("ksize", "strides"):
+                v = literal(b.node(n), None)
+                if isinstance(v, int):
+                    v = [1, v, v, 1]
+                if not (isinstance(v, (list, tuple)) and len(v) == 4 and v[0] == v[3] == 1):
+                    raise Untranslatable(f"{n} not a literal [1, h, w, 1]")
+                sizes.append(to_node((v[1], v[2])))
+            pad = b.value("padding", None)
+            if not isinstance(pad, str):
+                raise Untranslatable("non-literal padding")
+            x = b.node("value") if b.given("value") else b.node("input")
+            op = "max_pool" if "max" in name else "average_pool"
+            return _ops(op, x, sizes[0], strides=sizes[1], padding=pad.lower())
         raise Untranslatable(f"no translation for {name}")  # pragma: no cover
 
     VALID = ["import keras\ny = keras.ops.sum(x, axis=1)\n",
@@ -202,4 +254,16 @@ class Ops(CallRule):
              "import keras\n\nn = e * keras.ops.rsqrt(keras.ops.maximum(keras.ops.sum(keras.ops.square(e), "
              "axis=1, keepdims=True), 1e-12))\n"),
         Case("import tensorflow as tf\ny = tf.matmul(a, b, adjoint_b=True)\n", None, ("TFM130",), todo=True),
+        Case("import tensorflow as tf\n"
+             "p = tf.nn.max_pool(h, ksize=[1, 2, 2, 1], strides=[1, 2, 2, 1], padding='SAME')\n"
+             "q = tf.nn.avg_pool(h, [1, 3, 3, 1], [1, 1, 1, 1], 'VALID')\n"
+             "n = tf.norm(a - b, axis=1)\nm = tf.logical_not(tf.cast(tf.eye(tf.shape(a)[0]), tf.bool))\n"
+             "c = tf.constant(0.5, shape=[3])\nk = tf.constant([1.0, 2.0])\nd = tf.diag_part(s)\n",
+             "import keras\n\n"
+             "p = keras.ops.max_pool(h, (2, 2), strides=(2, 2), padding='same')\n"
+             "q = keras.ops.average_pool(h, (3, 3), strides=(1, 1), padding='valid')\n"
+             "n = keras.ops.norm(a - b, axis=1)\n"
+             "m = keras.ops.logical_not(keras.ops.cast(keras.ops.eye(keras.ops.shape(a)[0]), 'bool'))\n"
+             "c = keras.ops.full([3], 0.5)\nk = keras.ops.convert_to_tensor([1.0, 2.0])\n"
+             "d = keras.ops.diagonal(s)\n"),
     ]

@@ -48,6 +48,12 @@ class NnDropout(CallRule):
                             "Keras' Dropout only drops while training", severity=Severity.WARNING)
             elif isinstance(keep, cst.Name):
                 val = self._fed_value(keep.value, original)
+            elif isinstance(b.orig("keep_prob"), cst.Attribute):  # self.keep_prob of a model class (TFM144)
+                from ..analysis.tf1_classes import TF1Classes
+
+                val = self.ctx.analysis(TF1Classes).keep_prob(b.orig("keep_prob"))
+                if val is None:
+                    raise Untranslatable(f"keep_prob {code(keep)} is not a placeholder fed with a constant")
             else:
                 okeep = b.orig("keep_prob")
                 if okeep is not None and self._placeholder_attribute(okeep):
@@ -110,4 +116,27 @@ class NnDropout(CallRule):
              "kp = tf.placeholder(tf.float32)\n"
              "h = keras.layers.Dropout(0.25)(x)\nop = opt.minimize(h)\nsess = tf.Session()\n"
              "sess.run(op, feed_dict={x: a, kp: 0.75})\nsess.run(h, feed_dict={x: a, kp: 1.0})\n", todo=True),
+        Case("import tensorflow as tf\n\nclass Net:\n    def __init__(self):\n"
+             "        self.x = tf.placeholder(tf.float32, [None, 3])\n"
+             "        self.y = tf.placeholder(tf.float32, [None, 2])\n"
+             "        self.keep_prob = tf.placeholder(tf.float32)\n"
+             "        self.out = tf.layers.dense(tf.nn.dropout(self.x, self.keep_prob), 2)\n"
+             "        self.loss = tf.reduce_mean(tf.square(self.out - self.y))\n\n"
+             "net = Net()\nop = tf.train.AdamOptimizer(0.1).minimize(net.loss)\nsess = tf.Session()\n"
+             "sess.run(op, feed_dict={net.x: a, net.y: b, net.keep_prob: 0.8})\n"
+             "p = sess.run(net.out, feed_dict={net.x: a, net.keep_prob: 1.0})\n",
+             "import keras\n\n\n# tflearn-migrate helper: LossModel\n"
+             "class LossModel(keras.Model):\n"
+             '    """A functional model whose output IS the TF1 loss tensor (its labels are inputs too)."""\n\n'
+             "    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):\n"
+             "        return keras.ops.sum(y_pred)\n\n\n"
+             "class Net:\n    def __init__(self):\n"
+             "        self.x = keras.Input(shape=(3,))\n        self.y = keras.Input(shape=(2,))\n"
+             "        self.out = keras.layers.Dense(2)(keras.layers.Dropout(0.2)(self.x))\n"
+             "        self.loss = keras.ops.mean(keras.ops.square(self.out - self.y))\n\n"
+             "net = Net()\nnet_model = LossModel([net.x, net.y], net.loss)\n"
+             "net_model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.1, epsilon=1e-8))\n"
+             "net_model.train_on_batch([a, b])\n"
+             "p = keras.Model(net.x, net.out).predict_on_batch(a)\n"),
     ]
+    REQUIRES = ("TFM130", "TFM131", "TFM133", "TFM144")

@@ -17,7 +17,18 @@ _VAR_INITS = {  # tf.Variable(<tf.op>(shape, ...)) -> Keras initializer
     "tensorflow.random_uniform": ("RandomUniform", "shape, minval=0, maxval=None, dtype=None, seed=None, name=None"),
     "tensorflow.zeros": ("zeros", "shape, dtype=None, name=None"),
     "tensorflow.ones": ("ones", "shape, dtype=None, name=None"),
+    "tensorflow.constant": ("Constant", "value, dtype=None, shape=None, name=None, verify_shape=False"),
 }
+
+
+def _constant(ctx, iv):
+    """``tf.constant(v, shape=[...])`` with a scalar literal ``v`` -> (shape, Constant(v))."""
+    from ..args import BoundArgs
+
+    b = BoundArgs(iv, _VAR_INITS["tensorflow.constant"][1])
+    if not b.given("shape") or not isinstance(literal(b.node("value"), None), (int, float)):
+        return None, None
+    return b.node("shape"), call("keras.initializers.Constant", b.node("value"))
 
 
 class _Var:
@@ -44,47 +55,59 @@ class HandmadeLayers(Rule):
             st = self.__dict__["_st"] = self._analyse()
         return st
 
-    def _analyse(self):
-        """Variables are resolved per scope (libcst ScopeProvider): ``W`` in one function is
-        not the ``W`` or ``b`` another function binds. Keys are the ids of the target names."""
-        ctx = self.ctx
-        variables: dict[int, _Var] = {}
-        for node in _walk(ctx.module):
-            if not (isinstance(node, cst.Assign) and len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name)
-                    and isinstance(node.value, cst.Call)):
-                continue
-            q = ctx.legacy_name(node.value)
-            name = node.targets[0].target.value
-            try:
-                if q == "tensorflow.get_variable":
-                    shape = _arg(node.value, 1, "shape")
-                    init = _arg(node.value, 3, "initializer")
-                    k = initializer_of(ctx, init, init) if init is not None else to_node("glorot_uniform")
-                elif q == "tensorflow.Variable":
-                    iv = _arg(node.value, 0, "initial_value")
-                    if not isinstance(iv, cst.Call) or ctx.legacy_name(iv) not in _VAR_INITS:
-                        continue
-                    cls, sig = _VAR_INITS[ctx.legacy_name(iv)]
-                    from ..args import BoundArgs
+    def _key(self, node, name: str):
+        """Variables are per scope: ``(scope node id, name)``; a name a function does not bind
+        is the module's (a global weight read inside a model function)."""
+        from ..analysis.flow import Flow
 
-                    b = BoundArgs(iv, sig)
-                    shape = b.node("shape")
-                    if cls in ("zeros", "ones"):
-                        k = to_node(cls)
-                    elif cls == "RandomUniform":
-                        mx = b.node("maxval") if b.given("maxval") else to_node(1.0)
-                        k = call("keras.initializers.RandomUniform", minval=b.node("minval"), maxval=mx)
-                    else:
-                        k = call(f"keras.initializers.{cls}", mean=b.node("mean"), stddev=b.node("stddev"))
-                else:
-                    continue
-            except (Untranslatable, ValueError, Exception):
+        flow = self.ctx.analysis(Flow)
+        scope = flow.scope_of(node)
+        if name not in scope.by_name:
+            scope = flow.scopes.get(id(self.ctx.module), scope)
+        return (id(scope.node), name)
+
+    def _analyse(self):
+        ctx = self.ctx
+        variables: dict[tuple, _Var] = {}
+        dicts: dict[tuple, list[tuple]] = {}  # (scope, dict name) -> its entries' keys
+        for node in _walk(ctx.module):
+            if not (isinstance(node, cst.Assign) and len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name)):
                 continue
-            if not isinstance(shape, (cst.List, cst.Tuple)):
-                continue
+            name = node.targets[0].target.value
             stmt = ctx.statement_of(node)
-            variables[id(node.targets[0].target)] = _Var(name, stmt, [e.value for e in shape.elements], k)
-        self._vars = variables
+            key = self._key(node, name)
+            if isinstance(node.value, cst.Dict):  # weights = {'h1': tf.Variable(...), ...}
+                entries = []
+                for el in node.value.elements:
+                    ks = literal(el.key, None) if isinstance(el, cst.DictElement) else None
+                    parsed = self._variable(el.value) if isinstance(ks, str) else None
+                    if parsed is None:
+                        entries = None
+                        break
+                    entries.append((key[0], name, ks))
+                    variables[(key[0], name, ks)] = _Var(f"{name}[{ks!r}]", stmt, *parsed)
+                if entries is not None and key not in dicts:
+                    dicts[key] = entries
+                elif entries is not None:
+                    dicts[key] = None
+                continue
+            if not isinstance(node.value, cst.Call):
+                continue
+            parsed = self._variable(node.value)
+            if parsed is None:
+                continue
+            if key in variables:
+                variables[key] = None  # assigned twice: not a simple variable
+            else:
+                variables[key] = _Var(name, stmt, *parsed)
+        for key, entries in list(dicts.items()):
+            if entries is None or len(self.ctx.analysis(__import__("migrator.analysis.flow", fromlist=["Flow"]).Flow)
+                                       .scopes[key[0]].by_name.get(key[1], ())) != 1:
+                for e in entries or ():
+                    variables.pop(e, None)
+                dicts.pop(key)
+        self._dicts = dicts
+        variables = {k: v for k, v in variables.items() if v is not None}
         patterns: dict[int, tuple] = {}  # id(original node) -> (kind, x, W, b, call)
         for node in _walk(ctx.module):
             p = self._match(node, variables)
@@ -92,69 +115,125 @@ class HandmadeLayers(Rule):
                 patterns[id(node)] = p
         inner = {id(p[4]) for p in patterns.values() if p[3] is not None}
         patterns = {k: v for k, v in patterns.items() if k not in inner}
-        loads: dict[int, int] = {}
+        # a module-level variable applied inside a function is ONE set of weights however often
+        # the function runs (TF1 shares it); a layer created per call would not: only a function
+        # called exactly once in the file becomes a layer
+        from ..analysis.flow import Flow
+
+        flow = ctx.analysis(Flow)
+        calls: dict[str, int] = {}
+        for node in _walk(ctx.module):
+            if isinstance(node, cst.Call) and isinstance(node.func, cst.Name):
+                calls[node.func.value] = calls.get(node.func.value, 0) + 1
+        for k, p in list(patterns.items()):
+            scope = flow.scope_of(p[4])
+            if any(v is not None and v[0] != id(scope.node) for v in (p[2], p[3])):
+                fn = scope.node
+                if not isinstance(fn, cst.FunctionDef) or calls.get(fn.name.value, 0) != 1:
+                    del patterns[k]
+        loads: dict[tuple, int] = {}
         for node in _walk(ctx.module):
             if isinstance(node, cst.Name):
-                key = self._var_key(node)
-                if key is not None and not isinstance(ctx.parent(node), cst.AssignTarget):
-                    loads[key] = loads.get(key, 0) + 1
+                key = self._key(node, node.value)
+                if (key not in variables and key not in dicts) or isinstance(ctx.parent(node), cst.AssignTarget):
+                    continue
+                loads[key] = loads.get(key, 0) + 1
+        # a variable disappears only when EVERY read of it is inside a translated pattern; a
+        # pattern translates only when its variables disappear (fixpoint: drop either side)
         ok = dict(patterns)
-        while True:  # a variable goes only when every use of it is a pattern that is rewritten
-            used_in: dict[int, int] = {}
+        while True:
+            used_in: dict[tuple, int] = {}
             for p in ok.values():
                 for v in (p[2], p[3]):
                     if v is not None:
                         used_in[v] = used_in.get(v, 0) + 1
-            removable = {k for k in variables if loads.get(k, 0) and loads.get(k, 0) == used_in.get(k, 0)}
-            kept = {k: v for k, v in ok.items() if v[2] in removable and (v[3] is None or v[3] in removable)}
-            if len(kept) == len(ok):
+            removable = {n for n in variables if len(n) == 2 and loads.get(n, 0) and loads.get(n, 0) == used_in.get(n, 0)}
+            for d, entries in dicts.items():  # a weight dict goes when every read of it is a translated entry
+                if loads.get(d, 0) and loads.get(d, 0) == sum(used_in.get(e, 0) for e in entries):
+                    removable.update(entries)
+            keep = {k: v for k, v in ok.items() if v[2] in removable and (v[3] is None or v[3] in removable)}
+            if len(keep) == len(ok):
                 break
-            ok = kept
+            ok = keep
         return variables, ok, removable
 
-    def _var_key(self, name: cst.Name) -> int | None:
-        """The variable a Name reads: its only binding in scope must be a variable statement."""
-        variables = self.__dict__.get("_vars") or {}
-        if not variables:
+    def _variable(self, value):
+        """``tf.get_variable(...)`` / ``tf.Variable(<init>)`` -> (shape elements, Keras initializer)."""
+        ctx = self.ctx
+        if not isinstance(value, cst.Call):
             return None
-        from libcst.metadata import ScopeProvider
-
-        scope = self.ctx.meta(ScopeProvider, name, None)
-        if scope is None:
-            return None
+        q = ctx.legacy_name(value)
         try:
-            asg = list(scope[name.value])
-        except Exception:  # pragma: no cover - defensive
+            if q == "tensorflow.get_variable":
+                shape = _arg(value, 1, "shape")
+                init = _arg(value, 3, "initializer")
+                if shape is None and isinstance(init, cst.Call) and ctx.legacy_name(init) == "tensorflow.constant":
+                    shape, k = _constant(ctx, init)  # initializer=tf.constant(0.1, shape=[n]): no shape=
+                else:
+                    k = initializer_of(ctx, init, init) if init is not None else to_node("glorot_uniform")
+            elif q == "tensorflow.Variable":
+                iv = _arg(value, 0, "initial_value")
+                if not isinstance(iv, cst.Call) or ctx.legacy_name(iv) not in _VAR_INITS:
+                    return None
+                cls, sig = _VAR_INITS[ctx.legacy_name(iv)]
+                from ..args import BoundArgs
+
+                b = BoundArgs(iv, sig)
+                shape = b.node("shape") if b.given("shape") or cls != "Constant" else None
+                if cls == "Constant":
+                    shape, k = _constant(ctx, iv)
+                elif cls in ("zeros", "ones"):
+                    k = to_node(cls)
+                elif cls == "RandomUniform":
+                    mx = b.node("maxval") if b.given("maxval") else to_node(1.0)
+                    k = call("keras.initializers.RandomUniform", minval=b.node("minval"), maxval=mx)
+                else:
+                    k = call(f"keras.initializers.{cls}", mean=b.node("mean"), stddev=b.node("stddev"))
+            else:
+                return None
+        except (Untranslatable, ValueError, Exception):
             return None
-        if len(asg) != 1:
+        if not isinstance(shape, (cst.List, cst.Tuple)):
             return None
-        key = id(getattr(asg[0], "node", None))
-        return key if key in variables else None
+        return [e.value for e in shape.elements], k
 
     def _match(self, node, variables):
         ctx = self.ctx
         bias = None
         core = node
-        if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add) and isinstance(
-                node.right, cst.Name) and self._var_key(node.right) is not None and isinstance(node.left, cst.Call):
-            bias, core = self._var_key(node.right), node.left
-        elif isinstance(node, cst.Call) and ctx.legacy_name(node) == "tensorflow.nn.bias_add" and len(node.args) == 2 \
-                and isinstance(node.args[1].value, cst.Name) and self._var_key(node.args[1].value) is not None \
-                and isinstance(node.args[0].value, cst.Call):
-            bias, core = self._var_key(node.args[1].value), node.args[0].value
+
+        def var(n, rank=None):
+            if isinstance(n, cst.Subscript) and isinstance(n.value, cst.Name) and len(n.slice) == 1 \
+                    and isinstance(n.slice[0].slice, cst.Index):
+                ks = literal(n.slice[0].slice.value, None)
+                key = self._key(n.value, n.value.value)
+                key = (key[0], key[1], ks)
+                v = variables.get(key)
+                return key if v is not None and (rank is None or len(v.shape) == rank) else None
+            if not isinstance(n, cst.Name):
+                return None
+            key = self._key(n, n.value)
+            v = variables.get(key)
+            return key if v is not None and (rank is None or len(v.shape) == rank) else None
+
+        if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add) and var(node.right) \
+                and isinstance(node.left, cst.Call):
+            bias, core = var(node.right), node.left
+        elif isinstance(node, cst.Call) and ctx.legacy_name(node) in ("tensorflow.nn.bias_add", "tensorflow.add") \
+                and len(node.args) == 2 and all(a.keyword is None for a in node.args) \
+                and var(node.args[1].value) and isinstance(node.args[0].value, cst.Call):
+            bias, core = var(node.args[1].value), node.args[0].value
         if not isinstance(core, cst.Call):
             return None
         q = ctx.legacy_name(core)
         if q == "tensorflow.matmul" and len(core.args) == 2 and all(a.keyword is None for a in core.args):
-            w = core.args[1].value
-            k = self._var_key(w) if isinstance(w, cst.Name) else None
-            if k is not None and len(variables[k].shape) == 2:
-                return ("dense", core.args[0].value, k, bias, core)
+            w = var(core.args[1].value, 2)
+            if w is not None:
+                return ("dense", core.args[0].value, w, bias, core)
         if q == "tensorflow.nn.conv2d":
-            w = _arg(core, 1, "filter") or _arg(core, 1, "filters")
-            k = self._var_key(w) if isinstance(w, cst.Name) else None
-            if k is not None and len(variables[k].shape) == 4:
-                return ("conv", _arg(core, 0, "input"), k, bias, core)
+            w = var(_arg(core, 1, "filter") or _arg(core, 1, "filters"), 4)
+            if w is not None:
+                return ("conv", _arg(core, 0, "input"), w, bias, core)
         return None
 
     # -- rewriting -------------------------------------------------------------------------

@@ -49,7 +49,7 @@ class TrainingModel(keras.Model):
         ps = list(y_pred) if isinstance(y_pred, (list, tuple)) else [y_pred]
         # a TF1 placeholder cast what it was fed: float labels arrive as floatx
         ys = [keras.ops.cast(v, keras.config.floatx())
-              if "float" in keras.backend.standardize_dtype(v.dtype) else v for v in ys]
+              if "float" in keras.ops.dtype(v) else v for v in ys]
         return self.loss_fn(*ys, *ps)
 ''', imports=[("keras", None, None)])
 
@@ -164,6 +164,12 @@ class SessionProgram(Rule):
                 for op in prog.train_ops:
                     if op.statement is original:
                         return self._train_op(prog, op, updated)
+                    if any(e is original for e in op.extra):  # gradients computed for apply_gradients
+                        if not self.runs_ok(prog):
+                            raise _Todo("gradient computation kept: a sess.run of this program is not translated")
+                        model_info(prog)
+                        self.ctx.count(self)
+                        return cst.RemoveFromParent()
                 for r in prog.runs:
                     if r.statement is original and (r.initializer or r.train_op is not None):
                         return self._train_run(prog, r, original, updated)
@@ -173,10 +179,36 @@ class SessionProgram(Rule):
                     if n in prog.tensors and n not in prog.placeholders and prog.label_dependent(n) \
                             and self.ctx.analysis(TF1Program).flow.scope_of(original) is prog.scope:
                         return self._label_fn(prog, n, original, updated)
+            if self._bare_optimizer_call(original):
+                raise _Todo("Keras 3 optimizers have no minimize / compute_gradients / apply_gradients: "
+                            "this training step is not translated")
             return self._session_statement(original, updated)
         except (_Todo, Untranslatable) as ex:
             self.todo(original, str(ex))
             return updated
+
+    def _bare_optimizer_call(self, original) -> bool:
+        """The statement calls ``minimize`` / ``compute_gradients`` / ``apply_gradients`` of a
+        TF1 optimizer (``tf.train.*Optimizer``, directly or through a name bound to one)."""
+        from ..analysis.flow import Flow
+
+        if self.ctx.rule_active("TFM144"):  # a model class's train op: TFM144 translates it
+            from ..analysis.tf1_classes import TF1Classes
+
+            if any(op.statement is original and not cp.why
+                   for cp in self.ctx.analysis(TF1Classes).classes.values() for op in cp.train_ops):
+                return False
+        for node in _walk(original):
+            if not (isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute)
+                    and node.func.attr.value in ("minimize", "compute_gradients", "apply_gradients")):
+                continue
+            recv = node.func.value
+            if isinstance(recv, cst.Name):
+                d = self.ctx.analysis(Flow).def_of(recv.value, original)
+                recv = d.value if d is not None else None
+            if isinstance(recv, cst.Call) and (self._tp().qname(recv) or "").startswith("tensorflow.train."):
+                return True
+        return False
 
     def _placeholder(self, prog: Program, p, updated):
         if p.role in ("label", "hyper"):
@@ -298,6 +330,10 @@ class SessionProgram(Rule):
             stmts = [stmt("{m} = TrainingModel({i}, {o}, {l})", m=cst.Name(model), i=in_node, o=out_node,
                           l=cst.Name(loss)),
                      stmt("{m}.compile(optimizer={opt})", m=cst.Name(model), opt=optimizer)]
+        if op.clip is not None:  # TF1 clipped the gradients before apply_gradients: Keras' optimizer does
+            if not isinstance(optimizer, cst.Name):
+                raise _Todo("apply_gradients on an unnamed optimizer")
+            stmts.insert(0, stmt("{o}.%s = {v}" % op.clip[0], o=optimizer, v=op.clip[1]))
         stmts[0] = stmts[0].with_changes(leading_lines=op.statement.leading_lines)
         self.ctx.count(self)
         return cst.FlattenSentinel(stmts)
@@ -305,7 +341,7 @@ class SessionProgram(Rule):
     def _feeds(self, prog: Program, r: Run, updated_call: cst.Call) -> dict[str, cst.BaseExpression]:
         if not r.ok:
             raise _Todo(f"sess.run: {r.why}")
-        feed = _arg(updated_call, 1, "feed_dict")
+        feed = r.feed_arg(updated_call)
         out: dict[str, cst.BaseExpression] = {}
         if isinstance(feed, cst.Dict):
             for el in feed.elements:
@@ -362,12 +398,12 @@ class SessionProgram(Rule):
     # -- evaluation runs: expressions --------------------------------------------------------
     def leave_Call(self, original: cst.Call, updated: cst.Call):
         tp = self._tp()
-        if not tp.is_session_run(original):
+        r = tp.run_of(original)
+        if r is None:
             return self._saver_call(original, updated)
         prog = self._prog(original)
         if prog is None:
             return updated
-        r = next((r for r in prog.runs if r.call is original), None)
         if r is None or r.initializer or r.train_op is not None:
             return updated
         kept = not self.runs_ok(prog)  # the program stays TF1 (its session with it): so do its runs
@@ -376,7 +412,7 @@ class SessionProgram(Rule):
         try:
             feeds = self._feeds(prog, r, updated)
             outs = []
-            fetched = _arg(updated, 0, "fetches")
+            fetched = r.fetch_arg(updated)
             elems = [e.value for e in fetched.elements] if r.fetch_is_list else [fetched]
             orig_elems = [e.value for e in r.fetches.elements] if r.fetch_is_list else [r.fetches]
             for n, e, oe in zip(r.fetch_names, elems, orig_elems):

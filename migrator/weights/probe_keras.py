@@ -142,7 +142,8 @@ def _check(model, meta, arr, out, no_step) -> int:
             res["error"] = "the migrated model is not compiled: no training step to compare"
         else:
             before = [[np.array(w) for w in a.klayer.layer.get_weights()] for a in p.assignments]
-            model.train_on_batch(tx if len(tx) > 1 else tx[0], ty if len(ty) > 1 else ty[0])
+            # (no targets: a LossModel, whose labels are inputs and whose output is the loss)
+            model.train_on_batch(tx if len(tx) > 1 else tx[0], (ty if len(ty) > 1 else ty[0]) if ty else None)
             after_legacy = p.convert({v["name"]: arr[f"after_{i}"] for i, v in enumerate(meta["vars"])})
             for a, b0, want in zip(p.assignments, before, after_legacy):
                 got = a.klayer.layer.get_weights()

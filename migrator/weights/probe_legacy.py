@@ -160,12 +160,15 @@ def main(argv: list[str] | None = None) -> int:
             return op
 
         cls.apply_gradients = apply_gradients
-    orig_run = tf1.Session.run
+    # BaseSession: tf.Session, tf.InteractiveSession, and op.run() / t.eval() through them
+    from tensorflow.python.client.session import BaseSession
+
+    orig_run = BaseSession.run
 
     done: dict = {}
 
     def probe(cap) -> None:
-        tf1.Session.run = orig_run       # no more captures: the probe runs the train op itself
+        BaseSession.run = orig_run       # no more captures: the probe runs the train op itself
         done["rc"] = _probe(cap, args, tf, tf1, tflearn, orig_fit, orig_run, train_ops)
 
     def fit(self, X_inputs, Y_targets, *a, **k):
@@ -197,7 +200,7 @@ def main(argv: list[str] | None = None) -> int:
         done.clear()
         train_ops.clear()
         tf1.reset_default_graph()
-        tf1.Session.run = run
+        BaseSession.run = run
         script = os.path.abspath(script)
         sys.argv = [script] + script_args
         sys.path.insert(0, os.path.dirname(script))
@@ -214,7 +217,7 @@ def main(argv: list[str] | None = None) -> int:
 
             error = "".join(traceback.format_exception(ex))[-3000:]
         finally:
-            tf1.Session.run = orig_run
+            BaseSession.run = orig_run
             sys.path.remove(os.path.dirname(script))
         if "rc" not in done:
             error = error or (f"{script} finished without a training call "
@@ -261,6 +264,7 @@ def _probe(cap, args, tf, tf1, tflearn, orig_fit, orig_run, train_ops) -> int:
             # placeholders is a candidate; the Keras side picks, per Keras output, the
             # candidate with the same shape computed from the same inputs that matches best.
             inputs, targets, outputs = placeholders, [], []
+            scalars = []  # a loss computed in the graph (a LossModel's output): after the others
             for op in graph.get_operations():
                 if not dep[op.name] or op.type in ("Placeholder", "Const", "Identity", "Shape") or \
                         op.name.startswith("gradients") or "/gradients" in op.name:
@@ -268,11 +272,14 @@ def _probe(cap, args, tf, tf1, tflearn, orig_fit, orig_run, train_ops) -> int:
                 for t in op.outputs:
                     sh = t.shape
                     dims = sh.as_list() if sh.ndims is not None else None
+                    if t.dtype.base_dtype == tf1.float32 and dims == [] and op.type in ("Mean", "RealDiv", "Sum"):
+                        scalars.append(t)
+                        continue
                     if t.dtype.base_dtype != tf1.float32 or not dims or dims[0] is not None or \
                             any(d is None for d in dims[1:]) or int(np.prod(dims[1:] or [1])) > 100000:
                         continue
                     outputs.append(t)
-            outputs = outputs[:400]
+            outputs = outputs[:400] + scalars[-20:]
         if not outputs:
             print("probe_legacy: no output tensors (name them with --outputs)", file=sys.stderr)
             return 3

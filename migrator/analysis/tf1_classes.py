@@ -1,0 +1,363 @@
+"""TF1 models written as classes: ``ctx.analysis(TF1Classes)``.
+
+A class whose methods assign placeholders to attributes (``self.x1 = tf.placeholder(...)``)
+is a model class. For each, a :class:`ClassProgram`:
+
+* ``placeholders``: ``{attr: Placeholder}`` (``rules/_tf1_program.Placeholder``, ``name`` is the
+  attribute), with roles decided as for scope programs: ``input`` when something computed from
+  it reaches a trainable op (a layer, ``matmul``, a file function / method that applies or
+  creates parameters), ``label`` (non-scalar, only the loss reads it), ``hyper`` (scalar);
+* ``deps(attr)``: the attributes ``self.attr``'s value depends on, transitively - through the
+  assigned expression, the method's local variables it reads and the bodies of the
+  ``self.method(...)`` calls it makes (a loss method reading ``self.o1`` depends on ``o1``);
+* ``instances``: ``(scope, name)`` of ``name = Class(...)`` bindings, and in their scopes the
+  ``train_ops`` (``opt.minimize(inst.loss)``) and ``runs`` (``sess.run(...)`` fetching
+  ``inst.attr`` / the train op, feeding ``{inst.P: value}``; ``inst.attr.eval(feed)``).
+
+Everything refers to ORIGINAL nodes; syntactic and conservative like ``TF1Program``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import libcst as cst
+
+from ..cstcache import walk
+from ..emit import literal
+from .flow import Flow, ScopeFlow, load_names
+
+
+def _self_attr(node: cst.CSTNode, self_name: str = "self") -> str | None:
+    if isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name) and node.value.value == self_name:
+        return node.attr.value
+    return None
+
+
+@dataclass(eq=False)
+class ClassRun:
+    call: cst.Call
+    statement: cst.CSTNode
+    instance: str
+    fetches: list[tuple[str, str]]          # ("attr", name) | ("op", train op name)
+    fetch_is_list: bool
+    feeds: dict[str, cst.BaseExpression]    # placeholder attr -> fed value (original)
+    method: str = "session"                 # "session" | "eval"
+    train: bool = False
+
+
+@dataclass(eq=False)
+class ClassTrainOp:
+    name: str
+    statement: cst.SimpleStatementLine
+    call: cst.Call
+    instance: str
+    loss: str                               # the loss attribute
+
+
+@dataclass(eq=False)
+class ClassProgram:
+    node: cst.ClassDef
+    placeholders: dict = field(default_factory=dict)
+    direct: dict[str, set[str]] = field(default_factory=dict)
+    instances: list[tuple[ScopeFlow, str]] = field(default_factory=list)
+    train_ops: list[ClassTrainOp] = field(default_factory=list)
+    runs: list[ClassRun] = field(default_factory=list)
+    why: str = ""                           # non-empty: not translatable, and why
+
+    @property
+    def name(self) -> str:
+        return self.node.name.value
+
+    def deps(self, attr: str) -> set[str]:
+        out: set[str] = set()
+        todo = [attr]
+        while todo:
+            a = todo.pop()
+            for d in self.direct.get(a, ()):
+                if d not in out:
+                    out.add(d)
+                    todo.append(d)
+        return out
+
+    def placeholders_of(self, attr: str, roles=("input", "label", "hyper")) -> list[str]:
+        c = self.deps(attr) | {attr}
+        return [p for p, ph in self.placeholders.items() if p in c and ph.role in roles]
+
+    def is_tensor(self, attr: str) -> bool:
+        return attr not in self.placeholders and bool(self.placeholders_of(attr))
+
+
+class TF1Classes:
+    def __init__(self, ctx) -> None:
+        from ..rules._tf1_program import PLACEHOLDERS, TF1Program, _arg
+
+        self.ctx = ctx
+        self.flow: Flow = ctx.analysis(Flow)
+        self.tp: TF1Program = ctx.analysis(TF1Program)
+        self.classes: dict[str, ClassProgram] = {}
+        self._arg = _arg
+        for node in walk(ctx.module):
+            if not isinstance(node, cst.ClassDef):
+                continue
+            cp = ClassProgram(node)
+            for m in self._methods(node).values():
+                for n in walk(m):
+                    if isinstance(n, cst.Call) and self.tp.qname(n) in PLACEHOLDERS:
+                        parent = ctx.parent(n)
+                        if isinstance(parent, cst.Assign) and len(parent.targets) == 1:
+                            attr = _self_attr(parent.targets[0].target)
+                            if attr is not None:
+                                cp.placeholders[attr] = self._placeholder(attr, n, parent)
+            if cp.placeholders:
+                self._analyse(cp)
+                self.classes[cp.name] = cp
+        if self.classes:
+            self._instances()
+
+    # -- class body ---------------------------------------------------------------------------
+    def _methods(self, cls: cst.ClassDef) -> dict[str, cst.FunctionDef]:
+        return {s.name.value: s for s in cls.body.body if isinstance(s, cst.FunctionDef)}
+
+    def _placeholder(self, attr, call, assign):
+        from ..rules._tf1_program import Placeholder
+
+        q = self.tp.qname(call)
+        if q == "tensorflow.placeholder":
+            dtype, shape, default = self._arg(call, 0, "dtype"), self._arg(call, 1, "shape"), None
+        else:
+            default, shape, dtype = self._arg(call, 0, "input"), self._arg(call, 1, "shape"), None
+        p = Placeholder(attr, self.ctx.statement_of(call), call, dtype, shape, default)
+        if default is not None or shape is None or literal(shape, None) in ([], ()):
+            p.role = "hyper"
+        return p
+
+    def _analyse(self, cp: ClassProgram) -> None:
+        methods = self._methods(cp.node)
+        method_reads: dict[str, set[str]] = {}
+
+        def reads_of_method(name: str, seen: set[str]) -> set[str]:
+            if name in method_reads:
+                return method_reads[name]
+            if name in seen or name not in methods:
+                return set()
+            seen.add(name)
+            out: set[str] = set()
+            for n in walk(methods[name].body):
+                a = _self_attr(n)
+                if a is not None and a not in methods:
+                    out.add(a)
+                if isinstance(n, cst.Call):
+                    m = _self_attr(n.func)
+                    if m in methods:
+                        out |= reads_of_method(m, seen)
+            method_reads[name] = out
+            return out
+
+        def reads(expr: cst.CSTNode, scope: ScopeFlow, seen: set[str]) -> set[str]:
+            out: set[str] = set()
+            for n in walk(expr):
+                a = _self_attr(n)
+                if a is not None and a not in methods:
+                    out.add(a)
+                if isinstance(n, cst.Call):
+                    m = _self_attr(n.func)
+                    if m in methods:
+                        out |= reads_of_method(m, set())
+            for name in load_names(expr):
+                if name in seen:
+                    continue
+                seen.add(name)
+                for d in scope.by_name.get(name, ()):
+                    if d.value is not None:
+                        out |= reads(d.value, scope, seen)
+            return out
+
+        self._reads = reads
+        for mname, m in methods.items():
+            scope = self.flow.scopes.get(id(m))
+            if scope is None:
+                continue
+            for n in walk(m.body):
+                if isinstance(n, cst.Assign) and len(n.targets) == 1:
+                    a = _self_attr(n.targets[0].target)
+                    if a is not None:
+                        cp.direct.setdefault(a, set()).update(reads(n.value, scope, set()))
+        # roles: a placeholder reaching a trainable call is an input
+        from ..rules._tf1_program import _PARAM_CALLS, _PARAM_PREFIXES, _VARIABLE_CALLS
+
+        trainable = self.tp.trainable_functions()
+        reaching: set[str] = set()
+        for m in methods.values():
+            scope = self.flow.scopes.get(id(m))
+            for n in walk(m.body):
+                if not isinstance(n, cst.Call):
+                    continue
+                q = self.tp.qname(n) or ""
+                fn = _self_attr(n.func) or (n.func.value if isinstance(n.func, cst.Name) else "")
+                if not (q.startswith(_PARAM_PREFIXES) or q in _PARAM_CALLS or q in _VARIABLE_CALLS
+                        or (not q and fn in trainable)):
+                    continue
+                for arg in n.args:
+                    attrs = reads(arg.value, scope, set()) if scope is not None else set()
+                    for a in attrs:
+                        reaching.update(cp.placeholders_of(a))
+        for p in cp.placeholders.values():
+            if p.role != "hyper":
+                p.role = "input" if p.name in reaching else "label"
+
+    # -- instances and their programs ----------------------------------------------------------------
+    def _instances(self) -> None:
+        for scope in self.flow.scopes.values():
+            for d in scope.defs:
+                v = d.value
+                if isinstance(v, cst.Call) and isinstance(v.func, cst.Name) and v.func.value in self.classes:
+                    cp = self.classes[v.func.value]
+                    if any(s is scope and n == d.name for s, n in cp.instances):
+                        cp.why = cp.why or f"{d.name} is bound to {cp.name}() twice"
+                    cp.instances.append((scope, d.name))
+        for cp in self.classes.values():
+            for scope, inst in cp.instances:
+                self._scope_program(cp, scope, inst)
+            if not cp.instances:
+                cp.why = cp.why or "the class is never instantiated in this file"
+            elif len(cp.train_ops) != 1:
+                cp.why = cp.why or ("several train ops" if cp.train_ops else "no train op minimizes its loss")
+            for p in cp.placeholders.values():
+                if p.role == "hyper":
+                    why = self._hyper(cp, p.name)
+                    if why:
+                        cp.why = cp.why or f"scalar placeholder self.{p.name}: {why}"
+
+    def _inst_attr(self, node, inst: str) -> str | None:
+        return _self_attr(node, inst)
+
+    def _scope_program(self, cp: ClassProgram, scope: ScopeFlow, inst: str) -> None:
+        ctx = self.ctx
+        for node in walk(scope.node):
+            if not isinstance(node, cst.Call) or self.flow.scope_of(node) is not scope:
+                continue
+            f = node.func
+            if isinstance(f, cst.Attribute) and f.attr.value == "minimize":
+                loss = self._arg(node, 0, "loss")
+                attr = self._inst_attr(loss, inst) if loss is not None else None
+                if attr is None:
+                    continue
+                parent = ctx.parent(node)
+                if not (isinstance(parent, cst.Assign) and len(parent.targets) == 1
+                        and isinstance(parent.targets[0].target, cst.Name)):
+                    cp.why = cp.why or "minimize() result not assigned to a name"
+                    continue
+                if len(node.args) > 1 and any(a.keyword is None or a.keyword.value not in ("global_step", "name")
+                                              for a in node.args[1:]):
+                    cp.why = cp.why or "minimize() with var_list/gate arguments"
+                cp.train_ops.append(ClassTrainOp(parent.targets[0].target.value, ctx.statement_of(node), node,
+                                                 inst, attr))
+        ops = {t.name for t in cp.train_ops if t.instance == inst}
+        for node in walk(scope.node):
+            if not isinstance(node, cst.Call) or self.flow.scope_of(node) is not scope:
+                continue
+            f = node.func
+            if not isinstance(f, cst.Attribute):
+                continue
+            if f.attr.value == "run" and isinstance(f.value, cst.Name) and f.value.value in self.tp.session_names:
+                fetches, feed, method = self._arg(node, 0, "fetches"), self._arg(node, 1, "feed_dict"), "session"
+            elif f.attr.value == "eval" and self._inst_attr(f.value, inst) is not None:
+                fetches, feed, method = f.value, self._arg(node, 0, "feed_dict"), "eval"
+            else:
+                continue
+            elems = [e.value for e in fetches.elements] if isinstance(fetches, (cst.List, cst.Tuple)) else [fetches]
+            out = []
+            for e in elems:
+                a = self._inst_attr(e, inst)
+                if a is not None:
+                    out.append(("attr", a))
+                elif isinstance(e, cst.Name) and e.value in ops:
+                    out.append(("op", e.value))
+                else:
+                    out.append(None)
+            if not any(o is not None for o in out):
+                continue  # a run of something else
+            run = ClassRun(node, ctx.statement_of(node), inst, out, isinstance(fetches, (cst.List, cst.Tuple)), {},
+                           method, any(o is not None and o[0] == "op" for o in out))
+            if any(o is None for o in out):
+                cp.why = cp.why or f"a run fetches something other than {inst}.<tensor> or its train op"
+            if feed is not None:
+                if not isinstance(feed, cst.Dict):
+                    cp.why = cp.why or "feed_dict is not a dict literal"
+                else:
+                    for el in feed.elements:
+                        a = self._inst_attr(el.key, inst) if isinstance(el, cst.DictElement) else None
+                        if a is None or a not in cp.placeholders:
+                            cp.why = cp.why or "feed_dict key is not a placeholder attribute"
+                            continue
+                        run.feeds[a] = el.value
+            cp.runs.append(run)
+
+    def _hyper(self, cp: ClassProgram, attr: str) -> str:
+        """Why the scalar placeholder ``self.<attr>`` cannot become Keras' training flag ("" if
+        it can): every read must be a ``training=`` argument (tf.layers dropout / batch norm)
+        or the keep_prob of ``tf.nn.dropout``; training runs must feed one constant (True / the
+        keep probability) and evaluation runs False / 1.0 (TF1 then computed what Keras'
+        inference mode computes)."""
+        kind = None
+        for m in self._methods(cp.node).values():
+            for n in walk(m.body):
+                if _self_attr(n) != attr:
+                    continue
+                parent = self.ctx.parent(n)
+                if isinstance(parent, cst.AssignTarget):
+                    continue
+                if isinstance(parent, cst.Arg):
+                    c = self.ctx.parent(parent)
+                    q = self.tp.qname(c) if isinstance(c, cst.Call) else None
+                    if parent.keyword is not None and parent.keyword.value in ("training", "is_training"):
+                        kind = kind or "training"
+                        continue
+                    if q == "tensorflow.nn.dropout" and (
+                            (parent.keyword is not None and parent.keyword.value == "keep_prob")
+                            or (parent.keyword is None and c.args.index(parent) == 1)):
+                        kind = kind or "keep_prob"
+                        continue
+                return "read outside a training= / keep_prob argument"
+        if kind is None:
+            return ""
+        train_vals, eval_vals = set(), set()
+        for r in cp.runs:
+            if attr in r.feeds:
+                (train_vals if r.train else eval_vals).add(literal(r.feeds[attr], None))
+            elif not r.train and any(f[0] == "attr" and attr in cp.placeholders_of(f[1], ("hyper",))
+                                     for f in r.fetches):
+                return "an evaluation run does not feed it"
+        if len(train_vals) != 1 or None in train_vals:
+            return f"the training runs feed it {sorted(map(str, train_vals)) or 'nothing'}, not one constant"
+        want = {False} if kind == "training" else {1.0, 1}
+        if kind == "training" and train_vals != {True}:
+            return "the training runs do not feed True"
+        if eval_vals - want:
+            return (f"an evaluation run feeds {sorted(map(str, eval_vals - want))}: TF1 then dropped units "
+                    "at evaluation, Keras' inference mode does not")
+        return ""
+
+    def keep_prob(self, node: cst.CSTNode) -> float | None:
+        """The constant a class's keep_prob placeholder ``self.<attr>`` (``node``) is fed in
+        its training runs, when it becomes Keras' Dropout rate (see :meth:`_hyper`)."""
+        attr = _self_attr(node)
+        n = self.ctx.parent(node)
+        while n is not None and not isinstance(n, cst.ClassDef):
+            n = self.ctx.parent(n)
+        cp = self.classes.get(n.name.value) if n is not None else None
+        if cp is None or attr not in cp.placeholders or cp.why:
+            return None
+        vals = {literal(r.feeds[attr], None) for r in cp.runs if r.train and attr in r.feeds}
+        return vals.pop() if len(vals) == 1 else None
+
+    # -- queries -------------------------------------------------------------------------------------
+    def class_of_run(self, call: cst.Call):
+        for cp in self.classes.values():
+            for r in cp.runs:
+                if r.call is call:
+                    return cp, r
+        return None, None
+
+    def translates(self, cp: ClassProgram) -> bool:
+        return not cp.why

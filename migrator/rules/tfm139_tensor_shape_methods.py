@@ -1,0 +1,65 @@
+"""TFM139: TF1 tensor shape methods -> Keras 3 tensor attributes.
+
+``t.get_shape()`` -> ``t.shape``; ``t.get_shape().as_list()`` / ``t.shape.as_list()`` ->
+``list(t.shape)``; ``t.get_shape()[i].value`` (a TF1 ``Dimension``) -> ``t.shape[i]``. Keras 3
+tensors (KerasTensor, backend tensors) have neither ``get_shape`` nor ``TensorShape``: their
+``shape`` is a tuple of ints / None, the same values TF1's ``as_list()`` returned.
+Only in files that import TensorFlow (the method names are TF's; NumPy has none of them).
+"""
+from __future__ import annotations
+
+import libcst as cst
+
+from .base import Case, Rule
+
+
+def _is_method_call(node: cst.BaseExpression, name: str) -> bool:
+    return (isinstance(node, cst.Call) and not node.args and isinstance(node.func, cst.Attribute)
+            and node.func.attr.value == name)
+
+
+class TensorShapeMethods(Rule):
+    ID = "TFM139"
+    NAME = "tensor-shape-methods"
+    MESSAGE = "t.get_shape() / .as_list() / Dimension.value -> t.shape / list(t.shape) / t.shape[i]"
+    RATIONALE = ("Keras 3 tensors have no get_shape() and their shape is a plain tuple (no as_list(), "
+                 "no Dimension.value); the values are the same as TF1's static shape.")
+    ORDER = 20
+
+    def _active(self) -> bool:
+        cache = self.__dict__.get("_imports_tf")
+        if cache is None:
+            cache = self.__dict__["_imports_tf"] = any(
+                v.split(".")[0] == "tensorflow" for v in self.ctx.bindings.names.values())
+        return cache
+
+    def leave_Call(self, original: cst.Call, updated: cst.Call):
+        if not self._active():
+            return updated
+        if _is_method_call(updated, "get_shape"):
+            self.ctx.count(self)
+            return cst.Attribute(value=updated.func.value, attr=cst.Name("shape"))
+        if _is_method_call(updated, "as_list"):
+            inner = updated.func.value
+            if isinstance(inner, cst.Attribute) and inner.attr.value == "shape":
+                self.ctx.count(self)
+                return cst.Call(func=cst.Name("list"), args=[cst.Arg(inner)])
+        return updated
+
+    def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute):
+        # t.get_shape()[i].value / t.shape[i].value -> t.shape[i]
+        if not self._active() or original.attr.value != "value" or not isinstance(original.value, cst.Subscript):
+            return updated
+        base = original.value.value
+        if _is_method_call(base, "get_shape") or (isinstance(base, cst.Attribute) and base.attr.value == "shape"):
+            self.ctx.count(self)
+            return updated.value
+        return updated
+
+    VALID = ["import numpy as np\nn = x.shape[1]\n",
+             "d = obj.get_shape()\n"]  # no TensorFlow import: not a tensor method
+    INVALID = [Case(
+        "import tensorflow as tf\n"
+        "shape = x.get_shape().as_list()\nn_in = x.get_shape()[1].value\nc = x.shape.as_list()[-1]\n"
+        "s = x.get_shape()\n",
+        "shape = list(x.shape)\nn_in = x.shape[1]\nc = list(x.shape)[-1]\ns = x.shape\n")]

@@ -1,0 +1,336 @@
+"""TFM144: a TF1 model CLASS (placeholders, towers and loss as attributes, trained by code
+outside the class) -> a Keras 3 graph trained by a ``LossModel``.
+
+Built on ``ctx.analysis(TF1Classes)`` (migrator/analysis/tf1_classes.py). The class keeps its
+structure: its placeholders become ``keras.Input`` attributes - the LABEL placeholders too,
+so ``self.loss`` stays what it was in TF1, a tensor of the graph (a symbolic Keras tensor of
+the inputs and labels, computed by the same expression / loss method). Outside the class:
+
+* ``train_step = opt.minimize(m.loss)`` -> ``model = LossModel([m.x1, m.x2, m.y], m.loss)`` +
+  ``model.compile(optimizer=opt)`` (the inputs: every placeholder the loss depends on, in the
+  class's order); ``LossModel.compute_loss`` is the model's output (summed, as TF1's
+  ``minimize`` differentiates the sum of a non-scalar loss);
+* ``_, l = sess.run([train_step, m.loss], feed_dict={m.x1: a, ...})`` ->
+  ``l = model.train_on_batch([a, b, y])`` (same batch, the loss before the update, as TF1
+  fetched it); ``sess.run(m.loss, feed)`` -> ``model.predict_on_batch([...])``;
+* ``sess.run(m.t, feed)`` / ``m.t.eval(feed)`` -> ``keras.Model([placeholders of t], m.t)
+  .predict_on_batch(...)``;
+* the session, its initializer runs and ``close()`` disappear.
+
+A class with a scalar placeholder fed per run (keep_prob, is_training), several train ops, or
+runs/feeds it cannot map stays TF1 with a TODO naming the reason.
+"""
+from __future__ import annotations
+
+import libcst as cst
+
+from ..analysis.tf1_classes import ClassProgram, TF1Classes
+from ..emit import call, expr, literal, stmt
+from ..helpers import register
+from ._tf1_program import INITIALIZERS, SESSIONS
+from .base import Case, Rule
+
+LOSS_MODEL = register("LossModel", '''
+class LossModel(keras.Model):
+    """A functional model whose output IS the TF1 loss tensor (its labels are inputs too)."""
+
+    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+        return keras.ops.sum(y_pred)
+''', imports=[("keras", None, None)])
+
+
+class ClassProgramRule(Rule):
+    ID = "TFM144"
+    NAME = "class-program"
+    MESSAGE = "TF1 model class (placeholder/loss attributes, Session outside) -> keras.Input attributes + LossModel"
+    RATIONALE = ("A model class owning placeholders keeps its structure: placeholders become keras.Input "
+                 "attributes (labels included, so the loss attribute stays the same graph tensor), "
+                 "minimize(m.loss) becomes a LossModel over the placeholders the loss depends on, each "
+                 "training sess.run becomes train_on_batch on the same batch (returning the same "
+                 "pre-update loss), evaluations become predict_on_batch of a sub-model.")
+    ORDER = 55
+
+    def _tc(self) -> TF1Classes:
+        return self.ctx.analysis(TF1Classes)
+
+    def _model_name(self, cp: ClassProgram) -> str:
+        cache = self.__dict__.setdefault("_names", {})
+        if cp.name not in cache:
+            from ..analysis.flow import Flow
+            from ._encoder import free_name
+
+            taken = {d.name for s in self.ctx.analysis(Flow).scopes.values() for d in s.defs}
+            taken |= set(cache.values())
+            cache[cp.name] = free_name(taken, f"{cp.name.lower()}_model" if cp.name.lower() != "model" else "model")
+        return cache[cp.name]
+
+    def _loss_inputs(self, cp: ClassProgram) -> list[str]:
+        return cp.placeholders_of(cp.train_ops[0].loss, ("input", "label"))
+
+    def _x(self, cp, inst: str, attrs: list[str], feeds: dict[str, cst.BaseExpression]):
+        if any(a not in feeds for a in attrs):
+            raise _Todo("the run does not feed " + ", ".join(f"{inst}.{a}" for a in attrs if a not in feeds))
+        vals = [feeds[a] for a in attrs]
+        return vals[0] if len(vals) == 1 else cst.List([cst.Element(v) for v in vals])
+
+    def _inputs_node(self, inst: str, attrs: list[str]) -> cst.BaseExpression:
+        nodes = [cst.Attribute(cst.Name(inst), cst.Name(a)) for a in attrs]
+        return nodes[0] if len(nodes) == 1 else cst.List([cst.Element(n) for n in nodes])
+
+    # -- statements -------------------------------------------------------------------------------
+    def leave_SimpleStatementLine(self, original, updated):
+        tc = self._tc()
+        if not tc.classes or len(original.body) != 1:
+            return updated
+        for cp in tc.classes.values():
+            try:
+                out = self._statement(cp, original, updated)
+            except _Todo as ex:
+                self.todo(original, str(ex))
+                return updated
+            if out is not None:
+                return out
+        return updated
+
+    def _statement(self, cp: ClassProgram, original, updated):
+        for p in cp.placeholders.values():
+            if p.statement is original:
+                if cp.why:
+                    raise _Todo(f"placeholder kept: class {cp.name}: {cp.why}")
+                if p.role == "hyper":  # Keras' training flag (see TF1Classes._hyper)
+                    self.ctx.count(self)
+                    return cst.RemoveFromParent()
+                return self._placeholder(p, updated)
+        for op in cp.train_ops:
+            if op.statement is original:
+                if cp.why:
+                    raise _Todo(f"train op kept: class {cp.name}: {cp.why}")
+                return self._train_op(cp, op, updated)
+        for r in cp.runs:
+            if r.statement is original and r.train:
+                if cp.why:
+                    raise _Todo(f"training run kept: class {cp.name}: {cp.why}")
+                return self._train_run(cp, r, updated)
+        if cp.why or not cp.instances:
+            return None
+        small = original.body[0]
+        # sessions / initializers of the scopes that use the class
+        scopes = {id(s.node) for s, _ in cp.instances}
+        from ..analysis.flow import Flow
+
+        if id(self.ctx.analysis(Flow).scope_of(original).node) not in scopes:
+            return None
+        value = small.value if isinstance(small, (cst.Assign, cst.Expr)) else None
+        if isinstance(value, cst.Call):
+            q = self._tc().tp.qname(value)
+            f = value.func
+            if isinstance(small, cst.Assign) and (q in SESSIONS or q in INITIALIZERS) and self._only_runs(small, cp):
+                self.ctx.count(self)
+                return cst.RemoveFromParent()
+            if isinstance(f, cst.Attribute) and f.attr.value == "run" and isinstance(f.value, cst.Call) \
+                    and self._tc().tp.qname(f.value) in INITIALIZERS:
+                self.ctx.count(self)
+                return cst.RemoveFromParent()
+            if isinstance(f, cst.Attribute) and isinstance(f.value, cst.Name) and f.value.value in self._tc().tp.session_names:
+                if f.attr.value == "close" or (f.attr.value == "run" and self._is_init(value, original)):
+                    self.ctx.count(self)
+                    return cst.RemoveFromParent()
+            if isinstance(f, cst.Attribute) and f.attr.value == "run" and isinstance(f.value, cst.Name) \
+                    and self._is_init(f.value, original):
+                self.ctx.count(self)
+                return cst.RemoveFromParent()
+        return None
+
+    def _is_init(self, node, at) -> bool:
+        """``sess.run(init)`` / ``sess.run(tf.global_variables_initializer())`` / ``init`` itself."""
+        tp = self._tc().tp
+        if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "run":
+            node = node.args[0].value if node.args else None
+        if isinstance(node, cst.Call):
+            return tp.qname(node) in INITIALIZERS
+        if isinstance(node, cst.Name):
+            from ..analysis.flow import Flow
+
+            d = self.ctx.analysis(Flow).def_of(node.value, at)
+            return d is not None and isinstance(d.value, cst.Call) and tp.qname(d.value) in INITIALIZERS
+        return False
+
+    def _only_runs(self, assign: cst.Assign, cp: ClassProgram) -> bool:
+        """The session / initializer name is read only by runs this rule replaces, ``close()``
+        and initializer runs."""
+        from ..cstcache import walk
+
+        names = {t.target.value for t in assign.targets if isinstance(t.target, cst.Name)}
+        handled = {id(r.call) for r in cp.runs}
+        for node in walk(self.ctx.module):
+            if not isinstance(node, cst.Name) or node.value not in names:
+                continue
+            parent = self.ctx.parent(node)
+            if isinstance(parent, cst.AssignTarget):
+                continue
+            if isinstance(parent, cst.Attribute) and parent.value is node:
+                call_node = self.ctx.parent(parent)
+                if isinstance(call_node, cst.Call) and (id(call_node) in handled or parent.attr.value == "close"
+                                                        or self._is_init(call_node, call_node)):
+                    continue
+            if isinstance(parent, cst.Arg):
+                call_node = self.ctx.parent(parent)
+                if isinstance(call_node, cst.Call) and self._is_init(call_node, call_node):
+                    continue
+            return False
+        return True
+
+    def _placeholder(self, p, updated):
+        from ._tf1 import dtype_of
+
+        elems = p.shape_elements
+        if elems is None or not elems:
+            raise _Todo(f"placeholder self.{p.name}: shape not a literal list")
+        shape = cst.Tuple([cst.Element(e) for e in elems[1:]]) if len(elems) > 2 else (
+            expr("({e},)", e=elems[1]) if len(elems) == 2 else cst.Tuple([]))
+        kw = {}
+        if literal(elems[0], "x") is not None:
+            kw["batch_size"] = elems[0]
+        dt = dtype_of(self.ctx, p.dtype, p.dtype) if p.dtype is not None else None
+        if dt is not None and literal(dt, None) == "float32":
+            dt = None
+        self.ctx.add_import("keras")
+        self.ctx.count(self)
+        small = updated.body[0]
+        return updated.with_changes(body=[small.with_changes(value=call("keras.Input", shape=shape, dtype=dt, **kw))])
+
+    def _train_op(self, cp: ClassProgram, op, updated):
+        small = updated.body[0]
+        value = small.value
+        if not isinstance(value, cst.Call) or not isinstance(value.func, cst.Attribute):
+            raise _Todo("minimize() call not understood")
+        model = self._model_name(cp)
+        ins = self._inputs_node(op.instance, self._loss_inputs(cp))
+        loss = cst.Attribute(cst.Name(op.instance), cst.Name(op.loss))
+        self.ctx.use_helper("LossModel")
+        self.ctx.add_import("keras")
+        self.ctx.count(self)
+        stmts = [stmt("{m} = LossModel({i}, {l})", m=cst.Name(model), i=ins, l=loss),
+                 stmt("{m}.compile(optimizer={o})", m=cst.Name(model), o=value.func.value)]
+        stmts[0] = stmts[0].with_changes(leading_lines=updated.leading_lines)
+        return cst.FlattenSentinel(stmts)
+
+    def _train_run(self, cp: ClassProgram, r, updated):
+        small = updated.body[0]
+        value = small.value if isinstance(small, (cst.Assign, cst.Expr)) else None
+        if not isinstance(value, cst.Call) or value is not None and not (
+                isinstance(value.func, cst.Attribute) and value.func.attr.value == "run"):
+            raise _Todo("the training sess.run is inside a larger expression")
+        op = cp.train_ops[0]
+        for kind, name in r.fetches:
+            if kind == "attr" and name != op.loss:
+                raise _Todo(f"the training run fetches {r.instance}.{name} (train_on_batch returns the loss only)")
+        feeds = self._feeds(r, value)
+        step = expr("{m}.train_on_batch({x})", m=cst.Name(self._model_name(cp)),
+                    x=self._x(cp, r.instance, self._loss_inputs(cp), feeds))
+        self.ctx.count(self)
+        if isinstance(small, cst.Expr):
+            return updated.with_changes(body=[cst.Expr(step)])
+        if len(small.targets) != 1:
+            raise _Todo("chained assignment of sess.run")
+        target = small.targets[0].target
+        if not r.fetch_is_list:
+            return updated.with_changes(body=[cst.Expr(step)])
+        if not isinstance(target, (cst.Tuple, cst.List)) or len(target.elements) != len(r.fetches):
+            raise _Todo("sess.run result not unpacked into one name per fetch")
+        loss_t = next((el.value for el, f in zip(target.elements, r.fetches) if f[0] == "attr"), None)
+        if loss_t is None or (isinstance(loss_t, cst.Name) and loss_t.value == "_"):
+            return updated.with_changes(body=[cst.Expr(step)])
+        return updated.with_changes(body=[cst.Assign(targets=[cst.AssignTarget(loss_t)], value=step)])
+
+    def _feeds(self, r, updated_call: cst.Call) -> dict[str, cst.BaseExpression]:
+        from ._tf1_program import _arg
+
+        feed = _arg(updated_call, 0 if r.method == "eval" else 1, "feed_dict")
+        out = {}
+        if isinstance(feed, cst.Dict):
+            for el in feed.elements:
+                out[el.key.attr.value] = el.value  # type: ignore[union-attr]
+        return out
+
+    # -- evaluation runs ----------------------------------------------------------------------------
+    def leave_Call(self, original: cst.Call, updated: cst.Call):
+        tc = self._tc()
+        if not tc.classes:
+            return updated
+        cp, r = tc.class_of_run(original)
+        if cp is None or r.train:
+            return updated
+        if cp.why:
+            self.todo(original, f"run kept: class {cp.name}: {cp.why}")
+            return updated
+        try:
+            feeds = self._feeds(r, updated)
+            outs = []
+            model = self._model_name(cp)
+            loss = cp.train_ops[0].loss
+            for kind, name in r.fetches:
+                if name == loss:
+                    outs.append(expr("{m}.predict_on_batch({x})", m=cst.Name(model),
+                                     x=self._x(cp, r.instance, self._loss_inputs(cp), feeds)))
+                    continue
+                if not cp.is_tensor(name):
+                    raise _Todo(f"the run fetches {r.instance}.{name} (not a tensor of the graph)")
+                ins = cp.placeholders_of(name, ("input", "label"))
+                outs.append(expr("keras.Model({i}, {t}).predict_on_batch({x})", i=self._inputs_node(r.instance, ins),
+                                 t=cst.Attribute(cst.Name(r.instance), cst.Name(name)),
+                                 x=self._x(cp, r.instance, ins, feeds)))
+        except _Todo as ex:
+            self.todo(original, str(ex))
+            return updated
+        self.ctx.add_import("keras")
+        self.ctx.count(self)
+        if not r.fetch_is_list:
+            return outs[0]
+        els = [cst.Element(o) for o in outs]
+        fetches = original.args[0].value
+        return cst.Tuple(els) if isinstance(fetches, cst.Tuple) else cst.List(els)
+
+    VALID = ["import keras\nclass M:\n    def __init__(self):\n        self.x = keras.Input(shape=(3,))\n"]
+    INVALID = [Case(
+        "import tensorflow as tf\n\n"
+        "class Net(object):\n"
+        "    def __init__(self):\n"
+        "        self.x = tf.placeholder(tf.float32, [None, 4])\n"
+        "        self.y = tf.placeholder(tf.float32, [None, 2])\n"
+        "        self.out = tf.layers.dense(self.x, 2)\n"
+        "        self.loss = self.compute_loss()\n\n"
+        "    def compute_loss(self):\n"
+        "        return tf.reduce_mean(tf.square(self.out - self.y))\n\n"
+        "net = Net()\n"
+        "train_op = tf.train.AdamOptimizer(0.01).minimize(net.loss)\n"
+        "sess = tf.InteractiveSession()\n"
+        "tf.global_variables_initializer().run()\n"
+        "for i in range(10):\n"
+        "    _, l = sess.run([train_op, net.loss], feed_dict={net.x: X, net.y: Y})\n"
+        "pred = net.out.eval({net.x: X})\n",
+        "import keras\n\n\n"
+        "# tflearn-migrate helper: LossModel\n"
+        "class LossModel(keras.Model):\n"
+        '    """A functional model whose output IS the TF1 loss tensor (its labels are inputs too)."""\n\n'
+        "    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):\n"
+        "        return keras.ops.sum(y_pred)\n\n\n"
+        "class Net(object):\n"
+        "    def __init__(self):\n"
+        "        self.x = keras.Input(shape=(4,))\n"
+        "        self.y = keras.Input(shape=(2,))\n"
+        "        self.out = keras.layers.Dense(2)(self.x)\n"
+        "        self.loss = self.compute_loss()\n\n"
+        "    def compute_loss(self):\n"
+        "        return keras.ops.mean(keras.ops.square(self.out - self.y))\n\n"
+        "net = Net()\n"
+        "net_model = LossModel([net.x, net.y], net.loss)\n"
+        "net_model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01, epsilon=1e-8))\n"
+        "for i in range(10):\n"
+        "    l = net_model.train_on_batch([X, Y])\n"
+        "pred = keras.Model(net.x, net.out).predict_on_batch(X)\n")]
+    REQUIRES = ("TFM130", "TFM131", "TFM133")
+
+
+class _Todo(Exception):
+    pass
