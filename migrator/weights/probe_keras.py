@@ -164,25 +164,29 @@ def _check(model, meta, arr, out, no_step) -> int:
 
 
 def _capture_keras_gradients(model) -> dict:
-    """{id(variable): gradient} of the next training step: the step runs eagerly and the
-    optimizer's ``apply`` (which ``apply_gradients`` and every train_step end in) records its
-    arguments first."""
+    """{id(variable): gradient} of the next training step, as the update sees it (after the
+    optimizer's clipping, like the legacy gradients, which tflearn clips before
+    ``apply_gradients``): the step runs eagerly and the optimizer's
+    ``_backend_apply_gradients`` (where every ``apply`` / ``apply_gradients`` / train_step
+    ends) records its arguments first."""
     grads: dict = {}
     opt = model.optimizer
-    orig = opt.apply
+    name = "_backend_apply_gradients" if hasattr(opt, "_backend_apply_gradients") else "apply"
+    orig = getattr(opt, name)
 
-    def apply(gradients, trainable_variables=None, *a, **k):
+    def record(gradients, trainable_variables=None, *a, **k):
         tv = trainable_variables if trainable_variables is not None else opt._trainable_variables
-        for g, v in zip(gradients, tv):
-            if g is not None:
-                try:
+        try:
+            clipped = opt._clip_gradients(list(gradients)) if name != "apply" else list(gradients)
+            for g, v in zip(clipped, tv):
+                if g is not None:
                     grads[id(v)] = np.asarray(g)
-                except Exception:  # noqa: BLE001 - a symbolic tensor (not eager): no capture
-                    return orig(gradients, trainable_variables, *a, **k)
+        except Exception:  # noqa: BLE001 - symbolic tensors (not eager): no capture
+            grads.clear()
         return orig(gradients, trainable_variables, *a, **k)
 
     try:
-        opt.apply = apply
+        setattr(opt, name, record)
         model.run_eagerly = True
         model.train_function = None   # rebuilt for eager execution at the next step
     except Exception:  # noqa: BLE001 - the step is still compared, without gradients
