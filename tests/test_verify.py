@@ -14,6 +14,9 @@ import pytest
 
 from migrator.weights.verify import judge, verify, verify_many
 
+
+pytestmark = pytest.mark.slow   # starts TensorFlow subprocesses
+
 ROOT = Path(__file__).resolve().parents[1]
 FIX = ROOT / "tests" / "fixtures" / "weights"
 

@@ -16,6 +16,9 @@ import pytest
 
 from migrator.weights.verify import judge, migrate_faithful, verify_pairs
 
+
+pytestmark = pytest.mark.slow   # starts TensorFlow subprocesses
+
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
 

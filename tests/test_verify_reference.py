@@ -18,6 +18,9 @@ import pytest
 
 from migrator.weights.verify import judge, verify_pairs
 
+
+pytestmark = pytest.mark.slow   # starts TensorFlow subprocesses
+
 ROOT = Path(__file__).resolve().parents[1]
 REF = ROOT / "reference_models"
 LEGACY = sorted(p.stem for p in (REF / "legacy").glob("*.py"))

@@ -140,6 +140,7 @@ def main(argv: list[str] | None = None) -> int:
     orig_fit = tflearn.DNN.fit
 
     train_ops: list = []
+    grad_caps: dict = {}                # id(train op) -> [(variable, gradient capture variable)]
     for cls in (tf1.train.Optimizer,):
         orig_apply = cls.apply_gradients
 
@@ -151,12 +152,21 @@ def main(argv: list[str] | None = None) -> int:
             # GATE_GRAPH does: every gradient is computed before any variable is updated.
             gv = list(grads_and_vars)
             idx = [i for i, (g, _) in enumerate(gv) if g is not None and not isinstance(g, tf1.IndexedSlices)]
+            caps = []
             if idx:
                 gated = tf1.tuple([gv[i][0] for i in idx])
                 for i, g in zip(idx, gated):
                     gv[i] = (g, gv[i][1])
+                # the gradients themselves, for the step judgement (verify.py: rounding-noise
+                # gradients): copied into variables outside every collection when the step runs
+                g_caps = _capture_gradients(tf1, [gv[i] for i in idx])
+                for i, (g, c) in zip(idx, g_caps):
+                    gv[i] = (g, gv[i][1])
+                    if c is not None:
+                        caps.append((gv[i][1], c))
             op = _orig(self, gv, *a, **k)
             train_ops.append(op)
+            grad_caps[id(op)] = caps
             return op
 
         cls.apply_gradients = apply_gradients
@@ -169,7 +179,7 @@ def main(argv: list[str] | None = None) -> int:
 
     def probe(cap) -> None:
         BaseSession.run = orig_run       # no more captures: the probe runs the train op itself
-        done["rc"] = _probe(cap, args, tf, tf1, tflearn, orig_fit, orig_run, train_ops)
+        done["rc"] = _probe(cap, args, tf, tf1, tflearn, orig_fit, orig_run, train_ops, grad_caps)
 
     def fit(self, X_inputs, Y_targets, *a, **k):
         probe(_Captured(kind="tflearn", dnn=self, X=X_inputs, Y=Y_targets))
@@ -199,6 +209,7 @@ def main(argv: list[str] | None = None) -> int:
         args.out = out
         done.clear()
         train_ops.clear()
+        grad_caps.clear()
         tf1.reset_default_graph()
         BaseSession.run = run
         script = os.path.abspath(script)
@@ -232,7 +243,40 @@ def main(argv: list[str] | None = None) -> int:
     return rc
 
 
-def _probe(cap, args, tf, tf1, tflearn, orig_fit, orig_run, train_ops) -> int:
+def _capture_gradients(tf1, grads_and_vars) -> list:
+    """-> [(gradient, capture variable or None)]: each returned gradient is the same value,
+    but computing it also assigns it to a variable kept out of every collection (so the
+    script's initializer, saver and the variable dump never see it)."""
+    out = []
+    for g, v in grads_and_vars:
+        shape = v.shape
+        if not shape.is_fully_defined() or g.dtype.base_dtype not in (tf1.float32, tf1.float64):
+            out.append((g, None))
+            continue
+        with tf1.name_scope(None):
+            c = tf1.Variable(np.zeros(shape.as_list(), g.dtype.base_dtype.as_numpy_dtype), trainable=False,
+                             collections=[], name="tfm_verify_grad")
+        with tf1.control_dependencies([tf1.assign(c, g, validate_shape=False)]):
+            out.append((tf1.identity(g), c))
+    return out
+
+
+def _read_gradients(sess, tf1, gv, caps_of_ops, orig_run) -> dict:
+    """{index in gv: gradient of the training step just run} (captures never run are skipped)."""
+    pos = {id(v): i for i, v in enumerate(gv)}
+    out = {}
+    for caps in caps_of_ops:
+        for v, c in caps:
+            if id(v) not in pos:
+                continue
+            try:
+                out[pos[id(v)]] = np.asarray(orig_run(sess, c))
+            except Exception:  # noqa: BLE001 - this train op did not run: no capture
+                pass
+    return out
+
+
+def _probe(cap, args, tf, tf1, tflearn, orig_fit, orig_run, train_ops, grad_caps=None) -> int:
     rs = np.random.RandomState(args.seed)
     n = args.batch
     if cap.kind == "tflearn":
@@ -334,6 +378,9 @@ def _probe(cap, args, tf, tf1, tflearn, orig_fit, orig_run, train_ops) -> int:
                 step_feed.setdefault(t, v)
             orig_run(sess, [f for f in cap.fetches if any(f is t for t in train_ops)], step_feed)
         after = sess.run(gv)
+        grads = _read_gradients(sess, tf1, gv, [c for op, c in (grad_caps or {}).items()], orig_run)
+        arrays.update({f"grad_{i}": g for i, g in grads.items()})
+        result["grads"] = sorted(grads)
         arrays.update({f"tx_{i}": a for i, a in enumerate(tx)})
         arrays.update({f"ty_{i}": a for i, a in enumerate(ty)})
         arrays.update({f"after_{i}": np.asarray(a) for i, a in enumerate(after)})

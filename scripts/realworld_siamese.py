@@ -1,0 +1,224 @@
+"""Measure the real-world Siamese corpus: legacy vs faithful vs fixed migration, plus verify.
+
+    python scripts/realworld_siamese.py [FIXTURE ...] [--timeout 300] [--no-verify]
+                                        [--json out.json] [--keep DIR]
+
+FIXTURE defaults to every ``tests/fixtures/realworld/*.py`` (each written after a public
+TF1 Siamese / triplet repository, see ``docs/corpus.md``). For each one:
+
+1. **legacy**: the fixture runs in the legacy runtime (``python -m migrator.legacy.run``,
+   TF1 semantics on TF 2.21, its own subprocess);
+2. **faithful**: ``tflearn-migrate --no-fixes`` output runs under Keras 3 (own subprocess);
+3. **fixed**: ``tflearn-migrate`` (default, fixes on) output runs under Keras 3;
+4. **verify**: ``tflearn-migrate verify FIXTURE --migrated FAITHFUL`` (the fixtures all
+   train), only when the faithful output ran.
+
+The corpus convention: every fixture ends by writing
+``np.savez(os.environ.get("TFM_EVAL_OUT", "eval.npz"), d=..., same=...)`` - ``d`` one number
+per held-out pair, a DISTANCE (smaller = more alike; models that output a probability of
+"same" write ``1 - p``), ``same`` 1 for a same-class pair, 0 otherwise. The pair ROC AUC is
+``migrator.reference.metrics.roc_auc(-d, same)``. A migrated file that does not run, or runs
+without writing that file, is reported "not runnable" with the reason (TODO markers left,
+the exception it died of). "TFM201" counts the unshared-towers diagnostics of each
+migration; the "TF1 sharing" column is what TF1 does with the fixture's towers (from its
+docstring), so an unshared fixture whose TFM201 count is 0 is a missed report.
+
+Prints a markdown table (quoted in issue 10's closing note). Exit 0 unless a LEGACY run
+fails (that would be a broken fixture); migrated runs failing is the measurement itself.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from migrator.reference.metrics import roc_auc  # noqa: E402  (numpy only)
+
+CORPUS = ROOT / "tests" / "fixtures" / "realworld"
+TODO = "TODO(tflearn-migrate)"
+
+
+def fixture_info(path: Path) -> dict:
+    """Repository and TF1 sharing, read from the fixture's docstring."""
+    text = path.read_text(encoding="utf-8")
+    repo = re.search(r"Mirrors\s+([\w.-]+/[\w.-]+)", text)
+    share = re.search(r"Sharing in TF1:\s*([^\n]*)", text)
+    word = (share.group(1) if share else "?").strip()
+    first = re.match(r"[A-Za-z]*", word).group(0).upper()
+    sharing = {"YES": "shared", "NO": "unshared", "PARTLY": "partly shared"}.get(first, first.lower() or "?")
+    return {"repo": repo.group(1) if repo else "?", "sharing": sharing}
+
+
+def _env(legacy: bool, out: Path) -> dict:
+    e = dict(os.environ)
+    e["PYTHONPATH"] = str(ROOT) + os.pathsep + e.get("PYTHONPATH", "")
+    e["TFM_EVAL_OUT"] = str(out)
+    e.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    e["KERAS_BACKEND"] = "tensorflow"
+    e["CUDA_VISIBLE_DEVICES"] = ""
+    for k in ("TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS", "OMP_NUM_THREADS"):
+        e.setdefault(k, "1")
+    if not legacy:
+        e.pop("TF_USE_LEGACY_KERAS", None)
+    return e
+
+
+def _last_error(stderr: str) -> str:
+    lines = [l.strip() for l in stderr.strip().splitlines() if l.strip()]
+    for l in reversed(lines):
+        if re.match(r"^[\w.]+(Error|Exception|Exit)\b", l) or l.startswith(("ValueError", "TypeError")):
+            return l[:160]
+    return (lines[-1][:160] if lines else "no output")
+
+
+def run_program(cmd: list, cwd: Path, legacy: bool, timeout: int) -> dict:
+    """Run one program in its own subprocess; -> {auc, seconds} or {error}."""
+    cwd.mkdir(parents=True, exist_ok=True)
+    out = cwd / "eval.npz"
+    out.unlink(missing_ok=True)
+    t0 = time.perf_counter()
+    try:
+        p = subprocess.run(cmd, cwd=cwd, env=_env(legacy, out), capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return {"error": f"timed out after {timeout} s"}
+    res = {"seconds": round(time.perf_counter() - t0, 1), "exit": p.returncode}
+    (cwd / "stderr.txt").write_text(p.stderr)
+    if p.returncode != 0:
+        res["error"] = f"crashed: {_last_error(p.stderr)}"
+        return res
+    if not out.exists():
+        res["error"] = "ran but wrote no eval.npz"
+        return res
+    import numpy as np
+
+    z = np.load(out)
+    d, same = np.asarray(z["d"], np.float64).ravel(), np.asarray(z["same"]).ravel()
+    res["pairs"] = int(len(d))
+    res["finite"] = bool(np.all(np.isfinite(d)))
+    res["auc"] = float(roc_auc(-d, same)) if len(d) == len(same) else float("nan")
+    return res
+
+
+def migrate(fixture: Path, out_dir: Path, fixes: bool) -> dict:
+    """Run the CLI; -> {path, todo, todo_rules, tfm201, error?}."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    report = out_dir / "report.json"
+    cmd = [sys.executable, "-m", "migrator", str(fixture), "--out", str(out_dir), "--report", str(report), "-q"]
+    if not fixes:
+        cmd.append("--no-fixes")
+    p = subprocess.run(cmd, cwd=ROOT, env=_env(False, out_dir / "unused.npz"), capture_output=True, text=True,
+                       timeout=300)
+    target = out_dir / fixture.name
+    if not target.exists() or not report.exists():
+        return {"error": f"migration failed (exit {p.returncode}): {_last_error(p.stderr or p.stdout)}"}
+    rep = json.loads(report.read_text())
+    diags = [d for f in rep.get("files", []) for d in f.get("diagnostics", [])]
+    todo_rules: dict = {}
+    for d in diags:
+        if d.get("todo"):
+            todo_rules[d["rule"]] = todo_rules.get(d["rule"], 0) + 1
+    text = target.read_text(encoding="utf-8")
+    return {"path": str(target), "todo": text.count(TODO), "todo_rules": todo_rules,
+            "tfm201": sum(1 for d in diags if d["rule"] == "TFM201"),
+            "errors": [f"{d['rule']}:{d['line']}" for d in diags if d.get("severity") == "error"]}
+
+
+def run_verify(fixture: Path, migrated: Path, work: Path, timeout: int) -> dict:
+    work.mkdir(parents=True, exist_ok=True)
+    js = work / "verify.json"
+    cmd = [sys.executable, "-m", "migrator", "verify", str(fixture), "--migrated", str(migrated),
+           "--json", str(js), "--keep", str(work / "probes")]
+    try:
+        p = subprocess.run(cmd, cwd=work, env=_env(False, work / "unused.npz"), capture_output=True, text=True,
+                           timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return {"verdict": f"timed out after {timeout} s"}
+    (work / "verify.txt").write_text(p.stdout + p.stderr)
+    if not js.exists():
+        return {"verdict": f"error: {_last_error(p.stderr or p.stdout)}"}
+    res = json.loads(js.read_text())
+    if res.get("error"):
+        return {"verdict": "error: " + res["error"].strip().splitlines()[-1][:120]}
+    return {"verdict": "EQUIVALENT" if res.get("ok") else "DIFFERENT"}
+
+
+def _cell(res: dict, mig: dict | None = None) -> str:
+    if mig is not None and "error" in mig:
+        return "not runnable: " + mig["error"]
+    if "auc" in res:
+        s = f"{res['auc']:.3f}"
+        if not res.get("finite", True):
+            s += " (non-finite d)"
+        if mig and mig.get("todo"):
+            s += f" ({mig['todo']} TODO)"
+        return s
+    why = res.get("error", "?")
+    if mig and mig.get("todo"):
+        rules = ", ".join(f"{r} x{n}" for r, n in sorted(mig["todo_rules"].items())) or "?"
+        why = f"{mig['todo']} TODO ({rules}); {why}"
+    return "not runnable: " + why
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("fixtures", nargs="*", type=Path)
+    ap.add_argument("--timeout", type=int, default=300, help="seconds per program run")
+    ap.add_argument("--no-verify", action="store_true")
+    ap.add_argument("--json", type=Path)
+    ap.add_argument("--keep", type=Path, help="work directory (kept)")
+    args = ap.parse_args(argv)
+    fixtures = [f.resolve() for f in args.fixtures] or sorted(p for p in CORPUS.glob("*.py") if not p.name.startswith("_"))
+    work = args.keep or Path(tempfile.mkdtemp(prefix="tfm-siamese-corpus-"))
+    rows, broken = [], 0
+    for fx in fixtures:
+        name = fx.stem
+        info = fixture_info(fx)
+        row = {"fixture": name, **info}
+        print(f"[{name}] legacy ...", file=sys.stderr, flush=True)
+        row["legacy"] = run_program([sys.executable, "-m", "migrator.legacy.run", str(fx)], work / name / "legacy",
+                                    True, args.timeout)
+        broken += "auc" not in row["legacy"]
+        for mode, fixes in (("faithful", False), ("fixed", True)):
+            print(f"[{name}] {mode} ...", file=sys.stderr, flush=True)
+            mig = migrate(fx, work / name / f"{mode}_src", fixes)
+            row[mode + "_migration"] = mig
+            row[mode] = (run_program([sys.executable, mig["path"]], work / name / mode, False, args.timeout)
+                         if "path" in mig else {})
+        if args.no_verify:
+            row["verify"] = {"verdict": "skipped"}
+        elif "auc" in row["faithful"]:
+            print(f"[{name}] verify ...", file=sys.stderr, flush=True)
+            row["verify"] = run_verify(fx, Path(row["faithful_migration"]["path"]), work / name / "verify",
+                                       args.timeout * 2)
+        else:
+            row["verify"] = {"verdict": "n/a (faithful output does not run)"}
+        rows.append(row)
+
+    print("| fixture | repo | TF1 sharing | legacy AUC | faithful AUC | fixed AUC | verify | TFM201 faithful / fixed |")
+    print("|---|---|---|---|---|---|---|---|")
+    for r in rows:
+        fm, xm = r["faithful_migration"], r["fixed_migration"]
+        rep = f"{fm.get('tfm201', '-')} / {xm.get('tfm201', '-')}"
+        if r["sharing"] in ("unshared", "partly shared") and not fm.get("tfm201"):
+            rep += " (missed)"
+        print(f"| {r['fixture']} | {r['repo']} | {r['sharing']} | {_cell(r['legacy'])} | "
+              f"{_cell(r['faithful'], fm)} | {_cell(r['fixed'], xm)} | {r['verify']['verdict']} | {rep} |")
+    runs = sum("auc" in r["faithful"] for r in rows), sum("auc" in r["fixed"] for r in rows)
+    print(f"\n{len(rows)} fixtures: faithful runs {runs[0]}/{len(rows)}, fixed runs {runs[1]}/{len(rows)}, "
+          f"verify EQUIVALENT {sum(r['verify']['verdict'] == 'EQUIVALENT' for r in rows)}; work dir {work}")
+    if args.json:
+        args.json.write_text(json.dumps(rows, indent=1, default=str))
+    return 1 if broken else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
