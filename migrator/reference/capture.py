@@ -502,7 +502,7 @@ def analyze(final: list[dict], resolve=None) -> dict:
         own = it["labels"] if it["single_input"] or output_kind(it["array"]) != "embeddings" else None
         m = analyze_output(it["array"], own)
         analyses.append({"what": it["what"], "label_source": it["label_source"] if m["labelled"] else "",
-                         "items": [it], **m})
+                         "items": [it], "_plot": _plot_data(m["kind"], it["array"], own), **m})
     # embedding pairs: two outputs of one call, or two consecutive single-input calls
     embs = [it for it in items if output_kind(it["array"]) == "embeddings"]
     used = set()
@@ -522,8 +522,13 @@ def analyze(final: list[dict], resolve=None) -> dict:
         if labels is None or _binary(labels, len(ax)) is None:
             labels, src = _pair_labels(final, x, y, resolve)
         m = analyze_pair(ax, ay, labels)
+        plot = {"values": M.pair_distances(ax, ay), "emb": np.concatenate([ax.reshape(len(ax), -1),
+                                                                           ay.reshape(len(ay), -1)])}
+        yb = _binary(labels, len(ax))
+        if yb is not None:
+            plot["labels"] = yb if "1 = same" == m.get("label_convention") else ~yb
         analyses.append({"what": f"pair ({x['what']}, {y['what']})", "label_source": src if m["labelled"] else "",
-                         "items": [x, y], **m})
+                         "items": [x, y], "_plot": plot, **m})
     if not analyses:
         return {"analyses": [], "headline": None, "collapsed": None, "reasons": [], "warnings": []}
     best = min(range(len(analyses)), key=lambda i: (_PRIORITY[(analyses[i]["kind"], analyses[i]["labelled"])], i))
@@ -534,6 +539,30 @@ def analyze(final: list[dict], resolve=None) -> dict:
     return {"analyses": analyses, "headline_index": best, "headline_what": head["what"],
             "headline_metric": head["headline_metric"], "headline": head["headline"], "kind": head["kind"],
             "collapsed": head["collapsed"], "reasons": head["reasons"], "warnings": warnings}
+
+
+def _plot_data(kind: str, a: np.ndarray, labels: Any) -> dict:
+    """The arrays the plots draw (migrator/reference/plots.py: plot_compare)."""
+    a = np.asarray(a)
+    n = len(a)
+    if kind == "scores":
+        d = {"values": a.reshape(n).astype(np.float64)}
+        y = _binary(labels, n)
+        if y is not None:
+            d["labels"] = y
+        return d
+    if kind == "embeddings":
+        d = {"emb": a.reshape(n, -1).astype(np.float64)}
+        y = _classes(labels, n)
+        if y is not None:
+            d["classes"] = y
+        return d
+    pred = np.argmax(a.reshape(n, -1), axis=1) if kind == "probs" else a.reshape(n).astype(int)
+    d = {"pred": pred}
+    y = _classes(labels, n)
+    if y is not None:
+        d["classes"] = y
+    return d
 
 
 def _pair_labels(final: list[dict], x: dict, y: dict, resolve=None) -> tuple[Any, str]:

@@ -138,7 +138,10 @@ def main(argv: list[str] | None = None) -> int:
                       "shapes": [list(np.shape(o)) for o in grp["outputs"]], "batches": grp["batches"],
                       "passes": grp["passes"], "after_step": grp["after_step"],
                       "labels": grp["labels"] is not None, "label_source": grp["label_source"]})
-    # the arrays of the pair analyses, for the plots
+    # the arrays each analysis is drawn from, for the plots
+    for k, a in enumerate(analysis.get("analyses", [])):
+        for name, arr in (a.pop("_plot", None) or {}).items():
+            arrays[f"a{k}_{name}"] = np.asarray(arr)
     np.savez(args.out + ".npz", **arrays)
     doc = {"status": status, "reason": reason, "info": info, "steps": rec.steps, "skipped_steps": rec.skipped,
            "cap": rec.cap_reason, "predictions": preds, "analysis": analysis, "monitor": rec.monitor,
