@@ -490,6 +490,15 @@ def analyze(final: list[dict], resolve=None) -> dict:
     headline analysis (labelled pairs first, then labelled scores, class predictions,
     embeddings ...) and the verdict from it. Other analyses that fire are listed as warnings."""
     items = []
+    # a call without labels borrows those of another call on the same inputs
+    for g in final:
+        if g["labels"] is None:
+            keys = {k for ks in g["input_keys"] for k in ks}
+            for h in final:
+                if h["labels"] is not None and keys and {k for ks in h["input_keys"] for k in ks} == keys \
+                        and rows(h["labels"]) == rows(g["outputs"][0]):
+                    g["labels"], g["label_source"] = h["labels"], h["label_source"]
+                    break
     for gi, g in enumerate(final):
         for name, out in zip(g["names"], g["outputs"]):
             single = all(len(ks) <= 1 for ks in g["input_keys"])
