@@ -40,13 +40,69 @@ def _arrays(x) -> bool:
     return bool(xs) and all(isinstance(a, np.ndarray) for a in xs)
 
 
+def _towers(model):
+    """For a functional model with two or more inputs: the two tensors that each depend on one
+    input alone (through weights) and meet in the layer that joins them - the towers'
+    embeddings (``encoder(x1)``, ``encoder(x2)``). None when there is no such pair."""
+    import keras
+
+    inputs = list(getattr(model, "inputs", None) or [])
+    outputs = list(getattr(model, "outputs", None) or [])
+    if len(inputs) < 2 or not outputs:
+        return None
+    in_ids = {id(t): i for i, t in enumerate(inputs)}
+    dep, weighted, cands = {}, {}, {}
+
+    def parents(t):
+        hist = getattr(t, "_keras_history", None)
+        if hist is None:
+            return None, []
+        op, node_index = hist[0], hist[1]
+        try:
+            node = op._inbound_nodes[node_index]
+        except (AttributeError, IndexError):
+            return op, []
+        return op, list(keras.tree.flatten(node.arguments.keras_tensors if hasattr(node, "arguments")
+                                           else node.input_tensors))
+
+    def visit(t, depth=0):
+        if id(t) in dep:
+            return dep[id(t)], weighted[id(t)]
+        if id(t) in in_ids:
+            dep[id(t)], weighted[id(t)] = frozenset([in_ids[id(t)]]), False
+            return dep[id(t)], False
+        if depth > 500:
+            raise RecursionError
+        op, ins = parents(t)
+        d, w = frozenset(), bool(op is not None and getattr(op, "weights", None))
+        results = [(x, *visit(x, depth + 1)) for x in ins]
+        for _, dx, wx in results:
+            d, w = d | dx, w or wx
+        if len(d) >= 2:
+            for x, dx, wx in results:
+                if len(dx) == 1 and wx and len(getattr(x, "shape", ())) >= 2:
+                    cands.setdefault(next(iter(dx)), {})[id(x)] = x
+        dep[id(t)], weighted[id(t)] = d, w
+        return d, w
+
+    for o in outputs:
+        visit(o)
+    if len(cands) != 2 or any(len(c) != 1 for c in cands.values()):
+        return None
+    a, b = (next(iter(cands[k].values())) for k in sorted(cands))
+    if tuple(a.shape[1:]) != tuple(b.shape[1:]):
+        return None
+    return keras.Model(inputs, [a, b])
+
+
 def install(rec: Recorder, script: str, monitor: bool = True) -> None:
     import keras
     import numpy as np
 
     site = _Site(script)
-    state = {"quiet": 0, "last": {}}
+    state = {"quiet": 0, "last": {}, "towers": {}}
     M = keras.Model
+    orig_predict = M.predict
 
     def one(y):
         ys = _as_list(y)
@@ -177,11 +233,34 @@ def install(rec: Recorder, script: str, monitor: bool = True) -> None:
                     names = _names(self, outs)
                     rec.predict(f"Model.{name}", site(), names,
                                 [np.asarray(keras.ops.convert_to_numpy(o)) for o in outs], _as_list(x))
+                    tower_capture(self, x)
                 except Exception as ex:  # pragma: no cover
                     rec.notes.append(f"capture failed: {type(ex).__name__}: {ex}")
             return out
 
         setattr(M, name, predict)
+
+    def tower_capture(model, x):
+        xs = _as_list(x)
+        if len(xs) < 2:
+            return
+        key = id(model)
+        if key not in state["towers"]:
+            try:
+                state["towers"][key] = _towers(model)
+            except Exception as ex:  # pragma: no cover - an odd model: no tower capture
+                rec.notes.append(f"tower outputs not found: {type(ex).__name__}: {ex}")
+                state["towers"][key] = None
+        tm = state["towers"][key]
+        if tm is None:
+            return
+        state["quiet"] += 1
+        try:
+            ea, eb = orig_predict(tm, x, verbose=0)
+        finally:
+            state["quiet"] -= 1
+        rec.predict("tower outputs", site(), [f"tower({model.name} input {i})" for i in (0, 1)],
+                    [np.asarray(ea), np.asarray(eb)], xs)
 
     orig_call = M.__call__
 
@@ -199,6 +278,7 @@ def install(rec: Recorder, script: str, monitor: bool = True) -> None:
             names = _names(self, outs)
             rec.predict("Model.__call__", site(), names,
                         [np.asarray(keras.ops.convert_to_numpy(o)) for o in outs], _as_list(x))
+            tower_capture(self, x)
         except Exception as ex:  # pragma: no cover
             rec.notes.append(f"capture failed: {type(ex).__name__}: {ex}")
         return out

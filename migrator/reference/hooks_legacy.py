@@ -59,6 +59,48 @@ def _reaches_weights(ph_op, scope: set) -> bool:
     return False
 
 
+def _towers(out_op, fed: dict) -> list | None:
+    """The two embeddings a two-input output is computed from: for each fed input, the tensor
+    that depends on it alone (through the model's weights) and is consumed where the inputs
+    meet (``left - right``, a concat, ...). None when the graph has no such pair."""
+    anc = _ancestors([out_op])
+    dep: dict = {}
+    weighted: dict = {}
+    order, stack, seen = [], [(out_op, False)], set()
+    while stack:  # post-order over the ancestors (data inputs only)
+        op, done = stack.pop()
+        if done:
+            order.append(op)
+            continue
+        if op in seen:
+            continue
+        seen.add(op)
+        stack.append((op, True))
+        stack.extend((t.op, False) for t in op.inputs if t.op not in seen)
+    for op in order:
+        d = {op} if op in fed else set()
+        w = op.type in _VAR_OPS
+        for t in op.inputs:
+            d |= dep.get(t.op, set())
+            w = w or weighted.get(t.op, False)
+        dep[op], weighted[op] = frozenset(d), w
+    cands: dict = {}
+    for op in order:
+        if len(dep[op]) < 2:
+            continue
+        for t in op.inputs:
+            src = dep.get(t.op, frozenset())
+            if len(src) == 1 and weighted.get(t.op) and t.op not in fed and t.shape.rank is not None \
+                    and t.shape.rank >= 2 and t.dtype.is_floating:
+                cands.setdefault(next(iter(src)), set()).add(t)
+    if len(cands) != 2 or any(len(c) != 1 for c in cands.values()):
+        return None
+    (a,), (b,) = (cands[k] for k in sorted(cands, key=lambda o: o.name))
+    if a.shape.as_list()[1:] != b.shape.as_list()[1:]:
+        return None
+    return [a, b]
+
+
 class _Site:
     def __init__(self, script: str):
         import os
@@ -90,7 +132,7 @@ def install(rec: Recorder, script: str) -> None:
         if msg not in rec.notes:
             rec.notes.append(msg)
 
-    state = {"loss": {}, "train_ops": {}, "cache": {}, "last": {}, "quiet": 0, "fit": 0}
+    state = {"loss": {}, "train_ops": {}, "cache": {}, "last": {}, "quiet": 0, "fit": 0, "towers_only": 0}
 
     # -- train ops and their losses -------------------------------------------------------
     def remember_loss(loss):
@@ -157,6 +199,7 @@ def install(rec: Recorder, script: str) -> None:
                 fed[t.op] = t.name
             except Exception:
                 continue
+        info["towers"] = None
         if not info["train"]:
             for i, e in enumerate(elems):
                 if not isinstance(e, tf_tensor.Tensor) or not (e.dtype.is_floating or e.dtype.is_integer) \
@@ -167,6 +210,11 @@ def install(rec: Recorder, script: str) -> None:
                 if phs and any(o.type in _VAR_OPS for o in a):
                     info["preds"].append((i, e.name))
                     info["inputs"] |= phs
+            for i, _ in info["preds"][:1]:
+                try:
+                    info["towers"] = _towers(elems[i].op, fed)
+                except Exception:  # pragma: no cover - an odd graph: no tower capture
+                    info["towers"] = None
             scope = anc
             for op, name in fed.items():
                 if name in info["inputs"]:
@@ -181,7 +229,7 @@ def install(rec: Recorder, script: str) -> None:
     orig_run = tf_session.BaseSession.run
 
     def run(self, fetches, feed_dict=None, options=None, run_metadata=None):
-        if state["quiet"]:
+        if state["quiet"] and not state["towers_only"]:
             return orig_run(self, fetches, feed_dict, options, run_metadata)
         try:
             flat = nest.flatten(fetches)
@@ -206,14 +254,18 @@ def install(rec: Recorder, script: str) -> None:
             rec.step(lv, time.perf_counter() - t0, "tflearn trainer" if state["fit"] else "Session.run(train op)")
             state["last"][key] = res
             return res
-        res = orig_run(self, fetches, feed_dict, options, run_metadata)
+        towers = info.get("towers")
+        if towers:
+            res, tv = orig_run(self, (fetches, towers), feed_dict, options, run_metadata)
+        else:
+            res, tv = orig_run(self, fetches, feed_dict, options, run_metadata), None
         try:
-            record(key, info, flat, res, feed_dict)
+            record(key, info, flat, res, feed_dict, tv)
         except Exception as ex:  # pragma: no cover - never break the script
             rec.notes.append(f"capture failed: {type(ex).__name__}: {ex}")
         return res
 
-    def record(key, info, flat, res, feed_dict):
+    def record(key, info, flat, res, feed_dict, tower_values=None):
         by_name = {}
         for k, v in (feed_dict or {}).items():
             by_name[getattr(k, "name", str(k))] = v
@@ -224,10 +276,13 @@ def install(rec: Recorder, script: str) -> None:
         lab, lsrc = (labels[0][1], f"feed of placeholder '{labels[0][0]}'") if len(labels) == 1 else (None, "")
         if lab is not None and inputs:
             rec.link(inputs, lab, lsrc)
-        if info["preds"]:
+        if info["preds"] and not state["towers_only"]:
             flat_res = nest.flatten(res)
             rec.predict("Session.run", site(), [n for _, n in info["preds"]],
                         [flat_res[i] for i, _ in info["preds"]], inputs, lab, lsrc)
+        if tower_values is not None:
+            rec.predict("tower outputs", site(), [f"tower({t.name})" for t in info["towers"]],
+                        list(tower_values), inputs, lab, lsrc)
 
     tf_session.BaseSession.run = run
 
@@ -281,10 +336,12 @@ def install(rec: Recorder, script: str) -> None:
 
         def predict(self, X, *a, **k):
             state["quiet"] += 1
+            state["towers_only"] += 1   # the session level adds the towers' embeddings only
             try:
                 out = orig(self, X, *a, **k)
             finally:
                 state["quiet"] -= 1
+                state["towers_only"] -= 1
             try:
                 rec.predict(f"DNN.{name}", site(), ["output"], [np.asarray(out)], as_list(X))
             except Exception as ex:  # pragma: no cover
