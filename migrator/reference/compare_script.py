@@ -319,7 +319,7 @@ def markdown(result: dict) -> str:
 
 
 def _mark(v) -> str:
-    return "-" if v is None else ("yes" if v else "**NO**")
+    return "-" if v is None else ("yes" if v else "no")
 
 
 def write(result: dict, out: Path) -> tuple[Path, Path]:
