@@ -210,9 +210,13 @@ def install(rec: Recorder, script: str) -> None:
                 if phs and any(o.type in _VAR_OPS for o in a):
                     info["preds"].append((i, e.name))
                     info["inputs"] |= phs
-            for i, _ in info["preds"][:1]:
+            # the towers of a two-input prediction - or of a scalar evaluation (a test loss or
+            # accuracy run), so a script that only prints its test loss still shows its pairs
+            heads = [elems[i] for i, _ in info["preds"][:1]] or \
+                [e for e in elems if isinstance(e, tf_tensor.Tensor) and e.dtype.is_floating and e.shape.rank == 0][:1]
+            for e in heads:
                 try:
-                    info["towers"] = _towers(elems[i].op, fed)
+                    info["towers"] = _towers(e.op, fed)
                 except Exception:  # pragma: no cover - an odd graph: no tower capture
                     info["towers"] = None
             scope = anc
