@@ -290,3 +290,19 @@ def test_markdown_says_not_runnable_and_not_captured():
     md = CS.markdown(result)
     assert "| fixed | not runnable |" in md and "2 TODO marker(s)" in md
     assert "training loss: not captured" in md and "predictions: not captured" in md
+
+
+def test_compare_modules_import_no_framework():
+    """The runner picks the runtime before anything imports TensorFlow or Keras: the compare
+    modules themselves (and the CLI that parses compare's arguments) import neither."""
+    import subprocess
+    import sys
+
+    code = ("import sys\n"
+            "import migrator.reference.capture, migrator.reference.compare_script\n"
+            "import migrator.reference.hooks_legacy, migrator.reference.hooks_keras, migrator.reference.runner\n"
+            "bad = [m for m in sys.modules if m.split('.')[0] in ('tensorflow', 'keras', 'tflearn')]\n"
+            "print(bad)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"

@@ -293,6 +293,7 @@ def install(rec: Recorder, script: str) -> None:
     # -- tflearn ------------------------------------------------------------------------------
     try:
         import tflearn  # noqa: F401
+        from tflearn.helpers.trainer import Trainer
         from tflearn.models.dnn import DNN
     except Exception:  # pragma: no cover - tflearn is part of the legacy runtime
         return
@@ -313,14 +314,19 @@ def install(rec: Recorder, script: str) -> None:
         vs = k.get("validation_set", a[1] if len(a) > 1 else None)
         if isinstance(vs, (list, tuple)) and len(vs) == 2:
             rec.link(as_list(vs[0]), one(vs[1]), "validation_set of DNN.fit")
+        return orig_fit(self, X_inputs, Y_targets, *a, **k)
+
+    orig_tfit = Trainer.fit
+
+    def trainer_fit(self, *a, **k):   # DNN.fit and scripts that drive tflearn's Trainer
         if rec.capped():
-            rec.notes.append("DNN.fit skipped: training already stopped at the cap")
+            rec.notes.append("tflearn Trainer.fit skipped: training already stopped at the cap")
             return None
         state["fit"] += 1
         try:
-            return orig_fit(self, X_inputs, Y_targets, *a, **k)
+            return orig_tfit(self, *a, **k)
         except StepLimit:
-            rec.notes.append("DNN.fit ended at the cap")
+            rec.notes.append("tflearn Trainer.fit ended at the cap")
             return None
         finally:
             state["fit"] -= 1
@@ -354,6 +360,6 @@ def install(rec: Recorder, script: str) -> None:
 
         setattr(DNN, name, predict)
 
-    DNN.fit, DNN.evaluate = fit, evaluate
+    DNN.fit, DNN.evaluate, Trainer.fit = fit, evaluate, trainer_fit
     wrap_predict("predict")
     wrap_predict("predict_label")
