@@ -306,3 +306,13 @@ def test_compare_modules_import_no_framework():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
+
+
+def test_a_model_called_in_a_loop_does_not_grow_without_bound(monkeypatch):
+    monkeypatch.setattr(C, "MAX_GROUP_ROWS", 50)
+    rec = C.Recorder()
+    for i in range(30):
+        x = np.full((10, 2), float(i))
+        rec.predict("call", "s.py:4", ["m"], [x], [x])
+    (g,) = rec.final()
+    assert len(g["outputs"][0]) <= 50 and g["outputs"][0][-1, 0] == 29.0

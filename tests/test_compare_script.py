@@ -71,3 +71,23 @@ def test_tflearn_classifier_labels_from_validation_set(tmp_path):
         assert r["kind"] == "probs" and r["metrics"]["labelled"], r["captured"]
         assert r["collapsed"] is False and r["metrics"]["balanced_accuracy"] > 0.7
     assert "validation_set" in entry["variants"]["legacy"]["captured"]["labels"]
+
+
+@pytest.mark.slow
+def test_failing_legacy_script_and_unrunnable_migrations_are_reported(tmp_path):
+    """Seed 004's unconnected feeds: the legacy script stops with TF's error, nothing is
+    faked; a migration with TODO markers is "not runnable" with the reason, not run."""
+    res = _compare(FIX / "tf1_unconnected_feeds.py", tmp_path, "--no-plots")
+    (entry,) = res["models"].values()
+    leg = entry["variants"]["legacy"]
+    assert leg["status"] == "error" and "You must feed a value for placeholder" in leg["reason"]
+    assert leg["collapsed"] is None and leg["captured"]["predictions"].startswith("not captured")
+    for name in ("faithful", "fixed"):
+        r = entry["variants"][name]
+        if r["status"] == "not_runnable":
+            assert "TODO marker" in r["reason"] and "steps" not in r
+        else:   # once the migrator translates it whole, it runs
+            assert r["status"] == "ok" and r["steps"] == 20
+    assert entry["variants"]["faithful"]["status"] == "not_runnable"   # the broken feeds are kept as TODOs
+    md = (tmp_path / "results.md").read_text()
+    assert "| legacy | error |" in md and "not runnable" in md

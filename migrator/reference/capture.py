@@ -41,6 +41,7 @@ from . import metrics as M
 
 SKIP_MAX = 200_000
 SKIP_GRACE_S = 60.0
+MAX_GROUP_ROWS = 100_000  # a group that grows past this (a model called in a loop) starts again
 MIN_ROWS = 2            # a prediction must have at least this many rows to be analysed
 SPREAD_COLLAPSED = 1e-3  # relative spread of scores / distances below which they are constant
 PAIR_SAMPLE = 4000      # pairs drawn from a labelled embedding set
@@ -186,6 +187,7 @@ class Recorder:
         gkey = (source, site, tuple(kept))
         g = self.groups.get(gkey)
         restart = g is None or not g.captures or g.captures[-1].step != cap.step or \
+            sum(len(c.outputs[0]) for c in g.captures) + len(outs[0]) > MAX_GROUP_ROWS or \
             (keys and g.captures[0].input_keys == keys) or \
             any(c.outputs[i].shape[1:] != o.shape[1:] for c in g.captures[:1] for i, o in enumerate(outs)
                 if i < len(c.outputs))
