@@ -70,7 +70,8 @@ def runnable(path: Path) -> tuple[bool, str]:
 def run_one(variant: str, path: Path, cwd: Path, runs: Path, *, steps: int | None, time_limit: float | None,
             timeout: float, monitor: bool = True) -> dict:
     runtime = "legacy" if variant == "legacy" else "keras"
-    res = {"variant": variant, "path": str(path), "runtime": runtime, "status": "ok", "reason": ""}
+    res = {"variant": variant, "path": str(path), "runtime": runtime, "status": "ok", "reason": "",
+           "collapsed": None, "reasons": []}
     if runtime == "keras":
         if not path.exists():
             res.update(status="not_runnable", reason="the migrator wrote no file")

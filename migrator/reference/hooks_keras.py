@@ -13,6 +13,7 @@ patched (on ``keras.Model``, so every functional, sequential and subclassed mode
 """
 from __future__ import annotations
 
+import inspect
 import math
 import time
 
@@ -136,7 +137,17 @@ def install(rec: Recorder, script: str, monitor: bool = True) -> None:
 
     orig_fit = M.fit
 
-    def fit(self, x=None, y=None, *a, **k):
+    fit_sig = inspect.signature(orig_fit)
+
+    def fit(self, *args, **kwargs):
+        try:   # every argument by name, however the script passed it
+            bound = fit_sig.bind(self, *args, **kwargs)
+        except TypeError:
+            return orig_fit(self, *args, **kwargs)
+        k = dict(bound.arguments)
+        k.pop("self", None)
+        k.update(k.pop("kwargs", {}) or {})
+        x, y = k.pop("x", None), k.pop("y", None)
         if _arrays(x) and y is not None:
             rec.link(_as_list(x), one(y), "y given to Model.fit")
         vd = k.get("validation_data")
@@ -158,7 +169,7 @@ def install(rec: Recorder, script: str, monitor: bool = True) -> None:
                 cbs.append(mon)
         state["quiet"] += 1
         try:
-            return orig_fit(self, x, y, *a, callbacks=cbs, **k)
+            return orig_fit(self, x, y, callbacks=cbs, **k)
         finally:
             state["quiet"] -= 1
 
