@@ -106,7 +106,8 @@ def main(argv: list[str] | None = None) -> int:
     info["setup_s"] = round(time.time() - t0, 3)
     if args.cwd:
         os.chdir(args.cwd)
-    sys.path.insert(0, os.path.dirname(os.path.abspath(args.cwd or script)))
+    if args.cwd:   # the original script's directory: its sibling modules and data files
+        sys.path.insert(0, os.path.abspath(args.cwd))
     sys.path.insert(0, os.path.dirname(script))
     t1 = time.time()
     g, err = run_script(script, [])
