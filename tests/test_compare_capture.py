@@ -316,3 +316,25 @@ def test_a_model_called_in_a_loop_does_not_grow_without_bound(monkeypatch):
         rec.predict("call", "s.py:4", ["m"], [x], [x])
     (g,) = rec.final()
     assert len(g["outputs"][0]) <= 50 and g["outputs"][0][-1, 0] == 29.0
+
+
+def test_local_modules_are_found_transitively(tmp_path):
+    (tmp_path / "main.py").write_text("import numpy as np\nfrom model import tower\nimport data\n")
+    (tmp_path / "model.py").write_text("from layers import conv\n")
+    (tmp_path / "layers.py").write_text("import tensorflow as tf\n")
+    (tmp_path / "data.py").write_text("x = 1\n")
+    (tmp_path / "unused.py").write_text("y = 2\n")
+    names = sorted(p.name for p in CS.local_modules(tmp_path / "main.py"))
+    assert names == ["data.py", "layers.py", "model.py"]
+
+
+def test_error_reason_skips_tensorflow_preamble():
+    from migrator.reference.runner import error_reason
+
+    class InvalidArgumentError(Exception):
+        pass
+    err = InvalidArgumentError("Graph execution error:\n\nDetected at node 'x' defined at (most recent call "
+                               "last):\n  File \"s.py\", line 3, in <module>\n\nYou must feed a value for "
+                               "placeholder tensor 'x' with dtype float\n\t [[{{node x}}]]")
+    assert error_reason(err) == "InvalidArgumentError: You must feed a value for placeholder tensor 'x' with dtype float"
+    assert error_reason(ValueError("bad")) == "ValueError: bad"

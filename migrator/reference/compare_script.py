@@ -67,8 +67,32 @@ def runnable(path: Path) -> tuple[bool, str]:
     return True, ""
 
 
+def local_modules(script: Path) -> list[Path]:
+    """The script's sibling modules it imports (transitively): migrated along with it, so the
+    migrated script imports their migrated versions."""
+    found, todo = [], [script]
+    while todo:
+        f = todo.pop()
+        try:
+            tree = ast.parse(f.read_text(encoding="utf-8"))
+        except (OSError, SyntaxError, UnicodeDecodeError):
+            continue
+        names = set()
+        for n in ast.walk(tree):
+            if isinstance(n, ast.Import):
+                names |= {a.name.split(".")[0] for a in n.names}
+            elif isinstance(n, ast.ImportFrom) and n.module and not n.level:
+                names.add(n.module.split(".")[0])
+        for name in sorted(names):
+            p = script.parent / f"{name}.py"
+            if p.is_file() and p != script and p not in found:
+                found.append(p)
+                todo.append(p)
+    return found
+
+
 def run_one(variant: str, path: Path, cwd: Path, runs: Path, *, steps: int | None, time_limit: float | None,
-            timeout: float, monitor: bool = True) -> dict:
+            timeout: float, monitor: bool = True, modules: tuple = ()) -> dict:
     runtime = "legacy" if variant == "legacy" else "keras"
     res = {"variant": variant, "path": str(path), "runtime": runtime, "status": "ok", "reason": "",
            "collapsed": None, "reasons": []}
@@ -76,10 +100,13 @@ def run_one(variant: str, path: Path, cwd: Path, runs: Path, *, steps: int | Non
         if not path.exists():
             res.update(status="not_runnable", reason="the migrator wrote no file")
             return res
-        ok, why = runnable(path)
-        if not ok:
-            res.update(status="not_runnable", reason=why)
-            return res
+        for f in [path] + [path.parent / m for m in modules]:
+            if not f.is_file():
+                continue
+            ok, why = runnable(f)
+            if not ok:
+                res.update(status="not_runnable", reason=why if f == path else f"{f.name}: {why}")
+                return res
     prefix = runs / f"{path.stem}.{variant}"
     for ext in (".json", ".npz"):
         Path(str(prefix) + ext).unlink(missing_ok=True)
@@ -191,15 +218,18 @@ def compare(script: Path, out: Path, *, migrated: Path | None = None, fixed: Pat
     runs.mkdir(exist_ok=True)
     paths = {"legacy": script}
     migration = {}
+    siblings = local_modules(script)
+    if siblings:
+        echo(f"migrating with it the local modules it imports: {', '.join(p.name for p in siblings)}")
     for vn, given, fixes in (("faithful", migrated, False), ("fixed", fixed, True)):
         if given is not None:
             paths[vn] = given
             continue
         dest = out / "migrated" / vn
-        mig = _migrate([script], dest, fixes=fixes)
+        mig = _migrate([script] + siblings, dest, fixes=fixes)
         _print_migration(vn, mig, dest, echo)
         paths[vn] = dest / script.name
-        files = (mig.get("report") or {}).get("files", [])
+        files = [f for f in (mig.get("report") or {}).get("files", []) if Path(f["path"]).name == script.name]
         if files:
             f = files[0]
             migration[vn] = {"status": f["status"], "todo": sum(1 for d in f["diagnostics"] if d["todo"]),
@@ -212,7 +242,8 @@ def compare(script: Path, out: Path, *, migrated: Path | None = None, fixed: Pat
     variants, arrays = {}, {}
     for vn in VARIANTS:
         r = run_one(vn, Path(paths[vn]), script.parent, runs, steps=steps, time_limit=time_limit,
-                    timeout=timeout, monitor=monitor)
+                    timeout=timeout, monitor=monitor,
+                    modules=tuple(p.name for p in siblings) if vn != "legacy" and vn in migration else ())
         arrays[vn] = r.pop("_arrays", {})
         r["model"], r["migration"] = script.stem, migration.get(vn)
         variants[vn] = r

@@ -38,6 +38,18 @@ def _clean(o):
     return o
 
 
+_NOISE = ("Graph execution error", "Detected at node", "Traceback", "File ", "Original stack trace")
+
+
+def error_reason(err: BaseException) -> str:
+    """``Type: message`` with the message's informative line (TF puts "Graph execution error:"
+    and a stack of node definitions before the cause)."""
+    lines = [ln.strip() for ln in str(err).splitlines() if ln.strip()]
+    useful = [ln for ln in lines if not ln.startswith(_NOISE) and not ln.startswith("[[")]
+    msg = useful[0] if useful else (lines[0] if lines else "")
+    return f"{type(err).__name__}: {msg}"[:400]
+
+
 def run_script(path: str, argv: list[str]) -> tuple[dict, BaseException | None]:
     """Execute ``path`` as ``__main__``; return its globals and the exception that ended it."""
     path = os.path.abspath(path)
@@ -118,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
         rec.notes.append("script stopped at the step cap")
     elif err is not None:
         status = "error"
-        reason = f"{type(err).__name__}: {err}".strip()[:400]
+        reason = error_reason(err)
         traceback.print_exception(type(err), err, err.__traceback__, file=sys.stderr)
     rec.script_globals = g
     final = rec.final()
