@@ -334,7 +334,7 @@ def test_error_reason_skips_tensorflow_preamble():
     class InvalidArgumentError(Exception):
         pass
     err = InvalidArgumentError("Graph execution error:\n\nDetected at node 'x' defined at (most recent call "
-                               "last):\n  File \"s.py\", line 3, in <module>\n\nYou must feed a value for "
+                               "last):\n  File \"s.py\", line 3, in <module>\nNode: 'x'\nYou must feed a value for "
                                "placeholder tensor 'x' with dtype float\n\t [[{{node x}}]]")
     assert error_reason(err) == "InvalidArgumentError: You must feed a value for placeholder tensor 'x' with dtype float"
     assert error_reason(ValueError("bad")) == "ValueError: bad"

@@ -38,7 +38,7 @@ def _clean(o):
     return o
 
 
-_NOISE = ("Graph execution error", "Detected at node", "Traceback", "File ", "Original stack trace")
+_NOISE = ("Graph execution error", "Detected at node", "Node: ", "Traceback", "File ", "Original stack trace")
 
 
 def error_reason(err: BaseException) -> str:
