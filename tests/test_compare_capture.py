@@ -338,3 +338,11 @@ def test_error_reason_skips_tensorflow_preamble():
                                "placeholder tensor 'x' with dtype float\n\t [[{{node x}}]]")
     assert error_reason(err) == "InvalidArgumentError: You must feed a value for placeholder tensor 'x' with dtype float"
     assert error_reason(ValueError("bad")) == "ValueError: bad"
+
+
+def test_headline_prefers_the_larger_evaluation():
+    a, b, y = _pairs(400)
+    small = _final([{"names": ["l", "r"], "outputs": [a[:30], b[:30]], "keys": [["k1", "k2"]], "labels": y[:30]},
+                    {"names": ["l", "r"], "outputs": [a, b], "keys": [["k3", "k4"]], "labels": y}])
+    res = C.analyze(small)
+    assert res["analyses"][res["headline_index"]]["rows"] == 400

@@ -490,7 +490,8 @@ _PRIORITY = {("pairs", True): 0, ("scores", True): 1, ("probs", True): 2, ("clas
 def analyze(final: list[dict], resolve=None) -> dict:
     """Analyse every captured prediction (``Recorder.final()``), pair up embeddings, pick the
     headline analysis (labelled pairs first, then labelled scores, class predictions,
-    embeddings ...) and the verdict from it. Other analyses that fire are listed as warnings."""
+    embeddings ...; among equals the one with most rows) and the verdict from it. Other
+    analyses that fire are listed as warnings."""
     items = []
     # a call without labels borrows those of another call on the same inputs
     for g in final:
@@ -542,7 +543,10 @@ def analyze(final: list[dict], resolve=None) -> dict:
                          "items": [x, y], "_plot": plot, **m})
     if not analyses:
         return {"analyses": [], "headline": None, "collapsed": None, "reasons": [], "warnings": []}
-    best = min(range(len(analyses)), key=lambda i: (_PRIORITY[(analyses[i]["kind"], analyses[i]["labelled"])], i))
+    # the most informative analysis; among equals the largest (a held-out evaluation rather than
+    # a training batch printed along the way), then the first
+    best = min(range(len(analyses)), key=lambda i: (_PRIORITY[(analyses[i]["kind"], analyses[i]["labelled"])],
+                                                    -analyses[i]["rows"], i))
     head = analyses[best]
     warnings = [f"{a['what']}: {r}" for i, a in enumerate(analyses) if i != best for r in a["reasons"]]
     for a in analyses:
