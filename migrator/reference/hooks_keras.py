@@ -13,6 +13,7 @@ patched (on ``keras.Model``, so every functional, sequential and subclassed mode
 """
 from __future__ import annotations
 
+import collections
 import inspect
 import math
 import time
@@ -155,7 +156,11 @@ def install(rec: Recorder, script: str, monitor: bool = True) -> None:
             rec.link(_as_list(vd[0]), one(vd[1]), "validation_data of Model.fit")
         if rec.capped():
             rec.notes.append("Model.fit skipped: training already stopped at the cap")
-            return keras.callbacks.History()
+            hist = keras.callbacks.History()   # what a script reads from it still reads
+            last = next((s["loss"] for s in reversed(rec.steps) if s["loss"] is not None), float("nan"))
+            hist.history = collections.defaultdict(lambda: [float("nan")], loss=[last])
+            hist.epoch = []
+            return hist
         cbs = list(k.pop("callbacks", None) or [])
         n = rows(_as_list(x)[0]) if _arrays(x) else None
         bs = k.get("batch_size") or (32 if n else None)
