@@ -81,8 +81,15 @@ def test_runnable_detects_what_keras_alone_cannot_run(tmp_path):
         assert bool(why) is not expect
 
 
-def test_compare_rejects_a_script_without_train(tmp_path):
+def test_compare_rejects_bad_input_before_running_anything(tmp_path):
+    """A script without train() is compared as a plain script (tests/test_compare_script.py);
+    what cannot be run is refused with exit 2 before any subprocess starts."""
     script = tmp_path / "old.py"
     script.write_text("import tensorflow as tf\nx = tf.placeholder(tf.float32)\n")
-    p = _run(["compare", str(script), "--out", str(tmp_path / "o")], tmp_path)
-    assert p.returncode == 2 and "defines no train(" in p.stderr
+    p = _run(["compare", str(script), "--out", str(tmp_path / "o"), "--steps", "0"], tmp_path)
+    assert p.returncode == 2 and "--steps must be at least 1" in p.stderr
+    bad = tmp_path / "bad.py"
+    bad.write_text("def f(:\n")
+    p = _run(["compare", str(bad), "--out", str(tmp_path / "o")], tmp_path)
+    assert p.returncode == 2 and "cannot parse" in p.stderr
+    assert not (tmp_path / "o" / "runs").exists()

@@ -5,10 +5,13 @@
         migrator - faithful (--no-fixes) and with fixes - into DIR (default: a temp dir), print
         the migration summary, retrain every variant that can run on the same data and seed,
         and print the comparison table.
-    tflearn-migrate compare LEGACY.py [--migrated M.py] [--fixed F.py] [...]
-        One legacy script (it must define ``train(data, epochs=, seed=)``, see
-        reference_models/README.md) against its migrated versions; without --migrated/--fixed
-        they are generated with the migrator.
+    tflearn-migrate compare SCRIPT.py --out DIR [--steps N] [--time-limit S] [--migrated M.py] [--fixed F.py]
+        Any legacy script (top-level tflearn / TF1 code that trains and prints), unmodified: it
+        runs in the legacy runtime, its faithful and fixed migrations in Keras 3, each in its
+        own subprocess, instrumented from the outside (per-step loss and time, predictions,
+        labels; migrator/reference/compare_script.py). A script that defines the reference
+        harness contract ``train(data, epochs=, seed=)`` (reference_models/README.md) is
+        trained by the harness on the suite's data instead (--script forces the plain mode).
     tflearn-migrate suite [...]
         Every bundled model at its own default number of epochs (scripts/run_suite.py).
 
@@ -36,7 +39,15 @@ def _parser(name: str) -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog=f"tflearn-migrate {name}", description=__doc__.split("\n\n")[1 if name == "demo" else 0],
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     if name == "compare":
-        p.add_argument("legacy", type=Path, help="legacy script defining train(data, epochs=, seed=)")
+        p.add_argument("legacy", type=Path, help="legacy script (plain, or defining train(data, epochs=, seed=))")
+        p.add_argument("--steps", type=int, help="plain scripts: stop every variant's training after N steps")
+        p.add_argument("--time-limit", type=float, metavar="S",
+                       help="plain scripts: stop every variant's training after S seconds of training")
+        p.add_argument("--script", action="store_true",
+                       help="run it as a plain script even if it defines train(data, epochs=...)")
+        p.add_argument("--timeout", type=float, default=1800, help="plain scripts: seconds per run (default 1800)")
+        p.add_argument("--no-monitor", action="store_true",
+                       help="plain scripts: do not add the CollapseMonitor to Keras fit calls")
         p.add_argument("--migrated", type=Path, help="faithful migrated version (default: run the migrator --no-fixes)")
         p.add_argument("--fixed", type=Path, help="migrated version with fixes (default: run the migrator)")
         p.add_argument("--expected-faithful", type=Path, help="a hand-written faithful Keras 3 version to compare as well")
@@ -208,11 +219,24 @@ def main(name: str, argv: list[str]) -> int:
         except (SyntaxError, UnicodeDecodeError) as ex:
             print(f"tflearn-migrate compare: {legacy}: cannot parse: {ex}", file=sys.stderr)
             return 2
-        if not any(isinstance(n, ast.FunctionDef) and n.name == "train" for n in tree.body):
-            print(f"tflearn-migrate compare: {legacy} defines no train(data, epochs=..., seed=0) function; "
-                  f"see reference_models/README.md for the contract (KIND, EPOCHS, train -> dict)",
-                  file=sys.stderr)
-            return 2
+        from . import compare_script
+
+        if args.script or not compare_script.is_harness_model(legacy):
+            if args.steps is not None and args.steps < 1:
+                print("tflearn-migrate compare: --steps must be at least 1", file=sys.stderr)
+                return 2
+            result = compare_script.compare(legacy.resolve(), out, migrated=args.migrated, fixed=args.fixed,
+                                            steps=args.steps, time_limit=args.time_limit, timeout=args.timeout,
+                                            plots=not args.no_plots, monitor=not args.no_monitor, echo=echo)
+            j, md = compare_script.write(result, out)
+            if args.json:
+                print(j.read_text())
+            else:
+                echo("")
+                echo(md.read_text())
+            echo(f"wrote {j} and {md}" + (f" and {len(result.get('plots', []))} plots in {out / 'plots'}"
+                                         if result.get("plots") else ""))
+            return 0
         mname = legacy.stem
         variants = {"legacy": legacy}
         for vn, given, fixes in (("faithful", args.migrated, False), ("fixed", args.fixed, True)):

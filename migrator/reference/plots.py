@@ -111,3 +111,102 @@ def plot_run(result: dict, test: dict, out: Path) -> list[Path]:
     for name, entry in result["models"].items():
         written += plot_model(name, entry, test, Path(out))
     return written
+
+
+# --- compare SCRIPT.py -------------------------------------------------------------------------
+
+def _smooth(x: np.ndarray, k: int) -> np.ndarray:
+    if k <= 1 or len(x) < k:
+        return x
+    return np.convolve(x, np.ones(k) / k, mode="valid")
+
+
+def plot_compare(name: str, entry: dict, arrays: dict, out: Path) -> list[Path]:
+    """Plots of ``compare SCRIPT.py``: ``<name>_loss.png`` (per-step training loss of every
+    variant, moving average), ``<name>_distances.png`` (the headline analysis of each variant:
+    pair distances or scores split by label, or class predictions), ``<name>_spectrum.png``
+    (normalised singular values of the embeddings) and ``<name>_projection.png`` (2-D PCA of
+    the embeddings, coloured by class when labels were found)."""
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    vs = entry["variants"]
+    ran = [v for v, r in vs.items() if r.get("collapsed") is not None and arrays.get(v)]
+
+    fig, ax = plt.subplots(figsize=(6, 4))
+    drawn = False
+    for v, r in vs.items():
+        loss = np.array([x for x in r.get("loss") or [] if x is not None], np.float64)
+        if len(loss):
+            k = max(1, len(loss) // 50)
+            ax.plot(np.arange(len(_smooth(loss, k))) + k, _smooth(loss, k), label=f"{LABELS.get(v, v)}"
+                    + (f" (mean of {k})" if k > 1 else ""))
+            drawn = True
+    if drawn:
+        ax.set(xlabel="training step", ylabel="loss", title=f"{name}: training loss")
+        ax.legend(fontsize=8)
+        written.append(_save(fig, out / f"{name}_loss.png"))
+    else:
+        plt.close(fig)
+    if not ran:
+        return written
+
+    def head(v):
+        k = vs[v].get("headline_index")
+        a = {key.split("_", 1)[1]: val for key, val in arrays[v].items() if key.startswith(f"a{k}_")}
+        return vs[v]["analyses"][k], a
+
+    fig, axes = plt.subplots(1, len(ran), figsize=(4 * len(ran), 3.2), squeeze=False)
+    for ax, v in zip(axes[0], ran):
+        meta, a = head(v)
+        title = f"{LABELS.get(v, v)}: " + ("collapsed" if vs[v]["collapsed"] else "ok")
+        if "values" in a:
+            x = np.nan_to_num(np.asarray(a["values"], np.float64))
+            bins = np.linspace(float(x.min()), max(float(x.max()), float(x.min()) + 1e-9), 40)
+            if "labels" in a:
+                y = np.asarray(a["labels"], bool)
+                ax.hist(x[y], bins=bins, alpha=0.6, label="same / 1")
+                ax.hist(x[~y], bins=bins, alpha=0.6, label="different / 0")
+                ax.legend(fontsize=7)
+            else:
+                ax.hist(x, bins=bins)
+            ax.set_xlabel("pair distance" if meta["kind"] == "pairs" else "score")
+        elif "pred" in a:
+            pred = np.asarray(a["pred"], int)
+            ax.bar(np.arange(pred.max() + 1), np.bincount(pred) / len(pred))
+            ax.set_xlabel("predicted class")
+            ax.set_ylabel("share")
+        elif "emb" in a:
+            s = metrics.singular_values(a["emb"])
+            ax.semilogy(range(1, len(s) + 1), s / max(s.sum(), 1e-12), marker=".")
+            ax.set_xlabel("singular value index")
+        h = vs[v].get("headline")
+        ax.set_title(title + (f" ({vs[v]['headline_metric']} {h:.3f})" if isinstance(h, (int, float)) else ""),
+                     fontsize=8)
+    written.append(_save(fig, out / f"{name}_distances.png"))
+
+    embs = {v: head(v)[1] for v in ran if "emb" in head(v)[1]}
+    if embs:
+        fig, ax = plt.subplots(figsize=(6, 4))
+        for v, a in embs.items():
+            s = metrics.singular_values(a["emb"])
+            if s.sum() > 0:
+                rk = vs[v]["metrics"].get("rankme")
+                ax.semilogy(range(1, len(s) + 1), s / s.sum(), marker=".",
+                            label=f"{LABELS.get(v, v)}" + (f" (RankMe {rk:.1f})" if isinstance(rk, float) else ""))
+        ax.set(xlabel="singular value index", ylabel="normalised singular value", title=f"{name}: spectrum")
+        ax.legend(fontsize=8)
+        written.append(_save(fig, out / f"{name}_spectrum.png"))
+
+        fig, axes = plt.subplots(1, len(embs), figsize=(4 * len(embs), 3.6), squeeze=False)
+        for ax, (v, a) in zip(axes[0], embs.items()):
+            e = np.nan_to_num(np.asarray(a["emb"], np.float64))
+            e = e - e.mean(axis=0)
+            _, _, vt = np.linalg.svd(e, full_matrices=False)
+            p = e @ vt[:2].T if vt.shape[0] >= 2 else np.c_[e[:, :1], np.zeros(len(e))]
+            c = a.get("classes")
+            ax.scatter(p[:, 0], p[:, 1], c=c if c is not None and len(c) == len(p) else None,
+                       cmap="tab10", s=5)
+            ax.set_title(LABELS.get(v, v), fontsize=8)
+        written.append(_save(fig, out / f"{name}_projection.png", tight=False))
+    return written
