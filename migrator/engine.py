@@ -95,12 +95,10 @@ class LegacyBindings:
                     self._bind(local or "", f"{mod}.{dotted(a.name)}")
         from .apis.tflearn_api import EXPORTS
 
-        assigned = {n.value for n in _walk(module) if isinstance(n, cst.Name)}  # coarse
         for mod in resolver.star_modules:
             for name in EXPORTS[mod]:
                 if name not in self.names:
                     self._bind(name, f"{mod}.{name}")
-        del assigned
 
     def _bind(self, local: str, target: str) -> None:
         target = canonical(target)
@@ -537,9 +535,51 @@ class _TopImportsAdder(_SkipCopyWrapper, _NoAttributeHooks, AddImportsVisitor):
 
 
 class _ImportsRemover(_NoAttributeHooks, RemoveImportsVisitor):
-    """libcst's ``RemoveImportsVisitor`` (unchanged analysis, unchanged metadata), whose
-    transforming pass does not rebuild expressions and non-import simple statements: its
-    only hooks are on ``Import`` / ``ImportFrom`` statements (and the module)."""
+    """libcst's ``RemoveImportsVisitor``, whose transforming pass does not rebuild
+    expressions and non-import simple statements: its only hooks are on ``Import`` /
+    ``ImportFrom`` statements (and the module).
+
+    Which scheduled imports are unused is decided by :mod:`migrator.fastimports` in one
+    walk when that walk can tell for certain (nearly always); otherwise by libcst's own
+    analysis (a deep copy of the tree, scope + qualified-name metadata, three visitor
+    passes), exactly as before. Either way the same imports are removed."""
+
+    _fast: dict | None = None
+    _allow_fast = True
+
+    def _scheduled(self, alias: cst.ImportAlias, stmt: cst.CSTNode) -> bool:
+        """The match ``leave_Import`` / ``leave_ImportFrom`` apply before asking about use."""
+        if isinstance(stmt, cst.Import):
+            name = alias.evaluated_name
+            return (name in self.unused_module_imports
+                    and alias.evaluated_alias == self.unused_module_imports[name])
+        from libcst.helpers import get_absolute_module_from_package_for_import
+
+        module = get_absolute_module_from_package_for_import(self.context.full_package_name, stmt)
+        if module is None or module not in self.unused_obj_imports:
+            return False
+        return any(n == alias.evaluated_name and a == alias.evaluated_alias
+                   for n, a in self.unused_obj_imports[module])
+
+    def transform_module(self, tree: cst.Module) -> cst.Module:
+        from .fastimports import unused_imports
+
+        fast = unused_imports(tree, self._scheduled) if self._allow_fast else None
+        if fast is None:
+            return super().transform_module(tree)
+        self._fast = fast
+        out = tree.visit(self)  # no metadata: the hooks only read the decision
+        if os.environ.get("MIGRATOR_CHECK_IMPORTS"):  # tests: the same as libcst's analysis
+            slow = _SlowImportsRemover(self.context).transform_module(tree)
+            if slow.code != out.code:
+                raise AssertionError("fast unused-import removal differs from libcst's")
+        return out
+
+    def visit_Module(self, node: cst.Module) -> None:
+        if self._fast is not None:
+            self._unused_imports = self._fast
+        else:
+            super().visit_Module(node)
 
     def on_visit(self, node: cst.CSTNode) -> bool:
         visit_children = super().on_visit(node)
@@ -548,6 +588,10 @@ class _ImportsRemover(_NoAttributeHooks, RemoveImportsVisitor):
                 and not isinstance(node, (cst.Import, cst.ImportFrom))):
             return False
         return visit_children
+
+
+class _SlowImportsRemover(_ImportsRemover):
+    _allow_fast = False
 
 
 _IMPORT_PASSES = {AddImportsVisitor: _TopImportsAdder, RemoveImportsVisitor: _ImportsRemover}
@@ -763,7 +807,15 @@ class RunnerCommand(MigrateCommand):
     """The codemod handed to libcst's parallel runner: like MigrateCommand, and it leaves
     a JSON sidecar per file (diagnostics, counts, status) for the parent process."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        import time
+
+        self._started = time.perf_counter()  # libcst instantiates the command, then parses
+        super().__init__(*args, **kwargs)
+
     def transform_module(self, tree: cst.Module) -> cst.Module:
+        import time
+
         new = super().transform_module(tree)
         failed = getattr(self.fctx, "failed", False)
         diags = sorted(self.fctx.diagnostics, key=lambda d: (d.line, d.col, d.rule))
@@ -772,7 +824,8 @@ class RunnerCommand(MigrateCommand):
             "migrated" if self._code_of(new) != self._code_of(tree) else "unchanged")
         result = FileResult(self.fctx.path, status, diags,
                             reason=diags[-1].message if failed and diags else "",
-                            counts=dict(self.fctx.counts))
+                            counts=dict(self.fctx.counts),
+                            seconds=time.perf_counter() - self._started)
         if self.options.sidecar_dir:
             write_sidecar(self.options.sidecar_dir, self.context.filename or self.fctx.path, result)
         return new

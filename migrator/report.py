@@ -47,6 +47,14 @@ def summarize(results: list[FileResult]) -> dict:
     }
 
 
+def slowest(results: list[FileResult], n: int = 3) -> str:
+    """One line naming the ``n`` slowest files (those with a measured time), or ""."""
+    timed = sorted((r for r in results if r.seconds is not None), key=lambda r: -r.seconds)
+    if not timed:
+        return ""
+    return "slowest: " + ", ".join(f"{r.path} {r.seconds:.2f}s" for r in timed[:n])
+
+
 def table(summary: dict) -> str:
     lines = [f"{summary['files']} files: {summary['migrated']} migrated, {summary['unchanged']} unchanged, "
              f"{summary['failed']} failed, {summary['skipped']} skipped; {summary['todo']} TODO markers"]
@@ -63,6 +71,7 @@ def write_report(path: Path, results: list[FileResult], *, mode: str, fixes: boo
     summary = summarize(results)
     doc = {"tool": "tflearn-migrate", "version": __version__, "mode": mode, "fixes": fixes,
            "outputs": outputs or {}, "summary": summary,
+           "seconds": round(sum(r.seconds or 0.0 for r in results), 4),
            "files": [r.to_json() for r in sorted(results, key=lambda r: r.path)]}
     if path.suffix.lower() == ".json":
         path.write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
