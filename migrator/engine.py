@@ -194,6 +194,7 @@ class FileContext:
         self.resolver: NameResolver = None  # type: ignore[assignment]
         self.bindings: LegacyBindings = None  # type: ignore[assignment]
         self._meta: Callable[..., Any] = None  # type: ignore[assignment]
+        self._parents: dict[int, cst.CSTNode] = {}  # id(original node) -> parent
         self._marks: dict[int, list[_Mark]] = defaultdict(list)
         self._before: dict[int, list[cst.BaseStatement]] = defaultdict(list)
         self._after: dict[int, list[cst.BaseStatement]] = defaultdict(list)
@@ -205,6 +206,8 @@ class FileContext:
 
     # -- metadata ----------------------------------------------------------------------
     def meta(self, provider, node: cst.CSTNode, default: Any = None) -> Any:
+        if provider is ParentNodeProvider:  # our own map: cstcache.parent_map
+            return self._parents.get(id(node), default)
         return self._meta(provider, node, default)
 
     def qualified(self, node: cst.CSTNode) -> set[str]:
@@ -225,7 +228,7 @@ class FileContext:
                 f"original node (BoundArgs.orig) instead: {code_of(node)[:60]!r}")
 
     def parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
-        return self.meta(ParentNodeProvider, node, None)
+        return self._parents.get(id(node))
 
     def statement_of(self, node: cst.CSTNode) -> cst.CSTNode | None:
         """The original statement (simple line or compound header) holding ``node``."""
@@ -345,7 +348,8 @@ class _NoAttributeHooks:
 class RuleDispatcher(_NoAttributeHooks, ContextAwareTransformer):
     """The single pass: dispatches libcst hooks to rules (in ``ORDER``)."""
 
-    METADATA_DEPENDENCIES = (QualifiedNameProvider, ScopeProvider, ParentNodeProvider, PositionProvider)
+    # parents come from cstcache.parent_map (one field walk), not ParentNodeProvider
+    METADATA_DEPENDENCIES = (QualifiedNameProvider, ScopeProvider, PositionProvider)
 
     def __init__(self, context: CodemodContext, fctx: FileContext, rules: Sequence[Rule]) -> None:
         super().__init__(context)
@@ -368,6 +372,7 @@ class RuleDispatcher(_NoAttributeHooks, ContextAwareTransformer):
     def on_visit(self, node: cst.CSTNode) -> bool:
         if isinstance(node, cst.Module):
             self.fctx.module = node
+            self.fctx._parents = cstcache.parent_map(node)
             self.fctx.resolver = NameResolver(node, self.get_metadata)
             self.fctx.bindings = LegacyBindings(node, self.fctx.resolver)
         for hook in self.visit_hooks.get(type(node).__name__, ()):
