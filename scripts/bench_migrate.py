@@ -129,9 +129,11 @@ import json, resource, sys, time
 t0 = time.perf_counter()
 from migrator.cli import main
 rc = main(sys.argv[1:])
-r = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-c = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-print(json.dumps({"rc": rc, "rss_mb": max(r, c) / 1024, "self_mb": r / 1024, "workers_mb": c / 1024}), file=sys.stderr)
+s, w = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+r, c = s.ru_maxrss, w.ru_maxrss
+cpu = s.ru_utime + s.ru_stime + w.ru_utime + w.ru_stime  # this process + its (joined) workers
+print(json.dumps({"rc": rc, "rss_mb": max(r, c) / 1024, "self_mb": r / 1024, "workers_mb": c / 1024,
+                  "tree_cpu_s": cpu}), file=sys.stderr)
 """
 
 FLOOR = """
@@ -147,22 +149,31 @@ print(json.dumps({"work_s": time.perf_counter() - t0,
 """
 
 
+SRC = [ROOT]  # the migrator source tree benchmarked (--src: e.g. an older checkout)
+
+
 def _env() -> dict:
-    return {**os.environ, "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3"}
+    return {**os.environ, "PYTHONPATH": str(SRC[0]), "TF_CPP_MIN_LOG_LEVEL": "3"}
 
 
 def run_once(cmd: list[str]) -> dict:
     """Run ``cmd``: wall seconds, exit code, and the JSON object its stderr ends with (its
     own figures: peak memory, or ``work_s`` - the time of the measured work alone)."""
+    import resource
+
+    r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     p = subprocess.run(cmd, capture_output=True, text=True, env=_env())
-    out: dict = {"seconds": time.perf_counter() - t0, "rc": p.returncode}
+    r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    out: dict = {"seconds": time.perf_counter() - t0, "rc": p.returncode,
+                 "cpu_s": (r1.ru_utime + r1.ru_stime) - (r0.ru_utime + r0.ru_stime)}
     tail = p.stderr.strip().splitlines()[-1:]
     if tail and tail[0].startswith("{"):
         try:
             out.update({k: v for k, v in json.loads(tail[0]).items() if k not in out})
         except ValueError:
             pass
+    out["cpu_s"] = max(out["cpu_s"], out.get("tree_cpu_s", 0.0))
     if p.returncode not in (0, 4) or out.get("rc") not in (0, 4, None):
         print(f"  ! {' '.join(cmd[:4])}... exit {p.returncode}: {p.stderr[-800:]}", file=sys.stderr)
     return out
@@ -201,8 +212,9 @@ def compare_tree(name: str, tree: Path, tmp: Path, args, upgrade: str | None) ->
     out = tmp / f"out_{name}"
     mig = best(lambda: migrate_cmd([tree], out, args.jobs), args.repeat, [out])
     row["migrate_s"] = mig["seconds"]
+    row["migrate_cpu_s"] = mig["cpu_s"]
     print(f"  tflearn-migrate (--jobs {args.jobs or 'default'}) {mig['seconds']:8.2f} s  "
-          f"{len(files) / mig['seconds']:7.1f} files/s  peak {mig.get('rss_mb', 0):.0f} MB")
+          f"{len(files) / mig['seconds']:7.1f} files/s  CPU {mig['cpu_s']:.1f} s  peak {mig.get('rss_mb', 0):.0f} MB")
     floor = best(lambda: [sys.executable, "-c", FLOOR, *map(str, files)], args.repeat)
     row["floor_s"] = floor["work_s"]
     print(f"  libcst parse+print floor (1 process) {row['floor_s']:8.2f} s  "
@@ -212,15 +224,16 @@ def compare_tree(name: str, tree: Path, tmp: Path, args, upgrade: str | None) ->
         u = best(lambda: [upgrade, "--intree", str(tree), "--outtree", str(up), "--reportfile",
                           str(tmp / f"up_{name}.txt")], args.repeat, [up])
         row["tf_upgrade_v2_s"] = u["seconds"]
+        row["tf_upgrade_v2_cpu_s"] = u["cpu_s"]
         row["speedup_vs_tf_upgrade_v2"] = u["seconds"] / mig["seconds"]
-        print(f"  tf_upgrade_v2                        {u['seconds']:8.2f} s  "
+        print(f"  tf_upgrade_v2                        {u['seconds']:8.2f} s  CPU {u['cpu_s']:.1f} s  "
               f"-> tflearn-migrate is {row['speedup_vs_tf_upgrade_v2']:.2f}x as fast (target >= 2x)")
     return row
 
 
 def large(tmp: Path, args) -> list[dict]:
     print(f"\n[large] one generated file; {load()}")
-    print(f"  {'lines':>7} {'seconds':>8} {'peak MB':>8} {'ms/line':>8} {'floor s':>8} {'floor ms/line':>13} {'x floor':>7}")
+    print(f"  {'lines':>7} {'seconds':>8} {'CPU s':>7} {'peak MB':>8} {'ms/line':>8} {'floor s':>8} {'floor ms/line':>13} {'x floor':>7}")
     rows = []
     for n in args.lines:
         src = tmp / f"large_{n}.py"
@@ -230,11 +243,11 @@ def large(tmp: Path, args) -> list[dict]:
         r = best(lambda: migrate_cmd([src], out, 1), args.repeat)
         f = best(lambda: [sys.executable, "-c", FLOOR, str(src)], args.repeat)
         f["seconds"] = f["work_s"]
-        row = {"lines": real, "seconds": r["seconds"], "rss_mb": r.get("rss_mb"),
+        row = {"lines": real, "seconds": r["seconds"], "cpu_s": r["cpu_s"], "rss_mb": r.get("rss_mb"),
                "ms_per_line": 1000 * r["seconds"] / real, "floor_s": f["seconds"],
                "floor_ms_per_line": 1000 * f["seconds"] / real, "floor_rss_mb": f.get("rss_mb")}
         rows.append(row)
-        print(f"  {real:7d} {r['seconds']:8.2f} {r.get('rss_mb', 0):8.0f} {row['ms_per_line']:8.2f} "
+        print(f"  {real:7d} {r['seconds']:8.2f} {r['cpu_s']:7.1f} {r.get('rss_mb', 0):8.0f} {row['ms_per_line']:8.2f} "
               f"{f['seconds']:8.2f} {row['floor_ms_per_line']:13.2f} {r['seconds'] / f['seconds']:7.1f}")
     return rows
 
@@ -250,9 +263,9 @@ def many(tmp: Path, args) -> list[dict]:
             (sub / f"m{i}.py").write_text(TINY.format(n=i % 50 + 1, k=i % 7 + 2), encoding="utf-8")
         out = tmp / f"many_{n}_out"
         r = best(lambda: migrate_cmd([tree], out, args.jobs), args.repeat, [out])
-        rows.append({"files": n, "seconds": r["seconds"], "workers_mb": r.get("workers_mb"),
+        rows.append({"files": n, "seconds": r["seconds"], "cpu_s": r["cpu_s"], "workers_mb": r.get("workers_mb"),
                      "main_mb": r.get("self_mb")})
-        print(f"  {n:6d} files {r['seconds']:8.2f} s {n / r['seconds']:7.1f} files/s  "
+        print(f"  {n:6d} files {r['seconds']:8.2f} s {n / r['seconds']:7.1f} files/s  CPU {r['cpu_s']:.1f} s  "
               f"peak worker {r.get('workers_mb', 0):.0f} MB, main process {r.get('self_mb', 0):.0f} MB")
     return rows
 
@@ -262,9 +275,9 @@ def startup(tmp: Path, args) -> dict:
     src.write_text(TINY.format(n=8, k=2), encoding="utf-8")
     r = best(lambda: migrate_cmd([src], tmp / "small_keras.py", None), max(3, args.repeat))
     bare = best(lambda: [sys.executable, "-c", "pass"], max(3, args.repeat))
-    print(f"\n[startup] one 4-line file end to end: {r['seconds']:.2f} s (target < 0.5 s; "
+    print(f"\n[startup] one 4-line file end to end: {r['seconds']:.2f} s, CPU {r['cpu_s']:.2f} s (target < 0.5 s; "
           f"bare interpreter {bare['seconds']:.2f} s); {load()}")
-    return {"seconds": r["seconds"], "interpreter_s": bare["seconds"]}
+    return {"seconds": r["seconds"], "cpu_s": r["cpu_s"], "interpreter_s": bare["seconds"]}
 
 
 SECTIONS = ("corpus", "tree", "large", "many", "startup")
@@ -282,10 +295,13 @@ def main() -> int:
     ap.add_argument("--repeat", type=int, default=1, help="runs per figure (the best is kept)")
     ap.add_argument("--no-tf-upgrade", action="store_true", help="skip tf_upgrade_v2")
     ap.add_argument("--json", type=Path, help="also write the results here")
+    ap.add_argument("--src", type=Path, default=ROOT,
+                    help="migrator source tree to run (default: this checkout; e.g. an older one to compare)")
     args = ap.parse_args()
+    SRC[0] = args.src.resolve()
     upgrade = shutil.which("tf_upgrade_v2") or str(Path(sys.executable).with_name("tf_upgrade_v2"))
     upgrade = None if args.no_tf_upgrade or not Path(upgrade).exists() else upgrade
-    print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, {load()}")
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, migrator from {SRC[0]}, {load()}")
     results: dict = {"cpus": os.cpu_count()}
     with tempfile.TemporaryDirectory(prefix="bench-migrate-") as t:
         tmp = Path(t)
