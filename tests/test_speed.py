@@ -193,3 +193,27 @@ def test_cli_reports_per_file_seconds(tmp_path):
                  "--jobs", "1"]) == 0
     (f,) = json.loads(report.read_text())["files"]
     assert f["status"] == "migrated" and f["seconds"] > 0
+
+
+def test_matcher_decorated_methods_still_found():
+    """The engine's shortcut for libcst's @m.visit scan only skips classes without any."""
+    import libcst.matchers as m
+
+    import migrator.engine  # noqa: F401 - installs the shortcut
+
+    class Counter(m.MatcherDecoratableTransformer):
+        def __init__(self):
+            super().__init__()
+            self.names = []
+
+        @m.visit(m.Name())
+        def seen(self, node):
+            self.names.append(node.value)
+
+    class Plain(m.MatcherDecoratableTransformer):
+        pass
+
+    c = Counter()
+    cst.parse_module("a = b\n").visit(c)
+    assert c.names == ["a", "b"]
+    assert Plain()._extra_visit_funcs == {} and c._extra_visit_funcs
