@@ -163,7 +163,8 @@ def run_once(cmd: list[str]) -> dict:
 
     r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
-    p = subprocess.run(cmd, capture_output=True, text=True, env=_env())
+    # cwd = the benchmarked tree: ``python -c`` puts the cwd first on sys.path
+    p = subprocess.run(cmd, capture_output=True, text=True, env=_env(), cwd=SRC[0])
     r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
     out: dict = {"seconds": time.perf_counter() - t0, "rc": p.returncode,
                  "cpu_s": (r1.ru_utime + r1.ru_stime) - (r0.ru_utime + r0.ru_stime)}
@@ -306,7 +307,8 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="bench-migrate-") as t:
         tmp = Path(t)
         if "corpus" in args.sections:
-            results["corpus"] = [compare_tree(c.name or str(c), c, tmp, args, upgrade) for c in args.corpus]
+            results["corpus"] = [compare_tree(c.resolve().name, c.resolve(), tmp, args, upgrade)
+                                 for c in args.corpus]
         if "tree" in args.sections:
             tree = tmp / "tree"
             make_tree(tree, args.tree_files)
