@@ -194,7 +194,7 @@ class FileContext:
         self.resolver: NameResolver = None  # type: ignore[assignment]
         self.bindings: LegacyBindings = None  # type: ignore[assignment]
         self._meta: Callable[..., Any] = None  # type: ignore[assignment]
-        self._parents: dict[int, cst.CSTNode] = {}  # id(original node) -> parent
+        self._parents: dict[int, cst.CSTNode] | None = None  # id(original node) -> parent
         self._marks: dict[int, list[_Mark]] = defaultdict(list)
         self._before: dict[int, list[cst.BaseStatement]] = defaultdict(list)
         self._after: dict[int, list[cst.BaseStatement]] = defaultdict(list)
@@ -207,8 +207,17 @@ class FileContext:
     # -- metadata ----------------------------------------------------------------------
     def meta(self, provider, node: cst.CSTNode, default: Any = None) -> Any:
         if provider is ParentNodeProvider:  # our own map: cstcache.parent_map
-            return self._parents.get(id(node), default)
+            return self._parent_map().get(id(node), default)
         return self._meta(provider, node, default)
+
+    def _parent_map(self) -> dict[int, cst.CSTNode]:
+        """Parents of the original tree's nodes (built on first use when the dispatcher has
+        not built them, e.g. for a context set up by hand around ``module``)."""
+        if self._parents is None:
+            if self.module is None:
+                return {}
+            self._parents = cstcache.parent_map(self.module)
+        return self._parents
 
     def qualified(self, node: cst.CSTNode) -> set[str]:
         self._check_original(node)
@@ -228,7 +237,7 @@ class FileContext:
                 f"original node (BoundArgs.orig) instead: {code_of(node)[:60]!r}")
 
     def parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
-        return self._parents.get(id(node))
+        return self._parent_map().get(id(node))
 
     def statement_of(self, node: cst.CSTNode) -> cst.CSTNode | None:
         """The original statement (simple line or compound header) holding ``node``."""
