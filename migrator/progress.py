@@ -91,7 +91,7 @@ class Reporter:
         last = self._last_line
         due = elapsed >= self.LINES_AFTER and (last is None or now - last >= self.LINES_EVERY)
         if due or (self.done >= self.total and last is not None):
-            self.stream.write(f"tflearn-migrate: {self.text(now)}\n")
+            self.stream.write(f"progress: {self.text(now)}\n")
             self.stream.flush()
             self._last_line = now
 

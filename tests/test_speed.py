@@ -161,8 +161,8 @@ def test_progress_lines_when_not_a_tty_and_nothing_when_quiet():
     clock.t = 9.0
     r.step(97)                    # the last file: a closing line
     lines = out.getvalue().splitlines()
-    assert lines == ["tflearn-migrate: 2/100 files (2%), 3.0s elapsed, ETA 2m27s",
-                     "tflearn-migrate: 100/100 files (100%), 9.0s elapsed, done"]
+    assert lines == ["progress: 2/100 files (2%), 3.0s elapsed, ETA 2m27s",
+                     "progress: 100/100 files (100%), 9.0s elapsed, done"]
     quiet = io.StringIO()
     q = Reporter(3, "off", stream=quiet, clock=clock)
     q.step(3)
