@@ -86,7 +86,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def migrate_main(args: argparse.Namespace) -> int:
-    from .report import summarize, table, withheld_line, write_report
+    from .progress import cli_mode
+    from .report import slowest, summarize, table, withheld_line, write_report
     from .runner import UsageError, run
 
     if args.jobs is not None and args.jobs < 1:
@@ -119,7 +120,7 @@ def migrate_main(args: argparse.Namespace) -> int:
     mode = "in-place" if args.in_place else "diff" if args.diff else "check" if args.check else "out"
     try:
         res = run(args.paths, mode=mode, options=options, out=args.out, jobs=args.jobs,
-                  progress=sys.stderr.isatty() and not args.quiet and len(args.paths) > 0)
+                  progress=cli_mode(args.quiet))
     except UsageError as ex:
         print(f"tflearn-migrate: {ex}", file=sys.stderr)
         return EXIT_USAGE
@@ -140,6 +141,9 @@ def migrate_main(args: argparse.Namespace) -> int:
     if summary["withheld"]:
         print(withheld_line(summary["withheld"]), file=err)
     if not args.quiet:
+        slow = slowest(res.results)
+        if slow:
+            print(slow, file=err)
         if mode == "out":
             for i, out in sorted(res.outputs.items()):
                 print(f"wrote {out}", file=err)

@@ -1,29 +1,108 @@
-"""Per-file memo of ``CSTNode.children``.
+"""Fast ``CSTNode.children`` and a per-file parent map.
 
-libcst computes ``node.children`` by re-visiting the node with a collecting visitor (it
-rebuilds and re-validates the node every time), and the rules' analyses walk the module
-many times. libcst nodes are immutable, so a node's children never change: the engine
-clears this memo at the start and end of every file, and every walk in the rewriter goes
-through :func:`children`. Entries keep their node alive, so an ``id`` is never reused
-while it is cached.
+libcst computes ``node.children`` by re-visiting the node with a collecting visitor: it
+rebuilds and re-validates the node every time. The rewriter walks trees many times, so
+:func:`children` reads the node's dataclass fields instead, in the order libcst visits them
+(lexical order). That order is a fixed property of each node class; it is learned from
+libcst itself the first time a class - or a field of it not seen filled before - comes up
+(``node.children`` on that one node), so the result is always libcst's list.
+``MIGRATOR_CHECK_CHILDREN=1`` compares every call with libcst's (used by the tests).
+
+Children are memoised per file (the analyses walk the original tree many times); the engine
+clears the memo (:func:`clear`) at the start and end of every file.
 """
 from __future__ import annotations
 
+import os
 from typing import Iterable, Sequence
 
 import libcst as cst
 
+_CHECK = bool(os.environ.get("MIGRATOR_CHECK_CHILDREN"))
+_ORDER: dict[type, list[str]] = {}       # node class -> its child fields, in visiting order
+_FIELDS: dict[type, tuple[str, ...]] = {}
+# id(node) -> (node, children) for the current file; entries keep their node alive, so an id
+# is never reused while cached. Cleared per file (the original tree lives that long anyway).
 _CHILDREN: dict[int, tuple[cst.CSTNode, tuple[cst.CSTNode, ...]]] = {}
 
 
+def _learn(node: cst.CSTNode) -> list[str]:
+    """Merge the field order libcst uses for ``node`` into its class's known order."""
+    t = type(node)
+    where: dict[int, str] = {}
+    for f in _fields_of(t):
+        v = getattr(node, f)
+        if isinstance(v, cst.CSTNode):
+            where[id(v)] = f
+        elif isinstance(v, (tuple, list)):
+            for x in v:
+                if isinstance(x, cst.CSTNode):
+                    where[id(x)] = f
+    seen: list[str] = []
+    for c in node.children:
+        f = where[id(c)]
+        if not seen or seen[-1] != f:
+            if f in seen:  # a field's children not contiguous: no fixed order, stay slow
+                _ORDER[t] = None  # type: ignore[assignment]
+                return []
+            seen.append(f)
+    order = list(_ORDER.get(t) or [])
+    for i, f in enumerate(seen):
+        if f not in order:
+            prev = next((seen[j] for j in range(i - 1, -1, -1) if seen[j] in order), None)
+            order.insert(order.index(prev) + 1 if prev is not None else 0, f)
+    if [f for f in order if f in seen] != seen:  # contradicts what was learned: stay slow
+        _ORDER[t] = None  # type: ignore[assignment]
+        return []
+    _ORDER[t] = order
+    return order
+
+
+def _fields_of(t: type) -> tuple[str, ...]:
+    f = _FIELDS.get(t)
+    if f is None:
+        f = _FIELDS[t] = tuple(t.__dataclass_fields__)
+    return f
+
+
 def children(node: cst.CSTNode) -> Sequence[cst.CSTNode]:
-    """``node.children`` (lexical order), memoized."""
+    """``node.children`` (lexical order), memoised for the current file."""
     hit = _CHILDREN.get(id(node))
     if hit is not None and hit[0] is node:
         return hit[1]
-    kids = tuple(node.children)
+    kids = _children(node)
     _CHILDREN[id(node)] = (node, kids)
     return kids
+
+
+def _children(node: cst.CSTNode) -> tuple[cst.CSTNode, ...]:
+    """``node.children`` from the node's fields."""
+    t = type(node)
+    order = _ORDER.get(t, ())
+    if order is None:  # a class without a fixed field order
+        return tuple(node.children)
+    out: list[cst.CSTNode] = []
+    for f in order:
+        v = getattr(node, f)
+        if isinstance(v, cst.CSTNode):
+            out.append(v)
+        elif isinstance(v, (tuple, list)) and v:
+            out.extend(x for x in v if isinstance(x, cst.CSTNode))
+    if len(order) != len(_fields_of(t)):
+        # a field not in the learned order, filled on this node: learn from libcst
+        for f in _fields_of(t):
+            if f in order:
+                continue
+            v = getattr(node, f)
+            if isinstance(v, cst.CSTNode) or (isinstance(v, (tuple, list)) and any(
+                    isinstance(x, cst.CSTNode) for x in v)):
+                _learn(node)
+                return tuple(node.children)
+    if _CHECK:
+        real = tuple(node.children)
+        if len(real) != len(out) or any(a is not b for a, b in zip(real, out)):
+            raise AssertionError(f"cstcache.children differs from libcst for {t.__name__}")
+    return tuple(out)
 
 
 def walk(node: cst.CSTNode) -> Iterable[cst.CSTNode]:
@@ -36,5 +115,22 @@ def walk(node: cst.CSTNode) -> Iterable[cst.CSTNode]:
         extend(reversed(children(n)))
 
 
+def parent_map(module: cst.Module) -> dict[int, cst.CSTNode]:
+    """``{id(node): parent}`` for every node below ``module`` (what libcst's
+    ParentNodeProvider computes, from one field walk). The nodes must stay alive while the
+    map is used (ids): the engine keeps the original tree for the whole file."""
+    parents: dict[int, cst.CSTNode] = {}
+    stack: list[cst.CSTNode] = [module]
+    pop, push = stack.pop, stack.append
+    while stack:
+        n = pop()
+        for c in children(n):
+            parents[id(c)] = n
+            push(c)
+    return parents
+
+
 def clear() -> None:
+    """Drop the per-file memo (the learned field orders are properties of libcst's
+    classes, not of a file, and stay)."""
     _CHILDREN.clear()

@@ -67,18 +67,22 @@ class FileResult:
     reason: str = ""  # for failed / skipped files: one line, what to do
     code: str | None = None  # new source (only when requested)
     counts: dict[str, int] = field(default_factory=dict)  # translations done, by rule
+    seconds: float | None = None  # time spent on the file (parse + rewrite), when measured
 
     def to_json(self) -> dict:
-        return {
+        out = {
             "path": self.path,
             "status": self.status,
             "reason": self.reason,
             "counts": dict(self.counts),
             "diagnostics": [d.to_json() for d in self.diagnostics],
         }
+        if self.seconds is not None:
+            out["seconds"] = round(self.seconds, 4)
+        return out
 
     @classmethod
     def from_json(cls, d: dict) -> "FileResult":
         return cls(path=d["path"], status=d["status"], reason=d.get("reason", ""),
-                   counts=dict(d.get("counts", {})),
+                   counts=dict(d.get("counts", {})), seconds=d.get("seconds"),
                    diagnostics=[Diagnostic.from_json(x) for x in d.get("diagnostics", [])])

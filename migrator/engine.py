@@ -196,6 +196,7 @@ class FileContext:
         self.resolver: NameResolver = None  # type: ignore[assignment]
         self.bindings: LegacyBindings = None  # type: ignore[assignment]
         self._meta: Callable[..., Any] = None  # type: ignore[assignment]
+        self._parents: dict[int, cst.CSTNode] | None = None  # id(original node) -> parent
         self._marks: dict[int, list[_Mark]] = defaultdict(list)
         self._before: dict[int, list[cst.BaseStatement]] = defaultdict(list)
         self._after: dict[int, list[cst.BaseStatement]] = defaultdict(list)
@@ -211,7 +212,18 @@ class FileContext:
 
     # -- metadata ----------------------------------------------------------------------
     def meta(self, provider, node: cst.CSTNode, default: Any = None) -> Any:
+        if provider is ParentNodeProvider:  # our own map: cstcache.parent_map
+            return self._parent_map().get(id(node), default)
         return self._meta(provider, node, default)
+
+    def _parent_map(self) -> dict[int, cst.CSTNode]:
+        """Parents of the original tree's nodes (built on first use when the dispatcher has
+        not built them, e.g. for a context set up by hand around ``module``)."""
+        if self._parents is None:
+            if self.module is None:
+                return {}
+            self._parents = cstcache.parent_map(self.module)
+        return self._parents
 
     def qualified(self, node: cst.CSTNode) -> set[str]:
         self._check_original(node)
@@ -231,7 +243,7 @@ class FileContext:
                 f"original node (BoundArgs.orig) instead: {code_of(node)[:60]!r}")
 
     def parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
-        return self.meta(ParentNodeProvider, node, None)
+        return self._parent_map().get(id(node))
 
     def statement_of(self, node: cst.CSTNode) -> cst.CSTNode | None:
         """The original statement (simple line or compound header) holding ``node``."""
@@ -368,10 +380,48 @@ class _NoAttributeHooks:
         return None
 
 
+def _no_matcher_funcs_for_plain_classes() -> None:
+    """libcst's matcher-aware visitors look for ``@m.visit`` / ``@m.leave`` decorated
+    methods in ``__init__`` by ``getattr`` on every name in ``dir(self)`` - twice per
+    instance, several instances per file: 40-50% of the time of a small file. Decorated
+    methods are functions on the class carrying libcst's marker attributes, so whether a
+    class has any is decided once per class; a class without any gets the (empty) answer
+    directly, every other class is scanned as before."""
+    from libcst.matchers import _visitors as mv
+
+    if getattr(mv, "_migrator_plain", False):
+        return
+    plain: dict[type, bool] = {}
+    markers = (mv.CONSTRUCTED_VISIT_MATCHER_ATTR, mv.CONSTRUCTED_LEAVE_MATCHER_ATTR)
+
+    def is_plain(cls: type) -> bool:
+        hit = plain.get(cls)
+        if hit is None:
+            hit = plain[cls] = not any(
+                any(getattr(f, m, None) for m in markers)
+                for f in (getattr(cls, name, None) for name in dir(cls)) if callable(f))
+        return hit
+
+    visit, leave = mv._gather_constructed_visit_funcs, mv._gather_constructed_leave_funcs
+
+    def gather_visit(obj: object):
+        return {} if is_plain(type(obj)) else visit(obj)
+
+    def gather_leave(obj: object):
+        return {} if is_plain(type(obj)) else leave(obj)
+
+    mv._gather_constructed_visit_funcs, mv._gather_constructed_leave_funcs = gather_visit, gather_leave
+    mv._migrator_plain = True
+
+
+_no_matcher_funcs_for_plain_classes()
+
+
 class RuleDispatcher(_NoAttributeHooks, ContextAwareTransformer):
     """The single pass: dispatches libcst hooks to rules (in ``ORDER``)."""
 
-    METADATA_DEPENDENCIES = (QualifiedNameProvider, ScopeProvider, ParentNodeProvider, PositionProvider)
+    # parents come from cstcache.parent_map (one field walk), not ParentNodeProvider
+    METADATA_DEPENDENCIES = (QualifiedNameProvider, ScopeProvider, PositionProvider)
 
     def __init__(self, context: CodemodContext, fctx: FileContext, rules: Sequence[Rule]) -> None:
         super().__init__(context)
@@ -394,6 +444,7 @@ class RuleDispatcher(_NoAttributeHooks, ContextAwareTransformer):
     def on_visit(self, node: cst.CSTNode) -> bool:
         if isinstance(node, cst.Module):
             self.fctx.module = node
+            self.fctx._parents = cstcache.parent_map(node)
             self.fctx.resolver = NameResolver(node, self.get_metadata)
             self.fctx.bindings = LegacyBindings(node, self.fctx.resolver)
             self.fctx.input_metadata = self.metadata
@@ -594,9 +645,51 @@ class _TopImportsAdder(_SkipCopyWrapper, _NoAttributeHooks, AddImportsVisitor):
 
 
 class _ImportsRemover(_NoAttributeHooks, RemoveImportsVisitor):
-    """libcst's ``RemoveImportsVisitor`` (unchanged analysis, unchanged metadata), whose
-    transforming pass does not rebuild expressions and non-import simple statements: its
-    only hooks are on ``Import`` / ``ImportFrom`` statements (and the module)."""
+    """libcst's ``RemoveImportsVisitor``, whose transforming pass does not rebuild
+    expressions and non-import simple statements: its only hooks are on ``Import`` /
+    ``ImportFrom`` statements (and the module).
+
+    Which scheduled imports are unused is decided by :mod:`migrator.fastimports` in one
+    walk when that walk can tell for certain (nearly always); otherwise by libcst's own
+    analysis (a deep copy of the tree, scope + qualified-name metadata, three visitor
+    passes), exactly as before. Either way the same imports are removed."""
+
+    _fast: dict | None = None
+    _allow_fast = True
+
+    def _scheduled(self, alias: cst.ImportAlias, stmt: cst.CSTNode) -> bool:
+        """The match ``leave_Import`` / ``leave_ImportFrom`` apply before asking about use."""
+        if isinstance(stmt, cst.Import):
+            name = alias.evaluated_name
+            return (name in self.unused_module_imports
+                    and alias.evaluated_alias == self.unused_module_imports[name])
+        from libcst.helpers import get_absolute_module_from_package_for_import
+
+        module = get_absolute_module_from_package_for_import(self.context.full_package_name, stmt)
+        if module is None or module not in self.unused_obj_imports:
+            return False
+        return any(n == alias.evaluated_name and a == alias.evaluated_alias
+                   for n, a in self.unused_obj_imports[module])
+
+    def transform_module(self, tree: cst.Module) -> cst.Module:
+        from .fastimports import unused_imports
+
+        fast = unused_imports(tree, self._scheduled) if self._allow_fast else None
+        if fast is None:
+            return super().transform_module(tree)
+        self._fast = fast
+        out = tree.visit(self)  # no metadata: the hooks only read the decision
+        if os.environ.get("MIGRATOR_CHECK_IMPORTS"):  # tests: the same as libcst's analysis
+            slow = _SlowImportsRemover(self.context).transform_module(tree)
+            if slow.code != out.code:
+                raise AssertionError("fast unused-import removal differs from libcst's")
+        return out
+
+    def visit_Module(self, node: cst.Module) -> None:
+        if self._fast is not None:
+            self._unused_imports = self._fast
+        else:
+            super().visit_Module(node)
 
     def on_visit(self, node: cst.CSTNode) -> bool:
         visit_children = super().on_visit(node)
@@ -605,6 +698,10 @@ class _ImportsRemover(_NoAttributeHooks, RemoveImportsVisitor):
                 and not isinstance(node, (cst.Import, cst.ImportFrom))):
             return False
         return visit_children
+
+
+class _SlowImportsRemover(_ImportsRemover):
+    _allow_fast = False
 
 
 _IMPORT_PASSES = {AddImportsVisitor: _TopImportsAdder, RemoveImportsVisitor: _ImportsRemover}
@@ -875,7 +972,15 @@ class RunnerCommand(MigrateCommand):
     """The codemod handed to libcst's parallel runner: like MigrateCommand, and it leaves
     a JSON sidecar per file (diagnostics, counts, status) for the parent process."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        import time
+
+        self._started = time.perf_counter()  # libcst instantiates the command, then parses
+        super().__init__(*args, **kwargs)
+
     def transform_module(self, tree: cst.Module) -> cst.Module:
+        import time
+
         new = super().transform_module(tree)
         failed = getattr(self.fctx, "failed", False)
         diags = sorted(self.fctx.diagnostics, key=lambda d: (d.line, d.col, d.rule))
@@ -884,7 +989,8 @@ class RunnerCommand(MigrateCommand):
             "migrated" if self._code_of(new) != self._code_of(tree) else "unchanged")
         result = FileResult(self.fctx.path, status, diags,
                             reason=diags[-1].message if failed and diags else "",
-                            counts=dict(self.fctx.counts))
+                            counts=dict(self.fctx.counts),
+                            seconds=time.perf_counter() - self._started)
         if self.options.sidecar_dir:
             write_sidecar(self.options.sidecar_dir, self.context.filename or self.fctx.path, result)
         return new

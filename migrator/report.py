@@ -58,6 +58,14 @@ def withheld_line(n: int) -> str:
     return (f"{n} hidden fix{'' if n == 1 else 'es'} can be enabled with the `--unsafe-fixes` option.")
 
 
+def slowest(results: list[FileResult], n: int = 3) -> str:
+    """One line naming the ``n`` slowest files (those with a measured time), or ""."""
+    timed = sorted((r for r in results if r.seconds is not None), key=lambda r: -r.seconds)
+    if not timed:
+        return ""
+    return "slowest: " + ", ".join(f"{r.path} {r.seconds:.2f}s" for r in timed[:n])
+
+
 def table(summary: dict) -> str:
     lines = [f"{summary['files']} files: {summary['migrated']} migrated, {summary['unchanged']} unchanged, "
              f"{summary['failed']} failed, {summary['skipped']} skipped; {summary['todo']} TODO markers"]
@@ -78,6 +86,7 @@ def write_report(path: Path, results: list[FileResult], *, mode: str, fixes: boo
            "unsafe_fixes": unsafe, "fix": fix_ids,
            "fix_rules": {r.ID: r.APPLICABILITY.value for r in all_rules() if r.APPLICABILITY is not None},
            "outputs": outputs or {}, "summary": summary,
+           "seconds": round(sum(r.seconds or 0.0 for r in results), 4),
            "files": [r.to_json() for r in sorted(results, key=lambda r: r.path)]}
     if path.suffix.lower() == ".json":
         path.write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")

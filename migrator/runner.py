@@ -34,6 +34,7 @@ from .diagnostics import Diagnostic, FileResult, Kind, Severity
 from .engine import RunnerCommand
 from .options import Options
 from .preflight import Reject, check_syntax, read_source
+from .progress import Reporter, hooked, progress_mode
 
 SKIP_DIRS = {".git", ".hg", ".svn", "__pycache__", ".mypy_cache", ".pytest_cache", ".tox",
              ".venv", "venv", ".eggs", "node_modules"}
@@ -107,8 +108,9 @@ def default_output(root: Path) -> Path:
 
 
 def run(paths: list[Path], *, mode: str, options: Options, out: Path | None = None,
-        jobs: int | None = None, progress: bool = False) -> RunResult:
-    """Migrate ``paths`` (files and directories). ``mode``: out | in-place | diff | check."""
+        jobs: int | None = None, progress: bool | str = False) -> RunResult:
+    """Migrate ``paths`` (files and directories). ``mode``: out | in-place | diff | check.
+    ``progress``: "bar" | "lines" | "off" (True: "bar", False: "off"), see migrator.progress."""
     import time
 
     t0 = time.perf_counter()
@@ -159,10 +161,11 @@ def run(paths: list[Path], *, mode: str, options: Options, out: Path | None = No
         if staged:
             opts = dataclasses.replace(options, sidecar_dir=str(sidecars),
                                        exports=imported_names(f.text for f in files if f.text))
-            with _quiet_runner(progress):
+            reporter = Reporter(len(staged), progress_mode(progress))
+            with hooked(reporter), _quiet_runner(False):
                 parallel_exec_transform_with_prettyprint(
                     RunnerCommand, staged, jobs=max(1, jobs or os.cpu_count() or 1),
-                    hide_progress=not progress, hide_generated=True, hide_blacklisted=True,
+                    hide_progress=False, hide_generated=True, hide_blacklisted=True,
                     include_generated=True, codemod_args={"options": opts}, repo_root=None)
             _collect_sidecars(files, sidecars)
         _finish(result, mode, roots)

@@ -405,7 +405,13 @@ class TF1Program:
 
     # -- building ----------------------------------------------------------------------------
     def _scope_calls(self, scope: ScopeFlow, calls: list[cst.Call]) -> list[cst.Call]:
-        return [c for c in calls if self.flow.scope_of(c) is scope]
+        by_scope = self.__dict__.get("_calls_by_scope")
+        if by_scope is None or by_scope[0] is not calls:  # group once (order kept), not per scope
+            groups: dict[int, list[cst.Call]] = {}
+            for c in calls:
+                groups.setdefault(id(self.flow.scope_of(c)), []).append(c)
+            by_scope = self.__dict__["_calls_by_scope"] = (calls, groups)
+        return list(by_scope[1].get(id(scope), ()))
 
     def _build(self, scope: ScopeFlow, calls: list[cst.Call]) -> Program | None:
         mine = self._scope_calls(scope, calls)

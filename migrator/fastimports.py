@@ -1,0 +1,177 @@
+"""Which scheduled legacy imports are unused - decided in one cheap walk where that is certain.
+
+libcst's ``RemoveImportsVisitor`` decides "unused" with full scope analysis of the final tree
+(a deep copy, QualifiedNameProvider + ScopeProvider, then three more visitor passes). That was
+half the rewriter's time. For the imports the engine schedules (module-level
+``import tensorflow as tf`` and the like) the answer of that analysis follows from where the
+bound name is read, which one plain walk over the node fields finds:
+
+* the name is bound by nothing but module-level imports (no assignment, parameter, loop
+  target, ``global``, nested import ... anywhere), and
+* it is read inside a function / class / lambda body or a comprehension, or at module level
+  in a statement after its first import  ->  libcst links that read to the import: USED;
+* it is read nowhere (or only in module-level statements before its first import, which
+  libcst does not link to a later binding)  ->  UNUSED.
+
+Anything else - a read in the same statement as the import, a read in a comprehension before
+it, a dotted ``import a.b`` without ``as``, ``__all__``, string annotations, a name also bound
+another way - returns ``None`` and the engine runs libcst's full analysis instead, so the
+result is always the one libcst's visitor would give. ``MIGRATOR_CHECK_IMPORTS=1`` runs both and
+raises on any difference (used by the tests).
+"""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import libcst as cst
+
+# parents whose Name child BINDS (or may bind) the name: any such binding of a scheduled
+# import's name sends the file to libcst's analysis
+_BINDING_PARENTS = (cst.AssignTarget, cst.AnnAssign, cst.AugAssign, cst.For, cst.CompFor,
+                    cst.AsName, cst.NamedExpr, cst.FunctionDef, cst.ClassDef, cst.Param,
+                    cst.NameItem, cst.Del, cst.Element, cst.StarredElement, cst.Tuple, cst.List,
+                    cst.MatchAs, cst.MatchStar, cst.MatchMapping, cst.MatchKeywordElement)
+_SCOPE_BODIES = {cst.FunctionDef: "body", cst.ClassDef: "body", cst.Lambda: "body"}
+_COMPREHENSIONS = (cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)
+_STRINGS = (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)
+_TYPING_CALLS = {"cast", "TypeVar", "NewType", "NamedTuple", "TypedDict"}
+
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _fields(node: cst.CSTNode) -> tuple[str, ...]:
+    t = type(node)
+    f = _FIELDS.get(t)
+    if f is None:
+        f = _FIELDS[t] = tuple(t.__dataclass_fields__)
+    return f
+
+
+class _Names:
+    __slots__ = ("nested", "top", "comp", "bound")
+
+    def __init__(self) -> None:
+        self.nested = False          # read inside a def / class / lambda body
+        self.top: set[int] = set()   # module statements (index) with a module-level read
+        self.comp: set[int] = set()  # module statements with a read inside a comprehension
+        self.bound = False           # bound other than by a module-level import
+
+
+def unused_imports(module: cst.Module, scheduled: Callable[[cst.ImportAlias, cst.CSTNode], bool]
+                   ) -> dict[cst.ImportAlias, cst.CSTNode] | None:
+    """``{alias: import statement}`` for the ``scheduled`` import aliases whose bound name
+    nobody reads (libcst's definition of unused), or None when that needs libcst's scope
+    analysis. Aliases that are not scheduled are not decided (they are never removed)."""
+    names: dict[str, _Names] = {}
+    imports: list[tuple[cst.ImportAlias, cst.CSTNode, str, int]] = []  # alias, stmt, name, index
+    dotted_roots: set[str] = set()
+    typed_strings: list[str] = []
+    has_all = False
+
+    def info(name: str) -> _Names:
+        n = names.get(name)
+        if n is None:
+            n = names[name] = _Names()
+        return n
+
+    # iterative walk: (node, parent, field, top index, nested, in comprehension, typed)
+    for top, stmt in enumerate(module.body):
+        stack: list[tuple[Any, Any, str, bool, bool, bool]] = [(stmt, module, "body", False, False, False)]
+        while stack:
+            node, parent, field, nested, comp, typed = stack.pop()
+            if isinstance(node, (cst.Import, cst.ImportFrom)):
+                if isinstance(node, cst.ImportFrom) and isinstance(node.names, cst.ImportStar):
+                    continue
+                for a in node.names:  # type: ignore[union-attr]
+                    wanted = scheduled(a, node)
+                    if wanted and nested:
+                        return None  # an import inside a def / class: its own scope
+                    if a.asname is not None:
+                        if not isinstance(a.asname.name, cst.Name):
+                            return None
+                        bound = a.asname.name.value
+                    elif isinstance(a.name, cst.Attribute):  # ``import a.b``: dotted binding
+                        root = a.name
+                        while isinstance(root, cst.Attribute):
+                            root = root.value
+                        if wanted:
+                            return None
+                        dotted_roots.add(getattr(root, "value", ""))
+                        continue
+                    else:
+                        bound = a.name.value
+                    if nested:
+                        info(bound).bound = True
+                    else:
+                        imports.append((a, node, bound, top if wanted else -top - 1))
+                continue
+            if isinstance(node, cst.Name):
+                if (field == "attr" and isinstance(parent, cst.Attribute)) or (
+                        field == "keyword" and isinstance(parent, cst.Arg)):
+                    continue
+                v = node.value
+                if v == "__all__":
+                    has_all = True
+                if isinstance(parent, _BINDING_PARENTS):
+                    # Element / Tuple / List ... may be loads too: "bound" only costs the fast path
+                    info(v).bound = True
+                elif nested:
+                    info(v).nested = True
+                elif comp:
+                    info(v).comp.add(top)
+                else:
+                    info(v).top.add(top)
+                continue
+            if typed and isinstance(node, _STRINGS):
+                typed_strings.append(cst.Module([]).code_for_node(node))
+                continue
+            t = type(node)
+            body_field = _SCOPE_BODIES.get(t)
+            is_comp = isinstance(node, _COMPREHENSIONS)
+            node_typed = typed or isinstance(node, (cst.Annotation, cst.SubscriptElement)) or (
+                isinstance(node, cst.Call) and _call_name(node) in _TYPING_CALLS)
+            kids = []
+            for f in _fields(node):
+                value = getattr(node, f)
+                if isinstance(value, cst.CSTNode):
+                    kids.append((value, node, f, nested or f == body_field, comp or is_comp, node_typed))
+                elif isinstance(value, (tuple, list)):
+                    for v in value:
+                        if isinstance(v, cst.CSTNode):
+                            kids.append((v, node, f, nested or f == body_field, comp or is_comp, node_typed))
+            stack.extend(reversed(kids))
+
+    if has_all:
+        return None
+    first: dict[str, int] = {}
+    for _a, _s, bound, top in imports:
+        top = top if top >= 0 else -top - 1
+        first[bound] = min(first.get(bound, top), top)
+    out: dict[cst.ImportAlias, cst.CSTNode] = {}
+    for alias, stmt, bound, top in imports:
+        if top < 0:  # not scheduled: never removed, nothing to decide
+            continue
+        if bound in dotted_roots or any(bound in s for s in typed_strings):
+            return None
+        n = names.get(bound)
+        if n is None:
+            out[alias] = stmt
+            continue
+        if n.bound:
+            return None
+        start = first[bound]
+        if n.nested or any(i > start for i in n.top) or any(i > start for i in n.comp):
+            continue  # used
+        if start in n.top or any(i <= start for i in n.comp):
+            return None  # a read libcst may or may not link to this import
+        out[alias] = stmt
+    return out
+
+
+def _call_name(call: cst.Call) -> str | None:
+    f = call.func
+    if isinstance(f, cst.Attribute):
+        return f.attr.value
+    if isinstance(f, cst.Name):
+        return f.value
+    return None

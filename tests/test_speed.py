@@ -1,0 +1,219 @@
+"""The speed-ups change nothing: the fast unused-import decision equals libcst's scope
+analysis, the field-based children / parents equal libcst's, and the progress / per-file time
+plumbing works. (Timing targets live in scripts/bench_migrate.py, not here.)"""
+import io
+import json
+from pathlib import Path
+
+import libcst as cst
+import pytest
+from libcst.codemod import CodemodContext
+from libcst.codemod.visitors import GatherUnusedImportsVisitor
+from libcst.metadata import MetadataWrapper, ParentNodeProvider
+
+from migrator import cstcache
+from migrator.diagnostics import FileResult
+from migrator.engine import migrate_source
+from migrator.fastimports import unused_imports
+from migrator.progress import Reporter, cli_mode
+from migrator.report import slowest, write_report
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = sorted((ROOT / "tests" / "fixtures").rglob("*.py")) + sorted(
+    (ROOT / "reference_models" / "legacy").glob("*.py"))
+
+LEGACY = ("tensorflow", "tflearn")
+
+
+def _legacy(alias: cst.ImportAlias, stmt: cst.CSTNode) -> bool:
+    """Schedule every tensorflow / tflearn import (what the engine does)."""
+    if isinstance(stmt, cst.ImportFrom):
+        mod = cst.Module([]).code_for_node(stmt.module) if stmt.module is not None else ""
+        return mod.split(".")[0] in LEGACY
+    return alias.evaluated_name.split(".")[0] in LEGACY
+
+
+def _libcst_unused(module: cst.Module) -> set[str]:
+    wrapper = MetadataWrapper(module)
+    wrapper.resolve_many(GatherUnusedImportsVisitor.get_inherited_dependencies())
+    gatherer = GatherUnusedImportsVisitor(CodemodContext(wrapper=wrapper))
+    wrapper.visit(gatherer)
+    return {cst.Module([]).code_for_node(a).rstrip(", ") for a, stmt in gatherer.unused_imports
+            if _legacy(a, stmt)}
+
+
+def _fast_unused(module: cst.Module) -> set[str] | None:
+    out = unused_imports(module, _legacy)
+    return None if out is None else {cst.Module([]).code_for_node(a).rstrip(", ") for a in out}
+
+
+CASES = {
+    "unused": ("import tensorflow as tf\nimport tflearn\nx = 1\n", {"tensorflow as tf", "tflearn"}),
+    "used_after": ("import tensorflow as tf\nx = tf.zeros(1)\n", set()),
+    "used_in_def": ("def f():\n    return tf.zeros(1)\nimport tensorflow as tf\n", set()),
+    "used_in_class": ("import tflearn\nclass A:\n    net = tflearn.input_data\n", set()),
+    "read_before_import": ("x = tf\nimport tensorflow as tf\n", {"tensorflow as tf"}),
+    "attr_and_keyword_only": ("import tensorflow as tf\nx.tf = f(tf=1)\n", {"tensorflow as tf"}),
+    "from_import": ("from tflearn.layers.core import dropout, fully_connected\nfully_connected(1)\n",
+                    {"dropout"}),
+    "lambda_and_comprehension": ("import tensorflow as tf\nf = lambda: tf\n", set()),
+    "fstring": ("import tensorflow as tf\nprint(f'{tf.__version__}')\n", set()),
+}
+
+AMBIGUOUS = {  # the fast path must hand these to libcst (None), never guess
+    "rebound": "import tensorflow as tf\ntf = None\n",
+    "shadowed_param": "import tensorflow as tf\ndef f(tf):\n    return tf\n",
+    "nested_import": "def f():\n    import tensorflow as tf\n    return 1\n",
+    "dotted": "import tensorflow.compat.v1\nx = 1\n",
+    "dunder_all": "import tflearn\n__all__ = ['tflearn']\n",
+    "string_annotation": "import tensorflow as tf\ndef f(x: 'tf.Tensor'):\n    pass\n",
+    "same_statement": "import tensorflow as tf; x = tf\n",
+    "global": "import tensorflow as tf\ndef f():\n    global tf\n",
+    "comprehension_before": "y = [tf for _ in z]\nimport tensorflow as tf\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_fast_unused_imports_equal_libcst(name):
+    src, expected = CASES[name]
+    module = cst.parse_module(src)
+    assert _fast_unused(module) == expected
+    assert _libcst_unused(module) == expected
+
+
+@pytest.mark.parametrize("name", sorted(AMBIGUOUS))
+def test_fast_unused_imports_defer_to_libcst(name):
+    assert _fast_unused(cst.parse_module(AMBIGUOUS[name])) is None
+
+
+def test_fast_unused_imports_on_fixtures():
+    """On every legacy fixture where the fast walk decides, it decides like libcst."""
+    decided = 0
+    for path in FIXTURES:
+        module = cst.parse_module(path.read_text(encoding="utf-8"))
+        fast = _fast_unused(module)
+        if fast is not None:
+            decided += 1
+            assert fast == _libcst_unused(module), path
+    assert decided >= len(FIXTURES) // 2
+
+
+def test_engine_checks_fast_imports_against_libcst(monkeypatch):
+    """MIGRATOR_CHECK_IMPORTS=1 runs libcst's own removal beside the fast one and fails the
+    file (TFM009) on any difference: a real migration passes it."""
+    monkeypatch.setenv("MIGRATOR_CHECK_IMPORTS", "1")
+    src = ("import numpy as np\nimport tensorflow as tf\nimport tflearn\n"
+           "net = tflearn.input_data(shape=[None, 8])\nnet = tflearn.fully_connected(net, 2)\n"
+           "y = tf.placeholder_with_default(1.0, [])\n")
+    res = migrate_source(src, "m.py")
+    assert res.status == "migrated", res.reason
+    assert not [d for d in res.diagnostics if d.rule == "TFM009"]
+    assert "import tflearn" not in res.code
+
+
+@pytest.mark.parametrize("path", FIXTURES[:12], ids=lambda p: p.name)
+def test_children_and_parents_equal_libcst(path, monkeypatch):
+    monkeypatch.setattr(cstcache, "_CHECK", True)  # every children() call compared with libcst
+    module = cst.parse_module(path.read_text(encoding="utf-8"))
+    cstcache.clear()
+    try:
+        nodes = list(cstcache.walk(module))
+        wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+        parents = wrapper.resolve(ParentNodeProvider)
+        ours = cstcache.parent_map(module)
+        assert len(ours) == len(parents) == len(nodes) - 1
+        assert all(ours[id(n)] is p for n, p in parents.items())
+    finally:
+        cstcache.clear()
+
+
+class _Clock:
+    def __init__(self):
+        self.t = 0.0
+
+    def __call__(self):
+        return self.t
+
+
+def test_progress_bar_shows_done_total_and_eta():
+    out, clock = io.StringIO(), _Clock()
+    r = Reporter(4, "bar", stream=out, clock=clock)
+    clock.t = 2.0
+    r.step()
+    assert out.getvalue().startswith("\r\033[2K[######")
+    assert "1/4 files (25%), 2.0s elapsed, ETA 6.0s" in out.getvalue()
+    for _ in range(3):
+        r.step()
+    assert "4/4 files (100%)" in out.getvalue() and "done" in out.getvalue()
+    r.close()
+    assert out.getvalue().endswith("\r\033[2K")
+
+
+def test_progress_lines_when_not_a_tty_and_nothing_when_quiet():
+    out, clock = io.StringIO(), _Clock()
+    r = Reporter(100, "lines", stream=out, clock=clock)
+    r.step()                      # under 2 s: short runs print nothing
+    assert out.getvalue() == ""
+    clock.t = 3.0
+    r.step()
+    clock.t = 4.0
+    r.step()                      # at most one line per 5 s
+    clock.t = 9.0
+    r.step(97)                    # the last file: a closing line
+    lines = out.getvalue().splitlines()
+    assert lines == ["progress: 2/100 files (2%), 3.0s elapsed, ETA 2m27s",
+                     "progress: 100/100 files (100%), 9.0s elapsed, done"]
+    quiet = io.StringIO()
+    q = Reporter(3, "off", stream=quiet, clock=clock)
+    q.step(3)
+    q.close()
+    assert quiet.getvalue() == ""
+    assert cli_mode(True) == "off" and cli_mode(False, io.StringIO()) == "lines"
+
+
+def test_per_file_seconds_in_json_report_and_slowest_files(tmp_path):
+    results = [FileResult("a.py", "migrated", seconds=0.5), FileResult("b.py", "unchanged", seconds=2.25),
+               FileResult("c.py", "skipped")]
+    assert slowest(results) == "slowest: b.py 2.25s, a.py 0.50s"
+    report = tmp_path / "r.json"
+    write_report(report, results, mode="out", fixes=True)
+    doc = json.loads(report.read_text())
+    by_path = {f["path"]: f for f in doc["files"]}
+    assert by_path["b.py"]["seconds"] == 2.25 and "seconds" not in by_path["c.py"]
+    assert FileResult.from_json(by_path["a.py"]).seconds == 0.5
+
+
+def test_cli_reports_per_file_seconds(tmp_path):
+    from migrator.cli import main
+
+    src = tmp_path / "m.py"
+    src.write_text("import tflearn\nnet = tflearn.input_data(shape=[None, 4])\n", encoding="utf-8")
+    report = tmp_path / "r.json"
+    assert main([str(src), "--out", str(tmp_path / "out.py"), "--report", str(report), "-q",
+                 "--jobs", "1"]) == 0
+    (f,) = json.loads(report.read_text())["files"]
+    assert f["status"] == "migrated" and f["seconds"] > 0
+
+
+def test_matcher_decorated_methods_still_found():
+    """The engine's shortcut for libcst's @m.visit scan only skips classes without any."""
+    import libcst.matchers as m
+
+    import migrator.engine  # noqa: F401 - installs the shortcut
+
+    class Counter(m.MatcherDecoratableTransformer):
+        def __init__(self):
+            super().__init__()
+            self.names = []
+
+        @m.visit(m.Name())
+        def seen(self, node):
+            self.names.append(node.value)
+
+    class Plain(m.MatcherDecoratableTransformer):
+        pass
+
+    c = Counter()
+    cst.parse_module("a = b\n").visit(c)
+    assert c.names == ["a", "b"]
+    assert Plain()._extra_visit_funcs == {} and c._extra_visit_funcs
