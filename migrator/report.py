@@ -18,6 +18,11 @@ def _rule_info() -> dict[str, dict]:
     info.setdefault("TFM004", {"name": "empty-file", "message": "empty file", "kind": "tool"})
     info.setdefault("TFM005", {"name": "symlink", "message": "symbolic link not followed", "kind": "tool"})
     info.setdefault("TFM006", {"name": "unreadable", "message": "file cannot be read", "kind": "tool"})
+    info.setdefault("TFM007", {"name": "changed-during-run", "message": "file changed while it was migrated; left as it is now", "kind": "tool"})
+    info.setdefault("TFM008", {"name": "hard-link", "message": "file had hard links; only the migrated name changed", "kind": "tool"})
+    info.setdefault("TFM010", {"name": "not-regular-file", "message": "FIFO, socket or device: not read", "kind": "tool"})
+    info.setdefault("TFM011", {"name": "virtualenv", "message": "virtualenv / third-party directory not migrated", "kind": "tool"})
+    info.setdefault("TFM012", {"name": "notebook-cell-kept", "message": "notebook cell that is not Python, kept as it is", "kind": "tool"})
     info.setdefault("TFM009", {"name": "internal-error", "message": "rewriter error; file left unchanged", "kind": "tool"})
     return info
 
@@ -43,6 +48,10 @@ def summarize(results: list[FileResult]) -> dict:
         "failed": status.get("failed", 0),
         "skipped": status.get("skipped", 0),
         "todo": sum(todos.values()),
+        "skipped_paths": [{"path": r.path, "reason": r.reason} for r in sorted(results, key=lambda r: r.path)
+                          if r.status == "skipped"],
+        "unreadable_paths": [{"path": r.path, "reason": r.reason} for r in sorted(results, key=lambda r: r.path)
+                             if r.status == "failed" and any(d.rule == "TFM006" for d in r.diagnostics)],
         "rules": rules,
     }
 
@@ -65,7 +74,7 @@ def write_report(path: Path, results: list[FileResult], *, mode: str, fixes: boo
            "outputs": outputs or {}, "summary": summary,
            "files": [r.to_json() for r in sorted(results, key=lambda r: r.path)]}
     if path.suffix.lower() == ".json":
-        path.write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
+        _write(path, json.dumps(doc, indent=2) + "\n")
         return
     if path.suffix.lower() not in (".md", ".markdown"):
         raise ValueError(f"--report must end in .json or .md: {path}")
@@ -88,5 +97,13 @@ def write_report(path: Path, results: list[FileResult], *, mode: str, fixes: boo
             if d.kind.value == "tool" and d.message == r.reason:
                 continue
             flag = " (TODO)" if d.todo else (" (fixed)" if d.fixed else "")
-            md.append(f"  - line {d.line}: `{d.rule}` {d.severity.value}: {d.message}{flag}")
-    path.write_text("\n".join(md) + "\n", encoding="utf-8")
+            where = f"{d.path[len(r.path):].strip()}, " if d.path != r.path and d.path.startswith(r.path) else ""
+            md.append(f"  - {where}line {d.line}: `{d.rule}` {d.severity.value}: {d.message}{flag}")
+    _write(path, "\n".join(md) + "\n")
+
+
+def _write(path: Path, text: str) -> None:
+    """Atomic, and file names that are not UTF-8 come out escaped instead of failing."""
+    from .fileio import atomic_write
+
+    atomic_write(path, text.encode("utf-8", errors="backslashreplace"), replace_link=False)

@@ -177,7 +177,9 @@ def test_coding_cookie_is_honoured(tmp_path: Path):
     f.write_bytes(b"# -*- coding: latin-1 -*-\nimport tflearn\nx = tflearn.dropout(x, 0.5)  # caf\xe9\n")
     out = tmp_path / "o.py"
     assert run(f, "--out", out) == 0
-    assert "keras.layers.Dropout(0.5)" in out.read_text(encoding="utf-8")
+    data = out.read_bytes()  # written back in the declared encoding, not re-encoded as UTF-8
+    assert data.startswith(b"# -*- coding: latin-1 -*-\n") and b"# caf\xe9\n" in data
+    assert "keras.layers.Dropout(0.5)" in data.decode("latin-1")
 
 
 def test_usage_errors(tmp_path: Path):
