@@ -88,6 +88,7 @@ def migrate_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    real_cli = argv is None  # the console script / ``python -m migrator``
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] in SUBCOMMANDS:
         return _subcommand(argv[0], argv[1:])
@@ -115,7 +116,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\ntflearn-migrate: {'terminated' if term else 'interrupted'}; files already "
               "written are complete, the others are unchanged, no temp file is left",
               file=sys.stderr)
-        return EXIT_TERMINATED if term else EXIT_INTERRUPTED
+        code = EXIT_TERMINATED if term else EXIT_INTERRUPTED
+        if real_cli:  # stopped workers' pipes can hold up the interpreter's exit: leave now
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(code)
+        return code
     except OSError as ex:  # an I/O error nothing else caught: one line, no traceback
         cleanup_temps()
         where = f"{ex.filename}: " if ex.filename else ""

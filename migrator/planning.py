@@ -54,7 +54,8 @@ def output_roots(paths: list[Path], out: Path | None) -> dict[int, Path]:
             outputs[i] = default_output(p)
         elif len(paths) == 1 and p.is_dir():
             outputs[i] = out
-        elif len(paths) == 1 and out.suffix != ".py" and not (out.exists() and not out.is_dir()):
+        elif len(paths) == 1 and (out.is_dir() or not (
+                out.suffix in (".py", ".pyw", ".ipynb") or out.suffix == p.suffix or out.exists())):
             outputs[i] = out / p.name
         elif len(paths) == 1:
             outputs[i] = out

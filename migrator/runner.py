@@ -318,6 +318,7 @@ def _job(job: tuple) -> tuple[int, FileResult]:
 def _worker_init() -> None:
     # Ctrl-C goes to the whole process group: the parent stops the workers itself
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the CLI's handler: terminate() must kill
 
 
 def _execute(jobs: list[tuple], n_jobs: int, progress) -> dict[int, FileResult]:
