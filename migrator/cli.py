@@ -164,8 +164,14 @@ def migrate_main(args: argparse.Namespace) -> int:
     except (UsageError, WriteError) as ex:
         print(f"tflearn-migrate: {ex}", file=sys.stderr)
         return EXIT_USAGE
-    for d in res.diffs:
-        sys.stdout.write(d)
+    out_bytes = getattr(sys.stdout, "buffer", None)
+    for d, b in zip(res.diffs, res.diff_bytes):
+        if out_bytes is not None:  # each file's diff in its own encoding: ``patch`` applies it
+            sys.stdout.flush()
+            out_bytes.write(b)
+            out_bytes.flush()
+        else:
+            sys.stdout.write(d)
     err = sys.stderr
     for r in sorted(res.results, key=lambda r: r.path):
         for d in r.diagnostics:

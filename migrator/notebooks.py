@@ -70,7 +70,7 @@ def prepare(text: str) -> Prepared:
         src = _source(cell)
         prep.list_source[idx] = isinstance(cell.get("source"), list)
         body_lines = []
-        for ln in src.splitlines():
+        for ln in src.split("\n"):
             if _MAGIC_LINE.match(ln):
                 indent = re.match(r"[ \t]*", ln).group(0)
                 body_lines.append(f"{indent}{MAGIC}({len(prep.magics)})")
@@ -100,7 +100,7 @@ def rebuild(prep: Prepared, new_code: str, clear_outputs: bool = False) -> tuple
     current: int | None = None
     head: list[str] = []
     order: list[int] = []
-    for ln in new_code.splitlines():
+    for ln in new_code.split("\n"):
         m = _CELL_RX.match(ln)
         if m:
             current = int(m.group(1))

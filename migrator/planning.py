@@ -182,12 +182,18 @@ def unified_diff(old: str, new: str, path: str) -> str:
     """A unified diff that ``patch``/``git apply`` accept, "\\ No newline at end of file"
     included; line endings (CRLF) are kept in the diff lines."""
     out = []
-    for line in difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True),
-                                     fromfile=path, tofile=path):
+    for line in difflib.unified_diff(_lines(old), _lines(new), fromfile=path, tofile=path):
         if not line.endswith("\n"):
             line += "\n\\ No newline at end of file\n"
         out.append(line)
     return "".join(out)
+
+
+def _lines(text: str) -> list[str]:
+    """Lines as ``patch`` sees them: split at "\\n" only (str.splitlines also splits at form
+    feeds, "\\r" and U+2028, which would make the diff lie)."""
+    parts = text.split("\n")
+    return [p + "\n" for p in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
 
 
 def write_outputs(result: RunResult) -> None:

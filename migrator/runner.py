@@ -70,6 +70,7 @@ class RunResult:
     files: list[SourceFile] = field(default_factory=list)
     outputs: dict[int, Path] = field(default_factory=dict)  # root index -> output location
     diffs: list[str] = field(default_factory=list)
+    diff_bytes: list[bytes] = field(default_factory=list)  # the same, in each file's encoding
     elapsed: float = 0.0
     written: int = 0
 
@@ -140,6 +141,14 @@ def _entry(full: Path, rel: Path, i: int, st: os.stat_result) -> SourceFile:
     f = SourceFile(full, rel, i, kind, st)
     if kind == "skip":
         f.result = _tool(str(full), "TFM010", _skip_reason(st), "skipped")
+    elif kind == "link" and (full.name.endswith(PY_SUFFIXES + (".ipynb",)) or full.is_dir()):
+        what = "directory" if full.is_dir() else "file"
+        f.result = _tool(str(full), "TFM005", f"symbolic link to a {what}: not followed (copied as a "
+                         "link with --out); migrate its target instead", "skipped")
+    elif fileio.TEMP_TAG in full.name and full.name.endswith(".tmp"):
+        f.kind = "skip"
+        f.result = _tool(str(full), "TFM010", "temp file left by an interrupted (killed) "
+                         "tflearn-migrate run: not copied; delete it", "skipped")
     return f
 
 
@@ -431,8 +440,15 @@ def _finish(result: RunResult, mode: str) -> None:
         if mode == "diff":
             from .planning import unified_diff
 
-            result.diffs = [unified_diff(f.text or "", f.new_text, str(f.path))
-                            for f in sorted(result.files, key=lambda f: str(f.path)) if f.new is not None]
+            for f in sorted(result.files, key=lambda f: str(f.path)):
+                if f.new is None:
+                    continue
+                # the diff of the bytes as they are (BOM, CRLF), in the file's own encoding, so
+                # that ``patch`` applies it byte for byte
+                codec = f.encoding.name.replace("-sig", "") if f.encoding else "utf-8"
+                d = unified_diff(f.raw.decode(codec), f.new.decode(codec), str(f.path))
+                result.diffs.append(d)
+                result.diff_bytes.append(d.encode(codec, errors="surrogateescape"))
         return
     if mode == "in-place":
         for f in result.files:

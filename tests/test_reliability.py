@@ -545,6 +545,39 @@ def test_diff_is_a_valid_patch(tmp_path: Path, newline, final):
     assert (work / "m.py").read_bytes() == ref.read_bytes()
 
 
+def test_diff_in_the_files_own_encoding_applies(tmp_path: Path):
+    work = tmp_path / "w"
+    work.mkdir()
+    (work / "lat.py").write_bytes(b"# -*- coding: latin-1 -*-\n" + LEGACY.encode() + b"s = 'caf\xe9'\n")
+    (work / "ff.py").write_bytes(LEGACY.encode() + b"s = 'a\x0cb\\u2028'  # form feed\r\n\x0c\nz = 1\n")
+    p = cli(".", "--diff", cwd=work)
+    assert p.returncode == 0, p.stderr
+    refs = {}
+    for name in ("lat.py", "ff.py"):
+        refs[name] = tmp_path / f"ref_{name}"
+        assert run(work / name, "--out", refs[name]) == 0
+    patch = subprocess.run(["patch", "-p0", "--binary", "-s"], input=p.stdout, cwd=work, capture_output=True)
+    assert patch.returncode == 0, patch.stdout + patch.stderr
+    for name, ref in refs.items():
+        assert (work / name).read_bytes() == ref.read_bytes()
+
+
+def test_links_and_leftover_temp_files_are_listed(tmp_path: Path, capsys):
+    src = tmp_path / "src"
+    (src / "real").mkdir(parents=True)
+    (src / "real" / "m.py").write_text(LEGACY)
+    os.symlink("real", src / "alias")
+    os.symlink("real/m.py", src / "m_link.py")
+    (src / f".m.py{fileio.TEMP_TAG}abc.tmp").write_text("half")
+    out = tmp_path / "out"
+    assert run(src, "--out", out) == 0
+    skipped = [l for l in capsys.readouterr().err.splitlines() if l.startswith("skipped ")]
+    assert len(skipped) == 3 and any("alias" in l and "not followed" in l for l in skipped)
+    assert any(fileio.TEMP_TAG in l and "interrupted" in l for l in skipped)
+    assert os.readlink(out / "alias") == "real" and os.readlink(out / "m_link.py") == "real/m.py"
+    assert not [p for p in out.iterdir() if fileio.TEMP_TAG in p.name]
+
+
 # ---------------------------------------------------------------------------------------
 # 6. property test over generated legacy snippets
 # ---------------------------------------------------------------------------------------
@@ -627,7 +660,7 @@ def test_property_through_the_cli(tmp_path: Path):
     src = tmp_path / "src"
     src.mkdir()
     plains = {}
-    for i in range(12):
+    for i in range(6):
         text, plain = _snippet(rng)
         f = src / f"g{i}.py"
         if i % 3 == 0:
@@ -639,7 +672,7 @@ def test_property_through_the_cli(tmp_path: Path):
         plains[f.name] = plain
     before = snapshot(src)
     assert run(src, "--out", tmp_path / "out", "--jobs", "2") in (0,)
-    assert run(src, "--in-place") == 0
+    assert run(src, "--in-place", "--jobs", "1") == 0
     after = snapshot(src)
     for name, plain in plains.items():
         data = after[Path(name)]
