@@ -155,7 +155,8 @@ def check_report(report: Path, files: list[SourceFile], mode: str) -> None:
     """Before anything is written: the report must be writable and must not clobber input."""
     key = _real(report)
     for f in files:
-        if _real(f.path) == key or os.path.realpath(f.path) == os.path.realpath(report):
+        if (_real(f.path) == key or os.path.realpath(f.path) == os.path.realpath(report)) \
+                and not _our_report(report):
             raise UsageError(f"--report {report} would overwrite the input {f.path}")
         if f.dest is not None and (_real(f.dest) == key):
             raise UsageError(f"--report {report} would overwrite the output for {f.path}")
@@ -176,6 +177,15 @@ def check_report(report: Path, files: list[SourceFile], mode: str) -> None:
             os.unlink(report)
     except OSError as ex:
         raise UsageError(f"--report {report}: cannot write ({ex.strerror})") from None
+
+
+def _our_report(path: Path) -> bool:
+    """A report an earlier run wrote (may be replaced even where it sits in the input tree)."""
+    try:
+        head = fileio.read_regular(path, limit=200)
+    except OSError:
+        return False
+    return head.startswith(b"# tflearn-migrate report") or b'"tool": "tflearn-migrate"' in head
 
 
 def unified_diff(old: str, new: str, path: str) -> str:
@@ -217,24 +227,34 @@ def write_outputs(result: RunResult) -> None:
                 fileio.atomic_write(dest, f.new, mode_from=f.st, replace_link=True)
             elif f.raw is not None:
                 fileio.atomic_write(dest, f.raw, mode_from=f.st, replace_link=True)
+            elif f.kind in ("python", "notebook"):
+                continue  # could not be read: reported (TFM006), nothing to copy
             else:
-                _atomic_copy(f.path, dest)
+                try:
+                    src = open(f.path, "rb", opener=lambda p, fl: os.open(p, fl | os.O_NONBLOCK))
+                except OSError as ex:
+                    from .runner import _tool
+
+                    f.result = _tool(str(f.path), "TFM006", f"cannot read ({ex.strerror}): not copied",
+                                     "failed")
+                    continue
+                with src:
+                    _atomic_copy(src, f.path, dest)
             result.written += 1
         except OSError as ex:
             raise WriteError(f"cannot write {dest}: {ex.strerror or ex}") from None
 
 
-def _atomic_copy(src: Path, dest: Path) -> None:
+def _atomic_copy(fsrc, src: Path, dest: Path) -> None:
     import tempfile
 
-    st = os.stat(src)
-    if not stat.S_ISREG(st.st_mode):
+    if not stat.S_ISREG(os.fstat(fsrc.fileno()).st_mode):
         raise OSError(0, f"{src} is not a regular file")
     fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}{fileio.TEMP_TAG}", suffix=".tmp", dir=dest.parent)
     fileio._TEMPS.add(tmp)
     try:
-        os.close(fd)
-        shutil.copyfile(src, tmp)
+        with os.fdopen(fd, "wb") as fdst:
+            shutil.copyfileobj(fsrc, fdst)
         shutil.copystat(src, tmp)
         os.replace(tmp, dest)
         fileio._TEMPS.discard(tmp)

@@ -13,7 +13,7 @@ from .rules import all_rules
 def _rule_info() -> dict[str, dict]:
     info = {r.ID: {"name": r.NAME, "message": r.MESSAGE, "kind": r.KIND.value} for r in all_rules()}
     info.setdefault("TFM001", {"name": "syntax-error", "message": "file does not parse", "kind": "tool"})
-    info.setdefault("TFM002", {"name": "not-utf8", "message": "file is not valid UTF-8", "kind": "tool"})
+    info.setdefault("TFM002", {"name": "encoding", "message": "file does not decode in its encoding (or cannot be encoded back)", "kind": "tool"})
     info.setdefault("TFM003", {"name": "python2", "message": "Python 2 source", "kind": "tool"})
     info.setdefault("TFM004", {"name": "empty-file", "message": "empty file", "kind": "tool"})
     info.setdefault("TFM005", {"name": "symlink", "message": "symbolic link not followed", "kind": "tool"})

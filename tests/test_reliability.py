@@ -512,6 +512,36 @@ def test_report_destination_is_checked_before_in_place_writes(tmp_path: Path, ca
     assert "does not exist" in one_line(capsys.readouterr().err)
 
 
+def test_report_in_the_tree_replaces_only_our_own_report(tmp_path: Path, capsys):
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "a.py").write_text(LEGACY)
+    rep = src / "report.md"
+    assert run(src, "--check", "--report", rep) == 1
+    assert run(src, "--in-place", "--report", rep) == 0  # an earlier report may be replaced
+    assert "migrated" in rep.read_text() and "keras" in (src / "a.py").read_text()
+    rep.write_text("# my own notes\n")
+    assert run(src, "--check", "--report", rep) == 2  # the user's file is never replaced
+    assert rep.read_text() == "# my own notes\n"
+
+
+def test_unreadable_other_file_in_out_mode(tmp_path: Path, monkeypatch, capsys):
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "a.py").write_text(LEGACY)
+    (src / "data.bin").write_bytes(b"\0\1")
+    real_open = open
+
+    def guarded(path, *a, **k):
+        if str(path).endswith("data.bin"):
+            raise PermissionError(13, "Permission denied")
+        return real_open(path, *a, **k)
+    monkeypatch.setattr("builtins.open", guarded)
+    assert run(src, "--out", tmp_path / "out") == 3
+    assert "data.bin:1:1: TFM006" in capsys.readouterr().err
+    assert "keras" in (tmp_path / "out" / "a.py").read_text()
+
+
 def test_non_utf8_file_name(tmp_path: Path):
     src = tmp_path / "src"
     src.mkdir()
