@@ -210,7 +210,7 @@ def migrate_main(args: argparse.Namespace) -> int:
 def _known_ids() -> set[str]:
     from .rules import all_rules
 
-    return {r.ID for r in all_rules()} | {f"TFM0{i:02d}" for i in range(13)}
+    return {r.ID for r in all_rules()} | {f"TFM0{i:02d}" for i in range(14)}
 
 
 def _subcommand(name: str, argv: list[str]) -> int:

@@ -126,7 +126,8 @@ def plan(files: list[SourceFile], roots: list[Path], outputs: dict[int, Path], *
     if existing and not force:
         more = f" and {len(existing) - 1} more" if len(existing) > 1 else ""
         raise UsageError(f"{existing[0]}{more} already exist{'s' if not more else ''}; nothing was "
-                         "written - use --force to replace them, or choose another --out")
+                         f"written - use --force to replace {'them' if more else 'it'}, or choose "
+                         "another --out")
     for f in files:
         if f.dest is not None and os.path.lexists(f.dest) and os.path.isdir(f.dest) \
                 and not os.path.islink(f.dest):

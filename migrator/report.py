@@ -23,6 +23,7 @@ def _rule_info() -> dict[str, dict]:
     info.setdefault("TFM010", {"name": "not-regular-file", "message": "FIFO, socket or device: not read", "kind": "tool"})
     info.setdefault("TFM011", {"name": "virtualenv", "message": "virtualenv / third-party directory not migrated", "kind": "tool"})
     info.setdefault("TFM012", {"name": "notebook-cell-kept", "message": "notebook cell that is not Python, kept as it is", "kind": "tool"})
+    info.setdefault("TFM013", {"name": "bad-notebook", "message": "notebook that cannot be read as nbformat 4 JSON", "kind": "tool"})
     info.setdefault("TFM009", {"name": "internal-error", "message": "rewriter error; file left unchanged", "kind": "tool"})
     return info
 

@@ -283,7 +283,7 @@ def _migrate_notebook(display: str, text: str, options: Options, clear_outputs: 
     try:
         prep = notebooks.prepare(text)
     except notebooks.NotebookError as ex:
-        return _tool(display, "TFM002", str(ex), "failed")
+        return _tool(display, "TFM013", str(ex), "failed")
     from .engine import has_legacy_import
 
     diags: list[Diagnostic] = []
@@ -393,7 +393,9 @@ def run(paths: list[Path], *, mode: str, options: Options, out: Path | None = No
     t0 = time.perf_counter()
     if mode not in ("out", "in-place", "diff", "check"):
         raise UsageError(f"unknown mode {mode}")
-    paths = [Path(p) for p in paths]
+    seen: set[str] = set()
+    paths = [Path(p) for p in paths
+             if not (os.path.realpath(p) in seen or seen.add(os.path.realpath(p)))]  # `a.py a.py`
     outputs = planning.output_roots(paths, out) if mode == "out" else {}
     files, roots = collect(paths, exclude=list(outputs.values()))
     if mode != "out":

@@ -408,6 +408,15 @@ def test_notebook_migrated_cell_by_cell(tmp_path: Path, capsys):
     assert cleared[2]["outputs"] == [] and cleared[2]["execution_count"] is None
 
 
+def test_broken_notebook_is_reported_and_copied_unchanged(tmp_path: Path, capsys):
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "broken.ipynb").write_bytes(b'{"cells": [ {"cell_type": "code", "source": "import tflearn"')
+    assert run(src, "--out", tmp_path / "out") == 3
+    assert "broken.ipynb:1:1: TFM013" in capsys.readouterr().err
+    assert (tmp_path / "out" / "broken.ipynb").read_bytes() == (src / "broken.ipynb").read_bytes()
+
+
 def test_shebang_scripts_and_pyw_are_migrated(tmp_path: Path):
     src = tmp_path / "src"
     (src / "bin").mkdir(parents=True)
