@@ -72,9 +72,8 @@ def _syntax_reason(source: str, msg: str, line: int) -> str:
     hint = _py2_hint(source, msg)
     if hint:
         return f"syntax error ({msg}): {hint}; {PY2_ADVICE}"
-    return (f"syntax error ({msg}); fix the file and run again (syntax is read as Python "
-            f"{sys.version_info[0]}.{sys.version_info[1]} reads it: run tflearn-migrate under a newer "
-            "Python for newer syntax)")
+    return (f"syntax error ({msg}); fix the file and run again (read as Python "
+            f"{sys.version_info[0]}.{sys.version_info[1]} reads it)")
 
 
 def describe_parse_error(source: str, ex: cst.ParserSyntaxError) -> str:

@@ -136,13 +136,20 @@ def _skip_reason(st: os.stat_result) -> str:
     return f"{what}: not read, not copied"
 
 
+def _link_to_dir(p: Path) -> bool:
+    try:
+        return stat.S_ISDIR(os.stat(p).st_mode)
+    except (OSError, ValueError):
+        return False
+
+
 def _entry(full: Path, rel: Path, i: int, st: os.stat_result) -> SourceFile:
     kind = _classify(full, st)
     f = SourceFile(full, rel, i, kind, st)
     if kind == "skip":
         f.result = _tool(str(full), "TFM010", _skip_reason(st), "skipped")
-    elif kind == "link" and (full.name.endswith(PY_SUFFIXES + (".ipynb",)) or full.is_dir()):
-        what = "directory" if full.is_dir() else "file"
+    elif kind == "link" and (full.name.endswith(PY_SUFFIXES + (".ipynb",)) or _link_to_dir(full)):
+        what = "directory" if _link_to_dir(full) else "file"
         f.result = _tool(str(full), "TFM005", f"symbolic link to a {what}: not followed (copied as a "
                          "link with --out); migrate its target instead", "skipped")
     elif fileio.TEMP_TAG in full.name and full.name.endswith(".tmp"):
