@@ -152,7 +152,8 @@ def _check_parents(dest: Path, root_out: Path) -> None:
         raise UsageError(f"{a} exists and is not a directory; cannot write {dest}")
 
 
-def check_report(report: Path, files: list[SourceFile], mode: str) -> None:
+def check_report(report: Path, files: list[SourceFile], mode: str,
+                 outputs: dict[int, Path] | None = None) -> None:
     """Before anything is written: the report must be writable and must not clobber input."""
     key = _real(report)
     for f in files:
@@ -165,7 +166,10 @@ def check_report(report: Path, files: list[SourceFile], mode: str) -> None:
         raise UsageError(f"--report {report} is a directory")
     parent = _abs(report).parent
     if not parent.is_dir():
-        raise UsageError(f"--report {report}: directory {parent} does not exist")
+        roots = [_abs(o) for o in (outputs or {}).values()]
+        if not any(parent == r or r in parent.parents for r in roots):
+            raise UsageError(f"--report {report}: directory {parent} does not exist")
+        return  # inside an --out tree this run creates (checked by plan())
     if os.path.islink(report):
         raise UsageError(f"--report {report} is a symbolic link; not written through")
     try:  # a real write test (access() says yes to root on a read-only file system)

@@ -105,6 +105,9 @@ def write_report(path: Path, results: list[FileResult], *, mode: str, fixes: boo
 
 def _write(path: Path, text: str) -> None:
     """Atomic, and file names that are not UTF-8 come out escaped instead of failing."""
+    import os
+
     from .fileio import atomic_write
 
+    os.makedirs(path.parent, exist_ok=True)  # only inside an --out tree (checked beforehand)
     atomic_write(path, text.encode("utf-8", errors="backslashreplace"), replace_link=False)

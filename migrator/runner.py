@@ -410,7 +410,7 @@ def run(paths: list[Path], *, mode: str, options: Options, out: Path | None = No
     if mode == "out":
         planning.plan(files, roots, outputs, force=force)
     if report is not None:
-        planning.check_report(Path(report), files, mode)
+        planning.check_report(Path(report), files, mode, outputs)
     result = RunResult(files=files, outputs=outputs)
 
     todo: list[tuple] = []

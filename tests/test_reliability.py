@@ -521,6 +521,15 @@ def test_report_destination_is_checked_before_in_place_writes(tmp_path: Path, ca
     assert "does not exist" in one_line(capsys.readouterr().err)
 
 
+def test_report_inside_the_new_out_tree(tmp_path: Path):
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "a.py").write_text(LEGACY)
+    out = tmp_path / "new" / "tree"
+    assert run(src, "--out", out, "--report", out / "logs" / "report.json") == 0
+    assert json.loads((out / "logs" / "report.json").read_text())["summary"]["migrated"] == 1
+
+
 def test_report_in_the_tree_replaces_only_our_own_report(tmp_path: Path, capsys):
     src = tmp_path / "src"
     src.mkdir()
