@@ -284,16 +284,18 @@ def test_failed_replace_leaves_the_file_and_no_temp(tmp_path: Path, monkeypatch,
 
 
 def _tree(d: Path, n: int) -> None:
+    """Enough work that a fast machine is still busy after 3 s (the run is stopped anyway)."""
     d.mkdir()
+    more = "".join(f"net = tflearn.fully_connected(net, {k + 3}, activation='relu')\n" for k in range(8))
     for i in range(n):
-        (d / f"m{i:03d}.py").write_text(LEGACY.replace("4,", f"{i + 2},"))
+        (d / f"m{i:03d}.py").write_text(LEGACY.replace("4,", f"{i + 2},") + more)
 
 
 @pytest.mark.parametrize("jobs,sig,rc", [("2", signal.SIGINT, 130), ("1", signal.SIGINT, 130),
                                          ("2", signal.SIGTERM, 143)])
 def test_ctrl_c_stops_within_two_seconds(tmp_path: Path, jobs, sig, rc):
     src = tmp_path / "src"
-    _tree(src, 120)
+    _tree(src, 200)
     before = snapshot(src)
     proc = subprocess.Popen([sys.executable, "-m", "migrator", str(src), "--in-place", "--jobs", jobs],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
