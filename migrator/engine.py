@@ -169,13 +169,17 @@ class LegacyBindings:
         return found
 
 
-_LEGACY_IMPORT = re.compile(r"^[ \t]*(?:import|from)[ \t]+(?:tflearn|tensorflow|keras)\b", re.M)
+_LEGACY_WORD = re.compile(r"\b(?:tflearn|tensorflow|keras)\b")
+_IMPORT_WORD = re.compile(r"\bimport\b")
 
 
 def has_legacy_import(source: str) -> bool:
     """Cheap pre-check: files that import none of tflearn / tensorflow / keras are left alone
-    without building any metadata (most files of a real repository)."""
-    return _LEGACY_IMPORT.search(source) is not None
+    without building any metadata (most files of a real repository). Deliberately loose: any
+    file naming a legacy module and holding an import statement is migrated, so no import
+    form is missed (``import os, tflearn``, ``import os; import tensorflow as tf``, imports
+    inside ``if``/``try``, continuation lines)."""
+    return _LEGACY_WORD.search(source) is not None and _IMPORT_WORD.search(source) is not None
 
 
 @dataclass

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 
 import libcst as cst
 
@@ -31,24 +32,20 @@ class Reject(Exception):
 
 
 def read_source(path: str) -> str:
-    """Read a Python file as UTF-8 (honouring a PEP 263 coding cookie)."""
+    """Read a Python file with its own encoding (UTF-8 BOM, PEP 263 cookie, else UTF-8), as
+    Python does; line endings are kept. Never follows a symlink, never opens a FIFO."""
+    from . import fileio
+
     if os.path.islink(path):
         raise Reject("symbolic link: not followed, copied as a link; migrate its target instead",
                      rule="TFM005")
-    with open(path, "rb") as fh:
-        raw = fh.read()
+    raw = fileio.read_regular(path)
     if not raw.strip():
         raise Reject("empty file: nothing to migrate, copied unchanged", rule="TFM004")
-    head = raw.split(b"\n", 2)[:2]
-    m = next((re.search(rb"coding[:=]\s*([-\w.]+)", h) for h in head if re.search(rb"^[ \t\f]*#.*coding[:=]", h)), None)
-    encoding = m.group(1).decode("ascii") if m else "utf-8"
     try:
-        return raw.decode(encoding)
-    except (UnicodeDecodeError, LookupError) as ex:
-        line = raw[: getattr(ex, "start", 0)].count(b"\n") + 1
-        raise Reject(f"not valid {encoding} (byte {getattr(ex, 'start', '?')}): "
-                     "re-save the file as UTF-8 (or add a '# coding: ...' line)",
-                     line=line, rule="TFM002") from None
+        return fileio.decode(raw)[0]
+    except fileio.EncodingError as ex:
+        raise Reject(ex.reason, line=ex.line, rule="TFM002") from None
 
 
 def check_syntax(source: str, path: str) -> None:
@@ -75,7 +72,8 @@ def _syntax_reason(source: str, msg: str, line: int) -> str:
     hint = _py2_hint(source, msg)
     if hint:
         return f"syntax error ({msg}): {hint}; {PY2_ADVICE}"
-    return f"syntax error ({msg}); fix the file and run again"
+    return (f"syntax error ({msg}); fix the file and run again (read as Python "
+            f"{sys.version_info[0]}.{sys.version_info[1]} reads it)")
 
 
 def describe_parse_error(source: str, ex: cst.ParserSyntaxError) -> str:

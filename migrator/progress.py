@@ -4,15 +4,13 @@ Three modes (chosen by the CLI): ``"bar"`` on a terminal (one line redrawn in pl
 ``"lines"`` when stderr is not a terminal (a plain line now and then, only once a run has
 taken a couple of seconds, so short runs and logs stay clean), ``"off"`` with ``--quiet``.
 
-libcst's parallel runner reports each finished file through its ``Progress`` object;
-:func:`hooked` puts :class:`Reporter` in its place for the duration of one run.
+The runner (migrator/runner.py) calls :meth:`Reporter.step` as each file finishes.
 """
 from __future__ import annotations
 
-import contextlib
 import sys
 import time
-from typing import Callable, Iterator, TextIO
+from typing import Callable, TextIO
 
 MODES = ("bar", "lines", "off")
 
@@ -101,30 +99,3 @@ class Reporter:
             self.stream.write("\r\033[2K")
             self.stream.flush()
             self._drawn = False
-
-
-class _LibcstProgress:
-    """Stands in for ``libcst.codemod._cli.Progress``: every ``print`` is one finished file."""
-
-    def __init__(self, reporter: Reporter) -> None:
-        self.reporter = reporter
-
-    def print(self, finished: int) -> None:  # noqa: A003 - libcst's name
-        self.reporter.step()
-
-    def clear(self) -> None:
-        pass
-
-
-@contextlib.contextmanager
-def hooked(reporter: Reporter) -> Iterator[Reporter]:
-    """Route libcst's runner progress to ``reporter`` for the duration of the block."""
-    from libcst.codemod import _cli
-
-    real = _cli.Progress
-    _cli.Progress = lambda **_kw: _LibcstProgress(reporter)  # type: ignore[assignment,misc]
-    try:
-        yield reporter
-    finally:
-        _cli.Progress = real  # type: ignore[misc]
-        reporter.close()

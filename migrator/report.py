@@ -15,11 +15,17 @@ def _rule_info() -> dict[str, dict]:
                    "fix": r.APPLICABILITY.value if r.APPLICABILITY is not None else None}
             for r in all_rules()}
     info.setdefault("TFM001", {"name": "syntax-error", "message": "file does not parse", "kind": "tool"})
-    info.setdefault("TFM002", {"name": "not-utf8", "message": "file is not valid UTF-8", "kind": "tool"})
+    info.setdefault("TFM002", {"name": "encoding", "message": "file does not decode in its encoding (or cannot be encoded back)", "kind": "tool"})
     info.setdefault("TFM003", {"name": "python2", "message": "Python 2 source", "kind": "tool"})
     info.setdefault("TFM004", {"name": "empty-file", "message": "empty file", "kind": "tool"})
     info.setdefault("TFM005", {"name": "symlink", "message": "symbolic link not followed", "kind": "tool"})
     info.setdefault("TFM006", {"name": "unreadable", "message": "file cannot be read", "kind": "tool"})
+    info.setdefault("TFM007", {"name": "changed-during-run", "message": "file changed while it was migrated; left as it is now", "kind": "tool"})
+    info.setdefault("TFM008", {"name": "hard-link", "message": "file had hard links; only the migrated name changed", "kind": "tool"})
+    info.setdefault("TFM020", {"name": "not-regular-file", "message": "FIFO, socket or device: not read", "kind": "tool"})
+    info.setdefault("TFM021", {"name": "virtualenv", "message": "virtualenv / third-party directory not migrated", "kind": "tool"})
+    info.setdefault("TFM022", {"name": "notebook-cell-kept", "message": "notebook cell that is not Python, kept as it is", "kind": "tool"})
+    info.setdefault("TFM023", {"name": "bad-notebook", "message": "notebook that cannot be read as nbformat 4 JSON", "kind": "tool"})
     info.setdefault("TFM009", {"name": "internal-error", "message": "rewriter error; file left unchanged", "kind": "tool"})
     return info
 
@@ -49,6 +55,10 @@ def summarize(results: list[FileResult]) -> dict:
         "todo": sum(todos.values()),
         "fixed": sum(fixed.values()),
         "withheld": sum(withheld.values()),  # unsafe fixes not applied (--unsafe-fixes / --fix ID)
+        "skipped_paths": [{"path": r.path, "reason": r.reason} for r in sorted(results, key=lambda r: r.path)
+                          if r.status == "skipped"],
+        "unreadable_paths": [{"path": r.path, "reason": r.reason} for r in sorted(results, key=lambda r: r.path)
+                             if r.status == "failed" and any(d.rule == "TFM006" for d in r.diagnostics)],
         "rules": rules,
     }
 
@@ -89,7 +99,7 @@ def write_report(path: Path, results: list[FileResult], *, mode: str, fixes: boo
            "seconds": round(sum(r.seconds or 0.0 for r in results), 4),
            "files": [r.to_json() for r in sorted(results, key=lambda r: r.path)]}
     if path.suffix.lower() == ".json":
-        path.write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
+        _write(path, json.dumps(doc, indent=2) + "\n")
         return
     if path.suffix.lower() not in (".md", ".markdown"):
         raise ValueError(f"--report must end in .json or .md: {path}")
@@ -117,5 +127,16 @@ def write_report(path: Path, results: list[FileResult], *, mode: str, fixes: boo
                 continue
             flag = " (TODO)" if d.todo else (" (fixed)" if d.fixed else
                                              " (unsafe fix withheld)" if d.withheld else "")
-            md.append(f"  - line {d.line}: `{d.rule}` {d.severity.value}: {d.message}{flag}")
-    path.write_text("\n".join(md) + "\n", encoding="utf-8")
+            where = f"{d.path[len(r.path):].strip()}, " if d.path != r.path and d.path.startswith(r.path) else ""
+            md.append(f"  - {where}line {d.line}: `{d.rule}` {d.severity.value}: {d.message}{flag}")
+    _write(path, "\n".join(md) + "\n")
+
+
+def _write(path: Path, text: str) -> None:
+    """Atomic, and file names that are not UTF-8 come out escaped instead of failing."""
+    import os
+
+    from .fileio import atomic_write
+
+    os.makedirs(path.parent, exist_ok=True)  # only inside an --out tree (checked beforehand)
+    atomic_write(path, text.encode("utf-8", errors="backslashreplace"), replace_link=False)

@@ -1,43 +1,46 @@
-"""Migrate trees of files: staging, libcst's parallel runner, and writing results.
+"""Migrate trees of files: collect, plan every output, rewrite (in worker processes), write.
 
-Every mode works the same way up to the end: the Python files that pass the preflight
-(UTF-8, parses) are copied into a private staging directory and libcst's
-``parallel_exec_transform_with_prettyprint`` rewrites the staged copies (``--jobs`` worker
-processes). Each worker leaves a JSON sidecar with the file's diagnostics. Only then are
-results written, by mode:
-
-* ``out``: a migrated copy of the tree (non-Python files, failed files and symlinks are
-  copied unchanged);
-* ``in-place``: changed files are replaced atomically (temp file + ``os.replace``);
-* ``diff`` / ``check``: nothing is written.
-
-So a crash half-way never leaves a half-written user file.
+1. ``collect``: every file under the PATHs, classified: Python (``.py``, ``.pyw``, an
+   extensionless script with a ``#!...python`` line), notebook (``.ipynb``), other (copied in
+   ``--out`` mode), symlink (never followed: copied as a link), or skipped - and anything
+   skipped is a result of its own (a FIFO/socket/device, a virtualenv, an unreadable
+   directory), so it is listed in the summary and the report.
+2. ``planning.plan``: in ``--out`` mode every destination is resolved and checked before
+   anything is written (no output overwrites an input, no two outputs collide, no existing
+   file is replaced without ``force``, no write goes through a symlink).
+3. Each file is read ONCE (bytes; never opening a FIFO), decoded with its own encoding (BOM /
+   PEP 263 cookie), syntax-checked; files importing a legacy module are rewritten in worker
+   processes (``--jobs``) by ``engine.migrate_source`` - no copies of the sources are staged
+   anywhere - and encoded back in the same encoding with the same line endings.
+4. Results are written by mode: ``out`` a migrated copy of the tree; ``in-place`` atomic
+   replaces, each re-checked against the bytes read in step 3 right before it; ``diff`` /
+   ``check`` nothing. Ctrl-C stops the workers at once; temp files are removed on every path.
 """
 from __future__ import annotations
 
-import contextlib
+import ast
 import dataclasses
-import difflib
-import io
-import json
 import os
 import re
-import shutil
+import signal
+import stat
 import sys
-import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from libcst.codemod import parallel_exec_transform_with_prettyprint
-
+from . import fileio
 from .diagnostics import Diagnostic, FileResult, Kind, Severity
-from .engine import RunnerCommand
 from .options import Options
-from .preflight import Reject, check_syntax, read_source
-from .progress import Reporter, hooked, progress_mode
+from .preflight import Reject, check_syntax
 
-SKIP_DIRS = {".git", ".hg", ".svn", "__pycache__", ".mypy_cache", ".pytest_cache", ".tox",
-             ".venv", "venv", ".eggs", "node_modules"}
+# tool metadata and caches: never user code, skipped without a word
+QUIET_DIRS = {".git", ".hg", ".svn", "__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache"}
+# third-party code: skipped, and listed as skipped
+VENV_DIRS = {".venv", "venv", ".tox", ".nox", ".eggs", "node_modules", "site-packages"}
+PY_SUFFIXES = (".py", ".pyw")
 
 
 @dataclass
@@ -45,11 +48,23 @@ class SourceFile:
     path: Path            # where it is
     rel: Path             # path relative to its input root
     root_index: int
-    is_python: bool
-    is_link: bool
-    staged: Path | None = None
-    text: str | None = None
+    kind: str             # python | notebook | other | link | skip
+    st: os.stat_result | None = None
+    raw: bytes | None = None          # bytes as read (in-place re-checks against them)
+    text: str | None = None           # decoded source
+    encoding: fileio.Encoding | None = None
+    new: bytes | None = None          # migrated bytes (status "migrated")
+    new_text: str | None = None
+    dest: Path | None = None          # --out: where it goes
     result: FileResult | None = None
+
+    @property
+    def is_python(self) -> bool:
+        return self.kind == "python"
+
+    @property
+    def is_link(self) -> bool:
+        return self.kind == "link"
 
 
 @dataclass
@@ -57,203 +72,428 @@ class RunResult:
     files: list[SourceFile] = field(default_factory=list)
     outputs: dict[int, Path] = field(default_factory=dict)  # root index -> output location
     diffs: list[str] = field(default_factory=list)
+    diff_bytes: list[bytes] = field(default_factory=list)  # the same, in each file's encoding
     elapsed: float = 0.0
+    written: int = 0
 
     @property
     def results(self) -> list[FileResult]:
         return [f.result for f in self.files if f.result is not None]
+
+    @property
+    def skipped(self) -> list[FileResult]:
+        return [r for r in self.results if r.status == "skipped"]
 
     def count(self, status: str) -> int:
         return sum(1 for r in self.results if r.status == status)
 
 
 class UsageError(Exception):
-    pass
+    """Bad arguments or a plan that would lose data: one line, exit 2, nothing written."""
+
+
+class WriteError(Exception):
+    """An output could not be written (``--out`` mode): one line, exit 2."""
+
+
+def _tool(path: str, rule: str, reason: str, status: str, line: int = 1,
+          severity: Severity | None = None) -> FileResult:
+    sev = severity or (Severity.ERROR if status == "failed" else Severity.INFO)
+    return FileResult(path, status, [Diagnostic(path, line, 1, rule, reason, sev, Kind.TOOL)], reason=reason)
+
+
+# ---------------------------------------------------------------------------------------
+# 1. collection
+# ---------------------------------------------------------------------------------------
+
+def _is_script(path: Path) -> bool:
+    """An extensionless file whose first line is a python shebang."""
+    try:
+        head = fileio.read_regular(path, limit=256)
+    except OSError:
+        return False
+    first = head.split(b"\n", 1)[0]
+    return first.startswith(b"#!") and b"python" in first
+
+
+def _classify(full: Path, st: os.stat_result) -> str:
+    if stat.S_ISLNK(st.st_mode):
+        return "link"
+    if not stat.S_ISREG(st.st_mode):
+        return "skip"
+    name = full.name
+    if name.endswith(PY_SUFFIXES):
+        return "python"
+    if name.endswith(".ipynb"):
+        return "notebook"
+    if "." not in name.lstrip(".") and _is_script(full):
+        return "python"
+    return "other"
+
+
+def _skip_reason(st: os.stat_result) -> str:
+    m = st.st_mode
+    what = ("a FIFO" if stat.S_ISFIFO(m) else "a socket" if stat.S_ISSOCK(m)
+            else "a device" if stat.S_ISCHR(m) or stat.S_ISBLK(m) else "not a regular file")
+    return f"{what}: not read, not copied"
+
+
+def _link_to_dir(p: Path) -> bool:
+    try:
+        return stat.S_ISDIR(os.stat(p).st_mode)
+    except (OSError, ValueError):
+        return False
+
+
+def _entry(full: Path, rel: Path, i: int, st: os.stat_result) -> SourceFile:
+    kind = _classify(full, st)
+    f = SourceFile(full, rel, i, kind, st)
+    if kind == "skip":
+        f.result = _tool(str(full), "TFM020", _skip_reason(st), "skipped")
+    elif kind == "link" and (full.name.endswith(PY_SUFFIXES + (".ipynb",)) or _link_to_dir(full)):
+        what = "directory" if _link_to_dir(full) else "file"
+        f.result = _tool(str(full), "TFM005", f"symbolic link to a {what}: not followed (copied as a "
+                         "link with --out); migrate its target instead", "skipped")
+    elif fileio.TEMP_TAG in full.name and full.name.endswith(".tmp"):
+        f.kind = "skip"
+        f.result = _tool(str(full), "TFM020", "temp file left by an interrupted (killed) "
+                         "tflearn-migrate run: not copied; delete it", "skipped")
+    return f
 
 
 def collect(paths: list[Path], exclude: list[Path] = ()) -> tuple[list[SourceFile], list[Path]]:
     files: list[SourceFile] = []
     roots: list[Path] = []
-    excl = {p.resolve() for p in exclude}
+    excl = {os.path.realpath(p) for p in exclude}
     for i, p in enumerate(paths):
-        if not p.exists() and not p.is_symlink():
-            raise UsageError(f"{p}: no such file or directory")
+        p = Path(p)
+        try:
+            st = os.lstat(p)
+        except FileNotFoundError:
+            raise UsageError(f"{p}: no such file or directory") from None
+        except OSError as ex:
+            raise UsageError(f"{p}: {ex.strerror}") from None
         roots.append(p)
-        if p.is_file() or p.is_symlink() and not p.is_dir():
-            files.append(SourceFile(p, Path(p.name), i, p.suffix == ".py", p.is_symlink()))
-            continue
-        for dirpath, dirnames, filenames in os.walk(p, followlinks=False):
-            d = Path(dirpath)
-            keep = []
-            for name in sorted(dirnames):
-                full = d / name
-                if name in SKIP_DIRS or full.resolve() in excl:
-                    continue
-                if full.is_symlink():  # never followed: copied as a link
-                    files.append(SourceFile(full, full.relative_to(p), i, False, True))
-                    continue
-                keep.append(name)
-            dirnames[:] = keep
-            for name in sorted(filenames):
-                full = d / name
-                files.append(SourceFile(full, full.relative_to(p), i, name.endswith(".py"),
-                                        full.is_symlink()))
+        if stat.S_ISDIR(st.st_mode) or (stat.S_ISLNK(st.st_mode) and p.is_dir()):
+            _walk(p, i, files, excl)
+        else:
+            files.append(_entry(p, Path(p.name), i, st))
     return files, roots
 
 
+def _walk(root: Path, i: int, files: list[SourceFile], excl: set[str]) -> None:
+    stack = [root]
+    while stack:
+        d = stack.pop()
+        try:
+            with os.scandir(d) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError as ex:
+            f = SourceFile(d, d.relative_to(root), i, "skip")
+            f.result = _tool(str(d), "TFM006", f"cannot read directory ({ex.strerror}): its files "
+                             "were not migrated; fix its permissions and run again", "failed")
+            files.append(f)
+            continue
+        subdirs = []
+        for e in entries:
+            full = Path(e.path)
+            rel = full.relative_to(root)
+            try:
+                st = e.stat(follow_symlinks=False)
+            except OSError as ex:
+                f = SourceFile(full, rel, i, "skip")
+                f.result = _tool(str(full), "TFM006", f"cannot read: {ex.strerror}", "failed")
+                files.append(f)
+                continue
+            if stat.S_ISDIR(st.st_mode):
+                if e.name in QUIET_DIRS or os.path.realpath(full) in excl:
+                    continue
+                if e.name in VENV_DIRS or os.path.exists(full / "pyvenv.cfg"):
+                    f = SourceFile(full, rel, i, "skip", st)
+                    f.result = _tool(str(full), "TFM021", "virtualenv / third-party packages: not "
+                                     "migrated, not copied (name it as a PATH to migrate it)", "skipped")
+                    files.append(f)
+                    continue
+                subdirs.append(full)
+                continue
+            files.append(_entry(full, rel, i, st))
+        stack.extend(reversed(subdirs))
+
+
+# ---------------------------------------------------------------------------------------
+# 3. reading and rewriting
+# ---------------------------------------------------------------------------------------
+
+def _read(f: SourceFile) -> None:
+    """Read and decode ``f``; sets f.result for files that are not rewritten."""
+    display = str(f.path)
+    try:
+        f.raw = fileio.read_regular(f.path)
+    except fileio.NotRegularError:
+        f.result = _tool(display, "TFM020", "not a regular file: not read, not copied", "skipped")
+        return
+    except OSError as ex:
+        f.result = _tool(display, "TFM006", f"cannot read: {ex.strerror}", "failed")
+        return
+    if f.kind == "notebook":
+        try:
+            f.text = f.raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            f.result = _tool(display, "TFM002", "notebook is not valid UTF-8; left unchanged", "failed")
+        return
+    if not f.raw.strip():
+        f.result = _tool(display, "TFM004", "empty file: nothing to migrate, copied unchanged", "skipped")
+        return
+    try:
+        f.text, f.encoding = fileio.decode(f.raw)
+        check_syntax(f.text, display)
+    except fileio.EncodingError as ex:
+        f.result = _tool(display, "TFM002", ex.reason, "failed", line=ex.line)
+    except Reject as rej:
+        f.result = _tool(display, rej.rule, rej.reason, "failed", line=rej.line)
+
+
+def _legacy_star_imports(text: str) -> list[tuple[int, str]]:
+    """``from tensorflow.compat.v1 import *`` and the like: (line, module)."""
+    out = []
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError):
+        return out
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and not node.level and node.module and \
+                node.module.split(".")[0] in ("tensorflow", "tflearn") and \
+                any(a.name == "*" for a in node.names):
+            out.append((node.lineno, node.module))
+    return out
+
+
+def _migrate_python(display: str, text: str, options: Options) -> FileResult:
+    from .engine import migrate_source
+
+    res = migrate_source(text, display, options)
+    if res.status == "failed" and not res.diagnostics:
+        res.diagnostics = [Diagnostic(display, 1, 1, "TFM009", res.reason or "could not be parsed",
+                                      Severity.ERROR, Kind.TOOL)]
+    if res.status != "failed":
+        kept = {m for _, m in _legacy_star_imports(res.code or "")}
+        for line, mod in _legacy_star_imports(text):
+            if mod in kept:
+                res.diagnostics.append(Diagnostic(
+                    display, line, 1, "TFM100", f"`from {mod} import *` kept: the names it binds are "
+                    "not translated - replace them by hand (import the module and qualify them)",
+                    Severity.WARNING, Kind.TRANSLATE, todo=True))
+    return res
+
+
+def _migrate_notebook(display: str, text: str, options: Options, clear_outputs: bool) -> FileResult:
+    from . import notebooks
+
+    try:
+        prep = notebooks.prepare(text)
+    except notebooks.NotebookError as ex:
+        return _tool(display, "TFM023", str(ex), "failed")
+    from .engine import has_legacy_import
+
+    diags: list[Diagnostic] = []
+    for idx in prep.kept:
+        diags.append(Diagnostic(f"{display} cell {idx + 1}", 1, 1, "TFM022",
+                                "not Python (a cell magic or shell code): cell left as it is",
+                                Severity.INFO, Kind.TOOL))
+    if not prep.code or not has_legacy_import(prep.code):
+        return FileResult(display, "unchanged", diags)
+    res = _migrate_python(display, prep.code, options)
+    for d in res.diagnostics:
+        cell, line = prep.cell_of(d.line)
+        diags.append(Diagnostic(**{**d.__dict__, "path": f"{display} cell {cell}", "line": line}))
+    res.diagnostics = diags
+    if res.status != "migrated":
+        return res
+    try:
+        new, changed = notebooks.rebuild(prep, res.code or "", clear_outputs)
+    except notebooks.NotebookError as ex:
+        return _tool(display, "TFM009", str(ex), "failed")
+    if not changed:
+        res.status, res.code = "unchanged", None
+        return res
+    res.code = new
+    res.reason = "cells " + ", ".join(map(str, changed)) + " migrated"
+    return res
+
+
+def _job(job: tuple) -> tuple[int, FileResult]:
+    """One file, in a worker process (or in-process for --jobs 1)."""
+    index, kind, display, text, options, clear = job
+    started = time.perf_counter()
+    try:
+        if kind == "notebook":
+            res = _migrate_notebook(display, text, options, clear)
+        else:
+            res = _migrate_python(display, text, options)
+        res.seconds = time.perf_counter() - started
+        return index, res
+    except Exception as ex:  # never lose the file over a rewriter bug: keep it unchanged
+        return index, _tool(display, "TFM009", f"internal error, file left unchanged: "
+                            f"{type(ex).__name__}: {ex}", "failed")
+
+
+def _worker_init() -> None:
+    # Ctrl-C goes to the whole process group: the parent stops the workers itself
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the CLI's handler: terminate() must kill
+
+
+def _execute(jobs: list[tuple], n_jobs: int, progress) -> dict[int, FileResult]:
+    out: dict[int, FileResult] = {}
+    if n_jobs <= 1 or len(jobs) <= 1:
+        for j in jobs:
+            i, r = _job(j)
+            out[i] = r
+            progress(len(out), len(jobs))
+        return out
+    ex = ProcessPoolExecutor(max_workers=min(n_jobs, len(jobs)), initializer=_worker_init)
+    try:
+        # biggest first: the pool's tail is shortest when large files do not come last
+        order = sorted(jobs, key=lambda j: -len(j[3]))
+        futures = [ex.submit(_job, j) for j in order]
+        for fut in as_completed(futures):
+            i, r = fut.result()
+            out[i] = r
+            progress(len(out), len(jobs))
+    except BrokenProcessPool:
+        for j in jobs:
+            if j[0] not in out:
+                out[j[0]] = _tool(j[2], "TFM009", "a worker process died (out of memory?) while "
+                                  "this file was queued; it was left unchanged", "failed")
+    except BaseException:  # KeyboardInterrupt, SIGTERM: stop the workers now, not after the queue
+        for proc in list((getattr(ex, "_processes", None) or {}).values()):
+            proc.terminate()
+        ex.shutdown(wait=False, cancel_futures=True)
+        raise
+    ex.shutdown(wait=True)
+    return out
+
+
+def _progress_printer(progress: bool | str, total: int):
+    """``progress(done, total)`` for ``_execute``: migrator.progress's bar / lines / nothing."""
+    from .progress import Reporter, progress_mode
+
+    reporter = Reporter(total, progress_mode(progress))
+
+    def show(done: int, total: int) -> None:
+        reporter.step(done - reporter.done)
+        if done >= total:
+            reporter.close()
+    return show
+
+
+# ---------------------------------------------------------------------------------------
+# the run
+# ---------------------------------------------------------------------------------------
+
 def default_output(root: Path) -> Path:
-    if root.is_dir():
-        return root.with_name(root.resolve().name + "_keras")
-    return root.with_name(root.stem + "_keras" + root.suffix)
+    from .planning import default_output as d
+
+    return d(root)
 
 
 def run(paths: list[Path], *, mode: str, options: Options, out: Path | None = None,
-        jobs: int | None = None, progress: bool | str = False) -> RunResult:
+        jobs: int | None = None, progress: bool | str = False, force: bool = False,
+        clear_outputs: bool = False, report: Path | None = None) -> RunResult:
     """Migrate ``paths`` (files and directories). ``mode``: out | in-place | diff | check.
-    ``progress``: "bar" | "lines" | "off" (True: "bar", False: "off"), see migrator.progress."""
-    import time
+
+    Raises ``UsageError`` (nothing written) for arguments or plans that could lose data and
+    ``WriteError`` when an ``--out`` file cannot be written."""
+    from . import planning
 
     t0 = time.perf_counter()
     if mode not in ("out", "in-place", "diff", "check"):
         raise UsageError(f"unknown mode {mode}")
-    outputs: dict[int, Path] = {}
-    if mode == "out":
-        for i, p in enumerate(paths):
-            if out is None:
-                outputs[i] = default_output(p)
-            elif len(paths) == 1 and (p.is_dir() or out.suffix != ".py"):
-                outputs[i] = out if p.is_dir() else out / p.name
-            elif len(paths) == 1:
-                outputs[i] = out
-            else:
-                outputs[i] = out / (p.resolve().name if p.is_dir() else p.name)
-            if outputs[i].resolve() == p.resolve():
-                raise UsageError(f"{p}: output would overwrite the input; use --in-place for that")
+    seen: set[str] = set()
+    paths = [Path(p) for p in paths
+             if not (os.path.realpath(p) in seen or seen.add(os.path.realpath(p)))]  # `a.py a.py`
+    outputs = planning.output_roots(paths, out) if mode == "out" else {}
     files, roots = collect(paths, exclude=list(outputs.values()))
+    if mode != "out":
+        files = planning.dedupe(files)
+    if mode == "out":
+        planning.plan(files, roots, outputs, force=force)
+    if report is not None:
+        planning.check_report(Path(report), files, mode, outputs)
     result = RunResult(files=files, outputs=outputs)
-    with tempfile.TemporaryDirectory(prefix="tflearn-migrate-") as tmp:
-        stage, sidecars = Path(tmp, "stage"), Path(tmp, "sidecars")
-        sidecars.mkdir()
-        staged: list[str] = []
-        for f in files:
-            if not f.is_python:
+
+    todo: list[tuple] = []
+    for n, f in enumerate(files):
+        if f.result is not None or f.kind not in ("python", "notebook"):
+            continue
+        _read(f)
+        if f.result is not None:
+            continue
+        if f.kind == "python":
+            from .engine import has_legacy_import
+
+            if not has_legacy_import(f.text):
+                f.result = FileResult(str(f.path), "unchanged")
                 continue
-            display = str(f.path)
+        todo.append((n, f.kind, str(f.path), f.text, options, clear_outputs))
+    if todo:  # names other files of the run import stay bound (the invariant, analysis/bindings.py)
+        opts = dataclasses.replace(options, exports=imported_names(f.text for f in files if f.text))
+        todo = [j[:4] + (opts,) + j[5:] for j in todo]
+    done = _execute(todo, max(1, jobs or os.cpu_count() or 1), _progress_printer(progress, len(todo)))
+    for n, res in done.items():
+        f = files[n]
+        if res.status == "migrated":
             try:
-                text = read_source(str(f.path))
-                check_syntax(text, display)
-            except Reject as rej:
-                status = "skipped" if rej.rule in ("TFM004", "TFM005") else "failed"
-                f.result = FileResult(display, status, [Diagnostic(
-                    display, rej.line, 1, rej.rule, rej.reason,
-                    Severity.INFO if status == "skipped" else Severity.ERROR, Kind.TOOL)], reason=rej.reason)
-                continue
-            except OSError as ex:
-                f.result = FileResult(display, "failed", [Diagnostic(
-                    display, 1, 1, "TFM006", f"cannot read: {ex.strerror}", Severity.ERROR, Kind.TOOL)],
-                    reason=f"cannot read: {ex.strerror}")
-                continue
-            f.text = text
-            f.staged = stage / str(f.root_index) / f.rel
-            f.staged.parent.mkdir(parents=True, exist_ok=True)
-            f.staged.write_text(text, encoding="utf-8")
-            staged.append(str(f.staged.resolve()))
-        if staged:
-            opts = dataclasses.replace(options, sidecar_dir=str(sidecars),
-                                       exports=imported_names(f.text for f in files if f.text))
-            reporter = Reporter(len(staged), progress_mode(progress))
-            with hooked(reporter), _quiet_runner(False):
-                parallel_exec_transform_with_prettyprint(
-                    RunnerCommand, staged, jobs=max(1, jobs or os.cpu_count() or 1),
-                    hide_progress=False, hide_generated=True, hide_blacklisted=True,
-                    include_generated=True, codemod_args={"options": opts}, repo_root=None)
-            _collect_sidecars(files, sidecars)
-        _finish(result, mode, roots)
+                new_text = res.code or ""
+                f.new = fileio.encode(new_text, f.encoding) if f.kind == "python" else new_text.encode("utf-8")
+                f.new_text = new_text
+            except fileio.EncodingError as ex:
+                res = _tool(str(f.path), "TFM002", ex.reason, "failed", line=ex.line)
+        res.code = None
+        f.result = res
+    _finish(result, mode)
     result.elapsed = time.perf_counter() - t0
     return result
 
 
-@contextlib.contextmanager
-def _quiet_runner(progress: bool):
-    """libcst's runner prints a banner and, for failures, tracebacks; we report from the
-    sidecars instead and let only its progress line through."""
-    real = sys.stderr
+def _finish(result: RunResult, mode: str) -> None:
+    if mode in ("diff", "check"):
+        if mode == "diff":
+            from .planning import unified_diff
 
-    class Filter(io.TextIOBase):
-        def write(self, s: str) -> int:
-            if progress and s.startswith("\r\033[2K"):
-                real.write(s)
-                real.flush()
-            return len(s)
+            for f in sorted(result.files, key=lambda f: str(f.path)):
+                if f.new is None:
+                    continue
+                # the diff of the bytes as they are (BOM, CRLF), in the file's own encoding, so
+                # that ``patch`` applies it byte for byte
+                codec = f.encoding.name.replace("-sig", "") if f.encoding else "utf-8"
+                d = unified_diff(f.raw.decode(codec), f.new.decode(codec), str(f.path))
+                result.diffs.append(d)
+                result.diff_bytes.append(d.encode(codec, errors="surrogateescape"))
+        return
+    if mode == "in-place":
+        for f in result.files:
+            if f.new is None:
+                continue
+            try:
+                fileio.atomic_write(f.path, f.new, expect=f.raw)
+            except fileio.ChangedError as ex:
+                f.result = _tool(str(f.path), "TFM007", str(ex), "failed")
+                continue
+            except OSError as ex:
+                f.result = _tool(str(f.path), "TFM006", f"cannot write ({ex.strerror or ex}); "
+                                 "left unchanged", "failed")
+                continue
+            result.written += 1
+            if f.st is not None and f.st.st_nlink > 1:
+                f.result.diagnostics.append(Diagnostic(
+                    str(f.path), 1, 1, "TFM008", f"had {f.st.st_nlink} hard links: only this name "
+                    "holds the migrated code, the other names keep the legacy code",
+                    Severity.WARNING, Kind.TOOL))
+        return
+    from .planning import write_outputs
 
-    with contextlib.redirect_stderr(Filter()):
-        yield
-
-
-def _collect_sidecars(files: list[SourceFile], sidecars: Path) -> None:
-    by_staged = {str(f.staged.resolve()): f for f in files if f.staged is not None}
-    for p in sidecars.glob("*.json"):
-        data = json.loads(p.read_text(encoding="utf-8"))
-        f = by_staged.get(data.pop("staged"))
-        if f is None:
-            continue
-        res = FileResult.from_json(data)
-        display = str(f.path)
-        res.path = display
-        res.diagnostics = [Diagnostic(**{**d.__dict__, "path": display}) for d in res.diagnostics]
-        f.result = res
-    for f in files:
-        if f.staged is not None and f.result is None:
-            msg = "the rewriter crashed or libcst could not parse this file; it was left unchanged"
-            f.result = FileResult(str(f.path), "failed", [Diagnostic(
-                str(f.path), 1, 1, "TFM009", msg, Severity.ERROR, Kind.TOOL)], reason=msg)
-
-
-def _new_text(f: SourceFile) -> str | None:
-    if f.result is None or f.result.status != "migrated" or f.staged is None:
-        return None
-    return f.staged.read_text(encoding="utf-8")
-
-
-def _finish(result: RunResult, mode: str, roots: list[Path]) -> None:
-    for f in result.files:
-        new = _new_text(f)
-        if mode in ("diff", "check"):
-            if new is not None and mode == "diff":
-                result.diffs.append("".join(difflib.unified_diff(
-                    f.text.splitlines(keepends=True), new.splitlines(keepends=True),
-                    fromfile=str(f.path), tofile=str(f.path))))
-            continue
-        if mode == "in-place":
-            if new is not None:
-                _atomic_write(f.path, new)
-            continue
-        dest_root = result.outputs[f.root_index]
-        dest = dest_root if not roots[f.root_index].is_dir() else dest_root / f.rel
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        if f.is_link:
-            if dest.is_symlink() or dest.exists():
-                dest.unlink()
-            os.symlink(os.readlink(f.path), dest)
-        elif new is not None:
-            _atomic_write(dest, new, mode_from=f.path)
-        else:
-            shutil.copy2(f.path, dest)
-
-
-def _atomic_write(path: Path, text: str, mode_from: Path | None = None) -> None:
-    src_mode = (mode_from or path).stat().st_mode if (mode_from or path).exists() else None
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        if src_mode is not None:
-            os.chmod(tmp, src_mode & 0o7777)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
+    write_outputs(result)
 
 
 _FROM_IMPORT = re.compile(r"^[ \t]*from[ \t]+\.*([\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n#;]*)", re.M)

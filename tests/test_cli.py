@@ -77,6 +77,19 @@ def test_out_dir_and_second_run_changes_nothing(repo: Path, tmp_path: Path):
     assert first == second
 
 
+def test_second_run_to_the_same_output_needs_force(repo: Path, capsys):
+    out = repo.with_name("old_repo_keras")
+    assert run(repo) == 0
+    capsys.readouterr()
+    (out / "models" / "cnn.py").write_text("# my edits to the migrated copy\n")
+    assert run(repo) == 2  # never replaces what is there (maybe edited) without --force
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "--force" in err[0] and "Traceback" not in err[0]
+    assert (out / "models" / "cnn.py").read_text() == "# my edits to the migrated copy\n"
+    assert run(repo, "--force") == 0
+    assert "keras" in (out / "models" / "cnn.py").read_text()
+
+
 def test_single_file_default_output(repo: Path):
     f = repo / "models" / "cnn.py"
     assert run(f) == 0
@@ -177,15 +190,22 @@ def test_coding_cookie_is_honoured(tmp_path: Path):
     f.write_bytes(b"# -*- coding: latin-1 -*-\nimport tflearn\nx = tflearn.dropout(x, 0.5)  # caf\xe9\n")
     out = tmp_path / "o.py"
     assert run(f, "--out", out) == 0
-    assert "keras.layers.Dropout(0.5)" in out.read_text(encoding="utf-8")
+    data = out.read_bytes()  # written back in the declared encoding, not re-encoded as UTF-8
+    assert data.startswith(b"# -*- coding: latin-1 -*-\n") and b"# caf\xe9\n" in data
+    assert "keras.layers.Dropout(0.5)" in data.decode("latin-1")
 
 
-def test_usage_errors(tmp_path: Path):
+def test_usage_errors(tmp_path: Path, capsys):
     assert run(tmp_path / "missing") == 2
     assert run(tmp_path, "--jobs", "0") == 2
     assert run(tmp_path, "--report", tmp_path / "r.txt") == 2
     (tmp_path / "a.py").write_text("x = 1\n")
     assert run(tmp_path / "a.py", "--out", tmp_path / "a.py") == 2
+    assert run(tmp_path / "a.py", "--out", tmp_path / "a.py", "--force") == 2
+    assert run(tmp_path / "a.py", "--in-place", "--force") == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 6 and all(l.startswith("tflearn-migrate: ") for l in err), err
+    assert (tmp_path / "a.py").read_text() == "x = 1\n"
 
 
 def test_parallel_jobs_give_the_same_result(tmp_path: Path):

@@ -76,7 +76,7 @@ def _migrate(sources: list[Path], out: Path, fixes: bool) -> dict:
     for s in sources:
         shutil.copy2(s, staging / s.name)
     rep = out.with_name(out.name + "_report.json")
-    cmd = [sys.executable, "-m", "migrator", str(staging), "--out", str(out), "-q", "--jobs", "1",
+    cmd = [sys.executable, "-m", "migrator", str(staging), "--out", str(out), "--force", "-q", "--jobs", "1",
            "--report", str(rep)] + list(harness.MIGRATE_FLAGS["fixed" if fixes else "faithful"])
     proc = subprocess.run(cmd, env=harness._env(), cwd=str(harness.ROOT), capture_output=True, text=True)
     doc = json.loads(rep.read_text()) if rep.exists() else {}

@@ -61,7 +61,8 @@ def migrate_faithful(legacy: Path, out_dir: Path) -> Path:
     from ..options import Options
     from ..runner import run
 
-    res = run([legacy], mode="out", options=Options(fixes=False), out=out_dir, jobs=1, progress=False)
+    res = run([legacy], mode="out", options=Options(fixes=False), out=out_dir, jobs=1, progress=False,
+              force=True)
     outs = list(res.outputs.values())
     if not outs:
         raise RuntimeError(f"{legacy} could not be migrated")
