@@ -780,7 +780,7 @@ class MigrateCommand(_SkipCopyWrapper, CodemodCommand):
         meta = self.fctx.input_metadata
         if not meta:
             return new
-        facts = bindings.InputFacts(self.fctx.module, meta[ScopeProvider], meta[ParentNodeProvider])
+        facts = bindings.InputFacts(self.fctx.module, meta[ScopeProvider], _Parents(self.fctx._parent_map()))
         exports = self.options.exports_of(self.context.filename or self.fctx.path)
         for _ in range(3):
             found = bindings.check(facts, new, exports, self._code_of(new))
@@ -1008,3 +1008,14 @@ def write_sidecar(directory: str, staged_path: str, result: FileResult) -> None:
     with open(tmp, "w", encoding="utf-8") as fh:
         json.dump({"staged": staged_path, **result.to_json()}, fh)
     os.replace(tmp, os.path.join(directory, name))
+
+
+class _Parents:
+    """``parents.get(node)`` over cstcache's ``{id(node): parent}`` map (what the invariant's
+    InputFacts reads; libcst's ParentNodeProvider is not computed)."""
+
+    def __init__(self, by_id: dict[int, cst.CSTNode]) -> None:
+        self._by_id = by_id
+
+    def get(self, node: cst.CSTNode, default=None):
+        return self._by_id.get(id(node), default)
