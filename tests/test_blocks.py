@@ -35,6 +35,8 @@ from migrator.weights.mapping import KLayer, plan
 from migrator.weights.naming import LegacyVar, LegacyVars, ignore_reason
 from migrator.weights.verify import migrate_faithful
 
+pytestmark = pytest.mark.slow  # TensorFlow subprocesses: the slow tier
+
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "blocks"
 NAMES = ("highway_net", "highway_conv", "highway_conv1d", "resnext_small", "densenet_small")

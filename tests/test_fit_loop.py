@@ -17,6 +17,8 @@ import pytest
 from migrator.engine import migrate_source
 from migrator.options import Options
 
+pytestmark = pytest.mark.slow  # TensorFlow subprocesses: the slow tier
+
 ROOT = Path(__file__).resolve().parents[1]
 
 HEAD = '''import numpy as np

@@ -21,6 +21,8 @@ from migrator import TODO_MARKER
 from migrator.engine import migrate_source
 from migrator.options import Options
 
+pytestmark = pytest.mark.slow  # TensorFlow subprocesses: the slow tier
+
 ROOT = Path(__file__).resolve().parents[1]
 
 CASES = [

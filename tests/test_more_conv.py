@@ -33,6 +33,8 @@ from migrator.engine import migrate_source
 from migrator.options import Options
 from migrator.weights.verify import judge, migrate_faithful, verify
 
+pytestmark = pytest.mark.slow  # TensorFlow subprocesses: the slow tier
+
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "conv_more"
 

@@ -22,6 +22,8 @@ import pytest
 from migrator.engine import migrate_source
 from migrator.options import Options
 
+pytestmark = pytest.mark.slow  # TensorFlow subprocesses: the slow tier
+
 ROOT = Path(__file__).resolve().parents[1]
 
 LEGACY = textwrap.dedent("""\

@@ -58,7 +58,8 @@ def snapshot(d: Path) -> dict:
 
 def one_line(stderr: bytes | str) -> str:
     text = stderr.decode() if isinstance(stderr, bytes) else stderr
-    lines = [l for l in text.splitlines() if l.strip()]
+    # (progress lines - plain `progress: ...` when stderr is not a terminal - may come before)
+    lines = [l for l in text.splitlines() if l.strip() and not l.startswith("progress: ")]
     assert len(lines) == 1 and "Traceback" not in text, text
     return lines[0]
 

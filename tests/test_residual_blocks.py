@@ -36,6 +36,8 @@ from migrator import TODO_MARKER
 from migrator.check import legacy_refs_outside_todo
 from migrator.weights.verify import judge, migrate_faithful, verify
 
+pytestmark = pytest.mark.slow  # TensorFlow subprocesses: the slow tier
+
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "residual" / "resnet_small.py"
 
@@ -79,7 +81,7 @@ def test_one_step_updates_agree(result):
     checked = 0
     for s in steps:
         role = s["weight"].rsplit("/", 1)[-1]
-        if role in ("kernel", "gamma", "beta") and s["update_rel"] > 0:
+        if role in ("kernel", "gamma", "beta"):
             assert s["update_rel"] <= 1e-4, s
             checked += 1
     assert checked >= 30

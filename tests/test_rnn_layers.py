@@ -21,6 +21,8 @@ import pytest
 
 from migrator.weights.layer_maps import LAYER_MAPS
 
+pytestmark = pytest.mark.slow  # TensorFlow subprocesses: the slow tier
+
 ROOT = Path(__file__).resolve().parents[1]
 
 SOURCE = '''

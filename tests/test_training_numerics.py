@@ -20,6 +20,8 @@ import migrator.rules  # noqa: F401
 from migrator.helpers import HELPERS
 from migrator.rules import all_rules
 
+pytestmark = pytest.mark.slow  # TensorFlow subprocesses: the slow tier
+
 ROOT = Path(__file__).resolve().parents[1]
 all_rules()  # registers every helper
 

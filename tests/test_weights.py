@@ -20,6 +20,8 @@ import pytest
 from migrator.weights.mapping import KLayer, MappingError, plan
 from migrator.weights.naming import LegacyVar, LegacyVars, classify
 
+pytestmark = pytest.mark.slow  # TensorFlow subprocesses: the slow tier
+
 ROOT = Path(__file__).resolve().parents[1]
 FIX = ROOT / "tests" / "fixtures" / "weights"
 PY = sys.executable

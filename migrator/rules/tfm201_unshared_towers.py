@@ -66,6 +66,9 @@ class Towers:
                     self.problem[g] = "the calls pass different arguments besides the input"
                 elif self._own_input(fn):
                     self.problem[g] = "the builder creates its own input"
+                elif _program_stays_tf1(ctx, calls[0].call):
+                    self.problem[g] = ("the TF1 program around them stays TF1 (TFM140: one of its "
+                                       "sess.run calls is not translated)")
                 name = free_name(taken, "encoder")
                 taken.add(name)
                 self.encoder[g] = name
@@ -155,6 +158,16 @@ class Towers:
             if isinstance(n, cst.Attribute) and n.attr.value == "reuse_variables":
                 return True
         return False
+
+
+def _program_stays_tf1(ctx, node: cst.CSTNode) -> bool:
+    """A Keras encoder inside a Session program that TFM140 keeps as TF1 would be half a
+    translation (and a second run would read it differently): such towers are not fixed."""
+    from ._tf1_program import TF1Program
+    from .tfm140_session_program import SessionProgram
+
+    prog = ctx.analysis(TF1Program).program_of(node)
+    return prog is not None and bool(prog.runs) and not SessionProgram.translates(ctx, prog)
 
 
 def _verdict_message(fn: str, calls, inputs: str, sg: "TowerGroup | None") -> str:

@@ -148,6 +148,12 @@ class SharedPlan:
             return "the tower calls pass different arguments besides the input and reuse"
         if len({code(c.func).strip() for c in g.calls}) != 1:
             return "the towers are called through different names"
+        # a TF1 program that stays TF1 as a whole (TFM140 cannot translate one of its runs) keeps
+        # its towers too: a Keras encoder inside a kept Session program is half a translation
+        from .tfm201_unshared_towers import _program_stays_tf1
+
+        if _program_stays_tf1(ctx, g.calls[0]):
+            return "the TF1 program around them stays TF1 (TFM140: one of its sess.run calls is not translated)"
         return None
 
 
