@@ -169,8 +169,12 @@ class DistanceRegressedToLabel(Rule):
                  f"{MARGIN}, mean(y * D^2 + (1 - y) * max({MARGIN} - D, 0)^2), D the Euclidean "
                  "distance (sqrt(max(d, epsilon)) of a squared distance), with the file's label "
                  "convention: 1 = SAME when the labels are built with ==, else 1 = SAME is "
-                 "assumed (seed 002's convention) and the report says so. With --no-fixes the "
-                 "loss is kept and reported.")
+                 "assumed (seed 002's convention) and the report says so. The same on a model's "
+                 "loss: tflearn's regression(d, loss='mean_square' or loss=fn) and Keras' "
+                 "compile(loss='mse' or loss=fn) on a distance output, fn a function of the file "
+                 "whose return regresses its two arguments onto each other (mean |a - b|, "
+                 "mean (a - b)^2, MSE): the loss becomes the contrastive_loss helper (on the "
+                 "output as it is, 1 = SAME). With --no-fixes the loss is kept and reported.")
     KIND = Kind.FIX
     APPLICABILITY = Applicability.SAFE
     APPLICABILITY_REASON = ('a distance (>= 0, unbounded) regressed to a 0/1 label pulls SAME '
