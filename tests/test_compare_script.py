@@ -59,6 +59,8 @@ def test_tflearn_script_with_step_cap(tmp_path):
         assert r["collapsed"] is not None
     assert entry["variants"]["legacy"]["step_sources"] == ["tflearn trainer"]
     assert entry["variants"]["fixed"]["monitor"]   # the CollapseMonitor ran inside Keras fit
+    # the l1 regression of the distance (loss=l1, a function of the file) is fixed too
+    assert set(entry["variants"]["fixed"]["migration"]["fixes_applied"]) >= {"TFM201", "TFM204"}
 
 
 @pytest.mark.slow

@@ -232,6 +232,10 @@ def loss(ctx: "FileContext", b: BoundArgs, name: str = "loss", to_one_hot: bool 
         lname = "categorical_crossentropy"
     else:
         node, orig = b.node(name), b.orig(name)
+        from ._siamese import CONTRASTIVE_HELPER
+        if isinstance(node, cst.Name) and node.value == CONTRASTIVE_HELPER and not (
+                isinstance(orig, cst.Name) and orig.value == CONTRASTIVE_HELPER):
+            return node  # TFM204 put its (Keras-order) contrastive loss in place of the file's loss
         val = literal(node, None)
         if isinstance(val, str):
             lname = val

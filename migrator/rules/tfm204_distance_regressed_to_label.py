@@ -5,8 +5,9 @@ import libcst as cst
 
 from ..diagnostics import Applicability, Kind, Severity
 from ..emit import code, expr, literal
-from ._siamese import (CONTRASTIVE_HELPER, compiled_distance_model, distance_kind, label_convention,
-                       loss_family, qnames, tail)
+from ._siamese import (CONTRASTIVE_HELPER, bound_param, compiled_distance_model, distance_kind,
+                       label_convention, loss_family, qnames, tail, walk)
+from ._tflearn_model import REGRESSION, REGRESSION_SIG, TflearnProgram
 from .base import Case, Rule
 
 MARGIN = 1.0
@@ -21,6 +22,8 @@ _PAIR_LOSSES = {  # name -> ((labels keyword, position), (predictions keyword, p
     "keras.metrics.mean_squared_error": (("y_true", 0), ("y_pred", 1)),
 }
 _DIFFERENCES = ("squared_difference",)   # tf.squared_difference(a, b): (a - b)^2, either order
+# tflearn's regression loss name (and the spellings seen in scripts written for it)
+_TFLEARN_REGRESSION = ("mean_square", "l2", "l1", "mean_absolute", "mean_squared", "absolute_difference")
 
 
 def _arg(call: cst.Call, kw: str, pos: int) -> cst.BaseExpression | None:
@@ -64,26 +67,25 @@ def contrastive(y: cst.BaseExpression, d: cst.BaseExpression, kind: str) -> cst.
                 same=same, y=y, m=cst.Float(repr(MARGIN)), dist=dist)
 
 
-def regressed_pair(ctx, original: cst.Call) -> tuple[cst.BaseExpression, cst.BaseExpression, str, str] | None:
-    """(label, distance, distance kind, loss text) when ``original`` regresses a distance (or
-    squared distance) onto a label: mean(abs(y - d)), mean(square(d - y)), mean((y - d) ** 2),
-    mean(squared_difference(d, y)), MSE(y, d) / MAE(y, d) - either order, either label polarity."""
+def _operands(ctx, original: cst.Call) -> tuple[cst.BaseExpression, cst.BaseExpression, str,
+                                                cst.BaseExpression | None] | None:
+    """(a, b, loss text, prediction) when ``original`` is a regression loss of ``a`` against
+    ``b``: mean(abs(a - b)), mean(square(a - b)), mean((a - b) ** 2), mean(squared_difference(a,
+    b)), MSE(a, b) / MAE(a, b). ``prediction`` is the operand a named loss (MSE...) takes as its
+    prediction (None when the loss is symmetric)."""
     q = qnames(ctx, original)
     for name, ((lk, li), (pk, pi)) in _PAIR_LOSSES.items():
         if name in q:
             y, d = _arg(original, lk, li), _arg(original, pk, pi)
             if y is None or d is None:
                 return None
-            found = _split(ctx, y, d)
-            if found is None or found[1] is not d:
-                return None
-            return (*found, name.rsplit(".", 1)[1])
+            return y, d, name.rsplit(".", 1)[1], d
     if tail(ctx, original) not in _MEANS or not original.args or not q:
         return None
+    text = code(original).strip()
     inner = original.args[0].value
     if isinstance(inner, cst.Call) and tail(ctx, inner) in _DIFFERENCES and len(inner.args) >= 2:
-        found = _split(ctx, inner.args[0].value, inner.args[1].value)
-        return None if found is None else (*found, code(original).strip())
+        return inner.args[0].value, inner.args[1].value, text, None
     diff = None
     if isinstance(inner, cst.Call) and tail(ctx, inner) in ("abs", "square") and inner.args:
         diff = inner.args[0].value
@@ -93,12 +95,57 @@ def regressed_pair(ctx, original: cst.Call) -> tuple[cst.BaseExpression, cst.Bas
     elif isinstance(inner, cst.BinaryOperation) and isinstance(inner.operator, cst.Power):
         diff = inner.left
     if isinstance(diff, cst.Call) and tail(ctx, diff) == "subtract" and len(diff.args) >= 2:
-        found = _split(ctx, diff.args[0].value, diff.args[1].value)
-        return None if found is None else (*found, code(original).strip())
-    if not (isinstance(diff, cst.BinaryOperation) and isinstance(diff.operator, cst.Subtract)):
+        return diff.args[0].value, diff.args[1].value, text, None
+    if isinstance(diff, cst.BinaryOperation) and isinstance(diff.operator, cst.Subtract):
+        return diff.left, diff.right, text, None
+    return None
+
+
+def regressed_pair(ctx, original: cst.Call) -> tuple[cst.BaseExpression, cst.BaseExpression, str, str] | None:
+    """(label, distance, distance kind, loss text) when ``original`` regresses a distance (or
+    squared distance) onto a label: mean(abs(y - d)), mean(square(d - y)), mean((y - d) ** 2),
+    mean(squared_difference(d, y)), MSE(y, d) / MAE(y, d) - either order, either label polarity."""
+    ops = _operands(ctx, original)
+    if ops is None:
         return None
-    found = _split(ctx, diff.left, diff.right)
-    return None if found is None else (*found, code(original).strip())
+    a, b, text, pred = ops
+    found = _split(ctx, a, b)
+    if found is None or (pred is not None and found[1] is not pred):
+        return None
+    return (*found, text)
+
+
+def regression_function(ctx, node: cst.BaseExpression) -> str | None:
+    """The loss text when ``node`` names a function defined once at module level whose two
+    first parameters are regressed onto each other by its single ``return``: ``def l1(y_pred,
+    y_true): return tf.reduce_mean(tf.abs(y_true - y_pred))`` (either order: tflearn calls
+    fn(y_pred, y_true), Keras fn(y_true, y_pred))."""
+    if not isinstance(node, cst.Name):
+        return None
+    defs = [s for s in ctx.module.body if isinstance(s, cst.FunctionDef) and s.name.value == node.value]
+    if len(defs) != 1:
+        return None
+    params = [p.name.value for p in defs[0].params.params]
+    if len(params) < 2:
+        return None
+    returns = [n for n in walk(defs[0].body) if isinstance(n, cst.Return)]
+    if len(returns) != 1 or not isinstance(returns[0].value, cst.Call):
+        return None
+    ops = _operands(ctx, returns[0].value)
+    if ops is None or not all(isinstance(n, cst.Name) for n in ops[:2]):
+        return None
+    if {ops[0].value, ops[1].value} != set(params[:2]) or ops[0].value == ops[1].value:
+        return None
+    return f"{node.value}() = {code(returns[0].value).strip()}"
+
+
+def _regression_loss(ctx, node: cst.BaseExpression) -> str | None:
+    """The loss text when a ``loss=`` argument is a plain regression loss: a Keras/tflearn
+    regression loss name or a regression function defined in the file."""
+    val = literal(node, None)
+    if loss_family(node) == "regression" or (isinstance(val, str) and val.lower() in _TFLEARN_REGRESSION):
+        return code(node).strip()
+    return regression_function(ctx, node)
 
 
 def _same_label(y: cst.BaseExpression) -> tuple[cst.BaseExpression, bool]:
@@ -122,8 +169,12 @@ class DistanceRegressedToLabel(Rule):
                  f"{MARGIN}, mean(y * D^2 + (1 - y) * max({MARGIN} - D, 0)^2), D the Euclidean "
                  "distance (sqrt(max(d, epsilon)) of a squared distance), with the file's label "
                  "convention: 1 = SAME when the labels are built with ==, else 1 = SAME is "
-                 "assumed (seed 002's convention) and the report says so. With --no-fixes the "
-                 "loss is kept and reported.")
+                 "assumed (seed 002's convention) and the report says so. The same on a model's "
+                 "loss: tflearn's regression(d, loss='mean_square' or loss=fn) and Keras' "
+                 "compile(loss='mse' or loss=fn) on a distance output, fn a function of the file "
+                 "whose return regresses its two arguments onto each other (mean |a - b|, "
+                 "mean (a - b)^2, MSE): the loss becomes the contrastive_loss helper (on the "
+                 "output as it is, 1 = SAME). With --no-fixes the loss is kept and reported.")
     KIND = Kind.FIX
     APPLICABILITY = Applicability.SAFE
     APPLICABILITY_REASON = ('a distance (>= 0, unbounded) regressed to a 0/1 label pulls SAME '
@@ -157,23 +208,43 @@ class DistanceRegressedToLabel(Rule):
         return contrastive(cst.Name(y.value), cst.Name(d.value), kind)
 
     def leave_Arg(self, original: cst.Arg, updated: cst.Arg) -> cst.Arg:
-        """``model.compile(loss='mse')`` on a model whose output is a distance."""
+        """``model.compile(loss='mse')`` on a model whose output is a distance, and tflearn's
+        ``regression(dist, loss='mean_square')`` / ``regression(dist, loss=l1)`` with ``l1`` a
+        function of the file that regresses the distance onto the label."""
         call = self.ctx.parent(original)
-        if (original.keyword is None or original.keyword.value != "loss" or not isinstance(call, cst.Call)
-                or loss_family(original.value) != "regression"):
+        if not isinstance(call, cst.Call):
             return updated
-        if compiled_distance_model(self.ctx, call) is None:
+        if original.keyword is not None and original.keyword.value == "loss" \
+                and compiled_distance_model(self.ctx, call) is not None:
+            text = _regression_loss(self.ctx, original.value)
+            if text is None:
+                return updated
+            return self._contrastive_arg(original, updated, text, "the model's distance output")
+        if REGRESSION not in qnames(self.ctx, call) or bound_param(call, original, REGRESSION_SIG) != "loss":
             return updated
-        text = code(original.value).strip()
-        if not self.fixes_enabled:
-            self.report(original, f"loss={text} regresses the model's distance output toward the "
-                                  f"label; use a contrastive loss")
+        reg = self.ctx.analysis(TflearnProgram).regression_of(call)
+        incoming = next((a.value for a in call.args if bound_param(call, a, REGRESSION_SIG) == "incoming"), None)
+        if reg is None or not reg.dnns or incoming is None or distance_kind(self.ctx, incoming) is None:
             return updated
-        self.ctx.use_helper(CONTRASTIVE_HELPER)
+        text = _regression_loss(self.ctx, original.value)
+        if text is None:
+            return updated
+        # TFM116 passes the (Keras-order) ``contrastive_loss`` into compile() as it is; with
+        # TFM116 off the tflearn graph stays and a Keras loss has no place in it
+        why = "" if self.ctx.rule_active("TFM116") else "; not fixed: tflearn's regression() is not translated (TFM116 off)"
+        return self._contrastive_arg(original, updated, text, f"the distance {code(incoming).strip()}", why)
+
+    def _contrastive_arg(self, original: cst.Arg, updated: cst.Arg, text: str, what: str,
+                         why: str = "") -> cst.Arg:
+        if not self.fixes_enabled or why:
+            self.report(original, f"loss={text} regresses {what} toward the label; use a contrastive loss{why}")
+            return updated
+        helper = self.ctx.use_helper(CONTRASTIVE_HELPER)
         self.ctx.add_import("keras")
-        self.report(original, f"loss={text} on a distance -> contrastive_loss (margin {MARGIN}, "
-                              f"label 1 = SAME)", fixed=True)
-        return updated.with_changes(value=cst.Name(CONTRASTIVE_HELPER))
+        conv = ("labels built with ==: 1 = SAME" if label_convention(self.ctx) == "==" else
+                "assuming label 1 = SAME pair (seed 002's convention): check how the labels are made")
+        self.report(original, f"loss={text} on a distance -> {helper} (margin {MARGIN}, {conv})", fixed=True)
+        return updated.with_changes(value=cst.Name(helper))
 
     VALID = [
         "import keras\n"
@@ -197,6 +268,34 @@ class DistanceRegressedToLabel(Rule):
         "d = keras.ops.sqrt(keras.ops.sum(keras.ops.square(keras.ops.subtract(o1, o2)), 1))\n"
         "loss = keras.ops.mean(keras.ops.add(keras.ops.multiply(keras.ops.subtract(1.0, y), keras.ops.square(d)),\n"
         "                      keras.ops.multiply(y, keras.ops.square(keras.ops.maximum(0.0, keras.ops.subtract(8.0, d))))))\n",
+        # tflearn: a classifier (softmax output) trained with mean_square is not a distance
+        "import tflearn\n"
+        "x = tflearn.input_data(shape=[None, 64])\n"
+        "net = tflearn.fully_connected(x, 10, activation='softmax')\n"
+        "net = tflearn.regression(net, loss='mean_square')\n"
+        "model = tflearn.DNN(net)\n",
+        # a learned sigmoid head on |a - b| with binary cross-entropy (a classifier of the pair)
+        "import tensorflow as tf\nimport tflearn\n"
+        "a = tflearn.input_data(shape=[None, 64])\n"
+        "b = tflearn.input_data(shape=[None, 64])\n"
+        "h = tflearn.fully_connected(tf.abs(a - b), 1, activation='sigmoid')\n"
+        "net = tflearn.regression(h, loss='binary_crossentropy')\n"
+        "model = tflearn.DNN(net)\n",
+        # a correct contrastive loss function on the distance
+        "import tensorflow as tf\nimport tflearn\n"
+        "a = tflearn.input_data(shape=[None, 64])\n"
+        "b = tflearn.input_data(shape=[None, 64])\n"
+        "dist = tf.sqrt(tf.reduce_sum(tf.square(a - b), axis=1, keepdims=True) + 1e-6)\n"
+        "def contrastive(y_pred, y_true):\n"
+        "    return tf.reduce_mean(y_true * tf.square(y_pred) + (1.0 - y_true) * tf.square(tf.maximum(1.0 - y_pred, 0.0)))\n"
+        "net = tflearn.regression(dist, loss=contrastive)\n"
+        "model = tflearn.DNN(net)\n",
+        # a regression function on a model whose output is not a distance
+        "import keras\n"
+        "def l1(y_true, y_pred):\n"
+        "    return keras.ops.mean(keras.ops.abs(y_true - y_pred))\n"
+        "model = keras.Model(x, keras.layers.Dense(1)(x))\n"
+        "model.compile(loss=l1, optimizer='adam')\n",
     ]
     INVALID = [
         Case("import keras\n"
@@ -258,4 +357,46 @@ class DistanceRegressedToLabel(Rule):
              "model = keras.Model([ia, ib], d)\n"
              "model.compile(loss='mse', optimizer='adam')\n",
              None, ("TFM204",), fixes=False),
+        # tflearn: the distance through regression(loss=<a file function regressing it>)
+        Case("import tensorflow as tf\nimport tflearn\n"
+             "a = tflearn.input_data(shape=[None, 64])\n"
+             "b = tflearn.input_data(shape=[None, 64])\n"
+             "dist = tf.reduce_sum(tf.square(a - b), axis=1, keepdims=True)\n"
+             "def l1(y_pred, y_true):\n"
+             "    return tf.reduce_mean(tf.abs(y_true - y_pred))\n"
+             "net = tflearn.regression(dist, optimizer='adam', loss=l1, metric=None)\n"
+             "model = tflearn.DNN(net)\n",
+             None, ("TFM204",), fixes=False, todo=True),
+        # with fixes but TFM116 off, the tflearn graph stays: reported, not fixed (tests/test_tfm204_tflearn.py
+        # runs the whole migration, where compile() gets loss=contrastive_loss)
+        Case("import tensorflow as tf\nimport tflearn\n"
+             "a = tflearn.input_data(shape=[None, 64])\n"
+             "b = tflearn.input_data(shape=[None, 64])\n"
+             "dist = tf.sqrt(tf.reduce_sum(tf.square(a - b), 1, keepdims=True) + 1e-6)\n"
+             "net = tflearn.regression(dist, loss='mean_square')\n"
+             "model = tflearn.DNN(net)\n",
+             None, ("TFM204",), todo=True),
+        # Keras: a regression function of the file as the loss of a distance model
+        Case("import keras\n"
+             "def l2(y_true, y_pred):\n"
+             "    return keras.ops.mean(keras.ops.square(y_pred - y_true))\n"
+             "d = keras.layers.Lambda(lambda v: keras.ops.norm(v[0] - v[1], axis=1))([a, b])\n"
+             "model = keras.Model([ia, ib], d)\n"
+             "model.compile(loss=l2, optimizer='adam')\n",
+             "import keras\n\n\n"
+             "# tflearn-migrate helper: contrastive_loss\n"
+             "def contrastive_loss(y_true, y_pred, margin=1.0):\n"
+             "    \"\"\"TFM204/TFM305: contrastive loss on a distance ``y_pred``; ``y_true`` = 1 for a SAME pair:\n"
+             "    mean(y * d^2 + (1 - y) * max(margin - d, 0)^2).\"\"\"\n"
+             "    y_pred = keras.ops.reshape(y_pred, (-1,))\n"
+             "    y_true = keras.ops.cast(keras.ops.reshape(y_true, (-1,)), y_pred.dtype)\n"
+             "    same = y_true * keras.ops.square(y_pred)\n"
+             "    different = (1.0 - y_true) * keras.ops.square(keras.ops.maximum(margin - y_pred, 0.0))\n"
+             "    return keras.ops.mean(same + different)\n\n\n"
+             "def l2(y_true, y_pred):\n"
+             "    return keras.ops.mean(keras.ops.square(y_pred - y_true))\n"
+             "d = keras.layers.Lambda(lambda v: keras.ops.norm(v[0] - v[1], axis=1))([a, b])\n"
+             "model = keras.Model([ia, ib], d)\n"
+             "model.compile(loss=contrastive_loss, optimizer='adam')\n",
+             ("TFM204",)),
     ]
