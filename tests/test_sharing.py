@@ -145,7 +145,15 @@ def test_faithful_output_keeps_tf1_towers(name):
 def test_unshared_pairs_become_one_encoder_with_fixes(name):
     res = migrated(name, True)
     d = [d for d in res.diagnostics if d.rule == "TFM201"]
-    assert len(d) == 1 and d[0].fixed, [x.message for x in d]
+    assert len(d) == 1, [x.message for x in d]
+    if "the TF1 program around them stays TF1" in d[0].message:
+        # TFM140 keeps this program TF1 as a whole (one of its sess.run calls is not
+        # translated): a Keras encoder inside it would be half a translation, so the pair is
+        # reported, not fixed, and the towers stay as written
+        assert not d[0].fixed and _encoders(res.code) == 0
+        assert "TODO(tflearn-migrate): TFM140" in res.code
+        return
+    assert d[0].fixed, d[0].message
     assert _encoders(res.code) == 1 and _calls_of(res.code, BUILDER[name]) == 1
 
 

@@ -25,13 +25,15 @@ LEARNING_RATE = 0.001
 
 
 def tower(x, reuse=False):
-    net = keras.layers.Conv2D(32, 3, padding='same', activation='relu')(x)
-    net = keras.layers.MaxPooling2D(2, strides=2)(net)
-    net = keras.layers.Conv2D(64, 3, padding='same', activation='relu')(net)
-    net = keras.layers.MaxPooling2D(2, strides=2)(net)
-    net = keras.layers.Flatten()(net)
-    net = keras.layers.Dense(128, activation='relu')(net)
-    net = keras.layers.Dense(EMBEDDING_DIM)(net)
+    # TODO(tflearn-migrate): TFM138 variable_scope shares variables (reuse): no Keras translation without TFM205's shared encoder
+    with tf.variable_scope("tower", reuse=reuse):
+        net = keras.layers.Conv2D(32, 3, padding='same', activation='relu')(x)
+        net = keras.layers.MaxPooling2D(2, strides=2)(net)
+        net = keras.layers.Conv2D(64, 3, padding='same', activation='relu')(net)
+        net = keras.layers.MaxPooling2D(2, strides=2)(net)
+        net = keras.layers.Flatten()(net)
+        net = keras.layers.Dense(128, activation='relu')(net)
+        net = keras.layers.Dense(EMBEDDING_DIM)(net)
     return net
 
 
@@ -47,10 +49,9 @@ def train(data, epochs=EPOCHS, seed=0):
     right_input = tf.placeholder(tf.float32, [None, height, width, channels], name="right_input")
     y = tf.placeholder(tf.float32, [None], name="y")  # TODO(tflearn-migrate): TFM140 label placeholder kept: a sess.run of this program is not translated
 
-    encoder_input = keras.Input(shape=left_input.shape[1:])
-    encoder = keras.Model(encoder_input, tower(encoder_input), name='encoder')
-    left_output = encoder(left_input)
-    right_output = encoder(right_input)
+    # TODO(tflearn-migrate): TFM205 tower() towers share their variables in TF1 but are not turned into one encoder: the TF1 program around them stays TF1 (TFM140: one of its sess.run calls is not translated)
+    left_output = tower(left_input)
+    right_output = tower(right_input, reuse=True)
 
     # TODO(tflearn-migrate): TFM140 label placeholder kept: a sess.run of this program is not translated
     x1 = tf.placeholder(tf.float32, [None, height, width, channels], name="x1")
