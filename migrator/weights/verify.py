@@ -29,6 +29,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -127,6 +128,9 @@ def verify_many(legacy: str | os.PathLike, migrated: list, *, model: str | None 
     return results
 
 
+_LEGACY_IMPORT = re.compile(r"^[ \t]*(import|from)[ \t]+(tensorflow|tflearn)\b", re.M)
+
+
 def verify_pairs(pairs: list, *, batch: int = 8, seed: int = 0, step: bool = True, call: str = "",
                  workdir: str | os.PathLike | None = None, timeout: int = 600) -> list[dict]:
     """Several (legacy, migrated) programs: ONE legacy-runtime process probes every legacy
@@ -135,10 +139,17 @@ def verify_pairs(pairs: list, *, batch: int = 8, seed: int = 0, step: bool = Tru
     work.mkdir(parents=True, exist_ok=True)
     pairs = [(Path(l).resolve(), Path(m).resolve()) for l, m in pairs]
     results = []
-    for leg, mig in pairs:
+    skip: set[int] = set()
+    for i, (leg, mig) in enumerate(pairs):
         res = {"legacy": str(leg), "migrated": str(mig)}
-        if "TODO(tflearn-migrate)" in mig.read_text(encoding="utf-8"):
+        text = mig.read_text(encoding="utf-8")
+        if "TODO(tflearn-migrate)" in text:
             res["todo"] = True
+        if _LEGACY_IMPORT.search(text):
+            # a half-migrated program still importing TF1 / tflearn would switch the shared
+            # Keras process to graph mode (the legacy shim) for every program after it
+            res["error"] = "not run: the migrated program still imports tensorflow / tflearn"
+            skip.add(i)
         results.append(res)
     legacies = list(dict.fromkeys(leg for leg, _ in pairs))      # each legacy program probed once
     dump_of = {leg: work / f"legacy_{i}" for i, leg in enumerate(legacies)}
@@ -152,14 +163,18 @@ def verify_pairs(pairs: list, *, batch: int = 8, seed: int = 0, step: bool = Tru
     outs = [work / f"keras_{i}.json" for i in range(len(pairs))]
     cmd = [sys.executable, "-m", "migrator.weights.probe_keras"] + (["--no-step"] if not step else []) + (
         ["--call", call] if call else [])
-    for (_, mig), d, o in zip(pairs, dumps, outs):
+    for i, ((_, mig), d, o) in enumerate(zip(pairs, dumps, outs)):
         o.unlink(missing_ok=True)
+        if i in skip:
+            continue
         if not (d / "legacy.json").exists() and not (d / "error.txt").exists():
             d.mkdir(parents=True, exist_ok=True)
             (d / "error.txt").write_text(f"legacy process exit {p.returncode}: {p.stderr[-2000:]}")
         cmd += ["--pair", str(mig), str(d), str(o)]
     k = subprocess.run(cmd, cwd=work, env=_env(), capture_output=True, text=True, timeout=timeout)
-    for res, o in zip(results, outs):
+    for i, (res, o) in enumerate(zip(results, outs)):
+        if i in skip:
+            continue
         if o.exists():
             res.update(json.loads(o.read_text()))
         else:
