@@ -31,7 +31,13 @@ _BINARY = {  # signature "x, y, name=None"
     "greater_equal": "greater_equal", "less_equal": "less_equal", "logical_and": "logical_and",
     "logical_or": "logical_or", "squared_difference": None, "nn.bias_add": "add",
     "math.maximum": "maximum", "math.minimum": "minimum",
+    # tf.div / realdiv: Python-2 division; true division on the float tensors models compute
+    "div": "divide", "realdiv": "divide",
 }
+# tf.math.<op> aliases of the same ops
+_REDUCE.update({f"math.{k}": v for k, v in list(_REDUCE.items())})
+_BINARY.update({f"math.{k}": v for k, v in list(_BINARY.items()) if "." not in k})
+_UNARY.update({f"math.{k}": v for k, v in list(_UNARY.items()) if "." not in k and f"math.{k}" not in _UNARY})
 
 
 def _tf(name: str) -> str:

@@ -224,7 +224,10 @@ class SharedTowers(Rule):
                               f"model {enc} applied to each of the {len(g.calls)} inputs")
         params = reuse_params(g.function)
         bound = _bound_params(g.function, value, is_method(self.ctx, g.function))
-        extra = [a for p, a in bound[1:] if not (p in params or p == "reuse")]
+        # a reuse parameter without a default must still be passed (the first call's value:
+        # the layers' reuse= arguments that read it are dropped, so its value no longer matters)
+        required = {q.name.value for q in g.function.params.params if q.default is None}
+        extra = [a for p, a in bound[1:] if not (p in params or p == "reuse") or (p in required and a.keyword is None)]
         stmts = encoder_statements(enc, value.func, x, extra)
         stmts[0] = stmts[0].with_changes(leading_lines=original.leading_lines)
         return cst.FlattenSentinel([*stmts, new.with_changes(leading_lines=[])])
