@@ -51,7 +51,21 @@ class ClassTrainOp:
     statement: cst.SimpleStatementLine
     call: cst.Call
     instance: str
-    loss: str                               # the loss attribute
+    loss: str                               # the loss attribute (``method.name``: a method's local loss)
+    # a train op built INSIDE a method (``train = opt.minimize(loss)`` / clipped
+    # ``apply_gradients``, returned by the method): outside, ``loss, train = inst.method()``
+    method: "MethodTrainOp | None" = None
+
+
+@dataclass(eq=False)
+class MethodTrainOp:
+    method: str                             # the method's name
+    local: str                              # the train op's name in the method
+    loss_node: cst.BaseExpression           # the loss (a local name or self.attr), original
+    optimizer: cst.BaseExpression
+    clip: tuple | None = None               # ("clipvalue", node) ... (TrainOp.clip)
+    extra: list = field(default_factory=list)  # gradient statements, removed with the op
+    returns: list = field(default_factory=list)  # the returned tuple: local names (None: other)
 
 
 @dataclass(eq=False)
@@ -62,6 +76,9 @@ class ClassProgram:
     instances: list[tuple[ScopeFlow, str]] = field(default_factory=list)
     train_ops: list[ClassTrainOp] = field(default_factory=list)
     runs: list[ClassRun] = field(default_factory=list)
+    method_ops: list[tuple[cst.SimpleStatementLine, cst.Call, MethodTrainOp]] = field(default_factory=list)
+    loss_aliases: dict[str, str] = field(default_factory=dict)  # outside name -> loss key
+    feed_defs: dict[int, str] = field(default_factory=dict)     # id(statement) of ``feed = {...}`` -> name
     why: str = ""                           # non-empty: not translatable, and why
 
     @property
@@ -204,6 +221,54 @@ class TF1Classes:
         for p in cp.placeholders.values():
             if p.role != "hyper":
                 p.role = "input" if p.name in reaching else "label"
+        self._method_ops(cp, methods, reads)
+
+    def _method_ops(self, cp: ClassProgram, methods, reads) -> None:
+        """``train = opt.minimize(loss)`` / ``opt.apply_gradients(<clipped compute_gradients>)``
+        inside a method that returns ``train`` (and usually ``loss``)."""
+        for mname, m in methods.items():
+            scope = self.flow.scopes.get(id(m))
+            if scope is None:
+                continue
+            for n in walk(m.body):
+                if not (isinstance(n, cst.Call) and isinstance(n.func, cst.Attribute)
+                        and n.func.attr.value in ("minimize", "apply_gradients")
+                        and self.flow.scope_of(n) is scope):
+                    continue
+                parent = self.ctx.parent(n)
+                if not (isinstance(parent, cst.Assign) and len(parent.targets) == 1
+                        and isinstance(parent.targets[0].target, cst.Name)):
+                    continue
+                local = parent.targets[0].target.value
+                if n.func.attr.value == "minimize":
+                    if len(n.args) > 1 and any(a.keyword is None or a.keyword.value not in ("global_step", "name")
+                                               for a in n.args[1:]):
+                        cp.why = cp.why or "minimize() with var_list/gate arguments"
+                    loss, clip, extra = self._arg(n, 0, "loss"), None, []
+                else:
+                    op = self.tp._apply_gradients(None, scope, n)
+                    if op is None:
+                        cp.why = cp.why or f"{mname}: apply_gradients of gradients it cannot follow"
+                        continue
+                    loss, clip, extra = cst.Name(op.loss), op.clip, list(op.extra)
+                if not isinstance(loss, cst.Name) and _self_attr(loss) is None:
+                    cp.why = cp.why or f"{mname}: the loss is not a name"
+                    continue
+                rets = [r for r in walk(m.body) if isinstance(r, cst.Return) and self.flow.scope_of(r) is scope]
+                if len(rets) != 1 or rets[0].value is None:
+                    cp.why = cp.why or f"{mname}: the train op is not returned once"
+                    continue
+                v = rets[0].value
+                elems = [e.value for e in v.elements] if isinstance(v, cst.Tuple) else [v]
+                names = [e.value if isinstance(e, cst.Name) else None for e in elems]
+                if local not in names:
+                    cp.why = cp.why or f"{mname}: the train op is not returned"
+                    continue
+                mo = MethodTrainOp(mname, local, loss, n.func.value, clip, extra, names)
+                key = _self_attr(loss) or f"{mname}.{loss.value}"
+                if _self_attr(loss) is None:
+                    cp.direct[key] = reads(loss, scope, set())
+                cp.method_ops.append((self.ctx.statement_of(n), n, mo))
 
     # -- instances and their programs ----------------------------------------------------------------
     def _instances(self) -> None:
@@ -237,6 +302,24 @@ class TF1Classes:
             if not isinstance(node, cst.Call) or self.flow.scope_of(node) is not scope:
                 continue
             f = node.func
+            mo_ = next((x for x in cp.method_ops if self._inst_attr(f, inst) == x[2].method), None)
+            if mo_ is not None:  # loss, train = inst.train_model()
+                stmt_, _, mo = mo_
+                parent = ctx.parent(node)
+                t = parent.targets[0].target if isinstance(parent, cst.Assign) and len(parent.targets) == 1 else None
+                ts = [e.value for e in t.elements] if isinstance(t, (cst.Tuple, cst.List)) else [t]
+                if t is None or len(ts) != len(mo.returns) or not all(isinstance(x, cst.Name) for x in ts):
+                    cp.why = cp.why or f"{inst}.{mo.method}() result not unpacked into names"
+                    continue
+                key = _self_attr(mo.loss_node) or f"{mo.method}.{mo.loss_node.value}"
+                op_name = None
+                for tn, rn in zip(ts, mo.returns):
+                    if rn == mo.local:
+                        op_name = tn.value
+                    elif isinstance(mo.loss_node, cst.Name) and rn == mo.loss_node.value:
+                        cp.loss_aliases[tn.value] = key
+                cp.train_ops.append(ClassTrainOp(op_name, stmt_, mo_[1], inst, key, mo))
+                continue
             if isinstance(f, cst.Attribute) and f.attr.value == "minimize":
                 loss = self._arg(node, 0, "loss")
                 attr = self._inst_attr(loss, inst) if loss is not None else None
@@ -273,6 +356,8 @@ class TF1Classes:
                     out.append(("attr", a))
                 elif isinstance(e, cst.Name) and e.value in ops:
                     out.append(("op", e.value))
+                elif isinstance(e, cst.Name) and e.value in cp.loss_aliases:
+                    out.append(("attr", cp.loss_aliases[e.value]))
                 else:
                     out.append(None)
             if not any(o is not None for o in out):
@@ -281,6 +366,8 @@ class TF1Classes:
                            method, any(o is not None and o[0] == "op" for o in out))
             if any(o is None for o in out):
                 cp.why = cp.why or f"a run fetches something other than {inst}.<tensor> or its train op"
+            if isinstance(feed, cst.Name):  # feed = {inst.x: ...}; sess.run(..., feed_dict=feed)
+                feed = self._feed_def(cp, scope, feed, node)
             if feed is not None:
                 if not isinstance(feed, cst.Dict):
                     cp.why = cp.why or "feed_dict is not a dict literal"
@@ -292,6 +379,21 @@ class TF1Classes:
                             continue
                         run.feeds[a] = el.value
             cp.runs.append(run)
+
+    def _feed_def(self, cp: ClassProgram, scope: ScopeFlow, feed: cst.Name, run: cst.Call):
+        """The dict literal a feed_dict name is bound to, when the values it reads are still
+        the same at the run (nothing rebinds them in between); else the name itself."""
+        defs = scope.by_name.get(feed.value, ())
+        d = self.flow.def_of(feed.value, run)
+        if len(defs) != 1 or d is None or not isinstance(d.value, cst.Dict):
+            return feed
+        _, idx = self.flow.index_of(run)
+        reads_ = load_names(d.value)
+        if d.index >= idx or any(x.index > d.index and x.index <= idx for n in reads_
+                                 for x in scope.by_name.get(n, ())):
+            return feed
+        cp.feed_defs[id(d.stmt)] = feed.value
+        return d.value
 
     def _hyper(self, cp: ClassProgram, attr: str) -> str:
         """Why the scalar placeholder ``self.<attr>`` cannot become Keras' training flag ("" if
@@ -358,6 +460,21 @@ class TF1Classes:
                 if r.call is call:
                     return cp, r
         return None, None
+
+    def saver_calls(self) -> list[cst.Call]:
+        """``saver.save(...)`` / ``saver.restore(...)`` calls of names bound to ``tf.train.Saver()``."""
+        if not hasattr(self, "_saver_calls"):
+            self._saver_calls = [] if not self.tp.saver_names else [
+                n for n in walk(self.ctx.module)
+                if isinstance(n, cst.Call) and isinstance(n.func, cst.Attribute)
+                and n.func.attr.value in ("save", "restore") and isinstance(n.func.value, cst.Name)
+                and n.func.value.value in self.tp.saver_names]
+            self._saver_ids = {id(c) for c in self._saver_calls}
+        return self._saver_calls
+
+    def saver_call_ids(self) -> set[int]:
+        self.saver_calls()
+        return self._saver_ids
 
     def translates(self, cp: ClassProgram) -> bool:
         return not cp.why

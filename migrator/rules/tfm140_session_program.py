@@ -195,7 +195,8 @@ class SessionProgram(Rule):
         if self.ctx.rule_active("TFM144"):  # a model class's train op: TFM144 translates it
             from ..analysis.tf1_classes import TF1Classes
 
-            if any(op.statement is original and not cp.why
+            if any((op.statement is original or (op.method is not None and original in op.method.extra))
+                   and not cp.why
                    for cp in self.ctx.analysis(TF1Classes).classes.values() for op in cp.train_ops):
                 return False
         for node in _walk(original):
@@ -539,12 +540,20 @@ class SessionProgram(Rule):
         return False
 
     def _saver_call(self, original: cst.Call, updated: cst.Call):
+        from ..analysis.flow import Flow
+
         tp = self._tp()
         f = original.func
         if not (isinstance(f, cst.Attribute) and isinstance(f.value, cst.Name) and f.value.value in tp.saver_names
                 and f.attr.value in ("save", "restore")):
             return updated
         prog = self._prog(original)
+        if prog is None and self.ctx.rule_active("TFM144"):
+            from ..analysis.tf1_classes import TF1Classes
+
+            if any(any(s is self.ctx.analysis(Flow).scope_of(original) for s, _ in cp.instances)
+                   for cp in self.ctx.analysis(TF1Classes).classes.values()):
+                return updated  # a model class's program: TFM144 saves its LossModel
         try:
             if prog is None:
                 raise _Todo("Saver without a model to save")

@@ -25,9 +25,9 @@ from __future__ import annotations
 import libcst as cst
 
 from ..analysis.tf1_classes import ClassProgram, TF1Classes
-from ..emit import call, expr, literal, stmt
+from ..emit import call, expr, literal, stmt, to_node
 from ..helpers import register
-from ._tf1_program import INITIALIZERS, SESSIONS
+from ._tf1_program import INITIALIZERS, SAVERS, SESSIONS
 from .base import Case, Rule
 
 LOSS_MODEL = register("LossModel", '''
@@ -54,6 +54,8 @@ class ClassProgramRule(Rule):
         return self.ctx.analysis(TF1Classes)
 
     def _model_name(self, cp: ClassProgram) -> str:
+        if cp.train_ops and cp.train_ops[0].method is not None and cp.train_ops[0].name:
+            return cp.train_ops[0].name  # the method returns the model in the train op's place
         cache = self.__dict__.setdefault("_names", {})
         if cp.name not in cache:
             from ..analysis.flow import Flow
@@ -82,6 +84,9 @@ class ClassProgramRule(Rule):
         tc = self._tc()
         if not tc.classes or len(original.body) != 1:
             return updated
+        saved = self._saved_path(original, updated)
+        if saved is not None:
+            return saved
         for cp in tc.classes.values():
             try:
                 out = self._statement(cp, original, updated)
@@ -91,6 +96,23 @@ class ClassProgramRule(Rule):
             if out is not None:
                 return out
         return updated
+
+    def _saved_path(self, original, updated):
+        """``p = saver.save(sess, path)``: TF1 returned the path it saved to, save_weights
+        returns None - the call, then ``p = path``."""
+        small = original.body[0]
+        c = small.value if isinstance(small, cst.Assign) else None
+        if not isinstance(c, cst.Call) or id(c) not in self._tc().saver_call_ids() or self.ctx.has_todo(original):
+            return None
+        cp = self._saver_class(c)
+        if cp is None or self._saver_why(cp, c):
+            return None
+        from ._tf1_program import _arg
+
+        new = updated.body[0]
+        return cst.FlattenSentinel([
+            updated.with_changes(body=[cst.Expr(new.value)]),
+            cst.SimpleStatementLine([new.with_changes(value=_arg(c, 1, "save_path").deep_clone())])])
 
     def _statement(self, cp: ClassProgram, original, updated):
         for p in cp.placeholders.values():
@@ -106,6 +128,14 @@ class ClassProgramRule(Rule):
                 if cp.why:
                     raise _Todo(f"train op kept: class {cp.name}: {cp.why}")
                 return self._train_op(cp, op, updated)
+            if op.method is not None and any(e is original for e in op.method.extra):
+                if cp.why:
+                    raise _Todo(f"gradient computation kept: class {cp.name}: {cp.why}")
+                self.ctx.count(self)  # the gradients the train op applied: the optimizer's now
+                return cst.RemoveFromParent()
+        if id(original) in cp.feed_defs and not cp.why and self._only_runs(original.body[0], cp):
+            self.ctx.count(self)  # feed = {m.x: ...}: its values now go to train_on_batch/predict
+            return cst.RemoveFromParent()
         for r in cp.runs:
             if r.statement is original and r.train:
                 if cp.why:
@@ -124,7 +154,8 @@ class ClassProgramRule(Rule):
         if isinstance(value, cst.Call):
             q = self._tc().tp.qname(value)
             f = value.func
-            if isinstance(small, cst.Assign) and (q in SESSIONS or q in INITIALIZERS) and self._only_runs(small, cp):
+            if isinstance(small, cst.Assign) and (q in SESSIONS or q in INITIALIZERS or q in SAVERS) \
+                    and self._only_runs(small, cp):
                 self.ctx.count(self)
                 return cst.RemoveFromParent()
             if isinstance(f, cst.Attribute) and f.attr.value == "run" and isinstance(f.value, cst.Call) \
@@ -162,6 +193,7 @@ class ClassProgramRule(Rule):
 
         names = {t.target.value for t in assign.targets if isinstance(t.target, cst.Name)}
         handled = {id(r.call) for r in cp.runs}
+        handled |= {id(c) for c in self._saver_calls(cp)}
         for node in walk(self.ctx.module):
             if not isinstance(node, cst.Name) or node.value not in names:
                 continue
@@ -175,10 +207,71 @@ class ClassProgramRule(Rule):
                     continue
             if isinstance(parent, cst.Arg):
                 call_node = self.ctx.parent(parent)
-                if isinstance(call_node, cst.Call) and self._is_init(call_node, call_node):
+                if isinstance(call_node, cst.Call) and (self._is_init(call_node, call_node)
+                                                        or id(call_node) in handled):
                     continue
             return False
         return True
+
+    # -- savers ---------------------------------------------------------------------------------------
+    def _saver_calls(self, cp: ClassProgram) -> list[cst.Call]:
+        """``saver.save(sess, path)`` / ``saver.restore(sess, path)`` calls in the scopes that
+        use the class that this rule translates (the class's LossModel holds every variable
+        a ``tf.train.Saver()`` of the graph would save)."""
+        cache = self.__dict__.setdefault("_savers", {})
+        if cp.name not in cache:
+            cache[cp.name] = [c for c in self._tc().saver_calls() if self._saver_class(c) is cp
+                              and not self._saver_why(cp, c)]
+        return cache[cp.name]
+
+    def _saver_class(self, c: cst.Call) -> ClassProgram | None:
+        """The one class program whose instance lives in the saver call's scope."""
+        from ..analysis.flow import Flow
+
+        scope = self.ctx.analysis(Flow).scope_of(c)
+        found = [cp for cp in self._tc().classes.values() if any(s is scope for s, _ in cp.instances)]
+        return found[0] if len(found) == 1 else None
+
+    def _saver_why(self, cp: ClassProgram, c: cst.Call) -> str:
+        from ._tf1_program import _arg
+
+        if cp.why or len(cp.train_ops) != 1:
+            return f"class {cp.name}: {cp.why or 'no single train op'}"
+        if len(c.args) != 2 or any(a.keyword is not None and a.keyword.value not in ("sess", "save_path")
+                                   for a in c.args):
+            return "Saver.save/restore arguments other than (sess, save_path) (global_step ...) are not translated"
+        path = _arg(c, 1, "save_path")
+        parent = self.ctx.parent(c)
+        if not isinstance(parent, cst.Expr):
+            assign = parent if isinstance(parent, cst.Assign) else None
+            if c.func.attr.value != "save" or assign is None or len(assign.targets) != 1 \
+                    or not isinstance(path, (cst.Name, cst.SimpleString, cst.Attribute)):
+                return "the value returned by Saver.save/restore is used"
+        return ""
+
+    def _saver_call(self, original: cst.Call, updated: cst.Call):
+        from ._tf1_program import _arg
+
+        tc = self._tc()
+        if id(original) not in tc.saver_call_ids():
+            return updated
+        cp = self._saver_class(original)
+        if cp is None:
+            return updated  # TFM140's: no class program here
+        why = self._saver_why(cp, original)
+        if why:
+            self.todo(original, why)
+            return updated
+        path = _arg(updated, 1, "save_path")
+        v = literal(path, None)
+        if isinstance(v, str):
+            new = to_node(v if v.endswith(".weights.h5") else v + ".weights.h5")
+        else:
+            new = expr('str({p}) + ".weights.h5"', p=path)
+        self.ctx.add_import("keras")
+        self.ctx.count(self)
+        method = "save_weights" if original.func.attr.value == "save" else "load_weights"
+        return expr("{m}.%s({p})" % method, m=cst.Name(self._model_name(cp)), p=new)
 
     def _placeholder(self, p, updated):
         from ._tf1 import dtype_of
@@ -199,7 +292,37 @@ class ClassProgramRule(Rule):
         small = updated.body[0]
         return updated.with_changes(body=[small.with_changes(value=call("keras.Input", shape=shape, dtype=dt, **kw))])
 
+    def _method_train_op(self, cp: ClassProgram, op, updated):
+        """Inside the method: ``train = <optimizer step>`` -> ``train = LossModel([self.x, ...],
+        loss)`` compiled with the optimizer (clipping as the TF1 step clipped); the method still
+        returns it, so the caller's train op name holds the model."""
+        mo = op.method
+        small = updated.body[0]
+        value = small.value
+        if not isinstance(value, cst.Call) or not isinstance(value.func, cst.Attribute):
+            raise _Todo("optimizer step not understood")
+        opt = value.func.value
+        if len(cp.train_ops) != 1 or op.name is None:
+            raise _Todo(f"{mo.method}(): the train op it returns is not bound by the caller")
+        loss = cst.Name(mo.loss_node.value) if isinstance(mo.loss_node, cst.Name) else \
+            cst.Attribute(cst.Name("self"), cst.Name(mo.loss_node.attr.value))
+        ins = self._inputs_node("self", self._loss_inputs(cp))
+        self.ctx.use_helper("LossModel")
+        self.ctx.add_import("keras")
+        self.ctx.count(self)
+        target = cst.Name(mo.local)
+        stmts = [stmt("{m} = LossModel({i}, {l})", m=target, i=ins, l=loss),
+                 stmt("{m}.compile(optimizer={o})", m=target, o=opt)]
+        if mo.clip is not None:  # TF1 clipped each gradient before applying it: Keras' optimizer does
+            if not isinstance(opt, cst.Name):
+                raise _Todo("apply_gradients on an unnamed optimizer")
+            stmts.insert(0, stmt("{o}.%s = {v}" % mo.clip[0], o=opt, v=mo.clip[1]))
+        stmts[0] = stmts[0].with_changes(leading_lines=updated.leading_lines)
+        return cst.FlattenSentinel(stmts)
+
     def _train_op(self, cp: ClassProgram, op, updated):
+        if op.method is not None:
+            return self._method_train_op(cp, op, updated)
         small = updated.body[0]
         value = small.value
         if not isinstance(value, cst.Call) or not isinstance(value.func, cst.Attribute):
@@ -238,15 +361,36 @@ class ClassProgramRule(Rule):
             return updated.with_changes(body=[cst.Expr(step)])
         if not isinstance(target, (cst.Tuple, cst.List)) or len(target.elements) != len(r.fetches):
             raise _Todo("sess.run result not unpacked into one name per fetch")
+        for el, f in zip(target.elements, r.fetches):
+            if f[0] == "op" and isinstance(el.value, cst.Name) and el.value.value != "_" \
+                    and self._read(el.value.value):
+                raise _Todo(f"{el.value.value} (what the train op evaluated to) is read")
         loss_t = next((el.value for el, f in zip(target.elements, r.fetches) if f[0] == "attr"), None)
         if loss_t is None or (isinstance(loss_t, cst.Name) and loss_t.value == "_"):
             return updated.with_changes(body=[cst.Expr(step)])
         return updated.with_changes(body=[cst.Assign(targets=[cst.AssignTarget(loss_t)], value=step)])
 
+    def _read(self, name: str) -> bool:
+        from ..cstcache import walk
+
+        for node in walk(self.ctx.module):
+            if isinstance(node, cst.Name) and node.value == name:
+                parent = self.ctx.parent(node)
+                if isinstance(parent, (cst.AssignTarget, cst.Element)) and not isinstance(parent, cst.Arg):
+                    if isinstance(parent, cst.AssignTarget) or isinstance(self.ctx.parent(parent), (cst.Tuple, cst.List)) \
+                            and isinstance(self.ctx.parent(self.ctx.parent(parent)), cst.AssignTarget):
+                        continue
+                if isinstance(parent, cst.Attribute) and parent.attr is node:
+                    continue
+                return True
+        return False
+
     def _feeds(self, r, updated_call: cst.Call) -> dict[str, cst.BaseExpression]:
         from ._tf1_program import _arg
 
         feed = _arg(updated_call, 0 if r.method == "eval" else 1, "feed_dict")
+        if isinstance(feed, cst.Name):  # a dict bound before the run (TF1Classes._feed_def)
+            return {k: v.deep_clone() for k, v in r.feeds.items()}
         out = {}
         if isinstance(feed, cst.Dict):
             for el in feed.elements:
@@ -259,7 +403,9 @@ class ClassProgramRule(Rule):
         if not tc.classes:
             return updated
         cp, r = tc.class_of_run(original)
-        if cp is None or r.train:
+        if cp is None:
+            return self._saver_call(original, updated)
+        if r.train:
             return updated
         if cp.why:
             self.todo(original, f"run kept: class {cp.name}: {cp.why}")
