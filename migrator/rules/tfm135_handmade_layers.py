@@ -32,8 +32,9 @@ def _constant(ctx, iv):
 
 
 class _Var:
-    def __init__(self, name, statement, shape, init):
+    def __init__(self, name, statement, shape, init, call=None):
         self.name, self.statement, self.shape, self.init = name, statement, shape, init
+        self.call = call
 
 
 class HandmadeLayers(Rule):
@@ -99,7 +100,7 @@ class HandmadeLayers(Rule):
             if key in variables:
                 variables[key] = None  # assigned twice: not a simple variable
             else:
-                variables[key] = _Var(name, stmt, *parsed)
+                variables[key] = _Var(name, stmt, *parsed, call=node.value)
         for key, entries in list(dicts.items()):
             if entries is None or len(self.ctx.analysis(__import__("migrator.analysis.flow", fromlist=["Flow"]).Flow)
                                        .scopes[key[0]].by_name.get(key[1], ())) != 1:
@@ -155,7 +156,54 @@ class HandmadeLayers(Rule):
             if len(keep) == len(ok):
                 break
             ok = keep
+        # ``initializer=init`` of a variable that becomes a layer: init's bindings become Keras
+        # initializers - only when every get_variable reading init goes
+        pending = self.__dict__.get("_pending_inits", {})
+        var_call = {id(v.call): k for k, v in variables.items() if getattr(v, "call", None) is not None}
+        inits: dict[int, bool] = {}
+        for cid, calls in pending.items():
+            gone = var_call.get(cid) in removable
+            for c in calls:
+                inits[id(c)] = inits.get(id(c), True) and gone
+        self._inits = {i for i, ok_ in inits.items() if ok_}
         return variables, ok, removable
+
+    def _list_def(self, node, at):
+        """``shape=kernel`` with ``kernel = [k, k, c_in, c_out]`` bound once before, from names
+        bound once: the list (its elements are evaluated where the layer is built)."""
+        if not isinstance(node, cst.Name):
+            return node
+        from ..analysis.flow import Flow, load_names
+
+        flow = self.ctx.analysis(Flow)
+        scope, idx = flow.index_of(at)
+        defs = scope.by_name.get(node.value, ())
+        if len(defs) != 1 or not isinstance(defs[0].value, (cst.List, cst.Tuple)) or defs[0].index >= idx:
+            return node
+        if any(len(scope.by_name.get(n, ())) > 1 for n in load_names(defs[0].value)):
+            return node
+        return defs[0].value
+
+    def _init_name(self, init: cst.Name, at):
+        """``initializer=init`` with every binding of ``init`` a TF1 initializer call (``if``
+        branches ...): the layer gets the same name; its bindings are translated (the ones that
+        translate: a binding left TF1 keeps its TODO)."""
+        from ..analysis.flow import Flow
+
+        flow = self.ctx.analysis(Flow)
+        scope = flow.scope_of(at)
+        defs = scope.by_name.get(init.value, ())
+        calls = []
+        for d in defs:
+            if not isinstance(d.value, cst.Call) or not (self.ctx.legacy_name(d.value) or "").startswith("tensorflow."):
+                return None
+            if not isinstance(d.stmt, cst.SimpleStatementLine) or len(d.stmt.body) != 1:
+                return None
+            calls.append(d.value)
+        if not calls:
+            return None
+        self.__dict__.setdefault("_pending_inits", {})[id(at)] = calls
+        return cst.Name(init.value)
 
     def _variable(self, value):
         """``tf.get_variable(...)`` / ``tf.Variable(<init>)`` -> (shape elements, Keras initializer)."""
@@ -165,9 +213,13 @@ class HandmadeLayers(Rule):
         q = ctx.legacy_name(value)
         try:
             if q == "tensorflow.get_variable":
-                shape = _arg(value, 1, "shape")
+                shape = self._list_def(_arg(value, 1, "shape"), value)
                 init = _arg(value, 3, "initializer")
-                if shape is None and isinstance(init, cst.Call) and ctx.legacy_name(init) == "tensorflow.constant":
+                if isinstance(init, cst.Name):
+                    k = self._init_name(init, value)
+                    if k is None:
+                        return None
+                elif shape is None and isinstance(init, cst.Call) and ctx.legacy_name(init) == "tensorflow.constant":
                     shape, k = _constant(ctx, init)  # initializer=tf.constant(0.1, shape=[n]): no shape=
                 else:
                     k = initializer_of(ctx, init, init) if init is not None else to_node("glorot_uniform")
@@ -274,6 +326,17 @@ class HandmadeLayers(Rule):
         return self._rewrite(original, updated)
 
     def leave_Call(self, original, updated):
+        self._state()
+        if id(original) in self._inits:  # init = tf.constant_initializer(...) read by a translated layer
+            try:
+                new = initializer_of(self.ctx, updated, original)
+            except Untranslatable:
+                return updated
+            if new is None or isinstance(new, cst.SimpleString):
+                new = call("keras.initializers.get", new) if new is not None else updated
+            self.ctx.add_import("keras")
+            self.ctx.count(self)
+            return new
         return self._rewrite(original, updated)
 
     def _rewrite(self, original, updated):

@@ -34,9 +34,8 @@ class VariableScope(Rule):
         alias = original.items[0].asname
         if alias is not None and isinstance(alias.name, cst.Name):
             # ``scope.reuse_variables()`` reads the dropped alias; it shares nothing (or TFM205 built
-            # the encoder): it goes with the scope
-            kept = [s for s in body if not _reuse_stmt_on(s, alias.name.value)]
-            body = kept or [cst.SimpleStatementLine([cst.Pass()])]
+            # the encoder): it goes with the scope (an ``if reuse:`` holding only it goes too)
+            body = _drop_reuse(body, alias.name.value) or [cst.SimpleStatementLine([cst.Pass()])]
         body[0] = body[0].with_changes(leading_lines=list(original.leading_lines) + list(body[0].leading_lines))
         return cst.FlattenSentinel(body)
 
@@ -70,12 +69,27 @@ class VariableScope(Rule):
         for g, _ in plan.by_stmt.values():
             if any(id(self.ctx.statement_of(c)) in inside for c in g.calls):
                 return True
-            n = self.ctx.parent(w)
-            while n is not None and n is not g.function:
-                n = self.ctx.parent(n)
-            if n is g.function:
+            if self._inside(w, g.function):
                 return True
+            # a layer helper (``def conv2d(self, x, ..., reuse)``) called only from the tower
+            # builder: the encoder builds the tower once, so each helper call makes fresh weights
+            fn = self.ctx.parent(w)
+            while fn is not None and not isinstance(fn, cst.FunctionDef):
+                fn = self.ctx.parent(fn)
+            if fn is not None and g.function is not None and fn is not g.function:
+                sites = [c for c in _walk(self.ctx.module) if isinstance(c, cst.Call) and (
+                    (isinstance(c.func, cst.Name) and c.func.value == fn.name.value)
+                    or (isinstance(c.func, cst.Attribute) and isinstance(c.func.value, cst.Name)
+                        and c.func.value.value == "self" and c.func.attr.value == fn.name.value))]
+                if sites and all(self._inside(c, g.function) for c in sites):
+                    return True
         return False
+
+    def _inside(self, node, fn) -> bool:
+        n = self.ctx.parent(node)
+        while n is not None and n is not fn:
+            n = self.ctx.parent(n)
+        return n is fn and fn is not None
 
     VALID = ["import keras\nh = keras.layers.Dense(3)(x)\n"]
     INVALID = [
@@ -91,3 +105,19 @@ def _reuse_stmt_on(s: cst.CSTNode, alias: str) -> bool:
             and isinstance(s.body[0].value, cst.Call) and isinstance(s.body[0].value.func, cst.Attribute)
             and s.body[0].value.func.attr.value == "reuse_variables"
             and isinstance(s.body[0].value.func.value, cst.Name) and s.body[0].value.func.value.value == alias)
+
+
+def _drop_reuse(body: list, alias: str) -> list:
+    """``body`` without the ``alias.reuse_variables()`` statements, also those inside ``if``s
+    (an ``if`` left with nothing and no ``else`` goes)."""
+    out = []
+    for s in body:
+        if _reuse_stmt_on(s, alias):
+            continue
+        if isinstance(s, cst.If) and s.orelse is None and isinstance(s.body, cst.IndentedBlock):
+            inner = _drop_reuse(list(s.body.body), alias)
+            if not inner:
+                continue
+            s = s.with_changes(body=s.body.with_changes(body=inner))
+        out.append(s)
+    return out
