@@ -159,6 +159,59 @@ def test_class_keep_prob_below_one_at_evaluation_stays_marked():
     assert "tf.placeholder(tf.float32, [None, dim])" in out  # the whole program stays TF1
 
 
+_METHOD_STEP = (
+    "import tensorflow as tf\n\n"
+    "class Net(object):\n"
+    "    def __init__(self):\n"
+    "        self.x = tf.placeholder(tf.float32, [None, 4])\n"
+    "        self.y = tf.placeholder(tf.float32, [None, 2])\n\n"
+    "    def train_model(self):\n"
+    "        self.out = tf.layers.dense(self.x, 2)\n"
+    "        loss = tf.reduce_mean(tf.square(self.out - self.y))\n"
+    "        train_op = tf.train.GradientDescentOptimizer(0.1).minimize(loss)\n"
+    "        return loss, train_op\n\n"
+    "net = Net()\n"
+    "train_loss, train_op = net.train_model()\n"
+    "sess = tf.Session()\n"
+    "sess.run(tf.global_variables_initializer())\n"
+    "saver = tf.train.Saver()\n"
+    "for i in range(10):\n"
+    "    feed = {net.x: X, net.y: Y}\n"
+    "%s"
+    "    l, op = sess.run([train_loss, train_op], feed_dict=feed)\n"
+    "%s"
+    "saver.save(sess, 'model.ckpt')\n")
+
+
+def test_class_method_train_op_and_saver():
+    out = migrate_source(_METHOD_STEP % ("", ""), "m.py", Options(fixes=False)).code
+    assert TODO_MARKER not in out and legacy_refs_outside_todo(out) == []
+    assert "train_op = LossModel([self.x, self.y], loss)" in out
+    assert "train_op.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1))" in out
+    assert "l = train_op.train_on_batch([X, Y])" in out and "feed" not in out
+    assert "train_op.save_weights('model.ckpt.weights.h5')" in out
+    assert "Saver" not in out and "sess" not in out
+    assert migrate_source(out, "m.py", Options(fixes=False)).code == out
+
+
+def test_class_feed_dict_rebound_before_the_run_stays_marked():
+    # X changes between the feed dict and the run: the dict holds the OLD value - not inlined
+    out = migrate_source(_METHOD_STEP % ("    X = X + 1\n", ""), "m.py", Options(fixes=False)).code
+    assert "feed_dict is not a dict literal" in out
+    assert "sess.run([train_loss, train_op], feed_dict=feed)" in out
+
+
+def test_class_train_op_value_read_stays_marked():
+    out = migrate_source(_METHOD_STEP % ("", "    print(op)\n"), "m.py", Options(fixes=False)).code
+    assert "op (what the train op evaluated to) is read" in out
+
+
+def test_saver_of_an_untranslated_class_stays_marked():
+    src = (_METHOD_STEP % ("", "")).replace("saver.save(sess, 'model.ckpt')", "p = saver.save(sess, 'a', global_step=3)")
+    out = migrate_source(src, "m.py", Options(fixes=False)).code
+    assert "global_step ...) are not translated" in out
+
+
 def _run(mode: str, path: Path, tmp: Path) -> dict:
     out = tmp / f"{mode}_{path.stem}.json"
     env = dict(os.environ, PYTHONPATH=str(ROOT), TF_CPP_MIN_LOG_LEVEL="3", KERAS_BACKEND="tensorflow")

@@ -371,16 +371,23 @@ class ClassProgramRule(Rule):
         return updated.with_changes(body=[cst.Assign(targets=[cst.AssignTarget(loss_t)], value=step)])
 
     def _read(self, name: str) -> bool:
+        """``name`` is read somewhere in the file (not only assigned)."""
+        from ..analysis.flow import target_names
         from ..cstcache import walk
 
+        stored = set()
         for node in walk(self.ctx.module):
-            if isinstance(node, cst.Name) and node.value == name:
+            targets = node.targets if isinstance(node, cst.Assign) else [node] if isinstance(
+                node, (cst.AssignTarget, cst.For)) else []
+            for t in targets:
+                tn = t.target
+                stored |= {id(n) for n in walk(tn) if isinstance(n, cst.Name) and n.value in target_names(tn)}
+        for node in walk(self.ctx.module):
+            if isinstance(node, cst.Name) and node.value == name and id(node) not in stored:
                 parent = self.ctx.parent(node)
-                if isinstance(parent, (cst.AssignTarget, cst.Element)) and not isinstance(parent, cst.Arg):
-                    if isinstance(parent, cst.AssignTarget) or isinstance(self.ctx.parent(parent), (cst.Tuple, cst.List)) \
-                            and isinstance(self.ctx.parent(self.ctx.parent(parent)), cst.AssignTarget):
-                        continue
                 if isinstance(parent, cst.Attribute) and parent.attr is node:
+                    continue
+                if isinstance(parent, cst.Arg) and parent.keyword is node:
                     continue
                 return True
         return False
@@ -474,8 +481,119 @@ class ClassProgramRule(Rule):
         "net_model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01, epsilon=1e-8))\n"
         "for i in range(10):\n"
         "    l = net_model.train_on_batch([X, Y])\n"
-        "pred = keras.Model(net.x, net.out).predict_on_batch(X)\n")]
-    REQUIRES = ("TFM130", "TFM131", "TFM133")
+        "pred = keras.Model(net.x, net.out).predict_on_batch(X)\n"),
+        # a Saver of the class's graph saves / restores the LossModel; save() returned the path
+        Case(
+        'import tensorflow as tf\n'
+        '\n'
+        'class Net(object):\n'
+        '    def __init__(self):\n'
+        '        self.x = tf.placeholder(tf.float32, [None, 4])\n'
+        '        self.y = tf.placeholder(tf.float32, [None, 2])\n'
+        '        self.out = tf.layers.dense(self.x, 2)\n'
+        '        self.loss = tf.reduce_mean(tf.square(self.out - self.y))\n'
+        '\n'
+        'net = Net()\n'
+        'train_op = tf.train.AdamOptimizer(0.01).minimize(net.loss)\n'
+        'sess = tf.InteractiveSession()\n'
+        'tf.global_variables_initializer().run()\n'
+        'saver = tf.train.Saver()\n'
+        'try:\n'
+        '    saver.restore(sess, path)\n'
+        'except Exception:\n'
+        '    pass\n'
+        'for i in range(10):\n'
+        '    sess.run(train_op, feed_dict={net.x: X, net.y: Y})\n'
+        'saved = saver.save(sess, path)\n',
+        'import keras\n'
+        '\n'
+        '\n'
+        '# tflearn-migrate helper: LossModel\n'
+        'class LossModel(keras.Model):\n'
+        '    """A functional model whose output IS the TF1 loss tensor (its labels are inputs too)."""\n'
+        '\n'
+        '    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):\n'
+        '        return keras.ops.sum(y_pred)\n'
+        '\n'
+        '\n'
+        'class Net(object):\n'
+        '    def __init__(self):\n'
+        '        self.x = keras.Input(shape=(4,))\n'
+        '        self.y = keras.Input(shape=(2,))\n'
+        '        self.out = keras.layers.Dense(2)(self.x)\n'
+        '        self.loss = keras.ops.mean(keras.ops.square(self.out - self.y))\n'
+        '\n'
+        'net = Net()\n'
+        'net_model = LossModel([net.x, net.y], net.loss)\n'
+        'net_model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01, epsilon=1e-8))\n'
+        'try:\n'
+        '    net_model.load_weights(str(path) + ".weights.h5")\n'
+        'except Exception:\n'
+        '    pass\n'
+        'for i in range(10):\n'
+        '    net_model.train_on_batch([X, Y])\n'
+        'net_model.save_weights(str(path) + ".weights.h5")\n'
+        'saved = path\n'),
+        # the train op built in a method (clipped apply_gradients) and returned: the method
+        # returns the compiled LossModel in its place; a feed dict bound before the run
+        Case(
+        'import tensorflow as tf\n'
+        '\n'
+        'class Net(object):\n'
+        '    def __init__(self, lr):\n'
+        '        self.x = tf.placeholder(tf.float32, [None, 4])\n'
+        '        self.y = tf.placeholder(tf.float32, [None, 2])\n'
+        '        self.lr = lr\n'
+        '\n'
+        '    def train_model(self):\n'
+        '        self.out = tf.layers.dense(self.x, 2)\n'
+        '        loss = tf.reduce_mean(tf.square(self.out - self.y))\n'
+        '        optimizer = tf.train.AdamOptimizer(self.lr)\n'
+        '        gradvars = optimizer.compute_gradients(loss)\n'
+        '        capped = [(tf.clip_by_value(g, -1., 1.), v) for g, v in gradvars]\n'
+        '        train_op = optimizer.apply_gradients(capped)\n'
+        '        return loss, train_op\n'
+        '\n'
+        'net = Net(0.01)\n'
+        'train_loss, train_op = net.train_model()\n'
+        'with tf.Session() as sess:\n'
+        '    tf.global_variables_initializer().run()\n'
+        '    for i in range(10):\n'
+        '        feed = {net.x: X, net.y: Y}\n'
+        '        l, _ = sess.run([train_loss, train_op], feed_dict=feed)\n'
+        '    pred = sess.run(net.out, feed_dict={net.x: X})\n',
+        'import keras\n'
+        '\n'
+        '\n'
+        '# tflearn-migrate helper: LossModel\n'
+        'class LossModel(keras.Model):\n'
+        '    """A functional model whose output IS the TF1 loss tensor (its labels are inputs too)."""\n'
+        '\n'
+        '    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):\n'
+        '        return keras.ops.sum(y_pred)\n'
+        '\n'
+        '\n'
+        'class Net(object):\n'
+        '    def __init__(self, lr):\n'
+        '        self.x = keras.Input(shape=(4,))\n'
+        '        self.y = keras.Input(shape=(2,))\n'
+        '        self.lr = lr\n'
+        '\n'
+        '    def train_model(self):\n'
+        '        self.out = keras.layers.Dense(2)(self.x)\n'
+        '        loss = keras.ops.mean(keras.ops.square(self.out - self.y))\n'
+        '        optimizer = keras.optimizers.Adam(learning_rate=self.lr, epsilon=1e-8)\n'
+        '        optimizer.clipvalue = 1.\n'
+        '        train_op = LossModel([self.x, self.y], loss)\n'
+        '        train_op.compile(optimizer=optimizer)\n'
+        '        return loss, train_op\n'
+        '\n'
+        'net = Net(0.01)\n'
+        'train_loss, train_op = net.train_model()\n'
+        'for i in range(10):\n'
+        '    l = train_op.train_on_batch([X, Y])\n'
+        'pred = keras.Model(net.x, net.out).predict_on_batch(X)\n')]
+    REQUIRES = ("TFM130", "TFM131", "TFM133", "TFM140")
 
 
 class _Todo(Exception):
