@@ -366,6 +366,14 @@ class TF1Classes:
                            method, any(o is not None and o[0] == "op" for o in out))
             if any(o is None for o in out):
                 cp.why = cp.why or f"a run fetches something other than {inst}.<tensor> or its train op"
+            stmt_ = ctx.statement_of(node)
+            small = stmt_.body[0] if isinstance(stmt_, cst.SimpleStatementLine) and len(stmt_.body) == 1 else None
+            t = small.targets[0].target if isinstance(small, cst.Assign) and len(small.targets) == 1 else None
+            if isinstance(t, (cst.Tuple, cst.List)) and small.value is node and len(t.elements) == len(out):
+                for el, o in zip(t.elements, out):
+                    if o is not None and o[0] == "op" and isinstance(el.value, cst.Name) \
+                            and el.value.value != "_" and self._read(el.value.value):
+                        cp.why = cp.why or f"{el.value.value} (what the train op evaluated to) is read"
             if isinstance(feed, cst.Name):  # feed = {inst.x: ...}; sess.run(..., feed_dict=feed)
                 feed = self._feed_def(cp, scope, feed, node)
             if feed is not None:
@@ -379,6 +387,28 @@ class TF1Classes:
                             continue
                         run.feeds[a] = el.value
             cp.runs.append(run)
+
+    def _read(self, name: str) -> bool:
+        """``name`` is read somewhere in the file (not only assigned)."""
+        from ..analysis.flow import target_names
+        from ..cstcache import walk
+
+        stored = set()
+        for node in walk(self.ctx.module):
+            targets = node.targets if isinstance(node, cst.Assign) else [node] if isinstance(
+                node, (cst.AssignTarget, cst.For)) else []
+            for t in targets:
+                tn = t.target
+                stored |= {id(n) for n in walk(tn) if isinstance(n, cst.Name) and n.value in target_names(tn)}
+        for node in walk(self.ctx.module):
+            if isinstance(node, cst.Name) and node.value == name and id(node) not in stored:
+                parent = self.ctx.parent(node)
+                if isinstance(parent, cst.Attribute) and parent.attr is node:
+                    continue
+                if isinstance(parent, cst.Arg) and parent.keyword is node:
+                    continue
+                return True
+        return False
 
     def _feed_def(self, cp: ClassProgram, scope: ScopeFlow, feed: cst.Name, run: cst.Call):
         """The dict literal a feed_dict name is bound to, when the values it reads are still

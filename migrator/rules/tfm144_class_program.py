@@ -361,36 +361,10 @@ class ClassProgramRule(Rule):
             return updated.with_changes(body=[cst.Expr(step)])
         if not isinstance(target, (cst.Tuple, cst.List)) or len(target.elements) != len(r.fetches):
             raise _Todo("sess.run result not unpacked into one name per fetch")
-        for el, f in zip(target.elements, r.fetches):
-            if f[0] == "op" and isinstance(el.value, cst.Name) and el.value.value != "_" \
-                    and self._read(el.value.value):
-                raise _Todo(f"{el.value.value} (what the train op evaluated to) is read")
         loss_t = next((el.value for el, f in zip(target.elements, r.fetches) if f[0] == "attr"), None)
         if loss_t is None or (isinstance(loss_t, cst.Name) and loss_t.value == "_"):
             return updated.with_changes(body=[cst.Expr(step)])
         return updated.with_changes(body=[cst.Assign(targets=[cst.AssignTarget(loss_t)], value=step)])
-
-    def _read(self, name: str) -> bool:
-        """``name`` is read somewhere in the file (not only assigned)."""
-        from ..analysis.flow import target_names
-        from ..cstcache import walk
-
-        stored = set()
-        for node in walk(self.ctx.module):
-            targets = node.targets if isinstance(node, cst.Assign) else [node] if isinstance(
-                node, (cst.AssignTarget, cst.For)) else []
-            for t in targets:
-                tn = t.target
-                stored |= {id(n) for n in walk(tn) if isinstance(n, cst.Name) and n.value in target_names(tn)}
-        for node in walk(self.ctx.module):
-            if isinstance(node, cst.Name) and node.value == name and id(node) not in stored:
-                parent = self.ctx.parent(node)
-                if isinstance(parent, cst.Attribute) and parent.attr is node:
-                    continue
-                if isinstance(parent, cst.Arg) and parent.keyword is node:
-                    continue
-                return True
-        return False
 
     def _feeds(self, r, updated_call: cst.Call) -> dict[str, cst.BaseExpression]:
         from ._tf1_program import _arg
