@@ -341,6 +341,11 @@ def _probe(cap, args, tf, tf1, tflearn, orig_fit, orig_run, train_ops, grad_caps
         for i, dp in enumerate(preps):
             if dp is not None and xs:
                 dp.initialize(xs[i], sess)
+    if cap.kind != "tflearn":
+        # placeholders fixed to one batch size ([55, 8, 8, 3]) accept only that many rows
+        fixed = {p.shape.as_list()[0] for p in [*inputs, *targets] if p.shape.ndims} - {None}
+        if len(fixed) == 1:
+            n = fixed.pop()
     meta, before, gv = _variables(tf1, sess)
     x = _random_like(inputs, n, rs)
     feed = {t: (dp.apply(v.copy()) if dp is not None else v) for t, v, dp in zip(inputs, x, preps)}
