@@ -258,6 +258,20 @@ def _walk(node: cst.CSTNode) -> Iterable[cst.CSTNode]:
         stack.extend(children(n))
 
 
+def saver_makedirs(path: cst.BaseExpression):
+    """TF1's ``Saver.save`` creates the checkpoint's parent directory; Keras' ``save_weights``
+    does not: the statement that does (None: a literal path without a directory)."""
+    from ..emit import literal, stmt
+
+    v = literal(path, None)
+    if isinstance(v, str):
+        import os.path
+
+        d = os.path.dirname(v)
+        return stmt("os.makedirs({d}, exist_ok=True)", d=cst.SimpleString(repr(d))) if d else None
+    return stmt('os.makedirs(os.path.dirname(str({p})) or ".", exist_ok=True)', p=path.deep_clone())
+
+
 def _arg(call: cst.Call, pos: int, kw: str) -> cst.BaseExpression | None:
     for a in call.args:
         if a.keyword is not None and a.keyword.value == kw:

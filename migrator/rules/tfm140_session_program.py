@@ -573,6 +573,13 @@ class SessionProgram(Rule):
             return updated
         self.ctx.count(self)
         method = "save_weights" if f.attr.value == "save" else "load_weights"
+        if method == "save_weights":
+            from ._tf1_program import saver_makedirs
+
+            mk = saver_makedirs(path)
+            if mk is not None:
+                self.ctx.add_import("os")
+                self.ctx.insert_before(original, [mk])
         return expr("{m}.%s({p})" % method, m=cst.Name(self._tp().model_name(prog)), p=new)
 
     def leave_With(self, original: cst.With, updated: cst.With):

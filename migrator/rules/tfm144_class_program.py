@@ -241,6 +241,8 @@ class ClassProgramRule(Rule):
                                    for a in c.args):
             return "Saver.save/restore arguments other than (sess, save_path) (global_step ...) are not translated"
         path = _arg(c, 1, "save_path")
+        if path is None or any(isinstance(n, cst.Call) for n in _walk_nodes(path)):
+            return "a save path computed by a call (it would be evaluated twice)"
         parent = self.ctx.parent(c)
         if not isinstance(parent, cst.Expr):
             assign = parent if isinstance(parent, cst.Assign) else None
@@ -271,6 +273,13 @@ class ClassProgramRule(Rule):
         self.ctx.add_import("keras")
         self.ctx.count(self)
         method = "save_weights" if original.func.attr.value == "save" else "load_weights"
+        if method == "save_weights":
+            from ._tf1_program import saver_makedirs
+
+            mk = saver_makedirs(path)
+            if mk is not None:
+                self.ctx.add_import("os")
+                self.ctx.insert_before(original, [mk])
         return expr("{m}.%s({p})" % method, m=cst.Name(self._model_name(cp)), p=new)
 
     def _placeholder(self, p, updated):
@@ -480,6 +489,7 @@ class ClassProgramRule(Rule):
         '    sess.run(train_op, feed_dict={net.x: X, net.y: Y})\n'
         'saved = saver.save(sess, path)\n',
         'import keras\n'
+        'import os\n'
         '\n'
         '\n'
         '# tflearn-migrate helper: LossModel\n'
@@ -506,6 +516,7 @@ class ClassProgramRule(Rule):
         '    pass\n'
         'for i in range(10):\n'
         '    net_model.train_on_batch([X, Y])\n'
+        'os.makedirs(os.path.dirname(str(path)) or ".", exist_ok=True)\n'
         'net_model.save_weights(str(path) + ".weights.h5")\n'
         'saved = path\n'),
         # the train op built in a method (clipped apply_gradients) and returned: the method
@@ -568,6 +579,12 @@ class ClassProgramRule(Rule):
         '    l = train_op.train_on_batch([X, Y])\n'
         'pred = keras.Model(net.x, net.out).predict_on_batch(X)\n')]
     REQUIRES = ("TFM130", "TFM131", "TFM133", "TFM140")
+
+
+def _walk_nodes(node):
+    from ..cstcache import walk
+
+    return walk(node)
 
 
 class _Todo(Exception):
