@@ -212,6 +212,57 @@ def test_saver_of_an_untranslated_class_stays_marked():
     assert "global_step ...) are not translated" in out
 
 
+_CONV_HELPER = (
+    "import tensorflow as tf\n\n"
+    "class Siamese(object):\n"
+    "    def __init__(self, weights):\n"
+    "        self.dict = weights\n"
+    "        self.left = tf.placeholder(tf.float32, [None, 8, 8, 3])\n"
+    "        self.right = tf.placeholder(tf.float32, [None, 8, 8, 3])\n"
+    "        self.y = tf.placeholder(tf.float32, [None, 1])\n\n"
+    "    def conv2d(self, bottom, ksize, name, reuse):\n"
+    "        with tf.variable_scope(name) as scope:\n"
+    "            if reuse == True:\n"
+    "                scope.reuse_variables()\n"
+    "            kernel = [ksize[0], ksize[1], bottom.get_shape().as_list()[-1], ksize[2]]\n"
+    "            init = %s\n"
+    "            w = tf.get_variable(name + '/weights', shape=kernel, initializer=init)\n"
+    "            b = tf.get_variable(name + '/biases', shape=[ksize[2]], initializer=tf.zeros_initializer())\n"
+    "        return tf.nn.conv2d(bottom, w, strides=[1, 1, 1, 1], padding='SAME') + b\n\n"
+    "    def network(self, X, reuse):\n"
+    "        h = tf.nn.relu(self.conv2d(X, [3, 3, 8], 'conv1', reuse))\n"
+    "        return tf.layers.flatten(h)\n\n"
+    "    def train_model(self):\n"
+    "        self.o1 = self.network(self.left, False)\n"
+    "        self.o2 = self.network(self.right, True)\n"
+    "        loss = tf.reduce_mean(self.y * tf.reduce_sum(tf.square(self.o1 - self.o2), 1))\n"
+    "        train_op = tf.train.AdamOptimizer(0.001).minimize(loss)\n"
+    "        return loss, train_op\n\n"
+    "net = Siamese({})\n"
+    "train_loss, train_op = net.train_model()\n"
+    "with tf.Session() as sess:\n"
+    "    tf.global_variables_initializer().run()\n"
+    "    for step in range(10):\n"
+    "        l, _ = sess.run([train_loss, train_op], feed_dict={net.left: A, net.right: B, net.y: Y})\n"
+    "    o1 = sess.run(net.o1, feed_dict={net.left: A})\n")
+
+
+def test_class_conv_helper_with_scope_reuse_translates():
+    # the helper's scope shares only between the two tower calls, which become one encoder
+    out = migrate_source(_CONV_HELPER % "tf.constant_initializer(value=self.dict['conv1'], dtype=tf.float32)",
+                         "s.py", Options(fixes=False)).code
+    assert TODO_MARKER not in out and legacy_refs_outside_todo(out) == []
+    assert "init = keras.initializers.Constant(self.dict['conv1'])" in out
+    assert "kernel_initializer=init" in out and "reuse_variables" not in out and "scope" not in out
+    assert "encoder = keras.Model(encoder_input, self.network(encoder_input, False)" in out
+    assert migrate_source(out, "s.py", Options(fixes=False)).code == out
+
+
+def test_initializer_name_bound_to_something_else_stays():
+    out = migrate_source(_CONV_HELPER % "make_init()", "s.py", Options(fixes=False)).code
+    assert "tf.get_variable(name + '/weights'" in out  # not a TF1 initializer call: not guessed
+
+
 def _run(mode: str, path: Path, tmp: Path) -> dict:
     out = tmp / f"{mode}_{path.stem}.json"
     env = dict(os.environ, PYTHONPATH=str(ROOT), TF_CPP_MIN_LOG_LEVEL="3", KERAS_BACKEND="tensorflow")

@@ -385,6 +385,35 @@ class HandmadeLayers(Rule):
              "tensorflow.get_variable\nh = keras.ops.matmul(x, W)\n"
              "r = tf.nn.l2_loss(W)  # TODO(tflearn-migrate): TFM100 no Keras translation for tensorflow.nn.l2_loss\n",
              ("TFM100", "TFM100"), todo=True),
+        # shape= bound to a list, initializer= bound in if/else branches (pretrained or random):
+        # the layer reads the same name, each binding becomes the Keras initializer
+        Case(
+             'import tensorflow as tf\n'
+             '\n'
+             'def conv(x, ksize, name, pretrained):\n'
+             '    kernel = [ksize[0], ksize[1], x.shape[-1], ksize[2]]\n'
+             '    if name in pretrained:\n'
+             '        init = tf.constant_initializer(value=pretrained[name], dtype=tf.float32)\n'
+             '    else:\n'
+             '        init = tf.truncated_normal_initializer(stddev=0.1)\n'
+             "    w = tf.get_variable(name + '/weights', shape=kernel, initializer=init)\n"
+             "    b = tf.get_variable(name + '/biases', shape=[ksize[2]], initializer=tf.zeros_initializer())\n"
+             "    return tf.nn.conv2d(x, w, strides=[1, 1, 1, 1], padding='SAME') + b\n",
+             'import keras\n'
+             '\n'
+             'def conv(x, ksize, name, pretrained):\n'
+             '    kernel = [ksize[0], ksize[1], x.shape[-1], ksize[2]]\n'
+             '    if name in pretrained:\n'
+             '        init = keras.initializers.Constant(pretrained[name])\n'
+             '    else:\n'
+             '        init = keras.initializers.TruncatedNormal(mean=0.0, stddev=0.1)\n'
+             '    return keras.layers.Conv2D(\n'
+             '        ksize[2],\n'
+             '        (ksize[0], ksize[1]),\n'
+             '        strides=(1, 1),\n'
+             "        padding='same',\n"
+             '        kernel_initializer=init,\n'
+             '    )(x)\n'),
     ]
     REQUIRES = ("TFM130", "TFM100")
 
