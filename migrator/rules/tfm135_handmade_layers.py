@@ -31,6 +31,28 @@ def _constant(ctx, iv):
     return b.node("shape"), call("keras.initializers.Constant", b.node("value"))
 
 
+_TF1_INITIALIZERS = (  # the initializer names TF1 had (tf.*, tf.contrib.layers.*, tf.keras.initializers aside)
+    "constant_initializer", "zeros_initializer", "ones_initializer", "random_normal_initializer",
+    "truncated_normal_initializer", "random_uniform_initializer", "uniform_unit_scaling_initializer",
+    "variance_scaling_initializer", "orthogonal_initializer", "glorot_uniform_initializer",
+    "glorot_normal_initializer", "identity_initializer", "xavier_initializer", "xavier_initializer_conv2d")
+
+
+def _misspelled_initializer(qname: str) -> str:
+    """Why a TF1 initializer call cannot be translated when its name is a misspelling of a
+    TF1 initializer ("" otherwise): TF1 itself raised AttributeError there."""
+    import difflib
+
+    short = qname.rsplit(".", 1)[-1]
+    if short in _TF1_INITIALIZERS:
+        return ""
+    close = difflib.get_close_matches(short, _TF1_INITIALIZERS, n=1, cutoff=0.9)
+    if not close:
+        return ""
+    return (f"{qname} is not a TF1 initializer (a misspelling of {close[0]}?): TF1 raised AttributeError "
+            "when this line ran - kept as written, not guessed")
+
+
 class _Var:
     def __init__(self, name, statement, shape, init, call=None):
         self.name, self.statement, self.shape, self.init = name, statement, shape, init
@@ -331,6 +353,9 @@ class HandmadeLayers(Rule):
             try:
                 new = initializer_of(self.ctx, updated, original)
             except Untranslatable:
+                hint = _misspelled_initializer(self.ctx.legacy_name(original) or "")
+                if hint:
+                    self.todo(original, hint)
                 return updated
             if new is None or isinstance(new, cst.SimpleString):
                 new = call("keras.initializers.get", new) if new is not None else updated
