@@ -287,3 +287,11 @@ def test_migrated_runs_and_trains_like_legacy(name, tmp_path):
     assert abs(keras["auc"] - legacy["auc"]) <= 0.05, (keras["auc"], legacy["auc"])
     if "test_loss" in legacy:
         assert abs(keras["test_loss"] - legacy["test_loss"]) < 0.02
+
+
+def test_misspelled_initializer_stays_marked_with_the_reason():
+    out = migrate_source(_CONV_HELPER % "tf.contrib.layers.xavier_initialier_conv2d()", "s.py",
+                         Options(fixes=False)).code
+    assert "TFM135 tensorflow.contrib.layers.xavier_initialier_conv2d is not a TF1 initializer " \
+           "(a misspelling of xavier_initializer_conv2d?)" in out
+    assert "init = tf.contrib.layers.xavier_initialier_conv2d()" in out
