@@ -295,3 +295,28 @@ def test_misspelled_initializer_stays_marked_with_the_reason():
     assert "TFM135 tensorflow.contrib.layers.xavier_initialier_conv2d is not a TF1 initializer " \
            "(a misspelling of xavier_initializer_conv2d?)" in out
     assert "init = tf.contrib.layers.xavier_initialier_conv2d()" in out
+
+
+def test_class_train_op_attribute_built_in_the_constructor():
+    # self.train_op = opt.minimize(self.loss) in __init__; runs fetch net.train_op
+    src = ("import tensorflow as tf\n\n"
+           "class Net(object):\n"
+           "    def __init__(self, lr):\n"
+           "        self.x = tf.placeholder(tf.float32, [None, 4])\n"
+           "        self.y = tf.placeholder(tf.float32, [None, 2])\n"
+           "        self.out = tf.layers.dense(self.x, 2)\n"
+           "        self.loss = tf.reduce_mean(tf.square(self.out - self.y))\n"
+           "        self.train_op = tf.train.AdamOptimizer(lr).minimize(self.loss)\n\n"
+           "net = Net(0.01)\n"
+           "sess = tf.Session()\n"
+           "sess.run(tf.global_variables_initializer())\n"
+           "for i in range(10):\n"
+           "    _, l = sess.run([net.train_op, net.loss], feed_dict={net.x: X, net.y: Y})\n"
+           "vl = sess.run(net.loss, feed_dict={net.x: X, net.y: Y})\n")
+    out = migrate_source(src, "n.py", Options(fixes=False)).code
+    assert TODO_MARKER not in out and legacy_refs_outside_todo(out) == []
+    assert "self.train_op = LossModel([self.x, self.y], self.loss)" in out
+    assert "self.train_op.compile(optimizer=keras.optimizers.Adam(learning_rate=lr, epsilon=1e-8))" in out
+    assert "l = net.train_op.train_on_batch([X, Y])" in out
+    assert "vl = net.train_op.predict_on_batch([X, Y])" in out
+    assert migrate_source(out, "n.py", Options(fixes=False)).code == out

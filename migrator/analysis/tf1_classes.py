@@ -66,6 +66,7 @@ class MethodTrainOp:
     clip: tuple | None = None               # ("clipvalue", node) ... (TrainOp.clip)
     extra: list = field(default_factory=list)  # gradient statements, removed with the op
     returns: list = field(default_factory=list)  # the returned tuple: local names (None: other)
+    attr: str | None = None                 # ``self.train_op = ...``: the attribute (local unused)
 
 
 @dataclass(eq=False)
@@ -236,10 +237,12 @@ class TF1Classes:
                         and self.flow.scope_of(n) is scope):
                     continue
                 parent = self.ctx.parent(n)
-                if not (isinstance(parent, cst.Assign) and len(parent.targets) == 1
-                        and isinstance(parent.targets[0].target, cst.Name)):
+                if not (isinstance(parent, cst.Assign) and len(parent.targets) == 1):
                     continue
-                local = parent.targets[0].target.value
+                attr = _self_attr(parent.targets[0].target)
+                if attr is None and not isinstance(parent.targets[0].target, cst.Name):
+                    continue
+                local = parent.targets[0].target.value if attr is None else ""
                 if n.func.attr.value == "minimize":
                     if len(n.args) > 1 and any(a.keyword is None or a.keyword.value not in ("global_step", "name")
                                                for a in n.args[1:]):
@@ -253,6 +256,13 @@ class TF1Classes:
                     loss, clip, extra = cst.Name(op.loss), op.clip, list(op.extra)
                 if not isinstance(loss, cst.Name) and _self_attr(loss) is None:
                     cp.why = cp.why or f"{mname}: the loss is not a name"
+                    continue
+                if attr is not None:  # self.train_op = opt.minimize(self.loss): runs fetch inst.train_op
+                    mo = MethodTrainOp(mname, "", loss, n.func.value, clip, extra, [], attr)
+                    key = _self_attr(loss) or f"{mname}.{loss.value}"
+                    if _self_attr(loss) is None:
+                        cp.direct[key] = reads(loss, scope, set())
+                    cp.method_ops.append((self.ctx.statement_of(n), n, mo))
                     continue
                 rets = [r for r in walk(m.body) if isinstance(r, cst.Return) and self.flow.scope_of(r) is scope]
                 if len(rets) != 1 or rets[0].value is None:
@@ -302,7 +312,7 @@ class TF1Classes:
             if not isinstance(node, cst.Call) or self.flow.scope_of(node) is not scope:
                 continue
             f = node.func
-            mo_ = next((x for x in cp.method_ops if self._inst_attr(f, inst) == x[2].method), None)
+            mo_ = next((x for x in cp.method_ops if not x[2].attr and self._inst_attr(f, inst) == x[2].method), None)
             if mo_ is not None:  # loss, train = inst.train_model()
                 stmt_, _, mo = mo_
                 parent = ctx.parent(node)
@@ -335,7 +345,13 @@ class TF1Classes:
                     cp.why = cp.why or "minimize() with var_list/gate arguments"
                 cp.train_ops.append(ClassTrainOp(parent.targets[0].target.value, ctx.statement_of(node), node,
                                                  inst, attr))
+        for stmt_, call_, mo in cp.method_ops:  # self.train_op = ...: one train op per instance
+            if mo.attr:
+                key = _self_attr(mo.loss_node) or f"{mo.method}.{mo.loss_node.value}"
+                cp.train_ops.append(ClassTrainOp(None, stmt_, call_, inst, key, mo))
         ops = {t.name for t in cp.train_ops if t.instance == inst}
+        attr_ops = {t.method.attr for t in cp.train_ops if t.instance == inst and t.method is not None
+                    and t.method.attr}
         for node in walk(scope.node):
             if not isinstance(node, cst.Call) or self.flow.scope_of(node) is not scope:
                 continue
@@ -352,7 +368,9 @@ class TF1Classes:
             out = []
             for e in elems:
                 a = self._inst_attr(e, inst)
-                if a is not None:
+                if a is not None and a in attr_ops:
+                    out.append(("op", a))
+                elif a is not None:
                     out.append(("attr", a))
                 elif isinstance(e, cst.Name) and e.value in ops:
                     out.append(("op", e.value))

@@ -53,9 +53,15 @@ class ClassProgramRule(Rule):
     def _tc(self) -> TF1Classes:
         return self.ctx.analysis(TF1Classes)
 
+    def _model_node(self, cp: ClassProgram) -> cst.BaseExpression:
+        return cst.parse_expression(self._model_name(cp))
+
     def _model_name(self, cp: ClassProgram) -> str:
-        if cp.train_ops and cp.train_ops[0].method is not None and cp.train_ops[0].name:
-            return cp.train_ops[0].name  # the method returns the model in the train op's place
+        op = cp.train_ops[0] if cp.train_ops else None
+        if op is not None and op.method is not None and op.method.attr:
+            return f"{op.instance}.{op.method.attr}"  # self.train_op holds the model
+        if op is not None and op.method is not None and op.name:
+            return op.name  # the method returns the model in the train op's place
         cache = self.__dict__.setdefault("_names", {})
         if cp.name not in cache:
             from ..analysis.flow import Flow
@@ -280,7 +286,7 @@ class ClassProgramRule(Rule):
             if mk is not None:
                 self.ctx.add_import("os")
                 self.ctx.insert_before(original, [mk])
-        return expr("{m}.%s({p})" % method, m=cst.Name(self._model_name(cp)), p=new)
+        return expr("{m}.%s({p})" % method, m=self._model_node(cp), p=new)
 
     def _placeholder(self, p, updated):
         from ._tf1 import dtype_of
@@ -311,7 +317,7 @@ class ClassProgramRule(Rule):
         if not isinstance(value, cst.Call) or not isinstance(value.func, cst.Attribute):
             raise _Todo("optimizer step not understood")
         opt = value.func.value
-        if len(cp.train_ops) != 1 or op.name is None:
+        if len(cp.train_ops) != 1 or (op.name is None and not mo.attr):
             raise _Todo(f"{mo.method}(): the train op it returns is not bound by the caller")
         loss = cst.Name(mo.loss_node.value) if isinstance(mo.loss_node, cst.Name) else \
             cst.Attribute(cst.Name("self"), cst.Name(mo.loss_node.attr.value))
@@ -319,7 +325,7 @@ class ClassProgramRule(Rule):
         self.ctx.use_helper("LossModel")
         self.ctx.add_import("keras")
         self.ctx.count(self)
-        target = cst.Name(mo.local)
+        target = cst.Attribute(cst.Name("self"), cst.Name(mo.attr)) if mo.attr else cst.Name(mo.local)
         stmts = [stmt("{m} = LossModel({i}, {l})", m=target, i=ins, l=loss),
                  stmt("{m}.compile(optimizer={o})", m=target, o=opt)]
         if mo.clip is not None:  # TF1 clipped each gradient before applying it: Keras' optimizer does
@@ -358,7 +364,7 @@ class ClassProgramRule(Rule):
             if kind == "attr" and name != op.loss:
                 raise _Todo(f"the training run fetches {r.instance}.{name} (train_on_batch returns the loss only)")
         feeds = self._feeds(r, value)
-        step = expr("{m}.train_on_batch({x})", m=cst.Name(self._model_name(cp)),
+        step = expr("{m}.train_on_batch({x})", m=self._model_node(cp),
                     x=self._x(cp, r.instance, self._loss_inputs(cp), feeds))
         self.ctx.count(self)
         if isinstance(small, cst.Expr):
@@ -407,7 +413,7 @@ class ClassProgramRule(Rule):
             loss = cp.train_ops[0].loss
             for kind, name in r.fetches:
                 if name == loss:
-                    outs.append(expr("{m}.predict_on_batch({x})", m=cst.Name(model),
+                    outs.append(expr("{m}.predict_on_batch({x})", m=self._model_node(cp),
                                      x=self._x(cp, r.instance, self._loss_inputs(cp), feeds)))
                     continue
                 if not cp.is_tensor(name):
