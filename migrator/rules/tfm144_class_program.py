@@ -247,7 +247,7 @@ class ClassProgramRule(Rule):
                                    for a in c.args):
             return "Saver.save/restore arguments other than (sess, save_path) (global_step ...) are not translated"
         path = _arg(c, 1, "save_path")
-        if path is None or any(isinstance(n, cst.Call) for n in _walk_nodes(path)):
+        if path is None or (c.func.attr.value == "save" and any(isinstance(n, cst.Call) for n in _walk_nodes(path))):
             return "a save path computed by a call (it would be evaluated twice)"
         parent = self.ctx.parent(c)
         if not isinstance(parent, cst.Expr):
