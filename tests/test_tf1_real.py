@@ -320,3 +320,9 @@ def test_class_train_op_attribute_built_in_the_constructor():
     assert "l = net.train_op.train_on_batch([X, Y])" in out
     assert "vl = net.train_op.predict_on_batch([X, Y])" in out
     assert migrate_source(out, "n.py", Options(fixes=False)).code == out
+
+
+def test_saver_of_some_variables_stays_marked():
+    src = (_METHOD_STEP % ("", "")).replace("tf.train.Saver()", "tf.train.Saver([v])")
+    out = migrate_source(src, "m.py", Options(fixes=False)).code
+    assert "Saver(var_list) saves only some variables" in out

@@ -246,8 +246,18 @@ class ClassProgramRule(Rule):
         if len(c.args) != 2 or any(a.keyword is not None and a.keyword.value not in ("sess", "save_path")
                                    for a in c.args):
             return "Saver.save/restore arguments other than (sess, save_path) (global_step ...) are not translated"
+        from ..analysis.flow import Flow
+
+        d = self.ctx.analysis(Flow).def_of(c.func.value.value, c)
+        saver = d.value if d is not None else None
+        if not isinstance(saver, cst.Call):
+            return "the Saver is not bound once before its use"
+        if _arg(saver, 0, "var_list") is not None:
+            return "Saver(var_list) saves only some variables: the model's weights are all of them"
         path = _arg(c, 1, "save_path")
-        if path is None or (c.func.attr.value == "save" and any(isinstance(n, cst.Call) for n in _walk_nodes(path))):
+        if path is None:
+            return "save path not given"
+        if c.func.attr.value == "save" and any(isinstance(n, cst.Call) for n in _walk_nodes(path)):
             return "a save path computed by a call (it would be evaluated twice)"
         parent = self.ctx.parent(c)
         if not isinstance(parent, cst.Expr):
