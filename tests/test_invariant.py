@@ -168,7 +168,8 @@ def test_keras_optimizer_minimize_is_marked():
         assert marked(code, r"keras\.optimizers\.SGD\(learning_rate=lr\)\.minimize\(loss\)", rule)
         assert marked(code, r"opt\.compute_gradients\(loss\)", rule)
     code = migrate("siamese_class.py").code
-    assert marked(code, r"\.minimize\(self\.loss\)", "TFM133") or marked(code, r"\.minimize\(self\.loss\)", "TFM140")
+    # TFM144 marks a train op built inside a model class with the reason the class stays TF1
+    assert any(marked(code, r"\.minimize\(self\.loss\)", r) for r in ("TFM133", "TFM140", "TFM144"))
 
 
 def test_variable_scope_kept_while_its_name_is_read():

@@ -195,8 +195,9 @@ class SessionProgram(Rule):
         if self.ctx.rule_active("TFM144"):  # a model class's train op: TFM144 translates it
             from ..analysis.tf1_classes import TF1Classes
 
+            # (a step built inside the class: TFM144 marks it with the reason when it stays)
             if any((op.statement is original or (op.method is not None and original in op.method.extra))
-                   and not cp.why
+                   and (not cp.why or op.method is not None)
                    for cp in self.ctx.analysis(TF1Classes).classes.values() for op in cp.train_ops):
                 return False
         for node in _walk(original):
