@@ -65,6 +65,7 @@ class FlagsUse:
         self.names: set[str] = set()  # defined flag names
         self.reads: list[tuple[cst.Attribute, str]] = []
         self.why: str | None = None
+        self.bad: cst.CSTNode | None = None  # the call that made the file untranslatable
         self.used = False
         for s in module.body:
             if (isinstance(s, cst.SimpleStatementLine) and len(s.body) == 1 and isinstance(s.body[0], cst.Assign)
@@ -114,7 +115,7 @@ class FlagsUse:
                                        "FlagValues object")
         except _Unsupported as ex:
             self.why = str(ex)
-        self.used = self.used or bool(self.defines or self.runs)
+        self.used = self.used or bool(self.defines or self.runs or self.bad)
         self.early_parse = None
         if self.why is None and self.defines:
             self._plan_parse()
@@ -149,6 +150,7 @@ class FlagsUse:
             return
         kind = _KINDS.get(member)
         if kind is None:
+            self.bad = n
             raise _Unsupported(f"tf.app.flags.{member} has no argparse translation in TFM141")
         stmt_node = self.ctx.statement_of(n)
         if not (isinstance(stmt_node, cst.SimpleStatementLine) and len(stmt_node.body) == 1
@@ -284,7 +286,7 @@ class AppFlags(Rule):
         if not u.used:
             return updated
         key = id(original)
-        if key not in u.defines and key not in u.runs and key not in u.methods:
+        if key not in u.defines and key not in u.runs and key not in u.methods and original is not u.bad:
             return updated
         if u.why is not None:
             self.todo(original, f"flags not translated: {u.why}")
@@ -383,4 +385,10 @@ class AppFlags(Rule):
              "if __name__ == '__main__':\n    FLAGS_PARSER.add_argument('--seed', type=int, default=0, help='random seed')\n"
              "    FLAGS_PARSER.add_argument('--ckpt_path', default=None, help='')\n"
              "    sys.exit(main(sys.argv[:1] + FLAGS_PARSER.parse_known_args(namespace=FLAG_VALUES)[1]))\n"),
+        Case("import tensorflow as tf\nflags = tf.app.flags\nflags.DEFINE_boolean('train', True, 'train first')\nFLAGS = flags.FLAGS\nprint(FLAGS.train)\n",
+             'import argparse\n\n\n# tflearn-migrate helper: FLAGS_PARSER\nFLAGS_PARSER = argparse.ArgumentParser(allow_abbrev=False)  # tf.app.flags: each DEFINE_* is one add_argument\n\n\n# tflearn-migrate helper: FLAG_VALUES\nFLAG_VALUES = argparse.Namespace()  # tf.app.flags.FLAGS: filled by FLAGS_PARSER.parse_known_args\n\n\n# tflearn-migrate helper: flag_bool\ndef flag_bool(value):\n    """absl\'s boolean flag value: true/t/1 or false/f/0, in any case."""\n    if value.lower() in ("true", "t", "1"):\n        return True\n    if value.lower() in ("false", "f", "0"):\n        return False\n    raise argparse.ArgumentTypeError(f"non-boolean argument to boolean flag: {value!r}")\n\n\nFLAGS_PARSER.add_argument(\'--train\', type=flag_bool, nargs=\'?\', const=True, default=True, help=\'train first\')\nFLAGS_PARSER.add_argument(\'--notrain\', dest=\'train\', action=\'store_false\', default=argparse.SUPPRESS, help=argparse.SUPPRESS)\nFLAGS_PARSER.parse_known_args(namespace=FLAG_VALUES)\nFLAGS = FLAG_VALUES\nprint(FLAGS.train)\n',
+             (), todo=False),
+        Case('import tensorflow as tf\nFLAGS = tf.flags.FLAGS\n\n\ndef main(argv):\n    print(FLAGS.lr)\n\n\ntf.app.run(main)\n',
+             "import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\n# TODO(tflearn-migrate): TFM141 flags not translated: FLAGS.lr is not defined in this file (TF1's FLAGS is one process-wide object: the module defining it must share its argparse namespace)\nFLAGS = tf.flags.FLAGS\n\n\ndef main(argv):\n    print(FLAGS.lr)\n\n\n# TODO(tflearn-migrate): TFM141 flags not translated: FLAGS.lr is not defined in this file (TF1's FLAGS is one process-wide object: the module defining it must share its argparse namespace)\ntf.app.run(main)\n",
+             ('TFM141', 'TFM141'), todo=True),
     ]
