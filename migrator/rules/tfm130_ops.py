@@ -279,6 +279,8 @@ class Ops(CallRule):
     VALID = ["import keras\ny = keras.ops.sum(x, axis=1)\n",
              "import numpy as np\ny = np.sqrt(x)\n"]
     INVALID = [
+        Case('import tensorflow as tf\ninit = tf.truncated_normal_initializer(stddev=0.02)\nzero = tf.zeros_initializer()\n',
+             'import keras\n\ninit = keras.initializers.TruncatedNormal(mean=0.0, stddev=0.02, seed=keras.random.SeedGenerator())\nzero = keras.initializers.Zeros()\n'),
         Case("import tensorflow as tf\nd = tf.sqrt(tf.reduce_sum(tf.square(a - b), 1, keep_dims=True))\n",
              "import keras\n\nd = keras.ops.sqrt(keras.ops.sum(keras.ops.square(a - b), axis=1, keepdims=True))\n"),
         Case("import tensorflow as tf\nm = tf.reduce_mean(x, reduction_indices=[1])\n"

@@ -600,4 +600,58 @@ class DictProgramRule(Rule):
         return updated
 
     VALID = ["import keras\n\ndef build():\n    x = keras.Input(shape=(3,))\n    return {'x': x}\n"]
-    INVALID: list = []
+    INVALID = [Case(
+        'import tensorflow as tf\n'
+        '\n'
+        '\n'
+        'def build():\n'
+        '    x = tf.placeholder(tf.float32, [None, 4])\n'
+        '    y = tf.placeholder(tf.float32, [None, 1])\n'
+        '    out = tf.layers.dense(x, 1)\n'
+        '    loss = tf.square(out - y)\n'
+        '    loss = tf.reduce_mean(loss)\n'
+        '    step = tf.Variable(0, trainable=False)\n'
+        '    train = tf.train.GradientDescentOptimizer(0.1).minimize(loss, global_step=step)\n'
+        "    return {'x': x, 'y': y, 'out': out, 'loss': loss, 'train': train, 'step': step}\n"
+        '\n'
+        '\n'
+        'def fit(sess, model, X, Y):\n'
+        "    _, l, s = sess.run([model['train'], model['loss'], model['step']], {model['x']: X, model['y']: Y})\n"
+        "    return sess.run(model['out'], feed_dict={model['x']: X})\n"
+        '\n'
+        '\n'
+        'model = build()\n'
+        'with tf.Session() as sess:\n'
+        '    sess.run(tf.global_variables_initializer())\n'
+        '    pred = fit(sess, model, X, Y)\n',
+        'import keras\n'
+        '\n'
+        '\n'
+        '# tflearn-migrate helper: LossModel\n'
+        'class LossModel(keras.Model):\n'
+        '    """A functional model whose output IS the TF1 loss tensor (its labels are inputs too)."""\n'
+        '\n'
+        '    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):\n'
+        '        return keras.ops.sum(y_pred)\n'
+        '\n'
+        '\n'
+        'def build():\n'
+        '    x = keras.Input(shape=(4,))\n'
+        '    y = keras.Input(shape=(1,))\n'
+        '    out = keras.layers.Dense(1)(x)\n'
+        '    loss = keras.ops.square(out - y)\n'
+        '    loss = keras.ops.mean(loss)\n'
+        '    train = LossModel([x, y], loss)\n'
+        '    train.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1))\n'
+        '    step = train.optimizer.iterations\n'
+        "    return {'x': x, 'y': y, 'out': out, 'loss': loss, 'train': train, 'step': step}\n"
+        '\n'
+        '\n'
+        'def fit(model, X, Y):\n'
+        "    loss_value = model['train'].train_on_batch([X, Y])\n"
+        "    _, l, s = [None, loss_value, keras.ops.convert_to_numpy(model['step'])]\n"
+        "    return keras.Model(model['x'], model['out']).predict_on_batch(X)\n"
+        '\n'
+        '\n'
+        'model = build()\n'
+        'pred = fit(model, X, Y)\n')]
