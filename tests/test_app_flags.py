@@ -149,3 +149,16 @@ def test_untranslatable_files_keep_every_flag(src, why, tmp_path):
     res = migrate_source(src, path="prog.py", options=Options(fixes=False))
     assert "TFM141" in res.code and why in res.code
     assert "FLAGS_PARSER" not in res.code  # nothing half-translated
+
+
+def test_run_with_argparse_leftovers_and_no_tf_flags(tmp_path):
+    # the TF tutorials' pattern: argparse parses first, tf.app.run gets the rest
+    src = ("import argparse\nimport sys\nimport tensorflow as tf\n\n\ndef main(argv):\n    print(FLAGS.n, argv[1:])\n\n\n"
+           "if __name__ == '__main__':\n    parser = argparse.ArgumentParser()\n"
+           "    parser.add_argument('--n', type=int, default=1)\n    FLAGS, unparsed = parser.parse_known_args()\n"
+           "    tf.app.run(main=main, argv=[sys.argv[0]] + unparsed)\n")
+    res, path = _migrate(src, tmp_path)
+    assert TODO_MARKER not in res.code and "FLAGS_PARSER" not in res.code
+    assert "sys.exit(main([sys.argv[0]] + unparsed))" in res.code
+    p = _run(path, "--n=3", "x")
+    assert p.returncode == 0 and p.stdout.strip() == "3 ['x']"

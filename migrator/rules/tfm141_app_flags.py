@@ -66,6 +66,7 @@ class FlagsUse:
         self.reads: list[tuple[cst.Attribute, str]] = []
         self.why: str | None = None
         self.bad: cst.CSTNode | None = None  # the call that made the file untranslatable
+        self.complex_argv = False
         self.used = False
         for s in module.body:
             if (isinstance(s, cst.SimpleStatementLine) and len(s.body) == 1 and isinstance(s.body[0], cst.Assign)
@@ -113,6 +114,8 @@ class FlagsUse:
                         and not _is_attr_name(ctx.parent(n), n)):
                     raise _Unsupported(f"{code(ctx.parent(n) or n).strip()}: FLAGS used as an absl "
                                        "FlagValues object")
+            if self.complex_argv and self.defines:
+                raise _Unsupported("tf.app.run(argv=...) that is not a name (flags are parsed from it)")
         except _Unsupported as ex:
             self.why = str(ex)
         self.used = self.used or bool(self.defines or self.runs or self.bad)
@@ -190,7 +193,7 @@ class FlagsUse:
         if main is None and "main" not in _module_names(self.ctx.module):
             raise _Unsupported("tf.app.run() without main= and no module-level main")
         if argv is not None and not isinstance(argv, (cst.Name, cst.Attribute)):
-            raise _Unsupported("tf.app.run(argv=...) that is not a name")
+            self.complex_argv = True  # read twice when the file's flags are parsed from it
         self.runs[id(n)] = n
 
     def _plan_parse(self) -> None:
