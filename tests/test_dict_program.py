@@ -77,3 +77,20 @@ def test_untranslatable_dict_programs_stay_marked(start, fit):
     res = _migrate(start, fit)
     assert "LossModel" not in res.code  # nothing half-translated: TFM140 keeps its TODOs
     assert TODO_MARKER in res.code
+
+
+def test_assigned_session_and_close():
+    src = BUILD.replace("START", "0").replace("FIT", "return sess.run(model['loss'], {model['x']: X, model['y']: Y})")
+    src = src.replace("with tf.Session() as sess:\n    sess.run(tf.global_variables_initializer())\n    fit(sess, model, X, Y)\n",
+                      "sess = tf.Session()\nsess.run(tf.global_variables_initializer())\nl = fit(sess, model, X, Y)\nsess.close()\n")
+    res = migrate_source(src, path="m.py", options=Options(fixes=False))
+    assert TODO_MARKER not in res.code
+    assert "sess" not in res.code
+    assert "return model['train'].predict_on_batch([X, Y])" in res.code
+    assert res.code.rstrip().endswith("l = fit(model, X, Y)")
+
+
+def test_run_through_an_untracked_session_keeps_the_program():
+    src = BUILD.replace("START", "0").replace("FIT", "pass") + "other = make_session()\nother.run(model['out'], {model['x']: X})\n"
+    res = migrate_source(src, path="m.py", options=Options(fixes=False))
+    assert "LossModel" not in res.code and TODO_MARKER in res.code

@@ -165,6 +165,11 @@ class DictPrograms:
             elif isinstance(node, cst.WithItem) and isinstance(node.item, cst.Call) \
                     and self.tp.qname(node.item) in SESSIONS and isinstance(getattr(node.asname, "name", None), cst.Name):
                 sess.add((id(self.flow.scope_of(node).node), node.asname.name.value))
+            elif isinstance(node, cst.Assign) and isinstance(node.value, cst.Call) \
+                    and self.tp.qname(node.value) in SESSIONS and len(node.targets) == 1 \
+                    and isinstance(node.targets[0].target, cst.Name):
+                sess.add((id(self.flow.scope_of(node).node), node.targets[0].target.value))
+                dp.removed.add(id(ctx.statement_of(node)))
         if not inst:
             raise _No(f"{dp.name}() is never called")
         self._propagate(inst, funcs, None)
@@ -259,6 +264,9 @@ class DictPrograms:
                 if sk is not None:
                     if sk[1] not in dp.keys:
                         raise _No(f"{node.value}[{sk[1]!r}] is not a key of the dict {dp.name}() returns")
+                    pp = ctx.parent(p)
+                    if isinstance(pp, cst.Attribute) and pp.value is p and pp.attr.value in ("eval", "run"):
+                        raise _No(f"{node.value}[{sk[1]!r}].{pp.attr.value}() (a run TFM145 does not translate)")
                     continue
                 if isinstance(p, cst.Arg) and isinstance(ctx.parent(p), cst.Call) \
                         and isinstance(ctx.parent(p).func, cst.Name) and ctx.parent(p).func.value in funcs:
@@ -273,11 +281,22 @@ class DictPrograms:
                         and isinstance(c, cst.Call):
                     self._run(dp, c, inst)
                     continue
+                if isinstance(p, cst.Attribute) and p.value is node and p.attr.value == "close" \
+                        and isinstance(c, cst.Call) and not c.args and isinstance(ctx.parent(c), cst.Expr):
+                    dp.removed.add(id(ctx.statement_of(c)))
+                    continue
                 if isinstance(p, cst.Arg) and isinstance(c, cst.Call) and isinstance(c.func, cst.Attribute) \
                         and c.func.attr.value in ("save", "restore") and c.args and c.args[0] is p:
                     self._saver(dp, c, inst)
                     continue
                 raise _No(f"the session {node.value} is used other than by run / Saver")
+        scopes = {sc for sc, _ in inst}
+        for node in walk(ctx.module):
+            if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) \
+                    and node.func.attr.value == "run" and isinstance(node.func.value, cst.Name):
+                key = (id(self.flow.scope_of(node).node), node.func.value.value)
+                if key[0] in scopes and key not in sess:
+                    raise _No(f"{node.func.value.value}.run(...) through a session TFM145 does not follow")
         for f, i in dp.session_params.items():
             fn = funcs[f]
             for node in walk(ctx.module):
