@@ -72,6 +72,16 @@ def test_non_model_variables_are_ignored_with_reasons():
     assert "Conv2D/b" in {v.name for v, _ in ignored2}
 
 
+def test_any_non_trainable_integer_scalar_is_a_step_counter():
+    # imironhead: get_variable('training_step', [], tf.int64, trainable=False) as minimize's global_step
+    lv = lvars(("training_step", (), False), ("dense/kernel", (4, 2)), ("count", (), True))
+    lv.vars[0].value = np.asarray(7, np.int64)
+    lv.vars[2].value = np.asarray(3, np.int64)
+    model, ignored = classify(lv)
+    assert {v.name: why for v, why in ignored} == {"training_step": "step counter (non-trainable integer scalar)"}
+    assert [v.name for v in model] == ["dense/kernel", "count"]  # trainable: a weight (not ours to drop)
+
+
 # -- matching --------------------------------------------------------------------------------
 def test_tflearn_layers_match_in_order_and_shape():
     lv = lvars(("Conv2D/W", (3, 3, 1, 4)), ("Conv2D/b", (4,)), ("FullyConnected/W", (64, 16)),

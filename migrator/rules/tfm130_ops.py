@@ -40,6 +40,15 @@ _BINARY.update({f"math.{k}": v for k, v in list(_BINARY.items()) if "." not in k
 _UNARY.update({f"math.{k}": v for k, v in list(_UNARY.items()) if "." not in k and f"math.{k}" not in _UNARY})
 
 
+# TF1 initializer objects bound to a name (``init = tf.truncated_normal_initializer(stddev=0.02)``,
+# then ``kernel_initializer=init`` in several layers); inline ones are the layer rules' (initializer_of)
+_INITIALIZERS = ("truncated_normal_initializer", "random_normal_initializer", "random_uniform_initializer",
+                 "glorot_uniform_initializer", "glorot_normal_initializer", "constant_initializer",
+                 "zeros_initializer", "ones_initializer", "variance_scaling_initializer")
+_RANDOM_INITS = ("TruncatedNormal", "RandomNormal", "RandomUniform", "GlorotUniform", "GlorotNormal",
+                 "VarianceScaling")
+
+
 def _tf(name: str) -> str:
     return f"tensorflow.{name}"
 
@@ -65,9 +74,11 @@ class Ops(CallRule):
             "nn.softmax_cross_entropy_with_logits_v2", "nn.sigmoid_cross_entropy_with_logits",
             "nn.sparse_softmax_cross_entropy_with_logits", "to_float", "to_int32", "constant", "eye", "norm",
             "diag_part", "linalg.diag_part", "matrix_diag_part", "nn.max_pool", "nn.avg_pool", "nn.max_pool2d",
-            "nn.avg_pool2d")])
+            "nn.avg_pool2d")] + [_tf(n) for n in _INITIALIZERS])
 
     def translate(self, qname: str, original: cst.Call, updated: cst.Call):
+        if qname[len("tensorflow."):] in _INITIALIZERS:
+            return self._initializer(original, updated)
         try:
             out = self.build(qname[len("tensorflow."):], original, updated)
         except (Unbindable, Untranslatable, ValueError) as ex:
@@ -76,6 +87,31 @@ class Ops(CallRule):
         if out is not None:
             self.ctx.add_import("keras")
             self.ctx.count(self)
+        return out
+
+    def _initializer(self, original: cst.Call, updated: cst.Call):
+        """A TF1 initializer assigned to a name -> the Keras initializer with TF1's defaults. An
+        unseeded one gets ``seed=keras.random.SeedGenerator()``: TF1 draws new values for every
+        variable it initializes, while an unseeded Keras 3 initializer instance fixes an integer
+        seed once and returns the SAME values for every weight of the same shape it is shared by."""
+        from ._tf1 import initializer_of
+
+        if not isinstance(self.ctx.parent(original), cst.Assign):
+            return None  # inside a layer / get_variable call: that rule reads the TF1 call
+        try:
+            out = initializer_of(self.ctx, updated, original)
+        except (Unbindable, Untranslatable, ValueError) as ex:
+            self.todo(original, f"initializer: {ex}")
+            return None
+        if isinstance(out, cst.SimpleString):
+            out = call(f"keras.initializers.{literal(out).capitalize()}")
+        if isinstance(out, cst.Call) and isinstance(out.func, cst.Attribute) and out.func.attr.value in _RANDOM_INITS \
+                and not any(a.keyword is not None and a.keyword.value == "seed" for a in out.args):
+            out = out.with_changes(args=[*out.args, cst.Arg(
+                expr("keras.random.SeedGenerator()"), keyword=cst.Name("seed"),
+                equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")))])
+        self.ctx.add_import("keras")
+        self.ctx.count(self)
         return out
 
     def build(self, name: str, original: cst.Call, updated: cst.Call):  # noqa: C901
@@ -243,6 +279,8 @@ class Ops(CallRule):
     VALID = ["import keras\ny = keras.ops.sum(x, axis=1)\n",
              "import numpy as np\ny = np.sqrt(x)\n"]
     INVALID = [
+        Case('import tensorflow as tf\ninit = tf.truncated_normal_initializer(stddev=0.02)\nzero = tf.zeros_initializer()\n',
+             'import keras\n\ninit = keras.initializers.TruncatedNormal(mean=0.0, stddev=0.02, seed=keras.random.SeedGenerator())\nzero = keras.initializers.Zeros()\n'),
         Case("import tensorflow as tf\nd = tf.sqrt(tf.reduce_sum(tf.square(a - b), 1, keep_dims=True))\n",
              "import keras\n\nd = keras.ops.sqrt(keras.ops.sum(keras.ops.square(a - b), axis=1, keepdims=True))\n"),
         Case("import tensorflow as tf\nm = tf.reduce_mean(x, reduction_indices=[1])\n"

@@ -98,7 +98,13 @@ class SessionProgram(Rule):
         return self.ctx.analysis(TF1Program)
 
     def _prog(self, node) -> Program | None:
-        return self._tp().program_of(node)
+        prog = self._tp().program_of(node)
+        if prog is not None and self.ctx.rule_active("TFM145"):
+            from .tfm145_dict_program import DictProgramRule
+
+            if DictProgramRule.owns(self.ctx, prog):  # a builder returning a dict: TFM145 translates it
+                return None
+        return prog
 
     @classmethod
     def translates(cls, ctx, prog: Program) -> bool:

@@ -9,7 +9,8 @@ Not model weights (listed as *ignored*, never as unmapped):
 * optimizer slots - any variable named ``<another variable>/<slot>`` (``Conv2D/W/Adam``,
   ``fc1/kernel/Momentum``, ``W/RMSProp_1``, ``W/ExponentialMovingAverage``);
 * optimizer accumulators ``beta1_power`` / ``beta2_power`` (Adam);
-* step counters ``global_step``, tflearn's ``Global_Step`` and ``Training_step``;
+* step counters ``global_step``, tflearn's ``Global_Step`` and ``Training_step``, and any other
+  non-trainable integer scalar (``get_variable('training_step', [], tf.int64, trainable=False)``);
 * tflearn internals: the ``is_training`` flag, ``val_loss`` / ``val_acc`` and validation
   monitor variables (``*_T``), the exponential moving averages of summarised metrics and
   losses (``Accuracy/Mean/moving_avg``, ``Crossentropy/Mean/moving_avg``);
@@ -130,6 +131,8 @@ def ignore_reason(v: LegacyVar, names: set[str], patterns: Iterable[re.Pattern] 
         return "optimizer accumulator (Adam beta power)"
     if _STEP.search(v.name):
         return "step counter"
+    if v.trainable is not True and np.ndim(v.value) == 0 and np.issubdtype(np.asarray(v.value).dtype, np.integer):
+        return "step counter (non-trainable integer scalar)"
     if np.asarray(v.value).dtype == np.bool_:
         return "boolean flag (training mode)"
     if v.trainable is not True and np.ndim(v.value) == 0 and (
