@@ -115,6 +115,7 @@ class HandmadeLayers(Rule):
                 patterns[id(node)] = p
         inner = {id(p[4]) for p in patterns.values() if p[3] is not None}
         patterns = {k: v for k, v in patterns.items() if k not in inner}
+        self._late = self._late_biases(variables, patterns)
         # a module-level variable applied inside a function is ONE set of weights however often
         # the function runs (TF1 shares it); a layer created per call would not: only a function
         # called exactly once in the file becomes a layer
@@ -157,6 +158,53 @@ class HandmadeLayers(Rule):
             ok = keep
         return variables, ok, removable
 
+    def _late_biases(self, variables, patterns) -> dict[int, tuple[int, str]]:
+        """``h = tf.nn.conv2d(x, W, ...)`` then ``tf.add(h, b)`` / ``h + b`` / ``bias_add(h, b)`` in a
+        LATER statement, ``h`` read nowhere else: the bias belongs to the layer (fused into its
+        pattern). Returns id(add node) -> (id(pattern node), name of h)."""
+        from ..analysis.flow import Flow
+
+        ctx = self.ctx
+        flow = ctx.analysis(Flow)
+        late: dict[int, tuple[int, str]] = {}
+        candidates = []
+        for node in _walk(ctx.module):
+            x = b = None
+            if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add) \
+                    and isinstance(node.left, cst.Name) and isinstance(node.right, cst.Name):
+                x, b = node.left, node.right
+            elif isinstance(node, cst.Call) and ctx.legacy_name(node) in ("tensorflow.nn.bias_add", "tensorflow.add") \
+                    and len(node.args) == 2 and all(a.keyword is None for a in node.args) \
+                    and isinstance(node.args[0].value, cst.Name) and isinstance(node.args[1].value, cst.Name):
+                x, b = node.args[0].value, node.args[1].value
+            if x is None:
+                continue
+            bkey = self._key(b, b.value)
+            v = variables.get(bkey)
+            if v is None or len(v.shape) != 1:
+                continue
+            candidates.append((node, x, bkey))
+        if not candidates:
+            return late
+        wanted = {x.value for _, x, _ in candidates}
+        reads: dict[tuple, int] = {}
+        for node in _walk(ctx.module):
+            if isinstance(node, cst.Name) and node.value in wanted \
+                    and not isinstance(ctx.parent(node), cst.AssignTarget):
+                k = self._key(node, node.value)
+                reads[k] = reads.get(k, 0) + 1
+        for node, x, bkey in candidates:
+            d = flow.def_of(x.value, node)
+            if d is None or d.value is None or id(d.value) not in patterns or d.scope is not flow.scope_of(node):
+                continue
+            p = patterns[id(d.value)]
+            if p[3] is not None or reads.get(self._key(x, x.value)) != 1 \
+                    or len(d.scope.by_name.get(x.value, ())) != 1:
+                continue
+            patterns[id(d.value)] = (p[0], p[1], p[2], bkey, p[4])
+            late[id(node)] = (id(d.value), x.value)
+        return late
+
     def _variable(self, value):
         """``tf.get_variable(...)`` / ``tf.Variable(<init>)`` -> (shape elements, Keras initializer)."""
         ctx = self.ctx
@@ -193,6 +241,8 @@ class HandmadeLayers(Rule):
                 return None
         except (Untranslatable, ValueError, Exception):
             return None
+        if isinstance(shape, cst.Integer):  # tf.zeros(8): a 1-D shape given as its length
+            return [shape], k
         if not isinstance(shape, (cst.List, cst.Tuple)):
             return None
         return [e.value for e in shape.elements], k
@@ -278,10 +328,17 @@ class HandmadeLayers(Rule):
 
     def _rewrite(self, original, updated):
         _, pats, _ = self._state()
+        fused = self._late.get(id(original))
+        if fused is not None and fused[0] in pats:  # the bias was added to its layer
+            self.ctx.count(self)
+            return cst.Name(fused[1])
         p = pats.get(id(original))
         if p is None:
             return updated
-        x = self._x_of(updated, p)
+        if p[4] is original:  # the layer's own call (its bias, if any, is added in a later statement)
+            x = updated.args[0].value if isinstance(updated, cst.Call) and updated.args else None
+        else:
+            x = self._x_of(updated, p)
         if x is None:
             return updated
         try:
@@ -323,5 +380,37 @@ class HandmadeLayers(Rule):
              "r = tf.nn.l2_loss(W)  # TODO(tflearn-migrate): TFM100 no Keras translation for tensorflow.nn.l2_loss\n",
              ("TFM100", "TFM100"), todo=True),
     ]
+    _LATE = ("import tensorflow as tf\n\ndef tower(x):\n"
+             "    w1 = tf.Variable(tf.truncated_normal(shape=[3, 3, 1, 8], stddev=0.05), name='w1')\n"
+             "    b1 = tf.Variable(tf.zeros(8), name='b1')\n"
+             "    conv1 = tf.nn.conv2d(x, w1, strides=[1, 1, 1, 1], padding='SAME', name='conv1')\n"
+             "    relu1 = tf.nn.relu(tf.add(conv1, b1), name='relu1')\n"
+             "    w2 = tf.Variable(tf.truncated_normal(shape=[3, 3, 8, 4], stddev=0.05))\n"
+             "    b2 = tf.Variable(tf.constant(0.1, shape=[4]))\n"
+             "    conv2 = tf.nn.conv2d(relu1, w2, strides=[1, 1, 1, 1], padding='VALID')\n"
+             "    return conv2 + b2%s\n")
+    _CONV2 = ("    conv2 = keras.layers.Conv2D(\n        4,\n        (3, 3),\n        strides=(1, 1),\n"
+              "        padding='valid',\n"
+              "        kernel_initializer=keras.initializers.TruncatedNormal(mean=0.0, stddev=0.05),\n"
+              "        bias_initializer=keras.initializers.Constant(0.1),\n    )(relu1)\n")
+    INVALID = [*INVALID, Case(  # the bias added in a later statement (relu of conv + b), tf.zeros(n)
+        _LATE % "",
+        "import keras\n\ndef tower(x):\n"
+        "    conv1 = keras.layers.Conv2D(\n        8,\n        (3, 3),\n        strides=(1, 1),\n"
+        "        padding='same',\n"
+        "        kernel_initializer=keras.initializers.TruncatedNormal(mean=0.0, stddev=0.05),\n    )(x)\n"
+        "    relu1 = keras.ops.relu(conv1)\n" + _CONV2 + "    return conv2\n"),
+        # conv1 is also read WITHOUT its bias: the bias cannot move into the layer
+        Case(_LATE % ", conv1",
+             "import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\n"
+             "import keras\n\ndef tower(x):\n"
+             "    b1 = tf.Variable(tf.zeros(8), name='b1')  # TODO(tflearn-migrate): TFM100 no Keras translation "
+             "for tensorflow.Variable, tensorflow.zeros\n"
+             "    conv1 = keras.layers.Conv2D(\n        8,\n        (3, 3),\n        strides=(1, 1),\n"
+             "        padding='same',\n"
+             "        kernel_initializer=keras.initializers.TruncatedNormal(mean=0.0, stddev=0.05),\n"
+             "        use_bias=False,\n    )(x)\n"
+             "    relu1 = keras.ops.relu(keras.ops.add(conv1, b1))\n" + _CONV2 + "    return conv2, conv1\n",
+             ("TFM100",), todo=True)]
     REQUIRES = ("TFM130", "TFM100")
 
