@@ -177,8 +177,12 @@ class SessionProgram(Rule):
                         small.targets[0].target, cst.Name):
                     n = small.targets[0].target.value
                     if n in prog.tensors and n not in prog.placeholders and prog.label_dependent(n) \
+                            and not self._summary(n) \
                             and self.ctx.analysis(TF1Program).flow.scope_of(original) is prog.scope:
                         return self._label_fn(prog, n, original, updated)
+            saved = self._saved_path(original, updated)
+            if saved is not None:
+                return saved
             if self._bare_optimizer_call(original):
                 raise _Todo("Keras 3 optimizers have no minimize / compute_gradients / apply_gradients: "
                             "this training step is not translated")
@@ -214,10 +218,24 @@ class SessionProgram(Rule):
         if p.role in ("label", "hyper"):
             if not self.runs_ok(prog):
                 raise _Todo(f"{p.role} placeholder kept: a sess.run of this program is not translated")
-            bad = self._other_uses(prog, p.name)
+            passed: list = []
+            bad = self._other_uses(prog, p.name, passed)
             if bad:
                 raise _Todo(f"{p.role} placeholder {p.name} is also used in: {bad}")
             self.ctx.count(self)
+            if passed:  # still passed to a function that only feeds it to dropout / a training flag
+                vals = {code(v).strip() for r, v in prog.fed_values(p.name) if r.train_op is not None}
+                value = next(iter(vals)) if len(vals) == 1 else None
+                if value is None or not isinstance(literal(cst.parse_expression(value), None), (bool, int, float)):
+                    raise _Todo(f"{p.role} placeholder {p.name} is passed to a function but not fed one constant "
+                                "in the training runs")
+                return cst.SimpleStatementLine(
+                    body=[cst.Assign(targets=[cst.AssignTarget(cst.Name(p.name))], value=cst.parse_expression(value))],
+                    leading_lines=p.statement.leading_lines,
+                    trailing_whitespace=cst.TrailingWhitespace(
+                        whitespace=cst.SimpleWhitespace("  "),
+                        comment=cst.Comment("# the value its training runs fed"),
+                        newline=cst.Newline()))
             return cst.RemoveFromParent()
         if not self.runs_ok(prog):
             raise _Todo("input placeholder kept: a sess.run of this program is not translated")
@@ -245,12 +263,61 @@ class SessionProgram(Rule):
             body=[cst.Assign(targets=[cst.AssignTarget(cst.Name(p.name))], value=value)],
             leading_lines=p.statement.leading_lines)
 
-    def _other_uses(self, prog: Program, name: str) -> str:
-        """Reads of a removed placeholder outside feed_dict keys and translated arguments."""
+    def _passed_to_dropout_param(self, node: cst.Name, allowed: set[str]) -> bool:
+        """``f(..., keep_prob)`` where ``f`` is a function of the file whose matching parameter is
+        only read as ``keep_prob=`` / ``training=`` / ``is_training=`` or as tf.nn.dropout's
+        argument (translated to a Keras Dropout / training flag, so the value passed is unread)."""
+        from ..analysis.flow import Flow
+
+        arg = self.ctx.parent(node)
+        if not isinstance(arg, cst.Arg) or arg.value is not node or arg.star:
+            return False
+        c = self.ctx.parent(arg)
+        flow = self.ctx.analysis(Flow)
+        if not isinstance(c, cst.Call) or not isinstance(c.func, cst.Name) or c.func.value not in flow.functions:
+            return False
+        fn = flow.functions[c.func.value]
+        if arg.keyword is not None:
+            param = arg.keyword.value
+        else:
+            i = list(c.args).index(arg)
+            params = [*fn.params.posonly_params, *fn.params.params]
+            if i >= len(params) or any(a.keyword is not None or a.star for a in c.args[:i]):
+                return False
+            param = params[i].name.value
+        fscope = flow.scopes.get(id(fn))
+        uses = 0
+        for n in _walk(fn.body):
+            if not (isinstance(n, cst.Name) and n.value == param) or flow.scope_of(n) is not fscope:
+                continue
+            parent = self.ctx.parent(n)
+            if isinstance(parent, cst.Arg) and parent.keyword is n:
+                continue
+            if isinstance(parent, cst.Arg) and parent.value is n:
+                if parent.keyword is not None and parent.keyword.value in allowed:
+                    uses += 1
+                    continue
+                call_node = self.ctx.parent(parent)
+                if isinstance(call_node, cst.Call) and self.ctx.legacy_name(call_node) in (
+                        "tensorflow.nn.dropout", "tensorflow.contrib.layers.dropout"):
+                    uses += 1
+                    continue
+            return False
+        return uses > 0
+
+    def _other_uses(self, prog: Program, name: str, passed: list | None = None) -> str:
+        """Reads of a removed placeholder outside feed_dict keys and translated arguments
+        (reads that pass it to a function which only feeds it to dropout go to ``passed``)."""
+        from ..analysis.flow import Flow
+
+        flow = self.ctx.analysis(Flow)
         bad: list[str] = []
         allowed_parents = {"keep_prob", "training", "is_training"}
         for node in _walk(prog.scope.node):
             if isinstance(node, cst.Name) and node.value == name:
+                sc = flow.scope_of(node)
+                if sc is not prog.scope and name in sc.by_name:
+                    continue  # a function's own parameter / local of the same name
                 parent = self.ctx.parent(node)
                 if isinstance(parent, cst.AssignTarget):
                     continue
@@ -266,6 +333,9 @@ class SessionProgram(Rule):
                     if q in ("tensorflow.nn.dropout", "tensorflow.contrib.layers.dropout"):
                         continue
                     if self._inside_label_fn(prog, node):
+                        continue
+                    if passed is not None and self._passed_to_dropout_param(node, allowed_parents):
+                        passed.append(node)
                         continue
                 elif self._inside_label_fn(prog, node):
                     continue
@@ -557,7 +627,8 @@ class SessionProgram(Rule):
                 new = to_node(v if v.endswith(".weights.h5") else v + ".weights.h5")
             else:
                 new = expr('str({p}) + ".weights.h5"', p=path)
-            if isinstance(self.ctx.parent(original), cst.Expr) is False:
+            if not isinstance(self.ctx.parent(original), cst.Expr) and not (
+                    f.attr.value == "save" and self._saved_path_target(original) is not None):
                 raise _Todo("the value returned by Saver.save/restore is used")
         except (_Todo, Untranslatable) as ex:
             self.todo(original, str(ex))
@@ -565,6 +636,29 @@ class SessionProgram(Rule):
         self.ctx.count(self)
         method = "save_weights" if f.attr.value == "save" else "load_weights"
         return expr("{m}.%s({p})" % method, m=cst.Name(self._tp().model_name(prog)), p=new)
+
+    def _saved_path_target(self, original: cst.Call) -> cst.Name | None:
+        """``path = saver.save(sess, p)``: the name bound to the path Saver.save returns."""
+        a = self.ctx.parent(original)
+        if isinstance(a, cst.Assign) and a.value is original and len(a.targets) == 1 \
+                and isinstance(a.targets[0].target, cst.Name):
+            return a.targets[0].target
+        return None
+
+    def _saved_path(self, original, updated):
+        """``path = saver.save(sess, p)`` (translated to ``path = model.save_weights(P)``) ->
+        ``path = P`` + ``model.save_weights(path)``: TF1 returned the path it saved to."""
+        small, new = original.body[0], updated.body[0]
+        if not (isinstance(small, cst.Assign) and isinstance(small.value, cst.Call) and isinstance(new, cst.Assign)
+                and isinstance(new.value, cst.Call) and isinstance(new.value.func, cst.Attribute)
+                and new.value.func.attr.value == "save_weights" and self._saved_path_target(small.value) is not None):
+            return None
+        target = small.targets[0].target
+        return cst.FlattenSentinel([
+            updated.with_changes(body=[cst.Assign(targets=[cst.AssignTarget(cst.Name(target.value))],
+                                                  value=new.value.args[0].value)]),
+            cst.SimpleStatementLine(body=[cst.Expr(new.value.with_changes(
+                args=[cst.Arg(cst.Name(target.value))]))])])
 
     def leave_With(self, original: cst.With, updated: cst.With):
         tp = self._tp()
