@@ -752,7 +752,12 @@ class SessionProgram(Rule):
         "for step in range(20):\n"
         "    model.train_on_batch(X, Y)\n"
         "pred = model.predict_on_batch(X)\n")]
-    REQUIRES = ("TFM130", "TFM131", "TFM133")
+    INVALID = [*INVALID, Case(  # a parameter named like the label; keep_prob passed to the tower; a saved path;
+        # a summary of the loss (removed by TFM142, not turned into a loss function)
+        "import tensorflow as tf\n\ndef net(x, keep_prob):\n    return tf.layers.dense(tf.nn.dropout(tf.layers.dense(x, 8), keep_prob=keep_prob), 3)\n\ndef xent(logits, y):\n    return tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits_v2(labels=y, logits=logits))\n\nx = tf.placeholder(tf.float32, [None, 4])\ny = tf.placeholder(tf.float32, [None, 3])\nkeep_prob = tf.placeholder(tf.float32)\nlogits = net(x, keep_prob)\nloss = xent(logits, y)\ntrain_op = tf.train.AdamOptimizer(0.01).minimize(loss)\nloss_summary = tf.summary.scalar('loss', loss)\nsaver = tf.train.Saver()\nwith tf.Session() as sess:\n    sess.run(tf.global_variables_initializer())\n    for e in range(3):\n        _, l = sess.run([train_op, loss], feed_dict={x: X, y: Y, keep_prob: 0.5})\n    path = saver.save(sess, 'model.ckpt')\n    print(path)\n",
+        "import keras\n\ndef net(x, keep_prob):\n    return keras.layers.Dense(3)(keras.layers.Dropout(0.5)(keras.layers.Dense(8)(x)))\n\ndef xent(logits, y):\n    return keras.ops.mean(keras.ops.categorical_crossentropy(y, logits, from_logits=True))\n\nx = keras.Input(shape=(4,))\nkeep_prob = 0.5  # the value its training runs fed\nlogits = net(x, keep_prob)\ndef loss(y, logits):\n    return xent(logits, y)\nmodel = keras.Model(x, logits)\nmodel.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01, epsilon=1e-8), loss=loss)\nfor e in range(3):\n    l = model.train_on_batch(X, Y)\npath = 'model.ckpt.weights.h5'\nmodel.save_weights(path)\nprint(path)\n",
+        ("TFM142",))]
+    REQUIRES = ("TFM130", "TFM131", "TFM133", "TFM134", "TFM142")
 
 
 def _walk(node):
