@@ -36,7 +36,9 @@ class VariableScope(Rule):
             # ``scope.reuse_variables()`` reads the dropped alias; it shares nothing (or TFM205 built
             # the encoder): it goes with the scope
             kept = [s for s in body if not _reuse_stmt_on(s, alias.name.value)]
-            body = kept or [cst.SimpleStatementLine([cst.Pass()])]
+            body = kept
+        if not body:  # everything inside was translated away (a placeholder, reuse_variables())
+            return cst.RemoveFromParent()
         body[0] = body[0].with_changes(leading_lines=list(original.leading_lines) + list(body[0].leading_lines))
         return cst.FlattenSentinel(body)
 

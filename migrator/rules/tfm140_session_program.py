@@ -17,8 +17,9 @@ The translation (built on ``TF1Program``, see rules/_tf1_program.py):
 * ``sess.run(tensor, feed_dict)`` -> ``keras.Model(inputs, tensor).predict_on_batch(x)``;
   a fetched loss/metric -> ``metric(labels, model outputs)``;
 * ``tf.Session`` blocks are dedented; ``sess.run(tf.global_variables_initializer())``,
-  ``sess.close()`` disappear; ``tf.train.Saver`` save/restore -> ``model.save_weights`` /
-  ``load_weights`` with a ``.weights.h5`` name.
+  ``sess.close()`` disappear; ``tf.train.Saver`` save/restore -> ``save_checkpoint(model, path)`` (a helper: TF1's
+  Saver made the directory and returned the path) / ``model.load_weights``, with a
+  ``.weights.h5`` name.
 
 Anything else (a feed_dict built elsewhere, a run fetching what it cannot map, several train
 ops) keeps its statement with a TODO naming the reason.
@@ -53,6 +54,14 @@ class TrainingModel(keras.Model):
         return self.loss_fn(*ys, *ps)
 ''', imports=[("keras", None, None)])
 
+
+SAVE_CHECKPOINT = register("save_checkpoint", '''
+def save_checkpoint(model, path):
+    # tf.train.Saver.save: creates the checkpoint's directory, returns the path it saved to
+    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+    model.save_weights(path)
+    return path
+''', imports=[("os", None, None)])
 
 _Todo = ProgramTodo
 
@@ -180,9 +189,6 @@ class SessionProgram(Rule):
                             and not self._summary(n) \
                             and self.ctx.analysis(TF1Program).flow.scope_of(original) is prog.scope:
                         return self._label_fn(prog, n, original, updated)
-            saved = self._saved_path(original, updated)
-            if saved is not None:
-                return saved
             if self._bare_optimizer_call(original):
                 raise _Todo("Keras 3 optimizers have no minimize / compute_gradients / apply_gradients: "
                             "this training step is not translated")
@@ -634,8 +640,10 @@ class SessionProgram(Rule):
             self.todo(original, str(ex))
             return updated
         self.ctx.count(self)
-        method = "save_weights" if f.attr.value == "save" else "load_weights"
-        return expr("{m}.%s({p})" % method, m=cst.Name(self._tp().model_name(prog)), p=new)
+        if f.attr.value == "save":  # TF1 created the checkpoint's directory and returned the path
+            self.ctx.use_helper("save_checkpoint")
+            return expr("save_checkpoint({m}, {p})", m=cst.Name(self._tp().model_name(prog)), p=new)
+        return expr("{m}.load_weights({p})", m=cst.Name(self._tp().model_name(prog)), p=new)
 
     def _saved_path_target(self, original: cst.Call) -> cst.Name | None:
         """``path = saver.save(sess, p)``: the name bound to the path Saver.save returns."""
@@ -644,21 +652,6 @@ class SessionProgram(Rule):
                 and isinstance(a.targets[0].target, cst.Name):
             return a.targets[0].target
         return None
-
-    def _saved_path(self, original, updated):
-        """``path = saver.save(sess, p)`` (translated to ``path = model.save_weights(P)``) ->
-        ``path = P`` + ``model.save_weights(path)``: TF1 returned the path it saved to."""
-        small, new = original.body[0], updated.body[0]
-        if not (isinstance(small, cst.Assign) and isinstance(small.value, cst.Call) and isinstance(new, cst.Assign)
-                and isinstance(new.value, cst.Call) and isinstance(new.value.func, cst.Attribute)
-                and new.value.func.attr.value == "save_weights" and self._saved_path_target(small.value) is not None):
-            return None
-        target = small.targets[0].target
-        return cst.FlattenSentinel([
-            updated.with_changes(body=[cst.Assign(targets=[cst.AssignTarget(cst.Name(target.value))],
-                                                  value=new.value.args[0].value)]),
-            cst.SimpleStatementLine(body=[cst.Expr(new.value.with_changes(
-                args=[cst.Arg(cst.Name(target.value))]))])])
 
     def leave_With(self, original: cst.With, updated: cst.With):
         tp = self._tp()
@@ -752,12 +745,16 @@ class SessionProgram(Rule):
         "for step in range(20):\n"
         "    model.train_on_batch(X, Y)\n"
         "pred = model.predict_on_batch(X)\n")]
-    INVALID = [*INVALID, Case(  # a parameter named like the label; keep_prob passed to the tower; a saved path;
+    INVALID = [*INVALID, Case(  # a parameter named like the label (in a scope that disappears with it); keep_prob passed to the tower; a saved path;
         # a summary of the loss (removed by TFM142, not turned into a loss function)
-        "import tensorflow as tf\n\ndef net(x, keep_prob):\n    return tf.layers.dense(tf.nn.dropout(tf.layers.dense(x, 8), keep_prob=keep_prob), 3)\n\ndef xent(logits, y):\n    return tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits_v2(labels=y, logits=logits))\n\nx = tf.placeholder(tf.float32, [None, 4])\ny = tf.placeholder(tf.float32, [None, 3])\nkeep_prob = tf.placeholder(tf.float32)\nlogits = net(x, keep_prob)\nloss = xent(logits, y)\ntrain_op = tf.train.AdamOptimizer(0.01).minimize(loss)\nloss_summary = tf.summary.scalar('loss', loss)\nsaver = tf.train.Saver()\nwith tf.Session() as sess:\n    sess.run(tf.global_variables_initializer())\n    for e in range(3):\n        _, l = sess.run([train_op, loss], feed_dict={x: X, y: Y, keep_prob: 0.5})\n    path = saver.save(sess, 'model.ckpt')\n    print(path)\n",
-        "import keras\n\ndef net(x, keep_prob):\n    return keras.layers.Dense(3)(keras.layers.Dropout(0.5)(keras.layers.Dense(8)(x)))\n\ndef xent(logits, y):\n    return keras.ops.mean(keras.ops.categorical_crossentropy(y, logits, from_logits=True))\n\nx = keras.Input(shape=(4,))\nkeep_prob = 0.5  # the value its training runs fed\nlogits = net(x, keep_prob)\ndef loss(y, logits):\n    return xent(logits, y)\nmodel = keras.Model(x, logits)\nmodel.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01, epsilon=1e-8), loss=loss)\nfor e in range(3):\n    l = model.train_on_batch(X, Y)\npath = 'model.ckpt.weights.h5'\nmodel.save_weights(path)\nprint(path)\n",
+        "import tensorflow as tf\n\ndef net(x, keep_prob):\n    return tf.layers.dense(tf.nn.dropout(tf.layers.dense(x, 8), keep_prob=keep_prob), 3)\n\ndef xent(logits, y):\n    return tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits_v2(labels=y, logits=logits))\n\nx = tf.placeholder(tf.float32, [None, 4])\nwith tf.variable_scope('labels') as scope:\n    y = tf.placeholder(tf.float32, [None, 3])\nkeep_prob = tf.placeholder(tf.float32)\nlogits = net(x, keep_prob)\nloss = xent(logits, y)\ntrain_op = tf.train.AdamOptimizer(0.01).minimize(loss)\nloss_summary = tf.summary.scalar('loss', loss)\nsaver = tf.train.Saver()\nwith tf.Session() as sess:\n    sess.run(tf.global_variables_initializer())\n    for e in range(3):\n        _, l = sess.run([train_op, loss], feed_dict={x: X, y: Y, keep_prob: 0.5})\n    path = saver.save(sess, 'model.ckpt')\n    print(path)\n",
+        "import keras\nimport os\n\n\n# tflearn-migrate helper: save_checkpoint\ndef save_checkpoint(model, path):\n"
+        "    # tf.train.Saver.save: creates the checkpoint's directory, returns the path it saved to\n"
+        "    os.makedirs(os.path.dirname(path) or \".\", exist_ok=True)\n    model.save_weights(path)\n"
+        "    return path\n\n\n"
+        "def net(x, keep_prob):\n    return keras.layers.Dense(3)(keras.layers.Dropout(0.5)(keras.layers.Dense(8)(x)))\n\ndef xent(logits, y):\n    return keras.ops.mean(keras.ops.categorical_crossentropy(y, logits, from_logits=True))\n\nx = keras.Input(shape=(4,))\nkeep_prob = 0.5  # the value its training runs fed\nlogits = net(x, keep_prob)\ndef loss(y, logits):\n    return xent(logits, y)\nmodel = keras.Model(x, logits)\nmodel.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01, epsilon=1e-8), loss=loss)\nfor e in range(3):\n    l = model.train_on_batch(X, Y)\npath = save_checkpoint(model, 'model.ckpt.weights.h5')\nprint(path)\n",
         ("TFM142",))]
-    REQUIRES = ("TFM130", "TFM131", "TFM133", "TFM134", "TFM142")
+    REQUIRES = ("TFM130", "TFM131", "TFM133", "TFM134", "TFM138", "TFM142")
 
 
 def _walk(node):
