@@ -64,6 +64,7 @@ def save_checkpoint(model, path):
 ''', imports=[("os", None, None)])
 
 _Todo = ProgramTodo
+_CONFIGS = ("tensorflow.ConfigProto", "tensorflow.GPUOptions")
 
 
 def _elems(values: list[cst.BaseExpression]) -> cst.BaseExpression:
@@ -574,6 +575,16 @@ class SessionProgram(Rule):
                     return updated  # no program to translate: sess.run(...) calls stay
                 self.ctx.count(self)
                 return cst.RemoveFromParent()
+        if self._session_config(original):
+            prog = self._prog(original)
+            if prog is not None and self.runs_ok(prog):
+                from ..diagnostics import Severity
+
+                self.report(original, "session configuration removed: Keras has no ConfigProto (devices and "
+                            "GPU memory are set through the backend, e.g. environment variables)",
+                            severity=Severity.INFO)
+                self.ctx.count(self)
+                return cst.RemoveFromParent()
         if isinstance(small, cst.Expr) and isinstance(small.value, cst.Call):
             f = small.value.func
             if isinstance(f, cst.Attribute) and isinstance(f.value, cst.Name) and f.value.value in tp.session_names \
@@ -584,6 +595,51 @@ class SessionProgram(Rule):
                 self.ctx.count(self)
                 return cst.RemoveFromParent()
         return updated
+
+    def _session_config(self, original) -> bool:
+        """``config = tf.ConfigProto(...)`` / ``tf.GPUOptions(...)`` or ``config.gpu_options.x = v``
+        where the config is only set and passed to ``tf.Session(config=)`` / ``ConfigProto(gpu_options=)``."""
+        small = original.body[0]
+        if not isinstance(small, cst.Assign) or len(small.targets) != 1:
+            return False
+        t = small.targets[0].target
+        root = t
+        while isinstance(root, cst.Attribute):
+            root = root.value
+        if not isinstance(root, cst.Name):
+            return False
+        return root.value in self._config_names(original) and (
+            t is not root or (isinstance(small.value, cst.Call) and self._tp().qname(small.value) in _CONFIGS))
+
+    def _config_names(self, at) -> set[str]:
+        from ..analysis.flow import Flow
+
+        flow = self.ctx.analysis(Flow)
+        scope = flow.scope_of(at)
+        cache = self.__dict__.setdefault("_configs", {})
+        if id(scope) in cache:
+            return cache[id(scope)]
+        tp = self._tp()
+        names = {n for n, ds in scope.by_name.items()
+                 if ds and all(isinstance(d.value, cst.Call) and tp.qname(d.value) in _CONFIGS for d in ds)}
+        for node in _walk(scope.node):
+            if not (isinstance(node, cst.Name) and node.value in names) or flow.scope_of(node) is not scope:
+                continue
+            parent, child = self.ctx.parent(node), node
+            while isinstance(parent, cst.Attribute) and parent.value is child:
+                parent, child = self.ctx.parent(parent), parent
+            if isinstance(parent, cst.AssignTarget):
+                continue
+            if isinstance(parent, cst.Attribute) and parent.attr is child:
+                continue
+            if isinstance(parent, cst.Arg) and child is node and parent.keyword is not None \
+                    and parent.keyword.value in ("config", "gpu_options"):
+                c = self.ctx.parent(parent)
+                if isinstance(c, cst.Call) and (tp.qname(c) in SESSIONS or tp.qname(c) in _CONFIGS):
+                    continue
+            names.discard(node.value)
+        cache[id(scope)] = names
+        return names
 
     def _read_anywhere(self, assign: cst.Assign) -> bool:
         """Whether a name bound by ``assign`` is read anywhere in the file."""
@@ -746,14 +802,14 @@ class SessionProgram(Rule):
         "    model.train_on_batch(X, Y)\n"
         "pred = model.predict_on_batch(X)\n")]
     INVALID = [*INVALID, Case(  # a parameter named like the label (in a scope that disappears with it); keep_prob passed to the tower; a saved path;
-        # a summary of the loss (removed by TFM142, not turned into a loss function)
-        "import tensorflow as tf\n\ndef net(x, keep_prob):\n    return tf.layers.dense(tf.nn.dropout(tf.layers.dense(x, 8), keep_prob=keep_prob), 3)\n\ndef xent(logits, y):\n    return tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits_v2(labels=y, logits=logits))\n\nx = tf.placeholder(tf.float32, [None, 4])\nwith tf.variable_scope('labels') as scope:\n    y = tf.placeholder(tf.float32, [None, 3])\nkeep_prob = tf.placeholder(tf.float32)\nlogits = net(x, keep_prob)\nloss = xent(logits, y)\ntrain_op = tf.train.AdamOptimizer(0.01).minimize(loss)\nloss_summary = tf.summary.scalar('loss', loss)\nsaver = tf.train.Saver()\nwith tf.Session() as sess:\n    sess.run(tf.global_variables_initializer())\n    for e in range(3):\n        _, l = sess.run([train_op, loss], feed_dict={x: X, y: Y, keep_prob: 0.5})\n    path = saver.save(sess, 'model.ckpt')\n    print(path)\n",
+        # a summary of the loss (removed by TFM142, not turned into a loss function); a ConfigProto
+        "import tensorflow as tf\n\ndef net(x, keep_prob):\n    return tf.layers.dense(tf.nn.dropout(tf.layers.dense(x, 8), keep_prob=keep_prob), 3)\n\ndef xent(logits, y):\n    return tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits_v2(labels=y, logits=logits))\n\nx = tf.placeholder(tf.float32, [None, 4])\nwith tf.variable_scope('labels') as scope:\n    y = tf.placeholder(tf.float32, [None, 3])\nkeep_prob = tf.placeholder(tf.float32)\nlogits = net(x, keep_prob)\nloss = xent(logits, y)\ntrain_op = tf.train.AdamOptimizer(0.01).minimize(loss)\nloss_summary = tf.summary.scalar('loss', loss)\nsaver = tf.train.Saver()\nconfig = tf.compat.v1.ConfigProto(allow_soft_placement=True)\nconfig.gpu_options.allow_growth = True\nwith tf.Session(config=config) as sess:\n    sess.run(tf.global_variables_initializer())\n    for e in range(3):\n        _, l = sess.run([train_op, loss], feed_dict={x: X, y: Y, keep_prob: 0.5})\n    path = saver.save(sess, 'model.ckpt')\n    print(path)\n",
         "import keras\nimport os\n\n\n# tflearn-migrate helper: save_checkpoint\ndef save_checkpoint(model, path):\n"
         "    # tf.train.Saver.save: creates the checkpoint's directory, returns the path it saved to\n"
         "    os.makedirs(os.path.dirname(path) or \".\", exist_ok=True)\n    model.save_weights(path)\n"
         "    return path\n\n\n"
         "def net(x, keep_prob):\n    return keras.layers.Dense(3)(keras.layers.Dropout(0.5)(keras.layers.Dense(8)(x)))\n\ndef xent(logits, y):\n    return keras.ops.mean(keras.ops.categorical_crossentropy(y, logits, from_logits=True))\n\nx = keras.Input(shape=(4,))\nkeep_prob = 0.5  # the value its training runs fed\nlogits = net(x, keep_prob)\ndef loss(y, logits):\n    return xent(logits, y)\nmodel = keras.Model(x, logits)\nmodel.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01, epsilon=1e-8), loss=loss)\nfor e in range(3):\n    l = model.train_on_batch(X, Y)\npath = save_checkpoint(model, 'model.ckpt.weights.h5')\nprint(path)\n",
-        ("TFM142",))]
+        ("TFM142", "TFM140", "TFM140"))]
     REQUIRES = ("TFM130", "TFM131", "TFM133", "TFM134", "TFM138", "TFM142")
 
 
