@@ -519,10 +519,60 @@ class SessionProgram(Rule):
             m_ins, m_outs, _, _ = model_info(prog)
         except _Todo:
             m_ins, m_outs = None, None
-        if m_outs == [tensor] and m_ins == ins:
-            return expr("{m}.predict_on_batch({x})", m=cst.Name(self._tp().model_name(prog)), x=x)
         i = cst.Name(ins[0]) if len(ins) == 1 else cst.parse_expression("[" + ", ".join(ins) + "]")
-        return expr("keras.Model({i}, {t}).predict_on_batch({x})", i=i, t=cst.Name(tensor), x=x)
+        m = cst.Name(self._tp().model_name(prog)) if m_outs == [tensor] and m_ins == ins else \
+            expr("keras.Model({i}, {t})", i=i, t=cst.Name(tensor))
+        if self._dropout_at_eval(prog, feeds):  # TF1 dropped units in this run too: Keras' training mode
+            return expr("keras.ops.convert_to_numpy({m}({x}, training=True))", m=m, x=x)
+        return expr("{m}.predict_on_batch({x})", m=m, x=x)
+
+    def _dropout_at_eval(self, prog: Program, feeds) -> bool:
+        """The evaluation run feeds a dropout keep_prob placeholder the value the training runs
+        feed (not 1.0): TF1 dropped units in it, so the Keras model is called with
+        ``training=True`` - safe only when every scalar placeholder of the program is such a
+        keep_prob (no is_training flag: training=True would switch batch norm too)."""
+        fed = {p: literal(v, None) for p, v in feeds.items()
+               if p in prog.placeholders and prog.placeholders[p].role == "hyper"}
+        active = {p: v for p, v in fed.items() if isinstance(v, (int, float)) and not isinstance(v, bool) and v != 1}
+        if not active:
+            return False
+        hypers = [p for p in prog.placeholders if prog.placeholders[p].role == "hyper"]
+        if not all(self._dropout_only(prog, p) for p in hypers):
+            raise _Todo("an evaluation run feeds " + ", ".join(f"{p}={v}" for p, v in active.items())
+                        + " (dropout active in TF1) next to a training flag: not translated")
+        for p, v in active.items():
+            train = {literal(tv, None) for r, tv in prog.fed_values(p) if r.train_op is not None}
+            if train != {v}:
+                raise _Todo(f"an evaluation run feeds {p}={v}, the training runs {sorted(map(str, train))}: "
+                            "Keras' Dropout has one rate")
+        return True
+
+    def _dropout_only(self, prog: Program, name: str) -> bool:
+        """Every read of placeholder ``name`` is a dropout keep probability (``keep_prob=``, the
+        argument of tf.nn.dropout, or passed to a function that only uses it so) or a feed key."""
+        from ..analysis.flow import Flow
+
+        flow = self.ctx.analysis(Flow)
+        for node in _walk(prog.scope.node):
+            if not (isinstance(node, cst.Name) and node.value == name):
+                continue
+            sc = flow.scope_of(node)
+            if sc is not prog.scope and name in sc.by_name:
+                continue
+            parent = self.ctx.parent(node)
+            if isinstance(parent, cst.AssignTarget) or (isinstance(parent, cst.DictElement) and parent.key is node):
+                continue
+            if isinstance(parent, cst.Arg) and parent.value is node:
+                if parent.keyword is not None and parent.keyword.value == "keep_prob":
+                    continue
+                c = self.ctx.parent(parent)
+                if isinstance(c, cst.Call) and self.ctx.legacy_name(c) in (
+                        "tensorflow.nn.dropout", "tensorflow.contrib.layers.dropout") and parent.keyword is None:
+                    continue
+                if self._passed_to_dropout_param(node, {"keep_prob"}):
+                    continue
+            return False
+        return True
 
     def _expr_tensors(self, prog: Program, orig: cst.BaseExpression) -> list[str]:
         from ..analysis.flow import load_names
@@ -810,6 +860,9 @@ class SessionProgram(Rule):
         "    return path\n\n\n"
         "def net(x, keep_prob):\n    return keras.layers.Dense(3)(keras.layers.Dropout(0.5)(keras.layers.Dense(8)(x)))\n\ndef xent(logits, y):\n    return keras.ops.mean(keras.ops.categorical_crossentropy(y, logits, from_logits=True))\n\nx = keras.Input(shape=(4,))\nkeep_prob = 0.5  # the value its training runs fed\nlogits = net(x, keep_prob)\ndef loss(y, logits):\n    return xent(logits, y)\nmodel = keras.Model(x, logits)\nmodel.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01, epsilon=1e-8), loss=loss)\nfor e in range(3):\n    l = model.train_on_batch(X, Y)\npath = save_checkpoint(model, 'model.ckpt.weights.h5')\nprint(path)\n",
         ("TFM142", "TFM140", "TFM140"))]
+    INVALID = [*INVALID, Case(  # an evaluation run feeding the training keep_prob: TF1 dropped units there too
+        'import tensorflow as tf\nx = tf.placeholder(tf.float32, [None, 4])\ny = tf.placeholder(tf.float32, [None, 3])\nkeep_prob = tf.placeholder(tf.float32)\nlogits = tf.layers.dense(tf.nn.dropout(tf.layers.dense(x, 8), keep_prob), 3)\nloss = tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits_v2(labels=y, logits=logits))\ntrain_op = tf.train.AdamOptimizer(0.01).minimize(loss)\nsess = tf.Session()\nsess.run(tf.global_variables_initializer())\nfor e in range(3):\n    sess.run(train_op, feed_dict={x: X, y: Y, keep_prob: 0.5})\nnoisy = sess.run(logits, feed_dict={x: X, keep_prob: 0.5})\nclean = sess.run(logits, feed_dict={x: X, keep_prob: 1.0})\n',
+        'import keras\n\nx = keras.Input(shape=(4,))\nlogits = keras.layers.Dense(3)(keras.layers.Dropout(0.5)(keras.layers.Dense(8)(x)))\ndef loss(y, logits):\n    return keras.ops.mean(keras.ops.categorical_crossentropy(y, logits, from_logits=True))\nmodel = keras.Model(x, logits)\nmodel.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01, epsilon=1e-8), loss=loss)\nfor e in range(3):\n    model.train_on_batch(X, Y)\nnoisy = keras.ops.convert_to_numpy(model(X, training=True))\nclean = model.predict_on_batch(X)\n')]
     REQUIRES = ("TFM130", "TFM131", "TFM133", "TFM134", "TFM138", "TFM142")
 
 
