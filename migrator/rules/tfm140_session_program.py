@@ -125,6 +125,8 @@ class SessionProgram(Rule):
     def _run_ok(self, prog: Program, r: Run) -> bool:
         if r.initializer:
             return True
+        if self.ctx.rule_active("TFM142") and self._tp().summary_run(r):
+            return True  # TFM142 removes it with the summaries
         if not r.ok:
             return False
         try:
@@ -483,6 +485,8 @@ class SessionProgram(Rule):
             return updated
         if r is None or r.initializer or r.train_op is not None:
             return updated
+        if self.ctx.rule_active("TFM142") and tp.summary_run(r):
+            return updated  # removed by TFM142 with the summaries it feeds
         kept = not self.runs_ok(prog)  # the program stays TF1 (its session with it): so do its runs
         if kept and self._run_ok(prog, r):
             return updated
