@@ -135,7 +135,13 @@ def migrate(fixture: Path, out_dir: Path, fixes: bool) -> dict:
 def run_verify(fixture: Path, migrated: Path, work: Path, timeout: int) -> dict:
     work.mkdir(parents=True, exist_ok=True)
     js = work / "verify.json"
-    cmd = [sys.executable, "-m", "migrator", "verify", str(fixture), "--migrated", str(migrated),
+    # verify runs the legacy program in its own directory: a copy here, so that what it writes
+    # (checkpoints, event files) stays out of tests/fixtures
+    legacy_dir = work / "legacy_src"
+    legacy_dir.mkdir(exist_ok=True)
+    copy = legacy_dir / fixture.name
+    copy.write_text(fixture.read_text(encoding="utf-8"), encoding="utf-8")
+    cmd = [sys.executable, "-m", "migrator", "verify", str(copy), "--migrated", str(migrated),
            "--json", str(js), "--keep", str(work / "probes")]
     try:
         p = subprocess.run(cmd, cwd=work, env=_env(False, work / "unused.npz"), capture_output=True, text=True,

@@ -82,6 +82,16 @@ def test_any_non_trainable_integer_scalar_is_a_step_counter():
     assert [v.name for v in model] == ["dense/kernel", "count"]  # trainable: a weight (not ours to drop)
 
 
+def test_optimizer_slots_made_under_the_optimizer_scope_are_ignored():
+    # tf.variable_scope('metrics'): AdamOptimizer(...).minimize(loss) -> metrics/<var>/Adam
+    lv = lvars(("siamese/fc1/w", (4, 2)), ("metrics/siamese/fc1/w/Adam", (4, 2), False),
+               ("metrics/siamese/fc1/w/Adam_1", (4, 2), False), ("metrics/other", (2,), False))
+    model, ignored = classify(lv)
+    assert [v.name for v in model] == ["siamese/fc1/w", "metrics/other"]
+    reasons = {v.name: why for v, why in ignored}
+    assert "slot" in reasons["metrics/siamese/fc1/w/Adam"] and "metrics" in reasons["metrics/siamese/fc1/w/Adam"]
+
+
 # -- matching --------------------------------------------------------------------------------
 def test_tflearn_layers_match_in_order_and_shape():
     lv = lvars(("Conv2D/W", (3, 3, 1, 4)), ("Conv2D/b", (4,)), ("FullyConnected/W", (64, 16)),

@@ -606,7 +606,9 @@ class _Interp:
                 exact = exact  # a computed name: the same at every call of the tower
             elif not isinstance(exact, str):
                 exact = None
-            return self.layer(exact, base, _reuse(reuse), family)
+            v = self.layer(exact, base, _reuse(reuse), family)
+            self.o.layer_vars.setdefault(id(node), set()).add(v.key)
+            return v
         if _layer_class(q):
             self._args(node, env)
             self.o.layer_objects += 1
@@ -757,6 +759,7 @@ class Sharing:
                             self.module_env[small.targets[0].target.value] = v
         self.groups: list[TowerGroup] = []
         self.by_call: dict[int, TowerGroup] = {}
+        self.layer_vars: dict[int, set[str]] = {}  # id(layer call) -> the variables it got, every execution
         self._run()
 
     # -- name helpers ------------------------------------------------------------------------
@@ -1030,6 +1033,28 @@ class Sharing:
         return False
 
     # -- queries -----------------------------------------------------------------------------------
+    def stored_layers(self, g: TowerGroup) -> dict[int, str] | None:
+        """A PARTLY shared group whose shared variables all come from named layer calls
+        (``tf.layers.batch_normalization(x, name='bn')`` under reuse), each of which gets only
+        shared variables: id(layer call) -> the TF1 scope name of its variables (for a layer
+        store keyed by that name). None when some shared variable is a bare get_variable or a
+        layer call gets shared and unshared variables."""
+        if g.verdict != "partial":
+            return None
+        shared, out, covered = set(g.shared), {}, set()
+        for call_id, keys in self.layer_vars.items():
+            hit = keys & shared
+            if not hit:
+                continue
+            if hit != keys or len(keys) != 1:  # one name at every execution, all of it shared
+                return None
+            key = next(iter(keys))
+            if not key.endswith("/<weights>"):
+                return None
+            out[call_id] = key[: -len("/<weights>")]
+            covered |= keys
+        return out if covered == shared else None
+
     def group_of(self, call: cst.Call) -> TowerGroup | None:
         return self.by_call.get(id(call))
 

@@ -43,7 +43,7 @@ class ProgramTodo(Exception):
 
 def model_info(prog: Program):
     """(inputs, outputs, loss name, labels) of the program's (single) train op."""
-    if len(prog.train_ops) != 1:
+    if len(prog.train_ops) != 1 and not alternative_train_ops(prog):
         raise ProgramTodo("several train ops" if prog.train_ops else "no train op to build a model from")
     op = prog.train_ops[0]
     if op.loss is None or op.loss not in prog.tensors or not prog.label_dependent(op.loss):
@@ -59,6 +59,34 @@ def model_info(prog: Program):
         raise ProgramTodo("the loss reads no model output")
     labels = prog.labels_of(op.loss)
     return ins, outs, op.loss, labels
+
+
+def alternative_train_ops(prog: Program) -> bool:
+    """Several train ops that are ONE train op chosen by a flag: each in its own branch of the
+    same ``if``/``elif``/``else`` chain, all bound to the same name and minimizing the same loss
+    (``if args.optimizer == 'adam': op = tf.train.AdamOptimizer(lr).minimize(loss)`` /
+    ``elif ...: op = tf.train.GradientDescentOptimizer(lr).minimize(loss)``): each branch then
+    compiles the model with its optimizer."""
+    ops = prog.train_ops
+    if len(ops) < 2 or len({op.name for op in ops}) != 1 or ops[0].name is None \
+            or len({op.loss for op in ops}) != 1 or ops[0].loss is None:
+        return False
+    from ..cstcache import walk
+
+    for node in walk(prog.scope.node):
+        if not isinstance(node, cst.If):
+            continue
+        branches, b = [], node
+        while b is not None:
+            branches.append({id(st) for st in b.body.body})
+            b = b.orelse if isinstance(b, cst.If) else None
+            if isinstance(b, cst.Else):
+                branches.append({id(st) for st in b.body.body})
+                b = None
+        where = [next((i for i, br in enumerate(branches) if id(op.statement) in br), None) for op in ops]
+        if all(w is not None for w in where) and len(set(where)) == len(ops):
+            return True
+    return False
 
 
 @dataclass(eq=False)

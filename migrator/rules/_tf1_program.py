@@ -622,6 +622,87 @@ class TF1Program:
             return v.value in prog.tensors and v.value not in prog.placeholders
         return (any(t.name == v.value for t in prog.train_ops) or self._initializer_name(prog, v.value))
 
+    _ASSIGNS = ("tensorflow.assign", "tensorflow.assign_add", "tensorflow.assign_sub")
+
+    @property
+    def summary_vars(self) -> set[str]:
+        """Names bound to ``tf.Variable(...)`` that only feed summaries: every read is inside a
+        ``tf.summary.*`` call or the variable of a ``tf.assign(v, value)`` run for its own sake
+        (``loss_ave = tf.Variable(0.)``; ``sess.run(tf.assign(loss_ave, mean))``; a scalar summary
+        of ``loss_ave``)."""
+        got = self.__dict__.get("_summary_vars")
+        if got is not None:
+            return got
+        ctx = self.ctx
+        cands: set[str] = set()
+        for scope in self.flow.scopes.values():
+            for name, ds in scope.by_name.items():
+                if ds and all(isinstance(d.value, cst.Call) and self.qname(d.value) == "tensorflow.Variable"
+                              for d in ds):
+                    cands.add(name)
+        used_in_summary: set[str] = set()
+        for node in _walk(ctx.module):
+            if not (isinstance(node, cst.Name) and node.value in cands):
+                continue
+            parent = ctx.parent(node)
+            if isinstance(parent, cst.AssignTarget) or (isinstance(parent, cst.Attribute) and parent.attr is node) \
+                    or (isinstance(parent, cst.Arg) and parent.keyword is node):
+                continue
+            n, ok = node, False
+            while n is not None and not isinstance(n, (cst.BaseStatement, cst.BaseSmallStatement)):
+                if isinstance(n, cst.Call):
+                    q = self.qname(n) or ""
+                    if q.startswith("tensorflow.summary."):
+                        ok = True
+                        used_in_summary.add(node.value)
+                        break
+                    if q in self._ASSIGNS and n.args and n.args[0].value is node and self._assign_run(n):
+                        ok = True
+                        break
+                n = ctx.parent(n)
+            if not ok:
+                cands.discard(node.value)
+        got = self.__dict__["_summary_vars"] = cands & used_in_summary
+        return got
+
+    def _assign_run(self, assign: cst.Call) -> bool:
+        """``sess.run(tf.assign(v, x))`` as a statement of its own."""
+        run = self.ctx.parent(self.ctx.parent(assign))
+        r = self.run_of(run) if isinstance(run, cst.Call) else None
+        return r is not None and isinstance(self.ctx.parent(run), cst.Expr) and r.fetches is assign
+
+    def summary_run(self, r: Run) -> bool:
+        """A run that only evaluates summaries (``s = sess.run(merged)``, its value read only by
+        FileWriter calls) or assigns a summary-only variable (``sess.run(tf.assign(v, x))``)."""
+        if r.train_op is not None or r.initializer or r.fetches is None:
+            return False
+        elems = [e.value for e in r.fetches.elements] if r.fetch_is_list else [r.fetches]
+        for n, e in zip(r.fetch_names, elems):
+            if n is not None and n in self.summary_names:
+                continue
+            if n is None and isinstance(e, cst.Call) and self.qname(e) in self._ASSIGNS and e.args \
+                    and isinstance(e.args[0].value, cst.Name) and e.args[0].value.value in self.summary_vars:
+                continue
+            return False
+        parent = self.ctx.parent(r.call)
+        if isinstance(parent, cst.Expr):
+            return True
+        if not (isinstance(parent, cst.Assign) and len(parent.targets) == 1):
+            return False
+        names = set(target_names(parent.targets[0].target))
+        scope = self.flow.scope_of(r.call)
+        for node in _walk(scope.node):
+            if isinstance(node, cst.Name) and node.value in names:
+                p = self.ctx.parent(node)
+                if isinstance(p, cst.AssignTarget) or p is parent.targets[0].target:
+                    continue
+                call = self.ctx.parent(p) if isinstance(p, cst.Arg) else None
+                f = call.func if isinstance(call, cst.Call) else None
+                if not (isinstance(f, cst.Attribute) and isinstance(f.value, cst.Name)
+                        and f.value.value in self.writer_names):
+                    return False
+        return True
+
     def run_of(self, call: cst.Call) -> Run | None:
         """The :class:`Run` of ``call`` (an original ``sess.run`` / ``t.eval`` / ``op.run``)."""
         index = self.__dict__.get("_run_index")

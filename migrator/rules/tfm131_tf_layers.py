@@ -8,7 +8,25 @@ from ..diagnostics import Severity
 from ..emit import apply_layer, call, literal, to_node, wrap_long_call
 from ._tf1 import activation_kw, initializer_of, padding_of
 from ._tflearn import Untranslatable
+from ..helpers import register
 from .base import Case, CallRule
+
+FIXED_MODE_BN = register("FixedModeBatchNormalization", '''
+class FixedModeBatchNormalization(keras.layers.BatchNormalization):
+    # TF1 batch_normalization(training=<a constant>): always in that mode. A functional Keras
+    # model passes its own training flag to every layer call, overriding training=False written
+    # at the call; TF1 kept using the moving statistics (and trained gamma/beta) instead
+
+    def __init__(self, training=False, **kwargs):
+        super().__init__(**kwargs)
+        self.fixed_training = training
+
+    def call(self, inputs, training=None, mask=None):
+        return super().call(inputs, training=self.fixed_training, mask=mask)
+
+    def get_config(self):
+        return {**super().get_config(), "training": self.fixed_training}
+''', imports=[("keras", None, None)])
 
 _COMMON = ("kernel_initializer=None, bias_initializer='zeros', kernel_regularizer=None, bias_regularizer=None, "
            "activity_regularizer=None, kernel_constraint=None, bias_constraint=None, trainable=True, name=None, "
@@ -118,11 +136,13 @@ class TfLayers(CallRule):
                 if b.given(n):
                     kw[k] = initializer_of(self.ctx, b.node(n), b.orig(n))
             training = b.node("training") if b.given("training") else None
-            layer = wrap_long_call(call("keras.layers.BatchNormalization", **kw))
             if training is None or literal(training, None) is not None:
+                # a constant mode: a functional Keras model passes ITS training flag to every layer
+                # call (overriding training=False written at the call), so the layer pins it
                 flag = bool(literal(training, False)) if training is not None else False
-                return cst.Call(func=layer, args=[cst.Arg(x), cst.Arg(to_node(flag), keyword=cst.Name("training"),
-                                                                      equal=_eq())])
+                self.ctx.use_helper("FixedModeBatchNormalization")
+                return apply_layer(wrap_long_call(call("FixedModeBatchNormalization", training=to_node(flag), **kw)), x)
+            layer = wrap_long_call(call("keras.layers.BatchNormalization", **kw))
             return apply_layer(layer, x)
         if b.given("trainable") and not b.is_default("trainable"):
             kw["trainable"] = b.node("trainable")
@@ -143,7 +163,8 @@ class TfLayers(CallRule):
              "h = keras.layers.Dropout(0.3)(h)\nh = h\n"
              "h = keras.layers.BatchNormalization()(h)\n", ("TFM131",)),
         Case("import tensorflow as tf\nh = tf.layers.batch_normalization(x, momentum=0.9)\n",
-             "import keras\n\nh = keras.layers.BatchNormalization(momentum=0.9)(x, training=False)\n"),
+             "import keras\n\n\n# tflearn-migrate helper: FixedModeBatchNormalization\n" + FIXED_MODE_BN.code
+             + "\n\nh = FixedModeBatchNormalization(training=False, momentum=0.9)(x)\n"),
         Case("import tensorflow as tf\nh = tf.layers.dense(x, 4, reuse=True, name='fc')\n", None, ("TFM131",),
              todo=True),
     ]

@@ -138,6 +138,7 @@ class HandmadeLayers(Rule):
                 patterns[id(node)] = p
         inner = {id(p[4]) for p in patterns.values() if p[3] is not None}
         patterns = {k: v for k, v in patterns.items() if k not in inner}
+        self._late = self._late_biases(variables, patterns)
         # a module-level variable applied inside a function is ONE set of weights however often
         # the function runs (TF1 shares it); a layer created per call would not: only a function
         # called exactly once in the file becomes a layer
@@ -188,6 +189,11 @@ class HandmadeLayers(Rule):
             for c in calls:
                 inits[id(c)] = inits.get(id(c), True) and gone
         self._inits = {i for i, ok_ in inits.items() if ok_}
+        self._dead_helpers = self._unused_helpers(variables, removable)
+        # their lines go with them (no TFM100 report on a line of a function that disappears)
+        self._dead_lines = {id(n) for f in ctx.module.body if isinstance(f, cst.FunctionDef)
+                            and f.name.value in self._dead_helpers for n in _walk(f.body)
+                            if isinstance(n, cst.SimpleStatementLine)}
         return variables, ok, removable
 
     def _list_def(self, node, at):
@@ -227,24 +233,168 @@ class HandmadeLayers(Rule):
         self.__dict__.setdefault("_pending_inits", {})[id(at)] = calls
         return cst.Name(init.value)
 
+    def _unused_helpers(self, variables, removable) -> set[str]:
+        """Helper functions (``init_weights``) every call of which was a removed variable."""
+        helper_calls = self.__dict__.get("_helper_calls", {})
+        if not helper_calls:
+            return set()
+        gone = set()
+        for n in removable:
+            st = variables[n].statement
+            if isinstance(st, cst.SimpleStatementLine) and isinstance(st.body[0], cst.Assign):
+                gone.add(id(st.body[0].value))
+        names = set(helper_calls.values())
+        for node in _walk(self.ctx.module):
+            if isinstance(node, cst.Name) and node.value in names:
+                parent = self.ctx.parent(node)
+                if isinstance(parent, cst.FunctionDef) and parent.name is node:
+                    continue
+                if not (isinstance(parent, cst.Call) and parent.func is node and id(parent) in gone):
+                    names.discard(node.value)
+        return names
+
+    def leave_FunctionDef(self, original, updated):
+        self._state()
+        if original.name.value in self._dead_helpers and original in self.ctx.module.body:
+            self.ctx.count(self)
+            return cst.RemoveFromParent()
+        return updated
+
+    def _late_biases(self, variables, patterns) -> dict[int, tuple[int, str]]:
+        """``h = tf.nn.conv2d(x, W, ...)`` then ``tf.add(h, b)`` / ``h + b`` / ``bias_add(h, b)`` in a
+        LATER statement, ``h`` read nowhere else: the bias belongs to the layer (fused into its
+        pattern). Returns id(add node) -> (id(pattern node), name of h)."""
+        from ..analysis.flow import Flow
+
+        ctx = self.ctx
+        flow = ctx.analysis(Flow)
+        late: dict[int, tuple[int, str]] = {}
+        candidates = []
+        for node in _walk(ctx.module):
+            x = b = None
+            if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add) \
+                    and isinstance(node.left, cst.Name) and isinstance(node.right, cst.Name):
+                x, b = node.left, node.right
+            elif isinstance(node, cst.Call) and ctx.legacy_name(node) in ("tensorflow.nn.bias_add", "tensorflow.add") \
+                    and len(node.args) == 2 and all(a.keyword is None for a in node.args) \
+                    and isinstance(node.args[0].value, cst.Name) and isinstance(node.args[1].value, cst.Name):
+                x, b = node.args[0].value, node.args[1].value
+            if x is None:
+                continue
+            bkey = self._key(b, b.value)
+            v = variables.get(bkey)
+            if v is None or len(v.shape) != 1:
+                continue
+            candidates.append((node, x, bkey))
+        if not candidates:
+            return late
+        wanted = {x.value for _, x, _ in candidates}
+        reads: dict[tuple, int] = {}
+        for node in _walk(ctx.module):
+            if isinstance(node, cst.Name) and node.value in wanted \
+                    and not isinstance(ctx.parent(node), cst.AssignTarget):
+                k = self._key(node, node.value)
+                reads[k] = reads.get(k, 0) + 1
+        for node, x, bkey in candidates:
+            d = flow.def_of(x.value, node)
+            if d is None or d.value is None or id(d.value) not in patterns or d.scope is not flow.scope_of(node):
+                continue
+            p = patterns[id(d.value)]
+            if p[3] is not None or reads.get(self._key(x, x.value)) != 1 \
+                    or len(d.scope.by_name.get(x.value, ())) != 1:
+                continue
+            patterns[id(d.value)] = (p[0], p[1], p[2], bkey, p[4])
+            late[id(node)] = (id(d.value), x.value)
+        return late
+
+    def _helper_variable(self, value: cst.Call):
+        """``init_weights('weights', shape)`` calling a module-level function whose body is
+        ``return tf.get_variable(...)`` (or ``v = tf.get_variable(...)``; ``return v``): (the
+        get_variable call with the parameters replaced by the arguments / defaults, the original
+        get_variable call). The helper function goes when every call of it is translated."""
+        from ..analysis.flow import Flow
+
+        ctx = self.ctx
+        fn = ctx.analysis(Flow).functions.get(value.func.value)
+        if fn is None or fn.decorators or any(a.star for a in value.args):
+            return None
+        body = [b for b in fn.body.body if not (isinstance(b, cst.SimpleStatementLine) and len(b.body) == 1
+                                               and isinstance(b.body[0], cst.Expr)
+                                               and isinstance(b.body[0].value, cst.SimpleString))]
+        smalls = [b.body[0] for b in body if isinstance(b, cst.SimpleStatementLine) and len(b.body) == 1]
+        if len(smalls) != len(body) or not smalls or not isinstance(smalls[-1], cst.Return):
+            return None
+        ret = smalls[-1].value
+        if len(smalls) == 2 and isinstance(smalls[0], cst.Assign) and len(smalls[0].targets) == 1 \
+                and isinstance(smalls[0].targets[0].target, cst.Name) and isinstance(ret, cst.Name) \
+                and ret.value == smalls[0].targets[0].target.value:
+            ret = smalls[0].value
+        elif len(smalls) != 1:
+            return None
+        if not isinstance(ret, cst.Call) or ctx.legacy_name(ret) != "tensorflow.get_variable":
+            return None
+        ps = fn.params
+        if ps.star_arg is not cst.MaybeSentinel.DEFAULT and ps.star_arg is not None or ps.star_kwarg is not None \
+                or ps.posonly_params:
+            return None
+        params = [*ps.params, *ps.kwonly_params]
+        bound: dict[str, cst.BaseExpression] = {}
+        positional = list(ps.params)
+        for i, a in enumerate(value.args):
+            if a.keyword is None:
+                if i >= len(positional):
+                    return None
+                bound[positional[i].name.value] = a.value
+            else:
+                bound[a.keyword.value] = a.value
+        for p in params:
+            if p.name.value not in bound:
+                if p.default is None:
+                    return None
+                bound[p.name.value] = p.default
+        local = {p.name.value for p in params}
+
+        class Sub(cst.CSTTransformer):
+            def leave_Attribute(self, o, u):
+                return u.with_changes(attr=o.attr)
+
+            def leave_Arg(self, o, u):
+                return u.with_changes(keyword=o.keyword)
+
+            def leave_Name(self, o, u):
+                return bound[o.value] if o.value in local else u
+
+        self.__dict__.setdefault("_helper_calls", {})[id(value)] = fn.name.value
+        return ret.visit(Sub()), ret
+
     def _variable(self, value):
         """``tf.get_variable(...)`` / ``tf.Variable(<init>)`` -> (shape elements, Keras initializer)."""
         ctx = self.ctx
         if not isinstance(value, cst.Call):
             return None
+        site = value  # the call in the tree (a helper function's call, or get_variable itself)
         q = ctx.legacy_name(value)
+        if q is None and isinstance(value.func, cst.Name):  # w = init_weights('w', shape): a helper function
+            helper = self._helper_variable(value)
+            if helper is None:
+                return None
+            value, orig = helper
+            q = "tensorflow.get_variable"
+        else:
+            orig = value
         try:
             if q == "tensorflow.get_variable":
-                shape = self._list_def(_arg(value, 1, "shape"), value)
+                shape = self._list_def(_arg(value, 1, "shape"), site)
                 init = _arg(value, 3, "initializer")
+                init_orig = _arg(orig, 3, "initializer")
                 if isinstance(init, cst.Name):
-                    k = self._init_name(init, value)
+                    k = self._init_name(init, site) if orig is value else None
                     if k is None:
                         return None
-                elif shape is None and isinstance(init, cst.Call) and ctx.legacy_name(init) == "tensorflow.constant":
+                elif shape is None and isinstance(init, cst.Call) and ctx.legacy_name(init_orig) == "tensorflow.constant":
                     shape, k = _constant(ctx, init)  # initializer=tf.constant(0.1, shape=[n]): no shape=
                 else:
-                    k = initializer_of(ctx, init, init) if init is not None else to_node("glorot_uniform")
+                    k = initializer_of(ctx, init, init_orig) if init is not None else to_node("glorot_uniform")
             elif q == "tensorflow.Variable":
                 iv = _arg(value, 0, "initial_value")
                 if not isinstance(iv, cst.Call) or ctx.legacy_name(iv) not in _VAR_INITS:
@@ -267,6 +417,8 @@ class HandmadeLayers(Rule):
                 return None
         except (Untranslatable, ValueError, Exception):
             return None
+        if isinstance(shape, cst.Integer):  # tf.zeros(8): a 1-D shape given as its length
+            return [shape], k
         if not isinstance(shape, (cst.List, cst.Tuple)):
             return None
         return [e.value for e in shape.elements], k
@@ -324,13 +476,14 @@ class HandmadeLayers(Rule):
         if kind == "dense":
             layer = call("keras.layers.Dense", W.shape[1], **kw)
         else:
-            strides = literal(_arg(core, 2, "strides"), None)
+            snode = _arg(core, 2, "strides")
             pad = literal(_arg(core, 3, "padding"), None)
-            if not (isinstance(strides, (list, tuple)) and len(strides) == 4 and strides[0] == strides[3] == 1) \
+            els = [e.value for e in snode.elements] if isinstance(snode, (cst.List, cst.Tuple)) else None
+            if not (els and len(els) == 4 and literal(els[0], None) == literal(els[3], None) == 1) \
                     or not isinstance(pad, str):
                 raise Untranslatable("conv2d strides/padding not literal NHWC")
             layer = call("keras.layers.Conv2D", W.shape[3], cst.Tuple([cst.Element(W.shape[0]), cst.Element(W.shape[1])]),
-                         strides=to_node((strides[1], strides[2])), padding=pad.lower(), **kw)
+                         strides=cst.Tuple([cst.Element(els[1]), cst.Element(els[2])]), padding=pad.lower(), **kw)
         self.ctx.add_import("keras")
         self.ctx.count(self)
         return apply_layer(wrap_long_call(layer), updated_x)
@@ -366,10 +519,17 @@ class HandmadeLayers(Rule):
 
     def _rewrite(self, original, updated):
         _, pats, _ = self._state()
+        fused = self._late.get(id(original))
+        if fused is not None and fused[0] in pats:  # the bias was added to its layer
+            self.ctx.count(self)
+            return cst.Name(fused[1])
         p = pats.get(id(original))
         if p is None:
             return updated
-        x = self._x_of(updated, p)
+        if p[4] is original:  # the layer's own call (its bias, if any, is added in a later statement)
+            x = updated.args[0].value if isinstance(updated, cst.Call) and updated.args else None
+        else:
+            x = self._x_of(updated, p)
         if x is None:
             return updated
         try:
@@ -380,6 +540,8 @@ class HandmadeLayers(Rule):
 
     def leave_SimpleStatementLine(self, original, updated):
         variables, _, removable = self._state()
+        if id(original) in self._dead_lines:
+            return cst.RemoveFromParent()
         for n in removable:
             if variables[n].statement is original:
                 self.ctx.count(self)
@@ -431,7 +593,7 @@ class HandmadeLayers(Rule):
              '    if name in pretrained:\n'
              '        init = keras.initializers.Constant(pretrained[name])\n'
              '    else:\n'
-             '        init = keras.initializers.TruncatedNormal(mean=0.0, stddev=0.1)\n'
+             '        init = keras.initializers.TruncatedNormal(mean=0.0, stddev=0.1, seed=keras.random.SeedGenerator())\n'
              '    return keras.layers.Conv2D(\n'
              '        ksize[2],\n'
              '        (ksize[0], ksize[1]),\n'
@@ -440,5 +602,40 @@ class HandmadeLayers(Rule):
              '        kernel_initializer=init,\n'
              '    )(x)\n'),
     ]
+    _LATE = ("import tensorflow as tf\n\ndef tower(x):\n"
+             "    w1 = tf.Variable(tf.truncated_normal(shape=[3, 3, 1, 8], stddev=0.05), name='w1')\n"
+             "    b1 = tf.Variable(tf.zeros(8), name='b1')\n"
+             "    conv1 = tf.nn.conv2d(x, w1, strides=[1, 1, 1, 1], padding='SAME', name='conv1')\n"
+             "    relu1 = tf.nn.relu(tf.add(conv1, b1), name='relu1')\n"
+             "    w2 = tf.Variable(tf.truncated_normal(shape=[3, 3, 8, 4], stddev=0.05))\n"
+             "    b2 = tf.Variable(tf.constant(0.1, shape=[4]))\n"
+             "    conv2 = tf.nn.conv2d(relu1, w2, strides=[1, 1, 1, 1], padding='VALID')\n"
+             "    return conv2 + b2%s\n")
+    _CONV2 = ("    conv2 = keras.layers.Conv2D(\n        4,\n        (3, 3),\n        strides=(1, 1),\n"
+              "        padding='valid',\n"
+              "        kernel_initializer=keras.initializers.TruncatedNormal(mean=0.0, stddev=0.05),\n"
+              "        bias_initializer=keras.initializers.Constant(0.1),\n    )(relu1)\n")
+    INVALID = [*INVALID, Case(  # the bias added in a later statement (relu of conv + b), tf.zeros(n)
+        _LATE % "",
+        "import keras\n\ndef tower(x):\n"
+        "    conv1 = keras.layers.Conv2D(\n        8,\n        (3, 3),\n        strides=(1, 1),\n"
+        "        padding='same',\n"
+        "        kernel_initializer=keras.initializers.TruncatedNormal(mean=0.0, stddev=0.05),\n    )(x)\n"
+        "    relu1 = keras.ops.relu(conv1)\n" + _CONV2 + "    return conv2\n"),
+        # conv1 is also read WITHOUT its bias: the bias cannot move into the layer
+        Case(_LATE % ", conv1",
+             "import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\n"
+             "import keras\n\ndef tower(x):\n"
+             "    b1 = tf.Variable(tf.zeros(8), name='b1')  # TODO(tflearn-migrate): TFM100 no Keras translation "
+             "for tensorflow.Variable, tensorflow.zeros\n"
+             "    conv1 = keras.layers.Conv2D(\n        8,\n        (3, 3),\n        strides=(1, 1),\n"
+             "        padding='same',\n"
+             "        kernel_initializer=keras.initializers.TruncatedNormal(mean=0.0, stddev=0.05),\n"
+             "        use_bias=False,\n    )(x)\n"
+             "    relu1 = keras.ops.relu(keras.ops.add(conv1, b1))\n" + _CONV2 + "    return conv2, conv1\n",
+             ("TFM100",), todo=True)]
+    INVALID = [*INVALID, Case(  # get_variable through helper functions (arguments and defaults), strides [1, s, s, 1]
+        "import tensorflow as tf\n\ndef init_weights(name, shape, mean=0.0, stddev=0.01):\n    weights = tf.get_variable(name, shape, initializer=tf.truncated_normal_initializer(mean=mean, stddev=stddev))\n    return weights\n\ndef init_biases(name, shape, constant=0.0):\n    return tf.get_variable(name, shape, initializer=tf.constant_initializer(constant))\n\ndef conv2d(x, f_size, f_num, s, name='conv2d'):\n    weights = init_weights('weights', [f_size, f_size, x.shape[3], f_num], stddev=0.05)\n    biases = init_biases('biases', [f_num])\n    return tf.add(tf.nn.conv2d(x, weights, strides=[1, s, s, 1], padding='SAME', name=name), biases)\n",
+        "import keras\n\ndef conv2d(x, f_size, f_num, s, name='conv2d'):\n    return keras.layers.Conv2D(\n        f_num,\n        (f_size, f_size),\n        strides=(s, s),\n        padding='same',\n        kernel_initializer=keras.initializers.TruncatedNormal(mean=0.0, stddev=0.05),\n        bias_initializer=keras.initializers.Constant(0.0),\n    )(x)\n")]
     REQUIRES = ("TFM130", "TFM100")
 

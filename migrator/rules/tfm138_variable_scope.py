@@ -35,7 +35,9 @@ class VariableScope(Rule):
         if alias is not None and isinstance(alias.name, cst.Name):
             # ``scope.reuse_variables()`` reads the dropped alias; it shares nothing (or TFM205 built
             # the encoder): it goes with the scope (an ``if reuse:`` holding only it goes too)
-            body = _drop_reuse(body, alias.name.value) or [cst.SimpleStatementLine([cst.Pass()])]
+            body = _drop_reuse(body, alias.name.value)
+        if not body:  # everything inside was translated away (a placeholder, reuse_variables())
+            return cst.RemoveFromParent()
         body[0] = body[0].with_changes(leading_lines=list(original.leading_lines) + list(body[0].leading_lines))
         return cst.FlattenSentinel(body)
 

@@ -17,8 +17,9 @@ The translation (built on ``TF1Program``, see rules/_tf1_program.py):
 * ``sess.run(tensor, feed_dict)`` -> ``keras.Model(inputs, tensor).predict_on_batch(x)``;
   a fetched loss/metric -> ``metric(labels, model outputs)``;
 * ``tf.Session`` blocks are dedented; ``sess.run(tf.global_variables_initializer())``,
-  ``sess.close()`` disappear; ``tf.train.Saver`` save/restore -> ``model.save_weights`` /
-  ``load_weights`` with a ``.weights.h5`` name.
+  ``sess.close()`` disappear; ``tf.train.Saver`` save/restore -> ``save_checkpoint(model, path)`` (a helper: TF1's
+  Saver made the directory and returned the path) / ``model.load_weights``, with a
+  ``.weights.h5`` name.
 
 Anything else (a feed_dict built elsewhere, a run fetching what it cannot map, several train
 ops) keeps its statement with a TODO naming the reason.
@@ -54,7 +55,16 @@ class TrainingModel(keras.Model):
 ''', imports=[("keras", None, None)])
 
 
+SAVE_CHECKPOINT = register("save_checkpoint", '''
+def save_checkpoint(model, path):
+    # tf.train.Saver.save: creates the checkpoint's directory, returns the path it saved to
+    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+    model.save_weights(path)
+    return path
+''', imports=[("os", None, None)])
+
 _Todo = ProgramTodo
+_CONFIGS = ("tensorflow.ConfigProto", "tensorflow.GPUOptions")
 
 
 def _elems(values: list[cst.BaseExpression]) -> cst.BaseExpression:
@@ -121,6 +131,8 @@ class SessionProgram(Rule):
     def _run_ok(self, prog: Program, r: Run) -> bool:
         if r.initializer:
             return True
+        if self.ctx.rule_active("TFM142") and self._tp().summary_run(r):
+            return True  # TFM142 removes it with the summaries
         if not r.ok:
             return False
         try:
@@ -183,6 +195,7 @@ class SessionProgram(Rule):
                         small.targets[0].target, cst.Name):
                     n = small.targets[0].target.value
                     if n in prog.tensors and n not in prog.placeholders and prog.label_dependent(n) \
+                            and not self._summary(n) \
                             and self.ctx.analysis(TF1Program).flow.scope_of(original) is prog.scope:
                         return self._label_fn(prog, n, original, updated)
             if self._bare_optimizer_call(original):
@@ -222,10 +235,24 @@ class SessionProgram(Rule):
         if p.role in ("label", "hyper"):
             if not self.runs_ok(prog):
                 raise _Todo(f"{p.role} placeholder kept: a sess.run of this program is not translated")
-            bad = self._other_uses(prog, p.name)
+            passed: list = []
+            bad = self._other_uses(prog, p.name, passed)
             if bad:
                 raise _Todo(f"{p.role} placeholder {p.name} is also used in: {bad}")
             self.ctx.count(self)
+            if passed:  # still passed to a function that only feeds it to dropout / a training flag
+                vals = {code(v).strip() for r, v in prog.fed_values(p.name) if r.train_op is not None}
+                value = next(iter(vals)) if len(vals) == 1 else None
+                if value is None or not isinstance(literal(cst.parse_expression(value), None), (bool, int, float)):
+                    raise _Todo(f"{p.role} placeholder {p.name} is passed to a function but not fed one constant "
+                                "in the training runs")
+                return cst.SimpleStatementLine(
+                    body=[cst.Assign(targets=[cst.AssignTarget(cst.Name(p.name))], value=cst.parse_expression(value))],
+                    leading_lines=p.statement.leading_lines,
+                    trailing_whitespace=cst.TrailingWhitespace(
+                        whitespace=cst.SimpleWhitespace("  "),
+                        comment=cst.Comment("# the value its training runs fed"),
+                        newline=cst.Newline()))
             return cst.RemoveFromParent()
         if not self.runs_ok(prog):
             raise _Todo("input placeholder kept: a sess.run of this program is not translated")
@@ -253,12 +280,61 @@ class SessionProgram(Rule):
             body=[cst.Assign(targets=[cst.AssignTarget(cst.Name(p.name))], value=value)],
             leading_lines=p.statement.leading_lines)
 
-    def _other_uses(self, prog: Program, name: str) -> str:
-        """Reads of a removed placeholder outside feed_dict keys and translated arguments."""
+    def _passed_to_dropout_param(self, node: cst.Name, allowed: set[str]) -> bool:
+        """``f(..., keep_prob)`` where ``f`` is a function of the file whose matching parameter is
+        only read as ``keep_prob=`` / ``training=`` / ``is_training=`` or as tf.nn.dropout's
+        argument (translated to a Keras Dropout / training flag, so the value passed is unread)."""
+        from ..analysis.flow import Flow
+
+        arg = self.ctx.parent(node)
+        if not isinstance(arg, cst.Arg) or arg.value is not node or arg.star:
+            return False
+        c = self.ctx.parent(arg)
+        flow = self.ctx.analysis(Flow)
+        if not isinstance(c, cst.Call) or not isinstance(c.func, cst.Name) or c.func.value not in flow.functions:
+            return False
+        fn = flow.functions[c.func.value]
+        if arg.keyword is not None:
+            param = arg.keyword.value
+        else:
+            i = list(c.args).index(arg)
+            params = [*fn.params.posonly_params, *fn.params.params]
+            if i >= len(params) or any(a.keyword is not None or a.star for a in c.args[:i]):
+                return False
+            param = params[i].name.value
+        fscope = flow.scopes.get(id(fn))
+        uses = 0
+        for n in _walk(fn.body):
+            if not (isinstance(n, cst.Name) and n.value == param) or flow.scope_of(n) is not fscope:
+                continue
+            parent = self.ctx.parent(n)
+            if isinstance(parent, cst.Arg) and parent.keyword is n:
+                continue
+            if isinstance(parent, cst.Arg) and parent.value is n:
+                if parent.keyword is not None and parent.keyword.value in allowed:
+                    uses += 1
+                    continue
+                call_node = self.ctx.parent(parent)
+                if isinstance(call_node, cst.Call) and self.ctx.legacy_name(call_node) in (
+                        "tensorflow.nn.dropout", "tensorflow.contrib.layers.dropout"):
+                    uses += 1
+                    continue
+            return False
+        return uses > 0
+
+    def _other_uses(self, prog: Program, name: str, passed: list | None = None) -> str:
+        """Reads of a removed placeholder outside feed_dict keys and translated arguments
+        (reads that pass it to a function which only feeds it to dropout go to ``passed``)."""
+        from ..analysis.flow import Flow
+
+        flow = self.ctx.analysis(Flow)
         bad: list[str] = []
         allowed_parents = {"keep_prob", "training", "is_training"}
         for node in _walk(prog.scope.node):
             if isinstance(node, cst.Name) and node.value == name:
+                sc = flow.scope_of(node)
+                if sc is not prog.scope and name in sc.by_name:
+                    continue  # a function's own parameter / local of the same name
                 parent = self.ctx.parent(node)
                 if isinstance(parent, cst.AssignTarget):
                     continue
@@ -274,6 +350,9 @@ class SessionProgram(Rule):
                     if q in ("tensorflow.nn.dropout", "tensorflow.contrib.layers.dropout"):
                         continue
                     if self._inside_label_fn(prog, node):
+                        continue
+                    if passed is not None and self._passed_to_dropout_param(node, allowed_parents):
+                        passed.append(node)
                         continue
                 elif self._inside_label_fn(prog, node):
                     continue
@@ -414,6 +493,8 @@ class SessionProgram(Rule):
             return updated
         if r is None or r.initializer or r.train_op is not None:
             return updated
+        if self.ctx.rule_active("TFM142") and tp.summary_run(r):
+            return updated  # removed by TFM142 with the summaries it feeds
         kept = not self.runs_ok(prog)  # the program stays TF1 (its session with it): so do its runs
         if kept and self._run_ok(prog, r):
             return updated
@@ -450,10 +531,60 @@ class SessionProgram(Rule):
             m_ins, m_outs, _, _ = model_info(prog)
         except _Todo:
             m_ins, m_outs = None, None
-        if m_outs == [tensor] and m_ins == ins:
-            return expr("{m}.predict_on_batch({x})", m=cst.Name(self._tp().model_name(prog)), x=x)
         i = cst.Name(ins[0]) if len(ins) == 1 else cst.parse_expression("[" + ", ".join(ins) + "]")
-        return expr("keras.Model({i}, {t}).predict_on_batch({x})", i=i, t=cst.Name(tensor), x=x)
+        m = cst.Name(self._tp().model_name(prog)) if m_outs == [tensor] and m_ins == ins else \
+            expr("keras.Model({i}, {t})", i=i, t=cst.Name(tensor))
+        if self._dropout_at_eval(prog, feeds):  # TF1 dropped units in this run too: Keras' training mode
+            return expr("keras.ops.convert_to_numpy({m}({x}, training=True))", m=m, x=x)
+        return expr("{m}.predict_on_batch({x})", m=m, x=x)
+
+    def _dropout_at_eval(self, prog: Program, feeds) -> bool:
+        """The evaluation run feeds a dropout keep_prob placeholder the value the training runs
+        feed (not 1.0): TF1 dropped units in it, so the Keras model is called with
+        ``training=True`` - safe only when every scalar placeholder of the program is such a
+        keep_prob (no is_training flag: training=True would switch batch norm too)."""
+        fed = {p: literal(v, None) for p, v in feeds.items()
+               if p in prog.placeholders and prog.placeholders[p].role == "hyper"}
+        active = {p: v for p, v in fed.items() if isinstance(v, (int, float)) and not isinstance(v, bool) and v != 1}
+        if not active:
+            return False
+        hypers = [p for p in prog.placeholders if prog.placeholders[p].role == "hyper"]
+        if not all(self._dropout_only(prog, p) for p in hypers):
+            raise _Todo("an evaluation run feeds " + ", ".join(f"{p}={v}" for p, v in active.items())
+                        + " (dropout active in TF1) next to a training flag: not translated")
+        for p, v in active.items():
+            train = {literal(tv, None) for r, tv in prog.fed_values(p) if r.train_op is not None}
+            if train != {v}:
+                raise _Todo(f"an evaluation run feeds {p}={v}, the training runs {sorted(map(str, train))}: "
+                            "Keras' Dropout has one rate")
+        return True
+
+    def _dropout_only(self, prog: Program, name: str) -> bool:
+        """Every read of placeholder ``name`` is a dropout keep probability (``keep_prob=``, the
+        argument of tf.nn.dropout, or passed to a function that only uses it so) or a feed key."""
+        from ..analysis.flow import Flow
+
+        flow = self.ctx.analysis(Flow)
+        for node in _walk(prog.scope.node):
+            if not (isinstance(node, cst.Name) and node.value == name):
+                continue
+            sc = flow.scope_of(node)
+            if sc is not prog.scope and name in sc.by_name:
+                continue
+            parent = self.ctx.parent(node)
+            if isinstance(parent, cst.AssignTarget) or (isinstance(parent, cst.DictElement) and parent.key is node):
+                continue
+            if isinstance(parent, cst.Arg) and parent.value is node:
+                if parent.keyword is not None and parent.keyword.value == "keep_prob":
+                    continue
+                c = self.ctx.parent(parent)
+                if isinstance(c, cst.Call) and self.ctx.legacy_name(c) in (
+                        "tensorflow.nn.dropout", "tensorflow.contrib.layers.dropout") and parent.keyword is None:
+                    continue
+                if self._passed_to_dropout_param(node, {"keep_prob"}):
+                    continue
+            return False
+        return True
 
     def _expr_tensors(self, prog: Program, orig: cst.BaseExpression) -> list[str]:
         from ..analysis.flow import load_names
@@ -506,6 +637,16 @@ class SessionProgram(Rule):
                     return updated  # no program to translate: sess.run(...) calls stay
                 self.ctx.count(self)
                 return cst.RemoveFromParent()
+        if self._session_config(original):
+            prog = self._prog(original)
+            if prog is not None and self.runs_ok(prog):
+                from ..diagnostics import Severity
+
+                self.report(original, "session configuration removed: Keras has no ConfigProto (devices and "
+                            "GPU memory are set through the backend, e.g. environment variables)",
+                            severity=Severity.INFO)
+                self.ctx.count(self)
+                return cst.RemoveFromParent()
         if isinstance(small, cst.Expr) and isinstance(small.value, cst.Call):
             f = small.value.func
             if isinstance(f, cst.Attribute) and isinstance(f.value, cst.Name) and f.value.value in tp.session_names \
@@ -516,6 +657,51 @@ class SessionProgram(Rule):
                 self.ctx.count(self)
                 return cst.RemoveFromParent()
         return updated
+
+    def _session_config(self, original) -> bool:
+        """``config = tf.ConfigProto(...)`` / ``tf.GPUOptions(...)`` or ``config.gpu_options.x = v``
+        where the config is only set and passed to ``tf.Session(config=)`` / ``ConfigProto(gpu_options=)``."""
+        small = original.body[0]
+        if not isinstance(small, cst.Assign) or len(small.targets) != 1:
+            return False
+        t = small.targets[0].target
+        root = t
+        while isinstance(root, cst.Attribute):
+            root = root.value
+        if not isinstance(root, cst.Name):
+            return False
+        return root.value in self._config_names(original) and (
+            t is not root or (isinstance(small.value, cst.Call) and self._tp().qname(small.value) in _CONFIGS))
+
+    def _config_names(self, at) -> set[str]:
+        from ..analysis.flow import Flow
+
+        flow = self.ctx.analysis(Flow)
+        scope = flow.scope_of(at)
+        cache = self.__dict__.setdefault("_configs", {})
+        if id(scope) in cache:
+            return cache[id(scope)]
+        tp = self._tp()
+        names = {n for n, ds in scope.by_name.items()
+                 if ds and all(isinstance(d.value, cst.Call) and tp.qname(d.value) in _CONFIGS for d in ds)}
+        for node in _walk(scope.node):
+            if not (isinstance(node, cst.Name) and node.value in names) or flow.scope_of(node) is not scope:
+                continue
+            parent, child = self.ctx.parent(node), node
+            while isinstance(parent, cst.Attribute) and parent.value is child:
+                parent, child = self.ctx.parent(parent), parent
+            if isinstance(parent, cst.AssignTarget):
+                continue
+            if isinstance(parent, cst.Attribute) and parent.attr is child:
+                continue
+            if isinstance(parent, cst.Arg) and child is node and parent.keyword is not None \
+                    and parent.keyword.value in ("config", "gpu_options"):
+                c = self.ctx.parent(parent)
+                if isinstance(c, cst.Call) and (tp.qname(c) in SESSIONS or tp.qname(c) in _CONFIGS):
+                    continue
+            names.discard(node.value)
+        cache[id(scope)] = names
+        return names
 
     def _read_anywhere(self, assign: cst.Assign) -> bool:
         """Whether a name bound by ``assign`` is read anywhere in the file."""
@@ -573,21 +759,25 @@ class SessionProgram(Rule):
                 new = to_node(v if v.endswith(".weights.h5") else v + ".weights.h5")
             else:
                 new = expr('str({p}) + ".weights.h5"', p=path)
-            if isinstance(self.ctx.parent(original), cst.Expr) is False:
+            if not isinstance(self.ctx.parent(original), cst.Expr) and not (
+                    f.attr.value == "save" and self._saved_path_target(original) is not None):
                 raise _Todo("the value returned by Saver.save/restore is used")
         except (_Todo, Untranslatable) as ex:
             self.todo(original, str(ex))
             return updated
         self.ctx.count(self)
-        method = "save_weights" if f.attr.value == "save" else "load_weights"
-        if method == "save_weights":
-            from ._tf1_program import saver_makedirs
+        if f.attr.value == "save":  # TF1 created the checkpoint's directory and returned the path
+            self.ctx.use_helper("save_checkpoint")
+            return expr("save_checkpoint({m}, {p})", m=cst.Name(self._tp().model_name(prog)), p=new)
+        return expr("{m}.load_weights({p})", m=cst.Name(self._tp().model_name(prog)), p=new)
 
-            mk = saver_makedirs(path)
-            if mk is not None:
-                self.ctx.add_import("os")
-                self.ctx.insert_before(original, [mk])
-        return expr("{m}.%s({p})" % method, m=cst.Name(self._tp().model_name(prog)), p=new)
+    def _saved_path_target(self, original: cst.Call) -> cst.Name | None:
+        """``path = saver.save(sess, p)``: the name bound to the path Saver.save returns."""
+        a = self.ctx.parent(original)
+        if isinstance(a, cst.Assign) and a.value is original and len(a.targets) == 1 \
+                and isinstance(a.targets[0].target, cst.Name):
+            return a.targets[0].target
+        return None
 
     def leave_With(self, original: cst.With, updated: cst.With):
         tp = self._tp()
@@ -681,7 +871,22 @@ class SessionProgram(Rule):
         "for step in range(20):\n"
         "    model.train_on_batch(X, Y)\n"
         "pred = model.predict_on_batch(X)\n")]
-    REQUIRES = ("TFM130", "TFM131", "TFM133")
+    INVALID = [*INVALID, Case(  # a parameter named like the label (in a scope that disappears with it); keep_prob passed to the tower; a saved path;
+        # a summary of the loss (removed by TFM142, not turned into a loss function); a ConfigProto
+        "import tensorflow as tf\n\ndef net(x, keep_prob):\n    return tf.layers.dense(tf.nn.dropout(tf.layers.dense(x, 8), keep_prob=keep_prob), 3)\n\ndef xent(logits, y):\n    return tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits_v2(labels=y, logits=logits))\n\nx = tf.placeholder(tf.float32, [None, 4])\nwith tf.variable_scope('labels') as scope:\n    y = tf.placeholder(tf.float32, [None, 3])\nkeep_prob = tf.placeholder(tf.float32)\nlogits = net(x, keep_prob)\nloss = xent(logits, y)\ntrain_op = tf.train.AdamOptimizer(0.01).minimize(loss)\nloss_summary = tf.summary.scalar('loss', loss)\nsaver = tf.train.Saver()\nconfig = tf.compat.v1.ConfigProto(allow_soft_placement=True)\nconfig.gpu_options.allow_growth = True\nwith tf.Session(config=config) as sess:\n    sess.run(tf.global_variables_initializer())\n    for e in range(3):\n        _, l = sess.run([train_op, loss], feed_dict={x: X, y: Y, keep_prob: 0.5})\n    path = saver.save(sess, 'model.ckpt')\n    print(path)\n",
+        "import keras\nimport os\n\n\n# tflearn-migrate helper: save_checkpoint\ndef save_checkpoint(model, path):\n"
+        "    # tf.train.Saver.save: creates the checkpoint's directory, returns the path it saved to\n"
+        "    os.makedirs(os.path.dirname(path) or \".\", exist_ok=True)\n    model.save_weights(path)\n"
+        "    return path\n\n\n"
+        "def net(x, keep_prob):\n    return keras.layers.Dense(3)(keras.layers.Dropout(0.5)(keras.layers.Dense(8)(x)))\n\ndef xent(logits, y):\n    return keras.ops.mean(keras.ops.categorical_crossentropy(y, logits, from_logits=True))\n\nx = keras.Input(shape=(4,))\nkeep_prob = 0.5  # the value its training runs fed\nlogits = net(x, keep_prob)\ndef loss(y, logits):\n    return xent(logits, y)\nmodel = keras.Model(x, logits)\nmodel.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01, epsilon=1e-8), loss=loss)\nfor e in range(3):\n    l = model.train_on_batch(X, Y)\npath = save_checkpoint(model, 'model.ckpt.weights.h5')\nprint(path)\n",
+        ("TFM142", "TFM140", "TFM140"))]
+    INVALID = [*INVALID, Case(  # an evaluation run feeding the training keep_prob: TF1 dropped units there too
+        'import tensorflow as tf\nx = tf.placeholder(tf.float32, [None, 4])\ny = tf.placeholder(tf.float32, [None, 3])\nkeep_prob = tf.placeholder(tf.float32)\nlogits = tf.layers.dense(tf.nn.dropout(tf.layers.dense(x, 8), keep_prob), 3)\nloss = tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits_v2(labels=y, logits=logits))\ntrain_op = tf.train.AdamOptimizer(0.01).minimize(loss)\nsess = tf.Session()\nsess.run(tf.global_variables_initializer())\nfor e in range(3):\n    sess.run(train_op, feed_dict={x: X, y: Y, keep_prob: 0.5})\nnoisy = sess.run(logits, feed_dict={x: X, keep_prob: 0.5})\nclean = sess.run(logits, feed_dict={x: X, keep_prob: 1.0})\n',
+        'import keras\n\nx = keras.Input(shape=(4,))\nlogits = keras.layers.Dense(3)(keras.layers.Dropout(0.5)(keras.layers.Dense(8)(x)))\ndef loss(y, logits):\n    return keras.ops.mean(keras.ops.categorical_crossentropy(y, logits, from_logits=True))\nmodel = keras.Model(x, logits)\nmodel.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01, epsilon=1e-8), loss=loss)\nfor e in range(3):\n    model.train_on_batch(X, Y)\nnoisy = keras.ops.convert_to_numpy(model(X, training=True))\nclean = model.predict_on_batch(X)\n')]
+    INVALID = [*INVALID, Case(  # the optimizer chosen by a flag: one train op per branch, one model
+        'import tensorflow as tf\n\ndef train(X, Y, use_adam):\n    x = tf.placeholder(tf.float32, [None, 4])\n    y = tf.placeholder(tf.float32, [None, 3])\n    logits = tf.layers.dense(x, 3)\n    loss = tf.reduce_mean(tf.square(logits - y))\n    if use_adam:\n        train_op = tf.train.AdamOptimizer(0.01).minimize(loss)\n    else:\n        train_op = tf.train.GradientDescentOptimizer(0.1).minimize(loss)\n    with tf.Session() as sess:\n        sess.run(tf.global_variables_initializer())\n        for e in range(3):\n            _, l = sess.run([train_op, loss], feed_dict={x: X, y: Y})\n    return l\n',
+        'import keras\n\ndef train(X, Y, use_adam):\n    x = keras.Input(shape=(4,))\n    logits = keras.layers.Dense(3)(x)\n    def loss(y, logits):\n        return keras.ops.mean(keras.ops.square(logits - y))\n    if use_adam:\n        model = keras.Model(x, logits)\n        model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01, epsilon=1e-8), loss=loss)\n    else:\n        model = keras.Model(x, logits)\n        model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1), loss=loss)\n    for e in range(3):\n        l = model.train_on_batch(X, Y)\n    return l\n')]
+    REQUIRES = ("TFM130", "TFM131", "TFM133", "TFM134", "TFM138", "TFM142")
 
 
 def _walk(node):

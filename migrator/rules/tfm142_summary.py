@@ -20,7 +20,10 @@ class Summary(Rule):
                  "keras.callbacks.TensorBoard passed to fit(). Where TFM143 turns the loop into fit, "
                  "that callback writes to the FileWriter's directory; a train_on_batch loop has no "
                  "callback, so there the statements are removed and reported (info) instead of "
-                 "half-translated. A summary fetched in a training sess.run is dropped from the fetches.")
+                 "half-translated. A summary fetched in a training sess.run is dropped from the fetches; "
+                 "a run that only evaluates summaries (its value read only by the FileWriter) and a "
+                 "tf.Variable only summaries read (with the sess.run(tf.assign(v, x)) that set it) go with "
+                 "them.")
     ORDER = 60
 
     def leave_SimpleStatementLine(self, original: cst.SimpleStatementLine, updated):
@@ -32,6 +35,9 @@ class Summary(Rule):
         tp = self.ctx.analysis(TF1Program)
         q = tp.qname(v) or ""
         f = v.func
+        if self._summary_statement(original.body[0], v, q, tp):
+            return self._remove(original, "TensorBoard summary statement removed (a run evaluating summaries, or "
+                                          "a variable only summaries read)")
         writer_call = (isinstance(f, cst.Attribute) and isinstance(f.value, cst.Name)
                        and f.value.value in tp.writer_names and f.attr.value in _WRITER_METHODS)
         if not (q.startswith("tensorflow.summary.") or q == "tensorflow.train.SummaryWriter" or writer_call):
@@ -43,9 +49,21 @@ class Summary(Rule):
                    "keras.callbacks.TensorBoard callback writing to the same directory (TFM143)")
         else:
             msg = "TensorBoard summary statement removed (use keras.callbacks.TensorBoard with fit to log)"
+        return self._remove(original, msg)
+
+    def _remove(self, original, msg: str):
         self.report(original, msg, severity=Severity.INFO)
         self.ctx.count(self)
         return cst.RemoveFromParent()
+
+    def _summary_statement(self, small, v: cst.Call, q: str, tp: TF1Program) -> bool:
+        """``s = sess.run(merged)`` / ``sess.run(tf.assign(v, x))`` (TF1Program.summary_run) or
+        ``v = tf.Variable(...)`` for a variable only summaries read."""
+        if q == "tensorflow.Variable":
+            return isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(
+                small.targets[0].target, cst.Name) and small.targets[0].target.value in tp.summary_vars
+        r = tp.run_of(v)
+        return r is not None and tp.summary_run(r)
 
     def _logged_by_fit(self, node, tp: TF1Program) -> bool:
         if not self.ctx.rule_active("TFM143"):
@@ -67,4 +85,7 @@ class Summary(Rule):
         Case("import tensorflow as tf\ntf.summary.scalar('loss', loss)\nmerged = tf.summary.merge_all()\n"
              "writer = tf.summary.FileWriter('logs')\nwriter.add_summary(s, step)\nwriter.close()\n",
              "\n", ("TFM142",) * 5),
+        # a variable assigned from Python only for a summary, the runs that assign / evaluate it
+        Case("import tensorflow as tf\nx = tf.placeholder(tf.float32, [None, 4])\ny = tf.placeholder(tf.float32, [None, 3])\nlogits = tf.layers.dense(x, 3)\nloss = tf.reduce_mean(tf.square(logits - y))\ntrain_op = tf.train.GradientDescentOptimizer(0.1).minimize(loss)\nloss_ave = tf.Variable(0, dtype=tf.float32, trainable=False)\ntf.summary.scalar('loss', loss_ave)\nmerged = tf.summary.merge_all()\nsess = tf.Session()\nwriter = tf.summary.FileWriter('logs')\nsess.run(tf.global_variables_initializer())\nfor e in range(3):\n    total = 0.0\n    for i in range(10):\n        _, v = sess.run([train_op, loss], feed_dict={x: X, y: Y})\n        total += v\n    sess.run(tf.assign(loss_ave, total / 10))\n    s = sess.run(merged)\n    writer.add_summary(s, e)\n",
+             'import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\nx = tf.placeholder(tf.float32, [None, 4])\ny = tf.placeholder(tf.float32, [None, 3])\nlogits = tf.layers.dense(x, 3)\nloss = tf.reduce_mean(tf.square(logits - y))\ntrain_op = tf.train.GradientDescentOptimizer(0.1).minimize(loss)\nsess = tf.Session()\nsess.run(tf.global_variables_initializer())\nfor e in range(3):\n    total = 0.0\n    for i in range(10):\n        _, v = sess.run([train_op, loss], feed_dict={x: X, y: Y})\n        total += v\n', ("TFM142",) * 7, todo=True),
     ]

@@ -6,6 +6,7 @@ import libcst as cst
 from ..analysis.flow import Flow
 from ..diagnostics import Applicability, Kind, Severity
 from ..emit import code, stmt, to_node
+from ..helpers import register
 from ..analysis.sharing import Sharing, TowerGroup, pretty
 from ._encoder import TowerCall, apply_encoder, encoder_statements, free_name, tower_calls
 from ._siamese import qnames, walk
@@ -160,6 +161,19 @@ class Towers:
         return False
 
 
+TF1_LAYER = register("tf1_layer", '''
+TF1_LAYERS = {}
+
+
+def tf1_layer(name, make):
+    # TF1's variable store: the layer whose variables get_variable created under `name` is made
+    # once; a later call under reuse (another tower) gets the same layer, so the same weights
+    if name not in TF1_LAYERS:
+        TF1_LAYERS[name] = make()
+    return TF1_LAYERS[name]
+''')
+
+
 def _program_stays_tf1(ctx, node: cst.CSTNode) -> bool:
     """A Keras encoder inside a Session program that TFM140 keeps as TF1 would be half a
     translation (and a second run would read it differently): such towers are not fixed."""
@@ -279,11 +293,38 @@ class UnsharedTowers(Rule):
                             'The cure shares one encoder; no data or hyperparameter changes.')
     SEVERITY = Severity.WARNING
     ORDER = 150  # after the tower call's arguments are translated
-    REQUIRES = ("TFM101", "TFM104")  # the tflearn example's layers
+    REQUIRES = ("TFM101", "TFM104", "TFM131")  # the examples' layers
+
+    def _stored(self) -> dict[int, str]:
+        """Faithful mode, partly shared towers: id(layer call) -> TF1 name, for the layers TF1
+        shares (named, created by get_variable under reuse) - taken from a name-keyed store."""
+        st = self.__dict__.get("_store")
+        if st is None:
+            st = self.__dict__["_store"] = {}
+            if not self.fixes_enabled:
+                from ..analysis.sharing import Sharing
+
+                sh = self.ctx.analysis(Sharing)
+                for sg in self.ctx.analysis(Towers).sharing_group.values():
+                    st.update(sh.stored_layers(sg) or {})
+        return st
+
+    def _store_layer(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+        """``keras.layers.X(...)(x)`` -> ``tf1_layer('scope/name', lambda: keras.layers.X(...))(x)``."""
+        name = self._stored().get(id(original))
+        if name is None or not isinstance(updated.func, cst.Call):  # keras.layers.X(...)(x) / a helper layer
+            return updated
+        self.ctx.use_helper("tf1_layer")
+        self.ctx.count(self)
+        make = cst.Lambda(params=cst.Parameters(), body=updated.func)
+        return updated.with_changes(func=cst.Call(func=cst.Name("tf1_layer"),
+                                                  args=[cst.Arg(cst.SimpleString(repr(name))), cst.Arg(make)]))
 
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
         if not isinstance(updated, cst.Call):
             return updated
+        if id(original) in self._stored():
+            return self._store_layer(original, updated)
         towers: Towers = self.ctx.analysis(Towers)
         hit = towers.by_call.get(id(original))
         if hit is None:
@@ -302,7 +343,12 @@ class UnsharedTowers(Rule):
             if problem:
                 self.report(original, f"{msg}; not fixed: {problem}")
             elif not self.fixes_enabled:
-                if sg is not None and sg.verdict == "partial":
+                stored = self.ctx.analysis(Sharing).stored_layers(sg) if sg is not None else None
+                if stored:
+                    self.report(original, f"{msg}; the towers are kept as written: the layers TF1 shares come "
+                                          f"from a store keyed by their TF1 name (tf1_layer), the rest are "
+                                          f"per tower (the fix, one encoder, shares them all)")
+                elif sg is not None and sg.verdict == "partial":
                     self.todo(original, f"{msg}; the towers are kept, so here NONE of their variables are "
                                         f"shared (the fix, one encoder, shares them all)")
                 else:
@@ -466,3 +512,12 @@ class UnsharedTowers(Rule):
              "d = a - b\n",
              None, ("TFM201",)),
     ]
+    INVALID = [*INVALID,
+               # PARTLY shared (a fresh Dense per tower, a named tf.layers BN shared under reuse):
+               # faithful keeps two towers and takes the shared layer from a store keyed by its TF1 name
+               Case("import keras\nimport tensorflow as tf\n\ndef tower(x):\n    h = keras.layers.Dense(8)(x)\n    return tf.layers.batch_normalization(h, name='bn')\n\nx1 = keras.Input(shape=(4,))\nx2 = keras.Input(shape=(4,))\nwith tf.variable_scope('net') as scope:\n    a = tower(x1)\n    scope.reuse_variables()\n    b = tower(x2)\nd = keras.ops.sum(keras.ops.square(a - b), axis=1)\n",
+                    'import keras\nimport tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\n\n\n# tflearn-migrate helper: FixedModeBatchNormalization\nclass FixedModeBatchNormalization(keras.layers.BatchNormalization):\n    # TF1 batch_normalization(training=<a constant>): always in that mode. A functional Keras\n    # model passes its own training flag to every layer call, overriding training=False written\n    # at the call; TF1 kept using the moving statistics (and trained gamma/beta) instead\n\n    def __init__(self, training=False, **kwargs):\n        super().__init__(**kwargs)\n        self.fixed_training = training\n\n    def call(self, inputs, training=None, mask=None):\n        return super().call(inputs, training=self.fixed_training, mask=mask)\n\n    def get_config(self):\n        return {**super().get_config(), "training": self.fixed_training}\n\n\n# tflearn-migrate helper: tf1_layer\nTF1_LAYERS = {}\n\n\ndef tf1_layer(name, make):\n    # TF1\'s variable store: the layer whose variables get_variable created under `name` is made\n    # once; a later call under reuse (another tower) gets the same layer, so the same weights\n    if name not in TF1_LAYERS:\n        TF1_LAYERS[name] = make()\n    return TF1_LAYERS[name]\n\n\ndef tower(x):\n    h = keras.layers.Dense(8)(x)\n    return tf1_layer(\'net/bn\', lambda: FixedModeBatchNormalization(training=False))(h)\n\nx1 = keras.Input(shape=(4,))\nx2 = keras.Input(shape=(4,))\nwith tf.variable_scope(\'net\') as scope:\n    a = tower(x1)\n    scope.reuse_variables()\n    b = tower(x2)\nd = keras.ops.sum(keras.ops.square(a - b), axis=1)\n',
+                    ("TFM201",), fixes=False, todo=True),
+               Case("import keras\nimport tensorflow as tf\n\ndef tower(x):\n    h = keras.layers.Dense(8)(x)\n    return tf.layers.batch_normalization(h, name='bn')\n\nx1 = keras.Input(shape=(4,))\nx2 = keras.Input(shape=(4,))\nwith tf.variable_scope('net') as scope:\n    a = tower(x1)\n    scope.reuse_variables()\n    b = tower(x2)\nd = keras.ops.sum(keras.ops.square(a - b), axis=1)\n",
+                    'import keras\nimport tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\n\n\n# tflearn-migrate helper: FixedModeBatchNormalization\nclass FixedModeBatchNormalization(keras.layers.BatchNormalization):\n    # TF1 batch_normalization(training=<a constant>): always in that mode. A functional Keras\n    # model passes its own training flag to every layer call, overriding training=False written\n    # at the call; TF1 kept using the moving statistics (and trained gamma/beta) instead\n\n    def __init__(self, training=False, **kwargs):\n        super().__init__(**kwargs)\n        self.fixed_training = training\n\n    def call(self, inputs, training=None, mask=None):\n        return super().call(inputs, training=self.fixed_training, mask=mask)\n\n    def get_config(self):\n        return {**super().get_config(), "training": self.fixed_training}\n\n\ndef tower(x):\n    h = keras.layers.Dense(8)(x)\n    return FixedModeBatchNormalization(training=False)(h)\n\nx1 = keras.Input(shape=(4,))\nx2 = keras.Input(shape=(4,))\nwith tf.variable_scope(\'net\') as scope:\n    encoder_input = keras.Input(shape=x1.shape[1:])\n    encoder = keras.Model(encoder_input, tower(encoder_input), name=\'encoder\')\n    a = encoder(x1)\n    scope.reuse_variables()\n    b = encoder(x2)\nd = keras.ops.sum(keras.ops.square(a - b), axis=1)\n',
+                    ("TFM201",), todo=True)]

@@ -125,6 +125,8 @@ class SharedPlan:
                     self.remove.add(id(n))
                 if isinstance(n, cst.If) and _reuse_only(n):
                     self.remove.add(id(n))
+                    if isinstance(n.orelse, cst.Else):  # its ``assert ...reuse is False`` lines go with it
+                        self.remove.update(id(st) for st in n.orelse.body.body)
 
     def _why_not(self, g: TowerGroup) -> str | None:
         ctx = self.ctx
@@ -268,4 +270,7 @@ class SharedTowers(Rule):
              "    def tower(self, x, reuse=False):\n"
              "        return keras.layers.Dense(4)(x)\n", ("TFM205",)),
     ]
+    INVALID = [*INVALID, Case(  # if reuse: get_variable_scope().reuse_variables() else: assert ... (no report left)
+        "import tensorflow as tf\n\ndef tower(inputs, name, reuse):\n    with tf.variable_scope(name):\n        if reuse:\n            tf.get_variable_scope().reuse_variables()\n        else:\n            assert tf.get_variable_scope().reuse is False\n        h = tf.layers.dense(inputs, 8, name='fc1')\n        return tf.layers.dense(h, 4, name='fc2')\n\ndef train(A, B, Y):\n    x1 = tf.placeholder(tf.float32, [None, 4])\n    x2 = tf.placeholder(tf.float32, [None, 4])\n    y = tf.placeholder(tf.float32, [None])\n    o1 = tower(x1, 'siamese', False)\n    o2 = tower(x2, 'siamese', True)\n    d = tf.reduce_sum(tf.square(o1 - o2), 1)\n    loss = tf.reduce_mean(y * d + (1 - y) * tf.maximum(1.0 - d, 0.0))\n    train_op = tf.train.AdamOptimizer(0.01).minimize(loss)\n    with tf.Session() as sess:\n        sess.run(tf.global_variables_initializer())\n        for e in range(3):\n            sess.run(train_op, feed_dict={x1: A, x2: B, y: Y})\n        return sess.run(o1, feed_dict={x1: A})\n",
+        "import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\nimport keras\n\ndef tower(inputs, name, reuse):\n    h = keras.layers.Dense(8)(inputs)\n    return keras.layers.Dense(4)(h)\n\ndef train(A, B, Y):\n    x1 = keras.Input(shape=(4,))\n    x2 = keras.Input(shape=(4,))\n    encoder_input = keras.Input(shape=x1.shape[1:])\n    encoder = keras.Model(encoder_input, tower(encoder_input, 'siamese', False), name='encoder')\n    o1 = encoder(x1)\n    o2 = encoder(x2)\n    d = tf.reduce_sum(tf.square(o1 - o2), 1)\n    def loss(y, d):\n        return tf.reduce_mean(y * d + (1 - y) * tf.maximum(1.0 - d, 0.0))\n    model = keras.Model([x1, x2], d)\n    model.compile(optimizer=tf.train.AdamOptimizer(0.01), loss=loss)\n    for e in range(3):\n        model.train_on_batch([A, B], Y)\n    return keras.Model(x1, o1).predict_on_batch(A)\n", ("TFM205",), todo=True)]
     REQUIRES = ("TFM131", "TFM138", "TFM140")

@@ -127,6 +127,12 @@ def ignore_reason(v: LegacyVar, names: set[str], patterns: Iterable[re.Pattern] 
         owner = "/".join(parts[:i])
         if owner in names and v.trainable is not True:
             return f"optimizer slot / moving average of {owner}"
+    if v.trainable is not True:  # a slot made under the optimizer's scope: ``metrics/<owner>/Adam``
+        for j in range(1, len(parts) - 1):
+            for i in range(len(parts) - 1, j, -1):
+                owner = "/".join(parts[j:i])
+                if owner in names:
+                    return f"optimizer slot / moving average of {owner} (made under {'/'.join(parts[:j])})"
     if _ADAM_POWER.search(v.name):
         return "optimizer accumulator (Adam beta power)"
     if _STEP.search(v.name):

@@ -347,6 +347,11 @@ def _probe(cap, args, tf, tf1, tflearn, orig_fit, orig_run, train_ops, grad_caps
         if len(fixed) == 1:
             n = fixed.pop()
     meta, before, gv = _variables(tf1, sess)
+    # a placeholder written with a fixed batch size (``tf.placeholder(tf.float32, [64])``) only
+    # takes that many rows: probe with that batch
+    fixed = {t.shape.as_list()[0] for t in [*inputs, *targets] if t.shape.ndims and t.shape.as_list()[0] is not None}
+    if len(fixed) == 1:
+        n = fixed.pop()
     x = _random_like(inputs, n, rs)
     feed = {t: (dp.apply(v.copy()) if dp is not None else v) for t, v, dp in zip(inputs, x, preps)}
     if cap.kind == "tflearn":
