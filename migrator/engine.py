@@ -54,6 +54,43 @@ from .analysis.bindings import KEPT_ID
 UNTRANSLATED_ID = "TFM100"
 INTERNAL_ERROR_ID = "TFM009"
 
+# inline suppression: ``# tflearn-migrate: ignore`` / ``# tflearn-migrate: ignore[TFM303, TFM2]``
+SUPPRESS_RE = re.compile(r"#.*?\btflearn-migrate:\s*ignore\b(?:\[([^\]]*)\])?", re.I)
+SUPPRESS_ALL = "*"
+# the invariant's diagnostics and TODO markers cannot be suppressed: legacy code that stays is
+# always marked (TFM100), kept statements are always said (TFM013), broken names are errors
+UNSUPPRESSIBLE = frozenset({UNTRANSLATED_ID, KEPT_ID, "TFM009", "TFM010", "TFM011", "TFM012"})
+
+
+def suppression_lines(source: str) -> dict[int, frozenset[str]]:
+    """Line -> rule IDs (or prefixes; ``*`` for all) named by ``# tflearn-migrate: ignore[...]``
+    comments (comment tokens only: never text inside a string)."""
+    if "tflearn-migrate:" not in source.lower():
+        return {}
+    import io
+    import tokenize
+
+    out: dict[int, frozenset[str]] = {}
+    try:
+        for tok in tokenize.generate_tokens(io.StringIO(source).readline):
+            if tok.type != tokenize.COMMENT:
+                continue
+            m = SUPPRESS_RE.match(tok.string)
+            if m is None:
+                continue
+            ids = frozenset(t.strip().upper() for t in (m.group(1) or "").split(",") if t.strip())
+            out[tok.start[0]] = out.get(tok.start[0], frozenset()) | (ids or {SUPPRESS_ALL})
+    except (tokenize.TokenError, SyntaxError):
+        pass
+    return out
+
+
+def is_suppressed(ids: frozenset[str] | None, rule_id: str) -> bool:
+    if not ids or rule_id in UNSUPPRESSIBLE:
+        return False
+    return SUPPRESS_ALL in ids or any(rule_id == p or rule_id.startswith(p) for p in ids)
+
+
 _COMPOUND = (cst.If, cst.For, cst.While, cst.With, cst.FunctionDef, cst.ClassDef, cst.Try)
 _STATEMENT_TYPES = (cst.SimpleStatementLine,) + _COMPOUND
 
@@ -213,6 +250,41 @@ class FileContext:
         # positions of statements a rule must not remove (their names are still read)
         self.input_metadata: dict = {}
         self.protected: dict[tuple[int, int], str] = {}
+        # inline suppression: id(original statement) -> rule IDs its line's comment ignores
+        self.source: str | None = None  # the input's text, when known (else printed once)
+        self.suppress: dict[int, frozenset[str]] = {}
+        self.current_rule: str | None = None  # the rule whose hook runs (suppressed removals)
+
+    def _find_suppressions(self, module: cst.Module) -> None:
+        """Which statements carry a ``# tflearn-migrate: ignore[...]`` comment on their own
+        line(s): a simple statement's lines, a compound statement's header lines."""
+        by_line = suppression_lines(self.source if self.source is not None else module.code)
+        self.suppress = {}
+        if not by_line:
+            return
+        for node in _walk(module):
+            if not isinstance(node, _STATEMENT_TYPES):
+                continue
+            pos = self.meta(PositionProvider, node, None)
+            if pos is None:
+                continue
+            last = pos.end.line
+            body = getattr(node, "body", None)
+            if isinstance(node, _COMPOUND) and isinstance(body, cst.IndentedBlock):
+                bpos = self.meta(PositionProvider, body, None)
+                first = body.body[0] if body.body else None
+                if bpos is not None:
+                    last = bpos.start.line - 1 - len(getattr(first, "leading_lines", ()))
+            ids = frozenset().union(*(by_line.get(l, frozenset()) for l in range(pos.start.line, last + 1)))
+            if ids:
+                self.suppress[id(node)] = ids
+
+    def suppressed(self, node: cst.CSTNode | None, rule_id: str) -> bool:
+        """Does an inline comment switch ``rule_id`` off on the statement holding ``node``?"""
+        if not self.suppress or node is None:
+            return False
+        stmt = node if isinstance(node, _STATEMENT_TYPES) else self.statement_of(node)
+        return stmt is not None and is_suppressed(self.suppress.get(id(stmt)), rule_id)
 
     # -- metadata ----------------------------------------------------------------------
     def meta(self, provider, node: cst.CSTNode, default: Any = None) -> Any:
@@ -276,6 +348,8 @@ class FileContext:
                severity: Severity | None = None, fixed: bool = False, todo: bool = False,
                withheld: bool = False) -> None:
         rid, kind, sev = self._rule_info(rule)
+        if self.suppress and self.suppressed(node, rid):
+            return
         line, col = self.position(node)
         self.diagnostics.append(Diagnostic(
             path=self.path, line=line, col=col, rule=rid, message=message,
@@ -290,6 +364,8 @@ class FileContext:
         if stmt is None:
             stmt = node
         rid, _, _ = self._rule_info(rule)
+        if self.suppress and is_suppressed(self.suppress.get(id(stmt)), rid):
+            return
         if any(m.rule == rid and m.message == message for m in self._marks[id(stmt)]):
             return
         self._marks[id(stmt)].append(_Mark(rid, message))
@@ -326,6 +402,8 @@ class FileContext:
     def remove_statement(self, node: cst.CSTNode) -> None:
         stmt = self.statement_of(node)
         assert stmt is not None
+        if self.current_rule is not None and self.suppressed(stmt, self.current_rule):
+            return  # an inline comment keeps the statement from that rule
         self._removed.add(id(stmt))
 
     def add_import(self, module: str, obj: str | None = None, asname: str | None = None) -> None:
@@ -444,6 +522,7 @@ class RuleDispatcher(_NoAttributeHooks, ContextAwareTransformer):
                 for name in rule.CALLS:
                     self.call_rules.setdefault(name, rule)
         fctx._meta = self.get_metadata
+        self._active: list[frozenset[str]] = []  # suppressions of the statements being visited
 
     def on_visit(self, node: cst.CSTNode) -> bool:
         if isinstance(node, cst.Module):
@@ -452,32 +531,63 @@ class RuleDispatcher(_NoAttributeHooks, ContextAwareTransformer):
             self.fctx.resolver = NameResolver(node, self.get_metadata)
             self.fctx.bindings = LegacyBindings(node, self.fctx.resolver)
             self.fctx.input_metadata = self.metadata
+            self.fctx._find_suppressions(node)
+        if self.fctx.suppress:
+            return self._visit_suppressible(node)
         for hook in self.visit_hooks.get(type(node).__name__, ()):
             hook(node)
+        return True
+
+    # inline suppression (``# tflearn-migrate: ignore[...]``): while the pass is inside a
+    # statement that carries one, the hooks of the rules it names are not called - no
+    # translation, no fix, no diagnostic of theirs on that statement (nested statements of
+    # a compound one have their own lines, and their own comments)
+    def _visit_suppressible(self, node: cst.CSTNode) -> bool:
+        if isinstance(node, _STATEMENT_TYPES):
+            self._active.append(self.fctx.suppress.get(id(node), frozenset()))
+        ids = self._active[-1] if self._active else None
+        for hook in self.visit_hooks.get(type(node).__name__, ()):
+            rid = hook.__self__.ID
+            if not is_suppressed(ids, rid):
+                self.fctx.current_rule = rid
+                hook(node)
+        self.fctx.current_rule = None
         return True
 
     def on_leave(self, original: cst.CSTNode, updated: cst.CSTNode):  # noqa: C901
         name = type(original).__name__
         result: Any = updated
+        ids = self._active[-1] if self.fctx.suppress and self._active else None
         if isinstance(original, cst.Call):
-            result = self._translate_call(original, updated)
+            result = self._translate_call(original, updated, ids)
         for hook in self.leave_hooks.get(name, ()):
             if not isinstance(result, cst.CSTNode) or type(result) is not type(original):
                 break
+            if ids:
+                rid = hook.__self__.ID
+                if is_suppressed(ids, rid):
+                    continue
+                self.fctx.current_rule = rid
             result = hook(original, result)
+        self.fctx.current_rule = None
         if isinstance(original, _STATEMENT_TYPES):
+            if self.fctx.suppress and self._active:
+                self._active.pop()
             if self.fctx.protected or _kept_before(original):
                 result = self.fctx.keep_protected(original, updated, result)
             result = self._finish_statement(original, result)
         return result
 
-    def _translate_call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+    def _translate_call(self, original: cst.Call, updated: cst.Call,
+                        ids: frozenset[str] | None = None) -> cst.BaseExpression:
         if not self.call_rules:
             return updated
         qname = self.fctx.legacy_name(original)
         rule = self.call_rules.get(qname) if qname else None
-        if rule is None:
+        if rule is None or (ids and is_suppressed(ids, rule.ID)):
             return updated
+        if ids:
+            self.fctx.current_rule = rule.ID
         out = rule.translate(qname, original, updated)
         return updated if out is None else out
 
@@ -506,7 +616,9 @@ class RuleDispatcher(_NoAttributeHooks, ContextAwareTransformer):
                     stmts[i] = _mark_inner(s, f, original)  # the pass never visits its inner lines
             refs = sorted(set(refs))
             if refs:
-                f.todo(original, UNTRANSLATED_ID, "no Keras translation for " + ", ".join(refs))
+                f.todo(original, UNTRANSLATED_ID, (
+                    "left as it is by its `tflearn-migrate: ignore` comment; still uses "
+                    if key in f.suppress else "no Keras translation for ") + ", ".join(refs))
         if f.counts.get("TFM133") and not f._marks.get(key) and isinstance(original, cst.SimpleStatementLine):
             _mark_tf1_optimizer_calls(f, original, stmts)  # keras.optimizers.SGD(...).minimize(loss)
         marks = f._marks.get(key)
@@ -747,6 +859,7 @@ class MigrateCommand(_SkipCopyWrapper, CodemodCommand):
     def transform_module(self, tree: cst.Module) -> cst.Module:
         original = tree
         self._source = (tree, tree.code)
+        self.fctx.source = self._source[1]
         if not has_legacy_import(self._source[1]):
             return tree
         cstcache.clear()
@@ -795,6 +908,7 @@ class MigrateCommand(_SkipCopyWrapper, CodemodCommand):
                 break
             cmd = MigrateCommand(replace(self.context, scratch={}), self.options, self.fctx.path)
             cmd.fctx.protected = {**self.fctx.protected, **extra}
+            cmd.fctx.source = self.fctx.source
             cstcache.clear()
             new = cmd._migrate_once(tree)
             self.fctx, self._output = cmd.fctx, cmd._output
@@ -806,6 +920,9 @@ class MigrateCommand(_SkipCopyWrapper, CodemodCommand):
 
     def _schedule_legacy_import_removal(self, tree: cst.Module) -> None:
         for node in _walk(tree):
+            if isinstance(node, (cst.Import, cst.ImportFrom)) and self.fctx.suppress and \
+                    SUPPRESS_ALL in self.fctx.suppress.get(id(self.fctx.parent(node)), ()):
+                continue  # ``import tflearn  # tflearn-migrate: ignore``: stays as it is
             if isinstance(node, cst.Import):
                 for a in node.names:
                     full = dotted(a.name) or ""
@@ -920,7 +1037,7 @@ def _finish_imports(module: cst.Module, fctx: FileContext) -> cst.Module:
             if not new_body:
                 return cst.RemoveFromParent()
             upd = upd.with_changes(body=new_body)
-            if not _has_marker(upd):
+            if not _has_marker(upd) and not _ignored_line(upd):
                 legacy = _legacy_import_names(upd)
                 if legacy:
                     msg = f"# {TODO_MARKER}: {UNTRANSLATED_ID} import kept for the TODO lines below"
@@ -929,6 +1046,13 @@ def _finish_imports(module: cst.Module, fctx: FileContext) -> cst.Module:
             return upd
 
     return module.visit(T())
+
+
+def _ignored_line(stmt: cst.SimpleStatementLine) -> bool:
+    """The line ends in ``# tflearn-migrate: ignore`` (every rule)."""
+    c = stmt.trailing_whitespace.comment
+    m = SUPPRESS_RE.match(c.value) if c is not None else None
+    return m is not None and not (m.group(1) or "").strip()
 
 
 def _legacy_import_names(stmt: cst.SimpleStatementLine) -> list[str]:
