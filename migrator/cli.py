@@ -471,9 +471,13 @@ def _subcommand(name: str, argv: list[str]) -> int:
     if name == "rules":
         from .rules import all_rules
 
-        for r in all_rules():
-            fix = r.APPLICABILITY.value if r.APPLICABILITY is not None else "-"
-            print(f"{r.ID}  {r.KIND.value:9}  {fix:6}  {r.NAME:28}  {r.MESSAGE}")
+        try:
+            for r in all_rules():
+                fix = r.APPLICABILITY.value if r.APPLICABILITY is not None else "-"
+                print(f"{r.ID}  {r.KIND.value:9}  {fix:6}  {r.NAME:28}  {r.MESSAGE}")
+            sys.stdout.flush()
+        except BrokenPipeError:  # `tflearn-migrate rules | head`
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
     import importlib
 

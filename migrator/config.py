@@ -1,7 +1,7 @@
 """``[tool.tflearn-migrate]`` in pyproject.toml: project defaults for the migration options.
 
-The nearest ``pyproject.toml`` at or above the first PATH (the current directory for stdin)
-that has a ``[tool.tflearn-migrate]`` table is used; options given on the command line
+The nearest ``pyproject.toml`` at or above the first PATH (``--stdin-filename`` or the
+current directory for stdin) that has a ``[tool.tflearn-migrate]`` table is used; options given on the command line
 override it. Unknown keys and wrong types are errors (exit 2), never ignored silently::
 
     [tool.tflearn-migrate]
@@ -11,6 +11,7 @@ override it. Unknown keys and wrong types are errors (exit 2), never ignored sil
     unsafe-fixes = false            # also the unsafe fixes
     fix = ["TFM301"]                # these fixes even if unsafe
     jobs = 4
+    strict = false                  # exit 4 when TODO markers remain
     exclude = ["build/*", "*_pb2.py"]   # globs on paths relative to each PATH, or on names
 """
 from __future__ import annotations
@@ -38,37 +39,36 @@ class Config:
         return self.values.get(key, default)
 
 
-def find_pyproject(start: Path) -> Path | None:
-    """The nearest pyproject.toml with a ``[tool.tflearn-migrate]`` table at or above ``start``."""
+def find_pyproject(start: Path) -> tuple[Path, dict] | None:
+    """The nearest pyproject.toml at or above ``start`` that has a ``[tool.tflearn-migrate]``
+    table, with that table (files without one are passed over, like ruff does)."""
+    import tomllib
+
     here = Path(start).resolve() if Path(start).exists() else Path.cwd().resolve()
     if not here.is_dir():
         here = here.parent
     for d in (here, *here.parents):
         cand = d / "pyproject.toml"
-        if cand.is_file():
-            try:
-                text = cand.read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError):
+        try:
+            if not cand.is_file() or b"tflearn-migrate" not in cand.read_bytes():
                 continue
-            if "tflearn-migrate" in text:
-                return cand
+            with open(cand, "rb") as fh:
+                doc = tomllib.load(fh)
+        except OSError:
+            continue
+        except tomllib.TOMLDecodeError as ex:
+            raise ConfigError(f"{cand}: not valid TOML: {ex}") from None
+        tool = doc.get("tool")
+        if isinstance(tool, dict) and "tflearn-migrate" in tool:
+            return cand, tool["tflearn-migrate"]
     return None
 
 
 def load(start: Path) -> Config:
-    path = find_pyproject(start)
-    if path is None:
+    found = find_pyproject(start)
+    if found is None:
         return Config()
-    import tomllib
-
-    try:
-        with open(path, "rb") as fh:
-            doc = tomllib.load(fh)
-    except (OSError, tomllib.TOMLDecodeError) as ex:
-        raise ConfigError(f"{path}: cannot read: {ex}") from None
-    table = doc.get("tool", {}).get("tflearn-migrate")
-    if table is None:
-        return Config()
+    path, table = found
     if not isinstance(table, dict):
         raise ConfigError(f"{path}: [tool.tflearn-migrate] must be a table")
     values = {}

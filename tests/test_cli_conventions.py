@@ -343,3 +343,19 @@ def test_python_api(tmp_path: Path):
     assert len(diff.diffs) == 1 and "+import keras" in diff.diffs[0]
     migrate_paths(tmp_path, mode="in-place")
     assert "keras" in (tmp_path / "a.py").read_text()
+
+
+def test_nearest_pyproject_with_the_table_wins(tmp_path: Path):
+    from migrator.config import load
+
+    _pyproject(tmp_path, 'ignore = ["TFM105"]\n')
+    sub = tmp_path / "pkg"
+    sub.mkdir()
+    (sub / "pyproject.toml").write_text("[project]\nname = 'tflearn-migrate-user'\n")  # no table
+    (sub / "a.py").write_text(DROPOUT)
+    cfg = load(sub / "a.py")
+    assert cfg.path == tmp_path / "pyproject.toml" and cfg.get("ignore") == ["TFM105"]
+    _pyproject(sub, "jobs = 2\n")
+    assert load(sub / "a.py").values == {"jobs": 2}
+    (sub / "pyproject.toml").write_text("[tool.tflearn-migrate\n")
+    assert run(sub / "a.py", "--check") == 2  # broken TOML: one line, exit 2
