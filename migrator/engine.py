@@ -53,13 +53,15 @@ from .analysis.bindings import KEPT_ID
 
 UNTRANSLATED_ID = "TFM100"
 INTERNAL_ERROR_ID = "TFM009"
+WIDENED_ID = "TFM014"  # an inline suppression had to cover the whole file
+_INVARIANT_ERRORS = frozenset({"TFM010", "TFM011", "TFM012"})
 
 # inline suppression: ``# tflearn-migrate: ignore`` / ``# tflearn-migrate: ignore[TFM303, TFM2]``
 SUPPRESS_RE = re.compile(r"#.*?\btflearn-migrate:\s*ignore\b(?:\[([^\]]*)\])?", re.I)
 SUPPRESS_ALL = "*"
 # the invariant's diagnostics and TODO markers cannot be suppressed: legacy code that stays is
 # always marked (TFM100), kept statements are always said (TFM013), broken names are errors
-UNSUPPRESSIBLE = frozenset({UNTRANSLATED_ID, KEPT_ID, "TFM009", "TFM010", "TFM011", "TFM012"})
+UNSUPPRESSIBLE = frozenset({UNTRANSLATED_ID, KEPT_ID, INTERNAL_ERROR_ID, WIDENED_ID}) | _INVARIANT_ERRORS
 
 
 def suppression_lines(source: str) -> dict[int, frozenset[str]]:
@@ -864,8 +866,16 @@ class MigrateCommand(_SkipCopyWrapper, CodemodCommand):
             return tree
         cstcache.clear()
         try:
-            new = self._migrate_once(tree)
-            new = self._keep_invariant(tree, new)
+            try:
+                new = self._migrate_once(tree)
+                new = self._keep_invariant(tree, new)
+            except Exception:
+                if not self.fctx.suppress:
+                    raise
+                new = None  # a rule relied on a statement an inline comment kept
+            if self.fctx.suppress and (new is None or any(
+                    d.rule in _INVARIANT_ERRORS for d in self.fctx.diagnostics)):
+                new = self._widen_suppression(tree, new)
         except Exception as ex:  # never half-write: keep the original, report why
             self.fctx.diagnostics.append(Diagnostic(
                 path=self.fctx.path, line=getattr(ex, "lineno", 1) or 1, col=1,
@@ -917,6 +927,37 @@ class MigrateCommand(_SkipCopyWrapper, CodemodCommand):
                 path=self.fctx.path, line=v.line, col=1, rule=v.rule, message=v.message + " (line of the output)",
                 severity=Severity.ERROR, kind=Kind.TOOL))
         return new
+
+    def _widen_suppression(self, tree: cst.Module, new: cst.Module | None) -> cst.Module:
+        """An inline ``# tflearn-migrate: ignore[...]`` kept a statement whose translation
+        other statements' translations rely on (a tower's encoder, ``net_input``, a model):
+        the output breaks the invariant. Run again with the suppressed rules off in the whole
+        file (a bare ``ignore``: every rule; legacy code is then TODO-marked), and say so.
+        ``new`` is None when the first run failed (a rule assumed the kept statement's
+        translation); an exception here is then the file's internal error."""
+        named: set[str] = set().union(*self.fctx.suppress.values())
+        lines = [str(line) for line in sorted(suppression_lines(self.fctx.source or ""))]
+        if SUPPRESS_ALL in named:
+            options = replace(self.options, select=frozenset({UNTRANSLATED_ID, KEPT_ID}))
+            what = "every rule is"
+        else:
+            named -= UNSUPPRESSIBLE
+            options = replace(self.options, ignore=self.options.ignore | frozenset(named))
+            what = ", ".join(sorted(named)) + (" is" if len(named) == 1 else " are")
+        cmd = MigrateCommand(replace(self.context, scratch={}), options, self.fctx.path)
+        cmd.fctx.source = self.fctx.source
+        cstcache.clear()
+        out = cmd._migrate_once(tree)
+        out = cmd._keep_invariant(tree, out)
+        if new is not None and any(d.rule in _INVARIANT_ERRORS for d in cmd.fctx.diagnostics):
+            return new  # no better: keep the first output and its errors
+        self.fctx, self._output = cmd.fctx, cmd._output
+        self.fctx.diagnostics.append(Diagnostic(
+            path=self.fctx.path, line=int(lines[0]) if lines else 1, col=1, rule=WIDENED_ID,
+            message=(f"`tflearn-migrate: ignore` comments (line {', '.join(lines)}) keep statements "
+                     f"whose translation other statements need: {what} off in the whole file"),
+            severity=Severity.WARNING, kind=Kind.TOOL))
+        return out
 
     def _schedule_legacy_import_removal(self, tree: cst.Module) -> None:
         for node in _walk(tree):

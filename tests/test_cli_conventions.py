@@ -359,3 +359,42 @@ def test_nearest_pyproject_with_the_table_wins(tmp_path: Path):
     assert load(sub / "a.py").values == {"jobs": 2}
     (sub / "pyproject.toml").write_text("[tool.tflearn-migrate\n")
     assert run(sub / "a.py", "--check") == 2  # broken TOML: one line, exit 2
+
+
+def test_suppressing_a_statement_others_rely_on_widens_to_the_file():
+    """tflearn's DNN is translated from its regression(): keeping the regression line must not
+    leave a half-built model (or an internal error) - the rules go off in the whole file."""
+    src = ("import tflearn\nnet = tflearn.input_data(shape=[None, 4])\n"
+           "net = tflearn.fully_connected(net, 2, activation='softmax')\n"
+           "net = tflearn.regression(net)  # tflearn-migrate: ignore\n"
+           "model = tflearn.DNN(net)\nmodel.fit(X, Y, n_epoch=3)\n")
+    res = migrator.migrate_source(src)
+    codes = _codes(res)
+    assert not {"TFM009", "TFM010", "TFM011", "TFM012"} & set(codes), codes
+    assert "TFM014" in codes and res.status == "migrated"
+    assert "net = tflearn.regression(net)  # tflearn-migrate: ignore\n" in res.code
+    assert "keras" not in res.code.replace(TODO_MARKER, "")  # nothing half-translated
+    compile(res.code, "x.py", "exec")
+    assert migrator.migrate_source(res.code).code == res.code
+
+
+def test_suppressing_a_tf1_program_statement_keeps_the_program():
+    src = ("import tensorflow as tf\n\ndef train(X, Y, epochs):\n"
+           "    x = tf.placeholder(tf.float32, [None, 4])\n"
+           "    y = tf.placeholder(tf.float32, [None, 3])\n"
+           "    logits = tf.layers.dense(x, 3)\n"
+           "    loss = tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits_v2(labels=y, logits=logits))\n"
+           "    train_op = tf.train.AdamOptimizer(0.01).minimize(loss)  # tflearn-migrate: ignore[TFM140]\n"
+           "    with tf.Session() as sess:\n"
+           "        sess.run(tf.global_variables_initializer())\n"
+           "        for e in range(epochs):\n"
+           "            _, l = sess.run([train_op, loss], feed_dict={x: X, y: Y})\n"
+           "        return sess.run(logits, feed_dict={x: X}), l\n")
+    res = migrator.migrate_source(src)
+    codes = _codes(res)
+    assert not {"TFM009", "TFM010", "TFM011", "TFM012"} & set(codes), codes
+    assert "train_on_batch" not in res.code and "tf.Session()" in res.code
+    assert "minimize(loss)  # tflearn-migrate: ignore[TFM140]" in res.code
+    compile(res.code, "x.py", "exec")
+    assert migrator.migrate_source(src.replace("  # tflearn-migrate: ignore[TFM140]", "")).code.count(
+        "train_on_batch") == 1  # without the comment the program is translated
