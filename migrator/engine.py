@@ -874,7 +874,8 @@ class MigrateCommand(_SkipCopyWrapper, CodemodCommand):
                     raise
                 new = None  # a rule relied on a statement an inline comment kept
             if self.fctx.suppress and (new is None or any(
-                    d.rule in _INVARIANT_ERRORS for d in self.fctx.diagnostics)):
+                    d.rule in _INVARIANT_ERRORS for d in self.fctx.diagnostics)
+                    or not self._stable(new)):
                 new = self._widen_suppression(tree, new)
         except Exception as ex:  # never half-write: keep the original, report why
             self.fctx.diagnostics.append(Diagnostic(
@@ -928,10 +929,25 @@ class MigrateCommand(_SkipCopyWrapper, CodemodCommand):
                 severity=Severity.ERROR, kind=Kind.TOOL))
         return new
 
+    _checking_stability = False
+
+    def _stable(self, new: cst.Module) -> bool:
+        """A second migration of the output changes nothing. Checked only for files with
+        inline suppressions: a kept statement whose translation others relied on (an object
+        built by it, then used with translated methods) shows up as a second run that still
+        finds work to do."""
+        if self._checking_stability:
+            return True
+        out = self._code_of(new)
+        inner = MigrateCommand(CodemodContext(filename=self.context.filename), self.options, self.fctx.path)
+        inner._checking_stability = True
+        again = inner.transform_module(cst.parse_module(out))
+        return not getattr(inner.fctx, "failed", False) and inner._code_of(again) == out
+
     def _widen_suppression(self, tree: cst.Module, new: cst.Module | None) -> cst.Module:
         """An inline ``# tflearn-migrate: ignore[...]`` kept a statement whose translation
         other statements' translations rely on (a tower's encoder, ``net_input``, a model):
-        the output breaks the invariant. Run again with the suppressed rules off in the whole
+        the output breaks the invariant, or a second migration of it would change it. Run again with the suppressed rules off in the whole
         file (a bare ``ignore``: every rule; legacy code is then TODO-marked), and say so.
         ``new`` is None when the first run failed (a rule assumed the kept statement's
         translation); an exception here is then the file's internal error."""

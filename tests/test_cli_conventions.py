@@ -398,3 +398,15 @@ def test_suppressing_a_tf1_program_statement_keeps_the_program():
     compile(res.code, "x.py", "exec")
     assert migrator.migrate_source(src.replace("  # tflearn-migrate: ignore[TFM140]", "")).code.count(
         "train_on_batch") == 1  # without the comment the program is translated
+
+
+def test_suppressing_a_constructor_whose_methods_translate_widens():
+    """`aug = tflearn.ImageAugmentation()` kept while `aug.add_random_flip_leftright()` would
+    become `aug.add(keras.layers.RandomFlip(...))` on the tflearn object: a second run would
+    still find work, so the suppressed rules go off in the whole file (TFM014)."""
+    src = ("import tflearn\naug = tflearn.ImageAugmentation()  # tflearn-migrate: ignore\n"
+           "aug.add_random_flip_leftright()\n")
+    res = migrator.migrate_source(src)
+    assert "TFM014" in _codes(res) and "RandomFlip" not in res.code
+    assert "aug.add_random_flip_leftright()" in res.code and TODO_MARKER in res.code
+    assert migrator.migrate_source(res.code).code == res.code
