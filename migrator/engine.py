@@ -53,6 +53,45 @@ from .analysis.bindings import KEPT_ID
 
 UNTRANSLATED_ID = "TFM100"
 INTERNAL_ERROR_ID = "TFM009"
+WIDENED_ID = "TFM014"  # an inline suppression had to cover the whole file
+_INVARIANT_ERRORS = frozenset({"TFM010", "TFM011", "TFM012"})
+
+# inline suppression: ``# tflearn-migrate: ignore`` / ``# tflearn-migrate: ignore[TFM303, TFM2]``
+SUPPRESS_RE = re.compile(r"#.*?\btflearn-migrate:\s*ignore\b(?:\[([^\]]*)\])?", re.I)
+SUPPRESS_ALL = "*"
+# the invariant's diagnostics and TODO markers cannot be suppressed: legacy code that stays is
+# always marked (TFM100), kept statements are always said (TFM013), broken names are errors
+UNSUPPRESSIBLE = frozenset({UNTRANSLATED_ID, KEPT_ID, INTERNAL_ERROR_ID, WIDENED_ID}) | _INVARIANT_ERRORS
+
+
+def suppression_lines(source: str) -> dict[int, frozenset[str]]:
+    """Line -> rule IDs (or prefixes; ``*`` for all) named by ``# tflearn-migrate: ignore[...]``
+    comments (comment tokens only: never text inside a string)."""
+    if "tflearn-migrate:" not in source.lower():
+        return {}
+    import io
+    import tokenize
+
+    out: dict[int, frozenset[str]] = {}
+    try:
+        for tok in tokenize.generate_tokens(io.StringIO(source).readline):
+            if tok.type != tokenize.COMMENT:
+                continue
+            m = SUPPRESS_RE.match(tok.string)
+            if m is None:
+                continue
+            ids = frozenset(t.strip().upper() for t in (m.group(1) or "").split(",") if t.strip())
+            out[tok.start[0]] = out.get(tok.start[0], frozenset()) | (ids or {SUPPRESS_ALL})
+    except (tokenize.TokenError, SyntaxError):
+        pass
+    return out
+
+
+def is_suppressed(ids: frozenset[str] | None, rule_id: str) -> bool:
+    if not ids or rule_id in UNSUPPRESSIBLE:
+        return False
+    return SUPPRESS_ALL in ids or any(rule_id == p or rule_id.startswith(p) for p in ids)
+
 
 _COMPOUND = (cst.If, cst.For, cst.While, cst.With, cst.FunctionDef, cst.ClassDef, cst.Try)
 _STATEMENT_TYPES = (cst.SimpleStatementLine,) + _COMPOUND
@@ -213,6 +252,41 @@ class FileContext:
         # positions of statements a rule must not remove (their names are still read)
         self.input_metadata: dict = {}
         self.protected: dict[tuple[int, int], str] = {}
+        # inline suppression: id(original statement) -> rule IDs its line's comment ignores
+        self.source: str | None = None  # the input's text, when known (else printed once)
+        self.suppress: dict[int, frozenset[str]] = {}
+        self.current_rule: str | None = None  # the rule whose hook runs (suppressed removals)
+
+    def _find_suppressions(self, module: cst.Module) -> None:
+        """Which statements carry a ``# tflearn-migrate: ignore[...]`` comment on their own
+        line(s): a simple statement's lines, a compound statement's header lines."""
+        by_line = suppression_lines(self.source if self.source is not None else module.code)
+        self.suppress = {}
+        if not by_line:
+            return
+        for node in _walk(module):
+            if not isinstance(node, _STATEMENT_TYPES):
+                continue
+            pos = self.meta(PositionProvider, node, None)
+            if pos is None:
+                continue
+            last = pos.end.line
+            body = getattr(node, "body", None)
+            if isinstance(node, _COMPOUND) and isinstance(body, cst.IndentedBlock):
+                bpos = self.meta(PositionProvider, body, None)
+                first = body.body[0] if body.body else None
+                if bpos is not None:
+                    last = bpos.start.line - 1 - len(getattr(first, "leading_lines", ()))
+            ids = frozenset().union(*(by_line.get(l, frozenset()) for l in range(pos.start.line, last + 1)))
+            if ids:
+                self.suppress[id(node)] = ids
+
+    def suppressed(self, node: cst.CSTNode | None, rule_id: str) -> bool:
+        """Does an inline comment switch ``rule_id`` off on the statement holding ``node``?"""
+        if not self.suppress or node is None:
+            return False
+        stmt = node if isinstance(node, _STATEMENT_TYPES) else self.statement_of(node)
+        return stmt is not None and is_suppressed(self.suppress.get(id(stmt)), rule_id)
 
     # -- metadata ----------------------------------------------------------------------
     def meta(self, provider, node: cst.CSTNode, default: Any = None) -> Any:
@@ -276,6 +350,8 @@ class FileContext:
                severity: Severity | None = None, fixed: bool = False, todo: bool = False,
                withheld: bool = False) -> None:
         rid, kind, sev = self._rule_info(rule)
+        if self.suppress and self.suppressed(node, rid):
+            return
         line, col = self.position(node)
         self.diagnostics.append(Diagnostic(
             path=self.path, line=line, col=col, rule=rid, message=message,
@@ -290,6 +366,8 @@ class FileContext:
         if stmt is None:
             stmt = node
         rid, _, _ = self._rule_info(rule)
+        if self.suppress and is_suppressed(self.suppress.get(id(stmt)), rid):
+            return
         if any(m.rule == rid and m.message == message for m in self._marks[id(stmt)]):
             return
         self._marks[id(stmt)].append(_Mark(rid, message))
@@ -326,6 +404,8 @@ class FileContext:
     def remove_statement(self, node: cst.CSTNode) -> None:
         stmt = self.statement_of(node)
         assert stmt is not None
+        if self.current_rule is not None and self.suppressed(stmt, self.current_rule):
+            return  # an inline comment keeps the statement from that rule
         self._removed.add(id(stmt))
 
     def add_import(self, module: str, obj: str | None = None, asname: str | None = None) -> None:
@@ -444,6 +524,7 @@ class RuleDispatcher(_NoAttributeHooks, ContextAwareTransformer):
                 for name in rule.CALLS:
                     self.call_rules.setdefault(name, rule)
         fctx._meta = self.get_metadata
+        self._active: list[frozenset[str]] = []  # suppressions of the statements being visited
 
     def on_visit(self, node: cst.CSTNode) -> bool:
         if isinstance(node, cst.Module):
@@ -452,32 +533,63 @@ class RuleDispatcher(_NoAttributeHooks, ContextAwareTransformer):
             self.fctx.resolver = NameResolver(node, self.get_metadata)
             self.fctx.bindings = LegacyBindings(node, self.fctx.resolver)
             self.fctx.input_metadata = self.metadata
+            self.fctx._find_suppressions(node)
+        if self.fctx.suppress:
+            return self._visit_suppressible(node)
         for hook in self.visit_hooks.get(type(node).__name__, ()):
             hook(node)
+        return True
+
+    # inline suppression (``# tflearn-migrate: ignore[...]``): while the pass is inside a
+    # statement that carries one, the hooks of the rules it names are not called - no
+    # translation, no fix, no diagnostic of theirs on that statement (nested statements of
+    # a compound one have their own lines, and their own comments)
+    def _visit_suppressible(self, node: cst.CSTNode) -> bool:
+        if isinstance(node, _STATEMENT_TYPES):
+            self._active.append(self.fctx.suppress.get(id(node), frozenset()))
+        ids = self._active[-1] if self._active else None
+        for hook in self.visit_hooks.get(type(node).__name__, ()):
+            rid = hook.__self__.ID
+            if not is_suppressed(ids, rid):
+                self.fctx.current_rule = rid
+                hook(node)
+        self.fctx.current_rule = None
         return True
 
     def on_leave(self, original: cst.CSTNode, updated: cst.CSTNode):  # noqa: C901
         name = type(original).__name__
         result: Any = updated
+        ids = self._active[-1] if self.fctx.suppress and self._active else None
         if isinstance(original, cst.Call):
-            result = self._translate_call(original, updated)
+            result = self._translate_call(original, updated, ids)
         for hook in self.leave_hooks.get(name, ()):
             if not isinstance(result, cst.CSTNode) or type(result) is not type(original):
                 break
+            if ids:
+                rid = hook.__self__.ID
+                if is_suppressed(ids, rid):
+                    continue
+                self.fctx.current_rule = rid
             result = hook(original, result)
+        self.fctx.current_rule = None
         if isinstance(original, _STATEMENT_TYPES):
+            if self.fctx.suppress and self._active:
+                self._active.pop()
             if self.fctx.protected or _kept_before(original):
                 result = self.fctx.keep_protected(original, updated, result)
             result = self._finish_statement(original, result)
         return result
 
-    def _translate_call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+    def _translate_call(self, original: cst.Call, updated: cst.Call,
+                        ids: frozenset[str] | None = None) -> cst.BaseExpression:
         if not self.call_rules:
             return updated
         qname = self.fctx.legacy_name(original)
         rule = self.call_rules.get(qname) if qname else None
-        if rule is None:
+        if rule is None or (ids and is_suppressed(ids, rule.ID)):
             return updated
+        if ids:
+            self.fctx.current_rule = rule.ID
         out = rule.translate(qname, original, updated)
         return updated if out is None else out
 
@@ -506,7 +618,9 @@ class RuleDispatcher(_NoAttributeHooks, ContextAwareTransformer):
                     stmts[i] = _mark_inner(s, f, original)  # the pass never visits its inner lines
             refs = sorted(set(refs))
             if refs:
-                f.todo(original, UNTRANSLATED_ID, "no Keras translation for " + ", ".join(refs))
+                f.todo(original, UNTRANSLATED_ID, (
+                    "left as it is by its `tflearn-migrate: ignore` comment; still uses "
+                    if key in f.suppress else "no Keras translation for ") + ", ".join(refs))
         if f.counts.get("TFM133") and not f._marks.get(key) and isinstance(original, cst.SimpleStatementLine):
             _mark_tf1_optimizer_calls(f, original, stmts)  # keras.optimizers.SGD(...).minimize(loss)
         marks = f._marks.get(key)
@@ -747,12 +861,22 @@ class MigrateCommand(_SkipCopyWrapper, CodemodCommand):
     def transform_module(self, tree: cst.Module) -> cst.Module:
         original = tree
         self._source = (tree, tree.code)
+        self.fctx.source = self._source[1]
         if not has_legacy_import(self._source[1]):
             return tree
         cstcache.clear()
         try:
-            new = self._migrate_once(tree)
-            new = self._keep_invariant(tree, new)
+            try:
+                new = self._migrate_once(tree)
+                new = self._keep_invariant(tree, new)
+            except Exception:
+                if not self.fctx.suppress:
+                    raise
+                new = None  # a rule relied on a statement an inline comment kept
+            if self.fctx.suppress and (new is None or any(
+                    d.rule in _INVARIANT_ERRORS for d in self.fctx.diagnostics)
+                    or not self._stable(new)):
+                new = self._widen_suppression(tree, new)
         except Exception as ex:  # never half-write: keep the original, report why
             self.fctx.diagnostics.append(Diagnostic(
                 path=self.fctx.path, line=getattr(ex, "lineno", 1) or 1, col=1,
@@ -795,6 +919,7 @@ class MigrateCommand(_SkipCopyWrapper, CodemodCommand):
                 break
             cmd = MigrateCommand(replace(self.context, scratch={}), self.options, self.fctx.path)
             cmd.fctx.protected = {**self.fctx.protected, **extra}
+            cmd.fctx.source = self.fctx.source
             cstcache.clear()
             new = cmd._migrate_once(tree)
             self.fctx, self._output = cmd.fctx, cmd._output
@@ -804,8 +929,57 @@ class MigrateCommand(_SkipCopyWrapper, CodemodCommand):
                 severity=Severity.ERROR, kind=Kind.TOOL))
         return new
 
+    _checking_stability = False
+
+    def _stable(self, new: cst.Module) -> bool:
+        """A second migration of the output changes nothing. Checked only for files with
+        inline suppressions: a kept statement whose translation others relied on (an object
+        built by it, then used with translated methods) shows up as a second run that still
+        finds work to do."""
+        if self._checking_stability:
+            return True
+        out = self._code_of(new)
+        inner = MigrateCommand(CodemodContext(filename=self.context.filename), self.options, self.fctx.path)
+        inner._checking_stability = True
+        again = inner.transform_module(cst.parse_module(out))
+        return not getattr(inner.fctx, "failed", False) and inner._code_of(again) == out
+
+    def _widen_suppression(self, tree: cst.Module, new: cst.Module | None) -> cst.Module:
+        """An inline ``# tflearn-migrate: ignore[...]`` kept a statement whose translation
+        other statements' translations rely on (a tower's encoder, ``net_input``, a model):
+        the output breaks the invariant, or a second migration of it would change it. Run again with the suppressed rules off in the whole
+        file (a bare ``ignore``: every rule; legacy code is then TODO-marked), and say so.
+        ``new`` is None when the first run failed (a rule assumed the kept statement's
+        translation); an exception here is then the file's internal error."""
+        named: set[str] = set().union(*self.fctx.suppress.values())
+        lines = [str(line) for line in sorted(suppression_lines(self.fctx.source or ""))]
+        if SUPPRESS_ALL in named:
+            options = replace(self.options, select=frozenset({UNTRANSLATED_ID, KEPT_ID}))
+            what = "every rule is"
+        else:
+            named -= UNSUPPRESSIBLE
+            options = replace(self.options, ignore=self.options.ignore | frozenset(named))
+            what = ", ".join(sorted(named)) + (" is" if len(named) == 1 else " are")
+        cmd = MigrateCommand(replace(self.context, scratch={}), options, self.fctx.path)
+        cmd.fctx.source = self.fctx.source
+        cstcache.clear()
+        out = cmd._migrate_once(tree)
+        out = cmd._keep_invariant(tree, out)
+        if new is not None and any(d.rule in _INVARIANT_ERRORS for d in cmd.fctx.diagnostics):
+            return new  # no better: keep the first output and its errors
+        self.fctx, self._output = cmd.fctx, cmd._output
+        self.fctx.diagnostics.append(Diagnostic(
+            path=self.fctx.path, line=int(lines[0]) if lines else 1, col=1, rule=WIDENED_ID,
+            message=(f"`tflearn-migrate: ignore` comments (line {', '.join(lines)}) keep statements "
+                     f"whose translation other statements need: {what} off in the whole file"),
+            severity=Severity.WARNING, kind=Kind.TOOL))
+        return out
+
     def _schedule_legacy_import_removal(self, tree: cst.Module) -> None:
         for node in _walk(tree):
+            if isinstance(node, (cst.Import, cst.ImportFrom)) and self.fctx.suppress and \
+                    SUPPRESS_ALL in self.fctx.suppress.get(id(self.fctx.parent(node)), ()):
+                continue  # ``import tflearn  # tflearn-migrate: ignore``: stays as it is
             if isinstance(node, cst.Import):
                 for a in node.names:
                     full = dotted(a.name) or ""
@@ -920,7 +1094,7 @@ def _finish_imports(module: cst.Module, fctx: FileContext) -> cst.Module:
             if not new_body:
                 return cst.RemoveFromParent()
             upd = upd.with_changes(body=new_body)
-            if not _has_marker(upd):
+            if not _has_marker(upd) and not _ignored_line(upd):
                 legacy = _legacy_import_names(upd)
                 if legacy:
                     msg = f"# {TODO_MARKER}: {UNTRANSLATED_ID} import kept for the TODO lines below"
@@ -929,6 +1103,13 @@ def _finish_imports(module: cst.Module, fctx: FileContext) -> cst.Module:
             return upd
 
     return module.visit(T())
+
+
+def _ignored_line(stmt: cst.SimpleStatementLine) -> bool:
+    """The line ends in ``# tflearn-migrate: ignore`` (every rule)."""
+    c = stmt.trailing_whitespace.comment
+    m = SUPPRESS_RE.match(c.value) if c is not None else None
+    return m is not None and not (m.group(1) or "").strip()
 
 
 def _legacy_import_names(stmt: cst.SimpleStatementLine) -> list[str]:

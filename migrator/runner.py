@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import fnmatch
 import os
 import re
 import signal
@@ -161,7 +162,20 @@ def _entry(full: Path, rel: Path, i: int, st: os.stat_result) -> SourceFile:
     return f
 
 
-def collect(paths: list[Path], exclude: list[Path] = ()) -> tuple[list[SourceFile], list[Path]]:
+def excluded_by(rel: Path, globs) -> bool:
+    """``exclude`` globs (pyproject.toml): matched against the path relative to its PATH
+    (``build/*``, ``pkg/gen/*.py``) and against the bare name (``*_pb2.py``)."""
+    if not globs:
+        return False
+    posix = rel.as_posix()
+    return any(fnmatch.fnmatchcase(posix, g) or fnmatch.fnmatchcase(rel.name, g)
+               or fnmatch.fnmatchcase(posix, g.rstrip("/") + "/*") for g in globs)
+
+
+def collect(paths: list[Path], exclude: list[Path] = (),
+            exclude_globs: tuple[str, ...] = ()) -> tuple[list[SourceFile], list[Path]]:
+    """Every file under ``paths``. A file matching ``exclude_globs`` is not migrated (it is
+    still copied unchanged with ``--out``); a PATH named on the command line always is."""
     files: list[SourceFile] = []
     roots: list[Path] = []
     excl = {os.path.realpath(p) for p in exclude}
@@ -175,16 +189,17 @@ def collect(paths: list[Path], exclude: list[Path] = ()) -> tuple[list[SourceFil
             raise UsageError(f"{p}: {ex.strerror}") from None
         roots.append(p)
         if stat.S_ISDIR(st.st_mode) or (stat.S_ISLNK(st.st_mode) and p.is_dir()):
-            _walk(p, i, files, excl)
+            _walk(p, i, files, excl, tuple(exclude_globs))
         else:
             files.append(_entry(p, Path(p.name), i, st))
     return files, roots
 
 
-def _walk(root: Path, i: int, files: list[SourceFile], excl: set[str]) -> None:
+def _walk(root: Path, i: int, files: list[SourceFile], excl: set[str], globs: tuple[str, ...] = ()) -> None:
     stack = [root]
     while stack:
         d = stack.pop()
+        d_excluded = d is not root and excluded_by(d.relative_to(root), globs)
         try:
             with os.scandir(d) as it:
                 entries = sorted(it, key=lambda e: e.name)
@@ -216,7 +231,11 @@ def _walk(root: Path, i: int, files: list[SourceFile], excl: set[str]) -> None:
                     continue
                 subdirs.append(full)
                 continue
-            files.append(_entry(full, rel, i, st))
+            f = _entry(full, rel, i, st)
+            if f.kind in ("python", "notebook") and f.result is None and (
+                    d_excluded or excluded_by(rel, globs)):
+                f.kind = "other"  # excluded: not migrated, copied unchanged with --out
+            files.append(f)
         stack.extend(reversed(subdirs))
 
 
@@ -251,6 +270,41 @@ def _read(f: SourceFile) -> None:
         f.result = _tool(display, "TFM002", ex.reason, "failed", line=ex.line)
     except Reject as rej:
         f.result = _tool(display, rej.rule, rej.reason, "failed", line=rej.line)
+
+
+def migrate_bytes(raw: bytes, display: str, options: Options) -> tuple[FileResult, bytes | None]:
+    """One Python source given as bytes (stdin): read like a file (BOM, PEP 263 cookie,
+    syntax check), migrated, encoded back. Returns the result and the new bytes (None when
+    nothing changed or the source could not be migrated)."""
+    f = SourceFile(Path(display), Path(display), 0, "python", raw=raw)
+    if not raw.strip():
+        return _tool(display, "TFM004", "empty input: nothing to migrate", "skipped"), None
+    try:
+        f.text, f.encoding = fileio.decode(raw)
+        check_syntax(f.text, display)
+    except fileio.EncodingError as ex:
+        return _tool(display, "TFM002", ex.reason, "failed", line=ex.line), None
+    except Reject as rej:
+        return _tool(display, rej.rule, rej.reason, "failed", line=rej.line), None
+    from .engine import has_legacy_import
+
+    if not has_legacy_import(f.text):
+        return FileResult(display, "unchanged"), None
+    started = time.perf_counter()
+    try:
+        res = _migrate_python(display, f.text, options)
+    except Exception as ex:  # never lose the input over a rewriter bug
+        return _tool(display, "TFM009", f"internal error, input left unchanged: "
+                     f"{type(ex).__name__}: {ex}", "failed"), None
+    res.seconds = time.perf_counter() - started
+    new = None
+    if res.status == "migrated":
+        try:
+            new = fileio.encode(res.code or "", f.encoding)
+        except fileio.EncodingError as ex:
+            res = _tool(display, "TFM002", ex.reason, "failed", line=ex.line)
+    res.code = None
+    return res, new
 
 
 def _legacy_star_imports(text: str) -> list[tuple[int, str]]:
@@ -399,7 +453,8 @@ def default_output(root: Path) -> Path:
 
 def run(paths: list[Path], *, mode: str, options: Options, out: Path | None = None,
         jobs: int | None = None, progress: bool | str = False, force: bool = False,
-        clear_outputs: bool = False, report: Path | None = None) -> RunResult:
+        clear_outputs: bool = False, report: Path | None = None,
+        exclude: tuple[str, ...] = ()) -> RunResult:
     """Migrate ``paths`` (files and directories). ``mode``: out | in-place | diff | check.
 
     Raises ``UsageError`` (nothing written) for arguments or plans that could lose data and
@@ -413,7 +468,7 @@ def run(paths: list[Path], *, mode: str, options: Options, out: Path | None = No
     paths = [Path(p) for p in paths
              if not (os.path.realpath(p) in seen or seen.add(os.path.realpath(p)))]  # `a.py a.py`
     outputs = planning.output_roots(paths, out) if mode == "out" else {}
-    files, roots = collect(paths, exclude=list(outputs.values()))
+    files, roots = collect(paths, exclude=list(outputs.values()), exclude_globs=tuple(exclude))
     if mode != "out":
         files = planning.dedupe(files)
     if mode == "out":

@@ -125,8 +125,21 @@ class SessionProgram(Rule):
         """Every run of the program translates (otherwise sessions must stay)."""
         cache = self.__dict__.setdefault("_runs_ok", {})
         if id(prog) not in cache:
-            cache[id(prog)] = all(self._run_ok(prog, r) for r in prog.runs)
+            cache[id(prog)] = not self._suppressed(prog) and all(self._run_ok(prog, r) for r in prog.runs)
         return cache[id(prog)]
+
+    def _suppressed(self, prog: Program) -> bool:
+        """A statement the translation rewrites carries ``# tflearn-migrate: ignore[TFM140]``
+        (or a bare ``ignore``): the program is translated as a whole or not at all, so it
+        stays TF1 (marked TODO) rather than half-translated."""
+        if not self.ctx.suppress:
+            return False
+        stmts = [p.statement for p in prog.placeholders.values()]
+        stmts += [s for op in prog.train_ops for s in (op.statement, *op.extra)]
+        stmts += [r.statement for r in prog.runs]
+        stmts += [d.stmt for n in prog.tensors if n not in prog.placeholders and prog.label_dependent(n)
+                  for d in prog.scope.by_name.get(n, ())]
+        return any(self.ctx.suppressed(s, self.ID) for s in stmts)
 
     def _run_ok(self, prog: Program, r: Run) -> bool:
         if r.initializer:
@@ -447,6 +460,9 @@ class SessionProgram(Rule):
                 return updated  # the session stays, so does its initialisation
             self.ctx.count(self)
             return cst.RemoveFromParent()
+        if self._suppressed(prog):
+            raise _Todo("training run kept: a statement of this program keeps TF1 "
+                        "(`# tflearn-migrate: ignore`), so no Keras model is built")
         ins, outs, loss, labels = model_info(prog)
         small = updated.body[0]
         value = small.value if isinstance(small, (cst.Assign, cst.Expr)) else None
