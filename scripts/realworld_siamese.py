@@ -182,7 +182,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", type=Path)
     ap.add_argument("--keep", type=Path, help="work directory (kept)")
     args = ap.parse_args(argv)
-    fixtures = [f.resolve() for f in args.fixtures] or sorted(p for p in CORPUS.glob("*.py") if not p.name.startswith("_"))
+    fixtures = []
+    for f in args.fixtures:  # a path, or a fixture's name in the corpus (``evildj_expcontrastive``)
+        cand = f if f.exists() else CORPUS / (f.name if f.suffix == ".py" else f.name + ".py")
+        if not cand.is_file():
+            ap.error(f"{f}: no such file, and no fixture of that name in {CORPUS}")
+        fixtures.append(cand.resolve())
+    fixtures = fixtures or sorted(p for p in CORPUS.glob("*.py") if not p.name.startswith("_"))
     work = args.keep or Path(tempfile.mkdtemp(prefix="tfm-siamese-corpus-"))
     rows, broken = [], 0
     for fx in fixtures:
