@@ -103,12 +103,12 @@ def write_report(path: Path, results: list[FileResult], *, mode: str, fixes: boo
         return
     if path.suffix.lower() not in (".md", ".markdown"):
         raise ValueError(f"--report must end in .json or .md: {path}")
-    md = [f"# tflearn-migrate report", "",
+    md = ["# tflearn-migrate report", "",
           f"Mode: `{mode}`, fixes: " + ("off (faithful only)" if not fixes else
                                          "safe and unsafe" if unsafe else
                                          "safe" + (f" + {', '.join(fix_ids)}" if fix_ids else "")), "",
-          f"| files | migrated | unchanged | failed | skipped | TODO markers |",
-          f"|---:|---:|---:|---:|---:|---:|",
+          "| files | migrated | unchanged | failed | skipped | TODO markers |",
+          "|---:|---:|---:|---:|---:|---:|",
           f"| {summary['files']} | {summary['migrated']} | {summary['unchanged']} | {summary['failed']} "
           f"| {summary['skipped']} | {summary['todo']} |", ""]
     if summary["withheld"]:

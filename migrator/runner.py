@@ -25,7 +25,6 @@ import os
 import re
 import signal
 import stat
-import sys
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool

@@ -3,7 +3,6 @@ what the migrator generates (no TensorFlow import here: source checks only)."""
 import ast
 import importlib.util
 import re
-import sys
 from pathlib import Path
 
 import pytest

@@ -3,7 +3,6 @@ runtime and Keras 3), asserting the verdicts. One TensorFlow subprocess per vari
 
 The Keras 3 side runs the migrator's output when it is runnable, and always the hand-written
 targets in reference_models/expected/ (labelled as such: they are not migrator output)."""
-import numpy as np
 import pytest
 
 from migrator.reference import data as D

@@ -44,7 +44,7 @@ FIXS = _legacy_fixtures()
 @pytest.fixture(scope="module")
 def results(tmp_path_factory):
     work = tmp_path_factory.mktemp("verify_fixtures")
-    pairs, todo_free = [], {}
+    pairs = []
     for i, p in enumerate(FIXS):
         mig = migrate_faithful(p, work / f"m{i}")
         pairs.append((p, mig))

@@ -215,7 +215,7 @@ def main(name: str, argv: list[str]) -> int:
         import ast
 
         try:
-            tree = ast.parse(legacy.read_text(encoding="utf-8"))
+            ast.parse(legacy.read_text(encoding="utf-8"))
         except (SyntaxError, UnicodeDecodeError) as ex:
             print(f"tflearn-migrate compare: {legacy}: cannot parse: {ex}", file=sys.stderr)
             return 2

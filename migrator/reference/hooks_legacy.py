@@ -63,7 +63,6 @@ def _towers(out_op, fed: dict) -> list | None:
     """The two embeddings a two-input output is computed from: for each fed input, the tensor
     that depends on it alone (through the model's weights) and is consumed where the inputs
     meet (``left - right``, a concat, ...). None when the graph has no such pair."""
-    anc = _ancestors([out_op])
     dep: dict = {}
     weighted: dict = {}
     order, stack, seen = [], [(out_op, False)], set()

@@ -109,7 +109,6 @@ def initializer_of(ctx: "FileContext", node: cst.BaseExpression | None, orig: cs
     if q is None:
         return node  # a Keras / user initializer
     short = q.rsplit(".", 1)[1]
-    kw = _kw(node, ()) if isinstance(node, cst.Call) else {}
     if not isinstance(node, cst.Call):
         raise Untranslatable(f"initializer {code(node)}")
     if short in ("zeros_initializer",):

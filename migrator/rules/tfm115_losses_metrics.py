@@ -4,7 +4,7 @@ from __future__ import annotations
 import libcst as cst
 
 from ..args import BoundArgs, Unbindable
-from ..emit import call, code
+from ..emit import call
 from ..helpers import register
 from ._tflearn import Untranslatable
 from ._tflearn_train import LOSS_HELPERS, R2_DIFFERENCE

@@ -4,7 +4,7 @@ from __future__ import annotations
 import libcst as cst
 
 from ..args import BoundArgs, Unbindable
-from ..emit import call, literal, stmt, to_node, wrap_long_call
+from ..emit import call, literal, wrap_long_call
 from ..helpers import register
 from ._tflearn import Untranslatable, rank_of
 from ._tflearn_model import DNN, DNN_SIG, REGRESSION, REGRESSION_SIG, RegressionInfo, TflearnProgram

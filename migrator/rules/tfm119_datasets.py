@@ -1,7 +1,6 @@
 """TFM119: tflearn.datasets loaders -> keras.datasets with tflearn's splits and scaling."""
 from __future__ import annotations
 
-import libcst as cst
 
 from ..args import BoundArgs, Unbindable
 from ..emit import call

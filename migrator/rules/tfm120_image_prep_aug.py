@@ -15,7 +15,7 @@ import libcst as cst
 from ..cstcache import walk as _walk  # pre-order, memoised children
 from ..analysis.flow import Flow
 from ..args import BoundArgs, Unbindable
-from ..emit import call, expr, literal, stmt
+from ..emit import call, expr, stmt
 from ..helpers import register
 from ._tflearn import Untranslatable
 from .base import Case, Rule

@@ -489,7 +489,6 @@ class HandmadeLayers(Rule):
         return apply_layer(wrap_long_call(layer), updated_x)
 
     def _x_of(self, updated, p):
-        kind = p[0]
         core = updated
         if isinstance(updated, cst.BinaryOperation):
             core = updated.left

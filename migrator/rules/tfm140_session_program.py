@@ -183,7 +183,6 @@ class SessionProgram(Rule):
     # -- statements --------------------------------------------------------------------------
     def leave_SimpleStatementLine(self, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine):
         prog = self._prog(original)
-        tp = self._tp()
         if len(original.body) != 1:
             return updated
         small = original.body[0]

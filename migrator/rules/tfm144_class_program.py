@@ -419,7 +419,6 @@ class ClassProgramRule(Rule):
         try:
             feeds = self._feeds(r, updated)
             outs = []
-            model = self._model_name(cp)
             loss = cp.train_ops[0].loss
             for kind, name in r.fetches:
                 if name == loss:

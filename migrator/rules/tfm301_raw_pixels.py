@@ -7,7 +7,7 @@ import libcst as cst
 
 from ..analysis.flow import Flow
 from ..diagnostics import Applicability, Kind, Severity
-from ..emit import code, expr, literal
+from ..emit import code, expr
 from ._siamese import qnames, walk
 from .base import Case, Rule
 
