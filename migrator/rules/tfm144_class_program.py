@@ -274,9 +274,17 @@ class ClassProgramRule(Rule):
 
         if cp.why or len(cp.train_ops) != 1:
             return f"class {cp.name}: {cp.why or 'no single train op'}"
-        if len(c.args) != 2 or any(a.keyword is not None and a.keyword.value not in ("sess", "save_path")
-                                   for a in c.args):
-            return "Saver.save/restore arguments other than (sess, save_path) (global_step ...) are not translated"
+        step = _arg(c, 2, "global_step") if c.func.attr.value == "save" else None
+        if len(c.args) != 2 + (step is not None) or any(
+                a.keyword is not None and a.keyword.value not in ("sess", "save_path", "global_step")
+                for a in c.args):
+            return "Saver.save/restore arguments other than (sess, save_path, global_step) are not translated"
+        if step is not None and (any(isinstance(n, cst.Call) for n in _walk_nodes(step))
+                                 or any(self._tc()._inst_attr(n, inst) is not None
+                                        for _, inst in cp.instances for n in _walk_nodes(step))):
+            return "Saver.save(global_step=) of a call or a tensor of the model"
+        if step is not None and not isinstance(self.ctx.parent(c), cst.Expr):
+            return "the path Saver.save(global_step=) returned is used"
         from ..analysis.flow import Flow
 
         d = self.ctx.analysis(Flow).def_of(c.func.value.value, c)
@@ -298,6 +306,21 @@ class ClassProgramRule(Rule):
                 return "the value returned by Saver.save/restore is used"
         return ""
 
+    def _checkpoint_exists(self, original: cst.Call, updated: cst.Call):
+        """``tf.train.checkpoint_exists(p)`` next to the class's savers: they write / read
+        ``p + ".weights.h5"`` (see ``_saver_call``), so the checkpoint exists when that file does."""
+        from ._tf1_program import _arg
+
+        cp = self._saver_class(original)
+        if cp is None or cp.why or not self._saver_calls(cp) or len(updated.args) != 1:
+            return updated
+        path = _arg(updated, 0, "checkpoint_prefix")
+        v = literal(path, None)
+        new = to_node(v + ".weights.h5") if isinstance(v, str) else expr('str({p}) + ".weights.h5"', p=path)
+        self.ctx.add_import("os")
+        self.ctx.count(self)
+        return call("os.path.exists", new)
+
     def _saver_call(self, original: cst.Call, updated: cst.Call):
         from ._tf1_program import _arg
 
@@ -311,10 +334,15 @@ class ClassProgramRule(Rule):
         if why:
             self.todo(original, why)
             return updated
-        path = _arg(updated, 1, "save_path")
+        path = base = _arg(updated, 1, "save_path")
+        step = _arg(updated, 2, "global_step") if original.func.attr.value == "save" else None
+        if step is not None:  # TF1 saved to <save_path>-<global_step>
+            path = expr("str({p}) + '-' + str(int({g}))", p=path, g=step)
         v = literal(path, None)
         if isinstance(v, str):
             new = to_node(v if v.endswith(".weights.h5") else v + ".weights.h5")
+        elif isinstance(path, cst.BinaryOperation):
+            new = expr('{p} + ".weights.h5"', p=path)
         else:
             new = expr('str({p}) + ".weights.h5"', p=path)
         self.ctx.add_import("keras")
@@ -323,7 +351,7 @@ class ClassProgramRule(Rule):
         if method == "save_weights":
             from ._tf1_program import saver_makedirs
 
-            mk = saver_makedirs(path)
+            mk = saver_makedirs(base)  # (the directory of <save_path>-<step> too)
             if mk is not None:
                 self.ctx.add_import("os")
                 self.ctx.insert_before(original, [mk])
@@ -520,6 +548,9 @@ class ClassProgramRule(Rule):
         if not tc.classes:
             return updated
         cp, r = tc.class_of_run(original)
+        if cp is None and tc.tp.qname(original) in ("tensorflow.train.checkpoint_exists",
+                                                    "tensorflow.compat.v1.train.checkpoint_exists"):
+            return self._checkpoint_exists(original, updated)
         if cp is None:
             return self._saver_call(original, updated)
         if r.train:
@@ -708,9 +739,10 @@ class ClassProgramRule(Rule):
     INVALID = [*INVALID, Case(
         # placeholders as CLASS attributes; compute_gradients / apply_gradients through self
         # attributes; a training run that also fetches a summary (dropped with add_summary) and
-        # a metric (evaluated on the same batch before the step, as TF1's run computed it)
-        "import tensorflow as tf\n\nclass Net(object):\n    x = tf.placeholder(tf.float32, [None, 4])\n    y = tf.placeholder(tf.float32, [None])\n\n    def __init__(self):\n        self.out = tf.squeeze(tf.layers.dense(self.x, 1), axis=[1])\n        self.loss = tf.reduce_sum(tf.square(self.out - self.y))\n        optim = tf.train.AdamOptimizer(0.01)\n        self.grad = optim.compute_gradients(self.loss)\n        self.train = optim.apply_gradients(self.grad)\n        self.n_pos = tf.count_nonzero(tf.greater(self.out, 0.5), dtype=tf.float32)\n        tf.summary.scalar('loss', self.loss)\n\nnet = Net()\nmerged = tf.summary.merge_all()\nsess = tf.Session()\nwriter = tf.summary.FileWriter('logs', sess.graph)\nsess.run(tf.global_variables_initializer())\nfor i in range(10):\n    _, s, l, n = sess.run([net.train, merged, net.loss, net.n_pos], feed_dict={net.x: X, net.y: Y})\n    writer.add_summary(s, i)\n",
-        'import keras\n\n\n# tflearn-migrate helper: LossModel\nclass LossModel(keras.Model):\n    """A functional model whose output IS the TF1 loss tensor (its labels are inputs too)."""\n\n    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):\n        return keras.ops.sum(y_pred)\n\n\n# tflearn-migrate helper: tf1_fetches\n_TF1_FETCHES = {}\n\n\ndef tf1_fetches(inputs, outputs):\n    """The keras.Model computing ``outputs`` from ``inputs`` - what a TF1 sess.run of these\n    tensors evaluated - built once per (inputs, outputs), not at every run of a loop."""\n    key = (tuple(id(t) for t in inputs), tuple(id(t) for t in outputs))\n    if key not in _TF1_FETCHES:\n        _TF1_FETCHES[key] = (inputs, outputs, keras.Model(inputs, outputs))\n    return _TF1_FETCHES[key][2]\n\n\nclass Net(object):\n    x = keras.Input(shape=(4,))\n    y = keras.Input(shape=())\n\n    def __init__(self):\n        self.out = keras.ops.squeeze(keras.layers.Dense(1)(self.x), axis=[1])\n        self.loss = keras.ops.sum(keras.ops.square(self.out - self.y))\n        optim = keras.optimizers.Adam(learning_rate=0.01, epsilon=1e-8)\n        self.train = LossModel([self.x, self.y], self.loss)\n        self.train.compile(optimizer=optim)\n        self.n_pos = keras.ops.cast(keras.ops.count_nonzero(keras.ops.greater(self.out, 0.5)), \'float32\')\n\nnet = Net()\nfor i in range(10):\n    l, n = tf1_fetches([net.x, net.y], [net.loss, net.n_pos]).predict_on_batch([X, Y])\n    net.train.train_on_batch([X, Y])\n', ("TFM142",) * 4)]
+        # a metric (evaluated on the same batch before the step, as TF1's run computed it);
+        # Saver.save(global_step=) writes <path>-<step>; checkpoint_exists looks for what restore reads
+        "import tensorflow as tf\n\nclass Net(object):\n    x = tf.placeholder(tf.float32, [None, 4])\n    y = tf.placeholder(tf.float32, [None])\n\n    def __init__(self):\n        self.out = tf.squeeze(tf.layers.dense(self.x, 1), axis=[1])\n        self.loss = tf.reduce_sum(tf.square(self.out - self.y))\n        optim = tf.train.AdamOptimizer(0.01)\n        self.grad = optim.compute_gradients(self.loss)\n        self.train = optim.apply_gradients(self.grad)\n        self.n_pos = tf.count_nonzero(tf.greater(self.out, 0.5), dtype=tf.float32)\n        tf.summary.scalar('loss', self.loss)\n\nnet = Net()\nmerged = tf.summary.merge_all()\nsess = tf.Session()\nsaver = tf.train.Saver()\nif tf.train.checkpoint_exists(path):\n    saver.restore(sess, path)\nelse:\n    sess.run(tf.global_variables_initializer())\nwriter = tf.summary.FileWriter('logs', sess.graph)\nfor i in range(10):\n    _, s, l, n = sess.run([net.train, merged, net.loss, net.n_pos], feed_dict={net.x: X, net.y: Y})\n    writer.add_summary(s, i)\n    saver.save(sess, path, global_step=i)\n",
+        'import keras\nimport os\n\n\n# tflearn-migrate helper: LossModel\nclass LossModel(keras.Model):\n    """A functional model whose output IS the TF1 loss tensor (its labels are inputs too)."""\n\n    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):\n        return keras.ops.sum(y_pred)\n\n\n# tflearn-migrate helper: tf1_fetches\n_TF1_FETCHES = {}\n\n\ndef tf1_fetches(inputs, outputs):\n    """The keras.Model computing ``outputs`` from ``inputs`` - what a TF1 sess.run of these\n    tensors evaluated - built once per (inputs, outputs), not at every run of a loop."""\n    key = (tuple(id(t) for t in inputs), tuple(id(t) for t in outputs))\n    if key not in _TF1_FETCHES:\n        _TF1_FETCHES[key] = (inputs, outputs, keras.Model(inputs, outputs))\n    return _TF1_FETCHES[key][2]\n\n\nclass Net(object):\n    x = keras.Input(shape=(4,))\n    y = keras.Input(shape=())\n\n    def __init__(self):\n        self.out = keras.ops.squeeze(keras.layers.Dense(1)(self.x), axis=[1])\n        self.loss = keras.ops.sum(keras.ops.square(self.out - self.y))\n        optim = keras.optimizers.Adam(learning_rate=0.01, epsilon=1e-8)\n        self.train = LossModel([self.x, self.y], self.loss)\n        self.train.compile(optimizer=optim)\n        self.n_pos = keras.ops.cast(keras.ops.count_nonzero(keras.ops.greater(self.out, 0.5)), \'float32\')\n\nnet = Net()\nif os.path.exists(str(path) + ".weights.h5"):\n    net.train.load_weights(str(path) + ".weights.h5")\nelse:\n    pass\nfor i in range(10):\n    l, n = tf1_fetches([net.x, net.y], [net.loss, net.n_pos]).predict_on_batch([X, Y])\n    net.train.train_on_batch([X, Y])\n    os.makedirs(os.path.dirname(str(path)) or ".", exist_ok=True)\n    net.train.save_weights(str(path) + \'-\' + str(int(i)) + ".weights.h5")\n', ("TFM142",) * 4)]
     REQUIRES = ("TFM130", "TFM131", "TFM133", "TFM140", "TFM142")
 
 
