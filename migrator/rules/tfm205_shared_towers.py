@@ -216,7 +216,14 @@ class SharedTowers(Rule):
         if not isinstance(value, cst.Call) or not value.args:
             return updated
         x = value.args[0].value
-        new = updated.with_changes(body=[updated.body[0].with_changes(value=apply_encoder(enc, x))])
+        applied: cst.BaseExpression = apply_encoder(enc, x)
+        flag = self._reuse_flag(g, value) if i > 0 else None
+        if flag is not None:
+            # ``reuse=<flag>`` decided at run time (``sharing=False`` builds a second tower in
+            # TF1): the encoder when the flag is true, a fresh tower - the builder called again,
+            # new Keras layers - when it is false
+            applied = cst.IfExp(test=flag, body=applied, orelse=value)
+        new = updated.with_changes(body=[updated.body[0].with_changes(value=applied)])
         self.ctx.add_import("keras")
         self.ctx.count(self)
         if i > 0:
@@ -233,6 +240,21 @@ class SharedTowers(Rule):
         stmts = encoder_statements(enc, value.func, x, extra)
         stmts[0] = stmts[0].with_changes(leading_lines=original.leading_lines)
         return cst.FlattenSentinel([*stmts, new.with_changes(leading_lines=[])])
+
+    def _reuse_flag(self, g: TowerGroup, call: cst.Call) -> cst.BaseExpression | None:
+        """The reuse argument of a later tower call when it is not a constant (a flag such as
+        ``sharing``): TF1 shared the variables only when it was true."""
+        params = reuse_params(g.function)
+        for p, a in _bound_params(g.function, call, is_method(self.ctx, g.function))[1:]:
+            if p in params or p == "reuse":
+                v = a.value
+                if isinstance(v, cst.Name) and v.value in ("True", "False", "None"):
+                    return None
+                d = dotted(v) or ""
+                if d.endswith("AUTO_REUSE"):
+                    return None
+                return v
+        return None
 
     def _problem(self, original, plan: SharedPlan) -> None:
         for g in plan.groups:
