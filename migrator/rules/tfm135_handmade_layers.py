@@ -122,6 +122,20 @@ class HandmadeLayers(Rule):
                 return (id(scope.node), name, ("def", d.index))
         return (id(scope.node), name)
 
+    def _scope_names(self, scope) -> dict:
+        """name -> the Name nodes of ``scope``'s own code (one walk per scope, memoised)."""
+        from ..analysis.flow import Flow
+
+        by_scope = self.__dict__.setdefault("_names_by_scope", {})
+        if id(scope.node) not in by_scope:
+            flow = self.ctx.analysis(Flow)
+            names: dict[str, list] = {}
+            for n in _walk(scope.node):
+                if isinstance(n, cst.Name) and flow.scope_of(n) is scope:
+                    names.setdefault(n.value, []).append(n)
+            by_scope[id(scope.node)] = names
+        return by_scope[id(scope.node)]
+
     def _per_binding(self, scope, name: str) -> bool:
         """Every read of ``name`` in ``scope`` is reached by one binding, the last one before it:
         no binding of it follows the read inside a loop around the read (loop-carried), and
@@ -147,9 +161,7 @@ class HandmadeLayers(Rule):
 
         if ok:
             def_loops = [(d, set(loops(d.stmt))) for d in defs]
-            for n in _walk(scope.node):
-                if not (isinstance(n, cst.Name) and n.value == name) or flow.scope_of(n) is not scope:
-                    continue
+            for n in self._scope_names(scope).get(name, ()):
                 parent = self.ctx.parent(n)
                 if isinstance(parent, cst.AssignTarget) or (isinstance(parent, cst.Attribute) and parent.attr is n) \
                         or (isinstance(parent, cst.Arg) and parent.keyword is n):
@@ -311,8 +323,8 @@ class HandmadeLayers(Rule):
                     continue
                 v = variables[key]
                 scope = flow.scope_of(node)
-                reads = [n for n in _walk(scope.node) if isinstance(n, cst.Name) and n.value == t.value
-                         and flow.scope_of(n) is scope and not isinstance(ctx.parent(n), cst.AssignTarget)
+                reads = [n for n in self._scope_names(scope).get(t.value, ())
+                         if not isinstance(ctx.parent(n), cst.AssignTarget)
                          and not (isinstance(ctx.parent(n), cst.Attribute) and ctx.parent(n).attr is n)
                          and not (isinstance(ctx.parent(n), cst.Arg) and ctx.parent(n).keyword is n)]
                 if any(self._key(n, n.value) != key for n in reads):
@@ -327,8 +339,14 @@ class HandmadeLayers(Rule):
                     cls = ctx.parent(cls)
                 if cls is None:
                     continue
-                reads = [n for n in _walk(cls) if isinstance(n, cst.Attribute) and n is not t
-                         and isinstance(n.value, cst.Name) and n.value.value == "self" and n.attr.value == t.attr.value]
+                by_cls = self.__dict__.setdefault("_self_attrs", {})
+                if id(cls) not in by_cls:  # one walk per class
+                    attrs: dict[str, list] = {}
+                    for n in _walk(cls):
+                        if isinstance(n, cst.Attribute) and isinstance(n.value, cst.Name) and n.value.value == "self":
+                            attrs.setdefault(n.attr.value, []).append(n)
+                    by_cls[id(cls)] = attrs
+                reads = [n for n in by_cls[id(cls)].get(t.attr.value, ()) if n is not t]
                 if any(isinstance(ctx.parent(n), cst.AssignTarget) for n in reads):
                     continue  # assigned again
             else:
