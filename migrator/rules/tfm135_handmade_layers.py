@@ -88,7 +88,8 @@ class HandmadeLayers(Rule):
                  "to stddev 1.0, random_uniform to [0, 1). The variable statements disappear only when "
                  "every use of the variables is translated. A name bound once per layer (a loop) is one "
                  "variable per binding. A variable no layer owns, read directly by tensor ops, becomes "
-                 "a TF1Variable layer (the weight, same shape and initializer) placed in the graph by "
+                 "a TF1Variable layer (the weight, same shape and initializer; only in code that runs once - "
+                 "get_variable under reuse shares) placed in the graph by "
                  "the other operand of its first use.")
     ORDER = 30
 
@@ -353,6 +354,8 @@ class HandmadeLayers(Rule):
                 continue
             if not reads or not all(self._op_read(n, ops) for n in reads):
                 continue
+            if not self._runs_once(node):
+                continue  # get_variable under reuse shares; a layer per call would not
             first = min(reads, key=ctx.position)
             if flow.scope_of(first) is not flow.scope_of(node) or ctx.position(first) < ctx.position(node):
                 continue
@@ -371,6 +374,35 @@ class HandmadeLayers(Rule):
                 continue
             out[id(node.value)] = (v.shape, v.init, anchor)
         return out
+
+    def _runs_once(self, node) -> bool:
+        """The code creating the variable runs once: module level, a function called once in
+        the file, or ``__init__`` of a class instantiated once. (A function called several
+        times may get the SAME variable back from get_variable under reuse - TF1's sharing -
+        while a layer per call would make new weights.)"""
+        fn = self.ctx.parent(node)
+        while fn is not None and not isinstance(fn, (cst.FunctionDef, cst.Lambda)):
+            fn = self.ctx.parent(fn)
+        if fn is None:
+            return True
+        if isinstance(fn, cst.Lambda):
+            return False
+        name = fn.name.value
+        if name == "__init__":
+            cls = self.ctx.parent(self.ctx.parent(fn))
+            if not isinstance(cls, cst.ClassDef):
+                return False
+            name = cls.name.value
+        counts = self.__dict__.get("_call_counts")
+        if counts is None:
+            counts = self.__dict__["_call_counts"] = {}
+            for n in _walk(self.ctx.module):
+                if isinstance(n, cst.Call):
+                    f = n.func
+                    k = f.value if isinstance(f, cst.Name) else f.attr.value if isinstance(f, cst.Attribute) else None
+                    if k is not None:
+                        counts[k] = counts.get(k, 0) + 1
+        return counts.get(name, 0) == 1
 
     def _op_read(self, n, ops) -> bool:
         """``n`` is an operand of an arithmetic operator or of a TF1 tensor op TFM130 translates."""
@@ -843,11 +875,15 @@ class HandmadeLayers(Rule):
         "import keras\n\ndef conv2d(x, f_size, f_num, s, name='conv2d'):\n    return keras.layers.Conv2D(\n        f_num,\n        (f_size, f_size),\n        strides=(s, s),\n        padding='same',\n        kernel_initializer=keras.initializers.TruncatedNormal(mean=0.0, stddev=0.05),\n        bias_initializer=keras.initializers.Constant(0.0),\n    )(x)\n")]
     INVALID = [*INVALID, Case(
         # w / b / z bound once per layer of a loop and again after it: one variable per binding;
-        # alpha read by tf.multiply (no layer's kernel) -> a TF1Variable layer placed by d
-        "import tensorflow as tf\n\ndef tower(x, sizes):\n    h = x\n    c_in = 1\n    for i in range(len(sizes)):\n        w = tf.get_variable('w_{}'.format(i), [3, 3, c_in, sizes[i]], initializer=tf.contrib.layers.xavier_initializer())\n        b = tf.get_variable('b_{}'.format(i), [sizes[i]], initializer=tf.constant_initializer(0.0))\n        z = tf.nn.conv2d(h, w, strides=[1, 1, 1, 1], padding='VALID')\n        h = tf.nn.relu(z + b)\n        c_in = sizes[i]\n    w = tf.get_variable('w_out', [1, 1, c_in, 4])\n    z = tf.nn.conv2d(h, w, strides=[1, 1, 1, 1], padding='SAME')\n    d = tf.abs(z)\n    alpha = tf.get_variable('alpha', [1, 4], initializer=tf.random_normal_initializer(stddev=0.2))\n    return tf.reduce_sum(tf.multiply(d, alpha), 3)\n",
-        'import keras\n\n\n# tflearn-migrate helper: TF1Variable\nclass TF1Variable(keras.layers.Layer):\n    """A TF1 variable read directly by tensor ops: the layer owns the weight; called on a tensor\n    of the graph (only to place it there), it returns the weight\'s value."""\n\n    def __init__(self, shape, initializer="glorot_uniform", **kwargs):\n        super().__init__(**kwargs)\n        self.variable = self.add_weight(shape=tuple(shape), initializer=initializer, name="variable")\n\n    def call(self, anchor):\n        return keras.ops.convert_to_tensor(self.variable)\n\n    def compute_output_spec(self, anchor):\n        return keras.KerasTensor(tuple(self.variable.shape), dtype=self.variable.dtype)\n\n\ndef tower(x, sizes):\n    h = x\n    c_in = 1\n    for i in range(len(sizes)):\n        z = keras.layers.Conv2D(\n            sizes[i],\n            (3, 3),\n            strides=(1, 1),\n            padding=\'valid\',\n            kernel_initializer=keras.initializers.GlorotUniform(),\n            bias_initializer=keras.initializers.Constant(0.0),\n        )(h)\n        h = keras.ops.relu(z)\n        c_in = sizes[i]\n    z = keras.layers.Conv2D(\n        4,\n        (1, 1),\n        strides=(1, 1),\n        padding=\'same\',\n        use_bias=False,\n    )(h)\n    d = keras.ops.abs(z)\n    alpha = TF1Variable([1, 4], keras.initializers.RandomNormal(mean=0.0, stddev=0.2))(d)\n    return keras.ops.sum(keras.ops.multiply(d, alpha), axis=3)\n'),
+        # alpha read by tf.multiply (no layer's kernel) in a function called once -> a TF1Variable
+        # layer placed by d
+        "import tensorflow as tf\n\ndef tower(x, sizes):\n    h = x\n    c_in = 1\n    for i in range(len(sizes)):\n        w = tf.get_variable('w_{}'.format(i), [3, 3, c_in, sizes[i]], initializer=tf.contrib.layers.xavier_initializer())\n        b = tf.get_variable('b_{}'.format(i), [sizes[i]], initializer=tf.constant_initializer(0.0))\n        z = tf.nn.conv2d(h, w, strides=[1, 1, 1, 1], padding='VALID')\n        h = tf.nn.relu(z + b)\n        c_in = sizes[i]\n    w = tf.get_variable('w_out', [1, 1, c_in, 4])\n    z = tf.nn.conv2d(h, w, strides=[1, 1, 1, 1], padding='SAME')\n    d = tf.abs(z)\n    alpha = tf.get_variable('alpha', [1, 4], initializer=tf.random_normal_initializer(stddev=0.2))\n    return tf.reduce_sum(tf.multiply(d, alpha), 3)\n\n\nout = tower(img, [8, 16])\n",
+        'import keras\n\n\n# tflearn-migrate helper: TF1Variable\nclass TF1Variable(keras.layers.Layer):\n    """A TF1 variable read directly by tensor ops: the layer owns the weight; called on a tensor\n    of the graph (only to place it there), it returns the weight\'s value."""\n\n    def __init__(self, shape, initializer="glorot_uniform", **kwargs):\n        super().__init__(**kwargs)\n        self.variable = self.add_weight(shape=tuple(shape), initializer=initializer, name="variable")\n\n    def call(self, anchor):\n        return keras.ops.convert_to_tensor(self.variable)\n\n    def compute_output_spec(self, anchor):\n        return keras.KerasTensor(tuple(self.variable.shape), dtype=self.variable.dtype)\n\n\ndef tower(x, sizes):\n    h = x\n    c_in = 1\n    for i in range(len(sizes)):\n        z = keras.layers.Conv2D(\n            sizes[i],\n            (3, 3),\n            strides=(1, 1),\n            padding=\'valid\',\n            kernel_initializer=keras.initializers.GlorotUniform(),\n            bias_initializer=keras.initializers.Constant(0.0),\n        )(h)\n        h = keras.ops.relu(z)\n        c_in = sizes[i]\n    z = keras.layers.Conv2D(\n        4,\n        (1, 1),\n        strides=(1, 1),\n        padding=\'same\',\n        use_bias=False,\n    )(h)\n    d = keras.ops.abs(z)\n    alpha = TF1Variable([1, 4], keras.initializers.RandomNormal(mean=0.0, stddev=0.2))(d)\n    return keras.ops.sum(keras.ops.multiply(d, alpha), axis=3)\n\n\nout = tower(img, [8, 16])\n'),
         # loop-carried: the matmul in the loop reads the previous pass's w - not translated
         Case("import tensorflow as tf\nw = tf.get_variable('w0', [2, 2])\nfor i in range(2):\n    h = tf.matmul(h, w)\n    w = tf.get_variable('w{}'.format(i + 1), [2, 2])\n",
              "import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\nimport keras\n\nw = tf.get_variable('w0', [2, 2])  # TODO(tflearn-migrate): TFM100 no Keras translation for tensorflow.get_variable\nfor i in range(2):\n    h = keras.ops.matmul(h, w)\n    w = tf.get_variable('w{}'.format(i + 1), [2, 2])  # TODO(tflearn-migrate): TFM100 no Keras translation for tensorflow.get_variable\n", ("TFM100", "TFM100"), todo=True)]
+    INVALID = [*INVALID, Case(  # a function called twice: get_variable shares under reuse - no layer per call
+        "import tensorflow as tf\n\ndef scale(x):\n    with tf.variable_scope('s', reuse=tf.AUTO_REUSE):\n        a = tf.get_variable('a', [4])\n    return x * a\n\ny1 = scale(x1)\ny2 = scale(x2)\n",
+        "import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\n\ndef scale(x):\n    # TODO(tflearn-migrate): TFM100 no Keras translation for tensorflow.AUTO_REUSE, tensorflow.variable_scope\n    with tf.variable_scope('s', reuse=tf.AUTO_REUSE):\n        a = tf.get_variable('a', [4])  # TODO(tflearn-migrate): TFM100 no Keras translation for tensorflow.get_variable\n    return x * a\n\ny1 = scale(x1)\ny2 = scale(x2)\n", ("TFM100", "TFM100"), todo=True)]
     REQUIRES = ("TFM130", "TFM100")
 
