@@ -108,10 +108,16 @@ def test_the_analysis_ignores_options():
 # ---------------------------------------------------------------------------------------
 
 def _calls_of(code: str, builder: str) -> int:
-    """Calls of the builder in the migrated code (its def excluded)."""
+    """Calls of the builder in the migrated code (its def excluded; the fresh tower of
+    ``encoder(x) if flag else builder(x, ...)`` - TF1's ``reuse=flag`` false - not counted)."""
     tree = ast.parse(code)
     n = 0
+    fresh = {id(node.orelse) for node in ast.walk(tree) if isinstance(node, ast.IfExp)
+             and isinstance(node.body, ast.Call) and isinstance(node.body.func, ast.Name)
+             and node.body.func.id.startswith("encoder")}
     for node in ast.walk(tree):
+        if id(node) in fresh:
+            continue
         if isinstance(node, ast.Call):
             f = node.func
             if (isinstance(f, ast.Name) and f.id == builder) or (isinstance(f, ast.Attribute) and f.attr == builder):
@@ -139,6 +145,16 @@ def test_faithful_output_keeps_tf1_towers(name):
         assert "TFM205" not in rules
         assert "TFM201" in rules and not rules["TFM201"].fixed
         assert c["TF1_VERDICT"] in ("partial", "raises") or "shares nothing" in rules["TFM201"].message
+
+
+def test_reuse_flag_keeps_both_tf1_programs():
+    """``build_model(x_2, varscope, sharing)``: TF1 shared only when ``sharing`` was true - the
+    faithful output applies the encoder then and builds a fresh tower otherwise; the class
+    program around it translates whole (no TODO)."""
+    res = migrated("yoon28_class_flag.py", False)
+    assert "self.h2 = encoder(self.x_2) if sharing else self.build_model(self.x_2, varscope, sharing)" in res.code
+    assert "TODO(tflearn-migrate)" not in res.code, res.code
+    assert "TF1Variable([1, 32]" in res.code  # alpha: a weight read by tf.multiply
 
 
 @pytest.mark.parametrize("name", [n for n in FIXTURES if constants(n)["TF1_VERDICT"] != "shared"])

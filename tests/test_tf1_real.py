@@ -209,7 +209,11 @@ def test_class_train_op_value_read_stays_marked():
 def test_saver_of_an_untranslated_class_stays_marked():
     src = (_METHOD_STEP % ("", "")).replace("saver.save(sess, 'model.ckpt')", "p = saver.save(sess, 'a', global_step=3)")
     out = migrate_source(src, "m.py", Options(fixes=False)).code
-    assert "global_step ...) are not translated" in out
+    assert "the path Saver.save(global_step=) returned is used" in out
+    # not assigned: TF1 wrote <path>-<step>
+    src = (_METHOD_STEP % ("", "")).replace("saver.save(sess, 'model.ckpt')", "saver.save(sess, 'a', global_step=3)")
+    out = migrate_source(src, "m.py", Options(fixes=False)).code
+    assert "train_op.save_weights(str('a') + '-' + str(int(3)) + \".weights.h5\")" in out, out
 
 
 _CONV_HELPER = (

@@ -118,6 +118,14 @@ class TF1Classes:
             if not isinstance(node, cst.ClassDef):
                 continue
             cp = ClassProgram(node)
+            # class attributes: ``x = tf.placeholder(...)`` in the class body, read as ``self.x``
+            # in the methods and ``inst.x`` outside, like an attribute set in __init__
+            for s in node.body.body:
+                if isinstance(s, cst.SimpleStatementLine) and len(s.body) == 1 and isinstance(s.body[0], cst.Assign) \
+                        and len(s.body[0].targets) == 1 and isinstance(s.body[0].targets[0].target, cst.Name) \
+                        and isinstance(s.body[0].value, cst.Call) and self.tp.qname(s.body[0].value) in PLACEHOLDERS:
+                    attr = s.body[0].targets[0].target.value
+                    cp.placeholders[attr] = self._placeholder(attr, s.body[0].value, s.body[0])
             for m in self._methods(node).values():
                 for n in walk(m):
                     if isinstance(n, cst.Call) and self.tp.qname(n) in PLACEHOLDERS:
@@ -249,11 +257,13 @@ class TF1Classes:
                         cp.why = cp.why or "minimize() with var_list/gate arguments"
                     loss, clip, extra = self._arg(n, 0, "loss"), None, []
                 else:
-                    op = self.tp._apply_gradients(None, scope, n)
+                    op = self.tp._apply_gradients(None, scope, n, attrs=True)
                     if op is None:
                         cp.why = cp.why or f"{mname}: apply_gradients of gradients it cannot follow"
                         continue
-                    loss, clip, extra = cst.Name(op.loss), op.clip, list(op.extra)
+                    loss = (cst.Attribute(cst.Name("self"), cst.Name(op.loss[5:])) if op.loss.startswith("self.")
+                            else cst.Name(op.loss))
+                    clip, extra = op.clip, list(op.extra)
                 if not isinstance(loss, cst.Name) and _self_attr(loss) is None:
                     cp.why = cp.why or f"{mname}: the loss is not a name"
                     continue
@@ -376,6 +386,8 @@ class TF1Classes:
                     out.append(("op", e.value))
                 elif isinstance(e, cst.Name) and e.value in cp.loss_aliases:
                     out.append(("attr", cp.loss_aliases[e.value]))
+                elif isinstance(e, cst.Name) and e.value in self.tp.summary_names:
+                    out.append(("summary", e.value))  # merge_all(): dropped with its add_summary (TFM142)
                 else:
                     out.append(None)
             if not any(o is not None for o in out):

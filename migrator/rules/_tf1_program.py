@@ -291,6 +291,20 @@ def _feed_renames(ctx, feed: cst.Dict) -> dict[str, str]:
     return dict(sf.mapping) if sf is not None else {}
 
 
+def _self_attr_of(node) -> str | None:
+    """``self.<attr>`` -> attr."""
+    if isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name) and node.value.value == "self":
+        return node.attr.value
+    return None
+
+
+def _class_body(ctx, stmt: cst.CSTNode) -> cst.ClassDef | None:
+    """The class whose body holds ``stmt`` directly (a class attribute assignment)."""
+    block = ctx.parent(stmt)
+    cls = ctx.parent(block) if block is not None else None
+    return cls if isinstance(cls, cst.ClassDef) else None
+
+
 class TF1Program:
     """``ctx.analysis(TF1Program)``: the TF1 programs of a file (see the module docstring)."""
 
@@ -436,6 +450,9 @@ class TF1Program:
             if q in PLACEHOLDERS and isinstance(parent, cst.Assign) and len(parent.targets) == 1 \
                     and isinstance(parent.targets[0].target, cst.Name):
                 stmt = self.ctx.statement_of(c)
+                if _class_body(self.ctx, stmt):
+                    continue  # a class attribute (``x = tf.placeholder(...)`` in a class body): TF1Classes'
+
                 if q == "tensorflow.placeholder":
                     dtype, shape, default = _arg(c, 0, "dtype"), _arg(c, 1, "shape"), None
                 else:
@@ -525,15 +542,21 @@ class TF1Program:
                 prog.reuse_calls.append(self.ctx.statement_of(node))
         return prog
 
-    def _apply_gradients(self, prog: Program, scope: ScopeFlow, c: cst.Call) -> TrainOp | None:
+    def _apply_gradients(self, prog: Program, scope: ScopeFlow, c: cst.Call, attrs: bool = False) -> TrainOp | None:
         """``train = opt.apply_gradients(G)`` where G is ``opt.compute_gradients(loss)``, a
         list comprehension clipping each of its gradients (``tf.clip_by_value(g, -c, c)`` /
         ``tf.clip_by_norm(g, c)``), or ``zip(grads, tvars)`` with ``grads`` from
         ``tf.gradients(loss, tvars)`` (optionally through ``tf.clip_by_global_norm(..., c)``)
-        and ``tvars = tf.trainable_variables()``. None when it is anything else."""
+        and ``tvars = tf.trainable_variables()``. None when it is anything else.
+
+        ``attrs`` (a model class's method): the train op, the gradients and the loss may be
+        ``self.<attr>`` attributes (``self.grad = opt.compute_gradients(self.loss)``;
+        ``self.train = opt.apply_gradients(self.grad)``) - each attribute assigned once in the
+        method; the TrainOp's ``loss`` is then ``"self.<attr>"``."""
         parent = self.ctx.parent(c)
         if not (isinstance(parent, cst.Assign) and len(parent.targets) == 1
-                and isinstance(parent.targets[0].target, cst.Name)):
+                and (isinstance(parent.targets[0].target, cst.Name)
+                     or (attrs and _self_attr_of(parent.targets[0].target) is not None))):
             return None
         if any(a.keyword is None for a in c.args[1:]):
             return None
@@ -542,6 +565,9 @@ class TF1Program:
         clip = None
 
         def single_def(node):
+            a = _self_attr_of(node) if attrs else None
+            if a is not None:
+                return self._attr_def(scope, a)
             if not isinstance(node, cst.Name):
                 return None
             defs = scope.by_name.get(node.value, ())
@@ -556,6 +582,8 @@ class TF1Program:
                     and code(v.func.value) == code(opt) and len(v.args) == 1:
                 loss = _arg(v, 0, "loss")
                 extra.append(d.stmt)
+                if attrs and _self_attr_of(loss) is not None:
+                    return f"self.{_self_attr_of(loss)}"
                 return loss.value if isinstance(loss, cst.Name) else None
             return None
 
@@ -602,8 +630,25 @@ class TF1Program:
                 return None
         if loss is None:
             return None
-        name = parent.targets[0].target.value
+        t = parent.targets[0].target
+        name = t.value if isinstance(t, cst.Name) else f"self.{_self_attr_of(t)}"
         return TrainOp(name, self.ctx.statement_of(c), c, opt, loss, clip, extra)
+
+    def _attr_def(self, scope: ScopeFlow, attr: str):
+        """The one ``self.<attr> = value`` statement of a method's scope, as a def-like
+        object (``value``, ``stmt``); None when there is not exactly one."""
+        found = []
+        for n in _walk(scope.node):
+            if isinstance(n, cst.Assign) and any(_self_attr_of(t.target) == attr for t in n.targets):
+                found.append(n)
+        if len(found) != 1 or len(found[0].targets) != 1 or self.flow.scope_of(found[0]) is not scope:
+            return None
+        stmt = self.ctx.statement_of(found[0])
+        if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
+            return None
+        from types import SimpleNamespace
+
+        return SimpleNamespace(value=found[0].value, stmt=stmt)
 
     def _method_run(self, prog: Program, c: cst.Call) -> bool:
         """``t.eval(feed)`` on a tensor, ``op.run(feed)`` on a train op, ``init.run()`` /

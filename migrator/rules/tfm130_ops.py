@@ -65,7 +65,9 @@ class Ops(CallRule):
                  "reduce_*'s keep_dims/reduction_indices -> keepdims/axis, softmax's dim -> axis, "
                  "tf.concat(values, axis) keeps TF1's argument order, tf.argmax without an axis "
                  "reduces axis 0 (TF1's default; keras.ops.argmax would flatten), "
-                 "l2_normalize keeps TF's epsilon 1e-12 on the squared norm.")
+                 "l2_normalize keeps TF's epsilon 1e-12 on the squared norm, count_nonzero keeps TF1's "
+                 "int64 / dtype= result, tf.cond(p, f, g) -> keras.ops.where(p, f(), g()) (both branches "
+                 "computed: keras.ops.cond cannot close over a functional graph's symbolic tensors).")
     CALLS = tuple([_tf(n) for n in _REDUCE] + [_tf(n) for n in _UNARY] + [_tf(n) for n in _BINARY] + [
         _tf(n) for n in (
             "matmul", "concat", "stack", "reshape", "argmax", "argmin", "cast", "transpose", "expand_dims",
@@ -74,7 +76,7 @@ class Ops(CallRule):
             "nn.softmax_cross_entropy_with_logits_v2", "nn.sigmoid_cross_entropy_with_logits",
             "nn.sparse_softmax_cross_entropy_with_logits", "to_float", "to_int32", "constant", "eye", "norm",
             "diag_part", "linalg.diag_part", "matrix_diag_part", "nn.max_pool", "nn.avg_pool", "nn.max_pool2d",
-            "nn.avg_pool2d")] + [_tf(n) for n in _INITIALIZERS])
+            "nn.avg_pool2d", "count_nonzero", "math.count_nonzero", "cond")] + [_tf(n) for n in _INITIALIZERS])
 
     def translate(self, qname: str, original: cst.Call, updated: cst.Call):
         if qname[len("tensorflow."):] in _INITIALIZERS:
@@ -274,6 +276,40 @@ class Ops(CallRule):
             x = b.node("value") if b.given("value") else b.node("input")
             op = "max_pool" if "max" in name else "average_pool"
             return _ops(op, x, sizes[0], strides=sizes[1], padding=pad.lower())
+        if name in ("count_nonzero", "math.count_nonzero"):
+            # TF1: int64 count unless dtype= says otherwise; keepdims as the reductions
+            b = B("input_tensor=None, axis=None, keepdims=None, dtype='int64', name=None, "
+                  "reduction_indices=None, keep_dims=None, input=None")
+            x = b.node("input_tensor") if b.given("input_tensor") else b.node("input")
+            axis = b.node("axis") if b.given("axis") else (b.node("reduction_indices")
+                                                          if b.given("reduction_indices") else None)
+            keep = b.node("keepdims") if b.given("keepdims") else (b.node("keep_dims") if b.given("keep_dims") else None)
+            if keep is not None and literal(keep, None) is not False:
+                raise Untranslatable("count_nonzero(keepdims=...)")
+            dt = dtype_of(self.ctx, b.node("dtype"), b.orig("dtype")) if b.given("dtype") else to_node("int64")
+            return _ops("cast", _ops("count_nonzero", x, axis=axis), dt)
+        if name == "cond":
+            # TF1 ran the chosen branch only; keras.ops.cond cannot close over symbolic tensors of
+            # a functional graph, so both branches are computed and one is selected: the same
+            # values (branches without side effects), different only in gradients when the
+            # branch NOT taken is inf/nan (where's gradient then is nan) - reported
+            b = B("pred, true_fn=None, false_fn=None, strict=False, name=None, fn1=None, fn2=None")
+            fns = []
+            for n, old in (("true_fn", "fn1"), ("false_fn", "fn2")):
+                k = n if b.given(n) else old
+                if not b.given(k):
+                    raise Untranslatable(f"tf.cond without {n}")
+                f = b.node(k)
+                if isinstance(f, cst.Lambda) and not f.params.params and not f.params.kwonly_params \
+                        and not isinstance(f.params.star_arg, cst.Param) and f.params.star_kwarg is None:
+                    fns.append(f.body)
+                elif isinstance(f, (cst.Name, cst.Attribute)):
+                    fns.append(cst.Call(f))
+                else:
+                    raise Untranslatable(f"{n} is not a function name or a lambda")
+            self.report(original, "tf.cond -> keras.ops.where: both branches are computed (same values; a "
+                                  "branch not taken that is inf/nan would make where's gradient nan)")
+            return _ops("where", b.node("pred"), fns[0], fns[1])
         raise Untranslatable(f"no translation for {name}")  # pragma: no cover
 
     VALID = ["import keras\ny = keras.ops.sum(x, axis=1)\n",
@@ -310,4 +346,15 @@ class Ops(CallRule):
              "m = keras.ops.logical_not(keras.ops.cast(keras.ops.eye(keras.ops.shape(a)[0]), 'bool'))\n"
              "c = keras.ops.full([3], 0.5)\nk = keras.ops.convert_to_tensor([1.0, 2.0])\n"
              "d = keras.ops.diagonal(s)\n"),
+        # count_nonzero: TF1's int64 default / dtype=; cond: both branches, one selected
+        Case("import tensorflow as tf\n"
+             "n = tf.count_nonzero(y, dtype=tf.float32)\nk = tf.count_nonzero(p, axis=1)\n"
+             "def zero(): return 0.0\n"
+             "r = tf.cond(tf.greater(n, 0.0), true_fn=lambda: tf.div(k, n), false_fn=zero)\n",
+             "import keras\n\n"
+             "n = keras.ops.cast(keras.ops.count_nonzero(y), 'float32')\n"
+             "k = keras.ops.cast(keras.ops.count_nonzero(p, axis=1), 'int64')\n"
+             "def zero(): return 0.0\n"
+             "r = keras.ops.where(keras.ops.greater(n, 0.0), keras.ops.divide(k, n), zero())\n", ("TFM130",)),
+        Case("import tensorflow as tf\nr = tf.cond(p, f)\n", None, ("TFM130",), todo=True),
     ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import libcst as cst
 
 from ..emit import apply_layer, call, literal, to_node, wrap_long_call
+from ..helpers import register
 from ._tf1 import initializer_of
 from ._tf1_program import _arg, _walk
 from ._tflearn import Untranslatable
@@ -53,6 +54,23 @@ def _misspelled_initializer(qname: str) -> str:
             "when this line ran - kept as written, not guessed")
 
 
+TF1_VARIABLE = register("TF1Variable", '''
+class TF1Variable(keras.layers.Layer):
+    """A TF1 variable read directly by tensor ops: the layer owns the weight; called on a tensor
+    of the graph (only to place it there), it returns the weight's value."""
+
+    def __init__(self, shape, initializer="glorot_uniform", **kwargs):
+        super().__init__(**kwargs)
+        self.variable = self.add_weight(shape=tuple(shape), initializer=initializer, name="variable")
+
+    def call(self, anchor):
+        return keras.ops.convert_to_tensor(self.variable)
+
+    def compute_output_spec(self, anchor):
+        return keras.KerasTensor(tuple(self.variable.shape), dtype=self.variable.dtype)
+''', imports=[("keras", None, None)])
+
+
 class _Var:
     def __init__(self, name, statement, shape, init, call=None):
         self.name, self.statement, self.shape, self.init = name, statement, shape, init
@@ -68,7 +86,11 @@ class HandmadeLayers(Rule):
                  "carried over: get_variable's default is glorot_uniform FOR THE BIAS TOO (Keras' Dense "
                  "default bias is zeros, so it is written out); tf.random_normal/truncated_normal default "
                  "to stddev 1.0, random_uniform to [0, 1). The variable statements disappear only when "
-                 "every use of the variables is translated.")
+                 "every use of the variables is translated. A name bound once per layer (a loop) is one "
+                 "variable per binding. A variable no layer owns, read directly by tensor ops, becomes "
+                 "a TF1Variable layer (the weight, same shape and initializer; only in code that runs once - "
+                 "get_variable under reuse shares) placed in the graph by "
+                 "the other operand of its first use.")
     ORDER = 30
 
     # -- analysis ------------------------------------------------------------------------
@@ -87,7 +109,71 @@ class HandmadeLayers(Rule):
         scope = flow.scope_of(node)
         if name not in scope.by_name:
             scope = flow.scopes.get(id(self.ctx.module), scope)
+            return (id(scope.node), name)
+        defs = scope.by_name.get(name, ())
+        if len(defs) > 1 and self._per_binding(scope, name):
+            # a name bound several times (``filters = tf.get_variable(...)`` per layer of a loop
+            # and again after it): each binding is its own variable, read where it reaches
+            if isinstance(node, cst.Assign) or isinstance(self.ctx.parent(node), cst.AssignTarget):
+                stmt = self.ctx.statement_of(node)
+                d = next((d for d in defs if d.stmt is stmt), None)
+            else:
+                d = flow.def_of(name, node)
+            if d is not None:
+                return (id(scope.node), name, ("def", d.index))
         return (id(scope.node), name)
+
+    def _scope_names(self, scope) -> dict:
+        """name -> the Name nodes of ``scope``'s own code (one walk per scope, memoised)."""
+        from ..analysis.flow import Flow
+
+        by_scope = self.__dict__.setdefault("_names_by_scope", {})
+        if id(scope.node) not in by_scope:
+            flow = self.ctx.analysis(Flow)
+            names: dict[str, list] = {}
+            for n in _walk(scope.node):
+                if isinstance(n, cst.Name) and flow.scope_of(n) is scope:
+                    names.setdefault(n.value, []).append(n)
+            by_scope[id(scope.node)] = names
+        return by_scope[id(scope.node)]
+
+    def _per_binding(self, scope, name: str) -> bool:
+        """Every read of ``name`` in ``scope`` is reached by one binding, the last one before it:
+        no binding of it follows the read inside a loop around the read (loop-carried), and
+        every binding is a plain statement of the scope's own code."""
+        cache = self.__dict__.setdefault("_per_binding_cache", {})
+        k = (id(scope.node), name)
+        if k in cache:
+            return cache[k]
+        from ..analysis.flow import Flow
+
+        flow = self.ctx.analysis(Flow)
+        defs = scope.by_name.get(name, ())
+        ok = all(isinstance(d.stmt, cst.SimpleStatementLine) for d in defs)
+
+        def loops(n):
+            out = []
+            n = self.ctx.parent(n)
+            while n is not None and n is not scope.node:
+                if isinstance(n, (cst.For, cst.While)):
+                    out.append(id(n))
+                n = self.ctx.parent(n)
+            return out
+
+        if ok:
+            def_loops = [(d, set(loops(d.stmt))) for d in defs]
+            for n in self._scope_names(scope).get(name, ()):
+                parent = self.ctx.parent(n)
+                if isinstance(parent, cst.AssignTarget) or (isinstance(parent, cst.Attribute) and parent.attr is n) \
+                        or (isinstance(parent, cst.Arg) and parent.keyword is n):
+                    continue
+                _, idx = flow.index_of(n)
+                mine = set(loops(n))
+                if flow.def_of(name, n) is None or any(d.index >= idx and dl & mine for d, dl in def_loops):
+                    ok = False
+                    break
+        cache[k] = ok
+        return ok
 
     def _analyse(self):
         ctx = self.ctx
@@ -171,7 +257,8 @@ class HandmadeLayers(Rule):
                 for v in (p[2], p[3]):
                     if v is not None:
                         used_in[v] = used_in.get(v, 0) + 1
-            removable = {n for n in variables if len(n) == 2 and loads.get(n, 0) and loads.get(n, 0) == used_in.get(n, 0)}
+            removable = {n for n in variables if (len(n) == 2 or isinstance(n[2], tuple))
+                         and loads.get(n, 0) and loads.get(n, 0) == used_in.get(n, 0)}
             for d, entries in dicts.items():  # a weight dict goes when every read of it is a translated entry
                 if loads.get(d, 0) and loads.get(d, 0) == sum(used_in.get(e, 0) for e in entries):
                     removable.update(entries)
@@ -189,12 +276,150 @@ class HandmadeLayers(Rule):
             for c in calls:
                 inits[id(c)] = inits.get(id(c), True) and gone
         self._inits = {i for i, ok_ in inits.items() if ok_}
+        self._free = self._free_variables(variables, removable)
         self._dead_helpers = self._unused_helpers(variables, removable)
         # their lines go with them (no TFM100 report on a line of a function that disappears)
         self._dead_lines = {id(n) for f in ctx.module.body if isinstance(f, cst.FunctionDef)
                             and f.name.value in self._dead_helpers for n in _walk(f.body)
                             if isinstance(n, cst.SimpleStatementLine)}
         return variables, ok, removable
+
+    def _free_variables(self, variables, removable) -> dict:
+        """Variables that are no layer's kernel or bias but read directly by tensor ops
+        (``self.alpha = tf.get_variable('alpha', [1, 64], ...)``; ``tf.multiply(d, self.alpha)``):
+        id(the get_variable / Variable call) -> (shape elements, initializer, anchor). The variable
+        becomes ``TF1Variable(shape, init)(anchor)``: a layer owning the weight, placed in the
+        graph by the other operand of its first use (bound before the variable)."""
+        from ..analysis.flow import Flow
+        from ._tf1 import dtype_of
+        from .tfm130_ops import Ops
+
+        ctx = self.ctx
+        flow = ctx.analysis(Flow)
+        ops = set(Ops.CALLS)
+        out = {}
+        for node in _walk(ctx.module):
+            if not (isinstance(node, cst.Assign) and len(node.targets) == 1 and isinstance(node.value, cst.Call)):
+                continue
+            q = ctx.legacy_name(node.value)
+            if q not in ("tensorflow.get_variable", "tensorflow.Variable"):
+                continue
+            allowed = ("name", "shape", "initializer", "dtype") if q == "tensorflow.get_variable" else (
+                "initial_value", "name", "dtype")
+            if any(a.keyword is not None and a.keyword.value not in allowed for a in node.value.args) \
+                    or len(node.value.args) > (4 if q == "tensorflow.get_variable" else 3):
+                continue
+            dt = _arg(node.value, 2 if q == "tensorflow.get_variable" else 99, "dtype")
+            if dt is not None:
+                try:
+                    if literal(dtype_of(ctx, dt, dt), None) != "float32":
+                        continue
+                except Exception:
+                    continue
+            t = node.targets[0].target
+            cls = None
+            if isinstance(t, cst.Name):
+                key = self._key(node, t.value)
+                if key in removable or key not in variables or variables[key].call is not node.value:
+                    continue
+                v = variables[key]
+                scope = flow.scope_of(node)
+                reads = [n for n in self._scope_names(scope).get(t.value, ())
+                         if not isinstance(ctx.parent(n), cst.AssignTarget)
+                         and not (isinstance(ctx.parent(n), cst.Attribute) and ctx.parent(n).attr is n)
+                         and not (isinstance(ctx.parent(n), cst.Arg) and ctx.parent(n).keyword is n)]
+                if any(self._key(n, n.value) != key for n in reads):
+                    continue
+            elif isinstance(t, cst.Attribute) and isinstance(t.value, cst.Name) and t.value.value == "self":
+                parsed = self._variable(node.value)
+                if parsed is None:
+                    continue
+                v = _Var(f"self.{t.attr.value}", ctx.statement_of(node), *parsed, call=node.value)
+                cls = ctx.parent(node)
+                while cls is not None and not isinstance(cls, cst.ClassDef):
+                    cls = ctx.parent(cls)
+                if cls is None:
+                    continue
+                by_cls = self.__dict__.setdefault("_self_attrs", {})
+                if id(cls) not in by_cls:  # one walk per class
+                    attrs: dict[str, list] = {}
+                    for n in _walk(cls):
+                        if isinstance(n, cst.Attribute) and isinstance(n.value, cst.Name) and n.value.value == "self":
+                            attrs.setdefault(n.attr.value, []).append(n)
+                    by_cls[id(cls)] = attrs
+                reads = [n for n in by_cls[id(cls)].get(t.attr.value, ()) if n is not t]
+                if any(isinstance(ctx.parent(n), cst.AssignTarget) for n in reads):
+                    continue  # assigned again
+            else:
+                continue
+            if not reads or not all(self._op_read(n, ops) for n in reads):
+                continue
+            if not self._runs_once(node):
+                continue  # get_variable under reuse shares; a layer per call would not
+            first = min(reads, key=ctx.position)
+            if flow.scope_of(first) is not flow.scope_of(node) or ctx.position(first) < ctx.position(node):
+                continue
+            anchor = self._other_operand(first)
+            if isinstance(anchor, cst.Name):
+                d = flow.def_of(anchor.value, node)
+                if d is None or d.value is None:
+                    continue
+            elif isinstance(anchor, cst.Attribute) and isinstance(anchor.value, cst.Name) and anchor.value.value == "self":
+                sets = [n for n in _walk(flow.scope_of(node).node) if isinstance(n, cst.AssignTarget)
+                        and isinstance(n.target, cst.Attribute) and isinstance(n.target.value, cst.Name)
+                        and n.target.value.value == "self" and n.target.attr.value == anchor.attr.value]
+                if not sets or ctx.position(sets[0]) > ctx.position(node):
+                    continue
+            else:
+                continue
+            out[id(node.value)] = (v.shape, v.init, anchor)
+        return out
+
+    def _runs_once(self, node) -> bool:
+        """The code creating the variable runs once: module level, a function called once in
+        the file, or ``__init__`` of a class instantiated once. (A function called several
+        times may get the SAME variable back from get_variable under reuse - TF1's sharing -
+        while a layer per call would make new weights.)"""
+        fn = self.ctx.parent(node)
+        while fn is not None and not isinstance(fn, (cst.FunctionDef, cst.Lambda)):
+            fn = self.ctx.parent(fn)
+        if fn is None:
+            return True
+        if isinstance(fn, cst.Lambda):
+            return False
+        name = fn.name.value
+        if name == "__init__":
+            cls = self.ctx.parent(self.ctx.parent(fn))
+            if not isinstance(cls, cst.ClassDef):
+                return False
+            name = cls.name.value
+        counts = self.__dict__.get("_call_counts")
+        if counts is None:
+            counts = self.__dict__["_call_counts"] = {}
+            for n in _walk(self.ctx.module):
+                if isinstance(n, cst.Call):
+                    f = n.func
+                    k = f.value if isinstance(f, cst.Name) else f.attr.value if isinstance(f, cst.Attribute) else None
+                    if k is not None:
+                        counts[k] = counts.get(k, 0) + 1
+        return counts.get(name, 0) == 1
+
+    def _op_read(self, n, ops) -> bool:
+        """``n`` is an operand of an arithmetic operator or of a TF1 tensor op TFM130 translates."""
+        parent = self.ctx.parent(n)
+        if isinstance(parent, cst.BinaryOperation):
+            return True
+        if isinstance(parent, cst.Arg) and parent.keyword is None:
+            c = self.ctx.parent(parent)
+            return isinstance(c, cst.Call) and self.ctx.legacy_name(c) in ops
+        return False
+
+    def _other_operand(self, n):
+        parent = self.ctx.parent(n)
+        if isinstance(parent, cst.BinaryOperation):
+            return parent.right if parent.left is n else parent.left
+        c = self.ctx.parent(parent)
+        return next((a.value for a in c.args if a.keyword is None and a is not parent), None)
 
     def _list_def(self, node, at):
         """``shape=kernel`` with ``kernel = [k, k, c_in, c_out]`` bound once before, from names
@@ -301,7 +526,7 @@ class HandmadeLayers(Rule):
                 continue
             p = patterns[id(d.value)]
             if p[3] is not None or reads.get(self._key(x, x.value)) != 1 \
-                    or len(d.scope.by_name.get(x.value, ())) != 1:
+                    or (len(d.scope.by_name.get(x.value, ())) != 1 and len(self._key(x, x.value)) == 2):
                 continue
             patterns[id(d.value)] = (p[0], p[1], p[2], bkey, p[4])
             late[id(node)] = (id(d.value), x.value)
@@ -541,6 +766,17 @@ class HandmadeLayers(Rule):
         variables, _, removable = self._state()
         if id(original) in self._dead_lines:
             return cst.RemoveFromParent()
+        small = original.body[0] if len(original.body) == 1 else None
+        free = self._free.get(id(small.value)) if isinstance(small, cst.Assign) else None
+        if free is not None:
+            shape, init, anchor = free
+            self.ctx.use_helper("TF1Variable")
+            self.ctx.add_import("keras")
+            self.ctx.count(self)
+            layer = call("TF1Variable", cst.List([cst.Element(e.deep_clone()) for e in shape]),
+                         None if literal(init, None) == "glorot_uniform" else init)
+            return updated.with_changes(body=[updated.body[0].with_changes(
+                value=apply_layer(layer, anchor.deep_clone()))])
         for n in removable:
             if variables[n].statement is original:
                 self.ctx.count(self)
@@ -636,5 +872,17 @@ class HandmadeLayers(Rule):
     INVALID = [*INVALID, Case(  # get_variable through helper functions (arguments and defaults), strides [1, s, s, 1]
         "import tensorflow as tf\n\ndef init_weights(name, shape, mean=0.0, stddev=0.01):\n    weights = tf.get_variable(name, shape, initializer=tf.truncated_normal_initializer(mean=mean, stddev=stddev))\n    return weights\n\ndef init_biases(name, shape, constant=0.0):\n    return tf.get_variable(name, shape, initializer=tf.constant_initializer(constant))\n\ndef conv2d(x, f_size, f_num, s, name='conv2d'):\n    weights = init_weights('weights', [f_size, f_size, x.shape[3], f_num], stddev=0.05)\n    biases = init_biases('biases', [f_num])\n    return tf.add(tf.nn.conv2d(x, weights, strides=[1, s, s, 1], padding='SAME', name=name), biases)\n",
         "import keras\n\ndef conv2d(x, f_size, f_num, s, name='conv2d'):\n    return keras.layers.Conv2D(\n        f_num,\n        (f_size, f_size),\n        strides=(s, s),\n        padding='same',\n        kernel_initializer=keras.initializers.TruncatedNormal(mean=0.0, stddev=0.05),\n        bias_initializer=keras.initializers.Constant(0.0),\n    )(x)\n")]
+    INVALID = [*INVALID, Case(
+        # w / b / z bound once per layer of a loop and again after it: one variable per binding;
+        # alpha read by tf.multiply (no layer's kernel) in a function called once -> a TF1Variable
+        # layer placed by d
+        "import tensorflow as tf\n\ndef tower(x, sizes):\n    h = x\n    c_in = 1\n    for i in range(len(sizes)):\n        w = tf.get_variable('w_{}'.format(i), [3, 3, c_in, sizes[i]], initializer=tf.contrib.layers.xavier_initializer())\n        b = tf.get_variable('b_{}'.format(i), [sizes[i]], initializer=tf.constant_initializer(0.0))\n        z = tf.nn.conv2d(h, w, strides=[1, 1, 1, 1], padding='VALID')\n        h = tf.nn.relu(z + b)\n        c_in = sizes[i]\n    w = tf.get_variable('w_out', [1, 1, c_in, 4])\n    z = tf.nn.conv2d(h, w, strides=[1, 1, 1, 1], padding='SAME')\n    d = tf.abs(z)\n    alpha = tf.get_variable('alpha', [1, 4], initializer=tf.random_normal_initializer(stddev=0.2))\n    return tf.reduce_sum(tf.multiply(d, alpha), 3)\n\n\nout = tower(img, [8, 16])\n",
+        'import keras\n\n\n# tflearn-migrate helper: TF1Variable\nclass TF1Variable(keras.layers.Layer):\n    """A TF1 variable read directly by tensor ops: the layer owns the weight; called on a tensor\n    of the graph (only to place it there), it returns the weight\'s value."""\n\n    def __init__(self, shape, initializer="glorot_uniform", **kwargs):\n        super().__init__(**kwargs)\n        self.variable = self.add_weight(shape=tuple(shape), initializer=initializer, name="variable")\n\n    def call(self, anchor):\n        return keras.ops.convert_to_tensor(self.variable)\n\n    def compute_output_spec(self, anchor):\n        return keras.KerasTensor(tuple(self.variable.shape), dtype=self.variable.dtype)\n\n\ndef tower(x, sizes):\n    h = x\n    c_in = 1\n    for i in range(len(sizes)):\n        z = keras.layers.Conv2D(\n            sizes[i],\n            (3, 3),\n            strides=(1, 1),\n            padding=\'valid\',\n            kernel_initializer=keras.initializers.GlorotUniform(),\n            bias_initializer=keras.initializers.Constant(0.0),\n        )(h)\n        h = keras.ops.relu(z)\n        c_in = sizes[i]\n    z = keras.layers.Conv2D(\n        4,\n        (1, 1),\n        strides=(1, 1),\n        padding=\'same\',\n        use_bias=False,\n    )(h)\n    d = keras.ops.abs(z)\n    alpha = TF1Variable([1, 4], keras.initializers.RandomNormal(mean=0.0, stddev=0.2))(d)\n    return keras.ops.sum(keras.ops.multiply(d, alpha), axis=3)\n\n\nout = tower(img, [8, 16])\n'),
+        # loop-carried: the matmul in the loop reads the previous pass's w - not translated
+        Case("import tensorflow as tf\nw = tf.get_variable('w0', [2, 2])\nfor i in range(2):\n    h = tf.matmul(h, w)\n    w = tf.get_variable('w{}'.format(i + 1), [2, 2])\n",
+             "import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\nimport keras\n\nw = tf.get_variable('w0', [2, 2])  # TODO(tflearn-migrate): TFM100 no Keras translation for tensorflow.get_variable\nfor i in range(2):\n    h = keras.ops.matmul(h, w)\n    w = tf.get_variable('w{}'.format(i + 1), [2, 2])  # TODO(tflearn-migrate): TFM100 no Keras translation for tensorflow.get_variable\n", ("TFM100", "TFM100"), todo=True)]
+    INVALID = [*INVALID, Case(  # a function called twice: get_variable shares under reuse - no layer per call
+        "import tensorflow as tf\n\ndef scale(x):\n    with tf.variable_scope('s', reuse=tf.AUTO_REUSE):\n        a = tf.get_variable('a', [4])\n    return x * a\n\ny1 = scale(x1)\ny2 = scale(x2)\n",
+        "import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\n\ndef scale(x):\n    # TODO(tflearn-migrate): TFM100 no Keras translation for tensorflow.AUTO_REUSE, tensorflow.variable_scope\n    with tf.variable_scope('s', reuse=tf.AUTO_REUSE):\n        a = tf.get_variable('a', [4])  # TODO(tflearn-migrate): TFM100 no Keras translation for tensorflow.get_variable\n    return x * a\n\ny1 = scale(x1)\ny2 = scale(x2)\n", ("TFM100", "TFM100"), todo=True)]
     REQUIRES = ("TFM130", "TFM100")
 

@@ -39,6 +39,20 @@ class LossModel(keras.Model):
 ''', imports=[("keras", None, None)])
 
 
+FETCHES = register("tf1_fetches", '''
+_TF1_FETCHES = {}
+
+
+def tf1_fetches(inputs, outputs):
+    """The keras.Model computing ``outputs`` from ``inputs`` - what a TF1 sess.run of these
+    tensors evaluated - built once per (inputs, outputs), not at every run of a loop."""
+    key = (tuple(id(t) for t in inputs), tuple(id(t) for t in outputs))
+    if key not in _TF1_FETCHES:
+        _TF1_FETCHES[key] = (inputs, outputs, keras.Model(inputs, outputs))
+    return _TF1_FETCHES[key][2]
+''', imports=[("keras", None, None)])
+
+
 class ClassProgramRule(Rule):
     ID = "TFM144"
     NAME = "class-program"
@@ -216,8 +230,25 @@ class ClassProgramRule(Rule):
                 if isinstance(call_node, cst.Call) and (self._is_init(call_node, call_node)
                                                         or id(call_node) in handled):
                     continue
+            if self._in_writer(node):
+                continue
             return False
         return True
+
+    def _in_writer(self, node) -> bool:
+        """``tf.summary.FileWriter(logdir, sess.graph)`` bound to a name: TFM142 removes it."""
+        if not self.ctx.rule_active("TFM142"):
+            return False
+        tp = self._tc().tp
+        n = self.ctx.parent(node)
+        while n is not None and not isinstance(n, cst.BaseStatement):
+            if isinstance(n, cst.Call) and tp.qname(n) in ("tensorflow.summary.FileWriter",
+                                                           "tensorflow.train.SummaryWriter"):
+                a = self.ctx.parent(n)
+                return isinstance(a, cst.Assign) and all(
+                    isinstance(t.target, cst.Name) and t.target.value in tp.writer_names for t in a.targets)
+            n = self.ctx.parent(n)
+        return False
 
     # -- savers ---------------------------------------------------------------------------------------
     def _saver_calls(self, cp: ClassProgram) -> list[cst.Call]:
@@ -243,9 +274,17 @@ class ClassProgramRule(Rule):
 
         if cp.why or len(cp.train_ops) != 1:
             return f"class {cp.name}: {cp.why or 'no single train op'}"
-        if len(c.args) != 2 or any(a.keyword is not None and a.keyword.value not in ("sess", "save_path")
-                                   for a in c.args):
-            return "Saver.save/restore arguments other than (sess, save_path) (global_step ...) are not translated"
+        step = _arg(c, 2, "global_step") if c.func.attr.value == "save" else None
+        if len(c.args) != 2 + (step is not None) or any(
+                a.keyword is not None and a.keyword.value not in ("sess", "save_path", "global_step")
+                for a in c.args):
+            return "Saver.save/restore arguments other than (sess, save_path, global_step) are not translated"
+        if step is not None and (any(isinstance(n, cst.Call) for n in _walk_nodes(step))
+                                 or any(self._tc()._inst_attr(n, inst) is not None
+                                        for _, inst in cp.instances for n in _walk_nodes(step))):
+            return "Saver.save(global_step=) of a call or a tensor of the model"
+        if step is not None and not isinstance(self.ctx.parent(c), cst.Expr):
+            return "the path Saver.save(global_step=) returned is used"
         from ..analysis.flow import Flow
 
         d = self.ctx.analysis(Flow).def_of(c.func.value.value, c)
@@ -267,6 +306,21 @@ class ClassProgramRule(Rule):
                 return "the value returned by Saver.save/restore is used"
         return ""
 
+    def _checkpoint_exists(self, original: cst.Call, updated: cst.Call):
+        """``tf.train.checkpoint_exists(p)`` next to the class's savers: they write / read
+        ``p + ".weights.h5"`` (see ``_saver_call``), so the checkpoint exists when that file does."""
+        from ._tf1_program import _arg
+
+        cp = self._saver_class(original)
+        if cp is None or cp.why or not self._saver_calls(cp) or len(updated.args) != 1:
+            return updated
+        path = _arg(updated, 0, "checkpoint_prefix")
+        v = literal(path, None)
+        new = to_node(v + ".weights.h5") if isinstance(v, str) else expr('str({p}) + ".weights.h5"', p=path)
+        self.ctx.add_import("os")
+        self.ctx.count(self)
+        return call("os.path.exists", new)
+
     def _saver_call(self, original: cst.Call, updated: cst.Call):
         from ._tf1_program import _arg
 
@@ -280,10 +334,15 @@ class ClassProgramRule(Rule):
         if why:
             self.todo(original, why)
             return updated
-        path = _arg(updated, 1, "save_path")
+        path = base = _arg(updated, 1, "save_path")
+        step = _arg(updated, 2, "global_step") if original.func.attr.value == "save" else None
+        if step is not None:  # TF1 saved to <save_path>-<global_step>
+            path = expr("str({p}) + '-' + str(int({g}))", p=path, g=step)
         v = literal(path, None)
         if isinstance(v, str):
             new = to_node(v if v.endswith(".weights.h5") else v + ".weights.h5")
+        elif isinstance(path, cst.BinaryOperation):
+            new = expr('{p} + ".weights.h5"', p=path)
         else:
             new = expr('str({p}) + ".weights.h5"', p=path)
         self.ctx.add_import("keras")
@@ -292,7 +351,7 @@ class ClassProgramRule(Rule):
         if method == "save_weights":
             from ._tf1_program import saver_makedirs
 
-            mk = saver_makedirs(path)
+            mk = saver_makedirs(base)  # (the directory of <save_path>-<step> too)
             if mk is not None:
                 self.ctx.add_import("os")
                 self.ctx.insert_before(original, [mk])
@@ -370,26 +429,106 @@ class ClassProgramRule(Rule):
                 isinstance(value.func, cst.Attribute) and value.func.attr.value == "run"):
             raise _Todo("the training sess.run is inside a larger expression")
         op = cp.train_ops[0]
-        for kind, name in r.fetches:
-            if kind == "attr" and name != op.loss:
-                raise _Todo(f"the training run fetches {r.instance}.{name} (train_on_batch returns the loss only)")
         feeds = self._feeds(r, value)
         step = expr("{m}.train_on_batch({x})", m=self._model_node(cp),
                     x=self._x(cp, r.instance, self._loss_inputs(cp), feeds))
-        self.ctx.count(self)
-        if isinstance(small, cst.Expr):
-            return updated.with_changes(body=[cst.Expr(step)])
-        if len(small.targets) != 1:
+        target = small.targets[0].target if isinstance(small, cst.Assign) and len(small.targets) == 1 else None
+        if isinstance(small, cst.Assign) and len(small.targets) != 1:
             raise _Todo("chained assignment of sess.run")
-        target = small.targets[0].target
-        if not r.fetch_is_list:
-            return updated.with_changes(body=[cst.Expr(step)])
-        if not isinstance(target, (cst.Tuple, cst.List)) or len(target.elements) != len(r.fetches):
+        if r.fetch_is_list and target is not None and (
+                not isinstance(target, (cst.Tuple, cst.List)) or len(target.elements) != len(r.fetches)):
             raise _Todo("sess.run result not unpacked into one name per fetch")
+        for i, (kind, name) in enumerate(r.fetches):
+            if kind == "summary" and target is not None:
+                t = target.elements[i].value if r.fetch_is_list else target
+                if not self._writer_only(t):
+                    raise _Todo(f"the summary {name} fetched by the training run is read other than by add_summary")
+        if any(kind == "attr" and name != op.loss for kind, name in r.fetches):
+            return self._train_run_fetches(cp, r, updated, step, target, feeds)
+        self.ctx.count(self)
+        if isinstance(small, cst.Expr) or not r.fetch_is_list:
+            return updated.with_changes(body=[cst.Expr(step)])
         loss_t = next((el.value for el, f in zip(target.elements, r.fetches) if f[0] == "attr"), None)
         if loss_t is None or (isinstance(loss_t, cst.Name) and loss_t.value == "_"):
             return updated.with_changes(body=[cst.Expr(step)])
         return updated.with_changes(body=[cst.Assign(targets=[cst.AssignTarget(loss_t)], value=step)])
+
+    def _writer_only(self, t: cst.BaseExpression) -> bool:
+        """``_`` / a name read only as an argument of FileWriter calls (which TFM142 removes)."""
+        if not isinstance(t, cst.Name):
+            return False
+        if t.value == "_":
+            return True
+        if not self.ctx.rule_active("TFM142"):
+            return False
+        from ..cstcache import walk
+
+        tp = self._tc().tp
+        for node in walk(self.ctx.module):
+            if not isinstance(node, cst.Name) or node.value != t.value or node is t:
+                continue
+            parent = self.ctx.parent(node)
+            if (isinstance(parent, cst.Attribute) and parent.attr is node) or (
+                    isinstance(parent, cst.Arg) and parent.keyword is node):
+                continue
+            if isinstance(parent, cst.AssignTarget) or (isinstance(parent, cst.Element) and isinstance(
+                    self.ctx.parent(parent), (cst.Tuple, cst.List)) and isinstance(
+                    self.ctx.parent(self.ctx.parent(parent)), cst.AssignTarget)):
+                continue
+            c = self.ctx.parent(parent) if isinstance(parent, cst.Arg) else None
+            if isinstance(c, cst.Call) and isinstance(c.func, cst.Attribute) and isinstance(c.func.value, cst.Name) \
+                    and c.func.value.value in tp.writer_names:
+                continue
+            return False
+        return True
+
+    def _stochastic(self, cp: ClassProgram) -> str:
+        """Why the class's graph may compute other values in Keras' inference mode than in
+        the training step (dropout, batch norm, a training-flag placeholder); "" if not."""
+        from ..cstcache import walk
+
+        if any(p.role == "hyper" for p in cp.placeholders.values()):
+            return "a training-mode placeholder"
+        tp = self._tc().tp
+        for n in walk(cp.node):
+            if isinstance(n, cst.Call):
+                q = tp.qname(n) or ""
+                if "dropout" in q or "batch_norm" in q:
+                    return q
+        return ""
+
+    def _train_run_fetches(self, cp: ClassProgram, r, updated, step, target, feeds):
+        """A training run fetching other tensors besides the loss (metrics ...): TF1 computed
+        them in the same forward pass as the update, before it; Keras: a model of those
+        tensors evaluated on the same batch, then the train step."""
+        why = self._stochastic(cp)
+        if why:
+            raise _Todo(f"the training run fetches tensors besides the loss and the graph has {why}: an "
+                        "evaluation in inference mode would not compute what the training step did")
+        if target is None or not r.fetch_is_list:
+            raise _Todo("the fetched tensors of the training run are not unpacked into names")
+        attrs, names = [], []
+        for el, (kind, name) in zip(target.elements, r.fetches):
+            if kind == "attr":
+                attrs.append(name)
+                names.append(el.value)
+        ins: list[str] = []
+        for a in attrs:
+            for p in cp.placeholders_of(a, ("input", "label")):
+                if p not in ins:
+                    ins.append(p)
+        ins = [p for p in cp.placeholders if p in ins]
+        outs = cst.List([cst.Element(cst.Attribute(cst.Name(r.instance), cst.Name(a))) for a in attrs])
+        fetch = expr("tf1_fetches({i}, {o}).predict_on_batch({x})", i=cst.List(
+            [cst.Element(cst.Attribute(cst.Name(r.instance), cst.Name(p))) for p in ins]), o=outs,
+            x=self._x(cp, r.instance, ins, feeds))
+        self.ctx.use_helper("tf1_fetches")
+        self.ctx.add_import("keras")
+        self.ctx.count(self)
+        tgt = target.with_changes(elements=[cst.Element(n) for n in names]) if len(names) > 1 else names[0]
+        return cst.FlattenSentinel([
+            updated.with_changes(body=[cst.Assign(targets=[cst.AssignTarget(tgt)], value=fetch)]),
+            cst.SimpleStatementLine([cst.Expr(step)])])
 
     def _feeds(self, r, updated_call: cst.Call) -> dict[str, cst.BaseExpression]:
         from ._tf1_program import _arg
@@ -409,6 +548,9 @@ class ClassProgramRule(Rule):
         if not tc.classes:
             return updated
         cp, r = tc.class_of_run(original)
+        if cp is None and tc.tp.qname(original) in ("tensorflow.train.checkpoint_exists",
+                                                    "tensorflow.compat.v1.train.checkpoint_exists"):
+            return self._checkpoint_exists(original, updated)
         if cp is None:
             return self._saver_call(original, updated)
         if r.train:
@@ -593,7 +735,14 @@ class ClassProgramRule(Rule):
         'for i in range(10):\n'
         '    l = train_op.train_on_batch([X, Y])\n'
         'pred = keras.Model(net.x, net.out).predict_on_batch(X)\n')]
-    REQUIRES = ("TFM130", "TFM131", "TFM133", "TFM140")
+    INVALID = [*INVALID, Case(
+        # placeholders as CLASS attributes; compute_gradients / apply_gradients through self
+        # attributes; a training run that also fetches a summary (dropped with add_summary) and
+        # a metric (evaluated on the same batch before the step, as TF1's run computed it);
+        # Saver.save(global_step=) writes <path>-<step>; checkpoint_exists looks for what restore reads
+        "import tensorflow as tf\n\nclass Net(object):\n    x = tf.placeholder(tf.float32, [None, 4])\n    y = tf.placeholder(tf.float32, [None])\n\n    def __init__(self):\n        self.out = tf.squeeze(tf.layers.dense(self.x, 1), axis=[1])\n        self.loss = tf.reduce_sum(tf.square(self.out - self.y))\n        optim = tf.train.AdamOptimizer(0.01)\n        self.grad = optim.compute_gradients(self.loss)\n        self.train = optim.apply_gradients(self.grad)\n        self.n_pos = tf.count_nonzero(tf.greater(self.out, 0.5), dtype=tf.float32)\n        tf.summary.scalar('loss', self.loss)\n\nnet = Net()\nmerged = tf.summary.merge_all()\nsess = tf.Session()\nsaver = tf.train.Saver()\nif tf.train.checkpoint_exists(path):\n    saver.restore(sess, path)\nelse:\n    sess.run(tf.global_variables_initializer())\nwriter = tf.summary.FileWriter('logs', sess.graph)\nfor i in range(10):\n    _, s, l, n = sess.run([net.train, merged, net.loss, net.n_pos], feed_dict={net.x: X, net.y: Y})\n    writer.add_summary(s, i)\n    saver.save(sess, path, global_step=i)\n",
+        'import keras\nimport os\n\n\n# tflearn-migrate helper: LossModel\nclass LossModel(keras.Model):\n    """A functional model whose output IS the TF1 loss tensor (its labels are inputs too)."""\n\n    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):\n        return keras.ops.sum(y_pred)\n\n\n# tflearn-migrate helper: tf1_fetches\n_TF1_FETCHES = {}\n\n\ndef tf1_fetches(inputs, outputs):\n    """The keras.Model computing ``outputs`` from ``inputs`` - what a TF1 sess.run of these\n    tensors evaluated - built once per (inputs, outputs), not at every run of a loop."""\n    key = (tuple(id(t) for t in inputs), tuple(id(t) for t in outputs))\n    if key not in _TF1_FETCHES:\n        _TF1_FETCHES[key] = (inputs, outputs, keras.Model(inputs, outputs))\n    return _TF1_FETCHES[key][2]\n\n\nclass Net(object):\n    x = keras.Input(shape=(4,))\n    y = keras.Input(shape=())\n\n    def __init__(self):\n        self.out = keras.ops.squeeze(keras.layers.Dense(1)(self.x), axis=[1])\n        self.loss = keras.ops.sum(keras.ops.square(self.out - self.y))\n        optim = keras.optimizers.Adam(learning_rate=0.01, epsilon=1e-8)\n        self.train = LossModel([self.x, self.y], self.loss)\n        self.train.compile(optimizer=optim)\n        self.n_pos = keras.ops.cast(keras.ops.count_nonzero(keras.ops.greater(self.out, 0.5)), \'float32\')\n\nnet = Net()\nif os.path.exists(str(path) + ".weights.h5"):\n    net.train.load_weights(str(path) + ".weights.h5")\nelse:\n    pass\nfor i in range(10):\n    l, n = tf1_fetches([net.x, net.y], [net.loss, net.n_pos]).predict_on_batch([X, Y])\n    net.train.train_on_batch([X, Y])\n    os.makedirs(os.path.dirname(str(path)) or ".", exist_ok=True)\n    net.train.save_weights(str(path) + \'-\' + str(int(i)) + ".weights.h5")\n', ("TFM142",) * 4)]
+    REQUIRES = ("TFM130", "TFM131", "TFM133", "TFM140", "TFM142")
 
 
 def _walk_nodes(node):

@@ -181,7 +181,9 @@ class SharedTowers(Rule):
                  "name-based sharing: calling the tower builder twice would create two sets of layers, a "
                  "silent change of the model. The faithful translation builds the tower once as a Keras "
                  "model (keras.io's siamese_contrastive style) and applies it to every input; the builder's "
-                 "reuse= arguments and reuse_variables() calls, now meaningless, are dropped. Towers the "
+                 "reuse= arguments and reuse_variables() calls, now meaningless, are dropped; a later tower "
+                 "whose reuse= is a run-time flag becomes `encoder(x) if flag else <the builder called "
+                 "again>` (TF1 shared only when the flag was true). Towers the "
                  "rule cannot rewrite (a loop, calls with different arguments) keep a TODO.")
     ORDER = 40
 
@@ -215,7 +217,14 @@ class SharedTowers(Rule):
         if not isinstance(value, cst.Call) or not value.args:
             return updated
         x = value.args[0].value
-        new = updated.with_changes(body=[updated.body[0].with_changes(value=apply_encoder(enc, x))])
+        applied: cst.BaseExpression = apply_encoder(enc, x)
+        flag = self._reuse_flag(g, value) if i > 0 else None
+        if flag is not None:
+            # ``reuse=<flag>`` decided at run time (``sharing=False`` builds a second tower in
+            # TF1): the encoder when the flag is true, a fresh tower - the builder called again,
+            # new Keras layers - when it is false
+            applied = cst.IfExp(test=flag, body=applied, orelse=value)
+        new = updated.with_changes(body=[updated.body[0].with_changes(value=applied)])
         self.ctx.add_import("keras")
         self.ctx.count(self)
         if i > 0:
@@ -232,6 +241,21 @@ class SharedTowers(Rule):
         stmts = encoder_statements(enc, value.func, x, extra)
         stmts[0] = stmts[0].with_changes(leading_lines=original.leading_lines)
         return cst.FlattenSentinel([*stmts, new.with_changes(leading_lines=[])])
+
+    def _reuse_flag(self, g: TowerGroup, call: cst.Call) -> cst.BaseExpression | None:
+        """The reuse argument of a later tower call when it is not a constant (a flag such as
+        ``sharing``): TF1 shared the variables only when it was true."""
+        params = reuse_params(g.function)
+        for p, a in _bound_params(g.function, call, is_method(self.ctx, g.function))[1:]:
+            if p in params or p == "reuse":
+                v = a.value
+                if isinstance(v, cst.Name) and v.value in ("True", "False", "None"):
+                    return None
+                d = dotted(v) or ""
+                if d.endswith("AUTO_REUSE"):
+                    return None
+                return v
+        return None
 
     def _problem(self, original, plan: SharedPlan) -> None:
         for g in plan.groups:
@@ -272,4 +296,9 @@ class SharedTowers(Rule):
     INVALID = [*INVALID, Case(  # if reuse: get_variable_scope().reuse_variables() else: assert ... (no report left)
         "import tensorflow as tf\n\ndef tower(inputs, name, reuse):\n    with tf.variable_scope(name):\n        if reuse:\n            tf.get_variable_scope().reuse_variables()\n        else:\n            assert tf.get_variable_scope().reuse is False\n        h = tf.layers.dense(inputs, 8, name='fc1')\n        return tf.layers.dense(h, 4, name='fc2')\n\ndef train(A, B, Y):\n    x1 = tf.placeholder(tf.float32, [None, 4])\n    x2 = tf.placeholder(tf.float32, [None, 4])\n    y = tf.placeholder(tf.float32, [None])\n    o1 = tower(x1, 'siamese', False)\n    o2 = tower(x2, 'siamese', True)\n    d = tf.reduce_sum(tf.square(o1 - o2), 1)\n    loss = tf.reduce_mean(y * d + (1 - y) * tf.maximum(1.0 - d, 0.0))\n    train_op = tf.train.AdamOptimizer(0.01).minimize(loss)\n    with tf.Session() as sess:\n        sess.run(tf.global_variables_initializer())\n        for e in range(3):\n            sess.run(train_op, feed_dict={x1: A, x2: B, y: Y})\n        return sess.run(o1, feed_dict={x1: A})\n",
         "import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\nimport keras\n\ndef tower(inputs, name, reuse):\n    h = keras.layers.Dense(8)(inputs)\n    return keras.layers.Dense(4)(h)\n\ndef train(A, B, Y):\n    x1 = keras.Input(shape=(4,))\n    x2 = keras.Input(shape=(4,))\n    encoder_input = keras.Input(shape=x1.shape[1:])\n    encoder = keras.Model(encoder_input, tower(encoder_input, 'siamese', False), name='encoder')\n    o1 = encoder(x1)\n    o2 = encoder(x2)\n    d = tf.reduce_sum(tf.square(o1 - o2), 1)\n    def loss(y, d):\n        return tf.reduce_mean(y * d + (1 - y) * tf.maximum(1.0 - d, 0.0))\n    model = keras.Model([x1, x2], d)\n    model.compile(optimizer=tf.train.AdamOptimizer(0.01), loss=loss)\n    for e in range(3):\n        model.train_on_batch([A, B], Y)\n    return keras.Model(x1, o1).predict_on_batch(A)\n", ("TFM205",), todo=True)]
+    INVALID = [*INVALID, Case(
+        # the second tower's reuse= is a run-time flag: shared (the encoder) when it is true, a
+        # fresh tower (new layers, as TF1's new variables under another scope) when it is false
+        "import tensorflow as tf\n\nclass Net:\n    def __init__(self, a, b, sharing=True):\n        scope = 'x' if sharing else 'x1'\n        self.o1 = self.tower(a, scope, False)\n        scope = 'x' if sharing else 'x2'\n        self.o2 = self.tower(b, scope, sharing)\n\n    def tower(self, x, scope, reusing=False):\n        with tf.variable_scope(scope, reuse=reusing):\n            return tf.layers.dense(x, 4, name='fc')\n",
+        "import keras\n\nclass Net:\n    def __init__(self, a, b, sharing=True):\n        scope = 'x' if sharing else 'x1'\n        encoder_input = keras.Input(shape=a.shape[1:])\n        encoder = keras.Model(encoder_input, self.tower(encoder_input, scope), name='encoder')\n        self.o1 = encoder(a)\n        scope = 'x' if sharing else 'x2'\n        self.o2 = encoder(b) if sharing else self.tower(b, scope, sharing)\n\n    def tower(self, x, scope, reusing=False):\n        return keras.layers.Dense(4)(x)\n", ("TFM205",))]
     REQUIRES = ("TFM131", "TFM138", "TFM140")
