@@ -8,6 +8,7 @@ import libcst as cst
 
 from ..analysis.sharing import Sharing, TowerGroup, pretty
 from ..emit import code
+from ..names import dotted
 from ._encoder import apply_encoder, encoder_statements, free_name
 from ._siamese import walk
 from .base import Case, Rule
