@@ -165,3 +165,20 @@ def padding_of(node: cst.BaseExpression | None, default: str) -> cst.BaseExpress
     if not isinstance(v, str):
         raise Untranslatable(f"non-literal padding {code(node)}")
     return to_node(v.lower())
+
+
+def keras_input(ctx: "FileContext", elems: list, dtype: cst.BaseExpression | None) -> cst.Call:
+    """``tf.placeholder(dtype, [b, d1, ...])`` -> ``keras.Input(shape=(d1, ...))``; a literal batch
+    size stays (``batch_size=b``: TF1 fixed it), float32 is Keras' default dtype."""
+    from ..emit import expr
+
+    shape = cst.Tuple([cst.Element(e) for e in elems[1:]]) if len(elems) > 2 else (
+        expr("({e},)", e=elems[1]) if len(elems) == 2 else cst.Tuple([]))
+    kw = {}
+    if literal(elems[0], "x") is not None:
+        kw["batch_size"] = elems[0]
+    dt = dtype_of(ctx, dtype, dtype) if dtype is not None else None
+    if dt is not None and literal(dt, None) == "float32":
+        dt = None
+    ctx.add_import("keras")
+    return call("keras.Input", shape=shape, dtype=dt, **kw)

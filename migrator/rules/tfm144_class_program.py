@@ -358,23 +358,14 @@ class ClassProgramRule(Rule):
         return expr("{m}.%s({p})" % method, m=self._model_node(cp), p=new)
 
     def _placeholder(self, p, updated):
-        from ._tf1 import dtype_of
+        from ._tf1 import keras_input
 
         elems = p.shape_elements
         if elems is None or not elems:
             raise _Todo(f"placeholder self.{p.name}: shape not a literal list")
-        shape = cst.Tuple([cst.Element(e) for e in elems[1:]]) if len(elems) > 2 else (
-            expr("({e},)", e=elems[1]) if len(elems) == 2 else cst.Tuple([]))
-        kw = {}
-        if literal(elems[0], "x") is not None:
-            kw["batch_size"] = elems[0]
-        dt = dtype_of(self.ctx, p.dtype, p.dtype) if p.dtype is not None else None
-        if dt is not None and literal(dt, None) == "float32":
-            dt = None
-        self.ctx.add_import("keras")
         self.ctx.count(self)
         small = updated.body[0]
-        return updated.with_changes(body=[small.with_changes(value=call("keras.Input", shape=shape, dtype=dt, **kw))])
+        return updated.with_changes(body=[small.with_changes(value=keras_input(self.ctx, elems, p.dtype))])
 
     def _method_train_op(self, cp: ClassProgram, op, updated):
         """Inside the method: ``train = <optimizer step>`` -> ``train = LossModel([self.x, ...],

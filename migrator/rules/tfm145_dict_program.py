@@ -468,21 +468,12 @@ class DictProgramRule(Rule):
         return updated
 
     def _placeholder(self, p, updated):
-        from ._tf1 import dtype_of
+        from ._tf1 import keras_input
 
         elems = p.shape_elements
-        shape = cst.Tuple([cst.Element(e) for e in elems[1:]]) if len(elems) > 2 else (
-            expr("({e},)", e=elems[1]) if len(elems) == 2 else cst.Tuple([]))
-        kw = {}
-        if literal(elems[0], "x") is not None:
-            kw["batch_size"] = elems[0]
-        dt = dtype_of(self.ctx, p.dtype, p.dtype) if p.dtype is not None else None
-        if dt is not None and literal(dt, None) == "float32":
-            dt = None
-        self.ctx.add_import("keras")
         self.ctx.count(self)
         small = updated.body[0]
-        return updated.with_changes(body=[small.with_changes(value=call("keras.Input", shape=shape, dtype=dt, **kw))])
+        return updated.with_changes(body=[small.with_changes(value=keras_input(self.ctx, elems, p.dtype))])
 
     def _train_op(self, dp: DictProgram, updated):
         value = updated.body[0].value
