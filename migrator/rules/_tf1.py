@@ -167,16 +167,21 @@ def padding_of(node: cst.BaseExpression | None, default: str) -> cst.BaseExpress
     return to_node(v.lower())
 
 
-def keras_input(ctx: "FileContext", elems: list, dtype: cst.BaseExpression | None) -> cst.Call:
+def keras_input(ctx: "FileContext", elems: list | None, dtype: cst.BaseExpression | None,
+                shape_node: cst.BaseExpression | None = None) -> cst.Call:
     """``tf.placeholder(dtype, [b, d1, ...])`` -> ``keras.Input(shape=(d1, ...))``; a literal batch
-    size stays (``batch_size=b``: TF1 fixed it), float32 is Keras' default dtype."""
+    size stays (``batch_size=b``: TF1 fixed it), float32 is Keras' default dtype. ``elems`` None
+    (the shape is not a literal list): ``shape=tuple(<shape_node>)[1:]``."""
     from ..emit import expr
 
-    shape = cst.Tuple([cst.Element(e) for e in elems[1:]]) if len(elems) > 2 else (
-        expr("({e},)", e=elems[1]) if len(elems) == 2 else cst.Tuple([]))
     kw = {}
-    if literal(elems[0], "x") is not None:
-        kw["batch_size"] = elems[0]
+    if elems is None:
+        shape = expr("tuple({s})[1:]", s=shape_node)
+    else:
+        shape = cst.Tuple([cst.Element(e) for e in elems[1:]]) if len(elems) > 2 else (
+            expr("({e},)", e=elems[1]) if len(elems) == 2 else cst.Tuple([]))
+        if literal(elems[0], "x") is not None:
+            kw["batch_size"] = elems[0]
     dt = dtype_of(ctx, dtype, dtype) if dtype is not None else None
     if dt is not None and literal(dt, None) == "float32":
         dt = None

@@ -269,25 +269,12 @@ class SessionProgram(Rule):
         if not self.runs_ok(prog):
             raise _Todo("input placeholder kept: a sess.run of this program is not translated")
         elems = p.shape_elements
-        kw = {}
-        if elems is not None:
-            if not elems:
-                raise _Todo("scalar input placeholder")
-            batch = literal(elems[0], "x")
-            if batch is not None:
-                kw["batch_size"] = elems[0]
-            shape = cst.Tuple([cst.Element(e) for e in elems[1:]]) if len(elems) > 2 else expr(
-                "({e},)", e=elems[1]) if len(elems) == 2 else cst.Tuple([])
-        else:
-            shape = expr("tuple({s})[1:]", s=p.shape)
-        from ._tf1 import dtype_of
+        if elems is not None and not elems:
+            raise _Todo("scalar input placeholder")
+        from ._tf1 import keras_input
 
-        dt = dtype_of(self.ctx, p.dtype, p.dtype) if p.dtype is not None else None
-        if dt is not None and literal(dt, None) == "float32":
-            dt = None
-        self.ctx.add_import("keras")
+        value = keras_input(self.ctx, elems, p.dtype, p.shape)
         self.ctx.count(self)
-        value = call("keras.Input", shape=shape, dtype=dt, **kw)
         return cst.SimpleStatementLine(
             body=[cst.Assign(targets=[cst.AssignTarget(cst.Name(p.name))], value=value)],
             leading_lines=p.statement.leading_lines)
