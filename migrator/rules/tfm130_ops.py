@@ -74,7 +74,7 @@ class Ops(CallRule):
             "nn.softmax_cross_entropy_with_logits_v2", "nn.sigmoid_cross_entropy_with_logits",
             "nn.sparse_softmax_cross_entropy_with_logits", "to_float", "to_int32", "constant", "eye", "norm",
             "diag_part", "linalg.diag_part", "matrix_diag_part", "nn.max_pool", "nn.avg_pool", "nn.max_pool2d",
-            "nn.avg_pool2d")] + [_tf(n) for n in _INITIALIZERS])
+            "nn.avg_pool2d", "cond")] + [_tf(n) for n in _INITIALIZERS])
 
     def translate(self, qname: str, original: cst.Call, updated: cst.Call):
         if qname[len("tensorflow."):] in _INITIALIZERS:
@@ -187,6 +187,15 @@ class Ops(CallRule):
                 raise Untranslatable("on_value/off_value/axis")
             dt = dtype_of(self.ctx, b.node("dtype"), b.orig("dtype")) if b.given("dtype") else None
             return _ops("one_hot", b.node("indices"), b.node("depth"), dtype=dt)
+        if name == "cond":  # TF1: both branch functions traced, one executed - keras.ops.cond does the same
+            b = B("pred, true_fn=None, false_fn=None, strict=False, name=None, fn1=None, fn2=None")
+            if not b.is_default("strict"):
+                raise Untranslatable("strict=")
+            t = b.node("true_fn") if b.given("true_fn") else (b.node("fn1") if b.given("fn1") else None)
+            f = b.node("false_fn") if b.given("false_fn") else (b.node("fn2") if b.given("fn2") else None)
+            if t is None or f is None:
+                raise Untranslatable("tf.cond without both branch functions")
+            return _ops("cond", b.node("pred"), t, f)
         if name == "where":
             b = B("condition, x=None, y=None, name=None")
             if not (b.given("x") and b.given("y")):
@@ -298,6 +307,10 @@ class Ops(CallRule):
              "import keras\n\nn = e * keras.ops.rsqrt(keras.ops.maximum(keras.ops.sum(keras.ops.square(e), "
              "axis=1, keepdims=True), 1e-12))\n"),
         Case("import tensorflow as tf\ny = tf.matmul(a, b, adjoint_b=True)\n", None, ("TFM130",), todo=True),
+        Case("import tensorflow as tf\nlr = tf.cond(pred=s < w, true_fn=lambda: s / w, false_fn=lambda: tf.cos(s))\n"
+             "z = tf.cond(n > 0, f, g)\n",
+             "import keras\n\nlr = keras.ops.cond(s < w, lambda: s / w, lambda: keras.ops.cos(s))\n"
+             "z = keras.ops.cond(n > 0, f, g)\n"),
         Case("import tensorflow as tf\n"
              "p = tf.nn.max_pool(h, ksize=[1, 2, 2, 1], strides=[1, 2, 2, 1], padding='SAME')\n"
              "q = tf.nn.avg_pool(h, [1, 3, 3, 1], [1, 1, 1, 1], 'VALID')\n"
