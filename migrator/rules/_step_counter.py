@@ -85,10 +85,10 @@ class StepCounters:
     def counter_of_stmt(self, prog: Program, stmt) -> tuple[StepCounter, str] | None:
         """(counter, "variable" | "alias" | "schedule") for a statement the translation rewrites."""
         for c in self.of(prog):
+            if c.stmt is stmt:
+                return c, "variable"  # (also when it stays: TFM140 says why)
             if c.why:
                 continue
-            if c.stmt is stmt:
-                return c, "variable"
             if any(a is stmt for a in c.aliases.values()):
                 return c, "alias"
             if id(stmt) in c.schedule_stmts:

@@ -277,6 +277,8 @@ class SessionProgram(Rule):
         if not self.runs_ok(prog):
             return updated  # the program stays TF1 (TFM100 marks what is left)
         model_info(prog)
+        if c.why:
+            raise _Todo(f"step counter {c.name} kept: {c.why}")
         self.ctx.count(self)
         if kind != "schedule":
             return cst.RemoveFromParent()
