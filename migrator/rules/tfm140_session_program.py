@@ -1019,6 +1019,38 @@ class SessionProgram(Rule):
     INVALID = [*INVALID, Case(  # the optimizer chosen by a flag: one train op per branch, one model
         'import tensorflow as tf\n\ndef train(X, Y, use_adam):\n    x = tf.placeholder(tf.float32, [None, 4])\n    y = tf.placeholder(tf.float32, [None, 3])\n    logits = tf.layers.dense(x, 3)\n    loss = tf.reduce_mean(tf.square(logits - y))\n    if use_adam:\n        train_op = tf.train.AdamOptimizer(0.01).minimize(loss)\n    else:\n        train_op = tf.train.GradientDescentOptimizer(0.1).minimize(loss)\n    with tf.Session() as sess:\n        sess.run(tf.global_variables_initializer())\n        for e in range(3):\n            _, l = sess.run([train_op, loss], feed_dict={x: X, y: Y})\n    return l\n',
         'import keras\n\ndef train(X, Y, use_adam):\n    x = keras.Input(shape=(4,))\n    logits = keras.layers.Dense(3)(x)\n    def loss(y, logits):\n        return keras.ops.mean(keras.ops.square(logits - y))\n    if use_adam:\n        model = keras.Model(x, logits)\n        model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01, epsilon=1e-8), loss=loss)\n    else:\n        model = keras.Model(x, logits)\n        model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1), loss=loss)\n    for e in range(3):\n        l = model.train_on_batch(X, Y)\n    return l\n')]
+    INVALID = [*INVALID, Case(  # a step counter incremented twice per run, a warm-up rate read from it, a tuple loss
+        'import tensorflow as tf\nx = tf.placeholder(tf.float32, [None, 4])\ny = tf.placeholder(tf.float32, [None, 1])\n'
+        'out = tf.layers.dense(x, 1)\nloss = (tf.reduce_mean(tf.square(out - y)), tf.reduce_mean(out - y))\n'
+        'gs = tf.Variable(1.0, dtype=tf.float64, trainable=False)\n'
+        'lr = tf.cond(gs < 10.0, lambda: gs / 10.0 * 0.1, lambda: 0.1 * tf.cos(gs))\n'
+        'gs = tf.assign_add(gs, 1.0)\n'
+        'train_op = tf.train.GradientDescentOptimizer(lr).minimize(loss[0], global_step=gs)\n'
+        'sess = tf.Session()\nsess.run(tf.global_variables_initializer())\nfor e in range(3):\n'
+        '    _, l, s = sess.run([train_op, loss, gs], feed_dict={x: X, y: Y})\n',
+        'import keras\n\n\n# tflearn-migrate helper: StepSchedule\n' + STEP_SCHEDULE.code + '\n\n'
+        '# tflearn-migrate helper: IndexedLossModel\n' + INDEXED_LOSS_MODEL.code + '\n\n'
+        'x = keras.Input(shape=(4,))\nout = keras.layers.Dense(1)(x)\ndef loss(y, out):\n'
+        '    return (keras.ops.mean(keras.ops.square(out - y)), keras.ops.mean(out - y))\n@StepSchedule\n'
+        'def lr(iterations):\n'
+        "    gs = 1.0 + 2.0 * keras.ops.cast(iterations, 'float64')  # the TF1 counter before this update (2.0 per training run)\n"
+        '    return keras.ops.cond(gs < 10.0, lambda: gs / 10.0 * 0.1, lambda: 0.1 * keras.ops.cos(gs))\n'
+        'model = IndexedLossModel(x, out, loss, 0)\nmodel.compile(optimizer=keras.optimizers.SGD(learning_rate=lr))\n'
+        'for e in range(3):\n'
+        '    l = keras.tree.map_structure(keras.ops.convert_to_numpy, model.train_on_batch(X, Y, return_dict=True)["fetched"])\n'
+        "    s = keras.ops.convert_to_numpy(1.0 + 2.0 * keras.ops.cast(model.optimizer.iterations, 'float64'))\n")]
+    INVALID = [*INVALID, Case(  # a step counter read by something else stays, with the reason
+        'import tensorflow as tf\nx = tf.placeholder(tf.float32, [None, 4])\ny = tf.placeholder(tf.float32, [None, 1])\n'
+        'out = tf.layers.dense(x, 1)\nloss = tf.reduce_mean(tf.square(out - y))\nstep = tf.Variable(0, trainable=False)\n'
+        'train_op = tf.train.GradientDescentOptimizer(0.1).minimize(loss, global_step=step)\n'
+        'sess = tf.Session()\nsess.run(tf.global_variables_initializer())\nfor e in range(3):\n'
+        '    sess.run(train_op, feed_dict={x: X, y: Y})\nprint(step)\n',
+        'import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\nimport keras\n\n'
+        'x = keras.Input(shape=(4,))\nout = keras.layers.Dense(1)(x)\ndef loss(y, out):\n'
+        '    return keras.ops.mean(keras.ops.square(out - y))\nstep = tf.Variable(0, trainable=False)  '
+        '# TODO(tflearn-migrate): TFM140 step counter step kept: the step counter is read in: print(step)\n'
+        'model = keras.Model(x, out)\nmodel.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1), loss=loss)\n'
+        'for e in range(3):\n    model.train_on_batch(X, Y)\nprint(step)\n', ("TFM140",), todo=True)]
     REQUIRES = ("TFM130", "TFM131", "TFM133", "TFM134", "TFM138", "TFM142")
 
 
