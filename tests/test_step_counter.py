@@ -130,6 +130,25 @@ def test_realworld_stonekong_is_complete_in_both_modes():
         assert migrate_source(out, "s.py", Options(fixes=fixes)).code == out
 
 
+_SAVER = ("import tensorflow as tf\n"
+          "x = tf.placeholder(tf.float32, [None, 4])\ny = tf.placeholder(tf.float32, [None, 1])\n"
+          "out = tf.layers.dense(x, 1)\nloss = tf.reduce_mean(tf.square(out - y))\n"
+          "train_op = tf.train.GradientDescentOptimizer(0.1).minimize(loss)\nsaver = tf.train.Saver(%s)\n"
+          "sess = tf.Session()\nsess.run(tf.global_variables_initializer())\n"
+          "sess.run(train_op, feed_dict={x: X, y: Y})\nsaver.save(sess, 'm.ckpt')\n")
+
+
+def test_saver_of_all_variables_with_max_to_keep_translates_and_says_what_changes():
+    res = migrate_source(_SAVER % "tf.global_variables(), max_to_keep=3", "s.py", Options(fixes=False))
+    assert TODO_MARKER not in res.code and "save_checkpoint(model, 'm.ckpt.weights.h5')" in res.code
+    assert any(d.rule == "TFM140" and "max_to_keep=3" in d.message for d in res.diagnostics)
+
+
+def test_saver_of_some_variables_keeps_a_todo():
+    out = _migrate(_SAVER % "tf.trainable_variables()")
+    assert "TFM140 Saver(tf.trainable_variables()) saves some variables" in out
+
+
 def _run(cmd: list[str], cwd: Path) -> dict:
     env = dict(os.environ, PYTHONPATH=str(ROOT), TF_CPP_MIN_LOG_LEVEL="3", KERAS_BACKEND="tensorflow")
     proc = subprocess.run(cmd + [str(cwd / "out.json")], cwd=cwd, env=env, capture_output=True, text=True,

@@ -768,6 +768,8 @@ class SessionProgram(Rule):
                     return updated
                 if prog is None and self._read_anywhere(small):
                     return updated  # no program to translate: sess.run(...) calls stay
+                if q == "tensorflow.train.Saver" and prog is not None:
+                    self._saver_args(original, small.value)
                 self.ctx.count(self)
                 return cst.RemoveFromParent()
         if self._session_config(original):
@@ -790,6 +792,29 @@ class SessionProgram(Rule):
                 self.ctx.count(self)
                 return cst.RemoveFromParent()
         return updated
+
+    _ALL_VARIABLES = ("tensorflow.global_variables", "tensorflow.all_variables")
+
+    def _saver_args(self, original, saver: cst.Call) -> None:
+        """``tf.train.Saver(var_list, max_to_keep=...)``: the model's save_weights saves every
+        variable, so var_list must be all of them (absent, None, ``tf.global_variables()``);
+        max_to_keep / keep_checkpoint_every_n_hours only decided which old files TF1 deleted."""
+        from ..diagnostics import Severity
+
+        var_list = _arg(saver, 0, "var_list")
+        if var_list is not None and literal(var_list, 0) is not None and not (
+                isinstance(var_list, cst.Call) and self._tp().qname(var_list) in self._ALL_VARIABLES and not var_list.args):
+            raise _Todo(f"Saver({code(var_list)}) saves some variables; the model's save_weights saves all of them")
+        kept = [a for a in saver.args if a.keyword is not None and a.keyword.value in (
+            "max_to_keep", "keep_checkpoint_every_n_hours") and literal(a.value, 0) is not None]
+        others = [a for a in saver.args[1 if var_list is not None and saver.args[0].keyword is None else 0:]
+                  if a.keyword is None or a.keyword.value not in ("var_list", "max_to_keep",
+                                                                   "keep_checkpoint_every_n_hours")]
+        if others:
+            raise _Todo(f"Saver({code(others[0]).strip(', ')}) is not translated")
+        if kept:
+            self.report(original, f"Saver({', '.join(code(a).strip(', ') for a in kept)}): TF1 deleted older "
+                        "checkpoints; save_checkpoint keeps every file it writes", severity=Severity.INFO)
 
     def _session_config(self, original) -> bool:
         """``config = tf.ConfigProto(...)`` / ``tf.GPUOptions(...)`` or ``config.gpu_options.x = v``
