@@ -52,6 +52,7 @@ class StepCounter:
     schedule_stmts: dict[int, str] = field(default_factory=dict)  # id(stmt) -> name
     fetched: list = field(default_factory=list)           # (Run, element index)
     why: str = ""
+    counts: bool = False    # incremented (minimize(global_step=) / assign_add): otherwise not a step counter
 
     def value(self, iterations: str) -> str:
         """Source of the counter's value after ``iterations`` updates."""
@@ -148,6 +149,9 @@ class StepCounters:
             else:
                 continue
             c = StepCounter(d.name, d.stmt, start, dtype)
+            c.counts = self._incremented(scope, d.name)
+            if not c.counts:
+                continue  # a non-trainable variable that never counts anything: not ours
             self._classify(prog, c, d)
             yield c
 
@@ -274,6 +278,19 @@ class StepCounters:
         order = {id(x.stmt): x.index for x in scope.defs}
         c.schedule = sorted(names, key=lambda k: order.get(id(names[k]), 0))
         # the variable itself must be read by nothing else than the above (checked read by read)
+
+    def _incremented(self, scope, name: str) -> bool:
+        """``name`` is some call's ``global_step=`` or the first argument of ``tf.assign_add``."""
+        for node in walk(scope.node):
+            if not isinstance(node, cst.Call):
+                continue
+            for i, a in enumerate(node.args):
+                if not (isinstance(a.value, cst.Name) and a.value.value == name):
+                    continue
+                if (a.keyword is not None and a.keyword.value == "global_step") or (
+                        i == 0 and a.keyword is None and self.tp.qname(node) == "tensorflow.assign_add"):
+                    return True
+        return False
 
     def _in_summary(self, n: cst.CSTNode) -> bool:
         x = self.ctx.parent(n)
