@@ -82,6 +82,15 @@ def test_any_non_trainable_integer_scalar_is_a_step_counter():
     assert [v.name for v in model] == ["dense/kernel", "count"]  # trainable: a weight (not ours to drop)
 
 
+def test_any_non_trainable_scalar_is_not_a_model_weight():
+    # STONEKONG: a float64 global_step and summary/Variable (loss_ave, assigned from Python)
+    lv = lvars(("leaning_rata/step", (), False), ("summary/Variable", (), False), ("conv/weights", (3, 3, 1, 2)),
+               ("conv/batch_normal/moving_mean", (2,), False))
+    model, ignored = classify(lv)
+    assert [v.name for v in model] == ["conv/weights", "conv/batch_normal/moving_mean"]
+    assert {v.name for v, _ in ignored} == {"leaning_rata/step", "summary/Variable"}
+
+
 def test_optimizer_slots_made_under_the_optimizer_scope_are_ignored():
     # tf.variable_scope('metrics'): AdamOptimizer(...).minimize(loss) -> metrics/<var>/Adam
     lv = lvars(("siamese/fc1/w", (4, 2)), ("metrics/siamese/fc1/w/Adam", (4, 2), False),

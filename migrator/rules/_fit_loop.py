@@ -69,7 +69,8 @@ def alternative_train_ops(prog: Program) -> bool:
     compiles the model with its optimizer."""
     ops = prog.train_ops
     if len(ops) < 2 or len({op.name for op in ops}) != 1 or ops[0].name is None \
-            or len({op.loss for op in ops}) != 1 or ops[0].loss is None:
+            or len({op.loss for op in ops}) != 1 or ops[0].loss is None \
+            or len({code(op.loss_index) if op.loss_index is not None else None for op in ops}) != 1:
         return False
     from ..cstcache import walk
 
@@ -164,6 +165,8 @@ class FitLoops:
         if args is None:
             raise _NotPlain("the loop does not iterate over range(...)")
         ins, outs, loss, labels = model_info(prog)
+        if any(op.loss_index is not None for op in prog.train_ops):
+            raise _NotPlain("the minimized loss is one element of a structure (an IndexedLossModel)")
         loop_vars = [loop.target.value]
         if len(args) == 3 and literal(args[0], None) == 0:        # for i in range(0, N, B)
             inner, batch, n_expr = loop, args[2], args[1]

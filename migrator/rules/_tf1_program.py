@@ -88,6 +88,9 @@ class TrainOp:
     # statements computing the gradients (they disappear with the train op)
     clip: tuple[str, cst.BaseExpression] | None = None
     extra: list = field(default_factory=list)
+    # ``minimize(loss[i])``: ``loss`` names a structure (a helper returning ``(total, pos, neg)``)
+    # and the integer literal ``i`` picks the minimized element (None: ``loss`` itself)
+    loss_index: cst.BaseExpression | None = None
 
 
 @dataclass(eq=False)
@@ -509,8 +512,14 @@ class TF1Program:
                 if isinstance(parent, cst.Assign) and len(parent.targets) == 1 and isinstance(
                         parent.targets[0].target, cst.Name):
                     name = parent.targets[0].target.value
+                index = None
+                if isinstance(loss, cst.Subscript) and isinstance(loss.value, cst.Name) and len(loss.slice) == 1 \
+                        and isinstance(loss.slice[0].slice, cst.Index) \
+                        and type(literal(loss.slice[0].slice.value, None)) is int:
+                    loss, index = loss.value, loss.slice[0].slice.value
                 prog.train_ops.append(TrainOp(name, self.ctx.statement_of(c), c, f.value,
-                                              loss.value if isinstance(loss, cst.Name) else None))
+                                              loss.value if isinstance(loss, cst.Name) else None,
+                                              loss_index=index))
         for c in mine:
             f = c.func
             if isinstance(f, cst.Attribute) and f.attr.value == "apply_gradients":

@@ -55,6 +55,48 @@ class TrainingModel(keras.Model):
 ''', imports=[("keras", None, None)])
 
 
+INDEXED_LOSS_MODEL = register("IndexedLossModel", '''
+class IndexedLossModel(keras.Model):
+    """A functional model trained on element `index` of loss_fn(labels..., outputs...) (TF1
+    minimize(loss[index])); train_on_batch(..., return_dict=True)["fetched"] is the whole value
+    of loss_fn, computed on the forward pass of the step (what a TF1 training run fetched)."""
+
+    def __init__(self, inputs, outputs, loss_fn, index, **kwargs):
+        super().__init__(inputs, outputs, **kwargs)
+        self.loss_fn = loss_fn
+        self.index = index
+
+    def _loss_args(self, y, y_pred):
+        ys = list(y) if isinstance(y, (list, tuple)) else [y]
+        ps = list(y_pred) if isinstance(y_pred, (list, tuple)) else [y_pred]
+        # a TF1 placeholder cast what it was fed: float labels arrive as floatx
+        ys = [keras.ops.cast(v, keras.config.floatx())
+              if "float" in keras.ops.dtype(v) else v for v in ys]
+        return ys + ps
+
+    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+        return self.loss_fn(*self._loss_args(y, y_pred))[self.index]
+
+    def compute_metrics(self, x, y, y_pred, sample_weight=None):
+        logs = super().compute_metrics(x, y, y_pred, sample_weight)
+        logs["fetched"] = self.loss_fn(*self._loss_args(y, y_pred))
+        return logs
+''', imports=[("keras", None, None)])
+
+
+STEP_SCHEDULE = register("StepSchedule", '''
+class StepSchedule(keras.optimizers.schedules.LearningRateSchedule):
+    """A TF1 learning rate computed from a step counter variable: fn(iterations) is the rate
+    of the update made after `iterations` updates (Keras calls it with optimizer.iterations)."""
+
+    def __init__(self, fn):
+        self.fn = fn
+
+    def __call__(self, step):
+        return self.fn(step)
+''', imports=[("keras", None, None)])
+
+
 SAVE_CHECKPOINT = register("save_checkpoint", '''
 def save_checkpoint(model, path):
     # tf.train.Saver.save: creates the checkpoint's directory, returns the path it saved to
@@ -153,7 +195,9 @@ class SessionProgram(Rule):
                 ins, outs, loss, labels = model_info(prog)
                 if any(p not in r.feeds for p in ins + labels):
                     return False
-                others = [n for n in r.fetch_names if n != r.train_op.name and not self._summary(n)]
+                counters = self._counters()
+                others = [n for i, n in enumerate(r.fetch_names) if n != r.train_op.name and not self._summary(n)
+                          and counters.fetch(prog, r, i) is None]
                 return len(others) <= 1 and all(n == loss for n in others)
             orig_elems = [e.value for e in r.fetches.elements] if r.fetch_is_list else [r.fetches]
             for n, oe in zip(r.fetch_names, orig_elems):
@@ -191,6 +235,9 @@ class SessionProgram(Rule):
                 for p in prog.placeholders.values():
                     if p.statement is original:
                         return self._placeholder(prog, p, updated)
+                sc = self._counters().counter_of_stmt(prog, original)
+                if sc is not None:
+                    return self._step_statement(prog, sc[0], sc[1], original, updated)
                 for op in prog.train_ops:
                     if op.statement is original:
                         return self._train_op(prog, op, updated)
@@ -217,6 +264,41 @@ class SessionProgram(Rule):
         except (_Todo, Untranslatable) as ex:
             self.todo(original, str(ex))
             return updated
+
+    def _counters(self):
+        from ._step_counter import StepCounters
+
+        return self.ctx.analysis(StepCounters)
+
+    def _step_statement(self, prog: Program, c, kind: str, original, updated):
+        """A step counter (removed), its assign_add (removed) or a tensor computed from it (a
+        ``StepSchedule`` of the optimizer's iterations), see rules/_step_counter.py."""
+        if not self.runs_ok(prog):
+            return updated  # the program stays TF1 (TFM100 marks what is left)
+        model_info(prog)
+        if c.why:
+            raise _Todo(f"step counter {c.name} kept: {c.why}")
+        self.ctx.count(self)
+        if kind != "schedule":
+            return cst.RemoveFromParent()
+        name = c.schedule_stmts[id(original)]
+        self.ctx.add_import("keras")
+        self.ctx.use_helper("StepSchedule")
+        it = "iterations"
+        value = _replace_names(updated.body[0].value, {n: [it] for n in c.schedule if n != name})
+        body = []
+        if any(isinstance(x, cst.Name) and x.value == c.name for x in _walk(original)):
+            body.append(cst.SimpleStatementLine(
+                [cst.Assign([cst.AssignTarget(cst.Name(c.name))], cst.parse_expression(c.value(it)))],
+                trailing_whitespace=cst.TrailingWhitespace(
+                    whitespace=cst.SimpleWhitespace("  "),
+                    comment=cst.Comment(f"# the TF1 counter before this update ({c.per_run!r} per training run)"),
+                    newline=cst.Newline())))
+        body.append(cst.SimpleStatementLine([cst.Return(value)]))
+        return cst.FunctionDef(
+            name=cst.Name(name), params=cst.Parameters([cst.Param(cst.Name(it))]),
+            body=cst.IndentedBlock(body), decorators=[cst.Decorator(cst.Name("StepSchedule"))],
+            leading_lines=original.leading_lines)
 
     def _bare_optimizer_call(self, original) -> bool:
         """The statement calls ``minimize`` / ``compute_gradients`` / ``apply_gradients`` of a
@@ -401,7 +483,13 @@ class SessionProgram(Rule):
         self.ctx.add_import("keras")
         in_node = cst.parse_expression(ins[0]) if len(ins) == 1 else cst.parse_expression(
             "[" + ", ".join(ins) + "]")
-        if len(outs) == 1 and len(labels) == 1:
+        if op.loss_index is not None:  # minimize(loss[i]): the loss function returns a structure
+            self.ctx.use_helper("IndexedLossModel")
+            out_node = cst.Name(outs[0]) if len(outs) == 1 else cst.parse_expression("[" + ", ".join(outs) + "]")
+            stmts = [stmt("{m} = IndexedLossModel({i}, {o}, {l}, {k})", m=cst.Name(model), i=in_node, o=out_node,
+                          l=cst.Name(loss), k=op.loss_index.deep_clone()),
+                     stmt("{m}.compile(optimizer={opt})", m=cst.Name(model), opt=optimizer)]
+        elif len(outs) == 1 and len(labels) == 1:
             plan = self.ctx.analysis(FitLoops).of(prog) if self.ctx.rule_active("TFM143") else None
             metrics = ""
             if plan is not None and plan.records:  # TFM143 records per-batch losses from this metric
@@ -462,10 +550,18 @@ class SessionProgram(Rule):
         y = _elems([feeds[p] for p in labels])
         model = self._tp().model_name(prog)
         step = expr("{m}.train_on_batch({x}, {y})", m=cst.Name(model), x=x, y=y)
-        others = [n for n in r.fetch_names if n != r.train_op.name and not self._summary(n)]
+        counters = self._counters()
+        fetched_counters = {i: counters.fetch(prog, r, i) for i in range(len(r.fetch_names))}
+        others = [n for i, n in enumerate(r.fetch_names) if n != r.train_op.name and not self._summary(n)
+                  and fetched_counters[i] is None]
         if any(n is None or n != loss for n in others) or len(others) > 1:
             raise _Todo("the training run fetches more than the train op and its loss")
+        if others and r.train_op.loss_index is not None:  # the whole structure, from the step's forward pass
+            step = expr('keras.tree.map_structure(keras.ops.convert_to_numpy, {m}.train_on_batch({x}, {y}, '
+                        'return_dict=True)["fetched"])', m=cst.Name(model), x=x, y=y)
         self.ctx.count(self)
+        if any(fetched_counters.values()):
+            return self._train_run_counters(r, updated, small, step, fetched_counters, loss, model)
         if isinstance(small, cst.Expr):
             return updated.with_changes(body=[cst.Expr(step)])
         if len(small.targets) != 1:
@@ -483,6 +579,27 @@ class SessionProgram(Rule):
         if loss_target is None or (isinstance(loss_target, cst.Name) and loss_target.value == "_"):
             return updated.with_changes(body=[cst.Expr(step)])
         return updated.with_changes(body=[cst.Assign(targets=[cst.AssignTarget(loss_target)], value=step)])
+
+    def _train_run_counters(self, r: Run, updated, small, step, counters, loss, model):
+        """A training run fetching a step counter: the step, then the counter's value after it."""
+        target = small.targets[0].target if isinstance(small, cst.Assign) and len(small.targets) == 1 else None
+        if not r.fetch_is_list or not isinstance(target, (cst.Tuple, cst.List)) \
+                or len(target.elements) != len(r.fetch_names):
+            raise _Todo("sess.run result not unpacked into one name per fetch")
+        out = []
+        loss_target = next((el.value for el, n in zip(target.elements, r.fetch_names) if n == loss), None)
+        if loss_target is None or (isinstance(loss_target, cst.Name) and loss_target.value == "_"):
+            out.append(updated.with_changes(body=[cst.Expr(step)]))
+        else:
+            out.append(updated.with_changes(body=[cst.Assign(targets=[cst.AssignTarget(loss_target)], value=step)]))
+        for i, el in enumerate(target.elements):
+            c = counters.get(i)
+            if c is None or (isinstance(el.value, cst.Name) and el.value.value == "_"):
+                continue
+            value = expr("keras.ops.convert_to_numpy({v})",
+                         v=cst.parse_expression(c.value(f"{model}.optimizer.iterations")))
+            out.append(cst.SimpleStatementLine([cst.Assign([cst.AssignTarget(el.value)], value)]))
+        return cst.FlattenSentinel(out)
 
     # -- evaluation runs: expressions --------------------------------------------------------
     def leave_Call(self, original: cst.Call, updated: cst.Call):
@@ -637,6 +754,8 @@ class SessionProgram(Rule):
                     return updated
                 if prog is None and self._read_anywhere(small):
                     return updated  # no program to translate: sess.run(...) calls stay
+                if q == "tensorflow.train.Saver" and prog is not None:
+                    self._saver_args(original, small.value)
                 self.ctx.count(self)
                 return cst.RemoveFromParent()
         if self._session_config(original):
@@ -659,6 +778,29 @@ class SessionProgram(Rule):
                 self.ctx.count(self)
                 return cst.RemoveFromParent()
         return updated
+
+    _ALL_VARIABLES = ("tensorflow.global_variables", "tensorflow.all_variables")
+
+    def _saver_args(self, original, saver: cst.Call) -> None:
+        """``tf.train.Saver(var_list, max_to_keep=...)``: the model's save_weights saves every
+        variable, so var_list must be all of them (absent, None, ``tf.global_variables()``);
+        max_to_keep / keep_checkpoint_every_n_hours only decided which old files TF1 deleted."""
+        from ..diagnostics import Severity
+
+        var_list = _arg(saver, 0, "var_list")
+        if var_list is not None and literal(var_list, 0) is not None and not (
+                isinstance(var_list, cst.Call) and self._tp().qname(var_list) in self._ALL_VARIABLES and not var_list.args):
+            raise _Todo(f"Saver({code(var_list)}) saves some variables; the model's save_weights saves all of them")
+        kept = [a for a in saver.args if a.keyword is not None and a.keyword.value in (
+            "max_to_keep", "keep_checkpoint_every_n_hours") and literal(a.value, 0) is not None]
+        others = [a for a in saver.args[1 if var_list is not None and saver.args[0].keyword is None else 0:]
+                  if a.keyword is None or a.keyword.value not in ("var_list", "max_to_keep",
+                                                                   "keep_checkpoint_every_n_hours")]
+        if others:
+            raise _Todo(f"Saver({code(others[0]).strip(', ')}) is not translated")
+        if kept:
+            self.report(original, f"Saver({', '.join(code(a).strip(', ') for a in kept)}): TF1 deleted older "
+                        "checkpoints; save_checkpoint keeps every file it writes", severity=Severity.INFO)
 
     def _session_config(self, original) -> bool:
         """``config = tf.ConfigProto(...)`` / ``tf.GPUOptions(...)`` or ``config.gpu_options.x = v``
@@ -888,6 +1030,39 @@ class SessionProgram(Rule):
     INVALID = [*INVALID, Case(  # the optimizer chosen by a flag: one train op per branch, one model
         'import tensorflow as tf\n\ndef train(X, Y, use_adam):\n    x = tf.placeholder(tf.float32, [None, 4])\n    y = tf.placeholder(tf.float32, [None, 3])\n    logits = tf.layers.dense(x, 3)\n    loss = tf.reduce_mean(tf.square(logits - y))\n    if use_adam:\n        train_op = tf.train.AdamOptimizer(0.01).minimize(loss)\n    else:\n        train_op = tf.train.GradientDescentOptimizer(0.1).minimize(loss)\n    with tf.Session() as sess:\n        sess.run(tf.global_variables_initializer())\n        for e in range(3):\n            _, l = sess.run([train_op, loss], feed_dict={x: X, y: Y})\n    return l\n',
         'import keras\n\ndef train(X, Y, use_adam):\n    x = keras.Input(shape=(4,))\n    logits = keras.layers.Dense(3)(x)\n    def loss(y, logits):\n        return keras.ops.mean(keras.ops.square(logits - y))\n    if use_adam:\n        model = keras.Model(x, logits)\n        model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01, epsilon=1e-8), loss=loss)\n    else:\n        model = keras.Model(x, logits)\n        model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1), loss=loss)\n    for e in range(3):\n        l = model.train_on_batch(X, Y)\n    return l\n')]
+    INVALID = [*INVALID, Case(  # a step counter incremented twice per run, a warm-up rate read from it, a tuple loss
+        'import tensorflow as tf\nx = tf.placeholder(tf.float32, [None, 4])\ny = tf.placeholder(tf.float32, [None, 1])\n'
+        'out = tf.layers.dense(x, 1)\nloss = (tf.reduce_mean(tf.square(out - y)), tf.reduce_mean(out - y))\n'
+        'gs = tf.Variable(1.0, dtype=tf.float64, trainable=False)\n'
+        'lr = tf.cond(gs < 10.0, lambda: gs / 10.0 * 0.1, lambda: 0.1 * tf.cos(gs))\n'
+        'gs = tf.assign_add(gs, 1.0)\n'
+        'train_op = tf.train.GradientDescentOptimizer(lr).minimize(loss[0], global_step=gs)\n'
+        'sess = tf.Session()\nsess.run(tf.global_variables_initializer())\nfor e in range(3):\n'
+        '    _, l, s = sess.run([train_op, loss, gs], feed_dict={x: X, y: Y})\n',
+        'import keras\n\n\n# tflearn-migrate helper: StepSchedule\n' + STEP_SCHEDULE.code + '\n\n'
+        '# tflearn-migrate helper: IndexedLossModel\n' + INDEXED_LOSS_MODEL.code + '\n\n'
+        'x = keras.Input(shape=(4,))\nout = keras.layers.Dense(1)(x)\ndef loss(y, out):\n'
+        '    return (keras.ops.mean(keras.ops.square(out - y)), keras.ops.mean(out - y))\n@StepSchedule\n'
+        'def lr(iterations):\n'
+        "    gs = 1.0 + 2.0 * keras.ops.cast(iterations, 'float64')  # the TF1 counter before this update (2.0 per training run)\n"
+        '    return keras.ops.where(gs < 10.0, gs / 10.0 * 0.1, 0.1 * keras.ops.cos(gs))\n'
+        'model = IndexedLossModel(x, out, loss, 0)\nmodel.compile(optimizer=keras.optimizers.SGD(learning_rate=lr))\n'
+        'for e in range(3):\n'
+        '    l = keras.tree.map_structure(keras.ops.convert_to_numpy, model.train_on_batch(X, Y, return_dict=True)["fetched"])\n'
+        "    s = keras.ops.convert_to_numpy(1.0 + 2.0 * keras.ops.cast(model.optimizer.iterations, 'float64'))\n",
+        ("TFM130",))]
+    INVALID = [*INVALID, Case(  # a step counter read by something else stays, with the reason
+        'import tensorflow as tf\nx = tf.placeholder(tf.float32, [None, 4])\ny = tf.placeholder(tf.float32, [None, 1])\n'
+        'out = tf.layers.dense(x, 1)\nloss = tf.reduce_mean(tf.square(out - y))\nstep = tf.Variable(0, trainable=False)\n'
+        'train_op = tf.train.GradientDescentOptimizer(0.1).minimize(loss, global_step=step)\n'
+        'sess = tf.Session()\nsess.run(tf.global_variables_initializer())\nfor e in range(3):\n'
+        '    sess.run(train_op, feed_dict={x: X, y: Y})\nprint(step)\n',
+        'import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\nimport keras\n\n'
+        'x = keras.Input(shape=(4,))\nout = keras.layers.Dense(1)(x)\ndef loss(y, out):\n'
+        '    return keras.ops.mean(keras.ops.square(out - y))\nstep = tf.Variable(0, trainable=False)  '
+        '# TODO(tflearn-migrate): TFM140 step counter step kept: the step counter is read in: print(step)\n'
+        'model = keras.Model(x, out)\nmodel.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1), loss=loss)\n'
+        'for e in range(3):\n    model.train_on_batch(X, Y)\nprint(step)\n', ("TFM140",), todo=True)]
     REQUIRES = ("TFM130", "TFM131", "TFM133", "TFM134", "TFM138", "TFM142")
 
 

@@ -135,7 +135,8 @@ class DictPrograms:
     # -- analysis -------------------------------------------------------------------------------
     def _analyse(self, dp: DictProgram, funcs) -> None:
         ctx, prog = self.ctx, dp.prog
-        if len(prog.train_ops) != 1 or prog.train_ops[0].name is None or prog.train_ops[0].loss is None:
+        if len(prog.train_ops) != 1 or prog.train_ops[0].name is None or prog.train_ops[0].loss is None \
+                or prog.train_ops[0].loss_index is not None:
             raise _No("the builder does not have exactly one `name = opt.minimize(loss)`")
         op = dp.train_op = prog.train_ops[0]
         if op.clip is not None or op.extra or op.call.func.attr.value != "minimize":

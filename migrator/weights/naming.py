@@ -15,6 +15,8 @@ Not model weights (listed as *ignored*, never as unmapped):
   monitor variables (``*_T``), the exponential moving averages of summarised metrics and
   losses (``Accuracy/Mean/moving_avg``, ``Crossentropy/Mean/moving_avg``);
 * boolean variables (training-mode flags);
+* any other non-trainable scalar (a float step counter, ``loss_ave = tf.Variable(0.,
+  trainable=False)`` assigned from Python for a summary): model weights are arrays;
 * whatever matches a user ``--ignore`` pattern.
 
 Everything else is a model weight and must land in the Keras model.
@@ -144,6 +146,8 @@ def ignore_reason(v: LegacyVar, names: set[str], patterns: Iterable[re.Pattern] 
     if v.trainable is not True and np.ndim(v.value) == 0 and (
             _TFLEARN_MONITOR.search(v.name) or _MOVING_AVG.search(v.name)):
         return "tflearn training/validation monitor"
+    if v.trainable is not True and np.ndim(v.value) == 0:  # ``loss_ave = tf.Variable(0., trainable=False)``
+        return "non-trainable scalar (a counter or a value assigned for summaries)"
     return None
 
 
