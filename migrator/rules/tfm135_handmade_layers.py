@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from ..emit import apply_layer, call, literal, to_node, wrap_long_call
+from ..emit import apply_layer, call, expr, literal, to_node, wrap_long_call
 from ._tf1 import initializer_of
 from ._tf1_program import _arg, _walk
 from ._tflearn import Untranslatable
@@ -62,13 +62,18 @@ class _Var:
 class HandmadeLayers(Rule):
     ID = "TFM135"
     NAME = "handmade-layers"
-    MESSAGE = "get_variable/Variable + matmul/conv2d (+ bias) -> keras.layers.Dense/Conv2D"
+    MESSAGE = "get_variable/Variable + matmul/conv2d/xw_plus_b (+ bias) / embedding_lookup -> keras.layers.Dense/Conv2D/Embedding"
     RATIONALE = ("A weight matrix created with tf.get_variable / tf.Variable and applied with tf.matmul "
                  "(+ b, bias_add) is a Dense layer; with tf.nn.conv2d a Conv2D. The initializers are "
                  "carried over: get_variable's default is glorot_uniform FOR THE BIAS TOO (Keras' Dense "
                  "default bias is zeros, so it is written out); tf.random_normal/truncated_normal default "
                  "to stddev 1.0, random_uniform to [0, 1). The variable statements disappear only when "
-                 "every use of the variables is translated.")
+                 "every use of the variables is translated. tf.nn.xw_plus_b(x, W, b) is matmul + b. A "
+                 "table read by tf.nn.embedding_lookup(W, ids) is a keras.layers.Embedding with the same "
+                 "initializer (tf.Variable(pretrained) -> Constant(pretrained), its shape read from the "
+                 "value); TF1 applied a momentum optimizer's update to the looked-up rows only (sparse "
+                 "gradient), so with momentum the rows a batch does not touch can move differently. A name "
+                 "bound once per branch and again later (W) is followed binding by binding.")
     ORDER = 30
 
     # -- analysis ------------------------------------------------------------------------
@@ -78,27 +83,67 @@ class HandmadeLayers(Rule):
             st = self.__dict__["_st"] = self._analyse()
         return st
 
-    def _key(self, node, name: str):
+    def _key(self, node, name: str, binding: bool = False):
         """Variables are per scope: ``(scope node id, name)``; a name a function does not bind
-        is the module's (a global weight read inside a model function)."""
+        is the module's (a global weight read inside a model function). A name bound more than
+        once in its scope (``W`` for each conv, then ``W`` for the output layer) is keyed by the
+        binding that reaches the read: ``(scope node id, "name#index")``."""
         from ..analysis.flow import Flow
 
         flow = self.ctx.analysis(Flow)
         scope = flow.scope_of(node)
-        if name not in scope.by_name:
+        local = name in scope.by_name
+        if not local:
             scope = flow.scopes.get(id(self.ctx.module), scope)
-        return (id(scope.node), name)
+        defs = scope.by_name.get(name, ())
+        if len(defs) <= 1:
+            return (id(scope.node), name)
+        if not local:
+            return (id(scope.node), f"{name}#?")  # which module binding a function reads: unknown
+        _, idx = flow.index_of(node)
+        if binding:
+            return (id(scope.node), f"{name}#{idx}")
+        d = scope.latest(name, idx)
+        if d is None or d.index < 0 or any(o.index > idx and self._same_loop(node, o.stmt) for o in defs):
+            return (id(scope.node), f"{name}#?")  # a later binding in an enclosing loop may reach it
+        return (id(scope.node), f"{name}#{d.index}")
+
+    def _same_loop(self, node, stmt) -> bool:
+        """Is ``stmt`` inside a loop that also holds ``node``?"""
+        loops = set()
+        n = self.ctx.parent(node)
+        while n is not None and not isinstance(n, (cst.FunctionDef, cst.Module)):
+            if isinstance(n, (cst.For, cst.While)):
+                loops.add(id(n))
+            n = self.ctx.parent(n)
+        n = self.ctx.parent(stmt)
+        while n is not None and not isinstance(n, (cst.FunctionDef, cst.Module)):
+            if id(n) in loops:
+                return True
+            n = self.ctx.parent(n)
+        return False
 
     def _analyse(self):
         ctx = self.ctx
         variables: dict[tuple, _Var] = {}
         dicts: dict[tuple, list[tuple]] = {}  # (scope, dict name) -> its entries' keys
+        self._attr_keys = set()
         for node in _walk(ctx.module):
-            if not (isinstance(node, cst.Assign) and len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name)):
+            if not (isinstance(node, cst.Assign) and len(node.targets) == 1):
                 continue
-            name = node.targets[0].target.value
+            target = node.targets[0].target
+            if isinstance(target, cst.Name):
+                name = target.value
+                key = self._key(node, name, binding=True)
+            else:  # self.W = tf.Variable(...) in a method: the class's attribute
+                key = self._attr_key(target)
+                if key is None:
+                    continue
+                name = key[1]
+                self._attr_keys.add(key)
+                if isinstance(node.value, cst.Dict):
+                    continue
             stmt = ctx.statement_of(node)
-            key = self._key(node, name)
             if isinstance(node.value, cst.Dict):  # weights = {'h1': tf.Variable(...), ...}
                 entries = []
                 for el in node.value.elements:
@@ -136,7 +181,7 @@ class HandmadeLayers(Rule):
             p = self._match(node, variables)
             if p is not None:
                 patterns[id(node)] = p
-        inner = {id(p[4]) for p in patterns.values() if p[3] is not None}
+        inner = {id(p[4]) for k, p in patterns.items() if p[3] is not None and id(p[4]) != k}
         patterns = {k: v for k, v in patterns.items() if k not in inner}
         self._late = self._late_biases(variables, patterns)
         # a module-level variable applied inside a function is ONE set of weights however often
@@ -151,12 +196,17 @@ class HandmadeLayers(Rule):
                 calls[node.func.value] = calls.get(node.func.value, 0) + 1
         for k, p in list(patterns.items()):
             scope = flow.scope_of(p[4])
-            if any(v is not None and v[0] != id(scope.node) for v in (p[2], p[3])):
+            if any(v is not None and v[0] != id(scope.node) and v not in self._attr_keys for v in (p[2], p[3])):
                 fn = scope.node
                 if not isinstance(fn, cst.FunctionDef) or calls.get(fn.name.value, 0) != 1:
                     del patterns[k]
         loads: dict[tuple, int] = {}
         for node in _walk(ctx.module):
+            if isinstance(node, cst.Attribute) and self._attr_keys:
+                key = self._attr_key(node)
+                if key in variables and not isinstance(ctx.parent(node), cst.AssignTarget):
+                    loads[key] = loads.get(key, 0) + 1
+                continue
             if isinstance(node, cst.Name):
                 key = self._key(node, node.value)
                 if (key not in variables and key not in dicts) or isinstance(ctx.parent(node), cst.AssignTarget):
@@ -195,6 +245,19 @@ class HandmadeLayers(Rule):
                             and f.name.value in self._dead_helpers for n in _walk(f.body)
                             if isinstance(n, cst.SimpleStatementLine)}
         return variables, ok, removable
+
+    def _attr_key(self, node):
+        """``self.W`` read or bound in a method: (id(class), "self.W"); None otherwise."""
+        if not (isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name) and node.value.value == "self"):
+            return None
+        from ..analysis.flow import Flow
+
+        fn = self.ctx.analysis(Flow).scope_of(node).node
+        body = self.ctx.parent(fn) if isinstance(fn, cst.FunctionDef) else None
+        cls = self.ctx.parent(body) if body is not None else None
+        if not isinstance(cls, cst.ClassDef):
+            return None
+        return (id(cls), f"self.{node.attr.value}")
 
     def _list_def(self, node, at):
         """``shape=kernel`` with ``kernel = [k, k, c_in, c_out]`` bound once before, from names
@@ -283,7 +346,7 @@ class HandmadeLayers(Rule):
                 continue
             bkey = self._key(b, b.value)
             v = variables.get(bkey)
-            if v is None or len(v.shape) != 1:
+            if v is None or v.shape is None or len(v.shape) != 1:
                 continue
             candidates.append((node, x, bkey))
         if not candidates:
@@ -397,13 +460,23 @@ class HandmadeLayers(Rule):
                     k = initializer_of(ctx, init, init_orig) if init is not None else to_node("glorot_uniform")
             elif q == "tensorflow.Variable":
                 iv = _arg(value, 0, "initial_value")
+                if any(a.keyword is not None and a.keyword.value not in ("initial_value", "name", "trainable")
+                       for a in value.args) or len([a for a in value.args if a.keyword is None]) > 1:
+                    return None
+                tr = _arg(value, 1, "trainable")
+                if tr is not None and literal(tr, None) is not True:
+                    return None  # a frozen weight: not a layer's trainable weight
+                if isinstance(iv, (cst.Name, cst.Attribute)) and ctx.legacy_name(iv) is None:
+                    # tf.Variable(pretrained): a value (array) of the program - its shape is known at
+                    # run time only (the Embedding reads it); Constant(value) gives the same start
+                    return None, call("keras.initializers.Constant", iv.deep_clone())
                 if not isinstance(iv, cst.Call) or ctx.legacy_name(iv) not in _VAR_INITS:
                     return None
                 cls, sig = _VAR_INITS[ctx.legacy_name(iv)]
                 from ..args import BoundArgs
 
                 b = BoundArgs(iv, sig)
-                shape = b.node("shape") if b.given("shape") or cls != "Constant" else None
+                shape = self._list_def(b.node("shape"), site) if b.given("shape") or cls != "Constant" else None
                 if cls == "Constant":
                     shape, k = _constant(ctx, iv)
                 elif cls in ("zeros", "ones"):
@@ -435,13 +508,33 @@ class HandmadeLayers(Rule):
                 key = self._key(n.value, n.value.value)
                 key = (key[0], key[1], ks)
                 v = variables.get(key)
-                return key if v is not None and (rank is None or len(v.shape) == rank) else None
-            if not isinstance(n, cst.Name):
+                return key if v is not None and v.shape is not None and (rank is None or len(v.shape) == rank) else None
+            if isinstance(n, cst.Attribute):
+                key = self._attr_key(n)
+            elif isinstance(n, cst.Name):
+                key = self._key(n, n.value)
+            else:
                 return None
-            key = self._key(n, n.value)
             v = variables.get(key)
-            return key if v is not None and (rank is None or len(v.shape) == rank) else None
+            if v is None or (v.shape is None and rank != "table"):
+                return None
+            return key if rank in (None, "table") or len(v.shape) == rank else None
 
+        q = ctx.legacy_name(node) if isinstance(node, cst.Call) else None
+        if q == "tensorflow.nn.xw_plus_b":  # matmul(x, weights) + biases
+            x, w, b = (_arg(node, 0, "x"), _arg(node, 1, "weights"), _arg(node, 2, "biases"))
+            if x is not None and var(w, 2) and var(b, 1):
+                return ("dense", x, var(w, 2), var(b, 1), node)
+            return None
+        if q == "tensorflow.nn.embedding_lookup":  # a row per id: a trainable table is an Embedding
+            if any(a.keyword is not None and a.keyword.value not in ("params", "ids", "name") for a in node.args) \
+                    or len(node.args) > 3:
+                return None  # max_norm, partition_strategy: not kept
+            t, ids = _arg(node, 0, "params"), _arg(node, 1, "ids")
+            w = var(t, "table")
+            if ids is not None and w is not None and (variables[w].shape is None or len(variables[w].shape) == 2):
+                return ("embedding", ids, w, None, node)
+            return None
         if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add) and var(node.right) \
                 and isinstance(node.left, cst.Call):
             bias, core = var(node.right), node.left
@@ -473,7 +566,18 @@ class HandmadeLayers(Rule):
         else:
             B = variables[b]
             kw["bias_initializer"] = None if literal(B.init, None) == "zeros" else B.init
-        if kind == "dense":
+        if kind == "embedding":
+            k = W.init  # get_variable's default (glorot_uniform) is not the Embedding's ('uniform')
+            if W.shape is None:  # tf.Variable(pretrained): the table's shape is the value's
+                v = W.init.args[0].value
+                dims = [cst.Arg(call("keras.ops.shape", v.deep_clone()), star="*")]
+            else:
+                dims = [cst.Arg(W.shape[0]), cst.Arg(W.shape[1])]
+            k = k if isinstance(k, cst.BaseExpression) else to_node(k)
+            layer = cst.Call(func=expr("keras.layers.Embedding"), args=[
+                *dims, cst.Arg(k, keyword=cst.Name("embeddings_initializer"),
+                               equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")))])
+        elif kind == "dense":
             layer = call("keras.layers.Dense", W.shape[1], **kw)
         else:
             snode = _arg(core, 2, "strides")
@@ -526,7 +630,9 @@ class HandmadeLayers(Rule):
         p = pats.get(id(original))
         if p is None:
             return updated
-        if p[4] is original:  # the layer's own call (its bias, if any, is added in a later statement)
+        if p[0] == "embedding":
+            x = _arg(updated, 1, "ids") if isinstance(updated, cst.Call) else None
+        elif p[4] is original:  # the layer's own call (its bias, if any, is added in a later statement)
             x = updated.args[0].value if isinstance(updated, cst.Call) and updated.args else None
         else:
             x = self._x_of(updated, p)
@@ -637,5 +743,15 @@ class HandmadeLayers(Rule):
     INVALID = [*INVALID, Case(  # get_variable through helper functions (arguments and defaults), strides [1, s, s, 1]
         "import tensorflow as tf\n\ndef init_weights(name, shape, mean=0.0, stddev=0.01):\n    weights = tf.get_variable(name, shape, initializer=tf.truncated_normal_initializer(mean=mean, stddev=stddev))\n    return weights\n\ndef init_biases(name, shape, constant=0.0):\n    return tf.get_variable(name, shape, initializer=tf.constant_initializer(constant))\n\ndef conv2d(x, f_size, f_num, s, name='conv2d'):\n    weights = init_weights('weights', [f_size, f_size, x.shape[3], f_num], stddev=0.05)\n    biases = init_biases('biases', [f_num])\n    return tf.add(tf.nn.conv2d(x, weights, strides=[1, s, s, 1], padding='SAME', name=name), biases)\n",
         "import keras\n\ndef conv2d(x, f_size, f_num, s, name='conv2d'):\n    return keras.layers.Conv2D(\n        f_num,\n        (f_size, f_size),\n        strides=(s, s),\n        padding='same',\n        kernel_initializer=keras.initializers.TruncatedNormal(mean=0.0, stddev=0.05),\n        bias_initializer=keras.initializers.Constant(0.0),\n    )(x)\n")]
+    INVALID = [*INVALID,
+               # a text CNN: tf.Variable(pretrained) / get_variable tables read by embedding_lookup,
+               # an attribute (self.W), a name bound per conv branch then again for the output layer
+               # (each read keyed by the binding that reaches it), shape= a list name, xw_plus_b
+               Case('import tensorflow as tf\n\nclass TextCNN:\n    def __init__(self, table, n):\n        self.table = table\n        self.n = n\n\n    def tower(self, ids, x):\n        self.W = tf.Variable(self.table, name="W")\n        emb = tf.nn.embedding_lookup(self.W, ids)\n        E = tf.get_variable("E", [100, 8])\n        emb2 = tf.nn.embedding_lookup(E, ids)\n        for k in (3, 4):\n            shape = [k, 8, 1, self.n]\n            W = tf.Variable(tf.truncated_normal(shape, stddev=0.1), name="W")\n            b = tf.Variable(tf.constant(0.1, shape=[self.n]), name="b")\n            c = tf.nn.conv2d(x, W, strides=[1, 1, 1, 1], padding="VALID")\n            h = tf.nn.relu(tf.nn.bias_add(c, b))\n        W = tf.get_variable("W", shape=[16, 4], initializer=tf.contrib.layers.xavier_initializer())\n        b = tf.Variable(tf.constant(0.1, shape=[4]), name="b")\n        return tf.nn.xw_plus_b(h, W, b, name="scores"), emb, emb2\n',
+                    "import keras\n\nclass TextCNN:\n    def __init__(self, table, n):\n        self.table = table\n        self.n = n\n\n    def tower(self, ids, x):\n        emb = keras.layers.Embedding(\n            *keras.ops.shape(self.table),\n            embeddings_initializer=keras.initializers.Constant(self.table),\n        )(ids)\n        emb2 = keras.layers.Embedding(100, 8, embeddings_initializer='glorot_uniform')(ids)\n        for k in (3, 4):\n            shape = [k, 8, 1, self.n]\n            c = keras.layers.Conv2D(\n                self.n,\n                (k, 8),\n                strides=(1, 1),\n                padding='valid',\n                kernel_initializer=keras.initializers.TruncatedNormal(mean=0.0, stddev=0.1),\n                bias_initializer=keras.initializers.Constant(0.1),\n            )(x)\n            h = keras.ops.relu(c)\n        return keras.layers.Dense(\n            4,\n            kernel_initializer=keras.initializers.GlorotUniform(),\n            bias_initializer=keras.initializers.Constant(0.1),\n        )(h), emb, emb2\n"),
+               # a later binding of W in the loop reaches the read on the next pass: not translated
+               Case('import tensorflow as tf\nW = tf.Variable(tf.zeros([4, 4]))\nfor i in range(3):\n    h = tf.matmul(h, W)\n    W = tf.Variable(tf.zeros([4, 4]))\n',
+                    'import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\nimport keras\n\nW = tf.Variable(tf.zeros([4, 4]))  # TODO(tflearn-migrate): TFM100 no Keras translation for tensorflow.Variable, tensorflow.zeros\nfor i in range(3):\n    h = keras.ops.matmul(h, W)\n    W = tf.Variable(tf.zeros([4, 4]))  # TODO(tflearn-migrate): TFM100 no Keras translation for tensorflow.Variable, tensorflow.zeros\n',
+                    ("TFM100", "TFM100"), todo=True)]
     REQUIRES = ("TFM130", "TFM100")
 
