@@ -53,6 +53,17 @@ def _misspelled_initializer(qname: str) -> str:
             "when this line ran - kept as written, not guessed")
 
 
+def _same_ref(a, b) -> bool:
+    if isinstance(a, cst.Name) and isinstance(b, cst.Name):
+        return a.value == b.value
+    return (isinstance(a, cst.Attribute) and isinstance(b, cst.Attribute) and a.attr.value == b.attr.value
+            and _same_ref(a.value, b.value))
+
+
+def code(node) -> str:
+    return cst.Module([]).code_for_node(node)
+
+
 class _Var:
     def __init__(self, name, statement, shape, init, call=None):
         self.name, self.statement, self.shape, self.init = name, statement, shape, init
@@ -200,8 +211,12 @@ class HandmadeLayers(Rule):
                 fn = scope.node
                 if not isinstance(fn, cst.FunctionDef) or calls.get(fn.name.value, 0) != 1:
                     del patterns[k]
+        self._dead = self._dead_penalties(variables)
+        dead_names = {id(n) for st in self._dead for n in _walk(st)}
         loads: dict[tuple, int] = {}
         for node in _walk(ctx.module):
+            if id(node) in dead_names:
+                continue  # read by a penalty nothing reads: goes with the variable
             if isinstance(node, cst.Attribute) and self._attr_keys:
                 key = self._attr_key(node)
                 if key in variables and not isinstance(ctx.parent(node), cst.AssignTarget):
@@ -245,6 +260,59 @@ class HandmadeLayers(Rule):
                             and f.name.value in self._dead_helpers for n in _walk(f.body)
                             if isinstance(n, cst.SimpleStatementLine)}
         return variables, ok, removable
+
+    def _dead_penalties(self, variables) -> dict:
+        """``self.l2_loss += tf.nn.l2_loss(W)`` (or ``reg = reg + ...``) where the accumulator is
+        read nowhere else in the file (no ``.l2_loss`` / ``reg`` load outside such updates): a
+        weight penalty computed and never used - it changes neither the model nor its loss.
+        Returns {statement: (target, [variable nodes])}."""
+        ctx = self.ctx
+        found: dict = {}
+        for node in _walk(ctx.module):
+            if not isinstance(node, cst.SimpleStatementLine) or len(node.body) != 1:
+                continue
+            small = node.body[0]
+            if isinstance(small, cst.AugAssign) and isinstance(small.operator, cst.AddAssign):
+                target, value = small.target, small.value
+            elif isinstance(small, cst.Assign) and len(small.targets) == 1 \
+                    and isinstance(small.value, cst.BinaryOperation) and isinstance(small.value.operator, cst.Add) \
+                    and _same_ref(small.value.left, small.targets[0].target):
+                target, value = small.targets[0].target, small.value.right
+            else:
+                continue
+            if not (isinstance(target, cst.Name) or (isinstance(target, cst.Attribute)
+                                                     and isinstance(target.value, cst.Name))):
+                continue
+            terms, vs = [value], []
+            while terms:
+                t = terms.pop()
+                if isinstance(t, cst.BinaryOperation) and isinstance(t.operator, cst.Add):
+                    terms += [t.left, t.right]
+                elif isinstance(t, cst.Call) and ctx.legacy_name(t) == "tensorflow.nn.l2_loss" \
+                        and len(t.args) == 1 and isinstance(t.args[0].value, (cst.Name, cst.Attribute)):
+                    vs.append(t.args[0].value)
+                else:
+                    vs = None
+                    break
+            if vs:
+                found[node] = (target, vs)
+        if not found:
+            return {}
+        own = {id(n) for st in found for n in _walk(st)}
+        wanted = {(t.value if isinstance(t, cst.Name) else t.attr.value) for t, _ in found.values()}
+        read = set()
+        for node in _walk(ctx.module):
+            if id(node) in own:
+                continue
+            if isinstance(node, cst.Name) and node.value in wanted and not isinstance(ctx.parent(node), cst.AssignTarget):
+                p = ctx.parent(node)
+                if not (isinstance(p, cst.Attribute) and p.attr is node):
+                    read.add(node.value)
+            elif isinstance(node, cst.Attribute) and node.attr.value in wanted \
+                    and not isinstance(ctx.parent(node), cst.AssignTarget):
+                read.add(node.attr.value)
+        return {st: v for st, v in found.items()
+                if (v[0].value if isinstance(v[0], cst.Name) else v[0].attr.value) not in read}
 
     def _attr_key(self, node):
         """``self.W`` read or bound in a method: (id(class), "self.W"); None otherwise."""
@@ -648,6 +716,14 @@ class HandmadeLayers(Rule):
         variables, _, removable = self._state()
         if id(original) in self._dead_lines:
             return cst.RemoveFromParent()
+        dead = self._dead.get(original)
+        if dead is not None:
+            keys = [self._attr_key(v) if isinstance(v, cst.Attribute) else self._key(v, v.value) for v in dead[1]]
+            if all(k in removable for k in keys):
+                self.report(original, f"{code(dead[0]).strip()} is a weight penalty (tf.nn.l2_loss) that nothing "
+                                      f"reads: dropped with the weights it read, which are now a layer's")
+                self.ctx.count(self)
+                return cst.RemoveFromParent()
         for n in removable:
             if variables[n].statement is original:
                 self.ctx.count(self)
@@ -753,5 +829,12 @@ class HandmadeLayers(Rule):
                Case('import tensorflow as tf\nW = tf.Variable(tf.zeros([4, 4]))\nfor i in range(3):\n    h = tf.matmul(h, W)\n    W = tf.Variable(tf.zeros([4, 4]))\n',
                     'import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\nimport keras\n\nW = tf.Variable(tf.zeros([4, 4]))  # TODO(tflearn-migrate): TFM100 no Keras translation for tensorflow.Variable, tensorflow.zeros\nfor i in range(3):\n    h = keras.ops.matmul(h, W)\n    W = tf.Variable(tf.zeros([4, 4]))  # TODO(tflearn-migrate): TFM100 no Keras translation for tensorflow.Variable, tensorflow.zeros\n',
                     ("TFM100", "TFM100"), todo=True)]
+    INVALID = [*INVALID,
+               # an l2 penalty accumulated and never read (sanku-lib): dropped with its weights, reported
+               Case("import tensorflow as tf\n\nclass Net:\n    def __init__(self):\n        self.l2_loss = tf.constant(0.0)\n\n    def out(self, h):\n        W = tf.get_variable('W', shape=[16, 4])\n        b = tf.Variable(tf.constant(0.1, shape=[4]))\n        self.l2_loss += tf.nn.l2_loss(W)\n        self.l2_loss += tf.nn.l2_loss(b)\n        return tf.nn.xw_plus_b(h, W, b)\n",
+                    'import keras\n\nclass Net:\n    def __init__(self):\n        self.l2_loss = keras.ops.convert_to_tensor(0.0)\n\n    def out(self, h):\n        return keras.layers.Dense(4, bias_initializer=keras.initializers.Constant(0.1))(h)\n', ("TFM135", "TFM135")),
+               # the penalty is read by a loss: the weights stay variables (TODO), nothing dropped
+               Case("import tensorflow as tf\n\nclass Net:\n    def __init__(self):\n        self.l2_loss = tf.constant(0.0)\n\n    def out(self, h):\n        W = tf.get_variable('W', shape=[16, 4])\n        b = tf.Variable(tf.constant(0.1, shape=[4]))\n        self.l2_loss += tf.nn.l2_loss(W)\n        self.l2_loss += tf.nn.l2_loss(b)\n        return tf.nn.xw_plus_b(h, W, b)\n\n    def loss(self, o):\n        return tf.reduce_mean(o) + 0.1 * self.l2_loss\n",
+                    "import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\nimport keras\n\nclass Net:\n    def __init__(self):\n        self.l2_loss = keras.ops.convert_to_tensor(0.0)\n\n    def out(self, h):\n        W = tf.get_variable('W', shape=[16, 4])  # TODO(tflearn-migrate): TFM100 no Keras translation for tensorflow.get_variable\n        b = tf.Variable(keras.ops.full([4], 0.1))  # TODO(tflearn-migrate): TFM100 no Keras translation for tensorflow.Variable\n        self.l2_loss += tf.nn.l2_loss(W)  # TODO(tflearn-migrate): TFM100 no Keras translation for tensorflow.nn.l2_loss\n        self.l2_loss += tf.nn.l2_loss(b)  # TODO(tflearn-migrate): TFM100 no Keras translation for tensorflow.nn.l2_loss\n        return tf.nn.xw_plus_b(h, W, b)  # TODO(tflearn-migrate): TFM100 no Keras translation for tensorflow.nn.xw_plus_b\n\n    def loss(self, o):\n        return keras.ops.mean(o) + 0.1 * self.l2_loss\n", ('TFM100', 'TFM100', 'TFM100', 'TFM100', 'TFM100'), todo=True)]
     REQUIRES = ("TFM130", "TFM100")
 
