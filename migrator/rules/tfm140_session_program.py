@@ -415,7 +415,11 @@ class SessionProgram(Rule):
         self.ctx.add_import("keras")
         in_node = cst.parse_expression(ins[0]) if len(ins) == 1 else cst.parse_expression(
             "[" + ", ".join(ins) + "]")
-        if len(outs) == 1 and len(labels) == 1:
+        if not labels and outs == [loss]:  # a label-free loss: the model's output IS the loss
+            self.ctx.use_helper("LossModel")
+            stmts = [stmt("{m} = LossModel({i}, {l})", m=cst.Name(model), i=in_node, l=cst.Name(loss)),
+                     stmt("{m}.compile(optimizer={opt})", m=cst.Name(model), opt=optimizer)]
+        elif len(outs) == 1 and len(labels) == 1:
             plan = self.ctx.analysis(FitLoops).of(prog) if self.ctx.rule_active("TFM143") else None
             metrics = ""
             if plan is not None and plan.records:  # TFM143 records per-batch losses from this metric
@@ -473,9 +477,11 @@ class SessionProgram(Rule):
         missing = [p for p in labels if p not in feeds]
         if missing:
             raise _Todo(f"training run does not feed {', '.join(missing)}")
-        y = _elems([feeds[p] for p in labels])
         model = self._tp().model_name(prog)
-        step = expr("{m}.train_on_batch({x}, {y})", m=cst.Name(model), x=x, y=y)
+        if labels:
+            step = expr("{m}.train_on_batch({x}, {y})", m=cst.Name(model), x=x, y=_elems([feeds[p] for p in labels]))
+        else:  # a LossModel: its output is the loss
+            step = expr("{m}.train_on_batch({x})", m=cst.Name(model), x=x)
         others = [n for n in r.fetch_names if n != r.train_op.name and not self._summary(n)]
         if any(n is None or n != loss for n in others) or len(others) > 1:
             raise _Todo("the training run fetches more than the train op and its loss")
@@ -902,6 +908,11 @@ class SessionProgram(Rule):
     INVALID = [*INVALID, Case(  # the optimizer chosen by a flag: one train op per branch, one model
         'import tensorflow as tf\n\ndef train(X, Y, use_adam):\n    x = tf.placeholder(tf.float32, [None, 4])\n    y = tf.placeholder(tf.float32, [None, 3])\n    logits = tf.layers.dense(x, 3)\n    loss = tf.reduce_mean(tf.square(logits - y))\n    if use_adam:\n        train_op = tf.train.AdamOptimizer(0.01).minimize(loss)\n    else:\n        train_op = tf.train.GradientDescentOptimizer(0.1).minimize(loss)\n    with tf.Session() as sess:\n        sess.run(tf.global_variables_initializer())\n        for e in range(3):\n            _, l = sess.run([train_op, loss], feed_dict={x: X, y: Y})\n    return l\n',
         'import keras\n\ndef train(X, Y, use_adam):\n    x = keras.Input(shape=(4,))\n    logits = keras.layers.Dense(3)(x)\n    def loss(y, logits):\n        return keras.ops.mean(keras.ops.square(logits - y))\n    if use_adam:\n        model = keras.Model(x, logits)\n        model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01, epsilon=1e-8), loss=loss)\n    else:\n        model = keras.Model(x, logits)\n        model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1), loss=loss)\n    for e in range(3):\n        l = model.train_on_batch(X, Y)\n    return l\n')]
+    INVALID = [*INVALID,
+               # a loss with no label (reconstruction error; a triplet loss over three towers): the
+               # loss tensor is the output of a LossModel, trained with train_on_batch(x) alone
+               Case('import tensorflow as tf\n\nx = tf.placeholder(tf.float32, [None, 8])\nh = tf.layers.dense(x, 3)\nr = tf.layers.dense(h, 8)\nloss = tf.reduce_mean(tf.square(r - x))\ntrain_op = tf.train.AdamOptimizer(0.001).minimize(loss)\nwith tf.Session() as sess:\n    sess.run(tf.global_variables_initializer())\n    for i in range(10):\n        _, l = sess.run([train_op, loss], feed_dict={x: X})\n    codes = sess.run(h, feed_dict={x: X})\n',
+                    'import keras\n\n\n# tflearn-migrate helper: LossModel\nclass LossModel(keras.Model):\n    """A functional model whose output IS the TF1 loss tensor (its labels are inputs too)."""\n\n    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):\n        return keras.ops.sum(y_pred)\n\n\nx = keras.Input(shape=(8,))\nh = keras.layers.Dense(3)(x)\nr = keras.layers.Dense(8)(h)\nloss = keras.ops.mean(keras.ops.square(r - x))\nmodel = LossModel(x, loss)\nmodel.compile(optimizer=keras.optimizers.Adam(learning_rate=0.001, epsilon=1e-8))\nfor i in range(10):\n    l = model.train_on_batch(X)\ncodes = keras.Model(x, h).predict_on_batch(X)\n')]
     REQUIRES = ("TFM130", "TFM131", "TFM133", "TFM134", "TFM138", "TFM142")
 
 
