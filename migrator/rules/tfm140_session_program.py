@@ -211,6 +211,11 @@ class SessionProgram(Rule):
                             and not self._summary(n) \
                             and self.ctx.analysis(TF1Program).flow.scope_of(original) is prog.scope:
                         return self._label_fn(prog, n, original, updated)
+            if prog is not None and self._step_counter(prog, original):
+                self.report(original, "step counter removed: read only by minimize(global_step=) and summaries "
+                                      "(Keras counts the steps in optimizer.iterations)")
+                self.ctx.count(self)
+                return cst.RemoveFromParent()
             if self._bare_optimizer_call(original):
                 raise _Todo("Keras 3 optimizers have no minimize / compute_gradients / apply_gradients: "
                             "this training step is not translated")
@@ -218,6 +223,59 @@ class SessionProgram(Rule):
         except (_Todo, Untranslatable) as ex:
             self.todo(original, str(ex))
             return updated
+
+    _STEP_FACTORIES = ("tensorflow.train.get_or_create_global_step", "tensorflow.train.create_global_step")
+
+    def _step_counter(self, prog: Program, original) -> bool:
+        """``global_step = tf.Variable(0, trainable=False)`` (or ``tf.train.get_or_create_global_step()``)
+        whose only reads are ``minimize(..., global_step=global_step)`` of the program's translated
+        train op and tf.summary calls (removed by TFM142): TF1 incremented it, nothing used it."""
+        small = original.body[0]
+        if not (isinstance(small, cst.Assign) and len(small.targets) == 1
+                and isinstance(small.targets[0].target, cst.Name) and isinstance(small.value, cst.Call)):
+            return False
+        v, tp = small.value, self._tp()
+        q = tp.qname(v) or ""
+        if q == "tensorflow.Variable":
+            init, tr = _arg(v, 0, "initial_value"), _arg(v, 1, "trainable")
+            if literal(init, None) != 0 or tr is None or literal(tr, None) is not False or any(
+                    a.keyword is not None and a.keyword.value not in ("initial_value", "trainable", "name", "dtype")
+                    for a in v.args):
+                return False
+        elif q not in self._STEP_FACTORIES or v.args:
+            return False
+        name = small.targets[0].target.value
+        if not self.runs_ok(prog) or len(prog.scope.by_name.get(name, ())) != 1 or name in prog.placeholders:
+            return False
+        from ..analysis.flow import Flow
+
+        flow = self.ctx.analysis(Flow)
+        minimizes = {id(op.call) for op in prog.train_ops}
+        reads = 0
+        for node in _walk(prog.scope.node):
+            if not (isinstance(node, cst.Name) and node.value == name):
+                continue
+            sc = flow.scope_of(node)
+            if sc is not prog.scope and name in sc.by_name:
+                continue
+            parent = self.ctx.parent(node)
+            if isinstance(parent, cst.AssignTarget) or (isinstance(parent, cst.Attribute) and parent.attr is node) \
+                    or (isinstance(parent, cst.Arg) and parent.keyword is node):
+                continue
+            reads += 1
+            if isinstance(parent, cst.Arg) and parent.keyword is not None and parent.keyword.value == "global_step" \
+                    and id(self.ctx.parent(parent)) in minimizes:
+                continue
+            n, ok = parent, False
+            while n is not None and not isinstance(n, (cst.BaseStatement, cst.BaseSmallStatement)):
+                if isinstance(n, cst.Call) and (tp.qname(n) or "").startswith("tensorflow.summary.") \
+                        and self.ctx.rule_active("TFM142"):
+                    ok = True
+                    break
+                n = self.ctx.parent(n)
+            if not ok:
+                return False
+        return reads > 0
 
     def _bare_optimizer_call(self, original) -> bool:
         """The statement calls ``minimize`` / ``compute_gradients`` / ``apply_gradients`` of a
@@ -464,6 +522,8 @@ class SessionProgram(Rule):
                 return updated  # the session stays, so does its initialisation
             self.ctx.count(self)
             return cst.RemoveFromParent()
+        if not self.runs_ok(prog):  # the session and the train op stay: so does this run
+            raise _Todo("training run kept: another sess.run of this program is not translated")
         if self._suppressed(prog):
             raise _Todo("training run kept: a statement of this program keeps TF1 "
                         "(`# tflearn-migrate: ignore`), so no Keras model is built")
@@ -913,6 +973,16 @@ class SessionProgram(Rule):
                # loss tensor is the output of a LossModel, trained with train_on_batch(x) alone
                Case('import tensorflow as tf\n\nx = tf.placeholder(tf.float32, [None, 8])\nh = tf.layers.dense(x, 3)\nr = tf.layers.dense(h, 8)\nloss = tf.reduce_mean(tf.square(r - x))\ntrain_op = tf.train.AdamOptimizer(0.001).minimize(loss)\nwith tf.Session() as sess:\n    sess.run(tf.global_variables_initializer())\n    for i in range(10):\n        _, l = sess.run([train_op, loss], feed_dict={x: X})\n    codes = sess.run(h, feed_dict={x: X})\n',
                     'import keras\n\n\n# tflearn-migrate helper: LossModel\nclass LossModel(keras.Model):\n    """A functional model whose output IS the TF1 loss tensor (its labels are inputs too)."""\n\n    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):\n        return keras.ops.sum(y_pred)\n\n\nx = keras.Input(shape=(8,))\nh = keras.layers.Dense(3)(x)\nr = keras.layers.Dense(8)(h)\nloss = keras.ops.mean(keras.ops.square(r - x))\nmodel = LossModel(x, loss)\nmodel.compile(optimizer=keras.optimizers.Adam(learning_rate=0.001, epsilon=1e-8))\nfor i in range(10):\n    l = model.train_on_batch(X)\ncodes = keras.Model(x, h).predict_on_batch(X)\n')]
+    INVALID = [*INVALID,
+               # a step counter read only by minimize(global_step=) and a summary: removed
+               # (optimizer.iterations counts); read by a run, it stays (VALID-like case in tests)
+               Case("import tensorflow as tf\n\nx = tf.placeholder(tf.float32, [None, 4])\ny = tf.placeholder(tf.float32, [None, 2])\nout = tf.layers.dense(x, 2)\nloss = tf.reduce_mean(tf.square(out - y))\nglobal_step = tf.Variable(0, trainable=False)\ntrain_op = tf.train.GradientDescentOptimizer(0.1).minimize(loss, global_step=global_step)\ntf.summary.scalar('step', global_step)\nwith tf.Session() as sess:\n    sess.run(tf.global_variables_initializer())\n    for i in range(10):\n        sess.run(train_op, feed_dict={x: X, y: Y})\n",
+                    'import keras\n\nx = keras.Input(shape=(4,))\nout = keras.layers.Dense(2)(x)\ndef loss(y, out):\n    return keras.ops.mean(keras.ops.square(out - y))\nmodel = keras.Model(x, out)\nmodel.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1), loss=loss)\nfor i in range(10):\n    model.train_on_batch(X, Y)\n', ('TFM140', 'TFM142'))]
+    INVALID = [*INVALID,
+               # the step counter is fetched by a run TFM140 cannot map: the program stays TF1 whole
+               # (its training run too - it used to become train_on_batch of a model never built)
+               Case('import tensorflow as tf\n\nx = tf.placeholder(tf.float32, [None, 4])\ny = tf.placeholder(tf.float32, [None, 2])\nout = tf.layers.dense(x, 2)\nloss = tf.reduce_mean(tf.square(out - y))\nglobal_step = tf.Variable(0, trainable=False)\ntrain_op = tf.train.GradientDescentOptimizer(0.1).minimize(loss, global_step=global_step)\nwith tf.Session() as sess:\n    sess.run(tf.global_variables_initializer())\n    for i in range(10):\n        sess.run(train_op, feed_dict={x: X, y: Y})\n    print(sess.run(global_step))\n',
+                    'import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\nimport keras\n\nx = tf.placeholder(tf.float32, [None, 4])  # TODO(tflearn-migrate): TFM140 input placeholder kept: a sess.run of this program is not translated\ny = tf.placeholder(tf.float32, [None, 2])  # TODO(tflearn-migrate): TFM140 label placeholder kept: a sess.run of this program is not translated\nout = keras.layers.Dense(2)(x)\n# TODO(tflearn-migrate): TFM140 loss kept as a TF1 tensor: a sess.run of this program is not translated\nloss = keras.ops.mean(keras.ops.square(out - y))\nglobal_step = tf.Variable(0, trainable=False)\n# TODO(tflearn-migrate): TFM140 train op kept: a sess.run of this program is not translated (see its TODO)\ntrain_op = keras.optimizers.SGD(learning_rate=0.1).minimize(loss, global_step=global_step)\nwith tf.Session() as sess:\n    sess.run(tf.global_variables_initializer())\n    for i in range(10):\n        sess.run(train_op, feed_dict={x: X, y: Y})  # TODO(tflearn-migrate): TFM140 training run kept: another sess.run of this program is not translated\n    print(sess.run(global_step))  # TODO(tflearn-migrate): TFM140 sess.run fetches global_step (not a model tensor, loss or metric)\n', ('TFM140', 'TFM140', 'TFM140', 'TFM140', 'TFM140', 'TFM140'), todo=True)]
     REQUIRES = ("TFM130", "TFM131", "TFM133", "TFM134", "TFM138", "TFM142")
 
 
