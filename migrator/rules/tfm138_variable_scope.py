@@ -47,6 +47,9 @@ class VariableScope(Rule):
 
         inside = {id(n) for n in _walk(w.body)}
         groups = [g for g in self.ctx.analysis(Sharing).groups if any(id(c) in inside for c in g.calls)]
+        if not groups:  # a scope inside a tower builder: its reuse= is the towers' (shared or not)
+            groups = [g for g in self.ctx.analysis(Sharing).groups
+                      if g.function is not None and self._inside(w, g.function)]
         if groups:
             # TF1 shares nothing here (tf.Variable weights, fresh auto-named layers), only part of
             # the towers, or raises: TFM201 reports those towers; only shared ones need TFM205
@@ -99,6 +102,12 @@ class VariableScope(Rule):
              "h = f(x)\n"),
         Case("import tensorflow as tf\nwith tf.variable_scope('fc', reuse=True):\n    h = f(x)\n",
              None, ("TFM138",), todo=True),
+        # reuse= inside a tower builder whose tf.Variable weights TF1 never shares (TFM201 reports
+        # those towers): the scope only names; with get_variable the towers share: TODO without TFM205
+        Case("import tensorflow as tf\n\ndef tower(x, reuse=False):\n    with tf.variable_scope('fc', reuse=reuse):\n        w = tf.Variable(tf.zeros([4, 2]))\n        return tf.matmul(x, w)\n\na = tower(x1)\nb = tower(x2, reuse=True)\nd = a - b\n",
+             'import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\n\ndef tower(x, reuse=False):\n    w = tf.Variable(tf.zeros([4, 2]))\n    return tf.matmul(x, w)\n\na = tower(x1)\nb = tower(x2, reuse=True)\nd = a - b\n', (), todo=True),
+        Case("import tensorflow as tf\n\ndef tower(x, reuse=False):\n    with tf.variable_scope('fc', reuse=reuse):\n        w = tf.get_variable('w', [4, 2])\n        return tf.matmul(x, w)\n\na = tower(x1)\nb = tower(x2, reuse=True)\nd = a - b\n",
+             "import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\n\ndef tower(x, reuse=False):\n    # TODO(tflearn-migrate): TFM138 variable_scope shares variables (reuse): no Keras translation without TFM205's shared encoder\n    with tf.variable_scope('fc', reuse=reuse):\n        w = tf.get_variable('w', [4, 2])\n        return tf.matmul(x, w)\n\na = tower(x1)\nb = tower(x2, reuse=True)\nd = a - b\n", ('TFM138',), todo=True),
     ]
 
 
