@@ -5,6 +5,7 @@ from __future__ import annotations
 import libcst as cst
 
 from ..emit import apply_layer, call, expr, literal, to_node, wrap_long_call
+from ..helpers import register
 from ._tf1 import initializer_of
 from ._tf1_program import _arg, _walk
 from ._tflearn import Untranslatable
@@ -51,6 +52,23 @@ def _misspelled_initializer(qname: str) -> str:
         return ""
     return (f"{qname} is not a TF1 initializer (a misspelling of {close[0]}?): TF1 raised AttributeError "
             "when this line ran - kept as written, not guessed")
+
+
+TF1_BIAS = register("TF1Bias", '''
+class TF1Bias(keras.layers.Layer):
+    # a bias variable of its own (tf.Variable) added on the last axis (tf.nn.bias_add / + b / xw_plus_b)
+    # to a layer whose kernel TF1 shared between towers: each tower gets its own bias, as in TF1
+
+    def __init__(self, bias_initializer="zeros", **kwargs):
+        super().__init__(**kwargs)
+        self.bias_initializer = keras.initializers.get(bias_initializer)
+
+    def build(self, input_shape):
+        self.bias = self.add_weight(shape=(input_shape[-1],), initializer=self.bias_initializer, name="bias")
+
+    def call(self, inputs):
+        return inputs + self.bias
+''', imports=[("keras", None, None)])
 
 
 def _same_ref(a, b) -> bool:
@@ -254,12 +272,51 @@ class HandmadeLayers(Rule):
             for c in calls:
                 inits[id(c)] = inits.get(id(c), True) and gone
         self._inits = {i for i, ok_ in inits.items() if ok_}
+        self._store = self._stored_patterns(variables, ok)
         self._dead_helpers = self._unused_helpers(variables, removable)
         # their lines go with them (no TFM100 report on a line of a function that disappears)
         self._dead_lines = {id(n) for f in ctx.module.body if isinstance(f, cst.FunctionDef)
                             and f.name.value in self._dead_helpers for n in _walk(f.body)
                             if isinstance(n, cst.SimpleStatementLine)}
         return variables, ok, removable
+
+    def _store_wanted(self) -> bool:
+        """Faithful towers (TFM201 not fixing them): a kernel TF1 shares comes from a store."""
+        return not (self.ctx.rule_active("TFM201") and self.ctx.options.fix_enabled("TFM201", False))
+
+    def _stored_patterns(self, variables, ok) -> dict:
+        """Patterns whose kernel is a bare get_variable every tower of a PARTLY shared group gets
+        (TF1 shares it; the tf.Variable weights around it are per tower): id(pattern) -> (TF1
+        name, how the bias goes: None (no bias) / "with" (shared too) / "own" (per tower))."""
+        if not self._store_wanted():
+            return {}
+        from ..analysis.sharing import Sharing
+
+        sh = self.ctx.analysis(Sharing)
+        sv: dict[int, str] = {}
+        for g in sh.groups:
+            sv.update(sh.stored_variables(g))
+        if not sv:
+            return {}
+        out = {}
+        for k, p in ok.items():
+            W = variables[p[2]]
+            if p[0] == "embedding" or W.call is None or id(W.call) not in sv:
+                continue
+            B = variables[p[3]] if p[3] is not None else None
+            if B is None:
+                how = None
+            elif B.call is not None and id(B.call) in sv:
+                how = "with"
+            else:
+                how = "own"
+            out[k] = (sv[id(W.call)], how, id(W.call), id(B.call) if how == "with" else None)
+        return out
+
+    def stored_variable_calls(self) -> frozenset:
+        """The get_variable calls whose layer this rule takes from the TF1-name store."""
+        self._state()
+        return frozenset(c for v in self._store.values() for c in v[2:] if c is not None)
 
     def _dead_penalties(self, variables) -> dict:
         """``self.l2_loss += tf.nn.l2_loss(W)`` (or ``reg = reg + ...``) where the accumulator is
@@ -624,10 +681,14 @@ class HandmadeLayers(Rule):
         return None
 
     # -- rewriting -------------------------------------------------------------------------
-    def _build(self, p, updated_x):
+    def _build(self, p, updated_x, key=None):
         variables, _, _ = self._state()
         kind, _, w, b, core = p
         W = variables[w]
+        stored = self._store.get(key)
+        own_bias = None
+        if stored is not None and stored[1] == "own":  # the kernel is shared, this bias is the tower's
+            own_bias, b = variables[b], None
         kw = {"kernel_initializer": None if literal(W.init, None) == "glorot_uniform" else W.init}
         if b is None:
             kw["use_bias"] = False
@@ -658,7 +719,19 @@ class HandmadeLayers(Rule):
                          strides=cst.Tuple([cst.Element(els[1]), cst.Element(els[2])]), padding=pad.lower(), **kw)
         self.ctx.add_import("keras")
         self.ctx.count(self)
-        return apply_layer(wrap_long_call(layer), updated_x)
+        layer = wrap_long_call(layer)
+        if stored is None:
+            return apply_layer(layer, updated_x)
+        self.ctx.use_helper("tf1_layer")
+        make = cst.Lambda(params=cst.Parameters(), body=layer)
+        out = cst.Call(func=cst.Call(func=cst.Name("tf1_layer"), args=[cst.Arg(cst.SimpleString(repr(stored[0]))),
+                                                                       cst.Arg(make)]),
+                       args=[cst.Arg(updated_x)])
+        if own_bias is not None:
+            self.ctx.use_helper("TF1Bias")
+            init = None if literal(own_bias.init, None) == "zeros" else own_bias.init
+            out = cst.Call(func=call("TF1Bias", init) if init is not None else call("TF1Bias"), args=[cst.Arg(out)])
+        return out
 
     def _x_of(self, updated, p):
         kind = p[0]
@@ -707,7 +780,7 @@ class HandmadeLayers(Rule):
         if x is None:
             return updated
         try:
-            return self._build(p, x)
+            return self._build(p, x, id(original))
         except Untranslatable as ex:
             self.todo(original, str(ex))
             return updated
@@ -836,5 +909,11 @@ class HandmadeLayers(Rule):
                # the penalty is read by a loss: the weights stay variables (TODO), nothing dropped
                Case("import tensorflow as tf\n\nclass Net:\n    def __init__(self):\n        self.l2_loss = tf.constant(0.0)\n\n    def out(self, h):\n        W = tf.get_variable('W', shape=[16, 4])\n        b = tf.Variable(tf.constant(0.1, shape=[4]))\n        self.l2_loss += tf.nn.l2_loss(W)\n        self.l2_loss += tf.nn.l2_loss(b)\n        return tf.nn.xw_plus_b(h, W, b)\n\n    def loss(self, o):\n        return tf.reduce_mean(o) + 0.1 * self.l2_loss\n",
                     "import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\nimport keras\n\nclass Net:\n    def __init__(self):\n        self.l2_loss = keras.ops.convert_to_tensor(0.0)\n\n    def out(self, h):\n        W = tf.get_variable('W', shape=[16, 4])  # TODO(tflearn-migrate): TFM100 no Keras translation for tensorflow.get_variable\n        b = tf.Variable(keras.ops.full([4], 0.1))  # TODO(tflearn-migrate): TFM100 no Keras translation for tensorflow.Variable\n        self.l2_loss += tf.nn.l2_loss(W)  # TODO(tflearn-migrate): TFM100 no Keras translation for tensorflow.nn.l2_loss\n        self.l2_loss += tf.nn.l2_loss(b)  # TODO(tflearn-migrate): TFM100 no Keras translation for tensorflow.nn.l2_loss\n        return tf.nn.xw_plus_b(h, W, b)  # TODO(tflearn-migrate): TFM100 no Keras translation for tensorflow.nn.xw_plus_b\n\n    def loss(self, o):\n        return keras.ops.mean(o) + 0.1 * self.l2_loss\n", ('TFM100', 'TFM100', 'TFM100', 'TFM100', 'TFM100'), todo=True)]
+    INVALID = [*INVALID,
+               # towers PARTLY shared in TF1: get_variable under reuse shares the kernel, the
+               # tf.Variable bias is per tower -> the kernel's layer from the TF1-name store
+               # (tf1_layer), a bias layer of its own per tower (TF1Bias); TFM201 reports the towers
+               Case("import tensorflow as tf\n\ndef tower(x, reuse=False):\n    with tf.variable_scope('out', reuse=reuse):\n        W = tf.get_variable('W', shape=[8, 4])\n        b = tf.Variable(tf.constant(0.1, shape=[4]))\n        return tf.nn.xw_plus_b(x, W, b)\n\na = tower(x1)\nb2 = tower(x2, reuse=True)\nd = a - b2\n",
+                    'import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\nimport keras\n\n\n# tflearn-migrate helper: tf1_layer\nTF1_LAYERS = {}\n\n\ndef tf1_layer(name, make):\n    # TF1\'s variable store: the layer whose variables get_variable created under `name` is made\n    # once; a later call under reuse (another tower) gets the same layer, so the same weights\n    if name not in TF1_LAYERS:\n        TF1_LAYERS[name] = make()\n    return TF1_LAYERS[name]\n\n\n# tflearn-migrate helper: TF1Bias\nclass TF1Bias(keras.layers.Layer):\n    # a bias variable of its own (tf.Variable) added on the last axis (tf.nn.bias_add / + b / xw_plus_b)\n    # to a layer whose kernel TF1 shared between towers: each tower gets its own bias, as in TF1\n\n    def __init__(self, bias_initializer="zeros", **kwargs):\n        super().__init__(**kwargs)\n        self.bias_initializer = keras.initializers.get(bias_initializer)\n\n    def build(self, input_shape):\n        self.bias = self.add_weight(shape=(input_shape[-1],), initializer=self.bias_initializer, name="bias")\n\n    def call(self, inputs):\n        return inputs + self.bias\n\n\ndef tower(x, reuse=False):\n    # TODO(tflearn-migrate): TFM100 no Keras translation for tensorflow.variable_scope\n    with tf.variable_scope(\'out\', reuse=reuse):\n        return TF1Bias(keras.initializers.Constant(0.1))(tf1_layer(\'out/W\', lambda: keras.layers.Dense(4, use_bias=False))(x))\n\na = tower(x1)\nb2 = tower(x2, reuse=True)\nd = a - b2\n', ('TFM100',), todo=True)]
     REQUIRES = ("TFM130", "TFM100")
 
