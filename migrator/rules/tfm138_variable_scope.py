@@ -47,7 +47,12 @@ class VariableScope(Rule):
 
         inside = {id(n) for n in _walk(w.body)}
         groups = [g for g in self.ctx.analysis(Sharing).groups if any(id(c) in inside for c in g.calls)]
-        if not groups:  # a scope inside a tower builder: its reuse= is the towers' (shared or not)
+        reuse = _arg(w.items[0].item, 99, "reuse")
+        switches = any(isinstance(n, cst.Call) and isinstance(n.func, cst.Attribute)
+                       and n.func.attr.value == "reuse_variables" for n in _walk(w.body))
+        if not groups and reuse is not None and not switches:
+            # ``with variable_scope(s, reuse=reuse)`` inside a tower builder: its reuse is the
+            # towers' (the builder's verdict says whether anything is shared)
             groups = [g for g in self.ctx.analysis(Sharing).groups
                       if g.function is not None and self._inside(w, g.function)]
         if groups:
@@ -55,11 +60,9 @@ class VariableScope(Rule):
             # the towers, or raises: TFM201 reports those towers; only shared ones need TFM205
             return any(g.verdict == "shared" for g in groups)
 
-        reuse = _arg(w.items[0].item, 99, "reuse")
         if reuse is not None and not (isinstance(reuse, cst.Name) and reuse.value in ("False", "None")):
             return True
-        return any(isinstance(n, cst.Call) and isinstance(n.func, cst.Attribute)
-                   and n.func.attr.value == "reuse_variables" for n in _walk(w.body))
+        return switches
 
     def _shared_handled(self, tp: TF1Program, w: cst.With) -> bool:
         """Is this sharing scope made meaningless by TFM205's encoder (it holds the tower calls
