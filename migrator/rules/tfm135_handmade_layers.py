@@ -313,6 +313,11 @@ class HandmadeLayers(Rule):
             out[k] = (sv[id(W.call)], how, id(W.call), id(B.call) if how == "with" else None)
         return out
 
+    def removed_variable_calls(self) -> frozenset:
+        """The get_variable / tf.Variable calls whose variable becomes part of a layer."""
+        variables, _, removable = self._state()
+        return frozenset(id(variables[k].call) for k in removable if variables[k].call is not None)
+
     def stored_variable_calls(self) -> frozenset:
         """The get_variable calls whose layer this rule takes from the TF1-name store."""
         self._state()

@@ -55,6 +55,8 @@ class VariableScope(Rule):
             # towers' (the builder's verdict says whether anything is shared)
             groups = [g for g in self.ctx.analysis(Sharing).groups
                       if g.function is not None and self._inside(w, g.function)]
+            if groups and not self._variables_translated(w):
+                return True  # a get_variable left inside still resolves its name in this scope
         if groups:
             # TF1 shares nothing here (tf.Variable weights, fresh auto-named layers), only part of
             # the towers, or raises: TFM201 reports those towers; only shared ones need TFM205
@@ -63,6 +65,34 @@ class VariableScope(Rule):
         if reuse is not None and not (isinstance(reuse, cst.Name) and reuse.value in ("False", "None")):
             return True
         return switches
+
+    def _variables_translated(self, w: cst.With) -> bool:
+        """Every get_variable call inside the scope became part of a Keras layer (TFM135), and no
+        TF1 layer call inside it names its variables through the scope."""
+        from ..analysis.sharing import GET_VARIABLE
+        from ._tf1_program import _walk
+
+        from ..analysis.sharing import Sharing
+
+        from ..analysis.flow import Flow
+
+        inner = [n for n in _walk(w.body) if isinstance(n, cst.Call)]
+        if any(id(n) in self.ctx.analysis(Sharing).layer_vars for n in inner):
+            return False  # a tf.layers / contrib layer resolving its name in the scope
+        functions = self.ctx.analysis(Flow).functions
+        if any((isinstance(n.func, cst.Name) and n.func.value in functions)
+               or (isinstance(n.func, cst.Attribute) and isinstance(n.func.value, cst.Name)
+                   and n.func.value.value == "self") for n in inner):
+            return False  # a helper of the file may create variables under this scope's name
+        calls = [n for n in inner if self.ctx.legacy_name(n) in GET_VARIABLE]
+        if not calls:
+            return True
+        if not self.ctx.rule_active("TFM135"):
+            return False
+        from .tfm135_handmade_layers import HandmadeLayers
+
+        gone = self.ctx.analysis(HandmadeLayers).removed_variable_calls()
+        return all(id(c) in gone for c in calls)
 
     def _shared_handled(self, tp: TF1Program, w: cst.With) -> bool:
         """Is this sharing scope made meaningless by TFM205's encoder (it holds the tower calls
