@@ -522,8 +522,6 @@ class SessionProgram(Rule):
                 return updated  # the session stays, so does its initialisation
             self.ctx.count(self)
             return cst.RemoveFromParent()
-        if not self.runs_ok(prog):  # the session and the train op stay: so does this run
-            raise _Todo("training run kept: another sess.run of this program is not translated")
         if self._suppressed(prog):
             raise _Todo("training run kept: a statement of this program keeps TF1 "
                         "(`# tflearn-migrate: ignore`), so no Keras model is built")
@@ -545,6 +543,8 @@ class SessionProgram(Rule):
         others = [n for n in r.fetch_names if n != r.train_op.name and not self._summary(n)]
         if any(n is None or n != loss for n in others) or len(others) > 1:
             raise _Todo("the training run fetches more than the train op and its loss")
+        if not self.runs_ok(prog):  # the session and the train op stay: so does this run
+            raise _Todo("training run kept: another sess.run of this program is not translated")
         self.ctx.count(self)
         if isinstance(small, cst.Expr):
             return updated.with_changes(body=[cst.Expr(step)])
