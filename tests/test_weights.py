@@ -138,6 +138,17 @@ def test_handmade_variables_in_one_scope_are_taken_piece_by_piece():
         ["siamese/W3", "siamese/b3"]]
 
 
+def test_what_is_left_of_a_group_taken_piece_by_piece_comes_first():
+    # sanku-lib: the towers share output/W (get_variable under reuse), each has its own b2
+    # (tf.Variable): a Dense without bias takes output/W, the three per-tower bias layers then
+    # take output/b2, output_1/b2, output_2/b2 in creation order (output/b2 used to go last)
+    lv = lvars(("output/W", (48, 32)), ("output/b2", (32,)), ("output_1/b2", (32,)), ("output_2/b2", (32,)))
+    biases = [KLayer(f"tf1_bias{i}", "TF1Bias", ["bias"], [(32,)]) for i in ("", "_1", "_2")]
+    p = plan(lv, [dense("dense", 48, 32, bias=False), *biases])
+    p.check()
+    assert [a.legacy for a in p.assignments] == [["output/W"], ["output/b2"], ["output_1/b2"], ["output_2/b2"]]
+
+
 def test_partial_load_is_refused_listing_both_sides():
     lv = lvars(("FullyConnected/W", (8, 4)), ("FullyConnected/b", (4,)),
                ("FullyConnected_1/W", (4, 2)), ("FullyConnected_1/b", (2,)))

@@ -588,7 +588,9 @@ class _Interp:
         if q in GET_VARIABLE:
             pos, kw = self._args(node, env)
             name = kw.get("name", pos[0] if pos else None)
-            return self.get_variable(_text(name, node))
+            v = self.get_variable(_text(name, node))
+            self.o.getvar_keys.setdefault(id(node), set()).add(v.key)
+            return v
         if q in NEW_VARIABLE:
             pos, kw = self._args(node, env)
             return self.new_variable(kw.get("name"))
@@ -760,6 +762,7 @@ class Sharing:
         self.groups: list[TowerGroup] = []
         self.by_call: dict[int, TowerGroup] = {}
         self.layer_vars: dict[int, set[str]] = {}  # id(layer call) -> the variables it got, every execution
+        self.getvar_keys: dict[int, set[str]] = {}  # id(get_variable call) -> its variables, every execution
         self._run()
 
     # -- name helpers ------------------------------------------------------------------------
@@ -1033,7 +1036,18 @@ class Sharing:
         return False
 
     # -- queries -----------------------------------------------------------------------------------
-    def stored_layers(self, g: TowerGroup) -> dict[int, str] | None:
+    def stored_variables(self, g: TowerGroup) -> dict[int, str]:
+        """A PARTLY shared group: id(bare get_variable call) -> its TF1 name, for the calls that
+        get one name at every execution, a variable every tower shares (``output/W`` among
+        tf.Variable weights, sanku-lib): a translation that stores the layer made from it under
+        that name (tf1_layer) shares it as TF1 did."""
+        if g.verdict != "partial":
+            return {}
+        shared = set(g.shared)
+        return {cid: next(iter(keys)) for cid, keys in self.getvar_keys.items()
+                if len(keys) == 1 and keys <= shared}
+
+    def stored_layers(self, g: TowerGroup, handled: frozenset = frozenset()) -> dict[int, str] | None:
         """A PARTLY shared group whose shared variables all come from named layer calls
         (``tf.layers.batch_normalization(x, name='bn')`` under reuse), each of which gets only
         shared variables: id(layer call) -> the TF1 scope name of its variables (for a layer
@@ -1042,6 +1056,8 @@ class Sharing:
         if g.verdict != "partial":
             return None
         shared, out, covered = set(g.shared), {}, set()
+        # bare get_variable calls whose layer another translation stores (TFM135) count as covered
+        covered |= {k for cid, k in self.stored_variables(g).items() if cid in handled}
         for call_id, keys in self.layer_vars.items():
             hit = keys & shared
             if not hit:

@@ -46,8 +46,16 @@ def model_info(prog: Program):
     if len(prog.train_ops) != 1 and not alternative_train_ops(prog):
         raise ProgramTodo("several train ops" if prog.train_ops else "no train op to build a model from")
     op = prog.train_ops[0]
-    if op.loss is None or op.loss not in prog.tensors or not prog.label_dependent(op.loss):
-        raise ProgramTodo("the minimized loss is not a label-dependent tensor assigned to a name")
+    if op.loss is None or op.loss not in prog.tensors:
+        raise ProgramTodo("the minimized loss is not a tensor of the program assigned to a name")
+    if not prog.label_dependent(op.loss):
+        # a loss with no label (a triplet loss over three towers, a reconstruction error): the
+        # loss tensor itself is the model's output, trained as it is (LossModel); labels: none
+        ins = [p for p in prog.placeholders if p in prog.placeholders_of(op.loss)
+               and prog.placeholders[p].role == "input"]
+        if not ins:
+            raise ProgramTodo("the minimized loss reads no input placeholder")
+        return ins, [op.loss], op.loss, []
     outs = prog.model_reads(op.loss)
     ins: list[str] = []
     for o in outs:
@@ -167,6 +175,8 @@ class FitLoops:
         ins, outs, loss, labels = model_info(prog)
         if any(op.loss_index is not None for op in prog.train_ops):
             raise _NotPlain("the minimized loss is one element of a structure (an IndexedLossModel)")
+        if not labels:
+            raise _NotPlain("a label-free loss (LossModel): the loop keeps train_on_batch")
         loop_vars = [loop.target.value]
         if len(args) == 3 and literal(args[0], None) == 0:        # for i in range(0, N, B)
             inner, batch, n_expr = loop, args[2], args[1]

@@ -264,12 +264,20 @@ class Ops(CallRule):
                 raise Untranslatable("pooling data_format other than NHWC")
             sizes = []
             for n in ("ksize", "strides"):
-                v = literal(b.node(n), None)
+                node = b.node(n)
+                v = literal(node, None)
                 if isinstance(v, int):
                     v = [1, v, v, 1]
-                if not (isinstance(v, (list, tuple)) and len(v) == 4 and v[0] == v[3] == 1):
-                    raise Untranslatable(f"{n} not a literal [1, h, w, 1]")
-                sizes.append(to_node((v[1], v[2])))
+                if isinstance(v, (list, tuple)) and len(v) == 4 and v[0] == v[3] == 1:
+                    sizes.append(to_node((v[1], v[2])))
+                    continue
+                # [1, <expr>, <expr>, 1]: a window computed from the model's sizes (a max over the
+                # whole sequence, ``self.sequence_length - filter_size + 1``) - the same expressions
+                els = node.elements if isinstance(node, (cst.List, cst.Tuple)) else ()
+                if not (len(els) == 4 and all(isinstance(e, cst.Element) for e in els)
+                        and literal(els[0].value, None) == 1 and literal(els[3].value, None) == 1):
+                    raise Untranslatable(f"{n} not a [1, h, w, 1] display")
+                sizes.append(cst.Tuple([cst.Element(els[1].value), cst.Element(els[2].value)]))
             pad = b.value("padding", None)
             if not isinstance(pad, str):
                 raise Untranslatable("non-literal padding")
@@ -357,4 +365,9 @@ class Ops(CallRule):
              "def zero(): return 0.0\n"
              "r = keras.ops.where(keras.ops.greater(n, 0.0), keras.ops.divide(k, n), zero())\n", ("TFM130",)),
         Case("import tensorflow as tf\nr = tf.cond(p, f)\n", None, ("TFM130",), todo=True),
+        # a window computed from the sizes (max over the whole sequence, text CNNs)
+        Case("import tensorflow as tf\n"
+             "p = tf.nn.max_pool(h, ksize=[1, seq_len - k + 1, 1, 1], strides=[1, 1, 1, 1], padding='VALID')\n",
+             "import keras\n\n"
+             "p = keras.ops.max_pool(h, (seq_len - k + 1, 1), strides=(1, 1), padding='valid')\n"),
     ]

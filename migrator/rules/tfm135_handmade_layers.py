@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from ..emit import apply_layer, call, literal, to_node, wrap_long_call
+from ..emit import apply_layer, call, expr, literal, to_node, wrap_long_call
 from ..helpers import register
 from ._tf1 import initializer_of
 from ._tf1_program import _arg, _walk
@@ -71,6 +71,34 @@ class TF1Variable(keras.layers.Layer):
 ''', imports=[("keras", None, None)])
 
 
+TF1_BIAS = register("TF1Bias", '''
+class TF1Bias(keras.layers.Layer):
+    # a bias variable of its own (tf.Variable) added on the last axis (tf.nn.bias_add / + b / xw_plus_b)
+    # to a layer whose kernel TF1 shared between towers: each tower gets its own bias, as in TF1
+
+    def __init__(self, bias_initializer="zeros", **kwargs):
+        super().__init__(**kwargs)
+        self.bias_initializer = keras.initializers.get(bias_initializer)
+
+    def build(self, input_shape):
+        self.bias = self.add_weight(shape=(input_shape[-1],), initializer=self.bias_initializer, name="bias")
+
+    def call(self, inputs):
+        return inputs + self.bias
+''', imports=[("keras", None, None)])
+
+
+def _same_ref(a, b) -> bool:
+    if isinstance(a, cst.Name) and isinstance(b, cst.Name):
+        return a.value == b.value
+    return (isinstance(a, cst.Attribute) and isinstance(b, cst.Attribute) and a.attr.value == b.attr.value
+            and _same_ref(a.value, b.value))
+
+
+def code(node) -> str:
+    return cst.Module([]).code_for_node(node)
+
+
 class _Var:
     def __init__(self, name, statement, shape, init, call=None):
         self.name, self.statement, self.shape, self.init = name, statement, shape, init
@@ -80,7 +108,7 @@ class _Var:
 class HandmadeLayers(Rule):
     ID = "TFM135"
     NAME = "handmade-layers"
-    MESSAGE = "get_variable/Variable + matmul/conv2d (+ bias) -> keras.layers.Dense/Conv2D"
+    MESSAGE = "get_variable/Variable + matmul/conv2d/xw_plus_b (+ bias) / embedding_lookup -> keras.layers.Dense/Conv2D/Embedding"
     RATIONALE = ("A weight matrix created with tf.get_variable / tf.Variable and applied with tf.matmul "
                  "(+ b, bias_add) is a Dense layer; with tf.nn.conv2d a Conv2D. The initializers are "
                  "carried over: get_variable's default is glorot_uniform FOR THE BIAS TOO (Keras' Dense "
@@ -90,7 +118,12 @@ class HandmadeLayers(Rule):
                  "variable per binding. A variable no layer owns, read directly by tensor ops, becomes "
                  "a TF1Variable layer (the weight, same shape and initializer; only in code that runs once - "
                  "get_variable under reuse shares) placed in the graph by "
-                 "the other operand of its first use.")
+                 "the other operand of its first use. tf.nn.xw_plus_b(x, W, b) is matmul + b. A "
+                 "table read by tf.nn.embedding_lookup(W, ids) is a keras.layers.Embedding with the same "
+                 "initializer (tf.Variable(pretrained) -> Constant(pretrained), its shape read from the "
+                 "value); TF1 applied a momentum optimizer's update to the looked-up rows only (sparse "
+                 "gradient), so with momentum the rows a batch does not touch can move differently. A name "
+                 "bound once per branch and again later (W) is followed binding by binding.")
     ORDER = 30
 
     # -- analysis ------------------------------------------------------------------------
@@ -100,28 +133,50 @@ class HandmadeLayers(Rule):
             st = self.__dict__["_st"] = self._analyse()
         return st
 
-    def _key(self, node, name: str):
+    def _key(self, node, name: str, binding: bool = False):
         """Variables are per scope: ``(scope node id, name)``; a name a function does not bind
-        is the module's (a global weight read inside a model function)."""
+        is the module's (a global weight read inside a model function). A name bound more than
+        once in its scope (``W`` for each conv, then ``W`` for the output layer) is keyed by the
+        binding that reaches the read: ``(scope node id, "name#index")``."""
         from ..analysis.flow import Flow
 
         flow = self.ctx.analysis(Flow)
         scope = flow.scope_of(node)
-        if name not in scope.by_name:
+        local = name in scope.by_name
+        if not local:
             scope = flow.scopes.get(id(self.ctx.module), scope)
-            return (id(scope.node), name)
         defs = scope.by_name.get(name, ())
-        if len(defs) > 1 and self._per_binding(scope, name):
-            # a name bound several times (``filters = tf.get_variable(...)`` per layer of a loop
-            # and again after it): each binding is its own variable, read where it reaches
-            if isinstance(node, cst.Assign) or isinstance(self.ctx.parent(node), cst.AssignTarget):
-                stmt = self.ctx.statement_of(node)
-                d = next((d for d in defs if d.stmt is stmt), None)
-            else:
-                d = flow.def_of(name, node)
-            if d is not None:
-                return (id(scope.node), name, ("def", d.index))
-        return (id(scope.node), name)
+        if len(defs) <= 1:
+            return (id(scope.node), name)
+        if not local:
+            return (id(scope.node), f"{name}#?")  # which module binding a function reads: unknown
+        _, idx = flow.index_of(node)
+        if binding:
+            return (id(scope.node), f"{name}#{idx}")
+        d = scope.latest(name, idx)
+        if d is None or d.index < 0 or any(o.index > idx and self._same_loop(node, o.stmt) for o in defs):
+            return (id(scope.node), f"{name}#?")  # a later binding in an enclosing loop may reach it
+        return (id(scope.node), f"{name}#{d.index}")
+
+    @staticmethod
+    def _per_binding_key(key) -> bool:
+        """A key naming one binding of a name bound several times (``"W#12"``, not ``"W#?"``)."""
+        return "#" in key[1] and not key[1].endswith("#?")
+
+    def _same_loop(self, node, stmt) -> bool:
+        """Is ``stmt`` inside a loop that also holds ``node``?"""
+        loops = set()
+        n = self.ctx.parent(node)
+        while n is not None and not isinstance(n, (cst.FunctionDef, cst.Module)):
+            if isinstance(n, (cst.For, cst.While)):
+                loops.add(id(n))
+            n = self.ctx.parent(n)
+        n = self.ctx.parent(stmt)
+        while n is not None and not isinstance(n, (cst.FunctionDef, cst.Module)):
+            if id(n) in loops:
+                return True
+            n = self.ctx.parent(n)
+        return False
 
     def _scope_names(self, scope) -> dict:
         """name -> the Name nodes of ``scope``'s own code (one walk per scope, memoised)."""
@@ -137,54 +192,27 @@ class HandmadeLayers(Rule):
             by_scope[id(scope.node)] = names
         return by_scope[id(scope.node)]
 
-    def _per_binding(self, scope, name: str) -> bool:
-        """Every read of ``name`` in ``scope`` is reached by one binding, the last one before it:
-        no binding of it follows the read inside a loop around the read (loop-carried), and
-        every binding is a plain statement of the scope's own code."""
-        cache = self.__dict__.setdefault("_per_binding_cache", {})
-        k = (id(scope.node), name)
-        if k in cache:
-            return cache[k]
-        from ..analysis.flow import Flow
-
-        flow = self.ctx.analysis(Flow)
-        defs = scope.by_name.get(name, ())
-        ok = all(isinstance(d.stmt, cst.SimpleStatementLine) for d in defs)
-
-        def loops(n):
-            out = []
-            n = self.ctx.parent(n)
-            while n is not None and n is not scope.node:
-                if isinstance(n, (cst.For, cst.While)):
-                    out.append(id(n))
-                n = self.ctx.parent(n)
-            return out
-
-        if ok:
-            def_loops = [(d, set(loops(d.stmt))) for d in defs]
-            for n in self._scope_names(scope).get(name, ()):
-                parent = self.ctx.parent(n)
-                if isinstance(parent, cst.AssignTarget) or (isinstance(parent, cst.Attribute) and parent.attr is n) \
-                        or (isinstance(parent, cst.Arg) and parent.keyword is n):
-                    continue
-                _, idx = flow.index_of(n)
-                mine = set(loops(n))
-                if flow.def_of(name, n) is None or any(d.index >= idx and dl & mine for d, dl in def_loops):
-                    ok = False
-                    break
-        cache[k] = ok
-        return ok
-
     def _analyse(self):
         ctx = self.ctx
         variables: dict[tuple, _Var] = {}
         dicts: dict[tuple, list[tuple]] = {}  # (scope, dict name) -> its entries' keys
+        self._attr_keys = set()
         for node in _walk(ctx.module):
-            if not (isinstance(node, cst.Assign) and len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name)):
+            if not (isinstance(node, cst.Assign) and len(node.targets) == 1):
                 continue
-            name = node.targets[0].target.value
+            target = node.targets[0].target
+            if isinstance(target, cst.Name):
+                name = target.value
+                key = self._key(node, name, binding=True)
+            else:  # self.W = tf.Variable(...) in a method: the class's attribute
+                key = self._attr_key(target)
+                if key is None:
+                    continue
+                name = key[1]
+                self._attr_keys.add(key)
+                if isinstance(node.value, cst.Dict):
+                    continue
             stmt = ctx.statement_of(node)
-            key = self._key(node, name)
             if isinstance(node.value, cst.Dict):  # weights = {'h1': tf.Variable(...), ...}
                 entries = []
                 for el in node.value.elements:
@@ -222,7 +250,7 @@ class HandmadeLayers(Rule):
             p = self._match(node, variables)
             if p is not None:
                 patterns[id(node)] = p
-        inner = {id(p[4]) for p in patterns.values() if p[3] is not None}
+        inner = {id(p[4]) for k, p in patterns.items() if p[3] is not None and id(p[4]) != k}
         patterns = {k: v for k, v in patterns.items() if k not in inner}
         self._late = self._late_biases(variables, patterns)
         # a module-level variable applied inside a function is ONE set of weights however often
@@ -237,12 +265,21 @@ class HandmadeLayers(Rule):
                 calls[node.func.value] = calls.get(node.func.value, 0) + 1
         for k, p in list(patterns.items()):
             scope = flow.scope_of(p[4])
-            if any(v is not None and v[0] != id(scope.node) for v in (p[2], p[3])):
+            if any(v is not None and v[0] != id(scope.node) and v not in self._attr_keys for v in (p[2], p[3])):
                 fn = scope.node
                 if not isinstance(fn, cst.FunctionDef) or calls.get(fn.name.value, 0) != 1:
                     del patterns[k]
+        self._dead = self._dead_penalties(variables)
+        dead_names = {id(n) for st in self._dead for n in _walk(st)}
         loads: dict[tuple, int] = {}
         for node in _walk(ctx.module):
+            if id(node) in dead_names:
+                continue  # read by a penalty nothing reads: goes with the variable
+            if isinstance(node, cst.Attribute) and self._attr_keys:
+                key = self._attr_key(node)
+                if key in variables and not isinstance(ctx.parent(node), cst.AssignTarget):
+                    loads[key] = loads.get(key, 0) + 1
+                continue
             if isinstance(node, cst.Name):
                 key = self._key(node, node.value)
                 if (key not in variables and key not in dicts) or isinstance(ctx.parent(node), cst.AssignTarget):
@@ -277,6 +314,7 @@ class HandmadeLayers(Rule):
                 inits[id(c)] = inits.get(id(c), True) and gone
         self._inits = {i for i, ok_ in inits.items() if ok_}
         self._free = self._free_variables(variables, removable)
+        self._store = self._stored_patterns(variables, ok)
         self._dead_helpers = self._unused_helpers(variables, removable)
         # their lines go with them (no TFM100 report on a line of a function that disappears)
         self._dead_lines = {id(n) for f in ctx.module.body if isinstance(f, cst.FunctionDef)
@@ -420,6 +458,114 @@ class HandmadeLayers(Rule):
             return parent.right if parent.left is n else parent.left
         c = self.ctx.parent(parent)
         return next((a.value for a in c.args if a.keyword is None and a is not parent), None)
+    def _store_wanted(self) -> bool:
+        """Faithful towers (TFM201 not fixing them): a kernel TF1 shares comes from a store."""
+        return not (self.ctx.rule_active("TFM201") and self.ctx.options.fix_enabled("TFM201", False))
+
+    def _stored_patterns(self, variables, ok) -> dict:
+        """Patterns whose kernel is a bare get_variable every tower of a PARTLY shared group gets
+        (TF1 shares it; the tf.Variable weights around it are per tower): id(pattern) -> (TF1
+        name, how the bias goes: None (no bias) / "with" (shared too) / "own" (per tower))."""
+        if not self._store_wanted():
+            return {}
+        from ..analysis.sharing import Sharing
+
+        sh = self.ctx.analysis(Sharing)
+        sv: dict[int, str] = {}
+        for g in sh.groups:
+            sv.update(sh.stored_variables(g))
+        if not sv:
+            return {}
+        out = {}
+        for k, p in ok.items():
+            W = variables[p[2]]
+            if p[0] == "embedding" or W.call is None or id(W.call) not in sv:
+                continue
+            B = variables[p[3]] if p[3] is not None else None
+            if B is None:
+                how = None
+            elif B.call is not None and id(B.call) in sv:
+                how = "with"
+            else:
+                how = "own"
+            out[k] = (sv[id(W.call)], how, id(W.call), id(B.call) if how == "with" else None)
+        return out
+
+    def removed_variable_calls(self) -> frozenset:
+        """The get_variable / tf.Variable calls whose variable becomes part of a layer."""
+        variables, _, removable = self._state()
+        return frozenset(id(variables[k].call) for k in removable if variables[k].call is not None)
+
+    def stored_variable_calls(self) -> frozenset:
+        """The get_variable calls whose layer this rule takes from the TF1-name store."""
+        self._state()
+        return frozenset(c for v in self._store.values() for c in v[2:] if c is not None)
+
+    def _dead_penalties(self, variables) -> dict:
+        """``self.l2_loss += tf.nn.l2_loss(W)`` (or ``reg = reg + ...``) where the accumulator is
+        read nowhere else in the file (no ``.l2_loss`` / ``reg`` load outside such updates): a
+        weight penalty computed and never used - it changes neither the model nor its loss.
+        Returns {statement: (target, [variable nodes])}."""
+        ctx = self.ctx
+        found: dict = {}
+        for node in _walk(ctx.module):
+            if not isinstance(node, cst.SimpleStatementLine) or len(node.body) != 1:
+                continue
+            small = node.body[0]
+            if isinstance(small, cst.AugAssign) and isinstance(small.operator, cst.AddAssign):
+                target, value = small.target, small.value
+            elif isinstance(small, cst.Assign) and len(small.targets) == 1 \
+                    and isinstance(small.value, cst.BinaryOperation) and isinstance(small.value.operator, cst.Add) \
+                    and _same_ref(small.value.left, small.targets[0].target):
+                target, value = small.targets[0].target, small.value.right
+            else:
+                continue
+            if not (isinstance(target, cst.Name) or (isinstance(target, cst.Attribute)
+                                                     and isinstance(target.value, cst.Name))):
+                continue
+            terms, vs = [value], []
+            while terms:
+                t = terms.pop()
+                if isinstance(t, cst.BinaryOperation) and isinstance(t.operator, cst.Add):
+                    terms += [t.left, t.right]
+                elif isinstance(t, cst.Call) and ctx.legacy_name(t) == "tensorflow.nn.l2_loss" \
+                        and len(t.args) == 1 and isinstance(t.args[0].value, (cst.Name, cst.Attribute)):
+                    vs.append(t.args[0].value)
+                else:
+                    vs = None
+                    break
+            if vs:
+                found[node] = (target, vs)
+        if not found:
+            return {}
+        own = {id(n) for st in found for n in _walk(st)}
+        wanted = {(t.value if isinstance(t, cst.Name) else t.attr.value) for t, _ in found.values()}
+        read = set()
+        for node in _walk(ctx.module):
+            if id(node) in own:
+                continue
+            if isinstance(node, cst.Name) and node.value in wanted and not isinstance(ctx.parent(node), cst.AssignTarget):
+                p = ctx.parent(node)
+                if not (isinstance(p, cst.Attribute) and p.attr is node):
+                    read.add(node.value)
+            elif isinstance(node, cst.Attribute) and node.attr.value in wanted \
+                    and not isinstance(ctx.parent(node), cst.AssignTarget):
+                read.add(node.attr.value)
+        return {st: v for st, v in found.items()
+                if (v[0].value if isinstance(v[0], cst.Name) else v[0].attr.value) not in read}
+
+    def _attr_key(self, node):
+        """``self.W`` read or bound in a method: (id(class), "self.W"); None otherwise."""
+        if not (isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name) and node.value.value == "self"):
+            return None
+        from ..analysis.flow import Flow
+
+        fn = self.ctx.analysis(Flow).scope_of(node).node
+        body = self.ctx.parent(fn) if isinstance(fn, cst.FunctionDef) else None
+        cls = self.ctx.parent(body) if body is not None else None
+        if not isinstance(cls, cst.ClassDef):
+            return None
+        return (id(cls), f"self.{node.attr.value}")
 
     def _list_def(self, node, at):
         """``shape=kernel`` with ``kernel = [k, k, c_in, c_out]`` bound once before, from names
@@ -508,7 +654,7 @@ class HandmadeLayers(Rule):
                 continue
             bkey = self._key(b, b.value)
             v = variables.get(bkey)
-            if v is None or len(v.shape) != 1:
+            if v is None or v.shape is None or len(v.shape) != 1:
                 continue
             candidates.append((node, x, bkey))
         if not candidates:
@@ -526,7 +672,7 @@ class HandmadeLayers(Rule):
                 continue
             p = patterns[id(d.value)]
             if p[3] is not None or reads.get(self._key(x, x.value)) != 1 \
-                    or (len(d.scope.by_name.get(x.value, ())) != 1 and len(self._key(x, x.value)) == 2):
+                    or (len(d.scope.by_name.get(x.value, ())) != 1 and not self._per_binding_key(self._key(x, x.value))):
                 continue
             patterns[id(d.value)] = (p[0], p[1], p[2], bkey, p[4])
             late[id(node)] = (id(d.value), x.value)
@@ -622,13 +768,23 @@ class HandmadeLayers(Rule):
                     k = initializer_of(ctx, init, init_orig) if init is not None else to_node("glorot_uniform")
             elif q == "tensorflow.Variable":
                 iv = _arg(value, 0, "initial_value")
+                if any(a.keyword is not None and a.keyword.value not in ("initial_value", "name", "trainable")
+                       for a in value.args) or len([a for a in value.args if a.keyword is None]) > 1:
+                    return None
+                tr = _arg(value, 1, "trainable")
+                if tr is not None and literal(tr, None) is not True:
+                    return None  # a frozen weight: not a layer's trainable weight
+                if isinstance(iv, (cst.Name, cst.Attribute)) and ctx.legacy_name(iv) is None:
+                    # tf.Variable(pretrained): a value (array) of the program - its shape is known at
+                    # run time only (the Embedding reads it); Constant(value) gives the same start
+                    return None, call("keras.initializers.Constant", iv.deep_clone())
                 if not isinstance(iv, cst.Call) or ctx.legacy_name(iv) not in _VAR_INITS:
                     return None
                 cls, sig = _VAR_INITS[ctx.legacy_name(iv)]
                 from ..args import BoundArgs
 
                 b = BoundArgs(iv, sig)
-                shape = b.node("shape") if b.given("shape") or cls != "Constant" else None
+                shape = self._list_def(b.node("shape"), site) if b.given("shape") or cls != "Constant" else None
                 if cls == "Constant":
                     shape, k = _constant(ctx, iv)
                 elif cls in ("zeros", "ones"):
@@ -660,13 +816,33 @@ class HandmadeLayers(Rule):
                 key = self._key(n.value, n.value.value)
                 key = (key[0], key[1], ks)
                 v = variables.get(key)
-                return key if v is not None and (rank is None or len(v.shape) == rank) else None
-            if not isinstance(n, cst.Name):
+                return key if v is not None and v.shape is not None and (rank is None or len(v.shape) == rank) else None
+            if isinstance(n, cst.Attribute):
+                key = self._attr_key(n)
+            elif isinstance(n, cst.Name):
+                key = self._key(n, n.value)
+            else:
                 return None
-            key = self._key(n, n.value)
             v = variables.get(key)
-            return key if v is not None and (rank is None or len(v.shape) == rank) else None
+            if v is None or (v.shape is None and rank != "table"):
+                return None
+            return key if rank in (None, "table") or len(v.shape) == rank else None
 
+        q = ctx.legacy_name(node) if isinstance(node, cst.Call) else None
+        if q == "tensorflow.nn.xw_plus_b":  # matmul(x, weights) + biases
+            x, w, b = (_arg(node, 0, "x"), _arg(node, 1, "weights"), _arg(node, 2, "biases"))
+            if x is not None and var(w, 2) and var(b, 1):
+                return ("dense", x, var(w, 2), var(b, 1), node)
+            return None
+        if q == "tensorflow.nn.embedding_lookup":  # a row per id: a trainable table is an Embedding
+            if any(a.keyword is not None and a.keyword.value not in ("params", "ids", "name") for a in node.args) \
+                    or len(node.args) > 3:
+                return None  # max_norm, partition_strategy: not kept
+            t, ids = _arg(node, 0, "params"), _arg(node, 1, "ids")
+            w = var(t, "table")
+            if ids is not None and w is not None and (variables[w].shape is None or len(variables[w].shape) == 2):
+                return ("embedding", ids, w, None, node)
+            return None
         if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add) and var(node.right) \
                 and isinstance(node.left, cst.Call):
             bias, core = var(node.right), node.left
@@ -688,17 +864,32 @@ class HandmadeLayers(Rule):
         return None
 
     # -- rewriting -------------------------------------------------------------------------
-    def _build(self, p, updated_x):
+    def _build(self, p, updated_x, key=None):
         variables, _, _ = self._state()
         kind, _, w, b, core = p
         W = variables[w]
+        stored = self._store.get(key)
+        own_bias = None
+        if stored is not None and stored[1] == "own":  # the kernel is shared, this bias is the tower's
+            own_bias, b = variables[b], None
         kw = {"kernel_initializer": None if literal(W.init, None) == "glorot_uniform" else W.init}
         if b is None:
             kw["use_bias"] = False
         else:
             B = variables[b]
             kw["bias_initializer"] = None if literal(B.init, None) == "zeros" else B.init
-        if kind == "dense":
+        if kind == "embedding":
+            k = W.init  # get_variable's default (glorot_uniform) is not the Embedding's ('uniform')
+            if W.shape is None:  # tf.Variable(pretrained): the table's shape is the value's
+                v = W.init.args[0].value
+                dims = [cst.Arg(call("keras.ops.shape", v.deep_clone()), star="*")]
+            else:
+                dims = [cst.Arg(W.shape[0]), cst.Arg(W.shape[1])]
+            k = k if isinstance(k, cst.BaseExpression) else to_node(k)
+            layer = cst.Call(func=expr("keras.layers.Embedding"), args=[
+                *dims, cst.Arg(k, keyword=cst.Name("embeddings_initializer"),
+                               equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")))])
+        elif kind == "dense":
             layer = call("keras.layers.Dense", W.shape[1], **kw)
         else:
             snode = _arg(core, 2, "strides")
@@ -711,7 +902,19 @@ class HandmadeLayers(Rule):
                          strides=cst.Tuple([cst.Element(els[1]), cst.Element(els[2])]), padding=pad.lower(), **kw)
         self.ctx.add_import("keras")
         self.ctx.count(self)
-        return apply_layer(wrap_long_call(layer), updated_x)
+        layer = wrap_long_call(layer)
+        if stored is None:
+            return apply_layer(layer, updated_x)
+        self.ctx.use_helper("tf1_layer")
+        make = cst.Lambda(params=cst.Parameters(), body=layer)
+        out = cst.Call(func=cst.Call(func=cst.Name("tf1_layer"), args=[cst.Arg(cst.SimpleString(repr(stored[0]))),
+                                                                       cst.Arg(make)]),
+                       args=[cst.Arg(updated_x)])
+        if own_bias is not None:
+            self.ctx.use_helper("TF1Bias")
+            init = None if literal(own_bias.init, None) == "zeros" else own_bias.init
+            out = cst.Call(func=call("TF1Bias", init) if init is not None else call("TF1Bias"), args=[cst.Arg(out)])
+        return out
 
     def _x_of(self, updated, p):
         core = updated
@@ -750,14 +953,16 @@ class HandmadeLayers(Rule):
         p = pats.get(id(original))
         if p is None:
             return updated
-        if p[4] is original:  # the layer's own call (its bias, if any, is added in a later statement)
+        if p[0] == "embedding":
+            x = _arg(updated, 1, "ids") if isinstance(updated, cst.Call) else None
+        elif p[4] is original:  # the layer's own call (its bias, if any, is added in a later statement)
             x = updated.args[0].value if isinstance(updated, cst.Call) and updated.args else None
         else:
             x = self._x_of(updated, p)
         if x is None:
             return updated
         try:
-            return self._build(p, x)
+            return self._build(p, x, id(original))
         except Untranslatable as ex:
             self.todo(original, str(ex))
             return updated
@@ -777,6 +982,14 @@ class HandmadeLayers(Rule):
                          None if literal(init, None) == "glorot_uniform" else init)
             return updated.with_changes(body=[updated.body[0].with_changes(
                 value=apply_layer(layer, anchor.deep_clone()))])
+        dead = self._dead.get(original)
+        if dead is not None:
+            keys = [self._attr_key(v) if isinstance(v, cst.Attribute) else self._key(v, v.value) for v in dead[1]]
+            if all(k in removable for k in keys):
+                self.report(original, f"{code(dead[0]).strip()} is a weight penalty (tf.nn.l2_loss) that nothing "
+                                      f"reads: dropped with the weights it read, which are now a layer's")
+                self.ctx.count(self)
+                return cst.RemoveFromParent()
         for n in removable:
             if variables[n].statement is original:
                 self.ctx.count(self)
@@ -884,5 +1097,28 @@ class HandmadeLayers(Rule):
     INVALID = [*INVALID, Case(  # a function called twice: get_variable shares under reuse - no layer per call
         "import tensorflow as tf\n\ndef scale(x):\n    with tf.variable_scope('s', reuse=tf.AUTO_REUSE):\n        a = tf.get_variable('a', [4])\n    return x * a\n\ny1 = scale(x1)\ny2 = scale(x2)\n",
         "import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\n\ndef scale(x):\n    # TODO(tflearn-migrate): TFM100 no Keras translation for tensorflow.AUTO_REUSE, tensorflow.variable_scope\n    with tf.variable_scope('s', reuse=tf.AUTO_REUSE):\n        a = tf.get_variable('a', [4])  # TODO(tflearn-migrate): TFM100 no Keras translation for tensorflow.get_variable\n    return x * a\n\ny1 = scale(x1)\ny2 = scale(x2)\n", ("TFM100", "TFM100"), todo=True)]
+    INVALID = [*INVALID,
+               # a text CNN: tf.Variable(pretrained) / get_variable tables read by embedding_lookup,
+               # an attribute (self.W), a name bound per conv branch then again for the output layer
+               # (each read keyed by the binding that reaches it), shape= a list name, xw_plus_b
+               Case('import tensorflow as tf\n\nclass TextCNN:\n    def __init__(self, table, n):\n        self.table = table\n        self.n = n\n\n    def tower(self, ids, x):\n        self.W = tf.Variable(self.table, name="W")\n        emb = tf.nn.embedding_lookup(self.W, ids)\n        E = tf.get_variable("E", [100, 8])\n        emb2 = tf.nn.embedding_lookup(E, ids)\n        for k in (3, 4):\n            shape = [k, 8, 1, self.n]\n            W = tf.Variable(tf.truncated_normal(shape, stddev=0.1), name="W")\n            b = tf.Variable(tf.constant(0.1, shape=[self.n]), name="b")\n            c = tf.nn.conv2d(x, W, strides=[1, 1, 1, 1], padding="VALID")\n            h = tf.nn.relu(tf.nn.bias_add(c, b))\n        W = tf.get_variable("W", shape=[16, 4], initializer=tf.contrib.layers.xavier_initializer())\n        b = tf.Variable(tf.constant(0.1, shape=[4]), name="b")\n        return tf.nn.xw_plus_b(h, W, b, name="scores"), emb, emb2\n',
+                    "import keras\n\nclass TextCNN:\n    def __init__(self, table, n):\n        self.table = table\n        self.n = n\n\n    def tower(self, ids, x):\n        emb = keras.layers.Embedding(\n            *keras.ops.shape(self.table),\n            embeddings_initializer=keras.initializers.Constant(self.table),\n        )(ids)\n        emb2 = keras.layers.Embedding(100, 8, embeddings_initializer='glorot_uniform')(ids)\n        for k in (3, 4):\n            shape = [k, 8, 1, self.n]\n            c = keras.layers.Conv2D(\n                self.n,\n                (k, 8),\n                strides=(1, 1),\n                padding='valid',\n                kernel_initializer=keras.initializers.TruncatedNormal(mean=0.0, stddev=0.1),\n                bias_initializer=keras.initializers.Constant(0.1),\n            )(x)\n            h = keras.ops.relu(c)\n        return keras.layers.Dense(\n            4,\n            kernel_initializer=keras.initializers.GlorotUniform(),\n            bias_initializer=keras.initializers.Constant(0.1),\n        )(h), emb, emb2\n"),
+               # a later binding of W in the loop reaches the read on the next pass: not translated
+               Case('import tensorflow as tf\nW = tf.Variable(tf.zeros([4, 4]))\nfor i in range(3):\n    h = tf.matmul(h, W)\n    W = tf.Variable(tf.zeros([4, 4]))\n',
+                    'import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\nimport keras\n\nW = tf.Variable(tf.zeros([4, 4]))  # TODO(tflearn-migrate): TFM100 no Keras translation for tensorflow.Variable, tensorflow.zeros\nfor i in range(3):\n    h = keras.ops.matmul(h, W)\n    W = tf.Variable(tf.zeros([4, 4]))  # TODO(tflearn-migrate): TFM100 no Keras translation for tensorflow.Variable, tensorflow.zeros\n',
+                    ("TFM100", "TFM100"), todo=True)]
+    INVALID = [*INVALID,
+               # an l2 penalty accumulated and never read (sanku-lib): dropped with its weights, reported
+               Case("import tensorflow as tf\n\nclass Net:\n    def __init__(self):\n        self.l2_loss = tf.constant(0.0)\n\n    def out(self, h):\n        W = tf.get_variable('W', shape=[16, 4])\n        b = tf.Variable(tf.constant(0.1, shape=[4]))\n        self.l2_loss += tf.nn.l2_loss(W)\n        self.l2_loss += tf.nn.l2_loss(b)\n        return tf.nn.xw_plus_b(h, W, b)\n",
+                    'import keras\n\nclass Net:\n    def __init__(self):\n        self.l2_loss = keras.ops.convert_to_tensor(0.0)\n\n    def out(self, h):\n        return keras.layers.Dense(4, bias_initializer=keras.initializers.Constant(0.1))(h)\n', ("TFM135", "TFM135")),
+               # the penalty is read by a loss: the weights stay variables (TODO), nothing dropped
+               Case("import tensorflow as tf\n\nclass Net:\n    def __init__(self):\n        self.l2_loss = tf.constant(0.0)\n\n    def out(self, h):\n        W = tf.get_variable('W', shape=[16, 4])\n        b = tf.Variable(tf.constant(0.1, shape=[4]))\n        self.l2_loss += tf.nn.l2_loss(W)\n        self.l2_loss += tf.nn.l2_loss(b)\n        return tf.nn.xw_plus_b(h, W, b)\n\n    def loss(self, o):\n        return tf.reduce_mean(o) + 0.1 * self.l2_loss\n",
+                    "import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\nimport keras\n\nclass Net:\n    def __init__(self):\n        self.l2_loss = keras.ops.convert_to_tensor(0.0)\n\n    def out(self, h):\n        W = tf.get_variable('W', shape=[16, 4])  # TODO(tflearn-migrate): TFM100 no Keras translation for tensorflow.get_variable\n        b = tf.Variable(keras.ops.full([4], 0.1))  # TODO(tflearn-migrate): TFM100 no Keras translation for tensorflow.Variable\n        self.l2_loss += tf.nn.l2_loss(W)  # TODO(tflearn-migrate): TFM100 no Keras translation for tensorflow.nn.l2_loss\n        self.l2_loss += tf.nn.l2_loss(b)  # TODO(tflearn-migrate): TFM100 no Keras translation for tensorflow.nn.l2_loss\n        return tf.nn.xw_plus_b(h, W, b)  # TODO(tflearn-migrate): TFM100 no Keras translation for tensorflow.nn.xw_plus_b\n\n    def loss(self, o):\n        return keras.ops.mean(o) + 0.1 * self.l2_loss\n", ('TFM100', 'TFM100', 'TFM100', 'TFM100', 'TFM100'), todo=True)]
+    INVALID = [*INVALID,
+               # towers PARTLY shared in TF1: get_variable under reuse shares the kernel, the
+               # tf.Variable bias is per tower -> the kernel's layer from the TF1-name store
+               # (tf1_layer), a bias layer of its own per tower (TF1Bias); TFM201 reports the towers
+               Case("import tensorflow as tf\n\ndef tower(x, reuse=False):\n    with tf.variable_scope('out', reuse=reuse):\n        W = tf.get_variable('W', shape=[8, 4])\n        b = tf.Variable(tf.constant(0.1, shape=[4]))\n        return tf.nn.xw_plus_b(x, W, b)\n\na = tower(x1)\nb2 = tower(x2, reuse=True)\nd = a - b2\n",
+                    'import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\nimport keras\n\n\n# tflearn-migrate helper: tf1_layer\nTF1_LAYERS = {}\n\n\ndef tf1_layer(name, make):\n    # TF1\'s variable store: the layer whose variables get_variable created under `name` is made\n    # once; a later call under reuse (another tower) gets the same layer, so the same weights\n    if name not in TF1_LAYERS:\n        TF1_LAYERS[name] = make()\n    return TF1_LAYERS[name]\n\n\n# tflearn-migrate helper: TF1Bias\nclass TF1Bias(keras.layers.Layer):\n    # a bias variable of its own (tf.Variable) added on the last axis (tf.nn.bias_add / + b / xw_plus_b)\n    # to a layer whose kernel TF1 shared between towers: each tower gets its own bias, as in TF1\n\n    def __init__(self, bias_initializer="zeros", **kwargs):\n        super().__init__(**kwargs)\n        self.bias_initializer = keras.initializers.get(bias_initializer)\n\n    def build(self, input_shape):\n        self.bias = self.add_weight(shape=(input_shape[-1],), initializer=self.bias_initializer, name="bias")\n\n    def call(self, inputs):\n        return inputs + self.bias\n\n\ndef tower(x, reuse=False):\n    # TODO(tflearn-migrate): TFM100 no Keras translation for tensorflow.variable_scope\n    with tf.variable_scope(\'out\', reuse=reuse):\n        return TF1Bias(keras.initializers.Constant(0.1))(tf1_layer(\'out/W\', lambda: keras.layers.Dense(4, use_bias=False))(x))\n\na = tower(x1)\nb2 = tower(x2, reuse=True)\nd = a - b2\n', ('TFM100',), todo=True)]
     REQUIRES = ("TFM130", "TFM100")
 

@@ -47,16 +47,52 @@ class VariableScope(Rule):
 
         inside = {id(n) for n in _walk(w.body)}
         groups = [g for g in self.ctx.analysis(Sharing).groups if any(id(c) in inside for c in g.calls)]
+        reuse = _arg(w.items[0].item, 99, "reuse")
+        switches = any(isinstance(n, cst.Call) and isinstance(n.func, cst.Attribute)
+                       and n.func.attr.value == "reuse_variables" for n in _walk(w.body))
+        if not groups and reuse is not None and not switches:
+            # ``with variable_scope(s, reuse=reuse)`` inside a tower builder: its reuse is the
+            # towers' (the builder's verdict says whether anything is shared)
+            groups = [g for g in self.ctx.analysis(Sharing).groups
+                      if g.function is not None and self._inside(w, g.function)]
+            if groups and not self._variables_translated(w):
+                return True  # a get_variable left inside still resolves its name in this scope
         if groups:
             # TF1 shares nothing here (tf.Variable weights, fresh auto-named layers), only part of
             # the towers, or raises: TFM201 reports those towers; only shared ones need TFM205
             return any(g.verdict == "shared" for g in groups)
 
-        reuse = _arg(w.items[0].item, 99, "reuse")
         if reuse is not None and not (isinstance(reuse, cst.Name) and reuse.value in ("False", "None")):
             return True
-        return any(isinstance(n, cst.Call) and isinstance(n.func, cst.Attribute)
-                   and n.func.attr.value == "reuse_variables" for n in _walk(w.body))
+        return switches
+
+    def _variables_translated(self, w: cst.With) -> bool:
+        """Every get_variable call inside the scope became part of a Keras layer (TFM135), and no
+        TF1 layer call inside it names its variables through the scope."""
+        from ..analysis.sharing import GET_VARIABLE
+        from ._tf1_program import _walk
+
+        from ..analysis.sharing import Sharing
+
+        from ..analysis.flow import Flow
+
+        inner = [n for n in _walk(w.body) if isinstance(n, cst.Call)]
+        if any(id(n) in self.ctx.analysis(Sharing).layer_vars for n in inner):
+            return False  # a tf.layers / contrib layer resolving its name in the scope
+        functions = self.ctx.analysis(Flow).functions
+        if any((isinstance(n.func, cst.Name) and n.func.value in functions)
+               or (isinstance(n.func, cst.Attribute) and isinstance(n.func.value, cst.Name)
+                   and n.func.value.value == "self") for n in inner):
+            return False  # a helper of the file may create variables under this scope's name
+        calls = [n for n in inner if self.ctx.legacy_name(n) in GET_VARIABLE]
+        if not calls:
+            return True
+        if not self.ctx.rule_active("TFM135"):
+            return False
+        from .tfm135_handmade_layers import HandmadeLayers
+
+        gone = self.ctx.analysis(HandmadeLayers).removed_variable_calls()
+        return all(id(c) in gone for c in calls)
 
     def _shared_handled(self, tp: TF1Program, w: cst.With) -> bool:
         """Is this sharing scope made meaningless by TFM205's encoder (it holds the tower calls
@@ -99,6 +135,15 @@ class VariableScope(Rule):
              "h = f(x)\n"),
         Case("import tensorflow as tf\nwith tf.variable_scope('fc', reuse=True):\n    h = f(x)\n",
              None, ("TFM138",), todo=True),
+        # reuse= inside a tower builder whose tf.Variable weights TF1 never shares (TFM201 reports
+        # those towers): the scope only names; with get_variable the towers share: TODO without TFM205
+        Case("import tensorflow as tf\n\ndef tower(x, reuse=False):\n    with tf.variable_scope('fc', reuse=reuse):\n        w = tf.Variable(tf.zeros([4, 2]))\n        return tf.matmul(x, w)\n\na = tower(x1)\nb = tower(x2, reuse=True)\nd = a - b\n",
+             'import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\n\ndef tower(x, reuse=False):\n    w = tf.Variable(tf.zeros([4, 2]))\n    return tf.matmul(x, w)\n\na = tower(x1)\nb = tower(x2, reuse=True)\nd = a - b\n', (), todo=True),
+        Case("import tensorflow as tf\n\ndef tower(x, reuse=False):\n    with tf.variable_scope('fc', reuse=reuse):\n        w = tf.get_variable('w', [4, 2])\n        return tf.matmul(x, w)\n\na = tower(x1)\nb = tower(x2, reuse=True)\nd = a - b\n",
+             "import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\n\ndef tower(x, reuse=False):\n    # TODO(tflearn-migrate): TFM138 variable_scope shares variables (reuse): no Keras translation without TFM205's shared encoder\n    with tf.variable_scope('fc', reuse=reuse):\n        w = tf.get_variable('w', [4, 2])\n        return tf.matmul(x, w)\n\na = tower(x1)\nb = tower(x2, reuse=True)\nd = a - b\n", ('TFM138',), todo=True),
+        # ... but a helper of the file called inside it may resolve get_variable names through it
+        Case("import tensorflow as tf\n\ndef dense(x):\n    w = tf.get_variable('w', [4, 2])\n    return tf.matmul(x, w)\n\ndef tower(x, reuse=False):\n    with tf.variable_scope('fc', reuse=reuse):\n        b = tf.Variable(tf.zeros([2]))\n        return dense(x) + b\n\na = tower(x1)\nb = tower(x2, reuse=True)\nd = a - b\n",
+             "import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\n\ndef dense(x):\n    w = tf.get_variable('w', [4, 2])\n    return tf.matmul(x, w)\n\ndef tower(x, reuse=False):\n    # TODO(tflearn-migrate): TFM138 variable_scope shares variables (reuse): no Keras translation without TFM205's shared encoder\n    with tf.variable_scope('fc', reuse=reuse):\n        b = tf.Variable(tf.zeros([2]))\n        return dense(x) + b\n\na = tower(x1)\nb = tower(x2, reuse=True)\nd = a - b\n", ('TFM138',), todo=True),
     ]
 
 

@@ -489,6 +489,10 @@ class SessionProgram(Rule):
             stmts = [stmt("{m} = IndexedLossModel({i}, {o}, {l}, {k})", m=cst.Name(model), i=in_node, o=out_node,
                           l=cst.Name(loss), k=op.loss_index.deep_clone()),
                      stmt("{m}.compile(optimizer={opt})", m=cst.Name(model), opt=optimizer)]
+        elif not labels and outs == [loss]:  # a label-free loss: the model's output IS the loss
+            self.ctx.use_helper("LossModel")
+            stmts = [stmt("{m} = LossModel({i}, {l})", m=cst.Name(model), i=in_node, l=cst.Name(loss)),
+                     stmt("{m}.compile(optimizer={opt})", m=cst.Name(model), opt=optimizer)]
         elif len(outs) == 1 and len(labels) == 1:
             plan = self.ctx.analysis(FitLoops).of(prog) if self.ctx.rule_active("TFM143") else None
             metrics = ""
@@ -547,9 +551,12 @@ class SessionProgram(Rule):
         missing = [p for p in labels if p not in feeds]
         if missing:
             raise _Todo(f"training run does not feed {', '.join(missing)}")
-        y = _elems([feeds[p] for p in labels])
         model = self._tp().model_name(prog)
-        step = expr("{m}.train_on_batch({x}, {y})", m=cst.Name(model), x=x, y=y)
+        y = _elems([feeds[p] for p in labels])
+        if labels:
+            step = expr("{m}.train_on_batch({x}, {y})", m=cst.Name(model), x=x, y=y)
+        else:  # a LossModel: its output is the loss
+            step = expr("{m}.train_on_batch({x})", m=cst.Name(model), x=x)
         counters = self._counters()
         fetched_counters = {i: counters.fetch(prog, r, i) for i in range(len(r.fetch_names))}
         others = [n for i, n in enumerate(r.fetch_names) if n != r.train_op.name and not self._summary(n)
@@ -559,6 +566,8 @@ class SessionProgram(Rule):
         if others and r.train_op.loss_index is not None:  # the whole structure, from the step's forward pass
             step = expr('keras.tree.map_structure(keras.ops.convert_to_numpy, {m}.train_on_batch({x}, {y}, '
                         'return_dict=True)["fetched"])', m=cst.Name(model), x=x, y=y)
+        if not self.runs_ok(prog):  # the session and the train op stay: so does this run
+            raise _Todo("training run kept: another sess.run of this program is not translated")
         self.ctx.count(self)
         if any(fetched_counters.values()):
             return self._train_run_counters(r, updated, small, step, fetched_counters, loss, model)
@@ -1063,6 +1072,21 @@ class SessionProgram(Rule):
         '# TODO(tflearn-migrate): TFM140 step counter step kept: the step counter is read in: print(step)\n'
         'model = keras.Model(x, out)\nmodel.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1), loss=loss)\n'
         'for e in range(3):\n    model.train_on_batch(X, Y)\nprint(step)\n', ("TFM140",), todo=True)]
+    INVALID = [*INVALID,
+               # a loss with no label (reconstruction error; a triplet loss over three towers): the
+               # loss tensor is the output of a LossModel, trained with train_on_batch(x) alone
+               Case('import tensorflow as tf\n\nx = tf.placeholder(tf.float32, [None, 8])\nh = tf.layers.dense(x, 3)\nr = tf.layers.dense(h, 8)\nloss = tf.reduce_mean(tf.square(r - x))\ntrain_op = tf.train.AdamOptimizer(0.001).minimize(loss)\nwith tf.Session() as sess:\n    sess.run(tf.global_variables_initializer())\n    for i in range(10):\n        _, l = sess.run([train_op, loss], feed_dict={x: X})\n    codes = sess.run(h, feed_dict={x: X})\n',
+                    'import keras\n\n\n# tflearn-migrate helper: LossModel\nclass LossModel(keras.Model):\n    """A functional model whose output IS the TF1 loss tensor (its labels are inputs too)."""\n\n    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):\n        return keras.ops.sum(y_pred)\n\n\nx = keras.Input(shape=(8,))\nh = keras.layers.Dense(3)(x)\nr = keras.layers.Dense(8)(h)\nloss = keras.ops.mean(keras.ops.square(r - x))\nmodel = LossModel(x, loss)\nmodel.compile(optimizer=keras.optimizers.Adam(learning_rate=0.001, epsilon=1e-8))\nfor i in range(10):\n    l = model.train_on_batch(X)\ncodes = keras.Model(x, h).predict_on_batch(X)\n')]
+    INVALID = [*INVALID,
+               # a step counter read only by minimize(global_step=) and a summary: removed
+               # (optimizer.iterations counts); read by a run, it stays (VALID-like case in tests)
+               Case("import tensorflow as tf\n\nx = tf.placeholder(tf.float32, [None, 4])\ny = tf.placeholder(tf.float32, [None, 2])\nout = tf.layers.dense(x, 2)\nloss = tf.reduce_mean(tf.square(out - y))\nglobal_step = tf.Variable(0, trainable=False)\ntrain_op = tf.train.GradientDescentOptimizer(0.1).minimize(loss, global_step=global_step)\ntf.summary.scalar('step', global_step)\nwith tf.Session() as sess:\n    sess.run(tf.global_variables_initializer())\n    for i in range(10):\n        sess.run(train_op, feed_dict={x: X, y: Y})\n",
+                    'import keras\n\nx = keras.Input(shape=(4,))\nout = keras.layers.Dense(2)(x)\ndef loss(y, out):\n    return keras.ops.mean(keras.ops.square(out - y))\nmodel = keras.Model(x, out)\nmodel.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1), loss=loss)\nfor i in range(10):\n    model.train_on_batch(X, Y)\n', ('TFM142',))]
+    INVALID = [*INVALID,
+               # the step counter is fetched by a run TFM140 cannot map: the program stays TF1 whole
+               # (its training run too - it used to become train_on_batch of a model never built)
+               Case('import tensorflow as tf\n\nx = tf.placeholder(tf.float32, [None, 4])\ny = tf.placeholder(tf.float32, [None, 2])\nout = tf.layers.dense(x, 2)\nloss = tf.reduce_mean(tf.square(out - y))\nglobal_step = tf.Variable(0, trainable=False)\ntrain_op = tf.train.GradientDescentOptimizer(0.1).minimize(loss, global_step=global_step)\nwith tf.Session() as sess:\n    sess.run(tf.global_variables_initializer())\n    for i in range(10):\n        sess.run(train_op, feed_dict={x: X, y: Y})\n    print(sess.run(global_step))\n',
+                    'import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\nimport keras\n\nx = tf.placeholder(tf.float32, [None, 4])  # TODO(tflearn-migrate): TFM140 input placeholder kept: a sess.run of this program is not translated\ny = tf.placeholder(tf.float32, [None, 2])  # TODO(tflearn-migrate): TFM140 label placeholder kept: a sess.run of this program is not translated\nout = keras.layers.Dense(2)(x)\n# TODO(tflearn-migrate): TFM140 loss kept as a TF1 tensor: a sess.run of this program is not translated\nloss = keras.ops.mean(keras.ops.square(out - y))\nglobal_step = tf.Variable(0, trainable=False)\n# TODO(tflearn-migrate): TFM140 train op kept: a sess.run of this program is not translated (see its TODO)\ntrain_op = keras.optimizers.SGD(learning_rate=0.1).minimize(loss, global_step=global_step)\nwith tf.Session() as sess:\n    sess.run(tf.global_variables_initializer())\n    for i in range(10):\n        sess.run(train_op, feed_dict={x: X, y: Y})  # TODO(tflearn-migrate): TFM140 training run kept: another sess.run of this program is not translated\n    print(sess.run(global_step))  # TODO(tflearn-migrate): TFM140 sess.run fetches global_step (not a model tensor, loss or metric)\n', ('TFM140', 'TFM140', 'TFM140', 'TFM140', 'TFM140', 'TFM140'), todo=True)]
     REQUIRES = ("TFM130", "TFM131", "TFM133", "TFM134", "TFM138", "TFM142")
 
 

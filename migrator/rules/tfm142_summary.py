@@ -51,6 +51,32 @@ class Summary(Rule):
             msg = "TensorBoard summary statement removed (use keras.callbacks.TensorBoard with fit to log)"
         return self._remove(original, msg)
 
+    _VARIABLE_LISTS = ("tensorflow.trainable_variables", "tensorflow.global_variables",
+                       "tensorflow.all_variables", "tensorflow.model_variables")
+
+    def leave_For(self, original: cst.For, updated: cst.For):
+        """``for var in tf.trainable_variables(): tf.summary.histogram(var.op.name, var)``: a loop
+        over the graph's variables whose body only makes summaries goes with them (its loop
+        variable read nowhere after it)."""
+        tp = self.ctx.analysis(TF1Program)
+        if original.orelse is not None or not isinstance(original.iter, cst.Call) \
+                or tp.qname(original.iter) not in self._VARIABLE_LISTS or original.iter.args \
+                or not isinstance(original.target, cst.Name):
+            return updated
+        for st in original.body.body:
+            if not (isinstance(st, cst.SimpleStatementLine) and len(st.body) == 1 and isinstance(st.body[0], cst.Expr)
+                    and isinstance(st.body[0].value, cst.Call)
+                    and (tp.qname(st.body[0].value) or "").startswith("tensorflow.summary.")):
+                return updated
+        from ..cstcache import walk
+
+        name = original.target.value
+        scope = tp.flow.scope_of(original)
+        inside = {id(n) for n in walk(original)}
+        if any(isinstance(n, cst.Name) and n.value == name and id(n) not in inside for n in walk(scope.node)):
+            return updated
+        return self._remove(original, "loop making a TensorBoard summary per variable removed")
+
     def _remove(self, original, msg: str):
         self.report(original, msg, severity=Severity.INFO)
         self.ctx.count(self)
@@ -88,4 +114,13 @@ class Summary(Rule):
         # a variable assigned from Python only for a summary, the runs that assign / evaluate it
         Case("import tensorflow as tf\nx = tf.placeholder(tf.float32, [None, 4])\ny = tf.placeholder(tf.float32, [None, 3])\nlogits = tf.layers.dense(x, 3)\nloss = tf.reduce_mean(tf.square(logits - y))\ntrain_op = tf.train.GradientDescentOptimizer(0.1).minimize(loss)\nloss_ave = tf.Variable(0, dtype=tf.float32, trainable=False)\ntf.summary.scalar('loss', loss_ave)\nmerged = tf.summary.merge_all()\nsess = tf.Session()\nwriter = tf.summary.FileWriter('logs')\nsess.run(tf.global_variables_initializer())\nfor e in range(3):\n    total = 0.0\n    for i in range(10):\n        _, v = sess.run([train_op, loss], feed_dict={x: X, y: Y})\n        total += v\n    sess.run(tf.assign(loss_ave, total / 10))\n    s = sess.run(merged)\n    writer.add_summary(s, e)\n",
              'import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\nx = tf.placeholder(tf.float32, [None, 4])\ny = tf.placeholder(tf.float32, [None, 3])\nlogits = tf.layers.dense(x, 3)\nloss = tf.reduce_mean(tf.square(logits - y))\ntrain_op = tf.train.GradientDescentOptimizer(0.1).minimize(loss)\nsess = tf.Session()\nsess.run(tf.global_variables_initializer())\nfor e in range(3):\n    total = 0.0\n    for i in range(10):\n        _, v = sess.run([train_op, loss], feed_dict={x: X, y: Y})\n        total += v\n', ("TFM142",) * 7, todo=True),
+        # a histogram per trainable variable: the loop goes with its summaries
+        Case("import tensorflow as tf\n\ndef log():\n    for var in tf.trainable_variables():\n"
+             "        tf.summary.histogram(var.op.name, var)\n    return 1\n",
+             "\ndef log():\n    return 1\n", ("TFM142", "TFM142")),
+        # ... unless the loop variable is read after the loop: the loop stays
+        Case("import tensorflow as tf\n\nfor var in tf.trainable_variables():\n"
+             "    tf.summary.histogram(var.op.name, var)\nlast = var\n",
+             "import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\n\n"
+             "for var in tf.trainable_variables():\n    pass\nlast = var\n", ("TFM142",), todo=True),
     ]

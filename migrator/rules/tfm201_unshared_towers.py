@@ -306,8 +306,16 @@ class UnsharedTowers(Rule):
 
                 sh = self.ctx.analysis(Sharing)
                 for sg in self.ctx.analysis(Towers).sharing_group.values():
-                    st.update(sh.stored_layers(sg) or {})
+                    st.update(sh.stored_layers(sg, self._handled()) or {})
         return st
+
+    def _handled(self) -> frozenset:
+        """get_variable calls whose hand-made layer TFM135 takes from the TF1-name store."""
+        if not self.ctx.rule_active("TFM135"):
+            return frozenset()
+        from .tfm135_handmade_layers import HandmadeLayers
+
+        return self.ctx.analysis(HandmadeLayers).stored_variable_calls()
 
     def _store_layer(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
         """``keras.layers.X(...)(x)`` -> ``tf1_layer('scope/name', lambda: keras.layers.X(...))(x)``."""
@@ -343,8 +351,8 @@ class UnsharedTowers(Rule):
             if problem:
                 self.report(original, f"{msg}; not fixed: {problem}")
             elif not self.fixes_enabled:
-                stored = self.ctx.analysis(Sharing).stored_layers(sg) if sg is not None else None
-                if stored:
+                stored = self.ctx.analysis(Sharing).stored_layers(sg, self._handled()) if sg is not None else None
+                if stored is not None:
                     self.report(original, f"{msg}; the towers are kept as written: the layers TF1 shares come "
                                           f"from a store keyed by their TF1 name (tf1_layer), the rest are "
                                           f"per tower (the fix, one encoder, shares them all)")

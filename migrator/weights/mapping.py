@@ -211,7 +211,19 @@ def plan(lv: LegacyVars, klayers: Iterable[KLayer], ignore: Iterable[str] = ()) 
         done = False
         # 1. whole groups, in order
         for g in groups:
-            if g.scope in touched or any(v.name in used for v in g.vars):
+            if g.scope in touched:
+                # what is left of a group already taken piece by piece comes first, in creation order
+                # (``output/W`` shared by the towers went to a Dense; ``output/b2`` is the first
+                # tower's own bias, before ``output_1/b2``)
+                picked = _by_roles(g, k, used)
+                if picked is None:
+                    continue
+                p.assignments.append(Assignment(k, [v.name for v in picked], [v.value for v in picked], "pieces",
+                                                g.scope))
+                used.update(v.name for v in picked)
+                done = True
+                break
+            if any(v.name in used for v in g.vars):
                 continue
             if g.tflearn in COMPATIBLE and k.cls not in COMPATIBLE[g.tflearn]:
                 continue
