@@ -114,9 +114,15 @@ class TF1Classes:
         self.tp: TF1Program = ctx.analysis(TF1Program)
         self.classes: dict[str, ClassProgram] = {}
         self._arg = _arg
+        # module-level classes by name: a model class inherits the methods of the base classes
+        # defined in this file (``MetricNet(BaseModel)``: get_train_op / get_loss in the base)
+        self._class_defs = {s.name.value: s for s in ctx.module.body if isinstance(s, cst.ClassDef)}
+        self._methods_memo: dict[int, dict[str, cst.FunctionDef]] = {}
         for node in walk(ctx.module):
             if not isinstance(node, cst.ClassDef):
                 continue
+            if any(c is not node and node in self._bases(c) for c in self._class_defs.values()):
+                continue  # a base class: its placeholders belong to the program of the class deriving from it
             cp = ClassProgram(node)
             for m in self._methods(node).values():
                 for n in walk(m):
@@ -127,14 +133,50 @@ class TF1Classes:
                             if attr is not None:
                                 cp.placeholders[attr] = self._placeholder(attr, n, parent)
             if cp.placeholders:
+                cp.why = self._shared_base(cp)
                 self._analyse(cp)
                 self.classes[cp.name] = cp
         if self.classes:
             self._instances()
 
     # -- class body ---------------------------------------------------------------------------
-    def _methods(self, cls: cst.ClassDef) -> dict[str, cst.FunctionDef]:
-        return {s.name.value: s for s in cls.body.body if isinstance(s, cst.FunctionDef)}
+    def _methods(self, cls: cst.ClassDef, seen: frozenset = frozenset()) -> dict[str, cst.FunctionDef]:
+        """The class's methods by name, with those it inherits from base classes defined in this
+        file (the class's own override them; the first base wins over later ones, as Python's MRO
+        does for single chains)."""
+        memo = self._methods_memo.get(id(cls))
+        if memo is not None:
+            return memo
+        out: dict[str, cst.FunctionDef] = {}
+        for base in reversed(self._bases(cls)):
+            if id(base) not in seen:
+                out.update(self._methods(base, seen | {id(cls)}))
+        out.update({s.name.value: s for s in cls.body.body if isinstance(s, cst.FunctionDef)})
+        self._methods_memo[id(cls)] = out
+        return out
+
+    def _bases(self, cls: cst.ClassDef) -> list[cst.ClassDef]:
+        return [self._class_defs[a.value.value] for a in cls.bases
+                if a.keyword is None and isinstance(a.value, cst.Name) and a.value.value in self._class_defs
+                and self._class_defs[a.value.value] is not cls]
+
+    def _shared_base(self, cp: ClassProgram) -> str:
+        """A base class whose methods this program would rewrite while another class of the file
+        also derives from it, or code instantiates it ("" if none)."""
+        own = {s.name.value for s in cp.node.body.body if isinstance(s, cst.FunctionDef)}
+        used = {id(m) for n, m in self._methods(cp.node).items() if n not in own}
+        if not used:
+            return ""
+        for base_name, base in self._class_defs.items():
+            if base is cp.node or not any(id(m) in used for m in self._methods(base).values()):
+                continue
+            others = [c for c in self._class_defs.values() if c is not cp.node and base in self._bases(c)]
+            if others:
+                return f"{cp.name} inherits methods from {base_name}, which {others[0].name.value} also derives from"
+            for n in walk(self.ctx.module):
+                if isinstance(n, cst.Call) and isinstance(n.func, cst.Name) and n.func.value == base_name:
+                    return f"{cp.name} inherits methods from {base_name}, which is also instantiated"
+        return ""
 
     def _placeholder(self, attr, call, assign):
         from ..rules._tf1_program import Placeholder
@@ -253,7 +295,9 @@ class TF1Classes:
                     if op is None:
                         cp.why = cp.why or f"{mname}: apply_gradients of gradients it cannot follow"
                         continue
-                    loss, clip, extra = cst.Name(op.loss), op.clip, list(op.extra)
+                    loss = cst.Attribute(cst.Name("self"), cst.Name(op.loss[5:])) if op.loss.startswith("self.") \
+                        else cst.Name(op.loss)
+                    clip, extra = op.clip, list(op.extra)
                 if not isinstance(loss, cst.Name) and _self_attr(loss) is None:
                     cp.why = cp.why or f"{mname}: the loss is not a name"
                     continue
@@ -274,11 +318,97 @@ class TF1Classes:
                 if local not in names:
                     cp.why = cp.why or f"{mname}: the train op is not returned"
                     continue
+                # ``self.train_op = self.get_train_op()`` in another method: the attribute holds it
+                into = self._assigned_from(methods, mname)
+                if into is not None:
+                    if into == "" or names != [local]:
+                        cp.why = cp.why or f"{mname}(): the train op it returns is not bound once to an attribute"
+                        continue
+                    mo = MethodTrainOp(mname, local, loss, n.func.value, clip, extra, names, into)
+                    key = _self_attr(loss) or f"{mname}.{loss.value}"
+                    if _self_attr(loss) is None:
+                        cp.direct[key] = reads(loss, scope, set())
+                    cp.method_ops.append((self.ctx.statement_of(n), n, mo))
+                    continue
                 mo = MethodTrainOp(mname, local, loss, n.func.value, clip, extra, names)
                 key = _self_attr(loss) or f"{mname}.{loss.value}"
                 if _self_attr(loss) is None:
                     cp.direct[key] = reads(loss, scope, set())
                 cp.method_ops.append((self.ctx.statement_of(n), n, mo))
+
+    def _method_runs(self, cp: ClassProgram) -> str:
+        """A session run INSIDE the class (``sess.run([self.train_op, ...])`` in a method taking
+        the session): the runs this rule maps are the ones outside, on an instance."""
+        attrs = set(cp.direct) | set(cp.placeholders) | {mo.attr for _, _, mo in cp.method_ops if mo.attr}
+        for mname, m in self._methods(cp.node).items():
+            for n in walk(m.body):
+                if isinstance(n, cst.Call) and isinstance(n.func, cst.Attribute) and n.func.attr.value == "run" \
+                        and n.args and any(_self_attr(x) in attrs for x in walk(n.args[0].value)):
+                    return (f"{mname}() runs a session on its own tensors (sess.run inside the class is not "
+                            "translated)")
+        return ""
+
+    def _graph_shared(self, cp: ClassProgram) -> str:
+        """Several instances built in one scope (one TF1 graph) by a file using tf.get_variable /
+        variable_scope: their variables may be SHARED (reuse / AUTO_REUSE - a training and an
+        inference instance of one model); Keras layers made per instance would not be."""
+        by_scope: dict[int, list[str]] = {}
+        for scope, inst in cp.instances:
+            by_scope.setdefault(id(scope), []).append(inst)
+        several = next((v for v in by_scope.values() if len(v) > 1), None)
+        if several is None:
+            return ""
+        if not any(isinstance(n, cst.Call) and self.tp.qname(n) in ("tensorflow.get_variable",
+                                                                     "tensorflow.variable_scope")
+                   for n in walk(self.ctx.module)):
+            return ""
+        return (f"instances {', '.join(several)} are built into one TF1 graph whose get_variable / "
+                "variable_scope sharing between them is not translated")
+
+    def _assigned_from(self, methods, mname: str) -> str | None:
+        """``self.X = self.<mname>()`` in the class's methods: X (None when no method calls it,
+        "" when it is called some other way or bound more than once)."""
+        found: list[str] = []
+        other = False
+        for m in methods.values():
+            for n in walk(m.body):
+                if isinstance(n, cst.Call) and _self_attr(n.func) == mname:
+                    parent = self.ctx.parent(n)
+                    attr = _self_attr(parent.targets[0].target) if isinstance(parent, cst.Assign) \
+                        and len(parent.targets) == 1 and not n.args else None
+                    if attr is None:
+                        other = True
+                    else:
+                        found.append(attr)
+        if not found and not other:
+            return None
+        return found[0] if len(found) == 1 and not other else ""
+
+    def _reached(self, cp: ClassProgram, roots: set[str]) -> set[str]:
+        """The methods ``roots`` run, through ``self.method()`` calls (transitively)."""
+        methods = self._methods(cp.node)
+        out, todo = set(), [r for r in roots if r in methods]
+        while todo:
+            m = todo.pop()
+            if m in out:
+                continue
+            out.add(m)
+            for n in walk(methods[m].body):
+                if isinstance(n, cst.Call):
+                    callee = _self_attr(n.func)
+                    if callee in methods and callee not in out:
+                        todo.append(callee)
+        return out
+
+    def _inst_methods(self, scope: ScopeFlow, inst: str) -> set[str]:
+        """``__init__`` and the methods code in ``scope`` calls on ``inst``."""
+        out = {"__init__"}
+        for n in walk(scope.node):
+            if isinstance(n, cst.Call) and self.flow.scope_of(n) is scope:
+                m = _self_attr(n.func, inst)
+                if m is not None:
+                    out.add(m)
+        return out
 
     # -- instances and their programs ----------------------------------------------------------------
     def _instances(self) -> None:
@@ -293,6 +423,7 @@ class TF1Classes:
         for cp in self.classes.values():
             for scope, inst in cp.instances:
                 self._scope_program(cp, scope, inst)
+            cp.why = cp.why or self._method_runs(cp) or self._graph_shared(cp)
             if not cp.instances:
                 cp.why = cp.why or "the class is never instantiated in this file"
             elif len(cp.train_ops) != 1:
@@ -345,7 +476,12 @@ class TF1Classes:
                     cp.why = cp.why or "minimize() with var_list/gate arguments"
                 cp.train_ops.append(ClassTrainOp(parent.targets[0].target.value, ctx.statement_of(node), node,
                                                  inst, attr))
-        for stmt_, call_, mo in cp.method_ops:  # self.train_op = ...: one train op per instance
+        built = None
+        for stmt_, call_, mo in cp.method_ops:  # self.train_op = ...: one train op per instance building it
+            if mo.attr and mo.local:  # returned into self.attr: the instances that call a method getting it
+                built = self._reached(cp, self._inst_methods(scope, inst)) if built is None else built
+                if mo.method not in built:
+                    continue
             if mo.attr:
                 key = _self_attr(mo.loss_node) or f"{mo.method}.{mo.loss_node.value}"
                 cp.train_ops.append(ClassTrainOp(None, stmt_, call_, inst, key, mo))

@@ -592,11 +592,15 @@ class TF1Program:
                     gv = _arg(gv, 0, "t_list")
                     if clip[1] is None:
                         return None
+                ys = _arg(gv, 0, "ys") if isinstance(gv, cst.Call) else None
+                # a class's method (prog None, TF1Classes): the loss may be an attribute, self.loss
+                self_loss = prog is None and isinstance(ys, cst.Attribute) and isinstance(ys.value, cst.Name) \
+                    and ys.value.value == "self"
                 if not (isinstance(gv, cst.Call) and self._qn.get(id(gv)) == "tensorflow.gradients"
-                        and isinstance(_arg(gv, 0, "ys"), cst.Name) and code(_arg(gv, 1, "xs")) == code(v.args[1].value)
+                        and (isinstance(ys, cst.Name) or self_loss) and code(_arg(gv, 1, "xs")) == code(v.args[1].value)
                         and len(gv.args) == 2):
                     return None
-                loss = _arg(gv, 0, "ys").value
+                loss = f"self.{ys.attr.value}" if self_loss else ys.value
                 extra += [gd.stmt, tv.stmt]
             else:
                 return None

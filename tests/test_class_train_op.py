@@ -1,0 +1,102 @@
+"""TF1 model classes whose train op is built by another method (TFM144 / TF1Classes): a base
+class's ``get_train_op`` (tf.gradients over tf.trainable_variables), returned into
+``self.train_op`` by the class's own method; which instances build it; why a class stays TF1
+(runs inside the class, instances sharing one graph's variables). Fast: no TensorFlow."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from migrator import TODO_MARKER
+from migrator.engine import migrate_source
+from migrator.options import Options
+
+ROOT = Path(__file__).resolve().parents[1]
+
+_CLASS = '''import tensorflow as tf
+
+
+class Net(object):
+    def __init__(self):
+        self.x = tf.placeholder(tf.float32, [None, 4])
+        self.y = tf.placeholder(tf.float32, [None, 2])
+        self.out = tf.layers.dense(self.x, 2)
+
+    def get_train_op(self):
+        opt = tf.train.AdamOptimizer(0.01)
+        loss = tf.reduce_mean(tf.square(self.out - self.y))
+        train_op = opt.minimize(loss)
+        return train_op
+
+    def create_train_model(self):
+        self.train_op = self.get_train_op()
+
+'''
+
+
+def _migrate(src: str) -> str:
+    res = migrate_source(src, "m.py", Options(fixes=False))
+    assert res.status == "migrated", res.reason
+    return res.code
+
+
+def test_only_the_instance_that_builds_the_train_op_trains():
+    # b never calls create_train_model: one train op (a's), b's output is its own untrained graph
+    out = _migrate(_CLASS + '''
+a = Net()
+a.create_train_model()
+b = Net()
+with tf.Session() as sess:
+    sess.run(tf.global_variables_initializer())
+    for i in range(10):
+        sess.run(a.train_op, feed_dict={a.x: X, a.y: Y})
+    pred = sess.run(b.out, feed_dict={b.x: X})
+''')
+    assert TODO_MARKER not in out
+    assert "        train_op = LossModel([self.x, self.y], loss)\n        train_op.compile(optimizer=opt)\n" \
+           "        return train_op\n" in out
+    assert "    a.train_op.train_on_batch([X, Y])\n" in out
+    assert "pred = keras.Model(b.x, b.out).predict_on_batch(X)\n" in out
+
+
+def test_session_run_inside_the_class_is_named():
+    out = _migrate(_CLASS.replace("    def create_train_model(self):", '''    def train_epoch(self, sess):
+        sess.run(self.train_op, feed_dict={self.x: X, self.y: Y})
+
+    def create_train_model(self):''') + '''
+a = Net()
+a.create_train_model()
+with tf.Session() as sess:
+    sess.run(tf.global_variables_initializer())
+    a.train_epoch(sess)
+''')
+    assert "class Net: train_epoch() runs a session on its own tensors" in out
+
+
+def test_instances_sharing_get_variable_scopes_are_named():
+    src = _CLASS.replace("self.out = tf.layers.dense(self.x, 2)",
+                         "with tf.variable_scope('net', reuse=tf.AUTO_REUSE):\n"
+                         "            w = tf.get_variable('w', [4, 2])\n"
+                         "            self.out = tf.matmul(self.x, w)")
+    out = _migrate(src + '''
+a = Net()
+a.create_train_model()
+b = Net()
+with tf.Session() as sess:
+    sess.run(tf.global_variables_initializer())
+    sess.run(a.train_op, feed_dict={a.x: X, a.y: Y})
+    pred = sess.run(b.out, feed_dict={b.x: X})
+''')
+    assert "instances a, b are built into one TF1 graph whose get_variable / variable_scope sharing" in out
+    assert "LossModel" not in out
+
+
+def test_conan7882_train_op_is_recognised_and_ops_translate():
+    src = (ROOT / "tests" / "fixtures" / "realworld" / "conan7882_batchhard.py").read_text()
+    out = _migrate(src).split('"""', 2)[2]  # the code after the module docstring
+    assert "no train op minimizes its loss" not in out
+    assert "class MetricNet: train_epoch() runs a session on its own tensors" in out
+    for gone in ("tf.nn.max_pool", "tf.linalg.tensor_diag_part", "tf.math.count_nonzero", "tf.nn.xw_plus_b",
+                 "tf.identity", "tf.nn.relu", "tf.zeros_initializer"):
+        assert gone not in out, gone
+    assert "keras.ops.max_pool(layer_dict['cur_input'], (filter_size, filter_size), " \
+           "strides=(stride, stride), padding=padding.lower())" in out
