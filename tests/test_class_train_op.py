@@ -100,3 +100,26 @@ def test_conan7882_train_op_is_recognised_and_ops_translate():
         assert gone not in out, gone
     assert "keras.ops.max_pool(layer_dict['cur_input'], (filter_size, filter_size), " \
            "strides=(stride, stride), padding=padding.lower())" in out
+
+
+def test_learning_rate_placeholder_not_fed_by_a_training_run_stays():
+    out = _migrate('''import tensorflow as tf
+
+
+class Net(object):
+    def __init__(self):
+        self.x = tf.placeholder(tf.float32, [None, 4])
+        self.y = tf.placeholder(tf.float32, [None, 2])
+        self.lr = tf.placeholder(tf.float32, name='lr')
+        self.loss = tf.reduce_mean(tf.square(tf.layers.dense(self.x, 2) - self.y))
+        self.train_op = tf.train.AdamOptimizer(self.lr).minimize(self.loss)
+
+
+net = Net()
+with tf.Session() as sess:
+    sess.run(tf.global_variables_initializer())
+    sess.run(net.train_op, feed_dict={net.x: X, net.y: Y, net.lr: 0.1})
+    sess.run(net.train_op, feed_dict={net.x: X, net.y: Y})
+''')
+    assert "scalar placeholder self.lr: a training run does not feed the learning rate" in out
+    assert "learning_rate = " not in out

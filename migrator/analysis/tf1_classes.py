@@ -81,6 +81,8 @@ class ClassProgram:
     loss_aliases: dict[str, str] = field(default_factory=dict)  # outside name -> loss key
     feed_defs: dict[int, str] = field(default_factory=dict)     # id(statement) of ``feed = {...}`` -> name
     why: str = ""                           # non-empty: not translatable, and why
+    # scalar placeholders read only as an optimizer's learning rate, fed by every training run
+    learning_rates: set = field(default_factory=set)
 
     @property
     def name(self) -> str:
@@ -604,8 +606,18 @@ class TF1Classes:
                             or (parent.keyword is None and c.args.index(parent) == 1)):
                         kind = kind or "keep_prob"
                         continue
-                return "read outside a training= / keep_prob argument"
+                    if (q or "").startswith("tensorflow.train.") and q.endswith("Optimizer") and (
+                            (parent.keyword is not None and parent.keyword.value == "learning_rate")
+                            or (parent.keyword is None and c.args.index(parent) == 0)) and kind in (None, "lr"):
+                        kind = "lr"
+                        continue
+                return "read outside a training= / keep_prob / optimizer learning-rate argument"
         if kind is None:
+            return ""
+        if kind == "lr":  # the optimizer's rate, set to the fed value before each training step
+            if any(r.train and attr not in r.feeds for r in cp.runs):
+                return "a training run does not feed the learning rate"
+            cp.learning_rates.add(attr)
             return ""
         train_vals, eval_vals = set(), set()
         for r in cp.runs:

@@ -15,7 +15,13 @@ the inputs and labels, computed by the same expression / loss method). Outside t
   fetched it); ``sess.run(m.loss, feed)`` -> ``model.predict_on_batch([...])``;
 * ``sess.run(m.t, feed)`` / ``m.t.eval(feed)`` -> ``keras.Model([placeholders of t], m.t)
   .predict_on_batch(...)``;
-* the session, its initializer runs and ``close()`` disappear.
+* the session, its initializer runs and ``close()`` disappear;
+* a scalar placeholder read only as an optimizer's learning rate (``AdamOptimizer(self.lr)``)
+  and fed by every training run becomes ``0.0`` (Keras optimizers take a float) and each
+  training step is preceded by ``model.optimizer.learning_rate = <the fed value>``;
+* the train op may be built by a method the class inherits from a base class of the file
+  (one no other class derives from) and returned into ``self.train_op`` by another method;
+  only the instances that call a method building it train.
 
 A class with a scalar placeholder fed per run (keep_prob, is_training), several train ops, or
 runs/feeds it cannot map stays TF1 with a TODO naming the reason.
@@ -47,7 +53,8 @@ class ClassProgramRule(Rule):
                  "attributes (labels included, so the loss attribute stays the same graph tensor), "
                  "minimize(m.loss) becomes a LossModel over the placeholders the loss depends on, each "
                  "training sess.run becomes train_on_batch on the same batch (returning the same "
-                 "pre-update loss), evaluations become predict_on_batch of a sub-model.")
+                 "pre-update loss), evaluations become predict_on_batch of a sub-model. A learning-rate "
+                 "placeholder fed by every training run sets the optimizer's learning_rate before each step.")
     ORDER = 55
 
     def _tc(self) -> TF1Classes:
@@ -125,6 +132,16 @@ class ClassProgramRule(Rule):
             if p.statement is original:
                 if cp.why:
                     raise _Todo(f"placeholder kept: class {cp.name}: {cp.why}")
+                if p.name in cp.learning_rates:  # the optimizer needs a float; each training run sets it
+                    self.ctx.count(self)
+                    small = updated.body[0]
+                    return updated.with_changes(
+                        body=[small.with_changes(value=cst.Float("0.0"))],
+                        trailing_whitespace=cst.TrailingWhitespace(
+                            whitespace=cst.SimpleWhitespace("  "),
+                            comment=cst.Comment("# learning-rate placeholder: every training step sets the "
+                                                "optimizer's rate to the value its run fed"),
+                            newline=updated.trailing_whitespace.newline))
                 if p.role == "hyper":  # Keras' training flag (see TF1Classes._hyper)
                     self.ctx.count(self)
                     return cst.RemoveFromParent()
@@ -377,20 +394,29 @@ class ClassProgramRule(Rule):
         feeds = self._feeds(r, value)
         step = expr("{m}.train_on_batch({x})", m=self._model_node(cp),
                     x=self._x(cp, r.instance, self._loss_inputs(cp), feeds))
+        # a learning-rate placeholder: the optimizer's rate becomes the fed value before the step
+        rates = [stmt("{m}.optimizer.learning_rate = {v}", m=self._model_node(cp), v=feeds[a])
+                 for a in sorted(cp.learning_rates) if a in feeds]
         self.ctx.count(self)
+
+        def out(new):
+            if not rates:
+                return new
+            return cst.FlattenSentinel([rates[0].with_changes(leading_lines=new.leading_lines), *rates[1:],
+                                        new.with_changes(leading_lines=[])])
         if isinstance(small, cst.Expr):
-            return updated.with_changes(body=[cst.Expr(step)])
+            return out(updated.with_changes(body=[cst.Expr(step)]))
         if len(small.targets) != 1:
             raise _Todo("chained assignment of sess.run")
         target = small.targets[0].target
         if not r.fetch_is_list:
-            return updated.with_changes(body=[cst.Expr(step)])
+            return out(updated.with_changes(body=[cst.Expr(step)]))
         if not isinstance(target, (cst.Tuple, cst.List)) or len(target.elements) != len(r.fetches):
             raise _Todo("sess.run result not unpacked into one name per fetch")
         loss_t = next((el.value for el, f in zip(target.elements, r.fetches) if f[0] == "attr"), None)
         if loss_t is None or (isinstance(loss_t, cst.Name) and loss_t.value == "_"):
-            return updated.with_changes(body=[cst.Expr(step)])
-        return updated.with_changes(body=[cst.Assign(targets=[cst.AssignTarget(loss_t)], value=step)])
+            return out(updated.with_changes(body=[cst.Expr(step)]))
+        return out(updated.with_changes(body=[cst.Assign(targets=[cst.AssignTarget(loss_t)], value=step)]))
 
     def _feeds(self, r, updated_call: cst.Call) -> dict[str, cst.BaseExpression]:
         from ._tf1_program import _arg
@@ -727,6 +753,55 @@ class ClassProgramRule(Rule):
         '    # TODO(tflearn-migrate): TFM144 run kept: class Net: Net inherits methods from Base, which Other also derives from\n'
         '    _, l = sess.run([net.train_op, net.loss], feed_dict={net.x: X, net.y: Y})\n',
         ("TFM140", "TFM144", "TFM144", "TFM144"), todo=True))
+    # a learning-rate placeholder fed by every training run: the optimizer's rate is set to the
+    # fed value before each step (Keras optimizers take a float; TF1 read the placeholder per run)
+    INVALID.append(Case(
+        'import tensorflow as tf\n'
+        '\n'
+        '\n'
+        'class Net(object):\n'
+        '    def __init__(self):\n'
+        '        self.x = tf.placeholder(tf.float32, [None, 4])\n'
+        '        self.y = tf.placeholder(tf.float32, [None, 2])\n'
+        "        self.lr = tf.placeholder(tf.float32, name='lr')\n"
+        '        self.out = tf.layers.dense(self.x, 2)\n'
+        '        self.loss = tf.reduce_mean(tf.square(self.out - self.y))\n'
+        '        self.train_op = tf.train.AdamOptimizer(self.lr).minimize(self.loss)\n'
+        '\n'
+        '\n'
+        'net = Net()\n'
+        'with tf.Session() as sess:\n'
+        '    sess.run(tf.global_variables_initializer())\n'
+        '    for i in range(10):\n'
+        '        _, l = sess.run([net.train_op, net.loss], feed_dict={net.x: X, net.y: Y, net.lr: 0.01 / (1 + i)})\n'
+        '    pred = sess.run(net.out, feed_dict={net.x: X})\n',
+        'import keras\n'
+        '\n'
+        '\n'
+        '# tflearn-migrate helper: LossModel\n'
+        'class LossModel(keras.Model):\n'
+        '    """A functional model whose output IS the TF1 loss tensor (its labels are inputs too)."""\n'
+        '\n'
+        '    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):\n'
+        '        return keras.ops.sum(y_pred)\n'
+        '\n'
+        '\n'
+        'class Net(object):\n'
+        '    def __init__(self):\n'
+        '        self.x = keras.Input(shape=(4,))\n'
+        '        self.y = keras.Input(shape=(2,))\n'
+        "        self.lr = 0.0  # learning-rate placeholder: every training step sets the optimizer's rate to the value its run fed\n"
+        '        self.out = keras.layers.Dense(2)(self.x)\n'
+        '        self.loss = keras.ops.mean(keras.ops.square(self.out - self.y))\n'
+        '        self.train_op = LossModel([self.x, self.y], self.loss)\n'
+        '        self.train_op.compile(optimizer=keras.optimizers.Adam(learning_rate=self.lr, epsilon=1e-8))\n'
+        '\n'
+        '\n'
+        'net = Net()\n'
+        'for i in range(10):\n'
+        '    net.train_op.optimizer.learning_rate = 0.01 / (1 + i)\n'
+        '    l = net.train_op.train_on_batch([X, Y])\n'
+        'pred = keras.Model(net.x, net.out).predict_on_batch(X)\n'))
     REQUIRES = ("TFM130", "TFM131", "TFM133", "TFM140")
 
 
