@@ -83,6 +83,11 @@ class ClassProgram:
     why: str = ""                           # non-empty: not translatable, and why
     # scalar placeholders read only as an optimizer's learning rate, fed by every training run
     learning_rates: set = field(default_factory=set)
+    # runs inside methods that take the session as a parameter: {method: (param name, index)};
+    # the calls ``inst.method(sess, ...)`` whose session argument goes with them
+    session_params: dict = field(default_factory=dict)
+    session_args: list = field(default_factory=list)        # the Arg nodes (original) passing it
+    loss_attr_alias: dict = field(default_factory=dict)     # self.X = self.get_loss(): X -> loss key
 
     @property
     def name(self) -> str:
@@ -330,6 +335,7 @@ class TF1Classes:
                     key = _self_attr(loss) or f"{mname}.{loss.value}"
                     if _self_attr(loss) is None:
                         cp.direct[key] = reads(loss, scope, set())
+                        self._loss_aliases(cp, methods, scope, loss, key)
                     cp.method_ops.append((self.ctx.statement_of(n), n, mo))
                     continue
                 mo = MethodTrainOp(mname, local, loss, n.func.value, clip, extra, names)
@@ -338,16 +344,85 @@ class TF1Classes:
                     cp.direct[key] = reads(loss, scope, set())
                 cp.method_ops.append((self.ctx.statement_of(n), n, mo))
 
+    def _loss_aliases(self, cp: ClassProgram, methods, scope: ScopeFlow, loss: cst.Name, key: str) -> None:
+        """``loss = self.get_loss()`` in the train op's method and ``self.loss_op = self.get_loss()``
+        elsewhere: the attribute is the train op's loss (the same method's tensor, computed from the
+        same inputs; a run fetching both gets the same value)."""
+        defs = scope.by_name.get(loss.value, ())
+        v = defs[0].value if len(defs) == 1 else None
+        m = _self_attr(v.func) if isinstance(v, cst.Call) and not v.args else None
+        if m is None or m not in methods:
+            return
+        for meth in methods.values():
+            for n in walk(meth.body):
+                if isinstance(n, cst.Assign) and len(n.targets) == 1 and isinstance(n.value, cst.Call) \
+                        and not n.value.args and _self_attr(n.value.func) == m:
+                    a = _self_attr(n.targets[0].target)
+                    if a is not None:
+                        cp.loss_attr_alias[a] = key
+
     def _method_runs(self, cp: ClassProgram) -> str:
-        """A session run INSIDE the class (``sess.run([self.train_op, ...])`` in a method taking
-        the session): the runs this rule maps are the ones outside, on an instance."""
+        """Session runs INSIDE the class: ``sess.run([self.train_op, self.loss], feed_dict={self.x:
+        ...})`` in a method taking the session as a parameter, called as ``inst.method(sess, ...)``
+        with a session of the file by instances that have the train op. They become runs of
+        ``self`` (the parameter and the arguments passing the session go); anything else: why."""
         attrs = set(cp.direct) | set(cp.placeholders) | {mo.attr for _, _, mo in cp.method_ops if mo.attr}
+        attr_ops = {mo.attr for _, _, mo in cp.method_ops if mo.attr}
+        trainers = {t.instance for t in cp.train_ops}
         for mname, m in self._methods(cp.node).items():
+            runs = [n for n in walk(m.body) if isinstance(n, cst.Call) and isinstance(n.func, cst.Attribute)
+                    and n.func.attr.value == "run" and n.args
+                    and any(_self_attr(x) in attrs for x in walk(n.args[0].value))]
+            if not runs:
+                continue
+            why = f"{mname}() runs a session on its own tensors"
+            scope = self.flow.scopes.get(id(m))
+            sess = runs[0].func.value
+            params = list(m.params.params)
+            idx = next((i for i, p in enumerate(params) if isinstance(sess, cst.Name) and p.name.value == sess.value), None)
+            if scope is None or idx is None or idx == 0 or m.decorators:
+                return why + " (the session is not a parameter of the method)"
+            if any(not (isinstance(r.func.value, cst.Name) and r.func.value.value == sess.value) for r in runs):
+                return why + " (through several sessions)"
+            # the session parameter is read only as ``sess.run`` of these runs
             for n in walk(m.body):
-                if isinstance(n, cst.Call) and isinstance(n.func, cst.Attribute) and n.func.attr.value == "run" \
-                        and n.args and any(_self_attr(x) in attrs for x in walk(n.args[0].value)):
-                    return (f"{mname}() runs a session on its own tensors (sess.run inside the class is not "
-                            "translated)")
+                if isinstance(n, cst.Name) and n.value == sess.value:
+                    parent = self.ctx.parent(n)
+                    if not (isinstance(parent, cst.Attribute) and parent.value is n and self.ctx.parent(parent) in runs):
+                        return why + f" (it reads {sess.value} other than in those runs)"
+            # every call passes a session of the file, from an instance that has the train op
+            args = []
+            for scope_, inst in cp.instances:
+                for n in walk(scope_.node):
+                    if not (isinstance(n, cst.Call) and self.flow.scope_of(n) is scope_
+                            and _self_attr(n.func, inst) == mname):
+                        continue
+                    pos = [a for a in n.args if a.keyword is None]
+                    arg = pos[idx - 1] if len(pos) >= idx else next(
+                        (a for a in n.args if a.keyword is not None and a.keyword.value == sess.value), None)
+                    if arg is None or arg.star or not (isinstance(arg.value, cst.Name)
+                                                       and arg.value.value in self.tp.session_names):
+                        return why + f" (a call of {inst}.{mname}() does not pass a session of this file)"
+                    if inst not in trainers and any(_self_attr(x) in attr_ops for r in runs for x in walk(r.args[0].value)):
+                        return why + f" ({inst} has no train op)"
+                    args.append(arg)
+            # any other call of the method (self.method(...), another object): not followed
+            for n in walk(self.ctx.module):
+                if isinstance(n, cst.Call) and isinstance(n.func, cst.Attribute) and n.func.attr.value == mname \
+                        and not any(a is x for x in n.args for a in args):
+                    return why + f" ({mname}() is called other than on an instance with a session)"
+            mapped = []
+            for r in runs:
+                run, why_ = self._run(cp, r, "self", self._arg(r, 0, "fetches"), self._arg(r, 1, "feed_dict"),
+                                      "session", attr_ops, set(), scope)
+                if run is None or why_:
+                    return why + f" ({why_ or 'a run it cannot map'})"
+                mapped.append(run)
+            if not args:
+                return why + f" ({mname}() is never called on an instance)"
+            cp.runs.extend(mapped)
+            cp.session_params[mname] = (sess.value, idx)
+            cp.session_args.extend(args)
         return ""
 
     def _graph_shared(self, cp: ClassProgram) -> str:
@@ -502,47 +577,65 @@ class TF1Classes:
                 fetches, feed, method = f.value, self._arg(node, 0, "feed_dict"), "eval"
             else:
                 continue
-            elems = [e.value for e in fetches.elements] if isinstance(fetches, (cst.List, cst.Tuple)) else [fetches]
-            out = []
-            for e in elems:
-                a = self._inst_attr(e, inst)
-                if a is not None and a in attr_ops:
-                    out.append(("op", a))
-                elif a is not None:
-                    out.append(("attr", a))
-                elif isinstance(e, cst.Name) and e.value in ops:
-                    out.append(("op", e.value))
-                elif isinstance(e, cst.Name) and e.value in cp.loss_aliases:
-                    out.append(("attr", cp.loss_aliases[e.value]))
-                else:
-                    out.append(None)
-            if not any(o is not None for o in out):
-                continue  # a run of something else
-            run = ClassRun(node, ctx.statement_of(node), inst, out, isinstance(fetches, (cst.List, cst.Tuple)), {},
-                           method, any(o is not None and o[0] == "op" for o in out))
-            if any(o is None for o in out):
-                cp.why = cp.why or f"a run fetches something other than {inst}.<tensor> or its train op"
-            stmt_ = ctx.statement_of(node)
-            small = stmt_.body[0] if isinstance(stmt_, cst.SimpleStatementLine) and len(stmt_.body) == 1 else None
-            t = small.targets[0].target if isinstance(small, cst.Assign) and len(small.targets) == 1 else None
-            if isinstance(t, (cst.Tuple, cst.List)) and small.value is node and len(t.elements) == len(out):
-                for el, o in zip(t.elements, out):
-                    if o is not None and o[0] == "op" and isinstance(el.value, cst.Name) \
-                            and el.value.value != "_" and self._read(el.value.value):
-                        cp.why = cp.why or f"{el.value.value} (what the train op evaluated to) is read"
-            if isinstance(feed, cst.Name):  # feed = {inst.x: ...}; sess.run(..., feed_dict=feed)
-                feed = self._feed_def(cp, scope, feed, node)
-            if feed is not None:
-                if not isinstance(feed, cst.Dict):
-                    cp.why = cp.why or "feed_dict is not a dict literal"
-                else:
-                    for el in feed.elements:
-                        a = self._inst_attr(el.key, inst) if isinstance(el, cst.DictElement) else None
-                        if a is None or a not in cp.placeholders:
-                            cp.why = cp.why or "feed_dict key is not a placeholder attribute"
-                            continue
-                        run.feeds[a] = el.value
-            cp.runs.append(run)
+            run, why = self._run(cp, node, inst, fetches, feed, method, attr_ops, ops, scope)
+            cp.why = cp.why or why
+            if run is not None:
+                cp.runs.append(run)
+
+    def _run(self, cp: ClassProgram, node: cst.Call, inst: str, fetches, feed, method: str, attr_ops: set,
+             ops: set, scope: ScopeFlow):
+        """(the ClassRun of ``node`` or None when it runs nothing of the class, why it cannot be
+        mapped or "")."""
+        ctx = self.ctx
+        why = ""
+        elems = [e.value for e in fetches.elements] if isinstance(fetches, (cst.List, cst.Tuple)) else [fetches]
+        out = []
+        for e in elems:
+            a = self._inst_attr(e, inst)
+            if a is not None and a in attr_ops:
+                out.append(("op", a))
+            elif a is not None:  # self.loss_op = self.get_loss(): the train op's loss
+                out.append(("attr", cp.loss_attr_alias.get(a, a)))
+            elif isinstance(e, cst.Name) and e.value in ops:
+                out.append(("op", e.value))
+            elif isinstance(e, cst.Name) and e.value in cp.loss_aliases:
+                out.append(("attr", cp.loss_aliases[e.value]))
+            else:
+                out.append(None)
+        if not any(o is not None for o in out):
+            return None, ""  # a run of something else
+        run = ClassRun(node, ctx.statement_of(node), inst, out, isinstance(fetches, (cst.List, cst.Tuple)), {},
+                       method, any(o is not None and o[0] == "op" for o in out))
+        if any(o is None for o in out):
+            why = why or f"a run fetches something other than {inst}.<tensor> or its train op"
+        stmt_ = ctx.statement_of(node)
+        small = stmt_.body[0] if isinstance(stmt_, cst.SimpleStatementLine) and len(stmt_.body) == 1 else None
+        t = small.targets[0].target if isinstance(small, cst.Assign) and len(small.targets) == 1 else None
+        if isinstance(t, (cst.Tuple, cst.List)) and small.value is node and len(t.elements) == len(out):
+            for el, o in zip(t.elements, out):
+                if o is not None and o[0] == "op" and isinstance(el.value, cst.Name) \
+                        and el.value.value != "_" and self._read(el.value.value):
+                    why = why or f"{el.value.value} (what the train op evaluated to) is read"
+        if isinstance(feed, cst.Name):  # feed = {inst.x: ...}; sess.run(..., feed_dict=feed)
+            feed = self._feed_def(cp, scope, feed, node)
+        if feed is not None:
+            if not isinstance(feed, cst.Dict):
+                why = why or "feed_dict is not a dict literal"
+            else:
+                for el in feed.elements:
+                    a = self._inst_attr(el.key, inst) if isinstance(el, cst.DictElement) else None
+                    if a is None or a not in cp.placeholders:
+                        why = why or "feed_dict key is not a placeholder attribute"
+                        continue
+                    run.feeds[a] = el.value
+        return run, why
+
+    def _within(self, node: cst.CSTNode, outer: cst.CSTNode) -> bool:
+        while node is not None:
+            if node is outer:
+                return True
+            node = self.ctx.parent(node)
+        return False
 
     def _read(self, name: str) -> bool:
         """``name`` is read somewhere in the file (not only assigned)."""
@@ -595,6 +688,10 @@ class TF1Classes:
                 parent = self.ctx.parent(n)
                 if isinstance(parent, cst.AssignTarget):
                     continue
+                if isinstance(parent, cst.DictElement) and parent.key is n and any(
+                        r.instance == "self" and self.ctx.parent(self.ctx.parent(parent)) is not None
+                        and self._within(parent, r.call) for r in cp.runs):
+                    continue  # a feed_dict key of a run inside the class (checked with the runs)
                 if isinstance(parent, cst.Arg):
                     c = self.ctx.parent(parent)
                     q = self.tp.qname(c) if isinstance(c, cst.Call) else None

@@ -21,7 +21,12 @@ the inputs and labels, computed by the same expression / loss method). Outside t
   training step is preceded by ``model.optimizer.learning_rate = <the fed value>``;
 * the train op may be built by a method the class inherits from a base class of the file
   (one no other class derives from) and returned into ``self.train_op`` by another method;
-  only the instances that call a method building it train.
+  only the instances that call a method building it train;
+* runs INSIDE a method that takes the session as a parameter (``train_epoch(self, sess, ...)``
+  running ``[self.train_op, self.loss_op]``) map like the runs outside, on ``self`` - when every
+  call passes a session of the file from an instance with the train op and the method reads the
+  session only in those runs; the parameter and those arguments go. ``self.loss_op =
+  self.get_loss()`` is the train op's loss when its method read ``loss = self.get_loss()``.
 
 A class with a scalar placeholder fed per run (keep_prob, is_training), several train ops, or
 runs/feeds it cannot map stays TF1 with a TODO naming the reason.
@@ -60,8 +65,32 @@ class ClassProgramRule(Rule):
     def _tc(self) -> TF1Classes:
         return self.ctx.analysis(TF1Classes)
 
-    def _model_node(self, cp: ClassProgram) -> cst.BaseExpression:
+    def _model_node(self, cp: ClassProgram, run=None) -> cst.BaseExpression:
+        op = cp.train_ops[0] if cp.train_ops else None
+        if run is not None and run.instance == "self" and op is not None and op.method is not None and op.method.attr:
+            return cst.parse_expression(f"self.{op.method.attr}")  # a run inside the class's method
         return cst.parse_expression(self._model_name(cp))
+
+    # -- the session a method took: its parameter and the arguments passing it go ------------------
+    def leave_Param(self, original: cst.Param, updated: cst.Param):
+        tc = self._tc()
+        for cp in tc.classes.values():
+            if cp.why or not cp.session_params:
+                continue
+            methods = tc._methods(cp.node)
+            for mname, (_, idx) in cp.session_params.items():
+                if methods[mname].params.params[idx] is original:
+                    self.ctx.count(self)
+                    return cst.RemoveFromParent()
+        return updated
+
+    def leave_Arg(self, original: cst.Arg, updated: cst.Arg):
+        tc = self._tc()
+        for cp in tc.classes.values():
+            if not cp.why and any(a is original for a in cp.session_args):
+                self.ctx.count(self)
+                return cst.RemoveFromParent()
+        return updated
 
     def _model_name(self, cp: ClassProgram) -> str:
         op = cp.train_ops[0] if cp.train_ops else None
@@ -229,6 +258,8 @@ class ClassProgramRule(Rule):
                                                         or self._is_init(call_node, call_node)):
                     continue
             if isinstance(parent, cst.Arg):
+                if any(a is parent for a in cp.session_args):
+                    continue  # passed to a method whose runs are translated: the argument goes
                 call_node = self.ctx.parent(parent)
                 if isinstance(call_node, cst.Call) and (self._is_init(call_node, call_node)
                                                         or id(call_node) in handled):
@@ -392,10 +423,10 @@ class ClassProgramRule(Rule):
             if kind == "attr" and name != op.loss:
                 raise _Todo(f"the training run fetches {r.instance}.{name} (train_on_batch returns the loss only)")
         feeds = self._feeds(r, value)
-        step = expr("{m}.train_on_batch({x})", m=self._model_node(cp),
+        step = expr("{m}.train_on_batch({x})", m=self._model_node(cp, r),
                     x=self._x(cp, r.instance, self._loss_inputs(cp), feeds))
         # a learning-rate placeholder: the optimizer's rate becomes the fed value before the step
-        rates = [stmt("{m}.optimizer.learning_rate = {v}", m=self._model_node(cp), v=feeds[a])
+        rates = [stmt("{m}.optimizer.learning_rate = {v}", m=self._model_node(cp, r), v=feeds[a])
                  for a in sorted(cp.learning_rates) if a in feeds]
         self.ctx.count(self)
 
@@ -450,7 +481,7 @@ class ClassProgramRule(Rule):
             loss = cp.train_ops[0].loss
             for kind, name in r.fetches:
                 if name == loss:
-                    outs.append(expr("{m}.predict_on_batch({x})", m=self._model_node(cp),
+                    outs.append(expr("{m}.predict_on_batch({x})", m=self._model_node(cp, r),
                                      x=self._x(cp, r.instance, self._loss_inputs(cp), feeds)))
                     continue
                 if not cp.is_tensor(name):
