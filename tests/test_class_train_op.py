@@ -158,3 +158,13 @@ def test_a_method_run_called_without_a_session_of_the_file_stays():
     src = _TRAIN_EPOCH.replace("net.train_epoch(sess, X, Y, lr=0.01)", "net.train_epoch(other, X, Y, lr=0.01)")
     out = _migrate(src)
     assert "(a call of net.train_epoch() does not pass a session of this file)" in out
+
+
+def test_an_attribute_assigned_two_placeholders_stays():
+    src = _TRAIN_EPOCH.replace("    def _get_loss(self):", '''    def create_inference_model(self):
+        self.x = tf.placeholder(tf.float32, [None, 4])
+
+    def _get_loss(self):''')
+    out = _migrate(src)
+    assert "self.x is assigned a placeholder in more than one place" in out
+    assert "LossModel" not in out

@@ -88,6 +88,7 @@ class ClassProgram:
     session_params: dict = field(default_factory=dict)
     session_args: list = field(default_factory=list)        # the Arg nodes (original) passing it
     loss_attr_alias: dict = field(default_factory=dict)     # self.X = self.get_loss(): X -> loss key
+    twice: set = field(default_factory=set)                 # attributes assigned more than one placeholder
 
     @property
     def name(self) -> str:
@@ -138,6 +139,8 @@ class TF1Classes:
                         if isinstance(parent, cst.Assign) and len(parent.targets) == 1:
                             attr = _self_attr(parent.targets[0].target)
                             if attr is not None:
+                                if attr in cp.placeholders:  # one attribute, two placeholders (two methods)
+                                    cp.twice.add(attr)
                                 cp.placeholders[attr] = self._placeholder(attr, n, parent)
             if cp.placeholders:
                 cp.why = self._shared_base(cp)
@@ -501,6 +504,8 @@ class TF1Classes:
             for scope, inst in cp.instances:
                 self._scope_program(cp, scope, inst)
             cp.why = cp.why or self._method_runs(cp) or self._graph_shared(cp)
+            if cp.twice:
+                cp.why = cp.why or f"self.{sorted(cp.twice)[0]} is assigned a placeholder in more than one place"
             if not cp.instances:
                 cp.why = cp.why or "the class is never instantiated in this file"
             elif len(cp.train_ops) != 1:
