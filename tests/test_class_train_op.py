@@ -168,3 +168,24 @@ def test_an_attribute_assigned_two_placeholders_stays():
     out = _migrate(src)
     assert "self.x is assigned a placeholder in more than one place" in out
     assert "LossModel" not in out
+
+
+def test_minimize_with_the_default_var_list_written_out():
+    src = _CLASS.replace("train_op = opt.minimize(loss)", "train_op = opt.minimize(loss, var_list=tf.trainable_variables())")
+    out = _migrate(src + '''
+a = Net()
+a.create_train_model()
+with tf.Session() as sess:
+    sess.run(tf.global_variables_initializer())
+    sess.run(a.train_op, feed_dict={a.x: X, a.y: Y})
+''')
+    assert TODO_MARKER not in out and "trainable_variables" not in out
+    assert "    a.train_op.train_on_batch([X, Y])\n" in out or "a.train_op.train_on_batch([X, Y])\n" in out
+    # any other var_list is a subset of the variables: not translated
+    out = _migrate(src.replace("var_list=tf.trainable_variables()", "var_list=[w]") + '''
+a = Net()
+a.create_train_model()
+with tf.Session() as sess:
+    sess.run(a.train_op, feed_dict={a.x: X, a.y: Y})
+''')
+    assert "minimize() with var_list/gate arguments" in out

@@ -27,6 +27,12 @@ from ..emit import literal
 from .flow import Flow, ScopeFlow, load_names
 
 
+def default_minimize_arg(qname, a) -> bool:
+    from ..rules._tf1_program import default_minimize_arg as f
+
+    return f(qname, a)
+
+
 def _self_attr(node: cst.CSTNode, self_name: str = "self") -> str | None:
     if isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name) and node.value.value == self_name:
         return node.attr.value
@@ -296,8 +302,7 @@ class TF1Classes:
                     continue
                 local = parent.targets[0].target.value if attr is None else ""
                 if n.func.attr.value == "minimize":
-                    if len(n.args) > 1 and any(a.keyword is None or a.keyword.value not in ("global_step", "name")
-                                               for a in n.args[1:]):
+                    if len(n.args) > 1 and not all(default_minimize_arg(self.tp.qname, a) for a in n.args[1:]):
                         cp.why = cp.why or "minimize() with var_list/gate arguments"
                     loss, clip, extra = self._arg(n, 0, "loss"), None, []
                 else:
@@ -553,8 +558,7 @@ class TF1Classes:
                         and isinstance(parent.targets[0].target, cst.Name)):
                     cp.why = cp.why or "minimize() result not assigned to a name"
                     continue
-                if len(node.args) > 1 and any(a.keyword is None or a.keyword.value not in ("global_step", "name")
-                                              for a in node.args[1:]):
+                if len(node.args) > 1 and not all(default_minimize_arg(self.tp.qname, a) for a in node.args[1:]):
                     cp.why = cp.why or "minimize() with var_list/gate arguments"
                 cp.train_ops.append(ClassTrainOp(parent.targets[0].target.value, ctx.statement_of(node), node,
                                                  inst, attr))

@@ -250,6 +250,20 @@ def _optimizer_call(value: cst.BaseExpression) -> bool:
             and value.func.attr.value in ("minimize", "compute_gradients", "apply_gradients"))
 
 
+def default_minimize_arg(qname, a: cst.Arg) -> bool:
+    """An argument of ``opt.minimize(loss, ...)`` that changes nothing a Keras model's optimizer
+    step does: ``global_step`` / ``name``, or ``var_list=tf.trainable_variables()`` written out
+    inline (TF1's default: every trainable variable when minimize is called). ``qname``: the
+    canonical name of an ORIGINAL call node."""
+    if a.keyword is None:
+        return False
+    if a.keyword.value in ("global_step", "name"):
+        return True
+    v = a.value
+    return (a.keyword.value == "var_list" and isinstance(v, cst.Call) and not v.args
+            and qname(v) == "tensorflow.trainable_variables")
+
+
 def _walk(node: cst.CSTNode) -> Iterable[cst.CSTNode]:
     stack = [node]
     while stack:

@@ -407,8 +407,10 @@ class SessionProgram(Rule):
         value = small.value if isinstance(small, (cst.Assign, cst.Expr)) else None
         if not isinstance(value, cst.Call) or not isinstance(value.func, cst.Attribute):
             raise _Todo("minimize() call not understood")
+        from ._tf1_program import default_minimize_arg
+
         for a in op.call.args[1:]:
-            if a.keyword is None or a.keyword.value not in ("global_step", "name"):
+            if not default_minimize_arg(self._tp().qname, a):
                 raise _Todo(f"minimize({code(a).strip(', ')}) is not translated")
         optimizer = value.func.value
         model = self._tp().model_name(prog)
@@ -902,6 +904,31 @@ class SessionProgram(Rule):
     INVALID = [*INVALID, Case(  # the optimizer chosen by a flag: one train op per branch, one model
         'import tensorflow as tf\n\ndef train(X, Y, use_adam):\n    x = tf.placeholder(tf.float32, [None, 4])\n    y = tf.placeholder(tf.float32, [None, 3])\n    logits = tf.layers.dense(x, 3)\n    loss = tf.reduce_mean(tf.square(logits - y))\n    if use_adam:\n        train_op = tf.train.AdamOptimizer(0.01).minimize(loss)\n    else:\n        train_op = tf.train.GradientDescentOptimizer(0.1).minimize(loss)\n    with tf.Session() as sess:\n        sess.run(tf.global_variables_initializer())\n        for e in range(3):\n            _, l = sess.run([train_op, loss], feed_dict={x: X, y: Y})\n    return l\n',
         'import keras\n\ndef train(X, Y, use_adam):\n    x = keras.Input(shape=(4,))\n    logits = keras.layers.Dense(3)(x)\n    def loss(y, logits):\n        return keras.ops.mean(keras.ops.square(logits - y))\n    if use_adam:\n        model = keras.Model(x, logits)\n        model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01, epsilon=1e-8), loss=loss)\n    else:\n        model = keras.Model(x, logits)\n        model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1), loss=loss)\n    for e in range(3):\n        l = model.train_on_batch(X, Y)\n    return l\n')]
+    # minimize(loss, var_list=tf.trainable_variables()) written out: TF1's default var_list
+    INVALID.append(Case(
+        'import tensorflow as tf\n'
+        '\n'
+        'x = tf.placeholder(tf.float32, [None, 4])\n'
+        'y = tf.placeholder(tf.float32, [None, 2])\n'
+        'out = tf.layers.dense(x, 2)\n'
+        'loss = tf.reduce_mean(tf.square(out - y))\n'
+        'train_op = tf.train.AdamOptimizer(0.01).minimize(loss, var_list=tf.trainable_variables())\n'
+        'with tf.Session() as sess:\n'
+        '    sess.run(tf.global_variables_initializer())\n'
+        '    for i in range(10):\n'
+        '        _, l = sess.run([train_op, loss], feed_dict={x: X, y: Y})\n'
+        '        print(l)\n',
+        'import keras\n'
+        '\n'
+        'x = keras.Input(shape=(4,))\n'
+        'out = keras.layers.Dense(2)(x)\n'
+        'def loss(y, out):\n'
+        '    return keras.ops.mean(keras.ops.square(out - y))\n'
+        'model = keras.Model(x, out)\n'
+        'model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01, epsilon=1e-8), loss=loss)\n'
+        'for i in range(10):\n'
+        '    l = model.train_on_batch(X, Y)\n'
+        '    print(l)\n'))
     REQUIRES = ("TFM130", "TFM131", "TFM133", "TFM134", "TFM138", "TFM142")
 
 
