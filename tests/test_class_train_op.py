@@ -4,7 +4,11 @@ class's ``get_train_op`` (tf.gradients over tf.trainable_variables), returned in
 (runs inside the class, instances sharing one graph's variables). Fast: no TensorFlow."""
 from __future__ import annotations
 
+import json
+import os
 from pathlib import Path
+
+import pytest
 
 from migrator import TODO_MARKER
 from migrator.engine import migrate_source
@@ -189,3 +193,25 @@ with tf.Session() as sess:
     sess.run(a.train_op, feed_dict={a.x: X, a.y: Y})
 ''')
     assert "minimize() with var_list/gate arguments" in out
+
+
+@pytest.mark.slow
+def test_train_epoch_translation_runs_under_keras(tmp_path):
+    import subprocess
+    import sys
+
+    code = _migrate(_TRAIN_EPOCH)
+    prog = ("import numpy as np\nrng = np.random.RandomState(0)\n"
+            "X = rng.rand(32, 4).astype('float32')\nY = X[:, :2] * 2.0 - 1.0\n" + code +
+            "\nimport json\nprint(json.dumps({'lr': float(net.train_op.optimizer.learning_rate), "
+            "'pred': list(pred.shape)}))\n")
+    # the loss is printed by train_epoch; the learning rate the runs fed must be the optimizer's
+    path = tmp_path / "prog.py"
+    path.write_text(prog)
+    env = {**os.environ, "KERAS_BACKEND": "tensorflow", "CUDA_VISIBLE_DEVICES": ""}
+    proc = subprocess.run([sys.executable, str(path)], capture_output=True, text=True, timeout=300, env=env)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    last = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert abs(last["lr"] - 0.01) < 1e-6 and last["pred"] == [32, 2]
+    printed = float(proc.stdout.strip().splitlines()[-2])
+    assert printed == printed and printed < 10.0  # finite loss, from train_on_batch
