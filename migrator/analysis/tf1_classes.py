@@ -27,6 +27,12 @@ from ..emit import literal
 from .flow import Flow, ScopeFlow, load_names
 
 
+def default_minimize_arg(qname, a) -> bool:
+    from ..rules._tf1_program import default_minimize_arg as f
+
+    return f(qname, a)
+
+
 def _self_attr(node: cst.CSTNode, self_name: str = "self") -> str | None:
     if isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name) and node.value.value == self_name:
         return node.attr.value
@@ -81,6 +87,14 @@ class ClassProgram:
     loss_aliases: dict[str, str] = field(default_factory=dict)  # outside name -> loss key
     feed_defs: dict[int, str] = field(default_factory=dict)     # id(statement) of ``feed = {...}`` -> name
     why: str = ""                           # non-empty: not translatable, and why
+    # scalar placeholders read only as an optimizer's learning rate, fed by every training run
+    learning_rates: set = field(default_factory=set)
+    # runs inside methods that take the session as a parameter: {method: (param name, index)};
+    # the calls ``inst.method(sess, ...)`` whose session argument goes with them
+    session_params: dict = field(default_factory=dict)
+    session_args: list = field(default_factory=list)        # the Arg nodes (original) passing it
+    loss_attr_alias: dict = field(default_factory=dict)     # self.X = self.get_loss(): X -> loss key
+    twice: set = field(default_factory=set)                 # attributes assigned more than one placeholder
 
     @property
     def name(self) -> str:
@@ -114,9 +128,15 @@ class TF1Classes:
         self.tp: TF1Program = ctx.analysis(TF1Program)
         self.classes: dict[str, ClassProgram] = {}
         self._arg = _arg
+        # module-level classes by name: a model class inherits the methods of the base classes
+        # defined in this file (``MetricNet(BaseModel)``: get_train_op / get_loss in the base)
+        self._class_defs = {s.name.value: s for s in ctx.module.body if isinstance(s, cst.ClassDef)}
+        self._methods_memo: dict[int, dict[str, cst.FunctionDef]] = {}
         for node in walk(ctx.module):
             if not isinstance(node, cst.ClassDef):
                 continue
+            if any(c is not node and node in self._bases(c) for c in self._class_defs.values()):
+                continue  # a base class: its placeholders belong to the program of the class deriving from it
             cp = ClassProgram(node)
             # class attributes: ``x = tf.placeholder(...)`` in the class body, read as ``self.x``
             # in the methods and ``inst.x`` outside, like an attribute set in __init__
@@ -133,16 +153,54 @@ class TF1Classes:
                         if isinstance(parent, cst.Assign) and len(parent.targets) == 1:
                             attr = _self_attr(parent.targets[0].target)
                             if attr is not None:
+                                if attr in cp.placeholders:  # one attribute, two placeholders (two methods)
+                                    cp.twice.add(attr)
                                 cp.placeholders[attr] = self._placeholder(attr, n, parent)
             if cp.placeholders:
+                cp.why = self._shared_base(cp)
                 self._analyse(cp)
                 self.classes[cp.name] = cp
         if self.classes:
             self._instances()
 
     # -- class body ---------------------------------------------------------------------------
-    def _methods(self, cls: cst.ClassDef) -> dict[str, cst.FunctionDef]:
-        return {s.name.value: s for s in cls.body.body if isinstance(s, cst.FunctionDef)}
+    def _methods(self, cls: cst.ClassDef, seen: frozenset = frozenset()) -> dict[str, cst.FunctionDef]:
+        """The class's methods by name, with those it inherits from base classes defined in this
+        file (the class's own override them; the first base wins over later ones, as Python's MRO
+        does for single chains)."""
+        memo = self._methods_memo.get(id(cls))
+        if memo is not None:
+            return memo
+        out: dict[str, cst.FunctionDef] = {}
+        for base in reversed(self._bases(cls)):
+            if id(base) not in seen:
+                out.update(self._methods(base, seen | {id(cls)}))
+        out.update({s.name.value: s for s in cls.body.body if isinstance(s, cst.FunctionDef)})
+        self._methods_memo[id(cls)] = out
+        return out
+
+    def _bases(self, cls: cst.ClassDef) -> list[cst.ClassDef]:
+        return [self._class_defs[a.value.value] for a in cls.bases
+                if a.keyword is None and isinstance(a.value, cst.Name) and a.value.value in self._class_defs
+                and self._class_defs[a.value.value] is not cls]
+
+    def _shared_base(self, cp: ClassProgram) -> str:
+        """A base class whose methods this program would rewrite while another class of the file
+        also derives from it, or code instantiates it ("" if none)."""
+        own = {s.name.value for s in cp.node.body.body if isinstance(s, cst.FunctionDef)}
+        used = {id(m) for n, m in self._methods(cp.node).items() if n not in own}
+        if not used:
+            return ""
+        for base_name, base in self._class_defs.items():
+            if base is cp.node or not any(id(m) in used for m in self._methods(base).values()):
+                continue
+            others = [c for c in self._class_defs.values() if c is not cp.node and base in self._bases(c)]
+            if others:
+                return f"{cp.name} inherits methods from {base_name}, which {others[0].name.value} also derives from"
+            for n in walk(self.ctx.module):
+                if isinstance(n, cst.Call) and isinstance(n.func, cst.Name) and n.func.value == base_name:
+                    return f"{cp.name} inherits methods from {base_name}, which is also instantiated"
+        return ""
 
     def _placeholder(self, attr, call, assign):
         from ..rules._tf1_program import Placeholder
@@ -252,8 +310,7 @@ class TF1Classes:
                     continue
                 local = parent.targets[0].target.value if attr is None else ""
                 if n.func.attr.value == "minimize":
-                    if len(n.args) > 1 and any(a.keyword is None or a.keyword.value not in ("global_step", "name")
-                                               for a in n.args[1:]):
+                    if len(n.args) > 1 and not all(default_minimize_arg(self.tp.qname, a) for a in n.args[1:]):
                         cp.why = cp.why or "minimize() with var_list/gate arguments"
                     loss, clip, extra = self._arg(n, 0, "loss"), None, []
                 else:
@@ -284,11 +341,167 @@ class TF1Classes:
                 if local not in names:
                     cp.why = cp.why or f"{mname}: the train op is not returned"
                     continue
+                # ``self.train_op = self.get_train_op()`` in another method: the attribute holds it
+                into = self._assigned_from(methods, mname)
+                if into is not None:
+                    if into == "" or names != [local]:
+                        cp.why = cp.why or f"{mname}(): the train op it returns is not bound once to an attribute"
+                        continue
+                    mo = MethodTrainOp(mname, local, loss, n.func.value, clip, extra, names, into)
+                    key = _self_attr(loss) or f"{mname}.{loss.value}"
+                    if _self_attr(loss) is None:
+                        cp.direct[key] = reads(loss, scope, set())
+                        self._loss_aliases(cp, methods, scope, loss, key)
+                    cp.method_ops.append((self.ctx.statement_of(n), n, mo))
+                    continue
                 mo = MethodTrainOp(mname, local, loss, n.func.value, clip, extra, names)
                 key = _self_attr(loss) or f"{mname}.{loss.value}"
                 if _self_attr(loss) is None:
                     cp.direct[key] = reads(loss, scope, set())
                 cp.method_ops.append((self.ctx.statement_of(n), n, mo))
+
+    def _loss_aliases(self, cp: ClassProgram, methods, scope: ScopeFlow, loss: cst.Name, key: str) -> None:
+        """``loss = self.get_loss()`` in the train op's method and ``self.loss_op = self.get_loss()``
+        elsewhere: the attribute is the train op's loss (the same method's tensor, computed from the
+        same inputs; a run fetching both gets the same value)."""
+        defs = scope.by_name.get(loss.value, ())
+        v = defs[0].value if len(defs) == 1 else None
+        m = _self_attr(v.func) if isinstance(v, cst.Call) and not v.args else None
+        if m is None or m not in methods:
+            return
+        for meth in methods.values():
+            for n in walk(meth.body):
+                if isinstance(n, cst.Assign) and len(n.targets) == 1 and isinstance(n.value, cst.Call) \
+                        and not n.value.args and _self_attr(n.value.func) == m:
+                    a = _self_attr(n.targets[0].target)
+                    if a is not None:
+                        cp.loss_attr_alias[a] = key
+
+    def _method_runs(self, cp: ClassProgram) -> str:
+        """Session runs INSIDE the class: ``sess.run([self.train_op, self.loss], feed_dict={self.x:
+        ...})`` in a method taking the session as a parameter, called as ``inst.method(sess, ...)``
+        with a session of the file by instances that have the train op. They become runs of
+        ``self`` (the parameter and the arguments passing the session go); anything else: why."""
+        attrs = set(cp.direct) | set(cp.placeholders) | {mo.attr for _, _, mo in cp.method_ops if mo.attr}
+        attr_ops = {mo.attr for _, _, mo in cp.method_ops if mo.attr}
+        trainers = {t.instance for t in cp.train_ops}
+        for mname, m in self._methods(cp.node).items():
+            runs = [n for n in walk(m.body) if isinstance(n, cst.Call) and isinstance(n.func, cst.Attribute)
+                    and n.func.attr.value == "run" and n.args
+                    and any(_self_attr(x) in attrs for x in walk(n.args[0].value))]
+            if not runs:
+                continue
+            why = f"{mname}() runs a session on its own tensors"
+            scope = self.flow.scopes.get(id(m))
+            sess = runs[0].func.value
+            params = list(m.params.params)
+            idx = next((i for i, p in enumerate(params) if isinstance(sess, cst.Name) and p.name.value == sess.value), None)
+            if scope is None or idx is None or idx == 0 or m.decorators:
+                return why + " (the session is not a parameter of the method)"
+            if any(not (isinstance(r.func.value, cst.Name) and r.func.value.value == sess.value) for r in runs):
+                return why + " (through several sessions)"
+            # the session parameter is read only as ``sess.run`` of these runs
+            for n in walk(m.body):
+                if isinstance(n, cst.Name) and n.value == sess.value:
+                    parent = self.ctx.parent(n)
+                    if not (isinstance(parent, cst.Attribute) and parent.value is n and self.ctx.parent(parent) in runs):
+                        return why + f" (it reads {sess.value} other than in those runs)"
+            # every call passes a session of the file, from an instance that has the train op
+            args = []
+            for scope_, inst in cp.instances:
+                for n in walk(scope_.node):
+                    if not (isinstance(n, cst.Call) and self.flow.scope_of(n) is scope_
+                            and _self_attr(n.func, inst) == mname):
+                        continue
+                    pos = [a for a in n.args if a.keyword is None]
+                    arg = pos[idx - 1] if len(pos) >= idx else next(
+                        (a for a in n.args if a.keyword is not None and a.keyword.value == sess.value), None)
+                    if arg is None or arg.star or not (isinstance(arg.value, cst.Name)
+                                                       and arg.value.value in self.tp.session_names):
+                        return why + f" (a call of {inst}.{mname}() does not pass a session of this file)"
+                    if inst not in trainers and any(_self_attr(x) in attr_ops for r in runs for x in walk(r.args[0].value)):
+                        return why + f" ({inst} has no train op)"
+                    args.append(arg)
+            # any other call of the method (self.method(...), another object): not followed
+            for n in walk(self.ctx.module):
+                if isinstance(n, cst.Call) and isinstance(n.func, cst.Attribute) and n.func.attr.value == mname \
+                        and not any(a is x for x in n.args for a in args):
+                    return why + f" ({mname}() is called other than on an instance with a session)"
+            mapped = []
+            for r in runs:
+                run, why_ = self._run(cp, r, "self", self._arg(r, 0, "fetches"), self._arg(r, 1, "feed_dict"),
+                                      "session", attr_ops, set(), scope)
+                if run is None or why_:
+                    return why + f" ({why_ or 'a run it cannot map'})"
+                mapped.append(run)
+            if not args:
+                return why + f" ({mname}() is never called on an instance)"
+            cp.runs.extend(mapped)
+            cp.session_params[mname] = (sess.value, idx)
+            cp.session_args.extend(args)
+        return ""
+
+    def _graph_shared(self, cp: ClassProgram) -> str:
+        """Several instances built in one scope (one TF1 graph) by a file using tf.get_variable /
+        variable_scope: their variables may be SHARED (reuse / AUTO_REUSE - a training and an
+        inference instance of one model); Keras layers made per instance would not be."""
+        by_scope: dict[int, list[str]] = {}
+        for scope, inst in cp.instances:
+            by_scope.setdefault(id(scope), []).append(inst)
+        several = next((v for v in by_scope.values() if len(v) > 1), None)
+        if several is None:
+            return ""
+        if not any(isinstance(n, cst.Call) and self.tp.qname(n) in ("tensorflow.get_variable",
+                                                                     "tensorflow.variable_scope")
+                   for n in walk(self.ctx.module)):
+            return ""
+        return (f"instances {', '.join(several)} are built into one TF1 graph whose get_variable / "
+                "variable_scope sharing between them is not translated")
+
+    def _assigned_from(self, methods, mname: str) -> str | None:
+        """``self.X = self.<mname>()`` in the class's methods: X (None when no method calls it,
+        "" when it is called some other way or bound more than once)."""
+        found: list[str] = []
+        other = False
+        for m in methods.values():
+            for n in walk(m.body):
+                if isinstance(n, cst.Call) and _self_attr(n.func) == mname:
+                    parent = self.ctx.parent(n)
+                    attr = _self_attr(parent.targets[0].target) if isinstance(parent, cst.Assign) \
+                        and len(parent.targets) == 1 and not n.args else None
+                    if attr is None:
+                        other = True
+                    else:
+                        found.append(attr)
+        if not found and not other:
+            return None
+        return found[0] if len(found) == 1 and not other else ""
+
+    def _reached(self, cp: ClassProgram, roots: set[str]) -> set[str]:
+        """The methods ``roots`` run, through ``self.method()`` calls (transitively)."""
+        methods = self._methods(cp.node)
+        out, todo = set(), [r for r in roots if r in methods]
+        while todo:
+            m = todo.pop()
+            if m in out:
+                continue
+            out.add(m)
+            for n in walk(methods[m].body):
+                if isinstance(n, cst.Call):
+                    callee = _self_attr(n.func)
+                    if callee in methods and callee not in out:
+                        todo.append(callee)
+        return out
+
+    def _inst_methods(self, scope: ScopeFlow, inst: str) -> set[str]:
+        """``__init__`` and the methods code in ``scope`` calls on ``inst``."""
+        out = {"__init__"}
+        for n in walk(scope.node):
+            if isinstance(n, cst.Call) and self.flow.scope_of(n) is scope:
+                m = _self_attr(n.func, inst)
+                if m is not None:
+                    out.add(m)
+        return out
 
     # -- instances and their programs ----------------------------------------------------------------
     def _instances(self) -> None:
@@ -303,6 +516,9 @@ class TF1Classes:
         for cp in self.classes.values():
             for scope, inst in cp.instances:
                 self._scope_program(cp, scope, inst)
+            cp.why = cp.why or self._method_runs(cp) or self._graph_shared(cp)
+            if cp.twice:
+                cp.why = cp.why or f"self.{sorted(cp.twice)[0]} is assigned a placeholder in more than one place"
             if not cp.instances:
                 cp.why = cp.why or "the class is never instantiated in this file"
             elif len(cp.train_ops) != 1:
@@ -350,12 +566,16 @@ class TF1Classes:
                         and isinstance(parent.targets[0].target, cst.Name)):
                     cp.why = cp.why or "minimize() result not assigned to a name"
                     continue
-                if len(node.args) > 1 and any(a.keyword is None or a.keyword.value not in ("global_step", "name")
-                                              for a in node.args[1:]):
+                if len(node.args) > 1 and not all(default_minimize_arg(self.tp.qname, a) for a in node.args[1:]):
                     cp.why = cp.why or "minimize() with var_list/gate arguments"
                 cp.train_ops.append(ClassTrainOp(parent.targets[0].target.value, ctx.statement_of(node), node,
                                                  inst, attr))
-        for stmt_, call_, mo in cp.method_ops:  # self.train_op = ...: one train op per instance
+        built = None
+        for stmt_, call_, mo in cp.method_ops:  # self.train_op = ...: one train op per instance building it
+            if mo.attr and mo.local:  # returned into self.attr: the instances that call a method getting it
+                built = self._reached(cp, self._inst_methods(scope, inst)) if built is None else built
+                if mo.method not in built:
+                    continue
             if mo.attr:
                 key = _self_attr(mo.loss_node) or f"{mo.method}.{mo.loss_node.value}"
                 cp.train_ops.append(ClassTrainOp(None, stmt_, call_, inst, key, mo))
@@ -374,49 +594,67 @@ class TF1Classes:
                 fetches, feed, method = f.value, self._arg(node, 0, "feed_dict"), "eval"
             else:
                 continue
-            elems = [e.value for e in fetches.elements] if isinstance(fetches, (cst.List, cst.Tuple)) else [fetches]
-            out = []
-            for e in elems:
-                a = self._inst_attr(e, inst)
-                if a is not None and a in attr_ops:
-                    out.append(("op", a))
-                elif a is not None:
-                    out.append(("attr", a))
-                elif isinstance(e, cst.Name) and e.value in ops:
-                    out.append(("op", e.value))
-                elif isinstance(e, cst.Name) and e.value in cp.loss_aliases:
-                    out.append(("attr", cp.loss_aliases[e.value]))
-                elif isinstance(e, cst.Name) and e.value in self.tp.summary_names:
-                    out.append(("summary", e.value))  # merge_all(): dropped with its add_summary (TFM142)
-                else:
-                    out.append(None)
-            if not any(o is not None for o in out):
-                continue  # a run of something else
-            run = ClassRun(node, ctx.statement_of(node), inst, out, isinstance(fetches, (cst.List, cst.Tuple)), {},
-                           method, any(o is not None and o[0] == "op" for o in out))
-            if any(o is None for o in out):
-                cp.why = cp.why or f"a run fetches something other than {inst}.<tensor> or its train op"
-            stmt_ = ctx.statement_of(node)
-            small = stmt_.body[0] if isinstance(stmt_, cst.SimpleStatementLine) and len(stmt_.body) == 1 else None
-            t = small.targets[0].target if isinstance(small, cst.Assign) and len(small.targets) == 1 else None
-            if isinstance(t, (cst.Tuple, cst.List)) and small.value is node and len(t.elements) == len(out):
-                for el, o in zip(t.elements, out):
-                    if o is not None and o[0] == "op" and isinstance(el.value, cst.Name) \
-                            and el.value.value != "_" and self._read(el.value.value):
-                        cp.why = cp.why or f"{el.value.value} (what the train op evaluated to) is read"
-            if isinstance(feed, cst.Name):  # feed = {inst.x: ...}; sess.run(..., feed_dict=feed)
-                feed = self._feed_def(cp, scope, feed, node)
-            if feed is not None:
-                if not isinstance(feed, cst.Dict):
-                    cp.why = cp.why or "feed_dict is not a dict literal"
-                else:
-                    for el in feed.elements:
-                        a = self._inst_attr(el.key, inst) if isinstance(el, cst.DictElement) else None
-                        if a is None or a not in cp.placeholders:
-                            cp.why = cp.why or "feed_dict key is not a placeholder attribute"
-                            continue
-                        run.feeds[a] = el.value
-            cp.runs.append(run)
+            run, why = self._run(cp, node, inst, fetches, feed, method, attr_ops, ops, scope)
+            cp.why = cp.why or why
+            if run is not None:
+                cp.runs.append(run)
+
+    def _run(self, cp: ClassProgram, node: cst.Call, inst: str, fetches, feed, method: str, attr_ops: set,
+             ops: set, scope: ScopeFlow):
+        """(the ClassRun of ``node`` or None when it runs nothing of the class, why it cannot be
+        mapped or "")."""
+        ctx = self.ctx
+        why = ""
+        elems = [e.value for e in fetches.elements] if isinstance(fetches, (cst.List, cst.Tuple)) else [fetches]
+        out = []
+        for e in elems:
+            a = self._inst_attr(e, inst)
+            if a is not None and a in attr_ops:
+                out.append(("op", a))
+            elif a is not None:  # self.loss_op = self.get_loss(): the train op's loss
+                out.append(("attr", cp.loss_attr_alias.get(a, a)))
+            elif isinstance(e, cst.Name) and e.value in ops:
+                out.append(("op", e.value))
+            elif isinstance(e, cst.Name) and e.value in cp.loss_aliases:
+                out.append(("attr", cp.loss_aliases[e.value]))
+            elif isinstance(e, cst.Name) and e.value in self.tp.summary_names:
+                out.append(("summary", e.value))  # merge_all(): dropped with its add_summary (TFM142)
+            else:
+                out.append(None)
+        if not any(o is not None for o in out):
+            return None, ""  # a run of something else
+        run = ClassRun(node, ctx.statement_of(node), inst, out, isinstance(fetches, (cst.List, cst.Tuple)), {},
+                       method, any(o is not None and o[0] == "op" for o in out))
+        if any(o is None for o in out):
+            why = why or f"a run fetches something other than {inst}.<tensor> or its train op"
+        stmt_ = ctx.statement_of(node)
+        small = stmt_.body[0] if isinstance(stmt_, cst.SimpleStatementLine) and len(stmt_.body) == 1 else None
+        t = small.targets[0].target if isinstance(small, cst.Assign) and len(small.targets) == 1 else None
+        if isinstance(t, (cst.Tuple, cst.List)) and small.value is node and len(t.elements) == len(out):
+            for el, o in zip(t.elements, out):
+                if o is not None and o[0] == "op" and isinstance(el.value, cst.Name) \
+                        and el.value.value != "_" and self._read(el.value.value):
+                    why = why or f"{el.value.value} (what the train op evaluated to) is read"
+        if isinstance(feed, cst.Name):  # feed = {inst.x: ...}; sess.run(..., feed_dict=feed)
+            feed = self._feed_def(cp, scope, feed, node)
+        if feed is not None:
+            if not isinstance(feed, cst.Dict):
+                why = why or "feed_dict is not a dict literal"
+            else:
+                for el in feed.elements:
+                    a = self._inst_attr(el.key, inst) if isinstance(el, cst.DictElement) else None
+                    if a is None or a not in cp.placeholders:
+                        why = why or "feed_dict key is not a placeholder attribute"
+                        continue
+                    run.feeds[a] = el.value
+        return run, why
+
+    def _within(self, node: cst.CSTNode, outer: cst.CSTNode) -> bool:
+        while node is not None:
+            if node is outer:
+                return True
+            node = self.ctx.parent(node)
+        return False
 
     def _read(self, name: str) -> bool:
         """``name`` is read somewhere in the file (not only assigned)."""
@@ -469,6 +707,10 @@ class TF1Classes:
                 parent = self.ctx.parent(n)
                 if isinstance(parent, cst.AssignTarget):
                     continue
+                if isinstance(parent, cst.DictElement) and parent.key is n and any(
+                        r.instance == "self" and self.ctx.parent(self.ctx.parent(parent)) is not None
+                        and self._within(parent, r.call) for r in cp.runs):
+                    continue  # a feed_dict key of a run inside the class (checked with the runs)
                 if isinstance(parent, cst.Arg):
                     c = self.ctx.parent(parent)
                     q = self.tp.qname(c) if isinstance(c, cst.Call) else None
@@ -480,8 +722,18 @@ class TF1Classes:
                             or (parent.keyword is None and c.args.index(parent) == 1)):
                         kind = kind or "keep_prob"
                         continue
-                return "read outside a training= / keep_prob argument"
+                    if (q or "").startswith("tensorflow.train.") and q.endswith("Optimizer") and (
+                            (parent.keyword is not None and parent.keyword.value == "learning_rate")
+                            or (parent.keyword is None and c.args.index(parent) == 0)) and kind in (None, "lr"):
+                        kind = "lr"
+                        continue
+                return "read outside a training= / keep_prob / optimizer learning-rate argument"
         if kind is None:
+            return ""
+        if kind == "lr":  # the optimizer's rate, set to the fed value before each training step
+            if any(r.train and attr not in r.feeds for r in cp.runs):
+                return "a training run does not feed the learning rate"
+            cp.learning_rates.add(attr)
             return ""
         train_vals, eval_vals = set(), set()
         for r in cp.runs:

@@ -74,6 +74,30 @@ def activation_kw(ctx: "FileContext", node: cst.BaseExpression | None, orig: cst
     return node  # user callable / Keras activation
 
 
+def static_list(ctx: "FileContext", name: cst.BaseExpression | None, at: cst.CSTNode):
+    """The list / tuple literal a name (an ORIGINAL node) is bound to, when it is bound once in
+    its scope, before ``at``, and its elements are literals or names bound at most once there
+    (their values are then the same where ``at`` reads them); else None."""
+    from ..analysis.flow import Flow
+
+    if not isinstance(name, cst.Name):
+        return None
+    flow = ctx.analysis(Flow)
+    scope, idx = flow.index_of(at)
+    defs = scope.by_name.get(name.value, ())
+    if len(defs) != 1 or not isinstance(defs[0].value, (cst.List, cst.Tuple)) or defs[0].index >= idx:
+        return None
+    for e in defs[0].value.elements:
+        if isinstance(e, cst.StarredElement):
+            return None
+        if isinstance(e.value, cst.Name):
+            if len(scope.by_name.get(e.value.value, ())) > 1:
+                return None
+        elif literal(e.value, None) is None:
+            return None
+    return defs[0].value
+
+
 def first_def_value(ctx: "FileContext", name: str, at: cst.CSTNode):
     from ..analysis.flow import Flow
 

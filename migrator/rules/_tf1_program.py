@@ -253,6 +253,20 @@ def _optimizer_call(value: cst.BaseExpression) -> bool:
             and value.func.attr.value in ("minimize", "compute_gradients", "apply_gradients"))
 
 
+def default_minimize_arg(qname, a: cst.Arg) -> bool:
+    """An argument of ``opt.minimize(loss, ...)`` that changes nothing a Keras model's optimizer
+    step does: ``global_step`` / ``name``, or ``var_list=tf.trainable_variables()`` written out
+    inline (TF1's default: every trainable variable when minimize is called). ``qname``: the
+    canonical name of an ORIGINAL call node."""
+    if a.keyword is None:
+        return False
+    if a.keyword.value in ("global_step", "name"):
+        return True
+    v = a.value
+    return (a.keyword.value == "var_list" and isinstance(v, cst.Call) and not v.args
+            and qname(v) == "tensorflow.trainable_variables")
+
+
 def _walk(node: cst.CSTNode) -> Iterable[cst.CSTNode]:
     stack = [node]
     while stack:
@@ -629,11 +643,15 @@ class TF1Program:
                     gv = _arg(gv, 0, "t_list")
                     if clip[1] is None:
                         return None
+                ys = _arg(gv, 0, "ys") if isinstance(gv, cst.Call) else None
+                # a class's method (prog None, TF1Classes): the loss may be an attribute, self.loss
+                self_loss = prog is None and isinstance(ys, cst.Attribute) and isinstance(ys.value, cst.Name) \
+                    and ys.value.value == "self"
                 if not (isinstance(gv, cst.Call) and self._qn.get(id(gv)) == "tensorflow.gradients"
-                        and isinstance(_arg(gv, 0, "ys"), cst.Name) and code(_arg(gv, 1, "xs")) == code(v.args[1].value)
+                        and (isinstance(ys, cst.Name) or self_loss) and code(_arg(gv, 1, "xs")) == code(v.args[1].value)
                         and len(gv.args) == 2):
                     return None
-                loss = _arg(gv, 0, "ys").value
+                loss = f"self.{ys.attr.value}" if self_loss else ys.value
                 extra += [gd.stmt, tv.stmt]
             else:
                 return None

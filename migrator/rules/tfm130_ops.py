@@ -67,7 +67,10 @@ class Ops(CallRule):
                  "reduces axis 0 (TF1's default; keras.ops.argmax would flatten), "
                  "l2_normalize keeps TF's epsilon 1e-12 on the squared norm, count_nonzero keeps TF1's "
                  "int64 / dtype= result, tf.cond(p, f, g) -> keras.ops.where(p, f(), g()) (both branches "
-                 "computed: keras.ops.cond cannot close over a functional graph's symbolic tensors).")
+                 "computed: keras.ops.cond cannot close over a functional graph's symbolic tensors), "
+                 "pooling windows [1, k, k, 1] may be built from parameters. TF1 functions passed as "
+                 "values to user code (nl=tf.nn.relu, a default tf.identity) become the keras.ops "
+                 "function (identity: keras.activations.linear).")
     CALLS = tuple([_tf(n) for n in _REDUCE] + [_tf(n) for n in _UNARY] + [_tf(n) for n in _BINARY] + [
         _tf(n) for n in (
             "matmul", "concat", "stack", "reshape", "argmax", "argmin", "cast", "transpose", "expand_dims",
@@ -76,7 +79,8 @@ class Ops(CallRule):
             "nn.softmax_cross_entropy_with_logits_v2", "nn.sigmoid_cross_entropy_with_logits",
             "nn.sparse_softmax_cross_entropy_with_logits", "to_float", "to_int32", "constant", "eye", "norm",
             "diag_part", "linalg.diag_part", "matrix_diag_part", "nn.max_pool", "nn.avg_pool", "nn.max_pool2d",
-            "nn.avg_pool2d", "count_nonzero", "math.count_nonzero", "cond")] + [_tf(n) for n in _INITIALIZERS])
+            "nn.avg_pool2d", "linalg.matmul", "linalg.tensor_diag_part", "nn.xw_plus_b", "count_nonzero",
+            "math.count_nonzero", "cond")] + [_tf(n) for n in _INITIALIZERS])
 
     def translate(self, qname: str, original: cst.Call, updated: cst.Call):
         if qname[len("tensorflow."):] in _INITIALIZERS:
@@ -92,13 +96,14 @@ class Ops(CallRule):
         return out
 
     def _initializer(self, original: cst.Call, updated: cst.Call):
-        """A TF1 initializer assigned to a name -> the Keras initializer with TF1's defaults. An
+        """A TF1 initializer assigned to a name (or a parameter's default) -> the Keras initializer with TF1's defaults. An
         unseeded one gets ``seed=keras.random.SeedGenerator()``: TF1 draws new values for every
         variable it initializes, while an unseeded Keras 3 initializer instance fixes an integer
         seed once and returns the SAME values for every weight of the same shape it is shared by."""
         from ._tf1 import initializer_of
 
-        if not isinstance(self.ctx.parent(original), cst.Assign):
+        parent = self.ctx.parent(original)
+        if not (isinstance(parent, cst.Assign) or (isinstance(parent, cst.Param) and parent.default is original)):
             return None  # inside a layer / get_variable call: that rule reads the TF1 call
         try:
             out = initializer_of(self.ctx, updated, original)
@@ -115,6 +120,52 @@ class Ops(CallRule):
         self.ctx.add_import("keras")
         self.ctx.count(self)
         return out
+
+    # TF1 functions passed as VALUES to user code (``nl=tf.nn.relu`` / a default ``nl=tf.identity``):
+    # the keras.ops function computing the same (tf.identity: keras.activations.linear, x unchanged)
+    _REFERENCES = {**{_tf(k): f"keras.ops.{v}" for k, v in _UNARY.items()
+                      if v not in ("shape", "zeros_like", "ones_like", "stop_gradient")},
+                   _tf("nn.softmax"): "keras.ops.softmax", _tf("nn.log_softmax"): "keras.ops.log_softmax",
+                   _tf("nn.leaky_relu"): None, _tf("identity"): "keras.activations.linear"}
+
+    def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute):
+        parent = self.ctx.parent(original)
+        if isinstance(parent, cst.Param) and parent.default is original:
+            pass
+        elif isinstance(parent, cst.Arg) and parent.value is original:
+            c = self.ctx.parent(parent)
+            if not isinstance(c, cst.Call) or self.ctx.legacy_name(c.func) is not None:
+                return updated  # an argument of a TF1/tflearn call: that call's rule reads it
+        elif not ((isinstance(parent, cst.Assign) and parent.value is original)
+                  or (isinstance(parent, cst.DictElement) and parent.value is original)):
+            return updated
+        q = self.ctx.legacy_name(original)
+        target = self._REFERENCES.get(q) if q else None
+        if target is None:
+            return updated
+        self.ctx.add_import("keras")
+        self.ctx.count(self)
+        return expr(target)
+
+    def _window(self, b: BoundArgs, n: str, original: cst.Call) -> cst.BaseExpression:
+        """TF1 pooling ``ksize`` / ``strides`` -> Keras' ``(h, w)``: an int, a ``[1, h, w, 1]``
+        list whose h / w may be any expressions (``[1, k, k, 1]`` with ``k`` a parameter), or a
+        name bound once, before, to such a list of literals / names bound once."""
+        node = b.node(n)
+        v = literal(node, None)
+        if isinstance(v, int):
+            return to_node((v, v))
+        if isinstance(node, cst.Name):
+            from ._tf1 import static_list
+
+            found = static_list(self.ctx, b.orig(n), original)
+            node = found if found is not None else node
+        if isinstance(node, (cst.List, cst.Tuple)) and len(node.elements) == 4 \
+                and not any(isinstance(e, cst.StarredElement) for e in node.elements) \
+                and literal(node.elements[0].value, None) == 1 and literal(node.elements[3].value, None) == 1:
+            h, w = node.elements[1].value, node.elements[2].value
+            return cst.Tuple([cst.Element(h.deep_clone() if h is w else h), cst.Element(w)])
+        raise Untranslatable(f"{n} not [1, h, w, 1] (or an int)")
 
     def build(self, name: str, original: cst.Call, updated: cst.Call):  # noqa: C901
         B = lambda sig: BoundArgs(updated, sig, original)  # noqa: E731
@@ -136,7 +187,7 @@ class Ops(CallRule):
             if name == "squared_difference":
                 return _ops("square", _ops("subtract", b.node("x"), b.node("y")))
             return _ops(_BINARY[name], b.node("x"), b.node("y"))
-        if name == "matmul":
+        if name in ("matmul", "linalg.matmul"):
             b = B("a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_b=False, "
                   "a_is_sparse=False, b_is_sparse=False, name=None")
             for n in ("adjoint_a", "adjoint_b", "a_is_sparse", "b_is_sparse"):
@@ -253,37 +304,30 @@ class Ops(CallRule):
             keep = b.node("keepdims") if b.given("keepdims") else (b.node("keep_dims") if b.given("keep_dims") else None)
             return _ops("norm", b.node("tensor"), ord=None if o in ("euclidean", "fro") else b.node("ord"),
                         axis=b.node("axis") if b.given("axis") else None, keepdims=keep)
-        if name in ("diag_part", "linalg.diag_part", "matrix_diag_part"):
+        if name in ("diag_part", "linalg.diag_part", "matrix_diag_part", "linalg.tensor_diag_part"):
             b = B("input, name=None")
-            if name == "diag_part":  # TF1 diag_part: rank-2k input; a matrix's diagonal for k = 1
+            if name in ("diag_part", "linalg.tensor_diag_part"):  # TF1 diag_part: rank-2k input; a matrix's diagonal for k = 1
                 return _ops("diagonal", b.node("input"))
             return _ops("diagonal", b.node("input"), axis1=-2, axis2=-1)
         if name in ("nn.max_pool", "nn.avg_pool", "nn.max_pool2d", "nn.avg_pool2d"):
             b = B("value, ksize, strides, padding, data_format='NHWC', name=None, input=None")
             if b.given("data_format") and b.value("data_format", None) != "NHWC":
                 raise Untranslatable("pooling data_format other than NHWC")
-            sizes = []
-            for n in ("ksize", "strides"):
-                node = b.node(n)
-                v = literal(node, None)
-                if isinstance(v, int):
-                    v = [1, v, v, 1]
-                if isinstance(v, (list, tuple)) and len(v) == 4 and v[0] == v[3] == 1:
-                    sizes.append(to_node((v[1], v[2])))
-                    continue
-                # [1, <expr>, <expr>, 1]: a window computed from the model's sizes (a max over the
-                # whole sequence, ``self.sequence_length - filter_size + 1``) - the same expressions
-                els = node.elements if isinstance(node, (cst.List, cst.Tuple)) else ()
-                if not (len(els) == 4 and all(isinstance(e, cst.Element) for e in els)
-                        and literal(els[0].value, None) == 1 and literal(els[3].value, None) == 1):
-                    raise Untranslatable(f"{n} not a [1, h, w, 1] display")
-                sizes.append(cst.Tuple([cst.Element(els[1].value), cst.Element(els[2].value)]))
+            sizes = [self._window(b, n, original) for n in ("ksize", "strides")]
             pad = b.value("padding", None)
-            if not isinstance(pad, str):
+            if isinstance(pad, str):
+                pad = to_node(pad.lower())
+            elif isinstance(b.node("padding"), (cst.Name, cst.Attribute)):
+                # TF1 pooling takes only the strings 'SAME' / 'VALID': lower-cased where it runs
+                pad = cst.Call(func=cst.Attribute(value=b.node("padding"), attr=cst.Name("lower")))
+            else:
                 raise Untranslatable("non-literal padding")
             x = b.node("value") if b.given("value") else b.node("input")
             op = "max_pool" if "max" in name else "average_pool"
-            return _ops(op, x, sizes[0], strides=sizes[1], padding=pad.lower())
+            return _ops(op, x, sizes[0], strides=sizes[1], padding=pad)
+        if name == "nn.xw_plus_b":
+            b = B("x, weights, biases, name=None")
+            return _ops("add", _ops("matmul", b.node("x"), b.node("weights")), b.node("biases"))
         if name in ("count_nonzero", "math.count_nonzero"):
             # TF1: int64 count unless dtype= says otherwise; keepdims as the reductions
             b = B("input_tensor=None, axis=None, keepdims=None, dtype='int64', name=None, "
@@ -370,4 +414,33 @@ class Ops(CallRule):
              "p = tf.nn.max_pool(h, ksize=[1, seq_len - k + 1, 1, 1], strides=[1, 1, 1, 1], padding='VALID')\n",
              "import keras\n\n"
              "p = keras.ops.max_pool(h, (seq_len - k + 1, 1), strides=(1, 1), padding='valid')\n"),
+        # a pooling window built from parameters, a padding name; TF1 functions passed as values;
+        # an initializer as a parameter default; tf.linalg aliases, xw_plus_b, count_nonzero
+        Case("import tensorflow as tf\n\n\n"
+             "def pool(x, k=2, s=2, padding='SAME', nl=tf.identity, init=tf.zeros_initializer()):\n"
+             "    window = [1, k, k, 1]\n"
+             "    y = tf.nn.max_pool(x, ksize=window, strides=[1, s, s, 1], padding=padding)\n"
+             "    return nl(y)\n\n\n"
+             "def dist(e, w, b):\n"
+             "    d = tf.linalg.matmul(e, e, transpose_b=True)\n"
+             "    n = tf.linalg.tensor_diag_part(d)\n"
+             "    z = tf.math.count_nonzero(tf.math.not_equal(d, 0.), dtype=tf.float32)\n"
+             "    c = tf.count_nonzero(d, axis=1)\n"
+             "    return tf.nn.xw_plus_b(e, w, b), n, z, c\n\n\n"
+             "h = pool(x, nl=tf.nn.relu)\n",
+             "import keras\n\n\n"
+             "def pool(x, k=2, s=2, padding='SAME', nl=keras.activations.linear, init=keras.initializers.Zeros()):\n"
+             "    window = [1, k, k, 1]\n"
+             "    y = keras.ops.max_pool(x, (k, k), strides=(s, s), padding=padding.lower())\n"
+             "    return nl(y)\n\n\n"
+             "def dist(e, w, b):\n"
+             "    d = keras.ops.matmul(e, keras.ops.swapaxes(e, -1, -2))\n"
+             "    n = keras.ops.diagonal(d)\n"
+             "    z = keras.ops.cast(keras.ops.count_nonzero(keras.ops.not_equal(d, 0.)), 'float32')\n"
+             "    c = keras.ops.cast(keras.ops.count_nonzero(d, axis=1), 'int64')\n"
+             "    return keras.ops.add(keras.ops.matmul(e, w), b), n, z, c\n\n\n"
+             "h = pool(x, nl=keras.ops.relu)\n"),
+        # a window that is a bare parameter (an int or a list: unknown) stays TF1, said why
+        Case("import tensorflow as tf\n\n\ndef pool(x, ksize):\n"
+             "    return tf.nn.max_pool(x, ksize, [1, 2, 2, 1], 'SAME')\n", None, ("TFM130",), todo=True),
     ]

@@ -475,8 +475,10 @@ class SessionProgram(Rule):
         value = small.value if isinstance(small, (cst.Assign, cst.Expr)) else None
         if not isinstance(value, cst.Call) or not isinstance(value.func, cst.Attribute):
             raise _Todo("minimize() call not understood")
+        from ._tf1_program import default_minimize_arg
+
         for a in op.call.args[1:]:
-            if a.keyword is None or a.keyword.value not in ("global_step", "name"):
+            if not default_minimize_arg(self._tp().qname, a):
                 raise _Todo(f"minimize({code(a).strip(', ')}) is not translated")
         optimizer = value.func.value
         model = self._tp().model_name(prog)
@@ -1087,6 +1089,31 @@ class SessionProgram(Rule):
                # (its training run too - it used to become train_on_batch of a model never built)
                Case('import tensorflow as tf\n\nx = tf.placeholder(tf.float32, [None, 4])\ny = tf.placeholder(tf.float32, [None, 2])\nout = tf.layers.dense(x, 2)\nloss = tf.reduce_mean(tf.square(out - y))\nglobal_step = tf.Variable(0, trainable=False)\ntrain_op = tf.train.GradientDescentOptimizer(0.1).minimize(loss, global_step=global_step)\nwith tf.Session() as sess:\n    sess.run(tf.global_variables_initializer())\n    for i in range(10):\n        sess.run(train_op, feed_dict={x: X, y: Y})\n    print(sess.run(global_step))\n',
                     'import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\nimport keras\n\nx = tf.placeholder(tf.float32, [None, 4])  # TODO(tflearn-migrate): TFM140 input placeholder kept: a sess.run of this program is not translated\ny = tf.placeholder(tf.float32, [None, 2])  # TODO(tflearn-migrate): TFM140 label placeholder kept: a sess.run of this program is not translated\nout = keras.layers.Dense(2)(x)\n# TODO(tflearn-migrate): TFM140 loss kept as a TF1 tensor: a sess.run of this program is not translated\nloss = keras.ops.mean(keras.ops.square(out - y))\nglobal_step = tf.Variable(0, trainable=False)\n# TODO(tflearn-migrate): TFM140 train op kept: a sess.run of this program is not translated (see its TODO)\ntrain_op = keras.optimizers.SGD(learning_rate=0.1).minimize(loss, global_step=global_step)\nwith tf.Session() as sess:\n    sess.run(tf.global_variables_initializer())\n    for i in range(10):\n        sess.run(train_op, feed_dict={x: X, y: Y})  # TODO(tflearn-migrate): TFM140 training run kept: another sess.run of this program is not translated\n    print(sess.run(global_step))  # TODO(tflearn-migrate): TFM140 sess.run fetches global_step (not a model tensor, loss or metric)\n', ('TFM140', 'TFM140', 'TFM140', 'TFM140', 'TFM140', 'TFM140'), todo=True)]
+    # minimize(loss, var_list=tf.trainable_variables()) written out: TF1's default var_list
+    INVALID.append(Case(
+        'import tensorflow as tf\n'
+        '\n'
+        'x = tf.placeholder(tf.float32, [None, 4])\n'
+        'y = tf.placeholder(tf.float32, [None, 2])\n'
+        'out = tf.layers.dense(x, 2)\n'
+        'loss = tf.reduce_mean(tf.square(out - y))\n'
+        'train_op = tf.train.AdamOptimizer(0.01).minimize(loss, var_list=tf.trainable_variables())\n'
+        'with tf.Session() as sess:\n'
+        '    sess.run(tf.global_variables_initializer())\n'
+        '    for i in range(10):\n'
+        '        _, l = sess.run([train_op, loss], feed_dict={x: X, y: Y})\n'
+        '        print(l)\n',
+        'import keras\n'
+        '\n'
+        'x = keras.Input(shape=(4,))\n'
+        'out = keras.layers.Dense(2)(x)\n'
+        'def loss(y, out):\n'
+        '    return keras.ops.mean(keras.ops.square(out - y))\n'
+        'model = keras.Model(x, out)\n'
+        'model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01, epsilon=1e-8), loss=loss)\n'
+        'for i in range(10):\n'
+        '    l = model.train_on_batch(X, Y)\n'
+        '    print(l)\n'))
     REQUIRES = ("TFM130", "TFM131", "TFM133", "TFM134", "TFM138", "TFM142")
 
 

@@ -15,7 +15,18 @@ the inputs and labels, computed by the same expression / loss method). Outside t
   fetched it); ``sess.run(m.loss, feed)`` -> ``model.predict_on_batch([...])``;
 * ``sess.run(m.t, feed)`` / ``m.t.eval(feed)`` -> ``keras.Model([placeholders of t], m.t)
   .predict_on_batch(...)``;
-* the session, its initializer runs and ``close()`` disappear.
+* the session, its initializer runs and ``close()`` disappear;
+* a scalar placeholder read only as an optimizer's learning rate (``AdamOptimizer(self.lr)``)
+  and fed by every training run becomes ``0.0`` (Keras optimizers take a float) and each
+  training step is preceded by ``model.optimizer.learning_rate = <the fed value>``;
+* the train op may be built by a method the class inherits from a base class of the file
+  (one no other class derives from) and returned into ``self.train_op`` by another method;
+  only the instances that call a method building it train;
+* runs INSIDE a method that takes the session as a parameter (``train_epoch(self, sess, ...)``
+  running ``[self.train_op, self.loss_op]``) map like the runs outside, on ``self`` - when every
+  call passes a session of the file from an instance with the train op and the method reads the
+  session only in those runs; the parameter and those arguments go. ``self.loss_op =
+  self.get_loss()`` is the train op's loss when its method read ``loss = self.get_loss()``.
 
 A class with a scalar placeholder fed per run (keep_prob, is_training), several train ops, or
 runs/feeds it cannot map stays TF1 with a TODO naming the reason.
@@ -61,14 +72,39 @@ class ClassProgramRule(Rule):
                  "attributes (labels included, so the loss attribute stays the same graph tensor), "
                  "minimize(m.loss) becomes a LossModel over the placeholders the loss depends on, each "
                  "training sess.run becomes train_on_batch on the same batch (returning the same "
-                 "pre-update loss), evaluations become predict_on_batch of a sub-model.")
+                 "pre-update loss), evaluations become predict_on_batch of a sub-model. A learning-rate "
+                 "placeholder fed by every training run sets the optimizer's learning_rate before each step.")
     ORDER = 55
 
     def _tc(self) -> TF1Classes:
         return self.ctx.analysis(TF1Classes)
 
-    def _model_node(self, cp: ClassProgram) -> cst.BaseExpression:
+    def _model_node(self, cp: ClassProgram, run=None) -> cst.BaseExpression:
+        op = cp.train_ops[0] if cp.train_ops else None
+        if run is not None and run.instance == "self" and op is not None and op.method is not None and op.method.attr:
+            return cst.parse_expression(f"self.{op.method.attr}")  # a run inside the class's method
         return cst.parse_expression(self._model_name(cp))
+
+    # -- the session a method took: its parameter and the arguments passing it go ------------------
+    def leave_Param(self, original: cst.Param, updated: cst.Param):
+        tc = self._tc()
+        for cp in tc.classes.values():
+            if cp.why or not cp.session_params:
+                continue
+            methods = tc._methods(cp.node)
+            for mname, (_, idx) in cp.session_params.items():
+                if methods[mname].params.params[idx] is original:
+                    self.ctx.count(self)
+                    return cst.RemoveFromParent()
+        return updated
+
+    def leave_Arg(self, original: cst.Arg, updated: cst.Arg):
+        tc = self._tc()
+        for cp in tc.classes.values():
+            if not cp.why and any(a is original for a in cp.session_args):
+                self.ctx.count(self)
+                return cst.RemoveFromParent()
+        return updated
 
     def _model_name(self, cp: ClassProgram) -> str:
         op = cp.train_ops[0] if cp.train_ops else None
@@ -139,6 +175,16 @@ class ClassProgramRule(Rule):
             if p.statement is original:
                 if cp.why:
                     raise _Todo(f"placeholder kept: class {cp.name}: {cp.why}")
+                if p.name in cp.learning_rates:  # the optimizer needs a float; each training run sets it
+                    self.ctx.count(self)
+                    small = updated.body[0]
+                    return updated.with_changes(
+                        body=[small.with_changes(value=cst.Float("0.0"))],
+                        trailing_whitespace=cst.TrailingWhitespace(
+                            whitespace=cst.SimpleWhitespace("  "),
+                            comment=cst.Comment("# learning-rate placeholder: every training step sets the "
+                                                "optimizer's rate to the value its run fed"),
+                            newline=updated.trailing_whitespace.newline))
                 if p.role == "hyper":  # Keras' training flag (see TF1Classes._hyper)
                     self.ctx.count(self)
                     return cst.RemoveFromParent()
@@ -226,6 +272,8 @@ class ClassProgramRule(Rule):
                                                         or self._is_init(call_node, call_node)):
                     continue
             if isinstance(parent, cst.Arg):
+                if any(a is parent for a in cp.session_args):
+                    continue  # passed to a method whose runs are translated: the argument goes
                 call_node = self.ctx.parent(parent)
                 if isinstance(call_node, cst.Call) and (self._is_init(call_node, call_node)
                                                         or id(call_node) in handled):
@@ -385,7 +433,8 @@ class ClassProgramRule(Rule):
         self.ctx.use_helper("LossModel")
         self.ctx.add_import("keras")
         self.ctx.count(self)
-        target = cst.Attribute(cst.Name("self"), cst.Name(mo.attr)) if mo.attr else cst.Name(mo.local)
+        # the method's own name when it returns the op (``self.train_op = self.get_train_op()``)
+        target = cst.Name(mo.local) if mo.local else cst.Attribute(cst.Name("self"), cst.Name(mo.attr))
         stmts = [stmt("{m} = LossModel({i}, {l})", m=target, i=ins, l=loss),
                  stmt("{m}.compile(optimizer={o})", m=target, o=opt)]
         if mo.clip is not None:  # TF1 clipped each gradient before applying it: Keras' optimizer does
@@ -421,8 +470,21 @@ class ClassProgramRule(Rule):
             raise _Todo("the training sess.run is inside a larger expression")
         op = cp.train_ops[0]
         feeds = self._feeds(r, value)
-        step = expr("{m}.train_on_batch({x})", m=self._model_node(cp),
+        step = expr("{m}.train_on_batch({x})", m=self._model_node(cp, r),
                     x=self._x(cp, r.instance, self._loss_inputs(cp), feeds))
+        # a learning-rate placeholder: the optimizer's rate becomes the fed value before the step
+        rates = [stmt("{m}.optimizer.learning_rate = {v}", m=self._model_node(cp, r), v=feeds[a])
+                 for a in sorted(cp.learning_rates) if a in feeds]
+
+        def out(new):
+            if not rates:
+                return new
+            if isinstance(new, cst.FlattenSentinel):
+                first, *rest = list(new.nodes)
+                return cst.FlattenSentinel([rates[0].with_changes(leading_lines=first.leading_lines), *rates[1:],
+                                            first.with_changes(leading_lines=[]), *rest])
+            return cst.FlattenSentinel([rates[0].with_changes(leading_lines=new.leading_lines), *rates[1:],
+                                        new.with_changes(leading_lines=[])])
         target = small.targets[0].target if isinstance(small, cst.Assign) and len(small.targets) == 1 else None
         if isinstance(small, cst.Assign) and len(small.targets) != 1:
             raise _Todo("chained assignment of sess.run")
@@ -435,14 +497,14 @@ class ClassProgramRule(Rule):
                 if not self._writer_only(t):
                     raise _Todo(f"the summary {name} fetched by the training run is read other than by add_summary")
         if any(kind == "attr" and name != op.loss for kind, name in r.fetches):
-            return self._train_run_fetches(cp, r, updated, step, target, feeds)
+            return out(self._train_run_fetches(cp, r, updated, step, target, feeds))
         self.ctx.count(self)
         if isinstance(small, cst.Expr) or not r.fetch_is_list:
-            return updated.with_changes(body=[cst.Expr(step)])
+            return out(updated.with_changes(body=[cst.Expr(step)]))
         loss_t = next((el.value for el, f in zip(target.elements, r.fetches) if f[0] == "attr"), None)
         if loss_t is None or (isinstance(loss_t, cst.Name) and loss_t.value == "_"):
-            return updated.with_changes(body=[cst.Expr(step)])
-        return updated.with_changes(body=[cst.Assign(targets=[cst.AssignTarget(loss_t)], value=step)])
+            return out(updated.with_changes(body=[cst.Expr(step)]))
+        return out(updated.with_changes(body=[cst.Assign(targets=[cst.AssignTarget(loss_t)], value=step)]))
 
     def _writer_only(self, t: cst.BaseExpression) -> bool:
         """``_`` / a name read only as an argument of FileWriter calls (which TFM142 removes)."""
@@ -555,7 +617,7 @@ class ClassProgramRule(Rule):
             loss = cp.train_ops[0].loss
             for kind, name in r.fetches:
                 if name == loss:
-                    outs.append(expr("{m}.predict_on_batch({x})", m=self._model_node(cp),
+                    outs.append(expr("{m}.predict_on_batch({x})", m=self._model_node(cp, r),
                                      x=self._x(cp, r.instance, self._loss_inputs(cp), feeds)))
                     continue
                 if not cp.is_tensor(name):
@@ -734,6 +796,187 @@ class ClassProgramRule(Rule):
         "import tensorflow as tf\n\nclass Net(object):\n    x = tf.placeholder(tf.float32, [None, 4])\n    y = tf.placeholder(tf.float32, [None])\n\n    def __init__(self):\n        self.out = tf.squeeze(tf.layers.dense(self.x, 1), axis=[1])\n        self.loss = tf.reduce_sum(tf.square(self.out - self.y))\n        optim = tf.train.AdamOptimizer(0.01)\n        self.grad = optim.compute_gradients(self.loss)\n        self.train = optim.apply_gradients(self.grad)\n        self.n_pos = tf.count_nonzero(tf.greater(self.out, 0.5), dtype=tf.float32)\n        tf.summary.scalar('loss', self.loss)\n\nnet = Net()\nmerged = tf.summary.merge_all()\nsess = tf.Session()\nsaver = tf.train.Saver()\nif tf.train.checkpoint_exists(path):\n    saver.restore(sess, path)\nelse:\n    sess.run(tf.global_variables_initializer())\nwriter = tf.summary.FileWriter('logs', sess.graph)\nfor i in range(10):\n    _, s, l, n = sess.run([net.train, merged, net.loss, net.n_pos], feed_dict={net.x: X, net.y: Y})\n    writer.add_summary(s, i)\n    saver.save(sess, path, global_step=i)\n",
         'import keras\nimport os\n\n\n# tflearn-migrate helper: LossModel\nclass LossModel(keras.Model):\n    """A functional model whose output IS the TF1 loss tensor (its labels are inputs too)."""\n\n    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):\n        return keras.ops.sum(y_pred)\n\n\n# tflearn-migrate helper: tf1_fetches\n_TF1_FETCHES = {}\n\n\ndef tf1_fetches(inputs, outputs):\n    """The keras.Model computing ``outputs`` from ``inputs`` - what a TF1 sess.run of these\n    tensors evaluated - built once per (inputs, outputs), not at every run of a loop."""\n    key = (tuple(id(t) for t in inputs), tuple(id(t) for t in outputs))\n    if key not in _TF1_FETCHES:\n        _TF1_FETCHES[key] = (inputs, outputs, keras.Model(inputs, outputs))\n    return _TF1_FETCHES[key][2]\n\n\nclass Net(object):\n    x = keras.Input(shape=(4,))\n    y = keras.Input(shape=())\n\n    def __init__(self):\n        self.out = keras.ops.squeeze(keras.layers.Dense(1)(self.x), axis=[1])\n        self.loss = keras.ops.sum(keras.ops.square(self.out - self.y))\n        optim = keras.optimizers.Adam(learning_rate=0.01, epsilon=1e-8)\n        self.train = LossModel([self.x, self.y], self.loss)\n        self.train.compile(optimizer=optim)\n        self.n_pos = keras.ops.cast(keras.ops.count_nonzero(keras.ops.greater(self.out, 0.5)), \'float32\')\n\nnet = Net()\nif os.path.exists(str(path) + ".weights.h5"):\n    net.train.load_weights(str(path) + ".weights.h5")\nelse:\n    pass\nfor i in range(10):\n    l, n = tf1_fetches([net.x, net.y], [net.loss, net.n_pos]).predict_on_batch([X, Y])\n    net.train.train_on_batch([X, Y])\n    os.makedirs(os.path.dirname(str(path)) or ".", exist_ok=True)\n    net.train.save_weights(str(path) + \'-\' + str(int(i)) + ".weights.h5")\n', ("TFM142",) * 4)]
     REQUIRES = ("TFM130", "TFM131", "TFM133", "TFM140", "TFM142")
+    # the train op built by a BASE class's method (tf.gradients over tf.trainable_variables, under
+    # UPDATE_OPS) and returned into self.train_op by the class's own method
+    INVALID.append(Case(
+        'import tensorflow as tf\n'
+        '\n'
+        '\n'
+        'class Base(object):\n'
+        '    def get_train_op(self):\n'
+        '        opt = tf.train.AdamOptimizer(0.01)\n'
+        '        var_list = tf.trainable_variables()\n'
+        '        grads = tf.gradients(self.loss, var_list)\n'
+        '        update_ops = tf.get_collection(tf.GraphKeys.UPDATE_OPS)\n'
+        '        with tf.control_dependencies(update_ops):\n'
+        '            train_op = opt.apply_gradients(zip(grads, var_list))\n'
+        '        return train_op\n'
+        '\n'
+        '\n'
+        'class Net(Base):\n'
+        '    def __init__(self):\n'
+        '        self.x = tf.placeholder(tf.float32, [None, 4])\n'
+        '        self.y = tf.placeholder(tf.float32, [None, 2])\n'
+        '\n'
+        '    def build(self):\n'
+        '        self.out = tf.layers.dense(self.x, 2)\n'
+        '        self.loss = tf.reduce_mean(tf.square(self.out - self.y))\n'
+        '        self.train_op = self.get_train_op()\n'
+        '\n'
+        '\n'
+        'net = Net()\n'
+        'net.build()\n'
+        'with tf.Session() as sess:\n'
+        '    sess.run(tf.global_variables_initializer())\n'
+        '    for i in range(10):\n'
+        '        _, l = sess.run([net.train_op, net.loss], feed_dict={net.x: X, net.y: Y})\n'
+        '    pred = sess.run(net.out, feed_dict={net.x: X})\n',
+        'import keras\n'
+        '\n'
+        '\n'
+        '# tflearn-migrate helper: LossModel\n'
+        'class LossModel(keras.Model):\n'
+        '    """A functional model whose output IS the TF1 loss tensor (its labels are inputs too)."""\n'
+        '\n'
+        '    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):\n'
+        '        return keras.ops.sum(y_pred)\n'
+        '\n'
+        '\n'
+        'class Base(object):\n'
+        '    def get_train_op(self):\n'
+        '        opt = keras.optimizers.Adam(learning_rate=0.01, epsilon=1e-8)\n'
+        '        train_op = LossModel([self.x, self.y], self.loss)\n'
+        '        train_op.compile(optimizer=opt)\n'
+        '        return train_op\n'
+        '\n'
+        '\n'
+        'class Net(Base):\n'
+        '    def __init__(self):\n'
+        '        self.x = keras.Input(shape=(4,))\n'
+        '        self.y = keras.Input(shape=(2,))\n'
+        '\n'
+        '    def build(self):\n'
+        '        self.out = keras.layers.Dense(2)(self.x)\n'
+        '        self.loss = keras.ops.mean(keras.ops.square(self.out - self.y))\n'
+        '        self.train_op = self.get_train_op()\n'
+        '\n'
+        '\n'
+        'net = Net()\n'
+        'net.build()\n'
+        'for i in range(10):\n'
+        '    l = net.train_op.train_on_batch([X, Y])\n'
+        'pred = keras.Model(net.x, net.out).predict_on_batch(X)\n'))
+    # ... unless another class derives from that base too (rewriting the base would change it)
+    INVALID.append(Case(
+        'import tensorflow as tf\n'
+        '\n'
+        '\n'
+        'class Base(object):\n'
+        '    def get_train_op(self):\n'
+        '        opt = tf.train.AdamOptimizer(0.01)\n'
+        '        var_list = tf.trainable_variables()\n'
+        '        grads = tf.gradients(self.loss, var_list)\n'
+        '        return opt.apply_gradients(zip(grads, var_list))\n'
+        '\n'
+        '\n'
+        'class Net(Base):\n'
+        '    def __init__(self):\n'
+        '        self.x = tf.placeholder(tf.float32, [None, 4])\n'
+        '        self.y = tf.placeholder(tf.float32, [None, 2])\n'
+        '        self.loss = tf.reduce_mean(tf.square(tf.layers.dense(self.x, 2) - self.y))\n'
+        '        self.train_op = self.get_train_op()\n'
+        '\n'
+        '\n'
+        'class Other(Base):\n'
+        '    pass\n'
+        '\n'
+        '\n'
+        'net = Net()\n'
+        'with tf.Session() as sess:\n'
+        '    sess.run(tf.global_variables_initializer())\n'
+        '    _, l = sess.run([net.train_op, net.loss], feed_dict={net.x: X, net.y: Y})\n',
+        'import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\n'
+        'import keras\n'
+        '\n'
+        '\n'
+        'class Base(object):\n'
+        '    def get_train_op(self):\n'
+        '        opt = keras.optimizers.Adam(learning_rate=0.01, epsilon=1e-8)\n'
+        '        var_list = tf.trainable_variables()\n'
+        '        grads = tf.gradients(self.loss, var_list)\n'
+        '        # TODO(tflearn-migrate): TFM140 Keras 3 optimizers have no minimize / compute_gradients / apply_gradients: this training step is not translated\n'
+        '        return opt.apply_gradients(zip(grads, var_list))\n'
+        '\n'
+        '\n'
+        'class Net(Base):\n'
+        '    def __init__(self):\n'
+        '        # TODO(tflearn-migrate): TFM144 placeholder kept: class Net: Net inherits methods from Base, which Other also derives from\n'
+        '        self.x = tf.placeholder(tf.float32, [None, 4])\n'
+        '        # TODO(tflearn-migrate): TFM144 placeholder kept: class Net: Net inherits methods from Base, which Other also derives from\n'
+        '        self.y = tf.placeholder(tf.float32, [None, 2])\n'
+        '        self.loss = keras.ops.mean(keras.ops.square(keras.layers.Dense(2)(self.x) - self.y))\n'
+        '        self.train_op = self.get_train_op()\n'
+        '\n'
+        '\n'
+        'class Other(Base):\n'
+        '    pass\n'
+        '\n'
+        '\n'
+        'net = Net()\n'
+        'with tf.Session() as sess:\n'
+        '    sess.run(tf.global_variables_initializer())\n'
+        '    # TODO(tflearn-migrate): TFM144 run kept: class Net: Net inherits methods from Base, which Other also derives from\n'
+        '    _, l = sess.run([net.train_op, net.loss], feed_dict={net.x: X, net.y: Y})\n',
+        ("TFM140", "TFM144", "TFM144", "TFM144"), todo=True))
+    # a learning-rate placeholder fed by every training run: the optimizer's rate is set to the
+    # fed value before each step (Keras optimizers take a float; TF1 read the placeholder per run)
+    INVALID.append(Case(
+        'import tensorflow as tf\n'
+        '\n'
+        '\n'
+        'class Net(object):\n'
+        '    def __init__(self):\n'
+        '        self.x = tf.placeholder(tf.float32, [None, 4])\n'
+        '        self.y = tf.placeholder(tf.float32, [None, 2])\n'
+        "        self.lr = tf.placeholder(tf.float32, name='lr')\n"
+        '        self.out = tf.layers.dense(self.x, 2)\n'
+        '        self.loss = tf.reduce_mean(tf.square(self.out - self.y))\n'
+        '        self.train_op = tf.train.AdamOptimizer(self.lr).minimize(self.loss)\n'
+        '\n'
+        '\n'
+        'net = Net()\n'
+        'with tf.Session() as sess:\n'
+        '    sess.run(tf.global_variables_initializer())\n'
+        '    for i in range(10):\n'
+        '        _, l = sess.run([net.train_op, net.loss], feed_dict={net.x: X, net.y: Y, net.lr: 0.01 / (1 + i)})\n'
+        '    pred = sess.run(net.out, feed_dict={net.x: X})\n',
+        'import keras\n'
+        '\n'
+        '\n'
+        '# tflearn-migrate helper: LossModel\n'
+        'class LossModel(keras.Model):\n'
+        '    """A functional model whose output IS the TF1 loss tensor (its labels are inputs too)."""\n'
+        '\n'
+        '    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):\n'
+        '        return keras.ops.sum(y_pred)\n'
+        '\n'
+        '\n'
+        'class Net(object):\n'
+        '    def __init__(self):\n'
+        '        self.x = keras.Input(shape=(4,))\n'
+        '        self.y = keras.Input(shape=(2,))\n'
+        "        self.lr = 0.0  # learning-rate placeholder: every training step sets the optimizer's rate to the value its run fed\n"
+        '        self.out = keras.layers.Dense(2)(self.x)\n'
+        '        self.loss = keras.ops.mean(keras.ops.square(self.out - self.y))\n'
+        '        self.train_op = LossModel([self.x, self.y], self.loss)\n'
+        '        self.train_op.compile(optimizer=keras.optimizers.Adam(learning_rate=self.lr, epsilon=1e-8))\n'
+        '\n'
+        '\n'
+        'net = Net()\n'
+        'for i in range(10):\n'
+        '    net.train_op.optimizer.learning_rate = 0.01 / (1 + i)\n'
+        '    l = net.train_op.train_on_batch([X, Y])\n'
+        'pred = keras.Model(net.x, net.out).predict_on_batch(X)\n'))
 
 
 def _walk_nodes(node):
