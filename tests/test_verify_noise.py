@@ -3,7 +3,7 @@
 A conv bias that feeds batch norm has a true gradient of 0; both runtimes compute ~1e-9 of
 float32 residue instead, and Adam's first step turns each side's residue into an independent
 step of up to +-lr. ``verify`` judges such weights on their gradients (dumped by both probes)
-relative to the layer's gradient scale (``verify.is_rounding_noise``). These tests show that
+relative to the model's gradient scale (``verify.is_rounding_noise``). These tests show that
 (1) the rule decides on the numbers it should (fast, no TensorFlow), (2) tflearn's residual
 network with Adam is EQUIVALENT although its biases differ by O(lr) after one step, and
 (3) negative controls - a wrong optimizer constant, a wrong layer constant - still fail.
@@ -60,6 +60,43 @@ def test_gradients_that_disagree_fail():
 
 def test_no_noise_elements_no_excuse():
     assert not is_rounding_noise(_step(noise_elems=0))
+
+
+def test_a_layer_that_is_all_residue_is_judged_on_the_models_scale():
+    """stonekong_margin (tests/fixtures/realworld): the last 1x1 conv + batch norm feed only
+    the distance of two shared towers, which a per-channel shift does not change - their
+    largest gradient is ~1e-8 (the layer has no scale of its own) against 8e-3 for the model.
+    On the model's scale they are noise; a weight whose gradients disagree on that scale, or
+    whose signal elements differ, is not."""
+    import numpy as np
+
+    from migrator.weights.probe_keras import _noise_fields
+
+    rng = np.random.RandomState(0)
+    model_scale = 8.1e-3
+    before = rng.randn(8).astype(np.float32)
+    gl = rng.uniform(-1.5e-8, 1.5e-8, 8)
+    gk = gl + rng.uniform(-1e-8, 1e-8, 8)  # independent float32 residue on each side
+    lr = 1e-3
+    want = before - lr * gl / (np.abs(gl) + 1e-8)  # Adam's first step turns residue into +-lr
+    got = before - lr * gk / (np.abs(gk) + 1e-8)
+    s = {"weight": "conv2d_5/bias", "rel": float(np.linalg.norm(got - want) / np.linalg.norm(want)),
+         "max_abs": 0.0, "update_rel": 1.0, **_noise_fields(got, want, gk, gl, model_scale)}
+    assert s["rel"] > 1e-5 and s["noise_elems"] == 8
+    assert is_rounding_noise(s) and judge(_res(s))[0]
+    # against the layer's own scale (its largest gradient, 1.5e-8) nothing is noise: the false alarm
+    assert not is_rounding_noise({**s, **_noise_fields(got, want, gk, gl, float(np.max(np.abs(gl))))})
+    # negative controls: a real gradient on one side (a wrong loss term), or signal elements that differ
+    gk_bad = gk.copy()
+    gk_bad[0] = 5e-3
+    bad = {**s, **_noise_fields(got, want, gk_bad, gl, model_scale)}
+    assert not is_rounding_noise(bad) and not judge(_res(bad))[0]
+    gl_sig, gk_sig = gl.copy(), gk.copy()
+    gl_sig[1] = gk_sig[1] = 4e-3  # an element carrying signal, whose value after the step differs
+    got_sig = got.copy()
+    got_sig[1] += 1e-3
+    sig = {**s, **_noise_fields(got_sig, want, gk_sig, gl_sig, model_scale)}
+    assert not is_rounding_noise(sig)
 
 
 def test_thresholds_leave_a_margin_over_measured_noise():
