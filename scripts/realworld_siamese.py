@@ -1,7 +1,7 @@
 """Measure the real-world Siamese corpus: legacy vs faithful vs fixed migration, plus verify.
 
     python scripts/realworld_siamese.py [FIXTURE ...] [--timeout 300] [--no-verify]
-                                        [--json out.json] [--keep DIR]
+                                        [--seeds K] [--json out.json] [--keep DIR]
 
 FIXTURE defaults to every ``tests/fixtures/realworld/*.py`` (each written after a public
 TF1 Siamese / triplet repository, see ``docs/corpus.md``). For each one:
@@ -22,6 +22,12 @@ without writing that file, is reported "not runnable" with the reason (TODO mark
 the exception it died of). "TFM201" counts the unshared-towers diagnostics of each
 migration; the "TF1 sharing" column is what TF1 does with the fixture's towers (from its
 docstring), so an unshared fixture whose TFM201 count is 0 is a missed report.
+
+``--seeds K`` trains each program K times from K initialisations (``TFM_SEED_OFFSET`` 0..K-1:
+``migrator.legacy.run`` moves TF1's graph-level seeds, ``migrator.reference.run_seeded`` moves
+Keras' backend seed; the data is the same in every run) and reports mean +- standard deviation:
+one initialisation of a small model trained for a minute can move the AUC by 0.1, more than
+the 0.05 a faithful migration is judged by.
 
 Prints a markdown table (quoted in issue 10's closing note). Exit 0 unless a LEGACY run
 fails (that would be a broken fixture); migrated runs failing is the measurement itself.
@@ -80,14 +86,33 @@ def _last_error(stderr: str) -> str:
     return (lines[-1][:160] if lines else "no output")
 
 
-def run_program(cmd: list, cwd: Path, legacy: bool, timeout: int) -> dict:
+def run_seeds(cmd: list, cwd: Path, legacy: bool, timeout: int, seeds: int) -> dict:
+    """``run_program`` once per initialisation; -> the first run's fields, plus ``aucs`` and
+    ``auc`` = their mean, ``auc_std`` (when seeds > 1)."""
+    if seeds <= 1:
+        return run_program(cmd, cwd, legacy, timeout)
+    runs = [run_program(cmd, cwd / f"seed{k}", legacy, timeout, offset=k) for k in range(seeds)]
+    bad = next((r for r in runs if "auc" not in r), None)
+    if bad is not None:
+        return bad
+    import numpy as np
+
+    aucs = [r["auc"] for r in runs]
+    return {**runs[0], "aucs": aucs, "auc": float(np.mean(aucs)), "auc_std": float(np.std(aucs)),
+            "seconds": round(sum(r["seconds"] for r in runs), 1), "finite": all(r["finite"] for r in runs)}
+
+
+def run_program(cmd: list, cwd: Path, legacy: bool, timeout: int, offset: int = 0) -> dict:
     """Run one program in its own subprocess; -> {auc, seconds} or {error}."""
     cwd.mkdir(parents=True, exist_ok=True)
     out = cwd / "eval.npz"
     out.unlink(missing_ok=True)
+    env = _env(legacy, out)
+    if offset:
+        env["TFM_SEED_OFFSET"] = str(offset)
     t0 = time.perf_counter()
     try:
-        p = subprocess.run(cmd, cwd=cwd, env=_env(legacy, out), capture_output=True, text=True, timeout=timeout)
+        p = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
     except subprocess.TimeoutExpired:
         return {"error": f"timed out after {timeout} s"}
     res = {"seconds": round(time.perf_counter() - t0, 1), "exit": p.returncode}
@@ -161,7 +186,7 @@ def _cell(res: dict, mig: dict | None = None) -> str:
     if mig is not None and "error" in mig:
         return "not runnable: " + mig["error"]
     if "auc" in res:
-        s = f"{res['auc']:.3f}"
+        s = f"{res['auc']:.3f}" + (f" +- {res['auc_std']:.3f}" if "auc_std" in res else "")
         if not res.get("finite", True):
             s += " (non-finite d)"
         if mig and mig.get("todo"):
@@ -179,6 +204,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("fixtures", nargs="*", type=Path)
     ap.add_argument("--timeout", type=int, default=300, help="seconds per program run")
     ap.add_argument("--no-verify", action="store_true")
+    ap.add_argument("--seeds", type=int, default=1, help="initialisations per program (mean +- std)")
     ap.add_argument("--json", type=Path)
     ap.add_argument("--keep", type=Path, help="work directory (kept)")
     args = ap.parse_args(argv)
@@ -196,15 +222,16 @@ def main(argv: list[str] | None = None) -> int:
         info = fixture_info(fx)
         row = {"fixture": name, **info}
         print(f"[{name}] legacy ...", file=sys.stderr, flush=True)
-        row["legacy"] = run_program([sys.executable, "-m", "migrator.legacy.run", str(fx)], work / name / "legacy",
-                                    True, args.timeout)
+        row["legacy"] = run_seeds([sys.executable, "-m", "migrator.legacy.run", str(fx)], work / name / "legacy",
+                                  True, args.timeout, args.seeds)
         broken += "auc" not in row["legacy"]
         for mode, fixes in (("faithful", False), ("fixed", True)):
             print(f"[{name}] {mode} ...", file=sys.stderr, flush=True)
             mig = migrate(fx, work / name / f"{mode}_src", fixes)
             row[mode + "_migration"] = mig
-            row[mode] = (run_program([sys.executable, mig["path"]], work / name / mode, False, args.timeout)
-                         if "path" in mig else {})
+            cmd = [sys.executable, "-m", "migrator.reference.run_seeded", mig["path"]] if args.seeds > 1 else \
+                [sys.executable, mig["path"]]
+            row[mode] = run_seeds(cmd, work / name / mode, False, args.timeout, args.seeds) if "path" in mig else {}
         if args.no_verify:
             row["verify"] = {"verdict": "skipped"}
         elif "auc" in row["faithful"]:
