@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from .. import TODO_MARKER
 from ._tf1_program import TF1Program
 from .base import Case, Rule
 
@@ -24,6 +25,12 @@ class VariableScope(Rule):
         if len(original.items) != 1 or not isinstance(original.items[0].item, cst.Call):
             return updated
         if tp.qname(original.items[0].item) not in _SCOPES:
+            return updated
+        if any(l.comment is not None and f"{TODO_MARKER}: TFM138 " in l.comment.value for l in original.leading_lines):
+            # kept by an earlier run: what TF1 shared was decided on the legacy code; the layers
+            # inside are Keras now and would read as unshared (a second run must change nothing)
+            self.todo(original.items[0], "variable_scope shares variables (reuse): no Keras translation "
+                      "without TFM205's shared encoder")
             return updated
         if self._sharing(tp, original) and not self._shared_handled(tp, original):
             self.todo(original.items[0], "variable_scope shares variables (reuse): no Keras translation "

@@ -1,0 +1,49 @@
+"""A sharing scope kept by the first run stays kept by the second.
+
+tflearn's dcgan example builds its generator with tflearn layers inside
+``tf.variable_scope('Generator', reuse=reuse)`` and calls it twice: TF1 shares the weights,
+so TFM138 keeps the scope with a TODO. The layers inside are Keras layers after that run;
+read afresh they would look unshared and the scope would be unwrapped - the second run
+changed the file and dropped the TODO (found by scripts/realworld_check.py on tflearn's
+examples)."""
+from __future__ import annotations
+
+from migrator import TODO_MARKER
+from migrator.engine import migrate_source
+from migrator.options import Options
+
+SRC = """import tensorflow as tf
+import tflearn
+
+
+def generator(x, reuse=False):
+    with tf.variable_scope('Generator', reuse=reuse):
+        x = tflearn.fully_connected(x, 16, activation='relu')
+        x = tflearn.fully_connected(x, 4, activation='sigmoid')
+        return x
+
+
+def discriminator(x, reuse=False):
+    with tf.variable_scope('Discriminator', reuse=reuse):
+        x = tflearn.fully_connected(x, 8, activation='tanh')
+        return tflearn.fully_connected(x, 2, activation='softmax')
+
+
+noise = tflearn.input_data(shape=[None, 8])
+real = tflearn.input_data(shape=[None, 4])
+gen_input = tflearn.input_data(shape=[None, 8])
+disc_fake = discriminator(generator(noise))
+disc_real = discriminator(real, reuse=True)
+gen_net = generator(gen_input, reuse=True)
+stacked = discriminator(gen_net, reuse=True)
+"""
+
+
+def test_kept_sharing_scope_is_stable():
+    for opts in (Options(), Options(fixes=False)):
+        first = migrate_source(SRC, "g.py", opts)
+        assert first.status == "migrated", first.reason
+        assert f"{TODO_MARKER}: TFM138" in first.code
+        assert "with tf.variable_scope('Generator', reuse=reuse):" in first.code
+        second = migrate_source(first.code, "g.py", opts)
+        assert second.code == first.code
