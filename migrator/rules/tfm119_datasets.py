@@ -39,17 +39,56 @@ def tflearn_cifar10_load_data(one_hot=False):
     return (x, y), (x_test, y_test)
 ''', imports=_KNP, requires=("tflearn_to_categorical",))
 
+register("tflearn_imdb_load_data", '''
+def tflearn_imdb_load_data(path="imdb.pkl", n_words=100000, valid_portion=0.1, maxlen=None, sort_by_len=True):
+    """tflearn.datasets.imdb.load_data: tflearn's own imdb.pkl (two pickles, the training and
+    the test (sequences, labels)) - not keras.datasets.imdb, whose vocabulary and split differ.
+    Fetched from the same address when ``path`` is missing and named imdb.pkl. Training
+    sequences of maxlen words or more are dropped; the validation part is drawn with NumPy's
+    global generator (np.random.permutation, as tflearn drew it); word ids >= n_words become 1
+    (unknown); each part is sorted by length when sort_by_len. -> train, valid, test."""
+    import gzip
+    import os
+    import pickle
+    import urllib.request
+
+    if not os.path.isfile(path) and os.path.basename(path) == "imdb.pkl":
+        urllib.request.urlretrieve("http://www.iro.umontreal.ca/~lisa/deep/data/imdb.pkl", path)
+    with (gzip.open(path, "rb") if path.endswith(".gz") else open(path, "rb")) as f:
+        xs, ys = pickle.load(f)
+        test = pickle.load(f)
+    if maxlen:
+        keep = [i for i, x in enumerate(xs) if len(x) < maxlen]
+        xs, ys = [xs[i] for i in keep], [ys[i] for i in keep]
+    order = np.random.permutation(len(xs))
+    n_train = int(np.round(len(xs) * (1.0 - valid_portion)))
+    train = ([xs[i] for i in order[:n_train]], [ys[i] for i in order[:n_train]])
+    valid = ([xs[i] for i in order[n_train:]], [ys[i] for i in order[n_train:]])
+    parts = []
+    for x, y in (train, valid, test):
+        x = [[1 if w >= n_words else w for w in seq] for seq in x]
+        if sort_by_len:
+            by_len = sorted(range(len(x)), key=lambda i: len(x[i]))
+            x, y = [x[i] for i in by_len], [y[i] for i in by_len]
+        parts.append((x, y))
+    return tuple(parts)
+''', imports=(("numpy", None, "np"),))
+
+# qualified name -> (helper, tflearn's signature, the parameters the helper takes)
 _HELPERS = {
-    "tflearn.datasets.mnist.load_data": ("tflearn_mnist_load_data", "data_dir='mnist/', one_hot=False"),
+    "tflearn.datasets.mnist.load_data": ("tflearn_mnist_load_data", "data_dir='mnist/', one_hot=False",
+                                         ("one_hot",)),
     "tflearn.datasets.cifar10.load_data": ("tflearn_cifar10_load_data",
-                                           "dirname='cifar-10-batches-py', one_hot=False"),
+                                           "dirname='cifar-10-batches-py', one_hot=False", ("one_hot",)),
+    "tflearn.datasets.imdb.load_data": ("tflearn_imdb_load_data",
+                                        "path='imdb.pkl', n_words=100000, valid_portion=0.1, maxlen=None, "
+                                        "sort_by_len=True",
+                                        ("path", "n_words", "valid_portion", "maxlen", "sort_by_len")),
 }
 _TODO = {
     "tflearn.datasets.mnist.read_data_sets": "returns TF1 DataSet objects (next_batch): use the arrays "
                                              "of tflearn_mnist_load_data and model.fit batching",
     "tflearn.datasets.cifar100.load_data": "keras' cifar100 has fine/coarse label modes; port by hand",
-    "tflearn.datasets.imdb.load_data": "tflearn's imdb.pkl (its own vocabulary and split) differs "
-                                       "from keras.datasets.imdb",
     "tflearn.datasets.oxflower17.load_data": "no Keras dataset; download and load by hand",
     "tflearn.datasets.svhn.load_data": "no Keras dataset; download and load by hand",
     "tflearn.datasets.titanic.download_dataset": "no Keras dataset; download by hand",
@@ -65,21 +104,23 @@ class Datasets(CallRule):
                  "60,000 uint8 28x28 images. tflearn's cifar10 gives float64 images / 255 and flat "
                  "labels; Keras gives uint8 and (n, 1) labels. Small helpers reproduce tflearn's "
                  "arrays from the Keras downloads (cached under ~/.keras/datasets, so tflearn's "
-                 "data_dir/dirname is not used). Other loaders are left as TODOs.")
+                 "data_dir/dirname is not used). tflearn's imdb.load_data reads its own imdb.pkl (not "
+                 "keras.datasets.imdb: another vocabulary and split): the helper ports it, the "
+                 "validation draw included. Other loaders are left as TODOs.")
     CALLS = (*_HELPERS, *_TODO)
 
     def translate(self, qname, original, updated):
         try:
             if qname in _TODO:
                 raise Untranslatable(_TODO[qname])
-            helper, sig = _HELPERS[qname]
+            helper, sig, params = _HELPERS[qname]
             b = BoundArgs(updated, sig, original)
         except (Untranslatable, Unbindable) as ex:
             self.todo(original, f"{qname.rsplit('.', 2)[1]}.{qname.rsplit('.', 1)[1]}: {ex}")
             return None
         self.ctx.use_helper(helper)
         self.ctx.count(self)
-        return call(helper, one_hot=b.node("one_hot") if b.given("one_hot") else None)
+        return call(helper, **{p: b.node(p) for p in params if b.given(p)})
 
     VALID = ["import keras\n(x, y), _ = keras.datasets.mnist.load_data()\n"]
     INVALID = [
@@ -99,6 +140,6 @@ class Datasets(CallRule):
              "        y, y_test = np.eye(10)[y], np.eye(10)[y_test]\n"
              "    return x, y, x_test, y_test\n\n\n"
              "X, Y, testX, testY = tflearn_mnist_load_data(one_hot=True)\n"),
-        Case("from tflearn.datasets import imdb\ntrain, test, _ = imdb.load_data(path='imdb.pkl')\n",
+        Case("from tflearn.datasets import svhn\nX, Y, x, y = svhn.load_data()\n",
              None, ("TFM119",), todo=True),
     ]
