@@ -77,3 +77,53 @@ def test_imdb_helper_equals_tflearn(tmp_path):
         np.random.seed(0)
         got.append(load(str(pkl), **kw))
     assert json.loads(json.dumps(got)) == want
+
+
+def _flowers(root: Path) -> None:
+    """A small tree in the layout tflearn's oxflower17 loader leaves after unpacking: jpg/<class>/
+    (12 classes, so that sorted names put "10" and "11" before "2"), and a 17flowers.tgz so that
+    nothing is downloaded."""
+    from PIL import Image
+
+    rng = np.random.RandomState(5)
+    for c in range(12):
+        d = root / "jpg" / str(c)
+        d.mkdir(parents=True)
+        for k in range(2):
+            Image.fromarray(rng.randint(0, 256, size=(10 + c, 12, 3)).astype(np.uint8)).save(d / f"image_{c}{k}.jpg")
+    (root / "17flowers.tgz").write_bytes(b"")
+
+
+FLOWER_CALLS = [dict(resize_pics=(8, 8)), dict(resize_pics=(6, 5), one_hot=True),
+                dict(resize_pics=(8, 8), shuffle=False)]
+
+
+@pytest.mark.slow
+def test_oxflower17_helper_equals_tflearn(tmp_path):
+    for i, kw in enumerate(FLOWER_CALLS):
+        _flowers(tmp_path / f"legacy{i}")
+        _flowers(tmp_path / f"helper{i}")
+    script = tmp_path / "legacy.py"
+    script.write_text(
+        "import json\nimport numpy as np\nfrom tflearn.datasets import oxflower17\nout = []\n"
+        f"for i, kw in enumerate({FLOWER_CALLS!r}):\n"
+        "    np.random.seed(0)\n"
+        f"    X, Y = oxflower17.load_data(dirname={str(tmp_path)!r} + '/legacy%d' % i, **kw)\n"
+        "    out.append([np.asarray(X).tolist(), np.asarray(Y).tolist()])\n"
+        "print(json.dumps(out))\n", encoding="utf-8")
+    env = dict(os.environ, PYTHONPATH=str(ROOT), TF_CPP_MIN_LOG_LEVEL="3", CUDA_VISIBLE_DEVICES="")
+    p = subprocess.run([sys.executable, "-m", "migrator.legacy.run", str(script)], env=env, capture_output=True,
+                       text=True, timeout=300, cwd=tmp_path)
+    assert p.returncode == 0, p.stderr[-2000:]
+    want = json.loads(p.stdout.strip().splitlines()[-1])
+    ns: dict = {"np": np}
+    exec(HELPERS["tflearn_to_categorical"].code, ns)
+    exec(HELPERS["tflearn_oxflower17_load_data"].code, ns)
+    for i, kw in enumerate(FLOWER_CALLS):
+        np.random.seed(0)
+        X, Y = ns["tflearn_oxflower17_load_data"](dirname=str(tmp_path / f"helper{i}"), **kw)
+        assert np.asarray(X).dtype == np.float32
+        assert np.allclose(np.asarray(X), np.asarray(want[i][0]), atol=0) and np.asarray(Y).tolist() == want[i][1]
+        # the cache file is read back the same
+        X2, Y2 = ns["tflearn_oxflower17_load_data"](dirname=str(tmp_path / f"helper{i}"), **kw)
+        assert np.array_equal(np.asarray(X2), np.asarray(X)) and np.asarray(Y2).tolist() == np.asarray(Y).tolist()

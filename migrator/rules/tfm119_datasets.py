@@ -74,6 +74,58 @@ def tflearn_imdb_load_data(path="imdb.pkl", n_words=100000, valid_portion=0.1, m
     return tuple(parts)
 ''', imports=(("numpy", None, "np"),))
 
+register("tflearn_oxflower17_load_data", '''
+def tflearn_oxflower17_load_data(dirname="17flowers", resize_pics=(224, 224), shuffle=True, one_hot=False):
+    """tflearn.datasets.oxflower17.load_data: the 1,360 images of the Oxford 17 flowers (fetched
+    and unpacked into dirname when dirname/17flowers.tgz is missing, moved into class folders
+    0..16 of 80 images each, as tflearn does), or the dirname/17flowers.pkl cache tflearn and this
+    function write. Class folders in sorted NAME order ("0", "1", "10", ...) give the labels,
+    files in directory order; each image resized (LANCZOS, tflearn's ANTIALIAS) and scaled to
+    float32 / 255; one-hot labels with one_hot; shuffled with NumPy's global generator."""
+    import os
+    import pickle
+    import tarfile
+    import urllib.request
+
+    from PIL import Image
+
+    dataset_file = os.path.join(dirname, "17flowers.pkl")
+    jpg = os.path.join(dirname, "jpg/")
+    tgz = os.path.join(dirname, "17flowers.tgz")
+    if not os.path.exists(dataset_file) and not os.path.exists(tgz):
+        os.makedirs(dirname, exist_ok=True)
+        urllib.request.urlretrieve("http://www.robots.ox.ac.uk/~vgg/data/flowers/17/17flowers.tgz", tgz)
+        with tarfile.open(tgz) as t:
+            t.extractall(dirname)
+        for i in range(1, 1361):
+            name = "image_%04d.jpg" % i
+            os.makedirs(os.path.join(jpg, str(min((i - 1) // 80, 16))), exist_ok=True)
+            os.rename(os.path.join(jpg, name), os.path.join(jpg, str(min((i - 1) // 80, 16)), name))
+    try:
+        with open(dataset_file, "rb") as f:
+            X, Y = pickle.load(f)
+    except Exception:
+        X, Y = [], []
+        for label, c in enumerate(sorted(next(os.walk(jpg))[1])):
+            for name in next(os.walk(os.path.join(jpg, c)))[2]:
+                if ".jpg" in name or ".jpeg" in name:
+                    img = Image.open(os.path.join(jpg, c, name))
+                    if resize_pics:
+                        img = img.resize((resize_pics[0], resize_pics[1]), Image.LANCZOS)
+                    img.load()
+                    X.append(np.asarray(img, dtype="float32") / 255.0)
+                    Y.append(label)
+        if one_hot:
+            Y = tflearn_to_categorical(Y, np.max(Y) + 1)
+        if shuffle:
+            X, Y = np.array(X), np.array(Y)
+            order = np.random.permutation(len(X))
+            X, Y = X[order], Y[order]
+        with open(dataset_file, "wb") as f:
+            pickle.dump((X, Y), f)
+    return X, Y
+''', imports=(("numpy", None, "np"),), requires=("tflearn_to_categorical",))
+
 # qualified name -> (helper, tflearn's signature, the parameters the helper takes)
 _HELPERS = {
     "tflearn.datasets.mnist.load_data": ("tflearn_mnist_load_data", "data_dir='mnist/', one_hot=False",
@@ -84,12 +136,14 @@ _HELPERS = {
                                         "path='imdb.pkl', n_words=100000, valid_portion=0.1, maxlen=None, "
                                         "sort_by_len=True",
                                         ("path", "n_words", "valid_portion", "maxlen", "sort_by_len")),
+    "tflearn.datasets.oxflower17.load_data": ("tflearn_oxflower17_load_data",
+                                              "dirname='17flowers', resize_pics=(224, 224), shuffle=True, "
+                                              "one_hot=False", ("dirname", "resize_pics", "shuffle", "one_hot")),
 }
 _TODO = {
     "tflearn.datasets.mnist.read_data_sets": "returns TF1 DataSet objects (next_batch): use the arrays "
                                              "of tflearn_mnist_load_data and model.fit batching",
     "tflearn.datasets.cifar100.load_data": "keras' cifar100 has fine/coarse label modes; port by hand",
-    "tflearn.datasets.oxflower17.load_data": "no Keras dataset; download and load by hand",
     "tflearn.datasets.svhn.load_data": "no Keras dataset; download and load by hand",
     "tflearn.datasets.titanic.download_dataset": "no Keras dataset; download by hand",
 }
@@ -106,7 +160,9 @@ class Datasets(CallRule):
                  "arrays from the Keras downloads (cached under ~/.keras/datasets, so tflearn's "
                  "data_dir/dirname is not used). tflearn's imdb.load_data reads its own imdb.pkl (not "
                  "keras.datasets.imdb: another vocabulary and split): the helper ports it, the "
-                 "validation draw included. Other loaders are left as TODOs.")
+                 "validation draw included; oxflower17.load_data (no Keras dataset) is ported too (the same "
+                 "download, class folders, resizing, cache file and shuffle). Other loaders are left "
+                 "as TODOs.")
     CALLS = (*_HELPERS, *_TODO)
 
     def translate(self, qname, original, updated):
