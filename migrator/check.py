@@ -158,13 +158,27 @@ def legacy_refs_outside_todo(source: str, roots: Sequence[str] = LEGACY) -> list
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
     positions = wrapper.resolve(PositionProvider)
     names = _bindings(module, roots)
+    # a legacy name the module rebinds (``regression = regression(net, ...)``): module-level
+    # statements after the rebinding read the new value (the migrator's own rule, engine.py)
+    from .engine import LegacyBindings
+
+    top = {id(st): i for i, st in enumerate(module.body)}
+    rebound: dict[str, list[tuple[int, bool]]] = {}
+    from .engine import _top_bindings
+
+    for i, st in enumerate(module.body):
+        for name, by_import in _top_bindings(st):
+            if name in names:
+                rebound.setdefault(name, []).append((i, by_import))
     out: list[tuple[int, str]] = []
     for stmt in _walk(module):
         if not isinstance(stmt, (cst.SimpleStatementLine,) + _COMPOUND):
             continue
         if _marked(stmt):
             continue
-        v = _Refs(names, roots)
+        at = top.get(id(stmt))
+        shadow = LegacyBindings.shadowed_in(rebound, at)
+        v = _Refs({k: val for k, val in names.items() if k not in shadow} if shadow else names, roots)
         for part in _headers(stmt):
             part.visit(v)
         for node, name in v.found:

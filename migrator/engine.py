@@ -114,6 +114,36 @@ def _stmt_headers(node: cst.CSTNode) -> list[cst.CSTNode]:
     return []
 
 
+def _top_bindings(st: cst.CSTNode):
+    """(name, bound by an import?) for the names a module-level statement binds unconditionally:
+    imports, plain assignments to names, def / class."""
+    if isinstance(st, (cst.FunctionDef, cst.ClassDef)):
+        yield st.name.value, False
+        return
+    if not isinstance(st, cst.SimpleStatementLine):
+        return
+    for small in st.body:
+        if isinstance(small, (cst.Import, cst.ImportFrom)):
+            if isinstance(small.names, cst.ImportStar):
+                continue
+            for a in small.names:
+                if a.asname is not None:
+                    local = dotted(a.asname.name) or ""
+                elif isinstance(small, cst.Import):
+                    local = (dotted(a.name) or "").split(".")[0]
+                else:
+                    local = dotted(a.name) or ""
+                yield local, True
+        elif isinstance(small, cst.Assign):
+            for t in small.targets:
+                for n in ([t.target] if isinstance(t.target, cst.Name) else
+                          [e.value for e in t.target.elements if isinstance(e.value, cst.Name)]
+                          if isinstance(t.target, (cst.Tuple, cst.List)) else []):
+                    yield n.value, False
+        elif isinstance(small, cst.AnnAssign) and small.value is not None and isinstance(small.target, cst.Name):
+            yield small.target.value, False
+
+
 class LegacyBindings:
     """Local names bound to tflearn / TensorFlow-1 objects by the module's imports."""
 
@@ -140,6 +170,32 @@ class LegacyBindings:
             for name, target in star_names(mod).items():
                 if name not in self.names:
                     self._bind(name, target)
+        # module-level order of the legacy names' bindings: ``regression = regression(net, ...)``
+        # (tflearn's finetuning example) rebinds the imported name, so later module-level reads
+        # are of the new value, not of tflearn's function
+        self._top = {id(st): i for i, st in enumerate(module.body)}
+        self._bound_at: dict[str, list[tuple[int, bool]]] = {}
+        for i, st in enumerate(module.body):
+            for name, by_import in _top_bindings(st):
+                if name in self.names:
+                    self._bound_at.setdefault(name, []).append((i, by_import))
+
+    def shadowed(self, top_index: int | None) -> frozenset:
+        """Legacy names that a module-level statement at ``top_index`` (of the module body)
+        reads as something else: their last binding before it is an unconditional
+        module-level assignment / def, not the import."""
+        return self.shadowed_in(self._bound_at, top_index)
+
+    @staticmethod
+    def shadowed_in(bound_at: dict, top_index: int | None) -> frozenset:
+        if top_index is None:
+            return frozenset()
+        out = set()
+        for name, binds in bound_at.items():
+            before = [b for b in binds if b[0] < top_index]
+            if before and not before[-1][1]:
+                out.add(name)
+        return frozenset(out)
 
     def _bind(self, local: str, target: str) -> None:
         target = canonical(target)
@@ -148,12 +204,13 @@ class LegacyBindings:
             return
         self.names[local] = target
 
-    def refs(self, node: cst.CSTNode, deep: bool = False) -> list[str]:
+    def refs(self, node: cst.CSTNode, deep: bool = False, shadowed: frozenset = frozenset()) -> list[str]:
         """Legacy dotted references (``tf.placeholder``) used in ``node``: its own line(s), or
         with ``deep`` its whole body (a compound statement a rule built from a simple one,
-        whose inner statements the pass never visits)."""
+        whose inner statements the pass never visits). Names in ``shadowed`` (see
+        ``shadowed``) are not references."""
         found: list[str] = []
-        names = self.names
+        names = {k: v for k, v in self.names.items() if k not in shadowed} if shadowed else self.names
 
         class V(cst.CSTVisitor):
             def visit_Attribute(self, n: cst.Attribute) -> bool:
@@ -612,8 +669,9 @@ class RuleDispatcher(_NoAttributeHooks, ContextAwareTransformer):
         if not f._marks.get(key) and f.options.rule_enabled(UNTRANSLATED_ID):
             refs: list[str] = []
             built = isinstance(original, cst.SimpleStatementLine)  # a simple line -> maybe a def
+            shadow = f.bindings.shadowed(f.bindings._top.get(id(original)))
             for i, s in enumerate(stmts):
-                refs.extend(f.bindings.refs(s))
+                refs.extend(f.bindings.refs(s, shadowed=shadow))
                 if built and not isinstance(s, cst.SimpleStatementLine) and f.bindings.refs(s, deep=True):
                     stmts[i] = _mark_inner(s, f, original)  # the pass never visits its inner lines
             refs = sorted(set(refs))
@@ -1065,6 +1123,7 @@ def _finish_imports(module: cst.Module, fctx: FileContext) -> cst.Module:
                     for a in b.names:
                         imported.add(dotted(a.asname.name) if a.asname else (dotted(a.name) or "").split(".")[0])
     provided: set[str] = set()
+    rebound = _rebound_legacy_names(module)
 
     class T(cst.CSTTransformer):
         def on_visit(self, node: cst.CSTNode) -> bool:
@@ -1076,6 +1135,11 @@ def _finish_imports(module: cst.Module, fctx: FileContext) -> cst.Module:
                 return upd
             new_body = []
             for b in upd.body:
+                if rebound.get(id(b)):
+                    keep = [a for a in b.names if id(a) not in rebound[id(b)]]
+                    if not keep:
+                        continue
+                    b = b.with_changes(names=[a.with_changes(comma=cst.MaybeSentinel.DEFAULT) for a in keep])
                 if isinstance(b, cst.ImportFrom) and isinstance(b.names, cst.ImportStar) and b.module is not None:
                     mod = dotted(b.module) or ""
                     if mod in resolver_stars:
@@ -1110,6 +1174,71 @@ def _ignored_line(stmt: cst.SimpleStatementLine) -> bool:
     c = stmt.trailing_whitespace.comment
     m = SUPPRESS_RE.match(c.value) if c is not None else None
     return m is not None and not (m.group(1) or "").strip()
+
+
+def _rebound_legacy_names(module: cst.Module) -> dict[int, set[int]]:
+    """id(legacy import) -> ids of its aliases whose name every remaining read sees rebound:
+    all reads are module-level statements after an unconditional module-level assignment /
+    def of the name that follows the import (``regression = regression(net, ...)`` became
+    ``regression = softmax``; ``outputs=regression`` reads the new value). libcst's analysis,
+    which is not flow-sensitive, counts those reads as uses of the import."""
+    aliases: dict[str, list[tuple[int, cst.CSTNode, cst.ImportAlias]]] = {}
+    for i, st in enumerate(module.body):
+        if not isinstance(st, cst.SimpleStatementLine):
+            continue
+        for b in st.body:
+            if not isinstance(b, (cst.Import, cst.ImportFrom)) or isinstance(b.names, cst.ImportStar):
+                continue
+            mod = dotted(b.module) or "" if isinstance(b, cst.ImportFrom) else ""
+            for a in b.names:
+                full = (mod + "." if mod else "") + (dotted(a.name) or "")
+                if full.split(".")[0] not in LEGACY_ROOTS or full.startswith("tensorflow.keras"):
+                    continue
+                if a.asname is not None:
+                    local = dotted(a.asname.name) or ""
+                elif isinstance(b, cst.Import):
+                    continue  # ``import tensorflow``: a module, not rebound this way
+                else:
+                    local = dotted(a.name) or ""
+                aliases.setdefault(local, []).append((i, b, a))
+    wanted = {n for n, v in aliases.items() if len(v) == 1}
+    if not wanted:
+        return {}
+    rebinds: dict[str, list[int]] = {}
+    reads: dict[str, list[int]] = {}
+    nested: set[str] = set()
+    for i, st in enumerate(module.body):
+        for name, by_import in _top_bindings(st):
+            if name in wanted and not by_import:
+                rebinds.setdefault(name, []).append(i)
+        for n in _walk(st):
+            if isinstance(n, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+                for m in _walk(n):
+                    if isinstance(m, cst.Name) and m.value in wanted:
+                        nested.add(m.value)
+    for i, st in enumerate(module.body):
+        skip: set[int] = set()
+        for n in _walk(st):
+            if isinstance(n, cst.Attribute):
+                skip.add(id(n.attr))
+            elif isinstance(n, cst.Arg) and n.keyword is not None:
+                skip.add(id(n.keyword))
+            elif isinstance(n, cst.AssignTarget) and isinstance(n.target, cst.Name):
+                skip.add(id(n.target))
+            elif isinstance(n, (cst.FunctionDef, cst.ClassDef)):
+                skip.add(id(n.name))
+            elif isinstance(n, (cst.Import, cst.ImportFrom)):
+                for m in _walk(n):
+                    skip.add(id(m))
+            elif isinstance(n, cst.Name) and n.value in wanted and id(n) not in skip:
+                reads.setdefault(n.value, []).append(i)
+    out: dict[int, set[int]] = {}
+    for name in wanted - nested:
+        (at, imp, alias), = aliases[name]
+        after = [r for r in rebinds.get(name, ()) if r > at]
+        if after and all(any(at < r < i for r in after) for i in reads.get(name, ())):
+            out.setdefault(id(imp), set()).add(id(alias))
+    return out
 
 
 def _legacy_import_names(stmt: cst.SimpleStatementLine) -> list[str]:
