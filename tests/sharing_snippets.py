@@ -122,4 +122,23 @@ SNIPPETS = [
         "    return tf.contrib.layers.fully_connected(x, 4)\n\n"
         "a = tower(x1)\n"
         "b = tower(x2)\n"), "unshared", 4, False),
+    # ResNet stages: `for i in range(1, blocks)` runs no block when blocks == 1 (kym343): the two
+    # stages' blocks must not be taken for one unknown loop body creating the same names twice
+    ("range_known_empty", HEAD + (
+        "def block(x, name):\n"
+        "    with tf.variable_scope(name):\n"
+        "        w = tf.get_variable('w', [3, 3])\n"
+        "        return tf.matmul(x, w)\n\n"
+        "def stage(x, blocks, name):\n"
+        "    x = block(x, name + '_1')\n"
+        "    for i in range(1, blocks):\n"
+        "        x = block(x, name + '_' + str(i + 1))\n"
+        "    return x\n\n"
+        "def tower(x, reuse=False):\n"
+        "    with tf.variable_scope('net', reuse=reuse):\n"
+        "        h = stage(x, 1, 's1')\n"
+        "        h = stage(h, 1, 's2')\n"
+        "        return h\n\n"
+        "a = tower(x1)\n"
+        "b = tower(x2, reuse=True)\n"), "shared", 2, True),
 ]

@@ -384,8 +384,8 @@ class _Interp:
 
     def iterate(self, node: cst.BaseExpression, env: dict, target: cst.CSTNode | None = None) -> list:
         v = self.ev(node, env)
-        if isinstance(v, (list, tuple)) and 0 < len(v) <= 16:
-            return list(v)
+        if isinstance(v, (list, tuple)) and len(v) <= 16:
+            return list(v)  # known: ``range(1, blocks)`` with blocks == 1 runs no iteration
         label = dotted(target) if isinstance(target, (cst.Name, cst.Attribute)) else "item"
         return [_Unknown(f"loop:{label}@{id(node)}")]
 
@@ -617,6 +617,14 @@ class _Interp:
             return _LayerObject(f"<{q.rsplit('.', 1)[-1]} object #{self.o.layer_objects}>")
         if _layer_class(q, weightless=True):
             self._args(node, env)
+            return UNKNOWN
+        if isinstance(node.func, cst.Name) and node.func.value == "range" and "range" not in env \
+                and q in ("", "range", "builtins.range"):
+            pos, kw = self._args(node, env)
+            if not kw and 1 <= len(pos) <= 3 and all(isinstance(p, int) and not isinstance(p, bool) for p in pos):
+                r = range(*pos)
+                if len(r) <= 16:
+                    return list(r)
             return UNKNOWN
         # a user function / method / class / object
         callee = self.ev(node.func, env) if not q.startswith(("tensorflow.", "tflearn.", "keras.", "numpy.")) \

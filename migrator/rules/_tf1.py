@@ -121,6 +121,11 @@ def _f(node: cst.BaseExpression | None, default: float) -> cst.BaseExpression:
     return to_node(float(default)) if node is None else node
 
 
+# tf.initializers.<name>() -> the Keras class with the same VarianceScaling(scale, mode, distribution)
+_VS_NAMED = {"he_normal": "HeNormal", "he_uniform": "HeUniform", "lecun_normal": "LecunNormal",
+             "lecun_uniform": "LecunUniform"}
+
+
 def initializer_of(ctx: "FileContext", node: cst.BaseExpression | None, orig: cst.BaseExpression | None
                    ) -> cst.BaseExpression | None:
     """A TF1 initializer expression -> a Keras initializer (None: leave the Keras default,
@@ -163,6 +168,11 @@ def initializer_of(ctx: "FileContext", node: cst.BaseExpression | None, orig: cs
         if "uniform" in k and literal(k["uniform"], None) is not True:
             raise Untranslatable("non-literal uniform=")
         return call("keras.initializers.GlorotUniform", seed=k.get("seed"))
+    if short in _VS_NAMED and ".initializers." in q:
+        # tf.initializers.he_normal & co. (TF1.13+): VarianceScaling with the same constants as
+        # Keras' HeNormal / HeUniform / LecunNormal / LecunUniform (normal = truncated normal)
+        k = _kw(node, ("seed",))
+        return call(f"keras.initializers.{_VS_NAMED[short]}", seed=k.get("seed"))
     if short == "variance_scaling_initializer" and q.startswith("tensorflow.contrib"):
         k = _kw(node, ("factor", "mode", "uniform", "seed"))
         factor = float(literal(k.get("factor", to_node(2.0))))

@@ -5,6 +5,7 @@ import libcst as cst
 
 from ..args import BoundArgs, Unbindable
 from ..emit import call, expr, literal, to_node
+from ..helpers import register
 from ._tf1 import dtype_of
 from ._tflearn import Untranslatable
 from .base import Case, CallRule
@@ -44,9 +45,24 @@ _UNARY.update({f"math.{k}": v for k, v in list(_UNARY.items()) if "." not in k a
 # then ``kernel_initializer=init`` in several layers); inline ones are the layer rules' (initializer_of)
 _INITIALIZERS = ("truncated_normal_initializer", "random_normal_initializer", "random_uniform_initializer",
                  "glorot_uniform_initializer", "glorot_normal_initializer", "constant_initializer",
-                 "zeros_initializer", "ones_initializer", "variance_scaling_initializer")
+                 "zeros_initializer", "ones_initializer", "variance_scaling_initializer",
+                 "initializers.he_normal", "initializers.he_uniform", "initializers.lecun_normal",
+                 "initializers.lecun_uniform")
 _RANDOM_INITS = ("TruncatedNormal", "RandomNormal", "RandomUniform", "GlorotUniform", "GlorotNormal",
-                 "VarianceScaling")
+                 "VarianceScaling", "HeNormal", "HeUniform", "LecunNormal", "LecunUniform")
+
+
+# a pooling window known only at run time (a parameter, ``list(ksize)``): checked where it runs
+TF1_WINDOW = register("tf1_window", '''
+def tf1_window(k):
+    """A TF1 NHWC pooling ksize / strides (an int or [1, h, w, 1]) -> Keras' (h, w)."""
+    if isinstance(k, int):
+        return (k, k)
+    k = tuple(k)
+    if len(k) != 4 or k[0] != 1 or k[3] != 1:
+        raise ValueError(f"TF1 pooling window {k} is not [1, h, w, 1]")
+    return k[1:3]
+''')
 
 
 def _tf(name: str) -> str:
@@ -80,7 +96,7 @@ class Ops(CallRule):
             "nn.sparse_softmax_cross_entropy_with_logits", "to_float", "to_int32", "constant", "eye", "norm",
             "diag_part", "linalg.diag_part", "matrix_diag_part", "nn.max_pool", "nn.avg_pool", "nn.max_pool2d",
             "nn.avg_pool2d", "linalg.matmul", "linalg.tensor_diag_part", "nn.xw_plus_b", "count_nonzero",
-            "math.count_nonzero", "cond")] + [_tf(n) for n in _INITIALIZERS])
+            "math.count_nonzero", "cond", "math.argmax", "math.argmin", "identity", "pad")] + [_tf(n) for n in _INITIALIZERS])
 
     def translate(self, qname: str, original: cst.Call, updated: cst.Call):
         if qname[len("tensorflow."):] in _INITIALIZERS:
@@ -165,6 +181,11 @@ class Ops(CallRule):
                 and literal(node.elements[0].value, None) == 1 and literal(node.elements[3].value, None) == 1:
             h, w = node.elements[1].value, node.elements[2].value
             return cst.Tuple([cst.Element(h.deep_clone() if h is w else h), cst.Element(w)])
+        if isinstance(node, (cst.Name, cst.Attribute, cst.Call, cst.Subscript)):
+            # an int or a list known only at run time (a parameter, list(ksize)): the helper
+            # takes [1, h, w, 1] or an int and raises on anything else (never a silent window)
+            self.ctx.use_helper("tf1_window")
+            return call("tf1_window", node)
         raise Untranslatable(f"{n} not [1, h, w, 1] (or an int)")
 
     def build(self, name: str, original: cst.Call, updated: cst.Call):  # noqa: C901
@@ -211,10 +232,27 @@ class Ops(CallRule):
         if name == "reshape":
             b = B("tensor, shape, name=None")
             return _ops("reshape", b.node("tensor"), b.node("shape"))
-        if name in ("argmax", "argmin"):
+        if name in ("argmax", "argmin", "math.argmax", "math.argmin"):
             b = B("input, axis=None, name=None, dimension=None, output_type='int64'")
             axis = b.node("axis") if b.given("axis") else (b.node("dimension") if b.given("dimension") else to_node(0))
-            return _ops(name, b.node("input"), axis=axis)
+            return _ops(name.rsplit(".", 1)[-1], b.node("input"), axis=axis)
+        if name == "identity":
+            # the same tensor (TF1 only named it): the argument itself, parenthesised when compound
+            x = B("input, name=None").node("input")
+            if not isinstance(x, (cst.Name, cst.Attribute, cst.Call, cst.Subscript)) and not x.lpar:
+                x = x.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
+            return x
+        if name == "pad":
+            # TF1 modes CONSTANT / REFLECT / SYMMETRIC (any case) are numpy's constant / reflect / symmetric
+            b = B("tensor, paddings, mode='CONSTANT', name=None, constant_values=0")
+            mode = b.value("mode", None) if b.given("mode") else "CONSTANT"
+            if not isinstance(mode, str) or mode.upper() not in ("CONSTANT", "REFLECT", "SYMMETRIC"):
+                raise Untranslatable("pad mode not a literal CONSTANT / REFLECT / SYMMETRIC")
+            cv = b.node("constant_values") if b.given("constant_values") else None
+            if cv is not None and mode.upper() != "CONSTANT":
+                cv = None  # TF1 ignores it outside CONSTANT
+            return _ops("pad", b.node("tensor"), b.node("paddings"),
+                        mode=None if mode.upper() == "CONSTANT" else mode.lower(), constant_values=cv)
         if name in ("cast", "to_float", "to_int32"):
             if name == "cast":
                 b = B("x, dtype, name=None")
@@ -440,7 +478,24 @@ class Ops(CallRule):
              "    c = keras.ops.cast(keras.ops.count_nonzero(d, axis=1), 'int64')\n"
              "    return keras.ops.add(keras.ops.matmul(e, w), b), n, z, c\n\n\n"
              "h = pool(x, nl=keras.ops.relu)\n"),
-        # a window that is a bare parameter (an int or a list: unknown) stays TF1, said why
-        Case("import tensorflow as tf\n\n\ndef pool(x, ksize):\n"
-             "    return tf.nn.max_pool(x, ksize, [1, 2, 2, 1], 'SAME')\n", None, ("TFM130",), todo=True),
+        # a window known only at run time (a parameter, list(ksize)): tf1_window checks [1, h, w, 1]
+        # where it runs; identity, pad, tf.math.argmax, tf.initializers.he_normal
+        Case("import tensorflow as tf\n\n\ndef pool(x, ksize=(1, 2, 2, 1), s=(1, 2, 2, 1)):\n"
+             "    init = tf.initializers.he_normal()\n"
+             "    y = tf.nn.max_pool(x, ksize, list(s), 'SAME')\n"
+             "    y = tf.pad(y, [[0, 0], [1, 1], [1, 1], [0, 0]])\n"
+             "    z = tf.pad(y, p, mode='REFLECT', constant_values=1)\n"
+             "    return tf.identity(y + z, name='out'), tf.math.argmax(y, axis=1), tf.identity(y)\n",
+             "import keras\n\n\n"
+             + TF1_WINDOW.code.replace("def tf1_window", "# tflearn-migrate helper: tf1_window\ndef tf1_window") + "\n\n"
+             "def pool(x, ksize=(1, 2, 2, 1), s=(1, 2, 2, 1)):\n"
+             "    init = keras.initializers.HeNormal(seed=keras.random.SeedGenerator())\n"
+             "    y = keras.ops.max_pool(x, tf1_window(ksize), strides=tf1_window(list(s)), padding='same')\n"
+             "    y = keras.ops.pad(y, [[0, 0], [1, 1], [1, 1], [0, 0]])\n"
+             "    z = keras.ops.pad(y, p, mode='reflect')\n"
+             "    return (y + z), keras.ops.argmax(y, axis=1), y\n"),
+        # a window that is not [1, h, w, 1] as written stays TF1, said why
+        Case("import tensorflow as tf\n\n\ndef pool(x):\n"
+             "    return tf.nn.max_pool(x, [2, 2], [1, 2, 2, 1], 'SAME')\n", None, ("TFM130",), todo=True),
+        Case("import tensorflow as tf\ny = tf.pad(x, p, mode=m)\n", None, ("TFM130",), todo=True),
     ]

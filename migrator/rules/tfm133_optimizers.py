@@ -20,6 +20,8 @@ SIGS = {
     "AdadeltaOptimizer": "learning_rate=0.001, rho=0.95, epsilon=1e-08, use_locking=False, name='Adadelta'",
 }
 DECAY_SIG = "learning_rate, global_step, decay_steps, decay_rate, staircase=False, name=None"
+POLY_SIG = ("learning_rate, global_step, decay_steps, end_learning_rate=0.0001, power=1.0, cycle=False, "
+            "name=None")
 
 
 class Optimizers(CallRule):
@@ -33,8 +35,12 @@ class Optimizers(CallRule):
                  "epsilon 1e-8. RMSProp's accumulator starts at 1.0 in TF1 and at 0 in Keras: not "
                  "expressible, reported. tf.train.exponential_decay -> "
                  "keras.optimizers.schedules.ExponentialDecay (Keras counts the optimizer's own "
-                 "iterations, TF1 the global_step passed to minimize).")
-    CALLS = tuple(f"tensorflow.train.{n}" for n in SIGS) + ("tensorflow.train.exponential_decay",)
+                 "iterations, TF1 the global_step passed to minimize). tf.train.polynomial_decay(lr, step, "
+                 "...) is a value of the step it is given: keras.optimizers.schedules.PolynomialDecay(...)"
+                 "(step), the same formula (step clipped to decay_steps, or cycled), TF1's end_learning_rate "
+                 "default 0.0001 written out.")
+    CALLS = tuple(f"tensorflow.train.{n}" for n in SIGS) + ("tensorflow.train.exponential_decay",
+                                                             "tensorflow.train.polynomial_decay")
 
     def translate(self, qname, original, updated):
         short = qname.rsplit(".", 1)[1]
@@ -54,6 +60,13 @@ class Optimizers(CallRule):
                 "keras.optimizers.schedules.ExponentialDecay", b.node("learning_rate"),
                 decay_steps=b.node("decay_steps"), decay_rate=b.node("decay_rate"),
                 staircase=b.node("staircase") if b.given("staircase") else None))
+        if short == "polynomial_decay":
+            b = BoundArgs(updated, POLY_SIG, original)
+            sched = call("keras.optimizers.schedules.PolynomialDecay", b.node("learning_rate"),
+                         decay_steps=b.node("decay_steps"), end_learning_rate=b.node("end_learning_rate"),
+                         power=b.node("power") if b.given("power") else None,
+                         cycle=b.node("cycle") if b.given("cycle") else None)
+            return cst.Call(func=sched, args=[cst.Arg(b.node("global_step"))])
         b = BoundArgs(updated, SIGS[short], original)
         lr = b.node("learning_rate")
         kw: dict = {"learning_rate": lr}
@@ -108,6 +121,12 @@ class Optimizers(CallRule):
         Case("import tensorflow as tf\nlr = tf.train.exponential_decay(0.1, step, 1000, 0.96, staircase=True)\n",
              "import keras\n\nlr = keras.optimizers.schedules.ExponentialDecay(\n    0.1,\n"
              "    decay_steps=1000,\n    decay_rate=0.96,\n    staircase=True,\n)\n"),
+        # polynomial decay of a step expression: the schedule called on that step
+        Case("import tensorflow as tf\nlr = tf.train.polynomial_decay(0.1, step - 50, 100, 0.0, power=1.0)\n"
+             "lr2 = tf.train.polynomial_decay(0.1, step, 100)\n",
+             "import keras\n\nlr = keras.optimizers.schedules.PolynomialDecay(0.1, decay_steps=100, "
+             "end_learning_rate=0.0, power=1.0)(step - 50)\n"
+             "lr2 = keras.optimizers.schedules.PolynomialDecay(0.1, decay_steps=100, end_learning_rate=0.0001)(step)\n"),
     ]
 
 

@@ -88,6 +88,17 @@ class TF1Bias(keras.layers.Layer):
 ''', imports=[("keras", None, None)])
 
 
+def _two_operands(node: cst.Call, names: bool = True) -> bool:
+    """``bias_add(h, b)`` / ``tf.add(h, b)`` (two names unless ``names`` is False), a ``name=``
+    aside (TF1 only named the op)."""
+    args = list(node.args)
+    if len(args) < 2 or any(a.keyword is not None or a.star for a in args[:2]):
+        return False
+    if not all(a.keyword is not None and a.keyword.value == "name" for a in args[2:]):
+        return False
+    return not names or (isinstance(args[0].value, cst.Name) and isinstance(args[1].value, cst.Name))
+
+
 def _same_ref(a, b) -> bool:
     if isinstance(a, cst.Name) and isinstance(b, cst.Name):
         return a.value == b.value
@@ -647,8 +658,7 @@ class HandmadeLayers(Rule):
                     and isinstance(node.left, cst.Name) and isinstance(node.right, cst.Name):
                 x, b = node.left, node.right
             elif isinstance(node, cst.Call) and ctx.legacy_name(node) in ("tensorflow.nn.bias_add", "tensorflow.add") \
-                    and len(node.args) == 2 and all(a.keyword is None for a in node.args) \
-                    and isinstance(node.args[0].value, cst.Name) and isinstance(node.args[1].value, cst.Name):
+                    and _two_operands(node):
                 x, b = node.args[0].value, node.args[1].value
             if x is None:
                 continue
@@ -847,7 +857,7 @@ class HandmadeLayers(Rule):
                 and isinstance(node.left, cst.Call):
             bias, core = var(node.right), node.left
         elif isinstance(node, cst.Call) and ctx.legacy_name(node) in ("tensorflow.nn.bias_add", "tensorflow.add") \
-                and len(node.args) == 2 and all(a.keyword is None for a in node.args) \
+                and _two_operands(node, names=False) \
                 and var(node.args[1].value) and isinstance(node.args[0].value, cst.Call):
             bias, core = var(node.args[1].value), node.args[0].value
         if not isinstance(core, cst.Call):
@@ -893,13 +903,22 @@ class HandmadeLayers(Rule):
             layer = call("keras.layers.Dense", W.shape[1], **kw)
         else:
             snode = _arg(core, 2, "strides")
-            pad = literal(_arg(core, 3, "padding"), None)
+            pnode = _arg(core, 3, "padding")
+            pad = literal(pnode, None)
             els = [e.value for e in snode.elements] if isinstance(snode, (cst.List, cst.Tuple)) else None
-            if not (els and len(els) == 4 and literal(els[0], None) == literal(els[3], None) == 1) \
-                    or not isinstance(pad, str):
+            if isinstance(pad, str):
+                pad = pad.lower()
+            elif isinstance(pnode, (cst.Name, cst.Attribute)):
+                # TF1's conv2d takes only the strings 'SAME' / 'VALID': lower-cased where it runs
+                pad = cst.Call(func=cst.Attribute(value=pnode, attr=cst.Name("lower")))
+            else:
+                pad = None
+            # [1, sh, sw, 1]: sh / sw may be any expressions (parameters of a conv helper)
+            if not (els and len(els) == 4 and not any(isinstance(e, cst.StarredElement) for e in snode.elements)
+                    and literal(els[0], None) == literal(els[3], None) == 1) or pad is None:
                 raise Untranslatable("conv2d strides/padding not literal NHWC")
             layer = call("keras.layers.Conv2D", W.shape[3], cst.Tuple([cst.Element(W.shape[0]), cst.Element(W.shape[1])]),
-                         strides=cst.Tuple([cst.Element(els[1]), cst.Element(els[2])]), padding=pad.lower(), **kw)
+                         strides=cst.Tuple([cst.Element(els[1]), cst.Element(els[2])]), padding=pad, **kw)
         self.ctx.add_import("keras")
         self.ctx.count(self)
         layer = wrap_long_call(layer)
@@ -1002,6 +1021,15 @@ class HandmadeLayers(Rule):
 
     VALID = ["import keras\nh = keras.layers.Dense(3)(x)\n"]
     INVALID = [
+        # a conv helper: strides [1, d_h, d_w, 1] and padding from parameters, a later named bias_add
+        Case("import tensorflow as tf\n\n\n"
+             "def conv2d(x, out, k=3, d_h=2, d_w=2, padding='SAME'):\n"
+             "    w = tf.get_variable('w', [k, k, x.get_shape()[-1], out], initializer=tf.initializers.he_normal())\n"
+             "    conv = tf.nn.conv2d(x, w, strides=[1, d_h, d_w, 1], padding=padding)\n"
+             "    biases = tf.get_variable('biases', [out], initializer=tf.constant_initializer(0.0))\n"
+             "    conv = tf.nn.bias_add(conv, biases, name='add')\n"
+             "    return conv\n",
+             "import keras\n\n\ndef conv2d(x, out, k=3, d_h=2, d_w=2, padding='SAME'):\n    conv = keras.layers.Conv2D(\n        out,\n        (k, k),\n        strides=(d_h, d_w),\n        padding=padding.lower(),\n        kernel_initializer=keras.initializers.HeNormal(),\n        bias_initializer=keras.initializers.Constant(0.0),\n    )(x)\n    conv = conv\n    return conv\n"),
         Case("import tensorflow as tf\n"
              "W = tf.get_variable('W', [64, 32], initializer=tf.truncated_normal_initializer(stddev=0.1))\n"
              "b = tf.get_variable('b', [32])\n"

@@ -21,9 +21,11 @@ def _is_method_call(node: cst.BaseExpression, name: str) -> bool:
 class TensorShapeMethods(Rule):
     ID = "TFM139"
     NAME = "tensor-shape-methods"
-    MESSAGE = "t.get_shape() / .as_list() / Dimension.value -> t.shape / list(t.shape) / t.shape[i]"
+    MESSAGE = ("t.get_shape() / .as_list() / Dimension.value -> t.shape / list(t.shape) / t.shape[i]; "
+               "t.set_shape(s) statements removed")
     RATIONALE = ("Keras 3 tensors have no get_shape() and their shape is a plain tuple (no as_list(), "
-                 "no Dimension.value); the values are the same as TF1's static shape.")
+                 "no Dimension.value); the values are the same as TF1's static shape. t.set_shape(s) only "
+                 "refined TF1's static shape (values unchanged): Keras infers it, the statement goes.")
     ORDER = 20
 
     def _active(self) -> bool:
@@ -46,6 +48,19 @@ class TensorShapeMethods(Rule):
                 return cst.Call(func=cst.Name("list"), args=[cst.Arg(inner)])
         return updated
 
+    def leave_SimpleStatementLine(self, original, updated):
+        # ``t.set_shape(shape)`` as a statement: TF1 only merged static shape information (no
+        # value changes); Keras tensors carry their inferred static shape and have no set_shape
+        if not self._active() or len(original.body) != 1 or not isinstance(original.body[0], cst.Expr):
+            return updated
+        c = original.body[0].value
+        if isinstance(c, cst.Call) and isinstance(c.func, cst.Attribute) and c.func.attr.value == "set_shape" \
+                and len(c.args) == 1 and c.args[0].keyword is None and not c.args[0].star \
+                and self.ctx.legacy_name(c.func) is None:
+            self.ctx.count(self)
+            self.ctx.remove_statement(original)
+        return updated
+
     def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute):
         # t.get_shape()[i].value / t.shape[i].value -> t.shape[i]
         if not self._active() or original.attr.value != "value" or not isinstance(original.value, cst.Subscript):
@@ -61,5 +76,5 @@ class TensorShapeMethods(Rule):
     INVALID = [Case(
         "import tensorflow as tf\n"
         "shape = x.get_shape().as_list()\nn_in = x.get_shape()[1].value\nc = x.shape.as_list()[-1]\n"
-        "s = x.get_shape()\n",
+        "s = x.get_shape()\ny.set_shape(x.get_shape())\n",
         "shape = list(x.shape)\nn_in = x.shape[1]\nc = list(x.shape)[-1]\ns = x.shape\n")]

@@ -139,7 +139,7 @@ class SharedPlan:
             if not (isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1
                     and isinstance(stmt.body[0], cst.Assign) and stmt.body[0].value is c
                     and len(stmt.body[0].targets) == 1
-                    and isinstance(stmt.body[0].targets[0].target, (cst.Name, cst.Attribute))):
+                    and _plain_target(stmt.body[0].targets[0].target)):
                 return "a tower call is not a plain assignment `out = tower(x, ...)`"
             if not c.args or c.args[0].keyword is not None or c.args[0].star:
                 return "a tower call does not pass its input first"
@@ -157,6 +157,15 @@ class SharedPlan:
         if _program_stays_tf1(ctx, g.calls[0]):
             return "the TF1 program around them stays TF1 (TFM140: one of its sess.run calls is not translated)"
         return None
+
+
+def _plain_target(t: cst.BaseExpression) -> bool:
+    """``out`` / ``self.out``, or a tuple of them for a tower returning several tensors
+    (``self.emb, self.logits = self.tower(x)``: the encoder has as many outputs)."""
+    if isinstance(t, (cst.Tuple, cst.List)):
+        return bool(t.elements) and all(isinstance(e, cst.Element) and isinstance(e.value, (cst.Name, cst.Attribute))
+                                        for e in t.elements)
+    return isinstance(t, (cst.Name, cst.Attribute))
 
 
 def is_method(ctx, fn: cst.FunctionDef) -> bool:
@@ -302,4 +311,14 @@ class SharedTowers(Rule):
         # fresh tower (new layers, as TF1's new variables under another scope) when it is false
         "import tensorflow as tf\n\nclass Net:\n    def __init__(self, a, b, sharing=True):\n        scope = 'x' if sharing else 'x1'\n        self.o1 = self.tower(a, scope, False)\n        scope = 'x' if sharing else 'x2'\n        self.o2 = self.tower(b, scope, sharing)\n\n    def tower(self, x, scope, reusing=False):\n        with tf.variable_scope(scope, reuse=reusing):\n            return tf.layers.dense(x, 4, name='fc')\n",
         "import keras\n\nclass Net:\n    def __init__(self, a, b, sharing=True):\n        scope = 'x' if sharing else 'x1'\n        encoder_input = keras.Input(shape=a.shape[1:])\n        encoder = keras.Model(encoder_input, self.tower(encoder_input, scope), name='encoder')\n        self.o1 = encoder(a)\n        scope = 'x' if sharing else 'x2'\n        self.o2 = encoder(b) if sharing else self.tower(b, scope, sharing)\n\n    def tower(self, x, scope, reusing=False):\n        return keras.layers.Dense(4)(x)\n", ("TFM205",))]
+    INVALID = [*INVALID, Case(
+        # a tower returning two tensors (embedding, class scores): an encoder with two outputs
+        "import tensorflow as tf\n\nclass Net:\n"
+        "    def __init__(self, a, b):\n"
+        "        self.e1, self.s1 = self.tower(a, reuse=False)\n"
+        "        self.e2, self.s2 = self.tower(b, reuse=True)\n\n"
+        "    def tower(self, x, reuse=False):\n"
+        "        h = tf.layers.dense(x, 4, name='fc', reuse=reuse)\n"
+        "        return h, tf.layers.dense(h, 2, name='out', reuse=reuse)\n",
+        "import keras\n\nclass Net:\n    def __init__(self, a, b):\n        encoder_input = keras.Input(shape=a.shape[1:])\n        encoder = keras.Model(encoder_input, self.tower(encoder_input), name='encoder')\n        self.e1, self.s1 = encoder(a)\n        self.e2, self.s2 = encoder(b)\n\n    def tower(self, x, reuse=False):\n        h = keras.layers.Dense(4)(x)\n        return h, keras.layers.Dense(2)(h)\n", ("TFM205",))]
     REQUIRES = ("TFM131", "TFM138", "TFM140")
