@@ -240,6 +240,19 @@ class TflearnProgram:
     def dnn_of(self, call: cst.Call) -> DNNInfo | None:
         return self.dnns.get(id(call))
 
+    def session_inputs(self, info: DNNInfo) -> list:
+        """``m2 = DNN(encoder, session=m.session)`` (no regression; another model's session: the
+        same weights) -> the inputs ``encoder`` is computed from ([] when it is not such a DNN)."""
+        b = info.args
+        if b is None or info.regression is not None or info.target is None or not b.given("session"):
+            return []
+        sess = b.orig("session")
+        if not (isinstance(sess, cst.Attribute) and sess.attr.value == "session"):
+            return []
+        if b.given("clip_gradients") or not b.given("network"):
+            return []
+        return self.reaching_inputs(b.orig("network"), info.call)
+
     def dnn_for_receiver(self, receiver: cst.BaseExpression, at: cst.CSTNode) -> DNNInfo | None:
         """The DNN a method is called on: ``model.fit(...)`` with ``model = DNN(...)``."""
         if not isinstance(receiver, cst.Name):

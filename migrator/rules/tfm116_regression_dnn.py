@@ -88,6 +88,10 @@ class RegressionDNN(CallRule):
     # -- DNN ---------------------------------------------------------------------------------
     def _dnn(self, prog: TflearnProgram, original, updated):
         info = prog.dnn_of(original)
+        if info is not None and info.regression is None:
+            shared = self._session_model(prog, info, original, updated)
+            if shared is not None:
+                return shared
         if info is None or info.regression is None:
             raise Untranslatable(info.problem if info else "cannot analyse this DNN")
         reg = info.regression
@@ -106,6 +110,24 @@ class RegressionDNN(CallRule):
         self.ctx.add_import("keras")
         self.ctx.count(self)
         return call("keras.Model", inputs=_inputs_expr(self.ctx, reg), outputs=b.node("network"))
+
+    def _session_model(self, prog: TflearnProgram, info, original, updated):
+        """``DNN(encoder, session=model.session)``: a model over a layer of a trained network,
+        in the trained model's session (tflearn's autoencoder example) - it has no regression,
+        it only predicts, and it reads the SAME weights. -> ``keras.Model(inputs, encoder)``:
+        Keras layers are shared by construction. Without ``session=`` tflearn made a new
+        session and initialised the weights afresh: not this translation."""
+        b = BoundArgs(updated, DNN_SIG, original)
+        ins = prog.session_inputs(info)
+        if not ins:
+            return None
+        names = [cst.Name(i.var) for i in ins]
+        self.ctx.add_import("keras")
+        self.ctx.count(self)
+        self.report(original, "DNN(network, session=other.session) -> keras.Model over the same layers "
+                              "(the same weights, as the shared session gave)")
+        return call("keras.Model", inputs=names[0] if len(names) == 1 else cst.List([cst.Element(n) for n in names]),
+                    outputs=b.node("network"))
 
     def _compile(self, reg: RegressionInfo, model: str, dnn: BoundArgs | None) -> cst.BaseStatement:
         b = reg.bound
@@ -214,6 +236,39 @@ class RegressionDNN(CallRule):
         Case(
             "import tflearn\nnet = tflearn.regression(net)\n",
             None, ("TFM116",), todo=True,
+        ),
+        # a DNN over an inner layer in the trained model's session (tflearn's autoencoder
+        # example): a Keras model over the same layers, so the same weights
+        Case(
+            "import tflearn\n"
+            "x = tflearn.input_data(shape=[None, 8])\n"
+            "code = tflearn.fully_connected(x, 2)\n"
+            "out = tflearn.fully_connected(code, 8)\n"
+            "net = tflearn.regression(out, optimizer='adam', loss='mean_square')\n"
+            "model = tflearn.DNN(net)\n"
+            "encoder = tflearn.DNN(code, session=model.session)\n",
+            "import keras\n\nx = keras.Input(shape=(8,))\ncode = keras.layers.Dense(\n    2,\n"
+            "    kernel_initializer=keras.initializers.TruncatedNormal(mean=0.0, stddev=0.02),\n)(x)\n"
+            "out = keras.layers.Dense(\n    8,\n"
+            "    kernel_initializer=keras.initializers.TruncatedNormal(mean=0.0, stddev=0.02),\n)(code)\n"
+            "net = out\nmodel = keras.Model(inputs=x, outputs=net)\nmodel.compile(\n"
+            "    optimizer=keras.optimizers.Adam(learning_rate=0.001, epsilon=1e-8, global_clipnorm=5.0),\n"
+            "    loss='mean_squared_error',\n    metrics=['accuracy'],\n)\n"
+            "encoder = keras.Model(inputs=x, outputs=code)\n",
+            ("TFM116",),
+        ),
+        # without session=, tflearn initialised a new session's weights afresh: not translated
+        Case(
+            "import tflearn\n"
+            "x = tflearn.input_data(shape=[None, 8])\n"
+            "code = tflearn.fully_connected(x, 2)\n"
+            "encoder = tflearn.DNN(code)\n",
+            "import tflearn  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\nimport keras\n\n"
+            "x = keras.Input(shape=(8,))\ncode = keras.layers.Dense(\n    2,\n"
+            "    kernel_initializer=keras.initializers.TruncatedNormal(mean=0.0, stddev=0.02),\n)(x)\n"
+            "encoder = tflearn.DNN(code)  # TODO(tflearn-migrate): TFM116 DNN: cannot find the "
+            "tflearn.regression(...) that produced this network\n",
+            ("TFM116",), todo=True,
         ),
     ]
     REQUIRES = ("TFM101", "TFM104", "TFM114")

@@ -75,7 +75,8 @@ class DNNMethods(Rule):
             return updated
         prog: TflearnProgram = self.ctx.analysis(TflearnProgram)
         info = prog.dnn_for_receiver(func.value, original)
-        if info is None or info.regression is None:
+        if info is None or info.regression is None and not (
+                func.attr.value in ("predict", "predict_label") and prog.session_inputs(info)):
             return updated
         method = func.attr.value
         try:
