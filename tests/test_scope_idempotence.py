@@ -47,3 +47,29 @@ def test_kept_sharing_scope_is_stable():
         assert "with tf.variable_scope('Generator', reuse=reuse):" in first.code
         second = migrate_source(first.code, "g.py", opts)
         assert second.code == first.code
+
+
+TOWERS = """import tensorflow as tf
+
+
+def tower(x, reuse=False):
+    with tf.variable_scope('t', reuse=reuse):
+        w = tf.get_variable('w', [4, 2])
+        return tf.matmul(x, w)
+
+
+a = tower(x1)
+b = tower(x2, reuse=True)
+d = a - b
+"""
+
+
+def test_ignored_encoder_rule_second_run_changes_nothing():
+    """With TFM205 ignored the shared towers stay (scope TODO-marked); a second run with the
+    same options must not read the Keras layers inside as unshared and build the encoder
+    (TFM201's fix) - and a later run with TFM205 on gives what one run with it gives."""
+    opts = Options(ignore=frozenset({"TFM205"}))
+    first = migrate_source(TOWERS, "t.py", opts)
+    assert f"{TODO_MARKER}: TFM138" in first.code and "keras.Model(" not in first.code
+    assert migrate_source(first.code, "t.py", opts).code == first.code
+    assert migrate_source(first.code, "t.py", Options()).code == migrate_source(TOWERS, "t.py", Options()).code

@@ -166,6 +166,7 @@ class TowerGroup:
     unshared: list[str]                  # variables only some towers use
     error: str | None = None             # the ValueError TF1 raises ("raises")
     in_loop: bool = False                # one call executed several times
+    from_earlier_run: bool = False       # "shared" because an earlier run kept its sharing scope
 
     @property
     def name(self) -> str:
@@ -942,6 +943,15 @@ class Sharing:
                         break
         return out
 
+    def _kept_sharing_scope(self, fn) -> bool:
+        from .. import TODO_MARKER
+
+        mark = f"{TODO_MARKER}: TFM138 "
+        return fn is not None and any(
+            isinstance(n, cst.With) and any(l.comment is not None and mark in l.comment.value
+                                            for l in n.leading_lines)
+            for n in _walk(fn))
+
     def _looped(self, node: cst.CSTNode, scope: cst.CSTNode) -> bool:
         n = self.ctx.parent(node)
         while n is not None and n is not scope:
@@ -994,8 +1004,14 @@ class Sharing:
                 verdict = "unshared"
             else:
                 verdict = "partial"
+            kept = verdict in ("unshared", "partial") and self._kept_sharing_scope(exs[0].function)
+            if kept:
+                # an earlier run kept a sharing scope here (TFM138's TODO): TF1 shared these
+                # weights; the Keras layers now inside it would read as fresh per call
+                verdict, shared, unshared = "shared", _ordered(order, union), []
             g = TowerGroup(entry, exs[0].function, calls, len(exs), verdict, shared, unshared,
                            errors[0] if errors else None, any(id(c) in it.loop_calls for c in calls))
+            g.from_earlier_run = kept
             self.groups.append(g)
             for c in calls:
                 self.by_call.setdefault(id(c), g)

@@ -26,7 +26,8 @@ class VariableScope(Rule):
             return updated
         if tp.qname(original.items[0].item) not in _SCOPES:
             return updated
-        if any(l.comment is not None and f"{TODO_MARKER}: TFM138 " in l.comment.value for l in original.leading_lines):
+        if any(l.comment is not None and f"{TODO_MARKER}: TFM138 " in l.comment.value for l in original.leading_lines) \
+                and not self._shared_handled(tp, original):
             # kept by an earlier run: what TF1 shared was decided on the legacy code; the layers
             # inside are Keras now and would read as unshared (a second run must change nothing)
             self.todo(original.items[0], "variable_scope shares variables (reuse): no Keras translation "
@@ -45,7 +46,9 @@ class VariableScope(Rule):
             body = _drop_reuse(body, alias.name.value)
         if not body:  # everything inside was translated away (a placeholder, reuse_variables())
             return cst.RemoveFromParent()
-        body[0] = body[0].with_changes(leading_lines=list(original.leading_lines) + list(body[0].leading_lines))
+        kept = [l for l in original.leading_lines  # an earlier run's TODO on this scope is settled now
+                if not (l.comment is not None and f"{TODO_MARKER}: TFM138 " in l.comment.value)]
+        body[0] = body[0].with_changes(leading_lines=kept + list(body[0].leading_lines))
         return cst.FlattenSentinel(body)
 
     def _sharing(self, tp: TF1Program, w: cst.With) -> bool:

@@ -97,7 +97,8 @@ class SharedPlan:
             k = id(g)
             why = self._why_not(g)
             if why:
-                self.problem[k] = why
+                if not g.from_earlier_run:  # (that run's TODO already says so)
+                    self.problem[k] = why
                 continue
             self.encoder[k] = free_name(taken, "encoder")
             taken.add(self.encoder[k])
