@@ -120,7 +120,8 @@ class MnistReadDataSets(CallRule):
                  "flattened float32 scaled by 1/255 and one-hot labels are float64. The helper "
                  "rebuilds that from keras.datasets.mnist (same IDX data, same order), so the same "
                  "seed yields the same batches. The download directory is Keras' cache, not "
-                 "train_dir; fake_data and a custom source_url are left as TODOs.")
+                 "train_dir, and source_url (a mirror of the same files) is not used; fake_data is "
+                 "left as a TODO.")
     CALLS = ("tensorflow.examples.tutorials.mnist.input_data.read_data_sets",
              "tensorflow.contrib.learn.python.learn.datasets.mnist.read_data_sets",
              "tensorflow.contrib.learn.datasets.mnist.read_data_sets")
@@ -132,8 +133,6 @@ class MnistReadDataSets(CallRule):
                 fake = b.orig("fake_data")
                 if not (isinstance(fake, cst.Name) and fake.value == "False"):
                     raise Untranslatable("fake_data=True has no Keras dataset")
-            if b.given("source_url"):
-                raise Untranslatable("a custom source_url (Keras downloads mnist.npz from its own mirror)")
             kw = {}
             if b.given("one_hot"):
                 kw["one_hot"] = b.node("one_hot")
