@@ -98,3 +98,66 @@ def test_same_seed_same_batches_and_no_shuffle():
     c = read(seed=5)
     first = c.test.next_batch(10, shuffle=False)[1]
     np.testing.assert_array_equal(first, _loader()[1][1][1][:10])
+
+
+# --- a TensorFlow-Examples-style script migrated, then RUN on synthetic data (issue 10, item 4)
+
+import gzip
+import struct
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURE = ROOT / "tests" / "fixtures" / "tf1_mnist" / "mlp_next_batch.py"
+sys.path.insert(0, str(ROOT / "scripts"))
+import run_synthetic  # noqa: E402
+
+
+def _migrated(tmp_path):
+    from migrator import TODO_MARKER
+    from migrator.engine import migrate_source
+    from migrator.options import Options
+    res = migrate_source(FIXTURE.read_text(), path="mlp_next_batch.py", options=Options())
+    assert res.status == "migrated", res.reason
+    assert TODO_MARKER not in res.code
+    assert "tensorflow" not in res.code.replace("tensorflow/contrib", "")
+    assert "mnist = tf1_mnist_read_data_sets(one_hot=True)" in res.code
+    out = tmp_path / "mlp_next_batch.py"
+    out.write_text(res.code)
+    return out
+
+
+def test_fixture_migrates_without_todo(tmp_path):
+    _migrated(tmp_path)
+
+
+def test_cap_steps_only_in_the_copy():
+    src = "num_steps = 30000  # steps\nbatch_size = 128\ntraining_epochs = 5\ndef f():\n    num_steps = 900\n"
+    capped, changed = run_synthetic.cap_steps(src, 20)
+    assert capped == "num_steps = 20  # steps\nbatch_size = 128\ntraining_epochs = 5\ndef f():\n    num_steps = 900\n"
+    assert changed == ["num_steps 30000 -> 20"]
+
+
+def test_synthetic_files_in_each_loader_format(tmp_path):
+    data = run_synthetic.mnist_arrays(5010, 7)
+    npz = run_synthetic.write_mnist_npz(tmp_path / "home", data)
+    with np.load(npz) as f:  # what keras.datasets.mnist.load_data reads
+        assert f["x_train"].shape == (5010, 28, 28) and f["x_train"].dtype == np.uint8
+        assert f["y_test"].shape == (7,)
+    run_synthetic.write_mnist_idx(tmp_path / "idx", data)
+    with gzip.open(tmp_path / "idx" / "t10k-images-idx3-ubyte.gz") as f:  # TF1's extract_images
+        magic, n, rows, cols = struct.unpack(">IIII", f.read(16))
+        images = np.frombuffer(f.read(), dtype=np.uint8).reshape(n, rows, cols)
+    assert (magic, n, rows, cols) == (2051, 7, 28, 28)
+    np.testing.assert_array_equal(images, data[1][0])
+    with gzip.open(tmp_path / "idx" / "train-labels-idx1-ubyte.gz") as f:
+        assert struct.unpack(">II", f.read(8)) == (2049, 5010)
+        np.testing.assert_array_equal(np.frombuffer(f.read(), dtype=np.uint8), data[0][1])
+
+
+@pytest.mark.slow
+def test_migrated_fixture_runs_on_synthetic_mnist(tmp_path):
+    res = run_synthetic.run(_migrated(tmp_path), timeout=240, cap=30)
+    assert res["status"] == "ok", res
+    assert res["capped"] == ["num_steps 300 -> 30"]
+    assert res["stdout_tail"][-1].startswith("Testing Accuracy:")
