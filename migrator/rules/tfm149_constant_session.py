@@ -89,8 +89,10 @@ class ConstantSession(Rule):
         return self.ctx.analysis(ConstantSessions)
 
     def leave_Call(self, original: cst.Call, updated: cst.Call):
+        if not (isinstance(original.func, cst.Attribute) and original.func.attr.value == "run"):
+            return updated
         s = self._sessions()
-        if s.session_of(original) is None or original.func.attr.value != "run":
+        if s.session_of(original) is None:
             return updated
         fetch = updated.args[0].value
         self.ctx.add_import("keras")
@@ -100,8 +102,10 @@ class ConstantSession(Rule):
         return call("keras.ops.convert_to_numpy", fetch)
 
     def leave_SimpleStatementLine(self, original: cst.SimpleStatementLine, updated):
+        if len(original.body) != 1 or not isinstance(getattr(original.body[0], "value", None), cst.Call):
+            return updated
         s = self._sessions()
-        if not s.names or len(original.body) != 1:
+        if not s.names:
             return updated
         b = original.body[0]
         if (isinstance(b, cst.Assign) and len(b.targets) == 1 and isinstance(b.targets[0].target, cst.Name)
@@ -112,8 +116,10 @@ class ConstantSession(Rule):
         return updated
 
     def leave_With(self, original: cst.With, updated: cst.With):
+        if len(original.items) != 1 or original.items[0].asname is None:
+            return updated
         s = self._sessions()
-        if not s.names or len(original.items) != 1:
+        if not s.names:
             return updated
         item = original.items[0]
         if not (isinstance(item.asname, cst.AsName) and isinstance(item.asname.name, cst.Name)
@@ -128,6 +134,8 @@ class ConstantSession(Rule):
     VALID = [
         "import tensorflow as tf\nx = tf.placeholder(tf.float32)\nsess = tf.Session()\nprint(sess.run(x, {x: 1.0}))\n",
         "import tensorflow as tf\nsess = tf.Session(config=cfg)\nprint(sess.run(a))\n",
+        "import tensorflow as tf\nsess = tf.Session()\nprint(sess.run(a))\nreport(sess)\n",
+        "import tensorflow as tf\nv = tf.Variable(1.0)\nsess = tf.Session()\nprint(sess.run(v))\n",
     ]
     INVALID = [
         Case("import tensorflow as tf\nhello = tf.constant('Hello')\nsess = tf.Session()\nprint(sess.run(hello))\n",
