@@ -14,7 +14,11 @@ then checks every output file:
 * a second run over the output changes nothing (``--check`` exits 0: idempotence);
 * no legacy reference (tflearn / TensorFlow name) is left outside a statement carrying a
   ``TODO(tflearn-migrate)`` marker (``migrator.check.legacy_refs_outside_todo``);
-* how many TODO markers remain, by rule, and how many files are fully translated.
+* how many TODO markers remain, by rule, and how many files are fully translated;
+* with ``--run``: every fully translated output that no longer imports TensorFlow is RUN on
+  small synthetic datasets (``scripts/run_synthetic.py``: mnist.npz in a temporary
+  KERAS_HOME, step constants capped in a temporary copy, ``--run-timeout`` seconds each;
+  a timeout after the script started counts as "partial": it trained, we stopped it).
 
 Exit status 1 when an output does not parse, is not idempotent, or has unmarked legacy
 references - the promises of the tool - so the script can gate a release.
@@ -24,6 +28,7 @@ from __future__ import annotations
 import argparse
 import collections
 import json
+import re
 import subprocess
 import sys
 import tempfile
@@ -50,6 +55,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--jobs", "-j", type=int, default=2)
     ap.add_argument("--json", help="write the numbers as JSON here")
     ap.add_argument("--keep", help="keep the migrated tree in this directory")
+    ap.add_argument("--run", action="store_true", help="run the fully translated outputs on synthetic data")
+    ap.add_argument("--run-timeout", type=float, default=120)
+    ap.add_argument("--run-cap", type=int, default=20, help="cap step/epoch constants in the run copy")
     args = ap.parse_args(argv)
 
     tmp = Path(args.keep or tempfile.mkdtemp(prefix="tfm-realworld-"))
@@ -68,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     summ = rep["summary"]
 
     outputs = sorted(out.rglob("*.py"))
-    parse_fail, unmarked, todo_files = [], {}, 0
+    parse_fail, unmarked, todo_files, clean = [], {}, 0, []
     todo_lines = 0
     for f in outputs:
         src = f.read_text(encoding="utf-8", errors="replace")
@@ -85,6 +93,8 @@ def main(argv: list[str] | None = None) -> int:
         n = src.count(TODO_MARKER)
         todo_lines += n
         todo_files += bool(n)
+        if not n and not re.search(r"^\s*(import|from)\s+tensorflow\b", src, re.M):
+            clean.append(f)
         refs = _unmarked(src)
         if refs:
             unmarked[str(f.relative_to(out))] = refs[:5]
@@ -120,6 +130,21 @@ def main(argv: list[str] | None = None) -> int:
     print(f"second run changes nothing: {result['second_run_changes_nothing']}")
     if not result["second_run_changes_nothing"]:
         print(again.stdout[-2000:])
+    if args.run:
+        sys.path.insert(0, str(ROOT / "scripts"))
+        import run_synthetic
+
+        runs = {}
+        for f in clean:
+            r = run_synthetic.run(f, timeout=args.run_timeout, cap=args.run_cap or None)
+            runs[str(f.relative_to(out))] = r
+            why = f" ({r['error']})" if r["error"] else ""
+            print(f"  run {r['status']:<8} {r['wall_s']:6.1f}s {f.relative_to(out)}{why}")
+        counts = collections.Counter(r["status"] for r in runs.values())
+        result["runs"] = runs
+        result["runs_ok"] = counts["ok"] + counts["partial"]
+        print(f"fully translated outputs that run on synthetic data: {result['runs_ok']}/{len(clean)} "
+              f"({dict(counts)})")
     if args.json:
         Path(args.json).write_text(json.dumps(result, indent=2))
     ok = not parse_fail and not unmarked and result["second_run_changes_nothing"]

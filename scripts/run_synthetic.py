@@ -1,0 +1,156 @@
+"""Run a migrated (Keras 3) script on small synthetic data, in its own subprocess.
+
+    python scripts/run_synthetic.py SCRIPT [--timeout S] [--cap N] [--keep DIR]
+
+Issue 10, item 4: a translated script must RUN, and its datasets are downloads. This writes
+small synthetic datasets in each loader's own on-disk format and runs the script unchanged:
+
+* keras.datasets.mnist: ``$KERAS_HOME/datasets/mnist.npz`` (x_train 5,000 + ``--train`` extra
+  images so TF1's 5,000-image validation split leaves a training set, x_test ``--test``
+  images; uint8 28x28, labels 0-9). ``get_file`` checks the real file's SHA-256 and would
+  download again; the bootstrap accepts the synthetic file (only that path) by wrapping
+  ``keras.src.utils.file_utils.validate_file`` - the script itself is not edited.
+* TF1's ``read_data_sets(dir)`` (for running a legacy original elsewhere): the four IDX
+  ``.gz`` files, written with ``--idx-dir``.
+
+Scripts hard-code their step counts; ``--cap N`` rewrites module-level integer constants
+named like step/epoch counts (``num_steps = 30000`` -> ``num_steps = N``) in the TEMPORARY
+copy that runs, never in the file measured; ``--timeout`` bounds the rest (a timeout after
+training started counts as "partial"). Plots use the Agg backend. Exit status: the
+script's; the last line of stdout is a JSON summary.
+"""
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import re
+import shutil
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+STEP_NAMES = r"(num_steps|training_steps|training_iters|training_epochs|num_epochs|epochs|n_epochs|max_steps)"
+_CAP = re.compile(rf"^({STEP_NAMES}\s*=\s*)(\d+)(\s*(#.*)?)$", re.M)
+
+BOOT = r'''
+import os, runpy, sys
+home = os.environ["KERAS_HOME"]
+import keras
+from keras.src.utils import file_utils
+_validate = file_utils.validate_file
+def validate_file(fpath, file_hash, algorithm="auto", chunk_size=65535):
+    if os.path.abspath(fpath).startswith(os.path.abspath(home) + os.sep):
+        return True  # the synthetic dataset written by run_synthetic.py
+    return _validate(fpath, file_hash, algorithm, chunk_size)
+file_utils.validate_file = validate_file
+print("RUN_SYNTHETIC_START", flush=True)
+sys.argv = [sys.argv[1]]
+runpy.run_path(sys.argv[0], run_name="__main__")
+'''
+
+
+def mnist_arrays(n_train: int, n_test: int, seed: int = 0):
+    rng = np.random.RandomState(seed)
+    y = rng.randint(0, 10, n_train).astype(np.uint8)
+    yt = rng.randint(0, 10, n_test).astype(np.uint8)
+    # a learnable signal: a bright 4x4 square whose position is the label
+    def images(labels):
+        x = rng.randint(0, 64, (len(labels), 28, 28)).astype(np.uint8)
+        for i, c in enumerate(labels):
+            r, k = divmod(int(c), 5)
+            x[i, 4 + 10 * r:8 + 10 * r, 2 + 5 * k:6 + 5 * k] = 255
+        return x
+    return (images(y), y), (images(yt), yt)
+
+
+def write_mnist_npz(keras_home: Path, data) -> Path:
+    (x, y), (xt, yt) = data
+    path = keras_home / "datasets" / "mnist.npz"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    np.savez(path, x_train=x, y_train=y, x_test=xt, y_test=yt)
+    return path
+
+
+def write_mnist_idx(directory: Path, data) -> None:
+    """TF1's read_data_sets format: big-endian IDX (magic 2051 images, 2049 labels), gzipped."""
+    (x, y), (xt, yt) = data
+    directory.mkdir(parents=True, exist_ok=True)
+    for name, arr in (("train-images-idx3-ubyte.gz", x), ("t10k-images-idx3-ubyte.gz", xt)):
+        with gzip.open(directory / name, "wb") as f:
+            f.write(struct.pack(">IIII", 2051, *arr.shape) + arr.tobytes())
+    for name, arr in (("train-labels-idx1-ubyte.gz", y), ("t10k-labels-idx1-ubyte.gz", yt)):
+        with gzip.open(directory / name, "wb") as f:
+            f.write(struct.pack(">II", 2049, len(arr)) + arr.tobytes())
+
+
+def cap_steps(source: str, cap: int) -> tuple[str, list[str]]:
+    changed = []
+
+    def sub(m):
+        if int(m.group(3)) <= cap:
+            return m.group(0)
+        changed.append(f"{m.group(2)} {m.group(3)} -> {cap}")
+        return f"{m.group(1)}{cap}{m.group(4) or ''}"
+    return _CAP.sub(sub, source), changed
+
+
+def run(script: Path, timeout: float = 120, cap: int | None = 20, n_train: int = 512, n_test: int = 256,
+        keep: Path | None = None, idx_dir: Path | None = None) -> dict:
+    work = Path(keep) if keep else Path(tempfile.mkdtemp(prefix="tfm-synthetic-"))
+    work.mkdir(parents=True, exist_ok=True)
+    data = mnist_arrays(5000 + n_train, n_test)
+    write_mnist_npz(work / "keras_home", data)
+    if idx_dir:
+        write_mnist_idx(Path(idx_dir), data)
+    source = script.read_text(encoding="utf-8")
+    capped = []
+    if cap is not None:
+        source, capped = cap_steps(source, cap)
+    copy = work / "run" / script.name
+    copy.parent.mkdir(parents=True, exist_ok=True)
+    copy.write_text(source, encoding="utf-8")
+    env = dict(os.environ, KERAS_HOME=str(work / "keras_home"), MPLBACKEND="Agg",
+               TF_CPP_MIN_LOG_LEVEL="3", PYTHONHASHSEED="0")
+    t0 = time.perf_counter()
+    try:
+        proc = subprocess.run([sys.executable, "-c", BOOT, str(copy)], cwd=copy.parent, env=env,
+                              capture_output=True, text=True, timeout=timeout)
+        rc, out, err, status = proc.returncode, proc.stdout, proc.stderr, "ok" if proc.returncode == 0 else "failed"
+    except subprocess.TimeoutExpired as ex:
+        out = (ex.stdout or b"").decode(errors="replace") if isinstance(ex.stdout, bytes) else (ex.stdout or "")
+        err = (ex.stderr or b"").decode(errors="replace") if isinstance(ex.stderr, bytes) else (ex.stderr or "")
+        rc, status = None, "partial" if "RUN_SYNTHETIC_START" in out else "timeout"
+    wall = time.perf_counter() - t0
+    err_lines = [l for l in err.strip().splitlines() if l.strip()]
+    result = {"script": str(script), "status": status, "rc": rc, "wall_s": round(wall, 1), "capped": capped,
+              "error": err_lines[-1] if status == "failed" and err_lines else None,
+              "stdout_tail": out.strip().splitlines()[-3:]}
+    if not keep:
+        shutil.rmtree(work, ignore_errors=True)
+    return result
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("script", type=Path)
+    ap.add_argument("--timeout", type=float, default=120)
+    ap.add_argument("--cap", type=int, default=20, help="cap step/epoch constants (0: no cap)")
+    ap.add_argument("--train", type=int, default=512)
+    ap.add_argument("--test", type=int, default=256)
+    ap.add_argument("--keep", type=Path)
+    ap.add_argument("--idx-dir", type=Path, help="also write TF1's four IDX .gz files here")
+    args = ap.parse_args(argv)
+    res = run(args.script, args.timeout, args.cap or None, args.train, args.test, args.keep, args.idx_dir)
+    print(json.dumps(res))
+    return 0 if res["status"] in ("ok", "partial") else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
