@@ -139,7 +139,8 @@ def _key(name: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def migrated(tmp_path_factory):
+def migrated_static(tmp_path_factory):
+    """The fixtures migrated in every mode (the CLI only: no TensorFlow)."""
     base = tmp_path_factory.mktemp("siamese")
     stage = base / "legacy"
     stage.mkdir()
@@ -150,6 +151,13 @@ def migrated(tmp_path_factory):
         diags = _cli(stage, base / mode, *flags)
         for name in FIXTURE_RUNS:
             out[(mode, name)] = (base / mode / _key(name), diags[_key(name)])
+    return out, base
+
+
+@pytest.fixture(scope="module")
+def migrated(migrated_static):
+    """... and the runnable ones run under Keras 3 (slow tests only)."""
+    out, base = migrated_static
     files = [str(out[(mode, name)][0]) for name, (_, modes) in RUNNABLE.items() for mode in modes]
     result = base / "run.json"
     env = dict(os.environ, PYTHONPATH=str(ROOT), KERAS_BACKEND="tensorflow", TF_CPP_MIN_LOG_LEVEL="3")
@@ -161,8 +169,8 @@ def migrated(tmp_path_factory):
 
 
 @pytest.mark.parametrize("name", sorted(FIXTURE_RUNS))
-def test_fixes_reported_and_applied(migrated, name):
-    out, _ = migrated
+def test_fixes_reported_and_applied(migrated_static, name):
+    out, _ = migrated_static
     for mode in ("fixed", "faithful", "default"):
         _, diags = out[(mode, name)]
         hits = {d["rule"]: d for d in diags if d["rule"] in EXPECTED_FIXES[name]}
@@ -177,8 +185,8 @@ def test_fixes_reported_and_applied(migrated, name):
 
 
 @pytest.mark.parametrize("name", sorted(FIXTURE_RUNS))
-def test_no_legacy_left_outside_todo(migrated, name):
-    out, _ = migrated
+def test_no_legacy_left_outside_todo(migrated_static, name):
+    out, _ = migrated_static
     for mode in ("fixed", "faithful"):
         path, _ = out[(mode, name)]
         src = path.read_text()
@@ -192,6 +200,7 @@ def test_no_legacy_left_outside_todo(migrated, name):
                 assert marked, (mode, name, i + 1, lines[i])
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(RUNNABLE))
 def test_migrated_fixture_runs(migrated, name):
     _, runs = migrated
@@ -202,8 +211,8 @@ def test_migrated_fixture_runs(migrated, name):
 
 
 @pytest.mark.parametrize("name", sorted(UNSHARED))
-def test_unshared_towers_become_one_encoder_in_the_code(migrated, name):
-    out, _ = migrated
+def test_unshared_towers_become_one_encoder_in_the_code(migrated_static, name):
+    out, _ = migrated_static
     fixed = out[("fixed", name)][0].read_text()
     faithful = out[("faithful", name)][0].read_text()
     builder = {"siamese/keras_siamese_bugs.py": "tower", "siamese/tf1_unshared_towers.py": "tower",
@@ -216,6 +225,7 @@ def test_unshared_towers_become_one_encoder_in_the_code(migrated, name):
     assert faithful.count(f"{builder}(") == 3 and "encoder" not in faithful.replace("encoders", "")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", [n for n, (kind, _) in sorted(RUNNABLE.items()) if kind == "siamese"])
 def test_siamese_shares_one_encoder_with_fixes(migrated, name):
     _, runs = migrated

@@ -155,6 +155,7 @@ def keras_results(migrated, tmp_path_factory):
     return _run("keras", migrated[0], tmp_path_factory.mktemp("keras_run"))
 
 
+@pytest.mark.slow
 def test_classifier_runs_under_keras3(keras_results):
     r = keras_results["classifier"]
     assert r["probs_shape"] == [100, 10] and abs(r["probs_sum"] - 1.0) < 1e-4
@@ -162,6 +163,7 @@ def test_classifier_runs_under_keras3(keras_results):
     assert "keras_clf.ckpt.weights.h5" in r["saved"]  # Saver.save -> save_weights
 
 
+@pytest.mark.slow
 def test_variable_scope_siamese_shares_one_encoder(keras_results):
     r = keras_results["siamese_scope"]
     assert r["loss"][-1] < r["loss"][0] and r["emb_shape"] == [100, 8]
@@ -172,11 +174,13 @@ def test_variable_scope_siamese_shares_one_encoder(keras_results):
     assert r["model_weights"] == enc["weights"] and len(enc["weights"]) == 4
 
 
+@pytest.mark.slow
 def test_mixed_tflearn_tf1_runs_under_keras3(keras_results):
     r = keras_results["mixed_tflearn"]
     assert r["probs_shape"] == [100, 10] and r["loss_last"] < r["loss_first"]
 
 
+@pytest.mark.slow
 def test_handmade_layers_run_under_keras3(keras_results):
     r = keras_results["handmade"]
     assert r["probs_shape"] == [100, 10] and r["loss"] < 1.0  # ln(10) = 2.3 before training
@@ -184,6 +188,7 @@ def test_handmade_layers_run_under_keras3(keras_results):
     assert len(r["model_weights"]) == 4
 
 
+@pytest.mark.slow
 def test_keras2_siamese_runs_under_keras3(keras_results):
     r = keras_results["keras2_siamese"]
     assert r["pred_shape"] == [64, 1] and all(v == v for v in r["loss"])  # finite
@@ -194,6 +199,7 @@ def test_keras2_siamese_runs_under_keras3(keras_results):
     assert len(head) == 2  # the trained weights are the body's plus the Dense head's
 
 
+@pytest.mark.slow
 def test_legacy_fixtures_run_and_agree_in_kind(keras_results, tmp_path):
     legacy = _run("legacy", FIXTURES, tmp_path)
     for name in legacy:

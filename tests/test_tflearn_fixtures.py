@@ -153,6 +153,7 @@ def keras_runs(migrated, tmp_path_factory):
     return json.loads(line[len("RESULTS="):])
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", PARAMS)
 def test_migrated_script_builds_and_trains(keras_runs, name):
     res = keras_runs[name]
@@ -196,6 +197,7 @@ def legacy_runs(tmp_path_factory):
     return json.loads(line[len("RESULTS="):])
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", SCRIPTS)
 def test_fixture_is_real_tflearn_code(legacy_runs, name):
     assert legacy_runs[name]["ok"], legacy_runs[name].get("error")
