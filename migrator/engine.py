@@ -33,7 +33,6 @@ from libcst.metadata import (
     MetadataWrapper,
     ParentNodeProvider,
     PositionProvider,
-    QualifiedNameProvider,
     ScopeProvider,
 )
 
@@ -504,8 +503,9 @@ _no_matcher_funcs_for_plain_classes()
 class RuleDispatcher(_NoAttributeHooks, ContextAwareTransformer):
     """The single pass: dispatches libcst hooks to rules (in ``ORDER``)."""
 
-    # parents come from cstcache.parent_map (one field walk), not ParentNodeProvider
-    METADATA_DEPENDENCIES = (QualifiedNameProvider, ScopeProvider, PositionProvider)
+    # parents come from cstcache.parent_map (one field walk), not ParentNodeProvider;
+    # qualified names from the scopes, per node asked (NameResolver), not QualifiedNameProvider
+    METADATA_DEPENDENCIES = (ScopeProvider, PositionProvider)
 
     def __init__(self, context: CodemodContext, fctx: FileContext, rules: Sequence[Rule]) -> None:
         super().__init__(context)
