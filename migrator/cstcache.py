@@ -58,6 +58,19 @@ def _learn(node: cst.CSTNode) -> list[str]:
     return order
 
 
+# type -> is it a CSTNode? (``isinstance`` against libcst's ABC-based classes goes through
+# ABCMeta.__instancecheck__, a Python-level call; the answer depends on the type only)
+_IS_NODE: dict[type, bool] = {}
+
+
+def _is_node(v: object) -> bool:
+    t = type(v)
+    r = _IS_NODE.get(t)
+    if r is None:
+        r = _IS_NODE[t] = isinstance(v, cst.CSTNode)
+    return r
+
+
 def _fields_of(t: type) -> tuple[str, ...]:
     f = _FIELDS.get(t)
     if f is None:
@@ -84,18 +97,17 @@ def _children(node: cst.CSTNode) -> tuple[cst.CSTNode, ...]:
     out: list[cst.CSTNode] = []
     for f in order:
         v = getattr(node, f)
-        if isinstance(v, cst.CSTNode):
+        if _is_node(v):
             out.append(v)
         elif isinstance(v, (tuple, list)) and v:
-            out.extend(x for x in v if isinstance(x, cst.CSTNode))
+            out.extend(x for x in v if _is_node(x))
     if len(order) != len(_fields_of(t)):
         # a field not in the learned order, filled on this node: learn from libcst
         for f in _fields_of(t):
             if f in order:
                 continue
             v = getattr(node, f)
-            if isinstance(v, cst.CSTNode) or (isinstance(v, (tuple, list)) and any(
-                    isinstance(x, cst.CSTNode) for x in v)):
+            if _is_node(v) or (isinstance(v, (tuple, list)) and any(_is_node(x) for x in v)):
                 _learn(node)
                 return tuple(node.children)
     if _CHECK:

@@ -33,7 +33,6 @@ from libcst.metadata import (
     MetadataWrapper,
     ParentNodeProvider,
     PositionProvider,
-    QualifiedNameProvider,
     ScopeProvider,
 )
 
@@ -314,6 +313,12 @@ class FileContext:
         self.suppress: dict[int, frozenset[str]] = {}
         self.current_rule: str | None = None  # the rule whose hook runs (suppressed removals)
 
+    @property
+    def module_code(self) -> str:
+        """``self.module.code`` without printing the tree again: ``self.module`` is the parsed
+        input and ``source`` its text (libcst prints a parsed module back byte for byte)."""
+        return self.source if self.source is not None else self.module.code
+
     def _find_suppressions(self, module: cst.Module) -> None:
         """Which statements carry a ``# tflearn-migrate: ignore[...]`` comment on their own
         line(s): a simple statement's lines, a compound statement's header lines."""
@@ -561,8 +566,9 @@ _no_matcher_funcs_for_plain_classes()
 class RuleDispatcher(_NoAttributeHooks, ContextAwareTransformer):
     """The single pass: dispatches libcst hooks to rules (in ``ORDER``)."""
 
-    # parents come from cstcache.parent_map (one field walk), not ParentNodeProvider
-    METADATA_DEPENDENCIES = (QualifiedNameProvider, ScopeProvider, PositionProvider)
+    # parents come from cstcache.parent_map (one field walk), not ParentNodeProvider;
+    # qualified names from the scopes, per node asked (NameResolver), not QualifiedNameProvider
+    METADATA_DEPENDENCIES = (ScopeProvider, PositionProvider)
 
     def __init__(self, context: CodemodContext, fctx: FileContext, rules: Sequence[Rule]) -> None:
         super().__init__(context)
@@ -1104,7 +1110,8 @@ def _finish_imports(module: cst.Module, fctx: FileContext) -> cst.Module:
             continue
         body_wo_imports.append(s)
     attr_names: set[int] = set()   # ``x.reshape``, ``f(k=...)``: not uses of a star-imported name
-    for s in body_wo_imports:
+    # ``used`` is read only for a star import of a tflearn module the input had (resolver_stars)
+    for s in body_wo_imports if resolver_stars else ():
         for n in _walk(s):
             if isinstance(n, cst.Attribute):
                 attr_names.add(id(n.attr))

@@ -15,7 +15,7 @@ import builtins
 import functools
 
 import libcst as cst
-from libcst.metadata import QualifiedNameProvider, Scope, ScopeProvider
+from libcst.metadata import Scope, ScopeProvider
 
 from .apis.tflearn_api import ALIASES, EXPORTS, EXTERNAL
 
@@ -69,6 +69,7 @@ class NameResolver:
 
     def __init__(self, module: cst.Module, get_metadata) -> None:
         self._get = get_metadata
+        self._qnames: dict[int, object] = {}  # id(node) -> QualifiedName set (nodes of the input)
         self.star_modules: list[str] = []
         for stmt in module.body:
             if isinstance(stmt, cst.SimpleStatementLine):
@@ -94,11 +95,24 @@ class NameResolver:
         except Exception:  # pragma: no cover - defensive: scope lookups on odd nodes
             return False
 
+    def _qualified_names(self, node: cst.CSTNode):
+        """What libcst's ``QualifiedNameProvider`` gives for ``node`` (its visitor computes
+        ``scope.get_qualified_names_for(node)`` for the node's scope, ``set()`` for a node
+        without one), computed on demand: the provider's pass over every node of the module
+        cost more than all the lookups the rules make."""
+        key = id(node)
+        got = self._qnames.get(key)
+        if got is None:
+            scope = self._get(ScopeProvider, node, None)
+            got = scope.get_qualified_names_for(node) if scope else set()
+            self._qnames[key] = got
+        return got
+
     def qualified(self, node: cst.CSTNode) -> set[str]:
         """Canonical qualified names of ``node`` (a Name, Attribute or Call)."""
         if isinstance(node, cst.Call):
             node = node.func
-        names = {q.name for q in self._get(QualifiedNameProvider, node, set()) or ()}
+        names = {q.name for q in self._qualified_names(node)}
         if not names and self.star_modules:
             base = node
             while isinstance(base, cst.Attribute):

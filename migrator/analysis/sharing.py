@@ -753,6 +753,7 @@ class Sharing:
         self.classes: dict[str, cst.ClassDef] = {}
         self.module_env: dict[str, Any] = {}
         self._builds: dict[int, bool] = {}
+        self._weight_attrs: dict[int, frozenset[str]] = {}  # id(class) -> attrs assigned a weight
         self._entry_of: dict[int, cst.CSTNode] = {}
         for s in self.module.body:
             if isinstance(s, cst.FunctionDef):
@@ -889,13 +890,21 @@ class Sharing:
         return found
 
     def _attr_is_weight(self, cls: cst.ClassDef, attr: str) -> bool:
-        for n in _walk(cls):
-            if isinstance(n, cst.Assign) and isinstance(n.value, cst.Call) and any(
-                    isinstance(t.target, cst.Attribute) and t.target.attr.value == attr for t in n.targets):
-                q = self.qname(n.value.func)
-                if q in GET_VARIABLE or q in NEW_VARIABLE or _layer_class(q):
-                    return True
-        return False
+        """Is ``self.<attr>`` assigned a variable or a layer object somewhere in ``cls``? (one
+        walk of the class, not one per attribute asked)"""
+        k = id(cls)
+        attrs = self._weight_attrs.get(k)
+        if attrs is None:
+            found: set[str] = set()
+            for n in _walk(cls):
+                if isinstance(n, cst.Assign) and isinstance(n.value, cst.Call):
+                    names = [t.target.attr.value for t in n.targets if isinstance(t.target, cst.Attribute)]
+                    if names:
+                        q = self.qname(n.value.func)
+                        if q in GET_VARIABLE or q in NEW_VARIABLE or _layer_class(q):
+                            found.update(names)
+            attrs = self._weight_attrs[k] = frozenset(found)
+        return attr in attrs
 
     def _class_of(self, fn: cst.FunctionDef) -> cst.ClassDef | None:
         n = self.ctx.parent(fn)

@@ -147,8 +147,8 @@ class RawPixels(Rule):
         self._cache: dict[int, str] = {}
         self._evidence: dict[int, tuple[str, str | None]] = {}
         self._reported: set[int] = set()
-        file_level = evidence(self.ctx.module.code)
-        if _MODEL_SCALED.search(code_text(self.ctx.module.code)):
+        file_level = evidence(self.ctx.module_code)
+        if _MODEL_SCALED.search(code_text(self.ctx.module_code)):
             return self._cache  # the model scales its inputs itself (a previous run's fix too)
         flow: Flow = self.ctx.analysis(Flow)
         feeds = self._fed_values()

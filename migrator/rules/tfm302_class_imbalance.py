@@ -205,7 +205,9 @@ class ClassImbalance(Rule):
         m = _IMBALANCE_WORDS.search(source)
         if m:
             return "imbalanced", f"the labels come from {_word_at(source, m.start())}"
-        module = code_text(self.ctx.module.code)
+        module = self.__dict__.get("_module_text")  # once per file, not once per call asked about
+        if module is None:
+            module = self.__dict__["_module_text"] = code_text(self.ctx.module_code)
         for n in sorted(names):
             m = re.search(rf"\b{re.escape(n)}\s*\[[^\]\n]*:[^\]\n]*\]\s*=\s*(-?\d+)\s*\n", module)
             if m:
