@@ -106,8 +106,12 @@ class DNNMethods(Rule):
                     for e, o in zip(node.elements, olds)])
             return node
         reg = info.regression
-        assert reg is not None
-        order = [reg.name] if targets else [i.name for i in reg.inputs]
+        if reg is None:  # a model sharing another's session (TFM116): keyed by its inputs' names
+            if targets:
+                raise Untranslatable("targets for a model without a regression")
+            order = [i.name for i in self.ctx.analysis(TflearnProgram).session_inputs(info)]
+        else:
+            order = [reg.name] if targets else [i.name for i in reg.inputs]
         values: dict[str, cst.BaseExpression] = {}
         for el in node.elements:
             if not isinstance(el, cst.DictElement):
@@ -336,4 +340,18 @@ class DNNMethods(Rule):
             "w = model.get_weights(fc.W)\n",
             ("TFM117",), todo=True,
         ),
+        # predict on a model sharing another's session (tflearn's dcgan generator), fed by input name
+        Case("import tflearn\n"
+             "z = tflearn.input_data(shape=[None, 4], name='noise')\n"
+             "g = tflearn.fully_connected(z, 8)\n"
+             "net = tflearn.regression(g, optimizer='adam', loss='mean_square')\n"
+             "model = tflearn.DNN(net)\n"
+             "gen = tflearn.DNN(g, session=model.session)\n"
+             "out = gen.predict({'noise': Z})\n",
+             "import keras\n\nz = keras.Input(shape=(4,), name='noise')\ng = keras.layers.Dense(\n    8,\n"
+             "    kernel_initializer=keras.initializers.TruncatedNormal(mean=0.0, stddev=0.02),\n)(z)\nnet = g\n"
+             "model = keras.Model(inputs=z, outputs=net)\nmodel.compile(\n"
+             "    optimizer=keras.optimizers.Adam(learning_rate=0.001, epsilon=1e-8, global_clipnorm=5.0),\n"
+             "    loss='mean_squared_error',\n    metrics=['accuracy'],\n)\n"
+             "gen = keras.Model(inputs=z, outputs=g)\nout = gen.predict(Z, verbose=0)\n", ("TFM116",)),
     ]
