@@ -140,6 +140,9 @@ class DNNMethods(Rule):
             return self._is_list(orig.left) or self._is_list(orig.right)
         if isinstance(orig, cst.Call) and isinstance(orig.func, cst.Name) and orig.func.value == "list":
             return True
+        if isinstance(orig, cst.Call) and isinstance(orig.func, cst.Attribute) and orig.func.attr.value == "tolist" \
+                and not orig.args:
+            return True  # ``np.random.rand(10, 10).tolist()`` (tflearn's multiple_regression example)
         if isinstance(orig, cst.Name):
             try:
                 d = self.ctx.analysis(Flow).def_of(orig.value, orig)
