@@ -12,6 +12,10 @@ small synthetic datasets in each loader's own on-disk format and runs the script
   ``keras.src.utils.file_utils.validate_file`` - the script itself is not edited.
 * TF1's ``read_data_sets(dir)`` (for running a legacy original elsewhere): the four IDX
   ``.gz`` files, written with ``--idx-dir``.
+* tflearn's own files, read relative to the script's directory (the helpers TFM119 emits
+  read them the same way): ``imdb.pkl`` (two pickles, training and test (sequences,
+  labels)) and ``17flowers/jpg/<class>/*.jpg`` with a placeholder ``17flowers.tgz`` (so
+  nothing is downloaded).
 
 Scripts hard-code their step counts; ``--cap N`` rewrites module-level integer constants
 named like step/epoch counts (``num_steps = 30000`` -> ``num_steps = N``) in the TEMPORARY
@@ -90,6 +94,35 @@ def write_mnist_idx(directory: Path, data) -> None:
             f.write(struct.pack(">II", 2049, len(arr)) + arr.tobytes())
 
 
+def write_imdb_pkl(path: Path, n_train: int = 96, n_test: int = 32, seed: int = 0) -> None:
+    """tflearn's imdb.pkl: two pickles, (sequences, labels) for training then test."""
+    import pickle
+
+    rng = np.random.RandomState(seed)
+
+    def part(n):
+        xs = [[int(w) for w in rng.randint(1, 10000, size=rng.randint(5, 120))] for _ in range(n)]
+        return xs, [int(v) for v in rng.randint(0, 2, size=n)]
+
+    with open(path, "wb") as f:
+        pickle.dump(part(n_train), f)
+        pickle.dump(part(n_test), f)
+
+
+def write_flowers(root: Path, per_class: int = 2, seed: int = 0) -> None:
+    """tflearn's oxflower17 layout after unpacking: 17 class folders of jpgs under jpg/, and a
+    17flowers.tgz so that the loader does not download."""
+    from PIL import Image
+
+    rng = np.random.RandomState(seed)
+    for c in range(17):
+        d = root / "jpg" / str(c)
+        d.mkdir(parents=True, exist_ok=True)
+        for k in range(per_class):
+            Image.fromarray(rng.randint(0, 256, size=(48, 40, 3)).astype(np.uint8)).save(d / f"image_{c}_{k}.jpg")
+    (root / "17flowers.tgz").write_bytes(b"")
+
+
 def cap_steps(source: str, cap: int) -> tuple[str, list[str]]:
     changed = []
 
@@ -116,6 +149,10 @@ def run(script: Path, timeout: float = 120, cap: int | None = 20, n_train: int =
     copy = work / "run" / script.name
     copy.parent.mkdir(parents=True, exist_ok=True)
     copy.write_text(source, encoding="utf-8")
+    if "tflearn_imdb_load_data" in source:
+        write_imdb_pkl(copy.parent / "imdb.pkl")
+    if "tflearn_oxflower17_load_data" in source:
+        write_flowers(copy.parent / "17flowers")
     env = dict(os.environ, KERAS_HOME=str(work / "keras_home"), MPLBACKEND="Agg",
                TF_CPP_MIN_LOG_LEVEL="3", PYTHONHASHSEED="0")
     t0 = time.perf_counter()

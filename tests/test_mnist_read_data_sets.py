@@ -161,3 +161,22 @@ def test_migrated_fixture_runs_on_synthetic_mnist(tmp_path):
     assert res["status"] == "ok", res
     assert res["capped"] == ["num_steps 300 -> 30"]
     assert res["stdout_tail"][-1].startswith("Testing Accuracy:")
+
+
+def test_tflearn_files_in_their_own_format(tmp_path):
+    # what TFM119's helpers read: imdb.pkl (two pickles) and the 17flowers class folders
+    import pickle
+
+    from migrator.helpers import HELPERS
+    from migrator.rules import tfm119_datasets  # noqa: F401
+
+    run_synthetic.write_imdb_pkl(tmp_path / "imdb.pkl")
+    with open(tmp_path / "imdb.pkl", "rb") as f:
+        train, test = pickle.load(f), pickle.load(f)
+    assert len(train[0]) == len(train[1]) == 96 and len(test[0]) == 32
+    run_synthetic.write_flowers(tmp_path / "17flowers")
+    ns: dict = {"np": np}
+    exec(HELPERS["tflearn_to_categorical"].code, ns)
+    exec(HELPERS["tflearn_oxflower17_load_data"].code, ns)
+    X, Y = ns["tflearn_oxflower17_load_data"](dirname=str(tmp_path / "17flowers"), resize_pics=(8, 8), one_hot=True)
+    assert X.shape == (34, 8, 8, 3) and Y.shape == (34, 17)
