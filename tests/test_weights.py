@@ -260,3 +260,17 @@ def test_tf1_siamese_shared_scope_round_trip(roundtrip):
     assert "siamese/W2, siamese/b2" in r["siam_text"] and "ignored siamese/W2/Adam" in r["siam_text"]
     assert "6 legacy variables -> 3 Keras layers" in r["siam_text"]
     assert r["siam_d_diff"] <= 1e-5 and r["siam_emb_diff"] <= 1e-5
+
+
+def test_preprocessing_scalar_statistics_are_weights_other_scalars_not():
+    """A non-trainable scalar is a counter or a summary value - except tflearn's
+    DataPreprocessing mean / std (a scalar for a global mean), which the migrated
+    preprocessing layer holds (tests/fixtures/tflearn_repo/image_prep_aug.py)."""
+    import numpy as np
+
+    from migrator.weights.naming import LegacyVar, ignore_reason
+
+    stat = LegacyVar("DataPreprocessing/mean", np.float32(0.3), trainable=False)
+    counter = LegacyVar("global_step", np.float32(7.0), trainable=False)
+    assert ignore_reason(stat, set()) is None
+    assert ignore_reason(counter, set()) is not None

@@ -30,7 +30,7 @@ from typing import Iterable
 import numpy as np
 
 from .layer_maps import LAYER_MAPS
-from .naming import Group, LegacyVar, LegacyVars, classify, group
+from .naming import _PREP_STAT, Group, LegacyVar, LegacyVars, classify, group
 
 
 class MappingError(Exception):
@@ -169,7 +169,6 @@ def _by_roles(g: Group, k: KLayer, used: set[str]) -> list[LegacyVar] | None:
 # tflearn DataPreprocessing statistics (``<scope>/mean|std|pc``, a scalar or one value per
 # channel, with a boolean ``<name>_r`` flag telling whether it was computed/given) and the
 # migrated preprocessing layers (TFM120) that hold them.
-_PREP_STAT = re.compile(r"(^|/)[A-Za-z]*Preprocessing(_\d+)?/(mean|std|pc)$")
 PREP_LAYERS = {"FeaturewiseZeroCenter": "mean", "FeaturewiseStdNorm": "std"}
 
 

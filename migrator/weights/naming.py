@@ -119,6 +119,10 @@ def strip_suffix(name: str) -> str:
     return name[:-2] if re.search(r":\d+$", name) else name
 
 
+# tflearn DataPreprocessing statistics (mapping.py reads them into the preprocessing layers)
+_PREP_STAT = re.compile(r"(^|/)[A-Za-z]*Preprocessing(_\d+)?/(mean|std|pc)$")
+
+
 def ignore_reason(v: LegacyVar, names: set[str], patterns: Iterable[re.Pattern] = ()) -> str | None:
     """Why ``v`` is not a model weight (None: it is one)."""
     for p in patterns:
@@ -146,7 +150,9 @@ def ignore_reason(v: LegacyVar, names: set[str], patterns: Iterable[re.Pattern] 
     if v.trainable is not True and np.ndim(v.value) == 0 and (
             _TFLEARN_MONITOR.search(v.name) or _MOVING_AVG.search(v.name)):
         return "tflearn training/validation monitor"
-    if v.trainable is not True and np.ndim(v.value) == 0:  # ``loss_ave = tf.Variable(0., trainable=False)``
+    if v.trainable is not True and np.ndim(v.value) == 0 and not _PREP_STAT.search(v.name):
+        # ``loss_ave = tf.Variable(0., trainable=False)``; a tflearn DataPreprocessing mean/std
+        # is a scalar too, but a model weight (the migrated preprocessing layer holds it)
         return "non-trainable scalar (a counter or a value assigned for summaries)"
     return None
 
