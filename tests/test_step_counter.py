@@ -150,7 +150,11 @@ def test_saver_of_some_variables_keeps_a_todo():
 
 
 def _run(cmd: list[str], cwd: Path) -> dict:
-    env = dict(os.environ, PYTHONPATH=str(ROOT), TF_CPP_MIN_LOG_LEVEL="3", KERAS_BACKEND="tensorflow")
+    # one thread each: TF1 does not order the schedule's read of the counter against its
+    # assign_add; with several inter-op threads a loaded machine can run them the other way
+    # round in a later step (the legacy losses then differ by ~1e-3) - verify does the same
+    env = dict(os.environ, PYTHONPATH=str(ROOT), TF_CPP_MIN_LOG_LEVEL="3", KERAS_BACKEND="tensorflow",
+               TF_NUM_INTEROP_THREADS="1", TF_NUM_INTRAOP_THREADS="1", OMP_NUM_THREADS="1")
     proc = subprocess.run(cmd + [str(cwd / "out.json")], cwd=cwd, env=env, capture_output=True, text=True,
                           timeout=600)
     assert proc.returncode == 0, proc.stderr[-3000:]
