@@ -160,24 +160,16 @@ def legacy_refs_outside_todo(source: str, roots: Sequence[str] = LEGACY) -> list
     names = _bindings(module, roots)
     # a legacy name the module rebinds (``regression = regression(net, ...)``): module-level
     # statements after the rebinding read the new value (the migrator's own rule, engine.py)
-    from .engine import LegacyBindings
+    from .engine import TopRebinds
 
-    top = {id(st): i for i, st in enumerate(module.body)}
-    rebound: dict[str, list[tuple[int, bool]]] = {}
-    from .engine import _top_bindings
-
-    for i, st in enumerate(module.body):
-        for name, by_import in _top_bindings(st):
-            if name in names:
-                rebound.setdefault(name, []).append((i, by_import))
+    rebinds = TopRebinds(module, names)
     out: list[tuple[int, str]] = []
     for stmt in _walk(module):
         if not isinstance(stmt, (cst.SimpleStatementLine,) + _COMPOUND):
             continue
         if _marked(stmt):
             continue
-        at = top.get(id(stmt))
-        shadow = LegacyBindings.shadowed_in(rebound, at)
+        shadow = rebinds.shadowed(stmt)
         v = _Refs({k: val for k, val in names.items() if k not in shadow} if shadow else names, roots)
         for part in _headers(stmt):
             part.visit(v)

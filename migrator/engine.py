@@ -143,6 +143,34 @@ def _top_bindings(st: cst.CSTNode):
             yield small.target.value, False
 
 
+class TopRebinds:
+    """Legacy names a module-level statement reads as something else: ``regression =
+    regression(net, ...)`` (tflearn's finetuning example) rebinds the imported name, so later
+    module-level statements read the new value, not tflearn's function. Only unconditional
+    module-level bindings (imports, assignments, def / class) are followed."""
+
+    def __init__(self, module: cst.Module, names) -> None:
+        self._top = {id(st): i for i, st in enumerate(module.body)}
+        self._bound_at: dict[str, list[tuple[int, bool]]] = {}
+        for i, st in enumerate(module.body):
+            for name, by_import in _top_bindings(st):
+                if name in names:
+                    self._bound_at.setdefault(name, []).append((i, by_import))
+
+    def shadowed(self, stmt: cst.CSTNode) -> frozenset:
+        """The names whose last binding before ``stmt`` (a module-level statement; anything
+        else: none) is an assignment / def, not the import."""
+        at = self._top.get(id(stmt))
+        if at is None:
+            return frozenset()
+        out = set()
+        for name, binds in self._bound_at.items():
+            before = [b for b in binds if b[0] < at]
+            if before and not before[-1][1]:
+                out.add(name)
+        return frozenset(out)
+
+
 class LegacyBindings:
     """Local names bound to tflearn / TensorFlow-1 objects by the module's imports."""
 
@@ -169,32 +197,7 @@ class LegacyBindings:
             for name, target in star_names(mod).items():
                 if name not in self.names:
                     self._bind(name, target)
-        # module-level order of the legacy names' bindings: ``regression = regression(net, ...)``
-        # (tflearn's finetuning example) rebinds the imported name, so later module-level reads
-        # are of the new value, not of tflearn's function
-        self._top = {id(st): i for i, st in enumerate(module.body)}
-        self._bound_at: dict[str, list[tuple[int, bool]]] = {}
-        for i, st in enumerate(module.body):
-            for name, by_import in _top_bindings(st):
-                if name in self.names:
-                    self._bound_at.setdefault(name, []).append((i, by_import))
-
-    def shadowed(self, top_index: int | None) -> frozenset:
-        """Legacy names that a module-level statement at ``top_index`` (of the module body)
-        reads as something else: their last binding before it is an unconditional
-        module-level assignment / def, not the import."""
-        return self.shadowed_in(self._bound_at, top_index)
-
-    @staticmethod
-    def shadowed_in(bound_at: dict, top_index: int | None) -> frozenset:
-        if top_index is None:
-            return frozenset()
-        out = set()
-        for name, binds in bound_at.items():
-            before = [b for b in binds if b[0] < top_index]
-            if before and not before[-1][1]:
-                out.add(name)
-        return frozenset(out)
+        self.rebinds = TopRebinds(module, self.names)
 
     def _bind(self, local: str, target: str) -> None:
         target = canonical(target)
@@ -207,7 +210,7 @@ class LegacyBindings:
         """Legacy dotted references (``tf.placeholder``) used in ``node``: its own line(s), or
         with ``deep`` its whole body (a compound statement a rule built from a simple one,
         whose inner statements the pass never visits). Names in ``shadowed`` (see
-        ``shadowed``) are not references."""
+        ``TopRebinds``) are not references."""
         found: list[str] = []
         names = {k: v for k, v in self.names.items() if k not in shadowed} if shadowed else self.names
 
@@ -675,7 +678,7 @@ class RuleDispatcher(_NoAttributeHooks, ContextAwareTransformer):
         if not f._marks.get(key) and f.options.rule_enabled(UNTRANSLATED_ID):
             refs: list[str] = []
             built = isinstance(original, cst.SimpleStatementLine)  # a simple line -> maybe a def
-            shadow = f.bindings.shadowed(f.bindings._top.get(id(original)))
+            shadow = f.bindings.rebinds.shadowed(original)
             for i, s in enumerate(stmts):
                 refs.extend(f.bindings.refs(s, shadowed=shadow))
                 if built and not isinstance(s, cst.SimpleStatementLine) and f.bindings.refs(s, deep=True):

@@ -80,24 +80,22 @@ def main(argv: list[str] | None = None) -> int:
     todo_lines = 0
     for f in outputs:
         src = f.read_text(encoding="utf-8", errors="replace")
+        rel = str(f.relative_to(out))
+        status = next((x["status"] for x in rep["files"] if x["path"].endswith(rel)), "?")
         try:
             compile(src, str(f), "exec")
         except SyntaxError:
             # inputs that did not parse are copied unchanged (reported as failed); only
             # count outputs the migrator wrote
-            rel = f.relative_to(out)
-            status = next((x["status"] for x in rep["files"] if x["path"].endswith(str(rel))), "?")
             if status == "migrated":
-                parse_fail.append(str(rel))
+                parse_fail.append(rel)
             continue
         n = src.count(TODO_MARKER)
         todo_lines += n
         todo_files += bool(n)
         refs = _unmarked(src)
         if refs:
-            unmarked[str(f.relative_to(out))] = refs[:5]
-        rel = str(f.relative_to(out))
-        status = next((x["status"] for x in rep["files"] if x["path"].endswith(rel)), "?")
+            unmarked[rel] = refs[:5]
         # fully translated: no TODO, no legacy name left, and written by the migrator (a file it
         # failed on is copied unchanged: no TODO marker, but nothing translated either)
         if not n and not refs and status != "failed":

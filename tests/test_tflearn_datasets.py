@@ -43,6 +43,15 @@ def _helper(name: str):
 CALLS = [dict(), dict(n_words=20, maxlen=9), dict(valid_portion=0.3, sort_by_len=False)]
 
 
+def _legacy_json(script: Path):
+    """Run ``script`` with tflearn in the legacy runtime; its last stdout line is JSON."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT), TF_CPP_MIN_LOG_LEVEL="3", CUDA_VISIBLE_DEVICES="")
+    p = subprocess.run([sys.executable, "-m", "migrator.legacy.run", str(script)], env=env, capture_output=True,
+                       text=True, timeout=300, cwd=script.parent)
+    assert p.returncode == 0, p.stderr[-2000:]
+    return json.loads(p.stdout.strip().splitlines()[-1])
+
+
 def test_imdb_helper_contract(tmp_path):
     # fast: what tflearn's loader promises, on the file format (no TensorFlow)
     pkl = tmp_path / "imdb.pkl"
@@ -66,11 +75,7 @@ def test_imdb_helper_equals_tflearn(tmp_path):
         "    np.random.seed(0)\n"
         f"    out.append(imdb.load_data(path={str(pkl)!r}, **kw))\n"
         "print(json.dumps(out))\n", encoding="utf-8")
-    env = dict(os.environ, PYTHONPATH=str(ROOT), TF_CPP_MIN_LOG_LEVEL="3", CUDA_VISIBLE_DEVICES="")
-    p = subprocess.run([sys.executable, "-m", "migrator.legacy.run", str(script)], env=env, capture_output=True,
-                       text=True, timeout=300, cwd=tmp_path)
-    assert p.returncode == 0, p.stderr[-2000:]
-    want = json.loads(p.stdout.strip().splitlines()[-1])
+    want = _legacy_json(script)
     load = _helper("tflearn_imdb_load_data")
     got = []
     for kw in CALLS:
@@ -111,11 +116,7 @@ def test_oxflower17_helper_equals_tflearn(tmp_path):
         f"    X, Y = oxflower17.load_data(dirname={str(tmp_path)!r} + '/legacy%d' % i, **kw)\n"
         "    out.append([np.asarray(X).tolist(), np.asarray(Y).tolist()])\n"
         "print(json.dumps(out))\n", encoding="utf-8")
-    env = dict(os.environ, PYTHONPATH=str(ROOT), TF_CPP_MIN_LOG_LEVEL="3", CUDA_VISIBLE_DEVICES="")
-    p = subprocess.run([sys.executable, "-m", "migrator.legacy.run", str(script)], env=env, capture_output=True,
-                       text=True, timeout=300, cwd=tmp_path)
-    assert p.returncode == 0, p.stderr[-2000:]
-    want = json.loads(p.stdout.strip().splitlines()[-1])
+    want = _legacy_json(script)
     ns: dict = {"np": np}
     exec(HELPERS["tflearn_to_categorical"].code, ns)
     exec(HELPERS["tflearn_oxflower17_load_data"].code, ns)

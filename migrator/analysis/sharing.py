@@ -154,6 +154,14 @@ class _Execution:
     errors: list[str] = field(default_factory=list)
 
 
+def kept_scope_marker(lines) -> bool:
+    """``lines`` (a statement's leading lines) hold TFM138's TODO from an earlier run: a
+    ``variable_scope`` that shares variables, kept because no encoder replaced its towers."""
+    from .. import TODO_MARKER
+
+    return any(l.comment is not None and f"{TODO_MARKER}: TFM138 " in l.comment.value for l in lines)
+
+
 @dataclass(eq=False)
 class TowerGroup:
     """Executions of one builder made from one scope (``entry``)."""
@@ -953,13 +961,8 @@ class Sharing:
         return out
 
     def _kept_sharing_scope(self, fn) -> bool:
-        from .. import TODO_MARKER
-
-        mark = f"{TODO_MARKER}: TFM138 "
-        return fn is not None and any(
-            isinstance(n, cst.With) and any(l.comment is not None and mark in l.comment.value
-                                            for l in n.leading_lines)
-            for n in _walk(fn))
+        return fn is not None and any(isinstance(n, cst.With) and kept_scope_marker(n.leading_lines)
+                                      for n in _walk(fn))
 
     def _looped(self, node: cst.CSTNode, scope: cst.CSTNode) -> bool:
         n = self.ctx.parent(node)

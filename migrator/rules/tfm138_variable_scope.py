@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from .. import TODO_MARKER
+from ..analysis.sharing import kept_scope_marker
 from ._tf1_program import TF1Program
 from .base import Case, Rule
 
@@ -26,8 +26,7 @@ class VariableScope(Rule):
             return updated
         if tp.qname(original.items[0].item) not in _SCOPES:
             return updated
-        if any(l.comment is not None and f"{TODO_MARKER}: TFM138 " in l.comment.value for l in original.leading_lines) \
-                and not self._shared_handled(tp, original):
+        if kept_scope_marker(original.leading_lines) and not self._shared_handled(tp, original):
             # kept by an earlier run: what TF1 shared was decided on the legacy code; the layers
             # inside are Keras now and would read as unshared (a second run must change nothing)
             self.todo(original.items[0], "variable_scope shares variables (reuse): no Keras translation "
@@ -47,7 +46,7 @@ class VariableScope(Rule):
         if not body:  # everything inside was translated away (a placeholder, reuse_variables())
             return cst.RemoveFromParent()
         kept = [l for l in original.leading_lines  # an earlier run's TODO on this scope is settled now
-                if not (l.comment is not None and f"{TODO_MARKER}: TFM138 " in l.comment.value)]
+                if not kept_scope_marker([l])]
         body[0] = body[0].with_changes(leading_lines=kept + list(body[0].leading_lines))
         return cst.FlattenSentinel(body)
 
