@@ -158,7 +158,8 @@ class HandmadeLayers(Rule):
             scope = flow.scopes.get(id(self.ctx.module), scope)
         defs = scope.by_name.get(name, ())
         if len(defs) <= 1:
-            return (id(scope.node), name)
+            alias = self.__dict__.get("_param_alias", {}).get((id(scope.node), name))
+            return alias if alias is not None else (id(scope.node), name)
         if not local:
             return (id(scope.node), f"{name}#?")  # which module binding a function reads: unknown
         _, idx = flow.index_of(node)
@@ -255,6 +256,8 @@ class HandmadeLayers(Rule):
                     variables.pop(e, None)
                 dicts.pop(key)
         self._dicts = dicts
+        self._alias_args: dict[int, tuple] = {}
+        self._param_alias = self._dict_parameters(dicts)
         variables = {k: v for k, v in variables.items() if v is not None}
         patterns: dict[int, tuple] = {}  # id(original node) -> (kind, x, W, b, call)
         for node in _walk(ctx.module):
@@ -292,6 +295,8 @@ class HandmadeLayers(Rule):
                     loads[key] = loads.get(key, 0) + 1
                 continue
             if isinstance(node, cst.Name):
+                if id(node) in self._alias_args or isinstance(ctx.parent(node), cst.Param):
+                    continue  # ``net(x, weights)``: passes the dict on (goes with it, with the parameter)
                 key = self._key(node, node.value)
                 if (key not in variables and key not in dicts) or isinstance(ctx.parent(node), cst.AssignTarget):
                     continue
@@ -332,6 +337,96 @@ class HandmadeLayers(Rule):
                             and f.name.value in self._dead_helpers for n in _walk(f.body)
                             if isinstance(n, cst.SimpleStatementLine)}
         return variables, ok, removable
+
+    def _dict_parameters(self, dicts) -> dict:
+        """TensorFlow-Examples' ``conv_net(x, weights, biases)``: a module-level weight dict passed
+        to a module function referenced once in the file (one call), bound to a parameter the
+        function never rebinds: the parameter's reads are the dict's reads (TF1: the same
+        variables), so ``weights['h1']`` inside is a translated entry. When the dict becomes
+        layers, the argument and the parameter go with it. Returns {(id(function), parameter):
+        dict key}; fills ``self._alias_args`` (id(argument Name) -> (dict key, id(function), parameter))."""
+        from ..analysis.flow import Flow
+
+        if not dicts:
+            return {}
+        ctx = self.ctx
+        flow = ctx.analysis(Flow)
+        mod = id(ctx.module)
+        fns = {f.name.value: f for f in ctx.module.body if isinstance(f, cst.FunctionDef) and not f.decorators}
+        fns = {n: f for n, f in fns.items() if len(flow.scopes[mod].by_name.get(n, ())) == 1}
+        refs: dict[str, list] = {}
+        for node in _walk(ctx.module):
+            if isinstance(node, cst.Name) and node.value in fns:
+                parent = ctx.parent(node)
+                if isinstance(parent, cst.FunctionDef) and parent.name is node:
+                    continue
+                if isinstance(parent, (cst.Attribute, cst.Arg)) and getattr(parent, "attr", None) is node \
+                        or isinstance(parent, cst.Arg) and parent.keyword is node:
+                    continue
+                refs.setdefault(node.value, []).append(node)
+        alias: dict[tuple, tuple] = {}
+        for name, nodes in refs.items():
+            c = ctx.parent(nodes[0])
+            if len(nodes) != 1 or not isinstance(c, cst.Call) or c.func is not nodes[0] \
+                    or any(a.star for a in c.args):
+                continue
+            fn = fns[name]
+            ps = fn.params
+            if ps.posonly_params or isinstance(ps.star_arg, cst.Param) or ps.star_kwarg is not None:
+                continue
+            positional = list(ps.params)
+            fscope = flow.scopes[id(fn)]
+            for i, a in enumerate(c.args):
+                if a.keyword is None:
+                    if i >= len(positional):
+                        break
+                    param = positional[i].name.value
+                else:
+                    param = a.keyword.value
+                if not isinstance(a.value, cst.Name):
+                    continue
+                key = self._key(a.value, a.value.value)
+                if key not in dicts or key[0] != mod or len(fscope.by_name.get(param, ())) != 1:
+                    continue
+                reads = [n for n in _walk(fn.body) if isinstance(n, cst.Name) and n.value == param]
+                if any(flow.scope_of(n) is not fscope for n in reads):
+                    continue  # read in a nested function or lambda: not followed
+                alias[(id(fn), param)] = key
+                self._alias_args[id(a.value)] = (key, id(fn), param)
+        return alias
+
+    def _gone_dict(self, key) -> bool:
+        _, _, removable = self._state()
+        entries = self._dicts.get(key)
+        return bool(entries) and all(e in removable for e in entries)
+
+    def _drop_dict_args(self, original: cst.Call, updated: cst.Call) -> cst.Call:
+        drop = [i for i, a in enumerate(original.args)
+                if id(a.value) in self._alias_args and self._gone_dict(self._alias_args[id(a.value)][0])]
+        if not drop:
+            return updated
+        self.ctx.count(self)
+        args = [a for i, a in enumerate(updated.args) if i not in drop]
+        if args:
+            args[-1] = args[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+        return updated.with_changes(args=args)
+
+    def _drop_dict_params(self, original: cst.FunctionDef, updated: cst.FunctionDef) -> cst.FunctionDef:
+        gone = {p for (f, p), key in self._param_alias.items() if f == id(original) and self._gone_dict(key)}
+        if not gone:
+            return updated
+        self.ctx.count(self)
+        params = [p for p in updated.params.params if p.name.value not in gone]
+        kwonly = [p for p in updated.params.kwonly_params if p.name.value not in gone]
+        if params and not kwonly and not isinstance(updated.params.star_arg, cst.ParamStar):
+            params[-1] = params[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+        if kwonly:
+            kwonly[-1] = kwonly[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+        star = updated.params.star_arg
+        if isinstance(star, cst.ParamStar) and not kwonly:
+            star = cst.MaybeSentinel.DEFAULT
+        return updated.with_changes(params=updated.params.with_changes(params=params, kwonly_params=kwonly,
+                                                                       star_arg=star))
 
     def _free_variables(self, variables, removable) -> dict:
         """Variables that are no layer's kernel or bias but read directly by tensor ops
@@ -640,7 +735,7 @@ class HandmadeLayers(Rule):
         if original.name.value in self._dead_helpers and original in self.ctx.module.body:
             self.ctx.count(self)
             return cst.RemoveFromParent()
-        return updated
+        return self._drop_dict_params(original, updated)
 
     def _late_biases(self, variables, patterns) -> dict[int, tuple[int, str]]:
         """``h = tf.nn.conv2d(x, W, ...)`` then ``tf.add(h, b)`` / ``h + b`` / ``bias_add(h, b)`` in a
@@ -961,6 +1056,8 @@ class HandmadeLayers(Rule):
             self.ctx.add_import("keras")
             self.ctx.count(self)
             return new
+        if self._alias_args:
+            updated = self._drop_dict_args(original, updated)
         return self._rewrite(original, updated)
 
     def _rewrite(self, original, updated):
@@ -1152,5 +1249,22 @@ class HandmadeLayers(Rule):
                # (tf1_layer), a bias layer of its own per tower (TF1Bias); TFM201 reports the towers
                Case("import tensorflow as tf\n\ndef tower(x, reuse=False):\n    with tf.variable_scope('out', reuse=reuse):\n        W = tf.get_variable('W', shape=[8, 4])\n        b = tf.Variable(tf.constant(0.1, shape=[4]))\n        return tf.nn.xw_plus_b(x, W, b)\n\na = tower(x1)\nb2 = tower(x2, reuse=True)\nd = a - b2\n",
                     'import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\nimport keras\n\n\n# tflearn-migrate helper: tf1_layer\nTF1_LAYERS = {}\n\n\ndef tf1_layer(name, make):\n    # TF1\'s variable store: the layer whose variables get_variable created under `name` is made\n    # once; a later call under reuse (another tower) gets the same layer, so the same weights\n    if name not in TF1_LAYERS:\n        TF1_LAYERS[name] = make()\n    return TF1_LAYERS[name]\n\n\n# tflearn-migrate helper: TF1Bias\nclass TF1Bias(keras.layers.Layer):\n    # a bias variable of its own (tf.Variable) added on the last axis (tf.nn.bias_add / + b / xw_plus_b)\n    # to a layer whose kernel TF1 shared between towers: each tower gets its own bias, as in TF1\n\n    def __init__(self, bias_initializer="zeros", **kwargs):\n        super().__init__(**kwargs)\n        self.bias_initializer = keras.initializers.get(bias_initializer)\n\n    def build(self, input_shape):\n        self.bias = self.add_weight(shape=(input_shape[-1],), initializer=self.bias_initializer, name="bias")\n\n    def call(self, inputs):\n        return inputs + self.bias\n\n\ndef tower(x, reuse=False):\n    # TODO(tflearn-migrate): TFM100 no Keras translation for tensorflow.variable_scope\n    with tf.variable_scope(\'out\', reuse=reuse):\n        return TF1Bias(keras.initializers.Constant(0.1))(tf1_layer(\'out/W\', lambda: keras.layers.Dense(4, use_bias=False))(x))\n\na = tower(x1)\nb2 = tower(x2, reuse=True)\nd = a - b2\n', ('TFM100',), todo=True)]
+    INVALID = [*INVALID,
+               # TensorFlow-Examples: weight dicts passed to the model function (called once): its
+               # parameters are the dicts; the arguments and parameters go with the variables
+               Case("import tensorflow as tf\n\ndef mlp(x, weights, biases):\n    h = tf.nn.relu(tf.add(tf.matmul(x, weights['h1']), biases['b1']))\n    return tf.matmul(h, weights['out']) + biases['out']\n\nweights = {'h1': tf.Variable(tf.random_normal([4, 8])), 'out': tf.Variable(tf.random_normal([8, 3]))}\nbiases = {'b1': tf.Variable(tf.random_normal([8])), 'out': tf.Variable(tf.zeros([3]))}\nlogits = mlp(x, weights, biases)\n",
+                    "import keras\n\ndef mlp(x):\n    h = keras.ops.relu(keras.layers.Dense(\n        8,\n"
+                    "        kernel_initializer=keras.initializers.RandomNormal(mean=0.0, stddev=1.0),\n"
+                    "        bias_initializer=keras.initializers.RandomNormal(mean=0.0, stddev=1.0),\n    )(x))\n"
+                    "    return keras.layers.Dense(\n        3,\n"
+                    "        kernel_initializer=keras.initializers.RandomNormal(mean=0.0, stddev=1.0),\n    )(h)\n"
+                    "logits = mlp(x)\n"),
+               # called twice: TF1 applies the SAME variables in both calls (a layer per call would not)
+               Case("import tensorflow as tf\n\ndef mlp(x, weights):\n    return tf.matmul(x, weights['out'])\n\nweights = {'out': tf.Variable(tf.random_normal([8, 3]))}\na = mlp(x1, weights)\nb = mlp(x2, weights)\n",
+                    "import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\n"
+                    "import keras\n\ndef mlp(x, weights):\n    return keras.ops.matmul(x, weights['out'])\n\n"
+                    "# TODO(tflearn-migrate): TFM100 no Keras translation for tensorflow.Variable, tensorflow.random_normal\n"
+                    "weights = {'out': tf.Variable(tf.random_normal([8, 3]))}\na = mlp(x1, weights)\nb = mlp(x2, weights)\n",
+                    ("TFM100",), todo=True)]
     REQUIRES = ("TFM130", "TFM100")
 
