@@ -239,10 +239,10 @@ class Program:
 
 
 def _is_numpy_def(d) -> bool:
-    """A binding whose value comes out of ``sess.run`` (NumPy, not a graph tensor)."""
+    """A binding whose value comes out of ``sess.run`` / ``t.eval()`` (NumPy, not a graph tensor)."""
     if d.value is None:
         return isinstance(d.stmt, cst.For)  # loop variables
-    return any(isinstance(n, cst.Call) and isinstance(n.func, cst.Attribute) and n.func.attr.value == "run"
+    return any(isinstance(n, cst.Call) and isinstance(n.func, cst.Attribute) and n.func.attr.value in ("run", "eval")
                for n in _walk(d.value))
 
 

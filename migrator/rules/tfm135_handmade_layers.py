@@ -339,8 +339,8 @@ class HandmadeLayers(Rule):
         return variables, ok, removable
 
     def _dict_parameters(self, dicts) -> dict:
-        """TensorFlow-Examples' ``conv_net(x, weights, biases)``: a module-level weight dict passed
-        to a module function referenced once in the file (one call), bound to a parameter the
+        """TensorFlow-Examples' ``conv_net(x, weights, biases)``: a weight dict passed to a module
+        function referenced once in the file (one call), bound to a parameter the
         function never rebinds: the parameter's reads are the dict's reads (TF1: the same
         variables), so ``weights['h1']`` inside is a translated entry. When the dict becomes
         layers, the argument and the parameter go with it. Returns {(id(function), parameter):
@@ -351,9 +351,8 @@ class HandmadeLayers(Rule):
             return {}
         ctx = self.ctx
         flow = ctx.analysis(Flow)
-        mod = id(ctx.module)
         fns = {f.name.value: f for f in ctx.module.body if isinstance(f, cst.FunctionDef) and not f.decorators}
-        fns = {n: f for n, f in fns.items() if len(flow.scopes[mod].by_name.get(n, ())) == 1}
+        fns = {n: f for n, f in fns.items() if len(flow.scopes[id(ctx.module)].by_name.get(n, ())) == 1}
         refs: dict[str, list] = {}
         for node in _walk(ctx.module):
             if isinstance(node, cst.Name) and node.value in fns:
@@ -386,7 +385,7 @@ class HandmadeLayers(Rule):
                 if not isinstance(a.value, cst.Name):
                     continue
                 key = self._key(a.value, a.value.value)
-                if key not in dicts or key[0] != mod or len(fscope.by_name.get(param, ())) != 1:
+                if key not in dicts or len(fscope.by_name.get(param, ())) != 1:
                     continue
                 reads = [n for n in _walk(fn.body) if isinstance(n, cst.Name) and n.value == param]
                 if any(flow.scope_of(n) is not fscope for n in reads):
