@@ -156,6 +156,11 @@ class SessionProgram(Rule):
 
             if DictProgramRule.owns(self.ctx, prog):  # a builder returning a dict: TFM145 translates it
                 return None
+        if prog is not None and self.ctx.rule_active("TFM149"):
+            from .tfm149_constant_session import ConstantSessions
+
+            if self.ctx.analysis(ConstantSessions).placeholder_stmts:  # a pure function of its feeds: TFM149's
+                return None
         return prog
 
     @classmethod
