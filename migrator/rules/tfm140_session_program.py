@@ -396,6 +396,8 @@ class SessionProgram(Rule):
             parent = self.ctx.parent(n)
             if isinstance(parent, cst.Arg) and parent.keyword is n:
                 continue
+            if isinstance(parent, cst.Attribute) and parent.attr is n:
+                continue  # tf.nn.dropout's own name
             if isinstance(parent, cst.Arg) and parent.value is n:
                 if parent.keyword is not None and parent.keyword.value in allowed:
                     uses += 1
@@ -1203,6 +1205,11 @@ class SessionProgram(Rule):
                # histogram loops over the variables and the gradients go with their summaries
                Case("import tensorflow as tf\nx = tf.placeholder(tf.float32, [None, 4])\ny = tf.placeholder(tf.float32, [None, 3])\nlogits = tf.layers.dense(x, 3)\nloss = tf.reduce_mean(tf.square(logits - y))\noptimizer = tf.train.GradientDescentOptimizer(0.1)\ngrads = tf.gradients(loss, tf.trainable_variables())\ngrads = list(zip(grads, tf.trainable_variables()))\napply_grads = optimizer.apply_gradients(grads_and_vars=grads)\nfor var in tf.trainable_variables():\n    tf.summary.histogram(var.name, var)\nfor grad, var in grads:\n    tf.summary.histogram(var.name + '/gradient', grad)\nmerged = tf.summary.merge_all()\nwith tf.Session() as sess:\n    sess.run(tf.global_variables_initializer())\n    for i in range(10):\n        _, c, s = sess.run([apply_grads, loss, merged], feed_dict={x: X, y: Y})\n",
                     'import keras\n\nx = keras.Input(shape=(4,))\nlogits = keras.layers.Dense(3)(x)\ndef loss(y, logits):\n    return keras.ops.mean(keras.ops.square(logits - y))\noptimizer = keras.optimizers.SGD(learning_rate=0.1)\nmodel = keras.Model(x, logits)\nmodel.compile(optimizer=optimizer, loss=loss)\nfor i in range(10):\n    c = model.train_on_batch(X, Y)\n', ("TFM142",) * 5)]
+    INVALID = [*INVALID,
+               # keep_prob passed to the model function (TensorFlow-Examples' conv_net(x, weights, biases,
+               # keep_prob)): its parameter is the placeholder; TFM134 reads the value the training runs fed
+               Case('import tensorflow as tf\nx = tf.placeholder(tf.float32, [None, 4])\ny = tf.placeholder(tf.float32, [None, 2])\nkeep_prob = tf.placeholder(tf.float32)\n\ndef net(x, dropout):\n    h = tf.nn.dropout(tf.layers.dense(x, 8), dropout)\n    return tf.layers.dense(h, 2)\n\nlogits = net(x, keep_prob)\nloss = tf.reduce_mean(tf.square(logits - y))\ntrain_op = tf.train.AdamOptimizer(0.01).minimize(loss)\nwith tf.Session() as sess:\n    sess.run(tf.global_variables_initializer())\n    sess.run(train_op, feed_dict={x: X, y: Y, keep_prob: 0.8})\n    p = sess.run(logits, feed_dict={x: X, keep_prob: 1.0})\n',
+                    'import keras\n\nx = keras.Input(shape=(4,))\nkeep_prob = 0.8  # the value its training runs fed\n\ndef net(x, dropout):\n    h = keras.layers.Dropout(0.2)(keras.layers.Dense(8)(x))\n    return keras.layers.Dense(2)(h)\n\nlogits = net(x, keep_prob)\ndef loss(y, logits):\n    return keras.ops.mean(keras.ops.square(logits - y))\nmodel = keras.Model(x, logits)\nmodel.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01, epsilon=1e-8), loss=loss)\nmodel.train_on_batch(X, Y)\np = model.predict_on_batch(X)\n')]
     REQUIRES = ("TFM130", "TFM131", "TFM133", "TFM134", "TFM138", "TFM142")
 
 
