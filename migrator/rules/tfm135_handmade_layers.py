@@ -259,6 +259,8 @@ class HandmadeLayers(Rule):
         self._alias_args: dict[int, tuple] = {}
         self._param_alias = self._dict_parameters(dicts)
         variables = {k: v for k, v in variables.items() if v is not None}
+        self._helper_params = self._variable_parameters(variables, dicts)
+        self._shape_reads = self._static_shape_reads(variables, dicts)
         patterns: dict[int, tuple] = {}  # id(original node) -> (kind, x, W, b, call)
         for node in _walk(ctx.module):
             p = self._match(node, variables)
@@ -297,6 +299,8 @@ class HandmadeLayers(Rule):
             if isinstance(node, cst.Name):
                 if id(node) in self._alias_args or isinstance(ctx.parent(node), cst.Param):
                     continue  # ``net(x, weights)``: passes the dict on (goes with it, with the parameter)
+                if id(node) in self._shape_names:
+                    continue  # ``W.get_shape().as_list()[0]``: the static shape, written out
                 key = self._key(node, node.value)
                 if (key not in variables and key not in dicts) or isinstance(ctx.parent(node), cst.AssignTarget):
                     continue
@@ -304,19 +308,29 @@ class HandmadeLayers(Rule):
         # a variable disappears only when EVERY read of it is inside a translated pattern; a
         # pattern translates only when its variables disappear (fixpoint: drop either side)
         ok = dict(patterns)
+        blocked: set = set()  # helper parameters whose variables cannot all go
         while True:
             used_in: dict[tuple, int] = {}
             for p in ok.values():
                 for v in (p[2], p[3]):
                     if v is not None:
                         used_in[v] = used_in.get(v, 0) + 1
+            # a helper's variable parameter (conv2d(x, W, b)): each call's variable is read by it
+            params_ok = {pk for pk in self._helper_params if pk not in blocked
+                         and loads.get(pk, 0) and loads.get(pk, 0) == used_in.get(pk, 0)}
+            for pk in params_ok:
+                for _, vk in self._helper_params[pk]:
+                    used_in[vk] = used_in.get(vk, 0) + 1
             removable = {n for n in variables if (len(n) == 2 or isinstance(n[2], tuple))
                          and loads.get(n, 0) and loads.get(n, 0) == used_in.get(n, 0)}
             for d, entries in dicts.items():  # a weight dict goes when every read of it is a translated entry
                 if loads.get(d, 0) and loads.get(d, 0) == sum(used_in.get(e, 0) for e in entries):
                     removable.update(entries)
+            bad = {pk for pk in params_ok if not all(vk in removable for _, vk in self._helper_params[pk])}
+            removable -= {pk for pk in self._helper_params if pk not in params_ok or pk in bad}
+            blocked |= bad
             keep = {k: v for k, v in ok.items() if v[2] in removable and (v[3] is None or v[3] in removable)}
-            if len(keep) == len(ok):
+            if len(keep) == len(ok) and not bad:
                 break
             ok = keep
         # ``initializer=init`` of a variable that becomes a layer: init's bindings become Keras
@@ -394,6 +408,171 @@ class HandmadeLayers(Rule):
                 self._alias_args[id(a.value)] = (key, id(fn), param)
         return alias
 
+    def _variable_parameters(self, variables, dicts) -> dict:
+        """TensorFlow-Examples' ``conv2d(x, W, b, strides=1)`` helper called with a different
+        variable for ``W`` / ``b`` at each call (``conv2d(x, weights['wc1'], biases['bc1'])``):
+        each such parameter becomes a stand-in variable of the helper (the shape and initializer of
+        its first call's variable: the pattern inside is matched once), and {(id(helper), param):
+        [(call, variable key), ...]} is returned. When the pattern translates, the helper receives
+        the LAYER in the kernel's parameter (built at each call from that call's variables, with
+        the helper's other parameters - strides - resolved to the call's arguments or defaults)
+        and loses the bias' parameter."""
+        from ..analysis.flow import Flow
+
+        ctx = self.ctx
+        flow = ctx.analysis(Flow)
+        mod = flow.scopes[id(ctx.module)]
+        fns = {f.name.value: f for f in ctx.module.body if isinstance(f, cst.FunctionDef) and not f.decorators
+               and len(mod.by_name.get(f.name.value, ())) == 1}
+        refs: dict[str, list] = {}
+        for node in _walk(ctx.module):
+            if isinstance(node, cst.Name) and node.value in fns:
+                parent = ctx.parent(node)
+                if isinstance(parent, cst.FunctionDef) and parent.name is node:
+                    continue
+                if isinstance(parent, cst.Attribute) and parent.attr is node or \
+                        isinstance(parent, cst.Arg) and parent.keyword is node:
+                    continue
+                refs.setdefault(node.value, []).append(node)
+        out: dict[tuple, list] = {}
+        for name, nodes in refs.items():
+            fn = fns[name]
+            ps = fn.params
+            if ps.posonly_params or isinstance(ps.star_arg, cst.Param) or ps.star_kwarg is not None:
+                continue
+            calls = [ctx.parent(n) for n in nodes]
+            if not all(isinstance(c, cst.Call) and c.func is n and not any(a.star for a in c.args)
+                       for c, n in zip(calls, nodes)):
+                continue
+            positional = [p.name.value for p in ps.params]
+            fscope = flow.scopes[id(fn)]
+            for param in positional:
+                if len(fscope.by_name.get(param, ())) != 1:
+                    continue
+                found = []
+                for c in calls:
+                    a = next((a for i, a in enumerate(c.args) if (a.keyword is None and i < len(positional)
+                                                                   and positional[i] == param)
+                              or (a.keyword is not None and a.keyword.value == param)), None)
+                    vk = self._variable_ref(a.value) if a is not None else None
+                    if vk is None or vk not in variables or variables[vk].shape is None:
+                        break
+                    found.append((c, vk))
+                else:
+                    ranks = {len(variables[vk].shape) for _, vk in found}
+                    if found and len(ranks) == 1 and not any(
+                            flow.scope_of(n) is not fscope for n in _walk(fn.body)
+                            if isinstance(n, cst.Name) and n.value == param):
+                        first = variables[found[0][1]]
+                        variables[(id(fn), param)] = _Var(param, None, first.shape, first.init)
+                        out[(id(fn), param)] = found
+        return out
+
+    def _param_patterns(self):
+        """{(id(helper), kernel parameter): (pattern, bias parameter or None)} for the helper
+        parameters that translate (their patterns are kept, all their variables go)."""
+        if "_pp" in self.__dict__:
+            return self.__dict__["_pp"]
+        _, ok, removable = self._state()
+        out = {}
+        for p in ok.values():
+            if p[2] in self._helper_params and p[2] in removable:
+                if p[3] is not None and p[3] not in self._helper_params:
+                    continue
+                out[p[2]] = (p, p[3])
+        self.__dict__["_pp"] = out
+        return out
+
+    def _helper_layer(self, p, call: cst.Call, fn: cst.FunctionDef, wkey, bkey):
+        """The layer of pattern ``p`` (inside helper ``fn``) for one call: that call's variables,
+        the helper's parameters in the layer's arguments (strides) replaced by the call's
+        arguments or the defaults."""
+        positional = [q.name.value for q in fn.params.params]
+        bound = {}
+        for i, a in enumerate(call.args):
+            if a.keyword is None and i < len(positional):
+                bound[positional[i]] = a.value
+            elif a.keyword is not None:
+                bound[a.keyword.value] = a.value
+        for q in [*fn.params.params, *fn.params.kwonly_params]:
+            if q.name.value not in bound and q.default is not None:
+                bound[q.name.value] = q.default
+
+        class Sub(cst.CSTTransformer):
+            def leave_Attribute(self, o, u):
+                return u.with_changes(attr=o.attr)
+
+            def leave_Arg(self, o, u):
+                return u.with_changes(keyword=o.keyword)
+
+            def leave_Name(self, o, u):
+                return bound[o.value].deep_clone() if o.value in bound else u
+
+        kind, x, _, _, core = p
+        core = core.visit(Sub())
+        return self._build((kind, x, wkey, bkey, core), None, apply=False)
+
+    def _variable_ref(self, node):
+        """A variable's key from ``W`` or ``weights['k']`` (None otherwise)."""
+        if isinstance(node, cst.Name):
+            return self._key(node, node.value)
+        if isinstance(node, cst.Subscript) and isinstance(node.value, cst.Name) and len(node.slice) == 1 \
+                and isinstance(node.slice[0].slice, cst.Index):
+            ks = literal(node.slice[0].slice.value, None)
+            key = self._key(node.value, node.value.value)
+            if isinstance(ks, str) and key in self._dicts:
+                return (key[0], key[1], ks)
+        return None
+
+    def _static_shape_reads(self, variables, dicts) -> dict:
+        """``W.get_shape().as_list()[i]`` / ``W.get_shape()[i]`` / ``W.shape[i]`` of a variable whose
+        shape element i is a literal (``7*7*64``): id(subscript) -> that element (written out, so
+        the read does not keep the variable). Fills ``self._shape_names`` (the Names read there)."""
+        from ..analysis.flow import load_names
+
+        self._shape_names = set()
+        out = {}
+        for node in _walk(self.ctx.module):
+            if not (isinstance(node, cst.Subscript) and len(node.slice) == 1
+                    and isinstance(node.slice[0].slice, cst.Index)):
+                continue
+            i = literal(node.slice[0].slice.value, None)
+            v = node.value
+            if isinstance(v, cst.Call) and not v.args and isinstance(v.func, cst.Attribute) \
+                    and v.func.attr.value == "as_list":
+                v = v.func.value
+            if isinstance(v, cst.Call) and not v.args and isinstance(v.func, cst.Attribute) \
+                    and v.func.attr.value == "get_shape":
+                v = v.func.value
+            elif isinstance(v, cst.Attribute) and v.attr.value == "shape" and v is node.value:
+                v = v.value
+            else:
+                continue
+            if type(i) is not int:
+                continue
+            vk = self._variable_ref(v)
+            var = variables.get(vk) if vk is not None else None
+            if var is None or var.shape is None or not -len(var.shape) <= i < len(var.shape):
+                continue
+            el = var.shape[i]
+            if load_names(el) or not isinstance(literal(el, None), int) and not isinstance(
+                    el, (cst.BinaryOperation, cst.Integer)):
+                continue
+            out[id(node)] = el
+            self._shape_names.update(id(n) for n in _walk(v) if isinstance(n, cst.Name))
+        return out
+
+    def leave_Subscript(self, original, updated):
+        self._state()
+        el = self._shape_reads.get(id(original))
+        if el is None:
+            return updated
+        self.ctx.count(self)
+        el = el.deep_clone()
+        if isinstance(el, cst.BinaryOperation):
+            el = el.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
+        return el
+
     def _gone_dict(self, key) -> bool:
         _, _, removable = self._state()
         entries = self._dicts.get(key)
@@ -412,6 +591,7 @@ class HandmadeLayers(Rule):
 
     def _drop_dict_params(self, original: cst.FunctionDef, updated: cst.FunctionDef) -> cst.FunctionDef:
         gone = {p for (f, p), key in self._param_alias.items() if f == id(original) and self._gone_dict(key)}
+        gone |= {b[1] for (f, _), (_, b) in self._param_patterns().items() if f == id(original) and b is not None}
         if not gone:
             return updated
         self.ctx.count(self)
@@ -968,9 +1148,12 @@ class HandmadeLayers(Rule):
         return None
 
     # -- rewriting -------------------------------------------------------------------------
-    def _build(self, p, updated_x, key=None):
+    def _build(self, p, updated_x, key=None, apply=True):
         variables, _, _ = self._state()
         kind, _, w, b, core = p
+        if apply and w in self._helper_params:  # the helper receives its layer in the kernel's parameter
+            self.ctx.count(self)
+            return cst.Call(func=cst.Name(w[1]), args=[cst.Arg(updated_x)])
         W = variables[w]
         stored = self._store.get(key)
         own_bias = None
@@ -1016,6 +1199,8 @@ class HandmadeLayers(Rule):
         self.ctx.add_import("keras")
         self.ctx.count(self)
         layer = wrap_long_call(layer)
+        if not apply:
+            return layer
         if stored is None:
             return apply_layer(layer, updated_x)
         self.ctx.use_helper("tf1_layer")
@@ -1057,7 +1242,42 @@ class HandmadeLayers(Rule):
             return new
         if self._alias_args:
             updated = self._drop_dict_args(original, updated)
+        if self._helper_params:
+            updated = self._helper_call(original, updated)
         return self._rewrite(original, updated)
+
+    def _helper_call(self, original, updated):
+        """``conv2d(x, weights['wc1'], biases['bc1'])`` -> ``conv2d(x, keras.layers.Conv2D(...))``."""
+        pp = self._param_patterns()
+        if not pp or not isinstance(original.func, cst.Name):
+            return updated
+        from ..analysis.flow import Flow
+
+        fn = self.ctx.analysis(Flow).functions.get(original.func.value)
+        if fn is None:
+            return updated
+        positional = [q.name.value for q in fn.params.params]
+        args = list(updated.args)
+        drop = set()
+        for (fid, wparam), (p, bkey) in pp.items():
+            if fid != id(fn):
+                continue
+            calls = dict((id(c), vk) for c, vk in self._helper_params[(fid, wparam)])
+            if id(original) not in calls:
+                continue
+            bvk = dict((id(c), vk) for c, vk in self._helper_params[bkey])[id(original)] if bkey else None
+            for i, a in enumerate(original.args):
+                name = positional[i] if a.keyword is None and i < len(positional) else (
+                    a.keyword.value if a.keyword is not None else None)
+                if name == wparam:
+                    layer = self._helper_layer(p, original, fn, calls[id(original)], bvk)
+                    args[i] = args[i].with_changes(value=layer)
+                elif bkey is not None and name == bkey[1]:
+                    drop.add(i)
+        if drop:
+            args = [a for i, a in enumerate(args) if i not in drop]
+            args[-1] = args[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+        return updated.with_changes(args=args)
 
     def _rewrite(self, original, updated):
         _, pats, _ = self._state()
