@@ -175,6 +175,23 @@ class HandmadeLayers(Rule):
         """A key naming one binding of a name bound several times (``"W#12"``, not ``"W#?"``)."""
         return "#" in key[1] and not key[1].endswith("#?")
 
+    def _loops(self, node) -> list:
+        out = []
+        n = self.ctx.parent(node)
+        while n is not None and not isinstance(n, (cst.FunctionDef, cst.Module)):
+            if isinstance(n, (cst.For, cst.While)):
+                out.append(n)
+            n = self.ctx.parent(n)
+        return out
+
+    def _in_its_loops(self, node, stmt) -> bool:
+        """Every loop (of its function) around ``node`` also holds ``stmt`` (None: a helper's
+        parameter, checked at its calls)."""
+        if stmt is None:
+            return True
+        around = {id(x) for x in self._loops(stmt)}
+        return all(id(x) in around for x in self._loops(node))
+
     def _same_loop(self, node, stmt) -> bool:
         """Is ``stmt`` inside a loop that also holds ``node``?"""
         loops = set()
@@ -268,6 +285,10 @@ class HandmadeLayers(Rule):
                 patterns[id(node)] = p
         inner = {id(p[4]) for k, p in patterns.items() if p[3] is not None and id(p[4]) != k}
         patterns = {k: v for k, v in patterns.items() if k not in inner}
+        # a pattern in a loop reading a variable made outside it applies ONE weight per pass in TF1
+        # (a layer built per pass would not)
+        patterns = {k: v for k, v in patterns.items()
+                    if all(x is None or self._in_its_loops(v[4], variables[x].statement) for x in (v[2], v[3]))}
         self._late = self._late_biases(variables, patterns)
         # a module-level variable applied inside a function is ONE set of weights however often
         # the function runs (TF1 shares it); a layer created per call would not: only a function
@@ -321,12 +342,18 @@ class HandmadeLayers(Rule):
             for pk in params_ok:
                 for _, vk in self._helper_params[pk]:
                     used_in[vk] = used_in.get(vk, 0) + 1
+            # one variable, one layer: a variable two patterns read is ONE weight in TF1 (two
+            # layers would be two) - it stays a variable
             removable = {n for n in variables if (len(n) == 2 or isinstance(n[2], tuple))
-                         and loads.get(n, 0) and loads.get(n, 0) == used_in.get(n, 0)}
+                         and loads.get(n, 0) and loads.get(n, 0) == used_in.get(n, 0) == 1}
             for d, entries in dicts.items():  # a weight dict goes when every read of it is a translated entry
-                if loads.get(d, 0) and loads.get(d, 0) == sum(used_in.get(e, 0) for e in entries):
+                if loads.get(d, 0) and loads.get(d, 0) == sum(used_in.get(e, 0) for e in entries) \
+                        and all(used_in.get(e, 0) <= 1 for e in entries):
                     removable.update(entries)
-            bad = {pk for pk in params_ok if not all(vk in removable for _, vk in self._helper_params[pk])}
+            # each call's variable must go into that call's layer only: passed twice, or also read
+            # by another pattern, TF1 shares it (one variable) where layers would not
+            bad = {pk for pk in params_ok if not all(vk in removable and used_in.get(vk, 0) == 1
+                                                     for _, vk in self._helper_params[pk])}
             removable -= {pk for pk in self._helper_params if pk not in params_ok or pk in bad}
             blocked |= bad
             keep = {k: v for k, v in ok.items() if v[2] in removable and (v[3] is None or v[3] in removable)}
@@ -455,7 +482,8 @@ class HandmadeLayers(Rule):
                                                                    and positional[i] == param)
                               or (a.keyword is not None and a.keyword.value == param)), None)
                     vk = self._variable_ref(a.value) if a is not None else None
-                    if vk is None or vk not in variables or variables[vk].shape is None:
+                    if vk is None or vk not in variables or variables[vk].shape is None \
+                            or not self._in_its_loops(c, variables[vk].statement):
                         break
                     found.append((c, vk))
                 else:
@@ -1485,5 +1513,18 @@ class HandmadeLayers(Rule):
                     "# TODO(tflearn-migrate): TFM100 no Keras translation for tensorflow.Variable, tensorflow.random_normal\n"
                     "weights = {'out': tf.Variable(tf.random_normal([8, 3]))}\na = mlp(x1, weights)\nb = mlp(x2, weights)\n",
                     ("TFM100",), todo=True)]
+    INVALID = [*INVALID,
+               # TensorFlow-Examples' conv2d(x, W, b, strides=1) helper called with another dict entry per
+               # call: the helper receives the layer built at each call (strides=2 at the first); the
+               # flattening width read from a weight's static shape is written out
+               Case("import tensorflow as tf\n\ndef conv2d(x, W, b, strides=1):\n    x = tf.nn.conv2d(x, W, strides=[1, strides, strides, 1], padding='SAME')\n    x = tf.nn.bias_add(x, b)\n    return tf.nn.relu(x)\n\ndef net(x, weights, biases):\n    h = conv2d(x, weights['c1'], biases['c1'], strides=2)\n    h = conv2d(h, weights['c2'], biases['c2'])\n    h = tf.reshape(h, [-1, weights['d'].get_shape().as_list()[0]])\n    return tf.matmul(h, weights['d'])\n\nweights = {'c1': tf.Variable(tf.random_normal([3, 3, 1, 4])), 'c2': tf.Variable(tf.random_normal([3, 3, 4, 8])),\n           'd': tf.Variable(tf.random_normal([4 * 4 * 8, 10]))}\nbiases = {'c1': tf.Variable(tf.zeros([4])), 'c2': tf.Variable(tf.random_normal([8], stddev=0.1))}\nout = net(img, weights, biases)\n",
+                    "import keras\n\ndef conv2d(x, W, strides=1):\n    x = W(x)\n    x = x\n    return keras.ops.relu(x)\n\ndef net(x):\n    h = conv2d(x, keras.layers.Conv2D(\n        4,\n        (3, 3),\n        strides=(2, 2),\n        padding='same',\n        kernel_initializer=keras.initializers.RandomNormal(mean=0.0, stddev=1.0),\n    ), strides=2)\n    h = conv2d(h, keras.layers.Conv2D(\n        8,\n        (3, 3),\n        strides=(1, 1),\n        padding='same',\n        kernel_initializer=keras.initializers.RandomNormal(mean=0.0, stddev=1.0),\n        bias_initializer=keras.initializers.RandomNormal(mean=0.0, stddev=0.1),\n    ))\n    h = keras.ops.reshape(h, [-1, (4 * 4 * 8)])\n    return keras.layers.Dense(\n        10,\n        kernel_initializer=keras.initializers.RandomNormal(mean=0.0, stddev=1.0),\n        use_bias=False,\n    )(h)\nout = net(img)\n"),
+               # the same variables passed to both calls: ONE weight in TF1, kept (no layer per call)
+               Case('import tensorflow as tf\n\ndef fc(x, W, b):\n    return tf.nn.relu(tf.matmul(x, W) + b)\n\nW = tf.Variable(tf.random_normal([4, 4]))\nb = tf.Variable(tf.zeros([4]))\nh = fc(fc(x, W, b), W, b)\n',
+                    'import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\nimport keras\n\ndef fc(x, W, b):\n    return keras.ops.relu(keras.ops.matmul(x, W) + b)\n\nW = tf.Variable(tf.random_normal([4, 4]))  # TODO(tflearn-migrate): TFM100 no Keras translation for tensorflow.Variable, tensorflow.random_normal\nb = tf.Variable(tf.zeros([4]))  # TODO(tflearn-migrate): TFM100 no Keras translation for tensorflow.Variable, tensorflow.zeros\nh = fc(fc(x, W, b), W, b)\n', ("TFM100", "TFM100"), todo=True),
+               # W read by two patterns (one weight in TF1, not two layers); a pattern in a loop applying
+               # a variable made outside it (the same weight at every pass)
+               Case('import tensorflow as tf\nW = tf.Variable(tf.random_normal([4, 4]))\nh1 = tf.matmul(x1, W)\nh2 = tf.matmul(x2, W)\nW2 = tf.Variable(tf.zeros([4, 4]))\nfor i in range(3):\n    h = tf.matmul(h, W2)\n',
+                    'import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\nimport keras\n\nW = tf.Variable(tf.random_normal([4, 4]))  # TODO(tflearn-migrate): TFM100 no Keras translation for tensorflow.Variable, tensorflow.random_normal\nh1 = keras.ops.matmul(x1, W)\nh2 = keras.ops.matmul(x2, W)\nW2 = tf.Variable(tf.zeros([4, 4]))  # TODO(tflearn-migrate): TFM100 no Keras translation for tensorflow.Variable, tensorflow.zeros\nfor i in range(3):\n    h = keras.ops.matmul(h, W2)\n', ("TFM100", "TFM100"), todo=True)]
     REQUIRES = ("TFM130", "TFM100")
 
