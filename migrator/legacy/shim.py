@@ -16,6 +16,11 @@ on TensorFlow 2.21. Everything it changes:
    ``sqrt(1.3 * factor / n)`` for the normal case).
 7. ``numpy.lib.pad`` = ``numpy.pad`` (removed from ``numpy.lib`` in NumPy 2; tflearn's
    ``ImageAugmentation.add_random_crop`` uses it).
+8. ``tensorflow.contrib.eager`` (``tfe``, for scripts that call ``tf.enable_eager_execution()``
+   first) with the TF 1.x objects TF 2.21 still has: ``Variable`` = ``ResourceVariable``,
+   ``implicit_gradients`` = ``backprop.implicit_grad`` (the function tfe exported),
+   ``Iterator(dataset)`` = the eager iterator (``iter``; it has ``next()``), ``Network`` = a
+   ``tf.layers.Layer`` whose ``track_layer(l)`` returns ``l`` (attribute layers are tracked).
 """
 from __future__ import annotations
 
@@ -87,6 +92,27 @@ def _contrib_initializers(tf1) -> types.ModuleType:
     return mod
 
 
+def _contrib_eager(tf1) -> types.ModuleType:
+    from tensorflow.python.eager import backprop
+    from tensorflow.python.ops import resource_variable_ops
+
+    mod = types.ModuleType("tensorflow.contrib.eager")
+
+    class Network(tf1.layers.Layer):
+        """tfe.Network (TF 1.x contrib/eager/python/network.py): a Layer holding layers."""
+
+        def track_layer(self, layer):
+            return layer
+
+    mod.Variable = resource_variable_ops.ResourceVariable
+    mod.implicit_gradients = backprop.implicit_grad
+    mod.Iterator = iter
+    mod.Network = Network
+    mod.enable_eager_execution = tf1.enable_eager_execution
+    mod.executing_eagerly = tf1.executing_eagerly
+    return mod
+
+
 def install() -> None:
     """Patch the running interpreter; call before the legacy code imports anything."""
     global _INSTALLED
@@ -133,5 +159,7 @@ def install() -> None:
     layers.xavier_initializer_conv2d = inits.xavier_initializer_conv2d
     layers.variance_scaling_initializer = inits.variance_scaling_initializer
     sys.modules["tensorflow.contrib"].layers = layers
+    eager = sys.modules["tensorflow.contrib.eager"] = _contrib_eager(tf1)
+    sys.modules["tensorflow.contrib"].eager = eager
     object.__setattr__(proxy, "contrib", sys.modules["tensorflow.contrib"])
     _INSTALLED = True
