@@ -318,6 +318,12 @@ class SessionProgram(Rule):
             from .tfm163_contrib_eager import Eager
 
             eager_steps = self.ctx.analysis(Eager).steps
+        if self.ctx.rule_active("TFM165"):  # a model_fn's minimize: TFM165's TF1Minimize
+            from .tfm165_estimator import Estimators
+
+            est = self.ctx.analysis(Estimators)
+            if est.ok:
+                eager_steps = {**eager_steps, **dict.fromkeys(est.minimize)}
         for node in _walk(original):
             if not (isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute)
                     and node.func.attr.value in ("minimize", "compute_gradients", "apply_gradients")):
