@@ -52,6 +52,11 @@ _VARIABLE_SIG = ("initial_value=None, trainable=True, collections=None, validate
 _FILLS = {"tensorflow.zeros": "keras.ops.zeros", "tensorflow.ones": "keras.ops.ones"}
 
 
+GRAD_WHY = ("tfe.implicit_gradients kept: translated only when bound to a module-level name whose every "
+            "use is opt.apply_gradients(grad(...)) and every variable, layer or Network it can watch is "
+            "bound once at module level before it")
+
+
 def _is_name(node, value: str) -> bool:
     return isinstance(node, cst.Name) and node.value == value
 
@@ -132,21 +137,32 @@ class Eager:
         self.networks = {st.name.value for st in module.body if isinstance(st, cst.ClassDef)
                          and any(self.qname(b.value) == f"{EAGER}.Network" for b in st.bases)}
         self.tracked: list[tuple[int, str]] = []  # (statement index, name)
+        self.unsure = False  # state implicit_gradients would watch that a static list may miss
         for name, bs in self.bindings.items():
-            if len(bs) != 1 or isinstance(bs[0][1], (cst.ClassDef, cst.FunctionDef)):
+            stateful = [v for _, v in bs if isinstance(v, cst.Call) and self._stateful(v)]
+            if not stateful:
+                continue
+            if len(bs) != 1:
+                self.unsure = True  # rebound: which object the loss reads is not known statically
                 continue
             i, v = bs[0]
-            if not isinstance(v, cst.Call):
-                continue
-            if self.qname(v.func) == f"{EAGER}.Variable":
+            if (self.qname(v.func) or "").endswith("Variable"):
                 try:
                     b = BoundArgs(v, _VARIABLE_SIG)
                 except Unbindable:
+                    self.unsure = True
                     continue
-                if literal(b.node("trainable"), None) is not False:
-                    self.tracked.append((i, name))
-            elif isinstance(v.func, cst.Name) and v.func.value in self.networks:
-                self.tracked.append((i, name))
+                if literal(b.node("trainable"), None) is False:
+                    continue
+            self.tracked.append((i, name))
+        # variables / layers made anywhere but a module-level binding (in a function, a list)
+        for n in cstcache.walk(module):
+            if isinstance(n, cst.Call) and self._stateful(n):
+                p = ctx.parent(n)
+                if not (isinstance(p, cst.Assign) and any(p is st.body[0] for st in module.body
+                                                          if isinstance(st, cst.SimpleStatementLine))):
+                    if not self._in_network_class(n):
+                        self.unsure = True
         self.tracked.sort()
         # grad names: binding index, and the apply_gradients calls (original nodes) they drive
         self.grads: dict[str, int] = {}
@@ -158,10 +174,27 @@ class Eager:
             if self.qname(v.func) != f"{EAGER}.implicit_gradients" or len(v.args) != 1 or v.args[0].keyword:
                 continue
             steps = self._steps_of(name, v)
-            if steps is not None and self.tracked_before(i):
+            if steps is not None and self.tracked_before(i) and not self.unsure:
                 self.grads[name] = i
                 for s in steps:
                     self.steps[id(s)] = name
+
+    def _stateful(self, c: cst.Call) -> bool:
+        """A call making trainable state: a tfe / tf Variable, a tf.layers or Keras layer object,
+        an instance of a tfe.Network class of the file."""
+        if isinstance(c.func, cst.Name) and c.func.value in self.networks:
+            return True
+        q = self.qname(c.func) or ""
+        if q in (f"{EAGER}.Variable", "tensorflow.Variable", "tensorflow.compat.v1.Variable"):
+            return True
+        head, _, last = q.rpartition(".")
+        return head in ("tensorflow.layers", "tensorflow.keras.layers") and last[:1].isupper()
+
+    def _in_network_class(self, node) -> bool:
+        n = self.ctx.parent(node)
+        while n is not None and not isinstance(n, cst.ClassDef):
+            n = self.ctx.parent(n)
+        return n is not None and n.name.value in self.networks
 
     def qname(self, node) -> str | None:
         """The legacy name of an original node, through a ``tfe`` alias too."""
@@ -253,12 +286,16 @@ class ContribEager(Rule):
             return self._variable(original, updated)
         if q == f"{EAGER}.implicit_gradients":
             if not e._grad_binding(original):
+                self.todo(original, GRAD_WHY)
                 return updated
             name = self.ctx.parent(original).targets[0].target.value
             self.ctx.use_helper("ImplicitGradients")
             self.ctx.count(self)
             tracked = cst.List([cst.Element(cst.Name(n)) for n in e.tracked_before(e.grads[name])])
             return call("ImplicitGradients", updated.args[0].value, tracked)
+        if q and q.startswith(f"{EAGER}.") and q.rsplit(".", 1)[1] not in ("Iterator", "Network"):
+            self.todo(original, f"tfe.{q.rsplit('.', 1)[1]} has no Keras 3 translation")
+            return updated
         g = e.steps.get(id(original))
         if g is not None:
             inner = updated.args[0].value
@@ -274,11 +311,7 @@ class ContribEager(Rule):
         return updated
 
     def _in_network(self, node) -> bool:
-        e = self._e()
-        n = self.ctx.parent(node)
-        while n is not None and not isinstance(n, cst.ClassDef):
-            n = self.ctx.parent(n)
-        return n is not None and n.name.value in e.networks
+        return self._e()._in_network_class(node)
 
     def _variable(self, original: cst.Call, updated: cst.Call):
         why = variable_why(self.ctx, original)
@@ -318,11 +351,22 @@ class ContribEager(Rule):
 
     VALID = [
         "import keras\nW = keras.Variable(1.0)\n",
-        # the gradients are read otherwise than by apply_gradients: kept
-        "import tensorflow as tf\ntfe = tf.contrib.eager\n"
-        "def f(x):\n    return x * W\ngrad = tfe.implicit_gradients(f)\ngs = grad(2.0)\nopt.apply_gradients(gs)\n",
     ]
     INVALID = [
+        # a variable made inside a function: a static list could miss what the loss reads
+        Case("import tensorflow as tf\ntfe = tf.contrib.eager\n"
+             "def make():\n    return tfe.Variable(1.0)\nW = make()\n"
+             "def f(x):\n    return x * W\ngrad = tfe.implicit_gradients(f)\nopt.apply_gradients(grad(2.0))\n",
+             "import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\n"
+             "import keras\n\ntfe = tf.contrib.eager\n"
+             "def make():\n    return keras.Variable(1.0)\nW = make()\n"
+             "def f(x):\n    return x * W\n# TODO(tflearn-migrate): TFM163 " + GRAD_WHY + "\n"
+             "grad = tfe.implicit_gradients(f)\nopt.apply_gradients(grad(2.0))\n",
+             ("TFM163",), todo=True),
+        # the gradients are read otherwise than by apply_gradients: kept, marked
+        Case("import tensorflow as tf\ntfe = tf.contrib.eager\n"
+             "def f(x):\n    return x * W\ngrad = tfe.implicit_gradients(f)\ngs = grad(2.0)\nopt.apply_gradients(gs)\n",
+             None, ("TFM163",), todo=True),
         Case("import numpy as np\nimport tensorflow as tf\ntfe = tf.contrib.eager\n"
              "W = tfe.Variable(np.random.randn())\nb = tfe.Variable(tf.zeros([3]), name='bias')\n"
              "def loss_fn(model_fn, x, y):\n    return (model_fn(x) - y) ** 2\n"
