@@ -21,7 +21,7 @@ class ImplicitGradients(keras.Model):
     """TF1 eager ``grad = tfe.implicit_gradients(loss_fn)``: ``grad.step(optimizer, *args)`` is
     ``optimizer.apply_gradients(grad(*args))`` - one step of ``optimizer`` on ``loss_fn(*args)``
     over the trainable variables of ``tracked`` (variables, layers, models), computed eagerly
-    by Keras' own train step (any backend)."""
+    by Keras' own train step (no GradientTape in the script; checked on the TensorFlow backend)."""
 
     def __init__(self, loss_fn, tracked):
         super().__init__()
