@@ -98,16 +98,23 @@ def _contrib_eager(tf1) -> types.ModuleType:
 
     mod = types.ModuleType("tensorflow.contrib.eager")
 
-    class Network(tf1.layers.Layer):
-        """tfe.Network (TF 1.x contrib/eager/python/network.py): a Layer holding layers."""
+    def network(name):  # built on first use: tf.layers imports tf-keras
+        if name != "Network":
+            raise AttributeError(name)
 
-        def track_layer(self, layer):
-            return layer
+        class Network(tf1.layers.Layer):
+            """tfe.Network (TF 1.x contrib/eager/python/network.py): a Layer holding layers."""
 
+            def track_layer(self, layer):
+                return layer
+
+        mod.Network = Network
+        return Network
+
+    mod.__getattr__ = network
     mod.Variable = resource_variable_ops.ResourceVariable
     mod.implicit_gradients = backprop.implicit_grad
     mod.Iterator = iter
-    mod.Network = Network
     mod.enable_eager_execution = tf1.enable_eager_execution
     mod.executing_eagerly = tf1.executing_eagerly
     return mod
