@@ -21,6 +21,11 @@ on TensorFlow 2.21. Everything it changes:
    ``tf.contrib.framework.arg_scope`` come from ``tf_slim`` (the TF-Slim package Google split
    out of contrib: the same code), imported on first use. tf_slim 1.1 reads
    ``tensorflow.python.framework.ops.Tensor``, gone from TF 2.21: it is set to ``tf.Tensor``.
+9. ``tensorflow.contrib.eager`` (``tfe``, for scripts that call ``tf.enable_eager_execution()``
+   first) with the TF 1.x objects TF 2.21 still has: ``Variable`` = ``ResourceVariable``,
+   ``implicit_gradients`` = ``backprop.implicit_grad`` (the function tfe exported),
+   ``Iterator(dataset)`` = the eager iterator (``iter``; it has ``next()``), ``Network`` = a
+   ``tf.layers.Layer`` whose ``track_layer(l)`` returns ``l`` (attribute layers are tracked).
 """
 from __future__ import annotations
 
@@ -123,6 +128,34 @@ class _LazyContrib(types.ModuleType):
         return value
 
 
+def _contrib_eager(tf1) -> types.ModuleType:
+    from tensorflow.python.eager import backprop
+    from tensorflow.python.ops import resource_variable_ops
+
+    mod = types.ModuleType("tensorflow.contrib.eager")
+
+    def network(name):  # built on first use: tf.layers imports tf-keras
+        if name != "Network":
+            raise AttributeError(name)
+
+        class Network(tf1.layers.Layer):
+            """tfe.Network (TF 1.x contrib/eager/python/network.py): a Layer holding layers."""
+
+            def track_layer(self, layer):
+                return layer
+
+        mod.Network = Network
+        return Network
+
+    mod.__getattr__ = network
+    mod.Variable = resource_variable_ops.ResourceVariable
+    mod.implicit_gradients = backprop.implicit_grad
+    mod.Iterator = iter
+    mod.enable_eager_execution = tf1.enable_eager_execution
+    mod.executing_eagerly = tf1.executing_eagerly
+    return mod
+
+
 def install() -> None:
     """Patch the running interpreter; call before the legacy code imports anything."""
     global _INSTALLED
@@ -174,5 +207,7 @@ def install() -> None:
     sys.modules["tensorflow.contrib"].layers = layers
     sys.modules["tensorflow.contrib"].slim = sys.modules["tensorflow.contrib.slim"]
     sys.modules["tensorflow.contrib"].framework = sys.modules["tensorflow.contrib.framework"]
+    eager = sys.modules["tensorflow.contrib.eager"] = _contrib_eager(tf1)
+    sys.modules["tensorflow.contrib"].eager = eager
     object.__setattr__(proxy, "contrib", sys.modules["tensorflow.contrib"])
     _INSTALLED = True

@@ -33,6 +33,8 @@ _COMMON = ("kernel_initializer=None, bias_initializer='zeros', kernel_regularize
            "reuse=None")
 SIGS = {
     "dense": "inputs, units, activation=None, use_bias=True, " + _COMMON,
+    # the layer class (eager code: tfe.Network's track_layer) - built, not applied
+    "Dense": "units, activation=None, use_bias=True, " + _COMMON.rsplit(", reuse=None", 1)[0],
     "conv2d": ("inputs, filters, kernel_size, strides=(1, 1), padding='valid', data_format='channels_last', "
                "dilation_rate=(1, 1), activation=None, use_bias=True, " + _COMMON),
     "conv1d": ("inputs, filters, kernel_size, strides=1, padding='valid', data_format='channels_last', "
@@ -88,7 +90,10 @@ class TfLayers(CallRule):
                 raise Untranslatable(f"{n}= is not translated")
         if b.given("data_format") and literal(b.node("data_format"), None) != "channels_last":
             raise Untranslatable("data_format other than channels_last")
-        x = b.node("inputs")
+        cls = short == "Dense"  # the class: the same layer, not applied to an input
+        if cls:
+            short = "dense"
+        x = b.node("inputs") if not cls else None
         kw: dict = {}
         args: list = []
         if short in ("dense", "conv2d", "conv1d"):
@@ -146,7 +151,8 @@ class TfLayers(CallRule):
             return apply_layer(layer, x)
         if b.given("trainable") and not b.is_default("trainable"):
             kw["trainable"] = b.node("trainable")
-        return apply_layer(wrap_long_call(call(f"keras.layers.{_KERAS[short]}", *args, **kw)), x)
+        layer = wrap_long_call(call(f"keras.layers.{_KERAS[short]}", *args, **kw))
+        return layer if cls else apply_layer(layer, x)
 
     VALID = ["import keras\nh = keras.layers.Dense(3)(x)\n"]
     INVALID = [
@@ -162,6 +168,8 @@ class TfLayers(CallRule):
              "    kernel_initializer=keras.initializers.TruncatedNormal(mean=0.0, stddev=0.1),\n)(x)\n"
              "h = keras.layers.Dropout(0.3)(h)\nh = h\n"
              "h = keras.layers.BatchNormalization()(h)\n", ("TFM131",)),
+        Case("import tensorflow as tf\nfc = tf.layers.Dense(10, activation=tf.nn.relu)\nout = tf.layers.Dense(2)\n",
+             "import keras\n\nfc = keras.layers.Dense(10, activation='relu')\nout = keras.layers.Dense(2)\n"),
         Case("import tensorflow as tf\nh = tf.layers.batch_normalization(x, momentum=0.9)\n",
              "import keras\n\n\n# tflearn-migrate helper: FixedModeBatchNormalization\n" + FIXED_MODE_BN.code
              + "\n\nh = FixedModeBatchNormalization(training=False, momentum=0.9)(x)\n"),

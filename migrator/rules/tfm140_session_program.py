@@ -401,9 +401,22 @@ class SessionProgram(Rule):
                    and (not cp.why or op.method is not None)
                    for cp in self.ctx.analysis(TF1Classes).classes.values() for op in cp.train_ops):
                 return False
+        eager_steps = {}
+        if self.ctx.rule_active("TFM163"):  # opt.apply_gradients(grad(...)) of tfe.implicit_gradients
+            from .tfm163_contrib_eager import Eager
+
+            eager_steps = self.ctx.analysis(Eager).steps
+        if self.ctx.rule_active("TFM165"):  # a model_fn's minimize: TFM165's TF1Minimize
+            from .tfm165_estimator import Estimators
+
+            est = self.ctx.analysis(Estimators)
+            if est.ok:
+                eager_steps = {**eager_steps, **dict.fromkeys(est.minimize)}
         for node in _walk(original):
             if not (isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute)
                     and node.func.attr.value in ("minimize", "compute_gradients", "apply_gradients")):
+                continue
+            if id(node) in eager_steps:
                 continue
             recv = node.func.value
             if isinstance(recv, cst.Name):

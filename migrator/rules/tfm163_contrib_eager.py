@@ -1,0 +1,393 @@
+"""TFM163: ``tf.contrib.eager`` (tfe) programs -> Keras 3: ``tfe.Variable`` -> ``keras.Variable``,
+``tfe.Network`` -> ``keras.Model`` (``track_layer(l)`` -> ``l``), ``tfe.implicit_gradients(loss_fn)``
+applied by ``optimizer.apply_gradients(grad(*args))`` -> an ``ImplicitGradients`` helper model
+whose ``step(optimizer, *args)`` does one optimizer step on ``loss_fn(*args)``; the
+``tfe = tf.contrib.eager`` alias goes when nothing reads it any more."""
+from __future__ import annotations
+
+import libcst as cst
+
+from .. import cstcache
+from ..args import BoundArgs, Unbindable
+from ..emit import call, literal
+from ..helpers import register
+from ..names import dotted
+from .base import Case, Rule
+
+EAGER = "tensorflow.contrib.eager"
+
+IMPLICIT_GRADIENTS = register("ImplicitGradients", '''
+class ImplicitGradients(keras.Model):
+    """TF1 eager ``grad = tfe.implicit_gradients(loss_fn)``: ``grad.step(optimizer, *args)`` is
+    ``optimizer.apply_gradients(grad(*args))`` - one step of ``optimizer`` on ``loss_fn(*args)``
+    over the trainable variables of ``tracked`` (variables, layers, models), computed eagerly
+    by Keras' own train step (no GradientTape in the script; checked on the TensorFlow backend)."""
+
+    def __init__(self, loss_fn, tracked):
+        super().__init__()
+        self.loss_fn = loss_fn
+        self.tracked = list(tracked)
+        self._step_args = ((), {})
+        self._step_optimizer = None
+
+    def call(self, x):
+        return x
+
+    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+        args, kwargs = self._step_args
+        return self.loss_fn(*args, **kwargs)
+
+    def step(self, optimizer, *args, **kwargs):
+        if self._step_optimizer is not optimizer:
+            self.compile(optimizer=optimizer, run_eagerly=True, jit_compile=False)
+            self._step_optimizer = optimizer
+        self._step_args = (args, kwargs)
+        self.train_on_batch(np.zeros((1, 1), "float32"))
+        self._step_args = ((), {})
+''', imports=[("keras", None, None), ("numpy", None, "np")])
+
+# tfe.Variable (a ResourceVariable): initial_value, trainable=True, ..., name=None, dtype=None, ...
+_VARIABLE_SIG = ("initial_value=None, trainable=True, collections=None, validate_shape=True, "
+                 "caching_device=None, name=None, dtype=None, constraint=None")
+_FILLS = {"tensorflow.zeros": "keras.ops.zeros", "tensorflow.ones": "keras.ops.ones"}
+
+
+GRAD_WHY = ("tfe.implicit_gradients kept: translated only when bound to a module-level name whose every "
+            "use is opt.apply_gradients(grad(...)) and every variable, layer or Network it can watch is "
+            "bound once at module level before it")
+
+
+def _is_name(node, value: str) -> bool:
+    return isinstance(node, cst.Name) and node.value == value
+
+
+def _float32_value(node) -> bool:
+    """TF converted a Python float (or np.random.randn() without a shape) to float32."""
+    v = literal(node, None)
+    if isinstance(v, float):
+        return True
+    if isinstance(node, cst.Call) and not node.args:
+        d = dotted(node.func) or ""
+        return d in ("np.random.randn", "numpy.random.randn", "np.random.rand", "numpy.random.rand",
+                     "np.random.random", "numpy.random.random")
+    return False
+
+
+def variable_why(ctx, original: cst.Call) -> str | None:
+    """Why this ``tfe.Variable(...)`` (an original call) is not translated; None when it is."""
+    try:
+        b = BoundArgs(original, _VARIABLE_SIG)
+    except Unbindable as ex:
+        return str(ex)
+    for n in ("collections", "caching_device", "constraint"):
+        if b.given(n) and literal(b.node(n), 0) is not None:
+            return f"{n}= has no keras.Variable equivalent"
+    if b.given("validate_shape") and literal(b.node("validate_shape"), None) is not True:
+        return "validate_shape= other than True"
+    if not b.given("initial_value"):
+        return "no initial value"
+    if b.given("dtype") and not isinstance(literal(b.node("dtype"), None), str):
+        return "dtype= other than a string is not translated"
+    iv = b.node("initial_value")
+    if isinstance(iv, cst.Call) and ctx.legacy_name(iv.func) in _FILLS:
+        try:
+            fb = BoundArgs(iv, "shape, dtype=None, name=None")
+        except Unbindable as ex:
+            return str(ex)
+        if fb.given("dtype"):
+            return "tf.zeros/ones with a dtype= is not translated"
+        return None
+    if not b.given("dtype") and not _float32_value(iv):
+        return ("the initial value's dtype is not known statically (TF kept a float64 array's dtype, "
+                "keras.Variable casts it to floatx); write dtype= to translate")
+    return None
+
+
+class Eager:
+    """One walk over the module: the ``tfe`` aliases (``tfe = tf.contrib.eager`` at module level),
+    module-level ``tfe.Variable`` / ``tfe.Network`` instances (what implicit_gradients can watch),
+    and the ``grad = tfe.implicit_gradients(f)`` names whose every read is
+    ``opt.apply_gradients(grad(...))`` as a statement."""
+
+    def __init__(self, ctx) -> None:
+        self.ctx = ctx
+        self.aliases: dict[str, cst.Assign] = {}
+        module = ctx.module
+        for st in module.body:
+            if isinstance(st, cst.SimpleStatementLine) and len(st.body) == 1 and isinstance(st.body[0], cst.Assign):
+                a = st.body[0]
+                if (len(a.targets) == 1 and isinstance(a.targets[0].target, cst.Name)
+                        and ctx.legacy_name(a.value) == EAGER):
+                    self.aliases[a.targets[0].target.value] = a
+        self.names: dict[str, list[cst.Name]] = {}
+        for n in cstcache.walk(module):
+            if isinstance(n, cst.Name):
+                self.names.setdefault(n.value, []).append(n)
+        # module-level bindings, in order: name -> (index of the statement, value)
+        self.bindings: dict[str, list[tuple[int, cst.BaseExpression]]] = {}
+        for i, st in enumerate(module.body):
+            if isinstance(st, cst.SimpleStatementLine):
+                for small in st.body:
+                    if isinstance(small, cst.Assign):
+                        for t in small.targets:
+                            if isinstance(t.target, cst.Name):
+                                self.bindings.setdefault(t.target.value, []).append((i, small.value))
+            elif isinstance(st, (cst.ClassDef, cst.FunctionDef)):
+                self.bindings.setdefault(st.name.value, []).append((i, st))
+        self.networks = {st.name.value for st in module.body if isinstance(st, cst.ClassDef)
+                         and any(self.qname(b.value) == f"{EAGER}.Network" for b in st.bases)}
+        self.tracked: list[tuple[int, str]] = []  # (statement index, name)
+        self.unsure = False  # state implicit_gradients would watch that a static list may miss
+        for name, bs in self.bindings.items():
+            stateful = [v for _, v in bs if isinstance(v, cst.Call) and self._stateful(v)]
+            if not stateful:
+                continue
+            if len(bs) != 1:
+                self.unsure = True  # rebound: which object the loss reads is not known statically
+                continue
+            i, v = bs[0]
+            if (self.qname(v.func) or "").endswith("Variable"):
+                try:
+                    b = BoundArgs(v, _VARIABLE_SIG)
+                except Unbindable:
+                    self.unsure = True
+                    continue
+                if literal(b.node("trainable"), None) is False:
+                    continue
+            self.tracked.append((i, name))
+        # variables / layers made anywhere but a module-level binding (in a function, a list)
+        for n in cstcache.walk(module):
+            if isinstance(n, cst.Call) and self._stateful(n):
+                p = ctx.parent(n)
+                if not (isinstance(p, cst.Assign) and any(p is st.body[0] for st in module.body
+                                                          if isinstance(st, cst.SimpleStatementLine))):
+                    if not self._in_network_class(n):
+                        self.unsure = True
+        self.tracked.sort()
+        # grad names: binding index, and the apply_gradients calls (original nodes) they drive
+        self.grads: dict[str, int] = {}
+        self.steps: dict[int, str] = {}  # id(apply_gradients call) -> grad name
+        for name, bs in self.bindings.items():
+            if len(bs) != 1 or not isinstance(bs[0][1], cst.Call):
+                continue
+            i, v = bs[0]
+            if self.qname(v.func) != f"{EAGER}.implicit_gradients" or len(v.args) != 1 or v.args[0].keyword:
+                continue
+            steps = self._steps_of(name, v)
+            if steps is not None and self.tracked_before(i) and not self.unsure:
+                self.grads[name] = i
+                for s in steps:
+                    self.steps[id(s)] = name
+
+    def _stateful(self, c: cst.Call) -> bool:
+        """A call making trainable state: a tfe / tf Variable, a tf.layers or Keras layer object,
+        an instance of a tfe.Network class of the file."""
+        if isinstance(c.func, cst.Name) and c.func.value in self.networks:
+            return True
+        q = self.qname(c.func) or ""
+        if q in (f"{EAGER}.Variable", "tensorflow.Variable", "tensorflow.compat.v1.Variable"):
+            return True
+        head, _, last = q.rpartition(".")
+        return head in ("tensorflow.layers", "tensorflow.keras.layers") and last[:1].isupper()
+
+    def _in_network_class(self, node) -> bool:
+        n = self.ctx.parent(node)
+        while n is not None and not isinstance(n, cst.ClassDef):
+            n = self.ctx.parent(n)
+        return n is not None and n.name.value in self.networks
+
+    def qname(self, node) -> str | None:
+        """The legacy name of an original node, through a ``tfe`` alias too."""
+        if isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name) and node.value.value in self.aliases:
+            return f"{EAGER}.{node.attr.value}"
+        return self.ctx.legacy_name(node)
+
+    def tracked_before(self, index: int) -> list[str]:
+        return [n for i, n in self.tracked if i < index]
+
+    def _steps_of(self, name: str, binder: cst.Call) -> list[cst.Call] | None:
+        steps = []
+        for n in self.names.get(name, ()):
+            p = self.ctx.parent(n)
+            if isinstance(p, cst.AssignTarget):
+                continue  # the binding itself
+            if not (isinstance(p, cst.Call) and p.func is n):
+                return None
+            arg = self.ctx.parent(self.ctx.parent(p))  # Arg -> apply_gradients call
+            outer = self.ctx.parent(p)
+            if not (isinstance(outer, cst.Arg) and outer.keyword is None and not outer.star
+                    and isinstance(arg, cst.Call) and len(arg.args) == 1
+                    and isinstance(arg.func, cst.Attribute) and arg.func.attr.value == "apply_gradients"
+                    and isinstance(self.ctx.parent(arg), cst.Expr)):
+                return None
+            if any(a.star for a in p.args):
+                return None
+            steps.append(arg)
+        return steps or None
+
+    def _grad_binding(self, c: cst.Call) -> bool:
+        p = self.ctx.parent(c)
+        return (isinstance(p, cst.Assign) and len(p.targets) == 1 and isinstance(p.targets[0].target, cst.Name)
+                and p.targets[0].target.value in self.grads)
+
+    def alias_only_translated(self, alias: str) -> bool:
+        for n in self.names.get(alias, ()):
+            p = self.ctx.parent(n)
+            if isinstance(p, cst.AssignTarget):
+                continue
+            if not (isinstance(p, cst.Attribute) and p.value is n):
+                return False
+            c = self.ctx.parent(p)
+            attr = p.attr.value
+            if attr == "Network" and isinstance(c, cst.Arg) and isinstance(self.ctx.parent(c), cst.ClassDef):
+                continue
+            if not (isinstance(c, cst.Call) and c.func is p):
+                return False
+            if attr == "Variable" and variable_why(self.ctx, c) is None:
+                continue
+            if attr == "implicit_gradients" and self._grad_binding(c):
+                continue
+            if attr == "Iterator" and self.ctx.rule_active("TFM164"):
+                from .tfm164_eager_dataset import EagerDatasets
+
+                if self.ctx.analysis(EagerDatasets).iterator_ok(c):
+                    continue
+            return False
+        return True
+
+
+class ContribEager(Rule):
+    ID = "TFM163"
+    NAME = "contrib-eager"
+    MESSAGE = "tf.contrib.eager (tfe) Variable / Network / implicit_gradients -> Keras 3"
+    RATIONALE = (
+        "TF1's eager API ran every op immediately, as keras.ops do. `tfe.Variable(v)` is a trainable "
+        "ResourceVariable: `keras.Variable(v)` (dtype float32 for a Python float or tf.zeros/ones, as TF "
+        "converted them; an initial value whose dtype is not known statically stays TODO because "
+        "keras.Variable casts a float64 array to floatx where TF kept float64). `tfe.Network` -> "
+        "keras.Model (`track_layer(l)` returned l; Keras tracks attributes). `grad = "
+        "tfe.implicit_gradients(loss_fn)` differentiated loss_fn(*args) with respect to every trainable "
+        "variable it read, and `optimizer.apply_gradients(grad(*args))` applied one step: the "
+        "ImplicitGradients helper is a keras.Model tracking the module's tfe Variables and Network "
+        "instances bound before it, whose compute_loss is loss_fn(*args); `grad.step(optimizer, *args)` "
+        "runs Keras' train step eagerly (run_eagerly, no XLA) - the same gradients and the same optimizer "
+        "update (a variable the loss does not read gets no gradient and no update, as in TF1). Declined "
+        "(left as is): a grad used otherwise than `opt.apply_gradients(grad(...))` statements, or "
+        "defined before the variables it must watch.")
+    ORDER = 40
+
+    def _e(self) -> Eager:
+        return self.ctx.analysis(Eager)
+
+    def leave_Call(self, original: cst.Call, updated: cst.Call):
+        e = self._e()
+        q = e.qname(original.func)
+        if q == f"{EAGER}.Variable":
+            return self._variable(original, updated)
+        if q == f"{EAGER}.implicit_gradients":
+            if not e._grad_binding(original):
+                self.todo(original, GRAD_WHY)
+                return updated
+            name = self.ctx.parent(original).targets[0].target.value
+            self.ctx.use_helper("ImplicitGradients")
+            self.ctx.count(self)
+            tracked = cst.List([cst.Element(cst.Name(n)) for n in e.tracked_before(e.grads[name])])
+            return call("ImplicitGradients", updated.args[0].value, tracked)
+        if q and q.startswith(f"{EAGER}.") and q.rsplit(".", 1)[1] not in ("Iterator", "Network"):
+            self.todo(original, f"tfe.{q.rsplit('.', 1)[1]} has no Keras 3 translation")
+            return updated
+        g = e.steps.get(id(original))
+        if g is not None:
+            inner = updated.args[0].value
+            self.ctx.count(self)
+            return cst.Call(func=cst.Attribute(cst.Name(g), cst.Name("step")),
+                            args=[cst.Arg(updated.func.value)] + [a.with_changes(comma=cst.MaybeSentinel.DEFAULT)
+                                                                  for a in inner.args])
+        if (isinstance(original.func, cst.Attribute) and original.func.attr.value == "track_layer"
+                and _is_name(original.func.value, "self") and len(original.args) == 1
+                and original.args[0].keyword is None and self._in_network(original)):
+            self.ctx.count(self)
+            return updated.args[0].value
+        return updated
+
+    def _in_network(self, node) -> bool:
+        return self._e()._in_network_class(node)
+
+    def _variable(self, original: cst.Call, updated: cst.Call):
+        why = variable_why(self.ctx, original)
+        if why:
+            self.todo(original, f"tfe.Variable: {why}")
+            return updated
+        b = BoundArgs(updated, _VARIABLE_SIG, original)
+        iv, ivo = b.node("initial_value"), b.orig("initial_value")
+        fill = _FILLS.get(self.ctx.legacy_name(ivo.func)) if isinstance(ivo, cst.Call) else None
+        if fill is not None:
+            iv = call(fill, BoundArgs(iv, "shape, dtype=None, name=None").node("shape"), dtype="float32")
+        self.ctx.add_import("keras")
+        self.ctx.count(self)
+        return call("keras.Variable", iv,
+                    trainable=None if b.is_default("trainable") else b.node("trainable"),
+                    dtype=b.node("dtype") if b.given("dtype") else None,
+                    name=b.node("name") if b.given("name") else None)
+
+    def leave_ClassDef(self, original: cst.ClassDef, updated: cst.ClassDef):
+        e = self._e()
+        if original.name.value not in e.networks:
+            return updated
+        bases = [ub.with_changes(value=cst.parse_expression("keras.Model"))
+                 if e.qname(ob.value) == f"{EAGER}.Network" else ub
+                 for ob, ub in zip(original.bases, updated.bases)]
+        self.ctx.add_import("keras")
+        self.ctx.count(self)
+        return updated.with_changes(bases=bases)
+
+    def leave_SimpleStatementLine(self, original: cst.SimpleStatementLine, updated):
+        e = self._e()
+        if len(original.body) == 1 and any(original.body[0] is a for a in e.aliases.values()):
+            alias = original.body[0].targets[0].target.value
+            if e.alias_only_translated(alias):
+                return cst.RemoveFromParent()
+        return updated
+
+    VALID = [
+        "import keras\nW = keras.Variable(1.0)\n",
+    ]
+    INVALID = [
+        # a variable made inside a function: a static list could miss what the loss reads
+        Case("import tensorflow as tf\ntfe = tf.contrib.eager\n"
+             "def make():\n    return tfe.Variable(1.0)\nW = make()\n"
+             "def f(x):\n    return x * W\ngrad = tfe.implicit_gradients(f)\nopt.apply_gradients(grad(2.0))\n",
+             "import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\n"
+             "import keras\n\ntfe = tf.contrib.eager\n"
+             "def make():\n    return keras.Variable(1.0)\nW = make()\n"
+             "def f(x):\n    return x * W\n# TODO(tflearn-migrate): TFM163 " + GRAD_WHY + "\n"
+             "grad = tfe.implicit_gradients(f)\nopt.apply_gradients(grad(2.0))\n",
+             ("TFM163",), todo=True),
+        # the gradients are read otherwise than by apply_gradients: kept, marked
+        Case("import tensorflow as tf\ntfe = tf.contrib.eager\n"
+             "def f(x):\n    return x * W\ngrad = tfe.implicit_gradients(f)\ngs = grad(2.0)\nopt.apply_gradients(gs)\n",
+             None, ("TFM163",), todo=True),
+        Case("import numpy as np\nimport tensorflow as tf\ntfe = tf.contrib.eager\n"
+             "W = tfe.Variable(np.random.randn())\nb = tfe.Variable(tf.zeros([3]), name='bias')\n"
+             "def loss_fn(model_fn, x, y):\n    return (model_fn(x) - y) ** 2\n"
+             "def model(x):\n    return x * W + b\n"
+             "optimizer = opt\ngrad = tfe.implicit_gradients(loss_fn)\n"
+             "for step in range(10):\n    optimizer.apply_gradients(grad(model, 1.0, 2.0))\n",
+             "import numpy as np\nimport keras\n\n\n# tflearn-migrate helper: ImplicitGradients\n"
+             + IMPLICIT_GRADIENTS.code + "\n\n"
+             "W = keras.Variable(np.random.randn())\n"
+             "b = keras.Variable(keras.ops.zeros([3], dtype='float32'), name='bias')\n"
+             "def loss_fn(model_fn, x, y):\n    return (model_fn(x) - y) ** 2\n"
+             "def model(x):\n    return x * W + b\n"
+             "optimizer = opt\ngrad = ImplicitGradients(loss_fn, [W, b])\n"
+             "for step in range(10):\n    grad.step(optimizer, model, 1.0, 2.0)\n"),
+        Case("import tensorflow as tf\ntfe = tf.contrib.eager\n"
+             "class Net(tfe.Network):\n    def __init__(self):\n        super(Net, self).__init__()\n"
+             "        self.fc = self.track_layer(layer)\n    def call(self, x):\n        return self.fc(x)\n",
+             "import keras\n\n"
+             "class Net(keras.Model):\n    def __init__(self):\n        super(Net, self).__init__()\n"
+             "        self.fc = layer\n    def call(self, x):\n        return self.fc(x)\n"),
+        # an initial value of unknown dtype: TODO (the alias stays for it)
+        Case("import tensorflow as tf\ntfe = tf.contrib.eager\nW = tfe.Variable(values)\n", None,
+             ("TFM163",), todo=True),
+    ]
