@@ -27,7 +27,8 @@ small synthetic datasets in each loader's own on-disk format and runs the script
 * tflearn's own files, read relative to the script's directory (the helpers TFM119 emits
   read them the same way): ``imdb.pkl`` (two pickles, training and test (sequences,
   labels)) and ``17flowers/jpg/<class>/*.jpg`` with a placeholder ``17flowers.tgz`` (so
-  nothing is downloaded).
+  nothing is downloaded); the generator examples' ``shakespeare_input.txt`` /
+  ``US_Cities.txt`` (a few KB of lines of words).
 
 Scripts hard-code their step counts; ``--cap N`` rewrites module-level integer constants
 named like step/epoch counts (``num_steps = 30000`` -> ``num_steps = N``) in the TEMPORARY
@@ -200,6 +201,22 @@ def write_cifar10(keras_home: Path | None = None, tflearn_dir: Path | None = Non
     return archive
 
 
+# text files tflearn's generator examples download from tflearn.github.io when absent
+TEXT_FILES = ("shakespeare_input.txt", "US_Cities.txt")
+
+
+def write_text(path: Path, n_chars: int = 3000, seed: int = 0) -> None:
+    """A small text of lines of words drawn from a few (learnable character statistics)."""
+    rng = np.random.RandomState(seed)
+    words = ["the", "king", "shall", "speak", "and", "queen", "to", "thee", "my", "lord", "new", "york"]
+    out, size = [], 0
+    while size < n_chars:
+        line = " ".join(words[i] for i in rng.randint(0, len(words), rng.randint(2, 8))) + "\n"
+        out.append(line)
+        size += len(line)
+    path.write_text("".join(out), encoding="utf-8")
+
+
 def cap_steps(source: str, cap: int) -> tuple[str, list[str]]:
     changed = []
 
@@ -231,6 +248,9 @@ def run(script: Path, timeout: float = 120, cap: int | None = 20, n_train: int =
     if "cifar10.load_data" in source or "cifar10_load_data" in source:
         legacy = re.search(r"^\s*(from|import)\s+tflearn\b", source, re.M)
         write_cifar10(work / "keras_home", copy.parent / "cifar-10-batches-py" if legacy else None)
+    for name in TEXT_FILES:
+        if name in source:
+            write_text(copy.parent / name)
     if "tflearn_oxflower17_load_data" in source:
         write_flowers(copy.parent / "17flowers")
     env = dict(os.environ, KERAS_HOME=str(work / "keras_home"), MPLBACKEND="Agg",

@@ -4,7 +4,7 @@ from __future__ import annotations
 import libcst as cst
 
 from ..args import BoundArgs, Unbindable
-from ..emit import call, literal, wrap_long_call
+from ..emit import call, literal, to_node, wrap_long_call
 from ..helpers import register
 from ._tflearn import Untranslatable, rank_of
 from ._tflearn_model import DNN, DNN_SIG, REGRESSION, REGRESSION_SIG, RegressionInfo, TflearnProgram
@@ -80,7 +80,9 @@ class RegressionDNN(CallRule):
         if reg.target is None:
             raise Untranslatable("regression(...) must be assigned to a name")
         model = call("keras.Model", inputs=_inputs_expr(self.ctx, reg), outputs=incoming)
-        self.ctx.insert_after(original, [self._compile(reg, reg.target, reg.dnns[0].args)])
+        first = reg.dnns[0]
+        self.ctx.insert_after(original, [self._compile(reg, reg.target, first.args,
+                                                       0.0 if first.kind == "SequenceGenerator" else DEFAULT_CLIP)])
         self.ctx.add_import("keras")
         self.ctx.count(self)
         return model
@@ -129,10 +131,13 @@ class RegressionDNN(CallRule):
         return call("keras.Model", inputs=names[0] if len(names) == 1 else cst.List([cst.Element(n) for n in names]),
                     outputs=b.node("network"))
 
-    def _compile(self, reg: RegressionInfo, model: str, dnn: BoundArgs | None) -> cst.BaseStatement:
+    def _compile(self, reg: RegressionInfo, model: str, dnn: BoundArgs | None,
+                 default_clip: float = DEFAULT_CLIP) -> cst.BaseStatement:
+        """``model.compile(...)``; ``default_clip``: the clip_gradients default of the model
+        class (DNN 5.0, SequenceGenerator 0.0: no clipping)."""
         b = reg.bound
         assert b is not None
-        clip: cst.BaseExpression | float | None = DEFAULT_CLIP
+        clip: cst.BaseExpression | float | None = default_clip
         if dnn is not None and dnn.given("clip_gradients"):
             clip = dnn.node("clip_gradients")
         opt_node = b.node("optimizer")
@@ -142,7 +147,7 @@ class RegressionDNN(CallRule):
             opt = optimizer_from_name(self.ctx, opt_name, lr, clip, reg.call)
         else:
             opt = flat(opt_node)  # an optimizer object (translated by TFM114 with global_clipnorm=5.0)
-            if dnn is not None and dnn.given("clip_gradients") and literal(dnn.node("clip_gradients"), None) != DEFAULT_CLIP:
+            if dnn is not None and literal(to_node(clip), None) != DEFAULT_CLIP:
                 q = self.ctx.legacy_name(b.orig("optimizer"))
                 edited = set_clip(opt_node, clip) if q and q.startswith("tflearn.optimizers.") else None
                 if edited is not None:

@@ -106,6 +106,13 @@ def tflearn_random_sequence_from_string(string, seq_maxlen):
     start = random.randint(0, len(string) - seq_maxlen - 1)
     return string[start:start + seq_maxlen]
 '''),
+    "random_sequence_from_textfile": ("tflearn_random_sequence_from_textfile", '''
+def tflearn_random_sequence_from_textfile(path, seq_maxlen):
+    """tflearn data_utils.random_sequence_from_textfile: a random window of the file's text."""
+    with open(path) as f:
+        text = f.read()
+    return tflearn_random_sequence_from_string(text, seq_maxlen)
+''', ("tflearn_random_sequence_from_string",)),
     "load_csv": ("tflearn_load_csv", '''
 def tflearn_load_csv(filepath, target_column=-1, columns_to_ignore=None, has_header=True,
                      categorical_labels=False, n_classes=None):
