@@ -24,13 +24,16 @@ import libcst as cst
 
 from .. import cstcache
 from ..diagnostics import Severity
+from ..emit import call
+from ..helpers import HELPERS, register
 from .base import Case, Rule
 
 _SAFE = re.compile(r"^[A-Za-z0-9_.\-]+$")
 
 
-def _postorder_calls(node: cst.CSTNode):
-    """Calls under ``node`` in the order they run: arguments (inner calls) before the call."""
+def _postorder_calls(node: cst.CSTNode, into_defs: bool = False):
+    """Calls under ``node`` in the order they run: arguments (inner calls) before the call
+    (function and class bodies skipped unless ``into_defs``)."""
     out: list[cst.Call] = []
     stack: list[tuple[cst.CSTNode, bool]] = [(node, False)]
     while stack:
@@ -38,7 +41,7 @@ def _postorder_calls(node: cst.CSTNode):
         if done:
             out.append(n)  # type: ignore[arg-type]
             continue
-        if isinstance(n, (cst.Lambda, cst.FunctionDef, cst.ClassDef)):
+        if isinstance(n, cst.Lambda) or not into_defs and isinstance(n, (cst.FunctionDef, cst.ClassDef)):
             continue
         if isinstance(n, cst.Call):
             stack.append((n, True))
@@ -47,36 +50,57 @@ def _postorder_calls(node: cst.CSTNode):
     return out
 
 
+def _layer_call(ctx, call: cst.Call) -> dict | None:
+    """``{"name"/"scope": literal}`` of a tflearn layer call (None if it is not one)."""
+    q = ctx.legacy_name(call.func)
+    if q is None or not q.startswith("tflearn.layers.") or q.startswith("tflearn.layers.estimator."):
+        return None
+    kw = {a.keyword.value: a.value for a in call.args if a.keyword is not None}
+    return {k: v for k, v in kw.items() if k in ("name", "scope")}
+
+
 class _Names:
-    """``{id(original name literal): unique name}`` for the duplicates of one file."""
+    """The duplicated layer names of one file.
+
+    ``renames``: ``{id(original name literal): unique name}`` when every named layer runs
+    once, in an order known statically. ``runtime``: the ids of every layer name literal to
+    wrap in ``tflearn_layer_name(...)`` when a named layer sits in a function that runs more
+    than once (or may: a function passed around, a method) or in a loop - the helper then
+    does TF1's uniquing as the program runs (every named layer of the file goes through it,
+    so the module-level ones take part in the same count)."""
 
     def __init__(self, ctx) -> None:
         self.renames: dict[int, str] = {}
+        self.runtime: set[int] = set()
+        mod = ctx.module
+        for c in _postorder_calls(mod, into_defs=True):
+            q = ctx.legacy_name(c.func)
+            if q and q.startswith("tensorflow") and q.rsplit(".", 1)[-1] in ("reset_default_graph", "Graph"):
+                return  # a new graph: names are unique per graph again
+        if self._repeats(ctx, mod):
+            for c in _postorder_calls(mod, into_defs=True):
+                lits = _layer_call(ctx, c)
+                if lits and "scope" not in lits and isinstance(lits.get("name"), cst.SimpleString) \
+                        and _SAFE.match(str(lits["name"].evaluated_value)):
+                    self.runtime.add(id(lits["name"]))
+            return
         ordered: list[tuple[str, cst.SimpleString]] = []
         unsure: set[str] = set()
-        for stmt in ctx.module.body:
+        for stmt in mod.body:
             straight = isinstance(stmt, cst.SimpleStatementLine)
-            for call in _postorder_calls(stmt):
-                q = ctx.legacy_name(call.func)
-                if q is None:
+            for c in _postorder_calls(stmt, into_defs=True):
+                lits = _layer_call(ctx, c)
+                if not lits:
                     continue
-                if q.startswith("tensorflow") and q.rsplit(".", 1)[-1] in ("reset_default_graph", "Graph"):
-                    return  # a new graph: names are unique per graph again
-                if not q.startswith("tflearn.layers.") or q.startswith("tflearn.layers.estimator."):
-                    continue
-                kw = {a.keyword.value: a.value for a in call.args if a.keyword is not None}
-                lits = {k: v.evaluated_value for k, v in kw.items()
-                        if k in ("name", "scope") and isinstance(v, cst.SimpleString)
-                        and isinstance(v.evaluated_value, str)}
-                if "scope" in kw:
-                    unsure.update(lits.values())
-                    continue
-                if "name" not in lits:
+                strs = {k: v.evaluated_value for k, v in lits.items()
+                        if isinstance(v, cst.SimpleString) and isinstance(v.evaluated_value, str)}
+                if "scope" in lits or "name" not in strs:
+                    unsure.update(strs.values())
                     continue
                 if straight:
-                    ordered.append((lits["name"], kw["name"]))  # type: ignore[arg-type]
+                    ordered.append((strs["name"], lits["name"]))  # type: ignore[arg-type]
                 else:
-                    unsure.add(lits["name"])
+                    unsure.add(strs["name"])
         used: set[str] = set()
         for name, node in ordered:
             if name in unsure or name not in used:
@@ -88,6 +112,64 @@ class _Names:
             used.add(f"{name}_{k}")
             if _SAFE.match(name):
                 self.renames[id(node)] = f"{name}_{k}"
+
+    @staticmethod
+    def _repeats(ctx, mod: cst.Module) -> bool:
+        """Does a literally named tflearn layer (no ``scope=``) sit in a loop, a method, or a
+        function that is not called exactly once (by name, at module level)?"""
+        reads: dict[str, list[cst.Name]] = {}
+        for n in cstcache.walk(mod):
+            if isinstance(n, cst.Name):
+                reads.setdefault(n.value, []).append(n)
+
+        def risky(node: cst.CSTNode, in_loop: bool) -> bool:
+            for c in cstcache.children(node):
+                if isinstance(c, cst.Call):
+                    lits = _layer_call(ctx, c)
+                    if lits and "scope" not in lits and isinstance(lits.get("name"), cst.SimpleString) and in_loop:
+                        return True
+                if isinstance(c, cst.ClassDef):
+                    if risky(c, True):
+                        return True
+                elif isinstance(c, cst.FunctionDef):
+                    uses = [r for r in reads.get(c.name.value, []) if r is not c.name]
+                    once = len(uses) == 1 and isinstance(ctx.parent(uses[0]), cst.Call) \
+                        and ctx.parent(uses[0]).func is uses[0] and not _in_def_or_loop(ctx, uses[0])
+                    if risky(c.body, in_loop or not once):
+                        return True
+                elif isinstance(c, (cst.For, cst.While, cst.ListComp, cst.GeneratorExp, cst.SetComp,
+                                    cst.DictComp)):
+                    if risky(c, True):
+                        return True
+                elif risky(c, in_loop):
+                    return True
+            return False
+
+        return risky(mod, False)
+
+
+def _in_def_or_loop(ctx, node: cst.CSTNode) -> bool:
+    n = ctx.parent(node)
+    while n is not None:
+        if isinstance(n, (cst.FunctionDef, cst.ClassDef, cst.For, cst.While, cst.Lambda)):
+            return True
+        n = ctx.parent(n)
+    return False
+
+
+register("tflearn_layer_name", '''
+def tflearn_layer_name(name, _used=set()):
+    """The name TF1 gave a tflearn layer: the first layer of a name keeps it, the next ones get
+    the smallest free suffix (name_1, name_2 ...), as tflearn's variable/name scopes made
+    them unique in the graph (Keras refuses two layers of one name in a model)."""
+    if name in _used:
+        k = 1
+        while f"{name}_{k}" in _used:
+            k += 1
+        name = f"{name}_{k}"
+    _used.add(name)
+    return name
+''')
 
 
 class LayerNames(Rule):
@@ -104,6 +186,9 @@ class LayerNames(Rule):
         return self.ctx.analysis(_Names).renames
 
     def leave_SimpleString(self, original: cst.SimpleString, updated: cst.SimpleString):
+        if id(original) in self.ctx.analysis(_Names).runtime:
+            self.ctx.count(self)
+            return call(self.ctx.use_helper("tflearn_layer_name"), updated)
         new = self._table().get(id(original))
         if new is None:
             return updated
@@ -116,9 +201,9 @@ class LayerNames(Rule):
         # one use each
         "import tflearn\na = tflearn.fully_connected(x, 4, name='a')\n"
         "b = tflearn.fully_connected(a, 4, name='b')\n",
-        # a builder called twice: the scope it runs in decides (not statically ordered)
+        # a builder called once: its names are ordered statically, none repeats
         "import tflearn\ndef block(x):\n    return tflearn.fully_connected(x, 4, name='fc')\n"
-        "y = tflearn.fully_connected(block(x), 4, name='fc')\n",
+        "y = tflearn.fully_connected(block(x), 4, name='fc2')\n",
         # scope= re-enters the same scope (sharing): never renamed
         "import tflearn\na = tflearn.fully_connected(x, 4, scope='fc')\n"
         "b = tflearn.fully_connected(x, 4, name='fc')\n",
@@ -146,4 +231,16 @@ class LayerNames(Rule):
              "y = keras.layers.MaxPooling2D(\n    pool_size=2,\n    strides=2,\n    padding='same',\n    name='p_1',\n)(keras.layers.MaxPooling2D(\n    pool_size=2,\n    strides=2,\n    padding='same',\n    name='p',\n)(x))\n"
              "z = keras.layers.MaxPooling2D(\n    pool_size=2,\n    strides=2,\n    padding='same',\n    name='p_1_1',\n)(y)\n",
              ("TFM129", "TFM129")),
+        # a builder run several times (here by tflearn.utils.repeat): TF1 made the names unique as
+        # the graph was built -> the helper does it at run time, for every named layer of the file
+        Case("import tflearn\n"
+             "def block(x):\n    return tflearn.fully_connected(x, 4, name='fc')\n"
+             "y = tflearn.fully_connected(x, 4, name='fc')\n"
+             "z = block(block(y))\n",
+             "import tflearn  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\n\n\n"
+             + HELPERS["tflearn_layer_name"].code.replace(
+                 "def tflearn", "# tflearn-migrate helper: tflearn_layer_name\ndef tflearn") + "\n\n"
+             "def block(x):\n    return tflearn.fully_connected(x, 4, name=tflearn_layer_name('fc'))\n"
+             "y = tflearn.fully_connected(x, 4, name=tflearn_layer_name('fc'))\n"
+             "z = block(block(y))\n", (), todo=True),
     ]
