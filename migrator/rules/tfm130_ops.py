@@ -270,6 +270,10 @@ class Ops(CallRule):
             shp = b.orig("shape")
             if not (isinstance(shp, cst.Call) and self.ctx.legacy_name(shp.func) == "tensorflow.shape"
                     and len(shp.args) == 1 and shp.args[0].keyword is None):
+                arg = self.ctx.parent(original)
+                owner = self.ctx.parent(arg) if isinstance(arg, cst.Arg) else None
+                if isinstance(owner, cst.Call) and self.ctx.legacy_name(owner.func) == "tensorflow.Variable":
+                    return None  # a variable's initial value: drawn once, the variable's rule (TFM135)
                 raise Untranslatable("random_normal of a shape other than tf.shape(tensor): TF1 draws anew at "
                                      "every run, a Keras random call outside a layer draws once")
             like = b.node("shape")
