@@ -12,10 +12,23 @@ small synthetic datasets in each loader's own on-disk format and runs the script
   ``keras.src.utils.file_utils.validate_file`` - the script itself is not edited.
 * TF1's ``read_data_sets(dir)`` (for running a legacy original elsewhere): the four IDX
   ``.gz`` files, written with ``--idx-dir``.
+* CIFAR-10 (``keras.datasets.cifar10`` and tflearn's ``cifar10.load_data``): the
+  ``cifar-10-python.tar.gz`` archive of ``cifar-10-batches-py/data_batch_1..5`` and
+  ``test_batch``, each a Python 2 pickle of a dict with ``'data'`` (uint8 N x 3072, the
+  red, green then blue 32x32 planes) and ``'labels'`` (list of ints). Keras reads the keys
+  as bytes (``encoding="bytes"``, then decodes them), tflearn as str (``encoding="latin1"``),
+  so the keys are written as Python 2 strings, which give each its own. Keras
+  preallocates 50,000 training images (10,000 per batch) and fails on anything smaller, so
+  the batches have 10,000 images each (a constant grey image with a class-coloured square:
+  the archive compresses to a few MB). Keras' copy is
+  ``$KERAS_HOME/datasets/cifar-10-batches-py-target_archive`` (``get_file``'s name for it,
+  hash accepted as for mnist.npz); tflearn's is ``cifar-10-batches-py/cifar-10-python.tar.gz``
+  next to the script, already unpacked (tflearn untars only after a download).
 * tflearn's own files, read relative to the script's directory (the helpers TFM119 emits
   read them the same way): ``imdb.pkl`` (two pickles, training and test (sequences,
   labels)) and ``17flowers/jpg/<class>/*.jpg`` with a placeholder ``17flowers.tgz`` (so
-  nothing is downloaded).
+  nothing is downloaded); the generator examples' ``shakespeare_input.txt`` /
+  ``US_Cities.txt`` (a few KB of lines of words).
 
 Scripts hard-code their step counts; ``--cap N`` rewrites module-level integer constants
 named like step/epoch counts (``num_steps = 30000`` -> ``num_steps = N``) in the TEMPORARY
@@ -27,13 +40,16 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import io
 import json
 import os
+import pickle
 import re
 import shutil
 import struct
 import subprocess
 import sys
+import tarfile
 import tempfile
 import time
 from pathlib import Path
@@ -123,6 +139,84 @@ def write_flowers(root: Path, per_class: int = 2, seed: int = 0) -> None:
     (root / "17flowers.tgz").write_bytes(b"")
 
 
+class _Py2Str(str):
+    """A Python 2 ``str``: pickled as STRING bytes, which Python 3 loads as ``str`` with
+    ``encoding="latin1"`` (tflearn) and as ``bytes`` with ``encoding="bytes"`` (Keras)."""
+
+
+class _Py2Pickler(pickle._Pickler):
+    dispatch = dict(pickle._Pickler.dispatch)
+
+    def save_py2str(self, obj):
+        data = obj.encode("latin1")
+        if len(data) < 256:
+            self.write(pickle.SHORT_BINSTRING + bytes([len(data)]) + data)
+        else:
+            self.write(pickle.BINSTRING + struct.pack("<i", len(data)) + data)
+        self.memoize(obj)
+
+    dispatch[_Py2Str] = save_py2str
+
+
+def cifar10_batch(labels, index: int, rng) -> bytes:
+    """One cifar-10-batches-py file: a pickled dict as the real files have (protocol 3 so
+    that the image bytes need no ``_codecs`` global, which Keras' unpickler refuses)."""
+    n = len(labels)
+    x = np.repeat(rng.randint(40, 120, size=(n, 1, 1, 1)).astype(np.uint8), 3, axis=1)
+    x = np.ascontiguousarray(np.broadcast_to(x, (n, 3, 32, 32)))
+    for i, c in enumerate(labels):   # a learnable signal: the square's place and colour
+        r, k = divmod(int(c), 5)
+        x[i, int(c) % 3, 4 + 14 * r:12 + 14 * r, 1 + 6 * k:7 + 6 * k] = 255
+    d = {_Py2Str("batch_label"): _Py2Str(f"synthetic batch {index}"),
+         _Py2Str("labels"): [int(c) for c in labels],
+         _Py2Str("data"): x.reshape(n, 3072),
+         _Py2Str("filenames"): [_Py2Str(f"synthetic_{index}_{i}.png") for i in range(n)]}
+    buf = io.BytesIO()
+    _Py2Pickler(buf, protocol=3).dump(d)
+    return buf.getvalue()
+
+
+def write_cifar10(keras_home: Path | None = None, tflearn_dir: Path | None = None, per_batch: int = 10000,
+                  seed: int = 0) -> bytes:
+    """The cifar-10-python.tar.gz archive (see the module docstring), written where Keras and/or
+    tflearn look for it; returns the archive's bytes."""
+    rng = np.random.RandomState(seed)
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w:gz", compresslevel=6) as tar:
+        for i, name in enumerate([f"data_batch_{k}" for k in range(1, 6)] + ["test_batch"]):
+            raw = cifar10_batch(rng.randint(0, 10, per_batch), i, rng)
+            info = tarfile.TarInfo(f"cifar-10-batches-py/{name}")
+            info.size = len(raw)
+            tar.addfile(info, io.BytesIO(raw))
+    archive = buf.getvalue()
+    if keras_home is not None:
+        target = keras_home / "datasets" / "cifar-10-batches-py-target_archive"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(archive)
+    if tflearn_dir is not None:
+        tflearn_dir.mkdir(parents=True, exist_ok=True)
+        (tflearn_dir / "cifar-10-python.tar.gz").write_bytes(archive)
+        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+            tar.extractall(tflearn_dir, filter="data")
+    return archive
+
+
+# text files tflearn's generator examples download from tflearn.github.io when absent
+TEXT_FILES = ("shakespeare_input.txt", "US_Cities.txt")
+
+
+def write_text(path: Path, n_chars: int = 3000, seed: int = 0) -> None:
+    """A small text of lines of words drawn from a few (learnable character statistics)."""
+    rng = np.random.RandomState(seed)
+    words = ["the", "king", "shall", "speak", "and", "queen", "to", "thee", "my", "lord", "new", "york"]
+    out, size = [], 0
+    while size < n_chars:
+        line = " ".join(words[i] for i in rng.randint(0, len(words), rng.randint(2, 8))) + "\n"
+        out.append(line)
+        size += len(line)
+    path.write_text("".join(out), encoding="utf-8")
+
+
 def cap_steps(source: str, cap: int) -> tuple[str, list[str]]:
     changed = []
 
@@ -151,6 +245,12 @@ def run(script: Path, timeout: float = 120, cap: int | None = 20, n_train: int =
     copy.write_text(source, encoding="utf-8")
     if "tflearn_imdb_load_data" in source:
         write_imdb_pkl(copy.parent / "imdb.pkl")
+    if "cifar10.load_data" in source or "cifar10_load_data" in source:
+        legacy = re.search(r"^\s*(from|import)\s+tflearn\b", source, re.M)
+        write_cifar10(work / "keras_home", copy.parent / "cifar-10-batches-py" if legacy else None)
+    for name in TEXT_FILES:
+        if name in source:
+            write_text(copy.parent / name)
     if "tflearn_oxflower17_load_data" in source:
         write_flowers(copy.parent / "17flowers")
     env = dict(os.environ, KERAS_HOME=str(work / "keras_home"), MPLBACKEND="Agg",

@@ -29,6 +29,7 @@ if TYPE_CHECKING:  # pragma: no cover
 INPUT_DATA = "tflearn.layers.core.input_data"
 REGRESSION = "tflearn.layers.estimator.regression"
 DNN = "tflearn.models.dnn.DNN"
+SEQGEN = "tflearn.models.generator.SequenceGenerator"
 
 INPUT_SIG = ("shape=None, placeholder=None, dtype=None, data_preprocessing=None, "
              "data_augmentation=None, name='InputData'")
@@ -39,6 +40,9 @@ REGRESSION_SIG = ("incoming, placeholder='default', optimizer='adam', loss='cate
 DNN_SIG = ("network, clip_gradients=5.0, tensorboard_verbose=0, tensorboard_dir='/tmp/tflearn_logs/', "
            "checkpoint_path=None, best_checkpoint_path=None, max_checkpoints=None, session=None, "
            "best_val_accuracy=0.0")
+# tflearn 0.5.0 models/generator.py: a DNN-like model whose Trainer clips at 0.0 (no clip) by default
+SEQGEN_SIG = ("network, dictionary=None, seq_maxlen=25, clip_gradients=0.0, tensorboard_verbose=0, "
+              "tensorboard_dir='/tmp/tflearn_logs/', checkpoint_path=None, max_checkpoints=None, session=None")
 
 
 @dataclass(eq=False)
@@ -75,6 +79,7 @@ class DNNInfo:
     regression: RegressionInfo | None
     args: BoundArgs | None
     problem: str = ""
+    kind: str = "DNN"   # or "SequenceGenerator" (same training; generate() instead of predict())
 
 
 def _prep_given(b: BoundArgs) -> bool:
@@ -109,8 +114,11 @@ class TflearnProgram:
             if q == REGRESSION:
                 self._regression(c)
         for c in calls:
-            if ctx.legacy_name(c) == DNN:
+            q = ctx.legacy_name(c)
+            if q == DNN:
                 self._dnn(c)
+            elif q == SEQGEN:
+                self._dnn(c, SEQGEN_SIG, "SequenceGenerator")
 
     # -- inputs ------------------------------------------------------------------------
     def _input(self, c: cst.Call, used: set[str]) -> None:
@@ -188,13 +196,13 @@ class TflearnProgram:
         except Unbindable:
             return True
 
-    def _dnn(self, c: cst.Call) -> None:
+    def _dnn(self, c: cst.Call, sig: str = DNN_SIG, kind: str = "DNN") -> None:
         try:
-            b = BoundArgs(c, DNN_SIG)
+            b = BoundArgs(c, sig)
         except Unbindable as ex:
-            self.dnns[id(c)] = DNNInfo(c, _assign_target(self.ctx, c), None, None, str(ex))
+            self.dnns[id(c)] = DNNInfo(c, _assign_target(self.ctx, c), None, None, str(ex), kind)
             return
-        info = DNNInfo(c, _assign_target(self.ctx, c), None, b)
+        info = DNNInfo(c, _assign_target(self.ctx, c), None, b, kind=kind)
         self.dnns[id(c)] = info
         net = b.node("network")
         reg = None
@@ -264,4 +272,4 @@ class TflearnProgram:
 
 
 __all__ = ["TflearnProgram", "InputInfo", "RegressionInfo", "DNNInfo", "load_names",
-           "INPUT_DATA", "REGRESSION", "DNN", "INPUT_SIG", "REGRESSION_SIG", "DNN_SIG"]
+           "INPUT_DATA", "REGRESSION", "DNN", "SEQGEN", "INPUT_SIG", "REGRESSION_SIG", "DNN_SIG", "SEQGEN_SIG"]

@@ -5,6 +5,7 @@ import libcst as cst
 
 from ..args import BoundArgs, Unbindable
 from ..emit import call, expr
+from ..helpers import HELPERS, register
 from ._tflearn import Untranslatable, _INIT_SIGS, initializer
 from .base import Case, CallRule
 
@@ -17,6 +18,32 @@ _OPS = {"tanh": "tanh", "sigmoid": "sigmoid", "softmax": "softmax", "softplus": 
         "softsign": "softsign", "relu": "relu", "relu6": "relu6", "elu": "elu", "selu": "selu"}
 
 
+register("tflearn_activation", '''
+def tflearn_activation(identifier):
+    """tflearn.activations.get: a callable as it is; a name (or its lower case) -> that tflearn
+    activation as keras.ops with tflearn's constants (leaky_relu alpha 0.1, hard_sigmoid
+    0.2 * x + 0.5, gelu's tanh approximation); an unknown name raises as tflearn does."""
+    if hasattr(identifier, "__call__"):
+        return identifier
+    acts = {
+        "linear": lambda x: x, "tanh": keras.ops.tanh, "sigmoid": keras.ops.sigmoid,
+        "softmax": keras.ops.softmax, "softplus": keras.ops.softplus, "softsign": keras.ops.softsign,
+        "relu": keras.ops.relu, "relu6": keras.ops.relu6, "elu": keras.ops.elu, "selu": keras.ops.selu,
+        "leaky_relu": lambda x, alpha=0.1: keras.ops.leaky_relu(x, negative_slope=alpha),
+        "leakyrelu": lambda x, alpha=0.1: keras.ops.leaky_relu(x, negative_slope=alpha),
+        "crelu": lambda x: keras.ops.concatenate([keras.ops.relu(x), keras.ops.relu(-x)], axis=-1),
+        "hard_sigmoid": lambda x: keras.ops.clip(0.2 * x + 0.5, 0.0, 1.0),
+        "gelu": lambda x: keras.ops.gelu(x, approximate=True),
+    }
+    if isinstance(identifier, str):
+        res = acts.get(identifier) or acts.get(identifier.lower())
+        if res is None:
+            raise Exception("Invalid activation: " + identifier)
+        return res
+    return identifier
+''', imports=(("keras", None, None),))
+
+
 class InitActRegObjects(CallRule):
     ID = "TFM113"
     NAME = "init-act-reg-objects"
@@ -27,13 +54,16 @@ class InitActRegObjects(CallRule):
                  "truncated normal, rescaled for Keras), activations are tensor ops (leaky_relu "
                  "alpha 0.1 where Keras' default is 0.2; hard_sigmoid is tf.keras' 0.2*x + 0.5, "
                  "Keras 3's is x/6 + 0.5; gelu is the tanh approximation), and regularizers "
-                 "return loss terms (L2 = wd * sum(t**2) / 2, L1 = wd * sum(|t|)). Initializers "
+                 "return loss terms (L2 = wd * sum(t**2) / 2, L1 = wd * sum(|t|)); activations.get(name) "
+                 "-> the helper tflearn_activation (the same table). Initializers "
                  "that are layer arguments are left to the layer rules.")
     CALLS = tuple(INIT + n for n in _INIT_SIGS) + tuple(
         ACT + n for n in [*_OPS, "linear", "leaky_relu", "leakyrelu", "crelu", "hard_sigmoid", "gelu",
-                          "prelu"]) + (REG + "L2", REG + "L1")
+                          "prelu", "get"]) + (REG + "L2", REG + "L1")
 
     def translate(self, qname, original, updated):
+        if isinstance(original.func, cst.Call):
+            return None  # ``activations.get(name)(x)``: the inner call is the one named
         if self._is_layer_argument(original):
             return None  # the layer rule translates it with the layer's context
         mod, name = qname.rsplit(".", 1)
@@ -72,6 +102,9 @@ class InitActRegObjects(CallRule):
         return expr("{wd} * keras.ops.sum(keras.ops.abs({t}))", wd=wd, t=t)
 
     def _activation(self, name, updated, original):
+        if name == "get":
+            b = BoundArgs(updated, "identifier", original)
+            return call(self.ctx.use_helper("tflearn_activation"), b.node("identifier"))
         if name == "prelu":
             raise Untranslatable("prelu creates weights: use keras.layers.PReLU() inside a model")
         if name in ("leaky_relu", "leakyrelu"):
@@ -93,6 +126,10 @@ class InitActRegObjects(CallRule):
 
     VALID = ["import keras\ninit = keras.initializers.GlorotUniform()\n"]
     INVALID = [
+        Case("import tflearn.activations as activations\ny = activations.get(act)(x)\n",
+             "import keras\n\n\n" + HELPERS["tflearn_activation"].code.replace(
+                 "def tflearn", "# tflearn-migrate helper: tflearn_activation\ndef tflearn", 1)
+             + "\n\ny = tflearn_activation(act)(x)\n", ()),
         Case("import tflearn\n"
              "w_init = tflearn.initializations.xavier(uniform=False)\n"
              "b_init = tflearn.initializations.uniform_scaling(factor=2.0)\n"

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import libcst as cst
 
+from .. import cstcache
 from ..args import BoundArgs, Unbindable
-from ..emit import call, literal, wrap_long_call
+from ..emit import call, literal, to_node, wrap_long_call
 from ..helpers import register
 from ._tflearn import Untranslatable, rank_of
 from ._tflearn_model import DNN, DNN_SIG, REGRESSION, REGRESSION_SIG, RegressionInfo, TflearnProgram
@@ -31,6 +32,61 @@ register("tflearn_graph_inputs", '''def tflearn_graph_inputs(tensors):
         stack.extend(reversed(node.input_tensors))
     return found[0] if len(found) == 1 else found
 ''')
+
+
+register("TflearnTensorLossModel", '''
+@keras.saving.register_keras_serializable(package="tflearn_migrate")
+class TflearnTensorLossModel(keras.Model):
+    """A tflearn regression whose loss function also reads other tensors of the graph (a
+    VAE's z_mean / z_std): the model outputs them too, and compute_loss calls
+    loss_fn(y_pred, y_true, **tensors) - tflearn's argument order - on the same forward pass
+    (plus the layers' own losses, as Keras does). predict() returns the network's output."""
+
+    def __init__(self, inputs, outputs, loss_fn, loss_tensors, **kwargs):
+        super().__init__(inputs=inputs, outputs=[outputs, *loss_tensors.values()], **kwargs)
+        self.loss_fn = loss_fn
+        self.tensor_names = list(loss_tensors)
+
+    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+        out, *tensors = y_pred
+        loss = self.loss_fn(out, y, **dict(zip(self.tensor_names, tensors)))
+        for extra in self.losses:
+            loss = loss + keras.ops.cast(extra, loss.dtype)
+        return loss
+
+    def predict_step(self, data):
+        return super().predict_step(data)[0]
+''', imports=(("keras", None, None),))
+
+
+def tensor_loss(ctx, prog: TflearnProgram, reg: RegressionInfo) -> tuple[str, list[str]] | None:
+    """``regression(loss=fn)`` with ``fn`` a module-level function of this file that reads
+    tensors of the network's graph by their module-level names (not parameters): (fn, those
+    names, in order of first read). Only for one DNN over the regression in its own scope,
+    without metrics, ``fn`` read nowhere else (its signature gets the names as parameters)."""
+    from ..analysis.flow import load_names
+
+    call_ = reg.call
+    kw = {a.keyword.value: a.value for a in call_.args if a.keyword is not None}
+    fn_node = kw.get("loss")
+    if not isinstance(fn_node, cst.Name) or fn_node.value not in prog.flow.functions:
+        return None
+    if literal(kw.get("metric", cst.Name("x")), 0) is not None:
+        return None  # metrics would see the extra outputs
+    if len(reg.dnns) != 1 or reg.dnns[0].kind != "DNN" or reg.dnns[0].target is None:
+        return None
+    fn = prog.flow.functions[fn_node.value]
+    reads = [n for n in cstcache.walk(ctx.module) if isinstance(n, cst.Name) and n.value == fn.name.value]
+    if len(reads) != 2:   # the def's name and the loss= argument
+        return None
+    local = prog.flow.scopes[id(fn)].by_name
+    scope, idx = prog.flow.index_of(reg.stmt)
+    names: list[str] = []
+    for n in cstcache.walk(fn.body):
+        if isinstance(n, cst.Name) and n.value not in local and n.value not in names and n.value in load_names(fn.body):
+            if any(isinstance(d.value, cst.Call) and id(d.value) in prog.inputs for d in scope.reaching([n.value], idx)):
+                names.append(n.value)
+    return (fn.name.value, names) if names else None
 
 
 def _inputs_expr(ctx, reg: RegressionInfo) -> cst.BaseExpression:
@@ -80,7 +136,9 @@ class RegressionDNN(CallRule):
         if reg.target is None:
             raise Untranslatable("regression(...) must be assigned to a name")
         model = call("keras.Model", inputs=_inputs_expr(self.ctx, reg), outputs=incoming)
-        self.ctx.insert_after(original, [self._compile(reg, reg.target, reg.dnns[0].args)])
+        first = reg.dnns[0]
+        self.ctx.insert_after(original, [self._compile(reg, reg.target, first.args,
+                                                       0.0 if first.kind == "SequenceGenerator" else DEFAULT_CLIP)])
         self.ctx.add_import("keras")
         self.ctx.count(self)
         return model
@@ -106,10 +164,30 @@ class RegressionDNN(CallRule):
             raise Untranslatable("DNN(...) must be assigned to a name")
         if reg.bound is None:
             raise Untranslatable("the regression(...) for this DNN comes after it")
-        self.ctx.insert_after(original, [self._compile(reg, info.target, b)])
+        tl = tensor_loss(self.ctx, prog, reg)
+        self.ctx.insert_after(original, [self._compile(reg, info.target, b, tensor_loss=tl is not None)])
         self.ctx.add_import("keras")
         self.ctx.count(self)
+        if tl is not None:
+            fn, names = tl
+            self.report(reg.call, f"the loss {fn} reads the graph's {', '.join(names)}: the model outputs "
+                                  "them too and passes them to the loss (TflearnTensorLossModel)")
+            tensors = cst.Dict([cst.DictElement(to_node(n), cst.Name(n)) for n in names])
+            return wrap_long_call(call(self.ctx.use_helper("TflearnTensorLossModel"), inputs=_inputs_expr(self.ctx, reg),
+                                       outputs=b.node("network"), loss_fn=cst.Name(fn), loss_tensors=tensors))
         return call("keras.Model", inputs=_inputs_expr(self.ctx, reg), outputs=b.node("network"))
+
+    def leave_FunctionDef(self, original: cst.FunctionDef, updated: cst.FunctionDef):
+        """The loss function of a TflearnTensorLossModel takes the tensors it read as parameters."""
+        prog: TflearnProgram = self.ctx.analysis(TflearnProgram)
+        for reg in prog.regressions.values():
+            if reg.dnns and reg.mode == "A":
+                tl = tensor_loss(self.ctx, prog, reg)
+                if tl is not None and tl[0] == original.name.value:
+                    extra = [cst.Param(cst.Name(n)) for n in tl[1]]
+                    return updated.with_changes(params=updated.params.with_changes(
+                        params=[*updated.params.params, *extra]))
+        return updated
 
     def _session_model(self, prog: TflearnProgram, info, original, updated):
         """``DNN(encoder, session=model.session)``: a model over a layer of a trained network,
@@ -129,10 +207,13 @@ class RegressionDNN(CallRule):
         return call("keras.Model", inputs=names[0] if len(names) == 1 else cst.List([cst.Element(n) for n in names]),
                     outputs=b.node("network"))
 
-    def _compile(self, reg: RegressionInfo, model: str, dnn: BoundArgs | None) -> cst.BaseStatement:
+    def _compile(self, reg: RegressionInfo, model: str, dnn: BoundArgs | None,
+                 default_clip: float = DEFAULT_CLIP, tensor_loss: bool = False) -> cst.BaseStatement:
+        """``model.compile(...)``; ``default_clip``: the clip_gradients default of the model
+        class (DNN 5.0, SequenceGenerator 0.0: no clipping)."""
         b = reg.bound
         assert b is not None
-        clip: cst.BaseExpression | float | None = DEFAULT_CLIP
+        clip: cst.BaseExpression | float | None = default_clip
         if dnn is not None and dnn.given("clip_gradients"):
             clip = dnn.node("clip_gradients")
         opt_node = b.node("optimizer")
@@ -142,7 +223,7 @@ class RegressionDNN(CallRule):
             opt = optimizer_from_name(self.ctx, opt_name, lr, clip, reg.call)
         else:
             opt = flat(opt_node)  # an optimizer object (translated by TFM114 with global_clipnorm=5.0)
-            if dnn is not None and dnn.given("clip_gradients") and literal(dnn.node("clip_gradients"), None) != DEFAULT_CLIP:
+            if dnn is not None and literal(to_node(clip), None) != DEFAULT_CLIP:
                 q = self.ctx.legacy_name(b.orig("optimizer"))
                 edited = set_clip(opt_node, clip) if q and q.startswith("tflearn.optimizers.") else None
                 if edited is not None:
@@ -151,7 +232,7 @@ class RegressionDNN(CallRule):
                     self.report(reg.call, "DNN(clip_gradients=...) with an optimizer object: set "
                                           "global_clipnorm on that optimizer to match")
         to_one_hot = bool(b.value("to_one_hot", False))
-        lss = loss(self.ctx, b, "loss", to_one_hot)
+        lss = None if tensor_loss else loss(self.ctx, b, "loss", to_one_hot)
         mets = metrics(self.ctx, b, rank_of(self.ctx, reg.incoming, reg.call),
                        units=units_of(self.ctx, reg.incoming, reg.call))
         kw = {"optimizer": opt, "loss": lss, "metrics": mets}

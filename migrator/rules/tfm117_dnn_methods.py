@@ -79,6 +79,8 @@ class DNNMethods(Rule):
                 func.attr.value in ("predict", "predict_label") and prog.session_inputs(info)):
             return updated
         method = func.attr.value
+        if info.kind == "SequenceGenerator" and method not in ("fit", "save", "load"):
+            return updated  # not methods of a SequenceGenerator (TFM122 marks them)
         try:
             b = BoundArgs(updated, METHOD_SIGS[method], original)
             out = getattr(self, f"_{method}")(info, b, updated)

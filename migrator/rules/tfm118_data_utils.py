@@ -106,6 +106,22 @@ def tflearn_random_sequence_from_string(string, seq_maxlen):
     start = random.randint(0, len(string) - seq_maxlen - 1)
     return string[start:start + seq_maxlen]
 '''),
+    "random_sequence_from_textfile": ("tflearn_random_sequence_from_textfile", '''
+def tflearn_random_sequence_from_textfile(path, seq_maxlen):
+    """tflearn data_utils.random_sequence_from_textfile: a random window of the file's text."""
+    with open(path) as f:
+        text = f.read()
+    return tflearn_random_sequence_from_string(text, seq_maxlen)
+''', ("tflearn_random_sequence_from_string",)),
+    "repeat": ("tflearn_repeat", '''
+def tflearn_repeat(inputs, repetitions, layer, *args, **kwargs):
+    """tflearn utils.repeat: ``layer`` applied ``repetitions`` times, each time to the
+    previous output (a function building new layers builds new ones on every call)."""
+    outputs = inputs
+    for _ in range(repetitions):
+        outputs = layer(outputs, *args, **kwargs)
+    return outputs
+'''),
     "load_csv": ("tflearn_load_csv", '''
 def tflearn_load_csv(filepath, target_column=-1, columns_to_ignore=None, has_header=True,
                      categorical_labels=False, n_classes=None):
@@ -129,7 +145,8 @@ def tflearn_load_csv(filepath, target_column=-1, columns_to_ignore=None, has_hea
 _EXTRA_IMPORTS = {"random_sequence_from_string": (("random", None, None),),
                   "load_csv": (("csv", None, None),)}
 for _n, (_h, _code, *_req) in HELPERS.items():
-    register(_h, _code, imports=_NP + _EXTRA_IMPORTS.get(_n, ()), requires=_req[0] if _req else ())
+    register(_h, _code, imports=(() if _n == "repeat" else _NP) + _EXTRA_IMPORTS.get(_n, ()),
+             requires=_req[0] if _req else ())
 
 _TODO = {
     "VocabularyProcessor": "tf.contrib's VocabularyProcessor is gone; use keras.layers.TextVectorization "
@@ -150,15 +167,16 @@ SIGS = {
 class DataUtils(CallRule):
     ID = "TFM118"
     NAME = "data-utils"
-    MESSAGE = "tflearn.data_utils -> keras.utils / NumPy helpers"
+    MESSAGE = "tflearn.data_utils (and utils.repeat) -> keras.utils / NumPy helpers"
     RATIONALE = ("tflearn's pad_sequences pads AND truncates at the end ('post'); Keras' default "
                  "is 'pre' for both, so both are written out. to_categorical(y, n) -> "
                  "keras.utils.to_categorical (float32 instead of float64, same values); without "
                  "nb_classes tflearn maps the sorted distinct labels to columns (helper). shuffle, "
                  "featurewise/samplewise normalisation, semi-redundant character sequences and "
-                 "load_csv are plain NumPy/Python: small helpers reproduce them exactly. "
+                 "load_csv are plain NumPy/Python: small helpers reproduce them exactly (so does "
+                 "tflearn.utils.repeat, a loop applying a block builder). "
                  "VocabularyProcessor and the image dataset builders are left as TODOs.")
-    CALLS = tuple(DU + n for n in [*HELPERS, "pad_sequences", *_TODO])
+    CALLS = tuple(DU + n for n in [*HELPERS, "pad_sequences", *_TODO] if n != "repeat") + ("tflearn.utils.repeat",)
 
     def translate(self, qname, original, updated):
         name = qname.rsplit(".", 1)[1]
@@ -190,6 +208,10 @@ class DataUtils(CallRule):
 
     VALID = ["import keras\nx = keras.utils.pad_sequences(s, padding='post')\n"]
     INVALID = [
+        Case("from tflearn.utils import repeat\nz = repeat(y, 3, block, scale=0.5)\n",
+             "\n\n" + HELPERS["repeat"][1].replace("\ndef tflearn", "# tflearn-migrate helper: tflearn_repeat\n"
+                                                  "def tflearn", 1).lstrip("\n")
+             + "\n\nz = tflearn_repeat(y, 3, block, scale=0.5)\n", ()),
         Case("from tflearn.data_utils import pad_sequences, to_categorical\n"
              "X = pad_sequences(seqs, maxlen=20, value=0.)\nY = to_categorical(labels, 10)\n",
              "import keras\n\n"

@@ -5,7 +5,7 @@ import libcst as cst
 
 from ..args import BoundArgs, Unbindable
 from ..emit import call, expr, literal, to_node
-from ..helpers import register
+from ..helpers import HELPERS, register
 from ._tf1 import dtype_of
 from ._tflearn import Untranslatable
 from .base import Case, CallRule
@@ -65,6 +65,31 @@ def tf1_window(k):
 ''')
 
 
+register("TF1RandomNormalLike", '''
+@keras.saving.register_keras_serializable(package="tflearn_migrate")
+class TF1RandomNormalLike(keras.layers.Layer):
+    """tf.random_normal(tf.shape(x), mean, stddev, dtype, seed) in a TF1 graph: a new draw
+    from N(mean, stddev**2), shaped like x, at every run - every batch, in training and in
+    prediction alike (a layer, so that it is drawn at every call of the model)."""
+
+    def __init__(self, mean=0.0, stddev=1.0, dtype="float32", seed=None, **kwargs):
+        super().__init__(**kwargs)
+        self.mean, self.stddev, self.sample_dtype, self.seed = mean, stddev, dtype, seed
+        self.seed_generator = keras.random.SeedGenerator(seed)
+
+    def call(self, x):
+        return keras.random.normal(keras.ops.shape(x), mean=self.mean, stddev=self.stddev,
+                                   dtype=self.sample_dtype, seed=self.seed_generator)
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self):
+        return {**super().get_config(), "mean": self.mean, "stddev": self.stddev,
+                "dtype": self.sample_dtype, "seed": self.seed}
+''', imports=(("keras", None, None),))
+
+
 def _tf(name: str) -> str:
     return f"tensorflow.{name}"
 
@@ -96,7 +121,8 @@ class Ops(CallRule):
             "nn.sparse_softmax_cross_entropy_with_logits", "to_float", "to_int32", "constant", "eye", "norm",
             "diag_part", "linalg.diag_part", "matrix_diag_part", "nn.max_pool", "nn.avg_pool", "nn.max_pool2d",
             "nn.avg_pool2d", "linalg.matmul", "linalg.tensor_diag_part", "nn.xw_plus_b", "count_nonzero",
-            "math.count_nonzero", "cond", "math.argmax", "math.argmin", "identity", "pad", "split")] + [_tf(n) for n in _INITIALIZERS])
+            "math.count_nonzero", "cond", "math.argmax", "math.argmin", "identity", "pad", "random_normal",
+            "random.normal", "split")] + [_tf(n) for n in _INITIALIZERS])
 
     def translate(self, qname: str, original: cst.Call, updated: cst.Call):
         if qname[len("tensorflow."):] in _INITIALIZERS:
@@ -255,6 +281,28 @@ class Ops(CallRule):
             b = B("input, axis=None, name=None, dimension=None, output_type='int64'")
             axis = b.node("axis") if b.given("axis") else (b.node("dimension") if b.given("dimension") else to_node(0))
             return _ops(name.rsplit(".", 1)[-1], b.node("input"), axis=axis)
+        if name in ("random_normal", "random.normal"):
+            # a graph op: TF1 draws again at every run. Only ``tf.shape(t)`` shapes translate: a
+            # layer that draws at every call, shaped like t (a fixed shape would give one eager
+            # draw in Keras, fixed for the whole training)
+            b = B("shape, mean=0.0, stddev=1.0, dtype=tf.float32, seed=None, name=None")
+            shp = b.orig("shape")
+            if not (isinstance(shp, cst.Call) and self.ctx.legacy_name(shp.func) == "tensorflow.shape"
+                    and len(shp.args) == 1 and shp.args[0].keyword is None):
+                arg = self.ctx.parent(original)
+                owner = self.ctx.parent(arg) if isinstance(arg, cst.Arg) else None
+                if isinstance(owner, cst.Call) and self.ctx.legacy_name(owner.func) == "tensorflow.Variable":
+                    return None  # a variable's initial value: drawn once, the variable's rule (TFM135)
+                raise Untranslatable("random_normal of a shape other than tf.shape(tensor): TF1 draws anew at "
+                                     "every run, a Keras random call outside a layer draws once")
+            like = b.node("shape")
+            like = like.args[0].value if isinstance(like, cst.Call) and len(like.args) == 1 else None
+            if like is None:
+                raise Untranslatable("random_normal shape")
+            kw = {k: b.node(k) for k in ("mean", "stddev", "seed") if b.given(k)}
+            if b.given("dtype"):
+                kw["dtype"] = dtype_of(self.ctx, b.node("dtype"), b.orig("dtype"))
+            return cst.Call(call(self.ctx.use_helper("TF1RandomNormalLike"), **kw), [cst.Arg(like)])
         if name == "identity":
             # the same tensor (TF1 only named it): the argument itself, parenthesised when compound
             x = B("input, name=None").node("input")
@@ -427,6 +475,16 @@ class Ops(CallRule):
         # tf.split: a count of equal parts stays, sizes become NumPy's cut indices
         Case("import tensorflow as tf\nx1, x2 = tf.split(pair, 2, axis=3)\na, b, c = tf.split(v, [2, 3, 1], 1)\n",
              "import keras\n\nx1, x2 = keras.ops.split(pair, 2, axis=3)\na, b, c = keras.ops.split(v, [2, 5], axis=1)\n"),
+        Case("import tensorflow as tf\n"
+             "e = tf.random_normal(tf.shape(z), dtype=tf.float32, mean=0., stddev=1.0, name='epsilon')\n"
+             "y = tf.random_normal([3, 2])\n",
+             "import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\n"
+             "import keras\n\n\n" + HELPERS["TF1RandomNormalLike"].code.replace(
+                 "@keras", "# tflearn-migrate helper: TF1RandomNormalLike\n@keras", 1) + "\n\n"
+             "e = TF1RandomNormalLike(mean=0., stddev=1.0, dtype='float32')(z)\n"
+             "# TODO(tflearn-migrate): TFM130 tf.random_normal: random_normal of a shape other than "
+             "tf.shape(tensor): TF1 draws anew at every run, a Keras random call outside a layer draws once\n"
+             "y = tf.random_normal([3, 2])\n", ("TFM130",), todo=True),
         Case('import tensorflow as tf\ninit = tf.truncated_normal_initializer(stddev=0.02)\nzero = tf.zeros_initializer()\n',
              'import keras\n\ninit = keras.initializers.TruncatedNormal(mean=0.0, stddev=0.02, seed=keras.random.SeedGenerator())\nzero = keras.initializers.Zeros()\n'),
         Case("import tensorflow as tf\nd = tf.sqrt(tf.reduce_sum(tf.square(a - b), 1, keep_dims=True))\n",

@@ -4,7 +4,8 @@
 ``list(t.shape)``; ``t.get_shape()[i].value`` (a TF1 ``Dimension``) -> ``t.shape[i]``. Keras 3
 tensors (KerasTensor, backend tensors) have neither ``get_shape`` nor ``TensorShape``: their
 ``shape`` is a tuple of ints / None, the same values TF1's ``as_list()`` returned.
-Only in files that import TensorFlow (the method names are TF's; NumPy has none of them).
+Only in files that import TensorFlow or tflearn (whose layers return TF tensors; the method names
+are TF's; NumPy has none of them).
 """
 from __future__ import annotations
 
@@ -32,7 +33,7 @@ class TensorShapeMethods(Rule):
         cache = self.__dict__.get("_imports_tf")
         if cache is None:
             cache = self.__dict__["_imports_tf"] = any(
-                v.split(".")[0] == "tensorflow" for v in self.ctx.bindings.names.values())
+                v.split(".")[0] in ("tensorflow", "tflearn") for v in self.ctx.bindings.names.values())
         return cache
 
     def leave_Call(self, original: cst.Call, updated: cst.Call):
@@ -73,7 +74,7 @@ class TensorShapeMethods(Rule):
 
     VALID = ["import numpy as np\nn = x.shape[1]\n",
              "d = obj.get_shape()\n"]  # no TensorFlow import: not a tensor method
-    INVALID = [Case(
+    INVALID = [Case("import tflearn\nn = net.get_shape()[3]\n", "n = net.shape[3]\n", ()), Case(
         "import tensorflow as tf\n"
         "shape = x.get_shape().as_list()\nn_in = x.get_shape()[1].value\nc = x.shape.as_list()[-1]\n"
         "s = x.get_shape()\ny.set_shape(x.get_shape())\n",
