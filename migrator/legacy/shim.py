@@ -16,6 +16,9 @@ on TensorFlow 2.21. Everything it changes:
    ``sqrt(1.3 * factor / n)`` for the normal case).
 7. ``numpy.lib.pad`` = ``numpy.pad`` (removed from ``numpy.lib`` in NumPy 2; tflearn's
    ``ImageAugmentation.add_random_crop`` uses it).
+8. ``tensorflow.contrib.slim`` (also ``tf.contrib.layers.conv2d`` & co. and
+   ``tf.contrib.framework.arg_scope``): the layer subset of ``migrator/legacy/slim.py``,
+   re-implemented with TF 1.15 contrib's variable names, defaults and regularizer semantics.
 """
 from __future__ import annotations
 
@@ -132,6 +135,18 @@ def install() -> None:
     layers.xavier_initializer = inits.xavier_initializer
     layers.xavier_initializer_conv2d = inits.xavier_initializer_conv2d
     layers.variance_scaling_initializer = inits.variance_scaling_initializer
+    from . import slim as _slim
+
+    slim = _slim.build(tf1, inits)
+    sys.modules["tensorflow.contrib.slim"] = slim
+    for n in ("conv2d", "convolution2d", "fully_connected", "max_pool2d", "avg_pool2d", "flatten", "dropout",
+              "l2_regularizer"):
+        setattr(layers, n, getattr(slim, n))
+    framework = sys.modules.setdefault("tensorflow.contrib.framework", types.ModuleType("tensorflow.contrib.framework"))
+    framework.arg_scope = slim.arg_scope
+    framework.add_arg_scope = slim.add_arg_scope
     sys.modules["tensorflow.contrib"].layers = layers
+    sys.modules["tensorflow.contrib"].slim = slim
+    sys.modules["tensorflow.contrib"].framework = framework
     object.__setattr__(proxy, "contrib", sys.modules["tensorflow.contrib"])
     _INSTALLED = True
