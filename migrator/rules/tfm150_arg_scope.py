@@ -1,0 +1,226 @@
+"""TFM150: ``with slim.arg_scope([ops], **kw):`` -> its body, ``kw`` written into the listed calls."""
+from __future__ import annotations
+
+import libcst as cst
+
+from ..cstcache import children
+from .base import Case, Rule
+
+ARG_SCOPE = ("tensorflow.contrib.slim.arg_scope", "tensorflow.contrib.framework.arg_scope",
+             "tensorflow.contrib.slim.scopes.arg_scope", "tensorflow.contrib.framework.python.ops.arg_scope")
+_PREFIXES = ("tensorflow.contrib.slim.layers.", "tensorflow.contrib.slim.", "tensorflow.contrib.layers.")
+_ALIASES = {"convolution2d": "conv2d", "conv2d_transpose": "conv2d_transpose", "convolution2d_transpose":
+            "conv2d_transpose", "linear": "fully_connected"}
+
+
+def slim_op(q: str | None) -> str | None:
+    """``tensorflow.contrib.slim.conv2d`` / ``tensorflow.contrib.layers.convolution2d`` -> 'conv2d'
+    (slim re-exports contrib's layer functions: one op under several names)."""
+    if not q:
+        return None
+    for p in _PREFIXES:
+        if q.startswith(p):
+            tail = q[len(p):]
+            if "." in tail:
+                return None
+            return _ALIASES.get(tail, tail)
+    return None
+
+
+class _Scope:
+    def __init__(self, node: cst.With) -> None:
+        self.node = node
+        self.ops: set[str] = set()
+        self.kwargs: dict[str, cst.BaseExpression] = {}
+        self.reason: str | None = None
+        self.calls: list[cst.Call] = []
+
+
+class ArgScopes:
+    """``ctx.analysis(ArgScopes)``: every ``arg_scope`` block, the listed ops' calls inside it
+    (lexically, nested ``def``s included) and the keyword defaults each call receives (inner
+    scopes win; the call's own keywords win over both). slim applies a scope DYNAMICALLY (to
+    calls made while it is open): a block that calls a function of this file defined OUTSIDE it,
+    which calls a listed op, is declined (``reason``), and so are its calls."""
+
+    def __init__(self, ctx) -> None:
+        self.ctx = ctx
+        self.scopes: dict[int, _Scope] = {}
+        self.kwargs: dict[int, dict[str, cst.BaseExpression]] = {}
+        self.blocked: dict[int, str] = {}
+        self.failed: set[int] = set()          # scopes with a listed call left as TODO (TFM132)
+        self.scope_of_call: dict[int, list[_Scope]] = {}
+        self._functions: dict[str, list[cst.FunctionDef]] = {}
+        self._collect_functions(ctx.module)
+        self._visit(ctx.module, [])
+        for s in self.scopes.values():
+            self._check_dynamic(s)
+
+    def _collect_functions(self, node: cst.CSTNode) -> None:
+        stack = [node]
+        while stack:
+            n = stack.pop()
+            if isinstance(n, cst.FunctionDef):
+                self._functions.setdefault(n.name.value, []).append(n)
+            stack.extend(children(n))
+
+    def qname(self, node: cst.CSTNode) -> str | None:
+        try:
+            return self.ctx.legacy_name(node)
+        except Exception:  # noqa: BLE001 - a node the metadata does not know
+            return None
+
+    def is_arg_scope(self, w: cst.With) -> bool:
+        return (len(w.items) == 1 and isinstance(w.items[0].item, cst.Call)
+                and self.qname(w.items[0].item.func) in ARG_SCOPE)
+
+    def _visit(self, node: cst.CSTNode, active: list[_Scope]) -> None:
+        if isinstance(node, cst.With) and self.is_arg_scope(node):
+            s = self._scope(node)
+            self.scopes[id(node)] = s
+            for c in children(node):
+                if c is node.body:
+                    self._visit(c, active + [s])
+                else:
+                    self._visit(c, active)
+            return
+        if isinstance(node, cst.Call) and active:
+            op = slim_op(self.qname(node.func))
+            if op is not None:
+                merged: dict[str, cst.BaseExpression] = {}
+                mine = []
+                for s in active:
+                    if op in s.ops:
+                        merged.update(s.kwargs)
+                        mine.append(s)
+                        s.calls.append(node)
+                if mine:
+                    self.kwargs[id(node)] = merged
+                    self.scope_of_call[id(node)] = mine
+        for c in children(node):
+            self._visit(c, active)
+
+    def _scope(self, w: cst.With) -> _Scope:
+        s = _Scope(w)
+        c = w.items[0].item
+        if w.items[0].asname is not None:
+            s.reason = "the scope is bound to a name (arg_scope(sc) reopens it elsewhere)"
+        pos = [a for a in c.args if a.keyword is None]
+        if len(pos) != 1 or any(a.star for a in c.args):
+            s.reason = s.reason or "arg_scope without exactly one list of ops"
+            return s
+        ops = pos[0].value
+        if not isinstance(ops, (cst.List, cst.Tuple)):
+            s.reason = s.reason or "arg_scope of a saved scope or of a list held in a name"
+            return s
+        for e in ops.elements:
+            op = slim_op(self.qname(e.value))
+            if op is None:
+                s.reason = s.reason or f"arg_scope lists {cst.Module([]).code_for_node(e.value)}, not a slim layer"
+                continue
+            s.ops.add(op)
+        for a in c.args:
+            if a.keyword is not None:
+                s.kwargs[a.keyword.value] = a.value
+        return s
+
+    def _check_dynamic(self, s: _Scope) -> None:
+        """A function of this file defined outside the block, called inside it, that calls a
+        listed op: slim would give that call the scope's keywords too (declined)."""
+        inside = {id(n) for n in _walk(s.node)}
+        for n in _walk(s.node.body):
+            if not isinstance(n, cst.Call):
+                continue
+            name = n.func.value if isinstance(n.func, cst.Name) else (
+                n.func.attr.value if isinstance(n.func, cst.Attribute) and isinstance(n.func.value, cst.Name)
+                and n.func.value.value == "self" else None)
+            for fn in self._functions.get(name or "", []):
+                if id(fn) in inside:
+                    continue
+                hits = [m for m in _walk(fn) if isinstance(m, cst.Call)
+                        and slim_op(self.qname(m.func)) in s.ops]
+                if hits:
+                    s.reason = s.reason or (f"{name}() is defined outside the block and calls a listed op "
+                                            "(slim applies the scope to it while the block runs)")
+                    for m in hits:
+                        self.blocked[id(m)] = s.reason
+        if s.reason:
+            for c in s.calls:
+                self.blocked.setdefault(id(c), s.reason)
+
+    def defaults_for(self, call: cst.Call) -> dict[str, cst.BaseExpression]:
+        """The keyword defaults the enclosing arg_scopes give this (original) call."""
+        return self.kwargs.get(id(call), {})
+
+    def mark_failed(self, call: cst.Call) -> None:
+        for s in self.scope_of_call.get(id(call), []):
+            self.failed.add(id(s.node))
+
+
+def _walk(node: cst.CSTNode):
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        yield n
+        stack.extend(children(n))
+
+
+class ArgScope(Rule):
+    ID = "TFM150"
+    NAME = "slim-arg-scope"
+    MESSAGE = "slim.arg_scope block -> its body (the keyword defaults written into the listed layer calls)"
+    RATIONALE = ("slim.arg_scope([ops], **kw) only supplies keyword defaults to the listed layer functions "
+                 "while it is open (a call's own keywords win, an inner scope wins over an outer one). "
+                 "TFM132 writes those keywords into each listed call it translates, so the block itself "
+                 "means nothing in Keras and is dropped. It is kept with a TODO when slim would also reach "
+                 "calls the block does not contain (a helper of the file defined outside the block), when "
+                 "the scope is saved and reopened (`as sc`, `arg_scope(sc)`), or when a listed call inside "
+                 "could not be translated (it would lose the scope's keywords).")
+    ORDER = 45
+    REQUIRES = ("TFM132",)
+
+    def leave_With(self, original: cst.With, updated: cst.With):
+        scopes = self.ctx.analysis(ArgScopes)
+        s = scopes.scopes.get(id(original))
+        if s is None:
+            return updated
+        if s.reason:
+            self.todo(original.items[0], f"arg_scope not translated: {s.reason}")
+            return updated
+        if id(original) in scopes.failed:
+            self.todo(original.items[0], "arg_scope kept: a layer call inside it is not translated and "
+                      "still needs its keyword defaults")
+            return updated
+        self.ctx.count(self)
+        body = list(updated.body.body)
+        if not body:
+            return cst.RemoveFromParent()
+        body[0] = body[0].with_changes(leading_lines=list(original.leading_lines) + list(body[0].leading_lines))
+        return cst.FlattenSentinel(body)
+
+    VALID = ["import keras\nwith open(p) as f:\n    h = f.read()\n"]
+    INVALID = [
+        Case("import tensorflow as tf\nimport tensorflow.contrib.slim as slim\n\n"
+             "with slim.arg_scope([slim.conv2d, slim.fully_connected], activation_fn=tf.nn.tanh):\n"
+             "    with slim.arg_scope([slim.conv2d], padding='VALID'):\n"
+             "        h = slim.conv2d(x, 8, [3, 3], scope='conv1')\n"
+             "        h = slim.conv2d(h, 8, [3, 3], padding='SAME', scope='conv2')\n"
+             "    h = slim.fully_connected(slim.flatten(h), 2, activation_fn=None, scope='fc')\n",
+             "import keras\n\n"
+             "h = keras.layers.Conv2D(8, [3, 3], padding='valid', activation='tanh')(x)\n"
+             "h = keras.layers.Conv2D(8, [3, 3], padding='same', activation='tanh')(h)\n"
+             "h = keras.layers.Dense(2)(keras.layers.Flatten()(h))\n"),
+        Case("import tensorflow.contrib.slim as slim\n\n"
+             "def tower(x):\n    return slim.conv2d(x, 8, [3, 3], scope='conv1')\n\n"
+             "with slim.arg_scope([slim.conv2d], padding='VALID'):\n    h = tower(x)\n",
+             "import tensorflow.contrib.slim as slim  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\n\n"
+             "def tower(x):\n"
+             "    # TODO(tflearn-migrate): TFM132 "
+             "tf.contrib.layers.conv2d: arg_scope not translated: tower() is defined outside the block and "
+             "calls a listed op (slim applies the scope to it while the block runs)\n"
+             "    return slim.conv2d(x, 8, [3, 3], scope='conv1')\n\n"
+             "# TODO(tflearn-migrate): TFM150 arg_scope not translated: tower() is defined outside the block and "
+             "calls a listed op (slim applies the scope to it while the block runs)\n"
+             "with slim.arg_scope([slim.conv2d], padding='VALID'):\n    h = tower(x)\n",
+             diagnostics=("TFM132", "TFM150"), todo=True),
+    ]
