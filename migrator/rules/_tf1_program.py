@@ -46,7 +46,7 @@ INITIALIZERS = ("tensorflow.global_variables_initializer", "tensorflow.initializ
 SAVERS = ("tensorflow.train.Saver",)
 VARIABLE_SCOPES = ("tensorflow.variable_scope", "tensorflow.name_scope")
 # calls that apply trainable parameters to their arguments (a placeholder reaching one is an input)
-_PARAM_PREFIXES = ("tensorflow.layers.", "tensorflow.contrib.layers.", "tflearn.", "tensorflow.keras.layers.",
+_PARAM_PREFIXES = ("tensorflow.layers.", "tensorflow.contrib.layers.", "tensorflow.contrib.slim.", "tflearn.", "tensorflow.keras.layers.",
                    "keras.layers.")
 # the same ops once TFM130 translated them (a second run must decide roles the same way)
 _KERAS_PARAM_OPS = ("keras.ops.matmul", "keras.ops.conv", "keras.ops.tensordot", "keras.ops.dot")

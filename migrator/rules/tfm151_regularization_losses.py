@@ -47,6 +47,15 @@ class RegularizationReads:
             return (self._q(key) or "").endswith("GraphKeys.REGULARIZATION_LOSSES")
         return False
 
+    @staticmethod
+    def added_in(ctx, stmt) -> bool:
+        """``x += <read>``: a statement that only adds the collection to a list or a loss."""
+        if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
+            return False
+        s = stmt.body[0]
+        return (isinstance(s, cst.AugAssign) and isinstance(s.operator, cst.AddAssign)
+                and isinstance(s.value, cst.Call) and ctx.analysis(RegularizationReads).is_read(s.value))
+
     @property
     def any(self) -> bool:
         return bool(self.reads)
@@ -92,8 +101,15 @@ class RegularizationLosses(CallRule):
                  "the program adds them to its loss by reading it. Keras layers own their regularizers "
                  "(TFM132 writes kernel_regularizer only in files that read the collection) and "
                  "fit / train_on_batch add model.losses to the training loss themselves, so the read "
-                 "becomes an empty list (get_regularization_loss: 0.0) and the loss is not counted twice.")
+                 "becomes an empty list (get_regularization_loss: 0.0; ``losses += <read>`` goes) and the loss is "
+                 "not counted twice.")
     CALLS = _READS + _READ_SUM + _GET_COLLECTION
+
+    def leave_SimpleStatementLine(self, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine):
+        if RegularizationReads.added_in(self.ctx, original):
+            self.ctx.count(self)
+            return cst.RemoveFromParent()
+        return updated
 
     def translate(self, qname, original, updated):
         if not self.ctx.analysis(RegularizationReads).is_read(original):
@@ -105,5 +121,5 @@ class RegularizationLosses(CallRule):
     INVALID = [
         Case("import tensorflow as tf\nlosses = [loss]\nlosses += tf.get_collection(tf.GraphKeys.REGULARIZATION_LOSSES)\n"
              "total = loss + tf.losses.get_regularization_loss()\n",
-             "losses = [loss]\nlosses += []\ntotal = loss + 0.0\n"),
+             "losses = [loss]\ntotal = loss + 0.0\n"),
     ]
