@@ -1,142 +1,167 @@
-"""TF-Slim ``arg_scope``: which contrib / slim layer calls take which default arguments.
-
-``with slim.arg_scope([slim.conv2d, slim.fully_connected], activation_fn=None, padding='SAME'):``
-makes every call of the listed functions made WHILE the block runs use these keyword arguments
-unless the call gives its own (nested scopes: the inner one wins). TF1 applies it dynamically,
-so a layer call inside a function called from the block is affected too. This analysis resolves
-the lexical part - calls written inside the block (not inside a nested ``def`` / ``lambda`` /
-class, which do not run there) - and names what it cannot resolve:
-
-* ``dynamic``: the block calls a function of this module whose body calls a listed layer (the
-  defaults would reach it through the call);
-* ``why``: the scope's arguments are not a literal list of known layers and keywords
-  (``arg_scope(sc)`` reusing a stored scope, ``**kwargs``, ``as sc``).
-"""
+"""TF-Slim ``arg_scope`` blocks: which contrib / slim layer calls take which default keywords
+(TFM150 drops the blocks, TFM132 writes the keywords into the calls)."""
 from __future__ import annotations
-
-from dataclasses import dataclass, field
 
 import libcst as cst
 
-from .. import cstcache
+from ..cstcache import children
 
-ARG_SCOPE = frozenset({"tensorflow.contrib.framework.arg_scope", "tensorflow.contrib.slim.arg_scope",
-                       "tensorflow.contrib.framework.python.ops.arg_scope.arg_scope",
-                       "tensorflow.contrib.layers.arg_scope"})
-LAYER_PREFIXES = ("tensorflow.contrib.layers.", "tensorflow.contrib.slim.")
-# slim's names for the same functions
-ALIASES = {"convolution2d": "conv2d", "convolution": "conv2d", "linear": "fully_connected"}
-_ANY = "*"
+ARG_SCOPE = ("tensorflow.contrib.slim.arg_scope", "tensorflow.contrib.framework.arg_scope",
+             "tensorflow.contrib.layers.arg_scope",   # names.canonical: slim's layer names are contrib.layers'
+
+             "tensorflow.contrib.slim.scopes.arg_scope", "tensorflow.contrib.framework.python.ops.arg_scope")
+_PREFIXES = ("tensorflow.contrib.slim.layers.", "tensorflow.contrib.slim.", "tensorflow.contrib.layers.")
+_ALIASES = {"convolution2d": "conv2d", "conv2d_transpose": "conv2d_transpose", "convolution2d_transpose":
+            "conv2d_transpose", "linear": "fully_connected"}
 
 
-def layer_short(qname: str | None) -> str | None:
-    """``tensorflow.contrib.slim.conv2d`` -> ``conv2d`` (None for anything else)."""
-    if not qname or not qname.startswith(LAYER_PREFIXES):
+def slim_op(q: str | None) -> str | None:
+    """``tensorflow.contrib.slim.conv2d`` / ``tensorflow.contrib.layers.convolution2d`` -> 'conv2d'
+    (slim re-exports contrib's layer functions: one op under several names)."""
+    if not q:
         return None
-    tail = qname.rsplit(".", 1)[-1]
-    return ALIASES.get(tail, tail)
+    for p in _PREFIXES:
+        if q.startswith(p):
+            tail = q[len(p):]
+            if "." in tail:
+                return None
+            return _ALIASES.get(tail, tail)
+    return None
 
 
-@dataclass
-class ArgScope:
-    node: cst.With
-    ops: frozenset[str] = frozenset()
-    kwargs: dict[str, cst.BaseExpression] = field(default_factory=dict)
-    why: str | None = None            # not analysable
-    dynamic: list[str] = field(default_factory=list)   # functions the defaults reach through calls
-    calls: list[cst.Call] = field(default_factory=list)  # the layer calls it gives defaults to
+class _Scope:
+    def __init__(self, node: cst.With) -> None:
+        self.node = node
+        self.ops: set[str] = set()
+        self.kwargs: dict[str, cst.BaseExpression] = {}
+        self.reason: str | None = None
+        self.calls: list[cst.Call] = []
 
 
 class ArgScopes:
+    """``ctx.analysis(ArgScopes)``: every ``arg_scope`` block, the listed ops' calls inside it
+    (lexically, nested ``def``s included) and the keyword defaults each call receives (inner
+    scopes win; the call's own keywords win over both). slim applies a scope DYNAMICALLY (to
+    calls made while it is open): a block that calls a function of this file defined OUTSIDE it,
+    which calls a listed op, is declined (``reason``), and so are its calls."""
+
     def __init__(self, ctx) -> None:
         self.ctx = ctx
-        self.scopes: dict[int, ArgScope] = {}
-        self.defaults_of: dict[int, dict[str, cst.BaseExpression]] = {}
-        self.blocked: dict[int, str] = {}   # layer calls whose arg_scope defaults are unknown: why
-        self.translated: set[int] = set()   # layer calls a rule translated WITH their defaults
-        module = ctx.module
-        if "arg_scope" not in ctx.module_code:
-            return
-        funcs: dict[str, cst.FunctionDef] = {}
-        for n in cstcache.walk(module):
-            if isinstance(n, cst.FunctionDef):
-                funcs.setdefault(n.name.value, n)
-        for n in cstcache.walk(module):
-            if isinstance(n, cst.With) and len(n.items) == 1 and isinstance(n.items[0].item, cst.Call) \
-                    and ctx.legacy_name(n.items[0].item.func) in ARG_SCOPE:
-                self.scopes[id(n)] = self._scope(n, funcs)
+        self.scopes: dict[int, _Scope] = {}
+        self.kwargs: dict[int, dict[str, cst.BaseExpression]] = {}
+        self.blocked: dict[int, str] = {}
+        self.failed: set[int] = set()          # scopes with a listed call left as TODO (TFM132)
+        self.scope_of_call: dict[int, list[_Scope]] = {}
+        self._functions: dict[str, list[cst.FunctionDef]] = {}
+        self._collect_functions(ctx.module)
+        self._visit(ctx.module, [])
+        for s in self.scopes.values():
+            self._check_dynamic(s)
 
-    def _scope(self, w: cst.With, funcs: dict[str, cst.FunctionDef]) -> ArgScope:
-        item = w.items[0]
-        sc = ArgScope(w)
-        call = item.item
-        if item.asname is not None:
-            sc.why = "the scope is stored (`as ...`) for a later arg_scope"
-        args = list(call.args)
-        ops = set()
-        if not args or args[0].keyword is not None or args[0].star \
-                or not isinstance(args[0].value, (cst.List, cst.Tuple)):
-            sc.why = sc.why or "its first argument is not a literal list of layer functions"
-        else:
-            for el in args[0].value.elements:
-                short = layer_short(self.ctx.legacy_name(el.value))
-                if short is None:
-                    sc.why = sc.why or f"{cstcache_code(el.value)} is not a tf.contrib.layers / slim layer"
-                else:
-                    ops.add(short)
-        for a in args[1:]:
-            if a.star or a.keyword is None:
-                sc.why = sc.why or "keyword arguments given as **kwargs or positionally"
-            else:
-                sc.kwargs[a.keyword.value] = a.value
-        # a scope we cannot read blocks every contrib / slim layer call under it
-        sc.ops = frozenset(ops) if sc.why is None else frozenset(_ANY)
-        # the lexical calls, and user functions called from the block (dynamic scope)
-        stack = list(cstcache.children(w.body))
+    def _collect_functions(self, node: cst.CSTNode) -> None:
+        stack = [node]
         while stack:
             n = stack.pop()
-            if isinstance(n, (cst.FunctionDef, cst.Lambda, cst.ClassDef)):
+            if isinstance(n, cst.FunctionDef):
+                self._functions.setdefault(n.name.value, []).append(n)
+            stack.extend(children(n))
+
+    def qname(self, node: cst.CSTNode) -> str | None:
+        try:
+            return self.ctx.legacy_name(node)
+        except Exception:  # noqa: BLE001 - a node the metadata does not know
+            return None
+
+    def is_arg_scope(self, w: cst.With) -> bool:
+        return (len(w.items) == 1 and isinstance(w.items[0].item, cst.Call)
+                and self.qname(w.items[0].item.func) in ARG_SCOPE)
+
+    def _visit(self, node: cst.CSTNode, active: list[_Scope]) -> None:
+        if isinstance(node, cst.With) and self.is_arg_scope(node):
+            s = self._scope(node)
+            self.scopes[id(node)] = s
+            for c in children(node):
+                if c is node.body:
+                    self._visit(c, active + [s])
+                else:
+                    self._visit(c, active)
+            return
+        if isinstance(node, cst.Call) and active:
+            op = slim_op(self.qname(node.func))
+            if op is not None:
+                merged: dict[str, cst.BaseExpression] = {}
+                mine = []
+                for s in active:
+                    if op in s.ops:
+                        merged.update(s.kwargs)
+                        mine.append(s)
+                        s.calls.append(node)
+                if mine:
+                    self.kwargs[id(node)] = merged
+                    self.scope_of_call[id(node)] = mine
+        for c in children(node):
+            self._visit(c, active)
+
+    def _scope(self, w: cst.With) -> _Scope:
+        s = _Scope(w)
+        c = w.items[0].item
+        if w.items[0].asname is not None:
+            s.reason = "the scope is bound to a name (arg_scope(sc) reopens it elsewhere)"
+        pos = [a for a in c.args if a.keyword is None]
+        if len(pos) != 1 or any(a.star for a in c.args):
+            s.reason = s.reason or "arg_scope without exactly one list of ops"
+            return s
+        ops = pos[0].value
+        if not isinstance(ops, (cst.List, cst.Tuple)):
+            s.reason = s.reason or "arg_scope of a saved scope or of a list held in a name"
+            return s
+        for e in ops.elements:
+            op = slim_op(self.qname(e.value))
+            if op is None:
+                s.reason = s.reason or f"arg_scope lists {cst.Module([]).code_for_node(e.value)}, not a slim layer"
                 continue
-            if isinstance(n, cst.Call):
-                short = layer_short(self.ctx.legacy_name(n.func))
-                if short is not None and (short in sc.ops or _ANY in sc.ops):
-                    sc.calls.append(n)
-                    if sc.why is not None:
-                        self.blocked.setdefault(id(n), f"it runs under an arg_scope this tool cannot read ({sc.why})")
-                    else:
-                        # scopes are met outer first (pre-order walk): an inner scope's value wins
-                        self.defaults_of.setdefault(id(n), {}).update(sc.kwargs)
-                elif isinstance(n.func, (cst.Name, cst.Attribute)):
-                    name = n.func.value if isinstance(n.func, cst.Name) else n.func.attr.value
-                    fn = funcs.get(name)
-                    inner = self._layer_calls(fn, sc.ops) if fn is not None else []
-                    if inner:
-                        sc.dynamic.append(name)
-                        line = self.ctx.position(w)[0]
-                        for c in inner:   # TF1 gives them the defaults through the call
-                            self.blocked.setdefault(id(c), f"{name}() is called under the arg_scope of line "
-                                                           f"{line}, whose defaults reach this call at run time")
-            stack.extend(cstcache.children(n))
-        return sc
+            s.ops.add(op)
+        for a in c.args:
+            if a.keyword is not None:
+                s.kwargs[a.keyword.value] = a.value
+        return s
 
-    def _layer_calls(self, fn: cst.FunctionDef, ops: frozenset[str]) -> list[cst.Call]:
-        out = []
-        for n in cstcache.walk(fn):
-            if isinstance(n, cst.Call):
-                short = layer_short(self.ctx.legacy_name(n.func))
-                if short is not None and (short in ops or _ANY in ops):
-                    out.append(n)
-        return out
+    def _check_dynamic(self, s: _Scope) -> None:
+        """A function of this file defined outside the block, called inside it, that calls a
+        listed op: slim would give that call the scope's keywords too (declined)."""
+        inside = {id(n) for n in _walk(s.node)}
+        for n in _walk(s.node.body):
+            if not isinstance(n, cst.Call):
+                continue
+            name = n.func.value if isinstance(n.func, cst.Name) else (
+                n.func.attr.value if isinstance(n.func, cst.Attribute) and isinstance(n.func.value, cst.Name)
+                and n.func.value.value == "self" else None)
+            for fn in self._functions.get(name or "", []):
+                if id(fn) in inside:
+                    continue
+                hits = [m for m in _walk(fn) if isinstance(m, cst.Call)
+                        and slim_op(self.qname(m.func)) in s.ops]
+                if hits:
+                    s.reason = s.reason or (f"{name}() is defined outside the block and calls a listed op "
+                                            "(slim applies the scope to it while the block runs)")
+                    for m in hits:
+                        self.blocked[id(m)] = s.reason
+        if s.reason:
+            for c in s.calls:
+                self.blocked.setdefault(id(c), s.reason)
 
-    def block_reason(self, call: cst.Call) -> str | None:
-        return self.blocked.get(id(call))
+    def defaults_for(self, call: cst.Call) -> dict[str, cst.BaseExpression]:
+        """The keyword defaults the enclosing arg_scopes give this (original) call."""
+        return self.kwargs.get(id(call), {})
 
-    def defaults(self, call: cst.Call) -> dict[str, cst.BaseExpression]:
-        """The arg_scope keyword arguments the ORIGINAL ``call`` takes (innermost scope wins)."""
-        return self.defaults_of.get(id(call), {})
+    def mark_failed(self, call: cst.Call) -> None:
+        for s in self.scope_of_call.get(id(call), []):
+            self.failed.add(id(s.node))
 
 
-def cstcache_code(node: cst.CSTNode) -> str:
-    from ..emit import code
-
-    return code(node)
+def _walk(node: cst.CSTNode):
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        yield n
+        stack.extend(children(n))

@@ -949,6 +949,8 @@ class Sharing:
             for n in _own_nodes(scope):
                 if isinstance(n, cst.AssignTarget) and isinstance(n.target, cst.Name):
                     bound.add(n.target.value)
+                elif isinstance(n, cst.FunctionDef) and n is not scope:
+                    bound.add(n.name.value)  # a tower builder defined inside (DIGITS' make_tower)
             for n in _own_nodes(scope):
                 if not isinstance(n, cst.Call):
                     continue
@@ -1069,7 +1071,9 @@ class Sharing:
             outs.append(mine)
         for j, c in enumerate(calls):
             inputs = closure(set().union(*(_loads(a.value) for a in c.args)))
-            if any(outs[i] & inputs for i in range(len(calls))):
+            # ``h = tower(h)`` run once rebinds its input's name (DIGITS' ``model_g =
+            # make_tower(model_g)``): only a loop feeds a call its own output
+            if any(outs[i] & inputs for i in range(len(calls)) if i != j or self._looped(c, entry)):
                 return True
         return False
 

@@ -46,7 +46,7 @@ INITIALIZERS = ("tensorflow.global_variables_initializer", "tensorflow.initializ
 SAVERS = ("tensorflow.train.Saver",)
 VARIABLE_SCOPES = ("tensorflow.variable_scope", "tensorflow.name_scope")
 # calls that apply trainable parameters to their arguments (a placeholder reaching one is an input)
-_PARAM_PREFIXES = ("tensorflow.layers.", "tensorflow.contrib.layers.", "tflearn.", "tensorflow.keras.layers.",
+_PARAM_PREFIXES = ("tensorflow.layers.", "tensorflow.contrib.layers.", "tensorflow.contrib.slim.", "tflearn.", "tensorflow.keras.layers.",
                    "keras.layers.")
 # the same ops once TFM130 translated them (a second run must decide roles the same way)
 _KERAS_PARAM_OPS = ("keras.ops.matmul", "keras.ops.conv", "keras.ops.tensordot", "keras.ops.dot")
@@ -567,6 +567,14 @@ class TF1Program:
                 prog.reuse_calls.append(self.ctx.statement_of(node))
         return prog
 
+    def _all_trainable(self, v: cst.Call) -> bool:
+        """``compute_gradients(loss, tf.trainable_variables())``: the var_list is TF1's default."""
+        if len(v.args) != 2 or (v.args[1].keyword is not None and v.args[1].keyword.value != "var_list"):
+            return False
+        vl = v.args[1].value
+        return isinstance(vl, cst.Call) and not vl.args and \
+            self._qn.get(id(vl)) in ("tensorflow.trainable_variables", "tensorflow.compat.v1.trainable_variables")
+
     def _apply_gradients(self, prog: Program, scope: ScopeFlow, c: cst.Call, attrs: bool = False) -> TrainOp | None:
         """``train = opt.apply_gradients(G)`` where G is ``opt.compute_gradients(loss)``, a
         list comprehension clipping each of its gradients (``tf.clip_by_value(g, -c, c)`` /
@@ -615,7 +623,7 @@ class TF1Program:
             d = single_def(node)
             v = d.value if d is not None else node if isinstance(node, cst.Call) else None
             if isinstance(v, cst.Call) and isinstance(v.func, cst.Attribute) and v.func.attr.value == "compute_gradients" \
-                    and code(v.func.value) == code(opt) and len(v.args) == 1:
+                    and code(v.func.value) == code(opt) and (len(v.args) == 1 or self._all_trainable(v)):
                 loss = _arg(v, 0, "loss")
                 if d is not None:
                     extra.append(d.stmt)

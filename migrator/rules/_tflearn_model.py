@@ -55,6 +55,12 @@ class InputInfo:
 
 
 @dataclass(eq=False)
+class HeldInput:
+    var: str            # ``network.x1``: an input_data held by an instance of a class of the file
+    name: str | None
+
+
+@dataclass(eq=False)
 class RegressionInfo:
     call: cst.Call
     stmt: cst.CSTNode
@@ -70,6 +76,15 @@ class RegressionInfo:
     # inputs are then found at run time from these tensors (helper tflearn_graph_inputs)
     roots: list[str] = field(default_factory=list)
     builders: list[str] = field(default_factory=list)
+    # the network is an attribute / method result of an instance of a class of this file whose
+    # ``__init__`` makes the input_data (``network = Siamese()``; ``regression(network.loss())``):
+    # the inputs as ``network.x1`` ... (creation order), and the instance's name
+    attr_inputs: list[str] = field(default_factory=list)
+    attr_names: list[str | None] = field(default_factory=list)
+    # ``regression(..., placeholder=network.y_)`` with ``self.y_ = tf.placeholder(...)`` read by
+    # the network: tflearn feeds Y into it; in Keras it is one more model input (fed Y too)
+    label_input: str | None = None
+    label_call: cst.Call | None = None
 
 
 @dataclass(eq=False)
@@ -166,7 +181,104 @@ class TflearnProgram:
         info = RegressionInfo(c, stmt, _assign_target(self.ctx, c), incoming,
                               self.reaching_inputs(incoming, stmt), name=name)
         self._builder_roots(info, stmt)
+        if not info.inputs and not info.roots:
+            held = self.instance_inputs(incoming, stmt)
+            if held is not None:
+                info.attr_inputs, info.attr_names = held[0], held[1]
+                self._label_input(info, c, held[2])
         self.regressions[id(c)] = info
+
+    # -- inputs held by an instance of a class of the file -------------------------------------
+    def _instance_class(self, expr: cst.BaseExpression, at: cst.CSTNode):
+        """``network.loss()`` / ``network.out`` with ``network = Cls(...)`` (Cls a class of this
+        file, the only binding of ``network`` reaching ``at``) -> (``network``, the ClassDef)."""
+        root = expr
+        while True:
+            if isinstance(root, cst.Call):
+                root = root.func
+            elif isinstance(root, cst.Attribute):
+                root = root.value
+            else:
+                break
+        if not isinstance(root, cst.Name) or root is expr:
+            return None
+        d = self.flow.def_of(root.value, at)
+        if d is None or not isinstance(d.value, cst.Call) or not isinstance(d.value.func, cst.Name):
+            return None
+        cls = next((st for st in self.ctx.module.body if isinstance(st, cst.ClassDef)
+                    and st.name.value == d.value.func.value), None)
+        return (root.value, cls) if cls is not None else None
+
+    def _init_of(self, cls: cst.ClassDef) -> cst.FunctionDef | None:
+        body = cls.body.body if isinstance(cls.body, cst.IndentedBlock) else []
+        return next((st for st in body if isinstance(st, cst.FunctionDef) and st.name.value == "__init__"), None)
+
+    def _self_assigns(self, init: cst.FunctionDef) -> list[tuple[str, cst.BaseExpression]]:
+        out = []
+        for st in init.body.body if isinstance(init.body, cst.IndentedBlock) else []:
+            if isinstance(st, cst.SimpleStatementLine) and len(st.body) == 1 and isinstance(st.body[0], cst.Assign):
+                a = st.body[0]
+                t = a.targets[0].target if len(a.targets) == 1 else None
+                if isinstance(t, cst.Attribute) and isinstance(t.value, cst.Name) and t.value.value == "self":
+                    out.append((t.attr.value, a.value))
+        return out
+
+    def instance_inputs(self, expr: cst.BaseExpression, at: cst.CSTNode):
+        """The input_data an instance's network is computed from: ``(["network.x1", ...],
+        [tflearn names], the ClassDef)`` - every ``self.<attr> = input_data(...)`` of ``__init__``
+        for a method result (``network.loss()``: the whole model), those the attribute's own
+        assignment reads for ``network.out``. None when it is not such an expression."""
+        found = self._instance_class(expr, at)
+        if found is None:
+            return None
+        inst, cls = found
+        init = self._init_of(cls)
+        if init is None:
+            return None
+        assigns = self._self_assigns(init)
+        inputs = [(a, v) for a, v in assigns if isinstance(v, cst.Call) and self.ctx.legacy_name(v) == INPUT_DATA]
+        if not inputs or len({a for a, _ in inputs}) != len(inputs):
+            return None
+        if isinstance(expr, cst.Attribute) and isinstance(expr.value, cst.Name) and expr.value.value == inst:
+            mine = [v for a, v in assigns if a == expr.attr.value]
+            if len(mine) != 1:
+                return None
+            reads = {n.attr.value for n in _walk(mine[0]) if isinstance(n, cst.Attribute)
+                     and isinstance(n.value, cst.Name) and n.value.value == "self"}
+            inputs = [(a, v) for a, v in inputs if a in reads]
+            if not inputs:
+                return None
+        names = []
+        for _, v in inputs:
+            try:
+                b = BoundArgs(v, INPUT_SIG)
+            except Unbindable:
+                return None
+            if _prep_given(b):
+                return None  # statistics computed at fit time: not this way
+            n = b.value("name", None) if b.given("name") else None
+            names.append(n if isinstance(n, str) else None)
+        return [f"{inst}.{a}" for a, _ in inputs], names, cls
+
+    def _label_input(self, info: RegressionInfo, c: cst.Call, cls: cst.ClassDef) -> None:
+        """``placeholder=network.y_`` where ``__init__`` makes ``self.y_ = tf.placeholder(...)``."""
+        p = next((a.value for a in c.args if a.keyword is not None and a.keyword.value == "placeholder"), None)
+        if p is None and len(c.args) > 1 and c.args[1].keyword is None:
+            p = c.args[1].value
+        if not (isinstance(p, cst.Attribute) and isinstance(p.value, cst.Name)):
+            return
+        inst = info.attr_inputs[0].split(".", 1)[0]
+        if p.value.value != inst:
+            return
+        init = self._init_of(cls)
+        mine = [v for a, v in self._self_assigns(init) if a == p.attr.value] if init is not None else []
+        if len(mine) == 1 and isinstance(mine[0], cst.Call) and self.ctx.legacy_name(mine[0]) == "tensorflow.placeholder":
+            info.label_input = f"{inst}.{p.attr.value}"
+            info.label_call = mine[0]
+
+    def label_placeholder_calls(self) -> dict[int, RegressionInfo]:
+        """id(tf.placeholder call) -> the regression that feeds its targets into it."""
+        return {id(r.label_call): r for r in self.regressions.values() if r.label_call is not None and r.dnns}
 
     def _builder_roots(self, info: RegressionInfo, stmt: cst.CSTNode) -> None:
         """Calls of local functions that create their own input_data (without preprocessing,
@@ -225,7 +337,7 @@ class TflearnProgram:
         if reg is None:
             info.problem = "cannot find the tflearn.regression(...) that produced this network"
             return
-        if not reg.inputs and not reg.roots:
+        if not reg.inputs and not reg.roots and not reg.attr_inputs:
             info.problem = "cannot find the input_data(...) tensors this network depends on"
             return
         info.regression = reg
@@ -259,7 +371,12 @@ class TflearnProgram:
             return []
         if b.given("clip_gradients") or not b.given("network"):
             return []
-        return self.reaching_inputs(b.orig("network"), info.call)
+        found = self.reaching_inputs(b.orig("network"), info.call)
+        if not found:
+            held = self.instance_inputs(b.orig("network"), info.call)
+            if held is not None:
+                return [HeldInput(v, n) for v, n in zip(held[0], held[1])]
+        return found
 
     def dnn_for_receiver(self, receiver: cst.BaseExpression, at: cst.CSTNode) -> DNNInfo | None:
         """The DNN a method is called on: ``model.fit(...)`` with ``model = DNN(...)``."""

@@ -94,7 +94,10 @@ def _inputs_expr(ctx, reg: RegressionInfo) -> cst.BaseExpression:
         helper = ctx.use_helper("tflearn_graph_inputs")
         roots = [cst.Name(n) for n in reg.roots]
         return call(helper, roots[0] if len(roots) == 1 else cst.List([cst.Element(n) for n in roots]))
-    names = [cst.Name(i.var) for i in reg.inputs]
+    if reg.attr_inputs:  # held by an instance (``network.x1``), the label placeholder last
+        names = [cst.parse_expression(v) for v in reg.attr_inputs + ([reg.label_input] if reg.label_input else [])]
+    else:
+        names = [cst.Name(i.var) for i in reg.inputs]
     return names[0] if len(names) == 1 else cst.List([cst.Element(n) for n in names])
 
 
@@ -199,7 +202,7 @@ class RegressionDNN(CallRule):
         ins = prog.session_inputs(info)
         if not ins:
             return None
-        names = [cst.Name(i.var) for i in ins]
+        names = [cst.parse_expression(i.var) for i in ins]
         self.ctx.add_import("keras")
         self.ctx.count(self)
         self.report(original, "DNN(network, session=other.session) -> keras.Model over the same layers "

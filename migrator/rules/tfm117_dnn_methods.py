@@ -98,7 +98,7 @@ class DNNMethods(Rule):
         inputs: a feed that is a list (a literal, or a name bound to one) -> ``np.asarray``."""
         if not isinstance(node, cst.Dict):
             reg = info.regression
-            n_in = 1 if targets or reg is None else len(reg.inputs)
+            n_in = 1 if targets or reg is None else len(reg.inputs or reg.attr_inputs)
             if n_in == 1:
                 return self._as_array(node, orig)
             if isinstance(node, (cst.List, cst.Tuple)) and len(node.elements) == n_in:
@@ -111,7 +111,16 @@ class DNNMethods(Rule):
         if reg is None:  # a model sharing another's session (TFM116): keyed by its inputs' names
             if targets:
                 raise Untranslatable("targets for a model without a regression")
-            order = [i.name for i in self.ctx.analysis(TflearnProgram).session_inputs(info)]
+            ins = self.ctx.analysis(TflearnProgram).session_inputs(info)
+            held = [i.var for i in ins if "." in i.var]
+            if held and all(isinstance(el, cst.DictElement) and code(el.key) in held for el in node.elements):
+                # keyed by the input tensors an instance holds (``{network.x1: t1}``)
+                values = {code(el.key): el.value for el in node.elements}
+                if set(values) != set(held):
+                    raise Untranslatable("feed dict does not cover every input of the model")
+                vals = [values[k] for k in held]
+                return vals[0] if len(vals) == 1 else cst.List([cst.Element(v) for v in vals])
+            order = [i.name for i in ins]
         else:
             order = [reg.name] if targets else [i.name for i in reg.inputs]
         values: dict[str, cst.BaseExpression] = {}
@@ -194,6 +203,14 @@ class DNNMethods(Rule):
             kw["callbacks"] = cst.List([cst.Element(c) for c in cbs])
         x = self._feed(info, b.node("X_inputs"), False, b.orig("X_inputs"))
         y = self._feed(info, b.node("Y_targets"), True, b.orig("Y_targets"))
+        if reg.label_input:
+            # the regression's placeholder is read by the network: a model input, fed Y as tflearn did
+            if not isinstance(y, (cst.Name, cst.Attribute)):
+                raise Untranslatable("targets fed to a placeholder the network reads must be a name")
+            xs = list(x.elements) if isinstance(x, (cst.List, cst.Tuple)) and len(reg.attr_inputs) > 1 else [cst.Element(x)]
+            x = cst.List(xs + [cst.Element(y.deep_clone())])
+            self.report(b.orig("Y_targets") or updated, f"the targets are also the model input {reg.label_input} "
+                        "(the regression's placeholder, read by the network)")
         self._adapt_preprocessing(info, x, b.orig("X_inputs") or updated)
         return wrap_long_call(call(cst.Attribute(updated.func.value, cst.Name("fit")), x, y, **kw))
 

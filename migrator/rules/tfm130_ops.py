@@ -105,7 +105,8 @@ class Ops(CallRule):
     RATIONALE = ("keras.ops runs on every Keras 3 backend. TF1-only arguments are translated: "
                  "reduce_*'s keep_dims/reduction_indices -> keepdims/axis, softmax's dim -> axis, "
                  "tf.concat(values, axis) keeps TF1's argument order, tf.argmax without an axis "
-                 "reduces axis 0 (TF1's default; keras.ops.argmax would flatten), "
+                 "reduces axis 0 (TF1's default; keras.ops.argmax would flatten), tf.split's sizes become "
+                 "keras.ops.split's cut indices, tf.add_n sums a stack, "
                  "l2_normalize keeps TF's epsilon 1e-12 on the squared norm, count_nonzero keeps TF1's "
                  "int64 / dtype= result, tf.cond(p, f, g) -> keras.ops.where(p, f(), g()) (both branches "
                  "computed: keras.ops.cond cannot close over a functional graph's symbolic tensors), "
@@ -122,7 +123,7 @@ class Ops(CallRule):
             "diag_part", "linalg.diag_part", "matrix_diag_part", "nn.max_pool", "nn.avg_pool", "nn.max_pool2d",
             "nn.avg_pool2d", "linalg.matmul", "linalg.tensor_diag_part", "nn.xw_plus_b", "count_nonzero",
             "math.count_nonzero", "cond", "math.argmax", "math.argmin", "identity", "pad", "random_normal",
-            "random.normal", "split")] + [_tf(n) for n in _INITIALIZERS])
+            "random.normal", "split", "add_n", "math.add_n")] + [_tf(n) for n in _INITIALIZERS])
 
     def translate(self, qname: str, original: cst.Call, updated: cst.Call):
         if qname[len("tensorflow."):] in _INITIALIZERS:
@@ -271,6 +272,9 @@ class Ops(CallRule):
             else:
                 raise Untranslatable("num_or_size_splits that is not a literal count or list of sizes")
             return _ops("split", b.node("value"), sections, axis=b.node("axis"))
+        if name in ("add_n", "math.add_n"):
+            b = B("inputs, name=None")
+            return _ops("sum", _ops("stack", b.node("inputs")), axis=0)
         if name == "stack":
             b = B("values, axis=0, name='stack'")
             return _ops("stack", b.node("values"), axis=b.node("axis"))
@@ -493,6 +497,10 @@ class Ops(CallRule):
              "c = tf.concat([a, b], 1)\ni = tf.argmax(logits)\n",
              "import keras\n\nm = keras.ops.mean(x, axis=[1])\n"
              "c = keras.ops.concatenate([a, b], axis=1)\ni = keras.ops.argmax(logits, axis=0)\n"),
+        Case("import tensorflow as tf\n_, g, b = tf.split(x, 3, 3, name='split_channels')\n"
+             "p, q = tf.split(x, [2, 6], axis=1)\nt = tf.add_n(losses, name='loss')\n",
+             "import keras\n\n_, g, b = keras.ops.split(x, 3, axis=3)\n"
+             "p, q = keras.ops.split(x, [2], axis=1)\nt = keras.ops.sum(keras.ops.stack(losses), axis=0)\n"),
         Case("import tensorflow as tf\n"
              "l = tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits(labels=y, logits=z))\n"
              "acc = tf.reduce_mean(tf.cast(tf.equal(tf.argmax(z, 1), tf.argmax(y, 1)), tf.float32))\n",

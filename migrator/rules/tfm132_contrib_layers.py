@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import libcst as cst
 
+from ..analysis.arg_scopes import ArgScopes, slim_op
 from ..args import BoundArgs, Unbindable
 from ..diagnostics import Severity
 from ..emit import apply_layer, call, expr, literal, to_node, wrap_long_call
 from ._tf1 import activation_kw, initializer_of, padding_of
-from ..analysis.arg_scopes import ArgScopes, layer_short
 from ._tflearn import Untranslatable
 from .base import Case, CallRule
 
@@ -44,29 +44,29 @@ class ContribLayers(CallRule):
                  "scale=False (no gamma); dropout takes keep_prob (0.5). contrib batch_norm's "
                  "is_training=True default normalizes with batch statistics even when evaluating; "
                  "Keras uses the moving averages at inference (reported).")
-    # slim's names are canonical contrib.layers names (names.canonical)
-    CALLS = tuple(f"tensorflow.contrib.layers.{n}" for n in (*SIGS, "convolution2d"))
+    CALLS = tuple(f"tensorflow.contrib.layers.{n}" for n in SIGS) + tuple(
+        f"tensorflow.contrib.slim.{n}" for n in SIGS) + (
+        "tensorflow.contrib.layers.convolution2d", "tensorflow.contrib.slim.convolution2d")
 
     def translate(self, qname, original, updated):
-        short = layer_short(qname)
+        short = slim_op(qname) or qname.rsplit(".", 1)[1]
         scopes = self.ctx.analysis(ArgScopes)
         try:
-            blocked = scopes.block_reason(original)
-            if blocked:
-                raise Untranslatable(blocked)
-            defaults = scopes.defaults(original)
-            b0 = BoundArgs(original, SIGS[short])
-            add = [cst.Arg(keyword=cst.Name(k), value=v) for k, v in defaults.items() if not b0.given(k)]
-            if add:   # the enclosing arg_scope's keywords, as TF1 passes them
-                original_b = original.with_changes(args=[*original.args, *add])
-                b = BoundArgs(updated.with_changes(args=[*updated.args, *add]), SIGS[short], original_b)
-            else:
-                b = BoundArgs(updated, SIGS[short], original)
-            out = self.build(short, b, original)
+            if id(original) in scopes.blocked:
+                raise Untranslatable(f"arg_scope not translated: {scopes.blocked[id(original)]}")
+            # slim.arg_scope keyword defaults (TFM150 drops the block): written into the call
+            given = {a.keyword.value for a in original.args if a.keyword is not None}
+            extra = [cst.Arg(value=v, keyword=cst.Name(k), equal=cst.AssignEqual(
+                whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")))
+                for k, v in scopes.defaults_for(original).items() if k not in given]
+            bound_orig = original.with_changes(args=list(original.args) + extra) if extra else original
+            if extra:
+                updated = updated.with_changes(args=list(updated.args) + extra)
+            out = self.build(short, BoundArgs(updated, SIGS[short], bound_orig), original)
         except (Unbindable, Untranslatable, ValueError) as ex:
+            scopes.mark_failed(original)
             self.todo(original, f"tf.contrib.layers.{short}: {ex}")
             return None
-        scopes.translated.add(id(original))
         self.ctx.add_import("keras")
         self.ctx.count(self)
         return out
@@ -77,7 +77,17 @@ class ContribLayers(CallRule):
         return activation_kw(self.ctx, b.node("activation_fn"), b.orig("activation_fn"))
 
     def build(self, short: str, b: BoundArgs, original: cst.Call):
-        for n in ("reuse", "normalizer_fn", "weights_regularizer", "biases_regularizer", "param_initializers",
+        from .tfm151_regularization_losses import regularizer_of
+
+        regs = {}
+        for n, k in (("weights_regularizer", "kernel_regularizer"), ("biases_regularizer", "bias_regularizer")):
+            if n in b.params and b.given(n):
+                reg, note = regularizer_of(self.ctx, b.node(n), b.orig(n))
+                if reg is not None:
+                    regs[k] = reg
+                elif note:
+                    self.report(original, f"{n} {note}", severity=Severity.INFO)
+        for n in ("reuse", "normalizer_fn", "param_initializers",
                   "param_regularizers", "noise_shape", "batch_weights", "renorm"):
             if n in b.params and b.given(n) and literal(b.node(n), 1) not in (None, False):
                 raise Untranslatable(f"{n}= is not translated")
@@ -104,8 +114,11 @@ class ContribLayers(CallRule):
                                                             b.orig("biases_initializer"))
             if b.given("trainable") and not b.is_default("trainable"):
                 kw["trainable"] = b.node("trainable")
+            kw.update(regs)
             cls = "Dense" if short == "fully_connected" else "Conv2D"
             return apply_layer(wrap_long_call(call(f"keras.layers.{cls}", *args, **kw)), x)
+        if regs:
+            raise Untranslatable("a regularizer on a layer without weights")
         if short in ("max_pool2d", "avg_pool2d"):
             cls = "MaxPooling2D" if short == "max_pool2d" else "AveragePooling2D"
             return apply_layer(call(f"keras.layers.{cls}", b.node("kernel_size"),

@@ -544,6 +544,15 @@ class SessionProgram(Rule):
                 bad.append(code(stmt_).strip().splitlines()[0][:50] if stmt_ is not None else name)
         return "; ".join(bad[:2])
 
+    def _regularization_add(self, stmt) -> bool:
+        """``losses += tf.get_collection(tf.GraphKeys.REGULARIZATION_LOSSES)``: TFM151 removes it
+        (Keras adds the layers' regularization losses itself), so it is no assignment."""
+        if not self.ctx.rule_active("TFM151"):
+            return False
+        from .tfm151_regularization_losses import RegularizationReads
+
+        return RegularizationReads.added_in(self.ctx, stmt)
+
     def _inside_label_fn(self, prog: Program, node) -> bool:
         s = self.ctx.statement_of(node)
         if not isinstance(s, cst.SimpleStatementLine) or len(s.body) != 1 or not isinstance(s.body[0], cst.Assign):
@@ -554,7 +563,8 @@ class SessionProgram(Rule):
     def _label_fn(self, prog: Program, name: str, original, updated):
         if not self.runs_ok(prog):
             raise _Todo(f"{name} kept as a TF1 tensor: a sess.run of this program is not translated")
-        group = self._rebinding_group(prog, name, original) if len(prog.scope.by_name.get(name, ())) != 1 else [original]
+        defs = [d for d in prog.scope.by_name.get(name, ()) if not self._regularization_add(d.stmt)]
+        group = self._rebinding_group(prog, name, original) if len(defs) != 1 else [original]
         params = self._params(prog, name)
         direct = {dep for d in prog.scope.by_name.get(name, ()) for dep in d.deps}
         if any(h in direct and prog.placeholders[h].role == "hyper" for h in prog.placeholders):

@@ -173,6 +173,10 @@ class ClassProgramRule(Rule):
     def _statement(self, cp: ClassProgram, original, updated):
         for p in cp.placeholders.values():
             if p.statement is original:
+                if self._tflearn_label(p):
+                    # ``regression(..., placeholder=net.y_)`` reads it: one more Keras input,
+                    # fed the targets (TFM116 / TFM117); the class is otherwise tflearn's
+                    return self._placeholder(p, updated)
                 if cp.why:
                     raise _Todo(f"placeholder kept: class {cp.name}: {cp.why}")
                 if p.name in cp.learning_rates:  # the optimizer needs a float; each training run sets it
@@ -404,6 +408,13 @@ class ClassProgramRule(Rule):
                 self.ctx.add_import("os")
                 self.ctx.insert_before(original, [mk])
         return expr("{m}.%s({p})" % method, m=self._model_node(cp), p=new)
+
+    def _tflearn_label(self, p) -> bool:
+        if not self.ctx.rule_active("TFM116"):
+            return False
+        from ._tflearn_model import TflearnProgram
+
+        return id(p.call) in self.ctx.analysis(TflearnProgram).label_placeholder_calls()
 
     def _placeholder(self, p, updated):
         from ._tf1 import keras_input

@@ -5,7 +5,7 @@ import libcst as cst
 
 from ..analysis.flow import Flow
 from ..diagnostics import Applicability, Kind, Severity
-from ..emit import code, stmt, to_node
+from ..emit import call, code, stmt, to_node
 from ..helpers import register
 from ..analysis.sharing import Sharing, TowerGroup, pretty
 from ._encoder import TowerCall, apply_encoder, encoder_statements, free_name, tower_calls
@@ -131,6 +131,60 @@ class Towers:
             self.taken.add(out)
             self.own_encoder[k] = (enc, out)
 
+    def copies(self) -> dict[int, tuple[cst.Call, cst.Call, str, str, str]]:
+        """Towers built by two COPIES of one builder: two functions (or methods) whose bodies are
+        the same code but for string literals (scope names), each creating weights and called
+        once, on two inputs, their results compared (IvanArkhipov1999's ``network1`` /
+        ``network2``). TF1 makes two sets of variables. id(second call) -> (first call, second
+        call, first builder, second builder, the first result's target as code)."""
+        cached = self.__dict__.get("_copies")
+        if cached is not None:
+            return cached
+        out: dict[int, tuple] = {}
+        self.__dict__["_copies"] = out
+        defs: dict[str, list[cst.FunctionDef]] = {}
+        for n in walk(self.ctx.module):
+            if isinstance(n, cst.FunctionDef):
+                defs.setdefault(n.name.value, []).append(n)
+
+        def norm(fn: cst.FunctionDef) -> str:
+            body = fn.body.visit(_StringsOut()) if isinstance(fn.body, cst.IndentedBlock) else fn.body
+            return cst.Module([]).code_for_node(fn.params) + cst.Module([]).code_for_node(body)
+
+        calls: dict[str, list[cst.Call]] = {}
+        for n in walk(self.ctx.module):
+            if isinstance(n, cst.Call):
+                f = n.func
+                name = f.value if isinstance(f, cst.Name) else (
+                    f.attr.value if isinstance(f, cst.Attribute) and isinstance(f.value, cst.Name)
+                    and f.value.value == "self" else None)
+                if name in defs:
+                    calls.setdefault(name, []).append(n)
+        once = {k: v[0] for k, v in calls.items() if len(v) == 1 and len(defs[k]) == 1
+                and self._creates_weights(defs[k][0])}
+        names = sorted(once, key=lambda k: (self.ctx.statement_of(once[k]) is None, k))
+        seen: set[str] = set()
+        for i, a in enumerate(names):
+            for b in names[i + 1:]:
+                if a in seen or b in seen or norm(defs[a][0]) != norm(defs[b][0]):
+                    continue
+                c1, c2 = once[a], once[b]
+                s1, s2 = self.ctx.statement_of(c1), self.ctx.statement_of(c2)
+                if s1 is None or s2 is None or self.ctx.parent(s1) is not self.ctx.parent(s2):
+                    continue
+                t1, t2 = _single_target(s1, c1), _single_target(s2, c2)
+                if t1 is None or t2 is None or len(c1.args) != 1 or len(c2.args) != 1:
+                    continue
+                if not _compared([self.ctx.module], [t1, t2], self.ctx.module):
+                    continue
+                pos = {id(st): k for k, st in enumerate(self.ctx.parent(s1).body)} \
+                    if hasattr(self.ctx.parent(s1), "body") and isinstance(self.ctx.parent(s1).body, (list, tuple)) else {}
+                if pos and pos.get(id(s1), 0) > pos.get(id(s2), 0):
+                    c1, c2, a, b, t1 = c2, c1, b, a, t2
+                out[id(c2)] = (c1, c2, a, b, t1)
+                seen.update((a, b))
+        return out
+
     def _creates_weights(self, fn: cst.FunctionDef) -> bool:
         for n in walk(fn):
             if isinstance(n, cst.Call):
@@ -195,6 +249,20 @@ def _verdict_message(fn: str, calls, inputs: str, sg: "TowerGroup | None") -> st
                 f"{len(sg.unshared)} other weight(s) - tf.Variable or fresh layers - are created per tower")
     return (f"{head}: TF1 raises while building the second tower ({pretty(sg.error or '')}), so the "
             f"sharing the code asks for never happened")
+
+
+class _StringsOut(cst.CSTTransformer):
+    def leave_SimpleString(self, original, updated):
+        return updated.with_changes(value="''")
+
+
+def _single_target(stmt: cst.CSTNode, c: cst.Call) -> str | None:
+    """``t = f(x)`` / ``self.t = f(x)`` -> 't' / 'self.t'."""
+    if isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1 and isinstance(stmt.body[0], cst.Assign):
+        a = stmt.body[0]
+        if a.value is c and len(a.targets) == 1 and isinstance(a.targets[0].target, (cst.Name, cst.Attribute)):
+            return cst.Module([]).code_for_node(a.targets[0].target)
+    return None
 
 
 def _is_reuse_arg(fn: cst.FunctionDef, call: cst.Call, arg: cst.Arg, method: bool) -> bool:
@@ -335,6 +403,9 @@ class UnsharedTowers(Rule):
             return self._store_layer(original, updated)
         towers: Towers = self.ctx.analysis(Towers)
         hit = towers.by_call.get(id(original))
+        copy = towers.copies().get(id(original)) if hit is None else None
+        if copy is not None:
+            return self._copy_tower(copy, original, updated)
         if hit is None:
             for k, cs in enumerate(towers.own_input):
                 if any(original is c for c in cs):
@@ -381,6 +452,35 @@ class UnsharedTowers(Rule):
             self.ctx.insert_before(original, encoder_statements(enc, updated.func, sample, extra))
             self.ctx.add_import("keras")
         return apply_encoder(enc, updated.args[0].value)
+
+    def _copy_tower(self, copy, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+        """The second of two copied tower builders: reported; fixed by applying the FIRST tower
+        as a model (``keras.Model(<its input>, <its output>)``) to the second input, when the
+        first tower's input is the model input itself."""
+        c1, c2, a, b, t1 = copy
+        x1 = c1.args[0].value
+        msg = (f"towers built by two copies of one builder, {a}() and {b}() (the same layers): TF1 "
+               f"creates two sets of variables - the towers do not share weights")
+        if not self.fixes_enabled:
+            self.report(c1, f"{msg}; the towers are kept as written")
+            return updated
+        if not self._is_model_input(x1):
+            self.report(c1, f"{msg}; not fixed: the first tower's input is not a model input")
+            return updated
+        self.report(c1, f"{msg}: the second input goes through the first tower, "
+                        f"keras.Model({code(x1).strip()}, {t1})", fixed=True)
+        self.ctx.add_import("keras")
+        model = call("keras.Model", x1.deep_clone(), cst.parse_expression(t1))
+        return cst.Call(func=model, args=[cst.Arg(updated.args[0].value)])
+
+    def _is_model_input(self, x: cst.BaseExpression) -> bool:
+        """``x`` / ``self.x`` bound once to an input (input_data, placeholder, keras.Input)."""
+        want = code(x).strip()
+        found = []
+        for n in walk(self.ctx.module):
+            if isinstance(n, cst.Assign) and len(n.targets) == 1 and code(n.targets[0].target).strip() == want:
+                found.append(n.value)
+        return len(found) == 1 and isinstance(found[0], cst.Call) and bool(qnames(self.ctx, found[0]) & set(INPUT_CALLS))
 
     def leave_Arg(self, original: cst.Arg, updated: cst.Arg):
         if self.fixes_enabled and id(original) in self.ctx.analysis(Towers).strip:
@@ -436,6 +536,10 @@ class UnsharedTowers(Rule):
         "a = tower(x1)\n",
     ]
     INVALID = [
+        # towers built by two copies of one builder (IvanArkhipov1999): the second input goes through the first tower
+        Case('import tflearn\n\nclass Siamese:\n    def __init__(self):\n        self.x1 = tflearn.input_data([None, 4])\n        self.x2 = tflearn.input_data([None, 4])\n        self.o1 = self.net1(self.x1)\n        self.o2 = self.net2(self.x2)\n        self.d = self.o1 - self.o2\n\n    def net1(self, x):\n        return tflearn.fully_connected(x, 2)\n\n    def net2(self, x):\n        return tflearn.fully_connected(x, 2)\n',
+             'import keras\n\nclass Siamese:\n    def __init__(self):\n        self.x1 = keras.Input(shape=(4,))\n        self.x2 = keras.Input(shape=(4,))\n        self.o1 = self.net1(self.x1)\n        self.o2 = keras.Model(self.x1, self.o1)(self.x2)\n        self.d = self.o1 - self.o2\n\n    def net1(self, x):\n        return keras.layers.Dense(\n            2,\n            kernel_initializer=keras.initializers.TruncatedNormal(mean=0.0, stddev=0.02),\n        )(keras.layers.Flatten()(x))\n\n    def net2(self, x):\n        return keras.layers.Dense(\n            2,\n            kernel_initializer=keras.initializers.TruncatedNormal(mean=0.0, stddev=0.02),\n        )(keras.layers.Flatten()(x))\n',
+             diagnostics=("TFM201",), fixes=True),
         Case("import keras\n"
              "def tower(x):\n"
              "    x = keras.layers.Dense(8, activation='relu')(x)\n"

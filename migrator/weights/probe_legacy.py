@@ -96,6 +96,20 @@ def _variables(tf, sess):
     return meta, values, gv
 
 
+def _reads(outputs, placeholder) -> bool:
+    """Does any of ``outputs`` depend on ``placeholder`` (a walk over op inputs)?"""
+    seen, stack = set(), [t.op for t in outputs]
+    while stack:
+        op = stack.pop()
+        if op.name in seen:
+            continue
+        seen.add(op.name)
+        if op is placeholder.op:
+            return True
+        stack.extend(i.op for i in op.inputs)
+    return False
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     script_args: list[str] = []
@@ -284,6 +298,11 @@ def _probe(cap, args, tf, tf1, tflearn, orig_fit, orig_run, train_ops, grad_caps
         sess = dnn.session
         inputs, targets = list(dnn.inputs), list(dnn.targets)
         outputs = dnn.net if isinstance(dnn.net, (list, tuple)) else [dnn.net]
+        # a target placeholder the network itself reads (``regression(net.loss(), placeholder=
+        # net.y_)``): the migrated model takes it as its last input(s), fed the targets
+        label_inputs = [t for t in targets if _reads(outputs, t)]
+        n_x = len(inputs)
+        inputs = inputs + label_inputs
     else:
         sess = cap.sess
         placeholders = [t for t in cap.feed if getattr(t, "op", None) is not None
@@ -330,14 +349,15 @@ def _probe(cap, args, tf, tf1, tflearn, orig_fit, orig_run, train_ops, grad_caps
 
     preps: list = [None] * len(inputs)
     if cap.kind == "tflearn":
+        preps = [None] * n_x
         # tflearn applies data_preprocessing outside the graph (feed dict flow) after
         # computing featurewise statistics over the raw training inputs at the first fit;
         # the migrated model holds it as layers. Do the same here, before reading the
         # variables, so the statistics are part of the dump.
         with sess.graph.as_default():
-            preps = list(tf1.get_collection(tf1.GraphKeys.DATA_PREP))[:len(inputs)]
+            preps = list(tf1.get_collection(tf1.GraphKeys.DATA_PREP))[:n_x]
         preps += [None] * (len(inputs) - len(preps))
-        xs = _rows(cap.X, None, len(inputs)) if cap.X is not None else None
+        xs = _rows(cap.X, None, n_x) if cap.X is not None else None
         for i, dp in enumerate(preps):
             if dp is not None and xs:
                 dp.initialize(xs[i], sess)
@@ -375,9 +395,11 @@ def _probe(cap, args, tf, tf1, tflearn, orig_fit, orig_run, train_ops, grad_caps
     arrays.update({f"before_{i}": np.asarray(a) for i, a in enumerate(before)})
     if not args.no_step:
         if cap.kind == "tflearn":
-            tx = _rows(cap.X, n, len(inputs)) or _random_like(inputs, n, rs)
+            tx = _rows(cap.X, n, n_x) or _random_like(inputs[:n_x], n, rs)
             ty = _rows(cap.Y, n, len(targets)) or _random_like(targets, n, rs, onehot=True)
-            orig_fit(dnn, tx if len(tx) > 1 else tx[0], ty if len(ty) > 1 else ty[0], n_epoch=1,
+            fit_x = list(tx)
+            tx = fit_x + [ty[targets.index(t)] for t in label_inputs]
+            orig_fit(dnn, fit_x if len(fit_x) > 1 else fit_x[0], ty if len(ty) > 1 else ty[0], n_epoch=1,
                      batch_size=n, shuffle=False, show_metric=False, snapshot_epoch=False,
                      snapshot_step=None, validation_set=None)
         else:
