@@ -1,39 +1,301 @@
-"""TFM121: tflearn Trainer / TrainOp / Evaluator (graph-level training helpers)."""
+"""TFM121: tflearn Trainer / TrainOp on a graph built with keras.ops -> helper classes over a
+Keras model; Evaluator (and what the helpers do not cover) stays a TODO.
+
+Read from tflearn 0.5.0 (helpers/trainer.py):
+
+* ``TrainOp(loss, optimizer, metric=None, batch_size=64, ema=0., trainable_vars=None,
+  shuffle=True, step_tensor=None, validation_monitors=None, validation_batch_size=None,
+  name=None, graph=None)`` only records what to train;
+* ``Trainer(train_ops, graph=None, clip_gradients=5.0, ...)`` builds, per TrainOp, the total
+  loss ``loss + REGULARIZATION_LOSSES``, its gradients over every trainable variable clipped
+  by global norm ``clip_gradients`` and the optimizer's ``apply_gradients``;
+* ``Trainer.fit(feed_dicts, n_epoch=10, val_feed_dicts=None, ...)`` feeds the placeholders
+  (the dict's keys) with ``batch_size`` rows, shuffled each epoch (TrainOp ``shuffle``, or
+  ``shuffle_all``), the last batch partial, in training mode (dropout on); validation runs the
+  loss and metric in inference mode with ``validation_batch_size``.
+
+Once the placeholders are ``keras.Input`` and the loss / metric are keras.ops tensors of them
+(TFM140, TFM130, TFM135), the helper classes ``TflearnTrainOp`` / ``TflearnTrainer`` keep
+tflearn's call signatures: the trainer makes a functional model over the fed inputs whose
+outputs are the loss and the metric (``TflearnLossMetricModel``: the loss output plus the
+layers' regularization losses is minimised; the metric's batch mean is shown), sets the
+optimizer's ``global_clipnorm`` to ``clip_gradients`` and calls ``model.fit``. Not covered (left
+as TODOs, with the argument named): several TrainOps (tflearn alternates their steps), ``ema``,
+``trainable_vars``, ``step_tensor``, ``validation_monitors``, checkpoints, a random seed,
+another session or graph, data preprocessing/augmentation dicts, callbacks, excluded train
+ops, and a loss / optimizer that is still TF1 (its statement keeps a TODO).
+"""
 from __future__ import annotations
 
+import libcst as cst
+
+from ..args import BoundArgs, Unbindable
+from ..emit import literal
+from ..helpers import register
+from ._tflearn import Untranslatable
 from .base import Case, CallRule
 
-_WHY = {
-    "tflearn.helpers.trainer.TrainOp": (
-        "TrainOp wraps a TF1 loss TENSOR built from placeholders; Keras needs a model whose "
-        "inputs and targets are known: express the graph as a keras.Model and use "
-        "model.compile(optimizer, loss, metrics) (tflearn clips gradients to global norm 5.0 "
-        "and uses batch_size 64 by default)"),
-    "tflearn.helpers.trainer.Trainer": (
-        "Trainer.fit feeds placeholders by dict and runs TrainOps in a session: replace it by "
-        "model.fit(x, y, epochs=n_epoch, batch_size=...) on the keras.Model of the TrainOp"),
-    "tflearn.helpers.evaluator.Evaluator": (
-        "Evaluator runs tensors with feed dicts in a session: use model.predict / model.evaluate"),
-}
+TRAINOP = "tflearn.helpers.trainer.TrainOp"
+TRAINER = "tflearn.helpers.trainer.Trainer"
+EVALUATOR = "tflearn.helpers.evaluator.Evaluator"
+
+TRAINOP_SIG = ("loss, optimizer, metric=None, batch_size=64, ema=0., trainable_vars=None, shuffle=True, "
+               "step_tensor=None, validation_monitors=None, validation_batch_size=None, name=None, graph=None")
+TRAINER_SIG = ("train_ops, graph=None, clip_gradients=5.0, tensorboard_dir='/tmp/tflearn_logs/', "
+               "tensorboard_verbose=0, checkpoint_path=None, best_checkpoint_path=None, max_checkpoints=None, "
+               "keep_checkpoint_every_n_hours=10000.0, random_seed=None, session=None, best_val_accuracy=0.0")
+FIT_SIG = ("feed_dicts, n_epoch=10, val_feed_dicts=None, show_metric=False, snapshot_step=None, "
+           "snapshot_epoch=True, shuffle_all=None, dprep_dict=None, daug_dict=None, excl_trainops=None, "
+           "run_id=None, callbacks=[]")
+# arguments the helpers take (the others must be absent or at tflearn's default)
+_TRAINOP_KEEP = ("loss", "optimizer", "metric", "batch_size", "shuffle", "validation_batch_size", "name")
+_TRAINER_KEEP = ("train_ops", "clip_gradients", "tensorboard_dir", "tensorboard_verbose")
+_TRAINER_DEFAULT_NONE = ("graph", "checkpoint_path", "best_checkpoint_path", "max_checkpoints", "random_seed",
+                         "session")
+_FIT_NONE = ("dprep_dict", "daug_dict", "excl_trainops")
+
+_K = (("keras", None, None),)
+
+register("TflearnLossMetricModel", '''
+class TflearnLossMetricModel(keras.Model):
+    """A functional model whose outputs are a loss tensor (and a metric tensor) computed from
+    its inputs, labels included, as a tflearn TrainOp trained them: fit() minimises the loss
+    output plus the layers' regularization losses (tflearn adds REGULARIZATION_LOSSES) and
+    shows the metric's batch mean."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.metric_mean = keras.metrics.Mean(name="metric")
+
+    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+        outs = list(y_pred) if isinstance(y_pred, (list, tuple)) else [y_pred]
+        loss = keras.ops.sum(outs[0])
+        if len(outs) > 1:
+            self.metric_mean.update_state(outs[1])
+        if self.losses:
+            loss = loss + keras.ops.sum(keras.ops.stack(self.losses))
+        return loss
+''', imports=_K)
+
+register("TflearnTrainOp", '''
+class TflearnTrainOp:
+    """tflearn TrainOp: a loss tensor (keras.ops on keras.Input "placeholders") minimised by
+    `optimizer`, an optional metric tensor, tflearn's batch size (64) and per-epoch shuffle."""
+
+    def __init__(self, loss, optimizer, metric=None, batch_size=64, shuffle=True,
+                 validation_batch_size=None, name=None):
+        self.loss = loss
+        self.optimizer = optimizer
+        self.metric = metric
+        self.batch_size = batch_size
+        self.shuffle = shuffle
+        self.validation_batch_size = validation_batch_size or batch_size
+        self.name = name
+''')
+
+register("TflearnTrainer", '''
+class TflearnTrainer:
+    """tflearn Trainer with one TrainOp: the TrainOp's loss (and metric) become the outputs of
+    a functional model over the inputs fit() feeds (its feed dict's keys, in order); gradients
+    are clipped by global norm `clip_gradients` (tflearn's default 5.0); fit() trains
+    `n_epoch` epochs of the TrainOp's batch size, shuffled each epoch unless the TrainOp (or
+    `shuffle_all`) says not to, and evaluates `val_feed_dicts` after each epoch."""
+
+    def __init__(self, train_ops, clip_gradients=5.0, tensorboard_dir="/tmp/tflearn_logs/",
+                 tensorboard_verbose=0):
+        ops = list(train_ops) if isinstance(train_ops, (list, tuple)) else [train_ops]
+        if len(ops) != 1:
+            raise NotImplementedError("several TrainOps (tflearn alternates their steps): write a train_step")
+        self.train_op = ops[0]
+        self.clip_gradients = clip_gradients
+        self.model = None
+
+    def fit(self, feed_dicts, n_epoch=10, val_feed_dicts=None, show_metric=False, snapshot_step=None,
+            snapshot_epoch=True, shuffle_all=None, run_id=None):
+        op = self.train_op
+        if self.model is None:
+            outputs = [op.loss] + ([op.metric] if op.metric is not None else [])
+            self.model = TflearnLossMetricModel(inputs=list(feed_dicts), outputs=outputs)
+            if self.clip_gradients:
+                op.optimizer.global_clipnorm = self.clip_gradients
+            self.model.compile(optimizer=op.optimizer)
+        inputs = self.model.inputs
+        validation = None
+        if val_feed_dicts is not None:
+            validation = ([val_feed_dicts[t] for t in inputs],)
+        shuffle = op.shuffle if shuffle_all is None else shuffle_all
+        return self.model.fit([feed_dicts[t] for t in inputs], batch_size=op.batch_size, epochs=n_epoch,
+                              validation_data=validation, validation_batch_size=op.validation_batch_size,
+                              shuffle=bool(shuffle))
+''', imports=_K, requires=("TflearnLossMetricModel",))
+
+_WHY_EVALUATOR = "Evaluator runs tensors with feed dicts in a session: use model.predict / model.evaluate"
 
 
 class TrainerTrainOp(CallRule):
     ID = "TFM121"
     NAME = "trainer-trainop"
-    MESSAGE = "tflearn Trainer / TrainOp / Evaluator: graph training helpers, port to model.compile/fit"
-    RATIONALE = ("tflearn's Trainer and TrainOp train arbitrary TF1 graph tensors (losses built "
-                 "with tf ops on placeholders) through feed dicts; there is no statically safe "
-                 "mapping from a loss tensor to a Keras model's outputs and targets, so each use "
-                 "is marked with what to write instead (keeping tflearn's numeric defaults in "
-                 "view: gradient clipping by global norm 5.0, batch size 64, shuffling on).")
-    CALLS = tuple(_WHY)
+    MESSAGE = "tflearn TrainOp / Trainer over keras.ops tensors -> TflearnTrainOp / TflearnTrainer (a Keras model)"
+    RATIONALE = ("tflearn's Trainer minimises each TrainOp's loss tensor plus the regularization losses, "
+                 "gradients clipped by global norm 5.0 (clip_gradients), batches of the TrainOp's "
+                 "batch_size (64) shuffled each epoch, dropout on. Once the graph is Keras (placeholders "
+                 "-> keras.Input, ops -> keras.ops) the helper classes keep tflearn's signatures and "
+                 "train a functional model whose outputs are the loss and metric tensors. What they do "
+                 "not cover (several TrainOps, ema, step_tensor, validation_monitors, checkpoints, "
+                 "preprocessing dicts ...) stays a TODO naming it; the Evaluator too.")
+    CALLS = (TRAINOP, TRAINER, EVALUATOR)
+    ORDER = 60
 
     def translate(self, qname, original, updated):
-        self.todo(original, f"{qname.rsplit('.', 1)[1]}: {_WHY[qname]}")
+        short = qname.rsplit(".", 1)[1]
+        if qname == EVALUATOR:
+            self.todo(original, f"Evaluator: {_WHY_EVALUATOR}")
+            return None
+        try:
+            self._plan(original)
+        except (Untranslatable, Unbindable) as ex:
+            self.todo(original, f"{short}: {ex}")
+            return None
+        b = BoundArgs(updated, TRAINOP_SIG if qname == TRAINOP else TRAINER_SIG, original)
+        keep = _TRAINOP_KEEP if qname == TRAINOP else _TRAINER_KEEP
+        self.ctx.use_helper("TflearnTrainOp" if qname == TRAINOP else "TflearnTrainer")
+        self.ctx.count(self)
+        args = [cst.Arg(b.node(k), keyword=cst.Name(k), equal=_EQ) for k in keep if b.given(k)]
+        return cst.Call(cst.Name("TflearnTrainOp" if qname == TRAINOP else "TflearnTrainer"), args,
+                        lpar=updated.lpar, rpar=updated.rpar)
+
+    # -- whole-group check: a TrainOp, the Trainer using it and every fit of that Trainer ---------
+    def _plan(self, call: cst.Call) -> bool:
+        """Raises Untranslatable (with the reason) unless the TrainOp(s) / Trainer group holding
+        ``call`` translates as a whole (so no half-translated trainer is ever emitted)."""
+        cache = self.__dict__.setdefault("_plans", {})
+        key = id(call)
+        if key not in cache:
+            try:
+                self._check_group(call)
+                cache[key] = None
+            except (Untranslatable, Unbindable) as ex:
+                cache[key] = ex
+        if cache[key] is not None:
+            raise cache[key]
+        return True
+
+    def _def_call(self, name: cst.BaseExpression, at: cst.CSTNode) -> cst.Call | None:
+        from ..analysis.flow import Flow
+
+        if not isinstance(name, cst.Name):
+            return None
+        d = self.ctx.analysis(Flow).def_of(name.value, at)
+        return d.value if d is not None and isinstance(d.value, cst.Call) else None
+
+    def _check_group(self, call: cst.Call) -> None:
+        q = self.ctx.legacy_name(call)
+        trainers = [call] if q == TRAINER else self._trainers_using(call)
+        if len(trainers) != 1:
+            raise Untranslatable(f"the TrainOp is used by {len(trainers)} tflearn.Trainer(...) calls")
+        trainer = trainers[0]
+        b = BoundArgs(trainer, TRAINER_SIG)
+        for k in _TRAINER_DEFAULT_NONE:
+            if b.given(k) and literal(b.node(k), "?") is not None:
+                raise Untranslatable(f"Trainer({k}=...) is not covered by the helper")
+        if b.given("best_val_accuracy") or b.given("keep_checkpoint_every_n_hours"):
+            raise Untranslatable("Trainer checkpoint options are not covered by the helper")
+        ops = b.orig("train_ops")
+        elems = [e.value for e in ops.elements] if isinstance(ops, (cst.List, cst.Tuple)) else [ops]
+        if len(elems) != 1:
+            raise Untranslatable("several TrainOps (tflearn alternates their training steps): write a "
+                                 "custom train_step")
+        op = self._def_call(elems[0], trainer)
+        if op is None or self.ctx.legacy_name(op) != TRAINOP:
+            raise Untranslatable("train_ops is not a tflearn.TrainOp(...) assigned to a name")
+        if q == TRAINOP and op is not call:
+            raise Untranslatable("the Trainer trains another TrainOp")
+        ob = BoundArgs(op, TRAINOP_SIG)
+        for k in ("trainable_vars", "step_tensor", "validation_monitors", "graph"):
+            if ob.given(k) and literal(ob.node(k), "?") is not None:
+                raise Untranslatable(f"TrainOp({k}=...) is not covered by the helper")
+        if ob.given("ema") and literal(ob.node("ema"), "?") not in (0, 0.0):
+            raise Untranslatable("TrainOp(ema=...): moving averages of the weights are not covered")
+        fits = self._fits_of(trainer)
+        if not fits:
+            raise Untranslatable("no fit() of this Trainer found")
+        for f in fits:
+            fb = BoundArgs(f, FIT_SIG)
+            for k in _FIT_NONE:
+                if fb.given(k) and literal(fb.node(k), "?") is not None:
+                    raise Untranslatable(f"Trainer.fit({k}=...) is not covered by the helper")
+            if fb.given("callbacks"):
+                raise Untranslatable("Trainer.fit(callbacks=...): tflearn callbacks are not Keras callbacks")
+            for k in ("feed_dicts", "val_feed_dicts"):
+                if fb.given(k) and not isinstance(fb.node(k), cst.Dict):
+                    if k == "val_feed_dicts" and literal(fb.node(k), "?") is None:
+                        continue
+                    raise Untranslatable(f"Trainer.fit({k}=...) is not a dict literal of placeholders")
+
+    def _trainers_using(self, op_call: cst.Call) -> list[cst.Call]:
+        from ..cstcache import walk
+
+        target = self._assigned_name(op_call)
+        out = []
+        for n in walk(self.ctx.module):
+            if isinstance(n, cst.Call) and self.ctx.legacy_name(n) == TRAINER:
+                try:
+                    ops = BoundArgs(n, TRAINER_SIG).node("train_ops")
+                except Unbindable:
+                    continue
+                elems = [e.value for e in ops.elements] if isinstance(ops, (cst.List, cst.Tuple)) else [ops]
+                if any(isinstance(e, cst.Name) and e.value == target for e in elems):
+                    out.append(n)
+        return out
+
+    def _assigned_name(self, call: cst.Call) -> str | None:
+        parent = self.ctx.parent(call)
+        if isinstance(parent, cst.Assign) and len(parent.targets) == 1 and isinstance(parent.targets[0].target, cst.Name):
+            return parent.targets[0].target.value
         return None
+
+    def _fits_of(self, trainer: cst.Call) -> list[cst.Call]:
+        from ..cstcache import walk
+
+        name = self._assigned_name(trainer)
+        if name is None:
+            raise Untranslatable("the Trainer is not assigned to a name")
+        out = []
+        for n in walk(self.ctx.module):
+            if isinstance(n, cst.Attribute) and isinstance(n.value, cst.Name) and n.value.value == name:
+                if self._def_call(n.value, n) is not trainer:
+                    continue
+                parent = self.ctx.parent(n)
+                if not (isinstance(parent, cst.Call) and parent.func is n and n.attr.value == "fit"):
+                    raise Untranslatable(f"Trainer.{n.attr.value} is not covered by the helper")
+                out.append(parent)
+        return out
 
     VALID = ["import keras\nmodel = keras.Model(x, y)\n"]
     INVALID = [
-        Case("import tflearn\nop = tflearn.TrainOp(loss=loss, optimizer=opt, batch_size=32)\n",
-             None, ("TFM121",), todo=True),
+        Case("import keras\nimport tflearn\n"
+             "X = keras.Input(shape=(4,))\nY = keras.Input(shape=(2,))\n"
+             "net = keras.layers.Dense(2)(X)\n"
+             "loss = keras.ops.mean(keras.ops.categorical_crossentropy(Y, net, from_logits=True))\n"
+             "op = tflearn.TrainOp(loss=loss, optimizer=keras.optimizers.SGD(0.1), metric=None, batch_size=32)\n"
+             "trainer = tflearn.Trainer(train_ops=op, tensorboard_verbose=0)\n"
+             "trainer.fit({X: x, Y: y}, val_feed_dicts={X: vx, Y: vy}, n_epoch=3, show_metric=True)\n",
+             'import keras\n\n\n# tflearn-migrate helper: TflearnTrainOp\nclass TflearnTrainOp:\n    """tflearn TrainOp: a loss tensor (keras.ops on keras.Input "placeholders") minimised by\n    `optimizer`, an optional metric tensor, tflearn\'s batch size (64) and per-epoch shuffle."""\n\n    def __init__(self, loss, optimizer, metric=None, batch_size=64, shuffle=True,\n                 validation_batch_size=None, name=None):\n        self.loss = loss\n        self.optimizer = optimizer\n        self.metric = metric\n        self.batch_size = batch_size\n        self.shuffle = shuffle\n        self.validation_batch_size = validation_batch_size or batch_size\n        self.name = name\n\n\n# tflearn-migrate helper: TflearnLossMetricModel\nclass TflearnLossMetricModel(keras.Model):\n    """A functional model whose outputs are a loss tensor (and a metric tensor) computed from\n    its inputs, labels included, as a tflearn TrainOp trained them: fit() minimises the loss\n    output plus the layers\' regularization losses (tflearn adds REGULARIZATION_LOSSES) and\n    shows the metric\'s batch mean."""\n\n    def __init__(self, *args, **kwargs):\n        super().__init__(*args, **kwargs)\n        self.metric_mean = keras.metrics.Mean(name="metric")\n\n    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):\n        outs = list(y_pred) if isinstance(y_pred, (list, tuple)) else [y_pred]\n        loss = keras.ops.sum(outs[0])\n        if len(outs) > 1:\n            self.metric_mean.update_state(outs[1])\n        if self.losses:\n            loss = loss + keras.ops.sum(keras.ops.stack(self.losses))\n        return loss\n\n\n# tflearn-migrate helper: TflearnTrainer\nclass TflearnTrainer:\n    """tflearn Trainer with one TrainOp: the TrainOp\'s loss (and metric) become the outputs of\n    a functional model over the inputs fit() feeds (its feed dict\'s keys, in order); gradients\n    are clipped by global norm `clip_gradients` (tflearn\'s default 5.0); fit() trains\n    `n_epoch` epochs of the TrainOp\'s batch size, shuffled each epoch unless the TrainOp (or\n    `shuffle_all`) says not to, and evaluates `val_feed_dicts` after each epoch."""\n\n    def __init__(self, train_ops, clip_gradients=5.0, tensorboard_dir="/tmp/tflearn_logs/",\n                 tensorboard_verbose=0):\n        ops = list(train_ops) if isinstance(train_ops, (list, tuple)) else [train_ops]\n        if len(ops) != 1:\n            raise NotImplementedError("several TrainOps (tflearn alternates their steps): write a train_step")\n        self.train_op = ops[0]\n        self.clip_gradients = clip_gradients\n        self.model = None\n\n    def fit(self, feed_dicts, n_epoch=10, val_feed_dicts=None, show_metric=False, snapshot_step=None,\n            snapshot_epoch=True, shuffle_all=None, run_id=None):\n        op = self.train_op\n        if self.model is None:\n            outputs = [op.loss] + ([op.metric] if op.metric is not None else [])\n            self.model = TflearnLossMetricModel(inputs=list(feed_dicts), outputs=outputs)\n            if self.clip_gradients:\n                op.optimizer.global_clipnorm = self.clip_gradients\n            self.model.compile(optimizer=op.optimizer)\n        inputs = self.model.inputs\n        validation = None\n        if val_feed_dicts is not None:\n            validation = ([val_feed_dicts[t] for t in inputs],)\n        shuffle = op.shuffle if shuffle_all is None else shuffle_all\n        return self.model.fit([feed_dicts[t] for t in inputs], batch_size=op.batch_size, epochs=n_epoch,\n                              validation_data=validation, validation_batch_size=op.validation_batch_size,\n                              shuffle=bool(shuffle))\n\n\nX = keras.Input(shape=(4,))\nY = keras.Input(shape=(2,))\nnet = keras.layers.Dense(2)(X)\nloss = keras.ops.mean(keras.ops.categorical_crossentropy(Y, net, from_logits=True))\nop = TflearnTrainOp(loss=loss, optimizer=keras.optimizers.SGD(0.1), metric=None, batch_size=32)\ntrainer = TflearnTrainer(train_ops=op, tensorboard_verbose=0)\ntrainer.fit({X: x, Y: y}, val_feed_dicts={X: vx, Y: vy}, n_epoch=3, show_metric=True)\n'),
+        # several TrainOps: tflearn alternates their steps
+        Case("import keras\nimport tflearn\n"
+             "op1 = tflearn.TrainOp(loss=l1, optimizer=keras.optimizers.SGD(0.1))\n"
+             "op2 = tflearn.TrainOp(loss=l2, optimizer=keras.optimizers.SGD(0.1))\n"
+             "trainer = tflearn.Trainer(train_ops=[op1, op2])\n"
+             "trainer.fit({X: x, Y: y}, n_epoch=3)\n",
+             'import keras\nimport tflearn  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\n# TODO(tflearn-migrate): TFM121 TrainOp: several TrainOps (tflearn alternates their training steps): write a custom train_step\nop1 = tflearn.TrainOp(loss=l1, optimizer=keras.optimizers.SGD(0.1))\n# TODO(tflearn-migrate): TFM121 TrainOp: several TrainOps (tflearn alternates their training steps): write a custom train_step\nop2 = tflearn.TrainOp(loss=l2, optimizer=keras.optimizers.SGD(0.1))\n# TODO(tflearn-migrate): TFM121 Trainer: several TrainOps (tflearn alternates their training steps): write a custom train_step\ntrainer = tflearn.Trainer(train_ops=[op1, op2])\ntrainer.fit({X: x, Y: y}, n_epoch=3)\n', ("TFM121",) * 3, todo=True),
+        # a preprocessing dict on fit
+        Case("import keras\nimport tflearn\n"
+             "op = tflearn.TrainOp(loss=loss, optimizer=keras.optimizers.SGD(0.1))\n"
+             "trainer = tflearn.Trainer(train_ops=op)\n"
+             "trainer.fit({X: x, Y: y}, dprep_dict={X: prep})\n",
+             'import keras\nimport tflearn  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\n# TODO(tflearn-migrate): TFM121 TrainOp: Trainer.fit(dprep_dict=...) is not covered by the helper\nop = tflearn.TrainOp(loss=loss, optimizer=keras.optimizers.SGD(0.1))\ntrainer = tflearn.Trainer(train_ops=op)  # TODO(tflearn-migrate): TFM121 Trainer: Trainer.fit(dprep_dict=...) is not covered by the helper\ntrainer.fit({X: x, Y: y}, dprep_dict={X: prep})\n', ("TFM121",) * 2, todo=True),
+        Case("import tflearn\nev = tflearn.Evaluator([net])\n", None, ("TFM121",), todo=True),
     ]
+
+
+_EQ = cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace(""))
