@@ -10,9 +10,18 @@ Read from tflearn 0.5.0 (helpers/trainer.py):
   loss ``loss + REGULARIZATION_LOSSES``, its gradients over every trainable variable clipped
   by global norm ``clip_gradients`` and the optimizer's ``apply_gradients``;
 * ``Trainer.fit(feed_dicts, n_epoch=10, val_feed_dicts=None, ...)`` feeds the placeholders
-  (the dict's keys) with ``batch_size`` rows, shuffled each epoch (TrainOp ``shuffle``, or
-  ``shuffle_all``), the last batch partial, in training mode (dropout on); validation runs the
-  loss and metric in inference mode with ``validation_batch_size``.
+  (the dict's keys) with ``batch_size`` rows, the last batch partial, in training mode (dropout
+  on), ``ceil(n / batch_size)`` steps an epoch, from one continuous stream (data_flow.py): the
+  index array is shuffled with NumPy's global RNG (TrainOp ``shuffle`` / ``shuffle_all``) and,
+  when the batches run out, reshuffled and restarted at batch index -1 - every later pass starts
+  with its LAST batch (and repeats it at its end). Measured: unshuffled, 3 batches, the steps are
+  b0 b1 b2 | b2 b0 b1 | b2 b2 b0. The helper yields that stream, so unshuffled training is the
+  same (tests/test_tflearn_layer_vars.py). Shuffled, tflearn's batch-id thread runs ahead and
+  reshuffles the index array IN PLACE while earlier batches (views of it) wait in its queue: what
+  it trains on is not the seeded stream (measured: deterministic for one script, but no model of
+  the race reproduced it), so there the helper's batches are the stream's - same sizes, steps
+  and pass structure, other random rows. Validation runs the loss and metric in inference mode
+  with ``validation_batch_size``.
 
 Once the placeholders are ``keras.Input`` and the loss / metric are keras.ops tensors of them
 (TFM140, TFM130, TFM135), the helper classes ``TflearnTrainOp`` / ``TflearnTrainer`` keep
@@ -98,8 +107,8 @@ class TflearnTrainer:
     """tflearn Trainer with one TrainOp: the TrainOp's loss (and metric) become the outputs of
     a functional model over the inputs fit() feeds (its feed dict's keys, in order); gradients
     are clipped by global norm `clip_gradients` (tflearn's default 5.0); fit() trains
-    `n_epoch` epochs of the TrainOp's batch size, shuffled each epoch unless the TrainOp (or
-    `shuffle_all`) says not to, and evaluates `val_feed_dicts` after each epoch."""
+    `n_epoch` epochs of ceil(n / batch_size) steps on tflearn's batch stream (see
+    `tflearn_batches`) and evaluates `val_feed_dicts` after each epoch."""
 
     def __init__(self, train_ops, clip_gradients=5.0, tensorboard_dir="/tmp/tflearn_logs/",
                  tensorboard_verbose=0):
@@ -109,6 +118,28 @@ class TflearnTrainer:
         self.train_op = ops[0]
         self.clip_gradients = clip_gradients
         self.model = None
+
+    @staticmethod
+    def tflearn_batches(arrays, batch_size, shuffle):
+        """tflearn 0.5.0's FeedDictFlow(continuous=True) stream: the index array is shuffled (NumPy's
+        global RNG) when the flow is made, then batches [0:b], [b:2b] ... (the last partial); when
+        they run out it reshuffles and restarts at batch index -1, so every later pass starts with
+        its LAST batch (and yields it twice when it ends) - what tflearn trained on unshuffled.
+        (Shuffled, tflearn's prefetch thread also reshuffles batches still queued: not reproduced.)"""
+        n = len(arrays[0])
+        index = np.arange(n)
+        bounds = [(i * batch_size, min(n, (i + 1) * batch_size)) for i in range(int(np.ceil(n / float(batch_size))))]
+        if shuffle:
+            np.random.shuffle(index)
+        i = -1
+        while True:
+            i += 1
+            if i == len(bounds):
+                if shuffle:
+                    np.random.shuffle(index)
+                i = -1
+            ids = index[bounds[i][0]:bounds[i][1]]
+            yield (tuple(a[ids] for a in arrays),)
 
     def fit(self, feed_dicts, n_epoch=10, val_feed_dicts=None, show_metric=False, snapshot_step=None,
             snapshot_epoch=True, shuffle_all=None, run_id=None):
@@ -120,14 +151,16 @@ class TflearnTrainer:
                 op.optimizer.global_clipnorm = self.clip_gradients
             self.model.compile(optimizer=op.optimizer)
         inputs = self.model.inputs
+        arrays = [np.asarray(feed_dicts[t]) for t in inputs]
         validation = None
         if val_feed_dicts is not None:
-            validation = ([val_feed_dicts[t] for t in inputs],)
+            validation = ([np.asarray(val_feed_dicts[t]) for t in inputs],)
         shuffle = op.shuffle if shuffle_all is None else shuffle_all
-        return self.model.fit([feed_dicts[t] for t in inputs], batch_size=op.batch_size, epochs=n_epoch,
-                              validation_data=validation, validation_batch_size=op.validation_batch_size,
-                              shuffle=bool(shuffle))
-''', imports=_K, requires=("TflearnLossMetricModel",))
+        steps = int(np.ceil(len(arrays[0]) / float(op.batch_size)))
+        return self.model.fit(self.tflearn_batches(arrays, op.batch_size, bool(shuffle)), steps_per_epoch=steps,
+                              epochs=n_epoch, validation_data=validation,
+                              validation_batch_size=op.validation_batch_size)
+''', imports=(*_K, ("numpy", None, "np")), requires=("TflearnLossMetricModel",))
 
 _WHY_EVALUATOR = "Evaluator runs tensors with feed dicts in a session: use model.predict / model.evaluate"
 
@@ -280,7 +313,7 @@ class TrainerTrainOp(CallRule):
              "op = tflearn.TrainOp(loss=loss, optimizer=keras.optimizers.SGD(0.1), metric=None, batch_size=32)\n"
              "trainer = tflearn.Trainer(train_ops=op, tensorboard_verbose=0)\n"
              "trainer.fit({X: x, Y: y}, val_feed_dicts={X: vx, Y: vy}, n_epoch=3, show_metric=True)\n",
-             'import keras\n\n\n# tflearn-migrate helper: TflearnTrainOp\nclass TflearnTrainOp:\n    """tflearn TrainOp: a loss tensor (keras.ops on keras.Input "placeholders") minimised by\n    `optimizer`, an optional metric tensor, tflearn\'s batch size (64) and per-epoch shuffle."""\n\n    def __init__(self, loss, optimizer, metric=None, batch_size=64, shuffle=True,\n                 validation_batch_size=None, name=None):\n        self.loss = loss\n        self.optimizer = optimizer\n        self.metric = metric\n        self.batch_size = batch_size\n        self.shuffle = shuffle\n        self.validation_batch_size = validation_batch_size or batch_size\n        self.name = name\n\n\n# tflearn-migrate helper: TflearnLossMetricModel\nclass TflearnLossMetricModel(keras.Model):\n    """A functional model whose outputs are a loss tensor (and a metric tensor) computed from\n    its inputs, labels included, as a tflearn TrainOp trained them: fit() minimises the loss\n    output plus the layers\' regularization losses (tflearn adds REGULARIZATION_LOSSES) and\n    shows the metric\'s batch mean."""\n\n    def __init__(self, *args, **kwargs):\n        super().__init__(*args, **kwargs)\n        self.metric_mean = keras.metrics.Mean(name="metric")\n\n    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):\n        outs = list(y_pred) if isinstance(y_pred, (list, tuple)) else [y_pred]\n        loss = keras.ops.sum(outs[0])\n        if len(outs) > 1:\n            self.metric_mean.update_state(outs[1])\n        if self.losses:\n            loss = loss + keras.ops.sum(keras.ops.stack(self.losses))\n        return loss\n\n\n# tflearn-migrate helper: TflearnTrainer\nclass TflearnTrainer:\n    """tflearn Trainer with one TrainOp: the TrainOp\'s loss (and metric) become the outputs of\n    a functional model over the inputs fit() feeds (its feed dict\'s keys, in order); gradients\n    are clipped by global norm `clip_gradients` (tflearn\'s default 5.0); fit() trains\n    `n_epoch` epochs of the TrainOp\'s batch size, shuffled each epoch unless the TrainOp (or\n    `shuffle_all`) says not to, and evaluates `val_feed_dicts` after each epoch."""\n\n    def __init__(self, train_ops, clip_gradients=5.0, tensorboard_dir="/tmp/tflearn_logs/",\n                 tensorboard_verbose=0):\n        ops = list(train_ops) if isinstance(train_ops, (list, tuple)) else [train_ops]\n        if len(ops) != 1:\n            raise NotImplementedError("several TrainOps (tflearn alternates their steps): write a train_step")\n        self.train_op = ops[0]\n        self.clip_gradients = clip_gradients\n        self.model = None\n\n    def fit(self, feed_dicts, n_epoch=10, val_feed_dicts=None, show_metric=False, snapshot_step=None,\n            snapshot_epoch=True, shuffle_all=None, run_id=None):\n        op = self.train_op\n        if self.model is None:\n            outputs = [op.loss] + ([op.metric] if op.metric is not None else [])\n            self.model = TflearnLossMetricModel(inputs=list(feed_dicts), outputs=outputs)\n            if self.clip_gradients:\n                op.optimizer.global_clipnorm = self.clip_gradients\n            self.model.compile(optimizer=op.optimizer)\n        inputs = self.model.inputs\n        validation = None\n        if val_feed_dicts is not None:\n            validation = ([val_feed_dicts[t] for t in inputs],)\n        shuffle = op.shuffle if shuffle_all is None else shuffle_all\n        return self.model.fit([feed_dicts[t] for t in inputs], batch_size=op.batch_size, epochs=n_epoch,\n                              validation_data=validation, validation_batch_size=op.validation_batch_size,\n                              shuffle=bool(shuffle))\n\n\nX = keras.Input(shape=(4,))\nY = keras.Input(shape=(2,))\nnet = keras.layers.Dense(2)(X)\nloss = keras.ops.mean(keras.ops.categorical_crossentropy(Y, net, from_logits=True))\nop = TflearnTrainOp(loss=loss, optimizer=keras.optimizers.SGD(0.1), metric=None, batch_size=32)\ntrainer = TflearnTrainer(train_ops=op, tensorboard_verbose=0)\ntrainer.fit({X: x, Y: y}, val_feed_dicts={X: vx, Y: vy}, n_epoch=3, show_metric=True)\n'),
+             'import keras\nimport numpy as np\n\n\n# tflearn-migrate helper: TflearnTrainOp\nclass TflearnTrainOp:\n    """tflearn TrainOp: a loss tensor (keras.ops on keras.Input "placeholders") minimised by\n    `optimizer`, an optional metric tensor, tflearn\'s batch size (64) and per-epoch shuffle."""\n\n    def __init__(self, loss, optimizer, metric=None, batch_size=64, shuffle=True,\n                 validation_batch_size=None, name=None):\n        self.loss = loss\n        self.optimizer = optimizer\n        self.metric = metric\n        self.batch_size = batch_size\n        self.shuffle = shuffle\n        self.validation_batch_size = validation_batch_size or batch_size\n        self.name = name\n\n\n# tflearn-migrate helper: TflearnLossMetricModel\nclass TflearnLossMetricModel(keras.Model):\n    """A functional model whose outputs are a loss tensor (and a metric tensor) computed from\n    its inputs, labels included, as a tflearn TrainOp trained them: fit() minimises the loss\n    output plus the layers\' regularization losses (tflearn adds REGULARIZATION_LOSSES) and\n    shows the metric\'s batch mean."""\n\n    def __init__(self, *args, **kwargs):\n        super().__init__(*args, **kwargs)\n        self.metric_mean = keras.metrics.Mean(name="metric")\n\n    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):\n        outs = list(y_pred) if isinstance(y_pred, (list, tuple)) else [y_pred]\n        loss = keras.ops.sum(outs[0])\n        if len(outs) > 1:\n            self.metric_mean.update_state(outs[1])\n        if self.losses:\n            loss = loss + keras.ops.sum(keras.ops.stack(self.losses))\n        return loss\n\n\n# tflearn-migrate helper: TflearnTrainer\nclass TflearnTrainer:\n    """tflearn Trainer with one TrainOp: the TrainOp\'s loss (and metric) become the outputs of\n    a functional model over the inputs fit() feeds (its feed dict\'s keys, in order); gradients\n    are clipped by global norm `clip_gradients` (tflearn\'s default 5.0); fit() trains\n    `n_epoch` epochs of ceil(n / batch_size) steps on tflearn\'s batch stream (see\n    `tflearn_batches`) and evaluates `val_feed_dicts` after each epoch."""\n\n    def __init__(self, train_ops, clip_gradients=5.0, tensorboard_dir="/tmp/tflearn_logs/",\n                 tensorboard_verbose=0):\n        ops = list(train_ops) if isinstance(train_ops, (list, tuple)) else [train_ops]\n        if len(ops) != 1:\n            raise NotImplementedError("several TrainOps (tflearn alternates their steps): write a train_step")\n        self.train_op = ops[0]\n        self.clip_gradients = clip_gradients\n        self.model = None\n\n    @staticmethod\n    def tflearn_batches(arrays, batch_size, shuffle):\n        """tflearn 0.5.0\'s FeedDictFlow(continuous=True) stream: the index array is shuffled (NumPy\'s\n        global RNG) when the flow is made, then batches [0:b], [b:2b] ... (the last partial); when\n        they run out it reshuffles and restarts at batch index -1, so every later pass starts with\n        its LAST batch (and yields it twice when it ends) - what tflearn trained on unshuffled.\n        (Shuffled, tflearn\'s prefetch thread also reshuffles batches still queued: not reproduced.)"""\n        n = len(arrays[0])\n        index = np.arange(n)\n        bounds = [(i * batch_size, min(n, (i + 1) * batch_size)) for i in range(int(np.ceil(n / float(batch_size))))]\n        if shuffle:\n            np.random.shuffle(index)\n        i = -1\n        while True:\n            i += 1\n            if i == len(bounds):\n                if shuffle:\n                    np.random.shuffle(index)\n                i = -1\n            ids = index[bounds[i][0]:bounds[i][1]]\n            yield (tuple(a[ids] for a in arrays),)\n\n    def fit(self, feed_dicts, n_epoch=10, val_feed_dicts=None, show_metric=False, snapshot_step=None,\n            snapshot_epoch=True, shuffle_all=None, run_id=None):\n        op = self.train_op\n        if self.model is None:\n            outputs = [op.loss] + ([op.metric] if op.metric is not None else [])\n            self.model = TflearnLossMetricModel(inputs=list(feed_dicts), outputs=outputs)\n            if self.clip_gradients:\n                op.optimizer.global_clipnorm = self.clip_gradients\n            self.model.compile(optimizer=op.optimizer)\n        inputs = self.model.inputs\n        arrays = [np.asarray(feed_dicts[t]) for t in inputs]\n        validation = None\n        if val_feed_dicts is not None:\n            validation = ([np.asarray(val_feed_dicts[t]) for t in inputs],)\n        shuffle = op.shuffle if shuffle_all is None else shuffle_all\n        steps = int(np.ceil(len(arrays[0]) / float(op.batch_size)))\n        return self.model.fit(self.tflearn_batches(arrays, op.batch_size, bool(shuffle)), steps_per_epoch=steps,\n                              epochs=n_epoch, validation_data=validation,\n                              validation_batch_size=op.validation_batch_size)\n\n\nX = keras.Input(shape=(4,))\nY = keras.Input(shape=(2,))\nnet = keras.layers.Dense(2)(X)\nloss = keras.ops.mean(keras.ops.categorical_crossentropy(Y, net, from_logits=True))\nop = TflearnTrainOp(loss=loss, optimizer=keras.optimizers.SGD(0.1), metric=None, batch_size=32)\ntrainer = TflearnTrainer(train_ops=op, tensorboard_verbose=0)\ntrainer.fit({X: x, Y: y}, val_feed_dicts={X: vx, Y: vy}, n_epoch=3, show_metric=True)\n'),
         # several TrainOps: tflearn alternates their steps
         Case("import keras\nimport tflearn\n"
              "op1 = tflearn.TrainOp(loss=l1, optimizer=keras.optimizers.SGD(0.1))\n"
