@@ -178,6 +178,7 @@ class TrainerTrainOp(CallRule):
                  "preprocessing dicts ...) stays a TODO naming it; the Evaluator too.")
     CALLS = (TRAINOP, TRAINER, EVALUATOR)
     ORDER = 60
+    REQUIRES = ("TFM114",)
 
     def translate(self, qname, original, updated):
         short = qname.rsplit(".", 1)[1]
@@ -244,7 +245,10 @@ class TrainerTrainOp(CallRule):
         if q == TRAINOP and op is not call:
             raise Untranslatable("the Trainer trains another TrainOp")
         ob = BoundArgs(op, TRAINOP_SIG)
-        for k in ("trainable_vars", "step_tensor", "validation_monitors", "graph"):
+        if ob.given("step_tensor") and not self._step_var(ob.node("step_tensor"), op):
+            raise Untranslatable("TrainOp(step_tensor=...) is not a zero-initialised tflearn.variable read "
+                                 "only by Optimizer.build(step_tensor=) and TrainOp(step_tensor=)")
+        for k in ("trainable_vars", "validation_monitors", "graph"):
             if ob.given(k) and literal(ob.node(k), "?") is not None:
                 raise Untranslatable(f"TrainOp({k}=...) is not covered by the helper")
         if ob.given("ema") and literal(ob.node("ema"), "?") not in (0, 0.0):
@@ -264,6 +268,98 @@ class TrainerTrainOp(CallRule):
                     if k == "val_feed_dicts" and literal(fb.node(k), "?") is None:
                         continue
                     raise Untranslatable(f"Trainer.fit({k}=...) is not a dict literal of placeholders")
+
+    # -- tflearn Optimizer objects and their step variable ------------------------------------
+    def _tflearn_optimizer(self, node: cst.BaseExpression, at: cst.CSTNode) -> bool:
+        c = self._def_call(node, at)
+        return c is not None and (self.ctx.legacy_name(c) or "").startswith("tflearn.optimizers.")
+
+    def _step_var(self, node: cst.BaseExpression, at: cst.CSTNode) -> bool:
+        """``step = tflearn.variable('step', initializer='zeros', shape=[])`` read only as
+        ``opt.build(step_tensor=step)`` (opt a tflearn Optimizer) and ``TrainOp(step_tensor=step)``:
+        the counter tflearn's apply_gradients increments once per step - Keras' optimizer.iterations,
+        which the translated learning-rate schedule already reads."""
+        from ..cstcache import walk
+
+        c = self._def_call(node, at)
+        return c is not None and isinstance(node, cst.Name) and self._step_call(c, node.value)
+
+    def _step_call(self, c: cst.Call, name: str) -> bool:
+        from ..cstcache import walk
+
+        if self.ctx.legacy_name(c) != "tflearn.variables.variable":
+            return False
+        try:
+            b = BoundArgs(c, "name, shape=None, dtype=None, initializer=None, regularizer=None, trainable=True, "
+                             "collections=None, caching_device=None, validate_shape=True, device=None, restore=True")
+        except Unbindable:
+            return False
+        if literal(b.node("initializer"), None) != "zeros" if b.given("initializer") else True:
+            return False
+        if any(b.given(k) for k in ("regularizer", "collections", "device", "caching_device")):
+            return False
+        for n in walk(self.ctx.module):
+            if not (isinstance(n, cst.Name) and n.value == name) or self._def_call(n, n) is not c:
+                continue
+            parent = self.ctx.parent(n)
+            if isinstance(parent, cst.AssignTarget):
+                continue
+            if not (isinstance(parent, cst.Arg) and parent.value is n and parent.keyword is not None
+                    and parent.keyword.value == "step_tensor"):
+                return False
+            owner = self.ctx.parent(parent)
+            if not isinstance(owner, cst.Call):
+                return False
+            if self.ctx.legacy_name(owner) == TRAINOP:
+                continue
+            if not (isinstance(owner.func, cst.Attribute) and owner.func.attr.value == "build"
+                    and self._tflearn_optimizer(owner.func.value, owner)):
+                return False
+        return True
+
+    def leave_SimpleStatementLine(self, original: cst.SimpleStatementLine, updated):
+        """``step = tflearn.variable(...)`` / ``opt.build(step_tensor=step)`` (removed) and
+        ``t = opt.get_tensor()`` (-> ``t = opt``) for a translated tflearn Optimizer ``opt``."""
+        if len(original.body) != 1:
+            return updated
+        small = original.body[0]
+        v = small.value if isinstance(small, (cst.Expr, cst.Assign)) else None
+        if not isinstance(v, cst.Call):
+            return updated
+        if isinstance(small, cst.Assign) and self.ctx.legacy_name(v) == "tflearn.variables.variable":
+            t = small.targets[0].target if len(small.targets) == 1 else None
+            if isinstance(t, cst.Name) and self._step_call(v, t.value) and self._step_used_ok(v):
+                self.report(original, "tflearn step variable removed: the Keras optimizer counts its iterations")
+                self.ctx.count(self)
+                return cst.RemoveFromParent()
+            return updated
+        f = v.func
+        if not (isinstance(f, cst.Attribute) and self._tflearn_optimizer(f.value, original)):
+            return updated
+        if f.attr.value == "get_tensor" and not v.args and isinstance(small, cst.Assign):
+            self.ctx.count(self)
+            return updated.with_changes(body=[updated.body[0].with_changes(value=f.value.deep_clone())])
+        if f.attr.value == "build" and isinstance(small, cst.Expr):
+            step = next((a.value for a in v.args if a.keyword is not None and a.keyword.value == "step_tensor"), None)
+            if len(v.args) == 1 and step is not None and self._step_var(step, original) \
+                    and self._step_used_ok(self._def_call(step, original)):
+                self.ctx.count(self)
+                return cst.RemoveFromParent()
+        return updated
+
+    def _step_used_ok(self, c: cst.Call) -> bool:
+        """Every TrainOp reading the step variable (made by ``c``) translates."""
+        from ..cstcache import walk
+
+        for n in walk(self.ctx.module):
+            if isinstance(n, cst.Call) and self.ctx.legacy_name(n) == TRAINOP and any(
+                    a.keyword is not None and a.keyword.value == "step_tensor" and isinstance(a.value, cst.Name)
+                    and self._def_call(a.value, n) is c for a in n.args):
+                try:
+                    self._plan(n)
+                except (Untranslatable, Unbindable):
+                    return False
+        return True
 
     def _trainers_using(self, op_call: cst.Call) -> list[cst.Call]:
         from ..cstcache import walk
@@ -314,6 +410,15 @@ class TrainerTrainOp(CallRule):
              "trainer = tflearn.Trainer(train_ops=op, tensorboard_verbose=0)\n"
              "trainer.fit({X: x, Y: y}, val_feed_dicts={X: vx, Y: vy}, n_epoch=3, show_metric=True)\n",
              'import keras\nimport numpy as np\n\n\n# tflearn-migrate helper: TflearnTrainOp\nclass TflearnTrainOp:\n    """tflearn TrainOp: a loss tensor (keras.ops on keras.Input "placeholders") minimised by\n    `optimizer`, an optional metric tensor, tflearn\'s batch size (64) and per-epoch shuffle."""\n\n    def __init__(self, loss, optimizer, metric=None, batch_size=64, shuffle=True,\n                 validation_batch_size=None, name=None):\n        self.loss = loss\n        self.optimizer = optimizer\n        self.metric = metric\n        self.batch_size = batch_size\n        self.shuffle = shuffle\n        self.validation_batch_size = validation_batch_size or batch_size\n        self.name = name\n\n\n# tflearn-migrate helper: TflearnLossMetricModel\nclass TflearnLossMetricModel(keras.Model):\n    """A functional model whose outputs are a loss tensor (and a metric tensor) computed from\n    its inputs, labels included, as a tflearn TrainOp trained them: fit() minimises the loss\n    output plus the layers\' regularization losses (tflearn adds REGULARIZATION_LOSSES) and\n    shows the metric\'s batch mean."""\n\n    def __init__(self, *args, **kwargs):\n        super().__init__(*args, **kwargs)\n        self.metric_mean = keras.metrics.Mean(name="metric")\n\n    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):\n        outs = list(y_pred) if isinstance(y_pred, (list, tuple)) else [y_pred]\n        loss = keras.ops.sum(outs[0])\n        if len(outs) > 1:\n            self.metric_mean.update_state(outs[1])\n        if self.losses:\n            loss = loss + keras.ops.sum(keras.ops.stack(self.losses))\n        return loss\n\n\n# tflearn-migrate helper: TflearnTrainer\nclass TflearnTrainer:\n    """tflearn Trainer with one TrainOp: the TrainOp\'s loss (and metric) become the outputs of\n    a functional model over the inputs fit() feeds (its feed dict\'s keys, in order); gradients\n    are clipped by global norm `clip_gradients` (tflearn\'s default 5.0); fit() trains\n    `n_epoch` epochs of ceil(n / batch_size) steps on tflearn\'s batch stream (see\n    `tflearn_batches`) and evaluates `val_feed_dicts` after each epoch."""\n\n    def __init__(self, train_ops, clip_gradients=5.0, tensorboard_dir="/tmp/tflearn_logs/",\n                 tensorboard_verbose=0):\n        ops = list(train_ops) if isinstance(train_ops, (list, tuple)) else [train_ops]\n        if len(ops) != 1:\n            raise NotImplementedError("several TrainOps (tflearn alternates their steps): write a train_step")\n        self.train_op = ops[0]\n        self.clip_gradients = clip_gradients\n        self.model = None\n\n    @staticmethod\n    def tflearn_batches(arrays, batch_size, shuffle):\n        """tflearn 0.5.0\'s FeedDictFlow(continuous=True) stream: the index array is shuffled (NumPy\'s\n        global RNG) when the flow is made, then batches [0:b], [b:2b] ... (the last partial); when\n        they run out it reshuffles and restarts at batch index -1, so every later pass starts with\n        its LAST batch (and yields it twice when it ends) - what tflearn trained on unshuffled.\n        (Shuffled, tflearn\'s prefetch thread also reshuffles batches still queued: not reproduced.)"""\n        n = len(arrays[0])\n        index = np.arange(n)\n        bounds = [(i * batch_size, min(n, (i + 1) * batch_size)) for i in range(int(np.ceil(n / float(batch_size))))]\n        if shuffle:\n            np.random.shuffle(index)\n        i = -1\n        while True:\n            i += 1\n            if i == len(bounds):\n                if shuffle:\n                    np.random.shuffle(index)\n                i = -1\n            ids = index[bounds[i][0]:bounds[i][1]]\n            yield (tuple(a[ids] for a in arrays),)\n\n    def fit(self, feed_dicts, n_epoch=10, val_feed_dicts=None, show_metric=False, snapshot_step=None,\n            snapshot_epoch=True, shuffle_all=None, run_id=None):\n        op = self.train_op\n        if self.model is None:\n            outputs = [op.loss] + ([op.metric] if op.metric is not None else [])\n            self.model = TflearnLossMetricModel(inputs=list(feed_dicts), outputs=outputs)\n            if self.clip_gradients:\n                op.optimizer.global_clipnorm = self.clip_gradients\n            self.model.compile(optimizer=op.optimizer)\n        inputs = self.model.inputs\n        arrays = [np.asarray(feed_dicts[t]) for t in inputs]\n        validation = None\n        if val_feed_dicts is not None:\n            validation = ([np.asarray(val_feed_dicts[t]) for t in inputs],)\n        shuffle = op.shuffle if shuffle_all is None else shuffle_all\n        steps = int(np.ceil(len(arrays[0]) / float(op.batch_size)))\n        return self.model.fit(self.tflearn_batches(arrays, op.batch_size, bool(shuffle)), steps_per_epoch=steps,\n                              epochs=n_epoch, validation_data=validation,\n                              validation_batch_size=op.validation_batch_size)\n\n\nX = keras.Input(shape=(4,))\nY = keras.Input(shape=(2,))\nnet = keras.layers.Dense(2)(X)\nloss = keras.ops.mean(keras.ops.categorical_crossentropy(Y, net, from_logits=True))\nop = TflearnTrainOp(loss=loss, optimizer=keras.optimizers.SGD(0.1), metric=None, batch_size=32)\ntrainer = TflearnTrainer(train_ops=op, tensorboard_verbose=0)\ntrainer.fit({X: x, Y: y}, val_feed_dicts={X: vx, Y: vy}, n_epoch=3, show_metric=True)\n'),
+        # a tflearn Optimizer built on a step variable: the Keras optimizer counts its iterations
+        Case("import keras\nimport tflearn\n"
+             "opt = tflearn.SGD(learning_rate=0.1, lr_decay=0.96, decay_step=200)\n"
+             "step = tflearn.variable('step', initializer='zeros', shape=[])\n"
+             "opt.build(step_tensor=step)\nt = opt.get_tensor()\n"
+             "op = tflearn.TrainOp(loss=loss, optimizer=t, batch_size=128, step_tensor=step)\n"
+             "trainer = tflearn.Trainer(train_ops=op)\n"
+             "trainer.fit({X: x, Y: y}, n_epoch=3)\n",
+             'import keras\nimport numpy as np\n\n\n# tflearn-migrate helper: TflearnTrainOp\nclass TflearnTrainOp:\n    """tflearn TrainOp: a loss tensor (keras.ops on keras.Input "placeholders") minimised by\n    `optimizer`, an optional metric tensor, tflearn\'s batch size (64) and per-epoch shuffle."""\n\n    def __init__(self, loss, optimizer, metric=None, batch_size=64, shuffle=True,\n                 validation_batch_size=None, name=None):\n        self.loss = loss\n        self.optimizer = optimizer\n        self.metric = metric\n        self.batch_size = batch_size\n        self.shuffle = shuffle\n        self.validation_batch_size = validation_batch_size or batch_size\n        self.name = name\n\n\n# tflearn-migrate helper: TflearnLossMetricModel\nclass TflearnLossMetricModel(keras.Model):\n    """A functional model whose outputs are a loss tensor (and a metric tensor) computed from\n    its inputs, labels included, as a tflearn TrainOp trained them: fit() minimises the loss\n    output plus the layers\' regularization losses (tflearn adds REGULARIZATION_LOSSES) and\n    shows the metric\'s batch mean."""\n\n    def __init__(self, *args, **kwargs):\n        super().__init__(*args, **kwargs)\n        self.metric_mean = keras.metrics.Mean(name="metric")\n\n    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):\n        outs = list(y_pred) if isinstance(y_pred, (list, tuple)) else [y_pred]\n        loss = keras.ops.sum(outs[0])\n        if len(outs) > 1:\n            self.metric_mean.update_state(outs[1])\n        if self.losses:\n            loss = loss + keras.ops.sum(keras.ops.stack(self.losses))\n        return loss\n\n\n# tflearn-migrate helper: TflearnTrainer\nclass TflearnTrainer:\n    """tflearn Trainer with one TrainOp: the TrainOp\'s loss (and metric) become the outputs of\n    a functional model over the inputs fit() feeds (its feed dict\'s keys, in order); gradients\n    are clipped by global norm `clip_gradients` (tflearn\'s default 5.0); fit() trains\n    `n_epoch` epochs of ceil(n / batch_size) steps on tflearn\'s batch stream (see\n    `tflearn_batches`) and evaluates `val_feed_dicts` after each epoch."""\n\n    def __init__(self, train_ops, clip_gradients=5.0, tensorboard_dir="/tmp/tflearn_logs/",\n                 tensorboard_verbose=0):\n        ops = list(train_ops) if isinstance(train_ops, (list, tuple)) else [train_ops]\n        if len(ops) != 1:\n            raise NotImplementedError("several TrainOps (tflearn alternates their steps): write a train_step")\n        self.train_op = ops[0]\n        self.clip_gradients = clip_gradients\n        self.model = None\n\n    @staticmethod\n    def tflearn_batches(arrays, batch_size, shuffle):\n        """tflearn 0.5.0\'s FeedDictFlow(continuous=True) stream: the index array is shuffled (NumPy\'s\n        global RNG) when the flow is made, then batches [0:b], [b:2b] ... (the last partial); when\n        they run out it reshuffles and restarts at batch index -1, so every later pass starts with\n        its LAST batch (and yields it twice when it ends) - what tflearn trained on unshuffled.\n        (Shuffled, tflearn\'s prefetch thread also reshuffles batches still queued: not reproduced.)"""\n        n = len(arrays[0])\n        index = np.arange(n)\n        bounds = [(i * batch_size, min(n, (i + 1) * batch_size)) for i in range(int(np.ceil(n / float(batch_size))))]\n        if shuffle:\n            np.random.shuffle(index)\n        i = -1\n        while True:\n            i += 1\n            if i == len(bounds):\n                if shuffle:\n                    np.random.shuffle(index)\n                i = -1\n            ids = index[bounds[i][0]:bounds[i][1]]\n            yield (tuple(a[ids] for a in arrays),)\n\n    def fit(self, feed_dicts, n_epoch=10, val_feed_dicts=None, show_metric=False, snapshot_step=None,\n            snapshot_epoch=True, shuffle_all=None, run_id=None):\n        op = self.train_op\n        if self.model is None:\n            outputs = [op.loss] + ([op.metric] if op.metric is not None else [])\n            self.model = TflearnLossMetricModel(inputs=list(feed_dicts), outputs=outputs)\n            if self.clip_gradients:\n                op.optimizer.global_clipnorm = self.clip_gradients\n            self.model.compile(optimizer=op.optimizer)\n        inputs = self.model.inputs\n        arrays = [np.asarray(feed_dicts[t]) for t in inputs]\n        validation = None\n        if val_feed_dicts is not None:\n            validation = ([np.asarray(val_feed_dicts[t]) for t in inputs],)\n        shuffle = op.shuffle if shuffle_all is None else shuffle_all\n        steps = int(np.ceil(len(arrays[0]) / float(op.batch_size)))\n        return self.model.fit(self.tflearn_batches(arrays, op.batch_size, bool(shuffle)), steps_per_epoch=steps,\n                              epochs=n_epoch, validation_data=validation,\n                              validation_batch_size=op.validation_batch_size)\n\n\nopt = keras.optimizers.SGD(\n    learning_rate=keras.optimizers.schedules.ExponentialDecay(0.1, decay_steps=200, decay_rate=0.96),\n    global_clipnorm=5.0,\n)\nt = opt\nop = TflearnTrainOp(loss=loss, optimizer=t, batch_size=128)\ntrainer = TflearnTrainer(train_ops=op)\ntrainer.fit({X: x, Y: y}, n_epoch=3)\n', ("TFM121",)),
         # several TrainOps: tflearn alternates their steps
         Case("import keras\nimport tflearn\n"
              "op1 = tflearn.TrainOp(loss=l1, optimizer=keras.optimizers.SGD(0.1))\n"
