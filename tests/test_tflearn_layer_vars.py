@@ -264,3 +264,30 @@ def test_trainer_matches_tflearn(tmp_path):
     rs.randint(0, 3, 40)
     w1, b1, w2, b2 = rs.randn(6, 5), rs.randn(5), rs.randn(5, 3), rs.randn(3)
     assert np.abs(np.tanh(x @ w1 + b1) @ w2 + b2 - want).max() > 0.1
+
+
+# tflearn.variables.variable (TFM135): tflearn's regularizer 'L2' (0.001 * l2_loss) is in the loss a
+# TrainOp minimises; the Dense gets kernel_regularizer=L2(0.0005)
+TRAINER_VARS = TRAINER.replace("import tflearn\n", "import tflearn\nimport tflearn.variables as va\n", 1)
+for _v, _shape, _reg in (("W1", "[6, 5]", ", regularizer='L2'"), ("b1", "[5]", ""),
+                         ("W2", "[5, 3]", ", regularizer='L2'"), ("b2", "[3]", "")):
+    TRAINER_VARS = TRAINER_VARS.replace(
+        f"{_v} = tf.get_variable('{_v}', {_shape}, initializer=tf.constant_initializer({_v}_init))",
+        f"{_v} = va.variable('{_v}', shape={_shape}, initializer=tf.constant_initializer({_v}_init){_reg})")
+
+
+def test_tflearn_variables_become_regularized_layers():
+    assert TRAINER_VARS.count("va.variable(") == 4
+    code = _migrate(TRAINER_VARS)
+    assert code.count("kernel_regularizer=keras.regularizers.L2(0.0005)") == 2
+    assert "kernel_initializer=keras.initializers.Constant(W1_init)" in code
+
+
+@pytest.mark.slow
+def test_tflearn_variables_trainer_matches_tflearn(tmp_path):
+    legacy = tmp_path / "legacy.py"
+    legacy.write_text(TRAINER_VARS + TRAINER_LEGACY_PROBE)
+    migrated = tmp_path / "migrated.py"
+    migrated.write_text(_migrate(TRAINER_VARS) + TRAINER_KERAS_PROBE)
+    want, got = np.array(_legacy(legacy)), np.array(_keras(migrated))
+    np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-4)
