@@ -279,7 +279,6 @@ class TrainerTrainOp(CallRule):
         ``opt.build(step_tensor=step)`` (opt a tflearn Optimizer) and ``TrainOp(step_tensor=step)``:
         the counter tflearn's apply_gradients increments once per step - Keras' optimizer.iterations,
         which the translated learning-rate schedule already reads."""
-        from ..cstcache import walk
 
         c = self._def_call(node, at)
         return c is not None and isinstance(node, cst.Name) and self._step_call(c, node.value)
