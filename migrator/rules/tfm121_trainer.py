@@ -163,12 +163,31 @@ class TflearnTrainer:
 ''', imports=(*_K, ("numpy", None, "np")), requires=("TflearnLossMetricModel",))
 
 _WHY_EVALUATOR = "Evaluator runs tensors with feed dicts in a session: use model.predict / model.evaluate"
+# tflearn.estimators: graph estimators on tf.contrib ops that TF 2 removed (tflearn 0.5.0's
+# estimators package does not even import there: `tensorflow.contrib.tensor_forest` missing),
+# so there is no legacy run to prove a port against and no Keras counterpart
+_KMEANS = ("tflearn's {cls} runs tf.contrib.factorization's clustering ops (random initial centers "
+           "drawn from the data, {distance} distance, {steps}); TF 2 has no tf.contrib and Keras no "
+           "clustering: port by hand (e.g. sklearn.cluster.{cls}(n_clusters, init='random', n_init=1) - "
+           "another random start, and Euclidean distance only)")
+_STEPS = {"KMeans": "full-batch steps, max_iter 300", "MiniBatchKMeans": "mini-batch updates, batch_size 1024"}
+_FOREST = ("tflearn's {cls} grows tf.contrib.tensor_forest trees online from batches (hybrid split "
+           "candidates, max_nodes per tree); TF 2 has no tf.contrib and Keras no decision forests: port by "
+           "hand (e.g. sklearn.ensemble.{cls}(n_estimators, max_leaf_nodes=...) - another tree-growing "
+           "algorithm, other trees)")
+ESTIMATORS = {
+    "tflearn.estimators.cluster.kmeans.KMeans": _KMEANS,
+    "tflearn.estimators.cluster.kmeans.MiniBatchKMeans": _KMEANS,
+    "tflearn.estimators.ensemble.forest.RandomForestClassifier": _FOREST,
+    "tflearn.estimators.ensemble.forest.RandomForestRegressor": _FOREST,
+}
 
 
 class TrainerTrainOp(CallRule):
     ID = "TFM121"
     NAME = "trainer-trainop"
-    MESSAGE = "tflearn TrainOp / Trainer over keras.ops tensors -> TflearnTrainOp / TflearnTrainer (a Keras model)"
+    MESSAGE = ("tflearn TrainOp / Trainer over keras.ops tensors -> TflearnTrainOp / TflearnTrainer (a Keras model); "
+               "Evaluator and the tf.contrib estimators (KMeans, RandomForest*) -> TODO with what to port")
     RATIONALE = ("tflearn's Trainer minimises each TrainOp's loss tensor plus the regularization losses, "
                  "gradients clipped by global norm 5.0 (clip_gradients), batches of the TrainOp's "
                  "batch_size (64) shuffled each epoch, dropout on. Once the graph is Keras (placeholders "
@@ -176,7 +195,7 @@ class TrainerTrainOp(CallRule):
                  "train a functional model whose outputs are the loss and metric tensors. What they do "
                  "not cover (several TrainOps, ema, step_tensor, validation_monitors, checkpoints, "
                  "preprocessing dicts ...) stays a TODO naming it; the Evaluator too.")
-    CALLS = (TRAINOP, TRAINER, EVALUATOR)
+    CALLS = (TRAINOP, TRAINER, EVALUATOR, *ESTIMATORS)
     ORDER = 60
     REQUIRES = ("TFM114",)
 
@@ -184,6 +203,13 @@ class TrainerTrainOp(CallRule):
         short = qname.rsplit(".", 1)[1]
         if qname == EVALUATOR:
             self.todo(original, f"Evaluator: {_WHY_EVALUATOR}")
+            return None
+        if qname in ESTIMATORS:
+            dist = next((literal(a.value, None) for a in original.args
+                         if a.keyword is not None and a.keyword.value == "distance"), None)
+            self.todo(original, f"{short}: " + ESTIMATORS[qname].format(
+                cls=short, distance=dist if isinstance(dist, str) else "squared_euclidean",
+                steps=_STEPS.get(short, "")))
             return None
         try:
             self._plan(original)
@@ -432,6 +458,10 @@ class TrainerTrainOp(CallRule):
              "trainer.fit({X: x, Y: y}, dprep_dict={X: prep})\n",
              'import keras\nimport tflearn  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\n# TODO(tflearn-migrate): TFM121 TrainOp: Trainer.fit(dprep_dict=...) is not covered by the helper\nop = tflearn.TrainOp(loss=loss, optimizer=keras.optimizers.SGD(0.1))\ntrainer = tflearn.Trainer(train_ops=op)  # TODO(tflearn-migrate): TFM121 Trainer: Trainer.fit(dprep_dict=...) is not covered by the helper\ntrainer.fit({X: x, Y: y}, dprep_dict={X: prep})\n', ("TFM121",) * 2, todo=True),
         Case("import tflearn\nev = tflearn.Evaluator([net])\n", None, ("TFM121",), todo=True),
+        Case("from tflearn.estimators import KMeans\nm = KMeans(n_clusters=10, distance='cosine')\n",
+             None, ("TFM121",), todo=True),
+        Case("from tflearn.estimators import RandomForestClassifier\n"
+             "m = RandomForestClassifier(n_estimators=100, max_nodes=1000)\n", None, ("TFM121",), todo=True),
     ]
 
 
