@@ -45,7 +45,7 @@ from ..cstcache import children
 from ..names import dotted
 
 # -- what creates variables -----------------------------------------------------------------
-GET_VARIABLE = ("tensorflow.get_variable", "tensorflow.contrib.framework.model_variable",
+GET_VARIABLE = ("tensorflow.get_variable", "tflearn.variables.variable", "tensorflow.contrib.framework.model_variable",
                 "tensorflow.contrib.framework.variable")
 NEW_VARIABLE = ("tensorflow.Variable", "tensorflow.contrib.eager.Variable")
 VARIABLE_SCOPE = ("tensorflow.variable_scope",)

@@ -288,6 +288,20 @@ def units_of(ctx: "FileContext", node: cst.BaseExpression, at: cst.CSTNode, dept
     return None
 
 
+register("tflearn_r2", '''
+def tflearn_r2(y_true, y_pred):
+    """tflearn's metric='R2' (metrics.r2_op) on one batch: 1 - SSE / SST, SST around the mean of
+    the batch's targets; works on 1-D outputs (single_unit) too. Keras shows its mean over the
+    batches seen so far."""
+    y_true = keras.ops.cast(y_true, y_pred.dtype)
+    sse = keras.ops.sum(keras.ops.square(y_true - y_pred))
+    sst = keras.ops.sum(keras.ops.square(y_true - keras.ops.mean(y_true)))
+    return 1.0 - sse / sst
+''', imports=(("keras", None, None),))
+
+R2_BATCH = ("tflearn's R2 (1 - SSE/SST per batch) -> the tflearn_r2 metric function; Keras displays "
+            "its running mean over the epoch's batches (reported metric only)")
+
 R2_DIFFERENCE = ("tflearn's R2 is 1 - SSE/SST per batch around the mean of ALL targets; "
                  "keras R2Score accumulates over the epoch per output column (reported metric only)")
 
@@ -316,8 +330,8 @@ def metrics(ctx: "FileContext", b: BoundArgs, out_rank: int | None, name: str = 
     if val == "top_k":
         return cst.List([cst.Element(call("keras.metrics.TopKCategoricalAccuracy", k=1))])
     if val == "R2":
-        ctx.report(b.orig(name) or node, "TFM115", R2_DIFFERENCE)
-        return cst.List([cst.Element(call("keras.metrics.R2Score"))])
+        ctx.report(b.orig(name) or node, "TFM115", R2_BATCH)
+        return cst.List([cst.Element(cst.Name(ctx.use_helper("tflearn_r2")))])
     q = ctx.legacy_name(orig)
     if q in ("tflearn.metrics.Accuracy", "tflearn.metrics.accuracy") and isinstance(orig, cst.Call):
         return acc()

@@ -12,21 +12,68 @@ Read from tflearn 0.5.0 (layers/core.py):
   the same translation as the layers' ``activation=`` argument is used (``_tflearn``:
   leaky_relu keeps tflearn's slope 0.1, prelu/crelu become their own ops).
 
-``single_unit`` (a weight vector multiplied over the flattened batch, initialized with one
-``np.random.randn()`` constant) has no faithful one-layer Keras form and is left to TFM100
-(``highway`` is TFM124's).
+* ``single_unit(incoming)`` flattens the batch to ``[-1]``, multiplies by ``W`` (shape
+  ``[prod(shape[1:])]``) and adds ``b`` (same shape), each initialised to ONE
+  ``np.random.randn()`` draw (W first) at graph-building time: the helper layer
+  ``TflearnSingleUnit`` draws them the same way when Keras builds it (the same point of the
+  program, so NumPy's global RNG gives the same values). tflearn's broadcast only works for one
+  feature per sample (a ``[None]`` input, or ``[None, 1]``): the layer raises otherwise. Only the
+  'linear' activation is translated; ``reuse``/``scope``/``restore=False`` are left as TODOs.
+  (``highway`` is TFM124's.)
 """
 from __future__ import annotations
 
 import libcst as cst
 
 from ..args import BoundArgs
-from ..emit import literal
+from ..emit import call, literal
+from ..helpers import register
 from ._layer import LayerRule
 from ._tflearn import Untranslatable, activation
 from .base import Case
 
 _BATCH = (-1, None)
+
+register("TflearnSingleUnit", '''
+@keras.saving.register_keras_serializable(package="tflearn_migrate")
+class TflearnSingleUnit(keras.layers.Layer):
+    """tflearn single_unit: the input flattened to [-1] times W plus b, W and b of shape
+    [prod(input_shape[1:])], each initialised to one np.random.randn() draw (W first) when the
+    layer is built, as tflearn did when it built the graph. Its broadcast only works with one
+    feature per sample."""
+
+    def __init__(self, use_bias=True, **kwargs):
+        super().__init__(**kwargs)
+        self.use_bias = bool(use_bias)
+
+    def build(self, input_shape):
+        n_inputs = int(np.prod(input_shape[1:]))
+        if n_inputs != 1:
+            raise ValueError(f"tflearn's single_unit broadcasts one feature per sample; input shape {input_shape}")
+        self.kernel = self.add_weight(name="W", shape=(n_inputs,),
+                                      initializer=keras.initializers.Constant(float(np.random.randn())))
+        self.bias = None
+        if self.use_bias:
+            self.bias = self.add_weight(name="b", shape=(n_inputs,),
+                                        initializer=keras.initializers.Constant(float(np.random.randn())))
+
+    def call(self, x):
+        y = keras.ops.reshape(x, (-1,)) * self.kernel
+        return y + self.bias if self.use_bias else y
+
+    def compute_output_shape(self, input_shape):
+        return (input_shape[0],)
+
+    def get_config(self):
+        return {**super().get_config(), "use_bias": self.use_bias}
+''', imports=(("keras", None, None), ("numpy", None, "np")))
+
+
+def _single(body: str) -> str:
+    from ..helpers import HELPER_MARKER, HELPERS
+
+    return ("import keras\nimport numpy as np\n\n\n"
+            f"{HELPER_MARKER} TflearnSingleUnit\n{HELPERS['TflearnSingleUnit'].code}\n\n" + body)
 
 
 class CoreShapeOps(LayerRule):
@@ -40,6 +87,8 @@ class CoreShapeOps(LayerRule):
         "tflearn.layers.core.reshape": "incoming, new_shape, name='Reshape'",
         "tflearn.layers.core.flatten": "incoming, name='Flatten'",
         "tflearn.layers.core.activation": "incoming, activation='linear', name='activation'",
+        "tflearn.layers.core.single_unit": ("incoming, activation='linear', bias=True, trainable=True, "
+                                            "restore=True, reuse=False, scope=None, name='Linear'"),
     }
 
     def build(self, qname, b: BoundArgs, original):
@@ -47,6 +96,8 @@ class CoreShapeOps(LayerRule):
         kw = {}
         if b.given("name"):
             kw["name"] = b.node("name")
+        if short == "single_unit":
+            return self._single_unit(b, kw)
         if short == "flatten":
             return self.layer("Flatten", b.node("incoming"), **kw)
         if short == "reshape":
@@ -57,6 +108,21 @@ class CoreShapeOps(LayerRule):
             return wrap(b.node("incoming"))
         return self.layer("Activation", b.node("incoming"),
                           act_kw if act_kw is not None else "linear", **kw)
+
+    def _single_unit(self, b: BoundArgs, kw: dict) -> cst.BaseExpression:
+        if b.given("activation") and literal(b.node("activation"), None) not in ("linear", None):
+            raise Untranslatable("an activation other than 'linear'")
+        for k, default in (("restore", True), ("reuse", False), ("scope", None)):
+            if b.given(k) and literal(b.node(k), "?") != default:
+                raise Untranslatable(f"{k}= (variable restoring / sharing through tflearn's scope)")
+        if b.given("bias"):
+            kw["use_bias"] = b.node("bias")
+        if b.given("trainable"):
+            kw["trainable"] = b.node("trainable")
+        if isinstance(b.orig("incoming"), (cst.List, cst.Tuple)):
+            raise Untranslatable("a list of tensors as incoming")
+        self.ctx.use_helper("TflearnSingleUnit")
+        return cst.Call(call("TflearnSingleUnit", **kw), [cst.Arg(b.node("incoming"))])
 
     def _target_shape(self, b: BoundArgs) -> cst.BaseExpression:
         if isinstance(b.orig("incoming"), (cst.List, cst.Tuple)):
@@ -95,5 +161,9 @@ class CoreShapeOps(LayerRule):
         Case("import tflearn\ny = tflearn.layers.core.reshape(x, [-1, 8])\nz = tflearn.activation(y)\n",
              "import keras\n\ny = keras.layers.Reshape((8,))(x)\nz = keras.layers.Activation('linear')(y)\n"),
         Case("import tflearn\ny = tflearn.reshape(x, [32, 8])\n", None, ("TFM106",), todo=True),
+        Case("import tflearn\ny = tflearn.single_unit(x)\nz = tflearn.single_unit(y, bias=False, name='lin')\n",
+             _single("y = TflearnSingleUnit()(x)\nz = TflearnSingleUnit(name='lin', use_bias=False)(y)\n")),
+        Case("import tflearn\ny = tflearn.single_unit(x, activation='sigmoid')\n", None, ("TFM106",), todo=True),
+        Case("import tflearn\ny = tflearn.single_unit(x, reuse=True, scope='s')\n", None, ("TFM106",), todo=True),
         Case("import tflearn\ny = tflearn.reshape(x, shape)\n", None, ("TFM106",), todo=True),
     ]

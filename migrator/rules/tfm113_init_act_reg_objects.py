@@ -4,7 +4,7 @@ from __future__ import annotations
 import libcst as cst
 
 from ..args import BoundArgs, Unbindable
-from ..emit import call, expr
+from ..emit import call, expr, literal
 from ..helpers import HELPERS, register
 from ._tflearn import Untranslatable, _INIT_SIGS, initializer
 from .base import Case, CallRule
@@ -106,7 +106,16 @@ class InitActRegObjects(CallRule):
             b = BoundArgs(updated, "identifier", original)
             return call(self.ctx.use_helper("tflearn_activation"), b.node("identifier"))
         if name == "prelu":
-            raise Untranslatable("prelu creates weights: use keras.layers.PReLU() inside a model")
+            # tflearn: relu(x) + alphas * (x - |x|) / 2, alphas of shape x.shape[1:] (zeros), one set
+            # per call (reuse=False) == keras PReLU (alpha_initializer 'zeros', no shared axes)
+            b = BoundArgs(updated, "x, channel_shared=False, weights_init='zeros', trainable=True, restore=True, "
+                                   "reuse=False, scope=None, name='PReLU'", original)
+            for k, default in (("channel_shared", False), ("weights_init", "zeros"), ("restore", True),
+                               ("reuse", False), ("scope", None)):
+                if b.given(k) and literal(b.node(k), "?") != default:
+                    raise Untranslatable(f"prelu({k}=...): only tflearn's defaults are translated")
+            kw = {k: b.node(k) for k in ("trainable", "name") if b.given(k)}
+            return cst.Call(call("keras.layers.PReLU", **kw), [cst.Arg(b.node("x"))])
         if name in ("leaky_relu", "leakyrelu"):
             b = BoundArgs(updated, "x, alpha=0.1, name='LeakyReLU'", original)
             return call("keras.ops.leaky_relu", b.node("x"), negative_slope=b.node("alpha"))
@@ -146,7 +155,9 @@ class InitActRegObjects(CallRule):
              "y = keras.ops.leaky_relu(x, negative_slope=0.1)\nz = keras.ops.relu(y)\n"
              "h = keras.ops.clip(0.2 * z + 0.5, 0.0, 1.0)\n"
              "r = 0.01 * keras.ops.sum(keras.ops.square(w)) / 2\n"),
-        Case("import tflearn\ny = tflearn.activations.prelu(x)\n", None, ("TFM113",), todo=True),
+        Case("import tflearn\ny = tflearn.activations.prelu(x)\nz = tflearn.prelu(y, name='p')\n",
+             "import keras\n\ny = keras.layers.PReLU()(x)\nz = keras.layers.PReLU(name='p')(y)\n"),
+        Case("import tflearn\ny = tflearn.prelu(x, channel_shared=True)\n", None, ("TFM113",), todo=True),
     ]
 
 

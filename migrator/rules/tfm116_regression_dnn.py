@@ -354,5 +354,10 @@ class RegressionDNN(CallRule):
             "tflearn.regression(...) that produced this network\n",
             ("TFM116",), todo=True,
         ),
+        # metric='R2': tflearn's per-batch r2_op as a metric function (works on 1-D outputs)
+        Case("import tflearn\nnet = tflearn.input_data(shape=[None, 2])\nnet = tflearn.fully_connected(net, 1)\n"
+             "net = tflearn.regression(net, optimizer='sgd', loss='mean_square', metric='R2', learning_rate=0.01)\n"
+             "m = tflearn.DNN(net)\n",
+             'import keras\n\n\n# tflearn-migrate helper: tflearn_r2\ndef tflearn_r2(y_true, y_pred):\n    """tflearn\'s metric=\'R2\' (metrics.r2_op) on one batch: 1 - SSE / SST, SST around the mean of\n    the batch\'s targets; works on 1-D outputs (single_unit) too. Keras shows its mean over the\n    batches seen so far."""\n    y_true = keras.ops.cast(y_true, y_pred.dtype)\n    sse = keras.ops.sum(keras.ops.square(y_true - y_pred))\n    sst = keras.ops.sum(keras.ops.square(y_true - keras.ops.mean(y_true)))\n    return 1.0 - sse / sst\n\n\nnet_input = keras.Input(shape=(2,))\nnet = net_input\nnet = keras.layers.Dense(\n    1,\n    kernel_initializer=keras.initializers.TruncatedNormal(mean=0.0, stddev=0.02),\n)(net)\nm = keras.Model(inputs=net_input, outputs=net)\nm.compile(\n    optimizer=keras.optimizers.SGD(learning_rate=0.01, global_clipnorm=5.0),\n    loss=\'mean_squared_error\',\n    metrics=[tflearn_r2],\n)\n', ("TFM115",)),
     ]
     REQUIRES = ("TFM101", "TFM104", "TFM114")

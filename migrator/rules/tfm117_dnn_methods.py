@@ -7,6 +7,7 @@ from ..args import BoundArgs, Unbindable
 from ..emit import call, code, expr, literal, to_node, wrap_long_call
 from ._tflearn import Untranslatable
 from ._tflearn_model import DNNInfo, TflearnProgram
+from . import _tflearn_vars  # noqa: F401  (registers tflearn_layer_weight)
 from .base import Case, Rule
 
 FIT_SIG = ("X_inputs, Y_targets, n_epoch=10, validation_set=None, show_metric=False, batch_size=None, "
@@ -52,6 +53,12 @@ def keras_path(node: cst.BaseExpression) -> cst.BaseExpression:
     return with_suffix(node, ".keras")
 
 
+def _helper(name: str) -> str:
+    from ..helpers import HELPER_MARKER, HELPERS
+
+    return f"{HELPER_MARKER} {name}\n{HELPERS[name].code}\n\n"
+
+
 class DNNMethods(Rule):
     ID = "TFM117"
     NAME = "dnn-methods"
@@ -67,6 +74,11 @@ class DNNMethods(Rule):
             prog: TflearnProgram = self.ctx.analysis(TflearnProgram)
             info = prog.dnn_for_receiver(func.value, original)
             if info is not None and info.regression is not None:
+                if func.attr.value in ("get_weights", "set_weights"):
+                    out = self._weights(func.attr.value, original, updated)
+                    if out is not None:
+                        self.ctx.count(self)
+                        return out
                 self.todo(original, f"DNN.{func.attr.value}: {TODO_METHODS[func.attr.value]}")
             return updated
         if not isinstance(func, cst.Attribute) or func.attr.value not in METHOD_SIGS:
@@ -89,6 +101,25 @@ class DNNMethods(Rule):
             return updated
         self.ctx.count(self)
         return out
+
+    def _weights(self, method: str, original: cst.Call, updated: cst.Call) -> cst.BaseExpression | None:
+        """``model.get_weights(fc.W)`` (tflearn: ``W.eval(session)``) ->
+        ``keras.ops.convert_to_numpy(<the Keras variable>)``; ``model.set_weights(fc.W, value)``
+        (``W.assign(value)`` run) -> ``<variable>.assign(value)`` - when the variable is a
+        translated layer's W/b or comes from get_layer_variables_by_name (``_tflearn_vars``)."""
+        from ._tflearn_vars import TflearnVars
+
+        try:
+            b = BoundArgs(updated, "weight_tensor" if method == "get_weights" else "tensor, weights", original)
+            arg = "weight_tensor" if method == "get_weights" else "tensor"
+            var = self.ctx.analysis(TflearnVars).variable(b.orig(arg), b.node(arg), original,
+                                                          model=original.func.value.value)
+        except (Unbindable, Untranslatable):
+            return None
+        self.ctx.add_import("keras")
+        if method == "get_weights":
+            return call("keras.ops.convert_to_numpy", var)
+        return call(cst.Attribute(var, cst.Name("assign")), b.node("weights"))
 
     # -- feeds -----------------------------------------------------------------------------
     def _feed(self, info: DNNInfo, node: cst.BaseExpression, targets: bool,
@@ -341,8 +372,10 @@ class DNNMethods(Rule):
             "fc = tflearn.fully_connected(net, 2, activation='softmax')\n"
             "net = tflearn.regression(fc)\n"
             "model = tflearn.DNN(net)\n"
-            "w = model.get_weights(fc.W)\n",
-            "import keras\n\n"
+            "w = model.get_weights(fc.W)\n"
+            "model.set_weights(fc.b, [0., 0.])\n",
+            "import keras\n\n\n"
+            + _helper("tflearn_layer_weight") +
             "net_input = keras.Input(shape=(4,))\n"
             "net = net_input\n"
             "fc = keras.layers.Dense(\n"
@@ -357,9 +390,17 @@ class DNNMethods(Rule):
             "    loss='categorical_crossentropy',\n"
             "    metrics=['accuracy'],\n"
             ")\n"
-            "# TODO(tflearn-migrate): TFM117 DNN.get_weights: tflearn reads one variable (layer.W / layer.b); "
-            "use model.get_layer(name).get_weights() (Keras layers hold [kernel, bias])\n"
-            "w = model.get_weights(fc.W)\n",
+            "w = keras.ops.convert_to_numpy(tflearn_layer_weight(model, fc, 'W'))\n"
+            "tflearn_layer_weight(model, fc, 'b').assign([0., 0.])\n",
+        ),
+        # a variable that is not a translated layer's W/b: TODO
+        Case(
+            "import tflearn\n"
+            "net = tflearn.input_data(shape=[None, 4])\n"
+            "net = tflearn.regression(tflearn.fully_connected(net, 2, activation='softmax'))\n"
+            "model = tflearn.DNN(net)\n"
+            "w = model.get_weights(some_variable)\n",
+            "import keras\n\nnet_input = keras.Input(shape=(4,))\nnet = net_input\nnet = keras.layers.Dense(\n    2,\n    activation='softmax',\n    kernel_initializer=keras.initializers.TruncatedNormal(mean=0.0, stddev=0.02),\n)(net)\nmodel = keras.Model(inputs=net_input, outputs=net)\nmodel.compile(\n    optimizer=keras.optimizers.Adam(learning_rate=0.001, epsilon=1e-8, global_clipnorm=5.0),\n    loss='categorical_crossentropy',\n    metrics=['accuracy'],\n)\n# TODO(tflearn-migrate): TFM117 DNN.get_weights: tflearn reads one variable (layer.W / layer.b); use model.get_layer(name).get_weights() (Keras layers hold [kernel, bias])\nw = model.get_weights(some_variable)\n",
             ("TFM117",), todo=True,
         ),
         # predict on a model sharing another's session (tflearn's dcgan generator), fed by input name

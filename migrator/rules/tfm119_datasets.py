@@ -1,10 +1,12 @@
 """TFM119: tflearn.datasets loaders -> keras.datasets with tflearn's splits and scaling."""
 from __future__ import annotations
 
+import libcst as cst
+
 
 from ..args import BoundArgs, Unbindable
 from ..emit import call
-from ..helpers import register
+from ..helpers import HELPER_MARKER, HELPERS, register
 from ._tflearn import Untranslatable
 from .base import Case, CallRule
 from . import tfm118_data_utils  # noqa: F401  (registers tflearn_to_categorical)
@@ -25,6 +27,70 @@ def tflearn_mnist_load_data(one_hot=False):
         y, y_test = np.eye(10)[y], np.eye(10)[y_test]
     return x, y, x_test, y_test
 ''', imports=_KNP)
+
+register("TflearnMnistDataSet", '''
+class TflearnMnistDataSet:
+    """tflearn.datasets.mnist.DataSet: images flattened to 784 float32 values scaled by 1/255;
+    next_batch takes the rows in order, and when a batch would run past the end it drops the
+    rest of the epoch, permutes with NumPy's global RNG and starts the next epoch (no shuffle
+    before the first epoch), as tflearn did."""
+
+    def __init__(self, images, labels):
+        assert images.shape[0] == labels.shape[0], (images.shape, labels.shape)
+        self._num_examples = images.shape[0]
+        images = images.reshape(images.shape[0], -1)
+        self._images = np.multiply(images.astype(np.float32), 1.0 / 255.0)
+        self._labels = labels
+        self._epochs_completed = 0
+        self._index_in_epoch = 0
+
+    @property
+    def images(self):
+        return self._images
+
+    @property
+    def labels(self):
+        return self._labels
+
+    @property
+    def num_examples(self):
+        return self._num_examples
+
+    @property
+    def epochs_completed(self):
+        return self._epochs_completed
+
+    def next_batch(self, batch_size):
+        start = self._index_in_epoch
+        self._index_in_epoch += batch_size
+        if self._index_in_epoch > self._num_examples:
+            self._epochs_completed += 1
+            perm = np.arange(self._num_examples)
+            np.random.shuffle(perm)
+            self._images = self._images[perm]
+            self._labels = self._labels[perm]
+            start = 0
+            self._index_in_epoch = batch_size
+            assert batch_size <= self._num_examples
+        end = self._index_in_epoch
+        return self._images[start:end], self._labels[start:end]
+''', imports=(("numpy", None, "np"),))
+
+register("tflearn_mnist_read_data_sets", '''
+def tflearn_mnist_read_data_sets(one_hot=False):
+    """tflearn.datasets.mnist.read_data_sets: train (the last 55,000 of the 60,000 training
+    images), validation (the first 5,000) and test DataSets; labels uint8, or float64 one-hot
+    rows with one_hot=True. keras.datasets' mnist.npz holds the same IDX files in the same
+    order (cached under ~/.keras/datasets: tflearn's train_dir is not used)."""
+    (x, y), (x_test, y_test) = keras.datasets.mnist.load_data()
+    if one_hot:
+        y, y_test = np.eye(10)[y], np.eye(10)[y_test]
+    datasets = collections.namedtuple("DataSets", ["train", "validation", "test"])
+    return datasets(train=TflearnMnistDataSet(x[5000:], y[5000:]),
+                    validation=TflearnMnistDataSet(x[:5000], y[:5000]),
+                    test=TflearnMnistDataSet(x_test, y_test))
+''', imports=(("keras", None, None), ("numpy", None, "np"), ("collections", None, None)),
+         requires=("TflearnMnistDataSet",))
 
 register("tflearn_cifar10_load_data", '''
 def tflearn_cifar10_load_data(one_hot=False):
@@ -136,13 +202,14 @@ _HELPERS = {
                                         "path='imdb.pkl', n_words=100000, valid_portion=0.1, maxlen=None, "
                                         "sort_by_len=True",
                                         ("path", "n_words", "valid_portion", "maxlen", "sort_by_len")),
+    "tflearn.datasets.mnist.read_data_sets": ("tflearn_mnist_read_data_sets",
+                                              "train_dir='mnist/', fake_data=False, one_hot=False",
+                                              ("one_hot",)),
     "tflearn.datasets.oxflower17.load_data": ("tflearn_oxflower17_load_data",
                                               "dirname='17flowers', resize_pics=(224, 224), shuffle=True, "
                                               "one_hot=False", ("dirname", "resize_pics", "shuffle", "one_hot")),
 }
 _TODO = {
-    "tflearn.datasets.mnist.read_data_sets": "returns TF1 DataSet objects (next_batch): use the arrays "
-                                             "of tflearn_mnist_load_data and model.fit batching",
     "tflearn.datasets.cifar100.load_data": "keras' cifar100 has fine/coarse label modes; port by hand",
     "tflearn.datasets.svhn.load_data": "no Keras dataset; download and load by hand",
     "tflearn.datasets.titanic.download_dataset": "no Keras dataset; download by hand",
@@ -161,8 +228,10 @@ class Datasets(CallRule):
                  "data_dir/dirname is not used). tflearn's imdb.load_data reads its own imdb.pkl (not "
                  "keras.datasets.imdb: another vocabulary and split): the helper ports it, the "
                  "validation draw included; oxflower17.load_data (no Keras dataset) is ported too (the same "
-                 "download, class folders, resizing, cache file and shuffle). Other loaders are left "
-                 "as TODOs.")
+                 "download, class folders, resizing, cache file and shuffle). mnist.read_data_sets "
+                 "returns tflearn's own DataSet objects (not TF1's: no shuffle before the first "
+                 "epoch, the rest of an epoch dropped, then a permutation by NumPy's global RNG): "
+                 "the helper ports them. Other loaders are left as TODOs.")
     CALLS = (*_HELPERS, *_TODO)
 
     def translate(self, qname, original, updated):
@@ -171,6 +240,10 @@ class Datasets(CallRule):
                 raise Untranslatable(_TODO[qname])
             helper, sig, params = _HELPERS[qname]
             b = BoundArgs(updated, sig, original)
+            if b.given("fake_data"):
+                fake = b.orig("fake_data")
+                if not (isinstance(fake, cst.Name) and fake.value == "False"):
+                    raise Untranslatable("fake_data=True has no Keras dataset")
         except (Untranslatable, Unbindable) as ex:
             self.todo(original, f"{qname.rsplit('.', 2)[1]}.{qname.rsplit('.', 1)[1]}: {ex}")
             return None
@@ -196,6 +269,14 @@ class Datasets(CallRule):
              "        y, y_test = np.eye(10)[y], np.eye(10)[y_test]\n"
              "    return x, y, x_test, y_test\n\n\n"
              "X, Y, testX, testY = tflearn_mnist_load_data(one_hot=True)\n"),
+        Case("import tflearn.datasets.mnist as mnist\ndata = mnist.read_data_sets(one_hot=True)\n"
+             "x, y = data.train.next_batch(128)\n",
+             "import collections\nimport keras\nimport numpy as np\n\n\n"
+             + "".join(f"{HELPER_MARKER} {name}\n{HELPERS[name].code}\n\n"
+                       for name in ("TflearnMnistDataSet", "tflearn_mnist_read_data_sets"))
+             + "data = tflearn_mnist_read_data_sets(one_hot=True)\nx, y = data.train.next_batch(128)\n"),
+        Case("import tflearn.datasets.mnist as mnist\ndata = mnist.read_data_sets('/tmp/mnist', fake_data=True)\n",
+             None, ("TFM119",), todo=True),
         Case("from tflearn.datasets import svhn\nX, Y, x, y = svhn.load_data()\n",
              None, ("TFM119",), todo=True),
     ]

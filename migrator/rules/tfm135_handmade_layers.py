@@ -1078,6 +1078,8 @@ class HandmadeLayers(Rule):
                     shape, k = _constant(ctx, init)  # initializer=tf.constant(0.1, shape=[n]): no shape=
                 else:
                     k = initializer_of(ctx, init, init_orig) if init is not None else to_node("glorot_uniform")
+            elif q == "tflearn.variables.variable":
+                shape, k = self._tflearn_variable(value)
             elif q == "tensorflow.Variable":
                 iv = _arg(value, 0, "initial_value")
                 if any(a.keyword is not None and a.keyword.value not in ("initial_value", "name", "trainable")
@@ -1115,6 +1117,47 @@ class HandmadeLayers(Rule):
         if not isinstance(shape, (cst.List, cst.Tuple)):
             return None
         return [e.value for e in shape.elements], k
+
+    _TFLEARN_VAR_SIG = ("name, shape=None, dtype=None, initializer=None, regularizer=None, trainable=True, "
+                        "collections=None, caching_device=None, validate_shape=True, device=None, restore=True")
+
+    def _tflearn_variable(self, value):
+        """``tflearn.variables.variable(name, shape, initializer=, regularizer=)``: tf.get_variable
+        with tflearn's initializer names (None: get_variable's glorot_uniform) and its regularizer
+        ('L2': 0.001 * l2_loss(W) = sum(W**2) * 0.0005, 'L1': 0.001 * sum|W|) added to
+        REGULARIZATION_LOSSES (the Keras layer's kernel/bias_regularizer; a TrainOp or
+        regression adds them to the loss, Keras' fit adds model.losses)."""
+        from ..args import BoundArgs
+        from ._tflearn import initializer as tflearn_initializer
+
+        b = BoundArgs(value, self._TFLEARN_VAR_SIG)
+        for k, default in (("trainable", True), ("collections", None), ("caching_device", None),
+                           ("device", None), ("restore", True), ("validate_shape", True)):
+            if b.given(k) and literal(b.node(k), "?") != default:
+                raise Untranslatable(f"tflearn variable {k}=")
+        if b.given("dtype") and self.ctx.legacy_name(b.node("dtype")) not in ("tensorflow.float32",):
+            raise Untranslatable("tflearn variable dtype")
+        shape = self._list_def(b.node("shape"), value) if b.given("shape") else None
+        k = to_node("glorot_uniform")
+        if b.given("initializer") and literal(b.node("initializer"), "?") is not None:
+            q = self.ctx.legacy_name(b.node("initializer")) or ""
+            if isinstance(literal(b.node("initializer"), None), str) or q.startswith("tflearn."):
+                k = tflearn_initializer(self.ctx, b, "initializer")  # tflearn's names
+            else:  # a TF1 initializer object (tf.constant_initializer(...)), as get_variable takes it
+                k = initializer_of(self.ctx, b.node("initializer"), b.node("initializer"))
+        if b.given("regularizer") and literal(b.node("regularizer"), "?") is not None:
+            reg = literal(b.node("regularizer"), None)
+            if reg == "L2":
+                r = call("keras.regularizers.L2", 0.0005)
+            elif reg == "L1":
+                r = call("keras.regularizers.L1", 0.001)
+            else:
+                raise Untranslatable("tflearn variable regularizer other than 'L2' / 'L1'")
+            self.__dict__.setdefault("_regularizers", {})[id(value)] = r
+        return shape, k
+
+    def _regularizer(self, v) -> cst.BaseExpression | None:
+        return self.__dict__.get("_regularizers", {}).get(id(v.call)) if v.call is not None else None
 
     def _match(self, node, variables):
         ctx = self.ctx
@@ -1188,11 +1231,17 @@ class HandmadeLayers(Rule):
         if stored is not None and stored[1] == "own":  # the kernel is shared, this bias is the tower's
             own_bias, b = variables[b], None
         kw = {"kernel_initializer": None if literal(W.init, None) == "glorot_uniform" else W.init}
+        if self._regularizer(W) is not None:
+            if kind not in ("dense", "conv"):
+                raise Untranslatable("a regularized embedding table")
+            kw["kernel_regularizer"] = self._regularizer(W)
         if b is None:
             kw["use_bias"] = False
         else:
             B = variables[b]
             kw["bias_initializer"] = None if literal(B.init, None) == "zeros" else B.init
+            if self._regularizer(B) is not None:
+                kw["bias_regularizer"] = self._regularizer(B)
         if kind == "embedding":
             k = W.init  # get_variable's default (glorot_uniform) is not the Embedding's ('uniform')
             if W.shape is None:  # tf.Variable(pretrained): the table's shape is the value's
@@ -1365,6 +1414,12 @@ class HandmadeLayers(Rule):
 
     VALID = ["import keras\nh = keras.layers.Dense(3)(x)\n"]
     INVALID = [
+        # tflearn.variables.variable: get_variable with tflearn's initializer names and regularizer
+        Case("import tensorflow as tf\nimport tflearn.variables as va\n"
+             "W = va.variable(name='W', shape=[784, 256], initializer='uniform_scaling', regularizer='L2')\n"
+             "b = va.variable(name='b', shape=[256])\n"
+             "h = tf.nn.tanh(tf.add(tf.matmul(x, W), b))\n",
+             "import keras\n\nh = keras.ops.tanh(keras.layers.Dense(\n    256,\n    kernel_initializer=keras.initializers.VarianceScaling(scale=1.0, mode='fan_in', distribution='uniform'),\n    kernel_regularizer=keras.regularizers.L2(0.0005),\n    bias_initializer='glorot_uniform',\n)(x))\n"),
         # a conv helper: strides [1, d_h, d_w, 1] and padding from parameters, a later named bias_add
         Case("import tensorflow as tf\n\n\n"
              "def conv2d(x, out, k=3, d_h=2, d_w=2, padding='SAME'):\n"

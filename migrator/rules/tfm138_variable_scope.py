@@ -1,4 +1,5 @@
-"""TFM138: tf.variable_scope / tf.name_scope blocks used for naming -> dropped (body dedented)."""
+"""TFM138: tf.variable_scope / tf.name_scope blocks used for naming -> dropped (body dedented);
+``with tf.Graph().as_default():`` around code that is all Keras now -> its body."""
 from __future__ import annotations
 
 import libcst as cst
@@ -13,17 +14,32 @@ _SCOPES = ("tensorflow.variable_scope", "tensorflow.name_scope")
 class VariableScope(Rule):
     ID = "TFM138"
     NAME = "variable-scope"
-    MESSAGE = "tf.variable_scope / tf.name_scope block -> its body (Keras layers own their weights)"
+    MESSAGE = ("tf.variable_scope / tf.name_scope block, tf.Graph().as_default() around Keras code "
+               "-> its body")
     RATIONALE = ("A scope that only names variables has no Keras meaning: each Keras layer owns its "
                  "weights. A scope that SHARES variables (reuse=True, AUTO_REUSE, reuse_variables()) is "
                  "only dropped when TFM205 has replaced the towers by one encoder model; otherwise it "
-                 "stays with a TODO (dropping it would silently unshare the towers).")
+                 "stays with a TODO (dropping it would silently unshare the towers). "
+                 "``with tf.Graph().as_default():`` gives TF1 code a fresh graph (its own collections, "
+                 "train ops, variable names); Keras layers and models hold their own weights and a "
+                 "functional model only what its inputs reach, so once nothing TF1 / tflearn is left "
+                 "in the block it is dropped. While any legacy reference is left inside (a TODO), the "
+                 "block stays: that code still needs its own graph (a tflearn DNN collects every train "
+                 "op of its graph). ``as g`` and extra items (a Session) keep it too.")
     ORDER = 45
 
     def leave_With(self, original: cst.With, updated: cst.With):
         tp = self.ctx.analysis(TF1Program)
         if len(original.items) != 1 or not isinstance(original.items[0].item, cst.Call):
             return updated
+        if self._graph_context(tp, original.items[0]):
+            if original.items[0].asname is not None or self.ctx.bindings.refs(updated.body, deep=True):
+                return updated  # TF1 code left inside (TFM100 marks it) still needs its own graph
+            self.ctx.count(self)
+            body = list(updated.body.body)
+            body[0] = body[0].with_changes(
+                leading_lines=list(original.leading_lines) + list(body[0].leading_lines))
+            return cst.FlattenSentinel(body)
         if tp.qname(original.items[0].item) not in _SCOPES:
             return updated
         if kept_scope_marker(original.leading_lines) and not self._shared_handled(tp, original):
@@ -49,6 +65,13 @@ class VariableScope(Rule):
                 if not kept_scope_marker([l])]
         body[0] = body[0].with_changes(leading_lines=kept + list(body[0].leading_lines))
         return cst.FlattenSentinel(body)
+
+    def _graph_context(self, tp: TF1Program, item: cst.WithItem) -> bool:
+        """``tf.Graph().as_default()`` (a fresh graph, made right there)."""
+        c = item.item
+        return (isinstance(c, cst.Call) and not c.args and isinstance(c.func, cst.Attribute)
+                and c.func.attr.value == "as_default" and isinstance(c.func.value, cst.Call)
+                and not c.func.value.args and self.ctx.legacy_name(c.func.value) == "tensorflow.Graph")
 
     def _sharing(self, tp: TF1Program, w: cst.With) -> bool:
         from ..analysis.sharing import Sharing
@@ -140,6 +163,17 @@ class VariableScope(Rule):
 
     VALID = ["import keras\nh = keras.layers.Dense(3)(x)\n"]
     INVALID = [
+        # a fresh TF1 graph around code that is all Keras now: dropped
+        Case("import tensorflow as tf\nimport keras\n# build\nwith tf.Graph().as_default():\n"
+             "    x = keras.Input(shape=(3,))\n    m = keras.Model(x, keras.layers.Dense(2)(x))\n",
+             "import keras\n# build\nx = keras.Input(shape=(3,))\nm = keras.Model(x, keras.layers.Dense(2)(x))\n"),
+        # TF1 code left inside still needs its own graph: kept (TFM100 marks it)
+        Case("import tensorflow as tf\nwith tf.Graph().as_default():\n    x = tf.foo(3)\n",
+             None, (), todo=True),
+        # ``as g``: the graph object is used (tf.Session(graph=g) ...): kept
+        Case("import tensorflow as tf\nimport keras\nwith tf.Graph().as_default() as g:\n"
+             "    x = keras.Input(shape=(3,))\n",
+             None, (), todo=True),
         Case("import tensorflow as tf\nwith tf.variable_scope('fc'):\n    h = f(x)\n",
              "h = f(x)\n"),
         Case("import tensorflow as tf\nwith tf.variable_scope('fc', reuse=True):\n    h = f(x)\n",

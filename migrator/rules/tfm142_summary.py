@@ -7,6 +7,7 @@ from ..diagnostics import Severity
 from ._tf1_program import TF1Program
 from .base import Case, Rule
 
+_TFLEARN_MONITORS = ("tflearn.summaries.monitor_activation",)
 _WRITER_METHODS = ("add_summary", "add_graph", "flush", "close", "add_run_metadata")
 
 
@@ -48,6 +49,10 @@ class Summary(Rule):
         if self._summary_statement(original.body[0], v, q, tp):
             return self._remove(original, "TensorBoard summary statement removed (a run evaluating summaries, or "
                                           "a variable only summaries read)")
+        if isinstance(original.body[0], cst.Expr) and self.ctx.legacy_name(v) in _TFLEARN_MONITORS:
+            # tflearn: adds the tensor to the ACTIVATIONS collection its Trainer summarises
+            return self._remove(original, "tflearn activation monitor removed (TensorBoard histograms only; "
+                                          "use keras.callbacks.TensorBoard(histogram_freq=...) with fit)")
         writer_call = (isinstance(f, cst.Attribute) and isinstance(f.value, cst.Name)
                        and f.value.value in tp.writer_names and f.attr.value in _WRITER_METHODS)
         if not (q.startswith("tensorflow.summary.") or q == "tensorflow.train.SummaryWriter" or writer_call):
@@ -136,6 +141,8 @@ class Summary(Rule):
 
     VALID = ["import keras\ncb = keras.callbacks.TensorBoard('logs')\n"]
     INVALID = [
+        Case("import tflearn\ndef f(x):\n    tflearn.summaries.monitor_activation(x)\n    return x\n",
+             "def f(x):\n    return x\n", ("TFM142",)),
         Case("import tensorflow as tf\ntf.summary.scalar('loss', loss)\nmerged = tf.summary.merge_all()\n"
              "writer = tf.summary.FileWriter('logs')\nwriter.add_summary(s, step)\nwriter.close()\n",
              "\n", ("TFM142",) * 5),
