@@ -16,6 +16,10 @@ on TensorFlow 2.21. Everything it changes:
    ``sqrt(1.3 * factor / n)`` for the normal case).
 7. ``numpy.lib.pad`` = ``numpy.pad`` (removed from ``numpy.lib`` in NumPy 2; tflearn's
    ``ImageAugmentation.add_random_crop`` uses it).
+8. ``tensorflow.contrib.rnn`` (``from tensorflow.contrib import rnn``, ``tf.contrib.rnn.X``): TF1's
+   cells and loops under their contrib names, looked up on first use in ``tf.compat.v1.nn.rnn_cell``
+   (BasicLSTMCell, LSTMCell, GRUCell, MultiRNNCell, DropoutWrapper, LSTMStateTuple ... - tf-keras'
+   legacy cells, TF1's code) and ``tf.compat.v1.nn`` (static_rnn, static_bidirectional_rnn ...).
 """
 from __future__ import annotations
 
@@ -87,6 +91,24 @@ def _contrib_initializers(tf1) -> types.ModuleType:
     return mod
 
 
+class _ContribRNN(types.ModuleType):
+    """``tensorflow.contrib.rnn``: names resolved lazily in ``tf.compat.v1.nn.rnn_cell`` (the
+    cells; importing them loads tf-keras) then ``tf.compat.v1.nn`` (static_rnn & co.)."""
+
+    def __init__(self, name: str, tf1) -> None:
+        super().__init__(name)
+        object.__setattr__(self, "_tf1", tf1)
+
+    def __getattr__(self, name: str):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        tf1 = object.__getattribute__(self, "_tf1")
+        for mod in (tf1.nn.rnn_cell, tf1.nn):
+            if hasattr(mod, name):
+                return getattr(mod, name)
+        raise AttributeError(f"module 'tensorflow.contrib.rnn' has no attribute {name!r} in this shim")
+
+
 def install() -> None:
     """Patch the running interpreter; call before the legacy code imports anything."""
     global _INSTALLED
@@ -133,5 +155,8 @@ def install() -> None:
     layers.xavier_initializer_conv2d = inits.xavier_initializer_conv2d
     layers.variance_scaling_initializer = inits.variance_scaling_initializer
     sys.modules["tensorflow.contrib"].layers = layers
+    rnn = _ContribRNN("tensorflow.contrib.rnn", tf1)
+    sys.modules["tensorflow.contrib.rnn"] = rnn
+    sys.modules["tensorflow.contrib"].rnn = rnn
     object.__setattr__(proxy, "contrib", sys.modules["tensorflow.contrib"])
     _INSTALLED = True
