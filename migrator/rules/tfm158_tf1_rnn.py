@@ -45,7 +45,7 @@ import libcst as cst
 
 from ..args import BoundArgs, Unbindable
 from ..emit import call, code, literal, to_node
-from ..helpers import register
+from ..helpers import HELPERS, register
 from ._tf1 import activation_kw, dtype_of, initializer_of
 from ._tflearn import Untranslatable
 from .base import CallRule, Case
@@ -303,6 +303,11 @@ _CELL_HELPER = {"BasicLSTMCell": "TF1LSTMCell", "LSTMCell": "TF1LSTMCell", "GRUC
                 "BasicRNNCell": "TF1BasicRNNCell", "MultiRNNCell": "TF1MultiRNNCell"}
 
 
+def _out(imports: str, helpers, body: str) -> str:
+    """Expected example output: the imports, the helpers' definitions, ``body``."""
+    return imports + "\n\n" + "".join(f"# tflearn-migrate helper: {h}\n{HELPERS[h].code}\n\n" for h in helpers) + body
+
+
 def _is_none(node) -> bool:
     return node is None or (isinstance(node, cst.Name) and node.value == "None")
 
@@ -397,6 +402,10 @@ class TF1RNN(CallRule):
         for side in ("cell", "cell_fw", "cell_bw"):
             if side in b.params:
                 self._check_cell(b.orig(side), side)
+                cell = b.node(side)
+                if isinstance(cell, cst.Call) and self.ctx.legacy_name(b.orig(side)) is not None \
+                        and not code(cell.func).startswith("TF1"):
+                    raise Untranslatable(f"{side}: the cell is not translated")
         args = []
         kw = {}
         positional = True
@@ -433,4 +442,33 @@ class TF1RNN(CallRule):
     VALID = [
         "import keras\nx = keras.ops.unstack(x, 5, axis=1)\n",
         "def static_rnn(cell, x):\n    return x\ny = static_rnn(c, x)\n",
+    ]
+    INVALID = [
+        Case("import tensorflow as tf\nfrom tensorflow.contrib import rnn\n"
+             "def RNN(x):\n    x = tf.unstack(x, 28, 1)\n    cell = rnn.BasicLSTMCell(128, forget_bias=1.0)\n"
+             "    outputs, states = rnn.static_rnn(cell, x, dtype=tf.float32)\n    return outputs[-1]\n",
+             _out("import collections\nimport keras\n", ["TF1LSTMStateTuple", "TF1LSTMCell", "tf1_rnn", "tf1_static_rnn"],
+                  "def RNN(x):\n    x = keras.ops.unstack(x, 28, axis=1)\n"
+                  "    cell = TF1LSTMCell(128, forget_bias=1.0)\n"
+                  "    outputs, states = tf1_static_rnn(cell, x)\n    return outputs[-1]\n")),
+        Case("import tensorflow as tf\n"
+             "out, h = tf.nn.dynamic_rnn(tf.nn.rnn_cell.GRUCell(8, kernel_initializer=tf.orthogonal_initializer()), "
+             "x, sequence_length=n, dtype=tf.float32)\n",
+             None, ("TFM158", "TFM158"), todo=True),
+        Case("import tensorflow as tf\n"
+             "cells = tf.nn.rnn_cell.MultiRNNCell([tf.nn.rnn_cell.GRUCell(8), tf.nn.rnn_cell.BasicRNNCell(4)])\n"
+             "out, st = tf.nn.dynamic_rnn(cells, x, sequence_length=n, time_major=True, dtype=tf.float32)\n"
+             "(fw, bw), _ = tf.nn.bidirectional_dynamic_rnn(tf.nn.rnn_cell.LSTMCell(4), "
+             "tf.nn.rnn_cell.LSTMCell(4, forget_bias=0.0), x, dtype=tf.float32)\n",
+             _out("import collections\nimport keras\n", ["TF1GRUCell", "TF1BasicRNNCell", "TF1MultiRNNCell", "tf1_rnn", "tf1_dynamic_rnn",
+                                    "TF1LSTMStateTuple", "TF1LSTMCell", "tf1_bidirectional_dynamic_rnn"],
+                  "cells = TF1MultiRNNCell([TF1GRUCell(8), TF1BasicRNNCell(4)])\n"
+                  "out, st = tf1_dynamic_rnn(cells, x, n, time_major=True)\n"
+                  "(fw, bw), _ = tf1_bidirectional_dynamic_rnn(TF1LSTMCell(4), TF1LSTMCell(4, forget_bias=0.0), x)\n")),
+        Case("import tensorflow as tf\ncell = tf.nn.rnn_cell.LSTMCell(4, use_peepholes=True)\n",
+             None, ("TFM158",), todo=True),
+        Case("import tensorflow as tf\ndef f(base, x):\n    cell = tf.nn.rnn_cell.DropoutWrapper(base, 0.5)\n"
+             "    return tf.nn.dynamic_rnn(cell, x, dtype=tf.float32)\n", None, ("TFM158",), todo=True),
+        Case("import tensorflow as tf\ndef f(cell, x):\n"
+             "    return tf.nn.dynamic_rnn(cell, x, dtype=tf.float32, scope='enc')\n", None, ("TFM158",), todo=True),
     ]
