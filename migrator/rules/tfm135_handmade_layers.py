@@ -158,6 +158,9 @@ class HandmadeLayers(Rule):
             scope = flow.scopes.get(id(self.ctx.module), scope)
         defs = scope.by_name.get(name, ())
         if len(defs) <= 1:
+            alias = self.__dict__.get("_aliases", {}).get((id(scope.node), name)) if local else None
+            if alias is not None:  # a weight dict passed to the function's parameter
+                return alias[0]
             return (id(scope.node), name)
         if not local:
             return (id(scope.node), f"{name}#?")  # which module binding a function reads: unknown
@@ -255,6 +258,9 @@ class HandmadeLayers(Rule):
                     variables.pop(e, None)
                 dicts.pop(key)
         self._dicts = dicts
+        self._aliases = {}
+        self._aliases = self._param_aliases(dicts)
+        alias_skip = {i for a in self._aliases.values() for i in a[4]}
         variables = {k: v for k, v in variables.items() if v is not None}
         patterns: dict[int, tuple] = {}  # id(original node) -> (kind, x, W, b, call)
         for node in _walk(ctx.module):
@@ -292,6 +298,8 @@ class HandmadeLayers(Rule):
                     loads[key] = loads.get(key, 0) + 1
                 continue
             if isinstance(node, cst.Name):
+                if id(node) in alias_skip:
+                    continue  # the parameter / argument that passes a weight dict: goes with it
                 key = self._key(node, node.value)
                 if (key not in variables and key not in dicts) or isinstance(ctx.parent(node), cst.AssignTarget):
                     continue
@@ -324,6 +332,12 @@ class HandmadeLayers(Rule):
             for c in calls:
                 inits[id(c)] = inits.get(id(c), True) and gone
         self._inits = {i for i, ok_ in inits.items() if ok_}
+        self._drop_params: dict[int, set[int]] = {}
+        self._drop_args: dict[int, set[int]] = {}
+        for d, fn, c, i, _ in self._aliases.values():
+            if d in dicts and dicts[d] and all(e in removable for e in dicts[d]):
+                self._drop_params.setdefault(id(fn), set()).add(i)
+                self._drop_args.setdefault(id(c), set()).add(i)
         self._free = self._free_variables(variables, removable)
         self._store = self._stored_patterns(variables, ok)
         self._dead_helpers = self._unused_helpers(variables, removable)
@@ -332,6 +346,53 @@ class HandmadeLayers(Rule):
                             and f.name.value in self._dead_helpers for n in _walk(f.body)
                             if isinstance(n, cst.SimpleStatementLine)}
         return variables, ok, removable
+
+    def _param_aliases(self, dicts) -> dict:
+        """Weight dicts passed to a module-level function called once in the file
+        (TensorFlow-Examples' ``logits = RNN(X, weights, biases)`` reading ``weights['out']``):
+        (id(function), parameter) -> (the dict's key, the FunctionDef, the Call, the position,
+        ids of the parameter's and the argument's Name nodes). The parameter is positional, has no
+        default and is not bound again; the argument is the dict's name. When the dict becomes
+        layers, the parameter and the argument go with it."""
+        from ..analysis.flow import Flow
+
+        if not dicts:
+            return {}
+        ctx = self.ctx
+        flow = ctx.analysis(Flow)
+        refs: dict[str, list] = {}
+        for n in _walk(ctx.module):
+            if isinstance(n, cst.Name) and n.value in flow.functions:
+                refs.setdefault(n.value, []).append(n)
+        out = {}
+        for name, fn in flow.functions.items():
+            uses = [n for n in refs.get(name, ()) if n is not fn.name]
+            if len(uses) != 1 or fn.params.posonly_params:
+                continue
+            c = ctx.parent(uses[0])
+            if not (isinstance(c, cst.Call) and c.func is uses[0]) or any(a.star for a in c.args):
+                continue
+            fscope = flow.scopes.get(id(fn))
+            if fscope is None:
+                continue
+            for i, p in enumerate(fn.params.params):
+                if i >= len(c.args) or c.args[i].keyword is not None:
+                    break
+                a = c.args[i].value
+                if not isinstance(a, cst.Name) or p.default is not None \
+                        or len(fscope.by_name.get(p.name.value, ())) != 1:
+                    continue
+                d = self._key(a, a.value)
+                if d in dicts and dicts[d]:
+                    out[(id(fn), p.name.value)] = (d, fn, c, i, (id(p.name), id(a)))
+        return out
+
+    @staticmethod
+    def _without(items, drop: set[int]):
+        kept = [x for i, x in enumerate(items) if i not in drop]
+        if kept and len(kept) < len(items):
+            kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+        return kept
 
     def _free_variables(self, variables, removable) -> dict:
         """Variables that are no layer's kernel or bias but read directly by tensor ops
@@ -640,6 +701,10 @@ class HandmadeLayers(Rule):
         if original.name.value in self._dead_helpers and original in self.ctx.module.body:
             self.ctx.count(self)
             return cst.RemoveFromParent()
+        drop = self._drop_params.get(id(original))
+        if drop:
+            params = updated.params
+            return updated.with_changes(params=params.with_changes(params=self._without(params.params, drop)))
         return updated
 
     def _late_biases(self, variables, patterns) -> dict[int, tuple[int, str]]:
@@ -961,6 +1026,9 @@ class HandmadeLayers(Rule):
             self.ctx.add_import("keras")
             self.ctx.count(self)
             return new
+        drop = self._drop_args.get(id(original))
+        if drop:  # a weight dict passed to a function: gone with its parameter
+            return updated.with_changes(args=self._without(updated.args, drop))
         return self._rewrite(original, updated)
 
     def _rewrite(self, original, updated):
