@@ -65,6 +65,38 @@ def tf1_window(k):
 ''')
 
 
+# tf.shape / tf.range on a functional model's symbolic tensors (a model function): a batch size
+# is known only when the model runs - computed there by a Lambda layer
+TF1_SHAPE = register("tf1_shape", '''
+def tf1_shape(x):
+    """tf.shape(x): the shape as an int32 tensor; of a functional model's symbolic tensor whose
+    shape is not fully known (the batch size), computed when the model runs (a Lambda layer)."""
+    if isinstance(x, keras.KerasTensor) and any(d is None for d in x.shape):
+        return keras.layers.Lambda(lambda t: keras.ops.convert_to_tensor(keras.ops.shape(t), dtype="int32"))(x)
+    return keras.ops.convert_to_tensor(keras.ops.shape(x), dtype="int32")
+''', imports=[("keras", None, None)])
+
+TF1_RANGE = register("tf1_range", '''
+def tf1_range(start, limit=None, delta=1, dtype=None):
+    """tf.range: keras.ops.arange (tf.range(n) counts from 0); a bound that is a functional model's
+    symbolic tensor (a batch size read with tf1_shape) is used when the model runs (a Lambda layer)."""
+    if limit is None:
+        start, limit = 0, start
+    args = [start, limit, delta]
+    symbolic = [i for i, v in enumerate(args) if isinstance(v, keras.KerasTensor)]
+    if not symbolic:
+        return keras.ops.arange(start, limit, delta, dtype=dtype)
+
+    def run(values):
+        a = list(args)
+        for i, v in zip(symbolic, values):
+            a[i] = v
+        return keras.ops.arange(*a, dtype=dtype)
+
+    return keras.layers.Lambda(run)([args[i] for i in symbolic])
+''', imports=[("keras", None, None)])
+
+
 def _tf(name: str) -> str:
     return f"tensorflow.{name}"
 
@@ -96,7 +128,8 @@ class Ops(CallRule):
             "nn.sparse_softmax_cross_entropy_with_logits", "to_float", "to_int32", "constant", "eye", "norm",
             "diag_part", "linalg.diag_part", "matrix_diag_part", "nn.max_pool", "nn.avg_pool", "nn.max_pool2d",
             "nn.avg_pool2d", "linalg.matmul", "linalg.tensor_diag_part", "nn.xw_plus_b", "count_nonzero",
-            "math.count_nonzero", "cond", "math.argmax", "math.argmin", "identity", "pad")] + [_tf(n) for n in _INITIALIZERS])
+            "math.count_nonzero", "cond", "math.argmax", "math.argmin", "identity", "pad", "range",
+            "gather")] + [_tf(n) for n in _INITIALIZERS])
 
     def translate(self, qname: str, original: cst.Call, updated: cst.Call):
         if qname[len("tensorflow."):] in _INITIALIZERS:
@@ -188,6 +221,17 @@ class Ops(CallRule):
             return call("tf1_window", node)
         raise Untranslatable(f"{n} not [1, h, w, 1] (or an int)")
 
+    def _in_model_function(self, node) -> bool:
+        """``node`` is inside a function of the file that builds the model (applies or creates
+        parameters: TF1Program.trainable_functions) - it runs on a functional model's symbolic
+        tensors, whose batch size is known only when the model runs."""
+        from ._tf1_program import TF1Program
+
+        fn = self.ctx.parent(node)
+        while fn is not None and not isinstance(fn, cst.FunctionDef):
+            fn = self.ctx.parent(fn)
+        return fn is not None and fn.name.value in self.ctx.analysis(TF1Program).trainable_functions()
+
     def build(self, name: str, original: cst.Call, updated: cst.Call):  # noqa: C901
         B = lambda sig: BoundArgs(updated, sig, original)  # noqa: E731
         if name in _REDUCE:
@@ -200,9 +244,28 @@ class Ops(CallRule):
             if keep is not None and literal(keep, 0) is False:
                 keep = None
             return _ops(_REDUCE[name], b.node("input_tensor"), axis=axis, keepdims=keep)
+        if name == "shape" and self._in_model_function(original):
+            b = B("input, name=None, out_type='int32'")
+            if not b.is_default("out_type"):
+                raise Untranslatable("out_type=")
+            return call(self.ctx.use_helper("tf1_shape"), b.node("input"))
         if name in _UNARY:
             b = B("x, name=None")
             return _ops(_UNARY[name], b.node("x"))
+        if name == "range":
+            b = B("start, limit=None, delta=1, dtype=None, name='range'")
+            args = [b.node("start")] + ([b.node("limit")] if b.given("limit") else [])
+            if b.given("delta"):
+                args += [] if b.given("limit") else [to_node(None)]
+                args.append(b.node("delta"))
+            dt = dtype_of(self.ctx, b.node("dtype"), b.orig("dtype")) if b.given("dtype") else None
+            return call(self.ctx.use_helper("tf1_range"), *args, dtype=dt)
+        if name == "gather":
+            b = B("params, indices, validate_indices=None, name=None, axis=None, batch_dims=0")
+            if not b.is_default("batch_dims"):
+                raise Untranslatable("batch_dims=")
+            axis = b.node("axis") if b.given("axis") and literal(b.node("axis"), 0) is not None else to_node(0)
+            return _ops("take", b.node("params"), b.node("indices"), axis=axis)
         if name in _BINARY:
             b = B("x, y, name=None")
             if name == "squared_difference":
