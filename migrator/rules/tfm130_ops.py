@@ -561,4 +561,16 @@ class Ops(CallRule):
         Case("import tensorflow as tf\n\n\ndef pool(x):\n"
              "    return tf.nn.max_pool(x, [2, 2], [1, 2, 2, 1], 'SAME')\n", None, ("TFM130",), todo=True),
         Case("import tensorflow as tf\ny = tf.pad(x, p, mode=m)\n", None, ("TFM130",), todo=True),
+        # tf.gather reads axis 0 (keras.ops.take would flatten); tf.range(n) counts from 0; inside a
+        # model function the batch size (tf.shape(t)[0]) is known only when the model runs
+        Case("import tensorflow as tf\n\n\ndef last(outputs, seqlen):\n    n = tf.shape(outputs)[0]\n"
+             "    index = tf.range(0, n) * 20 + (seqlen - 1)\n"
+             "    return tf.matmul(tf.gather(tf.reshape(outputs, [-1, 8]), index), w)\n\n\n"
+             "r = tf.range(5)\ns = tf.shape(r)\n",
+             "import keras\n\n\n# tflearn-migrate helper: tf1_shape\n" + TF1_SHAPE.code + "\n\n"
+             "# tflearn-migrate helper: tf1_range\n" + TF1_RANGE.code + "\n\n"
+             "def last(outputs, seqlen):\n    n = tf1_shape(outputs)[0]\n"
+             "    index = tf1_range(0, n) * 20 + (seqlen - 1)\n"
+             "    return keras.ops.matmul(keras.ops.take(keras.ops.reshape(outputs, [-1, 8]), index, axis=0), w)\n\n\n"
+             "r = tf1_range(5)\ns = keras.ops.shape(r)\n"),
     ]

@@ -1220,5 +1220,17 @@ class HandmadeLayers(Rule):
                # (tf1_layer), a bias layer of its own per tower (TF1Bias); TFM201 reports the towers
                Case("import tensorflow as tf\n\ndef tower(x, reuse=False):\n    with tf.variable_scope('out', reuse=reuse):\n        W = tf.get_variable('W', shape=[8, 4])\n        b = tf.Variable(tf.constant(0.1, shape=[4]))\n        return tf.nn.xw_plus_b(x, W, b)\n\na = tower(x1)\nb2 = tower(x2, reuse=True)\nd = a - b2\n",
                     'import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\nimport keras\n\n\n# tflearn-migrate helper: tf1_layer\nTF1_LAYERS = {}\n\n\ndef tf1_layer(name, make):\n    # TF1\'s variable store: the layer whose variables get_variable created under `name` is made\n    # once; a later call under reuse (another tower) gets the same layer, so the same weights\n    if name not in TF1_LAYERS:\n        TF1_LAYERS[name] = make()\n    return TF1_LAYERS[name]\n\n\n# tflearn-migrate helper: TF1Bias\nclass TF1Bias(keras.layers.Layer):\n    # a bias variable of its own (tf.Variable) added on the last axis (tf.nn.bias_add / + b / xw_plus_b)\n    # to a layer whose kernel TF1 shared between towers: each tower gets its own bias, as in TF1\n\n    def __init__(self, bias_initializer="zeros", **kwargs):\n        super().__init__(**kwargs)\n        self.bias_initializer = keras.initializers.get(bias_initializer)\n\n    def build(self, input_shape):\n        self.bias = self.add_weight(shape=(input_shape[-1],), initializer=self.bias_initializer, name="bias")\n\n    def call(self, inputs):\n        return inputs + self.bias\n\n\ndef tower(x, reuse=False):\n    # TODO(tflearn-migrate): TFM100 no Keras translation for tensorflow.variable_scope\n    with tf.variable_scope(\'out\', reuse=reuse):\n        return TF1Bias(keras.initializers.Constant(0.1))(tf1_layer(\'out/W\', lambda: keras.layers.Dense(4, use_bias=False))(x))\n\na = tower(x1)\nb2 = tower(x2, reuse=True)\nd = a - b2\n', ('TFM100',), todo=True)]
+    INVALID = [*INVALID,
+               # a weight dict passed to a function called once (TensorFlow-Examples' RNN(x, weights,
+               # biases)): followed into it; the parameter and the argument go with the dict
+               Case("import tensorflow as tf\nweights = {'out': tf.Variable(tf.random_normal([8, 3]))}\n"
+                    "biases = {'out': tf.Variable(tf.random_normal([3]))}\n\n\n"
+                    "def net(x, weights, biases, k):\n    return tf.matmul(x * k, weights['out']) + biases['out']\n\n\n"
+                    "logits = net(X, weights, biases, 2)\n",
+                    "import keras\n\n\n"
+                    "def net(x, k):\n    return keras.layers.Dense(\n        3,\n"
+                    "        kernel_initializer=keras.initializers.RandomNormal(mean=0.0, stddev=1.0),\n"
+                    "        bias_initializer=keras.initializers.RandomNormal(mean=0.0, stddev=1.0),\n    )(x * k)\n\n\n"
+                    "logits = net(X, 2)\n")]
     REQUIRES = ("TFM130", "TFM100")
 

@@ -44,7 +44,7 @@ from __future__ import annotations
 import libcst as cst
 
 from ..args import BoundArgs, Unbindable
-from ..emit import call, code, literal, to_node
+from ..emit import call, code, literal
 from ..helpers import HELPERS, register
 from ._tf1 import activation_kw, dtype_of, initializer_of
 from ._tflearn import Untranslatable
