@@ -28,10 +28,20 @@ _PREFIX_REWRITES = (
 )
 
 
+# TF-Slim re-exports these tf.contrib.layers functions: ``slim.conv2d`` IS ``tf.contrib.layers.conv2d``
+_SLIM_LAYERS = frozenset({
+    "conv2d", "convolution2d", "fully_connected", "max_pool2d", "avg_pool2d", "flatten", "dropout", "batch_norm",
+    "conv2d_transpose", "separable_conv2d", "l2_regularizer", "l1_regularizer", "xavier_initializer",
+    "xavier_initializer_conv2d", "variance_scaling_initializer", "layer_norm", "one_hot_encoding", "softmax",
+    "arg_scope", "repeat", "stack", "unit_norm", "linear"})
+
+
 def canonical(qname: str) -> str:
     for old, new in _PREFIX_REWRITES:
         if qname.startswith(old):
             qname = new + qname[len(old):]
+    if qname.startswith("tensorflow.contrib.slim.") and qname[24:] in _SLIM_LAYERS:
+        return "tensorflow.contrib.layers." + qname[24:]
     if qname.startswith("tflearn"):
         if qname in ALIASES:
             return ALIASES[qname]

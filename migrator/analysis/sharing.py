@@ -613,8 +613,10 @@ class _Interp:
                 exact, reuse = kw.get("scope"), kw.get("reuse")
                 if family == "tflearn" and isinstance(kw.get("name"), str):
                     base = kw["name"]
-            if isinstance(exact, _Unknown):
-                exact = exact  # a computed name: the same at every call of the tower
+            if isinstance(exact, (_Unknown, _ScopeRef)):
+                # a computed name (the same at every call of the tower), or the scope object of an
+                # enclosing ``variable_scope(...) as scope`` (contrib's ``scope=scope``)
+                pass
             elif not isinstance(exact, str):
                 exact = None
             v = self.layer(exact, base, _reuse(reuse), family)

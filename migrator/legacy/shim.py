@@ -16,7 +16,12 @@ on TensorFlow 2.21. Everything it changes:
    ``sqrt(1.3 * factor / n)`` for the normal case).
 7. ``numpy.lib.pad`` = ``numpy.pad`` (removed from ``numpy.lib`` in NumPy 2; tflearn's
    ``ImageAugmentation.add_random_crop`` uses it).
-8. ``tensorflow.contrib.rnn`` (``from tensorflow.contrib import rnn``, ``tf.contrib.rnn.X``): TF1's
+8. The rest of ``tf.contrib.layers`` (``conv2d``, ``fully_connected``, ``max_pool2d``, ``flatten``,
+   ``batch_norm``, ``l2_regularizer``, ``arg_scope`` ...), ``tensorflow.contrib.slim`` and
+   ``tf.contrib.framework.arg_scope`` come from ``tf_slim`` (the TF-Slim package Google split
+   out of contrib: the same code), imported on first use. tf_slim 1.1 reads
+   ``tensorflow.python.framework.ops.Tensor``, gone from TF 2.21: it is set to ``tf.Tensor``.
+9. ``tensorflow.contrib.rnn`` (``from tensorflow.contrib import rnn``, ``tf.contrib.rnn.X``): TF1's
    cells and loops under their contrib names, looked up on first use in ``tf.compat.v1.nn.rnn_cell``
    (BasicLSTMCell, LSTMCell, GRUCell, MultiRNNCell, DropoutWrapper, LSTMStateTuple ... - tf-keras'
    legacy cells, TF1's code) and ``tf.compat.v1.nn`` (static_rnn, static_bidirectional_rnn ...).
@@ -91,6 +96,35 @@ def _contrib_initializers(tf1) -> types.ModuleType:
     return mod
 
 
+def _tf_slim():
+    """tf_slim, imported on first use (``ops.Tensor`` restored first)."""
+    from tensorflow.python.framework import ops
+
+    if not hasattr(ops, "Tensor"):
+        import tensorflow as real_tf
+
+        ops.Tensor = getattr(real_tf, "_real", real_tf).Tensor
+    import tf_slim
+
+    return tf_slim
+
+
+class _LazyContrib(types.ModuleType):
+    """A ``tensorflow.contrib`` submodule whose other names come from tf_slim on first use."""
+
+    def __init__(self, name: str, source) -> None:
+        super().__init__(name)
+        object.__setattr__(self, "_source", source)
+
+    def __getattr__(self, attr: str):
+        if attr.startswith("__"):
+            raise AttributeError(attr)
+        try:
+            value = getattr(object.__getattribute__(self, "_source")(), attr)
+        except ImportError as ex:  # pragma: no cover - tf-slim is in the reference extra
+            raise AttributeError(f"tf.contrib needs the tf-slim package for {attr!r}: {ex}") from None
+        setattr(self, attr, value)
+        return value
 class _ContribRNN(types.ModuleType):
     """``tensorflow.contrib.rnn``: names resolved lazily in ``tf.compat.v1.nn.rnn_cell`` (the
     cells; importing them loads tf-keras) then ``tf.compat.v1.nn`` (static_rnn & co.)."""
@@ -145,8 +179,11 @@ def install() -> None:
     sys.modules["tensorflow"] = proxy
     contrib_names = ["tensorflow.contrib", "tensorflow.contrib.layers", "tensorflow.contrib.layers.python",
                      "tensorflow.contrib.layers.python.layers"]
-    for name in contrib_names:
-        sys.modules.setdefault(name, types.ModuleType(name))
+    lazy = {"tensorflow.contrib.layers": lambda: _tf_slim() and sys.modules["tf_slim.layers"],
+            "tensorflow.contrib.slim": _tf_slim,
+            "tensorflow.contrib.framework": lambda: _tf_slim()}
+    for name in contrib_names + list(lazy):
+        sys.modules.setdefault(name, _LazyContrib(name, lazy[name]) if name in lazy else types.ModuleType(name))
     inits = _contrib_initializers(tf1)
     sys.modules["tensorflow.contrib.layers.python.layers.initializers"] = inits
     sys.modules["tensorflow.contrib.layers.python.layers"].initializers = inits
@@ -155,6 +192,8 @@ def install() -> None:
     layers.xavier_initializer_conv2d = inits.xavier_initializer_conv2d
     layers.variance_scaling_initializer = inits.variance_scaling_initializer
     sys.modules["tensorflow.contrib"].layers = layers
+    sys.modules["tensorflow.contrib"].slim = sys.modules["tensorflow.contrib.slim"]
+    sys.modules["tensorflow.contrib"].framework = sys.modules["tensorflow.contrib.framework"]
     rnn = _ContribRNN("tensorflow.contrib.rnn", tf1)
     sys.modules["tensorflow.contrib.rnn"] = rnn
     sys.modules["tensorflow.contrib"].rnn = rnn

@@ -29,7 +29,7 @@ corresponding ``Run.ok`` is False and rules leave the code with a TODO.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import Any, Iterable
 
 import libcst as cst
 
@@ -109,6 +109,7 @@ class Run:
     why: str = ""
     train_op: TrainOp | None = None       # the train op it runs, if any
     initializer: bool = False             # ``sess.run(tf.global_variables_initializer())``
+    feed_name: str | None = None          # the feed dict passed by name (``feed_dict=feed``)
     method: str = "session"               # "session": ``sess.run(fetches, feed)``; "eval": ``t.eval(feed)``,
                                           # ``op.run(feed)`` (the fetch is the object, the feed arg 0)
 
@@ -144,6 +145,7 @@ class Program:
     tensors: set[str] = field(default_factory=set)
     scopes: list[VariableScope] = field(default_factory=list)
     reuse_calls: list[cst.SimpleStatementLine] = field(default_factory=list)
+    feed_dicts: dict[int, Any] = field(default_factory=dict)   # id(statement) -> Def of a named feed dict
     _closure: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
 
     # -- queries -------------------------------------------------------------------------
@@ -603,15 +605,57 @@ class TF1Program:
 
         def compute(node):
             d = single_def(node)
-            v = d.value if d is not None else None
+            v = d.value if d is not None else node if isinstance(node, cst.Call) else None
             if isinstance(v, cst.Call) and isinstance(v.func, cst.Attribute) and v.func.attr.value == "compute_gradients" \
                     and code(v.func.value) == code(opt) and len(v.args) == 1:
                 loss = _arg(v, 0, "loss")
-                extra.append(d.stmt)
+                if d is not None:
+                    extra.append(d.stmt)
                 if attrs and _self_attr_of(loss) is not None:
                     return f"self.{_self_attr_of(loss)}"
                 return loss.value if isinstance(loss, cst.Name) else None
             return None
+
+        def unzipped(gnode, tnode):
+            """``grads, tvars = zip(*opt.compute_gradients(loss))`` (optionally then
+            ``grads, _ = tf.clip_by_global_norm(grads, c)``): (loss, clip) or None."""
+            if not (isinstance(gnode, cst.Name) and isinstance(tnode, cst.Name)) or attrs:
+                return None
+            gdefs, tdefs = scope.by_name.get(gnode.value, ()), scope.by_name.get(tnode.value, ())
+            if len(tdefs) != 1 or len(gdefs) not in (1, 2) or gdefs[0].stmt is not tdefs[0].stmt:
+                return None
+            first = tdefs[0]
+            st = first.stmt
+            if not isinstance(st, cst.SimpleStatementLine) or len(st.body) != 1 or not isinstance(st.body[0], cst.Assign):
+                return None
+            tgt = st.body[0].targets[0].target if len(st.body[0].targets) == 1 else None
+            if not (isinstance(tgt, (cst.Tuple, cst.List)) and [code(e.value) for e in tgt.elements]
+                    == [gnode.value, tnode.value]):
+                return None
+            val = st.body[0].value
+            if isinstance(val, cst.Call) and isinstance(val.func, cst.Name) and val.func.value in ("list", "tuple") \
+                    and len(val.args) == 1:
+                val = val.args[0].value
+            if not (isinstance(val, cst.Call) and isinstance(val.func, cst.Name) and val.func.value == "zip"
+                    and len(val.args) == 1 and val.args[0].star == "*"):
+                return None
+            n = len(extra)
+            found = compute(val.args[0].value)
+            if found is None:
+                del extra[n:]
+                return None
+            got_clip = None
+            if len(gdefs) == 2:
+                cv = gdefs[1].value
+                if not (isinstance(cv, cst.Call) and self._qn.get(id(cv)) == "tensorflow.clip_by_global_norm"
+                        and isinstance(_arg(cv, 0, "t_list"), cst.Name) and _arg(cv, 0, "t_list").value == gnode.value
+                        and _arg(cv, 1, "clip_norm") is not None):
+                    del extra[n:]
+                    return None
+                got_clip = ("global_clipnorm", _arg(cv, 1, "clip_norm"))
+                extra.append(gdefs[1].stmt)
+            extra.append(st)
+            return found, got_clip
 
         g = _arg(c, 0, "grads_and_vars")
         loss = compute(g)
@@ -633,6 +677,11 @@ class TF1Program:
                 if d is not None:
                     extra.append(d.stmt)
                 loss = compute(v.for_in.iter)
+            elif isinstance(v, cst.Call) and isinstance(v.func, cst.Name) and v.func.value == "zip" and len(v.args) == 2 \
+                    and (uz := unzipped(v.args[0].value, v.args[1].value)) is not None:
+                if d is not None:
+                    extra.append(d.stmt)
+                loss, clip = uz
             elif isinstance(v, cst.Call) and isinstance(v.func, cst.Name) and v.func.value == "zip" and len(v.args) == 2:
                 gd, tv = single_def(v.args[0].value), single_def(v.args[1].value)
                 if d is not None:
@@ -804,7 +853,8 @@ class TF1Program:
             elems = [fetches]
         names = [e.value if isinstance(e, cst.Name) else None for e in elems]
         run = Run(c, stmt, fetches, names, is_list, feed, {}, ok, why, method=method)
-        if len(elems) == 1 and isinstance(elems[0], cst.Call) and self._qn.get(id(elems[0])) in INITIALIZERS:
+        if elems and all(self.initializer_call(e) for e in elems):
+            # sess.run(tf.global_variables_initializer()), a list of initializers, or tf.group of them
             run.initializer = True
         for n in names:
             if n is not None and prog.train_op(n) is not None:
@@ -823,10 +873,54 @@ class TF1Program:
                         run.ok, run.why = False, f"feed_dict key {code(el)[:40]!r} is not a placeholder"
                         continue
                     run.feeds[renames.get(el.key.value, el.key.value)] = el.value
+            elif isinstance(feed, cst.Name) and (d := self._named_feed(prog, feed, c, method)) is not None:
+                # ``feed = {x: ..., y: ...}`` then ``sess.run(..., feed_dict=feed)``: the dict stays,
+                # keyed by the placeholders' names (TFM140), and the run reads ``feed["x"]``
+                for el in d.value.elements:
+                    run.feeds[el.key.value] = el.value
+                run.feed_name = feed.value
+                prog.feed_dicts[id(d.stmt)] = d
             else:
                 run.ok, run.why = False, "feed_dict is not a dict literal"
         return run
 
+    def _named_feed(self, prog: Program, feed: cst.Name, c: cst.Call, method: str):
+        """The definition of a feed dict passed by name, when it is a dict literal keyed by this
+        program's placeholders bound by a plain ``name = {...}`` statement, and every read of
+        the name in the scope is the feed argument of a run."""
+        d = self.flow.def_of(feed.value, c)
+        if d is None or not isinstance(d.value, cst.Dict) or not isinstance(d.stmt, cst.SimpleStatementLine) \
+                or len(d.stmt.body) != 1 or not isinstance(d.stmt.body[0], cst.Assign) \
+                or len(d.stmt.body[0].targets) != 1 or not isinstance(d.stmt.body[0].targets[0].target, cst.Name):
+            return None
+        if _feed_renames(self.ctx, d.value):
+            return None
+        if not all(isinstance(el, cst.DictElement) and isinstance(el.key, cst.Name) and el.key.value in prog.placeholders
+                   for el in d.value.elements):
+            return None
+        pos = 1 if method == "session" else 0
+        for node in _walk(prog.scope.node):
+            if not (isinstance(node, cst.Name) and node.value == feed.value):
+                continue
+            parent = self.ctx.parent(node)
+            if isinstance(parent, cst.AssignTarget):
+                continue
+            call = self.ctx.parent(parent) if isinstance(parent, cst.Arg) else None
+            if not (isinstance(call, cst.Call) and isinstance(call.func, cst.Attribute)
+                    and call.func.attr.value in ("run", "eval")
+                    and (parent.keyword is not None and parent.keyword.value == "feed_dict"
+                         or (parent.keyword is None and call.args.index(parent) == pos))):
+                return None
+        return d
+
+    def initializer_call(self, e: cst.BaseExpression) -> bool:
+        if not isinstance(e, cst.Call):
+            return False
+        q = self._qn.get(id(e))
+        if q in INITIALIZERS:
+            return True
+        return q == "tensorflow.group" and bool(e.args) and all(
+            a.keyword is None and not a.star and self.initializer_call(a.value) for a in e.args)
+
     def _initializer_name(self, prog: Program, name: str) -> bool:
-        return any(isinstance(d.value, cst.Call) and self._qn.get(id(d.value)) in INITIALIZERS
-                   for d in prog.scope.by_name.get(name, ()))
+        return any(self.initializer_call(d.value) for d in prog.scope.by_name.get(name, ()))

@@ -128,7 +128,7 @@ class Ops(CallRule):
             "nn.sparse_softmax_cross_entropy_with_logits", "to_float", "to_int32", "constant", "eye", "norm",
             "diag_part", "linalg.diag_part", "matrix_diag_part", "nn.max_pool", "nn.avg_pool", "nn.max_pool2d",
             "nn.avg_pool2d", "linalg.matmul", "linalg.tensor_diag_part", "nn.xw_plus_b", "count_nonzero",
-            "math.count_nonzero", "cond", "math.argmax", "math.argmin", "identity", "pad", "range",
+            "math.count_nonzero", "cond", "math.argmax", "math.argmin", "identity", "pad", "split", "range",
             "gather")] + [_tf(n) for n in _INITIALIZERS])
 
     def translate(self, qname: str, original: cst.Call, updated: cst.Call):
@@ -289,6 +289,25 @@ class Ops(CallRule):
         if name == "concat":
             b = B("values, axis, name='concat'")
             return _ops("concatenate", b.node("values"), axis=b.node("axis"))
+        if name == "split":
+            # TF: a number of equal parts, or the SIZES of the parts; keras.ops.split (NumPy's):
+            # a number of parts, or the INDICES where to cut
+            b = B("value, num_or_size_splits, axis=0, num=None, name='split'")
+            if not b.is_default("num"):
+                raise Untranslatable("num=")
+            n = b.value("num_or_size_splits", None)
+            if isinstance(n, (list, tuple)) and all(isinstance(v, int) and not isinstance(v, bool) for v in n) \
+                    and n and all(v >= 0 for v in n):
+                cuts, total = [], 0
+                for v in n[:-1]:
+                    total += v
+                    cuts.append(total)
+                sections = to_node(cuts)
+            elif isinstance(n, int) and not isinstance(n, bool):
+                sections = b.node("num_or_size_splits")
+            else:
+                raise Untranslatable("num_or_size_splits that is not a literal count or list of sizes")
+            return _ops("split", b.node("value"), sections, axis=b.node("axis"))
         if name == "stack":
             b = B("values, axis=0, name='stack'")
             return _ops("stack", b.node("values"), axis=b.node("axis"))
@@ -468,6 +487,9 @@ class Ops(CallRule):
     VALID = ["import keras\ny = keras.ops.sum(x, axis=1)\n",
              "import numpy as np\ny = np.sqrt(x)\n"]
     INVALID = [
+        # tf.split: a count of equal parts stays, sizes become NumPy's cut indices
+        Case("import tensorflow as tf\nx1, x2 = tf.split(pair, 2, axis=3)\na, b, c = tf.split(v, [2, 3, 1], 1)\n",
+             "import keras\n\nx1, x2 = keras.ops.split(pair, 2, axis=3)\na, b, c = keras.ops.split(v, [2, 5], axis=1)\n"),
         Case('import tensorflow as tf\ninit = tf.truncated_normal_initializer(stddev=0.02)\nzero = tf.zeros_initializer()\n',
              'import keras\n\ninit = keras.initializers.TruncatedNormal(mean=0.0, stddev=0.02, seed=keras.random.SeedGenerator())\nzero = keras.initializers.Zeros()\n'),
         Case("import tensorflow as tf\nd = tf.sqrt(tf.reduce_sum(tf.square(a - b), 1, keep_dims=True))\n",

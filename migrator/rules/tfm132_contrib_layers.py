@@ -7,6 +7,7 @@ from ..args import BoundArgs, Unbindable
 from ..diagnostics import Severity
 from ..emit import apply_layer, call, expr, literal, to_node, wrap_long_call
 from ._tf1 import activation_kw, initializer_of, padding_of
+from ..analysis.arg_scopes import ArgScopes, layer_short
 from ._tflearn import Untranslatable
 from .base import Case, CallRule
 
@@ -43,15 +44,29 @@ class ContribLayers(CallRule):
                  "scale=False (no gamma); dropout takes keep_prob (0.5). contrib batch_norm's "
                  "is_training=True default normalizes with batch statistics even when evaluating; "
                  "Keras uses the moving averages at inference (reported).")
-    CALLS = tuple(f"tensorflow.contrib.layers.{n}" for n in SIGS)
+    # slim's names are canonical contrib.layers names (names.canonical)
+    CALLS = tuple(f"tensorflow.contrib.layers.{n}" for n in (*SIGS, "convolution2d"))
 
     def translate(self, qname, original, updated):
-        short = qname.rsplit(".", 1)[1]
+        short = layer_short(qname)
+        scopes = self.ctx.analysis(ArgScopes)
         try:
-            out = self.build(short, BoundArgs(updated, SIGS[short], original), original)
+            blocked = scopes.block_reason(original)
+            if blocked:
+                raise Untranslatable(blocked)
+            defaults = scopes.defaults(original)
+            b0 = BoundArgs(original, SIGS[short])
+            add = [cst.Arg(keyword=cst.Name(k), value=v) for k, v in defaults.items() if not b0.given(k)]
+            if add:   # the enclosing arg_scope's keywords, as TF1 passes them
+                original_b = original.with_changes(args=[*original.args, *add])
+                b = BoundArgs(updated.with_changes(args=[*updated.args, *add]), SIGS[short], original_b)
+            else:
+                b = BoundArgs(updated, SIGS[short], original)
+            out = self.build(short, b, original)
         except (Unbindable, Untranslatable, ValueError) as ex:
             self.todo(original, f"tf.contrib.layers.{short}: {ex}")
             return None
+        scopes.translated.add(id(original))
         self.ctx.add_import("keras")
         self.ctx.count(self)
         return out

@@ -84,6 +84,36 @@ class IndexedLossModel(keras.Model):
 ''', imports=[("keras", None, None)])
 
 
+FETCHING_MODEL = register("FetchingModel", '''
+class FetchingModel(keras.Model):
+    """A functional model trained on loss_fn(labels..., outputs...) whose training step also
+    returns fetch_fn(labels..., outputs...), computed on the step's forward pass before the
+    update (what a TF1 sess.run([train_op, loss, metric, ...]) fetched):
+    train_on_batch(..., return_dict=True)["fetched"]."""
+
+    def __init__(self, inputs, outputs, loss_fn, fetch_fn, **kwargs):
+        super().__init__(inputs, outputs, **kwargs)
+        self.loss_fn = loss_fn
+        self.fetch_fn = fetch_fn
+
+    def _loss_args(self, y, y_pred):
+        ys = list(y) if isinstance(y, (list, tuple)) else [y]
+        ps = list(y_pred) if isinstance(y_pred, (list, tuple)) else [y_pred]
+        # a TF1 placeholder cast what it was fed: float labels arrive as floatx
+        ys = [keras.ops.cast(v, keras.config.floatx())
+              if "float" in keras.ops.dtype(v) else v for v in ys]
+        return ys + ps
+
+    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+        return self.loss_fn(*self._loss_args(y, y_pred))
+
+    def compute_metrics(self, x, y, y_pred, sample_weight=None):
+        logs = super().compute_metrics(x, y, y_pred, sample_weight)
+        logs["fetched"] = self.fetch_fn(*self._loss_args(y, y_pred))
+        return logs
+''', imports=[("keras", None, None)])
+
+
 STEP_SCHEDULE = register("StepSchedule", '''
 class StepSchedule(keras.optimizers.schedules.LearningRateSchedule):
     """A TF1 learning rate computed from a step counter variable: fn(iterations) is the rate
@@ -198,7 +228,10 @@ class SessionProgram(Rule):
                 counters = self._counters()
                 others = [n for i, n in enumerate(r.fetch_names) if n != r.train_op.name and not self._summary(n)
                           and counters.fetch(prog, r, i) is None]
-                return len(others) <= 1 and all(n == loss for n in others)
+                if len(others) <= 1 and all(n == loss for n in others):
+                    return True
+                return self._train_fetches(prog) is not None and not any(
+                    counters.fetch(prog, r, i) is not None for i in range(len(r.fetch_names)))
             orig_elems = [e.value for e in r.fetches.elements] if r.fetch_is_list else [r.fetches]
             for n, oe in zip(r.fetch_names, orig_elems):
                 if n is None:
@@ -221,6 +254,54 @@ class SessionProgram(Rule):
         """A fetched tf.summary tensor, dropped with its add_summary by TFM142."""
         return name is not None and name in self._tp().summary_names and self.ctx.rule_active("TFM142")
 
+    def _named_feed_dict(self, updated: cst.SimpleStatementLine):
+        """``feed = {x: a, y: b}`` (passed by name to the program's runs) -> ``feed = {'x': a,
+        'y': b}``: the placeholders are gone, the runs read ``feed['x']``."""
+        assign = updated.body[0]
+        if not isinstance(assign, cst.Assign) or not isinstance(assign.value, cst.Dict):
+            raise _Todo("feed dict not understood")
+        els = []
+        for el in assign.value.elements:
+            if not isinstance(el, cst.DictElement) or not isinstance(el.key, cst.Name):
+                raise _Todo("feed dict key is not a placeholder name")
+            els.append(el.with_changes(key=cst.SimpleString(repr(el.key.value))))
+        self.ctx.count(self)
+        return updated.with_changes(body=[assign.with_changes(value=assign.value.with_changes(elements=els))])
+
+    def _train_fetches(self, prog: Program) -> list[str] | None:
+        """What the training runs fetch besides the train op (summaries and step counters
+        aside) when it is more than the loss: metrics computed from the labels and the model's
+        outputs (or outputs themselves), in the same order in every training run. None when
+        the runs fetch at most the loss, or fetch something the step cannot return."""
+        cache = self.__dict__.setdefault("_fetch_plans", {})
+        if id(prog) in cache:
+            return cache[id(prog)]
+        plan = None
+        try:
+            ins, outs, loss, labels = model_info(prog)
+            counters = self._counters()
+            orders = set()
+            for r in prog.training_runs():
+                if not r.ok:
+                    raise _Todo("run not understood")
+                names = tuple(n for i, n in enumerate(r.fetch_names) if n != r.train_op.name
+                              and not self._summary(n) and counters.fetch(prog, r, i) is None)
+                orders.add(names)
+            if len(orders) == 1:
+                names = next(iter(orders))
+                if any(n != loss for n in names) and labels and len(prog.train_ops) == 1 \
+                        and prog.train_ops[0].loss_index is None \
+                        and all(n is not None and n in prog.tensors and n not in prog.placeholders
+                                and (n in outs or (prog.label_dependent(n)
+                                                   and set(prog.labels_of(n)) <= set(labels)
+                                                   and set(prog.model_reads(n)) <= set(outs)))
+                                for n in names) and len(set(names)) == len(names):
+                    plan = list(names)
+        except _Todo:
+            plan = None
+        cache[id(prog)] = plan
+        return plan
+
     def _params(self, prog: Program, name: str) -> list[str]:
         return prog.labels_of(name) + prog.model_reads(name)
 
@@ -231,6 +312,8 @@ class SessionProgram(Rule):
             return updated
         small = original.body[0]
         try:
+            if prog is not None and id(original) in prog.feed_dicts and self.runs_ok(prog):
+                return self._named_feed_dict(updated)
             if prog is not None:
                 for p in prog.placeholders.values():
                     if p.statement is original:
@@ -485,7 +568,20 @@ class SessionProgram(Rule):
         self.ctx.add_import("keras")
         in_node = cst.parse_expression(ins[0]) if len(ins) == 1 else cst.parse_expression(
             "[" + ", ".join(ins) + "]")
-        if op.loss_index is not None:  # minimize(loss[i]): the loss function returns a structure
+        fetches = self._train_fetches(prog)
+        if fetches:  # the training runs fetch metrics too: the step returns them (FetchingModel)
+            self.ctx.use_helper("FetchingModel")
+            params = labels + outs
+            fn = f"{model}_fetches"
+            values = ", ".join(n if n in outs and not prog.label_dependent(n)
+                               else f"{n}({', '.join(self._params(prog, n))})" for n in fetches)
+            out_node = cst.Name(outs[0]) if len(outs) == 1 else cst.parse_expression("[" + ", ".join(outs) + "]")
+            ret = values if len(fetches) > 1 else f"({values},)"
+            stmts = [*cst.parse_module(f"def {fn}({', '.join(params)}):\n    return {ret}\n").body,
+                     stmt("{m} = FetchingModel({i}, {o}, {l}, {f})", m=cst.Name(model), i=in_node, o=out_node,
+                          l=cst.Name(loss), f=cst.Name(fn)),
+                     stmt("{m}.compile(optimizer={opt})", m=cst.Name(model), opt=optimizer)]
+        elif op.loss_index is not None:  # minimize(loss[i]): the loss function returns a structure
             self.ctx.use_helper("IndexedLossModel")
             out_node = cst.Name(outs[0]) if len(outs) == 1 else cst.parse_expression("[" + ", ".join(outs) + "]")
             stmts = [stmt("{m} = IndexedLossModel({i}, {o}, {l}, {k})", m=cst.Name(model), i=in_node, o=out_node,
@@ -524,6 +620,9 @@ class SessionProgram(Rule):
         feed = r.feed_arg(updated_call)
         self._orig_feeds = r.feeds
         out: dict[str, cst.BaseExpression] = {}
+        if r.feed_name is not None and isinstance(feed, cst.Name):  # the named dict, keyed by names now
+            return {p: cst.Subscript(feed, [cst.SubscriptElement(cst.Index(cst.SimpleString(repr(p))))])
+                    for p in r.feeds}
         if isinstance(feed, cst.Dict):
             for el in feed.elements:
                 out[el.key.value] = el.value  # type: ignore[union-attr]
@@ -597,6 +696,9 @@ class SessionProgram(Rule):
         fetched_counters = {i: counters.fetch(prog, r, i) for i in range(len(r.fetch_names))}
         others = [n for i, n in enumerate(r.fetch_names) if n != r.train_op.name and not self._summary(n)
                   and fetched_counters[i] is None]
+        plan = self._train_fetches(prog)
+        if plan is not None:
+            return self._train_run_fetches(r, updated, small, model, x, y, plan)
         if any(n is None or n != loss for n in others) or len(others) > 1:
             raise _Todo("the training run fetches more than the train op and its loss")
         if others and r.train_op.loss_index is not None:  # the whole structure, from the step's forward pass
@@ -624,6 +726,26 @@ class SessionProgram(Rule):
         if loss_target is None or (isinstance(loss_target, cst.Name) and loss_target.value == "_"):
             return updated.with_changes(body=[cst.Expr(step)])
         return updated.with_changes(body=[cst.Assign(targets=[cst.AssignTarget(loss_target)], value=step)])
+
+    def _train_run_fetches(self, r: Run, updated, small, model: str, x, y, plan: list[str]):
+        """``_, l, a = sess.run([train_op, loss, acc], feed)`` -> ``l, a = <the FetchingModel step's
+        "fetched" values>`` (the train op's and summaries' places dropped)."""
+        if not self.runs_ok(self._prog(r.statement)):
+            raise _Todo("training run kept: another sess.run of this program is not translated")
+        step = expr('keras.tree.map_structure(keras.ops.convert_to_numpy, {m}.train_on_batch({x}, {y}, '
+                    'return_dict=True)["fetched"])', m=cst.Name(model), x=x, y=y)
+        self.ctx.count(self)
+        if isinstance(small, cst.Expr):
+            return updated.with_changes(body=[cst.Expr(step)])
+        target = small.targets[0].target if len(small.targets) == 1 else None
+        if not r.fetch_is_list or not isinstance(target, (cst.Tuple, cst.List)) \
+                or len(target.elements) != len(r.fetch_names):
+            raise _Todo("sess.run result not unpacked into one name per fetch")
+        kept = [el.value for el, n in zip(target.elements, r.fetch_names) if n in plan]
+        if all(isinstance(t, cst.Name) and t.value == "_" for t in kept):
+            return updated.with_changes(body=[cst.Expr(step)])
+        new_target = cst.Tuple([cst.Element(t) for t in kept], lpar=[], rpar=[])
+        return updated.with_changes(body=[cst.Assign(targets=[cst.AssignTarget(new_target)], value=step)])
 
     def _train_run_counters(self, r: Run, updated, small, step, counters, loss, model):
         """A training run fetching a step counter: the step, then the counter's value after it."""
@@ -793,7 +915,8 @@ class SessionProgram(Rule):
             if self._update_ops(small.value):
                 self.ctx.count(self)
                 return cst.RemoveFromParent()
-            if q in SESSIONS or q == "tensorflow.train.Saver" or q in INITIALIZERS:
+            if q in SESSIONS or q == "tensorflow.train.Saver" or q in INITIALIZERS \
+                    or (q == "tensorflow.group" and tp.initializer_call(small.value)):
                 prog = self._prog(original)
                 if prog is not None and not self.runs_ok(prog):
                     return updated
@@ -1148,6 +1271,65 @@ class SessionProgram(Rule):
         'for i in range(10):\n'
         '    l = model.train_on_batch(X, Y)\n'
         '    print(l)\n'))
+    # a training run fetching a metric next to the loss (FetchingModel); both initializers as a list
+    INVALID.append(Case(
+        'import tensorflow as tf\n'
+        '\n'
+        'x = tf.placeholder(tf.float32, [None, 4])\n'
+        'y = tf.placeholder(tf.float32, [None, 2])\n'
+        'out = tf.layers.dense(x, 2)\n'
+        'loss = tf.reduce_mean(tf.square(out - y))\n'
+        'acc = tf.reduce_mean(tf.cast(tf.equal(tf.argmax(out, 1), tf.argmax(y, 1)), tf.float32))\n'
+        'train_op = tf.train.GradientDescentOptimizer(0.1).minimize(loss)\n'
+        'with tf.Session() as sess:\n'
+        '    sess.run([tf.global_variables_initializer(), tf.local_variables_initializer()])\n'
+        '    for i in range(10):\n'
+        '        _, l, a = sess.run([train_op, loss, acc], feed_dict={x: X, y: Y})\n'
+        '        print(l, a)\n',
+        'import keras\n\n\n# tflearn-migrate helper: FetchingModel\n' + FETCHING_MODEL.code + '\n\n'
+        'x = keras.Input(shape=(4,))\n'
+        'out = keras.layers.Dense(2)(x)\n'
+        'def loss(y, out):\n'
+        '    return keras.ops.mean(keras.ops.square(out - y))\n'
+        'def acc(y, out):\n'
+        '    return keras.ops.mean(keras.ops.cast(keras.ops.equal(keras.ops.argmax(out, axis=1), '
+        'keras.ops.argmax(y, axis=1)), \'float32\'))\n'
+        'def model_fetches(y, out):\n'
+        '    return loss(y, out), acc(y, out)\n'
+        'model = FetchingModel(x, out, loss, model_fetches)\n'
+        'model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1))\n'
+        'for i in range(10):\n'
+        '    l, a = keras.tree.map_structure(keras.ops.convert_to_numpy, model.train_on_batch(X, Y, '
+        'return_dict=True)["fetched"])\n'
+        '    print(l, a)\n'))
+    # a feed dict bound to a name and passed to a training run and an evaluation run
+    INVALID.append(Case(
+        'import tensorflow as tf\n'
+        '\n'
+        'x = tf.placeholder(tf.float32, [None, 4])\n'
+        'y = tf.placeholder(tf.float32, [None, 2])\n'
+        'out = tf.layers.dense(x, 2)\n'
+        'loss = tf.reduce_mean(tf.square(out - y))\n'
+        'train_op = tf.train.GradientDescentOptimizer(0.1).minimize(loss)\n'
+        'with tf.Session() as sess:\n'
+        '    sess.run(tf.global_variables_initializer())\n'
+        '    for i in range(10):\n'
+        '        feed = {x: X[i:i + 8], y: Y[i:i + 8]}\n'
+        '        sess.run(train_op, feed_dict=feed)\n'
+        '        print(sess.run(loss, feed))\n',
+        'import keras\n'
+        '\n'
+        'x = keras.Input(shape=(4,))\n'
+        'out = keras.layers.Dense(2)(x)\n'
+        'def loss(y, out):\n'
+        '    return keras.ops.mean(keras.ops.square(out - y))\n'
+        'model = keras.Model(x, out)\n'
+        'model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1), loss=loss)\n'
+        'for i in range(10):\n'
+        '    feed = {\'x\': X[i:i + 8], \'y\': Y[i:i + 8]}\n'
+        '    model.train_on_batch(feed[\'x\'], feed[\'y\'])\n'
+        '    print(keras.ops.convert_to_numpy(loss(keras.ops.convert_to_tensor(feed[\'y\'], dtype=\'float32\'), '
+        'model.predict_on_batch(feed[\'x\']))))\n'))
     REQUIRES = ("TFM130", "TFM131", "TFM133", "TFM134", "TFM138", "TFM142")
 
 

@@ -68,8 +68,12 @@ COMPATIBLE = {
 
 # Keras weight name -> legacy short names (last path component) that play that role
 ROLES = {
-    "kernel": re.compile(r"^(kernel|Matrix|filters?|weights?|[Ww])(_?[A-Za-z0-9]*\d)?$|^[Ww]_[A-Za-z0-9_]+$"),
-    "bias": re.compile(r"^(bias|biases|Bias|b)(_?[A-Za-z0-9]*\d)?$|^b_[A-Za-z0-9_]+$"),
+    # also the layer name written first (``get_variable(name + 'W')``: ``fc1W``, ``conv1_w``,
+    # ``fc1_weights``): a digit or ``_`` must precede a one-letter suffix (``emb`` is no bias)
+    "kernel": re.compile(r"^(kernel|Matrix|filters?|weights?|[Ww])(_?[A-Za-z0-9]*\d)?$|^[Ww]_[A-Za-z0-9_]+$"
+                         r"|^[A-Za-z0-9_]*[0-9_][Ww]$|^[A-Za-z0-9_]*_(kernel|filters?|weights?)$"),
+    "bias": re.compile(r"^(bias|biases|Bias|b)(_?[A-Za-z0-9]*\d)?$|^b_[A-Za-z0-9_]+$"
+                       r"|^[A-Za-z0-9_]*[0-9_]b$|^[A-Za-z0-9_]*_(bias|biases)$"),
     "gamma": re.compile(r"^(gamma|scale)$"),
     "beta": re.compile(r"^(beta|offset)$"),
     "moving_mean": re.compile(r"^(moving_mean|mean|pop_mean|population_mean)$"),
