@@ -244,10 +244,10 @@ class Program:
 
 
 def _is_numpy_def(d) -> bool:
-    """A binding whose value comes out of ``sess.run`` (NumPy, not a graph tensor)."""
+    """A binding whose value comes out of ``sess.run`` / ``t.eval()`` (NumPy, not a graph tensor)."""
     if d.value is None:
         return isinstance(d.stmt, cst.For)  # loop variables
-    return any(isinstance(n, cst.Call) and isinstance(n.func, cst.Attribute) and n.func.attr.value == "run"
+    return any(isinstance(n, cst.Call) and isinstance(n.func, cst.Attribute) and n.func.attr.value in ("run", "eval")
                for n in _walk(d.value))
 
 
@@ -592,13 +592,24 @@ class TF1Program:
         extra: list = []
         clip = None
 
-        def single_def(node):
+        apply_stmt = self.ctx.statement_of(c)
+
+        def single_def(node, at=None):
             a = _self_attr_of(node) if attrs else None
             if a is not None:
                 return self._attr_def(scope, a)
             if not isinstance(node, cst.Name):
                 return None
             defs = scope.by_name.get(node.value, ())
+            if len(defs) > 1:  # ``grads = tf.gradients(..)``; ``grads = list(zip(grads, ..))``: straight-line
+                at = at if at is not None else apply_stmt
+                block = self.ctx.parent(at)
+                if id(at) not in scope.index_of or any(
+                        not isinstance(d.stmt, cst.SimpleStatementLine) or self.ctx.parent(d.stmt) is not block
+                        for d in defs):
+                    return None
+                d = scope.latest(node.value, scope.index_of[id(at)])
+                return d if d is not None and d.value is not None else None
             if len(defs) != 1 or not isinstance(defs[0].stmt, cst.SimpleStatementLine):
                 return None
             return defs[0]
@@ -682,12 +693,22 @@ class TF1Program:
                 if d is not None:
                     extra.append(d.stmt)
                 loss, clip = uz
-            elif isinstance(v, cst.Call) and isinstance(v.func, cst.Name) and v.func.value == "zip" and len(v.args) == 2:
-                gd, tv = single_def(v.args[0].value), single_def(v.args[1].value)
+            elif isinstance(v, cst.Call) and isinstance(v.func, cst.Name) and (
+                    v.func.value == "zip" and len(v.args) == 2 or v.func.value == "list" and len(v.args) == 1
+                    and isinstance(v.args[0].value, cst.Call) and isinstance(v.args[0].value.func, cst.Name)
+                    and v.args[0].value.func.value == "zip" and len(v.args[0].value.args) == 2):
+                if v.func.value == "list":  # list(zip(grads, tvars))
+                    v = v.args[0].value
+                at = d.stmt if d is not None else None
+                tvars = v.args[1].value
+                inline = isinstance(tvars, cst.Call) and not tvars.args \
+                    and self._qn.get(id(tvars)) == "tensorflow.trainable_variables"
+                gd = single_def(v.args[0].value, at)
+                tv = None if inline else single_def(tvars, at)
                 if d is not None:
                     extra.append(d.stmt)
-                if gd is None or tv is None or not isinstance(tv.value, cst.Call) \
-                        or self._qn.get(id(tv.value)) != "tensorflow.trainable_variables":
+                if gd is None or (not inline and (tv is None or not isinstance(tv.value, cst.Call)
+                                                  or self._qn.get(id(tv.value)) != "tensorflow.trainable_variables")):
                     return None
                 gv = gd.value
                 if isinstance(gv, cst.Call) and self._qn.get(id(gv)) == "tensorflow.clip_by_global_norm":
@@ -704,7 +725,7 @@ class TF1Program:
                         and len(gv.args) == 2):
                     return None
                 loss = f"self.{ys.attr.value}" if self_loss else ys.value
-                extra += [gd.stmt, tv.stmt]
+                extra += [gd.stmt] + ([tv.stmt] if tv is not None else [])
             else:
                 return None
         if loss is None:

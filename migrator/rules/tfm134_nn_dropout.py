@@ -6,7 +6,7 @@ import libcst as cst
 from ..args import BoundArgs, Unbindable
 from ..diagnostics import Severity
 from ..emit import apply_layer, call, code, expr, float_repr, literal
-from ._tf1_program import TF1Program
+from ._tf1_program import TF1Program, _walk
 from ._tflearn import Untranslatable
 from .base import Case, CallRule
 
@@ -93,6 +93,9 @@ class NnDropout(CallRule):
         return bool(found)
 
     def _fed_value(self, name: str, at: cst.CSTNode):
+        arg = self._passed_as(name, at)
+        if arg is not None:  # conv_net(x, weights, biases, keep_prob): the parameter is the placeholder
+            return self._fed_value(arg.value, arg)
         tp = self.ctx.analysis(TF1Program)
         progs = [tp.program_of(at)] + list(tp.programs.values())
         for prog in progs:
@@ -103,6 +106,35 @@ class NnDropout(CallRule):
                 return vals.pop()
             raise Untranslatable(f"{name} is fed {sorted(map(str, vals)) or 'nothing'} in the training runs")
         raise Untranslatable(f"keep_prob {name} is not a placeholder fed with a constant")
+
+    def _passed_as(self, name: str, at: cst.CSTNode) -> cst.Name | None:
+        """``name`` is a parameter of the module function holding ``at``, never rebound there, and
+        that function is called once in the file with a plain name for it: that name."""
+        from ..analysis.flow import Flow
+
+        flow = self.ctx.analysis(Flow)
+        scope = flow.scope_of(at)
+        fn = scope.node
+        if not isinstance(fn, cst.FunctionDef) or fn not in self.ctx.module.body or fn.decorators:
+            return None
+        defs = scope.by_name.get(name, ())
+        if len(defs) != 1 or defs[0].index != -1:
+            return None
+        params = list(fn.params.params)
+        if not any(p.name.value == name for p in params):
+            return None
+        refs = [n for n in _walk(self.ctx.module) if isinstance(n, cst.Name) and n.value == fn.name.value
+                and n is not fn.name]
+        if len(refs) != 1:
+            return None
+        c = self.ctx.parent(refs[0])
+        if not isinstance(c, cst.Call) or c.func is not refs[0] or any(a.star for a in c.args):
+            return None
+        for i, a in enumerate(c.args):
+            if (a.keyword is None and i < len(params) and params[i].name.value == name) or (
+                    a.keyword is not None and a.keyword.value == name):
+                return a.value if isinstance(a.value, cst.Name) else None
+        return None
 
     VALID = ["import keras\nh = keras.layers.Dropout(0.5)(h)\n"]
     INVALID = [

@@ -158,10 +158,8 @@ class HandmadeLayers(Rule):
             scope = flow.scopes.get(id(self.ctx.module), scope)
         defs = scope.by_name.get(name, ())
         if len(defs) <= 1:
-            alias = self.__dict__.get("_aliases", {}).get((id(scope.node), name)) if local else None
-            if alias is not None:  # a weight dict passed to the function's parameter
-                return alias[0]
-            return (id(scope.node), name)
+            alias = self.__dict__.get("_param_alias", {}).get((id(scope.node), name))
+            return alias if alias is not None else (id(scope.node), name)
         if not local:
             return (id(scope.node), f"{name}#?")  # which module binding a function reads: unknown
         _, idx = flow.index_of(node)
@@ -176,6 +174,23 @@ class HandmadeLayers(Rule):
     def _per_binding_key(key) -> bool:
         """A key naming one binding of a name bound several times (``"W#12"``, not ``"W#?"``)."""
         return "#" in key[1] and not key[1].endswith("#?")
+
+    def _loops(self, node) -> list:
+        out = []
+        n = self.ctx.parent(node)
+        while n is not None and not isinstance(n, (cst.FunctionDef, cst.Module)):
+            if isinstance(n, (cst.For, cst.While)):
+                out.append(n)
+            n = self.ctx.parent(n)
+        return out
+
+    def _in_its_loops(self, node, stmt) -> bool:
+        """Every loop (of its function) around ``node`` also holds ``stmt`` (None: a helper's
+        parameter, checked at its calls)."""
+        if stmt is None:
+            return True
+        around = {id(x) for x in self._loops(stmt)}
+        return all(id(x) in around for x in self._loops(node))
 
     def _same_loop(self, node, stmt) -> bool:
         """Is ``stmt`` inside a loop that also holds ``node``?"""
@@ -258,10 +273,11 @@ class HandmadeLayers(Rule):
                     variables.pop(e, None)
                 dicts.pop(key)
         self._dicts = dicts
-        self._aliases = {}
-        self._aliases = self._param_aliases(dicts)
-        alias_skip = {i for a in self._aliases.values() for i in a[4]}
+        self._alias_args: dict[int, tuple] = {}
+        self._param_alias = self._dict_parameters(dicts)
         variables = {k: v for k, v in variables.items() if v is not None}
+        self._helper_params = self._variable_parameters(variables, dicts)
+        self._shape_reads = self._static_shape_reads(variables, dicts)
         patterns: dict[int, tuple] = {}  # id(original node) -> (kind, x, W, b, call)
         for node in _walk(ctx.module):
             p = self._match(node, variables)
@@ -269,6 +285,10 @@ class HandmadeLayers(Rule):
                 patterns[id(node)] = p
         inner = {id(p[4]) for k, p in patterns.items() if p[3] is not None and id(p[4]) != k}
         patterns = {k: v for k, v in patterns.items() if k not in inner}
+        # a pattern in a loop reading a variable made outside it applies ONE weight per pass in TF1
+        # (a layer built per pass would not)
+        patterns = {k: v for k, v in patterns.items()
+                    if all(x is None or self._in_its_loops(v[4], variables[x].statement) for x in (v[2], v[3]))}
         self._late = self._late_biases(variables, patterns)
         # a module-level variable applied inside a function is ONE set of weights however often
         # the function runs (TF1 shares it); a layer created per call would not: only a function
@@ -298,8 +318,10 @@ class HandmadeLayers(Rule):
                     loads[key] = loads.get(key, 0) + 1
                 continue
             if isinstance(node, cst.Name):
-                if id(node) in alias_skip:
-                    continue  # the parameter / argument that passes a weight dict: goes with it
+                if id(node) in self._alias_args or isinstance(ctx.parent(node), cst.Param):
+                    continue  # ``net(x, weights)``: passes the dict on (goes with it, with the parameter)
+                if id(node) in self._shape_names:
+                    continue  # ``W.get_shape().as_list()[0]``: the static shape, written out
                 key = self._key(node, node.value)
                 if (key not in variables and key not in dicts) or isinstance(ctx.parent(node), cst.AssignTarget):
                     continue
@@ -307,19 +329,35 @@ class HandmadeLayers(Rule):
         # a variable disappears only when EVERY read of it is inside a translated pattern; a
         # pattern translates only when its variables disappear (fixpoint: drop either side)
         ok = dict(patterns)
+        blocked: set = set()  # helper parameters whose variables cannot all go
         while True:
             used_in: dict[tuple, int] = {}
             for p in ok.values():
                 for v in (p[2], p[3]):
                     if v is not None:
                         used_in[v] = used_in.get(v, 0) + 1
+            # a helper's variable parameter (conv2d(x, W, b)): each call's variable is read by it
+            params_ok = {pk for pk in self._helper_params if pk not in blocked
+                         and loads.get(pk, 0) and loads.get(pk, 0) == used_in.get(pk, 0)}
+            for pk in params_ok:
+                for _, vk in self._helper_params[pk]:
+                    used_in[vk] = used_in.get(vk, 0) + 1
+            # one variable, one layer: a variable two patterns read is ONE weight in TF1 (two
+            # layers would be two) - it stays a variable
             removable = {n for n in variables if (len(n) == 2 or isinstance(n[2], tuple))
-                         and loads.get(n, 0) and loads.get(n, 0) == used_in.get(n, 0)}
+                         and loads.get(n, 0) and loads.get(n, 0) == used_in.get(n, 0) == 1}
             for d, entries in dicts.items():  # a weight dict goes when every read of it is a translated entry
-                if loads.get(d, 0) and loads.get(d, 0) == sum(used_in.get(e, 0) for e in entries):
+                if loads.get(d, 0) and loads.get(d, 0) == sum(used_in.get(e, 0) for e in entries) \
+                        and all(used_in.get(e, 0) <= 1 for e in entries):
                     removable.update(entries)
+            # each call's variable must go into that call's layer only: passed twice, or also read
+            # by another pattern, TF1 shares it (one variable) where layers would not
+            bad = {pk for pk in params_ok if not all(vk in removable and used_in.get(vk, 0) == 1
+                                                     for _, vk in self._helper_params[pk])}
+            removable -= {pk for pk in self._helper_params if pk not in params_ok or pk in bad}
+            blocked |= bad
             keep = {k: v for k, v in ok.items() if v[2] in removable and (v[3] is None or v[3] in removable)}
-            if len(keep) == len(ok):
+            if len(keep) == len(ok) and not bad:
                 break
             ok = keep
         # ``initializer=init`` of a variable that becomes a layer: init's bindings become Keras
@@ -332,12 +370,6 @@ class HandmadeLayers(Rule):
             for c in calls:
                 inits[id(c)] = inits.get(id(c), True) and gone
         self._inits = {i for i, ok_ in inits.items() if ok_}
-        self._drop_params: dict[int, set[int]] = {}
-        self._drop_args: dict[int, set[int]] = {}
-        for d, fn, c, i, _ in self._aliases.values():
-            if d in dicts and dicts[d] and all(e in removable for e in dicts[d]):
-                self._drop_params.setdefault(id(fn), set()).add(i)
-                self._drop_args.setdefault(id(c), set()).add(i)
         self._free = self._free_variables(variables, removable)
         self._store = self._stored_patterns(variables, ok)
         self._dead_helpers = self._unused_helpers(variables, removable)
@@ -347,52 +379,261 @@ class HandmadeLayers(Rule):
                             if isinstance(n, cst.SimpleStatementLine)}
         return variables, ok, removable
 
-    def _param_aliases(self, dicts) -> dict:
-        """Weight dicts passed to a module-level function called once in the file
-        (TensorFlow-Examples' ``logits = RNN(X, weights, biases)`` reading ``weights['out']``):
-        (id(function), parameter) -> (the dict's key, the FunctionDef, the Call, the position,
-        ids of the parameter's and the argument's Name nodes). The parameter is positional, has no
-        default and is not bound again; the argument is the dict's name. When the dict becomes
-        layers, the parameter and the argument go with it."""
+    def _dict_parameters(self, dicts) -> dict:
+        """TensorFlow-Examples' ``conv_net(x, weights, biases)``: a weight dict passed to a module
+        function referenced once in the file (one call), bound to a parameter the
+        function never rebinds: the parameter's reads are the dict's reads (TF1: the same
+        variables), so ``weights['h1']`` inside is a translated entry. When the dict becomes
+        layers, the argument and the parameter go with it. Returns {(id(function), parameter):
+        dict key}; fills ``self._alias_args`` (id(argument Name) -> (dict key, id(function), parameter))."""
         from ..analysis.flow import Flow
 
         if not dicts:
             return {}
         ctx = self.ctx
         flow = ctx.analysis(Flow)
+        fns = {f.name.value: f for f in ctx.module.body if isinstance(f, cst.FunctionDef) and not f.decorators}
+        fns = {n: f for n, f in fns.items() if len(flow.scopes[id(ctx.module)].by_name.get(n, ())) == 1}
         refs: dict[str, list] = {}
-        for n in _walk(ctx.module):
-            if isinstance(n, cst.Name) and n.value in flow.functions:
-                refs.setdefault(n.value, []).append(n)
-        out = {}
-        for name, fn in flow.functions.items():
-            uses = [n for n in refs.get(name, ()) if n is not fn.name]
-            if len(uses) != 1 or fn.params.posonly_params:
-                continue
-            c = ctx.parent(uses[0])
-            if not (isinstance(c, cst.Call) and c.func is uses[0]) or any(a.star for a in c.args):
-                continue
-            fscope = flow.scopes.get(id(fn))
-            if fscope is None:
-                continue
-            for i, p in enumerate(fn.params.params):
-                if i >= len(c.args) or c.args[i].keyword is not None:
-                    break
-                a = c.args[i].value
-                if not isinstance(a, cst.Name) or p.default is not None \
-                        or len(fscope.by_name.get(p.name.value, ())) != 1:
+        for node in _walk(ctx.module):
+            if isinstance(node, cst.Name) and node.value in fns:
+                parent = ctx.parent(node)
+                if isinstance(parent, cst.FunctionDef) and parent.name is node:
                     continue
-                d = self._key(a, a.value)
-                if d in dicts and dicts[d]:
-                    out[(id(fn), p.name.value)] = (d, fn, c, i, (id(p.name), id(a)))
+                if isinstance(parent, (cst.Attribute, cst.Arg)) and getattr(parent, "attr", None) is node \
+                        or isinstance(parent, cst.Arg) and parent.keyword is node:
+                    continue
+                refs.setdefault(node.value, []).append(node)
+        alias: dict[tuple, tuple] = {}
+        for name, nodes in refs.items():
+            c = ctx.parent(nodes[0])
+            if len(nodes) != 1 or not isinstance(c, cst.Call) or c.func is not nodes[0] \
+                    or any(a.star for a in c.args):
+                continue
+            fn = fns[name]
+            ps = fn.params
+            if ps.posonly_params or isinstance(ps.star_arg, cst.Param) or ps.star_kwarg is not None:
+                continue
+            positional = list(ps.params)
+            fscope = flow.scopes[id(fn)]
+            for i, a in enumerate(c.args):
+                if a.keyword is None:
+                    if i >= len(positional):
+                        break
+                    param = positional[i].name.value
+                else:
+                    param = a.keyword.value
+                if not isinstance(a.value, cst.Name):
+                    continue
+                key = self._key(a.value, a.value.value)
+                if key not in dicts or len(fscope.by_name.get(param, ())) != 1:
+                    continue
+                reads = [n for n in _walk(fn.body) if isinstance(n, cst.Name) and n.value == param]
+                if any(flow.scope_of(n) is not fscope for n in reads):
+                    continue  # read in a nested function or lambda: not followed
+                alias[(id(fn), param)] = key
+                self._alias_args[id(a.value)] = (key, id(fn), param)
+        return alias
+
+    def _variable_parameters(self, variables, dicts) -> dict:
+        """TensorFlow-Examples' ``conv2d(x, W, b, strides=1)`` helper called with a different
+        variable for ``W`` / ``b`` at each call (``conv2d(x, weights['wc1'], biases['bc1'])``):
+        each such parameter becomes a stand-in variable of the helper (the shape and initializer of
+        its first call's variable: the pattern inside is matched once), and {(id(helper), param):
+        [(call, variable key), ...]} is returned. When the pattern translates, the helper receives
+        the LAYER in the kernel's parameter (built at each call from that call's variables, with
+        the helper's other parameters - strides - resolved to the call's arguments or defaults)
+        and loses the bias' parameter."""
+        from ..analysis.flow import Flow
+
+        ctx = self.ctx
+        flow = ctx.analysis(Flow)
+        mod = flow.scopes[id(ctx.module)]
+        fns = {f.name.value: f for f in ctx.module.body if isinstance(f, cst.FunctionDef) and not f.decorators
+               and len(mod.by_name.get(f.name.value, ())) == 1}
+        refs: dict[str, list] = {}
+        for node in _walk(ctx.module):
+            if isinstance(node, cst.Name) and node.value in fns:
+                parent = ctx.parent(node)
+                if isinstance(parent, cst.FunctionDef) and parent.name is node:
+                    continue
+                if isinstance(parent, cst.Attribute) and parent.attr is node or \
+                        isinstance(parent, cst.Arg) and parent.keyword is node:
+                    continue
+                refs.setdefault(node.value, []).append(node)
+        out: dict[tuple, list] = {}
+        for name, nodes in refs.items():
+            fn = fns[name]
+            ps = fn.params
+            if ps.posonly_params or isinstance(ps.star_arg, cst.Param) or ps.star_kwarg is not None:
+                continue
+            calls = [ctx.parent(n) for n in nodes]
+            if not all(isinstance(c, cst.Call) and c.func is n and not any(a.star for a in c.args)
+                       for c, n in zip(calls, nodes)):
+                continue
+            positional = [p.name.value for p in ps.params]
+            fscope = flow.scopes[id(fn)]
+            for param in positional:
+                if len(fscope.by_name.get(param, ())) != 1:
+                    continue
+                found = []
+                for c in calls:
+                    a = next((a for i, a in enumerate(c.args) if (a.keyword is None and i < len(positional)
+                                                                   and positional[i] == param)
+                              or (a.keyword is not None and a.keyword.value == param)), None)
+                    vk = self._variable_ref(a.value) if a is not None else None
+                    if vk is None or vk not in variables or variables[vk].shape is None \
+                            or not self._in_its_loops(c, variables[vk].statement):
+                        break
+                    found.append((c, vk))
+                else:
+                    ranks = {len(variables[vk].shape) for _, vk in found}
+                    if found and len(ranks) == 1 and not any(
+                            flow.scope_of(n) is not fscope for n in _walk(fn.body)
+                            if isinstance(n, cst.Name) and n.value == param):
+                        first = variables[found[0][1]]
+                        variables[(id(fn), param)] = _Var(param, None, first.shape, first.init)
+                        out[(id(fn), param)] = found
         return out
 
-    @staticmethod
-    def _without(items, drop: set[int]):
-        kept = [x for i, x in enumerate(items) if i not in drop]
-        if kept and len(kept) < len(items):
-            kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
-        return kept
+    def _param_patterns(self):
+        """{(id(helper), kernel parameter): (pattern, bias parameter or None)} for the helper
+        parameters that translate (their patterns are kept, all their variables go)."""
+        if "_pp" in self.__dict__:
+            return self.__dict__["_pp"]
+        _, ok, removable = self._state()
+        out = {}
+        for p in ok.values():
+            if p[2] in self._helper_params and p[2] in removable:
+                if p[3] is not None and p[3] not in self._helper_params:
+                    continue
+                out[p[2]] = (p, p[3])
+        self.__dict__["_pp"] = out
+        return out
+
+    def _helper_layer(self, p, call: cst.Call, fn: cst.FunctionDef, wkey, bkey):
+        """The layer of pattern ``p`` (inside helper ``fn``) for one call: that call's variables,
+        the helper's parameters in the layer's arguments (strides) replaced by the call's
+        arguments or the defaults."""
+        positional = [q.name.value for q in fn.params.params]
+        bound = {}
+        for i, a in enumerate(call.args):
+            if a.keyword is None and i < len(positional):
+                bound[positional[i]] = a.value
+            elif a.keyword is not None:
+                bound[a.keyword.value] = a.value
+        for q in [*fn.params.params, *fn.params.kwonly_params]:
+            if q.name.value not in bound and q.default is not None:
+                bound[q.name.value] = q.default
+
+        class Sub(cst.CSTTransformer):
+            def leave_Attribute(self, o, u):
+                return u.with_changes(attr=o.attr)
+
+            def leave_Arg(self, o, u):
+                return u.with_changes(keyword=o.keyword)
+
+            def leave_Name(self, o, u):
+                return bound[o.value].deep_clone() if o.value in bound else u
+
+        kind, x, _, _, core = p
+        core = core.visit(Sub())
+        return self._build((kind, x, wkey, bkey, core), None, apply=False)
+
+    def _variable_ref(self, node):
+        """A variable's key from ``W`` or ``weights['k']`` (None otherwise)."""
+        if isinstance(node, cst.Name):
+            return self._key(node, node.value)
+        if isinstance(node, cst.Subscript) and isinstance(node.value, cst.Name) and len(node.slice) == 1 \
+                and isinstance(node.slice[0].slice, cst.Index):
+            ks = literal(node.slice[0].slice.value, None)
+            key = self._key(node.value, node.value.value)
+            if isinstance(ks, str) and key in self._dicts:
+                return (key[0], key[1], ks)
+        return None
+
+    def _static_shape_reads(self, variables, dicts) -> dict:
+        """``W.get_shape().as_list()[i]`` / ``W.get_shape()[i]`` / ``W.shape[i]`` of a variable whose
+        shape element i is a literal (``7*7*64``): id(subscript) -> that element (written out, so
+        the read does not keep the variable). Fills ``self._shape_names`` (the Names read there)."""
+        from ..analysis.flow import load_names
+
+        self._shape_names = set()
+        out = {}
+        for node in _walk(self.ctx.module):
+            if not (isinstance(node, cst.Subscript) and len(node.slice) == 1
+                    and isinstance(node.slice[0].slice, cst.Index)):
+                continue
+            i = literal(node.slice[0].slice.value, None)
+            v = node.value
+            if isinstance(v, cst.Call) and not v.args and isinstance(v.func, cst.Attribute) \
+                    and v.func.attr.value == "as_list":
+                v = v.func.value
+            if isinstance(v, cst.Call) and not v.args and isinstance(v.func, cst.Attribute) \
+                    and v.func.attr.value == "get_shape":
+                v = v.func.value
+            elif isinstance(v, cst.Attribute) and v.attr.value == "shape" and v is node.value:
+                v = v.value
+            else:
+                continue
+            if type(i) is not int:
+                continue
+            vk = self._variable_ref(v)
+            var = variables.get(vk) if vk is not None else None
+            if var is None or var.shape is None or not -len(var.shape) <= i < len(var.shape):
+                continue
+            el = var.shape[i]
+            if load_names(el) or not isinstance(literal(el, None), int) and not isinstance(
+                    el, (cst.BinaryOperation, cst.Integer)):
+                continue
+            out[id(node)] = el
+            self._shape_names.update(id(n) for n in _walk(v) if isinstance(n, cst.Name))
+        return out
+
+    def leave_Subscript(self, original, updated):
+        self._state()
+        el = self._shape_reads.get(id(original))
+        if el is None:
+            return updated
+        self.ctx.count(self)
+        el = el.deep_clone()
+        if isinstance(el, cst.BinaryOperation):
+            el = el.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
+        return el
+
+    def _gone_dict(self, key) -> bool:
+        _, _, removable = self._state()
+        entries = self._dicts.get(key)
+        return bool(entries) and all(e in removable for e in entries)
+
+    def _drop_dict_args(self, original: cst.Call, updated: cst.Call) -> cst.Call:
+        drop = [i for i, a in enumerate(original.args)
+                if id(a.value) in self._alias_args and self._gone_dict(self._alias_args[id(a.value)][0])]
+        if not drop:
+            return updated
+        self.ctx.count(self)
+        args = [a for i, a in enumerate(updated.args) if i not in drop]
+        if args:
+            args[-1] = args[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+        return updated.with_changes(args=args)
+
+    def _drop_dict_params(self, original: cst.FunctionDef, updated: cst.FunctionDef) -> cst.FunctionDef:
+        gone = {p for (f, p), key in self._param_alias.items() if f == id(original) and self._gone_dict(key)}
+        gone |= {b[1] for (f, _), (_, b) in self._param_patterns().items() if f == id(original) and b is not None}
+        if not gone:
+            return updated
+        self.ctx.count(self)
+        params = [p for p in updated.params.params if p.name.value not in gone]
+        kwonly = [p for p in updated.params.kwonly_params if p.name.value not in gone]
+        if params and not kwonly and not isinstance(updated.params.star_arg, cst.ParamStar):
+            params[-1] = params[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+        if kwonly:
+            kwonly[-1] = kwonly[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+        star = updated.params.star_arg
+        if isinstance(star, cst.ParamStar) and not kwonly:
+            star = cst.MaybeSentinel.DEFAULT
+        return updated.with_changes(params=updated.params.with_changes(params=params, kwonly_params=kwonly,
+                                                                       star_arg=star))
 
     def _free_variables(self, variables, removable) -> dict:
         """Variables that are no layer's kernel or bias but read directly by tensor ops
@@ -701,11 +942,7 @@ class HandmadeLayers(Rule):
         if original.name.value in self._dead_helpers and original in self.ctx.module.body:
             self.ctx.count(self)
             return cst.RemoveFromParent()
-        drop = self._drop_params.get(id(original))
-        if drop:
-            params = updated.params
-            return updated.with_changes(params=params.with_changes(params=self._without(params.params, drop)))
-        return updated
+        return self._drop_dict_params(original, updated)
 
     def _late_biases(self, variables, patterns) -> dict[int, tuple[int, str]]:
         """``h = tf.nn.conv2d(x, W, ...)`` then ``tf.add(h, b)`` / ``h + b`` / ``bias_add(h, b)`` in a
@@ -939,9 +1176,12 @@ class HandmadeLayers(Rule):
         return None
 
     # -- rewriting -------------------------------------------------------------------------
-    def _build(self, p, updated_x, key=None):
+    def _build(self, p, updated_x, key=None, apply=True):
         variables, _, _ = self._state()
         kind, _, w, b, core = p
+        if apply and w in self._helper_params:  # the helper receives its layer in the kernel's parameter
+            self.ctx.count(self)
+            return cst.Call(func=cst.Name(w[1]), args=[cst.Arg(updated_x)])
         W = variables[w]
         stored = self._store.get(key)
         own_bias = None
@@ -987,6 +1227,8 @@ class HandmadeLayers(Rule):
         self.ctx.add_import("keras")
         self.ctx.count(self)
         layer = wrap_long_call(layer)
+        if not apply:
+            return layer
         if stored is None:
             return apply_layer(layer, updated_x)
         self.ctx.use_helper("tf1_layer")
@@ -1026,10 +1268,44 @@ class HandmadeLayers(Rule):
             self.ctx.add_import("keras")
             self.ctx.count(self)
             return new
-        drop = self._drop_args.get(id(original))
-        if drop:  # a weight dict passed to a function: gone with its parameter
-            return updated.with_changes(args=self._without(updated.args, drop))
+        if self._alias_args:
+            updated = self._drop_dict_args(original, updated)
+        if self._helper_params:
+            updated = self._helper_call(original, updated)
         return self._rewrite(original, updated)
+
+    def _helper_call(self, original, updated):
+        """``conv2d(x, weights['wc1'], biases['bc1'])`` -> ``conv2d(x, keras.layers.Conv2D(...))``."""
+        pp = self._param_patterns()
+        if not pp or not isinstance(original.func, cst.Name):
+            return updated
+        from ..analysis.flow import Flow
+
+        fn = self.ctx.analysis(Flow).functions.get(original.func.value)
+        if fn is None:
+            return updated
+        positional = [q.name.value for q in fn.params.params]
+        args = list(updated.args)
+        drop = set()
+        for (fid, wparam), (p, bkey) in pp.items():
+            if fid != id(fn):
+                continue
+            calls = dict((id(c), vk) for c, vk in self._helper_params[(fid, wparam)])
+            if id(original) not in calls:
+                continue
+            bvk = dict((id(c), vk) for c, vk in self._helper_params[bkey])[id(original)] if bkey else None
+            for i, a in enumerate(original.args):
+                name = positional[i] if a.keyword is None and i < len(positional) else (
+                    a.keyword.value if a.keyword is not None else None)
+                if name == wparam:
+                    layer = self._helper_layer(p, original, fn, calls[id(original)], bvk)
+                    args[i] = args[i].with_changes(value=layer)
+                elif bkey is not None and name == bkey[1]:
+                    drop.add(i)
+        if drop:
+            args = [a for i, a in enumerate(args) if i not in drop]
+            args[-1] = args[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+        return updated.with_changes(args=args)
 
     def _rewrite(self, original, updated):
         _, pats, _ = self._state()
@@ -1221,16 +1497,34 @@ class HandmadeLayers(Rule):
                Case("import tensorflow as tf\n\ndef tower(x, reuse=False):\n    with tf.variable_scope('out', reuse=reuse):\n        W = tf.get_variable('W', shape=[8, 4])\n        b = tf.Variable(tf.constant(0.1, shape=[4]))\n        return tf.nn.xw_plus_b(x, W, b)\n\na = tower(x1)\nb2 = tower(x2, reuse=True)\nd = a - b2\n",
                     'import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\nimport keras\n\n\n# tflearn-migrate helper: tf1_layer\nTF1_LAYERS = {}\n\n\ndef tf1_layer(name, make):\n    # TF1\'s variable store: the layer whose variables get_variable created under `name` is made\n    # once; a later call under reuse (another tower) gets the same layer, so the same weights\n    if name not in TF1_LAYERS:\n        TF1_LAYERS[name] = make()\n    return TF1_LAYERS[name]\n\n\n# tflearn-migrate helper: TF1Bias\nclass TF1Bias(keras.layers.Layer):\n    # a bias variable of its own (tf.Variable) added on the last axis (tf.nn.bias_add / + b / xw_plus_b)\n    # to a layer whose kernel TF1 shared between towers: each tower gets its own bias, as in TF1\n\n    def __init__(self, bias_initializer="zeros", **kwargs):\n        super().__init__(**kwargs)\n        self.bias_initializer = keras.initializers.get(bias_initializer)\n\n    def build(self, input_shape):\n        self.bias = self.add_weight(shape=(input_shape[-1],), initializer=self.bias_initializer, name="bias")\n\n    def call(self, inputs):\n        return inputs + self.bias\n\n\ndef tower(x, reuse=False):\n    # TODO(tflearn-migrate): TFM100 no Keras translation for tensorflow.variable_scope\n    with tf.variable_scope(\'out\', reuse=reuse):\n        return TF1Bias(keras.initializers.Constant(0.1))(tf1_layer(\'out/W\', lambda: keras.layers.Dense(4, use_bias=False))(x))\n\na = tower(x1)\nb2 = tower(x2, reuse=True)\nd = a - b2\n', ('TFM100',), todo=True)]
     INVALID = [*INVALID,
-               # a weight dict passed to a function called once (TensorFlow-Examples' RNN(x, weights,
-               # biases)): followed into it; the parameter and the argument go with the dict
-               Case("import tensorflow as tf\nweights = {'out': tf.Variable(tf.random_normal([8, 3]))}\n"
-                    "biases = {'out': tf.Variable(tf.random_normal([3]))}\n\n\n"
-                    "def net(x, weights, biases, k):\n    return tf.matmul(x * k, weights['out']) + biases['out']\n\n\n"
-                    "logits = net(X, weights, biases, 2)\n",
-                    "import keras\n\n\n"
-                    "def net(x, k):\n    return keras.layers.Dense(\n        3,\n"
+               # TensorFlow-Examples: weight dicts passed to the model function (called once): its
+               # parameters are the dicts; the arguments and parameters go with the variables
+               Case("import tensorflow as tf\n\ndef mlp(x, weights, biases):\n    h = tf.nn.relu(tf.add(tf.matmul(x, weights['h1']), biases['b1']))\n    return tf.matmul(h, weights['out']) + biases['out']\n\nweights = {'h1': tf.Variable(tf.random_normal([4, 8])), 'out': tf.Variable(tf.random_normal([8, 3]))}\nbiases = {'b1': tf.Variable(tf.random_normal([8])), 'out': tf.Variable(tf.zeros([3]))}\nlogits = mlp(x, weights, biases)\n",
+                    "import keras\n\ndef mlp(x):\n    h = keras.ops.relu(keras.layers.Dense(\n        8,\n"
                     "        kernel_initializer=keras.initializers.RandomNormal(mean=0.0, stddev=1.0),\n"
-                    "        bias_initializer=keras.initializers.RandomNormal(mean=0.0, stddev=1.0),\n    )(x * k)\n\n\n"
-                    "logits = net(X, 2)\n")]
+                    "        bias_initializer=keras.initializers.RandomNormal(mean=0.0, stddev=1.0),\n    )(x))\n"
+                    "    return keras.layers.Dense(\n        3,\n"
+                    "        kernel_initializer=keras.initializers.RandomNormal(mean=0.0, stddev=1.0),\n    )(h)\n"
+                    "logits = mlp(x)\n"),
+               # called twice: TF1 applies the SAME variables in both calls (a layer per call would not)
+               Case("import tensorflow as tf\n\ndef mlp(x, weights):\n    return tf.matmul(x, weights['out'])\n\nweights = {'out': tf.Variable(tf.random_normal([8, 3]))}\na = mlp(x1, weights)\nb = mlp(x2, weights)\n",
+                    "import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\n"
+                    "import keras\n\ndef mlp(x, weights):\n    return keras.ops.matmul(x, weights['out'])\n\n"
+                    "# TODO(tflearn-migrate): TFM100 no Keras translation for tensorflow.Variable, tensorflow.random_normal\n"
+                    "weights = {'out': tf.Variable(tf.random_normal([8, 3]))}\na = mlp(x1, weights)\nb = mlp(x2, weights)\n",
+                    ("TFM100",), todo=True)]
+    INVALID = [*INVALID,
+               # TensorFlow-Examples' conv2d(x, W, b, strides=1) helper called with another dict entry per
+               # call: the helper receives the layer built at each call (strides=2 at the first); the
+               # flattening width read from a weight's static shape is written out
+               Case("import tensorflow as tf\n\ndef conv2d(x, W, b, strides=1):\n    x = tf.nn.conv2d(x, W, strides=[1, strides, strides, 1], padding='SAME')\n    x = tf.nn.bias_add(x, b)\n    return tf.nn.relu(x)\n\ndef net(x, weights, biases):\n    h = conv2d(x, weights['c1'], biases['c1'], strides=2)\n    h = conv2d(h, weights['c2'], biases['c2'])\n    h = tf.reshape(h, [-1, weights['d'].get_shape().as_list()[0]])\n    return tf.matmul(h, weights['d'])\n\nweights = {'c1': tf.Variable(tf.random_normal([3, 3, 1, 4])), 'c2': tf.Variable(tf.random_normal([3, 3, 4, 8])),\n           'd': tf.Variable(tf.random_normal([4 * 4 * 8, 10]))}\nbiases = {'c1': tf.Variable(tf.zeros([4])), 'c2': tf.Variable(tf.random_normal([8], stddev=0.1))}\nout = net(img, weights, biases)\n",
+                    "import keras\n\ndef conv2d(x, W, strides=1):\n    x = W(x)\n    x = x\n    return keras.ops.relu(x)\n\ndef net(x):\n    h = conv2d(x, keras.layers.Conv2D(\n        4,\n        (3, 3),\n        strides=(2, 2),\n        padding='same',\n        kernel_initializer=keras.initializers.RandomNormal(mean=0.0, stddev=1.0),\n    ), strides=2)\n    h = conv2d(h, keras.layers.Conv2D(\n        8,\n        (3, 3),\n        strides=(1, 1),\n        padding='same',\n        kernel_initializer=keras.initializers.RandomNormal(mean=0.0, stddev=1.0),\n        bias_initializer=keras.initializers.RandomNormal(mean=0.0, stddev=0.1),\n    ))\n    h = keras.ops.reshape(h, [-1, (4 * 4 * 8)])\n    return keras.layers.Dense(\n        10,\n        kernel_initializer=keras.initializers.RandomNormal(mean=0.0, stddev=1.0),\n        use_bias=False,\n    )(h)\nout = net(img)\n"),
+               # the same variables passed to both calls: ONE weight in TF1, kept (no layer per call)
+               Case('import tensorflow as tf\n\ndef fc(x, W, b):\n    return tf.nn.relu(tf.matmul(x, W) + b)\n\nW = tf.Variable(tf.random_normal([4, 4]))\nb = tf.Variable(tf.zeros([4]))\nh = fc(fc(x, W, b), W, b)\n',
+                    'import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\nimport keras\n\ndef fc(x, W, b):\n    return keras.ops.relu(keras.ops.matmul(x, W) + b)\n\nW = tf.Variable(tf.random_normal([4, 4]))  # TODO(tflearn-migrate): TFM100 no Keras translation for tensorflow.Variable, tensorflow.random_normal\nb = tf.Variable(tf.zeros([4]))  # TODO(tflearn-migrate): TFM100 no Keras translation for tensorflow.Variable, tensorflow.zeros\nh = fc(fc(x, W, b), W, b)\n', ("TFM100", "TFM100"), todo=True),
+               # W read by two patterns (one weight in TF1, not two layers); a pattern in a loop applying
+               # a variable made outside it (the same weight at every pass)
+               Case('import tensorflow as tf\nW = tf.Variable(tf.random_normal([4, 4]))\nh1 = tf.matmul(x1, W)\nh2 = tf.matmul(x2, W)\nW2 = tf.Variable(tf.zeros([4, 4]))\nfor i in range(3):\n    h = tf.matmul(h, W2)\n',
+                    'import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\nimport keras\n\nW = tf.Variable(tf.random_normal([4, 4]))  # TODO(tflearn-migrate): TFM100 no Keras translation for tensorflow.Variable, tensorflow.random_normal\nh1 = keras.ops.matmul(x1, W)\nh2 = keras.ops.matmul(x2, W)\nW2 = tf.Variable(tf.zeros([4, 4]))  # TODO(tflearn-migrate): TFM100 no Keras translation for tensorflow.Variable, tensorflow.zeros\nfor i in range(3):\n    h = keras.ops.matmul(h, W2)\n', ("TFM100", "TFM100"), todo=True)]
     REQUIRES = ("TFM130", "TFM100")
 

@@ -186,6 +186,11 @@ class SessionProgram(Rule):
 
             if DictProgramRule.owns(self.ctx, prog):  # a builder returning a dict: TFM145 translates it
                 return None
+        if prog is not None and self.ctx.rule_active("TFM149"):
+            from .tfm149_constant_session import ConstantSessions
+
+            if self.ctx.analysis(ConstantSessions).placeholder_stmts:  # a pure function of its feeds: TFM149's
+                return None
         return prog
 
     @classmethod
@@ -474,6 +479,8 @@ class SessionProgram(Rule):
             parent = self.ctx.parent(n)
             if isinstance(parent, cst.Arg) and parent.keyword is n:
                 continue
+            if isinstance(parent, cst.Attribute) and parent.attr is n:
+                continue  # tf.nn.dropout's own name
             if isinstance(parent, cst.Arg) and parent.value is n:
                 if parent.keyword is not None and parent.keyword.value in allowed:
                     uses += 1
@@ -534,21 +541,85 @@ class SessionProgram(Rule):
     def _label_fn(self, prog: Program, name: str, original, updated):
         if not self.runs_ok(prog):
             raise _Todo(f"{name} kept as a TF1 tensor: a sess.run of this program is not translated")
-        if len(prog.scope.by_name.get(name, ())) != 1:
-            raise _Todo(f"label-dependent tensor {name} is assigned more than once")
+        group = self._rebinding_group(prog, name, original) if len(prog.scope.by_name.get(name, ())) != 1 else [original]
         params = self._params(prog, name)
         direct = {dep for d in prog.scope.by_name.get(name, ()) for dep in d.deps}
         if any(h in direct and prog.placeholders[h].role == "hyper" for h in prog.placeholders):
             raise _Todo(f"{name} reads a scalar placeholder")
         chain = {n: self._params(prog, n) for n in prog.label_chain(name)[:-1]}
         value = _replace_names(updated.body[0].value, chain)
+        self.ctx.count(self)
+        if original is not group[-1]:  # ``acc = f(...)`` rebound by ``acc = g(acc)``: one function
+            self.__dict__.setdefault("_group_values", {})[id(original)] = (value, updated)
+            return cst.RemoveFromParent()
+        stash = self.__dict__.get("_group_values", {})
+        body = []
+        for i, s in enumerate(group[:-1]):
+            v, u = stash.pop(id(s))
+            body.append(u.with_changes(body=[cst.Assign([cst.AssignTarget(cst.Name(name))], v)],
+                                       leading_lines=[] if i == 0 else u.leading_lines))
+        body.append(cst.SimpleStatementLine([cst.Return(value)],
+                                            leading_lines=[] if len(group) == 1 else updated.leading_lines))
         fn = cst.FunctionDef(
             name=cst.Name(name),
             params=cst.Parameters([cst.Param(cst.Name(p)) for p in params]),
-            body=cst.IndentedBlock([cst.SimpleStatementLine([cst.Return(value)])]),
-            leading_lines=original.leading_lines)
-        self.ctx.count(self)
+            body=cst.IndentedBlock(body),
+            leading_lines=group[0].leading_lines)
         return fn
+
+    def _rebinding_group(self, prog: Program, name: str, original) -> list:
+        """A label-dependent tensor bound more than once (TensorFlow-Examples' ``acc = tf.equal(...)``
+        then ``acc = tf.reduce_mean(tf.cast(acc, ...))``): the bindings of ``name`` fall into groups,
+        each a binding followed by the statements right after it in the same block that rebind
+        ``name`` from its previous value; a group is one function (the earlier bindings are local
+        assignments in its body). Several groups are translated only when they compute the same
+        thing (the same source: ``correct_prediction`` / ``accuracy`` rewritten in each session),
+        as a later function definition replaces an earlier one for every caller. Returns the
+        group of ``original`` (ORIGINAL statements, in order); raises when not understood."""
+        defs = sorted(prog.scope.by_name.get(name, ()), key=lambda d: d.index)
+        why = f"label-dependent tensor {name} is assigned more than once"
+        groups: list[list] = []
+        for d in defs:
+            st = d.stmt
+            if not (isinstance(st, cst.SimpleStatementLine) and len(st.body) == 1 and isinstance(st.body[0], cst.Assign)
+                    and len(st.body[0].targets) == 1 and isinstance(st.body[0].targets[0].target, cst.Name)):
+                raise _Todo(why)
+            prev = groups[-1][-1] if groups else None
+            if name in d.deps:
+                if prev is None or prev.index + 1 != d.index or self.ctx.parent(prev.stmt) is not self.ctx.parent(st):
+                    raise _Todo(why + " (rebound from a value that is not the statement before)")
+                groups[-1].append(d)
+            else:
+                groups.append([d])
+        sources = {tuple(code(d.stmt.body[0].value).strip() for d in g) for g in groups}
+        if len(sources) != 1 and not self._fetched_only(prog, name):
+            raise _Todo(why + " with different values, and read by another tensor")
+        for g in groups:
+            if any(d.stmt is original for d in g):
+                return [d.stmt for d in g]
+        raise _Todo(why)
+
+    def _fetched_only(self, prog: Program, name: str) -> bool:
+        """Every read of ``name`` outside its own bindings is a run's fetch (``sess.run(name)``,
+        ``name.eval()``): the function bound last when the run executes is the tensor bound last
+        in TF1 - Python rebinds both names alike. (A tensor computed FROM it kept the binding of
+        its own construction time, which a call of the function by name would not.)"""
+        fetched = set()
+        for r in prog.runs:
+            if r.fetches is None:
+                continue
+            for e in ([el.value for el in r.fetches.elements] if r.fetch_is_list else [r.fetches]):
+                fetched.add(id(e))
+        own = {id(n) for d in prog.scope.by_name.get(name, ()) for n in _walk(d.stmt)}
+        for node in _walk(self.ctx.module):
+            if not (isinstance(node, cst.Name) and node.value == name) or id(node) in own or id(node) in fetched:
+                continue
+            parent = self.ctx.parent(node)
+            if isinstance(parent, cst.AssignTarget) or (isinstance(parent, cst.Attribute) and parent.attr is node) \
+                    or (isinstance(parent, cst.Arg) and parent.keyword is node):
+                continue
+            return False
+        return True
 
     def _train_op(self, prog: Program, op, updated):
         ins, outs, loss, labels = model_info(prog)
@@ -1330,6 +1401,31 @@ class SessionProgram(Rule):
         '    model.train_on_batch(feed[\'x\'], feed[\'y\'])\n'
         '    print(keras.ops.convert_to_numpy(loss(keras.ops.convert_to_tensor(feed[\'y\'], dtype=\'float32\'), '
         'model.predict_on_batch(feed[\'x\']))))\n'))
+    INVALID = [*INVALID,
+               # a label-dependent tensor rebound from its own value (acc = equal(..); acc = mean(cast(acc)),
+               # TensorFlow-Examples): one function; the same tensor written again in another place: the
+               # same function defined again
+               Case("import tensorflow as tf\nx = tf.placeholder(tf.float32, [None, 4])\ny = tf.placeholder(tf.float32, [None, 3])\nlogits = tf.layers.dense(x, 3)\nloss = tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits_v2(labels=y, logits=logits))\ntrain_op = tf.train.GradientDescentOptimizer(0.1).minimize(loss)\nwith tf.name_scope('Accuracy'):\n    # per example\n    acc = tf.equal(tf.argmax(logits, 1), tf.argmax(y, 1))\n    # the mean\n    acc = tf.reduce_mean(tf.cast(acc, tf.float32))\nwith tf.Session() as sess:\n    sess.run(tf.global_variables_initializer())\n    sess.run(train_op, feed_dict={x: X, y: Y})\n    print(acc.eval({x: X, y: Y}))\n    wrong = tf.not_equal(tf.argmax(logits, 1), tf.argmax(y, 1))\n    print(sess.run(wrong, feed_dict={x: X, y: Y}))\n    wrong = tf.not_equal(tf.argmax(logits, 1), tf.argmax(y, 1))\n    print(sess.run(wrong, feed_dict={x: X, y: Y}))\n",
+                    "import keras\n\nx = keras.Input(shape=(4,))\nlogits = keras.layers.Dense(3)(x)\ndef loss(y, logits):\n    return keras.ops.mean(keras.ops.categorical_crossentropy(y, logits, from_logits=True))\nmodel = keras.Model(x, logits)\nmodel.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1), loss=loss)\n# per example\ndef acc(y, logits):\n    acc = keras.ops.equal(keras.ops.argmax(logits, axis=1), keras.ops.argmax(y, axis=1))\n    # the mean\n    return keras.ops.mean(keras.ops.cast(acc, 'float32'))\nmodel.train_on_batch(X, Y)\nprint(keras.ops.convert_to_numpy(acc(keras.ops.convert_to_tensor(Y, dtype='float32'), model.predict_on_batch(X))))\ndef wrong(y, logits):\n    return keras.ops.not_equal(keras.ops.argmax(logits, axis=1), keras.ops.argmax(y, axis=1))\nprint(keras.ops.convert_to_numpy(wrong(keras.ops.convert_to_tensor(Y, dtype='float32'), model.predict_on_batch(X))))\ndef wrong(y, logits):\n    return keras.ops.not_equal(keras.ops.argmax(logits, axis=1), keras.ops.argmax(y, axis=1))\nprint(keras.ops.convert_to_numpy(wrong(keras.ops.convert_to_tensor(Y, dtype='float32'), model.predict_on_batch(X))))\n"),
+               # bound twice to different values, read only by runs: each run calls the function bound
+               # last, as it fetched the tensor bound last
+               Case('import tensorflow as tf\nx = tf.placeholder(tf.float32, [None, 4])\ny = tf.placeholder(tf.float32, [None, 3])\nlogits = tf.layers.dense(x, 3)\nloss = tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits_v2(labels=y, logits=logits))\ntrain_op = tf.train.GradientDescentOptimizer(0.1).minimize(loss)\nerr = tf.reduce_mean(tf.square(logits - y))\nsess = tf.Session()\nsess.run(tf.global_variables_initializer())\nsess.run(train_op, feed_dict={x: X, y: Y})\nprint(sess.run(err, feed_dict={x: X, y: Y}))\nerr = tf.reduce_mean(tf.abs(logits - y))\nprint(sess.run(err, feed_dict={x: X, y: Y}))\n',
+                    "import keras\n\nx = keras.Input(shape=(4,))\nlogits = keras.layers.Dense(3)(x)\ndef loss(y, logits):\n    return keras.ops.mean(keras.ops.categorical_crossentropy(y, logits, from_logits=True))\nmodel = keras.Model(x, logits)\nmodel.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1), loss=loss)\ndef err(y, logits):\n    return keras.ops.mean(keras.ops.square(logits - y))\nmodel.train_on_batch(X, Y)\nprint(keras.ops.convert_to_numpy(err(keras.ops.convert_to_tensor(Y, dtype='float32'), model.predict_on_batch(X))))\ndef err(y, logits):\n    return keras.ops.mean(keras.ops.abs(logits - y))\nprint(keras.ops.convert_to_numpy(err(keras.ops.convert_to_tensor(Y, dtype='float32'), model.predict_on_batch(X))))\n"),
+               # ... but another tensor (score) was built from the FIRST binding: not translated
+               Case('import tensorflow as tf\nx = tf.placeholder(tf.float32, [None, 4])\ny = tf.placeholder(tf.float32, [None, 3])\nlogits = tf.layers.dense(x, 3)\nloss = tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits_v2(labels=y, logits=logits))\ntrain_op = tf.train.GradientDescentOptimizer(0.1).minimize(loss)\nerr = tf.reduce_mean(tf.square(logits - y))\nscore = 1.0 - err\nerr = tf.reduce_mean(tf.abs(logits - y))\nsess = tf.Session()\nsess.run(tf.global_variables_initializer())\nsess.run(train_op, feed_dict={x: X, y: Y})\nprint(sess.run([err, score], feed_dict={x: X, y: Y}))\n',
+                    "import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\nimport keras\n\nx = keras.Input(shape=(4,))\ny = tf.placeholder(tf.float32, [None, 3])  # TODO(tflearn-migrate): TFM013 statement kept: `y` is still read after the migration\nlogits = keras.layers.Dense(3)(x)\ndef loss(y, logits):\n    return keras.ops.mean(keras.ops.categorical_crossentropy(y, logits, from_logits=True))\nmodel = keras.Model(x, logits)\nmodel.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1), loss=loss)\n# TODO(tflearn-migrate): TFM140 label-dependent tensor err is assigned more than once with different values, and read by another tensor\nerr = keras.ops.mean(keras.ops.square(logits - y))\ndef score(y, logits):\n    return 1.0 - err(y, logits)\n# TODO(tflearn-migrate): TFM140 label-dependent tensor err is assigned more than once with different values, and read by another tensor\nerr = keras.ops.mean(keras.ops.abs(logits - y))\nmodel.train_on_batch(X, Y)\nprint([keras.ops.convert_to_numpy(err(keras.ops.convert_to_tensor(Y, dtype='float32'), model.predict_on_batch(X))), keras.ops.convert_to_numpy(score(keras.ops.convert_to_tensor(Y, dtype='float32'), model.predict_on_batch(X)))])\n",
+                    ("TFM013", "TFM140", "TFM140"), todo=True)]
+    INVALID = [*INVALID,
+               # tf.gradients over tf.trainable_variables() rebound as list(zip(grads, ...)), applied
+               # by keyword (TensorFlow-Examples' tensorboard_advanced): the optimizer's own step; the
+               # histogram loops over the variables and the gradients go with their summaries
+               Case("import tensorflow as tf\nx = tf.placeholder(tf.float32, [None, 4])\ny = tf.placeholder(tf.float32, [None, 3])\nlogits = tf.layers.dense(x, 3)\nloss = tf.reduce_mean(tf.square(logits - y))\noptimizer = tf.train.GradientDescentOptimizer(0.1)\ngrads = tf.gradients(loss, tf.trainable_variables())\ngrads = list(zip(grads, tf.trainable_variables()))\napply_grads = optimizer.apply_gradients(grads_and_vars=grads)\nfor var in tf.trainable_variables():\n    tf.summary.histogram(var.name, var)\nfor grad, var in grads:\n    tf.summary.histogram(var.name + '/gradient', grad)\nmerged = tf.summary.merge_all()\nwith tf.Session() as sess:\n    sess.run(tf.global_variables_initializer())\n    for i in range(10):\n        _, c, s = sess.run([apply_grads, loss, merged], feed_dict={x: X, y: Y})\n",
+                    'import keras\n\nx = keras.Input(shape=(4,))\nlogits = keras.layers.Dense(3)(x)\ndef loss(y, logits):\n    return keras.ops.mean(keras.ops.square(logits - y))\noptimizer = keras.optimizers.SGD(learning_rate=0.1)\nmodel = keras.Model(x, logits)\nmodel.compile(optimizer=optimizer, loss=loss)\nfor i in range(10):\n    c = model.train_on_batch(X, Y)\n', ("TFM142",) * 5)]
+    INVALID = [*INVALID,
+               # keep_prob passed to the model function (TensorFlow-Examples' conv_net(x, weights, biases,
+               # keep_prob)): its parameter is the placeholder; TFM134 reads the value the training runs fed
+               Case('import tensorflow as tf\nx = tf.placeholder(tf.float32, [None, 4])\ny = tf.placeholder(tf.float32, [None, 2])\nkeep_prob = tf.placeholder(tf.float32)\n\ndef net(x, dropout):\n    h = tf.nn.dropout(tf.layers.dense(x, 8), dropout)\n    return tf.layers.dense(h, 2)\n\nlogits = net(x, keep_prob)\nloss = tf.reduce_mean(tf.square(logits - y))\ntrain_op = tf.train.AdamOptimizer(0.01).minimize(loss)\nwith tf.Session() as sess:\n    sess.run(tf.global_variables_initializer())\n    sess.run(train_op, feed_dict={x: X, y: Y, keep_prob: 0.8})\n    p = sess.run(logits, feed_dict={x: X, keep_prob: 1.0})\n',
+                    'import keras\n\nx = keras.Input(shape=(4,))\nkeep_prob = 0.8  # the value its training runs fed\n\ndef net(x, dropout):\n    h = keras.layers.Dropout(0.2)(keras.layers.Dense(8)(x))\n    return keras.layers.Dense(2)(h)\n\nlogits = net(x, keep_prob)\ndef loss(y, logits):\n    return keras.ops.mean(keras.ops.square(logits - y))\nmodel = keras.Model(x, logits)\nmodel.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01, epsilon=1e-8), loss=loss)\nmodel.train_on_batch(X, Y)\np = model.predict_on_batch(X)\n')]
     REQUIRES = ("TFM130", "TFM131", "TFM133", "TFM134", "TFM138", "TFM142")
 
 

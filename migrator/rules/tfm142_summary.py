@@ -10,6 +10,16 @@ from .base import Case, Rule
 _WRITER_METHODS = ("add_summary", "add_graph", "flush", "close", "add_run_metadata")
 
 
+def _plain(target):
+    """The Name elements of a loop target (a name, or a tuple/list of names)."""
+    if isinstance(target, cst.Name):
+        yield target
+    elif isinstance(target, (cst.Tuple, cst.List)):
+        for e in target.elements:
+            if isinstance(e.value, cst.Name):
+                yield e.value
+
+
 class Summary(Rule):
     ID = "TFM142"
     NAME = "tf-summary"
@@ -59,9 +69,12 @@ class Summary(Rule):
         over the graph's variables whose body only makes summaries goes with them (its loop
         variable read nowhere after it)."""
         tp = self.ctx.analysis(TF1Program)
-        if original.orelse is not None or not isinstance(original.iter, cst.Call) \
-                or tp.qname(original.iter) not in self._VARIABLE_LISTS or original.iter.args \
-                or not isinstance(original.target, cst.Name):
+        from ..analysis.flow import target_names
+
+        names = target_names(original.target)
+        if original.orelse is not None or not names or len(names) != len(list(_plain(original.target))) \
+                or not (isinstance(original.iter, cst.Call) and tp.qname(original.iter) in self._VARIABLE_LISTS
+                        and not original.iter.args or self._gradient_list(original, tp)):
             return updated
         for st in original.body.body:
             if not (isinstance(st, cst.SimpleStatementLine) and len(st.body) == 1 and isinstance(st.body[0], cst.Expr)
@@ -70,12 +83,27 @@ class Summary(Rule):
                 return updated
         from ..cstcache import walk
 
-        name = original.target.value
         scope = tp.flow.scope_of(original)
         inside = {id(n) for n in walk(original)}
-        if any(isinstance(n, cst.Name) and n.value == name and id(n) not in inside for n in walk(scope.node)):
+        # bindings are not reads (another such loop over the same loop variable)
+        inside |= {id(t) for n in walk(scope.node) if isinstance(n, cst.For) for t in walk(n.target)}
+        # ... and a loop binding the same names reads its own values in its body
+        inside |= {id(t) for n in walk(scope.node) if isinstance(n, cst.For) for t in walk(n.body)
+                   if isinstance(t, cst.Name) and t.value in target_names(n.target)}
+        inside |= {id(t) for n in walk(scope.node) if isinstance(n, cst.AssignTarget) for t in walk(n.target)
+                   if isinstance(n.target, (cst.Name, cst.Tuple, cst.List))}
+        if any(isinstance(n, cst.Name) and n.value in names and id(n) not in inside for n in walk(scope.node)):
             return updated
         return self._remove(original, "loop making a TensorBoard summary per variable removed")
+
+    def _gradient_list(self, original: cst.For, tp: TF1Program) -> bool:
+        """``for grad, var in grads:`` where ``grads`` is the (gradient, variable) list a train op
+        of the program applies (``TrainOp.extra``: it goes with the train op)."""
+        if not isinstance(original.iter, cst.Name):
+            return False
+        prog = tp.program_of(original)
+        d = tp.flow.def_of(original.iter.value, original)
+        return prog is not None and d is not None and any(d.stmt is e for op in prog.train_ops for e in op.extra)
 
     def _remove(self, original, msg: str):
         self.report(original, msg, severity=Severity.INFO)
@@ -123,4 +151,8 @@ class Summary(Rule):
              "    tf.summary.histogram(var.op.name, var)\nlast = var\n",
              "import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\n\n"
              "for var in tf.trainable_variables():\n    pass\nlast = var\n", ("TFM142",), todo=True),
+        # two such loops binding the same name: each reads only its own binding
+        Case("import tensorflow as tf\n\ndef log(grads):\n    for var in tf.trainable_variables():\n"
+             "        tf.summary.histogram(var.op.name, var)\n    for g, var in grads:\n        print(var)\n    return 1\n",
+             "\ndef log(grads):\n    for g, var in grads:\n        print(var)\n    return 1\n", ("TFM142", "TFM142")),
     ]

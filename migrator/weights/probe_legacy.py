@@ -311,10 +311,9 @@ def _probe(cap, args, tf, tf1, tflearn, orig_fit, orig_run, train_ops, grad_caps
             scalars = []  # a loss computed in the graph (a LossModel's output): after the others
             for op in graph.get_operations():
                 if not dep[op.name] or op.type in ("Placeholder", "Const", "Identity", "Shape") or \
-                        op.name.startswith("gradients") or "/gradients" in op.name:
-                    continue
-                if not graph.is_fetchable(op) or op.type in ("Enter", "RefEnter") or \
-                        op._get_control_flow_context() is not None:
+                        op.name.startswith("gradients") or "/gradients" in op.name or not graph.is_fetchable(op):
+                    continue   # (inside a tf.cond - batch norm with a tensor training flag - is not fetchable)
+                if op.type in ("Enter", "RefEnter") or op._get_control_flow_context() is not None:
                     continue  # inside a while loop (dynamic_rnn's steps): not a fetchable tensor
                 for t in op.outputs:
                     sh = t.shape
@@ -361,7 +360,10 @@ def _probe(cap, args, tf, tf1, tflearn, orig_fit, orig_run, train_ops, grad_caps
         tflearn.is_training(False, session=sess)
     else:
         for t, v in cap.feed.items():   # non-placeholder feeds (keep_prob as a tensor...) stay
-            if t not in feed and t not in targets and t not in inputs:
+            if t not in feed and t not in targets and t not in inputs \
+                    and getattr(getattr(t, "op", None), "type", "") != "PlaceholderWithDefault":
+                # a placeholder_with_default (an is_training flag) takes its default, as an
+                # evaluation run does: the Keras forward pass is the model in inference mode
                 feed[t] = v
     y = sess.run(outputs, feed)
     result = {"kind": cap.kind, "inputs": [t.name for t in inputs], "targets": [t.name for t in targets],
