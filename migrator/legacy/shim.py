@@ -26,6 +26,10 @@ on TensorFlow 2.21. Everything it changes:
    ``implicit_gradients`` = ``backprop.implicit_grad`` (the function tfe exported),
    ``Iterator(dataset)`` = the eager iterator (``iter``; it has ``next()``), ``Network`` = a
    ``tf.layers.Layer`` whose ``track_layer(l)`` returns ``l`` (attribute layers are tracked).
+10. ``tensorflow.contrib.rnn`` (``from tensorflow.contrib import rnn``, ``tf.contrib.rnn.X``): TF1's
+   cells and loops under their contrib names, looked up on first use in ``tf.compat.v1.nn.rnn_cell``
+   (BasicLSTMCell, LSTMCell, GRUCell, MultiRNNCell, DropoutWrapper, LSTMStateTuple ... - tf-keras'
+   legacy cells, TF1's code) and ``tf.compat.v1.nn`` (static_rnn, static_bidirectional_rnn ...).
 """
 from __future__ import annotations
 
@@ -126,6 +130,22 @@ class _LazyContrib(types.ModuleType):
             raise AttributeError(f"tf.contrib needs the tf-slim package for {attr!r}: {ex}") from None
         setattr(self, attr, value)
         return value
+class _ContribRNN(types.ModuleType):
+    """``tensorflow.contrib.rnn``: names resolved lazily in ``tf.compat.v1.nn.rnn_cell`` (the
+    cells; importing them loads tf-keras) then ``tf.compat.v1.nn`` (static_rnn & co.)."""
+
+    def __init__(self, name: str, tf1) -> None:
+        super().__init__(name)
+        object.__setattr__(self, "_tf1", tf1)
+
+    def __getattr__(self, name: str):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        tf1 = object.__getattribute__(self, "_tf1")
+        for mod in (tf1.nn.rnn_cell, tf1.nn):
+            if hasattr(mod, name):
+                return getattr(mod, name)
+        raise AttributeError(f"module 'tensorflow.contrib.rnn' has no attribute {name!r} in this shim")
 
 
 def _contrib_eager(tf1) -> types.ModuleType:
@@ -209,5 +229,8 @@ def install() -> None:
     sys.modules["tensorflow.contrib"].framework = sys.modules["tensorflow.contrib.framework"]
     eager = sys.modules["tensorflow.contrib.eager"] = _contrib_eager(tf1)
     sys.modules["tensorflow.contrib"].eager = eager
+    rnn = _ContribRNN("tensorflow.contrib.rnn", tf1)
+    sys.modules["tensorflow.contrib.rnn"] = rnn
+    sys.modules["tensorflow.contrib"].rnn = rnn
     object.__setattr__(proxy, "contrib", sys.modules["tensorflow.contrib"])
     _INSTALLED = True

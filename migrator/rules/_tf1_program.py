@@ -55,7 +55,10 @@ _VARIABLE_CALLS = ("tensorflow.get_variable", "tensorflow.Variable", "tensorflow
                    "tensorflow.contrib.framework.variable")
 _PARAM_CALLS = ("tensorflow.matmul", "tensorflow.nn.conv2d", "tensorflow.nn.conv1d", "tensorflow.nn.embedding_lookup",
                 "tensorflow.nn.xw_plus_b", "tensorflow.tensordot", "tensorflow.nn.bias_add",
-                "tensorflow.nn.batch_normalization")
+                "tensorflow.nn.batch_normalization") + tuple(
+    # TF1 recurrent loops apply their cell's kernel to the inputs (TFM158)
+    f"{p}{n}" for p in ("tensorflow.nn.", "tensorflow.contrib.rnn.")
+    for n in ("static_rnn", "dynamic_rnn", "static_bidirectional_rnn", "bidirectional_dynamic_rnn"))
 
 
 @dataclass(eq=False)

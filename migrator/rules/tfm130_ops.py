@@ -88,6 +88,36 @@ class TF1RandomNormalLike(keras.layers.Layer):
         return {**super().get_config(), "mean": self.mean, "stddev": self.stddev,
                 "dtype": self.sample_dtype, "seed": self.seed}
 ''', imports=(("keras", None, None),))
+# tf.shape / tf.range on a functional model's symbolic tensors (a model function): a batch size
+# is known only when the model runs - computed there by a Lambda layer
+TF1_SHAPE = register("tf1_shape", '''
+def tf1_shape(x):
+    """tf.shape(x): the shape as an int32 tensor; of a functional model's symbolic tensor whose
+    shape is not fully known (the batch size), computed when the model runs (a Lambda layer)."""
+    if isinstance(x, keras.KerasTensor) and any(d is None for d in x.shape):
+        return keras.layers.Lambda(lambda t: keras.ops.convert_to_tensor(keras.ops.shape(t), dtype="int32"))(x)
+    return keras.ops.convert_to_tensor(keras.ops.shape(x), dtype="int32")
+''', imports=[("keras", None, None)])
+
+TF1_RANGE = register("tf1_range", '''
+def tf1_range(start, limit=None, delta=1, dtype=None):
+    """tf.range: keras.ops.arange (tf.range(n) counts from 0); a bound that is a functional model's
+    symbolic tensor (a batch size read with tf1_shape) is used when the model runs (a Lambda layer)."""
+    if limit is None:
+        start, limit = 0, start
+    args = [start, limit, delta]
+    symbolic = [i for i, v in enumerate(args) if isinstance(v, keras.KerasTensor)]
+    if not symbolic:
+        return keras.ops.arange(start, limit, delta, dtype=dtype)
+
+    def run(values):
+        a = list(args)
+        for i, v in zip(symbolic, values):
+            a[i] = v
+        return keras.ops.arange(*a, dtype=dtype)
+
+    return keras.layers.Lambda(run)([args[i] for i in symbolic])
+''', imports=[("keras", None, None)])
 
 
 def _tf(name: str) -> str:
@@ -123,7 +153,7 @@ class Ops(CallRule):
             "diag_part", "linalg.diag_part", "matrix_diag_part", "nn.max_pool", "nn.avg_pool", "nn.max_pool2d",
             "nn.avg_pool2d", "linalg.matmul", "linalg.tensor_diag_part", "nn.xw_plus_b", "count_nonzero",
             "math.count_nonzero", "cond", "math.argmax", "math.argmin", "identity", "pad", "random_normal",
-            "random.normal", "split", "add_n", "math.add_n")] + [_tf(n) for n in _INITIALIZERS])
+            "random.normal", "split", "add_n", "math.add_n", "range", "gather")] + [_tf(n) for n in _INITIALIZERS])
 
     def translate(self, qname: str, original: cst.Call, updated: cst.Call):
         if qname[len("tensorflow."):] in _INITIALIZERS:
@@ -215,6 +245,17 @@ class Ops(CallRule):
             return call("tf1_window", node)
         raise Untranslatable(f"{n} not [1, h, w, 1] (or an int)")
 
+    def _in_model_function(self, node) -> bool:
+        """``node`` is inside a function of the file that builds the model (applies or creates
+        parameters: TF1Program.trainable_functions) - it runs on a functional model's symbolic
+        tensors, whose batch size is known only when the model runs."""
+        from ._tf1_program import TF1Program
+
+        fn = self.ctx.parent(node)
+        while fn is not None and not isinstance(fn, cst.FunctionDef):
+            fn = self.ctx.parent(fn)
+        return fn is not None and fn.name.value in self.ctx.analysis(TF1Program).trainable_functions()
+
     def build(self, name: str, original: cst.Call, updated: cst.Call):  # noqa: C901
         B = lambda sig: BoundArgs(updated, sig, original)  # noqa: E731
         if name in _REDUCE:
@@ -227,9 +268,28 @@ class Ops(CallRule):
             if keep is not None and literal(keep, 0) is False:
                 keep = None
             return _ops(_REDUCE[name], b.node("input_tensor"), axis=axis, keepdims=keep)
+        if name == "shape" and self._in_model_function(original):
+            b = B("input, name=None, out_type='int32'")
+            if not b.is_default("out_type"):
+                raise Untranslatable("out_type=")
+            return call(self.ctx.use_helper("tf1_shape"), b.node("input"))
         if name in _UNARY:
             b = B("x, name=None")
             return _ops(_UNARY[name], b.node("x"))
+        if name == "range":
+            b = B("start, limit=None, delta=1, dtype=None, name='range'")
+            args = [b.node("start")] + ([b.node("limit")] if b.given("limit") else [])
+            if b.given("delta"):
+                args += [] if b.given("limit") else [to_node(None)]
+                args.append(b.node("delta"))
+            dt = dtype_of(self.ctx, b.node("dtype"), b.orig("dtype")) if b.given("dtype") else None
+            return call(self.ctx.use_helper("tf1_range"), *args, dtype=dt)
+        if name == "gather":
+            b = B("params, indices, validate_indices=None, name=None, axis=None, batch_dims=0")
+            if not b.is_default("batch_dims"):
+                raise Untranslatable("batch_dims=")
+            axis = b.node("axis") if b.given("axis") and literal(b.node("axis"), 0) is not None else to_node(0)
+            return _ops("take", b.node("params"), b.node("indices"), axis=axis)
         if name in _BINARY:
             b = B("x, y, name=None")
             if name == "squared_difference":
@@ -586,4 +646,16 @@ class Ops(CallRule):
         Case("import tensorflow as tf\n\n\ndef pool(x):\n"
              "    return tf.nn.max_pool(x, [2, 2], [1, 2, 2, 1], 'SAME')\n", None, ("TFM130",), todo=True),
         Case("import tensorflow as tf\ny = tf.pad(x, p, mode=m)\n", None, ("TFM130",), todo=True),
+        # tf.gather reads axis 0 (keras.ops.take would flatten); tf.range(n) counts from 0; inside a
+        # model function the batch size (tf.shape(t)[0]) is known only when the model runs
+        Case("import tensorflow as tf\n\n\ndef last(outputs, seqlen):\n    n = tf.shape(outputs)[0]\n"
+             "    index = tf.range(0, n) * 20 + (seqlen - 1)\n"
+             "    return tf.matmul(tf.gather(tf.reshape(outputs, [-1, 8]), index), w)\n\n\n"
+             "r = tf.range(5)\ns = tf.shape(r)\n",
+             "import keras\n\n\n# tflearn-migrate helper: tf1_shape\n" + TF1_SHAPE.code + "\n\n"
+             "# tflearn-migrate helper: tf1_range\n" + TF1_RANGE.code + "\n\n"
+             "def last(outputs, seqlen):\n    n = tf1_shape(outputs)[0]\n"
+             "    index = tf1_range(0, n) * 20 + (seqlen - 1)\n"
+             "    return keras.ops.matmul(keras.ops.take(keras.ops.reshape(outputs, [-1, 8]), index, axis=0), w)\n\n\n"
+             "r = tf1_range(5)\ns = keras.ops.shape(r)\n"),
     ]

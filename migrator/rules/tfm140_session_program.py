@@ -712,6 +712,7 @@ class SessionProgram(Rule):
         if not r.ok:
             raise _Todo(f"sess.run: {r.why}")
         feed = r.feed_arg(updated_call)
+        self._orig_feeds = r.feeds
         out: dict[str, cst.BaseExpression] = {}
         if r.feed_name is not None and isinstance(feed, cst.Name):  # the named dict, keyed by names now
             return {p: cst.Subscript(feed, [cst.SubscriptElement(cst.Index(cst.SimpleString(repr(p))))])
@@ -725,7 +726,40 @@ class SessionProgram(Rule):
         missing = [p for p in ins if p not in feeds]
         if missing:
             raise _Todo(f"sess.run does not feed {', '.join(missing)}")
-        return _elems([feeds[p] for p in ins])
+        orig = getattr(self, "_orig_feeds", {})
+        return _elems([self._as_array(orig.get(p), feeds[p]) for p in ins])
+
+    def _as_array(self, orig, value):
+        """TF1 converted every fed value with ``np.asarray(value, placeholder dtype)``; Keras reads
+        a Python list as several inputs. A value computed by the file's own code (a function, a
+        method or an attribute of an object of a class defined here: TensorFlow-Examples'
+        ``batch_x, batch_y, batch_seqlen = trainset.next(batch_size)`` returns lists) becomes
+        ``np.asarray(value)``; names bound to arrays, slices and literals stay as they are."""
+        if not isinstance(orig, cst.Name) or not isinstance(value, cst.Name):
+            return value
+        from ..analysis.flow import Flow
+
+        flow = self.ctx.analysis(Flow)
+        classes = {s.name.value for s in self.ctx.module.body if isinstance(s, cst.ClassDef)}
+
+        def instance(n) -> bool:  # a name bound to ``C(...)`` with C a class of this file
+            d = flow.def_of(n.value, n) if isinstance(n, cst.Name) else None
+            v = d.value if d is not None else None
+            return isinstance(v, cst.Call) and isinstance(v.func, cst.Name) and v.func.value in classes
+
+        d = flow.def_of(orig.value, orig)
+        v = d.value if d is not None else None
+        user = False
+        if isinstance(v, cst.Call):
+            f = v.func
+            user = (isinstance(f, cst.Name) and (f.value in flow.functions or f.value in classes)) or (
+                isinstance(f, cst.Attribute) and instance(f.value))
+        elif isinstance(v, cst.Attribute):
+            user = instance(v.value)
+        if not user:
+            return value
+        self.ctx.add_import("numpy", asname="np")
+        return call("np.asarray", value)
 
     def _train_run(self, prog: Program, r: Run, original, updated):
         if r.initializer:
@@ -747,7 +781,7 @@ class SessionProgram(Rule):
         if missing:
             raise _Todo(f"training run does not feed {', '.join(missing)}")
         model = self._tp().model_name(prog)
-        y = _elems([feeds[p] for p in labels])
+        y = _elems([self._as_array(getattr(self, "_orig_feeds", {}).get(p), feeds[p]) for p in labels])
         if labels:
             step = expr("{m}.train_on_batch({x}, {y})", m=cst.Name(model), x=x, y=y)
         else:  # a LossModel: its output is the loss

@@ -80,6 +80,10 @@ ROLES = {
     "moving_variance": re.compile(r"^(moving_variance|variance|var|pop_var|population_variance)$"),
     "embeddings": re.compile(r"^(embeddings?|W|embedding_matrix)$"),
 }
+# TFM158's TF1GRUCell keeps TF1's two matrices: gates (``kernel``, ``bias``) and candidate
+# (``<scope>/gru_cell/candidate/kernel|bias``, half the width: told apart by shape)
+ROLES["candidate_kernel"] = ROLES["kernel"]
+ROLES["candidate_bias"] = ROLES["bias"]
 
 
 def role_of_keras(weight_name: str) -> str:

@@ -332,6 +332,8 @@ def _probe(cap, args, tf, tf1, tflearn, orig_fit, orig_run, train_ops, grad_caps
                 if not dep[op.name] or op.type in ("Placeholder", "Const", "Identity", "Shape") or \
                         op.name.startswith("gradients") or "/gradients" in op.name or not graph.is_fetchable(op):
                     continue   # (inside a tf.cond - batch norm with a tensor training flag - is not fetchable)
+                if op.type in ("Enter", "RefEnter") or op._get_control_flow_context() is not None:
+                    continue  # inside a while loop (dynamic_rnn's steps): not a fetchable tensor
                 for t in op.outputs:
                     sh = t.shape
                     dims = sh.as_list() if sh.ndims is not None else None

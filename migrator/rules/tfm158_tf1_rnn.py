@@ -1,0 +1,474 @@
+"""TFM158: TF1 recurrent cells and loops (``tf.contrib.rnn`` / ``tf.nn.rnn_cell`` cells,
+``static_rnn``, ``dynamic_rnn``, the bidirectional forms, ``tf.unstack``) -> Keras 3.
+
+What TF1 computes (tensorflow/python/ops/rnn_cell_impl.py, rnn.py; tf-keras' legacy_cells.py
+in TF 2.x) and how it is written in Keras:
+
+* ``BasicLSTMCell`` / ``LSTMCell`` (no peepholes, projection or clipping): ONE ``kernel``
+  ``[input_dim + units, 4 * units]`` over ``concat([x, h])``, gates in the order ``i, j, f, o``
+  (j: the new input), ``bias`` starting at 0, ``forget_bias`` (1.0) ADDED to f at run time;
+  ``c' = c * s(f + forget_bias) + s(i) * act(j)``, ``h' = act(c') * s(o)``; the state is
+  ``LSTMStateTuple(c, h)``. The kernel is drawn by tf.get_variable's default Glorot-uniform over
+  the WHOLE matrix (LSTMCell: its ``initializer=``). The helper ``TF1LSTMCell`` is that cell as a
+  Keras RNN cell, same weights, same layout (a TF1 checkpoint loads as it is).
+* ``GRUCell``: ``gates/kernel`` ``[input_dim + units, 2 * units]`` -> ``r, u``, ``gates/bias``
+  starting at 1.0; ``candidate/kernel`` over ``concat([x, r * h])``, bias 0;
+  ``h' = u * h + (1 - u) * act(c)`` (``TF1GRUCell``; ``kernel_initializer`` /
+  ``bias_initializer`` as given, None: Glorot / 1.0 and 0.0).
+* ``BasicRNNCell``: ``h' = act(kernel [x, h] + bias)``, bias 0 (``TF1BasicRNNCell``).
+* ``MultiRNNCell(cells)``: each cell's output is the next one's input; the state is the tuple
+  of the cells' states (``TF1MultiRNNCell``).
+* ``static_rnn(cell, inputs)``: ``inputs`` a list of ``[batch, features]`` tensors (usually
+  ``tf.unstack(x, T, 1)``), returns the list of outputs and the final state;
+  ``dynamic_rnn(cell, x)`` the same on a ``[batch, time, features]`` tensor. With
+  ``sequence_length``, steps at or past an example's length output ZEROS and leave its state as
+  it was: ``keras.layers.RNN(..., zero_output_for_mask=True)`` with the mask
+  ``arange(T) < length`` (helper ``tf1_rnn``).
+* ``static_bidirectional_rnn`` / ``bidirectional_dynamic_rnn``: the backward cell runs over the
+  reversed sequence (with ``sequence_length``: the first ``length`` steps reversed, as
+  ``tf.reverse_sequence``) and its outputs are reversed back, so step t pairs the forward cell
+  after ``x[:t+1]`` with the backward cell after ``x[t:length]``: a Keras RNN with
+  ``go_backwards=True`` whose outputs are flipped back (masked steps come first when going
+  backwards and leave the zero state as it was). static: ``concat([fw, bw], -1)`` per step.
+* ``dtype=tf.float32`` only said what the zero state is (Keras: the layer's dtype);
+  ``parallel_iterations`` / ``swap_memory`` are performance settings. ``tf.unstack(x, num, axis)``
+  -> ``keras.ops.unstack``.
+
+Not translated (TODO with the reason): peepholes, ``num_proj``, ``cell_clip``,
+``state_is_tuple=False``, ``reuse=True`` cells, ``scope=`` on the loops (TF1 names and shares
+by it), dtypes other than float32, DropoutWrapper and other wrappers, a cell given as anything
+else than a name or a cell call.
+"""
+from __future__ import annotations
+
+import libcst as cst
+
+from ..args import BoundArgs, Unbindable
+from ..emit import call, code, literal
+from ..helpers import HELPERS, register
+from ._tf1 import activation_kw, dtype_of, initializer_of
+from ._tflearn import Untranslatable
+from .base import CallRule, Case
+
+_REG = '@keras.saving.register_keras_serializable(package="tflearn_migrate")\n'
+_K = (("keras", None, None),)
+
+register("TF1LSTMStateTuple", '''
+TF1LSTMStateTuple = collections.namedtuple("LSTMStateTuple", ["c", "h"])
+''', imports=(("collections", None, None),))
+
+register("TF1LSTMCell", _REG + '''class TF1LSTMCell(keras.layers.Layer):
+    """TF1's BasicLSTMCell / LSTMCell (no peepholes, projection or clipping) as a Keras RNN
+    cell (use it through keras.layers.RNN / tf1_rnn): ONE kernel [input_dim + units, 4 * units]
+    over concat([x, h]), gates in TF1's order i, j (new input), f, o; a bias starting at 0;
+    forget_bias added to f at run time; the state (c, h) as TF1's LSTMStateTuple."""
+
+    def __init__(self, units, forget_bias=1.0, activation="tanh", kernel_initializer="glorot_uniform", **kwargs):
+        super().__init__(**kwargs)
+        self.units = int(units)
+        self.forget_bias = float(forget_bias)
+        self.activation = keras.activations.get(activation)
+        self.kernel_initializer = keras.initializers.get(kernel_initializer)
+        self.state_size = [self.units, self.units]
+        self.output_size = self.units
+
+    def build(self, input_shape):
+        self.kernel = self.add_weight(shape=(input_shape[-1] + self.units, 4 * self.units),
+                                      initializer=self.kernel_initializer, name="kernel")
+        self.bias = self.add_weight(shape=(4 * self.units,), initializer="zeros", name="bias")
+
+    def call(self, inputs, states):
+        c, h = states[0], states[1]
+        z = keras.ops.matmul(keras.ops.concatenate([inputs, h], axis=-1), self.kernel) + self.bias
+        i, j, f, o = keras.ops.split(z, 4, axis=-1)
+        c = c * keras.ops.sigmoid(f + self.forget_bias) + keras.ops.sigmoid(i) * self.activation(j)
+        h = self.activation(c) * keras.ops.sigmoid(o)
+        return h, [c, h]
+
+    def tf1_state(self, states):
+        return TF1LSTMStateTuple(states[0], states[1])
+
+    def get_config(self):
+        return {**super().get_config(), "units": self.units, "forget_bias": self.forget_bias,
+                "activation": keras.activations.serialize(self.activation),
+                "kernel_initializer": keras.initializers.serialize(self.kernel_initializer)}
+''', imports=_K, requires=("TF1LSTMStateTuple",))
+
+register("TF1GRUCell", _REG + '''class TF1GRUCell(keras.layers.Layer):
+    """TF1's GRUCell as a Keras RNN cell: gates kernel [input_dim + units, 2 * units] over
+    concat([x, h]) -> r, u (bias starting at 1.0); candidate kernel over concat([x, r * h])
+    (bias 0.0); h' = u * h + (1 - u) * act(candidate)."""
+
+    def __init__(self, units, activation="tanh", kernel_initializer="glorot_uniform", bias_initializer=None,
+                 **kwargs):
+        super().__init__(**kwargs)
+        self.units = int(units)
+        self.activation = keras.activations.get(activation)
+        self.kernel_initializer = keras.initializers.get(kernel_initializer)
+        self.bias_initializer = None if bias_initializer is None else keras.initializers.get(bias_initializer)
+        self.state_size = self.units
+        self.output_size = self.units
+
+    def build(self, input_shape):
+        n = input_shape[-1] + self.units
+        self.kernel = self.add_weight(shape=(n, 2 * self.units), initializer=self.kernel_initializer,
+                                      name="kernel")
+        self.bias = self.add_weight(shape=(2 * self.units,), initializer=self.bias_initializer or "ones",
+                                    name="bias")
+        self.candidate_kernel = self.add_weight(shape=(n, self.units), initializer=self.kernel_initializer,
+                                                name="candidate_kernel")
+        self.candidate_bias = self.add_weight(shape=(self.units,), initializer=self.bias_initializer or "zeros",
+                                              name="candidate_bias")
+
+    def call(self, inputs, states):
+        h = states[0] if isinstance(states, (list, tuple)) else states
+        value = keras.ops.sigmoid(keras.ops.matmul(keras.ops.concatenate([inputs, h], axis=-1), self.kernel)
+                                  + self.bias)
+        r, u = keras.ops.split(value, 2, axis=-1)
+        c = self.activation(keras.ops.matmul(keras.ops.concatenate([inputs, r * h], axis=-1),
+                                             self.candidate_kernel) + self.candidate_bias)
+        h = u * h + (1 - u) * c
+        return h, [h]
+
+    def tf1_state(self, states):
+        return states[0]
+
+    def get_config(self):
+        return {**super().get_config(), "units": self.units,
+                "activation": keras.activations.serialize(self.activation),
+                "kernel_initializer": keras.initializers.serialize(self.kernel_initializer),
+                "bias_initializer": None if self.bias_initializer is None
+                else keras.initializers.serialize(self.bias_initializer)}
+''', imports=_K)
+
+register("TF1BasicRNNCell", _REG + '''class TF1BasicRNNCell(keras.layers.Layer):
+    """TF1's BasicRNNCell as a Keras RNN cell: h' = act(concat([x, h]) @ kernel + bias), one
+    Glorot-uniform kernel [input_dim + units, units], bias 0."""
+
+    def __init__(self, units, activation="tanh", **kwargs):
+        super().__init__(**kwargs)
+        self.units = int(units)
+        self.activation = keras.activations.get(activation)
+        self.state_size = self.units
+        self.output_size = self.units
+
+    def build(self, input_shape):
+        self.kernel = self.add_weight(shape=(input_shape[-1] + self.units, self.units),
+                                      initializer="glorot_uniform", name="kernel")
+        self.bias = self.add_weight(shape=(self.units,), initializer="zeros", name="bias")
+
+    def call(self, inputs, states):
+        h = states[0] if isinstance(states, (list, tuple)) else states
+        h = self.activation(keras.ops.matmul(keras.ops.concatenate([inputs, h], axis=-1), self.kernel) + self.bias)
+        return h, [h]
+
+    def tf1_state(self, states):
+        return states[0]
+
+    def get_config(self):
+        return {**super().get_config(), "units": self.units,
+                "activation": keras.activations.serialize(self.activation)}
+''', imports=_K)
+
+register("TF1MultiRNNCell", _REG + '''class TF1MultiRNNCell(keras.layers.Layer):
+    """TF1's MultiRNNCell: each cell's output is the next cell's input; the state is the tuple
+    of the cells' states (flattened for Keras, rebuilt by tf1_state)."""
+
+    def __init__(self, cells, **kwargs):
+        super().__init__(**kwargs)
+        self.cells = list(cells)
+        self._sizes = [len(c.state_size) if isinstance(c.state_size, (list, tuple)) else 1 for c in self.cells]
+        self.state_size = [s for c in self.cells for s in
+                           (c.state_size if isinstance(c.state_size, (list, tuple)) else [c.state_size])]
+        self.output_size = self.cells[-1].output_size
+
+    def build(self, input_shape):
+        for cell in self.cells:
+            cell.build(input_shape)
+            input_shape = tuple(input_shape[:-1]) + (cell.output_size,)
+
+    def call(self, inputs, states):
+        new, k = [], 0
+        for cell, n in zip(self.cells, self._sizes):
+            inputs, s = cell(inputs, list(states[k:k + n]))
+            new.extend(s)
+            k += n
+        return inputs, new
+
+    def tf1_state(self, states):
+        out, k = [], 0
+        for cell, n in zip(self.cells, self._sizes):
+            out.append(cell.tf1_state(list(states[k:k + n])))
+            k += n
+        return tuple(out)
+''', imports=_K)
+
+register("tf1_rnn", '''
+def tf1_rnn(cell, inputs, sequence_length=None, initial_state=None, go_backwards=False):
+    """TF1's recurrent loop over [batch, time, features] with a TF1 cell helper: returns
+    (outputs [batch, time, units], the final state in TF1's structure). With sequence_length,
+    steps at or past an example's length output zeros and keep its state (the final state is
+    the one after its last step). go_backwards: the backward cell of TF1's bidirectional RNNs
+    (the valid steps reversed), its outputs put back in time order."""
+    mask = None
+    if sequence_length is not None:
+        mask = keras.ops.less(keras.ops.arange(inputs.shape[1]), keras.ops.expand_dims(sequence_length, -1))
+    layer = keras.layers.RNN(cell, return_sequences=True, return_state=True, go_backwards=go_backwards,
+                             zero_output_for_mask=True)
+    if initial_state is not None:
+        initial_state = keras.tree.flatten(initial_state)
+    outputs, *states = layer(inputs, initial_state=initial_state, mask=mask)
+    if go_backwards:
+        outputs = keras.ops.flip(outputs, axis=1)
+    return outputs, cell.tf1_state(states)
+''', imports=_K)
+
+register("tf1_static_rnn", '''
+def tf1_static_rnn(cell, inputs, initial_state=None, sequence_length=None):
+    """TF1's static_rnn: ``inputs`` a list of [batch, features] tensors -> (list of outputs, state)."""
+    outputs, state = tf1_rnn(cell, keras.ops.stack(inputs, axis=1), sequence_length, initial_state)
+    return keras.ops.unstack(outputs, len(inputs), axis=1), state
+''', imports=_K, requires=("tf1_rnn",))
+
+register("tf1_dynamic_rnn", '''
+def tf1_dynamic_rnn(cell, inputs, sequence_length=None, initial_state=None, time_major=False):
+    """TF1's dynamic_rnn: (outputs [batch, time, units] - [time, batch, units] if time_major -, state)."""
+    if time_major:
+        inputs = keras.ops.swapaxes(inputs, 0, 1)
+    outputs, state = tf1_rnn(cell, inputs, sequence_length, initial_state)
+    if time_major:
+        outputs = keras.ops.swapaxes(outputs, 0, 1)
+    return outputs, state
+''', imports=_K, requires=("tf1_rnn",))
+
+register("tf1_static_bidirectional_rnn", '''
+def tf1_static_bidirectional_rnn(cell_fw, cell_bw, inputs, initial_state_fw=None, initial_state_bw=None,
+                                 sequence_length=None):
+    """TF1's static_bidirectional_rnn -> (list of concat([fw_t, bw_t], -1), state_fw, state_bw)."""
+    x = keras.ops.stack(inputs, axis=1)
+    out_fw, state_fw = tf1_rnn(cell_fw, x, sequence_length, initial_state_fw)
+    out_bw, state_bw = tf1_rnn(cell_bw, x, sequence_length, initial_state_bw, go_backwards=True)
+    outputs = keras.ops.concatenate([out_fw, out_bw], axis=-1)
+    return keras.ops.unstack(outputs, len(inputs), axis=1), state_fw, state_bw
+''', imports=_K, requires=("tf1_rnn",))
+
+register("tf1_bidirectional_dynamic_rnn", '''
+def tf1_bidirectional_dynamic_rnn(cell_fw, cell_bw, inputs, sequence_length=None, initial_state_fw=None,
+                                  initial_state_bw=None, time_major=False):
+    """TF1's bidirectional_dynamic_rnn -> ((output_fw, output_bw), (state_fw, state_bw))."""
+    if time_major:
+        inputs = keras.ops.swapaxes(inputs, 0, 1)
+    out_fw, state_fw = tf1_rnn(cell_fw, inputs, sequence_length, initial_state_fw)
+    out_bw, state_bw = tf1_rnn(cell_bw, inputs, sequence_length, initial_state_bw, go_backwards=True)
+    if time_major:
+        out_fw, out_bw = keras.ops.swapaxes(out_fw, 0, 1), keras.ops.swapaxes(out_bw, 0, 1)
+    return (out_fw, out_bw), (state_fw, state_bw)
+''', imports=_K, requires=("tf1_rnn",))
+
+
+_CELL_PATHS = ("tensorflow.contrib.rnn.", "tensorflow.nn.rnn_cell.", "tensorflow.contrib.rnn.core_rnn_cell.")
+_LOOP_PATHS = ("tensorflow.contrib.rnn.", "tensorflow.nn.")
+
+CELL_SIGS = {
+    "BasicLSTMCell": "num_units, forget_bias=1.0, state_is_tuple=True, activation=None, reuse=None, name=None, "
+                     "dtype=None",
+    "LSTMCell": "num_units, use_peepholes=False, cell_clip=None, initializer=None, num_proj=None, proj_clip=None, "
+                "num_unit_shards=None, num_proj_shards=None, forget_bias=1.0, state_is_tuple=True, "
+                "activation=None, reuse=None, name=None, dtype=None",
+    "GRUCell": "num_units, activation=None, reuse=None, kernel_initializer=None, bias_initializer=None, "
+               "name=None, dtype=None",
+    "BasicRNNCell": "num_units, activation=None, reuse=None, name=None, dtype=None",
+    "MultiRNNCell": "cells, state_is_tuple=True",
+}
+LOOP_SIGS = {
+    "static_rnn": "cell, inputs, initial_state=None, dtype=None, sequence_length=None, scope=None",
+    "dynamic_rnn": "cell, inputs, sequence_length=None, initial_state=None, dtype=None, parallel_iterations=None, "
+                   "swap_memory=False, time_major=False, scope=None",
+    "static_bidirectional_rnn": "cell_fw, cell_bw, inputs, initial_state_fw=None, initial_state_bw=None, "
+                                "dtype=None, sequence_length=None, scope=None",
+    "bidirectional_dynamic_rnn": "cell_fw, cell_bw, inputs, sequence_length=None, initial_state_fw=None, "
+                                 "initial_state_bw=None, dtype=None, parallel_iterations=None, swap_memory=False, "
+                                 "time_major=False, scope=None",
+}
+# the helper's parameters, in order, for each loop
+_LOOP_ARGS = {
+    "static_rnn": ("cell", "inputs", "initial_state", "sequence_length"),
+    "dynamic_rnn": ("cell", "inputs", "sequence_length", "initial_state", "time_major"),
+    "static_bidirectional_rnn": ("cell_fw", "cell_bw", "inputs", "initial_state_fw", "initial_state_bw",
+                                 "sequence_length"),
+    "bidirectional_dynamic_rnn": ("cell_fw", "cell_bw", "inputs", "sequence_length", "initial_state_fw",
+                                  "initial_state_bw", "time_major"),
+}
+_CELL_HELPER = {"BasicLSTMCell": "TF1LSTMCell", "LSTMCell": "TF1LSTMCell", "GRUCell": "TF1GRUCell",
+                "BasicRNNCell": "TF1BasicRNNCell", "MultiRNNCell": "TF1MultiRNNCell"}
+
+
+def _out(imports: str, helpers, body: str) -> str:
+    """Expected example output: the imports, the helpers' definitions, ``body``."""
+    return imports + "\n\n" + "".join(f"# tflearn-migrate helper: {h}\n{HELPERS[h].code}\n\n" for h in helpers) + body
+
+
+def _is_none(node) -> bool:
+    return node is None or (isinstance(node, cst.Name) and node.value == "None")
+
+
+class TF1RNN(CallRule):
+    ID = "TFM158"
+    NAME = "tf1-rnn"
+    MESSAGE = ("tf.contrib.rnn / tf.nn.rnn_cell cells, static_rnn / dynamic_rnn / bidirectional RNNs, "
+               "tf.unstack -> TF1-layout Keras RNN cells through keras.layers.RNN")
+    RATIONALE = ("TF1's LSTM keeps ONE Glorot-uniform kernel over concat([x, h]) with the gates in the "
+                 "order i, j, f, o and ADDS forget_bias=1.0 at run time; its GRU has its own gate layout "
+                 "(bias 1.0 on the gates, the reset gate before the candidate matmul). Keras' LSTM/GRU "
+                 "differ in layout, initializers and defaults, so the cells are helper Keras cells with "
+                 "TF1's exact weights and arithmetic, run by keras.layers.RNN; sequence_length is a mask "
+                 "with zero outputs (TF1's semantics); the backward half of the bidirectional forms reverses "
+                 "only the valid steps, as TF1's reverse_sequence (see the module docstring).")
+    CALLS = tuple(sorted({p + n for p in _CELL_PATHS for n in CELL_SIGS}
+                         | {p + n for p in _LOOP_PATHS for n in LOOP_SIGS} | {"tensorflow.unstack"}))
+
+    def translate(self, qname, original, updated):
+        short = qname.rsplit(".", 1)[1]
+        try:
+            if short == "unstack":
+                out = self._unstack(original, updated)
+            elif short in CELL_SIGS:
+                out = self._cell(short, original, updated)
+            else:
+                out = self._loop(short, original, updated)
+        except (Unbindable, Untranslatable) as ex:
+            self.todo(original, f"{qname.replace('tensorflow', 'tf', 1)}: {ex}")
+            return None
+        self.ctx.add_import("keras")
+        self.ctx.count(self)
+        return out
+
+    # ---------------------------------------------------------------------------------
+    def _unstack(self, original, updated):
+        b = BoundArgs(updated, "value, num=None, axis=0, name=None", original)
+        kw = {}
+        if b.given("axis"):
+            kw["axis"] = b.node("axis")
+        args = [b.node("value")]
+        if b.given("num"):
+            args.append(b.node("num"))
+        return call("keras.ops.unstack", *args, **kw)
+
+    def _cell(self, short, original, updated):
+        b = BoundArgs(updated, CELL_SIGS[short], original)
+        if short == "MultiRNNCell":
+            if literal(b.node("state_is_tuple"), None) is not True:
+                raise Untranslatable("MultiRNNCell(state_is_tuple=False)")
+            return call(self.ctx.use_helper("TF1MultiRNNCell"), b.node("cells"))
+        if b.given("reuse") and not _is_none(b.node("reuse")) and literal(b.node("reuse"), None) is not False:
+            raise Untranslatable(f"reuse={code(b.node('reuse'))} (TF1 shares the cell's variables by scope)")
+        if b.given("dtype") and not _is_none(b.node("dtype")):
+            if literal(dtype_of(self.ctx, b.node("dtype"), b.orig("dtype")), None) != "float32":
+                raise Untranslatable(f"dtype={code(b.node('dtype'))}")
+        kw = {}
+        if short in ("BasicLSTMCell", "LSTMCell"):
+            if literal(b.node("state_is_tuple"), None) is not True:
+                raise Untranslatable("state_is_tuple=False (a concatenated [c, h] state)")
+            for arg, ok in (("use_peepholes", False), ("cell_clip", None), ("num_proj", None),
+                            ("proj_clip", None), ("num_unit_shards", None), ("num_proj_shards", None)):
+                if short == "LSTMCell" and b.given(arg) and literal(b.node(arg), "x") != ok:
+                    raise Untranslatable(f"LSTMCell({arg}=...): not written for Keras yet")
+            if b.given("forget_bias"):
+                kw["forget_bias"] = b.node("forget_bias")
+        act = activation_kw(self.ctx, b.node("activation"), b.orig("activation")) if b.given("activation") else None
+        if act is not None:
+            if isinstance(act, cst.Call):
+                raise Untranslatable(f"activation={code(b.node('activation'))}")
+            kw["activation"] = act
+        init_name = {"LSTMCell": "initializer", "GRUCell": "kernel_initializer"}.get(short)
+        if init_name and b.given(init_name):
+            init = initializer_of(self.ctx, b.node(init_name), b.orig(init_name))
+            if init is not None:
+                kw["kernel_initializer"] = init
+        if short == "GRUCell" and b.given("bias_initializer"):
+            init = initializer_of(self.ctx, b.node("bias_initializer"), b.orig("bias_initializer"))
+            if init is not None:
+                kw["bias_initializer"] = init
+        return call(self.ctx.use_helper(_CELL_HELPER[short]), b.node("num_units"), **kw)
+
+    def _loop(self, short, original, updated):
+        b = BoundArgs(updated, LOOP_SIGS[short], original)
+        if b.given("scope") and not _is_none(b.node("scope")):
+            raise Untranslatable(f"scope={code(b.node('scope'))} (TF1 names and shares the cell's variables "
+                                 "by it)")
+        if b.given("dtype") and not _is_none(b.node("dtype")):
+            if literal(dtype_of(self.ctx, b.node("dtype"), b.orig("dtype")), None) != "float32":
+                raise Untranslatable(f"dtype={code(b.node('dtype'))}")
+        for side in ("cell", "cell_fw", "cell_bw"):
+            if side in b.params:
+                self._check_cell(b.orig(side), side)
+                cell = b.node(side)
+                if isinstance(cell, cst.Call) and self.ctx.legacy_name(b.orig(side)) is not None \
+                        and not code(cell.func).startswith("TF1"):
+                    raise Untranslatable(f"{side}: the cell is not translated")
+        args = []
+        kw = {}
+        positional = True
+        for name in _LOOP_ARGS[short]:
+            if not b.given(name) or (name == "time_major" and literal(b.node(name), None) is False):
+                positional = False
+                continue
+            if positional:
+                args.append(b.node(name))
+            else:
+                kw[name] = b.node(name)
+        return call(self.ctx.use_helper(f"tf1_{short}"), *args, **kw)
+
+    def _check_cell(self, orig, side):
+        """The cell must be a TF1 cell this rule translates (a call, or a name bound to one)."""
+        node = orig
+        if isinstance(orig, cst.Name):
+            from ..analysis.flow import Flow
+
+            d = self.ctx.analysis(Flow).def_of(orig.value, orig)
+            node = None if d is None else d.value
+        if isinstance(node, cst.Call):
+            q = self.ctx.legacy_name(node)
+            if q is not None and any(q == p + n for p in _CELL_PATHS for n in CELL_SIGS):
+                return
+            if q is not None:
+                raise Untranslatable(f"{side}: {q.replace('tensorflow', 'tf', 1)} is not a cell this rule "
+                                     "translates")
+            return  # a call of user code: its result's type is checked when it runs (tf1_state)
+        if node is None:
+            return  # a parameter: the caller's cell
+        raise Untranslatable(f"{side}={code(orig)}")
+
+    VALID = [
+        "import keras\nx = keras.ops.unstack(x, 5, axis=1)\n",
+        "def static_rnn(cell, x):\n    return x\ny = static_rnn(c, x)\n",
+    ]
+    INVALID = [
+        Case("import tensorflow as tf\nfrom tensorflow.contrib import rnn\n"
+             "def RNN(x):\n    x = tf.unstack(x, 28, 1)\n    cell = rnn.BasicLSTMCell(128, forget_bias=1.0)\n"
+             "    outputs, states = rnn.static_rnn(cell, x, dtype=tf.float32)\n    return outputs[-1]\n",
+             _out("import collections\nimport keras\n", ["TF1LSTMStateTuple", "TF1LSTMCell", "tf1_rnn", "tf1_static_rnn"],
+                  "def RNN(x):\n    x = keras.ops.unstack(x, 28, axis=1)\n"
+                  "    cell = TF1LSTMCell(128, forget_bias=1.0)\n"
+                  "    outputs, states = tf1_static_rnn(cell, x)\n    return outputs[-1]\n")),
+        Case("import tensorflow as tf\n"
+             "out, h = tf.nn.dynamic_rnn(tf.nn.rnn_cell.GRUCell(8, kernel_initializer=tf.orthogonal_initializer()), "
+             "x, sequence_length=n, dtype=tf.float32)\n",
+             None, ("TFM158", "TFM158"), todo=True),
+        Case("import tensorflow as tf\n"
+             "cells = tf.nn.rnn_cell.MultiRNNCell([tf.nn.rnn_cell.GRUCell(8), tf.nn.rnn_cell.BasicRNNCell(4)])\n"
+             "out, st = tf.nn.dynamic_rnn(cells, x, sequence_length=n, time_major=True, dtype=tf.float32)\n"
+             "(fw, bw), _ = tf.nn.bidirectional_dynamic_rnn(tf.nn.rnn_cell.LSTMCell(4), "
+             "tf.nn.rnn_cell.LSTMCell(4, forget_bias=0.0), x, dtype=tf.float32)\n",
+             _out("import collections\nimport keras\n", ["TF1GRUCell", "TF1BasicRNNCell", "TF1MultiRNNCell", "tf1_rnn", "tf1_dynamic_rnn",
+                                    "TF1LSTMStateTuple", "TF1LSTMCell", "tf1_bidirectional_dynamic_rnn"],
+                  "cells = TF1MultiRNNCell([TF1GRUCell(8), TF1BasicRNNCell(4)])\n"
+                  "out, st = tf1_dynamic_rnn(cells, x, n, time_major=True)\n"
+                  "(fw, bw), _ = tf1_bidirectional_dynamic_rnn(TF1LSTMCell(4), TF1LSTMCell(4, forget_bias=0.0), x)\n")),
+        Case("import tensorflow as tf\ncell = tf.nn.rnn_cell.LSTMCell(4, use_peepholes=True)\n",
+             None, ("TFM158",), todo=True),
+        Case("import tensorflow as tf\ndef f(base, x):\n    cell = tf.nn.rnn_cell.DropoutWrapper(base, 0.5)\n"
+             "    return tf.nn.dynamic_rnn(cell, x, dtype=tf.float32)\n", None, ("TFM158",), todo=True),
+        Case("import tensorflow as tf\ndef f(cell, x):\n"
+             "    return tf.nn.dynamic_rnn(cell, x, dtype=tf.float32, scope='enc')\n", None, ("TFM158",), todo=True),
+    ]
