@@ -52,6 +52,51 @@ _RANDOM_INITS = ("TruncatedNormal", "RandomNormal", "RandomUniform", "GlorotUnif
                  "VarianceScaling", "HeNormal", "HeUniform", "LecunNormal", "LecunUniform")
 
 
+TF1_SHAPE = register("tf1_shape", '''
+class TF1Shape(keras.layers.Layer):
+    # tf.shape(t) of a symbolic Keras tensor (a functional model being built): the 1-D int32
+    # shape computed when the model runs (keras.ops.shape would give None for the batch size)
+
+    def call(self, t):
+        return keras.ops.convert_to_tensor(keras.ops.shape(t), dtype="int32")
+
+    def compute_output_spec(self, t):
+        return keras.KerasTensor((len(t.shape),), dtype="int32")
+
+
+def tf1_shape(t):
+    """TF1's tf.shape(t): the run-time shape."""
+    if isinstance(t, keras.KerasTensor):
+        return TF1Shape()(t)
+    return keras.ops.shape(t)
+''', imports=[("keras", None, None)])
+
+
+TF1_EYE_LIKE = register("tf1_eye_like", '''
+class TF1EyeLike(keras.layers.Layer):
+    # the identity matrix of a size read from a tensor when it runs: keras.ops.eye needs an int
+    # while a functional model is built from symbolic tensors (the batch size is None then)
+
+    def __init__(self, axis=0, eye_dtype=None, **kwargs):
+        super().__init__(**kwargs)
+        self.axis, self.eye_dtype = axis, eye_dtype
+
+    def call(self, t):
+        return keras.ops.eye(keras.ops.shape(t)[self.axis], dtype=self.eye_dtype)
+
+    def compute_output_spec(self, t):
+        n = t.shape[self.axis]
+        return keras.KerasTensor((n, n), dtype=self.eye_dtype or keras.config.floatx())
+
+
+def tf1_eye_like(t, axis=0, dtype=None):
+    """TF1's tf.eye(tf.shape(t)[axis])."""
+    if isinstance(t, keras.KerasTensor):
+        return TF1EyeLike(axis, dtype)(t)
+    return keras.ops.eye(keras.ops.shape(t)[axis], dtype=dtype)
+''', imports=[("keras", None, None)])
+
+
 # a pooling window known only at run time (a parameter, ``list(ksize)``): checked where it runs
 TF1_WINDOW = register("tf1_window", '''
 def tf1_window(k):
@@ -101,6 +146,15 @@ class Ops(CallRule):
     def translate(self, qname: str, original: cst.Call, updated: cst.Call):
         if qname[len("tensorflow."):] in _INITIALIZERS:
             return self._initializer(original, updated)
+        if qname == "tensorflow.shape" and len(updated.args) == 1 and updated.args[0].keyword is None:
+            from ..analysis.tf1_classes import TF1Classes
+
+            if self.ctx.analysis(TF1Classes).class_function(original) is not None:
+                # a model class's graph: built from keras.Input tensors, whose batch size is None
+                self.ctx.use_helper("tf1_shape")
+                self.ctx.add_import("keras")
+                self.ctx.count(self)
+                return call("tf1_shape", updated.args[0].value)
         try:
             out = self.build(qname[len("tensorflow."):], original, updated)
         except (Unbindable, Untranslatable, ValueError) as ex:
@@ -330,7 +384,16 @@ class Ops(CallRule):
                 raise Untranslatable("tf.eye(batch_shape=...)")
             dt = dtype_of(self.ctx, b.node("dtype"), b.orig("dtype")) if b.given("dtype") else None
             cols = [b.node("num_columns")] if b.given("num_columns") else []
-            return _ops("eye", b.node("num_rows"), *cols, dtype=dt)
+            n, o = b.node("num_rows"), b.orig("num_rows")
+            if not cols and isinstance(o, cst.Subscript) and isinstance(o.value, cst.Call) \
+                    and self.ctx.legacy_name(o.value) == "tensorflow.shape" and len(o.slice) == 1 \
+                    and isinstance(o.slice[0].slice, cst.Index) and isinstance(literal(o.slice[0].slice.value, None), int) \
+                    and isinstance(n, cst.Subscript) and isinstance(n.value, cst.Call) and len(n.value.args) == 1:
+                # tf.eye(tf.shape(t)[i]): a size known when the graph runs (a batch size) - also
+                # while a functional model is built from symbolic tensors (a class's loss)
+                self.ctx.use_helper("tf1_eye_like")
+                return call("tf1_eye_like", n.value.args[0].value, n.slice[0].slice.value, dtype=dt)
+            return _ops("eye", n, *cols, dtype=dt)
         if name == "norm":
             b = B("tensor, ord='euclidean', axis=None, keepdims=None, name=None, keep_dims=None")
             o = literal(b.node("ord"), "?") if b.given("ord") else "euclidean"

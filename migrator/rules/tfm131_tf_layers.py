@@ -9,7 +9,10 @@ from ..emit import apply_layer, call, literal, to_node, wrap_long_call
 from ._tf1 import activation_kw, initializer_of, padding_of
 from ._tflearn import Untranslatable
 from ..helpers import register
+from ._tf1_store import scoped_layer, store_function
 from .base import Case, CallRule
+
+_WEIGHTED = ("dense", "conv2d", "conv1d", "batch_normalization")  # layers with variables
 
 FIXED_MODE_BN = register("FixedModeBatchNormalization", '''
 class FixedModeBatchNormalization(keras.layers.BatchNormalization):
@@ -70,13 +73,25 @@ class TfLayers(CallRule):
     def translate(self, qname, original, updated):
         short = qname.rsplit(".", 1)[1]
         try:
-            out = self.build(short, BoundArgs(updated, SIGS[short], original), original)
+            b = BoundArgs(updated, SIGS[short], original)
+            out = self.build(short, b, original)
+            if short in _WEIGHTED and store_function(self.ctx, original) is not None:
+                out = self._scoped(b, out)
         except (Unbindable, Untranslatable, ValueError) as ex:
             self.todo(original, f"tf.layers.{short}: {ex}")
             return None
         self.ctx.add_import("keras")
         self.ctx.count(self)
         return out
+
+    def _scoped(self, b: BoundArgs, out):
+        """A model class built twice into one graph (rules/_tf1_store.py): the layer comes from
+        TF1's variable store, keyed at run time by its scope path and name=."""
+        if not b.given("name") or literal(b.node("name"), "?") is None:
+            raise Untranslatable("a layer without name= in a model class built twice (TF1 numbers such layers)")
+        if not (isinstance(out, cst.Call) and isinstance(out.func, cst.Call) and len(out.args) == 1):
+            raise Untranslatable("layer call with arguments in a model class built twice")
+        return scoped_layer(self.ctx, b.node("name"), out.func, out.args[0].value)
 
     def build(self, short: str, b: BoundArgs, original: cst.Call):
         if b.given("reuse") and literal(b.node("reuse"), True) is not None:

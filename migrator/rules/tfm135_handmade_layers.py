@@ -8,6 +8,7 @@ from ..emit import apply_layer, call, expr, literal, to_node, wrap_long_call
 from ..helpers import register
 from ._tf1 import initializer_of
 from ._tf1_program import _arg, _walk
+from ._tf1_store import scoped_layer, store_function
 from ._tflearn import Untranslatable
 from .base import Case, Rule
 
@@ -263,6 +264,7 @@ class HandmadeLayers(Rule):
                 patterns[id(node)] = p
         inner = {id(p[4]) for k, p in patterns.items() if p[3] is not None and id(p[4]) != k}
         patterns = {k: v for k, v in patterns.items() if k not in inner}
+        self._cond_bias: dict[int, tuple] = {}  # id(pattern) -> (test, if node): bias only if test
         self._late = self._late_biases(variables, patterns)
         # a module-level variable applied inside a function is ONE set of weights however often
         # the function runs (TF1 shares it); a layer created per call would not: only a function
@@ -603,6 +605,11 @@ class HandmadeLayers(Rule):
         flow = self.ctx.analysis(Flow)
         scope = flow.scope_of(at)
         defs = scope.by_name.get(init.value, ())
+        if len(defs) == 1 and defs[0].index == -1 and defs[0].stmt is scope.node:
+            # a parameter of the layer helper (``init_w=None``), never rebound: the layer takes
+            # it as is - None is get_variable's default, glorot_uniform for a float variable, and
+            # Keras' add_weight(initializer=None) draws glorot_uniform too (kernel AND bias)
+            return cst.Name(init.value)
         calls = []
         for d in defs:
             if not isinstance(d.value, cst.Call) or not (self.ctx.legacy_name(d.value) or "").startswith("tensorflow."):
@@ -684,9 +691,34 @@ class HandmadeLayers(Rule):
             if p[3] is not None or reads.get(self._key(x, x.value)) != 1 \
                     or (len(d.scope.by_name.get(x.value, ())) != 1 and not self._per_binding_key(self._key(x, x.value))):
                 continue
+            cond = self._bias_block(node, d, variables[bkey])
+            if cond is False:
+                continue
+            if cond is not None:  # ``if use_bias:`` holding the bias variable and its add
+                self._cond_bias[id(d.value)] = cond
             patterns[id(d.value)] = (p[0], p[1], p[2], bkey, p[4])
             late[id(node)] = (id(d.value), x.value)
         return late
+
+    def _bias_block(self, add, d, B):
+        """Where the later bias add sits: None when in the layer statement's own block (always
+        runs with it); ``(test, if node)`` for ``if <name>:`` (no else) holding exactly the bias
+        variable's statement and the add, in the layer statement's block, the name a parameter or
+        bound before the layer and never again (the layer gets ``use_bias=<name>``); False
+        otherwise (the bias is conditional in a way the layer cannot say)."""
+        ctx = self.ctx
+        stmt = ctx.statement_of(add)
+        block, layer_block = ctx.parent(stmt), ctx.parent(d.stmt)
+        if block is layer_block:
+            return None
+        if_ = ctx.parent(block) if isinstance(block, cst.IndentedBlock) else None
+        if not isinstance(if_, cst.If) or if_.orelse is not None or ctx.parent(if_) is not layer_block \
+                or not isinstance(if_.test, cst.Name) or list(block.body) != [B.statement, stmt]:
+            return False
+        defs = d.scope.by_name.get(if_.test.value, ())
+        if len(defs) != 1 or defs[0].index >= d.index:
+            return False
+        return (if_.test, if_)
 
     def _helper_variable(self, value: cst.Call):
         """``init_weights('weights', shape)`` calling a module-level function whose body is
@@ -880,6 +912,16 @@ class HandmadeLayers(Rule):
         W = variables[w]
         stored = self._store.get(key)
         own_bias = None
+        scoped = None
+        if stored is None and W.call is not None and self.ctx.legacy_name(W.call) == "tensorflow.get_variable" \
+                and store_function(self.ctx, core) is not None:
+            # a model class built twice into one graph: the layer comes from TF1's variable store,
+            # keyed at run time by its scope path and the kernel's get_variable name
+            scoped = _arg(W.call, 0, "name")
+            if scoped is None:
+                raise Untranslatable("get_variable without a name in a model class built twice")
+            if b is not None and self.ctx.legacy_name(variables[b].call) != "tensorflow.get_variable":
+                own_bias, b = variables[b], None  # a tf.Variable bias: never shared, one per call
         if stored is not None and stored[1] == "own":  # the kernel is shared, this bias is the tower's
             own_bias, b = variables[b], None
         kw = {"kernel_initializer": None if literal(W.init, None) == "glorot_uniform" else W.init}
@@ -888,6 +930,9 @@ class HandmadeLayers(Rule):
         else:
             B = variables[b]
             kw["bias_initializer"] = None if literal(B.init, None) == "zeros" else B.init
+            cond = self._cond_bias.get(id(core))
+            if cond is not None:
+                kw["use_bias"] = cst.Name(cond[0].value)
         if kind == "embedding":
             k = W.init  # get_variable's default (glorot_uniform) is not the Embedding's ('uniform')
             if W.shape is None:  # tf.Variable(pretrained): the table's shape is the value's
@@ -922,6 +967,13 @@ class HandmadeLayers(Rule):
         self.ctx.add_import("keras")
         self.ctx.count(self)
         layer = wrap_long_call(layer)
+        if scoped is not None:
+            out = scoped_layer(self.ctx, scoped.deep_clone(), layer, updated_x)
+            if own_bias is not None:
+                self.ctx.use_helper("TF1Bias")
+                init = None if literal(own_bias.init, None) == "zeros" else own_bias.init
+                out = cst.Call(func=call("TF1Bias", init) if init is not None else call("TF1Bias"), args=[cst.Arg(out)])
+            return out
         if stored is None:
             return apply_layer(layer, updated_x)
         self.ctx.use_helper("tf1_layer")
@@ -942,6 +994,14 @@ class HandmadeLayers(Rule):
         elif p[3] is not None and isinstance(updated, cst.Call):
             core = updated.args[0].value
         return core.args[0].value if isinstance(core, cst.Call) else None
+
+    def leave_If(self, original, updated):
+        _, pats, _ = self._state()
+        for pid, (_, if_) in self._cond_bias.items():
+            if if_ is original and pid in pats:  # bias variable and add: now the layer's use_bias
+                self.ctx.count(self)
+                return cst.RemoveFromParent()
+        return updated
 
     def leave_BinaryOperation(self, original, updated):
         return self._rewrite(original, updated)

@@ -171,7 +171,7 @@ class ClassProgramRule(Rule):
             cst.SimpleStatementLine([new.with_changes(value=_arg(c, 1, "save_path").deep_clone())])])
 
     def _statement(self, cp: ClassProgram, original, updated):
-        for p in cp.placeholders.values():
+        for p in [*cp.placeholders.values(), *cp.other_placeholders]:
             if p.statement is original:
                 if cp.why:
                     raise _Todo(f"placeholder kept: class {cp.name}: {cp.why}")
