@@ -666,7 +666,7 @@ class TF1Classes:
                                                  inst, attr))
         built = None
         for stmt_, call_, mo in cp.method_ops:  # self.train_op = ...: one train op per instance building it
-            if mo.attr and mo.local:  # returned into self.attr: the instances that call a method getting it
+            if mo.attr:  # self.attr = the op (or the method returning it): the instances that run that method
                 built = self._reached(cp, self._inst_methods(scope, inst)) if built is None else built
                 if mo.method not in built:
                     continue
@@ -904,6 +904,14 @@ class TF1Classes:
         if not ids:
             return None
         return ids.get(id(self.flow.scope_of(node).node))
+
+    def attr_read(self, cp: ClassProgram, attr: str) -> bool:
+        """``self.<attr>`` is read in the class's methods (not only assigned)."""
+        for m in self._methods(cp.node).values():
+            for n in walk(m.body):
+                if _self_attr(n) == attr and not isinstance(self.ctx.parent(n), cst.AssignTarget):
+                    return True
+        return False
 
     def translates(self, cp: ClassProgram) -> bool:
         return not cp.why

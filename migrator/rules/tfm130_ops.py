@@ -72,6 +72,15 @@ def tf1_shape(t):
 ''', imports=[("keras", None, None)])
 
 
+TF1_ADD = register("tf1_add", '''
+def tf1_add(x, y):
+    # TF1's x + y. Keras 3's add on the TensorFlow backend (keras.ops.add, + of Keras tensors)
+    # takes x of shape (1, n) plus y of shape (n, 1) for a bias add when n is known and returns
+    # shape (1, n); x - (-y) is the same sum, exactly, broadcast as TF1 did
+    return keras.ops.subtract(x, keras.ops.negative(y))
+''', imports=[("keras", None, None)])
+
+
 TF1_EYE_LIKE = register("tf1_eye_like", '''
 class TF1EyeLike(keras.layers.Layer):
     # the identity matrix of a size read from a tensor when it runs: keras.ops.eye needs an int
@@ -197,6 +206,36 @@ class Ops(CallRule):
                       if v not in ("shape", "zeros_like", "ones_like", "stop_gradient")},
                    _tf("nn.softmax"): "keras.ops.softmax", _tf("nn.log_softmax"): "keras.ops.log_softmax",
                    _tf("nn.leaky_relu"): None, _tf("identity"): "keras.activations.linear"}
+
+    def leave_BinaryOperation(self, original: cst.BinaryOperation, updated: cst.BinaryOperation):
+        """``a + b`` of two TF1 tensors in a model class's graph (symbolic Keras tensors) ->
+        ``tf1_add(a, b)``: Keras 3's add on the TensorFlow backend (``+`` of Keras tensors,
+        keras.ops.add) takes a (1, n) + (n, 1) sum for a bias add when n is known and returns
+        shape (1, n) - a pairwise ``expand_dims(s, 0) + expand_dims(s, 1)`` came out wrong."""
+        if not isinstance(original.operator, cst.Add) or not (self._tf1_tensor(original.left)
+                                                             and self._tf1_tensor(original.right)):
+            return updated
+        from ..analysis.tf1_classes import TF1Classes
+
+        if self.ctx.analysis(TF1Classes).class_function(original) is None:
+            return updated
+        self.ctx.use_helper("tf1_add")
+        self.ctx.count(self)
+        return call("tf1_add", updated.left, updated.right)
+
+    def _tf1_tensor(self, node) -> bool:
+        """``node`` is a TF1 op's result: a TF1 call, or a name every binding of which (in its
+        scope, none a parameter) is one."""
+        if isinstance(node, cst.Call):
+            return (self.ctx.legacy_name(node) or "").startswith("tensorflow.")
+        if not isinstance(node, cst.Name):
+            return False
+        from ..analysis.flow import Flow
+
+        scope = self.ctx.analysis(Flow).scope_of(node)
+        defs = scope.by_name.get(node.value, ())
+        return bool(defs) and all(d.index >= 0 and isinstance(d.value, cst.Call)
+                                  and (self.ctx.legacy_name(d.value) or "").startswith("tensorflow.") for d in defs)
 
     def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute):
         parent = self.ctx.parent(original)
@@ -490,13 +529,13 @@ class Ops(CallRule):
         Case("import tensorflow as tf\n"
              "p = tf.nn.max_pool(h, ksize=[1, 2, 2, 1], strides=[1, 2, 2, 1], padding='SAME')\n"
              "q = tf.nn.avg_pool(h, [1, 3, 3, 1], [1, 1, 1, 1], 'VALID')\n"
-             "n = tf.norm(a - b, axis=1)\nm = tf.logical_not(tf.cast(tf.eye(tf.shape(a)[0]), tf.bool))\n"
+             "n = tf.norm(a - b, axis=1)\nm = tf.logical_not(tf.cast(tf.eye(4), tf.bool))\n"
              "c = tf.constant(0.5, shape=[3])\nk = tf.constant([1.0, 2.0])\nd = tf.diag_part(s)\n",
              "import keras\n\n"
              "p = keras.ops.max_pool(h, (2, 2), strides=(2, 2), padding='same')\n"
              "q = keras.ops.average_pool(h, (3, 3), strides=(1, 1), padding='valid')\n"
              "n = keras.ops.norm(a - b, axis=1)\n"
-             "m = keras.ops.logical_not(keras.ops.cast(keras.ops.eye(keras.ops.shape(a)[0]), 'bool'))\n"
+             "m = keras.ops.logical_not(keras.ops.cast(keras.ops.eye(4), 'bool'))\n"
              "c = keras.ops.full([3], 0.5)\nk = keras.ops.convert_to_tensor([1.0, 2.0])\n"
              "d = keras.ops.diagonal(s)\n"),
         # count_nonzero: TF1's int64 default / dtype=; cond: both branches, one selected
@@ -561,4 +600,9 @@ class Ops(CallRule):
         Case("import tensorflow as tf\n\n\ndef pool(x):\n"
              "    return tf.nn.max_pool(x, [2, 2], [1, 2, 2, 1], 'SAME')\n", None, ("TFM130",), todo=True),
         Case("import tensorflow as tf\ny = tf.pad(x, p, mode=m)\n", None, ("TFM130",), todo=True),
+        # tf.eye of a size read from a tensor (a batch size): computed when it runs, also on the
+        # symbolic tensors of a functional model (keras.ops.eye needs an int there)
+        Case("import tensorflow as tf\nm = tf.eye(tf.shape(label)[0])\n",
+             "import keras\n\n\n# tflearn-migrate helper: tf1_eye_like\n" + TF1_EYE_LIKE.code
+             + "\n\nm = tf1_eye_like(label, 0)\n"),
     ]

@@ -31,6 +31,16 @@ class FixedModeBatchNormalization(keras.layers.BatchNormalization):
         return {**super().get_config(), "training": self.fixed_training}
 ''', imports=[("keras", None, None)])
 
+TF1_MODE_BN = register("TF1ModeBatchNormalization", '''
+class TF1ModeBatchNormalization(keras.layers.BatchNormalization):
+    # TF1 batch_normalization(training=<a Python bool>) fixed the mode of each call when the graph
+    # was built (one layer shared by a training and an inference graph: one mode per call); a
+    # functional Keras model passes ITS training flag to every layer call, so the call pins it
+
+    def call(self, inputs, training=None, mask=None, tf1_training=None):
+        return super().call(inputs, training=training if tf1_training is None else tf1_training, mask=mask)
+''', imports=[("keras", None, None)])
+
 _COMMON = ("kernel_initializer=None, bias_initializer='zeros', kernel_regularizer=None, bias_regularizer=None, "
            "activity_regularizer=None, kernel_constraint=None, bias_constraint=None, trainable=True, name=None, "
            "reuse=None")
@@ -84,14 +94,34 @@ class TfLayers(CallRule):
         self.ctx.count(self)
         return out
 
+    def _python_mode(self, original: cst.Call, training: cst.BaseExpression) -> bool:
+        """``training=<a parameter>`` in a translated model class's code (TF1Classes.class_function)
+        whose class has no placeholder read as a mode: the value is a Python bool the class
+        passes down (``set_is_training(True)``), fixed when TF1 built that instance's graph."""
+        from ..analysis.flow import Flow
+        from ..analysis.tf1_classes import TF1Classes
+
+        if not isinstance(training, cst.Name):
+            return False
+        tc = self.ctx.analysis(TF1Classes)
+        fn = tc.class_function(original)
+        if fn is None:
+            return False
+        defs = self.ctx.analysis(Flow).scope_of(original).by_name.get(training.value, ())
+        if len(defs) != 1 or defs[0].index != -1:
+            return False
+        return not any(p.role == "hyper" and p.name not in cp.learning_rates and tc.attr_read(cp, p.name)
+                       for cp in tc.classes.values() if not cp.why for p in cp.placeholders.values())
+
     def _scoped(self, b: BoundArgs, out):
         """A model class built twice into one graph (rules/_tf1_store.py): the layer comes from
         TF1's variable store, keyed at run time by its scope path and name=."""
         if not b.given("name") or literal(b.node("name"), "?") is None:
             raise Untranslatable("a layer without name= in a model class built twice (TF1 numbers such layers)")
-        if not (isinstance(out, cst.Call) and isinstance(out.func, cst.Call) and len(out.args) == 1):
-            raise Untranslatable("layer call with arguments in a model class built twice")
-        return scoped_layer(self.ctx, b.node("name"), out.func, out.args[0].value)
+        if not (isinstance(out, cst.Call) and isinstance(out.func, cst.Call) and out.args):
+            raise Untranslatable("a layer this rule does not apply to its input in a model class built twice")
+        stored = scoped_layer(self.ctx, b.node("name"), out.func, out.args[0].value)
+        return stored.with_changes(args=[*stored.args, *out.args[1:]])
 
     def build(self, short: str, b: BoundArgs, original: cst.Call):
         if b.given("reuse") and literal(b.node("reuse"), True) is not None:
@@ -157,6 +187,13 @@ class TfLayers(CallRule):
                 flag = bool(literal(training, False)) if training is not None else False
                 self.ctx.use_helper("FixedModeBatchNormalization")
                 return apply_layer(wrap_long_call(call("FixedModeBatchNormalization", training=to_node(flag), **kw)), x)
+            if self._python_mode(original, b.orig("training")):
+                # a Python bool passed down from the model class (train / inference instance):
+                # TF1 fixed the mode per call; Keras' functional flag would override it
+                self.ctx.use_helper("TF1ModeBatchNormalization")
+                layer = wrap_long_call(call("TF1ModeBatchNormalization", **kw))
+                return cst.Call(func=layer, args=[cst.Arg(x), cst.Arg(training, keyword=cst.Name("tf1_training"),
+                                                                      equal=_eq())])
             layer = wrap_long_call(call("keras.layers.BatchNormalization", **kw))
             return apply_layer(layer, x)
         if b.given("trainable") and not b.is_default("trainable"):
