@@ -33,12 +33,39 @@ class FixedModeBatchNormalization(keras.layers.BatchNormalization):
 
 TF1_MODE_BN = register("TF1ModeBatchNormalization", '''
 class TF1ModeBatchNormalization(keras.layers.BatchNormalization):
-    # TF1 batch_normalization(training=<a Python bool>) fixed the mode of each call when the graph
-    # was built (one layer shared by a training and an inference graph: one mode per call); a
-    # functional Keras model passes ITS training flag to every layer call, so the call pins it
+    # TF1 batch_normalization(training=<a Python bool>): the mode of each call was fixed when the
+    # graph was built (one layer shared by a training and an inference graph: one mode per call),
+    # while a functional Keras model passes ITS flag to every layer call - the call pins it. A
+    # training-mode graph normalised with batch statistics whenever it ran and updated the moving
+    # ones only when a training step ran its update ops (updates=True: the train op depends on
+    # UPDATE_OPS), fused for 4-D inputs (moving variance from the unbiased batch variance)
+
+    def __init__(self, updates=True, **kwargs):
+        super().__init__(**kwargs)
+        self.tf1_updates = updates
 
     def call(self, inputs, training=None, mask=None, tf1_training=None):
-        return super().call(inputs, training=training if tf1_training is None else tf1_training, mask=mask)
+        if tf1_training is None:
+            return super().call(inputs, training=training, mask=mask)
+        if not tf1_training or not self.trainable:
+            return super().call(inputs, training=False, mask=mask)
+        x = keras.ops.cast(inputs, keras.backend.result_type(inputs.dtype, "float32"))
+        axes = [i for i in range(len(x.shape)) if i != self.axis % len(x.shape)]
+        mean, variance = keras.ops.moments(x, axes)
+        if training and self.tf1_updates:
+            unbiased = variance
+            if len(x.shape) == 4:
+                n = keras.ops.cast(keras.ops.size(x) // x.shape[self.axis], x.dtype)
+                unbiased = variance * n / keras.ops.maximum(n - 1.0, 1.0)
+            self.moving_mean.assign(self.moving_mean * self.momentum + mean * (1.0 - self.momentum))
+            self.moving_variance.assign(self.moving_variance * self.momentum + unbiased * (1.0 - self.momentum))
+        out = keras.ops.batch_normalization(x, mean, variance, axis=self.axis,
+                                            offset=self.beta if self.center else None,
+                                            scale=self.gamma if self.scale else None, epsilon=self.epsilon)
+        return keras.ops.cast(out, self.compute_dtype)
+
+    def get_config(self):
+        return {**super().get_config(), "updates": self.tf1_updates}
 ''', imports=[("keras", None, None)])
 
 _COMMON = ("kernel_initializer=None, bias_initializer='zeros', kernel_regularizer=None, bias_regularizer=None, "
@@ -112,6 +139,15 @@ class TfLayers(CallRule):
             return False
         return not any(p.role == "hyper" and p.name not in cp.learning_rates and tc.attr_read(cp, p.name)
                        for cp in tc.classes.values() if not cp.why for p in cp.placeholders.values())
+
+    def _update_ops(self) -> bool:
+        """The file runs TF1's UPDATE_OPS (``tf.get_collection(tf.GraphKeys.UPDATE_OPS)``, the
+        train op under ``control_dependencies`` of them): batch norms in training mode update their
+        moving statistics in training steps."""
+        from ..cstcache import walk
+
+        return any(isinstance(n, cst.Attribute) and self.ctx.legacy_name(n) == "tensorflow.GraphKeys.UPDATE_OPS"
+                   for n in walk(self.ctx.module))
 
     def _scoped(self, b: BoundArgs, out):
         """A model class built twice into one graph (rules/_tf1_store.py): the layer comes from
@@ -191,6 +227,8 @@ class TfLayers(CallRule):
                 # a Python bool passed down from the model class (train / inference instance):
                 # TF1 fixed the mode per call; Keras' functional flag would override it
                 self.ctx.use_helper("TF1ModeBatchNormalization")
+                if not self._update_ops():
+                    kw = {"updates": to_node(False), **kw}  # no train op runs them: TF1 never updated
                 layer = wrap_long_call(call("TF1ModeBatchNormalization", **kw))
                 return cst.Call(func=layer, args=[cst.Arg(x), cst.Arg(training, keyword=cst.Name("tf1_training"),
                                                                       equal=_eq())])
