@@ -49,7 +49,7 @@ class TF1ModeBatchNormalization(keras.layers.BatchNormalization):
             return super().call(inputs, training=training, mask=mask)
         if not tf1_training or not self.trainable:
             return super().call(inputs, training=False, mask=mask)
-        x = keras.ops.cast(inputs, keras.backend.result_type(inputs.dtype, "float32"))
+        x = keras.ops.cast(inputs, "float64" if inputs.dtype == "float64" else "float32")
         axes = [i for i in range(len(x.shape)) if i != self.axis % len(x.shape)]
         mean, variance = keras.ops.moments(x, axes)
         if training and self.tf1_updates:
