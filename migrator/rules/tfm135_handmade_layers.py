@@ -707,12 +707,25 @@ class HandmadeLayers(Rule):
         bound before the layer and never again (the layer gets ``use_bias=<name>``); False
         otherwise (the bias is conditional in a way the layer cannot say)."""
         ctx = self.ctx
+
+        def blocks(s):  # the blocks that run whenever ``s`` runs: out through ``with`` bodies
+            out = []
+            b = ctx.parent(s)
+            while b is not None:
+                out.append(id(b))
+                owner = ctx.parent(b)
+                if not isinstance(owner, cst.With):
+                    break
+                b = ctx.parent(owner)
+            return out
+
         stmt = ctx.statement_of(add)
-        block, layer_block = ctx.parent(stmt), ctx.parent(d.stmt)
-        if block is layer_block:
-            return None
+        layer_blocks = set(blocks(d.stmt))
+        if layer_blocks & set(blocks(stmt)):
+            return None  # (name_scope blocks around either) the add runs whenever the layer does
+        block = ctx.parent(stmt)
         if_ = ctx.parent(block) if isinstance(block, cst.IndentedBlock) else None
-        if not isinstance(if_, cst.If) or if_.orelse is not None or ctx.parent(if_) is not layer_block \
+        if not isinstance(if_, cst.If) or if_.orelse is not None or not (layer_blocks & set(blocks(if_))) \
                 or not isinstance(if_.test, cst.Name) or list(block.body) != [B.statement, stmt]:
             return False
         defs = d.scope.by_name.get(if_.test.value, ())
