@@ -95,6 +95,13 @@ class ClassProgram:
     session_args: list = field(default_factory=list)        # the Arg nodes (original) passing it
     loss_attr_alias: dict = field(default_factory=dict)     # self.X = self.get_loss(): X -> loss key
     twice: set = field(default_factory=set)                 # attributes assigned more than one placeholder
+    # the other placeholders of a ``twice`` attribute (one per method assigning it; ``placeholders``
+    # holds the last): each statement is translated like the one in ``placeholders``
+    other_placeholders: list = field(default_factory=list)
+    # several instances built into one TF1 graph whose layers share by TF1 name: the functions
+    # (FunctionDef nodes) that build them, where variable scopes and layers go through the
+    # run-time TF1 variable store (helpers tf1_variable_scope / tf1_scoped_layer)
+    store_functions: list = field(default_factory=list)
 
     @property
     def name(self) -> str:
@@ -155,6 +162,7 @@ class TF1Classes:
                             if attr is not None:
                                 if attr in cp.placeholders:  # one attribute, two placeholders (two methods)
                                     cp.twice.add(attr)
+                                    cp.other_placeholders.append(cp.placeholders[attr])
                                 cp.placeholders[attr] = self._placeholder(attr, n, parent)
             if cp.placeholders:
                 cp.why = self._shared_base(cp)
@@ -444,7 +452,11 @@ class TF1Classes:
     def _graph_shared(self, cp: ClassProgram) -> str:
         """Several instances built in one scope (one TF1 graph) by a file using tf.get_variable /
         variable_scope: their variables may be SHARED (reuse / AUTO_REUSE - a training and an
-        inference instance of one model); Keras layers made per instance would not be."""
+        inference instance of one model); Keras layers made per instance would not be. They are
+        translated with TF1's variable store at run time (``cp.store_functions``: every variable
+        scope and every layer made from get_variable / a named tf.layers call in the code the
+        class runs is keyed by its full TF1 name, with TF1's reuse rules) when that code creates
+        its variables only in those forms; else why not."""
         by_scope: dict[int, list[str]] = {}
         for scope, inst in cp.instances:
             by_scope.setdefault(id(scope), []).append(inst)
@@ -455,8 +467,90 @@ class TF1Classes:
                                                                      "tensorflow.variable_scope")
                    for n in walk(self.ctx.module)):
             return ""
-        return (f"instances {', '.join(several)} are built into one TF1 graph whose get_variable / "
-                "variable_scope sharing between them is not translated")
+        why = (f"instances {', '.join(several)} are built into one TF1 graph whose get_variable / "
+               "variable_scope sharing between them is not translated")
+        functions = self._store_closure(cp)
+        reason = self._store_blocker(functions)
+        if reason:
+            return f"{why} ({reason})"
+        cp.store_functions = functions
+        return ""
+
+    def _store_closure(self, cp: ClassProgram) -> list:
+        """The class's methods and the module functions they call (transitively)."""
+        methods = self._methods(cp.node)
+        out: list = []
+        seen: set[int] = set()
+        todo = list(methods.values())
+        while todo:
+            f = todo.pop()
+            if id(f) in seen:
+                continue
+            seen.add(id(f))
+            out.append(f)
+            for n in walk(f.body):
+                if not isinstance(n, cst.Call):
+                    continue
+                m = _self_attr(n.func)
+                if m is not None and m in methods:
+                    todo.append(methods[m])
+                elif isinstance(n.func, cst.Name) and n.func.value in self.flow.functions:
+                    todo.append(self.flow.functions[n.func.value])
+        return out
+
+    def _store_blocker(self, functions) -> str:
+        """Why the variables of ``functions`` cannot go through the run-time TF1 store ("" if
+        they can): get_variable, tf.Variable (never shared), tf.layers with a name= (an
+        auto-named layer's name depends on TF1's per-scope counters), variable scopes entered by
+        name with at most reuse=."""
+        named = ("tensorflow.layers.dense", "tensorflow.layers.conv2d", "tensorflow.layers.conv1d",
+                 "tensorflow.layers.batch_normalization")
+        for f in functions:
+            for n in walk(f.body):
+                if not isinstance(n, cst.Call):
+                    continue
+                q = self.tp.qname(n) or ""
+                if q == "tensorflow.variable_scope":
+                    item = self.ctx.parent(n)
+                    if not (isinstance(item, cst.WithItem) and item.asname is None) or not n.args \
+                            or n.args[0].keyword is not None or any(
+                                a.keyword is None or a.keyword.value != "reuse" for a in n.args[1:]):
+                        return f"{f.name.value}: a variable_scope other than `with variable_scope(name[, reuse=])`"
+                elif q in named:
+                    name = self._arg(n, 99, "name")
+                    if name is None or literal(name, "?") is None:
+                        return f"{f.name.value}: {q.rsplit('.', 1)[1]} without name= (TF1 numbers such layers)"
+                elif q.startswith(("tensorflow.contrib.", "tflearn.")) or q == "tensorflow.get_variable_scope":
+                    return f"{f.name.value}: {q} under a shared variable store"
+                elif isinstance(n.func, cst.Attribute) and n.func.attr.value == "reuse_variables":
+                    return f"{f.name.value}: reuse_variables()"
+        return ""
+
+    def _method_of(self, node: cst.CSTNode) -> str | None:
+        n = self.ctx.parent(node)
+        while n is not None and not isinstance(n, cst.FunctionDef):
+            n = self.ctx.parent(n)
+        return n.name.value if n is not None else None
+
+    def _twice(self, cp: ClassProgram) -> str:
+        """An attribute assigned a placeholder in several methods (``_create_train_input`` /
+        ``_create_inference_input``) is fine when no instance runs two of them: each instance
+        has one placeholder there (the statements are translated one by one). Why not, else."""
+        for attr in sorted(cp.twice):
+            phs = [cp.placeholders[attr]] + [p for p in cp.other_placeholders if p.name == attr]
+            where = [self._method_of(p.call) for p in phs]
+            if None in where or len(set(where)) != len(where):
+                return f"self.{attr} is assigned a placeholder in more than one place"
+            for scope, inst in cp.instances:
+                reached = self._reached(cp, self._inst_methods(scope, inst))
+                if sum(w in reached for w in where) > 1:
+                    return f"self.{attr} is assigned a placeholder in more than one place that {inst} runs"
+            main = cp.placeholders[attr]
+            for p in phs[1:]:
+                if (p.role == "hyper") != (main.role == "hyper"):
+                    return f"self.{attr} is assigned placeholders of different kinds"
+                p.role = main.role
+        return ""
 
     def _assigned_from(self, methods, mname: str) -> str | None:
         """``self.X = self.<mname>()`` in the class's methods: X (None when no method calls it,
@@ -518,7 +612,7 @@ class TF1Classes:
                 self._scope_program(cp, scope, inst)
             cp.why = cp.why or self._method_runs(cp) or self._graph_shared(cp)
             if cp.twice:
-                cp.why = cp.why or f"self.{sorted(cp.twice)[0]} is assigned a placeholder in more than one place"
+                cp.why = cp.why or self._twice(cp)
             if not cp.instances:
                 cp.why = cp.why or "the class is never instantiated in this file"
             elif len(cp.train_ops) != 1:
@@ -572,7 +666,7 @@ class TF1Classes:
                                                  inst, attr))
         built = None
         for stmt_, call_, mo in cp.method_ops:  # self.train_op = ...: one train op per instance building it
-            if mo.attr and mo.local:  # returned into self.attr: the instances that call a method getting it
+            if mo.attr:  # self.attr = the op (or the method returning it): the instances that run that method
                 built = self._reached(cp, self._inst_methods(scope, inst)) if built is None else built
                 if mo.method not in built:
                     continue
@@ -787,6 +881,37 @@ class TF1Classes:
     def saver_call_ids(self) -> set[int]:
         self.saver_calls()
         return self._saver_ids
+
+    def store_function(self, node: cst.CSTNode):
+        """The store function (see ``ClassProgram.store_functions``) whose own code holds ``node``
+        (None if none)."""
+        ids = self.__dict__.get("_store_ids")
+        if ids is None:
+            ids = self.__dict__["_store_ids"] = {id(f): f for cp in self.classes.values() if not cp.why
+                                                 for f in cp.store_functions}
+        if not ids:
+            return None
+        return ids.get(id(self.flow.scope_of(node).node))
+
+    def class_function(self, node: cst.CSTNode):
+        """The function of a translated model class's code (its methods and the module functions
+        they call) holding ``node``, else None: there the tensors are symbolic Keras tensors (the
+        class's graph is built once, from keras.Input placeholders)."""
+        ids = self.__dict__.get("_class_ids")
+        if ids is None:
+            ids = self.__dict__["_class_ids"] = {id(f): f for cp in self.classes.values() if not cp.why
+                                                 for f in self._store_closure(cp)}
+        if not ids:
+            return None
+        return ids.get(id(self.flow.scope_of(node).node))
+
+    def attr_read(self, cp: ClassProgram, attr: str) -> bool:
+        """``self.<attr>`` is read in the class's methods (not only assigned)."""
+        for m in self._methods(cp.node).values():
+            for n in walk(m.body):
+                if _self_attr(n) == attr and not isinstance(self.ctx.parent(n), cst.AssignTarget):
+                    return True
+        return False
 
     def translates(self, cp: ClassProgram) -> bool:
         return not cp.why

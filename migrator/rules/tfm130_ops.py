@@ -52,6 +52,60 @@ _RANDOM_INITS = ("TruncatedNormal", "RandomNormal", "RandomUniform", "GlorotUnif
                  "VarianceScaling", "HeNormal", "HeUniform", "LecunNormal", "LecunUniform")
 
 
+TF1_SHAPE = register("tf1_shape", '''
+class TF1Shape(keras.layers.Layer):
+    # tf.shape(t) of a symbolic Keras tensor (a functional model being built): the 1-D int32
+    # shape computed when the model runs (keras.ops.shape would give None for the batch size)
+
+    def call(self, t):
+        return keras.ops.convert_to_tensor(keras.ops.shape(t), dtype="int32")
+
+    def compute_output_spec(self, t):
+        return keras.KerasTensor((len(t.shape),), dtype="int32")
+
+
+def tf1_shape(t):
+    """TF1's tf.shape(t): the run-time shape."""
+    if isinstance(t, keras.KerasTensor):
+        return TF1Shape()(t)
+    return keras.ops.shape(t)
+''', imports=[("keras", None, None)])
+
+
+TF1_ADD = register("tf1_add", '''
+def tf1_add(x, y):
+    # TF1's x + y. Keras 3's add on the TensorFlow backend (keras.ops.add, + of Keras tensors)
+    # takes x of shape (1, n) plus y of shape (n, 1) for a bias add when n is known and returns
+    # shape (1, n); x - (-y) is the same sum, exactly, broadcast as TF1 did
+    return keras.ops.subtract(x, keras.ops.negative(y))
+''', imports=[("keras", None, None)])
+
+
+TF1_EYE_LIKE = register("tf1_eye_like", '''
+class TF1EyeLike(keras.layers.Layer):
+    # the identity matrix of a size read from a tensor when it runs: keras.ops.eye needs an int
+    # while a functional model is built from symbolic tensors (the batch size is None then)
+
+    def __init__(self, axis=0, eye_dtype=None, **kwargs):
+        super().__init__(**kwargs)
+        self.axis, self.eye_dtype = axis, eye_dtype
+
+    def call(self, t):
+        return keras.ops.eye(keras.ops.shape(t)[self.axis], dtype=self.eye_dtype)
+
+    def compute_output_spec(self, t):
+        n = t.shape[self.axis]
+        return keras.KerasTensor((n, n), dtype=self.eye_dtype or keras.config.floatx())
+
+
+def tf1_eye_like(t, axis=0, dtype=None):
+    """TF1's tf.eye(tf.shape(t)[axis])."""
+    if isinstance(t, keras.KerasTensor):
+        return TF1EyeLike(axis, dtype)(t)
+    return keras.ops.eye(keras.ops.shape(t)[axis], dtype=dtype)
+''', imports=[("keras", None, None)])
+
+
 # a pooling window known only at run time (a parameter, ``list(ksize)``): checked where it runs
 TF1_WINDOW = register("tf1_window", '''
 def tf1_window(k):
@@ -88,17 +142,8 @@ class TF1RandomNormalLike(keras.layers.Layer):
         return {**super().get_config(), "mean": self.mean, "stddev": self.stddev,
                 "dtype": self.sample_dtype, "seed": self.seed}
 ''', imports=(("keras", None, None),))
-# tf.shape / tf.range on a functional model's symbolic tensors (a model function): a batch size
-# is known only when the model runs - computed there by a Lambda layer
-TF1_SHAPE = register("tf1_shape", '''
-def tf1_shape(x):
-    """tf.shape(x): the shape as an int32 tensor; of a functional model's symbolic tensor whose
-    shape is not fully known (the batch size), computed when the model runs (a Lambda layer)."""
-    if isinstance(x, keras.KerasTensor) and any(d is None for d in x.shape):
-        return keras.layers.Lambda(lambda t: keras.ops.convert_to_tensor(keras.ops.shape(t), dtype="int32"))(x)
-    return keras.ops.convert_to_tensor(keras.ops.shape(x), dtype="int32")
-''', imports=[("keras", None, None)])
-
+# tf.range on a functional model's symbolic tensors (a model function): a batch size is known
+# only when the model runs (tf1_shape above) - the range is computed there by a Lambda layer
 TF1_RANGE = register("tf1_range", '''
 def tf1_range(start, limit=None, delta=1, dtype=None):
     """tf.range: keras.ops.arange (tf.range(n) counts from 0); a bound that is a functional model's
@@ -158,6 +203,15 @@ class Ops(CallRule):
     def translate(self, qname: str, original: cst.Call, updated: cst.Call):
         if qname[len("tensorflow."):] in _INITIALIZERS:
             return self._initializer(original, updated)
+        if qname == "tensorflow.shape" and len(updated.args) == 1 and updated.args[0].keyword is None:
+            from ..analysis.tf1_classes import TF1Classes
+
+            if self.ctx.analysis(TF1Classes).class_function(original) is not None:
+                # a model class's graph: built from keras.Input tensors, whose batch size is None
+                self.ctx.use_helper("tf1_shape")
+                self.ctx.add_import("keras")
+                self.ctx.count(self)
+                return call("tf1_shape", updated.args[0].value)
         try:
             out = self.build(qname[len("tensorflow."):], original, updated)
         except (Unbindable, Untranslatable, ValueError) as ex:
@@ -200,6 +254,36 @@ class Ops(CallRule):
                       if v not in ("shape", "zeros_like", "ones_like", "stop_gradient")},
                    _tf("nn.softmax"): "keras.ops.softmax", _tf("nn.log_softmax"): "keras.ops.log_softmax",
                    _tf("nn.leaky_relu"): None, _tf("identity"): "keras.activations.linear"}
+
+    def leave_BinaryOperation(self, original: cst.BinaryOperation, updated: cst.BinaryOperation):
+        """``a + b`` of two TF1 tensors in a model class's graph (symbolic Keras tensors) ->
+        ``tf1_add(a, b)``: Keras 3's add on the TensorFlow backend (``+`` of Keras tensors,
+        keras.ops.add) takes a (1, n) + (n, 1) sum for a bias add when n is known and returns
+        shape (1, n) - a pairwise ``expand_dims(s, 0) + expand_dims(s, 1)`` came out wrong."""
+        if not isinstance(original.operator, cst.Add) or not (self._tf1_tensor(original.left)
+                                                             and self._tf1_tensor(original.right)):
+            return updated
+        from ..analysis.tf1_classes import TF1Classes
+
+        if self.ctx.analysis(TF1Classes).class_function(original) is None:
+            return updated
+        self.ctx.use_helper("tf1_add")
+        self.ctx.count(self)
+        return call("tf1_add", updated.left, updated.right)
+
+    def _tf1_tensor(self, node) -> bool:
+        """``node`` is a TF1 op's result: a TF1 call, or a name every binding of which (in its
+        scope, none a parameter) is one."""
+        if isinstance(node, cst.Call):
+            return (self.ctx.legacy_name(node) or "").startswith("tensorflow.")
+        if not isinstance(node, cst.Name):
+            return False
+        from ..analysis.flow import Flow
+
+        scope = self.ctx.analysis(Flow).scope_of(node)
+        defs = scope.by_name.get(node.value, ())
+        return bool(defs) and all(d.index >= 0 and isinstance(d.value, cst.Call)
+                                  and (self.ctx.legacy_name(d.value) or "").startswith("tensorflow.") for d in defs)
 
     def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute):
         parent = self.ctx.parent(original)
@@ -461,7 +545,16 @@ class Ops(CallRule):
                 raise Untranslatable("tf.eye(batch_shape=...)")
             dt = dtype_of(self.ctx, b.node("dtype"), b.orig("dtype")) if b.given("dtype") else None
             cols = [b.node("num_columns")] if b.given("num_columns") else []
-            return _ops("eye", b.node("num_rows"), *cols, dtype=dt)
+            n, o = b.node("num_rows"), b.orig("num_rows")
+            if not cols and isinstance(o, cst.Subscript) and isinstance(o.value, cst.Call) \
+                    and self.ctx.legacy_name(o.value) == "tensorflow.shape" and len(o.slice) == 1 \
+                    and isinstance(o.slice[0].slice, cst.Index) and isinstance(literal(o.slice[0].slice.value, None), int) \
+                    and isinstance(n, cst.Subscript) and isinstance(n.value, cst.Call) and len(n.value.args) == 1:
+                # tf.eye(tf.shape(t)[i]): a size known when the graph runs (a batch size) - also
+                # while a functional model is built from symbolic tensors (a class's loss)
+                self.ctx.use_helper("tf1_eye_like")
+                return call("tf1_eye_like", n.value.args[0].value, n.slice[0].slice.value, dtype=dt)
+            return _ops("eye", n, *cols, dtype=dt)
         if name == "norm":
             b = B("tensor, ord='euclidean', axis=None, keepdims=None, name=None, keep_dims=None")
             o = literal(b.node("ord"), "?") if b.given("ord") else "euclidean"
@@ -575,13 +668,13 @@ class Ops(CallRule):
         Case("import tensorflow as tf\n"
              "p = tf.nn.max_pool(h, ksize=[1, 2, 2, 1], strides=[1, 2, 2, 1], padding='SAME')\n"
              "q = tf.nn.avg_pool(h, [1, 3, 3, 1], [1, 1, 1, 1], 'VALID')\n"
-             "n = tf.norm(a - b, axis=1)\nm = tf.logical_not(tf.cast(tf.eye(tf.shape(a)[0]), tf.bool))\n"
+             "n = tf.norm(a - b, axis=1)\nm = tf.logical_not(tf.cast(tf.eye(4), tf.bool))\n"
              "c = tf.constant(0.5, shape=[3])\nk = tf.constant([1.0, 2.0])\nd = tf.diag_part(s)\n",
              "import keras\n\n"
              "p = keras.ops.max_pool(h, (2, 2), strides=(2, 2), padding='same')\n"
              "q = keras.ops.average_pool(h, (3, 3), strides=(1, 1), padding='valid')\n"
              "n = keras.ops.norm(a - b, axis=1)\n"
-             "m = keras.ops.logical_not(keras.ops.cast(keras.ops.eye(keras.ops.shape(a)[0]), 'bool'))\n"
+             "m = keras.ops.logical_not(keras.ops.cast(keras.ops.eye(4), 'bool'))\n"
              "c = keras.ops.full([3], 0.5)\nk = keras.ops.convert_to_tensor([1.0, 2.0])\n"
              "d = keras.ops.diagonal(s)\n"),
         # count_nonzero: TF1's int64 default / dtype=; cond: both branches, one selected
@@ -658,4 +751,9 @@ class Ops(CallRule):
              "    index = tf1_range(0, n) * 20 + (seqlen - 1)\n"
              "    return keras.ops.matmul(keras.ops.take(keras.ops.reshape(outputs, [-1, 8]), index, axis=0), w)\n\n\n"
              "r = tf1_range(5)\ns = keras.ops.shape(r)\n"),
+        # tf.eye of a size read from a tensor (a batch size): computed when it runs, also on the
+        # symbolic tensors of a functional model (keras.ops.eye needs an int there)
+        Case("import tensorflow as tf\nm = tf.eye(tf.shape(label)[0])\n",
+             "import keras\n\n\n# tflearn-migrate helper: tf1_eye_like\n" + TF1_EYE_LIKE.code
+             + "\n\nm = tf1_eye_like(label, 0)\n"),
     ]

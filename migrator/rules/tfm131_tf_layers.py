@@ -9,7 +9,10 @@ from ..emit import apply_layer, call, literal, to_node, wrap_long_call
 from ._tf1 import activation_kw, initializer_of, padding_of
 from ._tflearn import Untranslatable
 from ..helpers import register
+from ._tf1_store import scoped_layer, store_function
 from .base import Case, CallRule
+
+_WEIGHTED = ("dense", "conv2d", "conv1d", "batch_normalization")  # layers with variables
 
 FIXED_MODE_BN = register("FixedModeBatchNormalization", '''
 class FixedModeBatchNormalization(keras.layers.BatchNormalization):
@@ -26,6 +29,43 @@ class FixedModeBatchNormalization(keras.layers.BatchNormalization):
 
     def get_config(self):
         return {**super().get_config(), "training": self.fixed_training}
+''', imports=[("keras", None, None)])
+
+TF1_MODE_BN = register("TF1ModeBatchNormalization", '''
+class TF1ModeBatchNormalization(keras.layers.BatchNormalization):
+    # TF1 batch_normalization(training=<a Python bool>): the mode of each call was fixed when the
+    # graph was built (one layer shared by a training and an inference graph: one mode per call),
+    # while a functional Keras model passes ITS flag to every layer call - the call pins it. A
+    # training-mode graph normalised with batch statistics whenever it ran and updated the moving
+    # ones only when a training step ran its update ops (updates=True: the train op depends on
+    # UPDATE_OPS), fused for 4-D inputs (moving variance from the unbiased batch variance)
+
+    def __init__(self, updates=True, **kwargs):
+        super().__init__(**kwargs)
+        self.tf1_updates = updates
+
+    def call(self, inputs, training=None, mask=None, tf1_training=None):
+        if tf1_training is None:
+            return super().call(inputs, training=training, mask=mask)
+        if not tf1_training or not self.trainable:
+            return super().call(inputs, training=False, mask=mask)
+        x = keras.ops.cast(inputs, "float64" if inputs.dtype == "float64" else "float32")
+        axes = [i for i in range(len(x.shape)) if i != self.axis % len(x.shape)]
+        mean, variance = keras.ops.moments(x, axes)
+        if training and self.tf1_updates:
+            unbiased = variance
+            if len(x.shape) == 4:
+                n = keras.ops.cast(keras.ops.size(x) // x.shape[self.axis], x.dtype)
+                unbiased = variance * n / keras.ops.maximum(n - 1.0, 1.0)
+            self.moving_mean.assign(self.moving_mean * self.momentum + mean * (1.0 - self.momentum))
+            self.moving_variance.assign(self.moving_variance * self.momentum + unbiased * (1.0 - self.momentum))
+        out = keras.ops.batch_normalization(x, mean, variance, axis=self.axis,
+                                            offset=self.beta if self.center else None,
+                                            scale=self.gamma if self.scale else None, epsilon=self.epsilon)
+        return keras.ops.cast(out, self.compute_dtype)
+
+    def get_config(self):
+        return {**super().get_config(), "updates": self.tf1_updates}
 ''', imports=[("keras", None, None)])
 
 _COMMON = ("kernel_initializer=None, bias_initializer='zeros', kernel_regularizer=None, bias_regularizer=None, "
@@ -72,13 +112,54 @@ class TfLayers(CallRule):
     def translate(self, qname, original, updated):
         short = qname.rsplit(".", 1)[1]
         try:
-            out = self.build(short, BoundArgs(updated, SIGS[short], original), original)
+            b = BoundArgs(updated, SIGS[short], original)
+            out = self.build(short, b, original)
+            if short in _WEIGHTED and store_function(self.ctx, original) is not None:
+                out = self._scoped(b, out)
         except (Unbindable, Untranslatable, ValueError) as ex:
             self.todo(original, f"tf.layers.{short}: {ex}")
             return None
         self.ctx.add_import("keras")
         self.ctx.count(self)
         return out
+
+    def _python_mode(self, original: cst.Call, training: cst.BaseExpression) -> bool:
+        """``training=<a parameter>`` in a translated model class's code (TF1Classes.class_function)
+        whose class has no placeholder read as a mode: the value is a Python bool the class
+        passes down (``set_is_training(True)``), fixed when TF1 built that instance's graph."""
+        from ..analysis.flow import Flow
+        from ..analysis.tf1_classes import TF1Classes
+
+        if not isinstance(training, cst.Name):
+            return False
+        tc = self.ctx.analysis(TF1Classes)
+        fn = tc.class_function(original)
+        if fn is None:
+            return False
+        defs = self.ctx.analysis(Flow).scope_of(original).by_name.get(training.value, ())
+        if len(defs) != 1 or defs[0].index != -1:
+            return False
+        return not any(p.role == "hyper" and p.name not in cp.learning_rates and tc.attr_read(cp, p.name)
+                       for cp in tc.classes.values() if not cp.why for p in cp.placeholders.values())
+
+    def _update_ops(self) -> bool:
+        """The file runs TF1's UPDATE_OPS (``tf.get_collection(tf.GraphKeys.UPDATE_OPS)``, the
+        train op under ``control_dependencies`` of them): batch norms in training mode update their
+        moving statistics in training steps."""
+        from ..cstcache import walk
+
+        return any(isinstance(n, cst.Attribute) and self.ctx.legacy_name(n) == "tensorflow.GraphKeys.UPDATE_OPS"
+                   for n in walk(self.ctx.module))
+
+    def _scoped(self, b: BoundArgs, out):
+        """A model class built twice into one graph (rules/_tf1_store.py): the layer comes from
+        TF1's variable store, keyed at run time by its scope path and name=."""
+        if not b.given("name") or literal(b.node("name"), "?") is None:
+            raise Untranslatable("a layer without name= in a model class built twice (TF1 numbers such layers)")
+        if not (isinstance(out, cst.Call) and isinstance(out.func, cst.Call) and out.args):
+            raise Untranslatable("a layer this rule does not apply to its input in a model class built twice")
+        stored = scoped_layer(self.ctx, b.node("name"), out.func, out.args[0].value)
+        return stored.with_changes(args=[*stored.args, *out.args[1:]])
 
     def build(self, short: str, b: BoundArgs, original: cst.Call):
         if b.given("reuse") and literal(b.node("reuse"), True) is not None:
@@ -147,6 +228,15 @@ class TfLayers(CallRule):
                 flag = bool(literal(training, False)) if training is not None else False
                 self.ctx.use_helper("FixedModeBatchNormalization")
                 return apply_layer(wrap_long_call(call("FixedModeBatchNormalization", training=to_node(flag), **kw)), x)
+            if self._python_mode(original, b.orig("training")):
+                # a Python bool passed down from the model class (train / inference instance):
+                # TF1 fixed the mode per call; Keras' functional flag would override it
+                self.ctx.use_helper("TF1ModeBatchNormalization")
+                if not self._update_ops():
+                    kw = {"updates": to_node(False), **kw}  # no train op runs them: TF1 never updated
+                layer = wrap_long_call(call("TF1ModeBatchNormalization", **kw))
+                return cst.Call(func=layer, args=[cst.Arg(x), cst.Arg(training, keyword=cst.Name("tf1_training"),
+                                                                      equal=_eq())])
             layer = wrap_long_call(call("keras.layers.BatchNormalization", **kw))
             return apply_layer(layer, x)
         if b.given("trainable") and not b.is_default("trainable"):

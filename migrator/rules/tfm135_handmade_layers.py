@@ -8,6 +8,7 @@ from ..emit import apply_layer, call, expr, literal, to_node, wrap_long_call
 from ..helpers import register
 from ._tf1 import initializer_of
 from ._tf1_program import _arg, _walk
+from ._tf1_store import scoped_layer, store_function
 from ._tflearn import Untranslatable
 from .base import Case, Rule
 
@@ -289,6 +290,7 @@ class HandmadeLayers(Rule):
         # (a layer built per pass would not)
         patterns = {k: v for k, v in patterns.items()
                     if all(x is None or self._in_its_loops(v[4], variables[x].statement) for x in (v[2], v[3]))}
+        self._cond_bias: dict[int, tuple] = {}  # id(pattern) -> (test, if node): bias only if test
         self._late = self._late_biases(variables, patterns)
         # a module-level variable applied inside a function is ONE set of weights however often
         # the function runs (TF1 shares it); a layer created per call would not: only a function
@@ -905,6 +907,11 @@ class HandmadeLayers(Rule):
         flow = self.ctx.analysis(Flow)
         scope = flow.scope_of(at)
         defs = scope.by_name.get(init.value, ())
+        if len(defs) == 1 and defs[0].index == -1 and defs[0].stmt is scope.node:
+            # a parameter of the layer helper (``init_w=None``), never rebound: the layer takes
+            # it as is - None is get_variable's default, glorot_uniform for a float variable, and
+            # Keras' add_weight(initializer=None) draws glorot_uniform too (kernel AND bias)
+            return cst.Name(init.value)
         calls = []
         for d in defs:
             if not isinstance(d.value, cst.Call) or not (self.ctx.legacy_name(d.value) or "").startswith("tensorflow."):
@@ -986,9 +993,47 @@ class HandmadeLayers(Rule):
             if p[3] is not None or reads.get(self._key(x, x.value)) != 1 \
                     or (len(d.scope.by_name.get(x.value, ())) != 1 and not self._per_binding_key(self._key(x, x.value))):
                 continue
+            cond = self._bias_block(node, d, variables[bkey])
+            if cond is False:
+                continue
+            if cond is not None:  # ``if use_bias:`` holding the bias variable and its add
+                self._cond_bias[id(d.value)] = cond
             patterns[id(d.value)] = (p[0], p[1], p[2], bkey, p[4])
             late[id(node)] = (id(d.value), x.value)
         return late
+
+    def _bias_block(self, add, d, B):
+        """Where the later bias add sits: None when in the layer statement's own block (always
+        runs with it); ``(test, if node)`` for ``if <name>:`` (no else) holding exactly the bias
+        variable's statement and the add, in the layer statement's block, the name a parameter or
+        bound before the layer and never again (the layer gets ``use_bias=<name>``); False
+        otherwise (the bias is conditional in a way the layer cannot say)."""
+        ctx = self.ctx
+
+        def blocks(s):  # the blocks that run whenever ``s`` runs: out through ``with`` bodies
+            out = []
+            b = ctx.parent(s)
+            while b is not None:
+                out.append(id(b))
+                owner = ctx.parent(b)
+                if not isinstance(owner, cst.With):
+                    break
+                b = ctx.parent(owner)
+            return out
+
+        stmt = ctx.statement_of(add)
+        layer_blocks = set(blocks(d.stmt))
+        if layer_blocks & set(blocks(stmt)):
+            return None  # (name_scope blocks around either) the add runs whenever the layer does
+        block = ctx.parent(stmt)
+        if_ = ctx.parent(block) if isinstance(block, cst.IndentedBlock) else None
+        if not isinstance(if_, cst.If) or if_.orelse is not None or not (layer_blocks & set(blocks(if_))) \
+                or not isinstance(if_.test, cst.Name) or list(block.body) != [B.statement, stmt]:
+            return False
+        defs = d.scope.by_name.get(if_.test.value, ())
+        if len(defs) != 1 or defs[0].index >= d.index:
+            return False
+        return (if_.test, if_)
 
     def _helper_variable(self, value: cst.Call):
         """``init_weights('weights', shape)`` calling a module-level function whose body is
@@ -1228,6 +1273,16 @@ class HandmadeLayers(Rule):
         W = variables[w]
         stored = self._store.get(key)
         own_bias = None
+        scoped = None
+        if stored is None and W.call is not None and self.ctx.legacy_name(W.call) == "tensorflow.get_variable" \
+                and store_function(self.ctx, core) is not None:
+            # a model class built twice into one graph: the layer comes from TF1's variable store,
+            # keyed at run time by its scope path and the kernel's get_variable name
+            scoped = _arg(W.call, 0, "name")
+            if scoped is None:
+                raise Untranslatable("get_variable without a name in a model class built twice")
+            if b is not None and self.ctx.legacy_name(variables[b].call) != "tensorflow.get_variable":
+                own_bias, b = variables[b], None  # a tf.Variable bias: never shared, one per call
         if stored is not None and stored[1] == "own":  # the kernel is shared, this bias is the tower's
             own_bias, b = variables[b], None
         kw = {"kernel_initializer": None if literal(W.init, None) == "glorot_uniform" else W.init}
@@ -1242,6 +1297,9 @@ class HandmadeLayers(Rule):
             kw["bias_initializer"] = None if literal(B.init, None) == "zeros" else B.init
             if self._regularizer(B) is not None:
                 kw["bias_regularizer"] = self._regularizer(B)
+            cond = self._cond_bias.get(id(core))
+            if cond is not None:
+                kw["use_bias"] = cst.Name(cond[0].value)
         if kind == "embedding":
             k = W.init  # get_variable's default (glorot_uniform) is not the Embedding's ('uniform')
             if W.shape is None:  # tf.Variable(pretrained): the table's shape is the value's
@@ -1278,6 +1336,13 @@ class HandmadeLayers(Rule):
         layer = wrap_long_call(layer)
         if not apply:
             return layer
+        if scoped is not None:
+            out = scoped_layer(self.ctx, scoped.deep_clone(), layer, updated_x)
+            if own_bias is not None:
+                self.ctx.use_helper("TF1Bias")
+                init = None if literal(own_bias.init, None) == "zeros" else own_bias.init
+                out = cst.Call(func=call("TF1Bias", init) if init is not None else call("TF1Bias"), args=[cst.Arg(out)])
+            return out
         if stored is None:
             return apply_layer(layer, updated_x)
         self.ctx.use_helper("tf1_layer")
@@ -1298,6 +1363,14 @@ class HandmadeLayers(Rule):
         elif p[3] is not None and isinstance(updated, cst.Call):
             core = updated.args[0].value
         return core.args[0].value if isinstance(core, cst.Call) else None
+
+    def leave_If(self, original, updated):
+        _, pats, _ = self._state()
+        for pid, (_, if_) in self._cond_bias.items():
+            if if_ is original and pid in pats:  # bias variable and add: now the layer's use_bias
+                self.ctx.count(self)
+                return cst.RemoveFromParent()
+        return updated
 
     def leave_BinaryOperation(self, original, updated):
         return self._rewrite(original, updated)
@@ -1581,5 +1654,14 @@ class HandmadeLayers(Rule):
                # a variable made outside it (the same weight at every pass)
                Case('import tensorflow as tf\nW = tf.Variable(tf.random_normal([4, 4]))\nh1 = tf.matmul(x1, W)\nh2 = tf.matmul(x2, W)\nW2 = tf.Variable(tf.zeros([4, 4]))\nfor i in range(3):\n    h = tf.matmul(h, W2)\n',
                     'import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\nimport keras\n\nW = tf.Variable(tf.random_normal([4, 4]))  # TODO(tflearn-migrate): TFM100 no Keras translation for tensorflow.Variable, tensorflow.random_normal\nh1 = keras.ops.matmul(x1, W)\nh2 = keras.ops.matmul(x2, W)\nW2 = tf.Variable(tf.zeros([4, 4]))  # TODO(tflearn-migrate): TFM100 no Keras translation for tensorflow.Variable, tensorflow.zeros\nfor i in range(3):\n    h = keras.ops.matmul(h, W2)\n', ("TFM100", "TFM100"), todo=True)]
+    INVALID = [*INVALID,
+               # a layer helper's initializer PARAMETER (None: get_variable's glorot_uniform, which
+               # Keras' add_weight(initializer=None) draws too) and a bias under ``if use_bias:``
+               # -> use_bias=use_bias (the if goes with the bias)
+               Case("import tensorflow as tf\n\n\ndef conv(x, k, n, init_w=None, use_bias=True):\n    w = tf.get_variable('weights', [k, k, x.get_shape().as_list()[-1], n], initializer=init_w)\n    out = tf.nn.conv2d(x, w, strides=[1, 1, 1, 1], padding='SAME')\n    if use_bias:\n        b = tf.get_variable('biases', [n], initializer=tf.zeros_initializer())\n        out = tf.nn.bias_add(out, b)\n    return tf.nn.relu(out)\n",
+                    "import keras\n\n\ndef conv(x, k, n, init_w=None, use_bias=True):\n    out = keras.layers.Conv2D(\n        n,\n        (k, k),\n        strides=(1, 1),\n        padding='same',\n        kernel_initializer=init_w,\n        use_bias=use_bias,\n    )(x)\n    return keras.ops.relu(out)\n"),
+               # the if does more than add the bias: the bias stays a TF1 variable (TODO)
+               Case("import tensorflow as tf\n\n\ndef conv(x, k, n, use_bias=True):\n    w = tf.get_variable('weights', [k, k, 1, n])\n    out = tf.nn.conv2d(x, w, strides=[1, 1, 1, 1], padding='SAME')\n    if use_bias:\n        b = tf.get_variable('biases', [n])\n        out = tf.nn.bias_add(out, b)\n        out = out * 2.0\n    return out\n",
+                    "import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\nimport keras\n\n\ndef conv(x, k, n, use_bias=True):\n    out = keras.layers.Conv2D(\n        n,\n        (k, k),\n        strides=(1, 1),\n        padding='same',\n        use_bias=False,\n    )(x)\n    if use_bias:\n        b = tf.get_variable('biases', [n])  # TODO(tflearn-migrate): TFM100 no Keras translation for tensorflow.get_variable\n        out = keras.ops.add(out, b)\n        out = out * 2.0\n    return out\n", ("TFM100",), todo=True)]
     REQUIRES = ("TFM130", "TFM100")
 

@@ -6,6 +6,7 @@ import libcst as cst
 
 from ..analysis.sharing import kept_scope_marker
 from ._tf1_program import TF1Program
+from ._tf1_store import store_function
 from .base import Case, Rule
 
 _SCOPES = ("tensorflow.variable_scope", "tensorflow.name_scope")
@@ -42,6 +43,8 @@ class VariableScope(Rule):
             return cst.FlattenSentinel(body)
         if tp.qname(original.items[0].item) not in _SCOPES:
             return updated
+        if tp.qname(original.items[0].item) == "tensorflow.variable_scope" and store_function(self.ctx, original):
+            return self._store_scope(original, updated)
         if kept_scope_marker(original.leading_lines) and not self._shared_handled(tp, original):
             # kept by an earlier run: what TF1 shared was decided on the legacy code; the layers
             # inside are Keras now and would read as unshared (a second run must change nothing)
@@ -72,6 +75,20 @@ class VariableScope(Rule):
         return (isinstance(c, cst.Call) and not c.args and isinstance(c.func, cst.Attribute)
                 and c.func.attr.value == "as_default" and isinstance(c.func.value, cst.Call)
                 and not c.func.value.args and self.ctx.legacy_name(c.func.value) == "tensorflow.Graph")
+    def _store_scope(self, original: cst.With, updated: cst.With) -> cst.With:
+        """In a model class built twice into one graph (rules/_tf1_store.py): the scope stays, as
+        ``tf1_variable_scope(name[, reuse=])`` - the path of the layers' TF1 names."""
+        oc, uc = original.items[0].item, updated.items[0].item
+        args = []
+        for oa, ua in zip(oc.args, uc.args):
+            if oa.keyword is not None and oa.keyword.value == "reuse" \
+                    and self.ctx.legacy_name(oa.value) == "tensorflow.AUTO_REUSE":
+                ua = ua.with_changes(value=cst.SimpleString("'AUTO_REUSE'"))
+            args.append(ua)
+        self.ctx.use_helper("tf1_variable_scope")
+        self.ctx.count(self)
+        item = updated.items[0].with_changes(item=uc.with_changes(func=cst.Name("tf1_variable_scope"), args=args))
+        return updated.with_changes(items=[item])
 
     def _sharing(self, tp: TF1Program, w: cst.With) -> bool:
         from ..analysis.sharing import Sharing

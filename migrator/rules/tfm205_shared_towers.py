@@ -90,9 +90,13 @@ class SharedPlan:
         from .tfm206_tflearn_reuse_towers import ReuseTowers
 
         tflearn_towers = ctx.analysis(ReuseTowers).by_call   # TFM206 builds those encoders
+        from ._tf1_store import store_function
+
         for g in sharing.groups:
             if g.verdict != "shared" or any(id(c) in tflearn_towers for c in g.calls):
                 continue
+            if g.function is not None and store_function(ctx, g.function.body) is not None:
+                continue  # a model class built twice: its layers come from TF1's store (rules/_tf1_store.py)
             self.groups.append(g)
             k = id(g)
             why = self._why_not(g)
