@@ -17,7 +17,10 @@ _STATEFUL = ("tensorflow.placeholder", "tensorflow.placeholder_with_default", "t
              "tensorflow.get_variable", "tensorflow.global_variables_initializer",
              "tensorflow.initialize_all_variables", "tensorflow.local_variables_initializer",
              "tensorflow.train.", "tensorflow.data.", "tensorflow.compat.v1.placeholder",
-             "tensorflow.summary.", "tensorflow.assign", "tensorflow.while_loop", "tensorflow.py_func")
+             "tensorflow.summary.", "tensorflow.assign", "tensorflow.while_loop", "tensorflow.py_func",
+             # layers make variables
+             "tensorflow.layers.", "tensorflow.contrib.", "tensorflow.nn.rnn_cell.", "tensorflow.keras.layers.",
+             "tflearn.")
 
 
 class ConstantSessions:
@@ -62,7 +65,8 @@ class ConstantSessions:
                 continue
             if all(self._ok_use(n, bs) for n in names.get(name, ())):
                 self.names.add(name)
-        if placeholders and not self._fed_program(placeholders, names):
+        if placeholders and (not self.names or not self._fed_program(placeholders, names)):
+            # no session run to feed them (a model built for another file's session): TFM140's
             self.names = set()
             self.placeholder_stmts, self.functions, self.fed_runs = set(), {}, {}
 
