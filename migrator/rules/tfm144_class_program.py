@@ -188,12 +188,46 @@ class ClassProgramRule(Rule):
                 if p.role == "hyper":  # Keras' training flag (see TF1Classes._hyper)
                     self.ctx.count(self)
                     return cst.RemoveFromParent()
+                if p.role == "inert":  # no TF1 op read it (TF1Classes._inert): the same `is` answers
+                    from ._tf1 import keras_input
+
+                    self.ctx.count(self)
+                    small = updated.body[0]
+                    return updated.with_changes(
+                        body=[small.with_changes(value=keras_input(self.ctx, [cst.Name("None")], p.dtype))],
+                        trailing_whitespace=cst.TrailingWhitespace(
+                            whitespace=cst.SimpleWhitespace("  "),
+                            comment=cst.Comment("# no TF1 op read this placeholder (only `is` tests): "
+                                                "what the runs fed it was never used"),
+                            newline=updated.trailing_whitespace.newline))
                 return self._placeholder(p, updated)
+        if any(st is original for st in cp.session_stmts) and not cp.why:
+            self.ctx.count(self)  # self.sess = sess: the session goes with its runs
+            return cst.RemoveFromParent()
         for op in cp.train_ops:
             if op.statement is original:
                 if cp.why:
                     raise _Todo(f"train op kept: class {cp.name}: {cp.why}")
                 return self._train_op(cp, op, updated)
+            mo = op.method
+            if mo is not None and any(st is original for st in mo.group_drop):
+                if cp.why:
+                    raise _Todo(f"train op kept: class {cp.name}: {cp.why}")
+                self.ctx.count(self)  # [train_op] + update ops: the Keras model updates them itself
+                return cst.RemoveFromParent()
+            if mo is not None and mo.group_stmt is original:
+                if cp.why:
+                    raise _Todo(f"train op kept: class {cp.name}: {cp.why}")
+                self.ctx.count(self)
+                small = updated.body[0]
+                return updated.with_changes(body=[small.with_changes(value=cst.Name(mo.group_local))])
+            if mo is not None and mo.counter is not None and not cp.why:
+                c = mo.counter
+                if c["stmt"] is original:
+                    self.ctx.count(self)  # the step counter: the Keras optimizer's iterations
+                    return cst.RemoveFromParent()
+                if id(original) in c["schedule"]:
+                    return self._schedule(c, original, updated)
             if op.method is not None and any(e is original for e in op.method.extra):
                 if cp.why:
                     raise _Todo(f"gradient computation kept: class {cp.name}: {cp.why}")
@@ -257,15 +291,23 @@ class ClassProgramRule(Rule):
         and initializer runs."""
         from ..cstcache import walk
 
+        from ..analysis.flow import Flow
+
         names = {t.target.value for t in assign.targets if isinstance(t.target, cst.Name)}
         handled = {id(r.call) for r in cp.runs}
         handled |= {id(c) for c in self._saver_calls(cp)}
+        flow = self.ctx.analysis(Flow)
+        home = flow.scope_of(assign)
         for node in walk(self.ctx.module):
             if not isinstance(node, cst.Name) or node.value not in names:
                 continue
             parent = self.ctx.parent(node)
-            if isinstance(parent, cst.AssignTarget):
+            if isinstance(parent, cst.AssignTarget) or (isinstance(parent, cst.Attribute) and parent.attr is node) \
+                    or isinstance(parent, cst.Param) or (isinstance(parent, cst.Arg) and parent.keyword is node):
                 continue
+            sc = flow.scope_of(node)
+            if sc is not home and sc is not None and sc.by_name.get(node.value):
+                continue  # another function's own variable of that name (a parameter, a local)
             if isinstance(parent, cst.Attribute) and parent.value is node:
                 call_node = self.ctx.parent(parent)
                 if isinstance(call_node, cst.Call) and (id(call_node) in handled or parent.attr.value == "close"
@@ -409,11 +451,49 @@ class ClassProgramRule(Rule):
         from ._tf1 import keras_input
 
         elems = p.shape_elements
+        if elems is not None and any(isinstance(e, cst.StarredElement) for e in p.shape.elements):
+            from ._tf1 import keras_input  # [None, *self.image_size]: shape=tuple([...])[1:]
+
+            self.ctx.count(self)
+            small = updated.body[0]
+            shape = [a for a in small.value.args if a.keyword is not None and a.keyword.value == "shape"] or \
+                [a for a in small.value.args if a.keyword is None][1:2]
+            return updated.with_changes(body=[small.with_changes(
+                value=keras_input(self.ctx, None, p.dtype, shape[0].value))])
         if elems is None or not elems:
             raise _Todo(f"placeholder self.{p.name}: shape not a literal list")
         self.ctx.count(self)
         small = updated.body[0]
         return updated.with_changes(body=[small.with_changes(value=keras_input(self.ctx, elems, p.dtype))])
+
+    def _schedule(self, c: dict, original, updated):
+        """``lr = f(global_step)`` in the train op's method -> ``@StepSchedule def lr(iterations)``:
+        the n-th TF1 training run read the counter at ``start + n`` (minimize(global_step=) adds 1
+        after the update); Keras calls the schedule with the optimizer's iterations, n."""
+        from .tfm140_session_program import _replace_names
+
+        name = c["schedule"][id(original)]
+        self.ctx.add_import("keras")
+        self.ctx.use_helper("StepSchedule")
+        self.ctx.count(self)
+        it = "iterations"
+        value = _replace_names(updated.body[0].value, {n: [it] for n in c["names"] if n != name})
+        body = []
+        if any(isinstance(x, cst.Name) and x.value == c["name"] for x in _walk_nodes(original)):
+            v = f"keras.ops.cast({it}, {c['dtype']!r})"
+            if c["start"] != 0:
+                v = f"{c['start']!r} + {v}"
+            body.append(cst.SimpleStatementLine(
+                [cst.Assign([cst.AssignTarget(cst.Name(c["name"]))], cst.parse_expression(v))],
+                trailing_whitespace=cst.TrailingWhitespace(
+                    whitespace=cst.SimpleWhitespace("  "),
+                    comment=cst.Comment("# the TF1 counter before this update (1 per training run)"),
+                    newline=cst.Newline())))
+        body.append(cst.SimpleStatementLine([cst.Return(value)]))
+        return cst.FunctionDef(
+            name=cst.Name(name), params=cst.Parameters([cst.Param(cst.Name(it))]),
+            body=cst.IndentedBlock(body), decorators=[cst.Decorator(cst.Name("StepSchedule"))],
+            leading_lines=original.leading_lines)
 
     def _method_train_op(self, cp: ClassProgram, op, updated):
         """Inside the method: ``train = <optimizer step>`` -> ``train = LossModel([self.x, ...],
@@ -427,8 +507,8 @@ class ClassProgramRule(Rule):
         opt = value.func.value
         if len(cp.train_ops) != 1 or (op.name is None and not mo.attr):
             raise _Todo(f"{mo.method}(): the train op it returns is not bound by the caller")
-        loss = cst.Name(mo.loss_node.value) if isinstance(mo.loss_node, cst.Name) else \
-            cst.Attribute(cst.Name("self"), cst.Name(mo.loss_node.attr.value))
+        loss = cst.Name(mo.loss_node.value) if isinstance(mo.loss_node, cst.Name) else (
+            cst.Name(mo.loss_param) if mo.loss_param else cst.Attribute(cst.Name("self"), cst.Name(mo.loss_node.attr.value)))
         ins = self._inputs_node("self", self._loss_inputs(cp))
         self.ctx.use_helper("LossModel")
         self.ctx.add_import("keras")
