@@ -507,6 +507,26 @@ class HandmadeLayers(Rule):
         variables, _, removable = self._state()
         return frozenset(id(variables[k].call) for k in removable if variables[k].call is not None)
 
+    def tf1_weight_names(self) -> dict[int, tuple]:
+        """id(get_variable call whose variable becomes a layer's weight) -> (its TF1 name or None,
+        the Keras layer class, the weight's name): what tf.trainable_variables() listed."""
+        variables, ok, removable = self._state()
+        cls = {"dense": "Dense", "conv": "Conv2D", "conv2d": "Conv2D", "embedding": "Embedding"}
+        out = {}
+        for p in ok.values():
+            kind, _, w, b, _ = p
+            for key, role in ((w, "embeddings" if kind == "embedding" else "kernel"), (b, "bias")):
+                v = variables.get(key) if key is not None else None
+                if v is None or v.call is None or key not in removable:
+                    continue
+                if self.ctx.legacy_name(v.call.func) == "tensorflow.Variable":  # tf.Variable(init, ..., name=)
+                    name = next((a.value for a in v.call.args if a.keyword is not None and a.keyword.value == "name"),
+                                cst.SimpleString("'Variable'"))
+                else:
+                    name = _arg(v.call, 0, "name")
+                out[id(v.call)] = (literal(name, None) if name is not None else None, cls.get(kind, kind), role)
+        return out
+
     def stored_variable_calls(self) -> frozenset:
         """The get_variable calls whose layer this rule takes from the TF1-name store."""
         self._state()

@@ -57,6 +57,9 @@ class _Plan:
         self.remove: set[int] = set()  # ids of statements that go
         self.moments: dict[int, tuple] = {}  # id(moments statement) -> (x, axes) (orig nodes)
         self.ifs: set[int] = set()  # ids of the ifs whose branches may become empty
+        # get_variable calls of beta / gamma -> (TF1 name, Keras weight): what tf.trainable_variables() saw
+        self.weights: dict[int, tuple] = {}
+        self.staged_weights: dict[int, tuple] = {}
 
 
 class HandmadeBatchNorm(Rule):
@@ -172,6 +175,7 @@ class HandmadeBatchNorm(Rule):
                 raise Untranslatable(f"{nm} has a regularizer")
             inits[k] = self._init(g)
             p.remove.add(id(stmt))
+            p.staged_weights[id(gv)] = (literal(g.get("name"), None), "beta" if k == "offset" else "gamma")
         # mean / variance: moments in one branch, moving variables in the other (or only one)
         kinds: dict[str, list] = {"batch": [], "moving": []}
         moving_inits: dict[str, str] = {}
@@ -291,6 +295,7 @@ class HandmadeBatchNorm(Rule):
             if ini is not None and not _constant_is(ini, default):
                 kw[arg] = ini
         plan.calls[id(bn)] = {"kw": kw, "training": training}
+        plan.weights.update(p.staged_weights)
         plan.remove |= p.remove
         plan.moments.update(p.moments)
         plan.ifs |= p.ifs
@@ -328,6 +333,11 @@ class HandmadeBatchNorm(Rule):
             return True
         return (isinstance(v, cst.Call) and isinstance(v.func, cst.Attribute) and v.func.attr.value == "append"
                 and len(v.args) == 1 and v.args[0].value is c)
+
+    def tf1_weight_names(self) -> dict[int, tuple]:
+        """id(get_variable call of a beta / gamma this rule turns into a layer's weight) ->
+        (its TF1 name or None, "beta" | "gamma")."""
+        return dict(self._plan().weights)
 
     # -- rewriting ---------------------------------------------------------------------------
     def leave_Call(self, original: cst.Call, updated: cst.Call):

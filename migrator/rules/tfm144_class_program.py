@@ -64,6 +64,57 @@ def tf1_fetches(inputs, outputs):
 ''', imports=[("keras", None, None)])
 
 
+TF1_TRAINABLE = register("tf1_trainable_variables", '''
+class TF1VariableValues(keras.layers.Layer):
+    """The current values of variables that other layers own, as tensors of the graph (called on
+    a tensor of it only to be placed there): a loss computed from them follows every update."""
+
+    def __init__(self, variables, **kwargs):
+        super().__init__(**kwargs)
+        self._variables = lambda: variables  # not tracked: the layers that made them own them
+
+    def call(self, anchor):
+        return [keras.ops.convert_to_tensor(v) for v in self._variables()]
+
+    def compute_output_spec(self, anchor):
+        return [keras.KerasTensor(tuple(v.shape), dtype=v.dtype) for v in self._variables()]
+
+
+def tf1_trainable_variables(owner, tf1_names):
+    """tf.trainable_variables() read while a TF1 model class built its graph: the trainable weights
+    of the layers that computed the tensors the object holds so far, as tensors of the graph,
+    each named "<layer>/<its TF1 variable name>:0" (tf1_names: {(layer class, weight): TF1 name})."""
+    tensors = [t for t in vars(owner).values() if isinstance(t, keras.KerasTensor)]
+    ops, seen, todo = [], set(), list(tensors)
+    while todo:
+        op = todo.pop(0)._keras_history[0]
+        if id(op) in seen:
+            continue
+        seen.add(id(op))
+        ops.append(op)
+        for node in op._inbound_nodes:
+            todo.extend(node.input_tensors)
+    variables, names, taken = [], [], set()
+    for op in ops:
+        layers = op._flatten_layers(include_self=True) if isinstance(op, keras.layers.Layer) else []
+        for layer in layers:
+            for w in layer.trainable_weights if not layer._layers else []:
+                if id(w) in taken:
+                    continue
+                key = (type(layer).__name__, w.name)
+                if key not in tf1_names:
+                    raise ValueError(f"no TF1 variable is known for the weight {w.path} ({key})")
+                taken.add(id(w))
+                variables.append(w)
+                names.append(f"{layer.name}/{tf1_names[key]}:0")
+    anchor = next((t for t in tensors if not isinstance(t._keras_history[0], keras.layers.InputLayer)), tensors[0])
+    values = TF1VariableValues(variables)(anchor)
+    for v, n in zip(values, names):
+        v.name = n
+    return values
+''', imports=[("keras", None, None)])
+
+
 class ClassProgramRule(Rule):
     ID = "TFM144"
     NAME = "class-program"
@@ -675,11 +726,104 @@ class ClassProgramRule(Rule):
                 out[el.key.attr.value] = el.value  # type: ignore[union-attr]
         return out
 
+    # -- tf.trainable_variables() while the class builds its graph (a weight decay) --------------------
+    def _trainable_variables(self, original: cst.Call, updated: cst.Call):
+        """``[v for v in tf.trainable_variables() if v.name.endswith('/w:0') ...]`` in a method of a
+        class this rule translates -> ``tf1_trainable_variables(self, {(layer class, weight): TF1
+        name})``: the Keras weights of the layers built so far, as graph tensors of their values,
+        named as TF1 named them (the layer's name for the scopes). The filter stays; it may read
+        only the end of the names (``endswith`` of at most ``/<variable>:0``), which the helper
+        reproduces exactly. The TF1 names come from the get_variable calls TFM135 / TFM136 turn
+        into layer weights."""
+        tc = self._tc()
+        n = self.ctx.parent(original)
+        cls = n
+        while cls is not None and not isinstance(cls, cst.ClassDef):
+            cls = self.ctx.parent(cls)
+        cp = tc.classes.get(cls.name.value) if cls is not None else None
+        if cp is None:
+            return updated
+        if cp.why:
+            return updated  # the class stays TF1 (its own TODOs say why)
+        try:
+            self._check_trainable(cp, original)
+            names = self._tf1_names()
+        except _Todo as ex:
+            self.todo(original, f"tf.trainable_variables() kept: {ex}")
+            return updated
+        self.ctx.use_helper("tf1_trainable_variables")
+        self.ctx.add_import("keras")
+        self.ctx.count(self)
+        table = cst.Dict([cst.DictElement(cst.Tuple([cst.Element(to_node(c)), cst.Element(to_node(w))]), to_node(leaf))
+                          for (c, w), leaf in sorted(names.items())])
+        return call("tf1_trainable_variables", cst.Name("self"), table)
+
+    def _tf1_names(self) -> dict:
+        from .tfm135_handmade_layers import HandmadeLayers
+        from .tfm136_handmade_batch_norm import HandmadeBatchNorm
+
+        out: dict = {}
+        got = [(leaf, c, w) for leaf, c, w in self.ctx.analysis(HandmadeLayers).tf1_weight_names().values()]
+        got += [(leaf, "FixedModeBatchNormalization", w)
+                for leaf, w in self.ctx.analysis(HandmadeBatchNorm).tf1_weight_names().values()]
+        for leaf, c, w in got:
+            if not isinstance(leaf, str):
+                raise _Todo(f"a {c} {w} whose TF1 variable name is not a literal")
+            if out.setdefault((c, w), leaf) != leaf:
+                raise _Todo(f"{c} {w}s come from variables named {out[(c, w)]!r} and {leaf!r}")
+        if not out:
+            raise _Todo("no variable of the file becomes a layer weight")
+        self.__dict__["_leaves"] = set(out.values())
+        return out
+
+    def _check_trainable(self, cp: ClassProgram, original: cst.Call) -> None:
+        if original.args:
+            raise _Todo("tf.trainable_variables(scope)")
+        if len(cp.instances) != 1:
+            raise _Todo("TF1's collection held the variables of every instance of the graph")
+        comp_for = self.ctx.parent(original)
+        comp = self.ctx.parent(comp_for) if isinstance(comp_for, cst.CompFor) else None
+        if not (isinstance(comp, cst.ListComp) and comp.for_in is comp_for and comp_for.iter is original
+                and comp_for.inner_for_in is None and isinstance(comp_for.target, cst.Name)
+                and isinstance(comp.elt, cst.Name) and comp.elt.value == comp_for.target.value):
+            raise _Todo("not read as [v for v in tf.trainable_variables() if <its name>]")
+        m = self.ctx.parent(comp)
+        while m is not None and not isinstance(m, cst.FunctionDef):
+            m = self.ctx.parent(m)
+        if m is None or not m.params.params or m.params.params[0].name.value != "self":
+            raise _Todo("not in a method")
+        v = comp_for.target.value
+        for cond in comp_for.ifs:
+            self._name_test(cond.test, v)
+
+    def _name_test(self, t: cst.BaseExpression, v: str) -> None:
+        """``v.name.endswith('<suffix>')`` combined by and / or / not; suffixes checked later."""
+        if isinstance(t, cst.BooleanOperation):
+            self._name_test(t.left, v)
+            self._name_test(t.right, v)
+            return
+        if isinstance(t, cst.UnaryOperation) and isinstance(t.operator, cst.Not):
+            self._name_test(t.expression, v)
+            return
+        if isinstance(t, cst.Call) and isinstance(t.func, cst.Attribute) and t.func.attr.value == "endswith" \
+                and isinstance(t.func.value, cst.Attribute) and t.func.value.attr.value == "name" \
+                and isinstance(t.func.value.value, cst.Name) and t.func.value.value.value == v \
+                and len(t.args) == 1 and isinstance(literal(t.args[0].value, None), str):
+            sfx = literal(t.args[0].value, None)
+            for leaf in self.__dict__.get("_leaves") or set(self._tf1_names().values()):
+                tail = f"/{leaf}:0"
+                if len(sfx) > len(tail) and sfx.endswith(tail):
+                    raise _Todo(f"the filter reads the scope of the TF1 names ({sfx!r})")
+            return
+        raise _Todo("the filter reads more than the end of the variables' names")
+
     # -- evaluation runs ----------------------------------------------------------------------------
     def leave_Call(self, original: cst.Call, updated: cst.Call):
         tc = self._tc()
         if not tc.classes:
             return updated
+        if tc.tp.qname(original) in ("tensorflow.trainable_variables", "tensorflow.compat.v1.trainable_variables"):
+            return self._trainable_variables(original, updated)
         cp, r = tc.class_of_run(original)
         if cp is None and tc.tp.qname(original) in ("tensorflow.train.checkpoint_exists",
                                                     "tensorflow.compat.v1.train.checkpoint_exists"):
