@@ -432,7 +432,6 @@ class TF1Classes:
                 loss_param = loss.value
                 loss = cst.Attribute(cst.Name("self"), cst.Name(_self_attr(arg.value)))
         parent = self.ctx.parent(c)
-        stmt_ = self.ctx.statement_of(c)
         if not (isinstance(parent, cst.Assign) and len(parent.targets) == 1 and parent.value is c):
             return None, "the train op it returns is not bound once to an attribute"
         attr = _self_attr(parent.targets[0].target)
@@ -546,8 +545,9 @@ class TF1Classes:
         step: ``tf.get_collection(tf.GraphKeys.UPDATE_OPS)`` (tf.layers batch norms) or a list
         attribute ``self.L`` that is only ever appended ``assign_moving_average(...)`` updates of
         hand-made batch norms (passed on as an argument to the file functions that append)."""
-        if many and isinstance(e, cst.Call) and self.tp.qname(e) in ("tensorflow.get_collection",) and e.args \
-                and "UPDATE_OPS" in (self.tp.qname(e.args[0].value) or getattr(e.args[0].value, "attr", cst.Name("")).value):
+        if many and isinstance(e, cst.Call) and self.tp.qname(e) in ("tensorflow.get_collection",) \
+                and len(e.args) == 1 and isinstance(e.args[0].value, cst.Attribute) \
+                and e.args[0].value.attr.value == "UPDATE_OPS":
             return True, ""
         a = _self_attr(e)
         if many and a is not None:
@@ -652,6 +652,13 @@ class TF1Classes:
                     continue
                 if lr is not None and x is lr:
                     continue  # the optimizer's learning rate
+                c = self.ctx.parent(parent) if isinstance(parent, cst.Arg) else None
+                if name == g.value and isinstance(c, cst.Call) and self.tp.qname(c) == "tensorflow.train.exponential_decay" \
+                        and (parent.keyword is None and list(c.args).index(parent) == 1
+                             or parent.keyword is not None and parent.keyword.value == "global_step"):
+                    if start != 0:
+                        return None, "exponential_decay of a step counter that does not count updates from 0"
+                    continue  # TFM133's ExponentialDecay: a schedule of the optimizer's iterations already
                 st = self.ctx.statement_of(x)
                 small = st.body[0] if isinstance(st, cst.SimpleStatementLine) and len(st.body) == 1 else None
                 if not (isinstance(small, cst.Assign) and len(small.targets) == 1

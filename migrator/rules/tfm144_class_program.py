@@ -28,6 +28,26 @@ the inputs and labels, computed by the same expression / loss method). Outside t
   session only in those runs; the parameter and those arguments go. ``self.loss_op =
   self.get_loss()`` is the train op's loss when its method read ``loss = self.get_loss()``.
 
+* the train op may come from a helper method called once with the loss as an argument
+  (``train_op = self.optimizer_fn(self.loss)``, the method's ``minimize(loss)``) and be grouped
+  with update ops into an attribute (``self.optim = tf.group(*[train_op] + self._ops)``): TF1
+  ran the batch norms' moving-average updates with the step, the Keras model's layers make them
+  in its training step, so the group is the model (``self.optim = train_op``) - accepted update
+  ops: ``tf.get_collection(UPDATE_OPS)`` and a list attribute only ever appended
+  ``assign_moving_average`` updates; a step counter made in that method
+  (``tf.Variable(0, trainable=False)``, ``minimize(global_step=)``) and the learning rate
+  computed from it -> a ``StepSchedule`` of the optimizer's iterations (TF1's n-th run read n);
+* a session given to the class (``__init__(self, sess)``: ``self.sess = sess``) and read only
+  by runs in its methods goes with them (parameter, attribute, the ``Class(sess, ...)`` argument);
+* a scalar placeholder no TF1 op reads - fed, and passed down only to ``is True`` / ``is False``
+  tests (kym343's ``batch_norm(..., is_train=self.train_mode)``) - becomes an unconnected
+  ``keras.Input`` (the same ``is`` answers; TF1 never used what the runs fed);
+* ``[v for v in tf.trainable_variables() if v.name.endswith('/w:0')]`` in a method ->
+  ``tf1_trainable_variables(self, {(layer class, weight): TF1 name})``: the trainable weights of
+  the layers that computed the object's tensors so far, as graph tensors of their values (a
+  weight decay computed from them follows every update), named ``<layer>/<TF1 name>:0`` - the
+  same filter selects the same variables as long as it reads only ``/<name>:0`` (checked).
+
 A class with a scalar placeholder fed per run (keep_prob, is_training), several train ops, or
 runs/feeds it cannot map stays TF1 with a TODO naming the reason.
 """
@@ -124,7 +144,13 @@ class ClassProgramRule(Rule):
                  "minimize(m.loss) becomes a LossModel over the placeholders the loss depends on, each "
                  "training sess.run becomes train_on_batch on the same batch (returning the same "
                  "pre-update loss), evaluations become predict_on_batch of a sub-model. A learning-rate "
-                 "placeholder fed by every training run sets the optimizer's learning_rate before each step.")
+                 "placeholder fed by every training run sets the optimizer's learning_rate before each step. A train "
+                 "op returned by a helper method and grouped with batch-norm update ops (tf.group) is the "
+                 "model (its layers update their moving statistics in the training step); the helper's step "
+                 "counter and learning rate become a StepSchedule of the optimizer's iterations; a session the "
+                 "class was given goes with its runs; a placeholder no op reads becomes an unconnected "
+                 "keras.Input; tf.trainable_variables() filtered by the end of the TF1 names gives the Keras "
+                 "weights as graph tensors named as TF1 named them.")
     ORDER = 55
 
     def _tc(self) -> TF1Classes:
@@ -147,6 +173,16 @@ class ClassProgramRule(Rule):
                 if methods[mname].params.params[idx] is original:
                     self.ctx.count(self)
                     return cst.RemoveFromParent()
+        return updated
+
+    def leave_Parameters(self, original: cst.Parameters, updated: cst.Parameters):
+        # a removed session parameter: no comma left after the last one (``def __init__(self, )``)
+        if len(updated.params) != len(original.params) and updated.params \
+                and not isinstance(updated.star_arg, (cst.Param, cst.ParamStar)) \
+                and not updated.kwonly_params and not isinstance(updated.star_kwarg, cst.Param):
+            last = updated.params[-1]
+            if isinstance(last.comma, cst.Comma):
+                return updated.with_changes(params=[*updated.params[:-1], last.with_changes(comma=cst.MaybeSentinel.DEFAULT)])
         return updated
 
     def leave_Arg(self, original: cst.Arg, updated: cst.Arg):
@@ -1201,6 +1237,17 @@ class ClassProgramRule(Rule):
         '    net.train_op.optimizer.learning_rate = 0.01 / (1 + i)\n'
         '    l = net.train_op.train_on_batch([X, Y])\n'
         'pred = keras.Model(net.x, net.out).predict_on_batch(X)\n'))
+
+    # kym343/Siamese-Network-TensorFlow's shape: the class is given its session and runs it in its own
+    # method; the train op comes from a helper method (its loss a parameter) and is grouped with the
+    # update ops (tf.group); the helper's step counter drives exponential_decay (TFM133's schedule of the
+    # optimizer's iterations); a bool placeholder no op reads becomes an unconnected keras.Input
+    INVALID.append(Case('import tensorflow as tf\n\n\nclass Net(object):\n    def __init__(self, sess):\n        self.sess = sess\n        self.training = tf.placeholder(tf.bool)\n        self.x = tf.placeholder(tf.float32, [None, 4])\n        self.y = tf.placeholder(tf.float32, [None, 2])\n        self.out = tf.layers.dense(self.x, 2)\n        self.loss = tf.reduce_mean(tf.square(self.out - self.y))\n        train_op = self.optimizer_fn(self.loss)\n        self.optim = tf.group(train_op, *tf.get_collection(tf.GraphKeys.UPDATE_OPS))\n\n    def optimizer_fn(self, loss):\n        step = tf.Variable(0, trainable=False)\n        lr = tf.train.exponential_decay(0.01, step, 100, 0.5)\n        learn = tf.train.AdamOptimizer(lr).minimize(loss, global_step=step)\n        return learn\n\n    def train_step(self, X, Y):\n        _, l = self.sess.run([self.optim, self.loss], feed_dict={self.x: X, self.y: Y, self.training: True})\n        return l\n\n\nsess = tf.Session()\nnet = Net(sess)\nsess.run(tf.global_variables_initializer())\nfor i in range(10):\n    l = net.train_step(X, Y)\n',
+        'import keras\n\n\n# tflearn-migrate helper: LossModel\nclass LossModel(keras.Model):\n    """A functional model whose output IS the TF1 loss tensor (its labels are inputs too)."""\n\n    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):\n        return keras.ops.sum(y_pred)\n\n\nclass Net(object):\n    def __init__(self):\n        self.training = keras.Input(shape=(), dtype=\'bool\')  # no TF1 op read this placeholder (only `is` tests): what the runs fed it was never used\n        self.x = keras.Input(shape=(4,))\n        self.y = keras.Input(shape=(2,))\n        self.out = keras.layers.Dense(2)(self.x)\n        self.loss = keras.ops.mean(keras.ops.square(self.out - self.y))\n        train_op = self.optimizer_fn(self.loss)\n        self.optim = train_op\n\n    def optimizer_fn(self, loss):\n        lr = keras.optimizers.schedules.ExponentialDecay(\n            0.01,\n            decay_steps=100,\n            decay_rate=0.5,\n        )\n        learn = LossModel([self.x, self.y], loss)\n        learn.compile(optimizer=keras.optimizers.Adam(learning_rate=lr, epsilon=1e-8))\n        return learn\n\n    def train_step(self, X, Y):\n        l = self.optim.train_on_batch([X, Y])\n        return l\nnet = Net()\nfor i in range(10):\n    l = net.train_step(X, Y)\n', ()))
+    # ... grouped with a list that is not the batch norms' update list (self._ops never assigned []):
+    # the class stays TF1, said why
+    INVALID.append(Case('import tensorflow as tf\n\n\nclass Net(object):\n    def __init__(self, sess):\n        self.sess = sess\n        self.x = tf.placeholder(tf.float32, [None, 4])\n        self.y = tf.placeholder(tf.float32, [None, 2])\n        self.out = tf.layers.dense(self.x, 2)\n        self.loss = tf.reduce_mean(tf.square(self.out - self.y))\n        train_op = self.optimizer_fn(self.loss)\n        self.optim = tf.group(*[train_op] + self._ops)\n\n    def optimizer_fn(self, loss):\n        learn = tf.train.AdamOptimizer(0.01).minimize(loss)\n        return learn\n\n    def train_step(self, X, Y):\n        _, l = self.sess.run([self.optim, self.loss], feed_dict={self.x: X, self.y: Y})\n        return l\n\n\nsess = tf.Session()\nnet = Net(sess)\nsess.run(tf.global_variables_initializer())\nfor i in range(10):\n    l = net.train_step(X, Y)\n',
+        'import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\nimport keras\n\n\nclass Net(object):\n    def __init__(self, sess):\n        self.sess = sess\n        # TODO(tflearn-migrate): TFM144 placeholder kept: class Net: optimizer_fn(): self._ops is not assigned [] once\n        self.x = tf.placeholder(tf.float32, [None, 4])\n        # TODO(tflearn-migrate): TFM144 placeholder kept: class Net: optimizer_fn(): self._ops is not assigned [] once\n        self.y = tf.placeholder(tf.float32, [None, 2])\n        self.out = keras.layers.Dense(2)(self.x)\n        self.loss = keras.ops.mean(keras.ops.square(self.out - self.y))\n        train_op = self.optimizer_fn(self.loss)\n        self.optim = tf.group(*[train_op] + self._ops)\n\n    def optimizer_fn(self, loss):\n        # TODO(tflearn-migrate): TFM140 Keras 3 optimizers have no minimize / compute_gradients / apply_gradients: this training step is not translated\n        learn = keras.optimizers.Adam(learning_rate=0.01, epsilon=1e-8).minimize(loss)\n        return learn\n\n    def train_step(self, X, Y):\n        _, l = self.sess.run([self.optim, self.loss], feed_dict={self.x: X, self.y: Y})\n        return l\n\n\nsess = tf.Session()\nnet = Net(sess)\nsess.run(tf.global_variables_initializer())\nfor i in range(10):\n    l = net.train_step(X, Y)\n', ('TFM140', 'TFM144', 'TFM144'), todo=True))
 
 
 def _walk_nodes(node):
