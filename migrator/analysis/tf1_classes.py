@@ -926,10 +926,18 @@ class TF1Classes:
         feed_stmts = set(cp.feed_defs)
         runs = [r.call for r in cp.runs]
         insts = {inst for _, inst in cp.instances}
+        own = {id(m) for m in self._methods(cp.node).values()}  # inherited methods read self.<attr> too
         seen: set = set()
         for node in walk(self.ctx.module):
-            if not (isinstance(node, cst.Attribute) and node.attr.value == attr and isinstance(node.value, cst.Name)
-                    and (node.value.value in insts or (node.value.value == "self" and self._within(node, cp.node)))):
+            if not (isinstance(node, cst.Attribute) and node.attr.value == attr and isinstance(node.value, cst.Name)):
+                continue
+            if node.value.value == "self":
+                m = self._method_of(node)
+                while m is not None and id(m) not in own:
+                    m = self._method_of(m)
+                if m is None and not self._within(node, cp.node):
+                    continue
+            elif node.value.value not in insts:
                 continue
             parent = self.ctx.parent(node)
             if isinstance(parent, cst.AssignTarget):

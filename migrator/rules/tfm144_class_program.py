@@ -781,6 +781,9 @@ class ClassProgramRule(Rule):
             return updated
         if cp.why:
             return updated  # the class stays TF1 (its own TODOs say why)
+        comp_for = self.ctx.parent(original)
+        if not (isinstance(comp_for, cst.CompFor) and comp_for.iter is original):
+            return updated  # var_list=tf.trainable_variables() (the optimizer's default) and the like: not ours
         try:
             self._check_trainable(cp, original)
             names = self._tf1_names()
