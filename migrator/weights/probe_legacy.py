@@ -328,7 +328,7 @@ def _probe(cap, args, tf, tf1, tflearn, orig_fit, orig_run, train_ops, grad_caps
             inputs, targets, outputs = placeholders, [], []
             # a loss computed in the graph (a LossModel's output): after the others; a sum of loss
             # terms (kym343: cls_1 + cls_2 + siamese + weight decay) ends in an Add
-            scalars = []
+            scalars, sums = [], []
             for op in graph.get_operations():
                 if not dep[op.name] or op.type in ("Placeholder", "Const", "Identity", "Shape") or \
                         op.name.startswith("gradients") or "/gradients" in op.name:
@@ -336,15 +336,17 @@ def _probe(cap, args, tf, tf1, tflearn, orig_fit, orig_run, train_ops, grad_caps
                 for t in op.outputs:
                     sh = t.shape
                     dims = sh.as_list() if sh.ndims is not None else None
-                    if t.dtype.base_dtype == tf1.float32 and dims == [] and op.type in ("Mean", "RealDiv", "Sum", "AddV2", "Add",
-                                                                                "AddN", "Mul", "Sub"):
+                    if t.dtype.base_dtype == tf1.float32 and dims == [] and op.type in ("Mean", "RealDiv", "Sum"):
                         scalars.append(t)
+                        continue
+                    if t.dtype.base_dtype == tf1.float32 and dims == [] and op.type in ("AddV2", "Add", "AddN"):
+                        sums.append(t)
                         continue
                     if t.dtype.base_dtype != tf1.float32 or not dims or dims[0] is not None or \
                             any(d is None for d in dims[1:]) or int(np.prod(dims[1:] or [1])) > 100000:
                         continue
                     outputs.append(t)
-            outputs = outputs[:400] + scalars[-20:]
+            outputs = outputs[:400] + scalars[-20:] + sums[-20:]
         if not outputs:
             print("probe_legacy: no output tensors (name them with --outputs)", file=sys.stderr)
             return 3
