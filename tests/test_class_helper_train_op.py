@@ -164,6 +164,9 @@ def test_class_program_translates_completely():
     # the session attribute read elsewhere
     (("        return loss, reg\n", "        print(self.sess)\n        return loss, reg\n"),
      "self.sess is read other than by its runs"),
+    # ... or runs something else than the class's tensors (its own initializer)
+    (("    def train_step(self, X, Y):\n", "    def init(self):\n        self.sess.run(tf.global_variables_initializer())\n\n"
+      "    def train_step(self, X, Y):\n"), "self.sess is read other than by its runs"),
 ])
 def test_what_is_not_understood_stays_marked(edit, why):
     src = PROGRAM.replace(*edit)

@@ -709,7 +709,7 @@ class TF1Classes:
             scope = self.flow.scopes.get(id(m))
             sess = runs[0].func.value
             if _self_attr(sess) is not None:  # self.sess: the session the class was given
-                why_ = self._session_attr(cp, _self_attr(sess), runs)
+                why_ = self._session_attr(cp, _self_attr(sess), attrs)
                 if why_:
                     return why + f" ({why_})"
                 mapped = []
@@ -768,10 +768,10 @@ class TF1Classes:
             cp.session_args.extend(args)
         return ""
 
-    def _session_attr(self, cp: ClassProgram, attr: str, runs: list) -> str:
+    def _session_attr(self, cp: ClassProgram, attr: str, attrs: set) -> str:
         """``self.<attr>`` holds the session the class was given (``__init__(self, sess, ...)``:
         ``self.sess = sess``) and is read only as ``self.<attr>.run(...)`` in runs of the class
-        (``runs`` here; the others are checked when their methods are); every ``Class(...)`` of the
+        (of the class's tensors: each is mapped with its method's runs); every ``Class(...)`` of the
         file passes a session of the file. The parameter, the arguments and the assignment go
         with the session. "" or why not."""
         methods = self._methods(cp.node)
@@ -787,9 +787,11 @@ class TF1Classes:
                 if isinstance(parent, cst.AssignTarget):
                     stmts.append(self.ctx.statement_of(x))
                     continue
+                c = self.ctx.parent(parent) if isinstance(parent, cst.Attribute) else None
                 if isinstance(parent, cst.Attribute) and parent.value is x and parent.attr.value == "run" \
-                        and isinstance(self.ctx.parent(parent), cst.Call):
-                    continue  # a run (every run of the class must map, or the class stays)
+                        and isinstance(c, cst.Call) and c.args \
+                        and any(_self_attr(y) in attrs for y in walk(c.args[0].value)):
+                    continue  # a run of the class's tensors (each must map, or the class stays)
                 return f"self.{attr} is read other than by its runs"
         if len(stmts) != 1 or self._method_of(stmts[0]) is not init:
             return f"self.{attr} is not assigned once in __init__"
