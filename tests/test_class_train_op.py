@@ -75,7 +75,8 @@ with tf.Session() as sess:
     sess.run(tf.global_variables_initializer())
     a.train_epoch()
 ''')
-    assert "class Net: train_epoch() runs a session on its own tensors (the session is not a parameter" in out
+    assert "class Net: train_epoch() runs a session on its own tensors (self.sess is not assigned once in __init__)" \
+        in out
 
 
 def test_instances_sharing_get_variable_scopes_are_named():

@@ -67,13 +67,14 @@ def test_the_batch_norm_becomes_one_keras_layer():
     out = _migrated()
     assert TODO_MARKER not in out
     assert "import tensorflow" not in out and "moving_averages" not in out
-    assert "keras.layers.BatchNormalization(" in out
+    assert "FixedModeBatchNormalization(" in out
     assert "epsilon=1e-3" in out and "momentum=0.9" in out
     assert "beta_initializer=keras.initializers.Constant(0.3)" in out
     assert "gamma_initializer=keras.initializers.Constant(1.5)" in out
     assert "moving_mean_initializer=keras.initializers.Constant(0.2)" in out
     assert "moving_variance_initializer=keras.initializers.Constant(2.0)" in out
-    assert "(x, training=is_train is True)" in out
+    # TF1 chose the statistics when it built the graph: the layer keeps that mode in a model too
+    assert "training=is_train is True," in out
     assert "tf1_moments_axes(x, index)" in out  # the axes TF1 reduced over, checked where they run
     assert "set_shape" not in out
     again = migrate_source(out, "bn.py", Options(fixes=False))
@@ -105,8 +106,14 @@ PROBE = textwrap.dedent("""\
     ref_infer = tf.nn.batch_normalization(x, mm, mv, beta, gamma, 1e-3).numpy()
     got_train = keras.ops.convert_to_numpy(ns["batch_norm"](keras.ops.convert_to_tensor(x), "bn", [], is_train=True))
     got_infer = keras.ops.convert_to_numpy(ns["batch_norm"](keras.ops.convert_to_tensor(x), "bn", [], is_train=False))
+    # inside a functional model trained by Keras (training=True passed to every layer): TF1's
+    # graph still used the statistics chosen when it was built
+    inp = keras.Input(shape=x.shape[1:])
+    fixed = keras.Model(inp, ns["batch_norm"](inp, "bn", [], is_train=False))
+    got_model = keras.ops.convert_to_numpy(fixed(keras.ops.convert_to_tensor(x), training=True))
     print(json.dumps({"train": float(np.abs(got_train - ref_train).max()),
                       "infer": float(np.abs(got_infer - ref_infer).max()),
+                      "model": float(np.abs(got_model - ref_infer).max()),
                       "differ": float(np.abs(ref_train - ref_infer).max())}))
 """)
 
@@ -125,3 +132,4 @@ def test_migrated_batch_norm_computes_tf1s_values(tmp_path):
     assert r["differ"] > 0.1  # the two branches really compute different things
     assert r["train"] < 1e-4, r
     assert r["infer"] < 1e-4, r
+    assert r["model"] < 1e-4, r

@@ -73,6 +73,15 @@ class MethodTrainOp:
     extra: list = field(default_factory=list)  # gradient statements, removed with the op
     returns: list = field(default_factory=list)  # the returned tuple: local names (None: other)
     attr: str | None = None                 # ``self.train_op = ...``: the attribute (local unused)
+    # ``t = self.optimizer_fn(self.loss)`` + ``self.optim = tf.group(*[t] + self._ops)``: the
+    # caller's statements - those that go, and the one that becomes ``self.optim = t``
+    group_drop: list = field(default_factory=list)
+    group_stmt: object = None
+    group_local: str = ""
+    # a step counter of the method (``g = tf.Variable(0, trainable=False)``, ``minimize(global_step=g)``)
+    # and the statements computing the learning rate from it: see ``TF1Classes._method_counter``
+    counter: object = None
+    loss_param: str = ""                    # the loss is this parameter of the method (the caller passes loss)
 
 
 @dataclass(eq=False)
@@ -102,6 +111,7 @@ class ClassProgram:
     # (FunctionDef nodes) that build them, where variable scopes and layers go through the
     # run-time TF1 variable store (helpers tf1_variable_scope / tf1_scoped_layer)
     store_functions: list = field(default_factory=list)
+    session_stmts: list = field(default_factory=list)       # ``self.sess = sess`` (a session the class was given)
 
     @property
     def name(self) -> str:
@@ -271,9 +281,15 @@ class TF1Classes:
                 continue
             for n in walk(m.body):
                 if isinstance(n, cst.Assign) and len(n.targets) == 1:
-                    a = _self_attr(n.targets[0].target)
-                    if a is not None:
-                        cp.direct.setdefault(a, set()).update(reads(n.value, scope, set()))
+                    t = n.targets[0].target
+                    # ``self.o, self.score = self.tower(x)``: each attribute depends on the value
+                    elems = [e.value for e in t.elements] if isinstance(t, (cst.Tuple, cst.List)) else [t]
+                    got = None
+                    for el in elems:
+                        a = _self_attr(el)
+                        if a is not None:
+                            got = reads(n.value, scope, set()) if got is None else got
+                            cp.direct.setdefault(a, set()).update(got)
         # roles: a placeholder reaching a trainable call is an input
         from ..rules._tf1_program import _PARAM_CALLS, _PARAM_PREFIXES, _VARIABLE_CALLS
 
@@ -332,8 +348,15 @@ class TF1Classes:
                 if not isinstance(loss, cst.Name) and _self_attr(loss) is None:
                     cp.why = cp.why or f"{mname}: the loss is not a name"
                     continue
+                counter = None
+                if n.func.attr.value == "minimize":
+                    counter, why_ = self._method_counter(m, scope, n)
+                    if why_:
+                        cp.why = cp.why or f"{mname}(): {why_}"
+                        continue
                 if attr is not None:  # self.train_op = opt.minimize(self.loss): runs fetch inst.train_op
                     mo = MethodTrainOp(mname, "", loss, n.func.value, clip, extra, [], attr)
+                    mo.counter = counter
                     key = _self_attr(loss) or f"{mname}.{loss.value}"
                     if _self_attr(loss) is None:
                         cp.direct[key] = reads(loss, scope, set())
@@ -351,11 +374,21 @@ class TF1Classes:
                     continue
                 # ``self.train_op = self.get_train_op()`` in another method: the attribute holds it
                 into = self._assigned_from(methods, mname)
+                if into == "" and names == [local]:
+                    # ``t = self.optimizer_fn(self.loss)`` grouped into ``self.optim`` (or bound to it)
+                    mo, why_ = self._called_train_op(cp, methods, m, mname, local, loss, n, clip, extra)
+                    if why_:
+                        cp.why = cp.why or f"{mname}(): {why_}"
+                        continue
+                    mo.counter = counter
+                    cp.method_ops.append((self.ctx.statement_of(n), n, mo))
+                    continue
                 if into is not None:
                     if into == "" or names != [local]:
                         cp.why = cp.why or f"{mname}(): the train op it returns is not bound once to an attribute"
                         continue
                     mo = MethodTrainOp(mname, local, loss, n.func.value, clip, extra, names, into)
+                    mo.counter = counter
                     key = _self_attr(loss) or f"{mname}.{loss.value}"
                     if _self_attr(loss) is None:
                         cp.direct[key] = reads(loss, scope, set())
@@ -363,10 +396,291 @@ class TF1Classes:
                     cp.method_ops.append((self.ctx.statement_of(n), n, mo))
                     continue
                 mo = MethodTrainOp(mname, local, loss, n.func.value, clip, extra, names)
+                mo.counter = counter
                 key = _self_attr(loss) or f"{mname}.{loss.value}"
                 if _self_attr(loss) is None:
                     cp.direct[key] = reads(loss, scope, set())
                 cp.method_ops.append((self.ctx.statement_of(n), n, mo))
+
+    def _called_train_op(self, cp: ClassProgram, methods, m: cst.FunctionDef, mname: str, local: str,
+                         loss: cst.BaseExpression, n: cst.Call, clip, extra):
+        """``t = self.<mname>(self.loss, ...)`` called once, in another method, whose result
+        becomes an attribute: ``self.optim = t``, or grouped with update ops - ``self.optim =
+        tf.group(*[t] + self._ops)``, ``ops = [t] + self._ops; self.optim = tf.group(*ops)``,
+        ``tf.group(t, *ops)``. TF1's ``tf.group`` runs the train op and those ops; the update ops
+        accepted are the ones a Keras model makes itself in its training step (batch-norm moving
+        averages: ``tf.get_collection(UPDATE_OPS)``, lists filled only by ``assign_moving_average``).
+        The loss may be a parameter of the method: the caller's argument (``self.loss``) is it.
+        (MethodTrainOp, "") or (None, why)."""
+        calls = [c for meth in methods.values() for c in walk(meth.body)
+                 if isinstance(c, cst.Call) and _self_attr(c.func) == mname]
+        if len(calls) != 1:
+            return None, "the train op it returns is not bound once to an attribute"
+        c = calls[0]
+        # the loss: self.attr in the method, or a parameter the call passes self.attr to
+        loss_param = ""
+        if isinstance(loss, cst.Name):
+            params = [p for p in m.params.params]
+            idx = next((i for i, p in enumerate(params) if p.name.value == loss.value), None)
+            if idx is None or idx == 0:
+                if not self._local_loss_ok(m, loss):
+                    return None, "the loss is not a parameter or an attribute"
+            else:
+                pos = [a for a in c.args if a.keyword is None]
+                if any(a.star for a in c.args):
+                    return None, "called with *args / **kwargs"
+                arg = pos[idx - 1] if len(pos) >= idx else next(
+                    (a for a in c.args if a.keyword is not None and a.keyword.value == loss.value), None)
+                if arg is None or _self_attr(arg.value) is None:
+                    return None, f"the loss passed as {loss.value} is not an attribute of the class"
+                # the parameter is not assigned in the method (it is the caller's tensor)
+                scope = self.flow.scopes.get(id(m))
+                if scope is not None and any(d.index >= 0 for d in scope.by_name.get(loss.value, ())):
+                    return None, f"{loss.value} is assigned in the method"
+                loss_param = loss.value
+                loss = cst.Attribute(cst.Name("self"), cst.Name(_self_attr(arg.value)))
+        parent = self.ctx.parent(c)
+        if not (isinstance(parent, cst.Assign) and len(parent.targets) == 1 and parent.value is c):
+            return None, "the train op it returns is not bound once to an attribute"
+        attr = _self_attr(parent.targets[0].target)
+        mo = MethodTrainOp(mname, local, loss, n.func.value, clip, extra, [local], attr)
+        mo.loss_param = loss_param
+        if attr is not None:
+            return mo, ""
+        if not isinstance(parent.targets[0].target, cst.Name):
+            return None, "the train op it returns is not bound to a name"
+        t = parent.targets[0].target.value
+        caller = self._method_of(c)
+        cscope = self.flow.scopes.get(id(caller)) if caller is not None else None
+        if cscope is None or len(cscope.by_name.get(t, ())) != 1:
+            return None, f"{t} (the train op) is bound more than once"
+        # the reads of t: one group / attribute statement, possibly through one list name
+        drop: list = []
+        uses = self._local_reads(cscope, t)
+        holder = None
+        if len(uses) == 1:
+            st = self.ctx.statement_of(uses[0])
+            small = st.body[0] if isinstance(st, cst.SimpleStatementLine) and len(st.body) == 1 else None
+            if isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Name):
+                lst = small.targets[0].target.value
+                ok, why = self._update_list_expr(cp, small.value, t)
+                if not ok:
+                    return None, why
+                lreads = self._local_reads(cscope, lst)
+                if len(cscope.by_name.get(lst, ())) != 1 or len(lreads) != 1:
+                    return None, f"{lst} (the train op and its update ops) is read more than once"
+                drop.append(st)
+                holder = lreads[0]
+            else:
+                holder = uses[0]
+        else:
+            return None, f"{t} (the train op) is read {len(uses)} times"
+        st = self.ctx.statement_of(holder)
+        small = st.body[0] if isinstance(st, cst.SimpleStatementLine) and len(st.body) == 1 else None
+        if not (isinstance(small, cst.Assign) and len(small.targets) == 1 and _self_attr(small.targets[0].target)):
+            return None, "the train op is not grouped into an attribute"
+        v = small.value
+        if isinstance(v, cst.Name) and v.value == t and not drop:
+            pass  # self.optim = t
+        elif isinstance(v, cst.Call) and self.tp.qname(v) == "tensorflow.group" \
+                and all(a.keyword is None for a in v.args):
+            if drop:  # tf.group(*ops)
+                if not (len(v.args) == 1 and v.args[0].star == "*" and v.args[0].value is holder):
+                    return None, "tf.group of the op list is not tf.group(*ops)"
+            elif len(v.args) == 1 and v.args[0].star == "*":  # tf.group(*[t] + ops)
+                ok, why = self._update_list_expr(cp, v.args[0].value, t)
+                if not ok:
+                    return None, why
+            else:  # tf.group(t, *ops, op2)
+                for a in v.args:
+                    if a.value is holder and not a.star:
+                        continue
+                    ok, why = self._update_ops(cp, a.value, many=a.star == "*")
+                    if not ok:
+                        return None, why
+        else:
+            return None, "the train op is not grouped into an attribute"
+        mo.attr = _self_attr(small.targets[0].target)
+        mo.group_drop = drop
+        mo.group_stmt = st
+        mo.group_local = t
+        return mo, ""
+
+    def _local_loss_ok(self, m, loss) -> bool:
+        return False
+
+    def _method_of(self, node) -> cst.FunctionDef | None:
+        n = self.ctx.parent(node)
+        while n is not None and not isinstance(n, cst.FunctionDef):
+            n = self.ctx.parent(n)
+        return n
+
+    def _local_reads(self, scope: ScopeFlow, name: str) -> list[cst.Name]:
+        out = []
+        for x in walk(scope.node):
+            if isinstance(x, cst.Name) and x.value == name and self.flow.scope_of(x) is scope:
+                parent = self.ctx.parent(x)
+                if isinstance(parent, cst.AssignTarget) or (isinstance(parent, cst.Attribute) and parent.attr is x) \
+                        or (isinstance(parent, cst.Arg) and parent.keyword is x) or isinstance(parent, cst.Param):
+                    continue
+                out.append(x)
+        return out
+
+    def _update_list_expr(self, cp: ClassProgram, e, t: str):
+        """``[t] + <update ops>`` / ``[t, *ops]``: (True, "") or (False, why)."""
+        if isinstance(e, cst.BinaryOperation) and isinstance(e.operator, cst.Add):
+            parts = [e.left, e.right]
+            first = parts[0]
+            if isinstance(first, cst.List) and first.elements and isinstance(first.elements[0].value, cst.Name) \
+                    and first.elements[0].value.value == t and not isinstance(first.elements[0], cst.StarredElement):
+                rest = [el for el in first.elements[1:]]
+                for el in rest:
+                    ok, why = self._update_ops(cp, el.value, many=isinstance(el, cst.StarredElement))
+                    if not ok:
+                        return False, why
+                return self._update_ops(cp, parts[1], many=True)
+        if isinstance(e, cst.List) and e.elements and isinstance(e.elements[0].value, cst.Name) \
+                and e.elements[0].value.value == t:
+            for el in e.elements[1:]:
+                ok, why = self._update_ops(cp, el.value, many=isinstance(el, cst.StarredElement))
+                if not ok:
+                    return False, why
+            return True, ""
+        return False, "the train op is grouped with something other than a list of update ops"
+
+    def _update_ops(self, cp: ClassProgram, e, many: bool):
+        """``e`` (a list when ``many``) holds only ops a Keras model runs itself in its training
+        step: ``tf.get_collection(tf.GraphKeys.UPDATE_OPS)`` (tf.layers batch norms) or a list
+        attribute ``self.L`` that is only ever appended ``assign_moving_average(...)`` updates of
+        hand-made batch norms (passed on as an argument to the file functions that append)."""
+        if many and isinstance(e, cst.Call) and self.tp.qname(e) in ("tensorflow.get_collection",) \
+                and len(e.args) == 1 and isinstance(e.args[0].value, cst.Attribute) \
+                and e.args[0].value.attr.value == "UPDATE_OPS":
+            return True, ""
+        a = _self_attr(e)
+        if many and a is not None:
+            return self._moving_average_list(cp, a)
+        return False, "the train op is grouped with ops that are not batch-norm updates"
+
+    def _moving_average_list(self, cp: ClassProgram, attr: str):
+        from ..rules._tf1_program import _arg  # noqa: F401
+
+        ema = ("tensorflow.python.training.moving_averages.assign_moving_average",
+               "tensorflow.train.assign_moving_average")
+        funcs = {s.name.value: s for s in self.ctx.module.body if isinstance(s, cst.FunctionDef)}
+        methods = self._methods(cp.node)
+        assigned = 0
+        for meth in methods.values():
+            for x in walk(meth.body):
+                if _self_attr(x) != attr:
+                    continue
+                parent = self.ctx.parent(x)
+                if isinstance(parent, cst.AssignTarget):
+                    v = self.ctx.parent(parent).value
+                    if not (isinstance(v, cst.List) and not v.elements):
+                        return False, f"self.{attr} is assigned something other than []"
+                    assigned += 1
+                    continue
+                if isinstance(parent, cst.Element) or (isinstance(parent, cst.BinaryOperation)) \
+                        or (isinstance(parent, cst.Arg) and parent.star == "*"):
+                    continue  # the group itself (checked by the caller)
+                if isinstance(parent, cst.Arg):
+                    c = self.ctx.parent(parent)
+                    f = funcs.get(c.func.value) if isinstance(c, cst.Call) and isinstance(c.func, cst.Name) else None
+                    if f is None:
+                        return False, f"self.{attr} is passed to something other than a function of the file"
+                    pos = [q for q in c.args if q.keyword is None]
+                    if parent.keyword is not None:
+                        pname = parent.keyword.value
+                    else:
+                        i = pos.index(parent)
+                        if i >= len(f.params.params):
+                            return False, f"self.{attr} passed as *args"
+                        pname = f.params.params[i].name.value
+                    for y in walk(f.body):
+                        if isinstance(y, cst.Name) and y.value == pname:
+                            py = self.ctx.parent(y)
+                            cy = self.ctx.parent(py) if isinstance(py, cst.Attribute) else None
+                            if isinstance(py, cst.Attribute) and py.value is y and py.attr.value == "append" \
+                                    and isinstance(cy, cst.Call) and len(cy.args) == 1 \
+                                    and isinstance(cy.args[0].value, cst.Call) \
+                                    and self.tp.qname(cy.args[0].value) in ema:
+                                continue
+                            return False, f"{f.name.value}() uses {pname} (self.{attr}) other than to append moving averages"
+                    continue
+                return False, f"self.{attr} is read other than as a list of batch-norm updates"
+        if assigned != 1:
+            return False, f"self.{attr} is not assigned [] once"
+        return True, ""
+
+    def _method_counter(self, m: cst.FunctionDef, scope: ScopeFlow, n: cst.Call):
+        """``minimize(loss, global_step=g)`` with ``g = tf.Variable(<number>, trainable=False[,
+        dtype=])`` made in the same method: TF1 adds 1 after each update, so the n-th training
+        run reads ``start + n``; g may be read by nothing else than ``name = <expr>`` statements
+        (each assigned once) that lead only to the optimizer's learning rate - they become a
+        ``StepSchedule`` of the Keras optimizer's iterations. ((counter dict | None), why)."""
+        from ..rules._step_counter import _DTYPES, _number
+
+        g = self._arg(n, 1, "global_step")
+        if g is None or (isinstance(g, cst.Name) and g.value == "None"):
+            return None, ""
+        if not isinstance(g, cst.Name):
+            return None, ""  # not a counter of the method (left as it was)
+        defs = scope.by_name.get(g.value, ())
+        d = defs[0] if len(defs) == 1 else None
+        v = d.value if d is not None else None
+        if not (isinstance(v, cst.Call) and self.tp.qname(v) == "tensorflow.Variable"
+                and literal(self._arg(v, 1, "trainable"), None) is False):
+            return None, ""
+        start = _number(self._arg(v, 0, "initial_value"))
+        dt = self._arg(v, 99, "dtype")
+        from ..emit import code
+
+        dtype = ("float32" if isinstance(start, float) else "int32") if dt is None else \
+            _DTYPES.get(code(dt).rsplit(".", 1)[-1].strip("'\""))
+        if start is None or dtype is None or any(
+                a.keyword is not None and a.keyword.value not in ("initial_value", "trainable", "dtype", "name")
+                for a in v.args):
+            return None, "a step counter that is not tf.Variable(<number>, trainable=False, dtype=...)"
+        opt = n.func.value
+        lr = self._arg(opt, 0, "learning_rate") if isinstance(opt, cst.Call) else None
+        schedule: dict[int, str] = {}
+        order: list = []
+        todo = [g.value]
+        seen = set()
+        while todo:
+            name = todo.pop()
+            if name in seen:
+                continue
+            seen.add(name)
+            for x in self._local_reads(scope, name):
+                parent = self.ctx.parent(x)
+                if x is g or (isinstance(parent, cst.Arg) and parent.value is x and parent.keyword is not None
+                              and parent.keyword.value == "global_step" and self.ctx.parent(parent) is n):
+                    continue
+                if lr is not None and x is lr:
+                    continue  # the optimizer's learning rate
+                c = self.ctx.parent(parent) if isinstance(parent, cst.Arg) else None
+                if name == g.value and isinstance(c, cst.Call) and self.tp.qname(c) == "tensorflow.train.exponential_decay" \
+                        and (parent.keyword is None and list(c.args).index(parent) == 1
+                             or parent.keyword is not None and parent.keyword.value == "global_step"):
+                    if start != 0:
+                        return None, "exponential_decay of a step counter that does not count updates from 0"
+                    continue  # TFM133's ExponentialDecay: a schedule of the optimizer's iterations already
+                st = self.ctx.statement_of(x)
+                small = st.body[0] if isinstance(st, cst.SimpleStatementLine) and len(st.body) == 1 else None
+                if not (isinstance(small, cst.Assign) and len(small.targets) == 1
+                        and isinstance(small.targets[0].target, cst.Name)) or self.flow.scope_of(st) is not scope:
+                    return None, f"the step counter is read in: {code(st).strip().splitlines()[0][:50]}"
+                t = small.targets[0].target.value
+                if len(scope.by_name.get(t, ())) != 1:
+                    return None, f"{t}, computed from the step counter, is assigned more than once"
+                if id(st) not in schedule:
+                    schedule[id(st)] = t
+                    order.append(t)
+                todo.append(t)
+        return {"name": g.value, "stmt": d.stmt, "start": start, "dtype": dtype, "schedule": schedule,
+                "names": order}, ""
 
     def _loss_aliases(self, cp: ClassProgram, methods, scope: ScopeFlow, loss: cst.Name, key: str) -> None:
         """``loss = self.get_loss()`` in the train op's method and ``self.loss_op = self.get_loss()``
@@ -402,6 +716,19 @@ class TF1Classes:
             why = f"{mname}() runs a session on its own tensors"
             scope = self.flow.scopes.get(id(m))
             sess = runs[0].func.value
+            if _self_attr(sess) is not None:  # self.sess: the session the class was given
+                why_ = self._session_attr(cp, _self_attr(sess), attrs)
+                if why_:
+                    return why + f" ({why_})"
+                mapped = []
+                for r in runs:
+                    run, why_ = self._run(cp, r, "self", self._arg(r, 0, "fetches"), self._arg(r, 1, "feed_dict"),
+                                          "session", attr_ops, set(), scope)
+                    if run is None or why_:
+                        return why + f" ({why_ or 'a run it cannot map'})"
+                    mapped.append(run)
+                cp.runs.extend(mapped)
+                continue
             params = list(m.params.params)
             idx = next((i for i, p in enumerate(params) if isinstance(sess, cst.Name) and p.name.value == sess.value), None)
             if scope is None or idx is None or idx == 0 or m.decorators:
@@ -447,6 +774,65 @@ class TF1Classes:
             cp.runs.extend(mapped)
             cp.session_params[mname] = (sess.value, idx)
             cp.session_args.extend(args)
+        return ""
+
+    def _session_attr(self, cp: ClassProgram, attr: str, attrs: set) -> str:
+        """``self.<attr>`` holds the session the class was given (``__init__(self, sess, ...)``:
+        ``self.sess = sess``) and is read only as ``self.<attr>.run(...)`` in runs of the class
+        (of the class's tensors: each is mapped with its method's runs); every ``Class(...)`` of the
+        file passes a session of the file. The parameter, the arguments and the assignment go
+        with the session. "" or why not."""
+        methods = self._methods(cp.node)
+        init = methods.get("__init__")
+        if init is None or init.decorators:
+            return f"self.{attr} is not set by __init__"
+        stmts = []
+        for meth in methods.values():
+            for x in walk(meth.body):
+                if _self_attr(x) != attr:
+                    continue
+                parent = self.ctx.parent(x)
+                if isinstance(parent, cst.AssignTarget):
+                    stmts.append(self.ctx.statement_of(x))
+                    continue
+                c = self.ctx.parent(parent) if isinstance(parent, cst.Attribute) else None
+                if isinstance(parent, cst.Attribute) and parent.value is x and parent.attr.value == "run" \
+                        and isinstance(c, cst.Call) and c.args \
+                        and any(_self_attr(y) in attrs for y in walk(c.args[0].value)):
+                    continue  # a run of the class's tensors (each must map, or the class stays)
+                return f"self.{attr} is read other than by its runs"
+        if len(stmts) != 1 or self._method_of(stmts[0]) is not init:
+            return f"self.{attr} is not assigned once in __init__"
+        small = stmts[0].body[0] if isinstance(stmts[0], cst.SimpleStatementLine) and len(stmts[0].body) == 1 else None
+        v = small.value if isinstance(small, cst.Assign) and len(small.targets) == 1 else None
+        params = list(init.params.params)
+        idx = next((i for i, p in enumerate(params) if isinstance(v, cst.Name) and p.name.value == v.value), None)
+        if idx is None or idx == 0:
+            return f"self.{attr} is not a parameter of __init__"
+        pname = params[idx].name.value
+        iscope = self.flow.scopes.get(id(init))
+        if iscope is None or any(d.index >= 0 for d in iscope.by_name.get(pname, ())) \
+                or len(self._local_reads(iscope, pname)) != 1:
+            return f"{pname} is used in __init__ other than as self.{attr}"
+        args = []
+        for n in walk(self.ctx.module):
+            if isinstance(n, cst.Call) and isinstance(n.func, cst.Name) and n.func.value == cp.name:
+                pos = [a for a in n.args if a.keyword is None]
+                arg = pos[idx - 1] if len(pos) >= idx else next(
+                    (a for a in n.args if a.keyword is not None and a.keyword.value == pname), None)
+                if arg is None or arg.star or not (isinstance(arg.value, cst.Name)
+                                                   and arg.value.value in self.tp.session_names):
+                    return f"a {cp.name}() call does not pass a session of this file"
+                args.append(arg)
+            elif isinstance(n, cst.Attribute) and n.attr.value == attr and isinstance(n.value, cst.Name) \
+                    and any(n.value.value == inst for _, inst in cp.instances):
+                return f"{n.value.value}.{attr} is read outside the class"
+        if not args:
+            return f"{cp.name}() is never called"
+        if "__init__" not in cp.session_params:
+            cp.session_params["__init__"] = (pname, idx)
+            cp.session_args.extend(args)
+            cp.session_stmts.append(stmts[0])
         return ""
 
     def _graph_shared(self, cp: ClassProgram) -> str:
@@ -526,7 +912,7 @@ class TF1Classes:
                     return f"{f.name.value}: reuse_variables()"
         return ""
 
-    def _method_of(self, node: cst.CSTNode) -> str | None:
+    def _method_name_of(self, node: cst.CSTNode) -> str | None:
         n = self.ctx.parent(node)
         while n is not None and not isinstance(n, cst.FunctionDef):
             n = self.ctx.parent(n)
@@ -538,7 +924,7 @@ class TF1Classes:
         has one placeholder there (the statements are translated one by one). Why not, else."""
         for attr in sorted(cp.twice):
             phs = [cp.placeholders[attr]] + [p for p in cp.other_placeholders if p.name == attr]
-            where = [self._method_of(p.call) for p in phs]
+            where = [self._method_name_of(p.call) for p in phs]
             if None in where or len(set(where)) != len(where):
                 return f"self.{attr} is assigned a placeholder in more than one place"
             for scope, inst in cp.instances:
@@ -618,10 +1004,143 @@ class TF1Classes:
             elif len(cp.train_ops) != 1:
                 cp.why = cp.why or ("several train ops" if cp.train_ops else "no train op minimizes its loss")
             for p in cp.placeholders.values():
+                if p.role == "hyper" and not cp.why and self._inert(cp, p.name):
+                    p.role = "inert"
+                    continue
                 if p.role == "hyper":
                     why = self._hyper(cp, p.name)
                     if why:
                         cp.why = cp.why or f"scalar placeholder self.{p.name}: {why}"
+
+    # -- placeholders no graph op reads ----------------------------------------------------------------
+    def _inert(self, cp: ClassProgram, attr: str) -> bool:
+        """The placeholder ``self.<attr>`` reaches no TF1 op: it is only fed (feed-dict keys of the
+        class's runs) and passed down to file functions / methods that only compare it by
+        identity (``is_train is True`` - a placeholder never is) or pass it further down. TF1
+        never read the values fed to it; a ``keras.Input`` in its place gives the same ``is``
+        answers (kym343's ``batch_norm(x, ..., is_train=self.train_mode)``)."""
+        feed_stmts = set(cp.feed_defs)
+        runs = [r.call for r in cp.runs]
+        insts = {inst for _, inst in cp.instances}
+        own = {id(m) for m in self._methods(cp.node).values()}  # inherited methods read self.<attr> too
+        seen: set = set()
+        for node in walk(self.ctx.module):
+            if not (isinstance(node, cst.Attribute) and node.attr.value == attr and isinstance(node.value, cst.Name)):
+                continue
+            if node.value.value == "self":
+                m = self._method_of(node)
+                while m is not None and id(m) not in own:
+                    m = self._method_of(m)
+                if m is None and not self._within(node, cp.node):
+                    continue
+            elif node.value.value not in insts:
+                continue
+            parent = self.ctx.parent(node)
+            if isinstance(parent, cst.AssignTarget):
+                continue
+            if isinstance(parent, cst.DictElement) and parent.key is node:
+                st = self.ctx.statement_of(node)
+                if id(st) in feed_stmts or any(self._within(node, c) for c in runs):
+                    continue
+                return False
+            if isinstance(parent, cst.Arg) and parent.value is node and not parent.star \
+                    and self._flag_arg_ok(cp, parent, seen):
+                continue
+            return False
+        return True
+
+    def _callees(self, cp: ClassProgram, func: cst.BaseExpression, seen: set):
+        """The FunctionDefs a call of ``func`` may run, with whether ``self`` is bound: a file
+        function, ``self.method``, or a parameter every caller passes one of those for. None: unknown."""
+        methods = self._methods(cp.node)
+        funcs = {s_.name.value: s_ for s_ in self.ctx.module.body if isinstance(s_, cst.FunctionDef)}
+        m = _self_attr(func)
+        if m is not None:
+            return [(methods[m], True)] if m in methods else None
+        if not isinstance(func, cst.Name):
+            return None
+        fn = self._method_of(func)
+        if fn is not None:
+            params = [p_.name.value for p_ in fn.params.params]
+            if func.value in params:  # a function passed in: resolve at every call of fn
+                scope = self.flow.scopes.get(id(fn))
+                if scope is None or any(d.index >= 0 for d in scope.by_name.get(func.value, ())):
+                    return None
+                key = (id(fn), func.value)
+                if key in seen:
+                    return []
+                seen.add(key)
+                idx = params.index(func.value)
+                bound = any(fn is x for x in methods.values())
+                out = []
+                calls = [c for c in walk(self.ctx.module) if isinstance(c, cst.Call) and (
+                    (bound and _self_attr(c.func) == fn.name.value) or (not bound and isinstance(c.func, cst.Name)
+                                                                        and c.func.value == fn.name.value))]
+                if not calls:
+                    return None
+                for c in calls:
+                    pos = [a for a in c.args if a.keyword is None]
+                    if any(a.star for a in c.args):
+                        return None
+                    i = idx - (1 if bound else 0)
+                    arg = pos[i] if len(pos) > i else next(
+                        (a for a in c.args if a.keyword is not None and a.keyword.value == func.value), None)
+                    if arg is None:
+                        return None
+                    got = self._callees(cp, arg.value, seen) if not isinstance(arg.value, cst.Call) else None
+                    if got is None:
+                        return None
+                    out += got
+                return out
+        if func.value in funcs:
+            return [(funcs[func.value], False)]
+        return None
+
+    def _flag_arg_ok(self, cp: ClassProgram, arg: cst.Arg, seen: set) -> bool:
+        c = self.ctx.parent(arg)
+        if not isinstance(c, cst.Call):
+            return False
+        callees = self._callees(cp, c.func, set())
+        if callees is None:
+            return False
+        pos = [a for a in c.args if a.keyword is None]
+        for fn, bound in callees:
+            params = list(fn.params.params)[(1 if bound else 0):]
+            if arg.keyword is not None:
+                pname = arg.keyword.value
+                if not any(p_.name.value == pname for p_ in params):
+                    return False
+            else:
+                i = pos.index(arg)
+                if i >= len(params):
+                    return False
+                pname = params[i].name.value
+            if not self._flag_param_ok(cp, fn, pname, seen):
+                return False
+        return True
+
+    def _flag_param_ok(self, cp: ClassProgram, fn: cst.FunctionDef, pname: str, seen: set) -> bool:
+        key = (id(fn), pname)
+        if key in seen:
+            return True
+        seen.add(key)
+        scope = self.flow.scopes.get(id(fn))
+        if scope is None or any(d.index >= 0 for d in scope.by_name.get(pname, ())):
+            return False  # rebound in the function
+        for x in self._local_reads(scope, pname):
+            parent = self.ctx.parent(x)
+            if isinstance(parent, cst.Comparison) and parent.left is x and len(parent.comparisons) == 1 \
+                    and isinstance(parent.comparisons[0].operator, (cst.Is, cst.IsNot)) \
+                    and isinstance(parent.comparisons[0].comparator, cst.Name) \
+                    and parent.comparisons[0].comparator.value in ("True", "False", "None"):
+                continue  # an identity test: a placeholder is none of these, nor is a keras.Input
+            if isinstance(parent, cst.Arg) and parent.value is x and not parent.star \
+                    and self._flag_arg_ok(cp, parent, seen):
+                continue
+            return False
+        # a nested function reading it would not be seen by the scope's reads
+        return not any(isinstance(y, cst.Name) and y.value == pname and self.flow.scope_of(y) is not scope
+                       for y in walk(fn.body))
 
     def _inst_attr(self, node, inst: str) -> str | None:
         return _self_attr(node, inst)

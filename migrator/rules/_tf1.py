@@ -30,6 +30,7 @@ if TYPE_CHECKING:  # pragma: no cover
 DTYPES = {f"tensorflow.{d}": d for d in (
     "float16", "float32", "float64", "bfloat16", "int8", "int16", "int32", "int64", "uint8",
     "uint16", "bool", "string", "complex64", "complex128")}
+DTYPES.update({f"tensorflow.dtypes.{d}": d for d in list(DTYPES.values())})  # tf.dtypes.bool: the same objects
 
 ACTIVATIONS = {
     "tensorflow.nn.relu": "relu", "tensorflow.nn.relu6": "relu6", "tensorflow.nn.elu": "elu",

@@ -198,7 +198,7 @@ class Ops(CallRule):
             "diag_part", "linalg.diag_part", "matrix_diag_part", "nn.max_pool", "nn.avg_pool", "nn.max_pool2d",
             "nn.avg_pool2d", "linalg.matmul", "linalg.tensor_diag_part", "nn.xw_plus_b", "count_nonzero",
             "math.count_nonzero", "cond", "math.argmax", "math.argmin", "identity", "pad", "random_normal",
-            "random.normal", "split", "add_n", "math.add_n", "range", "gather")] + [_tf(n) for n in _INITIALIZERS])
+            "random.normal", "split", "add_n", "math.add_n", "range", "gather", "nn.l2_loss")] + [_tf(n) for n in _INITIALIZERS])
 
     def translate(self, qname: str, original: cst.Call, updated: cst.Call):
         if qname[len("tensorflow."):] in _INITIALIZERS:
@@ -351,7 +351,13 @@ class Ops(CallRule):
                 keep = None
             if keep is not None and literal(keep, 0) is False:
                 keep = None
-            return _ops(_REDUCE[name], b.node("input_tensor"), axis=axis, keepdims=keep)
+            x = b.node("input_tensor")
+            if isinstance(x, (cst.List, cst.ListComp, cst.Tuple)):
+                x = _ops("stack", x)  # TF1 packed a list of tensors (convert_to_tensor) before reducing
+            return _ops(_REDUCE[name], x, axis=axis, keepdims=keep)
+        if name == "nn.l2_loss":  # TF1: sum(t ** 2) / 2
+            b = B("t, name=None")
+            return expr("{s} / 2", s=_ops("sum", _ops("square", b.node("t"))))
         if name == "shape" and self._in_model_function(original):
             b = B("input, name=None, out_type='int32'")
             if not b.is_default("out_type"):
@@ -642,6 +648,9 @@ class Ops(CallRule):
              "# TODO(tflearn-migrate): TFM130 tf.random_normal: random_normal of a shape other than "
              "tf.shape(tensor): TF1 draws anew at every run, a Keras random call outside a layer draws once\n"
              "y = tf.random_normal([3, 2])\n", ("TFM130",), todo=True),
+        # tf.nn.l2_loss = sum(t ** 2) / 2; a reduction of a Python list packs it first (TF1's convert_to_tensor)
+        Case("import tensorflow as tf\nreg = 1e-4 * tf.reduce_mean([tf.nn.l2_loss(w) for w in ws])\n",
+             "import keras\n\nreg = 1e-4 * keras.ops.mean(keras.ops.stack([keras.ops.sum(keras.ops.square(w)) / 2 for w in ws]))\n"),
         Case('import tensorflow as tf\ninit = tf.truncated_normal_initializer(stddev=0.02)\nzero = tf.zeros_initializer()\n',
              'import keras\n\ninit = keras.initializers.TruncatedNormal(mean=0.0, stddev=0.02, seed=keras.random.SeedGenerator())\nzero = keras.initializers.Zeros()\n'),
         Case("import tensorflow as tf\nd = tf.sqrt(tf.reduce_sum(tf.square(a - b), 1, keep_dims=True))\n",

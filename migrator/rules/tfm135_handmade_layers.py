@@ -811,6 +811,26 @@ class HandmadeLayers(Rule):
         variables, _, removable = self._state()
         return frozenset(id(variables[k].call) for k in removable if variables[k].call is not None)
 
+    def tf1_weight_names(self) -> dict[int, tuple]:
+        """id(get_variable call whose variable becomes a layer's weight) -> (its TF1 name or None,
+        the Keras layer class, the weight's name): what tf.trainable_variables() listed."""
+        variables, ok, removable = self._state()
+        cls = {"dense": "Dense", "conv": "Conv2D", "conv2d": "Conv2D", "embedding": "Embedding"}
+        out = {}
+        for p in ok.values():
+            kind, _, w, b, _ = p
+            for key, role in ((w, "embeddings" if kind == "embedding" else "kernel"), (b, "bias")):
+                v = variables.get(key) if key is not None else None
+                if v is None or v.call is None or key not in removable:
+                    continue
+                if self.ctx.legacy_name(v.call.func) == "tensorflow.Variable":  # tf.Variable(init, ..., name=)
+                    name = next((a.value for a in v.call.args if a.keyword is not None and a.keyword.value == "name"),
+                                cst.SimpleString("'Variable'"))
+                else:
+                    name = _arg(v.call, 0, "name")
+                out[id(v.call)] = (literal(name, None) if name is not None else None, cls.get(kind, kind), role)
+        return out
+
     def stored_variable_calls(self) -> frozenset:
         """The get_variable calls whose layer this rule takes from the TF1-name store."""
         self._state()
@@ -1522,8 +1542,8 @@ class HandmadeLayers(Rule):
              "import keras\n\n"
              "W = tf.get_variable('W', [3, 2])  # TODO(tflearn-migrate): TFM100 no Keras translation for "
              "tensorflow.get_variable\nh = keras.ops.matmul(x, W)\n"
-             "r = tf.nn.l2_loss(W)  # TODO(tflearn-migrate): TFM100 no Keras translation for tensorflow.nn.l2_loss\n",
-             ("TFM100", "TFM100"), todo=True),
+             "r = keras.ops.sum(keras.ops.square(W)) / 2\n",
+             ("TFM100",), todo=True),
         # shape= bound to a list, initializer= bound in if/else branches (pretrained or random):
         # the layer reads the same name, each binding becomes the Keras initializer
         Case(
@@ -1617,7 +1637,7 @@ class HandmadeLayers(Rule):
                     'import keras\n\nclass Net:\n    def __init__(self):\n        self.l2_loss = keras.ops.convert_to_tensor(0.0)\n\n    def out(self, h):\n        return keras.layers.Dense(4, bias_initializer=keras.initializers.Constant(0.1))(h)\n', ("TFM135", "TFM135")),
                # the penalty is read by a loss: the weights stay variables (TODO), nothing dropped
                Case("import tensorflow as tf\n\nclass Net:\n    def __init__(self):\n        self.l2_loss = tf.constant(0.0)\n\n    def out(self, h):\n        W = tf.get_variable('W', shape=[16, 4])\n        b = tf.Variable(tf.constant(0.1, shape=[4]))\n        self.l2_loss += tf.nn.l2_loss(W)\n        self.l2_loss += tf.nn.l2_loss(b)\n        return tf.nn.xw_plus_b(h, W, b)\n\n    def loss(self, o):\n        return tf.reduce_mean(o) + 0.1 * self.l2_loss\n",
-                    "import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\nimport keras\n\nclass Net:\n    def __init__(self):\n        self.l2_loss = keras.ops.convert_to_tensor(0.0)\n\n    def out(self, h):\n        W = tf.get_variable('W', shape=[16, 4])  # TODO(tflearn-migrate): TFM100 no Keras translation for tensorflow.get_variable\n        b = tf.Variable(keras.ops.full([4], 0.1))  # TODO(tflearn-migrate): TFM100 no Keras translation for tensorflow.Variable\n        self.l2_loss += tf.nn.l2_loss(W)  # TODO(tflearn-migrate): TFM100 no Keras translation for tensorflow.nn.l2_loss\n        self.l2_loss += tf.nn.l2_loss(b)  # TODO(tflearn-migrate): TFM100 no Keras translation for tensorflow.nn.l2_loss\n        return keras.ops.add(keras.ops.matmul(h, W), b)\n\n    def loss(self, o):\n        return keras.ops.mean(o) + 0.1 * self.l2_loss\n", ('TFM100', 'TFM100', 'TFM100', 'TFM100'), todo=True)]
+                    "import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\nimport keras\n\nclass Net:\n    def __init__(self):\n        self.l2_loss = keras.ops.convert_to_tensor(0.0)\n\n    def out(self, h):\n        W = tf.get_variable('W', shape=[16, 4])  # TODO(tflearn-migrate): TFM100 no Keras translation for tensorflow.get_variable\n        b = tf.Variable(keras.ops.full([4], 0.1))  # TODO(tflearn-migrate): TFM100 no Keras translation for tensorflow.Variable\n        self.l2_loss += keras.ops.sum(keras.ops.square(W)) / 2\n        self.l2_loss += keras.ops.sum(keras.ops.square(b)) / 2\n        return keras.ops.add(keras.ops.matmul(h, W), b)\n\n    def loss(self, o):\n        return keras.ops.mean(o) + 0.1 * self.l2_loss\n", ('TFM100', 'TFM100'), todo=True)]
     INVALID = [*INVALID,
                # towers PARTLY shared in TF1: get_variable under reuse shares the kernel, the
                # tf.Variable bias is per tower -> the kernel's layer from the TF1-name store

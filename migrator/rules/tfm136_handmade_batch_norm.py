@@ -11,6 +11,7 @@ from ._tf1 import initializer_of
 from ._tf1_program import _walk
 from ._tflearn import Untranslatable
 from .base import Case, Rule
+from .tfm131_tf_layers import FIXED_MODE_BN
 
 _BN = "tensorflow.nn.batch_normalization"
 _MOMENTS = "tensorflow.nn.moments"
@@ -47,12 +48,18 @@ _MOMENTS_SIG = ("x", "axes", "shift", "name", "keep_dims")
 _EMA_SIG = ("variable", "value", "decay", "zero_debias", "name")
 
 
+_FIXED = "# tflearn-migrate helper: FixedModeBatchNormalization\n" + FIXED_MODE_BN.code + "\n\n"
+
+
 class _Plan:
     def __init__(self) -> None:
         self.calls: dict[int, dict] = {}  # id(batch_normalization call) -> what to build
         self.remove: set[int] = set()  # ids of statements that go
         self.moments: dict[int, tuple] = {}  # id(moments statement) -> (x, axes) (orig nodes)
         self.ifs: set[int] = set()  # ids of the ifs whose branches may become empty
+        # get_variable calls of beta / gamma -> (TF1 name, Keras weight): what tf.trainable_variables() saw
+        self.weights: dict[int, tuple] = {}
+        self.staged_weights: dict[int, tuple] = {}
 
 
 class HandmadeBatchNorm(Rule):
@@ -168,6 +175,7 @@ class HandmadeBatchNorm(Rule):
                 raise Untranslatable(f"{nm} has a regularizer")
             inits[k] = self._init(g)
             p.remove.add(id(stmt))
+            p.staged_weights[id(gv)] = (literal(g.get("name"), None), "beta" if k == "offset" else "gamma")
         # mean / variance: moments in one branch, moving variables in the other (or only one)
         kinds: dict[str, list] = {"batch": [], "moving": []}
         moving_inits: dict[str, str] = {}
@@ -287,6 +295,7 @@ class HandmadeBatchNorm(Rule):
             if ini is not None and not _constant_is(ini, default):
                 kw[arg] = ini
         plan.calls[id(bn)] = {"kw": kw, "training": training}
+        plan.weights.update(p.staged_weights)
         plan.remove |= p.remove
         plan.moments.update(p.moments)
         plan.ifs |= p.ifs
@@ -325,6 +334,11 @@ class HandmadeBatchNorm(Rule):
         return (isinstance(v, cst.Call) and isinstance(v.func, cst.Attribute) and v.func.attr.value == "append"
                 and len(v.args) == 1 and v.args[0].value is c)
 
+    def tf1_weight_names(self) -> dict[int, tuple]:
+        """id(get_variable call of a beta / gamma this rule turns into a layer's weight) ->
+        (its TF1 name or None, "beta" | "gamma")."""
+        return dict(self._plan().weights)
+
     # -- rewriting ---------------------------------------------------------------------------
     def leave_Call(self, original: cst.Call, updated: cst.Call):
         if self.ctx.legacy_name(original.func) != _BN:
@@ -338,14 +352,15 @@ class HandmadeBatchNorm(Rule):
             return updated
         x = updated.args[0].value
         kw = {k: (v.deep_clone() if isinstance(v, cst.CSTNode) else v) for k, v in spec["kw"].items()}
-        layer = wrap_long_call(call("keras.layers.BatchNormalization", **kw))
+        # TF1 chose the statistics once, when it built the graph: the layer keeps that mode
+        # (a functional Keras model would pass its own training flag over a training= argument)
+        layer = wrap_long_call(call("FixedModeBatchNormalization", training=spec["training"].deep_clone(), **kw))
+        self.ctx.use_helper("FixedModeBatchNormalization")
         self.ctx.add_import("keras")
         self.ctx.count(self)
-        self.report(original, f"hand-made batch norm -> keras.layers.BatchNormalization(training="
+        self.report(original, f"hand-made batch norm -> FixedModeBatchNormalization(training="
                               f"{code(spec['training']).strip()})")
-        return cst.Call(func=layer, args=[cst.Arg(x), cst.Arg(
-            spec["training"].deep_clone(), keyword=cst.Name("training"),
-            equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")))])
+        return cst.Call(func=layer, args=[cst.Arg(x)])
 
     def leave_SimpleStatementLine(self, original, updated):
         plan = self._plan()
@@ -399,13 +414,13 @@ class HandmadeBatchNorm(Rule):
              "        y = tf.nn.batch_normalization(x, mean, variance, beta, gamma, 1e-3)\n"
              "        y.set_shape(x.get_shape())\n"
              "        return y\n",
-             "import keras\n\n\n# tflearn-migrate helper: tf1_moments_axes\n" + TF1_MOMENTS_AXES.code + "\n\n" + 'def batch_norm(x, name, ops, is_train=True):\n    shape = [x.shape[-1]]\n    if is_train:\n        tf1_moments_axes(x, [0, 1, 2])\n    y = keras.layers.BatchNormalization(epsilon=1e-3, momentum=0.99)(x, training=is_train)\n    return y\n', ("TFM136",)),
+             "import keras\n\n\n# tflearn-migrate helper: tf1_moments_axes\n" + TF1_MOMENTS_AXES.code + "\n\n" + _FIXED + 'def batch_norm(x, name, ops, is_train=True):\n    shape = [x.shape[-1]]\n    if is_train:\n        tf1_moments_axes(x, [0, 1, 2])\n    y = FixedModeBatchNormalization(\n        training=is_train,\n        epsilon=1e-3,\n        momentum=0.99,\n    )(x)\n    return y\n', ("TFM136",)),
         # batch statistics only (no moving averages), no scale, a beta initialized to 0.1
         Case("import tensorflow as tf\n\n\ndef bn(x):\n"
              "    beta = tf.get_variable('beta', [8], initializer=tf.constant_initializer(0.1))\n"
              "    mean, var = tf.nn.moments(x, [0])\n"
              "    return tf.nn.batch_normalization(x, mean, var, beta, None, 1e-5)\n",
-             "import keras\n\n\n# tflearn-migrate helper: tf1_moments_axes\n" + TF1_MOMENTS_AXES.code + "\n\n" + 'def bn(x):\n    tf1_moments_axes(x, [0])\n    return keras.layers.BatchNormalization(\n        epsilon=1e-5,\n        scale=False,\n        beta_initializer=keras.initializers.Constant(0.1),\n    )(x, training=True)\n', ("TFM136",)),
+             "import keras\n\n\n# tflearn-migrate helper: tf1_moments_axes\n" + TF1_MOMENTS_AXES.code + "\n\n" + _FIXED + 'def bn(x):\n    tf1_moments_axes(x, [0])\n    return FixedModeBatchNormalization(\n        training=True,\n        epsilon=1e-5,\n        scale=False,\n        beta_initializer=keras.initializers.Constant(0.1),\n    )(x)\n', ("TFM136",)),
         # statistics chosen by a TF1 tensor (tf.cond on a placeholder): not translated, said why
         Case("import tensorflow as tf\n\n\ndef bn(x, training):\n"
              "    beta = tf.get_variable('beta', [8], initializer=tf.constant_initializer(0.0))\n"

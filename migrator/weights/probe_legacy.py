@@ -203,7 +203,7 @@ def main(argv: list[str] | None = None) -> int:
 
     def run(self, fetches, feed_dict=None, *a, **k):
         flat = tf.nest.flatten(fetches)
-        if train_ops and any(any(f is t for t in train_ops) for f in flat):
+        if train_ops and any(_runs_train_op(f, train_ops) for f in flat):
             probe(_Captured(kind="tf1", sess=self, fetches=flat, feed=dict(feed_dict or {})))
             raise _Captured()
         return orig_run(self, fetches, feed_dict, *a, **k)
@@ -290,6 +290,24 @@ def _read_gradients(sess, tf1, gv, caps_of_ops, orig_run) -> dict:
     return out
 
 
+def _runs_train_op(f, train_ops) -> bool:
+    """``f`` is a train op, or an op that runs one: ``tf.group(train_op, *update_ops)`` (a NoOp
+    whose control inputs - nested groups too - hold the train op)."""
+    ids = {id(t) for t in train_ops}
+    todo, seen = [f], set()
+    while todo:
+        x = todo.pop()
+        if id(x) in ids:
+            return True
+        if id(x) in seen or len(seen) > 10000:
+            continue
+        seen.add(id(x))
+        op = getattr(x, "op", x) if not hasattr(x, "control_inputs") else x
+        if getattr(op, "type", None) == "NoOp":
+            todo.extend(op.control_inputs)
+    return False
+
+
 def _probe(cap, args, tf, tf1, tflearn, orig_fit, orig_run, train_ops, grad_caps=None) -> int:
     rs = np.random.RandomState(args.seed)
     n = args.batch
@@ -327,7 +345,9 @@ def _probe(cap, args, tf, tf1, tflearn, orig_fit, orig_run, train_ops, grad_caps
             # placeholders is a candidate; the Keras side picks, per Keras output, the
             # candidate with the same shape computed from the same inputs that matches best.
             inputs, targets, outputs = placeholders, [], []
-            scalars = []  # a loss computed in the graph (a LossModel's output): after the others
+            # a loss computed in the graph (a LossModel's output): after the others; a sum of loss
+            # terms (kym343: cls_1 + cls_2 + siamese + weight decay) ends in an Add
+            scalars, sums = [], []
             for op in graph.get_operations():
                 if not dep[op.name] or op.type in ("Placeholder", "Const", "Identity", "Shape") or \
                         op.name.startswith("gradients") or "/gradients" in op.name or not graph.is_fetchable(op):
@@ -340,11 +360,14 @@ def _probe(cap, args, tf, tf1, tflearn, orig_fit, orig_run, train_ops, grad_caps
                     if t.dtype.base_dtype == tf1.float32 and dims == [] and op.type in ("Mean", "RealDiv", "Sum"):
                         scalars.append(t)
                         continue
+                    if t.dtype.base_dtype == tf1.float32 and dims == [] and op.type in ("AddV2", "Add", "AddN"):
+                        sums.append(t)
+                        continue
                     if t.dtype.base_dtype != tf1.float32 or not dims or dims[0] is not None or \
                             any(d is None for d in dims[1:]) or int(np.prod(dims[1:] or [1])) > 100000:
                         continue
                     outputs.append(t)
-            outputs = outputs[:400] + scalars[-20:]
+            outputs = outputs[:400] + scalars[-20:] + sums[-20:]
         if not outputs:
             print("probe_legacy: no output tensors (name them with --outputs)", file=sys.stderr)
             return 3
@@ -413,7 +436,7 @@ def _probe(cap, args, tf, tf1, tflearn, orig_fit, orig_run, train_ops, grad_caps
             step_feed.update(zip(targets, ty))
             for t, v in cap.feed.items():
                 step_feed.setdefault(t, v)
-            orig_run(sess, [f for f in cap.fetches if any(f is t for t in train_ops)], step_feed)
+            orig_run(sess, [f for f in cap.fetches if _runs_train_op(f, train_ops)], step_feed)
         after = sess.run(gv)
         grads = _read_gradients(sess, tf1, gv, [c for op, c in (grad_caps or {}).items()], orig_run)
         arrays.update({f"grad_{i}": g for i, g in grads.items()})
