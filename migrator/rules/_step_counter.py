@@ -144,6 +144,11 @@ class StepCounters:
                 if any(a.keyword is not None and a.keyword.value not in ("initial_value", "trainable", "dtype", "name")
                        for a in v.args) or len([a for a in v.args if a.keyword is None]) > 2:
                     continue
+            elif q == "tensorflow.get_variable":
+                found = self._get_variable(v, d)
+                if found is None:
+                    continue
+                start, dtype = found
             elif q in _CREATORS and not v.args:
                 start, dtype = 0, _CREATORS[q]
             else:
@@ -154,6 +159,46 @@ class StepCounters:
                 continue  # a non-trainable variable that never counts anything: not ours
             self._classify(prog, c, d)
             yield c
+
+    def _get_variable(self, v: cst.Call, d) -> tuple[int | float, str] | None:
+        """``tf.get_variable('global_step', [], initializer=tf.constant_initializer(0),
+        trainable=False)`` (TF's cifar10 / DIGITS idiom): a scalar with a constant start.
+        get_variable's dtype defaults to float32 (the start converted to it); zeros_initializer
+        starts at 0. Only at the top of its scope (no ``with``: no variable scope that could
+        reuse or rename it) and with nothing but these arguments."""
+        if any(a.keyword is not None and a.keyword.value not in ("name", "shape", "initializer", "trainable", "dtype")
+               for a in v.args) or len([a for a in v.args if a.keyword is None]) > 2:
+            return None
+        tr = _arg(v, 99, "trainable")
+        shape = _arg(v, 1, "shape")
+        init = _arg(v, 99, "initializer")
+        if tr is None or literal(tr, None) is not False or shape is None or literal(shape, None) not in ([], ()):
+            return None
+        if not isinstance(init, cst.Call):
+            return None
+        qi = self.tp.qname(init)
+        if qi == "tensorflow.constant_initializer" and len(init.args) == 1 \
+                and (init.args[0].keyword is None or init.args[0].keyword.value == "value"):
+            start = _number(init.args[0].value)
+        elif qi == "tensorflow.zeros_initializer" and not init.args:
+            start = 0
+        else:
+            return None
+        if start is None:
+            return None
+        dt = _arg(v, 99, "dtype")
+        dtype = "float32" if dt is None else _DTYPES.get((code(dt).rsplit(".", 1)[-1]).strip("'\""))
+        if dtype is None:
+            return None
+        start = float(start) if dtype.startswith("float") else start
+        if dtype.startswith("int") and isinstance(start, float):
+            return None
+        n = self.ctx.parent(d.stmt)
+        while n is not None and not isinstance(n, (cst.FunctionDef, cst.Module)):
+            if isinstance(n, cst.With):
+                return None
+            n = self.ctx.parent(n)
+        return start, dtype
 
     def _classify(self, prog: Program, c: StepCounter, d) -> None:  # noqa: C901 - one walk per kind of read
         scope = prog.scope

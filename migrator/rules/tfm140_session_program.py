@@ -438,8 +438,8 @@ class SessionProgram(Rule):
             if passed:  # still passed to a function that only feeds it to dropout / a training flag
                 vals = {code(v).strip() for r, v in prog.fed_values(p.name) if r.train_op is not None}
                 value = next(iter(vals)) if len(vals) == 1 else None
-                if value is None or not isinstance(literal(cst.parse_expression(value), None), (bool, int, float)):
-                    raise _Todo(f"{p.role} placeholder {p.name} is passed to a function but not fed one constant "
+                if value is None or not self._constant(cst.parse_expression(value), p.statement):
+                    raise _Todo(f"{p.role} placeholder {p.name} is passed to a function or an optimizer but not fed one constant "
                                 "in the training runs")
                 return cst.SimpleStatementLine(
                     body=[cst.Assign(targets=[cst.AssignTarget(cst.Name(p.name))], value=cst.parse_expression(value))],
@@ -461,6 +461,40 @@ class SessionProgram(Rule):
         return cst.SimpleStatementLine(
             body=[cst.Assign(targets=[cst.AssignTarget(cst.Name(p.name))], value=value)],
             leading_lines=p.statement.leading_lines)
+
+    def _optimizer_rate(self, node: cst.Name) -> bool:
+        """``tf.train.XxxOptimizer(learning_rate=<node>)`` (or its first argument): a rate
+        placeholder that every training run feeds one constant is that constant (TF1 fed it
+        as the step's rate; a Keras optimizer takes it as a float)."""
+        arg = self.ctx.parent(node)
+        if not isinstance(arg, cst.Arg) or arg.value is not node or arg.star:
+            return False
+        c = self.ctx.parent(arg)
+        q = self.ctx.legacy_name(c) if isinstance(c, cst.Call) else None
+        if not (q and q.startswith("tensorflow.train.") and q.endswith("Optimizer")):
+            return False
+        if arg.keyword is not None:
+            return arg.keyword.value == "learning_rate"
+        return c.args[0] is arg
+
+    def _constant(self, value: cst.BaseExpression, at: cst.CSTNode) -> bool:
+        """A literal number / bool, or a module-level name bound once to one before ``at``."""
+        from ..analysis.flow import Flow
+
+        if isinstance(literal(value, None), (bool, int, float)):
+            return True
+        if not isinstance(value, cst.Name):
+            return False
+        flow = self.ctx.analysis(Flow)
+        mod = flow.scopes.get(id(self.ctx.module))
+        defs = mod.by_name.get(value.value, ()) if mod is not None else ()
+        if len(defs) != 1 or defs[0].value is None or not isinstance(literal(defs[0].value, None), (int, float)):
+            return False
+        if any(value.value in s.by_name for s in flow.scopes.values() if s is not mod):
+            return False  # rebound (or shadowed) somewhere else
+        if flow.scope_of(at) is mod:
+            return self.ctx.position(defs[0].stmt) < self.ctx.position(at)
+        return True
 
     def _passed_to_dropout_param(self, node: cst.Name, allowed: set[str]) -> bool:
         """``f(..., keep_prob)`` where ``f`` is a function of the file whose matching parameter is
@@ -535,7 +569,8 @@ class SessionProgram(Rule):
                         continue
                     if self._inside_label_fn(prog, node):
                         continue
-                    if passed is not None and self._passed_to_dropout_param(node, allowed_parents):
+                    if passed is not None and (self._passed_to_dropout_param(node, allowed_parents)
+                                               or self._optimizer_rate(node)):
                         passed.append(node)
                         continue
                 elif self._inside_label_fn(prog, node):
@@ -1313,6 +1348,16 @@ class SessionProgram(Rule):
         '    l = keras.tree.map_structure(keras.ops.convert_to_numpy, model.train_on_batch(X, Y, return_dict=True)["fetched"])\n'
         "    s = keras.ops.convert_to_numpy(1.0 + 2.0 * keras.ops.cast(model.optimizer.iterations, 'float64'))\n",
         ("TFM130",))]
+    INVALID = [*INVALID,
+               # a step counter made by get_variable (float32 by default) and a rate placeholder fed one
+               # constant (a module-level name) by every training run: the optimizer gets that constant
+               Case("import tensorflow as tf\n\nLR = 0.01\nx = tf.placeholder(tf.float32, [None, 4])\ny = tf.placeholder(tf.float32, [None, 1])\nlr = tf.placeholder(tf.float32, shape=[])\ngs = tf.get_variable('global_step', [], initializer=tf.constant_initializer(0), trainable=False)\nout = tf.layers.dense(x, 1)\nloss = tf.reduce_mean(tf.square(out - y))\nopt = tf.train.GradientDescentOptimizer(learning_rate=lr)\ntrain_op = opt.apply_gradients(opt.compute_gradients(loss, tf.trainable_variables()), global_step=gs)\nsess = tf.Session()\nsess.run(tf.global_variables_initializer())\nfor e in range(3):\n    _, l, s = sess.run([train_op, loss, gs], feed_dict={x: X, y: Y, lr: LR})\n",
+               "import keras\n\nLR = 0.01\nx = keras.Input(shape=(4,))\nlr = LR  # the value its training runs fed\nout = keras.layers.Dense(1)(x)\ndef loss(y, out):\n    return keras.ops.mean(keras.ops.square(out - y))\nopt = keras.optimizers.SGD(learning_rate=lr)\nmodel = keras.Model(x, out)\nmodel.compile(optimizer=opt, loss=loss)\nfor e in range(3):\n    l = model.train_on_batch(X, Y)\n    s = keras.ops.convert_to_numpy(keras.ops.cast(model.optimizer.iterations, 'float32'))\n",
+               ()),
+               # a rate fed a different value per run stays a placeholder, with the reason
+               Case("import tensorflow as tf\n\nLR = 0.01\nx = tf.placeholder(tf.float32, [None, 4])\ny = tf.placeholder(tf.float32, [None, 1])\nlr = tf.placeholder(tf.float32, shape=[])\ngs = tf.get_variable('global_step', [], initializer=tf.constant_initializer(0), trainable=False)\nout = tf.layers.dense(x, 1)\nloss = tf.reduce_mean(tf.square(out - y))\nopt = tf.train.GradientDescentOptimizer(learning_rate=lr)\ntrain_op = opt.apply_gradients(opt.compute_gradients(loss, tf.trainable_variables()), global_step=gs)\nsess = tf.Session()\nsess.run(tf.global_variables_initializer())\nfor e in range(3):\n    _, l, s = sess.run([train_op, loss, gs], feed_dict={x: X, y: Y, lr: 0.1 / (e + 1)})\n",
+               "import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\nimport keras\n\nLR = 0.01\nx = keras.Input(shape=(4,))\n# TODO(tflearn-migrate): TFM140 hyper placeholder lr is passed to a function or an optimizer but not fed one constant in the training runs\nlr = tf.placeholder(tf.float32, shape=[])\nout = keras.layers.Dense(1)(x)\ndef loss(y, out):\n    return keras.ops.mean(keras.ops.square(out - y))\nopt = keras.optimizers.SGD(learning_rate=lr)\nmodel = keras.Model(x, out)\nmodel.compile(optimizer=opt, loss=loss)\nfor e in range(3):\n    l = model.train_on_batch(X, Y)\n    s = keras.ops.convert_to_numpy(keras.ops.cast(model.optimizer.iterations, 'float32'))\n",
+               ('TFM140',), todo=True)]
     INVALID = [*INVALID, Case(  # a step counter read by something else stays, with the reason
         'import tensorflow as tf\nx = tf.placeholder(tf.float32, [None, 4])\ny = tf.placeholder(tf.float32, [None, 1])\n'
         'out = tf.layers.dense(x, 1)\nloss = tf.reduce_mean(tf.square(out - y))\nstep = tf.Variable(0, trainable=False)\n'
