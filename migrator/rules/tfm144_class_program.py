@@ -268,8 +268,9 @@ class ClassProgramRule(Rule):
         trainable = next((a.value for a in c.args if a.keyword is not None and a.keyword.value == "trainable"), None)
         if trainable is None or literal(trainable, None) is not False:
             return False
-        if any(a.keyword is None and literal(a.value, None) is None for a in c.args[:1]) or \
-                any(a.star for a in c.args):
+        iv = next((a.value for a in c.args if a.keyword is not None and a.keyword.value == "initial_value"),
+                  c.args[0].value if c.args and c.args[0].keyword is None else None)
+        if iv is None or literal(iv, None) is None or any(a.star for a in c.args):
             return False  # the initial value: a literal (nothing else is computed for it)
         attr = t.attr.value
         for node in walk(self.ctx.module):
