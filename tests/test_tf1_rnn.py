@@ -4,7 +4,8 @@ A legacy subprocess builds ``BasicLSTMCell`` + ``static_rnn`` over ``tf.unstack`
 without ``sequence_length``), ``LSTMCell(forget_bias=0.5)`` + ``dynamic_rnn`` with
 ``sequence_length``, ``GRUCell`` + ``dynamic_rnn``, a ``MultiRNNCell`` of a ``BasicRNNCell``
 (relu) and a ``BasicLSTMCell``, ``static_bidirectional_rnn`` (LSTM forward, GRU backward) and
-``bidirectional_dynamic_rnn`` with ``sequence_length``; gives every variable random values of
+``bidirectional_dynamic_rnn`` with ``sequence_length``, and in float64 (a loop's
+``dtype=tf.float64`` building an ``LSTMCell``, a ``GRUCell(dtype=tf.float64)``); gives every variable random values of
 order 1 (gate order, the forget bias added at run time and the GRU layout then matter) and
 dumps the variables and every output and final state on random inputs whose sequences end in
 zero padding of different lengths (cell sizes differ: the weight plan matches by shape in layer order). A Keras-3 subprocess runs the SAME source migrated by the
@@ -46,10 +47,16 @@ with tf.variable_scope('g'):
     (g_fw, g_bw), (g_sfw, g_sbw) = tf.nn.bidirectional_dynamic_rnn(
         tf.nn.rnn_cell.BasicLSTMCell(2), tf.nn.rnn_cell.BasicLSTMCell(1), x, sequence_length=seqlen,
         dtype=tf.float32)
+x64 = tf.cast(x, tf.float64)
+with tf.variable_scope('h', dtype=tf.float64):
+    h_out, h_state = tf.nn.dynamic_rnn(tf.nn.rnn_cell.LSTMCell(3), x64, sequence_length=seqlen, dtype=tf.float64)
+    i_out, i_state = tf.nn.static_rnn(tf.nn.rnn_cell.GRUCell(2, dtype=tf.float64), tf.unstack(x64, 6, 1),
+                                      dtype=tf.float64)
 OUTPUTS = {
     'a': [a_out[-1], a_out[2], a_state.c, a_state.h], 'b': [b_out[-1], b_out[1], b_state.c, b_state.h],
     'c': [c_out, c_state.c, c_state.h], 'd': [d_out, d_state], 'e': [e_out, e_state[0], e_state[1].c],
     'f': [f_out[0], f_out[-1], f_fw.h, f_bw], 'g': [g_fw, g_bw, g_sfw.c, g_sbw.h],
+    'h': [h_out, h_state.c, h_state.h], 'i': [i_out[-1], i_state],
 }
 '''
 
@@ -73,7 +80,7 @@ with tf.Session() as sess:
     sess.run(tf.global_variables_initializer())
     values = {}
     for v in tf.trainable_variables():
-        val = rng.uniform(-1, 1, v.shape.as_list()).astype('float32')
+        val = rng.uniform(-1, 1, v.shape.as_list()).astype(v.dtype.base_dtype.as_numpy_dtype)
         sess.run(v.assign(val))
         values[v.name[:-2]] = val
     outs = sess.run(fetch, {ns['x']: X, ns['seqlen']: L})
@@ -101,7 +108,9 @@ lv = LegacyVars([LegacyVar(str(n), d['var:' + str(n)], True, i) for i, n in enum
 p = plan(lv, klayers(model))
 apply(p)
 outs = model.predict([d['X'], d['L']], verbose=0)
-res = {'plan': [a.legacy for a in p.assignments]}
+res = {'plan': [a.legacy for a in p.assignments],
+       # float64 as in TF1 (a float32 cell would cast its inputs and give float32): 1.0 where not
+       'float64': float(not all(str(t.dtype) == 'float64' for t in ns['OUTPUTS']['h'] + ns['OUTPUTS']['i']))}
 k = 0
 for n in names:
     res[n] = max(float(np.max(np.abs(np.asarray(outs[k + i]) - d[f'out:{k + i}'])))

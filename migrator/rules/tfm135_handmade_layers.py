@@ -6,7 +6,7 @@ import libcst as cst
 
 from ..emit import apply_layer, call, expr, literal, to_node, wrap_long_call
 from ..helpers import register
-from ._tf1 import initializer_of
+from ._tf1 import dtype_of, initializer_of
 from ._tf1_program import _arg, _walk
 from ._tf1_store import scoped_layer, store_function
 from ._tflearn import Untranslatable
@@ -348,6 +348,12 @@ class HandmadeLayers(Rule):
             # layers would be two) - it stays a variable
             removable = {n for n in variables if (len(n) == 2 or isinstance(n[2], tuple))
                          and loads.get(n, 0) and loads.get(n, 0) == used_in.get(n, 0) == 1}
+            # a table bound to a name and read ONLY by lookups of its own scope (two towers' ids):
+            # ONE Embedding layer bound to that name, applied at each lookup (TF1: one variable)
+            shared = {n for n in variables if len(n) == 2 and "#" not in n[1] and n not in self._helper_params
+                      and loads.get(n, 0) == used_in.get(n, 0) >= 2
+                      and self._shared_table(n, variables[n], [v for v in ok.values() if v[2] == n or v[3] == n])}
+            removable |= shared
             for d, entries in dicts.items():  # a weight dict goes when every read of it is a translated entry
                 if loads.get(d, 0) and loads.get(d, 0) == sum(used_in.get(e, 0) for e in entries) \
                         and all(used_in.get(e, 0) <= 1 for e in entries):
@@ -362,6 +368,8 @@ class HandmadeLayers(Rule):
             if len(keep) == len(ok) and not bad:
                 break
             ok = keep
+        self._shared = {n for n in shared if n in removable}
+        self._shared_pattern = {v[2]: v for v in ok.values() if v[2] in self._shared}
         # ``initializer=init`` of a variable that becomes a layer: init's bindings become Keras
         # initializers - only when every get_variable reading init goes
         pending = self.__dict__.get("_pending_inits", {})
@@ -773,6 +781,23 @@ class HandmadeLayers(Rule):
             return parent.right if parent.left is n else parent.left
         c = self.ctx.parent(parent)
         return next((a.value for a in c.args if a.keyword is None and a is not parent), None)
+    def _shared_table(self, key, var, pats) -> bool:
+        """``W = tf.get_variable(...)`` / ``tf.Variable(...)`` (a name, bound once, in the scope of
+        every lookup reading it, outside any loop of theirs) whose every reader is an embedding
+        pattern, in code not built twice into one graph."""
+        stmt = var.statement
+        small = stmt.body[0] if isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1 else None
+        if not (isinstance(small, cst.Assign) and isinstance(small.targets[0].target, cst.Name)) or not pats:
+            return False
+        from ..analysis.flow import Flow
+
+        flow = self.ctx.analysis(Flow)
+        if id(flow.scope_of(stmt).node) != key[0]:
+            return False
+        return all(p[0] == "embedding" and p[3] is None and id(flow.scope_of(p[4]).node) == key[0]
+                   and store_function(self.ctx, p[4]) is None and not self._loops(p[4])
+                   for p in pats) and not self._loops(stmt)
+
     def _store_wanted(self) -> bool:
         """Faithful towers (TFM201 not fixing them): a kernel TF1 shares comes from a store."""
         return not (self.ctx.rule_active("TFM201") and self.ctx.options.fix_enabled("TFM201", False))
@@ -1328,9 +1353,23 @@ class HandmadeLayers(Rule):
             else:
                 dims = [cst.Arg(W.shape[0]), cst.Arg(W.shape[1])]
             k = k if isinstance(k, cst.BaseExpression) else to_node(k)
+            eq = cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace(""))
+            extra = []
+            if W.call is not None and self.ctx.legacy_name(W.call) == "tensorflow.get_variable":
+                tr = _arg(W.call, 5, "trainable")
+                if tr is not None and literal(tr, None) is not True:
+                    if literal(tr, None) is not False:
+                        raise Untranslatable(f"get_variable(trainable={code(tr)})")
+                    extra.append(cst.Arg(cst.Name("False"), keyword=cst.Name("trainable"), equal=eq))
+                dt = _arg(W.call, 2, "dtype")
+                if dt is not None and not (isinstance(dt, cst.Name) and dt.value == "None"):
+                    d = literal(dtype_of(self.ctx, dt, dt), None)
+                    if d not in ("float32", "float64", "float16"):
+                        raise Untranslatable(f"get_variable(dtype={code(dt)})")
+                    if d != "float32":  # the table (and the looked-up rows) in that dtype
+                        extra.append(cst.Arg(cst.SimpleString(repr(d)), keyword=cst.Name("dtype"), equal=eq))
             layer = cst.Call(func=expr("keras.layers.Embedding"), args=[
-                *dims, cst.Arg(k, keyword=cst.Name("embeddings_initializer"),
-                               equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")))])
+                *dims, cst.Arg(k, keyword=cst.Name("embeddings_initializer"), equal=eq), *extra])
         elif kind == "dense":
             layer = call("keras.layers.Dense", W.shape[1], **kw)
         else:
@@ -1460,6 +1499,9 @@ class HandmadeLayers(Rule):
             return updated
         if p[0] == "embedding":
             x = _arg(updated, 1, "ids") if isinstance(updated, cst.Call) else None
+            if p[2] in self._shared and x is not None:  # the table's layer, bound to its name
+                self.ctx.count(self)
+                return cst.Call(func=cst.Name(p[2][1]), args=[cst.Arg(x)])
         elif p[4] is original:  # the layer's own call (its bias, if any, is added in a later statement)
             u = updated
             if isinstance(u, cst.Call) and u.args and isinstance(u.args[0].value, cst.Call) \
@@ -1501,12 +1543,41 @@ class HandmadeLayers(Rule):
                 return cst.RemoveFromParent()
         for n in removable:
             if variables[n].statement is original:
+                if n in self._shared:  # W = keras.layers.Embedding(...): the lookups apply it
+                    try:
+                        layer = self._build(self._shared_pattern[n], None, apply=False)
+                    except Untranslatable as ex:
+                        self.todo(original, str(ex))
+                        return updated
+                    return updated.with_changes(body=[updated.body[0].with_changes(value=layer)])
                 self.ctx.count(self)
                 return cst.RemoveFromParent()
         return updated
 
     VALID = ["import keras\nh = keras.layers.Dense(3)(x)\n"]
     INVALID = [
+        # one table, two towers' lookups (TF1: one variable): one Embedding bound to the name;
+        # get_variable's trainable=False and float64 carried over
+        Case("import tensorflow as tf\n"
+             "def towers(a, b, table):\n"
+             "    E = tf.get_variable('E', shape=(17, 8), dtype=tf.float64, initializer=tf.constant_initializer(table),\n"
+             "                        trainable=False)\n"
+             "    return tf.nn.embedding_lookup(E, a), tf.nn.embedding_lookup(E, b)\n",
+             "import keras\n\n"
+             "def towers(a, b, table):\n"
+             "    E = keras.layers.Embedding(\n        17,\n        8,\n"
+             "        embeddings_initializer=keras.initializers.Constant(table),\n"
+             "        trainable=False,\n        dtype='float64',\n    )\n"
+             "    return E(a), E(b)\n"),
+        # also read by something else than a lookup: the variable stays
+        Case("import tensorflow as tf\n"
+             "def towers(a, b):\n"
+             "    E = tf.get_variable('E', shape=(17, 8))\n"
+             "    print(E)\n"
+             "    return tf.nn.embedding_lookup(E, a), tf.nn.embedding_lookup(E, b)\n",
+             None, ("TFM100",) * 2, todo=True),
+    ]
+    INVALID = [*INVALID,
         # tflearn.variables.variable: get_variable with tflearn's initializer names and regularizer
         Case("import tensorflow as tf\nimport tflearn.variables as va\n"
              "W = va.variable(name='W', shape=[784, 256], initializer='uniform_scaling', regularizer='L2')\n"

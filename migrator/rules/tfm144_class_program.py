@@ -56,6 +56,7 @@ from __future__ import annotations
 import libcst as cst
 
 from ..analysis.tf1_classes import ClassProgram, TF1Classes
+from ..cstcache import walk
 from ..emit import call, expr, literal, stmt, to_node
 from ..helpers import register
 from ._tf1_program import INITIALIZERS, SAVERS, SESSIONS
@@ -335,6 +336,9 @@ class ClassProgramRule(Rule):
         if cp.why or not cp.instances:
             return None
         small = original.body[0]
+        if self._unused_variable(cp, original, small):
+            self.ctx.count(self)  # a non-trainable tf.Variable attribute nothing reads
+            return cst.RemoveFromParent()
         # sessions / initializers of the scopes that use the class
         scopes = {id(s.node) for s, _ in cp.instances}
         from ..analysis.flow import Flow
@@ -362,6 +366,42 @@ class ClassProgramRule(Rule):
                 self.ctx.count(self)
                 return cst.RemoveFromParent()
         return None
+
+    _VARIABLE_LISTS = ("tensorflow.global_variables", "tensorflow.all_variables", "tensorflow.model_variables",
+                       "tensorflow.local_variables", "tensorflow.get_collection", "tensorflow.variables_initializer")
+
+    def _unused_variable(self, cp: ClassProgram, original, small) -> bool:
+        """``self.step = tf.Variable(0, trainable=False)`` in the class, the attribute read nowhere
+        in the file (a step counter never incremented, a learning rate never assigned): TF1 kept
+        a variable no computation used; without a Saver or a variable list reading every
+        variable of the graph it changed nothing, and it goes (``trainable=True`` stays: it
+        was in ``tf.trainable_variables()``)."""
+        if not (isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.value, cst.Call)):
+            return False
+        t = small.targets[0].target
+        if not (isinstance(t, cst.Attribute) and isinstance(t.value, cst.Name) and t.value.value == "self"):
+            return False
+        tp = self._tc().tp
+        c = small.value
+        if tp.qname(c) != "tensorflow.Variable" or not any(
+                node is original for node in walk(cp.node) if isinstance(node, cst.SimpleStatementLine)):
+            return False
+        trainable = next((a.value for a in c.args if a.keyword is not None and a.keyword.value == "trainable"), None)
+        if trainable is None or literal(trainable, None) is not False:
+            return False
+        iv = next((a.value for a in c.args if a.keyword is not None and a.keyword.value == "initial_value"),
+                  c.args[0].value if c.args and c.args[0].keyword is None else None)
+        if iv is None or literal(iv, None) is None or any(a.star for a in c.args):
+            return False  # the initial value: a literal (nothing else is computed for it)
+        attr = t.attr.value
+        for node in walk(self.ctx.module):
+            if isinstance(node, cst.Attribute) and node.attr.value == attr and node is not t:
+                return False
+            if isinstance(node, cst.Call) and (tp.qname(node) in SAVERS or tp.qname(node) in self._VARIABLE_LISTS):
+                return False
+            if isinstance(node, cst.Name) and node.value in ("getattr", "vars", "__dict__"):
+                return False
+        return True
 
     def _is_init(self, node, at) -> bool:
         """``sess.run(init)`` / ``sess.run(tf.global_variables_initializer())`` / ``init`` itself."""
@@ -949,6 +989,41 @@ class ClassProgramRule(Rule):
         "for i in range(10):\n"
         "    l = net_model.train_on_batch([X, Y])\n"
         "pred = keras.Model(net.x, net.out).predict_on_batch(X)\n"),
+        # non-trainable tf.Variable attributes nothing reads (a step counter never incremented, a
+        # learning rate never assigned): they go; a trainable one was in tf.trainable_variables()
+        Case(
+        "import tensorflow as tf\n\n"
+        "class Net(object):\n"
+        "    def __init__(self):\n"
+        "        self.x = tf.placeholder(tf.float32, [None, 4])\n"
+        "        self.y = tf.placeholder(tf.float32, [None, 2])\n"
+        "        self.out = tf.layers.dense(self.x, 2)\n"
+        "        self.loss = tf.reduce_mean(tf.square(self.out - self.y))\n"
+        "        self.global_step = tf.Variable(0, name='global_step', trainable=False)\n"
+        "        self.lr = tf.Variable(0.0, dtype=tf.float32, trainable=False)\n"
+        "        self.train_op = tf.train.AdamOptimizer(0.01).minimize(self.loss)\n\n"
+        "net = Net()\n"
+        "with tf.Session() as sess:\n"
+        "    sess.run(tf.global_variables_initializer())\n"
+        "    for i in range(10):\n"
+        "        sess.run(net.train_op, feed_dict={net.x: X, net.y: Y})\n",
+        "import keras\n\n\n"
+        "# tflearn-migrate helper: LossModel\n"
+        "class LossModel(keras.Model):\n"
+        '    """A functional model whose output IS the TF1 loss tensor (its labels are inputs too)."""\n\n'
+        "    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):\n"
+        "        return keras.ops.sum(y_pred)\n\n\n"
+        "class Net(object):\n"
+        "    def __init__(self):\n"
+        "        self.x = keras.Input(shape=(4,))\n"
+        "        self.y = keras.Input(shape=(2,))\n"
+        "        self.out = keras.layers.Dense(2)(self.x)\n"
+        "        self.loss = keras.ops.mean(keras.ops.square(self.out - self.y))\n"
+        "        self.train_op = LossModel([self.x, self.y], self.loss)\n"
+        "        self.train_op.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01, epsilon=1e-8))\n\n"
+        "net = Net()\n"
+        "for i in range(10):\n"
+        "    net.train_op.train_on_batch([X, Y])\n"),
         # a Saver of the class's graph saves / restores the LossModel; save() returned the path
         Case(
         'import tensorflow as tf\n'

@@ -30,13 +30,15 @@ in TF 2.x) and how it is written in Keras:
   after ``x[:t+1]`` with the backward cell after ``x[t:length]``: a Keras RNN with
   ``go_backwards=True`` whose outputs are flipped back (masked steps come first when going
   backwards and leave the zero state as it was). static: ``concat([fw, bw], -1)`` per step.
-* ``dtype=tf.float32`` only said what the zero state is (Keras: the layer's dtype);
+* ``dtype=tf.float32`` only said what the zero state is (Keras: the layer's dtype); a cell or
+  loop in ``float64`` / ``float16`` (TF1 built the cell's variables in its inputs' dtype) passes
+  ``dtype=`` to the Keras cell and RNN layer (the helper sets it on a cell not yet built);
   ``parallel_iterations`` / ``swap_memory`` are performance settings. ``tf.unstack(x, num, axis)``
   -> ``keras.ops.unstack``.
 
 Not translated (TODO with the reason): peepholes, ``num_proj``, ``cell_clip``,
 ``state_is_tuple=False``, ``reuse=True`` cells, ``scope=`` on the loops (TF1 names and shares
-by it), dtypes other than float32, DropoutWrapper and other wrappers, a cell given as anything
+by it), dtypes other than float16/32/64, DropoutWrapper and other wrappers, a cell given as anything
 else than a name or a cell call.
 """
 from __future__ import annotations
@@ -204,17 +206,23 @@ register("TF1MultiRNNCell", _REG + '''class TF1MultiRNNCell(keras.layers.Layer):
 ''', imports=_K)
 
 register("tf1_rnn", '''
-def tf1_rnn(cell, inputs, sequence_length=None, initial_state=None, go_backwards=False):
+def tf1_rnn(cell, inputs, sequence_length=None, initial_state=None, go_backwards=False, dtype=None):
     """TF1's recurrent loop over [batch, time, features] with a TF1 cell helper: returns
     (outputs [batch, time, units], the final state in TF1's structure). With sequence_length,
     steps at or past an example's length output zeros and keep its state (the final state is
     the one after its last step). go_backwards: the backward cell of TF1's bidirectional RNNs
-    (the valid steps reversed), its outputs put back in time order."""
+    (the valid steps reversed), its outputs put back in time order. dtype (a loop's dtype=,
+    e.g. "float64"): TF1 built the cell's variables in its inputs' dtype, so a cell not yet
+    built takes it too."""
     mask = None
     if sequence_length is not None:
         mask = keras.ops.less(keras.ops.arange(inputs.shape[1]), keras.ops.expand_dims(sequence_length, -1))
+    if dtype is not None:
+        for c in [cell, *getattr(cell, "cells", [])]:
+            if not c.built:
+                c.dtype_policy = dtype
     layer = keras.layers.RNN(cell, return_sequences=True, return_state=True, go_backwards=go_backwards,
-                             zero_output_for_mask=True)
+                             zero_output_for_mask=True, dtype=dtype)
     if initial_state is not None:
         initial_state = keras.tree.flatten(initial_state)
     outputs, *states = layer(inputs, initial_state=initial_state, mask=mask)
@@ -224,18 +232,18 @@ def tf1_rnn(cell, inputs, sequence_length=None, initial_state=None, go_backwards
 ''', imports=_K)
 
 register("tf1_static_rnn", '''
-def tf1_static_rnn(cell, inputs, initial_state=None, sequence_length=None):
+def tf1_static_rnn(cell, inputs, initial_state=None, sequence_length=None, dtype=None):
     """TF1's static_rnn: ``inputs`` a list of [batch, features] tensors -> (list of outputs, state)."""
-    outputs, state = tf1_rnn(cell, keras.ops.stack(inputs, axis=1), sequence_length, initial_state)
+    outputs, state = tf1_rnn(cell, keras.ops.stack(inputs, axis=1), sequence_length, initial_state, dtype=dtype)
     return keras.ops.unstack(outputs, len(inputs), axis=1), state
 ''', imports=_K, requires=("tf1_rnn",))
 
 register("tf1_dynamic_rnn", '''
-def tf1_dynamic_rnn(cell, inputs, sequence_length=None, initial_state=None, time_major=False):
+def tf1_dynamic_rnn(cell, inputs, sequence_length=None, initial_state=None, time_major=False, dtype=None):
     """TF1's dynamic_rnn: (outputs [batch, time, units] - [time, batch, units] if time_major -, state)."""
     if time_major:
         inputs = keras.ops.swapaxes(inputs, 0, 1)
-    outputs, state = tf1_rnn(cell, inputs, sequence_length, initial_state)
+    outputs, state = tf1_rnn(cell, inputs, sequence_length, initial_state, dtype=dtype)
     if time_major:
         outputs = keras.ops.swapaxes(outputs, 0, 1)
     return outputs, state
@@ -243,23 +251,23 @@ def tf1_dynamic_rnn(cell, inputs, sequence_length=None, initial_state=None, time
 
 register("tf1_static_bidirectional_rnn", '''
 def tf1_static_bidirectional_rnn(cell_fw, cell_bw, inputs, initial_state_fw=None, initial_state_bw=None,
-                                 sequence_length=None):
+                                 sequence_length=None, dtype=None):
     """TF1's static_bidirectional_rnn -> (list of concat([fw_t, bw_t], -1), state_fw, state_bw)."""
     x = keras.ops.stack(inputs, axis=1)
-    out_fw, state_fw = tf1_rnn(cell_fw, x, sequence_length, initial_state_fw)
-    out_bw, state_bw = tf1_rnn(cell_bw, x, sequence_length, initial_state_bw, go_backwards=True)
+    out_fw, state_fw = tf1_rnn(cell_fw, x, sequence_length, initial_state_fw, dtype=dtype)
+    out_bw, state_bw = tf1_rnn(cell_bw, x, sequence_length, initial_state_bw, go_backwards=True, dtype=dtype)
     outputs = keras.ops.concatenate([out_fw, out_bw], axis=-1)
     return keras.ops.unstack(outputs, len(inputs), axis=1), state_fw, state_bw
 ''', imports=_K, requires=("tf1_rnn",))
 
 register("tf1_bidirectional_dynamic_rnn", '''
 def tf1_bidirectional_dynamic_rnn(cell_fw, cell_bw, inputs, sequence_length=None, initial_state_fw=None,
-                                  initial_state_bw=None, time_major=False):
+                                  initial_state_bw=None, time_major=False, dtype=None):
     """TF1's bidirectional_dynamic_rnn -> ((output_fw, output_bw), (state_fw, state_bw))."""
     if time_major:
         inputs = keras.ops.swapaxes(inputs, 0, 1)
-    out_fw, state_fw = tf1_rnn(cell_fw, inputs, sequence_length, initial_state_fw)
-    out_bw, state_bw = tf1_rnn(cell_bw, inputs, sequence_length, initial_state_bw, go_backwards=True)
+    out_fw, state_fw = tf1_rnn(cell_fw, inputs, sequence_length, initial_state_fw, dtype=dtype)
+    out_bw, state_bw = tf1_rnn(cell_bw, inputs, sequence_length, initial_state_bw, go_backwards=True, dtype=dtype)
     if time_major:
         out_fw, out_bw = keras.ops.swapaxes(out_fw, 0, 1), keras.ops.swapaxes(out_bw, 0, 1)
     return (out_fw, out_bw), (state_fw, state_bw)
@@ -362,10 +370,10 @@ class TF1RNN(CallRule):
             return call(self.ctx.use_helper("TF1MultiRNNCell"), b.node("cells"))
         if b.given("reuse") and not _is_none(b.node("reuse")) and literal(b.node("reuse"), None) is not False:
             raise Untranslatable(f"reuse={code(b.node('reuse'))} (TF1 shares the cell's variables by scope)")
-        if b.given("dtype") and not _is_none(b.node("dtype")):
-            if literal(dtype_of(self.ctx, b.node("dtype"), b.orig("dtype")), None) != "float32":
-                raise Untranslatable(f"dtype={code(b.node('dtype'))}")
         kw = {}
+        dtype = self._float_dtype(b)
+        if dtype is not None:
+            kw["dtype"] = cst.SimpleString(repr(dtype))  # the cell's variables and arithmetic
         if short in ("BasicLSTMCell", "LSTMCell"):
             if literal(b.node("state_is_tuple"), None) is not True:
                 raise Untranslatable("state_is_tuple=False (a concatenated [c, h] state)")
@@ -396,9 +404,7 @@ class TF1RNN(CallRule):
         if b.given("scope") and not _is_none(b.node("scope")):
             raise Untranslatable(f"scope={code(b.node('scope'))} (TF1 names and shares the cell's variables "
                                  "by it)")
-        if b.given("dtype") and not _is_none(b.node("dtype")):
-            if literal(dtype_of(self.ctx, b.node("dtype"), b.orig("dtype")), None) != "float32":
-                raise Untranslatable(f"dtype={code(b.node('dtype'))}")
+        dtype = self._float_dtype(b)
         for side in ("cell", "cell_fw", "cell_bw"):
             if side in b.params:
                 self._check_cell(b.orig(side), side)
@@ -417,7 +423,21 @@ class TF1RNN(CallRule):
                 args.append(b.node(name))
             else:
                 kw[name] = b.node(name)
+        if dtype is not None:
+            kw["dtype"] = cst.SimpleString(repr(dtype))
         return call(self.ctx.use_helper(f"tf1_{short}"), *args, **kw)
+
+    def _float_dtype(self, b) -> str | None:
+        """``dtype=``: None for float32 (the Keras default) or none given; "float64" / "float16"
+        (TF1: the cell's variables and state in that dtype) as Keras' ``dtype=``."""
+        if not b.given("dtype") or _is_none(b.node("dtype")):
+            return None
+        d = literal(dtype_of(self.ctx, b.node("dtype"), b.orig("dtype")), None)
+        if d == "float32":
+            return None
+        if d in ("float64", "float16"):
+            return d
+        raise Untranslatable(f"dtype={code(b.node('dtype'))}")
 
     def _check_cell(self, orig, side):
         """The cell must be a TF1 cell this rule translates (a call, or a name bound to one)."""
@@ -465,6 +485,16 @@ class TF1RNN(CallRule):
                   "cells = TF1MultiRNNCell([TF1GRUCell(8), TF1BasicRNNCell(4)])\n"
                   "out, st = tf1_dynamic_rnn(cells, x, n, time_major=True)\n"
                   "(fw, bw), _ = tf1_bidirectional_dynamic_rnn(TF1LSTMCell(4), TF1LSTMCell(4, forget_bias=0.0), x)\n")),
+        # float64 (TF1: the cell's variables in the loop's / its own dtype): Keras' dtype=
+        Case("import tensorflow as tf\n"
+             "out, st = tf.nn.dynamic_rnn(tf.nn.rnn_cell.LSTMCell(4), x, dtype=tf.float64)\n"
+             "g, _ = tf.nn.dynamic_rnn(tf.nn.rnn_cell.GRUCell(2, dtype=tf.float64), x, dtype=tf.float64)\n",
+             _out("import collections\nimport keras\n", ["TF1LSTMStateTuple", "TF1LSTMCell", "tf1_rnn", "tf1_dynamic_rnn",
+                                                        "TF1GRUCell"],
+                  "out, st = tf1_dynamic_rnn(TF1LSTMCell(4), x, dtype='float64')\n"
+                  "g, _ = tf1_dynamic_rnn(TF1GRUCell(2, dtype='float64'), x, dtype='float64')\n")),
+        Case("import tensorflow as tf\ncell = tf.nn.rnn_cell.LSTMCell(4, dtype=tf.int32)\n",
+             None, ("TFM158",), todo=True),
         Case("import tensorflow as tf\ncell = tf.nn.rnn_cell.LSTMCell(4, use_peepholes=True)\n",
              None, ("TFM158",), todo=True),
         Case("import tensorflow as tf\ndef f(base, x):\n    cell = tf.nn.rnn_cell.DropoutWrapper(base, 0.5)\n"
