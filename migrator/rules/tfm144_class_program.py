@@ -214,6 +214,9 @@ class ClassProgramRule(Rule):
         if cp.why or not cp.instances:
             return None
         small = original.body[0]
+        if cp.session_attr and self._own_session_statement(cp, small):
+            self.ctx.count(self)
+            return cst.RemoveFromParent()
         # sessions / initializers of the scopes that use the class
         scopes = {id(s.node) for s, _ in cp.instances}
         from ..analysis.flow import Flow
@@ -241,6 +244,24 @@ class ClassProgramRule(Rule):
                 self.ctx.count(self)
                 return cst.RemoveFromParent()
         return None
+
+    def _own_session_statement(self, cp: ClassProgram, small) -> bool:
+        """``self.sess = tf.Session()``, ``self.sess.run(<initializer>)``, ``self.saver =
+        tf.train.Saver()`` of a class owning its session (TF1Classes._session_attr): every run
+        of it is translated, the model holds the variables (created initialized)."""
+        from ..analysis.tf1_classes import _self_attr
+
+        if isinstance(small, cst.Assign) and len(small.targets) == 1:
+            a = _self_attr(small.targets[0].target)
+            if a == cp.session_attr:
+                return True
+            return a is not None and a == cp.saver_attr and all(
+                c in self._saver_calls(cp) for c in cp.self_saver_calls)
+        if isinstance(small, cst.Expr) and isinstance(small.value, cst.Call):
+            f = small.value.func
+            return isinstance(f, cst.Attribute) and f.attr.value == "run" \
+                and _self_attr(f.value) == cp.session_attr and self._is_init(small.value, small)
+        return False
 
     def _is_init(self, node, at) -> bool:
         """``sess.run(init)`` / ``sess.run(tf.global_variables_initializer())`` / ``init`` itself."""
@@ -317,6 +338,9 @@ class ClassProgramRule(Rule):
         """The one class program whose instance lives in the saver call's scope."""
         from ..analysis.flow import Flow
 
+        own = [cp for cp in self._tc().classes.values() if any(x is c for x in cp.self_saver_calls)]
+        if own:  # self.saver.save(self.sess, path) in a method of the class owning its session
+            return own[0]
         scope = self.ctx.analysis(Flow).scope_of(c)
         found = [cp for cp in self._tc().classes.values() if any(s is scope for s, _ in cp.instances)]
         return found[0] if len(found) == 1 else None
@@ -339,8 +363,11 @@ class ClassProgramRule(Rule):
             return "the path Saver.save(global_step=) returned is used"
         from ..analysis.flow import Flow
 
-        d = self.ctx.analysis(Flow).def_of(c.func.value.value, c)
-        saver = d.value if d is not None else None
+        if any(x is c for x in cp.self_saver_calls):  # self.saver: tf.train.Saver() (TF1Classes._self_saver_call)
+            saver = cst.Call(cst.Name("Saver"))
+        else:
+            d = self.ctx.analysis(Flow).def_of(c.func.value.value, c)
+            saver = d.value if d is not None else None
         if not isinstance(saver, cst.Call):
             return "the Saver is not bound once before its use"
         if _arg(saver, 0, "var_list") is not None:
@@ -407,7 +434,10 @@ class ClassProgramRule(Rule):
             if mk is not None:
                 self.ctx.add_import("os")
                 self.ctx.insert_before(original, [mk])
-        return expr("{m}.%s({p})" % method, m=self._model_node(cp), p=new)
+        model = self._model_node(cp)
+        if any(x is original for x in cp.self_saver_calls):  # inside the class: its own model
+            model = cst.parse_expression(f"self.{cp.train_ops[0].method.attr}")
+        return expr("{m}.%s({p})" % method, m=model, p=new)
 
     def _tflearn_label(self, p) -> bool:
         if not self.ctx.rule_active("TFM116"):
