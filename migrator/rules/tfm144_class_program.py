@@ -50,6 +50,27 @@ class LossModel(keras.Model):
 ''', imports=[("keras", None, None)])
 
 
+FETCHING_LOSS_MODEL = register("FetchingLossModel", '''
+class FetchingLossModel(keras.Model):
+    """A functional model whose output ``loss_index`` IS the TF1 loss tensor; its training step
+    also returns every output, computed on the step's forward pass (training mode: dropout as
+    the TF1 step applied it) before the update - what a TF1 sess.run([train_op, loss, metric,
+    ...]) fetched: train_on_batch(..., return_dict=True)["fetched"]."""
+
+    def __init__(self, inputs, outputs, loss_index, **kwargs):
+        super().__init__(inputs, outputs, **kwargs)
+        self.loss_index = loss_index
+
+    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+        return keras.ops.sum(y_pred[self.loss_index])
+
+    def compute_metrics(self, x, y, y_pred, sample_weight=None):
+        logs = super().compute_metrics(x, y, y_pred, sample_weight)
+        logs["fetched"] = list(y_pred)
+        return logs
+''', imports=[("keras", None, None)])
+
+
 FETCHES = register("tf1_fetches", '''
 _TF1_FETCHES = {}
 
@@ -471,13 +492,20 @@ class ClassProgramRule(Rule):
         loss = cst.Name(mo.loss_node.value) if isinstance(mo.loss_node, cst.Name) else \
             cst.Attribute(cst.Name("self"), cst.Name(mo.loss_node.attr.value))
         ins = self._inputs_node("self", self._loss_inputs(cp))
-        self.ctx.use_helper("LossModel")
         self.ctx.add_import("keras")
         self.ctx.count(self)
         # the method's own name when it returns the op (``self.train_op = self.get_train_op()``)
         target = cst.Name(mo.local) if mo.local else cst.Attribute(cst.Name("self"), cst.Name(mo.attr))
-        stmts = [stmt("{m} = LossModel({i}, {l})", m=target, i=ins, l=loss),
-                 stmt("{m}.compile(optimizer={o})", m=target, o=opt)]
+        outs = self._step_fetches(cp)
+        if outs:  # the training runs fetch metrics of a stochastic graph: the step returns them
+            self.ctx.use_helper("FetchingLossModel")
+            key = _self_attr_name(mo.loss_node)
+            first = stmt("{m} = FetchingLossModel({i}, {o}, %d)" % outs.index(key), m=target, i=ins,
+                         o=cst.List([cst.Element(cst.Attribute(cst.Name("self"), cst.Name(a))) for a in outs]))
+        else:
+            self.ctx.use_helper("LossModel")
+            first = stmt("{m} = LossModel({i}, {l})", m=target, i=ins, l=loss)
+        stmts = [first, stmt("{m}.compile(optimizer={o})", m=target, o=opt)]
         if mo.clip is not None:  # TF1 clipped each gradient before applying it: Keras' optimizer does
             if not isinstance(opt, cst.Name):
                 raise _Todo("apply_gradients on an unnamed optimizer")
@@ -591,10 +619,45 @@ class ClassProgramRule(Rule):
                     return q
         return ""
 
+    def _step_fetches(self, cp: ClassProgram) -> list[str] | None:
+        """The outputs of a FetchingLossModel (the attributes the training runs fetch, the loss
+        among them) when the graph is stochastic (dropout / a training-mode placeholder: a
+        separate inference-mode evaluation would not compute what the TF1 step fetched), the
+        train op is ``self.<attr>`` built in a method and every training run fetches the same
+        attributes of ``self``, computed from the loss's inputs; else None."""
+        op = cp.train_ops[0] if len(cp.train_ops) == 1 else None
+        if op is None or op.method is None or not op.method.attr or _self_attr_name(op.method.loss_node) is None \
+                or not self._stochastic(cp):
+            return None
+        loss = _self_attr_name(op.method.loss_node)
+        lists = {tuple(name for kind, name in r.fetches if kind == "attr") for r in cp.runs if r.train}
+        if len(lists) != 1:
+            return None
+        attrs = list(lists.pop())
+        if not attrs or attrs == [loss] or len(set(attrs)) != len(attrs) or any(
+                r.instance != "self" for r in cp.runs if r.train):
+            return None
+        ins = set(self._loss_inputs(cp))
+        if any(not set(cp.placeholders_of(a, ("input", "label"))) <= ins or a in cp.placeholders for a in attrs):
+            return None
+        return attrs if loss in attrs else attrs + [loss]
+
     def _train_run_fetches(self, cp: ClassProgram, r, updated, step, target, feeds):
         """A training run fetching other tensors besides the loss (metrics ...): TF1 computed
         them in the same forward pass as the update, before it; Keras: a model of those
-        tensors evaluated on the same batch, then the train step."""
+        tensors evaluated on the same batch, then the train step (a stochastic graph: the
+        FetchingLossModel's step returns them)."""
+        outs = self._step_fetches(cp)
+        if outs:
+            if target is None or not r.fetch_is_list:
+                raise _Todo("the fetched tensors of the training run are not unpacked into names")
+            names = {name: el.value for el, (kind, name) in zip(target.elements, r.fetches) if kind == "attr"}
+            tgt = cst.Tuple([cst.Element(names[a] if a in names else cst.Name("_")) for a in outs], lpar=[], rpar=[])
+            new_step = expr('keras.tree.map_structure(keras.ops.convert_to_numpy, {m}.train_on_batch({x}, '
+                            'return_dict=True)["fetched"])', m=step.func.value, x=step.args[0].value)
+            self.ctx.add_import("keras")
+            self.ctx.count(self)
+            return updated.with_changes(body=[cst.Assign(targets=[cst.AssignTarget(tgt)], value=new_step)])
         why = self._stochastic(cp)
         if why:
             raise _Todo(f"the training run fetches tensors besides the loss and the graph has {why}: an "
@@ -1031,6 +1094,12 @@ class ClassProgramRule(Rule):
     _UNSHARED_AFTER = 'import keras\n\n\n# tflearn-migrate helper: tf1_variable_scope\nTF1_SCOPE_STACK = []\nTF1_SCOPED_LAYERS = {}\n\n\nclass tf1_variable_scope:\n    # TF1\'s variable_scope(name, reuse=...): a name on the scope path of the layers made inside;\n    # reuse None / False inherits the enclosing scope\'s, True and "AUTO_REUSE" are kept\n\n    def __init__(self, name, reuse=None):\n        self.name = name\n        self.reuse = reuse if reuse not in (None, False) else (TF1_SCOPE_STACK[-1][1] if TF1_SCOPE_STACK else None)\n\n    def __enter__(self):\n        TF1_SCOPE_STACK.append((self.name, self.reuse))\n        return self\n\n    def __exit__(self, *exc):\n        TF1_SCOPE_STACK.pop()\n        return False\n\n\ndef tf1_scoped_layer(name, make):\n    # the layer whose TF1 variables get_variable / a named tf.layers call created under\n    # <scope path>/<name>: made once; under reuse (True / AUTO_REUSE) a later call gets it back\n    if name is None:\n        raise ValueError("a TF1 layer without a name under a shared variable store")\n    key = "/".join([s for s, _ in TF1_SCOPE_STACK] + [name])\n    reuse = TF1_SCOPE_STACK[-1][1] if TF1_SCOPE_STACK else None\n    if key in TF1_SCOPED_LAYERS:\n        if not reuse:\n            raise ValueError(f"Variable {key} already exists, disallowed (TF1 get_variable without reuse)")\n        return TF1_SCOPED_LAYERS[key]\n    if reuse is True:\n        raise ValueError(f"Variable {key} does not exist, disallowed (TF1 get_variable with reuse=True)")\n    TF1_SCOPED_LAYERS[key] = make()\n    return TF1_SCOPED_LAYERS[key]\n\n\n# tflearn-migrate helper: LossModel\nclass LossModel(keras.Model):\n    """A functional model whose output IS the TF1 loss tensor (its labels are inputs too)."""\n\n    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):\n        return keras.ops.sum(y_pred)\n\n\ndef dense(x, n, name):\n    with tf1_variable_scope(name):\n        return keras.layers.Dense(\n            n,\n            kernel_initializer=keras.initializers.TruncatedNormal(mean=0.0, stddev=0.1),\n            use_bias=False,\n        )(x)\n\n\nclass Net(object):\n    def build(self):\n        self.x = keras.Input(shape=(4,))\n        with tf1_variable_scope(\'net\', reuse=\'AUTO_REUSE\'):\n            self.out = dense(self.x, 2, \'fc\')\n\n    def build_train(self):\n        self.build()\n        self.y = keras.Input(shape=(2,))\n        self.loss = keras.ops.mean(keras.ops.square(self.out - self.y))\n        self.train_op = LossModel([self.x, self.y], self.loss)\n        self.train_op.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01, epsilon=1e-8))\n\n\ntrain_net = Net()\ntest_net = Net()\ntrain_net.build_train()\ntest_net.build()\ntrain_net.train_op.train_on_batch([X, Y])\npred = keras.Model(test_net.x, test_net.out).predict_on_batch(X)\n'
     INVALID = [*INVALID, Case(_TWICE, _TWICE_AFTER), Case(_UNSHARED, _UNSHARED_AFTER)]
     REQUIRES = ("TFM130", "TFM131", "TFM133", "TFM135", "TFM138", "TFM139", "TFM140", "TFM142")
+
+
+def _self_attr_name(node) -> str | None:
+    from ..analysis.tf1_classes import _self_attr
+
+    return _self_attr(node)
 
 
 def _walk_nodes(node):
