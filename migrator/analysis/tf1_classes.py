@@ -419,6 +419,10 @@ class TF1Classes:
                                           "session", attr_ops, set(), scope)
                     if run is None or why_:
                         return why + f" ({why_ or 'a run it cannot map'})"
+                    bad = [n for k, n in run.fetches if k == "attr" and not cp.is_tensor(n)
+                           and not any(t.loss == n for t in cp.train_ops)]
+                    if bad:
+                        return why + f" (it fetches self.{bad[0]}, not a tensor computed from the placeholders)"
                     cp.runs.append(run)
                 continue
             if scope is None or idx is None or idx == 0 or m.decorators:
@@ -496,6 +500,8 @@ class TF1Classes:
                 continue
             if isinstance(parent, cst.Arg) and self._self_saver_call(cp, init, parent):
                 continue
+            if self._in_writer(n):
+                continue  # tf.summary.FileWriter(logdir, self.sess.graph): TFM142 removes the writer
             call = self.ctx.parent(parent) if isinstance(parent, cst.Attribute) and parent.value is n else None
             if isinstance(call, cst.Call) and parent.attr.value == "run":
                 if call.args and isinstance(call.args[0].value, cst.Call) \
@@ -506,6 +512,21 @@ class TF1Classes:
             return f"self.{attr} is read other than by its runs"
         cp.session_attr = attr
         return ""
+
+    def _in_writer(self, node) -> bool:
+        """``node`` is inside the arguments of a ``tf.summary.FileWriter`` bound to a name (TFM142
+        removes it with its uses)."""
+        if not self.ctx.rule_active("TFM142"):
+            return False
+        n = self.ctx.parent(node)
+        while n is not None and not isinstance(n, cst.BaseStatement):
+            if isinstance(n, cst.Call) and self.tp.qname(n) in ("tensorflow.summary.FileWriter",
+                                                                "tensorflow.train.SummaryWriter"):
+                a = self.ctx.parent(n)
+                return isinstance(a, cst.Assign) and all(
+                    isinstance(t.target, cst.Name) and t.target.value in self.tp.writer_names for t in a.targets)
+            n = self.ctx.parent(n)
+        return False
 
     def _self_saver_call(self, cp: ClassProgram, init, arg: cst.Arg) -> bool:
         """``self.saver.save(self.sess, path)`` / ``restore``: the session argument of a call of
@@ -533,6 +554,8 @@ class TF1Classes:
                 c = self.ctx.parent(p) if isinstance(p, cst.Attribute) and p.value is n else None
                 if not (isinstance(c, cst.Call) and p.attr.value in ("save", "restore")):
                     return False
+        if not isinstance(self.ctx.parent(call), cst.Expr):
+            return False  # the path save() returned is used (not translated): the session stays
         cp.saver_attr = s
         if call not in cp.self_saver_calls:
             cp.self_saver_calls.append(call)

@@ -638,7 +638,8 @@ class ClassProgramRule(Rule):
                 r.instance != "self" for r in cp.runs if r.train):
             return None
         ins = set(self._loss_inputs(cp))
-        if any(not set(cp.placeholders_of(a, ("input", "label"))) <= ins or a in cp.placeholders for a in attrs):
+        if any(not set(cp.placeholders_of(a, ("input", "label"))) <= ins or not (a == loss or cp.is_tensor(a))
+               for a in attrs):
             return None
         return attrs if loss in attrs else attrs + [loss]
 
