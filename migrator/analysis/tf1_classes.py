@@ -487,6 +487,10 @@ class TF1Classes:
                 or not isinstance(binds[0].value, cst.Call) or self.tp.qname(binds[0].value) not in SESSIONS \
                 or binds[0].value.args:
             return f"self.{attr} is not bound once in __init__ to tf.Session()"
+        for n in walk(self.ctx.module):  # ``net.sess = sess`` outside: another session
+            if isinstance(n, cst.AssignTarget) and isinstance(n.target, cst.Attribute) \
+                    and n.target.attr.value == attr and not self._within(n, cp.node):
+                return f"self.{attr} is bound outside the class"
         if any(t.method is None or not t.method.attr or t.method.method != "__init__" for t in cp.train_ops) \
                 or not any(mo.attr and mo.method == "__init__" for _, _, mo in cp.method_ops):
             return "the train op is not built in __init__"
