@@ -77,6 +77,20 @@ with tf.Session() as sess:
 ''')
     assert "class Net: train_epoch() runs a session on its own tensors (self.sess is not assigned once in __init__)" \
         in out
+    # bound in __init__ too, but rebound from outside: still not the object's own session
+    out = _migrate(_CLASS.replace("    def create_train_model(self):", '''    def train_epoch(self):
+        self.sess.run(self.train_op, feed_dict={self.x: X, self.y: Y})
+
+    def create_train_model(self):''').replace("    def __init__(self):\n", "    def __init__(self):\n"
+                                               "        self.sess = tf.Session()\n") + '''
+a = Net()
+a.create_train_model()
+with tf.Session() as sess:
+    a.sess = sess
+    sess.run(tf.global_variables_initializer())
+    a.train_epoch()
+''')
+    assert "class Net: train_epoch() runs a session on its own tensors (self.sess is bound outside the class)" in out
 
 
 def test_instances_sharing_get_variable_scopes_are_named():

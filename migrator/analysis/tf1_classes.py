@@ -112,6 +112,11 @@ class ClassProgram:
     # run-time TF1 variable store (helpers tf1_variable_scope / tf1_scoped_layer)
     store_functions: list = field(default_factory=list)
     session_stmts: list = field(default_factory=list)       # ``self.sess = sess`` (a session the class was given)
+    # ``self.<attr> = tf.Session()`` in __init__: the object's own session, whose runs are in its
+    # methods (they become runs of ``self``; the session and its initializer run go)
+    session_attr: str | None = None
+    saver_attr: str | None = None                           # ``self.saver = tf.train.Saver()`` with it
+    self_saver_calls: list = field(default_factory=list)    # ``self.saver.save(self.sess, path)`` calls
 
     @property
     def name(self) -> str:
@@ -716,10 +721,12 @@ class TF1Classes:
             why = f"{mname}() runs a session on its own tensors"
             scope = self.flow.scopes.get(id(m))
             sess = runs[0].func.value
-            if _self_attr(sess) is not None:  # self.sess: the session the class was given
-                why_ = self._session_attr(cp, _self_attr(sess), attrs)
-                if why_:
-                    return why + f" ({why_})"
+            given = ""
+            if _self_attr(sess) is not None:  # self.sess: the session the class was given ...
+                given = self._given_session_attr(cp, _self_attr(sess), attrs)
+            if _self_attr(sess) is not None and not (given and self._owns_session(cp, _self_attr(sess), runs)):
+                if given:
+                    return why + f" ({given})"
                 mapped = []
                 for r in runs:
                     run, why_ = self._run(cp, r, "self", self._arg(r, 0, "fetches"), self._arg(r, 1, "feed_dict"),
@@ -731,6 +738,22 @@ class TF1Classes:
                 continue
             params = list(m.params.params)
             idx = next((i for i, p in enumerate(params) if isinstance(sess, cst.Name) and p.name.value == sess.value), None)
+            if scope is not None and idx is None and not m.decorators and _self_attr(sess) is not None:
+                # ... or the object owns its session: ``self.sess = tf.Session()`` in __init__
+                why_ = self._own_session_attr(cp, _self_attr(sess), runs)
+                if why_:
+                    return why + f" ({why_})"
+                for r in runs:
+                    run, why_ = self._run(cp, r, "self", self._arg(r, 0, "fetches"), self._arg(r, 1, "feed_dict"),
+                                          "session", attr_ops, set(), scope)
+                    if run is None or why_:
+                        return why + f" ({why_ or 'a run it cannot map'})"
+                    bad = [n for k, n in run.fetches if k == "attr" and not cp.is_tensor(n)
+                           and not any(t.loss == n for t in cp.train_ops)]
+                    if bad:
+                        return why + f" (it fetches self.{bad[0]}, not a tensor computed from the placeholders)"
+                    cp.runs.append(run)
+                continue
             if scope is None or idx is None or idx == 0 or m.decorators:
                 return why + " (the session is not a parameter of the method)"
             if any(not (isinstance(r.func.value, cst.Name) and r.func.value.value == sess.value) for r in runs):
@@ -776,7 +799,7 @@ class TF1Classes:
             cp.session_args.extend(args)
         return ""
 
-    def _session_attr(self, cp: ClassProgram, attr: str, attrs: set) -> str:
+    def _given_session_attr(self, cp: ClassProgram, attr: str, attrs: set) -> str:
         """``self.<attr>`` holds the session the class was given (``__init__(self, sess, ...)``:
         ``self.sess = sess``) and is read only as ``self.<attr>.run(...)`` in runs of the class
         (of the class's tensors: each is mapped with its method's runs); every ``Class(...)`` of the
@@ -834,6 +857,109 @@ class TF1Classes:
             cp.session_args.extend(args)
             cp.session_stmts.append(stmts[0])
         return ""
+
+    def _owns_session(self, cp: ClassProgram, attr: str, runs) -> bool:
+        """``self.<attr> = tf.Session()`` bound in the class (the object's own session)?"""
+        from ..rules._tf1_program import SESSIONS
+
+        return any(isinstance(n, cst.Assign) and any(_self_attr(t.target) == attr for t in n.targets)
+                   and isinstance(n.value, cst.Call) and self.tp.qname(n.value) in SESSIONS
+                   for m in self._methods(cp.node).values() for n in walk(m.body))
+
+    def _own_session_attr(self, cp: ClassProgram, attr: str, runs) -> str:
+        """Why ``self.<attr>``, the session the runs of a method use, is not the object's own
+        session ("" if it is): bound once, in ``__init__``, to ``tf.Session()`` (no arguments),
+        read only as ``self.<attr>.run`` of runs of the class's tensors or of an initializer
+        (every instance builds its train op in ``__init__``, so every instance trains)."""
+        from ..rules._tf1_program import INITIALIZERS, SESSIONS
+
+        if cp.session_attr not in (None, attr):
+            return "through several sessions"
+        methods = self._methods(cp.node)
+        init = methods.get("__init__")
+        binds = [n for m in methods.values() for n in walk(m.body) if isinstance(n, cst.Assign)
+                 and any(_self_attr(t.target) == attr for t in n.targets)]
+        if init is None or len(binds) != 1 or not self._within(binds[0], init) or len(binds[0].targets) != 1 \
+                or not isinstance(binds[0].value, cst.Call) or self.tp.qname(binds[0].value) not in SESSIONS \
+                or binds[0].value.args:
+            return f"self.{attr} is not bound once in __init__ to tf.Session()"
+        for n in walk(self.ctx.module):  # ``net.sess = sess`` outside: another session
+            if isinstance(n, cst.AssignTarget) and isinstance(n.target, cst.Attribute) \
+                    and n.target.attr.value == attr and not self._within(n, cp.node):
+                return f"self.{attr} is bound outside the class"
+        if any(t.method is None or not t.method.attr or t.method.method != "__init__" for t in cp.train_ops) \
+                or not any(mo.attr and mo.method == "__init__" for _, _, mo in cp.method_ops):
+            return "the train op is not built in __init__"
+        if len({r.func.value.attr.value if isinstance(r.func.value, cst.Attribute) else "" for r in runs}) != 1:
+            return "through several sessions"
+        for n in walk(cp.node):
+            if _self_attr(n) != attr:
+                continue
+            parent = self.ctx.parent(n)
+            if isinstance(parent, cst.AssignTarget):
+                continue
+            if isinstance(parent, cst.Arg) and self._self_saver_call(cp, init, parent):
+                continue
+            if self._in_writer(n):
+                continue  # tf.summary.FileWriter(logdir, self.sess.graph): TFM142 removes the writer
+            call = self.ctx.parent(parent) if isinstance(parent, cst.Attribute) and parent.value is n else None
+            if isinstance(call, cst.Call) and parent.attr.value == "run":
+                if call.args and isinstance(call.args[0].value, cst.Call) \
+                        and self.tp.qname(call.args[0].value) in INITIALIZERS and len(call.args) == 1:
+                    continue
+                if any(_self_attr(x) is not None for x in walk(call.args[0].value) if call.args):
+                    continue  # a run of the class's tensors (mapped with the method's runs)
+            return f"self.{attr} is read other than by its runs"
+        cp.session_attr = attr
+        return ""
+
+    def _in_writer(self, node) -> bool:
+        """``node`` is inside the arguments of a ``tf.summary.FileWriter`` bound to a name (TFM142
+        removes it with its uses)."""
+        if not self.ctx.rule_active("TFM142"):
+            return False
+        n = self.ctx.parent(node)
+        while n is not None and not isinstance(n, cst.BaseStatement):
+            if isinstance(n, cst.Call) and self.tp.qname(n) in ("tensorflow.summary.FileWriter",
+                                                                "tensorflow.train.SummaryWriter"):
+                a = self.ctx.parent(n)
+                return isinstance(a, cst.Assign) and all(
+                    isinstance(t.target, cst.Name) and t.target.value in self.tp.writer_names for t in a.targets)
+            n = self.ctx.parent(n)
+        return False
+
+    def _self_saver_call(self, cp: ClassProgram, init, arg: cst.Arg) -> bool:
+        """``self.saver.save(self.sess, path)`` / ``restore``: the session argument of a call of
+        the object's own Saver, bound once in __init__ to ``tf.train.Saver()`` (every variable);
+        recorded in ``cp.self_saver_calls``."""
+        from ..rules._tf1_program import SAVERS
+
+        call = self.ctx.parent(arg)
+        if not (isinstance(call, cst.Call) and isinstance(call.func, cst.Attribute)
+                and call.func.attr.value in ("save", "restore") and self._arg(call, 0, "sess") is arg.value):
+            return False
+        s = _self_attr(call.func.value)
+        if s is None or s in cp.placeholders:
+            return False
+        binds = [n for m in self._methods(cp.node).values() for n in walk(m.body) if isinstance(n, cst.Assign)
+                 and any(_self_attr(t.target) == s for t in n.targets)]
+        if len(binds) != 1 or not self._within(binds[0], init) or len(binds[0].targets) != 1 \
+                or not isinstance(binds[0].value, cst.Call) or self.tp.qname(binds[0].value) not in SAVERS \
+                or binds[0].value.args:
+            return False
+        # every read of self.<s>: such a call
+        for n in walk(cp.node):
+            if _self_attr(n) == s and not isinstance(self.ctx.parent(n), cst.AssignTarget):
+                p = self.ctx.parent(n)
+                c = self.ctx.parent(p) if isinstance(p, cst.Attribute) and p.value is n else None
+                if not (isinstance(c, cst.Call) and p.attr.value in ("save", "restore")):
+                    return False
+        if not isinstance(self.ctx.parent(call), cst.Expr):
+            return False  # the path save() returned is used (not translated): the session stays
+        cp.saver_attr = s
+        if call not in cp.self_saver_calls:
+            cp.self_saver_calls.append(call)
+        return True
 
     def _graph_shared(self, cp: ClassProgram) -> str:
         """Several instances built in one scope (one TF1 graph) by a file using tf.get_variable /
@@ -1324,6 +1450,9 @@ class TF1Classes:
                         r.instance == "self" and self.ctx.parent(self.ctx.parent(parent)) is not None
                         and self._within(parent, r.call) for r in cp.runs):
                     continue  # a feed_dict key of a run inside the class (checked with the runs)
+                if isinstance(parent, cst.DictElement) and parent.key is n \
+                        and id(self.ctx.statement_of(parent)) in cp.feed_defs:
+                    continue  # ``feed = {self.keep_prob: ...}`` named feed of such a run
                 if isinstance(parent, cst.Arg):
                     c = self.ctx.parent(parent)
                     q = self.tp.qname(c) if isinstance(c, cst.Call) else None
@@ -1394,6 +1523,7 @@ class TF1Classes:
                 if isinstance(n, cst.Call) and isinstance(n.func, cst.Attribute)
                 and n.func.attr.value in ("save", "restore") and isinstance(n.func.value, cst.Name)
                 and n.func.value.value in self.tp.saver_names]
+            self._saver_calls += [c for cp in self.classes.values() if not cp.why for c in cp.self_saver_calls]
             self._saver_ids = {id(c) for c in self._saver_calls}
         return self._saver_calls
 

@@ -71,6 +71,27 @@ class LossModel(keras.Model):
 ''', imports=[("keras", None, None)])
 
 
+FETCHING_LOSS_MODEL = register("FetchingLossModel", '''
+class FetchingLossModel(keras.Model):
+    """A functional model whose output ``loss_index`` IS the TF1 loss tensor; its training step
+    also returns every output, computed on the step's forward pass (training mode: dropout as
+    the TF1 step applied it) before the update - what a TF1 sess.run([train_op, loss, metric,
+    ...]) fetched: train_on_batch(..., return_dict=True)["fetched"]."""
+
+    def __init__(self, inputs, outputs, loss_index, **kwargs):
+        super().__init__(inputs, outputs, **kwargs)
+        self.loss_index = loss_index
+
+    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+        return keras.ops.sum(y_pred[self.loss_index])
+
+    def compute_metrics(self, x, y, y_pred, sample_weight=None):
+        logs = super().compute_metrics(x, y, y_pred, sample_weight)
+        logs["fetched"] = list(y_pred)
+        return logs
+''', imports=[("keras", None, None)])
+
+
 FETCHES = register("tf1_fetches", '''
 _TF1_FETCHES = {}
 
@@ -339,6 +360,9 @@ class ClassProgramRule(Rule):
         if self._unused_variable(cp, original, small):
             self.ctx.count(self)  # a non-trainable tf.Variable attribute nothing reads
             return cst.RemoveFromParent()
+        if cp.session_attr and self._own_session_statement(cp, small):
+            self.ctx.count(self)
+            return cst.RemoveFromParent()
         # sessions / initializers of the scopes that use the class
         scopes = {id(s.node) for s, _ in cp.instances}
         from ..analysis.flow import Flow
@@ -402,6 +426,23 @@ class ClassProgramRule(Rule):
             if isinstance(node, cst.Name) and node.value in ("getattr", "vars", "__dict__"):
                 return False
         return True
+    def _own_session_statement(self, cp: ClassProgram, small) -> bool:
+        """``self.sess = tf.Session()``, ``self.sess.run(<initializer>)``, ``self.saver =
+        tf.train.Saver()`` of a class owning its session (TF1Classes._session_attr): every run
+        of it is translated, the model holds the variables (created initialized)."""
+        from ..analysis.tf1_classes import _self_attr
+
+        if isinstance(small, cst.Assign) and len(small.targets) == 1:
+            a = _self_attr(small.targets[0].target)
+            if a == cp.session_attr:
+                return True
+            return a is not None and a == cp.saver_attr and all(
+                c in self._saver_calls(cp) for c in cp.self_saver_calls)
+        if isinstance(small, cst.Expr) and isinstance(small.value, cst.Call):
+            f = small.value.func
+            return isinstance(f, cst.Attribute) and f.attr.value == "run" \
+                and _self_attr(f.value) == cp.session_attr and self._is_init(small.value, small)
+        return False
 
     def _is_init(self, node, at) -> bool:
         """``sess.run(init)`` / ``sess.run(tf.global_variables_initializer())`` / ``init`` itself."""
@@ -486,6 +527,9 @@ class ClassProgramRule(Rule):
         """The one class program whose instance lives in the saver call's scope."""
         from ..analysis.flow import Flow
 
+        own = [cp for cp in self._tc().classes.values() if any(x is c for x in cp.self_saver_calls)]
+        if own:  # self.saver.save(self.sess, path) in a method of the class owning its session
+            return own[0]
         scope = self.ctx.analysis(Flow).scope_of(c)
         found = [cp for cp in self._tc().classes.values() if any(s is scope for s, _ in cp.instances)]
         return found[0] if len(found) == 1 else None
@@ -508,8 +552,11 @@ class ClassProgramRule(Rule):
             return "the path Saver.save(global_step=) returned is used"
         from ..analysis.flow import Flow
 
-        d = self.ctx.analysis(Flow).def_of(c.func.value.value, c)
-        saver = d.value if d is not None else None
+        if any(x is c for x in cp.self_saver_calls):  # self.saver: tf.train.Saver() (TF1Classes._self_saver_call)
+            saver = cst.Call(cst.Name("Saver"))
+        else:
+            d = self.ctx.analysis(Flow).def_of(c.func.value.value, c)
+            saver = d.value if d is not None else None
         if not isinstance(saver, cst.Call):
             return "the Saver is not bound once before its use"
         if _arg(saver, 0, "var_list") is not None:
@@ -576,7 +623,10 @@ class ClassProgramRule(Rule):
             if mk is not None:
                 self.ctx.add_import("os")
                 self.ctx.insert_before(original, [mk])
-        return expr("{m}.%s({p})" % method, m=self._model_node(cp), p=new)
+        model = self._model_node(cp)
+        if any(x is original for x in cp.self_saver_calls):  # inside the class: its own model
+            model = cst.parse_expression(f"self.{cp.train_ops[0].method.attr}")
+        return expr("{m}.%s({p})" % method, m=model, p=new)
 
     def _tflearn_label(self, p) -> bool:
         if not self.ctx.rule_active("TFM116"):
@@ -648,13 +698,20 @@ class ClassProgramRule(Rule):
         loss = cst.Name(mo.loss_node.value) if isinstance(mo.loss_node, cst.Name) else (
             cst.Name(mo.loss_param) if mo.loss_param else cst.Attribute(cst.Name("self"), cst.Name(mo.loss_node.attr.value)))
         ins = self._inputs_node("self", self._loss_inputs(cp))
-        self.ctx.use_helper("LossModel")
         self.ctx.add_import("keras")
         self.ctx.count(self)
         # the method's own name when it returns the op (``self.train_op = self.get_train_op()``)
         target = cst.Name(mo.local) if mo.local else cst.Attribute(cst.Name("self"), cst.Name(mo.attr))
-        stmts = [stmt("{m} = LossModel({i}, {l})", m=target, i=ins, l=loss),
-                 stmt("{m}.compile(optimizer={o})", m=target, o=opt)]
+        outs = self._step_fetches(cp)
+        if outs:  # the training runs fetch metrics of a stochastic graph: the step returns them
+            self.ctx.use_helper("FetchingLossModel")
+            key = _self_attr_name(mo.loss_node)
+            first = stmt("{m} = FetchingLossModel({i}, {o}, %d)" % outs.index(key), m=target, i=ins,
+                         o=cst.List([cst.Element(cst.Attribute(cst.Name("self"), cst.Name(a))) for a in outs]))
+        else:
+            self.ctx.use_helper("LossModel")
+            first = stmt("{m} = LossModel({i}, {l})", m=target, i=ins, l=loss)
+        stmts = [first, stmt("{m}.compile(optimizer={o})", m=target, o=opt)]
         if mo.clip is not None:  # TF1 clipped each gradient before applying it: Keras' optimizer does
             if not isinstance(opt, cst.Name):
                 raise _Todo("apply_gradients on an unnamed optimizer")
@@ -768,10 +825,46 @@ class ClassProgramRule(Rule):
                     return q
         return ""
 
+    def _step_fetches(self, cp: ClassProgram) -> list[str] | None:
+        """The outputs of a FetchingLossModel (the attributes the training runs fetch, the loss
+        among them) when the graph is stochastic (dropout / a training-mode placeholder: a
+        separate inference-mode evaluation would not compute what the TF1 step fetched), the
+        train op is ``self.<attr>`` built in a method and every training run fetches the same
+        attributes of ``self``, computed from the loss's inputs; else None."""
+        op = cp.train_ops[0] if len(cp.train_ops) == 1 else None
+        if op is None or op.method is None or not op.method.attr or _self_attr_name(op.method.loss_node) is None \
+                or not self._stochastic(cp):
+            return None
+        loss = _self_attr_name(op.method.loss_node)
+        lists = {tuple(name for kind, name in r.fetches if kind == "attr") for r in cp.runs if r.train}
+        if len(lists) != 1:
+            return None
+        attrs = list(lists.pop())
+        if not attrs or attrs == [loss] or len(set(attrs)) != len(attrs) or any(
+                r.instance != "self" for r in cp.runs if r.train):
+            return None
+        ins = set(self._loss_inputs(cp))
+        if any(not set(cp.placeholders_of(a, ("input", "label"))) <= ins or not (a == loss or cp.is_tensor(a))
+               for a in attrs):
+            return None
+        return attrs if loss in attrs else attrs + [loss]
+
     def _train_run_fetches(self, cp: ClassProgram, r, updated, step, target, feeds):
         """A training run fetching other tensors besides the loss (metrics ...): TF1 computed
         them in the same forward pass as the update, before it; Keras: a model of those
-        tensors evaluated on the same batch, then the train step."""
+        tensors evaluated on the same batch, then the train step (a stochastic graph: the
+        FetchingLossModel's step returns them)."""
+        outs = self._step_fetches(cp)
+        if outs:
+            if target is None or not r.fetch_is_list:
+                raise _Todo("the fetched tensors of the training run are not unpacked into names")
+            names = {name: el.value for el, (kind, name) in zip(target.elements, r.fetches) if kind == "attr"}
+            tgt = cst.Tuple([cst.Element(names[a] if a in names else cst.Name("_")) for a in outs], lpar=[], rpar=[])
+            new_step = expr('keras.tree.map_structure(keras.ops.convert_to_numpy, {m}.train_on_batch({x}, '
+                            'return_dict=True)["fetched"])', m=step.func.value, x=step.args[0].value)
+            self.ctx.add_import("keras")
+            self.ctx.count(self)
+            return updated.with_changes(body=[cst.Assign(targets=[cst.AssignTarget(tgt)], value=new_step)])
         why = self._stochastic(cp)
         if why:
             raise _Todo(f"the training run fetches tensors besides the loss and the graph has {why}: an "
@@ -1338,8 +1431,13 @@ class ClassProgramRule(Rule):
     _TWICE_AFTER = 'import keras\n\n\n# tflearn-migrate helper: tf1_variable_scope\nTF1_SCOPE_STACK = []\nTF1_SCOPED_LAYERS = {}\n\n\nclass tf1_variable_scope:\n    # TF1\'s variable_scope(name, reuse=...): a name on the scope path of the layers made inside;\n    # reuse None / False inherits the enclosing scope\'s, True and "AUTO_REUSE" are kept\n\n    def __init__(self, name, reuse=None):\n        self.name = name\n        self.reuse = reuse if reuse not in (None, False) else (TF1_SCOPE_STACK[-1][1] if TF1_SCOPE_STACK else None)\n\n    def __enter__(self):\n        TF1_SCOPE_STACK.append((self.name, self.reuse))\n        return self\n\n    def __exit__(self, *exc):\n        TF1_SCOPE_STACK.pop()\n        return False\n\n\ndef tf1_scoped_layer(name, make):\n    # the layer whose TF1 variables get_variable / a named tf.layers call created under\n    # <scope path>/<name>: made once; under reuse (True / AUTO_REUSE) a later call gets it back\n    if name is None:\n        raise ValueError("a TF1 layer without a name under a shared variable store")\n    key = "/".join([s for s, _ in TF1_SCOPE_STACK] + [name])\n    reuse = TF1_SCOPE_STACK[-1][1] if TF1_SCOPE_STACK else None\n    if key in TF1_SCOPED_LAYERS:\n        if not reuse:\n            raise ValueError(f"Variable {key} already exists, disallowed (TF1 get_variable without reuse)")\n        return TF1_SCOPED_LAYERS[key]\n    if reuse is True:\n        raise ValueError(f"Variable {key} does not exist, disallowed (TF1 get_variable with reuse=True)")\n    TF1_SCOPED_LAYERS[key] = make()\n    return TF1_SCOPED_LAYERS[key]\n\n\n# tflearn-migrate helper: TF1ModeBatchNormalization\nclass TF1ModeBatchNormalization(keras.layers.BatchNormalization):\n    # TF1 batch_normalization(training=<a Python bool>): the mode of each call was fixed when the\n    # graph was built (one layer shared by a training and an inference graph: one mode per call),\n    # while a functional Keras model passes ITS flag to every layer call - the call pins it. A\n    # training-mode graph normalised with batch statistics whenever it ran and updated the moving\n    # ones only when a training step ran its update ops (updates=True: the train op depends on\n    # UPDATE_OPS), fused for 4-D inputs (moving variance from the unbiased batch variance)\n\n    def __init__(self, updates=True, **kwargs):\n        super().__init__(**kwargs)\n        self.tf1_updates = updates\n\n    def call(self, inputs, training=None, mask=None, tf1_training=None):\n        if tf1_training is None:\n            return super().call(inputs, training=training, mask=mask)\n        if not tf1_training or not self.trainable:\n            return super().call(inputs, training=False, mask=mask)\n        x = keras.ops.cast(inputs, "float64" if inputs.dtype == "float64" else "float32")\n        axes = [i for i in range(len(x.shape)) if i != self.axis % len(x.shape)]\n        mean, variance = keras.ops.moments(x, axes)\n        if training and self.tf1_updates:\n            unbiased = variance\n            if len(x.shape) == 4:\n                n = keras.ops.cast(keras.ops.size(x) // x.shape[self.axis], x.dtype)\n                unbiased = variance * n / keras.ops.maximum(n - 1.0, 1.0)\n            self.moving_mean.assign(self.moving_mean * self.momentum + mean * (1.0 - self.momentum))\n            self.moving_variance.assign(self.moving_variance * self.momentum + unbiased * (1.0 - self.momentum))\n        out = keras.ops.batch_normalization(x, mean, variance, axis=self.axis,\n                                            offset=self.beta if self.center else None,\n                                            scale=self.gamma if self.scale else None, epsilon=self.epsilon)\n        return keras.ops.cast(out, self.compute_dtype)\n\n    def get_config(self):\n        return {**super().get_config(), "updates": self.tf1_updates}\n\n\n# tflearn-migrate helper: tf1_shape\nclass TF1Shape(keras.layers.Layer):\n    # tf.shape(t) of a symbolic Keras tensor (a functional model being built): the 1-D int32\n    # shape computed when the model runs (keras.ops.shape would give None for the batch size)\n\n    def call(self, t):\n        return keras.ops.convert_to_tensor(keras.ops.shape(t), dtype="int32")\n\n    def compute_output_spec(self, t):\n        return keras.KerasTensor((len(t.shape),), dtype="int32")\n\n\ndef tf1_shape(t):\n    """TF1\'s tf.shape(t): the run-time shape."""\n    if isinstance(t, keras.KerasTensor):\n        return TF1Shape()(t)\n    return keras.ops.shape(t)\n\n\n# tflearn-migrate helper: LossModel\nclass LossModel(keras.Model):\n    """A functional model whose output IS the TF1 loss tensor (its labels are inputs too)."""\n\n    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):\n        return keras.ops.sum(y_pred)\n\n\ndef dense(x, n, name, init_w=None, use_bias=True):\n    with tf1_variable_scope(name):\n        h = tf1_scoped_layer(\'weights\', lambda: keras.layers.Dense(n, kernel_initializer=init_w, use_bias=use_bias))(x)\n        return h\n\n\nclass Net(object):\n    def build(self, training):\n        self.x = keras.Input(shape=(4,))\n        with tf1_variable_scope(\'net\', reuse=\'AUTO_REUSE\'):\n            h = dense(self.x, 8, \'fc1\', use_bias=False)\n            h = tf1_scoped_layer(\'bn\', lambda: TF1ModeBatchNormalization(updates=False))(h, tf1_training=training)\n            self.out = dense(keras.ops.relu(h), 2, \'fc2\')\n\n    def build_train(self):\n        self.build(True)\n        self.y = keras.Input(shape=(2,))\n        n = keras.ops.cast(tf1_shape(self.x)[0], \'float32\')\n        self.loss = keras.ops.sum(keras.ops.square(self.out - self.y)) / n\n        self.train_op = LossModel([self.x, self.y], self.loss)\n        self.train_op.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01, epsilon=1e-8))\n\n\ntrain_net = Net()\ntest_net = Net()\ntrain_net.build_train()\ntest_net.build(False)\nfor i in range(5):\n    train_net.train_op.train_on_batch([X, Y])\npred = keras.Model(test_net.x, test_net.out).predict_on_batch(X)\n'
     _UNSHARED_AFTER = 'import keras\n\n\n# tflearn-migrate helper: tf1_variable_scope\nTF1_SCOPE_STACK = []\nTF1_SCOPED_LAYERS = {}\n\n\nclass tf1_variable_scope:\n    # TF1\'s variable_scope(name, reuse=...): a name on the scope path of the layers made inside;\n    # reuse None / False inherits the enclosing scope\'s, True and "AUTO_REUSE" are kept\n\n    def __init__(self, name, reuse=None):\n        self.name = name\n        self.reuse = reuse if reuse not in (None, False) else (TF1_SCOPE_STACK[-1][1] if TF1_SCOPE_STACK else None)\n\n    def __enter__(self):\n        TF1_SCOPE_STACK.append((self.name, self.reuse))\n        return self\n\n    def __exit__(self, *exc):\n        TF1_SCOPE_STACK.pop()\n        return False\n\n\ndef tf1_scoped_layer(name, make):\n    # the layer whose TF1 variables get_variable / a named tf.layers call created under\n    # <scope path>/<name>: made once; under reuse (True / AUTO_REUSE) a later call gets it back\n    if name is None:\n        raise ValueError("a TF1 layer without a name under a shared variable store")\n    key = "/".join([s for s, _ in TF1_SCOPE_STACK] + [name])\n    reuse = TF1_SCOPE_STACK[-1][1] if TF1_SCOPE_STACK else None\n    if key in TF1_SCOPED_LAYERS:\n        if not reuse:\n            raise ValueError(f"Variable {key} already exists, disallowed (TF1 get_variable without reuse)")\n        return TF1_SCOPED_LAYERS[key]\n    if reuse is True:\n        raise ValueError(f"Variable {key} does not exist, disallowed (TF1 get_variable with reuse=True)")\n    TF1_SCOPED_LAYERS[key] = make()\n    return TF1_SCOPED_LAYERS[key]\n\n\n# tflearn-migrate helper: LossModel\nclass LossModel(keras.Model):\n    """A functional model whose output IS the TF1 loss tensor (its labels are inputs too)."""\n\n    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):\n        return keras.ops.sum(y_pred)\n\n\ndef dense(x, n, name):\n    with tf1_variable_scope(name):\n        return keras.layers.Dense(\n            n,\n            kernel_initializer=keras.initializers.TruncatedNormal(mean=0.0, stddev=0.1),\n            use_bias=False,\n        )(x)\n\n\nclass Net(object):\n    def build(self):\n        self.x = keras.Input(shape=(4,))\n        with tf1_variable_scope(\'net\', reuse=\'AUTO_REUSE\'):\n            self.out = dense(self.x, 2, \'fc\')\n\n    def build_train(self):\n        self.build()\n        self.y = keras.Input(shape=(2,))\n        self.loss = keras.ops.mean(keras.ops.square(self.out - self.y))\n        self.train_op = LossModel([self.x, self.y], self.loss)\n        self.train_op.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01, epsilon=1e-8))\n\n\ntrain_net = Net()\ntest_net = Net()\ntrain_net.build_train()\ntest_net.build()\ntrain_net.train_op.train_on_batch([X, Y])\npred = keras.Model(test_net.x, test_net.out).predict_on_batch(X)\n'
     INVALID = [*INVALID, Case(_TWICE, _TWICE_AFTER), Case(_UNSHARED, _UNSHARED_AFTER)]
-    REQUIRES = ("TFM130", "TFM131", "TFM133", "TFM135", "TFM138", "TFM139", "TFM140", "TFM142")
-
+    # a class owning its session (``self.sess = tf.Session()`` in __init__, runs in its methods, a
+    # named feed dict with keep_prob, ``self.saver.save(self.sess, p)``): the runs are the model's,
+    # the session, its initializer run and the Saver go; the training run fetching a metric of a
+    # dropout graph gets it from the step's own forward pass (FetchingLossModel)
+    _OWN_SESSION = "import tensorflow as tf\n\n\nclass Net(object):\n    def __init__(self):\n        self.x = tf.placeholder(tf.float32, [None, 4])\n        self.y = tf.placeholder(tf.float32, [None, 2])\n        self.keep_prob = tf.placeholder(tf.float32)\n        h = tf.nn.dropout(tf.layers.dense(self.x, 8), self.keep_prob)\n        self.out = tf.layers.dense(h, 2)\n        self.loss = tf.reduce_mean(tf.square(self.out - self.y))\n        self.acc = tf.reduce_mean(tf.abs(self.out - self.y))\n        self.train_op = tf.train.AdamOptimizer(0.01).minimize(self.loss)\n        self.sess = tf.Session()\n        self.sess.run(tf.global_variables_initializer())\n        self.saver = tf.train.Saver()\n\n    def train(self, steps):\n        for i in range(steps):\n            feed = {self.x: X, self.y: Y, self.keep_prob: 0.5}\n            _, l, a = self.sess.run([self.train_op, self.loss, self.acc], feed_dict=feed)\n        self.saver.save(self.sess, 'model.ckpt')\n\n    def predict(self, x):\n        return self.sess.run(self.out, feed_dict={self.x: x, self.keep_prob: 1.0})\n\n\nnet = Net()\nnet.train(10)\npred = net.predict(X)\n"
+    _OWN_SESSION_AFTER = 'import keras\n\n\n# tflearn-migrate helper: FetchingLossModel\nclass FetchingLossModel(keras.Model):\n    """A functional model whose output ``loss_index`` IS the TF1 loss tensor; its training step\n    also returns every output, computed on the step\'s forward pass (training mode: dropout as\n    the TF1 step applied it) before the update - what a TF1 sess.run([train_op, loss, metric,\n    ...]) fetched: train_on_batch(..., return_dict=True)["fetched"]."""\n\n    def __init__(self, inputs, outputs, loss_index, **kwargs):\n        super().__init__(inputs, outputs, **kwargs)\n        self.loss_index = loss_index\n\n    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):\n        return keras.ops.sum(y_pred[self.loss_index])\n\n    def compute_metrics(self, x, y, y_pred, sample_weight=None):\n        logs = super().compute_metrics(x, y, y_pred, sample_weight)\n        logs["fetched"] = list(y_pred)\n        return logs\n\n\nclass Net(object):\n    def __init__(self):\n        self.x = keras.Input(shape=(4,))\n        self.y = keras.Input(shape=(2,))\n        h = keras.layers.Dropout(0.5)(keras.layers.Dense(8)(self.x))\n        self.out = keras.layers.Dense(2)(h)\n        self.loss = keras.ops.mean(keras.ops.square(self.out - self.y))\n        self.acc = keras.ops.mean(keras.ops.abs(self.out - self.y))\n        self.train_op = FetchingLossModel([self.x, self.y], [self.loss, self.acc], 0)\n        self.train_op.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01, epsilon=1e-8))\n\n    def train(self, steps):\n        for i in range(steps):\n            l, a = keras.tree.map_structure(keras.ops.convert_to_numpy, self.train_op.train_on_batch([X, Y], return_dict=True)["fetched"])\n        self.train_op.save_weights(\'model.ckpt.weights.h5\')\n\n    def predict(self, x):\n        return keras.Model(self.x, self.out).predict_on_batch(x)\n\n\nnet = Net()\nnet.train(10)\npred = net.predict(X)\n'
+    INVALID.append(Case(_OWN_SESSION, _OWN_SESSION_AFTER))
     # kym343/Siamese-Network-TensorFlow's shape: the class is given its session and runs it in its own
     # method; the train op comes from a helper method (its loss a parameter) and is grouped with the
     # update ops (tf.group); the helper's step counter drives exponential_decay (TFM133's schedule of the
@@ -1350,7 +1448,13 @@ class ClassProgramRule(Rule):
     # the class stays TF1, said why
     INVALID.append(Case('import tensorflow as tf\n\n\nclass Net(object):\n    def __init__(self, sess):\n        self.sess = sess\n        self.x = tf.placeholder(tf.float32, [None, 4])\n        self.y = tf.placeholder(tf.float32, [None, 2])\n        self.out = tf.layers.dense(self.x, 2)\n        self.loss = tf.reduce_mean(tf.square(self.out - self.y))\n        train_op = self.optimizer_fn(self.loss)\n        self.optim = tf.group(*[train_op] + self._ops)\n\n    def optimizer_fn(self, loss):\n        learn = tf.train.AdamOptimizer(0.01).minimize(loss)\n        return learn\n\n    def train_step(self, X, Y):\n        _, l = self.sess.run([self.optim, self.loss], feed_dict={self.x: X, self.y: Y})\n        return l\n\n\nsess = tf.Session()\nnet = Net(sess)\nsess.run(tf.global_variables_initializer())\nfor i in range(10):\n    l = net.train_step(X, Y)\n',
         'import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\nimport keras\n\n\nclass Net(object):\n    def __init__(self, sess):\n        self.sess = sess\n        # TODO(tflearn-migrate): TFM144 placeholder kept: class Net: optimizer_fn(): self._ops is not assigned [] once\n        self.x = tf.placeholder(tf.float32, [None, 4])\n        # TODO(tflearn-migrate): TFM144 placeholder kept: class Net: optimizer_fn(): self._ops is not assigned [] once\n        self.y = tf.placeholder(tf.float32, [None, 2])\n        self.out = keras.layers.Dense(2)(self.x)\n        self.loss = keras.ops.mean(keras.ops.square(self.out - self.y))\n        train_op = self.optimizer_fn(self.loss)\n        self.optim = tf.group(*[train_op] + self._ops)\n\n    def optimizer_fn(self, loss):\n        # TODO(tflearn-migrate): TFM140 Keras 3 optimizers have no minimize / compute_gradients / apply_gradients: this training step is not translated\n        learn = keras.optimizers.Adam(learning_rate=0.01, epsilon=1e-8).minimize(loss)\n        return learn\n\n    def train_step(self, X, Y):\n        _, l = self.sess.run([self.optim, self.loss], feed_dict={self.x: X, self.y: Y})\n        return l\n\n\nsess = tf.Session()\nnet = Net(sess)\nsess.run(tf.global_variables_initializer())\nfor i in range(10):\n    l = net.train_step(X, Y)\n', ('TFM140', 'TFM144', 'TFM144'), todo=True))
+    REQUIRES = ("TFM130", "TFM131", "TFM133", "TFM134", "TFM135", "TFM138", "TFM139", "TFM140", "TFM142")
 
+
+def _self_attr_name(node) -> str | None:
+    from ..analysis.tf1_classes import _self_attr
+
+    return _self_attr(node)
 
 def _walk_nodes(node):
     from ..cstcache import walk
