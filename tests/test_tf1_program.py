@@ -91,13 +91,29 @@ def test_program_roles_runs_and_model_reads():
 
 
 def test_unparsable_feed_is_flagged():
+    # a feed dict built by a call (not a dict literal, bound by name or not) is not followed
     src = ("import tensorflow as tf\nx = tf.placeholder(tf.float32, [None, 3])\n"
-           "y = tf.layers.dense(x, 2)\nsess = tf.Session()\nfd = {x: 1}\nsess.run(y, feed_dict=fd)\n")
+           "y = tf.layers.dense(x, 2)\nsess = tf.Session()\nfd = dict(zip([x], [1]))\nsess.run(y, feed_dict=fd)\n")
     _, tp = analyse(src)
     (prog,) = tp.programs.values()
     (run,) = prog.runs
     assert not run.ok and "dict literal" in run.why
     assert prog.placeholders["x"].role == "input"
+
+
+def test_named_feed_dict_is_followed():
+    # ``fd = {x: ...}`` passed by name: the run feeds x (its value from the dict literal)
+    src = ("import tensorflow as tf\nx = tf.placeholder(tf.float32, [None, 3])\n"
+           "y = tf.layers.dense(x, 2)\nsess = tf.Session()\nfd = {x: X}\nsess.run(y, feed_dict=fd)\n")
+    _, tp = analyse(src)
+    (prog,) = tp.programs.values()
+    (run,) = prog.runs
+    assert run.ok and run.feed_name == "fd" and code(run.feeds["x"]) == "X"
+    # ... unless the name is read some other way (the dict is then more than a feed)
+    _, tp = analyse(src + "print(fd)\n")
+    (prog,) = tp.programs.values()
+    (run,) = prog.runs
+    assert not run.ok
 
 
 def test_encoder_builders():
