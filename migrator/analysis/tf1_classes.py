@@ -721,39 +721,44 @@ class TF1Classes:
             why = f"{mname}() runs a session on its own tensors"
             scope = self.flow.scopes.get(id(m))
             sess = runs[0].func.value
-            given = ""
-            if _self_attr(sess) is not None:  # self.sess: the session the class was given ...
-                given = self._given_session_attr(cp, _self_attr(sess), attrs)
-            if _self_attr(sess) is not None and not (given and self._owns_session(cp, _self_attr(sess), runs)):
-                if given:
-                    return why + f" ({given})"
+
+            def map_runs(tensors_only: bool = False):
+                """The runs as runs of ``self`` -> (mapped, "") or (None, why not)."""
                 mapped = []
                 for r in runs:
                     run, why_ = self._run(cp, r, "self", self._arg(r, 0, "fetches"), self._arg(r, 1, "feed_dict"),
                                           "session", attr_ops, set(), scope)
                     if run is None or why_:
-                        return why + f" ({why_ or 'a run it cannot map'})"
+                        return None, f" ({why_ or 'a run it cannot map'})"
+                    bad = [n for k, n in run.fetches if k == "attr" and not cp.is_tensor(n)
+                           and not any(t.loss == n for t in cp.train_ops)] if tensors_only else []
+                    if bad:
+                        return None, f" (it fetches self.{bad[0]}, not a tensor computed from the placeholders)"
                     mapped.append(run)
+                return mapped, ""
+
+            attr = _self_attr(sess)
+            if attr is not None:
+                # self.sess: the session the class was given (``self.sess = sess``), or its own
+                # (``self.sess = tf.Session()`` in __init__)
+                given = self._given_session_attr(cp, attr, attrs)
+                own = bool(given) and self._owns_session(cp, attr, runs)
+                if not own:
+                    if given:
+                        return why + f" ({given})"
+                elif scope is None or m.decorators:
+                    return why + " (the session is not a parameter of the method)"
+                else:
+                    why_ = self._own_session_attr(cp, attr, runs)
+                    if why_:
+                        return why + f" ({why_})"
+                mapped, why_ = map_runs(tensors_only=own)
+                if mapped is None:
+                    return why + why_
                 cp.runs.extend(mapped)
                 continue
             params = list(m.params.params)
             idx = next((i for i, p in enumerate(params) if isinstance(sess, cst.Name) and p.name.value == sess.value), None)
-            if scope is not None and idx is None and not m.decorators and _self_attr(sess) is not None:
-                # ... or the object owns its session: ``self.sess = tf.Session()`` in __init__
-                why_ = self._own_session_attr(cp, _self_attr(sess), runs)
-                if why_:
-                    return why + f" ({why_})"
-                for r in runs:
-                    run, why_ = self._run(cp, r, "self", self._arg(r, 0, "fetches"), self._arg(r, 1, "feed_dict"),
-                                          "session", attr_ops, set(), scope)
-                    if run is None or why_:
-                        return why + f" ({why_ or 'a run it cannot map'})"
-                    bad = [n for k, n in run.fetches if k == "attr" and not cp.is_tensor(n)
-                           and not any(t.loss == n for t in cp.train_ops)]
-                    if bad:
-                        return why + f" (it fetches self.{bad[0]}, not a tensor computed from the placeholders)"
-                    cp.runs.append(run)
-                continue
             if scope is None or idx is None or idx == 0 or m.decorators:
                 return why + " (the session is not a parameter of the method)"
             if any(not (isinstance(r.func.value, cst.Name) and r.func.value.value == sess.value) for r in runs):
@@ -785,13 +790,9 @@ class TF1Classes:
                 if isinstance(n, cst.Call) and isinstance(n.func, cst.Attribute) and n.func.attr.value == mname \
                         and not any(a is x for x in n.args for a in args):
                     return why + f" ({mname}() is called other than on an instance with a session)"
-            mapped = []
-            for r in runs:
-                run, why_ = self._run(cp, r, "self", self._arg(r, 0, "fetches"), self._arg(r, 1, "feed_dict"),
-                                      "session", attr_ops, set(), scope)
-                if run is None or why_:
-                    return why + f" ({why_ or 'a run it cannot map'})"
-                mapped.append(run)
+            mapped, why_ = map_runs()
+            if mapped is None:
+                return why + why_
             if not args:
                 return why + f" ({mname}() is never called on an instance)"
             cp.runs.extend(mapped)

@@ -827,7 +827,7 @@ class SessionProgram(Rule):
                   and fetched_counters[i] is None]
         plan = self._train_fetches(prog)
         if plan is not None:
-            return self._train_run_fetches(r, updated, small, model, x, y, plan)
+            return self._train_run_fetches(prog, r, updated, small, model, x, y, plan)
         if any(n is None or n != loss for n in others) or len(others) > 1:
             raise _Todo("the training run fetches more than the train op and its loss")
         if others and r.train_op.loss_index is not None:  # the whole structure, from the step's forward pass
@@ -856,10 +856,10 @@ class SessionProgram(Rule):
             return updated.with_changes(body=[cst.Expr(step)])
         return updated.with_changes(body=[cst.Assign(targets=[cst.AssignTarget(loss_target)], value=step)])
 
-    def _train_run_fetches(self, r: Run, updated, small, model: str, x, y, plan: list[str]):
+    def _train_run_fetches(self, prog: Program, r: Run, updated, small, model: str, x, y, plan: list[str]):
         """``_, l, a = sess.run([train_op, loss, acc], feed)`` -> ``l, a = <the FetchingModel step's
         "fetched" values>`` (the train op's and summaries' places dropped)."""
-        if not self.runs_ok(self._prog(r.statement)):
+        if not self.runs_ok(prog):
             raise _Todo("training run kept: another sess.run of this program is not translated")
         step = expr('keras.tree.map_structure(keras.ops.convert_to_numpy, {m}.train_on_batch({x}, {y}, '
                     'return_dict=True)["fetched"])', m=cst.Name(model), x=x, y=y)
