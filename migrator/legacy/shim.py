@@ -20,7 +20,9 @@ on TensorFlow 2.21. Everything it changes:
    ``batch_norm``, ``l2_regularizer``, ``arg_scope`` ...), ``tensorflow.contrib.slim`` and
    ``tf.contrib.framework.arg_scope`` come from ``tf_slim`` (the TF-Slim package Google split
    out of contrib: the same code), imported on first use. tf_slim 1.1 reads
-   ``tensorflow.python.framework.ops.Tensor``, gone from TF 2.21: it is set to ``tf.Tensor``.
+   ``tensorflow.python.framework.ops.Tensor``, gone from TF 2.21: it is set to ``tf.Tensor``;
+   and ``control_flow_ops.cond`` / ``case`` / ``while_loop`` / ``Assert`` (``batch_norm`` with a
+   tensor ``is_training`` goes through ``cond``), moved out of that module: TF1's ``tf.compat.v1`` ones.
 9. ``tensorflow.contrib.eager`` (``tfe``, for scripts that call ``tf.enable_eager_execution()``
    first) with the TF 1.x objects TF 2.21 still has: ``Variable`` = ``ResourceVariable``,
    ``implicit_gradients`` = ``backprop.implicit_grad`` (the function tfe exported),
@@ -109,6 +111,16 @@ def _tf_slim():
         import tensorflow as real_tf
 
         ops.Tensor = getattr(real_tf, "_real", real_tf).Tensor
+    from tensorflow.python.ops import control_flow_ops
+
+    # tf_slim calls control_flow_ops.cond / case / while_loop / Assert (batch_norm with a
+    # tensor is_training, smart_cond ...), moved out of that module in TF 2.x: the TF1 ones
+    import tensorflow as tf_mod
+
+    v1 = getattr(tf_mod, "_real", tf_mod).compat.v1
+    for name in ("cond", "case", "while_loop", "Assert"):
+        if not hasattr(control_flow_ops, name):
+            setattr(control_flow_ops, name, getattr(v1, name))
     import tf_slim
 
     return tf_slim
