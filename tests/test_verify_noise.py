@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from migrator.weights.verify import GRAD_RTOL, NOISE_REL, is_rounding_noise, judge, migrate_faithful, verify_many
+from migrator.weights.verify import (GRAD_RTOL, NOISE_REL, is_rounding_noise, is_update_order, judge,
+                                     migrate_faithful, verify_many)
 
 ROOT = Path(__file__).resolve().parents[1]
 RESNET = ROOT / "tests" / "fixtures" / "verify" / "resnet_adam.py"
@@ -36,6 +37,30 @@ def test_noise_level_bias_passes():
     assert is_rounding_noise(_step())
     ok, lines = judge(_res(_step()))
     assert ok and any("rounding noise" in l for l in lines)
+
+
+def _stat(name="embedding/bn1/moving_mean", update_rel=1.64e-4):
+    # hold-out style triplet program: one contrib batch_norm shared by three towers; the moving
+    # mean (from 0) after one step, TF1 having run the three update ops in its own order
+    return {"weight": name, "rel": update_rel, "max_abs": 4.6e-7, "update_rel": update_rel}
+
+
+def test_moving_statistics_updated_in_another_tower_order_pass():
+    assert is_update_order(_stat())
+    ok, lines = judge(_res(_stat(), _stat("bn/moving_variance:0", 3e-5)))
+    assert ok and any("UPDATE_OPS" in line for line in lines)
+
+
+def test_moving_statistics_with_a_wrong_decay_or_without_bessel_fail():
+    # decay 0.99 instead of 0.999: the update 10x; the unbiased batch variance of 64 rows
+    # (TF1's fused kernel) against the biased one: the update 1/63 apart
+    assert not judge(_res(_stat(update_rel=9.0)))[0]
+    assert not judge(_res(_stat("bn/moving_variance", update_rel=1 / 63)))[0]
+
+
+def test_the_update_order_excuse_is_for_moving_statistics_only():
+    assert not is_update_order(_stat("dense/kernel"))
+    assert not judge(_res({"weight": "dense/kernel", "rel": 1.64e-4, "max_abs": 1e-6, "update_rel": 1.64e-4}))[0]
 
 
 def test_without_gradients_the_strict_rule_applies():

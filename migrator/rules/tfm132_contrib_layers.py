@@ -9,7 +9,47 @@ from ..diagnostics import Severity
 from ..emit import apply_layer, call, expr, literal, to_node, wrap_long_call
 from ._tf1 import activation_kw, initializer_of, padding_of
 from ._tflearn import Untranslatable
+from ..helpers import register
 from .base import Case, CallRule
+
+CONTRIB_BN = register("ContribBatchNormalization", '''
+class ContribBatchNormalization(keras.layers.BatchNormalization):
+    # tf.contrib.layers.batch_norm (slim.batch_norm). On 2-D and 4-D inputs TF1 ran it FUSED:
+    # normalised with the batch variance but moved the moving variance toward the UNBIASED one
+    # (x n / (n - 1), n values per channel). training=None: the model's mode (is_training a
+    # tensor); True / False: a constant is_training, pinned (contrib's default True normalises
+    # evaluation batches with their own statistics too). updates=False: no train op ran the
+    # UPDATE_OPS, so TF1 never moved the statistics
+
+    def __init__(self, training=None, updates=True, **kwargs):
+        super().__init__(**kwargs)
+        self.fixed_training = training
+        self.tf1_updates = updates
+
+    def call(self, inputs, training=None, mask=None):
+        step = bool(training) and self.tf1_updates and self.trainable
+        if self.fixed_training is not None:
+            training = self.fixed_training
+        if not training or not self.trainable:
+            return super().call(inputs, training=False, mask=mask)
+        x = keras.ops.cast(inputs, "float64" if inputs.dtype == "float64" else "float32")
+        axes = [i for i in range(len(x.shape)) if i != self.axis % len(x.shape)]
+        mean, variance = keras.ops.moments(x, axes)
+        if step:
+            unbiased = variance
+            if len(x.shape) in (2, 4):
+                n = keras.ops.cast(keras.ops.size(x) // x.shape[self.axis], x.dtype)
+                unbiased = variance * n / keras.ops.maximum(n - 1.0, 1.0)
+            self.moving_mean.assign(self.moving_mean * self.momentum + mean * (1.0 - self.momentum))
+            self.moving_variance.assign(self.moving_variance * self.momentum + unbiased * (1.0 - self.momentum))
+        out = keras.ops.batch_normalization(x, mean, variance, axis=self.axis,
+                                            offset=self.beta if self.center else None,
+                                            scale=self.gamma if self.scale else None, epsilon=self.epsilon)
+        return keras.ops.cast(out, self.compute_dtype)
+
+    def get_config(self):
+        return {**super().get_config(), "training": self.fixed_training, "updates": self.tf1_updates}
+''', imports=[("keras", None, None)])
 
 _FC = ("inputs, num_outputs, activation_fn='relu', normalizer_fn=None, normalizer_params=None, "
        "weights_initializer='xavier', weights_regularizer=None, biases_initializer='zeros', "
@@ -136,16 +176,40 @@ class ContribLayers(CallRule):
               "epsilon": b.node("epsilon") if b.given("epsilon") else 0.001,
               "center": b.node("center") if b.given("center") else None,
               "scale": b.node("scale") if b.given("scale") else False}
-        if not b.given("is_training"):
-            self.report(original, "contrib batch_norm's is_training=True default also normalizes evaluation "
-                        "batches with their own statistics; Keras uses the moving averages at inference",
-                        severity=Severity.WARNING)
-        out = apply_layer(wrap_long_call(call("keras.layers.BatchNormalization", **kw)), x)
+        for n in ("fused", "zero_debias_moving_mean"):
+            if b.given(n) and literal(b.node(n), None) is not None and literal(b.node(n), None) != (n == "fused"):
+                raise Untranslatable(f"{n}={literal(b.node(n), None)} is not translated")
+        if b.given("data_format") and literal(b.node("data_format"), None) != "NHWC":
+            raise Untranslatable("data_format other than NHWC is not translated")
+        training = b.node("is_training") if b.given("is_training") else None
+        flag = True if training is None else literal(training, None)
+        if isinstance(flag, bool):
+            # a constant mode (contrib's default is_training=True: evaluation batches are
+            # normalised with their own statistics too): pinned, the model's flag would override it
+            kw = {"training": to_node(flag), **kw}
+        coll = b.orig("updates_collections") if b.given("updates_collections") else None
+        if coll is None or self.ctx.legacy_name(coll) == "tensorflow.GraphKeys.UPDATE_OPS":
+            if not self._update_ops(original):
+                kw["updates"] = to_node(False)  # nothing runs UPDATE_OPS: TF1 never moved the statistics
+        elif literal(coll, 1) is not None:
+            raise Untranslatable("updates_collections other than None / UPDATE_OPS is not translated")
+        self.ctx.use_helper("ContribBatchNormalization")
+        out = apply_layer(wrap_long_call(call("ContribBatchNormalization", **kw)), x)
         if b.given("activation_fn"):
             act = activation_kw(self.ctx, b.node("activation_fn"), b.orig("activation_fn"))
             if act is not None:
                 out = apply_layer(call("keras.layers.Activation", act), out)
         return out
+
+    def _update_ops(self, layer: cst.Call) -> bool:
+        """The file reads TF1's UPDATE_OPS outside this layer call (``tf.get_collection(
+        tf.GraphKeys.UPDATE_OPS)`` for the train op's control dependencies): the moving
+        statistics move in training steps."""
+        from ..cstcache import walk
+
+        inside = {id(n) for n in walk(layer)}
+        return any(isinstance(n, cst.Attribute) and id(n) not in inside
+                   and self.ctx.legacy_name(n) == "tensorflow.GraphKeys.UPDATE_OPS" for n in walk(self.ctx.module))
 
     VALID = ["import keras\nh = keras.layers.Dense(3)(x)\n"]
     INVALID = [
@@ -156,7 +220,14 @@ class ContribLayers(CallRule):
              "o = keras.layers.Dense(10)(h)\n"
              "c = keras.layers.Conv2D(8, 3, padding='same', activation='relu')(img)\n"
              "p = keras.layers.MaxPooling2D(2, strides=2, padding='valid')(c)\n"),
+        # a tensor flag: the model's mode; no train op runs UPDATE_OPS: the statistics never move
         Case("import tensorflow as tf\nh = tf.contrib.layers.batch_norm(x, is_training=training)\n",
-             "import keras\n\nh = keras.layers.BatchNormalization(\n    momentum=0.999,\n    epsilon=0.001,\n"
-             "    scale=False,\n)(x)\n"),
+             "import keras\n\n\n# tflearn-migrate helper: ContribBatchNormalization\n" + CONTRIB_BN.code
+             + "\n\nh = ContribBatchNormalization(\n    momentum=0.999,\n    epsilon=0.001,\n"
+             "    scale=False,\n    updates=False,\n)(x)\n"),
+        # contrib's default is_training=True is pinned; updates_collections=None: updated in place
+        Case("import tensorflow as tf\nh = tf.contrib.layers.batch_norm(x, decay=0.9, updates_collections=None)\n",
+             "import keras\n\n\n# tflearn-migrate helper: ContribBatchNormalization\n"
+             + CONTRIB_BN.code + "\n\nh = ContribBatchNormalization(\n    training=True,\n    momentum=0.9,\n"
+             "    epsilon=0.001,\n    scale=False,\n)(x)\n"),
     ]

@@ -308,6 +308,47 @@ def _runs_train_op(f, train_ops) -> bool:
     return False
 
 
+def _placeholder_deps(graph, ph_index: dict) -> dict:
+    """op name -> the indices of the fed placeholders it is computed from. A post-order walk of
+    each op's inputs: creation order is not topological (a TF1 cond creates an op of a branch
+    before the Switch that feeds it an outside tensor); a while loop's back edge is cut."""
+    dep: dict[str, frozenset] = {}
+    visiting: set[str] = set()
+    for root in graph.get_operations():
+        stack = [(root, False)]
+        while stack:
+            op, done = stack.pop()
+            if op.name in dep:
+                continue
+            if done:
+                d = frozenset([ph_index[op.name]]) if op.name in ph_index else frozenset()
+                for i in op.inputs:
+                    d |= dep.get(i.op.name, frozenset())
+                dep[op.name] = d
+                visiting.discard(op.name)
+                continue
+            if op.name in visiting:
+                continue
+            visiting.add(op.name)
+            stack.append((op, True))
+            stack.extend((i.op, False) for i in op.inputs if i.op.name not in dep and i.op.name not in visiting)
+    return dep
+
+
+def _inference_value(t, v):
+    """The value an evaluation run feeds a scalar placeholder the training run fed ``v``: the
+    Keras forward pass is the model in inference mode. A bool flag (``is_training``) is fed the
+    opposite; a keep probability (``keep_prob``, ``dropout_keep``) 1.0; anything else as fed."""
+    op = getattr(t, "op", None)
+    if getattr(op, "type", None) != "Placeholder" or t.shape.ndims not in (0, None):
+        return v
+    if t.dtype.base_dtype.is_bool and isinstance(v, (bool, np.bool_)):
+        return not bool(v)
+    if t.dtype.base_dtype.is_floating and "keep" in op.name.lower() and isinstance(v, (int, float, np.floating)):
+        return 1.0
+    return v
+
+
 def _probe(cap, args, tf, tf1, tflearn, orig_fit, orig_run, train_ops, grad_caps=None) -> int:
     rs = np.random.RandomState(args.seed)
     n = args.batch
@@ -328,12 +369,7 @@ def _probe(cap, args, tf, tf1, tflearn, orig_fit, orig_run, train_ops, grad_caps
         # which fed placeholders each tensor depends on (graph order is topological)
         graph = sess.graph
         ph_index = {p.op.name: i for i, p in enumerate(placeholders)}
-        dep: dict[str, frozenset] = {}
-        for op in graph.get_operations():
-            d = frozenset([ph_index[op.name]]) if op.name in ph_index else frozenset()
-            for i in op.inputs:
-                d |= dep.get(i.op.name, frozenset())
-            dep[op.name] = d
+        dep = _placeholder_deps(graph, ph_index)
         auto = not args.outputs
         if not auto:
             outputs = [graph.get_tensor_by_name(n if ":" in n else n + ":0") for n in args.outputs.split(",")]
@@ -347,7 +383,7 @@ def _probe(cap, args, tf, tf1, tflearn, orig_fit, orig_run, train_ops, grad_caps
             inputs, targets, outputs = placeholders, [], []
             # a loss computed in the graph (a LossModel's output): after the others; a sum of loss
             # terms (kym343: cls_1 + cls_2 + siamese + weight decay) ends in an Add
-            scalars, sums = [], []
+            scalars, sums, unknown = [], [], []
             for op in graph.get_operations():
                 if not dep[op.name] or op.type in ("Placeholder", "Const", "Identity", "Shape") or \
                         op.name.startswith("gradients") or "/gradients" in op.name or not graph.is_fetchable(op):
@@ -363,11 +399,16 @@ def _probe(cap, args, tf, tf1, tflearn, orig_fit, orig_run, train_ops, grad_caps
                     if t.dtype.base_dtype == tf1.float32 and dims == [] and op.type in ("AddV2", "Add", "AddN"):
                         sums.append(t)
                         continue
+                    if t.dtype.base_dtype == tf1.float32 and dims is None:
+                        # rank unknown after a tf.cond (contrib batch_norm with a tensor
+                        # is_training): the run gives the shape; the Keras side compares shapes
+                        unknown.append(t)
+                        continue
                     if t.dtype.base_dtype != tf1.float32 or not dims or dims[0] is not None or \
                             any(d is None for d in dims[1:]) or int(np.prod(dims[1:] or [1])) > 100000:
                         continue
                     outputs.append(t)
-            outputs = outputs[:400] + scalars[-20:] + sums[-20:]
+            outputs = outputs[:400] + scalars[-20:] + sums[-20:] + unknown[-40:]
         if not outputs:
             print("probe_legacy: no output tensors (name them with --outputs)", file=sys.stderr)
             return 3
@@ -407,7 +448,7 @@ def _probe(cap, args, tf, tf1, tflearn, orig_fit, orig_run, train_ops, grad_caps
                     and getattr(getattr(t, "op", None), "type", "") != "PlaceholderWithDefault":
                 # a placeholder_with_default (an is_training flag) takes its default, as an
                 # evaluation run does: the Keras forward pass is the model in inference mode
-                feed[t] = v
+                feed[t] = _inference_value(t, v)
     y = sess.run(outputs, feed)
     result = {"kind": cap.kind, "inputs": [t.name for t in inputs], "targets": [t.name for t in targets],
               "input_shapes": [t.shape.as_list()[1:] for t in inputs],
