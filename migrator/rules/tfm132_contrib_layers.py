@@ -81,9 +81,11 @@ class ContribLayers(CallRule):
     RATIONALE = ("contrib's defaults differ from Keras': fully_connected and conv2d apply relu unless "
                  "activation_fn=None and use xavier (glorot-uniform) weights; conv2d pads 'SAME'; "
                  "max_pool2d/avg_pool2d stride 2, 'VALID'; batch_norm decay 0.999, epsilon 0.001, "
-                 "scale=False (no gamma); dropout takes keep_prob (0.5). contrib batch_norm's "
-                 "is_training=True default normalizes with batch statistics even when evaluating; "
-                 "Keras uses the moving averages at inference (reported).")
+                 "scale=False (no gamma); dropout takes keep_prob (0.5). batch_norm runs TF1's fused kernel "
+                 "(the moving variance moves toward the unbiased batch variance) and its default "
+                 "is_training=True normalises evaluation batches with their own statistics too (pinned "
+                 "by the ContribBatchNormalization helper); dropout's is_training=True default drops in "
+                 "evaluation runs too (reported: Keras' Dropout drops in training only).")
     CALLS = tuple(f"tensorflow.contrib.layers.{n}" for n in SIGS) + tuple(
         f"tensorflow.contrib.slim.{n}" for n in SIGS) + (
         "tensorflow.contrib.layers.convolution2d", "tensorflow.contrib.slim.convolution2d")
@@ -167,6 +169,9 @@ class ContribLayers(CallRule):
         if short == "flatten":
             return apply_layer(call("keras.layers.Flatten"), x)
         if short == "dropout":
+            if not b.given("is_training") or literal(b.node("is_training"), None) is True:
+                self.report(original, "contrib dropout's is_training=True (its default) drops in evaluation "
+                            "runs too; Keras' Dropout drops in training only", severity=Severity.WARNING)
             keep = b.node("keep_prob")
             v = literal(keep, None)
             rate = to_node(round(1.0 - float(v), 10)) if isinstance(v, (int, float)) else expr("1 - {k}", k=keep)
@@ -220,6 +225,10 @@ class ContribLayers(CallRule):
              "o = keras.layers.Dense(10)(h)\n"
              "c = keras.layers.Conv2D(8, 3, padding='same', activation='relu')(img)\n"
              "p = keras.layers.MaxPooling2D(2, strides=2, padding='valid')(c)\n"),
+        Case("import tensorflow as tf\nh = tf.contrib.layers.dropout(x, 0.8)\n"
+             "g = tf.contrib.layers.dropout(x, 0.8, is_training=training)\n",
+             "import keras\n\nh = keras.layers.Dropout(0.2)(x)\ng = keras.layers.Dropout(0.2)(x)\n",
+             diagnostics=("TFM132",)),
         # a tensor flag: the model's mode; no train op runs UPDATE_OPS: the statistics never move
         Case("import tensorflow as tf\nh = tf.contrib.layers.batch_norm(x, is_training=training)\n",
              "import keras\n\n\n# tflearn-migrate helper: ContribBatchNormalization\n" + CONTRIB_BN.code
