@@ -14,7 +14,6 @@ class Severity(str, enum.Enum):
 class Kind(str, enum.Enum):
     TRANSLATE = "translate"  # faithful translation: same function as the legacy code
     FIX = "fix"              # named cure for a collapse cause; off under --no-fixes
-    DIAGNOSE = "diagnose"    # reports only
     TOOL = "tool"            # file-level problems (parse errors, encodings ...)
 
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import ast
-from typing import Any, Iterable, Sequence
+from typing import Any, Sequence
 
 import libcst as cst
 from libcst.helpers import parse_template_expression, parse_template_statement
@@ -66,25 +66,15 @@ _NOT_LITERAL_SENTINEL = object()
 
 
 def call(func: str | cst.BaseExpression, *args: Any, **kwargs: Any) -> cst.Call:
-    """``func(*args, **kwargs)``; values may be nodes or literals; None kwargs are dropped
-    unless wrapped as ``Keep(None)``."""
+    """``func(*args, **kwargs)``; values may be nodes or literals; None kwargs are dropped."""
     f = cst.parse_expression(func) if isinstance(func, str) else func
     out = [cst.Arg(to_node(a)) for a in args]
     for k, v in kwargs.items():
         if v is None:
             continue
-        if isinstance(v, Keep):
-            v = v.value
         out.append(cst.Arg(to_node(v), keyword=cst.Name(k), equal=cst.AssignEqual(
             whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace(""))))
     return cst.Call(func=f, args=out)
-
-
-class Keep:
-    """Wrap a kwarg value to keep it even when it is None."""
-
-    def __init__(self, value: Any) -> None:
-        self.value = value
 
 
 def apply_layer(layer: cst.BaseExpression, *inputs: cst.BaseExpression) -> cst.Call:
@@ -113,16 +103,3 @@ def with_leading_lines(new: Sequence[cst.BaseStatement], old: cst.BaseStatement)
         new[0] = new[0].with_changes(leading_lines=list(old.leading_lines) + list(new[0].leading_lines))
     return new
 
-
-def names_in(node: cst.CSTNode) -> Iterable[str]:
-    """Every Name value used in ``node`` (loads and stores alike)."""
-    class V(cst.CSTVisitor):
-        def __init__(self) -> None:
-            self.out: list[str] = []
-
-        def visit_Name(self, n: cst.Name) -> None:
-            self.out.append(n.value)
-
-    v = V()
-    node.visit(v)
-    return v.out

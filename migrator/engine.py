@@ -18,7 +18,6 @@ Per file:
 from __future__ import annotations
 
 import functools
-import json
 import os
 import re
 from collections import defaultdict
@@ -1290,44 +1289,6 @@ def migrate_source(source: str, path: str = "<string>", options: Options | None 
     out = cmd._code_of(new)
     return FileResult(path, "migrated" if out != source else "unchanged", diags, code=out,
                       counts=dict(cmd.fctx.counts))
-
-
-class RunnerCommand(MigrateCommand):
-    """The codemod handed to libcst's parallel runner: like MigrateCommand, and it leaves
-    a JSON sidecar per file (diagnostics, counts, status) for the parent process."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        import time
-
-        self._started = time.perf_counter()  # libcst instantiates the command, then parses
-        super().__init__(*args, **kwargs)
-
-    def transform_module(self, tree: cst.Module) -> cst.Module:
-        import time
-
-        new = super().transform_module(tree)
-        failed = getattr(self.fctx, "failed", False)
-        diags = sorted(self.fctx.diagnostics, key=lambda d: (d.line, d.col, d.rule))
-        # equal trees print equal code, so "unchanged" is exactly "the same code"
-        status = "failed" if failed else (
-            "migrated" if self._code_of(new) != self._code_of(tree) else "unchanged")
-        result = FileResult(self.fctx.path, status, diags,
-                            reason=diags[-1].message if failed and diags else "",
-                            counts=dict(self.fctx.counts),
-                            seconds=time.perf_counter() - self._started)
-        if self.options.sidecar_dir:
-            write_sidecar(self.options.sidecar_dir, self.context.filename or self.fctx.path, result)
-        return new
-
-
-def write_sidecar(directory: str, staged_path: str, result: FileResult) -> None:
-    import hashlib
-
-    name = hashlib.sha1(staged_path.encode()).hexdigest() + ".json"
-    tmp = os.path.join(directory, name + ".tmp")
-    with open(tmp, "w", encoding="utf-8") as fh:
-        json.dump({"staged": staged_path, **result.to_json()}, fh)
-    os.replace(tmp, os.path.join(directory, name))
 
 
 class _Parents:

@@ -87,12 +87,6 @@ def encode(text: str, enc: Encoding) -> bytes:
                             f"{enc.name} cannot hold; left unchanged", line=line) from None
 
 
-def newline_of(text: str) -> str:
-    """The file's dominant line ending."""
-    crlf = text.count("\r\n")
-    return "\r\n" if crlf and crlf * 2 >= text.count("\n") else "\n"
-
-
 def read_regular(path: Path, limit: int | None = None) -> bytes:
     """Read a regular file without ever blocking on a FIFO or device (O_NONBLOCK + fstat)."""
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0))

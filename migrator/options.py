@@ -9,7 +9,6 @@ class Options:
     fixes: bool = True                      # apply FIX rules (False: --no-fixes, faithful only)
     select: frozenset[str] | None = None    # rule IDs or prefixes to run (None: all)
     ignore: frozenset[str] = field(default_factory=frozenset)
-    sidecar_dir: str | None = None          # where workers drop per-file results
     unsafe_fixes: bool = False              # --unsafe-fixes: apply the unsafe fixes too
     fix: frozenset[str] = field(default_factory=frozenset)  # --fix IDS: these fixes, unsafe or not
     # module-level names other files of the run import, per module file stem ("*": all)

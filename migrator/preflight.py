@@ -1,7 +1,6 @@
 """Cheap checks that classify files the rewriter cannot take, with one clear line each."""
 from __future__ import annotations
 
-import os
 import re
 import sys
 
@@ -29,23 +28,6 @@ class Reject(Exception):
         self.reason = reason
         self.line = line
         self.rule = rule
-
-
-def read_source(path: str) -> str:
-    """Read a Python file with its own encoding (UTF-8 BOM, PEP 263 cookie, else UTF-8), as
-    Python does; line endings are kept. Never follows a symlink, never opens a FIFO."""
-    from . import fileio
-
-    if os.path.islink(path):
-        raise Reject("symbolic link: not followed, copied as a link; migrate its target instead",
-                     rule="TFM005")
-    raw = fileio.read_regular(path)
-    if not raw.strip():
-        raise Reject("empty file: nothing to migrate, copied unchanged", rule="TFM004")
-    try:
-        return fileio.decode(raw)[0]
-    except fileio.EncodingError as ex:
-        raise Reject(ex.reason, line=ex.line, rule="TFM002") from None
 
 
 def check_syntax(source: str, path: str) -> None:

@@ -12,7 +12,7 @@ import pytest
 
 from migrator import TODO_MARKER
 from migrator.check import legacy_refs_outside_todo
-from migrator.engine import migrate_source
+from tests.migrate_cache import migrate_source  # one migration per input and run
 from migrator.options import Options
 
 ROOT = Path(__file__).resolve().parents[1]

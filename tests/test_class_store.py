@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from migrator import TODO_MARKER
-from migrator.engine import migrate_source
+from tests.migrate_cache import migrate_source  # one migration per input and run
 from migrator.options import Options
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -92,7 +92,7 @@ def _todo(code: str) -> int:
 
 @pytest.mark.parametrize("fixes", [False, True], ids=["faithful", "fixed"])
 def test_corpus_fixture_migrates_without_todo(fixes):
-    res = migrate_source(CONAN.read_text(encoding="utf-8"), CONAN.name, Options(fixes=fixes))
+    res = migrate_source(CONAN.read_text(encoding="utf-8"), str(CONAN), Options(fixes=fixes))
     assert res.status != "failed", res.reason
     out = res.code
     assert _todo(out) == 0, [ln for ln in out.splitlines() if TODO_MARKER in ln]
@@ -104,7 +104,7 @@ def test_corpus_fixture_migrates_without_todo(fixes):
     # the training and the inference instance each get their own keras.Input image
     assert out.count("self.image = keras.Input(shape=(self.im_h, self.im_w, self.n_channels))") == 2
     assert "keras.Model(infer_model.image, infer_model.embedding).predict_on_batch(images[1300:])" in out
-    assert migrate_source(out, CONAN.name, Options(fixes=fixes)).code == out
+    assert migrate_source(out, str(CONAN), Options(fixes=fixes)).code == out
 
 
 def test_store_only_where_a_class_is_built_twice():
@@ -161,7 +161,7 @@ def test_store_semantics_match_tf1(reuse, tmp_path):
 def test_corpus_fixture_verifies(tmp_path):
     migrated = tmp_path / "migrated" / CONAN.name
     migrated.parent.mkdir()
-    migrated.write_text(migrate_source(CONAN.read_text(encoding="utf-8"), CONAN.name, Options(fixes=False)).code)
+    migrated.write_text(migrate_source(CONAN.read_text(encoding="utf-8"), str(CONAN), Options(fixes=False)).code)
     legacy = tmp_path / "legacy" / CONAN.name
     legacy.parent.mkdir()
     legacy.write_text(CONAN.read_text(encoding="utf-8"))

@@ -12,7 +12,7 @@ import pytest
 
 from migrator import TODO_MARKER
 from migrator.check import legacy_refs_outside_todo
-from migrator.engine import migrate_source
+from tests.migrate_cache import migrate_source  # one migration per input and run
 from migrator.options import Options
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -20,8 +20,8 @@ FIX = ROOT / "tests" / "fixtures" / "tf1_eager"
 NAMES = ("eager_linear", "eager_classifier")
 
 
-def _migrate(src: str, fixes: bool = False) -> str:
-    res = migrate_source(src, "p.py", Options(fixes=fixes))
+def _migrate(src: str, fixes: bool = False, path: str = "p.py") -> str:
+    res = migrate_source(src, path, Options(fixes=fixes))
     assert res.status == "migrated", res.reason
     return res.code
 
@@ -29,11 +29,12 @@ def _migrate(src: str, fixes: bool = False) -> str:
 @pytest.mark.parametrize("name", NAMES)
 @pytest.mark.parametrize("fixes", [False, True])
 def test_eager_programs_translate_completely(name, fixes):
-    out = _migrate((FIX / f"{name}.py").read_text(), fixes)
+    path = FIX / f"{name}.py"
+    out = _migrate(path.read_text(), fixes, str(path))  # the corpus test's migration
     assert TODO_MARKER not in out and legacy_refs_outside_todo(out) == []
     assert "import tensorflow" not in out and "\ntfe = " not in out and "self.track_layer" not in out
     assert "grad = ImplicitGradients(" in out and "grad.step(optimizer, " in out
-    again = migrate_source(out, "p.py", Options(fixes=fixes))
+    again = migrate_source(out, str(path), Options(fixes=fixes))
     assert again.status == "unchanged" and again.code == out  # idempotent
 
 

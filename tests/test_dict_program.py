@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from migrator import TODO_MARKER
-from migrator.engine import migrate_source
+from tests.migrate_cache import migrate_source  # one migration per input and run
 from migrator.options import Options
 
 ROOT = Path(__file__).resolve().parents[1]

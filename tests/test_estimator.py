@@ -14,29 +14,30 @@ import pytest
 
 from migrator import TODO_MARKER
 from migrator.check import legacy_refs_outside_todo
-from migrator.engine import migrate_source
+from tests.migrate_cache import migrate_source  # one migration per input and run
 from migrator.options import Options
 
 ROOT = Path(__file__).resolve().parents[1]
 FIX = ROOT / "tests" / "fixtures" / "tf1_estimator"
 
 
-def _migrate(src: str, fixes: bool = False) -> str:
-    res = migrate_source(src, "p.py", Options(fixes=fixes))
+def _migrate(src: str, fixes: bool = False, path: str = "p.py") -> str:
+    res = migrate_source(src, path, Options(fixes=fixes))
     assert res.status == "migrated", res.reason
     return res.code
 
 
 @pytest.mark.parametrize("fixes", [False, True])
 def test_estimator_program_translates_completely(fixes):
-    out = _migrate((FIX / "estimator_mlp.py").read_text(), fixes)
+    path = FIX / "estimator_mlp.py"
+    out = _migrate(path.read_text(), fixes, str(path))  # the corpus test's migration
     assert TODO_MARKER not in out and legacy_refs_outside_todo(out) == []
     assert "import tensorflow" not in out
     for s in ("model = TF1Estimator(model_fn)", "train_op = TF1Minimize(optimizer, loss_op)",
               "acc_op = TF1Accuracy(labels=labels, predictions=pred_classes)",
               "if mode == TF1ModeKeys.PREDICT:", "TF1NumpyInputFn(x={'images': train_x}, y=train_y, batch_size=batch_size, num_epochs=None, shuffle=False)"):
         assert s in out, s
-    again = migrate_source(out, "p.py", Options(fixes=fixes))
+    again = migrate_source(out, str(path), Options(fixes=fixes))
     assert again.status == "unchanged" and again.code == out
 
 

@@ -26,9 +26,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from migrator.engine import migrate_source
 from migrator.options import Options
 from migrator.reference.metrics import roc_auc
+from tests.migrate_cache import migrate_file, migrate_source
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "tests" / "fixtures" / "realworld"
@@ -64,13 +64,14 @@ def test_fixture_is_documented_and_follows_the_convention(name):
 @pytest.mark.parametrize("fixes", [False, True], ids=["faithful", "fixed"])
 @pytest.mark.parametrize("name", NAMES)
 def test_fixture_migrates_parses_and_is_idempotent(name, fixes):
-    src = (CORPUS / f"{name}.py").read_text(encoding="utf-8")
-    res = migrate_source(src, f"{name}.py", Options(fixes=fixes))
+    path = CORPUS / f"{name}.py"
+    src = path.read_text(encoding="utf-8")
+    res = migrate_file(path, fixes)  # the migration test_invariant's corpus run checks too
     assert res.status != "failed", res.reason
     out = res.code
     compile(out, f"{name}.py", "exec")
     assert out != src, "a TF1 program is rewritten"
-    again = migrate_source(out, f"{name}.py", Options(fixes=fixes))
+    again = migrate_source(out, str(path), Options(fixes=fixes))
     assert again.code == out, "a second migration changes nothing"
     # the evaluation reads only numpy arrays the script computed: it stays as written
     assert EVAL_LINE in out

@@ -9,7 +9,6 @@ counting the trainable variables TF1 creates (and the ValueError where TF1 raise
 from __future__ import annotations
 
 import ast
-import functools
 import json
 import os
 import subprocess
@@ -19,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from migrator.analysis.sharing import Sharing
-from migrator.engine import migrate_source
+from tests.migrate_cache import migrate_source  # one migration per input and run
 from migrator.options import Options
 from tests.sharing_snippets import SNIPPETS
 from tests.test_tf1_program import analyse
@@ -46,9 +45,8 @@ def constants(name: str) -> dict:
     return out
 
 
-@functools.lru_cache(maxsize=None)
 def migrated(name: str, fixes: bool):
-    return migrate_source((DIR / name).read_text(), name, Options(fixes=fixes))
+    return migrate_source((DIR / name).read_text(), str(DIR / name), Options(fixes=fixes))
 
 
 def groups(src: str):
@@ -178,7 +176,7 @@ def test_migrated_fixture_is_idempotent_and_parses(name):
     for fixes in (True, False):
         res = migrated(name, fixes)
         compile(res.code, name, "exec")
-        assert migrate_source(res.code, name, Options(fixes=fixes)).code == res.code
+        assert migrate_source(res.code, str(DIR / name), Options(fixes=fixes)).code == res.code
 
 
 # ---------------------------------------------------------------------------------------

@@ -84,6 +84,7 @@ from pathlib import Path  # noqa: E402
 import pytest  # noqa: E402
 
 from migrator.check import legacy_refs_outside_todo  # noqa: E402
+from tests.migrate_cache import cli  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -126,10 +127,8 @@ MODES = (("fixed", ("--unsafe-fixes",)), ("faithful", ("--no-fixes",)), ("defaul
 def _cli(src: Path, out: Path, *flags: str) -> dict[str, list[dict]]:
     """Migrate the directory ``src`` into ``out`` with the real CLI; diagnostics per file name."""
     report = out.parent / f"{out.name}.report.json"
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
-    proc = subprocess.run([sys.executable, "-m", "migrator", str(src), "--out", str(out), "-j", "2", "-q",
-                           "--report", str(report), *flags], cwd=ROOT, env=env, capture_output=True, text=True)
-    assert proc.returncode in (0, 4), proc.stderr
+    rc, output = cli(src, "--out", out, "-q", "--report", report, *flags)  # in this process
+    assert rc in (0, 4), output
     files = json.loads(report.read_text())["files"]
     return {Path(f["path"]).name: f.get("diagnostics", []) for f in files}
 

@@ -15,7 +15,7 @@ import pytest
 
 from migrator import TODO_MARKER
 from migrator.check import legacy_refs_outside_todo
-from migrator.engine import migrate_source
+from tests.migrate_cache import migrate_file, migrate_source  # one migration per input and run
 from migrator.options import Options
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -122,12 +122,14 @@ def test_counter_read_elsewhere_stays_marked(read):
 
 
 def test_realworld_stonekong_is_complete_in_both_modes():
-    src = (ROOT / "tests" / "fixtures" / "realworld" / "stonekong_margin.py").read_text()
+    path = ROOT / "tests" / "fixtures" / "realworld" / "stonekong_margin.py"
     for fixes in (False, True):
-        out = _migrate(src, fixes)
+        res = migrate_file(path, fixes)
+        assert res.status == "migrated", res.reason
+        out = res.code
         assert TODO_MARKER not in out and legacy_refs_outside_todo(out) == []
         assert "def lr(iterations):" in out and "IndexedLossModel([x_input_1, x_input_2], [out1, out2], loss, 0)" in out
-        assert migrate_source(out, "s.py", Options(fixes=fixes)).code == out
+        assert migrate_source(out, str(path), Options(fixes=fixes)).code == out
 
 
 _SAVER = ("import tensorflow as tf\n"

@@ -17,7 +17,7 @@ import pytest
 
 from migrator import TODO_MARKER
 from migrator.check import legacy_refs_outside_todo
-from migrator.engine import migrate_source
+from tests.migrate_cache import migrate_source  # one migration per input and run
 from migrator.options import Options
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -26,9 +26,9 @@ FIXTURE = ROOT / "tests" / "fixtures" / "realworld" / "sanku_textcnn_triplet.py"
 
 def _migrate(fixes: bool) -> str:
     src = FIXTURE.read_text(encoding="utf-8")
-    res = migrate_source(src, path=FIXTURE.name, options=Options(fixes=fixes))
+    res = migrate_source(src, path=str(FIXTURE), options=Options(fixes=fixes))
     assert res.status == "migrated", res.reason
-    again = migrate_source(res.code, path=FIXTURE.name, options=Options(fixes=fixes))
+    again = migrate_source(res.code, path=str(FIXTURE), options=Options(fixes=fixes))
     assert again.code == res.code, "a second migration changes nothing"
     assert not [d for d in res.diagnostics if d.rule in ("TFM010", "TFM011", "TFM012", "TFM013")]
     return res.code

@@ -13,7 +13,7 @@ import pytest
 
 from migrator import TODO_MARKER
 from migrator.check import legacy_refs_outside_todo
-from migrator.engine import migrate_source
+from tests.migrate_cache import cli, migrate_source  # one migration per input and run
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "tf1"
@@ -32,9 +32,8 @@ def _env():
 def migrated(tmp_path_factory):
     out = tmp_path_factory.mktemp("tf1_migrated")
     report = out / "report.json"
-    proc = subprocess.run([PY, "-m", "migrator", str(FIXTURES), "--out", str(out / "src"), "--report", str(report)],
-                          cwd=ROOT, env=_env(), capture_output=True, text=True, timeout=120)
-    assert proc.returncode in (0, 1), proc.stderr[-2000:]
+    rc, output = cli(FIXTURES, "--out", out / "src", "--report", report)  # in this process
+    assert rc in (0, 1), output[-2000:]
     return out / "src", json.loads(report.read_text())
 
 

@@ -14,7 +14,7 @@ import pytest
 
 from migrator import TODO_MARKER
 from migrator.check import legacy_refs_outside_todo
-from migrator.engine import migrate_source
+from tests.migrate_cache import migrate_source  # one migration per input and run
 from migrator.options import Options
 
 from .test_tf1_program import analyse
@@ -27,7 +27,7 @@ COMPLETE = ["class_siamese", "class_siamese_unshared", "func_conv_clip", "func_h
 
 def _migrate(name: str, fixes: bool = False) -> str:
     src = (FIXTURES / f"{name}.py").read_text()
-    res = migrate_source(src, f"{name}.py", Options(fixes=fixes))
+    res = migrate_source(src, str(FIXTURES / f"{name}.py"), Options(fixes=fixes))
     assert res.status == "migrated", res.reason
     return res.code
 
@@ -41,7 +41,7 @@ def test_real_style_programs_translate_completely(name, fixes):
     assert legacy_refs_outside_todo(out) == []
     for word in ("tensorflow", "tf.", "Session", "sess.", ".eval(", "get_shape", "feed_dict"):
         assert word not in out.split('"""', 2)[-1], word
-    assert migrate_source(out, f"{name}.py", Options(fixes=fixes)).code == out  # idempotent
+    assert migrate_source(out, str(FIXTURES / f"{name}.py"), Options(fixes=fixes)).code == out  # idempotent
 
 
 def test_class_program_output():

@@ -28,6 +28,7 @@ import pytest
 from migrator import TODO_MARKER
 from migrator.check import legacy_refs_outside_todo
 from migrator.rules import all_rules
+from tests.migrate_cache import cli
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "tflearn_repo"
@@ -72,11 +73,8 @@ def test_fixture_list_is_complete():
 def migrated(tmp_path_factory):
     out = tmp_path_factory.mktemp("tflearn_repo_keras")
     report = out.parent / "tflearn_repo_report.json"
-    proc = subprocess.run(
-        [sys.executable, "-m", "migrator", str(FIXTURES), "--out", str(out / "repo"),
-         "--report", str(report), "--quiet"],
-        cwd=ROOT, env=_env(), capture_output=True, text=True, timeout=300)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
+    rc, output = cli(FIXTURES, "--out", out / "repo", "--report", report, "--quiet")  # in this process
+    assert rc == 0, output
     return out / "repo", json.loads(report.read_text())
 
 

@@ -162,22 +162,6 @@ class ScopeFlow:
     def reassigned_after(self, d: Def) -> bool:
         return any(o.index > d.index for o in self.by_name.get(d.name, ()))
 
-    def uses_after(self, name: str, index: int) -> bool:
-        for s in self.statements[index + 1:]:
-            if name in load_names(s if isinstance(s, cst.SimpleStatementLine) else _header(s)):
-                return True
-        return False
-
-
-def _header(s: cst.CSTNode) -> cst.CSTNode | None:
-    if isinstance(s, (cst.If, cst.While)):
-        return s.test
-    if isinstance(s, cst.For):
-        return s.iter
-    if isinstance(s, cst.With):
-        return cst.Tuple([cst.Element(i.item) for i in s.items])
-    return None
-
 
 class Flow:
     """``ctx.analysis(Flow)``: def-use chains for the module and every function."""

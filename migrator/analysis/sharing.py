@@ -1116,11 +1116,6 @@ class Sharing:
     def group_of(self, call: cst.Call) -> TowerGroup | None:
         return self.by_call.get(id(call))
 
-    def verdict_of(self, function_name: str) -> str | None:
-        """The verdict of the (first) group whose builder is called ``function_name``."""
-        g = next((g for g in self.groups if g.name == function_name), None)
-        return g.verdict if g is not None else None
-
 
 _NOCONST = object()
 

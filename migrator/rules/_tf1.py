@@ -99,13 +99,6 @@ def static_list(ctx: "FileContext", name: cst.BaseExpression | None, at: cst.CST
     return defs[0].value
 
 
-def first_def_value(ctx: "FileContext", name: str, at: cst.CSTNode):
-    from ..analysis.flow import Flow
-
-    d = ctx.analysis(Flow).def_of(name, at)
-    return None if d is None else d.value
-
-
 def _kw(call_node: cst.Call, names: tuple[str, ...]) -> dict[str, cst.BaseExpression]:
     out = {}
     positional = [a for a in call_node.args if a.keyword is None]

@@ -338,7 +338,6 @@ class TF1Program:
         self.saver_names: set[str] = set()
         self.summary_names: set[str] = set()   # names bound to tf.summary.* ops (merge_all, scalar...)
         self.writer_names: set[str] = set()    # names bound to tf.summary.FileWriter(...)
-        self.session_statements: list[cst.CSTNode] = []
         calls = sorted((n for n in _walk(ctx.module) if isinstance(n, cst.Call)), key=ctx.position)
         qn = {}
         for c in calls:
@@ -393,19 +392,6 @@ class TF1Program:
                 return self.programs[id(n)]
             n = self.ctx.parent(n)
         return self.programs.get(id(self.ctx.module))
-
-    def shared_towers(self, prog: Program) -> list[list]:
-        """Groups of tower calls (``_encoder.TowerCall``) in ``prog``'s scope that SHARE
-        variables in TF1 - as decided by ``migrator.analysis.sharing.Sharing`` (TF1's variable
-        store semantics; TFM205 builds one encoder for them)."""
-        from ..analysis.sharing import Sharing
-        from ._encoder import tower_calls
-
-        body = prog.scope.node.body
-        stmts = body.body if isinstance(prog.scope.node, cst.FunctionDef) else body
-        sharing = self.ctx.analysis(Sharing)
-        return [calls for calls in tower_calls(stmts).values()
-                if all(getattr(sharing.group_of(c.call), "verdict", None) == "shared" for c in calls)]
 
     def trainable_functions(self) -> set[str]:
         """Names of the file's functions that apply or create trainable parameters (a layer,

@@ -38,10 +38,6 @@ class Untranslatable(Exception):
     """A value the translation cannot express; the caller leaves a TODO."""
 
 
-def _num(x: float) -> float | int:
-    return int(x) if float(x).is_integer() and abs(x) < 1e15 and not isinstance(x, float) else x
-
-
 # ---------------------------------------------------------------------------------------
 # initializers
 # ---------------------------------------------------------------------------------------
