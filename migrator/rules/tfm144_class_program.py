@@ -180,14 +180,18 @@ class ClassProgramRule(Rule):
 
     def _model_node(self, cp: ClassProgram, run=None) -> cst.BaseExpression:
         op = cp.train_ops[0] if cp.train_ops else None
-        if run is not None and run.instance == "self" and op is not None and op.method is not None and op.method.attr:
-            return cst.parse_expression(f"self.{op.method.attr}")  # a run inside the class's method
+        if run is not None and op is not None and op.method is not None and op.method.attr:
+            # a run inside the class's method (self), or of a function's parameter given the instance
+            return cst.parse_expression(f"{run.instance}.{op.method.attr}")
         return cst.parse_expression(self._model_name(cp))
 
     # -- the session a method took: its parameter and the arguments passing it go ------------------
     def leave_Param(self, original: cst.Param, updated: cst.Param):
         tc = self._tc()
         for cp in tc.classes.values():
+            if not cp.why and any(p is original for p in cp.session_param_nodes):
+                self.ctx.count(self)  # the session a file function was given with an instance
+                return cst.RemoveFromParent()
             if cp.why or not cp.session_params:
                 continue
             methods = tc._methods(cp.node)
