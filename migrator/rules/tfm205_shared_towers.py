@@ -6,7 +6,7 @@ import re
 
 import libcst as cst
 
-from ..analysis.sharing import Sharing, TowerGroup, pretty
+from ..analysis.sharing import CELLS, GET_SCOPE, Sharing, TowerGroup, pretty
 from ..emit import code
 from ..names import dotted
 from ._encoder import apply_encoder, encoder_statements, free_name
@@ -51,12 +51,32 @@ def layer_reuse_args(sharing: Sharing, fn: cst.FunctionDef) -> set[int]:
     params = reuse_params(fn)
     out: set[int] = set()
     for n in walk(fn):
-        if isinstance(n, cst.Call) and (sharing.qname(n.func) or "").startswith(_LAYER_ROOTS):
+        q = sharing.qname(n.func) if isinstance(n, cst.Call) else ""
+        if q.startswith(_LAYER_ROOTS) or q in CELLS:
             for a in n.args:
-                if a.keyword is not None and a.keyword.value == "reuse" and isinstance(a.value, cst.Name) \
-                        and (a.value.value in params or a.value.value in ("True", "False")):
+                if a.keyword is not None and a.keyword.value == "reuse" and (
+                        (isinstance(a.value, cst.Name) and (a.value.value in params or a.value.value in ("True", "False")))
+                        or _scope_reuse(sharing, a.value)):
                     out.add(id(a))
     return out
+
+
+def _scope_reuse(sharing: Sharing, node: cst.BaseExpression) -> bool:
+    """``tf.get_variable_scope().reuse`` (a cell made with the reuse of the scope around it)."""
+    return (isinstance(node, cst.Attribute) and node.attr.value == "reuse" and isinstance(node.value, cst.Call)
+            and not node.value.args and sharing.qname(node.value.func) in GET_SCOPE)
+
+
+def _input_first(fn: cst.FunctionDef, call: cst.Call, method: bool) -> bool:
+    """The call passes the tower's input first: positionally, or by the name of the builder's first
+    parameter (``self.LSTM(sequence=x, reuse=True)``)."""
+    if not call.args or call.args[0].star:
+        return False
+    a = call.args[0]
+    if a.keyword is None:
+        return True
+    params = [p.name.value for p in fn.params.params][1 if method else 0:]
+    return bool(params) and a.keyword.value == params[0]
 
 
 def _bound_params(fn: cst.FunctionDef, call: cst.Call, method: bool) -> list[tuple[str | None, cst.Arg]]:
@@ -146,7 +166,7 @@ class SharedPlan:
                     and len(stmt.body[0].targets) == 1
                     and _plain_target(stmt.body[0].targets[0].target)):
                 return "a tower call is not a plain assignment `out = tower(x, ...)`"
-            if not c.args or c.args[0].keyword is not None or c.args[0].star:
+            if not _input_first(g.function, c, method):
                 return "a tower call does not pass its input first"
             bound = _bound_params(g.function, c, method)
             params = reuse_params(g.function)
@@ -253,7 +273,11 @@ class SharedTowers(Rule):
         # the layers' reuse= arguments that read it are dropped, so its value no longer matters)
         required = {q.name.value for q in g.function.params.params if q.default is None}
         extra = [a for p, a in bound[1:] if not (p in params or p == "reuse") or (p in required and a.keyword is None)]
-        stmts = encoder_statements(enc, value.func, x, extra)
+        # float64 / float16 programs: the encoder's input takes the dtype of the tensor it is applied
+        # to (a float32 keras.Input would cast a float64 input down)
+        code_ = self.ctx.module_code
+        typed = "float64" in code_ or "float16" in code_
+        stmts = encoder_statements(enc, value.func, x, extra, input_dtype=typed)
         stmts[0] = stmts[0].with_changes(leading_lines=original.leading_lines)
         return cst.FlattenSentinel([*stmts, new.with_changes(leading_lines=[])])
 
