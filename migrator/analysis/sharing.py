@@ -57,6 +57,9 @@ _CELL_PATHS = ("tensorflow.contrib.rnn.", "tensorflow.nn.rnn_cell.", "tensorflow
 _CELL_NAMES = {"BasicLSTMCell": "basic_lstm_cell", "LSTMCell": "lstm_cell", "GRUCell": "gru_cell",
                "BasicRNNCell": "basic_rnn_cell", "MultiRNNCell": "multi_rnn_cell"}
 CELLS = {p + n: base for p in _CELL_PATHS for n, base in _CELL_NAMES.items()}
+_LOOP_HELPERS = {"tf1_dynamic_rnn": "tensorflow.nn.dynamic_rnn", "tf1_static_rnn": "tensorflow.nn.static_rnn",
+                 "tf1_bidirectional_dynamic_rnn": "tensorflow.nn.bidirectional_dynamic_rnn",
+                 "tf1_static_bidirectional_rnn": "tensorflow.nn.static_bidirectional_rnn"}
 # loop -> (the default scope name, the cell parameters with the sub-scope each cell is built in)
 RNN_LOOPS = {
     "tensorflow.nn.dynamic_rnn": ("rnn", (("cell", 0, None),)),
@@ -654,6 +657,8 @@ class _Interp:
             reuse = kw.get("reuse")
             exact = kw.get("name") if isinstance(kw.get("name"), str) else None
             return _Cell(node, CELLS[q], exact, _reuse(reuse))
+        if not q and isinstance(node.func, cst.Name) and node.func.value in _LOOP_HELPERS:
+            q = _LOOP_HELPERS[node.func.value]  # TFM158's loop helper (an earlier run): the same loop
         if q in RNN_LOOPS:
             pos, kw = self._args(node, env)
             default, cells = RNN_LOOPS[q]

@@ -238,11 +238,34 @@ class ClassProgramRule(Rule):
     def _loss_inputs(self, cp: ClassProgram) -> list[str]:
         return cp.placeholders_of(cp.train_ops[0].loss, ("input", "label"))
 
-    def _x(self, cp, inst: str, attrs: list[str], feeds: dict[str, cst.BaseExpression]):
+    def _x(self, cp, inst: str, attrs: list[str], feeds: dict[str, cst.BaseExpression], run=None):
         if any(a not in feeds for a in attrs):
             raise _Todo("the run does not feed " + ", ".join(f"{inst}.{a}" for a in attrs if a not in feeds))
-        vals = [feeds[a] for a in attrs]
+        orig = run.feeds if run is not None else {}
+        vals = [self._as_array(orig.get(a), feeds[a]) for a in attrs]
         return vals[0] if len(vals) == 1 else cst.List([cst.Element(v) for v in vals])
+
+    def _as_array(self, orig, value):
+        """TF1 converted every fed value with ``np.asarray``; Keras reads a Python list as several
+        inputs. A loop variable over what a generator of this file yields (``for a, b in
+        enumerate(next_batch(data, n))``: lists of rows, as the repositories' batchers build them)
+        becomes ``np.asarray(value)``; anything else stays as it is."""
+        if not isinstance(orig, cst.Name):
+            return value
+        from ..analysis.flow import Flow
+
+        flow = self.ctx.analysis(Flow)
+        d = flow.def_of(orig.value, orig)
+        if d is None or not isinstance(d.stmt, cst.For) or d.value is not None:
+            return value
+        it = d.stmt.iter
+        while isinstance(it, cst.Call) and isinstance(it.func, cst.Name) and it.func.value in ("enumerate", "zip") \
+                and len(it.args) == 1:
+            it = it.args[0].value
+        if not (isinstance(it, cst.Call) and isinstance(it.func, cst.Name) and it.func.value in flow.functions):
+            return value
+        self.ctx.add_import("numpy", asname="np")
+        return expr("np.asarray({v})", v=value)
 
     def _inputs_node(self, inst: str, attrs: list[str]) -> cst.BaseExpression:
         nodes = [cst.Attribute(cst.Name(inst), cst.Name(a)) for a in attrs]
@@ -750,7 +773,7 @@ class ClassProgramRule(Rule):
         op = cp.train_ops[0]
         feeds = self._feeds(r, value)
         step = expr("{m}.train_on_batch({x})", m=self._model_node(cp, r),
-                    x=self._x(cp, r.instance, self._loss_inputs(cp), feeds))
+                    x=self._x(cp, r.instance, self._loss_inputs(cp), feeds, r))
         # a learning-rate placeholder: the optimizer's rate becomes the fed value before the step
         rates = [stmt("{m}.optimizer.learning_rate = {v}", m=self._model_node(cp, r), v=feeds[a])
                  for a in sorted(cp.learning_rates) if a in feeds]
@@ -889,7 +912,7 @@ class ClassProgramRule(Rule):
         outs = cst.List([cst.Element(cst.Attribute(cst.Name(r.instance), cst.Name(a))) for a in attrs])
         fetch = expr("tf1_fetches({i}, {o}).predict_on_batch({x})", i=cst.List(
             [cst.Element(cst.Attribute(cst.Name(r.instance), cst.Name(p))) for p in ins]), o=outs,
-            x=self._x(cp, r.instance, ins, feeds))
+            x=self._x(cp, r.instance, ins, feeds, r))
         self.ctx.use_helper("tf1_fetches")
         self.ctx.add_import("keras")
         self.ctx.count(self)
@@ -1029,14 +1052,14 @@ class ClassProgramRule(Rule):
             for kind, name in r.fetches:
                 if name == loss:
                     outs.append(expr("{m}.predict_on_batch({x})", m=self._model_node(cp, r),
-                                     x=self._x(cp, r.instance, self._loss_inputs(cp), feeds)))
+                                     x=self._x(cp, r.instance, self._loss_inputs(cp), feeds, r)))
                     continue
                 if not cp.is_tensor(name):
                     raise _Todo(f"the run fetches {r.instance}.{name} (not a tensor of the graph)")
                 ins = cp.placeholders_of(name, ("input", "label"))
                 outs.append(expr("keras.Model({i}, {t}).predict_on_batch({x})", i=self._inputs_node(r.instance, ins),
                                  t=cst.Attribute(cst.Name(r.instance), cst.Name(name)),
-                                 x=self._x(cp, r.instance, ins, feeds)))
+                                 x=self._x(cp, r.instance, ins, feeds, r)))
         except _Todo as ex:
             self.todo(original, str(ex))
             return updated

@@ -227,6 +227,14 @@ class SharedTowers(Rule):
             return cst.RemoveFromParent()
         return updated
 
+    def leave_Call(self, original: cst.Call, updated: cst.Call):
+        # a reuse= argument removed last: no comma left after the new last argument
+        if len(updated.args) != len(original.args) and updated.args \
+                and isinstance(updated.args[-1].comma, cst.Comma) and not isinstance(original.args[-1].comma, cst.Comma):
+            return updated.with_changes(args=[*updated.args[:-1], updated.args[-1].with_changes(
+                comma=cst.MaybeSentinel.DEFAULT)])
+        return updated
+
     def leave_If(self, original, updated):
         if id(original) in self.ctx.analysis(SharedPlan).remove:
             parent = self.ctx.parent(original)
