@@ -222,6 +222,9 @@ class VariableScope(Rule):
         # ... but a helper of the file called inside it may resolve get_variable names through it
         Case("import tensorflow as tf\n\ndef dense(x):\n    w = tf.get_variable('w', [4, 2])\n    return tf.matmul(x, w)\n\ndef tower(x, reuse=False):\n    with tf.variable_scope('fc', reuse=reuse):\n        b = tf.Variable(tf.zeros([2]))\n        return dense(x) + b\n\na = tower(x1)\nb = tower(x2, reuse=True)\nd = a - b\n",
              "import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\n\ndef dense(x):\n    w = tf.get_variable('w', [4, 2])\n    return tf.matmul(x, w)\n\ndef tower(x, reuse=False):\n    # TODO(tflearn-migrate): TFM138 variable_scope shares variables (reuse): no Keras translation without TFM205's shared encoder\n    with tf.variable_scope('fc', reuse=reuse):\n        b = tf.Variable(tf.zeros([2]))\n        return dense(x) + b\n\na = tower(x1)\nb = tower(x2, reuse=True)\nd = a - b\n", ('TFM138',), todo=True),
+        # several scope items in one with: one block, dropped when nothing shares (kept with the TODO if reuse)
+        Case("import tensorflow as tf\nwith tf.name_scope('enc'), tf.variable_scope('enc'):\n    h = f(x)\nwith tf.name_scope('dec'), tf.variable_scope('dec', reuse=True):\n    g = f(x)\n",
+             "import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\nh = f(x)\n# TODO(tflearn-migrate): TFM138 variable_scope shares variables (reuse): no Keras translation without TFM205's shared encoder\nwith tf.name_scope('dec'), tf.variable_scope('dec', reuse=True):\n    g = f(x)\n", ("TFM138",), todo=True),
     ]
 
 
