@@ -229,7 +229,8 @@ class SharedTowers(Rule):
 
     def leave_Call(self, original: cst.Call, updated: cst.Call):
         # a reuse= argument removed last: no comma left after the new last argument
-        if len(updated.args) != len(original.args) and updated.args \
+        strip = self.ctx.analysis(SharedPlan).strip_args
+        if strip and any(id(a) in strip for a in original.args) and updated.args \
                 and isinstance(updated.args[-1].comma, cst.Comma) and not isinstance(original.args[-1].comma, cst.Comma):
             return updated.with_changes(args=[*updated.args[:-1], updated.args[-1].with_changes(
                 comma=cst.MaybeSentinel.DEFAULT)])
@@ -283,11 +284,25 @@ class SharedTowers(Rule):
         extra = [a for p, a in bound[1:] if not (p in params or p == "reuse") or (p in required and a.keyword is None)]
         # float64 / float16 programs: the encoder's input takes the dtype of the tensor it is applied
         # to (a float32 keras.Input would cast a float64 input down)
-        code_ = self.ctx.module_code
-        typed = "float64" in code_ or "float16" in code_
+        typed = self._typed_input(original.body[0].value.args[0].value)
         stmts = encoder_statements(enc, value.func, x, extra, input_dtype=typed)
         stmts[0] = stmts[0].with_changes(leading_lines=original.leading_lines)
         return cst.FlattenSentinel([*stmts, new.with_changes(leading_lines=[])])
+
+    def _typed_input(self, x: cst.BaseExpression) -> bool:
+        """Does the encoder input need the dtype of the tensor it is applied to? In a file using
+        float64 / float16, unless that tensor is a placeholder of another dtype (a float32 Input)."""
+        code_ = self.ctx.module_code
+        if "float64" not in code_ and "float16" not in code_:
+            return False
+        if isinstance(x, cst.Name):
+            from ..analysis.flow import Flow
+
+            d = self.ctx.analysis(Flow).def_of(x.value, x)
+            v = d.value if d is not None else None
+            if isinstance(v, cst.Call) and self.ctx.legacy_name(v.func) == "tensorflow.placeholder":
+                return "float64" in code(v) or "float16" in code(v)
+        return True
 
     def _reuse_flag(self, g: TowerGroup, call: cst.Call) -> cst.BaseExpression | None:
         """The reuse argument of a later tower call when it is not a constant (a flag such as
