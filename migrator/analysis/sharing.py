@@ -51,6 +51,25 @@ NEW_VARIABLE = ("tensorflow.Variable", "tensorflow.contrib.eager.Variable")
 VARIABLE_SCOPE = ("tensorflow.variable_scope",)
 GET_SCOPE = ("tensorflow.get_variable_scope",)
 AUTO_REUSE = ("tensorflow.AUTO_REUSE",)
+# TF1 RNN cells (legacy Layers: their variables are made when a loop first runs them, under the
+# loop's scope, ``<loop scope>/<cell name>/kernel``) and the loops that run them
+_CELL_PATHS = ("tensorflow.contrib.rnn.", "tensorflow.nn.rnn_cell.", "tensorflow.contrib.rnn.core_rnn_cell.")
+_CELL_NAMES = {"BasicLSTMCell": "basic_lstm_cell", "LSTMCell": "lstm_cell", "GRUCell": "gru_cell",
+               "BasicRNNCell": "basic_rnn_cell", "MultiRNNCell": "multi_rnn_cell"}
+CELLS = {p + n: base for p in _CELL_PATHS for n, base in _CELL_NAMES.items()}
+_LOOP_HELPERS = {"tf1_dynamic_rnn": "tensorflow.nn.dynamic_rnn", "tf1_static_rnn": "tensorflow.nn.static_rnn",
+                 "tf1_bidirectional_dynamic_rnn": "tensorflow.nn.bidirectional_dynamic_rnn",
+                 "tf1_static_bidirectional_rnn": "tensorflow.nn.static_bidirectional_rnn"}
+# loop -> (the default scope name, the cell parameters with the sub-scope each cell is built in)
+RNN_LOOPS = {
+    "tensorflow.nn.dynamic_rnn": ("rnn", (("cell", 0, None),)),
+    "tensorflow.nn.static_rnn": ("rnn", (("cell", 0, None),)),
+    "tensorflow.contrib.rnn.static_rnn": ("rnn", (("cell", 0, None),)),
+    "tensorflow.nn.bidirectional_dynamic_rnn": ("bidirectional_rnn", (("cell_fw", 0, "fw"), ("cell_bw", 1, "bw"))),
+    "tensorflow.nn.static_bidirectional_rnn": ("bidirectional_rnn", (("cell_fw", 0, "fw"), ("cell_bw", 1, "bw"))),
+    "tensorflow.contrib.rnn.static_bidirectional_rnn": ("bidirectional_rnn",
+                                                        (("cell_fw", 0, "fw"), ("cell_bw", 1, "bw"))),
+}
 
 # functional layers with weights: canonical name prefix -> (kind, keyword of the exact scope name)
 _TF_LAYERS_WEIGHTED = {"dense", "conv1d", "conv2d", "conv3d", "conv2d_transpose", "conv3d_transpose",
@@ -122,6 +141,17 @@ class _LayerObject:
 
 
 @dataclass(eq=False)
+class _Cell:
+    """A TF1 RNN cell object: its variables are made (or reused, ``reuse=True``) where a loop
+    first runs it; a built cell run again uses its own variables."""
+    node: cst.Call      # the cell's constructor call
+    base: str           # its default name (``lstm_cell``)
+    exact: Any          # ``name=``
+    reuse: Any
+    key: str | None = None
+
+
+@dataclass(eq=False)
 class _ScopeRef:
     frame: "_Frame"
 
@@ -131,6 +161,7 @@ class _Frame:
     name: str           # full variable-scope name ("" at the root)
     reuse: Any          # False | True | AUTO
     named: bool         # entered by a string name (its sub-counts reset on exit)
+    init: Any = None    # the ``initializer=`` node in force (a variable_scope's, inherited)
 
 
 class _Return(Exception):
@@ -279,7 +310,7 @@ class _Interp:
             r = name.frame.reuse
         else:
             r = parent.reuse
-        frame = _Frame(full, r, named)
+        frame = _Frame(full, r, named, parent.init)
         self.stack.append(frame)
         return frame
 
@@ -291,6 +322,17 @@ class _Interp:
             for k in self.counts:
                 if k.startswith(prefix):
                     self.counts[k] = 0
+
+    def build_cell(self, cell: _Cell) -> None:
+        """A loop runs ``cell``: a legacy Layer opens ``variable_scope(name or its base name)``
+        (with reuse: the base name as is) and makes its variables there the first time; later runs
+        use them. The scope's initializer in force is the kernel's (recorded per cell call)."""
+        if cell.key is not None:
+            self._touch(cell.key, "reuse")
+            return
+        self.o.cell_inits.setdefault(id(cell.node), []).append(self.stack[-1].init)
+        cell.key = self.layer(cell.exact, cell.base, cell.reuse, "tf.layers").key
+        self.o.layer_vars.setdefault(id(cell.node), set()).add(cell.key)
 
     def layer(self, exact: Any, default: str, reuse: Any, family: str = "tf.layers") -> _Var:
         """A layer that opens ``variable_scope(exact, default_name=default, reuse=reuse)`` and
@@ -452,6 +494,8 @@ class _Interp:
             if self.o.is_auto(node):
                 return AUTO
             base = self.ev(node.value, env)
+            if isinstance(base, _ScopeRef) and node.attr.value == "reuse":
+                return base.frame.reuse  # ``tf.get_variable_scope().reuse``
             if isinstance(base, _Instance):
                 attr = node.attr.value
                 if attr in base.attrs:
@@ -593,7 +637,12 @@ class _Interp:
             reuse = kw.get("reuse", pos[3] if len(pos) > 3 else None)
             if name is None and not isinstance(default, str):
                 default = "scope"
-            return self.enter(name, default if isinstance(default, str) else None, _reuse(reuse))
+            frame = self.enter(name, default if isinstance(default, str) else None, _reuse(reuse))
+            init = next((a.value for a in node.args if a.keyword is not None and a.keyword.value == "initializer"),
+                        None)
+            if init is not None and not (isinstance(init, cst.Name) and init.value == "None"):
+                frame.init = init
+            return frame
         if q in GET_VARIABLE:
             pos, kw = self._args(node, env)
             name = kw.get("name", pos[0] if pos else None)
@@ -603,6 +652,31 @@ class _Interp:
         if q in NEW_VARIABLE:
             pos, kw = self._args(node, env)
             return self.new_variable(kw.get("name"))
+        if q in CELLS:
+            pos, kw = self._args(node, env)
+            reuse = kw.get("reuse")
+            exact = kw.get("name") if isinstance(kw.get("name"), str) else None
+            return _Cell(node, CELLS[q], exact, _reuse(reuse))
+        if not q and isinstance(node.func, cst.Name) and node.func.value in _LOOP_HELPERS:
+            q = _LOOP_HELPERS[node.func.value]  # TFM158's loop helper (an earlier run): the same loop
+        if q in RNN_LOOPS:
+            pos, kw = self._args(node, env)
+            default, cells = RNN_LOOPS[q]
+            scope = kw.get("scope")
+            frame = self.enter(scope if isinstance(scope, (str, _ScopeRef)) else default, None, False)
+            try:
+                for pname, i, sub in cells:
+                    cell = kw.get(pname, pos[i] if len(pos) > i else None)
+                    inner = self.enter(sub, None, False) if sub else None
+                    try:
+                        if isinstance(cell, _Cell):
+                            self.build_cell(cell)
+                    finally:
+                        if inner is not None:
+                            self.leave(inner)
+            finally:
+                self.leave(frame)
+            return UNKNOWN
         kind = self.o.layer_kind(q)
         if kind is not None:
             family, base = kind
@@ -783,6 +857,9 @@ class Sharing:
         self.by_call: dict[int, TowerGroup] = {}
         self.layer_vars: dict[int, set[str]] = {}  # id(layer call) -> the variables it got, every execution
         self.getvar_keys: dict[int, set[str]] = {}  # id(get_variable call) -> its variables, every execution
+        # id(RNN cell call) -> the variable-scope initializer node in force where a loop built it
+        # (None: none), one entry per interpreted build
+        self.cell_inits: dict[int, list] = {}
         self._run()
 
     # -- name helpers ------------------------------------------------------------------------
@@ -875,7 +952,8 @@ class Sharing:
         for n in _walk(fn):
             if isinstance(n, cst.Call):
                 q = self.qname(n.func)
-                if q in GET_VARIABLE or q in NEW_VARIABLE or self.layer_kind(q) is not None or _layer_class(q):
+                if q in GET_VARIABLE or q in NEW_VARIABLE or self.layer_kind(q) is not None or _layer_class(q) \
+                        or q in CELLS:
                     found = True
                     break
                 if _depth < 6:

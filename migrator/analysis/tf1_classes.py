@@ -117,6 +117,9 @@ class ClassProgram:
     session_attr: str | None = None
     saver_attr: str | None = None                           # ``self.saver = tf.train.Saver()`` with it
     self_saver_calls: list = field(default_factory=list)    # ``self.saver.save(self.sess, path)`` calls
+    # file functions given an instance and the session (``run_epoch(model, session, ...)``): the
+    # Param nodes (original) of the session, which go with the arguments passing it
+    session_param_nodes: list = field(default_factory=list)
 
     @property
     def name(self) -> str:
@@ -1123,6 +1126,8 @@ class TF1Classes:
         for cp in self.classes.values():
             for scope, inst in cp.instances:
                 self._scope_program(cp, scope, inst)
+            cp.why = cp.why or self._passed_instance_runs(cp)
+            self._unused_session_param(cp)
             cp.why = cp.why or self._method_runs(cp) or self._graph_shared(cp)
             if cp.twice:
                 cp.why = cp.why or self._twice(cp)
@@ -1269,6 +1274,111 @@ class TF1Classes:
         return not any(isinstance(y, cst.Name) and y.value == pname and self.flow.scope_of(y) is not scope
                        for y in walk(fn.body))
 
+    def _passed_instance_runs(self, cp: ClassProgram) -> str:
+        """Runs in a FILE FUNCTION given an instance and the session (``run_epoch(model, session,
+        data)``, every call passing an instance of this class and a session of the file at the same
+        positions): the runs become runs of that parameter as for an instance, the session parameter
+        and the arguments passing it go. The session parameter must be read only by those runs.
+        "" or why the class cannot be translated (a run there that cannot be mapped)."""
+        if cp.why or not cp.instances:
+            return ""
+        attr_ops = {mo.attr for _, _, mo in cp.method_ops if mo.attr}
+        inst_names = {(id(s), n) for s, n in cp.instances}
+        for fscope in self.flow.scopes.values():
+            fn = fscope.node
+            if not isinstance(fn, cst.FunctionDef) or fn.decorators \
+                    or isinstance(self.ctx.parent(self.ctx.parent(fn)), cst.ClassDef):
+                continue
+            params = list(fn.params.params)
+            calls = [n for n in walk(self.ctx.module) if isinstance(n, cst.Call) and isinstance(n.func, cst.Name)
+                     and n.func.value == fn.name.value]
+            if not calls or len(params) < 2:
+                continue
+            inst_idx = sess_idx = None
+            sess_args = []
+            ok = True
+            for c in calls:
+                if any(a.keyword is not None or a.star for a in c.args):
+                    ok = False
+                    break
+                sc = self.flow.scope_of(c)
+                insts = [i for i, a in enumerate(c.args) if isinstance(a.value, cst.Name)
+                         and (id(sc), a.value.value) in inst_names]
+                sessions = [i for i, a in enumerate(c.args) if isinstance(a.value, cst.Name)
+                            and a.value.value in self.tp.session_names]
+                if len(insts) != 1 or len(sessions) != 1 or inst_idx not in (None, insts[0]) \
+                        or sess_idx not in (None, sessions[0]):
+                    ok = False
+                    break
+                inst_idx, sess_idx = insts[0], sessions[0]
+                sess_args.append(c.args[sess_idx])
+            if not ok or inst_idx is None or sess_idx >= len(params) or inst_idx >= len(params):
+                continue
+            pinst, psess = params[inst_idx].name.value, params[sess_idx].name.value
+            if any(d.index >= 0 for d in fscope.by_name.get(pinst, ())) \
+                    or any(d.index >= 0 for d in fscope.by_name.get(psess, ())):
+                continue  # rebound inside
+            runs = []
+            for n in walk(fn.body):
+                if isinstance(n, cst.Name) and n.value == psess:
+                    parent = self.ctx.parent(n)
+                    call_ = self.ctx.parent(parent) if isinstance(parent, cst.Attribute) else None
+                    if not (isinstance(parent, cst.Attribute) and parent.value is n and parent.attr.value == "run"
+                            and isinstance(call_, cst.Call) and call_.func is parent):
+                        runs = []
+                        break
+                    runs.append(call_)
+            if not runs:
+                continue
+            mapped = []
+            for r in runs:
+                run, why = self._run(cp, r, pinst, self._arg(r, 0, "fetches"), self._arg(r, 1, "feed_dict"),
+                                     "session", attr_ops, set(), fscope)
+                if run is None:
+                    return f"{fn.name.value}() runs its session on something other than {pinst}'s tensors"
+                if why:
+                    return f"{fn.name.value}(): {why}"
+                mapped.append(run)
+            cp.runs.extend(mapped)
+            cp.session_param_nodes.append(params[sess_idx])
+            cp.session_args.extend(sess_args)
+        return ""
+
+    def _unused_session_param(self, cp: ClassProgram) -> None:
+        """A parameter of ``__init__`` every ``Class(...)`` call passes a session of the file to,
+        and that __init__ never reads (the repository's ``sess`` accepted and ignored): it goes
+        with those arguments, so nothing keeps the session alive."""
+        if cp.why or "__init__" in cp.session_params:
+            return
+        init = self._methods(cp.node).get("__init__")
+        if init is None or init.decorators:
+            return
+        params = list(init.params.params)
+        calls = [n for n in walk(self.ctx.module) if isinstance(n, cst.Call) and isinstance(n.func, cst.Name)
+                 and n.func.value == cp.name]
+        if not calls:
+            return
+        for idx, p in enumerate(params[1:], start=1):
+            pname = p.name.value
+            if any(isinstance(n, cst.Name) and n.value == pname for n in walk(init.body)):
+                continue
+            args = []
+            for c in calls:
+                pos = [a for a in c.args if a.keyword is None]
+                if any(a.star for a in c.args):
+                    args = []
+                    break
+                arg = pos[idx - 1] if len(pos) >= idx else next(
+                    (a for a in c.args if a.keyword is not None and a.keyword.value == pname), None)
+                if arg is None or not (isinstance(arg.value, cst.Name) and arg.value.value in self.tp.session_names):
+                    args = []
+                    break
+                args.append(arg)
+            if args:
+                cp.session_params["__init__"] = (pname, idx)
+                cp.session_args.extend(args)
+                return
+
     def _inst_attr(self, node, inst: str) -> str | None:
         return _self_attr(node, inst)
 
@@ -1345,6 +1455,13 @@ class TF1Classes:
         mapped or "")."""
         ctx = self.ctx
         why = ""
+        if isinstance(fetches, cst.Name) and scope is not None:  # fetches = [m.loss, m.op]; sess.run(fetches, ...)
+            d = self._feed_def(cp, scope, fetches, node, (cst.List, cst.Tuple))
+            if isinstance(d, (cst.List, cst.Tuple)) and any(self._inst_attr(e.value, inst) is not None
+                                                           for e in d.elements):
+                fetches = d
+            elif d is not fetches:
+                cp.feed_defs.pop(id(self.ctx.statement_of(d)), None)
         elems = [e.value for e in fetches.elements] if isinstance(fetches, (cst.List, cst.Tuple)) else [fetches]
         out = []
         for e in elems:
@@ -1418,12 +1535,13 @@ class TF1Classes:
                 return True
         return False
 
-    def _feed_def(self, cp: ClassProgram, scope: ScopeFlow, feed: cst.Name, run: cst.Call):
-        """The dict literal a feed_dict name is bound to, when the values it reads are still
-        the same at the run (nothing rebinds them in between); else the name itself."""
+    def _feed_def(self, cp: ClassProgram, scope: ScopeFlow, feed: cst.Name, run: cst.Call, kinds=(cst.Dict,)):
+        """The dict literal a feed_dict name is bound to (``kinds``: the list of a fetches name),
+        when the values it reads are still the same at the run (nothing rebinds them in between);
+        else the name itself."""
         defs = scope.by_name.get(feed.value, ())
         d = self.flow.def_of(feed.value, run)
-        if len(defs) != 1 or d is None or not isinstance(d.value, cst.Dict):
+        if len(defs) != 1 or d is None or not isinstance(d.value, kinds):
             return feed
         _, idx = self.flow.index_of(run)
         reads_ = load_names(d.value)

@@ -31,6 +31,10 @@ class VariableScope(Rule):
 
     def leave_With(self, original: cst.With, updated: cst.With):
         tp = self.ctx.analysis(TF1Program)
+        if len(original.items) > 1 and all(isinstance(i.item, cst.Call) and tp.qname(i.item) in _SCOPES
+                                           and i.asname is None for i in original.items):
+            # ``with tf.name_scope('a'), tf.variable_scope('a'):`` - scopes only, no alias: one block
+            return self._scopes(tp, original, updated)
         if len(original.items) != 1 or not isinstance(original.items[0].item, cst.Call):
             return updated
         if self._graph_context(tp, original.items[0]):
@@ -69,6 +73,19 @@ class VariableScope(Rule):
         body[0] = body[0].with_changes(leading_lines=kept + list(body[0].leading_lines))
         return cst.FlattenSentinel(body)
 
+    def _scopes(self, tp: TF1Program, original: cst.With, updated: cst.With):
+        """Several scope items in one ``with``: dropped as one block when none shares (as a single
+        scope is); otherwise kept with the TODO."""
+        if store_function(self.ctx, original) or kept_scope_marker(original.leading_lines) or (
+                self._sharing(tp, original) and not self._shared_handled(tp, original)):
+            self.todo(original.items[0], "variable_scope shares variables (reuse): no Keras translation "
+                      "without TFM205's shared encoder")
+            return updated
+        self.ctx.count(self)
+        body = list(updated.body.body)
+        body[0] = body[0].with_changes(leading_lines=list(original.leading_lines) + list(body[0].leading_lines))
+        return cst.FlattenSentinel(body)
+
     def _graph_context(self, tp: TF1Program, item: cst.WithItem) -> bool:
         """``tf.Graph().as_default()`` (a fresh graph, made right there)."""
         c = item.item
@@ -96,7 +113,8 @@ class VariableScope(Rule):
 
         inside = {id(n) for n in _walk(w.body)}
         groups = [g for g in self.ctx.analysis(Sharing).groups if any(id(c) in inside for c in g.calls)]
-        reuse = _arg(w.items[0].item, 99, "reuse")
+        reuse = next((r for r in (_arg(i.item, 99, "reuse") for i in w.items if isinstance(i.item, cst.Call))
+                      if r is not None), None)
         switches = any(isinstance(n, cst.Call) and isinstance(n.func, cst.Attribute)
                        and n.func.attr.value == "reuse_variables" for n in _walk(w.body))
         if not groups and reuse is not None and not switches:
@@ -204,6 +222,9 @@ class VariableScope(Rule):
         # ... but a helper of the file called inside it may resolve get_variable names through it
         Case("import tensorflow as tf\n\ndef dense(x):\n    w = tf.get_variable('w', [4, 2])\n    return tf.matmul(x, w)\n\ndef tower(x, reuse=False):\n    with tf.variable_scope('fc', reuse=reuse):\n        b = tf.Variable(tf.zeros([2]))\n        return dense(x) + b\n\na = tower(x1)\nb = tower(x2, reuse=True)\nd = a - b\n",
              "import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\n\ndef dense(x):\n    w = tf.get_variable('w', [4, 2])\n    return tf.matmul(x, w)\n\ndef tower(x, reuse=False):\n    # TODO(tflearn-migrate): TFM138 variable_scope shares variables (reuse): no Keras translation without TFM205's shared encoder\n    with tf.variable_scope('fc', reuse=reuse):\n        b = tf.Variable(tf.zeros([2]))\n        return dense(x) + b\n\na = tower(x1)\nb = tower(x2, reuse=True)\nd = a - b\n", ('TFM138',), todo=True),
+        # several scope items in one with: one block, dropped when nothing shares (kept with the TODO if reuse)
+        Case("import tensorflow as tf\nwith tf.name_scope('enc'), tf.variable_scope('enc'):\n    h = f(x)\nwith tf.name_scope('dec'), tf.variable_scope('dec', reuse=True):\n    g = f(x)\n",
+             "import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\nh = f(x)\n# TODO(tflearn-migrate): TFM138 variable_scope shares variables (reuse): no Keras translation without TFM205's shared encoder\nwith tf.name_scope('dec'), tf.variable_scope('dec', reuse=True):\n    g = f(x)\n", ("TFM138",), todo=True),
     ]
 
 

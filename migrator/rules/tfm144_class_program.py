@@ -180,14 +180,18 @@ class ClassProgramRule(Rule):
 
     def _model_node(self, cp: ClassProgram, run=None) -> cst.BaseExpression:
         op = cp.train_ops[0] if cp.train_ops else None
-        if run is not None and run.instance == "self" and op is not None and op.method is not None and op.method.attr:
-            return cst.parse_expression(f"self.{op.method.attr}")  # a run inside the class's method
+        if run is not None and op is not None and op.method is not None and op.method.attr:
+            # a run inside the class's method (self), or of a function's parameter given the instance
+            return cst.parse_expression(f"{run.instance}.{op.method.attr}")
         return cst.parse_expression(self._model_name(cp))
 
     # -- the session a method took: its parameter and the arguments passing it go ------------------
     def leave_Param(self, original: cst.Param, updated: cst.Param):
         tc = self._tc()
         for cp in tc.classes.values():
+            if not cp.why and any(p is original for p in cp.session_param_nodes):
+                self.ctx.count(self)  # the session a file function was given with an instance
+                return cst.RemoveFromParent()
             if cp.why or not cp.session_params:
                 continue
             methods = tc._methods(cp.node)
@@ -234,11 +238,34 @@ class ClassProgramRule(Rule):
     def _loss_inputs(self, cp: ClassProgram) -> list[str]:
         return cp.placeholders_of(cp.train_ops[0].loss, ("input", "label"))
 
-    def _x(self, cp, inst: str, attrs: list[str], feeds: dict[str, cst.BaseExpression]):
+    def _x(self, cp, inst: str, attrs: list[str], feeds: dict[str, cst.BaseExpression], run=None):
         if any(a not in feeds for a in attrs):
             raise _Todo("the run does not feed " + ", ".join(f"{inst}.{a}" for a in attrs if a not in feeds))
-        vals = [feeds[a] for a in attrs]
+        orig = run.feeds if run is not None else {}
+        vals = [self._as_array(orig.get(a), feeds[a]) for a in attrs]
         return vals[0] if len(vals) == 1 else cst.List([cst.Element(v) for v in vals])
+
+    def _as_array(self, orig, value):
+        """TF1 converted every fed value with ``np.asarray``; Keras reads a Python list as several
+        inputs. A loop variable over what a generator of this file yields (``for a, b in
+        enumerate(next_batch(data, n))``: lists of rows, as the repositories' batchers build them)
+        becomes ``np.asarray(value)``; anything else stays as it is."""
+        if not isinstance(orig, cst.Name):
+            return value
+        from ..analysis.flow import Flow
+
+        flow = self.ctx.analysis(Flow)
+        d = flow.def_of(orig.value, orig)
+        if d is None or not isinstance(d.stmt, cst.For) or d.value is not None:
+            return value
+        it = d.stmt.iter
+        while isinstance(it, cst.Call) and isinstance(it.func, cst.Name) and it.func.value in ("enumerate", "zip") \
+                and len(it.args) == 1:
+            it = it.args[0].value
+        if not (isinstance(it, cst.Call) and isinstance(it.func, cst.Name) and it.func.value in flow.functions):
+            return value
+        self.ctx.add_import("numpy", asname="np")
+        return expr("np.asarray({v})", v=value)
 
     def _inputs_node(self, inst: str, attrs: list[str]) -> cst.BaseExpression:
         nodes = [cst.Attribute(cst.Name(inst), cst.Name(a)) for a in attrs]
@@ -746,7 +773,7 @@ class ClassProgramRule(Rule):
         op = cp.train_ops[0]
         feeds = self._feeds(r, value)
         step = expr("{m}.train_on_batch({x})", m=self._model_node(cp, r),
-                    x=self._x(cp, r.instance, self._loss_inputs(cp), feeds))
+                    x=self._x(cp, r.instance, self._loss_inputs(cp), feeds, r))
         # a learning-rate placeholder: the optimizer's rate becomes the fed value before the step
         rates = [stmt("{m}.optimizer.learning_rate = {v}", m=self._model_node(cp, r), v=feeds[a])
                  for a in sorted(cp.learning_rates) if a in feeds]
@@ -885,7 +912,7 @@ class ClassProgramRule(Rule):
         outs = cst.List([cst.Element(cst.Attribute(cst.Name(r.instance), cst.Name(a))) for a in attrs])
         fetch = expr("tf1_fetches({i}, {o}).predict_on_batch({x})", i=cst.List(
             [cst.Element(cst.Attribute(cst.Name(r.instance), cst.Name(p))) for p in ins]), o=outs,
-            x=self._x(cp, r.instance, ins, feeds))
+            x=self._x(cp, r.instance, ins, feeds, r))
         self.ctx.use_helper("tf1_fetches")
         self.ctx.add_import("keras")
         self.ctx.count(self)
@@ -1025,14 +1052,14 @@ class ClassProgramRule(Rule):
             for kind, name in r.fetches:
                 if name == loss:
                     outs.append(expr("{m}.predict_on_batch({x})", m=self._model_node(cp, r),
-                                     x=self._x(cp, r.instance, self._loss_inputs(cp), feeds)))
+                                     x=self._x(cp, r.instance, self._loss_inputs(cp), feeds, r)))
                     continue
                 if not cp.is_tensor(name):
                     raise _Todo(f"the run fetches {r.instance}.{name} (not a tensor of the graph)")
                 ins = cp.placeholders_of(name, ("input", "label"))
                 outs.append(expr("keras.Model({i}, {t}).predict_on_batch({x})", i=self._inputs_node(r.instance, ins),
                                  t=cst.Attribute(cst.Name(r.instance), cst.Name(name)),
-                                 x=self._x(cp, r.instance, ins, feeds)))
+                                 x=self._x(cp, r.instance, ins, feeds, r)))
         except _Todo as ex:
             self.todo(original, str(ex))
             return updated
@@ -1448,6 +1475,16 @@ class ClassProgramRule(Rule):
     # the class stays TF1, said why
     INVALID.append(Case('import tensorflow as tf\n\n\nclass Net(object):\n    def __init__(self, sess):\n        self.sess = sess\n        self.x = tf.placeholder(tf.float32, [None, 4])\n        self.y = tf.placeholder(tf.float32, [None, 2])\n        self.out = tf.layers.dense(self.x, 2)\n        self.loss = tf.reduce_mean(tf.square(self.out - self.y))\n        train_op = self.optimizer_fn(self.loss)\n        self.optim = tf.group(*[train_op] + self._ops)\n\n    def optimizer_fn(self, loss):\n        learn = tf.train.AdamOptimizer(0.01).minimize(loss)\n        return learn\n\n    def train_step(self, X, Y):\n        _, l = self.sess.run([self.optim, self.loss], feed_dict={self.x: X, self.y: Y})\n        return l\n\n\nsess = tf.Session()\nnet = Net(sess)\nsess.run(tf.global_variables_initializer())\nfor i in range(10):\n    l = net.train_step(X, Y)\n',
         'import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\nimport keras\n\n\nclass Net(object):\n    def __init__(self, sess):\n        self.sess = sess\n        # TODO(tflearn-migrate): TFM144 placeholder kept: class Net: optimizer_fn(): self._ops is not assigned [] once\n        self.x = tf.placeholder(tf.float32, [None, 4])\n        # TODO(tflearn-migrate): TFM144 placeholder kept: class Net: optimizer_fn(): self._ops is not assigned [] once\n        self.y = tf.placeholder(tf.float32, [None, 2])\n        self.out = keras.layers.Dense(2)(self.x)\n        self.loss = keras.ops.mean(keras.ops.square(self.out - self.y))\n        train_op = self.optimizer_fn(self.loss)\n        self.optim = tf.group(*[train_op] + self._ops)\n\n    def optimizer_fn(self, loss):\n        # TODO(tflearn-migrate): TFM140 Keras 3 optimizers have no minimize / compute_gradients / apply_gradients: this training step is not translated\n        learn = keras.optimizers.Adam(learning_rate=0.01, epsilon=1e-8).minimize(loss)\n        return learn\n\n    def train_step(self, X, Y):\n        _, l = self.sess.run([self.optim, self.loss], feed_dict={self.x: X, self.y: Y})\n        return l\n\n\nsess = tf.Session()\nnet = Net(sess)\nsess.run(tf.global_variables_initializer())\nfor i in range(10):\n    l = net.train_step(X, Y)\n', ('TFM140', 'TFM144', 'TFM144'), todo=True))
+    INVALID = [*INVALID, Case(
+        # a file function given the instance and the session (``run_epoch(model, session, ...)``): its
+        # runs are the instance's (a named fetch list, a named feed dict); the session parameter, the
+        # arguments passing it and an __init__ parameter it was passed to and never read go
+        'import tensorflow as tf\n\n\nclass Net(object):\n    def __init__(self, sess, n):\n        self.x = tf.placeholder(tf.float32, [None, n])\n        self.y = tf.placeholder(tf.float32, [None])\n        self.out = tf.squeeze(tf.layers.dense(self.x, 1), axis=1)\n        self.loss = tf.reduce_mean(tf.square(self.out - self.y))\n        self.train_op = tf.train.AdamOptimizer(0.01).minimize(self.loss)\n\n\ndef run_epoch(model, session, X, Y):\n    for i in range(0, len(X), 8):\n        fetches = [model.loss, model.out, model.train_op]\n        feed = {model.x: X[i:i + 8], model.y: Y[i:i + 8]}\n        l, o, _ = session.run(fetches, feed)\n    return l\n\n\nwith tf.Session() as sess:\n    net = Net(sess, 4)\n    sess.run(tf.global_variables_initializer())\n    for e in range(3):\n        last = run_epoch(net, sess, X, Y)\n    pred = sess.run(net.out, {net.x: X})\n',
+        'import keras\n\n\n# tflearn-migrate helper: LossModel\nclass LossModel(keras.Model):\n    """A functional model whose output IS the TF1 loss tensor (its labels are inputs too)."""\n\n    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):\n        return keras.ops.sum(y_pred)\n\n\n# tflearn-migrate helper: tf1_fetches\n_TF1_FETCHES = {}\n\n\ndef tf1_fetches(inputs, outputs):\n    """The keras.Model computing ``outputs`` from ``inputs`` - what a TF1 sess.run of these\n    tensors evaluated - built once per (inputs, outputs), not at every run of a loop."""\n    key = (tuple(id(t) for t in inputs), tuple(id(t) for t in outputs))\n    if key not in _TF1_FETCHES:\n        _TF1_FETCHES[key] = (inputs, outputs, keras.Model(inputs, outputs))\n    return _TF1_FETCHES[key][2]\n\n\nclass Net(object):\n    def __init__(self, n):\n        self.x = keras.Input(shape=(n,))\n        self.y = keras.Input(shape=())\n        self.out = keras.ops.squeeze(keras.layers.Dense(1)(self.x), axis=1)\n        self.loss = keras.ops.mean(keras.ops.square(self.out - self.y))\n        self.train_op = LossModel([self.x, self.y], self.loss)\n        self.train_op.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01, epsilon=1e-8))\n\n\ndef run_epoch(model, X, Y):\n    for i in range(0, len(X), 8):\n        l, o = tf1_fetches([model.x, model.y], [model.loss, model.out]).predict_on_batch([X[i:i + 8], Y[i:i + 8]])\n        model.train_op.train_on_batch([X[i:i + 8], Y[i:i + 8]])\n    return l\n\n\nnet = Net(4)\nfor e in range(3):\n    last = run_epoch(net, X, Y)\npred = keras.Model(net.x, net.out).predict_on_batch(X)\n')]
+    INVALID = [*INVALID, Case(
+        # ... a run there that cannot be mapped (a feed dict built by a call): the class stays TF1
+        'import tensorflow as tf\n\n\nclass Net(object):\n    def __init__(self, sess, n):\n        self.x = tf.placeholder(tf.float32, [None, n])\n        self.y = tf.placeholder(tf.float32, [None])\n        self.out = tf.squeeze(tf.layers.dense(self.x, 1), axis=1)\n        self.loss = tf.reduce_mean(tf.square(self.out - self.y))\n        self.train_op = tf.train.AdamOptimizer(0.01).minimize(self.loss)\n\n\ndef run_epoch(model, session, X, Y):\n    for i in range(0, len(X), 8):\n        fetches = [model.loss, model.out, model.train_op]\n        feed = make_feed(model, X, Y, i)\n        l, o, _ = session.run(fetches, feed)\n    return l\n\n\nwith tf.Session() as sess:\n    net = Net(sess, 4)\n    sess.run(tf.global_variables_initializer())\n    for e in range(3):\n        last = run_epoch(net, sess, X, Y)\n    pred = sess.run(net.out, {net.x: X})\n',
+        'import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\nimport keras\n\n\nclass Net(object):\n    def __init__(self, sess, n):\n        # TODO(tflearn-migrate): TFM144 placeholder kept: class Net: run_epoch(): feed_dict is not a dict literal\n        self.x = tf.placeholder(tf.float32, [None, n])\n        self.y = tf.placeholder(tf.float32, [None])  # TODO(tflearn-migrate): TFM144 placeholder kept: class Net: run_epoch(): feed_dict is not a dict literal\n        self.out = keras.ops.squeeze(keras.layers.Dense(1)(self.x), axis=1)\n        self.loss = keras.ops.mean(keras.ops.square(self.out - self.y))\n        # TODO(tflearn-migrate): TFM144 train op kept: class Net: run_epoch(): feed_dict is not a dict literal\n        self.train_op = keras.optimizers.Adam(learning_rate=0.01, epsilon=1e-8).minimize(self.loss)\n\n\ndef run_epoch(model, session, X, Y):\n    for i in range(0, len(X), 8):\n        fetches = [model.loss, model.out, model.train_op]\n        feed = make_feed(model, X, Y, i)\n        l, o, _ = session.run(fetches, feed)\n    return l\n\n\nwith tf.Session() as sess:\n    net = Net(sess, 4)\n    sess.run(tf.global_variables_initializer())\n    for e in range(3):\n        last = run_epoch(net, sess, X, Y)\n    pred = sess.run(net.out, {net.x: X})  # TODO(tflearn-migrate): TFM144 run kept: class Net: run_epoch(): feed_dict is not a dict literal\n', ("TFM144",) * 4, todo=True)]
     REQUIRES = ("TFM130", "TFM131", "TFM133", "TFM134", "TFM135", "TFM138", "TFM139", "TFM140", "TFM142")
 
 

@@ -393,18 +393,20 @@ def _probe(cap, args, tf, tf1, tflearn, orig_fit, orig_run, train_ops, grad_caps
                 for t in op.outputs:
                     sh = t.shape
                     dims = sh.as_list() if sh.ndims is not None else None
-                    if t.dtype.base_dtype == tf1.float32 and dims == [] and op.type in ("Mean", "RealDiv", "Sum"):
+                    # float32, or float64 (a graph built in float64 - chiaminchuang_malstm)
+                    floating = t.dtype.base_dtype in (tf1.float32, tf1.float64)
+                    if floating and dims == [] and op.type in ("Mean", "RealDiv", "Sum"):
                         scalars.append(t)
                         continue
-                    if t.dtype.base_dtype == tf1.float32 and dims == [] and op.type in ("AddV2", "Add", "AddN"):
+                    if floating and dims == [] and op.type in ("AddV2", "Add", "AddN"):
                         sums.append(t)
                         continue
-                    if t.dtype.base_dtype == tf1.float32 and dims is None:
+                    if floating and dims is None:
                         # rank unknown after a tf.cond (contrib batch_norm with a tensor
                         # is_training): the run gives the shape; the Keras side compares shapes
                         unknown.append(t)
                         continue
-                    if t.dtype.base_dtype != tf1.float32 or not dims or dims[0] is not None or \
+                    if not floating or not dims or dims[0] is not None or \
                             any(d is None for d in dims[1:]) or int(np.prod(dims[1:] or [1])) > 100000:
                         continue
                     outputs.append(t)
