@@ -9,8 +9,12 @@ TF1 Siamese / triplet repository, see ``docs/corpus.md``). For each one:
 1. **legacy**: the fixture runs in the legacy runtime (``python -m migrator.legacy.run``,
    TF1 semantics on TF 2.21, its own subprocess);
 2. **faithful**: ``tflearn-migrate --no-fixes`` output runs under Keras 3 (own subprocess);
-3. **fixed**: ``tflearn-migrate`` (default, fixes on) output runs under Keras 3;
-4. **verify**: ``tflearn-migrate verify FIXTURE --migrated FAITHFUL`` (the fixtures all
+3. **fixed**: ``tflearn-migrate`` (default: the SAFE fixes only) output runs under Keras 3;
+4. **all fixes**: ``tflearn-migrate --unsafe-fixes`` (the unsafe fixes too: data and
+   hyperparameter changes - rescaling, class weights, learning rate, keep_prob ...) output runs
+   under Keras 3; where its text is the safe-fixes text (no unsafe fix fired) the fixed run is
+   reported again ("= fixed") instead of training the same program twice;
+5. **verify**: ``tflearn-migrate verify FIXTURE --migrated FAITHFUL`` (the fixtures all
    train), only when the faithful output ran.
 
 The corpus convention: every fixture ends by writing
@@ -133,13 +137,15 @@ def run_program(cmd: list, cwd: Path, legacy: bool, timeout: int, offset: int = 
     return res
 
 
-def migrate(fixture: Path, out_dir: Path, fixes: bool) -> dict:
-    """Run the CLI; -> {path, todo, todo_rules, tfm201, error?}."""
+MODES = (("faithful", ["--no-fixes"]), ("fixed", []), ("all", ["--unsafe-fixes"]))
+
+
+def migrate(fixture: Path, out_dir: Path, flags: list[str]) -> dict:
+    """Run the CLI with ``flags``; -> {path, todo, todo_rules, tfm201, fixed_rules, error?}."""
     out_dir.mkdir(parents=True, exist_ok=True)
     report = out_dir / "report.json"
     cmd = [sys.executable, "-m", "migrator", str(fixture), "--out", str(out_dir), "--report", str(report), "-q"]
-    if not fixes:
-        cmd.append("--no-fixes")
+    cmd += flags
     p = subprocess.run(cmd, cwd=ROOT, env=_env(False, out_dir / "unused.npz"), capture_output=True, text=True,
                        timeout=300)
     target = out_dir / fixture.name
@@ -154,6 +160,7 @@ def migrate(fixture: Path, out_dir: Path, fixes: bool) -> dict:
     text = target.read_text(encoding="utf-8")
     return {"path": str(target), "todo": text.count(TODO), "todo_rules": todo_rules,
             "tfm201": sum(1 for d in diags if d["rule"] == "TFM201"),
+            "fixed_rules": sorted({d["rule"] for d in diags if d.get("fixed")}),
             "errors": [f"{d['rule']}:{d['line']}" for d in diags if d.get("severity") == "error"]}
 
 
@@ -185,6 +192,8 @@ def run_verify(fixture: Path, migrated: Path, work: Path, timeout: int) -> dict:
 def _cell(res: dict, mig: dict | None = None) -> str:
     if mig is not None and "error" in mig:
         return "not runnable: " + mig["error"]
+    if res.get("same_as"):
+        return "= " + res["same_as"]
     if "auc" in res:
         s = f"{res['auc']:.3f}" + (f" +- {res['auc_std']:.3f}" if "auc_std" in res else "")
         if not res.get("finite", True):
@@ -225,10 +234,16 @@ def main(argv: list[str] | None = None) -> int:
         row["legacy"] = run_seeds([sys.executable, "-m", "migrator.legacy.run", str(fx)], work / name / "legacy",
                                   True, args.timeout, args.seeds)
         broken += "auc" not in row["legacy"]
-        for mode, fixes in (("faithful", False), ("fixed", True)):
-            print(f"[{name}] {mode} ...", file=sys.stderr, flush=True)
-            mig = migrate(fx, work / name / f"{mode}_src", fixes)
+        texts: dict = {}
+        for mode, flags in MODES:
+            mig = migrate(fx, work / name / f"{mode}_src", flags)
             row[mode + "_migration"] = mig
+            text = Path(mig["path"]).read_text(encoding="utf-8") if "path" in mig else None
+            if mode == "all" and text is not None and texts.get("fixed") == text:
+                row[mode] = {**row["fixed"], "same_as": "fixed"}
+                continue
+            texts[mode] = text
+            print(f"[{name}] {mode} ...", file=sys.stderr, flush=True)
             cmd = [sys.executable, "-m", "migrator.reference.run_seeded", mig["path"]] if args.seeds > 1 else \
                 [sys.executable, mig["path"]]
             row[mode] = run_seeds(cmd, work / name / mode, False, args.timeout, args.seeds) if "path" in mig else {}
@@ -242,17 +257,24 @@ def main(argv: list[str] | None = None) -> int:
             row["verify"] = {"verdict": "n/a (faithful output does not run)"}
         rows.append(row)
 
-    print("| fixture | repo | TF1 sharing | legacy AUC | faithful AUC | fixed AUC | verify | TFM201 faithful / fixed |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("| fixture | repo | TF1 sharing | legacy AUC | faithful AUC | fixed AUC (safe) | all fixes AUC | "
+          "fixes applied (safe; + unsafe) | verify | TFM201 faithful / fixed |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         fm, xm = r["faithful_migration"], r["fixed_migration"]
         rep = f"{fm.get('tfm201', '-')} / {xm.get('tfm201', '-')}"
         if r["sharing"] in ("unshared", "partly shared") and not fm.get("tfm201"):
             rep += " (missed)"
+        am = r["all_migration"]
+        safe = xm.get("fixed_rules", [])
+        extra = [x for x in am.get("fixed_rules", []) if x not in safe]
+        applied = (", ".join(safe) or "-") + ("; + " + ", ".join(extra) if extra else "")
         print(f"| {r['fixture']} | {r['repo']} | {r['sharing']} | {_cell(r['legacy'])} | "
-              f"{_cell(r['faithful'], fm)} | {_cell(r['fixed'], xm)} | {r['verify']['verdict']} | {rep} |")
-    runs = sum("auc" in r["faithful"] for r in rows), sum("auc" in r["fixed"] for r in rows)
+              f"{_cell(r['faithful'], fm)} | {_cell(r['fixed'], xm)} | {_cell(r['all'], am)} | {applied} | "
+              f"{r['verify']['verdict']} | {rep} |")
+    runs = [sum("auc" in r[m] for r in rows) for m, _ in MODES]
     print(f"\n{len(rows)} fixtures: faithful runs {runs[0]}/{len(rows)}, fixed runs {runs[1]}/{len(rows)}, "
+          f"all-fixes runs {runs[2]}/{len(rows)}, "
           f"verify EQUIVALENT {sum(r['verify']['verdict'] == 'EQUIVALENT' for r in rows)}; work dir {work}")
     if args.json:
         args.json.write_text(json.dumps(rows, indent=1, default=str))

@@ -105,3 +105,35 @@ def test_legacy_fixture_trains_and_writes_a_sane_npz(name, tmp_path):
     assert set(np.unique(same)) == {0.0, 1.0}
     auc = roc_auc(-d, same)
     assert math.isfinite(auc) and 0.0 <= auc <= 1.0
+
+
+def test_measuring_script_runs_safe_and_all_fixes_and_reuses_identical_texts(tmp_path, monkeypatch, capsys):
+    """The "fixed" column is the default migration (safe fixes only), "all fixes" adds
+    --unsafe-fixes; an all-fixes text identical to the fixed one is not trained again."""
+    mod = _script()
+    head = '"""Mirrors someone/{0}, x.py.\n\nSharing in TF1: YES\n"""\nimport tensorflow as tf\n'
+    body = ("x = tf.placeholder(tf.float32, [None, 4])\n"
+            "y = tf.placeholder(tf.float32, [None, 1])\n"
+            "out = tf.layers.dense(x, 1)\n"
+            "loss = tf.reduce_mean(tf.square(out - y))\n"
+            "train_op = tf.train.AdamOptimizer({1}).minimize(loss)\n")
+    (tmp_path / "high_rate.py").write_text(head.format("a") + body.format("a", "0.5"))   # TFM303: unsafe
+    (tmp_path / "plain.py").write_text(head.format("b") + body.format("b", "0.001"))     # no fix at all
+    runs = []
+
+    def fake_run(cmd, cwd, legacy, timeout, seeds):
+        runs.append(Path(cwd).parent.name + "/" + Path(cwd).name)
+        return {"auc": 0.5 + 0.01 * len(runs), "seconds": 0.0, "finite": True}
+
+    monkeypatch.setattr(mod, "run_seeds", fake_run)
+    assert mod.main([str(tmp_path / "high_rate.py"), str(tmp_path / "plain.py"), "--no-verify",
+                     "--keep", str(tmp_path / "work")]) == 0
+    assert runs == ["high_rate/legacy", "high_rate/faithful", "high_rate/fixed", "high_rate/all",
+                    "plain/legacy", "plain/faithful", "plain/fixed"]
+    fixed = (tmp_path / "work" / "high_rate" / "fixed_src" / "high_rate.py").read_text()
+    unsafe = (tmp_path / "work" / "high_rate" / "all_src" / "high_rate.py").read_text()
+    assert "learning_rate=0.5" in fixed and "learning_rate=0.001" in unsafe
+    table = capsys.readouterr().out
+    rows = {line.split(" | ")[0].strip("| "): line for line in table.splitlines() if line.startswith("| ")}
+    assert "| 0.530 | 0.540 | -; + TFM303 |" in rows["high_rate"]  # fixed (run 3), all fixes (run 4)
+    assert "| = fixed | - |" in rows["plain"]

@@ -62,7 +62,7 @@ def test_safe_fixes_by_default_unsafe_on_request_none_under_no_fixes():
         compile(res.code, "m.py", "exec")
     assert faithful.code == src
     needles = {"TFM303": "learning_rate=0.001", "TFM304": "Dropout(1 - keep_prob)",
-               "TFM203": "keras.ops.maximum(keras.ops.sum(",
+               "TFM203": "axis=1) + keras.config.epsilon())",
                "TFM302": "class_weight=balanced_class_weight(y_train_imbalanced)"}
     for rule, needle in needles.items():
         assert needle in unsafe.code

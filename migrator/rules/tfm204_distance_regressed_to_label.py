@@ -9,6 +9,7 @@ from ._siamese import (CONTRASTIVE_HELPER, bound_param, compiled_distance_model,
                        label_convention, loss_family, qnames, tail, walk)
 from ._tflearn_model import REGRESSION, REGRESSION_SIG, TflearnProgram
 from .base import Case, Rule
+from .tfm203_sqrt_epsilon import plus_epsilon
 
 MARGIN = 1.0
 _MEANS = ("mean", "reduce_mean", "reduce_sum", "sum")
@@ -56,9 +57,10 @@ def _split(ctx, a: cst.BaseExpression, b: cst.BaseExpression):
 
 def contrastive(y: cst.BaseExpression, d: cst.BaseExpression, kind: str) -> cst.BaseExpression:
     """mean(y * D^2 + (1 - y) * max(margin - D, 0)^2), y = 1 for a SAME pair, D the Euclidean
-    distance (sqrt(max(d, eps)) when ``d`` is a squared distance)."""
+    distance (sqrt(d + eps) when ``d`` is a squared distance: TFM203's guard, whose gradient
+    stays non-zero near 0)."""
     if kind == "squared":
-        dist = expr("keras.ops.sqrt(keras.ops.maximum({d}, keras.config.epsilon()))", d=d)
+        dist = expr("keras.ops.sqrt({d})", d=plus_epsilon(d))
         same = expr("{y} * {d}", y=y, d=d)
     else:
         dist = d
@@ -167,7 +169,7 @@ class DistanceRegressedToLabel(Rule):
                  "objective - and nothing pushes different pairs apart beyond 1, so the distance "
                  "stops separating pairs (seed 004). FIX: the contrastive loss with margin "
                  f"{MARGIN}, mean(y * D^2 + (1 - y) * max({MARGIN} - D, 0)^2), D the Euclidean "
-                 "distance (sqrt(max(d, epsilon)) of a squared distance), with the file's label "
+                 "distance (sqrt(d + epsilon) of a squared distance), with the file's label "
                  "convention: 1 = SAME when the labels are built with ==, else 1 = SAME is "
                  "assumed (seed 002's convention) and the report says so. The same on a model's "
                  "loss: tflearn's regression(d, loss='mean_square' or loss=fn) and Keras' "
@@ -304,7 +306,7 @@ class DistanceRegressedToLabel(Rule):
              "import keras\n"
              "distance = keras.ops.sum(keras.ops.square(left - right), axis=1)\n"
              "loss = keras.ops.mean(target * distance + (1.0 - target) * keras.ops.square(keras.ops.maximum("
-             "1.0 - keras.ops.sqrt(keras.ops.maximum(distance, keras.config.epsilon())), 0.0)))\n",
+             "1.0 - keras.ops.sqrt(distance + keras.config.epsilon()), 0.0)))\n",
              ("TFM204",)),
         Case("import keras\n"
              "distance = keras.ops.sum(keras.ops.square(left - right), axis=1)\n"
@@ -327,7 +329,7 @@ class DistanceRegressedToLabel(Rule):
              "import keras\n\n"
              "distance = tf.reduce_sum(tf.square(left - right), axis=1)\n"
              "loss = keras.ops.mean(target * distance + (1.0 - target) * keras.ops.square(keras.ops.maximum("
-             "1.0 - keras.ops.sqrt(keras.ops.maximum(distance, keras.config.epsilon())), 0.0)))\n",
+             "1.0 - keras.ops.sqrt(distance + keras.config.epsilon()), 0.0)))\n",
              ("TFM204",), todo=True),
         # MSE of a squared distance against the label, TF1 spelling, keywords
         Case("import tensorflow as tf\n"
@@ -337,7 +339,7 @@ class DistanceRegressedToLabel(Rule):
              "import keras\n\n"
              "d2 = tf.reduce_sum(tf.square(left - right), 1)\n"
              "loss = keras.ops.mean(same * d2 + (1.0 - same) * keras.ops.square(keras.ops.maximum("
-             "1.0 - keras.ops.sqrt(keras.ops.maximum(d2, keras.config.epsilon())), 0.0)))\n",
+             "1.0 - keras.ops.sqrt(d2 + keras.config.epsilon()), 0.0)))\n",
              ("TFM204",), todo=True),
         # the other polarity: distance regressed to 1 - y (0 for same pairs), squared_difference
         Case("import tensorflow as tf\n"
