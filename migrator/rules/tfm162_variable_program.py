@@ -8,6 +8,7 @@ from __future__ import annotations
 import libcst as cst
 
 from .. import cstcache
+from ..args import BoundArgs, Unbindable
 from ..emit import call, literal, to_node
 from ..helpers import register
 from ..names import dotted
@@ -21,7 +22,8 @@ class TF1TrainStep(keras.Model):
     ``sess.run(train_op, feed_dict)``: ``train_op.step(*fed)`` does one step of ``optimizer`` on
     ``loss(*fed)`` (summed, as TF1 differentiated a non-scalar loss) over ``variables`` (TF1's
     var_list; by default every trainable variable made before minimize - one the loss does not
-    read gets no gradient and no update, as in TF1), eagerly through Keras' own train step."""
+    read gets no gradient and no update, as in TF1), eagerly through Keras' own train step; it
+    returns the loss before the update (what a TF1 run fetching the loss got)."""
 
     def __init__(self, optimizer, loss_fn, variables):
         super().__init__()
@@ -40,15 +42,41 @@ class TF1TrainStep(keras.Model):
         if not self.compiled:
             self.compile(optimizer=self._step_optimizer, run_eagerly=True, jit_compile=False)
         self._step_args = args
-        self.train_on_batch(np.zeros((1, 1), "float32"))
+        loss = self.train_on_batch(np.zeros((1, 1), "float32"))
         self._step_args = ()
+        return loss
 ''', imports=[("keras", None, None), ("numpy", None, "np")])
+
+TF1_TRAIN_RUN = register("tf1_train_run", """
+def tf1_train_run(steps, fetches):
+    # TF1 sess.run([train ops and their losses], feed): every op's gradients and fetched loss
+    # come from the values the variables had before the run (read once for the run), each op
+    # applied by its own optimizer; a train op fetches None, a loss its value before the update
+    before = [[keras.ops.convert_to_numpy(v) for v in op.tracked] for op, _ in steps]
+    losses, after = [], []
+    for op, args in steps:
+        for (other, _), values in zip(steps, before):
+            for v, x in zip(other.tracked, values):
+                v.assign(x)
+        losses.append(op.step(*args))
+        after.append([keras.ops.convert_to_numpy(v) for v in op.tracked])
+    for (op, _), values in zip(steps, after):
+        for v, x in zip(op.tracked, values):
+            v.assign(x)
+    return [None if i is None else losses[i] for i in fetches]
+""", imports=[("keras", None, None)], requires=("TF1TrainStep",))
 
 _PLACEHOLDER = ("tensorflow.placeholder", "tensorflow.compat.v1.placeholder")
 _VARIABLE = ("tensorflow.Variable", "tensorflow.compat.v1.Variable")
 _INIT = ("tensorflow.global_variables_initializer", "tensorflow.initialize_all_variables",
          "tensorflow.compat.v1.global_variables_initializer")
 _SESSION = ("tensorflow.Session", "tensorflow.compat.v1.Session")
+_FILLS = ("tensorflow.zeros", "tensorflow.ones")
+# random initial values (drawn once, when the initializer ran): TF1 name -> keras.random function
+RANDOM_INITS = {"tensorflow.random_normal": "keras.random.normal", "tensorflow.random.normal": "keras.random.normal",
+                "tensorflow.truncated_normal": "keras.random.truncated_normal",
+                "tensorflow.random.truncated_normal": "keras.random.truncated_normal"}
+RANDOM_SIG = "shape, mean=0.0, stddev=1.0, dtype=tf.float32, seed=None, name=None"
 # anything that makes layers, scopes, checkpoints, queues or summaries: TFM140 and the layer
 # rules own such files
 _OTHER = ("tensorflow.layers.", "tensorflow.contrib.", "tensorflow.nn.rnn_cell.", "tensorflow.keras.",
@@ -58,9 +86,10 @@ _OTHER = ("tensorflow.layers.", "tensorflow.contrib.", "tensorflow.nn.rnn_cell."
           "tensorflow.InteractiveSession", "tensorflow.local_variables_initializer", "tensorflow.trainable_variables",
           "tensorflow.global_variables", "tensorflow.get_collection", "tensorflow.Graph", "tensorflow.device",
           "tensorflow.nn.dropout", "tensorflow.random.", "tensorflow.random_normal", "tensorflow.random_uniform",
-          "tensorflow.truncated_normal", "tensorflow.set_random_seed",
+          "tensorflow.truncated_normal", "tensorflow.multinomial", "tensorflow.set_random_seed",
           "tensorflow.gradients", "tensorflow.train.exponential_decay", "tensorflow.train.get_global_step",
-          "tensorflow.estimator.", "tensorflow.app.")
+          "tensorflow.estimator.", "tensorflow.app.", "tensorflow.nn.nce_loss", "tensorflow.nn.sampled_softmax_loss",
+          "tensorflow.control_dependencies", "tensorflow.group", "tensorflow.cond")
 
 
 class VariableProgram:
@@ -69,22 +98,31 @@ class VariableProgram:
     def __init__(self, ctx) -> None:
         self.ctx = ctx
         self.ok = False
+        self.why = ""
         self.placeholders: dict[str, cst.Call] = {}   # name -> original placeholder call
         self.variables: dict[str, cst.Call] = {}      # name -> original tf.Variable call
+        self.var_dicts: dict[str, dict[str, cst.Call]] = {}   # ``weights = {'k': tf.Variable(..)}``
+        self.var_lists: dict[str, list[str]] = {}     # ``gen_vars = [weights['k'], ...]``
+        self.all_vars: list[str] = []                 # every variable (code), in order
+        self.var_calls: set[int] = set()              # ids of the tf.Variable calls
+        self.random_inits: set[int] = set()           # ids of random calls drawn as initial values
+        self.init_fns: set[str] = set()               # module functions returning such a draw
         self.tensors: dict[str, list[str]] = {}       # name -> placeholders it reads (its parameters)
-        self.train_ops: dict[str, tuple] = {}         # name -> (loss tensor, [variables])
+        self.train_ops: dict[str, tuple] = {}         # name -> (loss, [variable codes], var_list node code, call)
         self.inits: set[str] = set()
+        self.feed_dicts: dict[str, int] = {}          # named feed dict -> id(the run reading it)
         self.session: str | None = None
         self.stmts: dict[int, str] = {}               # id(original statement) -> its role
         self.with_node: cst.With | None = None
         self.runs: dict[int, tuple] = {}              # id(original run call) -> (kind, data)
         try:
             self._analyse()
-            self.ok = bool(self.placeholders and self.variables and self.train_ops and self.session)
-        except _Decline:
+            self.ok = bool(self.placeholders and self.all_vars and self.train_ops and self.session)
+        except _Decline as ex:
             self.ok = False
+            self.why = str(ex)
         if not self.ok:
-            self.stmts, self.runs = {}, {}
+            self.stmts, self.runs, self.random_inits = {}, {}, set()
 
     # -- helpers ---------------------------------------------------------------------------
     def _q(self, node) -> str:
@@ -96,15 +134,22 @@ class VariableProgram:
             return st.body[0].targets[0].target.value, st.body[0].value
         return None
 
+    def _var_ref(self, node) -> str | None:
+        """``W`` / ``weights['k']``: the code of a variable of the program, else None."""
+        if isinstance(node, cst.Name) and node.value in self.variables:
+            return node.value
+        if isinstance(node, cst.Subscript) and isinstance(node.value, cst.Name) and node.value.value in self.var_dicts \
+                and len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index):
+            key = literal(node.slice[0].slice.value, None)
+            if isinstance(key, str) and key in self.var_dicts[node.value.value]:
+                return f"{node.value.value}[{key!r}]"
+        return None
+
     def _analyse(self) -> None:
         ctx = self.ctx
         module = ctx.module
+        functions = {st.name.value: st for st in module.body if isinstance(st, cst.FunctionDef)}
         known_calls: set[int] = set()
-        for n in cstcache.walk(module):
-            if isinstance(n, cst.Call):
-                q = self._q(n.func)
-                if any(q == s or (s.endswith(".") and q.startswith(s)) for s in _OTHER):
-                    raise _Decline(q)
         optimizers: dict[str, cst.Call] = {}   # name -> tf.train.XOptimizer(...) call
         names: set[str] = set()
         for st in module.body:
@@ -121,9 +166,27 @@ class VariableProgram:
                 self.placeholders[name] = value
                 self.stmts[id(st)] = "placeholder"
             elif q in _VARIABLE:
-                self._variable(value)
+                self._variable(value, functions)
                 self.variables[name] = value
+                self.all_vars.append(name)
                 self.stmts[id(st)] = "variable"
+            elif isinstance(value, cst.Dict) and value.elements and all(
+                    isinstance(e, cst.DictElement) and isinstance(e.value, cst.Call)
+                    and self._q(e.value.func) in _VARIABLE for e in value.elements):
+                entries = {}
+                for e in value.elements:
+                    key = literal(e.key, None)
+                    if not isinstance(key, str) or key in entries:
+                        raise _Decline("a variable dict key")
+                    self._variable(e.value, functions)
+                    entries[key] = e.value
+                    self.all_vars.append(f"{name}[{key!r}]")
+                self.var_dicts[name] = entries
+                self.stmts[id(st)] = "variable_dict"
+            elif isinstance(value, (cst.List, cst.Tuple)) and value.elements and all(
+                    isinstance(e, cst.Element) and self._var_ref(e.value) for e in value.elements):
+                self.var_lists[name] = [self._var_ref(e.value) for e in value.elements]
+                self.stmts[id(st)] = "variable_list"
             elif q in _INIT and not value.args:
                 self.inits.add(name)
                 self.stmts[id(st)] = "init"
@@ -137,10 +200,10 @@ class VariableProgram:
                 self.stmts[id(st)] = "train_op"
             else:
                 reads = _reads(value)
-                prog = set(self.placeholders) | set(self.variables) | set(self.tensors)
+                prog = set(self.placeholders) | set(self.variables) | set(self.tensors) | set(self.var_dicts)
                 if not reads & prog:
                     continue
-                if reads & (set(self.train_ops) | self.inits):
+                if reads & (set(self.train_ops) | self.inits | set(self.var_lists)):
                     raise _Decline("a train op read by a tensor")
                 params = [p for p in self.placeholders if p in reads
                           or any(p in self.tensors[t] for t in reads if t in self.tensors)]
@@ -148,8 +211,15 @@ class VariableProgram:
                 self.stmts[id(st)] = "tensor"
             known_calls.add(id(value))
             names.add(name)
-        # each name of the program is bound once in the module, never in a function
-        names |= set(optimizers)
+        if self.with_node is not None:
+            self._named_feeds(names)
+        for n in cstcache.walk(module):
+            if isinstance(n, cst.Call) and id(n) not in self.random_inits:
+                q = self._q(n.func)
+                if any(q == s or (s.endswith(".") and q.startswith(s)) for s in _OTHER):
+                    raise _Decline(q)
+        # each name of the program is bound once in the module
+        names |= set(optimizers) | self.init_fns
         if self.session:
             names.add(self.session)
         counts: dict[str, int] = {}
@@ -162,32 +232,43 @@ class VariableProgram:
         for n in cstcache.walk(module):
             if isinstance(n, cst.Call):
                 q = self._q(n.func)
-                if (q in _PLACEHOLDER + _VARIABLE + _INIT + _SESSION) and id(n) not in known_calls:
+                if q in _VARIABLE and id(n) not in self.var_calls:
+                    raise _Decline(q)
+                if (q in _PLACEHOLDER + _INIT + _SESSION) and id(n) not in known_calls:
                     raise _Decline(q)
                 if isinstance(n.func, cst.Attribute) and n.func.attr.value == "minimize" \
-                        and not any(id(n) == id(v[2]) for v in self.train_ops.values()):
+                        and not any(n is v[3] for v in self.train_ops.values()):
                     raise _Decline("another minimize")
-        # every read of a program name is in its statements or a session run
-        own = {id(x) for st in module.body if id(st) in self.stmts for x in cstcache.walk(st)}
+        # every read of a program name is in its statements, a session run or (variables) a
+        # module function, which reads their current values when it runs
+        own = {id(x) for st in cstcache.walk(module) if id(st) in self.stmts for x in cstcache.walk(st)}
         own |= {id(x) for st in module.body if (a := self._assign(st)) and a[0] in optimizers
                 for x in cstcache.walk(st)}
+        own |= {id(x) for f in self.init_fns for x in cstcache.walk(functions[f])}
         checked: set[int] = set()
         for c in [n for n in cstcache.walk(module) if isinstance(n, cst.Call)]:
             if self._is_run(c):
                 self._run(c)
                 checked.update(id(x) for x in cstcache.walk(c))
+        variables = set(self.variables) | set(self.var_dicts)
+        in_functions = {id(x) for f in functions.values() for x in cstcache.walk(f.body)}
         for n in cstcache.walk(module):
             if not (isinstance(n, cst.Name) and n.value in names) or id(n) in own or id(n) in checked:
                 continue
             p = ctx.parent(n)
             if (isinstance(p, cst.Attribute) and p.attr is n) or (isinstance(p, cst.Arg) and p.keyword is n):
                 continue
-            if isinstance(p, cst.AsName) and self.with_node is not None \
-                    and n.value == self.session:
+            if isinstance(p, cst.AsName) and n.value == self.session:
+                continue
+            if n.value in variables and id(n) in in_functions:
+                continue
+            if n.value in self.init_fns and isinstance(p, cst.Call) and p.func is n \
+                    and isinstance(ctx.parent(ctx.parent(p)), cst.Call) \
+                    and id(ctx.parent(ctx.parent(p))) in self.var_calls:
                 continue
             raise _Decline(f"{n.value} read outside the program")
 
-    def _variable(self, value: cst.Call) -> None:
+    def _variable(self, value: cst.Call, functions: dict) -> None:
         if not value.args or value.args[0].keyword is not None:
             raise _Decline("tf.Variable without a positional initial value")
         for a in value.args[1:]:
@@ -196,12 +277,42 @@ class VariableProgram:
             if a.keyword.value == "trainable" and literal(a.value, None) is not True:
                 raise _Decline("trainable=")
         has_dtype = any(a.keyword is not None and a.keyword.value == "dtype" for a in value.args)
-        if not has_dtype and not self._float32(value.args[0].value):
+        init = value.args[0].value
+        if self._random(init):
+            self.random_inits.add(id(init))
+        elif isinstance(init, cst.Call) and isinstance(init.func, cst.Name) and init.func.value in functions:
+            fn = functions[init.func.value]
+            body = fn.body.body if isinstance(fn.body, cst.IndentedBlock) else []
+            ret = body[0].body[0] if len(body) == 1 and isinstance(body[0], cst.SimpleStatementLine) \
+                and len(body[0].body) == 1 else None
+            if not (isinstance(ret, cst.Return) and ret.value is not None and self._random(ret.value)):
+                raise _Decline("an initial value from a function")
+            self.random_inits.add(id(ret.value))
+            self.init_fns.add(fn.name.value)
+        elif not has_dtype and not self._float32(init):
             raise _Decline("initial value dtype")
+        self.var_calls.add(id(value))
+
+    def _random(self, node) -> bool:
+        """``tf.random_normal(shape, mean, stddev)`` / truncated_normal: float32, no seed."""
+        if not (isinstance(node, cst.Call) and self._q(node.func) in RANDOM_INITS):
+            return False
+        try:
+            b = BoundArgs(node, RANDOM_SIG)
+        except Unbindable:
+            return False
+        return not b.given("dtype") and not b.given("seed")
 
     def _float32(self, node) -> bool:
-        """TF converted a Python float (``rng.randn()`` with ``rng = numpy.random``) to float32."""
+        """TF converted a Python float (``rng.randn()`` with ``rng = numpy.random``) to float32;
+        tf.zeros / tf.ones without dtype are float32; ``x.astype(np.float32)``."""
         if isinstance(literal(node, None), float):
+            return True
+        if isinstance(node, cst.Call) and self._q(node.func) in _FILLS:
+            return len(node.args) == 1 and node.args[0].keyword is None
+        if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "astype" \
+                and len(node.args) == 1 and (dotted(node.args[0].value) in ("np.float32", "numpy.float32")
+                                             or literal(node.args[0].value, None) == "float32"):
             return True
         if isinstance(node, cst.Call) and not node.args and isinstance(node.func, cst.Attribute) \
                 and node.func.attr.value in ("randn", "rand", "random"):
@@ -224,15 +335,18 @@ class VariableProgram:
         loss = value.args[0].value if value.args and value.args[0].keyword is None else None
         if not (isinstance(loss, cst.Name) and loss.value in self.tensors):
             raise _Decline("the minimized loss is not a tensor of the program")
-        variables = list(self.variables)
+        variables, node = list(self.all_vars), None
         for a in value.args[1:]:
             if a.keyword is None or a.keyword.value != "var_list":
                 raise _Decline("minimize argument")
-            if not isinstance(a.value, (cst.List, cst.Tuple)) or not all(
-                    isinstance(e.value, cst.Name) and e.value.value in self.variables for e in a.value.elements):
+            if isinstance(a.value, cst.Name) and a.value.value in self.var_lists:
+                variables, node = self.var_lists[a.value.value], a.value.value
+            elif isinstance(a.value, (cst.List, cst.Tuple)) and all(
+                    isinstance(e, cst.Element) and self._var_ref(e.value) for e in a.value.elements):
+                variables = [self._var_ref(e.value) for e in a.value.elements]
+            else:
                 raise _Decline("var_list")
-            variables = [e.value.value for e in a.value.elements]
-        self.train_ops[name] = (loss.value, variables, value)
+        self.train_ops[name] = (loss.value, variables, node, value)
 
     def _session_with(self, st: cst.With) -> bool:
         if len(st.items) != 1:
@@ -249,6 +363,27 @@ class VariableProgram:
         self.with_node = st
         return True
 
+    def _named_feeds(self, names: set[str]) -> None:
+        """``fd = {placeholder: value, ...}`` in the session block, read only as the feed of the
+        run in the very next statement: the values are passed to that run (the dict goes)."""
+        for n in cstcache.walk(self.with_node):
+            if not isinstance(n, cst.IndentedBlock):
+                continue
+            body = list(n.body)
+            for st, nxt in zip(body, body[1:]):
+                a = self._assign(st)
+                if a is None or not isinstance(a[1], cst.Dict) or not a[1].elements or not all(
+                        isinstance(e, cst.DictElement) and isinstance(e.key, cst.Name)
+                        and e.key.value in self.placeholders for e in a[1].elements):
+                    continue
+                runs = [c for c in cstcache.walk(nxt) if isinstance(c, cst.Call) and self._is_run(c)
+                        and isinstance(self.feed(c), cst.Name) and self.feed(c).value == a[0]]
+                if len(runs) != 1:
+                    raise _Decline("a named feed dict")
+                self.feed_dicts[a[0]] = id(runs[0])
+                self.stmts[id(st)] = "feed_dict"
+                names.add(a[0])
+
     def _is_run(self, c: cst.Call) -> bool:
         return (isinstance(c.func, cst.Attribute) and isinstance(c.func.value, cst.Name)
                 and c.func.value.value == self.session and self.session is not None)
@@ -257,6 +392,15 @@ class VariableProgram:
         if len(c.args) >= 2 and c.args[1].keyword is None:
             return c.args[1].value
         return next((a.value for a in c.args if a.keyword is not None and a.keyword.value == "feed_dict"), None)
+
+    def feed_dict_node(self, c: cst.Call) -> cst.Dict | None:
+        """The dict display a run feeds (its own, or the named one just before it)."""
+        feed = self.feed(c)
+        if isinstance(feed, cst.Name) and feed.value in self.feed_dicts:
+            for st in cstcache.walk(self.with_node):
+                if id(st) in self.stmts and self.stmts[id(st)] == "feed_dict" and self._assign(st)[0] == feed.value:
+                    return self._assign(st)[1]
+        return feed if isinstance(feed, cst.Dict) else None
 
     def _run(self, c: cst.Call) -> None:
         if c.func.attr.value != "run" or not c.args or c.args[0].keyword is not None:
@@ -270,16 +414,18 @@ class VariableProgram:
         feed = self.feed(c)
         fed: dict[str, int] = {}
         if feed is not None:
-            if not isinstance(feed, cst.Dict):
+            d = self.feed_dict_node(c)
+            if d is None:
                 raise _Decline("a feed that is not a dict display")
-            for i, el in enumerate(feed.elements):
+            for i, el in enumerate(d.elements):
                 if not (isinstance(el, cst.DictElement) and isinstance(el.key, cst.Name)
                         and el.key.value in self.placeholders):
                     raise _Decline("a feed key that is not a placeholder")
                 fed[el.key.value] = i
         st = self.ctx.statement_of(c)
-        alone = (isinstance(st, cst.SimpleStatementLine) and len(st.body) == 1
-                 and isinstance(st.body[0], cst.Expr) and st.body[0].value is c)
+        whole = (isinstance(st, cst.SimpleStatementLine) and len(st.body) == 1
+                 and isinstance(st.body[0], (cst.Expr, cst.Assign)) and st.body[0].value is c)
+        alone = whole and isinstance(st.body[0], cst.Expr)
         if isinstance(fetch, cst.Name) and fetch.value in self.inits:
             if not alone or feed is not None:
                 raise _Decline("an initializer run inside an expression")
@@ -288,32 +434,61 @@ class VariableProgram:
         if isinstance(fetch, cst.Name) and fetch.value in self.train_ops:
             if not alone:
                 raise _Decline("a training run whose value is read")
-            loss = self.train_ops[fetch.value][0]
-            need = self.tensors[loss]
-            if any(p not in fed for p in need):
-                raise _Decline("a training run that does not feed every placeholder of its loss")
-            self.runs[id(c)] = ("train", (fetch.value, need))
+            self.runs[id(c)] = ("train", (fetch.value, self._loss_feeds(fetch.value, fed)))
             return
         elements = fetch.elements if isinstance(fetch, (cst.List, cst.Tuple)) else [None]
+        ops = [el.value.value for el in elements if el is not None and isinstance(el.value, cst.Name)
+               and el.value.value in self.train_ops]
+        if ops:
+            self._train_run(c, fetch, ops, fed, whole)
+            return
         for el in elements:
             expr = fetch if el is None else el.value
             if el is not None and not isinstance(el, cst.Element):
                 raise _Decline("a starred fetch")
             reads = _reads(expr)
-            if reads & (set(self.train_ops) | self.inits | {self.session}):
-                raise _Decline("a train op fetched with other values")
+            if reads & (set(self.train_ops) | self.inits | {self.session} | set(self.var_lists)):
+                raise _Decline("a train op fetched inside an expression")
             need = {p for p in self.placeholders if p in reads} | {
                 p for t in reads if t in self.tensors for p in self.tensors[t]}
             if any(p not in fed for p in need):
                 raise _Decline("a run that does not feed a placeholder it reads")
             for p in need:
-                v = feed.elements[fed[p]].value
+                v = self.feed_dict_node(c).elements[fed[p]].value
                 uses = sum(1 for x in cstcache.walk(expr) if isinstance(x, cst.Name) and x.value == p) + sum(
                     1 for t in reads if t in self.tensors and p in self.tensors[t]
                     for x in cstcache.walk(expr) if isinstance(x, cst.Name) and x.value == t)
                 if uses > 1 and not isinstance(v, (cst.Name, cst.Attribute, cst.Integer, cst.Float)):
                     raise _Decline("a fed expression that would be evaluated twice")
         self.runs[id(c)] = ("fetch", fed)
+
+    def _loss_feeds(self, op: str, fed: dict) -> list[str]:
+        need = self.tensors[self.train_ops[op][0]]
+        if any(p not in fed for p in need):
+            raise _Decline("a training run that does not feed every placeholder of its loss")
+        return need
+
+    def _train_run(self, c, fetch, ops: list[str], fed: dict, whole: bool) -> None:
+        """``[op1, op2, loss1, loss2]`` fetched in one run: the ops' steps from the same values."""
+        if not whole or not isinstance(fetch, (cst.List, cst.Tuple)) or len(set(ops)) != len(ops):
+            raise _Decline("train ops fetched in an expression")
+        seen: set[str] = set()
+        for op in ops:
+            vs = set(self.train_ops[op][1])
+            if vs & seen:
+                raise _Decline("two train ops of one run update the same variable")
+            seen |= vs
+        losses = {self.train_ops[op][0]: i for i, op in enumerate(ops)}
+        index: list[int | None] = []
+        for el in fetch.elements:
+            v = el.value
+            if isinstance(v, cst.Name) and v.value in self.train_ops:
+                index.append(None)
+            elif isinstance(v, cst.Name) and v.value in losses:
+                index.append(losses[v.value])
+            else:
+                raise _Decline("a run fetching train ops with something else than their losses")
+        self.runs[id(c)] = ("train_run", ([(op, self._loss_feeds(op, fed)) for op in ops], index))
 
     def _inside(self, node, outer) -> bool:
         n = node
@@ -407,21 +582,52 @@ class VariableProgramRule(Rule):
         return dtype_of(self.ctx, node, node)
 
     def _fed_values(self, original: cst.Call, updated: cst.Call, names) -> dict[str, cst.BaseExpression]:
+        """{placeholder: its fed value cast to the placeholder's dtype} of a run (a named feed dict's
+        values were taken when its statement was left)."""
         prog = self._prog()
         feed_o, feed_u = prog.feed(original), prog.feed(updated)
-        out = {}
-        for eo, eu in zip(feed_o.elements, feed_u.elements):
-            if eo.key.value in names:
-                out[eo.key.value] = call("keras.ops.convert_to_tensor", eu.value, dtype=self._dtype(eo.key.value))
-        return out
+        if isinstance(feed_o, cst.Name):
+            pairs = self.__dict__.get("_named", {}).get(feed_o.value, [])
+        else:
+            pairs = [(eo.key.value, eu.value) for eo, eu in zip(feed_o.elements, feed_u.elements)]
+        return {k: call("keras.ops.convert_to_tensor", v, dtype=self._dtype(k)) for k, v in pairs if k in names}
+
+    def _random(self, original: cst.Call, updated: cst.Call) -> cst.Call:
+        b = BoundArgs(updated, RANDOM_SIG, original)
+        fn = RANDOM_INITS[self.ctx.legacy_name(original.func)]
+        kw = {k: b.node(k) for k in ("mean", "stddev") if b.given(k)}
+        return call(fn, b.node("shape"), **kw)
+
+    def _keras_variable(self, original: cst.Call, updated: cst.Call) -> cst.Call:
+        args = []
+        init = original.args[0].value
+        if isinstance(init, cst.Call) and self.ctx.legacy_name(init.func) in _FILLS:
+            # tf.zeros / tf.ones(shape): float32 (TFM130 leaves a variable's initial value alone)
+            fill = call("keras.ops." + self.ctx.legacy_name(init.func).rsplit(".", 1)[1],
+                        updated.args[0].value.args[0].value, dtype=to_node("float32"))
+            updated = updated.with_changes(args=[updated.args[0].with_changes(value=fill), *updated.args[1:]])
+        for a, o in zip(updated.args, original.args):
+            if a.keyword is not None and a.keyword.value == "trainable":
+                continue
+            if a.keyword is not None and a.keyword.value == "dtype":
+                a = a.with_changes(value=dtype_of(self.ctx, a.value, o.value))
+            args.append(a)
+        if args:
+            args[-1] = args[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+        return cst.Call(func=cst.parse_expression("keras.Variable"), args=args)
 
     def leave_Call(self, original: cst.Call, updated: cst.Call):
         prog = self._prog()
+        if not prog.ok:
+            return updated
+        if id(original) in prog.random_inits:
+            self.ctx.add_import("keras")
+            return self._random(original, updated)
         hit = prog.runs.get(id(original))
         if hit is None:
             return updated
         kind, data = hit
-        if kind != "fetch":
+        if kind not in ("fetch", "train_run"):
             return updated
         try:
             fed = prog.feed(original)
@@ -430,6 +636,14 @@ class VariableProgramRule(Rule):
             return updated
         self.ctx.add_import("keras")
         self.ctx.count(self)
+        if kind == "train_run":
+            steps, index = data
+            self.ctx.use_helper("tf1_train_run")
+            pairs = [cst.Element(cst.Tuple([cst.Element(cst.Name(op)), cst.Element(
+                cst.Tuple([cst.Element(values[p]) for p in need]) if need else cst.Tuple([]))]))
+                for op, need in steps]
+            return call("tf1_train_run", cst.List(pairs),
+                        cst.List([cst.Element(to_node(i)) for i in index]))
         fetch = updated.args[0].value
 
         def one(e):
@@ -464,26 +678,27 @@ class VariableProgramRule(Rule):
             return updated
         name = original.body[0].targets[0].target.value
         value = updated.body[0].value
+        if role == "variable_list":
+            return updated
         self.ctx.add_import("keras")
         self.ctx.count(self)
+        if role == "feed_dict":
+            self.__dict__.setdefault("_named", {})[name] = [
+                (eo.key.value, eu.value) for eo, eu in zip(original.body[0].value.elements, value.elements)]
+            return cst.RemoveFromParent()
         if role in ("placeholder", "init"):
             return cst.RemoveFromParent()
-        if role == "variable":
-            args = [a for a in value.args]
-            for i, a in enumerate(args):
-                if a.keyword is not None and a.keyword.value == "dtype":
-                    orig = prog.variables[name].args[i].value
-                    try:
-                        args[i] = a.with_changes(value=dtype_of(self.ctx, a.value, orig))
-                    except Untranslatable:
-                        return updated
-                if a.keyword is not None and a.keyword.value == "trainable":
-                    args[i] = None
-            args = [a for a in args if a is not None]
-            if args:
-                args[-1] = args[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
-            return updated.with_changes(body=[updated.body[0].with_changes(
-                value=cst.Call(func=cst.parse_expression("keras.Variable"), args=args))])
+        try:
+            if role == "variable":
+                new = self._keras_variable(original.body[0].value, value)
+                return updated.with_changes(body=[updated.body[0].with_changes(value=new)])
+            if role == "variable_dict":
+                elements = [e.with_changes(value=self._keras_variable(eo.value, e.value))
+                            for eo, e in zip(original.body[0].value.elements, value.elements)]
+                return updated.with_changes(body=[updated.body[0].with_changes(
+                    value=value.with_changes(elements=elements))])
+        except Untranslatable:
+            return updated
         if role == "tensor":
             expr = _substitute(value, {t: ps for t, ps in prog.tensors.items() if t != name}, {})
             return cst.FunctionDef(
@@ -493,11 +708,13 @@ class VariableProgramRule(Rule):
                 leading_lines=original.leading_lines)
         if role == "train_op":
             self.ctx.use_helper("TF1TrainStep")
-            loss, variables, _ = prog.train_ops[name]
+            loss, variables, node, _ = prog.train_ops[name]
             self.report(original, f"the model is its tf.Variables ({', '.join(variables)}): eager code, "
                                   f"{name} -> TF1TrainStep over {loss}()")
             opt = value.func.value
-            new = call("TF1TrainStep", opt, cst.Name(loss), cst.List([cst.Element(cst.Name(v)) for v in variables]))
+            var_list = cst.Name(node) if node else cst.List(
+                [cst.Element(cst.parse_expression(v)) for v in variables])
+            new = call("TF1TrainStep", opt, cst.Name(loss), var_list)
             return updated.with_changes(body=[updated.body[0].with_changes(value=new)])
         return updated
 
