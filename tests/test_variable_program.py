@@ -122,3 +122,64 @@ def test_variable_program_trains_like_tf1(variant, tmp_path):
     (tmp_path / "bad.py").write_text(bad)
     off = _run([sys.executable, str(tmp_path / "bad.py")], tmp_path)
     assert not _close(off["cost"], legacy["cost"])
+
+
+TWO = ROOT / "tests" / "fixtures" / "tf1_variables" / "two_player.py"
+
+
+@pytest.mark.parametrize("fixes", [False, True])
+def test_two_player_program_translates_completely(fixes):
+    out = _migrate(TWO.read_text(), fixes)
+    assert TODO_MARKER not in out and legacy_refs_outside_todo(out) == []
+    assert "'gen_h': keras.Variable((rs.randn(noise_dim, hidden) * 0.5).astype(np.float32))" in out
+    assert "'gen_h': keras.Variable(keras.ops.zeros([hidden], dtype='float32'))" in out
+    assert "train_gen = TF1TrainStep(optimizer_gen, gen_loss, gen_vars)" in out
+    assert "def disc_loss(gen_input, disc_input):" in out
+    assert "feed_dict = {" not in out  # the named feed dict's values went to the run
+    assert "_, _, gl, dl = tf1_train_run([(train_gen, (" in out and "[None, None, 0, 1])" in out
+    assert "sample = [keras.ops.convert_to_numpy(gen_sample(" in out
+    again = migrate_source(out, "p.py", Options(fixes=fixes))
+    assert again.status == "unchanged" and again.code == out
+
+
+def test_random_initial_values_are_drawn_once():
+    """tf.Variable(glorot_init(shape)) with glorot_init returning tf.random_normal (gan.py): the
+    draw is the variable's initial value (TF1 ran it once, in the initializer)."""
+    src = TWO.read_text().replace(
+        "weights = {", "def glorot_init(shape):\n    return tf.random_normal(shape=shape, stddev=1. / tf.sqrt(shape[0] / 2.))\n\n\nweights = {").replace(
+        "tf.Variable((rs.randn(noise_dim, hidden) * 0.5).astype(np.float32))", "tf.Variable(glorot_init([noise_dim, hidden]))")
+    out = _migrate(src)
+    assert TODO_MARKER not in out
+    assert "return keras.random.normal(shape, stddev=1. / keras.ops.sqrt(shape[0] / 2.))" in out
+    assert "'gen_h': keras.Variable(glorot_init([noise_dim, hidden]))" in out
+    # the same draw anywhere else is a per-run op: the program is not TFM162's
+    out = _migrate(src.replace("gen_loss = -tf.reduce_mean(tf.log(disc_fake))",
+                               "gen_loss = -tf.reduce_mean(tf.log(disc_fake)) + glorot_init([1])[0]"))
+    assert "TF1TrainStep" not in out and TODO_MARKER in out
+
+
+def test_overlapping_train_ops_in_one_run_stay_tf1():
+    src = TWO.read_text().replace("minimize(disc_loss, var_list=disc_vars)", "minimize(disc_loss)")
+    out = _migrate(src)
+    assert "tf1_train_run" not in out and TODO_MARKER in out
+
+
+@pytest.mark.slow
+def test_two_player_program_trains_like_tf1(tmp_path):
+    """Both train ops of one TF1 run: gradients and fetched losses from the values before the run,
+    each op with its own Adam. Negative control: the steps applied one after the other differ."""
+    src = TWO.read_text()
+    (tmp_path / "legacy.py").write_text(src)
+    migrated = _migrate(src)
+    (tmp_path / "migrated.py").write_text(migrated)
+    legacy = _run([sys.executable, "-m", "migrator.legacy.run", str(tmp_path / "legacy.py")], tmp_path)
+    keras = _run([sys.executable, str(tmp_path / "migrated.py")], tmp_path)
+    for k in ("gen", "disc", "sample"):
+        assert _close(keras[k], legacy[k]), (k, keras[k], legacy[k])
+    assert legacy["disc"][-1] != legacy["disc"][0]  # it trains
+    bad = migrated.replace("for (other, _), values in zip(steps, before):",
+                           "for (other, _), values in zip(steps[:0], before):")
+    assert bad != migrated
+    (tmp_path / "bad.py").write_text(bad)
+    off = _run([sys.executable, str(tmp_path / "bad.py")], tmp_path)
+    assert not _close(off["disc"], legacy["disc"])

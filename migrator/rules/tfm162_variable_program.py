@@ -250,6 +250,13 @@ class VariableProgram:
             if self._is_run(c):
                 self._run(c)
                 checked.update(id(x) for x in cstcache.walk(c))
+        for f in self.init_fns:  # an initial-value builder is called only for initial values
+            for n in cstcache.walk(module):
+                if isinstance(n, cst.Name) and n.value == f and not _binds(ctx, n):
+                    p = ctx.parent(n)
+                    owner = ctx.parent(ctx.parent(p)) if isinstance(p, cst.Call) and p.func is n else None
+                    if owner is None or id(owner) not in self.var_calls:
+                        raise _Decline(f"{f}() called for something else than an initial value")
         variables = set(self.variables) | set(self.var_dicts)
         in_functions = {id(x) for f in functions.values() for x in cstcache.walk(f.body)}
         for n in cstcache.walk(module):
