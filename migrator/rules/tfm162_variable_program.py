@@ -250,6 +250,13 @@ class VariableProgram:
             if self._is_run(c):
                 self._run(c)
                 checked.update(id(x) for x in cstcache.walk(c))
+        if ctx.rule_active("TFM135"):
+            from .tfm135_handmade_layers import HandmadeLayers
+
+            hl = ctx.analysis(HandmadeLayers)
+            if self.var_calls & hl.removed_variable_calls() \
+                    or (set(self.variables) | set(self.var_dicts)) & hl.removed_variable_names():
+                raise _Decline("TFM135 makes layers of its variables (a Keras model for TFM140)")
         for f in self.init_fns:  # an initial-value builder is called only for initial values
             for n in cstcache.walk(module):
                 if isinstance(n, cst.Name) and n.value == f and not _binds(ctx, n):
