@@ -340,6 +340,14 @@ class Ops(CallRule):
             fn = self.ctx.parent(fn)
         return fn is not None and fn.name.value in self.ctx.analysis(TF1Program).trainable_functions()
 
+    def _initial_draw(self, original: cst.Call) -> bool:
+        """A random draw TFM162 makes a keras.Variable's initial value (its own translation)."""
+        if not self.ctx.rule_active("TFM162"):
+            return False
+        from .tfm162_variable_program import VariableProgram, VariableProgramRule
+
+        return VariableProgramRule.owns(self.ctx) and id(original) in self.ctx.analysis(VariableProgram).random_inits
+
     def build(self, name: str, original: cst.Call, updated: cst.Call):  # noqa: C901
         B = lambda sig: BoundArgs(updated, sig, original)  # noqa: E731
         if name in _REDUCE:
@@ -435,6 +443,8 @@ class Ops(CallRule):
             b = B("input, axis=None, name=None, dimension=None, output_type='int64'")
             axis = b.node("axis") if b.given("axis") else (b.node("dimension") if b.given("dimension") else to_node(0))
             return _ops(name.rsplit(".", 1)[-1], b.node("input"), axis=axis)
+        if name in ("random_normal", "random.normal") and self._initial_draw(original):
+            return None  # an initial value of TFM162's keras.Variables (drawn once, as TF1's initializer)
         if name in ("random_normal", "random.normal"):
             # a graph op: TF1 draws again at every run. Only ``tf.shape(t)`` shapes translate: a
             # layer that draws at every call, shaped like t (a fixed shape would give one eager

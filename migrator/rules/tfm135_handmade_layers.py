@@ -831,6 +831,11 @@ class HandmadeLayers(Rule):
             out[k] = (sv[id(W.call)], how, id(W.call), id(B.call) if how == "with" else None)
         return out
 
+    def removed_variable_names(self) -> frozenset:
+        """Names (a variable, or the dict holding it) of the variables that become part of a layer."""
+        _, _, removable = self._state()
+        return frozenset(k[1] for k in removable if isinstance(k, tuple) and len(k) >= 2)
+
     def removed_variable_calls(self) -> frozenset:
         """The get_variable / tf.Variable calls whose variable becomes part of a layer."""
         variables, _, removable = self._state()

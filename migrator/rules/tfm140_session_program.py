@@ -191,6 +191,11 @@ class SessionProgram(Rule):
 
             if self.ctx.analysis(ConstantSessions).placeholder_stmts:  # a pure function of its feeds: TFM149's
                 return None
+        if prog is not None and self.ctx.rule_active("TFM162"):
+            from .tfm162_variable_program import VariableProgramRule
+
+            if VariableProgramRule.owns(self.ctx):  # the model is its tf.Variables: TFM162's eager code
+                return None
         return prog
 
     @classmethod
@@ -345,13 +350,22 @@ class SessionProgram(Rule):
                             and not self._summary(n) \
                             and self.ctx.analysis(TF1Program).flow.scope_of(original) is prog.scope:
                         return self._label_fn(prog, n, original, updated)
-            if self._bare_optimizer_call(original):
+            if self._bare_optimizer_call(original) and not self._variable_program(original):
                 raise _Todo("Keras 3 optimizers have no minimize / compute_gradients / apply_gradients: "
                             "this training step is not translated")
             return self._session_statement(original, updated)
         except (_Todo, Untranslatable) as ex:
             self.todo(original, str(ex))
             return updated
+
+    def _variable_program(self, original) -> bool:
+        """A train op of a program TFM162 turns into eager code (a TF1TrainStep)."""
+        if not self.ctx.rule_active("TFM162"):
+            return False
+        from .tfm162_variable_program import VariableProgram, VariableProgramRule
+
+        return VariableProgramRule.owns(self.ctx) and \
+            self.ctx.analysis(VariableProgram).stmts.get(id(original)) == "train_op"
 
     def _counters(self):
         from ._step_counter import StepCounters

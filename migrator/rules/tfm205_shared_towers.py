@@ -7,14 +7,30 @@ import re
 import libcst as cst
 
 from ..analysis.sharing import CELLS, GET_SCOPE, Sharing, TowerGroup, pretty
-from ..emit import code
+from ..emit import call, code, stmt, to_node
 from ..names import dotted
 from ._encoder import apply_encoder, encoder_statements, free_name
+from ..helpers import register
 from ._siamese import walk
 from .base import Case, Rule
 
 _REUSE_PARAM = re.compile(r"reus", re.I)
 _LAYER_ROOTS = ("tensorflow.layers.", "tensorflow.contrib.layers.", "tensorflow.contrib.slim.", "tflearn.")
+
+TF1_FIXED_MODE = register("TF1FixedMode", '''
+class TF1FixedMode(keras.layers.Layer):
+    # One TF1 tower of a pair that shares its variables but was built in a constant mode
+    # (tf.layers.dropout(training=True) in the training tower, training=False in the evaluation
+    # one): TF1 kept each tower in its mode whatever ran it. A functional Keras model passes ITS
+    # training flag to every layer call, so this layer applies the shared encoder in its own mode
+    def __init__(self, tower, training, **kwargs):
+        super().__init__(**kwargs)
+        self.tower = tower
+        self.fixed_training = training
+
+    def call(self, inputs, training=None):
+        return self.tower(inputs, training=self.fixed_training)
+''', imports=[("keras", None, None)])
 
 
 def reuse_params(fn: cst.FunctionDef) -> set[str]:
@@ -103,6 +119,7 @@ class SharedPlan:
         self.encoder: dict[int, str] = {}
         self.problem: dict[int, str] = {}
         self.extra: dict[int, list[cst.Arg]] = {}
+        self.modes: dict[int, list[bool]] = {}   # group -> each tower's constant dropout mode
         self.strip_args: set[int] = set()
         self.remove: set[int] = set()
         self.groups: list[TowerGroup] = []
@@ -172,7 +189,10 @@ class SharedPlan:
             params = reuse_params(g.function)
             extras.append([f"{p}={code(a.value).strip()}" for p, a in bound[1:] if not (p in params or p == "reuse")])
         if any(e != extras[0] for e in extras):
-            return "the tower calls pass different arguments besides the input and reuse"
+            modes = self._fixed_modes(g, method)
+            if modes is None:
+                return "the tower calls pass different arguments besides the input and reuse"
+            self.modes[id(g)] = modes
         if len({code(c.func).strip() for c in g.calls}) != 1:
             return "the towers are called through different names"
         # a TF1 program that stays TF1 as a whole (TFM140 cannot translate one of its runs) keeps
@@ -182,6 +202,44 @@ class SharedPlan:
         if _program_stays_tf1(ctx, g.calls[0]):
             return "the TF1 program around them stays TF1 (TFM140: one of its sess.run calls is not translated)"
         return None
+
+    def _fixed_modes(self, g: TowerGroup, method: bool) -> list[bool] | None:
+        """Towers that differ only in a mode parameter: each call passes ``True`` / ``False`` for
+        one parameter the builder reads only as ``tf.layers.dropout(..., training=<it>)`` (TensorFlow-
+        Examples' ``conv_net(x, ..., reuse=False, is_training=True)`` / ``(..., reuse=True,
+        is_training=False)``). The shared encoder is then applied in each call's constant mode
+        (``TF1FixedMode``); the layers no longer read the parameter (TFM131 leaves the mode to
+        Keras). None when anything else differs."""
+        fn = g.function
+        params = reuse_params(fn)
+        bound = [{p: a for p, a in _bound_params(fn, c, method)[1:] if not (p in params or p == "reuse")}
+                 for c in g.calls]
+        if any(None in b or set(b) != set(bound[0]) for b in bound):
+            return None
+        differ = {p for p in bound[0] if len({code(b[p].value).strip() for b in bound}) > 1}
+        if len(differ) != 1:
+            return None
+        (p,) = differ
+        modes = []
+        for b in bound:
+            v = b[p].value
+            if not (isinstance(v, cst.Name) and v.value in ("True", "False")):
+                return None
+            modes.append(v.value == "True")
+        allowed: set[int] = set()
+        sharing: Sharing = self.ctx.analysis(Sharing)
+        for n in walk(fn.body):
+            if isinstance(n, cst.Call) and sharing.qname(n.func) == "tensorflow.layers.dropout":
+                for a in n.args:
+                    if a.keyword is not None and a.keyword.value == "training" \
+                            and isinstance(a.value, cst.Name) and a.value.value == p:
+                        allowed.add(id(a.value))
+            if isinstance(n, (cst.FunctionDef, cst.Lambda, cst.ClassDef)):
+                return None  # a nested scope could rebind or capture it
+        reads = [n for n in walk(fn.body) if isinstance(n, cst.Name) and n.value == p]
+        if not allowed or any(id(n) not in allowed for n in reads):
+            return None
+        return modes
 
 
 def _plain_target(t: cst.BaseExpression) -> bool:
@@ -262,6 +320,12 @@ class SharedTowers(Rule):
             return updated
         x = value.args[0].value
         applied: cst.BaseExpression = apply_encoder(enc, x)
+        modes = plan.modes.get(id(g))
+        if modes is not None:
+            # a tower built in a constant mode: the shared encoder applied in that mode
+            self.ctx.use_helper("TF1FixedMode")
+            applied = cst.Call(func=call("TF1FixedMode", cst.Name(enc), training=to_node(modes[i])),
+                               args=[cst.Arg(x)])
         flag = self._reuse_flag(g, value) if i > 0 else None
         if flag is not None:
             # ``reuse=<flag>`` decided at run time (``sharing=False`` builds a second tower in
@@ -278,14 +342,18 @@ class SharedTowers(Rule):
                               f"model {enc} applied to each of the {len(g.calls)} inputs")
         params = reuse_params(g.function)
         bound = _bound_params(g.function, value, is_method(self.ctx, g.function))
-        # a reuse parameter without a default must still be passed (the first call's value:
+        # a reuse parameter without a default must still be passed, positionally or by keyword (the first call's value:
         # the layers' reuse= arguments that read it are dropped, so its value no longer matters)
         required = {q.name.value for q in g.function.params.params if q.default is None}
-        extra = [a for p, a in bound[1:] if not (p in params or p == "reuse") or (p in required and a.keyword is None)]
+        extra = [a for p, a in bound[1:] if not (p in params or p == "reuse") or p in required]
         # float64 / float16 programs: the encoder's input takes the dtype of the tensor it is applied
         # to (a float32 keras.Input would cast a float64 input down)
         typed = self._typed_input(original.body[0].value.args[0].value)
         stmts = encoder_statements(enc, value.func, x, extra, input_dtype=typed)
+        if modes is not None:
+            # the input may be a structure (an Estimator's features dict): one keras.Input per tensor
+            stmts[0] = stmt("{n} = keras.tree.map_structure(lambda t: keras.Input(shape=t.shape[1:], "
+                            "dtype=t.dtype), {x})", n=cst.Name(f"{enc}_input"), x=x)
         stmts[0] = stmts[0].with_changes(leading_lines=original.leading_lines)
         return cst.FlattenSentinel([*stmts, new.with_changes(leading_lines=[])])
 
@@ -383,4 +451,20 @@ class SharedTowers(Rule):
         # cells under different scope names: TF1 makes two sets of variables - no encoder
         "import tensorflow as tf\n\nclass Net:\n    def __init__(self, a, b):\n        self.o1 = self.encode(a, 'x')\n        self.o2 = self.encode(b, 'y')\n\n    def encode(self, sequence, name):\n        with tf.variable_scope(name):\n            cell = tf.nn.rnn_cell.LSTMCell(4, reuse=tf.get_variable_scope().reuse)\n            outputs, _ = tf.nn.dynamic_rnn(cell, sequence, dtype=tf.float32)\n        return outputs\n",
         "import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\n\nclass Net:\n    def __init__(self, a, b):\n        self.o1 = self.encode(a, 'x')\n        self.o2 = self.encode(b, 'y')\n\n    def encode(self, sequence, name):\n        cell = tf.nn.rnn_cell.LSTMCell(4, reuse=tf.get_variable_scope().reuse)\n        outputs, _ = tf.nn.dynamic_rnn(cell, sequence, dtype=tf.float32)\n        return outputs\n", (), todo=True)]
+    INVALID = [*INVALID, Case(
+        # TensorFlow-Examples' conv_net pair: the towers differ only in a constant dropout mode
+        # (training= of tf.layers.dropout): one encoder, each tower applied in its own mode
+        "import tensorflow as tf\n\ndef net(x, reuse, is_training):\n    with tf.variable_scope('Net', reuse=reuse):\n        h = tf.layers.dense(x, 8)\n        h = tf.layers.dropout(h, rate=0.5, training=is_training)\n        return tf.layers.dense(h, 2)\n\ndef model_fn(features):\n    logits_train = net(features, reuse=False, is_training=True)\n    logits_test = net(features, reuse=True, is_training=False)\n    return logits_train, logits_test\n",
+        "import keras\n\n\n# tflearn-migrate helper: TF1FixedMode\n" + TF1_FIXED_MODE.code + "\n\n"
+        "def net(x, reuse, is_training):\n    h = keras.layers.Dense(8)(x)\n    h = keras.layers.Dropout(0.5)(h)\n"
+        "    return keras.layers.Dense(2)(h)\n\ndef model_fn(features):\n"
+        "    encoder_input = keras.tree.map_structure(lambda t: keras.Input(shape=t.shape[1:], dtype=t.dtype), features)\n"
+        "    encoder = keras.Model(encoder_input, net(encoder_input, reuse=False, is_training=True), name='encoder')\n"
+        "    logits_train = TF1FixedMode(encoder, training=True)(features)\n"
+        "    logits_test = TF1FixedMode(encoder, training=False)(features)\n"
+        "    return logits_train, logits_test\n", ("TFM205",))]
+    INVALID = [*INVALID, Case(
+        # the mode parameter is read otherwise too: the towers compute different things, TODO
+        "import tensorflow as tf\n\ndef net(x, reuse, is_training):\n    with tf.variable_scope('Net', reuse=reuse):\n        h = tf.layers.dense(x, 8)\n        h = tf.layers.dropout(h, rate=0.5, training=is_training)\n        h = h * 2.0 if is_training else h\n        return tf.layers.dense(h, 2)\n\ndef model_fn(features):\n    logits_train = net(features, reuse=False, is_training=True)\n    logits_test = net(features, reuse=True, is_training=False)\n    return logits_train, logits_test\n",
+        "import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\nimport keras\n\ndef net(x, reuse, is_training):\n    # TODO(tflearn-migrate): TFM138 variable_scope shares variables (reuse): no Keras translation without TFM205's shared encoder\n    with tf.variable_scope('Net', reuse=reuse):\n        h = keras.layers.Dense(8)(x)\n        h = keras.layers.Dropout(0.5)(h)\n        h = h * 2.0 if is_training else h\n        return keras.layers.Dense(2)(h)\n\ndef model_fn(features):\n    # TODO(tflearn-migrate): TFM205 net() towers share their variables in TF1 but are not turned into one encoder: the tower calls pass different arguments besides the input and reuse\n    logits_train = net(features, reuse=False, is_training=True)\n    logits_test = net(features, reuse=True, is_training=False)\n    return logits_train, logits_test\n", ("TFM205", "TFM138"), todo=True)]
     REQUIRES = ("TFM131", "TFM138", "TFM140")

@@ -1,0 +1,778 @@
+"""TFM162: a module-level TF1 program whose model IS its ``tf.Variable`` s (no layer: TensorFlow-
+Examples' linear_regression, ``pred = tf.add(tf.multiply(X, W), b)`` over shapeless placeholders)
+-> eager code: the variables become ``keras.Variable`` s, every tensor a function of the
+placeholders it reads, ``opt.minimize(loss)`` a ``TF1TrainStep`` and each ``sess.run`` a call
+with the fed values."""
+from __future__ import annotations
+
+import libcst as cst
+
+from .. import cstcache
+from ..args import BoundArgs, Unbindable
+from ..emit import call, literal, to_node
+from ..helpers import register
+from ..names import dotted
+from ._tf1 import dtype_of
+from ._tflearn import Untranslatable
+from .base import Case, Rule
+
+TF1_TRAIN_STEP = register("TF1TrainStep", '''
+class TF1TrainStep(keras.Model):
+    """TF1 ``train_op = optimizer.minimize(loss, var_list=variables)`` over tf.Variables, run by
+    ``sess.run(train_op, feed_dict)``: ``train_op.step(*fed)`` does one step of ``optimizer`` on
+    ``loss(*fed)`` (summed, as TF1 differentiated a non-scalar loss) over ``variables`` (TF1's
+    var_list; by default every trainable variable made before minimize - one the loss does not
+    read gets no gradient and no update, as in TF1), eagerly through Keras' own train step; it
+    returns the loss before the update (what a TF1 run fetching the loss got)."""
+
+    def __init__(self, optimizer, loss_fn, variables):
+        super().__init__()
+        self.loss_fn = loss_fn
+        self.tracked = list(variables)
+        self._step_optimizer = optimizer
+        self._step_args = ()
+
+    def call(self, x):
+        return x
+
+    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+        return keras.ops.sum(self.loss_fn(*self._step_args))
+
+    def step(self, *args):
+        if not self.compiled:
+            self.compile(optimizer=self._step_optimizer, run_eagerly=True, jit_compile=False)
+        self._step_args = args
+        loss = self.train_on_batch(np.zeros((1, 1), "float32"))
+        self._step_args = ()
+        return loss
+''', imports=[("keras", None, None), ("numpy", None, "np")])
+
+TF1_TRAIN_RUN = register("tf1_train_run", """
+def tf1_train_run(steps, fetches):
+    # TF1 sess.run([train ops and their losses], feed): every op's gradients and fetched loss
+    # come from the values the variables had before the run (read once for the run), each op
+    # applied by its own optimizer; a train op fetches None, a loss its value before the update
+    before = [[keras.ops.convert_to_numpy(v) for v in op.tracked] for op, _ in steps]
+    losses, after = [], []
+    for op, args in steps:
+        for (other, _), values in zip(steps, before):
+            for v, x in zip(other.tracked, values):
+                v.assign(x)
+        losses.append(op.step(*args))
+        after.append([keras.ops.convert_to_numpy(v) for v in op.tracked])
+    for (op, _), values in zip(steps, after):
+        for v, x in zip(op.tracked, values):
+            v.assign(x)
+    return [None if i is None else losses[i] for i in fetches]
+""", imports=[("keras", None, None)], requires=("TF1TrainStep",))
+
+_PLACEHOLDER = ("tensorflow.placeholder", "tensorflow.compat.v1.placeholder")
+_VARIABLE = ("tensorflow.Variable", "tensorflow.compat.v1.Variable")
+_INIT = ("tensorflow.global_variables_initializer", "tensorflow.initialize_all_variables",
+         "tensorflow.compat.v1.global_variables_initializer")
+_SESSION = ("tensorflow.Session", "tensorflow.compat.v1.Session")
+_FILLS = ("tensorflow.zeros", "tensorflow.ones")
+# random initial values (drawn once, when the initializer ran): TF1 name -> keras.random function
+RANDOM_INITS = {"tensorflow.random_normal": "keras.random.normal", "tensorflow.random.normal": "keras.random.normal",
+                "tensorflow.truncated_normal": "keras.random.truncated_normal",
+                "tensorflow.random.truncated_normal": "keras.random.truncated_normal"}
+RANDOM_SIG = "shape, mean=0.0, stddev=1.0, dtype=tf.float32, seed=None, name=None"
+# anything that makes layers, scopes, checkpoints, queues or summaries: TFM140 and the layer
+# rules own such files
+_OTHER = ("tensorflow.layers.", "tensorflow.contrib.", "tensorflow.nn.rnn_cell.", "tensorflow.keras.",
+          "tflearn.", "tensorflow.get_variable", "tensorflow.variable_scope", "tensorflow.name_scope",
+          "tensorflow.train.Saver", "tensorflow.summary.", "tensorflow.data.", "tensorflow.assign",
+          "tensorflow.while_loop", "tensorflow.py_func", "tensorflow.placeholder_with_default",
+          "tensorflow.InteractiveSession", "tensorflow.local_variables_initializer", "tensorflow.trainable_variables",
+          "tensorflow.global_variables", "tensorflow.get_collection", "tensorflow.Graph", "tensorflow.device",
+          "tensorflow.nn.dropout", "tensorflow.random.", "tensorflow.random_normal", "tensorflow.random_uniform",
+          "tensorflow.truncated_normal", "tensorflow.multinomial", "tensorflow.set_random_seed",
+          "tensorflow.gradients", "tensorflow.train.exponential_decay", "tensorflow.train.get_global_step",
+          "tensorflow.estimator.", "tensorflow.app.", "tensorflow.nn.nce_loss", "tensorflow.nn.sampled_softmax_loss",
+          "tensorflow.control_dependencies", "tensorflow.group", "tensorflow.cond")
+
+
+class VariableProgram:
+    """``ctx.analysis(VariableProgram)``: the module's program, when it has this shape (``ok``)."""
+
+    def __init__(self, ctx) -> None:
+        self.ctx = ctx
+        self.ok = False
+        self.why = ""
+        self.placeholders: dict[str, cst.Call] = {}   # name -> original placeholder call
+        self.variables: dict[str, cst.Call] = {}      # name -> original tf.Variable call
+        self.var_dicts: dict[str, dict[str, cst.Call]] = {}   # ``weights = {'k': tf.Variable(..)}``
+        self.var_lists: dict[str, list[str]] = {}     # ``gen_vars = [weights['k'], ...]``
+        self.all_vars: list[str] = []                 # every variable (code), in order
+        self.var_calls: set[int] = set()              # ids of the tf.Variable calls
+        self.random_inits: set[int] = set()           # ids of random calls drawn as initial values
+        self.init_fns: set[str] = set()               # module functions returning such a draw
+        self.tensors: dict[str, list[str]] = {}       # name -> placeholders it reads (its parameters)
+        self.train_ops: dict[str, tuple] = {}         # name -> (loss, [variable codes], var_list node code, call)
+        self.inits: set[str] = set()
+        self.feed_dicts: dict[str, int] = {}          # named feed dict -> id(the run reading it)
+        self.session: str | None = None
+        self.stmts: dict[int, str] = {}               # id(original statement) -> its role
+        self.with_node: cst.With | None = None
+        self.runs: dict[int, tuple] = {}              # id(original run call) -> (kind, data)
+        try:
+            self._analyse()
+            self.ok = bool(self.placeholders and self.all_vars and self.train_ops and self.session)
+        except _Decline as ex:
+            self.ok = False
+            self.why = str(ex)
+        if not self.ok:
+            self.stmts, self.runs, self.random_inits = {}, {}, set()
+
+    # -- helpers ---------------------------------------------------------------------------
+    def _q(self, node) -> str:
+        return self.ctx.legacy_name(node) or ""
+
+    def _assign(self, st) -> tuple[str, cst.BaseExpression] | None:
+        if isinstance(st, cst.SimpleStatementLine) and len(st.body) == 1 and isinstance(st.body[0], cst.Assign) \
+                and len(st.body[0].targets) == 1 and isinstance(st.body[0].targets[0].target, cst.Name):
+            return st.body[0].targets[0].target.value, st.body[0].value
+        return None
+
+    def _var_ref(self, node) -> str | None:
+        """``W`` / ``weights['k']``: the code of a variable of the program, else None."""
+        if isinstance(node, cst.Name) and node.value in self.variables:
+            return node.value
+        if isinstance(node, cst.Subscript) and isinstance(node.value, cst.Name) and node.value.value in self.var_dicts \
+                and len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index):
+            key = literal(node.slice[0].slice.value, None)
+            if isinstance(key, str) and key in self.var_dicts[node.value.value]:
+                return f"{node.value.value}[{key!r}]"
+        return None
+
+    def _analyse(self) -> None:
+        ctx = self.ctx
+        module = ctx.module
+        functions = {st.name.value: st for st in module.body if isinstance(st, cst.FunctionDef)}
+        known_calls: set[int] = set()
+        optimizers: dict[str, cst.Call] = {}   # name -> tf.train.XOptimizer(...) call
+        names: set[str] = set()
+        for st in module.body:
+            if isinstance(st, cst.With):
+                if self._session_with(st):
+                    known_calls.add(id(st.items[0].item))
+                continue
+            a = self._assign(st)
+            if a is None:
+                continue
+            name, value = a
+            q = self._q(value.func) if isinstance(value, cst.Call) else ""
+            if q in _PLACEHOLDER:
+                self.placeholders[name] = value
+                self.stmts[id(st)] = "placeholder"
+            elif q in _VARIABLE:
+                self._variable(value, functions)
+                self.variables[name] = value
+                self.all_vars.append(name)
+                self.stmts[id(st)] = "variable"
+            elif isinstance(value, cst.Dict) and value.elements and all(
+                    isinstance(e, cst.DictElement) and isinstance(e.value, cst.Call)
+                    and self._q(e.value.func) in _VARIABLE for e in value.elements):
+                entries = {}
+                for e in value.elements:
+                    key = literal(e.key, None)
+                    if not isinstance(key, str) or key in entries:
+                        raise _Decline("a variable dict key")
+                    self._variable(e.value, functions)
+                    entries[key] = e.value
+                    self.all_vars.append(f"{name}[{key!r}]")
+                self.var_dicts[name] = entries
+                self.stmts[id(st)] = "variable_dict"
+            elif isinstance(value, (cst.List, cst.Tuple)) and value.elements and all(
+                    isinstance(e, cst.Element) and self._var_ref(e.value) for e in value.elements):
+                self.var_lists[name] = [self._var_ref(e.value) for e in value.elements]
+                self.stmts[id(st)] = "variable_list"
+            elif q in _INIT and not value.args:
+                self.inits.add(name)
+                self.stmts[id(st)] = "init"
+            elif q.startswith("tensorflow.train.") and q.endswith("Optimizer"):
+                optimizers[name] = value
+                known_calls.add(id(value))
+                continue
+            elif isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute) \
+                    and value.func.attr.value == "minimize":
+                self._train_op(name, value, optimizers)
+                self.stmts[id(st)] = "train_op"
+            else:
+                reads = _reads(value)
+                prog = set(self.placeholders) | set(self.variables) | set(self.tensors) | set(self.var_dicts)
+                if not reads & prog:
+                    continue
+                if reads & (set(self.train_ops) | self.inits | set(self.var_lists)):
+                    raise _Decline("a train op read by a tensor")
+                params = [p for p in self.placeholders if p in reads
+                          or any(p in self.tensors[t] for t in reads if t in self.tensors)]
+                self.tensors[name] = params
+                self.stmts[id(st)] = "tensor"
+            known_calls.add(id(value))
+            names.add(name)
+        if self.with_node is not None:
+            self._named_feeds(names)
+        for n in cstcache.walk(module):
+            if isinstance(n, cst.Call) and id(n) not in self.random_inits:
+                q = self._q(n.func)
+                if any(q == s or (s.endswith(".") and q.startswith(s)) for s in _OTHER):
+                    raise _Decline(q)
+        # each name of the program is bound once in the module
+        names |= set(optimizers) | self.init_fns
+        if self.session:
+            names.add(self.session)
+        counts: dict[str, int] = {}
+        for n in cstcache.walk(module):
+            if isinstance(n, cst.Name) and n.value in names and _binds(ctx, n):
+                counts[n.value] = counts.get(n.value, 0) + 1
+        if any(counts.get(x, 0) != 1 for x in names):
+            raise _Decline("a program name bound more than once")
+        # every placeholder / variable / minimize / initializer / session call is one of ours
+        for n in cstcache.walk(module):
+            if isinstance(n, cst.Call):
+                q = self._q(n.func)
+                if q in _VARIABLE and id(n) not in self.var_calls:
+                    raise _Decline(q)
+                if (q in _PLACEHOLDER + _INIT + _SESSION) and id(n) not in known_calls:
+                    raise _Decline(q)
+                if isinstance(n.func, cst.Attribute) and n.func.attr.value == "minimize" \
+                        and not any(n is v[3] for v in self.train_ops.values()):
+                    raise _Decline("another minimize")
+        # every read of a program name is in its statements, a session run or (variables) a
+        # module function, which reads their current values when it runs
+        own = {id(x) for st in cstcache.walk(module) if id(st) in self.stmts for x in cstcache.walk(st)}
+        own |= {id(x) for st in module.body if (a := self._assign(st)) and a[0] in optimizers
+                for x in cstcache.walk(st)}
+        own |= {id(x) for f in self.init_fns for x in cstcache.walk(functions[f])}
+        checked: set[int] = set()
+        for c in [n for n in cstcache.walk(module) if isinstance(n, cst.Call)]:
+            if self._is_run(c):
+                self._run(c)
+                checked.update(id(x) for x in cstcache.walk(c))
+        if ctx.rule_active("TFM135"):
+            from .tfm135_handmade_layers import HandmadeLayers
+
+            hl = ctx.analysis(HandmadeLayers)
+            if self.var_calls & hl.removed_variable_calls() \
+                    or (set(self.variables) | set(self.var_dicts)) & hl.removed_variable_names():
+                raise _Decline("TFM135 makes layers of its variables (a Keras model for TFM140)")
+        for f in self.init_fns:  # an initial-value builder is called only for initial values
+            for n in cstcache.walk(module):
+                if isinstance(n, cst.Name) and n.value == f and not _binds(ctx, n):
+                    p = ctx.parent(n)
+                    owner = ctx.parent(ctx.parent(p)) if isinstance(p, cst.Call) and p.func is n else None
+                    if owner is None or id(owner) not in self.var_calls:
+                        raise _Decline(f"{f}() called for something else than an initial value")
+        variables = set(self.variables) | set(self.var_dicts)
+        in_functions = {id(x) for f in functions.values() for x in cstcache.walk(f.body)}
+        for n in cstcache.walk(module):
+            if not (isinstance(n, cst.Name) and n.value in names) or id(n) in own or id(n) in checked:
+                continue
+            p = ctx.parent(n)
+            if (isinstance(p, cst.Attribute) and p.attr is n) or (isinstance(p, cst.Arg) and p.keyword is n):
+                continue
+            if isinstance(p, cst.AsName) and n.value == self.session:
+                continue
+            if n.value in variables and id(n) in in_functions:
+                continue
+            if n.value in self.init_fns and isinstance(p, cst.Call) and p.func is n \
+                    and isinstance(ctx.parent(ctx.parent(p)), cst.Call) \
+                    and id(ctx.parent(ctx.parent(p))) in self.var_calls:
+                continue
+            raise _Decline(f"{n.value} read outside the program")
+
+    def _variable(self, value: cst.Call, functions: dict) -> None:
+        if not value.args or value.args[0].keyword is not None:
+            raise _Decline("tf.Variable without a positional initial value")
+        for a in value.args[1:]:
+            if a.keyword is None or a.keyword.value not in ("name", "dtype", "trainable"):
+                raise _Decline("tf.Variable argument")
+            if a.keyword.value == "trainable" and literal(a.value, None) is not True:
+                raise _Decline("trainable=")
+        has_dtype = any(a.keyword is not None and a.keyword.value == "dtype" for a in value.args)
+        init = value.args[0].value
+        if self._random(init):
+            self.random_inits.add(id(init))
+        elif isinstance(init, cst.Call) and isinstance(init.func, cst.Name) and init.func.value in functions:
+            fn = functions[init.func.value]
+            body = fn.body.body if isinstance(fn.body, cst.IndentedBlock) else []
+            ret = body[0].body[0] if len(body) == 1 and isinstance(body[0], cst.SimpleStatementLine) \
+                and len(body[0].body) == 1 else None
+            if not (isinstance(ret, cst.Return) and ret.value is not None and self._random(ret.value)):
+                raise _Decline("an initial value from a function")
+            self.random_inits.add(id(ret.value))
+            self.init_fns.add(fn.name.value)
+        elif not has_dtype and not self._float32(init):
+            raise _Decline("initial value dtype")
+        self.var_calls.add(id(value))
+
+    def _random(self, node) -> bool:
+        """``tf.random_normal(shape, mean, stddev)`` / truncated_normal: float32, no seed."""
+        if not (isinstance(node, cst.Call) and self._q(node.func) in RANDOM_INITS):
+            return False
+        try:
+            b = BoundArgs(node, RANDOM_SIG)
+        except Unbindable:
+            return False
+        return not b.given("dtype") and not b.given("seed")
+
+    def _float32(self, node) -> bool:
+        """TF converted a Python float (``rng.randn()`` with ``rng = numpy.random``) to float32;
+        tf.zeros / tf.ones without dtype are float32; ``x.astype(np.float32)``."""
+        if isinstance(literal(node, None), float):
+            return True
+        if isinstance(node, cst.Call) and self._q(node.func) in _FILLS:
+            return len(node.args) == 1 and node.args[0].keyword is None
+        if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "astype" \
+                and len(node.args) == 1 and (dotted(node.args[0].value) in ("np.float32", "numpy.float32")
+                                             or literal(node.args[0].value, None) == "float32"):
+            return True
+        if isinstance(node, cst.Call) and not node.args and isinstance(node.func, cst.Attribute) \
+                and node.func.attr.value in ("randn", "rand", "random"):
+            base = dotted(node.func.value) or ""
+            if base in ("np.random", "numpy.random"):
+                return True
+            for st in self.ctx.module.body:
+                a = self._assign(st)
+                if a is not None and a[0] == base and dotted(a[1]) in ("np.random", "numpy.random"):
+                    return True
+        return False
+
+    def _train_op(self, name: str, value: cst.Call, optimizers: dict) -> None:
+        opt = value.func.value
+        if isinstance(opt, cst.Name) and opt.value in optimizers:
+            pass
+        elif not (isinstance(opt, cst.Call) and self._q(opt.func).startswith("tensorflow.train.")
+                  and self._q(opt.func).endswith("Optimizer")):
+            raise _Decline("minimize of something else than a tf.train optimizer")
+        loss = value.args[0].value if value.args and value.args[0].keyword is None else None
+        if not (isinstance(loss, cst.Name) and loss.value in self.tensors):
+            raise _Decline("the minimized loss is not a tensor of the program")
+        variables, node = list(self.all_vars), None
+        for a in value.args[1:]:
+            if a.keyword is None or a.keyword.value != "var_list":
+                raise _Decline("minimize argument")
+            if isinstance(a.value, cst.Name) and a.value.value in self.var_lists:
+                variables, node = self.var_lists[a.value.value], a.value.value
+            elif isinstance(a.value, (cst.List, cst.Tuple)) and all(
+                    isinstance(e, cst.Element) and self._var_ref(e.value) for e in a.value.elements):
+                variables = [self._var_ref(e.value) for e in a.value.elements]
+            else:
+                raise _Decline("var_list")
+        self.train_ops[name] = (loss.value, variables, node, value)
+
+    def _session_with(self, st: cst.With) -> bool:
+        if len(st.items) != 1:
+            return False
+        item = st.items[0]
+        c = item.item
+        if not (isinstance(c, cst.Call) and self._q(c.func) in _SESSION):
+            return False
+        if c.args or not (isinstance(item.asname, cst.AsName) and isinstance(item.asname.name, cst.Name)):
+            raise _Decline("a session with arguments")
+        if self.session is not None:
+            raise _Decline("two sessions")
+        self.session = item.asname.name.value
+        self.with_node = st
+        return True
+
+    def _named_feeds(self, names: set[str]) -> None:
+        """``fd = {placeholder: value, ...}`` in the session block, read only as the feed of the
+        run in the very next statement: the values are passed to that run (the dict goes)."""
+        for n in cstcache.walk(self.with_node):
+            if not isinstance(n, cst.IndentedBlock):
+                continue
+            body = list(n.body)
+            for st, nxt in zip(body, body[1:]):
+                a = self._assign(st)
+                if a is None or not isinstance(a[1], cst.Dict) or not a[1].elements or not all(
+                        isinstance(e, cst.DictElement) and isinstance(e.key, cst.Name)
+                        and e.key.value in self.placeholders for e in a[1].elements):
+                    continue
+                runs = [c for c in cstcache.walk(nxt) if isinstance(c, cst.Call) and self._is_run(c)
+                        and isinstance(self.feed(c), cst.Name) and self.feed(c).value == a[0]]
+                if len(runs) != 1:
+                    raise _Decline("a named feed dict")
+                self.feed_dicts[a[0]] = id(runs[0])
+                self.stmts[id(st)] = "feed_dict"
+                names.add(a[0])
+
+    def _is_run(self, c: cst.Call) -> bool:
+        return (isinstance(c.func, cst.Attribute) and isinstance(c.func.value, cst.Name)
+                and c.func.value.value == self.session and self.session is not None)
+
+    def feed(self, c: cst.Call):
+        if len(c.args) >= 2 and c.args[1].keyword is None:
+            return c.args[1].value
+        return next((a.value for a in c.args if a.keyword is not None and a.keyword.value == "feed_dict"), None)
+
+    def feed_dict_node(self, c: cst.Call) -> cst.Dict | None:
+        """The dict display a run feeds (its own, or the named one just before it)."""
+        feed = self.feed(c)
+        if isinstance(feed, cst.Name) and feed.value in self.feed_dicts:
+            for st in cstcache.walk(self.with_node):
+                if id(st) in self.stmts and self.stmts[id(st)] == "feed_dict" and self._assign(st)[0] == feed.value:
+                    return self._assign(st)[1]
+        return feed if isinstance(feed, cst.Dict) else None
+
+    def _run(self, c: cst.Call) -> None:
+        if c.func.attr.value != "run" or not c.args or c.args[0].keyword is not None:
+            raise _Decline("a session use other than run")
+        if any(a.star or (a.keyword is not None and a.keyword.value != "feed_dict") for a in c.args) \
+                or len(c.args) > 2:
+            raise _Decline("run arguments")
+        if not self._inside(c, self.with_node):
+            raise _Decline("a run outside the session block")
+        fetch = c.args[0].value
+        feed = self.feed(c)
+        fed: dict[str, int] = {}
+        if feed is not None:
+            d = self.feed_dict_node(c)
+            if d is None:
+                raise _Decline("a feed that is not a dict display")
+            for i, el in enumerate(d.elements):
+                if not (isinstance(el, cst.DictElement) and isinstance(el.key, cst.Name)
+                        and el.key.value in self.placeholders):
+                    raise _Decline("a feed key that is not a placeholder")
+                fed[el.key.value] = i
+        st = self.ctx.statement_of(c)
+        whole = (isinstance(st, cst.SimpleStatementLine) and len(st.body) == 1
+                 and isinstance(st.body[0], (cst.Expr, cst.Assign)) and st.body[0].value is c)
+        alone = whole and isinstance(st.body[0], cst.Expr)
+        if isinstance(fetch, cst.Name) and fetch.value in self.inits:
+            if not alone or feed is not None:
+                raise _Decline("an initializer run inside an expression")
+            self.runs[id(c)] = ("init", None)
+            return
+        if isinstance(fetch, cst.Name) and fetch.value in self.train_ops:
+            if not alone:
+                raise _Decline("a training run whose value is read")
+            self.runs[id(c)] = ("train", (fetch.value, self._loss_feeds(fetch.value, fed)))
+            return
+        elements = fetch.elements if isinstance(fetch, (cst.List, cst.Tuple)) else [None]
+        ops = [el.value.value for el in elements if el is not None and isinstance(el.value, cst.Name)
+               and el.value.value in self.train_ops]
+        if ops:
+            self._train_run(c, fetch, ops, fed, whole)
+            return
+        for el in elements:
+            expr = fetch if el is None else el.value
+            if el is not None and not isinstance(el, cst.Element):
+                raise _Decline("a starred fetch")
+            reads = _reads(expr)
+            if reads & (set(self.train_ops) | self.inits | {self.session} | set(self.var_lists)):
+                raise _Decline("a train op fetched inside an expression")
+            need = {p for p in self.placeholders if p in reads} | {
+                p for t in reads if t in self.tensors for p in self.tensors[t]}
+            if any(p not in fed for p in need):
+                raise _Decline("a run that does not feed a placeholder it reads")
+            for p in need:
+                v = self.feed_dict_node(c).elements[fed[p]].value
+                uses = sum(1 for x in cstcache.walk(expr) if isinstance(x, cst.Name) and x.value == p) + sum(
+                    1 for t in reads if t in self.tensors and p in self.tensors[t]
+                    for x in cstcache.walk(expr) if isinstance(x, cst.Name) and x.value == t)
+                if uses > 1 and not isinstance(v, (cst.Name, cst.Attribute, cst.Integer, cst.Float)):
+                    raise _Decline("a fed expression that would be evaluated twice")
+        self.runs[id(c)] = ("fetch", fed)
+
+    def _loss_feeds(self, op: str, fed: dict) -> list[str]:
+        need = self.tensors[self.train_ops[op][0]]
+        if any(p not in fed for p in need):
+            raise _Decline("a training run that does not feed every placeholder of its loss")
+        return need
+
+    def _train_run(self, c, fetch, ops: list[str], fed: dict, whole: bool) -> None:
+        """``[op1, op2, loss1, loss2]`` fetched in one run: the ops' steps from the same values."""
+        if not whole or not isinstance(fetch, (cst.List, cst.Tuple)) or len(set(ops)) != len(ops):
+            raise _Decline("train ops fetched in an expression")
+        seen: set[str] = set()
+        for op in ops:
+            vs = set(self.train_ops[op][1])
+            if vs & seen:
+                raise _Decline("two train ops of one run update the same variable")
+            seen |= vs
+        losses = {self.train_ops[op][0]: i for i, op in enumerate(ops)}
+        index: list[int | None] = []
+        for el in fetch.elements:
+            v = el.value
+            if isinstance(v, cst.Name) and v.value in self.train_ops:
+                index.append(None)
+            elif isinstance(v, cst.Name) and v.value in losses:
+                index.append(losses[v.value])
+            else:
+                raise _Decline("a run fetching train ops with something else than their losses")
+        self.runs[id(c)] = ("train_run", ([(op, self._loss_feeds(op, fed)) for op in ops], index))
+
+    def _inside(self, node, outer) -> bool:
+        n = node
+        while n is not None:
+            if n is outer:
+                return True
+            n = self.ctx.parent(n)
+        return False
+
+
+class _Decline(Exception):
+    pass
+
+
+def _reads(node) -> set[str]:
+    """Names an expression reads (attribute and keyword names excluded)."""
+    from ..analysis.flow import load_names
+
+    return load_names(node)
+
+
+def _binds(ctx, n: cst.Name) -> bool:
+    p = ctx.parent(n)
+    while isinstance(p, (cst.Tuple, cst.List, cst.Element, cst.StarredElement)):
+        p = ctx.parent(p)
+    return isinstance(p, (cst.AssignTarget, cst.AsName, cst.For, cst.CompFor, cst.AugAssign, cst.FunctionDef,
+                          cst.ClassDef, cst.Param, cst.AnnAssign, cst.ImportAlias)) and not (
+        isinstance(p, (cst.For, cst.CompFor)) and p.iter is n) and not (
+        isinstance(p, (cst.AugAssign, cst.AnnAssign)) and getattr(p, "value", None) is n)
+
+
+def _substitute(node: cst.BaseExpression, tensors: dict[str, list[str]], values: dict[str, cst.BaseExpression]):
+    """Tensor names -> calls of their functions (on ``values`` of their placeholders, or the
+    placeholders' own names when ``values`` is empty); placeholder names -> ``values``."""
+    class T(cst.CSTTransformer):
+        def leave_Attribute(self, o, u):
+            return u.with_changes(attr=o.attr)
+
+        def leave_Arg(self, o, u):
+            return u.with_changes(keyword=o.keyword)
+
+        def visit_Lambda(self, n):
+            return False
+
+        def leave_Name(self, o, u):
+            if o.value in tensors:
+                return cst.Call(func=cst.Name(o.value),
+                                args=[cst.Arg(values.get(p, cst.Name(p))) for p in tensors[o.value]])
+            if o.value in values:
+                return values[o.value]
+            return u
+
+    return node.visit(T())
+
+
+class VariableProgramRule(Rule):
+    ID = "TFM162"
+    NAME = "variable-program"
+    MESSAGE = "TF1 program whose model is its tf.Variables -> keras.Variables, tensor functions, TF1TrainStep"
+    RATIONALE = (
+        "A module-level TF1 program with no layer (the model IS a few tf.Variables read by ops: "
+        "TensorFlow-Examples' linear_regression) has no Keras model to build: TFM140 needs one. "
+        "Eagerly it is: each `tf.Variable(v)` -> `keras.Variable(v)` (a Python float: float32 in both); "
+        "each tensor computed from placeholders or variables -> `def t(<placeholders it reads>): "
+        "return expr` (re-evaluated at every call, as TF1 re-ran the graph: a variable read there "
+        "gives its current value); `op = tf.train.XOptimizer(..).minimize(loss[, var_list])` -> "
+        "`op = TF1TrainStep(<the Keras optimizer>, loss, [variables])` (TF1's var_list, by default every "
+        "variable made before it); `sess.run(op, feed)` -> `op.step(<fed values>)`: one step of Keras' "
+        "own train step on the loss (summed, as TF1 differentiated a non-scalar loss). `sess.run(t, feed)` "
+        "-> `keras.ops.convert_to_numpy(t(<fed values>))` with each value cast to its placeholder's "
+        "dtype (what feeding did; shapeless placeholders take a scalar or a vector, as in TF1); a "
+        "variable fetched -> its value. The placeholders, the initializer, its run and the `with "
+        "tf.Session()` go. Declined (TFM140's then) when the file has layers, scopes, savers, "
+        "summaries, datasets, random ops, a name bound twice, a run inside an expression fetching a "
+        "train op, or a program name read anywhere else.")
+    ORDER = 45
+
+    def _prog(self) -> VariableProgram:
+        return self.ctx.analysis(VariableProgram)
+
+    @staticmethod
+    def owns(ctx) -> bool:
+        return ctx.rule_active("TFM162") and ctx.analysis(VariableProgram).ok
+
+    def _dtype(self, name: str) -> cst.BaseExpression | None:
+        c = self._prog().placeholders[name]
+        node = c.args[0].value if c.args and c.args[0].keyword is None else next(
+            (a.value for a in c.args if a.keyword is not None and a.keyword.value == "dtype"), None)
+        if node is None:
+            return to_node("float32")  # tf.placeholder's default dtype is float32
+        return dtype_of(self.ctx, node, node)
+
+    def _fed_values(self, original: cst.Call, updated: cst.Call, names) -> dict[str, cst.BaseExpression]:
+        """{placeholder: its fed value cast to the placeholder's dtype} of a run (a named feed dict's
+        values were taken when its statement was left)."""
+        prog = self._prog()
+        feed_o, feed_u = prog.feed(original), prog.feed(updated)
+        if isinstance(feed_o, cst.Name):
+            pairs = self.__dict__.get("_named", {}).get(feed_o.value, [])
+        else:
+            pairs = [(eo.key.value, eu.value) for eo, eu in zip(feed_o.elements, feed_u.elements)]
+        return {k: call("keras.ops.convert_to_tensor", v, dtype=self._dtype(k)) for k, v in pairs if k in names}
+
+    def _random(self, original: cst.Call, updated: cst.Call) -> cst.Call:
+        b = BoundArgs(updated, RANDOM_SIG, original)
+        fn = RANDOM_INITS[self.ctx.legacy_name(original.func)]
+        kw = {k: b.node(k) for k in ("mean", "stddev") if b.given(k)}
+        return call(fn, b.node("shape"), **kw)
+
+    def _keras_variable(self, original: cst.Call, updated: cst.Call) -> cst.Call:
+        args = []
+        init = original.args[0].value
+        if isinstance(init, cst.Call) and self.ctx.legacy_name(init.func) in _FILLS:
+            # tf.zeros / tf.ones(shape): float32 (TFM130 leaves a variable's initial value alone)
+            fill = call("keras.ops." + self.ctx.legacy_name(init.func).rsplit(".", 1)[1],
+                        updated.args[0].value.args[0].value, dtype=to_node("float32"))
+            updated = updated.with_changes(args=[updated.args[0].with_changes(value=fill), *updated.args[1:]])
+        for a, o in zip(updated.args, original.args):
+            if a.keyword is not None and a.keyword.value == "trainable":
+                continue
+            if a.keyword is not None and a.keyword.value == "dtype":
+                a = a.with_changes(value=dtype_of(self.ctx, a.value, o.value))
+            args.append(a)
+        if args:
+            args[-1] = args[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+        return cst.Call(func=cst.parse_expression("keras.Variable"), args=args)
+
+    def leave_Call(self, original: cst.Call, updated: cst.Call):
+        prog = self._prog()
+        if not prog.ok:
+            return updated
+        if id(original) in prog.random_inits:
+            self.ctx.add_import("keras")
+            return self._random(original, updated)
+        hit = prog.runs.get(id(original))
+        if hit is None:
+            return updated
+        kind, data = hit
+        if kind not in ("fetch", "train_run"):
+            return updated
+        try:
+            fed = prog.feed(original)
+            values = self._fed_values(original, updated, prog.placeholders) if fed is not None else {}
+        except Untranslatable:
+            return updated
+        self.ctx.add_import("keras")
+        self.ctx.count(self)
+        if kind == "train_run":
+            steps, index = data
+            self.ctx.use_helper("tf1_train_run")
+            pairs = [cst.Element(cst.Tuple([cst.Element(cst.Name(op)), cst.Element(
+                cst.Tuple([cst.Element(values[p]) for p in need]) if need else cst.Tuple([]))]))
+                for op, need in steps]
+            return call("tf1_train_run", cst.List(pairs),
+                        cst.List([cst.Element(to_node(i)) for i in index]))
+        fetch = updated.args[0].value
+
+        def one(e):
+            return call("keras.ops.convert_to_numpy", _substitute(e, prog.tensors, values))
+
+        if isinstance(fetch, (cst.List, cst.Tuple)):
+            return fetch.with_changes(elements=[el.with_changes(value=one(el.value)) for el in fetch.elements])
+        return one(fetch)
+
+    def leave_SimpleStatementLine(self, original: cst.SimpleStatementLine, updated):
+        prog = self._prog()
+        if not prog.ok:
+            return updated
+        role = prog.stmts.get(id(original))
+        if role is None:
+            b = original.body[0] if len(original.body) == 1 else None
+            if isinstance(b, cst.Expr) and id(b.value) in prog.runs:
+                kind, data = prog.runs[id(b.value)]
+                if kind == "init":
+                    self.ctx.count(self)
+                    return cst.RemoveFromParent()
+                if kind == "train":
+                    op, need = data
+                    try:
+                        values = self._fed_values(b.value, updated.body[0].value, need)
+                    except Untranslatable:
+                        return updated
+                    self.ctx.count(self)
+                    step = cst.Call(func=cst.Attribute(cst.Name(op), cst.Name("step")),
+                                    args=[cst.Arg(values[p]) for p in need])
+                    return updated.with_changes(body=[cst.Expr(step)])
+            return updated
+        name = original.body[0].targets[0].target.value
+        value = updated.body[0].value
+        if role == "variable_list":
+            return updated
+        self.ctx.add_import("keras")
+        self.ctx.count(self)
+        if role == "feed_dict":
+            self.__dict__.setdefault("_named", {})[name] = [
+                (eo.key.value, eu.value) for eo, eu in zip(original.body[0].value.elements, value.elements)]
+            return cst.RemoveFromParent()
+        if role in ("placeholder", "init"):
+            return cst.RemoveFromParent()
+        try:
+            if role == "variable":
+                new = self._keras_variable(original.body[0].value, value)
+                return updated.with_changes(body=[updated.body[0].with_changes(value=new)])
+            if role == "variable_dict":
+                elements = [e.with_changes(value=self._keras_variable(eo.value, e.value))
+                            for eo, e in zip(original.body[0].value.elements, value.elements)]
+                return updated.with_changes(body=[updated.body[0].with_changes(
+                    value=value.with_changes(elements=elements))])
+        except Untranslatable:
+            return updated
+        if role == "tensor":
+            expr = _substitute(value, {t: ps for t, ps in prog.tensors.items() if t != name}, {})
+            return cst.FunctionDef(
+                name=cst.Name(name),
+                params=cst.Parameters([cst.Param(cst.Name(p)) for p in prog.tensors[name]]),
+                body=cst.IndentedBlock([cst.SimpleStatementLine([cst.Return(expr)])]),
+                leading_lines=original.leading_lines)
+        if role == "train_op":
+            self.ctx.use_helper("TF1TrainStep")
+            loss, variables, node, _ = prog.train_ops[name]
+            self.report(original, f"the model is its tf.Variables ({', '.join(variables)}): eager code, "
+                                  f"{name} -> TF1TrainStep over {loss}()")
+            opt = value.func.value
+            var_list = cst.Name(node) if node else cst.List(
+                [cst.Element(cst.parse_expression(v)) for v in variables])
+            new = call("TF1TrainStep", opt, cst.Name(loss), var_list)
+            return updated.with_changes(body=[updated.body[0].with_changes(value=new)])
+        return updated
+
+    def leave_With(self, original: cst.With, updated: cst.With):
+        prog = self._prog()
+        if not prog.ok or original is not prog.with_node or not isinstance(updated.body, cst.IndentedBlock):
+            return updated
+        body = list(updated.body.body)
+        if not body:
+            return cst.RemoveFromParent()
+        lead = list(updated.leading_lines) + list(body[0].leading_lines)
+        body[0] = body[0].with_changes(leading_lines=lead)
+        self.ctx.count(self)
+        return cst.FlattenSentinel(body)
+
+    VALID = [
+        # a layer in the file: TFM140's program
+        "import tensorflow as tf\nX = tf.placeholder(tf.float32, [None, 1])\nW = tf.Variable(0.5)\n"
+        "pred = tf.layers.dense(X, 1) * W\nop = opt.minimize(pred)\n"
+        "with tf.Session() as sess:\n    sess.run(op, {X: [[1.0]]})\n",
+        # an optimizer that is not a tf.train one (a builder of the file)
+        "import tensorflow as tf\nX = tf.placeholder('float')\nW = tf.Variable(0.5)\npred = X * W\n"
+        "op = make_optimizer().minimize(pred)\nwith tf.Session() as sess:\n    sess.run(op, {X: 1.0})\n",
+    ]
+    INVALID = [Case(
+        "import numpy\nimport tensorflow as tf\nrng = numpy.random\nX = tf.placeholder('float')\n"
+        "Y = tf.placeholder('float')\nW = tf.Variable(rng.randn(), name='weight')\nb = tf.Variable(0.0, name='bias')\n"
+        "pred = tf.add(tf.multiply(X, W), b)\ncost = tf.reduce_sum(tf.pow(pred - Y, 2)) / 2\n"
+        "optimizer = tf.train.GradientDescentOptimizer(0.01).minimize(cost)\n"
+        "init = tf.global_variables_initializer()\nwith tf.Session() as sess:\n    sess.run(init)\n"
+        "    for (x, y) in zip(xs, ys):\n        sess.run(optimizer, feed_dict={X: x, Y: y})\n"
+        "    print(sess.run(cost, feed_dict={X: xs, Y: ys}), sess.run(W), sess.run(b))\n"
+        "    print(sess.run(tf.reduce_sum(pred - Y), feed_dict={X: xs, Y: ys}))\n",
+        "import numpy\nimport keras\nimport numpy as np\n\n\n# tflearn-migrate helper: TF1TrainStep\n"
+        + TF1_TRAIN_STEP.code + "\n\nrng = numpy.random\n"
+        "W = keras.Variable(rng.randn(), name='weight')\nb = keras.Variable(0.0, name='bias')\n"
+        "def pred(X):\n    return keras.ops.add(keras.ops.multiply(X, W), b)\n"
+        "def cost(X, Y):\n    return keras.ops.sum(keras.ops.power(pred(X) - Y, 2)) / 2\n"
+        "optimizer = TF1TrainStep(keras.optimizers.SGD(learning_rate=0.01), cost, [W, b])\n"
+        "for (x, y) in zip(xs, ys):\n"
+        "    optimizer.step(keras.ops.convert_to_tensor(x, dtype='float32'), keras.ops.convert_to_tensor(y, dtype='float32'))\n"
+        "print(keras.ops.convert_to_numpy(cost(keras.ops.convert_to_tensor(xs, dtype='float32'), "
+        "keras.ops.convert_to_tensor(ys, dtype='float32'))), keras.ops.convert_to_numpy(W), keras.ops.convert_to_numpy(b))\n"
+        "print(keras.ops.convert_to_numpy(keras.ops.sum(pred(keras.ops.convert_to_tensor(xs, dtype='float32')) - "
+        "keras.ops.convert_to_tensor(ys, dtype='float32'))))\n",
+        ("TFM162",))]
+    REQUIRES = ("TFM130", "TFM133")
