@@ -89,6 +89,24 @@ class TF1Bias(keras.layers.Layer):
 ''', imports=[("keras", None, None)])
 
 
+TF1_BROADCAST_BIAS = register("TF1BroadcastBias", '''
+class TF1BroadcastBias(keras.layers.Layer):
+    # a TF1 bias variable whose shape is known at run time only (get_variable("biases", bias_shape)),
+    # added as TF1 added it (conv + biases): with broadcasting, whatever the shape
+
+    def __init__(self, shape, bias_initializer="zeros", **kwargs):
+        super().__init__(**kwargs)
+        self.bias_shape = tuple(shape)
+        self.bias_initializer = keras.initializers.get(bias_initializer)
+
+    def build(self, input_shape):
+        self.bias = self.add_weight(shape=self.bias_shape, initializer=self.bias_initializer, name="bias")
+
+    def call(self, inputs):
+        return inputs + self.bias
+''', imports=[("keras", None, None)])
+
+
 def _two_operands(node: cst.Call, names: bool = True) -> bool:
     """``bias_add(h, b)`` / ``tf.add(h, b)`` (two names unless ``names`` is False), a ``name=``
     aside (TF1 only named the op)."""
@@ -115,6 +133,19 @@ class _Var:
     def __init__(self, name, statement, shape, init, call=None):
         self.name, self.statement, self.shape, self.init = name, statement, shape, init
         self.call = call
+
+
+class _NamedShape:
+    """A variable's shape given as a name (``tf.get_variable("weights", kernel_shape)`` with
+    ``kernel_shape`` a parameter of the layer helper or a local bound once - the TF guide's
+    ``conv_relu``): its rank is the one its use requires (a conv2d kernel 4, a matmul kernel 2,
+    a bias 1); the layer reads its elements where it is built (``kernel_shape[-1]``)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def at(self, index: str) -> cst.BaseExpression:
+        return cst.parse_expression(f"{self.name}[{index}]")
 
 
 class HandmadeLayers(Rule):
@@ -280,6 +311,7 @@ class HandmadeLayers(Rule):
         self._helper_params = self._variable_parameters(variables, dicts)
         self._shape_reads = self._static_shape_reads(variables, dicts)
         patterns: dict[int, tuple] = {}  # id(original node) -> (kind, x, W, b, call)
+        self._broadcast_adds: set[int] = set()  # id(call): its bias added by ``+`` / tf.add (broadcast)
         for node in _walk(ctx.module):
             p = self._match(node, variables)
             if p is not None:
@@ -493,6 +525,7 @@ class HandmadeLayers(Rule):
                               or (a.keyword is not None and a.keyword.value == param)), None)
                     vk = self._variable_ref(a.value) if a is not None else None
                     if vk is None or vk not in variables or variables[vk].shape is None \
+                            or isinstance(variables[vk].shape, _NamedShape) \
                             or not self._in_its_loops(c, variables[vk].statement):
                         break
                     found.append((c, vk))
@@ -590,7 +623,8 @@ class HandmadeLayers(Rule):
                 continue
             vk = self._variable_ref(v)
             var = variables.get(vk) if vk is not None else None
-            if var is None or var.shape is None or not -len(var.shape) <= i < len(var.shape):
+            if var is None or var.shape is None or isinstance(var.shape, _NamedShape) \
+                    or not -len(var.shape) <= i < len(var.shape):
                 continue
             el = var.shape[i]
             if load_names(el) or not isinstance(literal(el, None), int) and not isinstance(
@@ -732,6 +766,8 @@ class HandmadeLayers(Rule):
                 if not sets or ctx.position(sets[0]) > ctx.position(node):
                     continue
             else:
+                continue
+            if isinstance(v.shape, _NamedShape):
                 continue
             out[id(node.value)] = (v.shape, v.init, anchor)
         return out
@@ -943,6 +979,58 @@ class HandmadeLayers(Rule):
             return node
         return defs[0].value
 
+    def _named_shape(self, node: cst.Name, at) -> bool:
+        """``shape=kernel_shape``: a parameter of the function the variable is made in, never
+        rebound, or a local bound once before it (its value is read where the layer is built)."""
+        from ..analysis.flow import Flow
+
+        scope, idx = self.ctx.analysis(Flow).index_of(at)
+        defs = scope.by_name.get(node.value, ())
+        return len(defs) == 1 and defs[0].index < idx and (defs[0].index >= 0 or defs[0].stmt is scope.node)
+
+    def _named_bias_proven(self, core, W, B) -> bool:
+        """``conv + biases`` with both shapes parameters of the layer helper: TF1 broadcast the
+        bias, which is the layer's own bias only when its shape is ``[kernel_shape[-1]]``. Proven
+        when the helper is called, and every call passes literal lists with the bias' one element
+        written as the kernel's last one."""
+        from ..analysis.flow import Flow
+
+        flow = self.ctx.analysis(Flow)
+        fn = flow.scope_of(core).node
+        if not isinstance(W.shape, _NamedShape) or not isinstance(fn, cst.FunctionDef) \
+                or flow.functions.get(fn.name.value) is not fn:
+            return False
+        ps = fn.params
+        if ps.posonly_params or isinstance(ps.star_arg, cst.Param) or ps.star_kwarg is not None:
+            return False
+        positional = [p.name.value for p in ps.params]
+        calls = []
+        for node in _walk(self.ctx.module):
+            if isinstance(node, cst.Name) and node.value == fn.name.value:
+                parent = self.ctx.parent(node)
+                if parent is fn or isinstance(parent, cst.Attribute) and parent.attr is node \
+                        or isinstance(parent, cst.Arg) and parent.keyword is node:
+                    continue
+                if not (isinstance(parent, cst.Call) and parent.func is node) or any(a.star for a in parent.args):
+                    return False
+                calls.append(parent)
+        if not calls:
+            return False
+
+        def arg(c, name):
+            for i, a in enumerate(c.args):
+                if (a.keyword is None and i < len(positional) and positional[i] == name) \
+                        or (a.keyword is not None and a.keyword.value == name):
+                    return a.value
+            return None
+
+        for c in calls:
+            k, b = arg(c, W.shape.name), arg(c, B.shape.name)
+            if not (isinstance(k, (cst.List, cst.Tuple)) and isinstance(b, (cst.List, cst.Tuple)) and k.elements
+                    and len(b.elements) == 1 and code(k.elements[-1].value) == code(b.elements[0].value)):
+                return False
+        return True
+
     def _init_name(self, init: cst.Name, at):
         """``initializer=init`` with every binding of ``init`` a TF1 initializer call (``if``
         branches ...): the layer gets the same name; its bindings are translated (the ones that
@@ -1018,7 +1106,7 @@ class HandmadeLayers(Rule):
                 continue
             bkey = self._key(b, b.value)
             v = variables.get(bkey)
-            if v is None or v.shape is None or len(v.shape) != 1:
+            if v is None or v.shape is None or (not isinstance(v.shape, _NamedShape) and len(v.shape) != 1):
                 continue
             candidates.append((node, x, bkey))
         if not candidates:
@@ -1045,6 +1133,8 @@ class HandmadeLayers(Rule):
                 self._cond_bias[id(d.value)] = cond
             patterns[id(d.value)] = (p[0], p[1], p[2], bkey, p[4])
             late[id(node)] = (id(d.value), x.value)
+            if not (isinstance(node, cst.Call) and ctx.legacy_name(node) == "tensorflow.nn.bias_add"):
+                self._broadcast_adds.add(id(p[4]))
         return late
 
     def _bias_block(self, add, d, B):
@@ -1204,6 +1294,8 @@ class HandmadeLayers(Rule):
             return None
         if isinstance(shape, cst.Integer):  # tf.zeros(8): a 1-D shape given as its length
             return [shape], k
+        if isinstance(shape, cst.Name) and self._named_shape(shape, site):
+            return _NamedShape(shape.value), k
         if not isinstance(shape, (cst.List, cst.Tuple)):
             return None
         return [e.value for e in shape.elements], k
@@ -1261,7 +1353,8 @@ class HandmadeLayers(Rule):
                 key = self._key(n.value, n.value.value)
                 key = (key[0], key[1], ks)
                 v = variables.get(key)
-                return key if v is not None and v.shape is not None and (rank is None or len(v.shape) == rank) else None
+                return key if v is not None and v.shape is not None and (rank is None or (
+                    rank != "table" if isinstance(v.shape, _NamedShape) else len(v.shape) == rank)) else None
             if isinstance(n, cst.Attribute):
                 key = self._attr_key(n)
             elif isinstance(n, cst.Name):
@@ -1271,6 +1364,8 @@ class HandmadeLayers(Rule):
             v = variables.get(key)
             if v is None or (v.shape is None and rank != "table"):
                 return None
+            if isinstance(v.shape, _NamedShape):  # the rank is the use's; not an embedding table
+                return key if rank != "table" else None
             return key if rank in (None, "table") or len(v.shape) == rank else None
 
         q = ctx.legacy_name(node) if isinstance(node, cst.Call) else None
@@ -1291,10 +1386,13 @@ class HandmadeLayers(Rule):
         if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add) and var(node.right) \
                 and isinstance(node.left, cst.Call):
             bias, core = var(node.right), node.left
+            self._broadcast_adds.add(id(core))
         elif isinstance(node, cst.Call) and ctx.legacy_name(node) in ("tensorflow.nn.bias_add", "tensorflow.add") \
                 and _two_operands(node, names=False) \
                 and var(node.args[1].value) and isinstance(node.args[0].value, cst.Call):
             bias, core = var(node.args[1].value), node.args[0].value
+            if ctx.legacy_name(node) == "tensorflow.add":
+                self._broadcast_adds.add(id(core))
         if not isinstance(core, cst.Call):
             return None
         q = ctx.legacy_name(core)
@@ -1335,6 +1433,14 @@ class HandmadeLayers(Rule):
             if kind not in ("dense", "conv"):
                 raise Untranslatable("a regularized embedding table")
             kw["kernel_regularizer"] = self._regularizer(W)
+        broadcast = None
+        if b is not None and isinstance(variables[b].shape, _NamedShape) and id(core) in self._broadcast_adds \
+                and not self._named_bias_proven(core, W, variables[b]):
+            # ``conv + biases`` with a bias shape known at run time only: TF1 broadcast it, which is
+            # the layer's own bias only for [filters] - a bias layer of that shape adds it the same way
+            broadcast, b = variables[b], None
+            if not apply:
+                raise Untranslatable("a bias of a shape known at run time passed to a helper")
         if b is None:
             kw["use_bias"] = False
         else:
@@ -1371,7 +1477,8 @@ class HandmadeLayers(Rule):
             layer = cst.Call(func=expr("keras.layers.Embedding"), args=[
                 *dims, cst.Arg(k, keyword=cst.Name("embeddings_initializer"), equal=eq), *extra])
         elif kind == "dense":
-            layer = call("keras.layers.Dense", W.shape[1], **kw)
+            layer = call("keras.layers.Dense", W.shape.at("-1") if isinstance(W.shape, _NamedShape) else W.shape[1],
+                         **kw)
         else:
             snode = _arg(core, 2, "strides")
             pnode = _arg(core, 3, "padding")
@@ -1388,7 +1495,11 @@ class HandmadeLayers(Rule):
             if not (els and len(els) == 4 and not any(isinstance(e, cst.StarredElement) for e in snode.elements)
                     and literal(els[0], None) == literal(els[3], None) == 1) or pad is None:
                 raise Untranslatable("conv2d strides/padding not literal NHWC")
-            layer = call("keras.layers.Conv2D", W.shape[3], cst.Tuple([cst.Element(W.shape[0]), cst.Element(W.shape[1])]),
+            if isinstance(W.shape, _NamedShape):  # kernel_shape = [kh, kw, in, filters]
+                filters, ksize = W.shape.at("-1"), W.shape.at(":2")
+            else:
+                filters, ksize = W.shape[3], cst.Tuple([cst.Element(W.shape[0]), cst.Element(W.shape[1])])
+            layer = call("keras.layers.Conv2D", filters, ksize,
                          strides=cst.Tuple([cst.Element(els[1]), cst.Element(els[2])]), padding=pad, **kw)
         self.ctx.add_import("keras")
         self.ctx.count(self)
@@ -1401,9 +1512,9 @@ class HandmadeLayers(Rule):
                 self.ctx.use_helper("TF1Bias")
                 init = None if literal(own_bias.init, None) == "zeros" else own_bias.init
                 out = cst.Call(func=call("TF1Bias", init) if init is not None else call("TF1Bias"), args=[cst.Arg(out)])
-            return out
+            return self._broadcast_bias(out, broadcast)
         if stored is None:
-            return apply_layer(layer, updated_x)
+            return self._broadcast_bias(apply_layer(layer, updated_x), broadcast)
         self.ctx.use_helper("tf1_layer")
         make = cst.Lambda(params=cst.Parameters(), body=layer)
         out = cst.Call(func=cst.Call(func=cst.Name("tf1_layer"), args=[cst.Arg(cst.SimpleString(repr(stored[0]))),
@@ -1413,7 +1524,17 @@ class HandmadeLayers(Rule):
             self.ctx.use_helper("TF1Bias")
             init = None if literal(own_bias.init, None) == "zeros" else own_bias.init
             out = cst.Call(func=call("TF1Bias", init) if init is not None else call("TF1Bias"), args=[cst.Arg(out)])
-        return out
+        return self._broadcast_bias(out, broadcast)
+
+    def _broadcast_bias(self, out, B):
+        """``TF1BroadcastBias(bias_shape, init)(<layer output>)``: a bias of a shape known at run
+        time, added with TF1's broadcasting (None: ``out`` as it is)."""
+        if B is None:
+            return out
+        self.ctx.use_helper("TF1BroadcastBias")
+        init = None if literal(B.init, None) == "zeros" else B.init
+        args = [cst.Name(B.shape.name)] + ([init] if init is not None else [])
+        return cst.Call(func=call("TF1BroadcastBias", *args), args=[cst.Arg(out)])
 
     def _x_of(self, updated, p):
         core = updated
