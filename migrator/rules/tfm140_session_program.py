@@ -338,6 +338,9 @@ class SessionProgram(Rule):
                 for r in prog.runs:
                     if r.statement is original and (r.initializer or r.train_op is not None):
                         return self._train_run(prog, r, original, updated)
+                split = self._tuple_split(prog, original)
+                if split is not None:
+                    return self._tuple_fns(prog, split, original, updated)
                 if isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(
                         small.targets[0].target, cst.Name):
                     n = small.targets[0].target.value
@@ -590,6 +593,8 @@ class SessionProgram(Rule):
 
     def _inside_label_fn(self, prog: Program, node) -> bool:
         s = self.ctx.statement_of(node)
+        if self._tuple_split(prog, s) is not None:
+            return True  # ``loss, dist = f(out, label)``: the label goes into loss' function
         if not isinstance(s, cst.SimpleStatementLine) or len(s.body) != 1 or not isinstance(s.body[0], cst.Assign):
             return False
         t = s.body[0].targets[0].target
@@ -624,6 +629,66 @@ class SessionProgram(Rule):
             body=cst.IndentedBlock(body),
             leading_lines=group[0].leading_lines)
         return fn
+
+    # -- ``loss, dist = helper(out_l, out_r, label)`` (rules/_tuple_calls.py) --------------------
+    def _tuple_split(self, prog: Program, original):
+        from ._tuple_calls import TupleCalls
+
+        if self.ctx.analysis(TF1Program).flow.scope_of(original) is not prog.scope:
+            return None
+        return self.ctx.analysis(TupleCalls).split(prog, original)
+
+    def _tuple_fns(self, prog: Program, sp, original, updated):
+        """Each label-dependent element -> its loss/metric function reading that element of the
+        call; each label-free one -> the sliced helper's call (the label is not needed)."""
+        from ..analysis.flow import load_names
+        from ._tuple_calls import TupleCalls
+
+        if not self.runs_ok(prog):
+            raise _Todo(f"{', '.join(sp.names)} kept as TF1 tensors: a sess.run of this program is not translated")
+        tc = self.ctx.analysis(TupleCalls)
+        call = updated.body[0].value if isinstance(updated.body[0], cst.Assign) else None
+        if not isinstance(call, cst.Call) or len(call.args) != len(sp.call.args):
+            raise _Todo("tuple-returning call not understood")
+        read = {n for a in sp.call.args for n in load_names(a.value) if n in prog.tensors}
+        out: list = []
+        for i, name in enumerate(sp.names):
+            if sp.label_dependent[i]:
+                direct = {dep for d in prog.scope.by_name.get(name, ()) for dep in d.deps}
+                if any(h in direct and prog.placeholders[h].role == "hyper" for h in prog.placeholders):
+                    raise _Todo(f"{name} reads a scalar placeholder")
+                params = self._params(prog, name)
+                chain = {n: self._params(prog, n) for n in prog.label_chain(name)[:-1]}
+                missing = sorted(n for n in read if n not in params and n not in chain)
+                if missing:  # the call reads a tensor the function would not receive
+                    raise _Todo(f"{name}: the call also reads {', '.join(missing)}")
+                value = cst.Subscript(_replace_names(call, chain),
+                                      [cst.SubscriptElement(cst.Index(cst.Integer(str(i))))])
+                out.append(cst.FunctionDef(
+                    name=cst.Name(name), params=cst.Parameters([cst.Param(cst.Name(p)) for p in params]),
+                    body=cst.IndentedBlock([cst.SimpleStatementLine([cst.Return(value)])])))
+            else:
+                sl = sp.slices[i]
+                v = tc.param_arg(sp, sl, call).deep_clone() if isinstance(sl, str) else tc.slice_call(sp, sl, call)
+                out.append(cst.SimpleStatementLine([cst.Assign([cst.AssignTarget(cst.Name(name))], v)]))
+        out[0] = out[0].with_changes(leading_lines=original.leading_lines)
+        self.ctx.count(self)
+        return cst.FlattenSentinel(out)
+
+    def leave_FunctionDef(self, original: cst.FunctionDef, updated: cst.FunctionDef):
+        """A tuple-returning helper whose label-free element a translated program reads alone:
+        its sliced copy follows it (rules/_tuple_calls.py)."""
+        from ._tuple_calls import TupleCalls
+
+        tp = self._tp()
+        if tp.flow.functions.get(original.name.value) is not original:
+            return updated
+        tc = self.ctx.analysis(TupleCalls)
+        slices = tc.slices_after(original, lambda p: self._prog(p.scope.node) is p and self.runs_ok(p))
+        if not slices:
+            return updated
+        self.ctx.count(self)
+        return cst.FlattenSentinel([updated, *(tc.slice_def(sl, original, updated) for sl in slices)])
 
     def _rebinding_group(self, prog: Program, name: str, original) -> list:
         """A label-dependent tensor bound more than once (TensorFlow-Examples' ``acc = tf.equal(...)``
