@@ -13,8 +13,6 @@ tests/fixtures/tf1_real/func_tuple_loss.py and class_guide_conv_relu.py):
 Fast tests never start TensorFlow; the slow ones run the legacy runtime (verify)."""
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
