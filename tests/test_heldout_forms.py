@@ -226,3 +226,22 @@ def test_broadcast_bias_is_equivalent_to_legacy(bias, tmp_path):
     ok, lines = judge(res)
     assert not res.get("todo") and ok, "\n".join(lines + res.get("mapping", []))
     assert any("after one step" in line for line in lines)
+
+
+def test_tutorial_weight_variable_helpers():
+    # the TF MNIST tutorial's helpers: weight_variable(shape) = tf.Variable(tf.truncated_normal(shape,
+    # stddev=0.1)), bias_variable(shape) = tf.Variable(tf.constant(0.1, shape=shape)), called with lists
+    src = ("import tensorflow as tf\n\ndef weight_variable(shape):\n    initial = tf.truncated_normal(shape, stddev=0.1)\n"
+           "    return tf.Variable(initial)\n\ndef bias_variable(shape):\n    initial = tf.constant(0.1, shape=shape)\n"
+           "    return tf.Variable(initial)\n\n"
+           "W_fc1 = weight_variable([16, 8])\nb_fc1 = bias_variable([8])\nh = tf.nn.relu(tf.matmul(x, W_fc1) + b_fc1)\n"
+           "W2 = weight_variable([3, 3, 8, 4])\nb2 = bias_variable([4])\n"
+           "c = tf.nn.conv2d(img, W2, strides=[1, 1, 1, 1], padding='VALID') + b2\n")
+    out = _migrate(src)
+    assert TODO_MARKER not in out and "weight_variable" not in out and "bias_variable" not in out
+    assert ("keras.layers.Dense(\n    8,\n    kernel_initializer=keras.initializers.TruncatedNormal(mean=0.0, "
+            "stddev=0.1),\n    bias_initializer=keras.initializers.Constant(0.1),\n)(x)") in out
+    assert "keras.layers.Conv2D(\n    4,\n    (3, 3)," in out
+    # a helper call passing something else (a seed) stays a variable, marked
+    out = _migrate(src.replace("stddev=0.1)", "stddev=0.1, seed=1)"))
+    assert "tf.Variable(initial)  # TODO(tflearn-migrate)" in out

@@ -1240,7 +1240,7 @@ class HandmadeLayers(Rule):
         if q is None and isinstance(value.func, cst.Name):  # w = init_weights('w', shape): a helper function
             helper = self._helper_variable(value)
             if helper is None:
-                return None
+                return self._helper_tf_variable(value)
             value, orig = helper
             q = "tensorflow.get_variable"
         else:
@@ -1298,6 +1298,98 @@ class HandmadeLayers(Rule):
             return _NamedShape(shape.value), k
         if not isinstance(shape, (cst.List, cst.Tuple)):
             return None
+        return [e.value for e in shape.elements], k
+
+    def _helper_tf_variable(self, value: cst.Call):
+        """The TF tutorials' ``weight_variable(shape)``: a module-level function whose body is
+        ``initial = tf.truncated_normal(shape, stddev=0.1)`` (or ``tf.constant(0.1, shape=shape)``,
+        ``tf.random_normal`` ...); ``return tf.Variable(initial)`` (or ``return tf.Variable(<that
+        call>)``), called with the shape: (shape elements, Keras initializer) of the call's
+        variable, the parameters replaced by the call's arguments / defaults. The helper goes
+        when every call of it is translated (``_unused_helpers``)."""
+        from ..analysis.flow import Flow
+        from ..args import BoundArgs
+
+        ctx = self.ctx
+        fn = ctx.analysis(Flow).functions.get(value.func.value)
+        if fn is None or fn.decorators or any(a.star for a in value.args) or not isinstance(fn.body, cst.IndentedBlock):
+            return None
+        body = [b for b in fn.body.body if not (isinstance(b, cst.SimpleStatementLine) and len(b.body) == 1
+                                               and isinstance(b.body[0], cst.Expr)
+                                               and isinstance(b.body[0].value, cst.SimpleString))]
+        smalls = [b.body[0] for b in body if isinstance(b, cst.SimpleStatementLine) and len(b.body) == 1]
+        if len(smalls) != len(body) or not 1 <= len(smalls) <= 2 or not isinstance(smalls[-1], cst.Return):
+            return None
+        var = smalls[-1].value
+        if not isinstance(var, cst.Call) or ctx.legacy_name(var) != "tensorflow.Variable" or len(var.args) != 1 \
+                or var.args[0].keyword is not None and var.args[0].keyword.value != "initial_value":
+            return None
+        iv = var.args[0].value
+        if len(smalls) == 2:
+            first = smalls[0]
+            if not (isinstance(first, cst.Assign) and len(first.targets) == 1 and isinstance(iv, cst.Name)
+                    and isinstance(first.targets[0].target, cst.Name) and first.targets[0].target.value == iv.value):
+                return None
+            iv = first.value
+        q = ctx.legacy_name(iv) if isinstance(iv, cst.Call) else None
+        if q not in _VAR_INITS:
+            return None
+        ps = fn.params
+        if isinstance(ps.star_arg, cst.Param) or ps.star_kwarg is not None or ps.posonly_params or ps.kwonly_params:
+            return None
+        bound: dict[str, cst.BaseExpression] = {}
+        positional = list(ps.params)
+        for i, a in enumerate(value.args):
+            if a.keyword is None:
+                if i >= len(positional):
+                    return None
+                bound[positional[i].name.value] = a.value
+            else:
+                bound[a.keyword.value] = a.value
+        for p in positional:
+            if p.name.value not in bound:
+                if p.default is None:
+                    return None
+                bound[p.name.value] = p.default
+        local = {p.name.value for p in positional}
+        if any(n not in bound for n in local):
+            return None
+
+        class Sub(cst.CSTTransformer):
+            def leave_Attribute(self, o, u):
+                return u.with_changes(attr=o.attr)
+
+            def leave_Arg(self, o, u):
+                return u.with_changes(keyword=o.keyword)
+
+            def leave_Name(self, o, u):
+                return bound[o.value].deep_clone() if o.value in local else u
+
+        init = iv.visit(Sub())
+        cls, sig = _VAR_INITS[q]
+        try:
+            b = BoundArgs(init, sig)
+            if cls == "Constant":
+                shape, k = _constant(ctx, init)
+            else:
+                shape = self._list_def(b.node("shape"), value)
+                if cls in ("zeros", "ones"):
+                    k = to_node(cls)
+                elif cls == "RandomUniform":
+                    mx = b.node("maxval") if b.given("maxval") else to_node(1.0)
+                    k = call("keras.initializers.RandomUniform", minval=b.node("minval"), maxval=mx)
+                else:
+                    k = call(f"keras.initializers.{cls}", mean=b.node("mean"), stddev=b.node("stddev"))
+            for extra in ("dtype", "seed"):
+                if cls != "Constant" and b.given(extra) and literal(b.node(extra), "?") is not None:
+                    return None
+        except Exception:
+            return None
+        if isinstance(shape, cst.Integer):
+            shape = cst.List([cst.Element(shape)])
+        if not isinstance(shape, (cst.List, cst.Tuple)):
+            return None
+        self.__dict__.setdefault("_helper_calls", {})[id(value)] = fn.name.value
         return [e.value for e in shape.elements], k
 
     _TFLEARN_VAR_SIG = ("name, shape=None, dtype=None, initializer=None, regularizer=None, trainable=True, "
@@ -1881,5 +1973,8 @@ class HandmadeLayers(Rule):
     INVALID = [*INVALID, Case(  # conv + biases with the helper never called: TF1BroadcastBias (TF1's broadcasting, whatever the shape); bias_add needs [filters]: the layer's bias; a shape rebound in the function is not read as its parameter
         'import tensorflow as tf\n\ndef conv_relu(inp, kernel_shape, bias_shape):\n    weights = tf.get_variable("weights", shape=kernel_shape)\n    biases = tf.get_variable("biases", shape=bias_shape, initializer=tf.constant_initializer(0.1))\n    conv = tf.nn.conv2d(inp, weights, strides=[1, 1, 1, 1], padding=\'SAME\')\n    return tf.nn.relu(conv + biases)\n\ndef conv_relu_bias_add(inp, kernel_shape, bias_shape):\n    weights = tf.get_variable("weights", kernel_shape)\n    biases = tf.get_variable("biases", bias_shape)\n    return tf.nn.relu(tf.nn.bias_add(tf.nn.conv2d(inp, weights, strides=[1, 2, 2, 1], padding=\'VALID\'), biases))\n\ndef conv_rebound(inp, kernel_shape):\n    kernel_shape = list(kernel_shape)\n    weights = tf.get_variable("weights", kernel_shape)\n    return tf.nn.conv2d(inp, weights, strides=[1, 1, 1, 1], padding=\'SAME\')\n',
         'import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\nimport keras\n\n\n# tflearn-migrate helper: TF1BroadcastBias\nclass TF1BroadcastBias(keras.layers.Layer):\n    # a TF1 bias variable whose shape is known at run time only (get_variable("biases", bias_shape)),\n    # added as TF1 added it (conv + biases): with broadcasting, whatever the shape\n\n    def __init__(self, shape, bias_initializer="zeros", **kwargs):\n        super().__init__(**kwargs)\n        self.bias_shape = tuple(shape)\n        self.bias_initializer = keras.initializers.get(bias_initializer)\n\n    def build(self, input_shape):\n        self.bias = self.add_weight(shape=self.bias_shape, initializer=self.bias_initializer, name="bias")\n\n    def call(self, inputs):\n        return inputs + self.bias\n\n\ndef conv_relu(inp, kernel_shape, bias_shape):\n    conv = TF1BroadcastBias(bias_shape, keras.initializers.Constant(0.1))(keras.layers.Conv2D(\n        kernel_shape[-1],\n        kernel_shape[:2],\n        strides=(1, 1),\n        padding=\'same\',\n        use_bias=False,\n    )(inp))\n    return keras.ops.relu(conv)\n\ndef conv_relu_bias_add(inp, kernel_shape, bias_shape):\n    return keras.ops.relu(keras.layers.Conv2D(\n        kernel_shape[-1],\n        kernel_shape[:2],\n        strides=(2, 2),\n        padding=\'valid\',\n        bias_initializer=\'glorot_uniform\',\n    )(inp))\n\ndef conv_rebound(inp, kernel_shape):\n    kernel_shape = list(kernel_shape)\n    weights = tf.get_variable("weights", kernel_shape)  # TODO(tflearn-migrate): TFM100 no Keras translation for tensorflow.get_variable\n    return tf.nn.conv2d(inp, weights, strides=[1, 1, 1, 1], padding=\'SAME\')  # TODO(tflearn-migrate): TFM100 no Keras translation for tensorflow.nn.conv2d\n', ('TFM100', 'TFM100'), todo=True)]
+    INVALID = [*INVALID, Case(  # the TF tutorials' weight_variable(shape) / bias_variable(shape) helpers (tf.Variable of truncated_normal / constant) called with literal shapes: the helpers go with their calls
+        "import tensorflow as tf\n\ndef weight_variable(shape):\n    initial = tf.truncated_normal(shape, stddev=0.1)\n    return tf.Variable(initial)\n\ndef bias_variable(shape):\n    return tf.Variable(tf.constant(0.1, shape=shape))\n\nW_conv1 = weight_variable([5, 5, 1, 32])\nb_conv1 = bias_variable([32])\nh_conv1 = tf.nn.relu(tf.nn.conv2d(x_image, W_conv1, strides=[1, 1, 1, 1], padding='SAME') + b_conv1)\nW_fc1 = weight_variable([8 * 8 * 32, 64])\nb_fc1 = bias_variable([64])\nh_fc1 = tf.nn.relu(tf.matmul(tf.reshape(h_conv1, [-1, 8 * 8 * 32]), W_fc1) + b_fc1)\n",
+        "import keras\n\nh_conv1 = keras.ops.relu(keras.layers.Conv2D(\n    32,\n    (5, 5),\n    strides=(1, 1),\n    padding='same',\n    kernel_initializer=keras.initializers.TruncatedNormal(mean=0.0, stddev=0.1),\n    bias_initializer=keras.initializers.Constant(0.1),\n)(x_image))\nh_fc1 = keras.ops.relu(keras.layers.Dense(\n    64,\n    kernel_initializer=keras.initializers.TruncatedNormal(mean=0.0, stddev=0.1),\n    bias_initializer=keras.initializers.Constant(0.1),\n)(keras.ops.reshape(h_conv1, [-1, 8 * 8 * 32])))\n")]
     REQUIRES = ("TFM130", "TFM100")
 
