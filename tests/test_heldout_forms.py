@@ -195,7 +195,7 @@ def train(data, steps=30, seed=0):
     x = tf.placeholder(tf.float32, [None, 8, 8, 1])
     y = tf.placeholder(tf.float32, [None])
     with tf.variable_scope("c1"):
-        h = conv_relu(x, [3, 3, 1, 4], %s)
+        h = conv_relu(x, [3, 3, 1, 4], BIAS_SHAPE)
     out = tf.reduce_mean(h, axis=[1, 2, 3])
     loss = tf.reduce_mean(tf.square(out - y))
     train_op = tf.train.GradientDescentOptimizer(0.5).minimize(loss)
@@ -218,7 +218,7 @@ def test_broadcast_bias_is_equivalent_to_legacy(bias, tmp_path):
     from migrator.weights.verify import judge, migrate_faithful, verify_pairs
 
     src = tmp_path / "broadcast.py"
-    src.write_text(BROADCAST_PROGRAM % bias)
+    src.write_text(BROADCAST_PROGRAM.replace("BIAS_SHAPE", bias))
     migrated = migrate_faithful(src, tmp_path / "m")
     text = Path(migrated).read_text()
     assert ("TF1BroadcastBias" in text) == (bias != "[4]") and TODO_MARKER not in text
