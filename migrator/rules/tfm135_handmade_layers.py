@@ -309,6 +309,7 @@ class HandmadeLayers(Rule):
         self._param_alias = self._dict_parameters(dicts)
         variables = {k: v for k, v in variables.items() if v is not None}
         self._helper_params = self._variable_parameters(variables, dicts)
+        self._outer = self._outer_biases(variables)
         self._shape_reads = self._static_shape_reads(variables, dicts)
         patterns: dict[int, tuple] = {}  # id(original node) -> (kind, x, W, b, call)
         self._broadcast_adds: set[int] = set()  # id(call): its bias added by ``+`` / tf.add (broadcast)
@@ -374,8 +375,11 @@ class HandmadeLayers(Rule):
             params_ok = {pk for pk in self._helper_params if pk not in blocked
                          and loads.get(pk, 0) and loads.get(pk, 0) == used_in.get(pk, 0)}
             for pk in params_ok:
-                for _, vk in self._helper_params[pk]:
+                for c, vk in self._helper_params[pk]:
                     used_in[vk] = used_in.get(vk, 0) + 1
+                    if id(c) in self._outer and any(q[2] == pk and q[3] is None for q in ok.values()):
+                        # ``conv2d(x, W) + b``: the bias goes into that call's layer
+                        used_in[self._outer[id(c)][0]] = used_in.get(self._outer[id(c)][0], 0) + 1
             # one variable, one layer: a variable two patterns read is ONE weight in TF1 (two
             # layers would be two) - it stays a variable
             removable = {n for n in variables if (len(n) == 2 or isinstance(n[2], tuple))
@@ -538,6 +542,53 @@ class HandmadeLayers(Rule):
                         variables[(id(fn), param)] = _Var(param, None, first.shape, first.init)
                         out[(id(fn), param)] = found
         return out
+
+    def _outer_biases(self, variables) -> dict:
+        """The TF MNIST tutorial's ``conv2d(x, W_conv1) + b_conv1``: a helper whose body is
+        ``return tf.nn.conv2d(x, W, ...)`` / ``return tf.matmul(x, W)`` on its kernel parameter
+        (``_variable_parameters``), the bias added OUTSIDE the call, of shape ``[n]`` with ``n``
+        the kernel's last dimension (written alike: TF1 broadcast anything else): {id(call):
+        (the bias' key, id(the add))}. The bias goes into that call's layer when it can go."""
+        if not self._helper_params:
+            return {}
+        from ..analysis.flow import Flow
+
+        ctx = self.ctx
+        flow = ctx.analysis(Flow)
+        out = {}
+        for (fid, _param), found in self._helper_params.items():
+            fn = next((f for f in flow.functions.values() if id(f) == fid), None)
+            body = [b for b in fn.body.body if not (isinstance(b, cst.SimpleStatementLine) and len(b.body) == 1
+                                                   and isinstance(b.body[0], cst.Expr)
+                                                   and isinstance(b.body[0].value, cst.SimpleString))] \
+                if fn is not None and isinstance(fn.body, cst.IndentedBlock) else []
+            if len(body) != 1 or not isinstance(body[0], cst.SimpleStatementLine) \
+                    or not isinstance(body[0].body[0], cst.Return) or not isinstance(body[0].body[0].value, cst.Call) \
+                    or ctx.legacy_name(body[0].body[0].value) not in ("tensorflow.nn.conv2d", "tensorflow.matmul"):
+                continue
+            for c, vk in found:
+                add = ctx.parent(c)
+                if not (isinstance(add, cst.BinaryOperation) and isinstance(add.operator, cst.Add) and add.left is c
+                        and isinstance(add.right, cst.Name)):
+                    continue
+                bkey = self._key(add.right, add.right.value)
+                W, B = variables.get(vk), variables.get(bkey)
+                if W is None or B is None or not isinstance(W.shape, list) or not isinstance(B.shape, list) \
+                        or len(B.shape) != 1 or code(B.shape[0]) != code(W.shape[-1]) \
+                        or not self._in_its_loops(c, B.statement):
+                    continue
+                out[id(c)] = (bkey, id(add))
+        return out
+
+    def _outer_fused(self, call) -> bool:
+        o = self._outer.get(id(call)) if self.__dict__.get("_outer") else None
+        if o is None:
+            return False
+        _, _, removable = self._state()
+        pp = self._param_patterns()
+        return o[0] in removable and any(
+            pk in pp and pp[pk][1] is None and any(c is call for c, _ in self._helper_params[pk])
+            for pk in self._helper_params)
 
     def _param_patterns(self):
         """{(id(helper), kernel parameter): (pattern, bias parameter or None)} for the helper
@@ -1645,6 +1696,10 @@ class HandmadeLayers(Rule):
         return updated
 
     def leave_BinaryOperation(self, original, updated):
+        if isinstance(original.left, cst.Call) and self._outer_fused(original.left) \
+                and self._outer[id(original.left)][1] == id(original):
+            self.ctx.count(self)
+            return updated.left  # the bias is the helper call's layer's
         return self._rewrite(original, updated)
 
     def leave_Call(self, original, updated):
@@ -1688,6 +1743,8 @@ class HandmadeLayers(Rule):
             if id(original) not in calls:
                 continue
             bvk = dict((id(c), vk) for c, vk in self._helper_params[bkey])[id(original)] if bkey else None
+            if bkey is None and self._outer_fused(original):
+                bvk = self._outer[id(original)][0]
             for i, a in enumerate(original.args):
                 name = positional[i] if a.keyword is None and i < len(positional) else (
                     a.keyword.value if a.keyword is not None else None)
@@ -1976,5 +2033,8 @@ class HandmadeLayers(Rule):
     INVALID = [*INVALID, Case(  # the TF tutorials' weight_variable(shape) / bias_variable(shape) helpers (tf.Variable of truncated_normal / constant) called with literal shapes: the helpers go with their calls
         "import tensorflow as tf\n\ndef weight_variable(shape):\n    initial = tf.truncated_normal(shape, stddev=0.1)\n    return tf.Variable(initial)\n\ndef bias_variable(shape):\n    return tf.Variable(tf.constant(0.1, shape=shape))\n\nW_conv1 = weight_variable([5, 5, 1, 32])\nb_conv1 = bias_variable([32])\nh_conv1 = tf.nn.relu(tf.nn.conv2d(x_image, W_conv1, strides=[1, 1, 1, 1], padding='SAME') + b_conv1)\nW_fc1 = weight_variable([8 * 8 * 32, 64])\nb_fc1 = bias_variable([64])\nh_fc1 = tf.nn.relu(tf.matmul(tf.reshape(h_conv1, [-1, 8 * 8 * 32]), W_fc1) + b_fc1)\n",
         "import keras\n\nh_conv1 = keras.ops.relu(keras.layers.Conv2D(\n    32,\n    (5, 5),\n    strides=(1, 1),\n    padding='same',\n    kernel_initializer=keras.initializers.TruncatedNormal(mean=0.0, stddev=0.1),\n    bias_initializer=keras.initializers.Constant(0.1),\n)(x_image))\nh_fc1 = keras.ops.relu(keras.layers.Dense(\n    64,\n    kernel_initializer=keras.initializers.TruncatedNormal(mean=0.0, stddev=0.1),\n    bias_initializer=keras.initializers.Constant(0.1),\n)(keras.ops.reshape(h_conv1, [-1, 8 * 8 * 32])))\n")]
+    INVALID = [*INVALID, Case(  # the TF MNIST tutorial: conv2d(x, W) helper called with weight_variable([...]) kernels, the bias_variable([n]) bias added OUTSIDE the call: each call's layer gets it
+        "import tensorflow as tf\n\ndef weight_variable(shape):\n    initial = tf.truncated_normal(shape, stddev=0.1)\n    return tf.Variable(initial)\n\ndef bias_variable(shape):\n    initial = tf.constant(0.1, shape=shape)\n    return tf.Variable(initial)\n\ndef conv2d(x, W):\n    return tf.nn.conv2d(x, W, strides=[1, 1, 1, 1], padding='SAME')\n\nW_conv1 = weight_variable([5, 5, 1, 32])\nb_conv1 = bias_variable([32])\nh_conv1 = tf.nn.relu(conv2d(x_image, W_conv1) + b_conv1)\nW_conv2 = weight_variable([5, 5, 32, 64])\nb_conv2 = bias_variable([64])\nh_conv2 = tf.nn.relu(conv2d(h_conv1, W_conv2) + b_conv2)\n",
+        "import keras\n\ndef conv2d(x, W):\n    return W(x)\nh_conv1 = keras.ops.relu(conv2d(x_image, keras.layers.Conv2D(\n    32,\n    (5, 5),\n    strides=(1, 1),\n    padding='same',\n    kernel_initializer=keras.initializers.TruncatedNormal(mean=0.0, stddev=0.1),\n    bias_initializer=keras.initializers.Constant(0.1),\n)))\nh_conv2 = keras.ops.relu(conv2d(h_conv1, keras.layers.Conv2D(\n    64,\n    (5, 5),\n    strides=(1, 1),\n    padding='same',\n    kernel_initializer=keras.initializers.TruncatedNormal(mean=0.0, stddev=0.1),\n    bias_initializer=keras.initializers.Constant(0.1),\n)))\n")]
     REQUIRES = ("TFM130", "TFM100")
 
