@@ -13,6 +13,7 @@ tests/fixtures/tf1_real/func_tuple_loss.py and class_guide_conv_relu.py):
 Fast tests never start TensorFlow; the slow ones run the legacy runtime (verify)."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -251,14 +252,14 @@ TUTORIAL = '''import numpy as np
 import tensorflow as tf
 
 
-def weight_variable(shape):
+def weight_variable(shape, name=None):
     initial = tf.truncated_normal(shape, stddev=0.1)
-    return tf.Variable(initial)
+    return tf.Variable(initial, name=name)
 
 
-def bias_variable(shape):
+def bias_variable(shape, name=None):
     initial = tf.constant(0.1, shape=shape)
-    return tf.Variable(initial)
+    return tf.Variable(initial, name=name)
 
 
 def conv2d(x, W):
@@ -319,7 +320,7 @@ def test_tutorial_conv2d_helper_with_the_bias_outside():
 ])
 def test_tutorial_bias_outside_not_fused_stays_a_marked_variable(change):
     out = _migrate(TUTORIAL.replace(*change))
-    assert "b_conv1 = bias_variable(" in out and "tf.Variable(initial)  # TODO(tflearn-migrate)" in out
+    assert "b_conv1 = bias_variable(" in out and "tf.Variable(initial, name=name)  # TODO(tflearn-migrate)" in out
     assert "+ b_conv1" in out
 
 
@@ -327,8 +328,14 @@ def test_tutorial_bias_outside_not_fused_stays_a_marked_variable(change):
 def test_tutorial_program_is_equivalent_to_legacy(tmp_path):
     from migrator.weights.verify import judge, migrate_faithful, verify_pairs
 
+    # (named variables: verify maps TF1's variables to the layers' weights by their names)
     src = tmp_path / "tutorial.py"
-    src.write_text(TUTORIAL)
+    named = TUTORIAL
+    for v in ("W_conv1", "b_conv1", "W_conv2", "b_conv2", "W_fc1", "b_fc1"):
+        kind = "weight" if v[0] == "W" else "bias"
+        named = re.sub(rf"{v} = {kind}_variable\((.*)\)\n", rf"{v} = {kind}_variable(\1, '{v}')\n", named)
+    assert named.count("_variable(") - 2 == 6 and "'b_fc1')" in named
+    src.write_text(named)
     migrated = migrate_faithful(src, tmp_path / "m")
     assert TODO_MARKER not in Path(migrated).read_text()
     res = verify_pairs([(src, migrated)], call="train", workdir=tmp_path / "v")[0]

@@ -1372,9 +1372,10 @@ class HandmadeLayers(Rule):
         if len(smalls) != len(body) or not 1 <= len(smalls) <= 2 or not isinstance(smalls[-1], cst.Return):
             return None
         var = smalls[-1].value
-        if not isinstance(var, cst.Call) or ctx.legacy_name(var) != "tensorflow.Variable" or len(var.args) != 1 \
-                or var.args[0].keyword is not None and var.args[0].keyword.value != "initial_value":
-            return None
+        if not isinstance(var, cst.Call) or ctx.legacy_name(var) != "tensorflow.Variable" or not var.args \
+                or var.args[0].keyword is not None and var.args[0].keyword.value != "initial_value" \
+                or any(a.keyword is None or a.keyword.value != "name" for a in var.args[1:]):
+            return None  # (a name= is the variable's name in TF1's checkpoint only)
         iv = var.args[0].value
         if len(smalls) == 2:
             first = smalls[0]
