@@ -22,7 +22,7 @@ from .test_tf1_program import analyse
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "tf1_real"
 # fixtures whose faithful migration must be complete (no TODO, no legacy API left)
-COMPLETE = ["class_siamese", "class_siamese_unshared", "func_conv_clip", "func_helper_loss"]
+COMPLETE = ["class_siamese", "class_siamese_unshared", "func_conv_clip", "func_helper_loss", "func_tuple_loss"]
 
 
 def _migrate(name: str, fixes: bool = False) -> str:

@@ -163,6 +163,14 @@ class ScopeFlow:
         return any(o.index > d.index for o in self.by_name.get(d.name, ()))
 
 
+def _walk_nodes(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        yield n
+        stack.extend(children(n))
+
+
 class Flow:
     """``ctx.analysis(Flow)``: def-use chains for the module and every function."""
 
@@ -180,6 +188,114 @@ class Flow:
                 stack.append(c)
         self.functions: dict[str, cst.FunctionDef] = {
             s.name.value: s for s in module.body if isinstance(s, cst.FunctionDef)}
+        self._split_tuple_calls()
+
+    # -- ``a, b = f(...)``: one dependency set per element ----------------------------------------
+    def _split_tuple_calls(self) -> None:
+        """``loss, dist = contrastive_loss(out_l, out_r, label)`` calling a module-level function
+        of this file that ends in its only ``return`` of a tuple of as many elements: each target
+        depends on the arguments of the parameters ITS element reads (through the function's own
+        def-use chains), not on the whole call - ``dist`` does not depend on ``label`` when the
+        function computes it without ``y``. Anything else keeps the whole call's dependencies."""
+        for scope in self.scopes.values():
+            for s in scope.statements:
+                if not (isinstance(s, cst.SimpleStatementLine) and len(s.body) == 1
+                        and isinstance(s.body[0], cst.Assign) and len(s.body[0].targets) == 1):
+                    continue
+                t, value = s.body[0].targets[0].target, s.body[0].value
+                if not isinstance(t, (cst.Tuple, cst.List)) or not all(
+                        isinstance(e, cst.Element) and isinstance(e.value, cst.Name) for e in t.elements):
+                    continue
+                parts = self.tuple_parts(value, len(t.elements), scope)
+                if parts is None:
+                    continue
+                names = [e.value.value for e in t.elements]
+                if len(set(names)) != len(names):
+                    continue
+                for d in scope.defs:
+                    if d.stmt is s and d.name in names:
+                        d.deps = parts[names.index(d.name)][0]
+
+    def tuple_function(self, value: cst.BaseExpression, n: int, scope: ScopeFlow | None = None):
+        """The module-level function ``value`` calls when it is a plain call of one (not shadowed
+        in ``scope``) whose flat body ends in its only ``return``, of an ``n``-tuple; else None."""
+        if not (isinstance(value, cst.Call) and isinstance(value.func, cst.Name)):
+            return None
+        fn = self.functions.get(value.func.value)
+        module = self.scopes[id(self.ctx.module)]
+        if fn is None or fn.decorators or any(d.stmt is not fn for d in module.by_name.get(fn.name.value, ())):
+            return None
+        if scope is not None and scope is not module and scope.by_name.get(fn.name.value):
+            return None
+        ps = fn.params
+        if isinstance(ps.star_arg, cst.Param) or ps.star_kwarg is not None or any(a.star for a in value.args):
+            return None
+        if not isinstance(fn.body, cst.IndentedBlock):
+            return None
+        body = list(fn.body.body)
+        if not body or not all(isinstance(b, cst.SimpleStatementLine) and len(b.body) == 1 for b in body):
+            return None
+        for i, b in enumerate(body):
+            small = b.body[0]
+            if isinstance(small, cst.Return):
+                if i != len(body) - 1:
+                    return None
+            elif isinstance(small, cst.Expr):
+                if not (i == 0 and isinstance(small.value, cst.SimpleString)):
+                    return None  # a call for its effect (``out.append(y)``): not followed by def-use chains
+            elif not isinstance(small, (cst.Assign, cst.AnnAssign, cst.AugAssign, cst.Pass)):
+                return None
+        ret = body[-1].body[0]
+        if not (isinstance(ret, cst.Return) and isinstance(ret.value, cst.Tuple) and len(ret.value.elements) == n
+                and all(isinstance(e, cst.Element) for e in ret.value.elements)):
+            return None
+        for node in _walk_nodes(fn.body):
+            if isinstance(node, (cst.Lambda, cst.Yield, cst.Await, cst.Global, cst.Nonlocal, cst.NamedExpr)):
+                return None
+        return fn
+
+    def call_bindings(self, fn: cst.FunctionDef, value: cst.Call) -> dict[str, cst.BaseExpression] | None:
+        """Parameter name -> the call's argument (positional or keyword); None when not bound one to one."""
+        ps = fn.params
+        positional = [p.name.value for p in [*ps.posonly_params, *ps.params]]
+        names = positional + [p.name.value for p in ps.kwonly_params]
+        out: dict[str, cst.BaseExpression] = {}
+        for i, a in enumerate(value.args):
+            if a.keyword is None:
+                if i >= len(positional) or positional[i] in out:
+                    return None
+                out[positional[i]] = a.value
+            else:
+                k = a.keyword.value
+                if k not in names or k in out or k in [p.name.value for p in ps.posonly_params]:
+                    return None
+                out[k] = a.value
+        return out
+
+    def tuple_parts(self, value: cst.BaseExpression, n: int, scope: ScopeFlow | None = None):
+        """For ``a, b = f(...)`` (see ``tuple_function``): per element, (the names it depends on at
+        the call, the parameters of ``f`` it reads through ``f``'s own def-use chains); None when
+        not understood."""
+        fn = self.tuple_function(value, n, scope)
+        if fn is None:
+            return None
+        bound = self.call_bindings(fn, value)
+        if bound is None:
+            return None
+        fscope = self.scopes[id(fn)]
+        ret_stmt = fn.body.body[-1]
+        idx = fscope.index_of[id(ret_stmt)]
+        params = {d.name for d in fscope.defs if d.index == -1}
+        out = []
+        for e in ret_stmt.body[0].value.elements:
+            reached = {d.name for d in fscope.reaching(load_names(e.value), idx) if d.index == -1}
+            reached &= params
+            deps = set(load_names(value.func))
+            for p in reached:
+                if p in bound:
+                    deps |= load_names(bound[p])
+            out.append((frozenset(deps), frozenset(reached)))
+        return out
 
     def scope_of(self, node: cst.CSTNode) -> ScopeFlow:
         n = self.ctx.parent(node)

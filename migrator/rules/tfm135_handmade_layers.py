@@ -89,6 +89,24 @@ class TF1Bias(keras.layers.Layer):
 ''', imports=[("keras", None, None)])
 
 
+TF1_BROADCAST_BIAS = register("TF1BroadcastBias", '''
+class TF1BroadcastBias(keras.layers.Layer):
+    # a TF1 bias variable whose shape is known at run time only (get_variable("biases", bias_shape)),
+    # added as TF1 added it (conv + biases): with broadcasting, whatever the shape
+
+    def __init__(self, shape, bias_initializer="zeros", **kwargs):
+        super().__init__(**kwargs)
+        self.bias_shape = tuple(shape)
+        self.bias_initializer = keras.initializers.get(bias_initializer)
+
+    def build(self, input_shape):
+        self.bias = self.add_weight(shape=self.bias_shape, initializer=self.bias_initializer, name="bias")
+
+    def call(self, inputs):
+        return inputs + self.bias
+''', imports=[("keras", None, None)])
+
+
 def _two_operands(node: cst.Call, names: bool = True) -> bool:
     """``bias_add(h, b)`` / ``tf.add(h, b)`` (two names unless ``names`` is False), a ``name=``
     aside (TF1 only named the op)."""
@@ -115,6 +133,19 @@ class _Var:
     def __init__(self, name, statement, shape, init, call=None):
         self.name, self.statement, self.shape, self.init = name, statement, shape, init
         self.call = call
+
+
+class _NamedShape:
+    """A variable's shape given as a name (``tf.get_variable("weights", kernel_shape)`` with
+    ``kernel_shape`` a parameter of the layer helper or a local bound once - the TF guide's
+    ``conv_relu``): its rank is the one its use requires (a conv2d kernel 4, a matmul kernel 2,
+    a bias 1); the layer reads its elements where it is built (``kernel_shape[-1]``)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def at(self, index: str) -> cst.BaseExpression:
+        return cst.parse_expression(f"{self.name}[{index}]")
 
 
 class HandmadeLayers(Rule):
@@ -278,8 +309,10 @@ class HandmadeLayers(Rule):
         self._param_alias = self._dict_parameters(dicts)
         variables = {k: v for k, v in variables.items() if v is not None}
         self._helper_params = self._variable_parameters(variables, dicts)
+        self._outer = self._outer_biases(variables)
         self._shape_reads = self._static_shape_reads(variables, dicts)
         patterns: dict[int, tuple] = {}  # id(original node) -> (kind, x, W, b, call)
+        self._broadcast_adds: set[int] = set()  # id(call): its bias added by ``+`` / tf.add (broadcast)
         for node in _walk(ctx.module):
             p = self._match(node, variables)
             if p is not None:
@@ -342,8 +375,11 @@ class HandmadeLayers(Rule):
             params_ok = {pk for pk in self._helper_params if pk not in blocked
                          and loads.get(pk, 0) and loads.get(pk, 0) == used_in.get(pk, 0)}
             for pk in params_ok:
-                for _, vk in self._helper_params[pk]:
+                for c, vk in self._helper_params[pk]:
                     used_in[vk] = used_in.get(vk, 0) + 1
+                    if id(c) in self._outer and any(q[2] == pk and q[3] is None for q in ok.values()):
+                        # ``conv2d(x, W) + b``: the bias goes into that call's layer
+                        used_in[self._outer[id(c)][0]] = used_in.get(self._outer[id(c)][0], 0) + 1
             # one variable, one layer: a variable two patterns read is ONE weight in TF1 (two
             # layers would be two) - it stays a variable
             removable = {n for n in variables if (len(n) == 2 or isinstance(n[2], tuple))
@@ -493,6 +529,7 @@ class HandmadeLayers(Rule):
                               or (a.keyword is not None and a.keyword.value == param)), None)
                     vk = self._variable_ref(a.value) if a is not None else None
                     if vk is None or vk not in variables or variables[vk].shape is None \
+                            or isinstance(variables[vk].shape, _NamedShape) \
                             or not self._in_its_loops(c, variables[vk].statement):
                         break
                     found.append((c, vk))
@@ -505,6 +542,53 @@ class HandmadeLayers(Rule):
                         variables[(id(fn), param)] = _Var(param, None, first.shape, first.init)
                         out[(id(fn), param)] = found
         return out
+
+    def _outer_biases(self, variables) -> dict:
+        """The TF MNIST tutorial's ``conv2d(x, W_conv1) + b_conv1``: a helper whose body is
+        ``return tf.nn.conv2d(x, W, ...)`` / ``return tf.matmul(x, W)`` on its kernel parameter
+        (``_variable_parameters``), the bias added OUTSIDE the call, of shape ``[n]`` with ``n``
+        the kernel's last dimension (written alike: TF1 broadcast anything else): {id(call):
+        (the bias' key, id(the add))}. The bias goes into that call's layer when it can go."""
+        if not self._helper_params:
+            return {}
+        from ..analysis.flow import Flow
+
+        ctx = self.ctx
+        flow = ctx.analysis(Flow)
+        out = {}
+        for (fid, _param), found in self._helper_params.items():
+            fn = next((f for f in flow.functions.values() if id(f) == fid), None)
+            body = [b for b in fn.body.body if not (isinstance(b, cst.SimpleStatementLine) and len(b.body) == 1
+                                                   and isinstance(b.body[0], cst.Expr)
+                                                   and isinstance(b.body[0].value, cst.SimpleString))] \
+                if fn is not None and isinstance(fn.body, cst.IndentedBlock) else []
+            if len(body) != 1 or not isinstance(body[0], cst.SimpleStatementLine) \
+                    or not isinstance(body[0].body[0], cst.Return) or not isinstance(body[0].body[0].value, cst.Call) \
+                    or ctx.legacy_name(body[0].body[0].value) not in ("tensorflow.nn.conv2d", "tensorflow.matmul"):
+                continue
+            for c, vk in found:
+                add = ctx.parent(c)
+                if not (isinstance(add, cst.BinaryOperation) and isinstance(add.operator, cst.Add) and add.left is c
+                        and isinstance(add.right, cst.Name)):
+                    continue
+                bkey = self._key(add.right, add.right.value)
+                W, B = variables.get(vk), variables.get(bkey)
+                if W is None or B is None or not isinstance(W.shape, list) or not isinstance(B.shape, list) \
+                        or len(B.shape) != 1 or code(B.shape[0]) != code(W.shape[-1]) \
+                        or not self._in_its_loops(c, B.statement):
+                    continue
+                out[id(c)] = (bkey, id(add))
+        return out
+
+    def _outer_fused(self, call) -> bool:
+        o = self._outer.get(id(call)) if self.__dict__.get("_outer") else None
+        if o is None:
+            return False
+        _, _, removable = self._state()
+        pp = self._param_patterns()
+        return o[0] in removable and any(
+            pk in pp and pp[pk][1] is None and any(c is call for c, _ in self._helper_params[pk])
+            for pk in self._helper_params)
 
     def _param_patterns(self):
         """{(id(helper), kernel parameter): (pattern, bias parameter or None)} for the helper
@@ -590,7 +674,8 @@ class HandmadeLayers(Rule):
                 continue
             vk = self._variable_ref(v)
             var = variables.get(vk) if vk is not None else None
-            if var is None or var.shape is None or not -len(var.shape) <= i < len(var.shape):
+            if var is None or var.shape is None or isinstance(var.shape, _NamedShape) \
+                    or not -len(var.shape) <= i < len(var.shape):
                 continue
             el = var.shape[i]
             if load_names(el) or not isinstance(literal(el, None), int) and not isinstance(
@@ -732,6 +817,8 @@ class HandmadeLayers(Rule):
                 if not sets or ctx.position(sets[0]) > ctx.position(node):
                     continue
             else:
+                continue
+            if isinstance(v.shape, _NamedShape):
                 continue
             out[id(node.value)] = (v.shape, v.init, anchor)
         return out
@@ -948,6 +1035,58 @@ class HandmadeLayers(Rule):
             return node
         return defs[0].value
 
+    def _named_shape(self, node: cst.Name, at) -> bool:
+        """``shape=kernel_shape``: a parameter of the function the variable is made in, never
+        rebound, or a local bound once before it (its value is read where the layer is built)."""
+        from ..analysis.flow import Flow
+
+        scope, idx = self.ctx.analysis(Flow).index_of(at)
+        defs = scope.by_name.get(node.value, ())
+        return len(defs) == 1 and defs[0].index < idx and (defs[0].index >= 0 or defs[0].stmt is scope.node)
+
+    def _named_bias_proven(self, core, W, B) -> bool:
+        """``conv + biases`` with both shapes parameters of the layer helper: TF1 broadcast the
+        bias, which is the layer's own bias only when its shape is ``[kernel_shape[-1]]``. Proven
+        when the helper is called, and every call passes literal lists with the bias' one element
+        written as the kernel's last one."""
+        from ..analysis.flow import Flow
+
+        flow = self.ctx.analysis(Flow)
+        fn = flow.scope_of(core).node
+        if not isinstance(W.shape, _NamedShape) or not isinstance(fn, cst.FunctionDef) \
+                or flow.functions.get(fn.name.value) is not fn:
+            return False
+        ps = fn.params
+        if ps.posonly_params or isinstance(ps.star_arg, cst.Param) or ps.star_kwarg is not None:
+            return False
+        positional = [p.name.value for p in ps.params]
+        calls = []
+        for node in _walk(self.ctx.module):
+            if isinstance(node, cst.Name) and node.value == fn.name.value:
+                parent = self.ctx.parent(node)
+                if parent is fn or isinstance(parent, cst.Attribute) and parent.attr is node \
+                        or isinstance(parent, cst.Arg) and parent.keyword is node:
+                    continue
+                if not (isinstance(parent, cst.Call) and parent.func is node) or any(a.star for a in parent.args):
+                    return False
+                calls.append(parent)
+        if not calls:
+            return False
+
+        def arg(c, name):
+            for i, a in enumerate(c.args):
+                if (a.keyword is None and i < len(positional) and positional[i] == name) \
+                        or (a.keyword is not None and a.keyword.value == name):
+                    return a.value
+            return None
+
+        for c in calls:
+            k, b = arg(c, W.shape.name), arg(c, B.shape.name)
+            if not (isinstance(k, (cst.List, cst.Tuple)) and isinstance(b, (cst.List, cst.Tuple)) and k.elements
+                    and len(b.elements) == 1 and code(k.elements[-1].value) == code(b.elements[0].value)):
+                return False
+        return True
+
     def _init_name(self, init: cst.Name, at):
         """``initializer=init`` with every binding of ``init`` a TF1 initializer call (``if``
         branches ...): the layer gets the same name; its bindings are translated (the ones that
@@ -1023,7 +1162,7 @@ class HandmadeLayers(Rule):
                 continue
             bkey = self._key(b, b.value)
             v = variables.get(bkey)
-            if v is None or v.shape is None or len(v.shape) != 1:
+            if v is None or v.shape is None or (not isinstance(v.shape, _NamedShape) and len(v.shape) != 1):
                 continue
             candidates.append((node, x, bkey))
         if not candidates:
@@ -1050,6 +1189,8 @@ class HandmadeLayers(Rule):
                 self._cond_bias[id(d.value)] = cond
             patterns[id(d.value)] = (p[0], p[1], p[2], bkey, p[4])
             late[id(node)] = (id(d.value), x.value)
+            if not (isinstance(node, cst.Call) and ctx.legacy_name(node) == "tensorflow.nn.bias_add"):
+                self._broadcast_adds.add(id(p[4]))
         return late
 
     def _bias_block(self, add, d, B):
@@ -1155,7 +1296,7 @@ class HandmadeLayers(Rule):
         if q is None and isinstance(value.func, cst.Name):  # w = init_weights('w', shape): a helper function
             helper = self._helper_variable(value)
             if helper is None:
-                return None
+                return self._helper_tf_variable(value)
             value, orig = helper
             q = "tensorflow.get_variable"
         else:
@@ -1209,8 +1350,103 @@ class HandmadeLayers(Rule):
             return None
         if isinstance(shape, cst.Integer):  # tf.zeros(8): a 1-D shape given as its length
             return [shape], k
+        if isinstance(shape, cst.Name) and self._named_shape(shape, site):
+            return _NamedShape(shape.value), k
         if not isinstance(shape, (cst.List, cst.Tuple)):
             return None
+        return [e.value for e in shape.elements], k
+
+    def _helper_tf_variable(self, value: cst.Call):
+        """The TF tutorials' ``weight_variable(shape)``: a module-level function whose body is
+        ``initial = tf.truncated_normal(shape, stddev=0.1)`` (or ``tf.constant(0.1, shape=shape)``,
+        ``tf.random_normal`` ...); ``return tf.Variable(initial)`` (or ``return tf.Variable(<that
+        call>)``), called with the shape: (shape elements, Keras initializer) of the call's
+        variable, the parameters replaced by the call's arguments / defaults. The helper goes
+        when every call of it is translated (``_unused_helpers``)."""
+        from ..analysis.flow import Flow
+        from ..args import BoundArgs
+
+        ctx = self.ctx
+        fn = ctx.analysis(Flow).functions.get(value.func.value)
+        if fn is None or fn.decorators or any(a.star for a in value.args) or not isinstance(fn.body, cst.IndentedBlock):
+            return None
+        body = [b for b in fn.body.body if not (isinstance(b, cst.SimpleStatementLine) and len(b.body) == 1
+                                               and isinstance(b.body[0], cst.Expr)
+                                               and isinstance(b.body[0].value, cst.SimpleString))]
+        smalls = [b.body[0] for b in body if isinstance(b, cst.SimpleStatementLine) and len(b.body) == 1]
+        if len(smalls) != len(body) or not 1 <= len(smalls) <= 2 or not isinstance(smalls[-1], cst.Return):
+            return None
+        var = smalls[-1].value
+        if not isinstance(var, cst.Call) or ctx.legacy_name(var) != "tensorflow.Variable" or not var.args \
+                or var.args[0].keyword is not None and var.args[0].keyword.value != "initial_value" \
+                or any(a.keyword is None or a.keyword.value != "name" for a in var.args[1:]):
+            return None  # (a name= is the variable's name in TF1's checkpoint only)
+        iv = var.args[0].value
+        if len(smalls) == 2:
+            first = smalls[0]
+            if not (isinstance(first, cst.Assign) and len(first.targets) == 1 and isinstance(iv, cst.Name)
+                    and isinstance(first.targets[0].target, cst.Name) and first.targets[0].target.value == iv.value):
+                return None
+            iv = first.value
+        q = ctx.legacy_name(iv) if isinstance(iv, cst.Call) else None
+        if q not in _VAR_INITS:
+            return None
+        ps = fn.params
+        if isinstance(ps.star_arg, cst.Param) or ps.star_kwarg is not None or ps.posonly_params or ps.kwonly_params:
+            return None
+        bound: dict[str, cst.BaseExpression] = {}
+        positional = list(ps.params)
+        for i, a in enumerate(value.args):
+            if a.keyword is None:
+                if i >= len(positional):
+                    return None
+                bound[positional[i].name.value] = a.value
+            else:
+                bound[a.keyword.value] = a.value
+        for p in positional:
+            if p.name.value not in bound:
+                if p.default is None:
+                    return None
+                bound[p.name.value] = p.default
+        local = {p.name.value for p in positional}
+        if any(n not in bound for n in local):
+            return None
+
+        class Sub(cst.CSTTransformer):
+            def leave_Attribute(self, o, u):
+                return u.with_changes(attr=o.attr)
+
+            def leave_Arg(self, o, u):
+                return u.with_changes(keyword=o.keyword)
+
+            def leave_Name(self, o, u):
+                return bound[o.value].deep_clone() if o.value in local else u
+
+        init = iv.visit(Sub())
+        cls, sig = _VAR_INITS[q]
+        try:
+            b = BoundArgs(init, sig)
+            if cls == "Constant":
+                shape, k = _constant(ctx, init)
+            else:
+                shape = self._list_def(b.node("shape"), value)
+                if cls in ("zeros", "ones"):
+                    k = to_node(cls)
+                elif cls == "RandomUniform":
+                    mx = b.node("maxval") if b.given("maxval") else to_node(1.0)
+                    k = call("keras.initializers.RandomUniform", minval=b.node("minval"), maxval=mx)
+                else:
+                    k = call(f"keras.initializers.{cls}", mean=b.node("mean"), stddev=b.node("stddev"))
+            for extra in ("dtype", "seed"):
+                if cls != "Constant" and b.given(extra) and literal(b.node(extra), "?") is not None:
+                    return None
+        except Exception:
+            return None
+        if isinstance(shape, cst.Integer):
+            shape = cst.List([cst.Element(shape)])
+        if not isinstance(shape, (cst.List, cst.Tuple)):
+            return None
+        self.__dict__.setdefault("_helper_calls", {})[id(value)] = fn.name.value
         return [e.value for e in shape.elements], k
 
     _TFLEARN_VAR_SIG = ("name, shape=None, dtype=None, initializer=None, regularizer=None, trainable=True, "
@@ -1266,7 +1502,8 @@ class HandmadeLayers(Rule):
                 key = self._key(n.value, n.value.value)
                 key = (key[0], key[1], ks)
                 v = variables.get(key)
-                return key if v is not None and v.shape is not None and (rank is None or len(v.shape) == rank) else None
+                return key if v is not None and v.shape is not None and (rank is None or (
+                    rank != "table" if isinstance(v.shape, _NamedShape) else len(v.shape) == rank)) else None
             if isinstance(n, cst.Attribute):
                 key = self._attr_key(n)
             elif isinstance(n, cst.Name):
@@ -1276,6 +1513,8 @@ class HandmadeLayers(Rule):
             v = variables.get(key)
             if v is None or (v.shape is None and rank != "table"):
                 return None
+            if isinstance(v.shape, _NamedShape):  # the rank is the use's; not an embedding table
+                return key if rank != "table" else None
             return key if rank in (None, "table") or len(v.shape) == rank else None
 
         q = ctx.legacy_name(node) if isinstance(node, cst.Call) else None
@@ -1296,10 +1535,13 @@ class HandmadeLayers(Rule):
         if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add) and var(node.right) \
                 and isinstance(node.left, cst.Call):
             bias, core = var(node.right), node.left
+            self._broadcast_adds.add(id(core))
         elif isinstance(node, cst.Call) and ctx.legacy_name(node) in ("tensorflow.nn.bias_add", "tensorflow.add") \
                 and _two_operands(node, names=False) \
                 and var(node.args[1].value) and isinstance(node.args[0].value, cst.Call):
             bias, core = var(node.args[1].value), node.args[0].value
+            if ctx.legacy_name(node) == "tensorflow.add":
+                self._broadcast_adds.add(id(core))
         if not isinstance(core, cst.Call):
             return None
         q = ctx.legacy_name(core)
@@ -1340,6 +1582,14 @@ class HandmadeLayers(Rule):
             if kind not in ("dense", "conv"):
                 raise Untranslatable("a regularized embedding table")
             kw["kernel_regularizer"] = self._regularizer(W)
+        broadcast = None
+        if b is not None and isinstance(variables[b].shape, _NamedShape) and id(core) in self._broadcast_adds \
+                and not self._named_bias_proven(core, W, variables[b]):
+            # ``conv + biases`` with a bias shape known at run time only: TF1 broadcast it, which is
+            # the layer's own bias only for [filters] - a bias layer of that shape adds it the same way
+            broadcast, b = variables[b], None
+            if not apply:
+                raise Untranslatable("a bias of a shape known at run time passed to a helper")
         if b is None:
             kw["use_bias"] = False
         else:
@@ -1376,7 +1626,8 @@ class HandmadeLayers(Rule):
             layer = cst.Call(func=expr("keras.layers.Embedding"), args=[
                 *dims, cst.Arg(k, keyword=cst.Name("embeddings_initializer"), equal=eq), *extra])
         elif kind == "dense":
-            layer = call("keras.layers.Dense", W.shape[1], **kw)
+            layer = call("keras.layers.Dense", W.shape.at("-1") if isinstance(W.shape, _NamedShape) else W.shape[1],
+                         **kw)
         else:
             snode = _arg(core, 2, "strides")
             pnode = _arg(core, 3, "padding")
@@ -1393,7 +1644,11 @@ class HandmadeLayers(Rule):
             if not (els and len(els) == 4 and not any(isinstance(e, cst.StarredElement) for e in snode.elements)
                     and literal(els[0], None) == literal(els[3], None) == 1) or pad is None:
                 raise Untranslatable("conv2d strides/padding not literal NHWC")
-            layer = call("keras.layers.Conv2D", W.shape[3], cst.Tuple([cst.Element(W.shape[0]), cst.Element(W.shape[1])]),
+            if isinstance(W.shape, _NamedShape):  # kernel_shape = [kh, kw, in, filters]
+                filters, ksize = W.shape.at("-1"), W.shape.at(":2")
+            else:
+                filters, ksize = W.shape[3], cst.Tuple([cst.Element(W.shape[0]), cst.Element(W.shape[1])])
+            layer = call("keras.layers.Conv2D", filters, ksize,
                          strides=cst.Tuple([cst.Element(els[1]), cst.Element(els[2])]), padding=pad, **kw)
         self.ctx.add_import("keras")
         self.ctx.count(self)
@@ -1406,9 +1661,9 @@ class HandmadeLayers(Rule):
                 self.ctx.use_helper("TF1Bias")
                 init = None if literal(own_bias.init, None) == "zeros" else own_bias.init
                 out = cst.Call(func=call("TF1Bias", init) if init is not None else call("TF1Bias"), args=[cst.Arg(out)])
-            return out
+            return self._broadcast_bias(out, broadcast)
         if stored is None:
-            return apply_layer(layer, updated_x)
+            return self._broadcast_bias(apply_layer(layer, updated_x), broadcast)
         self.ctx.use_helper("tf1_layer")
         make = cst.Lambda(params=cst.Parameters(), body=layer)
         out = cst.Call(func=cst.Call(func=cst.Name("tf1_layer"), args=[cst.Arg(cst.SimpleString(repr(stored[0]))),
@@ -1418,7 +1673,17 @@ class HandmadeLayers(Rule):
             self.ctx.use_helper("TF1Bias")
             init = None if literal(own_bias.init, None) == "zeros" else own_bias.init
             out = cst.Call(func=call("TF1Bias", init) if init is not None else call("TF1Bias"), args=[cst.Arg(out)])
-        return out
+        return self._broadcast_bias(out, broadcast)
+
+    def _broadcast_bias(self, out, B):
+        """``TF1BroadcastBias(bias_shape, init)(<layer output>)``: a bias of a shape known at run
+        time, added with TF1's broadcasting (None: ``out`` as it is)."""
+        if B is None:
+            return out
+        self.ctx.use_helper("TF1BroadcastBias")
+        init = None if literal(B.init, None) == "zeros" else B.init
+        args = [cst.Name(B.shape.name)] + ([init] if init is not None else [])
+        return cst.Call(func=call("TF1BroadcastBias", *args), args=[cst.Arg(out)])
 
     def _x_of(self, updated, p):
         core = updated
@@ -1437,6 +1702,10 @@ class HandmadeLayers(Rule):
         return updated
 
     def leave_BinaryOperation(self, original, updated):
+        if isinstance(original.left, cst.Call) and self._outer_fused(original.left) \
+                and self._outer[id(original.left)][1] == id(original):
+            self.ctx.count(self)
+            return updated.left  # the bias is the helper call's layer's
         return self._rewrite(original, updated)
 
     def leave_Call(self, original, updated):
@@ -1480,6 +1749,8 @@ class HandmadeLayers(Rule):
             if id(original) not in calls:
                 continue
             bvk = dict((id(c), vk) for c, vk in self._helper_params[bkey])[id(original)] if bkey else None
+            if bkey is None and self._outer_fused(original):
+                bvk = self._outer[id(original)][0]
             for i, a in enumerate(original.args):
                 name = positional[i] if a.keyword is None and i < len(positional) else (
                     a.keyword.value if a.keyword is not None else None)
@@ -1759,5 +2030,17 @@ class HandmadeLayers(Rule):
                # the if does more than add the bias: the bias stays a TF1 variable (TODO)
                Case("import tensorflow as tf\n\n\ndef conv(x, k, n, use_bias=True):\n    w = tf.get_variable('weights', [k, k, 1, n])\n    out = tf.nn.conv2d(x, w, strides=[1, 1, 1, 1], padding='SAME')\n    if use_bias:\n        b = tf.get_variable('biases', [n])\n        out = tf.nn.bias_add(out, b)\n        out = out * 2.0\n    return out\n",
                     "import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\nimport keras\n\n\ndef conv(x, k, n, use_bias=True):\n    out = keras.layers.Conv2D(\n        n,\n        (k, k),\n        strides=(1, 1),\n        padding='same',\n        use_bias=False,\n    )(x)\n    if use_bias:\n        b = tf.get_variable('biases', [n])  # TODO(tflearn-migrate): TFM100 no Keras translation for tensorflow.get_variable\n        out = keras.ops.add(out, b)\n        out = out * 2.0\n    return out\n", ("TFM100",), todo=True)]
+    INVALID = [*INVALID, Case(  # the TF guide's conv_relu(inp, kernel_shape, bias_shape): shapes as parameters take their rank from the use; every call passes [.., n] and [n]: the layer's own bias; tf.Variable(truncated_normal(shape)) -> Dense(shape[-1])
+        'import tensorflow as tf\n\ndef conv_relu(inp, kernel_shape, bias_shape):\n    weights = tf.get_variable("weights", kernel_shape, initializer=tf.random_normal_initializer(stddev=0.1))\n    biases = tf.get_variable("biases", bias_shape, initializer=tf.constant_initializer(0.0))\n    conv = tf.nn.conv2d(inp, weights, strides=[1, 1, 1, 1], padding=\'SAME\')\n    return tf.nn.relu(conv + biases)\n\ndef fc(x, shape):\n    W = tf.Variable(tf.truncated_normal(shape, stddev=0.1))\n    b = tf.get_variable("b", shape=[shape[-1]])\n    return tf.nn.bias_add(tf.matmul(x, W), b)\n\ndef image_filter(images):\n    relu1 = conv_relu(images, [3, 3, 1, 8], [8])\n    return fc(tf.reshape(relu1, [-1, 8 * 8 * 8]), [8 * 8 * 8, 4])\n',
+        "import keras\n\ndef conv_relu(inp, kernel_shape, bias_shape):\n    conv = keras.layers.Conv2D(\n        kernel_shape[-1],\n        kernel_shape[:2],\n        strides=(1, 1),\n        padding='same',\n        kernel_initializer=keras.initializers.RandomNormal(mean=0.0, stddev=0.1),\n        bias_initializer=keras.initializers.Constant(0.0),\n    )(inp)\n    return keras.ops.relu(conv)\n\ndef fc(x, shape):\n    return keras.layers.Dense(\n        shape[-1],\n        kernel_initializer=keras.initializers.TruncatedNormal(mean=0.0, stddev=0.1),\n        bias_initializer='glorot_uniform',\n    )(x)\n\ndef image_filter(images):\n    relu1 = conv_relu(images, [3, 3, 1, 8], [8])\n    return fc(keras.ops.reshape(relu1, [-1, 8 * 8 * 8]), [8 * 8 * 8, 4])\n")]
+    INVALID = [*INVALID, Case(  # conv + biases with the helper never called: TF1BroadcastBias (TF1's broadcasting, whatever the shape); bias_add needs [filters]: the layer's bias; a shape rebound in the function is not read as its parameter
+        'import tensorflow as tf\n\ndef conv_relu(inp, kernel_shape, bias_shape):\n    weights = tf.get_variable("weights", shape=kernel_shape)\n    biases = tf.get_variable("biases", shape=bias_shape, initializer=tf.constant_initializer(0.1))\n    conv = tf.nn.conv2d(inp, weights, strides=[1, 1, 1, 1], padding=\'SAME\')\n    return tf.nn.relu(conv + biases)\n\ndef conv_relu_bias_add(inp, kernel_shape, bias_shape):\n    weights = tf.get_variable("weights", kernel_shape)\n    biases = tf.get_variable("biases", bias_shape)\n    return tf.nn.relu(tf.nn.bias_add(tf.nn.conv2d(inp, weights, strides=[1, 2, 2, 1], padding=\'VALID\'), biases))\n\ndef conv_rebound(inp, kernel_shape):\n    kernel_shape = list(kernel_shape)\n    weights = tf.get_variable("weights", kernel_shape)\n    return tf.nn.conv2d(inp, weights, strides=[1, 1, 1, 1], padding=\'SAME\')\n',
+        'import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\nimport keras\n\n\n# tflearn-migrate helper: TF1BroadcastBias\nclass TF1BroadcastBias(keras.layers.Layer):\n    # a TF1 bias variable whose shape is known at run time only (get_variable("biases", bias_shape)),\n    # added as TF1 added it (conv + biases): with broadcasting, whatever the shape\n\n    def __init__(self, shape, bias_initializer="zeros", **kwargs):\n        super().__init__(**kwargs)\n        self.bias_shape = tuple(shape)\n        self.bias_initializer = keras.initializers.get(bias_initializer)\n\n    def build(self, input_shape):\n        self.bias = self.add_weight(shape=self.bias_shape, initializer=self.bias_initializer, name="bias")\n\n    def call(self, inputs):\n        return inputs + self.bias\n\n\ndef conv_relu(inp, kernel_shape, bias_shape):\n    conv = TF1BroadcastBias(bias_shape, keras.initializers.Constant(0.1))(keras.layers.Conv2D(\n        kernel_shape[-1],\n        kernel_shape[:2],\n        strides=(1, 1),\n        padding=\'same\',\n        use_bias=False,\n    )(inp))\n    return keras.ops.relu(conv)\n\ndef conv_relu_bias_add(inp, kernel_shape, bias_shape):\n    return keras.ops.relu(keras.layers.Conv2D(\n        kernel_shape[-1],\n        kernel_shape[:2],\n        strides=(2, 2),\n        padding=\'valid\',\n        bias_initializer=\'glorot_uniform\',\n    )(inp))\n\ndef conv_rebound(inp, kernel_shape):\n    kernel_shape = list(kernel_shape)\n    weights = tf.get_variable("weights", kernel_shape)  # TODO(tflearn-migrate): TFM100 no Keras translation for tensorflow.get_variable\n    return tf.nn.conv2d(inp, weights, strides=[1, 1, 1, 1], padding=\'SAME\')  # TODO(tflearn-migrate): TFM100 no Keras translation for tensorflow.nn.conv2d\n', ('TFM100', 'TFM100'), todo=True)]
+    INVALID = [*INVALID, Case(  # the TF tutorials' weight_variable(shape) / bias_variable(shape) helpers (tf.Variable of truncated_normal / constant) called with literal shapes: the helpers go with their calls
+        "import tensorflow as tf\n\ndef weight_variable(shape):\n    initial = tf.truncated_normal(shape, stddev=0.1)\n    return tf.Variable(initial)\n\ndef bias_variable(shape):\n    return tf.Variable(tf.constant(0.1, shape=shape))\n\nW_conv1 = weight_variable([5, 5, 1, 32])\nb_conv1 = bias_variable([32])\nh_conv1 = tf.nn.relu(tf.nn.conv2d(x_image, W_conv1, strides=[1, 1, 1, 1], padding='SAME') + b_conv1)\nW_fc1 = weight_variable([8 * 8 * 32, 64])\nb_fc1 = bias_variable([64])\nh_fc1 = tf.nn.relu(tf.matmul(tf.reshape(h_conv1, [-1, 8 * 8 * 32]), W_fc1) + b_fc1)\n",
+        "import keras\n\nh_conv1 = keras.ops.relu(keras.layers.Conv2D(\n    32,\n    (5, 5),\n    strides=(1, 1),\n    padding='same',\n    kernel_initializer=keras.initializers.TruncatedNormal(mean=0.0, stddev=0.1),\n    bias_initializer=keras.initializers.Constant(0.1),\n)(x_image))\nh_fc1 = keras.ops.relu(keras.layers.Dense(\n    64,\n    kernel_initializer=keras.initializers.TruncatedNormal(mean=0.0, stddev=0.1),\n    bias_initializer=keras.initializers.Constant(0.1),\n)(keras.ops.reshape(h_conv1, [-1, 8 * 8 * 32])))\n")]
+    INVALID = [*INVALID, Case(  # the TF MNIST tutorial: conv2d(x, W) helper called with weight_variable([...]) kernels, the bias_variable([n]) bias added OUTSIDE the call: each call's layer gets it
+        "import tensorflow as tf\n\ndef weight_variable(shape):\n    initial = tf.truncated_normal(shape, stddev=0.1)\n    return tf.Variable(initial)\n\ndef bias_variable(shape):\n    initial = tf.constant(0.1, shape=shape)\n    return tf.Variable(initial)\n\ndef conv2d(x, W):\n    return tf.nn.conv2d(x, W, strides=[1, 1, 1, 1], padding='SAME')\n\nW_conv1 = weight_variable([5, 5, 1, 32])\nb_conv1 = bias_variable([32])\nh_conv1 = tf.nn.relu(conv2d(x_image, W_conv1) + b_conv1)\nW_conv2 = weight_variable([5, 5, 32, 64])\nb_conv2 = bias_variable([64])\nh_conv2 = tf.nn.relu(conv2d(h_conv1, W_conv2) + b_conv2)\n",
+        "import keras\n\ndef conv2d(x, W):\n    return W(x)\nh_conv1 = keras.ops.relu(conv2d(x_image, keras.layers.Conv2D(\n    32,\n    (5, 5),\n    strides=(1, 1),\n    padding='same',\n    kernel_initializer=keras.initializers.TruncatedNormal(mean=0.0, stddev=0.1),\n    bias_initializer=keras.initializers.Constant(0.1),\n)))\nh_conv2 = keras.ops.relu(conv2d(h_conv1, keras.layers.Conv2D(\n    64,\n    (5, 5),\n    strides=(1, 1),\n    padding='same',\n    kernel_initializer=keras.initializers.TruncatedNormal(mean=0.0, stddev=0.1),\n    bias_initializer=keras.initializers.Constant(0.1),\n)))\n")]
     REQUIRES = ("TFM130", "TFM100")
 

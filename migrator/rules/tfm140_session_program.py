@@ -343,6 +343,9 @@ class SessionProgram(Rule):
                 for r in prog.runs:
                     if r.statement is original and (r.initializer or r.train_op is not None):
                         return self._train_run(prog, r, original, updated)
+                split = self._tuple_split(prog, original)
+                if split is not None:
+                    return self._tuple_fns(prog, split, original, updated)
                 if isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(
                         small.targets[0].target, cst.Name):
                     n = small.targets[0].target.value
@@ -604,6 +607,8 @@ class SessionProgram(Rule):
 
     def _inside_label_fn(self, prog: Program, node) -> bool:
         s = self.ctx.statement_of(node)
+        if self._tuple_split(prog, s) is not None:
+            return True  # ``loss, dist = f(out, label)``: the label goes into loss' function
         if not isinstance(s, cst.SimpleStatementLine) or len(s.body) != 1 or not isinstance(s.body[0], cst.Assign):
             return False
         t = s.body[0].targets[0].target
@@ -638,6 +643,66 @@ class SessionProgram(Rule):
             body=cst.IndentedBlock(body),
             leading_lines=group[0].leading_lines)
         return fn
+
+    # -- ``loss, dist = helper(out_l, out_r, label)`` (rules/_tuple_calls.py) --------------------
+    def _tuple_split(self, prog: Program, original):
+        from ._tuple_calls import TupleCalls
+
+        if self.ctx.analysis(TF1Program).flow.scope_of(original) is not prog.scope:
+            return None
+        return self.ctx.analysis(TupleCalls).split(prog, original)
+
+    def _tuple_fns(self, prog: Program, sp, original, updated):
+        """Each label-dependent element -> its loss/metric function reading that element of the
+        call; each label-free one -> the sliced helper's call (the label is not needed)."""
+        from ..analysis.flow import load_names
+        from ._tuple_calls import TupleCalls
+
+        if not self.runs_ok(prog):
+            raise _Todo(f"{', '.join(sp.names)} kept as TF1 tensors: a sess.run of this program is not translated")
+        tc = self.ctx.analysis(TupleCalls)
+        call = updated.body[0].value if isinstance(updated.body[0], cst.Assign) else None
+        if not isinstance(call, cst.Call) or len(call.args) != len(sp.call.args):
+            raise _Todo("tuple-returning call not understood")
+        read = {n for a in sp.call.args for n in load_names(a.value) if n in prog.tensors}
+        out: list = []
+        for i, name in enumerate(sp.names):
+            if sp.label_dependent[i]:
+                direct = {dep for d in prog.scope.by_name.get(name, ()) for dep in d.deps}
+                if any(h in direct and prog.placeholders[h].role == "hyper" for h in prog.placeholders):
+                    raise _Todo(f"{name} reads a scalar placeholder")
+                params = self._params(prog, name)
+                chain = {n: self._params(prog, n) for n in prog.label_chain(name)[:-1]}
+                missing = sorted(n for n in read if n not in params and n not in chain)
+                if missing:  # the call reads a tensor the function would not receive
+                    raise _Todo(f"{name}: the call also reads {', '.join(missing)}")
+                value = cst.Subscript(_replace_names(call, chain),
+                                      [cst.SubscriptElement(cst.Index(cst.Integer(str(i))))])
+                out.append(cst.FunctionDef(
+                    name=cst.Name(name), params=cst.Parameters([cst.Param(cst.Name(p)) for p in params]),
+                    body=cst.IndentedBlock([cst.SimpleStatementLine([cst.Return(value)])])))
+            else:
+                sl = sp.slices[i]
+                v = tc.param_arg(sp, sl, call).deep_clone() if isinstance(sl, str) else tc.slice_call(sp, sl, call)
+                out.append(cst.SimpleStatementLine([cst.Assign([cst.AssignTarget(cst.Name(name))], v)]))
+        out[0] = out[0].with_changes(leading_lines=original.leading_lines)
+        self.ctx.count(self)
+        return cst.FlattenSentinel(out)
+
+    def leave_FunctionDef(self, original: cst.FunctionDef, updated: cst.FunctionDef):
+        """A tuple-returning helper whose label-free element a translated program reads alone:
+        its sliced copy follows it (rules/_tuple_calls.py)."""
+        from ._tuple_calls import TupleCalls
+
+        tp = self._tp()
+        if tp.flow.functions.get(original.name.value) is not original:
+            return updated
+        tc = self.ctx.analysis(TupleCalls)
+        slices = tc.slices_after(original, lambda p: self._prog(p.scope.node) is p and self.runs_ok(p))
+        if not slices:
+            return updated
+        self.ctx.count(self)
+        return cst.FlattenSentinel([updated, *(tc.slice_def(sl, original, updated) for sl in slices)])
 
     def _rebinding_group(self, prog: Program, name: str, original) -> list:
         """A label-dependent tensor bound more than once (TensorFlow-Examples' ``acc = tf.equal(...)``
@@ -1508,6 +1573,9 @@ class SessionProgram(Rule):
                # keep_prob)): its parameter is the placeholder; TFM134 reads the value the training runs fed
                Case('import tensorflow as tf\nx = tf.placeholder(tf.float32, [None, 4])\ny = tf.placeholder(tf.float32, [None, 2])\nkeep_prob = tf.placeholder(tf.float32)\n\ndef net(x, dropout):\n    h = tf.nn.dropout(tf.layers.dense(x, 8), dropout)\n    return tf.layers.dense(h, 2)\n\nlogits = net(x, keep_prob)\nloss = tf.reduce_mean(tf.square(logits - y))\ntrain_op = tf.train.AdamOptimizer(0.01).minimize(loss)\nwith tf.Session() as sess:\n    sess.run(tf.global_variables_initializer())\n    sess.run(train_op, feed_dict={x: X, y: Y, keep_prob: 0.8})\n    p = sess.run(logits, feed_dict={x: X, keep_prob: 1.0})\n',
                     'import keras\n\nx = keras.Input(shape=(4,))\nkeep_prob = 0.8  # the value its training runs fed\n\ndef net(x, dropout):\n    h = keras.layers.Dropout(0.2)(keras.layers.Dense(8)(x))\n    return keras.layers.Dense(2)(h)\n\nlogits = net(x, keep_prob)\ndef loss(y, logits):\n    return keras.ops.mean(keras.ops.square(logits - y))\nmodel = keras.Model(x, logits)\nmodel.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01, epsilon=1e-8), loss=loss)\nmodel.train_on_batch(X, Y)\np = model.predict_on_batch(X)\n')]
+    INVALID = [*INVALID, Case(  # a helper returning a tuple (loss, distance, a parameter): the loss reads call[0]; the distance, label-free, is a sliced copy of the helper; the parameter is the argument
+        'import tensorflow as tf\n\ndef pair_loss(a, b, y, margin=1.0):\n    sq = tf.reduce_sum(tf.square(a - b), axis=1)\n    d = tf.sqrt(sq + 1e-10)\n    return tf.reduce_mean(y * sq + (1.0 - y) * tf.square(tf.maximum(margin - d, 0.0))), d, a\n\nx1 = tf.placeholder(tf.float32, [None, 4])\nx2 = tf.placeholder(tf.float32, [None, 4])\ny = tf.placeholder(tf.float32, [None])\no1 = tf.layers.dense(x1, 3)\no2 = tf.layers.dense(x2, 3)\nloss, dist, first = pair_loss(o1, o2, y, margin=2.0)\ntrain_op = tf.train.GradientDescentOptimizer(0.1).minimize(loss)\nwith tf.Session() as sess:\n    sess.run(tf.global_variables_initializer())\n    for i in range(3):\n        _, l = sess.run([train_op, loss], feed_dict={x1: A, x2: B, y: Y})\n    d, f = sess.run([dist, first], feed_dict={x1: A, x2: B})\n',
+        'import keras\n\n\n# tflearn-migrate helper: TrainingModel\nclass TrainingModel(keras.Model):\n    """A functional model whose loss is a function of (labels..., outputs...)."""\n\n    def __init__(self, inputs, outputs, loss_fn, **kwargs):\n        super().__init__(inputs, outputs, **kwargs)\n        self.loss_fn = loss_fn\n\n    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):\n        ys = list(y) if isinstance(y, (list, tuple)) else [y]\n        ps = list(y_pred) if isinstance(y_pred, (list, tuple)) else [y_pred]\n        # a TF1 placeholder cast what it was fed: float labels arrive as floatx\n        ys = [keras.ops.cast(v, keras.config.floatx())\n              if "float" in keras.ops.dtype(v) else v for v in ys]\n        return self.loss_fn(*ys, *ps)\n\n\ndef pair_loss(a, b, y, margin=1.0):\n    sq = keras.ops.sum(keras.ops.square(a - b), axis=1)\n    d = keras.ops.sqrt(sq + 1e-10)\n    return keras.ops.mean(y * sq + (1.0 - y) * keras.ops.square(keras.ops.maximum(margin - d, 0.0))), d, a\n\n\ndef pair_loss_d(a, b):\n    """The second value pair_loss returns, computed alone: it reads a, b."""\n    sq = keras.ops.sum(keras.ops.square(a - b), axis=1)\n    d = keras.ops.sqrt(sq + 1e-10)\n    return d\n\nx1 = keras.Input(shape=(4,))\nx2 = keras.Input(shape=(4,))\no1 = keras.layers.Dense(3)(x1)\no2 = keras.layers.Dense(3)(x2)\ndef loss(y, o1, o2):\n    return pair_loss(o1, o2, y, margin=2.0)[0]\ndist = pair_loss_d(o1, o2)\nfirst = o1\nmodel = TrainingModel([x1, x2], [o1, o2], loss)\nmodel.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1))\nfor i in range(3):\n    l = model.train_on_batch([A, B], Y)\nd, f = [keras.Model([x1, x2], dist).predict_on_batch([A, B]), keras.Model(x1, first).predict_on_batch(A)]\n')]
     REQUIRES = ("TFM130", "TFM131", "TFM133", "TFM134", "TFM138", "TFM142")
 
 
