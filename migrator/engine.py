@@ -280,6 +280,27 @@ def has_legacy_import(source: str) -> bool:
     return _LEGACY_WORD.search(source) is not None and _IMPORT_WORD.search(source) is not None
 
 
+# the prefilter (issue 13): a rule whose TRIGGERS words all miss the file's text is not run there
+PREFILTER = not os.environ.get("MIGRATOR_NO_PREFILTER")
+_STAR_IMPORT = re.compile(r"\bimport[\s\\]*\*")
+
+
+def may_fire(cls: type[Rule], source: str, _seen: dict | None = None) -> bool:
+    """Can rule ``cls`` do anything in a file with this text? (``Rule.TRIGGERS``: a cheap text
+    scan; ``_seen`` memoises the words already looked up for this text.)"""
+    words = cls.TRIGGERS
+    if words is None or not PREFILTER:
+        return True
+    seen = {} if _seen is None else _seen
+    for w in words:
+        hit = seen.get(w)
+        if hit is None:
+            hit = seen[w] = w in source or (w == "tensorflow" and _STAR_IMPORT.search(source) is not None)
+        if hit:
+            return True
+    return False
+
+
 @dataclass
 class _Mark:
     rule: str
@@ -306,7 +327,8 @@ class FileContext:
         self._analyses: dict[type, Any] = {}
         self.helpers: list[str] = []
         self.counts: dict[str, int] = defaultdict(int)
-        self.rules_by_id: dict[str, Rule] = {}
+        self.rules_by_id: dict[str, Rule] = {}  # the rules run on this file (after the prefilter)
+        self.enabled_ids: frozenset[str] = frozenset()  # the rules enabled in this run
         # the invariant (analysis/bindings.py): the input's resolved metadata, and the
         # positions of statements a rule must not remove (their names are still read)
         self.input_metadata: dict = {}
@@ -487,7 +509,7 @@ class FileContext:
         return name
 
     def rule_active(self, rule_id: str) -> bool:
-        return rule_id in self.rules_by_id
+        return rule_id in self.enabled_ids
 
     def keep_protected(self, original: cst.CSTNode, updated: cst.CSTNode, result: Any) -> Any:
         """A statement whose bound names the output still reads (found by the invariant
@@ -916,8 +938,14 @@ class MigrateCommand(_SkipCopyWrapper, CodemodCommand):
         return super()._instantiate_and_run(_IMPORT_PASSES.get(transform, transform), tree)
 
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
-        rules = [cls(self.fctx) for cls in all_rules() if self.options.rule_enabled(cls.ID)]
+        enabled = [cls for cls in all_rules() if self.options.rule_enabled(cls.ID)]
+        source = self.fctx.source if self.fctx.source is not None else tree.code
+        seen: dict[str, bool] = {}
+        rules = [cls(self.fctx) for cls in enabled if may_fire(cls, source, seen)]
         self.fctx.rules_by_id = {r.ID: r for r in rules}
+        # "is rule X on in this run": the rules the prefilter skipped are on, they just cannot
+        # fire here (answers exactly as before the prefilter)
+        self.fctx.enabled_ids = frozenset(cls.ID for cls in enabled)
         wrapper = MetadataWrapper(tree, unsafe_skip_copy=True)
         dispatcher = RuleDispatcher(self.context, self.fctx, rules)
         new = wrapper.visit(dispatcher)
