@@ -292,13 +292,15 @@ def may_fire(cls: type[Rule], source: str, _seen: dict | None = None) -> bool:
     if words is None or not PREFILTER:
         return True
     seen = {} if _seen is None else _seen
-    for w in words:
+
+    def has(w: str) -> bool:
         hit = seen.get(w)
         if hit is None:
             hit = seen[w] = w in source or (w == "tensorflow" and _STAR_IMPORT.search(source) is not None)
-        if hit:
-            return True
-    return False
+        return hit
+
+    # a word, or a tuple of words that must all occur
+    return any(has(w) if isinstance(w, str) else all(has(x) for x in w) for w in words)
 
 
 @dataclass
