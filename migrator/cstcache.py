@@ -88,6 +88,11 @@ def children(node: cst.CSTNode) -> Sequence[cst.CSTNode]:
     return kids
 
 
+def children_of(node: cst.CSTNode) -> tuple[cst.CSTNode, ...]:
+    """``node.children`` without the memo: for nodes of an output tree, walked once."""
+    return _children(node)
+
+
 def _children(node: cst.CSTNode) -> tuple[cst.CSTNode, ...]:
     """``node.children`` from the node's fields."""
     t = type(node)

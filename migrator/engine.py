@@ -93,6 +93,8 @@ def is_suppressed(ids: frozenset[str] | None, rule_id: str) -> bool:
 
 _COMPOUND = (cst.If, cst.For, cst.While, cst.With, cst.FunctionDef, cst.ClassDef, cst.Try)
 _STATEMENT_TYPES = (cst.SimpleStatementLine,) + _COMPOUND
+_STATEMENT_SET = frozenset(_STATEMENT_TYPES)  # exact types (libcst's classes are not subclassed)
+_SCOPE_TYPES = frozenset({cst.FunctionDef, cst.ClassDef, cst.Lambda})
 
 
 def _stmt_headers(node: cst.CSTNode) -> list[cst.CSTNode]:
@@ -212,58 +214,47 @@ class LegacyBindings:
         ``TopRebinds``) are not references."""
         found: list[str] = []
         names = {k: v for k, v in self.names.items() if k not in shadowed} if shadowed else self.names
-
-        class V(cst.CSTVisitor):
-            def visit_Attribute(self, n: cst.Attribute) -> bool:
-                d = dotted(n)
-                if d is not None:
-                    head = d.split(".")[0]
-                    if head in names:
-                        found.append(canonical(names[head] + d[len(head):]))
-                    return False
-                n.value.visit(self)  # ``f(x).reshape``: the attribute name is not a reference
-                return False
-
-            def visit_Name(self, n: cst.Name) -> None:
-                if n.value in names:
-                    found.append(names[n.value])
-
-            def visit_Arg(self, n: cst.Arg) -> bool:
-                n.value.visit(self)  # skip the keyword name
-                return False
-
-            def visit_Import(self, n: cst.Import) -> bool:
-                return False
-
-            def visit_ImportFrom(self, n: cst.ImportFrom) -> bool:
-                return False
-
-            def visit_AssignTarget(self, n: cst.AssignTarget) -> bool:
-                return False  # rebinding a name is not a use
-
-            def visit_FunctionDef(self, n: cst.FunctionDef) -> bool:
-                return deep
-
-            def visit_ClassDef(self, n: cst.ClassDef) -> bool:
-                return deep
-
-            def visit_IndentedBlock(self, n: cst.IndentedBlock) -> bool:
-                return deep
-
-            def visit_Param(self, n: cst.Param) -> bool:
-                for part in (n.annotation, n.default):  # the parameter's name is not a use
-                    if part is not None:
-                        part.visit(self)
-                return False
-
-        if deep:
-            node.visit(V())
-        elif isinstance(node, (cst.FunctionDef, cst.ClassDef)):
-            for part in _stmt_headers(node):
-                part.visit(V())
+        if deep or type(node) not in (cst.FunctionDef, cst.ClassDef):
+            _collect_refs(node, names, deep, found)
         else:
-            node.visit(V())
+            for part in _stmt_headers(node):
+                _collect_refs(part, names, deep, found)
         return found
+
+
+def _collect_refs(root: cst.CSTNode, names: dict[str, str], deep: bool, found: list[str]) -> None:
+    """The references ``LegacyBindings.refs`` collects, in libcst's visiting order, from one walk
+    over the node fields (a libcst visitor rebuilt every node it passed): a legacy name or
+    dotted name is a reference; an attribute's name, a keyword, an import, an assignment target
+    and a parameter's name are not; nested blocks / defs / classes only with ``deep``."""
+    stack = [root]
+    pop, push, extend = stack.pop, stack.append, stack.extend
+    while stack:
+        n = pop()
+        t = type(n)  # (exact types: libcst's node classes are not subclassed)
+        if t is cst.Name:
+            if n.value in names:
+                found.append(names[n.value])
+        elif t is cst.Attribute:
+            d = dotted(n)
+            if d is None:
+                push(n.value)  # ``f(x).reshape``: the attribute name is not a reference
+                continue
+            head = d.split(".")[0]
+            if head in names:
+                found.append(canonical(names[head] + d[len(head):]))
+        elif t is cst.Arg:
+            push(n.value)  # skip the keyword name
+        elif t is cst.Import or t is cst.ImportFrom or t is cst.AssignTarget:
+            continue  # rebinding a name is not a use
+        elif t is cst.FunctionDef or t is cst.ClassDef or t is cst.IndentedBlock:
+            if deep:
+                extend(reversed(cstcache.children_of(n)))
+        elif t is cst.Param:
+            # the parameter's name is not a use
+            extend(reversed([p for p in (n.annotation, n.default) if p is not None]))
+        else:
+            extend(reversed(cstcache.children_of(n)))
 
 
 _LEGACY_WORD = re.compile(r"\b(?:tflearn|tensorflow|keras)\b")
@@ -277,6 +268,29 @@ def has_legacy_import(source: str) -> bool:
     form is missed (``import os, tflearn``, ``import os; import tensorflow as tf``, imports
     inside ``if``/``try``, continuation lines)."""
     return _LEGACY_WORD.search(source) is not None and _IMPORT_WORD.search(source) is not None
+
+
+# the prefilter (issue 13): a rule whose TRIGGERS words all miss the file's text is not run there
+PREFILTER = not os.environ.get("MIGRATOR_NO_PREFILTER")
+_STAR_IMPORT = re.compile(r"\bimport[\s\\]*\*")
+
+
+def may_fire(cls: type[Rule], source: str, _seen: dict | None = None) -> bool:
+    """Can rule ``cls`` do anything in a file with this text? (``Rule.TRIGGERS``: a cheap text
+    scan; ``_seen`` memoises the words already looked up for this text.)"""
+    words = cls.TRIGGERS
+    if words is None or not PREFILTER:
+        return True
+    seen = {} if _seen is None else _seen
+
+    def has(w: str) -> bool:
+        hit = seen.get(w)
+        if hit is None:
+            hit = seen[w] = w in source or (w == "tensorflow" and _STAR_IMPORT.search(source) is not None)
+        return hit
+
+    # a word, or a tuple of words that must all occur
+    return any(has(w) if isinstance(w, str) else all(has(x) for x in w) for w in words)
 
 
 @dataclass
@@ -305,7 +319,8 @@ class FileContext:
         self._analyses: dict[type, Any] = {}
         self.helpers: list[str] = []
         self.counts: dict[str, int] = defaultdict(int)
-        self.rules_by_id: dict[str, Rule] = {}
+        self.rules_by_id: dict[str, Rule] = {}  # the rules run on this file (after the prefilter)
+        self.enabled_ids: frozenset[str] = frozenset()  # the rules enabled in this run
         # the invariant (analysis/bindings.py): the input's resolved metadata, and the
         # positions of statements a rule must not remove (their names are still read)
         self.input_metadata: dict = {}
@@ -486,7 +501,7 @@ class FileContext:
         return name
 
     def rule_active(self, rule_id: str) -> bool:
-        return rule_id in self.rules_by_id
+        return rule_id in self.enabled_ids
 
     def keep_protected(self, original: cst.CSTNode, updated: cst.CSTNode, result: Any) -> Any:
         """A statement whose bound names the output still reads (found by the invariant
@@ -592,7 +607,7 @@ class RuleDispatcher(_NoAttributeHooks, ContextAwareTransformer):
         self._active: list[frozenset[str]] = []  # suppressions of the statements being visited
 
     def on_visit(self, node: cst.CSTNode) -> bool:
-        if isinstance(node, cst.Module):
+        if type(node) is cst.Module:
             self.fctx.module = node
             self.fctx._parents = cstcache.parent_map(node)
             self.fctx.resolver = NameResolver(node, self.get_metadata)
@@ -610,7 +625,7 @@ class RuleDispatcher(_NoAttributeHooks, ContextAwareTransformer):
     # translation, no fix, no diagnostic of theirs on that statement (nested statements of
     # a compound one have their own lines, and their own comments)
     def _visit_suppressible(self, node: cst.CSTNode) -> bool:
-        if isinstance(node, _STATEMENT_TYPES):
+        if type(node) in _STATEMENT_SET:
             self._active.append(self.fctx.suppress.get(id(node), frozenset()))
         ids = self._active[-1] if self._active else None
         for hook in self.visit_hooks.get(type(node).__name__, ()):
@@ -622,13 +637,15 @@ class RuleDispatcher(_NoAttributeHooks, ContextAwareTransformer):
         return True
 
     def on_leave(self, original: cst.CSTNode, updated: cst.CSTNode):  # noqa: C901
-        name = type(original).__name__
+        # exact type tests (libcst's classes are not subclassed; isinstance against them is a
+        # Python-level ABCMeta call, several per node of every file)
+        t = type(original)
         result: Any = updated
         ids = self._active[-1] if self.fctx.suppress and self._active else None
-        if isinstance(original, cst.Call):
+        if t is cst.Call:
             result = self._translate_call(original, updated, ids)
-        for hook in self.leave_hooks.get(name, ()):
-            if not isinstance(result, cst.CSTNode) or type(result) is not type(original):
+        for hook in self.leave_hooks.get(t.__name__, ()):
+            if type(result) is not t:  # a sentinel or another node: the later hooks do not apply
                 break
             if ids:
                 rid = hook.__self__.ID
@@ -637,7 +654,7 @@ class RuleDispatcher(_NoAttributeHooks, ContextAwareTransformer):
                 self.fctx.current_rule = rid
             result = hook(original, result)
         self.fctx.current_rule = None
-        if isinstance(original, _STATEMENT_TYPES):
+        if t in _STATEMENT_SET:
             if self.fctx.suppress and self._active:
                 self._active.pop()
             if self.fctx.protected or _kept_before(original):
@@ -828,6 +845,9 @@ class _TopImportsAdder(_SkipCopyWrapper, _NoAttributeHooks, AddImportsVisitor):
         return visit_children
 
 
+_REMOVER_SKIPS: dict[type, bool] = {}  # node type -> no import below it (expressions, small statements)
+
+
 class _ImportsRemover(_NoAttributeHooks, RemoveImportsVisitor):
     """libcst's ``RemoveImportsVisitor``, whose transforming pass does not rebuild
     expressions and non-import simple statements: its only hooks are on ``Import`` /
@@ -877,9 +897,14 @@ class _ImportsRemover(_NoAttributeHooks, RemoveImportsVisitor):
 
     def on_visit(self, node: cst.CSTNode) -> bool:
         visit_children = super().on_visit(node)
-        if isinstance(node, cst.BaseExpression) or (
-                isinstance(node, cst.BaseSmallStatement)
-                and not isinstance(node, (cst.Import, cst.ImportFrom))):
+        t = type(node)
+        skip = _REMOVER_SKIPS.get(t)
+        if skip is None:
+            skip = _REMOVER_SKIPS[t] = isinstance(node, cst.BaseExpression) or (
+                isinstance(node, cst.BaseSmallStatement) and not isinstance(node, (cst.Import, cst.ImportFrom)))
+        if skip or (self._fast is not None and (t is cst.FunctionDef or t is cst.ClassDef)):
+            # (the fast decision holds no import of a def / class body: unused_imports hands a
+            # file with a scheduled import there to libcst)
             return False
         return visit_children
 
@@ -915,8 +940,14 @@ class MigrateCommand(_SkipCopyWrapper, CodemodCommand):
         return super()._instantiate_and_run(_IMPORT_PASSES.get(transform, transform), tree)
 
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
-        rules = [cls(self.fctx) for cls in all_rules() if self.options.rule_enabled(cls.ID)]
+        enabled = [cls for cls in all_rules() if self.options.rule_enabled(cls.ID)]
+        source = self.fctx.source if self.fctx.source is not None else tree.code
+        seen: dict[str, bool] = {}
+        rules = [cls(self.fctx) for cls in enabled if may_fire(cls, source, seen)]
         self.fctx.rules_by_id = {r.ID: r for r in rules}
+        # "is rule X on in this run": the rules the prefilter skipped are on, they just cannot
+        # fire here (answers exactly as before the prefilter)
+        self.fctx.enabled_ids = frozenset(cls.ID for cls in enabled)
         wrapper = MetadataWrapper(tree, unsafe_skip_copy=True)
         dispatcher = RuleDispatcher(self.context, self.fctx, rules)
         new = wrapper.visit(dispatcher)
@@ -1043,10 +1074,12 @@ class MigrateCommand(_SkipCopyWrapper, CodemodCommand):
 
     def _schedule_legacy_import_removal(self, tree: cst.Module) -> None:
         for node in _walk(tree):
-            if isinstance(node, (cst.Import, cst.ImportFrom)) and self.fctx.suppress and \
-                    SUPPRESS_ALL in self.fctx.suppress.get(id(self.fctx.parent(node)), ()):
+            t = type(node)  # (exact types: isinstance against libcst's classes is slow)
+            if t is not cst.Import and t is not cst.ImportFrom:
+                continue
+            if self.fctx.suppress and SUPPRESS_ALL in self.fctx.suppress.get(id(self.fctx.parent(node)), ()):
                 continue  # ``import tflearn  # tflearn-migrate: ignore``: stays as it is
-            if isinstance(node, cst.Import):
+            if t is cst.Import:
                 for a in node.names:
                     full = dotted(a.name) or ""
                     if full.split(".")[0] in LEGACY_ROOTS:
@@ -1216,30 +1249,36 @@ def _rebound_legacy_names(module: cst.Module) -> dict[int, set[int]]:
     rebinds: dict[str, list[int]] = {}
     reads: dict[str, list[int]] = {}
     nested: set[str] = set()
+    # (exact type tests: libcst's node classes are not subclassed; isinstance against them is
+    # a Python-level ABCMeta call)
     for i, st in enumerate(module.body):
         for name, by_import in _top_bindings(st):
             if name in wanted and not by_import:
                 rebinds.setdefault(name, []).append(i)
-        for n in _walk(st):
-            if isinstance(n, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
-                for m in _walk(n):
-                    if isinstance(m, cst.Name) and m.value in wanted:
-                        nested.add(m.value)
+        stack: list[tuple[cst.CSTNode, bool]] = [(st, False)]
+        while stack:  # the names read or bound inside a def / class / lambda
+            n, inside = stack.pop()
+            t = type(n)
+            if inside and t is cst.Name and n.value in wanted:
+                nested.add(n.value)
+            inside = inside or t in _SCOPE_TYPES
+            stack.extend((c, inside) for c in cstcache.children(n))
     for i, st in enumerate(module.body):
         skip: set[int] = set()
         for n in _walk(st):
-            if isinstance(n, cst.Attribute):
+            t = type(n)
+            if t is cst.Attribute:
                 skip.add(id(n.attr))
-            elif isinstance(n, cst.Arg) and n.keyword is not None:
+            elif t is cst.Arg and n.keyword is not None:
                 skip.add(id(n.keyword))
-            elif isinstance(n, cst.AssignTarget) and isinstance(n.target, cst.Name):
+            elif t is cst.AssignTarget and type(n.target) is cst.Name:
                 skip.add(id(n.target))
-            elif isinstance(n, (cst.FunctionDef, cst.ClassDef)):
+            elif t is cst.FunctionDef or t is cst.ClassDef:
                 skip.add(id(n.name))
-            elif isinstance(n, (cst.Import, cst.ImportFrom)):
+            elif t is cst.Import or t is cst.ImportFrom:
                 for m in _walk(n):
                     skip.add(id(m))
-            elif isinstance(n, cst.Name) and n.value in wanted and id(n) not in skip:
+            elif t is cst.Name and n.value in wanted and id(n) not in skip:
                 reads.setdefault(n.value, []).append(i)
     out: dict[int, set[int]] = {}
     for name in wanted - nested:

@@ -58,11 +58,27 @@ CASES = {
                     {"dropout"}),
     "lambda_and_comprehension": ("import tensorflow as tf\nf = lambda: tf\n", set()),
     "fstring": ("import tensorflow as tf\nprint(f'{tf.__version__}')\n", set()),
+    # module-level rebinding: every later read still reaches the import (libcst's accesses take
+    # every earlier binding of their scope)
+    "rebound": ("import tensorflow as tf\ntf = None\n", {"tensorflow as tf"}),
+    "rebound_then_read": ("from tflearn import regression\nregression = regression(1)\nx = regression\n", set()),
+    "rebound_by_def": ("import tflearn\ndef tflearn():\n    pass\n", {"tflearn"}),
+    # parameters of a def / lambda: reads inside are the parameter's
+    "shadowed_param": ("import tensorflow as tf\ndef f(tf):\n    return tf\n", {"tensorflow as tf"}),
+    "shadowed_param_closure": ("import tensorflow as tf\ndef f(tf=1):\n    def g():\n        return [tf for _ in 'ab']\n"
+                               "    return g\n", {"tensorflow as tf"}),
+    "lambda_param": ("import tensorflow as tf\nf = lambda tf: tf\n", {"tensorflow as tf"}),
+    "param_and_module_read": ("import tensorflow as tf\ndef f(*, tf):\n    return tf\ny = tf\n", set()),
+    # a subscript string is a type-annotation string only by its words
+    "subscript_string": ("from tflearn.datasets import cifar10\nX = h5f['cifar10_X']\n", {"cifar10"}),
 }
 
 AMBIGUOUS = {  # the fast path must hand these to libcst (None), never guess
-    "rebound": "import tensorflow as tf\ntf = None\n",
-    "shadowed_param": "import tensorflow as tf\ndef f(tf):\n    return tf\n",
+    "rebound_in_def": "import tensorflow as tf\ndef f():\n    tf = None\n    return tf\n",
+    "param_default": "import tensorflow as tf\ndef f(x=tf):\n    return x\n",
+    "param_and_local_read_elsewhere": "import tensorflow as tf\ndef f(tf):\n    pass\nclass A:\n    tf = 1\n    y = tf\n",
+    "param_and_other_def_read": "import tensorflow as tf\ndef f(tf):\n    return tf\ndef g():\n    return tf\n",
+    "loop_target": "import tensorflow as tf\nfor tf in range(3):\n    pass\n",
     "nested_import": "def f():\n    import tensorflow as tf\n    return 1\n",
     "dotted": "import tensorflow.compat.v1\nx = 1\n",
     "dunder_all": "import tflearn\n__all__ = ['tflearn']\n",

@@ -50,6 +50,14 @@ class Rule:
     # (changes data or hyperparameters; applied only with --unsafe-fixes or --fix ID), and why.
     APPLICABILITY: ClassVar[Applicability | None] = None
     APPLICABILITY_REASON: ClassVar[str] = ""
+    # Prefilter (issue 13): words of which at least one must occur in a file's text for the rule
+    # to do anything there (report, count, change); in a file with none of them the rule is
+    # never instantiated. None: always run. An entry may be a tuple of words that must all
+    # occur. A rule matching the canonical names of one root lists that root ("tensorflow" also
+    # counts as present after any ``import *``: tflearn's star exports bind ``tf``); any other
+    # word must survive canonicalisation (a name's last part). If in doubt, leave None.
+    # tests/test_prefilter.py checks every rule's examples with the prefilter on and off.
+    TRIGGERS: ClassVar[tuple[str | tuple[str, ...], ...] | None] = None
 
     def __init__(self, ctx: "FileContext") -> None:
         self.ctx = ctx

@@ -38,6 +38,7 @@ def keras_shape(node: cst.BaseExpression) -> tuple[cst.BaseExpression, bool]:
 
 class InputData(CallRule):
     ID = "TFM101"
+    TRIGGERS = ("tflearn",)
     NAME = "input-data"
     MESSAGE = "tflearn input_data -> keras.Input"
     RATIONALE = ("tflearn shapes include the batch dimension (None) and register the placeholder "

@@ -14,6 +14,7 @@ _COMMON = ("strides=1, padding='same', activation='linear', bias=True, weights_i
 
 class Conv(LayerRule):
     ID = "TFM102"
+    TRIGGERS = ("tflearn",)
     NAME = "conv"
     MESSAGE = "tflearn conv_1d/conv_2d -> keras.layers.Conv1D/Conv2D"
     RATIONALE = ("tflearn pads 'same' by default (Keras: 'valid') and initializes kernels with "

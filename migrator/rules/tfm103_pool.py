@@ -21,6 +21,7 @@ def _spatial(node, ndim):
 
 class Pool(LayerRule):
     ID = "TFM103"
+    TRIGGERS = ("tflearn",)
     NAME = "pooling"
     MESSAGE = "tflearn max/avg/global pooling -> keras pooling layers"
     RATIONALE = ("tflearn pools pad 'same' and, when strides is not given, stride by the kernel "

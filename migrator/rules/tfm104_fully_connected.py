@@ -14,6 +14,7 @@ SIG = ("incoming, n_units, activation='linear', bias=True, weights_init='truncat
 
 class FullyConnected(LayerRule):
     ID = "TFM104"
+    TRIGGERS = ("tflearn",)
     NAME = "fully-connected"
     MESSAGE = "tflearn fully_connected -> keras.layers.Dense"
     RATIONALE = ("tflearn's fully_connected flattens inputs of rank > 2 and draws weights from "

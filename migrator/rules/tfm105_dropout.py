@@ -13,6 +13,7 @@ from .base import Case
 
 class Dropout(LayerRule):
     ID = "TFM105"
+    TRIGGERS = ("tflearn",)
     NAME = "dropout-keep-prob"
     MESSAGE = "tflearn dropout(x, keep_prob) -> keras.layers.Dropout(rate=1 - keep_prob)"
     RATIONALE = ("tflearn's second argument is the probability to KEEP a unit; Keras' Dropout "

@@ -78,6 +78,7 @@ def _single(body: str) -> str:
 
 class CoreShapeOps(LayerRule):
     ID = "TFM106"
+    TRIGGERS = ("tflearn",)
     NAME = "reshape-flatten-activation"
     MESSAGE = "tflearn reshape/flatten/activation -> keras.layers.Reshape/Flatten/Activation"
     RATIONALE = ("tflearn's reshape takes the full shape including the batch axis ([-1, 28, 28, 1]); "

@@ -31,6 +31,7 @@ SIG = ("incoming, beta=0.0, gamma=1.0, epsilon=1e-5, decay=0.9, stddev=0.002, tr
 
 class BatchNormalization(LayerRule):
     ID = "TFM107"
+    TRIGGERS = ("tflearn",)
     NAME = "batch-normalization"
     MESSAGE = "tflearn batch_normalization -> keras.layers.BatchNormalization with tflearn's constants"
     RATIONALE = ("tflearn's batch_normalization uses decay 0.9 and epsilon 1e-5 (Keras: momentum "

@@ -64,6 +64,7 @@ class LocalResponseNormalization(keras.layers.Layer):
 
 class LocalResponseNormalization(LayerRule):
     ID = "TFM108"
+    TRIGGERS = ("tflearn",)
     NAME = "local-response-normalization"
     MESSAGE = "tflearn local_response_normalization / l2_normalize -> keras.ops (LRN helper layer)"
     RATIONALE = ("Keras 3 has no local response normalization: a small helper layer computes "

@@ -12,6 +12,7 @@ SIG = ("incoming, input_dim, output_dim, validate_indices=False, weights_init='t
 
 class Embedding(LayerRule):
     ID = "TFM109"
+    TRIGGERS = ("tflearn",)
     NAME = "embedding"
     MESSAGE = "tflearn embedding -> keras.layers.Embedding"
     RATIONALE = ("tflearn's embedding casts its input to int32 (floats truncate toward zero, as "

@@ -200,6 +200,7 @@ def _float(x) -> cst.BaseExpression:
 
 class Recurrent(LayerRule):
     ID = "TFM110"
+    TRIGGERS = ("tflearn",)
     NAME = "recurrent"
     MESSAGE = "tflearn lstm/gru/simple_rnn/bidirectional_rnn -> keras.layers.LSTM/GRU/SimpleRNN/Bidirectional"
     RATIONALE = ("tflearn's cells are TF1 cells: one Glorot-uniform matrix over [input, state] "

@@ -32,6 +32,7 @@ _REDUCE = {"sum": "sum", "mean": "mean", "prod": "prod", "max": "max", "min": "m
 
 class Merge(LayerRule):
     ID = "TFM111"
+    TRIGGERS = ("tflearn",)
     NAME = "merge"
     MESSAGE = "tflearn merge/merge_outputs -> keras.layers.Concatenate/Add/Multiply or keras.ops reductions"
     RATIONALE = ("tflearn's merge concatenates on axis 1 by default (Keras' Concatenate: -1), "

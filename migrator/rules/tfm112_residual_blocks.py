@@ -162,6 +162,7 @@ _COMMON = ("downsample=False, downsample_strides=2, activation='relu', batch_nor
 
 class ResidualBlocks(LayerRule):
     ID = "TFM112"
+    TRIGGERS = ("tflearn",)
     NAME = "residual-blocks"
     MESSAGE = "tflearn residual_block/residual_bottleneck -> Keras 3 helper functions building the same layers"
     RATIONALE = ("Keras has no residual block layer. Registered helpers (keras / keras.ops only, "

@@ -46,6 +46,7 @@ def tflearn_activation(identifier):
 
 class InitActRegObjects(CallRule):
     ID = "TFM113"
+    TRIGGERS = ("tflearn",)
     NAME = "init-act-reg-objects"
     MESSAGE = "tflearn initializer/activation/regularizer call -> keras.initializers / keras.ops"
     RATIONALE = ("Called on their own (not as a layer argument), tflearn initializers return TF1 "

@@ -35,6 +35,7 @@ for _short, _cls in SHORT_NAMES.items():
 
 class Optimizers(LayerRule):
     ID = "TFM114"
+    TRIGGERS = ("tflearn",)
     NAME = "optimizers"
     MESSAGE = "tflearn optimizer object -> keras.optimizers with TF1 constants"
     RATIONALE = ("tflearn's optimizers wrap TF1 optimizers whose constants differ from Keras': "

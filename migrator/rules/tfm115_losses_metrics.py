@@ -51,6 +51,7 @@ CALLS = tuple(f"tflearn.objectives.{n}" for n in [*LOSS_HELPERS, "weak_cross_ent
 
 class LossesMetrics(CallRule):
     ID = "TFM115"
+    TRIGGERS = ("tflearn",)
     NAME = "losses-metrics"
     MESSAGE = "tflearn objective / metric -> Keras loss helper / keras.metrics"
     RATIONALE = ("tflearn calls objectives as fn(y_pred, y_true), Keras losses take (y_true, y_pred): "

@@ -103,6 +103,7 @@ def _inputs_expr(ctx, reg: RegressionInfo) -> cst.BaseExpression:
 
 class RegressionDNN(CallRule):
     ID = "TFM116"
+    TRIGGERS = ("tflearn",)
     NAME = "regression-dnn"
     MESSAGE = "tflearn regression + DNN -> keras.Model + compile"
     RATIONALE = ("tflearn builds the model implicitly from graph collections; Keras needs the "

@@ -61,6 +61,7 @@ def _helper(name: str) -> str:
 
 class DNNMethods(Rule):
     ID = "TFM117"
+    TRIGGERS = ("tflearn",)
     NAME = "dnn-methods"
     MESSAGE = "tflearn DNN.fit/predict/evaluate/save/load -> keras.Model methods"
     RATIONALE = ("DNN.fit takes n_epoch (default 10) and uses regression's batch_size (default "

@@ -166,6 +166,7 @@ SIGS = {
 
 class DataUtils(CallRule):
     ID = "TFM118"
+    TRIGGERS = ("tflearn",)
     NAME = "data-utils"
     MESSAGE = "tflearn.data_utils (and utils.repeat) -> keras.utils / NumPy helpers"
     RATIONALE = ("tflearn's pad_sequences pads AND truncates at the end ('post'); Keras' default "

@@ -218,6 +218,7 @@ _TODO = {
 
 class Datasets(CallRule):
     ID = "TFM119"
+    TRIGGERS = ("tflearn",)
     NAME = "datasets"
     MESSAGE = "tflearn.datasets loader -> keras.datasets with tflearn's split and scaling"
     RATIONALE = ("tflearn's mnist.load_data keeps 55,000 training images (the first 5,000 are its "

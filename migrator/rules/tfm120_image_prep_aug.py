@@ -275,6 +275,7 @@ def needs_adapt(ctx, node: cst.BaseExpression, at: cst.CSTNode) -> bool:
 
 class ImagePrepAug(Rule):
     ID = "TFM120"
+    TRIGGERS = ("tflearn",)
     NAME = "image-prep-aug"
     MESSAGE = "tflearn ImagePreprocessing / ImageAugmentation -> Keras preprocessing layers in the model"
     RATIONALE = ("tflearn normalises and augments batches outside the graph: augmentation first "

@@ -185,6 +185,7 @@ ESTIMATORS = {
 
 class TrainerTrainOp(CallRule):
     ID = "TFM121"
+    TRIGGERS = ("tflearn",)
     NAME = "trainer-trainop"
     MESSAGE = ("tflearn TrainOp / Trainer over keras.ops tensors -> TflearnTrainOp / TflearnTrainer (a Keras model); "
                "Evaluator and the tf.contrib estimators (KMeans, RandomForest*) -> TODO with what to port")

@@ -77,6 +77,7 @@ def tflearn_sequence_generate(model, dictionary, seq_maxlen, seq_length, tempera
 
 class SequenceGenerator(CallRule):
     ID = "TFM122"
+    TRIGGERS = ("SequenceGenerator",)
     NAME = "sequence-generator"
     MESSAGE = "tflearn SequenceGenerator -> keras.Model + compile; generate() -> tflearn_sequence_generate"
     RATIONALE = ("Keras has no sequence-generation model class. tflearn's SequenceGenerator is a "

@@ -236,6 +236,7 @@ def _transpose_out(n: int, k: int, s: int, pad: str) -> int:
 
 class MoreConv(LayerRule):
     ID = "TFM123"
+    TRIGGERS = ("tflearn",)
     NAME = "more-conv"
     MESSAGE = ("tflearn conv_2d_transpose/atrous_conv_2d/grouped_conv_2d/conv_3d/3-D pools/upsample_2d "
                "-> keras.layers")

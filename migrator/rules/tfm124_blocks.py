@@ -321,6 +321,7 @@ _TAIL = "trainable=True, restore=True, reuse=False, scope=None"
 
 class Blocks(LayerRule):
     ID = "TFM124"
+    TRIGGERS = ("tflearn",)
     NAME = "blocks"
     MESSAGE = ("tflearn highway/highway_conv_2d/1d/resnext_block/densenet_block -> Keras 3 helper "
                "layers/functions building the same function")

@@ -37,6 +37,7 @@ _SIGS = {
 
 class TflearnVariables(CallRule):
     ID = "TFM126"
+    TRIGGERS = ("tflearn",)
     NAME = "tflearn-layer-variables"
     MESSAGE = ("tflearn get_layer_variables_by_name / get_value / set_value, model.session.as_default() "
                "-> the Keras layer's weights")

@@ -174,6 +174,7 @@ def tflearn_layer_name(name, _used=set()):
 
 class LayerNames(Rule):
     ID = "TFM129"
+    TRIGGERS = (("tflearn", "name"),)  # a literal name= of a tflearn layer
     NAME = "layer-names"
     MESSAGE = "tflearn layer name used twice -> the unique name TF1 gave it (name_1, name_2 ...)"
     RATIONALE = ("tflearn opens a variable/name scope per layer and TF1 makes its name unique "

@@ -175,6 +175,7 @@ def _ops(name: str, *args, **kw) -> cst.Call:
 
 class Ops(CallRule):
     ID = "TFM130"
+    TRIGGERS = ("tensorflow",)
     NAME = "tf1-ops"
     MESSAGE = "TF1 tensor op -> keras.ops"
     RATIONALE = ("keras.ops runs on every Keras 3 backend. TF1-only arguments are translated: "

@@ -98,6 +98,7 @@ _KERAS = {"dense": "Dense", "conv2d": "Conv2D", "conv1d": "Conv1D", "max_pooling
 
 class TfLayers(CallRule):
     ID = "TFM131"
+    TRIGGERS = ("tensorflow",)
     NAME = "tf-layers"
     MESSAGE = "tf.layers.* -> keras.layers with TF1's defaults"
     RATIONALE = ("tf.layers' defaults mostly equal Keras' (glorot_uniform kernels, zero biases, 'valid' "

@@ -76,6 +76,7 @@ SIGS = {
 
 class ContribLayers(CallRule):
     ID = "TFM132"
+    TRIGGERS = ("tensorflow",)
     NAME = "contrib-layers"
     MESSAGE = "tf.contrib.layers.* -> keras.layers with contrib's defaults"
     RATIONALE = ("contrib's defaults differ from Keras': fully_connected and conv2d apply relu unless "

@@ -26,6 +26,7 @@ POLY_SIG = ("learning_rate, global_step, decay_steps, end_learning_rate=0.0001, 
 
 class Optimizers(CallRule):
     ID = "TFM133"
+    TRIGGERS = ("tensorflow",)
     NAME = "tf1-optimizers"
     MESSAGE = "tf.train.*Optimizer -> keras.optimizers with TF1's constants"
     RATIONALE = ("Every TF1 constant is written out: AdamOptimizer epsilon 1e-8 (Keras 1e-7); "

@@ -15,6 +15,7 @@ SIG = "x, keep_prob=None, noise_shape=None, seed=None, name=None, rate=None"
 
 class NnDropout(CallRule):
     ID = "TFM134"
+    TRIGGERS = ("tensorflow",)
     NAME = "nn-dropout-keep-prob"
     MESSAGE = "tf.nn.dropout(x, keep_prob) -> keras.layers.Dropout(rate=1 - keep_prob)"
     RATIONALE = ("TF1's tf.nn.dropout takes the probability to KEEP a unit. A keep_prob placeholder fed "

@@ -150,6 +150,7 @@ class _NamedShape:
 
 class HandmadeLayers(Rule):
     ID = "TFM135"
+    TRIGGERS = ("tensorflow", "variable")  # tf.* ops, or tflearn.variables.variable
     NAME = "handmade-layers"
     MESSAGE = "get_variable/Variable + matmul/conv2d/xw_plus_b (+ bias) / embedding_lookup -> keras.layers.Dense/Conv2D/Embedding"
     RATIONALE = ("A weight matrix created with tf.get_variable / tf.Variable and applied with tf.matmul "

@@ -64,6 +64,7 @@ class _Plan:
 
 class HandmadeBatchNorm(Rule):
     ID = "TFM136"
+    TRIGGERS = ("tensorflow",)
     NAME = "handmade-batch-norm"
     MESSAGE = "hand-made batch norm (moments / moving averages / tf.nn.batch_normalization) -> keras.layers.BatchNormalization"
     RATIONALE = ("A function that creates beta/gamma with get_variable, takes the batch statistics from "

@@ -8,6 +8,7 @@ from .base import Case, CallRule
 
 class GraphUtils(CallRule):
     ID = "TFM137"
+    TRIGGERS = ("tensorflow",)
     NAME = "graph-utilities"
     MESSAGE = "tf.set_random_seed -> keras.utils.set_random_seed; tf.reset_default_graph -> keras.backend.clear_session"
     RATIONALE = ("keras.utils.set_random_seed seeds Python, NumPy and the backend (TF1's only seeded "

@@ -14,6 +14,7 @@ _SCOPES = ("tensorflow.variable_scope", "tensorflow.name_scope")
 
 class VariableScope(Rule):
     ID = "TFM138"
+    TRIGGERS = ("tensorflow",)
     NAME = "variable-scope"
     MESSAGE = ("tf.variable_scope / tf.name_scope block, tf.Graph().as_default() around Keras code "
                "-> its body")

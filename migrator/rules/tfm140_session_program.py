@@ -164,6 +164,7 @@ def _replace_names(node: cst.BaseExpression, params: dict[str, list[str]]) -> cs
 
 class SessionProgram(Rule):
     ID = "TFM140"
+    TRIGGERS = ("tensorflow",)
     NAME = "session-program"
     MESSAGE = "TF1 placeholder/Session program -> Keras model (Input, loss function, train_on_batch)"
     RATIONALE = ("Placeholders become keras.Input (inputs) or disappear (labels, keep_prob, is_training: "

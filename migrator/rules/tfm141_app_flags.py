@@ -259,6 +259,7 @@ def _help(arg: cst.Arg) -> cst.BaseExpression:
 
 class AppFlags(Rule):
     ID = "TFM141"
+    TRIGGERS = ("tensorflow",)
     NAME = "app-flags"
     MESSAGE = "tf.app.flags / tf.flags DEFINE_* + FLAGS + tf.app.run -> argparse (same names, defaults, help)"
     RATIONALE = (

@@ -47,6 +47,7 @@ class BatchLoss(keras.metrics.Metric):
 
 class FitLoop(Rule):
     ID = "TFM143"
+    TRIGGERS = ("tensorflow",)
     NAME = "fit-loop"
     MESSAGE = "plain epoch/batch training loop -> model.fit(batch_size, epochs, shuffle=False)"
     RATIONALE = ("A TF1 loop that runs the training step on X[i:i + B] for i in range(0, len(X), B), "

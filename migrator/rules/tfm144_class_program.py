@@ -159,6 +159,7 @@ def tf1_trainable_variables(owner, tf1_names):
 
 class ClassProgramRule(Rule):
     ID = "TFM144"
+    TRIGGERS = ("tensorflow",)
     NAME = "class-program"
     MESSAGE = "TF1 model class (placeholder/loss attributes, Session outside) -> keras.Input attributes + LossModel"
     RATIONALE = ("A model class owning placeholders keeps its structure: placeholders become keras.Input "

@@ -427,6 +427,7 @@ class DictPrograms:
 
 class DictProgramRule(Rule):
     ID = "TFM145"
+    TRIGGERS = ("tensorflow",)
     NAME = "dict-program"
     MESSAGE = "TF1 model built by a function returning a dict (run by other functions) -> keras.Input + LossModel"
     RATIONALE = (

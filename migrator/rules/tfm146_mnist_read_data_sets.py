@@ -113,6 +113,7 @@ def _out(body: str) -> str:
 
 class MnistReadDataSets(CallRule):
     ID = "TFM146"
+    TRIGGERS = ("tensorflow",)
     NAME = "mnist-read-data-sets"
     MESSAGE = "TF1 tutorial input_data.read_data_sets -> keras.datasets.mnist with TF1's DataSet batching"
     RATIONALE = ("TF1's read_data_sets returns train (55,000) / validation (first 5,000) / test "

@@ -8,6 +8,7 @@ from .base import Case, CallRule
 
 class ArgMinMax(CallRule):
     ID = "TFM147"
+    TRIGGERS = ("tensorflow",)
     NAME = "tf1-arg-min-max"
     MESSAGE = "tf.arg_min / tf.arg_max (TF1 aliases) -> keras.ops.argmin / argmax"
     RATIONALE = ("tf.arg_min(input, dimension) and tf.arg_max are TF1's raw-op aliases of "

@@ -12,6 +12,7 @@ _CALLS = ("tensorflow.enable_eager_execution", "tensorflow.contrib.eager.enable_
 
 class EnableEager(Rule):
     ID = "TFM148"
+    TRIGGERS = ("tensorflow",)
     NAME = "enable-eager-execution"
     MESSAGE = "tf.enable_eager_execution() removed (Keras 3 and keras.ops run eagerly)"
     RATIONALE = ("TF1 built graphs unless `enable_eager_execution()` was called first; Keras 3 "

@@ -262,6 +262,7 @@ def _calls(node: cst.BaseExpression, calls: dict) -> cst.BaseExpression:
 
 class ConstantSession(Rule):
     ID = "TFM149"
+    TRIGGERS = ("tensorflow",)
     NAME = "constant-session"
     MESSAGE = "Session evaluating constant graphs -> values computed eagerly (keras.ops.convert_to_numpy)"
     RATIONALE = ("In a file with no placeholder, variable, optimizer, summary or dataset, a TF1 "

@@ -9,6 +9,7 @@ from .base import Case, Rule
 
 class ArgScope(Rule):
     ID = "TFM150"
+    TRIGGERS = ("tensorflow",)
     NAME = "slim-arg-scope"
     MESSAGE = "slim.arg_scope block -> its body (the keyword defaults written into the listed layer calls)"
     RATIONALE = ("slim.arg_scope([ops], **kw) only supplies keyword defaults to the listed layer functions "

@@ -95,6 +95,7 @@ def regularizer_of(ctx, node: cst.BaseExpression | None, orig: cst.BaseExpressio
 
 class RegularizationLosses(CallRule):
     ID = "TFM151"
+    TRIGGERS = ("tensorflow",)
     NAME = "regularization-losses"
     MESSAGE = "tf.get_collection(REGULARIZATION_LOSSES) / tf.losses.get_regularization_loss(s) -> [] / 0.0"
     RATIONALE = ("TF1 layer regularizers put their penalties in the REGULARIZATION_LOSSES collection and "

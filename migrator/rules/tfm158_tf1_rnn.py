@@ -329,6 +329,7 @@ def _is_none(node) -> bool:
 
 class TF1RNN(CallRule):
     ID = "TFM158"
+    TRIGGERS = ("tensorflow",)
     NAME = "tf1-rnn"
     MESSAGE = ("tf.contrib.rnn / tf.nn.rnn_cell cells, static_rnn / dynamic_rnn / bidirectional RNNs, "
                "tf.unstack -> TF1-layout Keras RNN cells through keras.layers.RNN")

@@ -258,6 +258,7 @@ class Eager:
 
 class ContribEager(Rule):
     ID = "TFM163"
+    TRIGGERS = ("tensorflow",)
     NAME = "contrib-eager"
     MESSAGE = "tf.contrib.eager (tfe) Variable / Network / implicit_gradients -> Keras 3"
     RATIONALE = (

@@ -187,6 +187,7 @@ class EagerDatasets:
 
 class EagerDataset(Rule):
     ID = "TFM164"
+    TRIGGERS = ("tensorflow",)
     NAME = "eager-dataset"
     MESSAGE = "eager tf.data from_tensor_slices / repeat / batch / prefetch -> TF1Dataset helper (NumPy)"
     RATIONALE = (

@@ -306,6 +306,7 @@ def why_args(ctx, q: str, c: cst.Call) -> str | None:
 
 class Estimator(Rule):
     ID = "TFM165"
+    TRIGGERS = ("tensorflow",)
     NAME = "estimator"
     MESSAGE = "tf.estimator.Estimator(model_fn) + numpy_input_fn -> TF1Estimator helper (Keras 3)"
     RATIONALE = (

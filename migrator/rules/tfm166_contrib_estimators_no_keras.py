@@ -32,6 +32,7 @@ WHY = {
 
 class ContribNoKeras(CallRule):
     ID = "TFM166"
+    TRIGGERS = ("tensorflow",)
     NAME = "contrib-no-keras-equivalent"
     MESSAGE = "TF1 contrib k-means / random forest / boosted trees: no Keras 3 equivalent (TODO with the reason)"
     RATIONALE = ("Keras 3 models are trained by gradients through layers; TF1's contrib clustering "

@@ -38,6 +38,7 @@ def _mod_node(name: str) -> cst.Attribute | cst.Name:
 
 class KerasImports(Rule):
     ID = "TFM170"
+    TRIGGERS = ("keras",)
     NAME = "keras3-imports"
     MESSAGE = "tf.keras / Keras 2 import paths -> Keras 3 (import keras)"
     RATIONALE = ("Keras 3 is the standalone `keras` package; `tf.keras` (Keras 2 under TF 2.16+ needs "

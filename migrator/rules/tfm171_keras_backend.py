@@ -24,6 +24,7 @@ _PREFIXES = ("keras.backend.", "tensorflow.keras.backend.", "keras.src.backend."
 
 class KerasBackend(Rule):
     ID = "TFM171"
+    TRIGGERS = ("keras",)
     NAME = "keras-backend-ops"
     MESSAGE = "Keras 2 backend function (K.*) -> keras.ops / keras.config"
     RATIONALE = ("Keras 3's keras.backend no longer holds tensor functions; keras.ops does (backend-"

@@ -22,6 +22,7 @@ _DROPPED_FIT_ARGS = ("workers", "use_multiprocessing", "max_queue_size")
 
 class Keras2Api(Rule):
     ID = "TFM172"
+    TRIGGERS = ("keras", "_generator")  # keras names, or any x.fit_generator(...)
     NAME = "keras2-api"
     MESSAGE = "Keras 2 API -> Keras 3 (lr -> learning_rate, Model(input, output), fit_generator -> fit)"
     RATIONALE = ("Keras 3 removed the Keras 2 aliases: optimizers take learning_rate (lr= raises), "

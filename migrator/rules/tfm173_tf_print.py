@@ -9,6 +9,7 @@ from .base import Case, Rule
 
 class TfPrint(Rule):
     ID = "TFM173"
+    TRIGGERS = ("tensorflow",)
     NAME = "tf-print"
     MESSAGE = "tf.print debugging statement removed (no backend-neutral equivalent)"
     RATIONALE = ("tf.print inside a loss or layer is a TensorFlow-only side effect (and seed 002's "

@@ -59,6 +59,7 @@ def is_guarded(ctx, node: cst.BaseExpression) -> bool:
 
 class SqrtWithoutEpsilon(Rule):
     ID = "TFM203"
+    TRIGGERS = ("sqrt",)
     NAME = "sqrt-without-epsilon"
     MESSAGE = "sqrt of a squared distance without an epsilon: NaN gradients at distance 0"
     RATIONALE = ("d/dx sqrt(x) = 1 / (2 sqrt(x)) is infinite at x = 0, so a Euclidean distance "

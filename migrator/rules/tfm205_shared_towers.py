@@ -265,6 +265,10 @@ def _is_reuse_stmt(n: cst.CSTNode) -> bool:
 
 class SharedTowers(Rule):
     ID = "TFM205"
+    # TF1 sharing needs reuse (reuse=, reuse_variables(), AUTO_REUSE), a layer object called twice
+    # (tf.layers.Dense / keras.layers), or a sharing scope an earlier run kept (TFM138's TODO)
+    TRIGGERS = (("tensorflow", "reuse"), ("tensorflow", "REUSE"), ("tensorflow", "layers"), "keras", "TFM138",
+                ("tflearn", "reuse"))
     NAME = "shared-towers"
     MESSAGE = "towers that share variables in TF1 -> one encoder model applied to each input"
     RATIONALE = ("Which towers share is decided by TF1's variable store (migrator/analysis/sharing.py): "

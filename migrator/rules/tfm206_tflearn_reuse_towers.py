@@ -77,6 +77,7 @@ class ReuseTowers:
 
 class TflearnReuseTowers(Rule):
     ID = "TFM206"
+    TRIGGERS = (("tflearn", "reuse"),)
     NAME = "tflearn-reuse-towers"
     MESSAGE = "tflearn towers sharing variables through reuse=True/scope= -> one encoder model"
     RATIONALE = ("tflearn shares a layer's variables between calls that use the same scope= with "

@@ -58,6 +58,7 @@ class ScopeReuse:
 
 class TflearnScopeReuse(Rule):
     ID = "TFM207"
+    TRIGGERS = (("tflearn", "reuse"),)
     NAME = "tflearn-scope-reuse"
     MESSAGE = "tflearn layers sharing a scope with reuse=True -> one Keras layer object"
     RATIONALE = ("In tflearn, fully_connected(x, n, scope='fc') followed by fully_connected(y, n, "

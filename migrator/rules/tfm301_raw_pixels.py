@@ -110,6 +110,7 @@ def evidence(source: str) -> tuple[str, str | None]:
 
 class RawPixels(Rule):
     ID = "TFM301"
+    TRIGGERS = ("placeholder", "input_data", "Input")  # the image inputs it checks
     NAME = "raw-pixel-inputs"
     MESSAGE = "raw 0-255 pixel values reach the model without rescaling"
     RATIONALE = ("Initializers (Glorot, tflearn's uniform scaling) assume unit-scale inputs; 0-255 "
