@@ -290,9 +290,18 @@ class TF1Classes:
                     # ``self.o, self.score = self.tower(x)``: each attribute depends on the value
                     elems = [e.value for e in t.elements] if isinstance(t, (cst.Tuple, cst.List)) else [t]
                     got = None
-                    for el in elems:
+                    parts = self._returned_parts(methods, n.value, len(elems)) if len(elems) > 1 else None
+                    for i, el in enumerate(elems):
                         a = _self_attr(el)
-                        if a is not None:
+                        if a is not None and parts is not None:
+                            # ``self.o1, self.o2 = self.towers()`` returning ``o1, o2``: each
+                            # attribute depends on its own element (and on the call's arguments)
+                            mscope, ret = parts[i]
+                            own = reads(ret, mscope, set())
+                            for arg in n.value.args:
+                                own |= reads(arg.value, scope, set())
+                            cp.direct.setdefault(a, set()).update(own)
+                        elif a is not None:
                             got = reads(n.value, scope, set()) if got is None else got
                             cp.direct.setdefault(a, set()).update(got)
         # roles: a placeholder reaching a trainable call is an input
@@ -888,8 +897,8 @@ class TF1Classes:
             if isinstance(n, cst.AssignTarget) and isinstance(n.target, cst.Attribute) \
                     and n.target.attr.value == attr and not self._within(n, cp.node):
                 return f"self.{attr} is bound outside the class"
-        if any(t.method is None or not t.method.attr or t.method.method != "__init__" for t in cp.train_ops) \
-                or not any(mo.attr and mo.method == "__init__" for _, _, mo in cp.method_ops):
+        if any(t.method is None or not self._built_in_init(methods, t.method) for t in cp.train_ops) \
+                or not any(self._built_in_init(methods, mo) for _, _, mo in cp.method_ops):
             return "the train op is not built in __init__"
         if len({r.func.value.attr.value if isinstance(r.func.value, cst.Attribute) else "" for r in runs}) != 1:
             return "through several sessions"
@@ -913,6 +922,21 @@ class TF1Classes:
             return f"self.{attr} is read other than by its runs"
         cp.session_attr = attr
         return ""
+
+    def _built_in_init(self, methods, mo: MethodTrainOp) -> bool:
+        """The train op ``mo`` is an attribute set while ``__init__`` runs: ``self.op =
+        opt.minimize(...)`` in ``__init__``, or ``op = opt.minimize(...); return op`` in a method
+        whose one call is ``self.op = self.<method>()`` in ``__init__``."""
+        if not mo.attr:
+            return False
+        if mo.method == "__init__":
+            return True
+        if not mo.local or mo.returns != [mo.local]:
+            return False
+        init = methods.get("__init__")
+        calls = [n for m in methods.values() for n in walk(m.body)
+                 if isinstance(n, cst.Call) and _self_attr(n.func) == mo.method]
+        return init is not None and len(calls) == 1 and self._within(calls[0], init)
 
     def _in_writer(self, node) -> bool:
         """``node`` is inside the arguments of a ``tf.summary.FileWriter`` bound to a name (TFM142
@@ -1064,6 +1088,21 @@ class TF1Classes:
                     return f"self.{attr} is assigned placeholders of different kinds"
                 p.role = main.role
         return ""
+
+    def _returned_parts(self, methods, value, n: int):
+        """``self.<m>(...)`` whose method returns ONE tuple display of ``n`` elements, none
+        starred, and sets no attribute: [(the method's scope, element)] ; else None."""
+        m = methods.get(_self_attr(value.func)) if isinstance(value, cst.Call) else None
+        scope = self.flow.scopes.get(id(m)) if m is not None else None
+        if scope is None:
+            return None
+        rets = [r for r in walk(m.body) if isinstance(r, cst.Return) and self.flow.scope_of(r) is scope]
+        if len(rets) != 1 or not isinstance(rets[0].value, cst.Tuple) or len(rets[0].value.elements) != n \
+                or any(isinstance(e, cst.StarredElement) for e in rets[0].value.elements):
+            return None
+        if any(isinstance(x, cst.AssignTarget) and _self_attr(x.target) is not None for x in walk(m.body)):
+            return None
+        return [(scope, e.value) for e in rets[0].value.elements]
 
     def _assigned_from(self, methods, mname: str) -> str | None:
         """``self.X = self.<mname>()`` in the class's methods: X (None when no method calls it,
