@@ -198,9 +198,45 @@ class TF1Classes:
         for base in reversed(self._bases(cls)):
             if id(base) not in seen:
                 out.update(self._methods(base, seen | {id(cls)}))
-        out.update({s.name.value: s for s in cls.body.body if isinstance(s, cst.FunctionDef)})
+        own = {s.name.value: s for s in cls.body.body if isinstance(s, cst.FunctionDef)}
+        if "__init__" in own and "__init__" in out and self._delegates(
+                own["__init__"], out["__init__"], {b.name.value for b in self._bases(cls)}):
+            del own["__init__"]  # ``Base.__init__(self, a, b)`` and nothing else: the base's runs
+        out.update(own)
         self._methods_memo[id(cls)] = out
         return out
+
+    def _delegates(self, init: cst.FunctionDef, base_init: cst.FunctionDef, bases: set) -> bool:
+        """``init`` only calls ``base_init`` with its own parameters, in the same order and with
+        the same names as the base's (``Base.__init__(self, a, b)`` with Base one of ``bases``
+        / ``super().__init__(a, b)``): the object is built by the base's ``__init__``."""
+        ps, bps = init.params, base_init.params
+        if ps.star_arg is not cst.MaybeSentinel.DEFAULT or ps.star_kwarg is not None or ps.kwonly_params \
+                or ps.posonly_params or bps.star_arg is not cst.MaybeSentinel.DEFAULT or bps.star_kwarg \
+                or bps.kwonly_params or bps.posonly_params:
+            return False
+        names = [p.name.value for p in ps.params]
+        if names != [p.name.value for p in bps.params] or any(p.default is not None for p in ps.params):
+            return False
+        body = [st for st in init.body.body if not (isinstance(st, cst.SimpleStatementLine) and len(st.body) == 1
+                and isinstance(st.body[0], cst.Expr) and isinstance(st.body[0].value, cst.SimpleString))]
+        if len(body) != 1 or not isinstance(body[0], cst.SimpleStatementLine) or len(body[0].body) != 1 \
+                or not isinstance(body[0].body[0], cst.Expr) or not isinstance(body[0].body[0].value, cst.Call):
+            return False
+        c = body[0].body[0].value
+        if not (isinstance(c.func, cst.Attribute) and c.func.attr.value == "__init__"):
+            return False
+        owner = c.func.value
+        args = [a for a in c.args]
+        if any(a.keyword is not None or a.star for a in args) \
+                or not all(isinstance(a.value, cst.Name) for a in args):
+            return False
+        passed = [a.value.value for a in args]
+        if isinstance(owner, cst.Name):  # Base.__init__(self, a, b)
+            return owner.value in bases and passed == names
+        if isinstance(owner, cst.Call) and isinstance(owner.func, cst.Name) and owner.func.value == "super":
+            return passed == names[1:]  # super().__init__(a, b) / super(Cls, self).__init__(a, b)
+        return False
 
     def _bases(self, cls: cst.ClassDef) -> list[cst.ClassDef]:
         return [self._class_defs[a.value.value] for a in cls.bases
