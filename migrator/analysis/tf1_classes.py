@@ -82,6 +82,10 @@ class MethodTrainOp:
     # and the statements computing the learning rate from it: see ``TF1Classes._method_counter``
     counter: object = None
     loss_param: str = ""                    # the loss is this parameter of the method (the caller passes loss)
+    # ``self.opt = optimize(self.loss, lr)`` with a MODULE function ``def optimize(loss, lr):
+    # return <optimizer>.minimize(loss)``: its ``return`` statement (which comes to return the
+    # optimizer), the optimizer being compiled with what the call returns
+    function_return: object = None
 
 
 @dataclass(eq=False)
@@ -363,6 +367,7 @@ class TF1Classes:
             if p.role != "hyper":
                 p.role = "input" if p.name in reaching else "label"
         self._method_ops(cp, methods, reads)
+        self._function_ops(cp, methods)
 
     def _method_ops(self, cp: ClassProgram, methods, reads) -> None:
         """``train = opt.minimize(loss)`` / ``opt.apply_gradients(<clipped compute_gradients>)``
@@ -451,6 +456,58 @@ class TF1Classes:
                 if _self_attr(loss) is None:
                     cp.direct[key] = reads(loss, scope, set())
                 cp.method_ops.append((self.ctx.statement_of(n), n, mo))
+
+    def _function_ops(self, cp: ClassProgram, methods) -> None:
+        """``self.opt = optimize(self.loss, lr)`` in a method, ``optimize`` a module function
+        called only there whose body is ``return <optimizer>.minimize(<its loss parameter>)``
+        (a docstring allowed): the train op ``self.opt``, compiled with the optimizer the
+        function comes to return."""
+        funcs = self.flow.functions
+        calls: dict[str, list] = {}
+        for n in walk(self.ctx.module):
+            if isinstance(n, cst.Call) and isinstance(n.func, cst.Name) and n.func.value in funcs:
+                calls.setdefault(n.func.value, []).append(n)
+        for mname, m in methods.items():
+            for n in walk(m.body):
+                if not (isinstance(n, cst.Call) and isinstance(n.func, cst.Name) and n.func.value in funcs):
+                    continue
+                parent = self.ctx.parent(n)
+                attr = _self_attr(parent.targets[0].target) if isinstance(parent, cst.Assign) \
+                    and len(parent.targets) == 1 else None
+                fn = funcs[n.func.value]
+                ret = self._minimize_return(fn)
+                if attr is None or ret is None or len(calls.get(n.func.value, ())) != 1:
+                    continue
+                pname = ret.value.args[0].value.value
+                params = list(fn.params.params)
+                idx = next(i for i, p_ in enumerate(params) if p_.name.value == pname)
+                pos = [a for a in n.args if a.keyword is None]
+                arg = pos[idx] if len(pos) > idx else next(
+                    (a for a in n.args if a.keyword is not None and a.keyword.value == pname), None)
+                if arg is None or any(a.star for a in n.args) or _self_attr(arg.value) is None:
+                    continue
+                mo = MethodTrainOp(mname, "", arg.value, n, None, [], [], attr)
+                mo.function_return = self.ctx.statement_of(ret)
+                cp.method_ops.append((self.ctx.statement_of(n), n, mo))
+
+    def _minimize_return(self, fn: cst.FunctionDef):
+        """``return <expr>.minimize(p)`` (``p`` a plain parameter of ``fn``) as fn's only
+        statement besides a docstring: that Return, else None."""
+        body = [st for st in fn.body.body if not (isinstance(st, cst.SimpleStatementLine) and len(st.body) == 1
+                and isinstance(st.body[0], cst.Expr) and isinstance(st.body[0].value, cst.SimpleString))]
+        if len(body) != 1 or not isinstance(body[0], cst.SimpleStatementLine) or len(body[0].body) != 1:
+            return None
+        ret = body[0].body[0]
+        c = ret.value if isinstance(ret, cst.Return) else None
+        ps = fn.params
+        if not (isinstance(c, cst.Call) and isinstance(c.func, cst.Attribute) and c.func.attr.value == "minimize"
+                and len(c.args) == 1 and c.args[0].keyword in (None,) and not c.args[0].star
+                and isinstance(c.args[0].value, cst.Name)) or ps.star_arg is not cst.MaybeSentinel.DEFAULT \
+                or ps.star_kwarg is not None or ps.kwonly_params or ps.posonly_params:
+            return None
+        if not any(p_.name.value == c.args[0].value.value for p_ in ps.params):
+            return None
+        return ret
 
     def _called_train_op(self, cp: ClassProgram, methods, m: cst.FunctionDef, mname: str, local: str,
                          loss: cst.BaseExpression, n: cst.Call, clip, extra):
@@ -1498,8 +1555,10 @@ class TF1Classes:
         the same at the run (nothing rebinds them in between); else the name itself."""
         defs = scope.by_name.get(feed.value, ())
         d = self.flow.def_of(feed.value, run)
-        if len(defs) != 1 or d is None or not isinstance(d.value, cst.Dict):
+        if d is None or not isinstance(d.value, cst.Dict):
             return feed
+        if len(defs) != 1 and not self._runs_before(d.stmt, run):
+            return feed  # bound several times: only the one binding every path to the run passes
         _, idx = self.flow.index_of(run)
         reads_ = load_names(d.value)
         if d.index >= idx or any(x.index > d.index and x.index <= idx for n in reads_
@@ -1507,6 +1566,18 @@ class TF1Classes:
             return feed
         cp.feed_defs[id(d.stmt)] = feed.value
         return d.value
+
+    def _runs_before(self, stmt: cst.CSTNode, node: cst.CSTNode) -> bool:
+        """``stmt`` sits in a block enclosing ``node`` (before it: the caller compares
+        indices), so every execution of ``node`` follows one of ``stmt`` in the same pass
+        through that block (``feed = {...}`` at the top of a loop body, the run below it)."""
+        block = self.ctx.parent(stmt)
+        n = self.ctx.parent(node)
+        while n is not None and not isinstance(n, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+            if n is block:
+                return True
+            n = self.ctx.parent(n)
+        return n is not None and n is block
 
     def _hyper(self, cp: ClassProgram, attr: str) -> str:
         """Why the scalar placeholder ``self.<attr>`` cannot become Keras' training flag ("" if

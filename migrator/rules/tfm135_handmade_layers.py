@@ -131,7 +131,8 @@ class HandmadeLayers(Rule):
                  "a TF1Variable layer (the weight, same shape and initializer; only in code that runs once - "
                  "get_variable under reuse shares) placed in the graph by "
                  "the other operand of its first use. tf.nn.xw_plus_b(x, W, b) is matmul + b. A "
-                 "table read by tf.nn.embedding_lookup(W, ids) is a keras.layers.Embedding with the same "
+                 "table read by tf.nn.embedding_lookup(W, ids) or tf.gather(W, ids) (axis 0: the same rows) "
+                 "is a keras.layers.Embedding with the same "
                  "initializer (tf.Variable(pretrained) -> Constant(pretrained), its shape read from the "
                  "value); TF1 applied a momentum optimizer's update to the looked-up rows only (sparse "
                  "gradient), so with momentum the rows a batch does not touch can move differently. A name "
@@ -1279,11 +1280,14 @@ class HandmadeLayers(Rule):
             if x is not None and var(w, 2) and var(b, 1):
                 return ("dense", x, var(w, 2), var(b, 1), node)
             return None
-        if q == "tensorflow.nn.embedding_lookup":  # a row per id: a trainable table is an Embedding
-            if any(a.keyword is not None and a.keyword.value not in ("params", "ids", "name") for a in node.args) \
-                    or len(node.args) > 3:
-                return None  # max_norm, partition_strategy: not kept
-            t, ids = _arg(node, 0, "params"), _arg(node, 1, "ids")
+        if q in ("tensorflow.nn.embedding_lookup", "tensorflow.gather"):  # a row per id: a trainable table
+            # is an Embedding; tf.gather(W, ids) along axis 0 is what embedding_lookup computes
+            ids_kw = "ids" if q.endswith("lookup") else "indices"
+            if any(a.keyword is not None and a.keyword.value not in ("params", ids_kw, "name") for a in node.args) \
+                    or len(node.args) > 3 or any(a.star for a in node.args) \
+                    or (len(node.args) == 3 and node.args[2].keyword is None):
+                return None  # max_norm, partition_strategy / validate_indices, axis, batch_dims: not kept
+            t, ids = _arg(node, 0, "params"), _arg(node, 1, ids_kw)
             w = var(t, "table")
             if ids is not None and w is not None and (variables[w].shape is None or len(variables[w].shape) == 2):
                 return ("embedding", ids, w, None, node)
@@ -1569,6 +1573,26 @@ class HandmadeLayers(Rule):
              "        embeddings_initializer=keras.initializers.Constant(table),\n"
              "        trainable=False,\n        dtype='float64',\n    )\n"
              "    return E(a), E(b)\n"),
+        # tf.gather(table, ids) along axis 0: the same lookup; TF1's default get_variable
+        # initializer (glorot uniform) written out; gather along another axis is not a lookup
+        Case("import tensorflow as tf\n"
+             "def towers(a, b):\n"
+             "    E = tf.get_variable('E', [17, 8])\n"
+             "    return tf.gather(E, a), tf.gather(E, b)\n",
+             "import keras\n\n"
+             "def towers(a, b):\n"
+             "    E = keras.layers.Embedding(17, 8, embeddings_initializer='glorot_uniform')\n"
+             "    return E(a), E(b)\n"),
+        Case("import tensorflow as tf\n"
+             "def towers(a):\n"
+             "    E = tf.get_variable('E', [17, 8])\n"
+             "    return tf.gather(E, a, axis=1)\n",
+             "import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\n"
+             "import keras\n\n"
+             "def towers(a):\n"
+             "    E = tf.get_variable('E', [17, 8])  # TODO(tflearn-migrate): TFM100 no Keras translation for "
+             "tensorflow.get_variable\n"
+             "    return keras.ops.take(E, a, axis=1)\n", ("TFM100",), todo=True),
         # also read by something else than a lookup: the variable stays
         Case("import tensorflow as tf\n"
              "def towers(a, b):\n"

@@ -397,7 +397,8 @@ class SessionProgram(Rule):
             from ..analysis.tf1_classes import TF1Classes
 
             # (a step built inside the class: TFM144 marks it with the reason when it stays)
-            if any((op.statement is original or (op.method is not None and original in op.method.extra))
+            if any((op.statement is original or (op.method is not None and (
+                    original in op.method.extra or op.method.function_return is original)))
                    and (not cp.why or op.method is not None)
                    for cp in self.ctx.analysis(TF1Classes).classes.values() for op in cp.train_ops):
                 return False

@@ -341,6 +341,15 @@ class ClassProgramRule(Rule):
                     return cst.RemoveFromParent()
                 if id(original) in c["schedule"]:
                     return self._schedule(c, original, updated)
+            if mo is not None and mo.function_return is original:
+                if cp.why:
+                    raise _Todo(f"train op kept: class {cp.name}: {cp.why}")
+                self.ctx.count(self)  # return opt.minimize(loss) -> return opt: compiled by the caller
+                ret = updated.body[0]
+                step = ret.value
+                if not (isinstance(step, cst.Call) and isinstance(step.func, cst.Attribute)):
+                    raise _Todo("optimizer step not understood")
+                return updated.with_changes(body=[ret.with_changes(value=step.func.value)])
             if op.method is not None and any(e is original for e in op.method.extra):
                 if cp.why:
                     raise _Todo(f"gradient computation kept: class {cp.name}: {cp.why}")
@@ -690,9 +699,12 @@ class ClassProgramRule(Rule):
         mo = op.method
         small = updated.body[0]
         value = small.value
-        if not isinstance(value, cst.Call) or not isinstance(value.func, cst.Attribute):
+        if mo.function_return is not None and isinstance(value, cst.Call):
+            opt = value  # optimize(self.loss, lr): the module function now returns the optimizer
+        elif not isinstance(value, cst.Call) or not isinstance(value.func, cst.Attribute):
             raise _Todo("optimizer step not understood")
-        opt = value.func.value
+        else:
+            opt = value.func.value
         if len(cp.train_ops) != 1 or (op.name is None and not mo.attr):
             raise _Todo(f"{mo.method}(): the train op it returns is not bound by the caller")
         loss = cst.Name(mo.loss_node.value) if isinstance(mo.loss_node, cst.Name) else (
