@@ -36,6 +36,10 @@ def default_minimize_arg(qname, a) -> bool:
 def _self_attr(node: cst.CSTNode, self_name: str = "self") -> str | None:
     if isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name) and node.value.value == self_name:
         return node.attr.value
+    if "." in self_name and isinstance(node, cst.Attribute) and isinstance(node.value, cst.Attribute) \
+            and isinstance(node.value.value, cst.Name) and "self." + node.value.attr.value == self_name \
+            and node.value.value.value == "self":  # ``self._model.x``: a holder's model (TF1Classes._holders)
+        return node.attr.value
     return None
 
 
@@ -121,6 +125,18 @@ class ClassProgram:
     session_attr: str | None = None
     saver_attr: str | None = None                           # ``self.saver = tf.train.Saver()`` with it
     self_saver_calls: list = field(default_factory=list)    # ``self.saver.save(self.sess, path)`` calls
+    # ``f(x, is_training=self.is_training)``: a training-mode placeholder passed to file functions
+    # that only hand it to tf.layers' training= (TF1Classes._training_arg_ok); the attribute
+    # stays, set to None (Keras' own training flag does the job: TFM131 drops training=)
+    flag_args: list = field(default_factory=list)
+    # ``self.summary_op = tf.summary.merge_all()`` (any tf.summary op bound to an attribute):
+    # fetched by runs whose result only reaches a FileWriter's add_summary (TFM142 removes those)
+    summary_attrs: dict = field(default_factory=dict)       # attr -> the statement binding it
+    # ``ModelEvaluator(model, session)``: another class of the file given an instance and the
+    # session in its constructor (``self._model = model``, ``self._session = session``) whose
+    # methods run the instance's tensors: its runs are the program's (instance "self._model");
+    # the session parameter and the arguments passing it go
+    holder_params: list = field(default_factory=list)       # the session Param nodes
 
     @property
     def name(self) -> str:
@@ -281,6 +297,13 @@ class TF1Classes:
     def _analyse(self, cp: ClassProgram) -> None:
         methods = self._methods(cp.node)
         method_reads: dict[str, set[str]] = {}
+        for m in methods.values():
+            for n in walk(m.body):
+                if isinstance(n, cst.Assign) and len(n.targets) == 1 and isinstance(n.value, cst.Call) \
+                        and _self_attr(n.targets[0].target) is not None \
+                        and (self.tp.qname(n.value) or "").startswith("tensorflow.summary.") \
+                        and not (self.tp.qname(n.value) or "").endswith("FileWriter"):
+                    cp.summary_attrs[_self_attr(n.targets[0].target)] = self.ctx.statement_of(n)
 
         def reads_of_method(name: str, seen: set[str]) -> set[str]:
             if name in method_reads:
@@ -1255,6 +1278,8 @@ class TF1Classes:
         for cp in self.classes.values():
             for scope, inst in cp.instances:
                 self._scope_program(cp, scope, inst)
+            if cp.instances:
+                self._holders(cp)
             cp.why = cp.why or self._method_runs(cp) or self._graph_shared(cp)
             if cp.twice:
                 cp.why = cp.why or self._twice(cp)
@@ -1307,6 +1332,59 @@ class TF1Classes:
                 continue
             return False
         return True
+
+    def _training_arg_ok(self, cp: ClassProgram, arg: cst.Arg, seen: set) -> bool:
+        """``arg`` passes a training flag to file functions / methods whose parameter only
+        reaches ``training=`` of tf.layers calls (dropout / batch_normalization, maybe through
+        ``tf.convert_to_tensor``) or is passed on to such functions."""
+        c = self.ctx.parent(arg)
+        callees = self._callees(cp, c.func, set()) if isinstance(c, cst.Call) else None
+        if not callees:
+            return False
+        pos = [a for a in c.args if a.keyword is None]
+        for fn, bound in callees:
+            params = list(fn.params.params)[(1 if bound else 0):]
+            if arg.keyword is not None:
+                pname = arg.keyword.value
+                if not any(p_.name.value == pname for p_ in params):
+                    return False
+            else:
+                i = pos.index(arg)
+                if i >= len(params):
+                    return False
+                pname = params[i].name.value
+            if not self._training_param_ok(cp, fn, pname, seen):
+                return False
+        return True
+
+    def _training_param_ok(self, cp: ClassProgram, fn: cst.FunctionDef, pname: str, seen: set) -> bool:
+        key = (id(fn), pname)
+        if key in seen:
+            return True
+        seen.add(key)
+        scope = self.flow.scopes.get(id(fn))
+        if scope is None or any(d.index >= 0 for d in scope.by_name.get(pname, ())):
+            return False  # rebound in the function
+        for x in self._local_reads(scope, pname):
+            parent = self.ctx.parent(x)
+            if not (isinstance(parent, cst.Arg) and parent.value is x and not parent.star):
+                return False
+            c = self.ctx.parent(parent)
+            q = self.tp.qname(c) if isinstance(c, cst.Call) else None
+            if q == "tensorflow.convert_to_tensor" and len(c.args) == 1 and parent.keyword is None:
+                parent = self.ctx.parent(c)  # training=tf.convert_to_tensor(flag)
+                if not (isinstance(parent, cst.Arg) and parent.value is c):
+                    return False
+                c = self.ctx.parent(parent)
+                q = self.tp.qname(c) if isinstance(c, cst.Call) else None
+            if q in ("tensorflow.layers.dropout", "tensorflow.layers.batch_normalization") \
+                    and parent.keyword is not None and parent.keyword.value == "training":
+                continue
+            if not q and self._training_arg_ok(cp, parent, seen):
+                continue
+            return False
+        return not any(isinstance(y, cst.Name) and y.value == pname and self.flow.scope_of(y) is not scope
+                       for y in walk(fn.body))
 
     def _callees(self, cp: ClassProgram, func: cst.BaseExpression, seen: set):
         """The FunctionDefs a call of ``func`` may run, with whether ``self`` is bound: a file
@@ -1404,6 +1482,87 @@ class TF1Classes:
     def _inst_attr(self, node, inst: str) -> str | None:
         return _self_attr(node, inst)
 
+    def _holders(self, cp: ClassProgram) -> None:
+        """Classes of the file given an instance of ``cp`` and a session by their constructor
+        (``ModelEvaluator(model, session)``) whose methods run the instance's tensors with that
+        session: those runs join ``cp.runs`` (instance ``self.<attr>``), or ``cp.why`` says why not."""
+        names = {inst for _, inst in cp.instances}
+        for h in self._class_defs.values():
+            if h.name.value in self.classes or h is cp.node or h in self._bases(cp.node):
+                continue
+            methods = {st.name.value: st for st in h.body.body if isinstance(st, cst.FunctionDef)}
+            init = methods.get("__init__")
+            if init is None or h.bases or init.params.star_arg is not cst.MaybeSentinel.DEFAULT \
+                    or init.params.kwonly_params or init.params.star_kwarg is not None:
+                continue
+            params = [p_.name.value for p_ in init.params.params][1:]
+            kept: dict[str, tuple[str, object]] = {}  # attr -> (param, statement)
+            for st in init.body.body:
+                small = st.body[0] if isinstance(st, cst.SimpleStatementLine) and len(st.body) == 1 else None
+                if isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.value, cst.Name) \
+                        and small.value.value in params and _self_attr(small.targets[0].target) is not None:
+                    kept[_self_attr(small.targets[0].target)] = (small.value.value, st)
+            calls = [n for n in walk(self.ctx.module) if isinstance(n, cst.Call) and isinstance(n.func, cst.Name)
+                     and n.func.value == h.name.value]
+            if not calls or not kept:
+                continue
+            model_attr = sess_attr = None
+            for attr, (pname, _) in kept.items():
+                idx = params.index(pname)
+                vals = []
+                for c in calls:
+                    pos = [a for a in c.args if a.keyword is None]
+                    arg = pos[idx] if len(pos) > idx else next(
+                        (a for a in c.args if a.keyword is not None and a.keyword.value == pname), None)
+                    vals.append(arg if arg is not None and not arg.star and isinstance(arg.value, cst.Name) else None)
+                if all(a is not None and a.value.value in names for a in vals):
+                    model_attr = model_attr or attr
+                elif all(a is not None and a.value.value in self.tp.session_names for a in vals):
+                    sess_attr, sess_args = attr, vals
+            if model_attr is None:
+                continue
+            if sess_attr is None:
+                cp.why = cp.why or f"{h.name.value} is given a {cp.name} without a session of this file"
+                continue
+            pname, sess_stmt = kept[sess_attr]
+            scope_i = self.flow.scopes.get(id(init))
+            if scope_i is None or len(self._local_reads(scope_i, pname)) != 1 \
+                    or len(self._local_reads(scope_i, kept[model_attr][0])) != 1:
+                cp.why = cp.why or f"{h.name.value}.__init__ uses its session or model other than by storing them"
+                continue
+            inst = f"self.{model_attr}"
+            attr_ops = {t.method.attr for t in cp.train_ops if t.method is not None and t.method.attr}
+            before = len(cp.runs)
+            for m in methods.values():
+                scope = self.flow.scopes.get(id(m))
+                for n in walk(m.body):
+                    if _self_attr(n) == sess_attr and not isinstance(self.ctx.parent(n), cst.AssignTarget):
+                        parent = self.ctx.parent(n)
+                        c = self.ctx.parent(parent) if isinstance(parent, cst.Attribute) and parent.value is n \
+                            else None
+                        if not (isinstance(c, cst.Call) and parent.attr.value == "run" and c.func is parent
+                                and scope is not None and self.flow.scope_of(c) is scope):
+                            cp.why = cp.why or f"{h.name.value} uses self.{sess_attr} other than by its runs"
+                            continue
+                        run, why = self._run(cp, c, inst, self._arg(c, 0, "fetches"), self._arg(c, 1, "feed_dict"),
+                                             "session", attr_ops, set(), scope)
+                        if run is None:
+                            why = why or f"{h.name.value} runs something other than {cp.name}'s tensors"
+                        cp.why = cp.why or why
+                        if run is not None:
+                            cp.runs.append(run)
+                    elif _self_attr(n) == model_attr and not isinstance(self.ctx.parent(n), cst.AssignTarget):
+                        parent = self.ctx.parent(n)
+                        if not (isinstance(parent, cst.Attribute) and parent.value is n):
+                            cp.why = cp.why or f"{h.name.value} uses self.{model_attr} other than by its tensors"
+            if any(r.train for r in cp.runs[before:]):
+                cp.why = cp.why or f"{h.name.value} runs a training step"
+            if not all(t.method is not None and t.method.attr for t in cp.train_ops):
+                cp.why = cp.why or f"{h.name.value} cannot reach the train op (not an attribute of {cp.name})"
+            cp.session_stmts.append(sess_stmt)
+            cp.session_args.extend(sess_args)
+            cp.holder_params.append(next(p_ for p_ in init.params.params if p_.name.value == pname))
+
     def _scope_program(self, cp: ClassProgram, scope: ScopeFlow, inst: str) -> None:
         ctx = self.ctx
         for node in walk(scope.node):
@@ -1483,6 +1642,8 @@ class TF1Classes:
             a = self._inst_attr(e, inst)
             if a is not None and a in attr_ops:
                 out.append(("op", a))
+            elif a is not None and a in cp.summary_attrs:
+                out.append(("summary", a))  # merge_all() attribute: dropped with its add_summary (TFM142)
             elif a is not None:  # self.loss_op = self.get_loss(): the train op's loss
                 out.append(("attr", cp.loss_attr_alias.get(a, a)))
             elif isinstance(e, cst.Name) and e.value in ops:
@@ -1603,8 +1764,15 @@ class TF1Classes:
                 if isinstance(parent, cst.Arg):
                     c = self.ctx.parent(parent)
                     q = self.tp.qname(c) if isinstance(c, cst.Call) else None
-                    if parent.keyword is not None and parent.keyword.value in ("training", "is_training"):
+                    if parent.keyword is not None and parent.keyword.value in ("training", "is_training") \
+                            and (q or "").startswith("tensorflow."):
                         kind = kind or "training"
+                        continue
+                    if parent.keyword is not None and parent.keyword.value in ("training", "is_training") \
+                            and not q and parent.value is n and self._training_arg_ok(cp, parent, set()):
+                        kind = kind or "training"
+                        if parent not in cp.flag_args:
+                            cp.flag_args.append(parent)
                         continue
                     if q == "tensorflow.nn.dropout" and (
                             (parent.keyword is not None and parent.keyword.value == "keep_prob")
@@ -1655,6 +1823,39 @@ class TF1Classes:
         return vals.pop() if len(vals) == 1 else None
 
     # -- queries -------------------------------------------------------------------------------------
+    def session_consumed(self, name: str, block: cst.CSTNode) -> bool:
+        """Every read of the session ``name`` inside ``block`` goes with a translated class
+        program: a run of it, a session argument it removes, an initializer run
+        (``s.run(tf.global_variables_initializer())`` / of a name bound to one), ``s.graph``
+        given to a FileWriter that TFM142 removes."""
+        from ..rules._tf1_program import INITIALIZERS
+
+        ok = [cp for cp in self.classes.values() if not cp.why and cp.instances]
+        if not ok:
+            return False
+        runs = {id(r.call) for cp in ok for r in cp.runs}
+        args = {id(a) for cp in ok for a in cp.session_args}
+        for n in walk(block.body):
+            if not (isinstance(n, cst.Name) and n.value == name):
+                continue
+            parent = self.ctx.parent(n)
+            if isinstance(parent, cst.Arg) and id(parent) in args:
+                continue
+            if self._in_writer(n):
+                continue  # tf.summary.FileWriter(logdir, s.graph): TFM142 removes the writer
+            c = self.ctx.parent(parent) if isinstance(parent, cst.Attribute) and parent.value is n else None
+            if isinstance(c, cst.Call) and c.func is parent and parent.attr.value == "run":
+                if id(c) in runs:
+                    continue
+                a = c.args[0].value if len(c.args) == 1 and c.args[0].keyword is None else None
+                if isinstance(a, cst.Name):
+                    d = self.flow.def_of(a.value, c)
+                    a = d.value if d is not None else None
+                if isinstance(a, cst.Call) and self.tp.qname(a) in INITIALIZERS:
+                    continue
+            return False
+        return True
+
     def class_of_run(self, call: cst.Call):
         for cp in self.classes.values():
             for r in cp.runs:

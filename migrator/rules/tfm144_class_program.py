@@ -157,6 +157,345 @@ def tf1_trainable_variables(owner, tf1_names):
 ''', imports=[("keras", None, None)])
 
 
+# tlatkowski/multihead-siamese-nets in small: a subclass whose __init__ only calls the base's, a
+# module function returning opt.minimize(loss) (-> returns the optimizer the LossModel compiles with),
+# a training placeholder handed to file functions down to tf.layers.dropout(training=) (-> None: Keras'
+# training flag), tf.losses MSE, a merge_all attribute fetched for add_summary only, an Evaluator given
+# the model and the session (its run -> self._model's), a ConfigProto of the consumed session
+_HOLDER = (
+        'import tensorflow as tf\n'
+        '\n'
+        '\n'
+        'def drop(x, is_training):\n'
+        '    return tf.layers.dropout(x, 0.5, training=tf.convert_to_tensor(is_training))\n'
+        '\n'
+        '\n'
+        'def optimize(loss, lr=0.01):\n'
+        '    return tf.train.AdamOptimizer(learning_rate=lr).minimize(loss)\n'
+        '\n'
+        '\n'
+        'class Base:\n'
+        '    def __init__(self, n):\n'
+        '        self.x = tf.placeholder(tf.float32, [None, n])\n'
+        '        self.y = tf.placeholder(tf.float32, [None, 1])\n'
+        '        self.is_training = tf.placeholder(tf.bool)\n'
+        '        self.out = self.head()\n'
+        '        self.loss = tf.losses.mean_squared_error(self.y, self.out)\n'
+        '        self.opt = optimize(self.loss)\n'
+        "        tf.summary.scalar('loss', self.loss)\n"
+        '        self.summary_op = tf.summary.merge_all()\n'
+        '\n'
+        '\n'
+        'class Net(Base):\n'
+        '    def __init__(self, n):\n'
+        '        Base.__init__(self, n)\n'
+        '\n'
+        '    def head(self):\n'
+        '        return tf.layers.dense(drop(self.x, is_training=self.is_training), 1)\n'
+        '\n'
+        '\n'
+        'class Evaluator:\n'
+        '    def __init__(self, model, session):\n'
+        '        self._model = model\n'
+        '        self._session = session\n'
+        '\n'
+        '    def evaluate(self, x, y):\n'
+        '        feed = {self._model.x: x, self._model.y: y, self._model.is_training: False}\n'
+        '        return self._session.run(self._model.loss, feed_dict=feed)\n'
+        '\n'
+        '\n'
+        'net = Net(4)\n'
+        'config = tf.ConfigProto(allow_soft_placement=True)\n'
+        'with tf.Session(config=config) as sess:\n'
+        '    sess.run(tf.global_variables_initializer())\n'
+        "    writer = tf.summary.FileWriter('logs', sess.graph)\n"
+        '    ev = Evaluator(net, sess)\n'
+        '    for i in range(10):\n'
+        '        feed = {net.x: X, net.y: Y, net.is_training: True}\n'
+        '        l, _ = sess.run([net.loss, net.opt], feed_dict=feed)\n'
+        '        feed = {net.x: X, net.y: Y, net.is_training: False}\n'
+        '        s = sess.run(net.summary_op, feed_dict=feed)\n'
+        '        writer.add_summary(s, i)\n'
+        '    print(ev.evaluate(X, Y))\n')
+_HOLDER_AFTER = (
+        'import keras\n'
+        '\n'
+        '\n'
+        '# tflearn-migrate helper: LossModel\n'
+        'class LossModel(keras.Model):\n'
+        '    """A functional model whose output IS the TF1 loss tensor (its labels are inputs too)."""\n'
+        '\n'
+        '    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):\n'
+        '        return keras.ops.sum(y_pred)\n'
+        '\n'
+        '\n'
+        'def drop(x, is_training):\n'
+        '    return keras.layers.Dropout(0.5)(x)\n'
+        '\n'
+        '\n'
+        'def optimize(loss, lr=0.01):\n'
+        '    return keras.optimizers.Adam(learning_rate=lr, epsilon=1e-8)\n'
+        '\n'
+        '\n'
+        'class Base:\n'
+        '    def __init__(self, n):\n'
+        '        self.x = keras.Input(shape=(n,))\n'
+        '        self.y = keras.Input(shape=(1,))\n'
+        "        self.is_training = None  # training-mode placeholder: Keras' training flag (train_on_batch / predict) does its job\n"
+        '        self.out = self.head()\n'
+        "        self.loss = keras.ops.mean(keras.ops.square(keras.ops.subtract(keras.ops.cast(self.out, 'float32'), keras.ops.cast(self.y, 'float32'))))\n"
+        '        self.opt = LossModel([self.x, self.y], self.loss)\n'
+        '        self.opt.compile(optimizer=optimize(self.loss))\n'
+        '\n'
+        '\n'
+        'class Net(Base):\n'
+        '    def __init__(self, n):\n'
+        '        Base.__init__(self, n)\n'
+        '\n'
+        '    def head(self):\n'
+        '        return keras.layers.Dense(1)(drop(self.x, is_training=self.is_training))\n'
+        '\n'
+        '\n'
+        'class Evaluator:\n'
+        '    def __init__(self, model):\n'
+        '        self._model = model\n'
+        '\n'
+        '    def evaluate(self, x, y):\n'
+        '        return self._model.opt.predict_on_batch([x, y])\n'
+        '\n'
+        '\n'
+        'net = Net(4)\n'
+        'ev = Evaluator(net)\n'
+        'for i in range(10):\n'
+        '    l = net.opt.train_on_batch([X, Y])\n'
+        '    s = None\n'
+        'print(ev.evaluate(X, Y))\n')
+# ... the Evaluator runs the train op: the class stays TF1, said why
+_HOLDER_TRAINS = (
+        'import tensorflow as tf\n'
+        '\n'
+        '\n'
+        'def drop(x, is_training):\n'
+        '    return tf.layers.dropout(x, 0.5, training=tf.convert_to_tensor(is_training))\n'
+        '\n'
+        '\n'
+        'def optimize(loss, lr=0.01):\n'
+        '    return tf.train.AdamOptimizer(learning_rate=lr).minimize(loss)\n'
+        '\n'
+        '\n'
+        'class Base:\n'
+        '    def __init__(self, n):\n'
+        '        self.x = tf.placeholder(tf.float32, [None, n])\n'
+        '        self.y = tf.placeholder(tf.float32, [None, 1])\n'
+        '        self.is_training = tf.placeholder(tf.bool)\n'
+        '        self.out = self.head()\n'
+        '        self.loss = tf.losses.mean_squared_error(self.y, self.out)\n'
+        '        self.opt = optimize(self.loss)\n'
+        "        tf.summary.scalar('loss', self.loss)\n"
+        '        self.summary_op = tf.summary.merge_all()\n'
+        '\n'
+        '\n'
+        'class Net(Base):\n'
+        '    def __init__(self, n):\n'
+        '        Base.__init__(self, n)\n'
+        '\n'
+        '    def head(self):\n'
+        '        return tf.layers.dense(drop(self.x, is_training=self.is_training), 1)\n'
+        '\n'
+        '\n'
+        'class Evaluator:\n'
+        '    def __init__(self, model, session):\n'
+        '        self._model = model\n'
+        '        self._session = session\n'
+        '\n'
+        '    def evaluate(self, x, y):\n'
+        '        feed = {self._model.x: x, self._model.y: y, self._model.is_training: False}\n'
+        '        return self._session.run([self._model.loss, self._model.opt], feed_dict=feed)\n'
+        '\n'
+        '\n'
+        'net = Net(4)\n'
+        'config = tf.ConfigProto(allow_soft_placement=True)\n'
+        'with tf.Session(config=config) as sess:\n'
+        '    sess.run(tf.global_variables_initializer())\n'
+        "    writer = tf.summary.FileWriter('logs', sess.graph)\n"
+        '    ev = Evaluator(net, sess)\n'
+        '    for i in range(10):\n'
+        '        feed = {net.x: X, net.y: Y, net.is_training: True}\n'
+        '        l, _ = sess.run([net.loss, net.opt], feed_dict=feed)\n'
+        '        feed = {net.x: X, net.y: Y, net.is_training: False}\n'
+        '        s = sess.run(net.summary_op, feed_dict=feed)\n'
+        '        writer.add_summary(s, i)\n'
+        '    print(ev.evaluate(X, Y))\n')
+_HOLDER_TRAINS_AFTER = (
+        'import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\n'
+        'import keras\n'
+        '\n'
+        '\n'
+        'def drop(x, is_training):\n'
+        '    return keras.layers.Dropout(0.5)(x)\n'
+        '\n'
+        '\n'
+        'def optimize(loss, lr=0.01):\n'
+        '    # TODO(tflearn-migrate): TFM144 train op kept: class Net: Evaluator runs a training step\n'
+        '    return keras.optimizers.Adam(learning_rate=lr, epsilon=1e-8).minimize(loss)\n'
+        '\n'
+        '\n'
+        'class Base:\n'
+        '    def __init__(self, n):\n'
+        '        self.x = tf.placeholder(tf.float32, [None, n])  # TODO(tflearn-migrate): TFM144 placeholder kept: class Net: Evaluator runs a training step\n'
+        '        self.y = tf.placeholder(tf.float32, [None, 1])  # TODO(tflearn-migrate): TFM144 placeholder kept: class Net: Evaluator runs a training step\n'
+        '        self.is_training = tf.placeholder(tf.bool)  # TODO(tflearn-migrate): TFM144 placeholder kept: class Net: Evaluator runs a training step\n'
+        '        self.out = self.head()\n'
+        "        self.loss = keras.ops.mean(keras.ops.square(keras.ops.subtract(keras.ops.cast(self.out, 'float32'), keras.ops.cast(self.y, 'float32'))))\n"
+        '        self.opt = optimize(self.loss)  # TODO(tflearn-migrate): TFM144 train op kept: class Net: Evaluator runs a training step\n'
+        '        self.summary_op = tf.summary.merge_all()\n'
+        '\n'
+        '\n'
+        'class Net(Base):\n'
+        '    def __init__(self, n):\n'
+        '        Base.__init__(self, n)\n'
+        '\n'
+        '    def head(self):\n'
+        '        return keras.layers.Dense(1)(drop(self.x, is_training=self.is_training))\n'
+        '\n'
+        '\n'
+        'class Evaluator:\n'
+        '    def __init__(self, model, session):\n'
+        '        self._model = model\n'
+        '        self._session = session\n'
+        '\n'
+        '    def evaluate(self, x, y):\n'
+        '        feed = {self._model.x: x, self._model.y: y, self._model.is_training: False}\n'
+        '        # TODO(tflearn-migrate): TFM144 training run kept: class Net: Evaluator runs a training step\n'
+        '        return self._session.run([self._model.loss, self._model.opt], feed_dict=feed)\n'
+        '\n'
+        '\n'
+        'net = Net(4)\n'
+        'config = tf.ConfigProto(allow_soft_placement=True)\n'
+        'with tf.Session(config=config) as sess:\n'
+        '    sess.run(tf.global_variables_initializer())\n'
+        '    ev = Evaluator(net, sess)\n'
+        '    for i in range(10):\n'
+        '        feed = {net.x: X, net.y: Y, net.is_training: True}\n'
+        '        l, _ = sess.run([net.loss, net.opt], feed_dict=feed)  # TODO(tflearn-migrate): TFM144 training run kept: class Net: Evaluator runs a training step\n'
+        '        feed = {net.x: X, net.y: Y, net.is_training: False}\n'
+        '        s = sess.run(net.summary_op, feed_dict=feed)  # TODO(tflearn-migrate): TFM144 run kept: class Net: Evaluator runs a training step\n'
+        '    print(ev.evaluate(X, Y))\n')
+# ... optimize() also called outside the class: no train op of the class, it stays TF1
+_OPTIMIZE_TWICE = (
+        'import tensorflow as tf\n'
+        '\n'
+        '\n'
+        'def drop(x, is_training):\n'
+        '    return tf.layers.dropout(x, 0.5, training=tf.convert_to_tensor(is_training))\n'
+        '\n'
+        '\n'
+        'def optimize(loss, lr=0.01):\n'
+        '    return tf.train.AdamOptimizer(learning_rate=lr).minimize(loss)\n'
+        '\n'
+        '\n'
+        'class Base:\n'
+        '    def __init__(self, n):\n'
+        '        self.x = tf.placeholder(tf.float32, [None, n])\n'
+        '        self.y = tf.placeholder(tf.float32, [None, 1])\n'
+        '        self.is_training = tf.placeholder(tf.bool)\n'
+        '        self.out = self.head()\n'
+        '        self.loss = tf.losses.mean_squared_error(self.y, self.out)\n'
+        '        self.opt = optimize(self.loss)\n'
+        "        tf.summary.scalar('loss', self.loss)\n"
+        '        self.summary_op = tf.summary.merge_all()\n'
+        '\n'
+        '\n'
+        'class Net(Base):\n'
+        '    def __init__(self, n):\n'
+        '        Base.__init__(self, n)\n'
+        '\n'
+        '    def head(self):\n'
+        '        return tf.layers.dense(drop(self.x, is_training=self.is_training), 1)\n'
+        '\n'
+        '\n'
+        'class Evaluator:\n'
+        '    def __init__(self, model, session):\n'
+        '        self._model = model\n'
+        '        self._session = session\n'
+        '\n'
+        '    def evaluate(self, x, y):\n'
+        '        feed = {self._model.x: x, self._model.y: y, self._model.is_training: False}\n'
+        '        return self._session.run(self._model.loss, feed_dict=feed)\n'
+        '\n'
+        '\n'
+        'net = Net(4)\n'
+        'opt2 = optimize(net.loss)\n'
+        'config = tf.ConfigProto(allow_soft_placement=True)\n'
+        'with tf.Session(config=config) as sess:\n'
+        '    sess.run(tf.global_variables_initializer())\n'
+        "    writer = tf.summary.FileWriter('logs', sess.graph)\n"
+        '    ev = Evaluator(net, sess)\n'
+        '    for i in range(10):\n'
+        '        feed = {net.x: X, net.y: Y, net.is_training: True}\n'
+        '        l, _ = sess.run([net.loss, net.opt], feed_dict=feed)\n'
+        '        feed = {net.x: X, net.y: Y, net.is_training: False}\n'
+        '        s = sess.run(net.summary_op, feed_dict=feed)\n'
+        '        writer.add_summary(s, i)\n'
+        '    print(ev.evaluate(X, Y))\n')
+_OPTIMIZE_TWICE_AFTER = (
+        'import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\n'
+        'import keras\n'
+        '\n'
+        '\n'
+        'def drop(x, is_training):\n'
+        '    return keras.layers.Dropout(0.5)(x)\n'
+        '\n'
+        '\n'
+        'def optimize(loss, lr=0.01):\n'
+        '    # TODO(tflearn-migrate): TFM140 Keras 3 optimizers have no minimize / compute_gradients / apply_gradients: this training step is not translated\n'
+        '    return keras.optimizers.Adam(learning_rate=lr, epsilon=1e-8).minimize(loss)\n'
+        '\n'
+        '\n'
+        'class Base:\n'
+        '    def __init__(self, n):\n'
+        '        self.x = tf.placeholder(tf.float32, [None, n])  # TODO(tflearn-migrate): TFM144 placeholder kept: class Net: no train op minimizes its loss\n'
+        '        self.y = tf.placeholder(tf.float32, [None, 1])  # TODO(tflearn-migrate): TFM144 placeholder kept: class Net: no train op minimizes its loss\n'
+        '        self.is_training = tf.placeholder(tf.bool)  # TODO(tflearn-migrate): TFM144 placeholder kept: class Net: no train op minimizes its loss\n'
+        '        self.out = self.head()\n'
+        "        self.loss = keras.ops.mean(keras.ops.square(keras.ops.subtract(keras.ops.cast(self.out, 'float32'), keras.ops.cast(self.y, 'float32'))))\n"
+        '        self.opt = optimize(self.loss)\n'
+        '        self.summary_op = tf.summary.merge_all()\n'
+        '\n'
+        '\n'
+        'class Net(Base):\n'
+        '    def __init__(self, n):\n'
+        '        Base.__init__(self, n)\n'
+        '\n'
+        '    def head(self):\n'
+        '        return keras.layers.Dense(1)(drop(self.x, is_training=self.is_training))\n'
+        '\n'
+        '\n'
+        'class Evaluator:\n'
+        '    def __init__(self, model, session):\n'
+        '        self._model = model\n'
+        '        self._session = session\n'
+        '\n'
+        '    def evaluate(self, x, y):\n'
+        '        feed = {self._model.x: x, self._model.y: y, self._model.is_training: False}\n'
+        '        return self._session.run(self._model.loss, feed_dict=feed)  # TODO(tflearn-migrate): TFM144 run kept: class Net: no train op minimizes its loss\n'
+        '\n'
+        '\n'
+        'net = Net(4)\n'
+        'opt2 = optimize(net.loss)\n'
+        'config = tf.ConfigProto(allow_soft_placement=True)\n'
+        'with tf.Session(config=config) as sess:\n'
+        '    sess.run(tf.global_variables_initializer())\n'
+        '    ev = Evaluator(net, sess)\n'
+        '    for i in range(10):\n'
+        '        feed = {net.x: X, net.y: Y, net.is_training: True}\n'
+        '        l, _ = sess.run([net.loss, net.opt], feed_dict=feed)  # TODO(tflearn-migrate): TFM144 run kept: class Net: no train op minimizes its loss\n'
+        '        feed = {net.x: X, net.y: Y, net.is_training: False}\n'
+        '        s = sess.run(net.summary_op, feed_dict=feed)  # TODO(tflearn-migrate): TFM144 run kept: class Net: no train op minimizes its loss\n'
+        '    print(ev.evaluate(X, Y))\n')
+
+
+
 class ClassProgramRule(Rule):
     ID = "TFM144"
     NAME = "class-program"
@@ -182,12 +521,17 @@ class ClassProgramRule(Rule):
         op = cp.train_ops[0] if cp.train_ops else None
         if run is not None and run.instance == "self" and op is not None and op.method is not None and op.method.attr:
             return cst.parse_expression(f"self.{op.method.attr}")  # a run inside the class's method
+        if run is not None and "." in run.instance and op is not None and op.method is not None and op.method.attr:
+            return cst.parse_expression(f"{run.instance}.{op.method.attr}")  # a holder's self._model
         return cst.parse_expression(self._model_name(cp))
 
     # -- the session a method took: its parameter and the arguments passing it go ------------------
     def leave_Param(self, original: cst.Param, updated: cst.Param):
         tc = self._tc()
         for cp in tc.classes.values():
+            if not cp.why and any(p_ is original for p_ in cp.holder_params):
+                self.ctx.count(self)  # ModelEvaluator(model, session): its session goes with its runs
+                return cst.RemoveFromParent()
             if cp.why or not cp.session_params:
                 continue
             methods = tc._methods(cp.node)
@@ -241,7 +585,7 @@ class ClassProgramRule(Rule):
         return vals[0] if len(vals) == 1 else cst.List([cst.Element(v) for v in vals])
 
     def _inputs_node(self, inst: str, attrs: list[str]) -> cst.BaseExpression:
-        nodes = [cst.Attribute(cst.Name(inst), cst.Name(a)) for a in attrs]
+        nodes = [cst.Attribute(_inst_node(inst), cst.Name(a)) for a in attrs]
         return nodes[0] if len(nodes) == 1 else cst.List([cst.Element(n) for n in nodes])
 
     # -- statements -------------------------------------------------------------------------------
@@ -297,6 +641,18 @@ class ClassProgramRule(Rule):
                             whitespace=cst.SimpleWhitespace("  "),
                             comment=cst.Comment("# learning-rate placeholder: every training step sets the "
                                                 "optimizer's rate to the value its run fed"),
+                            newline=updated.trailing_whitespace.newline))
+                if p.role == "hyper" and cp.flag_args and p.name not in cp.learning_rates:
+                    # passed to file functions that only hand it to tf.layers' training=, which
+                    # became Keras' own training flag: the attribute stays, unused
+                    self.ctx.count(self)
+                    small = updated.body[0]
+                    return updated.with_changes(
+                        body=[small.with_changes(value=cst.Name("None"))],
+                        trailing_whitespace=cst.TrailingWhitespace(
+                            whitespace=cst.SimpleWhitespace("  "),
+                            comment=cst.Comment("# training-mode placeholder: Keras' training flag "
+                                                "(train_on_batch / predict) does its job"),
                             newline=updated.trailing_whitespace.newline))
                 if p.role == "hyper":  # Keras' training flag (see TF1Classes._hyper)
                     self.ctx.count(self)
@@ -355,6 +711,10 @@ class ClassProgramRule(Rule):
                     raise _Todo(f"gradient computation kept: class {cp.name}: {cp.why}")
                 self.ctx.count(self)  # the gradients the train op applied: the optimizer's now
                 return cst.RemoveFromParent()
+        if not cp.why and any(st is original for st in cp.summary_attrs.values()) \
+                and self._summary_attr_fetched_only(cp, original):
+            self.ctx.count(self)  # self.summary_op = tf.summary.merge_all(): gone with its add_summary
+            return cst.RemoveFromParent()
         if id(original) in cp.feed_defs and not cp.why and self._only_runs(original.body[0], cp):
             self.ctx.count(self)  # feed = {m.x: ...}: its values now go to train_on_batch/predict
             return cst.RemoveFromParent()
@@ -740,7 +1100,7 @@ class ClassProgramRule(Rule):
             raise _Todo("minimize() call not understood")
         model = self._model_name(cp)
         ins = self._inputs_node(op.instance, self._loss_inputs(cp))
-        loss = cst.Attribute(cst.Name(op.instance), cst.Name(op.loss))
+        loss = cst.Attribute(_inst_node(op.instance), cst.Name(op.loss))
         self.ctx.use_helper("LossModel")
         self.ctx.add_import("keras")
         self.ctx.count(self)
@@ -792,6 +1152,25 @@ class ClassProgramRule(Rule):
         if loss_t is None or (isinstance(loss_t, cst.Name) and loss_t.value == "_"):
             return out(updated.with_changes(body=[cst.Expr(step)]))
         return out(updated.with_changes(body=[cst.Assign(targets=[cst.AssignTarget(loss_t)], value=step)]))
+
+    def _summary_attr_fetched_only(self, cp: ClassProgram, original) -> bool:
+        """Every read of the summary attribute bound by ``original`` is a fetch of one of the
+        class's runs (whose result reaches only add_summary: checked where the run is rewritten)."""
+        from ..cstcache import walk
+
+        if not self.ctx.rule_active("TFM142"):
+            return False
+        attr = next(a for a, st in cp.summary_attrs.items() if st is original)
+        fetched = {id(e) for r in cp.runs for e in walk(r.call.args[0].value if r.call.args else r.call)}
+        insts = {"self"} | {inst for _, inst in cp.instances}
+        for n in walk(self.ctx.module):
+            if isinstance(n, cst.Attribute) and n.attr.value == attr and isinstance(n.value, cst.Name) \
+                    and n.value.value in insts:
+                if isinstance(self.ctx.parent(n), cst.AssignTarget) and self.ctx.statement_of(n) is original:
+                    continue
+                if id(n) not in fetched:
+                    return False
+        return True
 
     def _writer_only(self, t: cst.BaseExpression) -> bool:
         """``_`` / a name read only as an argument of FileWriter calls (which TFM142 removes)."""
@@ -894,9 +1273,9 @@ class ClassProgramRule(Rule):
                 if p not in ins:
                     ins.append(p)
         ins = [p for p in cp.placeholders if p in ins]
-        outs = cst.List([cst.Element(cst.Attribute(cst.Name(r.instance), cst.Name(a))) for a in attrs])
+        outs = cst.List([cst.Element(cst.Attribute(_inst_node(r.instance), cst.Name(a))) for a in attrs])
         fetch = expr("tf1_fetches({i}, {o}).predict_on_batch({x})", i=cst.List(
-            [cst.Element(cst.Attribute(cst.Name(r.instance), cst.Name(p))) for p in ins]), o=outs,
+            [cst.Element(cst.Attribute(_inst_node(r.instance), cst.Name(p))) for p in ins]), o=outs,
             x=self._x(cp, r.instance, ins, feeds))
         self.ctx.use_helper("tf1_fetches")
         self.ctx.add_import("keras")
@@ -1017,6 +1396,12 @@ class ClassProgramRule(Rule):
         tc = self._tc()
         if not tc.classes:
             return updated
+        if len(updated.args) < len(original.args) and updated.args and isinstance(updated.args[-1].comma, cst.Comma) \
+                and not isinstance(original.args[-1].comma, cst.Comma) and any(
+                    a is original.args[-1] for cp in tc.classes.values() if not cp.why for a in cp.session_args):
+            # a session argument removed last (``Evaluator(model, sess)``): no comma left behind
+            updated = updated.with_changes(args=[*updated.args[:-1],
+                                                 updated.args[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)])
         if tc.tp.qname(original) in ("tensorflow.trainable_variables", "tensorflow.compat.v1.trainable_variables"):
             return self._trainable_variables(original, updated)
         cp, r = tc.class_of_run(original)
@@ -1034,7 +1419,17 @@ class ClassProgramRule(Rule):
             feeds = self._feeds(r, updated)
             outs = []
             loss = cp.train_ops[0].loss
-            for kind, name in r.fetches:
+            for i, (kind, name) in enumerate(r.fetches):
+                if kind == "summary":  # only handed to add_summary, which TFM142 removes
+                    assign = self.ctx.parent(original)
+                    t = assign.targets[0].target if isinstance(assign, cst.Assign) and len(assign.targets) == 1 \
+                        and assign.value is original else None
+                    t = t.elements[i].value if r.fetch_is_list and isinstance(t, (cst.Tuple, cst.List)) \
+                        and len(t.elements) == len(r.fetches) else (t if not r.fetch_is_list else None)
+                    if t is None or not self._writer_only(t):
+                        raise _Todo(f"the summary {r.instance}.{name} is read other than by add_summary")
+                    outs.append(cst.Name("None"))
+                    continue
                 if name == loss:
                     outs.append(expr("{m}.predict_on_batch({x})", m=self._model_node(cp, r),
                                      x=self._x(cp, r.instance, self._loss_inputs(cp), feeds)))
@@ -1043,7 +1438,7 @@ class ClassProgramRule(Rule):
                     raise _Todo(f"the run fetches {r.instance}.{name} (not a tensor of the graph)")
                 ins = cp.placeholders_of(name, ("input", "label"))
                 outs.append(expr("keras.Model({i}, {t}).predict_on_batch({x})", i=self._inputs_node(r.instance, ins),
-                                 t=cst.Attribute(cst.Name(r.instance), cst.Name(name)),
+                                 t=cst.Attribute(_inst_node(r.instance), cst.Name(name)),
                                  x=self._x(cp, r.instance, ins, feeds)))
         except _Todo as ex:
             self.todo(original, str(ex))
@@ -1460,6 +1855,7 @@ class ClassProgramRule(Rule):
     # the class stays TF1, said why
     INVALID.append(Case('import tensorflow as tf\n\n\nclass Net(object):\n    def __init__(self, sess):\n        self.sess = sess\n        self.x = tf.placeholder(tf.float32, [None, 4])\n        self.y = tf.placeholder(tf.float32, [None, 2])\n        self.out = tf.layers.dense(self.x, 2)\n        self.loss = tf.reduce_mean(tf.square(self.out - self.y))\n        train_op = self.optimizer_fn(self.loss)\n        self.optim = tf.group(*[train_op] + self._ops)\n\n    def optimizer_fn(self, loss):\n        learn = tf.train.AdamOptimizer(0.01).minimize(loss)\n        return learn\n\n    def train_step(self, X, Y):\n        _, l = self.sess.run([self.optim, self.loss], feed_dict={self.x: X, self.y: Y})\n        return l\n\n\nsess = tf.Session()\nnet = Net(sess)\nsess.run(tf.global_variables_initializer())\nfor i in range(10):\n    l = net.train_step(X, Y)\n',
         'import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\nimport keras\n\n\nclass Net(object):\n    def __init__(self, sess):\n        self.sess = sess\n        # TODO(tflearn-migrate): TFM144 placeholder kept: class Net: optimizer_fn(): self._ops is not assigned [] once\n        self.x = tf.placeholder(tf.float32, [None, 4])\n        # TODO(tflearn-migrate): TFM144 placeholder kept: class Net: optimizer_fn(): self._ops is not assigned [] once\n        self.y = tf.placeholder(tf.float32, [None, 2])\n        self.out = keras.layers.Dense(2)(self.x)\n        self.loss = keras.ops.mean(keras.ops.square(self.out - self.y))\n        train_op = self.optimizer_fn(self.loss)\n        self.optim = tf.group(*[train_op] + self._ops)\n\n    def optimizer_fn(self, loss):\n        # TODO(tflearn-migrate): TFM140 Keras 3 optimizers have no minimize / compute_gradients / apply_gradients: this training step is not translated\n        learn = keras.optimizers.Adam(learning_rate=0.01, epsilon=1e-8).minimize(loss)\n        return learn\n\n    def train_step(self, X, Y):\n        _, l = self.sess.run([self.optim, self.loss], feed_dict={self.x: X, self.y: Y})\n        return l\n\n\nsess = tf.Session()\nnet = Net(sess)\nsess.run(tf.global_variables_initializer())\nfor i in range(10):\n    l = net.train_step(X, Y)\n', ('TFM140', 'TFM144', 'TFM144'), todo=True))
+    INVALID = [*INVALID, Case(_HOLDER, _HOLDER_AFTER, ('TFM140', 'TFM142', 'TFM142', 'TFM142'), todo=False), Case(_HOLDER_TRAINS, _HOLDER_TRAINS_AFTER, ('TFM142', 'TFM142', 'TFM142', 'TFM144', 'TFM144', 'TFM144', 'TFM144', 'TFM144', 'TFM144', 'TFM144', 'TFM144'), todo=True), Case(_OPTIMIZE_TWICE, _OPTIMIZE_TWICE_AFTER, ('TFM140', 'TFM142', 'TFM142', 'TFM142', 'TFM144', 'TFM144', 'TFM144', 'TFM144', 'TFM144', 'TFM144'), todo=True)]
     REQUIRES = ("TFM130", "TFM131", "TFM133", "TFM134", "TFM135", "TFM138", "TFM139", "TFM140", "TFM142")
 
 
@@ -1472,6 +1868,11 @@ def _walk_nodes(node):
     from ..cstcache import walk
 
     return walk(node)
+
+
+def _inst_node(inst: str) -> cst.BaseExpression:
+    """The instance a run uses: a name (``net``, ``self``) or a holder's ``self._model``."""
+    return cst.parse_expression(inst) if "." in inst else cst.Name(inst)
 
 
 class _Todo(Exception):
