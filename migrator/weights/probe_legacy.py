@@ -357,7 +357,9 @@ def _probe(cap, args, tf, tf1, tflearn, orig_fit, orig_run, train_ops, grad_caps
                 for t in op.outputs:
                     sh = t.shape
                     dims = sh.as_list() if sh.ndims is not None else None
-                    if t.dtype.base_dtype == tf1.float32 and dims == [] and op.type in ("Mean", "RealDiv", "Sum"):
+                    # (DivNoNan: tf.losses' SUM_BY_NONZERO_WEIGHTS mean)
+                    if t.dtype.base_dtype == tf1.float32 and dims == [] and op.type in (
+                            "Mean", "RealDiv", "Sum", "DivNoNan"):
                         scalars.append(t)
                         continue
                     if t.dtype.base_dtype == tf1.float32 and dims == [] and op.type in ("AddV2", "Add", "AddN"):
