@@ -55,7 +55,8 @@ def test_no_todo_and_no_tensorflow_left(mode, request):
 
 def test_layers_keep_tf1_initializers(faithful):
     # tf.Variable(pretrained) read by embedding_lookup: an Embedding starting from the same matrix
-    assert "keras.layers.Embedding(\n            *keras.ops.shape(self.embeddings_lookup),\n" \
+    # (TF1Embedding: its gradient dense, the repeated ids' slices summed as TF1 summed them)
+    assert "TF1Embedding(\n            *keras.ops.shape(self.embeddings_lookup),\n" \
            "            embeddings_initializer=keras.initializers.Constant(self.embeddings_lookup),\n" in faithful
     # the conv filters: truncated normal 0.1, bias 0.1, 'VALID'; the max over the whole sequence
     assert "kernel_initializer=keras.initializers.TruncatedNormal(mean=0.0, stddev=0.1)" in faithful

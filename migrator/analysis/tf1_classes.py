@@ -36,6 +36,10 @@ def default_minimize_arg(qname, a) -> bool:
 def _self_attr(node: cst.CSTNode, self_name: str = "self") -> str | None:
     if isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name) and node.value.value == self_name:
         return node.attr.value
+    if "." in self_name and isinstance(node, cst.Attribute) and isinstance(node.value, cst.Attribute) \
+            and isinstance(node.value.value, cst.Name) and "self." + node.value.attr.value == self_name \
+            and node.value.value.value == "self":  # ``self._model.x``: a holder's model (TF1Classes._holders)
+        return node.attr.value
     return None
 
 
@@ -82,6 +86,10 @@ class MethodTrainOp:
     # and the statements computing the learning rate from it: see ``TF1Classes._method_counter``
     counter: object = None
     loss_param: str = ""                    # the loss is this parameter of the method (the caller passes loss)
+    # ``self.opt = optimize(self.loss, lr)`` with a MODULE function ``def optimize(loss, lr):
+    # return <optimizer>.minimize(loss)``: its ``return`` statement (which comes to return the
+    # optimizer), the optimizer being compiled with what the call returns
+    function_return: object = None
 
 
 @dataclass(eq=False)
@@ -120,6 +128,18 @@ class ClassProgram:
     # file functions given an instance and the session (``run_epoch(model, session, ...)``): the
     # Param nodes (original) of the session, which go with the arguments passing it
     session_param_nodes: list = field(default_factory=list)
+    # ``f(x, is_training=self.is_training)``: a training-mode placeholder passed to file functions
+    # that only hand it to tf.layers' training= (TF1Classes._training_arg_ok); the attribute
+    # stays, set to None (Keras' own training flag does the job: TFM131 drops training=)
+    flag_args: list = field(default_factory=list)
+    # ``self.summary_op = tf.summary.merge_all()`` (any tf.summary op bound to an attribute):
+    # fetched by runs whose result only reaches a FileWriter's add_summary (TFM142 removes those)
+    summary_attrs: dict = field(default_factory=dict)       # attr -> the statement binding it
+    # ``ModelEvaluator(model, session)``: another class of the file given an instance and the
+    # session in its constructor (``self._model = model``, ``self._session = session``) whose
+    # methods run the instance's tensors: its runs are the program's (instance "self._model");
+    # the session parameter and the arguments passing it go
+    holder_params: list = field(default_factory=list)       # the session Param nodes
 
     @property
     def name(self) -> str:
@@ -201,9 +221,45 @@ class TF1Classes:
         for base in reversed(self._bases(cls)):
             if id(base) not in seen:
                 out.update(self._methods(base, seen | {id(cls)}))
-        out.update({s.name.value: s for s in cls.body.body if isinstance(s, cst.FunctionDef)})
+        own = {s.name.value: s for s in cls.body.body if isinstance(s, cst.FunctionDef)}
+        if "__init__" in own and "__init__" in out and self._delegates(
+                own["__init__"], out["__init__"], {b.name.value for b in self._bases(cls)}):
+            del own["__init__"]  # ``Base.__init__(self, a, b)`` and nothing else: the base's runs
+        out.update(own)
         self._methods_memo[id(cls)] = out
         return out
+
+    def _delegates(self, init: cst.FunctionDef, base_init: cst.FunctionDef, bases: set) -> bool:
+        """``init`` only calls ``base_init`` with its own parameters, in the same order and with
+        the same names as the base's (``Base.__init__(self, a, b)`` with Base one of ``bases``
+        / ``super().__init__(a, b)``): the object is built by the base's ``__init__``."""
+        ps, bps = init.params, base_init.params
+        if ps.star_arg is not cst.MaybeSentinel.DEFAULT or ps.star_kwarg is not None or ps.kwonly_params \
+                or ps.posonly_params or bps.star_arg is not cst.MaybeSentinel.DEFAULT or bps.star_kwarg \
+                or bps.kwonly_params or bps.posonly_params:
+            return False
+        names = [p.name.value for p in ps.params]
+        if names != [p.name.value for p in bps.params] or any(p.default is not None for p in ps.params):
+            return False
+        body = [st for st in init.body.body if not (isinstance(st, cst.SimpleStatementLine) and len(st.body) == 1
+                and isinstance(st.body[0], cst.Expr) and isinstance(st.body[0].value, cst.SimpleString))]
+        if len(body) != 1 or not isinstance(body[0], cst.SimpleStatementLine) or len(body[0].body) != 1 \
+                or not isinstance(body[0].body[0], cst.Expr) or not isinstance(body[0].body[0].value, cst.Call):
+            return False
+        c = body[0].body[0].value
+        if not (isinstance(c.func, cst.Attribute) and c.func.attr.value == "__init__"):
+            return False
+        owner = c.func.value
+        args = [a for a in c.args]
+        if any(a.keyword is not None or a.star for a in args) \
+                or not all(isinstance(a.value, cst.Name) for a in args):
+            return False
+        passed = [a.value.value for a in args]
+        if isinstance(owner, cst.Name):  # Base.__init__(self, a, b)
+            return owner.value in bases and passed == names
+        if isinstance(owner, cst.Call) and isinstance(owner.func, cst.Name) and owner.func.value == "super":
+            return passed == names[1:]  # super().__init__(a, b) / super(Cls, self).__init__(a, b)
+        return False
 
     def _bases(self, cls: cst.ClassDef) -> list[cst.ClassDef]:
         return [self._class_defs[a.value.value] for a in cls.bases
@@ -244,6 +300,13 @@ class TF1Classes:
     def _analyse(self, cp: ClassProgram) -> None:
         methods = self._methods(cp.node)
         method_reads: dict[str, set[str]] = {}
+        for m in methods.values():
+            for n in walk(m.body):
+                if isinstance(n, cst.Assign) and len(n.targets) == 1 and isinstance(n.value, cst.Call) \
+                        and _self_attr(n.targets[0].target) is not None \
+                        and (self.tp.qname(n.value) or "").startswith("tensorflow.summary.") \
+                        and not (self.tp.qname(n.value) or "").endswith("FileWriter"):
+                    cp.summary_attrs[_self_attr(n.targets[0].target)] = self.ctx.statement_of(n)
 
         def reads_of_method(name: str, seen: set[str]) -> set[str]:
             if name in method_reads:
@@ -293,9 +356,18 @@ class TF1Classes:
                     # ``self.o, self.score = self.tower(x)``: each attribute depends on the value
                     elems = [e.value for e in t.elements] if isinstance(t, (cst.Tuple, cst.List)) else [t]
                     got = None
-                    for el in elems:
+                    parts = self._returned_parts(methods, n.value, len(elems)) if len(elems) > 1 else None
+                    for i, el in enumerate(elems):
                         a = _self_attr(el)
-                        if a is not None:
+                        if a is not None and parts is not None:
+                            # ``self.o1, self.o2 = self.towers()`` returning ``o1, o2``: each
+                            # attribute depends on its own element (and on the call's arguments)
+                            mscope, ret = parts[i]
+                            own = reads(ret, mscope, set())
+                            for arg in n.value.args:
+                                own |= reads(arg.value, scope, set())
+                            cp.direct.setdefault(a, set()).update(own)
+                        elif a is not None:
                             got = reads(n.value, scope, set()) if got is None else got
                             cp.direct.setdefault(a, set()).update(got)
         # roles: a placeholder reaching a trainable call is an input
@@ -321,6 +393,7 @@ class TF1Classes:
             if p.role != "hyper":
                 p.role = "input" if p.name in reaching else "label"
         self._method_ops(cp, methods, reads)
+        self._function_ops(cp, methods)
 
     def _method_ops(self, cp: ClassProgram, methods, reads) -> None:
         """``train = opt.minimize(loss)`` / ``opt.apply_gradients(<clipped compute_gradients>)``
@@ -409,6 +482,58 @@ class TF1Classes:
                 if _self_attr(loss) is None:
                     cp.direct[key] = reads(loss, scope, set())
                 cp.method_ops.append((self.ctx.statement_of(n), n, mo))
+
+    def _function_ops(self, cp: ClassProgram, methods) -> None:
+        """``self.opt = optimize(self.loss, lr)`` in a method, ``optimize`` a module function
+        called only there whose body is ``return <optimizer>.minimize(<its loss parameter>)``
+        (a docstring allowed): the train op ``self.opt``, compiled with the optimizer the
+        function comes to return."""
+        funcs = self.flow.functions
+        calls: dict[str, list] = {}
+        for n in walk(self.ctx.module):
+            if isinstance(n, cst.Call) and isinstance(n.func, cst.Name) and n.func.value in funcs:
+                calls.setdefault(n.func.value, []).append(n)
+        for mname, m in methods.items():
+            for n in walk(m.body):
+                if not (isinstance(n, cst.Call) and isinstance(n.func, cst.Name) and n.func.value in funcs):
+                    continue
+                parent = self.ctx.parent(n)
+                attr = _self_attr(parent.targets[0].target) if isinstance(parent, cst.Assign) \
+                    and len(parent.targets) == 1 else None
+                fn = funcs[n.func.value]
+                ret = self._minimize_return(fn)
+                if attr is None or ret is None or len(calls.get(n.func.value, ())) != 1:
+                    continue
+                pname = ret.value.args[0].value.value
+                params = list(fn.params.params)
+                idx = next(i for i, p_ in enumerate(params) if p_.name.value == pname)
+                pos = [a for a in n.args if a.keyword is None]
+                arg = pos[idx] if len(pos) > idx else next(
+                    (a for a in n.args if a.keyword is not None and a.keyword.value == pname), None)
+                if arg is None or any(a.star for a in n.args) or _self_attr(arg.value) is None:
+                    continue
+                mo = MethodTrainOp(mname, "", arg.value, n, None, [], [], attr)
+                mo.function_return = self.ctx.statement_of(ret)
+                cp.method_ops.append((self.ctx.statement_of(n), n, mo))
+
+    def _minimize_return(self, fn: cst.FunctionDef):
+        """``return <expr>.minimize(p)`` (``p`` a plain parameter of ``fn``) as fn's only
+        statement besides a docstring: that Return, else None."""
+        body = [st for st in fn.body.body if not (isinstance(st, cst.SimpleStatementLine) and len(st.body) == 1
+                and isinstance(st.body[0], cst.Expr) and isinstance(st.body[0].value, cst.SimpleString))]
+        if len(body) != 1 or not isinstance(body[0], cst.SimpleStatementLine) or len(body[0].body) != 1:
+            return None
+        ret = body[0].body[0]
+        c = ret.value if isinstance(ret, cst.Return) else None
+        ps = fn.params
+        if not (isinstance(c, cst.Call) and isinstance(c.func, cst.Attribute) and c.func.attr.value == "minimize"
+                and len(c.args) == 1 and c.args[0].keyword in (None,) and not c.args[0].star
+                and isinstance(c.args[0].value, cst.Name)) or ps.star_arg is not cst.MaybeSentinel.DEFAULT \
+                or ps.star_kwarg is not None or ps.kwonly_params or ps.posonly_params:
+            return None
+        if not any(p_.name.value == c.args[0].value.value for p_ in ps.params):
+            return None
+        return ret
 
     def _called_train_op(self, cp: ClassProgram, methods, m: cst.FunctionDef, mname: str, local: str,
                          loss: cst.BaseExpression, n: cst.Call, clip, extra):
@@ -891,8 +1016,8 @@ class TF1Classes:
             if isinstance(n, cst.AssignTarget) and isinstance(n.target, cst.Attribute) \
                     and n.target.attr.value == attr and not self._within(n, cp.node):
                 return f"self.{attr} is bound outside the class"
-        if any(t.method is None or not t.method.attr or t.method.method != "__init__" for t in cp.train_ops) \
-                or not any(mo.attr and mo.method == "__init__" for _, _, mo in cp.method_ops):
+        if any(t.method is None or not self._built_in_init(methods, t.method) for t in cp.train_ops) \
+                or not any(self._built_in_init(methods, mo) for _, _, mo in cp.method_ops):
             return "the train op is not built in __init__"
         if len({r.func.value.attr.value if isinstance(r.func.value, cst.Attribute) else "" for r in runs}) != 1:
             return "through several sessions"
@@ -916,6 +1041,21 @@ class TF1Classes:
             return f"self.{attr} is read other than by its runs"
         cp.session_attr = attr
         return ""
+
+    def _built_in_init(self, methods, mo: MethodTrainOp) -> bool:
+        """The train op ``mo`` is an attribute set while ``__init__`` runs: ``self.op =
+        opt.minimize(...)`` in ``__init__``, or ``op = opt.minimize(...); return op`` in a method
+        whose one call is ``self.op = self.<method>()`` in ``__init__``."""
+        if not mo.attr:
+            return False
+        if mo.method == "__init__":
+            return True
+        if not mo.local or mo.returns != [mo.local]:
+            return False
+        init = methods.get("__init__")
+        calls = [n for m in methods.values() for n in walk(m.body)
+                 if isinstance(n, cst.Call) and _self_attr(n.func) == mo.method]
+        return init is not None and len(calls) == 1 and self._within(calls[0], init)
 
     def _in_writer(self, node) -> bool:
         """``node`` is inside the arguments of a ``tf.summary.FileWriter`` bound to a name (TFM142
@@ -1068,6 +1208,21 @@ class TF1Classes:
                 p.role = main.role
         return ""
 
+    def _returned_parts(self, methods, value, n: int):
+        """``self.<m>(...)`` whose method returns ONE tuple display of ``n`` elements, none
+        starred, and sets no attribute: [(the method's scope, element)] ; else None."""
+        m = methods.get(_self_attr(value.func)) if isinstance(value, cst.Call) else None
+        scope = self.flow.scopes.get(id(m)) if m is not None else None
+        if scope is None:
+            return None
+        rets = [r for r in walk(m.body) if isinstance(r, cst.Return) and self.flow.scope_of(r) is scope]
+        if len(rets) != 1 or not isinstance(rets[0].value, cst.Tuple) or len(rets[0].value.elements) != n \
+                or any(isinstance(e, cst.StarredElement) for e in rets[0].value.elements):
+            return None
+        if any(isinstance(x, cst.AssignTarget) and _self_attr(x.target) is not None for x in walk(m.body)):
+            return None
+        return [(scope, e.value) for e in rets[0].value.elements]
+
     def _assigned_from(self, methods, mname: str) -> str | None:
         """``self.X = self.<mname>()`` in the class's methods: X (None when no method calls it,
         "" when it is called some other way or bound more than once)."""
@@ -1128,6 +1283,8 @@ class TF1Classes:
                 self._scope_program(cp, scope, inst)
             cp.why = cp.why or self._passed_instance_runs(cp)
             self._unused_session_param(cp)
+            if cp.instances:
+                self._holders(cp)
             cp.why = cp.why or self._method_runs(cp) or self._graph_shared(cp)
             if cp.twice:
                 cp.why = cp.why or self._twice(cp)
@@ -1180,6 +1337,59 @@ class TF1Classes:
                 continue
             return False
         return True
+
+    def _training_arg_ok(self, cp: ClassProgram, arg: cst.Arg, seen: set) -> bool:
+        """``arg`` passes a training flag to file functions / methods whose parameter only
+        reaches ``training=`` of tf.layers calls (dropout / batch_normalization, maybe through
+        ``tf.convert_to_tensor``) or is passed on to such functions."""
+        c = self.ctx.parent(arg)
+        callees = self._callees(cp, c.func, set()) if isinstance(c, cst.Call) else None
+        if not callees:
+            return False
+        pos = [a for a in c.args if a.keyword is None]
+        for fn, bound in callees:
+            params = list(fn.params.params)[(1 if bound else 0):]
+            if arg.keyword is not None:
+                pname = arg.keyword.value
+                if not any(p_.name.value == pname for p_ in params):
+                    return False
+            else:
+                i = pos.index(arg)
+                if i >= len(params):
+                    return False
+                pname = params[i].name.value
+            if not self._training_param_ok(cp, fn, pname, seen):
+                return False
+        return True
+
+    def _training_param_ok(self, cp: ClassProgram, fn: cst.FunctionDef, pname: str, seen: set) -> bool:
+        key = (id(fn), pname)
+        if key in seen:
+            return True
+        seen.add(key)
+        scope = self.flow.scopes.get(id(fn))
+        if scope is None or any(d.index >= 0 for d in scope.by_name.get(pname, ())):
+            return False  # rebound in the function
+        for x in self._local_reads(scope, pname):
+            parent = self.ctx.parent(x)
+            if not (isinstance(parent, cst.Arg) and parent.value is x and not parent.star):
+                return False
+            c = self.ctx.parent(parent)
+            q = self.tp.qname(c) if isinstance(c, cst.Call) else None
+            if q == "tensorflow.convert_to_tensor" and len(c.args) == 1 and parent.keyword is None:
+                parent = self.ctx.parent(c)  # training=tf.convert_to_tensor(flag)
+                if not (isinstance(parent, cst.Arg) and parent.value is c):
+                    return False
+                c = self.ctx.parent(parent)
+                q = self.tp.qname(c) if isinstance(c, cst.Call) else None
+            if q in ("tensorflow.layers.dropout", "tensorflow.layers.batch_normalization") \
+                    and parent.keyword is not None and parent.keyword.value == "training":
+                continue
+            if not q and self._training_arg_ok(cp, parent, seen):
+                continue
+            return False
+        return not any(isinstance(y, cst.Name) and y.value == pname and self.flow.scope_of(y) is not scope
+                       for y in walk(fn.body))
 
     def _callees(self, cp: ClassProgram, func: cst.BaseExpression, seen: set):
         """The FunctionDefs a call of ``func`` may run, with whether ``self`` is bound: a file
@@ -1382,6 +1592,87 @@ class TF1Classes:
     def _inst_attr(self, node, inst: str) -> str | None:
         return _self_attr(node, inst)
 
+    def _holders(self, cp: ClassProgram) -> None:
+        """Classes of the file given an instance of ``cp`` and a session by their constructor
+        (``ModelEvaluator(model, session)``) whose methods run the instance's tensors with that
+        session: those runs join ``cp.runs`` (instance ``self.<attr>``), or ``cp.why`` says why not."""
+        names = {inst for _, inst in cp.instances}
+        for h in self._class_defs.values():
+            if h.name.value in self.classes or h is cp.node or h in self._bases(cp.node):
+                continue
+            methods = {st.name.value: st for st in h.body.body if isinstance(st, cst.FunctionDef)}
+            init = methods.get("__init__")
+            if init is None or h.bases or init.params.star_arg is not cst.MaybeSentinel.DEFAULT \
+                    or init.params.kwonly_params or init.params.star_kwarg is not None:
+                continue
+            params = [p_.name.value for p_ in init.params.params][1:]
+            kept: dict[str, tuple[str, object]] = {}  # attr -> (param, statement)
+            for st in init.body.body:
+                small = st.body[0] if isinstance(st, cst.SimpleStatementLine) and len(st.body) == 1 else None
+                if isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.value, cst.Name) \
+                        and small.value.value in params and _self_attr(small.targets[0].target) is not None:
+                    kept[_self_attr(small.targets[0].target)] = (small.value.value, st)
+            calls = [n for n in walk(self.ctx.module) if isinstance(n, cst.Call) and isinstance(n.func, cst.Name)
+                     and n.func.value == h.name.value]
+            if not calls or not kept:
+                continue
+            model_attr = sess_attr = None
+            for attr, (pname, _) in kept.items():
+                idx = params.index(pname)
+                vals = []
+                for c in calls:
+                    pos = [a for a in c.args if a.keyword is None]
+                    arg = pos[idx] if len(pos) > idx else next(
+                        (a for a in c.args if a.keyword is not None and a.keyword.value == pname), None)
+                    vals.append(arg if arg is not None and not arg.star and isinstance(arg.value, cst.Name) else None)
+                if all(a is not None and a.value.value in names for a in vals):
+                    model_attr = model_attr or attr
+                elif all(a is not None and a.value.value in self.tp.session_names for a in vals):
+                    sess_attr, sess_args = attr, vals
+            if model_attr is None:
+                continue
+            if sess_attr is None:
+                cp.why = cp.why or f"{h.name.value} is given a {cp.name} without a session of this file"
+                continue
+            pname, sess_stmt = kept[sess_attr]
+            scope_i = self.flow.scopes.get(id(init))
+            if scope_i is None or len(self._local_reads(scope_i, pname)) != 1 \
+                    or len(self._local_reads(scope_i, kept[model_attr][0])) != 1:
+                cp.why = cp.why or f"{h.name.value}.__init__ uses its session or model other than by storing them"
+                continue
+            inst = f"self.{model_attr}"
+            attr_ops = {t.method.attr for t in cp.train_ops if t.method is not None and t.method.attr}
+            before = len(cp.runs)
+            for m in methods.values():
+                scope = self.flow.scopes.get(id(m))
+                for n in walk(m.body):
+                    if _self_attr(n) == sess_attr and not isinstance(self.ctx.parent(n), cst.AssignTarget):
+                        parent = self.ctx.parent(n)
+                        c = self.ctx.parent(parent) if isinstance(parent, cst.Attribute) and parent.value is n \
+                            else None
+                        if not (isinstance(c, cst.Call) and parent.attr.value == "run" and c.func is parent
+                                and scope is not None and self.flow.scope_of(c) is scope):
+                            cp.why = cp.why or f"{h.name.value} uses self.{sess_attr} other than by its runs"
+                            continue
+                        run, why = self._run(cp, c, inst, self._arg(c, 0, "fetches"), self._arg(c, 1, "feed_dict"),
+                                             "session", attr_ops, set(), scope)
+                        if run is None:
+                            why = why or f"{h.name.value} runs something other than {cp.name}'s tensors"
+                        cp.why = cp.why or why
+                        if run is not None:
+                            cp.runs.append(run)
+                    elif _self_attr(n) == model_attr and not isinstance(self.ctx.parent(n), cst.AssignTarget):
+                        parent = self.ctx.parent(n)
+                        if not (isinstance(parent, cst.Attribute) and parent.value is n):
+                            cp.why = cp.why or f"{h.name.value} uses self.{model_attr} other than by its tensors"
+            if any(r.train for r in cp.runs[before:]):
+                cp.why = cp.why or f"{h.name.value} runs a training step"
+            if not all(t.method is not None and t.method.attr for t in cp.train_ops):
+                cp.why = cp.why or f"{h.name.value} cannot reach the train op (not an attribute of {cp.name})"
+            cp.session_stmts.append(sess_stmt)
+            cp.session_args.extend(sess_args)
+            cp.holder_params.append(next(p_ for p_ in init.params.params if p_.name.value == pname))
+
     def _scope_program(self, cp: ClassProgram, scope: ScopeFlow, inst: str) -> None:
         ctx = self.ctx
         for node in walk(scope.node):
@@ -1468,6 +1759,8 @@ class TF1Classes:
             a = self._inst_attr(e, inst)
             if a is not None and a in attr_ops:
                 out.append(("op", a))
+            elif a is not None and a in cp.summary_attrs:
+                out.append(("summary", a))  # merge_all() attribute: dropped with its add_summary (TFM142)
             elif a is not None:  # self.loss_op = self.get_loss(): the train op's loss
                 out.append(("attr", cp.loss_attr_alias.get(a, a)))
             elif isinstance(e, cst.Name) and e.value in ops:
@@ -1541,8 +1834,10 @@ class TF1Classes:
         else the name itself."""
         defs = scope.by_name.get(feed.value, ())
         d = self.flow.def_of(feed.value, run)
-        if len(defs) != 1 or d is None or not isinstance(d.value, kinds):
+        if d is None or not isinstance(d.value, kinds):
             return feed
+        if len(defs) != 1 and not self._runs_before(d.stmt, run):
+            return feed  # bound several times: only the one binding every path to the run passes
         _, idx = self.flow.index_of(run)
         reads_ = load_names(d.value)
         if d.index >= idx or any(x.index > d.index and x.index <= idx for n in reads_
@@ -1550,6 +1845,18 @@ class TF1Classes:
             return feed
         cp.feed_defs[id(d.stmt)] = feed.value
         return d.value
+
+    def _runs_before(self, stmt: cst.CSTNode, node: cst.CSTNode) -> bool:
+        """``stmt`` sits in a block enclosing ``node`` (before it: the caller compares
+        indices), so every execution of ``node`` follows one of ``stmt`` in the same pass
+        through that block (``feed = {...}`` at the top of a loop body, the run below it)."""
+        block = self.ctx.parent(stmt)
+        n = self.ctx.parent(node)
+        while n is not None and not isinstance(n, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+            if n is block:
+                return True
+            n = self.ctx.parent(n)
+        return n is not None and n is block
 
     def _hyper(self, cp: ClassProgram, attr: str) -> str:
         """Why the scalar placeholder ``self.<attr>`` cannot become Keras' training flag ("" if
@@ -1575,8 +1882,15 @@ class TF1Classes:
                 if isinstance(parent, cst.Arg):
                     c = self.ctx.parent(parent)
                     q = self.tp.qname(c) if isinstance(c, cst.Call) else None
-                    if parent.keyword is not None and parent.keyword.value in ("training", "is_training"):
+                    if parent.keyword is not None and parent.keyword.value in ("training", "is_training") \
+                            and (q or "").startswith("tensorflow."):
                         kind = kind or "training"
+                        continue
+                    if parent.keyword is not None and parent.keyword.value in ("training", "is_training") \
+                            and not q and parent.value is n and self._training_arg_ok(cp, parent, set()):
+                        kind = kind or "training"
+                        if parent not in cp.flag_args:
+                            cp.flag_args.append(parent)
                         continue
                     if q == "tensorflow.nn.dropout" and (
                             (parent.keyword is not None and parent.keyword.value == "keep_prob")
@@ -1627,6 +1941,39 @@ class TF1Classes:
         return vals.pop() if len(vals) == 1 else None
 
     # -- queries -------------------------------------------------------------------------------------
+    def session_consumed(self, name: str, block: cst.CSTNode) -> bool:
+        """Every read of the session ``name`` inside ``block`` goes with a translated class
+        program: a run of it, a session argument it removes, an initializer run
+        (``s.run(tf.global_variables_initializer())`` / of a name bound to one), ``s.graph``
+        given to a FileWriter that TFM142 removes."""
+        from ..rules._tf1_program import INITIALIZERS
+
+        ok = [cp for cp in self.classes.values() if not cp.why and cp.instances]
+        if not ok:
+            return False
+        runs = {id(r.call) for cp in ok for r in cp.runs}
+        args = {id(a) for cp in ok for a in cp.session_args}
+        for n in walk(block.body):
+            if not (isinstance(n, cst.Name) and n.value == name):
+                continue
+            parent = self.ctx.parent(n)
+            if isinstance(parent, cst.Arg) and id(parent) in args:
+                continue
+            if self._in_writer(n):
+                continue  # tf.summary.FileWriter(logdir, s.graph): TFM142 removes the writer
+            c = self.ctx.parent(parent) if isinstance(parent, cst.Attribute) and parent.value is n else None
+            if isinstance(c, cst.Call) and c.func is parent and parent.attr.value == "run":
+                if id(c) in runs:
+                    continue
+                a = c.args[0].value if len(c.args) == 1 and c.args[0].keyword is None else None
+                if isinstance(a, cst.Name):
+                    d = self.flow.def_of(a.value, c)
+                    a = d.value if d is not None else None
+                if isinstance(a, cst.Call) and self.tp.qname(a) in INITIALIZERS:
+                    continue
+            return False
+        return True
+
     def class_of_run(self, call: cst.Call):
         for cp in self.classes.values():
             for r in cp.runs:

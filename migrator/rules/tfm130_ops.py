@@ -24,6 +24,8 @@ _UNARY = {  # tf name -> keras.ops name; signature "x, name=None"
     "nn.tanh": "tanh", "stop_gradient": "stop_gradient", "math.sqrt": "sqrt", "math.square": "square",
     "math.abs": "abs", "math.exp": "exp", "math.log": "log", "logical_not": "logical_not",
     "math.logical_not": "logical_not", "shape": "shape",
+    # tf.rint rounds half to even, as tf.round (keras.ops.round) does
+    "rint": "round", "math.rint": "round",
 }
 _BINARY = {  # signature "x, y, name=None"
     "maximum": "maximum", "minimum": "minimum", "add": "add", "subtract": "subtract",
@@ -195,7 +197,8 @@ class Ops(CallRule):
             "squeeze", "one_hot", "where", "clip_by_value", "nn.softmax", "nn.log_softmax",
             "nn.leaky_relu", "nn.l2_normalize", "nn.softmax_cross_entropy_with_logits",
             "nn.softmax_cross_entropy_with_logits_v2", "nn.sigmoid_cross_entropy_with_logits",
-            "nn.sparse_softmax_cross_entropy_with_logits", "to_float", "to_int32", "constant", "eye", "norm",
+            "nn.sparse_softmax_cross_entropy_with_logits", "losses.mean_squared_error",
+            "losses.absolute_difference", "to_float", "to_int32", "constant", "eye", "norm",
             "diag_part", "linalg.diag_part", "matrix_diag_part", "nn.max_pool", "nn.avg_pool", "nn.max_pool2d",
             "nn.avg_pool2d", "linalg.matmul", "linalg.tensor_diag_part", "nn.xw_plus_b", "count_nonzero",
             "math.count_nonzero", "cond", "math.argmax", "math.argmin", "identity", "pad", "random_normal",
@@ -548,6 +551,20 @@ class Ops(CallRule):
         if name == "nn.sparse_softmax_cross_entropy_with_logits":
             b = B("_sentinel=None, labels=None, logits=None, name=None")
             return _ops("sparse_categorical_crossentropy", b.node("labels"), b.node("logits"), from_logits=True)
+        if name in ("losses.mean_squared_error", "losses.absolute_difference"):
+            # TF1: both cast to float32, the elementwise loss times weights (1.0), summed and
+            # divided by the number of elements (Reduction.SUM_BY_NONZERO_WEIGHTS): their mean
+            b = B("labels, predictions, weights=1.0, scope=None, loss_collection='losses', "
+                  "reduction='weighted_sum_by_nonzero_weights'")
+            if not b.is_default("loss_collection") or not b.is_default("reduction") \
+                    or not (b.is_default("weights") or literal(b.node("weights"), None) in (1, 1.0)):
+                raise Untranslatable("weights / reduction / loss_collection other than the defaults")
+            if "get_total_loss" in self.ctx.module_code or "GraphKeys.LOSSES" in self.ctx.module_code \
+                    or "get_losses" in self.ctx.module_code:
+                raise Untranslatable("the file reads TF1's LOSSES collection this loss is added to")
+            diff = _ops("subtract", _ops("cast", b.node("predictions"), to_node("float32")),
+                        _ops("cast", b.node("labels"), to_node("float32")))
+            return _ops("mean", _ops("square" if name.endswith("error") else "abs", diff))
         if name == "constant":
             b = B("value, dtype=None, shape=None, name=None, verify_shape=False")
             dt = dtype_of(self.ctx, b.node("dtype"), b.orig("dtype")) if b.given("dtype") else None
@@ -708,6 +725,16 @@ class Ops(CallRule):
              "def zero(): return 0.0\n"
              "r = keras.ops.where(keras.ops.greater(n, 0.0), keras.ops.divide(k, n), zero())\n", ("TFM130",)),
         Case("import tensorflow as tf\nr = tf.cond(p, f)\n", None, ("TFM130",), todo=True),
+        # tf.losses MSE / MAE with TF1's defaults: the mean over every element of float32 casts
+        Case("import tensorflow as tf\nl = tf.losses.mean_squared_error(y, p)\n"
+             "m = tf.losses.absolute_difference(labels=y, predictions=p)\nr = tf.rint(s)\n",
+             "import keras\n\nl = keras.ops.mean(keras.ops.square(keras.ops.subtract(keras.ops.cast(p, 'float32'), "
+             "keras.ops.cast(y, 'float32'))))\nm = keras.ops.mean(keras.ops.abs(keras.ops.subtract("
+             "keras.ops.cast(p, 'float32'), keras.ops.cast(y, 'float32'))))\nr = keras.ops.round(s)\n"),
+        Case("import tensorflow as tf\nl = tf.losses.mean_squared_error(y, p, weights=w)\n", None, ("TFM130",),
+             todo=True),
+        Case("import tensorflow as tf\nl = tf.losses.mean_squared_error(y, p)\nt = tf.losses.get_total_loss()\n",
+             None, ("TFM130",), todo=True),
         # a window computed from the sizes (max over the whole sequence, text CNNs)
         Case("import tensorflow as tf\n"
              "p = tf.nn.max_pool(h, ksize=[1, seq_len - k + 1, 1, 1], strides=[1, 1, 1, 1], padding='VALID')\n",

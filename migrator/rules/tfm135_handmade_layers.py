@@ -72,6 +72,24 @@ class TF1Variable(keras.layers.Layer):
 ''', imports=[("keras", None, None)])
 
 
+TF1_EMBEDDING_CODE = '''
+class TF1Embedding(keras.layers.Embedding):
+    """A TF1 table read by tf.gather / tf.nn.embedding_lookup. Its gradient is sparse (one slice
+    per looked-up id); TF1's optimizers summed the slices of an id that repeats in a batch before
+    their update, Keras 3's TensorFlow optimizers apply the slices one by one (Adam squares each
+    repeated slice instead of their sum). Reading the table through a product by one makes its
+    gradient the dense sum TF1 used (TF1's dense Adam / SGD step); the values are the same."""
+
+    def call(self, inputs):
+        if inputs.dtype != "int32" and inputs.dtype != "int64":
+            inputs = keras.ops.cast(inputs, "int32")
+        return keras.ops.take(keras.ops.multiply(self.embeddings, 1.0), inputs, axis=0)
+'''
+TF1_EMBEDDING = register("TF1Embedding", TF1_EMBEDDING_CODE, imports=[("keras", None, None)])
+# the helper as a migrated file shows it (the examples below)
+_TF1_EMBEDDING_OUT = "# tflearn-migrate helper: TF1Embedding\n" + TF1_EMBEDDING_CODE.strip("\n") + "\n\n\n"
+
+
 TF1_BIAS = register("TF1Bias", '''
 class TF1Bias(keras.layers.Layer):
     # a bias variable of its own (tf.Variable) added on the last axis (tf.nn.bias_add / + b / xw_plus_b)
@@ -163,7 +181,9 @@ class HandmadeLayers(Rule):
                  "a TF1Variable layer (the weight, same shape and initializer; only in code that runs once - "
                  "get_variable under reuse shares) placed in the graph by "
                  "the other operand of its first use. tf.nn.xw_plus_b(x, W, b) is matmul + b. A "
-                 "table read by tf.nn.embedding_lookup(W, ids) is a keras.layers.Embedding with the same "
+                 "table read by tf.nn.embedding_lookup(W, ids) or tf.gather(W, ids) (axis 0: the same rows) "
+                 "is a keras.layers.Embedding (helper TF1Embedding: a dense gradient, the duplicate ids' "
+                 "slices summed before the optimizer step as TF1 summed them) with the same "
                  "initializer (tf.Variable(pretrained) -> Constant(pretrained), its shape read from the "
                  "value); TF1 applied a momentum optimizer's update to the looked-up rows only (sparse "
                  "gradient), so with momentum the rows a batch does not touch can move differently. A name "
@@ -1524,11 +1544,14 @@ class HandmadeLayers(Rule):
             if x is not None and var(w, 2) and var(b, 1):
                 return ("dense", x, var(w, 2), var(b, 1), node)
             return None
-        if q == "tensorflow.nn.embedding_lookup":  # a row per id: a trainable table is an Embedding
-            if any(a.keyword is not None and a.keyword.value not in ("params", "ids", "name") for a in node.args) \
-                    or len(node.args) > 3:
-                return None  # max_norm, partition_strategy: not kept
-            t, ids = _arg(node, 0, "params"), _arg(node, 1, "ids")
+        if q in ("tensorflow.nn.embedding_lookup", "tensorflow.gather"):  # a row per id: a trainable table
+            # is an Embedding; tf.gather(W, ids) along axis 0 is what embedding_lookup computes
+            ids_kw = "ids" if q.endswith("lookup") else "indices"
+            if any(a.keyword is not None and a.keyword.value not in ("params", ids_kw, "name") for a in node.args) \
+                    or len(node.args) > 3 or any(a.star for a in node.args) \
+                    or (len(node.args) == 3 and node.args[2].keyword is None):
+                return None  # max_norm, partition_strategy / validate_indices, axis, batch_dims: not kept
+            t, ids = _arg(node, 0, "params"), _arg(node, 1, ids_kw)
             w = var(t, "table")
             if ids is not None and w is not None and (variables[w].shape is None or len(variables[w].shape) == 2):
                 return ("embedding", ids, w, None, node)
@@ -1624,7 +1647,10 @@ class HandmadeLayers(Rule):
                         raise Untranslatable(f"get_variable(dtype={code(dt)})")
                     if d != "float32":  # the table (and the looked-up rows) in that dtype
                         extra.append(cst.Arg(cst.SimpleString(repr(d)), keyword=cst.Name("dtype"), equal=eq))
-            layer = cst.Call(func=expr("keras.layers.Embedding"), args=[
+            frozen = any(a.keyword is not None and a.keyword.value == "trainable" for a in extra)
+            # a trainable table: TF1's optimizer step on its (summed) gradient, see TF1Embedding
+            cls = expr("keras.layers.Embedding") if frozen else cst.Name(self.ctx.use_helper("TF1Embedding"))
+            layer = cst.Call(func=cls, args=[
                 *dims, cst.Arg(k, keyword=cst.Name("embeddings_initializer"), equal=eq), *extra])
         elif kind == "dense":
             layer = call("keras.layers.Dense", W.shape.at("-1") if isinstance(W.shape, _NamedShape) else W.shape[1],
@@ -1846,6 +1872,26 @@ class HandmadeLayers(Rule):
              "        embeddings_initializer=keras.initializers.Constant(table),\n"
              "        trainable=False,\n        dtype='float64',\n    )\n"
              "    return E(a), E(b)\n"),
+        # tf.gather(table, ids) along axis 0: the same lookup; TF1's default get_variable
+        # initializer (glorot uniform) written out; gather along another axis is not a lookup
+        Case("import tensorflow as tf\n"
+             "def towers(a, b):\n"
+             "    E = tf.get_variable('E', [17, 8])\n"
+             "    return tf.gather(E, a), tf.gather(E, b)\n",
+             "import keras\n\n\n" + _TF1_EMBEDDING_OUT +
+             "def towers(a, b):\n"
+             "    E = TF1Embedding(17, 8, embeddings_initializer='glorot_uniform')\n"
+             "    return E(a), E(b)\n"),
+        Case("import tensorflow as tf\n"
+             "def towers(a):\n"
+             "    E = tf.get_variable('E', [17, 8])\n"
+             "    return tf.gather(E, a, axis=1)\n",
+             "import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\n"
+             "import keras\n\n"
+             "def towers(a):\n"
+             "    E = tf.get_variable('E', [17, 8])  # TODO(tflearn-migrate): TFM100 no Keras translation for "
+             "tensorflow.get_variable\n"
+             "    return keras.ops.take(E, a, axis=1)\n", ("TFM100",), todo=True),
         # also read by something else than a lookup: the variable stays
         Case("import tensorflow as tf\n"
              "def towers(a, b):\n"
@@ -1974,7 +2020,7 @@ class HandmadeLayers(Rule):
                # an attribute (self.W), a name bound per conv branch then again for the output layer
                # (each read keyed by the binding that reaches it), shape= a list name, xw_plus_b
                Case('import tensorflow as tf\n\nclass TextCNN:\n    def __init__(self, table, n):\n        self.table = table\n        self.n = n\n\n    def tower(self, ids, x):\n        self.W = tf.Variable(self.table, name="W")\n        emb = tf.nn.embedding_lookup(self.W, ids)\n        E = tf.get_variable("E", [100, 8])\n        emb2 = tf.nn.embedding_lookup(E, ids)\n        for k in (3, 4):\n            shape = [k, 8, 1, self.n]\n            W = tf.Variable(tf.truncated_normal(shape, stddev=0.1), name="W")\n            b = tf.Variable(tf.constant(0.1, shape=[self.n]), name="b")\n            c = tf.nn.conv2d(x, W, strides=[1, 1, 1, 1], padding="VALID")\n            h = tf.nn.relu(tf.nn.bias_add(c, b))\n        W = tf.get_variable("W", shape=[16, 4], initializer=tf.contrib.layers.xavier_initializer())\n        b = tf.Variable(tf.constant(0.1, shape=[4]), name="b")\n        return tf.nn.xw_plus_b(h, W, b, name="scores"), emb, emb2\n',
-                    "import keras\n\nclass TextCNN:\n    def __init__(self, table, n):\n        self.table = table\n        self.n = n\n\n    def tower(self, ids, x):\n        emb = keras.layers.Embedding(\n            *keras.ops.shape(self.table),\n            embeddings_initializer=keras.initializers.Constant(self.table),\n        )(ids)\n        emb2 = keras.layers.Embedding(100, 8, embeddings_initializer='glorot_uniform')(ids)\n        for k in (3, 4):\n            shape = [k, 8, 1, self.n]\n            c = keras.layers.Conv2D(\n                self.n,\n                (k, 8),\n                strides=(1, 1),\n                padding='valid',\n                kernel_initializer=keras.initializers.TruncatedNormal(mean=0.0, stddev=0.1),\n                bias_initializer=keras.initializers.Constant(0.1),\n            )(x)\n            h = keras.ops.relu(c)\n        return keras.layers.Dense(\n            4,\n            kernel_initializer=keras.initializers.GlorotUniform(),\n            bias_initializer=keras.initializers.Constant(0.1),\n        )(h), emb, emb2\n"),
+                    "import keras\n\n\n" + _TF1_EMBEDDING_OUT + "class TextCNN:\n    def __init__(self, table, n):\n        self.table = table\n        self.n = n\n\n    def tower(self, ids, x):\n        emb = TF1Embedding(\n            *keras.ops.shape(self.table),\n            embeddings_initializer=keras.initializers.Constant(self.table),\n        )(ids)\n        emb2 = TF1Embedding(100, 8, embeddings_initializer='glorot_uniform')(ids)\n        for k in (3, 4):\n            shape = [k, 8, 1, self.n]\n            c = keras.layers.Conv2D(\n                self.n,\n                (k, 8),\n                strides=(1, 1),\n                padding='valid',\n                kernel_initializer=keras.initializers.TruncatedNormal(mean=0.0, stddev=0.1),\n                bias_initializer=keras.initializers.Constant(0.1),\n            )(x)\n            h = keras.ops.relu(c)\n        return keras.layers.Dense(\n            4,\n            kernel_initializer=keras.initializers.GlorotUniform(),\n            bias_initializer=keras.initializers.Constant(0.1),\n        )(h), emb, emb2\n"),
                # a later binding of W in the loop reaches the read on the next pass: not translated
                Case('import tensorflow as tf\nW = tf.Variable(tf.zeros([4, 4]))\nfor i in range(3):\n    h = tf.matmul(h, W)\n    W = tf.Variable(tf.zeros([4, 4]))\n',
                     'import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\nimport keras\n\nW = tf.Variable(tf.zeros([4, 4]))  # TODO(tflearn-migrate): TFM100 no Keras translation for tensorflow.Variable, tensorflow.zeros\nfor i in range(3):\n    h = keras.ops.matmul(h, W)\n    W = tf.Variable(tf.zeros([4, 4]))  # TODO(tflearn-migrate): TFM100 no Keras translation for tensorflow.Variable, tensorflow.zeros\n',

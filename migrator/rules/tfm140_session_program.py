@@ -415,7 +415,8 @@ class SessionProgram(Rule):
             from ..analysis.tf1_classes import TF1Classes
 
             # (a step built inside the class: TFM144 marks it with the reason when it stays)
-            if any((op.statement is original or (op.method is not None and original in op.method.extra))
+            if any((op.statement is original or (op.method is not None and (
+                    original in op.method.extra or op.method.function_return is original)))
                    and (not cp.why or op.method is not None)
                    for cp in self.ctx.analysis(TF1Classes).classes.values() for op in cp.train_ops):
                 return False
@@ -1137,7 +1138,7 @@ class SessionProgram(Rule):
                 return cst.RemoveFromParent()
         if self._session_config(original):
             prog = self._prog(original)
-            if prog is not None and self.runs_ok(prog):
+            if (prog is not None and self.runs_ok(prog)) or (prog is None and self._class_sessions_only(original)):
                 from ..diagnostics import Severity
 
                 self.report(original, "session configuration removed: Keras has no ConfigProto (devices and "
@@ -1193,6 +1194,40 @@ class SessionProgram(Rule):
             return False
         return root.value in self._config_names(original) and (
             t is not root or (isinstance(small.value, cst.Call) and self._tp().qname(small.value) in _CONFIGS))
+
+    def _class_sessions_only(self, original) -> bool:
+        """The configs ``original`` binds only configure ``with tf.Session(config=c) as s:``
+        blocks whose session every model-class program (TFM144) consumes: each read of ``s`` is
+        a run it translates, a session argument it removes or an initializer run (the block is
+        then dedented and the config configures nothing)."""
+        if not self.ctx.rule_active("TFM144"):
+            return False
+        from ..analysis.flow import Flow
+        from ..analysis.tf1_classes import TF1Classes
+
+        tc = self.ctx.analysis(TF1Classes)
+        flow = self.ctx.analysis(Flow)
+        small = original.body[0]
+        t = small.targets[0].target
+        while isinstance(t, cst.Attribute):
+            t = t.value
+        scope = flow.scope_of(original)
+        tp = self._tp()
+        found = False
+        for node in _walk(scope.node):
+            if not (isinstance(node, cst.Name) and node.value == t.value) or flow.scope_of(node) is not scope:
+                continue
+            parent = self.ctx.parent(node)
+            if not (isinstance(parent, cst.Arg) and parent.keyword is not None and parent.keyword.value == "config"):
+                continue
+            c = self.ctx.parent(parent)
+            item = self.ctx.parent(c) if isinstance(c, cst.Call) and tp.qname(c) in SESSIONS else None
+            w = self.ctx.parent(item) if isinstance(item, cst.WithItem) else None
+            if not (isinstance(w, cst.With) and len(w.items) == 1 and item.asname is not None
+                    and isinstance(item.asname.name, cst.Name) and tc.session_consumed(item.asname.name.value, w)):
+                return False
+            found = True
+        return found
 
     def _config_names(self, at) -> set[str]:
         from ..analysis.flow import Flow

@@ -157,6 +157,345 @@ def tf1_trainable_variables(owner, tf1_names):
 ''', imports=[("keras", None, None)])
 
 
+# tlatkowski/multihead-siamese-nets in small: a subclass whose __init__ only calls the base's, a
+# module function returning opt.minimize(loss) (-> returns the optimizer the LossModel compiles with),
+# a training placeholder handed to file functions down to tf.layers.dropout(training=) (-> None: Keras'
+# training flag), tf.losses MSE, a merge_all attribute fetched for add_summary only, an Evaluator given
+# the model and the session (its run -> self._model's), a ConfigProto of the consumed session
+_HOLDER = (
+        'import tensorflow as tf\n'
+        '\n'
+        '\n'
+        'def drop(x, is_training):\n'
+        '    return tf.layers.dropout(x, 0.5, training=tf.convert_to_tensor(is_training))\n'
+        '\n'
+        '\n'
+        'def optimize(loss, lr=0.01):\n'
+        '    return tf.train.AdamOptimizer(learning_rate=lr).minimize(loss)\n'
+        '\n'
+        '\n'
+        'class Base:\n'
+        '    def __init__(self, n):\n'
+        '        self.x = tf.placeholder(tf.float32, [None, n])\n'
+        '        self.y = tf.placeholder(tf.float32, [None, 1])\n'
+        '        self.is_training = tf.placeholder(tf.bool)\n'
+        '        self.out = self.head()\n'
+        '        self.loss = tf.losses.mean_squared_error(self.y, self.out)\n'
+        '        self.opt = optimize(self.loss)\n'
+        "        tf.summary.scalar('loss', self.loss)\n"
+        '        self.summary_op = tf.summary.merge_all()\n'
+        '\n'
+        '\n'
+        'class Net(Base):\n'
+        '    def __init__(self, n):\n'
+        '        Base.__init__(self, n)\n'
+        '\n'
+        '    def head(self):\n'
+        '        return tf.layers.dense(drop(self.x, is_training=self.is_training), 1)\n'
+        '\n'
+        '\n'
+        'class Evaluator:\n'
+        '    def __init__(self, model, session):\n'
+        '        self._model = model\n'
+        '        self._session = session\n'
+        '\n'
+        '    def evaluate(self, x, y):\n'
+        '        feed = {self._model.x: x, self._model.y: y, self._model.is_training: False}\n'
+        '        return self._session.run(self._model.loss, feed_dict=feed)\n'
+        '\n'
+        '\n'
+        'net = Net(4)\n'
+        'config = tf.ConfigProto(allow_soft_placement=True)\n'
+        'with tf.Session(config=config) as sess:\n'
+        '    sess.run(tf.global_variables_initializer())\n'
+        "    writer = tf.summary.FileWriter('logs', sess.graph)\n"
+        '    ev = Evaluator(net, sess)\n'
+        '    for i in range(10):\n'
+        '        feed = {net.x: X, net.y: Y, net.is_training: True}\n'
+        '        l, _ = sess.run([net.loss, net.opt], feed_dict=feed)\n'
+        '        feed = {net.x: X, net.y: Y, net.is_training: False}\n'
+        '        s = sess.run(net.summary_op, feed_dict=feed)\n'
+        '        writer.add_summary(s, i)\n'
+        '    print(ev.evaluate(X, Y))\n')
+_HOLDER_AFTER = (
+        'import keras\n'
+        '\n'
+        '\n'
+        '# tflearn-migrate helper: LossModel\n'
+        'class LossModel(keras.Model):\n'
+        '    """A functional model whose output IS the TF1 loss tensor (its labels are inputs too)."""\n'
+        '\n'
+        '    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):\n'
+        '        return keras.ops.sum(y_pred)\n'
+        '\n'
+        '\n'
+        'def drop(x, is_training):\n'
+        '    return keras.layers.Dropout(0.5)(x)\n'
+        '\n'
+        '\n'
+        'def optimize(loss, lr=0.01):\n'
+        '    return keras.optimizers.Adam(learning_rate=lr, epsilon=1e-8)\n'
+        '\n'
+        '\n'
+        'class Base:\n'
+        '    def __init__(self, n):\n'
+        '        self.x = keras.Input(shape=(n,))\n'
+        '        self.y = keras.Input(shape=(1,))\n'
+        "        self.is_training = None  # training-mode placeholder: Keras' training flag (train_on_batch / predict) does its job\n"
+        '        self.out = self.head()\n'
+        "        self.loss = keras.ops.mean(keras.ops.square(keras.ops.subtract(keras.ops.cast(self.out, 'float32'), keras.ops.cast(self.y, 'float32'))))\n"
+        '        self.opt = LossModel([self.x, self.y], self.loss)\n'
+        '        self.opt.compile(optimizer=optimize(self.loss))\n'
+        '\n'
+        '\n'
+        'class Net(Base):\n'
+        '    def __init__(self, n):\n'
+        '        Base.__init__(self, n)\n'
+        '\n'
+        '    def head(self):\n'
+        '        return keras.layers.Dense(1)(drop(self.x, is_training=self.is_training))\n'
+        '\n'
+        '\n'
+        'class Evaluator:\n'
+        '    def __init__(self, model):\n'
+        '        self._model = model\n'
+        '\n'
+        '    def evaluate(self, x, y):\n'
+        '        return self._model.opt.predict_on_batch([x, y])\n'
+        '\n'
+        '\n'
+        'net = Net(4)\n'
+        'ev = Evaluator(net)\n'
+        'for i in range(10):\n'
+        '    l = net.opt.train_on_batch([X, Y])\n'
+        '    s = None\n'
+        'print(ev.evaluate(X, Y))\n')
+# ... the Evaluator runs the train op: the class stays TF1, said why
+_HOLDER_TRAINS = (
+        'import tensorflow as tf\n'
+        '\n'
+        '\n'
+        'def drop(x, is_training):\n'
+        '    return tf.layers.dropout(x, 0.5, training=tf.convert_to_tensor(is_training))\n'
+        '\n'
+        '\n'
+        'def optimize(loss, lr=0.01):\n'
+        '    return tf.train.AdamOptimizer(learning_rate=lr).minimize(loss)\n'
+        '\n'
+        '\n'
+        'class Base:\n'
+        '    def __init__(self, n):\n'
+        '        self.x = tf.placeholder(tf.float32, [None, n])\n'
+        '        self.y = tf.placeholder(tf.float32, [None, 1])\n'
+        '        self.is_training = tf.placeholder(tf.bool)\n'
+        '        self.out = self.head()\n'
+        '        self.loss = tf.losses.mean_squared_error(self.y, self.out)\n'
+        '        self.opt = optimize(self.loss)\n'
+        "        tf.summary.scalar('loss', self.loss)\n"
+        '        self.summary_op = tf.summary.merge_all()\n'
+        '\n'
+        '\n'
+        'class Net(Base):\n'
+        '    def __init__(self, n):\n'
+        '        Base.__init__(self, n)\n'
+        '\n'
+        '    def head(self):\n'
+        '        return tf.layers.dense(drop(self.x, is_training=self.is_training), 1)\n'
+        '\n'
+        '\n'
+        'class Evaluator:\n'
+        '    def __init__(self, model, session):\n'
+        '        self._model = model\n'
+        '        self._session = session\n'
+        '\n'
+        '    def evaluate(self, x, y):\n'
+        '        feed = {self._model.x: x, self._model.y: y, self._model.is_training: False}\n'
+        '        return self._session.run([self._model.loss, self._model.opt], feed_dict=feed)\n'
+        '\n'
+        '\n'
+        'net = Net(4)\n'
+        'config = tf.ConfigProto(allow_soft_placement=True)\n'
+        'with tf.Session(config=config) as sess:\n'
+        '    sess.run(tf.global_variables_initializer())\n'
+        "    writer = tf.summary.FileWriter('logs', sess.graph)\n"
+        '    ev = Evaluator(net, sess)\n'
+        '    for i in range(10):\n'
+        '        feed = {net.x: X, net.y: Y, net.is_training: True}\n'
+        '        l, _ = sess.run([net.loss, net.opt], feed_dict=feed)\n'
+        '        feed = {net.x: X, net.y: Y, net.is_training: False}\n'
+        '        s = sess.run(net.summary_op, feed_dict=feed)\n'
+        '        writer.add_summary(s, i)\n'
+        '    print(ev.evaluate(X, Y))\n')
+_HOLDER_TRAINS_AFTER = (
+        'import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\n'
+        'import keras\n'
+        '\n'
+        '\n'
+        'def drop(x, is_training):\n'
+        '    return keras.layers.Dropout(0.5)(x)\n'
+        '\n'
+        '\n'
+        'def optimize(loss, lr=0.01):\n'
+        '    # TODO(tflearn-migrate): TFM144 train op kept: class Net: Evaluator runs a training step\n'
+        '    return keras.optimizers.Adam(learning_rate=lr, epsilon=1e-8).minimize(loss)\n'
+        '\n'
+        '\n'
+        'class Base:\n'
+        '    def __init__(self, n):\n'
+        '        self.x = tf.placeholder(tf.float32, [None, n])  # TODO(tflearn-migrate): TFM144 placeholder kept: class Net: Evaluator runs a training step\n'
+        '        self.y = tf.placeholder(tf.float32, [None, 1])  # TODO(tflearn-migrate): TFM144 placeholder kept: class Net: Evaluator runs a training step\n'
+        '        self.is_training = tf.placeholder(tf.bool)  # TODO(tflearn-migrate): TFM144 placeholder kept: class Net: Evaluator runs a training step\n'
+        '        self.out = self.head()\n'
+        "        self.loss = keras.ops.mean(keras.ops.square(keras.ops.subtract(keras.ops.cast(self.out, 'float32'), keras.ops.cast(self.y, 'float32'))))\n"
+        '        self.opt = optimize(self.loss)  # TODO(tflearn-migrate): TFM144 train op kept: class Net: Evaluator runs a training step\n'
+        '        self.summary_op = tf.summary.merge_all()\n'
+        '\n'
+        '\n'
+        'class Net(Base):\n'
+        '    def __init__(self, n):\n'
+        '        Base.__init__(self, n)\n'
+        '\n'
+        '    def head(self):\n'
+        '        return keras.layers.Dense(1)(drop(self.x, is_training=self.is_training))\n'
+        '\n'
+        '\n'
+        'class Evaluator:\n'
+        '    def __init__(self, model, session):\n'
+        '        self._model = model\n'
+        '        self._session = session\n'
+        '\n'
+        '    def evaluate(self, x, y):\n'
+        '        feed = {self._model.x: x, self._model.y: y, self._model.is_training: False}\n'
+        '        # TODO(tflearn-migrate): TFM144 training run kept: class Net: Evaluator runs a training step\n'
+        '        return self._session.run([self._model.loss, self._model.opt], feed_dict=feed)\n'
+        '\n'
+        '\n'
+        'net = Net(4)\n'
+        'config = tf.ConfigProto(allow_soft_placement=True)\n'
+        'with tf.Session(config=config) as sess:\n'
+        '    sess.run(tf.global_variables_initializer())\n'
+        '    ev = Evaluator(net, sess)\n'
+        '    for i in range(10):\n'
+        '        feed = {net.x: X, net.y: Y, net.is_training: True}\n'
+        '        l, _ = sess.run([net.loss, net.opt], feed_dict=feed)  # TODO(tflearn-migrate): TFM144 training run kept: class Net: Evaluator runs a training step\n'
+        '        feed = {net.x: X, net.y: Y, net.is_training: False}\n'
+        '        s = sess.run(net.summary_op, feed_dict=feed)  # TODO(tflearn-migrate): TFM144 run kept: class Net: Evaluator runs a training step\n'
+        '    print(ev.evaluate(X, Y))\n')
+# ... optimize() also called outside the class: no train op of the class, it stays TF1
+_OPTIMIZE_TWICE = (
+        'import tensorflow as tf\n'
+        '\n'
+        '\n'
+        'def drop(x, is_training):\n'
+        '    return tf.layers.dropout(x, 0.5, training=tf.convert_to_tensor(is_training))\n'
+        '\n'
+        '\n'
+        'def optimize(loss, lr=0.01):\n'
+        '    return tf.train.AdamOptimizer(learning_rate=lr).minimize(loss)\n'
+        '\n'
+        '\n'
+        'class Base:\n'
+        '    def __init__(self, n):\n'
+        '        self.x = tf.placeholder(tf.float32, [None, n])\n'
+        '        self.y = tf.placeholder(tf.float32, [None, 1])\n'
+        '        self.is_training = tf.placeholder(tf.bool)\n'
+        '        self.out = self.head()\n'
+        '        self.loss = tf.losses.mean_squared_error(self.y, self.out)\n'
+        '        self.opt = optimize(self.loss)\n'
+        "        tf.summary.scalar('loss', self.loss)\n"
+        '        self.summary_op = tf.summary.merge_all()\n'
+        '\n'
+        '\n'
+        'class Net(Base):\n'
+        '    def __init__(self, n):\n'
+        '        Base.__init__(self, n)\n'
+        '\n'
+        '    def head(self):\n'
+        '        return tf.layers.dense(drop(self.x, is_training=self.is_training), 1)\n'
+        '\n'
+        '\n'
+        'class Evaluator:\n'
+        '    def __init__(self, model, session):\n'
+        '        self._model = model\n'
+        '        self._session = session\n'
+        '\n'
+        '    def evaluate(self, x, y):\n'
+        '        feed = {self._model.x: x, self._model.y: y, self._model.is_training: False}\n'
+        '        return self._session.run(self._model.loss, feed_dict=feed)\n'
+        '\n'
+        '\n'
+        'net = Net(4)\n'
+        'opt2 = optimize(net.loss)\n'
+        'config = tf.ConfigProto(allow_soft_placement=True)\n'
+        'with tf.Session(config=config) as sess:\n'
+        '    sess.run(tf.global_variables_initializer())\n'
+        "    writer = tf.summary.FileWriter('logs', sess.graph)\n"
+        '    ev = Evaluator(net, sess)\n'
+        '    for i in range(10):\n'
+        '        feed = {net.x: X, net.y: Y, net.is_training: True}\n'
+        '        l, _ = sess.run([net.loss, net.opt], feed_dict=feed)\n'
+        '        feed = {net.x: X, net.y: Y, net.is_training: False}\n'
+        '        s = sess.run(net.summary_op, feed_dict=feed)\n'
+        '        writer.add_summary(s, i)\n'
+        '    print(ev.evaluate(X, Y))\n')
+_OPTIMIZE_TWICE_AFTER = (
+        'import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\n'
+        'import keras\n'
+        '\n'
+        '\n'
+        'def drop(x, is_training):\n'
+        '    return keras.layers.Dropout(0.5)(x)\n'
+        '\n'
+        '\n'
+        'def optimize(loss, lr=0.01):\n'
+        '    # TODO(tflearn-migrate): TFM140 Keras 3 optimizers have no minimize / compute_gradients / apply_gradients: this training step is not translated\n'
+        '    return keras.optimizers.Adam(learning_rate=lr, epsilon=1e-8).minimize(loss)\n'
+        '\n'
+        '\n'
+        'class Base:\n'
+        '    def __init__(self, n):\n'
+        '        self.x = tf.placeholder(tf.float32, [None, n])  # TODO(tflearn-migrate): TFM144 placeholder kept: class Net: no train op minimizes its loss\n'
+        '        self.y = tf.placeholder(tf.float32, [None, 1])  # TODO(tflearn-migrate): TFM144 placeholder kept: class Net: no train op minimizes its loss\n'
+        '        self.is_training = tf.placeholder(tf.bool)  # TODO(tflearn-migrate): TFM144 placeholder kept: class Net: no train op minimizes its loss\n'
+        '        self.out = self.head()\n'
+        "        self.loss = keras.ops.mean(keras.ops.square(keras.ops.subtract(keras.ops.cast(self.out, 'float32'), keras.ops.cast(self.y, 'float32'))))\n"
+        '        self.opt = optimize(self.loss)\n'
+        '        self.summary_op = tf.summary.merge_all()\n'
+        '\n'
+        '\n'
+        'class Net(Base):\n'
+        '    def __init__(self, n):\n'
+        '        Base.__init__(self, n)\n'
+        '\n'
+        '    def head(self):\n'
+        '        return keras.layers.Dense(1)(drop(self.x, is_training=self.is_training))\n'
+        '\n'
+        '\n'
+        'class Evaluator:\n'
+        '    def __init__(self, model, session):\n'
+        '        self._model = model\n'
+        '        self._session = session\n'
+        '\n'
+        '    def evaluate(self, x, y):\n'
+        '        feed = {self._model.x: x, self._model.y: y, self._model.is_training: False}\n'
+        '        return self._session.run(self._model.loss, feed_dict=feed)  # TODO(tflearn-migrate): TFM144 run kept: class Net: no train op minimizes its loss\n'
+        '\n'
+        '\n'
+        'net = Net(4)\n'
+        'opt2 = optimize(net.loss)\n'
+        'config = tf.ConfigProto(allow_soft_placement=True)\n'
+        'with tf.Session(config=config) as sess:\n'
+        '    sess.run(tf.global_variables_initializer())\n'
+        '    ev = Evaluator(net, sess)\n'
+        '    for i in range(10):\n'
+        '        feed = {net.x: X, net.y: Y, net.is_training: True}\n'
+        '        l, _ = sess.run([net.loss, net.opt], feed_dict=feed)  # TODO(tflearn-migrate): TFM144 run kept: class Net: no train op minimizes its loss\n'
+        '        feed = {net.x: X, net.y: Y, net.is_training: False}\n'
+        '        s = sess.run(net.summary_op, feed_dict=feed)  # TODO(tflearn-migrate): TFM144 run kept: class Net: no train op minimizes its loss\n'
+        '    print(ev.evaluate(X, Y))\n')
+
+
+
 class ClassProgramRule(Rule):
     ID = "TFM144"
     TRIGGERS = ("tensorflow",)
@@ -190,8 +529,11 @@ class ClassProgramRule(Rule):
     def leave_Param(self, original: cst.Param, updated: cst.Param):
         tc = self._tc()
         for cp in tc.classes.values():
-            if not cp.why and any(p is original for p in cp.session_param_nodes):
-                self.ctx.count(self)  # the session a file function was given with an instance
+            if not cp.why and (any(p is original for p in cp.session_param_nodes)
+                               or any(p_ is original for p_ in cp.holder_params)):
+                # the session a file function (run_epoch(model, session)) or another class
+                # (ModelEvaluator(model, session)) was given with an instance goes with its runs
+                self.ctx.count(self)
                 return cst.RemoveFromParent()
             if cp.why or not cp.session_params:
                 continue
@@ -269,7 +611,7 @@ class ClassProgramRule(Rule):
         return expr("np.asarray({v})", v=value)
 
     def _inputs_node(self, inst: str, attrs: list[str]) -> cst.BaseExpression:
-        nodes = [cst.Attribute(cst.Name(inst), cst.Name(a)) for a in attrs]
+        nodes = [cst.Attribute(_inst_node(inst), cst.Name(a)) for a in attrs]
         return nodes[0] if len(nodes) == 1 else cst.List([cst.Element(n) for n in nodes])
 
     # -- statements -------------------------------------------------------------------------------
@@ -326,6 +668,18 @@ class ClassProgramRule(Rule):
                             comment=cst.Comment("# learning-rate placeholder: every training step sets the "
                                                 "optimizer's rate to the value its run fed"),
                             newline=updated.trailing_whitespace.newline))
+                if p.role == "hyper" and cp.flag_args and p.name not in cp.learning_rates:
+                    # passed to file functions that only hand it to tf.layers' training=, which
+                    # became Keras' own training flag: the attribute stays, unused
+                    self.ctx.count(self)
+                    small = updated.body[0]
+                    return updated.with_changes(
+                        body=[small.with_changes(value=cst.Name("None"))],
+                        trailing_whitespace=cst.TrailingWhitespace(
+                            whitespace=cst.SimpleWhitespace("  "),
+                            comment=cst.Comment("# training-mode placeholder: Keras' training flag "
+                                                "(train_on_batch / predict) does its job"),
+                            newline=updated.trailing_whitespace.newline))
                 if p.role == "hyper":  # Keras' training flag (see TF1Classes._hyper)
                     self.ctx.count(self)
                     return cst.RemoveFromParent()
@@ -369,11 +723,24 @@ class ClassProgramRule(Rule):
                     return cst.RemoveFromParent()
                 if id(original) in c["schedule"]:
                     return self._schedule(c, original, updated)
+            if mo is not None and mo.function_return is original:
+                if cp.why:
+                    raise _Todo(f"train op kept: class {cp.name}: {cp.why}")
+                self.ctx.count(self)  # return opt.minimize(loss) -> return opt: compiled by the caller
+                ret = updated.body[0]
+                step = ret.value
+                if not (isinstance(step, cst.Call) and isinstance(step.func, cst.Attribute)):
+                    raise _Todo("optimizer step not understood")
+                return updated.with_changes(body=[ret.with_changes(value=step.func.value)])
             if op.method is not None and any(e is original for e in op.method.extra):
                 if cp.why:
                     raise _Todo(f"gradient computation kept: class {cp.name}: {cp.why}")
                 self.ctx.count(self)  # the gradients the train op applied: the optimizer's now
                 return cst.RemoveFromParent()
+        if not cp.why and any(st is original for st in cp.summary_attrs.values()) \
+                and self._summary_attr_fetched_only(cp, original):
+            self.ctx.count(self)  # self.summary_op = tf.summary.merge_all(): gone with its add_summary
+            return cst.RemoveFromParent()
         if id(original) in cp.feed_defs and not cp.why and self._only_runs(original.body[0], cp):
             self.ctx.count(self)  # feed = {m.x: ...}: its values now go to train_on_batch/predict
             return cst.RemoveFromParent()
@@ -718,9 +1085,12 @@ class ClassProgramRule(Rule):
         mo = op.method
         small = updated.body[0]
         value = small.value
-        if not isinstance(value, cst.Call) or not isinstance(value.func, cst.Attribute):
+        if mo.function_return is not None and isinstance(value, cst.Call):
+            opt = value  # optimize(self.loss, lr): the module function now returns the optimizer
+        elif not isinstance(value, cst.Call) or not isinstance(value.func, cst.Attribute):
             raise _Todo("optimizer step not understood")
-        opt = value.func.value
+        else:
+            opt = value.func.value
         if len(cp.train_ops) != 1 or (op.name is None and not mo.attr):
             raise _Todo(f"{mo.method}(): the train op it returns is not bound by the caller")
         loss = cst.Name(mo.loss_node.value) if isinstance(mo.loss_node, cst.Name) else (
@@ -756,7 +1126,7 @@ class ClassProgramRule(Rule):
             raise _Todo("minimize() call not understood")
         model = self._model_name(cp)
         ins = self._inputs_node(op.instance, self._loss_inputs(cp))
-        loss = cst.Attribute(cst.Name(op.instance), cst.Name(op.loss))
+        loss = cst.Attribute(_inst_node(op.instance), cst.Name(op.loss))
         self.ctx.use_helper("LossModel")
         self.ctx.add_import("keras")
         self.ctx.count(self)
@@ -808,6 +1178,25 @@ class ClassProgramRule(Rule):
         if loss_t is None or (isinstance(loss_t, cst.Name) and loss_t.value == "_"):
             return out(updated.with_changes(body=[cst.Expr(step)]))
         return out(updated.with_changes(body=[cst.Assign(targets=[cst.AssignTarget(loss_t)], value=step)]))
+
+    def _summary_attr_fetched_only(self, cp: ClassProgram, original) -> bool:
+        """Every read of the summary attribute bound by ``original`` is a fetch of one of the
+        class's runs (whose result reaches only add_summary: checked where the run is rewritten)."""
+        from ..cstcache import walk
+
+        if not self.ctx.rule_active("TFM142"):
+            return False
+        attr = next(a for a, st in cp.summary_attrs.items() if st is original)
+        fetched = {id(e) for r in cp.runs for e in walk(r.call.args[0].value if r.call.args else r.call)}
+        insts = {"self"} | {inst for _, inst in cp.instances}
+        for n in walk(self.ctx.module):
+            if isinstance(n, cst.Attribute) and n.attr.value == attr and isinstance(n.value, cst.Name) \
+                    and n.value.value in insts:
+                if isinstance(self.ctx.parent(n), cst.AssignTarget) and self.ctx.statement_of(n) is original:
+                    continue
+                if id(n) not in fetched:
+                    return False
+        return True
 
     def _writer_only(self, t: cst.BaseExpression) -> bool:
         """``_`` / a name read only as an argument of FileWriter calls (which TFM142 removes)."""
@@ -910,9 +1299,9 @@ class ClassProgramRule(Rule):
                 if p not in ins:
                     ins.append(p)
         ins = [p for p in cp.placeholders if p in ins]
-        outs = cst.List([cst.Element(cst.Attribute(cst.Name(r.instance), cst.Name(a))) for a in attrs])
+        outs = cst.List([cst.Element(cst.Attribute(_inst_node(r.instance), cst.Name(a))) for a in attrs])
         fetch = expr("tf1_fetches({i}, {o}).predict_on_batch({x})", i=cst.List(
-            [cst.Element(cst.Attribute(cst.Name(r.instance), cst.Name(p))) for p in ins]), o=outs,
+            [cst.Element(cst.Attribute(_inst_node(r.instance), cst.Name(p))) for p in ins]), o=outs,
             x=self._x(cp, r.instance, ins, feeds, r))
         self.ctx.use_helper("tf1_fetches")
         self.ctx.add_import("keras")
@@ -1033,6 +1422,12 @@ class ClassProgramRule(Rule):
         tc = self._tc()
         if not tc.classes:
             return updated
+        if len(updated.args) < len(original.args) and updated.args and isinstance(updated.args[-1].comma, cst.Comma) \
+                and not isinstance(original.args[-1].comma, cst.Comma) and any(
+                    a is original.args[-1] for cp in tc.classes.values() if not cp.why for a in cp.session_args):
+            # a session argument removed last (``Evaluator(model, sess)``): no comma left behind
+            updated = updated.with_changes(args=[*updated.args[:-1],
+                                                 updated.args[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)])
         if tc.tp.qname(original) in ("tensorflow.trainable_variables", "tensorflow.compat.v1.trainable_variables"):
             return self._trainable_variables(original, updated)
         cp, r = tc.class_of_run(original)
@@ -1050,7 +1445,17 @@ class ClassProgramRule(Rule):
             feeds = self._feeds(r, updated)
             outs = []
             loss = cp.train_ops[0].loss
-            for kind, name in r.fetches:
+            for i, (kind, name) in enumerate(r.fetches):
+                if kind == "summary":  # only handed to add_summary, which TFM142 removes
+                    assign = self.ctx.parent(original)
+                    t = assign.targets[0].target if isinstance(assign, cst.Assign) and len(assign.targets) == 1 \
+                        and assign.value is original else None
+                    t = t.elements[i].value if r.fetch_is_list and isinstance(t, (cst.Tuple, cst.List)) \
+                        and len(t.elements) == len(r.fetches) else (t if not r.fetch_is_list else None)
+                    if t is None or not self._writer_only(t):
+                        raise _Todo(f"the summary {r.instance}.{name} is read other than by add_summary")
+                    outs.append(cst.Name("None"))
+                    continue
                 if name == loss:
                     outs.append(expr("{m}.predict_on_batch({x})", m=self._model_node(cp, r),
                                      x=self._x(cp, r.instance, self._loss_inputs(cp), feeds, r)))
@@ -1059,7 +1464,7 @@ class ClassProgramRule(Rule):
                     raise _Todo(f"the run fetches {r.instance}.{name} (not a tensor of the graph)")
                 ins = cp.placeholders_of(name, ("input", "label"))
                 outs.append(expr("keras.Model({i}, {t}).predict_on_batch({x})", i=self._inputs_node(r.instance, ins),
-                                 t=cst.Attribute(cst.Name(r.instance), cst.Name(name)),
+                                 t=cst.Attribute(_inst_node(r.instance), cst.Name(name)),
                                  x=self._x(cp, r.instance, ins, feeds, r)))
         except _Todo as ex:
             self.todo(original, str(ex))
@@ -1486,6 +1891,7 @@ class ClassProgramRule(Rule):
         # ... a run there that cannot be mapped (a feed dict built by a call): the class stays TF1
         'import tensorflow as tf\n\n\nclass Net(object):\n    def __init__(self, sess, n):\n        self.x = tf.placeholder(tf.float32, [None, n])\n        self.y = tf.placeholder(tf.float32, [None])\n        self.out = tf.squeeze(tf.layers.dense(self.x, 1), axis=1)\n        self.loss = tf.reduce_mean(tf.square(self.out - self.y))\n        self.train_op = tf.train.AdamOptimizer(0.01).minimize(self.loss)\n\n\ndef run_epoch(model, session, X, Y):\n    for i in range(0, len(X), 8):\n        fetches = [model.loss, model.out, model.train_op]\n        feed = make_feed(model, X, Y, i)\n        l, o, _ = session.run(fetches, feed)\n    return l\n\n\nwith tf.Session() as sess:\n    net = Net(sess, 4)\n    sess.run(tf.global_variables_initializer())\n    for e in range(3):\n        last = run_epoch(net, sess, X, Y)\n    pred = sess.run(net.out, {net.x: X})\n',
         'import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\nimport keras\n\n\nclass Net(object):\n    def __init__(self, sess, n):\n        # TODO(tflearn-migrate): TFM144 placeholder kept: class Net: run_epoch(): feed_dict is not a dict literal\n        self.x = tf.placeholder(tf.float32, [None, n])\n        self.y = tf.placeholder(tf.float32, [None])  # TODO(tflearn-migrate): TFM144 placeholder kept: class Net: run_epoch(): feed_dict is not a dict literal\n        self.out = keras.ops.squeeze(keras.layers.Dense(1)(self.x), axis=1)\n        self.loss = keras.ops.mean(keras.ops.square(self.out - self.y))\n        # TODO(tflearn-migrate): TFM144 train op kept: class Net: run_epoch(): feed_dict is not a dict literal\n        self.train_op = keras.optimizers.Adam(learning_rate=0.01, epsilon=1e-8).minimize(self.loss)\n\n\ndef run_epoch(model, session, X, Y):\n    for i in range(0, len(X), 8):\n        fetches = [model.loss, model.out, model.train_op]\n        feed = make_feed(model, X, Y, i)\n        l, o, _ = session.run(fetches, feed)\n    return l\n\n\nwith tf.Session() as sess:\n    net = Net(sess, 4)\n    sess.run(tf.global_variables_initializer())\n    for e in range(3):\n        last = run_epoch(net, sess, X, Y)\n    pred = sess.run(net.out, {net.x: X})  # TODO(tflearn-migrate): TFM144 run kept: class Net: run_epoch(): feed_dict is not a dict literal\n', ("TFM144",) * 4, todo=True)]
+    INVALID = [*INVALID, Case(_HOLDER, _HOLDER_AFTER, ('TFM140', 'TFM142', 'TFM142', 'TFM142'), todo=False), Case(_HOLDER_TRAINS, _HOLDER_TRAINS_AFTER, ('TFM142', 'TFM142', 'TFM142', 'TFM144', 'TFM144', 'TFM144', 'TFM144', 'TFM144', 'TFM144', 'TFM144', 'TFM144'), todo=True), Case(_OPTIMIZE_TWICE, _OPTIMIZE_TWICE_AFTER, ('TFM140', 'TFM142', 'TFM142', 'TFM142', 'TFM144', 'TFM144', 'TFM144', 'TFM144', 'TFM144', 'TFM144'), todo=True)]
     REQUIRES = ("TFM130", "TFM131", "TFM133", "TFM134", "TFM135", "TFM138", "TFM139", "TFM140", "TFM142")
 
 
@@ -1498,6 +1904,11 @@ def _walk_nodes(node):
     from ..cstcache import walk
 
     return walk(node)
+
+
+def _inst_node(inst: str) -> cst.BaseExpression:
+    """The instance a run uses: a name (``net``, ``self``) or a holder's ``self._model``."""
+    return cst.parse_expression(inst) if "." in inst else cst.Name(inst)
 
 
 class _Todo(Exception):

@@ -393,9 +393,10 @@ def _probe(cap, args, tf, tf1, tflearn, orig_fit, orig_run, train_ops, grad_caps
                 for t in op.outputs:
                     sh = t.shape
                     dims = sh.as_list() if sh.ndims is not None else None
-                    # float32, or float64 (a graph built in float64 - chiaminchuang_malstm)
+                    # float32, or float64 (a graph built in float64 - chiaminchuang_malstm);
+                    # DivNoNan: tf.losses' SUM_BY_NONZERO_WEIGHTS mean
                     floating = t.dtype.base_dtype in (tf1.float32, tf1.float64)
-                    if floating and dims == [] and op.type in ("Mean", "RealDiv", "Sum"):
+                    if floating and dims == [] and op.type in ("Mean", "RealDiv", "Sum", "DivNoNan"):
                         scalars.append(t)
                         continue
                     if floating and dims == [] and op.type in ("AddV2", "Add", "AddN"):
