@@ -298,9 +298,12 @@ def test_ctrl_c_stops_within_two_seconds(tmp_path: Path, jobs, sig, rc):
     src = tmp_path / "src"
     _tree(src, 200)
     before = snapshot(src)
+    # as from a terminal: SIGINT at its default (a pytest-xdist worker ignores it, and a Python
+    # started with SIGINT ignored keeps ignoring it - no KeyboardInterrupt)
     proc = subprocess.Popen([sys.executable, "-m", "migrator", str(src), "--in-place", "--jobs", jobs],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
-                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+                            env={**os.environ, "PYTHONPATH": str(ROOT)},
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     time.sleep(3.0)  # started, workers busy
     assert proc.poll() is None, proc.communicate()
     t0 = time.monotonic()
