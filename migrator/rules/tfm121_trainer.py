@@ -42,7 +42,6 @@ from __future__ import annotations
 import libcst as cst
 
 from ..args import BoundArgs, Unbindable
-from ..diagnostics import Severity
 from ..emit import literal
 from ..helpers import register
 from ._tflearn import Untranslatable
