@@ -112,6 +112,14 @@ class RegressionDNN(CallRule):
     CALLS = (REGRESSION, DNN)
 
     def translate(self, qname, original, updated):
+        from .tfm125_regressions_dnn import RegressionsDNN
+
+        if RegressionsDNN.owns(self.ctx, original):
+            return None  # a DNN over several merged regressions: TFM125's
+        why = RegressionsDNN.declined(self.ctx, original)
+        if why is not None:
+            self.todo(original, f"DNN over a merge of several regressions (one TrainOp each): not translated: {why}")
+            return None
         prog: TflearnProgram = self.ctx.analysis(TflearnProgram)
         try:
             if qname == REGRESSION:
