@@ -35,7 +35,7 @@ from ..emit import call, literal, to_node, wrap_long_call
 from ..helpers import register
 from ._tflearn import Untranslatable
 from ._tflearn_model import DNN, DNN_SIG, REGRESSION, REGRESSION_SIG, TflearnProgram
-from ._tflearn_train import DEFAULT_CLIP, flat, loss, optimizer_from_name
+from ._tflearn_train import DEFAULT_CLIP, LOSSES, SHORT_NAMES, flat, loss, optimizer_from_name
 from .base import Case, Rule
 
 MERGE = "tflearn.layers.merge_ops.merge"
@@ -208,8 +208,12 @@ class RegressionsDNNPlans:
                     raise _No(f"{k}=")
             if rb.given("to_one_hot") and literal(rb.node("to_one_hot"), "?") is not False:
                 raise _No("to_one_hot")
-            if rb.given("optimizer") and not isinstance(literal(rb.node("optimizer"), None), str):
-                raise _No("an optimizer object")
+            opt = literal(rb.node("optimizer"), None) if rb.given("optimizer") else "adam"
+            if not isinstance(opt, str) or opt.lower() not in SHORT_NAMES:
+                raise _No("an optimizer object or an unknown optimizer name")
+            lname = literal(rb.node("loss"), None) if rb.given("loss") else "categorical_crossentropy"
+            if lname not in LOSSES:  # checked here: the regressions go before the DNN is rewritten
+                raise _No("a loss that is not one of tflearn's objectives by name")
             regs.append(r)
         prog: TflearnProgram = ctx.analysis(TflearnProgram)
         infos = [prog.regressions.get(id(r)) for r in regs]
