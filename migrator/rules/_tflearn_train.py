@@ -162,13 +162,19 @@ def tflearn_categorical_crossentropy(y_true, y_pred):
 """),
     "softmax_categorical_crossentropy": ("tflearn_softmax_categorical_crossentropy", """
 def tflearn_softmax_categorical_crossentropy(y_true, y_pred):
-    \"\"\"tflearn objectives.softmax_categorical_crossentropy: y_pred are LOGITS.\"\"\"
-    return keras.ops.mean(keras.ops.categorical_crossentropy(y_true, y_pred, from_logits=True))
+    \"\"\"tflearn objectives.softmax_categorical_crossentropy: y_pred are LOGITS, even when they
+    come out of a softmax layer (written out: Keras' crossentropy would take that layer's own
+    logits instead).\"\"\"
+    return keras.ops.mean(-keras.ops.sum(y_true * keras.ops.log_softmax(y_pred, axis=-1), axis=-1))
 """),
     "binary_crossentropy": ("tflearn_binary_crossentropy", """
 def tflearn_binary_crossentropy(y_true, y_pred):
-    \"\"\"tflearn objectives.binary_crossentropy: sigmoid cross-entropy of LOGITS, averaged.\"\"\"
-    return keras.ops.mean(keras.ops.binary_crossentropy(y_true, y_pred, from_logits=True))
+    \"\"\"tflearn objectives.binary_crossentropy: tf.nn.sigmoid_cross_entropy_with_logits of y_pred
+    as LOGITS, averaged - even when y_pred comes out of a sigmoid layer (written out: Keras'
+    crossentropy would take that layer's own logits instead).\"\"\"
+    y_true = keras.ops.cast(y_true, y_pred.dtype)
+    return keras.ops.mean(keras.ops.relu(y_pred) - y_pred * y_true
+                          + keras.ops.log1p(keras.ops.exp(-keras.ops.abs(y_pred))))
 """),
     "weighted_crossentropy": ("tflearn_weighted_crossentropy", """
 def tflearn_weighted_crossentropy(y_true, y_pred, weight=1.0):
@@ -216,8 +222,12 @@ for _name, (_helper, _code) in LOSS_HELPERS.items():
 # regression(loss='<name>') -> Keras (built-in where Keras computes the same function)
 LOSSES = {
     "categorical_crossentropy": lambda ctx: to_node("categorical_crossentropy"),
-    "softmax_categorical_crossentropy": lambda ctx: call("keras.losses.CategoricalCrossentropy", from_logits=True),
-    "binary_crossentropy": lambda ctx: call("keras.losses.BinaryCrossentropy", from_logits=True),
+    # Keras 3's crossentropies (TensorFlow backend, _get_logits) replace an output made by a
+    # softmax / sigmoid activation with that activation's INPUT even with from_logits=True:
+    # tflearn applied the logits loss to the activation's output itself (a softmax / sigmoid
+    # layer before these losses is squashed twice) - the helpers compute exactly that
+    "softmax_categorical_crossentropy": lambda ctx: cst.Name(ctx.use_helper("tflearn_softmax_categorical_crossentropy")),
+    "binary_crossentropy": lambda ctx: cst.Name(ctx.use_helper("tflearn_binary_crossentropy")),
     "mean_square": lambda ctx: to_node("mean_squared_error"),
     "weighted_crossentropy": lambda ctx: cst.Name(ctx.use_helper("tflearn_weighted_crossentropy")),
     "hinge_loss": lambda ctx: cst.Name(ctx.use_helper("tflearn_hinge_loss")),

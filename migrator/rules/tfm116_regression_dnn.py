@@ -113,6 +113,14 @@ class RegressionDNN(CallRule):
     CALLS = (REGRESSION, DNN)
 
     def translate(self, qname, original, updated):
+        from .tfm125_regressions_dnn import RegressionsDNN
+
+        if RegressionsDNN.owns(self.ctx, original):
+            return None  # a DNN over several merged regressions: TFM125's
+        why = RegressionsDNN.declined(self.ctx, original)
+        if why is not None:
+            self.todo(original, f"DNN over a merge of several regressions (one TrainOp each): not translated: {why}")
+            return None
         prog: TflearnProgram = self.ctx.analysis(TflearnProgram)
         try:
             if qname == REGRESSION:
@@ -169,6 +177,7 @@ class RegressionDNN(CallRule):
         if reg.bound is None:
             raise Untranslatable("the regression(...) for this DNN comes after it")
         tl = tensor_loss(self.ctx, prog, reg)
+        self._mark_escapes(info.target, original)
         self.ctx.insert_after(original, [self._compile(reg, info.target, b, tensor_loss=tl is not None)])
         self.ctx.add_import("keras")
         self.ctx.count(self)
@@ -180,6 +189,25 @@ class RegressionDNN(CallRule):
             return wrap_long_call(call(self.ctx.use_helper("TflearnTensorLossModel"), inputs=_inputs_expr(self.ctx, reg),
                                        outputs=b.node("network"), loss_fn=cst.Name(fn), loss_tensors=tensors))
         return call("keras.Model", inputs=_inputs_expr(self.ctx, reg), outputs=b.node("network"))
+
+    def _mark_escapes(self, target: str, original: cst.Call) -> None:
+        """``self.model = model``: the model goes on under an attribute, where TFM117 does not
+        follow it - tflearn method calls through it (``fit(n_epoch=...)``, ``load(scope_for_restore=)``)
+        would stay as written on a keras.Model: the statement is marked."""
+        from ..analysis.flow import Flow
+
+        flow = self.ctx.analysis(Flow)
+        stmt = self.ctx.statement_of(original)
+        scope = flow.scope_of(original)
+        for n in cstcache.walk(scope.node):
+            if not (isinstance(n, cst.Assign) and isinstance(n.value, cst.Name) and n.value.value == target
+                    and any(isinstance(t.target, cst.Attribute) for t in n.targets)) or flow.scope_of(n) is not scope:
+                continue
+            d = flow.def_of(target, n)
+            if d is not None and d.stmt is stmt:
+                held = cst.Module([]).code_for_node(n.targets[0].target)
+                self.todo(n, f"DNN: the model is also held as {held}: tflearn method calls through it "
+                             "are not translated (call the keras.Model's own methods there)")
 
     def leave_FunctionDef(self, original: cst.FunctionDef, updated: cst.FunctionDef):
         """The loss function of a TflearnTensorLossModel takes the tensors it read as parameters."""
@@ -360,5 +388,9 @@ class RegressionDNN(CallRule):
              "net = tflearn.regression(net, optimizer='sgd', loss='mean_square', metric='R2', learning_rate=0.01)\n"
              "m = tflearn.DNN(net)\n",
              'import keras\n\n\n# tflearn-migrate helper: tflearn_r2\ndef tflearn_r2(y_true, y_pred):\n    """tflearn\'s metric=\'R2\' (metrics.r2_op) on one batch: 1 - SSE / SST, SST around the mean of\n    the batch\'s targets; works on 1-D outputs (single_unit) too. Keras shows its mean over the\n    batches seen so far."""\n    y_true = keras.ops.cast(y_true, y_pred.dtype)\n    sse = keras.ops.sum(keras.ops.square(y_true - y_pred))\n    sst = keras.ops.sum(keras.ops.square(y_true - keras.ops.mean(y_true)))\n    return 1.0 - sse / sst\n\n\nnet_input = keras.Input(shape=(2,))\nnet = net_input\nnet = keras.layers.Dense(\n    1,\n    kernel_initializer=keras.initializers.TruncatedNormal(mean=0.0, stddev=0.02),\n)(net)\nm = keras.Model(inputs=net_input, outputs=net)\nm.compile(\n    optimizer=keras.optimizers.SGD(learning_rate=0.01, global_clipnorm=5.0),\n    loss=\'mean_squared_error\',\n    metrics=[tflearn_r2],\n)\n', ("TFM115",)),
+        # the model escapes into an attribute: tflearn calls through it are not followed (marked)
+        Case("import tflearn\nclass M(object):\n    def __init__(self):\n        net = tflearn.input_data(shape=[None, 4])\n        net = tflearn.fully_connected(net, 2, activation='softmax')\n        net = tflearn.regression(net)\n        model = tflearn.DNN(net)\n        self.model = model\n\n    def train(self, X, Y):\n        self.model.fit(X, Y, n_epoch=3)\n",
+             "import keras\n\nclass M(object):\n    def __init__(self):\n        net_input = keras.Input(shape=(4,))\n        net = net_input\n        net = keras.layers.Dense(\n            2,\n            activation='softmax',\n            kernel_initializer=keras.initializers.TruncatedNormal(mean=0.0, stddev=0.02),\n        )(net)\n        model = keras.Model(inputs=net_input, outputs=net)\n        model.compile(\n            optimizer=keras.optimizers.Adam(learning_rate=0.001, epsilon=1e-8, global_clipnorm=5.0),\n            loss='categorical_crossentropy',\n            metrics=['accuracy'],\n        )\n        # TODO(tflearn-migrate): TFM116 DNN: the model is also held as self.model: tflearn method calls through it are not translated (call the keras.Model's own methods there)\n        self.model = model\n\n    def train(self, X, Y):\n        self.model.fit(X, Y, n_epoch=3)\n",
+             ('TFM116',), todo=True),
     ]
     REQUIRES = ("TFM101", "TFM104", "TFM114")

@@ -30,9 +30,12 @@ outputs are the loss and the metric (``TflearnLossMetricModel``: the loss output
 layers' regularization losses is minimised; the metric's batch mean is shown), sets the
 optimizer's ``global_clipnorm`` to ``clip_gradients`` and calls ``model.fit``. Not covered (left
 as TODOs, with the argument named): several TrainOps (tflearn alternates their steps), ``ema``,
-``trainable_vars``, ``step_tensor``, ``validation_monitors``, checkpoints, a random seed,
+``trainable_vars``, ``step_tensor``, checkpoints, a random seed,
 another session or graph, data preprocessing/augmentation dicts, callbacks, excluded train
 ops, and a loss / optimizer that is still TF1 (its statement keeps a TODO).
+``validation_monitors`` (tensors tflearn evaluates at each validation only to write them to
+TensorBoard, Trainer.create_testing_summaries) are dropped with an info diagnostic: like the
+Trainer's ``tensorboard_dir`` / ``tensorboard_verbose``, the helper writes no summaries.
 """
 from __future__ import annotations
 
@@ -194,7 +197,7 @@ class TrainerTrainOp(CallRule):
                  "batch_size (64) shuffled each epoch, dropout on. Once the graph is Keras (placeholders "
                  "-> keras.Input, ops -> keras.ops) the helper classes keep tflearn's signatures and "
                  "train a functional model whose outputs are the loss and metric tensors. What they do "
-                 "not cover (several TrainOps, ema, step_tensor, validation_monitors, checkpoints, "
+                 "not cover (several TrainOps, ema, step_tensor, checkpoints, "
                  "preprocessing dicts ...) stays a TODO naming it; the Evaluator too.")
     CALLS = (TRAINOP, TRAINER, EVALUATOR, *ESTIMATORS)
     ORDER = 60
@@ -219,6 +222,11 @@ class TrainerTrainOp(CallRule):
             return None
         b = BoundArgs(updated, TRAINOP_SIG if qname == TRAINOP else TRAINER_SIG, original)
         keep = _TRAINOP_KEEP if qname == TRAINOP else _TRAINER_KEEP
+        if qname == TRAINOP and b.given("validation_monitors") and literal(b.orig("validation_monitors"), "?") is not None:
+            # tflearn evaluates them at each validation only to write TensorBoard summaries
+            # (Trainer.create_testing_summaries); nothing trained or returned reads them
+            self.report(original, "TrainOp(validation_monitors=...) dropped: tflearn only wrote their values at "
+                                  "validation to TensorBoard summaries (which the helper does not write)")
         self.ctx.use_helper("TflearnTrainOp" if qname == TRAINOP else "TflearnTrainer")
         self.ctx.count(self)
         args = [cst.Arg(b.node(k), keyword=cst.Name(k), equal=_EQ) for k in keep if b.given(k)]
@@ -275,7 +283,7 @@ class TrainerTrainOp(CallRule):
         if ob.given("step_tensor") and not self._step_var(ob.node("step_tensor"), op):
             raise Untranslatable("TrainOp(step_tensor=...) is not a zero-initialised tflearn.variable read "
                                  "only by Optimizer.build(step_tensor=) and TrainOp(step_tensor=)")
-        for k in ("trainable_vars", "validation_monitors", "graph"):
+        for k in ("trainable_vars", "graph"):
             if ob.given(k) and literal(ob.node(k), "?") is not None:
                 raise Untranslatable(f"TrainOp({k}=...) is not covered by the helper")
         if ob.given("ema") and literal(ob.node("ema"), "?") not in (0, 0.0):

@@ -363,7 +363,8 @@ class HandmadeLayers(Rule):
                 if not isinstance(fn, cst.FunctionDef) or calls.get(fn.name.value, 0) != 1:
                     del patterns[k]
         self._dead = self._dead_penalties(variables)
-        dead_names = {id(n) for st in self._dead for n in _walk(st)}
+        self._weight_regs = self._weights_regularizers(variables)
+        dead_names = {id(n) for st in (*self._dead, *self._weight_regs) for n in _walk(st)}
         loads: dict[tuple, int] = {}
         for node in _walk(ctx.module):
             if id(node) in dead_names:
@@ -1026,6 +1027,50 @@ class HandmadeLayers(Rule):
                 read.add(node.attr.value)
         return {st: v for st, v in found.items()
                 if (v[0].value if isinstance(v[0], cst.Name) else v[0].attr.value) not in read}
+
+    _ADD_REG_SIG = "variable, loss='L2', weight_decay=0.001, add_to_collection=None"
+
+    def _weights_regularizers(self, variables) -> dict:
+        """``tflearn.add_weights_regularizer(W, 'L2', weight_decay=wd)`` as a statement, W a
+        variable of this rule with no regularizer of its own: tflearn adds ``regularizers.L2(W, wd)``
+        = ``wd * sum(W ** 2) / 2`` ('L1': ``wd * sum(|W|)``) to REGULARIZATION_LOSSES, which a
+        TrainOp / regression adds to the loss - the Keras layer's ``kernel_regularizer`` /
+        ``bias_regularizer`` ``L2(wd / 2)`` / ``L1(wd)`` (fit adds model.losses). Records the
+        regularizer for the variable's layer; the statement goes when the variable does.
+        Returns {statement: variable key}."""
+        from ..args import BoundArgs, Unbindable
+
+        ctx = self.ctx
+        found: dict = {}
+        regs = self.__dict__.setdefault("_regularizers", {})
+        for node in _walk(ctx.module):
+            if not (isinstance(node, cst.SimpleStatementLine) and len(node.body) == 1
+                    and isinstance(node.body[0], cst.Expr) and isinstance(node.body[0].value, cst.Call)):
+                continue
+            c = node.body[0].value
+            if ctx.legacy_name(c) != "tflearn.helpers.regularizer.add_weights_regularizer":
+                continue
+            try:
+                b = BoundArgs(c, self._ADD_REG_SIG)
+            except Unbindable:
+                continue
+            v = b.node("variable")
+            if not isinstance(v, cst.Name):
+                continue
+            key = self._key(v, v.value)
+            var = variables.get(key)
+            if var is None or var.call is None or id(var.call) in regs:
+                continue
+            if b.given("add_to_collection") and literal(b.node("add_to_collection"), "?") is not None:
+                continue  # another collection: not added to the loss
+            kind = literal(b.node("loss"), None) if b.given("loss") else "L2"
+            wd = literal(b.node("weight_decay"), None) if b.given("weight_decay") else 0.001
+            if kind not in ("L2", "L1") or isinstance(wd, bool) or not isinstance(wd, (int, float)):
+                continue
+            regs[id(var.call)] = (call("keras.regularizers.L2", wd / 2) if kind == "L2"
+                                  else call("keras.regularizers.L1", wd))
+            found[node] = key
+        return found
 
     def _attr_key(self, node):
         """``self.W`` read or bound in a method: (id(class), "self.W"); None otherwise."""
@@ -1844,6 +1889,14 @@ class HandmadeLayers(Rule):
                                       f"reads: dropped with the weights it read, which are now a layer's")
                 self.ctx.count(self)
                 return cst.RemoveFromParent()
+        reg = self._weight_regs.get(original)
+        if reg is not None:
+            if reg in removable:
+                self.report(original, "tflearn.add_weights_regularizer(...) -> the layer's kernel/bias_regularizer "
+                                      "(tflearn's L2 is wd * sum(W ** 2) / 2: keras L2(wd / 2))")
+                self.ctx.count(self)
+                return cst.RemoveFromParent()
+            return updated
         for n in removable:
             if variables[n].statement is original:
                 if n in self._shared:  # W = keras.layers.Embedding(...): the lookups apply it

@@ -49,7 +49,8 @@ class Summary(Rule):
         if self._summary_statement(original.body[0], v, q, tp):
             return self._remove(original, "TensorBoard summary statement removed (a run evaluating summaries, or "
                                           "a variable only summaries read)")
-        if isinstance(original.body[0], cst.Expr) and self.ctx.legacy_name(v) in _TFLEARN_MONITORS:
+        if isinstance(original.body[0], cst.Expr) and (self.ctx.legacy_name(v) in _TFLEARN_MONITORS
+                                                       or self._activation_collection(v)):
             # tflearn: adds the tensor to the ACTIVATIONS collection its Trainer summarises
             return self._remove(original, "tflearn activation monitor removed (TensorBoard histograms only; "
                                           "use keras.callbacks.TensorBoard(histogram_freq=...) with fit)")
@@ -65,6 +66,29 @@ class Summary(Rule):
         else:
             msg = "TensorBoard summary statement removed (use keras.callbacks.TensorBoard with fit to log)"
         return self._remove(original, msg)
+
+    def _activation_collection(self, v: cst.Call) -> bool:
+        """``tf.add_to_collection(tf.GraphKeys.ACTIVATIONS, t)``: what tflearn's monitor_activation
+        does (summaries.py); only tflearn's Trainer reads that collection (activation histograms at
+        tensorboard_verbose 3). Removed only when nothing else in the file names the collection."""
+        if self.ctx.legacy_name(v) != "tensorflow.add_to_collection" or len(v.args) != 2 \
+                or any(a.keyword is not None or a.star for a in v.args):
+            return False
+        key = v.args[0].value
+        if not (isinstance(key, cst.Attribute) and key.attr.value == "ACTIVATIONS"
+                and self.ctx.legacy_name(key) == "tensorflow.GraphKeys.ACTIVATIONS"):
+            return False
+        uses = self.__dict__.get("_activation_uses")
+        if uses is None:
+            from ..cstcache import walk
+
+            uses = self.__dict__["_activation_uses"] = [
+                n for n in walk(self.ctx.module) if isinstance(n, cst.Attribute) and n.attr.value == "ACTIVATIONS"]
+        return all(self._is_add(self.ctx.parent(self.ctx.parent(n))) for n in uses)  # Attribute -> Arg -> Call
+
+    def _is_add(self, c) -> bool:
+        return (isinstance(c, cst.Call) and self.ctx.legacy_name(c) == "tensorflow.add_to_collection"
+                and isinstance(self.ctx.parent(c), cst.Expr))
 
     _VARIABLE_LISTS = ("tensorflow.trainable_variables", "tensorflow.global_variables",
                        "tensorflow.all_variables", "tensorflow.model_variables")
@@ -139,9 +163,17 @@ class Summary(Rule):
         names = {t.target.value for t in assign.targets if isinstance(t.target, cst.Name)}
         return bool(names) and names <= (tp.summary_names | tp.writer_names)
 
-    VALID = ["import keras\ncb = keras.callbacks.TensorBoard('logs')\n"]
+    VALID = ["import keras\ncb = keras.callbacks.TensorBoard('logs')\n",
+             # the collection is read by the file itself: its statements stay (TFM100's TODO)
+             "import tensorflow as tf\ntf.add_to_collection(tf.GraphKeys.ACTIVATIONS, x)\n"
+             "acts = tf.get_collection(tf.GraphKeys.ACTIVATIONS)\n",
+             # another collection
+             "import tensorflow as tf\ntf.add_to_collection('mine', x)\n"]
     INVALID = [
         Case("import tflearn\ndef f(x):\n    tflearn.summaries.monitor_activation(x)\n    return x\n",
+             "def f(x):\n    return x\n", ("TFM142",)),
+        # tflearn's activation collection filled by hand (what monitor_activation does)
+        Case("import tensorflow as tf\ndef f(x):\n    tf.add_to_collection(tf.GraphKeys.ACTIVATIONS, x)\n    return x\n",
              "def f(x):\n    return x\n", ("TFM142",)),
         Case("import tensorflow as tf\ntf.summary.scalar('loss', loss)\nmerged = tf.summary.merge_all()\n"
              "writer = tf.summary.FileWriter('logs')\nwriter.add_summary(s, step)\nwriter.close()\n",
