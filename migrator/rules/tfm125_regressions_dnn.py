@@ -256,6 +256,7 @@ class RegressionsDNNPlans:
 
 class RegressionsDNN(Rule):
     ID = "TFM125"
+    TRIGGERS = ("tflearn",)
     NAME = "regressions-dnn"
     MESSAGE = "tflearn DNN over a merge of several regression layers (one TrainOp each) -> TflearnRegressionsDNN"
     RATIONALE = ("tflearn's DNN trains every TrainOp of its graph: with several regression(...) layers "

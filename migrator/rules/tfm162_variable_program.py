@@ -560,6 +560,7 @@ def _substitute(node: cst.BaseExpression, tensors: dict[str, list[str]], values:
 
 class VariableProgramRule(Rule):
     ID = "TFM162"
+    TRIGGERS = ("tensorflow",)
     NAME = "variable-program"
     MESSAGE = "TF1 program whose model is its tf.Variables -> keras.Variables, tensor functions, TF1TrainStep"
     RATIONALE = (

@@ -38,6 +38,7 @@ def _legacy_file(module: cst.Module) -> bool:
 
 class NumpyNewshape(Rule):
     ID = "TFM168"
+    TRIGGERS = ("newshape",)
     NAME = "numpy-newshape"
     MESSAGE = "np.reshape(a, newshape=s) -> np.reshape(a, s) (keyword removed in NumPy 2.4)"
     RATIONALE = ("TF1-era scripts (TensorFlow-Examples' gan / dcgan, tflearn's dcgan example) call "
