@@ -1342,25 +1342,31 @@ class TF1Classes:
         """``arg`` passes a training flag to file functions / methods whose parameter only
         reaches ``training=`` of tf.layers calls (dropout / batch_normalization, maybe through
         ``tf.convert_to_tensor``) or is passed on to such functions."""
+        targets = self._arg_params(cp, arg)
+        return bool(targets) and all(self._training_param_ok(cp, fn, pname, seen) for fn, pname in targets)
+
+    def _arg_params(self, cp: ClassProgram, arg: cst.Arg) -> list | None:
+        """(function, parameter name) that ``arg`` of a call binds in each function the call may
+        reach (``_callees``); None when a callee is unknown or takes no such parameter."""
         c = self.ctx.parent(arg)
         callees = self._callees(cp, c.func, set()) if isinstance(c, cst.Call) else None
-        if not callees:
-            return False
+        if callees is None:
+            return None
         pos = [a for a in c.args if a.keyword is None]
+        out = []
         for fn, bound in callees:
             params = list(fn.params.params)[(1 if bound else 0):]
             if arg.keyword is not None:
                 pname = arg.keyword.value
                 if not any(p_.name.value == pname for p_ in params):
-                    return False
+                    return None
             else:
                 i = pos.index(arg)
                 if i >= len(params):
-                    return False
+                    return None
                 pname = params[i].name.value
-            if not self._training_param_ok(cp, fn, pname, seen):
-                return False
-        return True
+            out.append((fn, pname))
+        return out
 
     def _training_param_ok(self, cp: ClassProgram, fn: cst.FunctionDef, pname: str, seen: set) -> bool:
         key = (id(fn), pname)
@@ -1439,27 +1445,8 @@ class TF1Classes:
         return None
 
     def _flag_arg_ok(self, cp: ClassProgram, arg: cst.Arg, seen: set) -> bool:
-        c = self.ctx.parent(arg)
-        if not isinstance(c, cst.Call):
-            return False
-        callees = self._callees(cp, c.func, set())
-        if callees is None:
-            return False
-        pos = [a for a in c.args if a.keyword is None]
-        for fn, bound in callees:
-            params = list(fn.params.params)[(1 if bound else 0):]
-            if arg.keyword is not None:
-                pname = arg.keyword.value
-                if not any(p_.name.value == pname for p_ in params):
-                    return False
-            else:
-                i = pos.index(arg)
-                if i >= len(params):
-                    return False
-                pname = params[i].name.value
-            if not self._flag_param_ok(cp, fn, pname, seen):
-                return False
-        return True
+        targets = self._arg_params(cp, arg)
+        return targets is not None and all(self._flag_param_ok(cp, fn, pname, seen) for fn, pname in targets)
 
     def _flag_param_ok(self, cp: ClassProgram, fn: cst.FunctionDef, pname: str, seen: set) -> bool:
         key = (id(fn), pname)
