@@ -167,9 +167,21 @@ def test_overlapping_train_ops_in_one_run_stay_tf1():
 @pytest.mark.slow
 def test_two_player_program_trains_like_tf1(tmp_path):
     """Both train ops of one TF1 run: gradients and fetched losses from the values before the run,
-    each op with its own Adam. Negative control: the steps applied one after the other differ."""
+    each op with its own Adam. TF1 itself does not fix that order: the two ops race (one op's
+    update may land before the other reads the variables; runs of the fixture differ after the
+    first step). The migrated program is the outcome where every read precedes every update, which
+    the legacy reference pins with control dependencies (the same ops, gradients computed first).
+    Negative control: the steps applied one after the other differ."""
     src = TWO.read_text()
-    (tmp_path / "legacy.py").write_text(src)
+    race = ("train_gen = optimizer_gen.minimize(gen_loss, var_list=gen_vars)\n"
+            "train_disc = optimizer_disc.minimize(disc_loss, var_list=disc_vars)\n")
+    pinned = ("gv_gen = optimizer_gen.compute_gradients(gen_loss, var_list=gen_vars)\n"
+              "gv_disc = optimizer_disc.compute_gradients(disc_loss, var_list=disc_vars)\n"
+              "with tf.control_dependencies([g for g, _ in gv_gen + gv_disc] + [gen_loss, disc_loss]):\n"
+              "    train_gen = optimizer_gen.apply_gradients(gv_gen)\n"
+              "    train_disc = optimizer_disc.apply_gradients(gv_disc)\n")
+    assert race in src
+    (tmp_path / "legacy.py").write_text(src.replace(race, pinned))
     migrated = _migrate(src)
     (tmp_path / "migrated.py").write_text(migrated)
     legacy = _run([sys.executable, "-m", "migrator.legacy.run", str(tmp_path / "legacy.py")], tmp_path)
@@ -177,6 +189,9 @@ def test_two_player_program_trains_like_tf1(tmp_path):
     for k in ("gen", "disc", "sample"):
         assert _close(keras[k], legacy[k]), (k, keras[k], legacy[k])
     assert legacy["disc"][-1] != legacy["disc"][0]  # it trains
+    (tmp_path / "raced.py").write_text(src)  # the fixture as written: its first step is the same
+    raced = _run([sys.executable, "-m", "migrator.legacy.run", str(tmp_path / "raced.py")], tmp_path)
+    assert raced["gen"][0] == pytest.approx(keras["gen"][0], rel=1e-5)
     bad = migrated.replace("for (other, _), values in zip(steps, before):",
                            "for (other, _), values in zip(steps[:0], before):")
     assert bad != migrated
