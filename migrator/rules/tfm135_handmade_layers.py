@@ -1323,20 +1323,9 @@ class HandmadeLayers(Rule):
                 or ps.posonly_params:
             return None
         params = [*ps.params, *ps.kwonly_params]
-        bound: dict[str, cst.BaseExpression] = {}
-        positional = list(ps.params)
-        for i, a in enumerate(value.args):
-            if a.keyword is None:
-                if i >= len(positional):
-                    return None
-                bound[positional[i].name.value] = a.value
-            else:
-                bound[a.keyword.value] = a.value
-        for p in params:
-            if p.name.value not in bound:
-                if p.default is None:
-                    return None
-                bound[p.name.value] = p.default
+        bound = _bind_args(value, list(ps.params), params)
+        if bound is None:
+            return None
         local = {p.name.value for p in params}
 
         class Sub(cst.CSTTransformer):
@@ -1460,20 +1449,10 @@ class HandmadeLayers(Rule):
         ps = fn.params
         if isinstance(ps.star_arg, cst.Param) or ps.star_kwarg is not None or ps.posonly_params or ps.kwonly_params:
             return None
-        bound: dict[str, cst.BaseExpression] = {}
         positional = list(ps.params)
-        for i, a in enumerate(value.args):
-            if a.keyword is None:
-                if i >= len(positional):
-                    return None
-                bound[positional[i].name.value] = a.value
-            else:
-                bound[a.keyword.value] = a.value
-        for p in positional:
-            if p.name.value not in bound:
-                if p.default is None:
-                    return None
-                bound[p.name.value] = p.default
+        bound = _bind_args(value, positional, positional)
+        if bound is None:
+            return None
         local = {p.name.value for p in positional}
         if any(n not in bound for n in local):
             return None
@@ -2144,3 +2123,22 @@ class HandmadeLayers(Rule):
         "import keras\n\ndef conv2d(x, W):\n    return W(x)\nh_conv1 = keras.ops.relu(conv2d(x_image, keras.layers.Conv2D(\n    32,\n    (5, 5),\n    strides=(1, 1),\n    padding='same',\n    kernel_initializer=keras.initializers.TruncatedNormal(mean=0.0, stddev=0.1),\n    bias_initializer=keras.initializers.Constant(0.1),\n)))\nh_conv2 = keras.ops.relu(conv2d(h_conv1, keras.layers.Conv2D(\n    64,\n    (5, 5),\n    strides=(1, 1),\n    padding='same',\n    kernel_initializer=keras.initializers.TruncatedNormal(mean=0.0, stddev=0.1),\n    bias_initializer=keras.initializers.Constant(0.1),\n)))\n")]
     REQUIRES = ("TFM130", "TFM100")
 
+
+def _bind_args(call: cst.Call, positional: list, params: list) -> dict | None:
+    """The argument expressions of ``call`` by parameter name: positional arguments by position,
+    keywords by name, then the defaults of ``params``; None when a positional argument has no
+    parameter or a parameter without a default gets nothing."""
+    bound: dict[str, cst.BaseExpression] = {}
+    for i, a in enumerate(call.args):
+        if a.keyword is None:
+            if i >= len(positional):
+                return None
+            bound[positional[i].name.value] = a.value
+        else:
+            bound[a.keyword.value] = a.value
+    for p in params:
+        if p.name.value not in bound:
+            if p.default is None:
+                return None
+            bound[p.name.value] = p.default
+    return bound
