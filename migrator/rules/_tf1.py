@@ -186,6 +186,18 @@ def initializer_of(ctx: "FileContext", node: cst.BaseExpression | None, orig: cs
     raise Untranslatable(f"initializer {q}")
 
 
+def reads_update_ops(ctx: "FileContext", outside: cst.CSTNode | None = None) -> bool:
+    """The file reads TF1's UPDATE_OPS (``tf.get_collection(tf.GraphKeys.UPDATE_OPS)`` for the
+    train op's control dependencies), outside the node ``outside`` when given (a batch norm
+    call naming it as its ``updates_collections``): batch norms in training mode move their
+    moving statistics in training steps."""
+    from ..cstcache import walk
+
+    inside = {id(n) for n in walk(outside)} if outside is not None else set()
+    return any(isinstance(n, cst.Attribute) and id(n) not in inside
+               and ctx.legacy_name(n) == "tensorflow.GraphKeys.UPDATE_OPS" for n in walk(ctx.module))
+
+
 def padding_of(node: cst.BaseExpression | None, default: str) -> cst.BaseExpression:
     if node is None:
         return to_node(default)

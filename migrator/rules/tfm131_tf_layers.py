@@ -6,7 +6,7 @@ import libcst as cst
 from ..args import BoundArgs, Unbindable
 from ..diagnostics import Severity
 from ..emit import apply_layer, call, literal, to_node, wrap_long_call
-from ._tf1 import activation_kw, initializer_of, padding_of
+from ._tf1 import activation_kw, initializer_of, padding_of, reads_update_ops
 from ._tflearn import Untranslatable
 from ..helpers import register
 from ._tf1_store import scoped_layer, store_function
@@ -143,15 +143,6 @@ class TfLayers(CallRule):
         return not any(p.role == "hyper" and p.name not in cp.learning_rates and tc.attr_read(cp, p.name)
                        for cp in tc.classes.values() if not cp.why for p in cp.placeholders.values())
 
-    def _update_ops(self) -> bool:
-        """The file runs TF1's UPDATE_OPS (``tf.get_collection(tf.GraphKeys.UPDATE_OPS)``, the
-        train op under ``control_dependencies`` of them): batch norms in training mode update their
-        moving statistics in training steps."""
-        from ..cstcache import walk
-
-        return any(isinstance(n, cst.Attribute) and self.ctx.legacy_name(n) == "tensorflow.GraphKeys.UPDATE_OPS"
-                   for n in walk(self.ctx.module))
-
     def _scoped(self, b: BoundArgs, out):
         """A model class built twice into one graph (rules/_tf1_store.py): the layer comes from
         TF1's variable store, keyed at run time by its scope path and name=."""
@@ -233,7 +224,7 @@ class TfLayers(CallRule):
                 # a Python bool passed down from the model class (train / inference instance):
                 # TF1 fixed the mode per call; Keras' functional flag would override it
                 self.ctx.use_helper("TF1ModeBatchNormalization")
-                if not self._update_ops():
+                if not reads_update_ops(self.ctx):
                     kw = {"updates": to_node(False), **kw}  # no train op runs them: TF1 never updated
                 layer = wrap_long_call(call("TF1ModeBatchNormalization", **kw))
                 return cst.Call(func=layer, args=[cst.Arg(x), cst.Arg(training, keyword=cst.Name("tf1_training"),

@@ -7,7 +7,7 @@ from ..analysis.arg_scopes import ArgScopes, slim_op
 from ..args import BoundArgs, Unbindable
 from ..diagnostics import Severity
 from ..emit import apply_layer, call, expr, literal, to_node, wrap_long_call
-from ._tf1 import activation_kw, initializer_of, padding_of
+from ._tf1 import activation_kw, initializer_of, padding_of, reads_update_ops
 from ._tflearn import Untranslatable
 from ..helpers import register
 from .base import Case, CallRule
@@ -195,7 +195,7 @@ class ContribLayers(CallRule):
             kw = {"training": to_node(flag), **kw}
         coll = b.orig("updates_collections") if b.given("updates_collections") else None
         if coll is None or self.ctx.legacy_name(coll) == "tensorflow.GraphKeys.UPDATE_OPS":
-            if not self._update_ops(original):
+            if not reads_update_ops(self.ctx, original):
                 kw["updates"] = to_node(False)  # nothing runs UPDATE_OPS: TF1 never moved the statistics
         elif literal(coll, 1) is not None:
             raise Untranslatable("updates_collections other than None / UPDATE_OPS is not translated")
@@ -206,16 +206,6 @@ class ContribLayers(CallRule):
             if act is not None:
                 out = apply_layer(call("keras.layers.Activation", act), out)
         return out
-
-    def _update_ops(self, layer: cst.Call) -> bool:
-        """The file reads TF1's UPDATE_OPS outside this layer call (``tf.get_collection(
-        tf.GraphKeys.UPDATE_OPS)`` for the train op's control dependencies): the moving
-        statistics move in training steps."""
-        from ..cstcache import walk
-
-        inside = {id(n) for n in walk(layer)}
-        return any(isinstance(n, cst.Attribute) and id(n) not in inside
-                   and self.ctx.legacy_name(n) == "tensorflow.GraphKeys.UPDATE_OPS" for n in walk(self.ctx.module))
 
     VALID = ["import keras\nh = keras.layers.Dense(3)(x)\n"]
     INVALID = [
