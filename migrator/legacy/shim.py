@@ -32,6 +32,11 @@ on TensorFlow 2.21. Everything it changes:
    cells and loops under their contrib names, looked up on first use in ``tf.compat.v1.nn.rnn_cell``
    (BasicLSTMCell, LSTMCell, GRUCell, MultiRNNCell, DropoutWrapper, LSTMStateTuple ... - tf-keras'
    legacy cells, TF1's code) and ``tf.compat.v1.nn`` (static_rnn, static_bidirectional_rnn ...).
+11. tflearn's ``FeedDictFlow.next_batch_ids`` returns a copy of the batch's indices, not a view of
+   ``index_array``: its batch-id thread reshuffles that array in place at each epoch's end while a
+   worker thread may still be reading the last batch through the view, so that batch sometimes
+   held duplicated rows of the next epoch's order (a race: two runs of one program differed).
+   Runs are repeatable; the batches are the ones tflearn meant to feed.
 """
 from __future__ import annotations
 
@@ -188,6 +193,37 @@ def _contrib_eager(tf1) -> types.ModuleType:
     return mod
 
 
+class _PinDataFlowRace:
+    """Import hook: once ``tflearn.data_flow`` is loaded, ``FeedDictFlow.next_batch_ids``
+    returns a copy of its slice of ``index_array`` instead of a view (item 11)."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name != "tflearn.data_flow":
+            return None
+        import importlib.machinery
+
+        spec = importlib.machinery.PathFinder.find_spec(name, path)
+        if spec is None or spec.loader is None:
+            return spec
+        exec_module = spec.loader.exec_module
+
+        def exec_and_pin(module):
+            exec_module(module)
+            flow = module.FeedDictFlow
+            original = flow.next_batch_ids
+
+            def next_batch_ids(self):
+                ids = original(self)
+                return ids if ids is False else numpy.array(ids)
+
+            flow.next_batch_ids = next_batch_ids
+
+        import numpy
+
+        spec.loader.exec_module = exec_and_pin
+        return spec
+
+
 def install() -> None:
     """Patch the running interpreter; call before the legacy code imports anything."""
     global _INSTALLED
@@ -245,4 +281,6 @@ def install() -> None:
     sys.modules["tensorflow.contrib.rnn"] = rnn
     sys.modules["tensorflow.contrib"].rnn = rnn
     object.__setattr__(proxy, "contrib", sys.modules["tensorflow.contrib"])
+    if "tflearn.data_flow" not in sys.modules:
+        sys.meta_path.insert(0, _PinDataFlowRace())
     _INSTALLED = True
