@@ -172,7 +172,7 @@ class VariableScope(Rule):
 
         plan: SharedPlan = self.ctx.analysis(SharedPlan)
         inside = {id(n) for n in _walk(w)}
-        for g, _ in plan.by_stmt.values():
+        for g in {id(h[0]): h[0] for hits in plan.by_stmt.values() for h in hits}.values():
             if any(id(self.ctx.statement_of(c)) in inside for c in g.calls):
                 return True
             if self._inside(w, g.function):

@@ -573,8 +573,8 @@ class SessionProgram(Rule):
                 if sc is not prog.scope and name in sc.by_name:
                     continue  # a function's own parameter / local of the same name
                 parent = self.ctx.parent(node)
-                if isinstance(parent, cst.AssignTarget):
-                    continue
+                if isinstance(parent, cst.AssignTarget) or (isinstance(parent, cst.Attribute) and parent.attr is node):
+                    continue  # ``digits.target`` reads no name ``target``
                 if isinstance(parent, cst.DictElement) and parent.key is node:
                     continue
                 if isinstance(parent, cst.Arg):
@@ -1068,7 +1068,8 @@ class SessionProgram(Rule):
             if sc is not prog.scope and name in sc.by_name:
                 continue
             parent = self.ctx.parent(node)
-            if isinstance(parent, cst.AssignTarget) or (isinstance(parent, cst.DictElement) and parent.key is node):
+            if isinstance(parent, cst.AssignTarget) or (isinstance(parent, cst.DictElement) and parent.key is node) \
+                    or (isinstance(parent, cst.Attribute) and parent.attr is node):
                 continue
             if isinstance(parent, cst.Arg) and parent.value is node:
                 if parent.keyword is not None and parent.keyword.value == "keep_prob":

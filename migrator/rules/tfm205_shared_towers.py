@@ -115,7 +115,9 @@ class SharedPlan:
         self.ctx = ctx
         sharing: Sharing = ctx.analysis(Sharing)
         taken = {n.value for n in walk(ctx.module) if isinstance(n, cst.Name)}
-        self.by_stmt: dict[int, tuple[TowerGroup, int]] = {}
+        # id(statement) -> its tower calls: (group, index of the call in the group, the call);
+        # ``a, b = tower(x1), tower(x2)`` holds two
+        self.by_stmt: dict[int, list[tuple[TowerGroup, int, cst.Call]]] = {}
         self.encoder: dict[int, str] = {}
         self.problem: dict[int, str] = {}
         self.extra: dict[int, list[cst.Arg]] = {}
@@ -144,7 +146,7 @@ class SharedPlan:
             self.encoder[k] = free_name(taken, "encoder")
             taken.add(self.encoder[k])
             for i, c in enumerate(g.calls):
-                self.by_stmt[id(ctx.statement_of(c))] = (g, i)
+                self.by_stmt.setdefault(id(ctx.statement_of(c)), []).append((g, i, c))
             handled_fns.setdefault(id(g.function), []).append(g)
             # reuse_variables() between the calls, in the scope that makes them
             first, last = ctx.position(g.calls[0]), ctx.position(g.calls[-1])
@@ -177,11 +179,7 @@ class SharedPlan:
         method = is_method(ctx, g.function)
         extras = []
         for c in g.calls:
-            stmt = ctx.statement_of(c)
-            if not (isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1
-                    and isinstance(stmt.body[0], cst.Assign) and stmt.body[0].value is c
-                    and len(stmt.body[0].targets) == 1
-                    and _plain_target(stmt.body[0].targets[0].target)):
+            if _call_target(ctx, c) is None:
                 return "a tower call is not a plain assignment `out = tower(x, ...)`"
             if not _input_first(g.function, c, method):
                 return "a tower call does not pass its input first"
@@ -240,6 +238,26 @@ class SharedPlan:
         if not allowed or any(id(n) not in allowed for n in reads):
             return None
         return modes
+
+
+def _call_target(ctx, c: cst.Call) -> cst.BaseExpression | None:
+    """What the tower call ``c`` is assigned to: ``out = tower(x)`` (``out`` may be a tuple, see
+    :func:`_plain_target`), or one element of ``a, b = tower(x1), tower(x2)`` (a name or an
+    attribute). None for any other statement."""
+    stmt = ctx.statement_of(c)
+    if not (isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1
+            and isinstance(stmt.body[0], cst.Assign) and len(stmt.body[0].targets) == 1):
+        return None
+    target, value = stmt.body[0].targets[0].target, stmt.body[0].value
+    if value is c:
+        return target if _plain_target(target) else None
+    if isinstance(value, cst.Tuple) and isinstance(target, (cst.Tuple, cst.List)) \
+            and len(value.elements) == len(target.elements) \
+            and all(isinstance(e, cst.Element) for e in (*value.elements, *target.elements)):
+        for v, t in zip(value.elements, target.elements):
+            if v.value is c:
+                return t.value if isinstance(t.value, (cst.Name, cst.Attribute)) else None
+    return None
 
 
 def _plain_target(t: cst.BaseExpression) -> bool:
@@ -313,15 +331,65 @@ class SharedTowers(Rule):
             if isinstance(parent, cst.IndentedBlock) and len(parent.body) == 1:
                 return updated.with_changes(body=[cst.Pass()])
             return cst.RemoveFromParent()
-        hit = plan.by_stmt.get(id(original))
-        if hit is None:
+        hits = plan.by_stmt.get(id(original))
+        if hits is None:
             self._problem(original, plan)
             return updated
-        g, i = hit
-        enc = plan.encoder[id(g)]
         value = updated.body[0].value
+        if len(hits) == 1 and original.body[0].value is hits[0][2]:  # out = tower(x)
+            applied = self._apply(hits[0], value)
+            if applied is None:
+                return updated
+            new_value: cst.BaseExpression = applied
+        else:  # a, b = tower(x1), tower(x2): each call replaced where it stands
+            positions = [o.value for o in original.body[0].value.elements]
+            elements = list(value.elements)
+            for hit in hits:
+                k = next(j for j, o in enumerate(positions) if o is hit[2])
+                applied = self._apply(hit, elements[k].value)
+                if applied is None:
+                    return updated
+                elements[k] = elements[k].with_changes(value=applied)
+            new_value = value.with_changes(elements=elements)
+        new = updated.with_changes(body=[updated.body[0].with_changes(value=new_value)])
+        self.ctx.add_import("keras")
+        first = next((h for h in hits if h[1] == 0), None)
+        if first is None:
+            return new
+        g, _, call_ = first
+        enc = plan.encoder[id(g)]
+        k = [o.value for o in original.body[0].value.elements].index(call_) \
+            if original.body[0].value is not call_ else None
+        value = value if k is None else value.elements[k].value
+        x = value.args[0].value
+        modes = plan.modes.get(id(g))
+        names = ", ".join(pretty(k) for k in g.shared[:4]) + (" ..." if len(g.shared) > 4 else "")
+        self.report(original, f"{g.name}() towers share their variables in TF1 ({names}): one encoder "
+                              f"model {enc} applied to each of the {len(g.calls)} inputs")
+        params = reuse_params(g.function)
+        bound = _bound_params(g.function, value, is_method(self.ctx, g.function))
+        # a reuse parameter without a default must still be passed, positionally or by keyword (the first call's value:
+        # the layers' reuse= arguments that read it are dropped, so its value no longer matters)
+        required = {q.name.value for q in g.function.params.params if q.default is None}
+        extra = [a for p, a in bound[1:] if not (p in params or p == "reuse") or p in required]
+        # float64 / float16 programs: the encoder's input takes the dtype of the tensor it is applied
+        # to (a float32 keras.Input would cast a float64 input down)
+        typed = self._typed_input(call_.args[0].value)
+        stmts = encoder_statements(enc, value.func, x, extra, input_dtype=typed)
+        if modes is not None:
+            # the input may be a structure (an Estimator's features dict): one keras.Input per tensor
+            stmts[0] = stmt("{n} = keras.tree.map_structure(lambda t: keras.Input(shape=t.shape[1:], "
+                            "dtype=t.dtype), {x})", n=cst.Name(f"{enc}_input"), x=x)
+        stmts[0] = stmts[0].with_changes(leading_lines=original.leading_lines)
+        return cst.FlattenSentinel([*stmts, new.with_changes(leading_lines=[])])
+
+    def _apply(self, hit: tuple[TowerGroup, int, cst.Call], value: cst.BaseExpression):
+        """The encoder applied where the tower call ``value`` (updated) was; None if it is no call."""
+        g, i, _ = hit
+        plan: SharedPlan = self.ctx.analysis(SharedPlan)
+        enc = plan.encoder[id(g)]
         if not isinstance(value, cst.Call) or not value.args:
-            return updated
+            return None
         x = value.args[0].value
         applied: cst.BaseExpression = apply_encoder(enc, x)
         modes = plan.modes.get(id(g))
@@ -336,30 +404,8 @@ class SharedTowers(Rule):
             # TF1): the encoder when the flag is true, a fresh tower - the builder called again,
             # new Keras layers - when it is false
             applied = cst.IfExp(test=flag, body=applied, orelse=value)
-        new = updated.with_changes(body=[updated.body[0].with_changes(value=applied)])
-        self.ctx.add_import("keras")
         self.ctx.count(self)
-        if i > 0:
-            return new
-        names = ", ".join(pretty(k) for k in g.shared[:4]) + (" ..." if len(g.shared) > 4 else "")
-        self.report(original, f"{g.name}() towers share their variables in TF1 ({names}): one encoder "
-                              f"model {enc} applied to each of the {len(g.calls)} inputs")
-        params = reuse_params(g.function)
-        bound = _bound_params(g.function, value, is_method(self.ctx, g.function))
-        # a reuse parameter without a default must still be passed, positionally or by keyword (the first call's value:
-        # the layers' reuse= arguments that read it are dropped, so its value no longer matters)
-        required = {q.name.value for q in g.function.params.params if q.default is None}
-        extra = [a for p, a in bound[1:] if not (p in params or p == "reuse") or p in required]
-        # float64 / float16 programs: the encoder's input takes the dtype of the tensor it is applied
-        # to (a float32 keras.Input would cast a float64 input down)
-        typed = self._typed_input(original.body[0].value.args[0].value)
-        stmts = encoder_statements(enc, value.func, x, extra, input_dtype=typed)
-        if modes is not None:
-            # the input may be a structure (an Estimator's features dict): one keras.Input per tensor
-            stmts[0] = stmt("{n} = keras.tree.map_structure(lambda t: keras.Input(shape=t.shape[1:], "
-                            "dtype=t.dtype), {x})", n=cst.Name(f"{enc}_input"), x=x)
-        stmts[0] = stmts[0].with_changes(leading_lines=original.leading_lines)
-        return cst.FlattenSentinel([*stmts, new.with_changes(leading_lines=[])])
+        return applied
 
     def _typed_input(self, x: cst.BaseExpression) -> bool:
         """Does the encoder input need the dtype of the tensor it is applied to? In a file using
@@ -471,4 +517,15 @@ class SharedTowers(Rule):
         # the mode parameter is read otherwise too: the towers compute different things, TODO
         "import tensorflow as tf\n\ndef net(x, reuse, is_training):\n    with tf.variable_scope('Net', reuse=reuse):\n        h = tf.layers.dense(x, 8)\n        h = tf.layers.dropout(h, rate=0.5, training=is_training)\n        h = h * 2.0 if is_training else h\n        return tf.layers.dense(h, 2)\n\ndef model_fn(features):\n    logits_train = net(features, reuse=False, is_training=True)\n    logits_test = net(features, reuse=True, is_training=False)\n    return logits_train, logits_test\n",
         "import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\nimport keras\n\ndef net(x, reuse, is_training):\n    # TODO(tflearn-migrate): TFM138 variable_scope shares variables (reuse): no Keras translation without TFM205's shared encoder\n    with tf.variable_scope('Net', reuse=reuse):\n        h = keras.layers.Dense(8)(x)\n        h = keras.layers.Dropout(0.5)(h)\n        h = h * 2.0 if is_training else h\n        return keras.layers.Dense(2)(h)\n\ndef model_fn(features):\n    # TODO(tflearn-migrate): TFM205 net() towers share their variables in TF1 but are not turned into one encoder: the tower calls pass different arguments besides the input and reuse\n    logits_train = net(features, reuse=False, is_training=True)\n    logits_test = net(features, reuse=True, is_training=False)\n    return logits_train, logits_test\n", ("TFM205", "TFM138"), todo=True)]
+    INVALID = [*INVALID, Case(
+        # both towers in one statement: ``ea, eb = tower(xa), tower(xb)`` (AUTO_REUSE inside)
+        "import tensorflow as tf\n\ndef tower(x):\n    with tf.variable_scope('t', reuse=tf.AUTO_REUSE):\n"
+        "        return tf.layers.dense(x, 4, name='fc')\n\n"
+        "xa = tf.placeholder(tf.float32, [None, 3])\nxb = tf.placeholder(tf.float32, [None, 3])\n"
+        "ea, eb = tower(xa), tower(xb)\n",
+        "import keras\n\ndef tower(x):\n    return keras.layers.Dense(4)(x)\n\n"
+        "xa = keras.Input(shape=(3,))\nxb = keras.Input(shape=(3,))\n"
+        "encoder_input = keras.Input(shape=xa.shape[1:])\n"
+        "encoder = keras.Model(encoder_input, tower(encoder_input), name='encoder')\n"
+        "ea, eb = encoder(xa), encoder(xb)\n", ("TFM205",))]
     REQUIRES = ("TFM131", "TFM138", "TFM140")
