@@ -1711,10 +1711,18 @@ class TF1Classes:
         attr_ops = {t.method.attr for t in cp.train_ops if t.instance == inst and t.method is not None
                     and t.method.attr}
         for node in walk(scope.node):
-            if not isinstance(node, cst.Call) or self.flow.scope_of(node) is not scope:
+            if not isinstance(node, cst.Call):
                 continue
             f = node.func
             if not isinstance(f, cst.Attribute):
+                continue
+            if self.flow.scope_of(node) is not scope:
+                # a function nested in this scope that runs the session it closes over (the
+                # ``def train_step(x1, x2, y): ... sess.run([train_op, model.loss], feed_dict)`` of
+                # many training scripts): its runs are not mapped, so nothing of the class is
+                if f.attr.value == "run" and isinstance(f.value, cst.Name) and f.value.value in self.tp.session_names \
+                        and any(self._inst_attr(n, inst) is not None for n in walk(node)):
+                    cp.why = cp.why or "a sess.run in a function nested in the scope using it is not translated"
                 continue
             if f.attr.value == "run" and isinstance(f.value, cst.Name) and f.value.value in self.tp.session_names:
                 fetches, feed, method = self._arg(node, 0, "fetches"), self._arg(node, 1, "feed_dict"), "session"

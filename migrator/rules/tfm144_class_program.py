@@ -846,7 +846,10 @@ class ClassProgramRule(Rule):
             saver = d.value if d is not None else None
         if not isinstance(saver, cst.Call):
             return "the Saver is not bound once before its use"
-        if _arg(saver, 0, "var_list") is not None:
+        var_list = _arg(saver, 0, "var_list")
+        if var_list is not None and not (  # tf.global_variables(): every variable, as Saver() saves
+                isinstance(var_list, cst.Call) and not var_list.args
+                and self.ctx.legacy_name(var_list) in ("tensorflow.global_variables", "tensorflow.all_variables")):
             return "Saver(var_list) saves only some variables: the model's weights are all of them"
         path = _arg(c, 1, "save_path")
         if path is None:
