@@ -1003,7 +1003,9 @@ class MigrateCommand(_SkipCopyWrapper, CodemodCommand):
             return new
         facts = bindings.InputFacts(self.fctx.module, meta[ScopeProvider], _Parents(self.fctx._parent_map()))
         exports = self.options.exports_of(self.context.filename or self.fctx.path)
-        for _ in range(3):
+        # each round keeps the statements binding what the previous output read (a chain of
+        # kept statements - merge(list) needing list = [] - takes a round per link)
+        for _ in range(8):
             found = bindings.check(facts, new, exports, self._code_of(new))
             extra: dict[tuple[int, int], str] = {}
             for v in found:
@@ -1020,6 +1022,8 @@ class MigrateCommand(_SkipCopyWrapper, CodemodCommand):
             cstcache.clear()
             new = cmd._migrate_once(tree)
             self.fctx, self._output = cmd.fctx, cmd._output
+        else:  # the last round's output is checked too
+            found = bindings.check(facts, new, exports, self._code_of(new))
         for v in found:
             self.fctx.diagnostics.append(Diagnostic(
                 path=self.fctx.path, line=v.line, col=1, rule=v.rule, message=v.message + " (line of the output)",

@@ -65,6 +65,8 @@ class ClassTrainOp:
     # a train op built INSIDE a method (``train = opt.minimize(loss)`` / clipped
     # ``apply_gradients``, returned by the method): outside, ``loss, train = inst.method()``
     method: "MethodTrainOp | None" = None
+    # ``gv = opt.compute_gradients(inst.loss)`` of ``opt.apply_gradients(gv)`` in the scope: removed with it
+    extra: list = field(default_factory=list)
 
 
 @dataclass(eq=False)
@@ -103,6 +105,14 @@ class ClassProgram:
     method_ops: list[tuple[cst.SimpleStatementLine, cst.Call, MethodTrainOp]] = field(default_factory=list)
     loss_aliases: dict[str, str] = field(default_factory=dict)  # outside name -> loss key
     feed_defs: dict[int, str] = field(default_factory=dict)     # id(statement) of ``feed = {...}`` -> name
+    # ``if ...: feed = {m.x: a, ...} else: feed = {m.x: b, ...}`` before one run: id(each statement) ->
+    # the placeholder attributes of its keys; the keys become those names as strings and the run
+    # reads ``feed["x"]``
+    keyed_feeds: dict[int, list[str]] = field(default_factory=dict)
+    # ``step = tf.Variable(0, trainable=False)`` of the scope using the class, given to its train
+    # op's ``minimize(global_step=step)``: name -> (statement, start); read only as a fetch of
+    # training runs (TF1 returned the value after the update) and by ``tf.train.global_step``
+    scope_steps: dict[str, tuple] = field(default_factory=dict)
     why: str = ""                           # non-empty: not translatable, and why
     # scalar placeholders read only as an optimizer's learning rate, fed by every training run
     learning_rates: set = field(default_factory=set)
@@ -132,6 +142,7 @@ class ClassProgram:
     # that only hand it to tf.layers' training= (TF1Classes._training_arg_ok); the attribute
     # stays, set to None (Keras' own training flag does the job: TFM131 drops training=)
     flag_args: list = field(default_factory=list)
+    keep_args: list = field(default_factory=list)  # self.keep_prob passed to methods that only drop out with it
     # ``self.summary_op = tf.summary.merge_all()`` (any tf.summary op bound to an attribute):
     # fetched by runs whose result only reaches a FileWriter's add_summary (TFM142 removes those)
     summary_attrs: dict = field(default_factory=dict)       # attr -> the statement binding it
@@ -1444,6 +1455,80 @@ class TF1Classes:
             return [(funcs[func.value], False)]
         return None
 
+    _KEEP_ARGS = {"tensorflow.nn.dropout": ("keep_prob", 1),
+                  "tensorflow.contrib.rnn.DropoutWrapper": ("output_keep_prob", 2),
+                  "tensorflow.nn.rnn_cell.DropoutWrapper": ("output_keep_prob", 2)}
+    _WRAPPER_KEEPS = ("input_keep_prob", "output_keep_prob", "state_keep_prob")
+
+    def _keep_arg_ok(self, cp: ClassProgram, arg: cst.Arg, seen: set) -> bool:
+        """``arg`` passes a keep probability to methods / file functions whose parameter is read
+        only as the keep_prob of ``tf.nn.dropout`` / a ``DropoutWrapper`` keep probability, or
+        passed on to such functions."""
+        targets = self._arg_params(cp, arg)
+        return bool(targets) and all(self._keep_param_ok(cp, fn, pname, seen) for fn, pname in targets)
+
+    def _keep_param_ok(self, cp: ClassProgram, fn: cst.FunctionDef, pname: str, seen: set) -> bool:
+        key = (id(fn), pname)
+        if key in seen:
+            return True
+        seen.add(key)
+        scope = self.flow.scopes.get(id(fn))
+        if scope is None or any(d.index >= 0 for d in scope.by_name.get(pname, ())):
+            return False  # rebound in the function
+        reads = self._local_reads(scope, pname)
+        for x in reads:
+            parent = self.ctx.parent(x)
+            if not (isinstance(parent, cst.Arg) and parent.value is x and not parent.star):
+                return False
+            c = self.ctx.parent(parent)
+            q = self.tp.qname(c) if isinstance(c, cst.Call) else None
+            if q == "tensorflow.nn.dropout" and ((parent.keyword is not None and parent.keyword.value == "keep_prob")
+                                                 or (parent.keyword is None and c.args.index(parent) == 1)):
+                continue
+            if q in self._KEEP_ARGS and q != "tensorflow.nn.dropout" and parent.keyword is not None \
+                    and parent.keyword.value in self._WRAPPER_KEEPS:
+                continue
+            if not q and self._keep_arg_ok(cp, parent, seen):
+                continue
+            return False
+        return bool(reads) and not any(isinstance(y, cst.Name) and y.value == pname
+                                       and self.flow.scope_of(y) is not scope for y in walk(fn.body))
+
+    def param_source(self, name: cst.Name, _depth: int = 0) -> cst.Attribute | None:
+        """The ``self.<attr>`` every call of the method holding ``name`` (one of its parameters,
+        never rebound) passes for it - through other methods' parameters too; None otherwise."""
+        fn = self.ctx.parent(name)
+        while fn is not None and not isinstance(fn, cst.FunctionDef):
+            fn = self.ctx.parent(fn)
+        cls = self.ctx.parent(self.ctx.parent(fn)) if fn is not None else None
+        if not isinstance(cls, cst.ClassDef) or _depth > 8:
+            return None
+        params = [p_.name.value for p_ in fn.params.params][1:]
+        scope = self.flow.scopes.get(id(fn))
+        if name.value not in params or scope is None or any(d.index >= 0 for d in scope.by_name.get(name.value, ())):
+            return None
+        found: list = []
+        for n in walk(cls):
+            if not (isinstance(n, cst.Attribute) and n.attr.value == fn.name.value):
+                continue
+            c = self.ctx.parent(n)
+            if not (isinstance(c, cst.Call) and c.func is n and _self_attr(n) == fn.name.value) \
+                    or any(a.star for a in c.args):
+                return None  # the method used otherwise than by a call through self
+            pos = [a for a in c.args if a.keyword is None]
+            i = params.index(name.value)
+            arg = pos[i] if len(pos) > i else next(
+                (a for a in c.args if a.keyword is not None and a.keyword.value == name.value), None)
+            v = arg.value if arg is not None else None
+            if isinstance(v, cst.Name):
+                v = self.param_source(v, _depth + 1)
+            if _self_attr(v) is None:
+                return None
+            found.append(v)
+        if not found or len({_self_attr(v) for v in found}) != 1:
+            return None
+        return found[0]
+
     def _flag_arg_ok(self, cp: ClassProgram, arg: cst.Arg, seen: set) -> bool:
         targets = self._arg_params(cp, arg)
         return targets is not None and all(self._flag_param_ok(cp, fn, pname, seen) for fn, pname in targets)
@@ -1684,8 +1769,31 @@ class TF1Classes:
                         cp.loss_aliases[tn.value] = key
                 cp.train_ops.append(ClassTrainOp(op_name, stmt_, mo_[1], inst, key, mo))
                 continue
-            if isinstance(f, cst.Attribute) and f.attr.value == "minimize":
-                loss = self._arg(node, 0, "loss")
+            extra = []
+            if isinstance(f, cst.Attribute) and f.attr.value == "apply_gradients":
+                # gv = opt.compute_gradients(inst.loss); op = opt.apply_gradients(gv[, global_step=]):
+                # minimize() in two steps (nothing done to the gradients in between)
+                gv = self._arg(node, 0, "grads_and_vars")
+                defs = scope.by_name.get(gv.value, ()) if isinstance(gv, cst.Name) else ()
+                cg = defs[0].value if len(defs) == 1 else None
+                if not (isinstance(cg, cst.Call) and isinstance(cg.func, cst.Attribute)
+                        and cg.func.attr.value == "compute_gradients" and isinstance(f.value, cst.Name)
+                        and isinstance(cg.func.value, cst.Name) and cg.func.value.value == f.value.value
+                        and len(cg.args) == 1):
+                    continue
+                loss = self._arg(cg, 0, "loss")
+                if self._inst_attr(loss, inst) is None:
+                    continue
+                reads = [x for x in self._local_reads(scope, gv.value)
+                         if not (isinstance(self.ctx.parent(x), cst.For) and self.ctx.parent(x).iter is x
+                                 and self.tp.summary_loop(self.ctx.parent(x)))]  # a TensorBoard loop: TFM142's
+                if len(reads) != 1:
+                    cp.why = cp.why or f"the gradients {gv.value} are read besides apply_gradients"
+                    continue
+                extra = [defs[0].stmt]
+            if isinstance(f, cst.Attribute) and f.attr.value in ("minimize", "apply_gradients") \
+                    and (f.attr.value == "minimize" or extra):
+                loss = self._arg(node, 0, "loss") if not extra else loss
                 attr = self._inst_attr(loss, inst) if loss is not None else None
                 if attr is None:
                     continue
@@ -1697,7 +1805,8 @@ class TF1Classes:
                 if len(node.args) > 1 and not all(default_minimize_arg(self.tp.qname, a) for a in node.args[1:]):
                     cp.why = cp.why or "minimize() with var_list/gate arguments"
                 cp.train_ops.append(ClassTrainOp(parent.targets[0].target.value, ctx.statement_of(node), node,
-                                                 inst, attr))
+                                                 inst, attr, extra=extra))
+                self._scope_step(cp, scope, node)
         built = None
         for stmt_, call_, mo in cp.method_ops:  # self.train_op = ...: one train op per instance building it
             if mo.attr:  # self.attr = the op (or the method returning it): the instances that run that method
@@ -1716,24 +1825,96 @@ class TF1Classes:
             f = node.func
             if not isinstance(f, cst.Attribute):
                 continue
+            run_scope = scope
             if self.flow.scope_of(node) is not scope:
-                # a function nested in this scope that runs the session it closes over (the
-                # ``def train_step(x1, x2, y): ... sess.run([train_op, model.loss], feed_dict)`` of
-                # many training scripts): its runs are not mapped, so nothing of the class is
-                if f.attr.value == "run" and isinstance(f.value, cst.Name) and f.value.value in self.tp.session_names \
-                        and any(self._inst_attr(n, inst) is not None for n in walk(node)):
-                    cp.why = cp.why or "a sess.run in a function nested in the scope using it is not translated"
-                continue
+                # a function nested in this scope that runs the session and the instance it closes
+                # over (``def train_step(x1, x2, y): ... sess.run([train_op, model.loss], feed_dict)``
+                # of many training scripts): its runs are the program's, mapped in that function
+                if not (f.attr.value == "run" and isinstance(f.value, cst.Name)
+                        and f.value.value in self.tp.session_names
+                        and any(self._inst_attr(n, inst) is not None for n in walk(node))):
+                    continue
+                run_scope = self._closure(scope, node, (f.value.value, inst.split(".")[0]))
+                if run_scope is None:
+                    cp.why = cp.why or ("a sess.run in a function nested in the scope using it, which "
+                                        "binds the session or the instance itself")
+                    continue
             if f.attr.value == "run" and isinstance(f.value, cst.Name) and f.value.value in self.tp.session_names:
                 fetches, feed, method = self._arg(node, 0, "fetches"), self._arg(node, 1, "feed_dict"), "session"
             elif f.attr.value == "eval" and self._inst_attr(f.value, inst) is not None:
                 fetches, feed, method = f.value, self._arg(node, 0, "feed_dict"), "eval"
             else:
                 continue
-            run, why = self._run(cp, node, inst, fetches, feed, method, attr_ops, ops, scope)
+            run, why = self._run(cp, node, inst, fetches, feed, method, attr_ops, ops, run_scope)
             cp.why = cp.why or why
             if run is not None:
                 cp.runs.append(run)
+        for name in cp.scope_steps:
+            cp.why = cp.why or self._scope_step_reads(cp, name)
+
+    def _scope_step(self, cp: ClassProgram, scope: ScopeFlow, n: cst.Call) -> None:
+        """``minimize(loss, global_step=g)`` with ``g = tf.Variable(<int>, trainable=False[, name=])``
+        bound once in this scope: a counter of the train op's updates (``cp.scope_steps``)."""
+        from ..rules._step_counter import _number
+
+        g = self._arg(n, 1, "global_step")
+        if not isinstance(g, cst.Name) or g.value == "None":
+            return
+        defs = scope.by_name.get(g.value, ())
+        v = defs[0].value if len(defs) == 1 else None
+        if not (isinstance(v, cst.Call) and self.tp.qname(v) == "tensorflow.Variable"
+                and literal(self._arg(v, 1, "trainable"), None) is False):
+            return
+        start = _number(self._arg(v, 0, "initial_value"))
+        if not isinstance(start, int) or any(a.keyword is not None and a.keyword.value not in (
+                "initial_value", "trainable", "name") for a in v.args) or len(v.args) > 3:
+            cp.why = cp.why or "a step counter that is not tf.Variable(<int>, trainable=False, name=...)"
+            return
+        cp.scope_steps[g.value] = (defs[0].stmt, start, n)
+
+    def _scope_step_reads(self, cp: ClassProgram, name: str) -> str:
+        """Why the scope's step counter ``name`` cannot become the optimizer's iterations ("" if it can)."""
+        stmt_, _, minimize = cp.scope_steps[name]
+        fetched = {id(e) for r in cp.runs
+                   for e in ([el.value for el in r.call.args[0].value.elements]
+                             if r.fetch_is_list and isinstance(r.call.args[0].value, (cst.List, cst.Tuple)) else [])}
+        for node in walk(self.ctx.module):
+            if not (isinstance(node, cst.Name) and node.value == name):
+                continue
+            parent = self.ctx.parent(node)
+            if (isinstance(parent, cst.Attribute) and parent.attr is node) or (
+                    isinstance(parent, cst.Arg) and parent.keyword is node):
+                continue
+            if isinstance(parent, cst.AssignTarget) and self.ctx.statement_of(node) is stmt_:
+                continue
+            if id(node) in fetched:
+                continue
+            if isinstance(parent, cst.Arg) and self.ctx.parent(parent) is minimize:
+                continue
+            c = self.ctx.parent(parent) if isinstance(parent, cst.Arg) else None
+            if isinstance(c, cst.Call) and self.tp.qname(c) == "tensorflow.train.global_step" \
+                    and len(c.args) == 2 and c.args[1] is parent:
+                continue
+            return f"the step counter {name} is read other than as a fetch of a run or by tf.train.global_step"
+        return ""
+
+    def _closure(self, scope: ScopeFlow, node: cst.CSTNode, names: tuple[str, ...]) -> ScopeFlow | None:
+        """The scope of ``node``, a function nested (at any depth, no class or lambda between)
+        in ``scope`` that reads ``names`` from it without binding them anywhere on the way."""
+        inner = self.flow.scope_of(node)
+        s = inner
+        while s is not scope:
+            if not isinstance(s.node, cst.FunctionDef) or any(s.by_name.get(n) for n in names):
+                return None
+            p = self.ctx.parent(s.node)
+            while p is not None and id(p) not in self.flow.scopes:
+                if isinstance(p, (cst.ClassDef, cst.Lambda)):
+                    return None
+                p = self.ctx.parent(p)
+            if p is None:
+                return None
+            s = self.flow.scopes[id(p)]
+        return inner
 
     def _run(self, cp: ClassProgram, node: cst.Call, inst: str, fetches, feed, method: str, attr_ops: set,
              ops: set, scope: ScopeFlow):
@@ -1762,6 +1943,8 @@ class TF1Classes:
                 out.append(("op", e.value))
             elif isinstance(e, cst.Name) and e.value in cp.loss_aliases:
                 out.append(("attr", cp.loss_aliases[e.value]))
+            elif isinstance(e, cst.Name) and e.value in cp.scope_steps:
+                out.append(("step", e.value))
             elif isinstance(e, cst.Name) and e.value in self.tp.summary_names:
                 out.append(("summary", e.value))  # merge_all(): dropped with its add_summary (TFM142)
             else:
@@ -1781,7 +1964,15 @@ class TF1Classes:
                         and el.value.value != "_" and self._read(el.value.value):
                     why = why or f"{el.value.value} (what the train op evaluated to) is read"
         if isinstance(feed, cst.Name):  # feed = {inst.x: ...}; sess.run(..., feed_dict=feed)
+            name = feed
             feed = self._feed_def(cp, scope, feed, node)
+            keyed = self._branch_feeds(cp, scope, name, node, inst) if feed is name else None
+            if keyed is not None:
+                for a, same in keyed.items():
+                    # a literal every branch feeds (a keep probability, a training flag) is the run's
+                    run.feeds[a] = same if same is not None else cst.Subscript(
+                        name, [cst.SubscriptElement(cst.Index(cst.SimpleString(f'"{a}"')))])
+                return run, why
         if feed is not None:
             if not isinstance(feed, cst.Dict):
                 why = why or "feed_dict is not a dict literal"
@@ -1841,6 +2032,47 @@ class TF1Classes:
         cp.feed_defs[id(d.stmt)] = feed.value
         return d.value
 
+    def _branch_feeds(self, cp: ClassProgram, scope: ScopeFlow, feed: cst.Name, run: cst.Call,
+                      inst: str) -> dict | None:
+        """``feed`` bound only by dict literals with the same placeholder keys (the branches of an
+        ``if`` - many scripts swap the two inputs at random), each before the run in its
+        scope, and read only by this run: {placeholder attribute: the literal every dict gives
+        it, or None}, in key order (None otherwise). The statements go to ``cp.keyed_feeds``."""
+        defs = scope.by_name.get(feed.value, ())
+        if not defs or scope is None:
+            return None
+        _, idx = self.flow.index_of(run)
+        keys: list[str] | None = None
+        for d in defs:
+            if not isinstance(d.value, cst.Dict) or d.index < 0 or d.index >= idx:
+                return None
+            small = d.stmt.body[0] if isinstance(d.stmt, cst.SimpleStatementLine) and len(d.stmt.body) == 1 \
+                else None
+            if not (isinstance(small, cst.Assign) and len(small.targets) == 1
+                    and isinstance(small.targets[0].target, cst.Name)):
+                return None
+            ks = [self._inst_attr(el.key, inst) if isinstance(el, cst.DictElement) else None
+                  for el in d.value.elements]
+            if any(k is None or k not in cp.placeholders for k in ks) or len(set(ks)) != len(ks):
+                return None
+            if keys is not None and sorted(ks) != sorted(keys):
+                return None
+            keys = keys or ks
+        reads = [n for n in walk(scope.node) if isinstance(n, cst.Name) and n.value == feed.value
+                 and self.flow.scope_of(n) is scope and not isinstance(self.ctx.parent(n), cst.AssignTarget)
+                 and not (isinstance(self.ctx.parent(n), cst.Attribute) and self.ctx.parent(n).attr is n)]
+        if len(reads) != 1 or not self._within(reads[0], run):
+            return None
+        values: dict = {}
+        for k in keys:
+            vals = [next(el.value for el in d.value.elements if self._inst_attr(el.key, inst) == k) for d in defs]
+            lits = [literal(v, None) for v in vals]
+            values[k] = vals[0] if lits[0] is not None and all(x == lits[0] and type(x) is type(lits[0])
+                                                             for x in lits) else None
+        for d in defs:
+            cp.keyed_feeds[id(d.stmt)] = list(keys)
+        return values
+
     def _runs_before(self, stmt: cst.CSTNode, node: cst.CSTNode) -> bool:
         """``stmt`` sits in a block enclosing ``node`` (before it: the caller compares
         indices), so every execution of ``node`` follows one of ``stmt`` in the same pass
@@ -1892,6 +2124,11 @@ class TF1Classes:
                             or (parent.keyword is None and c.args.index(parent) == 1)):
                         kind = kind or "keep_prob"
                         continue
+                    if not q and parent.value is n and self._keep_arg_ok(cp, parent, set()):
+                        kind = kind or "keep_prob"  # self.tower(x, self.keep_prob): its dropout's keep_prob
+                        if parent not in cp.keep_args:
+                            cp.keep_args.append(parent)
+                        continue
                     if (q or "").startswith("tensorflow.train.") and q.endswith("Optimizer") and (
                             (parent.keyword is not None and parent.keyword.value == "learning_rate")
                             or (parent.keyword is None and c.args.index(parent) == 0)) and kind in (None, "lr"):
@@ -1925,6 +2162,10 @@ class TF1Classes:
     def keep_prob(self, node: cst.CSTNode) -> float | None:
         """The constant a class's keep_prob placeholder ``self.<attr>`` (``node``) is fed in
         its training runs, when it becomes Keras' Dropout rate (see :meth:`_hyper`)."""
+        if isinstance(node, cst.Name):  # a method parameter every call gives self.<keep_prob>
+            node = self.param_source(node)
+            if node is None:
+                return None
         attr = _self_attr(node)
         n = self.ctx.parent(node)
         while n is not None and not isinstance(n, cst.ClassDef):
@@ -1948,12 +2189,19 @@ class TF1Classes:
             return False
         runs = {id(r.call) for cp in ok for r in cp.runs}
         args = {id(a) for cp in ok for a in cp.session_args}
-        for n in walk(block.body):
+        body = [block] if isinstance(block, cst.Module) else [block.body]
+        for n in (x for b in body for x in walk(b)):
             if not (isinstance(n, cst.Name) and n.value == name):
                 continue
             parent = self.ctx.parent(n)
             if isinstance(parent, cst.Arg) and id(parent) in args:
                 continue
+            if isinstance(parent, cst.AssignTarget):
+                continue
+            if self.step_read(n) or self.default_block(n):
+                continue  # tf.train.global_step(s, step) of a translated step counter; with s.as_default():
+            if isinstance(parent, cst.Arg) and id(self.ctx.parent(parent)) in self.saver_call_ids():
+                continue  # saver.save(s, path): TFM144 saves the model's weights (or keeps a TODO that reads s)
             if self._in_writer(n):
                 continue  # tf.summary.FileWriter(logdir, s.graph): TFM142 removes the writer
             c = self.ctx.parent(parent) if isinstance(parent, cst.Attribute) and parent.value is n else None
@@ -1968,6 +2216,26 @@ class TF1Classes:
                     continue
             return False
         return True
+
+    def default_block(self, sess: cst.Name) -> bool:
+        """``with sess.as_default():`` (one item, no ``as``): the block only makes the session
+        the default one, for code that TFM140 / TFM144 translate (the block is dedented)."""
+        parent = self.ctx.parent(sess)
+        c = self.ctx.parent(parent) if isinstance(parent, cst.Attribute) and parent.value is sess else None
+        item = self.ctx.parent(c) if isinstance(c, cst.Call) and c.func is parent and not c.args \
+            and parent.attr.value == "as_default" else None
+        w = self.ctx.parent(item) if isinstance(item, cst.WithItem) else None
+        return isinstance(w, cst.With) and len(w.items) == 1 and item.asname is None
+
+    def step_read(self, sess: cst.Name) -> bool:
+        """``sess`` is the session argument of ``tf.train.global_step(sess, step)`` reading the step
+        counter of a class program this analysis translates."""
+        parent = self.ctx.parent(sess)
+        c = self.ctx.parent(parent) if isinstance(parent, cst.Arg) else None
+        if not (isinstance(c, cst.Call) and self.tp.qname(c) == "tensorflow.train.global_step"
+                and len(c.args) == 2 and c.args[0] is parent and isinstance(c.args[1].value, cst.Name)):
+            return False
+        return any(not cp.why and c.args[1].value.value in cp.scope_steps for cp in self.classes.values())
 
     def class_of_run(self, call: cst.Call):
         for cp in self.classes.values():

@@ -384,6 +384,88 @@ class TF1Program:
     def qname(self, call: cst.Call) -> str | None:
         return self._qn.get(id(call))
 
+    def summary_lists(self, scope) -> set[str]:
+        """Names bound once in ``scope`` to ``[]`` and read only as ``L.append(x)`` statements
+        inside for loops and as arguments of ``tf.summary.merge`` (a list of summary ops being
+        collected: ``grad_summaries = []`` ... ``tf.summary.merge(grad_summaries)``)."""
+        cache = self.__dict__.setdefault("_summary_lists", {})
+        if id(scope) in cache:
+            return cache[id(scope)]
+        cands = {n for n, ds in scope.by_name.items()
+                 if len(ds) == 1 and isinstance(ds[0].value, cst.List) and not ds[0].value.elements}
+        for node in _walk(self.ctx.module):  # (a function reading the list counts too)
+            if not (isinstance(node, cst.Name) and node.value in cands):
+                continue
+            parent = self.ctx.parent(node)
+            if isinstance(parent, cst.AssignTarget) or (isinstance(parent, cst.Attribute) and parent.attr is node):
+                continue
+            if isinstance(parent, cst.Attribute) and parent.value is node and parent.attr.value == "append" \
+                    and self.flow.scope_of(node) is scope:
+                c = self.ctx.parent(parent)
+                st = self.ctx.statement_of(node)
+                loop = self.ctx.parent(self.ctx.parent(st)) if st is not None else None
+                while loop is not None and not isinstance(loop, (cst.For, cst.FunctionDef, cst.Module)):
+                    loop = self.ctx.parent(loop)
+                if isinstance(c, cst.Call) and isinstance(self.ctx.parent(c), cst.Expr) and isinstance(loop, cst.For):
+                    continue
+            if isinstance(parent, cst.Arg) and parent.value is node and self.flow.scope_of(node) is scope:
+                c = self.ctx.parent(parent)
+                if isinstance(c, cst.Call) and self.qname(c) == "tensorflow.summary.merge":
+                    continue
+            cands.discard(node.value)
+        cache[id(scope)] = cands
+        return cands
+
+    def summary_loop(self, loop: cst.For) -> bool:
+        """A for loop (no ``else``) whose body only makes TensorBoard summaries: ``tf.summary.*``
+        calls as statements or bound to names that only the loop's ``L.append(name)`` of a
+        summary list reads, under ``if`` s without calls in their tests (``for g, v in
+        grads_and_vars: if g is not None: h = tf.summary.histogram(...); summaries.append(h)``)."""
+        if loop.orelse is not None:
+            return False
+        scope = self.flow.scope_of(loop)
+        lists = self.summary_lists(scope)
+        local: set[str] = set()
+
+        def summary_call(v) -> bool:
+            q = self.qname(v) if isinstance(v, cst.Call) else None
+            return bool(q) and q.startswith("tensorflow.summary.") and not q.endswith("FileWriter")
+
+        def ok(stmts) -> bool:
+            for st in stmts:
+                if isinstance(st, cst.If):
+                    if any(isinstance(n, cst.Call) for n in _walk(st.test)) or not isinstance(st.body, cst.IndentedBlock) \
+                            or not ok(st.body.body):
+                        return False
+                    if st.orelse is not None and not (isinstance(st.orelse, cst.Else) and isinstance(
+                            st.orelse.body, cst.IndentedBlock) and ok(st.orelse.body.body)):
+                        return False
+                    continue
+                if not (isinstance(st, cst.SimpleStatementLine) and len(st.body) == 1):
+                    return False
+                small = st.body[0]
+                if isinstance(small, cst.Expr) and summary_call(small.value):
+                    continue
+                if isinstance(small, cst.Expr) and isinstance(small.value, cst.Call):
+                    c, f = small.value, small.value.func
+                    if isinstance(f, cst.Attribute) and f.attr.value == "append" and isinstance(f.value, cst.Name) \
+                            and f.value.value in lists and len(c.args) == 1 and isinstance(c.args[0].value, cst.Name) \
+                            and c.args[0].value.value in local:
+                        continue
+                    return False
+                if isinstance(small, cst.Assign) and summary_call(small.value) \
+                        and all(isinstance(t.target, cst.Name) for t in small.targets):
+                    local.update(t.target.value for t in small.targets)
+                    continue
+                return False
+            return True
+
+        if not isinstance(loop.body, cst.IndentedBlock) or not ok(loop.body.body):
+            return False
+        inside = {id(n) for n in _walk(loop)}
+        return not any(isinstance(n, cst.Name) and n.value in local and id(n) not in inside
+                       for n in _walk(scope.node))
+
     def program_of(self, node: cst.CSTNode) -> Program | None:
         """The program of the scope holding ``node`` (or the module's, if that has one)."""
         n: cst.CSTNode | None = node

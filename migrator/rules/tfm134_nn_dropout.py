@@ -48,7 +48,13 @@ class NnDropout(CallRule):
                 self.report(original, "a literal keep_prob also dropped units at evaluation in TF1; "
                             "Keras' Dropout only drops while training", severity=Severity.WARNING)
             elif isinstance(keep, cst.Name):
-                val = self._fed_value(keep.value, original)
+                from ..analysis.tf1_classes import TF1Classes
+
+                # a method's parameter every call gives self.<keep_prob placeholder> (TFM144)
+                val = self.ctx.analysis(TF1Classes).keep_prob(b.orig("keep_prob")) \
+                    if isinstance(b.orig("keep_prob"), cst.Name) else None
+                if val is None:
+                    val = self._fed_value(keep.value, original)
             elif isinstance(b.orig("keep_prob"), cst.Attribute):  # self.keep_prob of a model class (TFM144)
                 from ..analysis.tf1_classes import TF1Classes
 

@@ -415,7 +415,7 @@ class SessionProgram(Rule):
             from ..analysis.tf1_classes import TF1Classes
 
             # (a step built inside the class: TFM144 marks it with the reason when it stays)
-            if any((op.statement is original or (op.method is not None and (
+            if any((op.statement is original or any(e is original for e in op.extra) or (op.method is not None and (
                     original in op.method.extra or op.method.function_return is original)))
                    and (not cp.why or op.method is not None)
                    for cp in self.ctx.analysis(TF1Classes).classes.values() for op in cp.train_ops):
@@ -1223,6 +1223,13 @@ class SessionProgram(Rule):
                 continue
             c = self.ctx.parent(parent)
             item = self.ctx.parent(c) if isinstance(c, cst.Call) and tp.qname(c) in SESSIONS else None
+            if isinstance(item, cst.Assign) and len(item.targets) == 1 and isinstance(item.targets[0].target, cst.Name) \
+                    and len(scope.by_name.get(item.targets[0].target.value, ())) == 1:
+                # s = tf.Session(config=c) in the scope using the classes: consumed if every read is
+                if not tc.session_consumed(item.targets[0].target.value, scope.node):
+                    return False
+                found = True
+                continue
             w = self.ctx.parent(item) if isinstance(item, cst.WithItem) else None
             if not (isinstance(w, cst.With) and len(w.items) == 1 and item.asname is not None
                     and isinstance(item.asname.name, cst.Name) and tc.session_consumed(item.asname.name.value, w)):

@@ -41,6 +41,8 @@ class Summary(Rule):
         if len(original.body) != 1 or not isinstance(original.body[0], (cst.Expr, cst.Assign)):
             return updated
         v = original.body[0].value
+        if isinstance(v, cst.List) and self._summary_list(original):
+            return self._remove(original, "list collecting TensorBoard summaries removed")
         if not isinstance(v, cst.Call):
             return updated
         tp = self.ctx.analysis(TF1Program)
@@ -105,11 +107,8 @@ class Summary(Rule):
                 or not (isinstance(original.iter, cst.Call) and tp.qname(original.iter) in self._VARIABLE_LISTS
                         and not original.iter.args or self._gradient_list(original, tp)):
             return updated
-        for st in original.body.body:
-            if not (isinstance(st, cst.SimpleStatementLine) and len(st.body) == 1 and isinstance(st.body[0], cst.Expr)
-                    and isinstance(st.body[0].value, cst.Call)
-                    and (tp.qname(st.body[0].value) or "").startswith("tensorflow.summary.")):
-                return updated
+        if not tp.summary_loop(original):
+            return updated
         from ..cstcache import walk
 
         scope = tp.flow.scope_of(original)
@@ -125,6 +124,25 @@ class Summary(Rule):
             return updated
         return self._remove(original, "loop making a TensorBoard summary per variable removed")
 
+    def _summary_list(self, original) -> bool:
+        """``summaries = []`` read only by the ``append`` s of summary loops this rule removes and
+        by ``tf.summary.merge`` (removed with its summaries)."""
+        small = original.body[0]
+        if not (isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Name)):
+            return False
+        tp = self.ctx.analysis(TF1Program)
+        scope = tp.flow.scope_of(original)
+        name = small.targets[0].target.value
+        if name not in tp.summary_lists(scope):
+            return False
+        from ..cstcache import walk
+
+        for loop in walk(scope.node):
+            if isinstance(loop, cst.For) and any(isinstance(n, cst.Name) and n.value == name for n in walk(loop.body)) \
+                    and not tp.summary_loop(loop):
+                return False
+        return True
+
     def _gradient_list(self, original: cst.For, tp: TF1Program) -> bool:
         """``for grad, var in grads:`` where ``grads`` is the (gradient, variable) list a train op
         of the program applies (``TrainOp.extra``: it goes with the train op)."""
@@ -132,6 +150,10 @@ class Summary(Rule):
             return False
         prog = tp.program_of(original)
         d = tp.flow.def_of(original.iter.value, original)
+        if d is not None and isinstance(d.value, cst.Call) and isinstance(d.value.func, cst.Attribute) \
+                and d.value.func.attr.value == "compute_gradients" and len(tp.flow.scope_of(original).by_name.get(
+                    original.iter.value, ())) == 1:
+            return True  # grads_and_vars = opt.compute_gradients(loss): a list (iterating it changes nothing)
         return prog is not None and d is not None and any(d.stmt is e for op in prog.train_ops for e in op.extra)
 
     def _remove(self, original, msg: str):

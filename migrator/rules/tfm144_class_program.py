@@ -542,6 +542,9 @@ class ClassProgramRule(Rule):
             cst.SimpleStatementLine([new.with_changes(value=_arg(c, 1, "save_path").deep_clone())])])
 
     def _statement(self, cp: ClassProgram, original, updated):
+        if not cp.why and any(st is original for st, _, _ in cp.scope_steps.values()):
+            self.ctx.count(self)  # step = tf.Variable(0, trainable=False): the optimizer's iterations count
+            return cst.RemoveFromParent()
         for p in [*cp.placeholders.values(), *cp.other_placeholders]:
             if p.statement is original:
                 if self._tflearn_label(p):
@@ -559,6 +562,18 @@ class ClassProgramRule(Rule):
                             whitespace=cst.SimpleWhitespace("  "),
                             comment=cst.Comment("# learning-rate placeholder: every training step sets the "
                                                 "optimizer's rate to the value its run fed"),
+                            newline=updated.trailing_whitespace.newline))
+                if p.role == "hyper" and cp.keep_args and not cp.flag_args and p.name not in cp.learning_rates:
+                    # passed to methods that only give it to tf.nn.dropout: those became Keras Dropout
+                    # layers (rate 1 - the value the training runs fed); the attribute stays, unused
+                    self.ctx.count(self)
+                    small = updated.body[0]
+                    return updated.with_changes(
+                        body=[small.with_changes(value=cst.Name("None"))],
+                        trailing_whitespace=cst.TrailingWhitespace(
+                            whitespace=cst.SimpleWhitespace("  "),
+                            comment=cst.Comment("# keep-probability placeholder: the Keras Dropout layers "
+                                                "(training mode only) do its job"),
                             newline=updated.trailing_whitespace.newline))
                 if p.role == "hyper" and cp.flag_args and p.name not in cp.learning_rates:
                     # passed to file functions that only hand it to tf.layers' training=, which
@@ -624,6 +639,11 @@ class ClassProgramRule(Rule):
                 if not (isinstance(step, cst.Call) and isinstance(step.func, cst.Attribute)):
                     raise _Todo("optimizer step not understood")
                 return updated.with_changes(body=[ret.with_changes(value=step.func.value)])
+            if any(e is original for e in op.extra):
+                if cp.why:
+                    raise _Todo(f"gradient computation kept: class {cp.name}: {cp.why}")
+                self.ctx.count(self)  # gv = opt.compute_gradients(loss) of opt.apply_gradients(gv): the model's step
+                return cst.RemoveFromParent()
             if op.method is not None and any(e is original for e in op.method.extra):
                 if cp.why:
                     raise _Todo(f"gradient computation kept: class {cp.name}: {cp.why}")
@@ -636,6 +656,14 @@ class ClassProgramRule(Rule):
         if id(original) in cp.feed_defs and not cp.why and self._only_runs(original.body[0], cp):
             self.ctx.count(self)  # feed = {m.x: ...}: its values now go to train_on_batch/predict
             return cst.RemoveFromParent()
+        if id(original) in cp.keyed_feeds and not cp.why:
+            # one of several ``feed = {m.x: ...}`` before a run: keyed by the placeholders' names,
+            # read by the translated run as feed["x"]
+            self.ctx.count(self)
+            d = updated.body[0].value
+            elements = [el.with_changes(key=cst.SimpleString(f'"{a}"'))
+                        for el, a in zip(d.elements, cp.keyed_feeds[id(original)])]
+            return updated.with_changes(body=[updated.body[0].with_changes(value=d.with_changes(elements=elements))])
         for r in cp.runs:
             if r.statement is original and r.train:
                 if cp.why:
@@ -779,7 +807,7 @@ class ClassProgramRule(Rule):
                 if isinstance(call_node, cst.Call) and (self._is_init(call_node, call_node)
                                                         or id(call_node) in handled):
                     continue
-            if self._in_writer(node):
+            if self._in_writer(node) or self._tc().step_read(node) or self._tc().default_block(node):
                 continue
             return False
         return True
@@ -1022,11 +1050,17 @@ class ClassProgramRule(Rule):
         model = self._model_name(cp)
         ins = self._inputs_node(op.instance, self._loss_inputs(cp))
         loss = cst.Attribute(_inst_node(op.instance), cst.Name(op.loss))
-        self.ctx.use_helper("LossModel")
         self.ctx.add_import("keras")
         self.ctx.count(self)
-        stmts = [stmt("{m} = LossModel({i}, {l})", m=cst.Name(model), i=ins, l=loss),
-                 stmt("{m}.compile(optimizer={o})", m=cst.Name(model), o=value.func.value)]
+        outs = self._step_fetches(cp)
+        if outs:  # the training runs fetch metrics of a stochastic graph: the step returns them
+            self.ctx.use_helper("FetchingLossModel")
+            first = stmt("{m} = FetchingLossModel({i}, {o}, %d)" % outs.index(op.loss), m=cst.Name(model), i=ins,
+                         o=cst.List([cst.Element(cst.Attribute(_inst_node(op.instance), cst.Name(a))) for a in outs]))
+        else:
+            self.ctx.use_helper("LossModel")
+            first = stmt("{m} = LossModel({i}, {l})", m=cst.Name(model), i=ins, l=loss)
+        stmts = [first, stmt("{m}.compile(optimizer={o})", m=cst.Name(model), o=value.func.value)]
         stmts[0] = stmts[0].with_changes(leading_lines=updated.leading_lines)
         return cst.FlattenSentinel(stmts)
 
@@ -1065,14 +1099,36 @@ class ClassProgramRule(Rule):
                 if not self._writer_only(t):
                     raise _Todo(f"the summary {name} fetched by the training run is read other than by add_summary")
         if any(kind == "attr" and name != op.loss for kind, name in r.fetches):
-            return out(self._train_run_fetches(cp, r, updated, step, target, feeds))
+            return out(self._with_steps(cp, r, target, self._train_run_fetches(cp, r, updated, step, target, feeds)))
         self.ctx.count(self)
         if isinstance(small, cst.Expr) or not r.fetch_is_list:
             return out(updated.with_changes(body=[cst.Expr(step)]))
         loss_t = next((el.value for el, f in zip(target.elements, r.fetches) if f[0] == "attr"), None)
         if loss_t is None or (isinstance(loss_t, cst.Name) and loss_t.value == "_"):
-            return out(updated.with_changes(body=[cst.Expr(step)]))
-        return out(updated.with_changes(body=[cst.Assign(targets=[cst.AssignTarget(loss_t)], value=step)]))
+            return out(self._with_steps(cp, r, target, updated.with_changes(body=[cst.Expr(step)])))
+        return out(self._with_steps(cp, r, target, updated.with_changes(
+            body=[cst.Assign(targets=[cst.AssignTarget(loss_t)], value=step)])))
+
+    def _step_value(self, cp: ClassProgram, name: str) -> cst.BaseExpression:
+        """The value of the scope's step counter ``name`` now: its start + the updates the
+        optimizer applied (TF1's ``minimize(global_step=)`` added 1 after each)."""
+        start = cp.scope_steps[name][1]
+        value = expr("keras.ops.convert_to_numpy({m}.optimizer.iterations)", m=cst.parse_expression(self._model_name(cp)))
+        self.ctx.add_import("keras")
+        return value if not start else cst.BinaryOperation(cst.Integer(str(start)), cst.Add(), value)
+
+    def _with_steps(self, cp: ClassProgram, r, target, new):
+        """A training run's step counter fetches: read after the update (TF1 returned the value the
+        update left)."""
+        steps = [(el.value, name) for el, (kind, name) in zip(target.elements, r.fetches)
+                 if kind == "step" and not (isinstance(el.value, cst.Name) and el.value.value == "_")] \
+            if target is not None and r.fetch_is_list else []
+        if not steps:
+            return new
+        after = [cst.SimpleStatementLine([cst.Assign([cst.AssignTarget(t)], self._step_value(cp, name))])
+                 for t, name in steps]
+        nodes = list(new.nodes) if isinstance(new, cst.FlattenSentinel) else [new]
+        return cst.FlattenSentinel([*nodes, *after])
 
     def _summary_attr_fetched_only(self, cp: ClassProgram, original) -> bool:
         """Every read of the summary attribute bound by ``original`` is a fetch of one of the
@@ -1144,16 +1200,20 @@ class ClassProgramRule(Rule):
         train op is ``self.<attr>`` built in a method and every training run fetches the same
         attributes of ``self``, computed from the loss's inputs; else None."""
         op = cp.train_ops[0] if len(cp.train_ops) == 1 else None
-        if op is None or op.method is None or not op.method.attr or _self_attr_name(op.method.loss_node) is None \
-                or not self._stochastic(cp):
+        if op is None or not self._stochastic(cp):
             return None
-        loss = _self_attr_name(op.method.loss_node)
+        if op.method is not None:
+            if not op.method.attr or _self_attr_name(op.method.loss_node) is None:
+                return None
+            loss, inst = _self_attr_name(op.method.loss_node), "self"
+        else:  # the train op of the scope using the instance (``op = opt.minimize(model.loss)``)
+            loss, inst = op.loss, op.instance
         lists = {tuple(name for kind, name in r.fetches if kind == "attr") for r in cp.runs if r.train}
         if len(lists) != 1:
             return None
         attrs = list(lists.pop())
         if not attrs or attrs == [loss] or len(set(attrs)) != len(attrs) or any(
-                r.instance != "self" for r in cp.runs if r.train):
+                r.instance != inst for r in cp.runs if r.train):
             return None
         ins = set(self._loss_inputs(cp))
         if any(not set(cp.placeholders_of(a, ("input", "label"))) <= ins or not (a == loss or cp.is_tensor(a))
@@ -1325,6 +1385,13 @@ class ClassProgramRule(Rule):
                                                  updated.args[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)])
         if tc.tp.qname(original) in ("tensorflow.trainable_variables", "tensorflow.compat.v1.trainable_variables"):
             return self._trainable_variables(original, updated)
+        if tc.tp.qname(original) == "tensorflow.train.global_step" and len(original.args) == 2 \
+                and isinstance(original.args[1].value, cst.Name):
+            # tf.train.global_step(sess, step): the counter's value as a Python int
+            for cp in tc.classes.values():
+                if not cp.why and original.args[1].value.value in cp.scope_steps:
+                    self.ctx.count(self)
+                    return cst.Call(cst.Name("int"), [cst.Arg(self._step_value(cp, original.args[1].value.value))])
         cp, r = tc.class_of_run(original)
         if cp is None and tc.tp.qname(original) in ("tensorflow.train.checkpoint_exists",
                                                     "tensorflow.compat.v1.train.checkpoint_exists"):
@@ -1351,9 +1418,17 @@ class ClassProgramRule(Rule):
                         raise _Todo(f"the summary {r.instance}.{name} is read other than by add_summary")
                     outs.append(cst.Name("None"))
                     continue
+                if kind == "step":  # the step counter: the updates applied so far
+                    outs.append(self._step_value(cp, name))
+                    continue
                 if name == loss:
-                    outs.append(expr("{m}.predict_on_batch({x})", m=self._model_node(cp, r),
-                                     x=self._x(cp, r.instance, self._loss_inputs(cp), feeds, r)))
+                    value = expr("{m}.predict_on_batch({x})", m=self._model_node(cp, r),
+                                 x=self._x(cp, r.instance, self._loss_inputs(cp), feeds, r))
+                    step_outs = self._step_fetches(cp)
+                    if step_outs:  # a FetchingLossModel predicts every fetched output: the loss is one
+                        value = cst.Subscript(value, [cst.SubscriptElement(cst.Index(
+                            cst.Integer(str(step_outs.index(loss)))))])
+                    outs.append(value)
                     continue
                 if not cp.is_tensor(name):
                     raise _Todo(f"the run fetches {r.instance}.{name} (not a tensor of the graph)")
