@@ -1,7 +1,6 @@
 """TFM157: tf.contrib.losses.metric_learning (TF 1.x) -> keras.ops helpers with TF1's exact math."""
 from __future__ import annotations
 
-
 from ..args import REQUIRED, BoundArgs, Unbindable
 from ..emit import call, literal
 from ..helpers import register
