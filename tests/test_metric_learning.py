@@ -71,13 +71,38 @@ eb = tower(b, True)
 loss = tf.contrib.losses.metric_learning.__LOSS__
 ''' + _TAIL % ("a: X[i:i + 16], b: X2[i:i + 16], y: Y[i:i + 16] % 2", "fetched = sess.run(ea, feed_dict={a: X[:12]})")
 
+# a model class: its loss is built from symbolic Keras tensors (the output of a LossModel), where
+# Keras 3's add would take a [B, 1] operand of a [B, B] one for a bias (hence tf1_add)
+_CLASS = '''
+
+class Net(object):
+    def __init__(self):
+        self.x = tf.placeholder(tf.float32, [None, 10])
+        self.y = tf.placeholder(tf.int32, [None])
+        self.emb = tf.layers.dense(self.x, 6, kernel_initializer=tf.constant_initializer(W0))
+        self.loss = tf.contrib.losses.metric_learning.__LOSS__
+
+
+net = Net()
+''' + _TAIL.replace("minimize(loss)", "minimize(net.loss)").replace("train_op, loss]", "train_op, net.loss]") % (
+    "net.x: X[i:i + 16], net.y: Y[i:i + 16]", "fetched = sess.run(net.emb, feed_dict={net.x: X[:12]})")
+
 PROGRAMS = {
     "triplet_semihard": _HEAD + _ONE.replace("__LOSS__", "triplet_semihard_loss(labels=y, embeddings=emb, margin=0.5)"),
-    "lifted_struct": _HEAD + _ONE.replace("__LOSS__", "lifted_struct_loss(y, emb)"),
+    # the import forms TF1 code uses: the module attribute path, the module, the ops file
+    "lifted_struct": (_HEAD + _ONE.replace("__LOSS__", "lifted_struct_loss(y, emb)")).replace(
+        "import tensorflow as tf\n", "import tensorflow as tf\nfrom tensorflow.contrib.losses import metric_learning\n"
+    ).replace("tf.contrib.losses.metric_learning.lifted", "metric_learning.lifted"),
+    "triplet_class": _HEAD + _CLASS.replace("__LOSS__", "triplet_semihard_loss(self.y, self.emb, margin=0.5)"),
+    "lifted_class": _HEAD + _CLASS.replace("__LOSS__", "lifted_struct_loss(self.y, self.emb)"),
     "contrastive": _HEAD + _TWO.replace("__LOSS__", "contrastive_loss(y, ea, eb, margin=2.0)"),
-    "npairs": _HEAD + _TWO.replace("__LOSS__", "npairs_loss(y, ea, eb, reg_lambda=0.01)"),
+    "npairs": (_HEAD + _TWO.replace("__LOSS__", "npairs_loss(y, ea, eb, reg_lambda=0.01)")).replace(
+        "import tensorflow as tf\n",
+        "import tensorflow as tf\nfrom tensorflow.contrib.losses.python.metric_learning import metric_loss_ops as mlo\n"
+    ).replace("tf.contrib.losses.metric_learning.npairs", "mlo.npairs"),
 }
 HELPER = {"triplet_semihard": "tf1_triplet_semihard_loss", "lifted_struct": "tf1_lifted_struct_loss",
+          "triplet_class": "tf1_triplet_semihard_loss", "lifted_class": "tf1_lifted_struct_loss",
           "contrastive": "tf1_contrastive_loss", "npairs": "tf1_npairs_loss"}
 
 
@@ -92,7 +117,10 @@ def test_program_migrates_completely(name):
     out = _migrated(name)
     assert TODO_MARKER not in out and legacy_refs_outside_todo(out) == [] and "tensorflow" not in out
     assert f"# tflearn-migrate helper: {HELPER[name]}\n" in out
-    assert f"return {HELPER[name]}(" in out  # inside the program's loss function
+    if "class" in name:  # the loss attribute of a model class (a LossModel's output)
+        assert f"self.loss = {HELPER[name]}(self.y, self.emb" in out and "LossModel([net.x, net.y], net.loss)" in out
+    else:  # inside the program's loss function
+        assert f"return {HELPER[name]}(" in out
     assert migrate_source(out, f"{name}.py", Options(fixes=False)).code == out  # idempotent
     compile(out, name, "exec")
     if name in ("triplet_semihard", "lifted_struct"):

@@ -6,6 +6,7 @@ from ..emit import call, literal
 from ..helpers import register
 from ._tflearn import Untranslatable
 from .base import Case, CallRule
+from .tfm130_ops import TF1_ADD  # registers the tf1_add helper these helpers call
 
 _K = (("keras", None, None),)
 
@@ -13,12 +14,15 @@ _K = (("keras", None, None),)
 # metric_loss_ops.py) op for op in keras.ops. Where TF1 tiles a [B, B] matrix to [B * B, B] and
 # reduces rows (triplet_semihard_loss, lifted_struct_loss), the helper reduces the last axis of
 # the same values broadcast to [B, B, B]: the same elementwise operations on the same operands
-# and a min / max (exact) or the same row sum, so the results are the same floats.
+# and a min / max (exact) or the same row sum, so the results are the same floats. Tensor sums
+# that broadcast go through TFM130's ``tf1_add`` (x - (-y), the same float): Keras 3's add on
+# the TensorFlow backend takes a [B, 1] operand of a [B, B] one for a bias along the LAST axis
+# when B is known (keras.ops.add, + of symbolic Keras tensors: a class program's loss).
 PAIRWISE_DISTANCE = register("tf1_pairwise_distance", '''
 def tf1_pairwise_distance(feature, squared=False):
     """TF 1.x tf.contrib.losses.metric_learning.pairwise_distance: ||f_i - f_j|| (squared=True: its
     square) from |f_i|^2 + |f_j|^2 - 2 f_i.f_j, clamped at 0; exact zeros (and the diagonal) are 0."""
-    sq = keras.ops.add(
+    sq = tf1_add(
         keras.ops.sum(keras.ops.square(feature), axis=[1], keepdims=True),
         keras.ops.sum(keras.ops.square(keras.ops.transpose(feature)), axis=[0], keepdims=True),
     ) - 2.0 * keras.ops.matmul(feature, keras.ops.transpose(feature))
@@ -31,7 +35,7 @@ def tf1_pairwise_distance(feature, squared=False):
     dist = keras.ops.multiply(dist, keras.ops.cast(keras.ops.logical_not(error_mask), "float32"))
     eye = keras.ops.diag(keras.ops.ones_like(feature[:, 0], dtype="float32"))
     return keras.ops.multiply(dist, keras.ops.ones_like(dist) - eye)
-''', imports=_K)
+''', imports=_K, requires=("tf1_add",))
 
 CONTRASTIVE = register("tf1_contrastive_loss", '''
 def tf1_contrastive_loss(labels, embeddings_anchor, embeddings_positive, margin=1.0):
@@ -62,11 +66,12 @@ def tf1_triplet_semihard_loss(labels, embeddings, margin=1.0):
     mask = keras.ops.cast(mask, "float32")
     # negatives_outside: smallest D_an where D_an > D_ap (TF1's masked_minimum)
     axis_maximums = keras.ops.max(pdist_an, 2, keepdims=True)
-    negatives_outside = keras.ops.min(keras.ops.multiply(pdist_an - axis_maximums, mask), 2) + axis_maximums[:, :, 0]
+    negatives_outside = tf1_add(keras.ops.min(keras.ops.multiply(pdist_an - axis_maximums, mask), 2),
+                                axis_maximums[:, :, 0])
     # negatives_inside: largest D_an (TF1's masked_maximum)
     axis_minimums = keras.ops.min(pdist, 1, keepdims=True)
-    negatives_inside = keras.ops.max(keras.ops.multiply(pdist - axis_minimums, adjacency_not), 1,
-                                     keepdims=True) + axis_minimums
+    negatives_inside = tf1_add(keras.ops.max(keras.ops.multiply(pdist - axis_minimums, adjacency_not), 1,
+                                             keepdims=True), axis_minimums)
     semi_hard_negatives = keras.ops.where(mask_final, negatives_outside, negatives_inside)
     loss_mat = keras.ops.add(margin, pdist - semi_hard_negatives)
     eye = keras.ops.diag(keras.ops.ones_like(labels[:, 0], dtype="float32"))
@@ -74,7 +79,7 @@ def tf1_triplet_semihard_loss(labels, embeddings, margin=1.0):
     num_positives = keras.ops.sum(mask_positives)
     return keras.ops.true_divide(
         keras.ops.sum(keras.ops.maximum(keras.ops.multiply(loss_mat, mask_positives), 0.0)), num_positives)
-''', imports=_K, requires=("tf1_pairwise_distance",))
+''', imports=_K, requires=("tf1_add", "tf1_pairwise_distance"))
 
 LIFTED = register("tf1_lifted_struct_loss", '''
 def tf1_lifted_struct_loss(labels, embeddings, margin=1.0):
@@ -88,23 +93,23 @@ def tf1_lifted_struct_loss(labels, embeddings, margin=1.0):
     diff = margin - pairwise_distances
     mask = keras.ops.cast(adjacency_not, "float32")
     row_minimums = keras.ops.min(diff, 1, keepdims=True)
-    row_negative_maximums = keras.ops.max(keras.ops.multiply(diff - row_minimums, mask), 1,
-                                          keepdims=True) + row_minimums
+    row_negative_maximums = tf1_add(keras.ops.max(keras.ops.multiply(diff - row_minimums, mask), 1,
+                                                  keepdims=True), row_minimums)
     max_elements = keras.ops.maximum(row_negative_maximums, keras.ops.transpose(row_negative_maximums))
     # [b, a, n]: exp(diff[b, n] - max_elements[b, a]) * mask[b, n], summed over n
     exp_sum = keras.ops.sum(keras.ops.multiply(
         keras.ops.exp(keras.ops.expand_dims(diff, 1) - keras.ops.expand_dims(max_elements, 2)),
         keras.ops.expand_dims(mask, 1)), 2)
     loss_exp_left = keras.ops.transpose(exp_sum)
-    loss_mat = max_elements + keras.ops.log(loss_exp_left + keras.ops.transpose(loss_exp_left))
-    loss_mat = loss_mat + pairwise_distances
+    loss_mat = tf1_add(max_elements, keras.ops.log(tf1_add(loss_exp_left, keras.ops.transpose(loss_exp_left))))
+    loss_mat = tf1_add(loss_mat, pairwise_distances)
     eye = keras.ops.diag(keras.ops.ones_like(labels[:, 0], dtype="float32"))
     mask_positives = keras.ops.cast(adjacency, "float32") - eye
     num_positives = keras.ops.sum(mask_positives) / 2.0
     return keras.ops.true_divide(
         0.25 * keras.ops.sum(keras.ops.square(keras.ops.maximum(keras.ops.multiply(loss_mat, mask_positives), 0.0))),
         num_positives)
-''', imports=_K, requires=("tf1_pairwise_distance",))
+''', imports=_K, requires=("tf1_add", "tf1_pairwise_distance"))
 
 NPAIRS = register("tf1_npairs_loss", '''
 def tf1_npairs_loss(labels, embeddings_anchor, embeddings_positive, reg_lambda=0.002):
@@ -181,6 +186,8 @@ class MetricLearning(CallRule):
         Case("import tensorflow as tf\n"
              "loss = tf.contrib.losses.metric_learning.triplet_semihard_loss(labels=y, embeddings=emb, margin=0.5)\n",
              "import keras\n\n\n"
+             "# tflearn-migrate helper: tf1_add\n"
+             + TF1_ADD.code + "\n\n"
              "# tflearn-migrate helper: tf1_pairwise_distance\n"
              + PAIRWISE_DISTANCE.code + "\n\n"
              "# tflearn-migrate helper: tf1_triplet_semihard_loss\n"
