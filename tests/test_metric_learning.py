@@ -1,7 +1,9 @@
 """TFM157: tf.contrib.losses.metric_learning (TF 1.x) -> keras.ops helpers with TF1's math.
 
 Fast tier (no TensorFlow): each program below migrates completely (no TODO, no legacy API, the
-helper inserted, idempotent). Slow tier: every program runs in the legacy runtime (the shim's
+helper inserted, idempotent): scope programs (the loss becomes ``def loss(y, emb)``, compiled) and
+model classes (the loss is built from symbolic Keras tensors, a LossModel's output), with the
+three import forms. Slow tier: every program runs in the legacy runtime (the shim's
 transcription of TF 1.15's metric_loss_ops.py) and migrated under Keras 3, from the same weights
 (a constant initializer) on the same batches; the per-step losses (the pre-update loss of each SGD
 step, so every step after the first also checks the previous update) and a distance matrix
