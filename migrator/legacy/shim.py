@@ -37,6 +37,9 @@ on TensorFlow 2.21. Everything it changes:
    worker thread may still be reading the last batch through the view, so that batch sometimes
    held duplicated rows of the next epoch's order (a race: two runs of one program differed).
    Runs are repeatable; the batches are the ones tflearn meant to feed.
+12. ``tensorflow.contrib.losses.metric_learning`` (``triplet_semihard_loss``, ``contrastive_loss``,
+   ``lifted_struct_loss``, ``npairs_loss``, ``pairwise_distance``): TF 1.15's code, transcribed op for
+   op with ``tf.compat.v1`` ops in ``migrator/legacy/metric_learning.py`` (nothing else provides it).
 """
 from __future__ import annotations
 
@@ -165,6 +168,29 @@ class _ContribRNN(types.ModuleType):
         raise AttributeError(f"module 'tensorflow.contrib.rnn' has no attribute {name!r} in this shim")
 
 
+def _metric_learning():
+    from . import metric_learning
+
+    return metric_learning
+
+
+def _contrib_metric_learning() -> None:
+    """``tensorflow.contrib.losses.metric_learning`` (and its ``python.metric_learning.metric_loss_ops``
+    path): TF 1.15's functions transcribed in ``migrator/legacy/metric_learning.py``, loaded on first use."""
+    ml = _LazyContrib("tensorflow.contrib.losses.metric_learning", _metric_learning)
+    ops = _LazyContrib("tensorflow.contrib.losses.python.metric_learning.metric_loss_ops", _metric_learning)
+    names = {"tensorflow.contrib.losses": types.ModuleType("tensorflow.contrib.losses"),
+             "tensorflow.contrib.losses.metric_learning": ml,
+             "tensorflow.contrib.losses.python": types.ModuleType("tensorflow.contrib.losses.python"),
+             "tensorflow.contrib.losses.python.metric_learning": types.ModuleType(
+                 "tensorflow.contrib.losses.python.metric_learning"),
+             "tensorflow.contrib.losses.python.metric_learning.metric_loss_ops": ops}
+    for name, mod in names.items():
+        mod = sys.modules.setdefault(name, mod)
+        parent, _, child = name.rpartition(".")
+        setattr(sys.modules[parent], child, mod)
+
+
 def _contrib_eager(tf1) -> types.ModuleType:
     from tensorflow.python.eager import backprop
     from tensorflow.python.ops import resource_variable_ops
@@ -280,6 +306,7 @@ def install() -> None:
     rnn = _ContribRNN("tensorflow.contrib.rnn", tf1)
     sys.modules["tensorflow.contrib.rnn"] = rnn
     sys.modules["tensorflow.contrib"].rnn = rnn
+    _contrib_metric_learning()
     object.__setattr__(proxy, "contrib", sys.modules["tensorflow.contrib"])
     if "tflearn.data_flow" not in sys.modules:
         sys.meta_path.insert(0, _PinDataFlowRace())
