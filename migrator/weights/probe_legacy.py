@@ -523,7 +523,12 @@ def _probe(cap, args, tf, tf1, tflearn, orig_fit, orig_run, train_ops, grad_caps
     meta, before, gv = _variables(tf1, sess)
     if cap.kind != "tflearn":
         # unnamed variables (``Variable_3``): where the forward graph reads them (structure.py)
-        for m, u in zip(meta, _var_uses(sess.graph, gv, dep, placeholders)):
+        try:
+            found = _var_uses(sess.graph, gv, dep, placeholders)
+        except Exception as ex:  # noqa: BLE001 - a graph this walk does not know: names decide alone
+            print(f"probe_legacy: unnamed variables not placed ({type(ex).__name__}: {ex})", file=sys.stderr)
+            found = [None] * len(gv)
+        for m, u in zip(meta, found):
             if u is not None:
                 m["uses"] = u
     # a placeholder written with a fixed batch size (``tf.placeholder(tf.float32, [64])``) only
