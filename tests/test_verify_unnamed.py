@@ -2,7 +2,8 @@
 legacy graph reads them (migrator/weights/structure.py). The fast tests feed the matcher the
 records the two probes write (no TensorFlow); the slow ones run verify on
 tests/fixtures/verify/unnamed_vars_*.py (towers that do not share; weight dicts both towers
-read) with negative controls."""
+read) with negative controls, and on feed_helper_towers.py (a feed dict built by a helper,
+followed by TFM140)."""
 from __future__ import annotations
 
 import re
@@ -264,3 +265,25 @@ def test_tutorial_program_with_unnamed_variables_is_equivalent(tmp_path):
     assert ok, out
     assert sum(" (graph position)" in l for l in res["mapping"]) == 3, out
     assert len(res["step"]) == 6, out
+
+
+@pytest.mark.slow
+def test_feed_dict_built_by_a_helper_migrates_and_is_equivalent(tmp_path):
+    # TFM140 follows ``feed_dict=make_feed(a, b, label)`` (the helper returns {placeholder: param});
+    # the translated loop feeds the same arrays: the same weights give the same distance and step
+    from migrator import migrate_source
+    from migrator.weights.verify import migrate_faithful, verify_many
+
+    legacy = FIX / "verify" / "feed_helper_towers.py"
+    assert "feed_dict=make_feed(" in legacy.read_text()
+    faithful = migrate_faithful(legacy, tmp_path / "faithful")
+    text = faithful.read_text()
+    assert "TODO(tflearn-migrate)" not in text and "def make_feed" not in text and "make_feed(pair_a" not in text
+    assert "model.train_on_batch([pair_a[i:i + 32], pair_b[i:i + 32]], pair_y[i:i + 32])" in text
+    fixed = tmp_path / "fixed.py"
+    fixed.write_text(migrate_source(legacy.read_text(), "feed_helper_towers.py").code)
+    assert "TODO" not in fixed.read_text()
+    for res in verify_many(legacy, [faithful, fixed], workdir=tmp_path / "v"):
+        ok, out = _judge(res)
+        assert ok, out
+        assert len(res["step"]) == 4, out
