@@ -174,6 +174,38 @@ def test_named_variables_are_not_touched_by_the_placement():
     assert p.assignments[0].how != "graph position"
 
 
+
+def test_scoped_unnamed_variables_placed_by_creation_order_are_re_placed_by_the_graph():
+    # ``with tf.name_scope('t1/fc1'): W = tf.Variable(...)``: the name matcher takes whole scopes
+    # in creation order (t1/fc1, t1/fc2, t2/fc1, t2/fc2), the Keras layers come in graph order
+    # (t1.fc1, t2.fc1, t1.fc2, t2.fc2) and every kernel is 16x16: creation order alone gives
+    # t2.fc1 the first tower's fc2. The graph positions undo that.
+    rs = np.random.RandomState(3)
+    names = []
+    for t in ("t1", "t2"):
+        for fc in ("fc1", "fc2"):
+            names += [f"{t}/{fc}/Variable", f"{t}/{fc}/Variable_1"]
+    lv = LegacyVars([LegacyVar(n, rs.rand(*((16, 16) if n.endswith("Variable") else (16,))).astype("float32"), True, i)
+                     for i, n in enumerate(names)], order_known=True)
+    x = {"t1": X1, "t2": X2}
+    depth = {"fc1": 1, "fc2": 2}
+    uses = {}
+    for n in names:
+        t, fc, v = n.split("/")
+        pos = [((x[t],), depth[fc])]
+        uses[n] = _kernel(pos) if v == "Variable" else _bias(pos, f"{t}/{fc}/Variable")
+    order = [("t1", "fc1"), ("t2", "fc1"), ("t1", "fc2"), ("t2", "fc2")]
+    klayers = [KLayer(f"dense_{i}", "Dense", ["kernel", "bias"], [(16, 16), (16,)]) for i in range(4)]
+    positions = {f"dense_{i}": frozenset({((x[t],), depth[fc])}) for i, (t, fc) in enumerate(order)}
+    naive = plan(lv, klayers)              # names only (a checkpoint): creation order
+    assert _mapped(naive)["dense_1"] == ["t1/fc2/Variable", "t1/fc2/Variable_1"]
+    p = plan(lv, klayers, uses=uses, positions=positions)
+    p.check()
+    m = _mapped(p)
+    for i, (t, fc) in enumerate(order):
+        assert m[f"dense_{i}"] == [f"{t}/{fc}/Variable", f"{t}/{fc}/Variable_1"], m
+
+
 # ---------------------------------------------------------------------------- slow: real runs
 
 FIX = ROOT / "tests" / "fixtures"

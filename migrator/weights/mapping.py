@@ -200,6 +200,8 @@ def plan(lv: LegacyVars, klayers: Iterable[KLayer], ignore: Iterable[str] = (), 
     variables (``Variable_3``) left over by the name matcher are placed by where the graph
     reads them (``structure.py``), never by creation order alone."""
     p = _plan(lv, klayers, ignore)
+    if uses and positions:
+        _demote_misplaced(p, lv, uses, positions)
     if uses and p.unmapped:
         from .structure import is_unnamed, match
 
@@ -214,6 +216,25 @@ def plan(lv: LegacyVars, klayers: Iterable[KLayer], ignore: Iterable[str] = (), 
             p.unmapped = [(k, f"{why[id(k)]}; {w}") for k, w in still]
             p.unused = [v for v in p.unused if v.name not in taken]
     return p
+
+
+def _demote_misplaced(p: Plan, lv: LegacyVars, uses: dict, positions: dict) -> None:
+    """An assignment of the name matcher that took an UNNAMED kernel (``tower2/fc1/Variable``,
+    placed by scope and creation order) read at other positions than the Keras layer's calls
+    is undone (the layer unmapped, its variables unused): the graph places them instead."""
+    from .structure import is_unnamed, positions_of
+
+    keep = []
+    for a in p.assignments:
+        kpos = positions.get(a.klayer.name)
+        kernels = [n for n in a.legacy if is_unnamed(n) and any(u.get("role") == "kernel" for u in uses.get(n, ()))]
+        if a.how != "layer map" and kpos and kernels and any(positions_of(uses[n], "kernel") != kpos for n in kernels):
+            p.unmapped.append((a.klayer, f"the name matcher's {', '.join(a.legacy)} are read elsewhere in the graph"))
+            byname = lv.by_name()
+            p.unused.extend(byname[n] for n in a.legacy)
+            continue
+        keep.append(a)
+    p.assignments = keep
 
 
 def _plan(lv: LegacyVars, klayers: Iterable[KLayer], ignore: Iterable[str] = ()) -> Plan:
