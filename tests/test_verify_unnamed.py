@@ -2,8 +2,8 @@
 legacy graph reads them (migrator/weights/structure.py). The fast tests feed the matcher the
 records the two probes write (no TensorFlow); the slow ones run verify on
 tests/fixtures/verify/unnamed_vars_*.py (towers that do not share; weight dicts both towers
-read) with negative controls, and on feed_helper_towers.py (a feed dict built by a helper,
-followed by TFM140)."""
+read, built in main() or at module level) with negative controls, and on
+feed_helper_towers.py (a feed dict built by a helper, followed by TFM140)."""
 from __future__ import annotations
 
 import re
@@ -250,10 +250,12 @@ def test_unshared_unnamed_towers_faithful_is_equivalent_default_and_broken_are_n
 
 
 @pytest.mark.slow
-def test_shared_unnamed_weight_dicts_are_equivalent_and_unsharing_or_changing_is_not(tmp_path):
+@pytest.mark.parametrize("legacy_name", ["unnamed_vars_dict.py", "unnamed_vars_dict_module.py"])
+def test_shared_unnamed_weight_dicts_are_equivalent_and_unsharing_or_changing_is_not(tmp_path, legacy_name):
+    # the dicts built in main() or at module level: the same variables, the same finished migration
     from migrator.weights.verify import verify_many
 
-    legacy = FIX / "verify" / "unnamed_vars_dict.py"
+    legacy = FIX / "verify" / legacy_name
     good = FIX / "weights" / "migrated_unnamed_vars_dict.py"
     src = good.read_text()
     unshared = tmp_path / "unshared_out.py"      # tower 2 gets its own last layer
