@@ -115,7 +115,7 @@ def _check(model, meta, arr, out, no_step) -> int:
     if uses:
         from .keras_side import positions
 
-        pos = positions(model, [meta["inputs"][j] for j in idx]) if len(idx) <= n_leg else {}
+        pos = positions(model, [meta["inputs"][j] for j in idx])
     p = plan(lv, klayers(model), uses=uses, positions=pos)
     res["mapping"] = p.lines()
     try:

@@ -29,8 +29,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-import numpy as np
-
 # TF1's default name of an unnamed variable (last path component)
 UNNAMED = re.compile(r"^Variable(_\d+)?$")
 
@@ -62,7 +60,6 @@ class Unit:
 
 def units(lvars: list, uses: dict[str, list[dict]]) -> tuple[list[Unit], list[tuple[object, str]]]:
     """Legacy units from the variables' recorded uses -> (units, [(variable, why not in a unit)])."""
-    by_name = {v.name: v for v in lvars}
     out: dict[str, Unit] = {}
     left: list[tuple[object, str]] = []
     for v in lvars:
@@ -88,7 +85,6 @@ def units(lvars: list, uses: dict[str, list[dict]]) -> tuple[list[Unit], list[tu
             u.bias = u.biases[0]
         elif u.biases:
             left.extend((b, f"one of {len(u.biases)} biases added to {u.kernel.name}'s op") for b in u.biases)
-    del by_name
     return list(out.values()), left
 
 
@@ -134,7 +130,3 @@ def match(klayers: list, positions: dict, lvars: list, uses: dict[str, list[dict
             unmapped.append((k, f"no unnamed legacy kernel{' + bias' if want_bias else ''} of shape "
                                 f"{', '.join(str(tuple(s)) for s in k.shapes)} read at its position ({_fmt(pos)})"))
     return done, unmapped, left
-
-
-def as_arrays(vs: list) -> list[np.ndarray]:
-    return [np.asarray(v.value) for v in vs]
