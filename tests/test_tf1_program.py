@@ -116,6 +116,41 @@ def test_named_feed_dict_is_followed():
     assert not run.ok
 
 
+
+FEED_HELPER = ("import tensorflow as tf\nx = tf.placeholder(tf.float32, [None, 3])\ny = tf.placeholder(tf.float32, [None])\n"
+               "out = tf.layers.dense(x, 1)\nloss = tf.reduce_mean(tf.square(out - y))\n"
+               "op = tf.train.AdamOptimizer(0.1).minimize(loss)\nsess = tf.Session()\n"
+               "def make_feed(a, label):\n    return {x: a, y: label}\n"
+               "sess.run(op, feed_dict=make_feed(X[:4], label=Y[:4]))\n")
+
+
+def test_feed_dict_returned_by_a_helper_is_followed():
+    # ``feed_dict=make_feed(a, label=...)``: each placeholder is fed the argument of its parameter
+    ctx, tp = analyse(FEED_HELPER)
+    (prog,) = tp.programs.values()
+    (run,) = prog.runs
+    assert run.ok and run.feed_params == {"x": "a", "y": "label"}
+    assert code(run.feeds["x"]) == "X[:4]" and code(run.feeds["y"]) == "Y[:4]"
+    assert [f.name.value for f in prog.feed_helpers.values()] == ["make_feed"]
+
+
+def test_feed_helpers_that_do_more_are_not_followed():
+    for old, new in [
+        ("def make_feed(a, label):\n    return {x: a, y: label}\n",              # a default parameter
+         "def make_feed(a, label=None):\n    return {x: a, y: label}\n"),
+        ("    return {x: a, y: label}\n", "    return {x: a * 2, y: label}\n"),   # a computed value
+        ("    return {x: a, y: label}\n", "    d = {x: a, y: label}\n    return d\n"),   # more than the return
+        ("sess.run(op, feed_dict=make_feed(X[:4], label=Y[:4]))\n",             # the helper read elsewhere
+         "sess.run(op, feed_dict=make_feed(X[:4], label=Y[:4]))\nprint(make_feed(1, 2))\n"),
+        ("    return {x: a, y: label}\n", "    return {x: a, z: label}\n"),   # a key that is no placeholder
+    ]:
+        assert old in FEED_HELPER
+        _, tp = analyse(FEED_HELPER.replace(old, new))
+        (prog,) = tp.programs.values()
+        (run,) = prog.runs
+        assert not run.ok and "dict literal" in run.why and not prog.feed_helpers, new
+
+
 def test_encoder_builders():
     ctx, _ = analyse(SIAMESE)
     train = next(s for s in ctx.module.body if isinstance(s, cst.FunctionDef) and s.name.value == "train")

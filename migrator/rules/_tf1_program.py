@@ -23,7 +23,9 @@ For every scope (the module, each function) that creates placeholders, a :class:
   (``scope.reuse_variables()`` statements).
 
 The analysis is syntactic and deliberately conservative: where a program does something it
-does not model (a feed_dict that is not a dict literal, fetches built dynamically), the
+does not model (a feed_dict that is not a dict literal - or a named one, or the call of a
+helper ``def make_feed(a, b): return {x: a, y: b}`` of the same scope, whose arguments are then
+the fed values -, fetches built dynamically), the
 corresponding ``Run.ok`` is False and rules leave the code with a TODO.
 """
 from __future__ import annotations
@@ -110,6 +112,8 @@ class Run:
     train_op: TrainOp | None = None       # the train op it runs, if any
     initializer: bool = False             # ``sess.run(tf.global_variables_initializer())``
     feed_name: str | None = None          # the feed dict passed by name (``feed_dict=feed``)
+    feed_params: dict[str, str] | None = None  # ``feed_dict=make_feed(a, b)``: placeholder -> the
+                                          # helper's parameter fed to it (``Program.feed_helpers``)
     method: str = "session"               # "session": ``sess.run(fetches, feed)``; "eval": ``t.eval(feed)``,
                                           # ``op.run(feed)`` (the fetch is the object, the feed arg 0)
 
@@ -146,6 +150,7 @@ class Program:
     scopes: list[VariableScope] = field(default_factory=list)
     reuse_calls: list[cst.SimpleStatementLine] = field(default_factory=list)
     feed_dicts: dict[int, Any] = field(default_factory=dict)   # id(statement) -> Def of a named feed dict
+    feed_helpers: dict[int, Any] = field(default_factory=dict)  # id(FunctionDef) -> a helper returning the feed
     _closure: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
 
     # -- queries -------------------------------------------------------------------------
@@ -977,9 +982,78 @@ class TF1Program:
                     run.feeds[el.key.value] = el.value
                 run.feed_name = feed.value
                 prog.feed_dicts[id(d.stmt)] = d
+            elif isinstance(feed, cst.Call) and (h := self._feed_helper(prog, feed)) is not None:
+                # ``feed_dict=make_feed(a, b, y)`` with ``def make_feed(x1v, x2v, yv): return {x1: x1v,
+                # ...}``: the run feeds each placeholder the call's argument for that parameter
+                fn, params, bound = h
+                run.feed_params = params
+                for ph, param in params.items():
+                    run.feeds[ph] = bound[param]
+                prog.feed_helpers[id(fn)] = fn
+            elif isinstance(feed, cst.Call):
+                run.ok, run.why = False, ("feed_dict is not a dict literal (a call, but not of a helper of "
+                                          "this scope that only returns {placeholder: parameter, ...})")
             else:
                 run.ok, run.why = False, "feed_dict is not a dict literal"
         return run
+
+    def feed_helper_params(self, fn: cst.FunctionDef) -> dict[str, str] | None:
+        """``def make_feed(a, b, label): return {x1: a, x2: b, y: label}`` (an optional docstring
+        first) -> {placeholder name: parameter}; None for anything else (defaults, star
+        parameters, decorators, values that are not plain parameters, keys that are not names)."""
+        ps = fn.params
+        if fn.decorators or ps.star_arg not in (None, cst.MaybeSentinel.DEFAULT) or ps.star_kwarg is not None \
+                or ps.kwonly_params or any(p.default is not None for p in [*ps.posonly_params, *ps.params]):
+            return None
+        names = [p.name.value for p in [*ps.posonly_params, *ps.params]]
+        body = list(fn.body.body) if isinstance(fn.body, cst.IndentedBlock) else []
+        if body and isinstance(body[0], cst.SimpleStatementLine) and len(body[0].body) == 1 \
+                and isinstance(body[0].body[0], cst.Expr) and isinstance(body[0].body[0].value, cst.SimpleString):
+            body = body[1:]
+        if len(body) != 1 or not isinstance(body[0], cst.SimpleStatementLine) or len(body[0].body) != 1:
+            return None
+        ret = body[0].body[0]
+        if not isinstance(ret, cst.Return) or not isinstance(ret.value, cst.Dict):
+            return None
+        out: dict[str, str] = {}
+        for el in ret.value.elements:
+            if not (isinstance(el, cst.DictElement) and isinstance(el.key, cst.Name) and isinstance(el.value, cst.Name)
+                    and el.value.value in names and el.key.value not in names and el.key.value not in out):
+                return None
+            out[el.key.value] = el.value.value
+        return out
+
+    def _feed_helper(self, prog: Program, feed: cst.Call):
+        """(the FunctionDef, {placeholder: parameter}, {parameter: argument}) when ``feed`` calls a
+        feed helper (``feed_helper_params``) defined once in the program's own scope, whose keys
+        are this program's placeholders, bound one to one by the call, and whose every use in
+        the file is the feed argument of a run; else None (the run keeps its TODO)."""
+        if not isinstance(feed.func, cst.Name) or any(a.star for a in feed.args):
+            return None
+        name = feed.func.value
+        defs = prog.scope.by_name.get(name, ())
+        if len(defs) != 1 or not isinstance(defs[0].stmt, cst.FunctionDef):
+            return None
+        fn = defs[0].stmt
+        params = self.feed_helper_params(fn)
+        if params is None or not all(p in prog.placeholders for p in params):
+            return None
+        bound = self.flow.call_bindings(fn, feed)
+        if bound is None or set(bound) != set(params.values()) or len(fn.params.params) + len(
+                fn.params.posonly_params) != len(bound):
+            return None
+        for node in _walk(self.ctx.module):
+            if not (isinstance(node, cst.Name) and node.value == name) or node is fn.name:
+                continue
+            call = self.ctx.parent(node)
+            arg = self.ctx.parent(call) if isinstance(call, cst.Call) and call.func is node else None
+            run = self.ctx.parent(arg) if isinstance(arg, cst.Arg) else None
+            if not (isinstance(run, cst.Call) and isinstance(run.func, cst.Attribute)
+                    and run.func.attr.value in ("run", "eval")
+                    and (arg.keyword is not None and arg.keyword.value == "feed_dict"
+                         or arg.keyword is None and run.args.index(arg) == (1 if run.func.attr.value == "run" else 0))):
+                return None
+        return fn, params, bound
 
     def _named_feed(self, prog: Program, feed: cst.Name, c: cst.Call, method: str):
         """The definition of a feed dict passed by name, when it is a dict literal keyed by this

@@ -166,3 +166,66 @@ def apply(plan: Plan, values: list[list[np.ndarray]] | None = None) -> None:
     for a, arrs in zip(plan.assignments, arrays):
         a.klayer.layer.set_weights([np.asarray(x, dtype=np.asarray(w).dtype)
                                     for x, w in zip(arrs, a.klayer.layer.get_weights())])
+
+
+def _weighted(layer) -> bool:
+    """Counted in a position's depth (as the legacy probe counts MatMul / Conv / Gather ops
+    reading a variable): a layer with a kernel or an embedding table."""
+    return any(w.name.rsplit("/", 1)[-1].split(":")[0] in ("kernel", "embeddings", "depthwise_kernel")
+               for w in getattr(layer, "weights", []))
+
+
+def positions(model, input_names: list[str]) -> dict[str, frozenset]:
+    """{layer name: frozenset of (sorted legacy placeholder names, depth)} over every call of each
+    weighted layer in the functional graph of ``model`` (nested functional models walked into
+    with their callers' positions); ``input_names[j]``: the legacy placeholder model input j
+    takes. Depth: layers with a kernel on the longest path from the inputs, this one included
+    (``structure.py``). {} when the model is not a functional graph (a subclassed model)."""
+    out: dict[str, set] = {}
+    ins = getattr(model, "inputs", None)
+    outs = getattr(model, "outputs", None)
+    if not ins or not outs or len(ins) != len(input_names):
+        return {}
+    try:
+        _trace(model, [(frozenset([n]), 0) for n in input_names], out)
+    except Exception:  # noqa: BLE001 - an unexpected graph: no positions, the names decide alone
+        return {}
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+def _trace(model, in_pos: list, out: dict) -> list:
+    """Positions of ``model``'s outputs given its inputs' positions; records each weighted layer
+    call's position in ``out``."""
+    memo: dict[int, tuple] = {id(t): p for t, p in zip(model.inputs, in_pos)}
+
+    def pos(t):
+        if id(t) in memo:
+            return memo[id(t)]
+        hist = getattr(t, "_keras_history", None)
+        if hist is None:
+            return (frozenset(), 0)
+        op, node_index, tensor_index = hist
+        node = op._inbound_nodes[node_index]
+        args = [pos(x) for x in node.input_tensors]
+        if getattr(op, "inputs", None) is not None and getattr(op, "outputs", None) is not None \
+                and hasattr(op, "layers"):
+            res = _trace(op, args, out)          # a nested functional model
+            for x, r in zip(node.output_tensors, res):
+                memo[id(x)] = r
+            return memo.get(id(t), (frozenset(), 0))
+        deps = frozenset().union(*(a[0] for a in args)) if args else frozenset()
+        depth = max((a[1] for a in args), default=0) + (1 if _weighted(op) else 0)
+        if getattr(op, "weights", None):
+            out.setdefault(op.name, set()).add((tuple(sorted(deps)), depth))
+        for x in node.output_tensors:
+            memo[id(x)] = (deps, depth)
+        return memo[id(t)]
+
+    import sys
+
+    old = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(old, 20000))
+    try:
+        return [pos(t) for t in model.outputs]
+    finally:
+        sys.setrecursionlimit(old)

@@ -193,7 +193,51 @@ def _split_prep_stats(lv: LegacyVars, model_vars: list[LegacyVar], ignored: list
     return stats, rest
 
 
-def plan(lv: LegacyVars, klayers: Iterable[KLayer], ignore: Iterable[str] = ()) -> Plan:
+def plan(lv: LegacyVars, klayers: Iterable[KLayer], ignore: Iterable[str] = (), *,
+         uses: dict | None = None, positions: dict | None = None) -> Plan:
+    """``uses`` (legacy variable name -> its forward uses, ``probe_legacy._var_uses``) and
+    ``positions`` (Keras layer name -> its calls' positions, ``keras_side.positions``): unnamed TF1
+    variables (``Variable_3``) left over by the name matcher are placed by where the graph
+    reads them (``structure.py``), never by creation order alone."""
+    p = _plan(lv, klayers, ignore)
+    if uses and positions:
+        _demote_misplaced(p, lv, uses, positions)
+    if uses and p.unmapped:
+        from .structure import is_unnamed, match
+
+        free = [v for v in p.unused if is_unnamed(v.name) and v.name in uses]
+        if free:
+            done, still, _left = match([k for k, _ in p.unmapped], positions or {}, free, uses)
+            why = {id(k): w for k, w in p.unmapped}
+            for k, vs in done:
+                p.assignments.append(Assignment(k, [v.name for v in vs], [np.asarray(v.value) for v in vs],
+                                                "graph position"))
+            taken = {v.name for _, vs in done for v in vs}
+            p.unmapped = [(k, f"{why[id(k)]}; {w}") for k, w in still]
+            p.unused = [v for v in p.unused if v.name not in taken]
+    return p
+
+
+def _demote_misplaced(p: Plan, lv: LegacyVars, uses: dict, positions: dict) -> None:
+    """An assignment of the name matcher that took an UNNAMED kernel (``tower2/fc1/Variable``,
+    placed by scope and creation order) read at other positions than the Keras layer's calls
+    is undone (the layer unmapped, its variables unused): the graph places them instead."""
+    from .structure import is_unnamed, positions_of
+
+    keep = []
+    for a in p.assignments:
+        kpos = positions.get(a.klayer.name)
+        kernels = [n for n in a.legacy if is_unnamed(n) and any(u.get("role") == "kernel" for u in uses.get(n, ()))]
+        if a.how != "layer map" and kpos and kernels and any(positions_of(uses[n], "kernel") != kpos for n in kernels):
+            p.unmapped.append((a.klayer, f"the name matcher's {', '.join(a.legacy)} are read elsewhere in the graph"))
+            byname = lv.by_name()
+            p.unused.extend(byname[n] for n in a.legacy)
+            continue
+        keep.append(a)
+    p.assignments = keep
+
+
+def _plan(lv: LegacyVars, klayers: Iterable[KLayer], ignore: Iterable[str] = ()) -> Plan:
     model_vars, ignored = classify(lv, ignore)
     stats, model_vars = _split_prep_stats(lv, model_vars, ignored)
     groups = group(model_vars)

@@ -90,14 +90,7 @@ def _check(model, meta, arr, out, no_step) -> int:
     _augmentation_off(model)
     lv = LegacyVars([LegacyVar(v["name"], arr[f"before_{i}"], v["trainable"], v["index"], v["layer"])
                      for i, v in enumerate(meta["vars"])], order_known=True, source="legacy graph")
-    p = plan(lv, klayers(model))
-    res: dict = {"mapping": p.lines(), "forward": [], "step": [], "backend": keras.backend.backend()}
-    try:
-        apply(p)
-    except MappingError as ex:
-        res["error"] = str(ex)
-        json.dump(res, open(out, "w"), indent=1)
-        return 1
+    res: dict = {"mapping": [], "forward": [], "step": [], "backend": keras.backend.backend()}
     auto = bool(meta.get("auto_outputs"))
     n_leg = len(meta["inputs"])
     idx, tgt = list(range(n_leg)), []
@@ -116,6 +109,21 @@ def _check(model, meta, arr, out, no_step) -> int:
             idx.append(j)
             free.remove(j)
         tgt = free
+    # unnamed TF1 variables (``Variable_3``): placed by where the legacy graph reads them
+    uses = {v["name"]: v["uses"] for v in meta["vars"] if v.get("uses")}
+    pos = {}
+    if uses:
+        from .keras_side import positions
+
+        pos = positions(model, [meta["inputs"][j] for j in idx])
+    p = plan(lv, klayers(model), uses=uses, positions=pos)
+    res["mapping"] = p.lines()
+    try:
+        apply(p)
+    except MappingError as ex:
+        res["error"] = str(ex)
+        json.dump(res, open(out, "w"), indent=1)
+        return 1
     x = [arr[f"in_{j}"] for j in idx]
     y = model(x if len(x) > 1 else x[0], training=False)
     ys = [keras.ops.convert_to_numpy(k) for k in (y if isinstance(y, (list, tuple)) else [y])]

@@ -335,6 +335,91 @@ def _placeholder_deps(graph, ph_index: dict) -> dict:
     return dep
 
 
+# ops that apply a weight (a layer's kernel / table): counted in a position's depth
+WEIGHTED_OPS = {"MatMul", "BatchMatMul", "BatchMatMulV2", "Conv2D", "Conv3D", "DepthwiseConv2dNative",
+                "Conv2DBackpropInput", "Conv3DBackpropInputV2", "GatherV2", "Gather", "ResourceGather"}
+BIAS_OPS = {"Add", "AddV2", "BiasAdd"}
+
+
+def _var_uses(graph, gv, dep, placeholders) -> list:
+    """For each variable of ``gv`` whose name TF1 made up (``Variable``, ``Variable_3``; else
+    None): its forward uses ``[{"role", "op", "deps", "depth", "partner"}]`` -
+
+    * ``kernel``: read by a weighted op (MatMul, Conv2D, Gather ...);
+    * ``bias``: added (Add, AddV2, BiasAdd) to the output of a weighted op (``partner``: the
+      variable that op reads);
+    * ``other``: any other forward op;
+
+    ``deps``: the fed placeholders the op is computed from (names), ``depth``: weighted ops on
+    the longest path from them, this one included. Gradient and optimizer ops are not forward
+    ops (only ops computed from a fed placeholder outside ``gradients`` scopes count)."""
+    from migrator.weights.structure import is_unnamed
+
+    names = [p.name for p in placeholders]
+    var_of = {v.op.name: i for i, v in enumerate(gv)}
+
+    def source(t):
+        op = t.op
+        for _ in range(8):
+            if op.name in var_of:
+                return var_of[op.name]
+            if op.type in ("Identity", "ReadVariableOp", "Enter", "RefEnter") and op.inputs:
+                op = op.inputs[0].op
+            else:
+                return None
+        return None
+
+    def forward(op):
+        n = op.name
+        return bool(dep.get(n)) and not n.startswith("gradients") and "/gradients" not in n \
+            and not n.startswith("tfm_verify_grad") and "Apply" not in op.type \
+            and not op.type.startswith(("Assign", "Scatter", "ResourceScatter", "AssignVariable"))
+
+    wanted = {i for i, v in enumerate(gv) if is_unnamed(v.op.name)}
+    if not wanted:
+        return [None] * len(gv)
+    depth: dict[str, int] = {}
+    visiting: set[str] = set()
+    ops = [op for op in graph.get_operations() if forward(op)]
+    for root in ops:
+        stack = [(root, False)]
+        while stack:
+            op, done = stack.pop()
+            if op.name in depth:
+                continue
+            ins = [i.op for i in op.inputs if forward(i.op)]
+            if done:
+                w = 1 if op.type in WEIGHTED_OPS and any(source(i) is not None for i in op.inputs) else 0
+                depth[op.name] = max((depth.get(i.name, 0) for i in ins), default=0) + w
+                visiting.discard(op.name)
+                continue
+            if op.name in visiting:
+                continue   # a while loop's back edge
+            visiting.add(op.name)
+            stack.append((op, True))
+            stack.extend((i, False) for i in ins if i.name not in depth and i.name not in visiting)
+    uses: list = [None if i not in wanted else [] for i in range(len(gv))]
+    for op in ops:
+        srcs = [source(t) for t in op.inputs]
+        for k, s in enumerate(srcs):
+            if s is None or s not in wanted:
+                continue
+            u = {"op": op.type, "deps": sorted(names[j] for j in dep[op.name]), "depth": depth.get(op.name, 0)}
+            if op.type in WEIGHTED_OPS:
+                u["role"] = "kernel"
+            elif op.type in BIAS_OPS and len(op.inputs) == 2:
+                other = op.inputs[1 - k].op
+                partner = None
+                if other.type in WEIGHTED_OPS:
+                    partner = next((gv[x].op.name for x in (source(t) for t in other.inputs) if x is not None), None)
+                u["role"] = "bias" if partner is not None else "other"
+                u["partner"] = partner
+            else:
+                u["role"] = "other"
+            uses[s].append(u)
+    return uses
+
+
 def _inference_value(t, v):
     """The value an evaluation run feeds a scalar placeholder the training run fed ``v``: the
     Keras forward pass is the model in inference mode. A bool flag (``is_training``) is fed the
@@ -436,6 +521,16 @@ def _probe(cap, args, tf, tf1, tflearn, orig_fit, orig_run, train_ops, grad_caps
         if len(fixed) == 1:
             n = fixed.pop()
     meta, before, gv = _variables(tf1, sess)
+    if cap.kind != "tflearn":
+        # unnamed variables (``Variable_3``): where the forward graph reads them (structure.py)
+        try:
+            found = _var_uses(sess.graph, gv, dep, placeholders)
+        except Exception as ex:  # noqa: BLE001 - a graph this walk does not know: names decide alone
+            print(f"probe_legacy: unnamed variables not placed ({type(ex).__name__}: {ex})", file=sys.stderr)
+            found = [None] * len(gv)
+        for m, u in zip(meta, found):
+            if u is not None:
+                m["uses"] = u
     # a placeholder written with a fixed batch size (``tf.placeholder(tf.float32, [64])``) only
     # takes that many rows: probe with that batch
     fixed = {t.shape.as_list()[0] for t in [*inputs, *targets] if t.shape.ndims and t.shape.as_list()[0] is not None}

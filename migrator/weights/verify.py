@@ -10,7 +10,10 @@
 2. The migrated program (``--migrated``; default: LEGACY.py migrated now in faithful mode,
    ``--no-fixes``) runs in a Keras 3 process (``probe_keras``) up to its first
    ``fit``/``train_on_batch``; the legacy variables are loaded through the weight mapping
-   (partial loads refused), the same inputs and the same training batch are used.
+   (partial loads refused), the same inputs and the same training batch are used. Variables
+   are mapped by their names; TF1's made-up names (``Variable_3``: unnamed ``tf.Variable`` s)
+   by where the legacy graph reads them, matched to where the Keras layers are called
+   (``structure.py``; two equally placed candidates are reported, never guessed).
 3. Pass when every output agrees within ``--atol`` (max absolute difference) and every
    weight after the step within ``--rtol`` (relative error ||migrated - legacy|| / ||legacy||,
    2-norm over the tensor). Not the element-wise maximum: Adam's first step is
