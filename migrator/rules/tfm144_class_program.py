@@ -471,7 +471,16 @@ class ClassProgramRule(Rule):
         return cache[cp.name]
 
     def _loss_inputs(self, cp: ClassProgram) -> list[str]:
-        return cp.placeholders_of(cp.train_ops[0].loss, ("input", "label"))
+        return cp.placeholders_of(cp.loss_attr(), ("input", "label"))
+
+    def _weights_model(self, cp: ClassProgram, inst: str) -> cst.BaseExpression:
+        """A file that instantiates a class of another module without training it (restores
+        what the training file saved): ``LossModel([inputs of the loss], inst.loss)`` - the
+        model the training file saves, built over the same layers, so its weights load into
+        the instance's tensors."""
+        self.ctx.use_helper("LossModel")
+        return expr("LossModel({i}, {l})", i=self._inputs_node(inst, self._loss_inputs(cp)),
+                    l=cst.Attribute(_inst_node(inst), cst.Name(cp.loss_attr())))
 
     def _x(self, cp, inst: str, attrs: list[str], feeds: dict[str, cst.BaseExpression], run=None):
         if any(a not in feeds for a in attrs):
@@ -824,7 +833,7 @@ class ClassProgramRule(Rule):
     def _saver_why(self, cp: ClassProgram, c: cst.Call) -> str:
         from ._tf1_program import _arg
 
-        if cp.why or len(cp.train_ops) != 1:
+        if cp.why or (len(cp.train_ops) != 1 and not (cp.remote is not None and not cp.train_ops)):
             return f"class {cp.name}: {cp.why or 'no single train op'}"
         step = _arg(c, 2, "global_step") if c.func.attr.value == "save" else None
         if len(c.args) != 2 + (step is not None) or any(
@@ -910,7 +919,13 @@ class ClassProgramRule(Rule):
             if mk is not None:
                 self.ctx.add_import("os")
                 self.ctx.insert_before(original, [mk])
-        model = self._model_node(cp)
+        if cp.train_ops:
+            model = self._model_node(cp)
+        else:  # a class of another module, trained elsewhere (TF1Classes._remote_classes)
+            from ..analysis.flow import Flow
+
+            scope = self.ctx.analysis(Flow).scope_of(original)
+            model = self._weights_model(cp, next(n for s, n in cp.instances if s is scope))
         if any(x is original for x in cp.self_saver_calls):  # inside the class: its own model
             model = cst.parse_expression(f"self.{cp.train_ops[0].method.attr}")
         return expr("{m}.%s({p})" % method, m=model, p=new)
@@ -1336,7 +1351,7 @@ class ClassProgramRule(Rule):
         try:
             feeds = self._feeds(r, updated)
             outs = []
-            loss = cp.train_ops[0].loss
+            loss = cp.train_ops[0].loss if cp.train_ops else None
             for i, (kind, name) in enumerate(r.fetches):
                 if kind == "summary":  # only handed to add_summary, which TFM142 removes
                     assign = self.ctx.parent(original)
