@@ -245,6 +245,22 @@ class TF1Classes:
             for k in keys:
                 self._remote_ctors[k] = cp
 
+    def _remote_passed(self, cp: ClassProgram) -> str:
+        """An instance of a class of another module read other than as ``inst.attr`` (passed to
+        a function, stored, returned): what is done with it there is not followed, and a Keras
+        class body next to a TF1 session run there would break - "" or why."""
+        for scope, inst in cp.instances:
+            for n in walk(scope.node):
+                if type(n) is not cst.Name or n.value != inst or self.flow.scope_of(n) is not scope:
+                    continue
+                parent = self.ctx.parent(n)
+                if isinstance(parent, cst.Attribute) and parent.value is n:
+                    continue
+                if isinstance(parent, cst.AssignTarget) and parent.target is n:
+                    continue
+                return f"the instance {inst} is used other than through its attributes (passed on or stored)"
+        return ""
+
     def _class_called(self, v) -> ClassProgram | None:
         """The class program ``v`` (an original expression) instantiates, or None."""
         if not isinstance(v, cst.Call):
@@ -1338,7 +1354,18 @@ class TF1Classes:
             cp.why = cp.why or self._method_runs(cp) or self._graph_shared(cp)
             if cp.twice:
                 cp.why = cp.why or self._twice(cp)
-            if not cp.instances:
+            if cp.remote is not None and not cp.instances:
+                cp.why = cp.why or (f"this file names {cp.name} (defined in {cp.remote.module}.py) without "
+                                    "instantiating it: its instances here cannot be followed")
+            elif cp.remote is not None:
+                cp.why = cp.why or self._remote_passed(cp)
+                if cp.remote.why:
+                    cp.why = f"defined in {cp.remote.module}.py, not translated: {cp.remote.why}"
+                elif len(cp.train_ops) > 1:
+                    cp.why = cp.why or "several train ops"
+                elif not cp.train_ops and any(r.train for r in cp.runs):
+                    cp.why = cp.why or "no train op minimizes its loss"
+            elif not cp.instances:
                 # instantiated by other files of the run: translated when they all are
                 # (analysis/modules.py: the facts every side decides from)
                 exported = self.ctx.options.classes_of(self.ctx.path).get(cp.name) \
@@ -1346,16 +1373,10 @@ class TF1Classes:
                 if exported is not None and cp.placeholders and \
                         tuple(cp.placeholders) == tuple(a for a, _ in exported.placeholders):
                     cp.exported = exported
-                    cp.why = cp.why or (f"used by {', '.join(exported.users)}: {exported.why}" if exported.why else "")
+                    cp.why = cp.why or (f"used by {', '.join(exported.users)}, not translated: {exported.why}"
+                                        if exported.why else "")
                 else:
                     cp.why = cp.why or "the class is never instantiated in this file"
-            elif cp.remote is not None:
-                if cp.remote.why:
-                    cp.why = f"defined in {cp.remote.module}.py, {cp.remote.why}"
-                elif len(cp.train_ops) > 1:
-                    cp.why = cp.why or "several train ops"
-                elif not cp.train_ops and any(r.train for r in cp.runs):
-                    cp.why = cp.why or "no train op minimizes its loss"
             elif len(cp.train_ops) != 1:
                 cp.why = cp.why or ("several train ops" if cp.train_ops else "no train op minimizes its loss")
             for p in cp.placeholders.values():
