@@ -166,6 +166,19 @@ def cross_module_classes(files: list[tuple[str, str]], options) -> tuple[ClassFa
     return tuple(out)
 
 
+def with_modules(options, path: str, text: str, modules) -> object:
+    """``options`` for migrating ``path`` in a run that also holds ``modules`` ((file name,
+    source) pairs, in the same directory): what ``runner.run`` computes for a directory (rule
+    examples with ``Case.modules``)."""
+    import dataclasses
+
+    if not modules:
+        return options
+    d = os.path.dirname(path)
+    files = [(path, text)] + [(os.path.join(d, n), t) for n, t in modules]
+    return dataclasses.replace(options, classes=cross_module_classes(files, options))
+
+
 def _without_classes(options):
     import dataclasses
 
