@@ -221,6 +221,24 @@ def test_a_file_naming_the_class_without_instantiating_it(tmp_path):
     assert "keras.Input(shape=(64,))" not in (out / "model.py").read_text()
 
 
+def test_a_class_its_own_module_also_runs_is_kept_everywhere(tmp_path):
+    """model.py with its own ``__main__`` program over the class AND train.py using it: two
+    programs over one class are not merged - both modules keep the class TF1, marked."""
+    main = ("\n\nif __name__ == '__main__':\n    import numpy as np\n    net = Siamese()\n"
+            "    sess = tf.Session()\n    sess.run(tf.global_variables_initializer())\n"
+            "    print(sess.run(net.o1, {net.x1: np.zeros((1, 64), np.float32)}))\n")
+    src = tmp_path / "src"
+    shutil.copytree(FIXTURE, src)
+    (src / "model.py").write_text((src / "model.py").read_text() + main)
+    out = tmp_path / "out"
+    _migrate(src, out)
+    why = "is also instantiated in model.py itself"
+    for f in ("model.py", "train.py", "visualize.py"):
+        compile((out / f).read_text(), f, "exec")
+        assert any(why in ln for ln in _todo_lines(out / f)), f
+    assert (out / "model.py").read_text().count("tf.placeholder(") == 3
+
+
 def test_the_model_module_alone_keeps_its_reason(tmp_path):
     src = tmp_path / "src"
     src.mkdir()

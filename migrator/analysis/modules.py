@@ -153,12 +153,13 @@ def cross_module_classes(files: list[tuple[str, str]], options) -> tuple[ClassFa
         finally:
             cstcache.clear()
         for cp in tc.classes.values():
-            if cp.instances:
-                continue  # a single-file program (its own file instantiates it)
             mine = [(p, t) for p, t in users if re.search(r"\b%s\b" % re.escape(cp.name), t)]
             if not mine:
                 continue
             own_why = "" if cp.why == NEVER_INSTANTIATED else cp.why
+            if cp.instances:  # its own file runs it too: two programs over one class, not merged
+                own_why = (f"{cp.name} is also instantiated in {os.path.basename(path)} itself "
+                           "(a program there and one in another module are not translated together)")
             facts = ClassFacts(stem, cp.name, tuple((a, p.role) for a, p in cp.placeholders.items()),
                                tuple((a, tuple(sorted(d))) for a, d in sorted(cp.direct.items())),
                                own_why or _simple(cp), "", tuple(os.path.basename(p) for p, _ in mine))

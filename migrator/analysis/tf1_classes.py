@@ -1379,6 +1379,11 @@ class TF1Classes:
                     cp.why = cp.why or "the class is never instantiated in this file"
             elif len(cp.train_ops) != 1:
                 cp.why = cp.why or ("several train ops" if cp.train_ops else "no train op minimizes its loss")
+            if cp.instances and cp.remote is None and getattr(self.ctx.options, "classes", ()):
+                exported = self.ctx.options.classes_of(self.ctx.path).get(cp.name)
+                if exported is not None and exported.why:  # other modules use it too (analysis/modules.py)
+                    cp.why = (f"used by {', '.join(exported.users)}, not translated: {exported.why}"
+                              + (f" (and here: {cp.why})" if cp.why else ""))
             for p in cp.placeholders.values():
                 if p.role == "hyper" and not cp.why and self._inert(cp, p.name):
                     p.role = "inert"
