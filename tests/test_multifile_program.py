@@ -239,6 +239,27 @@ def test_a_class_its_own_module_also_runs_is_kept_everywhere(tmp_path):
     assert (out / "model.py").read_text().count("tf.placeholder(") == 3
 
 
+def test_an_import_inside_a_function_is_followed(tmp_path):
+    src = _copy_with(tmp_path, "visualize.py", "from model import Siamese\n", "")
+    text = (src / "visualize.py").read_text().replace(
+        "if __name__ == \"__main__\":\n", "if __name__ == \"__main__\":\n    from model import Siamese\n")
+    (src / "visualize.py").write_text(text)
+    out = tmp_path / "out"
+    _migrate(src, out)
+    assert all(TODO not in (out / f).read_text() for f in FILES)
+    assert "LossModel([siamese.x1, siamese.x2, siamese.y_], siamese.loss).load_weights(" in \
+        (out / "visualize.py").read_text()
+
+
+def test_a_use_that_is_not_followed_keeps_the_class_tf1(tmp_path):
+    src = _copy_with(tmp_path, "visualize.py", "from model import Siamese\n",
+                     "import importlib\nSiamese = importlib.import_module('model').Siamese\n")
+    out = tmp_path / "out"
+    _migrate(src, out)
+    for f in ("model.py", "train.py"):
+        assert any("visualize.py names Siamese in a way that is not followed" in ln for ln in _todo_lines(out / f)), f
+
+
 def test_the_model_module_alone_keeps_its_reason(tmp_path):
     src = tmp_path / "src"
     src.mkdir()

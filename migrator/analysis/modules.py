@@ -53,11 +53,13 @@ def stem_of(path: str) -> str:
 
 
 def imported_modules(module: cst.Module) -> tuple[dict[str, str], dict[str, tuple[str, str]]]:
-    """Top-level imports of ``module``: ``{local name: module stem}`` for ``import X [as m]``
+    """The imports of ``module`` (any level): ``{local name: module stem}`` for ``import X [as m]``
     and ``{local name: (module stem, imported name)}`` for ``from X import C [as D]``."""
+    from ..cstcache import walk
+
     mods: dict[str, str] = {}
     names: dict[str, tuple[str, str]] = {}
-    for st in module.body:
+    for st in walk(module):  # function-level imports too (``def main(): import model``)
         if not isinstance(st, cst.SimpleStatementLine):
             continue
         for small in st.body:
@@ -119,6 +121,7 @@ def _simple(cp) -> str:
 
 
 _TF = re.compile(r"\bplaceholder\b")
+_IMPORT = re.compile(r"^[ \t]*(?:from[ \t]+\.*([\w.]+)[ \t]+import\b|import[ \t]+([\w., \t]+))", re.M)
 
 
 def cross_module_classes(files: list[tuple[str, str]], options) -> tuple[ClassFacts, ...]:
@@ -130,14 +133,23 @@ def cross_module_classes(files: list[tuple[str, str]], options) -> tuple[ClassFa
     by_stem: dict[str, list[tuple[str, str]]] = {}
     for path, text in files:
         by_stem.setdefault(stem_of(path), []).append((path, text))
+    importers: dict[str, list[tuple[str, str]]] = {}  # module stem -> the files importing it
+    for path, text in files:
+        stems = set()
+        for m in _IMPORT.finditer(text):
+            if m.group(1) is not None:  # from X import ...
+                stems.add(m.group(1).rsplit(".", 1)[-1])
+            else:  # import X, Y.Z as w
+                for part in m.group(2).split(","):
+                    stems.add(part.split(" as ")[0].strip().rsplit(".", 1)[-1])
+        for st in stems:
+            importers.setdefault(st, []).append((path, text))
     candidates = []
     for path, text in files:
         stem = stem_of(path)
         if len(by_stem[stem]) != 1 or "class " not in text or not _TF.search(text):
             continue
-        imp = re.compile(r"^[ \t]*(?:import[ \t]+(?:[\w.]+\.)?%s\b|from[ \t]+\.*(?:[\w.]+\.)?%s[ \t]+import\b)"
-                         % (re.escape(stem), re.escape(stem)), re.M)
-        users = [(p, t) for p, t in files if p != path and imp.search(t)]
+        users = [(p, t) for p, t in importers.get(stem, ()) if p != path]
         if users:
             candidates.append((path, text, stem, users))
     if not candidates:
@@ -153,7 +165,13 @@ def cross_module_classes(files: list[tuple[str, str]], options) -> tuple[ClassFa
         finally:
             cstcache.clear()
         for cp in tc.classes.values():
-            mine = [(p, t) for p, t in users if re.search(r"\b%s\b" % re.escape(cp.name), t)]
+            # the files importing the module that name the class, and any other file of the run
+            # calling / reaching a class of that name (importlib, getattr: not followed -> why)
+            named = re.compile(r"\b%s\b" % re.escape(cp.name))
+            used = re.compile(r"(?:\.[ \t]*%s\b|\b%s[ \t]*\()" % (re.escape(cp.name), re.escape(cp.name)))
+            mine = [(p, t) for p, t in users if named.search(t)]
+            mine += [(p, t) for p, t in files if p != path and (p, t) not in mine and used.search(t)
+                     and not re.search(r"^[ \t]*class[ \t]+%s\b" % re.escape(cp.name), t, re.M)]
             if not mine:
                 continue
             own_why = "" if cp.why == NEVER_INSTANTIATED else cp.why
@@ -206,6 +224,8 @@ def _users_verdict(facts: ClassFacts, users: list[tuple[str, str]], options) -> 
         finally:
             cstcache.clear()
         cps = [cp for cp in tc.classes.values() if getattr(cp, "remote", None) is facts]
+        if not cps and not why:  # names the class, but not through an import the analysis follows
+            why = f"{os.path.basename(path)} names {facts.name} in a way that is not followed"
         for cp in cps:
             if cp.why and not why:
                 why = f"{os.path.basename(path)}: {cp.why}"
