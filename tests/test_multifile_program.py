@@ -90,7 +90,7 @@ def test_imported_modules_reads_both_import_forms():
 
     mods, names = imported_modules(cst.parse_module(
         "import model\nimport pkg.nets as nets\nfrom model import Siamese as S\nfrom .dataset import read\n"))
-    assert mods == {"model": "model", "nets": "nets"}
+    assert mods == {"model": "model", "nets": "nets", "S": "Siamese", "read": "read"}
     assert names == {"S": ("model", "Siamese"), "read": ("dataset", "read")}
 
 
@@ -249,6 +249,14 @@ def test_an_import_inside_a_function_is_followed(tmp_path):
     assert all(TODO not in (out / f).read_text() for f in FILES)
     assert "LossModel([siamese.x1, siamese.x2, siamese.y_], siamese.loss).load_weights(" in \
         (out / "visualize.py").read_text()
+
+
+def test_a_module_imported_from_its_package(tmp_path):
+    src = _copy_with(tmp_path, "train.py", "import model\n", "from . import model\n")
+    out = tmp_path / "out"
+    _migrate(src, out)
+    assert all(TODO not in (out / f).read_text() for f in FILES)
+    assert "LossModel([siamese.x1, siamese.x2, siamese.y_], siamese.loss)" in (out / "train.py").read_text()
 
 
 def test_a_use_that_is_not_followed_keeps_the_class_tf1(tmp_path):

@@ -70,15 +70,16 @@ def imported_modules(module: cst.Module) -> tuple[dict[str, str], dict[str, tupl
                         mods[a.asname.name.value] = dotted.rsplit(".", 1)[-1]
                     elif "." not in dotted:
                         mods[dotted] = dotted
-            elif isinstance(small, cst.ImportFrom) and not isinstance(small.names, cst.ImportStar) \
-                    and small.module is not None:
-                stem = (cst.helpers.get_full_name_for_node(small.module) or "").rsplit(".", 1)[-1]
+            elif isinstance(small, cst.ImportFrom) and not isinstance(small.names, cst.ImportStar):
+                stem = (cst.helpers.get_full_name_for_node(small.module) or "").rsplit(".", 1)[-1] \
+                    if small.module is not None else ""
                 for a in small.names:
                     if not isinstance(a.name, cst.Name):
                         continue
                     local = a.asname.name.value if a.asname is not None and isinstance(a.asname.name, cst.Name) \
                         else a.name.value
                     names[local] = (stem, a.name.value)
+                    mods.setdefault(local, a.name.value)  # ``from . import model``: a module too
     return mods, names
 
 
@@ -121,7 +122,7 @@ def _simple(cp) -> str:
 
 
 _TF = re.compile(r"\bplaceholder\b")
-_IMPORT = re.compile(r"^[ \t]*(?:from[ \t]+\.*([\w.]+)[ \t]+import\b|import[ \t]+([\w., \t]+))", re.M)
+_IMPORT = re.compile(r"^[ \t]*(?:from[ \t]+\.*([\w.]*)[ \t]+)?import[ \t]+(\([^)]*\)|[^\n#;]*)", re.M)
 
 
 def cross_module_classes(files: list[tuple[str, str]], options) -> tuple[ClassFacts, ...]:
@@ -137,11 +138,10 @@ def cross_module_classes(files: list[tuple[str, str]], options) -> tuple[ClassFa
     for path, text in files:
         stems = set()
         for m in _IMPORT.finditer(text):
-            if m.group(1) is not None:  # from X import ...
+            if m.group(1) is not None:  # from X import a, b (a, b may be modules: from . import model)
                 stems.add(m.group(1).rsplit(".", 1)[-1])
-            else:  # import X, Y.Z as w
-                for part in m.group(2).split(","):
-                    stems.add(part.split(" as ")[0].strip().rsplit(".", 1)[-1])
+            for part in m.group(2).strip("()").replace("\\", " ").split(","):  # import X, Y.Z as w
+                stems.add(part.split(" as ")[0].strip().rsplit(".", 1)[-1])
         for st in stems:
             importers.setdefault(st, []).append((path, text))
     candidates = []
