@@ -13,6 +13,8 @@ class Options:
     fix: frozenset[str] = field(default_factory=frozenset)  # --fix IDS: these fixes, unsafe or not
     # module-level names other files of the run import, per module file stem ("*": all)
     exports: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # TF1 model classes another file of the run instantiates (analysis/modules.ClassFacts)
+    classes: tuple = ()
 
     def exports_of(self, path: str) -> frozenset[str]:
         import os
@@ -21,6 +23,13 @@ class Options:
         if stem == "__init__":
             stem = os.path.basename(os.path.dirname(os.path.abspath(path)))
         return frozenset(n for mod, names in self.exports if mod == stem for n in names)
+
+    def classes_of(self, path: str):
+        """Facts of the classes the module at ``path`` defines for other files of the run."""
+        from .analysis.modules import stem_of
+
+        stem = stem_of(path)
+        return {c.name: c for c in self.classes if c.module == stem}
 
     def rule_enabled(self, rule_id: str) -> bool:
         if self.select is not None and not _hit(rule_id, self.select):

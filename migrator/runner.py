@@ -492,6 +492,12 @@ def run(paths: list[Path], *, mode: str, options: Options, out: Path | None = No
         todo.append((n, f.kind, str(f.path), f.text, options, clear_outputs))
     if todo:  # names other files of the run import stay bound (the invariant, analysis/bindings.py)
         opts = dataclasses.replace(options, exports=imported_names(f.text for f in files if f.text))
+        # TF1 model classes defined in one file and instantiated in another: both sides
+        # translate from the same facts (analysis/modules.py)
+        from .analysis.modules import cross_module_classes
+
+        py = [(str(f.path), f.text) for f in files if f.text and f.kind == "python" and f.result is None]
+        opts = dataclasses.replace(opts, classes=cross_module_classes(py, opts))
         todo = [j[:4] + (opts,) + j[5:] for j in todo]
     done = _execute(todo, max(1, jobs or os.cpu_count() or 1), _progress_printer(progress, len(todo)))
     for n, res in done.items():

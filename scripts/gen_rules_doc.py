@@ -51,8 +51,10 @@ def render() -> str:
         if r.INVALID:
             # the first example that changes the code (an unsafe rule's shown with --unsafe-fixes)
             case = next((c for c in r.INVALID if c.after is not None), r.INVALID[0])
-            res = migrate_source(case.before, "example.py", Options(
-                fixes=case.fixes, unsafe_fixes=case.unsafe_fixes, select=frozenset({r.ID, *r.REQUIRES})))
+            from migrator.analysis.modules import with_modules
+
+            opts = Options(fixes=case.fixes, unsafe_fixes=case.unsafe_fixes, select=frozenset({r.ID, *r.REQUIRES}))
+            res = migrate_source(case.before, "example.py", with_modules(opts, "example.py", case.before, case.modules))
             flag = " (`--no-fixes`)" if not case.fixes else " (`--unsafe-fixes`)" if case.unsafe_fixes else ""
             out += ["", "Before:", "", "```python", case.before.rstrip("\n"), "```", "",
                     "After" + flag + ":", "",

@@ -17,6 +17,11 @@ TF1 Siamese / triplet repository, see ``docs/corpus.md``). For each one:
 5. **verify**: ``tflearn-migrate verify FIXTURE --migrated FAITHFUL`` (the fixtures all
    train), only when the faithful output ran.
 
+A fixture may also be a DIRECTORY (a program split over modules, e.g.
+``tests/fixtures/multifile_siamese``): its entry point is ``train.py``, the whole directory is
+migrated in one run (the runner's cross-module facts) and ``train.py`` is what runs and what
+verify compares; the docstring facts are read from ``train.py``.
+
 The corpus convention: every fixture ends by writing
 ``np.savez(os.environ.get("TFM_EVAL_OUT", "eval.npz"), d=..., same=...)`` - ``d`` one number
 per held-out pair, a DISTANCE (smaller = more alike; models that output a probability of
@@ -57,9 +62,17 @@ CORPUS = ROOT / "tests" / "fixtures" / "realworld"
 TODO = "TODO(tflearn-migrate)"
 
 
+ENTRY = "train.py"  # a directory fixture's entry point
+
+
+def entry_of(path: Path) -> Path:
+    """The script that runs: the fixture itself, or a directory fixture's ``train.py``."""
+    return path / ENTRY if path.is_dir() else path
+
+
 def fixture_info(path: Path) -> dict:
     """Repository and TF1 sharing, read from the fixture's docstring."""
-    text = path.read_text(encoding="utf-8")
+    text = entry_of(path).read_text(encoding="utf-8")
     repo = re.search(r"Mirrors\s+([\w.-]+/[\w.-]+)", text)
     share = re.search(r"Sharing in TF1:\s*([^\n]*)", text)
     word = (share.group(1) if share else "?").strip()
@@ -148,7 +161,7 @@ def migrate(fixture: Path, out_dir: Path, flags: list[str]) -> dict:
     cmd += flags
     p = subprocess.run(cmd, cwd=ROOT, env=_env(False, out_dir / "unused.npz"), capture_output=True, text=True,
                        timeout=300)
-    target = out_dir / fixture.name
+    target = out_dir / ENTRY if fixture.is_dir() else out_dir / fixture.name
     if not target.exists() or not report.exists():
         return {"error": f"migration failed (exit {p.returncode}): {_last_error(p.stderr or p.stdout)}"}
     rep = json.loads(report.read_text())
@@ -157,8 +170,9 @@ def migrate(fixture: Path, out_dir: Path, flags: list[str]) -> dict:
     for d in diags:
         if d.get("todo"):
             todo_rules[d["rule"]] = todo_rules.get(d["rule"], 0) + 1
-    text = target.read_text(encoding="utf-8")
-    return {"path": str(target), "todo": text.count(TODO), "todo_rules": todo_rules,
+    outputs = sorted(out_dir.glob("*.py")) if fixture.is_dir() else [target]
+    todo = sum(f.read_text(encoding="utf-8").count(TODO) for f in outputs)
+    return {"path": str(target), "todo": todo, "todo_rules": todo_rules,
             "tfm201": sum(1 for d in diags if d["rule"] == "TFM201"),
             "fixed_rules": sorted({d["rule"] for d in diags if d.get("fixed")}),
             "errors": [f"{d['rule']}:{d['line']}" for d in diags if d.get("severity") == "error"]}
@@ -171,8 +185,14 @@ def run_verify(fixture: Path, migrated: Path, work: Path, timeout: int) -> dict:
     # (checkpoints, event files) stays out of tests/fixtures
     legacy_dir = work / "legacy_src"
     legacy_dir.mkdir(exist_ok=True)
-    copy = legacy_dir / fixture.name
-    copy.write_text(fixture.read_text(encoding="utf-8"), encoding="utf-8")
+    if fixture.is_dir():  # the modules the entry point imports come along
+        import shutil
+
+        shutil.copytree(fixture, legacy_dir / fixture.name, dirs_exist_ok=True)
+        copy = legacy_dir / fixture.name / ENTRY
+    else:
+        copy = legacy_dir / fixture.name
+        copy.write_text(fixture.read_text(encoding="utf-8"), encoding="utf-8")
     cmd = [sys.executable, "-m", "migrator", "verify", str(copy), "--migrated", str(migrated),
            "--json", str(js), "--keep", str(work / "probes")]
     try:
@@ -220,6 +240,9 @@ def main(argv: list[str] | None = None) -> int:
     fixtures = []
     for f in args.fixtures:  # a path, or a fixture's name in the corpus (``evildj_expcontrastive``)
         cand = f if f.exists() else CORPUS / (f.name if f.suffix == ".py" else f.name + ".py")
+        if cand.is_dir() and (cand / ENTRY).is_file():
+            fixtures.append(cand.resolve())
+            continue
         if not cand.is_file():
             ap.error(f"{f}: no such file, and no fixture of that name in {CORPUS}")
         fixtures.append(cand.resolve())
@@ -227,11 +250,11 @@ def main(argv: list[str] | None = None) -> int:
     work = args.keep or Path(tempfile.mkdtemp(prefix="tfm-siamese-corpus-"))
     rows, broken = [], 0
     for fx in fixtures:
-        name = fx.stem
+        name = fx.name if fx.is_dir() else fx.stem
         info = fixture_info(fx)
         row = {"fixture": name, **info}
         print(f"[{name}] legacy ...", file=sys.stderr, flush=True)
-        row["legacy"] = run_seeds([sys.executable, "-m", "migrator.legacy.run", str(fx)], work / name / "legacy",
+        row["legacy"] = run_seeds([sys.executable, "-m", "migrator.legacy.run", str(entry_of(fx))], work / name / "legacy",
                                   True, args.timeout, args.seeds)
         broken += "auc" not in row["legacy"]
         texts: dict = {}

@@ -4,6 +4,7 @@
 """
 import sys
 
+from migrator.analysis.modules import with_modules
 from migrator.engine import migrate_source
 from migrator.options import Options
 from migrator.rules import all_rules
@@ -13,9 +14,8 @@ for rule in all_rules():
     if want and rule.ID not in want:
         continue
     for i, case in enumerate(rule.INVALID):
-        res = migrate_source(case.before, "example.py",
-                             Options(fixes=case.fixes, unsafe_fixes=case.unsafe_fixes,
-                                     select=frozenset({rule.ID, *rule.REQUIRES})))
+        opts = Options(fixes=case.fixes, unsafe_fixes=case.unsafe_fixes, select=frozenset({rule.ID, *rule.REQUIRES}))
+        res = migrate_source(case.before, "example.py", with_modules(opts, "example.py", case.before, case.modules))
         ok = case.after is None or res.code == case.after
         print(f"===== {rule.ID} invalid[{i}] {'OK' if ok else 'DIFFERS'} status={res.status}")
         print(res.code, end="")

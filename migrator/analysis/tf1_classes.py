@@ -151,6 +151,17 @@ class ClassProgram:
     # methods run the instance's tensors: its runs are the program's (instance "self._model");
     # the session parameter and the arguments passing it go
     holder_params: list = field(default_factory=list)       # the session Param nodes
+    # a class defined in another module of the run (analysis/modules.ClassFacts): this file only
+    # instantiates it; ``exported``: this file defines it, other files of the run instantiate it
+    remote: object = None
+    exported: object = None
+
+    def loss_attr(self) -> str:
+        """The loss attribute the train op minimizes (a remote class without a train op in
+        this file: the one another file of the run minimizes)."""
+        if self.train_ops:
+            return self.train_ops[0].loss
+        return self.remote.loss if self.remote is not None else ""
 
     @property
     def name(self) -> str:
@@ -217,8 +228,64 @@ class TF1Classes:
                 cp.why = self._shared_base(cp)
                 self._analyse(cp)
                 self.classes[cp.name] = cp
+        self._remote_classes()
         if self.classes:
             self._instances()
+
+    # -- classes of other modules of the run (analysis/modules.py) ------------------------------
+    def _remote_classes(self) -> None:
+        """Model classes another file of the run defines and this file instantiates
+        (``import model`` + ``model.Siamese()``, ``from model import Siamese`` + ``Siamese()``):
+        a ClassProgram built from the defining file's facts (``Options.classes``) - its node an
+        empty class, its placeholders without statements here - so that the train op, runs and
+        savers of this file translate as for a class of the file."""
+        from .modules import imported_modules
+
+        self._remote_ctors: dict[tuple, ClassProgram] = {}  # ("mod", local, Class) | ("name", local)
+        facts = getattr(self.ctx.options, "classes", ())
+        if not facts:
+            return
+        mods, names = imported_modules(self.ctx.module)
+        for f in facts:
+            keys = [("mod", local, f.name) for local, stem in mods.items() if stem == f.module]
+            keys += [("name", local) for local, (stem, n) in names.items() if stem == f.module and n == f.name]
+            if not keys or f.name in self.classes:
+                continue
+            cp = _remote_program(f, self.ctx)
+            self.classes[f.name] = cp
+            for k in keys:
+                self._remote_ctors[k] = cp
+
+    def _remote_passed(self, cp: ClassProgram) -> str:
+        """An instance of a class of another module read other than as ``inst.attr`` (passed to
+        a function, stored, returned): what is done with it there is not followed, and a Keras
+        class body next to a TF1 session run there would break - "" or why."""
+        for scope, inst in cp.instances:
+            for n in walk(scope.node):
+                if type(n) is not cst.Name or n.value != inst or self.flow.scope_of(n) is not scope:
+                    continue
+                parent = self.ctx.parent(n)
+                if isinstance(parent, cst.Attribute) and parent.value is n:
+                    continue
+                if isinstance(parent, cst.AssignTarget) and parent.target is n:
+                    continue
+                return f"the instance {inst} is used other than through its attributes (passed on or stored)"
+        return ""
+
+    def _class_called(self, v) -> ClassProgram | None:
+        """The class program ``v`` (an original expression) instantiates, or None."""
+        if not isinstance(v, cst.Call):
+            return None
+        f = v.func
+        if isinstance(f, cst.Name):
+            cp = self._remote_ctors.get(("name", f.value)) if self._remote_ctors else None
+            if cp is not None:
+                return cp
+            cp = self.classes.get(f.value)
+            return None if cp is None or cp.remote is not None else cp
+        if self._remote_ctors and isinstance(f, cst.Attribute) and isinstance(f.value, cst.Name):
+            return self._remote_ctors.get(("mod", f.value.value, f.attr.value))
+        return None
 
     # -- class body ---------------------------------------------------------------------------
     def _methods(self, cls: cst.ClassDef, seen: frozenset = frozenset()) -> dict[str, cst.FunctionDef]:
@@ -1283,9 +1350,8 @@ class TF1Classes:
     def _instances(self) -> None:
         for scope in self.flow.scopes.values():
             for d in scope.defs:
-                v = d.value
-                if isinstance(v, cst.Call) and isinstance(v.func, cst.Name) and v.func.value in self.classes:
-                    cp = self.classes[v.func.value]
+                cp = self._class_called(d.value)
+                if cp is not None:
                     if any(s is scope and n == d.name for s, n in cp.instances):
                         cp.why = cp.why or f"{d.name} is bound to {cp.name}() twice"
                     cp.instances.append((scope, d.name))
@@ -1299,10 +1365,36 @@ class TF1Classes:
             cp.why = cp.why or self._method_runs(cp) or self._graph_shared(cp)
             if cp.twice:
                 cp.why = cp.why or self._twice(cp)
-            if not cp.instances:
-                cp.why = cp.why or "the class is never instantiated in this file"
+            if cp.remote is not None and not cp.instances:
+                cp.why = cp.why or (f"this file names {cp.name} (defined in {cp.remote.module}.py) without "
+                                    "instantiating it: its instances here cannot be followed")
+            elif cp.remote is not None:
+                cp.why = cp.why or self._remote_passed(cp)
+                if cp.remote.why:
+                    cp.why = f"defined in {cp.remote.module}.py, not translated: {cp.remote.why}"
+                elif len(cp.train_ops) > 1:
+                    cp.why = cp.why or "several train ops"
+                elif not cp.train_ops and any(r.train for r in cp.runs):
+                    cp.why = cp.why or "no train op minimizes its loss"
+            elif not cp.instances:
+                # instantiated by other files of the run: translated when they all are
+                # (analysis/modules.py: the facts every side decides from)
+                exported = self.ctx.options.classes_of(self.ctx.path).get(cp.name) \
+                    if getattr(self.ctx.options, "classes", ()) else None
+                if exported is not None and cp.placeholders and \
+                        tuple(cp.placeholders) == tuple(a for a, _ in exported.placeholders):
+                    cp.exported = exported
+                    cp.why = cp.why or (f"used by {', '.join(exported.users)}, not translated: {exported.why}"
+                                        if exported.why else "")
+                else:
+                    cp.why = cp.why or "the class is never instantiated in this file"
             elif len(cp.train_ops) != 1:
                 cp.why = cp.why or ("several train ops" if cp.train_ops else "no train op minimizes its loss")
+            if cp.instances and cp.remote is None and getattr(self.ctx.options, "classes", ()):
+                exported = self.ctx.options.classes_of(self.ctx.path).get(cp.name)
+                if exported is not None and exported.why:  # other modules use it too (analysis/modules.py)
+                    cp.why = (f"used by {', '.join(exported.users)}, not translated: {exported.why}"
+                              + (f" (and here: {cp.why})" if cp.why else ""))
             for p in cp.placeholders.values():
                 if p.role == "hyper" and not cp.why and self._inert(cp, p.name):
                     p.role = "inert"
@@ -2293,3 +2385,15 @@ class TF1Classes:
 
     def translates(self, cp: ClassProgram) -> bool:
         return not cp.why
+
+
+def _remote_program(facts, ctx) -> ClassProgram:
+    """A ClassProgram of a class defined in another module (``facts``: analysis/modules.ClassFacts)."""
+    from ..rules._tf1_program import Placeholder
+
+    node = cst.ClassDef(name=cst.Name(facts.name), body=cst.IndentedBlock([cst.SimpleStatementLine([cst.Pass()])]))
+    cp = ClassProgram(node, remote=facts)
+    for attr, role in facts.placeholders:
+        cp.placeholders[attr] = Placeholder(attr, None, None, None, None, None, role)
+    cp.direct = {a: set(d) for a, d in facts.direct}
+    return cp

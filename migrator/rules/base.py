@@ -33,6 +33,9 @@ class Case:
     fixes: bool = True
     todo: bool = False  # the output keeps a TODO(tflearn-migrate) marker
     unsafe_fixes: bool = False  # run with --unsafe-fixes (an unsafe rule's fix applied)
+    # other files of the same run, (file name, source): ``before`` is migrated as ``example.py``
+    # next to them, with the facts the runner computes across modules (analysis/modules.py)
+    modules: tuple[tuple[str, str], ...] = ()
 
 
 class Rule:

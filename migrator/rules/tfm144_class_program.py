@@ -388,6 +388,40 @@ _OPTIMIZE_TWICE_AFTER = (
 
 
 
+_MF_MODEL = (
+    "import tensorflow as tf\n\n\n"
+    "class Net:\n"
+    "    def __init__(self):\n"
+    "        self.x = tf.placeholder(tf.float32, [None, 4])\n"
+    "        self.y = tf.placeholder(tf.float32, [None, 2])\n"
+    "        self.out = tf.layers.dense(self.x, 2)\n"
+    "        self.loss = tf.reduce_mean(tf.square(self.out - self.y))\n")
+_MF_TRAIN = (
+    "import tensorflow as tf\n"
+    "import model\n\n"
+    "m = model.Net()\n"
+    "step = tf.train.GradientDescentOptimizer(0.1).minimize(m.loss)\n"
+    "saver = tf.train.Saver()\n"
+    "sess = tf.InteractiveSession()\n"
+    "tf.global_variables_initializer().run()\n"
+    "for i in range(10):\n"
+    "    _, l = sess.run([step, m.loss], feed_dict={m.x: X, m.y: Y})\n"
+    "saver.save(sess, './net')\n")
+_MF_RESTORE = (
+    "import tensorflow as tf\n"
+    "from model import Net\n\n"
+    "net = Net()\n"
+    "sess = tf.InteractiveSession()\n"
+    "saver = tf.train.Saver()\n"
+    "saver.restore(sess, './net')\n"
+    "pred = net.out.eval({net.x: X})\n")
+
+_MF_MODEL_AFTER = 'import keras\n\n\nclass Net:\n    def __init__(self):\n        self.x = keras.Input(shape=(4,))\n        self.y = keras.Input(shape=(2,))\n        self.out = keras.layers.Dense(2)(self.x)\n        self.loss = keras.ops.mean(keras.ops.square(self.out - self.y))\n'
+_MF_TRAIN_AFTER = 'import model\nimport keras\nimport os\n\n\n# tflearn-migrate helper: LossModel\nclass LossModel(keras.Model):\n    """A functional model whose output IS the TF1 loss tensor (its labels are inputs too)."""\n\n    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):\n        return keras.ops.sum(y_pred)\n\n\nm = model.Net()\nnet_model = LossModel([m.x, m.y], m.loss)\nnet_model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1))\nfor i in range(10):\n    l = net_model.train_on_batch([X, Y])\nos.makedirs(\'.\', exist_ok=True)\nnet_model.save_weights(\'./net.weights.h5\')\n'
+_MF_RESTORE_AFTER = 'from model import Net\nimport keras\n\n\n# tflearn-migrate helper: LossModel\nclass LossModel(keras.Model):\n    """A functional model whose output IS the TF1 loss tensor (its labels are inputs too)."""\n\n    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):\n        return keras.ops.sum(y_pred)\n\n\nnet = Net()\nLossModel([net.x, net.y], net.loss).load_weights(\'./net.weights.h5\')\npred = keras.Model(net.x, net.out).predict_on_batch(X)\n'
+_MF_DECLINED_AFTER = "import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\nimport model\nimport keras\n\nm = model.Net()\n# TODO(tflearn-migrate): TFM140 Keras 3 optimizers have no minimize / compute_gradients / apply_gradients: this training step is not translated\n# TODO(tflearn-migrate): TFM144 train op kept: class Net: defined in model.py, not translated: example.py: feed_dict is not a dict literal\nstep = keras.optimizers.SGD(learning_rate=0.1).minimize(m.loss)\nsaver = tf.train.Saver()\nsess = tf.InteractiveSession()\ntf.global_variables_initializer().run()\nfor i in range(10):\n    # TODO(tflearn-migrate): TFM144 training run kept: class Net: defined in model.py, not translated: example.py: feed_dict is not a dict literal\n    _, l = sess.run([step, m.loss], feed_dict=make_feed(m, X, Y))\nsaver.save(sess, './net')  # TODO(tflearn-migrate): TFM144 class Net: defined in model.py, not translated: example.py: feed_dict is not a dict literal\n"
+
+
 class ClassProgramRule(Rule):
     ID = "TFM144"
     TRIGGERS = ("tensorflow",)
@@ -471,7 +505,16 @@ class ClassProgramRule(Rule):
         return cache[cp.name]
 
     def _loss_inputs(self, cp: ClassProgram) -> list[str]:
-        return cp.placeholders_of(cp.train_ops[0].loss, ("input", "label"))
+        return cp.placeholders_of(cp.loss_attr(), ("input", "label"))
+
+    def _weights_model(self, cp: ClassProgram, inst: str) -> cst.BaseExpression:
+        """A file that instantiates a class of another module without training it (restores
+        what the training file saved): ``LossModel([inputs of the loss], inst.loss)`` - the
+        model the training file saves, built over the same layers, so its weights load into
+        the instance's tensors."""
+        self.ctx.use_helper("LossModel")
+        return expr("LossModel({i}, {l})", i=self._inputs_node(inst, self._loss_inputs(cp)),
+                    l=cst.Attribute(_inst_node(inst), cst.Name(cp.loss_attr())))
 
     def _x(self, cp, inst: str, attrs: list[str], feeds: dict[str, cst.BaseExpression], run=None):
         if any(a not in feeds for a in attrs):
@@ -852,7 +895,7 @@ class ClassProgramRule(Rule):
     def _saver_why(self, cp: ClassProgram, c: cst.Call) -> str:
         from ._tf1_program import _arg
 
-        if cp.why or len(cp.train_ops) != 1:
+        if cp.why or (len(cp.train_ops) != 1 and not (cp.remote is not None and not cp.train_ops)):
             return f"class {cp.name}: {cp.why or 'no single train op'}"
         step = _arg(c, 2, "global_step") if c.func.attr.value == "save" else None
         if len(c.args) != 2 + (step is not None) or any(
@@ -941,7 +984,13 @@ class ClassProgramRule(Rule):
             if mk is not None:
                 self.ctx.add_import("os")
                 self.ctx.insert_before(original, [mk])
-        model = self._model_node(cp)
+        if cp.train_ops:
+            model = self._model_node(cp)
+        else:  # a class of another module, trained elsewhere (TF1Classes._remote_classes)
+            from ..analysis.flow import Flow
+
+            scope = self.ctx.analysis(Flow).scope_of(original)
+            model = self._weights_model(cp, next(n for s, n in cp.instances if s is scope))
         if any(x is original for x in cp.self_saver_calls):  # inside the class: its own model
             model = cst.parse_expression(f"self.{cp.train_ops[0].method.attr}")
         return expr("{m}.%s({p})" % method, m=model, p=new)
@@ -1406,7 +1455,7 @@ class ClassProgramRule(Rule):
         try:
             feeds = self._feeds(r, updated)
             outs = []
-            loss = cp.train_ops[0].loss
+            loss = cp.train_ops[0].loss if cp.train_ops else None
             for i, (kind, name) in enumerate(r.fetches):
                 if kind == "summary":  # only handed to add_summary, which TFM142 removes
                     assign = self.ctx.parent(original)
@@ -1862,6 +1911,17 @@ class ClassProgramRule(Rule):
         'import tensorflow as tf\n\n\nclass Net(object):\n    def __init__(self, sess, n):\n        self.x = tf.placeholder(tf.float32, [None, n])\n        self.y = tf.placeholder(tf.float32, [None])\n        self.out = tf.squeeze(tf.layers.dense(self.x, 1), axis=1)\n        self.loss = tf.reduce_mean(tf.square(self.out - self.y))\n        self.train_op = tf.train.AdamOptimizer(0.01).minimize(self.loss)\n\n\ndef run_epoch(model, session, X, Y):\n    for i in range(0, len(X), 8):\n        fetches = [model.loss, model.out, model.train_op]\n        feed = make_feed(model, X, Y, i)\n        l, o, _ = session.run(fetches, feed)\n    return l\n\n\nwith tf.Session() as sess:\n    net = Net(sess, 4)\n    sess.run(tf.global_variables_initializer())\n    for e in range(3):\n        last = run_epoch(net, sess, X, Y)\n    pred = sess.run(net.out, {net.x: X})\n',
         'import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\nimport keras\n\n\nclass Net(object):\n    def __init__(self, sess, n):\n        # TODO(tflearn-migrate): TFM144 placeholder kept: class Net: run_epoch(): feed_dict is not a dict literal\n        self.x = tf.placeholder(tf.float32, [None, n])\n        self.y = tf.placeholder(tf.float32, [None])  # TODO(tflearn-migrate): TFM144 placeholder kept: class Net: run_epoch(): feed_dict is not a dict literal\n        self.out = keras.ops.squeeze(keras.layers.Dense(1)(self.x), axis=1)\n        self.loss = keras.ops.mean(keras.ops.square(self.out - self.y))\n        # TODO(tflearn-migrate): TFM144 train op kept: class Net: run_epoch(): feed_dict is not a dict literal\n        self.train_op = keras.optimizers.Adam(learning_rate=0.01, epsilon=1e-8).minimize(self.loss)\n\n\ndef run_epoch(model, session, X, Y):\n    for i in range(0, len(X), 8):\n        fetches = [model.loss, model.out, model.train_op]\n        feed = make_feed(model, X, Y, i)\n        l, o, _ = session.run(fetches, feed)\n    return l\n\n\nwith tf.Session() as sess:\n    net = Net(sess, 4)\n    sess.run(tf.global_variables_initializer())\n    for e in range(3):\n        last = run_epoch(net, sess, X, Y)\n    pred = sess.run(net.out, {net.x: X})  # TODO(tflearn-migrate): TFM144 run kept: class Net: run_epoch(): feed_dict is not a dict literal\n', ("TFM144",) * 4, todo=True)]
     INVALID = [*INVALID, Case(_HOLDER, _HOLDER_AFTER, ('TFM140', 'TFM142', 'TFM142', 'TFM142'), todo=False), Case(_HOLDER_TRAINS, _HOLDER_TRAINS_AFTER, ('TFM142', 'TFM142', 'TFM142', 'TFM144', 'TFM144', 'TFM144', 'TFM144', 'TFM144', 'TFM144', 'TFM144', 'TFM144'), todo=True), Case(_OPTIMIZE_TWICE, _OPTIMIZE_TWICE_AFTER, ('TFM140', 'TFM142', 'TFM142', 'TFM142', 'TFM144', 'TFM144', 'TFM144', 'TFM144', 'TFM144', 'TFM144'), todo=True)]
+    # a class defined in one module and trained in another (``Case.modules``: the other files of
+    # the run; analysis/modules.py): the class body, the training file and a file restoring the
+    # checkpoint translate together; a user file that cannot be translated keeps all of them TF1
+    INVALID = [*INVALID,
+               Case(_MF_MODEL, _MF_MODEL_AFTER, (), todo=False,
+                    modules=(("train.py", _MF_TRAIN.replace("model", "example")),)),
+               Case(_MF_TRAIN, _MF_TRAIN_AFTER, (), todo=False, modules=(("model.py", _MF_MODEL),)),
+               Case(_MF_RESTORE, _MF_RESTORE_AFTER, (), todo=False,
+                    modules=(("model.py", _MF_MODEL), ("train.py", _MF_TRAIN))),
+               Case(_MF_TRAIN.replace("feed_dict={m.x: X, m.y: Y}", "feed_dict=make_feed(m, X, Y)"),
+                    _MF_DECLINED_AFTER, ('TFM140', 'TFM144', 'TFM144', 'TFM144'), todo=True, modules=(("model.py", _MF_MODEL),))]
     REQUIRES = ("TFM130", "TFM131", "TFM133", "TFM134", "TFM135", "TFM138", "TFM139", "TFM140", "TFM142")
 
 
