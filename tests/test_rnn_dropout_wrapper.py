@@ -171,3 +171,40 @@ def test_dropout_wrapper_matches_legacy_at_evaluation_and_drops_per_step_in_trai
         for k in ("zero_fw", "zero_bw", "zero_rnn", "agree"):
             assert abs(st[k] - 0.5) < 0.03, (k, legacy, res["stats"])
         assert st["ratio"] <= 1e-5, (legacy, res["stats"])
+
+
+PROGRAM = '''import tensorflow as tf
+tf.flags.DEFINE_float("dropout_keep_prob", 0.5, "keep")
+FLAGS = tf.flags.FLAGS
+x = tf.placeholder(tf.float32, [None, 5, 3])
+y = tf.placeholder(tf.float32, [None, 4])
+keep = tf.placeholder(tf.float32)
+cell = tf.nn.rnn_cell.DropoutWrapper(tf.nn.rnn_cell.BasicRNNCell(4), output_keep_prob=keep)
+out, _ = tf.nn.dynamic_rnn(cell, x, dtype=tf.float32)
+loss = tf.reduce_mean(tf.square(out[:, -1] - y))
+op = tf.train.GradientDescentOptimizer(0.1).minimize(loss)
+sess = tf.Session()
+sess.run(op, feed_dict={x: a, y: b, keep: FLAGS.dropout_keep_prob})
+p = sess.run(out, feed_dict={x: a, keep: 1.0})
+'''
+
+
+def test_a_flag_fed_as_the_keep_probability_is_read_where_the_wrapper_is_built():
+    from migrator import TODO_MARKER
+    from migrator.engine import migrate_source
+
+    out = migrate_source(PROGRAM, "flags.py").code
+    assert TODO_MARKER not in out, out
+    assert "TF1DropoutWrapper(TF1BasicRNNCell(4), output_keep_prob=FLAGS.dropout_keep_prob)" in out, out
+    # the flag set by the program: not one value for every run - not translated
+    out = migrate_source(PROGRAM.replace("sess = tf.Session()", "FLAGS.dropout_keep_prob = 0.7\nsess = tf.Session()"),
+                         "flags_set.py").code
+    assert "TFM158 tf.nn.rnn_cell.DropoutWrapper" in out and "TF1DropoutWrapper(" not in out, out
+
+
+def test_an_evaluation_run_feeding_the_training_keep_probability_keeps_dropping():
+    from migrator.engine import migrate_source
+
+    src = PROGRAM.replace("keep: FLAGS.dropout_keep_prob}", "keep: 0.5}").replace("keep: 1.0}", "keep: 0.5}")
+    out = migrate_source(src, "eval_drop.py").code
+    assert "output_keep_prob=0.5" in out and "training=True" in out, out

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from ..emit import code
+from ..emit import code, literal
 from ._tf1_program import TF1Program, _walk
 from ._tflearn import Untranslatable
 
@@ -40,6 +40,75 @@ def dropout_keep_arg(ctx, arg: cst.CSTNode) -> bool:
     if q in DROPOUT_WRAPPERS:
         return kw in WRAPPER_KEEPS or (kw is None and 1 <= i <= 3)
     return False
+
+
+def run_constant(ctx, value: cst.BaseExpression):
+    """A fed value fixed for the whole run: a number (returned as a float) or ``FLAGS.<name>``
+    of a module-level ``FLAGS = tf.(app.)flags.FLAGS`` never assigned to (returned as a new
+    expression, valid wherever FLAGS is the module's); None otherwise."""
+    val = literal(value, None)
+    if isinstance(val, (int, float)) and not isinstance(val, bool):
+        return float(val)
+    if not (isinstance(value, cst.Attribute) and isinstance(value.value, cst.Name)):
+        return None
+    from ..analysis.flow import Flow
+
+    flow = ctx.analysis(Flow)
+    mod = flow.scopes.get(id(ctx.module))
+    name, attr = value.value.value, value.attr.value
+    defs = mod.by_name.get(name, ()) if mod is not None else ()
+    if len(defs) != 1 or defs[0].value is None or ctx.legacy_name(defs[0].value) not in (
+            "tensorflow.flags.FLAGS", "tensorflow.app.flags.FLAGS"):
+        return None
+    if any(name in sc.by_name for sc in flow.scopes.values() if sc is not mod):
+        return None  # shadowed somewhere: the name may not be the flags where the wrapper is built
+    for n in _walk(ctx.module):
+        if isinstance(n, cst.Attribute) and n.attr.value == attr and isinstance(n.value, cst.Name) \
+                and n.value.value == name and isinstance(ctx.parent(n), (cst.AssignTarget, cst.AugAssign)):
+            return None  # the flag is set in the program: not one value
+    return cst.parse_expression(code(value))
+
+
+def method_keep_arg(ctx, arg: cst.CSTNode) -> bool:
+    """``arg`` (an original ``cst.Arg``) passes a value to ``self.<method>(...)`` of the enclosing
+    class whose matching parameter the method reads only as a dropout keep probability
+    (:func:`dropout_keep_arg`): dhwajraj's ``self.BiRNN(x, self.dropout_keep_prob, ...)``."""
+    if not isinstance(arg, cst.Arg) or arg.star:
+        return False
+    c = ctx.parent(arg)
+    if not (isinstance(c, cst.Call) and isinstance(c.func, cst.Attribute) and isinstance(c.func.value, cst.Name)):
+        return False
+    cls = ctx.parent(c)
+    while cls is not None and not isinstance(cls, cst.ClassDef):
+        cls = ctx.parent(cls)
+    if cls is None:
+        return False
+    fn = next((m for m in cls.body.body if isinstance(m, cst.FunctionDef) and m.name.value == c.func.attr.value
+               and not m.decorators), None)
+    if fn is None:
+        return False
+    params = list(fn.params.params)
+    if arg.keyword is not None:
+        param = next((p for p in params if p.name.value == arg.keyword.value), None)
+    else:
+        i = list(c.args).index(arg) + 1  # after self
+        if any(a.keyword is not None for a in c.args[:i - 1]) or i >= len(params):
+            return False
+        param = params[i]
+    if param is None:
+        return False
+    reads = [n for n in _walk(fn.body) if isinstance(n, cst.Name) and n.value == param.name.value]
+    if not reads:
+        return False
+    for n in reads:
+        parent = ctx.parent(n)
+        if isinstance(parent, cst.Arg) and parent.keyword is n:
+            continue
+        if isinstance(parent, cst.Attribute) and parent.attr is n:
+            continue
+        if not (isinstance(parent, cst.Arg) and parent.value is n and dropout_keep_arg(ctx, parent)):
+            return False  # read otherwise, or rebound
+    return True
 
 
 class KeepProbResolver:
@@ -72,22 +141,45 @@ class KeepProbResolver:
         cls.visit(V())
         return bool(found)
 
-    def _class_keep_prob(self, keep: cst.Attribute):
+    def _class_keep_prob(self, keep: cst.Attribute, flags: bool = False):
         """``self.<attr>``: the constant its class's training runs feed it (TF1Classes), None if
-        it is not such a placeholder."""
-        from ..analysis.tf1_classes import TF1Classes
+        it is not such a placeholder. ``flags``: a flag value (``FLAGS.keep``, fixed for the
+        run) fed by every training run counts as such a constant (returned as an expression);
+        the class's other runs must feed 1.0."""
+        from ..analysis.tf1_classes import TF1Classes, _self_attr
 
-        return self.ctx.analysis(TF1Classes).keep_prob(keep)
+        tc = self.ctx.analysis(TF1Classes)
+        if not flags:
+            return tc.keep_prob(keep)
+        attr = _self_attr(keep)
+        cls = self.ctx.parent(keep)
+        while cls is not None and not isinstance(cls, cst.ClassDef):
+            cls = self.ctx.parent(cls)
+        cp = tc.classes.get(cls.name.value) if cls is not None else None
+        if cp is None or attr not in cp.placeholders or cp.why:
+            return None
+        train = [r.feeds[attr] for r in cp.runs if r.train and attr in r.feeds]
+        if any(literal(r.feeds[attr], None) != 1 for r in cp.runs if not r.train and attr in r.feeds):
+            return None
+        vals = {code(v) for v in train}
+        if len(vals) != 1:
+            return None
+        return self._run_constant(train[0])
 
-    def _fed_value(self, name: str, at: cst.CSTNode):
+    def _run_constant(self, value: cst.BaseExpression):
+        return run_constant(self.ctx, value)
+
+    def _fed_value(self, name: str, at: cst.CSTNode, flags: bool = False):
+        """The value the training runs feed the placeholder ``name`` (a number; with ``flags``
+        also a ``FLAGS.<name>`` expression, see :meth:`_run_constant`)."""
         arg = self._passed_as(name, at)
         if arg is not None:  # conv_net(x, weights, biases, keep_prob): the parameter is the placeholder
-            return self._fed_value(arg.value, arg)
+            return self._fed_value(arg.value, arg, flags)
         attrs = self._method_args(name, at)
         if attrs:  # self.tower(x, self.keep_prob): the method's parameter is the class's placeholder
-            vals = {self._class_keep_prob(a) for a in attrs}
-            if len(vals) == 1 and None not in vals:
-                return vals.pop()
+            vals = [self._class_keep_prob(a, flags) for a in attrs]
+            if None not in vals and len({v if isinstance(v, float) else code(v) for v in vals}) == 1:
+                return vals[0]
             raise Untranslatable(f"keep probability {name} is {code(attrs[0])}, not a placeholder of a translated "
                                  "class fed one constant in its training runs and 1.0 elsewhere")
         tp = self.ctx.analysis(TF1Program)
@@ -95,9 +187,10 @@ class KeepProbResolver:
         for prog in progs:
             if prog is None or name not in prog.placeholders:
                 continue
-            from ..emit import literal
-
-            vals = {literal(v, None) for r, v in prog.fed_values(name) if r.train_op is not None}
+            fed = [v for r, v in prog.fed_values(name) if r.train_op is not None]
+            if flags and len({code(v) for v in fed}) == 1 and self._run_constant(fed[0]) is not None:
+                return self._run_constant(fed[0])
+            vals = {literal(v, None) for v in fed}
             if len(vals) == 1:
                 return vals.pop()
             raise Untranslatable(f"{name} is fed {sorted(map(str, vals)) or 'nothing'} in the training runs")

@@ -440,14 +440,17 @@ class TF1RNN(KeepProbResolver, CallRule):
             if not b.given(name):
                 continue
             keep = self._keep(b, name, original)
-            if keep != 1.0:
+            if isinstance(keep, cst.BaseExpression):  # FLAGS.keep: the value fed, fixed for the run
+                kw[name] = keep
+            elif keep != 1.0:
                 kw[name] = cst.parse_expression(float_repr(keep))
         return kw
 
-    def _keep(self, b, name, original) -> float:
+    def _keep(self, b, name, original):
         """A keep probability: the literal 1.0 (no dropout), or a
         placeholder fed one constant in the training runs and 1.0 elsewhere (directly, through a
-        module function's or a method's parameter, ``self.<attr>`` of a model class)."""
+        module function's or a method's parameter, ``self.<attr>`` of a model class): the number, or
+        the ``FLAGS.<name>`` expression the training runs feed (one value for the whole run)."""
         node, orig = b.node(name), b.orig(name)
         val = literal(node, None)
         if isinstance(val, (int, float)) and not isinstance(val, bool):
@@ -455,14 +458,16 @@ class TF1RNN(KeepProbResolver, CallRule):
                 raise Untranslatable(f"{name}={val}: TF1 dropped units with a literal keep probability in every "
                                      "run, evaluation included (Keras drops only while training)")
         elif isinstance(orig, cst.Name):
-            val = self._fed_value(orig.value, original)
+            val = self._fed_value(orig.value, original, flags=True)
         elif isinstance(orig, cst.Attribute) and self._placeholder_attribute(orig):
-            val = self._class_keep_prob(orig)
+            val = self._class_keep_prob(orig, flags=True)
             if val is None:
                 raise Untranslatable(f"{name}={code(orig)} is not a placeholder of a translated class fed one "
                                      "constant in its training runs and 1.0 elsewhere")
         else:
             raise Untranslatable(f"{name}={code(orig)}: not a number or a placeholder fed one")
+        if isinstance(val, cst.BaseExpression):
+            return val
         if not isinstance(val, (int, float)) or isinstance(val, bool) or not 0 < val <= 1:
             raise Untranslatable(f"{name} {val!r} not in (0, 1]")
         return float(val)
