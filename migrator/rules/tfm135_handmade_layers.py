@@ -187,7 +187,10 @@ class HandmadeLayers(Rule):
                  "initializer (tf.Variable(pretrained) -> Constant(pretrained), its shape read from the "
                  "value); TF1 applied a momentum optimizer's update to the looked-up rows only (sparse "
                  "gradient), so with momentum the rows a batch does not touch can move differently. A name "
-                 "bound once per branch and again later (W) is followed binding by binding.")
+                 "bound once per branch and again later (W) is followed binding by binding. A table on "
+                 "self (self.W = tf.Variable(...)) looked up twice in the method that binds it is ONE "
+                 "variable in TF1: one Embedding on self.W applied to both ids (not when obj.W is read "
+                 "outside the class).")
     ORDER = 30
 
     # -- analysis ------------------------------------------------------------------------

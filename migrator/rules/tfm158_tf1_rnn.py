@@ -36,10 +36,24 @@ in TF 2.x) and how it is written in Keras:
   ``parallel_iterations`` / ``swap_memory`` are performance settings. ``tf.unstack(x, num, axis)``
   -> ``keras.ops.unstack``.
 
+* ``DropoutWrapper(cell, input_keep_prob, output_keep_prob, state_keep_prob)`` with
+  ``variational_recurrent=False`` (rnn_cell_impl.DropoutWrapper): TF1 builds one
+  ``nn_ops.dropout`` per step, so every step draws a NEW mask, on the cell's input, its output
+  and its new state (the default state filter leaves an LSTMStateTuple's ``c`` alone), each kept
+  unit scaled by 1 / keep; a keep probability that is the float 1.0 adds no op at all. It drops
+  whenever the graph runs: programs feed the keep placeholder their rate while training and 1.0
+  otherwise. Translation (TFM134's convention for tf.nn.dropout): a placeholder fed ONE value in
+  every training run (a number, or a ``FLAGS.x`` never assigned: fixed for the run) - directly,
+  through a module function's or a method's parameter, or ``self.<attr>`` of a translated model
+  class - becomes helper ``TF1DropoutWrapper`` (a ``keras.random.dropout`` per step with a
+  SeedGenerator, in Keras' training mode only, ``tf1_state`` passed through); keep 1.0
+  everywhere: the cell itself, no wrapper. A literal keep below 1 (TF1 dropped at evaluation
+  too), ``variational_recurrent=True`` (one mask per sequence) and a state filter stay TODO.
+
 Not translated (TODO with the reason): peepholes, ``num_proj``, ``cell_clip``,
 ``state_is_tuple=False``, ``reuse=True`` cells, ``scope=`` on the loops (TF1 names and shares
-by it), dtypes other than float16/32/64, DropoutWrapper and other wrappers, a cell given as anything
-else than a name or a cell call.
+by it), dtypes other than float16/32/64, the wrappers other than DropoutWrapper, a cell given as
+anything else than a name or a cell call.
 """
 from __future__ import annotations
 
@@ -376,15 +390,18 @@ class TF1RNN(KeepProbResolver, CallRule):
     ID = "TFM158"
     TRIGGERS = ("tensorflow",)
     NAME = "tf1-rnn"
-    MESSAGE = ("tf.contrib.rnn / tf.nn.rnn_cell cells, static_rnn / dynamic_rnn / bidirectional RNNs, "
-               "tf.unstack -> TF1-layout Keras RNN cells through keras.layers.RNN")
+    MESSAGE = ("tf.contrib.rnn / tf.nn.rnn_cell cells, DropoutWrapper, static_rnn / dynamic_rnn / bidirectional "
+               "RNNs, tf.unstack -> TF1-layout Keras RNN cells through keras.layers.RNN")
     RATIONALE = ("TF1's LSTM keeps ONE Glorot-uniform kernel over concat([x, h]) with the gates in the "
                  "order i, j, f, o and ADDS forget_bias=1.0 at run time; its GRU has its own gate layout "
                  "(bias 1.0 on the gates, the reset gate before the candidate matmul). Keras' LSTM/GRU "
                  "differ in layout, initializers and defaults, so the cells are helper Keras cells with "
                  "TF1's exact weights and arithmetic, run by keras.layers.RNN; sequence_length is a mask "
                  "with zero outputs (TF1's semantics); the backward half of the bidirectional forms reverses "
-                 "only the valid steps, as TF1's reverse_sequence (see the module docstring).")
+                 "only the valid steps, as TF1's reverse_sequence (see the module docstring). "
+                 "DropoutWrapper draws a new mask per step whenever the graph runs; a keep placeholder fed "
+                 "one value while training and 1.0 otherwise becomes TF1DropoutWrapper, dropping with that "
+                 "keep probability in Keras' training mode only (keep 1.0: the cell itself).")
     CALLS = tuple(sorted({p + n for p in _CELL_PATHS for n in CELL_SIGS}
                          | {p + n for p in _LOOP_PATHS for n in LOOP_SIGS} | {"tensorflow.unstack"}
                          | set(DROPOUT_WRAPPERS)))
