@@ -1,6 +1,6 @@
-"""Where a TF1 dropout keep probability comes from (shared by TFM134 tf.nn.dropout and TFM158's
-DropoutWrapper): a placeholder fed one constant in every training run (and 1.0 elsewhere)
-becomes Keras' training-only dropout with that rate.
+"""Where a TF1 dropout keep probability comes from (TFM158's DropoutWrapper; the same search as
+TFM134's for tf.nn.dropout, which still has its own copy of it): a placeholder fed one constant in
+every training run (and 1.0 elsewhere) becomes Keras' training-only dropout with that rate.
 
 ``dropout_keep_arg(ctx, arg)`` says whether an argument is a dropout keep probability that the
 translation reads only through the fed value (tf.nn.dropout's ``keep_prob``, a DropoutWrapper's
