@@ -187,7 +187,10 @@ class HandmadeLayers(Rule):
                  "initializer (tf.Variable(pretrained) -> Constant(pretrained), its shape read from the "
                  "value); TF1 applied a momentum optimizer's update to the looked-up rows only (sparse "
                  "gradient), so with momentum the rows a batch does not touch can move differently. A name "
-                 "bound once per branch and again later (W) is followed binding by binding.")
+                 "bound once per branch and again later (W) is followed binding by binding. A table on "
+                 "self (self.W = tf.Variable(...)) looked up twice in the method that binds it is ONE "
+                 "variable in TF1: one Embedding on self.W applied to both ids (not when obj.W is read "
+                 "outside the class).")
     ORDER = 30
 
     # -- analysis ------------------------------------------------------------------------
@@ -896,16 +899,37 @@ class HandmadeLayers(Rule):
         pattern, in code not built twice into one graph."""
         stmt = var.statement
         small = stmt.body[0] if isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1 else None
-        if not (isinstance(small, cst.Assign) and isinstance(small.targets[0].target, cst.Name)) or not pats:
+        if not isinstance(small, cst.Assign) or not pats:
             return False
         from ..analysis.flow import Flow
 
         flow = self.ctx.analysis(Flow)
-        if id(flow.scope_of(stmt).node) != key[0]:
+        if key in self._attr_keys:  # ``self.W = tf.Variable(...)`` looked up in the same method
+            return self._shared_attr_table(key, stmt, pats)
+        if not isinstance(small.targets[0].target, cst.Name) or id(flow.scope_of(stmt).node) != key[0]:
             return False
         return all(p[0] == "embedding" and p[3] is None and id(flow.scope_of(p[4]).node) == key[0]
                    and store_function(self.ctx, p[4]) is None and not self._loops(p[4])
                    for p in pats) and not self._loops(stmt)
+
+    def _shared_attr_table(self, key, stmt, pats) -> bool:
+        """``self.W = tf.Variable(...)`` (bound once in the class) whose every reader is a lookup
+        in the method binding it, after it, outside loops, in a class built once per instance
+        (each instance: one variable, one Embedding), and no ``obj.W`` read outside the class
+        (a Keras layer is not the table's value)."""
+        from ..analysis.flow import Flow
+
+        flow = self.ctx.analysis(Flow)
+        method = flow.scope_of(stmt).node
+        if not isinstance(method, cst.FunctionDef) or self._loops(stmt) or not all(
+                p[0] == "embedding" and p[3] is None and flow.scope_of(p[4]).node is method
+                and store_function(self.ctx, p[4]) is None and not self._loops(p[4]) for p in pats):
+            return False
+        attr = key[1].split(".", 1)[1]
+        cls = next(n for n in _walk(self.ctx.module) if isinstance(n, cst.ClassDef) and id(n) == key[0])
+        inside = {id(n) for n in _walk(cls)}
+        return not any(isinstance(n, cst.Attribute) and n.attr.value == attr and id(n) not in inside
+                       for n in _walk(self.ctx.module))
 
     def _store_wanted(self) -> bool:
         """Faithful towers (TFM201 not fixing them): a kernel TF1 shares comes from a store."""
@@ -1828,7 +1852,7 @@ class HandmadeLayers(Rule):
             x = _arg(updated, 1, "ids") if isinstance(updated, cst.Call) else None
             if p[2] in self._shared and x is not None:  # the table's layer, bound to its name
                 self.ctx.count(self)
-                return cst.Call(func=cst.Name(p[2][1]), args=[cst.Arg(x)])
+                return cst.Call(func=cst.parse_expression(p[2][1]), args=[cst.Arg(x)])
         elif p[4] is original:  # the layer's own call (its bias, if any, is added in a later statement)
             u = updated
             if isinstance(u, cst.Call) and u.args and isinstance(u.args[0].value, cst.Call) \
@@ -2121,6 +2145,29 @@ class HandmadeLayers(Rule):
     INVALID = [*INVALID, Case(  # the TF MNIST tutorial: conv2d(x, W) helper called with weight_variable([...]) kernels, the bias_variable([n]) bias added OUTSIDE the call: each call's layer gets it
         "import tensorflow as tf\n\ndef weight_variable(shape):\n    initial = tf.truncated_normal(shape, stddev=0.1)\n    return tf.Variable(initial)\n\ndef bias_variable(shape):\n    initial = tf.constant(0.1, shape=shape)\n    return tf.Variable(initial)\n\ndef conv2d(x, W):\n    return tf.nn.conv2d(x, W, strides=[1, 1, 1, 1], padding='SAME')\n\nW_conv1 = weight_variable([5, 5, 1, 32])\nb_conv1 = bias_variable([32])\nh_conv1 = tf.nn.relu(conv2d(x_image, W_conv1) + b_conv1)\nW_conv2 = weight_variable([5, 5, 32, 64])\nb_conv2 = bias_variable([64])\nh_conv2 = tf.nn.relu(conv2d(h_conv1, W_conv2) + b_conv2)\n",
         "import keras\n\ndef conv2d(x, W):\n    return W(x)\nh_conv1 = keras.ops.relu(conv2d(x_image, keras.layers.Conv2D(\n    32,\n    (5, 5),\n    strides=(1, 1),\n    padding='same',\n    kernel_initializer=keras.initializers.TruncatedNormal(mean=0.0, stddev=0.1),\n    bias_initializer=keras.initializers.Constant(0.1),\n)))\nh_conv2 = keras.ops.relu(conv2d(h_conv1, keras.layers.Conv2D(\n    64,\n    (5, 5),\n    strides=(1, 1),\n    padding='same',\n    kernel_initializer=keras.initializers.TruncatedNormal(mean=0.0, stddev=0.1),\n    bias_initializer=keras.initializers.Constant(0.1),\n)))\n")]
+    INVALID = [*INVALID,
+               # a class's table ``self.W = tf.Variable(...)`` looked up for both ids in its constructor
+               # (dhwajraj's SiameseLSTM): ONE variable in TF1, ONE Embedding on self.W applied twice
+               Case("import tensorflow as tf\n\nclass Pair(object):\n    def __init__(self, a, b, vocab, dim):\n"
+                    "        self.W = tf.Variable(tf.random_uniform([vocab, dim], -1.0, 1.0), trainable=True, name='W')\n"
+                    "        self.ea = tf.nn.embedding_lookup(self.W, a)\n"
+                    "        self.eb = tf.nn.embedding_lookup(self.W, b)\n",
+                    "import keras\n\n\n" + _TF1_EMBEDDING_OUT + "class Pair(object):\n    def __init__(self, a, b, vocab, dim):\n"
+                    "        self.W = TF1Embedding(\n            vocab,\n            dim,\n"
+                    "            embeddings_initializer=keras.initializers.RandomUniform(minval=-1.0, maxval=1.0),\n"
+                    "        )\n        self.ea = self.W(a)\n        self.eb = self.W(b)\n"),
+               # ... the table also read outside the class (net.W): a layer is not its value - kept
+               Case("import tensorflow as tf\n\nclass Pair(object):\n    def __init__(self, a, b, vocab, dim):\n"
+                    "        self.W = tf.Variable(tf.random_uniform([vocab, dim], -1.0, 1.0), trainable=True, name='W')\n"
+                    "        self.ea = tf.nn.embedding_lookup(self.W, a)\n"
+                    "        self.eb = tf.nn.embedding_lookup(self.W, b)\n\nnet = Pair(a, b, 10, 4)\ntable = net.W\n",
+                    "import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\n\n"
+                    "class Pair(object):\n    def __init__(self, a, b, vocab, dim):\n"
+                    "        # TODO(tflearn-migrate): TFM100 no Keras translation for tensorflow.Variable, tensorflow.random_uniform\n"
+                    "        self.W = tf.Variable(tf.random_uniform([vocab, dim], -1.0, 1.0), trainable=True, name='W')\n"
+                    "        self.ea = tf.nn.embedding_lookup(self.W, a)  # TODO(tflearn-migrate): TFM100 no Keras translation for tensorflow.nn.embedding_lookup\n"
+                    "        self.eb = tf.nn.embedding_lookup(self.W, b)  # TODO(tflearn-migrate): TFM100 no Keras translation for tensorflow.nn.embedding_lookup\n"
+                    "\nnet = Pair(a, b, 10, 4)\ntable = net.W\n", ("TFM100", "TFM100", "TFM100"), todo=True)]
     REQUIRES = ("TFM130", "TFM100")
 
 

@@ -39,6 +39,8 @@ from ..emit import call, code, expr, literal, stmt, to_node
 from ..helpers import register
 from ..analysis.flow import target_names
 from ._fit_loop import FitLoops, ProgramTodo, model_info
+from ._keep_prob import dropout_keep_arg
+from .tfm158_tf1_rnn import _out as _rnn_out
 from ._tflearn import Untranslatable
 from ._tf1_program import INITIALIZERS, SESSIONS, Program, Run, TF1Program, _arg
 from .base import Case, Rule
@@ -557,9 +559,7 @@ class SessionProgram(Rule):
                 if parent.keyword is not None and parent.keyword.value in allowed:
                     uses += 1
                     continue
-                call_node = self.ctx.parent(parent)
-                if isinstance(call_node, cst.Call) and self.ctx.legacy_name(call_node) in (
-                        "tensorflow.nn.dropout", "tensorflow.contrib.layers.dropout"):
+                if dropout_keep_arg(self.ctx, parent):  # tf.nn.dropout's / a DropoutWrapper's keep probability
                     uses += 1
                     continue
             return False
@@ -590,7 +590,8 @@ class SessionProgram(Rule):
                         continue
                     call_node = self.ctx.parent(parent)
                     q = self.ctx.legacy_name(call_node) if isinstance(call_node, cst.Call) else None
-                    if q in ("tensorflow.nn.dropout", "tensorflow.contrib.layers.dropout"):
+                    if q in ("tensorflow.nn.dropout", "tensorflow.contrib.layers.dropout") \
+                            or dropout_keep_arg(self.ctx, parent):  # a DropoutWrapper's keep probability
                         continue
                     if self._inside_label_fn(prog, node):
                         continue
@@ -1095,9 +1096,7 @@ class SessionProgram(Rule):
             if isinstance(parent, cst.Arg) and parent.value is node:
                 if parent.keyword is not None and parent.keyword.value == "keep_prob":
                     continue
-                c = self.ctx.parent(parent)
-                if isinstance(c, cst.Call) and self.ctx.legacy_name(c) in (
-                        "tensorflow.nn.dropout", "tensorflow.contrib.layers.dropout") and parent.keyword is None:
+                if dropout_keep_arg(self.ctx, parent):
                     continue
                 if self._passed_to_dropout_param(node, {"keep_prob"}):
                     continue
@@ -1641,13 +1640,32 @@ class SessionProgram(Rule):
     INVALID = [*INVALID, Case(  # a helper returning a tuple (loss, distance, a parameter): the loss reads call[0]; the distance, label-free, is a sliced copy of the helper; the parameter is the argument
         'import tensorflow as tf\n\ndef pair_loss(a, b, y, margin=1.0):\n    sq = tf.reduce_sum(tf.square(a - b), axis=1)\n    d = tf.sqrt(sq + 1e-10)\n    return tf.reduce_mean(y * sq + (1.0 - y) * tf.square(tf.maximum(margin - d, 0.0))), d, a\n\nx1 = tf.placeholder(tf.float32, [None, 4])\nx2 = tf.placeholder(tf.float32, [None, 4])\ny = tf.placeholder(tf.float32, [None])\no1 = tf.layers.dense(x1, 3)\no2 = tf.layers.dense(x2, 3)\nloss, dist, first = pair_loss(o1, o2, y, margin=2.0)\ntrain_op = tf.train.GradientDescentOptimizer(0.1).minimize(loss)\nwith tf.Session() as sess:\n    sess.run(tf.global_variables_initializer())\n    for i in range(3):\n        _, l = sess.run([train_op, loss], feed_dict={x1: A, x2: B, y: Y})\n    d, f = sess.run([dist, first], feed_dict={x1: A, x2: B})\n',
         'import keras\n\n\n# tflearn-migrate helper: TrainingModel\nclass TrainingModel(keras.Model):\n    """A functional model whose loss is a function of (labels..., outputs...)."""\n\n    def __init__(self, inputs, outputs, loss_fn, **kwargs):\n        super().__init__(inputs, outputs, **kwargs)\n        self.loss_fn = loss_fn\n\n    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):\n        ys = list(y) if isinstance(y, (list, tuple)) else [y]\n        ps = list(y_pred) if isinstance(y_pred, (list, tuple)) else [y_pred]\n        # a TF1 placeholder cast what it was fed: float labels arrive as floatx\n        ys = [keras.ops.cast(v, keras.config.floatx())\n              if "float" in keras.ops.dtype(v) else v for v in ys]\n        return self.loss_fn(*ys, *ps)\n\n\ndef pair_loss(a, b, y, margin=1.0):\n    sq = keras.ops.sum(keras.ops.square(a - b), axis=1)\n    d = keras.ops.sqrt(sq + 1e-10)\n    return keras.ops.mean(y * sq + (1.0 - y) * keras.ops.square(keras.ops.maximum(margin - d, 0.0))), d, a\n\n\ndef pair_loss_d(a, b):\n    """The second value pair_loss returns, computed alone: it reads a, b."""\n    sq = keras.ops.sum(keras.ops.square(a - b), axis=1)\n    d = keras.ops.sqrt(sq + 1e-10)\n    return d\n\nx1 = keras.Input(shape=(4,))\nx2 = keras.Input(shape=(4,))\no1 = keras.layers.Dense(3)(x1)\no2 = keras.layers.Dense(3)(x2)\ndef loss(y, o1, o2):\n    return pair_loss(o1, o2, y, margin=2.0)[0]\ndist = pair_loss_d(o1, o2)\nfirst = o1\nmodel = TrainingModel([x1, x2], [o1, o2], loss)\nmodel.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1))\nfor i in range(3):\n    l = model.train_on_batch([A, B], Y)\nd, f = [keras.Model([x1, x2], dist).predict_on_batch([A, B]), keras.Model(x1, first).predict_on_batch(A)]\n')]
-    REQUIRES = ("TFM130", "TFM131", "TFM133", "TFM134", "TFM138", "TFM142")
     # a feed dict returned by a helper of the same scope, keyed by placeholders, fed its parameters:
     # the run feeds the call's arguments, the helper goes; a helper doing more stays (TODO, the reason)
     INVALID = [*INVALID, Case('import tensorflow as tf\n\nx = tf.placeholder(tf.float32, [None, 4])\ny = tf.placeholder(tf.float32, [None, 2])\nout = tf.layers.dense(x, 2)\nloss = tf.reduce_mean(tf.square(out - y))\ntrain_op = tf.train.GradientDescentOptimizer(0.1).minimize(loss)\n\n\ndef make_feed(a, b):\n    return {x: a, y: b}\n\n\nwith tf.Session() as sess:\n    sess.run(tf.global_variables_initializer())\n    for step in range(10):\n        sess.run(train_op, feed_dict=make_feed(X[:8], Y[:8]))\n',
                               'import keras\n\nx = keras.Input(shape=(4,))\nout = keras.layers.Dense(2)(x)\ndef loss(y, out):\n    return keras.ops.mean(keras.ops.square(out - y))\nmodel = keras.Model(x, out)\nmodel.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1), loss=loss)\n\n\nfor step in range(10):\n    model.train_on_batch(X[:8], Y[:8])\n', ()),
                Case('import tensorflow as tf\n\nx = tf.placeholder(tf.float32, [None, 4])\ny = tf.placeholder(tf.float32, [None, 2])\nout = tf.layers.dense(x, 2)\nloss = tf.reduce_mean(tf.square(out - y))\ntrain_op = tf.train.GradientDescentOptimizer(0.1).minimize(loss)\n\n\ndef make_feed(a, b):\n    feed = {x: a, y: b}\n    return feed\n\n\nwith tf.Session() as sess:\n    sess.run(tf.global_variables_initializer())\n    for step in range(10):\n        sess.run(train_op, feed_dict=make_feed(X[:8], Y[:8]))\n',
                     'import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\nimport keras\n\nx = tf.placeholder(tf.float32, [None, 4])  # TODO(tflearn-migrate): TFM140 input placeholder kept: a sess.run of this program is not translated\ny = tf.placeholder(tf.float32, [None, 2])  # TODO(tflearn-migrate): TFM140 label placeholder kept: a sess.run of this program is not translated\nout = keras.layers.Dense(2)(x)\n# TODO(tflearn-migrate): TFM140 loss kept as a TF1 tensor: a sess.run of this program is not translated\nloss = keras.ops.mean(keras.ops.square(out - y))\n# TODO(tflearn-migrate): TFM140 train op kept: a sess.run of this program is not translated (see its TODO)\ntrain_op = keras.optimizers.SGD(learning_rate=0.1).minimize(loss)\n\n\ndef make_feed(a, b):\n    feed = {x: a, y: b}\n    return feed\n\n\nwith tf.Session() as sess:\n    sess.run(tf.global_variables_initializer())\n    for step in range(10):\n        # TODO(tflearn-migrate): TFM140 sess.run: feed_dict is not a dict literal (a call, but not of a helper of this scope that only returns {placeholder: parameter, ...})\n        sess.run(train_op, feed_dict=make_feed(X[:8], Y[:8]))\n', ('TFM140', 'TFM140', 'TFM140', 'TFM140', 'TFM140'), todo=True)]
+    INVALID = [*INVALID,
+               # a DropoutWrapper's keep probability fed 0.5 in the training run and 1.0 elsewhere
+               # (dhwajraj's SiameseLSTM): the placeholder goes, the wrapper drops (a mask per step)
+               # only while training with keep 0.5 - what TF1 computed in each run
+               Case("import tensorflow as tf\nx = tf.placeholder(tf.float32, [None, 5, 3])\n"
+                    "y = tf.placeholder(tf.float32, [None, 4])\nkeep = tf.placeholder(tf.float32)\n"
+                    "cell = tf.nn.rnn_cell.DropoutWrapper(tf.nn.rnn_cell.BasicRNNCell(4), output_keep_prob=keep)\n"
+                    "out, _ = tf.nn.dynamic_rnn(cell, x, dtype=tf.float32)\n"
+                    "loss = tf.reduce_mean(tf.square(out[:, -1] - y))\n"
+                    "op = tf.train.GradientDescentOptimizer(0.1).minimize(loss)\nsess = tf.Session()\n"
+                    "sess.run(op, feed_dict={x: a, y: b, keep: 0.5})\np = sess.run(out, feed_dict={x: a, keep: 1.0})\n",
+                    _rnn_out("import keras\n", ["TF1BasicRNNCell", "TF1DropoutWrapper", "tf1_rnn", "tf1_dynamic_rnn"],
+                             "x = keras.Input(shape=(5, 3))\n"
+                             "cell = TF1DropoutWrapper(TF1BasicRNNCell(4), output_keep_prob=0.5)\n"
+                             "out, _ = tf1_dynamic_rnn(cell, x)\ndef loss(y, out):\n"
+                             "    return keras.ops.mean(keras.ops.square(out[:, -1] - y))\n"
+                             "model = keras.Model(x, out)\n"
+                             "model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1), loss=loss)\n"
+                             "model.train_on_batch(a, b)\np = model.predict_on_batch(a)\n"))]
+    REQUIRES = ("TFM130", "TFM131", "TFM133", "TFM134", "TFM138", "TFM142", "TFM158")
 
 
 def _walk(node):

@@ -36,20 +36,35 @@ in TF 2.x) and how it is written in Keras:
   ``parallel_iterations`` / ``swap_memory`` are performance settings. ``tf.unstack(x, num, axis)``
   -> ``keras.ops.unstack``.
 
+* ``DropoutWrapper(cell, input_keep_prob, output_keep_prob, state_keep_prob)`` with
+  ``variational_recurrent=False`` (rnn_cell_impl.DropoutWrapper): TF1 builds one
+  ``nn_ops.dropout`` per step, so every step draws a NEW mask, on the cell's input, its output
+  and its new state (the default state filter leaves an LSTMStateTuple's ``c`` alone), each kept
+  unit scaled by 1 / keep; a keep probability that is the float 1.0 adds no op at all. It drops
+  whenever the graph runs: programs feed the keep placeholder their rate while training and 1.0
+  otherwise. Translation (TFM134's convention for tf.nn.dropout): a placeholder fed ONE value in
+  every training run (a number, or a ``FLAGS.x`` never assigned: fixed for the run) - directly,
+  through a module function's or a method's parameter, or ``self.<attr>`` of a translated model
+  class - becomes helper ``TF1DropoutWrapper`` (a ``keras.random.dropout`` per step with a
+  SeedGenerator, in Keras' training mode only, ``tf1_state`` passed through); keep 1.0
+  everywhere: the cell itself, no wrapper. A literal keep below 1 (TF1 dropped at evaluation
+  too), ``variational_recurrent=True`` (one mask per sequence) and a state filter stay TODO.
+
 Not translated (TODO with the reason): peepholes, ``num_proj``, ``cell_clip``,
 ``state_is_tuple=False``, ``reuse=True`` cells, ``scope=`` on the loops (TF1 names and shares
-by it), dtypes other than float16/32/64, DropoutWrapper and other wrappers, a cell given as anything
-else than a name or a cell call.
+by it), dtypes other than float16/32/64, the wrappers other than DropoutWrapper, a cell given as
+anything else than a name or a cell call.
 """
 from __future__ import annotations
 
 import libcst as cst
 
 from ..args import BoundArgs, Unbindable
-from ..emit import call, code, literal
+from ..emit import call, code, float_repr, literal
 from ..helpers import HELPERS, register
 from ._tf1 import activation_kw, dtype_of, initializer_of
 from ._tflearn import Untranslatable
+from ._keep_prob import DROPOUT_WRAPPERS, WRAPPER_KEEPS, WRAPPER_SIG, KeepProbResolver
 from .base import CallRule, Case
 
 _REG = '@keras.saving.register_keras_serializable(package="tflearn_migrate")\n'
@@ -205,6 +220,50 @@ register("TF1MultiRNNCell", _REG + '''class TF1MultiRNNCell(keras.layers.Layer):
         return tuple(out)
 ''', imports=_K)
 
+register("TF1DropoutWrapper", _REG + """class TF1DropoutWrapper(keras.layers.Layer):
+    \"\"\"TF1's DropoutWrapper (variational_recurrent=False) around a TF1 cell helper: a NEW dropout
+    mask at every step (TF1 built one dropout op per step) on the cell's input, its output and its
+    new state (of an LSTM state only h: TF1's default state filter keeps c), each unit kept with
+    its keep probability and scaled by 1 / keep; only while training (TF1's keep probability
+    placeholder was fed 1.0 outside training, where nothing is dropped).\"\"\"
+
+    def __init__(self, cell, input_keep_prob=1.0, output_keep_prob=1.0, state_keep_prob=1.0, seed=None,
+                 **kwargs):
+        super().__init__(**kwargs)
+        self.cell = cell
+        self.input_keep_prob = float(input_keep_prob)
+        self.output_keep_prob = float(output_keep_prob)
+        self.state_keep_prob = float(state_keep_prob)
+        self.seed_generator = keras.random.SeedGenerator(seed)
+        self.state_size = cell.state_size
+        self.output_size = cell.output_size
+
+    def build(self, input_shape):
+        self.cell.build(input_shape)
+
+    def _drop(self, x, keep, training):
+        if not training or keep >= 1.0:
+            return x
+        return keras.random.dropout(x, 1.0 - keep, seed=self.seed_generator)
+
+    def call(self, inputs, states, training=False):
+        inputs = self._drop(inputs, self.input_keep_prob, training)
+        output, new = self.cell(inputs, list(states))
+        if training and self.state_keep_prob < 1.0:
+            kept, todo = set(), [self.cell.tf1_state(list(range(len(new))))]
+            while todo:
+                s = todo.pop()
+                if getattr(s, "_fields", None) == ("c", "h"):  # TF1's LSTMStateTuple
+                    kept.add(s.c)
+                elif isinstance(s, (list, tuple)):
+                    todo.extend(s)
+            new = [v if i in kept else self._drop(v, self.state_keep_prob, training) for i, v in enumerate(new)]
+        return self._drop(output, self.output_keep_prob, training), list(new)
+
+    def tf1_state(self, states):
+        return self.cell.tf1_state(states)
+""", imports=_K)
+
 register("tf1_rnn", '''
 def tf1_rnn(cell, inputs, sequence_length=None, initial_state=None, go_backwards=False, dtype=None):
     """TF1's recurrent loop over [batch, time, features] with a TF1 cell helper: returns
@@ -327,27 +386,33 @@ def _is_none(node) -> bool:
     return node is None or (isinstance(node, cst.Name) and node.value == "None")
 
 
-class TF1RNN(CallRule):
+class TF1RNN(KeepProbResolver, CallRule):
     ID = "TFM158"
     TRIGGERS = ("tensorflow",)
     NAME = "tf1-rnn"
-    MESSAGE = ("tf.contrib.rnn / tf.nn.rnn_cell cells, static_rnn / dynamic_rnn / bidirectional RNNs, "
-               "tf.unstack -> TF1-layout Keras RNN cells through keras.layers.RNN")
+    MESSAGE = ("tf.contrib.rnn / tf.nn.rnn_cell cells, DropoutWrapper, static_rnn / dynamic_rnn / bidirectional "
+               "RNNs, tf.unstack -> TF1-layout Keras RNN cells through keras.layers.RNN")
     RATIONALE = ("TF1's LSTM keeps ONE Glorot-uniform kernel over concat([x, h]) with the gates in the "
                  "order i, j, f, o and ADDS forget_bias=1.0 at run time; its GRU has its own gate layout "
                  "(bias 1.0 on the gates, the reset gate before the candidate matmul). Keras' LSTM/GRU "
                  "differ in layout, initializers and defaults, so the cells are helper Keras cells with "
                  "TF1's exact weights and arithmetic, run by keras.layers.RNN; sequence_length is a mask "
                  "with zero outputs (TF1's semantics); the backward half of the bidirectional forms reverses "
-                 "only the valid steps, as TF1's reverse_sequence (see the module docstring).")
+                 "only the valid steps, as TF1's reverse_sequence (see the module docstring). "
+                 "DropoutWrapper draws a new mask per step whenever the graph runs; a keep placeholder fed "
+                 "one value while training and 1.0 otherwise becomes TF1DropoutWrapper, dropping with that "
+                 "keep probability in Keras' training mode only (keep 1.0: the cell itself).")
     CALLS = tuple(sorted({p + n for p in _CELL_PATHS for n in CELL_SIGS}
-                         | {p + n for p in _LOOP_PATHS for n in LOOP_SIGS} | {"tensorflow.unstack"}))
+                         | {p + n for p in _LOOP_PATHS for n in LOOP_SIGS} | {"tensorflow.unstack"}
+                         | set(DROPOUT_WRAPPERS)))
 
     def translate(self, qname, original, updated):
         short = qname.rsplit(".", 1)[1]
         try:
             if short == "unstack":
                 out = self._unstack(original, updated)
+            elif short == "DropoutWrapper":
+                out = self._dropout_wrapper(original, updated)
             elif short in CELL_SIGS:
                 out = self._cell(short, original, updated)
             else:
@@ -369,6 +434,60 @@ class TF1RNN(CallRule):
         if b.given("num"):
             args.append(b.node("num"))
         return call("keras.ops.unstack", *args, **kw)
+
+    def _dropout_wrapper(self, original, updated):
+        b = BoundArgs(updated, WRAPPER_SIG, original)
+        kw = self._wrapper_keeps(b, original)
+        if not kw:  # every keep probability is 1.0: TF1 dropped nothing (_should_dropout), the cell itself
+            return b.node("cell")
+        if b.given("seed") and not _is_none(b.node("seed")):
+            kw["seed"] = b.node("seed")
+        return call(self.ctx.use_helper("TF1DropoutWrapper"), b.node("cell"), **kw)
+
+    def _wrapper_keeps(self, b, original) -> dict:
+        """The helper's keep-probability arguments (none: every one is 1.0); Untranslatable when
+        the wrapper is not written in Keras."""
+        if b.given("variational_recurrent") and literal(b.node("variational_recurrent"), None) is not False:
+            raise Untranslatable("variational_recurrent=True (one mask per sequence): not written for Keras yet")
+        if b.given("dropout_state_filter_visitor") and not _is_none(b.node("dropout_state_filter_visitor")):
+            raise Untranslatable("dropout_state_filter_visitor=")
+        self._check_cell(b.orig("cell"), "cell")
+        kw = {}
+        for name in WRAPPER_KEEPS:
+            if not b.given(name):
+                continue
+            keep = self._keep(b, name, original)
+            if isinstance(keep, cst.BaseExpression):  # FLAGS.keep: the value fed, fixed for the run
+                kw[name] = keep
+            elif keep != 1.0:
+                kw[name] = cst.parse_expression(float_repr(keep))
+        return kw
+
+    def _keep(self, b, name, original):
+        """A keep probability: the literal 1.0 (no dropout), or a
+        placeholder fed one constant in the training runs and 1.0 elsewhere (directly, through a
+        module function's or a method's parameter, ``self.<attr>`` of a model class): the number, or
+        the ``FLAGS.<name>`` expression the training runs feed (one value for the whole run)."""
+        node, orig = b.node(name), b.orig(name)
+        val = literal(node, None)
+        if isinstance(val, (int, float)) and not isinstance(val, bool):
+            if val != 1:
+                raise Untranslatable(f"{name}={val}: TF1 dropped units with a literal keep probability in every "
+                                     "run, evaluation included (Keras drops only while training)")
+        elif isinstance(orig, cst.Name):
+            val = self._fed_value(orig.value, original, flags=True)
+        elif isinstance(orig, cst.Attribute) and self._placeholder_attribute(orig):
+            val = self._class_keep_prob(orig, flags=True)
+            if val is None:
+                raise Untranslatable(f"{name}={code(orig)} is not a placeholder of a translated class fed one "
+                                     "constant in its training runs and 1.0 elsewhere")
+        else:
+            raise Untranslatable(f"{name}={code(orig)}: not a number or a placeholder fed one")
+        if isinstance(val, cst.BaseExpression):
+            return val
+        if not isinstance(val, (int, float)) or isinstance(val, bool) or not 0 < val <= 1:
+            raise Untranslatable(f"{name} {val!r} not in (0, 1]")
+        return float(val)
 
     def _cell(self, short, original, updated):
         b = BoundArgs(updated, CELL_SIGS[short], original)
@@ -490,6 +609,12 @@ class TF1RNN(CallRule):
             node = None if d is None else d.value
         if isinstance(node, cst.Call):
             q = self.ctx.legacy_name(node)
+            if q in DROPOUT_WRAPPERS:
+                try:
+                    self._wrapper_keeps(BoundArgs(node, WRAPPER_SIG, node), node)
+                except (Unbindable, Untranslatable) as ex:
+                    raise Untranslatable(f"{side}: the DropoutWrapper is not translated ({ex})") from None
+                return
             if q is not None and any(q == p + n for p in _CELL_PATHS for n in CELL_SIGS):
                 return
             if q is not None:
@@ -538,8 +663,26 @@ class TF1RNN(CallRule):
              None, ("TFM158",), todo=True),
         Case("import tensorflow as tf\ncell = tf.nn.rnn_cell.LSTMCell(4, use_peepholes=True)\n",
              None, ("TFM158",), todo=True),
+        # a literal keep probability below 1: TF1 dropped at evaluation too (Keras would not)
         Case("import tensorflow as tf\ndef f(base, x):\n    cell = tf.nn.rnn_cell.DropoutWrapper(base, 0.5)\n"
-             "    return tf.nn.dynamic_rnn(cell, x, dtype=tf.float32)\n", None, ("TFM158",), todo=True),
+             "    return tf.nn.dynamic_rnn(cell, x, dtype=tf.float32)\n", None, ("TFM158", "TFM158"), todo=True),
+        # keep probabilities of 1.0: TF1 dropped nothing - the cell itself, no wrapper
+        Case("import tensorflow as tf\n"
+             "cell = tf.contrib.rnn.DropoutWrapper(tf.nn.rnn_cell.GRUCell(3), output_keep_prob=1.0, input_keep_prob=1)\n"
+             "out, st = tf.nn.dynamic_rnn(cell, x, dtype=tf.float32)\n",
+             _out("import keras\n", ["TF1GRUCell", "tf1_rnn", "tf1_dynamic_rnn"],
+                  "cell = TF1GRUCell(3)\nout, st = tf1_dynamic_rnn(cell, x)\n")),
+        # one mask per sequence (variational_recurrent=True): not written
+        Case("import tensorflow as tf\n"
+             "cell = tf.nn.rnn_cell.DropoutWrapper(tf.nn.rnn_cell.GRUCell(3), output_keep_prob=1.0,\n"
+             "                                     variational_recurrent=True, dtype=tf.float32)\n",
+             _out("import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\n"
+                  "import keras\n", ["TF1GRUCell"],
+                  "# TODO(tflearn-migrate): TFM158 tf.nn.rnn_cell.DropoutWrapper: variational_recurrent=True (one mask "
+                  "per sequence): not written for Keras yet\n"
+                  "cell = tf.nn.rnn_cell.DropoutWrapper(TF1GRUCell(3), output_keep_prob=1.0,\n"
+                  "                                     variational_recurrent=True, dtype=tf.float32)\n"),
+             ("TFM158",), todo=True),
         Case("import tensorflow as tf\ndef f(cell, x):\n"
              "    return tf.nn.dynamic_rnn(cell, x, dtype=tf.float32, scope='enc')\n", None, ("TFM158",), todo=True),        # no initializer of its own: the kernel's is the variable_scope's in force where the loop
         # built the cell (TF1 get_variable; analysis/sharing.py follows the calls)

@@ -1,0 +1,268 @@
+"""Where a TF1 dropout keep probability comes from (TFM158's DropoutWrapper; the same search as
+TFM134's for tf.nn.dropout, which still has its own copy of it): a placeholder fed one constant in
+every training run (and 1.0 elsewhere) becomes Keras' training-only dropout with that rate.
+
+``dropout_keep_arg(ctx, arg)`` says whether an argument is a dropout keep probability that the
+translation reads only through the fed value (tf.nn.dropout's ``keep_prob``, a DropoutWrapper's
+``input_keep_prob`` / ``output_keep_prob`` / ``state_keep_prob``) - what a program analysis
+needs to let such a placeholder disappear.
+"""
+from __future__ import annotations
+
+import libcst as cst
+
+from ..emit import code, literal
+from ._tf1_program import TF1Program, _walk
+from ._tflearn import Untranslatable
+
+NN_DROPOUT = ("tensorflow.nn.dropout", "tensorflow.contrib.layers.dropout")
+DROPOUT_WRAPPERS = ("tensorflow.contrib.rnn.DropoutWrapper", "tensorflow.nn.rnn_cell.DropoutWrapper",
+                    "tensorflow.contrib.rnn.core_rnn_cell.DropoutWrapper")
+WRAPPER_SIG = ("cell, input_keep_prob=1.0, output_keep_prob=1.0, state_keep_prob=1.0, "
+               "variational_recurrent=False, input_size=None, dtype=None, seed=None, "
+               "dropout_state_filter_visitor=None")
+WRAPPER_KEEPS = ("input_keep_prob", "output_keep_prob", "state_keep_prob")  # positions 1, 2, 3
+
+
+def dropout_keep_arg(ctx, arg: cst.CSTNode) -> bool:
+    """``arg`` (an original ``cst.Arg``) is the keep probability of a tf.nn.dropout (``keep_prob=``
+    or the 2nd positional) or of a DropoutWrapper (``*_keep_prob=`` or positions 2-4)."""
+    if not isinstance(arg, cst.Arg) or arg.star:
+        return False
+    c = ctx.parent(arg)
+    if not isinstance(c, cst.Call):
+        return False
+    q = ctx.legacy_name(c)
+    kw = arg.keyword.value if arg.keyword is not None else None
+    i = list(c.args).index(arg)
+    if q in NN_DROPOUT:
+        return kw == "keep_prob" or (kw is None and i == 1)
+    if q in DROPOUT_WRAPPERS:
+        return kw in WRAPPER_KEEPS or (kw is None and 1 <= i <= 3)
+    return False
+
+
+def run_constant(ctx, value: cst.BaseExpression):
+    """A fed value fixed for the whole run: a number (returned as a float) or ``FLAGS.<name>``
+    of a module-level ``FLAGS = tf.(app.)flags.FLAGS`` never assigned to (returned as a new
+    expression, valid wherever FLAGS is the module's); None otherwise."""
+    val = literal(value, None)
+    if isinstance(val, (int, float)) and not isinstance(val, bool):
+        return float(val)
+    if not (isinstance(value, cst.Attribute) and isinstance(value.value, cst.Name)):
+        return None
+    from ..analysis.flow import Flow
+
+    flow = ctx.analysis(Flow)
+    mod = flow.scopes.get(id(ctx.module))
+    name, attr = value.value.value, value.attr.value
+    defs = mod.by_name.get(name, ()) if mod is not None else ()
+    if len(defs) != 1 or defs[0].value is None or ctx.legacy_name(defs[0].value) not in (
+            "tensorflow.flags.FLAGS", "tensorflow.app.flags.FLAGS"):
+        return None
+    if any(name in sc.by_name for sc in flow.scopes.values() if sc is not mod):
+        return None  # shadowed somewhere: the name may not be the flags where the wrapper is built
+    for n in _walk(ctx.module):
+        if isinstance(n, cst.Attribute) and n.attr.value == attr and isinstance(n.value, cst.Name) \
+                and n.value.value == name and isinstance(ctx.parent(n), (cst.AssignTarget, cst.AugAssign)):
+            return None  # the flag is set in the program: not one value
+    return cst.parse_expression(code(value))
+
+
+def method_keep_arg(ctx, arg: cst.CSTNode) -> bool:
+    """``arg`` (an original ``cst.Arg``) passes a value to ``self.<method>(...)`` of the enclosing
+    class whose matching parameter the method reads only as a dropout keep probability
+    (:func:`dropout_keep_arg`): dhwajraj's ``self.BiRNN(x, self.dropout_keep_prob, ...)``."""
+    if not isinstance(arg, cst.Arg) or arg.star:
+        return False
+    c = ctx.parent(arg)
+    if not (isinstance(c, cst.Call) and isinstance(c.func, cst.Attribute) and isinstance(c.func.value, cst.Name)):
+        return False
+    cls = ctx.parent(c)
+    while cls is not None and not isinstance(cls, cst.ClassDef):
+        cls = ctx.parent(cls)
+    if cls is None:
+        return False
+    fn = next((m for m in cls.body.body if isinstance(m, cst.FunctionDef) and m.name.value == c.func.attr.value
+               and not m.decorators), None)
+    if fn is None:
+        return False
+    params = list(fn.params.params)
+    if arg.keyword is not None:
+        param = next((p for p in params if p.name.value == arg.keyword.value), None)
+    else:
+        i = list(c.args).index(arg) + 1  # after self
+        if any(a.keyword is not None for a in c.args[:i - 1]) or i >= len(params):
+            return False
+        param = params[i]
+    if param is None:
+        return False
+    reads = [n for n in _walk(fn.body) if isinstance(n, cst.Name) and n.value == param.name.value]
+    if not reads:
+        return False
+    for n in reads:
+        parent = ctx.parent(n)
+        if isinstance(parent, cst.Arg) and parent.keyword is n:
+            continue
+        if isinstance(parent, cst.Attribute) and parent.attr is n:
+            continue
+        if not (isinstance(parent, cst.Arg) and parent.value is n and dropout_keep_arg(ctx, parent)):
+            return False  # read otherwise, or rebound
+    return True
+
+
+class KeepProbResolver:
+    """Mixin for rules (``self.ctx``): the constant a keep-probability placeholder is fed in the
+    training runs."""
+
+    def _placeholder_attribute(self, keep: cst.BaseExpression) -> bool:
+        """``self.keep_prob`` where a method of the enclosing class sets
+        ``self.keep_prob = tf.placeholder(...)``."""
+        if not (isinstance(keep, cst.Attribute) and isinstance(keep.value, cst.Name)):
+            return False
+        me, attr = keep.value.value, keep.attr.value
+        cls = self.ctx.parent(keep)
+        while cls is not None and not isinstance(cls, cst.ClassDef):
+            cls = self.ctx.parent(cls)
+        if cls is None:
+            return False
+
+        found = []
+        ctx = self.ctx
+
+        class V(cst.CSTVisitor):
+            def visit_Assign(self, node: cst.Assign) -> None:
+                if any(isinstance(t.target, cst.Attribute) and isinstance(t.target.value, cst.Name)
+                       and t.target.value.value == me and t.target.attr.value == attr for t in node.targets) \
+                        and isinstance(node.value, cst.Call) \
+                        and (ctx.legacy_name(node.value) or "").startswith("tensorflow.placeholder"):
+                    found.append(node)
+
+        cls.visit(V())
+        return bool(found)
+
+    def _class_keep_prob(self, keep: cst.Attribute, flags: bool = False):
+        """``self.<attr>``: the constant its class's training runs feed it (TF1Classes), None if
+        it is not such a placeholder. ``flags``: a flag value (``FLAGS.keep``, fixed for the
+        run) fed by every training run counts as such a constant (returned as an expression);
+        the class's other runs must feed 1.0."""
+        from ..analysis.tf1_classes import TF1Classes, _self_attr
+
+        tc = self.ctx.analysis(TF1Classes)
+        if not flags:
+            return tc.keep_prob(keep)
+        attr = _self_attr(keep)
+        cls = self.ctx.parent(keep)
+        while cls is not None and not isinstance(cls, cst.ClassDef):
+            cls = self.ctx.parent(cls)
+        cp = tc.classes.get(cls.name.value) if cls is not None else None
+        if cp is None or attr not in cp.placeholders or cp.why:
+            return None
+        train = [r.feeds[attr] for r in cp.runs if r.train and attr in r.feeds]
+        if any(literal(r.feeds[attr], None) != 1 for r in cp.runs if not r.train and attr in r.feeds):
+            return None
+        vals = {code(v) for v in train}
+        if len(vals) != 1:
+            return None
+        return self._run_constant(train[0])
+
+    def _run_constant(self, value: cst.BaseExpression):
+        return run_constant(self.ctx, value)
+
+    def _fed_value(self, name: str, at: cst.CSTNode, flags: bool = False):
+        """The value the training runs feed the placeholder ``name`` (a number; with ``flags``
+        also a ``FLAGS.<name>`` expression, see :meth:`_run_constant`)."""
+        arg = self._passed_as(name, at)
+        if arg is not None:  # conv_net(x, weights, biases, keep_prob): the parameter is the placeholder
+            return self._fed_value(arg.value, arg, flags)
+        attrs = self._method_args(name, at)
+        if attrs:  # self.tower(x, self.keep_prob): the method's parameter is the class's placeholder
+            vals = [self._class_keep_prob(a, flags) for a in attrs]
+            if None not in vals and len({v if isinstance(v, float) else code(v) for v in vals}) == 1:
+                return vals[0]
+            raise Untranslatable(f"keep probability {name} is {code(attrs[0])}, not a placeholder of a translated "
+                                 "class fed one constant in its training runs and 1.0 elsewhere")
+        tp = self.ctx.analysis(TF1Program)
+        progs = [tp.program_of(at)] + list(tp.programs.values())
+        for prog in progs:
+            if prog is None or name not in prog.placeholders:
+                continue
+            fed = [v for r, v in prog.fed_values(name) if r.train_op is not None]
+            if flags and len({code(v) for v in fed}) == 1 and self._run_constant(fed[0]) is not None:
+                return self._run_constant(fed[0])
+            vals = {literal(v, None) for v in fed}
+            if len(vals) == 1:
+                return vals.pop()
+            raise Untranslatable(f"{name} is fed {sorted(map(str, vals)) or 'nothing'} in the training runs")
+        raise Untranslatable(f"keep_prob {name} is not a placeholder fed with a constant")
+
+    def _param_of(self, name: str, at: cst.CSTNode):
+        """(function, parameter index) when ``name`` is a parameter of the function holding ``at``,
+        never rebound there; None otherwise."""
+        from ..analysis.flow import Flow
+
+        flow = self.ctx.analysis(Flow)
+        scope = flow.scope_of(at)
+        fn = scope.node
+        if not isinstance(fn, cst.FunctionDef) or fn.decorators:
+            return None
+        defs = scope.by_name.get(name, ())
+        if len(defs) != 1 or defs[0].index != -1:
+            return None
+        params = list(fn.params.params)
+        idx = next((i for i, p in enumerate(params) if p.name.value == name), None)
+        return None if idx is None else (fn, idx)
+
+    def _passed_as(self, name: str, at: cst.CSTNode) -> cst.Name | None:
+        """``name`` is a parameter of the module function holding ``at``, never rebound there, and
+        that function is called once in the file with a plain name for it: that name."""
+        found = self._param_of(name, at)
+        if found is None or found[0] not in self.ctx.module.body:
+            return None
+        fn, _ = found
+        params = list(fn.params.params)
+        refs = [n for n in _walk(self.ctx.module) if isinstance(n, cst.Name) and n.value == fn.name.value
+                and n is not fn.name]
+        if len(refs) != 1:
+            return None
+        c = self.ctx.parent(refs[0])
+        if not isinstance(c, cst.Call) or c.func is not refs[0] or any(a.star for a in c.args):
+            return None
+        for i, a in enumerate(c.args):
+            if (a.keyword is None and i < len(params) and params[i].name.value == name) or (
+                    a.keyword is not None and a.keyword.value == name):
+                return a.value if isinstance(a.value, cst.Name) else None
+        return None
+
+    def _method_args(self, name: str, at: cst.CSTNode) -> list:
+        """``name`` is a parameter of a method (``def tower(self, x, dropout)``) that the class
+        calls only as ``self.tower(...)``, each call passing ``self.<attr>`` for it: those
+        attributes (empty when the method is read any other way)."""
+        found = self._param_of(name, at)
+        if found is None:
+            return []
+        fn, idx = found
+        body = self.ctx.parent(fn)
+        cls = self.ctx.parent(body) if body is not None else None
+        if not isinstance(cls, cst.ClassDef) or idx == 0:
+            return []
+        me = fn.params.params[0].name.value
+        out = []
+        for n in _walk(self.ctx.module):
+            if not (isinstance(n, cst.Attribute) and n.attr.value == fn.name.value):
+                continue
+            c = self.ctx.parent(n)
+            inside = cls
+            p = n
+            while p is not None and p is not inside:
+                p = self.ctx.parent(p)
+            if p is None or not (isinstance(n.value, cst.Name) and n.value.value == me) \
+                    or not isinstance(c, cst.Call) or c.func is not n or any(a.star for a in c.args):
+                return []
+            a = next((a for i, a in enumerate(c.args) if (a.keyword is None and i == idx - 1)
+                      or (a.keyword is not None and a.keyword.value == name)), None)
+            if a is None or not (isinstance(a.value, cst.Attribute) and isinstance(a.value.value, cst.Name)
+                                 and a.value.value.value == me):
+                return []
+            out.append(a.value)
+        return out
