@@ -2155,12 +2155,16 @@ class TF1Classes:
                  and not (isinstance(self.ctx.parent(n), cst.Attribute) and self.ctx.parent(n).attr is n)]
         if len(reads) != 1 or not self._within(reads[0], run):
             return None
+        from ..emit import code
+        from ..rules._keep_prob import run_constant
+
         values: dict = {}
         for k in keys:
             vals = [next(el.value for el in d.value.elements if self._inst_attr(el.key, inst) == k) for d in defs]
-            lits = [literal(v, None) for v in vals]
-            values[k] = vals[0] if lits[0] is not None and all(x == lits[0] and type(x) is type(lits[0])
-                                                             for x in lits) else None
+            same = len({code(v).strip() for v in vals}) == 1
+            # the same literal, or the same never-assigned FLAGS value, in every dict
+            values[k] = vals[0] if same and (literal(vals[0], None) is not None
+                                             or run_constant(self.ctx, vals[0]) is not None) else None
         for d in defs:
             cp.keyed_feeds[id(d.stmt)] = list(keys)
         return values
@@ -2216,6 +2220,11 @@ class TF1Classes:
                             or (parent.keyword is None and c.args.index(parent) == 1)):
                         kind = kind or "keep_prob"
                         continue
+                    from ..rules._keep_prob import dropout_keep_arg
+
+                    if parent.value is n and dropout_keep_arg(self.ctx, parent):
+                        kind = kind or "keep_prob"  # a DropoutWrapper's keep probability (TFM158)
+                        continue
                     if not q and parent.value is n and self._keep_arg_ok(cp, parent, set()):
                         kind = kind or "keep_prob"  # self.tower(x, self.keep_prob): its dropout's keep_prob
                         if parent not in cp.keep_args:
@@ -2237,7 +2246,13 @@ class TF1Classes:
         train_vals, eval_vals = set(), set()
         for r in cp.runs:
             if attr in r.feeds:
-                (train_vals if r.train else eval_vals).add(literal(r.feeds[attr], None))
+                v = literal(r.feeds[attr], None)
+                if v is None and r.train and kind == "keep_prob":  # FLAGS.keep: one value for the run
+                    from ..rules._keep_prob import run_constant
+
+                    rc = run_constant(self.ctx, r.feeds[attr])
+                    v = cst.Module([]).code_for_node(rc) if isinstance(rc, cst.BaseExpression) else rc
+                (train_vals if r.train else eval_vals).add(v)
             elif not r.train and any(f[0] == "attr" and attr in cp.placeholders_of(f[1], ("hyper",))
                                      for f in r.fetches):
                 return "an evaluation run does not feed it"
