@@ -101,6 +101,12 @@ class Found:
     targets: list[str] = field(default_factory=list)
     reason: str | None = None
     get_next_stmt: cst.SimpleStatementLine | None = None
+    iterator_stmt: cst.SimpleStatementLine | None = None
+
+    @property
+    def anchor(self) -> cst.SimpleStatementLine | None:
+        """Where a TODO about the program goes: the get_next() statement (else the iterator's)."""
+        return self.get_next_stmt or self.iterator_stmt
 
 
 class GraphDatasets:
@@ -142,8 +148,8 @@ class GraphDatasets:
         """``from_tensor_slices(T).m(...)...`` or ``<dataset name>.m(...)...``."""
         methods: list[cst.Call] = []
         n = node
-        while isinstance(n, cst.Call) and isinstance(n.func, cst.Attribute) and n.func.attr.value in _CHAIN_METHODS \
-                and self.qname(n.func) is None:
+        while isinstance(n, cst.Call) and isinstance(n.func, cst.Attribute) and self.qname(n.func) is None \
+                and n.func.attr.value not in ("make_one_shot_iterator", "make_initializable_iterator"):
             methods.append(n)
             n = n.func.value
         methods.reverse()
@@ -179,17 +185,25 @@ class GraphDatasets:
                     continue
                 kind, arg = self._iterator_call(v)
                 if kind is not None:
-                    ch = self._chain(arg, datasets)
-                    if ch is not None:
-                        iterators[tgt.value] = (kind, ch, st)
+                    iterators[tgt.value] = (kind, self._chain(arg, datasets), st)
         if not iterators:
             return
         f = self.found = Found()
+        name, (kind, chain, it_stmt) = next(iter(iterators.items()))
+        f.iterator, f.kind, f.chain, f.iterator_stmt = name, kind, chain, it_stmt
+        for st in module.body:
+            if isinstance(st, cst.SimpleStatementLine) and len(st.body) == 1 and isinstance(st.body[0], cst.Assign):
+                v = st.body[0].value
+                if isinstance(v, cst.Call) and not v.args and isinstance(v.func, cst.Attribute) \
+                        and v.func.attr.value == "get_next" and isinstance(v.func.value, cst.Name) \
+                        and v.func.value.value == name:
+                    f.get_next_stmt = st
         if len(iterators) > 1:
             f.reason = "several tf.data iterators in one program (train / test pipelines): not translated yet"
             return
-        name, (kind, chain, it_stmt) = next(iter(iterators.items()))
-        f.iterator, f.kind, f.chain = name, kind, chain
+        if chain is None:
+            f.reason = "the pipeline is not Dataset.from_tensor_slices(...) with batch / repeat / prefetch"
+            return
         self._check(f, chain, it_stmt, dataset_stmts, datasets)
 
     def _iterator_call(self, v: cst.Call) -> tuple[str | None, cst.BaseExpression | None]:
@@ -219,6 +233,9 @@ class GraphDatasets:
                             "reproduced outside TensorFlow" if seeded or graph_seed else
                             "Dataset.shuffle without a seed: TF1's order differs from run to run; a NumPy "
                             "shuffle is not written yet")
+                return
+            if meth not in _CHAIN_METHODS:
+                f.reason = f"Dataset.{meth} is not translated (from_tensor_slices + batch / repeat / prefetch only)"
                 return
             if meth == "batch" and any(a.keyword is not None and a.keyword.value not in ("batch_size", "drop_remainder")
                                        for a in m.args):
@@ -327,7 +344,7 @@ class GraphDatasets:
                 rest = ", ".join(cst.Module([]).code_for_node(x.value) for x in shape.elements[1:])
                 shp = "[None" + (", " + rest if rest else "") + "]"
                 self.target_phs.append(f"{tfn}.placeholder({cst.Module([]).code_for_node(dtype)}, {shp})")
-            elif isinstance(e, (cst.Name, cst.Attribute)) and f.kind == "one_shot":
+            elif isinstance(e, (cst.Name, cst.Attribute)):
                 base = e
                 while isinstance(base, cst.Attribute):
                     base = base.value
@@ -337,8 +354,7 @@ class GraphDatasets:
                 c = cst.Module([]).code_for_node(e)
                 self.target_phs.append(f"{tfn}.placeholder({c}.dtype, (None,) + tuple({c}.shape[1:]))")
             else:
-                f.reason = ("a component of the initializable dataset is not a placeholder" if f.kind == "initializable"
-                            else "a dataset component is not a name / attribute of an array")
+                f.reason = "a dataset component is not a placeholder or a name / attribute of an array"
                 return
         # placeholders read elsewhere than in T / initializer feeds
         inits: list[cst.Call] = []

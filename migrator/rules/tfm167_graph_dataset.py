@@ -95,7 +95,7 @@ class GraphDataset(Rule):
 
     def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
         found = self.ctx.analysis(_Program).found
-        if found is None or found.get_next_stmt is not node:
+        if found is None or found.anchor is not node:
             return
         why = found.reason or ("the program built on the iterator's tensors does not translate as a placeholder "
                                "program (see the TODOs of the desugared form)")
