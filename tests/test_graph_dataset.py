@@ -96,6 +96,17 @@ def test_unsupported_forms_keep_the_iterator_with_the_reason(chain, loop, why):
     assert why in line and "x, y = iterator.get_next()" in out
 
 
+def test_reinitializable_iterator_restarts_on_each_initializer_run():
+    src = _PROGRAMS["reinitializable"]
+    out = _migrate(src)
+    assert TODO_MARKER not in out and legacy_refs_outside_todo(out) == []
+    assert "from_structure" not in out and "make_initializer" not in out
+    assert "    iterator = iter(TF1Dataset.from_tensor_slices((X[:250], Y[:250])).batch(32))\n" in out
+    assert "    iterator = iter(TF1Dataset.from_tensor_slices((X[250:350], Y[250:350])).batch(32))\n" in out
+    assert "            total += keras.ops.convert_to_numpy(loss(" in out
+    assert migrate_source(out, "p.py", Options()).status == "unchanged"
+
+
 def test_fed_get_next_tensors_do_not_read_the_iterator():
     src = _BASE % {"chain": ".batch(2)", "loop": _LOOP + "p = sess.run(out, feed_dict={x: X})\n"}
     new, found = desugar(cst.parse_module(src))
@@ -198,6 +209,55 @@ with tf.Session() as sess:
 with open(sys.argv[1], "w") as f:
     json.dump({"loss": losses, "eval": evals, "emb": p.tolist()}, f)
 ''',
+    # a reinitializable iterator switched between a training and a test dataset every epoch
+    # (tf.data.Iterator.from_structure + make_initializer), the test loss summed over its batches
+    "reinitializable": '''import json
+import sys
+
+import numpy as np
+import tensorflow as tf
+from sklearn.datasets import load_digits
+
+rs = np.random.RandomState(0)
+W1 = (rs.randn(64, 16) * 0.3).astype(np.float32)
+W2 = (rs.randn(16, 10) * 0.3).astype(np.float32)
+digits = load_digits()
+X = (digits.data / 16.0).astype(np.float32)
+Y = np.eye(10, dtype=np.float32)[digits.target]
+
+train_ds = tf.data.Dataset.from_tensor_slices((X[:250], Y[:250])).batch(32)
+test_ds = tf.data.Dataset.from_tensor_slices((X[250:350], Y[250:350])).batch(32)
+iterator = tf.data.Iterator.from_structure(train_ds.output_types, train_ds.output_shapes)
+x, y = iterator.get_next()
+train_init = iterator.make_initializer(train_ds)
+test_init = iterator.make_initializer(test_ds)
+h = tf.layers.dense(x, 16, activation=tf.nn.relu, kernel_initializer=tf.constant_initializer(W1))
+logits = tf.layers.dense(h, 10, kernel_initializer=tf.constant_initializer(W2))
+loss = tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits(logits=logits, labels=y))
+train_op = tf.train.MomentumOptimizer(0.1, 0.9).minimize(loss)
+losses, evals = [], []
+with tf.Session() as sess:
+    sess.run(tf.global_variables_initializer())
+    for epoch in range(3):
+        sess.run(train_init)
+        while True:
+            try:
+                _, l = sess.run([train_op, loss])
+            except tf.errors.OutOfRangeError:
+                break
+            losses.append(float(l))
+        sess.run(test_init)
+        total = 0.0
+        while True:
+            try:
+                total += sess.run(loss)
+            except tf.errors.OutOfRangeError:
+                break
+        evals.append(float(total))
+    p = sess.run(logits, feed_dict={x: X[:20]})
+with open(sys.argv[1], "w") as f:
+    json.dump({"loss": losses, "eval": evals, "emb": p.tolist()}, f)
+''',
 }
 
 
@@ -229,11 +289,19 @@ def test_trains_like_tf1(tmp_path, name):
     (tmp_path / "migrated.py").write_text(migrated)
     legacy = _run([sys.executable, "-m", "migrator.legacy.run", str(tmp_path / "legacy.py")], tmp_path)
     keras = _run([sys.executable, str(tmp_path / "migrated.py")], tmp_path)
-    assert len(keras["loss"]) == len(legacy["loss"]) == (15 if name == "initializable" else 24)
+    assert len(keras["loss"]) == len(legacy["loss"]) == {"initializable": 15, "one_shot": 24, "reinitializable": 24}[name]
     assert _close(keras["loss"], legacy["loss"]), (keras["loss"], legacy["loss"])
     assert _close(keras["emb"], legacy["emb"])
     assert legacy["loss"][-1] < legacy["loss"][0]  # it trained
-    if name == "one_shot":
+    if name == "reinitializable":
+        assert _close(keras["eval"], legacy["eval"]) and len(legacy["eval"]) == 3
+        # negative control: the training pipeline restarted on the test arrays
+        swapped = migrated.replace("from_tensor_slices((X[:250], Y[:250]))", "from_tensor_slices((X[100:350], Y[100:350]))")
+        assert swapped != migrated
+        (tmp_path / "swapped.py").write_text(swapped)
+        off = _run([sys.executable, str(tmp_path / "swapped.py")], tmp_path)
+        assert not _close(off["loss"], legacy["loss"])
+    elif name == "one_shot":
         assert _close(keras["eval"], legacy["eval"])
         # negative control: a display run that does not read the iterator shifts every later batch
         lazy = migrated.replace("        iterator_next = next(iterator)\n        l2, a2", "        l2, a2")

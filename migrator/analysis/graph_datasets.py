@@ -44,6 +44,7 @@ _CHAIN_METHODS = {"batch", "repeat", "prefetch", "shuffle"}
 _SLICES = "tensorflow.data.Dataset.from_tensor_slices"
 _ONE_SHOT = ("tensorflow.data.make_one_shot_iterator",)
 _INITIALIZABLE = ("tensorflow.data.make_initializable_iterator",)
+_FROM_STRUCTURE = ("tensorflow.data.Iterator.from_structure",)
 _PLACEHOLDER = "tensorflow.placeholder"
 _OUT_OF_RANGE = "tensorflow.errors.OutOfRangeError"
 _SEEDS = ("tensorflow.set_random_seed", "tensorflow.random.set_random_seed", "tensorflow.random.set_seed")
@@ -185,7 +186,7 @@ class GraphDatasets:
                     continue
                 kind, arg = self._iterator_call(v)
                 if kind is not None:
-                    iterators[tgt.value] = (kind, self._chain(arg, datasets), st)
+                    iterators[tgt.value] = (kind, self._chain(arg, datasets) if arg is not None else None, st)
         if not iterators:
             return
         f = self.found = Found()
@@ -201,51 +202,85 @@ class GraphDatasets:
         if len(iterators) > 1:
             f.reason = "several tf.data iterators in one program (train / test pipelines): not translated yet"
             return
-        if chain is None:
+        # reinitializable: `init = it.make_initializer(dataset)` statements, each run restarts `it` on its dataset
+        self.init_names: dict[str, Chain | None] = {}
+        self.init_stmts: list[cst.SimpleStatementLine] = []
+        for st in module.body:
+            if isinstance(st, cst.SimpleStatementLine) and len(st.body) == 1 and isinstance(st.body[0], cst.Assign) \
+                    and len(st.body[0].targets) == 1 and isinstance(st.body[0].targets[0].target, cst.Name):
+                v = st.body[0].value
+                if isinstance(v, cst.Call) and isinstance(v.func, cst.Attribute) and v.func.attr.value == "make_initializer" \
+                        and isinstance(v.func.value, cst.Name) and v.func.value.value == name \
+                        and len(v.args) == 1 and v.args[0].keyword is None:
+                    self.init_names[st.body[0].targets[0].target.value] = self._chain(v.args[0].value, datasets)
+                    self.init_stmts.append(st)
+        chains = [chain] if kind != "reinitializable" else list(self.init_names.values())
+        if kind == "reinitializable" and not chains:
+            f.reason = "Iterator.from_structure without make_initializer(dataset)"
+            return
+        if any(c is None for c in chains):
             f.reason = "the pipeline is not Dataset.from_tensor_slices(...) with batch / repeat / prefetch"
             return
-        self._check(f, chain, it_stmt, dataset_stmts, datasets)
+        f.chain = chain = chains[0]
+        self._check(f, chain, it_stmt, dataset_stmts, datasets, chains)
 
     def _iterator_call(self, v: cst.Call) -> tuple[str | None, cst.BaseExpression | None]:
         q = self.qname(v.func)
         if q in _ONE_SHOT + _INITIALIZABLE and len(v.args) == 1 and v.args[0].keyword is None:
             return ("one_shot" if q in _ONE_SHOT else "initializable"), v.args[0].value
+        if q in _FROM_STRUCTURE:
+            return "reinitializable", None
         if isinstance(v.func, cst.Attribute) and not v.args and q is None:
             m = v.func.attr.value
             if m in ("make_one_shot_iterator", "make_initializable_iterator"):
                 return ("one_shot" if m == "make_one_shot_iterator" else "initializable"), v.func.value
         return None, None
 
-    def _check(self, f: Found, chain: Chain, it_stmt, dataset_stmts, datasets) -> None:  # noqa: C901
+    def _check(self, f: Found, chain: Chain, it_stmt, dataset_stmts, datasets, chains) -> None:  # noqa: C901
         module = self.module
         it = f.iterator
-        # the pipeline: from_tensor_slices(T) + batch once + repeat / prefetch
+        for c in chains:
+            why = self._chain_reason(c)
+            if why is not None:
+                f.reason = why
+                return
+            n = len(c.source.elements) if isinstance(c.source, cst.Tuple) else -1
+            if n != (len(chain.source.elements) if isinstance(chain.source, cst.Tuple) else -1):
+                f.reason = "the datasets of one iterator have different structures"
+                return
+        self._check_rest(f, chain, it_stmt, dataset_stmts, datasets, chains)
+
+    def _chain_reason(self, chain: Chain) -> str | None:
+        """Why a pipeline is not translated (None: from_tensor_slices + batch once + repeat / prefetch)."""
+        module = self.module
         batches = [m for m in chain.methods if m.func.attr.value == "batch"]
         if len(batches) != 1:
-            f.reason = "the pipeline does not batch exactly once (the model's inputs would not be batches)"
-            return
+            return "the pipeline does not batch exactly once (the model's inputs would not be batches)"
         for m in chain.methods:
             meth = m.func.attr.value
             if meth == "shuffle":
                 seeded = any(a.keyword is not None and a.keyword.value == "seed" for a in m.args) or len(m.args) > 1
                 graph_seed = any(isinstance(n, cst.Call) and self.qname(n.func) in _SEEDS for n in _walk(module))
-                f.reason = ("Dataset.shuffle with a seed: TF1's order is deterministic and TF's shuffle cannot be "
+                return ("Dataset.shuffle with a seed: TF1's order is deterministic and TF's shuffle cannot be "
                             "reproduced outside TensorFlow" if seeded or graph_seed else
                             "Dataset.shuffle without a seed: TF1's order differs from run to run; a NumPy "
                             "shuffle is not written yet")
-                return
             if meth not in _CHAIN_METHODS:
-                f.reason = f"Dataset.{meth} is not translated (from_tensor_slices + batch / repeat / prefetch only)"
-                return
+                return f"Dataset.{meth} is not translated (from_tensor_slices + batch / repeat / prefetch only)"
             if meth == "batch" and any(a.keyword is not None and a.keyword.value not in ("batch_size", "drop_remainder")
                                        for a in m.args):
-                f.reason = "batch() with arguments other than batch_size / drop_remainder"
-                return
+                return "batch() with arguments other than batch_size / drop_remainder"
         src = chain.source
         elems = [e.value for e in src.elements] if isinstance(src, cst.Tuple) else [src]
         if any(isinstance(e, (cst.Tuple, cst.Dict, cst.List)) for e in elems) or isinstance(src, (cst.Dict, cst.List)):
-            f.reason = "nested / dict dataset elements: not translated yet"
-            return
+            return "nested / dict dataset elements: not translated yet"
+        return None
+
+    def _check_rest(self, f: Found, chain: Chain, it_stmt, dataset_stmts, datasets, chains) -> None:  # noqa: C901
+        module = self.module
+        it = f.iterator
+        src = chain.source
+        elems = [e.value for e in src.elements] if isinstance(src, cst.Tuple) else [src]
         # module-level bindings
         top_binds: dict[str, list[cst.CSTNode]] = {}
         all_binds: dict[str, int] = {}
@@ -283,6 +318,9 @@ class GraphDatasets:
             if isinstance(p, cst.Attribute) and p.value is n and p.attr.value == "initializer" \
                     and f.kind == "initializable":
                 continue
+            if isinstance(p, cst.Attribute) and p.value is n and p.attr.value == "make_initializer" \
+                    and f.kind == "reinitializable" and self.statement_of(n) in self.init_stmts:
+                continue
             f.reason = f"the iterator `{it}` is used otherwise than by get_next() / its initializer run"
             return
         if len(gets) != 1:
@@ -315,12 +353,13 @@ class GraphDatasets:
         for dn in datasets:
             for n in names_read.get(dn, ()):
                 s = self.statement_of(n)
-                if s not in dataset_stmts and s is not it_stmt:
+                if s not in dataset_stmts and s is not it_stmt and s not in self.init_stmts:
                     f.reason = f"the dataset `{dn}` is used otherwise than to make the iterator"
                     return
         # source placeholders (initializable): bound once at module level, read only in T and the feeds
         phs: dict[str, cst.Call] = {}
-        for e in elems:
+        for e in [x for c in chains for x in (
+                [el.value for el in c.source.elements] if isinstance(c.source, cst.Tuple) else [c.source])]:
             if isinstance(e, cst.Name) and len(top_binds.get(e.value, ())) == 1 and all_binds.get(e.value) == 1:
                 v = top_binds[e.value][0].body[0].value
                 if isinstance(v, cst.Call) and self.qname(v.func) == _PLACEHOLDER:
@@ -344,23 +383,34 @@ class GraphDatasets:
                 rest = ", ".join(cst.Module([]).code_for_node(x.value) for x in shape.elements[1:])
                 shp = "[None" + (", " + rest if rest else "") + "]"
                 self.target_phs.append(f"{tfn}.placeholder({cst.Module([]).code_for_node(dtype)}, {shp})")
-            elif isinstance(e, (cst.Name, cst.Attribute)):
+            elif isinstance(e, (cst.Name, cst.Attribute, cst.Subscript)):
+                # an array read again where get_next() was (its dtype / shape): no calls, names bound once
                 base = e
-                while isinstance(base, cst.Attribute):
+                while isinstance(base, (cst.Attribute, cst.Subscript)):
                     base = base.value
-                if not isinstance(base, cst.Name) or all_binds.get(base.value, 0) > 1:
+                if not isinstance(base, cst.Name) or any(all_binds.get(r, 0) > 1 for r in _reads(e)) \
+                        or any(isinstance(x, cst.Call) for x in _walk(e)):
                     f.reason = "a dataset component is not an array bound once"
                     return
                 c = cst.Module([]).code_for_node(e)
                 self.target_phs.append(f"{tfn}.placeholder({c}.dtype, (None,) + tuple({c}.shape[1:]))")
             else:
-                f.reason = "a dataset component is not a placeholder or a name / attribute of an array"
+                f.reason = "a dataset component is not a placeholder or a name / attribute / slice of an array"
                 return
         # placeholders read elsewhere than in T / initializer feeds
         inits: list[cst.Call] = []
-        for n in names_read.get(it, ()):
-            p = self.parent(n)
-            if isinstance(p, cst.Attribute) and p.attr.value == "initializer":
+        self.init_chain: dict[int, Chain] = {}
+        reads = [(self.parent(n), chain) for n in names_read.get(it, ())
+                 if isinstance(self.parent(n), cst.Attribute) and self.parent(n).attr.value == "initializer"]
+        for iname, ich in self.init_names.items():
+            for n in names_read.get(iname, ()):
+                if isinstance(self.parent(n), cst.AssignTarget):
+                    continue
+                reads.append((n, ich))
+        for p, ich in reads:
+            if True:
+                ich_elems = [el.value for el in ich.source.elements] if isinstance(ich.source, cst.Tuple) else [ich.source]
+                ich_phs = {e.value for e in ich_elems if isinstance(e, cst.Name) and e.value in phs}
                 arg = self.parent(p)
                 c = self.parent(arg) if isinstance(arg, cst.Arg) else None
                 s = self.parent(self.parent(c)) if c is not None else None
@@ -377,21 +427,22 @@ class GraphDatasets:
                     for el in feed.elements:
                         if isinstance(el, cst.DictElement) and isinstance(el.key, cst.Name):
                             keys[el.key.value] = el.value
-                if set(keys) != set(phs) or len(c.args) != (2 if phs else 1) or (feed is not None and len(keys) != len(feed.elements)):
+                if set(keys) != ich_phs or len(c.args) != (2 if ich_phs else 1) or (feed is not None and len(keys) != len(feed.elements)):
                     f.reason = "an initializer run does not feed exactly the dataset's placeholders by a dict literal"
                     return
                 if self._in_function(c):
                     f.reason = "the iterator's initializer is run inside a function"
                     return
                 inits.append(c)
-        if f.kind == "initializable" and not inits:
+                self.init_chain[id(c)] = ich
+        if f.kind != "one_shot" and not inits:
             f.reason = "the initializable iterator is never initialized"
             return
         self.inits = inits
         for ph in phs:
             for n in names_read.get(ph, ()):
                 p = self.parent(n)
-                if isinstance(p, cst.AssignTarget) or n in elems:
+                if isinstance(p, cst.AssignTarget) or any(self._inside(n, c.source) for c in chains):
                     continue
                 if isinstance(p, cst.DictElement) and p.key is n and any(self._inside(p, c) for c in inits):
                     continue
@@ -509,7 +560,7 @@ class GraphDatasets:
         chain = f.chain
         code = cst.Module([]).code_for_node
 
-        def pipeline(values: dict[str, cst.BaseExpression]) -> str:
+        def pipeline(values: dict[str, cst.BaseExpression], chain: Chain = chain) -> str:
             src = chain.source
             if values:
                 src = src.with_changes(elements=[
@@ -520,7 +571,7 @@ class GraphDatasets:
                 out += f".{m.func.attr.value}({', '.join(code(a).rstrip(', ') for a in m.args)})"
             return f"iter({out})"
 
-        remove = {id(s) for s in self.dataset_stmts}
+        remove = {id(s) for s in self.dataset_stmts} | {id(s) for s in self.init_stmts}
         remove |= {id(self.module_stmt(v)) for v in self.placeholders.values()}
         replace: dict[int, list[cst.BaseStatement]] = {}
         if f.kind == "one_shot":
@@ -530,7 +581,7 @@ class GraphDatasets:
         for c in self.inits:
             s = self.statement_of(c)
             fed = {el.key.value: el.value for el in c.args[1].value.elements} if len(c.args) == 2 else {}
-            replace[id(s)] = [cst.parse_statement(f"{f.iterator} = {pipeline(fed)}\n").with_changes(
+            replace[id(s)] = [cst.parse_statement(f"{f.iterator} = {pipeline(fed, self.init_chain[id(c)])}\n").with_changes(
                 leading_lines=s.leading_lines, trailing_whitespace=s.trailing_whitespace)]
         ph_lines = [cst.parse_statement(f"{t} = {p}\n") for t, p in zip(f.targets, self.target_phs)]
         ph_lines[0] = ph_lines[0].with_changes(leading_lines=f.get_next_stmt.leading_lines)
