@@ -236,9 +236,7 @@ class GraphDatasets:
                 return ("one_shot" if m == "make_one_shot_iterator" else "initializable"), v.func.value
         return None, None
 
-    def _check(self, f: Found, chain: Chain, it_stmt, dataset_stmts, datasets, chains) -> None:  # noqa: C901
-        module = self.module
-        it = f.iterator
+    def _check(self, f: Found, chain: Chain, it_stmt, dataset_stmts, datasets, chains) -> None:
         for c in chains:
             why = self._chain_reason(c)
             if why is not None:
