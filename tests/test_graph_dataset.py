@@ -80,7 +80,7 @@ _LOOP = "for i in range(5):\n    sess.run(op)\n"
 
 @pytest.mark.parametrize("chain,loop,why", [
     (".shuffle(10, seed=3).batch(2)", _LOOP, "Dataset.shuffle with a seed"),
-    (".shuffle(10).batch(2)", _LOOP, "Dataset.shuffle without a seed: TF1's order differs from run to run"),
+    (".shuffle(10).batch(2)", "tf.set_random_seed(1)\n" + _LOOP, "Dataset.shuffle under tf.set_random_seed"),
     (".map(lambda a, b: (a, b)).batch(2)", _LOOP, "Dataset.map is not translated"),
     (".batch(2)", "for i in range(5):\n    print(sess.run(op), sess.run(loss))\n", "two runs reading the iterator"),
     (".batch(2)", "def step():\n    sess.run(op)\nstep()\n", "inside a function"),
@@ -105,6 +105,34 @@ def test_reinitializable_iterator_restarts_on_each_initializer_run():
     assert "    iterator = iter(TF1Dataset.from_tensor_slices((X[250:350], Y[250:350])).batch(32))\n" in out
     assert "            total += keras.ops.convert_to_numpy(loss(" in out
     assert migrate_source(out, "p.py", Options()).status == "unchanged"
+
+
+def test_unseeded_shuffle_becomes_numpy_shuffle_and_says_the_order_differs():
+    src = _BASE % {"chain": ".shuffle(100).batch(2).repeat()", "loop": _LOOP}
+    res = migrate_source(src, "p.py", Options())
+    assert TODO_MARKER not in res.code and legacy_refs_outside_todo(res.code) == []
+    assert "iterator = iter(tf1_shuffle(TF1Dataset.from_tensor_slices((X, Y)), 100).batch(2).repeat())" in res.code
+    assert any(d.rule == "TFM167" and "differs from TF1's" in d.message for d in res.diagnostics)
+    assert migrate_source(res.code, "p.py", Options()).status == "unchanged"
+
+
+def test_tf1_shuffle_is_a_permutation_per_iteration():
+    import numpy as np
+
+    from migrator.helpers import HELPERS
+
+    ns = {"np": np}
+    code = HELPERS["TF1Dataset"].code.replace("keras.tree.map_structure", "_map").replace(
+        "keras.tree.flatten", "_flatten")
+    ns["_map"] = lambda f, *xs: f(*xs)
+    ns["_flatten"] = lambda t: list(t) if isinstance(t, tuple) else [t]
+    exec(code + HELPERS["tf1_shuffle"].code, ns)
+    ds = ns["tf1_shuffle"](ns["TF1Dataset"].from_tensor_slices(np.arange(10)), 4)
+    np.random.seed(0)
+    a, b = [int(v) for v in ds], [int(v) for v in ds]
+    assert sorted(a) == sorted(b) == list(range(10)) and a != b and a != list(range(10))
+    # the buffer bounds how far an element moves forward: the first output is one of the first 4
+    assert a[0] < 4 and b[0] < 4
 
 
 def test_fed_get_next_tensors_do_not_read_the_iterator():

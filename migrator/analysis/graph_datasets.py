@@ -53,6 +53,12 @@ _NO_STRAIGHT = (cst.IfExp, cst.BooleanOperation, cst.Lambda, cst.ListComp, cst.S
                 cst.GeneratorExp, cst.FunctionDef, cst.ClassDef)
 
 
+def seeded_file(module: cst.Module, qname) -> bool:
+    """A graph / global seed is set somewhere in the file (``tf.set_random_seed`` ...): TF's
+    unseeded ops were deterministic there. ``qname(node)`` resolves a call's function."""
+    return any(isinstance(n, cst.Call) and qname(n.func) in _SEEDS for n in _walk(module))
+
+
 def tf_aliases(module: cst.Module) -> dict[str, str]:
     """Local names bound to TensorFlow by an import: name -> "tensorflow" (compat.v1 included)."""
     out: dict[str, str] = {}
@@ -257,12 +263,13 @@ class GraphDatasets:
         for m in chain.methods:
             meth = m.func.attr.value
             if meth == "shuffle":
-                seeded = any(a.keyword is not None and a.keyword.value == "seed" for a in m.args) or len(m.args) > 1
-                graph_seed = any(isinstance(n, cst.Call) and self.qname(n.func) in _SEEDS for n in _walk(module))
-                return ("Dataset.shuffle with a seed: TF1's order is deterministic and TF's shuffle cannot be "
-                            "reproduced outside TensorFlow" if seeded or graph_seed else
-                            "Dataset.shuffle without a seed: TF1's order differs from run to run; a NumPy "
-                            "shuffle is not written yet")
+                if len(m.args) > 1 or any(a.keyword is not None and a.keyword.value != "buffer_size" for a in m.args):
+                    return ("Dataset.shuffle with a seed / reshuffle_each_iteration: TF's shuffle order cannot be "
+                            "reproduced outside TensorFlow")
+                if seeded_file(module, self.qname):
+                    return ("Dataset.shuffle under tf.set_random_seed: TF1's order is deterministic and TF's "
+                            "shuffle cannot be reproduced outside TensorFlow")
+                continue  # unseeded: TFM167's tf1_shuffle (TF1's own order differed between runs)
             if meth not in _CHAIN_METHODS:
                 return f"Dataset.{meth} is not translated (from_tensor_slices + batch / repeat / prefetch only)"
             if meth == "batch" and any(a.keyword is not None and a.keyword.value not in ("batch_size", "drop_remainder")

@@ -17,11 +17,37 @@ from __future__ import annotations
 
 import libcst as cst
 
-from ..analysis.graph_datasets import GraphDatasets
+from ..analysis.graph_datasets import GraphDatasets, seeded_file
+from ..helpers import register
 from .base import Case, Rule
 from .tfm164_eager_dataset import FROM_SLICES, TF1_DATASET
 
-_METHODS = {"repeat": 1, "batch": 2, "prefetch": 1}
+_METHODS = {"repeat": 1, "batch": 2, "prefetch": 1, "shuffle": 1}
+
+TF1_SHUFFLE = register("tf1_shuffle", '''
+def tf1_shuffle(dataset, buffer_size):
+    """Dataset.shuffle(buffer_size) WITHOUT a seed (TF1 drew a new one per run): TF's algorithm - a buffer
+    of the first buffer_size elements, each element yielded chosen uniformly from the buffer and replaced
+    by the next one - on NumPy's global RNG, again on every iteration (reshuffle_each_iteration). The
+    order is not TF1's: TF1's own order differed from run to run."""
+    def make():
+        source = iter(dataset)
+        buf = []
+        for element in source:
+            buf.append(element)
+            if len(buf) >= buffer_size:
+                break
+        while buf:
+            i = np.random.randint(len(buf))
+            out = buf[i]
+            try:
+                buf[i] = next(source)
+            except StopIteration:
+                buf[i] = buf[-1]
+                buf.pop()
+            yield out
+    return TF1Dataset(make)
+''', imports=[("numpy", None, "np")], requires=("TF1Dataset",))
 
 
 class _Program:
@@ -41,7 +67,10 @@ def _chain_source(ctx, node: cst.BaseExpression) -> cst.Call | None:
         if m == "batch" and any(a.keyword is not None and a.keyword.value not in ("batch_size", "drop_remainder")
                                 for a in n.args):
             return None
-        if m != "batch" and any(a.keyword is not None for a in n.args):
+        if m == "shuffle" and (len(n.args) != 1 or (n.args[0].keyword is not None
+                                                     and n.args[0].keyword.value != "buffer_size")):
+            return None
+        if m not in ("batch", "shuffle") and any(a.keyword is not None for a in n.args):
             return None
         n = n.func.value
     if isinstance(n, cst.Call) and ctx.legacy_name(n.func) == FROM_SLICES and len(n.args) == 1 \
@@ -51,11 +80,26 @@ def _chain_source(ctx, node: cst.BaseExpression) -> cst.Call | None:
 
 
 def _root_to_helper(node: cst.BaseExpression) -> cst.BaseExpression:
-    """The same chain with its root call's function replaced by ``TF1Dataset.from_tensor_slices``."""
+    """The same chain with its root call's function replaced by ``TF1Dataset.from_tensor_slices``
+    and ``.shuffle(n)`` by ``tf1_shuffle(..., n)``."""
+    if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "shuffle" \
+            and isinstance(node.func.value, cst.Call):
+        inner = _root_to_helper(node.func.value)
+        return cst.Call(func=cst.Name("tf1_shuffle"), args=[
+            cst.Arg(inner, comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))),
+            node.args[0].with_changes(keyword=None, equal=cst.MaybeSentinel.DEFAULT, comma=cst.MaybeSentinel.DEFAULT)])
     if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value in _METHODS \
             and isinstance(node.func.value, cst.Call):
         return node.with_changes(func=node.func.with_changes(value=_root_to_helper(node.func.value)))
     return node.with_changes(func=cst.parse_expression("TF1Dataset.from_tensor_slices"))
+
+
+def _chain_calls(node: cst.BaseExpression) -> list[cst.Call]:
+    out = []
+    while isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute):
+        out.append(node)
+        node = node.func.value
+    return out
 
 
 class GraphDataset(Rule):
@@ -89,6 +133,15 @@ class GraphDataset(Rule):
         src = _chain_source(self.ctx, original.args[0].value)
         if src is None:
             return updated
+        shuffles = [n for n in _chain_calls(original.args[0].value) if n.func.attr.value == "shuffle"]
+        if shuffles:
+            if seeded_file(self.ctx.module, self.ctx.legacy_name):
+                self.ctx.todo(original, self, "Dataset.shuffle under a graph / global seed: TF's order is deterministic "
+                              "and TF's shuffle cannot be reproduced outside TensorFlow")
+                return updated
+            self.ctx.use_helper("tf1_shuffle")
+            self.ctx.report(original, self, "Dataset.shuffle without a seed -> tf1_shuffle (NumPy's global RNG): "
+                            "TF1's order differed from run to run, this one differs from TF1's")
         self.ctx.use_helper("TF1Dataset")
         self.ctx.count(self)
         return updated.with_changes(args=[updated.args[0].with_changes(value=_root_to_helper(updated.args[0].value))])
@@ -109,6 +162,12 @@ class GraphDataset(Rule):
         Case("import tensorflow as tf\nit = iter(tf.data.Dataset.from_tensor_slices((x, y)).batch(64))\n",
              "import keras\nimport numpy as np\n\n\n# tflearn-migrate helper: TF1Dataset\n" + TF1_DATASET.code
              + "\n\nit = iter(TF1Dataset.from_tensor_slices((x, y)).batch(64))\n"),
+        # unseeded shuffle (eager, or what the desugaring writes): NumPy's shuffle buffer, reported
+        Case("import tensorflow as tf\nit = iter(tf.data.Dataset.from_tensor_slices(x).shuffle(100).batch(8))\n",
+             "import keras\nimport numpy as np\n\n\n# tflearn-migrate helper: TF1Dataset\n" + TF1_DATASET.code
+             + "\n\n# tflearn-migrate helper: tf1_shuffle\n" + TF1_SHUFFLE.code
+             + "\n\nit = iter(tf1_shuffle(TF1Dataset.from_tensor_slices(x), 100).batch(8))\n",
+             diagnostics=("TFM167",)),
         # seeded shuffle: TF1's order cannot be reproduced -> the iterator stays, with the reason
         Case("import tensorflow as tf\nd = tf.data.Dataset.from_tensor_slices((X, Y)).shuffle(100, seed=1).batch(8)\n"
              "it = d.make_one_shot_iterator()\nx, y = it.get_next()\n"
