@@ -116,6 +116,16 @@ def test_unseeded_shuffle_becomes_numpy_shuffle_and_says_the_order_differs():
     assert migrate_source(res.code, "p.py", Options()).status == "unchanged"
 
 
+def test_unnamed_one_shot_iterator():
+    src = _BASE.replace("iterator = dataset.make_one_shot_iterator()\nx, y = iterator.get_next()",
+                        "x, y = dataset.make_one_shot_iterator().get_next()") % {"chain": ".batch(2).repeat()", "loop": _LOOP}
+    assert "make_one_shot_iterator().get_next()" in src
+    out = _migrate(src)
+    assert TODO_MARKER not in out and legacy_refs_outside_todo(out) == []
+    assert "iterator = iter(TF1Dataset.from_tensor_slices((X, Y)).batch(2).repeat())\nx = keras.Input(" in out
+    assert "    iterator_next = next(iterator)\n    model.train_on_batch(iterator_next[0], iterator_next[1])\n" in out
+
+
 def test_tf1_shuffle_is_a_permutation_per_iteration():
     import numpy as np
 

@@ -34,6 +34,7 @@ why a program found here is not rewritten (None: rewritten / nothing found).
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -173,6 +174,7 @@ class GraphDatasets:
     # -- analysis ------------------------------------------------------------------------------
     def _analyse(self) -> None:  # noqa: C901
         module = self.module
+        self.inline: cst.Call | None = None
         datasets: dict[str, Chain] = {}
         dataset_stmts: list[cst.SimpleStatementLine] = []
         iterators: dict[str, tuple[str, Chain, cst.SimpleStatementLine]] = {}
@@ -193,6 +195,17 @@ class GraphDatasets:
                 kind, arg = self._iterator_call(v)
                 if kind is not None:
                     iterators[tgt.value] = (kind, self._chain(arg, datasets) if arg is not None else None, st)
+            if isinstance(v, cst.Call) and not v.args and isinstance(v.func, cst.Attribute) \
+                    and v.func.attr.value == "get_next" and isinstance(v.func.value, cst.Call):
+                kind, arg = self._iterator_call(v.func.value)
+                if kind == "one_shot":  # ``x, y = d.make_one_shot_iterator().get_next()``: no iterator name
+                    name = "iterator"
+                    k = 1
+                    while re.search(rf"\b{name}\b", module.code):
+                        k += 1
+                        name = f"iterator_{k}"
+                    self.inline = v
+                    iterators[name] = (kind, self._chain(arg, datasets) if arg is not None else None, st)
         if not iterators:
             return
         f = self.found = Found()
@@ -205,6 +218,8 @@ class GraphDatasets:
                         and v.func.attr.value == "get_next" and isinstance(v.func.value, cst.Name) \
                         and v.func.value.value == name:
                     f.get_next_stmt = st
+        if self.inline is not None and it_stmt.body[0].value is self.inline:
+            f.get_next_stmt = it_stmt
         if len(iterators) > 1:
             f.reason = "several tf.data iterators in one program (train / test pipelines): not translated yet"
             return
@@ -328,6 +343,8 @@ class GraphDatasets:
                 continue
             f.reason = f"the iterator `{it}` is used otherwise than by get_next() / its initializer run"
             return
+        if self.inline is not None and self.inline is f.iterator_stmt.body[0].value:
+            gets.append(self.inline)
         if len(gets) != 1:
             f.reason = "get_next() is not called exactly once"
             return
@@ -559,7 +576,7 @@ class GraphDatasets:
         text = self.module.code
         nxt = f"{f.iterator}_next"
         k = 1
-        while nxt in text:
+        while re.search(rf"\b{nxt}\b", text):
             k += 1
             nxt = f"{f.iterator}_next{k}"
         chain = f.chain
@@ -590,7 +607,11 @@ class GraphDatasets:
                 leading_lines=s.leading_lines, trailing_whitespace=s.trailing_whitespace)]
         ph_lines = [cst.parse_statement(f"{t} = {p}\n") for t, p in zip(f.targets, self.target_phs)]
         ph_lines[0] = ph_lines[0].with_changes(leading_lines=f.get_next_stmt.leading_lines)
-        replace[id(f.get_next_stmt)] = ph_lines
+        if f.get_next_stmt is self.it_stmt:  # an unnamed one-shot iterator: made where get_next() was
+            replace[id(f.get_next_stmt)] = [cst.parse_statement(f"{f.iterator} = {pipeline({})}\n").with_changes(
+                leading_lines=f.get_next_stmt.leading_lines)] + [ph.with_changes(leading_lines=()) for ph in ph_lines]
+        else:
+            replace[id(f.get_next_stmt)] = ph_lines
         runs: dict[int, tuple[list[str], cst.SimpleStatementLine]] = {}
         for c, s, needed in self.consuming:
             runs[id(c)] = (needed, s)
