@@ -119,9 +119,11 @@ class GraphDataset(Rule):
         "StopIteration` (raised by next() at the same point). That program is what TFM140 translates (Keras model "
         "with inputs where get_next() was, train_on_batch per batch in the same order). The pipeline "
         "(from_tensor_slices, batch(batch_size, drop_remainder), repeat, prefetch) becomes the NumPy TF1Dataset "
-        "helper: same batches, same order, partial last batch kept. Not translated (TODO with the reason): "
-        "Dataset.shuffle (seeded: TF's order cannot be reproduced; unseeded: TF1's order differed per run, a NumPy "
-        "shuffle is not written yet), map / zip / interleave / from_generator / TFRecord pipelines, several "
+        "helper: same batches, same order, partial last batch kept. An unseeded Dataset.shuffle(n) (no graph seed "
+        "in the file) -> tf1_shuffle (TF's buffer algorithm on NumPy's RNG; reported: TF1's order differed from run "
+        "to run, so does this one from TF1's). Not translated (TODO with the reason): a seeded shuffle (TF1's order "
+        "was deterministic; TF's kernel is not reproduced), map / zip / interleave / from_generator / TFRecord "
+        "pipelines, several "
         "iterators (train / test), feedable (string-handle) iterators, runs reading the iterator inside functions "
         "or twice in one statement.")
     ORDER = 40
