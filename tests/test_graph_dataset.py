@@ -126,6 +126,40 @@ def test_unnamed_one_shot_iterator():
     assert "    iterator_next = next(iterator)\n    model.train_on_batch(iterator_next[0], iterator_next[1])\n" in out
 
 
+_FUNCTION = '''import numpy as np
+import tensorflow as tf
+
+
+def train(X, Y, epochs=3):
+    %(rebind)sdataset = tf.data.Dataset.from_tensor_slices((X, Y)).batch(16)
+    iterator = dataset.make_initializable_iterator()
+    x, y = iterator.get_next()
+    out = tf.layers.dense(x, 1)
+    loss = tf.reduce_mean(tf.square(out - y))
+    op = tf.train.GradientDescentOptimizer(0.1).minimize(loss)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        for epoch in range(epochs):
+            sess.run(iterator.initializer)
+            while True:
+                try:
+                    _, l = sess.run([op, loss])
+                except tf.errors.OutOfRangeError:
+                    break
+            print(epoch, l)
+'''
+
+
+def test_program_inside_a_function():
+    out = _migrate(_FUNCTION % {"rebind": ""})
+    assert TODO_MARKER not in out and legacy_refs_outside_todo(out) == []
+    assert "        iterator = iter(TF1Dataset.from_tensor_slices((X, Y)).batch(16))\n" in out
+    assert "                l = model.train_on_batch(iterator_next[0], iterator_next[1])\n" in out
+    # a parameter rebound in the body: the array read again where get_next() was may differ
+    new, found = desugar(cst.parse_module(_FUNCTION % {"rebind": "X = X / 2.0\n    "}))
+    assert new is None and "not an array bound once" in found.reason
+
+
 def test_tf1_shuffle_is_a_permutation_per_iteration():
     import numpy as np
 

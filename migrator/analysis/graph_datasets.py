@@ -129,8 +129,18 @@ class GraphDatasets:
                 self.parents[id(c)] = n
         self.found: Found | None = None
         self.new_module: cst.Module | None = None
+        self.scope: cst.CSTNode = module
+        self.scope_body = list(module.body)
         if self.tf:
-            self._analyse()
+            # the module, else the first module function (or method) whose body makes the iterator
+            scopes = [module] + [n for n in _walk(module) if isinstance(n, cst.FunctionDef)
+                                 and isinstance(n.body, cst.IndentedBlock)]
+            for sc in scopes:
+                self.scope = sc
+                self.scope_body = list(sc.body if sc is module else sc.body.body)
+                self._analyse()
+                if self.found is not None:
+                    break
 
     # -- names ---------------------------------------------------------------------------------
     def qname(self, node: cst.CSTNode) -> str | None:
@@ -178,7 +188,7 @@ class GraphDatasets:
         datasets: dict[str, Chain] = {}
         dataset_stmts: list[cst.SimpleStatementLine] = []
         iterators: dict[str, tuple[str, Chain, cst.SimpleStatementLine]] = {}
-        for st in module.body:
+        for st in self.scope_body:
             if not (isinstance(st, cst.SimpleStatementLine) and len(st.body) == 1 and isinstance(st.body[0], cst.Assign)):
                 continue
             a = st.body[0]
@@ -211,7 +221,7 @@ class GraphDatasets:
         f = self.found = Found()
         name, (kind, chain, it_stmt) = next(iter(iterators.items()))
         f.iterator, f.kind, f.chain, f.iterator_stmt = name, kind, chain, it_stmt
-        for st in module.body:
+        for st in self.scope_body:
             if isinstance(st, cst.SimpleStatementLine) and len(st.body) == 1 and isinstance(st.body[0], cst.Assign):
                 v = st.body[0].value
                 if isinstance(v, cst.Call) and not v.args and isinstance(v.func, cst.Attribute) \
@@ -226,7 +236,7 @@ class GraphDatasets:
         # reinitializable: `init = it.make_initializer(dataset)` statements, each run restarts `it` on its dataset
         self.init_names: dict[str, Chain | None] = {}
         self.init_stmts: list[cst.SimpleStatementLine] = []
-        for st in module.body:
+        for st in self.scope_body:
             if isinstance(st, cst.SimpleStatementLine) and len(st.body) == 1 and isinstance(st.body[0], cst.Assign) \
                     and len(st.body[0].targets) == 1 and isinstance(st.body[0].targets[0].target, cst.Name):
                 v = st.body[0].value
@@ -315,7 +325,11 @@ class GraphDatasets:
 
                 for name in target_names(n.target):
                     all_binds[name] = all_binds.get(name, 0) + 1
-        for st in module.body:
+        if isinstance(self.scope, cst.FunctionDef):  # a parameter is a binding too
+            ps = self.scope.params
+            for prm in [*ps.posonly_params, *ps.params, *ps.kwonly_params]:
+                all_binds[prm.name.value] = all_binds.get(prm.name.value, 0) + 1
+        for st in self.scope_body:
             if isinstance(st, cst.SimpleStatementLine) and len(st.body) == 1 and isinstance(st.body[0], cst.Assign):
                 for t in st.body[0].targets:
                     if isinstance(t.target, cst.Name):
@@ -351,7 +365,7 @@ class GraphDatasets:
         g = gets[0]
         a = self.parent(g)
         st = self.parent(a) if isinstance(a, cst.Assign) else None
-        if not (isinstance(a, cst.Assign) and a.value is g and len(a.targets) == 1 and st in module.body
+        if not (isinstance(a, cst.Assign) and a.value is g and len(a.targets) == 1 and st in self.scope_body
                 and isinstance(st, cst.SimpleStatementLine) and len(st.body) == 1):
             f.reason = "get_next() is not bound by a module-level assignment"
             return
@@ -563,7 +577,13 @@ class GraphDatasets:
         return False
 
     def _in_function(self, node) -> bool:
-        return any(isinstance(x, (cst.FunctionDef, cst.Lambda, cst.ClassDef)) for x in self._path(node, None))
+        """Inside a def / lambda / class other than the program's own scope."""
+        for x in self._path(node, None):
+            if x is self.scope:
+                return False
+            if isinstance(x, (cst.FunctionDef, cst.Lambda, cst.ClassDef)):
+                return True
+        return self.scope is not self.module
 
     def _tf_name(self) -> str:
         for k in self.tf:
