@@ -984,7 +984,41 @@ class MigrateCommand(_SkipCopyWrapper, CodemodCommand):
             return original
         finally:
             cstcache.clear()
-        return new
+        return self._graph_dataset_program(original, new)
+
+    _desugared = False
+
+    def _graph_dataset_program(self, tree: cst.Module, new: cst.Module) -> cst.Module:
+        """TFM167: a graph-mode tf.data iterator program is also migrated in its placeholder form
+        (analysis/graph_datasets.py: the same TF1 program, the iterator's batches fed run by run);
+        that migration is kept when it leaves fewer TODO markers, no invariant error and no failure."""
+        if self._desugared or getattr(self.fctx, "failed", False) or "get_next" not in (self.fctx.source or "") \
+                or not self.options.rule_enabled("TFM167"):
+            return new
+        from .analysis.graph_datasets import desugar
+
+        try:
+            alt_tree, _found = desugar(tree)
+        except Exception:  # the analysis must never cost the file its migration
+            return new
+        if alt_tree is None:
+            return new
+        inner = MigrateCommand(replace(self.context, scratch={}), self.options, self.fctx.path)
+        inner._desugared = True
+        alt = inner.transform_module(alt_tree)
+        if getattr(inner.fctx, "failed", False) or any(d.rule in _INVARIANT_ERRORS for d in inner.fctx.diagnostics):
+            return new
+        alt_code, new_code = inner._code_of(alt), self._code_of(new)
+        if alt_code.count(TODO_MARKER) >= new_code.count(TODO_MARKER):
+            return new
+        self.fctx, self._output = inner.fctx, (alt, alt_code)
+        self.fctx.count("TFM167")
+        self.fctx.diagnostics.append(Diagnostic(
+            path=self.fctx.path, line=1, col=1, rule="TFM167",
+            message="graph-mode tf.data iterator program migrated as the equivalent placeholder program fed batch "
+                    "by batch (diagnostics below refer to lines of that form)",
+            severity=Severity.INFO, kind=Kind.TRANSLATE))
+        return alt
 
     def _migrate_once(self, tree: cst.Module) -> cst.Module:
         new = super().transform_module(tree)

@@ -1,0 +1,708 @@
+"""Graph-mode ``tf.data`` input programs (rule TFM167): a pure function of the source.
+
+The form (TF 1.4+ programs that read NumPy arrays through ``tf.data`` instead of feeding
+placeholders)::
+
+    dataset = tf.data.Dataset.from_tensor_slices((x1, x2, y))       # arrays or placeholders
+    dataset = dataset.batch(b)                                        # + repeat / prefetch
+    iterator = dataset.make_one_shot_iterator()                       # or tf.data.make_one_shot_iterator(d)
+    #   or: iterator = dataset.make_initializable_iterator()          #    tf.data.make_initializable_iterator(d)
+    #       sess.run(iterator.initializer, feed_dict={x1: X1, ...})   # (re)starts the pipeline on X1 ...
+    a, b, y = iterator.get_next()
+    ... towers on a, b; loss on y; train_op = opt.minimize(loss)
+    while True:
+        try:
+            _, l = sess.run([train_op, loss])                         # no feed: reads the NEXT batch
+        except tf.errors.OutOfRangeError:
+            break
+
+TF1 semantics (tensorflow/python/data/ops/iterator_ops.py, measured in the legacy runtime): every
+``Session.run`` that needs a ``get_next`` tensor and does not feed it pulls ONE element (all of the
+element's components, once per run, however many fetches read them); a run that feeds the
+``get_next`` tensors does not touch the iterator; the end of the data raises ``OutOfRangeError``
+from that run, before anything of it executes; an initializable iterator's initializer builds the
+pipeline again from the values fed to the placeholders the dataset was made of.
+
+``desugar(module)`` rewrites such a program into the equivalent PLACEHOLDER program (what the
+TF1 rules already translate): the ``get_next`` targets become placeholders of the element's dtype
+and batched shape, the iterator a Python iterator over the same pipeline built from the arrays
+(``iter(tf.data.Dataset.from_tensor_slices(...).batch(b))`` - TFM167 turns that into the NumPy
+``TF1Dataset`` helper), each consuming run is preceded by ``<it>_next = next(<it>)`` and feeds
+the element's components it reads, and ``except tf.errors.OutOfRangeError`` becomes
+``except StopIteration`` (``next`` raises it at the same point: before the run). ``reason`` says
+why a program found here is not rewritten (None: rewritten / nothing found).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import libcst as cst
+
+from ..names import dotted
+
+_CHAIN_METHODS = {"batch", "repeat", "prefetch", "shuffle"}
+_SLICES = "tensorflow.data.Dataset.from_tensor_slices"
+_ONE_SHOT = ("tensorflow.data.make_one_shot_iterator",)
+_INITIALIZABLE = ("tensorflow.data.make_initializable_iterator",)
+_FROM_STRUCTURE = ("tensorflow.data.Iterator.from_structure",)
+_PLACEHOLDER = "tensorflow.placeholder"
+_OUT_OF_RANGE = "tensorflow.errors.OutOfRangeError"
+_SEEDS = ("tensorflow.set_random_seed", "tensorflow.random.set_random_seed", "tensorflow.random.set_seed")
+_BLOCKS = (cst.Module, cst.IndentedBlock)
+_NO_STRAIGHT = (cst.IfExp, cst.BooleanOperation, cst.Lambda, cst.ListComp, cst.SetComp, cst.DictComp,
+                cst.GeneratorExp, cst.FunctionDef, cst.ClassDef)
+
+
+def seeded_file(module: cst.Module, qname) -> bool:
+    """A graph / global seed is set somewhere in the file (``tf.set_random_seed`` ...): TF's
+    unseeded ops were deterministic there. ``qname(node)`` resolves a call's function."""
+    return any(isinstance(n, cst.Call) and qname(n.func) in _SEEDS for n in _walk(module))
+
+
+def tf_aliases(module: cst.Module) -> dict[str, str]:
+    """Local names bound to TensorFlow by an import: name -> "tensorflow" (compat.v1 included)."""
+    out: dict[str, str] = {}
+    for st in module.body:
+        if not isinstance(st, cst.SimpleStatementLine):
+            continue
+        for small in st.body:
+            if isinstance(small, cst.Import):
+                for a in small.names:
+                    full = dotted(a.name) or ""
+                    if full in ("tensorflow", "tensorflow.compat.v1"):
+                        out[dotted(a.asname.name) if a.asname else "tensorflow"] = "tensorflow"
+            elif isinstance(small, cst.ImportFrom) and not small.relative and small.module is not None \
+                    and dotted(small.module) == "tensorflow.compat" and not isinstance(small.names, cst.ImportStar):
+                for a in small.names:
+                    if dotted(a.name) == "v1":
+                        out[dotted(a.asname.name) if a.asname else "v1"] = "tensorflow"
+    return out
+
+
+def _walk(node: cst.CSTNode):
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        yield n
+        stack.extend(reversed(n.children))
+
+
+def _reads(node: cst.CSTNode | None) -> set[str]:
+    """Names an expression reads (attribute and keyword names excluded)."""
+    from .flow import load_names
+
+    return load_names(node)
+
+
+@dataclass
+class Chain:
+    source: cst.BaseExpression                      # from_tensor_slices' argument
+    methods: list[cst.Call] = field(default_factory=list)  # .batch(...) ... in order
+
+
+@dataclass
+class Found:
+    iterator: str = ""
+    kind: str = ""                                   # "one_shot" | "initializable"
+    chain: Chain | None = None
+    targets: list[str] = field(default_factory=list)
+    reason: str | None = None
+    get_next_stmt: cst.SimpleStatementLine | None = None
+    iterator_stmt: cst.SimpleStatementLine | None = None
+
+    @property
+    def anchor(self) -> cst.SimpleStatementLine | None:
+        """Where a TODO about the program goes: the get_next() statement (else the iterator's)."""
+        return self.get_next_stmt or self.iterator_stmt
+
+
+class GraphDatasets:
+    """Finds the program's iterator and decides whether ``desugar`` can rewrite it."""
+
+    def __init__(self, module: cst.Module) -> None:
+        self.module = module
+        self.tf = tf_aliases(module)
+        self.parents: dict[int, cst.CSTNode] = {}
+        for n in _walk(module):
+            for c in n.children:
+                self.parents[id(c)] = n
+        self.found: Found | None = None
+        self.new_module: cst.Module | None = None
+        self.scope: cst.CSTNode = module
+        self.scope_body = list(module.body)
+        if self.tf:
+            # the module, else the first module function (or method) whose body makes the iterator
+            scopes = [module] + [n for n in _walk(module) if isinstance(n, cst.FunctionDef)
+                                 and isinstance(n.body, cst.IndentedBlock)]
+            for sc in scopes:
+                self.scope = sc
+                self.scope_body = list(sc.body if sc is module else sc.body.body)
+                self._analyse()
+                if self.found is not None:
+                    break
+
+    # -- names ---------------------------------------------------------------------------------
+    def qname(self, node: cst.CSTNode) -> str | None:
+        d = dotted(node) if isinstance(node, (cst.Name, cst.Attribute)) else None
+        if d is None:
+            return None
+        head, _, rest = d.partition(".")
+        if head not in self.tf:
+            return None
+        rest = rest[len("compat.v1."):] if rest.startswith("compat.v1.") else rest
+        return "tensorflow." + rest if rest else "tensorflow"
+
+    def parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
+        return self.parents.get(id(node))
+
+    def statement_of(self, node: cst.CSTNode) -> cst.CSTNode | None:
+        n = node
+        while n is not None and not isinstance(n, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+            n = self.parent(n)
+        return n
+
+    def _chain(self, node: cst.BaseExpression, datasets: dict[str, Chain]) -> Chain | None:
+        """``from_tensor_slices(T).m(...)...`` or ``<dataset name>.m(...)...``."""
+        methods: list[cst.Call] = []
+        n = node
+        while isinstance(n, cst.Call) and isinstance(n.func, cst.Attribute) and self.qname(n.func) is None \
+                and n.func.attr.value not in ("make_one_shot_iterator", "make_initializable_iterator"):
+            methods.append(n)
+            n = n.func.value
+        methods.reverse()
+        if isinstance(n, cst.Call) and self.qname(n.func) == _SLICES and len(n.args) == 1 \
+                and n.args[0].keyword is None and not n.args[0].star:
+            return Chain(n.args[0].value, methods)
+        if isinstance(n, cst.Name) and n.value in datasets and n is not node:
+            base = datasets[n.value]
+            return Chain(base.source, base.methods + methods)
+        if isinstance(n, cst.Name) and n.value in datasets:
+            return datasets[n.value]
+        return None
+
+    # -- analysis ------------------------------------------------------------------------------
+    def _analyse(self) -> None:  # noqa: C901
+        module = self.module
+        self.inline: cst.Call | None = None
+        datasets: dict[str, Chain] = {}
+        dataset_stmts: list[cst.SimpleStatementLine] = []
+        iterators: dict[str, tuple[str, Chain, cst.SimpleStatementLine]] = {}
+        for st in self.scope_body:
+            if not (isinstance(st, cst.SimpleStatementLine) and len(st.body) == 1 and isinstance(st.body[0], cst.Assign)):
+                continue
+            a = st.body[0]
+            if len(a.targets) != 1:
+                continue
+            tgt = a.targets[0].target
+            v = a.value
+            if isinstance(tgt, cst.Name) and isinstance(v, cst.Call):
+                ch = self._chain(v, datasets)
+                if ch is not None:
+                    datasets[tgt.value] = ch
+                    dataset_stmts.append(st)
+                    continue
+                kind, arg = self._iterator_call(v)
+                if kind is not None:
+                    iterators[tgt.value] = (kind, self._chain(arg, datasets) if arg is not None else None, st)
+            if isinstance(v, cst.Call) and not v.args and isinstance(v.func, cst.Attribute) \
+                    and v.func.attr.value == "get_next" and isinstance(v.func.value, cst.Call):
+                kind, arg = self._iterator_call(v.func.value)
+                if kind == "one_shot":  # ``x, y = d.make_one_shot_iterator().get_next()``: no iterator name
+                    name = "iterator"
+                    k = 1
+                    while re.search(rf"\b{name}\b", module.code):
+                        k += 1
+                        name = f"iterator_{k}"
+                    self.inline = v
+                    iterators[name] = (kind, self._chain(arg, datasets) if arg is not None else None, st)
+        if not iterators:
+            return
+        f = self.found = Found()
+        name, (kind, chain, it_stmt) = next(iter(iterators.items()))
+        f.iterator, f.kind, f.chain, f.iterator_stmt = name, kind, chain, it_stmt
+        for st in self.scope_body:
+            if isinstance(st, cst.SimpleStatementLine) and len(st.body) == 1 and isinstance(st.body[0], cst.Assign):
+                v = st.body[0].value
+                if isinstance(v, cst.Call) and not v.args and isinstance(v.func, cst.Attribute) \
+                        and v.func.attr.value == "get_next" and isinstance(v.func.value, cst.Name) \
+                        and v.func.value.value == name:
+                    f.get_next_stmt = st
+        if self.inline is not None and it_stmt.body[0].value is self.inline:
+            f.get_next_stmt = it_stmt
+        if len(iterators) > 1:
+            f.reason = "several tf.data iterators in one program (train / test pipelines): not translated yet"
+            return
+        # reinitializable: `init = it.make_initializer(dataset)` statements, each run restarts `it` on its dataset
+        self.init_names: dict[str, Chain | None] = {}
+        self.init_stmts: list[cst.SimpleStatementLine] = []
+        for st in self.scope_body:
+            if isinstance(st, cst.SimpleStatementLine) and len(st.body) == 1 and isinstance(st.body[0], cst.Assign) \
+                    and len(st.body[0].targets) == 1 and isinstance(st.body[0].targets[0].target, cst.Name):
+                v = st.body[0].value
+                if isinstance(v, cst.Call) and isinstance(v.func, cst.Attribute) and v.func.attr.value == "make_initializer" \
+                        and isinstance(v.func.value, cst.Name) and v.func.value.value == name \
+                        and len(v.args) == 1 and v.args[0].keyword is None:
+                    self.init_names[st.body[0].targets[0].target.value] = self._chain(v.args[0].value, datasets)
+                    self.init_stmts.append(st)
+        chains = [chain] if kind != "reinitializable" else list(self.init_names.values())
+        if kind == "reinitializable" and not chains:
+            f.reason = "Iterator.from_structure without make_initializer(dataset)"
+            return
+        if any(c is None for c in chains):
+            f.reason = "the pipeline is not Dataset.from_tensor_slices(...) with batch / repeat / prefetch"
+            return
+        f.chain = chain = chains[0]
+        self._check(f, chain, it_stmt, dataset_stmts, datasets, chains)
+
+    def _iterator_call(self, v: cst.Call) -> tuple[str | None, cst.BaseExpression | None]:
+        q = self.qname(v.func)
+        if q in _ONE_SHOT + _INITIALIZABLE and len(v.args) == 1 and v.args[0].keyword is None:
+            return ("one_shot" if q in _ONE_SHOT else "initializable"), v.args[0].value
+        if q in _FROM_STRUCTURE:
+            return "reinitializable", None
+        if isinstance(v.func, cst.Attribute) and not v.args and q is None:
+            m = v.func.attr.value
+            if m in ("make_one_shot_iterator", "make_initializable_iterator"):
+                return ("one_shot" if m == "make_one_shot_iterator" else "initializable"), v.func.value
+        return None, None
+
+    def _check(self, f: Found, chain: Chain, it_stmt, dataset_stmts, datasets, chains) -> None:
+        for c in chains:
+            why = self._chain_reason(c)
+            if why is not None:
+                f.reason = why
+                return
+            n = len(c.source.elements) if isinstance(c.source, cst.Tuple) else -1
+            if n != (len(chain.source.elements) if isinstance(chain.source, cst.Tuple) else -1):
+                f.reason = "the datasets of one iterator have different structures"
+                return
+        self._check_rest(f, chain, it_stmt, dataset_stmts, datasets, chains)
+
+    def _chain_reason(self, chain: Chain) -> str | None:
+        """Why a pipeline is not translated (None: from_tensor_slices + batch once + repeat / prefetch)."""
+        module = self.module
+        batches = [m for m in chain.methods if m.func.attr.value == "batch"]
+        if len(batches) != 1:
+            return "the pipeline does not batch exactly once (the model's inputs would not be batches)"
+        for m in chain.methods:
+            meth = m.func.attr.value
+            if meth == "shuffle":
+                if len(m.args) > 1 or any(a.keyword is not None and a.keyword.value != "buffer_size" for a in m.args):
+                    return ("Dataset.shuffle with a seed / reshuffle_each_iteration: TF's shuffle order cannot be "
+                            "reproduced outside TensorFlow")
+                if seeded_file(module, self.qname):
+                    return ("Dataset.shuffle under tf.set_random_seed: TF1's order is deterministic and TF's "
+                            "shuffle cannot be reproduced outside TensorFlow")
+                continue  # unseeded: TFM167's tf1_shuffle (TF1's own order differed between runs)
+            if meth not in _CHAIN_METHODS:
+                return f"Dataset.{meth} is not translated (from_tensor_slices + batch / repeat / prefetch only)"
+            if meth == "batch" and any(a.keyword is not None and a.keyword.value not in ("batch_size", "drop_remainder")
+                                       for a in m.args):
+                return "batch() with arguments other than batch_size / drop_remainder"
+        src = chain.source
+        elems = [e.value for e in src.elements] if isinstance(src, cst.Tuple) else [src]
+        if any(isinstance(e, (cst.Tuple, cst.Dict, cst.List)) for e in elems) or isinstance(src, (cst.Dict, cst.List)):
+            return "nested / dict dataset elements: not translated yet"
+        return None
+
+    def _check_rest(self, f: Found, chain: Chain, it_stmt, dataset_stmts, datasets, chains) -> None:  # noqa: C901
+        module = self.module
+        it = f.iterator
+        src = chain.source
+        elems = [e.value for e in src.elements] if isinstance(src, cst.Tuple) else [src]
+        # module-level bindings
+        top_binds: dict[str, list[cst.CSTNode]] = {}
+        all_binds: dict[str, int] = {}
+        for n in _walk(module):
+            if isinstance(n, cst.AssignTarget) or isinstance(n, (cst.AugAssign, cst.AnnAssign)):
+                from .flow import target_names
+
+                for name in target_names(n.target):
+                    all_binds[name] = all_binds.get(name, 0) + 1
+            elif isinstance(n, (cst.For,)):
+                from .flow import target_names
+
+                for name in target_names(n.target):
+                    all_binds[name] = all_binds.get(name, 0) + 1
+        if isinstance(self.scope, cst.FunctionDef):  # a parameter is a binding too
+            ps = self.scope.params
+            for prm in [*ps.posonly_params, *ps.params, *ps.kwonly_params]:
+                all_binds[prm.name.value] = all_binds.get(prm.name.value, 0) + 1
+        for st in self.scope_body:
+            if isinstance(st, cst.SimpleStatementLine) and len(st.body) == 1 and isinstance(st.body[0], cst.Assign):
+                for t in st.body[0].targets:
+                    if isinstance(t.target, cst.Name):
+                        top_binds.setdefault(t.target.value, []).append(st)
+        # get_next
+        gets = []
+        names_read: dict[str, list[cst.Name]] = {}
+        for n in _walk(module):
+            if isinstance(n, cst.Name):
+                names_read.setdefault(n.value, []).append(n)
+        for n in names_read.get(it, ()):
+            p = self.parent(n)
+            if isinstance(p, cst.AssignTarget):
+                continue
+            if isinstance(p, cst.Attribute) and p.value is n and p.attr.value == "get_next":
+                c = self.parent(p)
+                if isinstance(c, cst.Call) and not c.args:
+                    gets.append(c)
+                    continue
+            if isinstance(p, cst.Attribute) and p.value is n and p.attr.value == "initializer" \
+                    and f.kind == "initializable":
+                continue
+            if isinstance(p, cst.Attribute) and p.value is n and p.attr.value == "make_initializer" \
+                    and f.kind == "reinitializable" and self.statement_of(n) in self.init_stmts:
+                continue
+            f.reason = f"the iterator `{it}` is used otherwise than by get_next() / its initializer run"
+            return
+        if self.inline is not None and self.inline is f.iterator_stmt.body[0].value:
+            gets.append(self.inline)
+        if len(gets) != 1:
+            f.reason = "get_next() is not called exactly once"
+            return
+        g = gets[0]
+        a = self.parent(g)
+        st = self.parent(a) if isinstance(a, cst.Assign) else None
+        if not (isinstance(a, cst.Assign) and a.value is g and len(a.targets) == 1 and st in self.scope_body
+                and isinstance(st, cst.SimpleStatementLine) and len(st.body) == 1):
+            f.reason = "get_next() is not bound by a module-level assignment"
+            return
+        tgt = a.targets[0].target
+        if isinstance(tgt, (cst.Tuple, cst.List)):
+            if not isinstance(src, cst.Tuple) or len(tgt.elements) != len(elems) \
+                    or not all(isinstance(e.value, cst.Name) for e in tgt.elements):
+                f.reason = "get_next()'s targets do not match the dataset's components one by one"
+                return
+            f.targets = [e.value.value for e in tgt.elements]
+        elif isinstance(tgt, cst.Name) and not isinstance(src, cst.Tuple):
+            f.targets = [tgt.value]
+        else:
+            f.reason = "get_next() is bound to one name for a tuple element"
+            return
+        if any(all_binds.get(t, 0) != 1 for t in f.targets):
+            f.reason = "a name bound by get_next() is bound again"
+            return
+        f.get_next_stmt = st
+        # dataset names: read only by their own chain / the iterator
+        for dn in datasets:
+            for n in names_read.get(dn, ()):
+                s = self.statement_of(n)
+                if s not in dataset_stmts and s is not it_stmt and s not in self.init_stmts:
+                    f.reason = f"the dataset `{dn}` is used otherwise than to make the iterator"
+                    return
+        # source placeholders (initializable): bound once at module level, read only in T and the feeds
+        phs: dict[str, cst.Call] = {}
+        for e in [x for c in chains for x in (
+                [el.value for el in c.source.elements] if isinstance(c.source, cst.Tuple) else [c.source])]:
+            if isinstance(e, cst.Name) and len(top_binds.get(e.value, ())) == 1 and all_binds.get(e.value) == 1:
+                v = top_binds[e.value][0].body[0].value
+                if isinstance(v, cst.Call) and self.qname(v.func) == _PLACEHOLDER:
+                    phs[e.value] = v
+        if f.kind == "one_shot" and phs:
+            f.reason = "a one-shot iterator over placeholders (TF1 cannot run it)"
+            return
+        self.placeholders = phs
+        self.elems = elems
+        # placeholders for the targets: dtype and batched shape
+        self.target_phs: list[str] = []
+        tfn = self._tf_name()
+        for e in elems:
+            if isinstance(e, cst.Name) and e.value in phs:
+                v = phs[e.value]
+                dtype = _arg(v, 0, "dtype")
+                shape = _arg(v, 1, "shape")
+                if dtype is None or not isinstance(shape, (cst.List, cst.Tuple)) or not shape.elements:
+                    f.reason = f"the placeholder {e.value} has no literal shape"
+                    return
+                rest = ", ".join(cst.Module([]).code_for_node(x.value) for x in shape.elements[1:])
+                shp = "[None" + (", " + rest if rest else "") + "]"
+                self.target_phs.append(f"{tfn}.placeholder({cst.Module([]).code_for_node(dtype)}, {shp})")
+            elif isinstance(e, (cst.Name, cst.Attribute, cst.Subscript)):
+                # an array read again where get_next() was (its dtype / shape): no calls, names bound once
+                base = e
+                while isinstance(base, (cst.Attribute, cst.Subscript)):
+                    base = base.value
+                if not isinstance(base, cst.Name) or any(all_binds.get(r, 0) > 1 for r in _reads(e)) \
+                        or any(isinstance(x, cst.Call) for x in _walk(e)):
+                    f.reason = "a dataset component is not an array bound once"
+                    return
+                c = cst.Module([]).code_for_node(e)
+                self.target_phs.append(f"{tfn}.placeholder({c}.dtype, (None,) + tuple({c}.shape[1:]))")
+            else:
+                f.reason = "a dataset component is not a placeholder or a name / attribute / slice of an array"
+                return
+        # placeholders read elsewhere than in T / initializer feeds
+        inits: list[cst.Call] = []
+        self.init_chain: dict[int, Chain] = {}
+        reads = [(self.parent(n), chain) for n in names_read.get(it, ())
+                 if isinstance(self.parent(n), cst.Attribute) and self.parent(n).attr.value == "initializer"]
+        for iname, ich in self.init_names.items():
+            for n in names_read.get(iname, ()):
+                if isinstance(self.parent(n), cst.AssignTarget):
+                    continue
+                reads.append((n, ich))
+        for p, ich in reads:
+            if True:
+                ich_elems = [el.value for el in ich.source.elements] if isinstance(ich.source, cst.Tuple) else [ich.source]
+                ich_phs = {e.value for e in ich_elems if isinstance(e, cst.Name) and e.value in phs}
+                arg = self.parent(p)
+                c = self.parent(arg) if isinstance(arg, cst.Arg) else None
+                s = self.parent(self.parent(c)) if c is not None else None
+                if not (isinstance(c, cst.Call) and isinstance(c.func, cst.Attribute) and c.func.attr.value == "run"
+                        and c.args and c.args[0] is arg and isinstance(self.parent(c), cst.Expr)
+                        and isinstance(s, cst.SimpleStatementLine) and len(s.body) == 1):
+                    f.reason = "the iterator's initializer is used otherwise than in a `sess.run(it.initializer, feed_dict={...})` statement"
+                    return
+                feed = c.args[1].value if len(c.args) == 2 else None
+                if feed is not None and not (c.args[1].keyword is None or c.args[1].keyword.value == "feed_dict"):
+                    feed = None
+                keys = {}
+                if isinstance(feed, cst.Dict):
+                    for el in feed.elements:
+                        if isinstance(el, cst.DictElement) and isinstance(el.key, cst.Name):
+                            keys[el.key.value] = el.value
+                if set(keys) != ich_phs or len(c.args) != (2 if ich_phs else 1) or (feed is not None and len(keys) != len(feed.elements)):
+                    f.reason = "an initializer run does not feed exactly the dataset's placeholders by a dict literal"
+                    return
+                if self._in_function(c):
+                    f.reason = "the iterator's initializer is run inside a function"
+                    return
+                inits.append(c)
+                self.init_chain[id(c)] = ich
+        if f.kind != "one_shot" and not inits:
+            f.reason = "the initializable iterator is never initialized"
+            return
+        self.inits = inits
+        for ph in phs:
+            for n in names_read.get(ph, ()):
+                p = self.parent(n)
+                if isinstance(p, cst.AssignTarget) or any(self._inside(n, c.source) for c in chains):
+                    continue
+                if isinstance(p, cst.DictElement) and p.key is n and any(self._inside(p, c) for c in inits):
+                    continue
+                f.reason = f"the placeholder {ph} is read otherwise than by the dataset and its initializer feed"
+                return
+        # which names depend on the get_next targets (module-level flow by name)
+        deps: dict[str, set[str]] = {}
+        for n in _walk(module):
+            if isinstance(n, cst.Assign) and not self._in_function(n):
+                r = _reads(n.value)
+                from .flow import target_names
+
+                for t in n.targets:
+                    for name in target_names(t.target):
+                        deps.setdefault(name, set()).update(r)
+        self.deps = deps
+        targets = set(f.targets)
+        # runs
+        self.consuming: list[tuple[cst.Call, cst.SimpleStatementLine, list[str]]] = []
+        handlers: list[cst.ExceptHandler] = []
+        for n in _walk(module):
+            if isinstance(n, cst.ExceptHandler) and n.type is not None:
+                types = [e.value for e in n.type.elements] if isinstance(n.type, cst.Tuple) else [n.type]
+                if any(self.qname(t) == _OUT_OF_RANGE for t in types):
+                    handlers.append(n)
+                    continue
+            if not (isinstance(n, cst.Call) and isinstance(n.func, cst.Attribute) and n.func.attr.value in ("run", "eval")):
+                continue
+            if n in inits:
+                continue
+            if n.func.attr.value == "run":
+                fetch = _arg(n, 0, "fetches")
+                feed = _arg(n, 1, "feed_dict")
+            else:
+                fetch = n.func.value
+                feed = _arg(n, 0, "feed_dict")
+            needed = sorted(self._closure(_reads(fetch)) & targets, key=f.targets.index)
+            if not needed:
+                continue
+            if feed is not None:
+                keys = {el.key.value for el in feed.elements if isinstance(el, cst.DictElement)
+                        and isinstance(el.key, cst.Name)} if isinstance(feed, cst.Dict) else None
+                if keys is None or not set(needed) <= keys:
+                    f.reason = "a run feeds some of get_next()'s tensors and reads others from the iterator"
+                    return
+                continue  # the get_next tensors are fed: the iterator is not read
+            s = self.statement_of(n)
+            if self._in_function(n):
+                f.reason = "a run reading the iterator is inside a function"
+                return
+            if not isinstance(s, cst.SimpleStatementLine) or len(s.body) != 1 or not isinstance(self.parent(s), _BLOCKS) \
+                    or any(isinstance(x, _NO_STRAIGHT) for x in self._path(n, s)):
+                f.reason = "a run reading the iterator is not evaluated once by its own statement"
+                return
+            if any(c[1] is s for c in self.consuming):
+                f.reason = "two runs reading the iterator in one statement"
+                return
+            self.consuming.append((n, s, needed))
+        if not self.consuming:
+            f.reason = "no run reads the iterator"
+            return
+        for n in _walk(module):
+            if isinstance(n, (cst.Attribute, cst.Name)) and self.qname(n) == _OUT_OF_RANGE:
+                p = self.parent(n)
+                if not (p in handlers or (isinstance(p, cst.Element) and self.parent(self.parent(p)) in handlers)):
+                    f.reason = "tf.errors.OutOfRangeError is used otherwise than in an except clause"
+                    return
+        self.handlers = handlers
+        self.dataset_stmts = dataset_stmts
+        self.it_stmt = it_stmt
+        self.new_module = self._rewrite(f)
+
+    def _closure(self, names: set[str]) -> set[str]:
+        seen = set()
+        todo = list(names)
+        while todo:
+            n = todo.pop()
+            if n in seen:
+                continue
+            seen.add(n)
+            todo.extend(self.deps.get(n, ()))
+        return seen
+
+    def _path(self, node, stop):
+        n = self.parent(node)
+        while n is not None and n is not stop:
+            yield n
+            n = self.parent(n)
+
+    def _inside(self, node, anc) -> bool:
+        n = node
+        while n is not None:
+            if n is anc:
+                return True
+            n = self.parent(n)
+        return False
+
+    def _in_function(self, node) -> bool:
+        """Inside a def / lambda / class other than the program's own scope."""
+        for x in self._path(node, None):
+            if x is self.scope:
+                return False
+            if isinstance(x, (cst.FunctionDef, cst.Lambda, cst.ClassDef)):
+                return True
+        return self.scope is not self.module
+
+    def _tf_name(self) -> str:
+        for k in self.tf:
+            return k
+        return "tf"
+
+    # -- the rewrite ---------------------------------------------------------------------------
+    def _rewrite(self, f: Found) -> cst.Module:  # noqa: C901
+        tfn = self._tf_name()
+        text = self.module.code
+        nxt = f"{f.iterator}_next"
+        k = 1
+        while re.search(rf"\b{nxt}\b", text):
+            k += 1
+            nxt = f"{f.iterator}_next{k}"
+        chain = f.chain
+        code = cst.Module([]).code_for_node
+
+        def pipeline(values: dict[str, cst.BaseExpression], chain: Chain = chain) -> str:
+            src = chain.source
+            if values:
+                src = src.with_changes(elements=[
+                    e.with_changes(value=values[e.value.value]) if isinstance(e.value, cst.Name) and e.value.value in values
+                    else e for e in src.elements]) if isinstance(src, cst.Tuple) else values.get(getattr(src, "value", ""), src)
+            out = f"{tfn}.data.Dataset.from_tensor_slices({code(src)})"
+            for m in chain.methods:
+                out += f".{m.func.attr.value}({', '.join(code(a).rstrip(', ') for a in m.args)})"
+            return f"iter({out})"
+
+        remove = {id(s) for s in self.dataset_stmts} | {id(s) for s in self.init_stmts}
+        remove |= {id(self.module_stmt(v)) for v in self.placeholders.values()}
+        replace: dict[int, list[cst.BaseStatement]] = {}
+        if f.kind == "one_shot":
+            replace[id(self.it_stmt)] = [cst.parse_statement(f"{f.iterator} = {pipeline({})}\n")]
+        else:
+            remove.add(id(self.it_stmt))
+        for c in self.inits:
+            s = self.statement_of(c)
+            fed = {el.key.value: el.value for el in c.args[1].value.elements} if len(c.args) == 2 else {}
+            replace[id(s)] = [cst.parse_statement(f"{f.iterator} = {pipeline(fed, self.init_chain[id(c)])}\n").with_changes(
+                leading_lines=s.leading_lines, trailing_whitespace=s.trailing_whitespace)]
+        ph_lines = [cst.parse_statement(f"{t} = {p}\n") for t, p in zip(f.targets, self.target_phs)]
+        ph_lines[0] = ph_lines[0].with_changes(leading_lines=f.get_next_stmt.leading_lines)
+        if f.get_next_stmt is self.it_stmt:  # an unnamed one-shot iterator: made where get_next() was
+            replace[id(f.get_next_stmt)] = [cst.parse_statement(f"{f.iterator} = {pipeline({})}\n").with_changes(
+                leading_lines=f.get_next_stmt.leading_lines)] + [ph.with_changes(leading_lines=()) for ph in ph_lines]
+        else:
+            replace[id(f.get_next_stmt)] = ph_lines
+        runs: dict[int, tuple[list[str], cst.SimpleStatementLine]] = {}
+        for c, s, needed in self.consuming:
+            runs[id(c)] = (needed, s)
+            single = len(f.targets) == 1
+            pre = cst.parse_statement(f"{nxt} = next({f.iterator})\n").with_changes(leading_lines=s.leading_lines)
+            replace[id(s)] = [pre]  # the statement itself follows (rewritten by the transformer)
+        handlers = {id(h) for h in self.handlers}
+        targets = f.targets
+        outer = self
+
+        class T(cst.CSTTransformer):
+            def leave_Call(self, o, u):
+                r = runs.get(id(o))
+                if r is None:
+                    return u
+                needed = r[0]
+                els = ", ".join(f"{t}: {nxt}" if single else f"{t}: {nxt}[{targets.index(t)}]" for t in needed)
+                feed = cst.Arg(keyword=cst.Name("feed_dict"), value=cst.parse_expression("{" + els + "}"),
+                               equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")))
+                args = list(u.args)
+                if args:
+                    args[-1] = args[-1].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+                return u.with_changes(args=[*args, feed])
+
+            def leave_ExceptHandler(self, o, u):
+                if id(o) not in handlers:
+                    return u
+                if isinstance(u.type, cst.Tuple):
+                    els = [e.with_changes(value=cst.Name("StopIteration")) if outer.qname(oe.value) == _OUT_OF_RANGE
+                           else e for e, oe in zip(u.type.elements, o.type.elements)]
+                    return u.with_changes(type=u.type.with_changes(elements=els))
+                return u.with_changes(type=cst.Name("StopIteration"))
+
+            def _block(self, o_body, u_body):
+                out = []
+                for os_, us in zip(o_body, u_body):
+                    if id(os_) in remove:
+                        continue
+                    if id(os_) in replace:
+                        new = replace[id(os_)]
+                        if any(id(os_) == id(s) for _, s, _ in outer.consuming):
+                            out.extend(new)
+                            out.append(us.with_changes(leading_lines=()))
+                            continue
+                        out.extend(new)
+                        continue
+                    out.append(us)
+                return out
+
+            def leave_Module(self, o, u):
+                return u.with_changes(body=self._block(o.body, u.body))
+
+            def leave_IndentedBlock(self, o, u):
+                return u.with_changes(body=self._block(o.body, u.body))
+
+        return self.module.visit(T())
+
+    def module_stmt(self, node: cst.CSTNode) -> cst.CSTNode | None:
+        return self.statement_of(node)
+
+
+def _arg(call: cst.Call, pos: int, kw: str) -> cst.BaseExpression | None:
+    for a in call.args:
+        if a.keyword is not None and a.keyword.value == kw:
+            return a.value
+    positional = [a for a in call.args if a.keyword is None and not a.star]
+    return positional[pos].value if pos < len(positional) else None
+
+
+def desugar(module: cst.Module) -> tuple[cst.Module | None, Found | None]:
+    """The placeholder program equivalent to ``module``'s graph-mode iterator program (None when
+    there is none, or it is not in the supported form: ``Found.reason`` says why)."""
+    g = GraphDatasets(module)
+    return g.new_module, g.found

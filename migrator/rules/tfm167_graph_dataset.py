@@ -1,0 +1,181 @@
+"""TFM167: graph-mode ``tf.data`` input programs (one-shot / initializable iterators, towers on
+``get_next()``, runs without feeds, ``OutOfRangeError`` loops) -> a placeholder program fed batch by
+batch from the same pipeline (translated by TFM140 / TFM205 ...), the pipeline -> the NumPy
+``TF1Dataset`` helper.
+
+Two parts:
+
+* the engine calls :func:`migrator.analysis.graph_datasets.desugar` before the rule pass (only
+  when this rule is enabled and the file names ``get_next``): the equivalent placeholder program
+  is migrated, and kept when it leaves fewer TODO markers than the program as written;
+* this rule, in the rule pass: ``iter(tf.data.Dataset.from_tensor_slices(T).batch(b)...)`` (what
+  the desugaring writes, also valid eager TF2 code) -> ``iter(TF1Dataset.from_tensor_slices(T)...)``;
+  and, in a program whose iterator stays (the desugaring declined, or its result did not
+  translate), a TODO on the ``get_next()`` statement saying why.
+"""
+from __future__ import annotations
+
+import libcst as cst
+
+from ..analysis.graph_datasets import GraphDatasets, seeded_file
+from ..helpers import register
+from .base import Case, Rule
+from .tfm164_eager_dataset import FROM_SLICES, TF1_DATASET
+
+_METHODS = {"repeat": 1, "batch": 2, "prefetch": 1, "shuffle": 1}
+
+TF1_SHUFFLE = register("tf1_shuffle", '''
+def tf1_shuffle(dataset, buffer_size):
+    """Dataset.shuffle(buffer_size) WITHOUT a seed (TF1 drew a new one per run): TF's algorithm - a buffer
+    of the first buffer_size elements, each element yielded chosen uniformly from the buffer and replaced
+    by the next one - on NumPy's global RNG, again on every iteration (reshuffle_each_iteration). The
+    order is not TF1's: TF1's own order differed from run to run."""
+    def make():
+        source = iter(dataset)
+        buf = []
+        for element in source:
+            buf.append(element)
+            if len(buf) >= buffer_size:
+                break
+        while buf:
+            i = np.random.randint(len(buf))
+            out = buf[i]
+            try:
+                buf[i] = next(source)
+            except StopIteration:
+                buf[i] = buf[-1]
+                buf.pop()
+            yield out
+    return TF1Dataset(make)
+''', imports=[("numpy", None, "np")], requires=("TF1Dataset",))
+
+
+class _Program:
+    """``ctx.analysis``: the iterator program of the file as written (None when there is none)."""
+
+    def __init__(self, ctx) -> None:
+        self.found = GraphDatasets(ctx.module).found if "get_next" in ctx.module_code else None
+
+
+def _chain_source(ctx, node: cst.BaseExpression) -> cst.Call | None:
+    """The ``from_tensor_slices(T)`` call at the root of ``T.m1(...).m2(...)`` (supported methods only)."""
+    n = node
+    while isinstance(n, cst.Call) and isinstance(n.func, cst.Attribute) and n.func.attr.value in _METHODS:
+        m = n.func.attr.value
+        if any(a.star for a in n.args) or len(n.args) > _METHODS[m]:
+            return None
+        if m == "batch" and any(a.keyword is not None and a.keyword.value not in ("batch_size", "drop_remainder")
+                                for a in n.args):
+            return None
+        if m == "shuffle" and (len(n.args) != 1 or (n.args[0].keyword is not None
+                                                     and n.args[0].keyword.value != "buffer_size")):
+            return None
+        if m not in ("batch", "shuffle") and any(a.keyword is not None for a in n.args):
+            return None
+        n = n.func.value
+    if isinstance(n, cst.Call) and ctx.legacy_name(n.func) == FROM_SLICES and len(n.args) == 1 \
+            and n.args[0].keyword is None and not n.args[0].star:
+        return n
+    return None
+
+
+def _root_to_helper(node: cst.BaseExpression) -> cst.BaseExpression:
+    """The same chain with its root call's function replaced by ``TF1Dataset.from_tensor_slices``
+    and ``.shuffle(n)`` by ``tf1_shuffle(..., n)``."""
+    if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "shuffle" \
+            and isinstance(node.func.value, cst.Call):
+        inner = _root_to_helper(node.func.value)
+        return cst.Call(func=cst.Name("tf1_shuffle"), args=[
+            cst.Arg(inner, comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))),
+            node.args[0].with_changes(keyword=None, equal=cst.MaybeSentinel.DEFAULT, comma=cst.MaybeSentinel.DEFAULT)])
+    if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value in _METHODS \
+            and isinstance(node.func.value, cst.Call):
+        return node.with_changes(func=node.func.with_changes(value=_root_to_helper(node.func.value)))
+    return node.with_changes(func=cst.parse_expression("TF1Dataset.from_tensor_slices"))
+
+
+def _chain_calls(node: cst.BaseExpression) -> list[cst.Call]:
+    out = []
+    while isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute):
+        out.append(node)
+        node = node.func.value
+    return out
+
+
+class GraphDataset(Rule):
+    ID = "TFM167"
+    TRIGGERS = ("tensorflow",)
+    NAME = "graph-dataset"
+    MESSAGE = ("graph-mode tf.data iterator program -> placeholder program fed batch by batch; "
+               "iter(from_tensor_slices(...).batch(...)) -> TF1Dataset helper")
+    RATIONALE = (
+        "In TF1 every Session.run that needs the iterator's get_next() tensors without feeding them pulls ONE "
+        "element of the pipeline (all of its components, once per run), the end of the data raises OutOfRangeError "
+        "from that run before anything of it runs, and an initializable iterator's initializer rebuilds the "
+        "pipeline from the arrays fed to its placeholders. The same program written with placeholders: get_next()'s "
+        "targets become placeholders of the element's dtype and batched shape, the iterator `iter(<the same "
+        "pipeline over the arrays>)` (rebuilt where the initializer ran), each consuming run `<it>_next = "
+        "next(<it>)` + a feed of the components it reads, `except tf.errors.OutOfRangeError` -> `except "
+        "StopIteration` (raised by next() at the same point). That program is what TFM140 translates (Keras model "
+        "with inputs where get_next() was, train_on_batch per batch in the same order). The pipeline "
+        "(from_tensor_slices, batch(batch_size, drop_remainder), repeat, prefetch) becomes the NumPy TF1Dataset "
+        "helper: same batches, same order, partial last batch kept. An unseeded Dataset.shuffle(n) (no graph seed "
+        "in the file) -> tf1_shuffle (TF's buffer algorithm on NumPy's RNG; reported: TF1's order differed from run "
+        "to run, so does this one from TF1's). Not translated (TODO with the reason): a seeded shuffle (TF1's order "
+        "was deterministic; TF's kernel is not reproduced), map / zip / interleave / from_generator / TFRecord "
+        "pipelines, several "
+        "iterators (train / test), feedable (string-handle) iterators, runs reading the iterator inside functions "
+        "or twice in one statement.")
+    ORDER = 40
+
+    def leave_Call(self, original: cst.Call, updated: cst.Call):
+        if not (isinstance(original.func, cst.Name) and original.func.value == "iter" and len(original.args) == 1
+                and original.args[0].keyword is None and not original.args[0].star):
+            return updated
+        src = _chain_source(self.ctx, original.args[0].value)
+        if src is None:
+            return updated
+        shuffles = [n for n in _chain_calls(original.args[0].value) if n.func.attr.value == "shuffle"]
+        if shuffles:
+            if seeded_file(self.ctx.module, self.ctx.legacy_name):
+                self.ctx.todo(original, self, "Dataset.shuffle under a graph / global seed: TF's order is deterministic "
+                              "and TF's shuffle cannot be reproduced outside TensorFlow")
+                return updated
+            self.ctx.use_helper("tf1_shuffle")
+            self.ctx.report(original, self, "Dataset.shuffle without a seed -> tf1_shuffle (NumPy's global RNG): "
+                            "TF1's order differed from run to run, this one differs from TF1's")
+        self.ctx.use_helper("TF1Dataset")
+        self.ctx.count(self)
+        return updated.with_changes(args=[updated.args[0].with_changes(value=_root_to_helper(updated.args[0].value))])
+
+    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
+        found = self.ctx.analysis(_Program).found
+        if found is None or found.anchor is not node:
+            return
+        why = found.reason or ("the program built on the iterator's tensors does not translate as a placeholder "
+                               "program (see the TODOs of the desugared form)")
+        self.ctx.todo(node, self, f"tf.data iterator `{found.iterator}` kept: {why}")
+
+    VALID = [
+        # an iterator over an unbatched dataset stays (no Keras input for single rows)
+        "import keras\nds = iter([1, 2])\n",
+    ]
+    INVALID = [
+        Case("import tensorflow as tf\nit = iter(tf.data.Dataset.from_tensor_slices((x, y)).batch(64))\n",
+             "import keras\nimport numpy as np\n\n\n# tflearn-migrate helper: TF1Dataset\n" + TF1_DATASET.code
+             + "\n\nit = iter(TF1Dataset.from_tensor_slices((x, y)).batch(64))\n"),
+        # unseeded shuffle (eager, or what the desugaring writes): NumPy's shuffle buffer, reported
+        Case("import tensorflow as tf\nit = iter(tf.data.Dataset.from_tensor_slices(x).shuffle(100).batch(8))\n",
+             "import keras\nimport numpy as np\n\n\n# tflearn-migrate helper: TF1Dataset\n" + TF1_DATASET.code
+             + "\n\n# tflearn-migrate helper: tf1_shuffle\n" + TF1_SHUFFLE.code
+             + "\n\nit = iter(tf1_shuffle(TF1Dataset.from_tensor_slices(x), 100).batch(8))\n",
+             diagnostics=("TFM167",)),
+        # seeded shuffle: TF1's order cannot be reproduced -> the iterator stays, with the reason
+        Case("import tensorflow as tf\nd = tf.data.Dataset.from_tensor_slices((X, Y)).shuffle(100, seed=1).batch(8)\n"
+             "it = d.make_one_shot_iterator()\nx, y = it.get_next()\n"
+             "out = tf.layers.dense(x, 1)\nloss = tf.reduce_mean(tf.square(out - y))\n"
+             "op = tf.train.GradientDescentOptimizer(0.1).minimize(loss)\n"
+             "with tf.Session() as sess:\n    sess.run(tf.global_variables_initializer())\n"
+             "    for i in range(10):\n        sess.run(op)\n",
+             None, diagnostics=("TFM167",), todo=True),
+    ]
