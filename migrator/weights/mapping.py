@@ -237,6 +237,21 @@ def _demote_misplaced(p: Plan, lv: LegacyVars, uses: dict, positions: dict) -> N
     p.assignments = keep
 
 
+def _direction_ok(k: KLayer, name: str) -> bool:
+    """A TF1 bidirectional RNN's variables live under ``.../fw/...`` and ``.../bw/...``: the
+    backward ones go to a Keras RNN layer running backwards (``go_backwards``), the forward ones
+    to one running forwards. Anything else: no constraint."""
+    backwards = getattr(k.layer, "go_backwards", None)
+    if k.cls != "RNN" or backwards is None:
+        return True
+    parts = name.split("/")
+    if "bw" in parts:
+        return bool(backwards)
+    if "fw" in parts:
+        return not backwards
+    return True
+
+
 def _plan(lv: LegacyVars, klayers: Iterable[KLayer], ignore: Iterable[str] = ()) -> Plan:
     model_vars, ignored = classify(lv, ignore)
     stats, model_vars = _split_prep_stats(lv, model_vars, ignored)
@@ -262,6 +277,8 @@ def _plan(lv: LegacyVars, klayers: Iterable[KLayer], ignore: Iterable[str] = ())
         done = False
         # 1. whole groups, in order
         for g in groups:
+            if not all(_direction_ok(k, v.name) for v in g.vars):
+                continue
             if g.scope in touched:
                 # what is left of a group already taken piece by piece comes first, in creation order
                 # (``output/W`` shared by the towers went to a Dense; ``output/b2`` is the first
@@ -311,7 +328,7 @@ def _plan(lv: LegacyVars, klayers: Iterable[KLayer], ignore: Iterable[str] = ())
             cands = [(g, v) for g in groups if not (g.exact or (g.tflearn and LAYER_MAPS.get(g.tflearn)))
                      for v in g.vars
                      if v.name not in used and v not in picked and v.shape == tuple(shape)
-                     and plays(role, g.short(v))]
+                     and plays(role, g.short(v)) and _direction_ok(k, v.name)]
             same = [c for c in cands if scope is not None and c[0].scope == scope]
             best = min(same or cands, key=lambda c: c[1].index, default=None)
             if best is None:
