@@ -215,5 +215,8 @@ class Summary(Rule):
         # two such loops binding the same name: each reads only its own binding
         Case("import tensorflow as tf\n\ndef log(grads):\n    for var in tf.trainable_variables():\n"
              "        tf.summary.histogram(var.op.name, var)\n    for g, var in grads:\n        print(var)\n    return 1\n",
-             "\ndef log(grads):\n    for g, var in grads:\n        print(var)\n    return 1\n", ("TFM142", "TFM142")),
+             "\ndef log(grads):\n    for g, var in grads:\n        print(var)\n    return 1\n", ("TFM142", "TFM142")),        # a summary per gradient collected into a list and merged (the dennybritz training script):
+        # the loop, the list and the merge go together
+        Case("import tensorflow as tf\n\n\ndef log_grads(opt, loss):\n    grads_and_vars = opt.compute_gradients(loss)\n    grad_summaries = []\n    for g, v in grads_and_vars:\n        if g is not None:\n            hist = tf.summary.histogram('{}/grad'.format(v.name), g)\n            sparsity = tf.summary.scalar('{}/sparsity'.format(v.name), tf.nn.zero_fraction(g))\n            grad_summaries.append(hist)\n            grad_summaries.append(sparsity)\n    merged = tf.summary.merge(grad_summaries)\n    return 1\n",
+             '\n\ndef log_grads(opt, loss):\n    grads_and_vars = opt.compute_gradients(loss)\n    return 1\n', ("TFM142",) * 5),
     ]
