@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import libcst as cst
-from libcst.codemod import CodemodContext
 
 from ..diagnostics import FileResult
 from ..options import Options
 from .command import MigrateCommand
+from .import_passes import CodemodContext
 
 
 def migrate_source(source: str, path: str = "<string>", options: Options | None = None) -> FileResult:

@@ -1,4 +1,4 @@
-"""``MigrateCommand``: one file's migration - the rule pass, helpers, libcst's import passes, the
+"""``MigrateCommand``: one file's migration - the rule pass, helpers, the import passes, the
 import lines finished, the invariant kept (rules run again with statements protected), inline
 suppressions widened when the kept statements break the output; never a half-written file."""
 from __future__ import annotations
@@ -6,8 +6,6 @@ from __future__ import annotations
 from dataclasses import replace
 
 import libcst as cst
-from libcst.codemod import CodemodCommand, CodemodContext
-from libcst.codemod.visitors import RemoveImportsVisitor
 from libcst.metadata import MetadataWrapper, PositionProvider, ScopeProvider
 
 from .. import cstcache
@@ -22,23 +20,23 @@ from ..rules import all_rules
 from .context import FileContext
 from .dispatch import RuleDispatcher
 from .finish_imports import after_imports, finish_imports
-from .import_passes import IMPORT_PASSES
+from .import_passes import CodemodContext, remove_unused_import, run_import_passes
 from .prefilter import has_legacy_import, may_fire
-from .shims import SkipCopyWrapper
 from .suppression import (
     INTERNAL_ERROR_ID, INVARIANT_ERRORS, SUPPRESS_ALL, UNSUPPRESSIBLE, UNTRANSLATED_ID, WIDENED_ID,
     suppression_lines,
 )
 
 
-class MigrateCommand(SkipCopyWrapper, CodemodCommand):
-    """libcst codemod: migrate one module. Instantiated per file by libcst's runner."""
+class MigrateCommand:
+    """Migrate one module (the shape of a libcst ``CodemodCommand``: the transform, then the
+    import passes it scheduled - without importing ``libcst.codemod``)."""
 
     DESCRIPTION = "Migrate tflearn / TensorFlow 1 code to Keras 3."
 
     def __init__(self, context: CodemodContext, options: Options | None = None,
                  display_path: str | None = None) -> None:
-        super().__init__(context)
+        self.context = context
         self.options = options or Options()
         path = display_path or context.filename or "<string>"
         self.fctx = FileContext(context, self.options, path)
@@ -50,9 +48,9 @@ class MigrateCommand(SkipCopyWrapper, CodemodCommand):
                 return known[1]
         return module.code
 
-    def _instantiate_and_run(self, transform, tree: cst.Module) -> cst.Module:
-        # CodemodCommand runs AddImportsVisitor / RemoveImportsVisitor after the rules
-        return super()._instantiate_and_run(IMPORT_PASSES.get(transform, transform), tree)
+    def _transform_and_import(self, tree: cst.Module) -> cst.Module:
+        """The rules, then the import passes they scheduled (libcst's ``CodemodCommand``)."""
+        return run_import_passes(self.context, self.transform_module_impl(tree))
 
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
         enabled = [cls for cls in all_rules() if self.options.rule_enabled(cls.ID)]
@@ -102,7 +100,7 @@ class MigrateCommand(SkipCopyWrapper, CodemodCommand):
         return new
 
     def _migrate_once(self, tree: cst.Module) -> cst.Module:
-        new = super().transform_module(tree)
+        new = self._transform_and_import(tree)
         new = finish_imports(new, self.fctx)
         out = new.code
         self._output = (new, out)
@@ -199,14 +197,13 @@ class MigrateCommand(SkipCopyWrapper, CodemodCommand):
                     full = dotted(a.name) or ""
                     if full.split(".")[0] in LEGACY_ROOTS:
                         asname = dotted(a.asname.name) if a.asname else None
-                        RemoveImportsVisitor.remove_unused_import(self.context, full, None, asname)
+                        remove_unused_import(self.context, full, None, asname)
             elif isinstance(node, cst.ImportFrom) and node.module is not None and not node.relative:
                 mod = dotted(node.module) or ""
                 if mod.split(".")[0] in LEGACY_ROOTS and not isinstance(node.names, cst.ImportStar):
                     for a in node.names:
                         asname = dotted(a.asname.name) if a.asname else None
-                        RemoveImportsVisitor.remove_unused_import(
-                            self.context, mod, dotted(a.name), asname)
+                        remove_unused_import(self.context, mod, dotted(a.name), asname)
 
     def _insert_helpers(self, module: cst.Module) -> cst.Module:
         if not self.fctx.helpers:

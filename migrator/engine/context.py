@@ -6,8 +6,6 @@ from collections import defaultdict
 from typing import Any, Callable, Sequence
 
 import libcst as cst
-from libcst.codemod import CodemodContext
-from libcst.codemod.visitors import AddImportsVisitor
 from libcst.metadata import ParentNodeProvider, PositionProvider
 
 from .. import cstcache
@@ -19,6 +17,7 @@ from ..helpers import HELPERS
 from ..names import NameResolver
 from ..options import Options
 from ..rules.base import Rule
+from .import_passes import CodemodContext, add_needed_import
 from .legacy_refs import COMPOUND, STATEMENT_TYPES, LegacyBindings
 from .suppression import UNTRANSLATED_ID, is_suppressed, suppression_lines
 from .todo import Mark, kept_before
@@ -212,7 +211,7 @@ class FileContext:
         self._removed.add(id(stmt))
 
     def add_import(self, module: str, obj: str | None = None, asname: str | None = None) -> None:
-        AddImportsVisitor.add_needed_import(self.codemod_context, module, obj, asname)
+        add_needed_import(self.codemod_context, module, obj, asname)
 
     def use_helper(self, name: str) -> str:
         helper = HELPERS[name]

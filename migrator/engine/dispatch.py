@@ -7,7 +7,6 @@ from collections import defaultdict
 from typing import Any, Callable, Sequence
 
 import libcst as cst
-from libcst.codemod import CodemodContext, ContextAwareTransformer
 from libcst.metadata import PositionProvider, ScopeProvider
 
 from .. import cstcache
@@ -15,6 +14,7 @@ from ..emit import with_leading_lines
 from ..names import NameResolver
 from ..rules.base import CallRule, Rule
 from .context import FileContext
+from .import_passes import CodemodContext
 from .legacy_refs import STATEMENT_SET, LegacyBindings
 from .shims import NoAttributeHooks
 from .suppression import UNTRANSLATED_ID, is_suppressed
@@ -28,7 +28,7 @@ def _hook_names(cls: type) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return (tuple(a for a in names if a.startswith("visit_") and a != "visit_"),
             tuple(a for a in names if a.startswith("leave_")))
 
-class RuleDispatcher(NoAttributeHooks, ContextAwareTransformer):
+class RuleDispatcher(NoAttributeHooks, cst.CSTTransformer):
     """The single pass: dispatches libcst hooks to rules (in ``ORDER``)."""
 
     # parents come from cstcache.parent_map (one field walk), not ParentNodeProvider;
@@ -36,7 +36,8 @@ class RuleDispatcher(NoAttributeHooks, ContextAwareTransformer):
     METADATA_DEPENDENCIES = (ScopeProvider, PositionProvider)
 
     def __init__(self, context: CodemodContext, fctx: FileContext, rules: Sequence[Rule]) -> None:
-        super().__init__(context)
+        super().__init__()
+        self.context = context
         self.fctx = fctx
         self.rules = sorted(rules, key=lambda r: (r.ORDER, r.ID))
         self.visit_hooks: dict[str, list[Callable]] = defaultdict(list)

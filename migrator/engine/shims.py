@@ -54,8 +54,6 @@ def no_matcher_funcs_for_plain_classes() -> None:
     mv._migrator_plain = True
 
 
-no_matcher_funcs_for_plain_classes()
-
 class SkipCopyWrapper:
     """Codemod mixin: wrap the module for metadata without libcst's defensive deep copy.
 
