@@ -14,6 +14,7 @@ from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 
 from migrator.engine import import_passes, migrate_source
+from migrator.engine.import_remove import ImportsRemover
 from migrator.fastimports import unused_imports
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -77,7 +78,7 @@ def test_remover_equals_libcst(name):
         import_passes.remove_unused_import(ours_ctx, module, obj, asname)
     theirs = RemoveImportsVisitor(ctx).transform_module(cst.parse_module(src)).code
     tree = cst.parse_module(src)
-    remover = import_passes.ImportsRemover(ours_ctx.scratch[import_passes.REMOVE_KEY])
+    remover = ImportsRemover(ours_ctx.scratch[import_passes.REMOVE_KEY])
     assert unused_imports(tree, remover.scheduled) is not None  # our own pass decides it
     assert import_passes.run_import_passes(ours_ctx, tree).code == theirs
 
