@@ -1,4 +1,4 @@
-"""The migration engine: one libcst codemod that runs every enabled rule.
+"""The migration engine: one pass over a libcst tree that runs every enabled rule.
 
 Per file (``command.MigrateCommand``):
 
@@ -14,10 +14,10 @@ Per file (``command.MigrateCommand``):
    (``todo``).
 3. Any tflearn / TF1 reference still present in a statement afterwards is marked TODO
    (rule TFM100, ``legacy_refs``) - nothing legacy is dropped silently.
-4. libcst's ``AddImportsVisitor``/``RemoveImportsVisitor`` (``import_passes``) add
-   ``import keras`` etc. and drop legacy imports that are no longer used; helper definitions
-   are inserted; ``finish_imports`` settles star imports and marks legacy imports TODO
-   lines still need.
+4. The import passes (``import_passes``: libcst's ``AddImportsVisitor`` /
+   ``RemoveImportsVisitor`` ported, libcst's own as the fallback) add ``import keras`` etc. and
+   drop legacy imports that are no longer used; helper definitions are inserted;
+   ``finish_imports`` settles star imports and marks legacy imports TODO lines still need.
 5. The result must compile and keep the invariant (analysis/bindings.py); otherwise the
    original is kept and an error is reported.
 
