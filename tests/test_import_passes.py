@@ -107,3 +107,18 @@ def test_one_file_run_does_not_import_libcst_codemod():
                          env={**__import__("os").environ, "PYTHONPATH": str(ROOT)})
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
+
+
+def test_import_in_a_def_goes_to_libcst(monkeypatch):
+    """An unused legacy import inside a def: fastimports cannot decide it, libcst's own
+    RemoveImportsVisitor removes it (libcst_passes) - and the check mode agrees."""
+    calls = []
+    from migrator.engine import libcst_passes
+
+    real = libcst_passes.run
+    monkeypatch.setattr(libcst_passes, "run", lambda *a: calls.append(a[0]) or real(*a))
+    src = ("import tflearn\n\ndef build():\n    import tensorflow as tf\n"
+           "    net = tflearn.input_data(shape=[None, 4])\n    return net\n")
+    res = migrate_source(src, "m.py")
+    assert "import tensorflow" not in res.code and "import tflearn" not in res.code, res.code
+    assert calls == ["remove"]
