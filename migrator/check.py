@@ -159,7 +159,7 @@ def legacy_refs_outside_todo(source: str, roots: Sequence[str] = LEGACY) -> list
     positions = wrapper.resolve(PositionProvider)
     names = _bindings(module, roots)
     # a legacy name the module rebinds (``regression = regression(net, ...)``): module-level
-    # statements after the rebinding read the new value (the migrator's own rule, engine.py)
+    # statements after the rebinding read the new value (the migrator's own rule, engine/legacy_refs.py)
     from .engine import TopRebinds
 
     rebinds = TopRebinds(module, names)

@@ -26,8 +26,6 @@ import re
 import signal
 import stat
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -404,6 +402,10 @@ def _execute(jobs: list[tuple], n_jobs: int, progress) -> dict[int, FileResult]:
             out[i] = r
             progress(len(out), len(jobs))
         return out
+    # (imported here: multiprocessing is a fifth of a one-file run's start-up)
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures.process import BrokenProcessPool
+
     ex = ProcessPoolExecutor(max_workers=min(n_jobs, len(jobs)), initializer=_worker_init)
     try:
         # biggest first: the pool's tail is shortest when large files do not come last

@@ -184,7 +184,10 @@ def best(cmd_for, repeat: int, clean: list[Path] = ()) -> dict:
     runs = []
     for _ in range(repeat):
         for d in clean:
-            shutil.rmtree(d, ignore_errors=True)
+            if d.is_dir():
+                shutil.rmtree(d, ignore_errors=True)
+            else:
+                d.unlink(missing_ok=True)
         runs.append(run_once(cmd_for()))
     return min(runs, key=lambda r: r["seconds"])
 
@@ -241,7 +244,7 @@ def large(tmp: Path, args) -> list[dict]:
         make_large(src, n)
         real = src.read_text(encoding="utf-8").count("\n")
         out = tmp / f"large_{n}_out.py"
-        r = best(lambda: migrate_cmd([src], out, 1), args.repeat)
+        r = best(lambda: migrate_cmd([src], out, 1), args.repeat, [out])
         f = best(lambda: [sys.executable, "-c", FLOOR, str(src)], args.repeat)
         f["seconds"] = f["work_s"]
         row = {"lines": real, "seconds": r["seconds"], "cpu_s": r["cpu_s"], "rss_mb": r.get("rss_mb"),
@@ -274,7 +277,9 @@ def many(tmp: Path, args) -> list[dict]:
 def startup(tmp: Path, args) -> dict:
     src = tmp / "small.py"
     src.write_text(TINY.format(n=8, k=2), encoding="utf-8")
-    r = best(lambda: migrate_cmd([src], tmp / "small_keras.py", None), max(3, args.repeat))
+    # (the output is removed before each run: an existing one makes the run a quick usage error)
+    r = best(lambda: migrate_cmd([src], tmp / "small_keras.py", None), max(3, args.repeat),
+             clean=[tmp / "small_keras.py"])
     bare = best(lambda: [sys.executable, "-c", "pass"], max(3, args.repeat))
     print(f"\n[startup] one 4-line file end to end: {r['seconds']:.2f} s, CPU {r['cpu_s']:.2f} s (target < 0.5 s; "
           f"bare interpreter {bare['seconds']:.2f} s); {load()}")

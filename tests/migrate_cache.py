@@ -42,7 +42,7 @@ def _canon(value):
 
 def key(source: str, path: str, options: Options) -> str:
     fields = {f.name: _canon(getattr(options, f.name)) for f in dataclasses.fields(options)}
-    # the engine reads the run's exports only as ``options.exports_of(path)`` (engine.py): a
+    # the engine reads the run's exports only as ``options.exports_of(path)`` (engine/command.py): a
     # file the rest of the run imports nothing from migrates as with no exports at all
     fields["exports"] = sorted(options.exports_of(path))
     env = sorted((k, v) for k, v in os.environ.items() if k.startswith("MIGRATOR_"))

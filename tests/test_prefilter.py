@@ -30,7 +30,7 @@ POOL = [p for p in _pool() if any(not may_fire(r, p[1]) for r in FILTERED)]
 
 
 def _result(src: str, fixes: bool, unsafe: bool, prefilter: bool, monkeypatch):
-    monkeypatch.setattr(engine, "PREFILTER", prefilter)
+    monkeypatch.setattr(engine.prefilter, "PREFILTER", prefilter)
     r = migrate_source(src, "example.py", Options(fixes=fixes, unsafe_fixes=unsafe))
     return r.status, r.code, [(d.line, d.col, d.rule, d.message) for d in r.diagnostics], r.counts
 
