@@ -1471,15 +1471,27 @@ class TF1Classes:
             out.append((fn, pname))
         return out
 
-    def _training_param_ok(self, cp: ClassProgram, fn: cst.FunctionDef, pname: str, seen: set) -> bool:
+    def _param_reads(self, fn: cst.FunctionDef, pname: str, seen: set) -> list | None:
+        """The reads of parameter ``pname`` in ``fn`` for the parameter checks below: [] when the
+        check is already under way (a recursive call: nothing new), None when the parameter is
+        rebound in the function or read by a function nested in it."""
         key = (id(fn), pname)
         if key in seen:
-            return True
+            return []
         seen.add(key)
         scope = self.flow.scopes.get(id(fn))
         if scope is None or any(d.index >= 0 for d in scope.by_name.get(pname, ())):
-            return False  # rebound in the function
-        for x in self._local_reads(scope, pname):
+            return None
+        if any(isinstance(y, cst.Name) and y.value == pname and self.flow.scope_of(y) is not scope
+               for y in walk(fn.body)):
+            return None
+        return self._local_reads(scope, pname)
+
+    def _training_param_ok(self, cp: ClassProgram, fn: cst.FunctionDef, pname: str, seen: set) -> bool:
+        reads = self._param_reads(fn, pname, seen)
+        if reads is None:
+            return False
+        for x in reads:
             parent = self.ctx.parent(x)
             if not (isinstance(parent, cst.Arg) and parent.value is x and not parent.star):
                 return False
@@ -1497,8 +1509,7 @@ class TF1Classes:
             if not q and self._training_arg_ok(cp, parent, seen):
                 continue
             return False
-        return not any(isinstance(y, cst.Name) and y.value == pname and self.flow.scope_of(y) is not scope
-                       for y in walk(fn.body))
+        return True
 
     def _callees(self, cp: ClassProgram, func: cst.BaseExpression, seen: set):
         """The FunctionDefs a call of ``func`` may run, with whether ``self`` is bound: a file
@@ -1560,14 +1571,9 @@ class TF1Classes:
         return bool(targets) and all(self._keep_param_ok(cp, fn, pname, seen) for fn, pname in targets)
 
     def _keep_param_ok(self, cp: ClassProgram, fn: cst.FunctionDef, pname: str, seen: set) -> bool:
-        key = (id(fn), pname)
-        if key in seen:
-            return True
-        seen.add(key)
-        scope = self.flow.scopes.get(id(fn))
-        if scope is None or any(d.index >= 0 for d in scope.by_name.get(pname, ())):
-            return False  # rebound in the function
-        reads = self._local_reads(scope, pname)
+        reads = self._param_reads(fn, pname, seen)
+        if reads is None:
+            return False
         for x in reads:
             parent = self.ctx.parent(x)
             if not (isinstance(parent, cst.Arg) and parent.value is x and not parent.star):
@@ -1583,8 +1589,7 @@ class TF1Classes:
             if not q and self._keep_arg_ok(cp, parent, seen):
                 continue
             return False
-        return bool(reads) and not any(isinstance(y, cst.Name) and y.value == pname
-                                       and self.flow.scope_of(y) is not scope for y in walk(fn.body))
+        return True
 
     def param_source(self, name: cst.Name, _depth: int = 0) -> cst.Attribute | None:
         """The ``self.<attr>`` every call of the method holding ``name`` (one of its parameters,
@@ -1626,14 +1631,10 @@ class TF1Classes:
         return targets is not None and all(self._flag_param_ok(cp, fn, pname, seen) for fn, pname in targets)
 
     def _flag_param_ok(self, cp: ClassProgram, fn: cst.FunctionDef, pname: str, seen: set) -> bool:
-        key = (id(fn), pname)
-        if key in seen:
-            return True
-        seen.add(key)
-        scope = self.flow.scopes.get(id(fn))
-        if scope is None or any(d.index >= 0 for d in scope.by_name.get(pname, ())):
-            return False  # rebound in the function
-        for x in self._local_reads(scope, pname):
+        reads = self._param_reads(fn, pname, seen)
+        if reads is None:
+            return False
+        for x in reads:
             parent = self.ctx.parent(x)
             if isinstance(parent, cst.Comparison) and parent.left is x and len(parent.comparisons) == 1 \
                     and isinstance(parent.comparisons[0].operator, (cst.Is, cst.IsNot)) \
@@ -1644,9 +1645,7 @@ class TF1Classes:
                     and self._flag_arg_ok(cp, parent, seen):
                 continue
             return False
-        # a nested function reading it would not be seen by the scope's reads
-        return not any(isinstance(y, cst.Name) and y.value == pname and self.flow.scope_of(y) is not scope
-                       for y in walk(fn.body))
+        return True
 
     def _passed_instance_runs(self, cp: ClassProgram) -> str:
         """Runs in a FILE FUNCTION given an instance and the session (``run_epoch(model, session,

@@ -6,14 +6,14 @@ import libcst as cst
 from ..args import BoundArgs, Unbindable
 from ..diagnostics import Severity
 from ..emit import apply_layer, call, code, expr, float_repr, literal
-from ._tf1_program import TF1Program, _walk
+from ._keep_prob import KeepProbResolver
 from ._tflearn import Untranslatable
 from .base import Case, CallRule
 
 SIG = "x, keep_prob=None, noise_shape=None, seed=None, name=None, rate=None"
 
 
-class NnDropout(CallRule):
+class NnDropout(KeepProbResolver, CallRule):
     ID = "TFM134"
     TRIGGERS = ("tensorflow",)
     NAME = "nn-dropout-keep-prob"
@@ -48,13 +48,9 @@ class NnDropout(CallRule):
                 self.report(original, "a literal keep_prob also dropped units at evaluation in TF1; "
                             "Keras' Dropout only drops while training", severity=Severity.WARNING)
             elif isinstance(keep, cst.Name):
-                from ..analysis.tf1_classes import TF1Classes
-
-                # a method's parameter every call gives self.<keep_prob placeholder> (TFM144)
-                val = self.ctx.analysis(TF1Classes).keep_prob(b.orig("keep_prob")) \
-                    if isinstance(b.orig("keep_prob"), cst.Name) else None
-                if val is None:
-                    val = self._fed_value(keep.value, original)
+                # a placeholder, or a parameter given one (a module function's, or a method's that
+                # every call passes self.<keep_prob placeholder>): the value its training runs fed
+                val = self._fed_value(keep.value, original)
             elif isinstance(b.orig("keep_prob"), cst.Attribute):  # self.keep_prob of a model class (TFM144)
                 from ..analysis.tf1_classes import TF1Classes
 
@@ -72,76 +68,6 @@ class NnDropout(CallRule):
             rate = cst.parse_expression(float_repr(round(1.0 - float(val), 10)))
         kw = {"seed": b.node("seed")} if b.given("seed") else {}
         return apply_layer(call("keras.layers.Dropout", rate, **kw), b.node("x"))
-
-    def _placeholder_attribute(self, keep: cst.BaseExpression) -> bool:
-        """``self.keep_prob`` where a method of the enclosing class sets
-        ``self.keep_prob = tf.placeholder(...)``."""
-        if not (isinstance(keep, cst.Attribute) and isinstance(keep.value, cst.Name)):
-            return False
-        me, attr = keep.value.value, keep.attr.value
-        cls = self.ctx.parent(keep)
-        while cls is not None and not isinstance(cls, cst.ClassDef):
-            cls = self.ctx.parent(cls)
-        if cls is None:
-            return False
-
-        found = []
-        ctx = self.ctx
-
-        class V(cst.CSTVisitor):
-            def visit_Assign(self, node: cst.Assign) -> None:
-                if any(isinstance(t.target, cst.Attribute) and isinstance(t.target.value, cst.Name)
-                       and t.target.value.value == me and t.target.attr.value == attr for t in node.targets) \
-                        and isinstance(node.value, cst.Call) \
-                        and (ctx.legacy_name(node.value) or "").startswith("tensorflow.placeholder"):
-                    found.append(node)
-
-        cls.visit(V())
-        return bool(found)
-
-    def _fed_value(self, name: str, at: cst.CSTNode):
-        arg = self._passed_as(name, at)
-        if arg is not None:  # conv_net(x, weights, biases, keep_prob): the parameter is the placeholder
-            return self._fed_value(arg.value, arg)
-        tp = self.ctx.analysis(TF1Program)
-        progs = [tp.program_of(at)] + list(tp.programs.values())
-        for prog in progs:
-            if prog is None or name not in prog.placeholders:
-                continue
-            vals = {literal(v, None) for r, v in prog.fed_values(name) if r.train_op is not None}
-            if len(vals) == 1:
-                return vals.pop()
-            raise Untranslatable(f"{name} is fed {sorted(map(str, vals)) or 'nothing'} in the training runs")
-        raise Untranslatable(f"keep_prob {name} is not a placeholder fed with a constant")
-
-    def _passed_as(self, name: str, at: cst.CSTNode) -> cst.Name | None:
-        """``name`` is a parameter of the module function holding ``at``, never rebound there, and
-        that function is called once in the file with a plain name for it: that name."""
-        from ..analysis.flow import Flow
-
-        flow = self.ctx.analysis(Flow)
-        scope = flow.scope_of(at)
-        fn = scope.node
-        if not isinstance(fn, cst.FunctionDef) or fn not in self.ctx.module.body or fn.decorators:
-            return None
-        defs = scope.by_name.get(name, ())
-        if len(defs) != 1 or defs[0].index != -1:
-            return None
-        params = list(fn.params.params)
-        if not any(p.name.value == name for p in params):
-            return None
-        refs = [n for n in _walk(self.ctx.module) if isinstance(n, cst.Name) and n.value == fn.name.value
-                and n is not fn.name]
-        if len(refs) != 1:
-            return None
-        c = self.ctx.parent(refs[0])
-        if not isinstance(c, cst.Call) or c.func is not refs[0] or any(a.star for a in c.args):
-            return None
-        for i, a in enumerate(c.args):
-            if (a.keyword is None and i < len(params) and params[i].name.value == name) or (
-                    a.keyword is not None and a.keyword.value == name):
-                return a.value if isinstance(a.value, cst.Name) else None
-        return None
 
     VALID = ["import keras\nh = keras.layers.Dropout(0.5)(h)\n"]
     INVALID = [

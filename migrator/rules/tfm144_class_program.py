@@ -606,29 +606,19 @@ class ClassProgramRule(Rule):
                             comment=cst.Comment("# learning-rate placeholder: every training step sets the "
                                                 "optimizer's rate to the value its run fed"),
                             newline=updated.trailing_whitespace.newline))
-                if p.role == "hyper" and cp.keep_args and not cp.flag_args and p.name not in cp.learning_rates:
-                    # passed to methods that only give it to tf.nn.dropout: those became Keras Dropout
-                    # layers (rate 1 - the value the training runs fed); the attribute stays, unused
+                if p.role == "hyper" and (cp.flag_args or cp.keep_args) and p.name not in cp.learning_rates:
+                    # passed to functions / methods that only hand it to tf.layers' training= (now
+                    # Keras' own training flag) or to a dropout's keep probability (now a Keras
+                    # Dropout, rate 1 - the value the training runs fed): the attribute stays, unused
                     self.ctx.count(self)
                     small = updated.body[0]
+                    what = ("training-mode placeholder: Keras' training flag (train_on_batch / predict) does its job"
+                            if cp.flag_args else
+                            "keep-probability placeholder: the Keras Dropout layers (training mode only) do its job")
                     return updated.with_changes(
                         body=[small.with_changes(value=cst.Name("None"))],
                         trailing_whitespace=cst.TrailingWhitespace(
-                            whitespace=cst.SimpleWhitespace("  "),
-                            comment=cst.Comment("# keep-probability placeholder: the Keras Dropout layers "
-                                                "(training mode only) do its job"),
-                            newline=updated.trailing_whitespace.newline))
-                if p.role == "hyper" and cp.flag_args and p.name not in cp.learning_rates:
-                    # passed to file functions that only hand it to tf.layers' training=, which
-                    # became Keras' own training flag: the attribute stays, unused
-                    self.ctx.count(self)
-                    small = updated.body[0]
-                    return updated.with_changes(
-                        body=[small.with_changes(value=cst.Name("None"))],
-                        trailing_whitespace=cst.TrailingWhitespace(
-                            whitespace=cst.SimpleWhitespace("  "),
-                            comment=cst.Comment("# training-mode placeholder: Keras' training flag "
-                                                "(train_on_batch / predict) does its job"),
+                            whitespace=cst.SimpleWhitespace("  "), comment=cst.Comment("# " + what),
                             newline=updated.trailing_whitespace.newline))
                 if p.role == "hyper":  # Keras' training flag (see TF1Classes._hyper)
                     self.ctx.count(self)
