@@ -267,9 +267,12 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             texts[mode] = text
             print(f"[{name}] {mode} ...", file=sys.stderr, flush=True)
+            if "path" not in mig:  # the migration itself failed: its error is the cell
+                row[mode] = {}
+                continue
             cmd = [sys.executable, "-m", "migrator.reference.run_seeded", mig["path"]] if args.seeds > 1 else \
                 [sys.executable, mig["path"]]
-            row[mode] = run_seeds(cmd, work / name / mode, False, args.timeout, args.seeds) if "path" in mig else {}
+            row[mode] = run_seeds(cmd, work / name / mode, False, args.timeout, args.seeds)
         if args.no_verify:
             row["verify"] = {"verdict": "skipped"}
         elif "auc" in row["faithful"]:
