@@ -16,8 +16,8 @@ class VariableScope(Rule):
     ID = "TFM138"
     TRIGGERS = ("tensorflow",)
     NAME = "variable-scope"
-    MESSAGE = ("tf.variable_scope / tf.name_scope block, tf.Graph().as_default() around Keras code "
-               "-> its body")
+    MESSAGE = ("tf.variable_scope / tf.name_scope block, tf.Graph().as_default() or tf.device() around Keras "
+               "code -> its body")
     RATIONALE = ("A scope that only names variables has no Keras meaning: each Keras layer owns its "
                  "weights. A scope that SHARES variables (reuse=True, AUTO_REUSE, reuse_variables()) is "
                  "only dropped when TFM205 has replaced the towers by one encoder model; otherwise it "
@@ -27,7 +27,8 @@ class VariableScope(Rule):
                  "functional model only what its inputs reach, so once nothing TF1 / tflearn is left "
                  "in the block it is dropped. While any legacy reference is left inside (a TODO), the "
                  "block stays: that code still needs its own graph (a tflearn DNN collects every train "
-                 "op of its graph). ``as g`` and extra items (a Session) keep it too.")
+                 "op of its graph). ``as g`` and extra items (a Session) keep it too. ``with tf.device(d):`` only "
+                 "places ops; it goes on the same condition (reported).")
     ORDER = 45
 
     def leave_With(self, original: cst.With, updated: cst.With):
@@ -38,9 +39,16 @@ class VariableScope(Rule):
             return self._scopes(tp, original, updated)
         if len(original.items) != 1 or not isinstance(original.items[0].item, cst.Call):
             return updated
-        if self._graph_context(tp, original.items[0]):
+        device = tp.qname(original.items[0].item) == "tensorflow.device"
+        if self._graph_context(tp, original.items[0]) or device:
             if original.items[0].asname is not None or self.ctx.bindings.refs(updated.body, deep=True):
-                return updated  # TF1 code left inside (TFM100 marks it) still needs its own graph
+                return updated  # TF1 code left inside (TFM100 marks it) still needs its own graph / device
+            if device:
+                from ..diagnostics import Severity
+
+                self.report(original, "tf.device block removed: Keras places the computation itself (a device "
+                            "is chosen through the backend, e.g. CUDA_VISIBLE_DEVICES); the results are the same",
+                            severity=Severity.INFO)
             self.ctx.count(self)
             body = list(updated.body.body)
             body[0] = body[0].with_changes(
@@ -199,6 +207,11 @@ class VariableScope(Rule):
 
     VALID = ["import keras\nh = keras.layers.Dense(3)(x)\n"]
     INVALID = [
+        # a device block around code that is all Keras now: dropped (reported)
+        Case("import tensorflow as tf\nimport keras\nwith tf.device('/cpu:0'):\n"
+             "    x = keras.Input(shape=(3,))\n    m = keras.Model(x, keras.layers.Dense(2)(x))\n",
+             "import keras\nx = keras.Input(shape=(3,))\nm = keras.Model(x, keras.layers.Dense(2)(x))\n",
+             ("TFM138",)),
         # a fresh TF1 graph around code that is all Keras now: dropped
         Case("import tensorflow as tf\nimport keras\n# build\nwith tf.Graph().as_default():\n"
              "    x = keras.Input(shape=(3,))\n    m = keras.Model(x, keras.layers.Dense(2)(x))\n",
