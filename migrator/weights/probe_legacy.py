@@ -110,6 +110,29 @@ def _reads(outputs, placeholder) -> bool:
     return False
 
 
+_FLAGS_BEFORE: set | None = None
+
+
+def _forget_flags() -> None:
+    """Undefine the absl flags (``tf.flags`` / ``tf.app.flags``) defined since the first script
+    started: scripts probed in one process may define the same flag names (TF1 refuses a
+    second DEFINE with ``DuplicateFlagError``)."""
+    global _FLAGS_BEFORE
+    try:
+        from absl import flags
+    except ImportError:  # pragma: no cover - absl comes with TensorFlow
+        return
+    names = set(flags.FLAGS)
+    if _FLAGS_BEFORE is None:
+        _FLAGS_BEFORE = names
+        return
+    for name in names - _FLAGS_BEFORE:
+        try:
+            delattr(flags.FLAGS, name)
+        except AttributeError:  # pragma: no cover
+            pass
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     script_args: list[str] = []
@@ -229,6 +252,7 @@ def main(argv: list[str] | None = None) -> int:
         script = os.path.abspath(script)
         sys.argv = [script] + script_args
         sys.path.insert(0, os.path.dirname(script))
+        _forget_flags()  # tf.flags the previous script defined (one process probes them all)
         error = None
         try:
             g = runpy.run_path(script, run_name="__main__")
