@@ -24,6 +24,7 @@ import libcst as cst
 
 from ..cstcache import walk
 from ..emit import literal
+from ..rules._keep_prob import dropout_keep_arg, run_constant
 from .flow import Flow, ScopeFlow, load_names
 
 
@@ -110,8 +111,9 @@ class ClassProgram:
     # reads ``feed["x"]``
     keyed_feeds: dict[int, list[str]] = field(default_factory=dict)
     # ``step = tf.Variable(0, trainable=False)`` of the scope using the class, given to its train
-    # op's ``minimize(global_step=step)``: name -> (statement, start); read only as a fetch of
-    # training runs (TF1 returned the value after the update) and by ``tf.train.global_step``
+    # op's ``minimize(global_step=step)``: name -> (statement, start, the train op's call); read
+    # only as a fetch of the class's runs (a training run returned the value after its update)
+    # and by ``tf.train.global_step``
     scope_steps: dict[str, tuple] = field(default_factory=dict)
     why: str = ""                           # non-empty: not translatable, and why
     # scalar placeholders read only as an optimizer's learning rate, fed by every training run
@@ -1558,11 +1560,6 @@ class TF1Classes:
             return [(funcs[func.value], False)]
         return None
 
-    _KEEP_ARGS = {"tensorflow.nn.dropout": ("keep_prob", 1),
-                  "tensorflow.contrib.rnn.DropoutWrapper": ("output_keep_prob", 2),
-                  "tensorflow.nn.rnn_cell.DropoutWrapper": ("output_keep_prob", 2)}
-    _WRAPPER_KEEPS = ("input_keep_prob", "output_keep_prob", "state_keep_prob")
-
     def _keep_arg_ok(self, cp: ClassProgram, arg: cst.Arg, seen: set) -> bool:
         """``arg`` passes a keep probability to methods / file functions whose parameter is read
         only as the keep_prob of ``tf.nn.dropout`` / a ``DropoutWrapper`` keep probability, or
@@ -1580,51 +1577,14 @@ class TF1Classes:
                 return False
             c = self.ctx.parent(parent)
             q = self.tp.qname(c) if isinstance(c, cst.Call) else None
-            if q == "tensorflow.nn.dropout" and ((parent.keyword is not None and parent.keyword.value == "keep_prob")
-                                                 or (parent.keyword is None and c.args.index(parent) == 1)):
-                continue
-            if q in self._KEEP_ARGS and q != "tensorflow.nn.dropout" and parent.keyword is not None \
-                    and parent.keyword.value in self._WRAPPER_KEEPS:
+            # the keep probability of tf.nn.dropout or of a DropoutWrapper (TFM134 / TFM158 read
+            # the value fed; contrib's dropout has its own is_training and is not one of them)
+            if q != "tensorflow.contrib.layers.dropout" and dropout_keep_arg(self.ctx, parent):
                 continue
             if not q and self._keep_arg_ok(cp, parent, seen):
                 continue
             return False
         return True
-
-    def param_source(self, name: cst.Name, _depth: int = 0) -> cst.Attribute | None:
-        """The ``self.<attr>`` every call of the method holding ``name`` (one of its parameters,
-        never rebound) passes for it - through other methods' parameters too; None otherwise."""
-        fn = self.ctx.parent(name)
-        while fn is not None and not isinstance(fn, cst.FunctionDef):
-            fn = self.ctx.parent(fn)
-        cls = self.ctx.parent(self.ctx.parent(fn)) if fn is not None else None
-        if not isinstance(cls, cst.ClassDef) or _depth > 8:
-            return None
-        params = [p_.name.value for p_ in fn.params.params][1:]
-        scope = self.flow.scopes.get(id(fn))
-        if name.value not in params or scope is None or any(d.index >= 0 for d in scope.by_name.get(name.value, ())):
-            return None
-        found: list = []
-        for n in walk(cls):
-            if not (isinstance(n, cst.Attribute) and n.attr.value == fn.name.value):
-                continue
-            c = self.ctx.parent(n)
-            if not (isinstance(c, cst.Call) and c.func is n and _self_attr(n) == fn.name.value) \
-                    or any(a.star for a in c.args):
-                return None  # the method used otherwise than by a call through self
-            pos = [a for a in c.args if a.keyword is None]
-            i = params.index(name.value)
-            arg = pos[i] if len(pos) > i else next(
-                (a for a in c.args if a.keyword is not None and a.keyword.value == name.value), None)
-            v = arg.value if arg is not None else None
-            if isinstance(v, cst.Name):
-                v = self.param_source(v, _depth + 1)
-            if _self_attr(v) is None:
-                return None
-            found.append(v)
-        if not found or len({_self_attr(v) for v in found}) != 1:
-            return None
-        return found[0]
 
     def _flag_arg_ok(self, cp: ClassProgram, arg: cst.Arg, seen: set) -> bool:
         targets = self._arg_params(cp, arg)
@@ -2155,7 +2115,6 @@ class TF1Classes:
         if len(reads) != 1 or not self._within(reads[0], run):
             return None
         from ..emit import code
-        from ..rules._keep_prob import run_constant
 
         values: dict = {}
         for k in keys:
@@ -2219,8 +2178,6 @@ class TF1Classes:
                             or (parent.keyword is None and c.args.index(parent) == 1)):
                         kind = kind or "keep_prob"
                         continue
-                    from ..rules._keep_prob import dropout_keep_arg
-
                     if parent.value is n and dropout_keep_arg(self.ctx, parent):
                         kind = kind or "keep_prob"  # a DropoutWrapper's keep probability (TFM158)
                         continue
@@ -2247,8 +2204,6 @@ class TF1Classes:
             if attr in r.feeds:
                 v = literal(r.feeds[attr], None)
                 if v is None and r.train and kind == "keep_prob":  # FLAGS.keep: one value for the run
-                    from ..rules._keep_prob import run_constant
-
                     rc = run_constant(self.ctx, r.feeds[attr])
                     v = cst.Module([]).code_for_node(rc) if isinstance(rc, cst.BaseExpression) else rc
                 (train_vals if r.train else eval_vals).add(v)
@@ -2268,10 +2223,6 @@ class TF1Classes:
     def keep_prob(self, node: cst.CSTNode) -> float | None:
         """The constant a class's keep_prob placeholder ``self.<attr>`` (``node``) is fed in
         its training runs, when it becomes Keras' Dropout rate (see :meth:`_hyper`)."""
-        if isinstance(node, cst.Name):  # a method parameter every call gives self.<keep_prob>
-            node = self.param_source(node)
-            if node is None:
-                return None
         attr = _self_attr(node)
         n = self.ctx.parent(node)
         while n is not None and not isinstance(n, cst.ClassDef):

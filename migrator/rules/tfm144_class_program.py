@@ -1067,16 +1067,7 @@ class ClassProgramRule(Rule):
         self.ctx.count(self)
         # the method's own name when it returns the op (``self.train_op = self.get_train_op()``)
         target = cst.Name(mo.local) if mo.local else cst.Attribute(cst.Name("self"), cst.Name(mo.attr))
-        outs = self._step_fetches(cp)
-        if outs:  # the training runs fetch metrics of a stochastic graph: the step returns them
-            self.ctx.use_helper("FetchingLossModel")
-            key = _self_attr_name(mo.loss_node)
-            first = stmt("{m} = FetchingLossModel({i}, {o}, %d)" % outs.index(key), m=target, i=ins,
-                         o=cst.List([cst.Element(cst.Attribute(cst.Name("self"), cst.Name(a))) for a in outs]))
-        else:
-            self.ctx.use_helper("LossModel")
-            first = stmt("{m} = LossModel({i}, {l})", m=target, i=ins, l=loss)
-        stmts = [first, stmt("{m}.compile(optimizer={o})", m=target, o=opt)]
+        stmts = self._model_statements(cp, target, ins, loss, "self", _self_attr_name(mo.loss_node), opt)
         if mo.clip is not None:  # TF1 clipped each gradient before applying it: Keras' optimizer does
             if not isinstance(opt, cst.Name):
                 raise _Todo("apply_gradients on an unnamed optimizer")
@@ -1096,17 +1087,23 @@ class ClassProgramRule(Rule):
         loss = cst.Attribute(_inst_node(op.instance), cst.Name(op.loss))
         self.ctx.add_import("keras")
         self.ctx.count(self)
-        outs = self._step_fetches(cp)
-        if outs:  # the training runs fetch metrics of a stochastic graph: the step returns them
-            self.ctx.use_helper("FetchingLossModel")
-            first = stmt("{m} = FetchingLossModel({i}, {o}, %d)" % outs.index(op.loss), m=cst.Name(model), i=ins,
-                         o=cst.List([cst.Element(cst.Attribute(_inst_node(op.instance), cst.Name(a))) for a in outs]))
-        else:
-            self.ctx.use_helper("LossModel")
-            first = stmt("{m} = LossModel({i}, {l})", m=cst.Name(model), i=ins, l=loss)
-        stmts = [first, stmt("{m}.compile(optimizer={o})", m=cst.Name(model), o=value.func.value)]
+        stmts = self._model_statements(cp, cst.Name(model), ins, loss, op.instance, op.loss, value.func.value)
         stmts[0] = stmts[0].with_changes(leading_lines=updated.leading_lines)
         return cst.FlattenSentinel(stmts)
+
+    def _model_statements(self, cp: ClassProgram, target, ins, loss, inst: str, loss_attr: str | None, opt) -> list:
+        """``target = LossModel(ins, loss)`` + its compile; when the training runs fetch metrics of
+        a stochastic graph (``_step_fetches``), a FetchingLossModel of ``inst``'s fetched
+        attributes whose step returns them."""
+        outs = self._step_fetches(cp)
+        if outs:
+            self.ctx.use_helper("FetchingLossModel")
+            first = stmt("{m} = FetchingLossModel({i}, {o}, %d)" % outs.index(loss_attr), m=target, i=ins,
+                         o=cst.List([cst.Element(cst.Attribute(_inst_node(inst), cst.Name(a))) for a in outs]))
+        else:
+            self.ctx.use_helper("LossModel")
+            first = stmt("{m} = LossModel({i}, {l})", m=target, i=ins, l=loss)
+        return [first, stmt("{m}.compile(optimizer={o})", m=target, o=opt)]
 
     def _train_run(self, cp: ClassProgram, r, updated):
         small = updated.body[0]
