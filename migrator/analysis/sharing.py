@@ -1167,13 +1167,16 @@ class Sharing:
         return {cid: next(iter(keys)) for cid, keys in self.getvar_keys.items()
                 if len(keys) == 1 and keys <= shared}
 
-    def stored_layers(self, g: TowerGroup, handled: frozenset = frozenset()) -> dict[int, str] | None:
+    def stored_layers(self, g: TowerGroup, handled: frozenset = frozenset(),
+                      shared_ok: bool = False) -> dict[int, str] | None:
         """A PARTLY shared group whose shared variables all come from named layer calls
         (``tf.layers.batch_normalization(x, name='bn')`` under reuse), each of which gets only
         shared variables: id(layer call) -> the TF1 scope name of its variables (for a layer
         store keyed by that name). None when some shared variable is a bare get_variable or a
-        layer call gets shared and unshared variables."""
-        if g.verdict != "partial":
+        layer call gets shared and unshared variables. ``shared_ok``: a FULLY shared group too
+        (TFM205's towers built as written, whose calls differ in more than the input: the layers
+        - named, or numbered by TF1 in the scope the builder opens - come from that store)."""
+        if g.verdict != "partial" and not (shared_ok and g.verdict == "shared"):
             return None
         shared, out, covered = set(g.shared), {}, set()
         # bare get_variable calls whose layer another translation stores (TFM135) count as covered

@@ -31,6 +31,16 @@ class FixedModeBatchNormalization(keras.layers.BatchNormalization):
         return {**super().get_config(), "training": self.fixed_training}
 ''', imports=[("keras", None, None)])
 
+TF1_MODE_DROPOUT = register("TF1ModeDropout", '''
+class TF1ModeDropout(keras.layers.Dropout):
+    # TF1 tf.layers.dropout(training=<a Python bool>): the mode of each call was fixed when the
+    # graph was built (a training tower drops units whenever it runs, an evaluation tower never),
+    # while a functional Keras model passes ITS training flag to every layer call - the call pins it
+
+    def call(self, inputs, training=None, tf1_training=None):
+        return super().call(inputs, training=training if tf1_training is None else bool(tf1_training))
+''', imports=[("keras", None, None)])
+
 TF1_MODE_BN = register("TF1ModeBatchNormalization", '''
 class TF1ModeBatchNormalization(keras.layers.BatchNormalization):
     # TF1 batch_normalization(training=<a Python bool>): the mode of each call was fixed when the
@@ -133,6 +143,8 @@ class TfLayers(CallRule):
 
         if not isinstance(training, cst.Name):
             return False
+        if self._tower_mode(original, training):
+            return True
         tc = self.ctx.analysis(TF1Classes)
         fn = tc.class_function(original)
         if fn is None:
@@ -142,6 +154,15 @@ class TfLayers(CallRule):
             return False
         return not any(p.role == "hyper" and p.name not in cp.learning_rates and tc.attr_read(cp, p.name)
                        for cp in tc.classes.values() if not cp.why for p in cp.placeholders.values())
+
+    def _tower_mode(self, original: cst.Call, training: cst.BaseExpression) -> bool:
+        """``training=<a parameter>`` of a tower builder whose towers TFM205 keeps as written
+        (each call passes a constant mode: TF1's training and evaluation towers)."""
+        if not isinstance(training, cst.Name) or not self.ctx.rule_active("TFM205"):
+            return False
+        from .tfm205_shared_towers import SharedPlan
+
+        return self.ctx.analysis(SharedPlan).mode_param(original, training.value)
 
     def _scoped(self, b: BoundArgs, out):
         """A model class built twice into one graph (rules/_tf1_store.py): the layer comes from
@@ -201,6 +222,13 @@ class TfLayers(CallRule):
             args.append(b.node("rate"))
             if b.given("seed"):
                 kw["seed"] = b.node("seed")
+            if self._tower_mode(original, b.orig("training")):
+                # a Python bool each tower call fixes (TF1 built one graph per mode): pinned per call,
+                # as a functional Keras model would pass ITS training flag
+                self.ctx.use_helper("TF1ModeDropout")
+                layer = call("TF1ModeDropout", *args, **kw)
+                return cst.Call(func=layer, args=[cst.Arg(x), cst.Arg(training, keyword=cst.Name("tf1_training"),
+                                                                      equal=_eq())])
             layer = call("keras.layers.Dropout", *args, **kw)
             if literal(training, None) is True:
                 return cst.Call(func=layer, args=[cst.Arg(x), cst.Arg(to_node(True), keyword=cst.Name("training"),

@@ -12,9 +12,12 @@ from ..names import dotted
 from ._encoder import apply_encoder, encoder_statements, free_name
 from ..helpers import register
 from ._siamese import walk
+from .tfm131_tf_layers import TF1_MODE_DROPOUT
+from .tfm201_unshared_towers import TF1_LAYER
 from .base import Case, Rule
 
 _REUSE_PARAM = re.compile(r"reus", re.I)
+_MODE_LAYERS = ("tensorflow.layers.dropout", "tensorflow.layers.batch_normalization")
 _LAYER_ROOTS = ("tensorflow.layers.", "tensorflow.contrib.layers.", "tensorflow.contrib.slim.", "tflearn.")
 
 TF1_FIXED_MODE = register("TF1FixedMode", '''
@@ -122,6 +125,11 @@ class SharedPlan:
         self.problem: dict[int, str] = {}
         self.extra: dict[int, list[cst.Arg]] = {}
         self.modes: dict[int, list[bool]] = {}   # group -> each tower's constant dropout mode
+        # towers built as written (their calls differ besides the input): group -> id(layer call)
+        # -> its TF1 variable-scope name; the layers come from a store keyed by it (tf1_layer)
+        self.stored: dict[int, dict[int, str]] = {}
+        self.stored_calls: dict[int, str] = {}
+        self.mode_params: dict[int, set[str]] = {}   # id(builder) -> its constant-mode parameters
         self.strip_args: set[int] = set()
         self.remove: set[int] = set()
         self.groups: list[TowerGroup] = []
@@ -140,13 +148,18 @@ class SharedPlan:
             k = id(g)
             why = self._why_not(g)
             if why:
+                self.stored.pop(k, None)
+                self.mode_params.pop(id(g.function), None)
                 if not g.from_earlier_run:  # (that run's TODO already says so)
                     self.problem[k] = why
                 continue
-            self.encoder[k] = free_name(taken, "encoder")
-            taken.add(self.encoder[k])
-            for i, c in enumerate(g.calls):
-                self.by_stmt.setdefault(id(ctx.statement_of(c)), []).append((g, i, c))
+            if k in self.stored:
+                self.stored_calls.update(self.stored[k])
+            else:
+                self.encoder[k] = free_name(taken, "encoder")
+                taken.add(self.encoder[k])
+                for i, c in enumerate(g.calls):
+                    self.by_stmt.setdefault(id(ctx.statement_of(c)), []).append((g, i, c))
             handled_fns.setdefault(id(g.function), []).append(g)
             # reuse_variables() between the calls, in the scope that makes them
             first, last = ctx.position(g.calls[0]), ctx.position(g.calls[-1])
@@ -188,9 +201,13 @@ class SharedPlan:
             extras.append([f"{p}={code(a.value).strip()}" for p, a in bound[1:] if not (p in params or p == "reuse")])
         if any(e != extras[0] for e in extras):
             modes = self._fixed_modes(g, method)
-            if modes is None:
-                return "the tower calls pass different arguments besides the input and reuse"
-            self.modes[id(g)] = modes
+            if modes is not None:
+                self.modes[id(g)] = modes
+            else:
+                stored = self._stored_towers(g, method)
+                if stored is None:
+                    return "the tower calls pass different arguments besides the input and reuse"
+                self.stored[id(g)] = stored
         if len({code(c.func).strip() for c in g.calls}) != 1:
             return "the towers are called through different names"
         # a TF1 program that stays TF1 as a whole (TFM140 cannot translate one of its runs) keeps
@@ -200,6 +217,57 @@ class SharedPlan:
         if _program_stays_tf1(ctx, g.calls[0]):
             return "the TF1 program around them stays TF1 (TFM140: one of its sess.run calls is not translated)"
         return None
+
+    def _stored_towers(self, g: TowerGroup, method: bool) -> dict[int, str] | None:
+        """Towers whose calls differ in more than a dropout mode (TensorFlow-Examples' ``conv_net(x,
+        ..., reuse=False, is_training=True)`` / ``(..., reuse=True, is_training=False)``, the mode
+        also choosing ``tf.nn.softmax(out) if not is_training else out``): TF1 builds each tower
+        as written, with the same variables. Kept as written, each weighted layer taken from a
+        store keyed by its TF1 name (``tf1_layer('ConvNet/conv2d', lambda: ...)``) when every one
+        gets one name at every execution (analysis/sharing.py ``stored_layers``). A parameter read
+        as ``training=`` of a tf.layers dropout / batch normalization must be a constant at every
+        call: TF1 fixed that tower's mode (TFM131 pins it, ``TF1ModeDropout``). None otherwise."""
+        fn = g.function
+        stored = self.ctx.analysis(Sharing).stored_layers(g, shared_ok=True)
+        if not stored:
+            return None
+        params = [p for p in fn.params.params][1 if method else 0:]
+        names = {p.name.value for p in params}
+        sharing: Sharing = self.ctx.analysis(Sharing)
+        modes: set[str] = set()
+        for n in walk(fn.body):
+            if isinstance(n, (cst.FunctionDef, cst.Lambda, cst.ClassDef)):
+                return None  # a nested scope could rebind or capture a parameter
+            if isinstance(n, cst.Call) and sharing.qname(n.func) in _MODE_LAYERS:
+                for a in n.args:
+                    if a.keyword is not None and a.keyword.value == "training" \
+                            and isinstance(a.value, cst.Name) and a.value.value in names:
+                        modes.add(a.value.value)
+                if len([a for a in n.args if a.keyword is None]) > 4:
+                    return None  # training= passed positionally
+        rebound = {t.value for n in walk(fn.body) if isinstance(n, cst.Assign)
+                   for t in (x.target for x in n.targets) if isinstance(t, cst.Name)}
+        if modes & rebound:
+            return None
+        defaults = {p.name.value: p.default for p in params}
+        for c in g.calls:
+            bound = {p: a.value for p, a in _bound_params(fn, c, method)}
+            for p in modes:
+                v = bound.get(p, defaults.get(p))
+                if not (isinstance(v, cst.Name) and v.value in ("True", "False")):
+                    return None
+        self.mode_params[id(fn)] = modes
+        return stored
+
+    def mode_param(self, node: cst.CSTNode, name: str) -> bool:
+        """Is ``name`` read at ``node`` a constant-mode parameter of a builder whose towers are
+        kept as written (:meth:`_stored_towers`)?"""
+        if not self.mode_params:
+            return False
+        fn = self.ctx.parent(node)
+        while fn is not None and not isinstance(fn, cst.FunctionDef):
+            fn = self.ctx.parent(fn)
+        return fn is not None and name in self.mode_params.get(id(fn), ())
 
     def _fixed_modes(self, g: TowerGroup, method: bool) -> list[bool] | None:
         """Towers that differ only in a mode parameter: each call passes ``True`` / ``False`` for
@@ -308,13 +376,29 @@ class SharedTowers(Rule):
         return updated
 
     def leave_Call(self, original: cst.Call, updated: cst.Call):
+        plan: SharedPlan = self.ctx.analysis(SharedPlan)
+        name = plan.stored_calls.get(id(original))
+        if name is not None:
+            return self._store_layer(original, updated, name)
         # a reuse= argument removed last: no comma left after the new last argument
-        strip = self.ctx.analysis(SharedPlan).strip_args
+        strip = plan.strip_args
         if strip and any(id(a) in strip for a in original.args) and updated.args \
                 and isinstance(updated.args[-1].comma, cst.Comma) and not isinstance(original.args[-1].comma, cst.Comma):
             return updated.with_changes(args=[*updated.args[:-1], updated.args[-1].with_changes(
                 comma=cst.MaybeSentinel.DEFAULT)])
         return updated
+
+    def _store_layer(self, original: cst.Call, updated: cst.Call, name: str) -> cst.BaseExpression:
+        """``keras.layers.X(...)(x)`` -> ``tf1_layer('scope/name', lambda: keras.layers.X(...))(x)``:
+        the layer TF1's variable store gives every tower that builds it (rules/tfm201's helper)."""
+        if not isinstance(updated.func, cst.Call):  # not translated to a Keras layer applied to x
+            self.todo(original, f"this layer is not taken from the store of the layers its towers "
+                                f"share ({name}): each tower would make its own")
+            return updated
+        self.ctx.use_helper("tf1_layer")
+        make = cst.Lambda(params=cst.Parameters(), body=updated.func)
+        return updated.with_changes(func=cst.Call(func=cst.Name("tf1_layer"),
+                                                  args=[cst.Arg(cst.SimpleString(repr(name))), cst.Arg(make)]))
 
     def leave_If(self, original, updated):
         if id(original) in self.ctx.analysis(SharedPlan).remove:
@@ -439,6 +523,13 @@ class SharedTowers(Rule):
 
     def _problem(self, original, plan: SharedPlan) -> None:
         for g in plan.groups:
+            if id(g) in plan.stored and self.ctx.statement_of(g.calls[0]) is original:
+                names = ", ".join(pretty(k) for k in g.shared[:4]) + (" ..." if len(g.shared) > 4 else "")
+                self.report(original, f"{g.name}() towers share their variables in TF1 ({names}) but their "
+                                      f"calls differ besides the input: each tower is built as written, "
+                                      f"its layers taken from a store keyed by their TF1 names (tf1_layer)")
+                self.ctx.count(self)
+                continue
             why = plan.problem.get(id(g))
             if why and self.ctx.statement_of(g.calls[0]) is original:
                 self.todo(original, f"{g.name}() towers share their variables in TF1 but are not "
@@ -514,9 +605,22 @@ class SharedTowers(Rule):
         "    logits_test = TF1FixedMode(encoder, training=False)(features)\n"
         "    return logits_train, logits_test\n", ("TFM205",))]
     INVALID = [*INVALID, Case(
-        # the mode parameter is read otherwise too: the towers compute different things, TODO
+        # the mode parameter is read otherwise too (a Python branch: the towers compute different
+        # things): each tower built as written, its layers from TF1's name store, dropout pinned
         "import tensorflow as tf\n\ndef net(x, reuse, is_training):\n    with tf.variable_scope('Net', reuse=reuse):\n        h = tf.layers.dense(x, 8)\n        h = tf.layers.dropout(h, rate=0.5, training=is_training)\n        h = h * 2.0 if is_training else h\n        return tf.layers.dense(h, 2)\n\ndef model_fn(features):\n    logits_train = net(features, reuse=False, is_training=True)\n    logits_test = net(features, reuse=True, is_training=False)\n    return logits_train, logits_test\n",
-        "import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\nimport keras\n\ndef net(x, reuse, is_training):\n    # TODO(tflearn-migrate): TFM138 variable_scope shares variables (reuse): no Keras translation without TFM205's shared encoder\n    with tf.variable_scope('Net', reuse=reuse):\n        h = keras.layers.Dense(8)(x)\n        h = keras.layers.Dropout(0.5)(h)\n        h = h * 2.0 if is_training else h\n        return keras.layers.Dense(2)(h)\n\ndef model_fn(features):\n    # TODO(tflearn-migrate): TFM205 net() towers share their variables in TF1 but are not turned into one encoder: the tower calls pass different arguments besides the input and reuse\n    logits_train = net(features, reuse=False, is_training=True)\n    logits_test = net(features, reuse=True, is_training=False)\n    return logits_train, logits_test\n", ("TFM205", "TFM138"), todo=True)]
+        "import keras\n\n\n# tflearn-migrate helper: tf1_layer\n" + TF1_LAYER.code + "\n\n# tflearn-migrate helper: TF1ModeDropout\n"
+        + TF1_MODE_DROPOUT.code + "\n\n"
+        "def net(x, reuse, is_training):\n    h = tf1_layer('Net/dense', lambda: keras.layers.Dense(8))(x)\n"
+        "    h = TF1ModeDropout(0.5)(h, tf1_training=is_training)\n    h = h * 2.0 if is_training else h\n"
+        "    return tf1_layer('Net/dense_1', lambda: keras.layers.Dense(2))(h)\n\ndef model_fn(features):\n"
+        "    logits_train = net(features, reuse=False, is_training=True)\n"
+        "    logits_test = net(features, reuse=True, is_training=False)\n    return logits_train, logits_test\n",
+        ("TFM205",))]
+    INVALID = [*INVALID, Case(
+        # ... but a mode that is not a constant at every call (a tensor flag): TF1's tower mode is
+        # not known when the graph is built - TODO
+        "import tensorflow as tf\n\ndef net(x, reuse, is_training):\n    with tf.variable_scope('Net', reuse=reuse):\n        h = tf.layers.dense(x, 8)\n        h = tf.layers.dropout(h, rate=0.5, training=is_training)\n        h = h * 2.0 if is_training else h\n        return tf.layers.dense(h, 2)\n\ndef model_fn(features, flag):\n    logits_train = net(features, reuse=False, is_training=flag)\n    logits_test = net(features, reuse=True, is_training=False)\n    return logits_train, logits_test\n",
+        "import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\nimport keras\n\ndef net(x, reuse, is_training):\n    # TODO(tflearn-migrate): TFM138 variable_scope shares variables (reuse): no Keras translation without TFM205's shared encoder\n    with tf.variable_scope('Net', reuse=reuse):\n        h = keras.layers.Dense(8)(x)\n        h = keras.layers.Dropout(0.5)(h)\n        h = h * 2.0 if is_training else h\n        return keras.layers.Dense(2)(h)\n\ndef model_fn(features, flag):\n    # TODO(tflearn-migrate): TFM205 net() towers share their variables in TF1 but are not turned into one encoder: the tower calls pass different arguments besides the input and reuse\n    logits_train = net(features, reuse=False, is_training=flag)\n    logits_test = net(features, reuse=True, is_training=False)\n    return logits_train, logits_test\n", ("TFM205", "TFM138"), todo=True)]
     INVALID = [*INVALID, Case(
         # both towers in one statement: ``ea, eb = tower(xa), tower(xb)`` (AUTO_REUSE inside)
         "import tensorflow as tf\n\ndef tower(x):\n    with tf.variable_scope('t', reuse=tf.AUTO_REUSE):\n"
