@@ -51,12 +51,25 @@ def test_two_mode_towers_become_one_encoder(fixes):
     # the mode parameter read otherwise than as dropout's training=: the towers differ in more
     ("        out = tf.layers.dense(fc1, n_classes)\n",
      "        out = tf.layers.dense(fc1, n_classes)\n        if is_training:\n            out = out * 2.0\n"),
-    # a mode that is not a constant: decided per call site at run time
-    ("logits_test = conv_net(X, 10, 0.25, reuse=True, is_training=False)",
-     "logits_test = conv_net(X, 10, 0.25, reuse=True, is_training=seed > 0)"),
     # two parameters differ
     ("logits_test = conv_net(X, 10, 0.25, reuse=True, is_training=False)",
      "logits_test = conv_net(X, 10, 0.5, reuse=True, is_training=False)"),
+])
+def test_other_constant_differences_build_each_tower_from_the_name_store(change, why):
+    """Towers that differ in more than the dropout mode are built as written, their layers taken
+    from TF1's name store (tests/test_stored_mode_towers.py)."""
+    src = FIXTURE.read_text()
+    assert change in src
+    code = _migrate(src.replace(change, why))
+    assert TODO_MARKER not in code and "TF1FixedMode" not in code
+    assert "tf1_layer('ConvNet/conv2d', lambda: keras.layers.Conv2D(" in code
+    assert "TF1ModeDropout(dropout)(fc1, tf1_training=is_training)" in code
+
+
+@pytest.mark.parametrize("change, why", [
+    # a mode that is not a constant: decided per call site at run time
+    ("logits_test = conv_net(X, 10, 0.25, reuse=True, is_training=False)",
+     "logits_test = conv_net(X, 10, 0.25, reuse=True, is_training=seed > 0)"),
 ])
 def test_other_differences_keep_the_todo(change, why):
     src = FIXTURE.read_text()

@@ -18,7 +18,7 @@ _SAME = {  # K.name(x, ...) -> keras.ops.name(x, ...) with the same arguments
 _REDUCE = {"sum": "sum", "mean": "mean", "max": "max", "min": "min", "prod": "prod", "std": "std",
            "var": "var", "logsumexp": "logsumexp"}
 _KEEP = {"clear_session", "epsilon", "floatx", "set_floatx", "image_data_format", "set_epsilon",
-         "set_image_data_format", "is_keras_tensor", "random_uniform", "int_shape"}
+         "set_image_data_format", "is_keras_tensor", "random_uniform", "int_shape", "get_uid"}
 _PREFIXES = ("keras.backend.", "tensorflow.keras.backend.", "keras.src.backend.")
 
 
