@@ -88,7 +88,7 @@ _OTHER = ("tensorflow.layers.", "tensorflow.contrib.", "tensorflow.nn.rnn_cell."
           "tensorflow.nn.dropout", "tensorflow.random.", "tensorflow.random_normal", "tensorflow.random_uniform",
           "tensorflow.truncated_normal", "tensorflow.multinomial", "tensorflow.set_random_seed",
           "tensorflow.gradients", "tensorflow.train.exponential_decay", "tensorflow.train.get_global_step",
-          "tensorflow.estimator.", "tensorflow.app.", "tensorflow.nn.nce_loss", "tensorflow.nn.sampled_softmax_loss",
+          "tensorflow.estimator.", "tensorflow.app.", "tensorflow.nn.sampled_softmax_loss",
           "tensorflow.control_dependencies", "tensorflow.group", "tensorflow.cond")
 
 
@@ -115,6 +115,7 @@ class VariableProgram:
         self.stmts: dict[int, str] = {}               # id(original statement) -> its role
         self.with_node: cst.With | None = None
         self.runs: dict[int, tuple] = {}              # id(original run call) -> (kind, data)
+        self.devices: list[cst.With] = []             # module-level ``with tf.device(..):`` blocks
         try:
             self._analyse()
             self.ok = bool(self.placeholders and self.all_vars and self.train_ops and self.session)
@@ -152,7 +153,9 @@ class VariableProgram:
         known_calls: set[int] = set()
         optimizers: dict[str, cst.Call] = {}   # name -> tf.train.XOptimizer(...) call
         names: set[str] = set()
-        for st in module.body:
+        body = self._flat(module.body)
+        known_calls |= {id(w.items[0].item) for w in self.devices}
+        for st in body:
             if isinstance(st, cst.With):
                 if self._session_with(st):
                     known_calls.add(id(st.items[0].item))
@@ -214,7 +217,8 @@ class VariableProgram:
         if self.with_node is not None:
             self._named_feeds(names)
         for n in cstcache.walk(module):
-            if isinstance(n, cst.Call) and id(n) not in self.random_inits:
+            if isinstance(n, cst.Call) and id(n) not in self.random_inits \
+                    and not any(n is w.items[0].item for w in self.devices):
                 q = self._q(n.func)
                 if any(q == s or (s.endswith(".") and q.startswith(s)) for s in _OTHER):
                     raise _Decline(q)
@@ -242,7 +246,7 @@ class VariableProgram:
         # every read of a program name is in its statements, a session run or (variables) a
         # module function, which reads their current values when it runs
         own = {id(x) for st in cstcache.walk(module) if id(st) in self.stmts for x in cstcache.walk(st)}
-        own |= {id(x) for st in module.body if (a := self._assign(st)) and a[0] in optimizers
+        own |= {id(x) for st in body if (a := self._assign(st)) and a[0] in optimizers
                 for x in cstcache.walk(st)}
         own |= {id(x) for f in self.init_fns for x in cstcache.walk(functions[f])}
         checked: set[int] = set()
@@ -281,6 +285,21 @@ class VariableProgram:
                     and id(ctx.parent(ctx.parent(p))) in self.var_calls:
                 continue
             raise _Decline(f"{n.value} read outside the program")
+
+    def _flat(self, stmts) -> list:
+        """The module's statements, those of a ``with tf.device('/cpu:0'):`` block in its place
+        (a placement only: TFM138 drops the block once what it holds is Keras)."""
+        out = []
+        for st in stmts:
+            if isinstance(st, cst.With) and len(st.items) == 1 and st.items[0].asname is None \
+                    and isinstance(st.items[0].item, cst.Call) \
+                    and self._q(st.items[0].item.func) == "tensorflow.device" \
+                    and isinstance(st.body, cst.IndentedBlock):
+                self.devices.append(st)
+                out.extend(st.body.body)
+            else:
+                out.append(st)
+        return out
 
     def _variable(self, value: cst.Call, functions: dict) -> None:
         if not value.args or value.args[0].keyword is not None:
