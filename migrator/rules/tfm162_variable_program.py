@@ -222,6 +222,12 @@ class VariableProgram:
                 q = self._q(n.func)
                 if any(q == s or (s.endswith(".") and q.startswith(s)) for s in _OTHER):
                     raise _Decline(q)
+                if q in ("tensorflow.nn.embedding_lookup", "tensorflow.nn.nce_loss"):
+                    from .tfm161_sampled_losses import refusal
+
+                    why = refusal(q.rsplit(".", 1)[1], n) if ctx.rule_active("TFM161") else "TFM161 is off"
+                    if why:
+                        raise _Decline(f"{q}: {why}")
         # each name of the program is bound once in the module
         names |= set(optimizers) | self.init_fns
         if self.session:
