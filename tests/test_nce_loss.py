@@ -28,6 +28,7 @@ LEGACY = textwrap.dedent("""\
     import numpy as np
     import tensorflow as tf
 
+    tf.set_random_seed(1)
     rs = np.random.RandomState(0)
     V, D, B, S = 40, 6, 16, 7
     W0 = rs.randn(V, D).astype(np.float32)
@@ -49,11 +50,11 @@ LEGACY = textwrap.dedent("""\
         # the default sampler's draws, many times: the frequencies of the classes
         draws = tf.nn.log_uniform_candidate_sampler(y, 1, S, True, V)[0]
         freq = np.zeros(V)
-        for _ in range(400):
+        for _ in range(2000):
             freq[sess.run(draws)] += 1
     json.dump({"W": W0.tolist(), "b": b0.tolist(), "x": x0.tolist(), "y": y0.tolist(),
                "sampled": sampled.tolist(), "te": te.tolist(), "se": se.tolist(),
-               "loss": l.tolist(), "gw": gw.tolist(), "gx": gx.tolist(), "freq": (freq / 400).tolist()},
+               "loss": l.tolist(), "gw": gw.tolist(), "gx": gx.tolist(), "freq": (freq / 2000).tolist()},
               open(sys.argv[1], "w"))
 """)
 
@@ -85,13 +86,13 @@ KERAS = textwrap.dedent("""\
     # our sampler: expected counts by the same formula, the same distribution
     np.random.seed(0)
     freq = np.zeros(V)
-    for _ in range(400):
+    for _ in range(2000):
         s, te, se = tf1_log_uniform_candidate_sampler(y, 1, S, True, V)
         assert len(set(s.tolist())) == S and te.shape == y.shape
         freq[s] += 1
     json.dump({"loss": keras.ops.convert_to_numpy(loss).tolist(),
                "uncorrected": keras.ops.convert_to_numpy(uncorrected).tolist(), "gw": tf.convert_to_tensor(gw).numpy().tolist(),
-               "gx": keras.ops.convert_to_numpy(gx).tolist(), "tries": tries.tolist(), "freq": (freq / 400).tolist()},
+               "gx": keras.ops.convert_to_numpy(gx).tolist(), "tries": tries.tolist(), "freq": (freq / 2000).tolist()},
               open(sys.argv[2], "w"))
 """).replace("HELPER", TF1_NCE_LOSS.code.replace("\n", "\n"))
 
@@ -124,9 +125,10 @@ def test_nce_loss_matches_tf1_with_the_sampled_classes_fixed(tmp_path):
     assert not np.allclose(ours["uncorrected"], legacy["loss"], rtol=1e-3, atol=1e-3)
     tries = np.array(ours["tries"])
     assert np.allclose(tries, np.round(tries[0]), atol=1e-2) and tries[0] >= len(legacy["sampled"])
-    # the same distribution of sampled classes (400 draws of 7 of 40: frequencies within 0.08)
+    # the same distribution of sampled classes (2000 draws of 7 of 40, both seeded: frequencies
+    # within 0.06, about 4 standard deviations of the difference)
     f_tf, f_ours = np.array(legacy["freq"]), np.array(ours["freq"])
-    assert np.abs(f_tf - f_ours).max() < 0.08, (f_tf, f_ours)
+    assert np.abs(f_tf - f_ours).max() < 0.06, (f_tf, f_ours)
     assert f_tf[0] > f_tf[-1] + 0.2  # log-uniform: small ids far more often (not a uniform sampler)
 
 
