@@ -28,7 +28,8 @@ small synthetic datasets in each loader's own on-disk format and runs the script
   read them the same way): ``imdb.pkl`` (two pickles, training and test (sequences,
   labels)) and ``17flowers/jpg/<class>/*.jpg`` with a placeholder ``17flowers.tgz`` (so
   nothing is downloaded); the generator examples' ``shakespeare_input.txt`` /
-  ``US_Cities.txt`` (a few KB of lines of words).
+  ``US_Cities.txt`` (a few KB of lines of words); word2vec's ``text8.zip`` (one member, one
+  line of words).
 
 Scripts hard-code their step counts; ``--cap N`` rewrites module-level integer constants
 named like step/epoch counts (``num_steps = 30000`` -> ``num_steps = N``) in the TEMPORARY
@@ -222,6 +223,22 @@ def write_text(path: Path, n_chars: int = 3000, seed: int = 0) -> None:
     path.write_text("".join(out), encoding="utf-8")
 
 
+def write_text8_zip(path: Path, n_words: int = 30000, seed: int = 0) -> None:
+    """text8.zip (word2vec's Wikipedia sample): one member ``text8``, a single line of
+    lower-case words separated by spaces; 120 words (more than word2vec's 64 sampled classes),
+    each frequent enough for a min_occurrence cut (TensorFlow-Examples' eval words among them)."""
+    import zipfile
+
+    rng = np.random.RandomState(seed)
+    vocab = ["the", "of", "and", "one", "in", "a", "to", "zero", "nine", "two", "is", "as", "eight", "for",
+             "five", "going", "hardware", "american", "britain", "three", "four", "six", "seven", "king"]
+    vocab += [f"w{i}" for i in range(120 - len(vocab))]
+    p = 1.0 / np.arange(1, len(vocab) + 1) ** 0.5
+    words = rng.choice(vocab, n_words, p=p / p.sum())
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("text8", " " + " ".join(words))
+
+
 def cap_steps(source: str, cap: int) -> tuple[str, list[str]]:
     changed = []
 
@@ -256,6 +273,8 @@ def run(script: Path, timeout: float = 120, cap: int | None = 20, n_train: int =
     for name in TEXT_FILES:
         if name in source:
             write_text(copy.parent / name)
+    if "text8.zip" in source:
+        write_text8_zip(copy.parent / "text8.zip")
     if "tflearn_oxflower17_load_data" in source:
         write_flowers(copy.parent / "17flowers")
     env = dict(os.environ, KERAS_HOME=str(work / "keras_home"), MPLBACKEND="Agg",

@@ -15,6 +15,8 @@ def tf1_log_uniform_candidate_sampler(true_classes, num_true, num_sampled, uniqu
     # until num_sampled distinct ones; each expected count is 1 - (1 - P)^tries (P * num_sampled
     # when no draw was rejected), as TF1's RangeSampler computed it. The draws come from NumPy's
     # global RNG, not TF1's Philox stream: the same distribution, not the same classes
+    if unique and num_sampled > range_max:  # TF1's sampler aborts too (CHECK batch_size <= range)
+        raise ValueError(f"num_sampled={num_sampled} unique classes out of {range_max}")
     log_range = np.log(range_max + 1.0)
     sampled, seen, tries = [], set(), 0
     while len(sampled) < num_sampled:
