@@ -254,9 +254,7 @@ class SessionProgram(Rule):
             orig_elems = [e.value for e in r.fetches.elements] if r.fetch_is_list else [r.fetches]
             for n, oe in zip(r.fetch_names, orig_elems):
                 if n is None:
-                    names = self._expr_tensors(prog, oe)
-                    need = [p for p in prog.placeholders if prog.placeholders[p].role == "input"
-                            and any(p in prog.placeholders_of(t) for t in names)]
+                    need = self._expr_inputs(prog, oe)
                     if any(p not in r.feeds for p in need):
                         return False
                     continue
@@ -1111,10 +1109,22 @@ class SessionProgram(Rule):
             raise _Todo("sess.run fetches an expression that is not a function of model tensors")
         return names
 
-    def _eval_expr(self, prog: Program, orig, new, feeds) -> cst.BaseExpression:
+    def _expr_inputs(self, prog: Program, orig) -> list[str]:
+        """The input placeholders a fetched expression is computed from. ``inst.member`` of an
+        object of a model class built from placeholders (``tower = UserModel(x, y)``,
+        ``sess.run(tower.inference, {x: v})``): those given to the constructor parameters the
+        member reads (a property read like a method called once: TF1Program.member_params)."""
         names = self._expr_tensors(prog, orig)
-        ins = [p for p in prog.placeholders if p in {q for n in names for q in prog.placeholders_of(n)}
-               and prog.placeholders[p].role == "input"]
+        member = self._tp().object_member_placeholders(prog, orig)
+        if member is not None:
+            return [p for p in member if prog.placeholders[p].role == "input"]
+        return [p for p in prog.placeholders if p in {q for n in names for q in prog.placeholders_of(n)}
+                and prog.placeholders[p].role == "input"]
+
+    def _eval_expr(self, prog: Program, orig, new, feeds) -> cst.BaseExpression:
+        ins = self._expr_inputs(prog, orig)
+        if not ins:
+            raise _Todo("sess.run fetches an expression that is not a function of model tensors")
         x = self._x(prog, ins, feeds)
         i = cst.Name(ins[0]) if len(ins) == 1 else cst.parse_expression("[" + ", ".join(ins) + "]")
         return expr("keras.Model({i}, {t}).predict_on_batch({x})", i=i, t=new, x=x)
