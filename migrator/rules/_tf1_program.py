@@ -151,6 +151,10 @@ class Program:
     reuse_calls: list[cst.SimpleStatementLine] = field(default_factory=list)
     feed_dicts: dict[int, Any] = field(default_factory=dict)   # id(statement) -> Def of a named feed dict
     feed_helpers: dict[int, Any] = field(default_factory=dict)  # id(FunctionDef) -> a helper returning the feed
+    # ``minimize(model.loss)`` with ``model = Cls(x, y)`` an object of a model class of the file
+    # (TF1Program.object_member_placeholders): "model.loss" -> the placeholders it is computed
+    # from; such a dotted name is a tensor of the program (a train op's loss, a run's fetch)
+    members: dict[str, list[str]] = field(default_factory=dict)
     _closure: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
 
     # -- queries -------------------------------------------------------------------------
@@ -190,6 +194,8 @@ class Program:
 
     def placeholders_of(self, name: str) -> list[str]:
         """Placeholders ``name`` is computed from (itself if it is one), in source order."""
+        if name in self.members:
+            return list(self.members[name])
         c = self.closure(name) | {name}
         return [p for p in self.placeholders if p in c]
 
@@ -605,6 +611,25 @@ class TF1Program:
                 return None
         return out
 
+    @staticmethod
+    def _member_name(prog: "Program", e) -> str | None:
+        """A fetched ``model.loss`` that a train op minimizes (``Program.members``)."""
+        if isinstance(e, cst.Attribute) and isinstance(e.value, cst.Name):
+            name = f"{e.value.value}.{e.attr.value}"
+            if name in prog.members:
+                return name
+        return None
+
+    def _member_tensor(self, prog: "Program", node) -> str | None:
+        """``model.loss`` (see ``Program.members``): its dotted name, recorded; else None."""
+        phs = self.object_member_placeholders(prog, node) if node is not None else None
+        if not phs:
+            return None
+        name = f"{node.value.value}.{node.attr.value}"
+        prog.members[name] = phs
+        prog.tensors.add(name)
+        return name
+
     def object_member_placeholders(self, prog: "Program", node: cst.BaseExpression) -> list[str] | None:
         """``inst.member`` with ``inst = Cls(...)`` bound once in the program's scope (Cls a
         trainable class of this file, see ``trainable_classes``): the placeholders its value
@@ -725,8 +750,8 @@ class TF1Program:
                         and isinstance(loss.slice[0].slice, cst.Index) \
                         and type(literal(loss.slice[0].slice.value, None)) is int:
                     loss, index = loss.value, loss.slice[0].slice.value
-                prog.train_ops.append(TrainOp(name, self.ctx.statement_of(c), c, f.value,
-                                              loss.value if isinstance(loss, cst.Name) else None,
+                loss_name = loss.value if isinstance(loss, cst.Name) else self._member_tensor(prog, loss)
+                prog.train_ops.append(TrainOp(name, self.ctx.statement_of(c), c, f.value, loss_name,
                                               loss_index=index))
         for c in mine:
             f = c.func
@@ -1069,7 +1094,7 @@ class TF1Program:
                 ok, why = False, "starred fetches"
         else:
             elems = [fetches]
-        names = [e.value if isinstance(e, cst.Name) else None for e in elems]
+        names = [e.value if isinstance(e, cst.Name) else self._member_name(prog, e) for e in elems]
         run = Run(c, stmt, fetches, names, is_list, feed, {}, ok, why, method=method)
         if elems and all(self.initializer_call(e) for e in elems):
             # sess.run(tf.global_variables_initializer()), a list of initializers, or tf.group of them

@@ -144,6 +144,11 @@ def save_checkpoint(model, path):
 ''', imports=[("os", None, None)])
 
 _Todo = ProgramTodo
+
+
+def _name_expr(name: str) -> cst.BaseExpression:
+    """A tensor's name as an expression (``model.loss``: a model object's member, Program.members)."""
+    return cst.parse_expression(name) if "." in name else cst.Name(name)
 _CONFIGS = ("tensorflow.ConfigProto", "tensorflow.GPUOptions")
 
 
@@ -801,17 +806,17 @@ class SessionProgram(Rule):
             ret = values if len(fetches) > 1 else f"({values},)"
             stmts = [*cst.parse_module(f"def {fn}({', '.join(params)}):\n    return {ret}\n").body,
                      stmt("{m} = FetchingModel({i}, {o}, {l}, {f})", m=cst.Name(model), i=in_node, o=out_node,
-                          l=cst.Name(loss), f=cst.Name(fn)),
+                          l=_name_expr(loss), f=cst.Name(fn)),
                      stmt("{m}.compile(optimizer={opt})", m=cst.Name(model), opt=optimizer)]
         elif op.loss_index is not None:  # minimize(loss[i]): the loss function returns a structure
             self.ctx.use_helper("IndexedLossModel")
             out_node = cst.Name(outs[0]) if len(outs) == 1 else cst.parse_expression("[" + ", ".join(outs) + "]")
             stmts = [stmt("{m} = IndexedLossModel({i}, {o}, {l}, {k})", m=cst.Name(model), i=in_node, o=out_node,
-                          l=cst.Name(loss), k=op.loss_index.deep_clone()),
+                          l=_name_expr(loss), k=op.loss_index.deep_clone()),
                      stmt("{m}.compile(optimizer={opt})", m=cst.Name(model), opt=optimizer)]
         elif not labels and outs == [loss]:  # a label-free loss: the model's output IS the loss
             self.ctx.use_helper("LossModel")
-            stmts = [stmt("{m} = LossModel({i}, {l})", m=cst.Name(model), i=in_node, l=cst.Name(loss)),
+            stmts = [stmt("{m} = LossModel({i}, {l})", m=cst.Name(model), i=in_node, l=_name_expr(loss)),
                      stmt("{m}.compile(optimizer={opt})", m=cst.Name(model), opt=optimizer)]
         elif len(outs) == 1 and len(labels) == 1:
             plan = self.ctx.analysis(FitLoops).of(prog) if self.ctx.rule_active("TFM143") else None
@@ -821,12 +826,12 @@ class SessionProgram(Rule):
                 metrics = ", metrics=[BatchLoss({l})]"
             stmts = [stmt("{m} = keras.Model({i}, {o})", m=cst.Name(model), i=in_node, o=cst.Name(outs[0])),
                      stmt("{m}.compile(optimizer={opt}, loss={l}%s)" % metrics, m=cst.Name(model), opt=optimizer,
-                          l=cst.Name(loss))]
+                          l=_name_expr(loss))]
         else:
             self.ctx.use_helper("TrainingModel")
             out_node = cst.parse_expression("[" + ", ".join(outs) + "]")
             stmts = [stmt("{m} = TrainingModel({i}, {o}, {l})", m=cst.Name(model), i=in_node, o=out_node,
-                          l=cst.Name(loss)),
+                          l=_name_expr(loss)),
                      stmt("{m}.compile(optimizer={opt})", m=cst.Name(model), opt=optimizer)]
         if op.clip is not None:  # TF1 clipped the gradients before apply_gradients: Keras' optimizer does
             if not isinstance(optimizer, cst.Name):
