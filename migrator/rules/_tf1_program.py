@@ -155,6 +155,7 @@ class Program:
     # (TF1Program.object_member_placeholders): "model.loss" -> the placeholders it is computed
     # from; such a dotted name is a tensor of the program (a train op's loss, a run's fetch)
     members: dict[str, list[str]] = field(default_factory=dict)
+    member_ops: set = field(default_factory=set)   # "model.optimize": a member building a train op
     _closure: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
 
     # -- queries -------------------------------------------------------------------------
@@ -612,6 +613,13 @@ class TF1Program:
         return out
 
     @staticmethod
+    def member_train_op(prog: "Program", node) -> bool:
+        """``inst.member`` whose method builds a train op (Danijar's ``optimize`` member returning
+        ``optimizer.minimize(self.loss)``): no tensor to predict (see object_member_placeholders)."""
+        return isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name) \
+            and f"{node.value.value}.{node.attr.value}" in prog.member_ops
+
+    @staticmethod
     def _member_name(prog: "Program", e) -> str | None:
         """A fetched ``model.loss`` that a train op minimizes (``Program.members``)."""
         if isinstance(e, cst.Attribute) and isinstance(e.value, cst.Name):
@@ -647,6 +655,12 @@ class TF1Program:
                     and s.name.value == value.func.value), None)
         init = self._class_methods(cls).get("__init__") if cls is not None else None
         if init is None:
+            return None
+        fn = self._class_methods(cls).get(node.attr.value)
+        if fn is not None and any(isinstance(n, cst.Call) and isinstance(n.func, cst.Attribute)
+                                  and n.func.attr.value in ("minimize", "apply_gradients", "compute_gradients")
+                                  for n in _walk(fn.body)):
+            prog.member_ops.add(f"{node.value.value}.{node.attr.value}")
             return None
         used = self.member_params(cls, node.attr.value)
         if used is None:

@@ -1122,6 +1122,8 @@ class SessionProgram(Rule):
         member reads (a property read like a method called once: TF1Program.member_params)."""
         names = self._expr_tensors(prog, orig)
         member = self._tp().object_member_placeholders(prog, orig)
+        if self._tp().member_train_op(prog, orig):
+            raise _Todo(f"sess.run fetches {code(orig).strip()}, a train op built inside the class: not translated")
         if member is not None:
             return [p for p in member if prog.placeholders[p].role == "input"]
         return [p for p in prog.placeholders if p in {q for n in names for q in prog.placeholders_of(n)}
