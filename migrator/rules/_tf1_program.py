@@ -151,6 +151,11 @@ class Program:
     reuse_calls: list[cst.SimpleStatementLine] = field(default_factory=list)
     feed_dicts: dict[int, Any] = field(default_factory=dict)   # id(statement) -> Def of a named feed dict
     feed_helpers: dict[int, Any] = field(default_factory=dict)  # id(FunctionDef) -> a helper returning the feed
+    # ``minimize(model.loss)`` with ``model = Cls(x, y)`` an object of a model class of the file
+    # (TF1Program.object_member_placeholders): "model.loss" -> the placeholders it is computed
+    # from; such a dotted name is a tensor of the program (a train op's loss, a run's fetch)
+    members: dict[str, list[str]] = field(default_factory=dict)
+    member_ops: set = field(default_factory=set)   # "model.optimize": a member building a train op
     _closure: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
 
     # -- queries -------------------------------------------------------------------------
@@ -190,6 +195,8 @@ class Program:
 
     def placeholders_of(self, name: str) -> list[str]:
         """Placeholders ``name`` is computed from (itself if it is one), in source order."""
+        if name in self.members:
+            return list(self.members[name])
         c = self.closure(name) | {name}
         return [p for p in self.placeholders if p in c]
 
@@ -521,6 +528,154 @@ class TF1Program:
         self.__dict__["_trainable_fns"] = out
         return out
 
+    def trainable_classes(self) -> set[str]:
+        """Names of the file's module-level classes one of whose methods (its own or a base's of
+        the file; properties and cached properties - ``@property``, ``functools.cached_property``,
+        DIGITS' ``model_property``, Danijar's ``lazy_property`` - are methods here) applies or
+        creates trainable parameters: an object built from placeholders (``m = Model(x, y)``)
+        whose attributes are graph tensors is the model itself, every placeholder given to its
+        constructor one of its inputs (the loss it builds is then a tensor of all of them)."""
+        if "_trainable_classes" in self.__dict__:
+            return self.__dict__["_trainable_classes"]
+        fns = self.trainable_functions()
+        classes = {s.name.value: s for s in self.ctx.module.body if isinstance(s, cst.ClassDef)}
+
+        def methods(cls, seen=()):
+            out = {s.name.value for s in cls.body.body if isinstance(s, cst.FunctionDef)}
+            for a in cls.bases:
+                if a.keyword is None and isinstance(a.value, cst.Name) and a.value.value in classes \
+                        and a.value.value not in seen:
+                    out |= methods(classes[a.value.value], (*seen, cls.name.value))
+            return out
+
+        out = {n for n, c in classes.items() if (methods(c) - {"__init__"}) & fns}
+        self.__dict__["_trainable_classes"] = out
+        return out
+
+    def _class_methods(self, cls: cst.ClassDef, seen: tuple = ()) -> dict[str, cst.FunctionDef]:
+        classes = {s.name.value: s for s in self.ctx.module.body if isinstance(s, cst.ClassDef)}
+        out: dict[str, cst.FunctionDef] = {}
+        for a in reversed(cls.bases):
+            if a.keyword is None and isinstance(a.value, cst.Name) and a.value.value in classes \
+                    and a.value.value not in seen:
+                out.update(self._class_methods(classes[a.value.value], (*seen, cls.name.value)))
+        out.update({s.name.value: s for s in cls.body.body if isinstance(s, cst.FunctionDef)})
+        return out
+
+    def member_params(self, cls: cst.ClassDef, member: str) -> set[str] | None:
+        """The ``__init__`` parameters the value of ``obj.member`` is computed from, for an object
+        of ``cls`` (a class of this file): a method, property or cached property (DIGITS'
+        ``model_property``, ``lazy_property``, ``functools.cached_property``) is read like a
+        method called once - the ``self.<attr>`` it reads, through the other members it reads in
+        turn, down to attributes ``__init__`` sets to one of its parameters (``self.x = x``).
+        None when something is not understood (an attribute set otherwise, ``self`` passed on)."""
+        methods = self._class_methods(cls)
+        init = methods.get("__init__")
+        if init is None or not init.params.params:
+            return None
+        params = {p.name.value for p in init.params.params[1:]}
+        attrs: dict[str, str | None] = {}   # data attribute -> the __init__ parameter it holds
+        for fn in methods.values():
+            sn = fn.params.params[0].name.value if fn.params.params else None
+            for node in _walk(fn.body):
+                if isinstance(node, cst.Assign):
+                    for t in node.targets:
+                        for e in ([el.value for el in t.target.elements]
+                                  if isinstance(t.target, (cst.Tuple, cst.List)) else [t.target]):
+                            if isinstance(e, cst.Attribute) and isinstance(e.value, cst.Name) and e.value.value == sn:
+                                v = node.value
+                                ok = fn is init and isinstance(v, cst.Name) and v.value in params \
+                                    and e.attr.value not in attrs
+                                attrs[e.attr.value] = v.value if ok else None
+        out: set[str] = set()
+        seen: set[str] = set()
+        todo = [member]
+        while todo:
+            m = todo.pop()
+            if m in seen:
+                continue
+            seen.add(m)
+            if m in methods and m != "__init__":
+                fn = methods[m]
+                if not fn.params.params:
+                    return None
+                sn = fn.params.params[0].name.value
+                for node in _walk(fn.body):
+                    if isinstance(node, cst.Name) and node.value == sn:
+                        parent = self.ctx.parent(node)
+                        if not (isinstance(parent, cst.Attribute) and parent.value is node):
+                            return None  # ``self`` passed on or stored: not followed
+                        todo.append(parent.attr.value)
+            elif attrs.get(m) is not None:
+                out.add(attrs[m])
+            else:  # set otherwise, or not by the class: not followed
+                return None
+        return out
+
+    @staticmethod
+    def member_train_op(prog: "Program", node) -> bool:
+        """``inst.member`` whose method builds a train op (Danijar's ``optimize`` member returning
+        ``optimizer.minimize(self.loss)``): no tensor to predict (see object_member_placeholders)."""
+        return isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name) \
+            and f"{node.value.value}.{node.attr.value}" in prog.member_ops
+
+    @staticmethod
+    def _member_name(prog: "Program", e) -> str | None:
+        """A fetched ``model.loss`` that a train op minimizes (``Program.members``)."""
+        if isinstance(e, cst.Attribute) and isinstance(e.value, cst.Name):
+            name = f"{e.value.value}.{e.attr.value}"
+            if name in prog.members:
+                return name
+        return None
+
+    def _member_tensor(self, prog: "Program", node) -> str | None:
+        """``model.loss`` (see ``Program.members``): its dotted name, recorded; else None."""
+        phs = self.object_member_placeholders(prog, node) if node is not None else None
+        if not phs:
+            return None
+        name = f"{node.value.value}.{node.attr.value}"
+        prog.members[name] = phs
+        prog.tensors.add(name)
+        return name
+
+    def object_member_placeholders(self, prog: "Program", node: cst.BaseExpression) -> list[str] | None:
+        """``inst.member`` with ``inst = Cls(...)`` bound once in the program's scope (Cls a
+        trainable class of this file, see ``trainable_classes``): the placeholders its value
+        depends on (those given to the constructor parameters the member reads); None when not
+        such an expression or not understood."""
+        if not (isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name)):
+            return None
+        defs = prog.scope.by_name.get(node.value.value, ())
+        if len(defs) != 1 or not isinstance(defs[0].value, cst.Call) or not isinstance(defs[0].value.func, cst.Name):
+            return None
+        value = defs[0].value
+        if value.func.value not in self.trainable_classes():
+            return None
+        cls = next((s for s in self.ctx.module.body if isinstance(s, cst.ClassDef)
+                    and s.name.value == value.func.value), None)
+        init = self._class_methods(cls).get("__init__") if cls is not None else None
+        if init is None:
+            return None
+        fn = self._class_methods(cls).get(node.attr.value)
+        if fn is not None and any(isinstance(n, cst.Call) and isinstance(n.func, cst.Attribute)
+                                  and n.func.attr.value in ("minimize", "apply_gradients", "compute_gradients")
+                                  for n in _walk(fn.body)):
+            prog.member_ops.add(f"{node.value.value}.{node.attr.value}")
+            return None
+        used = self.member_params(cls, node.attr.value)
+        if used is None:
+            return None
+        fake = init.with_changes(params=init.params.with_changes(params=init.params.params[1:]))
+        bound = self.flow.call_bindings(fake, value)
+        if bound is None:
+            return None
+        out: set[str] = set()
+        for p in used:
+            if p in bound:
+                for n in load_names(bound[p]):
+                    out.update(prog.placeholders_of(n))
+        return [p for p in prog.placeholders if p in out]
+
     def is_session_run(self, call: cst.Call) -> bool:
         f = call.func
         return (isinstance(f, cst.Attribute) and f.attr.value == "run"
@@ -574,7 +729,7 @@ class TF1Program:
                     prog.tensors.add(d.name)
                     changed = True
         # roles: placeholders reaching a trainable op are inputs, the other non-scalars labels
-        user_functions = self.trainable_functions()
+        user_functions = self.trainable_functions() | self.trainable_classes()
         reaching: set[str] = set()
         for c in mine:
             q = self._qn[id(c)] or ""
@@ -609,8 +764,8 @@ class TF1Program:
                         and isinstance(loss.slice[0].slice, cst.Index) \
                         and type(literal(loss.slice[0].slice.value, None)) is int:
                     loss, index = loss.value, loss.slice[0].slice.value
-                prog.train_ops.append(TrainOp(name, self.ctx.statement_of(c), c, f.value,
-                                              loss.value if isinstance(loss, cst.Name) else None,
+                loss_name = loss.value if isinstance(loss, cst.Name) else self._member_tensor(prog, loss)
+                prog.train_ops.append(TrainOp(name, self.ctx.statement_of(c), c, f.value, loss_name,
                                               loss_index=index))
         for c in mine:
             f = c.func
@@ -953,7 +1108,7 @@ class TF1Program:
                 ok, why = False, "starred fetches"
         else:
             elems = [fetches]
-        names = [e.value if isinstance(e, cst.Name) else None for e in elems]
+        names = [e.value if isinstance(e, cst.Name) else self._member_name(prog, e) for e in elems]
         run = Run(c, stmt, fetches, names, is_list, feed, {}, ok, why, method=method)
         if elems and all(self.initializer_call(e) for e in elems):
             # sess.run(tf.global_variables_initializer()), a list of initializers, or tf.group of them

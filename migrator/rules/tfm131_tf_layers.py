@@ -177,10 +177,26 @@ class TfLayers(CallRule):
     def build(self, short: str, b: BoundArgs, original: cst.Call):
         if b.given("reuse") and literal(b.node("reuse"), True) is not None:
             raise Untranslatable("reuse= (variables shared by name; see TFM205)")
+        regs = {}
+        if short in ("dense", "conv2d", "conv1d", "Dense"):
+            # contrib / slim l1 / l2 regularizers as TFM132 writes them (rules/tfm151: only where the
+            # file adds REGULARIZATION_LOSSES to a loss; otherwise TF1 never trained with them)
+            from .tfm151_regularization_losses import regularizer_of
+
+            for n in ("kernel_regularizer", "bias_regularizer"):
+                if b.given(n):
+                    reg, note = regularizer_of(self.ctx, b.node(n), b.orig(n))
+                    regs[n] = reg  # None: no regularizer, or one TF1 never trained with
+                    if reg is None and note:
+                        self.report(original, f"{n} {note}", severity=Severity.INFO)
+        unset = object()  # not a literal (a regularizer call): never "the default"
         for n in ("kernel_regularizer", "bias_regularizer", "activity_regularizer", "kernel_constraint",
                   "bias_constraint", "beta_regularizer", "gamma_regularizer", "renorm", "virtual_batch_size",
                   "adjustment", "noise_shape", "dilation_rate"):
-            if n in b.params and b.given(n) and literal(b.node(n), 1) not in (None, False, 1, (1, 1)):
+            if n in regs:
+                continue
+            v = literal(b.node(n), unset) if n in b.params and b.given(n) else None
+            if v is unset or v not in (None, False, 1, (1, 1)) or (v in (1, (1, 1)) and n != "dilation_rate"):
                 raise Untranslatable(f"{n}= is not translated")
         if b.given("data_format") and literal(b.node("data_format"), None) != "channels_last":
             raise Untranslatable("data_format other than channels_last")
@@ -208,6 +224,7 @@ class TfLayers(CallRule):
             if b.given("bias_initializer"):
                 kw["bias_initializer"] = initializer_of(self.ctx, b.node("bias_initializer"),
                                                         b.orig("bias_initializer"))
+            kw.update({n: r for n, r in regs.items() if r is not None})
         elif short in ("max_pooling2d", "average_pooling2d", "max_pooling1d"):
             args += [b.node("pool_size")]
             kw["strides"] = b.node("strides")
@@ -285,7 +302,21 @@ class TfLayers(CallRule):
              + "\n\nh = FixedModeBatchNormalization(training=False, momentum=0.9)(x)\n"),
         Case("import tensorflow as tf\nh = tf.layers.dense(x, 4, reuse=True, name='fc')\n", None, ("TFM131",),
              todo=True),
+        # a contrib l2 regularizer whose collection the file adds to its loss: Keras' L2 at half the
+        # scale (TF1's l2_loss halves); the LossModel / compile(loss=) add the layer losses
+        Case("import tensorflow as tf\nh = tf.layers.dense(x, 4, kernel_regularizer=tf.contrib.layers.l2_regularizer(0.1))\n"
+             "loss = tf.reduce_mean(tf.square(h - y)) + tf.losses.get_regularization_loss()\n",
+             "import keras\n\nh = keras.layers.Dense(4, kernel_regularizer=keras.regularizers.L2(0.05))(x)\n"
+             "loss = keras.ops.mean(keras.ops.square(h - y)) + 0.0\n"),
+        # nothing reads the collection: TF1 never trained with the regularizer (dropped, reported)
+        Case("import tensorflow as tf\nh = tf.layers.dense(x, 4, kernel_regularizer=tf.contrib.layers.l2_regularizer(0.1))\n",
+             "import keras\n\nh = keras.layers.Dense(4)(x)\n", ("TFM131",)),
+        # a regularizer held in a name is not followed (it used to be dropped silently: a call is no literal)
+        Case("import tensorflow as tf\nreg = tf.contrib.layers.l2_regularizer(0.1)\n"
+             "h = tf.layers.dense(x, 4, kernel_regularizer=reg)\n",
+             None, ("TFM131",), todo=True),
     ]
+    REQUIRES = ("TFM130", "TFM151")
 
 
 def _eq() -> cst.AssignEqual:

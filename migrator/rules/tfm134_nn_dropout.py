@@ -94,7 +94,10 @@ class NnDropout(KeepProbResolver, CallRule):
              "class LossModel(keras.Model):\n"
              '    """A functional model whose output IS the TF1 loss tensor (its labels are inputs too)."""\n\n'
              "    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):\n"
-             "        return keras.ops.sum(y_pred)\n\n\n"
+             "        loss = keras.ops.sum(y_pred)\n"
+             "        if training and self.losses:  # layer regularizers: the REGULARIZATION_LOSSES a TF1 loss added\n"
+             "            loss = loss + keras.ops.sum(self.losses)\n"
+             "        return loss\n\n\n"
              "class Net:\n    def __init__(self):\n"
              "        self.x = keras.Input(shape=(3,))\n        self.y = keras.Input(shape=(2,))\n"
              "        self.out = keras.layers.Dense(2)(keras.layers.Dropout(0.2)(self.x))\n"

@@ -40,6 +40,7 @@ from ..helpers import register
 from ..analysis.flow import target_names
 from ._fit_loop import FitLoops, ProgramTodo, model_info
 from ._keep_prob import dropout_keep_arg
+from .tfm144_class_program import LOSS_MODEL
 from .tfm158_tf1_rnn import _out as _rnn_out
 from ._tflearn import Untranslatable
 from ._tf1_program import INITIALIZERS, SESSIONS, Program, Run, TF1Program, _arg
@@ -144,6 +145,11 @@ def save_checkpoint(model, path):
 ''', imports=[("os", None, None)])
 
 _Todo = ProgramTodo
+
+
+def _name_expr(name: str) -> cst.BaseExpression:
+    """A tensor's name as an expression (``model.loss``: a model object's member, Program.members)."""
+    return cst.parse_expression(name) if "." in name else cst.Name(name)
 _CONFIGS = ("tensorflow.ConfigProto", "tensorflow.GPUOptions")
 
 
@@ -254,9 +260,7 @@ class SessionProgram(Rule):
             orig_elems = [e.value for e in r.fetches.elements] if r.fetch_is_list else [r.fetches]
             for n, oe in zip(r.fetch_names, orig_elems):
                 if n is None:
-                    names = self._expr_tensors(prog, oe)
-                    need = [p for p in prog.placeholders if prog.placeholders[p].role == "input"
-                            and any(p in prog.placeholders_of(t) for t in names)]
+                    need = self._expr_inputs(prog, oe)
                     if any(p not in r.feeds for p in need):
                         return False
                     continue
@@ -803,17 +807,17 @@ class SessionProgram(Rule):
             ret = values if len(fetches) > 1 else f"({values},)"
             stmts = [*cst.parse_module(f"def {fn}({', '.join(params)}):\n    return {ret}\n").body,
                      stmt("{m} = FetchingModel({i}, {o}, {l}, {f})", m=cst.Name(model), i=in_node, o=out_node,
-                          l=cst.Name(loss), f=cst.Name(fn)),
+                          l=_name_expr(loss), f=cst.Name(fn)),
                      stmt("{m}.compile(optimizer={opt})", m=cst.Name(model), opt=optimizer)]
         elif op.loss_index is not None:  # minimize(loss[i]): the loss function returns a structure
             self.ctx.use_helper("IndexedLossModel")
             out_node = cst.Name(outs[0]) if len(outs) == 1 else cst.parse_expression("[" + ", ".join(outs) + "]")
             stmts = [stmt("{m} = IndexedLossModel({i}, {o}, {l}, {k})", m=cst.Name(model), i=in_node, o=out_node,
-                          l=cst.Name(loss), k=op.loss_index.deep_clone()),
+                          l=_name_expr(loss), k=op.loss_index.deep_clone()),
                      stmt("{m}.compile(optimizer={opt})", m=cst.Name(model), opt=optimizer)]
         elif not labels and outs == [loss]:  # a label-free loss: the model's output IS the loss
             self.ctx.use_helper("LossModel")
-            stmts = [stmt("{m} = LossModel({i}, {l})", m=cst.Name(model), i=in_node, l=cst.Name(loss)),
+            stmts = [stmt("{m} = LossModel({i}, {l})", m=cst.Name(model), i=in_node, l=_name_expr(loss)),
                      stmt("{m}.compile(optimizer={opt})", m=cst.Name(model), opt=optimizer)]
         elif len(outs) == 1 and len(labels) == 1:
             plan = self.ctx.analysis(FitLoops).of(prog) if self.ctx.rule_active("TFM143") else None
@@ -823,12 +827,12 @@ class SessionProgram(Rule):
                 metrics = ", metrics=[BatchLoss({l})]"
             stmts = [stmt("{m} = keras.Model({i}, {o})", m=cst.Name(model), i=in_node, o=cst.Name(outs[0])),
                      stmt("{m}.compile(optimizer={opt}, loss={l}%s)" % metrics, m=cst.Name(model), opt=optimizer,
-                          l=cst.Name(loss))]
+                          l=_name_expr(loss))]
         else:
             self.ctx.use_helper("TrainingModel")
             out_node = cst.parse_expression("[" + ", ".join(outs) + "]")
             stmts = [stmt("{m} = TrainingModel({i}, {o}, {l})", m=cst.Name(model), i=in_node, o=out_node,
-                          l=cst.Name(loss)),
+                          l=_name_expr(loss)),
                      stmt("{m}.compile(optimizer={opt})", m=cst.Name(model), opt=optimizer)]
         if op.clip is not None:  # TF1 clipped the gradients before apply_gradients: Keras' optimizer does
             if not isinstance(optimizer, cst.Name):
@@ -1111,10 +1115,24 @@ class SessionProgram(Rule):
             raise _Todo("sess.run fetches an expression that is not a function of model tensors")
         return names
 
-    def _eval_expr(self, prog: Program, orig, new, feeds) -> cst.BaseExpression:
+    def _expr_inputs(self, prog: Program, orig) -> list[str]:
+        """The input placeholders a fetched expression is computed from. ``inst.member`` of an
+        object of a model class built from placeholders (``tower = UserModel(x, y)``,
+        ``sess.run(tower.inference, {x: v})``): those given to the constructor parameters the
+        member reads (a property read like a method called once: TF1Program.member_params)."""
         names = self._expr_tensors(prog, orig)
-        ins = [p for p in prog.placeholders if p in {q for n in names for q in prog.placeholders_of(n)}
-               and prog.placeholders[p].role == "input"]
+        member = self._tp().object_member_placeholders(prog, orig)
+        if self._tp().member_train_op(prog, orig):
+            raise _Todo(f"sess.run fetches {code(orig).strip()}, a train op built inside the class: not translated")
+        if member is not None:
+            return [p for p in member if prog.placeholders[p].role == "input"]
+        return [p for p in prog.placeholders if p in {q for n in names for q in prog.placeholders_of(n)}
+                and prog.placeholders[p].role == "input"]
+
+    def _eval_expr(self, prog: Program, orig, new, feeds) -> cst.BaseExpression:
+        ins = self._expr_inputs(prog, orig)
+        if not ins:
+            raise _Todo("sess.run fetches an expression that is not a function of model tensors")
         x = self._x(prog, ins, feeds)
         i = cst.Name(ins[0]) if len(ins) == 1 else cst.parse_expression("[" + ", ".join(ins) + "]")
         return expr("keras.Model({i}, {t}).predict_on_batch({x})", i=i, t=new, x=x)
@@ -1517,7 +1535,7 @@ class SessionProgram(Rule):
                # a loss with no label (reconstruction error; a triplet loss over three towers): the
                # loss tensor is the output of a LossModel, trained with train_on_batch(x) alone
                Case('import tensorflow as tf\n\nx = tf.placeholder(tf.float32, [None, 8])\nh = tf.layers.dense(x, 3)\nr = tf.layers.dense(h, 8)\nloss = tf.reduce_mean(tf.square(r - x))\ntrain_op = tf.train.AdamOptimizer(0.001).minimize(loss)\nwith tf.Session() as sess:\n    sess.run(tf.global_variables_initializer())\n    for i in range(10):\n        _, l = sess.run([train_op, loss], feed_dict={x: X})\n    codes = sess.run(h, feed_dict={x: X})\n',
-                    'import keras\n\n\n# tflearn-migrate helper: LossModel\nclass LossModel(keras.Model):\n    """A functional model whose output IS the TF1 loss tensor (its labels are inputs too)."""\n\n    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):\n        return keras.ops.sum(y_pred)\n\n\nx = keras.Input(shape=(8,))\nh = keras.layers.Dense(3)(x)\nr = keras.layers.Dense(8)(h)\nloss = keras.ops.mean(keras.ops.square(r - x))\nmodel = LossModel(x, loss)\nmodel.compile(optimizer=keras.optimizers.Adam(learning_rate=0.001, epsilon=1e-8))\nfor i in range(10):\n    l = model.train_on_batch(X)\ncodes = keras.Model(x, h).predict_on_batch(X)\n')]
+                    'import keras\n\n\n# tflearn-migrate helper: LossModel\nclass LossModel(keras.Model):\n    """A functional model whose output IS the TF1 loss tensor (its labels are inputs too)."""\n\n    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):\n        loss = keras.ops.sum(y_pred)\n        if training and self.losses:  # layer regularizers: the REGULARIZATION_LOSSES a TF1 loss added\n            loss = loss + keras.ops.sum(self.losses)\n        return loss\n\n\nx = keras.Input(shape=(8,))\nh = keras.layers.Dense(3)(x)\nr = keras.layers.Dense(8)(h)\nloss = keras.ops.mean(keras.ops.square(r - x))\nmodel = LossModel(x, loss)\nmodel.compile(optimizer=keras.optimizers.Adam(learning_rate=0.001, epsilon=1e-8))\nfor i in range(10):\n    l = model.train_on_batch(X)\ncodes = keras.Model(x, h).predict_on_batch(X)\n')]
     INVALID = [*INVALID,
                # a step counter read only by minimize(global_step=) and a summary: removed
                # (optimizer.iterations counts); read by a run, it stays (VALID-like case in tests)
@@ -1665,6 +1683,18 @@ class SessionProgram(Rule):
                              "model = keras.Model(x, out)\n"
                              "model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1), loss=loss)\n"
                              "model.train_on_batch(a, b)\np = model.predict_on_batch(a)\n"))]
+    INVALID = [*INVALID,
+               # a model OBJECT built from the placeholders (``net = Net(x, y)``) whose layers are in
+               # cached properties (functools.cached_property, DIGITS' model_property, lazy_property):
+               # every placeholder given to it is an input, ``minimize(net.loss)`` a LossModel of all of
+               # them; a run fetching ``net.out`` feeds what the member reads (self.x <- x)
+               Case('import functools\nimport tensorflow as tf\n\n\nclass Net:\n    def __init__(self, x, y):\n        self.x = x\n        self.y = y\n        self.out\n\n    @functools.cached_property\n    def out(self):\n        return tf.layers.dense(self.x, 2)\n\n    @functools.cached_property\n    def loss(self):\n        return tf.reduce_mean(tf.square(self.out - self.y))\n\n\nx = tf.placeholder(tf.float32, [None, 4])\ny = tf.placeholder(tf.float32, [None, 2])\nnet = Net(x, y)\ntrain_op = tf.train.GradientDescentOptimizer(0.1).minimize(net.loss)\nsess = tf.Session()\nsess.run(tf.global_variables_initializer())\nfor i in range(10):\n    _, l = sess.run([train_op, net.loss], feed_dict={x: X, y: Y})\np = sess.run(net.out, feed_dict={x: X})\n',
+                    'import functools\nimport keras\n\n\n' + "# tflearn-migrate helper: LossModel\n" + LOSS_MODEL.code + '\n\nclass Net:\n    def __init__(self, x, y):\n        self.x = x\n        self.y = y\n        self.out\n\n    @functools.cached_property\n    def out(self):\n        return keras.layers.Dense(2)(self.x)\n\n    @functools.cached_property\n    def loss(self):\n        return keras.ops.mean(keras.ops.square(self.out - self.y))\n\n\nx = keras.Input(shape=(4,))\ny = keras.Input(shape=(2,))\nnet = Net(x, y)\nmodel = LossModel([x, y], net.loss)\nmodel.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1))\nfor i in range(10):\n    l = model.train_on_batch([X, Y])\np = keras.Model(x, net.out).predict_on_batch(X)\n',
+                    ()),
+               # the member passes ``self`` on (``tower(self)``): not followed - the program stays TF1
+               Case('import functools\nimport tensorflow as tf\n\n\ndef tower(net):\n    return tf.layers.dense(net.x, 2)\n\n\nclass Net:\n    def __init__(self, x, y):\n        self.x = x\n        self.y = y\n        self.out\n\n    @functools.cached_property\n    def out(self):\n        return tower(self)\n\n    @functools.cached_property\n    def loss(self):\n        return tf.reduce_mean(tf.square(self.out - self.y))\n\n\nx = tf.placeholder(tf.float32, [None, 4])\ny = tf.placeholder(tf.float32, [None, 2])\nnet = Net(x, y)\ntrain_op = tf.train.GradientDescentOptimizer(0.1).minimize(net.loss)\nsess = tf.Session()\nsess.run(tf.global_variables_initializer())\nfor i in range(10):\n    _, l = sess.run([train_op, net.loss], feed_dict={x: X, y: Y})\np = sess.run(net.out, feed_dict={x: X})\n',
+                    'import functools\nimport tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\nimport keras\n\n\ndef tower(net):\n    return keras.layers.Dense(2)(net.x)\n\n\nclass Net:\n    def __init__(self, x, y):\n        self.x = x\n        self.y = y\n        self.out\n\n    @functools.cached_property\n    def out(self):\n        return tower(self)\n\n    @functools.cached_property\n    def loss(self):\n        return keras.ops.mean(keras.ops.square(self.out - self.y))\n\n\nx = tf.placeholder(tf.float32, [None, 4])  # TODO(tflearn-migrate): TFM140 input placeholder kept: a sess.run of this program is not translated\ny = tf.placeholder(tf.float32, [None, 2])  # TODO(tflearn-migrate): TFM140 input placeholder kept: a sess.run of this program is not translated\nnet = Net(x, y)\n# TODO(tflearn-migrate): TFM140 the minimized loss is not a tensor of the program assigned to a name\ntrain_op = keras.optimizers.SGD(learning_rate=0.1).minimize(net.loss)\nsess = tf.Session()\nsess.run(tf.global_variables_initializer())\nfor i in range(10):\n    # TODO(tflearn-migrate): TFM140 the minimized loss is not a tensor of the program assigned to a name\n    _, l = sess.run([train_op, net.loss], feed_dict={x: X, y: Y})\np = sess.run(net.out, feed_dict={x: X})  # TODO(tflearn-migrate): TFM140 sess.run does not feed y\n',
+                    ("TFM140",) * 5, todo=True)]
     REQUIRES = ("TFM130", "TFM131", "TFM133", "TFM134", "TFM138", "TFM142", "TFM158")
 
 
