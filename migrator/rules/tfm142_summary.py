@@ -58,7 +58,9 @@ class Summary(Rule):
                                           "use keras.callbacks.TensorBoard(histogram_freq=...) with fit)")
         writer_call = (isinstance(f, cst.Attribute) and isinstance(f.value, cst.Name)
                        and f.value.value in tp.writer_names and f.attr.value in _WRITER_METHODS)
-        if not (q.startswith("tensorflow.summary.") or q == "tensorflow.train.SummaryWriter" or writer_call):
+        helper_call = isinstance(f, cst.Name) and f.value in tp.summary_functions
+        if not (q.startswith("tensorflow.summary.") or q == "tensorflow.train.SummaryWriter" or writer_call
+                or helper_call):
             return updated
         if isinstance(original.body[0], cst.Assign) and not self._only_summary_uses(original.body[0], tp):
             return updated
@@ -68,6 +70,15 @@ class Summary(Rule):
         else:
             msg = "TensorBoard summary statement removed (use keras.callbacks.TensorBoard with fit to log)"
         return self._remove(original, msg)
+
+    def leave_FunctionDef(self, original: cst.FunctionDef, updated: cst.FunctionDef):
+        """A module function made only of summaries, returning summary ops / FileWriters to
+        statements that unpack them (``TF1Program.summary_functions``): it goes with its calls."""
+        tp = self.ctx.analysis(TF1Program)
+        if original.name.value not in tp.summary_functions or self.ctx.parent(original) is not self.ctx.module:
+            return updated
+        return self._remove(original, f"function {original.name.value}() making only TensorBoard summaries removed "
+                                      "with its calls")
 
     def _activation_collection(self, v: cst.Call) -> bool:
         """``tf.add_to_collection(tf.GraphKeys.ACTIVATIONS, t)``: what tflearn's monitor_activation
@@ -183,6 +194,11 @@ class Summary(Rule):
 
     def _only_summary_uses(self, assign: cst.Assign, tp: TF1Program) -> bool:
         names = {t.target.value for t in assign.targets if isinstance(t.target, cst.Name)}
+        v = assign.value
+        if isinstance(v, cst.Call) and isinstance(v.func, cst.Name) and v.func.value in tp.summary_functions:
+            from ..analysis.flow import target_names
+
+            names = {n for t in assign.targets for n in target_names(t.target)}
         return bool(names) and names <= (tp.summary_names | tp.writer_names)
 
     VALID = ["import keras\ncb = keras.callbacks.TensorBoard('logs')\n",

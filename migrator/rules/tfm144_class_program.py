@@ -1001,7 +1001,10 @@ class ClassProgramRule(Rule):
         from ._tf1 import keras_input
 
         elems = p.shape_elements
-        if elems is not None and any(isinstance(e, cst.StarredElement) for e in p.shape.elements):
+        # ``[None, *self.image_size]`` or a shape held in a name (``__init__(self, input_shape)``):
+        # ``shape=tuple(<shape>)[1:]`` - the batch dimension dropped as from a literal list
+        if elems is not None and any(isinstance(e, cst.StarredElement) for e in p.shape.elements) \
+                or elems is None and isinstance(p.shape, (cst.Name, cst.Attribute)) and literal(p.shape, 0) is not None:
             from ._tf1 import keras_input  # [None, *self.image_size]: shape=tuple([...])[1:]
 
             self.ctx.count(self)
@@ -1067,7 +1070,11 @@ class ClassProgramRule(Rule):
         self.ctx.count(self)
         # the method's own name when it returns the op (``self.train_op = self.get_train_op()``)
         target = cst.Name(mo.local) if mo.local else cst.Attribute(cst.Name("self"), cst.Name(mo.attr))
+        if mo.returned:  # ``return opt.apply_gradients(gv)``: a local of the caller's attribute's name, returned
+            target = cst.Name(mo.attr)
         stmts = self._model_statements(cp, target, ins, loss, "self", _self_attr_name(mo.loss_node), opt)
+        if mo.returned:
+            stmts.append(stmt("return {t}", t=target))
         if mo.clip is not None:  # TF1 clipped each gradient before applying it: Keras' optimizer does
             if not isinstance(opt, cst.Name):
                 raise _Todo("apply_gradients on an unnamed optimizer")
@@ -1253,6 +1260,9 @@ class ClassProgramRule(Rule):
         if len(lists) != 1:
             return None
         attrs = list(lists.pop())
+        if op.method is not None:  # built in a method: ``self`` there, the runs may use an instance outside
+            insts = {r.instance for r in cp.runs if r.train}
+            inst = insts.pop() if len(insts) == 1 else inst
         if not attrs or attrs == [loss] or len(set(attrs)) != len(attrs) or any(
                 r.instance != inst for r in cp.runs if r.train):
             return None
