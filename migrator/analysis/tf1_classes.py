@@ -2304,6 +2304,32 @@ class TF1Classes:
         vals = {literal(r.feeds[attr], None) for r in cp.runs if r.train and attr in r.feeds}
         return vals.pop() if len(vals) == 1 else None
 
+    def constant_attr(self, node: cst.CSTNode):
+        """``self.<attr>`` (``node``, in a class) bound once in the class to a number literal
+        (``self.keep_prob = 0.5``) and assigned nowhere else in the file (no ``m.keep_prob = ..``,
+        no ``+=``): that number - a Python constant of the graph, as TF1 saw it; else None."""
+        attr = _self_attr(node)
+        cls = self.ctx.parent(node)
+        while cls is not None and not isinstance(cls, cst.ClassDef):
+            cls = self.ctx.parent(cls)
+        if attr is None or cls is None:
+            return None
+        values = []
+        for n in walk(self.ctx.module):
+            if isinstance(n, (cst.Assign, cst.AugAssign, cst.AnnAssign)):
+                targets = [t.target for t in n.targets] if isinstance(n, cst.Assign) else [n.target]
+                for t in targets:
+                    for x in walk(t):
+                        if isinstance(x, cst.Attribute) and x.attr.value == attr:
+                            if not (isinstance(n, cst.Assign) and len(n.targets) == 1 and x is t
+                                    and _self_attr(t) == attr and self._within(n, cls)):
+                                return None
+                            values.append(n.value)
+        if len(values) != 1:
+            return None
+        v = literal(values[0], None)
+        return v if isinstance(v, (int, float)) and not isinstance(v, bool) else None
+
     # -- queries -------------------------------------------------------------------------------------
     def session_consumed(self, name: str, block: cst.CSTNode) -> bool:
         """Every read of the session ``name`` inside ``block`` goes with a translated class

@@ -38,6 +38,12 @@ class Summary(Rule):
     ORDER = 60
 
     def leave_SimpleStatementLine(self, original: cst.SimpleStatementLine, updated):
+        if len(original.body) == 1 and isinstance(original.body[0], cst.Return):
+            fn = self.ctx.parent(self.ctx.parent(original))
+            if isinstance(fn, cst.FunctionDef) and fn.name.value in self.ctx.analysis(TF1Program).summary_functions \
+                    and self.ctx.parent(fn) is self.ctx.module:
+                return self._remove(original, "return of summary ops / a FileWriter removed with its function")
+            return updated
         if len(original.body) != 1 or not isinstance(original.body[0], (cst.Expr, cst.Assign)):
             return updated
         v = original.body[0].value
