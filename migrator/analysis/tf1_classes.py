@@ -510,7 +510,11 @@ class TF1Classes:
                         continue
                     loss = (cst.Attribute(cst.Name("self"), cst.Name(op.loss[5:])) if op.loss.startswith("self.")
                             else cst.Name(op.loss))
-                    clip, extra = op.clip, list(op.extra) + self._gradient_summaries(scope, n)
+                    summaries = self._gradient_summaries(scope, n)
+                    if summaries is None:
+                        cp.why = cp.why or f"{mname}: the applied gradients are read by other statements"
+                        continue
+                    clip, extra = op.clip, list(op.extra) + summaries
                 if not isinstance(loss, cst.Name) and _self_attr(loss) is None:
                     cp.why = cp.why or f"{mname}: the loss is not a name"
                     continue
@@ -736,11 +740,11 @@ class TF1Classes:
         mo.group_local = t
         return mo, ""
 
-    def _gradient_summaries(self, scope: ScopeFlow, apply: cst.Call) -> list:
+    def _gradient_summaries(self, scope: ScopeFlow, apply: cst.Call) -> list | None:
         """Statements of the method that read the applied (gradient, variable) list only to make
         a number for TensorBoard: ``gs, vs = zip(*gv)`` whose names are read only by ``X =
         tf.global_norm(gs)`` (X a local or ``self.X`` read nowhere but in ``tf.summary.*`` calls
-        of the file). They go with the train op (``extra``); [] when gv has other reads."""
+        of the file). They go with the train op (``extra``); None when gv has other reads."""
         g = apply.args[0].value if apply.args else None
         if not isinstance(g, cst.Name):
             return []
@@ -754,12 +758,12 @@ class TF1Classes:
             if not (isinstance(v, cst.Call) and isinstance(v.func, cst.Name) and v.func.value == "zip"
                     and len(v.args) == 1 and v.args[0].star == "*" and v.args[0].value is r
                     and isinstance(t, (cst.Tuple, cst.List)) and all(isinstance(e.value, cst.Name) for e in t.elements)):
-                return []
+                return None
             out.append(st)
             for e in t.elements:
                 name = e.value.value
                 if len(scope.by_name.get(name, ())) != 1:
-                    return []
+                    return None
                 for u in self._local_reads(scope, name):
                     if self._within(u, t):
                         continue
@@ -769,7 +773,7 @@ class TF1Classes:
                     if not (isinstance(uv, cst.Call) and self.tp.qname(uv) == "tensorflow.global_norm"
                             and len(uv.args) == 1 and uv.args[0].value is u
                             and self._summary_only(scope, us.targets[0].target)):
-                        return []
+                        return None
                     out.append(ust)
         return out
 

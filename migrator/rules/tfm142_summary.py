@@ -211,6 +211,7 @@ class Summary(Rule):
              # the collection is read by the file itself: its statements stay (TFM100's TODO)
              "import tensorflow as tf\ntf.add_to_collection(tf.GraphKeys.ACTIVATIONS, x)\n"
              "acts = tf.get_collection(tf.GraphKeys.ACTIVATIONS)\n",
+
              # another collection
              "import tensorflow as tf\ntf.add_to_collection('mine', x)\n"]
     INVALID = [
@@ -241,4 +242,15 @@ class Summary(Rule):
         # the loop, the list and the merge go together
         Case("import tensorflow as tf\n\n\ndef log_grads(opt, loss):\n    grads_and_vars = opt.compute_gradients(loss)\n    grad_summaries = []\n    for g, v in grads_and_vars:\n        if g is not None:\n            hist = tf.summary.histogram('{}/grad'.format(v.name), g)\n            sparsity = tf.summary.scalar('{}/sparsity'.format(v.name), tf.nn.zero_fraction(g))\n            grad_summaries.append(hist)\n            grad_summaries.append(sparsity)\n    merged = tf.summary.merge(grad_summaries)\n    return 1\n",
              '\n\ndef log_grads(opt, loss):\n    grads_and_vars = opt.compute_gradients(loss)\n    return 1\n', ("TFM142",) * 5),
+        # summaries made by a helper function returning the merged op and a FileWriter, unpacked by
+        # its one call: the function, the call and the writer's calls go together
+        Case("import tensorflow as tf\n\n\ndef make_logs(cost, log_dir):\n    tf.summary.scalar('cost', cost)\n"
+             "    summ = tf.summary.merge_all()\n    writer = tf.summary.FileWriter(log_dir)\n    return summ, writer\n\n\n"
+             "summ_op, log_writer = make_logs(cost, 'logs')\nlog_writer.add_summary(s, 1)\nprint(cost)\n",
+             "print(cost)\n", ("TFM142",) * 7),
+        # ... whose result is used otherwise (passed on): the function stays (its summaries go)
+        Case("import tensorflow as tf\n\ndef make_logs(cost):\n    tf.summary.scalar('cost', cost)\n"
+             "    return tf.summary.merge_all()\n\nshow(make_logs(cost))\n",
+             "import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\n\n"
+             "def make_logs(cost):\n    return tf.summary.merge_all()\n\nshow(make_logs(cost))\n", ("TFM142",), todo=True),
     ]

@@ -61,6 +61,8 @@ from ..emit import call, expr, literal, stmt, to_node
 from ..helpers import register
 from ._tf1_program import INITIALIZERS, SAVERS, SESSIONS
 from .base import Case, Rule
+from .tfm130_ops import TF1_ADD as _TF1_ADD
+from .tfm151_regularization_losses import CLASS_LOSSES as _CLASS_LOSSES
 
 LOSS_MODEL = register("LossModel", '''
 class LossModel(keras.Model):
@@ -1797,9 +1799,11 @@ class ClassProgramRule(Rule):
         'class Base(object):\n'
         '    def get_train_op(self):\n'
         '        opt = keras.optimizers.Adam(learning_rate=0.01, epsilon=1e-8)\n'
+        '        # TODO(tflearn-migrate): TFM144 gradient computation kept: class Net: Net inherits methods from Base, which Other also derives from\n'
         '        var_list = tf.trainable_variables()\n'
+        '        # TODO(tflearn-migrate): TFM144 gradient computation kept: class Net: Net inherits methods from Base, which Other also derives from\n'
         '        grads = tf.gradients(self.loss, var_list)\n'
-        '        # TODO(tflearn-migrate): TFM140 Keras 3 optimizers have no minimize / compute_gradients / apply_gradients: this training step is not translated\n'
+        '        # TODO(tflearn-migrate): TFM144 train op kept: class Net: Net inherits methods from Base, which Other also derives from\n'
         '        return opt.apply_gradients(zip(grads, var_list))\n'
         '\n'
         '\n'
@@ -1820,9 +1824,9 @@ class ClassProgramRule(Rule):
         'net = Net()\n'
         'with tf.Session() as sess:\n'
         '    sess.run(tf.global_variables_initializer())\n'
-        '    # TODO(tflearn-migrate): TFM144 run kept: class Net: Net inherits methods from Base, which Other also derives from\n'
+        '    # TODO(tflearn-migrate): TFM144 training run kept: class Net: Net inherits methods from Base, which Other also derives from\n'
         '    _, l = sess.run([net.train_op, net.loss], feed_dict={net.x: X, net.y: Y})\n',
-        ("TFM140", "TFM144", "TFM144", "TFM144"), todo=True))
+        ("TFM144",) * 6, todo=True))
     # a learning-rate placeholder fed by every training run: the optimizer's rate is set to the
     # fed value before each step (Keras optimizers take a float; TF1 read the placeholder per run)
     INVALID.append(Case(
@@ -1934,7 +1938,17 @@ class ClassProgramRule(Rule):
     # a step counter attribute only given to minimize(global_step=): the Keras optimizer counts its steps
     INVALID.append(Case("import tensorflow as tf\n\n\nclass Net(object):\n    def __init__(self, sess):\n        self.sess = sess\n        self.x = tf.placeholder(tf.float32, [None, 4])\n        self.y = tf.placeholder(tf.float32, [None, 2])\n        self.loss = tf.reduce_mean(tf.square(tf.layers.dense(self.x, 2) - self.y))\n        self.global_step = tf.Variable(0, trainable=False, name='global_step')\n        self.train_op = tf.train.AdamOptimizer(0.01).minimize(self.loss, global_step=self.global_step)\n\n    def fit(self, X, Y):\n        _, l = self.sess.run([self.train_op, self.loss], feed_dict={self.x: X, self.y: Y})\n        return l\n\n\nwith tf.Session() as sess:\n    net = Net(sess)\n    sess.run(tf.global_variables_initializer())\n    for i in range(3):\n        net.fit(X, Y)\n",
                         'import keras\n\n\n# tflearn-migrate helper: LossModel\n' + LOSS_MODEL.code + "\n\n" + 'class Net(object):\n    def __init__(self):\n        self.x = keras.Input(shape=(4,))\n        self.y = keras.Input(shape=(2,))\n        self.loss = keras.ops.mean(keras.ops.square(keras.layers.Dense(2)(self.x) - self.y))\n        self.train_op = LossModel([self.x, self.y], self.loss)\n        self.train_op.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01, epsilon=1e-8))\n\n    def fit(self, X, Y):\n        l = self.train_op.train_on_batch([X, Y])\n        return l\n\n\nnet = Net()\nfor i in range(3):\n    net.fit(X, Y)\n', ()))
-    REQUIRES = ("TFM130", "TFM131", "TFM133", "TFM134", "TFM135", "TFM138", "TFM139", "TFM140", "TFM142")
+    # mjfang/HWCNN's idioms in other words: the input shape given to __init__, a slim regularizer
+    # held in a name and the class's loss adding tf.losses.get_regularization_loss() (the
+    # penalties as graph tensors: a LossModel does not add model.losses), a Python keep
+    # probability, ``return opt.apply_gradients(pairs)`` from a method the caller binds, the
+    # gradients' global norm kept only for a summary
+    INVALID.append(Case("import tensorflow as tf\nimport tensorflow.contrib.slim as slim\n\n\nclass Scorer(object):\n    def __init__(self, dims):\n        self.inp = tf.placeholder(tf.float32, dims)\n        self.target = tf.placeholder(tf.float32, [None, 1])\n        self.keep = 0.75\n        wd = slim.l2_regularizer(0.01)\n        hidden = slim.fully_connected(self.inp, 8, weights_regularizer=wd)\n        self.score = slim.fully_connected(tf.nn.dropout(hidden, self.keep), 1, activation_fn=None)\n        self.cost = tf.reduce_mean(tf.square(self.score - self.target)) + tf.losses.get_regularization_loss()\n        self.update = self.build_update(self.cost)\n\n    def build_update(self, cost):\n        sgd = tf.train.GradientDescentOptimizer(0.05)\n        pairs = sgd.compute_gradients(cost)\n        grads, _ = zip(*pairs)\n        self.norm = tf.global_norm(grads)\n        tf.summary.scalar('norm', self.norm)\n        return sgd.apply_gradients(pairs)\n\n\nnet = Scorer([None, 3])\nwith tf.Session() as sess:\n    sess.run(tf.global_variables_initializer())\n    for step in range(5):\n        _, c = sess.run([net.update, net.cost], feed_dict={net.inp: X, net.target: Y})\n    pred = net.score.eval(feed_dict={net.inp: X})\n",
+                        "import keras\n\n\n# tflearn-migrate helper: tf1_regularization_losses\n" + _CLASS_LOSSES.code
+                        + "\n\n# tflearn-migrate helper: tf1_add\n" + _TF1_ADD.code + "\n\n# tflearn-migrate helper: LossModel\n"
+                        + LOSS_MODEL.code + "\n\n" + "class Scorer(object):\n    def __init__(self, dims):\n        self.inp = keras.Input(shape=tuple(dims)[1:])\n        self.target = keras.Input(shape=(1,))\n        self.keep = 0.75\n        wd = keras.regularizers.L2(0.005)\n        hidden = keras.layers.Dense(8, activation='relu', kernel_regularizer=wd)(self.inp)\n        self.score = keras.layers.Dense(1)(keras.layers.Dropout(0.25)(hidden))\n        self.cost = tf1_add(keras.ops.mean(keras.ops.square(self.score - self.target)), tf1_regularization_loss(self))\n        self.update = self.build_update(self.cost)\n\n    def build_update(self, cost):\n        sgd = keras.optimizers.SGD(learning_rate=0.05)\n        update = LossModel([self.inp, self.target], cost)\n        update.compile(optimizer=sgd)\n        return update\n\n\nnet = Scorer([None, 3])\nfor step in range(5):\n    c = net.update.train_on_batch([X, Y])\npred = keras.Model(net.inp, net.score).predict_on_batch(X)\n", ("TFM134", "TFM142")))
+    REQUIRES = ("TFM130", "TFM131", "TFM132", "TFM133", "TFM134", "TFM135", "TFM138", "TFM139", "TFM140", "TFM142",
+                "TFM151")
 
 
 def _self_attr_name(node) -> str | None:

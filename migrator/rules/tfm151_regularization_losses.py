@@ -303,9 +303,16 @@ class RegularizationLosses(CallRule):
                         cst.Name(owner))
         return cst.Float("0.0") if qname in _READ_SUM else cst.List([])
 
-    VALID = ["import tensorflow as tf\nops = tf.get_collection(tf.GraphKeys.UPDATE_OPS)  # tflearn-migrate: ignore\n"]
+    VALID = ["import tensorflow as tf\nops = tf.get_collection(tf.GraphKeys.UPDATE_OPS)  # tflearn-migrate: ignore\n",
+             # an inline regularizer argument is the layer rule's (TFM132 reads its scale)
+             "import tensorflow as tf\nh = my_dense(x, reg=tf.contrib.layers.l2_regularizer(0.1))  # tflearn-migrate: ignore[TFM100]\n"]
     INVALID = [
         Case("import tensorflow as tf\nlosses = [loss]\nlosses += tf.get_collection(tf.GraphKeys.REGULARIZATION_LOSSES)\n"
              "total = loss + tf.losses.get_regularization_loss()\n",
              "losses = [loss]\ntotal = loss + 0.0\n"),
+        # a regularizer object held in a name, applied by hand to a list of tensors
+        Case("import tensorflow as tf\nfrom tensorflow.contrib import slim\npen = slim.l1_regularizer(0.01)\n"
+             "extra = slim.apply_regularization(pen, [w1, w2])\n",
+             "import keras\n\n\n# tflearn-migrate helper: tf1_apply_regularization\n" + APPLY.code
+             + "\n\npen = keras.regularizers.L1(0.01)\nextra = tf1_apply_regularization(pen, [w1, w2])\n"),
     ]
