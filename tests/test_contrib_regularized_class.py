@@ -90,7 +90,16 @@ def test_class_contrib_regularized_is_equivalent_to_legacy(tmp_path):
     # per-layer penalties), the same logits, and one clipped Momentum step agrees with TF1's
     from migrator.weights.verify import judge, migrate_faithful, verify_pairs
 
-    res = verify_pairs([(FIXTURE, migrate_faithful(FIXTURE, tmp_path / "m"))], workdir=tmp_path / "v")[0]
+    migrated = Path(migrate_faithful(FIXTURE, tmp_path / "m"))
+    # negative control: the per-layer penalties summed (what Keras' model.losses would add),
+    # not penalised again as apply_regularization did - must fail
+    naive = tmp_path / "naive.py"
+    text = migrated.read_text()
+    assert text.count("tf1_apply_regularization(self.wd, penalties)") == 1
+    naive.write_text(text.replace("tf1_apply_regularization(self.wd, penalties)",
+                                  "keras.ops.sum(keras.ops.stack(penalties))"))
+    res, control = verify_pairs([(FIXTURE, migrated), (FIXTURE, naive)], workdir=tmp_path / "v")
     ok, lines = judge(res)
     assert not res.get("todo") and ok, "\n".join(lines + res.get("mapping", []))
     assert any("after one step" in line for line in lines)
+    assert not judge(control)[0]
