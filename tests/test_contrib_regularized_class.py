@@ -103,3 +103,16 @@ def test_class_contrib_regularized_is_equivalent_to_legacy(tmp_path):
     assert not res.get("todo") and ok, "\n".join(lines + res.get("mapping", []))
     assert any("after one step" in line for line in lines)
     assert not judge(control)[0]
+
+
+@pytest.mark.slow
+def test_mjfang_contrib_softmax_is_equivalent_to_legacy(tmp_path):
+    # the corpus fixture: the loss (softmax head + the regularizer applied to the penalties) and
+    # the distance from the same weights, one Adam step; conv3 (computed, never read: no gradient
+    # in TF1, no layer in Keras' functional encoder) is ignored, not an unmatched variable
+    from migrator.weights.verify import judge, migrate_faithful, verify_pairs
+
+    res = verify_pairs([(MJFANG, migrate_faithful(MJFANG, tmp_path / "m"))], workdir=tmp_path / "v")[0]
+    ok, lines = judge(res)
+    assert not res.get("todo") and ok, "\n".join(lines + res.get("mapping", []))
+    assert any("after one step" in line for line in lines)
