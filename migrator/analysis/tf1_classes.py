@@ -93,6 +93,7 @@ class MethodTrainOp:
     # return <optimizer>.minimize(loss)``: its ``return`` statement (which comes to return the
     # optimizer), the optimizer being compiled with what the call returns
     function_return: object = None
+    returned: bool = False                  # ``return opt.apply_gradients(gv)``: the op is returned, not named
 
 
 @dataclass(eq=False)
@@ -488,12 +489,16 @@ class TF1Classes:
                         and self.flow.scope_of(n) is scope):
                     continue
                 parent = self.ctx.parent(n)
-                if not (isinstance(parent, cst.Assign) and len(parent.targets) == 1):
+                # ``return opt.minimize(loss)`` / ``return opt.apply_gradients(gv)``: the method's
+                # only return, the caller binding the op (``self.train_op = self.optimize(self.loss)``)
+                returned = isinstance(parent, cst.Return) and isinstance(self.ctx.parent(parent), cst.SimpleStatementLine) \
+                    and self.ctx.parent(self.ctx.parent(parent)) is m.body
+                if not (isinstance(parent, cst.Assign) and len(parent.targets) == 1 or returned):
                     continue
-                attr = _self_attr(parent.targets[0].target)
-                if attr is None and not isinstance(parent.targets[0].target, cst.Name):
+                attr = None if returned else _self_attr(parent.targets[0].target)
+                if attr is None and not returned and not isinstance(parent.targets[0].target, cst.Name):
                     continue
-                local = parent.targets[0].target.value if attr is None else ""
+                local = parent.targets[0].target.value if attr is None and not returned else ""
                 if n.func.attr.value == "minimize":
                     if len(n.args) > 1 and not all(default_minimize_arg(self.tp.qname, a) for a in n.args[1:]):
                         cp.why = cp.why or "minimize() with var_list/gate arguments"
@@ -505,7 +510,11 @@ class TF1Classes:
                         continue
                     loss = (cst.Attribute(cst.Name("self"), cst.Name(op.loss[5:])) if op.loss.startswith("self.")
                             else cst.Name(op.loss))
-                    clip, extra = op.clip, list(op.extra)
+                    summaries = self._gradient_summaries(scope, n)
+                    if summaries is None:
+                        cp.why = cp.why or f"{mname}: the applied gradients are read by other statements"
+                        continue
+                    clip, extra = op.clip, list(op.extra) + summaries
                 if not isinstance(loss, cst.Name) and _self_attr(loss) is None:
                     cp.why = cp.why or f"{mname}: the loss is not a name"
                     continue
@@ -526,6 +535,18 @@ class TF1Classes:
                 rets = [r for r in walk(m.body) if isinstance(r, cst.Return) and self.flow.scope_of(r) is scope]
                 if len(rets) != 1 or rets[0].value is None:
                     cp.why = cp.why or f"{mname}: the train op is not returned once"
+                    continue
+                if returned:
+                    mo, why_ = self._called_train_op(cp, methods, m, mname, "", loss, n, clip, extra)
+                    if not why_ and (mo.attr is None or mo.group_stmt is not None
+                                     or mo.attr in scope.by_name or mo.attr == "self"):
+                        why_ = "the train op it returns is not bound to an attribute"
+                    if why_:
+                        cp.why = cp.why or f"{mname}(): {why_}"
+                        continue
+                    mo.returned = True
+                    mo.counter = counter
+                    cp.method_ops.append((self.ctx.statement_of(n), n, mo))
                     continue
                 v = rets[0].value
                 elems = [e.value for e in v.elements] if isinstance(v, cst.Tuple) else [v]
@@ -718,6 +739,60 @@ class TF1Classes:
         mo.group_stmt = st
         mo.group_local = t
         return mo, ""
+
+    def _gradient_summaries(self, scope: ScopeFlow, apply: cst.Call) -> list | None:
+        """Statements of the method that read the applied (gradient, variable) list only to make
+        a number for TensorBoard: ``gs, vs = zip(*gv)`` whose names are read only by ``X =
+        tf.global_norm(gs)`` (X a local or ``self.X`` read nowhere but in ``tf.summary.*`` calls
+        of the file). They go with the train op (``extra``); None when gv has other reads."""
+        g = apply.args[0].value if apply.args else None
+        if not isinstance(g, cst.Name):
+            return []
+        out: list = []
+        reads = [r for r in self._local_reads(scope, g.value) if not self._within(r, apply)]
+        for r in reads:
+            st = self.ctx.statement_of(r)
+            small = st.body[0] if isinstance(st, cst.SimpleStatementLine) and len(st.body) == 1 else None
+            v = small.value if isinstance(small, cst.Assign) and len(small.targets) == 1 else None
+            t = small.targets[0].target if v is not None else None
+            if not (isinstance(v, cst.Call) and isinstance(v.func, cst.Name) and v.func.value == "zip"
+                    and len(v.args) == 1 and v.args[0].star == "*" and v.args[0].value is r
+                    and isinstance(t, (cst.Tuple, cst.List)) and all(isinstance(e.value, cst.Name) for e in t.elements)):
+                return None
+            out.append(st)
+            for e in t.elements:
+                name = e.value.value
+                if len(scope.by_name.get(name, ())) != 1:
+                    return None
+                for u in self._local_reads(scope, name):
+                    if self._within(u, t):
+                        continue
+                    ust = self.ctx.statement_of(u)
+                    us = ust.body[0] if isinstance(ust, cst.SimpleStatementLine) and len(ust.body) == 1 else None
+                    uv = us.value if isinstance(us, cst.Assign) and len(us.targets) == 1 else None
+                    if not (isinstance(uv, cst.Call) and self.tp.qname(uv) == "tensorflow.global_norm"
+                            and len(uv.args) == 1 and uv.args[0].value is u
+                            and self._summary_only(scope, us.targets[0].target)):
+                        return None
+                    out.append(ust)
+        return out
+
+    def _summary_only(self, scope: ScopeFlow, target) -> bool:
+        """``target`` (a local name, or ``self.X``) is read only as an argument of tf.summary calls."""
+        attr = _self_attr(target)
+        if attr is None and not isinstance(target, cst.Name):
+            return False
+        if attr is None:
+            uses = self._local_reads(scope, target.value)
+        else:
+            uses = [n for n in walk(self.ctx.module) if isinstance(n, cst.Attribute) and n.attr.value == attr
+                    and n is not target]
+        for u in uses:
+            a = self.ctx.parent(u)
+            c = self.ctx.parent(a) if isinstance(a, cst.Arg) else None
+            if not (isinstance(c, cst.Call) and (self.tp.qname(c) or "").startswith("tensorflow.summary.")):
+                return False
+        return True
 
     def _local_loss_ok(self, m, loss) -> bool:
         return False
@@ -2232,6 +2307,32 @@ class TF1Classes:
             return None
         vals = {literal(r.feeds[attr], None) for r in cp.runs if r.train and attr in r.feeds}
         return vals.pop() if len(vals) == 1 else None
+
+    def constant_attr(self, node: cst.CSTNode):
+        """``self.<attr>`` (``node``, in a class) bound once in the class to a number literal
+        (``self.keep_prob = 0.5``) and assigned nowhere else in the file (no ``m.keep_prob = ..``,
+        no ``+=``): that number - a Python constant of the graph, as TF1 saw it; else None."""
+        attr = _self_attr(node)
+        cls = self.ctx.parent(node)
+        while cls is not None and not isinstance(cls, cst.ClassDef):
+            cls = self.ctx.parent(cls)
+        if attr is None or cls is None:
+            return None
+        values = []
+        for n in walk(self.ctx.module):
+            if isinstance(n, (cst.Assign, cst.AugAssign, cst.AnnAssign)):
+                targets = [t.target for t in n.targets] if isinstance(n, cst.Assign) else [n.target]
+                for t in targets:
+                    for x in walk(t):
+                        if isinstance(x, cst.Attribute) and x.attr.value == attr:
+                            if not (isinstance(n, cst.Assign) and len(n.targets) == 1 and x is t
+                                    and _self_attr(t) == attr and self._within(n, cls)):
+                                return None
+                            values.append(n.value)
+        if len(values) != 1:
+            return None
+        v = literal(values[0], None)
+        return v if isinstance(v, (int, float)) and not isinstance(v, bool) else None
 
     # -- queries -------------------------------------------------------------------------------------
     def session_consumed(self, name: str, block: cst.CSTNode) -> bool:

@@ -377,10 +377,81 @@ class TF1Program:
                     names = [n for t in parent.targets for n in target_names(t.target)]
                     writer = q.endswith(("FileWriter", "SummaryWriter"))
                     (self.writer_names if writer else self.summary_names).update(names)
+        self.summary_functions: dict[str, list] = self._summary_functions(calls)
         for scope in self.flow.scopes.values():
             prog = self._build(scope, calls)
             if prog is not None:
                 self.programs[id(scope.node)] = prog
+
+    def _summary_functions(self, calls) -> dict[str, list]:
+        """Module functions made only of TensorBoard statements that return summary ops and
+        FileWriters (``def do_summaries(m, graph): tf.summary.scalar(..); merged =
+        tf.summary.merge_all(); return merged, tf.summary.FileWriter(d, graph)``), every call of
+        which is a statement ``s, w = do_summaries(...)`` unpacking the returned tuple: name ->
+        those call statements. The names the calls bind join ``summary_names`` / ``writer_names``
+        (element by element), so the fetch of ``s`` and ``w.add_summary`` go with them (TFM142)."""
+        out: dict[str, list] = {}
+        qn = self._qn
+
+        def kind(e) -> str | None:
+            q = qn.get(id(e)) if isinstance(e, cst.Call) else None
+            if q and (q.startswith("tensorflow.summary.") or q == "tensorflow.train.SummaryWriter"):
+                return "writer" if q.endswith(("FileWriter", "SummaryWriter")) else "summary"
+            if isinstance(e, cst.Name):
+                if e.value in self.writer_names:
+                    return "writer"
+                if e.value in self.summary_names:
+                    return "summary"
+            return None
+
+        by_name: dict[str, list] = {}
+        for c in calls:
+            if isinstance(c.func, cst.Name):
+                by_name.setdefault(c.func.value, []).append(c)
+        for fn in self.ctx.module.body:
+            if not isinstance(fn, cst.FunctionDef) or fn.decorators or not isinstance(fn.body, cst.IndentedBlock):
+                continue
+            body = list(fn.body.body)
+            if len(body) < 2 or not all(isinstance(st, cst.SimpleStatementLine) and len(st.body) == 1 for st in body):
+                continue
+            ret = body[-1].body[0]
+            if not isinstance(ret, cst.Return) or ret.value is None:
+                continue
+            elems = [e.value for e in ret.value.elements] if isinstance(ret.value, cst.Tuple) else [ret.value]
+            kinds = [kind(e) for e in elems]
+            if None in kinds:
+                continue
+            ok = True
+            for st in body[:-1]:
+                small = st.body[0]
+                v = small.value if isinstance(small, (cst.Expr, cst.Assign)) else None
+                q = qn.get(id(v)) if isinstance(v, cst.Call) else None
+                if not (q and q.startswith("tensorflow.summary.")) or isinstance(small, cst.Assign) and not all(
+                        isinstance(t.target, cst.Name) and t.target.value in self.summary_names | self.writer_names
+                        for t in small.targets):
+                    ok = False
+                    break
+            uses = [n for n in _walk(self.ctx.module) if isinstance(n, cst.Name) and n.value == fn.name.value
+                    and n is not fn.name]
+            sites = by_name.get(fn.name.value, [])
+            if not ok or not sites or len(uses) != len(sites):
+                continue
+            stmts = []
+            for c in sites:
+                parent = self.ctx.parent(c)
+                t = parent.targets[0].target if isinstance(parent, cst.Assign) and len(parent.targets) == 1 else None
+                tnames = ([e.value for e in t.elements] if isinstance(t, cst.Tuple) and len(elems) > 1
+                          else [t] if len(elems) == 1 else None)
+                if t is None or tnames is None or len(tnames) != len(kinds) \
+                        or not all(isinstance(n, cst.Name) for n in tnames):
+                    stmts = None
+                    break
+                for n, k in zip(tnames, kinds):
+                    (self.writer_names if k == "writer" else self.summary_names).add(n.value)
+                stmts.append(self.ctx.statement_of(c))
+            if stmts:
+                out[fn.name.value] = stmts
+        return out
 
     # -- public ----------------------------------------------------------------------------
     def model_name(self, prog: Program) -> str:
@@ -820,7 +891,8 @@ class TF1Program:
         parent = self.ctx.parent(c)
         if not (isinstance(parent, cst.Assign) and len(parent.targets) == 1
                 and (isinstance(parent.targets[0].target, cst.Name)
-                     or (attrs and _self_attr_of(parent.targets[0].target) is not None))):
+                     or (attrs and _self_attr_of(parent.targets[0].target) is not None))
+                or attrs and isinstance(parent, cst.Return)):  # a method's ``return opt.apply_gradients(gv)``
             return None
         if any(a.keyword is None for a in c.args[1:]):
             return None
@@ -966,6 +1038,8 @@ class TF1Program:
                 return None
         if loss is None:
             return None
+        if isinstance(parent, cst.Return):
+            return TrainOp(None, self.ctx.statement_of(c), c, opt, loss, clip, extra)
         t = parent.targets[0].target
         name = t.value if isinstance(t, cst.Name) else f"self.{_self_attr_of(t)}"
         return TrainOp(name, self.ctx.statement_of(c), c, opt, loss, clip, extra)

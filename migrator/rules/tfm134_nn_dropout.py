@@ -55,6 +55,12 @@ class NnDropout(KeepProbResolver, CallRule):
                 from ..analysis.tf1_classes import TF1Classes
 
                 val = self.ctx.analysis(TF1Classes).keep_prob(b.orig("keep_prob"))
+                if val is None:  # ``self.keep_prob = 0.5`` in __init__: a Python number, as a literal
+                    val = self.ctx.analysis(TF1Classes).constant_attr(b.orig("keep_prob"))
+                    if val is not None:
+                        self.report(original, f"keep_prob {code(keep)} is the number {val!r}: it also dropped "
+                                    "units at evaluation in TF1; Keras' Dropout only drops while training",
+                                    severity=Severity.WARNING)
                 if val is None:
                     raise Untranslatable(f"keep_prob {code(keep)} is not a placeholder fed with a constant")
             else:

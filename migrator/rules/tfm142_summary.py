@@ -38,6 +38,12 @@ class Summary(Rule):
     ORDER = 60
 
     def leave_SimpleStatementLine(self, original: cst.SimpleStatementLine, updated):
+        if len(original.body) == 1 and isinstance(original.body[0], cst.Return):
+            fn = self.ctx.parent(self.ctx.parent(original))
+            if isinstance(fn, cst.FunctionDef) and fn.name.value in self.ctx.analysis(TF1Program).summary_functions \
+                    and self.ctx.parent(fn) is self.ctx.module:
+                return self._remove(original, "return of summary ops / a FileWriter removed with its function")
+            return updated
         if len(original.body) != 1 or not isinstance(original.body[0], (cst.Expr, cst.Assign)):
             return updated
         v = original.body[0].value
@@ -58,7 +64,9 @@ class Summary(Rule):
                                           "use keras.callbacks.TensorBoard(histogram_freq=...) with fit)")
         writer_call = (isinstance(f, cst.Attribute) and isinstance(f.value, cst.Name)
                        and f.value.value in tp.writer_names and f.attr.value in _WRITER_METHODS)
-        if not (q.startswith("tensorflow.summary.") or q == "tensorflow.train.SummaryWriter" or writer_call):
+        helper_call = isinstance(f, cst.Name) and f.value in tp.summary_functions
+        if not (q.startswith("tensorflow.summary.") or q == "tensorflow.train.SummaryWriter" or writer_call
+                or helper_call):
             return updated
         if isinstance(original.body[0], cst.Assign) and not self._only_summary_uses(original.body[0], tp):
             return updated
@@ -68,6 +76,15 @@ class Summary(Rule):
         else:
             msg = "TensorBoard summary statement removed (use keras.callbacks.TensorBoard with fit to log)"
         return self._remove(original, msg)
+
+    def leave_FunctionDef(self, original: cst.FunctionDef, updated: cst.FunctionDef):
+        """A module function made only of summaries, returning summary ops / FileWriters to
+        statements that unpack them (``TF1Program.summary_functions``): it goes with its calls."""
+        tp = self.ctx.analysis(TF1Program)
+        if original.name.value not in tp.summary_functions or self.ctx.parent(original) is not self.ctx.module:
+            return updated
+        return self._remove(original, f"function {original.name.value}() making only TensorBoard summaries removed "
+                                      "with its calls")
 
     def _activation_collection(self, v: cst.Call) -> bool:
         """``tf.add_to_collection(tf.GraphKeys.ACTIVATIONS, t)``: what tflearn's monitor_activation
@@ -183,12 +200,18 @@ class Summary(Rule):
 
     def _only_summary_uses(self, assign: cst.Assign, tp: TF1Program) -> bool:
         names = {t.target.value for t in assign.targets if isinstance(t.target, cst.Name)}
+        v = assign.value
+        if isinstance(v, cst.Call) and isinstance(v.func, cst.Name) and v.func.value in tp.summary_functions:
+            from ..analysis.flow import target_names
+
+            names = {n for t in assign.targets for n in target_names(t.target)}
         return bool(names) and names <= (tp.summary_names | tp.writer_names)
 
     VALID = ["import keras\ncb = keras.callbacks.TensorBoard('logs')\n",
              # the collection is read by the file itself: its statements stay (TFM100's TODO)
              "import tensorflow as tf\ntf.add_to_collection(tf.GraphKeys.ACTIVATIONS, x)\n"
              "acts = tf.get_collection(tf.GraphKeys.ACTIVATIONS)\n",
+
              # another collection
              "import tensorflow as tf\ntf.add_to_collection('mine', x)\n"]
     INVALID = [
@@ -219,4 +242,15 @@ class Summary(Rule):
         # the loop, the list and the merge go together
         Case("import tensorflow as tf\n\n\ndef log_grads(opt, loss):\n    grads_and_vars = opt.compute_gradients(loss)\n    grad_summaries = []\n    for g, v in grads_and_vars:\n        if g is not None:\n            hist = tf.summary.histogram('{}/grad'.format(v.name), g)\n            sparsity = tf.summary.scalar('{}/sparsity'.format(v.name), tf.nn.zero_fraction(g))\n            grad_summaries.append(hist)\n            grad_summaries.append(sparsity)\n    merged = tf.summary.merge(grad_summaries)\n    return 1\n",
              '\n\ndef log_grads(opt, loss):\n    grads_and_vars = opt.compute_gradients(loss)\n    return 1\n', ("TFM142",) * 5),
+        # summaries made by a helper function returning the merged op and a FileWriter, unpacked by
+        # its one call: the function, the call and the writer's calls go together
+        Case("import tensorflow as tf\n\n\ndef make_logs(cost, log_dir):\n    tf.summary.scalar('cost', cost)\n"
+             "    summ = tf.summary.merge_all()\n    writer = tf.summary.FileWriter(log_dir)\n    return summ, writer\n\n\n"
+             "summ_op, log_writer = make_logs(cost, 'logs')\nlog_writer.add_summary(s, 1)\nprint(cost)\n",
+             "print(cost)\n", ("TFM142",) * 7),
+        # ... whose result is used otherwise (passed on): the function stays (its summaries go)
+        Case("import tensorflow as tf\n\ndef make_logs(cost):\n    tf.summary.scalar('cost', cost)\n"
+             "    return tf.summary.merge_all()\n\nshow(make_logs(cost))\n",
+             "import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\n\n"
+             "def make_logs(cost):\n    return tf.summary.merge_all()\n\nshow(make_logs(cost))\n", ("TFM142",), todo=True),
     ]

@@ -61,6 +61,8 @@ from ..emit import call, expr, literal, stmt, to_node
 from ..helpers import register
 from ._tf1_program import INITIALIZERS, SAVERS, SESSIONS
 from .base import Case, Rule
+from .tfm130_ops import TF1_ADD as _TF1_ADD
+from .tfm151_regularization_losses import CLASS_LOSSES as _CLASS_LOSSES
 
 LOSS_MODEL = register("LossModel", '''
 class LossModel(keras.Model):
@@ -1007,7 +1009,10 @@ class ClassProgramRule(Rule):
         from ._tf1 import keras_input
 
         elems = p.shape_elements
-        if elems is not None and any(isinstance(e, cst.StarredElement) for e in p.shape.elements):
+        # ``[None, *self.image_size]`` or a shape held in a name (``__init__(self, input_shape)``):
+        # ``shape=tuple(<shape>)[1:]`` - the batch dimension dropped as from a literal list
+        if elems is not None and any(isinstance(e, cst.StarredElement) for e in p.shape.elements) \
+                or elems is None and isinstance(p.shape, (cst.Name, cst.Attribute)) and literal(p.shape, 0) is not None:
             from ._tf1 import keras_input  # [None, *self.image_size]: shape=tuple([...])[1:]
 
             self.ctx.count(self)
@@ -1073,7 +1078,11 @@ class ClassProgramRule(Rule):
         self.ctx.count(self)
         # the method's own name when it returns the op (``self.train_op = self.get_train_op()``)
         target = cst.Name(mo.local) if mo.local else cst.Attribute(cst.Name("self"), cst.Name(mo.attr))
+        if mo.returned:  # ``return opt.apply_gradients(gv)``: a local of the caller's attribute's name, returned
+            target = cst.Name(mo.attr)
         stmts = self._model_statements(cp, target, ins, loss, "self", _self_attr_name(mo.loss_node), opt)
+        if mo.returned:
+            stmts.append(stmt("return {t}", t=target))
         if mo.clip is not None:  # TF1 clipped each gradient before applying it: Keras' optimizer does
             if not isinstance(opt, cst.Name):
                 raise _Todo("apply_gradients on an unnamed optimizer")
@@ -1259,6 +1268,9 @@ class ClassProgramRule(Rule):
         if len(lists) != 1:
             return None
         attrs = list(lists.pop())
+        if op.method is not None:  # built in a method: ``self`` there, the runs may use an instance outside
+            insts = {r.instance for r in cp.runs if r.train}
+            inst = insts.pop() if len(insts) == 1 else inst
         if not attrs or attrs == [loss] or len(set(attrs)) != len(attrs) or any(
                 r.instance != inst for r in cp.runs if r.train):
             return None
@@ -1808,9 +1820,11 @@ class ClassProgramRule(Rule):
         'class Base(object):\n'
         '    def get_train_op(self):\n'
         '        opt = keras.optimizers.Adam(learning_rate=0.01, epsilon=1e-8)\n'
+        '        # TODO(tflearn-migrate): TFM144 gradient computation kept: class Net: Net inherits methods from Base, which Other also derives from\n'
         '        var_list = tf.trainable_variables()\n'
+        '        # TODO(tflearn-migrate): TFM144 gradient computation kept: class Net: Net inherits methods from Base, which Other also derives from\n'
         '        grads = tf.gradients(self.loss, var_list)\n'
-        '        # TODO(tflearn-migrate): TFM140 Keras 3 optimizers have no minimize / compute_gradients / apply_gradients: this training step is not translated\n'
+        '        # TODO(tflearn-migrate): TFM144 train op kept: class Net: Net inherits methods from Base, which Other also derives from\n'
         '        return opt.apply_gradients(zip(grads, var_list))\n'
         '\n'
         '\n'
@@ -1831,9 +1845,9 @@ class ClassProgramRule(Rule):
         'net = Net()\n'
         'with tf.Session() as sess:\n'
         '    sess.run(tf.global_variables_initializer())\n'
-        '    # TODO(tflearn-migrate): TFM144 run kept: class Net: Net inherits methods from Base, which Other also derives from\n'
+        '    # TODO(tflearn-migrate): TFM144 training run kept: class Net: Net inherits methods from Base, which Other also derives from\n'
         '    _, l = sess.run([net.train_op, net.loss], feed_dict={net.x: X, net.y: Y})\n',
-        ("TFM140", "TFM144", "TFM144", "TFM144"), todo=True))
+        ("TFM144",) * 6, todo=True))
     # a learning-rate placeholder fed by every training run: the optimizer's rate is set to the
     # fed value before each step (Keras optimizers take a float; TF1 read the placeholder per run)
     INVALID.append(Case(
@@ -1948,7 +1962,17 @@ class ClassProgramRule(Rule):
     # a step counter attribute only given to minimize(global_step=): the Keras optimizer counts its steps
     INVALID.append(Case("import tensorflow as tf\n\n\nclass Net(object):\n    def __init__(self, sess):\n        self.sess = sess\n        self.x = tf.placeholder(tf.float32, [None, 4])\n        self.y = tf.placeholder(tf.float32, [None, 2])\n        self.loss = tf.reduce_mean(tf.square(tf.layers.dense(self.x, 2) - self.y))\n        self.global_step = tf.Variable(0, trainable=False, name='global_step')\n        self.train_op = tf.train.AdamOptimizer(0.01).minimize(self.loss, global_step=self.global_step)\n\n    def fit(self, X, Y):\n        _, l = self.sess.run([self.train_op, self.loss], feed_dict={self.x: X, self.y: Y})\n        return l\n\n\nwith tf.Session() as sess:\n    net = Net(sess)\n    sess.run(tf.global_variables_initializer())\n    for i in range(3):\n        net.fit(X, Y)\n",
                         'import keras\n\n\n# tflearn-migrate helper: LossModel\n' + LOSS_MODEL.code + "\n\n" + 'class Net(object):\n    def __init__(self):\n        self.x = keras.Input(shape=(4,))\n        self.y = keras.Input(shape=(2,))\n        self.loss = keras.ops.mean(keras.ops.square(keras.layers.Dense(2)(self.x) - self.y))\n        self.train_op = LossModel([self.x, self.y], self.loss)\n        self.train_op.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01, epsilon=1e-8))\n\n    def fit(self, X, Y):\n        l = self.train_op.train_on_batch([X, Y])\n        return l\n\n\nnet = Net()\nfor i in range(3):\n    net.fit(X, Y)\n', ()))
-    REQUIRES = ("TFM130", "TFM131", "TFM133", "TFM134", "TFM135", "TFM138", "TFM139", "TFM140", "TFM142")
+    # mjfang/HWCNN's idioms in other words: the input shape given to __init__, a slim regularizer
+    # held in a name and the class's loss adding tf.losses.get_regularization_loss() (the
+    # penalties as graph tensors: a LossModel does not add model.losses), a Python keep
+    # probability, ``return opt.apply_gradients(pairs)`` from a method the caller binds, the
+    # gradients' global norm kept only for a summary
+    INVALID.append(Case("import tensorflow as tf\nimport tensorflow.contrib.slim as slim\n\n\nclass Scorer(object):\n    def __init__(self, dims):\n        self.inp = tf.placeholder(tf.float32, dims)\n        self.target = tf.placeholder(tf.float32, [None, 1])\n        self.keep = 0.75\n        wd = slim.l2_regularizer(0.01)\n        hidden = slim.fully_connected(self.inp, 8, weights_regularizer=wd)\n        self.score = slim.fully_connected(tf.nn.dropout(hidden, self.keep), 1, activation_fn=None)\n        self.cost = tf.reduce_mean(tf.square(self.score - self.target)) + tf.losses.get_regularization_loss()\n        self.update = self.build_update(self.cost)\n\n    def build_update(self, cost):\n        sgd = tf.train.GradientDescentOptimizer(0.05)\n        pairs = sgd.compute_gradients(cost)\n        grads, _ = zip(*pairs)\n        self.norm = tf.global_norm(grads)\n        tf.summary.scalar('norm', self.norm)\n        return sgd.apply_gradients(pairs)\n\n\nnet = Scorer([None, 3])\nwith tf.Session() as sess:\n    sess.run(tf.global_variables_initializer())\n    for step in range(5):\n        _, c = sess.run([net.update, net.cost], feed_dict={net.inp: X, net.target: Y})\n    pred = net.score.eval(feed_dict={net.inp: X})\n",
+                        "import keras\n\n\n# tflearn-migrate helper: tf1_regularization_losses\n" + _CLASS_LOSSES.code
+                        + "\n\n# tflearn-migrate helper: tf1_add\n" + _TF1_ADD.code + "\n\n# tflearn-migrate helper: LossModel\n"
+                        + LOSS_MODEL.code + "\n\n" + "class Scorer(object):\n    def __init__(self, dims):\n        self.inp = keras.Input(shape=tuple(dims)[1:])\n        self.target = keras.Input(shape=(1,))\n        self.keep = 0.75\n        wd = keras.regularizers.L2(0.005)\n        hidden = keras.layers.Dense(8, activation='relu', kernel_regularizer=wd)(self.inp)\n        self.score = keras.layers.Dense(1)(keras.layers.Dropout(0.25)(hidden))\n        self.cost = tf1_add(keras.ops.mean(keras.ops.square(self.score - self.target)), tf1_regularization_loss(self))\n        self.update = self.build_update(self.cost)\n\n    def build_update(self, cost):\n        sgd = keras.optimizers.SGD(learning_rate=0.05)\n        update = LossModel([self.inp, self.target], cost)\n        update.compile(optimizer=sgd)\n        return update\n\n\nnet = Scorer([None, 3])\nfor step in range(5):\n    c = net.update.train_on_batch([X, Y])\npred = keras.Model(net.inp, net.score).predict_on_batch(X)\n", ("TFM134", "TFM142")))
+    REQUIRES = ("TFM130", "TFM131", "TFM132", "TFM133", "TFM134", "TFM135", "TFM138", "TFM139", "TFM140", "TFM142",
+                "TFM151")
 
 
 def _self_attr_name(node) -> str | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import libcst as cst
 
 from ..cstcache import children
+from ..helpers import register
 from .base import Case, CallRule
 
 _READS = ("tensorflow.losses.get_regularization_losses", "tensorflow.compat.v1.losses.get_regularization_losses",
@@ -61,6 +62,70 @@ class RegularizationReads:
         return bool(self.reads)
 
 
+_REGULARIZERS = tuple(f"tensorflow.contrib.{m}.{k}_regularizer" for m in ("layers", "slim") for k in ("l1", "l2"))
+_APPLY = ("tensorflow.contrib.layers.apply_regularization", "tensorflow.contrib.slim.apply_regularization")
+
+
+def held_regularizer(ctx, orig: cst.BaseExpression) -> cst.Call:
+    """A regularizer held in a name (``reg = layers.l2_regularizer(0.1)``) or an attribute of the
+    class (``self.reg = ...``, set in any method): its one definition (several allowed when they
+    are the same text - a tower method setting it at every call), an l1/l2 regularizer call."""
+    from ..analysis.flow import Flow
+    from ..cstcache import walk
+    from ..emit import code
+    from ._tflearn import Untranslatable
+
+    values: list = []
+    if type(orig) is cst.Name:
+        d = ctx.analysis(Flow).def_of(orig.value, orig)
+        scope = ctx.analysis(Flow).scope_of(orig)
+        if d is None or len(scope.by_name.get(orig.value, ())) != 1:
+            raise Untranslatable(f"regularizer {orig.value} is not bound once in its scope")
+        values = [d.value]
+    elif type(orig) is cst.Attribute and type(orig.value) is cst.Name and orig.value.value == "self":
+        cls = ctx.parent(orig)
+        while cls is not None and type(cls) is not cst.ClassDef:
+            cls = ctx.parent(cls)
+        if cls is None:
+            raise Untranslatable("a regularizer held in an attribute outside a class")
+        for n in walk(cls):
+            if type(n) is cst.Assign and any(type(t.target) is cst.Attribute and type(t.target.value) is cst.Name
+                                             and t.target.value.value == "self" and t.target.attr.value == orig.attr.value
+                                             for t in n.targets):
+                values.append(n.value if len(n.targets) == 1 else None)
+            elif type(n) is cst.AugAssign and type(n.target) is cst.Attribute and n.target.attr.value == orig.attr.value:
+                values.append(None)
+    else:
+        raise Untranslatable("a regularizer held in an expression")
+    if not values or any(type(v) is not cst.Call for v in values) or len({code(v) for v in values}) != 1:
+        raise Untranslatable("a regularizer held in a name bound to something else than one l1/l2_regularizer(...)")
+    if (ctx.legacy_name(values[0].func) or "") not in _REGULARIZERS:
+        raise Untranslatable("a regularizer held in a name bound to something else than one l1/l2_regularizer(...)")
+    return values[0]
+
+
+def keras_regularizer(ctx, node: cst.Call, orig: cst.Call | None = None):
+    """``l2_regularizer(scale)`` / ``l1_regularizer(scale)`` (contrib / slim, ``node`` the call)
+    -> the Keras regularizer computing the same penalty."""
+    from ._tflearn import Untranslatable
+    from ..emit import call, expr, literal, to_node
+
+    q = ctx.legacy_name((orig if orig is not None else node).func) or ""
+    args = [a for a in node.args if a.keyword is None or a.keyword.value == "scale"]
+    if not args or any(a.keyword is not None and a.keyword.value not in ("scale", "scope") for a in node.args) \
+            or len([a for a in node.args if a.keyword is None]) > 1:
+        raise Untranslatable("regularizer without a scale (or with a scope)")
+    scale = args[0].value
+    v = literal(scale, None)
+    if isinstance(v, (int, float)) and not isinstance(v, bool) and v <= 0:
+        raise Untranslatable("regularizer scale 0 (TF1: no penalty at all)")
+    if q.endswith("l1_regularizer"):
+        return call("keras.regularizers.L1", scale)
+    half = to_node(v / 2.0) if isinstance(v, (int, float)) and not isinstance(v, bool) else expr("{s} / 2", s=scale)
+    # TF1's l2_regularizer(s) is s * tf.nn.l2_loss(w) = s * sum(w ** 2) / 2; Keras' L2(l) is l * sum(w ** 2)
+    return call("keras.regularizers.L2", half)
+
+
 def regularizer_of(ctx, node: cst.BaseExpression | None, orig: cst.BaseExpression | None):
     """A contrib/slim ``weights_regularizer`` -> (Keras regularizer or None, note). TF1 puts the
     penalty in ``REGULARIZATION_LOSSES``; it only trains when the program adds that collection to
@@ -72,8 +137,10 @@ def regularizer_of(ctx, node: cst.BaseExpression | None, orig: cst.BaseExpressio
 
     if node is None or literal(node, 0) is None:
         return None, None
+    held = None
     if not isinstance(orig, cst.Call):
-        raise Untranslatable("a regularizer held in a name")
+        held = held_regularizer(ctx, orig)  # the name holds the Keras regularizer (translated where it is bound)
+        orig = held
     q = ctx.legacy_name(orig.func) or ""
     short = q.rsplit(".", 1)[-1]
     if short not in ("l2_regularizer", "l1_regularizer") or not q.startswith(
@@ -81,6 +148,9 @@ def regularizer_of(ctx, node: cst.BaseExpression | None, orig: cst.BaseExpressio
         raise Untranslatable(f"regularizer {q or 'of unknown kind'}")
     if not ctx.analysis(RegularizationReads).any:
         return None, "dropped: nothing in this file adds tf.GraphKeys.REGULARIZATION_LOSSES to a loss, so TF1 never trained with it"
+    if held is not None:
+        keras_regularizer(ctx, held)  # raises where the binding stays TF1
+        return node, None
     args = [a for a in node.args if a.keyword is None or a.keyword.value == "scale"] if isinstance(node, cst.Call) else []
     if not args:
         raise Untranslatable("regularizer without a scale")
@@ -91,6 +161,84 @@ def regularizer_of(ctx, node: cst.BaseExpression | None, orig: cst.BaseExpressio
     half = to_node(v / 2.0) if isinstance(v, (int, float)) and not isinstance(v, bool) else expr("{s} / 2", s=scale)
     # TF1's l2_regularizer(s) is s * tf.nn.l2_loss(w) = s * sum(w ** 2) / 2; Keras' L2(l) is l * sum(w ** 2)
     return call("keras.regularizers.L2", half), None
+
+
+CLASS_LOSSES = register("tf1_regularization_losses", '''
+class TF1RegularizationPenalties(keras.layers.Layer):
+    """The penalties of regularized weights that other layers own, computed from their current
+    values as tensors of the graph (called on a tensor of it only to be placed there): a loss
+    adding them follows every update, as TF1's REGULARIZATION_LOSSES tensors did."""
+
+    def __init__(self, variables, **kwargs):
+        super().__init__(**kwargs)
+        self._variables = lambda: variables  # not tracked: the layers that made them own them
+
+    def call(self, anchor):
+        return [v.regularizer(keras.ops.convert_to_tensor(v)) for v in self._variables()]
+
+    def compute_output_spec(self, anchor):
+        return [keras.KerasTensor((), dtype=v.dtype) for v in self._variables()]
+
+
+def tf1_regularization_losses(owner):
+    """tf.get_collection(tf.GraphKeys.REGULARIZATION_LOSSES) read while a TF1 model class built its
+    graph: one penalty per regularized weight of the layers that computed the tensors the object
+    holds so far (inputs first), each weight once (TF1 applied a variable's regularizer when it
+    made the variable; towers sharing it made it once). The object's loss adds them itself, as in
+    TF1 (the LossModel trains on that loss alone, not on Keras' model.losses)."""
+    tensors = [t for t in vars(owner).values() if isinstance(t, keras.KerasTensor)]
+    ops, seen, todo = [], set(), list(tensors)
+    while todo:
+        op = todo.pop(0)._keras_history[0]
+        if id(op) in seen:
+            continue
+        seen.add(id(op))
+        ops.append(op)
+        for node in op._inbound_nodes:
+            todo.extend(node.input_tensors)
+    variables, taken = [], set()
+    for op in reversed(ops):
+        for layer in op._flatten_layers(include_self=True) if isinstance(op, keras.layers.Layer) else []:
+            for w in layer.trainable_weights if not layer._layers else []:
+                if getattr(w, "regularizer", None) is not None and id(w) not in taken:
+                    taken.add(id(w))
+                    variables.append(w)
+    if not variables:
+        return []
+    anchor = next((t for t in tensors if not isinstance(t._keras_history[0], keras.layers.InputLayer)), tensors[0])
+    return list(TF1RegularizationPenalties(variables)(anchor))
+
+
+def tf1_regularization_loss(owner):
+    """tf.losses.get_regularization_loss() read while a TF1 model class built its graph: the sum
+    of :func:`tf1_regularization_losses` (0.0 when there is none, as TF1)."""
+    losses = tf1_regularization_losses(owner)
+    return keras.ops.sum(keras.ops.stack(losses)) if losses else 0.0
+''', imports=[("keras", None, None)])
+
+
+APPLY = register("tf1_apply_regularization", '''
+def tf1_apply_regularization(regularizer, weights_list):
+    """tf.contrib.layers.apply_regularization: the sum of the regularizer applied to each tensor
+    of the list (a list of penalties too: TF1 then penalised the penalties)."""
+    if not weights_list:
+        raise ValueError("No weights to regularize.")
+    return keras.ops.sum(keras.ops.stack([regularizer(w) for w in weights_list]))
+''', imports=[("keras", None, None)])
+
+
+def _class_method_self(ctx, node) -> str | None:
+    """The ``self`` parameter's name when ``node`` is in a method of a model class TFM144
+    translates (its graph is symbolic; a LossModel trains on its loss alone), else None."""
+    if not ctx.rule_active("TFM144"):
+        return None
+    from ..analysis.tf1_classes import TF1Classes
+
+    tc = ctx.analysis(TF1Classes)
+    fn = tc.class_function(node)
+    if fn is None or not isinstance(ctx.parent(ctx.parent(fn)), cst.ClassDef) or not fn.params.params:
+        return None
+    return fn.params.params[0].name.value
 
 
 class RegularizationLosses(CallRule):
@@ -104,23 +252,67 @@ class RegularizationLosses(CallRule):
                  "fit / train_on_batch add model.losses to the training loss themselves, so the read "
                  "becomes an empty list (get_regularization_loss: 0.0; ``losses += <read>`` goes) and the loss is "
                  "not counted twice.")
-    CALLS = _READS + _READ_SUM + _GET_COLLECTION
+    CALLS = _READS + _READ_SUM + _GET_COLLECTION + _REGULARIZERS + _APPLY
 
     def leave_SimpleStatementLine(self, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine):
-        if RegularizationReads.added_in(self.ctx, original):
+        if RegularizationReads.added_in(self.ctx, original) and _class_method_self(self.ctx, original) is None:
             self.ctx.count(self)
             return cst.RemoveFromParent()
         return updated
 
     def translate(self, qname, original, updated):
+        from ._tflearn import Untranslatable
+        from ..emit import call
+
+        if qname in _REGULARIZERS:
+            # a regularizer object (bound to a name); an inline layer argument is the layer rule's
+            parent = self.ctx.parent(original)
+            grand = self.ctx.parent(parent) if isinstance(parent, cst.Arg) else None
+            if isinstance(grand, cst.Call) and (self.ctx.legacy_name(grand.func) or "") not in _APPLY:
+                return None
+            try:
+                out = keras_regularizer(self.ctx, updated, original)
+            except Untranslatable as ex:
+                self.todo(original, f"{qname.rsplit('.', 1)[1]}: {ex}")
+                return None
+            self.ctx.add_import("keras")
+            self.ctx.count(self)
+            return out
+        if qname in _APPLY:
+            pos = [a for a in updated.args if a.keyword is None]
+            kw = {a.keyword.value: a.value for a in updated.args if a.keyword is not None}
+            args = pos + [a for a in updated.args if a.keyword is not None]
+            reg = pos[0].value if pos else kw.get("regularizer")
+            lst = pos[1].value if len(pos) > 1 else kw.get("weights_list")
+            if reg is None or lst is None or len(args) != 2 or any(a.star for a in updated.args):
+                self.todo(original, "apply_regularization without a weights list (TF1 then regularized the "
+                                    "WEIGHTS collection)")
+                return None
+            self.ctx.use_helper("tf1_apply_regularization")
+            self.ctx.add_import("keras")
+            self.ctx.count(self)
+            return call("tf1_apply_regularization", reg, lst)
         if not self.ctx.analysis(RegularizationReads).is_read(original):
             return None
         self.ctx.count(self)
+        owner = _class_method_self(self.ctx, original)
+        if owner is not None:  # a model class's loss: its LossModel does not add Keras' model.losses
+            self.ctx.use_helper("tf1_regularization_losses")
+            self.ctx.add_import("keras")
+            return call("tf1_regularization_loss" if qname in _READ_SUM else "tf1_regularization_losses",
+                        cst.Name(owner))
         return cst.Float("0.0") if qname in _READ_SUM else cst.List([])
 
-    VALID = ["import tensorflow as tf\nops = tf.get_collection(tf.GraphKeys.UPDATE_OPS)  # tflearn-migrate: ignore\n"]
+    VALID = ["import tensorflow as tf\nops = tf.get_collection(tf.GraphKeys.UPDATE_OPS)  # tflearn-migrate: ignore\n",
+             # an inline regularizer argument is the layer rule's (TFM132 reads its scale)
+             "import tensorflow as tf\nh = my_dense(x, reg=tf.contrib.layers.l2_regularizer(0.1))  # tflearn-migrate: ignore[TFM100]\n"]
     INVALID = [
         Case("import tensorflow as tf\nlosses = [loss]\nlosses += tf.get_collection(tf.GraphKeys.REGULARIZATION_LOSSES)\n"
              "total = loss + tf.losses.get_regularization_loss()\n",
              "losses = [loss]\ntotal = loss + 0.0\n"),
+        # a regularizer object held in a name, applied by hand to a list of tensors
+        Case("import tensorflow as tf\nfrom tensorflow.contrib import slim\npen = slim.l1_regularizer(0.01)\n"
+             "extra = slim.apply_regularization(pen, [w1, w2])\n",
+             "import keras\n\n\n# tflearn-migrate helper: tf1_apply_regularization\n" + APPLY.code
+             + "\n\npen = keras.regularizers.L1(0.01)\nextra = tf1_apply_regularization(pen, [w1, w2])\n"),
     ]

@@ -96,6 +96,13 @@ def _variables(tf, sess):
     return meta, values, gv
 
 
+# names of the trainable variables that the train ops' gradients leave None in every
+# apply_gradients call (TF1's compute_gradients returns (None, v) for a variable the loss does not
+# read): a layer computed and never used, which a Keras functional model does not even hold
+_NO_GRADIENT: set = set()
+_GRADIENT: set = set()
+
+
 def _reads(outputs, placeholder) -> bool:
     """Does any of ``outputs`` depend on ``placeholder`` (a walk over op inputs)?"""
     seen, stack = set(), [t.op for t in outputs]
@@ -188,6 +195,8 @@ def main(argv: list[str] | None = None) -> int:
             # them), so one legacy step is not even deterministic. Gate them as
             # GATE_GRAPH does: every gradient is computed before any variable is updated.
             gv = list(grads_and_vars)
+            for g, v in gv:  # variables the loss does not reach (a layer computed and never used)
+                (_NO_GRADIENT if g is None else _GRADIENT).add(getattr(v, "name", ""))
             idx = [i for i, (g, _) in enumerate(gv) if g is not None and not isinstance(g, tf1.IndexedSlices)]
             caps = []
             if idx:
@@ -247,6 +256,8 @@ def main(argv: list[str] | None = None) -> int:
         done.clear()
         train_ops.clear()
         grad_caps.clear()
+        _NO_GRADIENT.clear()
+        _GRADIENT.clear()
         tf1.reset_default_graph()
         BaseSession.run = run
         script = os.path.abspath(script)
@@ -548,6 +559,9 @@ def _probe(cap, args, tf, tf1, tflearn, orig_fit, orig_run, train_ops, grad_caps
         if len(fixed) == 1:
             n = fixed.pop()
     meta, before, gv = _variables(tf1, sess)
+    for m, v in zip(meta, gv):
+        if v.name in _NO_GRADIENT and v.name not in _GRADIENT:
+            m["no_gradient"] = True
     if cap.kind != "tflearn":
         # unnamed variables (``Variable_3``): where the forward graph reads them (structure.py)
         try:
