@@ -1357,6 +1357,12 @@ class TF1Classes:
                     if any(s is scope and n == d.name for s, n in cp.instances):
                         cp.why = cp.why or f"{d.name} is bound to {cp.name}() twice"
                     cp.instances.append((scope, d.name))
+                    props = self.properties(cp.node)
+                    known = self.__dict__.setdefault("_inst_props", {})
+                    if d.name in known and known[d.name] != props:
+                        known[d.name] = {}  # one name, instances of classes with other properties
+                    else:
+                        known[d.name] = props
         for cp in self.classes.values():
             for scope, inst in cp.instances:
                 self._scope_program(cp, scope, inst)
@@ -1713,7 +1719,47 @@ class TF1Classes:
                 return
 
     def _inst_attr(self, node, inst: str) -> str | None:
-        return _self_attr(node, inst)
+        """``inst.attr`` -> attr; ``inst.prop`` of a read-only ``@property`` returning
+        ``self.attr`` (``def loss(self): return self._loss``) -> attr: the same object."""
+        a = _self_attr(node, inst)
+        if a is None:
+            return None
+        props = self.__dict__.get("_inst_props", {}).get(inst)
+        return props.get(a, a) if props else a
+
+    @staticmethod
+    def properties(cls: cst.ClassDef) -> dict[str, str]:
+        """Read-only properties of ``cls`` whose body is ``return self.<attr>``: prop -> attr.
+        A property with a setter / deleter, or whose name is also assigned as an attribute,
+        is left out."""
+        out: dict[str, str] = {}
+        blocked: set[str] = set()
+        for st in cls.body.body:
+            if not isinstance(st, cst.FunctionDef):
+                continue
+            decos = [d.decorator for d in st.decorators]
+            if any(isinstance(d, cst.Attribute) and d.attr.value in ("setter", "deleter") for d in decos):
+                blocked.add(st.name.value)
+                continue
+            if not (len(decos) == 1 and isinstance(decos[0], cst.Name) and decos[0].value == "property"):
+                continue
+            body = st.body.body if isinstance(st.body, cst.IndentedBlock) else ()
+            stmts = [b for b in body if not (isinstance(b, cst.SimpleStatementLine) and len(b.body) == 1
+                                              and isinstance(b.body[0], cst.Expr)
+                                              and isinstance(b.body[0].value, cst.SimpleString))]
+            params = st.params.params
+            if len(stmts) != 1 or not isinstance(stmts[0], cst.SimpleStatementLine) or len(stmts[0].body) != 1 \
+                    or not isinstance(stmts[0].body[0], cst.Return) or len(params) != 1:
+                continue
+            attr = _self_attr(stmts[0].body[0].value, params[0].name.value)
+            if attr is not None and attr != st.name.value:
+                out[st.name.value] = attr
+        for n in walk(cls):
+            if isinstance(n, cst.AssignTarget):
+                a = _self_attr(n.target)
+                if a is not None:
+                    blocked.add(a)
+        return {k: v for k, v in out.items() if k not in blocked}
 
     def _holders(self, cp: ClassProgram) -> None:
         """Classes of the file given an instance of ``cp`` and a session by their constructor
