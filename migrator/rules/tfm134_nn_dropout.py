@@ -103,5 +103,9 @@ class NnDropout(KeepProbResolver, CallRule):
              "net_model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.1, epsilon=1e-8))\n"
              "net_model.train_on_batch([a, b])\n"
              "p = keras.Model(net.x, net.out).predict_on_batch(a)\n"),
+        # a tower function called once per input with the keep placeholder under another parameter
+        # name; the training run feeds a module constant (KEEP = 0.6)
+        Case("import tensorflow as tf\nKEEP = 0.6\na = tf.placeholder(tf.float32, [None, 6])\nb = tf.placeholder(tf.float32, [None, 6])\nkp = tf.placeholder(tf.float32)\n\n\ndef branch(x, p):\n    with tf.variable_scope('br', reuse=tf.AUTO_REUSE):\n        return tf.nn.dropout(tf.layers.dense(x, 4, name='d'), p)\n\n\nloss = tf.reduce_mean(tf.square(branch(a, kp) - branch(b, kp)))\nop = tf.train.AdamOptimizer(0.01).minimize(loss)\nsess = tf.Session()\nsess.run(tf.global_variables_initializer())\nsess.run(op, feed_dict={a: A, b: B, kp: KEEP})\n",
+             "import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\nimport keras\n\nKEEP = 0.6\na = tf.placeholder(tf.float32, [None, 6])\nb = tf.placeholder(tf.float32, [None, 6])\nkp = tf.placeholder(tf.float32)\n\n\ndef branch(x, p):\n    with tf.variable_scope('br', reuse=tf.AUTO_REUSE):\n        return keras.layers.Dropout(0.4)(keras.layers.Dense(4)(x))\n\n\nloss = keras.ops.mean(keras.ops.square(branch(a, kp) - branch(b, kp)))\n# TODO(tflearn-migrate): TFM133 Keras 3 optimizers have no minimize(loss): compile a keras.Model with this optimizer (or write a train_step with keras.ops / GradientTape)\nop = keras.optimizers.Adam(learning_rate=0.01, epsilon=1e-8).minimize(loss)\nsess = tf.Session()\nsess.run(tf.global_variables_initializer())\nsess.run(op, feed_dict={a: A, b: B, kp: KEEP})\n", ('TFM133',), todo=True),
     ]
     REQUIRES = ("TFM130", "TFM131", "TFM133", "TFM144")
