@@ -64,6 +64,25 @@ def module_number(ctx, value: cst.BaseExpression):
     return num
 
 
+def dropout_rate_arg(ctx, arg: cst.CSTNode) -> bool:
+    """``arg`` (an original ``cst.Arg``) is the DROP rate of a dropout: tf.nn.dropout's ``rate=``
+    (TF 1.13+, the 6th positional) or tf.layers.dropout's ``rate=`` / 2nd positional. A
+    placeholder read so is inactive at 0.0 (where a keep probability is at 1.0)."""
+    if not isinstance(arg, cst.Arg) or arg.star:
+        return False
+    c = ctx.parent(arg)
+    if not isinstance(c, cst.Call):
+        return False
+    q = ctx.legacy_name(c)
+    kw = arg.keyword.value if arg.keyword is not None else None
+    i = list(c.args).index(arg)
+    if q == "tensorflow.nn.dropout":
+        return kw == "rate" or (kw is None and i == 5)
+    if q == "tensorflow.layers.dropout":
+        return kw == "rate" or (kw is None and i == 1)
+    return False
+
+
 def run_constant(ctx, value: cst.BaseExpression):
     """A fed value fixed for the whole run: a number (returned as a float; a literal or a
     module-level number constant, :func:`module_number`) or ``FLAGS.<name>`` of a module-level

@@ -151,6 +151,9 @@ class Program:
     reuse_calls: list[cst.SimpleStatementLine] = field(default_factory=list)
     feed_dicts: dict[int, Any] = field(default_factory=dict)   # id(statement) -> Def of a named feed dict
     feed_helpers: dict[int, Any] = field(default_factory=dict)  # id(FunctionDef) -> a helper returning the feed
+    # ``name = tf.placeholder_with_default(<a tensor of the program>, shape)`` no run feeds: the
+    # default in every run - a tensor, not a placeholder (name -> Placeholder)
+    unfed_defaults: dict[str, Any] = field(default_factory=dict)
     _closure: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
 
     # -- queries -------------------------------------------------------------------------
@@ -554,7 +557,10 @@ class TF1Program:
                     default, shape, dtype = _arg(c, 0, "input"), _arg(c, 1, "shape"), None
                 name = parent.targets[0].target.value
                 p = Placeholder(name, stmt, c, dtype, shape, default)
-                if default is not None or shape is None or literal(shape, None) in ([], ()):
+                # a scalar (keep_prob, is_training, a rate): hyper; a placeholder_with_default of a
+                # batch shape ([None], [None, 4]) is an input / label like a plain placeholder
+                if shape is None or literal(shape, None) in ([], ()) or (
+                        default is not None and not (isinstance(shape, (cst.List, cst.Tuple)) and shape.elements)):
                     p.role = "hyper"
                 prog.placeholders[name] = p
         if not prog.placeholders:
@@ -624,6 +630,10 @@ class TF1Program:
                 prog.runs.append(self._run(prog, c))
             elif self._method_run(prog, c):
                 prog.runs.append(self._run(prog, c, method="eval"))
+        for name, p in list(prog.placeholders.items()):
+            if p.default is not None and not prog.fed_values(name) and literal(p.default, None) is None \
+                    and any(n in prog.tensors and n != name for n in load_names(p.default)):
+                prog.unfed_defaults[name] = prog.placeholders.pop(name)
         # variable scopes
         for node in _walk(scope.node):
             if isinstance(node, cst.With) and self.flow.scope_of(node) is scope:

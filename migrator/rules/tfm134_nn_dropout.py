@@ -39,6 +39,13 @@ class NnDropout(KeepProbResolver, CallRule):
             raise Untranslatable("noise_shape=")
         if b.given("rate"):
             rate: cst.BaseExpression = b.node("rate")
+            if isinstance(rate, cst.Name) and self._rate_placeholder(rate.value, original):
+                # tf.nn.dropout(x, rate=p), p a placeholder (or a parameter given one) fed one
+                # constant in the training runs (TFM140 checks the other runs drop nothing)
+                val = self._fed_value(rate.value, original)
+                if not isinstance(val, (int, float)) or isinstance(val, bool) or not 0 <= val < 1:
+                    raise Untranslatable(f"rate {val!r} not in [0, 1)")
+                rate = cst.parse_expression(float_repr(float(val)))
         elif not b.given("keep_prob"):
             raise Untranslatable("neither keep_prob nor rate")
         else:
@@ -68,6 +75,18 @@ class NnDropout(KeepProbResolver, CallRule):
             rate = cst.parse_expression(float_repr(round(1.0 - float(val), 10)))
         kw = {"seed": b.node("seed")} if b.given("seed") else {}
         return apply_layer(call("keras.layers.Dropout", rate, **kw), b.node("x"))
+
+    def _rate_placeholder(self, name: str, at: cst.CSTNode) -> bool:
+        """``name`` is a placeholder of a TF1 program, or a parameter every call of whose
+        function passes one (a Python number passed as the rate stays as written)."""
+        from ._tf1_program import TF1Program
+
+        arg = self._passed_as(name, at)
+        if arg is not None:
+            return self._rate_placeholder(arg.value, arg)
+        tp = self.ctx.analysis(TF1Program)
+        prog = tp.program_of(at)
+        return prog is not None and name in prog.placeholders
 
     VALID = ["import keras\nh = keras.layers.Dropout(0.5)(h)\n"]
     INVALID = [
