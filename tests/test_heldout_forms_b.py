@@ -196,3 +196,84 @@ def test_sigmoid_cross_entropy_equals_tf1(tmp_path):
     assert want > 0.5  # large logits, random labels: a loss far from 0
     np.testing.assert_allclose(got, want, rtol=1e-6)
     json.dumps([got, want])
+
+
+STEP_CLASS = '''import numpy as np
+import tensorflow as tf
+
+rs = np.random.RandomState(0)
+X = rs.randn(16, 3).astype(np.float32)
+Y = (X @ np.array([[1.0], [-2.0], [0.5]], np.float32)).astype(np.float32)
+
+
+class Reg(object):
+    def __init__(self):
+        self._x = tf.placeholder(tf.float32, [None, 3])
+        self._y = tf.placeholder(tf.float32, [None, 1])
+        self._out = tf.layers.dense(self._x, 1, kernel_initializer=tf.zeros_initializer())
+        self._loss = tf.reduce_mean(tf.square(self._out - self._y))
+        self._step = tf.Variable(0, trainable=False)
+        self._lr = tf.train.exponential_decay(0.1, self._step, 3, 0.5, staircase=True)
+        self._train = tf.train.GradientDescentOptimizer(self._lr).minimize(self._loss, global_step=self._step)
+
+    @property
+    def x(self):
+        return self._x
+
+    @property
+    def y(self):
+        return self._y
+
+    @property
+    def loss(self):
+        return self._loss
+
+    @property
+    def lr(self):
+        return self._lr
+
+    @property
+    def train(self):
+        return self._train
+
+
+m = Reg()
+sess = tf.Session()
+sess.run(tf.global_variables_initializer())
+rates, losses = [], []
+for i in range(8):
+    _, l, r = sess.run([m.train, m.loss, m.lr], feed_dict={m.x: X, m.y: Y})
+    rates.append(float(r))
+    losses.append(float(l))
+print(rates, losses)
+'''
+
+
+def test_step_attribute_schedule_fetch_translates():
+    out = _migrate(STEP_CLASS)
+    assert TODO_MARKER not in out and legacy_refs_outside_todo(out) == []
+    assert "r = keras.ops.convert_to_numpy(m._train.optimizer.learning_rate)" in out
+    assert "tf.Variable" not in out and "global_step" not in out
+
+
+@pytest.mark.slow
+def test_step_attribute_schedule_fetch_equals_tf1(tmp_path):
+    env = dict(os.environ, PYTHONPATH=str(ROOT), TF_CPP_MIN_LOG_LEVEL="3", CUDA_VISIBLE_DEVICES="")
+    legacy = tmp_path / "legacy.py"
+    legacy.write_text(STEP_CLASS.replace("print(rates, losses)", "import json\nprint(json.dumps([rates, losses]))"),
+                      encoding="utf-8")
+    p = subprocess.run([sys.executable, "-m", "migrator.legacy.run", str(legacy)], env=env,
+                       capture_output=True, text=True, timeout=300)
+    assert p.returncode == 0, p.stderr[-2000:]
+    want = json.loads(p.stdout.strip().splitlines()[-1])
+    migrated = tmp_path / "migrated.py"
+    migrated.write_text(_migrate(STEP_CLASS).replace("print(rates, losses)",
+                                                     "import json\nprint(json.dumps([rates, losses]))"),
+                        encoding="utf-8")
+    env.pop("TF_USE_LEGACY_KERAS", None)
+    p = subprocess.run([sys.executable, str(migrated)], env=env, capture_output=True, text=True, timeout=300)
+    assert p.returncode == 0, p.stderr[-2000:]
+    got = json.loads(p.stdout.strip().splitlines()[-1])
+    np.testing.assert_allclose(want[0][:4], [0.1, 0.1, 0.1, 0.05], rtol=1e-6)  # TF1 decays after 3 updates
+    np.testing.assert_allclose(got[0], want[0], rtol=1e-6)
+    np.testing.assert_allclose(got[1], want[1], rtol=1e-5)   # zero-initialised kernel: same weights

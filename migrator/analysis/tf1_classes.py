@@ -2052,6 +2052,12 @@ class TF1Classes:
                        method, any(o is not None and o[0] == "op" for o in out))
         if any(o is None for o in out):
             why = why or f"a run fetches something other than {inst}.<tensor> or its train op"
+        # a learning-rate schedule attribute is read from the optimizer in a training run (TFM144);
+        # fetched anywhere else it has no tensor to evaluate
+        fetches_schedule = any(o is not None and o[0] == "attr" and o[1] in self._schedule_attrs(cp) for o in out)
+        if fetches_schedule and (method != "session" or not any(o is not None and o[0] == "op" for o in out)):
+            why = why or (f"a run outside training fetches {inst}.<learning-rate schedule> (a Keras "
+                          "schedule object, not a tensor of the model)")
         stmt_ = ctx.statement_of(node)
         small = stmt_.body[0] if isinstance(stmt_, cst.SimpleStatementLine) and len(stmt_.body) == 1 else None
         t = small.targets[0].target if isinstance(small, cst.Assign) and len(small.targets) == 1 else None
@@ -2081,6 +2087,30 @@ class TF1Classes:
                         continue
                     run.feeds[a] = el.value
         return run, why
+
+    _SCHEDULES = ("tensorflow.train.exponential_decay", "tensorflow.train.polynomial_decay",
+                  "tensorflow.train.piecewise_constant", "tensorflow.train.inverse_time_decay",
+                  "tensorflow.train.natural_exp_decay", "tensorflow.train.cosine_decay",
+                  "tensorflow.train.cosine_decay_restarts", "tensorflow.train.linear_cosine_decay",
+                  "tensorflow.train.noisy_linear_cosine_decay")
+
+    def schedule_attrs(self, cp: ClassProgram) -> set[str]:
+        return self._schedule_attrs(cp)
+
+    def _schedule_attrs(self, cp: ClassProgram) -> set[str]:
+        """Attributes the class sets to a tf.train.*_decay of a step (``self.lr =
+        tf.train.exponential_decay(...)``): Keras schedules after translation."""
+        cache = self.__dict__.setdefault("_schedules", {})
+        if id(cp) not in cache:
+            out = set()
+            for n in walk(cp.node):
+                if isinstance(n, cst.Assign) and len(n.targets) == 1 and isinstance(n.value, cst.Call) \
+                        and self.ctx.legacy_name(n.value) in self._SCHEDULES:
+                    a = _self_attr(n.targets[0].target)
+                    if a is not None:
+                        out.add(a)
+            cache[id(cp)] = out
+        return cache[id(cp)]
 
     def _within(self, node: cst.CSTNode, outer: cst.CSTNode) -> bool:
         while node is not None:
