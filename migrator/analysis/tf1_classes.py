@@ -495,9 +495,16 @@ class TF1Classes:
                     continue
                 local = parent.targets[0].target.value if attr is None else ""
                 if n.func.attr.value == "minimize":
-                    if len(n.args) > 1 and not all(default_minimize_arg(self.tp.qname, a) for a in n.args[1:]):
-                        cp.why = cp.why or "minimize() with var_list/gate arguments"
-                    loss, clip, extra = self._arg(n, 0, "loss"), None, []
+                    extra = []
+                    for a in n.args[1:]:
+                        if default_minimize_arg(self.tp.qname, a):
+                            continue
+                        covered = self._scoped_var_list(m, scope, n, a)
+                        if covered is None:
+                            cp.why = cp.why or "minimize() with var_list/gate arguments"
+                        elif covered is not True:
+                            extra.append(covered)  # ``vs = tf.get_collection(...)``: goes with the op
+                    loss, clip = self._arg(n, 0, "loss"), None
                 else:
                     op = self.tp._apply_gradients(None, scope, n, attrs=True)
                     if op is None:
@@ -2087,6 +2094,78 @@ class TF1Classes:
                         continue
                     run.feeds[a] = el.value
         return run, why
+
+    def _scoped_var_list(self, m: cst.FunctionDef, scope, call: cst.Call, a: cst.Arg):
+        """``minimize(loss, var_list=V)`` where V (inline, or a name bound once in the method to it)
+        is ``tf.get_collection(tf.GraphKeys.TRAINABLE_VARIABLES, scope='S')`` /
+        ``tf.trainable_variables(scope='S')`` and every trainable variable of the file is created
+        under ``variable_scope('S')`` in this method (each layer / get_variable call - or call of a
+        function that creates some - sits, outermost, in such a block): V is every trainable
+        variable, TF1's default. True (inline), the statement binding V (it goes with the train
+        op), or None."""
+        from ..rules._tf1_program import _PARAM_PREFIXES, _VARIABLE_CALLS
+
+        if a.keyword is None or a.keyword.value != "var_list":
+            return None
+        v, stmt = a.value, True
+        if isinstance(v, cst.Name):
+            defs = scope.by_name.get(v.value, ())
+            if len(defs) != 1 or not isinstance(defs[0].value, cst.Call):
+                return None
+            reads = [x for x in walk(m.body) if isinstance(x, cst.Name) and x.value == v.value
+                     and not isinstance(self.ctx.parent(x), cst.AssignTarget)
+                     and not (isinstance(self.ctx.parent(x), cst.Arg) and self.ctx.parent(x).keyword is x)]
+            if reads != [v]:
+                return None
+            v, stmt = defs[0].value, defs[0].stmt
+            if not (isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1):
+                return None
+        if not isinstance(v, cst.Call):
+            return None
+        q = self.tp.qname(v)
+        sc = self._arg(v, 1 if q == "tensorflow.get_collection" else 0, "scope")
+        if q == "tensorflow.get_collection":
+            key = self._arg(v, 0, "key")
+            if key is None or self.ctx.legacy_name(key) != "tensorflow.GraphKeys.TRAINABLE_VARIABLES":
+                return None
+        elif q != "tensorflow.trainable_variables":
+            return None
+        name = literal(sc, None) if sc is not None else None
+        if not isinstance(name, str) or not name or len(v.args) > 2:
+            return None
+        fns = self.tp.trainable_functions()
+        for c in walk(self.ctx.module):
+            if not isinstance(c, cst.Call):
+                continue
+            cq = self.tp.qname(c) or ""
+            fname = c.func.attr.value if isinstance(c.func, cst.Attribute) else (
+                c.func.value if isinstance(c.func, cst.Name) else "")
+            if cq in _VARIABLE_CALLS:
+                tr = self._arg(c, 99, "trainable")
+                if tr is not None and literal(tr, None) is False:
+                    continue  # a step counter
+            elif not (cq.startswith(_PARAM_PREFIXES) or (not cq and fname in fns)):
+                continue
+            if cq.startswith("tflearn.") and not cq.startswith("tflearn.layers."):
+                return None
+            fn = self.ctx.parent(c)
+            while fn is not None and not isinstance(fn, cst.FunctionDef):
+                fn = self.ctx.parent(fn)
+            if fn is not None and fn is not m and fn.name.value in fns:
+                continue  # inside a creating function: its call sites decide
+            if fn is not m:
+                return None  # created elsewhere (another method, a function, the module)
+            outer = None
+            node = self.ctx.parent(c)
+            while node is not None and node is not m:
+                if isinstance(node, cst.With):
+                    outer = node
+                node = self.ctx.parent(node)
+            item = outer.items[0].item if outer is not None and len(outer.items) == 1 else None
+            if not (isinstance(item, cst.Call) and self.tp.qname(item) == "tensorflow.variable_scope"
+                    and literal(self._arg(item, 0, "name_or_scope"), None) == name):
+                return None
+        return stmt
 
     _SCHEDULES = ("tensorflow.train.exponential_decay", "tensorflow.train.polynomial_decay",
                   "tensorflow.train.piecewise_constant", "tensorflow.train.inverse_time_decay",
