@@ -500,9 +500,16 @@ class TF1Classes:
                     continue
                 local = parent.targets[0].target.value if attr is None and not returned else ""
                 if n.func.attr.value == "minimize":
-                    if len(n.args) > 1 and not all(default_minimize_arg(self.tp.qname, a) for a in n.args[1:]):
-                        cp.why = cp.why or "minimize() with var_list/gate arguments"
-                    loss, clip, extra = self._arg(n, 0, "loss"), None, []
+                    extra = []
+                    for a in n.args[1:]:
+                        if default_minimize_arg(self.tp.qname, a):
+                            continue
+                        covered = self._scoped_var_list(m, scope, n, a)
+                        if covered is None:
+                            cp.why = cp.why or "minimize() with var_list/gate arguments"
+                        elif covered is not True:
+                            extra.append(covered)  # ``vs = tf.get_collection(...)``: goes with the op
+                    loss, clip = self._arg(n, 0, "loss"), None
                 else:
                     op = self.tp._apply_gradients(None, scope, n, attrs=True)
                     if op is None:
@@ -1432,6 +1439,12 @@ class TF1Classes:
                     if any(s is scope and n == d.name for s, n in cp.instances):
                         cp.why = cp.why or f"{d.name} is bound to {cp.name}() twice"
                     cp.instances.append((scope, d.name))
+                    props = self.properties(cp.node)
+                    known = self.__dict__.setdefault("_inst_props", {})
+                    if d.name in known and known[d.name] != props:
+                        known[d.name] = {}  # one name, instances of classes with other properties
+                    else:
+                        known[d.name] = props
         for cp in self.classes.values():
             for scope, inst in cp.instances:
                 self._scope_program(cp, scope, inst)
@@ -1788,7 +1801,47 @@ class TF1Classes:
                 return
 
     def _inst_attr(self, node, inst: str) -> str | None:
-        return _self_attr(node, inst)
+        """``inst.attr`` -> attr; ``inst.prop`` of a read-only ``@property`` returning
+        ``self.attr`` (``def loss(self): return self._loss``) -> attr: the same object."""
+        a = _self_attr(node, inst)
+        if a is None:
+            return None
+        props = self.__dict__.get("_inst_props", {}).get(inst)
+        return props.get(a, a) if props else a
+
+    @staticmethod
+    def properties(cls: cst.ClassDef) -> dict[str, str]:
+        """Read-only properties of ``cls`` whose body is ``return self.<attr>``: prop -> attr.
+        A property with a setter / deleter, or whose name is also assigned as an attribute,
+        is left out."""
+        out: dict[str, str] = {}
+        blocked: set[str] = set()
+        for st in cls.body.body:
+            if not isinstance(st, cst.FunctionDef):
+                continue
+            decos = [d.decorator for d in st.decorators]
+            if any(isinstance(d, cst.Attribute) and d.attr.value in ("setter", "deleter") for d in decos):
+                blocked.add(st.name.value)
+                continue
+            if not (len(decos) == 1 and isinstance(decos[0], cst.Name) and decos[0].value == "property"):
+                continue
+            body = st.body.body if isinstance(st.body, cst.IndentedBlock) else ()
+            stmts = [b for b in body if not (isinstance(b, cst.SimpleStatementLine) and len(b.body) == 1
+                                              and isinstance(b.body[0], cst.Expr)
+                                              and isinstance(b.body[0].value, cst.SimpleString))]
+            params = st.params.params
+            if len(stmts) != 1 or not isinstance(stmts[0], cst.SimpleStatementLine) or len(stmts[0].body) != 1 \
+                    or not isinstance(stmts[0].body[0], cst.Return) or len(params) != 1:
+                continue
+            attr = _self_attr(stmts[0].body[0].value, params[0].name.value)
+            if attr is not None and attr != st.name.value:
+                out[st.name.value] = attr
+        for n in walk(cls):
+            if isinstance(n, cst.AssignTarget):
+                a = _self_attr(n.target)
+                if a is not None:
+                    blocked.add(a)
+        return {k: v for k, v in out.items() if k not in blocked}
 
     def _holders(self, cp: ClassProgram) -> None:
         """Classes of the file given an instance of ``cp`` and a session by their constructor
@@ -2081,6 +2134,12 @@ class TF1Classes:
                        method, any(o is not None and o[0] == "op" for o in out))
         if any(o is None for o in out):
             why = why or f"a run fetches something other than {inst}.<tensor> or its train op"
+        # a learning-rate schedule attribute is read from the optimizer in a training run (TFM144);
+        # fetched anywhere else it has no tensor to evaluate
+        fetches_schedule = any(o is not None and o[0] == "attr" and o[1] in self._schedule_attrs(cp) for o in out)
+        if fetches_schedule and (method != "session" or not any(o is not None and o[0] == "op" for o in out)):
+            why = why or (f"a run outside training fetches {inst}.<learning-rate schedule> (a Keras "
+                          "schedule object, not a tensor of the model)")
         stmt_ = ctx.statement_of(node)
         small = stmt_.body[0] if isinstance(stmt_, cst.SimpleStatementLine) and len(stmt_.body) == 1 else None
         t = small.targets[0].target if isinstance(small, cst.Assign) and len(small.targets) == 1 else None
@@ -2110,6 +2169,102 @@ class TF1Classes:
                         continue
                     run.feeds[a] = el.value
         return run, why
+
+    def _scoped_var_list(self, m: cst.FunctionDef, scope, call: cst.Call, a: cst.Arg):
+        """``minimize(loss, var_list=V)`` where V (inline, or a name bound once in the method to it)
+        is ``tf.get_collection(tf.GraphKeys.TRAINABLE_VARIABLES, scope='S')`` /
+        ``tf.trainable_variables(scope='S')`` and every trainable variable of the file is created
+        under ``variable_scope('S')`` in this method (each layer / get_variable call - or call of a
+        function that creates some - sits, outermost, in such a block): V is every trainable
+        variable, TF1's default. True (inline), the statement binding V (it goes with the train
+        op), or None."""
+        from ..rules._tf1_program import _PARAM_PREFIXES, _VARIABLE_CALLS
+
+        if a.keyword is None or a.keyword.value != "var_list":
+            return None
+        v, stmt = a.value, True
+        if isinstance(v, cst.Name):
+            defs = scope.by_name.get(v.value, ())
+            if len(defs) != 1 or not isinstance(defs[0].value, cst.Call):
+                return None
+            reads = [x for x in walk(m.body) if isinstance(x, cst.Name) and x.value == v.value
+                     and not isinstance(self.ctx.parent(x), cst.AssignTarget)
+                     and not (isinstance(self.ctx.parent(x), cst.Arg) and self.ctx.parent(x).keyword is x)]
+            if reads != [v]:
+                return None
+            v, stmt = defs[0].value, defs[0].stmt
+            if not (isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1):
+                return None
+        if not isinstance(v, cst.Call):
+            return None
+        q = self.tp.qname(v)
+        sc = self._arg(v, 1 if q == "tensorflow.get_collection" else 0, "scope")
+        if q == "tensorflow.get_collection":
+            key = self._arg(v, 0, "key")
+            if key is None or self.ctx.legacy_name(key) != "tensorflow.GraphKeys.TRAINABLE_VARIABLES":
+                return None
+        elif q != "tensorflow.trainable_variables":
+            return None
+        name = literal(sc, None) if sc is not None else None
+        if not isinstance(name, str) or not name or len(v.args) > 2:
+            return None
+        fns = self.tp.trainable_functions()
+        for c in walk(self.ctx.module):
+            if not isinstance(c, cst.Call):
+                continue
+            cq = self.tp.qname(c) or ""
+            fname = c.func.attr.value if isinstance(c.func, cst.Attribute) else (
+                c.func.value if isinstance(c.func, cst.Name) else "")
+            if cq in _VARIABLE_CALLS:
+                tr = self._arg(c, 99, "trainable")
+                if tr is not None and literal(tr, None) is False:
+                    continue  # a step counter
+            elif not (cq.startswith(_PARAM_PREFIXES) or (not cq and fname in fns)):
+                continue
+            if cq.startswith("tflearn.") and not cq.startswith("tflearn.layers."):
+                return None
+            fn = self.ctx.parent(c)
+            while fn is not None and not isinstance(fn, cst.FunctionDef):
+                fn = self.ctx.parent(fn)
+            if fn is not None and fn is not m and fn.name.value in fns:
+                continue  # inside a creating function: its call sites decide
+            if fn is not m:
+                return None  # created elsewhere (another method, a function, the module)
+            outer = None
+            node = self.ctx.parent(c)
+            while node is not None and node is not m:
+                if isinstance(node, cst.With):
+                    outer = node
+                node = self.ctx.parent(node)
+            item = outer.items[0].item if outer is not None and len(outer.items) == 1 else None
+            if not (isinstance(item, cst.Call) and self.tp.qname(item) == "tensorflow.variable_scope"
+                    and literal(self._arg(item, 0, "name_or_scope"), None) == name):
+                return None
+        return stmt
+
+    _SCHEDULES = ("tensorflow.train.exponential_decay", "tensorflow.train.polynomial_decay",
+                  "tensorflow.train.piecewise_constant", "tensorflow.train.inverse_time_decay",
+                  "tensorflow.train.natural_exp_decay", "tensorflow.train.cosine_decay",
+                  "tensorflow.train.cosine_decay_restarts", "tensorflow.train.linear_cosine_decay",
+                  "tensorflow.train.noisy_linear_cosine_decay")
+
+    def schedule_attrs(self, cp: ClassProgram) -> set[str]:
+        return self._schedule_attrs(cp)
+
+    def _schedule_attrs(self, cp: ClassProgram) -> set[str]:
+        """Attributes the class sets to a tf.train.*_decay of a step (``self.lr =
+        tf.train.exponential_decay(...)``): Keras schedules after translation."""
+        cache = self.__dict__.setdefault("_schedules", {})
+        if id(cp) not in cache:
+            out = set()
+            for n in walk(cp.node):
+                if isinstance(n, cst.Assign) and len(n.targets) == 1 and isinstance(n.value, cst.Call) \
+                        and self.ctx.legacy_name(n.value) in self._SCHEDULES:
+                    a = _self_attr(n.targets[0].target)
+                    if a is not None:
+                        out.add(a)
+            cache[id(cp)] = out
+        return cache[id(cp)]
 
     def _within(self, node: cst.CSTNode, outer: cst.CSTNode) -> bool:
         while node is not None:

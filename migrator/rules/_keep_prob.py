@@ -42,11 +42,53 @@ def dropout_keep_arg(ctx, arg: cst.CSTNode) -> bool:
     return False
 
 
-def run_constant(ctx, value: cst.BaseExpression):
-    """A fed value fixed for the whole run: a number (returned as a float) or ``FLAGS.<name>``
-    of a module-level ``FLAGS = tf.(app.)flags.FLAGS`` never assigned to (returned as a new
-    expression, valid wherever FLAGS is the module's); None otherwise."""
+def module_number(ctx, value: cst.BaseExpression):
+    """``value`` as a number: a literal, or a name of a module-level constant bound once to a
+    number literal (``KEEP_PROB = 0.75``), bound nowhere else in the file and not shadowed where
+    it is read; otherwise ``literal(value, None)``."""
     val = literal(value, None)
+    if val is not None or not isinstance(value, cst.Name):
+        return val
+    from ..analysis.flow import Flow
+
+    flow = ctx.analysis(Flow)
+    mod = flow.scopes.get(id(ctx.module))
+    defs = mod.by_name.get(value.value, ()) if mod is not None else ()
+    if len(defs) != 1 or defs[0].value is None:
+        return None
+    num = literal(defs[0].value, None)
+    if not isinstance(num, (int, float)) or isinstance(num, bool):
+        return None
+    if any(value.value in sc.by_name for sc in flow.scopes.values() if sc is not mod):
+        return None  # bound in a function too (a local, a parameter, a ``global`` assignment)
+    return num
+
+
+def dropout_rate_arg(ctx, arg: cst.CSTNode) -> bool:
+    """``arg`` (an original ``cst.Arg``) is the DROP rate of a dropout: tf.nn.dropout's ``rate=``
+    (TF 1.13+, the 6th positional) or tf.layers.dropout's ``rate=`` / 2nd positional. A
+    placeholder read so is inactive at 0.0 (where a keep probability is at 1.0)."""
+    if not isinstance(arg, cst.Arg) or arg.star:
+        return False
+    c = ctx.parent(arg)
+    if not isinstance(c, cst.Call):
+        return False
+    q = ctx.legacy_name(c)
+    kw = arg.keyword.value if arg.keyword is not None else None
+    i = list(c.args).index(arg)
+    if q == "tensorflow.nn.dropout":
+        return kw == "rate" or (kw is None and i == 5)
+    if q == "tensorflow.layers.dropout":
+        return kw == "rate" or (kw is None and i == 1)
+    return False
+
+
+def run_constant(ctx, value: cst.BaseExpression):
+    """A fed value fixed for the whole run: a number (returned as a float; a literal or a
+    module-level number constant, :func:`module_number`) or ``FLAGS.<name>`` of a module-level
+    ``FLAGS = tf.(app.)flags.FLAGS`` never assigned to (returned as a new expression, valid
+    wherever FLAGS is the module's); None otherwise."""
+    val = module_number(ctx, value)
     if isinstance(val, (int, float)) and not isinstance(val, bool):
         return float(val)
     if not (isinstance(value, cst.Attribute) and isinstance(value.value, cst.Name)):
@@ -190,7 +232,7 @@ class KeepProbResolver:
             fed = [v for r, v in prog.fed_values(name) if r.train_op is not None]
             if flags and len({code(v) for v in fed}) == 1 and self._run_constant(fed[0]) is not None:
                 return self._run_constant(fed[0])
-            vals = {literal(v, None) for v in fed}
+            vals = {module_number(self.ctx, v) for v in fed}
             if len(vals) == 1:
                 return vals.pop()
             raise Untranslatable(f"{name} is fed {sorted(map(str, vals)) or 'nothing'} in the training runs")
@@ -215,24 +257,33 @@ class KeepProbResolver:
 
     def _passed_as(self, name: str, at: cst.CSTNode) -> cst.Name | None:
         """``name`` is a parameter of the module function holding ``at``, never rebound there, and
-        that function is called once in the file with a plain name for it: that name."""
+        every call of that function in the file passes the same plain name for it, from one scope
+        (a tower function called once per input with the program's keep placeholder): that name
+        (the first call's)."""
+        from ..analysis.flow import Flow
+
         found = self._param_of(name, at)
         if found is None or found[0] not in self.ctx.module.body:
             return None
         fn, _ = found
+        flow = self.ctx.analysis(Flow)
         params = list(fn.params.params)
         refs = [n for n in _walk(self.ctx.module) if isinstance(n, cst.Name) and n.value == fn.name.value
                 and n is not fn.name]
-        if len(refs) != 1:
+        passed = []
+        for ref in refs:
+            c = self.ctx.parent(ref)
+            if not isinstance(c, cst.Call) or c.func is not ref or any(a.star for a in c.args):
+                return None
+            a = next((a for i, a in enumerate(c.args)
+                      if (a.keyword is None and i < len(params) and params[i].name.value == name)
+                      or (a.keyword is not None and a.keyword.value == name)), None)
+            if a is None or not isinstance(a.value, cst.Name):
+                return None
+            passed.append(a.value)
+        if not passed or len({p.value for p in passed}) != 1 or len({id(flow.scope_of(p)) for p in passed}) != 1:
             return None
-        c = self.ctx.parent(refs[0])
-        if not isinstance(c, cst.Call) or c.func is not refs[0] or any(a.star for a in c.args):
-            return None
-        for i, a in enumerate(c.args):
-            if (a.keyword is None and i < len(params) and params[i].name.value == name) or (
-                    a.keyword is not None and a.keyword.value == name):
-                return a.value if isinstance(a.value, cst.Name) else None
-        return None
+        return passed[0]
 
     def _method_args(self, name: str, at: cst.CSTNode) -> list:
         """``name`` is a parameter of a method (``def tower(self, x, dropout)``) that the class

@@ -156,6 +156,9 @@ class Program:
     # from; such a dotted name is a tensor of the program (a train op's loss, a run's fetch)
     members: dict[str, list[str]] = field(default_factory=dict)
     member_ops: set = field(default_factory=set)   # "model.optimize": a member building a train op
+    # ``name = tf.placeholder_with_default(<a tensor of the program>, shape)`` no run feeds: the
+    # default in every run - a tensor, not a placeholder (name -> Placeholder)
+    unfed_defaults: dict[str, Any] = field(default_factory=dict)
     _closure: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
 
     # -- queries -------------------------------------------------------------------------
@@ -780,7 +783,10 @@ class TF1Program:
                     default, shape, dtype = _arg(c, 0, "input"), _arg(c, 1, "shape"), None
                 name = parent.targets[0].target.value
                 p = Placeholder(name, stmt, c, dtype, shape, default)
-                if default is not None or shape is None or literal(shape, None) in ([], ()):
+                # a scalar (keep_prob, is_training, a rate): hyper; a placeholder_with_default of a
+                # batch shape ([None], [None, 4]) is an input / label like a plain placeholder
+                if shape is None or literal(shape, None) in ([], ()) or (
+                        default is not None and not (isinstance(shape, (cst.List, cst.Tuple)) and shape.elements)):
                     p.role = "hyper"
                 prog.placeholders[name] = p
         if not prog.placeholders:
@@ -850,6 +856,10 @@ class TF1Program:
                 prog.runs.append(self._run(prog, c))
             elif self._method_run(prog, c):
                 prog.runs.append(self._run(prog, c, method="eval"))
+        for name, p in list(prog.placeholders.items()):
+            if p.default is not None and not prog.fed_values(name) and literal(p.default, None) is None \
+                    and any(n in prog.tensors and n != name for n in load_names(p.default)):
+                prog.unfed_defaults[name] = prog.placeholders.pop(name)
         # variable scopes
         for node in _walk(scope.node):
             if isinstance(node, cst.With) and self.flow.scope_of(node) is scope:

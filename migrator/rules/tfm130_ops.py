@@ -198,7 +198,7 @@ class Ops(CallRule):
             "nn.leaky_relu", "nn.l2_normalize", "nn.softmax_cross_entropy_with_logits",
             "nn.softmax_cross_entropy_with_logits_v2", "nn.sigmoid_cross_entropy_with_logits",
             "nn.sparse_softmax_cross_entropy_with_logits", "losses.mean_squared_error",
-            "losses.absolute_difference", "to_float", "to_int32", "constant", "eye", "norm",
+            "losses.absolute_difference", "losses.sigmoid_cross_entropy", "to_float", "to_int32", "constant", "eye", "norm",
             "diag_part", "linalg.diag_part", "matrix_diag_part", "nn.max_pool", "nn.avg_pool", "nn.max_pool2d",
             "nn.avg_pool2d", "linalg.matmul", "linalg.tensor_diag_part", "nn.xw_plus_b", "count_nonzero",
             "math.count_nonzero", "cond", "math.argmax", "math.argmin", "identity", "pad", "random_normal",
@@ -565,6 +565,23 @@ class Ops(CallRule):
             diff = _ops("subtract", _ops("cast", b.node("predictions"), to_node("float32")),
                         _ops("cast", b.node("labels"), to_node("float32")))
             return _ops("mean", _ops("square" if name.endswith("error") else "abs", diff))
+        if name == "losses.sigmoid_cross_entropy":
+            # TF1: labels cast to the logits' dtype, sigmoid_cross_entropy_with_logits elementwise,
+            # weights 1.0 and SUM_BY_NONZERO_WEIGHTS: the mean over every element
+            b = B("multi_class_labels, logits, weights=1.0, label_smoothing=0, scope=None, "
+                  "loss_collection='losses', reduction='weighted_sum_by_nonzero_weights'")
+            if not b.is_default("loss_collection") or not b.is_default("reduction") \
+                    or not (b.is_default("weights") or literal(b.node("weights"), None) in (1, 1.0)) \
+                    or not (b.is_default("label_smoothing") or literal(b.node("label_smoothing"), None) in (0, 0.0)):
+                raise Untranslatable("weights / label_smoothing / reduction / loss_collection other than the defaults")
+            if "get_total_loss" in self.ctx.module_code or "GraphKeys.LOSSES" in self.ctx.module_code \
+                    or "get_losses" in self.ctx.module_code:
+                raise Untranslatable("the file reads TF1's LOSSES collection this loss is added to")
+            logits = b.node("logits")
+            if not isinstance(logits, (cst.Name, cst.Attribute)):
+                raise Untranslatable("sigmoid_cross_entropy of compound logits (name them first)")
+            labels = _ops("cast", b.node("multi_class_labels"), cst.Attribute(logits.deep_clone(), cst.Name("dtype")))
+            return _ops("mean", _ops("binary_crossentropy", labels, logits, from_logits=True))
         if name == "constant":
             b = B("value, dtype=None, shape=None, name=None, verify_shape=False")
             dt = dtype_of(self.ctx, b.node("dtype"), b.orig("dtype")) if b.given("dtype") else None
@@ -733,6 +750,13 @@ class Ops(CallRule):
              "keras.ops.cast(p, 'float32'), keras.ops.cast(y, 'float32'))))\nr = keras.ops.round(s)\n"),
         Case("import tensorflow as tf\nl = tf.losses.mean_squared_error(y, p, weights=w)\n", None, ("TFM130",),
              todo=True),
+        # tf.losses.sigmoid_cross_entropy with TF1's defaults: the mean of the elementwise loss,
+        # labels cast to the logits' dtype
+        Case("import tensorflow as tf\nbce = tf.losses.sigmoid_cross_entropy(multi_class_labels=same, logits=score)\n",
+             "import keras\n\nbce = keras.ops.mean(keras.ops.binary_crossentropy(keras.ops.cast(same, score.dtype), "
+             "score, from_logits=True))\n"),
+        Case("import tensorflow as tf\nbce = tf.losses.sigmoid_cross_entropy(t, z, label_smoothing=0.1)\n", None,
+             ("TFM130",), todo=True),
         Case("import tensorflow as tf\nl = tf.losses.mean_squared_error(y, p)\nt = tf.losses.get_total_loss()\n",
              None, ("TFM130",), todo=True),
         # a window computed from the sizes (max over the whole sequence, text CNNs)

@@ -39,6 +39,13 @@ class NnDropout(KeepProbResolver, CallRule):
             raise Untranslatable("noise_shape=")
         if b.given("rate"):
             rate: cst.BaseExpression = b.node("rate")
+            if isinstance(rate, cst.Name) and self._rate_placeholder(rate.value, original):
+                # tf.nn.dropout(x, rate=p), p a placeholder (or a parameter given one) fed one
+                # constant in the training runs (TFM140 checks the other runs drop nothing)
+                val = self._fed_value(rate.value, original)
+                if not isinstance(val, (int, float)) or isinstance(val, bool) or not 0 <= val < 1:
+                    raise Untranslatable(f"rate {val!r} not in [0, 1)")
+                rate = cst.parse_expression(float_repr(float(val)))
         elif not b.given("keep_prob"):
             raise Untranslatable("neither keep_prob nor rate")
         else:
@@ -74,6 +81,18 @@ class NnDropout(KeepProbResolver, CallRule):
             rate = cst.parse_expression(float_repr(round(1.0 - float(val), 10)))
         kw = {"seed": b.node("seed")} if b.given("seed") else {}
         return apply_layer(call("keras.layers.Dropout", rate, **kw), b.node("x"))
+
+    def _rate_placeholder(self, name: str, at: cst.CSTNode) -> bool:
+        """``name`` is a placeholder of a TF1 program, or a parameter every call of whose
+        function passes one (a Python number passed as the rate stays as written)."""
+        from ._tf1_program import TF1Program
+
+        arg = self._passed_as(name, at)
+        if arg is not None:
+            return self._rate_placeholder(arg.value, arg)
+        tp = self.ctx.analysis(TF1Program)
+        prog = tp.program_of(at)
+        return prog is not None and name in prog.placeholders
 
     VALID = ["import keras\nh = keras.layers.Dropout(0.5)(h)\n"]
     INVALID = [
@@ -112,5 +131,9 @@ class NnDropout(KeepProbResolver, CallRule):
              "net_model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.1, epsilon=1e-8))\n"
              "net_model.train_on_batch([a, b])\n"
              "p = keras.Model(net.x, net.out).predict_on_batch(a)\n"),
+        # a tower function called once per input with the keep placeholder under another parameter
+        # name; the training run feeds a module constant (KEEP = 0.6)
+        Case("import tensorflow as tf\nKEEP = 0.6\na = tf.placeholder(tf.float32, [None, 6])\nb = tf.placeholder(tf.float32, [None, 6])\nkp = tf.placeholder(tf.float32)\n\n\ndef branch(x, p):\n    with tf.variable_scope('br', reuse=tf.AUTO_REUSE):\n        return tf.nn.dropout(tf.layers.dense(x, 4, name='d'), p)\n\n\nloss = tf.reduce_mean(tf.square(branch(a, kp) - branch(b, kp)))\nop = tf.train.AdamOptimizer(0.01).minimize(loss)\nsess = tf.Session()\nsess.run(tf.global_variables_initializer())\nsess.run(op, feed_dict={a: A, b: B, kp: KEEP})\n",
+             "import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\nimport keras\n\nKEEP = 0.6\na = tf.placeholder(tf.float32, [None, 6])\nb = tf.placeholder(tf.float32, [None, 6])\nkp = tf.placeholder(tf.float32)\n\n\ndef branch(x, p):\n    with tf.variable_scope('br', reuse=tf.AUTO_REUSE):\n        return keras.layers.Dropout(0.4)(keras.layers.Dense(4)(x))\n\n\nloss = keras.ops.mean(keras.ops.square(branch(a, kp) - branch(b, kp)))\n# TODO(tflearn-migrate): TFM133 Keras 3 optimizers have no minimize(loss): compile a keras.Model with this optimizer (or write a train_step with keras.ops / GradientTape)\nop = keras.optimizers.Adam(learning_rate=0.01, epsilon=1e-8).minimize(loss)\nsess = tf.Session()\nsess.run(tf.global_variables_initializer())\nsess.run(op, feed_dict={a: A, b: B, kp: KEEP})\n", ('TFM133',), todo=True),
     ]
     REQUIRES = ("TFM130", "TFM131", "TFM133", "TFM144")

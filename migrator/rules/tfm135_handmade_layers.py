@@ -773,14 +773,16 @@ class HandmadeLayers(Rule):
             if not (isinstance(node, cst.Assign) and len(node.targets) == 1 and isinstance(node.value, cst.Call)):
                 continue
             q = ctx.legacy_name(node.value)
-            if q not in ("tensorflow.get_variable", "tensorflow.Variable"):
+            if q not in ("tensorflow.get_variable", "tensorflow.Variable", "tflearn.variables.variable"):
                 continue
-            allowed = ("name", "shape", "initializer", "dtype") if q == "tensorflow.get_variable" else (
-                "initial_value", "name", "dtype")
+            # tflearn.variables.variable(name, shape, dtype, initializer) is get_variable with
+            # tflearn's initializer names (parsed by _variable): the same four first parameters
+            getvar = q != "tensorflow.Variable"
+            allowed = ("name", "shape", "initializer", "dtype") if getvar else ("initial_value", "name", "dtype")
             if any(a.keyword is not None and a.keyword.value not in allowed for a in node.value.args) \
-                    or len(node.value.args) > (4 if q == "tensorflow.get_variable" else 3):
+                    or len(node.value.args) > (4 if getvar else 3):
                 continue
-            dt = _arg(node.value, 2 if q == "tensorflow.get_variable" else 99, "dtype")
+            dt = _arg(node.value, 2 if getvar else 99, "dtype")
             if dt is not None:
                 try:
                     if literal(dtype_of(ctx, dt, dt), None) != "float32":
@@ -2068,6 +2070,16 @@ class HandmadeLayers(Rule):
         # loop-carried: the matmul in the loop reads the previous pass's w - not translated
         Case("import tensorflow as tf\nw = tf.get_variable('w0', [2, 2])\nfor i in range(2):\n    h = tf.matmul(h, w)\n    w = tf.get_variable('w{}'.format(i + 1), [2, 2])\n",
              "import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\nimport keras\n\nw = tf.get_variable('w0', [2, 2])  # TODO(tflearn-migrate): TFM100 no Keras translation for tensorflow.get_variable\nfor i in range(2):\n    h = keras.ops.matmul(h, w)\n    w = tf.get_variable('w{}'.format(i + 1), [2, 2])  # TODO(tflearn-migrate): TFM100 no Keras translation for tensorflow.get_variable\n", ("TFM100", "TFM100"), todo=True)]
+    INVALID = [*INVALID, Case(
+        # tflearn.variables.variable read by two matmuls of a tflearn graph (one metric matrix for
+        # both inputs): get_variable's free-variable form, tflearn's initializer name
+        "import tensorflow as tf\nimport tflearn\nleft = tf.nn.relu(a)\nright = tf.nn.relu(b)\n"
+        "M = tflearn.variables.variable('metric', shape=[10, 4], initializer='xavier')\n"
+        "zl = tf.matmul(left, M)\nzr = tf.matmul(right, M)\n",
+        'import keras\n\n\n# tflearn-migrate helper: TF1Variable\nclass TF1Variable(keras.layers.Layer):\n    """A TF1 variable read directly by tensor ops: the layer owns the weight; called on a tensor\n    of the graph (only to place it there), it returns the weight\'s value."""\n\n    def __init__(self, shape, initializer="glorot_uniform", **kwargs):\n        super().__init__(**kwargs)\n        self.variable = self.add_weight(shape=tuple(shape), initializer=initializer, name="variable")\n\n    def call(self, anchor):\n        return keras.ops.convert_to_tensor(self.variable)\n\n    def compute_output_spec(self, anchor):\n        return keras.KerasTensor(tuple(self.variable.shape), dtype=self.variable.dtype)\n\n\n'
+        "left = keras.ops.relu(a)\nright = keras.ops.relu(b)\n"
+        "M = TF1Variable([10, 4], keras.initializers.GlorotUniform())(left)\n"
+        "zl = keras.ops.matmul(left, M)\nzr = keras.ops.matmul(right, M)\n")]
     INVALID = [*INVALID, Case(  # a function called twice: get_variable shares under reuse - no layer per call
         "import tensorflow as tf\n\ndef scale(x):\n    with tf.variable_scope('s', reuse=tf.AUTO_REUSE):\n        a = tf.get_variable('a', [4])\n    return x * a\n\ny1 = scale(x1)\ny2 = scale(x2)\n",
         "import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\n\ndef scale(x):\n    # TODO(tflearn-migrate): TFM100 no Keras translation for tensorflow.AUTO_REUSE, tensorflow.variable_scope\n    with tf.variable_scope('s', reuse=tf.AUTO_REUSE):\n        a = tf.get_variable('a', [4])  # TODO(tflearn-migrate): TFM100 no Keras translation for tensorflow.get_variable\n    return x * a\n\ny1 = scale(x1)\ny2 = scale(x2)\n", ("TFM100", "TFM100"), todo=True)]

@@ -96,11 +96,79 @@ class VariableScope(Rule):
         return cst.FlattenSentinel(body)
 
     def _graph_context(self, tp: TF1Program, item: cst.WithItem) -> bool:
-        """``tf.Graph().as_default()`` (a fresh graph, made right there)."""
+        """``tf.Graph().as_default()`` (a fresh graph, made right there), or ``g.as_default()`` of
+        a graph name that is only a fresh graph's context (:meth:`_graph_name`)."""
         c = item.item
-        return (isinstance(c, cst.Call) and not c.args and isinstance(c.func, cst.Attribute)
-                and c.func.attr.value == "as_default" and isinstance(c.func.value, cst.Call)
-                and not c.func.value.args and self.ctx.legacy_name(c.func.value) == "tensorflow.Graph")
+        if not (isinstance(c, cst.Call) and not c.args and isinstance(c.func, cst.Attribute)
+                and c.func.attr.value == "as_default"):
+            return False
+        if isinstance(c.func.value, cst.Name):
+            return self._graph_name(c.func.value) is not None
+        return (isinstance(c.func.value, cst.Call) and not c.func.value.args
+                and self.ctx.legacy_name(c.func.value) == "tensorflow.Graph")
+
+    def _graph_name(self, name: cst.Name):
+        """``graph = tf.Graph()`` bound once in the scope of ``name`` (a read or the target), read
+        there only as ``with graph.as_default():`` (the only item, no ``as``) and as the
+        ``graph=`` of a ``tf.Session`` / ``tf.InteractiveSession`` (which goes with the session
+        program, TFM140): that statement; None otherwise. Such a graph is a fresh TF1 graph the
+        program is built in - what ``with tf.Graph().as_default():`` is."""
+        from ..analysis.flow import Flow
+        from ._tf1_program import _walk
+
+        cache = self.__dict__.setdefault("_graph_names", {})
+        flow = self.ctx.analysis(Flow)
+        scope = flow.scope_of(name)
+        key = (id(scope), name.value)
+        if key in cache:
+            return cache[key]
+        cache[key] = None
+        defs = scope.by_name.get(name.value, ())
+        if len(defs) != 1 or not isinstance(defs[0].value, cst.Call) or defs[0].value.args \
+                or self.ctx.legacy_name(defs[0].value) != "tensorflow.Graph":
+            return None
+        stmt = defs[0].stmt
+        if not (isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1
+                and isinstance(stmt.body[0], cst.Assign) and len(stmt.body[0].targets) == 1
+                and isinstance(stmt.body[0].targets[0].target, cst.Name)):
+            return None
+        for n in _walk(scope.node):
+            if not (isinstance(n, cst.Name) and n.value == name.value) or flow.scope_of(n) is not scope:
+                continue
+            parent = self.ctx.parent(n)
+            if isinstance(parent, cst.AssignTarget) and self.ctx.statement_of(n) is stmt:
+                continue
+            if (isinstance(parent, cst.Arg) and parent.keyword is n) or (
+                    isinstance(parent, cst.Attribute) and parent.attr is n):
+                continue  # a keyword's name (``graph=``), an attribute's name: not the variable
+            if isinstance(parent, cst.Attribute) and parent.value is n and parent.attr.value == "as_default":
+                c = self.ctx.parent(parent)
+                item = self.ctx.parent(c)
+                w = self.ctx.parent(item)
+                if isinstance(c, cst.Call) and not c.args and isinstance(item, cst.WithItem) and item.asname is None \
+                        and isinstance(w, cst.With) and len(w.items) == 1:
+                    continue
+            if isinstance(parent, cst.Arg) and parent.value is n and parent.keyword is not None \
+                    and parent.keyword.value == "graph":
+                c = self.ctx.parent(parent)
+                if isinstance(c, cst.Call) and self.ctx.legacy_name(c) in ("tensorflow.Session",
+                                                                          "tensorflow.InteractiveSession"):
+                    continue
+            return None
+        cache[key] = stmt
+        return stmt
+
+    def leave_SimpleStatementLine(self, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine):
+        """``graph = tf.Graph()`` whose name is only a fresh graph's context: goes with its
+        ``with graph.as_default():`` blocks (if one of them keeps TF1 code, the engine's
+        invariant keeps the statement, TFM013)."""
+        small = original.body[0] if len(original.body) == 1 else None
+        if isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Name) \
+                and isinstance(small.value, cst.Call) and self.ctx.legacy_name(small.value) == "tensorflow.Graph" \
+                and self._graph_name(small.targets[0].target) is original:
+            self.ctx.count(self)
+            self.ctx.remove_statement(original)
+        return updated
     def _store_scope(self, original: cst.With, updated: cst.With) -> cst.With:
         """In a model class built twice into one graph (rules/_tf1_store.py): the scope stays, as
         ``tf1_variable_scope(name[, reuse=])`` - the path of the layers' TF1 names."""
@@ -218,6 +286,12 @@ class VariableScope(Rule):
         Case("import tensorflow as tf\nimport keras\n# build\nwith tf.Graph().as_default():\n"
              "    x = keras.Input(shape=(3,))\n    m = keras.Model(x, keras.layers.Dense(2)(x))\n",
              "import keras\n# build\nx = keras.Input(shape=(3,))\nm = keras.Model(x, keras.layers.Dense(2)(x))\n"),
+        # a named fresh graph read only by its as_default() blocks (and tf.Session(graph=)): the
+        # blocks and the graph go
+        Case('import tensorflow as tf\nimport keras\n\n\ndef build():\n    g = tf.Graph()\n    with g.as_default():\n        x = keras.Input(shape=(3,))\n        m = keras.Model(x, keras.layers.Dense(2)(x))\n    return m\n',
+             "import keras\n\n\ndef build():\n    x = keras.Input(shape=(3,))\n    m = keras.Model(x, keras.layers.Dense(2)(x))\n    return m\n"),
+        # the graph object is used otherwise: kept
+        Case('import tensorflow as tf\nimport keras\n\n\ndef build():\n    g = tf.Graph()\n    with g.as_default():\n        x = keras.Input(shape=(3,))\n        m = keras.Model(x, keras.layers.Dense(2)(x))\n    g.finalize()\n    return m\n', None, (), todo=True),
         # TF1 code left inside still needs its own graph: kept (TFM100 marks it)
         Case("import tensorflow as tf\nwith tf.Graph().as_default():\n    x = tf.foo(3)\n",
              None, (), todo=True),

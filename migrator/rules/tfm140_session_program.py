@@ -39,7 +39,7 @@ from ..emit import call, code, expr, literal, stmt, to_node
 from ..helpers import register
 from ..analysis.flow import target_names
 from ._fit_loop import FitLoops, ProgramTodo, model_info
-from ._keep_prob import dropout_keep_arg
+from ._keep_prob import dropout_keep_arg, dropout_rate_arg
 from .tfm144_class_program import LOSS_MODEL
 from .tfm158_tf1_rnn import _out as _rnn_out
 from ._tflearn import Untranslatable
@@ -341,6 +341,9 @@ class SessionProgram(Rule):
                 for p in prog.placeholders.values():
                     if p.statement is original:
                         return self._placeholder(prog, p, updated)
+                for p in prog.unfed_defaults.values():
+                    if p.statement is original:
+                        return self._unfed_default(prog, p, updated)
                 sc = self._counters().counter_of_stmt(prog, original)
                 if sc is not None:
                     return self._step_statement(prog, sc[0], sc[1], original, updated)
@@ -493,6 +496,24 @@ class SessionProgram(Rule):
             body=[cst.Assign(targets=[cst.AssignTarget(cst.Name(p.name))], value=value)],
             leading_lines=p.statement.leading_lines)
 
+    def _unfed_default(self, prog: Program, p, updated):
+        """``name = tf.placeholder_with_default(value, shape)`` that no run of the program feeds
+        (``Program.unfed_defaults``) is ``value`` in every run (TF1 returns the input when nothing
+        is fed): ``name = value`` (translated; the shape only checked the default)."""
+        if not self.runs_ok(prog):
+            raise _Todo(f"placeholder {p.name} (never fed) kept: a sess.run of this program is not translated")
+        small = updated.body[0] if isinstance(updated, cst.SimpleStatementLine) and len(updated.body) == 1 else None
+        if not (isinstance(small, cst.Assign) and isinstance(small.value, cst.Call) and small.value.args):
+            raise _Todo(f"placeholder {p.name} (never fed): not `name = tf.placeholder_with_default(...)`")
+        first = small.value.args[0]
+        if first.star or (first.keyword is not None and first.keyword.value != "input"):
+            raise _Todo(f"placeholder {p.name} (never fed): its default is not the first argument")
+        value = first.value
+        if self.ctx.bindings.refs(value, deep=True):
+            raise _Todo(f"{p.role} placeholder {p.name} is never fed: its default has no Keras translation")
+        self.ctx.count(self)
+        return updated.with_changes(body=[small.with_changes(value=value)])
+
     def _optimizer_rate(self, node: cst.Name) -> bool:
         """``tf.train.XxxOptimizer(learning_rate=<node>)`` (or its first argument): a rate
         placeholder that every training run feeds one constant is that constant (TF1 fed it
@@ -566,6 +587,9 @@ class SessionProgram(Rule):
                 if dropout_keep_arg(self.ctx, parent):  # tf.nn.dropout's / a DropoutWrapper's keep probability
                     uses += 1
                     continue
+                if dropout_rate_arg(self.ctx, parent):  # tf.nn.dropout(x, rate=p): the value fed is the rate
+                    uses += 1
+                    continue
             return False
         return uses > 0
 
@@ -595,8 +619,8 @@ class SessionProgram(Rule):
                     call_node = self.ctx.parent(parent)
                     q = self.ctx.legacy_name(call_node) if isinstance(call_node, cst.Call) else None
                     if q in ("tensorflow.nn.dropout", "tensorflow.contrib.layers.dropout") \
-                            or dropout_keep_arg(self.ctx, parent):  # a DropoutWrapper's keep probability
-                        continue
+                            or dropout_keep_arg(self.ctx, parent) or dropout_rate_arg(self.ctx, parent):
+                        continue  # a dropout's keep probability / rate (a DropoutWrapper's too)
                     if self._inside_label_fn(prog, node):
                         continue
                     if passed is not None and (self._passed_to_dropout_param(node, allowed_parents)
@@ -1067,7 +1091,9 @@ class SessionProgram(Rule):
         keep_prob (no is_training flag: training=True would switch batch norm too)."""
         fed = {p: literal(v, None) for p, v in feeds.items()
                if p in prog.placeholders and prog.placeholders[p].role == "hyper"}
-        active = {p: v for p, v in fed.items() if isinstance(v, (int, float)) and not isinstance(v, bool) and v != 1}
+        # a drop RATE placeholder (tf.nn.dropout(x, rate=p)) is inactive at 0, a keep probability at 1
+        active = {p: v for p, v in fed.items() if isinstance(v, (int, float)) and not isinstance(v, bool)
+                  and v != (0 if self._rate_only(prog, p) else 1)}
         if not active:
             return False
         hypers = [p for p in prog.placeholders if prog.placeholders[p].role == "hyper"]
@@ -1080,6 +1106,50 @@ class SessionProgram(Rule):
                 raise _Todo(f"an evaluation run feeds {p}={v}, the training runs {sorted(map(str, train))}: "
                             "Keras' Dropout has one rate")
         return True
+
+    def _rate_only(self, prog: Program, name: str) -> bool:
+        """Placeholder ``name`` is read (directly or through a function's parameter) only as a
+        dropout's drop rate, and at least once."""
+        from ..analysis.flow import Flow
+
+        flow = self.ctx.analysis(Flow)
+        seen = False
+        for node in _walk(prog.scope.node):
+            if not (isinstance(node, cst.Name) and node.value == name):
+                continue
+            sc = flow.scope_of(node)
+            if sc is not prog.scope and name in sc.by_name:
+                continue
+            parent = self.ctx.parent(node)
+            if isinstance(parent, cst.AssignTarget) or (isinstance(parent, cst.DictElement) and parent.key is node) \
+                    or (isinstance(parent, cst.Attribute) and parent.attr is node) \
+                    or (isinstance(parent, cst.Arg) and parent.keyword is node):
+                continue
+            if isinstance(parent, cst.Arg) and parent.value is node and (
+                    dropout_rate_arg(self.ctx, parent) or self._passed_to_rate_param(node)):
+                seen = True
+                continue
+            return False
+        return seen
+
+    def _passed_to_rate_param(self, node: cst.Name) -> bool:
+        """``f(..., p)``: the function's matching parameter is read only as dropout rates."""
+        from ..analysis.flow import Flow
+
+        if not self._passed_to_dropout_param(node, set()):
+            return False
+        flow = self.ctx.analysis(Flow)
+        arg = self.ctx.parent(node)
+        c = self.ctx.parent(arg)
+        fn = flow.functions[c.func.value]
+        if arg.keyword is not None:
+            param = arg.keyword.value
+        else:
+            param = [*fn.params.posonly_params, *fn.params.params][list(c.args).index(arg)].name.value
+        fscope = flow.scopes.get(id(fn))
+        return all(dropout_rate_arg(self.ctx, self.ctx.parent(n)) for n in _walk(fn.body)
+                   if isinstance(n, cst.Name) and n.value == param and flow.scope_of(n) is fscope
+                   and isinstance(self.ctx.parent(n), cst.Arg) and self.ctx.parent(n).value is n)
 
     def _dropout_only(self, prog: Program, name: str) -> bool:
         """Every read of placeholder ``name`` is a dropout keep probability (``keep_prob=``, the
@@ -1100,7 +1170,7 @@ class SessionProgram(Rule):
             if isinstance(parent, cst.Arg) and parent.value is node:
                 if parent.keyword is not None and parent.keyword.value == "keep_prob":
                     continue
-                if dropout_keep_arg(self.ctx, parent):
+                if dropout_keep_arg(self.ctx, parent) or dropout_rate_arg(self.ctx, parent):
                     continue
                 if self._passed_to_dropout_param(node, {"keep_prob"}):
                     continue
@@ -1694,7 +1764,11 @@ class SessionProgram(Rule):
                # the member passes ``self`` on (``tower(self)``): not followed - the program stays TF1
                Case('import functools\nimport tensorflow as tf\n\n\ndef tower(net):\n    return tf.layers.dense(net.x, 2)\n\n\nclass Net:\n    def __init__(self, x, y):\n        self.x = x\n        self.y = y\n        self.out\n\n    @functools.cached_property\n    def out(self):\n        return tower(self)\n\n    @functools.cached_property\n    def loss(self):\n        return tf.reduce_mean(tf.square(self.out - self.y))\n\n\nx = tf.placeholder(tf.float32, [None, 4])\ny = tf.placeholder(tf.float32, [None, 2])\nnet = Net(x, y)\ntrain_op = tf.train.GradientDescentOptimizer(0.1).minimize(net.loss)\nsess = tf.Session()\nsess.run(tf.global_variables_initializer())\nfor i in range(10):\n    _, l = sess.run([train_op, net.loss], feed_dict={x: X, y: Y})\np = sess.run(net.out, feed_dict={x: X})\n',
                     'import functools\nimport tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\nimport keras\n\n\ndef tower(net):\n    return keras.layers.Dense(2)(net.x)\n\n\nclass Net:\n    def __init__(self, x, y):\n        self.x = x\n        self.y = y\n        self.out\n\n    @functools.cached_property\n    def out(self):\n        return tower(self)\n\n    @functools.cached_property\n    def loss(self):\n        return keras.ops.mean(keras.ops.square(self.out - self.y))\n\n\nx = tf.placeholder(tf.float32, [None, 4])  # TODO(tflearn-migrate): TFM140 input placeholder kept: a sess.run of this program is not translated\ny = tf.placeholder(tf.float32, [None, 2])  # TODO(tflearn-migrate): TFM140 input placeholder kept: a sess.run of this program is not translated\nnet = Net(x, y)\n# TODO(tflearn-migrate): TFM140 the minimized loss is not a tensor of the program assigned to a name\ntrain_op = keras.optimizers.SGD(learning_rate=0.1).minimize(net.loss)\nsess = tf.Session()\nsess.run(tf.global_variables_initializer())\nfor i in range(10):\n    # TODO(tflearn-migrate): TFM140 the minimized loss is not a tensor of the program assigned to a name\n    _, l = sess.run([train_op, net.loss], feed_dict={x: X, y: Y})\np = sess.run(net.out, feed_dict={x: X})  # TODO(tflearn-migrate): TFM140 sess.run does not feed y\n',
-                    ("TFM140",) * 5, todo=True)]
+                    ("TFM140",) * 5, todo=True),
+               # a drop RATE placeholder with a default (fed in training only) and a label weight
+               # placeholder_with_default no run feeds (its default, a tensor of the model, in every run)
+               Case('import tensorflow as tf\nDROP = 0.3\nx = tf.placeholder(tf.float32, [None, 6])\ny = tf.placeholder(tf.float32, [None, 1])\ndrop = tf.placeholder_with_default(0.0, [])\nh = tf.nn.dropout(tf.layers.dense(x, 8, activation=tf.nn.relu), rate=drop)\nout = tf.layers.dense(h, 1)\nw = tf.placeholder_with_default(tf.ones_like(out), [None, 1])\nloss = tf.reduce_mean(w * tf.square(out - y))\nop = tf.train.GradientDescentOptimizer(0.1).minimize(loss)\nwith tf.Session() as sess:\n    sess.run(tf.global_variables_initializer())\n    for i in range(3):\n        sess.run(op, feed_dict={x: X, y: Y, drop: DROP})\n    pred = sess.run(out, feed_dict={x: X})\n',
+                    'import keras\n\n\n# tflearn-migrate helper: TrainingModel\nclass TrainingModel(keras.Model):\n    """A functional model whose loss is a function of (labels..., outputs...)."""\n\n    def __init__(self, inputs, outputs, loss_fn, **kwargs):\n        super().__init__(inputs, outputs, **kwargs)\n        self.loss_fn = loss_fn\n\n    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):\n        ys = list(y) if isinstance(y, (list, tuple)) else [y]\n        ps = list(y_pred) if isinstance(y_pred, (list, tuple)) else [y_pred]\n        # a TF1 placeholder cast what it was fed: float labels arrive as floatx\n        ys = [keras.ops.cast(v, keras.config.floatx())\n              if "float" in keras.ops.dtype(v) else v for v in ys]\n        return self.loss_fn(*ys, *ps)\n\n\nDROP = 0.3\nx = keras.Input(shape=(6,))\nh = keras.layers.Dropout(0.3)(keras.layers.Dense(8, activation=\'relu\')(x))\nout = keras.layers.Dense(1)(h)\nw = keras.ops.ones_like(out)\ndef loss(y, out, w):\n    return keras.ops.mean(w * keras.ops.square(out - y))\nmodel = TrainingModel(x, [out, w], loss)\nmodel.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1))\nfor i in range(3):\n    model.train_on_batch(X, Y)\npred = keras.Model(x, out).predict_on_batch(X)\n', ())]
     REQUIRES = ("TFM130", "TFM131", "TFM133", "TFM134", "TFM138", "TFM142", "TFM158")
 
 

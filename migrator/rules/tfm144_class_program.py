@@ -53,6 +53,8 @@ runs/feeds it cannot map stays TF1 with a TODO naming the reason.
 """
 from __future__ import annotations
 
+import copy
+
 import libcst as cst
 
 from ..analysis.tf1_classes import ClassProgram, TF1Classes
@@ -775,18 +777,30 @@ class ClassProgramRule(Rule):
             return False  # the initial value: a literal (nothing else is computed for it)
         attr = t.attr.value
         steps = {id(op.call) for op in cp.train_ops} | {id(call_) for _, call_, _ in cp.method_ops}
+        counted = decays = 0
         for node in walk(self.ctx.module):
             if isinstance(node, cst.Attribute) and node.attr.value == attr and node is not t:
                 arg = self.ctx.parent(node)
                 if isinstance(arg, cst.Arg) and arg.keyword is not None and arg.keyword.value == "global_step" \
                         and id(self.ctx.parent(arg)) in steps and not cp.why:
+                    counted += 1
                     continue  # minimize(global_step=self.step): the Keras optimizer counts its own steps
+                dc = self.ctx.parent(arg) if isinstance(arg, cst.Arg) else None
+                if isinstance(dc, cst.Call) and tp.qname(dc) == "tensorflow.train.exponential_decay" and (
+                        (arg.keyword is not None and arg.keyword.value == "global_step")
+                        or (arg.keyword is None and list(dc.args).index(arg) == 1)):
+                    decays += 1  # TFM133's ExponentialDecay reads the optimizer's iterations instead
+                    continue
                 return False
             if isinstance(node, cst.Call) and (tp.qname(node) in SAVERS or tp.qname(node) in self._VARIABLE_LISTS):
-                return False
+                key = node.args[0].value if tp.qname(node) == "tensorflow.get_collection" and node.args else None
+                if key is None or self.ctx.legacy_name(key) != "tensorflow.GraphKeys.TRAINABLE_VARIABLES":
+                    return False  # (the trainable collection never holds a trainable=False counter)
             if isinstance(node, cst.Name) and node.value in ("getattr", "vars", "__dict__"):
                 return False
-        return True
+        # a decay of the counter is the optimizer's schedule only when the counter counts its
+        # updates from 0: 0 at the start, +1 by the one train op's minimize(global_step=)
+        return not decays or (counted == 1 and len(steps) == 1 and literal(iv, None) == 0)
     def _own_session_statement(self, cp: ClassProgram, small) -> bool:
         """``self.sess = tf.Session()``, ``self.sess.run(<initializer>)``, ``self.saver =
         tf.train.Saver()`` of a class owning its session (TF1Classes._session_attr): every run
@@ -1285,6 +1299,33 @@ class ClassProgramRule(Rule):
         them in the same forward pass as the update, before it; Keras: a model of those
         tensors evaluated on the same batch, then the train step (a stochastic graph: the
         FetchingLossModel's step returns them)."""
+        sched = self._tc().schedule_attrs(cp)
+        if any(kind == "attr" and name in sched for kind, name in r.fetches):
+            # a learning-rate schedule of the step counter (self.lr = tf.train.exponential_decay(...,
+            # step)) fetched by the training run: TF1 read it at the step count before the update;
+            # the optimizer's learning rate at its iterations before train_on_batch is that value
+            if target is None or not r.fetch_is_list or self._step_fetches(cp):
+                raise _Todo("a training run fetches a learning-rate schedule with tensors it does not unpack")
+            lrs = []
+            keep = []
+            for el, f in zip(target.elements, r.fetches):
+                if f[0] == "attr" and f[1] in sched:
+                    lrs.append(cst.SimpleStatementLine([cst.Assign(
+                        targets=[cst.AssignTarget(el.value)],
+                        value=expr("keras.ops.convert_to_numpy({m}.optimizer.learning_rate)", m=step.func.value))]))
+                    keep.append((el.with_changes(value=cst.Name("_")), ("schedule", f[1])))
+                else:
+                    keep.append((el, f))
+            r2 = copy.copy(r)
+            r2.fetches = [f for _, f in keep]
+            target = target.with_changes(elements=[e for e, _ in keep])
+            rest = self._train_run_fetches(cp, r2, updated.with_changes(body=[updated.body[0].with_changes(
+                targets=[cst.AssignTarget(target)])]), step, target, feeds) \
+                if any(f[0] == "attr" for f in r2.fetches) else cst.SimpleStatementLine([cst.Expr(step)])
+            nodes = list(rest.nodes) if isinstance(rest, cst.FlattenSentinel) else [rest]
+            self.ctx.add_import("keras")
+            self.ctx.count(self)
+            return cst.FlattenSentinel(lrs + nodes)
         outs = self._step_fetches(cp)
         if outs:
             if target is None or not r.fetch_is_list:
@@ -1334,7 +1375,9 @@ class ClassProgramRule(Rule):
         out = {}
         if isinstance(feed, cst.Dict):
             for el in feed.elements:
-                out[el.key.attr.value] = el.value  # type: ignore[union-attr]
+                # ``inst.prop`` of a property returning ``self.attr`` feeds attr (TF1Classes._inst_attr)
+                key = self._tc()._inst_attr(el.key, r.instance) or el.key.attr.value  # type: ignore[union-attr]
+                out[key] = el.value
         return out
 
     # -- tf.trainable_variables() while the class builds its graph (a weight decay) --------------------
@@ -1920,6 +1963,25 @@ class ClassProgramRule(Rule):
     _OWN_SESSION = "import tensorflow as tf\n\n\nclass Net(object):\n    def __init__(self):\n        self.x = tf.placeholder(tf.float32, [None, 4])\n        self.y = tf.placeholder(tf.float32, [None, 2])\n        self.keep_prob = tf.placeholder(tf.float32)\n        h = tf.nn.dropout(tf.layers.dense(self.x, 8), self.keep_prob)\n        self.out = tf.layers.dense(h, 2)\n        self.loss = tf.reduce_mean(tf.square(self.out - self.y))\n        self.acc = tf.reduce_mean(tf.abs(self.out - self.y))\n        self.train_op = tf.train.AdamOptimizer(0.01).minimize(self.loss)\n        self.sess = tf.Session()\n        self.sess.run(tf.global_variables_initializer())\n        self.saver = tf.train.Saver()\n\n    def train(self, steps):\n        for i in range(steps):\n            feed = {self.x: X, self.y: Y, self.keep_prob: 0.5}\n            _, l, a = self.sess.run([self.train_op, self.loss, self.acc], feed_dict=feed)\n        self.saver.save(self.sess, 'model.ckpt')\n\n    def predict(self, x):\n        return self.sess.run(self.out, feed_dict={self.x: x, self.keep_prob: 1.0})\n\n\nnet = Net()\nnet.train(10)\npred = net.predict(X)\n"
     _OWN_SESSION_AFTER = 'import keras\n\n\n# tflearn-migrate helper: FetchingLossModel\nclass FetchingLossModel(keras.Model):\n    """A functional model whose output ``loss_index`` IS the TF1 loss tensor; its training step\n    also returns every output, computed on the step\'s forward pass (training mode: dropout as\n    the TF1 step applied it) before the update - what a TF1 sess.run([train_op, loss, metric,\n    ...]) fetched: train_on_batch(..., return_dict=True)["fetched"]."""\n\n    def __init__(self, inputs, outputs, loss_index, **kwargs):\n        super().__init__(inputs, outputs, **kwargs)\n        self.loss_index = loss_index\n\n    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):\n        return keras.ops.sum(y_pred[self.loss_index])\n\n    def compute_metrics(self, x, y, y_pred, sample_weight=None):\n        logs = super().compute_metrics(x, y, y_pred, sample_weight)\n        logs["fetched"] = list(y_pred)\n        return logs\n\n\nclass Net(object):\n    def __init__(self):\n        self.x = keras.Input(shape=(4,))\n        self.y = keras.Input(shape=(2,))\n        h = keras.layers.Dropout(0.5)(keras.layers.Dense(8)(self.x))\n        self.out = keras.layers.Dense(2)(h)\n        self.loss = keras.ops.mean(keras.ops.square(self.out - self.y))\n        self.acc = keras.ops.mean(keras.ops.abs(self.out - self.y))\n        self.train_op = FetchingLossModel([self.x, self.y], [self.loss, self.acc], 0)\n        self.train_op.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01, epsilon=1e-8))\n\n    def train(self, steps):\n        for i in range(steps):\n            l, a = keras.tree.map_structure(keras.ops.convert_to_numpy, self.train_op.train_on_batch([X, Y], return_dict=True)["fetched"])\n        self.train_op.save_weights(\'model.ckpt.weights.h5\')\n\n    def predict(self, x):\n        return keras.Model(self.x, self.out).predict_on_batch(x)\n\n\nnet = Net()\nnet.train(10)\npred = net.predict(X)\n'
     INVALID.append(Case(_OWN_SESSION, _OWN_SESSION_AFTER))
+    # var_list = the TRAINABLE_VARIABLES of scope 'net', every layer of the file built under
+    # variable_scope('net'): TF1's default (the list statement goes with the train op)
+    INVALID.append(Case("import tensorflow as tf\n\n\nclass Reg(object):\n    def __init__(self):\n        self.a = tf.placeholder(tf.float32, [None, 5])\n        self.t = tf.placeholder(tf.float32, [None, 1])\n        with tf.variable_scope('net'):\n            self.out = self.embed(self.a)\n        self.loss = tf.reduce_mean(tf.square(self.out - self.t))\n        params = tf.get_collection(tf.GraphKeys.TRAINABLE_VARIABLES, scope='net')\n        self.opt = tf.train.AdamOptimizer(0.01).minimize(self.loss, var_list=params)\n\n    def embed(self, x):\n        return tf.layers.dense(tf.layers.dense(x, 4, name='h'), 1, name='o')\n\n\nr = Reg()\nsess = tf.Session()\nsess.run(tf.global_variables_initializer())\nfor i in range(4):\n    sess.run(r.opt, feed_dict={r.a: A, r.t: T})\n",
+                        'import keras\n\n\n# tflearn-migrate helper: LossModel\n' + LOSS_MODEL.code + '\n\nclass Reg(object):\n    def __init__(self):\n        self.a = keras.Input(shape=(5,))\n        self.t = keras.Input(shape=(1,))\n        self.out = self.embed(self.a)\n        self.loss = keras.ops.mean(keras.ops.square(self.out - self.t))\n        self.opt = LossModel([self.a, self.t], self.loss)\n        self.opt.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01, epsilon=1e-8))\n\n    def embed(self, x):\n        return keras.layers.Dense(1)(keras.layers.Dense(4)(x))\n\n\nr = Reg()\nfor i in range(4):\n    r.opt.train_on_batch([A, T])\n', (), todo=False))
+    # a head layer outside the scope: the list leaves it untrained - kept
+    INVALID.append(Case("import tensorflow as tf\n\n\nclass Reg(object):\n    def __init__(self):\n        self.a = tf.placeholder(tf.float32, [None, 5])\n        self.t = tf.placeholder(tf.float32, [None, 1])\n        with tf.variable_scope('net'):\n            self.out = self.embed(self.a)\n        self.out = tf.layers.dense(self.out, 1, name='head')\n        self.loss = tf.reduce_mean(tf.square(self.out - self.t))\n        params = tf.get_collection(tf.GraphKeys.TRAINABLE_VARIABLES, scope='net')\n        self.opt = tf.train.AdamOptimizer(0.01).minimize(self.loss, var_list=params)\n\n    def embed(self, x):\n        return tf.layers.dense(tf.layers.dense(x, 4, name='h'), 1, name='o')\n\n\nr = Reg()\nsess = tf.Session()\nsess.run(tf.global_variables_initializer())\nfor i in range(4):\n    sess.run(r.opt, feed_dict={r.a: A, r.t: T})\n",
+                        "import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\nimport keras\n\n\nclass Reg(object):\n    def __init__(self):\n        self.a = tf.placeholder(tf.float32, [None, 5])  # TODO(tflearn-migrate): TFM144 placeholder kept: class Reg: minimize() with var_list/gate arguments\n        self.t = tf.placeholder(tf.float32, [None, 1])  # TODO(tflearn-migrate): TFM144 placeholder kept: class Reg: minimize() with var_list/gate arguments\n        self.out = self.embed(self.a)\n        self.out = keras.layers.Dense(1)(self.out)\n        self.loss = keras.ops.mean(keras.ops.square(self.out - self.t))\n        params = tf.get_collection(tf.GraphKeys.TRAINABLE_VARIABLES, scope='net')\n        # TODO(tflearn-migrate): TFM144 train op kept: class Reg: minimize() with var_list/gate arguments\n        self.opt = keras.optimizers.Adam(learning_rate=0.01, epsilon=1e-8).minimize(self.loss, var_list=params)\n\n    def embed(self, x):\n        return keras.layers.Dense(1)(keras.layers.Dense(4)(x))\n\n\nr = Reg()\nsess = tf.Session()\nsess.run(tf.global_variables_initializer())\nfor i in range(4):\n    sess.run(r.opt, feed_dict={r.a: A, r.t: T})  # TODO(tflearn-migrate): TFM144 training run kept: class Reg: minimize() with var_list/gate arguments\n", ('TFM144', 'TFM144', 'TFM144', 'TFM144'), todo=True))
+    # a step counter attribute (0, +1 by the one minimize) read by exponential_decay: the optimizer
+    # counts; the decayed rate fetched by the training run is the optimizer's before its update
+    INVALID.append(Case('import tensorflow as tf\n\n\nclass Reg(object):\n    def __init__(self):\n        self.x = tf.placeholder(tf.float32, [None, 3])\n        self.y = tf.placeholder(tf.float32, [None, 1])\n        self.out = tf.layers.dense(self.x, 1)\n        self.loss = tf.reduce_mean(tf.square(self.out - self.y))\n        self.step = tf.Variable(0, trainable=False)\n        self.lr = tf.train.exponential_decay(0.1, self.step, 5, 0.5, staircase=True)\n        self.train = tf.train.GradientDescentOptimizer(self.lr).minimize(self.loss, global_step=self.step)\n\n\nm = Reg()\nsess = tf.Session()\nsess.run(tf.global_variables_initializer())\nfor i in range(20):\n    _, l, r = sess.run([m.train, m.loss, m.lr], feed_dict={m.x: X, m.y: Y})\n',
+                        'import keras\n\n\n# tflearn-migrate helper: LossModel\n' + LOSS_MODEL.code + '\n\n# tflearn-migrate helper: tf1_fetches\n_TF1_FETCHES = {}\n\n\ndef tf1_fetches(inputs, outputs):\n    """The keras.Model computing ``outputs`` from ``inputs`` - what a TF1 sess.run of these\n    tensors evaluated - built once per (inputs, outputs), not at every run of a loop."""\n    key = (tuple(id(t) for t in inputs), tuple(id(t) for t in outputs))\n    if key not in _TF1_FETCHES:\n        _TF1_FETCHES[key] = (inputs, outputs, keras.Model(inputs, outputs))\n    return _TF1_FETCHES[key][2]\n\n\nclass Reg(object):\n    def __init__(self):\n        self.x = keras.Input(shape=(3,))\n        self.y = keras.Input(shape=(1,))\n        self.out = keras.layers.Dense(1)(self.x)\n        self.loss = keras.ops.mean(keras.ops.square(self.out - self.y))\n        self.lr = keras.optimizers.schedules.ExponentialDecay(\n            0.1,\n            decay_steps=5,\n            decay_rate=0.5,\n            staircase=True,\n        )\n        self.train = LossModel([self.x, self.y], self.loss)\n        self.train.compile(optimizer=keras.optimizers.SGD(learning_rate=self.lr))\n\n\nm = Reg()\nfor i in range(20):\n    r = keras.ops.convert_to_numpy(m.train.optimizer.learning_rate)\n    l = tf1_fetches([m.x, m.y], [m.loss]).predict_on_batch([X, Y])\n    m.train.train_on_batch([X, Y])\n', ()))
+    # read-only @property accessors returning self.<attr> (feeds, fetches and evals through them):
+    # the attribute they return
+    INVALID.append(Case('import tensorflow as tf\n\n\nclass Scorer(object):\n    def __init__(self):\n        self._q = tf.placeholder(tf.float32, [None, 5])\n        self._y = tf.placeholder(tf.float32, [None, 1])\n        self._score = tf.layers.dense(self._q, 1)\n        self._cost = tf.reduce_mean(tf.square(self._score - self._y))\n        self._step = tf.train.GradientDescentOptimizer(0.1).minimize(self._cost)\n\n    @property\n    def q(self):\n        """The query batch."""\n        return self._q\n\n    @property\n    def y(self):\n        return self._y\n\n    @property\n    def score(self):\n        return self._score\n\n    @property\n    def cost(self):\n        return self._cost\n\n    @property\n    def step(self):\n        return self._step\n\n\nnet = Scorer()\nwith tf.Session() as sess:\n    sess.run(tf.global_variables_initializer())\n    for i in range(5):\n        _, c = sess.run([net.step, net.cost], feed_dict={net.q: Q, net.y: Y})\n    s = sess.run(net.score, {net.q: Q})\n',
+                        'import keras\n\n\n# tflearn-migrate helper: LossModel\n' + LOSS_MODEL.code + '\n\nclass Scorer(object):\n    def __init__(self):\n        self._q = keras.Input(shape=(5,))\n        self._y = keras.Input(shape=(1,))\n        self._score = keras.layers.Dense(1)(self._q)\n        self._cost = keras.ops.mean(keras.ops.square(self._score - self._y))\n        self._step = LossModel([self._q, self._y], self._cost)\n        self._step.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1))\n\n    @property\n    def q(self):\n        """The query batch."""\n        return self._q\n\n    @property\n    def y(self):\n        return self._y\n\n    @property\n    def score(self):\n        return self._score\n\n    @property\n    def cost(self):\n        return self._cost\n\n    @property\n    def step(self):\n        return self._step\n\n\nnet = Scorer()\nfor i in range(5):\n    c = net._step.train_on_batch([Q, Y])\ns = keras.Model(net._q, net._score).predict_on_batch(Q)\n'))
+    # a property with a setter may return something else later: not followed
+    INVALID.append(Case('import tensorflow as tf\n\n\nclass Scorer(object):\n    def __init__(self):\n        self._q = tf.placeholder(tf.float32, [None, 5])\n        self.y = tf.placeholder(tf.float32, [None, 1])\n        self.score = tf.layers.dense(self._q, 1)\n        self.cost = tf.reduce_mean(tf.square(self.score - self.y))\n        self.step = tf.train.GradientDescentOptimizer(0.1).minimize(self.cost)\n\n    @property\n    def q(self):\n        return self._q\n\n    @q.setter\n    def q(self, value):\n        self._q = value\n\n\nnet = Scorer()\nwith tf.Session() as sess:\n    sess.run(tf.global_variables_initializer())\n    for i in range(5):\n        _, c = sess.run([net.step, net.cost], feed_dict={net.q: Q, net.y: Y})\n',
+                        'import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\nimport keras\n\n\nclass Scorer(object):\n    def __init__(self):\n        # TODO(tflearn-migrate): TFM144 placeholder kept: class Scorer: feed_dict key is not a placeholder attribute\n        self._q = tf.placeholder(tf.float32, [None, 5])\n        # TODO(tflearn-migrate): TFM144 placeholder kept: class Scorer: feed_dict key is not a placeholder attribute\n        self.y = tf.placeholder(tf.float32, [None, 1])\n        self.score = keras.layers.Dense(1)(self._q)\n        self.cost = keras.ops.mean(keras.ops.square(self.score - self.y))\n        # TODO(tflearn-migrate): TFM144 train op kept: class Scorer: feed_dict key is not a placeholder attribute\n        self.step = keras.optimizers.SGD(learning_rate=0.1).minimize(self.cost)\n\n    @property\n    def q(self):\n        return self._q\n\n    @q.setter\n    def q(self, value):\n        self._q = value\n\n\nnet = Scorer()\nwith tf.Session() as sess:\n    sess.run(tf.global_variables_initializer())\n    for i in range(5):\n        # TODO(tflearn-migrate): TFM144 training run kept: class Scorer: feed_dict key is not a placeholder attribute\n        _, c = sess.run([net.step, net.cost], feed_dict={net.q: Q, net.y: Y})\n',
+                        ('TFM144', 'TFM144', 'TFM144', 'TFM144'), todo=True))
     # kym343/Siamese-Network-TensorFlow's shape: the class is given its session and runs it in its own
     # method; the train op comes from a helper method (its loss a parameter) and is grouped with the
     # update ops (tf.group); the helper's step counter drives exponential_decay (TFM133's schedule of the

@@ -11,6 +11,9 @@ from ._siamese import qnames, walk
 from .base import Case, Rule
 
 PLACEHOLDERS = ("tensorflow.placeholder", "tflearn.layers.core.input_data")
+# a placeholder with a default never fails when unfed: TF1 silently trains on the default. It
+# counts as an input the loss needs only when a fed-but-unconnected placeholder has its shape
+DEFAULTED = ("tensorflow.placeholder_with_default",)
 
 
 class _ScopeFeeds:
@@ -34,10 +37,10 @@ class Feeds:
         for scope in flow.scopes.values():
             self._scope(flow, scope)
 
-    def _placeholder_defs(self, scope: ScopeFlow) -> dict[str, object]:
+    def _placeholder_defs(self, scope: ScopeFlow, kinds=PLACEHOLDERS) -> dict[str, object]:
         out = {}
         for d in scope.defs:
-            if isinstance(d.value, cst.Call) and qnames(self.ctx, d.value) & set(PLACEHOLDERS):
+            if isinstance(d.value, cst.Call) and qnames(self.ctx, d.value) & set(kinds):
                 out.setdefault(d.name, d)
         return out
 
@@ -62,10 +65,11 @@ class Feeds:
                         runs.append((n, fd))
         if not minimize or not runs:
             return
+        defaulted = {k: v for k, v in self._placeholder_defs(scope, DEFAULTED).items() if k not in phs}
         needed: set[str] = set()
         for loss, idx in minimize:
             for d in scope.reaching([loss], idx + 1):
-                if d.name in phs:
+                if d.name in phs or d.name in defaulted:
                     needed.add(d.name)
         fed: list[str] = []
         for _, fd in runs:
@@ -73,8 +77,10 @@ class Feeds:
                 if isinstance(el, cst.DictElement) and isinstance(el.key, cst.Name) and el.key.value not in fed:
                     fed.append(el.key.value)
         unconnected = [f for f in fed if f in phs and f not in needed]
-        unfed = sorted((n for n in needed if n not in fed), key=lambda n: phs[n].index)
-        if not unconnected or not unfed:
+        unfed = sorted((n for n in needed if n not in fed and n in phs), key=lambda n: phs[n].index)
+        unfed_defaults = sorted((n for n in needed if n not in fed and n in defaulted),
+                                key=lambda n: defaulted[n].index)
+        if not unconnected or not (unfed or unfed_defaults):
             return
         sf = _ScopeFeeds()
         mapping: dict[str, str] = {}
@@ -82,9 +88,19 @@ class Feeds:
         for f in unconnected:  # same shape/dtype text first
             hit = next((u for u in left if _shape_text(phs[u].value) == _shape_text(phs[f].value)
                         and _shape_text(phs[f].value) is not None), None)
+            if hit is None:  # a defaulted placeholder: by shape only
+                hit = next((u for u in unfed_defaults if _shape_text(defaulted[u].value) == _shape_text(phs[f].value)
+                            and _shape_text(phs[f].value) is not None), None)
+                if hit is not None:
+                    mapping[f] = hit
+                    unfed_defaults.remove(hit)
+                    unfed.append(hit)  # named in the message
+                    continue
             if hit is not None:
                 mapping[f] = hit
                 left.remove(hit)
+        if not mapping and not left:
+            return  # only defaulted placeholders, none of the fed ones' shape: TF1 uses the defaults
         rest = [f for f in unconnected if f not in mapping]
         if len(rest) == len(left):
             mapping.update(zip(rest, left))
@@ -178,6 +194,10 @@ class UnconnectedFeeds(Rule):
         "        sess.run(train_op, feed_dict={left_input: a, right_input: b, keep: 0.8, target: y})\n",
     ]
     INVALID = [
+        # the loss reads a placeholder_with_default nobody feeds (TF1 trains on its default, zeros),
+        # while the loop feeds a placeholder of the same shape the loss never reads: rewired
+        Case('import tensorflow as tf\nu = tf.placeholder(tf.float32, [None, 4])\nv = tf.placeholder(tf.float32, [None, 4])\nmatch = tf.placeholder(tf.float32, [None])\ngap = tf.reduce_sum(tf.abs(tower(u) - tower(v)), 1)\ntarget = tf.placeholder_with_default(tf.zeros_like(gap), [None])\nloss = tf.reduce_mean(target * gap + (1 - target) * tf.maximum(2.0 - gap, 0.0))\nstep = tf.train.AdamOptimizer(0.01).minimize(loss)\nsess.run(step, feed_dict={u: A, v: B, match: M})\n',
+             'import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\nu = tf.placeholder(tf.float32, [None, 4])\nv = tf.placeholder(tf.float32, [None, 4])\nmatch = tf.placeholder(tf.float32, [None])\ngap = tf.reduce_sum(tf.abs(tower(u) - tower(v)), 1)\ntarget = tf.placeholder_with_default(tf.zeros_like(gap), [None])\nloss = tf.reduce_mean(target * gap + (1 - target) * tf.maximum(2.0 - gap, 0.0))\nstep = tf.train.AdamOptimizer(0.01).minimize(loss)\nsess.run(step, feed_dict={u: A, v: B, target: M})\n', ('TFM202',), todo=True),
         Case("import tensorflow as tf\n"
              "def train(a, b, y):\n"
              "    left_input = tf.placeholder(tf.float32, [None, 4])\n"

@@ -25,8 +25,16 @@ _SCALED = re.compile(
     r"\b(rand|randn|random|random_sample|uniform|normal|standard_normal)\s*\(|"  # float random data
     r"load_digits|load_iris|make_classification|make_blobs|make_moons|make_circles|"
     r"tflearn\.datasets|from tflearn import datasets")   # tflearn's loaders return [0, 1] floats
-# Scaling inside the model (a Rescaling / normalisation layer): wins over any array evidence.
-_MODEL_SCALED = re.compile(r"[Rr]escal|Normalization|batch_normalization|\bbatch_norm\b|per_image")
+# Scaling inside the model (a Rescaling / normalisation layer, convert_image_dtype's [0, 1]):
+# wins over any array evidence.
+_MODEL_SCALED = re.compile(r"[Rr]escal|Normalization|batch_normalization|\bbatch_norm\b|per_image|convert_image_dtype")
+# A scaling operation anywhere in the code (the first alternatives of _SCALED, without the
+# dataset names): what a uint8 image placeholder's evidence gives way to.
+_SCALING_OPS = re.compile(
+    r"(?<![/*])/(?![/])=?\s*\(?\s*\d+(\.\d*)?|"
+    r"(?<![*])\*(?![*])=?\s*\(?\s*(1(\.0*)?\s*/|0?\.\d)|"
+    r"/=?\s*\(?\s*[\w.\[\]'\"]*\.max\s*\(|/=?\s*\(?\s*np\.max\s*\(|"
+    r"normaliz(?!e\s*=\s*False)|standardi[sz]|preprocess|[Mm]in[Mm]ax|[Ss]caler")
 # Evidence that the data is 0-255 pixels.
 _UINT8 = re.compile(r"\buint8\b")
 _LOADERS = re.compile(r"\b(cv2\.imread|imageio(\.v[23])?\.imread|imageio(\.v[23])?\.imread|io\.imread|"
@@ -157,6 +165,13 @@ class RawPixels(Rule):
             for d in scope.defs:
                 if isinstance(d.value, cst.Call):
                     q = qnames(self.ctx, d.value)
+                    if q & {"tensorflow.placeholder"} and _rank(d.value, q) in (3, 4) and self._uint8(d.value) \
+                            and not _SCALING_OPS.search(code_text(self.ctx.module_code)):
+                        # the model's own input is uint8 ([N, H, W] or [N, H, W, C]) and nothing in the
+                        # code scales (a tf.cast to float keeps 0-255; convert_image_dtype would scale)
+                        self._cache[id(d.stmt)] = d.name
+                        self._evidence[id(d.stmt)] = ("raw", "a uint8 image placeholder")
+                        continue
                     if q & set(INPUTS) and _rank(d.value, q) == 4:
                         # the arrays fed to this input (TF1 feed_dicts) decide first; the file
                         # as a whole only when they show nothing either way
@@ -167,6 +182,16 @@ class RawPixels(Rule):
                             self._cache[id(d.stmt)] = d.name
                             self._evidence[id(d.stmt)] = state
         return self._cache
+
+    def _uint8(self, call: cst.Call) -> bool:
+        """``tf.placeholder(tf.uint8, ...)`` / ``dtype=tf.uint8`` / ``"uint8"``."""
+        dt = next((a.value for a in call.args if a.keyword is not None and a.keyword.value == "dtype"),
+                  call.args[0].value if call.args and call.args[0].keyword is None else None)
+        if dt is None:
+            return False
+        if isinstance(dt, cst.SimpleString):
+            return dt.evaluated_value == "uint8"
+        return any(n.endswith(".uint8") for n in self.ctx.qualified(dt)) or code(dt).strip().endswith(".uint8")
 
     def _fed_values(self) -> dict[str, list[cst.BaseExpression]]:
         """name -> the values fed to it in ``feed_dict`` literals."""
@@ -247,6 +272,13 @@ class RawPixels(Rule):
         "X = np.stack([np.asarray(Image.open(p)) for p in paths])\nX = X / X.max()\nx = keras.Input(shape=(8, 8, 1))\ny = keras.layers.Conv2D(8, 3)(x)\nmodel = keras.Model(x, y)\nmodel.fit(X, y)\n",
     ]
     INVALID = [
+        # a uint8 image placeholder cast to float (no convert_image_dtype, no division): its own
+        # dtype is the evidence, sklearn's digits elsewhere in the file do not hide it
+        Case("import tensorflow as tf\nfrom sklearn.datasets import load_digits\nframes = tf.placeholder(tf.uint8, [None, 8, 8], name='frames')\ncodes = encode(tf.cast(frames, tf.float32))\nsess.run(codes, feed_dict={frames: batch})\n",
+             "import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\nfrom sklearn.datasets import load_digits\nimport keras\n\nframes = tf.placeholder(tf.uint8, [None, 8, 8], name='frames')\ncodes = encode(tf.cast(keras.layers.Rescaling(1 / 255.0)(frames), tf.float32))\nsess.run(codes, feed_dict={frames: batch})\n", ("TFM301",), todo=True, unsafe_fixes=True),
+        # ... convert_image_dtype scales uint8 to [0, 1]; a division by 255: nothing fires
+        Case("import tensorflow as tf\nfrom sklearn.datasets import load_digits\nframes = tf.placeholder(tf.uint8, [None, 8, 8], name='frames')\ncodes = encode(tf.image.convert_image_dtype(frames, tf.float32))\nsess.run(codes, feed_dict={frames: batch})\n", None, (), todo=True, unsafe_fixes=True),
+        Case("import tensorflow as tf\nfrom sklearn.datasets import load_digits\nframes = tf.placeholder(tf.uint8, [None, 8, 8], name='frames')\ncodes = encode(tf.cast(frames, tf.float32) / 255.0)\nsess.run(codes, feed_dict={frames: batch})\n", None, (), todo=True, unsafe_fixes=True),
         # tflearn's mnist loader returns [0, 1] floats: no rescaling
         Case("import keras\nimport numpy as np\nfrom tflearn.datasets import mnist\n"
              "X, Y, testX, testY = mnist.load_data(one_hot=True)\n"
