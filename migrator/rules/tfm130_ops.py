@@ -246,7 +246,10 @@ class Ops(CallRule):
         from ._tf1 import initializer_of
 
         parent = self.ctx.parent(original)
-        if not (isinstance(parent, cst.Assign) or (isinstance(parent, cst.Param) and parent.default is original)):
+        if not (isinstance(parent, (cst.Assign, cst.Return)) or (isinstance(parent, cst.Param) and parent.default is original)
+                or (type(parent) is cst.Lambda and parent.body is original)):
+            # (a lambda / function returning a new one per call: TF-Slim's
+            # ``trunc_normal = lambda stddev: tf.truncated_normal_initializer(0.0, stddev)``)
             return None  # inside a layer / get_variable call: that rule reads the TF1 call
         try:
             out = initializer_of(self.ctx, updated, original)
@@ -717,6 +720,12 @@ class Ops(CallRule):
         # tf.nn.l2_loss = sum(t ** 2) / 2; a reduction of a Python list packs it first (TF1's convert_to_tensor)
         Case("import tensorflow as tf\nreg = 1e-4 * tf.reduce_mean([tf.nn.l2_loss(w) for w in ws])\n",
              "import keras\n\nreg = 1e-4 * keras.ops.mean(keras.ops.stack([keras.ops.sum(keras.ops.square(w)) / 2 for w in ws]))\n"),
+        # an initializer factory (TF-Slim's models): a new, unseeded initializer per call
+        Case("import tensorflow as tf\nfan_init = lambda s: tf.truncated_normal_initializer(0.0, s)\n\n"
+             "def bias_init(v):\n    return tf.constant_initializer(v)\n",
+             "import keras\n\nfan_init = lambda s: keras.initializers.TruncatedNormal(mean=0.0, stddev=s, "
+             "seed=keras.random.SeedGenerator())\n\n"
+             "def bias_init(v):\n    return keras.initializers.Constant(v)\n"),
         Case('import tensorflow as tf\ninit = tf.truncated_normal_initializer(stddev=0.02)\nzero = tf.zeros_initializer()\n',
              'import keras\n\ninit = keras.initializers.TruncatedNormal(mean=0.0, stddev=0.02, seed=keras.random.SeedGenerator())\nzero = keras.initializers.Zeros()\n'),
         Case("import tensorflow as tf\nd = tf.sqrt(tf.reduce_sum(tf.square(a - b), 1, keep_dims=True))\n",
