@@ -36,7 +36,7 @@ import libcst as cst
 
 from ..cstcache import children
 from ..emit import call, code, expr, literal, stmt, to_node
-from ..helpers import register
+from ..helpers import HELPERS, register
 from ..analysis.flow import target_names
 from ._fit_loop import FitLoops, ProgramTodo, model_info
 from ._keep_prob import dropout_keep_arg
@@ -1339,7 +1339,10 @@ class SessionProgram(Rule):
             if path is None:
                 raise _Todo("save path not given")
             v = literal(path, None)
-            if isinstance(v, str):
+            step = self._save_step(prog, original) if f.attr.value == "save" else None
+            if step is not None:  # TF1: "%s-%d" % (save_path, the step's value)
+                new = expr('"%s-%d.weights.h5" % ({p}, {s})', p=path, s=step)
+            elif isinstance(v, str):
                 new = to_node(v if v.endswith(".weights.h5") else v + ".weights.h5")
             else:
                 new = expr('str({p}) + ".weights.h5"', p=path)
@@ -1354,6 +1357,30 @@ class SessionProgram(Rule):
             self.ctx.use_helper("save_checkpoint")
             return expr("save_checkpoint({m}, {p})", m=cst.Name(self._tp().model_name(prog)), p=new)
         return expr("{m}.load_weights({p})", m=cst.Name(self._tp().model_name(prog)), p=new)
+
+    def _save_step(self, prog, original: cst.Call) -> cst.BaseExpression | None:
+        """``saver.save(sess, p, global_step=g)``: the step TF1 appends to the name (``p-<g>``):
+        a step counter's value after the updates so far, or a Python int (a literal, a ``for``
+        loop's variable); None without ``global_step``; anything else stays TODO."""
+        from ..analysis.flow import Flow
+
+        g = _arg(original, 2, "global_step")
+        if g is None or literal(g, "?") is None:
+            return None
+        c = self._counters().saved(prog, original)
+        if c is not None:
+            it = f"{self._tp().model_name(prog)}.optimizer.iterations"
+            return cst.parse_expression(f"int(keras.ops.convert_to_numpy({c.value(it)}))")
+        if isinstance(literal(g, None), int) and not isinstance(literal(g, None), bool):
+            return g
+        if isinstance(g, cst.Name):
+            d = self.ctx.analysis(Flow).def_of(g.value, g)
+            loop = getattr(d, "stmt", None)
+            if isinstance(loop, cst.For) and isinstance(loop.target, cst.Name) and loop.target.value == g.value \
+                    and isinstance(loop.iter, cst.Call) and isinstance(loop.iter.func, cst.Name) \
+                    and loop.iter.func.value == "range":
+                return cst.Name(g.value)
+        raise _Todo("Saver.save(global_step=...) neither a step counter nor a Python int")
 
     def _saved_path_target(self, original: cst.Call) -> cst.Name | None:
         """``path = saver.save(sess, p)``: the name bound to the path Saver.save returns."""
@@ -1665,7 +1692,7 @@ class SessionProgram(Rule):
                              "model = keras.Model(x, out)\n"
                              "model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1), loss=loss)\n"
                              "model.train_on_batch(a, b)\np = model.predict_on_batch(a)\n"))]
-    REQUIRES = ("TFM130", "TFM131", "TFM133", "TFM134", "TFM138", "TFM142", "TFM158")
+    REQUIRES = ("TFM130", "TFM131", "TFM133", "TFM134", "TFM137", "TFM138", "TFM142", "TFM158")
 
 
 def _walk(node):
@@ -1675,3 +1702,27 @@ def _walk(node):
         yield n
         stack.extend(children(n))
 
+# Saver.save(global_step=): TF1 names the checkpoint "<path>-<step>" (a step counter's value, or a
+# Python int such as a loop index); the newest one restored through tf.train.latest_checkpoint (TFM137)
+SessionProgram.INVALID = [*SessionProgram.INVALID, Case(
+    "import tensorflow as tf\nq = tf.placeholder(tf.float32, [None, 6])\nt = tf.placeholder(tf.float32, [None, 1])\n"
+    "score = tf.layers.dense(q, 1)\ncost = tf.reduce_mean(tf.square(score - t))\n"
+    "n_updates = tf.Variable(0, trainable=False)\n"
+    "fit_op = tf.train.GradientDescentOptimizer(0.1).minimize(cost, global_step=n_updates)\n"
+    "ckpt = tf.train.Saver()\nwith tf.Session() as s:\n    s.run(tf.global_variables_initializer())\n"
+    "    for epoch in range(4):\n        s.run(fit_op, feed_dict={q: Q, t: T})\n"
+    "        ckpt.save(s, 'runs/pairs', global_step=n_updates)\n        ckpt.save(s, 'runs/by_epoch', global_step=epoch)\n"
+    "    ckpt.restore(s, tf.train.latest_checkpoint('runs'))\n",
+    "import glob\nimport keras\nimport os\n\n\n# tflearn-migrate helper: save_checkpoint\ndef save_checkpoint(model, path):\n"
+    "    # tf.train.Saver.save: creates the checkpoint's directory, returns the path it saved to\n"
+    "    os.makedirs(os.path.dirname(path) or \".\", exist_ok=True)\n    model.save_weights(path)\n"
+    "    return path\n\n\n# tflearn-migrate helper: tf1_latest_checkpoint\n"
+    + HELPERS["tf1_latest_checkpoint"].code.strip() + "\n\n\n"
+    "q = keras.Input(shape=(6,))\nscore = keras.layers.Dense(1)(q)\ndef cost(t, score):\n"
+    "    return keras.ops.mean(keras.ops.square(score - t))\nmodel = keras.Model(q, score)\n"
+    "model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1), loss=cost)\n"
+    "for epoch in range(4):\n    model.train_on_batch(Q, T)\n"
+    "    save_checkpoint(model, \"%s-%d.weights.h5\" % ('runs/pairs', int(keras.ops.convert_to_numpy("
+    "keras.ops.cast(model.optimizer.iterations, 'int32')))))\n"
+    "    save_checkpoint(model, \"%s-%d.weights.h5\" % ('runs/by_epoch', epoch))\n"
+    "model.load_weights(str(tf1_latest_checkpoint('runs')) + \".weights.h5\")\n")]
