@@ -36,6 +36,15 @@ _SLIM_LAYERS = frozenset({
     "arg_scope", "repeat", "stack", "unit_norm", "linear"})
 
 
+# TF1 modules scripts bind to a name by ASSIGNMENT (``slim = tf.contrib.slim``, TF-Slim's own
+# models write it; ``layers = tf.contrib.layers``, ``rnn = tf.contrib.rnn``): the name IS the module
+MODULE_ALIASES = frozenset({
+    "tensorflow.contrib.slim", "tensorflow.contrib.layers", "tensorflow.contrib.rnn", "tensorflow.contrib.framework",
+    "tensorflow.contrib.losses", "tensorflow.contrib.losses.metric_learning", "tensorflow.layers", "tensorflow.nn",
+    "tensorflow.nn.rnn_cell", "tensorflow.losses", "tensorflow.train", "tensorflow.initializers",
+    "tensorflow.contrib.layers.initializers"})
+
+
 def canonical(qname: str) -> str:
     for old, new in _PREFIX_REWRITES:
         if qname.startswith(old):
@@ -81,6 +90,8 @@ class NameResolver:
         self._get = get_metadata
         self._qnames: dict[int, object] = {}  # id(node) -> QualifiedName set (nodes of the input)
         self.star_modules: list[str] = []
+        self._alias_stmts: dict[str, cst.Assign] = {}  # module-level ``name = a.b.c``
+        self._aliases: dict[str, str | None] = {}
         for stmt in module.body:
             if isinstance(stmt, cst.SimpleStatementLine):
                 for small in stmt.body:
@@ -88,6 +99,10 @@ class NameResolver:
                         mod = dotted(small.module) if small.module is not None else None
                         if mod and not small.relative and mod in EXPORTS:
                             self.star_modules.append(mod)
+                    elif isinstance(small, cst.Assign) and len(small.targets) == 1 \
+                            and isinstance(small.targets[0].target, cst.Name) and isinstance(small.value, cst.Attribute):
+                        # ``slim = tf.contrib.slim``: resolved on demand (module_alias)
+                        self._alias_stmts[small.targets[0].target.value] = small
 
     def _star(self, name: str) -> str | None:
         for mod in reversed(self.star_modules):  # later star imports shadow earlier ones
@@ -118,11 +133,52 @@ class NameResolver:
             self._qnames[key] = got
         return got
 
+    def module_alias(self, assign: cst.Assign) -> str | None:
+        """The TF1 module a module-level ``name = tf.contrib.slim`` binds (``MODULE_ALIASES``),
+        when that is the name's only binding in the module; else None."""
+        target = assign.targets[0].target
+        if self._alias_stmts.get(getattr(target, "value", None)) is not assign:
+            return None
+        name = target.value
+        if name not in self._aliases:
+            self._aliases[name] = None
+            scope = self._get(ScopeProvider, assign.value, None)
+            try:
+                bound = list(scope.assignments[name]) if scope is not None else []
+            except Exception:  # pragma: no cover - defensive
+                bound = []
+            if len(bound) == 1 and getattr(bound[0], "node", None) is target:
+                mods = {canonical(q.name) for q in self._qualified_names(assign.value)} & MODULE_ALIASES
+                self._aliases[name] = next(iter(mods)) if len(mods) == 1 else None
+        return self._aliases[name]
+
+    def _through_alias(self, node: cst.CSTNode) -> set[str]:
+        base = node
+        while isinstance(base, cst.Attribute):
+            base = base.value
+        if type(base) is not cst.Name or base.value not in self._alias_stmts:
+            return set()
+        assign = self._alias_stmts[base.value]
+        mod = self.module_alias(assign)
+        if mod is None:
+            return set()
+        scope = self._get(ScopeProvider, base, None)
+        try:
+            seen = list(scope[base.value]) if scope is not None else []
+        except Exception:  # pragma: no cover - defensive
+            return set()
+        if len(seen) != 1 or getattr(seen[0], "node", None) is not assign.targets[0].target:
+            return set()  # shadowed here
+        full = dotted(node)
+        return {mod + full[len(base.value):]} if full else set()
+
     def qualified(self, node: cst.CSTNode) -> set[str]:
         """Canonical qualified names of ``node`` (a Name, Attribute or Call)."""
         if isinstance(node, cst.Call):
             node = node.func
         names = {q.name for q in self._qualified_names(node)}
+        if self._alias_stmts:
+            names |= self._through_alias(node)
         if not names and self.star_modules:
             base = node
             while isinstance(base, cst.Attribute):

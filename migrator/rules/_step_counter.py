@@ -53,6 +53,7 @@ class StepCounter:
     fetched: list = field(default_factory=list)           # (Run, element index)
     why: str = ""
     counts: bool = False    # incremented (minimize(global_step=) / assign_add): otherwise not a step counter
+    saves: list = field(default_factory=list)             # Saver.save(..., global_step=<it>) calls
 
     def value(self, iterations: str) -> str:
         """Source of the counter's value after ``iterations`` updates."""
@@ -94,6 +95,13 @@ class StepCounters:
                 return c, "alias"
             if id(stmt) in c.schedule_stmts:
                 return c, "schedule"
+        return None
+
+    def saved(self, prog: Program, call: cst.Call) -> StepCounter | None:
+        """The (translatable) counter a ``saver.save(..., global_step=<it>)`` call names."""
+        for c in self.of(prog):
+            if not c.why and any(x is call for x in c.saves):
+                return c
         return None
 
     def fetch(self, prog: Program, run, i: int) -> StepCounter | None:
@@ -223,6 +231,11 @@ class StepCounters:
                         continue
                     if self.tp.qname(call) == "tensorflow.train.exponential_decay" and is_var:
                         dependents.append(("decay", call))
+                        continue
+                    if is_var and isinstance(call, cst.Call) and isinstance(call.func, cst.Attribute) \
+                            and call.func.attr.value == "save" and isinstance(call.func.value, cst.Name) \
+                            and call.func.value.value in self.tp.saver_names:
+                        c.saves.append(call)  # the checkpoint's name gets "-<step>" (TFM140's save)
                         continue
                     c.why = f"global_step= of a call that is not the train op: {code(call)[:40]}"
                     return

@@ -1034,6 +1034,14 @@ class TF1Program:
                     gv = _arg(gv, 0, "t_list")
                     if clip[1] is None:
                         return None
+                    if isinstance(gv, cst.Name):
+                        # ``gradients = tf.gradients(loss, params)`` on its own line, then
+                        # ``clipped, norm = tf.clip_by_global_norm(gradients, c)`` (TF's NMT tutorial)
+                        gg = single_def(gv, gd.stmt)
+                        if gg is None or len(scope.by_name.get(gv.value, ())) != 1:
+                            return None
+                        extra.append(gg.stmt)
+                        gv = gg.value
                 ys = _arg(gv, 0, "ys") if isinstance(gv, cst.Call) else None
                 # a class's method (prog None, TF1Classes): the loss may be an attribute, self.loss
                 self_loss = prog is None and isinstance(ys, cst.Attribute) and isinstance(ys.value, cst.Name) \

@@ -54,6 +54,17 @@ _RANDOM_INITS = ("TruncatedNormal", "RandomNormal", "RandomUniform", "GlorotUnif
                  "VarianceScaling", "HeNormal", "HeUniform", "LecunNormal", "LecunUniform")
 
 
+TF1_LOG_LOSS = register("tf1_log_loss", '''
+def tf1_log_loss(labels, predictions, epsilon):
+    """TF1's tf.losses.log_loss with its defaults: the mean over every element."""
+    p = keras.ops.cast(predictions, "float32")
+    y = keras.ops.cast(labels, "float32")
+    losses = -keras.ops.multiply(y, keras.ops.log(p + epsilon)) - keras.ops.multiply(
+        1 - y, keras.ops.log(1 - p + epsilon))
+    return keras.ops.mean(losses)
+''', imports=[("keras", None, None)])
+
+
 TF1_SHAPE = register("tf1_shape", '''
 class TF1Shape(keras.layers.Layer):
     # tf.shape(t) of a symbolic Keras tensor (a functional model being built): the 1-D int32
@@ -185,7 +196,8 @@ class Ops(CallRule):
                  "tf.concat(values, axis) keeps TF1's argument order, tf.argmax without an axis "
                  "reduces axis 0 (TF1's default; keras.ops.argmax would flatten), tf.split's sizes become "
                  "keras.ops.split's cut indices, tf.add_n sums a stack, "
-                 "l2_normalize keeps TF's epsilon 1e-12 on the squared norm, count_nonzero keeps TF1's "
+                 "l2_normalize keeps TF's epsilon 1e-12 on the squared norm, tf.losses.log_loss keeps its epsilon 1e-7 inside both "
+                 "logarithms (tf1_log_loss; sigmoid_cross_entropy: the mean of the elementwise loss), count_nonzero keeps TF1's "
                  "int64 / dtype= result, tf.cond(p, f, g) -> keras.ops.where(p, f(), g()) (both branches "
                  "computed: keras.ops.cond cannot close over a functional graph's symbolic tensors), "
                  "pooling windows [1, k, k, 1] may be built from parameters. TF1 functions passed as "
@@ -198,7 +210,7 @@ class Ops(CallRule):
             "nn.leaky_relu", "nn.l2_normalize", "nn.softmax_cross_entropy_with_logits",
             "nn.softmax_cross_entropy_with_logits_v2", "nn.sigmoid_cross_entropy_with_logits",
             "nn.sparse_softmax_cross_entropy_with_logits", "losses.mean_squared_error",
-            "losses.absolute_difference", "losses.sigmoid_cross_entropy", "to_float", "to_int32", "constant", "eye", "norm",
+            "losses.absolute_difference", "losses.log_loss", "losses.sigmoid_cross_entropy", "to_float", "to_int32", "constant", "eye", "norm",
             "diag_part", "linalg.diag_part", "matrix_diag_part", "nn.max_pool", "nn.avg_pool", "nn.max_pool2d",
             "nn.avg_pool2d", "linalg.matmul", "linalg.tensor_diag_part", "nn.xw_plus_b", "count_nonzero",
             "math.count_nonzero", "cond", "math.argmax", "math.argmin", "identity", "pad", "random_normal",
@@ -234,7 +246,10 @@ class Ops(CallRule):
         from ._tf1 import initializer_of
 
         parent = self.ctx.parent(original)
-        if not (isinstance(parent, cst.Assign) or (isinstance(parent, cst.Param) and parent.default is original)):
+        if not (isinstance(parent, (cst.Assign, cst.Return)) or (isinstance(parent, cst.Param) and parent.default is original)
+                or (type(parent) is cst.Lambda and parent.body is original)):
+            # (a lambda / function returning a new one per call: TF-Slim's
+            # ``trunc_normal = lambda stddev: tf.truncated_normal_initializer(0.0, stddev)``)
             return None  # inside a layer / get_variable call: that rule reads the TF1 call
         try:
             out = initializer_of(self.ctx, updated, original)
@@ -565,23 +580,32 @@ class Ops(CallRule):
             diff = _ops("subtract", _ops("cast", b.node("predictions"), to_node("float32")),
                         _ops("cast", b.node("labels"), to_node("float32")))
             return _ops("mean", _ops("square" if name.endswith("error") else "abs", diff))
-        if name == "losses.sigmoid_cross_entropy":
-            # TF1: labels cast to the logits' dtype, sigmoid_cross_entropy_with_logits elementwise,
-            # weights 1.0 and SUM_BY_NONZERO_WEIGHTS: the mean over every element
-            b = B("multi_class_labels, logits, weights=1.0, label_smoothing=0, scope=None, "
-                  "loss_collection='losses', reduction='weighted_sum_by_nonzero_weights'")
+        if name in ("losses.log_loss", "losses.sigmoid_cross_entropy"):
+            # TF1: labels and predictions / logits cast to float32, the elementwise loss (log_loss:
+            # -y log(p + eps) - (1 - y) log(1 - p + eps), epsilon 1e-7; sigmoid_cross_entropy:
+            # sigmoid_cross_entropy_with_logits) times weights (1.0) summed and divided by the
+            # number of elements (SUM_BY_NONZERO_WEIGHTS): the mean
+            if name == "losses.log_loss":
+                b = B("labels, predictions, weights=1.0, epsilon=1e-7, scope=None, loss_collection='losses', "
+                      "reduction='weighted_sum_by_nonzero_weights'")
+            else:
+                b = B("multi_class_labels, logits, weights=1.0, label_smoothing=0, scope=None, "
+                      "loss_collection='losses', reduction='weighted_sum_by_nonzero_weights'")
+                if not (b.is_default("label_smoothing") or literal(b.node("label_smoothing"), None) in (0, 0.0)):
+                    raise Untranslatable("label_smoothing other than 0")
             if not b.is_default("loss_collection") or not b.is_default("reduction") \
-                    or not (b.is_default("weights") or literal(b.node("weights"), None) in (1, 1.0)) \
-                    or not (b.is_default("label_smoothing") or literal(b.node("label_smoothing"), None) in (0, 0.0)):
-                raise Untranslatable("weights / label_smoothing / reduction / loss_collection other than the defaults")
+                    or not (b.is_default("weights") or literal(b.node("weights"), None) in (1, 1.0)):
+                raise Untranslatable("weights / reduction / loss_collection other than the defaults")
             if "get_total_loss" in self.ctx.module_code or "GraphKeys.LOSSES" in self.ctx.module_code \
                     or "get_losses" in self.ctx.module_code:
                 raise Untranslatable("the file reads TF1's LOSSES collection this loss is added to")
-            logits = b.node("logits")
-            if not isinstance(logits, (cst.Name, cst.Attribute)):
-                raise Untranslatable("sigmoid_cross_entropy of compound logits (name them first)")
-            labels = _ops("cast", b.node("multi_class_labels"), cst.Attribute(logits.deep_clone(), cst.Name("dtype")))
-            return _ops("mean", _ops("binary_crossentropy", labels, logits, from_logits=True))
+            if name == "losses.sigmoid_cross_entropy":
+                y = _ops("cast", b.node("multi_class_labels"), to_node("float32"))
+                z = _ops("cast", b.node("logits"), to_node("float32"))
+                return _ops("mean", _ops("binary_crossentropy", y, z, from_logits=True))
+            eps = b.node("epsilon") if b.given("epsilon") else to_node(1e-7)
+            self.ctx.use_helper("tf1_log_loss")
+            return call("tf1_log_loss", b.node("labels"), b.node("predictions"), eps)
         if name == "constant":
             b = B("value, dtype=None, shape=None, name=None, verify_shape=False")
             dt = dtype_of(self.ctx, b.node("dtype"), b.orig("dtype")) if b.given("dtype") else None
@@ -696,6 +720,12 @@ class Ops(CallRule):
         # tf.nn.l2_loss = sum(t ** 2) / 2; a reduction of a Python list packs it first (TF1's convert_to_tensor)
         Case("import tensorflow as tf\nreg = 1e-4 * tf.reduce_mean([tf.nn.l2_loss(w) for w in ws])\n",
              "import keras\n\nreg = 1e-4 * keras.ops.mean(keras.ops.stack([keras.ops.sum(keras.ops.square(w)) / 2 for w in ws]))\n"),
+        # an initializer factory (TF-Slim's models): a new, unseeded initializer per call
+        Case("import tensorflow as tf\nfan_init = lambda s: tf.truncated_normal_initializer(0.0, s)\n\n"
+             "def bias_init(v):\n    return tf.constant_initializer(v)\n",
+             "import keras\n\nfan_init = lambda s: keras.initializers.TruncatedNormal(mean=0.0, stddev=s, "
+             "seed=keras.random.SeedGenerator())\n\n"
+             "def bias_init(v):\n    return keras.initializers.Constant(v)\n"),
         Case('import tensorflow as tf\ninit = tf.truncated_normal_initializer(stddev=0.02)\nzero = tf.zeros_initializer()\n',
              'import keras\n\ninit = keras.initializers.TruncatedNormal(mean=0.0, stddev=0.02, seed=keras.random.SeedGenerator())\nzero = keras.initializers.Zeros()\n'),
         Case("import tensorflow as tf\nd = tf.sqrt(tf.reduce_sum(tf.square(a - b), 1, keep_dims=True))\n",
@@ -750,13 +780,18 @@ class Ops(CallRule):
              "keras.ops.cast(p, 'float32'), keras.ops.cast(y, 'float32'))))\nr = keras.ops.round(s)\n"),
         Case("import tensorflow as tf\nl = tf.losses.mean_squared_error(y, p, weights=w)\n", None, ("TFM130",),
              todo=True),
-        # tf.losses.sigmoid_cross_entropy with TF1's defaults: the mean of the elementwise loss,
-        # labels cast to the logits' dtype
-        Case("import tensorflow as tf\nbce = tf.losses.sigmoid_cross_entropy(multi_class_labels=same, logits=score)\n",
-             "import keras\n\nbce = keras.ops.mean(keras.ops.binary_crossentropy(keras.ops.cast(same, score.dtype), "
-             "score, from_logits=True))\n"),
-        Case("import tensorflow as tf\nbce = tf.losses.sigmoid_cross_entropy(t, z, label_smoothing=0.1)\n", None,
-             ("TFM130",), todo=True),
+        # tf.losses log loss on a sigmoid unit, sigmoid cross-entropy on a logit: the mean
+        Case("import tensorflow as tf\nsame_prob = tf.sigmoid(match_logit)\n"
+             "bce = tf.losses.log_loss(labels=is_same, predictions=same_prob)\n"
+             "xent = tf.losses.sigmoid_cross_entropy(is_same, match_logit)\n",
+             "import keras\n\n\n# tflearn-migrate helper: tf1_log_loss\n" + HELPERS["tf1_log_loss"].code.strip()
+             + "\n\n\nsame_prob = keras.ops.sigmoid(match_logit)\n"
+             "bce = tf1_log_loss(is_same, same_prob, 1e-7)\n"
+             "xent = keras.ops.mean(keras.ops.binary_crossentropy(keras.ops.cast(is_same, 'float32'), "
+             "keras.ops.cast(match_logit, 'float32'), from_logits=True))\n"),
+        Case("import tensorflow as tf\nbce = tf.losses.log_loss(is_same, same_prob, weights=pair_w)\n"
+             "xent = tf.losses.sigmoid_cross_entropy(is_same, match_logit, label_smoothing=0.1)\n",
+             None, ("TFM130", "TFM130"), todo=True),
         Case("import tensorflow as tf\nl = tf.losses.mean_squared_error(y, p)\nt = tf.losses.get_total_loss()\n",
              None, ("TFM130",), todo=True),
         # a window computed from the sizes (max over the whole sequence, text CNNs)

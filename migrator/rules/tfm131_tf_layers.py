@@ -311,10 +311,11 @@ class TfLayers(CallRule):
         # nothing reads the collection: TF1 never trained with the regularizer (dropped, reported)
         Case("import tensorflow as tf\nh = tf.layers.dense(x, 4, kernel_regularizer=tf.contrib.layers.l2_regularizer(0.1))\n",
              "import keras\n\nh = keras.layers.Dense(4)(x)\n", ("TFM131",)),
-        # a regularizer held in a name is not followed (it used to be dropped silently: a call is no literal)
+        # a regularizer held in a name (TFM151 translates the binding): nothing reads the collection,
+        # so the layer drops it as above, reported (it used to be dropped silently: a call is no literal)
         Case("import tensorflow as tf\nreg = tf.contrib.layers.l2_regularizer(0.1)\n"
              "h = tf.layers.dense(x, 4, kernel_regularizer=reg)\n",
-             None, ("TFM131",), todo=True),
+             "import keras\n\nreg = keras.regularizers.L2(0.05)\nh = keras.layers.Dense(4)(x)\n", ("TFM131",)),
     ]
     REQUIRES = ("TFM130", "TFM151")
 

@@ -20,6 +20,8 @@ _VAR_INITS = {  # tf.Variable(<tf.op>(shape, ...)) -> Keras initializer
     "tensorflow.zeros": ("zeros", "shape, dtype=None, name=None"),
     "tensorflow.ones": ("ones", "shape, dtype=None, name=None"),
     "tensorflow.constant": ("Constant", "value, dtype=None, shape=None, name=None, verify_shape=False"),
+    # tf.Variable(tf.eye(n)): a matrix starting at the identity (a bilinear form's M)
+    "tensorflow.eye": ("Identity", "num_rows, num_columns=None, batch_shape=None, dtype=None, name=None"),
 }
 
 
@@ -175,7 +177,7 @@ class HandmadeLayers(Rule):
                  "(+ b, bias_add) is a Dense layer; with tf.nn.conv2d a Conv2D. The initializers are "
                  "carried over: get_variable's default is glorot_uniform FOR THE BIAS TOO (Keras' Dense "
                  "default bias is zeros, so it is written out); tf.random_normal/truncated_normal default "
-                 "to stddev 1.0, random_uniform to [0, 1). The variable statements disappear only when "
+                 "to stddev 1.0, random_uniform to [0, 1), tf.Variable(tf.eye(n)) is Keras' Identity initializer. The variable statements disappear only when "
                  "every use of the variables is translated. A name bound once per layer (a loop) is one "
                  "variable per binding. A variable no layer owns, read directly by tensor ops, becomes "
                  "a TF1Variable layer (the weight, same shape and initializer; only in code that runs once - "
@@ -1415,6 +1417,12 @@ class HandmadeLayers(Rule):
                 from ..args import BoundArgs
 
                 b = BoundArgs(iv, sig)
+                if cls == "Identity":  # tf.eye(rows[, cols]) in float32: Keras' Identity of that shape
+                    if b.given("batch_shape") or (b.given("dtype") and ctx.legacy_name(b.node("dtype")) != "tensorflow.float32"):
+                        return None
+                    rows = b.node("num_rows")
+                    cols = b.node("num_columns") if b.given("num_columns") else rows
+                    return [rows.deep_clone(), cols.deep_clone()], call("keras.initializers.Identity")
                 shape = self._list_def(b.node("shape"), site) if b.given("shape") or cls != "Constant" else None
                 if cls == "Constant":
                     shape, k = _constant(ctx, iv)
@@ -2180,6 +2188,9 @@ class HandmadeLayers(Rule):
                     "        self.ea = tf.nn.embedding_lookup(self.W, a)  # TODO(tflearn-migrate): TFM100 no Keras translation for tensorflow.nn.embedding_lookup\n"
                     "        self.eb = tf.nn.embedding_lookup(self.W, b)  # TODO(tflearn-migrate): TFM100 no Keras translation for tensorflow.nn.embedding_lookup\n"
                     "\nnet = Pair(a, b, 10, 4)\ntable = net.W\n", ("TFM100", "TFM100", "TFM100"), todo=True)]
+    # a matrix starting at the identity (a dual encoder's bilinear score c^T M r): Dense, Identity kernel
+    INVALID = [*INVALID, Case("import tensorflow as tf\n\n\ndef match_score(q_vec, a_vec, dim):\n    bilinear = tf.Variable(tf.eye(dim), name='bilinear')\n    return tf.reduce_sum(q_vec * tf.matmul(a_vec, bilinear), axis=1)\n",
+        'import keras\n\n\ndef match_score(q_vec, a_vec, dim):\n    return keras.ops.sum(q_vec * keras.layers.Dense(\n        dim,\n        kernel_initializer=keras.initializers.Identity(),\n        use_bias=False,\n    )(a_vec), axis=1)\n')]
     REQUIRES = ("TFM130", "TFM100")
 
 

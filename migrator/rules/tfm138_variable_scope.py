@@ -7,6 +7,7 @@ import libcst as cst
 from ..analysis.sharing import kept_scope_marker
 from ._tf1_program import TF1Program
 from ._tf1_store import store_function
+from .tfm158_tf1_rnn import _out as _rnn_out
 from .base import Case, Rule
 
 _SCOPES = ("tensorflow.variable_scope", "tensorflow.name_scope")
@@ -207,8 +208,52 @@ class VariableScope(Rule):
             return any(g.verdict == "shared" for g in groups)
 
         if reuse is not None and not (isinstance(reuse, cst.Name) and reuse.value in ("False", "None")):
-            return True
+            return not self._cells_run_again(w)
         return switches
+
+    def _cells_run_again(self, w: cst.With) -> bool:
+        """The reused scope only runs RNN cell OBJECTS made outside it (``with
+        variable_scope('rnn', reuse=True): tf.nn.dynamic_rnn(cell, ...)`` after a first
+        ``dynamic_rnn(cell, ...)``): TF1 shares them because the cell object holds its variables
+        once built, and so does Keras (one cell object, one set of weights) - nothing else inside
+        creates a variable."""
+        from ..analysis.flow import Flow
+        from ..analysis.sharing import GET_VARIABLE, Sharing
+        from ._tf1_program import _walk
+        from .tfm158_tf1_rnn import LOOP_SIGS
+
+        inner = [n for n in _walk(w.body) if isinstance(n, cst.Call)]
+        if any(id(n) in self.ctx.analysis(Sharing).layer_vars for n in inner):
+            return False
+        flow = self.ctx.analysis(Flow)
+        if any((isinstance(n.func, cst.Name) and n.func.value in flow.functions)
+               or (isinstance(n.func, cst.Attribute) and isinstance(n.func.value, cst.Name)
+                   and n.func.value.value == "self") for n in inner):
+            return False
+        loops = []
+        for n in inner:
+            q = self.ctx.legacy_name(n) or ""
+            if q in GET_VARIABLE or q == "tensorflow.Variable":
+                return False
+            if q.rsplit(".", 1)[-1] in LOOP_SIGS and q.startswith("tensorflow."):
+                loops.append(n)
+            elif q.startswith("tensorflow.") and ("rnn_cell" in q or ".rnn." in q or "layers" in q):
+                return False  # a cell / layer made inside the reused scope
+        if not loops:
+            return False
+        inside = {id(n) for n in _walk(w.body)}
+        for loop in loops:
+            n_cells = 2 if "bidirectional" in (self.ctx.legacy_name(loop) or "") else 1
+            cells = [a.value for a in loop.args if a.keyword is None][:n_cells] + \
+                [a.value for a in loop.args if a.keyword is not None and a.keyword.value in ("cell", "cell_fw", "cell_bw")]
+            cells = [c for c in cells if isinstance(c, cst.Name)]
+            if not cells:
+                return False
+            for c in cells:
+                defs = flow.scope_of(c).by_name.get(c.value, ())
+                if not defs or any(id(d.stmt) in inside for d in defs):
+                    return False  # the cell is (re)bound inside the reused scope
+        return True
 
     def _variables_translated(self, w: cst.With) -> bool:
         """Every get_variable call inside the scope became part of a Keras layer (TFM135), and no
@@ -275,6 +320,7 @@ class VariableScope(Rule):
             n = self.ctx.parent(n)
         return n is fn and fn is not None
 
+    REQUIRES = ("TFM158",)
     VALID = ["import keras\nh = keras.layers.Dense(3)(x)\n"]
     INVALID = [
         # a device block around code that is all Keras now: dropped (reported)
@@ -303,6 +349,24 @@ class VariableScope(Rule):
              "h = f(x)\n"),
         Case("import tensorflow as tf\nwith tf.variable_scope('fc', reuse=True):\n    h = f(x)\n",
              None, ("TFM138",), todo=True),
+        # one RNN cell object run again under reuse=True: the object holds its variables in TF1 as in
+        # Keras (the same cell, one set of weights): the scope goes
+        Case("import tensorflow as tf\nenc = tf.nn.rnn_cell.GRUCell(8)\nwith tf.variable_scope('enc'):\n"
+             "    _, h_q = tf.nn.dynamic_rnn(enc, q_seq, dtype=tf.float32)\n"
+             "with tf.variable_scope('enc', reuse=True):\n    _, h_a = tf.nn.dynamic_rnn(enc, a_seq, dtype=tf.float32)\n",
+             _rnn_out("import keras\n", ["TF1GRUCell", "tf1_rnn", "tf1_dynamic_rnn"],
+                      "enc = TF1GRUCell(8)\n_, h_q = tf1_dynamic_rnn(enc, q_seq)\n_, h_a = tf1_dynamic_rnn(enc, a_seq)\n")),
+        # a cell made inside the reused scope: TF1 looks its variables up by name - TODO as before
+        Case("import tensorflow as tf\nwith tf.variable_scope('enc'):\n"
+             "    _, h_q = tf.nn.dynamic_rnn(tf.nn.rnn_cell.GRUCell(8), q_seq, dtype=tf.float32)\n"
+             "with tf.variable_scope('enc', reuse=True):\n"
+             "    _, h_a = tf.nn.dynamic_rnn(tf.nn.rnn_cell.GRUCell(8), a_seq, dtype=tf.float32)\n",
+             _rnn_out("import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\n"
+                      "import keras\n", ["TF1GRUCell", "tf1_rnn", "tf1_dynamic_rnn"],
+                      "_, h_q = tf1_dynamic_rnn(TF1GRUCell(8), q_seq)\n# TODO(tflearn-migrate): TFM138 variable_scope "
+                      "shares variables (reuse): no Keras translation without TFM205's shared encoder\n"
+                      "with tf.variable_scope('enc', reuse=True):\n    _, h_a = tf1_dynamic_rnn(TF1GRUCell(8), a_seq)\n"),
+             ("TFM138",), todo=True),
         # reuse= inside a tower builder whose tf.Variable weights TF1 never shares (TFM201 reports
         # those towers): the scope only names; with get_variable the towers share: TODO without TFM205
         Case("import tensorflow as tf\n\ndef tower(x, reuse=False):\n    with tf.variable_scope('fc', reuse=reuse):\n        w = tf.Variable(tf.zeros([4, 2]))\n        return tf.matmul(x, w)\n\na = tower(x1)\nb = tower(x2, reuse=True)\nd = a - b\n",

@@ -36,7 +36,7 @@ import libcst as cst
 
 from ..cstcache import children
 from ..emit import call, code, expr, literal, stmt, to_node
-from ..helpers import register
+from ..helpers import HELPERS, register
 from ..analysis.flow import target_names
 from ._fit_loop import FitLoops, ProgramTodo, model_info
 from ._keep_prob import dropout_keep_arg, dropout_rate_arg
@@ -1427,7 +1427,10 @@ class SessionProgram(Rule):
             if path is None:
                 raise _Todo("save path not given")
             v = literal(path, None)
-            if isinstance(v, str):
+            step = self._save_step(prog, original) if f.attr.value == "save" else None
+            if step is not None:  # TF1: "%s-%d" % (save_path, the step's value)
+                new = expr('"%s-%d.weights.h5" % ({p}, {s})', p=path, s=step)
+            elif isinstance(v, str):
                 new = to_node(v if v.endswith(".weights.h5") else v + ".weights.h5")
             else:
                 new = expr('str({p}) + ".weights.h5"', p=path)
@@ -1442,6 +1445,30 @@ class SessionProgram(Rule):
             self.ctx.use_helper("save_checkpoint")
             return expr("save_checkpoint({m}, {p})", m=cst.Name(self._tp().model_name(prog)), p=new)
         return expr("{m}.load_weights({p})", m=cst.Name(self._tp().model_name(prog)), p=new)
+
+    def _save_step(self, prog, original: cst.Call) -> cst.BaseExpression | None:
+        """``saver.save(sess, p, global_step=g)``: the step TF1 appends to the name (``p-<g>``):
+        a step counter's value after the updates so far, or a Python int (a literal, a ``for``
+        loop's variable); None without ``global_step``; anything else stays TODO."""
+        from ..analysis.flow import Flow
+
+        g = _arg(original, 2, "global_step")
+        if g is None or literal(g, "?") is None:
+            return None
+        c = self._counters().saved(prog, original)
+        if c is not None:
+            it = f"{self._tp().model_name(prog)}.optimizer.iterations"
+            return cst.parse_expression(f"int(keras.ops.convert_to_numpy({c.value(it)}))")
+        if isinstance(literal(g, None), int) and not isinstance(literal(g, None), bool):
+            return g
+        if isinstance(g, cst.Name):
+            d = self.ctx.analysis(Flow).def_of(g.value, g)
+            loop = getattr(d, "stmt", None)
+            if isinstance(loop, cst.For) and isinstance(loop.target, cst.Name) and loop.target.value == g.value \
+                    and isinstance(loop.iter, cst.Call) and isinstance(loop.iter.func, cst.Name) \
+                    and loop.iter.func.value == "range":
+                return cst.Name(g.value)
+        raise _Todo("Saver.save(global_step=...) neither a step counter nor a Python int")
 
     def _saved_path_target(self, original: cst.Call) -> cst.Name | None:
         """``path = saver.save(sess, p)``: the name bound to the path Saver.save returns."""
@@ -1769,7 +1796,7 @@ class SessionProgram(Rule):
                # placeholder_with_default no run feeds (its default, a tensor of the model, in every run)
                Case('import tensorflow as tf\nDROP = 0.3\nx = tf.placeholder(tf.float32, [None, 6])\ny = tf.placeholder(tf.float32, [None, 1])\ndrop = tf.placeholder_with_default(0.0, [])\nh = tf.nn.dropout(tf.layers.dense(x, 8, activation=tf.nn.relu), rate=drop)\nout = tf.layers.dense(h, 1)\nw = tf.placeholder_with_default(tf.ones_like(out), [None, 1])\nloss = tf.reduce_mean(w * tf.square(out - y))\nop = tf.train.GradientDescentOptimizer(0.1).minimize(loss)\nwith tf.Session() as sess:\n    sess.run(tf.global_variables_initializer())\n    for i in range(3):\n        sess.run(op, feed_dict={x: X, y: Y, drop: DROP})\n    pred = sess.run(out, feed_dict={x: X})\n',
                     'import keras\n\n\n# tflearn-migrate helper: TrainingModel\nclass TrainingModel(keras.Model):\n    """A functional model whose loss is a function of (labels..., outputs...)."""\n\n    def __init__(self, inputs, outputs, loss_fn, **kwargs):\n        super().__init__(inputs, outputs, **kwargs)\n        self.loss_fn = loss_fn\n\n    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):\n        ys = list(y) if isinstance(y, (list, tuple)) else [y]\n        ps = list(y_pred) if isinstance(y_pred, (list, tuple)) else [y_pred]\n        # a TF1 placeholder cast what it was fed: float labels arrive as floatx\n        ys = [keras.ops.cast(v, keras.config.floatx())\n              if "float" in keras.ops.dtype(v) else v for v in ys]\n        return self.loss_fn(*ys, *ps)\n\n\nDROP = 0.3\nx = keras.Input(shape=(6,))\nh = keras.layers.Dropout(0.3)(keras.layers.Dense(8, activation=\'relu\')(x))\nout = keras.layers.Dense(1)(h)\nw = keras.ops.ones_like(out)\ndef loss(y, out, w):\n    return keras.ops.mean(w * keras.ops.square(out - y))\nmodel = TrainingModel(x, [out, w], loss)\nmodel.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1))\nfor i in range(3):\n    model.train_on_batch(X, Y)\npred = keras.Model(x, out).predict_on_batch(X)\n', ())]
-    REQUIRES = ("TFM130", "TFM131", "TFM133", "TFM134", "TFM138", "TFM142", "TFM158")
+    REQUIRES = ("TFM130", "TFM131", "TFM133", "TFM134", "TFM137", "TFM138", "TFM142", "TFM158")
 
 
 def _walk(node):
@@ -1779,3 +1806,27 @@ def _walk(node):
         yield n
         stack.extend(children(n))
 
+# Saver.save(global_step=): TF1 names the checkpoint "<path>-<step>" (a step counter's value, or a
+# Python int such as a loop index); the newest one restored through tf.train.latest_checkpoint (TFM137)
+SessionProgram.INVALID = [*SessionProgram.INVALID, Case(
+    "import tensorflow as tf\nq = tf.placeholder(tf.float32, [None, 6])\nt = tf.placeholder(tf.float32, [None, 1])\n"
+    "score = tf.layers.dense(q, 1)\ncost = tf.reduce_mean(tf.square(score - t))\n"
+    "n_updates = tf.Variable(0, trainable=False)\n"
+    "fit_op = tf.train.GradientDescentOptimizer(0.1).minimize(cost, global_step=n_updates)\n"
+    "ckpt = tf.train.Saver()\nwith tf.Session() as s:\n    s.run(tf.global_variables_initializer())\n"
+    "    for epoch in range(4):\n        s.run(fit_op, feed_dict={q: Q, t: T})\n"
+    "        ckpt.save(s, 'runs/pairs', global_step=n_updates)\n        ckpt.save(s, 'runs/by_epoch', global_step=epoch)\n"
+    "    ckpt.restore(s, tf.train.latest_checkpoint('runs'))\n",
+    "import glob\nimport keras\nimport os\n\n\n# tflearn-migrate helper: save_checkpoint\ndef save_checkpoint(model, path):\n"
+    "    # tf.train.Saver.save: creates the checkpoint's directory, returns the path it saved to\n"
+    "    os.makedirs(os.path.dirname(path) or \".\", exist_ok=True)\n    model.save_weights(path)\n"
+    "    return path\n\n\n# tflearn-migrate helper: tf1_latest_checkpoint\n"
+    + HELPERS["tf1_latest_checkpoint"].code.strip() + "\n\n\n"
+    "q = keras.Input(shape=(6,))\nscore = keras.layers.Dense(1)(q)\ndef cost(t, score):\n"
+    "    return keras.ops.mean(keras.ops.square(score - t))\nmodel = keras.Model(q, score)\n"
+    "model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1), loss=cost)\n"
+    "for epoch in range(4):\n    model.train_on_batch(Q, T)\n"
+    "    save_checkpoint(model, \"%s-%d.weights.h5\" % ('runs/pairs', int(keras.ops.convert_to_numpy("
+    "keras.ops.cast(model.optimizer.iterations, 'int32')))))\n"
+    "    save_checkpoint(model, \"%s-%d.weights.h5\" % ('runs/by_epoch', epoch))\n"
+    "model.load_weights(str(tf1_latest_checkpoint('runs')) + \".weights.h5\")\n")]

@@ -1098,7 +1098,7 @@ class ClassProgramRule(Rule):
         if mo.returned:
             stmts.append(stmt("return {t}", t=target))
         if mo.clip is not None:  # TF1 clipped each gradient before applying it: Keras' optimizer does
-            if not isinstance(opt, cst.Name):
+            if not (isinstance(opt, cst.Name) or _self_attr_name(opt) is not None):  # opt / self.opt
                 raise _Todo("apply_gradients on an unnamed optimizer")
             stmts.insert(0, stmt("{o}.%s = {v}" % mo.clip[0], o=opt, v=mo.clip[1]))
         stmts[0] = stmts[0].with_changes(leading_lines=updated.leading_lines)
@@ -1136,7 +1136,7 @@ class ClassProgramRule(Rule):
 
     def _train_run(self, cp: ClassProgram, r, updated):
         small = updated.body[0]
-        value = small.value if isinstance(small, (cst.Assign, cst.Expr)) else None
+        value = small.value if isinstance(small, (cst.Assign, cst.Expr, cst.Return)) else None
         if not isinstance(value, cst.Call) or value is not None and not (
                 isinstance(value.func, cst.Attribute) and value.func.attr.value == "run"):
             raise _Todo("the training sess.run is inside a larger expression")
@@ -1144,6 +1144,18 @@ class ClassProgramRule(Rule):
         feeds = self._feeds(r, value)
         step = expr("{m}.train_on_batch({x})", m=self._model_node(cp, r),
                     x=self._x(cp, r.instance, self._loss_inputs(cp), feeds, r))
+        if isinstance(small, cst.Return):
+            # ``return sess.run([self.train_op, self.loss], feed)`` (a model's own train() method):
+            # the same values, the train op's None and the loss the step returns
+            kinds = [kind == "op" or (kind == "attr" and name == op.loss) for kind, name in r.fetches]
+            if not all(kinds) or sum(kind == "attr" for kind, _ in r.fetches) > 1 or cp.learning_rates:
+                raise _Todo("a returned training sess.run fetching more than the train op and the loss")
+            self.ctx.count(self)
+            if not r.fetch_is_list:  # the train op alone: TF1 returned None
+                return cst.FlattenSentinel([updated.with_changes(body=[cst.Expr(step)]),
+                                            cst.SimpleStatementLine([cst.Return(cst.Name("None"))])])
+            elems = [cst.Element(step if kind == "attr" else cst.Name("None")) for kind, _ in r.fetches]
+            return updated.with_changes(body=[cst.Return(cst.List(elems))])
         # a learning-rate placeholder: the optimizer's rate becomes the fed value before the step
         rates = [stmt("{m}.optimizer.learning_rate = {v}", m=self._model_node(cp, r), v=feeds[a])
                  for a in sorted(cp.learning_rates) if a in feeds]
@@ -2033,6 +2045,10 @@ class ClassProgramRule(Rule):
                         "import keras\n\n\n# tflearn-migrate helper: tf1_regularization_losses\n" + _CLASS_LOSSES.code
                         + "\n\n# tflearn-migrate helper: tf1_add\n" + _TF1_ADD.code + "\n\n# tflearn-migrate helper: LossModel\n"
                         + LOSS_MODEL.code + "\n\n" + "class Scorer(object):\n    def __init__(self, dims):\n        self.inp = keras.Input(shape=tuple(dims)[1:])\n        self.target = keras.Input(shape=(1,))\n        self.keep = 0.75\n        wd = keras.regularizers.L2(0.005)\n        hidden = keras.layers.Dense(8, activation='relu', kernel_regularizer=wd)(self.inp)\n        self.score = keras.layers.Dense(1)(keras.layers.Dropout(0.25)(hidden))\n        self.cost = tf1_add(keras.ops.mean(keras.ops.square(self.score - self.target)), tf1_regularization_loss(self))\n        self.update = self.build_update(self.cost)\n\n    def build_update(self, cost):\n        sgd = keras.optimizers.SGD(learning_rate=0.05)\n        update = LossModel([self.inp, self.target], cost)\n        update.compile(optimizer=sgd)\n        return update\n\n\nnet = Scorer([None, 3])\nfor step in range(5):\n    c = net.update.train_on_batch([X, Y])\npred = keras.Model(net.inp, net.score).predict_on_batch(X)\n", ("TFM134", "TFM142")))
+    # the dual encoder's class (vineetm/siamese-network): gradients on their own line, then
+    # clip_by_global_norm, applied by an optimizer held on self; a train() method RETURNING the run
+    INVALID.append(Case('import tensorflow as tf\n\n\nclass PairScorer:\n    def __init__(self):\n        self.left = tf.placeholder(tf.float32, [None, 5])\n        self.right = tf.placeholder(tf.float32, [None, 5])\n        self.same = tf.placeholder(tf.float32, [None])\n        logit = tf.reduce_sum(tf.layers.dense(self.left - self.right, 1), axis=1)\n        self.cost = tf.reduce_mean(tf.nn.sigmoid_cross_entropy_with_logits(labels=self.same, logits=logit))\n        self.optim = tf.train.AdamOptimizer(0.01)\n        tvars = tf.trainable_variables()\n        grads = tf.gradients(self.cost, tvars)\n        clipped, _ = tf.clip_by_global_norm(grads, 1.0)\n        self.update = self.optim.apply_gradients(zip(clipped, tvars))\n\n    def fit_batch(self, sess, l, r, s):\n        return sess.run([self.update, self.cost], feed_dict={self.left: l, self.right: r, self.same: s})\n\n\nnet = PairScorer()\nsess = tf.Session()\nsess.run(tf.global_variables_initializer())\nfor i in range(3):\n    _, c = net.fit_batch(sess, L, R, S)\n',
+                        'import keras\n\n\n# tflearn-migrate helper: LossModel\n' + LOSS_MODEL.code + '\n\nclass PairScorer:\n    def __init__(self):\n        self.left = keras.Input(shape=(5,))\n        self.right = keras.Input(shape=(5,))\n        self.same = keras.Input(shape=())\n        logit = keras.ops.sum(keras.layers.Dense(1)(self.left - self.right), axis=1)\n        self.cost = keras.ops.mean(keras.ops.binary_crossentropy(self.same, logit, from_logits=True))\n        self.optim = keras.optimizers.Adam(learning_rate=0.01, epsilon=1e-8)\n        self.optim.global_clipnorm = 1.0\n        self.update = LossModel([self.left, self.right, self.same], self.cost)\n        self.update.compile(optimizer=self.optim)\n\n    def fit_batch(self, l, r, s):\n        return [None, self.update.train_on_batch([l, r, s])]\n\n\nnet = PairScorer()\nfor i in range(3):\n    _, c = net.fit_batch(L, R, S)\n', ()))
     REQUIRES = ("TFM130", "TFM131", "TFM132", "TFM133", "TFM134", "TFM135", "TFM138", "TFM139", "TFM140", "TFM142",
                 "TFM151")
 

@@ -132,8 +132,10 @@ def load_model(spec: str):
 
 def weighted_layers(model) -> list:
     """Layers that own weights, in creation order, each shared layer once (nested models
-    and a shared Siamese encoder are walked into)."""
-    out, seen = [], set()
+    and a shared Siamese encoder are walked into). A layer whose weights are all an earlier
+    layer's (two keras.layers.RNN wrapping ONE cell object: TF1's cell run twice) is that
+    layer's weights again: not listed twice."""
+    out, seen, owned = [], set(), set()
 
     def walk(layer):
         if id(layer) in seen:
@@ -144,6 +146,10 @@ def weighted_layers(model) -> list:
             for s in subs:
                 walk(s)
         elif layer.weights:
+            ids = {id(w) for w in layer.weights}
+            if ids <= owned:
+                return
+            owned.update(ids)
             out.append(layer)
 
     walk(model)
