@@ -262,11 +262,20 @@ def regularizer(ctx: "FileContext", b: BoundArgs, reg: str = "regularizer",
 # ---------------------------------------------------------------------------------------
 
 def name_kwarg(b: BoundArgs) -> cst.BaseExpression | None:
-    """tflearn's own default names (``"Conv2D"``) are dropped; Keras numbers layers."""
+    """tflearn's own default names (``"Conv2D"``) are dropped; Keras numbers layers. A layer
+    made with ``restore=False`` keeps its ``scope`` as its name: ``DNN.load`` skips its
+    variables by that scope, the translated load (``tflearn_load_weights_only``) by layer name."""
     if b.given("name"):
         n = b.node("name")
         return n
+    if not_restored(b) and b.given("scope"):
+        return b.node("scope")
     return None
+
+
+def not_restored(b: BoundArgs) -> bool:
+    """``restore=False`` given to a tflearn layer (its variables join EXCLUDED_VARS)."""
+    return b.given("restore") and literal(b.node("restore"), None) is False
 
 
 def check_scope(b: BoundArgs) -> None:
