@@ -40,6 +40,13 @@ on TensorFlow 2.21. Everything it changes:
 12. ``tensorflow.contrib.losses.metric_learning`` (``triplet_semihard_loss``, ``contrastive_loss``,
    ``lifted_struct_loss``, ``npairs_loss``, ``pairwise_distance``): TF 1.15's code, transcribed op for
    op with ``tf.compat.v1`` ops in ``migrator/legacy/metric_learning.py`` (nothing else provides it).
+13. ``tensorflow.contrib.factorization.python.ops.clustering_ops`` (tflearn's ``KMeans``): TF 2.21
+   still ships that module's code as ``tensorflow.python.ops.clustering_ops`` (the same kernels and
+   graph); its ``KMeans.training_graph`` returns 6 values, the contrib one tflearn 0.5.0 was written
+   against 7 (``cluster_centers_var`` fifth), so the shim's ``KMeans`` returns that variable there.
+   ``tensorflow.contrib.tensor_forest`` exists so that ``tflearn.estimators`` imports: its
+   ``data_ops.ParseDataTensorOrDict`` casts a dense tensor to float32 (what tflearn's KMeans
+   uses); the forest ops themselves are not provided (RandomForest* raise on use).
 """
 from __future__ import annotations
 
@@ -191,6 +198,60 @@ def _contrib_metric_learning() -> None:
         setattr(sys.modules[parent], child, mod)
 
 
+class _Missing(types.ModuleType):
+    def __getattr__(self, attr: str):
+        if attr.startswith("__"):
+            raise AttributeError(attr)
+        raise AttributeError(f"{self.__name__}.{attr} is not provided by the legacy shim (tf.contrib is gone)")
+
+
+def _contrib_estimator_ops() -> None:
+    """tflearn.estimators' imports: contrib's clustering ops (core's, 7-value training_graph) and
+    a tensor_forest whose data_ops parse a dense tensor."""
+
+    def clustering():
+        from tensorflow.python.ops import clustering_ops as core
+
+        mod = types.ModuleType("tensorflow.contrib.factorization.python.ops.clustering_ops")
+        for k in dir(core):
+            if not k.startswith("__"):
+                setattr(mod, k, getattr(core, k))
+
+        class KMeans(core.KMeans):
+            def _create_variables(self, num_clusters):
+                out = super()._create_variables(num_clusters)
+                self._cluster_centers_var = out[0]
+                return out
+
+            def training_graph(self):
+                all_scores, idx, scores, initialized, init_op, train_op = super().training_graph()
+                return all_scores, idx, scores, initialized, self._cluster_centers_var, init_op, train_op
+
+        mod.KMeans = KMeans
+        return mod
+
+    from tensorflow.python.ops import math_ops
+
+    data_ops = types.ModuleType("tensorflow.contrib.tensor_forest.python.ops.data_ops")
+    data_ops.ParseDataTensorOrDict = lambda data: (math_ops.cast(data, "float32"), None, None)
+    names = {"tensorflow.contrib.factorization": types.ModuleType("tensorflow.contrib.factorization"),
+             "tensorflow.contrib.factorization.python": types.ModuleType("tensorflow.contrib.factorization.python"),
+             "tensorflow.contrib.factorization.python.ops": types.ModuleType(
+                 "tensorflow.contrib.factorization.python.ops"),
+             "tensorflow.contrib.factorization.python.ops.clustering_ops": clustering(),
+             "tensorflow.contrib.tensor_forest": types.ModuleType("tensorflow.contrib.tensor_forest"),
+             "tensorflow.contrib.tensor_forest.python": types.ModuleType("tensorflow.contrib.tensor_forest.python"),
+             "tensorflow.contrib.tensor_forest.python.tensor_forest": _Missing(
+                 "tensorflow.contrib.tensor_forest.python.tensor_forest"),
+             "tensorflow.contrib.tensor_forest.python.ops": types.ModuleType(
+                 "tensorflow.contrib.tensor_forest.python.ops"),
+             "tensorflow.contrib.tensor_forest.python.ops.data_ops": data_ops}
+    for name, mod in names.items():
+        mod = sys.modules.setdefault(name, mod)
+        parent, _, child = name.rpartition(".")
+        setattr(sys.modules[parent], child, mod)
+
+
 def _contrib_eager(tf1) -> types.ModuleType:
     from tensorflow.python.eager import backprop
     from tensorflow.python.ops import resource_variable_ops
@@ -307,6 +368,7 @@ def install() -> None:
     sys.modules["tensorflow.contrib.rnn"] = rnn
     sys.modules["tensorflow.contrib"].rnn = rnn
     _contrib_metric_learning()
+    _contrib_estimator_ops()
     object.__setattr__(proxy, "contrib", sys.modules["tensorflow.contrib"])
     if "tflearn.data_flow" not in sys.modules:
         sys.meta_path.insert(0, _PinDataFlowRace())

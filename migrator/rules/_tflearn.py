@@ -23,7 +23,9 @@ import libcst as cst
 
 from ..analysis.flow import Flow
 from ..args import BoundArgs
+from ..diagnostics import Severity
 from ..emit import call, code, expr, literal, to_node
+from ..helpers import register
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..engine import FileContext
@@ -163,15 +165,70 @@ def activation(ctx: "FileContext", b: BoundArgs, name: str = "activation"):
             raise Untranslatable(f"activation {q if not isinstance(orig, cst.Call) else code(orig)}")
         else:
             return node, None  # user callable or Keras activation: pass through
-    return _activation_by_name(act)
+    try:
+        return _activation_by_name(act)
+    except InvalidIdentifier as ex:
+        return invalid_identifier(ctx, orig if orig is not None else node, ex), None
+
+
+# tflearn 0.5.0 tflearn/activations.py: every module-level name. ``activations.get(name)``
+# is ``utils.get_from_module(name, globals(), 'activation')``: the name as given, then
+# lowercased; anything else raises ``Exception('Invalid activation: ' + name)``.
+TFLEARN_ACTIVATION_GLOBALS = frozenset((
+    "division", "print_function", "absolute_import", "tf", "np", "tflearn", "initializations",
+    "va", "get_from_module", "get", "linear", "tanh", "sigmoid", "softmax", "softplus",
+    "softsign", "relu", "relu6", "leaky_relu", "leakyrelu", "prelu", "elu", "crelu", "selu",
+    "hard_sigmoid", "gelu",
+))
+
+
+class InvalidIdentifier(Untranslatable):
+    """A string tflearn's ``get_from_module`` does not know: tflearn raises
+    ``Exception('Invalid <kind>: <name>')`` where the layer is built."""
+
+    def __init__(self, kind: str, name: str):
+        super().__init__(f"{kind} {name!r}: tflearn raises Exception('Invalid {kind}: {name}')")
+        self.kind, self.name = kind, name
+
+
+register("tflearn_invalid_identifier", '''
+def tflearn_invalid_identifier(kind, identifier):
+    """tflearn.utils.get_from_module: a name its module does not define (as given or
+    lowercased) raises Exception('Invalid <kind>: <name>') where the layer is built; the
+    legacy program stopped there, and so does this one."""
+    raise Exception("Invalid " + str(kind) + ": " + str(identifier))
+''')
+
+_OPTIMIZER_NAMES = ("sgd", "rmsprop", "adam", "momentum", "adagrad", "ftrl", "adadelta",
+                    "proximaladagrad", "nesterov")
+
+
+def invalid_identifier(ctx: "FileContext", node: cst.CSTNode, ex: InvalidIdentifier) -> cst.BaseExpression:
+    """The faithful translation of an identifier tflearn rejects: an argument that raises
+    tflearn's own Exception at the same statement (the legacy program never got further),
+    with an error diagnostic saying so and what was probably meant."""
+    hint = ""
+    if ex.kind == "activation" and ex.name.lower() in _OPTIMIZER_NAMES:
+        hint = (f"; {ex.name!r} is an optimizer name, not an activation (a classifier head trained "
+                "with categorical_crossentropy wants activation='softmax')")
+    ctx.report(node, "TFM113", f"tflearn 0.5.0 raises Exception('Invalid {ex.kind}: {ex.name}') here "
+               f"(activations.get): the legacy program never ran past this statement; the translation "
+               f"raises the same Exception at the same statement (tflearn_invalid_identifier) - "
+               f"replace that call by the {ex.kind} you meant{hint}", severity=Severity.ERROR)
+    ctx.use_helper("tflearn_invalid_identifier")
+    return call("tflearn_invalid_identifier", ex.kind, ex.name)
 
 
 def _activation_by_name(act: str):
+    if act not in TFLEARN_ACTIVATION_GLOBALS and act.lower() in TFLEARN_ACTIVATION_GLOBALS:
+        act = act.lower()  # get_from_module's second look-up
+    if act not in TFLEARN_ACTIVATION_GLOBALS:
+        raise InvalidIdentifier("activation", act)
     if act == "linear":
         return None, None
     if act in ("tanh", "sigmoid", "softmax", "softplus", "softsign", "relu", "relu6", "elu", "selu"):
         return to_node(act), None
-    if act in ("leaky_relu", "LeakyReLU"):
+    if act in ("leaky_relu", "leakyrelu", "LeakyReLU"):
         return None, lambda x: cst.Call(call(f"{KERAS}.layers.LeakyReLU", negative_slope=0.1), [cst.Arg(x)])
     if act == "prelu":
         return None, lambda x: cst.Call(call(f"{KERAS}.layers.PReLU"), [cst.Arg(x)])
@@ -205,11 +262,20 @@ def regularizer(ctx: "FileContext", b: BoundArgs, reg: str = "regularizer",
 # ---------------------------------------------------------------------------------------
 
 def name_kwarg(b: BoundArgs) -> cst.BaseExpression | None:
-    """tflearn's own default names (``"Conv2D"``) are dropped; Keras numbers layers."""
+    """tflearn's own default names (``"Conv2D"``) are dropped; Keras numbers layers. A layer
+    made with ``restore=False`` keeps its ``scope`` as its name: ``DNN.load`` skips its
+    variables by that scope, the translated load (``tflearn_load_weights_only``) by layer name."""
     if b.given("name"):
         n = b.node("name")
         return n
+    if not_restored(b) and b.given("scope"):
+        return b.node("scope")
     return None
+
+
+def not_restored(b: BoundArgs) -> bool:
+    """``restore=False`` given to a tflearn layer (its variables join EXCLUDED_VARS)."""
+    return b.given("restore") and literal(b.node("restore"), None) is False
 
 
 def check_scope(b: BoundArgs) -> None:

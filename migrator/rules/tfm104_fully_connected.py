@@ -68,6 +68,30 @@ class FullyConnected(LayerRule):
             "        kernel_regularizer=keras.regularizers.L2(0.005),\n"
             "    )(net)\n",
         ),
+        # tflearn looks activation names up as given, then lowercased ('ReLU' is relu)
+        Case(
+            "import tflearn\ny = tflearn.fully_connected(x, 4, activation='ReLU')\n",
+            "import keras\n\ny = keras.layers.Dense(\n    4,\n    activation='relu',\n"
+            "    kernel_initializer=keras.initializers.TruncatedNormal(mean=0.0, stddev=0.02),\n"
+            ")(keras.layers.Flatten()(x))\n",
+        ),
+        # a name tflearn does not know: tflearn raises Exception('Invalid activation: rmsprop')
+        # at this statement; the translation raises the same there (error diagnostic)
+        Case(
+            "import tflearn\ny = tflearn.fully_connected(x, 1000, activation='rmsprop')\n",
+            "import keras\n\n\n"
+            "# tflearn-migrate helper: tflearn_invalid_identifier\n"
+            "def tflearn_invalid_identifier(kind, identifier):\n"
+            "    \"\"\"tflearn.utils.get_from_module: a name its module does not define (as given or\n"
+            "    lowercased) raises Exception('Invalid <kind>: <name>') where the layer is built; the\n"
+            "    legacy program stopped there, and so does this one.\"\"\"\n"
+            "    raise Exception(\"Invalid \" + str(kind) + \": \" + str(identifier))\n\n\n"
+            "y = keras.layers.Dense(\n    1000,\n"
+            "    activation=tflearn_invalid_identifier('activation', 'rmsprop'),\n"
+            "    kernel_initializer=keras.initializers.TruncatedNormal(mean=0.0, stddev=0.02),\n"
+            ")(keras.layers.Flatten()(x))\n",
+            ("TFM113",),
+        ),
         Case(
             "import tflearn\ny = tflearn.fully_connected(x, 4, reuse=True, scope='fc')\n",
             None, ("TFM104",), todo=True,

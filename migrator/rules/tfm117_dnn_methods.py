@@ -5,6 +5,7 @@ import libcst as cst
 
 from ..args import BoundArgs, Unbindable
 from ..emit import call, code, expr, literal, to_node, wrap_long_call
+from ..helpers import register
 from ._tflearn import Untranslatable
 from ._tflearn_model import DNNInfo, TflearnProgram
 from . import _tflearn_vars  # noqa: F401  (registers tflearn_layer_weight)
@@ -53,6 +54,60 @@ def keras_path(node: cst.BaseExpression) -> cst.BaseExpression:
     return with_suffix(node, ".keras")
 
 
+register("tflearn_load_weights_only", '''
+def tflearn_load_weights_only(model, filepath, exclude=()):
+    """tflearn DNN.load(model_file, weights_only=True): only the TRAINABLE variables are
+    restored (not batch-norm moving statistics, optimizer slots or the step), and none of the
+    layers built with restore=False (`exclude`: their names). TF1 matched variables by scope
+    name; here each layer's trainable weights come from the layer of the same name in the
+    .keras file model.save wrote (a layer missing there, or another shape, raises as TF1 did)."""
+    saved = keras.saving.load_model(filepath, compile=False)
+
+    def restore(layers, source):
+        for layer in layers:
+            if layer.name in exclude or not layer.trainable_weights:
+                continue
+            src = source.get_layer(layer.name)
+            if hasattr(layer, "layers") and hasattr(src, "layers"):
+                restore(layer.layers, src)
+                continue
+            if len(src.trainable_weights) != len(layer.trainable_weights):
+                raise ValueError(f"layer {layer.name!r}: {len(src.trainable_weights)} trainable weights "
+                                 f"in {filepath}, {len(layer.trainable_weights)} in the model")
+            for w, v in zip(layer.trainable_weights, src.trainable_weights):
+                if tuple(w.shape) != tuple(v.shape):
+                    raise ValueError(f"{w.path}: shape {tuple(v.shape)} in {filepath}, {tuple(w.shape)} in the model")
+                w.assign(v)
+
+    restore(model.layers, saved)
+''', imports=(("keras", None, None),))
+
+
+def not_restored_layers(ctx) -> list[str]:
+    """Names (scope, or name) of the tflearn layers of this module made with restore=False
+    (TF1: EXCLUDED_VARS of the graph, skipped by every DNN's restorer); Untranslatable when
+    one has neither as a literal (the translated layer could not be found by name)."""
+    from ..cstcache import walk
+
+    names = []
+    for node in walk(ctx.module):
+        if type(node) is not cst.Call:
+            continue
+        restore = next((a for a in node.args if a.keyword is not None and a.keyword.value == "restore"), None)
+        if restore is None or literal(restore.value, None) is not False:
+            continue
+        q = ctx.legacy_name(node.func) or ""
+        if not q.startswith("tflearn.layers.") or q.endswith(".regression"):
+            continue  # regression(restore=False): its optimizer state, which weights_only skips anyway
+        kw = {a.keyword.value: a.value for a in node.args if a.keyword is not None}
+        name = literal(kw.get("name", kw.get("scope")), None)
+        if not isinstance(name, str):
+            raise Untranslatable(f"weights_only=True: {code(node.func)}(restore=False) has no literal "
+                                 "scope/name to skip its layer by")
+        names.append(name)
+    return names
+
+
 def _helper(name: str) -> str:
     from ..helpers import HELPER_MARKER, HELPERS
 
@@ -66,7 +121,10 @@ class DNNMethods(Rule):
     MESSAGE = "tflearn DNN.fit/predict/evaluate/save/load -> keras.Model methods"
     RATIONALE = ("DNN.fit takes n_epoch (default 10) and uses regression's batch_size (default "
                  "64), not Keras' 32; evaluate returns metrics without the loss; save/load write "
-                 "TF checkpoints. The translation keeps those semantics and names .keras files.")
+                 "TF checkpoints. The translation keeps those semantics and names .keras files. "
+                 "load(weights_only=True) restores trainable variables only, skipping the layers made "
+                 "with restore=False: tflearn_load_weights_only copies each layer's trainable weights "
+                 "from the same-named layer of the .keras file (those layers keep their scope as name).")
     REQUIRES = ("TFM101", "TFM104", "TFM116")
 
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
@@ -315,8 +373,12 @@ class DNNMethods(Rule):
         if b.extra:
             raise Untranslatable("load(**optargs)")
         if b.given("weights_only") and literal(b.node("weights_only"), None) is not False:
-            raise Untranslatable("weights_only=True restores variables into an existing graph; "
-                                 "model.load_weights does the same for a .keras/.weights.h5 file")
+            if literal(b.node("weights_only"), None) is not True:
+                raise Untranslatable(f"weights_only={code(b.node('weights_only'))}")
+            exclude = not_restored_layers(self.ctx)
+            self.ctx.use_helper("tflearn_load_weights_only")
+            kw = {"exclude": cst.Tuple([cst.Element(to_node(n)) for n in exclude])} if exclude else {}
+            return call("tflearn_load_weights_only", updated.func.value, keras_path(b.node("model_file")), **kw)
         return call(cst.Attribute(updated.func.value, cst.Name("load_weights")),
                     keras_path(b.node("model_file")))
 
@@ -402,6 +464,54 @@ class DNNMethods(Rule):
             "model = tflearn.DNN(net)\n"
             "w = model.get_weights(some_variable)\n",
             "import keras\n\nnet_input = keras.Input(shape=(4,))\nnet = net_input\nnet = keras.layers.Dense(\n    2,\n    activation='softmax',\n    kernel_initializer=keras.initializers.TruncatedNormal(mean=0.0, stddev=0.02),\n)(net)\nmodel = keras.Model(inputs=net_input, outputs=net)\nmodel.compile(\n    optimizer=keras.optimizers.Adam(learning_rate=0.001, epsilon=1e-8, global_clipnorm=5.0),\n    loss='categorical_crossentropy',\n    metrics=['accuracy'],\n)\n# TODO(tflearn-migrate): TFM117 DNN.get_weights: tflearn reads one variable (layer.W / layer.b); use model.get_layer(name).get_weights() (Keras layers hold [kernel, bias])\nw = model.get_weights(some_variable)\n",
+            ("TFM117",), todo=True,
+        ),
+        # weights_only=True: trainable weights only, restore=False layers skipped (by their scope)
+        Case(
+            "import tflearn\n"
+            "net = tflearn.input_data(shape=[None, 4])\n"
+            "net = tflearn.fully_connected(net, 8, activation='relu')\n"
+            "net = tflearn.fully_connected(net, 3, activation='softmax', scope='head', restore=False)\n"
+            "net = tflearn.regression(net, restore=False)\n"
+            "model = tflearn.DNN(net)\n"
+            "model.load('base.tflearn', weights_only=True)\n",
+            "import keras\n\n\n"
+            + _helper("tflearn_load_weights_only") +
+            "net_input = keras.Input(shape=(4,))\n"
+            "net = net_input\n"
+            "net = keras.layers.Dense(\n    8,\n    activation='relu',\n"
+            "    kernel_initializer=keras.initializers.TruncatedNormal(mean=0.0, stddev=0.02),\n)(net)\n"
+            "net = keras.layers.Dense(\n    3,\n    activation='softmax',\n"
+            "    kernel_initializer=keras.initializers.TruncatedNormal(mean=0.0, stddev=0.02),\n"
+            "    name='head',\n)(net)\n"
+            "model = keras.Model(inputs=net_input, outputs=net)\n"
+            "model.compile(\n"
+            "    optimizer=keras.optimizers.Adam(learning_rate=0.001, epsilon=1e-8, global_clipnorm=5.0),\n"
+            "    loss='categorical_crossentropy',\n"
+            "    metrics=['accuracy'],\n"
+            ")\n"
+            "tflearn_load_weights_only(model, 'base.keras', exclude=('head',))\n",
+        ),
+        # a restore=False layer with no literal scope/name: it could not be found by name
+        Case(
+            "import tflearn\n"
+            "net = tflearn.input_data(shape=[None, 4])\n"
+            "net = tflearn.fully_connected(net, 3, activation='softmax', restore=False)\n"
+            "net = tflearn.regression(net)\n"
+            "model = tflearn.DNN(net)\n"
+            "model.load('base.tflearn', weights_only=True)\n",
+            "import keras\n\nnet_input = keras.Input(shape=(4,))\nnet = net_input\n"
+            "net = keras.layers.Dense(\n    3,\n    activation='softmax',\n"
+            "    kernel_initializer=keras.initializers.TruncatedNormal(mean=0.0, stddev=0.02),\n)(net)\n"
+            "model = keras.Model(inputs=net_input, outputs=net)\n"
+            "model.compile(\n"
+            "    optimizer=keras.optimizers.Adam(learning_rate=0.001, epsilon=1e-8, global_clipnorm=5.0),\n"
+            "    loss='categorical_crossentropy',\n"
+            "    metrics=['accuracy'],\n"
+            ")\n"
+            "# TODO(tflearn-migrate): TFM117 DNN.load: weights_only=True: tflearn.fully_connected(restore=False) has no "
+            "literal scope/name to skip its layer by\n"
+            "model.load('base.tflearn', weights_only=True)\n",
             ("TFM117",), todo=True,
         ),
         # predict on a model sharing another's session (tflearn's dcgan generator), fed by input name

@@ -142,7 +142,82 @@ def tflearn_load_csv(filepath, target_column=-1, columns_to_ignore=None, has_hea
     return data, target
 ''', ("tflearn_to_categorical",)),
 }
-_EXTRA_IMPORTS = {"random_sequence_from_string": (("random", None, None),),
+HELPERS["image_preloader"] = ("tflearn_image_preloader", '''
+def tflearn_image_preloader(target_path, image_shape, mode="file", normalize=True, grayscale=False,
+                            categorical_labels=True, files_extension=None, filter_channel=False,
+                            image_base_path="", float_labels=False):
+    """tflearn data_utils.image_preloader, loaded at once: the same samples in the same order
+    ('file': the lines "path class_id" of target_path, image_base_path prefixed; 'folder': the
+    sorted sub-folders of target_path are classes 0, 1 ..., their files in os.walk order),
+    kept when a files_extension occurs in the path and, with filter_channel, when the image has
+    3 channels; each image PIL-resized (LANCZOS, tflearn's ANTIALIAS) to width image_shape[0],
+    height image_shape[1] when it differs, 'L' with grayscale (then a channel axis), float32,
+    / 255 with normalize; labels float64 one-hot rows over max(label) + 1 classes, or the
+    labels. tflearn returns Preloaders that read each batch from disk: these are the arrays
+    they yield (np.stack: every image in memory)."""
+    from urllib.parse import urlparse
+    from urllib.request import urlopen
+    from io import BytesIO
+    from PIL import Image
+
+    assert mode in ["folder", "file"]
+
+    def load(path):
+        if urlparse(path).scheme in ("http", "https"):
+            return Image.open(BytesIO(urlopen(path).read()))
+        return Image.open(path)
+
+    def channels(path):
+        img = np.asarray(load(path), dtype="float32")
+        return img.shape[2] if img.ndim > 2 else 1
+
+    images, labels = [], []
+    if mode == "folder":
+        classes = sorted(next(os.walk(target_path))[1])
+        for label, c in enumerate(classes):
+            c_dir = os.path.join(target_path, c)
+            for sample in next(os.walk(c_dir))[2]:
+                if not files_extension or any(flag in sample for flag in files_extension):
+                    if filter_channel and channels(os.path.join(c_dir, sample)) != 3:
+                        continue
+                    images.append(os.path.join(c_dir, sample))
+                    labels.append(label)
+    else:
+        with open(target_path, "r") as f:
+            for line in f.readlines():
+                line = line.strip("\\n").split()
+                line[0] = image_base_path + line[0]
+                if not files_extension or any(flag in line[0] for flag in files_extension):
+                    if filter_channel and channels(line[0]) != 3:
+                        continue
+                    images.append(line[0])
+                    labels.append(float(line[1]) if float_labels else int(line[1]))
+    n_classes = np.max(labels) + 1
+
+    def image(path):
+        img = load(path)
+        if img.size[0] != image_shape[0] or img.size[1] != image_shape[1]:
+            img = img.resize((image_shape[0], image_shape[1]), Image.LANCZOS)
+        if grayscale:
+            img = img.convert("L")
+        img.load()
+        arr = np.asarray(img, dtype="float32")
+        if grayscale:
+            arr = np.reshape(arr, arr.shape + (1,))
+        if normalize:
+            arr = arr / 255.0
+        return arr
+
+    X = np.stack([image(p) for p in images])
+    if categorical_labels:
+        Y = np.zeros((len(labels), int(n_classes)))
+        Y[np.arange(len(labels)), np.asarray(labels, dtype="int32")] = 1.0
+    else:
+        Y = np.asarray(labels)
+    return X, Y
+''')
+_EXTRA_IMPORTS = {"image_preloader": (("os", None, None),),
+                  "random_sequence_from_string": (("random", None, None),),
                   "load_csv": (("csv", None, None),)}
 for _n, (_h, _code, *_req) in HELPERS.items():
     register(_h, _code, imports=(() if _n == "repeat" else _NP) + _EXTRA_IMPORTS.get(_n, ()),
@@ -151,8 +226,6 @@ for _n, (_h, _code, *_req) in HELPERS.items():
 _TODO = {
     "VocabularyProcessor": "tf.contrib's VocabularyProcessor is gone; use keras.layers.TextVectorization "
                            "(its tokenizer and vocabulary order differ)",
-    "image_preloader": "lazy image loading from disk: use keras.utils.image_dataset_from_directory "
-                       "(resizing and normalisation differ)",
     "build_hdf5_image_dataset": "writes an HDF5 file with PIL-resized images: port by hand",
     "build_image_dataset_from_dir": "pickles PIL-resized images: port by hand",
 }
@@ -176,6 +249,9 @@ class DataUtils(CallRule):
                  "featurewise/samplewise normalisation, semi-redundant character sequences and "
                  "load_csv are plain NumPy/Python: small helpers reproduce them exactly (so does "
                  "tflearn.utils.repeat, a loop applying a block builder). "
+                 "image_preloader becomes a helper that loads the same images the same way (PIL "
+                 "resize, float32, / 255, one-hot float64 labels) into arrays at once (tflearn "
+                 "reads each batch from disk: same values, all in memory). "
                  "VocabularyProcessor and the image dataset builders are left as TODOs.")
     CALLS = tuple(DU + n for n in [*HELPERS, "pad_sequences", *_TODO] if n != "repeat") + ("tflearn.utils.repeat",)
 
@@ -229,6 +305,11 @@ class DataUtils(CallRule):
              "    order = np.random.permutation(len(arrays[0]))\n"
              "    return tuple(a[order] for a in arrays)\n\n\n"
              "X, Y = tflearn_shuffle(X, Y)\n"),
+        Case("from tflearn.data_utils import image_preloader\n"
+             "X, Y = image_preloader('files.txt', image_shape=(32, 32), mode='file')\n",
+             "import os\nimport numpy as np\n\n\n# tflearn-migrate helper: tflearn_image_preloader"
+             + HELPERS["image_preloader"][1].rstrip("\n") + "\n\n\n"
+             "X, Y = tflearn_image_preloader('files.txt', image_shape=(32, 32), mode='file')\n"),
         Case("from tflearn.data_utils import VocabularyProcessor\nvp = VocabularyProcessor(100)\n",
              None, ("TFM118",), todo=True),
     ]

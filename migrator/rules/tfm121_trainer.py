@@ -44,6 +44,7 @@ import libcst as cst
 from ..args import BoundArgs, Unbindable
 from ..emit import literal
 from ..helpers import register
+from . import _kmeans  # noqa: F401  (registers the TflearnKMeans helper)
 from ._tflearn import Untranslatable
 from .base import Case, CallRule
 
@@ -167,8 +168,10 @@ class TflearnTrainer:
 
 _WHY_EVALUATOR = "Evaluator runs tensors with feed dicts in a session: use model.predict / model.evaluate"
 # tflearn.estimators: graph estimators on tf.contrib ops that TF 2 removed (tflearn 0.5.0's
-# estimators package does not even import there: `tensorflow.contrib.tensor_forest` missing),
-# so there is no legacy run to prove a port against and no Keras counterpart
+# estimators package does not even import there: `tensorflow.contrib.tensor_forest` missing).
+# KMeans (squared Euclidean, random or given initial centers) -> the TflearnKMeans helper
+# (rules/_kmeans.py), proven against tflearn's own code on the clustering ops TF 2.21 still has
+# (the legacy shim maps contrib's module to them: tests/test_tflearn_kmeans.py); the rest -> TODO
 _KMEANS = ("tflearn's {cls} runs tf.contrib.factorization's clustering ops (random initial centers "
            "drawn from the data, {distance} distance, {steps}); TF 2 has no tf.contrib and Keras no "
            "clustering: port by hand (e.g. sklearn.cluster.{cls}(n_clusters, init='random', n_init=1) - "
@@ -178,6 +181,16 @@ _FOREST = ("tflearn's {cls} grows tf.contrib.tensor_forest trees online from bat
            "candidates, max_nodes per tree); TF 2 has no tf.contrib and Keras no decision forests: port by "
            "hand (e.g. sklearn.ensemble.{cls}(n_estimators, max_leaf_nodes=...) - another tree-growing "
            "algorithm, other trees)")
+def _helper_text(name: str) -> str:
+    from ..helpers import HELPER_MARKER, HELPERS
+
+    return f"{HELPER_MARKER} {name}\n{HELPERS[name].code}\n\n"
+
+
+KMEANS = "tflearn.estimators.cluster.kmeans.KMeans"
+KMEANS_SIG = ("n_clusters, max_iter=300, init='random', distance='squared_euclidean', metric=None, "
+              "num_features=None, log_dir='/tmp/tflearn_logs/', global_step=None, session=None, graph=None, "
+              "name=None")
 ESTIMATORS = {
     "tflearn.estimators.cluster.kmeans.KMeans": _KMEANS,
     "tflearn.estimators.cluster.kmeans.MiniBatchKMeans": _KMEANS,
@@ -191,14 +204,19 @@ class TrainerTrainOp(CallRule):
     TRIGGERS = ("tflearn",)
     NAME = "trainer-trainop"
     MESSAGE = ("tflearn TrainOp / Trainer over keras.ops tensors -> TflearnTrainOp / TflearnTrainer (a Keras model); "
-               "Evaluator and the tf.contrib estimators (KMeans, RandomForest*) -> TODO with what to port")
+               "KMeans -> TflearnKMeans (NumPy); Evaluator and the other tf.contrib estimators (cosine / kmeans++ "
+               "KMeans, MiniBatchKMeans, RandomForest*) -> TODO with what to port")
     RATIONALE = ("tflearn's Trainer minimises each TrainOp's loss tensor plus the regularization losses, "
                  "gradients clipped by global norm 5.0 (clip_gradients), batches of the TrainOp's "
                  "batch_size (64) shuffled each epoch, dropout on. Once the graph is Keras (placeholders "
                  "-> keras.Input, ops -> keras.ops) the helper classes keep tflearn's signatures and "
                  "train a functional model whose outputs are the loss and metric tensors. What they do "
                  "not cover (several TrainOps, ema, step_tensor, checkpoints, "
-                 "preprocessing dicts ...) stays a TODO naming it; the Evaluator too.")
+                 "preprocessing dicts ...) stays a TODO naming it; the Evaluator too. tflearn's KMeans "
+                 "(contrib's full-batch Lloyd steps: centers = sums / (counts + 1e-6), stopping when ten "
+                 "losses are flat, max_iter unused; predict returns the first row's cluster) becomes "
+                 "TflearnKMeans, the same algorithm in NumPy (only the random initial draw differs: "
+                 "NumPy's RNG, not TF's).")
     CALLS = (TRAINOP, TRAINER, EVALUATOR, *ESTIMATORS)
     ORDER = 60
     REQUIRES = ("TFM114",)
@@ -208,6 +226,10 @@ class TrainerTrainOp(CallRule):
         if qname == EVALUATOR:
             self.todo(original, f"Evaluator: {_WHY_EVALUATOR}")
             return None
+        if qname == KMEANS and self._kmeans_ok(original):
+            self.ctx.use_helper("TflearnKMeans")
+            self.ctx.count(self)
+            return updated.with_changes(func=cst.Name("TflearnKMeans"))
         if qname in ESTIMATORS:
             dist = next((literal(a.value, None) for a in original.args
                          if a.keyword is not None and a.keyword.value == "distance"), None)
@@ -232,6 +254,19 @@ class TrainerTrainOp(CallRule):
         args = [cst.Arg(b.node(k), keyword=cst.Name(k), equal=_EQ) for k in keep if b.given(k)]
         return cst.Call(cst.Name("TflearnTrainOp" if qname == TRAINOP else "TflearnTrainer"), args,
                         lpar=updated.lpar, rpar=updated.rpar)
+
+    def _kmeans_ok(self, call: cst.Call) -> bool:
+        """TflearnKMeans covers the squared Euclidean distance and random / given initial centers."""
+        try:
+            b = BoundArgs(call, KMEANS_SIG)
+        except Unbindable:
+            return False
+        if b.extra:
+            return False
+        if b.given("distance") and literal(b.node("distance"), None) != "squared_euclidean":
+            return False
+        init = literal(b.node("init"), 0) if b.given("init") else "random"
+        return init == "random" or not isinstance(init, str) and not isinstance(b.node("init"), cst.Attribute)
 
     # -- whole-group check: a TrainOp, the Trainer using it and every fit of that Trainer ---------
     def _plan(self, call: cst.Call) -> bool:
@@ -468,6 +503,17 @@ class TrainerTrainOp(CallRule):
              'import keras\nimport tflearn  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\n# TODO(tflearn-migrate): TFM121 TrainOp: Trainer.fit(dprep_dict=...) is not covered by the helper\nop = tflearn.TrainOp(loss=loss, optimizer=keras.optimizers.SGD(0.1))\ntrainer = tflearn.Trainer(train_ops=op)  # TODO(tflearn-migrate): TFM121 Trainer: Trainer.fit(dprep_dict=...) is not covered by the helper\ntrainer.fit({X: x, Y: y}, dprep_dict={X: prep})\n', ("TFM121",) * 2, todo=True),
         Case("import tflearn\nev = tflearn.Evaluator([net])\n", None, ("TFM121",), todo=True),
         Case("from tflearn.estimators import KMeans\nm = KMeans(n_clusters=10, distance='cosine')\n",
+             None, ("TFM121",), todo=True),
+        # the translated KMeans: same arguments, the helper class
+        Case("from tflearn.estimators import KMeans\n"
+             "m = KMeans(n_clusters=10, distance='squared_euclidean')\nm.fit(X, display_step=10)\n"
+             "print(m.labels_[0], m.predict(x))\n",
+             "import numpy as np\n\n\n" + _helper_text("TflearnKMeans") +
+             "m = TflearnKMeans(n_clusters=10, distance='squared_euclidean')\nm.fit(X, display_step=10)\n"
+             "print(m.labels_[0], m.predict(x))\n"),
+        Case("from tflearn.estimators import KMeans\nm = KMeans(10, init='kmeans_plus_plus')\n",
+             None, ("TFM121",), todo=True),
+        Case("from tflearn.estimators import MiniBatchKMeans\nm = MiniBatchKMeans(n_clusters=10)\n",
              None, ("TFM121",), todo=True),
         Case("from tflearn.estimators import RandomForestClassifier\n"
              "m = RandomForestClassifier(n_estimators=100, max_nodes=1000)\n", None, ("TFM121",), todo=True),
