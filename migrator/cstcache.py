@@ -122,8 +122,22 @@ def _children(node: cst.CSTNode) -> tuple[cst.CSTNode, ...]:
     return tuple(out)
 
 
+# the pre-order of each whole module walked in the current file (most analyses start with a
+# walk of the module: one walk, the others read the list); cleared with the children
+_MODULE_WALKS: dict[int, tuple[cst.Module, tuple[cst.CSTNode, ...]]] = {}
+
+
 def walk(node: cst.CSTNode) -> Iterable[cst.CSTNode]:
     """Pre-order, lexical order: ``node`` and all its descendants."""
+    if type(node) is cst.Module:
+        hit = _MODULE_WALKS.get(id(node))
+        if hit is None or hit[0] is not node:
+            hit = _MODULE_WALKS[id(node)] = (node, tuple(_walk(node)))
+        return hit[1]
+    return _walk(node)
+
+
+def _walk(node: cst.CSTNode) -> Iterable[cst.CSTNode]:
     stack = [node]
     pop, extend = stack.pop, stack.extend
     while stack:
@@ -151,3 +165,4 @@ def clear() -> None:
     """Drop the per-file memo (the learned field orders are properties of libcst's
     classes, not of a file, and stay)."""
     _CHILDREN.clear()
+    _MODULE_WALKS.clear()
