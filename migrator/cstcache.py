@@ -21,9 +21,11 @@ import libcst as cst
 _CHECK = bool(os.environ.get("MIGRATOR_CHECK_CHILDREN"))
 _ORDER: dict[type, list[str]] = {}       # node class -> its child fields, in visiting order
 _FIELDS: dict[type, tuple[str, ...]] = {}
-# id(node) -> (node, children) for the current file; entries keep their node alive, so an id
-# is never reused while cached. Cleared per file (the original tree lives that long anyway).
-_CHILDREN: dict[int, tuple[cst.CSTNode, tuple[cst.CSTNode, ...]]] = {}
+# id(node) -> children for the current file (a leaf's is the shared empty tuple); _ALIVE keeps
+# each cached node alive, so an id is never reused while cached (a list slot, not a
+# (node, children) pair per node). Cleared per file (the original tree lives that long anyway).
+_CHILDREN: dict[int, tuple[cst.CSTNode, ...]] = {}
+_ALIVE: list[cst.CSTNode] = []
 
 
 def _learn(node: cst.CSTNode) -> list[str]:
@@ -81,10 +83,11 @@ def _fields_of(t: type) -> tuple[str, ...]:
 def children(node: cst.CSTNode) -> Sequence[cst.CSTNode]:
     """``node.children`` (lexical order), memoised for the current file."""
     hit = _CHILDREN.get(id(node))
-    if hit is not None and hit[0] is node:
-        return hit[1]
+    if hit is not None:
+        return hit
     kids = _children(node)
-    _CHILDREN[id(node)] = (node, kids)
+    _CHILDREN[id(node)] = kids
+    _ALIVE.append(node)
     return kids
 
 
@@ -165,4 +168,5 @@ def clear() -> None:
     """Drop the per-file memo (the learned field orders are properties of libcst's
     classes, not of a file, and stay)."""
     _CHILDREN.clear()
+    _ALIVE.clear()
     _MODULE_WALKS.clear()
