@@ -21,9 +21,11 @@ import libcst as cst
 _CHECK = bool(os.environ.get("MIGRATOR_CHECK_CHILDREN"))
 _ORDER: dict[type, list[str]] = {}       # node class -> its child fields, in visiting order
 _FIELDS: dict[type, tuple[str, ...]] = {}
-# id(node) -> (node, children) for the current file; entries keep their node alive, so an id
-# is never reused while cached. Cleared per file (the original tree lives that long anyway).
-_CHILDREN: dict[int, tuple[cst.CSTNode, tuple[cst.CSTNode, ...]]] = {}
+# id(node) -> children for the current file (a leaf's is the shared empty tuple); _ALIVE keeps
+# each cached node alive, so an id is never reused while cached (a list slot, not a
+# (node, children) pair per node). Cleared per file (the original tree lives that long anyway).
+_CHILDREN: dict[int, tuple[cst.CSTNode, ...]] = {}
+_ALIVE: list[cst.CSTNode] = []
 
 
 def _learn(node: cst.CSTNode) -> list[str]:
@@ -81,10 +83,11 @@ def _fields_of(t: type) -> tuple[str, ...]:
 def children(node: cst.CSTNode) -> Sequence[cst.CSTNode]:
     """``node.children`` (lexical order), memoised for the current file."""
     hit = _CHILDREN.get(id(node))
-    if hit is not None and hit[0] is node:
-        return hit[1]
+    if hit is not None:
+        return hit
     kids = _children(node)
-    _CHILDREN[id(node)] = (node, kids)
+    _CHILDREN[id(node)] = kids
+    _ALIVE.append(node)
     return kids
 
 
@@ -122,8 +125,22 @@ def _children(node: cst.CSTNode) -> tuple[cst.CSTNode, ...]:
     return tuple(out)
 
 
+# the pre-order of each whole module walked in the current file (most analyses start with a
+# walk of the module: one walk, the others read the list); cleared with the children
+_MODULE_WALKS: dict[int, tuple[cst.Module, tuple[cst.CSTNode, ...]]] = {}
+
+
 def walk(node: cst.CSTNode) -> Iterable[cst.CSTNode]:
     """Pre-order, lexical order: ``node`` and all its descendants."""
+    if type(node) is cst.Module:
+        hit = _MODULE_WALKS.get(id(node))
+        if hit is None or hit[0] is not node:
+            hit = _MODULE_WALKS[id(node)] = (node, tuple(_walk(node)))
+        return hit[1]
+    return _walk(node)
+
+
+def _walk(node: cst.CSTNode) -> Iterable[cst.CSTNode]:
     stack = [node]
     pop, extend = stack.pop, stack.extend
     while stack:
@@ -151,3 +168,5 @@ def clear() -> None:
     """Drop the per-file memo (the learned field orders are properties of libcst's
     classes, not of a file, and stay)."""
     _CHILDREN.clear()
+    _ALIVE.clear()
+    _MODULE_WALKS.clear()

@@ -5,6 +5,7 @@ import libcst as cst
 
 from ..diagnostics import FileResult
 from ..options import Options
+from ..parsing import parse_module
 from .command import MigrateCommand
 from .import_passes import CodemodContext
 
@@ -13,7 +14,7 @@ def migrate_source(source: str, path: str = "<string>", options: Options | None 
     """Migrate one module's source text (no I/O). Parse errors are reported, not raised."""
     options = options or Options()
     try:
-        tree = cst.parse_module(source)
+        tree = parse_module(source)
     except cst.ParserSyntaxError as ex:
         from ..preflight import describe_parse_error
 

@@ -16,6 +16,7 @@ from ..diagnostics import Diagnostic, Kind, Severity
 from ..helpers import HELPER_MARKER, HELPERS
 from ..names import LEGACY_ROOTS, dotted
 from ..options import Options
+from ..parsing import parse_module
 from ..rules import all_rules
 from .context import FileContext
 from .dispatch import RuleDispatcher
@@ -189,7 +190,7 @@ class MigrateCommand:
         out = self._code_of(new)
         inner = MigrateCommand(CodemodContext(filename=self.context.filename), self.options, self.fctx.path)
         inner._checking_stability = True
-        again = inner.transform_module(cst.parse_module(out))
+        again = inner.transform_module(parse_module(out))
         return not getattr(inner.fctx, "failed", False) and inner._code_of(again) == out
 
     def _widen_suppression(self, tree: cst.Module, new: cst.Module | None) -> cst.Module:

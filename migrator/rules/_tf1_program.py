@@ -463,7 +463,9 @@ class TF1Program:
         if id(prog) not in cache:
             from ._encoder import free_name
 
-            taken = {d.name for s in self.flow.scopes.values() for d in s.defs}
+            taken = self.__dict__.get("_taken_names")  # once per file, not once per program
+            if taken is None:
+                taken = self.__dict__["_taken_names"] = {d.name for s in self.flow.scopes.values() for d in s.defs}
             cache[id(prog)] = free_name(taken, "model")
         return cache[id(prog)]
 

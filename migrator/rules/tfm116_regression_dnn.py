@@ -211,14 +211,20 @@ class RegressionDNN(CallRule):
 
     def leave_FunctionDef(self, original: cst.FunctionDef, updated: cst.FunctionDef):
         """The loss function of a TflearnTensorLossModel takes the tensors it read as parameters."""
-        prog: TflearnProgram = self.ctx.analysis(TflearnProgram)
-        for reg in prog.regressions.values():
-            if reg.dnns and reg.mode == "A":
-                tl = tensor_loss(self.ctx, prog, reg)
-                if tl is not None and tl[0] == original.name.value:
-                    extra = [cst.Param(cst.Name(n)) for n in tl[1]]
-                    return updated.with_changes(params=updated.params.with_changes(
-                        params=[*updated.params.params, *extra]))
+        losses = self.__dict__.get("_tensor_losses")
+        if losses is None:  # once per file (was: every regression, for every def)
+            prog: TflearnProgram = self.ctx.analysis(TflearnProgram)
+            losses = self.__dict__["_tensor_losses"] = {}
+            for reg in prog.regressions.values():
+                if reg.dnns and reg.mode == "A":
+                    tl = tensor_loss(self.ctx, prog, reg)
+                    if tl is not None:
+                        losses.setdefault(tl[0], tl[1])
+        names = losses.get(original.name.value)
+        if names is not None:
+            extra = [cst.Param(cst.Name(n)) for n in names]
+            return updated.with_changes(params=updated.params.with_changes(
+                params=[*updated.params.params, *extra]))
         return updated
 
     def _session_model(self, prog: TflearnProgram, info, original, updated):

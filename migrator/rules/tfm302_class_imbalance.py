@@ -208,8 +208,11 @@ class ClassImbalance(Rule):
         module = self.__dict__.get("_module_text")  # once per file, not once per call asked about
         if module is None:
             module = self.__dict__["_module_text"] = code_text(self.ctx.module_code)
+        blocks = self.__dict__.setdefault("_label_blocks", {})  # name -> match: once per name and file
         for n in sorted(names):
-            m = re.search(rf"\b{re.escape(n)}\s*\[[^\]\n]*:[^\]\n]*\]\s*=\s*(-?\d+)\s*\n", module)
+            if n not in blocks:
+                blocks[n] = re.search(rf"\b{re.escape(n)}\s*\[[^\]\n]*:[^\]\n]*\]\s*=\s*(-?\d+)\s*\n", module)
+            m = blocks[n]
             if m:
                 return "imbalanced", f"{re.sub(' ', '', m.group(0))} sets a block of labels to one class"
         ratio = _counts_ratio(source)
