@@ -786,9 +786,17 @@ class VariableProgramRule(Rule):
         "-> `keras.ops.convert_to_numpy(t(<fed values>))` with each value cast to its placeholder's "
         "dtype (what feeding did; shapeless placeholders take a scalar or a vector, as in TF1); a "
         "variable fetched -> its value. The placeholders, the initializer, its run and the `with "
-        "tf.Session()` go. Declined (TFM140's then) when the file has layers, scopes, savers, "
-        "summaries, datasets, random ops, a name bound twice, a run inside an expression fetching a "
-        "train op, or a program name read anywhere else.")
+        "tf.Session()` go. A tensor name bound again (`decoder = tf.nn.tanh(decoder)`, or a decoder "
+        "rebuilt on another placeholder at the top of the session block) is one function per binding "
+        "(`decoder`, `decoder_2`, ..), each read seeing the binding in effect where it is. A per-run "
+        "`tf.random_normal(shape, mean, stddev)` (no seed, float32) -> `keras.random.normal` in its "
+        "tensor's function: a new draw at every call, as TF1 drew at every run - the same distribution, "
+        "other numbers than TF1's stream; accepted only where every run and every loss evaluates it once "
+        "(a tensor read twice would be computed twice). A module function reading tensors (a loss "
+        "reading `z_mean`) gets the placeholders they need as keyword-only parameters, passed by the "
+        "tensor statements calling it. Declined (TFM140's then) when the file has layers, scopes, "
+        "savers, summaries, datasets, other random ops, a name bound twice otherwise, a run inside an "
+        "expression fetching a train op, or a program name read anywhere else.")
     ORDER = 45
 
     def _prog(self) -> VariableProgram:
@@ -985,6 +993,20 @@ class VariableProgramRule(Rule):
         "op = make_optimizer().minimize(pred)\nwith tf.Session() as sess:\n    sess.run(op, {X: 1.0})\n",
     ]
     INVALID = [Case(
+        "import tensorflow as tf\nX = tf.placeholder(tf.float32, [None, 2])\nW = tf.Variable(tf.zeros([2, 2]))\n"
+        "h = tf.matmul(X, W)\nh = tf.tanh(h)\neps = tf.random_normal(tf.shape(h))\n"
+        "def loss_fn(y):\n    return tf.reduce_mean(tf.square(y - h))\nloss = loss_fn(h + eps)\n"
+        "op = tf.train.GradientDescentOptimizer(0.1).minimize(loss)\n"
+        "with tf.Session() as sess:\n    sess.run(op, {X: xs})\n",
+        "import keras\nimport numpy as np\n\n\n# tflearn-migrate helper: TF1TrainStep\n"
+        + TF1_TRAIN_STEP.code + "\n\nW = keras.Variable(keras.ops.zeros([2, 2], dtype='float32'))\n"
+        "def h(X):\n    return keras.ops.matmul(X, W)\ndef h_2(X):\n    return keras.ops.tanh(h(X))\n"
+        "def eps(X):\n    return keras.random.normal(keras.ops.shape(h_2(X)))\n"
+        "def loss_fn(y, *, X):\n    return keras.ops.mean(keras.ops.square(y - h_2(X)))\n"
+        "def loss(X):\n    return loss_fn(h_2(X) + eps(X), X=X)\n"
+        "op = TF1TrainStep(keras.optimizers.SGD(learning_rate=0.1), loss, [W])\n"
+        "op.step(keras.ops.convert_to_tensor(xs, dtype='float32'))\n",
+        ("TFM162", "TFM162")), Case(
         "import numpy\nimport tensorflow as tf\nrng = numpy.random\nX = tf.placeholder('float')\n"
         "Y = tf.placeholder('float')\nW = tf.Variable(rng.randn(), name='weight')\nb = tf.Variable(0.0, name='bias')\n"
         "pred = tf.add(tf.multiply(X, W), b)\ncost = tf.reduce_sum(tf.pow(pred - Y, 2)) / 2\n"
