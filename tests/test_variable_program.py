@@ -59,15 +59,33 @@ def test_unrelated_code_keeps_the_translation(change):
     assert TODO_MARKER not in out
 
 
+def test_tensor_bound_again_and_per_run_noise():
+    """A tensor name bound again is one function per binding (reads see the binding in effect);
+    a per-run random op read once per run -> keras.random.normal inside its tensor's function."""
+    src = FIXTURE.read_text().replace("cost = tf.reduce_sum", "cost = pred\ncost = tf.reduce_sum").replace(
+        "pred = tf.add(tf.multiply(X, W), b)", "pred = tf.add(tf.multiply(X, W), b) + tf.random_normal([])")
+    out = _migrate(src)
+    assert TODO_MARKER not in out and legacy_refs_outside_todo(out) == []
+    assert "def cost(X):\n    return pred(X)\ndef cost_2(X, Y):\n    return keras.ops.sum(keras.ops.power(pred(X) - Y" in out
+    assert "keras.ops.add(keras.ops.multiply(X, W), b) + keras.random.normal([])" in out
+    assert "TF1TrainStep(keras.optimizers.SGD(learning_rate=learning_rate), cost_2, [W, b])" in out
+    assert "float(keras.ops.convert_to_numpy(cost_2(" in out
+
+
 @pytest.mark.parametrize("edit, why", [
-    # the program reads a random op: a function would draw anew at every call (declined for now)
-    (("pred = tf.add(tf.multiply(X, W), b)", "pred = tf.add(tf.multiply(X, W), b) + tf.random_normal([])"),
+    # a seeded per-run random op (TF1's op seed has no Keras / NumPy counterpart)
+    (("pred = tf.add(tf.multiply(X, W), b)", "pred = tf.add(tf.multiply(X, W), b) + tf.random_normal([], seed=1)"),
      "random"),
+    # a per-run random op read twice by one run (TF1 drew once; two function calls draw twice)
+    (("pred = tf.add(tf.multiply(X, W), b)\ncost = tf.reduce_sum(tf.pow(pred - Y, 2))",
+      "pred = tf.add(tf.multiply(X, W), b) + tf.random_normal([])\ncost = tf.reduce_sum(tf.pow(pred + pred - Y, 2))"),
+     "random twice"),
     # a variable passed to code outside the program
     (("init = tf.global_variables_initializer()", "init = tf.global_variables_initializer()\nprint(W)"),
      "read outside"),
-    # a tensor bound twice
-    (("cost = tf.reduce_sum", "cost = pred\ncost = tf.reduce_sum"), "bound twice"),
+    # a variable bound twice
+    (('b = tf.Variable(rng.randn(), name="bias")', 'b = tf.Variable(rng.randn(), name="bias")\nb = tf.Variable(0.0)'),
+     "bound twice"),
     # a training run that does not feed every placeholder of the loss (TF1 raised)
     (("sess.run(optimizer, feed_dict={X: x, Y: y})", "sess.run(optimizer, feed_dict={X: x})"), "feed"),
 ])

@@ -116,6 +116,17 @@ class VariableProgram:
         self.with_node: cst.With | None = None
         self.runs: dict[int, tuple] = {}              # id(original run call) -> (kind, data)
         self.devices: list[cst.With] = []             # module-level ``with tf.device(..):`` blocks
+        # a tensor name bound again (``decoder = tf.nn.tanh(decoder)``) is one function per binding:
+        # source name -> the function name of the binding in effect (``decoder``, ``decoder_2``, ..)
+        self.cur: dict[str, str] = {}
+        self.stmt_names: dict[int, str] = {}          # id(tensor statement) -> its function name
+        self.stmt_maps: dict[int, dict] = {}          # id(tensor statement) -> bindings its reads see
+        self.run_maps: dict[int, dict] = {}           # id(run call) -> bindings its fetches see
+        self.bindings: dict[str, int] = {}            # source tensor name -> how many bindings
+        self.noise: set[str] = set()                  # tensors drawing anew at every run
+        self.noise_calls: set[int] = set()            # ids of those random calls
+        self.tensor_fns: dict[str, tuple] = {}        # module function reading tensors -> (bindings, extra params)
+        self._reads_of: dict[str, list] = {}          # tensor function name -> names it reads (resolved, with repeats)
         try:
             self._analyse()
             self.ok = bool(self.placeholders and self.all_vars and self.train_ops and self.session)
@@ -124,6 +135,7 @@ class VariableProgram:
             self.why = str(ex)
         if not self.ok:
             self.stmts, self.runs, self.random_inits = {}, {}, set()
+            self.noise_calls, self.tensor_fns, self.stmt_names = set(), {}, {}
 
     # -- helpers ---------------------------------------------------------------------------
     def _q(self, node) -> str:
@@ -155,16 +167,32 @@ class VariableProgram:
         names: set[str] = set()
         body = self._flat(module.body)
         known_calls |= {id(w.items[0].item) for w in self.devices}
+        seq = []
         for st in body:
+            seq.append((st, False))
+            if isinstance(st, cst.With) and self._session_with(st):
+                known_calls.add(id(st.items[0].item))
+                if isinstance(st.body, cst.IndentedBlock):
+                    seq.extend((x, True) for x in st.body.body)
+        for st, in_session in seq:
+            if in_session:
+                self.stmt_maps.setdefault(id(st), dict(self.cur))
             if isinstance(st, cst.With):
-                if self._session_with(st):
-                    known_calls.add(id(st.items[0].item))
                 continue
             a = self._assign(st)
             if a is None:
                 continue
             name, value = a
             q = self._q(value.func) if isinstance(value, cst.Call) else ""
+            if in_session and (q not in _PLACEHOLDER and not (_reads(value) & (
+                    set(self.placeholders) | set(self.variables) | set(self.cur) | set(self.var_dicts)))
+                    or any(isinstance(c, cst.Call) and isinstance(c.func, cst.Attribute)
+                           and isinstance(c.func.value, cst.Name) and c.func.value.value == self.session
+                           for c in cstcache.walk(value))):
+                continue  # not a graph statement (a run, plain Python)
+            if name in self.cur and not (q not in _PLACEHOLDER + _VARIABLE and not isinstance(value, cst.Dict)
+                                         and q not in _INIT):
+                raise _Decline("a tensor name bound again as something else")
             if q in _PLACEHOLDER:
                 self.placeholders[name] = value
                 self.stmts[id(st)] = "placeholder"
@@ -202,15 +230,38 @@ class VariableProgram:
                 self._train_op(name, value, optimizers)
                 self.stmts[id(st)] = "train_op"
             else:
-                reads = _reads(value)
+                m = dict(self.cur)
+                reads = {m.get(r, r) for r in _reads(value)}
                 prog = set(self.placeholders) | set(self.variables) | set(self.tensors) | set(self.var_dicts)
                 if not reads & prog:
                     continue
                 if reads & (set(self.train_ops) | self.inits | set(self.var_lists)):
                     raise _Decline("a train op read by a tensor")
-                params = [p for p in self.placeholders if p in reads
+                seen = list(_name_list(value, m))
+                extra: set[str] = set()
+                for c in cstcache.walk(value):
+                    if isinstance(c, cst.Call) and isinstance(c.func, cst.Name) and c.func.value in functions \
+                            and c.func.value not in self.init_fns:
+                        got = self._tensor_fn(functions[c.func.value], m)
+                        if got is not None:
+                            extra |= set(got)
+                            seen += self._reads_of[c.func.value]
+                    if isinstance(c, cst.Call) and self._q(c.func) in RANDOM_INITS:
+                        if not self._noise_ok(c):
+                            raise _Decline("a per-run random op with a seed or another dtype")
+                        self.random_inits.add(id(c))
+                        self.noise_calls.add(id(c))
+                params = [p for p in self.placeholders if p in reads or p in extra
                           or any(p in self.tensors[t] for t in reads if t in self.tensors)]
-                self.tensors[name] = params
+                unique = self._fresh(name)
+                self.tensors[unique] = params
+                self._reads_of[unique] = seen
+                if any(id(c) in self.noise_calls for c in cstcache.walk(value)):
+                    self.noise.add(unique)
+                self.stmt_names[id(st)] = unique
+                self.stmt_maps[id(st)] = m
+                self.cur[name] = unique
+                self.bindings[name] = self.bindings.get(name, 0) + 1
                 self.stmts[id(st)] = "tensor"
             known_calls.add(id(value))
             names.add(name)
@@ -236,7 +287,7 @@ class VariableProgram:
         for n in cstcache.walk(module):
             if isinstance(n, cst.Name) and n.value in names and _binds(ctx, n):
                 counts[n.value] = counts.get(n.value, 0) + 1
-        if any(counts.get(x, 0) != 1 for x in names):
+        if any(counts.get(x, 0) != self.bindings.get(x, 1) for x in names):
             raise _Decline("a program name bound more than once")
         # every placeholder / variable / minimize / initializer / session call is one of ours
         for n in cstcache.walk(module):
@@ -255,9 +306,25 @@ class VariableProgram:
         own |= {id(x) for st in body if (a := self._assign(st)) and a[0] in optimizers
                 for x in cstcache.walk(st)}
         own |= {id(x) for f in self.init_fns for x in cstcache.walk(functions[f])}
+        own |= {id(x) for f in self.tensor_fns for x in cstcache.walk(functions[f].body)}
+        for f in self.tensor_fns:
+            for n in cstcache.walk(module):
+                if isinstance(n, cst.Name) and n.value == f and not _binds(ctx, n):
+                    p = ctx.parent(n)
+                    if not (isinstance(p, cst.Call) and p.func is n and id(n) in own):
+                        raise _Decline(f"{f}() (it reads tensors) used outside the program's statements")
+        for loss, _vs, _node, _c in self.train_ops.values():
+            self._one_draw(self._paths(loss), "its loss")
         checked: set[int] = set()
+        maps = {id(st): m for st, m in ((st, self.stmt_maps.get(id(st))) for st in (
+            self.with_node.body.body if self.with_node is not None
+            and isinstance(self.with_node.body, cst.IndentedBlock) else [])) if m is not None}
         for c in [n for n in cstcache.walk(module) if isinstance(n, cst.Call)]:
             if self._is_run(c):
+                top = c
+                while top is not None and id(top) not in maps:
+                    top = ctx.parent(top)
+                self.run_maps[id(c)] = maps[id(top)] if top is not None else dict(self.cur)
                 self._run(c)
                 checked.update(id(x) for x in cstcache.walk(c))
         if ctx.rule_active("TFM135"):
@@ -291,6 +358,78 @@ class VariableProgram:
                     and id(ctx.parent(ctx.parent(p))) in self.var_calls:
                 continue
             raise _Decline(f"{n.value} read outside the program")
+
+    def _fresh(self, name: str) -> str:
+        """The function name of a new binding of tensor ``name``: the name itself the first time,
+        then ``name_2``, ``name_3``, .. (a name the module does not use)."""
+        if name not in self.cur:
+            return name
+        used = self.__dict__.get("_used")
+        if used is None:
+            used = self._used = {n.value for n in cstcache.walk(self.ctx.module) if isinstance(n, cst.Name)}
+        i = 2
+        while f"{name}_{i}" in used or f"{name}_{i}" in self.tensors:
+            i += 1
+        return f"{name}_{i}"
+
+    def _noise_ok(self, c: cst.Call) -> bool:
+        """A per-run ``tf.random_normal(shape, mean, stddev, dtype=tf.float32)`` without a seed."""
+        try:
+            b = BoundArgs(c, RANDOM_SIG)
+        except Unbindable:
+            return False
+        if b.given("seed"):
+            return False
+        if b.given("dtype"):
+            d = b.node("dtype")
+            return self._q(d) == "tensorflow.float32" or literal(d, None) == "float32"
+        return True
+
+    def _tensor_fn(self, fn: cst.FunctionDef, m: dict) -> list[str] | None:
+        """A module function that reads tensors or placeholders of the program (TensorFlow-Examples'
+        ``vae_loss`` reading ``z_mean``, ``z_std``): the placeholders they need, which become
+        keyword-only parameters of the function (None: it reads none)."""
+        name = fn.name.value
+        local = {n.value for n in cstcache.walk(fn) if isinstance(n, cst.Name) and _binds(self.ctx, n)} - {name}
+        reads = _reads(fn.body) - local
+        tensors = {r for r in reads if r in m}
+        phs = {r for r in reads if r in self.placeholders}
+        if not tensors and not phs:
+            if reads & (set(self.variables) | set(self.var_dicts)):
+                return None  # reads variables only: their current values, as before
+            return None
+        if fn.decorators or fn.asynchronous or fn.params.star_kwarg or fn.params.kwonly_params \
+                or fn.params.star_arg not in (None, cst.MaybeSentinel.DEFAULT) or not isinstance(fn.body, cst.IndentedBlock):
+            raise _Decline(f"{name}() reads tensors and has a signature we do not extend")
+        if local & (set(self.placeholders) | set(m)):
+            raise _Decline(f"{name}() binds a name of the program")
+        resolved = {r: m[r] for r in tensors}
+        extra = sorted(phs | {p for t in resolved.values() for p in self.tensors[t]},
+                       key=list(self.placeholders).index)
+        old = self.tensor_fns.get(name)
+        if old is not None and old != (resolved, extra):
+            raise _Decline(f"{name}() called where its tensors are other bindings")
+        self.tensor_fns[name] = (resolved, extra)
+        self._reads_of[name] = [m.get(x, x) for x in _name_list(fn.body, {}) if x in tensors]
+        return extra
+
+    def _paths(self, root: str, memo=None):
+        """{noise tensor: how many times evaluating ``root`` draws it} (a tensor read twice is
+        computed twice by its functions, where one TF1 run computed it once)."""
+        memo = {} if memo is None else memo
+        if root in memo:
+            return memo[root]
+        out: dict[str, int] = {root: 1} if root in self.noise else {}
+        for r in self._reads_of.get(root, []):
+            if r in self.tensors and r != root:
+                for k, v in self._paths(r, memo).items():
+                    out[k] = out.get(k, 0) + v
+        memo[root] = out
+        return out
+
+    def _one_draw(self, counts: dict, what: str) -> None:
+        if any(v > 1 for v in counts.values()):
+            raise _Decline(f"{what} reads a per-run random tensor more than once")
 
     def _flat(self, stmts) -> list:
         """The module's statements, those of a ``with tf.device('/cpu:0'):`` block in its place
@@ -372,6 +511,8 @@ class VariableProgram:
                   and self._q(opt.func).endswith("Optimizer")):
             raise _Decline("minimize of something else than a tf.train optimizer")
         loss = value.args[0].value if value.args and value.args[0].keyword is None else None
+        if isinstance(loss, cst.Name) and loss.value in self.cur:
+            loss = cst.Name(self.cur[loss.value])
         if not (isinstance(loss, cst.Name) and loss.value in self.tensors):
             raise _Decline("the minimized loss is not a tensor of the program")
         variables, node = list(self.all_vars), None
@@ -481,11 +622,16 @@ class VariableProgram:
         if ops:
             self._train_run(c, fetch, ops, fed, whole)
             return
+        m = self.run_maps.get(id(c), self.cur)
+        draws: dict[str, int] = {}
         for el in elements:
             expr = fetch if el is None else el.value
             if el is not None and not isinstance(el, cst.Element):
                 raise _Decline("a starred fetch")
-            reads = _reads(expr)
+            reads = {m.get(r, r) for r in _reads(expr)}
+            for r in _name_list(expr, m):
+                for k, v in (self._paths(r).items() if r in self.tensors else ()):
+                    draws[k] = draws.get(k, 0) + v
             if reads & (set(self.train_ops) | self.inits | {self.session} | set(self.var_lists)):
                 raise _Decline("a train op fetched inside an expression")
             need = {p for p in self.placeholders if p in reads} | {
@@ -496,9 +642,10 @@ class VariableProgram:
                 v = self.feed_dict_node(c).elements[fed[p]].value
                 uses = sum(1 for x in cstcache.walk(expr) if isinstance(x, cst.Name) and x.value == p) + sum(
                     1 for t in reads if t in self.tensors and p in self.tensors[t]
-                    for x in cstcache.walk(expr) if isinstance(x, cst.Name) and x.value == t)
+                    for x in cstcache.walk(expr) if isinstance(x, cst.Name) and m.get(x.value, x.value) == t)
                 if uses > 1 and not isinstance(v, (cst.Name, cst.Attribute, cst.Integer, cst.Float)):
                     raise _Decline("a fed expression that would be evaluated twice")
+        self._one_draw(draws, "a run")
         self.runs[id(c)] = ("fetch", fed)
 
     def _loss_feeds(self, op: str, fed: dict) -> list[str]:
@@ -518,13 +665,14 @@ class VariableProgram:
                 raise _Decline("two train ops of one run update the same variable")
             seen |= vs
         losses = {self.train_ops[op][0]: i for i, op in enumerate(ops)}
+        m = self.run_maps.get(id(c), self.cur)
         index: list[int | None] = []
         for el in fetch.elements:
             v = el.value
             if isinstance(v, cst.Name) and v.value in self.train_ops:
                 index.append(None)
-            elif isinstance(v, cst.Name) and v.value in losses:
-                index.append(losses[v.value])
+            elif isinstance(v, cst.Name) and m.get(v.value, v.value) in losses:
+                index.append(losses[m.get(v.value, v.value)])
             else:
                 raise _Decline("a run fetching train ops with something else than their losses")
         self.runs[id(c)] = ("train_run", ([(op, self._loss_feeds(op, fed)) for op in ops], index))
@@ -549,6 +697,26 @@ def _reads(node) -> set[str]:
     return load_names(node)
 
 
+def _name_list(node, m: dict) -> list[str]:
+    """The names ``node`` reads, once per occurrence, each resolved through ``m``."""
+    out = []
+
+    class V(cst.CSTVisitor):
+        def visit_Attribute(self, n):
+            n.value.visit(self)
+            return False
+
+        def visit_Arg(self, n):
+            n.value.visit(self)
+            return False
+
+        def visit_Name(self, n):
+            out.append(m.get(n.value, n.value))
+
+    node.visit(V())
+    return out
+
+
 def _binds(ctx, n: cst.Name) -> bool:
     p = ctx.parent(n)
     while isinstance(p, (cst.Tuple, cst.List, cst.Element, cst.StarredElement)):
@@ -559,10 +727,26 @@ def _binds(ctx, n: cst.Name) -> bool:
         isinstance(p, (cst.AugAssign, cst.AnnAssign)) and getattr(p, "value", None) is n)
 
 
-def _substitute(node: cst.BaseExpression, tensors: dict[str, list[str]], values: dict[str, cst.BaseExpression]):
+def _substitute(node: cst.BaseExpression, tensors: dict[str, list[str]], values: dict[str, cst.BaseExpression],
+                rename: dict | None = None, fns: dict | None = None):
     """Tensor names -> calls of their functions (on ``values`` of their placeholders, or the
-    placeholders' own names when ``values`` is empty); placeholder names -> ``values``."""
+    placeholders' own names when ``values`` is empty); placeholder names -> ``values``; ``rename``:
+    source name -> the function of the binding in effect; ``fns``: functions reading tensors ->
+    the placeholders passed to them by keyword."""
+    rename = rename or {}
+    fns = fns or {}
+
     class T(cst.CSTTransformer):
+        def leave_Call(self, o, u):
+            if isinstance(o.func, cst.Name) and o.func.value in fns:
+                args = list(u.args)
+                if args:
+                    args[-1] = args[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+                return u.with_changes(args=args + [cst.Arg(values.get(p, cst.Name(p)), keyword=cst.Name(p), equal=cst.AssignEqual(
+                    whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")))
+                                                   for p in fns[o.func.value][1]])
+            return u
+
         def leave_Attribute(self, o, u):
             return u.with_changes(attr=o.attr)
 
@@ -573,9 +757,10 @@ def _substitute(node: cst.BaseExpression, tensors: dict[str, list[str]], values:
             return False
 
         def leave_Name(self, o, u):
-            if o.value in tensors:
-                return cst.Call(func=cst.Name(o.value),
-                                args=[cst.Arg(values.get(p, cst.Name(p))) for p in tensors[o.value]])
+            name = rename.get(o.value, o.value)
+            if name in tensors:
+                return cst.Call(func=cst.Name(name),
+                                args=[cst.Arg(values.get(p, cst.Name(p))) for p in tensors[name]])
             if o.value in values:
                 return values[o.value]
             return u
@@ -601,9 +786,17 @@ class VariableProgramRule(Rule):
         "-> `keras.ops.convert_to_numpy(t(<fed values>))` with each value cast to its placeholder's "
         "dtype (what feeding did; shapeless placeholders take a scalar or a vector, as in TF1); a "
         "variable fetched -> its value. The placeholders, the initializer, its run and the `with "
-        "tf.Session()` go. Declined (TFM140's then) when the file has layers, scopes, savers, "
-        "summaries, datasets, random ops, a name bound twice, a run inside an expression fetching a "
-        "train op, or a program name read anywhere else.")
+        "tf.Session()` go. A tensor name bound again (`decoder = tf.nn.tanh(decoder)`, or a decoder "
+        "rebuilt on another placeholder at the top of the session block) is one function per binding "
+        "(`decoder`, `decoder_2`, ..), each read seeing the binding in effect where it is. A per-run "
+        "`tf.random_normal(shape, mean, stddev)` (no seed, float32) -> `keras.random.normal` in its "
+        "tensor's function: a new draw at every call, as TF1 drew at every run - the same distribution, "
+        "other numbers than TF1's stream; accepted only where every run and every loss evaluates it once "
+        "(a tensor read twice would be computed twice). A module function reading tensors (a loss "
+        "reading `z_mean`) gets the placeholders they need as keyword-only parameters, passed by the "
+        "tensor statements calling it. Declined (TFM140's then) when the file has layers, scopes, "
+        "savers, summaries, datasets, other random ops, a name bound twice otherwise, a run inside an "
+        "expression fetching a train op, or a program name read anywhere else.")
     ORDER = 45
 
     def _prog(self) -> VariableProgram:
@@ -687,7 +880,8 @@ class VariableProgramRule(Rule):
         fetch = updated.args[0].value
 
         def one(e):
-            return call("keras.ops.convert_to_numpy", _substitute(e, prog.tensors, values))
+            return call("keras.ops.convert_to_numpy", _substitute(e, prog.tensors, values,
+                                                                  prog.run_maps.get(id(original)), prog.tensor_fns))
 
         if isinstance(fetch, (cst.List, cst.Tuple)):
             return fetch.with_changes(elements=[el.with_changes(value=one(el.value)) for el in fetch.elements])
@@ -740,7 +934,13 @@ class VariableProgramRule(Rule):
         except Untranslatable:
             return updated
         if role == "tensor":
-            expr = _substitute(value, {t: ps for t, ps in prog.tensors.items() if t != name}, {})
+            name = prog.stmt_names[id(original)]
+            expr = _substitute(value, {t: ps for t, ps in prog.tensors.items() if t != name}, {},
+                               prog.stmt_maps.get(id(original)), prog.tensor_fns)
+            if name in prog.noise:
+                self.report(original, f"{name}: a per-run tf.random_normal -> keras.random.normal drawn at every "
+                                      f"call of {name}() (once per run, as in TF1: the same distribution, other "
+                                      "draws than TF1's)")
             return cst.FunctionDef(
                 name=cst.Name(name),
                 params=cst.Parameters([cst.Param(cst.Name(p)) for p in prog.tensors[name]]),
@@ -757,6 +957,19 @@ class VariableProgramRule(Rule):
             new = call("TF1TrainStep", opt, cst.Name(loss), var_list)
             return updated.with_changes(body=[updated.body[0].with_changes(value=new)])
         return updated
+
+    def leave_FunctionDef(self, original: cst.FunctionDef, updated: cst.FunctionDef):
+        prog = self._prog()
+        if not prog.ok or self.ctx.parent(original) is not self.ctx.module \
+                or original.name.value not in prog.tensor_fns:
+            return updated
+        resolved, extra = prog.tensor_fns[original.name.value]
+        self.ctx.count(self)
+        body = _substitute(updated.body, {t: prog.tensors[t] for t in resolved.values()}, {}, resolved)
+        params = updated.params.with_changes(
+            star_arg=cst.ParamStar() if extra else updated.params.star_arg,
+            kwonly_params=[cst.Param(cst.Name(p)) for p in extra])
+        return updated.with_changes(body=body, params=params)
 
     def leave_With(self, original: cst.With, updated: cst.With):
         prog = self._prog()
@@ -780,6 +993,20 @@ class VariableProgramRule(Rule):
         "op = make_optimizer().minimize(pred)\nwith tf.Session() as sess:\n    sess.run(op, {X: 1.0})\n",
     ]
     INVALID = [Case(
+        "import tensorflow as tf\nX = tf.placeholder(tf.float32, [None, 2])\nW = tf.Variable(tf.zeros([2, 2]))\n"
+        "h = tf.matmul(X, W)\nh = tf.tanh(h)\neps = tf.random_normal(tf.shape(h))\n"
+        "def loss_fn(y):\n    return tf.reduce_mean(tf.square(y - h))\nloss = loss_fn(h + eps)\n"
+        "op = tf.train.GradientDescentOptimizer(0.1).minimize(loss)\n"
+        "with tf.Session() as sess:\n    sess.run(op, {X: xs})\n",
+        "import keras\nimport numpy as np\n\n\n# tflearn-migrate helper: TF1TrainStep\n"
+        + TF1_TRAIN_STEP.code + "\n\nW = keras.Variable(keras.ops.zeros([2, 2], dtype='float32'))\n"
+        "def h(X):\n    return keras.ops.matmul(X, W)\ndef h_2(X):\n    return keras.ops.tanh(h(X))\n"
+        "def eps(X):\n    return keras.random.normal(keras.ops.shape(h_2(X)))\n"
+        "def loss_fn(y, *, X):\n    return keras.ops.mean(keras.ops.square(y - h_2(X)))\n"
+        "def loss(X):\n    return loss_fn(h_2(X) + eps(X), X=X)\n"
+        "op = TF1TrainStep(keras.optimizers.SGD(learning_rate=0.1), loss, [W])\n"
+        "op.step(keras.ops.convert_to_tensor(xs, dtype='float32'))\n",
+        ("TFM162", "TFM162")), Case(
         "import numpy\nimport tensorflow as tf\nrng = numpy.random\nX = tf.placeholder('float')\n"
         "Y = tf.placeholder('float')\nW = tf.Variable(rng.randn(), name='weight')\nb = tf.Variable(0.0, name='bias')\n"
         "pred = tf.add(tf.multiply(X, W), b)\ncost = tf.reduce_sum(tf.pow(pred - Y, 2)) / 2\n"

@@ -154,6 +154,13 @@ class UnconnectedFeeds(Rule):
         sf = self.ctx.analysis(Feeds).by_dict.get(id(original))
         if sf is None:
             return updated
+        from .tfm162_variable_program import VariableProgramRule
+
+        if VariableProgramRule.owns(self.ctx):
+            # TFM162's program: every run feeds what its fetches read, each read resolved to the
+            # binding in effect at the run (a rebuilt ``decoder`` on ``noise_input``), which this
+            # analysis of the last binding does not see
+            return updated
         fixing = self.fixes_enabled and bool(sf.mapping)
         if original is sf.report_at:
             if fixing:
