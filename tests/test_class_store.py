@@ -1,4 +1,4 @@
-"""Model classes built twice into one TF1 graph (rules/_tf1_store.py, conan7882/triplet-loss).
+"""Model classes built twice into one TF1 graph (translate/tf1_store.py, conan7882/triplet-loss).
 
 A training and an inference instance of one class (``create_train_model`` /
 ``create_inference_model``) share their weights in TF1 through ``variable_scope(...,

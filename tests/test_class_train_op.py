@@ -108,7 +108,7 @@ with tf.Session() as sess:
     pred = sess.run(b.out, feed_dict={b.x: X})
 ''')
     # TF1 gives b a's variable (AUTO_REUSE): the scope stays as the store's path and the layer
-    # comes from TF1's variable store by its full name (rules/_tf1_store.py), so b reads a's weights
+    # comes from TF1's variable store by its full name (translate/tf1_store.py), so b reads a's weights
     assert TODO_MARKER not in out
     assert "with tf1_variable_scope('net', reuse='AUTO_REUSE'):" in out
     assert "self.out = tf1_scoped_layer('w', lambda: keras.layers.Dense(2, use_bias=False))(self.x)" in out

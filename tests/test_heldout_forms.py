@@ -4,7 +4,7 @@ tests/fixtures/tf1_real/func_tuple_loss.py and class_guide_conv_relu.py):
 * a helper returning a tuple, ``loss, dist = pair_loss(e1, e2, same)``, whose distance does not
   read the label (``Flow.tuple_parts``: per-element dependencies; TFM140 splits the statement:
   ``def loss(...): return pair_loss(...)[0]`` and ``dist = pair_loss_dist(e1, e2)``, a sliced
-  copy of the helper - rules/_tuple_calls.py);
+  copy of the helper - analysis/tuple_calls.py);
 * the TF guide's ``conv_relu(input, kernel_shape, bias_shape)``: get_variable shapes given as
   parameters (TFM135 ``_NamedShape``: ``Conv2D(kernel_shape[-1], kernel_shape[:2])``; a ``+``
   bias is the layer's own only when every call passes ``[.., n]`` / ``[n]``, else

@@ -1,4 +1,4 @@
-"""Step counters in TF1 session programs (rules/_step_counter.py, TFM140): a non-trainable
+"""Step counters in TF1 session programs (analysis/step_counter.py, TFM140): a non-trainable
 variable counting steps (minimize(global_step=), tf.assign_add aliases), learning rates computed
 from it (-> StepSchedule of the optimizer's iterations), the counter fetched by a training run,
 and minimize(loss[i]) of a loss helper returning a tuple (-> IndexedLossModel).

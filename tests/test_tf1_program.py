@@ -1,4 +1,4 @@
-"""TF1Program analysis (rules/_tf1_program.py) and the shared-encoder builders (rules/_encoder.py)."""
+"""TF1Program analysis (analysis/tf1_program.py) and the shared-encoder builders (translate/encoder.py)."""
 from __future__ import annotations
 
 import libcst as cst
@@ -11,8 +11,8 @@ from migrator.emit import code
 from migrator.engine import FileContext, LegacyBindings
 from migrator.names import NameResolver
 from migrator.options import Options
-from migrator.rules._encoder import apply_encoder, encoder_statements, free_name, tower_calls
-from migrator.rules._tf1_program import TF1Program
+from migrator.translate.encoder import apply_encoder, encoder_statements, free_name, tower_calls
+from migrator.analysis.tf1_program import TF1Program
 
 
 def analyse(src: str):

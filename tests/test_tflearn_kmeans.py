@@ -1,4 +1,4 @@
-"""tflearn.estimators.KMeans -> the TflearnKMeans helper (rules/_kmeans.py, TFM121).
+"""tflearn.estimators.KMeans -> the TflearnKMeans helper (translate/kmeans.py, TFM121).
 
 tflearn 0.5.0's estimators import tf.contrib, gone from TF 2; the legacy runtime maps
 ``tensorflow.contrib.factorization.python.ops.clustering_ops`` to the same ops TF 2.21 still

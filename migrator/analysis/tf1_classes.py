@@ -3,7 +3,7 @@
 A class whose methods assign placeholders to attributes (``self.x1 = tf.placeholder(...)``)
 is a model class. For each, a :class:`ClassProgram`:
 
-* ``placeholders``: ``{attr: Placeholder}`` (``rules/_tf1_program.Placeholder``, ``name`` is the
+* ``placeholders``: ``{attr: Placeholder}`` (``analysis/tf1_program.Placeholder``, ``name`` is the
   attribute), with roles decided as for scope programs: ``input`` when something computed from
   it reaches a trainable op (a layer, ``matmul``, a file function / method that applies or
   creates parameters), ``label`` (non-scalar, only the loss reads it), ``hyper`` (scalar);
@@ -24,12 +24,12 @@ import libcst as cst
 
 from ..cstcache import walk
 from ..emit import literal
-from ..rules._keep_prob import dropout_keep_arg, run_constant
+from .keep_prob import dropout_keep_arg, run_constant
 from .flow import Flow, ScopeFlow, load_names
 
 
 def default_minimize_arg(qname, a) -> bool:
-    from ..rules._tf1_program import default_minimize_arg as f
+    from .tf1_program import default_minimize_arg as f
 
     return f(qname, a)
 
@@ -191,7 +191,7 @@ class ClassProgram:
 
 class TF1Classes:
     def __init__(self, ctx) -> None:
-        from ..rules._tf1_program import PLACEHOLDERS, TF1Program, _arg
+        from .tf1_program import PLACEHOLDERS, TF1Program, _arg
 
         self.ctx = ctx
         self.flow: Flow = ctx.analysis(Flow)
@@ -366,7 +366,7 @@ class TF1Classes:
         return ""
 
     def _placeholder(self, attr, call, assign):
-        from ..rules._tf1_program import Placeholder
+        from .tf1_program import Placeholder
 
         q = self.tp.qname(call)
         if q == "tensorflow.placeholder":
@@ -452,7 +452,7 @@ class TF1Classes:
                             got = reads(n.value, scope, set()) if got is None else got
                             cp.direct.setdefault(a, set()).update(got)
         # roles: a placeholder reaching a trainable call is an input
-        from ..rules._tf1_program import _PARAM_CALLS, _PARAM_PREFIXES, _VARIABLE_CALLS
+        from .tf1_program import _PARAM_CALLS, _PARAM_PREFIXES, _VARIABLE_CALLS
 
         trainable = self.tp.trainable_functions()
         reaching: set[str] = set()
@@ -858,7 +858,7 @@ class TF1Classes:
         return False, "the train op is grouped with ops that are not batch-norm updates"
 
     def _moving_average_list(self, cp: ClassProgram, attr: str):
-        from ..rules._tf1_program import _arg  # noqa: F401
+        from .tf1_program import _arg  # noqa: F401
 
         ema = ("tensorflow.python.training.moving_averages.assign_moving_average",
                "tensorflow.train.assign_moving_average")
@@ -914,7 +914,7 @@ class TF1Classes:
         run reads ``start + n``; g may be read by nothing else than ``name = <expr>`` statements
         (each assigned once) that lead only to the optimizer's learning rate - they become a
         ``StepSchedule`` of the Keras optimizer's iterations. ((counter dict | None), why)."""
-        from ..rules._step_counter import _DTYPES, _number
+        from .step_counter import _DTYPES, _number
 
         g = self._arg(n, 1, "global_step")
         if g is None or (isinstance(g, cst.Name) and g.value == "None"):
@@ -1151,7 +1151,7 @@ class TF1Classes:
 
     def _owns_session(self, cp: ClassProgram, attr: str, runs) -> bool:
         """``self.<attr> = tf.Session()`` bound in the class (the object's own session)?"""
-        from ..rules._tf1_program import SESSIONS
+        from .tf1_program import SESSIONS
 
         return any(isinstance(n, cst.Assign) and any(_self_attr(t.target) == attr for t in n.targets)
                    and isinstance(n.value, cst.Call) and self.tp.qname(n.value) in SESSIONS
@@ -1162,7 +1162,7 @@ class TF1Classes:
         session ("" if it is): bound once, in ``__init__``, to ``tf.Session()`` (no arguments),
         read only as ``self.<attr>.run`` of runs of the class's tensors or of an initializer
         (every instance builds its train op in ``__init__``, so every instance trains)."""
-        from ..rules._tf1_program import INITIALIZERS, SESSIONS
+        from .tf1_program import INITIALIZERS, SESSIONS
 
         if cp.session_attr not in (None, attr):
             return "through several sessions"
@@ -1238,7 +1238,7 @@ class TF1Classes:
         """``self.saver.save(self.sess, path)`` / ``restore``: the session argument of a call of
         the object's own Saver, bound once in __init__ to ``tf.train.Saver()`` (every variable);
         recorded in ``cp.self_saver_calls``."""
-        from ..rules._tf1_program import SAVERS
+        from .tf1_program import SAVERS
 
         call = self.ctx.parent(arg)
         if not (isinstance(call, cst.Call) and isinstance(call.func, cst.Attribute)
@@ -2034,7 +2034,7 @@ class TF1Classes:
     def _scope_step(self, cp: ClassProgram, scope: ScopeFlow, n: cst.Call) -> None:
         """``minimize(loss, global_step=g)`` with ``g = tf.Variable(<int>, trainable=False[, name=])``
         bound once in this scope: a counter of the train op's updates (``cp.scope_steps``)."""
-        from ..rules._step_counter import _number
+        from .step_counter import _number
 
         g = self._arg(n, 1, "global_step")
         if not isinstance(g, cst.Name) or g.value == "None":
@@ -2178,7 +2178,7 @@ class TF1Classes:
         function that creates some - sits, outermost, in such a block): V is every trainable
         variable, TF1's default. True (inline), the statement binding V (it goes with the train
         op), or None."""
-        from ..rules._tf1_program import _PARAM_PREFIXES, _VARIABLE_CALLS
+        from .tf1_program import _PARAM_PREFIXES, _VARIABLE_CALLS
 
         if a.keyword is None or a.keyword.value != "var_list":
             return None
@@ -2495,7 +2495,7 @@ class TF1Classes:
         program: a run of it, a session argument it removes, an initializer run
         (``s.run(tf.global_variables_initializer())`` / of a name bound to one), ``s.graph``
         given to a FileWriter that TFM142 removes."""
-        from ..rules._tf1_program import INITIALIZERS
+        from .tf1_program import INITIALIZERS
 
         ok = [cp for cp in self.classes.values() if not cp.why and cp.instances]
         if not ok:
@@ -2610,7 +2610,7 @@ class TF1Classes:
 
 def _remote_program(facts, ctx) -> ClassProgram:
     """A ClassProgram of a class defined in another module (``facts``: analysis/modules.ClassFacts)."""
-    from ..rules._tf1_program import Placeholder
+    from .tf1_program import Placeholder
 
     node = cst.ClassDef(name=cst.Name(facts.name), body=cst.IndentedBlock([cst.SimpleStatementLine([cst.Pass()])]))
     cp = ClassProgram(node, remote=facts)

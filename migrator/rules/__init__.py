@@ -1,7 +1,9 @@
 """Rule registry: every ``Rule`` subclass defined in a module of this package.
 
-One rule per file, named ``tfmNNN_<name>.py``. Modules whose name starts with ``_``
-hold shared support code and are not scanned.
+One rule per file, named ``tfmNNN_<name>.py`` (``base.py``: the Rule / CallRule classes).
+What several rules share lives outside this package: analyses in ``migrator/analysis/``,
+translation building blocks (defaults, layer emission, the shared encoder) in
+``migrator/translate/``. Modules whose name starts with ``_`` are not scanned.
 """
 from __future__ import annotations
 

@@ -5,7 +5,7 @@ import libcst as cst
 
 from ..args import BoundArgs, Unbindable
 from ..emit import call, code, expr, literal, stmt, to_node
-from ._tflearn_model import INPUT_DATA, INPUT_SIG, TflearnProgram
+from ..analysis.tflearn_model import INPUT_DATA, INPUT_SIG, TflearnProgram
 from .base import Case, CallRule
 
 _DTYPES = {"float32", "float64", "float16", "int32", "int64", "int8", "uint8", "int16", "bool", "string"}

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from ..args import BoundArgs
 from ..emit import literal, to_node
-from ._layer import LayerRule
-from ._tflearn import Untranslatable, check_scope, initializer, is_default_init, name_kwarg, regularizer
+from ..translate.layer import LayerRule
+from ..translate.tflearn import Untranslatable, check_scope, initializer, is_default_init, name_kwarg, regularizer
 from .base import Case
 
 _COMMON = ("strides=1, padding='same', activation='linear', bias=True, weights_init='uniform_scaling', "

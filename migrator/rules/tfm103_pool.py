@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from ..args import BoundArgs
 from ..emit import literal, to_node
-from ._layer import LayerRule
-from ._tflearn import Untranslatable
+from ..translate.layer import LayerRule
+from ..translate.tflearn import Untranslatable
 from .base import Case
 
 _POOL = "incoming, kernel_size, strides=None, padding='same', name='{n}'"

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from ..args import BoundArgs
 from ..emit import apply_layer, call, literal
-from ._layer import LayerRule
-from ._tflearn import check_scope, initializer, is_default_init, name_kwarg, rank_of, regularizer
+from ..translate.layer import LayerRule
+from ..translate.tflearn import check_scope, initializer, is_default_init, name_kwarg, rank_of, regularizer
 from .base import Case
 
 SIG = ("incoming, n_units, activation='linear', bias=True, weights_init='truncated_normal', "

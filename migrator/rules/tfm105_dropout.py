@@ -6,8 +6,8 @@ import libcst as cst
 from ..args import BoundArgs
 from ..diagnostics import Severity
 from ..emit import expr, float_repr, literal, to_node
-from ._layer import LayerRule
-from ._tflearn import Untranslatable
+from ..translate.layer import LayerRule
+from ..translate.tflearn import Untranslatable
 from .base import Case
 
 

@@ -28,8 +28,8 @@ import libcst as cst
 from ..args import BoundArgs
 from ..emit import call, literal
 from ..helpers import register
-from ._layer import LayerRule
-from ._tflearn import Untranslatable, activation
+from ..translate.layer import LayerRule
+from ..translate.tflearn import Untranslatable, activation
 from .base import Case
 
 _BATCH = (-1, None)

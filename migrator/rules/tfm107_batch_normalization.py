@@ -21,8 +21,8 @@ from __future__ import annotations
 
 from ..args import BoundArgs
 from ..emit import call, literal
-from ._layer import LayerRule
-from ._tflearn import Untranslatable, check_scope, name_kwarg
+from ..translate.layer import LayerRule
+from ..translate.tflearn import Untranslatable, check_scope, name_kwarg
 from .base import Case
 
 SIG = ("incoming, beta=0.0, gamma=1.0, epsilon=1e-5, decay=0.9, stddev=0.002, trainable=True, "

@@ -25,7 +25,7 @@ import libcst as cst
 from ..args import BoundArgs
 from ..emit import apply_layer, call, expr, float_repr, literal, wrap_long_call
 from ..helpers import HELPER_MARKER, register
-from ._layer import LayerRule
+from ..translate.layer import LayerRule
 from .base import Case
 
 LRN_SIG = ("incoming, depth_radius=5, bias=1.0, alpha=0.0001, beta=0.75, "

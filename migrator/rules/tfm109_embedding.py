@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from ..args import BoundArgs
-from ._layer import LayerRule
-from ._tflearn import check_scope, initializer, name_kwarg
+from ..translate.layer import LayerRule
+from ..translate.tflearn import check_scope, initializer, name_kwarg
 from .base import Case
 
 SIG = ("incoming, input_dim, output_dim, validate_indices=False, weights_init='truncated_normal', "

@@ -59,8 +59,8 @@ from ..args import BoundArgs
 from ..diagnostics import Severity
 from ..emit import apply_layer, call, code, expr, float_repr, literal, to_node, wrap_long_call
 from ..helpers import HELPERS, register
-from ._layer import LayerRule
-from ._tflearn import Untranslatable, _activation_by_name, check_scope, initializer, name_kwarg
+from ..translate.layer import LayerRule
+from ..translate.tflearn import Untranslatable, _activation_by_name, check_scope, initializer, name_kwarg
 from .base import Case
 
 _R = "tflearn.layers.recurrent."

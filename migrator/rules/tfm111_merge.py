@@ -21,8 +21,8 @@ import libcst as cst
 
 from ..args import BoundArgs
 from ..emit import call, literal
-from ._layer import LayerRule
-from ._tflearn import Untranslatable, name_kwarg
+from ..translate.layer import LayerRule
+from ..translate.tflearn import Untranslatable, name_kwarg
 from .base import Case
 
 _LAYERS = {"concat": "Concatenate", "elemwise_sum": "Add", "elemwise_mul": "Multiply"}

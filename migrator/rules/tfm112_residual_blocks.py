@@ -38,8 +38,8 @@ from __future__ import annotations
 from ..args import BoundArgs
 from ..emit import call, literal, to_node, wrap_long_call
 from ..helpers import HELPER_MARKER, HELPERS, register
-from ._layer import LayerRule
-from ._tflearn import Untranslatable, activation, check_scope, initializer, is_default_init, regularizer
+from ..translate.layer import LayerRule
+from ..translate.tflearn import Untranslatable, activation, check_scope, initializer, is_default_init, regularizer
 from .base import Case
 
 _K = (("keras", None, None),)

@@ -6,7 +6,7 @@ import libcst as cst
 from ..args import BoundArgs, Unbindable
 from ..emit import call, expr, literal
 from ..helpers import HELPERS, register
-from ._tflearn import Untranslatable, _INIT_SIGS, initializer
+from ..translate.tflearn import Untranslatable, _INIT_SIGS, initializer
 from .base import Case, CallRule
 
 INIT = "tflearn.initializations."

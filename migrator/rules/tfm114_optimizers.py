@@ -7,9 +7,9 @@ from ..analysis.flow import Flow
 from ..args import BoundArgs, Unbindable
 from ..emit import code
 from ..helpers import register
-from ._layer import LayerRule
-from ._tflearn_model import REGRESSION_SIG, TflearnProgram
-from ._tflearn_train import DEFAULT_CLIP, OPTIMIZER_SIGS, SHORT_NAMES, TF1_RMSPROP, optimizer
+from ..translate.layer import LayerRule
+from ..analysis.tflearn_model import REGRESSION_SIG, TflearnProgram
+from ..translate.tflearn_train import DEFAULT_CLIP, OPTIMIZER_SIGS, SHORT_NAMES, TF1_RMSPROP, optimizer
 from .base import Case
 
 register(TF1_RMSPROP, '''

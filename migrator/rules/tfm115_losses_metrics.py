@@ -6,8 +6,8 @@ import libcst as cst
 from ..args import BoundArgs, Unbindable
 from ..emit import call
 from ..helpers import register
-from ._tflearn import Untranslatable
-from ._tflearn_train import LOSS_HELPERS, R2_DIFFERENCE
+from ..translate.tflearn import Untranslatable
+from ..translate.tflearn_train import LOSS_HELPERS, R2_DIFFERENCE
 from .base import Case, CallRule
 
 _OBJ_EXTRA = {"weighted_crossentropy": "weight=1.0", "contrastive_loss": "margin=1.0"}

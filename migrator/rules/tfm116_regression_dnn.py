@@ -7,9 +7,9 @@ from .. import cstcache
 from ..args import BoundArgs, Unbindable
 from ..emit import call, literal, to_node, wrap_long_call
 from ..helpers import register
-from ._tflearn import Untranslatable, rank_of
-from ._tflearn_model import DNN, DNN_SIG, REGRESSION, REGRESSION_SIG, RegressionInfo, TflearnProgram
-from ._tflearn_train import DEFAULT_CLIP, loss, metrics, flat, optimizer_from_name, set_clip, units_of
+from ..translate.tflearn import Untranslatable, rank_of
+from ..analysis.tflearn_model import DNN, DNN_SIG, REGRESSION, REGRESSION_SIG, RegressionInfo, TflearnProgram
+from ..translate.tflearn_train import DEFAULT_CLIP, loss, metrics, flat, optimizer_from_name, set_clip, units_of
 from .base import Case, CallRule
 
 

@@ -6,9 +6,9 @@ import libcst as cst
 from ..args import BoundArgs, Unbindable
 from ..emit import call, code, expr, literal, to_node, wrap_long_call
 from ..helpers import register
-from ._tflearn import Untranslatable
-from ._tflearn_model import DNNInfo, TflearnProgram
-from . import _tflearn_vars  # noqa: F401  (registers tflearn_layer_weight)
+from ..translate.tflearn import Untranslatable
+from ..analysis.tflearn_model import DNNInfo, TflearnProgram
+from ..analysis import tflearn_vars as _tflearn_vars  # noqa: F401  (registers tflearn_layer_weight)
 from .base import Case, Rule
 
 FIT_SIG = ("X_inputs, Y_targets, n_epoch=10, validation_set=None, show_metric=False, batch_size=None, "
@@ -166,7 +166,7 @@ class DNNMethods(Rule):
         ``keras.ops.convert_to_numpy(<the Keras variable>)``; ``model.set_weights(fc.W, value)``
         (``W.assign(value)`` run) -> ``<variable>.assign(value)`` - when the variable is a
         translated layer's W/b or comes from get_layer_variables_by_name (``_tflearn_vars``)."""
-        from ._tflearn_vars import TflearnVars
+        from ..analysis.tflearn_vars import TflearnVars
 
         try:
             b = BoundArgs(updated, "weight_tensor" if method == "get_weights" else "tensor, weights", original)
@@ -307,7 +307,7 @@ class DNNMethods(Rule):
     def _adapt_preprocessing(self, info: DNNInfo, x: cst.BaseExpression, at: cst.CSTNode) -> None:
         """tflearn computes featurewise statistics from the raw training inputs at the first
         fit: insert ``tflearn_adapt_preprocessing(prep, X)`` before the fit (TFM120)."""
-        from ._tflearn_model import INPUT_SIG
+        from ..analysis.tflearn_model import INPUT_SIG
         from .tfm120_image_prep_aug import needs_adapt
 
         reg = info.regression

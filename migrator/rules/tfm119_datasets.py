@@ -7,7 +7,7 @@ import libcst as cst
 from ..args import BoundArgs, Unbindable
 from ..emit import call
 from ..helpers import HELPER_MARKER, HELPERS, register
-from ._tflearn import Untranslatable
+from ..translate.tflearn import Untranslatable
 from .base import Case, CallRule
 from . import tfm118_data_utils  # noqa: F401  (registers tflearn_to_categorical)
 

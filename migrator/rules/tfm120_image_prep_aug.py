@@ -17,7 +17,7 @@ from ..analysis.flow import Flow
 from ..args import BoundArgs, Unbindable
 from ..emit import call, expr, stmt
 from ..helpers import register
-from ._tflearn import Untranslatable
+from ..translate.tflearn import Untranslatable
 from .base import Case, Rule
 
 PREP = ("tflearn.data_preprocessing.ImagePreprocessing", "tflearn.data_preprocessing.DataPreprocessing")

@@ -44,8 +44,8 @@ import libcst as cst
 from ..args import BoundArgs, Unbindable
 from ..emit import literal
 from ..helpers import register
-from . import _kmeans  # noqa: F401  (registers the TflearnKMeans helper)
-from ._tflearn import Untranslatable
+from ..translate import kmeans as _kmeans  # noqa: F401  (registers the TflearnKMeans helper)
+from ..translate.tflearn import Untranslatable
 from .base import Case, CallRule
 
 TRAINOP = "tflearn.helpers.trainer.TrainOp"
@@ -170,7 +170,7 @@ _WHY_EVALUATOR = "Evaluator runs tensors with feed dicts in a session: use model
 # tflearn.estimators: graph estimators on tf.contrib ops that TF 2 removed (tflearn 0.5.0's
 # estimators package does not even import there: `tensorflow.contrib.tensor_forest` missing).
 # KMeans (squared Euclidean, random or given initial centers) -> the TflearnKMeans helper
-# (rules/_kmeans.py), proven against tflearn's own code on the clustering ops TF 2.21 still has
+# (translate/kmeans.py), proven against tflearn's own code on the clustering ops TF 2.21 still has
 # (the legacy shim maps contrib's module to them: tests/test_tflearn_kmeans.py); the rest -> TODO
 _KMEANS = ("tflearn's {cls} runs tf.contrib.factorization's clustering ops (random initial centers "
            "drawn from the data, {distance} distance, {steps}); TF 2 has no tf.contrib and Keras no "

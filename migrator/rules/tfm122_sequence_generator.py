@@ -19,8 +19,8 @@ from ..analysis.flow import Flow
 from ..args import BoundArgs, Unbindable
 from ..emit import call, literal, to_node
 from ..helpers import HELPERS, register
-from ._tflearn import Untranslatable
-from ._tflearn_model import SEQGEN, SEQGEN_SIG, TflearnProgram
+from ..translate.tflearn import Untranslatable
+from ..analysis.tflearn_model import SEQGEN, SEQGEN_SIG, TflearnProgram
 from .base import Case, CallRule
 from .tfm116_regression_dnn import RegressionDNN
 

@@ -44,8 +44,8 @@ from ..analysis.flow import Flow
 from ..args import BoundArgs
 from ..emit import call, code, literal, to_node
 from ..helpers import HELPER_MARKER, register
-from ._layer import LayerRule
-from ._tflearn import Untranslatable, check_scope, initializer, is_default_init, name_kwarg, regularizer
+from ..translate.layer import LayerRule
+from ..translate.tflearn import Untranslatable, check_scope, initializer, is_default_init, name_kwarg, regularizer
 from .base import Case
 
 _TAIL = ("activation='linear', bias={bias}, weights_init='uniform_scaling', bias_init='zeros', "

@@ -33,9 +33,9 @@ from ..args import BoundArgs, Unbindable
 from ..cstcache import walk
 from ..emit import call, literal, to_node, wrap_long_call
 from ..helpers import register
-from ._tflearn import Untranslatable
-from ._tflearn_model import DNN, DNN_SIG, REGRESSION, REGRESSION_SIG, TflearnProgram
-from ._tflearn_train import DEFAULT_CLIP, LOSSES, SHORT_NAMES, flat, loss, optimizer_from_name
+from ..translate.tflearn import Untranslatable
+from ..analysis.tflearn_model import DNN, DNN_SIG, REGRESSION, REGRESSION_SIG, TflearnProgram
+from ..translate.tflearn_train import DEFAULT_CLIP, LOSSES, SHORT_NAMES, flat, loss, optimizer_from_name
 from .base import Case, Rule
 
 MERGE = "tflearn.layers.merge_ops.merge"

@@ -23,8 +23,8 @@ import libcst as cst
 
 from ..args import BoundArgs, Unbindable
 from ..emit import call, literal
-from ._tflearn import Untranslatable
-from ._tflearn_vars import LAYER_VARIABLES, TflearnVars, _as_default_of
+from ..translate.tflearn import Untranslatable
+from ..analysis.tflearn_vars import LAYER_VARIABLES, TflearnVars, _as_default_of
 from .base import Case, CallRule
 
 _SIGS = {

@@ -6,8 +6,8 @@ import libcst as cst
 from ..args import BoundArgs, Unbindable
 from ..emit import call, expr, literal, to_node
 from ..helpers import HELPERS, register
-from ._tf1 import dtype_of
-from ._tflearn import Untranslatable
+from ..translate.tf1 import dtype_of
+from ..translate.tflearn import Untranslatable
 from .base import Case, CallRule
 
 _REDUCE_SIG = ("input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None, "
@@ -243,7 +243,7 @@ class Ops(CallRule):
         unseeded one gets ``seed=keras.random.SeedGenerator()``: TF1 draws new values for every
         variable it initializes, while an unseeded Keras 3 initializer instance fixes an integer
         seed once and returns the SAME values for every weight of the same shape it is shared by."""
-        from ._tf1 import initializer_of
+        from ..translate.tf1 import initializer_of
 
         parent = self.ctx.parent(original)
         if not (isinstance(parent, (cst.Assign, cst.Return)) or (isinstance(parent, cst.Param) and parent.default is original)
@@ -332,7 +332,7 @@ class Ops(CallRule):
         if isinstance(v, int):
             return to_node((v, v))
         if isinstance(node, cst.Name):
-            from ._tf1 import static_list
+            from ..translate.tf1 import static_list
 
             found = static_list(self.ctx, b.orig(n), original)
             node = found if found is not None else node
@@ -352,7 +352,7 @@ class Ops(CallRule):
         """``node`` is inside a function of the file that builds the model (applies or creates
         parameters: TF1Program.trainable_functions) - it runs on a functional model's symbolic
         tensors, whose batch size is known only when the model runs."""
-        from ._tf1_program import TF1Program
+        from ..analysis.tf1_program import TF1Program
 
         fn = self.ctx.parent(node)
         while fn is not None and not isinstance(fn, cst.FunctionDef):

@@ -6,10 +6,10 @@ import libcst as cst
 from ..args import BoundArgs, Unbindable
 from ..diagnostics import Severity
 from ..emit import apply_layer, call, literal, to_node, wrap_long_call
-from ._tf1 import activation_kw, initializer_of, padding_of, reads_update_ops
-from ._tflearn import Untranslatable
+from ..translate.tf1 import activation_kw, initializer_of, padding_of, reads_update_ops
+from ..translate.tflearn import Untranslatable
 from ..helpers import register
-from ._tf1_store import scoped_layer, store_function
+from ..translate.tf1_store import scoped_layer, store_function
 from .base import Case, CallRule
 
 _WEIGHTED = ("dense", "conv2d", "conv1d", "batch_normalization")  # layers with variables
@@ -165,7 +165,7 @@ class TfLayers(CallRule):
         return self.ctx.analysis(SharedPlan).mode_param(original, training.value)
 
     def _scoped(self, b: BoundArgs, out):
-        """A model class built twice into one graph (rules/_tf1_store.py): the layer comes from
+        """A model class built twice into one graph (translate/tf1_store.py): the layer comes from
         TF1's variable store, keyed at run time by its scope path and name=."""
         if not b.given("name") or literal(b.node("name"), "?") is None:
             raise Untranslatable("a layer without name= in a model class built twice (TF1 numbers such layers)")

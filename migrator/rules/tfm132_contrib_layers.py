@@ -7,8 +7,8 @@ from ..analysis.arg_scopes import ArgScopes, slim_op
 from ..args import BoundArgs, Unbindable
 from ..diagnostics import Severity
 from ..emit import apply_layer, call, expr, literal, to_node, wrap_long_call
-from ._tf1 import activation_kw, initializer_of, padding_of, reads_update_ops
-from ._tflearn import Untranslatable
+from ..translate.tf1 import activation_kw, initializer_of, padding_of, reads_update_ops
+from ..translate.tflearn import Untranslatable
 from ..helpers import register
 from .base import Case, CallRule
 

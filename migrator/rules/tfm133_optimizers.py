@@ -6,7 +6,7 @@ import libcst as cst
 from ..args import BoundArgs, Unbindable
 from ..diagnostics import Severity
 from ..emit import call, literal, wrap_long_call
-from ._tflearn import Untranslatable
+from ..translate.tflearn import Untranslatable
 from .base import Case, CallRule
 
 SIGS = {

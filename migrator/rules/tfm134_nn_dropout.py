@@ -6,8 +6,8 @@ import libcst as cst
 from ..args import BoundArgs, Unbindable
 from ..diagnostics import Severity
 from ..emit import apply_layer, call, code, expr, float_repr, literal
-from ._keep_prob import KeepProbResolver
-from ._tflearn import Untranslatable
+from ..analysis.keep_prob import KeepProbResolver
+from ..translate.tflearn import Untranslatable
 from .base import Case, CallRule
 
 SIG = "x, keep_prob=None, noise_shape=None, seed=None, name=None, rate=None"
@@ -85,7 +85,7 @@ class NnDropout(KeepProbResolver, CallRule):
     def _rate_placeholder(self, name: str, at: cst.CSTNode) -> bool:
         """``name`` is a placeholder of a TF1 program, or a parameter every call of whose
         function passes one (a Python number passed as the rate stays as written)."""
-        from ._tf1_program import TF1Program
+        from ..analysis.tf1_program import TF1Program
 
         arg = self._passed_as(name, at)
         if arg is not None:

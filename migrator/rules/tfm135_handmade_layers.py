@@ -6,10 +6,10 @@ import libcst as cst
 
 from ..emit import apply_layer, call, expr, literal, to_node, wrap_long_call
 from ..helpers import register
-from ._tf1 import dtype_of, initializer_of
-from ._tf1_program import _arg, _walk
-from ._tf1_store import scoped_layer, store_function
-from ._tflearn import Untranslatable
+from ..translate.tf1 import dtype_of, initializer_of
+from ..analysis.tf1_program import _arg, _walk
+from ..translate.tf1_store import scoped_layer, store_function
+from ..translate.tflearn import Untranslatable
 from .base import Case, Rule
 
 _VAR_INITS = {  # tf.Variable(<tf.op>(shape, ...)) -> Keras initializer
@@ -764,7 +764,7 @@ class HandmadeLayers(Rule):
         becomes ``TF1Variable(shape, init)(anchor)``: a layer owning the weight, placed in the
         graph by the other operand of its first use (bound before the variable)."""
         from ..analysis.flow import Flow
-        from ._tf1 import dtype_of
+        from ..translate.tf1 import dtype_of
         from .tfm130_ops import Ops
 
         ctx = self.ctx
@@ -1538,7 +1538,7 @@ class HandmadeLayers(Rule):
         REGULARIZATION_LOSSES (the Keras layer's kernel/bias_regularizer; a TrainOp or
         regression adds them to the loss, Keras' fit adds model.losses)."""
         from ..args import BoundArgs
-        from ._tflearn import initializer as tflearn_initializer
+        from ..translate.tflearn import initializer as tflearn_initializer
 
         b = BoundArgs(value, self._TFLEARN_VAR_SIG)
         for k, default in (("trainable", True), ("collections", None), ("caching_device", None),

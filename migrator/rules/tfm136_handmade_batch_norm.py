@@ -7,9 +7,9 @@ import libcst as cst
 
 from ..emit import call, code, literal, wrap_long_call
 from ..helpers import register
-from ._tf1 import initializer_of
-from ._tf1_program import _walk
-from ._tflearn import Untranslatable
+from ..translate.tf1 import initializer_of
+from ..analysis.tf1_program import _walk
+from ..translate.tflearn import Untranslatable
 from .base import Case, Rule
 from .tfm131_tf_layers import FIXED_MODE_BN
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import libcst as cst
 
 from ..analysis.sharing import kept_scope_marker
-from ._tf1_program import TF1Program
-from ._tf1_store import store_function
+from ..analysis.tf1_program import TF1Program
+from ..translate.tf1_store import store_function
 from .tfm158_tf1_rnn import _out as _rnn_out
 from .base import Case, Rule
 
@@ -115,7 +115,7 @@ class VariableScope(Rule):
         program, TFM140): that statement; None otherwise. Such a graph is a fresh TF1 graph the
         program is built in - what ``with tf.Graph().as_default():`` is."""
         from ..analysis.flow import Flow
-        from ._tf1_program import _walk
+        from ..analysis.tf1_program import _walk
 
         cache = self.__dict__.setdefault("_graph_names", {})
         flow = self.ctx.analysis(Flow)
@@ -171,7 +171,7 @@ class VariableScope(Rule):
             self.ctx.remove_statement(original)
         return updated
     def _store_scope(self, original: cst.With, updated: cst.With) -> cst.With:
-        """In a model class built twice into one graph (rules/_tf1_store.py): the scope stays, as
+        """In a model class built twice into one graph (translate/tf1_store.py): the scope stays, as
         ``tf1_variable_scope(name[, reuse=])`` - the path of the layers' TF1 names."""
         oc, uc = original.items[0].item, updated.items[0].item
         args = []
@@ -187,7 +187,7 @@ class VariableScope(Rule):
 
     def _sharing(self, tp: TF1Program, w: cst.With) -> bool:
         from ..analysis.sharing import Sharing
-        from ._tf1_program import _arg, _walk
+        from ..analysis.tf1_program import _arg, _walk
 
         inside = {id(n) for n in _walk(w.body)}
         groups = [g for g in self.ctx.analysis(Sharing).groups if any(id(c) in inside for c in g.calls)]
@@ -219,7 +219,7 @@ class VariableScope(Rule):
         creates a variable."""
         from ..analysis.flow import Flow
         from ..analysis.sharing import GET_VARIABLE, Sharing
-        from ._tf1_program import _walk
+        from ..analysis.tf1_program import _walk
         from .tfm158_tf1_rnn import LOOP_SIGS
 
         inner = [n for n in _walk(w.body) if isinstance(n, cst.Call)]
@@ -259,7 +259,7 @@ class VariableScope(Rule):
         """Every get_variable call inside the scope became part of a Keras layer (TFM135), and no
         TF1 layer call inside it names its variables through the scope."""
         from ..analysis.sharing import GET_VARIABLE
-        from ._tf1_program import _walk
+        from ..analysis.tf1_program import _walk
 
         from ..analysis.sharing import Sharing
 
@@ -288,7 +288,7 @@ class VariableScope(Rule):
         TFM205 rewrites, or it is inside a tower builder that is now called once)?"""
         if not self.ctx.rule_active("TFM205"):
             return False
-        from ._tf1_program import _walk
+        from ..analysis.tf1_program import _walk
         from .tfm205_shared_towers import SharedPlan
 
         plan: SharedPlan = self.ctx.analysis(SharedPlan)

@@ -1,6 +1,6 @@
 """TFM140: a TF1 placeholder / Session program -> a Keras model trained with train_on_batch.
 
-The translation (built on ``TF1Program``, see rules/_tf1_program.py):
+The translation (built on ``TF1Program``, see analysis/tf1_program.py):
 
 * input placeholders -> ``keras.Input(shape=shape[1:])``; label and scalar placeholders
   (keep_prob, is_training) disappear - their values only ever reach the loss or Keras' own
@@ -13,7 +13,7 @@ The translation (built on ``TF1Program``, see rules/_tf1_program.py):
   loss reads; when it reads several, a ``TrainingModel`` helper passes them all to the loss);
 * ``sess.run([train_op, loss], feed_dict)`` -> ``loss_value = model.train_on_batch(x, y)``
   (the loop structure, batch order and per-batch losses stay as written); a PLAIN epoch/batch
-  loop around it then becomes one ``model.fit(..., shuffle=False)`` (TFM143, rules/_fit_loop.py);
+  loop around it then becomes one ``model.fit(..., shuffle=False)`` (TFM143, analysis/fit_loops.py);
 * ``sess.run(tensor, feed_dict)`` -> ``keras.Model(inputs, tensor).predict_on_batch(x)``;
   a fetched loss/metric -> ``metric(labels, model outputs)``;
 * ``tf.Session`` blocks are dedented; ``sess.run(tf.global_variables_initializer())``,
@@ -38,12 +38,12 @@ from ..cstcache import children
 from ..emit import call, code, expr, literal, stmt, to_node
 from ..helpers import HELPERS, register
 from ..analysis.flow import target_names
-from ._fit_loop import FitLoops, ProgramTodo, model_info
-from ._keep_prob import dropout_keep_arg, dropout_rate_arg
+from ..analysis.fit_loops import FitLoops, ProgramTodo, model_info
+from ..analysis.keep_prob import dropout_keep_arg, dropout_rate_arg
 from .tfm144_class_program import LOSS_MODEL
 from .tfm158_tf1_rnn import _out as _rnn_out
-from ._tflearn import Untranslatable
-from ._tf1_program import INITIALIZERS, SESSIONS, Program, Run, TF1Program, _arg
+from ..translate.tflearn import Untranslatable
+from ..analysis.tf1_program import INITIALIZERS, SESSIONS, Program, Run, TF1Program, _arg
 from .base import Case, Rule
 
 TRAINING_MODEL = register("TrainingModel", '''
@@ -387,13 +387,13 @@ class SessionProgram(Rule):
             self.ctx.analysis(VariableProgram).stmts.get(id(original)) == "train_op"
 
     def _counters(self):
-        from ._step_counter import StepCounters
+        from ..analysis.step_counter import StepCounters
 
         return self.ctx.analysis(StepCounters)
 
     def _step_statement(self, prog: Program, c, kind: str, original, updated):
         """A step counter (removed), its assign_add (removed) or a tensor computed from it (a
-        ``StepSchedule`` of the optimizer's iterations), see rules/_step_counter.py."""
+        ``StepSchedule`` of the optimizer's iterations), see analysis/step_counter.py."""
         if not self.runs_ok(prog):
             return updated  # the program stays TF1 (TFM100 marks what is left)
         model_info(prog)
@@ -488,7 +488,7 @@ class SessionProgram(Rule):
         elems = p.shape_elements
         if elems is not None and not elems:
             raise _Todo("scalar input placeholder")
-        from ._tf1 import keras_input
+        from ..translate.tf1 import keras_input
 
         value = keras_input(self.ctx, elems, p.dtype, p.shape)
         self.ctx.count(self)
@@ -681,9 +681,9 @@ class SessionProgram(Rule):
             leading_lines=group[0].leading_lines)
         return fn
 
-    # -- ``loss, dist = helper(out_l, out_r, label)`` (rules/_tuple_calls.py) --------------------
+    # -- ``loss, dist = helper(out_l, out_r, label)`` (analysis/tuple_calls.py) --------------------
     def _tuple_split(self, prog: Program, original):
-        from ._tuple_calls import TupleCalls
+        from ..analysis.tuple_calls import TupleCalls
 
         if self.ctx.analysis(TF1Program).flow.scope_of(original) is not prog.scope:
             return None
@@ -693,7 +693,7 @@ class SessionProgram(Rule):
         """Each label-dependent element -> its loss/metric function reading that element of the
         call; each label-free one -> the sliced helper's call (the label is not needed)."""
         from ..analysis.flow import load_names
-        from ._tuple_calls import TupleCalls
+        from ..analysis.tuple_calls import TupleCalls
 
         if not self.runs_ok(prog):
             raise _Todo(f"{', '.join(sp.names)} kept as TF1 tensors: a sess.run of this program is not translated")
@@ -728,8 +728,8 @@ class SessionProgram(Rule):
 
     def leave_FunctionDef(self, original: cst.FunctionDef, updated: cst.FunctionDef):
         """A tuple-returning helper whose label-free element a translated program reads alone:
-        its sliced copy follows it (rules/_tuple_calls.py)."""
-        from ._tuple_calls import TupleCalls
+        its sliced copy follows it (analysis/tuple_calls.py)."""
+        from ..analysis.tuple_calls import TupleCalls
 
         tp = self._tp()
         for prog in tp.programs.values():
@@ -810,7 +810,7 @@ class SessionProgram(Rule):
         value = small.value if isinstance(small, (cst.Assign, cst.Expr)) else None
         if not isinstance(value, cst.Call) or not isinstance(value.func, cst.Attribute):
             raise _Todo("minimize() call not understood")
-        from ._tf1_program import default_minimize_arg
+        from ..analysis.tf1_program import default_minimize_arg
 
         for a in op.call.args[1:]:
             if not default_minimize_arg(self._tp().qname, a):
@@ -1214,7 +1214,7 @@ class SessionProgram(Rule):
         missing = [p for p in labels if p not in feeds]
         if missing:
             raise _Todo(f"sess.run({name}) does not feed {', '.join(missing)}")
-        from ._tf1 import dtype_of
+        from ..translate.tf1 import dtype_of
 
         args = []
         for p in labels:  # a fed placeholder casts the value to its dtype

@@ -4,7 +4,7 @@ from __future__ import annotations
 import libcst as cst
 
 from ..diagnostics import Severity
-from ._tf1_program import TF1Program
+from ..analysis.tf1_program import TF1Program
 from .base import Case, Rule
 
 _TFLEARN_MONITORS = ("tflearn.summaries.monitor_activation",)
@@ -190,7 +190,7 @@ class Summary(Rule):
     def _logged_by_fit(self, node, tp: TF1Program) -> bool:
         if not self.ctx.rule_active("TFM143"):
             return False
-        from ._fit_loop import FitLoops
+        from ..analysis.fit_loops import FitLoops
         from .tfm140_session_program import SessionProgram
 
         prog = tp.program_of(node)

@@ -1,7 +1,7 @@
 """TFM143: a plain epoch/batch ``sess.run`` loop -> ``model.fit(..., shuffle=False)``.
 
 TFM140 turns every training ``sess.run`` into ``model.train_on_batch`` on the same batch and
-keeps the loop. When the loop is PLAIN (see rules/_fit_loop.py: sequential batches
+keeps the loop. When the loop is PLAIN (see analysis/fit_loops.py: sequential batches
 ``X[i:i + B]`` over the whole arrays, nothing but the step, batch slices, per-batch loss
 records and summary writes in it), this rule replaces the whole loop with one
 ``model.fit(X, Y, batch_size=B, epochs=E, shuffle=False, verbose=0)``: the same batches in the
@@ -16,8 +16,8 @@ import libcst as cst
 
 from ..emit import call, code, expr
 from ..helpers import register
-from ._fit_loop import FitLoops, model_info
-from ._tf1_program import TF1Program
+from ..analysis.fit_loops import FitLoops, model_info
+from ..analysis.tf1_program import TF1Program
 from .base import Case, Rule
 
 BATCH_LOSS = register("BatchLoss", '''

@@ -61,7 +61,7 @@ from ..analysis.tf1_classes import ClassProgram, TF1Classes
 from ..cstcache import walk
 from ..emit import call, expr, literal, stmt, to_node
 from ..helpers import register
-from ._tf1_program import INITIALIZERS, SAVERS, SESSIONS
+from ..analysis.tf1_program import INITIALIZERS, SAVERS, SESSIONS
 from .base import Case, Rule
 from .tfm130_ops import TF1_ADD as _TF1_ADD
 from .tfm151_regularization_losses import CLASS_LOSSES as _CLASS_LOSSES
@@ -507,7 +507,7 @@ class ClassProgramRule(Rule):
         cache = self.__dict__.setdefault("_names", {})
         if cp.name not in cache:
             from ..analysis.flow import Flow
-            from ._encoder import free_name
+            from ..translate.encoder import free_name
 
             taken = {d.name for s in self.ctx.analysis(Flow).scopes.values() for d in s.defs}
             taken |= set(cache.values())
@@ -587,7 +587,7 @@ class ClassProgramRule(Rule):
         cp = self._saver_class(c)
         if cp is None or self._saver_why(cp, c):
             return None
-        from ._tf1_program import _arg
+        from ..analysis.tf1_program import _arg
 
         new = updated.body[0]
         return cst.FlattenSentinel([
@@ -634,7 +634,7 @@ class ClassProgramRule(Rule):
                     self.ctx.count(self)
                     return cst.RemoveFromParent()
                 if p.role == "inert":  # no TF1 op read it (TF1Classes._inert): the same `is` answers
-                    from ._tf1 import keras_input
+                    from ..translate.tf1 import keras_input
 
                     self.ctx.count(self)
                     small = updated.body[0]
@@ -910,7 +910,7 @@ class ClassProgramRule(Rule):
         return found[0] if len(found) == 1 else None
 
     def _saver_why(self, cp: ClassProgram, c: cst.Call) -> str:
-        from ._tf1_program import _arg
+        from ..analysis.tf1_program import _arg
 
         if cp.why or (len(cp.train_ops) != 1 and not (cp.remote is not None and not cp.train_ops)):
             return f"class {cp.name}: {cp.why or 'no single train op'}"
@@ -955,7 +955,7 @@ class ClassProgramRule(Rule):
     def _checkpoint_exists(self, original: cst.Call, updated: cst.Call):
         """``tf.train.checkpoint_exists(p)`` next to the class's savers: they write / read
         ``p + ".weights.h5"`` (see ``_saver_call``), so the checkpoint exists when that file does."""
-        from ._tf1_program import _arg
+        from ..analysis.tf1_program import _arg
 
         cp = self._saver_class(original)
         if cp is None or cp.why or not self._saver_calls(cp) or len(updated.args) != 1:
@@ -968,7 +968,7 @@ class ClassProgramRule(Rule):
         return call("os.path.exists", new)
 
     def _saver_call(self, original: cst.Call, updated: cst.Call):
-        from ._tf1_program import _arg
+        from ..analysis.tf1_program import _arg
 
         tc = self._tc()
         if id(original) not in tc.saver_call_ids():
@@ -995,7 +995,7 @@ class ClassProgramRule(Rule):
         self.ctx.count(self)
         method = "save_weights" if original.func.attr.value == "save" else "load_weights"
         if method == "save_weights":
-            from ._tf1_program import saver_makedirs
+            from ..analysis.tf1_program import saver_makedirs
 
             mk = saver_makedirs(base)  # (the directory of <save_path>-<step> too)
             if mk is not None:
@@ -1015,19 +1015,19 @@ class ClassProgramRule(Rule):
     def _tflearn_label(self, p) -> bool:
         if not self.ctx.rule_active("TFM116"):
             return False
-        from ._tflearn_model import TflearnProgram
+        from ..analysis.tflearn_model import TflearnProgram
 
         return id(p.call) in self.ctx.analysis(TflearnProgram).label_placeholder_calls()
 
     def _placeholder(self, p, updated):
-        from ._tf1 import keras_input
+        from ..translate.tf1 import keras_input
 
         elems = p.shape_elements
         # ``[None, *self.image_size]`` or a shape held in a name (``__init__(self, input_shape)``):
         # ``shape=tuple(<shape>)[1:]`` - the batch dimension dropped as from a literal list
         if elems is not None and any(isinstance(e, cst.StarredElement) for e in p.shape.elements) \
                 or elems is None and isinstance(p.shape, (cst.Name, cst.Attribute)) and literal(p.shape, 0) is not None:
-            from ._tf1 import keras_input  # [None, *self.image_size]: shape=tuple([...])[1:]
+            from ..translate.tf1 import keras_input  # [None, *self.image_size]: shape=tuple([...])[1:]
 
             self.ctx.count(self)
             small = updated.body[0]
@@ -1379,7 +1379,7 @@ class ClassProgramRule(Rule):
             cst.SimpleStatementLine([cst.Expr(step)])])
 
     def _feeds(self, r, updated_call: cst.Call) -> dict[str, cst.BaseExpression]:
-        from ._tf1_program import _arg
+        from ..analysis.tf1_program import _arg
 
         feed = _arg(updated_call, 0 if r.method == "eval" else 1, "feed_dict")
         if isinstance(feed, cst.Name):  # a dict bound before the run (TF1Classes._feed_def)

@@ -30,7 +30,7 @@ import libcst as cst
 from ..analysis.flow import Flow
 from ..cstcache import walk
 from ..emit import call, expr, literal, stmt
-from ._tf1_program import INITIALIZERS, SAVERS, SESSIONS, Program, TF1Program
+from ..analysis.tf1_program import INITIALIZERS, SAVERS, SESSIONS, Program, TF1Program
 from .base import Case, Rule
 from .tfm144_class_program import LOSS_MODEL  # noqa: F401  (registers the LossModel helper)
 
@@ -330,7 +330,7 @@ class DictPrograms:
         return defs[0].value, defs[0].stmt
 
     def _run(self, dp: DictProgram, c: cst.Call, inst: set) -> None:
-        from ._tf1_program import _arg
+        from ..analysis.tf1_program import _arg
 
         st = self.ctx.statement_of(c)
         names = {n for (s, n) in inst if s == id(self.flow.scope_of(c).node)}
@@ -470,7 +470,7 @@ class DictProgramRule(Rule):
         return updated
 
     def _placeholder(self, p, updated):
-        from ._tf1 import keras_input
+        from ..translate.tf1 import keras_input
 
         elems = p.shape_elements
         self.ctx.count(self)
@@ -526,7 +526,7 @@ class DictProgramRule(Rule):
         return cst.List(els) if r.shape == "list" else cst.Tuple(els)
 
     def _train_run(self, dp: DictProgram, r: DictRun, updated):
-        from ._encoder import free_name
+        from ..translate.encoder import free_name
 
         step = expr("{m}.train_on_batch({x})", m=self._get(r.instance, dp.train_key),
                     x=self._x(r, dp.loss_inputs()))
@@ -571,7 +571,7 @@ class DictProgramRule(Rule):
         return updated
 
     def _saver(self, dp: DictProgram, original, updated):
-        from ._tf1_program import _arg
+        from ..analysis.tf1_program import _arg
 
         inst, method = dp.savers[id(original)]
         path = _arg(updated, 1, "save_path")

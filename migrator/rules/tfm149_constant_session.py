@@ -7,7 +7,7 @@ import libcst as cst
 
 from .. import cstcache
 from ..emit import call
-from ._tf1 import dtype_of
+from ..translate.tf1 import dtype_of
 from .base import Case, Rule
 
 _PLACEHOLDERS = ("tensorflow.placeholder", "tensorflow.compat.v1.placeholder")

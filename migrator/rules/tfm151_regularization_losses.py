@@ -73,7 +73,7 @@ def held_regularizer(ctx, orig: cst.BaseExpression) -> cst.Call:
     from ..analysis.flow import Flow
     from ..cstcache import walk
     from ..emit import code
-    from ._tflearn import Untranslatable
+    from ..translate.tflearn import Untranslatable
 
     values: list = []
     if type(orig) is cst.Name:
@@ -107,7 +107,7 @@ def held_regularizer(ctx, orig: cst.BaseExpression) -> cst.Call:
 def keras_regularizer(ctx, node: cst.Call, orig: cst.Call | None = None):
     """``l2_regularizer(scale)`` / ``l1_regularizer(scale)`` (contrib / slim, ``node`` the call)
     -> the Keras regularizer computing the same penalty."""
-    from ._tflearn import Untranslatable
+    from ..translate.tflearn import Untranslatable
     from ..emit import call, expr, literal, to_node
 
     q = ctx.legacy_name((orig if orig is not None else node).func) or ""
@@ -132,7 +132,7 @@ def regularizer_of(ctx, node: cst.BaseExpression | None, orig: cst.BaseExpressio
     its loss. Keras always adds a layer's regularization losses to the training loss, so the
     regularizer is written only when the file reads the collection (TFM151 turns the read into
     nothing), and dropped otherwise (TF1 computed it and never used it)."""
-    from ._tflearn import Untranslatable
+    from ..translate.tflearn import Untranslatable
     from ..emit import call, expr, literal, to_node
 
     if node is None or literal(node, 0) is None:
@@ -261,7 +261,7 @@ class RegularizationLosses(CallRule):
         return updated
 
     def translate(self, qname, original, updated):
-        from ._tflearn import Untranslatable
+        from ..translate.tflearn import Untranslatable
         from ..emit import call
 
         if qname in _REGULARIZERS:

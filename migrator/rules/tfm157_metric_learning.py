@@ -4,7 +4,7 @@ from __future__ import annotations
 from ..args import REQUIRED, BoundArgs, Unbindable
 from ..emit import call, literal
 from ..helpers import register
-from ._tflearn import Untranslatable
+from ..translate.tflearn import Untranslatable
 from .base import Case, CallRule
 from .tfm130_ops import TF1_ADD  # registers the tf1_add helper these helpers call
 

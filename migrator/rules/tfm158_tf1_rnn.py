@@ -62,9 +62,9 @@ import libcst as cst
 from ..args import BoundArgs, Unbindable
 from ..emit import call, code, float_repr, literal
 from ..helpers import HELPERS, register
-from ._tf1 import activation_kw, dtype_of, initializer_of
-from ._tflearn import Untranslatable
-from ._keep_prob import DROPOUT_WRAPPERS, WRAPPER_KEEPS, WRAPPER_SIG, KeepProbResolver
+from ..translate.tf1 import activation_kw, dtype_of, initializer_of
+from ..translate.tflearn import Untranslatable
+from ..analysis.keep_prob import DROPOUT_WRAPPERS, WRAPPER_KEEPS, WRAPPER_SIG, KeepProbResolver
 from .base import CallRule, Case
 
 _REG = '@keras.saving.register_keras_serializable(package="tflearn_migrate")\n'

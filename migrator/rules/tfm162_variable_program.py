@@ -12,8 +12,8 @@ from ..args import BoundArgs, Unbindable
 from ..emit import call, literal, to_node
 from ..helpers import register
 from ..names import dotted
-from ._tf1 import dtype_of
-from ._tflearn import Untranslatable
+from ..translate.tf1 import dtype_of
+from ..translate.tflearn import Untranslatable
 from .base import Case, Rule
 
 TF1_TRAIN_STEP = register("TF1TrainStep", '''

@@ -8,8 +8,8 @@ from ..diagnostics import Applicability, Kind, Severity
 from ..emit import call, code, stmt, to_node
 from ..helpers import register
 from ..analysis.sharing import Sharing, TowerGroup, pretty
-from ._encoder import TowerCall, apply_encoder, encoder_statements, free_name, tower_calls
-from ._siamese import qnames, walk
+from ..translate.encoder import TowerCall, apply_encoder, encoder_statements, free_name, tower_calls
+from ..analysis.siamese import qnames, walk
 from . import tfm116_regression_dnn  # noqa: F401 - registers the tflearn_graph_inputs helper
 from .base import Case, Rule
 
@@ -235,7 +235,7 @@ def tf1_layer(name, make):
 def _program_stays_tf1(ctx, node: cst.CSTNode) -> bool:
     """A Keras encoder inside a Session program that TFM140 keeps as TF1 would be half a
     translation (and a second run would read it differently): such towers are not fixed."""
-    from ._tf1_program import TF1Program
+    from ..analysis.tf1_program import TF1Program
     from .tfm140_session_program import SessionProgram
 
     prog = ctx.analysis(TF1Program).program_of(node)

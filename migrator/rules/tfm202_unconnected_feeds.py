@@ -7,7 +7,7 @@ import libcst as cst
 from ..analysis.flow import Flow, ScopeFlow
 from ..diagnostics import Applicability, Kind, Severity
 from ..emit import code
-from ._siamese import qnames, walk
+from ..analysis.siamese import qnames, walk
 from .base import Case, Rule
 
 PLACEHOLDERS = ("tensorflow.placeholder", "tflearn.layers.core.input_data")

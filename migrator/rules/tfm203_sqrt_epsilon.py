@@ -5,7 +5,7 @@ import libcst as cst
 
 from ..diagnostics import Applicability, Kind, Severity
 from ..emit import code, expr, literal
-from ._siamese import definition, qnames, walk
+from ..analysis.siamese import definition, qnames, walk
 from .base import Case, Rule
 
 SQRT = ("tensorflow.sqrt", "tensorflow.math.sqrt", "keras.ops.sqrt", "keras.backend.sqrt",

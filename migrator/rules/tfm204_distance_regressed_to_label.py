@@ -5,9 +5,9 @@ import libcst as cst
 
 from ..diagnostics import Applicability, Kind, Severity
 from ..emit import code, expr, literal
-from ._siamese import (CONTRASTIVE_HELPER, bound_param, compiled_distance_model, distance_kind,
+from ..analysis.siamese import (CONTRASTIVE_HELPER, bound_param, compiled_distance_model, distance_kind,
                        label_convention, loss_family, qnames, tail, walk)
-from ._tflearn_model import REGRESSION, REGRESSION_SIG, TflearnProgram
+from ..analysis.tflearn_model import REGRESSION, REGRESSION_SIG, TflearnProgram
 from .base import Case, Rule
 from .tfm203_sqrt_epsilon import plus_epsilon
 
@@ -37,7 +37,7 @@ def _arg(call: cst.Call, kw: str, pos: int) -> cst.BaseExpression | None:
 
 def _is_constant(ctx, node: cst.BaseExpression) -> bool:
     """A number (or a name bound to one): ``MARGIN - d`` is a hinge, not a label regression."""
-    from ._siamese import resolve_literal
+    from ..analysis.siamese import resolve_literal
 
     v = resolve_literal(ctx, node, None)
     return isinstance(v, (int, float)) and not isinstance(v, bool)

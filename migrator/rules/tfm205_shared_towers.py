@@ -9,9 +9,9 @@ import libcst as cst
 from ..analysis.sharing import CELLS, GET_SCOPE, Sharing, TowerGroup, pretty
 from ..emit import call, code, stmt, to_node
 from ..names import dotted
-from ._encoder import apply_encoder, encoder_statements, free_name
+from ..translate.encoder import apply_encoder, encoder_statements, free_name
 from ..helpers import register
-from ._siamese import walk
+from ..analysis.siamese import walk
 from .tfm131_tf_layers import TF1_MODE_DROPOUT
 from .tfm201_unshared_towers import TF1_LAYER
 from .base import Case, Rule
@@ -137,13 +137,13 @@ class SharedPlan:
         from .tfm206_tflearn_reuse_towers import ReuseTowers
 
         tflearn_towers = ctx.analysis(ReuseTowers).by_call   # TFM206 builds those encoders
-        from ._tf1_store import store_function
+        from ..translate.tf1_store import store_function
 
         for g in sharing.groups:
             if g.verdict != "shared" or any(id(c) in tflearn_towers for c in g.calls):
                 continue
             if g.function is not None and store_function(ctx, g.function.body) is not None:
-                continue  # a model class built twice: its layers come from TF1's store (rules/_tf1_store.py)
+                continue  # a model class built twice: its layers come from TF1's store (translate/tf1_store.py)
             self.groups.append(g)
             k = id(g)
             why = self._why_not(g)

@@ -6,8 +6,8 @@ import libcst as cst
 from ..analysis.flow import Flow
 from ..analysis.sharing import Sharing
 from ..emit import code, literal
-from ._encoder import TowerCall, apply_encoder, encoder_statements, free_name, tower_calls
-from ._siamese import qnames, walk
+from ..translate.encoder import TowerCall, apply_encoder, encoder_statements, free_name, tower_calls
+from ..analysis.siamese import qnames, walk
 from .base import Case, Rule
 
 

@@ -8,8 +8,8 @@ import libcst as cst
 
 from ..analysis.flow import Flow
 from ..emit import code, literal, stmt
-from ._encoder import free_name
-from ._siamese import qnames, walk
+from ..translate.encoder import free_name
+from ..analysis.siamese import qnames, walk
 from .base import Case, Rule
 
 

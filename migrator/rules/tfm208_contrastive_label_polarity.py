@@ -5,7 +5,7 @@ import libcst as cst
 
 from ..diagnostics import Applicability, Kind, Severity
 from ..emit import code, literal
-from ._siamese import definition, tail, walk
+from ..analysis.siamese import definition, tail, walk
 from .base import Case, Rule
 
 _SQUARES = ("square", "pow", "power")

@@ -8,7 +8,7 @@ import libcst as cst
 from ..analysis.flow import Flow
 from ..diagnostics import Applicability, Kind, Severity
 from ..emit import code, expr
-from ._siamese import qnames, walk
+from ..analysis.siamese import qnames, walk
 from .base import Case, Rule
 
 INPUTS = ("tensorflow.placeholder", "tflearn.layers.core.input_data", "keras.Input", "keras.layers.Input")

@@ -8,9 +8,9 @@ import libcst as cst
 from ..diagnostics import Applicability, Kind, Severity
 from ..emit import code, literal
 from ..helpers import register
-from ._siamese import compiled_distance_model, walk
+from ..analysis.siamese import compiled_distance_model, walk
 from ..analysis.flow import Flow
-from ._tflearn_model import TflearnProgram
+from ..analysis.tflearn_model import TflearnProgram
 from .tfm301_raw_pixels import code_text
 from .base import Case, Rule
 

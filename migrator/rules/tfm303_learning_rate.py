@@ -5,8 +5,8 @@ import libcst as cst
 
 from ..diagnostics import Applicability, Kind, Severity
 from ..emit import code, literal
-from ._siamese import bound_param, matches, resolve_literal
-from ._tflearn_model import REGRESSION, REGRESSION_SIG
+from ..analysis.siamese import bound_param, matches, resolve_literal
+from ..analysis.tflearn_model import REGRESSION, REGRESSION_SIG
 from .base import Case, Rule
 
 # What counts as too high, per optimizer family: (reported at lr >= threshold, fixed value).

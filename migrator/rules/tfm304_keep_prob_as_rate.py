@@ -5,7 +5,7 @@ import libcst as cst
 
 from ..diagnostics import Applicability, Kind, Severity
 from ..emit import code, expr
-from ._siamese import matches, name_text, resolve_literal
+from ..analysis.siamese import matches, name_text, resolve_literal
 from .base import Case, Rule
 
 # calls whose ``rate`` parameter is a DROP probability: name -> index of ``rate`` when positional

@@ -5,7 +5,7 @@ import libcst as cst
 
 from ..diagnostics import Applicability, Kind, Severity
 from ..emit import code, expr
-from ._siamese import (CONTRASTIVE_HELPER, CONTRASTIVE_MARGIN, compiled_distance_model, distance_kind,
+from ..analysis.siamese import (CONTRASTIVE_HELPER, CONTRASTIVE_MARGIN, compiled_distance_model, distance_kind,
                        loss_family, qnames)
 from .base import Case, Rule
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from ..analysis.flow import Flow, load_names
+from .flow import Flow, load_names
 
 
 @dataclass
@@ -85,7 +85,7 @@ class TupleCalls:
         if any(len(prog.scope.by_name.get(n, ())) != 1 for n in names):
             raise _Decline()  # rebound: TFM140's rebinding groups are for single targets
         fn = self.flow.tuple_function(call, len(names), prog.scope)
-        from ._tf1_program import TF1Program
+        from .tf1_program import TF1Program
 
         if fn.name.value in self.ctx.analysis(TF1Program).trainable_functions():
             raise _Decline()  # a slice would build the helper's layers a second time
@@ -126,7 +126,7 @@ class TupleCalls:
             if not isinstance(body[i], cst.SimpleStatementLine):
                 raise _Decline()
         params = [p.name.value for p in fn.params.params if p.name.value in reached]
-        from ._encoder import free_name
+        from ..translate.encoder import free_name
 
         if self._taken is None:
             self._taken = {d.name for s in self.flow.scopes.values() for d in s.defs} | set(self.flow.functions)
@@ -140,7 +140,7 @@ class TupleCalls:
     def slices_after(self, fn: cst.FunctionDef, translated) -> list[Slice]:
         """The slices of ``fn`` some split statement of a translated program calls
         (``translated(prog)``: whether TFM140 translates it)."""
-        from ._tf1_program import TF1Program
+        from .tf1_program import TF1Program
 
         if not hasattr(self, "_calls_of"):  # function name -> [(program, statement)], one walk
             self._calls_of: dict[str, list] = {}

@@ -16,11 +16,11 @@ from typing import TYPE_CHECKING
 
 import libcst as cst
 
-from ..analysis.flow import Flow
+from .flow import Flow
 from ..emit import call, literal
 from ..helpers import register
-from ._tflearn import Untranslatable
-from ._tflearn_model import TflearnProgram
+from ..translate.tflearn import Untranslatable
+from .tflearn_model import TflearnProgram
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..engine import FileContext

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 import libcst as cst
 
 from ..emit import call, code, literal, to_node
-from ._tflearn import Untranslatable
+from .tflearn import Untranslatable
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..engine import FileContext
@@ -126,7 +126,7 @@ def initializer_of(ctx: "FileContext", node: cst.BaseExpression | None, orig: cs
     which must then be the same as TF's default for that argument)."""
     if node is None or (isinstance(node, cst.Name) and node.value == "None"):
         return None
-    from ._tflearn import CONTRIB_TRUNC_SCALE
+    from .tflearn import CONTRIB_TRUNC_SCALE
 
     q = ctx.legacy_name(orig.func if isinstance(orig, cst.Call) else orig) if orig is not None else None
     if q is None:

@@ -12,8 +12,8 @@ from __future__ import annotations
 import libcst as cst
 
 from ..emit import code, literal
-from ._tf1_program import TF1Program, _walk
-from ._tflearn import Untranslatable
+from .tf1_program import TF1Program, _walk
+from ..translate.tflearn import Untranslatable
 
 NN_DROPOUT = ("tensorflow.nn.dropout", "tensorflow.contrib.layers.dropout")
 DROPOUT_WRAPPERS = ("tensorflow.contrib.rnn.DropoutWrapper", "tensorflow.nn.rnn_cell.DropoutWrapper",
@@ -49,7 +49,7 @@ def module_number(ctx, value: cst.BaseExpression):
     val = literal(value, None)
     if val is not None or not isinstance(value, cst.Name):
         return val
-    from ..analysis.flow import Flow
+    from .flow import Flow
 
     flow = ctx.analysis(Flow)
     mod = flow.scopes.get(id(ctx.module))
@@ -93,7 +93,7 @@ def run_constant(ctx, value: cst.BaseExpression):
         return float(val)
     if not (isinstance(value, cst.Attribute) and isinstance(value.value, cst.Name)):
         return None
-    from ..analysis.flow import Flow
+    from .flow import Flow
 
     flow = ctx.analysis(Flow)
     mod = flow.scopes.get(id(ctx.module))
@@ -188,7 +188,7 @@ class KeepProbResolver:
         it is not such a placeholder. ``flags``: a flag value (``FLAGS.keep``, fixed for the
         run) fed by every training run counts as such a constant (returned as an expression);
         the class's other runs must feed 1.0."""
-        from ..analysis.tf1_classes import TF1Classes, _self_attr
+        from .tf1_classes import TF1Classes, _self_attr
 
         tc = self.ctx.analysis(TF1Classes)
         if not flags:
@@ -241,7 +241,7 @@ class KeepProbResolver:
     def _param_of(self, name: str, at: cst.CSTNode):
         """(function, parameter index) when ``name`` is a parameter of the function holding ``at``,
         never rebound there; None otherwise."""
-        from ..analysis.flow import Flow
+        from .flow import Flow
 
         flow = self.ctx.analysis(Flow)
         scope = flow.scope_of(at)
@@ -260,7 +260,7 @@ class KeepProbResolver:
         every call of that function in the file passes the same plain name for it, from one scope
         (a tower function called once per input with the program's keep placeholder): that name
         (the first call's)."""
-        from ..analysis.flow import Flow
+        from .flow import Flow
 
         found = self._param_of(name, at)
         if found is None or found[0] not in self.ctx.module.body:

@@ -36,7 +36,7 @@ from typing import Any, Iterable
 import libcst as cst
 
 from ..cstcache import children
-from ..analysis.flow import Flow, ScopeFlow, load_names, target_names
+from .flow import Flow, ScopeFlow, load_names, target_names
 from ..emit import code, literal
 from ..names import dotted
 
@@ -322,7 +322,7 @@ def _feed_renames(ctx, feed: cst.Dict) -> dict[str, str]:
     never sees -> the unfed ones it needs); empty unless that fix applies to ``feed``."""
     if not ctx.options.fixes or not ctx.rule_active("TFM202"):
         return {}
-    from .tfm202_unconnected_feeds import Feeds
+    from ..rules.tfm202_unconnected_feeds import Feeds
 
     sf = ctx.analysis(Feeds).by_dict.get(id(feed))
     return dict(sf.mapping) if sf is not None else {}
@@ -461,7 +461,7 @@ class TF1Program:
         """The name of the Keras model TFM140 builds for ``prog`` (free in the whole file)."""
         cache = self.__dict__.setdefault("_model_names", {})
         if id(prog) not in cache:
-            from ._encoder import free_name
+            from ..translate.encoder import free_name
 
             taken = self.__dict__.get("_taken_names")  # once per file, not once per program
             if taken is None:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import libcst as cst
 
 from ..cstcache import walk as _walk  # pre-order, memoised children
-from ..analysis.flow import Def, Flow, load_names
+from .flow import Def, Flow, load_names
 from ..args import BoundArgs, Unbindable
 from ..emit import literal
 

@@ -31,10 +31,10 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from ..analysis.flow import Flow, load_names, target_names
+from .flow import Flow, load_names, target_names
 from ..cstcache import walk
 from ..emit import code, literal
-from ._tf1_program import Program, Run, TF1Program, _arg
+from .tf1_program import Program, Run, TF1Program, _arg
 
 
 class ProgramTodo(Exception):

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, Iterable
 import libcst as cst
 
 from ..cstcache import walk  # pre-order, memoised children
-from ..analysis.flow import Flow
+from .flow import Flow
 from ..args import BoundArgs, Unbindable
 from ..emit import literal
 from ..names import canonical, dotted

@@ -7,8 +7,8 @@ import libcst as cst
 
 from ..args import BoundArgs, Unbindable
 from ..emit import apply_layer, call, wrap_long_call
-from ._tflearn import Untranslatable, activation
-from .base import CallRule
+from .tflearn import Untranslatable, activation
+from ..rules.base import CallRule
 
 
 class LayerRule(CallRule):

@@ -28,10 +28,10 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from ..analysis.flow import Flow
+from .flow import Flow
 from ..cstcache import walk
 from ..emit import code, literal
-from ._tf1_program import Program, TF1Program, _arg
+from .tf1_program import Program, TF1Program, _arg
 
 _CREATORS = {"tensorflow.train.get_or_create_global_step": "int64",
              "tensorflow.train.create_global_step": "int64"}
@@ -383,6 +383,6 @@ class StepCounters:
 
 
 def _alternative(prog: Program) -> bool:
-    from ._fit_loop import alternative_train_ops
+    from .fit_loops import alternative_train_ops
 
     return alternative_train_ops(prog)

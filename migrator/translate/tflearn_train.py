@@ -35,7 +35,7 @@ import libcst as cst
 from ..args import BoundArgs
 from ..emit import call, code, literal, to_node, wrap_long_call
 from ..helpers import register
-from ._tflearn import Untranslatable
+from .tflearn import Untranslatable
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..engine import FileContext
@@ -242,7 +242,7 @@ def loss(ctx: "FileContext", b: BoundArgs, name: str = "loss", to_one_hot: bool 
         lname = "categorical_crossentropy"
     else:
         node, orig = b.node(name), b.orig(name)
-        from ._siamese import CONTRASTIVE_HELPER
+        from ..analysis.siamese import CONTRASTIVE_HELPER
         if isinstance(node, cst.Name) and node.value == CONTRASTIVE_HELPER and not (
                 isinstance(orig, cst.Name) and orig.value == CONTRASTIVE_HELPER):
             return node  # TFM204 put its (Keras-order) contrastive loss in place of the file's loss
