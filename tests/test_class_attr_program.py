@@ -53,10 +53,16 @@ def test_yoon28_translates_completely(fixes):
     assert again.code == code
 
 
-def test_training_run_fetching_metrics_with_dropout_stays_marked():
+def test_training_run_fetching_metrics_with_dropout_reads_the_training_pass():
     """Keras' predict runs in inference mode: with dropout the metrics TF1 fetched from the
-    training forward pass are not what an evaluation computes - kept, with the reason."""
+    training forward pass are not what an evaluation computes. The training step returns them
+    from its own forward pass (FetchingLossModel: ``train_on_batch(...)["fetched"]``); never an
+    evaluation after the step. (``tf.layers.dropout`` without ``training=`` never drops in TF1:
+    the dropout here is ``tf.nn.dropout`` with a constant keep probability.)"""
     src = YOON28.read_text().replace(
-        "l1dist = tf.abs(self.h1 - self.h2)", "l1dist = tf.layers.dropout(tf.abs(self.h1 - self.h2), 0.5)")
+        "l1dist = tf.abs(self.h1 - self.h2)", "l1dist = tf.nn.dropout(tf.abs(self.h1 - self.h2), 0.5)")
+    assert src != YOON28.read_text()
     code = migrate_source(src, path=str(YOON28), options=Options(fixes=False)).code
-    assert "the training run fetches tensors besides the loss and the graph has" in code
+    assert "keras.layers.Dropout(0.5)" in code
+    assert "FetchingLossModel([self.x_1, self.x_2, self.y], [self.loss, self.precision" in code
+    assert 'train_on_batch([x1, x2, y], return_dict=True)["fetched"]' in code
