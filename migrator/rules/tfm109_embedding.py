@@ -5,9 +5,7 @@ from ..args import BoundArgs
 from ..translate.layer import LayerRule
 from ..translate.tflearn import check_scope, initializer, name_kwarg
 from .base import Case
-
-SIG = ("incoming, input_dim, output_dim, validate_indices=False, weights_init='truncated_normal', "
-       "trainable=True, restore=True, reuse=False, scope=None, name='Embedding'")
+from ..translate.tflearn import EMBEDDING_SIG as SIG
 
 
 class Embedding(LayerRule):

@@ -487,7 +487,7 @@ class Recurrent(LayerRule):
         dim = None
         try:
             if q == "tflearn.layers.embedding_ops.embedding":
-                from .tfm109_embedding import SIG as EMB_SIG
+                from ..translate.tflearn import EMBEDDING_SIG as EMB_SIG
                 dim = BoundArgs(orig, EMB_SIG).value("output_dim", None)
             elif q == "tflearn.layers.core.input_data":
                 shape = BoundArgs(orig, "shape=None, placeholder=None, dtype=None, data_preprocessing=None, "

@@ -85,15 +85,6 @@ def tf1_shape(t):
 ''', imports=[("keras", None, None)])
 
 
-TF1_ADD = register("tf1_add", '''
-def tf1_add(x, y):
-    # TF1's x + y. Keras 3's add on the TensorFlow backend (keras.ops.add, + of Keras tensors)
-    # takes x of shape (1, n) plus y of shape (n, 1) for a bias add when n is known and returns
-    # shape (1, n); x - (-y) is the same sum, exactly, broadcast as TF1 did
-    return keras.ops.subtract(x, keras.ops.negative(y))
-''', imports=[("keras", None, None)])
-
-
 TF1_EYE_LIKE = register("tf1_eye_like", '''
 class TF1EyeLike(keras.layers.Layer):
     # the identity matrix of a size read from a tensor when it runs: keras.ops.eye needs an int

@@ -11,35 +11,10 @@ from ..translate.tflearn import Untranslatable
 from ..helpers import register
 from ..translate.tf1_store import scoped_layer, store_function
 from .base import Case, CallRule
+from ..translate.tf1_helpers import FIXED_MODE_BN
 
 _WEIGHTED = ("dense", "conv2d", "conv1d", "batch_normalization")  # layers with variables
 
-FIXED_MODE_BN = register("FixedModeBatchNormalization", '''
-class FixedModeBatchNormalization(keras.layers.BatchNormalization):
-    # TF1 batch_normalization(training=<a constant>): always in that mode. A functional Keras
-    # model passes its own training flag to every layer call, overriding training=False written
-    # at the call; TF1 kept using the moving statistics (and trained gamma/beta) instead
-
-    def __init__(self, training=False, **kwargs):
-        super().__init__(**kwargs)
-        self.fixed_training = training
-
-    def call(self, inputs, training=None, mask=None):
-        return super().call(inputs, training=self.fixed_training, mask=mask)
-
-    def get_config(self):
-        return {**super().get_config(), "training": self.fixed_training}
-''', imports=[("keras", None, None)])
-
-TF1_MODE_DROPOUT = register("TF1ModeDropout", '''
-class TF1ModeDropout(keras.layers.Dropout):
-    # TF1 tf.layers.dropout(training=<a Python bool>): the mode of each call was fixed when the
-    # graph was built (a training tower drops units whenever it runs, an evaluation tower never),
-    # while a functional Keras model passes ITS training flag to every layer call - the call pins it
-
-    def call(self, inputs, training=None, tf1_training=None):
-        return super().call(inputs, training=training if tf1_training is None else bool(tf1_training))
-''', imports=[("keras", None, None)])
 
 TF1_MODE_BN = register("TF1ModeBatchNormalization", '''
 class TF1ModeBatchNormalization(keras.layers.BatchNormalization):

@@ -11,7 +11,7 @@ from ..translate.tf1 import initializer_of
 from ..analysis.tf1_program import _walk
 from ..translate.tflearn import Untranslatable
 from .base import Case, Rule
-from .tfm131_tf_layers import FIXED_MODE_BN
+from ..translate.tf1_helpers import FIXED_MODE_BN
 
 _BN = "tensorflow.nn.batch_normalization"
 _MOMENTS = "tensorflow.nn.moments"

@@ -7,7 +7,7 @@ import libcst as cst
 from ..analysis.sharing import kept_scope_marker
 from ..analysis.tf1_program import TF1Program
 from ..translate.tf1_store import store_function
-from .tfm158_tf1_rnn import _out as _rnn_out
+from ..translate.tf1_helpers import helper_example_output as _rnn_out
 from .base import Case, Rule
 
 _SCOPES = ("tensorflow.variable_scope", "tensorflow.name_scope")
@@ -220,7 +220,7 @@ class VariableScope(Rule):
         from ..analysis.flow import Flow
         from ..analysis.sharing import GET_VARIABLE, Sharing
         from ..analysis.tf1_program import _walk
-        from .tfm158_tf1_rnn import LOOP_SIGS
+        from ..translate.tf1 import RNN_LOOP_SIGS as LOOP_SIGS
 
         inner = [n for n in _walk(w.body) if isinstance(n, cst.Call)]
         if any(id(n) in self.ctx.analysis(Sharing).layer_vars for n in inner):

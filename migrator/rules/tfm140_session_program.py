@@ -40,8 +40,8 @@ from ..helpers import HELPERS, register
 from ..analysis.flow import target_names
 from ..analysis.fit_loops import FitLoops, ProgramTodo, model_info
 from ..analysis.keep_prob import dropout_keep_arg, dropout_rate_arg
-from .tfm144_class_program import LOSS_MODEL
-from .tfm158_tf1_rnn import _out as _rnn_out
+from ..translate.tf1_helpers import LOSS_MODEL
+from ..translate.tf1_helpers import helper_example_output as _rnn_out
 from ..translate.tflearn import Untranslatable
 from ..analysis.tf1_program import INITIALIZERS, SESSIONS, Program, Run, TF1Program, _arg
 from .base import Case, Rule

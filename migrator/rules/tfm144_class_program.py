@@ -63,19 +63,9 @@ from ..emit import call, expr, literal, stmt, to_node
 from ..helpers import register
 from ..analysis.tf1_program import INITIALIZERS, SAVERS, SESSIONS
 from .base import Case, Rule
-from .tfm130_ops import TF1_ADD as _TF1_ADD
-from .tfm151_regularization_losses import CLASS_LOSSES as _CLASS_LOSSES
-
-LOSS_MODEL = register("LossModel", '''
-class LossModel(keras.Model):
-    """A functional model whose output IS the TF1 loss tensor (its labels are inputs too)."""
-
-    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
-        loss = keras.ops.sum(y_pred)
-        if training and self.losses:  # layer regularizers: the REGULARIZATION_LOSSES a TF1 loss added
-            loss = loss + keras.ops.sum(self.losses)
-        return loss
-''', imports=[("keras", None, None)])
+from ..translate.tf1_helpers import TF1_ADD as _TF1_ADD
+from ..translate.tf1_helpers import CLASS_LOSSES as _CLASS_LOSSES
+from ..translate.tf1_helpers import LOSS_MODEL
 
 
 FETCHING_LOSS_MODEL = register("FetchingLossModel", '''
@@ -395,7 +385,6 @@ _OPTIMIZE_TWICE_AFTER = (
         '        feed = {net.x: X, net.y: Y, net.is_training: False}\n'
         '        s = sess.run(net.summary_op, feed_dict=feed)  # TODO(tflearn-migrate): TFM144 run kept: class Net: no train op minimizes its loss\n'
         '    print(ev.evaluate(X, Y))\n')
-
 
 
 _MF_MODEL = (

@@ -32,7 +32,7 @@ from ..cstcache import walk
 from ..emit import call, expr, literal, stmt
 from ..analysis.tf1_program import INITIALIZERS, SAVERS, SESSIONS, Program, TF1Program
 from .base import Case, Rule
-from .tfm144_class_program import LOSS_MODEL  # noqa: F401  (registers the LossModel helper)
+from ..translate.tf1_helpers import LOSS_MODEL  # noqa: F401  (registers the LossModel helper)
 
 _STEP_CREATORS = ("tensorflow.train.get_or_create_global_step", "tensorflow.train.create_global_step",
                   "tensorflow.train.get_global_step")

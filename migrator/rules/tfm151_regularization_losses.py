@@ -163,60 +163,6 @@ def regularizer_of(ctx, node: cst.BaseExpression | None, orig: cst.BaseExpressio
     return call("keras.regularizers.L2", half), None
 
 
-CLASS_LOSSES = register("tf1_regularization_losses", '''
-class TF1RegularizationPenalties(keras.layers.Layer):
-    """The penalties of regularized weights that other layers own, computed from their current
-    values as tensors of the graph (called on a tensor of it only to be placed there): a loss
-    adding them follows every update, as TF1's REGULARIZATION_LOSSES tensors did."""
-
-    def __init__(self, variables, **kwargs):
-        super().__init__(**kwargs)
-        self._variables = lambda: variables  # not tracked: the layers that made them own them
-
-    def call(self, anchor):
-        return [v.regularizer(keras.ops.convert_to_tensor(v)) for v in self._variables()]
-
-    def compute_output_spec(self, anchor):
-        return [keras.KerasTensor((), dtype=v.dtype) for v in self._variables()]
-
-
-def tf1_regularization_losses(owner):
-    """tf.get_collection(tf.GraphKeys.REGULARIZATION_LOSSES) read while a TF1 model class built its
-    graph: one penalty per regularized weight of the layers that computed the tensors the object
-    holds so far (inputs first), each weight once (TF1 applied a variable's regularizer when it
-    made the variable; towers sharing it made it once). The object's loss adds them itself, as in
-    TF1 (the LossModel trains on that loss alone, not on Keras' model.losses)."""
-    tensors = [t for t in vars(owner).values() if isinstance(t, keras.KerasTensor)]
-    ops, seen, todo = [], set(), list(tensors)
-    while todo:
-        op = todo.pop(0)._keras_history[0]
-        if id(op) in seen:
-            continue
-        seen.add(id(op))
-        ops.append(op)
-        for node in op._inbound_nodes:
-            todo.extend(node.input_tensors)
-    variables, taken = [], set()
-    for op in reversed(ops):
-        for layer in op._flatten_layers(include_self=True) if isinstance(op, keras.layers.Layer) else []:
-            for w in layer.trainable_weights if not layer._layers else []:
-                if getattr(w, "regularizer", None) is not None and id(w) not in taken:
-                    taken.add(id(w))
-                    variables.append(w)
-    if not variables:
-        return []
-    anchor = next((t for t in tensors if not isinstance(t._keras_history[0], keras.layers.InputLayer)), tensors[0])
-    return list(TF1RegularizationPenalties(variables)(anchor))
-
-
-def tf1_regularization_loss(owner):
-    """tf.losses.get_regularization_loss() read while a TF1 model class built its graph: the sum
-    of :func:`tf1_regularization_losses` (0.0 when there is none, as TF1)."""
-    losses = tf1_regularization_losses(owner)
-    return keras.ops.sum(keras.ops.stack(losses)) if losses else 0.0
-''', imports=[("keras", None, None)])
-
-
 APPLY = register("tf1_apply_regularization", '''
 def tf1_apply_regularization(regularizer, weights_list):
     """tf.contrib.layers.apply_regularization: the sum of the regularizer applied to each tensor

@@ -6,7 +6,7 @@ from ..emit import call, literal
 from ..helpers import register
 from ..translate.tflearn import Untranslatable
 from .base import Case, CallRule
-from .tfm130_ops import TF1_ADD  # registers the tf1_add helper these helpers call
+from ..translate.tf1_helpers import TF1_ADD  # registers the tf1_add helper these helpers call
 
 _K = (("keras", None, None),)
 

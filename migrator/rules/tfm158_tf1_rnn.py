@@ -61,11 +61,13 @@ import libcst as cst
 
 from ..args import BoundArgs, Unbindable
 from ..emit import call, code, float_repr, literal
-from ..helpers import HELPERS, register
+from ..helpers import register
 from ..translate.tf1 import activation_kw, dtype_of, initializer_of
 from ..translate.tflearn import Untranslatable
 from ..analysis.keep_prob import DROPOUT_WRAPPERS, WRAPPER_KEEPS, WRAPPER_SIG, KeepProbResolver
 from .base import CallRule, Case
+from ..translate.tf1_helpers import helper_example_output as _out
+from ..translate.tf1 import RNN_LOOP_SIGS as LOOP_SIGS
 
 _REG = '@keras.saving.register_keras_serializable(package="tflearn_migrate")\n'
 _K = (("keras", None, None),)
@@ -347,16 +349,6 @@ CELL_SIGS = {
     "BasicRNNCell": "num_units, activation=None, reuse=None, name=None, dtype=None",
     "MultiRNNCell": "cells, state_is_tuple=True",
 }
-LOOP_SIGS = {
-    "static_rnn": "cell, inputs, initial_state=None, dtype=None, sequence_length=None, scope=None",
-    "dynamic_rnn": "cell, inputs, sequence_length=None, initial_state=None, dtype=None, parallel_iterations=None, "
-                   "swap_memory=False, time_major=False, scope=None",
-    "static_bidirectional_rnn": "cell_fw, cell_bw, inputs, initial_state_fw=None, initial_state_bw=None, "
-                                "dtype=None, sequence_length=None, scope=None",
-    "bidirectional_dynamic_rnn": "cell_fw, cell_bw, inputs, sequence_length=None, initial_state_fw=None, "
-                                 "initial_state_bw=None, dtype=None, parallel_iterations=None, swap_memory=False, "
-                                 "time_major=False, scope=None",
-}
 # the helper's parameters, in order, for each loop
 _LOOP_ARGS = {
     "static_rnn": ("cell", "inputs", "initial_state", "sequence_length"),
@@ -368,11 +360,6 @@ _LOOP_ARGS = {
 }
 _CELL_HELPER = {"BasicLSTMCell": "TF1LSTMCell", "LSTMCell": "TF1LSTMCell", "GRUCell": "TF1GRUCell",
                 "BasicRNNCell": "TF1BasicRNNCell", "MultiRNNCell": "TF1MultiRNNCell"}
-
-
-def _out(imports: str, helpers, body: str) -> str:
-    """Expected example output: the imports, the helpers' definitions, ``body``."""
-    return imports + "\n\n" + "".join(f"# tflearn-migrate helper: {h}\n{HELPERS[h].code}\n\n" for h in helpers) + body
 
 
 def _number(node) -> bool:

@@ -6,7 +6,7 @@ from ..args import BoundArgs, Unbindable
 from ..emit import call, literal
 from ..helpers import register
 from .base import Case, CallRule
-from .tfm162_variable_program import TF1_TRAIN_RUN, TF1_TRAIN_STEP
+from ..translate.tf1_helpers import TF1_TRAIN_RUN, TF1_TRAIN_STEP
 
 TF1_NCE_LOSS = register("tf1_nce_loss", '''
 def tf1_log_uniform_candidate_sampler(true_classes, num_true, num_sampled, unique, range_max):

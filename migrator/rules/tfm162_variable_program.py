@@ -10,61 +10,12 @@ import libcst as cst
 from .. import cstcache
 from ..args import BoundArgs, Unbindable
 from ..emit import call, literal, to_node
-from ..helpers import register
 from ..names import dotted
 from ..translate.tf1 import dtype_of
 from ..translate.tflearn import Untranslatable
 from .base import Case, Rule
+from ..translate.tf1_helpers import TF1_TRAIN_STEP
 
-TF1_TRAIN_STEP = register("TF1TrainStep", '''
-class TF1TrainStep(keras.Model):
-    """TF1 ``train_op = optimizer.minimize(loss, var_list=variables)`` over tf.Variables, run by
-    ``sess.run(train_op, feed_dict)``: ``train_op.step(*fed)`` does one step of ``optimizer`` on
-    ``loss(*fed)`` (summed, as TF1 differentiated a non-scalar loss) over ``variables`` (TF1's
-    var_list; by default every trainable variable made before minimize - one the loss does not
-    read gets no gradient and no update, as in TF1), eagerly through Keras' own train step; it
-    returns the loss before the update (what a TF1 run fetching the loss got)."""
-
-    def __init__(self, optimizer, loss_fn, variables):
-        super().__init__()
-        self.loss_fn = loss_fn
-        self.tracked = list(variables)
-        self._step_optimizer = optimizer
-        self._step_args = ()
-
-    def call(self, x):
-        return x
-
-    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
-        return keras.ops.sum(self.loss_fn(*self._step_args))
-
-    def step(self, *args):
-        if not self.compiled:
-            self.compile(optimizer=self._step_optimizer, run_eagerly=True, jit_compile=False)
-        self._step_args = args
-        loss = self.train_on_batch(np.zeros((1, 1), "float32"))
-        self._step_args = ()
-        return loss
-''', imports=[("keras", None, None), ("numpy", None, "np")])
-
-TF1_TRAIN_RUN = register("tf1_train_run", """
-def tf1_train_run(steps, fetches):
-    # TF1 sess.run([train ops and their losses], feed): every op's gradients and fetched loss
-    # come from the values the variables had before the run (read once for the run), each op
-    # applied by its own optimizer; a train op fetches None, a loss its value before the update
-    before = [[keras.ops.convert_to_numpy(v) for v in op.tracked] for op, _ in steps]
-    losses, after = [], []
-    for op, args in steps:
-        for (other, _), values in zip(steps, before):
-            for v, x in zip(other.tracked, values):
-                v.assign(x)
-        losses.append(op.step(*args))
-        after.append([keras.ops.convert_to_numpy(v) for v in op.tracked])
-    for (op, _), values in zip(steps, after):
-        for v, x in zip(op.tracked, values):
-            v.assign(x)
-    return [None if i is None else losses[i] for i in fetches]
-""", imports=[("keras", None, None)], requires=("TF1TrainStep",))
 
 _PLACEHOLDER = ("tensorflow.placeholder", "tensorflow.compat.v1.placeholder")
 _VARIABLE = ("tensorflow.Variable", "tensorflow.compat.v1.Variable")

@@ -6,90 +6,10 @@ from __future__ import annotations
 import libcst as cst
 
 from .. import cstcache
-from ..helpers import register
 from .base import Case, Rule
+from ..translate.tf1_helpers import FROM_SLICES, TF1_DATASET
 
-FROM_SLICES = "tensorflow.data.Dataset.from_tensor_slices"
 _METHODS = {"repeat": 1, "batch": 2, "prefetch": 1}  # supported methods: most positional arguments
-
-TF1_DATASET = register("TF1Dataset", '''
-class TF1Dataset:
-    """An eager tf.data.Dataset made by from_tensor_slices / repeat / batch / prefetch: the same
-    elements in the same order, as NumPy arrays (tuples and dicts of them)."""
-
-    def __init__(self, make):
-        self._make = make
-
-    @staticmethod
-    def from_tensor_slices(tensors):
-        def convert(t):
-            if isinstance(t, tuple):
-                return tuple(convert(v) for v in t)
-            if isinstance(t, dict):
-                return {k: convert(v) for k, v in t.items()}
-            a = np.asarray(t)
-            if not isinstance(t, np.ndarray) and a.dtype in (np.float64, np.int64):
-                a = a.astype(np.float32 if a.dtype == np.float64 else np.int32)  # TF's Python conversion
-            return a
-
-        tensors = convert(tensors)
-        n = len(keras.tree.flatten(tensors)[0])
-
-        def make():
-            for i in range(n):
-                yield keras.tree.map_structure(lambda a: a[i], tensors)
-        return TF1Dataset(make)
-
-    def repeat(self, count=None):
-        def make():
-            k = 0
-            while count is None or count < 0 or k < count:
-                empty = True
-                for element in self._make():
-                    empty = False
-                    yield element
-                if empty:
-                    return
-                k += 1
-        return TF1Dataset(make)
-
-    def batch(self, batch_size, drop_remainder=False):
-        def make():
-            buf = []
-            for element in self._make():
-                buf.append(element)
-                if len(buf) == batch_size:
-                    yield keras.tree.map_structure(lambda *xs: np.stack(xs), *buf)
-                    buf = []
-            if buf and not drop_remainder:
-                yield keras.tree.map_structure(lambda *xs: np.stack(xs), *buf)
-        return TF1Dataset(make)
-
-    def prefetch(self, buffer_size):
-        return self
-
-    def __iter__(self):
-        return TF1DatasetIterator(self._make())
-
-
-class TF1DatasetIterator:
-    """tfe.Iterator(dataset): ``next()``, ``get_next()`` and Python's ``next``."""
-
-    def __init__(self, elements):
-        self._elements = elements
-
-    def __iter__(self):
-        return self
-
-    def __next__(self):
-        return next(self._elements)
-
-    def next(self):
-        return next(self._elements)
-
-    def get_next(self):
-        return next(self._elements)
-''', imports=[("keras", None, None), ("numpy", None, "np")])
 
 
 class EagerDatasets:

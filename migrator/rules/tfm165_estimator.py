@@ -11,7 +11,7 @@ from ..args import BoundArgs, Unbindable
 from ..emit import call, literal
 from ..helpers import register
 from .base import Case, Rule
-from .tfm144_class_program import LOSS_MODEL  # registers the LossModel helper
+from ..translate.tf1_helpers import LOSS_MODEL  # registers the LossModel helper
 
 ESTIMATOR = "tensorflow.estimator.Estimator"
 SPEC = "tensorflow.estimator.EstimatorSpec"

@@ -20,7 +20,7 @@ import libcst as cst
 from ..analysis.graph_datasets import GraphDatasets, seeded_file
 from ..helpers import register
 from .base import Case, Rule
-from .tfm164_eager_dataset import FROM_SLICES, TF1_DATASET
+from ..translate.tf1_helpers import FROM_SLICES, TF1_DATASET
 
 _METHODS = {"repeat": 1, "batch": 2, "prefetch": 1, "shuffle": 1}
 

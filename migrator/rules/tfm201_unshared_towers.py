@@ -6,7 +6,6 @@ import libcst as cst
 from ..analysis.flow import Flow
 from ..diagnostics import Applicability, Kind, Severity
 from ..emit import call, code, stmt, to_node
-from ..helpers import register
 from ..analysis.sharing import Sharing, TowerGroup, pretty
 from ..translate.encoder import TowerCall, apply_encoder, encoder_statements, free_name, tower_calls
 from ..analysis.siamese import qnames, walk
@@ -215,23 +214,6 @@ class Towers:
         return False
 
 
-TF1_LAYER = register("tf1_layer", '''
-TF1_LAYERS = {}
-
-
-def tf1_layer(name, make):
-    # TF1's variable store: the layer whose variables get_variable created under `name` is made
-    # once; a later call under reuse (another tower) gets the same layer, so the same weights.
-    # A new graph (tf.reset_default_graph -> keras.backend.clear_session, which restarts Keras'
-    # uid counters) starts an empty store, as TF1's
-    if keras.backend.get_uid("tf1_layer") == 1:
-        TF1_LAYERS.clear()
-    if name not in TF1_LAYERS:
-        TF1_LAYERS[name] = make()
-    return TF1_LAYERS[name]
-''', imports=[("keras", None, None)])
-
-
 def _program_stays_tf1(ctx, node: cst.CSTNode) -> bool:
     """A Keras encoder inside a Session program that TFM140 keeps as TF1 would be half a
     translation (and a second run would read it differently): such towers are not fixed."""
@@ -293,7 +275,6 @@ def _compared(body, names: list[str], module: cst.Module | None = None) -> bool:
                 if isinstance(n, (cst.BinaryOperation, cst.Call, cst.List, cst.Tuple)) and len(_loads(n) & wanted) >= 2:
                     return True
     return False
-
 
 
 _VARIABLE_REUSE = ("import tensorflow as tf\n\n"

@@ -4,9 +4,10 @@ from __future__ import annotations
 import libcst as cst
 
 from ..diagnostics import Applicability, Kind, Severity
-from ..emit import code, expr, literal
+from ..emit import code, literal
 from ..analysis.siamese import definition, qnames, walk
 from .base import Case, Rule
+from ..translate.encoder import plus_epsilon
 
 SQRT = ("tensorflow.sqrt", "tensorflow.math.sqrt", "keras.ops.sqrt", "keras.backend.sqrt",
         "keras.ops.numpy.sqrt")
@@ -32,20 +33,6 @@ def has_square(ctx, node: cst.CSTNode) -> bool:
             if isinstance(n.operator, cst.Multiply) and n.left.deep_equals(n.right):
                 return True
     return False
-
-
-# operands that can take ``+ eps`` without parentheses (``a - b + eps`` is ``(a - b) + eps``)
-_ADDABLE = (cst.Add, cst.Subtract, cst.Multiply, cst.Divide, cst.FloorDivide, cst.Modulo, cst.Power,
-            cst.MatrixMultiply)
-
-
-def plus_epsilon(x: cst.BaseExpression) -> cst.BaseExpression:
-    """``x + keras.config.epsilon()``, ``x`` in parentheses where precedence needs them."""
-    if not (isinstance(x, (cst.Call, cst.Name, cst.Attribute, cst.Subscript, cst.Integer, cst.Float))
-            or isinstance(x, cst.BinaryOperation) and isinstance(x.operator, _ADDABLE) and not x.lpar
-            or x.lpar):
-        x = x.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
-    return expr("{x} + keras.config.epsilon()", x=x)
 
 
 def is_guarded(ctx, node: cst.BaseExpression) -> bool:

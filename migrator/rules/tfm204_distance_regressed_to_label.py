@@ -9,7 +9,7 @@ from ..analysis.siamese import (CONTRASTIVE_HELPER, bound_param, compiled_distan
                        label_convention, loss_family, qnames, tail, walk)
 from ..analysis.tflearn_model import REGRESSION, REGRESSION_SIG, TflearnProgram
 from .base import Case, Rule
-from .tfm203_sqrt_epsilon import plus_epsilon
+from ..translate.encoder import plus_epsilon
 
 MARGIN = 1.0
 _MEANS = ("mean", "reduce_mean", "reduce_sum", "sum")

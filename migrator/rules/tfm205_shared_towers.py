@@ -12,8 +12,8 @@ from ..names import dotted
 from ..translate.encoder import apply_encoder, encoder_statements, free_name
 from ..helpers import register
 from ..analysis.siamese import walk
-from .tfm131_tf_layers import TF1_MODE_DROPOUT
-from .tfm201_unshared_towers import TF1_LAYER
+from ..translate.tf1_helpers import TF1_MODE_DROPOUT
+from ..translate.tf1_helpers import TF1_LAYER
 from .base import Case, Rule
 
 _REUSE_PARAM = re.compile(r"reus", re.I)

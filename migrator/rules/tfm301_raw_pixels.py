@@ -10,6 +10,7 @@ from ..diagnostics import Applicability, Kind, Severity
 from ..emit import code, expr
 from ..analysis.siamese import qnames, walk
 from .base import Case, Rule
+from ..translate.tflearn import code_text
 
 INPUTS = ("tensorflow.placeholder", "tflearn.layers.core.input_data", "keras.Input", "keras.layers.Input")
 _NOT_GRAPH = {"run", "fit", "predict", "evaluate", "train_on_batch", "test_on_batch", "predict_on_batch",
@@ -64,29 +65,6 @@ def _rank(call: cst.Call, q: set[str]) -> int | None:
         return None
     n = len(shape.elements)
     return n + 1 if q & {"keras.Input", "keras.layers.Input"} else n
-
-
-def code_text(source: str) -> str:
-    """The source without comments and docstrings (bare string statements), one space between
-    tokens except around dots (``np.uint8``, ``Image.open``)."""
-    import io
-    import tokenize
-
-    out = []
-    line_start = True
-    try:
-        for tok in tokenize.generate_tokens(io.StringIO(source).readline):
-            if tok.type == tokenize.COMMENT or (tok.type == tokenize.STRING and line_start):
-                continue
-            if tok.type in (tokenize.NEWLINE, tokenize.NL, tokenize.INDENT, tokenize.DEDENT):
-                line_start = True
-                out.append("\n")
-                continue
-            line_start = False
-            out.append(tok.string + " ")
-    except (tokenize.TokenError, IndentationError, SyntaxError):
-        return source
-    return re.sub(r" ?\. (?=[A-Za-z_])", ".", "".join(out))
 
 
 def evidence(source: str) -> tuple[str, str | None]:

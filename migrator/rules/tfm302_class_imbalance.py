@@ -11,7 +11,7 @@ from ..helpers import register
 from ..analysis.siamese import compiled_distance_model, walk
 from ..analysis.flow import Flow
 from ..analysis.tflearn_model import TflearnProgram
-from .tfm301_raw_pixels import code_text
+from ..translate.tflearn import code_text
 from .base import Case, Rule
 
 HELPER = "balanced_class_weight"

@@ -31,7 +31,7 @@ from typing import Iterable, Sequence
 
 import libcst as cst
 
-from ..emit import code, stmt, to_node
+from ..emit import code, expr, stmt, to_node
 from ..names import dotted
 
 
@@ -116,3 +116,18 @@ def encoder_statements(encoder: str, tower: str | cst.BaseExpression, sample_inp
 def apply_encoder(encoder: str, x: cst.BaseExpression) -> cst.Call:
     """``encoder(x)``."""
     return cst.Call(func=cst.Name(encoder), args=[cst.Arg(x)])
+
+
+# operands that can take ``+ eps`` without parentheses (``a - b + eps`` is ``(a - b) + eps``)
+_ADDABLE = (cst.Add, cst.Subtract, cst.Multiply, cst.Divide, cst.FloorDivide, cst.Modulo, cst.Power,
+            cst.MatrixMultiply)
+
+
+
+def plus_epsilon(x: cst.BaseExpression) -> cst.BaseExpression:
+    """``x + keras.config.epsilon()``, ``x`` in parentheses where precedence needs them."""
+    if not (isinstance(x, (cst.Call, cst.Name, cst.Attribute, cst.Subscript, cst.Integer, cst.Float))
+            or isinstance(x, cst.BinaryOperation) and isinstance(x.operator, _ADDABLE) and not x.lpar
+            or x.lpar):
+        x = x.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
+    return expr("{x} + keras.config.epsilon()", x=x)

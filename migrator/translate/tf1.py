@@ -227,3 +227,15 @@ def keras_input(ctx: "FileContext", elems: list | None, dtype: cst.BaseExpressio
         dt = None
     ctx.add_import("keras")
     return call("keras.Input", shape=shape, dtype=dt, **kw)
+
+
+RNN_LOOP_SIGS = {
+    "static_rnn": "cell, inputs, initial_state=None, dtype=None, sequence_length=None, scope=None",
+    "dynamic_rnn": "cell, inputs, sequence_length=None, initial_state=None, dtype=None, parallel_iterations=None, "
+                   "swap_memory=False, time_major=False, scope=None",
+    "static_bidirectional_rnn": "cell_fw, cell_bw, inputs, initial_state_fw=None, initial_state_bw=None, "
+                                "dtype=None, sequence_length=None, scope=None",
+    "bidirectional_dynamic_rnn": "cell_fw, cell_bw, inputs, sequence_length=None, initial_state_fw=None, "
+                                 "initial_state_bw=None, dtype=None, parallel_iterations=None, swap_memory=False, "
+                                 "time_major=False, scope=None",
+}

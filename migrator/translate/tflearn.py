@@ -17,6 +17,7 @@ Every numeric default here was read from tflearn 0.5.0's source:
 """
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 import libcst as cst
@@ -356,3 +357,30 @@ def rank_of(ctx: "FileContext", node: cst.BaseExpression, at: cst.CSTNode, depth
         r = rank_of(ctx, node.args[0].value, at, depth + 1)
         return None if r is None else r + 1
     return None
+
+
+EMBEDDING_SIG = ("incoming, input_dim, output_dim, validate_indices=False, weights_init='truncated_normal', "
+       "trainable=True, restore=True, reuse=False, scope=None, name='Embedding'")
+
+
+def code_text(source: str) -> str:
+    """The source without comments and docstrings (bare string statements), one space between
+    tokens except around dots (``np.uint8``, ``Image.open``)."""
+    import io
+    import tokenize
+
+    out = []
+    line_start = True
+    try:
+        for tok in tokenize.generate_tokens(io.StringIO(source).readline):
+            if tok.type == tokenize.COMMENT or (tok.type == tokenize.STRING and line_start):
+                continue
+            if tok.type in (tokenize.NEWLINE, tokenize.NL, tokenize.INDENT, tokenize.DEDENT):
+                line_start = True
+                out.append("\n")
+                continue
+            line_start = False
+            out.append(tok.string + " ")
+    except (tokenize.TokenError, IndentationError, SyntaxError):
+        return source
+    return re.sub(r" ?\. (?=[A-Za-z_])", ".", "".join(out))
