@@ -24,17 +24,23 @@ WRAPPER_SIG = ("cell, input_keep_prob=1.0, output_keep_prob=1.0, state_keep_prob
 WRAPPER_KEEPS = ("input_keep_prob", "output_keep_prob", "state_keep_prob")  # positions 1, 2, 3
 
 
+def _call_site(ctx, arg: cst.CSTNode):
+    """(qualified name of the call, keyword or None, position) of an original ``cst.Arg``."""
+    if not isinstance(arg, cst.Arg) or arg.star:
+        return None
+    c = ctx.parent(arg)
+    if not isinstance(c, cst.Call):
+        return None
+    return ctx.legacy_name(c), (arg.keyword.value if arg.keyword is not None else None), list(c.args).index(arg)
+
+
 def dropout_keep_arg(ctx, arg: cst.CSTNode) -> bool:
     """``arg`` (an original ``cst.Arg``) is the keep probability of a tf.nn.dropout (``keep_prob=``
     or the 2nd positional) or of a DropoutWrapper (``*_keep_prob=`` or positions 2-4)."""
-    if not isinstance(arg, cst.Arg) or arg.star:
+    site = _call_site(ctx, arg)
+    if site is None:
         return False
-    c = ctx.parent(arg)
-    if not isinstance(c, cst.Call):
-        return False
-    q = ctx.legacy_name(c)
-    kw = arg.keyword.value if arg.keyword is not None else None
-    i = list(c.args).index(arg)
+    q, kw, i = site
     if q in NN_DROPOUT:
         return kw == "keep_prob" or (kw is None and i == 1)
     if q in DROPOUT_WRAPPERS:
@@ -68,14 +74,10 @@ def dropout_rate_arg(ctx, arg: cst.CSTNode) -> bool:
     """``arg`` (an original ``cst.Arg``) is the DROP rate of a dropout: tf.nn.dropout's ``rate=``
     (TF 1.13+, the 6th positional) or tf.layers.dropout's ``rate=`` / 2nd positional. A
     placeholder read so is inactive at 0.0 (where a keep probability is at 1.0)."""
-    if not isinstance(arg, cst.Arg) or arg.star:
+    site = _call_site(ctx, arg)
+    if site is None:
         return False
-    c = ctx.parent(arg)
-    if not isinstance(c, cst.Call):
-        return False
-    q = ctx.legacy_name(c)
-    kw = arg.keyword.value if arg.keyword is not None else None
-    i = list(c.args).index(arg)
+    q, kw, i = site
     if q == "tensorflow.nn.dropout":
         return kw == "rate" or (kw is None and i == 5)
     if q == "tensorflow.layers.dropout":
