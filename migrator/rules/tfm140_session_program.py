@@ -1107,13 +1107,12 @@ class SessionProgram(Rule):
                             "Keras' Dropout has one rate")
         return True
 
-    def _rate_only(self, prog: Program, name: str) -> bool:
-        """Placeholder ``name`` is read (directly or through a function's parameter) only as a
-        dropout's drop rate, and at least once."""
+    def _reads(self, prog: Program, name: str):
+        """(node, parent) of each read of ``name`` in the program's scope (not shadowed there):
+        not an assignment target, a feed-dict key, an attribute's name or a keyword's name."""
         from ..analysis.flow import Flow
 
         flow = self.ctx.analysis(Flow)
-        seen = False
         for node in _walk(prog.scope.node):
             if not (isinstance(node, cst.Name) and node.value == name):
                 continue
@@ -1125,6 +1124,13 @@ class SessionProgram(Rule):
                     or (isinstance(parent, cst.Attribute) and parent.attr is node) \
                     or (isinstance(parent, cst.Arg) and parent.keyword is node):
                 continue
+            yield node, parent
+
+    def _rate_only(self, prog: Program, name: str) -> bool:
+        """Placeholder ``name`` is read (directly or through a function's parameter) only as a
+        dropout's drop rate, and at least once."""
+        seen = False
+        for node, parent in self._reads(prog, name):
             if isinstance(parent, cst.Arg) and parent.value is node and (
                     dropout_rate_arg(self.ctx, parent) or self._passed_to_rate_param(node)):
                 seen = True
@@ -1154,19 +1160,7 @@ class SessionProgram(Rule):
     def _dropout_only(self, prog: Program, name: str) -> bool:
         """Every read of placeholder ``name`` is a dropout keep probability (``keep_prob=``, the
         argument of tf.nn.dropout, or passed to a function that only uses it so) or a feed key."""
-        from ..analysis.flow import Flow
-
-        flow = self.ctx.analysis(Flow)
-        for node in _walk(prog.scope.node):
-            if not (isinstance(node, cst.Name) and node.value == name):
-                continue
-            sc = flow.scope_of(node)
-            if sc is not prog.scope and name in sc.by_name:
-                continue
-            parent = self.ctx.parent(node)
-            if isinstance(parent, cst.AssignTarget) or (isinstance(parent, cst.DictElement) and parent.key is node) \
-                    or (isinstance(parent, cst.Attribute) and parent.attr is node):
-                continue
+        for node, parent in self._reads(prog, name):
             if isinstance(parent, cst.Arg) and parent.value is node:
                 if parent.keyword is not None and parent.keyword.value == "keep_prob":
                     continue
