@@ -562,12 +562,7 @@ class Ops(CallRule):
             # divided by the number of elements (Reduction.SUM_BY_NONZERO_WEIGHTS): their mean
             b = B("labels, predictions, weights=1.0, scope=None, loss_collection='losses', "
                   "reduction='weighted_sum_by_nonzero_weights'")
-            if not b.is_default("loss_collection") or not b.is_default("reduction") \
-                    or not (b.is_default("weights") or literal(b.node("weights"), None) in (1, 1.0)):
-                raise Untranslatable("weights / reduction / loss_collection other than the defaults")
-            if "get_total_loss" in self.ctx.module_code or "GraphKeys.LOSSES" in self.ctx.module_code \
-                    or "get_losses" in self.ctx.module_code:
-                raise Untranslatable("the file reads TF1's LOSSES collection this loss is added to")
+            self._tf1_loss_defaults(b)
             diff = _ops("subtract", _ops("cast", b.node("predictions"), to_node("float32")),
                         _ops("cast", b.node("labels"), to_node("float32")))
             return _ops("mean", _ops("square" if name.endswith("error") else "abs", diff))
@@ -584,12 +579,7 @@ class Ops(CallRule):
                       "loss_collection='losses', reduction='weighted_sum_by_nonzero_weights'")
                 if not (b.is_default("label_smoothing") or literal(b.node("label_smoothing"), None) in (0, 0.0)):
                     raise Untranslatable("label_smoothing other than 0")
-            if not b.is_default("loss_collection") or not b.is_default("reduction") \
-                    or not (b.is_default("weights") or literal(b.node("weights"), None) in (1, 1.0)):
-                raise Untranslatable("weights / reduction / loss_collection other than the defaults")
-            if "get_total_loss" in self.ctx.module_code or "GraphKeys.LOSSES" in self.ctx.module_code \
-                    or "get_losses" in self.ctx.module_code:
-                raise Untranslatable("the file reads TF1's LOSSES collection this loss is added to")
+            self._tf1_loss_defaults(b)
             if name == "losses.sigmoid_cross_entropy":
                 y = _ops("cast", b.node("multi_class_labels"), to_node("float32"))
                 z = _ops("cast", b.node("logits"), to_node("float32"))
@@ -692,6 +682,16 @@ class Ops(CallRule):
             return _ops("where", b.node("pred"), fns[0], fns[1])
         raise Untranslatable(f"no translation for {name}")  # pragma: no cover
 
+
+    def _tf1_loss_defaults(self, b) -> None:
+        """A ``tf.losses.*`` call translates as the mean of its elementwise loss only with TF1's
+        defaults (weights 1.0, SUM_BY_NONZERO_WEIGHTS, the LOSSES collection nobody reads)."""
+        if not b.is_default("loss_collection") or not b.is_default("reduction") \
+                or not (b.is_default("weights") or literal(b.node("weights"), None) in (1, 1.0)):
+            raise Untranslatable("weights / reduction / loss_collection other than the defaults")
+        if "get_total_loss" in self.ctx.module_code or "GraphKeys.LOSSES" in self.ctx.module_code \
+                or "get_losses" in self.ctx.module_code:
+            raise Untranslatable("the file reads TF1's LOSSES collection this loss is added to")
     VALID = ["import keras\ny = keras.ops.sum(x, axis=1)\n",
              "import numpy as np\ny = np.sqrt(x)\n"]
     INVALID = [
