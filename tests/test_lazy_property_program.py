@@ -213,7 +213,7 @@ def test_loss_model_trains_the_layer_regularizers(tmp_path):
     mig = tmp_path / "m.py"
     mig.write_text(out, encoding="utf-8")
     neg = tmp_path / "neg.py"
-    line = next(ln for ln in out.splitlines() if "if training and self.losses:" in ln)
+    line = next(ln for ln in out.splitlines() if "if training and self.layer_losses and self.losses:" in ln)
     neg.write_text(out.replace(line, "        if False:"), encoding="utf-8")
     good, bad = verify_pairs([(src, mig), (src, neg)], workdir=tmp_path / "v")
     ok, lines = judge(good)

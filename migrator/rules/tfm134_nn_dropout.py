@@ -7,6 +7,7 @@ from ..args import BoundArgs, Unbindable
 from ..diagnostics import Severity
 from ..emit import apply_layer, call, code, expr, float_repr, literal
 from ..analysis.keep_prob import KeepProbResolver
+from ..translate.tf1_helpers import LOSS_MODEL
 from ..translate.tflearn import Untranslatable
 from .base import Case, CallRule
 
@@ -116,13 +117,7 @@ class NnDropout(KeepProbResolver, CallRule):
              "sess.run(op, feed_dict={net.x: a, net.y: b, net.keep_prob: 0.8})\n"
              "p = sess.run(net.out, feed_dict={net.x: a, net.keep_prob: 1.0})\n",
              "import keras\n\n\n# tflearn-migrate helper: LossModel\n"
-             "class LossModel(keras.Model):\n"
-             '    """A functional model whose output IS the TF1 loss tensor (its labels are inputs too)."""\n\n'
-             "    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):\n"
-             "        loss = keras.ops.sum(y_pred)\n"
-             "        if training and self.losses:  # layer regularizers: the REGULARIZATION_LOSSES a TF1 loss added\n"
-             "            loss = loss + keras.ops.sum(self.losses)\n"
-             "        return loss\n\n\n"
+             + LOSS_MODEL.code + "\n\n"
              "class Net:\n    def __init__(self):\n"
              "        self.x = keras.Input(shape=(3,))\n        self.y = keras.Input(shape=(2,))\n"
              "        self.out = keras.layers.Dense(2)(keras.layers.Dropout(0.2)(self.x))\n"

@@ -640,14 +640,7 @@ class DictProgramRule(Rule):
         '\n'
         '\n'
         '# tflearn-migrate helper: LossModel\n'
-        'class LossModel(keras.Model):\n'
-        '    """A functional model whose output IS the TF1 loss tensor (its labels are inputs too)."""\n'
-        '\n'
-        '    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):\n'
-        "        loss = keras.ops.sum(y_pred)\n"
-        "        if training and self.losses:  # layer regularizers: the REGULARIZATION_LOSSES a TF1 loss added\n"
-        "            loss = loss + keras.ops.sum(self.losses)\n"
-        "        return loss\n"
+        + LOSS_MODEL.code +
         '\n'
         '\n'
         'def build():\n'

@@ -8,11 +8,17 @@ from ..helpers import HELPERS, register
 
 LOSS_MODEL = register("LossModel", '''
 class LossModel(keras.Model):
-    """A functional model whose output IS the TF1 loss tensor (its labels are inputs too)."""
+    """A functional model whose output IS the TF1 loss tensor (its labels are inputs too).
+    Training adds the layers' regularization losses (the REGULARIZATION_LOSSES a TF1 loss added),
+    unless layer_losses=False: the loss tensor already holds those penalties."""
+
+    def __init__(self, inputs, outputs, layer_losses=True, **kwargs):
+        super().__init__(inputs, outputs, **kwargs)
+        self.layer_losses = layer_losses
 
     def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
         loss = keras.ops.sum(y_pred)
-        if training and self.losses:  # layer regularizers: the REGULARIZATION_LOSSES a TF1 loss added
+        if training and self.layer_losses and self.losses:
             loss = loss + keras.ops.sum(self.losses)
         return loss
 ''', imports=[("keras", None, None)])
