@@ -638,7 +638,7 @@ class SessionProgram(Rule):
         (Keras adds the layers' regularization losses itself), so it is no assignment."""
         if not self.ctx.rule_active("TFM151"):
             return False
-        from .tfm151_regularization_losses import RegularizationReads
+        from ..analysis.regularization import RegularizationReads
 
         return RegularizationReads.added_in(self.ctx, stmt)
 

@@ -1102,6 +1102,20 @@ class ClassProgramRule(Rule):
         stmts[0] = stmts[0].with_changes(leading_lines=updated.leading_lines)
         return cst.FlattenSentinel(stmts)
 
+    def _reads_penalties(self, cls: cst.ClassDef) -> bool:
+        """The class reads TF1's regularization losses (RegularizationReads, what TFM151 turns into
+        the penalties of the class's layers): its loss tensor holds them, so its LossModel must not
+        add Keras' layer losses again."""
+        from ..analysis.regularization import RegularizationReads
+
+        for read in self.ctx.analysis(RegularizationReads).reads:
+            n = self.ctx.parent(read)
+            while n is not None and n is not cls:
+                n = self.ctx.parent(n)
+            if n is cls:
+                return True
+        return False
+
     def _model_statements(self, cp: ClassProgram, target, ins, loss, inst: str, loss_attr: str | None, opt) -> list:
         """``target = LossModel(ins, loss)`` + its compile; when the training runs fetch metrics of
         a stochastic graph (``_step_fetches``), a FetchingLossModel of ``inst``'s fetched
@@ -1113,7 +1127,7 @@ class ClassProgramRule(Rule):
                          o=cst.List([cst.Element(cst.Attribute(_inst_node(inst), cst.Name(a))) for a in outs]))
         else:
             self.ctx.use_helper("LossModel")
-            if _reads_penalties(cp.node):  # TFM151: tf1_regularization_losses(self) in the loss itself
+            if self._reads_penalties(cp.node):  # TFM151: tf1_regularization_losses(self) in the loss itself
                 first = stmt("{m} = LossModel({i}, {l}, layer_losses=False)", m=target, i=ins, l=loss)
             else:
                 first = stmt("{m} = LossModel({i}, {l})", m=target, i=ins, l=loss)
@@ -1996,20 +2010,6 @@ class ClassProgramRule(Rule):
                         'import keras\n\n\n# tflearn-migrate helper: LossModel\n' + LOSS_MODEL.code + '\n\nclass PairScorer:\n    def __init__(self):\n        self.left = keras.Input(shape=(5,))\n        self.right = keras.Input(shape=(5,))\n        self.same = keras.Input(shape=())\n        logit = keras.ops.sum(keras.layers.Dense(1)(self.left - self.right), axis=1)\n        self.cost = keras.ops.mean(keras.ops.binary_crossentropy(self.same, logit, from_logits=True))\n        self.optim = keras.optimizers.Adam(learning_rate=0.01, epsilon=1e-8)\n        self.optim.global_clipnorm = 1.0\n        self.update = LossModel([self.left, self.right, self.same], self.cost)\n        self.update.compile(optimizer=self.optim)\n\n    def fit_batch(self, l, r, s):\n        return [None, self.update.train_on_batch([l, r, s])]\n\n\nnet = PairScorer()\nfor i in range(3):\n    _, c = net.fit_batch(L, R, S)\n', ()))
     REQUIRES = ("TFM130", "TFM131", "TFM132", "TFM133", "TFM134", "TFM135", "TFM138", "TFM139", "TFM140", "TFM142",
                 "TFM151")
-
-
-def _reads_penalties(cls: cst.ClassDef) -> bool:
-    """The class reads TF1's regularization losses (``tf.get_collection(REGULARIZATION_LOSSES)``,
-    ``tf.losses.get_regularization_loss(es)``): TFM151 turns the read into the penalties of the
-    class's layers, so its loss tensor holds them and its LossModel must not add them again."""
-    for n in walk(cls):
-        if isinstance(n, cst.Name) and n.value in ("REGULARIZATION_LOSSES", "get_regularization_loss",
-                                                   "get_regularization_losses"):
-            return True
-        if isinstance(n, cst.Attribute) and n.attr.value in ("REGULARIZATION_LOSSES", "get_regularization_loss",
-                                                             "get_regularization_losses"):
-            return True
-    return False
 
 
 def _self_attr_name(node) -> str | None:

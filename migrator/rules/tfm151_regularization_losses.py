@@ -3,64 +3,9 @@ from __future__ import annotations
 
 import libcst as cst
 
-from ..cstcache import children
+from ..analysis.regularization import _GET_COLLECTION, _READ_SUM, _READS, RegularizationReads
 from ..helpers import register
 from .base import Case, CallRule
-
-_READS = ("tensorflow.losses.get_regularization_losses", "tensorflow.compat.v1.losses.get_regularization_losses",
-          "tensorflow.contrib.slim.losses.get_regularization_losses")
-_READ_SUM = ("tensorflow.losses.get_regularization_loss", "tensorflow.compat.v1.losses.get_regularization_loss")
-_GET_COLLECTION = ("tensorflow.get_collection", "tensorflow.compat.v1.get_collection",
-                   "tensorflow.python.framework.ops.get_collection")
-
-
-class RegularizationReads:
-    """``ctx.analysis(RegularizationReads)``: the file's reads of ``REGULARIZATION_LOSSES``."""
-
-    def __init__(self, ctx) -> None:
-        self.ctx = ctx
-        self.reads: list[cst.Call] = []
-        stack: list[cst.CSTNode] = [ctx.module]
-        while stack:
-            n = stack.pop()
-            if isinstance(n, cst.Call) and self.is_read(n):
-                self.reads.append(n)
-            stack.extend(children(n))
-
-    def _q(self, node) -> str | None:
-        try:
-            return self.ctx.legacy_name(node)
-        except Exception:  # noqa: BLE001
-            return None
-
-    def is_read(self, call: cst.Call) -> bool:
-        q = self._q(call.func)
-        if q in _READS or q in _READ_SUM:
-            return True
-        if q in _GET_COLLECTION:
-            keys = [a.value for a in call.args if a.keyword is None][:1] + [
-                a.value for a in call.args if a.keyword is not None and a.keyword.value == "key"]
-            if not keys:
-                return False
-            key = keys[0]
-            if isinstance(key, cst.SimpleString):
-                return key.evaluated_value == "regularization_losses"
-            return (self._q(key) or "").endswith("GraphKeys.REGULARIZATION_LOSSES")
-        return False
-
-    @staticmethod
-    def added_in(ctx, stmt) -> bool:
-        """``x += <read>``: a statement that only adds the collection to a list or a loss."""
-        if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
-            return False
-        s = stmt.body[0]
-        return (isinstance(s, cst.AugAssign) and isinstance(s.operator, cst.AddAssign)
-                and isinstance(s.value, cst.Call) and ctx.analysis(RegularizationReads).is_read(s.value))
-
-    @property
-    def any(self) -> bool:
-        return bool(self.reads)
-
 
 _REGULARIZERS = tuple(f"tensorflow.contrib.{m}.{k}_regularizer" for m in ("layers", "slim") for k in ("l1", "l2"))
 _APPLY = ("tensorflow.contrib.layers.apply_regularization", "tensorflow.contrib.slim.apply_regularization")
