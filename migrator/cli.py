@@ -113,6 +113,10 @@ def _add_migrate_options(p: argparse.ArgumentParser) -> None:
                         "rescaling, class weights, learning rate ...); safe fixes apply by default")
     p.add_argument("--fix", metavar="IDS",
                    help="comma-separated FIX rule IDs whose fixes to apply even if unsafe")
+    p.add_argument("--helpers", choices=("auto", "inline", "module"), default=None,
+                   help="where the helper definitions migrated files need go: inline (into each "
+                        "file), module (one tflearn_migrate_helpers.py per directory, imported), "
+                        "auto (default: module when a PATH is a directory)")
     p.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
                    help="worker processes (default: CPU count)")
     p.add_argument("--strict", action="store_true", help="exit 4 if TODO markers remain")
@@ -346,7 +350,8 @@ def migrate_main(args: argparse.Namespace) -> int:
     try:
         res = run(args.paths, mode=mode, options=options, out=args.out, jobs=jobs,
                   progress=cli_mode(args.quiet), force=args.force,
-                  clear_outputs=args.clear_outputs, report=args.report, exclude=exclude)
+                  clear_outputs=args.clear_outputs, report=args.report, exclude=exclude,
+                  helpers=args.helpers or cfg.get("helpers", "auto"))
     except (UsageError, WriteError) as ex:
         print(f"tflearn-migrate: {ex}", file=sys.stderr)
         return EXIT_USAGE

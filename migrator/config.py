@@ -13,6 +13,7 @@ override it. Unknown keys and wrong types are errors (exit 2), never ignored sil
     jobs = 4
     strict = false                  # exit 4 when TODO markers remain
     exclude = ["build/*", "*_pb2.py"]   # globs on paths relative to each PATH, or on names
+    helpers = "auto"                # inline | module | auto (module when a PATH is a directory)
 """
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from pathlib import Path
 KEYS = {
     "select": "ids", "ignore": "ids", "fix": "ids",
     "no-fixes": "bool", "unsafe-fixes": "bool", "strict": "bool",
-    "jobs": "int", "exclude": "globs",
+    "jobs": "int", "exclude": "globs", "helpers": "helpers",
 }
 
 
@@ -86,6 +87,10 @@ def _check(path: Path, key: str, kind: str, value):
     if kind == "bool":
         if not isinstance(value, bool):
             raise ConfigError(f"{where} must be true or false")
+        return value
+    if kind == "helpers":
+        if value not in ("auto", "inline", "module"):
+            raise ConfigError(f"{where} must be \"auto\", \"inline\" or \"module\"")
         return value
     if kind == "int":
         if not isinstance(value, int) or isinstance(value, bool) or value < 1:

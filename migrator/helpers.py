@@ -30,3 +30,99 @@ def register(name: str, code: str, imports=(), requires=()) -> Helper:
         raise ValueError(f"helper {name!r} registered twice with different code")
     HELPERS[name] = h
     return h
+
+
+# ---------------------------------------------------------------------------------------
+# one helpers module per output directory (directory runs; ``--helpers module``)
+# ---------------------------------------------------------------------------------------
+
+MODULE_NAME = "tflearn_migrate_helpers"
+MODULE_FILE = MODULE_NAME + ".py"
+_MODULE_DOC = ('"""Helpers the migrated files of this directory import (written by tflearn-migrate).\n\n'
+               "Each one reproduces a tflearn / TensorFlow 1 behaviour that has no one-call Keras 3\n"
+               "equivalent; the comment above each names it. Regenerated, with the union of the names\n"
+               'already here, when tflearn-migrate writes this directory again."""\n')
+
+
+def closure(names) -> list[str]:
+    """``names`` and every helper they require, each after what it requires, ties by name."""
+    out: list[str] = []
+    seen: set[str] = set()
+
+    def add(n: str) -> None:
+        if n in seen or n not in HELPERS:
+            return
+        seen.add(n)
+        for dep in sorted(HELPERS[n].requires):
+            add(dep)
+        out.append(n)
+
+    for n in sorted(set(names)):
+        add(n)
+    return out
+
+
+def _import_line(mod: str, obj: str | None, asname: str | None) -> str:
+    if obj is None:
+        return f"import {mod}" + (f" as {asname}" if asname and asname != mod else "")
+    return f"from {mod} import {obj}" + (f" as {asname}" if asname and asname != obj else "")
+
+
+def module_source(names) -> str:
+    """The text of the helpers module defining ``names`` (and what they require)."""
+    order = closure(names)
+    imports = sorted({_import_line(*imp) for n in order for imp in HELPERS[n].imports},
+                     key=lambda s: (s.startswith("from "), s))
+    parts = [_MODULE_DOC, "\n".join(imports) + "\n" if imports else ""]
+    for n in order:
+        parts.append(f"\n\n{HELPER_MARKER} {n}\n{HELPERS[n].code}")
+    return "".join(parts)
+
+
+def names_in_module(text: str) -> list[str]:
+    """The helpers a helpers module (written by ``module_source``) defines, by its markers."""
+    return [line[len(HELPER_MARKER):].strip() for line in text.splitlines()
+            if line.startswith(HELPER_MARKER) and line[len(HELPER_MARKER):].strip() in HELPERS]
+
+
+_DEFINED: dict[str, tuple[str, ...]] = {}
+
+
+def defines(name: str) -> tuple[str, ...]:
+    """The module-level names helper ``name``'s code binds (its own name first)."""
+    hit = _DEFINED.get(name)
+    if hit is None:
+        import ast
+
+        found = [name]
+        for node in ast.parse(HELPERS[name].code).body:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                found.append(node.name)
+            elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+                for t in node.targets if isinstance(node, ast.Assign) else [node.target]:
+                    found.extend(n.id for n in ast.walk(t) if isinstance(n, ast.Name))
+        hit = _DEFINED[name] = tuple(dict.fromkeys(found))
+    return hit
+
+
+def helper_of(binding: str) -> str | None:
+    """The helper whose code binds ``binding`` (None: no helper does)."""
+    if binding in HELPERS:
+        return binding
+    for name in HELPERS:
+        if binding in defines(name):
+            return name
+    return None
+
+
+def imported_helpers(text: str) -> list[str]:
+    """The helper names a migrated file imports from the helpers module."""
+    if MODULE_NAME not in text:
+        return []
+    import ast
+
+    out: list[str] = []
+    for node in ast.parse(text).body:
+        if isinstance(node, ast.ImportFrom) and node.module == MODULE_NAME and not node.level:
+            out.extend(h for h in (helper_of(a.name) for a in node.names) if h is not None)
+    return list(dict.fromkeys(out))

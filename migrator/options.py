@@ -15,6 +15,9 @@ class Options:
     exports: tuple[tuple[str, tuple[str, ...]], ...] = ()
     # TF1 model classes another file of the run instantiates (analysis/modules.ClassFacts)
     classes: tuple = ()
+    # helpers (helpers.py) imported from this module next to the file instead of written into
+    # it (directory runs: one helpers module per output directory; runner.py writes it)
+    helpers_module: str | None = None
 
     def exports_of(self, path: str) -> frozenset[str]:
         import os

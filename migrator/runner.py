@@ -455,8 +455,12 @@ def default_output(root: Path) -> Path:
 def run(paths: list[Path], *, mode: str, options: Options, out: Path | None = None,
         jobs: int | None = None, progress: bool | str = False, force: bool = False,
         clear_outputs: bool = False, report: Path | None = None,
-        exclude: tuple[str, ...] = ()) -> RunResult:
+        exclude: tuple[str, ...] = (), helpers: str = "auto") -> RunResult:
     """Migrate ``paths`` (files and directories). ``mode``: out | in-place | diff | check.
+
+    ``helpers``: where the helper definitions migrated files need go (helpers.py): ``inline``
+    into each file; ``module`` one ``tflearn_migrate_helpers.py`` per directory of migrated
+    files, which they import; ``auto`` (default) ``module`` when a PATH is a directory.
 
     Raises ``UsageError`` (nothing written) for arguments or plans that could lose data and
     ``WriteError`` when an ``--out`` file cannot be written."""
@@ -465,6 +469,9 @@ def run(paths: list[Path], *, mode: str, options: Options, out: Path | None = No
     t0 = time.perf_counter()
     if mode not in ("out", "in-place", "diff", "check"):
         raise UsageError(f"unknown mode {mode}")
+    if helpers not in ("auto", "inline", "module"):
+        raise UsageError(f"unknown helpers placement {helpers} (auto, inline or module)")
+    module_helpers = helpers == "module" or (helpers == "auto" and any(Path(p).is_dir() for p in paths))
     seen: set[str] = set()
     paths = [Path(p) for p in paths
              if not (os.path.realpath(p) in seen or seen.add(os.path.realpath(p)))]  # `a.py a.py`
@@ -500,7 +507,11 @@ def run(paths: list[Path], *, mode: str, options: Options, out: Path | None = No
 
         py = [(str(f.path), f.text) for f in files if f.text and f.kind == "python" and f.result is None]
         opts = dataclasses.replace(opts, classes=cross_module_classes(py, opts))
-        todo = [j[:4] + (opts,) + j[5:] for j in todo]
+        if module_helpers:
+            from .helpers import MODULE_NAME
+
+            mod_opts = dataclasses.replace(opts, helpers_module=MODULE_NAME)
+        todo = [j[:4] + (mod_opts if module_helpers and j[1] == "python" else opts,) + j[5:] for j in todo]
     done = _execute(todo, max(1, jobs or os.cpu_count() or 1), _progress_printer(progress, len(todo)))
     for n, res in done.items():
         f = files[n]
@@ -513,9 +524,58 @@ def run(paths: list[Path], *, mode: str, options: Options, out: Path | None = No
                 res = _tool(str(f.path), "TFM002", ex.reason, "failed", line=ex.line)
         res.code = None
         f.result = res
+    if module_helpers:
+        _helper_modules(result, roots, mode)
     _finish(result, mode)
     result.elapsed = time.perf_counter() - t0
     return result
+
+
+def _helper_modules(result: RunResult, roots: list[Path], mode: str) -> None:
+    """One helpers module per directory whose migrated files import helpers: created, or
+    completed (the union of the helpers it has and those now needed) when it exists."""
+    from .helpers import MODULE_FILE, closure, imported_helpers, module_source, names_in_module
+
+    needed: dict[str, tuple[SourceFile, set[str]]] = {}
+    for f in result.files:
+        if f.kind == "python" and f.new_text and f.result is not None and f.result.status == "migrated":
+            names = imported_helpers(f.new_text)
+            if names:
+                needed.setdefault(os.path.realpath(f.path.parent), (f, set()))[1].update(names)
+    by_path = {os.path.realpath(f.path): f for f in result.files}
+    for d, (user, names) in sorted(needed.items()):
+        path = user.path.parent / MODULE_FILE
+        have = by_path.get(os.path.realpath(path))
+        old = have.text if have is not None else None
+        if have is None and os.path.lexists(path):  # on disk, not part of the run (excluded)
+            try:
+                old = fileio.read_regular(path).decode("utf-8")
+            except (OSError, UnicodeDecodeError, fileio.NotRegularError):
+                old = ""
+        if old is not None and not names_in_module(old) and old.strip():
+            user.result.diagnostics.append(Diagnostic(
+                str(path), 1, 1, "TFM024", f"{path} exists and is not a tflearn-migrate helpers module: "
+                f"not replaced; the migrated files here import {', '.join(sorted(names))} from it "
+                "(rename that file and run again)", Severity.ERROR, Kind.TOOL))
+            continue
+        want = set(closure(names)) | set(names_in_module(old or ""))
+        if old is not None and want <= set(names_in_module(old)):
+            continue
+        text = module_source(want)
+        if have is None:
+            have = SourceFile(path, user.rel.parent / MODULE_FILE, user.root_index, "python",
+                              raw=old.encode("utf-8") if old is not None else None, text=old)
+            if mode == "out":  # (an existing file there: the plan passed, so --force was given)
+                from .planning import _dest
+
+                have.dest = _dest(have, roots, result.outputs)
+            result.files.append(have)
+        have.new_text = text
+        have.new = text.encode("utf-8")
+        if have.encoding is None:
+            have.encoding = fileio.decode(have.new)[1]
+        have.result = FileResult(str(path), "migrated", reason="helpers module: "
+                                 + ", ".join(closure(want)))
 
 
 def _finish(result: RunResult, mode: str) -> None:
@@ -529,7 +589,7 @@ def _finish(result: RunResult, mode: str) -> None:
                 # the diff of the bytes as they are (BOM, CRLF), in the file's own encoding, so
                 # that ``patch`` applies it byte for byte
                 codec = f.encoding.name.replace("-sig", "") if f.encoding else "utf-8"
-                d = unified_diff(f.raw.decode(codec), f.new.decode(codec), str(f.path))
+                d = unified_diff((f.raw or b"").decode(codec), f.new.decode(codec), str(f.path))
                 result.diffs.append(d)
                 result.diff_bytes.append(d.encode(codec, errors="surrogateescape"))
         return

@@ -217,8 +217,9 @@ class FileContext:
         helper = HELPERS[name]
         for dep in helper.requires:
             self.use_helper(dep)
-        for mod, obj, asname in helper.imports:
-            self.add_import(mod, obj, asname)
+        if not self.options.helpers_module:  # else the helpers module imports them
+            for mod, obj, asname in helper.imports:
+                self.add_import(mod, obj, asname)
         if name not in self.helpers:
             self.helpers.append(name)
         return name
