@@ -499,6 +499,7 @@ def run(paths: list[Path], *, mode: str, options: Options, out: Path | None = No
                 f.result = FileResult(str(f.path), "unchanged")
                 continue
         todo.append((n, f.kind, str(f.path), f.text, options, clear_outputs))
+    opts = options
     if todo:  # names other files of the run import stay bound (the invariant, analysis/bindings.py)
         opts = dataclasses.replace(options, exports=imported_names(f.text for f in files if f.text))
         # TF1 model classes defined in one file and instantiated in another: both sides
@@ -525,13 +526,34 @@ def run(paths: list[Path], *, mode: str, options: Options, out: Path | None = No
         res.code = None
         f.result = res
     if module_helpers:
-        _helper_modules(result, roots, mode)
+        _helper_modules(result, roots, mode, opts)
     _finish(result, mode)
     result.elapsed = time.perf_counter() - t0
     return result
 
 
-def _helper_modules(result: RunResult, roots: list[Path], mode: str) -> None:
+def _inline_helpers(result: RunResult, directory: Path, taken: Path, options: Options) -> None:
+    """The helpers module's name is taken by a file of the user's: the migrated files of that
+    directory are migrated again with their helpers inline, and told why."""
+    from .helpers import imported_helpers
+
+    for f in result.files:
+        if f.kind != "python" or f.path.parent != directory or not f.new_text \
+                or not imported_helpers(f.new_text):
+            continue
+        res = _migrate_python(str(f.path), f.text or "", options)
+        if res.status == "migrated":
+            f.new_text = res.code or ""
+            f.new = fileio.encode(f.new_text, f.encoding)
+        res.code = None
+        res.seconds = f.result.seconds if f.result is not None else None
+        res.diagnostics.append(Diagnostic(
+            str(f.path), 1, 1, "TFM024", f"{taken} exists and is not a tflearn-migrate helpers module: "
+            "not replaced; this file's helpers are written into it instead", Severity.WARNING, Kind.TOOL))
+        f.result = res
+
+
+def _helper_modules(result: RunResult, roots: list[Path], mode: str, inline: Options) -> None:
     """One helpers module per directory whose migrated files import helpers: created, or
     completed (the union of the helpers it has and those now needed) when it exists."""
     from .helpers import MODULE_FILE, closure, imported_helpers, module_source, names_in_module
@@ -553,10 +575,7 @@ def _helper_modules(result: RunResult, roots: list[Path], mode: str) -> None:
             except (OSError, UnicodeDecodeError, fileio.NotRegularError):
                 old = ""
         if old is not None and not names_in_module(old) and old.strip():
-            user.result.diagnostics.append(Diagnostic(
-                str(path), 1, 1, "TFM024", f"{path} exists and is not a tflearn-migrate helpers module: "
-                f"not replaced; the migrated files here import {', '.join(sorted(names))} from it "
-                "(rename that file and run again)", Severity.ERROR, Kind.TOOL))
+            _inline_helpers(result, user.path.parent, path, inline)
             continue
         want = set(closure(names)) | set(names_in_module(old or ""))
         if old is not None and want <= set(names_in_module(old)):
@@ -568,7 +587,9 @@ def _helper_modules(result: RunResult, roots: list[Path], mode: str) -> None:
             if mode == "out":  # (an existing file there: the plan passed, so --force was given)
                 from .planning import _dest
 
-                have.dest = _dest(have, roots, result.outputs)
+                root = roots[user.root_index]
+                have.dest = _dest(have, roots, result.outputs) if root.is_dir() \
+                    else result.outputs[user.root_index].parent / MODULE_FILE
             result.files.append(have)
         have.new_text = text
         have.new = text.encode("utf-8")
