@@ -115,7 +115,7 @@ def _add_migrate_options(p: argparse.ArgumentParser) -> None:
                    help="comma-separated FIX rule IDs whose fixes to apply even if unsafe")
     p.add_argument("--helpers", choices=("auto", "inline", "module"), default=None,
                    help="where the helper definitions migrated files need go: inline (into each "
-                        "file), module (one tflearn_migrate_helpers.py per directory, imported), "
+                        "file), module (one tfm_helpers.py per directory, imported), "
                         "auto (default: module when a PATH is a directory)")
     p.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
                    help="worker processes (default: CPU count)")

@@ -36,7 +36,7 @@ def register(name: str, code: str, imports=(), requires=()) -> Helper:
 # one helpers module per output directory (directory runs; ``--helpers module``)
 # ---------------------------------------------------------------------------------------
 
-MODULE_NAME = "tflearn_migrate_helpers"
+MODULE_NAME = "tfm_helpers"
 MODULE_FILE = MODULE_NAME + ".py"
 _MODULE_DOC = ('"""Helpers the migrated files of this directory import (written by tflearn-migrate).\n\n'
                "Each one reproduces a tflearn / TensorFlow 1 behaviour that has no one-call Keras 3\n"

@@ -459,7 +459,7 @@ def run(paths: list[Path], *, mode: str, options: Options, out: Path | None = No
     """Migrate ``paths`` (files and directories). ``mode``: out | in-place | diff | check.
 
     ``helpers``: where the helper definitions migrated files need go (helpers.py): ``inline``
-    into each file; ``module`` one ``tflearn_migrate_helpers.py`` per directory of migrated
+    into each file; ``module`` one ``tfm_helpers.py`` per directory of migrated
     files, which they import; ``auto`` (default) ``module`` when a PATH is a directory.
 
     Raises ``UsageError`` (nothing written) for arguments or plans that could lose data and

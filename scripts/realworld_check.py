@@ -76,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     summ = rep["summary"]
 
     # the helpers modules the run wrote (one per directory) are not corpus files
-    outputs = sorted(f for f in out.rglob("*.py") if f.name != "tflearn_migrate_helpers.py")
+    outputs = sorted(f for f in out.rglob("*.py") if f.name != "tfm_helpers.py")
     parse_fail, unmarked, todo_files, clean, full = [], {}, 0, [], 0
     todo_lines = 0
     for f in outputs:

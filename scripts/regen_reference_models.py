@@ -21,7 +21,8 @@ ROOT = Path(__file__).resolve().parents[1]
 LEGACY = ROOT / "reference_models" / "legacy"
 MIGRATED = ROOT / "reference_models" / "migrated"
 # the same flags as migrator/reference/harness.MIGRATE_FLAGS (tests/test_reference_models.py checks)
-MODES = {"faithful": ["--no-fixes"], "fixed": ["--unsafe-fixes"]}
+# each migrated model reads on its own: its helpers written into it (not a shared module)
+MODES = {"faithful": ["--no-fixes", "--helpers", "inline"], "fixed": ["--unsafe-fixes", "--helpers", "inline"]}
 
 
 def generate(dest: Path) -> dict[str, Path]:

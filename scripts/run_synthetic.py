@@ -265,7 +265,7 @@ def run(script: Path, timeout: float = 120, cap: int | None = 20, n_train: int =
     copy = work / "run" / script.name
     copy.parent.mkdir(parents=True, exist_ok=True)
     copy.write_text(source, encoding="utf-8")
-    helpers = script.parent / "tflearn_migrate_helpers.py"  # a directory run's helpers module
+    helpers = script.parent / "tfm_helpers.py"  # a directory run's helpers module
     if helpers.is_file():
         shutil.copyfile(helpers, copy.parent / helpers.name)
     if "tflearn_imdb_load_data" in source:

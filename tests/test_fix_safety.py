@@ -266,7 +266,7 @@ def test_reference_suite_runs_the_fixed_variant_with_unsafe_fixes():
     regen = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(regen)
     assert {k: tuple(v) for k, v in regen.MODES.items()} == harness.MIGRATE_FLAGS
-    assert harness.MIGRATE_FLAGS["fixed"] == ("--unsafe-fixes",)
+    assert harness.MIGRATE_FLAGS["fixed"][0] == "--unsafe-fixes"
     assert set(harness.fix_rules()["unsafe"]) == UNSAFE and set(harness.fix_rules()["safe"]) == SAFE
     fixed = ROOT / "reference_models" / "migrated" / "fixed"
     # the unsafe cures are in the generated fixed models (their evidence is in the legacy code)

@@ -1,5 +1,5 @@
 """Helpers written once per output directory (issue 14): a directory run writes one
-``tflearn_migrate_helpers.py`` per directory of migrated files, which they import; single files
+``tfm_helpers.py`` per directory of migrated files, which they import; single files
 keep the helpers inline. Fast tier: no TensorFlow (the rewriter only)."""
 from __future__ import annotations
 

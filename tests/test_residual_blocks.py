@@ -112,6 +112,7 @@ def fit_then_save(self, X, Y, *a, **k):
 
 
 tflearn.DNN.fit = fit_then_save
+sys.path.insert(0, os.path.dirname(os.path.abspath(script)))
 try:
     runpy.run_path(script, run_name="__main__")
 except Done:

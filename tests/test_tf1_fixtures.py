@@ -79,6 +79,7 @@ RUNNER = textwrap.dedent('''
     def load(name):
         spec = importlib.util.spec_from_file_location(name, os.path.join(src_dir, name + ".py"))
         mod = importlib.util.module_from_spec(spec)
+        sys.path.insert(0, src_dir)  # its helpers module imports
         spec.loader.exec_module(mod)
         return mod
 

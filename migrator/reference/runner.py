@@ -61,6 +61,7 @@ def run_script(path: str, argv: list[str]) -> tuple[dict, BaseException | None]:
     saved_main, saved_argv = sys.modules.get("__main__"), sys.argv
     sys.modules["__main__"] = mod
     sys.argv = [path] + list(argv)
+    sys.path.insert(0, os.path.dirname(path))  # as `python path` does: its directory's modules import
     err = None
     try:
         exec(code, mod.__dict__)
