@@ -65,8 +65,49 @@ def is_literal(node: cst.CSTNode | None) -> bool:
 _NOT_LITERAL_SENTINEL = object()
 
 
+# Keras' own names for variance-scaling initializers: (scale, mode, distribution) -> class
+KERAS_VARIANCE_SCALING = {
+    (1.0, "fan_in", "uniform"): "LecunUniform",
+    (1.0, "fan_in", "truncated_normal"): "LecunNormal",
+    (2.0, "fan_in", "uniform"): "HeUniform",
+    (2.0, "fan_in", "truncated_normal"): "HeNormal",
+    (1.0, "fan_avg", "uniform"): "GlorotUniform",
+    (1.0, "fan_avg", "truncated_normal"): "GlorotNormal",
+}
+# keyword arguments equal to the Keras default are not written
+KERAS_DEFAULTS = {
+    "initializers.TruncatedNormal": {"mean": 0.0},
+    "initializers.RandomNormal": {"mean": 0.0},
+}
+
+
+def _keras_idiom(func: str, args: tuple, kwargs: dict) -> tuple[str, dict]:
+    """``keras.initializers.VarianceScaling(scale=1.0, mode="fan_in", distribution="uniform")``
+    -> ``keras.initializers.LecunUniform()``; arguments equal to Keras' defaults dropped. The
+    same initializer (Keras defines those classes as exactly these VarianceScaling calls)."""
+    module, _, name = func.partition(".")
+    if module != "keras" or args:
+        return func, kwargs
+    vals = {k: literal(v, None) if isinstance(v, cst.CSTNode) else v for k, v in kwargs.items()}
+    if name == "initializers.VarianceScaling" and set(kwargs) == {"scale", "mode", "distribution"}:
+        key = (vals["scale"], vals["mode"], vals["distribution"])
+        if isinstance(key[0], (int, float)) and not isinstance(key[0], bool):
+            hit = KERAS_VARIANCE_SCALING.get((float(key[0]), key[1], key[2]))
+            if hit is not None:
+                return f"keras.initializers.{hit}", {}
+    defaults = KERAS_DEFAULTS.get(name)
+    if defaults:
+        kwargs = {k: v for k, v in kwargs.items()
+                  if not (k in defaults and type(vals[k]) is type(defaults[k]) and vals[k] == defaults[k])}
+    return func, kwargs
+
+
 def call(func: str | cst.BaseExpression, *args: Any, **kwargs: Any) -> cst.Call:
-    """``func(*args, **kwargs)``; values may be nodes or literals; None kwargs are dropped."""
+    """``func(*args, **kwargs)``; values may be nodes or literals; None kwargs are dropped.
+    Keras initializers come out under Keras' own names, without arguments equal to its
+    defaults (``_keras_idiom``)."""
+    if isinstance(func, str):
+        func, kwargs = _keras_idiom(func, args, {k: v for k, v in kwargs.items() if v is not None})
     f = cst.parse_expression(func) if isinstance(func, str) else func
     out = [cst.Arg(to_node(a)) for a in args]
     for k, v in kwargs.items():

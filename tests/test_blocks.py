@@ -106,10 +106,10 @@ ns = {"keras": keras}
 for n in ("tflearn_fresh_initializer", "TflearnHighway", "TflearnHighwayConv2D"):
     exec(HELPERS[n].code, ns)
 conv = ns["TflearnHighwayConv2D"](
-    256, 3, kernel_initializer=keras.initializers.VarianceScaling(scale=1.0, mode="fan_in", distribution="uniform"),
+    256, 3, kernel_initializer=keras.initializers.LecunUniform(),
     gate_initializer=keras.initializers.RandomUniform(minval=-1.73205081, maxval=1.73205081))
 conv(keras.Input((8, 8, 4)))
-hw = ns["TflearnHighway"](256, kernel_initializer=keras.initializers.TruncatedNormal(mean=0.0, stddev=0.02),
+hw = ns["TflearnHighway"](256, kernel_initializer=keras.initializers.TruncatedNormal(stddev=0.02),
                           kernel_regularizer=keras.regularizers.L2(0.005))
 hw(keras.Input((256,)))
 print("STATS=" + json.dumps({

@@ -26,7 +26,7 @@ def test_imironhead_translates_completely(fixes):
     assert "step = trainer.optimizer.iterations" in code
     assert "siamese_model['trainer'].train_on_batch([image_group_a, image_group_b, labels])" in code
     assert "def train_one_step(siamese_model, characters, batch_size):" in code
-    assert "TruncatedNormal(mean=0.0, stddev=0.02, seed=keras.random.SeedGenerator())" in code
+    assert "TruncatedNormal(stddev=0.02, seed=keras.random.SeedGenerator())" in code
     again = migrate_source(code, path=str(IMIRONHEAD), options=Options(fixes=fixes))
     assert again.code == code
 

@@ -112,7 +112,7 @@ def test_guide_conv_relu_named_shapes():
     out = _migrate((FIXTURES / "class_guide_conv_relu.py").read_text())
     body = out.split("def conv_relu(inp, kernel_shape, bias_shape):\n", 1)[1].split("\n\n", 1)[0]
     assert "keras.layers.Conv2D(\n        kernel_shape[-1],\n        kernel_shape[:2]," in body
-    assert "kernel_initializer=keras.initializers.RandomNormal(mean=0.0, stddev=0.1)" in body
+    assert "kernel_initializer=keras.initializers.RandomNormal(stddev=0.1)" in body
     # every call passes [3, 3, c, n] and [n]: the bias is the layer's own
     assert "bias_initializer=keras.initializers.Constant(0.0)" in body and "TF1BroadcastBias" not in out
     assert "use_bias" not in body
@@ -159,7 +159,7 @@ def test_tutorial_variable_of_a_parameter_shape():
     out = _migrate(src)
     assert TODO_MARKER not in out
     assert ("keras.layers.Dense(\n        shape[-1],\n        kernel_initializer=keras.initializers.TruncatedNormal("
-            "mean=0.0, stddev=0.1),\n        bias_initializer=keras.initializers.Constant(0.1),\n    )(x)") in out
+            "stddev=0.1),\n        bias_initializer=keras.initializers.Constant(0.1),\n    )(x)") in out
 
 
 # -- slow: legacy runtime vs Keras 3 -----------------------------------------------------------------
@@ -240,7 +240,7 @@ def test_tutorial_weight_variable_helpers():
            "c = tf.nn.conv2d(img, W2, strides=[1, 1, 1, 1], padding='VALID') + b2\n")
     out = _migrate(src)
     assert TODO_MARKER not in out and "weight_variable" not in out and "bias_variable" not in out
-    assert ("keras.layers.Dense(\n    8,\n    kernel_initializer=keras.initializers.TruncatedNormal(mean=0.0, "
+    assert ("keras.layers.Dense(\n    8,\n    kernel_initializer=keras.initializers.TruncatedNormal("
             "stddev=0.1),\n    bias_initializer=keras.initializers.Constant(0.1),\n)(x)") in out
     assert "keras.layers.Conv2D(\n    4,\n    (3, 3)," in out
     # a helper call passing something else (a seed) stays a variable, marked
@@ -308,7 +308,7 @@ def test_tutorial_conv2d_helper_with_the_bias_outside():
     assert "def conv2d(x, W):\n    return W(x)\n" in out
     assert "weight_variable" not in out and "bias_variable" not in out
     assert ("h_conv1 = keras.ops.relu(conv2d(x, keras.layers.Conv2D(\n        8,\n        (3, 3),\n        strides=(1, 1),"
-            "\n        padding='same',\n        kernel_initializer=keras.initializers.TruncatedNormal(mean=0.0, stddev=0.1),"
+            "\n        padding='same',\n        kernel_initializer=keras.initializers.TruncatedNormal(stddev=0.1),"
             "\n        bias_initializer=keras.initializers.Constant(0.1),\n    )))") in out
 
 

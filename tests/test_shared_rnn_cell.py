@@ -78,7 +78,7 @@ def test_malstm_migrates_completely(fixes):
     assert "self.outputs_A = encoder(self.embedded_A)" in out and "self.outputs_B = encoder(self.embedded_B)" in out
     # the kernel's initializer: the outer variable_scope's random_normal(0, 0.2)
     assert ("TF1LSTMCell(self.hidden_size, forget_bias=1.0, "
-            "kernel_initializer=keras.initializers.RandomNormal(mean=0.0, stddev=0.2))") in out
+            "kernel_initializer=keras.initializers.RandomNormal(stddev=0.2))") in out
     # run_epoch(model, session, ...): the session parameter and argument go, the runs are the model's
     assert "def run_epoch(model, data, global_steps):" in out and "run_epoch(model, train_data, global_steps)" in out
     assert "model.train_op.train_on_batch([np.asarray(sentence_A)" in out

@@ -59,7 +59,7 @@ def test_layers_keep_tf1_initializers(faithful):
     assert "TF1Embedding(\n            *keras.ops.shape(self.embeddings_lookup),\n" \
            "            embeddings_initializer=keras.initializers.Constant(self.embeddings_lookup),\n" in faithful
     # the conv filters: truncated normal 0.1, bias 0.1, 'VALID'; the max over the whole sequence
-    assert "kernel_initializer=keras.initializers.TruncatedNormal(mean=0.0, stddev=0.1)" in faithful
+    assert "kernel_initializer=keras.initializers.TruncatedNormal(stddev=0.1)" in faithful
     assert "padding='valid'" in faithful
     assert "keras.ops.max_pool(h, (self.sequence_length - filter_size + 1, 1), strides=(1, 1), " \
            "padding='valid')" in faithful

@@ -61,7 +61,7 @@ def test_helper_loss_and_initializers_output():
     out = _migrate("func_helper_loss")
     assert "def loss(label, d):\n        return contrastive_loss(label, d)" in out
     assert "bias_initializer=keras.initializers.Constant(0.01)" in out
-    assert "TruncatedNormal(mean=0.0, stddev=0.1)" in out
+    assert "TruncatedNormal(stddev=0.1)" in out
     assert "n_in = x.shape[1]" in out
     assert "keras.Model(x1, o1).predict_on_batch(test_a)" in out
 

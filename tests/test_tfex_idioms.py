@@ -31,7 +31,7 @@ def test_weight_dict_mlp_translates_completely(fixes):
     assert not legacy_refs_outside_todo(code)
     assert "def mlp(x):" in code and "mlp(x)" in code  # the dict parameters and arguments went
     # TF1's tf.random_normal default (stddev 1.0) for all six variables
-    assert code.count("keras.initializers.RandomNormal(mean=0.0, stddev=1.0)") == 6
+    assert code.count("keras.initializers.RandomNormal(stddev=1.0)") == 6
     assert "def acc(y, pred):\n        acc = keras.ops.equal(" in code
     body = code.split("def mlp(x):", 1)[1]
     assert "grads" not in body and "tf.gradients" not in body

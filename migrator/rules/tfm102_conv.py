@@ -64,10 +64,10 @@ class Conv(LayerRule):
         Case("import tflearn\nx = tflearn.conv_2d(x, 32, 3, activation='relu', regularizer='L2')\n",
              "import keras\n\nx = keras.layers.Conv2D(\n    32,\n    3,\n    activation='relu',\n"
              "    padding='same',\n"
-             "    kernel_initializer=keras.initializers.VarianceScaling(scale=1.0, mode='fan_in', distribution='uniform'),\n"
+             "    kernel_initializer=keras.initializers.LecunUniform(),\n"
              "    kernel_regularizer=keras.regularizers.L2(0.0005),\n)(x)\n"),
         Case("from tflearn.layers.conv import conv_1d\nx = conv_1d(x, 8, 5, strides=2, padding='valid', bias=False)\n",
              "import keras\n\nx = keras.layers.Conv1D(\n    8,\n    5,\n    strides=2,\n    padding='valid',\n"
              "    use_bias=False,\n"
-             "    kernel_initializer=keras.initializers.VarianceScaling(scale=1.0, mode='fan_in', distribution='uniform'),\n)(x)\n"),
+             "    kernel_initializer=keras.initializers.LecunUniform(),\n)(x)\n"),
     ]

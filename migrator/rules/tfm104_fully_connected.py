@@ -53,7 +53,7 @@ class FullyConnected(LayerRule):
             "import tflearn\n\ndef head(net):\n    return tflearn.fully_connected(net, 4, activation='relu')\n",
             "import keras\n\ndef head(net):\n    return keras.layers.Dense(\n"
             "        4,\n        activation='relu',\n"
-            "        kernel_initializer=keras.initializers.TruncatedNormal(mean=0.0, stddev=0.02),\n"
+            "        kernel_initializer=keras.initializers.TruncatedNormal(stddev=0.02),\n"
             "    )(keras.layers.Flatten()(net))\n",
         ),
         Case(
@@ -61,7 +61,7 @@ class FullyConnected(LayerRule):
             "    net = fully_connected(net, 16)\n    return fully_connected(net, 2, weights_init='xavier', regularizer='L2', weight_decay=0.01)\n",
             "import keras\n\ndef head(net):\n"
             "    net = keras.layers.Dense(\n        16,\n"
-            "        kernel_initializer=keras.initializers.TruncatedNormal(mean=0.0, stddev=0.02),\n"
+            "        kernel_initializer=keras.initializers.TruncatedNormal(stddev=0.02),\n"
             "    )(keras.layers.Flatten()(net))\n"
             "    return keras.layers.Dense(\n        2,\n"
             "        kernel_initializer=keras.initializers.GlorotUniform(),\n"
@@ -72,7 +72,7 @@ class FullyConnected(LayerRule):
         Case(
             "import tflearn\ny = tflearn.fully_connected(x, 4, activation='ReLU')\n",
             "import keras\n\ny = keras.layers.Dense(\n    4,\n    activation='relu',\n"
-            "    kernel_initializer=keras.initializers.TruncatedNormal(mean=0.0, stddev=0.02),\n"
+            "    kernel_initializer=keras.initializers.TruncatedNormal(stddev=0.02),\n"
             ")(keras.layers.Flatten()(x))\n",
         ),
         # a name tflearn does not know: tflearn raises Exception('Invalid activation: rmsprop')
@@ -88,7 +88,7 @@ class FullyConnected(LayerRule):
             "    raise Exception(\"Invalid \" + str(kind) + \": \" + str(identifier))\n\n\n"
             "y = keras.layers.Dense(\n    1000,\n"
             "    activation=tflearn_invalid_identifier('activation', 'rmsprop'),\n"
-            "    kernel_initializer=keras.initializers.TruncatedNormal(mean=0.0, stddev=0.02),\n"
+            "    kernel_initializer=keras.initializers.TruncatedNormal(stddev=0.02),\n"
             ")(keras.layers.Flatten()(x))\n",
             ("TFM113",),
         ),

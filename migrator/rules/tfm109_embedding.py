@@ -38,7 +38,7 @@ class Embedding(LayerRule):
         Case(
             "import tflearn\nnet = tflearn.embedding(net, input_dim=20, output_dim=16)\n",
             "import keras\n\nnet = keras.layers.Embedding(\n    20,\n    16,\n"
-            "    embeddings_initializer=keras.initializers.TruncatedNormal(mean=0.0, stddev=0.02),\n"
+            "    embeddings_initializer=keras.initializers.TruncatedNormal(stddev=0.02),\n"
             ")(net)\n",
         ),
         Case(

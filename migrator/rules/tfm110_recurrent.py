@@ -556,8 +556,8 @@ class Recurrent(LayerRule):
             "inner_activation='tanh', forget_bias=0.0)\n",
             "import keras\n\nnet = keras.layers.LSTM(\n    8,\n    activation='relu',\n"
             "    recurrent_activation='tanh',\n"
-            "    kernel_initializer=keras.initializers.TruncatedNormal(mean=0.0, stddev=0.02),\n"
-            "    recurrent_initializer=keras.initializers.TruncatedNormal(mean=0.0, stddev=0.02),\n"
+            "    kernel_initializer=keras.initializers.TruncatedNormal(stddev=0.02),\n"
+            "    recurrent_initializer=keras.initializers.TruncatedNormal(stddev=0.02),\n"
             "    unit_forget_bias=False,\n)(net)\n",
         ),
         Case(
@@ -590,7 +590,7 @@ class Recurrent(LayerRule):
                   "    kernel_initializer=TF1RNNGlorotUniform(8, (4, 4, 4, 4)),\n"
                   "    recurrent_initializer=TF1RNNGlorotUniform(8, (4, 4, 4, 4)),\n"
                   ")(keras.layers.Embedding(\n    20,\n    8,\n"
-                  "    embeddings_initializer=keras.initializers.TruncatedNormal(mean=0.0, stddev=0.02),\n"
+                  "    embeddings_initializer=keras.initializers.TruncatedNormal(stddev=0.02),\n"
                   ")(x))\n")),
         Case("import tflearn\nnet = tflearn.lstm(f(x), 8)\n", None, ("TFM110",), todo=True),
         Case("import tflearn\nnet = tflearn.bidirectional_rnn(net, tflearn.BasicRNNCell(4, activation='relu'), "

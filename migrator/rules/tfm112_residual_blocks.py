@@ -241,9 +241,8 @@ class ResidualBlocks(LayerRule):
              "                             weight_decay=0.001, activation='linear', trainable=False)\n",
              _after(_BLOCK, "net = tflearn_residual_block(\n    net,\n    1,\n    32,\n    downsample=True,\n"
                             "    downsample_strides=3,\n    activation='linear',\n"
-                            "    kernel_initializer=keras.initializers.VarianceScaling(scale=1.0, mode='fan_in', "
-                            "distribution='uniform'),\n"
-                            "    bias_initializer=keras.initializers.TruncatedNormal(mean=0.0, stddev=0.02),\n"
+                            "    kernel_initializer=keras.initializers.LecunUniform(),\n"
+                            "    bias_initializer=keras.initializers.TruncatedNormal(stddev=0.02),\n"
                             "    kernel_regularizer=keras.regularizers.L2(0.0005),\n    trainable=False,\n)\n")),
         Case("import tflearn\nnet = tflearn.residual_block(net, 2, 16, reuse=True, scope='res')\n",
              None, ("TFM112",), todo=True),

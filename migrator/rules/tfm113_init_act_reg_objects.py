@@ -147,8 +147,8 @@ class InitActRegObjects(CallRule):
              "import keras\n\n"
              "w_init = keras.initializers.VarianceScaling(scale=1.00586369, mode='fan_avg', "
              "distribution='truncated_normal')\n"
-             "b_init = keras.initializers.VarianceScaling(scale=1.0, mode='fan_in', distribution='uniform')\n"
-             "n_init = keras.initializers.RandomNormal(mean=0.0, stddev=0.02)\n", ("TFM113",)),
+             "b_init = keras.initializers.LecunUniform()\n"
+             "n_init = keras.initializers.RandomNormal(stddev=0.02)\n", ("TFM113",)),
         Case("import tflearn\n"
              "y = tflearn.activations.leaky_relu(x)\nz = tflearn.activations.relu(y)\n"
              "h = tflearn.activations.hard_sigmoid(z)\nr = tflearn.regularizers.L2(w, 0.01)\n",

@@ -300,7 +300,7 @@ class RegressionDNN(CallRule):
             "net = keras.layers.Dense(\n"
             "    2,\n"
             "    activation='softmax',\n"
-            "    kernel_initializer=keras.initializers.TruncatedNormal(mean=0.0, stddev=0.02),\n"
+            "    kernel_initializer=keras.initializers.TruncatedNormal(stddev=0.02),\n"
             ")(net)\n"
             "model = keras.Model(inputs=net_input, outputs=net)\n"
             "model.compile(\n"
@@ -343,7 +343,7 @@ class RegressionDNN(CallRule):
             "x = keras.Input(shape=(4,))\n"
             "y = keras.layers.Dense(\n"
             "    1,\n"
-            "    kernel_initializer=keras.initializers.TruncatedNormal(mean=0.0, stddev=0.02),\n"
+            "    kernel_initializer=keras.initializers.TruncatedNormal(stddev=0.02),\n"
             ")(x)\n"
             "model = keras.Model(inputs=x, outputs=y)\n"
             "model.compile(\n"
@@ -367,9 +367,9 @@ class RegressionDNN(CallRule):
             "model = tflearn.DNN(net)\n"
             "encoder = tflearn.DNN(code, session=model.session)\n",
             "import keras\n\nx = keras.Input(shape=(8,))\ncode = keras.layers.Dense(\n    2,\n"
-            "    kernel_initializer=keras.initializers.TruncatedNormal(mean=0.0, stddev=0.02),\n)(x)\n"
+            "    kernel_initializer=keras.initializers.TruncatedNormal(stddev=0.02),\n)(x)\n"
             "out = keras.layers.Dense(\n    8,\n"
-            "    kernel_initializer=keras.initializers.TruncatedNormal(mean=0.0, stddev=0.02),\n)(code)\n"
+            "    kernel_initializer=keras.initializers.TruncatedNormal(stddev=0.02),\n)(code)\n"
             "net = out\nmodel = keras.Model(inputs=x, outputs=net)\nmodel.compile(\n"
             "    optimizer=keras.optimizers.Adam(learning_rate=0.001, epsilon=1e-8, global_clipnorm=5.0),\n"
             "    loss='mean_squared_error',\n    metrics=['accuracy'],\n)\n"
@@ -384,7 +384,7 @@ class RegressionDNN(CallRule):
             "encoder = tflearn.DNN(code)\n",
             "import tflearn  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\nimport keras\n\n"
             "x = keras.Input(shape=(8,))\ncode = keras.layers.Dense(\n    2,\n"
-            "    kernel_initializer=keras.initializers.TruncatedNormal(mean=0.0, stddev=0.02),\n)(x)\n"
+            "    kernel_initializer=keras.initializers.TruncatedNormal(stddev=0.02),\n)(x)\n"
             "encoder = tflearn.DNN(code)  # TODO(tflearn-migrate): TFM116 DNN: cannot find the "
             "tflearn.regression(...) that produced this network\n",
             ("TFM116",), todo=True,
@@ -393,10 +393,10 @@ class RegressionDNN(CallRule):
         Case("import tflearn\nnet = tflearn.input_data(shape=[None, 2])\nnet = tflearn.fully_connected(net, 1)\n"
              "net = tflearn.regression(net, optimizer='sgd', loss='mean_square', metric='R2', learning_rate=0.01)\n"
              "m = tflearn.DNN(net)\n",
-             'import keras\n\n\n# tflearn-migrate helper: tflearn_r2\ndef tflearn_r2(y_true, y_pred):\n    """tflearn\'s metric=\'R2\' (metrics.r2_op) on one batch: 1 - SSE / SST, SST around the mean of\n    the batch\'s targets; works on 1-D outputs (single_unit) too. Keras shows its mean over the\n    batches seen so far."""\n    y_true = keras.ops.cast(y_true, y_pred.dtype)\n    sse = keras.ops.sum(keras.ops.square(y_true - y_pred))\n    sst = keras.ops.sum(keras.ops.square(y_true - keras.ops.mean(y_true)))\n    return 1.0 - sse / sst\n\n\nnet_input = keras.Input(shape=(2,))\nnet = net_input\nnet = keras.layers.Dense(\n    1,\n    kernel_initializer=keras.initializers.TruncatedNormal(mean=0.0, stddev=0.02),\n)(net)\nm = keras.Model(inputs=net_input, outputs=net)\nm.compile(\n    optimizer=keras.optimizers.SGD(learning_rate=0.01, global_clipnorm=5.0),\n    loss=\'mean_squared_error\',\n    metrics=[tflearn_r2],\n)\n', ("TFM115",)),
+             'import keras\n\n\n# tflearn-migrate helper: tflearn_r2\ndef tflearn_r2(y_true, y_pred):\n    """tflearn\'s metric=\'R2\' (metrics.r2_op) on one batch: 1 - SSE / SST, SST around the mean of\n    the batch\'s targets; works on 1-D outputs (single_unit) too. Keras shows its mean over the\n    batches seen so far."""\n    y_true = keras.ops.cast(y_true, y_pred.dtype)\n    sse = keras.ops.sum(keras.ops.square(y_true - y_pred))\n    sst = keras.ops.sum(keras.ops.square(y_true - keras.ops.mean(y_true)))\n    return 1.0 - sse / sst\n\n\nnet_input = keras.Input(shape=(2,))\nnet = net_input\nnet = keras.layers.Dense(\n    1,\n    kernel_initializer=keras.initializers.TruncatedNormal(stddev=0.02),\n)(net)\nm = keras.Model(inputs=net_input, outputs=net)\nm.compile(\n    optimizer=keras.optimizers.SGD(learning_rate=0.01, global_clipnorm=5.0),\n    loss=\'mean_squared_error\',\n    metrics=[tflearn_r2],\n)\n', ("TFM115",)),
         # the model escapes into an attribute: tflearn calls through it are not followed (marked)
         Case("import tflearn\nclass M(object):\n    def __init__(self):\n        net = tflearn.input_data(shape=[None, 4])\n        net = tflearn.fully_connected(net, 2, activation='softmax')\n        net = tflearn.regression(net)\n        model = tflearn.DNN(net)\n        self.model = model\n\n    def train(self, X, Y):\n        self.model.fit(X, Y, n_epoch=3)\n",
-             "import keras\n\nclass M(object):\n    def __init__(self):\n        net_input = keras.Input(shape=(4,))\n        net = net_input\n        net = keras.layers.Dense(\n            2,\n            activation='softmax',\n            kernel_initializer=keras.initializers.TruncatedNormal(mean=0.0, stddev=0.02),\n        )(net)\n        model = keras.Model(inputs=net_input, outputs=net)\n        model.compile(\n            optimizer=keras.optimizers.Adam(learning_rate=0.001, epsilon=1e-8, global_clipnorm=5.0),\n            loss='categorical_crossentropy',\n            metrics=['accuracy'],\n        )\n        # TODO(tflearn-migrate): TFM116 DNN: the model is also held as self.model: tflearn method calls through it are not translated (call the keras.Model's own methods there)\n        self.model = model\n\n    def train(self, X, Y):\n        self.model.fit(X, Y, n_epoch=3)\n",
+             "import keras\n\nclass M(object):\n    def __init__(self):\n        net_input = keras.Input(shape=(4,))\n        net = net_input\n        net = keras.layers.Dense(\n            2,\n            activation='softmax',\n            kernel_initializer=keras.initializers.TruncatedNormal(stddev=0.02),\n        )(net)\n        model = keras.Model(inputs=net_input, outputs=net)\n        model.compile(\n            optimizer=keras.optimizers.Adam(learning_rate=0.001, epsilon=1e-8, global_clipnorm=5.0),\n            loss='categorical_crossentropy',\n            metrics=['accuracy'],\n        )\n        # TODO(tflearn-migrate): TFM116 DNN: the model is also held as self.model: tflearn method calls through it are not translated (call the keras.Model's own methods there)\n        self.model = model\n\n    def train(self, X, Y):\n        self.model.fit(X, Y, n_epoch=3)\n",
              ('TFM116',), todo=True),
     ]
     REQUIRES = ("TFM101", "TFM104", "TFM114")

@@ -408,7 +408,7 @@ class DNNMethods(Rule):
             "net = keras.layers.Dense(\n"
             "    2,\n"
             "    activation='softmax',\n"
-            "    kernel_initializer=keras.initializers.TruncatedNormal(mean=0.0, stddev=0.02),\n"
+            "    kernel_initializer=keras.initializers.TruncatedNormal(stddev=0.02),\n"
             ")(net)\n"
             "model = keras.Model(inputs=net_input, outputs=net)\n"
             "model.compile(\n"
@@ -444,7 +444,7 @@ class DNNMethods(Rule):
             "fc = keras.layers.Dense(\n"
             "    2,\n"
             "    activation='softmax',\n"
-            "    kernel_initializer=keras.initializers.TruncatedNormal(mean=0.0, stddev=0.02),\n"
+            "    kernel_initializer=keras.initializers.TruncatedNormal(stddev=0.02),\n"
             ")(net)\n"
             "net = fc\n"
             "model = keras.Model(inputs=net_input, outputs=net)\n"
@@ -463,7 +463,7 @@ class DNNMethods(Rule):
             "net = tflearn.regression(tflearn.fully_connected(net, 2, activation='softmax'))\n"
             "model = tflearn.DNN(net)\n"
             "w = model.get_weights(some_variable)\n",
-            "import keras\n\nnet_input = keras.Input(shape=(4,))\nnet = net_input\nnet = keras.layers.Dense(\n    2,\n    activation='softmax',\n    kernel_initializer=keras.initializers.TruncatedNormal(mean=0.0, stddev=0.02),\n)(net)\nmodel = keras.Model(inputs=net_input, outputs=net)\nmodel.compile(\n    optimizer=keras.optimizers.Adam(learning_rate=0.001, epsilon=1e-8, global_clipnorm=5.0),\n    loss='categorical_crossentropy',\n    metrics=['accuracy'],\n)\n# TODO(tflearn-migrate): TFM117 DNN.get_weights: tflearn reads one variable (layer.W / layer.b); use model.get_layer(name).get_weights() (Keras layers hold [kernel, bias])\nw = model.get_weights(some_variable)\n",
+            "import keras\n\nnet_input = keras.Input(shape=(4,))\nnet = net_input\nnet = keras.layers.Dense(\n    2,\n    activation='softmax',\n    kernel_initializer=keras.initializers.TruncatedNormal(stddev=0.02),\n)(net)\nmodel = keras.Model(inputs=net_input, outputs=net)\nmodel.compile(\n    optimizer=keras.optimizers.Adam(learning_rate=0.001, epsilon=1e-8, global_clipnorm=5.0),\n    loss='categorical_crossentropy',\n    metrics=['accuracy'],\n)\n# TODO(tflearn-migrate): TFM117 DNN.get_weights: tflearn reads one variable (layer.W / layer.b); use model.get_layer(name).get_weights() (Keras layers hold [kernel, bias])\nw = model.get_weights(some_variable)\n",
             ("TFM117",), todo=True,
         ),
         # weights_only=True: trainable weights only, restore=False layers skipped (by their scope)
@@ -480,9 +480,9 @@ class DNNMethods(Rule):
             "net_input = keras.Input(shape=(4,))\n"
             "net = net_input\n"
             "net = keras.layers.Dense(\n    8,\n    activation='relu',\n"
-            "    kernel_initializer=keras.initializers.TruncatedNormal(mean=0.0, stddev=0.02),\n)(net)\n"
+            "    kernel_initializer=keras.initializers.TruncatedNormal(stddev=0.02),\n)(net)\n"
             "net = keras.layers.Dense(\n    3,\n    activation='softmax',\n"
-            "    kernel_initializer=keras.initializers.TruncatedNormal(mean=0.0, stddev=0.02),\n"
+            "    kernel_initializer=keras.initializers.TruncatedNormal(stddev=0.02),\n"
             "    name='head',\n)(net)\n"
             "model = keras.Model(inputs=net_input, outputs=net)\n"
             "model.compile(\n"
@@ -502,7 +502,7 @@ class DNNMethods(Rule):
             "model.load('base.tflearn', weights_only=True)\n",
             "import keras\n\nnet_input = keras.Input(shape=(4,))\nnet = net_input\n"
             "net = keras.layers.Dense(\n    3,\n    activation='softmax',\n"
-            "    kernel_initializer=keras.initializers.TruncatedNormal(mean=0.0, stddev=0.02),\n)(net)\n"
+            "    kernel_initializer=keras.initializers.TruncatedNormal(stddev=0.02),\n)(net)\n"
             "model = keras.Model(inputs=net_input, outputs=net)\n"
             "model.compile(\n"
             "    optimizer=keras.optimizers.Adam(learning_rate=0.001, epsilon=1e-8, global_clipnorm=5.0),\n"
@@ -523,7 +523,7 @@ class DNNMethods(Rule):
              "gen = tflearn.DNN(g, session=model.session)\n"
              "out = gen.predict({'noise': Z})\n",
              "import keras\n\nz = keras.Input(shape=(4,), name='noise')\ng = keras.layers.Dense(\n    8,\n"
-             "    kernel_initializer=keras.initializers.TruncatedNormal(mean=0.0, stddev=0.02),\n)(z)\nnet = g\n"
+             "    kernel_initializer=keras.initializers.TruncatedNormal(stddev=0.02),\n)(z)\nnet = g\n"
              "model = keras.Model(inputs=z, outputs=net)\nmodel.compile(\n"
              "    optimizer=keras.optimizers.Adam(learning_rate=0.001, epsilon=1e-8, global_clipnorm=5.0),\n"
              "    loss='mean_squared_error',\n    metrics=['accuracy'],\n)\n"

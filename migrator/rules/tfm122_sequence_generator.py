@@ -190,7 +190,7 @@ class SequenceGenerator(CallRule):
                  "def tflearn", "# tflearn-migrate helper: tflearn_sequence_generate\ndef tflearn") + "\n\n"
              "g_input = keras.Input(shape=(3, 2))\ng = g_input\ng = keras.layers.Dense(\n    2,\n"
              "    activation='softmax',\n"
-             "    kernel_initializer=keras.initializers.TruncatedNormal(mean=0.0, stddev=0.02),\n"
+             "    kernel_initializer=keras.initializers.TruncatedNormal(stddev=0.02),\n"
              ")(keras.layers.Flatten()(g))\nm = keras.Model(inputs=g_input, outputs=g)\nm.compile(\n"
              "    optimizer=keras.optimizers.Adam(learning_rate=0.001, epsilon=1e-8),\n"
              "    loss='categorical_crossentropy',\n    metrics=['accuracy'],\n)\n"

@@ -340,7 +340,7 @@ class MoreConv(LayerRule):
         shape = to_node(tuple(os_)) if os_ is not None else os_node
         return call(self.ctx.use_helper(CHECK_HELPER), out, shape)
 
-    _KU = "kernel_initializer=keras.initializers.VarianceScaling(scale=1.0, mode='fan_in', distribution='uniform')"
+    _KU = "kernel_initializer=keras.initializers.LecunUniform()"
     VALID = [
         "import keras\nx = keras.layers.Conv2DTranspose(8, 3, strides=2, padding='same')(x)\n",
         "def upsample_2d(x, k):\n    return x\ny = upsample_2d(x, 2)\n",
@@ -373,7 +373,7 @@ class MoreConv(LayerRule):
              f"    {_KU},\n)(x)\n"
              "x = keras.layers.DepthwiseConv2D(\n    3,\n    strides=2,\n    padding='same',\n    depth_multiplier=2,\n"
              "    use_bias=False,\n"
-             "    depthwise_initializer=keras.initializers.VarianceScaling(scale=1.0, mode='fan_in', distribution='uniform'),\n"
+             "    depthwise_initializer=keras.initializers.LecunUniform(),\n"
              "    depthwise_regularizer=keras.regularizers.L2(0.0005),\n)(x)\n"),
         Case("import tflearn\nx = tflearn.conv_3d(x, 8, 3, strides=[1, 2, 2, 2, 1], activation='relu')\n"
              "x = tflearn.max_pool_3d(x, [1, 2, 2, 2, 1])\ny = tflearn.avg_pool_3d(x, 2, strides=2, padding='valid')\n",

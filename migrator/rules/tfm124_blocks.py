@@ -306,8 +306,8 @@ _RESNEXT = ("tflearn_fresh_initializer", "tflearn_pre_activation", "tflearn_resi
             "tflearn_resnext_block")
 _DENSENET = ("tflearn_fresh_initializer", "tflearn_pre_activation", "tflearn_densenet_block")
 _VS = "keras.initializers.VarianceScaling(scale=2.01172739, mode='fan_in', distribution='truncated_normal')"
-_TN = "keras.initializers.TruncatedNormal(mean=0.0, stddev=0.02)"
-_US = "keras.initializers.VarianceScaling(scale=1.0, mode='fan_in', distribution='uniform')"
+_TN = "keras.initializers.TruncatedNormal(stddev=0.02)"
+_US = "keras.initializers.LecunUniform()"
 
 
 def _after(helpers, body: str) -> str:

@@ -126,7 +126,7 @@ class TflearnVariables(CallRule):
              "net = net_input\n"
              "fc = keras.layers.Dense(\n"
              "    2,\n"
-             "    kernel_initializer=keras.initializers.TruncatedNormal(mean=0.0, stddev=0.02),\n"
+             "    kernel_initializer=keras.initializers.TruncatedNormal(stddev=0.02),\n"
              "    name='fc',\n"
              ")(net)\n"
              "net = fc\n"
@@ -149,7 +149,7 @@ class TflearnVariables(CallRule):
              "r2 = tflearn.regression(tflearn.fully_connected(net, 2))\n"
              "m2 = tflearn.DNN(r2)\n"
              "v = tflearn.variables.get_layer_variables_by_name('fc')\n",
-             "import tflearn  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\nimport keras\n\nnet = keras.Input(shape=(4,))\nfc = keras.layers.Dense(\n    2,\n    kernel_initializer=keras.initializers.TruncatedNormal(mean=0.0, stddev=0.02),\n    name='fc',\n)(net)\nr1 = fc\nm1 = keras.Model(inputs=net, outputs=r1)\nm1.compile(\n    optimizer=keras.optimizers.Adam(learning_rate=0.001, epsilon=1e-8, global_clipnorm=5.0),\n    loss='categorical_crossentropy',\n    metrics=['accuracy'],\n)\nr2 = keras.layers.Dense(\n    2,\n    kernel_initializer=keras.initializers.TruncatedNormal(mean=0.0, stddev=0.02),\n)(net)\nm2 = keras.Model(inputs=net, outputs=r2)\nm2.compile(\n    optimizer=keras.optimizers.Adam(learning_rate=0.001, epsilon=1e-8, global_clipnorm=5.0),\n    loss='categorical_crossentropy',\n    metrics=['accuracy'],\n)\n# TODO(tflearn-migrate): TFM126 get_layer_variables_by_name: 2 tflearn DNNs in the file: which model holds the variable?\nv = tflearn.variables.get_layer_variables_by_name('fc')\n", ("TFM126",), todo=True),
+             "import tflearn  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\nimport keras\n\nnet = keras.Input(shape=(4,))\nfc = keras.layers.Dense(\n    2,\n    kernel_initializer=keras.initializers.TruncatedNormal(stddev=0.02),\n    name='fc',\n)(net)\nr1 = fc\nm1 = keras.Model(inputs=net, outputs=r1)\nm1.compile(\n    optimizer=keras.optimizers.Adam(learning_rate=0.001, epsilon=1e-8, global_clipnorm=5.0),\n    loss='categorical_crossentropy',\n    metrics=['accuracy'],\n)\nr2 = keras.layers.Dense(\n    2,\n    kernel_initializer=keras.initializers.TruncatedNormal(stddev=0.02),\n)(net)\nm2 = keras.Model(inputs=net, outputs=r2)\nm2.compile(\n    optimizer=keras.optimizers.Adam(learning_rate=0.001, epsilon=1e-8, global_clipnorm=5.0),\n    loss='categorical_crossentropy',\n    metrics=['accuracy'],\n)\n# TODO(tflearn-migrate): TFM126 get_layer_variables_by_name: 2 tflearn DNNs in the file: which model holds the variable?\nv = tflearn.variables.get_layer_variables_by_name('fc')\n", ("TFM126",), todo=True),
         # not a variable of a translated layer
         Case("import tflearn\nx = tflearn.variables.get_value(some_var)\n", None, ("TFM126",), todo=True),
     ]

@@ -220,9 +220,9 @@ class LayerNames(Rule):
              "b = conv_2d(a, 8, 1, name='inception_4a_1_1')\n"
              "c = conv_2d(b, 8, 1, name=\"inception_4a_1_1\")\n",
              "import keras\n\n"
-             "a = keras.layers.Conv2D(\n    8,\n    1,\n    padding='same',\n    kernel_initializer=keras.initializers.VarianceScaling(scale=1.0, mode='fan_in', distribution='uniform'),\n    name='inception_4a_1_1',\n)(x)\n"
-             "b = keras.layers.Conv2D(\n    8,\n    1,\n    padding='same',\n    kernel_initializer=keras.initializers.VarianceScaling(scale=1.0, mode='fan_in', distribution='uniform'),\n    name='inception_4a_1_1_1',\n)(a)\n"
-             "c = keras.layers.Conv2D(\n    8,\n    1,\n    padding='same',\n    kernel_initializer=keras.initializers.VarianceScaling(scale=1.0, mode='fan_in', distribution='uniform'),\n    name=\"inception_4a_1_1_2\",\n)(b)\n",
+             "a = keras.layers.Conv2D(\n    8,\n    1,\n    padding='same',\n    kernel_initializer=keras.initializers.LecunUniform(),\n    name='inception_4a_1_1',\n)(x)\n"
+             "b = keras.layers.Conv2D(\n    8,\n    1,\n    padding='same',\n    kernel_initializer=keras.initializers.LecunUniform(),\n    name='inception_4a_1_1_1',\n)(a)\n"
+             "c = keras.layers.Conv2D(\n    8,\n    1,\n    padding='same',\n    kernel_initializer=keras.initializers.LecunUniform(),\n    name=\"inception_4a_1_1_2\",\n)(b)\n",
              ("TFM129", "TFM129")),
         # inner calls run first; an explicit name already taken by a renamed one moves on
         Case("import tflearn\n"

@@ -714,11 +714,11 @@ class Ops(CallRule):
         # an initializer factory (TF-Slim's models): a new, unseeded initializer per call
         Case("import tensorflow as tf\nfan_init = lambda s: tf.truncated_normal_initializer(0.0, s)\n\n"
              "def bias_init(v):\n    return tf.constant_initializer(v)\n",
-             "import keras\n\nfan_init = lambda s: keras.initializers.TruncatedNormal(mean=0.0, stddev=s, "
+             "import keras\n\nfan_init = lambda s: keras.initializers.TruncatedNormal(stddev=s, "
              "seed=keras.random.SeedGenerator())\n\n"
              "def bias_init(v):\n    return keras.initializers.Constant(v)\n"),
         Case('import tensorflow as tf\ninit = tf.truncated_normal_initializer(stddev=0.02)\nzero = tf.zeros_initializer()\n',
-             'import keras\n\ninit = keras.initializers.TruncatedNormal(mean=0.0, stddev=0.02, seed=keras.random.SeedGenerator())\nzero = keras.initializers.Zeros()\n'),
+             'import keras\n\ninit = keras.initializers.TruncatedNormal(stddev=0.02, seed=keras.random.SeedGenerator())\nzero = keras.initializers.Zeros()\n'),
         Case("import tensorflow as tf\nd = tf.sqrt(tf.reduce_sum(tf.square(a - b), 1, keep_dims=True))\n",
              "import keras\n\nd = keras.ops.sqrt(keras.ops.sum(keras.ops.square(a - b), axis=1, keepdims=True))\n"),
         Case("import tensorflow as tf\nm = tf.reduce_mean(x, reduction_indices=[1])\n"

@@ -267,7 +267,7 @@ class TfLayers(CallRule):
              "h = tf.layers.dropout(h, 0.3, training=is_training)\nh = tf.layers.dropout(h, 0.3)\n"
              "h = tf.layers.batch_normalization(h, training=is_training)\n",
              "import keras\n\nh = keras.layers.Dense(\n    4,\n"
-             "    kernel_initializer=keras.initializers.TruncatedNormal(mean=0.0, stddev=0.1),\n)(x)\n"
+             "    kernel_initializer=keras.initializers.TruncatedNormal(stddev=0.1),\n)(x)\n"
              "h = keras.layers.Dropout(0.3)(h)\nh = h\n"
              "h = keras.layers.BatchNormalization()(h)\n", ("TFM131",)),
         Case("import tensorflow as tf\nfc = tf.layers.Dense(10, activation=tf.nn.relu)\nout = tf.layers.Dense(2)\n",

@@ -523,7 +523,7 @@ class UnsharedTowers(Rule):
     INVALID = [
         # towers built by two copies of one builder (IvanArkhipov1999): the second input goes through the first tower
         Case('import tflearn\n\nclass Siamese:\n    def __init__(self):\n        self.x1 = tflearn.input_data([None, 4])\n        self.x2 = tflearn.input_data([None, 4])\n        self.o1 = self.net1(self.x1)\n        self.o2 = self.net2(self.x2)\n        self.d = self.o1 - self.o2\n\n    def net1(self, x):\n        return tflearn.fully_connected(x, 2)\n\n    def net2(self, x):\n        return tflearn.fully_connected(x, 2)\n',
-             'import keras\n\nclass Siamese:\n    def __init__(self):\n        self.x1 = keras.Input(shape=(4,))\n        self.x2 = keras.Input(shape=(4,))\n        self.o1 = self.net1(self.x1)\n        self.o2 = keras.Model(self.x1, self.o1)(self.x2)\n        self.d = self.o1 - self.o2\n\n    def net1(self, x):\n        return keras.layers.Dense(\n            2,\n            kernel_initializer=keras.initializers.TruncatedNormal(mean=0.0, stddev=0.02),\n        )(keras.layers.Flatten()(x))\n\n    def net2(self, x):\n        return keras.layers.Dense(\n            2,\n            kernel_initializer=keras.initializers.TruncatedNormal(mean=0.0, stddev=0.02),\n        )(keras.layers.Flatten()(x))\n',
+             'import keras\n\nclass Siamese:\n    def __init__(self):\n        self.x1 = keras.Input(shape=(4,))\n        self.x2 = keras.Input(shape=(4,))\n        self.o1 = self.net1(self.x1)\n        self.o2 = keras.Model(self.x1, self.o1)(self.x2)\n        self.d = self.o1 - self.o2\n\n    def net1(self, x):\n        return keras.layers.Dense(\n            2,\n            kernel_initializer=keras.initializers.TruncatedNormal(stddev=0.02),\n        )(keras.layers.Flatten()(x))\n\n    def net2(self, x):\n        return keras.layers.Dense(\n            2,\n            kernel_initializer=keras.initializers.TruncatedNormal(stddev=0.02),\n        )(keras.layers.Flatten()(x))\n',
              diagnostics=("TFM201",), fixes=True),
         Case("import keras\n"
              "def tower(x):\n"
@@ -592,7 +592,7 @@ class UnsharedTowers(Rule):
              "def tower(x, reuse=False):\n"
              "    return keras.layers.Dense(\n"
              "        4,\n"
-             "        kernel_initializer=keras.initializers.TruncatedNormal(mean=0.0, stddev=0.02),\n"
+             "        kernel_initializer=keras.initializers.TruncatedNormal(stddev=0.02),\n"
              "    )(keras.layers.Flatten()(x))\n"
              "encoder_input = keras.Input(shape=in1.shape[1:])\n"
              "encoder = keras.Model(encoder_input, tower(encoder_input), name='encoder')\n"

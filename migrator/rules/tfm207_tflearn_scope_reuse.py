@@ -104,7 +104,7 @@ class TflearnScopeReuse(Rule):
              "decoder_h_layer = keras.layers.Dense(\n"
              "    8,\n"
              "    activation='relu',\n"
-             "    kernel_initializer=keras.initializers.TruncatedNormal(mean=0.0, stddev=0.02),\n"
+             "    kernel_initializer=keras.initializers.TruncatedNormal(stddev=0.02),\n"
              ")\n"
              "h = decoder_h_layer(keras.layers.Flatten()(z))\n"
              "g = decoder_h_layer(keras.layers.Flatten()(noise))\n"),
@@ -116,7 +116,7 @@ class TflearnScopeReuse(Rule):
              "h = keras.layers.Dense(\n"
              "    8,\n"
              "    activation='relu',\n"
-             "    kernel_initializer=keras.initializers.TruncatedNormal(mean=0.0, stddev=0.02),\n"
+             "    kernel_initializer=keras.initializers.TruncatedNormal(stddev=0.02),\n"
              ")(keras.layers.Flatten()(z))\n"
              "# TODO(tflearn-migrate): TFM104 fully_connected: variable sharing with reuse=/scope= (TFM205 handles towers)\n"
              "# TODO(tflearn-migrate): TFM207 scope 'd' shared with reuse=True: the calls sharing this scope pass "

@@ -15,8 +15,8 @@ NUM_CLASSES = 10
 
 
 def build_network(height, width, channels):
-    conv_init = keras.initializers.VarianceScaling(scale=1.0, mode="fan_in", distribution="uniform")
-    fc_init = keras.initializers.TruncatedNormal(mean=0.0, stddev=0.02)
+    conv_init = keras.initializers.LecunUniform()
+    fc_init = keras.initializers.TruncatedNormal(stddev=0.02)
     model = keras.Sequential([
         keras.Input(shape=(height, width, channels), name="input"),
         layers.Conv2D(32, 3, padding="same", activation="relu", kernel_initializer=conv_init),

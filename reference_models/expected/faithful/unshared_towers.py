@@ -17,8 +17,8 @@ def create_subnetwork(input_shape, name):
     """tflearn's defaults written out: conv_2d 'same' padding + uniform_scaling init, max_pool_2d
     strides = kernel and 'same' padding, fully_connected flattens + truncated_normal(0.02)."""
     inputs = keras.Input(shape=input_shape)
-    conv_init = keras.initializers.VarianceScaling(scale=1.0, mode="fan_in", distribution="uniform")
-    fc_init = keras.initializers.TruncatedNormal(mean=0.0, stddev=0.02)
+    conv_init = keras.initializers.LecunUniform()
+    fc_init = keras.initializers.TruncatedNormal(stddev=0.02)
     net = layers.Conv2D(32, 3, padding="same", activation="relu", kernel_initializer=conv_init)(inputs)
     net = layers.MaxPooling2D(2, 2, padding="same")(net)
     net = layers.Conv2D(64, 3, padding="same", activation="relu", kernel_initializer=conv_init)(net)

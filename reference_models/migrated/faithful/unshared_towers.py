@@ -33,7 +33,7 @@ def create_subnetwork(network):
         3,
         activation='relu',
         padding='same',
-        kernel_initializer=keras.initializers.VarianceScaling(scale=1.0, mode='fan_in', distribution='uniform'),
+        kernel_initializer=keras.initializers.LecunUniform(),
     )(network)
     network = keras.layers.MaxPooling2D(pool_size=2, strides=2, padding='same')(network)
     network = keras.layers.Conv2D(
@@ -41,17 +41,17 @@ def create_subnetwork(network):
         3,
         activation='relu',
         padding='same',
-        kernel_initializer=keras.initializers.VarianceScaling(scale=1.0, mode='fan_in', distribution='uniform'),
+        kernel_initializer=keras.initializers.LecunUniform(),
     )(network)
     network = keras.layers.MaxPooling2D(pool_size=2, strides=2, padding='same')(network)
     network = keras.layers.Dense(
         128,
         activation='relu',
-        kernel_initializer=keras.initializers.TruncatedNormal(mean=0.0, stddev=0.02),
+        kernel_initializer=keras.initializers.TruncatedNormal(stddev=0.02),
     )(keras.layers.Flatten()(network))
     network = keras.layers.Dense(
         EMBEDDING_DIM,
-        kernel_initializer=keras.initializers.TruncatedNormal(mean=0.0, stddev=0.02),
+        kernel_initializer=keras.initializers.TruncatedNormal(stddev=0.02),
     )(network)  # embedding layer
     return network
 

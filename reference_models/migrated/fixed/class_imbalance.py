@@ -67,18 +67,18 @@ def train(data, epochs=EPOCHS, seed=0):
         3,
         activation='relu',
         padding='same',
-        kernel_initializer=keras.initializers.VarianceScaling(scale=1.0, mode='fan_in', distribution='uniform'),
+        kernel_initializer=keras.initializers.LecunUniform(),
     )(network)
     network = keras.layers.MaxPooling2D(pool_size=2, strides=2, padding='same')(network)
     network = keras.layers.Dense(
         64,
         activation='relu',
-        kernel_initializer=keras.initializers.TruncatedNormal(mean=0.0, stddev=0.02),
+        kernel_initializer=keras.initializers.TruncatedNormal(stddev=0.02),
     )(keras.layers.Flatten()(network))
     network = keras.layers.Dense(
         NUM_CLASSES,
         activation='softmax',
-        kernel_initializer=keras.initializers.TruncatedNormal(mean=0.0, stddev=0.02),
+        kernel_initializer=keras.initializers.TruncatedNormal(stddev=0.02),
     )(network)
     model = keras.Model(inputs=network_input, outputs=network)
     model.compile(
