@@ -114,9 +114,13 @@ class RegressionDNN(CallRule):
 
     def translate(self, qname, original, updated):
         from .tfm125_regressions_dnn import RegressionsDNN
+        from ..analysis.scoped_trainops import scoped_trainops
 
         if RegressionsDNN.owns(self.ctx, original):
             return None  # a DNN over several merged regressions: TFM125's
+        st = scoped_trainops(self.ctx)
+        if st is not None and (any(original is r for r in st.regs) or self.ctx.statement_of(original) is st.dnn):
+            return None  # regressions over loss tensors and scope variables (GAN): TFM127's
         why = RegressionsDNN.declined(self.ctx, original)
         if why is not None:
             self.todo(original, f"DNN over a merge of several regressions (one TrainOp each): not translated: {why}")
