@@ -152,3 +152,35 @@ def test_gan_matches_tflearn(tmp_path):
     every.write_text(code.replace(line, "model.train_vars = None and variables.resolve(model.trainable_variables) \\"))
     d_every = np.abs(np.array(_keras(every)) - want).max()
     assert d_every > 1e-2
+
+
+NESTED = """\
+import tensorflow.compat.v1 as tf
+import tflearn
+
+
+def generator(x, reuse=False):
+    with tf.variable_scope('Generator', reuse=reuse):
+        return tflearn.fully_connected(x, 5, activation='sigmoid')
+
+
+def discriminator(x, reuse=False):
+    with tf.variable_scope('Discriminator', reuse=reuse):
+        return tflearn.fully_connected(x, 1, activation='sigmoid')
+
+
+noise = tflearn.input_data(shape=[None, 4])
+real = tflearn.input_data(shape=[None, 5])
+disc_fake = discriminator(generator(noise))
+disc_real = discriminator(real, reuse=True)
+"""
+
+
+def test_encoder_input_shape_does_not_call_the_inner_tower_again():
+    # dcgan.py: the first discriminator tower's input is a generator call; the encoder's input
+    # takes its shape from another tower input, so the generator is built once (not twice)
+    code = _out(NESTED)
+    assert "encoder_input = keras.Input(shape=real.shape[1:])" in code
+    assert code.count("generator(noise)") == 1
+    assert "disc_fake = encoder(generator(noise))" in code
+    assert _out(code) == code
