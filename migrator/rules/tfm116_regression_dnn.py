@@ -114,9 +114,13 @@ class RegressionDNN(CallRule):
 
     def translate(self, qname, original, updated):
         from .tfm125_regressions_dnn import RegressionsDNN
+        from ..analysis.scoped_trainops import scoped_trainops
 
         if RegressionsDNN.owns(self.ctx, original):
             return None  # a DNN over several merged regressions: TFM125's
+        st = scoped_trainops(self.ctx)
+        if st is not None and (any(original is r for r in st.regs) or self.ctx.statement_of(original) is st.dnn):
+            return None  # regressions over loss tensors and scope variables (GAN): TFM127's
         why = RegressionsDNN.declined(self.ctx, original)
         if why is not None:
             self.todo(original, f"DNN over a merge of several regressions (one TrainOp each): not translated: {why}")
@@ -208,6 +212,25 @@ class RegressionDNN(CallRule):
                 held = cst.Module([]).code_for_node(n.targets[0].target)
                 self.todo(n, f"DNN: the model is also held as {held}: tflearn method calls through it "
                              "are not translated (call the keras.Model's own methods there)")
+                t = n.targets[0].target
+                if isinstance(t, cst.Attribute) and isinstance(t.value, cst.Name):
+                    self._mark_calls_through(t.attr.value)
+
+    _DNN_METHODS = ("fit", "predict", "predict_label", "evaluate", "save", "load", "fit_batch",
+                    "get_weights", "set_weights", "get_train_vars", "fit_batch_generator")
+
+    def _mark_calls_through(self, attr: str) -> None:
+        """``x.<attr>.fit(X, Y, n_epoch=...)`` / ``.save('m.tfl')`` / ``.load(..., scope_for_restore=)``
+        where a DNN is held as ``<attr>``: tflearn's call stays as written on what is now a
+        keras.Model (other arguments, other files): each is marked, never left silently."""
+        for c in cstcache.walk(self.ctx.module):
+            f = c.func if isinstance(c, cst.Call) else None
+            if isinstance(f, cst.Attribute) and f.attr.value in self._DNN_METHODS \
+                    and isinstance(f.value, cst.Attribute) and f.value.attr.value == attr \
+                    and isinstance(f.value.value, cst.Name):
+                recv = cst.Module([]).code_for_node(f.value)
+                self.todo(c, f"DNN.{f.attr.value} through {recv}: a tflearn call on the keras.Model held "
+                             "there, not translated (call the keras.Model's own methods)")
 
     def leave_FunctionDef(self, original: cst.FunctionDef, updated: cst.FunctionDef):
         """The loss function of a TflearnTensorLossModel takes the tensors it read as parameters."""
@@ -396,7 +419,7 @@ class RegressionDNN(CallRule):
              'import keras\n\n\n# tflearn-migrate helper: tflearn_r2\ndef tflearn_r2(y_true, y_pred):\n    """tflearn\'s metric=\'R2\' (metrics.r2_op) on one batch: 1 - SSE / SST, SST around the mean of\n    the batch\'s targets; works on 1-D outputs (single_unit) too. Keras shows its mean over the\n    batches seen so far."""\n    y_true = keras.ops.cast(y_true, y_pred.dtype)\n    sse = keras.ops.sum(keras.ops.square(y_true - y_pred))\n    sst = keras.ops.sum(keras.ops.square(y_true - keras.ops.mean(y_true)))\n    return 1.0 - sse / sst\n\n\nnet_input = keras.Input(shape=(2,))\nnet = net_input\nnet = keras.layers.Dense(\n    1,\n    kernel_initializer=keras.initializers.TruncatedNormal(stddev=0.02),\n)(net)\nm = keras.Model(inputs=net_input, outputs=net)\nm.compile(\n    optimizer=keras.optimizers.SGD(learning_rate=0.01, global_clipnorm=5.0),\n    loss=\'mean_squared_error\',\n    metrics=[tflearn_r2],\n)\n', ("TFM115",)),
         # the model escapes into an attribute: tflearn calls through it are not followed (marked)
         Case("import tflearn\nclass M(object):\n    def __init__(self):\n        net = tflearn.input_data(shape=[None, 4])\n        net = tflearn.fully_connected(net, 2, activation='softmax')\n        net = tflearn.regression(net)\n        model = tflearn.DNN(net)\n        self.model = model\n\n    def train(self, X, Y):\n        self.model.fit(X, Y, n_epoch=3)\n",
-             "import keras\n\nclass M(object):\n    def __init__(self):\n        net_input = keras.Input(shape=(4,))\n        net = net_input\n        net = keras.layers.Dense(\n            2,\n            activation='softmax',\n            kernel_initializer=keras.initializers.TruncatedNormal(stddev=0.02),\n        )(net)\n        model = keras.Model(inputs=net_input, outputs=net)\n        model.compile(\n            optimizer=keras.optimizers.Adam(learning_rate=0.001, epsilon=1e-8, global_clipnorm=5.0),\n            loss='categorical_crossentropy',\n            metrics=['accuracy'],\n        )\n        # TODO(tflearn-migrate): TFM116 DNN: the model is also held as self.model: tflearn method calls through it are not translated (call the keras.Model's own methods there)\n        self.model = model\n\n    def train(self, X, Y):\n        self.model.fit(X, Y, n_epoch=3)\n",
-             ('TFM116',), todo=True),
+             "import keras\n\nclass M(object):\n    def __init__(self):\n        net_input = keras.Input(shape=(4,))\n        net = net_input\n        net = keras.layers.Dense(\n            2,\n            activation='softmax',\n            kernel_initializer=keras.initializers.TruncatedNormal(stddev=0.02),\n        )(net)\n        model = keras.Model(inputs=net_input, outputs=net)\n        model.compile(\n            optimizer=keras.optimizers.Adam(learning_rate=0.001, epsilon=1e-8, global_clipnorm=5.0),\n            loss='categorical_crossentropy',\n            metrics=['accuracy'],\n        )\n        # TODO(tflearn-migrate): TFM116 DNN: the model is also held as self.model: tflearn method calls through it are not translated (call the keras.Model's own methods there)\n        self.model = model\n\n    def train(self, X, Y):\n        # TODO(tflearn-migrate): TFM116 DNN.fit through self.model: a tflearn call on the keras.Model held there, not translated (call the keras.Model's own methods)\n        self.model.fit(X, Y, n_epoch=3)\n",
+             ('TFM116', 'TFM116'), todo=True),
     ]
     REQUIRES = ("TFM101", "TFM104", "TFM114")

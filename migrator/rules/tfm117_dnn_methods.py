@@ -128,7 +128,13 @@ class DNNMethods(Rule):
     REQUIRES = ("TFM101", "TFM104", "TFM116")
 
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+        from ..analysis.scoped_trainops import scoped_trainops
+
         func = original.func
+        st = scoped_trainops(self.ctx)
+        if st is not None and isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) \
+                and func.value.value == st.dnn_name:
+            return updated  # TflearnTrainOpsDNN keeps tflearn's fit / predict (TFM127)
         if isinstance(func, cst.Attribute) and func.attr.value in TODO_METHODS:
             prog: TflearnProgram = self.ctx.analysis(TflearnProgram)
             info = prog.dnn_for_receiver(func.value, original)

@@ -8,6 +8,7 @@ from ..analysis.sharing import kept_scope_marker
 from ..analysis.tf1_program import TF1Program
 from ..translate.tf1_store import store_function
 from ..translate.tf1_helpers import helper_example_output as _rnn_out
+from ..emit import call, to_node
 from .base import Case, Rule
 
 _SCOPES = ("tensorflow.variable_scope", "tensorflow.name_scope")
@@ -65,11 +66,18 @@ class VariableScope(Rule):
             self.todo(original.items[0], "variable_scope shares variables (reuse): no Keras translation "
                       "without TFM205's shared encoder")
             return updated
-        if self._sharing(tp, original) and not self._shared_handled(tp, original):
+        named = self._scope_named_for_variables(original)
+        if self._sharing(tp, original) and not self._shared_handled(tp, original) \
+                and not (named and self._never_reused(original)):
             self.todo(original.items[0], "variable_scope shares variables (reuse): no Keras translation "
                       "without TFM205's shared encoder")
             return updated
         self.ctx.count(self)
+        if named and original.items[0].asname is None:
+            # its variables are taken by scope (get_layer_variables_by_scope, TFM127): the Keras
+            # variables' paths keep the scope's name
+            self.ctx.add_import("keras")
+            return updated.with_changes(items=[cst.WithItem(call("keras.name_scope", to_node(named)))])
         body = list(updated.body.body)
         alias = original.items[0].asname
         if alias is not None and isinstance(alias.name, cst.Name):
@@ -82,6 +90,53 @@ class VariableScope(Rule):
                 if not kept_scope_marker([l])]
         body[0] = body[0].with_changes(leading_lines=kept + list(body[0].leading_lines))
         return cst.FlattenSentinel(body)
+
+    def _scope_named_for_variables(self, w: cst.With) -> str | None:
+        """The scope's literal name when TFM127 takes the variables of that scope (else None)."""
+        from ..analysis.scoped_trainops import scoped_trainops
+        from ..emit import literal
+
+        plan = scoped_trainops(self.ctx)
+        c = w.items[0].item
+        if plan is None or len(w.items) != 1 or not isinstance(c, cst.Call) or not c.args:
+            return None
+        name = literal(c.args[0].value, None)
+        return name if isinstance(name, str) and name in plan.scopes else None
+
+    def _never_reused(self, w: cst.With) -> bool:
+        """``with variable_scope(s, reuse=reuse)`` directly in a module function ``f(..., reuse=False)``
+        whose every call leaves ``reuse`` out or passes False / None: the scope shares nothing."""
+        from ..analysis.tf1_program import _arg
+        from ..args import BoundArgs, Unbindable
+        from ..cstcache import walk
+
+        reuse = _arg(w.items[0].item, 99, "reuse")
+        fn = self.ctx.parent(self.ctx.parent(w))
+        if not (isinstance(reuse, cst.Name) and isinstance(fn, cst.FunctionDef)
+                and self.ctx.parent(fn) is self.ctx.module and fn.body.body and fn.body.body[0] is w):
+            return False
+        params = fn.params.params
+        p = next((x for x in params if x.name.value == reuse.value), None)
+        if p is None or p.default is None or not (isinstance(p.default, cst.Name)
+                                                  and p.default.value in ("False", "None")):
+            return False
+        if isinstance(fn.params.star_arg, cst.Param) or fn.params.star_kwarg is not None or fn.params.kwonly_params:
+            return False
+        sig = ", ".join(x.name.value + ("=None" if x.default is not None else "") for x in params)
+        for n in walk(self.ctx.module):
+            if not (isinstance(n, cst.Name) and n.value == fn.name.value) or n is fn.name:
+                continue
+            c = self.ctx.parent(n)
+            if not (isinstance(c, cst.Call) and c.func is n):
+                return False
+            try:
+                b = BoundArgs(c, sig)
+            except Unbindable:
+                return False
+            if b.given(reuse.value) and not (isinstance(b.node(reuse.value), cst.Name)
+                                             and b.node(reuse.value).value in ("False", "None")):
+                return False
+        return True
 
     def _scopes(self, tp: TF1Program, original: cst.With, updated: cst.With):
         """Several scope items in one ``with``: dropped as one block when none shares (as a single

@@ -459,7 +459,7 @@ class SharedTowers(Rule):
         # float64 / float16 programs: the encoder's input takes the dtype of the tensor it is applied
         # to (a float32 keras.Input would cast a float64 input down)
         typed = self._typed_input(call_.args[0].value)
-        stmts = encoder_statements(enc, value.func, x, extra, input_dtype=typed)
+        stmts = encoder_statements(enc, value.func, self._shape_sample(g, x, original), extra, input_dtype=typed)
         if modes is not None:
             # the input may be a structure (an Estimator's features dict): one keras.Input per tensor
             stmts[0] = stmt("{n} = keras.tree.map_structure(lambda t: keras.Input(shape=t.shape[1:], "
@@ -490,6 +490,22 @@ class SharedTowers(Rule):
             applied = cst.IfExp(test=flag, body=applied, orelse=value)
         self.ctx.count(self)
         return applied
+
+    def _shape_sample(self, g: TowerGroup, x: cst.BaseExpression, stmt) -> cst.BaseExpression:
+        """The tensor whose shape the encoder's input takes: the first tower's input, unless that
+        is an expression that calls something (``discriminator(generator(z))``: reading its shape
+        would build the inner layers a second time) - then another tower's input that is a
+        name bound before ``stmt`` (every tower input of one encoder has the same shape)."""
+        if not any(isinstance(n, cst.Call) for n in walk(x)):
+            return x
+        from ..analysis.flow import Flow
+
+        flow = self.ctx.analysis(Flow)
+        for c in g.calls:
+            a = c.args[0].value if c.args else None
+            if isinstance(a, cst.Name) and flow.def_of(a.value, stmt) is not None:
+                return cst.Name(a.value)
+        return x
 
     def _typed_input(self, x: cst.BaseExpression) -> bool:
         """Does the encoder input need the dtype of the tensor it is applied to? In a file using
