@@ -47,8 +47,15 @@ in TF 2.x) and how it is written in Keras:
   through a module function's or a method's parameter, or ``self.<attr>`` of a translated model
   class - becomes helper ``TF1DropoutWrapper`` (a ``keras.random.dropout`` per step with a
   SeedGenerator, in Keras' training mode only, ``tf1_state`` passed through); keep 1.0
-  everywhere: the cell itself, no wrapper. A literal keep below 1 (TF1 dropped at evaluation
-  too), ``variational_recurrent=True`` (one mask per sequence) and a state filter stay TODO.
+  everywhere: the cell itself, no wrapper. A keep probability FIXED when the graph is built - a
+  number literal, a module number constant, a number attribute of the class, or arithmetic on
+  those and on a configuration value's attribute (``1 - hparams.dropout``, no call, nothing
+  that is a placeholder) - is a Python number to TF1: the wrapper drops in EVERY run of the graph
+  that holds it, evaluation included (a program building it only under ``if training:`` and
+  evaluating that same graph drops at evaluation too). Faithful: ``TF1DropoutWrapper(...,
+  every_run=True)``, dropping in Keras' inference too, reported (warning); a graph built without
+  the wrapper (the program's eval mode) has none, as in TF1. Mixing a fixed keep with a fed one,
+  ``variational_recurrent=True`` (one mask per sequence) and a state filter stay TODO.
 
 Not translated (TODO with the reason): peepholes, ``num_proj``, ``cell_clip``,
 ``state_is_tuple=False``, ``reuse=True`` cells, ``scope=`` on the loops (TF1 names and shares
@@ -227,12 +234,15 @@ register("TF1DropoutWrapper", _REG + """class TF1DropoutWrapper(keras.layers.Lay
     mask at every step (TF1 built one dropout op per step) on the cell's input, its output and its
     new state (of an LSTM state only h: TF1's default state filter keeps c), each unit kept with
     its keep probability and scaled by 1 / keep; only while training (TF1's keep probability
-    placeholder was fed 1.0 outside training, where nothing is dropped).\"\"\"
+    placeholder was fed 1.0 outside training, where nothing is dropped). every_run=True: a keep
+    probability fixed when TF1 built the graph (a Python number): TF1 dropped in every run of
+    that graph, evaluation included, and so does this cell in Keras' inference.\"\"\"
 
     def __init__(self, cell, input_keep_prob=1.0, output_keep_prob=1.0, state_keep_prob=1.0, seed=None,
-                 **kwargs):
+                 every_run=False, **kwargs):
         super().__init__(**kwargs)
         self.cell = cell
+        self.every_run = bool(every_run)
         self.input_keep_prob = float(input_keep_prob)
         self.output_keep_prob = float(output_keep_prob)
         self.state_keep_prob = float(state_keep_prob)
@@ -249,6 +259,7 @@ register("TF1DropoutWrapper", _REG + """class TF1DropoutWrapper(keras.layers.Lay
         return keras.random.dropout(x, 1.0 - keep, seed=self.seed_generator)
 
     def call(self, inputs, states, training=False):
+        training = bool(training) or self.every_run
         inputs = self._drop(inputs, self.input_keep_prob, training)
         output, new = self.cell(inputs, list(states))
         if training and self.state_keep_prob < 1.0:
@@ -427,6 +438,12 @@ class TF1RNN(KeepProbResolver, CallRule):
         kw = self._wrapper_keeps(b, original)
         if not kw:  # every keep probability is 1.0: TF1 dropped nothing (_should_dropout), the cell itself
             return b.node("cell")
+        if "every_run" in kw:
+            from ..diagnostics import Severity
+
+            self.report(original, "DropoutWrapper with a keep probability fixed when the graph is built: TF1 "
+                        "dropped in every run of that graph, evaluation included; kept so "
+                        "(TF1DropoutWrapper(every_run=True) drops in Keras' inference too)", severity=Severity.WARNING)
         if b.given("seed") and not _is_none(b.node("seed")):
             kw["seed"] = b.node("seed")
         return call(self.ctx.use_helper("TF1DropoutWrapper"), b.node("cell"), **kw)
@@ -440,15 +457,79 @@ class TF1RNN(KeepProbResolver, CallRule):
             raise Untranslatable("dropout_state_filter_visitor=")
         self._check_cell(b.orig("cell"), "cell")
         kw = {}
+        fixed, fed = [], []
         for name in WRAPPER_KEEPS:
             if not b.given(name):
+                continue
+            built = self._built_constant(b.node(name), b.orig(name))
+            if built is not None:  # a Python number to TF1: the wrapper drops in every run of its graph
+                if built is True or built != 1.0:
+                    kw[name] = b.node(name) if built is True else cst.parse_expression(float_repr(built))
+                    fixed.append(name)
                 continue
             keep = self._keep(b, name, original)
             if isinstance(keep, cst.BaseExpression):  # FLAGS.keep: the value fed, fixed for the run
                 kw[name] = keep
+                fed.append(name)
             elif keep != 1.0:
                 kw[name] = cst.parse_expression(float_repr(keep))
+                fed.append(name)
+        if fixed and fed:
+            raise Untranslatable(f"{fixed[0]} is fixed when the graph is built (TF1 dropped in every run) and "
+                                 f"{fed[0]} is fed (dropping while training only): not written for Keras yet")
+        if fixed:
+            kw["every_run"] = cst.Name("True")
         return kw
+
+    def _built_constant(self, node, orig):
+        """A keep probability that is a Python number when TF1 builds the graph: its value (a
+        float) when known, True when only the expression is (arithmetic on a configuration
+        value's attributes, ``1 - hparams.dropout``); None otherwise (a name, a placeholder, a
+        call: the fed-placeholder search decides)."""
+        from ..analysis.keep_prob import module_number
+        from ..analysis.tf1_classes import TF1Classes, _self_attr
+
+        tc = self.ctx.analysis(TF1Classes)
+        placeholder_attrs = {a for cp in tc.classes.values() for a in cp.placeholders}
+
+        def value(n, o):
+            if isinstance(n, (cst.Integer, cst.Float)):
+                return float(literal(n))
+            if isinstance(n, cst.UnaryOperation) and isinstance(n.operator, (cst.Minus, cst.Plus)):
+                v = value(n.expression, getattr(o, "expression", None))
+                return v if v is None or v is True else (-v if isinstance(n.operator, cst.Minus) else v)
+            if isinstance(n, cst.BinaryOperation) and isinstance(
+                    n.operator, (cst.Add, cst.Subtract, cst.Multiply, cst.Divide)):
+                a = value(n.left, getattr(o, "left", None))
+                c = value(n.right, getattr(o, "right", None))
+                if a is None or c is None:
+                    return None
+                if a is True or c is True:
+                    return True
+                if isinstance(n.operator, cst.Divide) and c == 0:
+                    return None
+                return {cst.Add: a + c, cst.Subtract: a - c, cst.Multiply: a * c}.get(type(n.operator), a / (c or 1))
+            if isinstance(n, cst.Name):
+                v = module_number(self.ctx, n)
+                return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None
+            if isinstance(n, cst.Attribute) and o is not None:
+                if self.ctx.legacy_name(o) is not None or n.attr.value in placeholder_attrs:
+                    return None  # a TF1 module attribute, or a placeholder attribute's name
+                if _self_attr(o) is not None:  # self.keep = 0.75 in the class: a Python number
+                    v = tc.constant_attr(o)
+                    return None if v is None else float(v)
+                root = n
+                while isinstance(root, cst.Attribute):
+                    root = root.value
+                return True if isinstance(root, cst.Name) else None
+            return None
+
+        v = value(node, orig)
+        if v is True:
+            return True
+        if v is not None and not 0 < v <= 1:
+            raise Untranslatable(f"keep probability {v!r} not in (0, 1]")
+        return v
 
     def _keep(self, b, name, original):
         """A keep probability: the literal 1.0 (no dropout), or a
