@@ -631,6 +631,13 @@ class ClassProgramRule(Rule):
         if any(st is original for st in cp.session_stmts) and not cp.why:
             self.ctx.count(self)  # self.sess = sess: the session goes with its runs
             return cst.RemoveFromParent()
+        if not cp.why and any(st is original for st in cp.owned_session_stmts):
+            # a function owning its session: the session, its initializer run, ``return session``
+            self.ctx.count(self)
+            return cst.RemoveFromParent()
+        if not cp.why and any(st is original for st in cp.session_fn_callers):
+            self.ctx.count(self)  # sess = train(model, ..): the call trains; no session comes back
+            return updated.with_changes(body=[cst.Expr(value=updated.body[0].value)])
         for op in cp.train_ops:
             if op.statement is original:
                 if cp.why:
