@@ -76,6 +76,13 @@ from .base import CallRule, Case
 from ..translate.tf1_helpers import helper_example_output as _out
 from ..translate.tf1 import RNN_LOOP_SIGS as LOOP_SIGS
 
+
+def _walk_calls(node):
+    from ..analysis.tf1_program import _walk
+
+    return (n for n in _walk(node) if isinstance(n, cst.Call))
+
+
 _REG = '@keras.saving.register_keras_serializable(package="tflearn_migrate")\n'
 _K = (("keras", None, None),)
 
@@ -464,7 +471,7 @@ class TF1RNN(KeepProbResolver, CallRule):
             built = self._built_constant(b.node(name), b.orig(name))
             if built is not None:  # a Python number to TF1: the wrapper drops in every run of its graph
                 if built is True or built != 1.0:
-                    kw[name] = b.node(name) if built is True else cst.parse_expression(float_repr(built))
+                    kw[name] = b.node(name)  # the program's own expression: that number where it is built
                     fixed.append(name)
                 continue
             keep = self._keep(b, name, original)
@@ -492,6 +499,53 @@ class TF1RNN(KeepProbResolver, CallRule):
         tc = self.ctx.analysis(TF1Classes)
         placeholder_attrs = {a for cp in tc.classes.values() for a in cp.placeholders}
 
+        depth = 0
+
+        def param(o, d):
+            """``o`` a parameter of the function holding it (never rebound there) that every call
+            of the function in this file gives a build-time number (a module function ``f(..)``,
+            a class's ``__init__`` through ``C(..)``, a method through ``self.m(..)``; the
+            parameter's default where a call passes nothing): True / that number; else None."""
+            nonlocal depth
+            found = self._param_of(o.value, o)
+            if found is None:
+                return None
+            fn, idx = found
+            body = self.ctx.parent(fn)
+            cls = self.ctx.parent(body) if body is not None else None
+            method = isinstance(cls, cst.ClassDef)
+            if method and fn.name.value == "__init__":
+                want, off = (lambda c: isinstance(c.func, cst.Name) and c.func.value == cls.name.value), 1
+            elif method:
+                want, off = (lambda c: isinstance(c.func, cst.Attribute) and c.func.attr.value == fn.name.value
+                             and isinstance(c.func.value, cst.Name) and c.func.value.value == "self"), 1
+            elif fn in self.ctx.module.body:
+                want, off = (lambda c: isinstance(c.func, cst.Name) and c.func.value == fn.name.value), 0
+            else:
+                return None
+            prm = fn.params.params[idx]
+            calls = [c for c in _walk_calls(self.ctx.module) if want(c)]
+            if not calls or any(a.star for c in calls for a in c.args):
+                return None
+            vals = []
+            depth += 1
+            try:
+                for c in calls:
+                    a = next((a for a in c.args if a.keyword is not None and a.keyword.value == o.value), None)
+                    pos = [a_ for a_ in c.args if a_.keyword is None]
+                    if a is None and 0 <= idx - off < len(pos):
+                        a = pos[idx - off]
+                    arg = a.value if a is not None else (prm.default if prm.default is not None else None)
+                    if arg is None:
+                        return None
+                    vals.append(value(arg, arg))
+            finally:
+                depth -= 1
+            if not vals or any(v is None for v in vals):
+                return None
+            nums = {v for v in vals if v is not True}
+            return nums.pop() if len(nums) == 1 and True not in vals else True
+
         def value(n, o):
             if isinstance(n, (cst.Integer, cst.Float)):
                 return float(literal(n))
@@ -511,7 +565,9 @@ class TF1RNN(KeepProbResolver, CallRule):
                 return {cst.Add: a + c, cst.Subtract: a - c, cst.Multiply: a * c}.get(type(n.operator), a / (c or 1))
             if isinstance(n, cst.Name):
                 v = module_number(self.ctx, n)
-                return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None
+                if isinstance(v, (int, float)) and not isinstance(v, bool):
+                    return float(v)
+                return param(o, depth) if isinstance(o, cst.Name) and depth < 3 else None
             if isinstance(n, cst.Attribute) and o is not None:
                 if self.ctx.legacy_name(o) is not None or n.attr.value in placeholder_attrs:
                     return None  # a TF1 module attribute, or a placeholder attribute's name
