@@ -1727,6 +1727,9 @@ class TF1Classes:
                 if why:
                     return why
                 continue
+            why = self._unmapped_given_instance_runs(cp, fn, calls, inst_names)
+            if why:
+                return why
             if not calls or len(params) < 2:
                 continue
             inst_idx = sess_idx = None
@@ -1777,6 +1780,33 @@ class TF1Classes:
             cp.runs.extend(mapped)
             cp.session_param_nodes.append(params[sess_idx])
             cp.session_args.extend(sess_args)
+        return ""
+
+    def _unmapped_given_instance_runs(self, cp: ClassProgram, fn, calls, inst_names) -> str:
+        """A file function every call gives one instance of this class (same position) and no
+        session, that runs a session on that parameter's tensors (a session of its own it does
+        not return, a global one): those runs would not be translated with the class - why
+        ("" when there are none)."""
+        params = list(fn.params.params)
+        idx = None
+        for c in calls:
+            sc = self.flow.scope_of(c)
+            insts = [i for i, a in enumerate(c.args) if a.keyword is None and not a.star
+                     and isinstance(a.value, cst.Name) and (id(sc), a.value.value) in inst_names]
+            if any(isinstance(a.value, cst.Name) and a.value.value in self.tp.session_names for a in c.args):
+                return ""  # given a session too: the run_epoch(model, session, ..) form
+            if len(insts) != 1 or idx not in (None, insts[0]):
+                return ""
+            idx = insts[0]
+        if idx is None or idx >= len(params):
+            return ""
+        pinst = params[idx].name.value
+        for n in walk(fn.body):
+            if isinstance(n, cst.Call) and isinstance(n.func, cst.Attribute) and n.func.attr.value == "run" \
+                    and isinstance(n.func.value, cst.Name) and n.func.value.value in self.tp.session_names \
+                    and any(self._inst_attr(x, pinst) is not None for x in walk(n)):
+                return (f"{fn.name.value}() runs a session it is not given on {pinst}'s tensors (not one it "
+                        "builds and returns)")
         return ""
 
     def _owned_session_runs(self, cp: ClassProgram, fn, fscope, calls, owned, attr_ops, inst_names) -> str:

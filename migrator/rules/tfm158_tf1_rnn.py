@@ -749,6 +749,7 @@ class TF1RNN(KeepProbResolver, CallRule):
             return  # a parameter: the caller's cell
         raise Untranslatable(f"{side}={code(orig)}")
 
+    _MIXED = ("input_keep_prob is fixed when the graph is built (TF1 dropped in every run) and output_keep_prob is fed (dropping while training only): not written for Keras yet")
     VALID = [
         "import keras\nx = keras.ops.unstack(x, 5, axis=1)\n",
         "def static_rnn(cell, x):\n    return x\ny = static_rnn(c, x)\n",
@@ -787,9 +788,60 @@ class TF1RNN(KeepProbResolver, CallRule):
              None, ("TFM158",), todo=True),
         Case("import tensorflow as tf\ncell = tf.nn.rnn_cell.LSTMCell(4, use_peepholes=True)\n",
              None, ("TFM158",), todo=True),
-        # a literal keep probability below 1: TF1 dropped at evaluation too (Keras would not)
+        # a literal keep probability below 1: a Python number to TF1, which dropped in EVERY run of
+        # the graph, evaluation included - every_run=True drops in Keras' inference too (warned)
         Case("import tensorflow as tf\ndef f(base, x):\n    cell = tf.nn.rnn_cell.DropoutWrapper(base, 0.5)\n"
-             "    return tf.nn.dynamic_rnn(cell, x, dtype=tf.float32)\n", None, ("TFM158", "TFM158"), todo=True),
+             "    return tf.nn.dynamic_rnn(cell, x, dtype=tf.float32)\n",
+             _out("import keras\n", ["TF1DropoutWrapper", "tf1_rnn", "tf1_dynamic_rnn"],
+                  "def f(base, x):\n    cell = TF1DropoutWrapper(base, input_keep_prob=0.5, every_run=True)\n"
+                  "    return tf1_dynamic_rnn(cell, x)\n"), ("TFM158",)),
+        # the keep probability a parameter every call gives a number (vineetm/siamese-network's
+        # ``1 - hparams.dropout`` in a train-mode-only wrapper is the same: fixed when the graph
+        # is built): the program's expression stays, the wrapper drops in every run
+        Case("import tensorflow as tf\n\ndef encoder(x, keep):\n"
+             "    cell = tf.nn.rnn_cell.DropoutWrapper(tf.nn.rnn_cell.GRUCell(4), output_keep_prob=keep)\n"
+             "    return tf.nn.dynamic_rnn(cell, x, dtype=tf.float32)\n\nout, state = encoder(x, 0.8)\n",
+             _out("import keras\n", ["TF1GRUCell", "TF1DropoutWrapper", "tf1_rnn", "tf1_dynamic_rnn"],
+                  "def encoder(x, keep):\n"
+                  "    cell = TF1DropoutWrapper(TF1GRUCell(4), output_keep_prob=keep, every_run=True)\n"
+                  "    return tf1_dynamic_rnn(cell, x)\n\nout, state = encoder(x, 0.8)\n"), ("TFM158",)),
+        # ... one call gives it a placeholder: not a build-time number (the fed-value search
+        # finds no training run feeding it): TODO
+        Case("import tensorflow as tf\n\ndef encoder(x, keep):\n"
+             "    cell = tf.nn.rnn_cell.DropoutWrapper(tf.nn.rnn_cell.GRUCell(4), output_keep_prob=keep)\n"
+             "    return tf.nn.dynamic_rnn(cell, x, dtype=tf.float32)\n\nout, state = encoder(x, 0.8)\n"
+             "keep_ph = tf.placeholder(tf.float32)\nout2, state2 = encoder(y, keep_ph)\n",
+             _out("import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\n"
+                  "import keras\n", ["TF1GRUCell"],
+                  "def encoder(x, keep):\n    # TODO(tflearn-migrate): TFM158 tf.nn.rnn_cell.DropoutWrapper: keep_prob keep "
+                  "is not a placeholder fed with a constant\n"
+                  "    cell = tf.nn.rnn_cell.DropoutWrapper(TF1GRUCell(4), output_keep_prob=keep)\n"
+                  "    # TODO(tflearn-migrate): TFM158 tf.nn.dynamic_rnn: cell: the DropoutWrapper is not translated "
+                  "(keep_prob keep is not a placeholder fed with a constant)\n"
+                  "    return tf.nn.dynamic_rnn(cell, x, dtype=tf.float32)\n\nout, state = encoder(x, 0.8)\n"
+                  "keep_ph = tf.placeholder(tf.float32)\nout2, state2 = encoder(y, keep_ph)\n"),
+             ("TFM158", "TFM158"), todo=True),
+        # a fixed keep and a fed one on one wrapper: not written (TF1 drops them in different runs)
+        Case("import tensorflow as tf\nx = tf.placeholder(tf.float32, [None, 5, 3])\n"
+             "y = tf.placeholder(tf.float32, [None, 4])\nkeep = tf.placeholder(tf.float32)\n"
+             "cell = tf.nn.rnn_cell.DropoutWrapper(tf.nn.rnn_cell.BasicRNNCell(4), input_keep_prob=0.9, "
+             "output_keep_prob=keep)\n"
+             "out, _ = tf.nn.dynamic_rnn(cell, x, dtype=tf.float32)\n"
+             "loss = tf.reduce_mean(tf.square(out[:, -1] - y))\n"
+             "op = tf.train.GradientDescentOptimizer(0.1).minimize(loss)\nsess = tf.Session()\n"
+             "sess.run(op, feed_dict={x: a, y: b, keep: 0.5})\np = sess.run(out, feed_dict={x: a, keep: 1.0})\n",
+             _out("import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\n"
+                  "import keras\n", ["TF1BasicRNNCell"],
+                  "x = tf.placeholder(tf.float32, [None, 5, 3])\ny = tf.placeholder(tf.float32, [None, 4])\n"
+                  "keep = tf.placeholder(tf.float32)\n"
+                  "# TODO(tflearn-migrate): TFM158 tf.nn.rnn_cell.DropoutWrapper: " + _MIXED + "\n"
+                  "cell = tf.nn.rnn_cell.DropoutWrapper(TF1BasicRNNCell(4), input_keep_prob=0.9, output_keep_prob=keep)\n"
+                  "# TODO(tflearn-migrate): TFM158 tf.nn.dynamic_rnn: cell: the DropoutWrapper is not translated (" + _MIXED
+                  + ")\nout, _ = tf.nn.dynamic_rnn(cell, x, dtype=tf.float32)\n"
+                  "loss = tf.reduce_mean(tf.square(out[:, -1] - y))\n"
+                  "op = tf.train.GradientDescentOptimizer(0.1).minimize(loss)\nsess = tf.Session()\n"
+                  "sess.run(op, feed_dict={x: a, y: b, keep: 0.5})\np = sess.run(out, feed_dict={x: a, keep: 1.0})\n"),
+             ("TFM158", "TFM158"), todo=True),
         # keep probabilities of 1.0: TF1 dropped nothing - the cell itself, no wrapper
         Case("import tensorflow as tf\n"
              "cell = tf.contrib.rnn.DropoutWrapper(tf.nn.rnn_cell.GRUCell(3), output_keep_prob=1.0, input_keep_prob=1)\n"
