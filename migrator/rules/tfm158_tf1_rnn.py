@@ -258,7 +258,8 @@ register("TF1DropoutWrapper", _REG + """class TF1DropoutWrapper(keras.layers.Lay
         self.output_size = cell.output_size
 
     def build(self, input_shape):
-        self.cell.build(input_shape)
+        if not self.cell.built:  # the cell may run unwrapped too (one set of weights, as in TF1)
+            self.cell.build(input_shape)
 
     def _drop(self, x, keep, training):
         if not training or keep >= 1.0:
