@@ -141,6 +141,12 @@ class ClassProgram:
     # file functions given an instance and the session (``run_epoch(model, session, ...)``): the
     # Param nodes (original) of the session, which go with the arguments passing it
     session_param_nodes: list = field(default_factory=list)
+    # file functions given an instance that build their own session and return it
+    # (``def train(model, ..): session = tf.Session(); ..; return session``, TF1Program's
+    # session_functions): the statements that go (the session, its initializer runs, the
+    # ``return``) and the callers' ``sess = train(..)`` (the call stays, the binding goes)
+    owned_session_stmts: list = field(default_factory=list)
+    session_fn_callers: list = field(default_factory=list)
     # ``f(x, is_training=self.is_training)``: a training-mode placeholder passed to file functions
     # that only hand it to tf.layers' training= (TF1Classes._training_arg_ok); the attribute
     # stays, set to None (Keras' own training flag does the job: TFM131 drops training=)
@@ -1713,6 +1719,17 @@ class TF1Classes:
             params = list(fn.params.params)
             calls = [n for n in walk(self.ctx.module) if isinstance(n, cst.Call) and isinstance(n.func, cst.Name)
                      and n.func.value == fn.name.value]
+            owned = self.tp.session_functions.get(fn.name.value)
+            if owned is not None and owned[0] is not fn:
+                owned = None
+            if owned is not None:
+                why = self._owned_session_runs(cp, fn, fscope, calls, owned, attr_ops, inst_names)
+                if why:
+                    return why
+                continue
+            why = self._unmapped_given_instance_runs(cp, fn, calls, inst_names)
+            if why:
+                return why
             if not calls or len(params) < 2:
                 continue
             inst_idx = sess_idx = None
@@ -1763,6 +1780,98 @@ class TF1Classes:
             cp.runs.extend(mapped)
             cp.session_param_nodes.append(params[sess_idx])
             cp.session_args.extend(sess_args)
+        return ""
+
+    def _unmapped_given_instance_runs(self, cp: ClassProgram, fn, calls, inst_names) -> str:
+        """A file function every call gives one instance of this class (same position) and no
+        session, that runs a session on that parameter's tensors (a session of its own it does
+        not return, a global one): those runs would not be translated with the class - why
+        ("" when there are none)."""
+        params = list(fn.params.params)
+        idx = None
+        for c in calls:
+            sc = self.flow.scope_of(c)
+            insts = [i for i, a in enumerate(c.args) if a.keyword is None and not a.star
+                     and isinstance(a.value, cst.Name) and (id(sc), a.value.value) in inst_names]
+            if any(isinstance(a.value, cst.Name) and a.value.value in self.tp.session_names for a in c.args):
+                return ""  # given a session too: the run_epoch(model, session, ..) form
+            if len(insts) != 1 or idx not in (None, insts[0]):
+                return ""
+            idx = insts[0]
+        if idx is None or idx >= len(params):
+            return ""
+        pinst = params[idx].name.value
+        for n in walk(fn.body):
+            if isinstance(n, cst.Call) and isinstance(n.func, cst.Attribute) and n.func.attr.value == "run" \
+                    and isinstance(n.func.value, cst.Name) and n.func.value.value in self.tp.session_names \
+                    and any(self._inst_attr(x, pinst) is not None for x in walk(n)):
+                return (f"{fn.name.value}() runs a session it is not given on {pinst}'s tensors (not one it "
+                        "builds and returns)")
+        return ""
+
+    def _owned_session_runs(self, cp: ClassProgram, fn, fscope, calls, owned, attr_ops, inst_names) -> str:
+        """A file function that builds its own session and returns it (TF1Program's
+        session_functions), every call passing one instance of this class at the same position
+        and no session: its runs become runs of that parameter (as for an instance); the session,
+        its initializer runs and ``return session`` go, and the callers' ``sess = f(..)`` keep
+        the call only (their later ``sess.run`` of the instance's tensors are the instance
+        scope's runs). "" (also when no call passes an instance) or why it cannot be translated."""
+        from .tf1_program import INITIALIZERS
+
+        _, bind, ret, callers = owned
+        params = list(fn.params.params)
+        inst_idx = None
+        for c in calls:
+            sc = self.flow.scope_of(c)
+            insts = [i for i, a in enumerate(c.args) if a.keyword is None and not a.star
+                     and isinstance(a.value, cst.Name) and (id(sc), a.value.value) in inst_names]
+            if not insts:
+                if inst_idx is not None:
+                    return f"{fn.name.value}() is called without an instance of {cp.name}"
+                continue
+            if len(insts) != 1 or inst_idx not in (None, insts[0]) or any(a.star for a in c.args):
+                return f"{fn.name.value}() is given {cp.name} instances at different positions"
+            inst_idx = insts[0]
+        if inst_idx is None:
+            return ""
+        if inst_idx >= len(params) or params[inst_idx].star:
+            return f"{fn.name.value}(): the instance is not passed to a plain parameter"
+        pinst = params[inst_idx].name.value
+        if any(d.index >= 0 for d in fscope.by_name.get(pinst, ())):
+            return f"{fn.name.value}() rebinds {pinst}"
+        sname = ret.body[0].value.value
+        bind_target = bind.body[0].targets[0].target
+        drop, runs = [bind, ret], []
+        for n in walk(fn.body):
+            if not (isinstance(n, cst.Name) and n.value == sname) or n is bind_target or n is ret.body[0].value:
+                continue
+            parent = self.ctx.parent(n)
+            call_ = self.ctx.parent(parent) if isinstance(parent, cst.Attribute) else None
+            if not (isinstance(parent, cst.Attribute) and parent.value is n and parent.attr.value in ("run", "close")
+                    and isinstance(call_, cst.Call) and call_.func is parent):
+                return f"{fn.name.value}() uses its session {sname} other than by {sname}.run / return {sname}"
+            stmt = self.ctx.statement_of(call_)
+            fetch = self._arg(call_, 0, "fetches")
+            if parent.attr.value == "close" or (isinstance(fetch, cst.Call)
+                                                and self.tp.qname(fetch) in INITIALIZERS):
+                if not (isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1
+                        and isinstance(stmt.body[0], cst.Expr) and stmt.body[0].value is call_):
+                    return f"{fn.name.value}(): the result of {sname}.{parent.attr.value}() is used"
+                drop.append(stmt)
+                continue
+            runs.append(call_)
+        mapped = []
+        for r in runs:
+            run, why = self._run(cp, r, pinst, self._arg(r, 0, "fetches"), self._arg(r, 1, "feed_dict"),
+                                 "session", attr_ops, set(), fscope)
+            if run is None:
+                return f"{fn.name.value}() runs its session on something other than {pinst}'s tensors"
+            if why:
+                return f"{fn.name.value}(): {why}"
+            mapped.append(run)
+        cp.runs.extend(mapped)
+        cp.owned_session_stmts.extend(drop)
+        cp.session_fn_callers.extend(callers)
         return ""
 
     def _unused_session_param(self, cp: ClassProgram) -> None:
@@ -2013,6 +2122,10 @@ class TF1Classes:
                         and f.value.value in self.tp.session_names
                         and any(self._inst_attr(n, inst) is not None for n in walk(node))):
                     continue
+                fs = self.flow.scope_of(node).node
+                if isinstance(fs, cst.FunctionDef) and self.tp.session_functions.get(fs.name.value, (None,))[0] is fs \
+                        and any(p_.name.value == inst.split(".")[0] for p_ in fs.params.params):
+                    continue  # a function given the instance, owning its session: _owned_session_runs
                 run_scope = self._closure(scope, node, (f.value.value, inst.split(".")[0]))
                 if run_scope is None:
                     cp.why = cp.why or ("a sess.run in a function nested in the scope using it, which "

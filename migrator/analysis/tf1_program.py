@@ -380,11 +380,61 @@ class TF1Program:
                     names = [n for t in parent.targets for n in target_names(t.target)]
                     writer = q.endswith(("FileWriter", "SummaryWriter"))
                     (self.writer_names if writer else self.summary_names).update(names)
+        # module functions that build a session of their own and return it (``def train(model, ..):
+        # session = tf.Session(); ...; return session``): the names their calls bind
+        # (``sess = train(model, ..)``) are sessions too - the caller runs that same session
+        self.session_functions: dict[str, tuple] = self._session_functions(calls)
         self.summary_functions: dict[str, list] = self._summary_functions(calls)
         for scope in self.flow.scopes.values():
             prog = self._build(scope, calls)
             if prog is not None:
                 self.programs[id(scope.node)] = prog
+
+    def _session_functions(self, calls) -> dict[str, tuple]:
+        """Module functions (no decorator) whose body binds ``S = tf.Session()`` once, at its top
+        level, and ends with ``return S``: name -> (FunctionDef, the ``S = ..`` statement, the
+        ``return S`` statement, the ``x = f(..)`` statements of its calls). Every call of such a
+        function must be a statement ``f(..)`` or ``x = f(..)`` (x a plain name); the names ``x``
+        join ``session_names``."""
+        out: dict[str, tuple] = {}
+        qn = self._qn
+        for fn in self.ctx.module.body:
+            if not isinstance(fn, cst.FunctionDef) or fn.decorators or not isinstance(fn.body, cst.IndentedBlock):
+                continue
+            body = list(fn.body.body)
+            last = body[-1] if body else None
+            if not (isinstance(last, cst.SimpleStatementLine) and len(last.body) == 1
+                    and isinstance(last.body[0], cst.Return) and isinstance(last.body[0].value, cst.Name)):
+                continue
+            sname = last.body[0].value.value
+            binds = [st for st in body if isinstance(st, cst.SimpleStatementLine) and len(st.body) == 1
+                     and isinstance(st.body[0], cst.Assign) and len(st.body[0].targets) == 1
+                     and isinstance(st.body[0].targets[0].target, cst.Name)
+                     and st.body[0].targets[0].target.value == sname]
+            if len(binds) != 1 or not isinstance(binds[0].body[0].value, cst.Call) \
+                    or qn.get(id(binds[0].body[0].value)) not in SESSIONS:
+                continue
+            scope = self.flow.scopes.get(id(fn))
+            if scope is None or len(scope.by_name.get(sname, ())) != 1:
+                continue  # bound again somewhere in the function
+            callers, ok = [], True
+            for c in calls:
+                if not (isinstance(c.func, cst.Name) and c.func.value == fn.name.value):
+                    continue
+                parent = self.ctx.parent(c)
+                if isinstance(parent, cst.Expr):
+                    continue
+                if isinstance(parent, cst.Assign) and len(parent.targets) == 1 \
+                        and isinstance(parent.targets[0].target, cst.Name) \
+                        and isinstance(self.ctx.parent(parent), cst.SimpleStatementLine):
+                    callers.append(self.ctx.parent(parent))
+                    continue
+                ok = False
+            if not ok:
+                continue
+            out[fn.name.value] = (fn, binds[0], last, callers)
+            self.session_names.update(st.body[0].targets[0].target.value for st in callers)
+        return out
 
     def _summary_functions(self, calls) -> dict[str, list]:
         """Module functions made only of TensorBoard statements that return summary ops and

@@ -47,8 +47,15 @@ in TF 2.x) and how it is written in Keras:
   through a module function's or a method's parameter, or ``self.<attr>`` of a translated model
   class - becomes helper ``TF1DropoutWrapper`` (a ``keras.random.dropout`` per step with a
   SeedGenerator, in Keras' training mode only, ``tf1_state`` passed through); keep 1.0
-  everywhere: the cell itself, no wrapper. A literal keep below 1 (TF1 dropped at evaluation
-  too), ``variational_recurrent=True`` (one mask per sequence) and a state filter stay TODO.
+  everywhere: the cell itself, no wrapper. A keep probability FIXED when the graph is built - a
+  number literal, a module number constant, a number attribute of the class, or arithmetic on
+  those and on a configuration value's attribute (``1 - hparams.dropout``, no call, nothing
+  that is a placeholder) - is a Python number to TF1: the wrapper drops in EVERY run of the graph
+  that holds it, evaluation included (a program building it only under ``if training:`` and
+  evaluating that same graph drops at evaluation too). Faithful: ``TF1DropoutWrapper(...,
+  every_run=True)``, dropping in Keras' inference too, reported (warning); a graph built without
+  the wrapper (the program's eval mode) has none, as in TF1. Mixing a fixed keep with a fed one,
+  ``variational_recurrent=True`` (one mask per sequence) and a state filter stay TODO.
 
 Not translated (TODO with the reason): peepholes, ``num_proj``, ``cell_clip``,
 ``state_is_tuple=False``, ``reuse=True`` cells, ``scope=`` on the loops (TF1 names and shares
@@ -68,6 +75,13 @@ from ..analysis.keep_prob import DROPOUT_WRAPPERS, WRAPPER_KEEPS, WRAPPER_SIG, K
 from .base import CallRule, Case
 from ..translate.tf1_helpers import helper_example_output as _out
 from ..translate.tf1 import RNN_LOOP_SIGS as LOOP_SIGS
+
+
+def _walk_calls(node):
+    from ..analysis.tf1_program import _walk
+
+    return (n for n in _walk(node) if isinstance(n, cst.Call))
+
 
 _REG = '@keras.saving.register_keras_serializable(package="tflearn_migrate")\n'
 _K = (("keras", None, None),)
@@ -227,12 +241,15 @@ register("TF1DropoutWrapper", _REG + """class TF1DropoutWrapper(keras.layers.Lay
     mask at every step (TF1 built one dropout op per step) on the cell's input, its output and its
     new state (of an LSTM state only h: TF1's default state filter keeps c), each unit kept with
     its keep probability and scaled by 1 / keep; only while training (TF1's keep probability
-    placeholder was fed 1.0 outside training, where nothing is dropped).\"\"\"
+    placeholder was fed 1.0 outside training, where nothing is dropped). every_run=True: a keep
+    probability fixed when TF1 built the graph (a Python number): TF1 dropped in every run of
+    that graph, evaluation included, and so does this cell in Keras' inference.\"\"\"
 
     def __init__(self, cell, input_keep_prob=1.0, output_keep_prob=1.0, state_keep_prob=1.0, seed=None,
-                 **kwargs):
+                 every_run=False, **kwargs):
         super().__init__(**kwargs)
         self.cell = cell
+        self.every_run = bool(every_run)
         self.input_keep_prob = float(input_keep_prob)
         self.output_keep_prob = float(output_keep_prob)
         self.state_keep_prob = float(state_keep_prob)
@@ -241,7 +258,8 @@ register("TF1DropoutWrapper", _REG + """class TF1DropoutWrapper(keras.layers.Lay
         self.output_size = cell.output_size
 
     def build(self, input_shape):
-        self.cell.build(input_shape)
+        if not self.cell.built:  # the cell may run unwrapped too (one set of weights, as in TF1)
+            self.cell.build(input_shape)
 
     def _drop(self, x, keep, training):
         if not training or keep >= 1.0:
@@ -249,6 +267,7 @@ register("TF1DropoutWrapper", _REG + """class TF1DropoutWrapper(keras.layers.Lay
         return keras.random.dropout(x, 1.0 - keep, seed=self.seed_generator)
 
     def call(self, inputs, states, training=False):
+        training = bool(training) or self.every_run
         inputs = self._drop(inputs, self.input_keep_prob, training)
         output, new = self.cell(inputs, list(states))
         if training and self.state_keep_prob < 1.0:
@@ -427,6 +446,12 @@ class TF1RNN(KeepProbResolver, CallRule):
         kw = self._wrapper_keeps(b, original)
         if not kw:  # every keep probability is 1.0: TF1 dropped nothing (_should_dropout), the cell itself
             return b.node("cell")
+        if "every_run" in kw:
+            from ..diagnostics import Severity
+
+            self.report(original, "DropoutWrapper with a keep probability fixed when the graph is built: TF1 "
+                        "dropped in every run of that graph, evaluation included; kept so "
+                        "(TF1DropoutWrapper(every_run=True) drops in Keras' inference too)", severity=Severity.WARNING)
         if b.given("seed") and not _is_none(b.node("seed")):
             kw["seed"] = b.node("seed")
         return call(self.ctx.use_helper("TF1DropoutWrapper"), b.node("cell"), **kw)
@@ -440,15 +465,128 @@ class TF1RNN(KeepProbResolver, CallRule):
             raise Untranslatable("dropout_state_filter_visitor=")
         self._check_cell(b.orig("cell"), "cell")
         kw = {}
+        fixed, fed = [], []
         for name in WRAPPER_KEEPS:
             if not b.given(name):
+                continue
+            built = self._built_constant(b.node(name), b.orig(name))
+            if built is not None:  # a Python number to TF1: the wrapper drops in every run of its graph
+                if built is True or built != 1.0:
+                    kw[name] = b.node(name)  # the program's own expression: that number where it is built
+                    fixed.append(name)
                 continue
             keep = self._keep(b, name, original)
             if isinstance(keep, cst.BaseExpression):  # FLAGS.keep: the value fed, fixed for the run
                 kw[name] = keep
+                fed.append(name)
             elif keep != 1.0:
                 kw[name] = cst.parse_expression(float_repr(keep))
+                fed.append(name)
+        if fixed and fed:
+            raise Untranslatable(f"{fixed[0]} is fixed when the graph is built (TF1 dropped in every run) and "
+                                 f"{fed[0]} is fed (dropping while training only): not written for Keras yet")
+        if fixed:
+            kw["every_run"] = cst.Name("True")
         return kw
+
+    def _built_constant(self, node, orig):
+        """A keep probability that is a Python number when TF1 builds the graph: its value (a
+        float) when known, True when only the expression is (arithmetic on a configuration
+        value's attributes, ``1 - hparams.dropout``); None otherwise (a name, a placeholder, a
+        call: the fed-placeholder search decides)."""
+        from ..analysis.keep_prob import module_number
+        from ..analysis.tf1_classes import TF1Classes, _self_attr
+
+        tc = self.ctx.analysis(TF1Classes)
+        placeholder_attrs = {a for cp in tc.classes.values() for a in cp.placeholders}
+
+        depth = 0
+
+        def param(o, d):
+            """``o`` a parameter of the function holding it (never rebound there) that every call
+            of the function in this file gives a build-time number (a module function ``f(..)``,
+            a class's ``__init__`` through ``C(..)``, a method through ``self.m(..)``; the
+            parameter's default where a call passes nothing): True / that number; else None."""
+            nonlocal depth
+            found = self._param_of(o.value, o)
+            if found is None:
+                return None
+            fn, idx = found
+            body = self.ctx.parent(fn)
+            cls = self.ctx.parent(body) if body is not None else None
+            method = isinstance(cls, cst.ClassDef)
+            if method and fn.name.value == "__init__":
+                want, off = (lambda c: isinstance(c.func, cst.Name) and c.func.value == cls.name.value), 1
+            elif method:
+                want, off = (lambda c: isinstance(c.func, cst.Attribute) and c.func.attr.value == fn.name.value
+                             and isinstance(c.func.value, cst.Name) and c.func.value.value == "self"), 1
+            elif fn in self.ctx.module.body:
+                want, off = (lambda c: isinstance(c.func, cst.Name) and c.func.value == fn.name.value), 0
+            else:
+                return None
+            prm = fn.params.params[idx]
+            calls = [c for c in _walk_calls(self.ctx.module) if want(c)]
+            if not calls or any(a.star for c in calls for a in c.args):
+                return None
+            vals = []
+            depth += 1
+            try:
+                for c in calls:
+                    a = next((a for a in c.args if a.keyword is not None and a.keyword.value == o.value), None)
+                    pos = [a_ for a_ in c.args if a_.keyword is None]
+                    if a is None and 0 <= idx - off < len(pos):
+                        a = pos[idx - off]
+                    arg = a.value if a is not None else (prm.default if prm.default is not None else None)
+                    if arg is None:
+                        return None
+                    vals.append(value(arg, arg))
+            finally:
+                depth -= 1
+            if not vals or any(v is None for v in vals):
+                return None
+            nums = {v for v in vals if v is not True}
+            return nums.pop() if len(nums) == 1 and True not in vals else True
+
+        def value(n, o):
+            if isinstance(n, (cst.Integer, cst.Float)):
+                return float(literal(n))
+            if isinstance(n, cst.UnaryOperation) and isinstance(n.operator, (cst.Minus, cst.Plus)):
+                v = value(n.expression, getattr(o, "expression", None))
+                return v if v is None or v is True else (-v if isinstance(n.operator, cst.Minus) else v)
+            if isinstance(n, cst.BinaryOperation) and isinstance(
+                    n.operator, (cst.Add, cst.Subtract, cst.Multiply, cst.Divide)):
+                a = value(n.left, getattr(o, "left", None))
+                c = value(n.right, getattr(o, "right", None))
+                if a is None or c is None:
+                    return None
+                if a is True or c is True:
+                    return True
+                if isinstance(n.operator, cst.Divide) and c == 0:
+                    return None
+                return {cst.Add: a + c, cst.Subtract: a - c, cst.Multiply: a * c}.get(type(n.operator), a / (c or 1))
+            if isinstance(n, cst.Name):
+                v = module_number(self.ctx, n)
+                if isinstance(v, (int, float)) and not isinstance(v, bool):
+                    return float(v)
+                return param(o, depth) if isinstance(o, cst.Name) and depth < 3 else None
+            if isinstance(n, cst.Attribute) and o is not None:
+                if self.ctx.legacy_name(o) is not None or n.attr.value in placeholder_attrs:
+                    return None  # a TF1 module attribute, or a placeholder attribute's name
+                if _self_attr(o) is not None:  # self.keep = 0.75 in the class: a Python number
+                    v = tc.constant_attr(o)
+                    return None if v is None else float(v)
+                root = n
+                while isinstance(root, cst.Attribute):
+                    root = root.value
+                return True if isinstance(root, cst.Name) else None
+            return None
+
+        v = value(node, orig)
+        if v is True:
+            return True
+        if v is not None and not 0 < v <= 1:
+            raise Untranslatable(f"keep probability {v!r} not in (0, 1]")
+        return v
 
     def _keep(self, b, name, original):
         """A keep probability: the literal 1.0 (no dropout), or a
@@ -612,6 +750,7 @@ class TF1RNN(KeepProbResolver, CallRule):
             return  # a parameter: the caller's cell
         raise Untranslatable(f"{side}={code(orig)}")
 
+    _MIXED = ("input_keep_prob is fixed when the graph is built (TF1 dropped in every run) and output_keep_prob is fed (dropping while training only): not written for Keras yet")
     VALID = [
         "import keras\nx = keras.ops.unstack(x, 5, axis=1)\n",
         "def static_rnn(cell, x):\n    return x\ny = static_rnn(c, x)\n",
@@ -650,9 +789,60 @@ class TF1RNN(KeepProbResolver, CallRule):
              None, ("TFM158",), todo=True),
         Case("import tensorflow as tf\ncell = tf.nn.rnn_cell.LSTMCell(4, use_peepholes=True)\n",
              None, ("TFM158",), todo=True),
-        # a literal keep probability below 1: TF1 dropped at evaluation too (Keras would not)
+        # a literal keep probability below 1: a Python number to TF1, which dropped in EVERY run of
+        # the graph, evaluation included - every_run=True drops in Keras' inference too (warned)
         Case("import tensorflow as tf\ndef f(base, x):\n    cell = tf.nn.rnn_cell.DropoutWrapper(base, 0.5)\n"
-             "    return tf.nn.dynamic_rnn(cell, x, dtype=tf.float32)\n", None, ("TFM158", "TFM158"), todo=True),
+             "    return tf.nn.dynamic_rnn(cell, x, dtype=tf.float32)\n",
+             _out("import keras\n", ["TF1DropoutWrapper", "tf1_rnn", "tf1_dynamic_rnn"],
+                  "def f(base, x):\n    cell = TF1DropoutWrapper(base, input_keep_prob=0.5, every_run=True)\n"
+                  "    return tf1_dynamic_rnn(cell, x)\n"), ("TFM158",)),
+        # the keep probability a parameter every call gives a number (vineetm/siamese-network's
+        # ``1 - hparams.dropout`` in a train-mode-only wrapper is the same: fixed when the graph
+        # is built): the program's expression stays, the wrapper drops in every run
+        Case("import tensorflow as tf\n\ndef encoder(x, keep):\n"
+             "    cell = tf.nn.rnn_cell.DropoutWrapper(tf.nn.rnn_cell.GRUCell(4), output_keep_prob=keep)\n"
+             "    return tf.nn.dynamic_rnn(cell, x, dtype=tf.float32)\n\nout, state = encoder(x, 0.8)\n",
+             _out("import keras\n", ["TF1GRUCell", "TF1DropoutWrapper", "tf1_rnn", "tf1_dynamic_rnn"],
+                  "def encoder(x, keep):\n"
+                  "    cell = TF1DropoutWrapper(TF1GRUCell(4), output_keep_prob=keep, every_run=True)\n"
+                  "    return tf1_dynamic_rnn(cell, x)\n\nout, state = encoder(x, 0.8)\n"), ("TFM158",)),
+        # ... one call gives it a placeholder: not a build-time number (the fed-value search
+        # finds no training run feeding it): TODO
+        Case("import tensorflow as tf\n\ndef encoder(x, keep):\n"
+             "    cell = tf.nn.rnn_cell.DropoutWrapper(tf.nn.rnn_cell.GRUCell(4), output_keep_prob=keep)\n"
+             "    return tf.nn.dynamic_rnn(cell, x, dtype=tf.float32)\n\nout, state = encoder(x, 0.8)\n"
+             "keep_ph = tf.placeholder(tf.float32)\nout2, state2 = encoder(y, keep_ph)\n",
+             _out("import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\n"
+                  "import keras\n", ["TF1GRUCell"],
+                  "def encoder(x, keep):\n    # TODO(tflearn-migrate): TFM158 tf.nn.rnn_cell.DropoutWrapper: keep_prob keep "
+                  "is not a placeholder fed with a constant\n"
+                  "    cell = tf.nn.rnn_cell.DropoutWrapper(TF1GRUCell(4), output_keep_prob=keep)\n"
+                  "    # TODO(tflearn-migrate): TFM158 tf.nn.dynamic_rnn: cell: the DropoutWrapper is not translated "
+                  "(keep_prob keep is not a placeholder fed with a constant)\n"
+                  "    return tf.nn.dynamic_rnn(cell, x, dtype=tf.float32)\n\nout, state = encoder(x, 0.8)\n"
+                  "keep_ph = tf.placeholder(tf.float32)\nout2, state2 = encoder(y, keep_ph)\n"),
+             ("TFM158", "TFM158"), todo=True),
+        # a fixed keep and a fed one on one wrapper: not written (TF1 drops them in different runs)
+        Case("import tensorflow as tf\nx = tf.placeholder(tf.float32, [None, 5, 3])\n"
+             "y = tf.placeholder(tf.float32, [None, 4])\nkeep = tf.placeholder(tf.float32)\n"
+             "cell = tf.nn.rnn_cell.DropoutWrapper(tf.nn.rnn_cell.BasicRNNCell(4), input_keep_prob=0.9, "
+             "output_keep_prob=keep)\n"
+             "out, _ = tf.nn.dynamic_rnn(cell, x, dtype=tf.float32)\n"
+             "loss = tf.reduce_mean(tf.square(out[:, -1] - y))\n"
+             "op = tf.train.GradientDescentOptimizer(0.1).minimize(loss)\nsess = tf.Session()\n"
+             "sess.run(op, feed_dict={x: a, y: b, keep: 0.5})\np = sess.run(out, feed_dict={x: a, keep: 1.0})\n",
+             _out("import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\n"
+                  "import keras\n", ["TF1BasicRNNCell"],
+                  "x = tf.placeholder(tf.float32, [None, 5, 3])\ny = tf.placeholder(tf.float32, [None, 4])\n"
+                  "keep = tf.placeholder(tf.float32)\n"
+                  "# TODO(tflearn-migrate): TFM158 tf.nn.rnn_cell.DropoutWrapper: " + _MIXED + "\n"
+                  "cell = tf.nn.rnn_cell.DropoutWrapper(TF1BasicRNNCell(4), input_keep_prob=0.9, output_keep_prob=keep)\n"
+                  "# TODO(tflearn-migrate): TFM158 tf.nn.dynamic_rnn: cell: the DropoutWrapper is not translated (" + _MIXED
+                  + ")\nout, _ = tf.nn.dynamic_rnn(cell, x, dtype=tf.float32)\n"
+                  "loss = tf.reduce_mean(tf.square(out[:, -1] - y))\n"
+                  "op = tf.train.GradientDescentOptimizer(0.1).minimize(loss)\nsess = tf.Session()\n"
+                  "sess.run(op, feed_dict={x: a, y: b, keep: 0.5})\np = sess.run(out, feed_dict={x: a, keep: 1.0})\n"),
+             ("TFM158", "TFM158"), todo=True),
         # keep probabilities of 1.0: TF1 dropped nothing - the cell itself, no wrapper
         Case("import tensorflow as tf\n"
              "cell = tf.contrib.rnn.DropoutWrapper(tf.nn.rnn_cell.GRUCell(3), output_keep_prob=1.0, input_keep_prob=1)\n"

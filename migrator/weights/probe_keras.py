@@ -57,6 +57,8 @@ def main(argv: list[str] | None = None) -> int:
     from .keras_side import capture_from_script, load_model
 
     keras.layers.Dropout.call = lambda self, inputs, training=None: inputs   # as on the legacy side
+    # the migrator's dropout helpers (TF1DropoutWrapper: TF1's DropoutWrapper, tf.nn.dropout inside)
+    keras.random.dropout = lambda inputs, rate, noise_shape=None, seed=None: inputs
     jobs = [(m, args.legacy_dir, o) for m, o in args.check] + [tuple(p) for p in args.pair]
     rc = 0
     for migrated, legacy_dir, out in jobs:

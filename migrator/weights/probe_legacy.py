@@ -173,6 +173,11 @@ def main(argv: list[str] | None = None) -> int:
 
     tf1.nn.dropout = _no_dropout
     sys.modules["tensorflow"]._real.nn.dropout = _no_dropout  # type: ignore[attr-defined]
+    # TF1's DropoutWrapper (tf-keras' legacy cell wrappers) calls tf.compat.v2.nn.dropout: its own
+    # module object
+    import tensorflow.compat.v2 as _tf2
+
+    _tf2.nn.dropout = _no_dropout
     if hasattr(tf1, "layers"):
         tf1.layers.dropout = lambda x, *a, **k: tf1.identity(x)
 
