@@ -55,6 +55,12 @@ _KERAS_PARAM_OPS = ("keras.ops.matmul", "keras.ops.conv", "keras.ops.tensordot",
 # calls that CREATE trainable parameters (a user function making one is a model part)
 _VARIABLE_CALLS = ("tensorflow.get_variable", "tensorflow.Variable", "tensorflow.contrib.framework.model_variable",
                    "tensorflow.contrib.framework.variable")
+# constructors of objects that own trainable weights and apply them when called (one object called
+# on two inputs shares its weights in TF1 too): ``base = tf.keras.Sequential([...])``,
+# ``self.fc = tf.layers.Dense(4)``, ``tower = tf.make_template("tower", fn)``
+_OBJECT_CALLS = ("tensorflow.keras.Sequential", "tensorflow.keras.Model", "tensorflow.keras.models.Sequential",
+                 "tensorflow.keras.models.Model", "keras.Sequential", "keras.Model", "keras.models.Sequential",
+                 "keras.models.Model", "tensorflow.make_template")
 _PARAM_CALLS = ("tensorflow.matmul", "tensorflow.nn.conv2d", "tensorflow.nn.conv1d", "tensorflow.nn.embedding_lookup",
                 "tensorflow.nn.xw_plus_b", "tensorflow.tensordot", "tensorflow.nn.bias_add",
                 "tensorflow.nn.batch_normalization") + tuple(
@@ -361,6 +367,17 @@ class TF1Program:
             except Exception:  # pragma: no cover - nodes without metadata
                 qn[id(c)] = None
         self._qn = qn
+        # names and attributes bound to layer objects / models / templates (see _OBJECT_CALLS)
+        self.layer_objects: set[str] = set()
+        for c in calls:
+            q = qn[id(c)] or ""
+            if not (q in _OBJECT_CALLS or (q.startswith(_PARAM_PREFIXES) and q.rpartition(".")[2][:1].isupper())):
+                continue
+            parent = ctx.parent(c)
+            if isinstance(parent, cst.Assign) and len(parent.targets) == 1:
+                t = dotted(parent.targets[0].target)
+                if t:
+                    self.layer_objects.add(t)
         # sessions and savers (names, file-wide)
         for c in calls:
             q = qn[id(c)]
@@ -589,7 +606,7 @@ class TF1Program:
                     d = dotted(node.func) or ""
                     # (keras.ops.matmul/conv: the same op after TFM130 - a second run must agree)
                     if q.startswith(_PARAM_PREFIXES) or q in _PARAM_CALLS or q in _VARIABLE_CALLS \
-                            or d in _KERAS_PARAM_OPS:
+                            or d in _KERAS_PARAM_OPS or (not q and d in self.layer_objects):
                         direct[name] = True
                     head, _, tail = d.partition(".")
                     called[name].add(tail if head in ("self", "cls") and "." not in tail else head)
@@ -817,6 +834,7 @@ class TF1Program:
                     (n for n in self.ctx.qualified(c.func.func) if n.startswith(_PARAM_PREFIXES)), "")
             fn = dotted(c.func) or ""
             if not (q.startswith(_PARAM_PREFIXES) or q in _PARAM_CALLS or fn in _KERAS_PARAM_OPS
+                    or (not q and fn in self.layer_objects)
                     or (not q and (fn.split(".")[0] in user_functions
                                    or (isinstance(c.func, cst.Attribute) and c.func.attr.value in user_functions)))):
                 continue
