@@ -61,6 +61,8 @@ _VARIABLE_CALLS = ("tensorflow.get_variable", "tensorflow.Variable", "tensorflow
 _OBJECT_CALLS = ("tensorflow.keras.Sequential", "tensorflow.keras.Model", "tensorflow.keras.models.Sequential",
                  "tensorflow.keras.models.Model", "keras.Sequential", "keras.Model", "keras.models.Sequential",
                  "keras.models.Model", "tensorflow.make_template")
+_KERAS_BASES = ("tensorflow.keras.Model", "tensorflow.keras.models.Model", "tensorflow.keras.layers.Layer",
+                "keras.Model", "keras.models.Model", "keras.layers.Layer")
 _PARAM_CALLS = ("tensorflow.matmul", "tensorflow.nn.conv2d", "tensorflow.nn.conv1d", "tensorflow.nn.embedding_lookup",
                 "tensorflow.nn.xw_plus_b", "tensorflow.tensordot", "tensorflow.nn.bias_add",
                 "tensorflow.nn.batch_normalization") + tuple(
@@ -369,9 +371,11 @@ class TF1Program:
         self._qn = qn
         # names and attributes bound to layer objects / models / templates (see _OBJECT_CALLS)
         self.layer_objects: set[str] = set()
+        keras_classes = self._keras_classes()
         for c in calls:
             q = qn[id(c)] or ""
-            if not (q in _OBJECT_CALLS or (q.startswith(_PARAM_PREFIXES) and q.rpartition(".")[2][:1].isupper())):
+            if not (q in _OBJECT_CALLS or (q.startswith(_PARAM_PREFIXES) and q.rpartition(".")[2][:1].isupper())
+                    or (not q and isinstance(c.func, cst.Name) and c.func.value in keras_classes)):
                 continue
             parent = ctx.parent(c)
             if isinstance(parent, cst.Assign) and len(parent.targets) == 1:
@@ -402,6 +406,35 @@ class TF1Program:
             prog = self._build(scope, calls)
             if prog is not None:
                 self.programs[id(scope.node)] = prog
+
+    def _keras_classes(self) -> set[str]:
+        """Module-level classes of the file that subclass a (tf.)keras Model / Layer, directly or
+        through another such class: their instances own their weights (``Tower()`` called on two
+        inputs shares them, in TF1's graph as in Keras 3)."""
+        classes = {s.name.value: s for s in self.ctx.module.body if isinstance(s, cst.ClassDef)}
+        out: set[str] = set()
+        changed = True
+        while changed:
+            changed = False
+            for name, cls in classes.items():
+                if name in out:
+                    continue
+                for a in cls.bases:
+                    if a.keyword is not None:
+                        continue
+                    if isinstance(a.value, cst.Name) and a.value.value in out:
+                        out.add(name)
+                    else:
+                        try:
+                            q = self.ctx.legacy_name(a.value) or ""
+                        except Exception:  # pragma: no cover - nodes without metadata
+                            q = ""
+                        if q in _KERAS_BASES:
+                            out.add(name)
+                    if name in out:
+                        changed = True
+                        break
+        return out
 
     def _summary_functions(self, calls) -> dict[str, list]:
         """Module functions made only of TensorBoard statements that return summary ops and
