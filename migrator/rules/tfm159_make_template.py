@@ -9,7 +9,7 @@ from .base import Case, CallRule
 
 TF1_TEMPLATE = register("TF1Template", '''
 class TF1Template:
-    """TF1's tf.make_template(name, func, **kwargs): func creates its variables on the first call
+    """TF1's make_template(name, func, **kwargs): func creates its variables on the first call
     and every later call reuses them. The first call builds func once, into a model on inputs
     shaped like its arguments; every call applies that one model (the same weights)."""
 
