@@ -280,7 +280,8 @@ def _run(mode: str, path: Path, tmp: Path) -> dict:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", COMPLETE)
+# (class_layer_objects: its Adam run from other random weights ends 0.021 apart, judged by verify instead)
+@pytest.mark.parametrize("name", [n for n in COMPLETE if n != "class_layer_objects"])
 def test_migrated_runs_and_trains_like_legacy(name, tmp_path):
     migrated = tmp_path / f"{name}.py"
     migrated.write_text(_migrate(name))
@@ -489,7 +490,7 @@ def test_shared_and_fixed_unshared_towers_in_one_scope_get_two_encoder_names():
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", ["func_make_template", "keras_model_in_graph"])
+@pytest.mark.parametrize("name", ["func_make_template", "keras_model_in_graph", "class_layer_objects"])
 def test_shared_object_towers_are_equivalent_to_legacy(name, tmp_path):
     # verify: the same weights give the same forward outputs and the same step as TF1
     from migrator.weights.verify import judge, migrate_faithful, verify_pairs
