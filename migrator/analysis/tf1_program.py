@@ -42,6 +42,11 @@ from ..names import dotted
 
 PLACEHOLDERS = ("tensorflow.placeholder", "tensorflow.placeholder_with_default")
 SESSIONS = ("tensorflow.Session", "tensorflow.InteractiveSession")
+# sessions that run hooks (StopAtStepHook, checkpoint/summary savers), initialize the variables
+# themselves and end through ``should_stop()``: their runs are runs of the program, none of them
+# translated (the program stays TF1 as a whole, with the reason)
+MONITORED_SESSIONS = ("tensorflow.train.MonitoredTrainingSession", "tensorflow.train.MonitoredSession",
+                      "tensorflow.train.SingularMonitoredSession")
 INITIALIZERS = ("tensorflow.global_variables_initializer", "tensorflow.initialize_all_variables",
                 "tensorflow.local_variables_initializer", "tensorflow.initialize_local_variables",
                 "tensorflow.tables_initializer")
@@ -358,6 +363,7 @@ class TF1Program:
         self.flow: Flow = ctx.analysis(Flow)
         self.programs: dict[int, Program] = {}
         self.session_names: set[str] = set()
+        self.monitored_names: set[str] = set()   # names bound to a MONITORED_SESSIONS session
         self.saver_names: set[str] = set()
         self.summary_names: set[str] = set()   # names bound to tf.summary.* ops (merge_all, scalar...)
         self.writer_names: set[str] = set()    # names bound to tf.summary.FileWriter(...)
@@ -385,6 +391,12 @@ class TF1Program:
         # sessions and savers (names, file-wide)
         for c in calls:
             q = qn[id(c)]
+            if q in MONITORED_SESSIONS:
+                parent = ctx.parent(c)
+                if isinstance(parent, cst.WithItem) and parent.asname is not None:
+                    self.monitored_names.update(target_names(parent.asname.name))
+                elif isinstance(parent, cst.Assign):
+                    self.monitored_names.update(n for t in parent.targets for n in target_names(t.target))
             if q in SESSIONS or q in SAVERS:
                 parent = ctx.parent(c)
                 names: list[str] = []
@@ -802,6 +814,11 @@ class TF1Program:
                     out.update(prog.placeholders_of(n))
         return [p for p in prog.placeholders if p in out]
 
+    def _monitored_run(self, call: cst.Call) -> bool:
+        f = call.func
+        return (isinstance(f, cst.Attribute) and f.attr.value == "run"
+                and isinstance(f.value, cst.Name) and f.value.value in self.monitored_names)
+
     def is_session_run(self, call: cst.Call) -> bool:
         f = call.func
         return (isinstance(f, cst.Attribute) and f.attr.value == "run"
@@ -907,6 +924,13 @@ class TF1Program:
         for c in mine:
             if self.is_session_run(c):
                 prog.runs.append(self._run(prog, c))
+            elif self._monitored_run(c):
+                self.session_names.add(c.func.value.value)
+                run = self._run(prog, c)
+                self.session_names.discard(c.func.value.value)
+                run.ok, run.why = False, ("a run of a MonitoredTrainingSession (its hooks, should_stop() and "
+                                          "variable initialization are not translated)")
+                prog.runs.append(run)
             elif self._method_run(prog, c):
                 prog.runs.append(self._run(prog, c, method="eval"))
         for name, p in list(prog.placeholders.items()):
