@@ -499,3 +499,21 @@ def test_shared_object_towers_are_equivalent_to_legacy(name, tmp_path):
     res = verify_pairs([(src, migrate_faithful(src, tmp_path / "m"))], call="train", workdir=tmp_path / "v")[0]
     ok, lines = judge(res)
     assert not res.get("todo") and ok, "\n".join(lines + res.get("mapping", []))
+
+
+@pytest.mark.parametrize("session", ["tf.train.MonitoredTrainingSession(hooks=hooks)", "sv.managed_session()"])
+def test_monitored_and_supervised_sessions_keep_the_program_tf1_whole(session):
+    # their runs are runs of the program that are not translated: no keras.Input beside a kept
+    # session loop (the program was half translated), every run marked with the reason
+    src = ("import tensorflow as tf\nx = tf.placeholder(tf.float32, [None, 4])\ny = tf.placeholder(tf.float32, [None])\n"
+           "out = tf.layers.dense(x, 1)\nloss = tf.reduce_mean(tf.square(out[:, 0] - y))\n"
+           "step = tf.train.get_or_create_global_step()\n"
+           "train_op = tf.train.AdamOptimizer(0.01).minimize(loss, global_step=step)\n"
+           "hooks = [tf.train.StopAtStepHook(last_step=10)]\nsv = tf.train.Supervisor(logdir=None)\n"
+           f"with {session} as sess:\n    while not sess.should_stop():\n"
+           "        sess.run(train_op, feed_dict={x: X, y: Y})\n")
+    out = migrate_source(src, "s.py", Options(fixes=False)).code
+    assert "keras.Input" not in out and "x = tf.placeholder(" in out
+    assert "a run of a MonitoredTrainingSession / Supervisor session" in out
+    assert legacy_refs_outside_todo(out) == []
+    assert migrate_source(out, "s.py", Options(fixes=False)).code == out

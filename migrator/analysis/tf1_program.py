@@ -43,7 +43,8 @@ from ..names import dotted
 PLACEHOLDERS = ("tensorflow.placeholder", "tensorflow.placeholder_with_default")
 SESSIONS = ("tensorflow.Session", "tensorflow.InteractiveSession")
 # sessions that run hooks (StopAtStepHook, checkpoint/summary savers), initialize the variables
-# themselves and end through ``should_stop()``: their runs are runs of the program, none of them
+# themselves and end through ``should_stop()`` (also ``tf.train.Supervisor``'s ``managed_session()``
+# / ``prepare_or_wait_for_session()``): their runs are runs of the program, none of them
 # translated (the program stays TF1 as a whole, with the reason)
 MONITORED_SESSIONS = ("tensorflow.train.MonitoredTrainingSession", "tensorflow.train.MonitoredSession",
                       "tensorflow.train.SingularMonitoredSession")
@@ -389,9 +390,15 @@ class TF1Program:
                 if t:
                     self.layer_objects.add(t)
         # sessions and savers (names, file-wide)
+        supervisors: set[str] = set()   # names bound to tf.train.Supervisor (its sessions are monitored)
         for c in calls:
             q = qn[id(c)]
-            if q in MONITORED_SESSIONS:
+            if q == "tensorflow.train.Supervisor" and isinstance(ctx.parent(c), cst.Assign):
+                supervisors.update(n for t in ctx.parent(c).targets for n in target_names(t.target))
+            supervised = (isinstance(c.func, cst.Attribute) and isinstance(c.func.value, cst.Name)
+                          and c.func.value.value in supervisors
+                          and c.func.attr.value in ("managed_session", "prepare_or_wait_for_session"))
+            if q in MONITORED_SESSIONS or supervised:
                 parent = ctx.parent(c)
                 if isinstance(parent, cst.WithItem) and parent.asname is not None:
                     self.monitored_names.update(target_names(parent.asname.name))
@@ -928,8 +935,8 @@ class TF1Program:
                 self.session_names.add(c.func.value.value)
                 run = self._run(prog, c)
                 self.session_names.discard(c.func.value.value)
-                run.ok, run.why = False, ("a run of a MonitoredTrainingSession (its hooks, should_stop() and "
-                                          "variable initialization are not translated)")
+                run.ok, run.why = False, ("a run of a MonitoredTrainingSession / Supervisor session (its hooks, "
+                                          "should_stop() and variable initialization are not translated)")
                 prog.runs.append(run)
             elif self._method_run(prog, c):
                 prog.runs.append(self._run(prog, c, method="eval"))
