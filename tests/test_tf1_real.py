@@ -22,7 +22,8 @@ from .test_tf1_program import analyse
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "tf1_real"
 # fixtures whose faithful migration must be complete (no TODO, no legacy API left)
-COMPLETE = ["class_siamese", "class_siamese_unshared", "func_conv_clip", "func_helper_loss", "func_tuple_loss"]
+COMPLETE = ["class_siamese", "class_siamese_unshared", "func_conv_clip", "func_helper_loss", "func_tuple_loss",
+            "func_make_template", "keras_model_in_graph", "class_layer_objects"]
 
 
 def _migrate(name: str, fixes: bool = False) -> str:
@@ -279,7 +280,8 @@ def _run(mode: str, path: Path, tmp: Path) -> dict:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", COMPLETE)
+# (class_layer_objects: its Adam run from other random weights ends 0.021 apart, judged by verify instead)
+@pytest.mark.parametrize("name", [n for n in COMPLETE if n != "class_layer_objects"])
 def test_migrated_runs_and_trains_like_legacy(name, tmp_path):
     migrated = tmp_path / f"{name}.py"
     migrated.write_text(_migrate(name))
@@ -409,3 +411,109 @@ def test_contrib_batch_norm_triplet_is_equivalent_to_legacy(tmp_path):
     assert not res.get("todo") and ok, "\n".join(lines + res.get("mapping", []))
     assert any("output" in line and "Mean" in line for line in lines)
     assert any("moving_variance" in line and line.lstrip().startswith("ok") for line in lines)
+
+
+# -- towers that share through one OBJECT: tf.make_template, (tf.)keras models / layer objects
+
+def test_make_template_becomes_one_model_applied_per_input():
+    out = _migrate("func_make_template")
+    assert "embed = TF1Template(_embedding_net, width=32)" in out
+    assert "first = embed(first_in)" in out and "second = embed(second_in)" in out
+    assert "first_in = keras.Input(shape=(pair_a.shape[1],))" in out  # an INPUT: the template applies weights
+
+
+@pytest.mark.slow
+def test_make_template_helper_shares_and_refuses_other_keywords():
+    # the helper itself (Keras only; slow: it starts Keras): one model, built by the first call
+    import keras
+
+    from migrator.rules.tfm159_make_template import TF1_TEMPLATE
+
+    ns = {"keras": keras}
+    exec(TF1_TEMPLATE.code, ns)
+    made = []
+
+    def net(x, width):
+        made.append(width)
+        return keras.layers.Dense(width)(x)
+
+    t = ns["TF1Template"](net, width=3)
+    a, b = keras.Input(shape=(4,)), keras.Input(shape=(4,))
+    ya, yb = t(a), t(b)
+    assert made == [3] and tuple(ya.shape) == (None, 3) and tuple(yb.shape) == (None, 3)
+    assert len(t.model.weights) == 2  # one kernel, one bias: both calls use them
+    with pytest.raises(ValueError):
+        t(a, training=True)
+
+
+def test_keras_objects_called_in_a_tf1_graph_make_placeholders_inputs():
+    ctx, tp = analyse((FIXTURES / "keras_model_in_graph.py").read_text())
+    (prog,) = [p for p in tp.programs.values() if p.placeholders]
+    assert {k: p.role for k, p in prog.placeholders.items()} == {"a_in": "input", "b_in": "input",
+                                                                  "is_same": "label"}
+    assert {"encoder", "project"} <= tp.layer_objects
+    out = _migrate("keras_model_in_graph")
+    assert "class Encoder(keras.Model):" in out
+    assert "emb_a = project(encoder(a_in))" in out and "emb_b = project(encoder(b_in))" in out
+    assert "model = keras.Model([a_in, b_in], dist)" in out
+
+
+def test_layer_objects_share_and_the_functional_towers_are_reported():
+    faithful, fixed = _migrate("class_layer_objects"), _migrate("class_layer_objects", fixes=True)
+    # the Dense OBJECTS are applied to both inputs as written (they share in TF1 and in Keras)
+    assert "self.out_left = self.head(self.body(self.left))" in faithful
+    # the functional auxiliary towers: kept apart without fixes, one encoder with them
+    assert "self.aux_left = self.auxiliary(self.left)" in faithful and "encoder" not in faithful
+    assert "self.aux_left = encoder(self.left)" in fixed
+    res = migrate_source((FIXTURES / "class_layer_objects.py").read_text(), "class_layer_objects.py",
+                         Options(fixes=False))
+    assert [d.rule for d in res.diagnostics if d.rule == "TFM201"] == ["TFM201"]
+
+
+def test_shared_and_fixed_unshared_towers_in_one_scope_get_two_encoder_names():
+    src = ("import tensorflow as tf\n\n"
+           "def shared(x):\n    with tf.variable_scope('s', reuse=tf.AUTO_REUSE):\n"
+           "        return tf.layers.dense(x, 4, name='d')\n\n"
+           "def unshared(x):\n    return tf.layers.dense(x, 4)\n\n"
+           "x1 = tf.placeholder(tf.float32, [None, 3])\nx2 = tf.placeholder(tf.float32, [None, 3])\n"
+           "y = tf.placeholder(tf.float32, [None])\n"
+           "a1 = shared(x1)\na2 = shared(x2)\nb1 = unshared(x1)\nb2 = unshared(x2)\n"
+           "d = tf.reduce_sum(tf.square(a1 - a2), 1) + tf.reduce_sum(tf.square(b1 - b2), 1)\n"
+           "loss = tf.reduce_mean(y * d)\ntrain_op = tf.train.AdamOptimizer(0.1).minimize(loss)\n"
+           "sess = tf.Session()\nsess.run(tf.global_variables_initializer())\n"
+           "sess.run([train_op, loss], feed_dict={x1: X1, x2: X2, y: Y})\n")
+    out = migrate_source(src, "s.py", Options(fixes=True)).code
+    assert "encoder = keras.Model(encoder_input, shared(encoder_input), name='encoder')" in out
+    assert "encoder_2 = keras.Model(encoder_2_input, unshared(encoder_2_input), name='encoder_2')" in out
+    assert "b1 = encoder_2(x1)" in out
+    compile(out, "s.py", "exec")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["func_make_template", "keras_model_in_graph", "class_layer_objects"])
+def test_shared_object_towers_are_equivalent_to_legacy(name, tmp_path):
+    # verify: the same weights give the same forward outputs and the same step as TF1
+    from migrator.weights.verify import judge, migrate_faithful, verify_pairs
+
+    src = FIXTURES / f"{name}.py"
+    res = verify_pairs([(src, migrate_faithful(src, tmp_path / "m"))], call="train", workdir=tmp_path / "v")[0]
+    ok, lines = judge(res)
+    assert not res.get("todo") and ok, "\n".join(lines + res.get("mapping", []))
+
+
+@pytest.mark.parametrize("session", ["tf.train.MonitoredTrainingSession(hooks=hooks)", "sv.managed_session()"])
+def test_monitored_and_supervised_sessions_keep_the_program_tf1_whole(session):
+    # their runs are runs of the program that are not translated: no keras.Input beside a kept
+    # session loop (the program was half translated), every run marked with the reason
+    src = ("import tensorflow as tf\nx = tf.placeholder(tf.float32, [None, 4])\ny = tf.placeholder(tf.float32, [None])\n"
+           "out = tf.layers.dense(x, 1)\nloss = tf.reduce_mean(tf.square(out[:, 0] - y))\n"
+           "step = tf.train.get_or_create_global_step()\n"
+           "train_op = tf.train.AdamOptimizer(0.01).minimize(loss, global_step=step)\n"
+           "hooks = [tf.train.StopAtStepHook(last_step=10)]\nsv = tf.train.Supervisor(logdir=None)\n"
+           f"with {session} as sess:\n    while not sess.should_stop():\n"
+           "        sess.run(train_op, feed_dict={x: X, y: Y})\n")
+    out = migrate_source(src, "s.py", Options(fixes=False)).code
+    assert "keras.Input" not in out and "x = tf.placeholder(" in out
+    assert "a run of a MonitoredTrainingSession / Supervisor session" in out
+    assert legacy_refs_outside_todo(out) == []
+    assert migrate_source(out, "s.py", Options(fixes=False)).code == out

@@ -42,6 +42,12 @@ from ..names import dotted
 
 PLACEHOLDERS = ("tensorflow.placeholder", "tensorflow.placeholder_with_default")
 SESSIONS = ("tensorflow.Session", "tensorflow.InteractiveSession")
+# sessions that run hooks (StopAtStepHook, checkpoint/summary savers), initialize the variables
+# themselves and end through ``should_stop()`` (also ``tf.train.Supervisor``'s ``managed_session()``
+# / ``prepare_or_wait_for_session()``): their runs are runs of the program, none of them
+# translated (the program stays TF1 as a whole, with the reason)
+MONITORED_SESSIONS = ("tensorflow.train.MonitoredTrainingSession", "tensorflow.train.MonitoredSession",
+                      "tensorflow.train.SingularMonitoredSession")
 INITIALIZERS = ("tensorflow.global_variables_initializer", "tensorflow.initialize_all_variables",
                 "tensorflow.local_variables_initializer", "tensorflow.initialize_local_variables",
                 "tensorflow.tables_initializer")
@@ -55,6 +61,14 @@ _KERAS_PARAM_OPS = ("keras.ops.matmul", "keras.ops.conv", "keras.ops.tensordot",
 # calls that CREATE trainable parameters (a user function making one is a model part)
 _VARIABLE_CALLS = ("tensorflow.get_variable", "tensorflow.Variable", "tensorflow.contrib.framework.model_variable",
                    "tensorflow.contrib.framework.variable")
+# constructors of objects that own trainable weights and apply them when called (one object called
+# on two inputs shares its weights in TF1 too): ``base = tf.keras.Sequential([...])``,
+# ``self.fc = tf.layers.Dense(4)``, ``tower = tf.make_template("tower", fn)``
+_OBJECT_CALLS = ("tensorflow.keras.Sequential", "tensorflow.keras.Model", "tensorflow.keras.models.Sequential",
+                 "tensorflow.keras.models.Model", "keras.Sequential", "keras.Model", "keras.models.Sequential",
+                 "keras.models.Model", "tensorflow.make_template")
+_KERAS_BASES = ("tensorflow.keras.Model", "tensorflow.keras.models.Model", "tensorflow.keras.layers.Layer",
+                "keras.Model", "keras.models.Model", "keras.layers.Layer")
 _PARAM_CALLS = ("tensorflow.matmul", "tensorflow.nn.conv2d", "tensorflow.nn.conv1d", "tensorflow.nn.embedding_lookup",
                 "tensorflow.nn.xw_plus_b", "tensorflow.tensordot", "tensorflow.nn.bias_add",
                 "tensorflow.nn.batch_normalization") + tuple(
@@ -350,6 +364,7 @@ class TF1Program:
         self.flow: Flow = ctx.analysis(Flow)
         self.programs: dict[int, Program] = {}
         self.session_names: set[str] = set()
+        self.monitored_names: set[str] = set()   # names bound to a MONITORED_SESSIONS session
         self.saver_names: set[str] = set()
         self.summary_names: set[str] = set()   # names bound to tf.summary.* ops (merge_all, scalar...)
         self.writer_names: set[str] = set()    # names bound to tf.summary.FileWriter(...)
@@ -361,9 +376,34 @@ class TF1Program:
             except Exception:  # pragma: no cover - nodes without metadata
                 qn[id(c)] = None
         self._qn = qn
+        # names and attributes bound to layer objects / models / templates (see _OBJECT_CALLS)
+        self.layer_objects: set[str] = set()
+        keras_classes = self._keras_classes()
+        for c in calls:
+            q = qn[id(c)] or ""
+            if not (q in _OBJECT_CALLS or (q.startswith(_PARAM_PREFIXES) and q.rpartition(".")[2][:1].isupper())
+                    or (not q and isinstance(c.func, cst.Name) and c.func.value in keras_classes)):
+                continue
+            parent = ctx.parent(c)
+            if isinstance(parent, cst.Assign) and len(parent.targets) == 1:
+                t = dotted(parent.targets[0].target)
+                if t:
+                    self.layer_objects.add(t)
         # sessions and savers (names, file-wide)
+        supervisors: set[str] = set()   # names bound to tf.train.Supervisor (its sessions are monitored)
         for c in calls:
             q = qn[id(c)]
+            if q == "tensorflow.train.Supervisor" and isinstance(ctx.parent(c), cst.Assign):
+                supervisors.update(n for t in ctx.parent(c).targets for n in target_names(t.target))
+            supervised = (isinstance(c.func, cst.Attribute) and isinstance(c.func.value, cst.Name)
+                          and c.func.value.value in supervisors
+                          and c.func.attr.value in ("managed_session", "prepare_or_wait_for_session"))
+            if q in MONITORED_SESSIONS or supervised:
+                parent = ctx.parent(c)
+                if isinstance(parent, cst.WithItem) and parent.asname is not None:
+                    self.monitored_names.update(target_names(parent.asname.name))
+                elif isinstance(parent, cst.Assign):
+                    self.monitored_names.update(n for t in parent.targets for n in target_names(t.target))
             if q in SESSIONS or q in SAVERS:
                 parent = ctx.parent(c)
                 names: list[str] = []
@@ -434,6 +474,34 @@ class TF1Program:
                 continue
             out[fn.name.value] = (fn, binds[0], last, callers)
             self.session_names.update(st.body[0].targets[0].target.value for st in callers)
+
+    def _keras_classes(self) -> set[str]:
+        """Module-level classes of the file that subclass a (tf.)keras Model / Layer, directly or
+        through another such class: their instances own their weights (``Tower()`` called on two
+        inputs shares them, in TF1's graph as in Keras 3)."""
+        classes = {s.name.value: s for s in self.ctx.module.body if isinstance(s, cst.ClassDef)}
+        out: set[str] = set()
+        changed = True
+        while changed:
+            changed = False
+            for name, cls in classes.items():
+                if name in out:
+                    continue
+                for a in cls.bases:
+                    if a.keyword is not None:
+                        continue
+                    if isinstance(a.value, cst.Name) and a.value.value in out:
+                        out.add(name)
+                    else:
+                        try:
+                            q = self.ctx.legacy_name(a.value) or ""
+                        except Exception:  # pragma: no cover - nodes without metadata
+                            q = ""
+                        if q in _KERAS_BASES:
+                            out.add(name)
+                    if name in out:
+                        changed = True
+                        break
         return out
 
     def _summary_functions(self, calls) -> dict[str, list]:
@@ -639,7 +707,7 @@ class TF1Program:
                     d = dotted(node.func) or ""
                     # (keras.ops.matmul/conv: the same op after TFM130 - a second run must agree)
                     if q.startswith(_PARAM_PREFIXES) or q in _PARAM_CALLS or q in _VARIABLE_CALLS \
-                            or d in _KERAS_PARAM_OPS:
+                            or d in _KERAS_PARAM_OPS or (not q and d in self.layer_objects):
                         direct[name] = True
                     head, _, tail = d.partition(".")
                     called[name].add(tail if head in ("self", "cls") and "." not in tail else head)
@@ -802,6 +870,11 @@ class TF1Program:
                     out.update(prog.placeholders_of(n))
         return [p for p in prog.placeholders if p in out]
 
+    def _monitored_run(self, call: cst.Call) -> bool:
+        f = call.func
+        return (isinstance(f, cst.Attribute) and f.attr.value == "run"
+                and isinstance(f.value, cst.Name) and f.value.value in self.monitored_names)
+
     def is_session_run(self, call: cst.Call) -> bool:
         f = call.func
         return (isinstance(f, cst.Attribute) and f.attr.value == "run"
@@ -867,6 +940,7 @@ class TF1Program:
                     (n for n in self.ctx.qualified(c.func.func) if n.startswith(_PARAM_PREFIXES)), "")
             fn = dotted(c.func) or ""
             if not (q.startswith(_PARAM_PREFIXES) or q in _PARAM_CALLS or fn in _KERAS_PARAM_OPS
+                    or (not q and fn in self.layer_objects)
                     or (not q and (fn.split(".")[0] in user_functions
                                    or (isinstance(c.func, cst.Attribute) and c.func.attr.value in user_functions)))):
                 continue
@@ -906,6 +980,13 @@ class TF1Program:
         for c in mine:
             if self.is_session_run(c):
                 prog.runs.append(self._run(prog, c))
+            elif self._monitored_run(c):
+                self.session_names.add(c.func.value.value)
+                run = self._run(prog, c)
+                self.session_names.discard(c.func.value.value)
+                run.ok, run.why = False, ("a run of a MonitoredTrainingSession / Supervisor session (its hooks, "
+                                          "should_stop() and variable initialization are not translated)")
+                prog.runs.append(run)
             elif self._method_run(prog, c):
                 prog.runs.append(self._run(prog, c, method="eval"))
         for name, p in list(prog.placeholders.items()):

@@ -7,7 +7,7 @@ from ..analysis.flow import Flow
 from ..diagnostics import Applicability, Kind, Severity
 from ..emit import call, code, stmt, to_node
 from ..analysis.sharing import Sharing, TowerGroup, pretty
-from ..translate.encoder import TowerCall, apply_encoder, encoder_statements, free_name, tower_calls
+from ..translate.encoder import TowerCall, apply_encoder, encoder_name, encoder_statements, free_name, tower_calls
 from ..analysis.siamese import qnames, walk
 from . import tfm116_regression_dnn  # noqa: F401 - registers the tflearn_graph_inputs helper
 from .base import Case, Rule
@@ -69,7 +69,7 @@ class Towers:
                 elif _program_stays_tf1(ctx, calls[0].call):
                     self.problem[g] = ("the TF1 program around them stays TF1 (TFM140: one of its "
                                        "sess.run calls is not translated)")
-                name = free_name(taken, "encoder")
+                name = encoder_name(ctx, taken)
                 taken.add(name)
                 self.encoder[g] = name
             self._own_input_builders(flow, body)
@@ -124,7 +124,7 @@ class Towers:
                 self.own_problem[k] = f"the builder makes {n_inputs} inputs"
             elif any(self.ctx.statement_of(c) is None for c in cs):
                 self.own_problem[k] = "a call is not a statement of its own"
-            enc = free_name(self.taken, "encoder")
+            enc = encoder_name(self.ctx, self.taken)
             self.taken.add(enc)
             out = free_name(self.taken, f"{enc}_output")
             self.taken.add(out)

@@ -9,7 +9,7 @@ import libcst as cst
 from ..analysis.sharing import CELLS, GET_SCOPE, Sharing, TowerGroup, pretty
 from ..emit import call, code, stmt, to_node
 from ..names import dotted
-from ..translate.encoder import apply_encoder, encoder_statements, free_name
+from ..translate.encoder import apply_encoder, encoder_name, encoder_statements
 from ..helpers import register
 from ..analysis.siamese import walk
 from ..translate.tf1_helpers import TF1_MODE_DROPOUT
@@ -156,7 +156,7 @@ class SharedPlan:
             if k in self.stored:
                 self.stored_calls.update(self.stored[k])
             else:
-                self.encoder[k] = free_name(taken, "encoder")
+                self.encoder[k] = encoder_name(ctx, taken)
                 taken.add(self.encoder[k])
                 for i, c in enumerate(g.calls):
                     self.by_stmt.setdefault(id(ctx.statement_of(c)), []).append((g, i, c))

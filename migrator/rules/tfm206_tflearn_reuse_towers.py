@@ -6,7 +6,7 @@ import libcst as cst
 from ..analysis.flow import Flow
 from ..analysis.sharing import Sharing
 from ..emit import code, literal
-from ..translate.encoder import TowerCall, apply_encoder, encoder_statements, free_name, tower_calls
+from ..translate.encoder import TowerCall, apply_encoder, encoder_name, encoder_statements, tower_calls
 from ..analysis.siamese import qnames, walk
 from .base import Case, Rule
 
@@ -70,7 +70,7 @@ class ReuseTowers:
                          for c in calls]
                 if any(e != extra[0] for e in extra):
                     self.problem[g] = "the calls pass different arguments besides the input and reuse"
-                name = free_name(taken, "encoder")
+                name = encoder_name(ctx, taken)
                 taken.add(name)
                 self.encoder[g] = name
 

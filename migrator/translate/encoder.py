@@ -19,7 +19,8 @@ API (stable; other rules build on it):
   (``[(target_name, call_node, input_expr), ...]`` grouped by the called function's name).
 * :func:`encoder_statements` - the two statements that build the encoder model.
 * :func:`apply_encoder` - ``encoder(x)``.
-* :func:`free_name` - a name not yet bound in the module (``encoder``, ``encoder_2``...).
+* :func:`free_name` - a name not yet bound in the module (``encoder``, ``encoder_2``...);
+  :func:`encoder_name` - the same, unique among every rule's encoders of the file.
 
 All builders return fresh libcst nodes and only use ``keras`` (the caller must
 ``ctx.add_import("keras")``).
@@ -83,6 +84,24 @@ def free_name(taken: Iterable[str], base: str = "encoder") -> str:
     while f"{base}_{i}" in taken:
         i += 1
     return f"{base}_{i}"
+
+
+class EncoderNames:
+    """``ctx.analysis(EncoderNames)``: the encoder names rules have given out in this file.
+    TFM201 (a fixed unshared group), TFM205 (a shared group) and TFM206 each plan their own
+    groups; one scope may hold groups of two of them (a shared tower beside an unshared one),
+    whose encoders must not both be ``encoder``."""
+
+    def __init__(self, ctx) -> None:
+        self.given: set[str] = set()
+
+
+def encoder_name(ctx, taken: Iterable[str], base: str = "encoder") -> str:
+    """``free_name(taken, base)``, also avoiding every name another rule's encoder got here."""
+    given = ctx.analysis(EncoderNames).given
+    name = free_name(set(taken) | given, base)
+    given.add(name)
+    return name
 
 
 def encoder_statements(encoder: str, tower: str | cst.BaseExpression, sample_input: cst.BaseExpression,
