@@ -51,6 +51,8 @@ from .base import Case, CallRule
 TRAINOP = "tflearn.helpers.trainer.TrainOp"
 TRAINER = "tflearn.helpers.trainer.Trainer"
 EVALUATOR = "tflearn.helpers.evaluator.Evaluator"
+IS_TRAINING = "tflearn.config.is_training"
+IS_TRAINING_SIG = "is_training=False, session=None"
 
 TRAINOP_SIG = ("loss, optimizer, metric=None, batch_size=64, ema=0., trainable_vars=None, shuffle=True, "
                "step_tensor=None, validation_monitors=None, validation_batch_size=None, name=None, graph=None")
@@ -166,6 +168,35 @@ class TflearnTrainer:
                               validation_batch_size=op.validation_batch_size)
 ''', imports=(*_K, ("numpy", None, "np")), requires=("TflearnLossMetricModel",))
 
+register("TflearnTrainerSession", '''
+class TflearnTrainerSession:
+    """``trainer.session`` of a tflearn Trainer (a TflearnTrainer): run() computes the fetched
+    tensors of the Keras graph from the fed inputs in one call over all the rows, in tflearn's
+    training mode of the moment: off until the first fit, ON after a fit (tflearn's Trainer
+    switches it on for its steps and, without validation data, never back), and what
+    ``tflearn.is_training(flag, session=trainer.session)`` set since the last fit."""
+
+    def __init__(self, trainer):
+        self.trainer = trainer
+
+    def _steps(self):
+        model = self.trainer.model
+        return 0 if model is None else int(keras.ops.convert_to_numpy(model.optimizer.iterations))
+
+    def is_training(self, is_training=False):
+        self.trainer.tflearn_training = (bool(is_training), self._steps())
+
+    def run(self, fetches, feed_dict=None):
+        feed = dict(feed_dict or {})
+        flag, steps = getattr(self.trainer, "tflearn_training", (False, 0))
+        training = flag if steps == self._steps() else True
+        single = not isinstance(fetches, (list, tuple))
+        model = keras.Model(inputs=list(feed), outputs=[fetches] if single else list(fetches))
+        values = model([np.asarray(feed[t]) for t in model.inputs], training=training)
+        values = [keras.ops.convert_to_numpy(v) for v in (values if isinstance(values, (list, tuple)) else [values])]
+        return values[0] if single else values
+''', imports=(*_K, ("numpy", None, "np")))
+
 _WHY_EVALUATOR = "Evaluator runs tensors with feed dicts in a session: use model.predict / model.evaluate"
 # tflearn.estimators: graph estimators on tf.contrib ops that TF 2 removed (tflearn 0.5.0's
 # estimators package does not even import there: `tensorflow.contrib.tensor_forest` missing).
@@ -217,12 +248,23 @@ class TrainerTrainOp(CallRule):
                  "losses are flat, max_iter unused; predict returns the first row's cluster) becomes "
                  "TflearnKMeans, the same algorithm in NumPy (only the random initial draw differs: "
                  "NumPy's RNG, not TF's).")
-    CALLS = (TRAINOP, TRAINER, EVALUATOR, *ESTIMATORS)
+    CALLS = (TRAINOP, TRAINER, EVALUATOR, IS_TRAINING, *ESTIMATORS)
     ORDER = 60
     REQUIRES = ("TFM114",)
 
     def translate(self, qname, original, updated):
         short = qname.rsplit(".", 1)[1]
+        if qname == IS_TRAINING:
+            # tflearn.is_training(flag, session=trainer.session) of a translated Trainer: the
+            # session helper keeps the mode; any other session is left to TFM100
+            sess = BoundArgs(original, IS_TRAINING_SIG).orig("session") if self._is_training_ok(original) else None
+            if not (isinstance(sess, cst.Attribute) and self._session_trainer(sess) is not None):
+                return None
+            b = BoundArgs(updated, IS_TRAINING_SIG, original)
+            self.ctx.count(self)
+            flag = [cst.Arg(b.node("is_training"))] if b.given("is_training") else []
+            return cst.Call(cst.Attribute(b.node("session"), cst.Name("is_training")), flag,
+                            lpar=updated.lpar, rpar=updated.rpar)
         if qname == EVALUATOR:
             self.todo(original, f"Evaluator: {_WHY_EVALUATOR}")
             return None
@@ -458,16 +500,71 @@ class TrainerTrainOp(CallRule):
         name = self._assigned_name(trainer)
         if name is None:
             raise Untranslatable("the Trainer is not assigned to a name")
-        out = []
+        out, sessions = [], 0
         for n in walk(self.ctx.module):
             if isinstance(n, cst.Attribute) and isinstance(n.value, cst.Name) and n.value.value == name:
                 if self._def_call(n.value, n) is not trainer:
                     continue
                 parent = self.ctx.parent(n)
+                if n.attr.value == "session" and self._session_use(n, parent):
+                    sessions += 1
+                    continue
                 if not (isinstance(parent, cst.Call) and parent.func is n and n.attr.value == "fit"):
                     raise Untranslatable(f"Trainer.{n.attr.value} is not covered by the helper")
                 out.append(parent)
+        if sessions and any(self._validates(f) for f in out):
+            raise Untranslatable("Trainer.session read after a fit with val_feed_dicts (tflearn's training mode "
+                                 "then depends on which step validated last)")
         return out
+
+    def _validates(self, fit: cst.Call) -> bool:
+        try:
+            fb = BoundArgs(fit, FIT_SIG)
+        except Unbindable:
+            return True
+        return fb.given("val_feed_dicts") and literal(fb.node("val_feed_dicts"), "?") is not None
+
+    def _session_use(self, attr: cst.Attribute, parent: cst.CSTNode) -> bool:
+        """``trainer.session`` read as ``trainer.session.run(...)`` or as the ``session=`` of
+        ``tflearn.is_training(flag, session=trainer.session)``: what TflearnTrainerSession covers."""
+        if isinstance(parent, cst.Attribute) and parent.value is attr and parent.attr.value == "run":
+            owner = self.ctx.parent(parent)
+            return isinstance(owner, cst.Call) and owner.func is parent
+        if isinstance(parent, cst.Arg) and parent.value is attr and parent.keyword is not None \
+                and parent.keyword.value == "session":
+            owner = self.ctx.parent(parent)
+            return isinstance(owner, cst.Call) and self.ctx.legacy_name(owner) == IS_TRAINING \
+                and self._is_training_ok(owner)
+        return False
+
+    def _is_training_ok(self, call: cst.Call) -> bool:
+        try:
+            b = BoundArgs(call, IS_TRAINING_SIG)
+        except Unbindable:
+            return False
+        return not b.extra and b.given("session")
+
+    def _session_trainer(self, attr: cst.Attribute) -> cst.Call | None:
+        """The Trainer call whose ``.session`` ``attr`` (an original node) reads, when the whole
+        Trainer group translates."""
+        if not (attr.attr.value == "session" and isinstance(attr.value, cst.Name)):
+            return None
+        trainer = self._def_call(attr.value, attr)
+        if trainer is None or self.ctx.legacy_name(trainer) != TRAINER:
+            return None
+        try:
+            self._plan(trainer)
+        except (Untranslatable, Unbindable):
+            return None
+        return trainer if self._session_use(attr, self.ctx.parent(attr)) else None
+
+    def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute):
+        """``trainer.session`` of a translated Trainer -> ``TflearnTrainerSession(trainer)``."""
+        if original.attr.value != "session" or self._session_trainer(original) is None:
+            return updated
+        self.ctx.use_helper("TflearnTrainerSession")
+        self.ctx.count(self)
+        return cst.Call(cst.Name("TflearnTrainerSession"), [cst.Arg(updated.value)])
 
     VALID = ["import keras\nmodel = keras.Model(x, y)\n"]
     INVALID = [
