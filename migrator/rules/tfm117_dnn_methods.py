@@ -420,6 +420,17 @@ class DNNMethods(Rule):
         "model.fit(X, Y, n_epoch=3)\n",  # not a tflearn DNN: left alone
     ]
     INVALID = [
+        # feed dicts keyed by the input_data tensors themselves (tflearn accepts both): input order
+        Case("import keras\nimport tflearn\na = tflearn.input_data(shape=[None, 3], name='a')\n"
+             "b = tflearn.input_data(shape=[None, 3], name='b')\n"
+             "net = keras.layers.Concatenate()([a, b])\nnet = tflearn.regression(net, loss='mean_square')\n"
+             "model = tflearn.DNN(net)\nmodel.fit({a: A, b: B}, Y, n_epoch=1)\np = model.predict({b: B2, a: A2})\n",
+             "import keras\na = keras.Input(shape=(3,), name='a')\nb = keras.Input(shape=(3,), name='b')\n"
+             "net = keras.layers.Concatenate()([a, b])\nmodel = keras.Model(inputs=[a, b], outputs=net)\n"
+             "model.compile(\n"
+             "    optimizer=keras.optimizers.Adam(learning_rate=0.001, epsilon=1e-8, global_clipnorm=5.0),\n"
+             "    loss='mean_squared_error',\n    metrics=['accuracy'],\n)\n"
+             "model.fit([A, B], Y, batch_size=64, epochs=1)\np = model.predict([A2, B2], verbose=0)\n"),
         Case(
             "import tflearn\n"
             "net = tflearn.input_data(shape=[None, 4], name='input')\n"

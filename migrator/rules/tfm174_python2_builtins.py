@@ -76,14 +76,14 @@ class Python2Builtins(Rule):
         return False
 
     VALID = [
-        "import tflearn\nfor i in range(3):\n    print(i)\n",
-        "import tflearn\ntry:\n    xrange\nexcept NameError:\n    xrange = range\nfor i in xrange(3):\n    pass\n",
-        "import sys\nimport tflearn\nif sys.version_info[0] < 3:\n    text = unicode(name)\n",
-        "import numpy as np\nimport tflearn\nx = np.long\nf(long=1)\n",
-        "from six.moves import xrange\nimport tflearn\nfor i in xrange(3):\n    pass\n",
+        "import keras\nfor i in range(3):\n    print(i)\n",
+        "import keras\ntry:\n    xrange\nexcept NameError:\n    xrange = range\nfor i in xrange(3):\n    pass\n",
+        "import sys\n\nimport keras\nif sys.version_info[0] < 3:\n    text = unicode(name)\n",
+        "import keras\nimport numpy as np\nx = np.long\nf(long=1)\n",
+        "import keras\nfrom six.moves import xrange\nfor i in xrange(3):\n    pass\n",
     ]
     INVALID = [
-        Case("import tflearn\nfor k in xrange(10):\n    pairs.append(k)\n", None, ("TFM174",)),
-        Case("import tensorflow as tf\nname = raw_input('model? ')\nif isinstance(name, unicode):\n    pass\n",
+        Case("import keras\nfor k in xrange(10):\n    pairs.append(k)\n", None, ("TFM174",)),
+        Case("import keras\nname = raw_input('model? ')\nif isinstance(name, unicode):\n    pass\n",
              None, ("TFM174", "TFM174")),
     ]
