@@ -68,6 +68,29 @@ def test_feed_dict_keyed_by_a_tensor_of_another_model_stays_todo():
     assert "embedder.predict({positive: A[:5]})  # TODO(tflearn-migrate): TFM117" in out
 
 
+def test_session_is_training_statements_go_when_the_modes_match():
+    res = _migrate((FIX / "session_is_training_bn.py").read_text(encoding="utf-8"))
+    out = res.code
+    assert TODO_MARKER not in out and legacy_refs_outside_todo(out) == []
+    body = out.split('"""', 2)[2]  # after the docstring
+    assert "is_training" not in body and "Session" not in body
+    assert "    l = model.train_on_batch(" in out and "pred = model.predict_on_batch(X)" in out
+
+
+@pytest.mark.parametrize("edit", [
+    # an evaluation run while the flag is on (tflearn: dropout / batch statistics in it)
+    ("    tflearn.is_training(False, session=sess)\n    pred", "    pred"),
+    # training after the flag went off (tflearn: no dropout, moving averages frozen)
+    ("    tflearn.is_training(True, session=sess)\n", ""),
+])
+def test_session_is_training_stays_todo_when_a_run_sees_the_other_mode(edit):
+    src = (FIX / "session_is_training_bn.py").read_text(encoding="utf-8")
+    assert edit[0] in src
+    out = _migrate(src.replace(edit[0], edit[1])).code
+    assert "# TODO(tflearn-migrate): TFM100 no Keras translation for tflearn.config.is_training" in out
+    assert legacy_refs_outside_todo(out) == []
+
+
 PY2 = '''import numpy as np
 import tensorflow as tf
 import tflearn
@@ -144,3 +167,10 @@ def test_triplet_tensor_feed_equals_tflearn(tmp_path):
     np.testing.assert_allclose(got[1], want[1], rtol=1e-4, atol=1e-6)
     w = np.asarray(want[0])
     assert not np.allclose(w[:, 0:3], w[:, 6:9])  # the anchor / negative slots are told apart
+
+
+@pytest.mark.slow
+def test_session_is_training_equals_tflearn(tmp_path):
+    got, want = _run_pair(FIX / "session_is_training_bn.py", tmp_path)
+    np.testing.assert_allclose(got[0], want[0], rtol=1e-4, atol=1e-6)   # training mode: batch statistics
+    np.testing.assert_allclose(got[1], want[1], rtol=1e-4, atol=1e-6)   # inference mode: moving averages
