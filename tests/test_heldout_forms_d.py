@@ -1,7 +1,9 @@
 """Held-out forms of the fourth held-out set (issue 10, helper heldd): tflearn's Trainer read
 back through ``trainer.session.run`` and ``tflearn.is_training(flag, session=trainer.session)``
-(TFM121), DNN feed dicts keyed by the input tensors (TFM117), TF1 initializer objects handed to
-tflearn layers, and Python 2 scripts (TFM003 for the syntax, TFM174 for the builtins).
+(TFM121), ``tflearn.is_training(flag, session=sess)`` around a hand-written session loop (TFM140),
+a learned scalar read by ``*`` with an expression (TFM135's TF1Variable), DNN feed dicts keyed by
+the input tensors (TFM117), TF1 initializer objects handed to tflearn layers (TFM104), and
+Python 2 scripts (TFM003 for the syntax, TFM174 for the builtins).
 
 Fast tests never start TensorFlow; the slow ones run the fixtures in tests/fixtures/heldout_d/
 in the legacy runtime (TF1 semantics) and migrated under Keras 3, in two subprocesses, and
@@ -75,6 +77,8 @@ def test_session_is_training_statements_go_when_the_modes_match():
     body = out.split('"""', 2)[2]  # after the docstring
     assert "is_training" not in body and "Session" not in body
     assert "    l = model.train_on_batch(" in out and "pred = model.predict_on_batch(X)" in out
+    # the learned scale: a weight of the model, placed on the tensor h read in the other operand
+    assert "scale = TF1Variable([], keras.initializers.Constant(1.5))(h)\n" in out
 
 
 @pytest.mark.parametrize("edit", [
