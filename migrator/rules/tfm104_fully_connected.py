@@ -68,6 +68,15 @@ class FullyConnected(LayerRule):
             "        kernel_regularizer=keras.regularizers.L2(0.005),\n"
             "    )(net)\n",
         ),
+        # a TF1 initializer object as weights_init / bias_init: tflearn hands it to get_variable as is
+        Case(
+            "import tensorflow as tf\nimport tflearn\n"
+            "y = tflearn.fully_connected(x, 4, weights_init=tf.truncated_normal_initializer(stddev=0.01),\n"
+            "                            bias_init=tf.constant_initializer(0.1))\n",
+            "import keras\n\ny = keras.layers.Dense(\n    4,\n"
+            "    kernel_initializer=keras.initializers.TruncatedNormal(stddev=0.01),\n"
+            "    bias_initializer=keras.initializers.Constant(0.1),\n)(keras.layers.Flatten()(x))\n",
+        ),
         # tflearn looks activation names up as given, then lowercased ('ReLU' is relu)
         Case(
             "import tflearn\ny = tflearn.fully_connected(x, 4, activation='ReLU')\n",

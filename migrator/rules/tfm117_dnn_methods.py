@@ -7,7 +7,7 @@ from ..args import BoundArgs, Unbindable
 from ..emit import call, code, expr, literal, to_node, wrap_long_call
 from ..helpers import register
 from ..translate.tflearn import Untranslatable
-from ..analysis.tflearn_model import DNNInfo, TflearnProgram
+from ..analysis.tflearn_model import DNNInfo, InputInfo, TflearnProgram
 from ..analysis import tflearn_vars as _tflearn_vars  # noqa: F401  (registers tflearn_layer_weight)
 from .base import Case, Rule
 
@@ -219,6 +219,9 @@ class DNNMethods(Rule):
             order = [i.name for i in ins]
         else:
             order = [reg.name] if targets else [i.name for i in reg.inputs]
+        by_tensor = None if targets else self._feed_by_tensor(ins if reg is None else reg.inputs, node, orig)
+        if by_tensor is not None:
+            return by_tensor
         values: dict[str, cst.BaseExpression] = {}
         for el in node.elements:
             if not isinstance(el, cst.DictElement):
@@ -230,6 +233,32 @@ class DNNMethods(Rule):
         if set(values) != set(order):
             raise Untranslatable("feed dict does not cover every input of the model")
         vals = [values[k] for k in order]
+        return vals[0] if len(vals) == 1 else cst.List([cst.Element(v) for v in vals])
+
+    def _feed_by_tensor(self, inputs: list, node: cst.Dict, orig: cst.BaseExpression | None):
+        """``{anchor: x}``: a feed dict keyed by the input_data tensors themselves (tflearn's
+        feed_dict_builder takes tensors as keys as well as names) -> the values in the model's
+        input order; None when a key is not such a name (the name-keyed path decides)."""
+        from ..analysis.flow import Flow
+
+        infos = [i for i in inputs if isinstance(i, InputInfo)]
+        if not infos or len(infos) != len(inputs) or not isinstance(orig, cst.Dict) \
+                or len(orig.elements) != len(node.elements):
+            return None
+        flow = self.ctx.analysis(Flow)
+        values: dict[int, cst.BaseExpression] = {}
+        for el, oel in zip(node.elements, orig.elements):
+            if not (isinstance(el, cst.DictElement) and isinstance(oel, cst.DictElement)
+                    and isinstance(oel.key, cst.Name)):
+                return None
+            d = flow.def_of(oel.key.value, oel.key)
+            hit = next((k for k, i in enumerate(infos) if d is i.d and i.var == oel.key.value), None)
+            if hit is None or hit in values:
+                return None
+            values[hit] = el.value
+        if len(values) != len(infos):
+            raise Untranslatable("feed dict does not cover every input of the model")
+        vals = [values[k] for k in range(len(infos))]
         return vals[0] if len(vals) == 1 else cst.List([cst.Element(v) for v in vals])
 
     def _as_array(self, node: cst.BaseExpression, orig: cst.BaseExpression | None) -> cst.BaseExpression:
@@ -397,6 +426,17 @@ class DNNMethods(Rule):
         "model.fit(X, Y, n_epoch=3)\n",  # not a tflearn DNN: left alone
     ]
     INVALID = [
+        # feed dicts keyed by the input_data tensors themselves (tflearn accepts both): input order
+        Case("import keras\nimport tflearn\na = tflearn.input_data(shape=[None, 3], name='a')\n"
+             "b = tflearn.input_data(shape=[None, 3], name='b')\n"
+             "net = keras.layers.Concatenate()([a, b])\nnet = tflearn.regression(net, loss='mean_square')\n"
+             "model = tflearn.DNN(net)\nmodel.fit({a: A, b: B}, Y, n_epoch=1)\np = model.predict({b: B2, a: A2})\n",
+             "import keras\na = keras.Input(shape=(3,), name='a')\nb = keras.Input(shape=(3,), name='b')\n"
+             "net = keras.layers.Concatenate()([a, b])\nmodel = keras.Model(inputs=[a, b], outputs=net)\n"
+             "model.compile(\n"
+             "    optimizer=keras.optimizers.Adam(learning_rate=0.001, epsilon=1e-8, global_clipnorm=5.0),\n"
+             "    loss='mean_squared_error',\n    metrics=['accuracy'],\n)\n"
+             "model.fit([A, B], Y, batch_size=64, epochs=1)\np = model.predict([A2, B2], verbose=0)\n"),
         Case(
             "import tflearn\n"
             "net = tflearn.input_data(shape=[None, 4], name='input')\n"

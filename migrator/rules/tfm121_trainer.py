@@ -51,6 +51,8 @@ from .base import Case, CallRule
 TRAINOP = "tflearn.helpers.trainer.TrainOp"
 TRAINER = "tflearn.helpers.trainer.Trainer"
 EVALUATOR = "tflearn.helpers.evaluator.Evaluator"
+IS_TRAINING = "tflearn.config.is_training"
+IS_TRAINING_SIG = "is_training=False, session=None"
 
 TRAINOP_SIG = ("loss, optimizer, metric=None, batch_size=64, ema=0., trainable_vars=None, shuffle=True, "
                "step_tensor=None, validation_monitors=None, validation_batch_size=None, name=None, graph=None")
@@ -166,6 +168,35 @@ class TflearnTrainer:
                               validation_batch_size=op.validation_batch_size)
 ''', imports=(*_K, ("numpy", None, "np")), requires=("TflearnLossMetricModel",))
 
+register("TflearnTrainerSession", '''
+class TflearnTrainerSession:
+    """``trainer.session`` of a tflearn Trainer (a TflearnTrainer): run() computes the fetched
+    tensors of the Keras graph from the fed inputs in one call over all the rows, in tflearn's
+    training mode of the moment: off until the first fit, ON after a fit (tflearn's Trainer
+    switches it on for its steps and, without validation data, never back), and what
+    ``tflearn.is_training(flag, session=trainer.session)`` set since the last fit."""
+
+    def __init__(self, trainer):
+        self.trainer = trainer
+
+    def _steps(self):
+        model = self.trainer.model
+        return 0 if model is None else int(keras.ops.convert_to_numpy(model.optimizer.iterations))
+
+    def is_training(self, is_training=False):
+        self.trainer.tflearn_training = (bool(is_training), self._steps())
+
+    def run(self, fetches, feed_dict=None):
+        feed = dict(feed_dict or {})
+        flag, steps = getattr(self.trainer, "tflearn_training", (False, 0))
+        training = flag if steps == self._steps() else True
+        single = not isinstance(fetches, (list, tuple))
+        model = keras.Model(inputs=list(feed), outputs=[fetches] if single else list(fetches))
+        values = model([np.asarray(feed[t]) for t in model.inputs], training=training)
+        values = [keras.ops.convert_to_numpy(v) for v in (values if isinstance(values, (list, tuple)) else [values])]
+        return values[0] if single else values
+''', imports=(*_K, ("numpy", None, "np")))
+
 _WHY_EVALUATOR = "Evaluator runs tensors with feed dicts in a session: use model.predict / model.evaluate"
 # tflearn.estimators: graph estimators on tf.contrib ops that TF 2 removed (tflearn 0.5.0's
 # estimators package does not even import there: `tensorflow.contrib.tensor_forest` missing).
@@ -217,12 +248,23 @@ class TrainerTrainOp(CallRule):
                  "losses are flat, max_iter unused; predict returns the first row's cluster) becomes "
                  "TflearnKMeans, the same algorithm in NumPy (only the random initial draw differs: "
                  "NumPy's RNG, not TF's).")
-    CALLS = (TRAINOP, TRAINER, EVALUATOR, *ESTIMATORS)
+    CALLS = (TRAINOP, TRAINER, EVALUATOR, IS_TRAINING, *ESTIMATORS)
     ORDER = 60
     REQUIRES = ("TFM114",)
 
     def translate(self, qname, original, updated):
         short = qname.rsplit(".", 1)[1]
+        if qname == IS_TRAINING:
+            # tflearn.is_training(flag, session=trainer.session) of a translated Trainer: the
+            # session helper keeps the mode; any other session is left to TFM100
+            sess = BoundArgs(original, IS_TRAINING_SIG).orig("session") if self._is_training_ok(original) else None
+            if not (isinstance(sess, cst.Attribute) and self._session_trainer(sess) is not None):
+                return None
+            b = BoundArgs(updated, IS_TRAINING_SIG, original)
+            self.ctx.count(self)
+            flag = [cst.Arg(b.node("is_training"))] if b.given("is_training") else []
+            return cst.Call(cst.Attribute(b.node("session"), cst.Name("is_training")), flag,
+                            lpar=updated.lpar, rpar=updated.rpar)
         if qname == EVALUATOR:
             self.todo(original, f"Evaluator: {_WHY_EVALUATOR}")
             return None
@@ -458,16 +500,71 @@ class TrainerTrainOp(CallRule):
         name = self._assigned_name(trainer)
         if name is None:
             raise Untranslatable("the Trainer is not assigned to a name")
-        out = []
+        out, sessions = [], 0
         for n in walk(self.ctx.module):
             if isinstance(n, cst.Attribute) and isinstance(n.value, cst.Name) and n.value.value == name:
                 if self._def_call(n.value, n) is not trainer:
                     continue
                 parent = self.ctx.parent(n)
+                if n.attr.value == "session" and self._session_use(n, parent):
+                    sessions += 1
+                    continue
                 if not (isinstance(parent, cst.Call) and parent.func is n and n.attr.value == "fit"):
                     raise Untranslatable(f"Trainer.{n.attr.value} is not covered by the helper")
                 out.append(parent)
+        if sessions and any(self._validates(f) for f in out):
+            raise Untranslatable("Trainer.session read after a fit with val_feed_dicts (tflearn's training mode "
+                                 "then depends on which step validated last)")
         return out
+
+    def _validates(self, fit: cst.Call) -> bool:
+        try:
+            fb = BoundArgs(fit, FIT_SIG)
+        except Unbindable:
+            return True
+        return fb.given("val_feed_dicts") and literal(fb.node("val_feed_dicts"), "?") is not None
+
+    def _session_use(self, attr: cst.Attribute, parent: cst.CSTNode) -> bool:
+        """``trainer.session`` read as ``trainer.session.run(...)`` or as the ``session=`` of
+        ``tflearn.is_training(flag, session=trainer.session)``: what TflearnTrainerSession covers."""
+        if isinstance(parent, cst.Attribute) and parent.value is attr and parent.attr.value == "run":
+            owner = self.ctx.parent(parent)
+            return isinstance(owner, cst.Call) and owner.func is parent
+        if isinstance(parent, cst.Arg) and parent.value is attr and parent.keyword is not None \
+                and parent.keyword.value == "session":
+            owner = self.ctx.parent(parent)
+            return isinstance(owner, cst.Call) and self.ctx.legacy_name(owner) == IS_TRAINING \
+                and self._is_training_ok(owner)
+        return False
+
+    def _is_training_ok(self, call: cst.Call) -> bool:
+        try:
+            b = BoundArgs(call, IS_TRAINING_SIG)
+        except Unbindable:
+            return False
+        return not b.extra and b.given("session")
+
+    def _session_trainer(self, attr: cst.Attribute) -> cst.Call | None:
+        """The Trainer call whose ``.session`` ``attr`` (an original node) reads, when the whole
+        Trainer group translates."""
+        if not (attr.attr.value == "session" and isinstance(attr.value, cst.Name)):
+            return None
+        trainer = self._def_call(attr.value, attr)
+        if trainer is None or self.ctx.legacy_name(trainer) != TRAINER:
+            return None
+        try:
+            self._plan(trainer)
+        except (Untranslatable, Unbindable):
+            return None
+        return trainer if self._session_use(attr, self.ctx.parent(attr)) else None
+
+    def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute):
+        """``trainer.session`` of a translated Trainer -> ``TflearnTrainerSession(trainer)``."""
+        if original.attr.value != "session" or self._session_trainer(original) is None:
+            return updated
+        self.ctx.use_helper("TflearnTrainerSession")
+        self.ctx.count(self)
+        return cst.Call(cst.Name("TflearnTrainerSession"), [cst.Arg(updated.value)])
 
     VALID = ["import keras\nmodel = keras.Model(x, y)\n"]
     INVALID = [
@@ -488,6 +585,30 @@ class TrainerTrainOp(CallRule):
              "trainer = tflearn.Trainer(train_ops=op)\n"
              "trainer.fit({X: x, Y: y}, n_epoch=3)\n",
              'import keras\nimport numpy as np\n\n\n# tflearn-migrate helper: TflearnTrainOp\nclass TflearnTrainOp:\n    """tflearn TrainOp: a loss tensor (keras.ops on keras.Input "placeholders") minimised by\n    `optimizer`, an optional metric tensor, tflearn\'s batch size (64) and per-epoch shuffle."""\n\n    def __init__(self, loss, optimizer, metric=None, batch_size=64, shuffle=True,\n                 validation_batch_size=None, name=None):\n        self.loss = loss\n        self.optimizer = optimizer\n        self.metric = metric\n        self.batch_size = batch_size\n        self.shuffle = shuffle\n        self.validation_batch_size = validation_batch_size or batch_size\n        self.name = name\n\n\n# tflearn-migrate helper: TflearnLossMetricModel\nclass TflearnLossMetricModel(keras.Model):\n    """A functional model whose outputs are a loss tensor (and a metric tensor) computed from\n    its inputs, labels included, as a tflearn TrainOp trained them: fit() minimises the loss\n    output plus the layers\' regularization losses (tflearn adds REGULARIZATION_LOSSES) and\n    shows the metric\'s batch mean."""\n\n    def __init__(self, *args, **kwargs):\n        super().__init__(*args, **kwargs)\n        self.metric_mean = keras.metrics.Mean(name="metric")\n\n    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):\n        outs = list(y_pred) if isinstance(y_pred, (list, tuple)) else [y_pred]\n        loss = keras.ops.sum(outs[0])\n        if len(outs) > 1:\n            self.metric_mean.update_state(outs[1])\n        if self.losses:\n            loss = loss + keras.ops.sum(keras.ops.stack(self.losses))\n        return loss\n\n\n# tflearn-migrate helper: TflearnTrainer\nclass TflearnTrainer:\n    """tflearn Trainer with one TrainOp: the TrainOp\'s loss (and metric) become the outputs of\n    a functional model over the inputs fit() feeds (its feed dict\'s keys, in order); gradients\n    are clipped by global norm `clip_gradients` (tflearn\'s default 5.0); fit() trains\n    `n_epoch` epochs of ceil(n / batch_size) steps on tflearn\'s batch stream (see\n    `tflearn_batches`) and evaluates `val_feed_dicts` after each epoch."""\n\n    def __init__(self, train_ops, clip_gradients=5.0, tensorboard_dir="/tmp/tflearn_logs/",\n                 tensorboard_verbose=0):\n        ops = list(train_ops) if isinstance(train_ops, (list, tuple)) else [train_ops]\n        if len(ops) != 1:\n            raise NotImplementedError("several TrainOps (tflearn alternates their steps): write a train_step")\n        self.train_op = ops[0]\n        self.clip_gradients = clip_gradients\n        self.model = None\n\n    @staticmethod\n    def tflearn_batches(arrays, batch_size, shuffle):\n        """tflearn 0.5.0\'s FeedDictFlow(continuous=True) stream: the index array is shuffled (NumPy\'s\n        global RNG) when the flow is made, then batches [0:b], [b:2b] ... (the last partial); when\n        they run out it reshuffles and restarts at batch index -1, so every later pass starts with\n        its LAST batch (and yields it twice when it ends) - what tflearn trained on unshuffled.\n        (Shuffled, tflearn\'s prefetch thread also reshuffles batches still queued: not reproduced.)"""\n        n = len(arrays[0])\n        index = np.arange(n)\n        bounds = [(i * batch_size, min(n, (i + 1) * batch_size)) for i in range(int(np.ceil(n / float(batch_size))))]\n        if shuffle:\n            np.random.shuffle(index)\n        i = -1\n        while True:\n            i += 1\n            if i == len(bounds):\n                if shuffle:\n                    np.random.shuffle(index)\n                i = -1\n            ids = index[bounds[i][0]:bounds[i][1]]\n            yield (tuple(a[ids] for a in arrays),)\n\n    def fit(self, feed_dicts, n_epoch=10, val_feed_dicts=None, show_metric=False, snapshot_step=None,\n            snapshot_epoch=True, shuffle_all=None, run_id=None):\n        op = self.train_op\n        if self.model is None:\n            outputs = [op.loss] + ([op.metric] if op.metric is not None else [])\n            self.model = TflearnLossMetricModel(inputs=list(feed_dicts), outputs=outputs)\n            if self.clip_gradients:\n                op.optimizer.global_clipnorm = self.clip_gradients\n            self.model.compile(optimizer=op.optimizer)\n        inputs = self.model.inputs\n        arrays = [np.asarray(feed_dicts[t]) for t in inputs]\n        validation = None\n        if val_feed_dicts is not None:\n            validation = ([np.asarray(val_feed_dicts[t]) for t in inputs],)\n        shuffle = op.shuffle if shuffle_all is None else shuffle_all\n        steps = int(np.ceil(len(arrays[0]) / float(op.batch_size)))\n        return self.model.fit(self.tflearn_batches(arrays, op.batch_size, bool(shuffle)), steps_per_epoch=steps,\n                              epochs=n_epoch, validation_data=validation,\n                              validation_batch_size=op.validation_batch_size)\n\n\nopt = keras.optimizers.SGD(\n    learning_rate=keras.optimizers.schedules.ExponentialDecay(0.1, decay_steps=200, decay_rate=0.96),\n    global_clipnorm=5.0,\n)\nt = opt\nop = TflearnTrainOp(loss=loss, optimizer=t, batch_size=128)\ntrainer = TflearnTrainer(train_ops=op)\ntrainer.fit({X: x, Y: y}, n_epoch=3)\n', ("TFM121",)),
+        # trainer.session read after fit: run() and is_training() through the session helper
+        Case("import keras\nimport tflearn\n"
+             "X = keras.Input(shape=(4,))\nY = keras.Input(shape=(2,))\n"
+             "loss = keras.ops.mean(keras.ops.square(keras.layers.Dense(2)(X) - Y))\n"
+             "op = tflearn.TrainOp(loss=loss, optimizer=keras.optimizers.SGD(0.1))\n"
+             "trainer = tflearn.Trainer(train_ops=op)\ntrainer.fit({X: x, Y: y}, n_epoch=1)\n"
+             "tflearn.is_training(False, session=trainer.session)\n"
+             "print(trainer.session.run(loss, feed_dict={X: x, Y: y}))\n",
+             "import keras\nimport numpy as np\n\n\n" + _helper_text("TflearnTrainOp")
+             + _helper_text("TflearnLossMetricModel") + _helper_text("TflearnTrainer")
+             + _helper_text("TflearnTrainerSession")
+             + "X = keras.Input(shape=(4,))\nY = keras.Input(shape=(2,))\n"
+             "loss = keras.ops.mean(keras.ops.square(keras.layers.Dense(2)(X) - Y))\n"
+             "op = TflearnTrainOp(loss=loss, optimizer=keras.optimizers.SGD(0.1))\n"
+             "trainer = TflearnTrainer(train_ops=op)\ntrainer.fit({X: x, Y: y}, n_epoch=1)\n"
+             "TflearnTrainerSession(trainer).is_training(False)\n"
+             "print(TflearnTrainerSession(trainer).run(loss, feed_dict={X: x, Y: y}))\n"),
+        # ... but not after a fit that validated (which step left inference mode on is not modelled)
+        Case("import keras\nimport tflearn\n"
+             "op = tflearn.TrainOp(loss=loss, optimizer=keras.optimizers.SGD(0.1))\n"
+             "trainer = tflearn.Trainer(train_ops=op)\n"
+             "trainer.fit({X: x, Y: y}, val_feed_dicts={X: vx, Y: vy})\n"
+             "d = trainer.session.run(dist, feed_dict={X: vx})\n",
+             None, ("TFM121",) * 2, todo=True),
         # several TrainOps: tflearn alternates their steps
         Case("import keras\nimport tflearn\n"
              "op1 = tflearn.TrainOp(loss=l1, optimizer=keras.optimizers.SGD(0.1))\n"

@@ -835,6 +835,9 @@ class HandmadeLayers(Rule):
             if flow.scope_of(first) is not flow.scope_of(node) or ctx.position(first) < ctx.position(node):
                 continue
             anchor = self._other_operand(first)
+            if anchor is not None and not isinstance(anchor, (cst.Name, cst.Attribute)):
+                # ``scale * tf.sqrt(...(o1 - o2)...)``: a tensor name inside the other operand
+                anchor = self._tensor_name_in(anchor, node)
             if isinstance(anchor, cst.Name):
                 d = flow.def_of(anchor.value, node)
                 if d is None or d.value is None:
@@ -890,6 +893,28 @@ class HandmadeLayers(Rule):
             c = self.ctx.parent(parent)
             return isinstance(c, cst.Call) and self.ctx.legacy_name(c) in ops
         return False
+
+    def _tensor_name_in(self, expr, var_node):
+        """A name read inside ``expr`` (not a called function, not a module root of an attribute)
+        bound, before ``var_node``, to the result of a call that is not NumPy's or a builtin's: a
+        tensor of the graph to place the variable's layer on (None when there is none)."""
+        from ..analysis.flow import Flow
+
+        flow = self.ctx.analysis(Flow)
+        for n in _walk(expr):
+            if not isinstance(n, cst.Name):
+                continue
+            parent = self.ctx.parent(n)
+            if isinstance(parent, cst.Attribute) or (isinstance(parent, cst.Call) and parent.func is n) \
+                    or (isinstance(parent, cst.Arg) and parent.keyword is n):
+                continue
+            d = flow.def_of(n.value, var_node)
+            if d is None or not isinstance(d.value, cst.Call):
+                continue
+            if any(q.startswith(("numpy", "builtins")) for q in self.ctx.qualified(d.value.func)):
+                continue  # an array or a Python value, not a tensor of the graph
+            return n
+        return None
 
     def _other_operand(self, n):
         parent = self.ctx.parent(n)
@@ -2066,6 +2091,15 @@ class HandmadeLayers(Rule):
              "        use_bias=False,\n    )(x)\n"
              "    relu1 = keras.ops.relu(keras.ops.add(conv1, b1))\n" + _CONV2 + "    return conv2, conv1\n",
              ("TFM100",), todo=True)]
+    INVALID = [*INVALID, Case(  # a learned scale read by `*` whose other operand is an expression:
+        # the layer is placed on a tensor name inside it (h), never on a NumPy array (base)
+        "import numpy as np\nimport keras\nimport tensorflow as tf\nh = keras.layers.Dense(3)(x)\nbase = np.ones(3)\n"
+        "w = tf.get_variable('w', [], initializer=tf.constant_initializer(2.0))\n"
+        "out = w * tf.reduce_sum(tf.square(base * h), 1)\n",
+        "import numpy as np\nimport keras\n\n\n" + "# tflearn-migrate helper: TF1Variable\n" + TF1_VARIABLE.code + "\n\n"
+        + "h = keras.layers.Dense(3)(x)\nbase = np.ones(3)\n"
+        "w = TF1Variable([], keras.initializers.Constant(2.0))(h)\n"
+        "out = w * keras.ops.sum(keras.ops.square(base * h), axis=1)\n")]
     INVALID = [*INVALID, Case(  # get_variable through helper functions (arguments and defaults), strides [1, s, s, 1]
         "import tensorflow as tf\n\ndef init_weights(name, shape, mean=0.0, stddev=0.01):\n    weights = tf.get_variable(name, shape, initializer=tf.truncated_normal_initializer(mean=mean, stddev=stddev))\n    return weights\n\ndef init_biases(name, shape, constant=0.0):\n    return tf.get_variable(name, shape, initializer=tf.constant_initializer(constant))\n\ndef conv2d(x, f_size, f_num, s, name='conv2d'):\n    weights = init_weights('weights', [f_size, f_size, x.shape[3], f_num], stddev=0.05)\n    biases = init_biases('biases', [f_num])\n    return tf.add(tf.nn.conv2d(x, weights, strides=[1, s, s, 1], padding='SAME', name=name), biases)\n",
         "import keras\n\ndef conv2d(x, f_size, f_num, s, name='conv2d'):\n    return keras.layers.Conv2D(\n        f_num,\n        (f_size, f_size),\n        strides=(s, s),\n        padding='same',\n        kernel_initializer=keras.initializers.TruncatedNormal(stddev=0.05),\n        bias_initializer=keras.initializers.Constant(0.0),\n    )(x)\n")]

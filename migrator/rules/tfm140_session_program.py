@@ -34,7 +34,9 @@ from __future__ import annotations
 
 import libcst as cst
 
+from ..args import BoundArgs, Unbindable
 from ..cstcache import children
+from ..diagnostics import Severity
 from ..emit import call, code, expr, literal, stmt, to_node
 from ..helpers import HELPERS, register
 from ..analysis.flow import target_names
@@ -151,6 +153,7 @@ def _name_expr(name: str) -> cst.BaseExpression:
     """A tensor's name as an expression (``model.loss``: a model object's member, Program.members)."""
     return cst.parse_expression(name) if "." in name else cst.Name(name)
 _CONFIGS = ("tensorflow.ConfigProto", "tensorflow.GPUOptions")
+_IS_TRAINING = "tflearn.config.is_training"
 
 
 def _elems(values: list[cst.BaseExpression]) -> cst.BaseExpression:
@@ -217,6 +220,68 @@ class SessionProgram(Rule):
     def translates(cls, ctx, prog: Program) -> bool:
         """Whether this rule translates ``prog`` (every sess.run of it translates)."""
         return ctx.analysis(cls).runs_ok(prog)
+
+    def _is_training_matches(self, prog: Program, stmt: cst.SimpleStatementLine) -> bool:
+        """``tflearn.is_training(flag, session=S)`` statements (tflearn's graph-wide mode variable,
+        False until set) may go when the translated runs see the mode the flag gave them: one
+        ``is_training(True, session=S)`` and at most one ``is_training(False, session=S)`` in the
+        same statement list, the True one before every training run of S, every training run
+        between them (textually), every other run of S after the False one. Anything else (an
+        evaluation run in training mode, a training run in inference mode) stays a TODO."""
+        cache = self.__dict__.setdefault("_is_training_ok", {})
+        if id(stmt) in cache:
+            return cache[id(stmt)]
+        ok = False
+        try:
+            ok = self._is_training_check(prog, stmt)
+        except (Unbindable, ValueError):
+            ok = False
+        cache[id(stmt)] = ok
+        return ok
+
+    def _is_training_check(self, prog: Program, stmt: cst.SimpleStatementLine) -> bool:
+        if not self.runs_ok(prog):
+            return False
+        b = BoundArgs(stmt.body[0].value, "is_training=False, session=None")
+        sess = b.node("session") if b.given("session") else None
+        if not isinstance(sess, cst.Name):
+            return False
+        block = self.ctx.parent(stmt)
+        flags: dict[bool, cst.CSTNode] = {}
+        from ..analysis.flow import Flow
+
+        for node in _walk(self.ctx.analysis(Flow).scope_of(stmt).node):
+            if not (isinstance(node, cst.Call) and self.ctx.legacy_name(node) == _IS_TRAINING):
+                continue
+            nb = BoundArgs(node, "is_training=False, session=None")
+            ns = nb.node("session") if nb.given("session") else None
+            if not (isinstance(ns, cst.Name) and ns.value == sess.value):
+                continue
+            flag = literal(nb.node("is_training"), None) if nb.given("is_training") else False
+            st = self.ctx.parent(self.ctx.parent(node))
+            if not isinstance(flag, bool) or flag in flags or not isinstance(st, cst.SimpleStatementLine) \
+                    or self.ctx.parent(st) is not block:
+                return False
+            flags[flag] = st
+        if True not in flags:
+            return False
+        on = self.ctx.position(flags[True])[0]
+        off = self.ctx.position(flags[False])[0] if False in flags else None
+        if off is not None and off < on:
+            return False
+        for r in prog.runs:
+            f = r.call.func
+            if not (isinstance(f, cst.Attribute) and isinstance(f.value, cst.Name) and f.value.value == sess.value):
+                continue
+            if r.initializer:
+                continue
+            line = self.ctx.position(r.call)[0]
+            if r.train_op is not None:
+                if line < on or (off is not None and line > off):
+                    return False
+            elif off is None or line < off:
+                return False
+        return True
 
     def runs_ok(self, prog: Program) -> bool:
         """Every run of the program translates (otherwise sessions must stay)."""
@@ -334,6 +399,15 @@ class SessionProgram(Rule):
         if len(original.body) != 1:
             return updated
         small = original.body[0]
+        if prog is not None and isinstance(small, cst.Expr) and isinstance(small.value, cst.Call) \
+                and self.ctx.legacy_name(small.value) == _IS_TRAINING:
+            if self._is_training_matches(prog, original):
+                self.report(original, "tflearn.is_training(..., session=...) removed: Keras' train_on_batch "
+                                      "trains in training mode and the other runs compute in inference mode, "
+                                      "as the flag set them here", severity=Severity.INFO)
+                self.ctx.count(self)
+                return cst.RemoveFromParent()
+            return updated
         try:
             if prog is not None and id(original) in prog.feed_dicts and self.runs_ok(prog):
                 return self._named_feed_dict(updated)
@@ -1622,6 +1696,21 @@ class SessionProgram(Rule):
         '# TODO(tflearn-migrate): TFM140 step counter step kept: the step counter is read in: print(step)\n'
         'model = keras.Model(x, out)\nmodel.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1), loss=loss)\n'
         'for e in range(3):\n    model.train_on_batch(X, Y)\nprint(step)\n', ("TFM140",), todo=True)]
+    INVALID = [*INVALID,
+               # tflearn layers in a session switched by tflearn.is_training: True before every
+               # training run, False before the evaluation run - the modes Keras' runs use
+               Case("import tensorflow as tf\nimport tflearn\nx = tf.placeholder(tf.float32, [None, 4])\n"
+                    "y = tf.placeholder(tf.float32, [None, 1])\nout = tf.layers.dense(x, 1)\n"
+                    "loss = tf.reduce_mean(tf.square(out - y))\ntrain_op = tf.train.AdamOptimizer(0.01).minimize(loss)\n"
+                    "with tf.Session() as sess:\n    sess.run(tf.global_variables_initializer())\n"
+                    "    tflearn.is_training(True, session=sess)\n    for e in range(3):\n"
+                    "        sess.run(train_op, feed_dict={x: X, y: Y})\n    tflearn.is_training(False, session=sess)\n"
+                    "    p = sess.run(out, feed_dict={x: X})\n",
+                    "import keras\n\nx = keras.Input(shape=(4,))\nout = keras.layers.Dense(1)(x)\ndef loss(y, out):\n"
+                    "    return keras.ops.mean(keras.ops.square(out - y))\nmodel = keras.Model(x, out)\n"
+                    "model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01, epsilon=1e-8), loss=loss)\n"
+                    "for e in range(3):\n    model.train_on_batch(X, Y)\np = model.predict_on_batch(X)\n",
+                    ("TFM140", "TFM140"))]
     INVALID = [*INVALID,
                # a loss with no label (reconstruction error; a triplet loss over three towers): the
                # loss tensor is the output of a LossModel, trained with train_on_batch(x) alone

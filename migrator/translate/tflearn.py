@@ -127,6 +127,15 @@ def initializer(ctx: "FileContext", b: BoundArgs | str, name: str = "") -> cst.B
                        "initializer uniform_scaling(...) (it applies it only with shape=): the "
                        "faithful translation uses 1.0; scale the initializer yourself if you meant it")
         return _keras_init(kind, ib)
+    if q and q.startswith("tensorflow.") and isinstance(orig, cst.Call):
+        # a TF1 initializer object (``weights_init=tf.truncated_normal_initializer(stddev=0.01)``):
+        # tflearn hands it to get_variable as it is - the TF1 translation of that object
+        from .tf1 import initializer_of
+
+        out = initializer_of(ctx, node, orig)
+        if out is None or out is node:
+            raise Untranslatable(f"initializer {q}")
+        return out
     if q:
         raise Untranslatable(f"initializer {q}")
     return node  # a user / Keras initializer object: keep it

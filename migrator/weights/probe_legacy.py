@@ -258,6 +258,9 @@ def main(argv: list[str] | None = None) -> int:
     data = None
     for script, out in [(args.script, args.out)] + [tuple(a) for a in args.also]:
         args.out = out
+        for stale in ("error.txt", "legacy.json", "legacy.npz"):  # a kept work dir's earlier run
+            if os.path.exists(os.path.join(out, stale)):
+                os.remove(os.path.join(out, stale))
         done.clear()
         train_ops.clear()
         grad_caps.clear()
