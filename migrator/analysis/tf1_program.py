@@ -474,6 +474,7 @@ class TF1Program:
                 continue
             out[fn.name.value] = (fn, binds[0], last, callers)
             self.session_names.update(st.body[0].targets[0].target.value for st in callers)
+        return out
 
     def _keras_classes(self) -> set[str]:
         """Module-level classes of the file that subclass a (tf.)keras Model / Layer, directly or
