@@ -41,6 +41,7 @@ from ..analysis.flow import target_names
 from ..analysis.fit_loops import FitLoops, ProgramTodo, model_info
 from ..analysis.keep_prob import dropout_keep_arg, dropout_rate_arg
 from ..translate.tf1_helpers import LOSS_MODEL
+from ..translate.tf1_metrics import TF1_METRIC  # noqa: F401  (registers the helper)
 from ..translate.tf1_helpers import helper_example_output as _rnn_out
 from ..translate.tflearn import Untranslatable
 from ..analysis.tf1_program import INITIALIZERS, SESSIONS, Program, Run, TF1Program, _arg
@@ -222,8 +223,88 @@ class SessionProgram(Rule):
         """Every run of the program translates (otherwise sessions must stay)."""
         cache = self.__dict__.setdefault("_runs_ok", {})
         if id(prog) not in cache:
-            cache[id(prog)] = not self._suppressed(prog) and all(self._run_ok(prog, r) for r in prog.runs)
+            cache[id(prog)] = not self._suppressed(prog) and all(self._run_ok(prog, r) for r in prog.runs) \
+                and self._metrics_why(prog) is None
         return cache[id(prog)]
+
+    # -- streaming metrics (``auc, auc_op = tf.metrics.auc(...)``, translate/tf1_metrics.py) ------
+    def _metrics_why(self, prog: Program) -> str | None:
+        """Why a streaming metric of the program is not translated (None: all are): its
+        arguments, or a read of its value / update op other than a fetch of a sess.run the
+        translation evaluates (an evaluation run; a training run's fetch would run the update
+        inside the compiled step)."""
+        from ..translate.tf1_metrics import COLLECTION_ARGS, SIGNATURES
+
+        if not prog.metrics:
+            return None
+        for m in {id(m): m for m in prog.metrics.values()}.values():
+            sig = SIGNATURES[m.kind]
+            for i, a in enumerate(m.call.args):
+                if a.star:
+                    return f"tf.metrics.{m.kind}(*args)"
+                key = a.keyword.value if a.keyword is not None else (sig[i] if i < len(sig) else None)
+                if key not in sig:
+                    return f"tf.metrics.{m.kind}: argument {key or i} not understood"
+                if key in COLLECTION_ARGS and literal(a.value, 0) is not None:
+                    return f"tf.metrics.{m.kind}({key}=...): the collection is read elsewhere"
+        fetched = {id(r.call): r for r in prog.runs}
+        stmts = {id(m.statement) for m in prog.metrics.values()}
+        for node, parent in ((n, p) for m in prog.metrics for n, p in self._reads(prog, m)):
+            if id(self.ctx.statement_of(node)) in stmts:
+                continue  # the metric's own ``value, update_op =`` targets
+            c = parent
+            while c is not None and not (isinstance(c, cst.Call) and id(c) in fetched):
+                if isinstance(c, cst.BaseStatement):
+                    c = None
+                    break
+                c = self.ctx.parent(c)
+            r = fetched.get(id(c)) if c is not None else None
+            if r is None or r.train_op is not None or r.initializer or node.value not in r.fetch_names:
+                return f"{node.value} (a TF1 streaming metric) is read other than as a fetch of an evaluation run"
+        return None
+
+    def _metric_statement(self, prog: Program, m, original, updated):
+        """``auc, auc_op = tf.metrics.auc(labels=y, predictions=p)`` -> ``auc =
+        TF1StreamingMetric("auc")`` (its local variables) and ``def auc_op(y, p): return
+        auc.update_state(labels=y, predictions=p)`` (the update op: adds the batch, returns the
+        updated value)."""
+        from ..translate.tf1_metrics import CONFIG_ARGS, SIGNATURES, TENSOR_ARGS
+
+        if not self.runs_ok(prog):
+            why = self._metrics_why(prog) or "a sess.run of this program is not translated"
+            raise _Todo(f"tf.metrics.{m.kind} kept: {why}")
+        call = updated.body[0].value
+        sig = SIGNATURES[m.kind]
+        config: list[cst.Arg] = []
+        tensors: list[cst.Arg] = []
+        for i, a in enumerate(call.args):
+            key = a.keyword.value if a.keyword is not None else sig[i]
+            eq = cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace(""))
+            if key in TENSOR_ARGS:
+                tensors.append(cst.Arg(a.value, keyword=cst.Name(key), equal=eq))
+            elif key in CONFIG_ARGS:
+                config.append(cst.Arg(a.value, keyword=cst.Name(key), equal=eq))
+        params = self._params(prog, m.update)
+        chain = {n: self._params(prog, n) for n in prog.label_chain(m.update)[:-1]}
+        update = _replace_names(cst.Call(func=cst.Attribute(cst.Name(m.value), cst.Name("update_state")),
+                                         args=tensors), chain)
+        self.ctx.use_helper("TF1StreamingMetric")
+        self.ctx.count(self)
+        obj = updated.with_changes(body=[cst.Assign(
+            [cst.AssignTarget(cst.Name(m.value))],
+            cst.Call(func=cst.Name("TF1StreamingMetric"), args=[cst.Arg(cst.SimpleString(repr(m.kind))), *config]))])
+        fn = cst.FunctionDef(name=cst.Name(m.update),
+                             params=cst.Parameters([cst.Param(cst.Name(p)) for p in params]),
+                             body=cst.IndentedBlock([cst.SimpleStatementLine([cst.Return(update)])]))
+        return cst.FlattenSentinel([obj, fn])
+
+    def _metric_resets(self, prog: Program, updated):
+        """A run of tf.local_variables_initializer() -> each metric's ``reset_state()``."""
+        ms = list({id(m): m for m in prog.metrics.values()}.values())
+        self.ctx.count(self)
+        out = [cst.SimpleStatementLine([cst.Expr(expr("{m}.reset_state()", m=cst.Name(m.value)))]) for m in ms]
+        out[0] = out[0].with_changes(leading_lines=updated.leading_lines)
+        return cst.FlattenSentinel(out)
 
     def _suppressed(self, prog: Program) -> bool:
         """A statement the translation rewrites carries ``# tflearn-migrate: ignore[TFM140]``
@@ -266,6 +347,8 @@ class SessionProgram(Rule):
                     continue
                 if n not in prog.tensors or n in prog.placeholders:
                     return False
+                if n in prog.metrics and prog.metrics[n].value == n:
+                    continue  # a streaming metric's value: its state, no feed
                 need = [p for p in prog.placeholders_of(n) if prog.placeholders[p].role != "hyper"]
                 if any(p not in r.feeds for p in need):
                     return False
@@ -359,6 +442,10 @@ class SessionProgram(Rule):
                 for r in prog.runs:
                     if r.statement is original and (r.initializer or r.train_op is not None):
                         return self._train_run(prog, r, original, updated)
+                m = prog.metrics.get(next(iter(target_names(small.targets[0].target)), "")) \
+                    if isinstance(small, cst.Assign) and len(small.targets) == 1 else None
+                if m is not None and m.statement is original:
+                    return self._metric_statement(prog, m, original, updated)
                 split = self._tuple_split(prog, original)
                 if split is not None:
                     return self._tuple_fns(prog, split, original, updated)
@@ -644,6 +731,8 @@ class SessionProgram(Rule):
 
     def _inside_label_fn(self, prog: Program, node) -> bool:
         s = self.ctx.statement_of(node)
+        if any(m.statement is s for m in prog.metrics.values()):
+            return True  # ``auc, op = tf.metrics.auc(labels=y, ...)``: the label goes into op's function
         if self._tuple_split(prog, s) is not None:
             return True  # ``loss, dist = f(out, label)``: the label goes into loss' function
         if not isinstance(s, cst.SimpleStatementLine) or len(s.body) != 1 or not isinstance(s.body[0], cst.Assign):
@@ -931,6 +1020,10 @@ class SessionProgram(Rule):
         if r.initializer:
             if not self.runs_ok(prog):
                 return updated  # the session stays, so does its initialisation
+            if prog.metrics and self._tp().resets_locals(prog, r):
+                if not isinstance(original.body[0], cst.Expr) or len(original.body) != 1:
+                    raise _Todo("the local variables' initialisation is not a statement of its own")
+                return self._metric_resets(prog, updated)
             self.ctx.count(self)
             return cst.RemoveFromParent()
         if self._suppressed(prog):
@@ -1202,7 +1295,10 @@ class SessionProgram(Rule):
         return expr("keras.Model({i}, {t}).predict_on_batch({x})", i=i, t=new, x=x)
 
     def _eval(self, prog: Program, name: str, feeds) -> cst.BaseExpression:
-        if not prog.label_dependent(name):
+        m = prog.metrics.get(name)
+        if m is not None and m.value == name:  # a streaming metric's value: what it holds now
+            return expr("{m}.result()", m=cst.Name(name))
+        if not prog.label_dependent(name) and m is None:
             return self._predict(prog, name, feeds)
         labels = prog.labels_of(name)
         missing = [p for p in labels if p not in feeds]
