@@ -41,7 +41,7 @@ from ..analysis.flow import target_names
 from ..analysis.fit_loops import FitLoops, ProgramTodo, model_info
 from ..analysis.keep_prob import dropout_keep_arg, dropout_rate_arg
 from ..translate.tf1_helpers import LOSS_MODEL
-from ..translate.tf1_metrics import TF1_METRIC  # noqa: F401  (registers the helper)
+from ..translate.tf1_metrics import TF1_METRIC
 from ..translate.tf1_helpers import helper_example_output as _rnn_out
 from ..translate.tflearn import Untranslatable
 from ..analysis.tf1_program import INITIALIZERS, SESSIONS, Program, Run, TF1Program, _arg
@@ -259,7 +259,10 @@ class SessionProgram(Rule):
                     break
                 c = self.ctx.parent(c)
             r = fetched.get(id(c)) if c is not None else None
-            if r is None or r.train_op is not None or r.initializer or node.value not in r.fetch_names:
+            if r is not None and r.train_op is not None:
+                return (f"{node.value} (a TF1 streaming metric) is fetched by a training run: its update "
+                        "would run inside Keras' compiled training step")
+            if r is None or r.initializer or node.value not in r.fetch_names:
                 return f"{node.value} (a TF1 streaming metric) is read other than as a fetch of an evaluation run"
         return None
 
@@ -1886,6 +1889,16 @@ class SessionProgram(Rule):
                # placeholder_with_default no run feeds (its default, a tensor of the model, in every run)
                Case('import tensorflow as tf\nDROP = 0.3\nx = tf.placeholder(tf.float32, [None, 6])\ny = tf.placeholder(tf.float32, [None, 1])\ndrop = tf.placeholder_with_default(0.0, [])\nh = tf.nn.dropout(tf.layers.dense(x, 8, activation=tf.nn.relu), rate=drop)\nout = tf.layers.dense(h, 1)\nw = tf.placeholder_with_default(tf.ones_like(out), [None, 1])\nloss = tf.reduce_mean(w * tf.square(out - y))\nop = tf.train.GradientDescentOptimizer(0.1).minimize(loss)\nwith tf.Session() as sess:\n    sess.run(tf.global_variables_initializer())\n    for i in range(3):\n        sess.run(op, feed_dict={x: X, y: Y, drop: DROP})\n    pred = sess.run(out, feed_dict={x: X})\n',
                     'import keras\n\n\n# tflearn-migrate helper: TrainingModel\nclass TrainingModel(keras.Model):\n    """A functional model whose loss is a function of (labels..., outputs...)."""\n\n    def __init__(self, inputs, outputs, loss_fn, **kwargs):\n        super().__init__(inputs, outputs, **kwargs)\n        self.loss_fn = loss_fn\n\n    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):\n        ys = list(y) if isinstance(y, (list, tuple)) else [y]\n        ps = list(y_pred) if isinstance(y_pred, (list, tuple)) else [y_pred]\n        # a TF1 placeholder cast what it was fed: float labels arrive as floatx\n        ys = [keras.ops.cast(v, keras.config.floatx())\n              if "float" in keras.ops.dtype(v) else v for v in ys]\n        return self.loss_fn(*ys, *ps)\n\n\nDROP = 0.3\nx = keras.Input(shape=(6,))\nh = keras.layers.Dropout(0.3)(keras.layers.Dense(8, activation=\'relu\')(x))\nout = keras.layers.Dense(1)(h)\nw = keras.ops.ones_like(out)\ndef loss(y, out, w):\n    return keras.ops.mean(w * keras.ops.square(out - y))\nmodel = TrainingModel(x, [out, w], loss)\nmodel.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1))\nfor i in range(3):\n    model.train_on_batch(X, Y)\npred = keras.Model(x, out).predict_on_batch(X)\n', ())]
+    INVALID = [*INVALID,
+               # streaming metrics: ``auc, auc_op = tf.metrics.auc(...)`` -> the metric's state (a TF1StreamingMetric,
+               # TF1's math) and its update op as a function of (labels, model outputs) returning the updated value;
+               # ``sess.run(auc)`` -> ``auc.result()``; the local-variable initializers -> ``reset_state()``
+               Case('import tensorflow as tf\n\nx = tf.placeholder(tf.float32, [None, 4])\ny = tf.placeholder(tf.float32, [None])\np = tf.sigmoid(tf.squeeze(tf.layers.dense(x, 1), axis=1))\nloss = tf.reduce_mean(tf.square(p - y))\ntrain_op = tf.train.GradientDescentOptimizer(0.1).minimize(loss)\nauc, auc_op = tf.metrics.auc(labels=y, predictions=p)\nsess = tf.Session()\nsess.run([tf.global_variables_initializer(), tf.local_variables_initializer()])\nfor i in range(3):\n    sess.run(train_op, feed_dict={x: X, y: Y})\nfor xb, yb in batches:\n    so_far = sess.run(auc_op, feed_dict={x: xb, y: yb})\nprint(sess.run(auc))\nsess.run(tf.variables_initializer(tf.local_variables()))\n',
+                    'import keras\nimport numpy as np\n\n\n' + "# tflearn-migrate helper: TF1StreamingMetric\n" + TF1_METRIC.code + "\n\nx = keras.Input(shape=(4,))\np = keras.ops.sigmoid(keras.ops.squeeze(keras.layers.Dense(1)(x), axis=1))\ndef loss(y, p):\n    return keras.ops.mean(keras.ops.square(p - y))\nmodel = keras.Model(x, p)\nmodel.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1), loss=loss)\nauc = TF1StreamingMetric('auc')\ndef auc_op(y, p):\n    return auc.update_state(labels=y, predictions=p)\nauc.reset_state()\nfor i in range(3):\n    model.train_on_batch(X, Y)\nfor xb, yb in batches:\n    so_far = keras.ops.convert_to_numpy(auc_op(keras.ops.convert_to_tensor(yb, dtype='float32'), model.predict_on_batch(xb)))\nprint(auc.result())\nauc.reset_state()\n"),
+               # an update op fetched by a TRAINING run: not translated (the program stays TF1, with the reason)
+               Case('import tensorflow as tf\n\nx = tf.placeholder(tf.float32, [None, 4])\ny = tf.placeholder(tf.int64, [None])\nlogits = tf.layers.dense(x, 3)\nloss = tf.losses.sparse_softmax_cross_entropy(y, logits)\ntrain_op = tf.train.GradientDescentOptimizer(0.1).minimize(loss)\nacc, acc_op = tf.metrics.accuracy(labels=y, predictions=tf.argmax(logits, 1))\nsess = tf.Session()\nsess.run(tf.global_variables_initializer())\nsess.run(tf.local_variables_initializer())\nfor i in range(3):\n    _, l, a = sess.run([train_op, loss, acc_op], feed_dict={x: X, y: Y})\n',
+                    "import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\nimport keras\n\nx = tf.placeholder(tf.float32, [None, 4])  # TODO(tflearn-migrate): TFM140 input placeholder kept: a sess.run of this program is not translated\ny = tf.placeholder(tf.int64, [None])  # TODO(tflearn-migrate): TFM140 label placeholder kept: a sess.run of this program is not translated\nlogits = keras.layers.Dense(3)(x)\n# TODO(tflearn-migrate): TFM140 loss kept as a TF1 tensor: a sess.run of this program is not translated\nloss = tf.losses.sparse_softmax_cross_entropy(y, logits)\n# TODO(tflearn-migrate): TFM140 train op kept: a sess.run of this program is not translated (see its TODO)\ntrain_op = keras.optimizers.SGD(learning_rate=0.1).minimize(loss)\n# TODO(tflearn-migrate): TFM140 tf.metrics.accuracy kept: acc_op (a TF1 streaming metric) is fetched by a training run: its update would run inside Keras' compiled training step\nacc, acc_op = tf.metrics.accuracy(labels=y, predictions=keras.ops.argmax(logits, axis=1))\nsess = tf.Session()\nsess.run(tf.global_variables_initializer())\nsess.run(tf.local_variables_initializer())\nfor i in range(3):\n    # TODO(tflearn-migrate): TFM140 training run kept: another sess.run of this program is not translated\n    _, l, a = sess.run([train_op, loss, acc_op], feed_dict={x: X, y: Y})\n",
+                    ("TFM140",) * 6, todo=True)]
     REQUIRES = ("TFM130", "TFM131", "TFM133", "TFM134", "TFM137", "TFM138", "TFM142", "TFM158")
 
 
