@@ -38,6 +38,7 @@ from ..cstcache import children
 from ..emit import call, code, expr, literal, stmt, to_node
 from ..helpers import HELPERS, register
 from ..analysis.flow import target_names
+from ..names import dotted as dotted_name
 from ..analysis.fit_loops import FitLoops, ProgramTodo, model_info
 from ..analysis.keep_prob import dropout_keep_arg, dropout_rate_arg
 from ..translate.tf1_helpers import LOSS_MODEL
@@ -46,6 +47,29 @@ from ..translate.tf1_helpers import helper_example_output as _rnn_out
 from ..translate.tflearn import Untranslatable
 from ..analysis.tf1_program import INITIALIZERS, SESSIONS, Program, Run, TF1Program, _arg
 from .base import Case, Rule
+
+SELECTED_WEIGHTS = register("tf1_selected_weights", '''
+def tf1_selected_weights(model, tf1_filter):
+    """What tf.trainable_variables() filtered by the TF1 variable names gave a weight decay: the
+    trainable weights of the model's layers (each once: a layer shared by towers holds one set,
+    as TF1's reused variables) whose (layer class, weight) the filter kept (tf1_filter:
+    {(layer class, weight): kept}, evaluated on the TF1 names by the migration)."""
+    out, seen = [], set()
+    for layer in model._flatten_layers(include_self=False):
+        if layer._layers:
+            continue
+        for w in layer.trainable_weights:
+            if id(w) in seen:
+                continue
+            seen.add(id(w))
+            key = (type(layer).__name__, w.name)
+            if key not in tf1_filter:
+                raise ValueError(f"no TF1 variable is known for the weight {w.path} ({key})")
+            if tf1_filter[key]:
+                out.append(w)
+    return out
+''')
+
 
 TRAINING_MODEL = register("TrainingModel", '''
 class TrainingModel(keras.Model):
@@ -224,7 +248,7 @@ class SessionProgram(Rule):
         cache = self.__dict__.setdefault("_runs_ok", {})
         if id(prog) not in cache:
             cache[id(prog)] = not self._suppressed(prog) and all(self._run_ok(prog, r) for r in prog.runs) \
-                and self._metrics_why(prog) is None
+                and self._metrics_why(prog) is None and self._decays_why(prog) is None
         return cache[id(prog)]
 
     # -- streaming metrics (``auc, auc_op = tf.metrics.auc(...)``, translate/tf1_metrics.py) ------
@@ -265,6 +289,71 @@ class SessionProgram(Rule):
             if r is None or r.initializer or node.value not in r.fetch_names:
                 return f"{node.value} (a TF1 streaming metric) is read other than as a fetch of an evaluation run"
         return None
+
+    # -- a weight decay over tf.trainable_variables() filtered by name (analysis/weight_decay.py) ----
+    def _decays(self, prog: Program) -> dict:
+        """{id(statement): WeightDecay} of the program's scope."""
+        from ..analysis.weight_decay import weight_decay
+
+        cache = self.__dict__.setdefault("_decay_cache", {})
+        if id(prog) not in cache:
+            found = {}
+            for st in prog.scope.node.body.body if isinstance(prog.scope.node, cst.FunctionDef) else prog.scope.node.body:
+                for s in _walk(st) if not isinstance(st, cst.FunctionDef) else ():
+                    if isinstance(s, cst.SimpleStatementLine) and self._tp().flow.scope_of(s) is prog.scope:
+                        wd = weight_decay(self.ctx, prog, s)
+                        if wd is not None:
+                            found[id(s)] = wd
+            cache[id(prog)] = found
+        return cache[id(prog)]
+
+    def _decays_why(self, prog: Program) -> str | None:
+        """Why a weight decay the program's loss reads is not translated (None: all are): the
+        analysis' reason, or a read of it other than in a loss / metric (a function of the labels)."""
+        for wd in self._decays(prog).values():
+            if wd.why is not None:
+                return f"tf.trainable_variables() kept: {wd.why}"
+            for node, _ in self._reads(prog, wd.name):
+                if self.ctx.statement_of(node) is wd.statement:
+                    continue
+                if not self._inside_label_fn(prog, node):
+                    return f"{wd.name} (a weight decay over tf.trainable_variables()) is read outside the loss"
+        return None
+
+    def _decay_statement(self, prog: Program, wd, updated):
+        """``l2 = tf.add_n([tf.nn.l2_loss(v) for v in tf.trainable_variables() if 'w' in v.name])``
+        -> ``def l2(): return ...[... for v in tf1_selected_weights(model, {...})]``: computed from
+        the trained model's weights each time the loss reads it (``l2()``), over the weights whose
+        TF1 names the filter kept."""
+        from ..analysis.weight_decay import TRAINABLE  # noqa: F401  (the names it recognises)
+        from ..emit import to_node
+
+        if not self.runs_ok(prog):
+            raise _Todo(self._decays_why(prog) or f"{wd.name} kept: a sess.run of this program is not translated")
+        v = wd.comp_for.target.value
+        known = wd.table
+        table = cst.Dict([cst.DictElement(cst.Tuple([cst.Element(to_node(c)), cst.Element(to_node(w))]), to_node(keep))
+                          for (c, w), keep in sorted(known.items())])
+        model = self._tp().model_name(prog)
+
+        class T(cst.CSTTransformer):
+            done = 0
+
+            def leave_CompFor(self, o, u):
+                if isinstance(u.target, cst.Name) and u.target.value == v and isinstance(u.iter, cst.Call) \
+                        and not u.iter.args and (dotted_name(u.iter.func) or "").endswith("trainable_variables"):
+                    T.done += 1
+                    return u.with_changes(iter=call("tf1_selected_weights", cst.Name(model), table), ifs=[])
+                return u
+
+        value = updated.body[0].value.visit(T())
+        if T.done != 1:
+            raise _Todo("tf.trainable_variables() not found in the translated statement")
+        self.ctx.use_helper("tf1_selected_weights")
+        self.ctx.count(self)
+        return cst.FunctionDef(name=cst.Name(wd.name), params=cst.Parameters(),
+                               body=cst.IndentedBlock([cst.SimpleStatementLine([cst.Return(value)])]),
+                               leading_lines=updated.leading_lines)
 
     def _metric_statement(self, prog: Program, m, original, updated):
         """``auc, auc_op = tf.metrics.auc(labels=y, predictions=p)`` -> ``auc =
@@ -445,6 +534,9 @@ class SessionProgram(Rule):
                 for r in prog.runs:
                     if r.statement is original and (r.initializer or r.train_op is not None):
                         return self._train_run(prog, r, original, updated)
+                wd = self._decays(prog).get(id(original))
+                if wd is not None:
+                    return self._decay_statement(prog, wd, updated)
                 m = prog.metrics.get(next(iter(target_names(small.targets[0].target)), "")) \
                     if isinstance(small, cst.Assign) and len(small.targets) == 1 else None
                 if m is not None and m.statement is original:
@@ -753,6 +845,7 @@ class SessionProgram(Rule):
         if any(h in direct and prog.placeholders[h].role == "hyper" for h in prog.placeholders):
             raise _Todo(f"{name} reads a scalar placeholder")
         chain = {n: self._params(prog, n) for n in prog.label_chain(name)[:-1]}
+        chain.update({wd.name: [] for wd in self._decays(prog).values()})  # a weight decay: computed now
         value = _replace_names(updated.body[0].value, chain)
         self.ctx.count(self)
         if original is not group[-1]:  # ``acc = f(...)`` rebound by ``acc = g(acc)``: one function
