@@ -194,8 +194,13 @@ def weight_decay(ctx, prog, stmt: cst.SimpleStatementLine) -> WeightDecay | None
         if isinstance(n, cst.CompFor):
             fors.append(n)
         stack.extend(children(n))
-    if not calls:
-        return None
+    if not calls or not any(f.iter is c for f in fors for c in calls):
+        return None  # not a comprehension over the collection (a var_list=, tvars = ...: not ours)
+    for f in fors:
+        comp = ctx.parent(f)
+        if any(f.iter is c for c in calls) and isinstance(comp, (cst.ListComp, cst.GeneratorExp)) \
+                and isinstance(comp.elt, cst.Name) and isinstance(f.target, cst.Name) and comp.elt.value == f.target.value:
+            return None  # ``[v for v in tf.trainable_variables() if ...]``: a variable list, no decay
     wd = WeightDecay(stmt.body[0].targets[0].target.value, stmt, None)
     try:
         comp_for = next((f for f in fors if f.iter is calls[0]), None)
@@ -221,7 +226,7 @@ def weight_decay(ctx, prog, stmt: cst.SimpleStatementLine) -> WeightDecay | None
                 full = "/".join([*path, leaf]) + ":0"
                 keep = all(t(full) for t in tests)
                 if answer.setdefault((cls, role), keep) != keep:
-                    raise Untraced(f"the filter keeps some {cls} {role}s and not others ({full!r})")
+                    raise Untraced(f"the filter keeps some {cls} {role} weights and not others ({full!r})")
         _check_created_before(ctx, tracer, weights, by_id, stmt, prog)
         _check_no_other_variables(ctx, weights)
         wd.table = answer
