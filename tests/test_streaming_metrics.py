@@ -39,8 +39,13 @@ def test_streaming_metric_programs_translate_completely(name, fixes):
     out = _migrate(name, fixes)
     compile(out, name, "exec")
     assert TODO_MARKER not in out and legacy_refs_outside_todo(out) == []
+    from migrator.helpers import HELPERS
+
     assert TF1_METRIC.code in out
-    body = out.replace(TF1_METRIC.code, "").split('"""', 2)[-1]  # the helper's docstring cites TF1
+    body = out
+    for h in HELPERS.values():  # the helpers' docstrings cite TF1
+        body = body.replace(h.code, "")
+    body = body.split('"""', 2)[-1]
     for word in ("tensorflow", "tf.", "Session", "sess.", "feed_dict", "local_variables"):
         assert word not in body, word
     assert migrate_source(out, name + ".py", Options(fixes=fixes)).code == out  # idempotent
@@ -58,6 +63,12 @@ def test_metric_pair_update_value_and_reset_forms():
     assert "passes.append([auc.result(), acc.result()])" in out
     # each run of tf.local_variables_initializer() resets every metric of the program
     assert "        auc.reset_state()\n        acc.reset_state()\n" in out
+    # an update op fetched by the training runs: the step returns its arguments (the labels and
+    # outputs of its forward pass), the update runs after it and its value is what was fetched
+    assert "def model_fetches(same, logit):\n        return loss(same, logit), (same, logit)" in out
+    assert "l, running = keras.tree.map_structure(keras.ops.convert_to_numpy, model.train_on_batch(" in out
+    assert "        running = train_acc_update(*running)\n" in out
+    assert "trained_acc = train_acc.result()" in out
     # the towers share their variables (AUTO_REUSE): one encoder
     assert "encoder(left)" in out and "encoder(right)" in out
     math_out = _migrate("streaming_metrics_math")
@@ -80,9 +91,12 @@ _PROGRAM = ("import tensorflow as tf\nx = tf.placeholder(tf.float32, [None, 4])\
     # the value read outside a sess.run (a summary of it, a tensor of the graph)
     ("m, op = tf.metrics.mean(p)", "v = sess.run(op, feed_dict={x: X})\nz = m + 1",
      "m (a TF1 streaming metric) is read other than as a fetch of an evaluation run"),
-    # fetched next to the train op: the update would run inside the compiled step
-    ("m, op = tf.metrics.recall(y, p)", "sess.run([train_op, op], feed_dict={x: X, y: Y})",
-     "fetched by a training run"),
+    # the VALUE fetched next to the train op (before or after the update: TF1 did not say)
+    ("m, op = tf.metrics.recall(y, p)", "sess.run([train_op, m], feed_dict={x: X, y: Y})",
+     "fetched by a training run whose step cannot return"),
+    # an update reading a tensor the trained model does not output (the step cannot return it)
+    ("m, op = tf.metrics.mean(tf.nn.relu(x))", "sess.run([train_op, loss, op], feed_dict={x: X, y: Y})",
+     "fetched by a training run whose step cannot return"),
 ])
 def test_untranslated_metric_uses_stay_marked(metric, use, why):
     out = migrate_source(_PROGRAM % (metric, use), "m.py", Options(fixes=False)).code
@@ -175,3 +189,5 @@ def test_graph_main_streaming_auc_runs_like_tf1(tmp_path):
         assert abs(r["passes"][0][0] - m.result()) < 1e-5
         assert r["passes"][0][0] != r["passes"][1][0]  # the second pass (half the pairs) was reset
     assert np.abs(keras["passes"] - legacy["passes"]).max() < 0.05, (keras["passes"], legacy["passes"])
+    # the training accuracy streamed by the training runs' fetches (forward passes before each update)
+    assert 0.6 < float(legacy["train_acc"]) < 1 and abs(float(keras["train_acc"]) - float(legacy["train_acc"])) < 0.05

@@ -283,9 +283,12 @@ class SessionProgram(Rule):
                     break
                 c = self.ctx.parent(c)
             r = fetched.get(id(c)) if c is not None else None
+            if r is not None and r.train_op is not None and (prog.metrics[node.value].value == node.value
+                                                             or node.value not in (self._train_fetches(prog) or ())):
+                return (f"{node.value} (a TF1 streaming metric) is fetched by a training run whose step "
+                        "cannot return the values its update reads")
             if r is not None and r.train_op is not None:
-                return (f"{node.value} (a TF1 streaming metric) is fetched by a training run: its update "
-                        "would run inside Keras' compiled training step")
+                continue  # the step returns the update's arguments; the update runs after it
             if r is None or r.initializer or node.value not in r.fetch_names:
                 return f"{node.value} (a TF1 streaming metric) is read other than as a fetch of an evaluation run"
         return None
@@ -1010,7 +1013,10 @@ class SessionProgram(Rule):
             self.ctx.use_helper("FetchingModel")
             params = labels + outs
             fn = f"{model}_fetches"
-            values = ", ".join(n if n in outs and not prog.label_dependent(n)
+            values = ", ".join(n if n in outs and not prog.label_dependent(n) and n not in prog.metrics
+                               # a streaming metric's update: its arguments, the update runs after the step
+                               else "(" + ", ".join(self._params(prog, n)) + ("," if len(self._params(prog, n)) == 1
+                                                                             else "") + ")" if n in prog.metrics
                                else f"{n}({', '.join(self._params(prog, n))})" for n in fetches)
             out_node = cst.Name(outs[0]) if len(outs) == 1 else cst.parse_expression("[" + ", ".join(outs) + "]")
             ret = values if len(fetches) > 1 else f"({values},)"
@@ -1191,10 +1197,24 @@ class SessionProgram(Rule):
                 or len(target.elements) != len(r.fetch_names):
             raise _Todo("sess.run result not unpacked into one name per fetch")
         kept = [el.value for el, n in zip(target.elements, r.fetch_names) if n in plan]
+        # a streaming metric's update fetched: the step returned its arguments (computed on the
+        # step's forward pass, as TF1's run did); the update runs now and its value is the fetch
+        updates = []
+        for i, (t, n) in enumerate(zip(kept, [n for n in r.fetch_names if n in plan])):
+            if n in prog.metrics:
+                if not isinstance(t, cst.Name):
+                    raise _Todo(f"the fetched {n} is not unpacked into a name")
+                if t.value == "_":
+                    t = kept[i] = cst.Name(f"{n}_args")
+                    updates.append(cst.SimpleStatementLine([cst.Expr(expr("{u}(*{a})", u=cst.Name(n), a=t))]))
+                else:
+                    updates.append(cst.SimpleStatementLine([cst.Assign([cst.AssignTarget(t)], expr(
+                        "{u}(*{a})", u=cst.Name(n), a=t))]))
         if all(isinstance(t, cst.Name) and t.value == "_" for t in kept):
             return updated.with_changes(body=[cst.Expr(step)])
         new_target = cst.Tuple([cst.Element(t) for t in kept], lpar=[], rpar=[])
-        return updated.with_changes(body=[cst.Assign(targets=[cst.AssignTarget(new_target)], value=step)])
+        out = updated.with_changes(body=[cst.Assign(targets=[cst.AssignTarget(new_target)], value=step)])
+        return cst.FlattenSentinel([out, *updates]) if updates else out
 
     def _train_run_counters(self, r: Run, updated, small, step, counters, loss, model):
         """A training run fetching a step counter: the step, then the counter's value after it."""
@@ -1988,9 +2008,15 @@ class SessionProgram(Rule):
                # ``sess.run(auc)`` -> ``auc.result()``; the local-variable initializers -> ``reset_state()``
                Case('import tensorflow as tf\n\nx = tf.placeholder(tf.float32, [None, 4])\ny = tf.placeholder(tf.float32, [None])\np = tf.sigmoid(tf.squeeze(tf.layers.dense(x, 1), axis=1))\nloss = tf.reduce_mean(tf.square(p - y))\ntrain_op = tf.train.GradientDescentOptimizer(0.1).minimize(loss)\nauc, auc_op = tf.metrics.auc(labels=y, predictions=p)\nsess = tf.Session()\nsess.run([tf.global_variables_initializer(), tf.local_variables_initializer()])\nfor i in range(3):\n    sess.run(train_op, feed_dict={x: X, y: Y})\nfor xb, yb in batches:\n    so_far = sess.run(auc_op, feed_dict={x: xb, y: yb})\nprint(sess.run(auc))\nsess.run(tf.variables_initializer(tf.local_variables()))\n',
                     'import keras\nimport numpy as np\n\n\n' + "# tflearn-migrate helper: TF1StreamingMetric\n" + TF1_METRIC.code + "\n\nx = keras.Input(shape=(4,))\np = keras.ops.sigmoid(keras.ops.squeeze(keras.layers.Dense(1)(x), axis=1))\ndef loss(y, p):\n    return keras.ops.mean(keras.ops.square(p - y))\nmodel = keras.Model(x, p)\nmodel.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1), loss=loss)\nauc = TF1StreamingMetric('auc')\ndef auc_op(y, p):\n    return auc.update_state(labels=y, predictions=p)\nauc.reset_state()\nfor i in range(3):\n    model.train_on_batch(X, Y)\nfor xb, yb in batches:\n    so_far = keras.ops.convert_to_numpy(auc_op(keras.ops.convert_to_tensor(yb, dtype='float32'), model.predict_on_batch(xb)))\nprint(auc.result())\nauc.reset_state()\n"),
-               # an update op fetched by a TRAINING run: not translated (the program stays TF1, with the reason)
-               Case('import tensorflow as tf\n\nx = tf.placeholder(tf.float32, [None, 4])\ny = tf.placeholder(tf.int64, [None])\nlogits = tf.layers.dense(x, 3)\nloss = tf.losses.sparse_softmax_cross_entropy(y, logits)\ntrain_op = tf.train.GradientDescentOptimizer(0.1).minimize(loss)\nacc, acc_op = tf.metrics.accuracy(labels=y, predictions=tf.argmax(logits, 1))\nsess = tf.Session()\nsess.run(tf.global_variables_initializer())\nsess.run(tf.local_variables_initializer())\nfor i in range(3):\n    _, l, a = sess.run([train_op, loss, acc_op], feed_dict={x: X, y: Y})\n',
-                    "import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\nimport keras\n\nx = tf.placeholder(tf.float32, [None, 4])  # TODO(tflearn-migrate): TFM140 input placeholder kept: a sess.run of this program is not translated\ny = tf.placeholder(tf.int64, [None])  # TODO(tflearn-migrate): TFM140 label placeholder kept: a sess.run of this program is not translated\nlogits = keras.layers.Dense(3)(x)\n# TODO(tflearn-migrate): TFM140 loss kept as a TF1 tensor: a sess.run of this program is not translated\nloss = tf.losses.sparse_softmax_cross_entropy(y, logits)\n# TODO(tflearn-migrate): TFM140 train op kept: a sess.run of this program is not translated (see its TODO)\ntrain_op = keras.optimizers.SGD(learning_rate=0.1).minimize(loss)\n# TODO(tflearn-migrate): TFM140 tf.metrics.accuracy kept: acc_op (a TF1 streaming metric) is fetched by a training run: its update would run inside Keras' compiled training step\nacc, acc_op = tf.metrics.accuracy(labels=y, predictions=keras.ops.argmax(logits, axis=1))\nsess = tf.Session()\nsess.run(tf.global_variables_initializer())\nsess.run(tf.local_variables_initializer())\nfor i in range(3):\n    # TODO(tflearn-migrate): TFM140 training run kept: another sess.run of this program is not translated\n    _, l, a = sess.run([train_op, loss, acc_op], feed_dict={x: X, y: Y})\n",
+               # an update op fetched by a TRAINING run next to the loss: the step returns the update's
+               # arguments (labels, outputs of its forward pass, as TF1's run), the update runs after it
+               Case('import tensorflow as tf\n\nx = tf.placeholder(tf.float32, [None, 4])\ny = tf.placeholder(tf.int64, [None])\nlogits = tf.layers.dense(x, 3)\nloss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=y, logits=logits))\ntrain_op = tf.train.GradientDescentOptimizer(0.1).minimize(loss)\nacc, acc_op = tf.metrics.accuracy(labels=y, predictions=tf.argmax(logits, 1))\nsess = tf.Session()\nsess.run(tf.global_variables_initializer())\nsess.run(tf.local_variables_initializer())\nfor i in range(3):\n    _, l, a = sess.run([train_op, loss, acc_op], feed_dict={x: X, y: Y})\nprint(sess.run(acc))\n',
+                    'import keras\nimport numpy as np\n\n\n' + "# tflearn-migrate helper: FetchingModel\n" + FETCHING_MODEL.code + '\n\n'
+                    + "# tflearn-migrate helper: TF1StreamingMetric\n" + TF1_METRIC.code + '\n\nx = keras.Input(shape=(4,))\nlogits = keras.layers.Dense(3)(x)\ndef loss(y, logits):\n    return keras.ops.mean(keras.ops.sparse_categorical_crossentropy(y, logits, from_logits=True))\ndef model_fetches(y, logits):\n    return loss(y, logits), (y, logits)\nmodel = FetchingModel(x, logits, loss, model_fetches)\nmodel.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1))\nacc = TF1StreamingMetric(\'accuracy\')\ndef acc_op(y, logits):\n    return acc.update_state(labels=y, predictions=keras.ops.argmax(logits, axis=1))\nacc.reset_state()\nfor i in range(3):\n    l, a = keras.tree.map_structure(keras.ops.convert_to_numpy, model.train_on_batch(X, Y, return_dict=True)["fetched"])\n    a = acc_op(*a)\nprint(acc.result())\n'),
+               # the metric's VALUE fetched by a training run (before or after the update: TF1 did not say):
+               # not translated, the program stays TF1 with the reason
+               Case('import tensorflow as tf\n\nx = tf.placeholder(tf.float32, [None, 4])\ny = tf.placeholder(tf.int64, [None])\nlogits = tf.layers.dense(x, 3)\nloss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=y, logits=logits))\ntrain_op = tf.train.GradientDescentOptimizer(0.1).minimize(loss)\nacc, acc_op = tf.metrics.accuracy(labels=y, predictions=tf.argmax(logits, 1))\nsess = tf.Session()\nsess.run(tf.global_variables_initializer())\nsess.run(tf.local_variables_initializer())\nfor i in range(3):\n    _, l, a = sess.run([train_op, loss, acc], feed_dict={x: X, y: Y})\nprint(sess.run(acc))\n',
+                    'import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\nimport keras\n\nx = tf.placeholder(tf.float32, [None, 4])  # TODO(tflearn-migrate): TFM140 input placeholder kept: a sess.run of this program is not translated\ny = tf.placeholder(tf.int64, [None])  # TODO(tflearn-migrate): TFM140 label placeholder kept: a sess.run of this program is not translated\nlogits = keras.layers.Dense(3)(x)\n# TODO(tflearn-migrate): TFM140 loss kept as a TF1 tensor: a sess.run of this program is not translated\nloss = keras.ops.mean(keras.ops.sparse_categorical_crossentropy(y, logits, from_logits=True))\n# TODO(tflearn-migrate): TFM140 train op kept: a sess.run of this program is not translated (see its TODO)\ntrain_op = keras.optimizers.SGD(learning_rate=0.1).minimize(loss)\n# TODO(tflearn-migrate): TFM140 tf.metrics.accuracy kept: acc (a TF1 streaming metric) is fetched by a training run whose step cannot return the values its update reads\nacc, acc_op = tf.metrics.accuracy(labels=y, predictions=keras.ops.argmax(logits, axis=1))\nsess = tf.Session()\nsess.run(tf.global_variables_initializer())\nsess.run(tf.local_variables_initializer())\nfor i in range(3):\n    # TODO(tflearn-migrate): TFM140 training run kept: another sess.run of this program is not translated\n    _, l, a = sess.run([train_op, loss, acc], feed_dict={x: X, y: Y})\nprint(sess.run(acc))\n',
                     ("TFM140",) * 6, todo=True)]
     INVALID = [*INVALID,
                # a weight decay over tf.trainable_variables() filtered by the TF1 names: the filter is
