@@ -36,8 +36,8 @@ def strip_markers(code: str) -> str:
     return "".join(out)
 
 
-def run(rule, src: str, fixes: bool = True, unsafe_fixes: bool = False, modules=()):
-    opts = Options(fixes=fixes, unsafe_fixes=unsafe_fixes, select=frozenset({rule.ID, *rule.REQUIRES}))
+def run(rule, src: str, fixes: bool = True, unsafe_fixes: bool = False, modules=(), requires=()):
+    opts = Options(fixes=fixes, unsafe_fixes=unsafe_fixes, select=frozenset({rule.ID, *rule.REQUIRES, *requires}))
     return migrate_source(src, path="example.py", options=with_modules(opts, "example.py", src, modules))
 
 
@@ -51,7 +51,7 @@ def test_valid_example_is_left_alone(rule, src):
 
 @pytest.mark.parametrize("rule,case", list(_cases()))
 def test_invalid_example(rule, case):
-    res = run(rule, case.before, case.fixes, case.unsafe_fixes, case.modules)
+    res = run(rule, case.before, case.fixes, case.unsafe_fixes, case.modules, case.requires)
     assert res.status != "failed", res.reason
     if case.after is None:
         assert strip_markers(res.code) == case.before
@@ -60,7 +60,7 @@ def test_invalid_example(rule, case):
     assert sorted(d.rule for d in res.diagnostics) == sorted(case.diagnostics)
     assert (TODO_MARKER in res.code) == case.todo
     compile(res.code, "example.py", "exec")
-    again = run(rule, res.code, case.fixes, case.unsafe_fixes, case.modules)
+    again = run(rule, res.code, case.fixes, case.unsafe_fixes, case.modules, case.requires)
     assert again.code == res.code, "a second run must change nothing"
 
 

@@ -50,7 +50,13 @@ MONITORED_SESSIONS = ("tensorflow.train.MonitoredTrainingSession", "tensorflow.t
                       "tensorflow.train.SingularMonitoredSession")
 INITIALIZERS = ("tensorflow.global_variables_initializer", "tensorflow.initialize_all_variables",
                 "tensorflow.local_variables_initializer", "tensorflow.initialize_local_variables",
+                "tensorflow.initializers.local_variables", "tensorflow.initializers.global_variables",
                 "tensorflow.tables_initializer")
+# the initializers of TF1's LOCAL variables (the streaming metrics' state): a run of one resets them
+LOCAL_INITIALIZERS = ("tensorflow.local_variables_initializer", "tensorflow.initialize_local_variables",
+                      "tensorflow.initializers.local_variables")
+# tf.metrics.<kind> translated to a TF1StreamingMetric (translate/tf1_metrics.py)
+STREAMING_METRICS = ("auc", "accuracy", "mean", "precision", "recall")
 SAVERS = ("tensorflow.train.Saver",)
 VARIABLE_SCOPES = ("tensorflow.variable_scope", "tensorflow.name_scope")
 # calls that apply trainable parameters to their arguments (a placeholder reaching one is an input)
@@ -146,6 +152,16 @@ class Run:
 
 
 @dataclass(eq=False)
+class StreamingMetric:
+    """``value, update = tf.metrics.<kind>(...)`` (a statement of the program's scope)."""
+    value: str
+    update: str
+    kind: str
+    call: cst.Call
+    statement: cst.SimpleStatementLine
+
+
+@dataclass(eq=False)
 class VariableScope:
     statement: cst.With
     call: cst.Call
@@ -173,6 +189,8 @@ class Program:
     # ``name = tf.placeholder_with_default(<a tensor of the program>, shape)`` no run feeds: the
     # default in every run - a tensor, not a placeholder (name -> Placeholder)
     unfed_defaults: dict[str, Any] = field(default_factory=dict)
+    # ``auc, auc_op = tf.metrics.auc(...)``: both names -> the StreamingMetric
+    metrics: dict[str, Any] = field(default_factory=dict)
     _closure: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
 
     # -- queries -------------------------------------------------------------------------
@@ -977,6 +995,20 @@ class TF1Program:
                 op = self._apply_gradients(prog, scope, c)
                 if op is not None:
                     prog.train_ops.append(op)
+        # streaming metrics: ``value, update_op = tf.metrics.auc(...)``
+        for c in mine:
+            q = (self._qn[id(c)] or "").replace("tensorflow.compat.v1.", "tensorflow.")
+            if q.startswith("tensorflow.metrics.") and q.rsplit(".", 1)[1] in STREAMING_METRICS:
+                parent = self.ctx.parent(c)
+                stmt = self.ctx.statement_of(c)
+                if isinstance(parent, cst.Assign) and len(parent.targets) == 1 \
+                        and isinstance(parent.targets[0].target, (cst.Tuple, cst.List)) \
+                        and len(parent.targets[0].target.elements) == 2 \
+                        and all(isinstance(e.value, cst.Name) for e in parent.targets[0].target.elements):
+                    v, u = (e.value.value for e in parent.targets[0].target.elements)
+                    m = StreamingMetric(v, u, q.rsplit(".", 1)[1], c, stmt)
+                    prog.metrics[v] = prog.metrics[u] = m
+                    prog.tensors.update((v, u))
         # runs: sess.run(...), tensor.eval(...), op.run(...)
         for c in mine:
             if self.is_session_run(c):
@@ -1469,10 +1501,33 @@ class TF1Program:
         if not isinstance(e, cst.Call):
             return False
         q = self._qn.get(id(e))
-        if q in INITIALIZERS:
+        if q in INITIALIZERS or self._all_locals_initializer(e):
             return True
         return q == "tensorflow.group" and bool(e.args) and all(
             a.keyword is None and not a.star and self.initializer_call(a.value) for a in e.args)
+
+    def _all_locals_initializer(self, e: cst.Call) -> bool:
+        """``tf.variables_initializer(tf.local_variables())``: every local variable."""
+        if self._qn.get(id(e)) != "tensorflow.variables_initializer" or len(e.args) != 1:
+            return False
+        v = e.args[0].value
+        return isinstance(v, cst.Call) and not v.args and self._qn.get(id(v)) == "tensorflow.local_variables"
+
+    def resets_locals(self, prog: Program, r: Run) -> bool:
+        """An initializer run that (also) initialises TF1's local variables: the streaming
+        metrics' counts go back to 0."""
+        def local(e) -> bool:
+            if isinstance(e, cst.Name):
+                return any(d.value is not None and local(d.value) for d in prog.scope.by_name.get(e.value, ()))
+            if not isinstance(e, cst.Call):
+                return False
+            q = self._qn.get(id(e))
+            if q in LOCAL_INITIALIZERS or self._all_locals_initializer(e):
+                return True
+            return q == "tensorflow.group" and any(local(a.value) for a in e.args)
+
+        elems = [x.value for x in r.fetches.elements] if r.fetch_is_list else [r.fetches]
+        return r.initializer and any(local(e) for e in elems)
 
     def _initializer_name(self, prog: Program, name: str) -> bool:
         return any(self.initializer_call(d.value) for d in prog.scope.by_name.get(name, ()))

@@ -36,6 +36,9 @@ class Case:
     # other files of the same run, (file name, source): ``before`` is migrated as ``example.py``
     # next to them, with the facts the runner computes across modules (analysis/modules.py)
     modules: tuple[tuple[str, str], ...] = ()
+    # rules this example needs besides the rule's REQUIRES (a form another rule translates
+    # first, e.g. get_variable weights made layers by TFM135 for a TFM140 weight decay)
+    requires: tuple[str, ...] = ()
 
 
 class Rule:

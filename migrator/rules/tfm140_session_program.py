@@ -40,13 +40,38 @@ from ..diagnostics import Severity
 from ..emit import call, code, expr, literal, stmt, to_node
 from ..helpers import HELPERS, register
 from ..analysis.flow import target_names
+from ..names import dotted as dotted_name
 from ..analysis.fit_loops import FitLoops, ProgramTodo, model_info
 from ..analysis.keep_prob import dropout_keep_arg, dropout_rate_arg
 from ..translate.tf1_helpers import LOSS_MODEL
+from ..translate.tf1_metrics import TF1_METRIC
 from ..translate.tf1_helpers import helper_example_output as _rnn_out
 from ..translate.tflearn import Untranslatable
 from ..analysis.tf1_program import INITIALIZERS, SESSIONS, Program, Run, TF1Program, _arg
 from .base import Case, Rule
+
+SELECTED_WEIGHTS = register("tf1_selected_weights", '''
+def tf1_selected_weights(model, tf1_filter):
+    """What tf.trainable_variables() filtered by the TF1 variable names gave a weight decay: the
+    trainable weights of the model's layers (each once: a layer shared by towers holds one set,
+    as TF1's reused variables) whose (layer class, weight) the filter kept (tf1_filter:
+    {(layer class, weight): kept}, evaluated on the TF1 names by the migration)."""
+    out, seen = [], set()
+    for layer in model._flatten_layers(include_self=False):
+        if layer._layers:
+            continue
+        for w in layer.trainable_weights:
+            if id(w) in seen:
+                continue
+            seen.add(id(w))
+            key = (type(layer).__name__, w.name)
+            if key not in tf1_filter:
+                raise ValueError(f"no TF1 variable is known for the weight {w.path} ({key})")
+            if tf1_filter[key]:
+                out.append(w)
+    return out
+''')
+
 
 TRAINING_MODEL = register("TrainingModel", '''
 class TrainingModel(keras.Model):
@@ -287,8 +312,159 @@ class SessionProgram(Rule):
         """Every run of the program translates (otherwise sessions must stay)."""
         cache = self.__dict__.setdefault("_runs_ok", {})
         if id(prog) not in cache:
-            cache[id(prog)] = not self._suppressed(prog) and all(self._run_ok(prog, r) for r in prog.runs)
+            cache[id(prog)] = not self._suppressed(prog) and all(self._run_ok(prog, r) for r in prog.runs) \
+                and self._metrics_why(prog) is None and self._decays_why(prog) is None
         return cache[id(prog)]
+
+    # -- streaming metrics (``auc, auc_op = tf.metrics.auc(...)``, translate/tf1_metrics.py) ------
+    def _metrics_why(self, prog: Program) -> str | None:
+        """Why a streaming metric of the program is not translated (None: all are): its
+        arguments, or a read of its value / update op other than a fetch of a sess.run the
+        translation evaluates (an evaluation run; a training run's fetch would run the update
+        inside the compiled step)."""
+        from ..translate.tf1_metrics import COLLECTION_ARGS, SIGNATURES
+
+        if not prog.metrics:
+            return None
+        for m in {id(m): m for m in prog.metrics.values()}.values():
+            sig = SIGNATURES[m.kind]
+            for i, a in enumerate(m.call.args):
+                if a.star:
+                    return f"tf.metrics.{m.kind}(*args)"
+                key = a.keyword.value if a.keyword is not None else (sig[i] if i < len(sig) else None)
+                if key not in sig:
+                    return f"tf.metrics.{m.kind}: argument {key or i} not understood"
+                if key in COLLECTION_ARGS and literal(a.value, 0) is not None:
+                    return f"tf.metrics.{m.kind}({key}=...): the collection is read elsewhere"
+        fetched = {id(r.call): r for r in prog.runs}
+        stmts = {id(m.statement) for m in prog.metrics.values()}
+        for node, parent in ((n, p) for m in prog.metrics for n, p in self._reads(prog, m)):
+            if id(self.ctx.statement_of(node)) in stmts:
+                continue  # the metric's own ``value, update_op =`` targets
+            c = parent
+            while c is not None and not (isinstance(c, cst.Call) and id(c) in fetched):
+                if isinstance(c, cst.BaseStatement):
+                    c = None
+                    break
+                c = self.ctx.parent(c)
+            r = fetched.get(id(c)) if c is not None else None
+            if r is not None and r.train_op is not None and (prog.metrics[node.value].value == node.value
+                                                             or node.value not in (self._train_fetches(prog) or ())):
+                return (f"{node.value} (a TF1 streaming metric) is fetched by a training run whose step "
+                        "cannot return the values its update reads")
+            if r is not None and r.train_op is not None:
+                continue  # the step returns the update's arguments; the update runs after it
+            if r is None or r.initializer or node.value not in r.fetch_names:
+                return f"{node.value} (a TF1 streaming metric) is read other than as a fetch of an evaluation run"
+        return None
+
+    # -- a weight decay over tf.trainable_variables() filtered by name (analysis/weight_decay.py) ----
+    def _decays(self, prog: Program) -> dict:
+        """{id(statement): WeightDecay} of the program's scope."""
+        from ..analysis.weight_decay import weight_decay
+
+        cache = self.__dict__.setdefault("_decay_cache", {})
+        if id(prog) not in cache:
+            found = {}
+            for st in prog.scope.node.body.body if isinstance(prog.scope.node, cst.FunctionDef) else prog.scope.node.body:
+                for s in _walk(st) if not isinstance(st, cst.FunctionDef) else ():
+                    if isinstance(s, cst.SimpleStatementLine) and self._tp().flow.scope_of(s) is prog.scope:
+                        wd = weight_decay(self.ctx, prog, s)
+                        if wd is not None:
+                            found[id(s)] = wd
+            cache[id(prog)] = found
+        return cache[id(prog)]
+
+    def _decays_why(self, prog: Program) -> str | None:
+        """Why a weight decay the program's loss reads is not translated (None: all are): the
+        analysis' reason, or a read of it other than in a loss / metric (a function of the labels)."""
+        for wd in self._decays(prog).values():
+            if wd.why is not None:
+                return f"tf.trainable_variables() kept: {wd.why}"
+            for node, _ in self._reads(prog, wd.name):
+                if self.ctx.statement_of(node) is wd.statement:
+                    continue
+                if not self._inside_label_fn(prog, node):
+                    return f"{wd.name} (a weight decay over tf.trainable_variables()) is read outside the loss"
+        return None
+
+    def _decay_statement(self, prog: Program, wd, updated):
+        """``l2 = tf.add_n([tf.nn.l2_loss(v) for v in tf.trainable_variables() if 'w' in v.name])``
+        -> ``def l2(): return ...[... for v in tf1_selected_weights(model, {...})]``: computed from
+        the trained model's weights each time the loss reads it (``l2()``), over the weights whose
+        TF1 names the filter kept."""
+        from ..analysis.weight_decay import TRAINABLE  # noqa: F401  (the names it recognises)
+        from ..emit import to_node
+
+        if not self.runs_ok(prog):
+            raise _Todo(self._decays_why(prog) or f"{wd.name} kept: a sess.run of this program is not translated")
+        v = wd.comp_for.target.value
+        known = wd.table
+        table = cst.Dict([cst.DictElement(cst.Tuple([cst.Element(to_node(c)), cst.Element(to_node(w))]), to_node(keep))
+                          for (c, w), keep in sorted(known.items())])
+        model = self._tp().model_name(prog)
+
+        class T(cst.CSTTransformer):
+            done = 0
+
+            def leave_CompFor(self, o, u):
+                if isinstance(u.target, cst.Name) and u.target.value == v and isinstance(u.iter, cst.Call) \
+                        and not u.iter.args and (dotted_name(u.iter.func) or "").endswith("trainable_variables"):
+                    T.done += 1
+                    return u.with_changes(iter=call("tf1_selected_weights", cst.Name(model), table), ifs=[])
+                return u
+
+        value = updated.body[0].value.visit(T())
+        if T.done != 1:
+            raise _Todo("tf.trainable_variables() not found in the translated statement")
+        self.ctx.use_helper("tf1_selected_weights")
+        self.ctx.count(self)
+        return cst.FunctionDef(name=cst.Name(wd.name), params=cst.Parameters(),
+                               body=cst.IndentedBlock([cst.SimpleStatementLine([cst.Return(value)])]),
+                               leading_lines=updated.leading_lines)
+
+    def _metric_statement(self, prog: Program, m, original, updated):
+        """``auc, auc_op = tf.metrics.auc(labels=y, predictions=p)`` -> ``auc =
+        TF1StreamingMetric("auc")`` (its local variables) and ``def auc_op(y, p): return
+        auc.update_state(labels=y, predictions=p)`` (the update op: adds the batch, returns the
+        updated value)."""
+        from ..translate.tf1_metrics import CONFIG_ARGS, SIGNATURES, TENSOR_ARGS
+
+        if not self.runs_ok(prog):
+            why = self._metrics_why(prog) or "a sess.run of this program is not translated"
+            raise _Todo(f"tf.metrics.{m.kind} kept: {why}")
+        call = updated.body[0].value
+        sig = SIGNATURES[m.kind]
+        config: list[cst.Arg] = []
+        tensors: list[cst.Arg] = []
+        for i, a in enumerate(call.args):
+            key = a.keyword.value if a.keyword is not None else sig[i]
+            eq = cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace(""))
+            if key in TENSOR_ARGS:
+                tensors.append(cst.Arg(a.value, keyword=cst.Name(key), equal=eq))
+            elif key in CONFIG_ARGS:
+                config.append(cst.Arg(a.value, keyword=cst.Name(key), equal=eq))
+        params = self._params(prog, m.update)
+        chain = {n: self._params(prog, n) for n in prog.label_chain(m.update)[:-1]}
+        update = _replace_names(cst.Call(func=cst.Attribute(cst.Name(m.value), cst.Name("update_state")),
+                                         args=tensors), chain)
+        self.ctx.use_helper("TF1StreamingMetric")
+        self.ctx.count(self)
+        obj = updated.with_changes(body=[cst.Assign(
+            [cst.AssignTarget(cst.Name(m.value))],
+            cst.Call(func=cst.Name("TF1StreamingMetric"), args=[cst.Arg(cst.SimpleString(repr(m.kind))), *config]))])
+        fn = cst.FunctionDef(name=cst.Name(m.update),
+                             params=cst.Parameters([cst.Param(cst.Name(p)) for p in params]),
+                             body=cst.IndentedBlock([cst.SimpleStatementLine([cst.Return(update)])]))
+        return cst.FlattenSentinel([obj, fn])
+
+    def _metric_resets(self, prog: Program, updated):
+        """A run of tf.local_variables_initializer() -> each metric's ``reset_state()``."""
+        ms = list({id(m): m for m in prog.metrics.values()}.values())
+        self.ctx.count(self)
+        out = [cst.SimpleStatementLine([cst.Expr(expr("{m}.reset_state()", m=cst.Name(m.value)))]) for m in ms]
+        out[0] = out[0].with_changes(leading_lines=updated.leading_lines)
+        return cst.FlattenSentinel(out)
 
     def _suppressed(self, prog: Program) -> bool:
         """A statement the translation rewrites carries ``# tflearn-migrate: ignore[TFM140]``
@@ -331,6 +507,8 @@ class SessionProgram(Rule):
                     continue
                 if n not in prog.tensors or n in prog.placeholders:
                     return False
+                if n in prog.metrics and prog.metrics[n].value == n:
+                    continue  # a streaming metric's value: its state, no feed
                 need = [p for p in prog.placeholders_of(n) if prog.placeholders[p].role != "hyper"]
                 if any(p not in r.feeds for p in need):
                     return False
@@ -433,6 +611,13 @@ class SessionProgram(Rule):
                 for r in prog.runs:
                     if r.statement is original and (r.initializer or r.train_op is not None):
                         return self._train_run(prog, r, original, updated)
+                wd = self._decays(prog).get(id(original))
+                if wd is not None:
+                    return self._decay_statement(prog, wd, updated)
+                m = prog.metrics.get(next(iter(target_names(small.targets[0].target)), "")) \
+                    if isinstance(small, cst.Assign) and len(small.targets) == 1 else None
+                if m is not None and m.statement is original:
+                    return self._metric_statement(prog, m, original, updated)
                 split = self._tuple_split(prog, original)
                 if split is not None:
                     return self._tuple_fns(prog, split, original, updated)
@@ -718,6 +903,8 @@ class SessionProgram(Rule):
 
     def _inside_label_fn(self, prog: Program, node) -> bool:
         s = self.ctx.statement_of(node)
+        if any(m.statement is s for m in prog.metrics.values()):
+            return True  # ``auc, op = tf.metrics.auc(labels=y, ...)``: the label goes into op's function
         if self._tuple_split(prog, s) is not None:
             return True  # ``loss, dist = f(out, label)``: the label goes into loss' function
         if not isinstance(s, cst.SimpleStatementLine) or len(s.body) != 1 or not isinstance(s.body[0], cst.Assign):
@@ -735,6 +922,7 @@ class SessionProgram(Rule):
         if any(h in direct and prog.placeholders[h].role == "hyper" for h in prog.placeholders):
             raise _Todo(f"{name} reads a scalar placeholder")
         chain = {n: self._params(prog, n) for n in prog.label_chain(name)[:-1]}
+        chain.update({wd.name: [] for wd in self._decays(prog).values()})  # a weight decay: computed now
         value = _replace_names(updated.body[0].value, chain)
         self.ctx.count(self)
         if original is not group[-1]:  # ``acc = f(...)`` rebound by ``acc = g(acc)``: one function
@@ -899,7 +1087,10 @@ class SessionProgram(Rule):
             self.ctx.use_helper("FetchingModel")
             params = labels + outs
             fn = f"{model}_fetches"
-            values = ", ".join(n if n in outs and not prog.label_dependent(n)
+            values = ", ".join(n if n in outs and not prog.label_dependent(n) and n not in prog.metrics
+                               # a streaming metric's update: its arguments, the update runs after the step
+                               else "(" + ", ".join(self._params(prog, n)) + ("," if len(self._params(prog, n)) == 1
+                                                                             else "") + ")" if n in prog.metrics
                                else f"{n}({', '.join(self._params(prog, n))})" for n in fetches)
             out_node = cst.Name(outs[0]) if len(outs) == 1 else cst.parse_expression("[" + ", ".join(outs) + "]")
             ret = values if len(fetches) > 1 else f"({values},)"
@@ -1005,6 +1196,10 @@ class SessionProgram(Rule):
         if r.initializer:
             if not self.runs_ok(prog):
                 return updated  # the session stays, so does its initialisation
+            if prog.metrics and self._tp().resets_locals(prog, r):
+                if not isinstance(original.body[0], cst.Expr) or len(original.body) != 1:
+                    raise _Todo("the local variables' initialisation is not a statement of its own")
+                return self._metric_resets(prog, updated)
             self.ctx.count(self)
             return cst.RemoveFromParent()
         if self._suppressed(prog):
@@ -1076,10 +1271,24 @@ class SessionProgram(Rule):
                 or len(target.elements) != len(r.fetch_names):
             raise _Todo("sess.run result not unpacked into one name per fetch")
         kept = [el.value for el, n in zip(target.elements, r.fetch_names) if n in plan]
+        # a streaming metric's update fetched: the step returned its arguments (computed on the
+        # step's forward pass, as TF1's run did); the update runs now and its value is the fetch
+        updates = []
+        for i, (t, n) in enumerate(zip(kept, [n for n in r.fetch_names if n in plan])):
+            if n in prog.metrics:
+                if not isinstance(t, cst.Name):
+                    raise _Todo(f"the fetched {n} is not unpacked into a name")
+                if t.value == "_":
+                    t = kept[i] = cst.Name(f"{n}_args")
+                    updates.append(cst.SimpleStatementLine([cst.Expr(expr("{u}(*{a})", u=cst.Name(n), a=t))]))
+                else:
+                    updates.append(cst.SimpleStatementLine([cst.Assign([cst.AssignTarget(t)], expr(
+                        "{u}(*{a})", u=cst.Name(n), a=t))]))
         if all(isinstance(t, cst.Name) and t.value == "_" for t in kept):
             return updated.with_changes(body=[cst.Expr(step)])
         new_target = cst.Tuple([cst.Element(t) for t in kept], lpar=[], rpar=[])
-        return updated.with_changes(body=[cst.Assign(targets=[cst.AssignTarget(new_target)], value=step)])
+        out = updated.with_changes(body=[cst.Assign(targets=[cst.AssignTarget(new_target)], value=step)])
+        return cst.FlattenSentinel([out, *updates]) if updates else out
 
     def _train_run_counters(self, r: Run, updated, small, step, counters, loss, model):
         """A training run fetching a step counter: the step, then the counter's value after it."""
@@ -1276,7 +1485,10 @@ class SessionProgram(Rule):
         return expr("keras.Model({i}, {t}).predict_on_batch({x})", i=i, t=new, x=x)
 
     def _eval(self, prog: Program, name: str, feeds) -> cst.BaseExpression:
-        if not prog.label_dependent(name):
+        m = prog.metrics.get(name)
+        if m is not None and m.value == name:  # a streaming metric's value: what it holds now
+            return expr("{m}.result()", m=cst.Name(name))
+        if not prog.label_dependent(name) and m is None:
             return self._predict(prog, name, feeds)
         labels = prog.labels_of(name)
         missing = [p for p in labels if p not in feeds]
@@ -1887,6 +2099,36 @@ class SessionProgram(Rule):
         # (hooks, should_stop(), its own initialization): the program stays TF1 whole, with the reason
         'import tensorflow as tf\nx = tf.placeholder(tf.float32, [None, 4])\ny = tf.placeholder(tf.float32, [None, 1])\nout = tf.layers.dense(x, 1)\nloss = tf.reduce_mean(tf.square(out - y))\ntrain_op = tf.train.GradientDescentOptimizer(0.1).minimize(loss)\nwith tf.train.MonitoredTrainingSession() as sess:\n    while not sess.should_stop():\n        sess.run(train_op, feed_dict={x: X, y: Y})\n',
         'import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\nimport keras\n\nx = tf.placeholder(tf.float32, [None, 4])  # TODO(tflearn-migrate): TFM140 input placeholder kept: a sess.run of this program is not translated\ny = tf.placeholder(tf.float32, [None, 1])  # TODO(tflearn-migrate): TFM140 label placeholder kept: a sess.run of this program is not translated\nout = keras.layers.Dense(1)(x)\n# TODO(tflearn-migrate): TFM140 loss kept as a TF1 tensor: a sess.run of this program is not translated\nloss = keras.ops.mean(keras.ops.square(out - y))\n# TODO(tflearn-migrate): TFM140 train op kept: a sess.run of this program is not translated (see its TODO)\ntrain_op = keras.optimizers.SGD(learning_rate=0.1).minimize(loss)\nwith tf.train.MonitoredTrainingSession() as sess:\n    while not sess.should_stop():\n        # TODO(tflearn-migrate): TFM140 sess.run: a run of a MonitoredTrainingSession / Supervisor session (its hooks, should_stop() and variable initialization are not translated)\n        sess.run(train_op, feed_dict={x: X, y: Y})\n', ("TFM140",) * 5, todo=True)]
+
+    INVALID = [*INVALID,
+               # streaming metrics: ``auc, auc_op = tf.metrics.auc(...)`` -> the metric's state (a TF1StreamingMetric,
+               # TF1's math) and its update op as a function of (labels, model outputs) returning the updated value;
+               # ``sess.run(auc)`` -> ``auc.result()``; the local-variable initializers -> ``reset_state()``
+               Case('import tensorflow as tf\n\nx = tf.placeholder(tf.float32, [None, 4])\ny = tf.placeholder(tf.float32, [None])\np = tf.sigmoid(tf.squeeze(tf.layers.dense(x, 1), axis=1))\nloss = tf.reduce_mean(tf.square(p - y))\ntrain_op = tf.train.GradientDescentOptimizer(0.1).minimize(loss)\nauc, auc_op = tf.metrics.auc(labels=y, predictions=p)\nsess = tf.Session()\nsess.run([tf.global_variables_initializer(), tf.local_variables_initializer()])\nfor i in range(3):\n    sess.run(train_op, feed_dict={x: X, y: Y})\nfor xb, yb in batches:\n    so_far = sess.run(auc_op, feed_dict={x: xb, y: yb})\nprint(sess.run(auc))\nsess.run(tf.variables_initializer(tf.local_variables()))\n',
+                    'import keras\nimport numpy as np\n\n\n' + "# tflearn-migrate helper: TF1StreamingMetric\n" + TF1_METRIC.code + "\n\nx = keras.Input(shape=(4,))\np = keras.ops.sigmoid(keras.ops.squeeze(keras.layers.Dense(1)(x), axis=1))\ndef loss(y, p):\n    return keras.ops.mean(keras.ops.square(p - y))\nmodel = keras.Model(x, p)\nmodel.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1), loss=loss)\nauc = TF1StreamingMetric('auc')\ndef auc_op(y, p):\n    return auc.update_state(labels=y, predictions=p)\nauc.reset_state()\nfor i in range(3):\n    model.train_on_batch(X, Y)\nfor xb, yb in batches:\n    so_far = keras.ops.convert_to_numpy(auc_op(keras.ops.convert_to_tensor(yb, dtype='float32'), model.predict_on_batch(xb)))\nprint(auc.result())\nauc.reset_state()\n"),
+               # an update op fetched by a TRAINING run next to the loss: the step returns the update's
+               # arguments (labels, outputs of its forward pass, as TF1's run), the update runs after it
+               Case('import tensorflow as tf\n\nx = tf.placeholder(tf.float32, [None, 4])\ny = tf.placeholder(tf.int64, [None])\nlogits = tf.layers.dense(x, 3)\nloss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=y, logits=logits))\ntrain_op = tf.train.GradientDescentOptimizer(0.1).minimize(loss)\nacc, acc_op = tf.metrics.accuracy(labels=y, predictions=tf.argmax(logits, 1))\nsess = tf.Session()\nsess.run(tf.global_variables_initializer())\nsess.run(tf.local_variables_initializer())\nfor i in range(3):\n    _, l, a = sess.run([train_op, loss, acc_op], feed_dict={x: X, y: Y})\nprint(sess.run(acc))\n',
+                    'import keras\nimport numpy as np\n\n\n' + "# tflearn-migrate helper: FetchingModel\n" + FETCHING_MODEL.code + '\n\n'
+                    + "# tflearn-migrate helper: TF1StreamingMetric\n" + TF1_METRIC.code + '\n\nx = keras.Input(shape=(4,))\nlogits = keras.layers.Dense(3)(x)\ndef loss(y, logits):\n    return keras.ops.mean(keras.ops.sparse_categorical_crossentropy(y, logits, from_logits=True))\ndef model_fetches(y, logits):\n    return loss(y, logits), (y, logits)\nmodel = FetchingModel(x, logits, loss, model_fetches)\nmodel.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1))\nacc = TF1StreamingMetric(\'accuracy\')\ndef acc_op(y, logits):\n    return acc.update_state(labels=y, predictions=keras.ops.argmax(logits, axis=1))\nacc.reset_state()\nfor i in range(3):\n    l, a = keras.tree.map_structure(keras.ops.convert_to_numpy, model.train_on_batch(X, Y, return_dict=True)["fetched"])\n    a = acc_op(*a)\nprint(acc.result())\n'),
+               # the metric's VALUE fetched by a training run (before or after the update: TF1 did not say):
+               # not translated, the program stays TF1 with the reason
+               Case('import tensorflow as tf\n\nx = tf.placeholder(tf.float32, [None, 4])\ny = tf.placeholder(tf.int64, [None])\nlogits = tf.layers.dense(x, 3)\nloss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=y, logits=logits))\ntrain_op = tf.train.GradientDescentOptimizer(0.1).minimize(loss)\nacc, acc_op = tf.metrics.accuracy(labels=y, predictions=tf.argmax(logits, 1))\nsess = tf.Session()\nsess.run(tf.global_variables_initializer())\nsess.run(tf.local_variables_initializer())\nfor i in range(3):\n    _, l, a = sess.run([train_op, loss, acc], feed_dict={x: X, y: Y})\nprint(sess.run(acc))\n',
+                    'import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\nimport keras\n\nx = tf.placeholder(tf.float32, [None, 4])  # TODO(tflearn-migrate): TFM140 input placeholder kept: a sess.run of this program is not translated\ny = tf.placeholder(tf.int64, [None])  # TODO(tflearn-migrate): TFM140 label placeholder kept: a sess.run of this program is not translated\nlogits = keras.layers.Dense(3)(x)\n# TODO(tflearn-migrate): TFM140 loss kept as a TF1 tensor: a sess.run of this program is not translated\nloss = keras.ops.mean(keras.ops.sparse_categorical_crossentropy(y, logits, from_logits=True))\n# TODO(tflearn-migrate): TFM140 train op kept: a sess.run of this program is not translated (see its TODO)\ntrain_op = keras.optimizers.SGD(learning_rate=0.1).minimize(loss)\n# TODO(tflearn-migrate): TFM140 tf.metrics.accuracy kept: acc (a TF1 streaming metric) is fetched by a training run whose step cannot return the values its update reads\nacc, acc_op = tf.metrics.accuracy(labels=y, predictions=keras.ops.argmax(logits, axis=1))\nsess = tf.Session()\nsess.run(tf.global_variables_initializer())\nsess.run(tf.local_variables_initializer())\nfor i in range(3):\n    # TODO(tflearn-migrate): TFM140 training run kept: another sess.run of this program is not translated\n    _, l, a = sess.run([train_op, loss, acc], feed_dict={x: X, y: Y})\nprint(sess.run(acc))\n',
+                    ("TFM140",) * 6, todo=True)]
+    INVALID = [*INVALID,
+               # a weight decay over tf.trainable_variables() filtered by the TF1 names: the filter is
+               # evaluated on the names the get_variable calls get (net/hidden/w:0 ... through the scopes and
+               # the call sites' literals) - here it keeps the kernels - and the decay becomes a function
+               # of the model's weights that the loss calls at every step
+               Case("import tensorflow as tf\n\n\ndef fc(x, n, name):\n    with tf.variable_scope(name):\n        w = tf.get_variable('w', [4, n])\n        b = tf.get_variable('b', [n], initializer=tf.zeros_initializer())\n        return tf.matmul(x, w) + b\n\n\nx = tf.placeholder(tf.float32, [None, 4])\ny = tf.placeholder(tf.float32, [None, 4])\nwith tf.variable_scope('net'):\n    out = fc(fc(x, 4, 'hidden'), 4, 'out')\nreg = tf.add_n([tf.nn.l2_loss(v) for v in tf.trainable_variables() if 'w' in v.name])\nloss = tf.reduce_mean(tf.square(out - y)) + 0.01 * reg\ntrain_op = tf.train.GradientDescentOptimizer(0.1).minimize(loss)\nsess = tf.Session()\nsess.run(tf.global_variables_initializer())\nfor i in range(3):\n    sess.run(train_op, feed_dict={x: X, y: Y})\n",
+                    'import keras\n\n\n' + "# tflearn-migrate helper: tf1_selected_weights\n" + SELECTED_WEIGHTS.code + "\n\ndef fc(x, n, name):\n    return keras.layers.Dense(n)(x)\n\n\nx = keras.Input(shape=(4,))\nout = fc(fc(x, 4, 'hidden'), 4, 'out')\ndef reg():\n    return keras.ops.sum(keras.ops.stack([keras.ops.sum(keras.ops.square(v)) / 2 for v in tf1_selected_weights(model, {('Dense', 'bias'): False, ('Dense', 'kernel'): True})]), axis=0)\ndef loss(y, out):\n    return keras.ops.mean(keras.ops.square(out - y)) + 0.01 * reg()\nmodel = keras.Model(x, out)\nmodel.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1), loss=loss)\nfor i in range(3):\n    model.train_on_batch(X, Y)\n",
+                    requires=("TFM135",)),
+               # a scope name that puts 'w' into one bias' TF1 name only: the filter depends on more than
+               # what the weight becomes - the program stays TF1, with the reason
+               Case("import tensorflow as tf\n\n\ndef fc(x, n, name):\n    with tf.variable_scope(name):\n        w = tf.get_variable('w', [4, n])\n        b = tf.get_variable('b', [n], initializer=tf.zeros_initializer())\n        return tf.matmul(x, w) + b\n\n\nx = tf.placeholder(tf.float32, [None, 4])\ny = tf.placeholder(tf.float32, [None, 4])\nwith tf.variable_scope('net'):\n    out = fc(fc(x, 4, 'hidden'), 4, 'w_out')\nreg = tf.add_n([tf.nn.l2_loss(v) for v in tf.trainable_variables() if 'w' in v.name])\nloss = tf.reduce_mean(tf.square(out - y)) + 0.01 * reg\ntrain_op = tf.train.GradientDescentOptimizer(0.1).minimize(loss)\nsess = tf.Session()\nsess.run(tf.global_variables_initializer())\nfor i in range(3):\n    sess.run(train_op, feed_dict={x: X, y: Y})\n",
+                    "import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\nimport keras\n\n\ndef fc(x, n, name):\n    return keras.layers.Dense(n)(x)\n\n\nx = tf.placeholder(tf.float32, [None, 4])  # TODO(tflearn-migrate): TFM140 input placeholder kept: a sess.run of this program is not translated\ny = tf.placeholder(tf.float32, [None, 4])  # TODO(tflearn-migrate): TFM140 label placeholder kept: a sess.run of this program is not translated\nout = fc(fc(x, 4, 'hidden'), 4, 'w_out')\n# TODO(tflearn-migrate): TFM140 tf.trainable_variables() kept: the filter keeps some Dense bias weights and not others ('net/hidden/b:0')\nreg = keras.ops.sum(keras.ops.stack([keras.ops.sum(keras.ops.square(v)) / 2 for v in tf.trainable_variables() if 'w' in v.name]), axis=0)\n# TODO(tflearn-migrate): TFM140 loss kept as a TF1 tensor: a sess.run of this program is not translated\nloss = keras.ops.mean(keras.ops.square(out - y)) + 0.01 * reg\n# TODO(tflearn-migrate): TFM140 train op kept: a sess.run of this program is not translated (see its TODO)\ntrain_op = keras.optimizers.SGD(learning_rate=0.1).minimize(loss)\nsess = tf.Session()\nsess.run(tf.global_variables_initializer())\nfor i in range(3):\n    sess.run(train_op, feed_dict={x: X, y: Y})  # TODO(tflearn-migrate): TFM140 training run kept: another sess.run of this program is not translated\n",
+                    ("TFM140",) * 6, todo=True, requires=("TFM135",))]
     REQUIRES = ("TFM130", "TFM131", "TFM133", "TFM134", "TFM137", "TFM138", "TFM142", "TFM158")
 
 

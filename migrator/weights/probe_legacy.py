@@ -512,7 +512,12 @@ def _probe(cap, args, tf, tf1, tflearn, orig_fit, orig_run, train_ops, grad_caps
             # a loss computed in the graph (a LossModel's output): after the others; a sum of loss
             # terms (kym343: cls_1 + cls_2 + siamese + weight decay) ends in an Add
             scalars, sums, unknown = [], [], []
+            # a streaming metric (tf.metrics.*) lives in the scope of its LOCAL variables: fetching
+            # its update op would change the program's state (and fail before its initializer ran)
+            local_scopes = tuple({v.op.name.rsplit("/", 1)[0] + "/" for v in tf1.local_variables() if "/" in v.op.name})
             for op in graph.get_operations():
+                if local_scopes and op.name.startswith(local_scopes):
+                    continue
                 if not dep[op.name] or op.type in ("Placeholder", "Const", "Identity", "Shape") or \
                         op.name.startswith("gradients") or "/gradients" in op.name or not graph.is_fetchable(op):
                     continue   # (inside a tf.cond - batch norm with a tensor training flag - is not fetchable)
