@@ -18,6 +18,10 @@ from typing import Iterable, Sequence
 
 import libcst as cst
 
+from . import libcst_speedups
+
+libcst_speedups.install()  # memoised BatchableCSTVisitor.get_visitors (metadata resolution)
+
 _CHECK = bool(os.environ.get("MIGRATOR_CHECK_CHILDREN"))
 _ORDER: dict[type, list[str]] = {}       # node class -> its child fields, in visiting order
 _FIELDS: dict[type, tuple[str, ...]] = {}
