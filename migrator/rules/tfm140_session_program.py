@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from ..cstcache import children
 from ..emit import call, code, expr, literal, stmt, to_node
 from ..helpers import HELPERS, register
 from ..analysis.flow import target_names
@@ -1793,9 +1794,11 @@ class SessionProgram(Rule):
 
 
 def _walk(node):
-    from ..cstcache import walk_rl
-
-    return walk_rl(node)  # (memoised for a module)
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        yield n
+        stack.extend(children(n))
 
 # Saver.save(global_step=): TF1 names the checkpoint "<path>-<step>" (a step counter's value, or a
 # Python int such as a loop index); the newest one restored through tf.train.latest_checkpoint (TFM137)
