@@ -18,6 +18,10 @@ from typing import Iterable, Sequence
 
 import libcst as cst
 
+from . import libcst_speedups
+
+libcst_speedups.install()  # memoised BatchableCSTVisitor.get_visitors (metadata resolution)
+
 _CHECK = bool(os.environ.get("MIGRATOR_CHECK_CHILDREN"))
 _ORDER: dict[type, list[str]] = {}       # node class -> its child fields, in visiting order
 _FIELDS: dict[type, tuple[str, ...]] = {}
@@ -149,6 +153,31 @@ def _walk(node: cst.CSTNode) -> Iterable[cst.CSTNode]:
         extend(reversed(children(n)))
 
 
+# the same for the other pre-order the analyses use: children pushed in lexical order, so
+# taken right to left (``stack.extend(children(n))``)
+_MODULE_WALKS_RL: dict[int, tuple[cst.Module, tuple[cst.CSTNode, ...]]] = {}
+
+
+def walk_rl(node: cst.CSTNode) -> Iterable[cst.CSTNode]:
+    """Pre-order with each node's children taken last to first (the order of a stack walk
+    that pushes ``children(n)``): ``node`` and all its descendants; memoised for a module."""
+    if type(node) is cst.Module:
+        hit = _MODULE_WALKS_RL.get(id(node))
+        if hit is None or hit[0] is not node:
+            hit = _MODULE_WALKS_RL[id(node)] = (node, tuple(_walk_rl(node)))
+        return hit[1]
+    return _walk_rl(node)
+
+
+def _walk_rl(node: cst.CSTNode) -> Iterable[cst.CSTNode]:
+    stack = [node]
+    pop, extend = stack.pop, stack.extend
+    while stack:
+        n = pop()
+        yield n
+        extend(children(n))
+
+
 def parent_map(module: cst.Module) -> dict[int, cst.CSTNode]:
     """``{id(node): parent}`` for every node below ``module`` (what libcst's
     ParentNodeProvider computes, from one field walk). The nodes must stay alive while the
@@ -170,3 +199,4 @@ def clear() -> None:
     _CHILDREN.clear()
     _ALIVE.clear()
     _MODULE_WALKS.clear()
+    _MODULE_WALKS_RL.clear()

@@ -233,3 +233,53 @@ def test_matcher_decorated_methods_still_found():
     cst.parse_module("a = b\n").visit(c)
     assert c.names == ["a", "b"]
     assert Plain()._extra_visit_funcs == {} and c._extra_visit_funcs
+
+
+def test_memoised_batched_visitors_equal_libcst():
+    """libcst_speedups: each provider's visit_/leave_ methods, found once per class, are the ones
+    libcst's own getmembers scan finds, bound to the instance asked; an instance with its own
+    hook attributes is scanned as before."""
+    from libcst.metadata import ExpressionContextProvider, PositionProvider, ScopeProvider
+
+    from migrator import libcst_speedups
+
+    libcst_speedups.install()
+    for cls in (ScopeProvider, ExpressionContextProvider):
+        for _ in range(2):  # the first call learns the names, the second uses them
+            p = cls()
+            ours, theirs = p.get_visitors(), libcst_speedups._original(p)
+            assert list(ours) == list(theirs) and ours
+            assert all(ours[k].__self__ is p and ours[k].__func__ is theirs[k].__func__ for k in ours)
+    import types
+
+    def visit_Name(self, node):  # an instance's own bound hook: libcst's scan finds it
+        return None
+
+    p = ScopeProvider()
+    p.visit_Name = types.MethodType(visit_Name, p)
+    assert "visit_Name" in p.get_visitors() and list(p.get_visitors()) == list(libcst_speedups._original(p))
+    assert PositionProvider  # not batchable: libcst computes it without get_visitors
+    module = cst.parse_module("import tflearn\nx = tflearn.input_data(shape=[None, 2])\n")
+    scopes = MetadataWrapper(module).resolve(ScopeProvider)
+    assert any(a.name == "tflearn" for s in set(scopes.values()) if s is not None for a in s.assignments)
+
+
+@pytest.mark.parametrize("path", FIXTURES[:6], ids=lambda p: p.name)
+def test_walk_rl_is_the_stack_walk_order(path):
+    """cstcache.walk_rl (memoised for a module): the order of a stack walk pushing
+    ``children(n)`` (what tf1_program / TFM140 / arg_scopes / flow walked before)."""
+    module = cst.parse_module(path.read_text(encoding="utf-8"))
+    cstcache.clear()
+    try:
+        expect, stack = [], [module]
+        while stack:
+            n = stack.pop()
+            expect.append(n)
+            stack.extend(n.children)
+        got = cstcache.walk_rl(module)
+        assert len(got) == len(expect) and all(a is b for a, b in zip(got, expect))
+        assert cstcache.walk_rl(module) is got  # memoised
+        inner = module.body[-1]
+        assert [id(n) for n in cstcache.walk_rl(inner)] == [id(n) for n in expect[expect.index(inner):][:len(list(cstcache.walk_rl(inner)))]]
+    finally:
+        cstcache.clear()

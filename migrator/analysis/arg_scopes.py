@@ -160,8 +160,6 @@ class ArgScopes:
 
 
 def _walk(node: cst.CSTNode):
-    stack = [node]
-    while stack:
-        n = stack.pop()
-        yield n
-        stack.extend(children(n))
+    from ..cstcache import walk_rl
+
+    return walk_rl(node)  # (memoised for a module)

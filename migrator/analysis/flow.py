@@ -164,11 +164,9 @@ class ScopeFlow:
 
 
 def _walk_nodes(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
-    stack = [node]
-    while stack:
-        n = stack.pop()
-        yield n
-        stack.extend(children(n))
+    from ..cstcache import walk_rl
+
+    return walk_rl(node)  # (memoised for a module)
 
 
 class Flow:

@@ -35,7 +35,6 @@ from typing import Any, Iterable
 
 import libcst as cst
 
-from ..cstcache import children
 from .flow import Flow, ScopeFlow, load_names, target_names
 from ..emit import code, literal
 from ..names import dotted
@@ -320,11 +319,9 @@ def default_minimize_arg(qname, a: cst.Arg) -> bool:
 
 
 def _walk(node: cst.CSTNode) -> Iterable[cst.CSTNode]:
-    stack = [node]
-    while stack:
-        n = stack.pop()
-        yield n
-        stack.extend(children(n))
+    from ..cstcache import walk_rl
+
+    return walk_rl(node)  # (memoised for a module)
 
 
 def saver_makedirs(path: cst.BaseExpression):

@@ -158,19 +158,21 @@ def _rebound_legacy_names(module: cst.Module) -> dict[int, set[int]]:
         for name, by_import in top_bindings(st):
             if name in wanted and not by_import:
                 rebinds.setdefault(name, []).append(i)
+        # one pre-order walk of the statement: the names read or bound inside a def / class /
+        # lambda (``nested``), and the reads of the names (``reads``; a parent is seen before
+        # its children, so ``skip`` holds the attribute / keyword / target names in time)
+        skip: set[int] = set()
         stack: list[tuple[cst.CSTNode, bool]] = [(st, False)]
-        while stack:  # the names read or bound inside a def / class / lambda
+        while stack:
             n, inside = stack.pop()
             t = type(n)
-            if inside and t is cst.Name and n.value in wanted:
-                nested.add(n.value)
-            inside = inside or t in SCOPE_TYPES
-            stack.extend((c, inside) for c in cstcache.children(n))
-    for i, st in enumerate(module.body):
-        skip: set[int] = set()
-        for n in _walk(st):
-            t = type(n)
-            if t is cst.Attribute:
+            if t is cst.Name:
+                if n.value in wanted:
+                    if inside:
+                        nested.add(n.value)
+                    if id(n) not in skip:
+                        reads.setdefault(n.value, []).append(i)
+            elif t is cst.Attribute:
                 skip.add(id(n.attr))
             elif t is cst.Arg and n.keyword is not None:
                 skip.add(id(n.keyword))
@@ -181,8 +183,8 @@ def _rebound_legacy_names(module: cst.Module) -> dict[int, set[int]]:
             elif t is cst.Import or t is cst.ImportFrom:
                 for m in _walk(n):
                     skip.add(id(m))
-            elif t is cst.Name and n.value in wanted and id(n) not in skip:
-                reads.setdefault(n.value, []).append(i)
+            inside = inside or t in SCOPE_TYPES
+            stack.extend((c, inside) for c in cstcache.children(n))
     out: dict[int, set[int]] = {}
     for name in wanted - nested:
         (at, imp, alias), = aliases[name]
