@@ -351,7 +351,7 @@ def _feed_renames(ctx, feed: cst.Dict) -> dict[str, str]:
     never sees -> the unfed ones it needs); empty unless that fix applies to ``feed``."""
     if not ctx.options.fixes or not ctx.rule_active("TFM202"):
         return {}
-    from ..rules.tfm202_unconnected_feeds import Feeds
+    from ..analysis.unconnected_feeds import Feeds
 
     sf = ctx.analysis(Feeds).by_dict.get(id(feed))
     return dict(sf.mapping) if sf is not None else {}

@@ -177,7 +177,7 @@ def _name_test(t: cst.BaseExpression, v: str):
 def weight_decay(ctx, prog, stmt: cst.SimpleStatementLine) -> WeightDecay | None:
     """The WeightDecay of ``stmt`` (``name = ...[... for v in tf.trainable_variables() if ...]``
     at the program's scope), None when the statement is no such thing."""
-    from ..rules.tfm135_handmade_layers import HandmadeLayers
+    from ..analysis.handmade_layers import HandmadeLayersAnalysis
 
     if len(stmt.body) != 1 or not isinstance(stmt.body[0], cst.Assign) or len(stmt.body[0].targets) != 1 \
             or not isinstance(stmt.body[0].targets[0].target, cst.Name):
@@ -210,7 +210,7 @@ def weight_decay(ctx, prog, stmt: cst.SimpleStatementLine) -> WeightDecay | None
         wd.comp_for = comp_for
         v = comp_for.target.value
         tests = [_name_test(c.test, v) for c in comp_for.ifs]
-        weights = ctx.analysis(HandmadeLayers).tf1_weight_names()
+        weights = ctx.analysis(HandmadeLayersAnalysis).tf1_weight_names()
         if not weights:
             raise Untraced("no variable of the file becomes a layer weight")
         tracer = NameTracer(ctx, prog.scope.node)

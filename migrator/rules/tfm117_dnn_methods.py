@@ -343,7 +343,7 @@ class DNNMethods(Rule):
         """tflearn computes featurewise statistics from the raw training inputs at the first
         fit: insert ``tflearn_adapt_preprocessing(prep, X)`` before the fit (TFM120)."""
         from ..analysis.tflearn_model import INPUT_SIG
-        from .tfm120_image_prep_aug import needs_adapt
+        from ..analysis.image_prep import needs_adapt
 
         reg = info.regression
         assert reg is not None

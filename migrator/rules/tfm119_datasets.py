@@ -9,7 +9,7 @@ from ..emit import call
 from ..helpers import HELPER_MARKER, HELPERS, register
 from ..translate.tflearn import Untranslatable
 from .base import Case, CallRule
-from . import tfm118_data_utils  # noqa: F401  (registers tflearn_to_categorical)
+from ..translate import data_helpers as _data_helpers  # noqa: F401  (registers tflearn_to_categorical)
 
 _KNP = (("keras", None, None), ("numpy", None, "np"))
 

@@ -22,7 +22,7 @@ from ..helpers import HELPERS, register
 from ..translate.tflearn import Untranslatable
 from ..analysis.tflearn_model import SEQGEN, SEQGEN_SIG, TflearnProgram
 from .base import Case, CallRule
-from .tfm116_regression_dnn import RegressionDNN
+from ..translate.regression_dnn import RegressionCompile
 
 WHY = ("SequenceGenerator wraps a network with its own sampling loop (generate(seq_length, "
        "temperature, seq_seed) draws from softmax(log(p) / temperature) one step at a time over "
@@ -75,7 +75,7 @@ def tflearn_sequence_generate(model, dictionary, seq_maxlen, seq_length, tempera
 ''', imports=(("numpy", None, "np"),))
 
 
-class SequenceGenerator(CallRule):
+class SequenceGenerator(RegressionCompile, CallRule):
     ID = "TFM122"
     TRIGGERS = ("SequenceGenerator",)
     NAME = "sequence-generator"
@@ -87,9 +87,6 @@ class SequenceGenerator(CallRule):
                  "exactly as tflearn (log-probabilities / temperature, np.random.multinomial).")
     CALLS = (SEQGEN,)
     REQUIRES = ("TFM101", "TFM104", "TFM116", "TFM117")
-
-    _compile = RegressionDNN._compile
-    _clip_set_by_tfm114 = RegressionDNN._clip_set_by_tfm114
 
     def translate(self, qname, original, updated):
         try:
@@ -115,7 +112,7 @@ class SequenceGenerator(CallRule):
             return b.node("network")
         if reg.bound is None:
             raise Untranslatable("the regression(...) for this model comes after it")
-        from .tfm116_regression_dnn import _inputs_expr
+        from ..translate.regression_dnn import _inputs_expr
 
         self.ctx.insert_after(original, [self._compile(reg, info.target, b, 0.0)])
         self.ctx.add_import("keras")

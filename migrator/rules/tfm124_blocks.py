@@ -63,7 +63,7 @@ import libcst as cst
 from ..args import BoundArgs
 from ..emit import apply_layer, call, literal, to_node, wrap_long_call
 from ..helpers import HELPER_MARKER, HELPERS, register
-from . import tfm112_residual_blocks  # noqa: F401  (registers tflearn_fresh_initializer, tflearn_pre_activation, ...)
+from ..translate import residual_helpers as _residual_helpers  # noqa: F401  (registers tflearn_fresh_initializer, tflearn_pre_activation, ...)
 from ..translate.layer import LayerRule
 from ..translate.tflearn import (Untranslatable, activation, check_scope, initializer, is_default_init, name_kwarg,
                        regularizer)

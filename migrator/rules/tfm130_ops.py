@@ -9,47 +9,10 @@ from ..helpers import HELPERS, register
 from ..translate.tf1 import dtype_of
 from ..translate.tflearn import Untranslatable
 from .base import Case, CallRule
+from ..translate.ops_calls import _BINARY, _INITIALIZERS, _REDUCE, _UNARY, _tf, OPS_CALLS
 
 _REDUCE_SIG = ("input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None, "
                "keep_dims=None")
-_REDUCE = {"reduce_sum": "sum", "reduce_mean": "mean", "reduce_max": "max", "reduce_min": "min",
-           "reduce_prod": "prod", "reduce_any": "any", "reduce_all": "all",
-           "reduce_logsumexp": "logsumexp"}
-_UNARY = {  # tf name -> keras.ops name; signature "x, name=None"
-    "sqrt": "sqrt", "square": "square", "abs": "abs", "exp": "exp", "log": "log", "sign": "sign",
-    "negative": "negative", "rsqrt": "rsqrt", "floor": "floor", "ceil": "ceil", "round": "round",
-    "log1p": "log1p", "sin": "sin", "cos": "cos", "zeros_like": "zeros_like", "ones_like": "ones_like",
-    "sigmoid": "sigmoid", "tanh": "tanh", "nn.relu": "relu", "nn.relu6": "relu6", "nn.elu": "elu",
-    "nn.selu": "selu", "nn.softplus": "softplus", "nn.softsign": "softsign", "nn.sigmoid": "sigmoid",
-    "nn.tanh": "tanh", "stop_gradient": "stop_gradient", "math.sqrt": "sqrt", "math.square": "square",
-    "math.abs": "abs", "math.exp": "exp", "math.log": "log", "logical_not": "logical_not",
-    "math.logical_not": "logical_not", "shape": "shape",
-    # tf.rint rounds half to even, as tf.round (keras.ops.round) does
-    "rint": "round", "math.rint": "round",
-}
-_BINARY = {  # signature "x, y, name=None"
-    "maximum": "maximum", "minimum": "minimum", "add": "add", "subtract": "subtract",
-    "multiply": "multiply", "divide": "divide", "truediv": "true_divide", "pow": "power",
-    "equal": "equal", "not_equal": "not_equal", "greater": "greater", "less": "less",
-    "greater_equal": "greater_equal", "less_equal": "less_equal", "logical_and": "logical_and",
-    "logical_or": "logical_or", "squared_difference": None, "nn.bias_add": "add",
-    "math.maximum": "maximum", "math.minimum": "minimum",
-    # tf.div / realdiv: Python-2 division; true division on the float tensors models compute
-    "div": "divide", "realdiv": "divide",
-}
-# tf.math.<op> aliases of the same ops
-_REDUCE.update({f"math.{k}": v for k, v in list(_REDUCE.items())})
-_BINARY.update({f"math.{k}": v for k, v in list(_BINARY.items()) if "." not in k})
-_UNARY.update({f"math.{k}": v for k, v in list(_UNARY.items()) if "." not in k and f"math.{k}" not in _UNARY})
-
-
-# TF1 initializer objects bound to a name (``init = tf.truncated_normal_initializer(stddev=0.02)``,
-# then ``kernel_initializer=init`` in several layers); inline ones are the layer rules' (initializer_of)
-_INITIALIZERS = ("truncated_normal_initializer", "random_normal_initializer", "random_uniform_initializer",
-                 "glorot_uniform_initializer", "glorot_normal_initializer", "constant_initializer",
-                 "zeros_initializer", "ones_initializer", "variance_scaling_initializer",
-                 "initializers.he_normal", "initializers.he_uniform", "initializers.lecun_normal",
-                 "initializers.lecun_uniform")
 _RANDOM_INITS = ("TruncatedNormal", "RandomNormal", "RandomUniform", "GlorotUniform", "GlorotNormal",
                  "VarianceScaling", "HeNormal", "HeUniform", "LecunNormal", "LecunUniform")
 
@@ -169,10 +132,6 @@ def tf1_range(start, limit=None, delta=1, dtype=None):
 ''', imports=[("keras", None, None)])
 
 
-def _tf(name: str) -> str:
-    return f"tensorflow.{name}"
-
-
 def _ops(name: str, *args, **kw) -> cst.Call:
     return call(f"keras.ops.{name}", *args, **kw)
 
@@ -194,18 +153,7 @@ class Ops(CallRule):
                  "pooling windows [1, k, k, 1] may be built from parameters. TF1 functions passed as "
                  "values to user code (nl=tf.nn.relu, a default tf.identity) become the keras.ops "
                  "function (identity: keras.activations.linear).")
-    CALLS = tuple([_tf(n) for n in _REDUCE] + [_tf(n) for n in _UNARY] + [_tf(n) for n in _BINARY] + [
-        _tf(n) for n in (
-            "matmul", "concat", "stack", "reshape", "argmax", "argmin", "cast", "transpose", "expand_dims",
-            "squeeze", "one_hot", "where", "clip_by_value", "nn.softmax", "nn.log_softmax",
-            "nn.leaky_relu", "nn.l2_normalize", "nn.softmax_cross_entropy_with_logits",
-            "nn.softmax_cross_entropy_with_logits_v2", "nn.sigmoid_cross_entropy_with_logits",
-            "nn.sparse_softmax_cross_entropy_with_logits", "losses.mean_squared_error",
-            "losses.absolute_difference", "losses.log_loss", "losses.sigmoid_cross_entropy", "to_float", "to_int32", "constant", "eye", "norm",
-            "diag_part", "linalg.diag_part", "matrix_diag_part", "nn.max_pool", "nn.avg_pool", "nn.max_pool2d",
-            "nn.avg_pool2d", "linalg.matmul", "linalg.tensor_diag_part", "nn.xw_plus_b", "count_nonzero",
-            "math.count_nonzero", "cond", "math.argmax", "math.argmin", "identity", "pad", "random_normal",
-            "random.normal", "split", "add_n", "math.add_n", "range", "gather", "nn.l2_loss")] + [_tf(n) for n in _INITIALIZERS])
+    CALLS = OPS_CALLS
 
     def translate(self, qname: str, original: cst.Call, updated: cst.Call):
         if qname[len("tensorflow."):] in _INITIALIZERS:
@@ -354,9 +302,9 @@ class Ops(CallRule):
         """A random draw TFM162 makes a keras.Variable's initial value (its own translation)."""
         if not self.ctx.rule_active("TFM162"):
             return False
-        from .tfm162_variable_program import VariableProgram, VariableProgramRule
+        from ..analysis.variable_program import VariableProgram
 
-        return VariableProgramRule.owns(self.ctx) and id(original) in self.ctx.analysis(VariableProgram).random_inits
+        return (self.ctx.rule_active("TFM162") and self.ctx.analysis(VariableProgram).ok) and id(original) in self.ctx.analysis(VariableProgram).random_inits
 
     def build(self, name: str, original: cst.Call, updated: cst.Call):  # noqa: C901
         B = lambda sig: BoundArgs(updated, sig, original)  # noqa: E731

@@ -135,7 +135,7 @@ class TfLayers(CallRule):
         (each call passes a constant mode: TF1's training and evaluation towers)."""
         if not isinstance(training, cst.Name) or not self.ctx.rule_active("TFM205"):
             return False
-        from .tfm205_shared_towers import SharedPlan
+        from ..analysis.shared_plan import SharedPlan
 
         return self.ctx.analysis(SharedPlan).mode_param(original, training.value)
 
@@ -156,7 +156,7 @@ class TfLayers(CallRule):
         if short in ("dense", "conv2d", "conv1d", "Dense"):
             # contrib / slim l1 / l2 regularizers as TFM132 writes them (rules/tfm151: only where the
             # file adds REGULARIZATION_LOSSES to a loss; otherwise TF1 never trained with them)
-            from .tfm151_regularization_losses import regularizer_of
+            from ..translate.regularizers import regularizer_of
 
             for n in ("kernel_regularizer", "bias_regularizer"):
                 if b.given(n):

@@ -120,7 +120,7 @@ class ContribLayers(CallRule):
         return activation_kw(self.ctx, b.node("activation_fn"), b.orig("activation_fn"))
 
     def build(self, short: str, b: BoundArgs, original: cst.Call):
-        from .tfm151_regularization_losses import regularizer_of
+        from ..translate.regularizers import regularizer_of
 
         regs = {}
         for n, k in (("weights_regularizer", "kernel_regularizer"), ("biases_regularizer", "bias_regularizer")):

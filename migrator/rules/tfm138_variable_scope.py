@@ -333,9 +333,9 @@ class VariableScope(Rule):
             return True
         if not self.ctx.rule_active("TFM135"):
             return False
-        from .tfm135_handmade_layers import HandmadeLayers
+        from ..analysis.handmade_layers import HandmadeLayersAnalysis
 
-        gone = self.ctx.analysis(HandmadeLayers).removed_variable_calls()
+        gone = self.ctx.analysis(HandmadeLayersAnalysis).removed_variable_calls()
         return all(id(c) in gone for c in calls)
 
     def _shared_handled(self, tp: TF1Program, w: cst.With) -> bool:
@@ -344,7 +344,7 @@ class VariableScope(Rule):
         if not self.ctx.rule_active("TFM205"):
             return False
         from ..analysis.tf1_program import _walk
-        from .tfm205_shared_towers import SharedPlan
+        from ..analysis.shared_plan import SharedPlan
 
         plan: SharedPlan = self.ctx.analysis(SharedPlan)
         inside = {id(n) for n in _walk(w)}

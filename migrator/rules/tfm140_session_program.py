@@ -35,13 +35,12 @@ from __future__ import annotations
 import libcst as cst
 
 from ..args import BoundArgs, Unbindable
-from ..cstcache import children
 from ..diagnostics import Severity
 from ..emit import call, code, expr, literal, stmt, to_node
 from ..helpers import HELPERS, register
 from ..analysis.flow import target_names
 from ..names import dotted as dotted_name
-from ..analysis.fit_loops import FitLoops, ProgramTodo, model_info
+from ..analysis.fit_loops import FitLoops, model_info
 from ..analysis.keep_prob import dropout_keep_arg, dropout_rate_arg
 from ..translate.tf1_helpers import LOSS_MODEL
 from ..translate.tf1_metrics import TF1_METRIC
@@ -49,6 +48,8 @@ from ..translate.tf1_helpers import helper_example_output as _rnn_out
 from ..translate.tflearn import Untranslatable
 from ..analysis.tf1_program import INITIALIZERS, SESSIONS, Program, Run, TF1Program, _arg
 from .base import Case, Rule
+from ..analysis.session_runs import _Todo, _walk, SessionProgramRuns
+from ..translate.session_program import _replace_names
 
 SELECTED_WEIGHTS = register("tf1_selected_weights", '''
 def tf1_selected_weights(model, tf1_filter):
@@ -171,8 +172,6 @@ def save_checkpoint(model, path):
     return path
 ''', imports=[("os", None, None)])
 
-_Todo = ProgramTodo
-
 
 def _name_expr(name: str) -> cst.BaseExpression:
     """A tensor's name as an expression (``model.loss``: a model object's member, Program.members)."""
@@ -185,26 +184,7 @@ def _elems(values: list[cst.BaseExpression]) -> cst.BaseExpression:
     return values[0] if len(values) == 1 else cst.List([cst.Element(v) for v in values])
 
 
-def _replace_names(node: cst.BaseExpression, params: dict[str, list[str]]) -> cst.BaseExpression:
-    class T(cst.CSTTransformer):
-        def visit_Attribute(self, n: cst.Attribute) -> bool:
-            return True
-
-        def leave_Attribute(self, o, u):
-            return u.with_changes(attr=o.attr)
-
-        def leave_Arg(self, o, u):
-            return u.with_changes(keyword=o.keyword)
-
-        def leave_Name(self, o, u):
-            if o.value in params:
-                return cst.Call(func=cst.Name(o.value), args=[cst.Arg(cst.Name(p)) for p in params[o.value]])
-            return u
-
-    return node.visit(T())
-
-
-class SessionProgram(Rule):
+class SessionProgram(SessionProgramRuns, Rule):
     ID = "TFM140"
     TRIGGERS = ("tensorflow",)
     NAME = "session-program"
@@ -218,33 +198,24 @@ class SessionProgram(Rule):
                  "save_weights/load_weights ('.weights.h5'). Sessions and initializers disappear.")
     ORDER = 50
 
-    # -- state ---------------------------------------------------------------------------
-    def _tp(self) -> TF1Program:
-        return self.ctx.analysis(TF1Program)
-
     def _prog(self, node) -> Program | None:
         prog = self._tp().program_of(node)
         if prog is not None and self.ctx.rule_active("TFM145"):
-            from .tfm145_dict_program import DictProgramRule
+            from ..analysis.dict_programs import DictPrograms
 
-            if DictProgramRule.owns(self.ctx, prog):  # a builder returning a dict: TFM145 translates it
+            if self.ctx.rule_active("TFM145") and self.ctx.analysis(DictPrograms).owner(prog) is not None:  # a builder returning a dict: TFM145 translates it
                 return None
         if prog is not None and self.ctx.rule_active("TFM149"):
-            from .tfm149_constant_session import ConstantSessions
+            from ..analysis.constant_sessions import ConstantSessions
 
             if self.ctx.analysis(ConstantSessions).placeholder_stmts:  # a pure function of its feeds: TFM149's
                 return None
         if prog is not None and self.ctx.rule_active("TFM162"):
-            from .tfm162_variable_program import VariableProgramRule
+            from ..analysis.variable_program import VariableProgram
 
-            if VariableProgramRule.owns(self.ctx):  # the model is its tf.Variables: TFM162's eager code
+            if self.ctx.rule_active("TFM162") and self.ctx.analysis(VariableProgram).ok:  # the model is its tf.Variables: TFM162's eager code
                 return None
         return prog
-
-    @classmethod
-    def translates(cls, ctx, prog: Program) -> bool:
-        """Whether this rule translates ``prog`` (every sess.run of it translates)."""
-        return ctx.analysis(cls).runs_ok(prog)
 
     def _is_training_matches(self, prog: Program, stmt: cst.SimpleStatementLine) -> bool:
         """``tflearn.is_training(flag, session=S)`` statements (tflearn's graph-wide mode variable,
@@ -307,86 +278,6 @@ class SessionProgram(Rule):
             elif off is None or line < off:
                 return False
         return True
-
-    def runs_ok(self, prog: Program) -> bool:
-        """Every run of the program translates (otherwise sessions must stay)."""
-        cache = self.__dict__.setdefault("_runs_ok", {})
-        if id(prog) not in cache:
-            cache[id(prog)] = not self._suppressed(prog) and all(self._run_ok(prog, r) for r in prog.runs) \
-                and self._metrics_why(prog) is None and self._decays_why(prog) is None
-        return cache[id(prog)]
-
-    # -- streaming metrics (``auc, auc_op = tf.metrics.auc(...)``, translate/tf1_metrics.py) ------
-    def _metrics_why(self, prog: Program) -> str | None:
-        """Why a streaming metric of the program is not translated (None: all are): its
-        arguments, or a read of its value / update op other than a fetch of a sess.run the
-        translation evaluates (an evaluation run; a training run's fetch would run the update
-        inside the compiled step)."""
-        from ..translate.tf1_metrics import COLLECTION_ARGS, SIGNATURES
-
-        if not prog.metrics:
-            return None
-        for m in {id(m): m for m in prog.metrics.values()}.values():
-            sig = SIGNATURES[m.kind]
-            for i, a in enumerate(m.call.args):
-                if a.star:
-                    return f"tf.metrics.{m.kind}(*args)"
-                key = a.keyword.value if a.keyword is not None else (sig[i] if i < len(sig) else None)
-                if key not in sig:
-                    return f"tf.metrics.{m.kind}: argument {key or i} not understood"
-                if key in COLLECTION_ARGS and literal(a.value, 0) is not None:
-                    return f"tf.metrics.{m.kind}({key}=...): the collection is read elsewhere"
-        fetched = {id(r.call): r for r in prog.runs}
-        stmts = {id(m.statement) for m in prog.metrics.values()}
-        for node, parent in ((n, p) for m in prog.metrics for n, p in self._reads(prog, m)):
-            if id(self.ctx.statement_of(node)) in stmts:
-                continue  # the metric's own ``value, update_op =`` targets
-            c = parent
-            while c is not None and not (isinstance(c, cst.Call) and id(c) in fetched):
-                if isinstance(c, cst.BaseStatement):
-                    c = None
-                    break
-                c = self.ctx.parent(c)
-            r = fetched.get(id(c)) if c is not None else None
-            if r is not None and r.train_op is not None and (prog.metrics[node.value].value == node.value
-                                                             or node.value not in (self._train_fetches(prog) or ())):
-                return (f"{node.value} (a TF1 streaming metric) is fetched by a training run whose step "
-                        "cannot return the values its update reads")
-            if r is not None and r.train_op is not None:
-                continue  # the step returns the update's arguments; the update runs after it
-            if r is None or r.initializer or node.value not in r.fetch_names:
-                return f"{node.value} (a TF1 streaming metric) is read other than as a fetch of an evaluation run"
-        return None
-
-    # -- a weight decay over tf.trainable_variables() filtered by name (analysis/weight_decay.py) ----
-    def _decays(self, prog: Program) -> dict:
-        """{id(statement): WeightDecay} of the program's scope."""
-        from ..analysis.weight_decay import weight_decay
-
-        cache = self.__dict__.setdefault("_decay_cache", {})
-        if id(prog) not in cache:
-            found = {}
-            for st in prog.scope.node.body.body if isinstance(prog.scope.node, cst.FunctionDef) else prog.scope.node.body:
-                for s in _walk(st) if not isinstance(st, cst.FunctionDef) else ():
-                    if isinstance(s, cst.SimpleStatementLine) and self._tp().flow.scope_of(s) is prog.scope:
-                        wd = weight_decay(self.ctx, prog, s)
-                        if wd is not None:
-                            found[id(s)] = wd
-            cache[id(prog)] = found
-        return cache[id(prog)]
-
-    def _decays_why(self, prog: Program) -> str | None:
-        """Why a weight decay the program's loss reads is not translated (None: all are): the
-        analysis' reason, or a read of it other than in a loss / metric (a function of the labels)."""
-        for wd in self._decays(prog).values():
-            if wd.why is not None:
-                return f"tf.trainable_variables() kept: {wd.why}"
-            for node, _ in self._reads(prog, wd.name):
-                if self.ctx.statement_of(node) is wd.statement:
-                    continue
-                if not self._inside_label_fn(prog, node):
-                    return f"{wd.name} (a weight decay over tf.trainable_variables()) is read outside the loss"
-        return None
 
     def _decay_statement(self, prog: Program, wd, updated):
         """``l2 = tf.add_n([tf.nn.l2_loss(v) for v in tf.trainable_variables() if 'w' in v.name])``
@@ -466,60 +357,6 @@ class SessionProgram(Rule):
         out[0] = out[0].with_changes(leading_lines=updated.leading_lines)
         return cst.FlattenSentinel(out)
 
-    def _suppressed(self, prog: Program) -> bool:
-        """A statement the translation rewrites carries ``# tflearn-migrate: ignore[TFM140]``
-        (or a bare ``ignore``): the program is translated as a whole or not at all, so it
-        stays TF1 (marked TODO) rather than half-translated."""
-        if not self.ctx.suppress:
-            return False
-        stmts = [p.statement for p in prog.placeholders.values()]
-        stmts += [s for op in prog.train_ops for s in (op.statement, *op.extra)]
-        stmts += [r.statement for r in prog.runs]
-        stmts += [d.stmt for n in prog.tensors if n not in prog.placeholders and prog.label_dependent(n)
-                  for d in prog.scope.by_name.get(n, ())]
-        return any(self.ctx.suppressed(s, self.ID) for s in stmts)
-
-    def _run_ok(self, prog: Program, r: Run) -> bool:
-        if r.initializer:
-            return True
-        if self.ctx.rule_active("TFM142") and self._tp().summary_run(r):
-            return True  # TFM142 removes it with the summaries
-        if not r.ok:
-            return False
-        try:
-            if r.train_op is not None:
-                ins, outs, loss, labels = model_info(prog)
-                if any(p not in r.feeds for p in ins + labels):
-                    return False
-                counters = self._counters()
-                others = [n for i, n in enumerate(r.fetch_names) if n != r.train_op.name and not self._summary(n)
-                          and counters.fetch(prog, r, i) is None]
-                if len(others) <= 1 and all(n == loss for n in others):
-                    return True
-                return self._train_fetches(prog) is not None and not any(
-                    counters.fetch(prog, r, i) is not None for i in range(len(r.fetch_names)))
-            orig_elems = [e.value for e in r.fetches.elements] if r.fetch_is_list else [r.fetches]
-            for n, oe in zip(r.fetch_names, orig_elems):
-                if n is None:
-                    need = self._expr_inputs(prog, oe)
-                    if any(p not in r.feeds for p in need):
-                        return False
-                    continue
-                if n not in prog.tensors or n in prog.placeholders:
-                    return False
-                if n in prog.metrics and prog.metrics[n].value == n:
-                    continue  # a streaming metric's value: its state, no feed
-                need = [p for p in prog.placeholders_of(n) if prog.placeholders[p].role != "hyper"]
-                if any(p not in r.feeds for p in need):
-                    return False
-        except _Todo:
-            return False
-        return True
-
-    def _summary(self, name: str | None) -> bool:
-        """A fetched tf.summary tensor, dropped with its add_summary by TFM142."""
-        return name is not None and name in self._tp().summary_names and self.ctx.rule_active("TFM142")
-
     def _named_feed_dict(self, updated: cst.SimpleStatementLine):
         """``feed = {x: a, y: b}`` (passed by name to the program's runs) -> ``feed = {'x': a,
         'y': b}``: the placeholders are gone, the runs read ``feed['x']``."""
@@ -533,40 +370,6 @@ class SessionProgram(Rule):
             els.append(el.with_changes(key=cst.SimpleString(repr(el.key.value))))
         self.ctx.count(self)
         return updated.with_changes(body=[assign.with_changes(value=assign.value.with_changes(elements=els))])
-
-    def _train_fetches(self, prog: Program) -> list[str] | None:
-        """What the training runs fetch besides the train op (summaries and step counters
-        aside) when it is more than the loss: metrics computed from the labels and the model's
-        outputs (or outputs themselves), in the same order in every training run. None when
-        the runs fetch at most the loss, or fetch something the step cannot return."""
-        cache = self.__dict__.setdefault("_fetch_plans", {})
-        if id(prog) in cache:
-            return cache[id(prog)]
-        plan = None
-        try:
-            ins, outs, loss, labels = model_info(prog)
-            counters = self._counters()
-            orders = set()
-            for r in prog.training_runs():
-                if not r.ok:
-                    raise _Todo("run not understood")
-                names = tuple(n for i, n in enumerate(r.fetch_names) if n != r.train_op.name
-                              and not self._summary(n) and counters.fetch(prog, r, i) is None)
-                orders.add(names)
-            if len(orders) == 1:
-                names = next(iter(orders))
-                if any(n != loss for n in names) and labels and len(prog.train_ops) == 1 \
-                        and prog.train_ops[0].loss_index is None \
-                        and all(n is not None and n in prog.tensors and n not in prog.placeholders
-                                and (n in outs or (prog.label_dependent(n)
-                                                   and set(prog.labels_of(n)) <= set(labels)
-                                                   and set(prog.model_reads(n)) <= set(outs)))
-                                for n in names) and len(set(names)) == len(names):
-                    plan = list(names)
-        except _Todo:
-            plan = None
-        cache[id(prog)] = plan
-        return plan
 
     def _params(self, prog: Program, name: str) -> list[str]:
         return prog.labels_of(name) + prog.model_reads(name)
@@ -640,15 +443,10 @@ class SessionProgram(Rule):
         """A train op of a program TFM162 turns into eager code (a TF1TrainStep)."""
         if not self.ctx.rule_active("TFM162"):
             return False
-        from .tfm162_variable_program import VariableProgram, VariableProgramRule
+        from ..analysis.variable_program import VariableProgram
 
-        return VariableProgramRule.owns(self.ctx) and \
+        return (self.ctx.rule_active("TFM162") and self.ctx.analysis(VariableProgram).ok) and \
             self.ctx.analysis(VariableProgram).stmts.get(id(original)) == "train_op"
-
-    def _counters(self):
-        from ..analysis.step_counter import StepCounters
-
-        return self.ctx.analysis(StepCounters)
 
     def _step_statement(self, prog: Program, c, kind: str, original, updated):
         """A step counter (removed), its assign_add (removed) or a tensor computed from it (a
@@ -696,11 +494,11 @@ class SessionProgram(Rule):
                 return False
         eager_steps = {}
         if self.ctx.rule_active("TFM163"):  # opt.apply_gradients(grad(...)) of tfe.implicit_gradients
-            from .tfm163_contrib_eager import Eager
+            from ..analysis.eager import Eager
 
             eager_steps = self.ctx.analysis(Eager).steps
         if self.ctx.rule_active("TFM165"):  # a model_fn's minimize: TFM165's TF1Minimize
-            from .tfm165_estimator import Estimators
+            from ..analysis.estimators import Estimators
 
             est = self.ctx.analysis(Estimators)
             if est.ok:
@@ -901,17 +699,6 @@ class SessionProgram(Rule):
 
         return RegularizationReads.added_in(self.ctx, stmt)
 
-    def _inside_label_fn(self, prog: Program, node) -> bool:
-        s = self.ctx.statement_of(node)
-        if any(m.statement is s for m in prog.metrics.values()):
-            return True  # ``auc, op = tf.metrics.auc(labels=y, ...)``: the label goes into op's function
-        if self._tuple_split(prog, s) is not None:
-            return True  # ``loss, dist = f(out, label)``: the label goes into loss' function
-        if not isinstance(s, cst.SimpleStatementLine) or len(s.body) != 1 or not isinstance(s.body[0], cst.Assign):
-            return False
-        t = s.body[0].targets[0].target
-        return isinstance(t, cst.Name) and t.value in prog.tensors and prog.label_dependent(t.value)
-
     def _label_fn(self, prog: Program, name: str, original, updated):
         if not self.runs_ok(prog):
             raise _Todo(f"{name} kept as a TF1 tensor: a sess.run of this program is not translated")
@@ -942,14 +729,6 @@ class SessionProgram(Rule):
             body=cst.IndentedBlock(body),
             leading_lines=group[0].leading_lines)
         return fn
-
-    # -- ``loss, dist = helper(out_l, out_r, label)`` (analysis/tuple_calls.py) --------------------
-    def _tuple_split(self, prog: Program, original):
-        from ..analysis.tuple_calls import TupleCalls
-
-        if self.ctx.analysis(TF1Program).flow.scope_of(original) is not prog.scope:
-            return None
-        return self.ctx.analysis(TupleCalls).split(prog, original)
 
     def _tuple_fns(self, prog: Program, sp, original, updated):
         """Each label-dependent element -> its loss/metric function reading that element of the
@@ -1390,25 +1169,6 @@ class SessionProgram(Rule):
                             "Keras' Dropout has one rate")
         return True
 
-    def _reads(self, prog: Program, name: str):
-        """(node, parent) of each read of ``name`` in the program's scope (not shadowed there):
-        not an assignment target, a feed-dict key, an attribute's name or a keyword's name."""
-        from ..analysis.flow import Flow
-
-        flow = self.ctx.analysis(Flow)
-        for node in _walk(prog.scope.node):
-            if not (isinstance(node, cst.Name) and node.value == name):
-                continue
-            sc = flow.scope_of(node)
-            if sc is not prog.scope and name in sc.by_name:
-                continue
-            parent = self.ctx.parent(node)
-            if isinstance(parent, cst.AssignTarget) or (isinstance(parent, cst.DictElement) and parent.key is node) \
-                    or (isinstance(parent, cst.Attribute) and parent.attr is node) \
-                    or (isinstance(parent, cst.Arg) and parent.keyword is node):
-                continue
-            yield node, parent
-
     def _rate_only(self, prog: Program, name: str) -> bool:
         """Placeholder ``name`` is read (directly or through a function's parameter) only as a
         dropout's drop rate, and at least once."""
@@ -1453,28 +1213,6 @@ class SessionProgram(Rule):
                     continue
             return False
         return True
-
-    def _expr_tensors(self, prog: Program, orig: cst.BaseExpression) -> list[str]:
-        from ..analysis.flow import load_names
-
-        names = [n for n in load_names(orig) if n in prog.tensors]
-        if not names or any(prog.label_dependent(n) or n in prog.placeholders for n in names):
-            raise _Todo("sess.run fetches an expression that is not a function of model tensors")
-        return names
-
-    def _expr_inputs(self, prog: Program, orig) -> list[str]:
-        """The input placeholders a fetched expression is computed from. ``inst.member`` of an
-        object of a model class built from placeholders (``tower = UserModel(x, y)``,
-        ``sess.run(tower.inference, {x: v})``): those given to the constructor parameters the
-        member reads (a property read like a method called once: TF1Program.member_params)."""
-        names = self._expr_tensors(prog, orig)
-        member = self._tp().object_member_placeholders(prog, orig)
-        if self._tp().member_train_op(prog, orig):
-            raise _Todo(f"sess.run fetches {code(orig).strip()}, a train op built inside the class: not translated")
-        if member is not None:
-            return [p for p in member if prog.placeholders[p].role == "input"]
-        return [p for p in prog.placeholders if p in {q for n in names for q in prog.placeholders_of(n)}
-                and prog.placeholders[p].role == "input"]
 
     def _eval_expr(self, prog: Program, orig, new, feeds) -> cst.BaseExpression:
         ins = self._expr_inputs(prog, orig)
@@ -2130,14 +1868,6 @@ class SessionProgram(Rule):
                     "import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\nimport keras\n\n\ndef fc(x, n, name):\n    return keras.layers.Dense(n)(x)\n\n\nx = tf.placeholder(tf.float32, [None, 4])  # TODO(tflearn-migrate): TFM140 input placeholder kept: a sess.run of this program is not translated\ny = tf.placeholder(tf.float32, [None, 4])  # TODO(tflearn-migrate): TFM140 label placeholder kept: a sess.run of this program is not translated\nout = fc(fc(x, 4, 'hidden'), 4, 'w_out')\n# TODO(tflearn-migrate): TFM140 tf.trainable_variables() kept: the filter keeps some Dense bias weights and not others ('net/hidden/b:0')\nreg = keras.ops.sum(keras.ops.stack([keras.ops.sum(keras.ops.square(v)) / 2 for v in tf.trainable_variables() if 'w' in v.name]), axis=0)\n# TODO(tflearn-migrate): TFM140 loss kept as a TF1 tensor: a sess.run of this program is not translated\nloss = keras.ops.mean(keras.ops.square(out - y)) + 0.01 * reg\n# TODO(tflearn-migrate): TFM140 train op kept: a sess.run of this program is not translated (see its TODO)\ntrain_op = keras.optimizers.SGD(learning_rate=0.1).minimize(loss)\nsess = tf.Session()\nsess.run(tf.global_variables_initializer())\nfor i in range(3):\n    sess.run(train_op, feed_dict={x: X, y: Y})  # TODO(tflearn-migrate): TFM140 training run kept: another sess.run of this program is not translated\n",
                     ("TFM140",) * 6, todo=True, requires=("TFM135",))]
     REQUIRES = ("TFM130", "TFM131", "TFM133", "TFM134", "TFM137", "TFM138", "TFM142", "TFM158")
-
-
-def _walk(node):
-    stack = [node]
-    while stack:
-        n = stack.pop()
-        yield n
-        stack.extend(children(n))
 
 # Saver.save(global_step=): TF1 names the checkpoint "<path>-<step>" (a step counter's value, or a
 # Python int such as a loop index); the newest one restored through tf.train.latest_checkpoint (TFM137)

@@ -191,12 +191,12 @@ class Summary(Rule):
         if not self.ctx.rule_active("TFM143"):
             return False
         from ..analysis.fit_loops import FitLoops
-        from .tfm140_session_program import SessionProgram
+        from ..analysis.session_runs import SessionProgramRuns
 
         prog = tp.program_of(node)
         plan = self.ctx.analysis(FitLoops).of(prog)
         return (plan is not None and plan.summaries is not None and plan.logdir is not None
-                and SessionProgram.translates(self.ctx, prog))
+                and SessionProgramRuns.translates(self.ctx, prog))
 
     def _only_summary_uses(self, assign: cst.Assign, tp: TF1Program) -> bool:
         names = {t.target.value for t in assign.targets if isinstance(t.target, cst.Name)}

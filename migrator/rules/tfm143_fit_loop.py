@@ -64,10 +64,10 @@ class FitLoop(Rule):
         plan = fl.by_loop.get(id(original))
         if plan is None:
             return updated
-        from .tfm140_session_program import SessionProgram
+        from ..analysis.session_runs import SessionProgramRuns
 
         prog = plan.prog
-        if not SessionProgram.translates(self.ctx, prog):
+        if not SessionProgramRuns.translates(self.ctx, prog):
             return updated  # (TFM140 compiles BatchLoss in under the same condition: keep them together)
         ins, outs, loss, labels = model_info(prog)
         model = self.ctx.analysis(TF1Program).model_name(prog)

@@ -1034,7 +1034,7 @@ class ClassProgramRule(Rule):
         """``lr = f(global_step)`` in the train op's method -> ``@StepSchedule def lr(iterations)``:
         the n-th TF1 training run read the counter at ``start + n`` (minimize(global_step=) adds 1
         after the update); Keras calls the schedule with the optimizer's iterations, n."""
-        from .tfm140_session_program import _replace_names
+        from ..translate.session_program import _replace_names
 
         name = c["schedule"][id(original)]
         self.ctx.add_import("keras")
@@ -1434,13 +1434,13 @@ class ClassProgramRule(Rule):
         return call("tf1_trainable_variables", cst.Name("self"), table)
 
     def _tf1_names(self) -> dict:
-        from .tfm135_handmade_layers import HandmadeLayers
-        from .tfm136_handmade_batch_norm import HandmadeBatchNorm
+        from ..analysis.handmade_layers import HandmadeLayersAnalysis
+        from ..analysis.handmade_batch_norm import HandmadeBatchNormAnalysis
 
         out: dict = {}
-        got = [(leaf, c, w) for leaf, c, w in self.ctx.analysis(HandmadeLayers).tf1_weight_names().values()]
+        got = [(leaf, c, w) for leaf, c, w in self.ctx.analysis(HandmadeLayersAnalysis).tf1_weight_names().values()]
         got += [(leaf, "FixedModeBatchNormalization", w)
-                for leaf, w in self.ctx.analysis(HandmadeBatchNorm).tf1_weight_names().values()]
+                for leaf, w in self.ctx.analysis(HandmadeBatchNormAnalysis).tf1_weight_names().values()]
         for leaf, c, w in got:
             if not isinstance(leaf, str):
                 raise _Todo(f"a {c} {w} whose TF1 variable name is not a literal")

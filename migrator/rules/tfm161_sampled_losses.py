@@ -2,11 +2,12 @@
 -> ``keras.ops.take`` / the ``tf1_nce_loss`` helper (TF1's math, TF1's log-uniform sampler)."""
 from __future__ import annotations
 
-from ..args import BoundArgs, Unbindable
-from ..emit import call, literal
+from ..args import BoundArgs
+from ..emit import call
 from ..helpers import register
 from .base import Case, CallRule
 from ..translate.tf1_helpers import TF1_TRAIN_RUN, TF1_TRAIN_STEP
+from ..translate.sampled_losses import _LOOKUP, _NCE, refusal
 
 TF1_NCE_LOSS = register("tf1_nce_loss", '''
 def tf1_log_uniform_candidate_sampler(true_classes, num_true, num_sampled, unique, range_max):
@@ -64,30 +65,6 @@ def tf1_nce_loss(weights, biases, labels, inputs, num_sampled, num_classes, num_
     return keras.ops.sum(losses, axis=1)
 ''', imports=[("keras", None, None), ("numpy", None, "np")])
 
-_LOOKUP = "params, ids, partition_strategy='mod', name=None, validate_indices=True, max_norm=None"
-_NCE = ("weights, biases, labels, inputs, num_sampled, num_classes, num_true=1, sampled_values=None, "
-        "remove_accidental_hits=False, partition_strategy='mod', name='nce_loss'")
-
-
-def refusal(short: str, original) -> str | None:
-    """Why ``tf.nn.<short>(...)`` (the ORIGINAL call) is not translated, else None (TFM162 asks
-    before it takes a program: a program is translated whole or not at all)."""
-    try:
-        b = BoundArgs(original, _LOOKUP if short == "embedding_lookup" else _NCE)
-    except Unbindable as ex:
-        return str(ex)
-    if short == "embedding_lookup":
-        if b.given("max_norm") and literal(b.node("max_norm"), 1) is not None:
-            return "max_norm= (rows clipped on lookup) is not translated"
-        if type(b.node("params")).__name__ in ("List", "Tuple"):
-            return "a partitioned table (a list of variables)"
-        return None
-    if b.given("remove_accidental_hits") and literal(b.node("remove_accidental_hits"), True) is not False:
-        return "remove_accidental_hits=True is not translated"
-    if type(b.node("weights")).__name__ in ("List", "Tuple"):
-        return "a partitioned weight list"
-    return None
-
 
 class SampledLosses(CallRule):
     ID = "TFM161"
@@ -111,9 +88,9 @@ class SampledLosses(CallRule):
     REQUIRES = ("TFM162", "TFM130", "TFM133")
 
     def translate(self, qname, original, updated):
-        from .tfm162_variable_program import VariableProgramRule
+        from ..analysis.variable_program import VariableProgram
 
-        if not VariableProgramRule.owns(self.ctx):
+        if not (self.ctx.rule_active("TFM162") and self.ctx.analysis(VariableProgram).ok):
             return None  # a graph program: TFM135 / TFM100 own it
         short = qname.rsplit(".", 1)[1]
         why = refusal(short, original)

@@ -9,8 +9,9 @@ from ..emit import call, code, stmt, to_node
 from ..analysis.sharing import Sharing, TowerGroup, pretty
 from ..translate.encoder import TowerCall, apply_encoder, encoder_name, encoder_statements, free_name, tower_calls
 from ..analysis.siamese import qnames, walk
-from . import tfm116_regression_dnn  # noqa: F401 - registers the tflearn_graph_inputs helper
+from ..translate import regression_dnn as _regression_dnn  # noqa: F401 - registers the tflearn_graph_inputs helper
 from .base import Case, Rule
+from ..analysis.tower_programs import _program_stays_tf1
 
 LAYER_PREFIXES = ("tflearn.layers.", "tensorflow.layers.", "tensorflow.contrib.layers.", "keras.layers.",
                   "tensorflow.contrib.slim.")
@@ -76,7 +77,7 @@ class Towers:
         # with the fix, the builder runs once: its layers' reuse=<flag> arguments go (if every
         # call of the builder is a fixed tower)
         self.strip: set[int] = set()
-        from .tfm205_shared_towers import layer_reuse_args
+        from ..analysis.shared_plan import layer_reuse_args
 
         all_calls = {id(c.call) for g, calls in enumerate(self.groups) if g not in self.problem for c in calls}
         for g, sg in self.sharing_group.items():
@@ -214,16 +215,6 @@ class Towers:
         return False
 
 
-def _program_stays_tf1(ctx, node: cst.CSTNode) -> bool:
-    """A Keras encoder inside a Session program that TFM140 keeps as TF1 would be half a
-    translation (and a second run would read it differently): such towers are not fixed."""
-    from ..analysis.tf1_program import TF1Program
-    from .tfm140_session_program import SessionProgram
-
-    prog = ctx.analysis(TF1Program).program_of(node)
-    return prog is not None and bool(prog.runs) and not SessionProgram.translates(ctx, prog)
-
-
 def _verdict_message(fn: str, calls, inputs: str, sg: "TowerGroup | None") -> str:
     n = len(calls) if calls is not None else (sg.executions if sg is not None else 2)
     head = f"tower builder {fn}() is called on {n} inputs ({inputs})"
@@ -253,7 +244,7 @@ def _single_target(stmt: cst.CSTNode, c: cst.Call) -> str | None:
 
 def _is_reuse_arg(fn: cst.FunctionDef, call: cst.Call, arg: cst.Arg, method: bool) -> bool:
     """An argument that only says "reuse" (``reuse=True``, or positional into a ``reuse`` param)."""
-    from .tfm205_shared_towers import _bound_params, reuse_params
+    from ..analysis.shared_plan import _bound_params, reuse_params
 
     params = reuse_params(fn) | {"reuse"}
     return any(a is arg and p in params for p, a in _bound_params(fn, call, method))
@@ -366,9 +357,9 @@ class UnsharedTowers(Rule):
         """get_variable calls whose hand-made layer TFM135 takes from the TF1-name store."""
         if not self.ctx.rule_active("TFM135"):
             return frozenset()
-        from .tfm135_handmade_layers import HandmadeLayers
+        from ..analysis.handmade_layers import HandmadeLayersAnalysis
 
-        return self.ctx.analysis(HandmadeLayers).stored_variable_calls()
+        return self.ctx.analysis(HandmadeLayersAnalysis).stored_variable_calls()
 
     def _store_layer(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
         """``keras.layers.X(...)(x)`` -> ``tf1_layer('scope/name', lambda: keras.layers.X(...))(x)``."""

@@ -1,0 +1,1414 @@
+"""TFM135's analysis: which get_variable / tf.Variable weights become layers, their TF1 names, the variables it removes or stores (TFM138, TFM144, TFM162, TFM201 ask)."""
+from __future__ import annotations
+import libcst as cst
+from ..emit import call, literal, to_node
+from ..translate.tf1 import initializer_of
+from ..analysis.tf1_program import _arg, _walk
+from ..translate.tf1_store import store_function
+from ..translate.tflearn import Untranslatable
+
+
+_VAR_INITS = {  # tf.Variable(<tf.op>(shape, ...)) -> Keras initializer
+    "tensorflow.random_normal": ("RandomNormal", "shape, mean=0.0, stddev=1.0, dtype=None, seed=None, name=None"),
+    "tensorflow.truncated_normal": ("TruncatedNormal",
+                                    "shape, mean=0.0, stddev=1.0, dtype=None, seed=None, name=None"),
+    "tensorflow.random_uniform": ("RandomUniform", "shape, minval=0, maxval=None, dtype=None, seed=None, name=None"),
+    "tensorflow.zeros": ("zeros", "shape, dtype=None, name=None"),
+    "tensorflow.ones": ("ones", "shape, dtype=None, name=None"),
+    "tensorflow.constant": ("Constant", "value, dtype=None, shape=None, name=None, verify_shape=False"),
+    # tf.Variable(tf.eye(n)): a matrix starting at the identity (a bilinear form's M)
+    "tensorflow.eye": ("Identity", "num_rows, num_columns=None, batch_shape=None, dtype=None, name=None"),
+}
+
+
+def _constant(ctx, iv):
+    """``tf.constant(v, shape=[...])`` with a scalar literal ``v`` -> (shape, Constant(v))."""
+    from ..args import BoundArgs
+
+    b = BoundArgs(iv, _VAR_INITS["tensorflow.constant"][1])
+    if not b.given("shape") or not isinstance(literal(b.node("value"), None), (int, float)):
+        return None, None
+    return b.node("shape"), call("keras.initializers.Constant", b.node("value"))
+
+
+def _two_operands(node: cst.Call, names: bool = True) -> bool:
+    """``bias_add(h, b)`` / ``tf.add(h, b)`` (two names unless ``names`` is False), a ``name=``
+    aside (TF1 only named the op)."""
+    args = list(node.args)
+    if len(args) < 2 or any(a.keyword is not None or a.star for a in args[:2]):
+        return False
+    if not all(a.keyword is not None and a.keyword.value == "name" for a in args[2:]):
+        return False
+    return not names or (isinstance(args[0].value, cst.Name) and isinstance(args[1].value, cst.Name))
+
+
+def _same_ref(a, b) -> bool:
+    if isinstance(a, cst.Name) and isinstance(b, cst.Name):
+        return a.value == b.value
+    return (isinstance(a, cst.Attribute) and isinstance(b, cst.Attribute) and a.attr.value == b.attr.value
+            and _same_ref(a.value, b.value))
+
+
+def code(node) -> str:
+    return cst.Module([]).code_for_node(node)
+
+
+class _Var:
+    def __init__(self, name, statement, shape, init, call=None):
+        self.name, self.statement, self.shape, self.init = name, statement, shape, init
+        self.call = call
+
+
+class _NamedShape:
+    """A variable's shape given as a name (``tf.get_variable("weights", kernel_shape)`` with
+    ``kernel_shape`` a parameter of the layer helper or a local bound once - the TF guide's
+    ``conv_relu``): its rank is the one its use requires (a conv2d kernel 4, a matmul kernel 2,
+    a bias 1); the layer reads its elements where it is built (``kernel_shape[-1]``)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def at(self, index: str) -> cst.BaseExpression:
+        return cst.parse_expression(f"{self.name}[{index}]")
+
+
+def _bind_args(call: cst.Call, positional: list, params: list) -> dict | None:
+    """The argument expressions of ``call`` by parameter name: positional arguments by position,
+    keywords by name, then the defaults of ``params``; None when a positional argument has no
+    parameter or a parameter without a default gets nothing."""
+    bound: dict[str, cst.BaseExpression] = {}
+    for i, a in enumerate(call.args):
+        if a.keyword is None:
+            if i >= len(positional):
+                return None
+            bound[positional[i].name.value] = a.value
+        else:
+            bound[a.keyword.value] = a.value
+    for p in params:
+        if p.name.value not in bound:
+            if p.default is None:
+                return None
+            bound[p.name.value] = p.default
+    return bound
+
+
+class HandmadeLayersAnalysis:
+    """HandmadeLayers's analysis (removed_variable_calls, removed_variable_names, stored_variable_calls, tf1_weight_names); the rule inherits it, other rules ask ``ctx.analysis(HandmadeLayersAnalysis)``."""
+    
+    def __init__(self, ctx) -> None:
+        self.ctx = ctx
+
+    # -- analysis ------------------------------------------------------------------------
+    def _state(self):
+        st = self.__dict__.get("_st")
+        if st is None:
+            st = self.__dict__["_st"] = self._analyse()
+        return st
+
+    def _key(self, node, name: str, binding: bool = False):
+        """Variables are per scope: ``(scope node id, name)``; a name a function does not bind
+        is the module's (a global weight read inside a model function). A name bound more than
+        once in its scope (``W`` for each conv, then ``W`` for the output layer) is keyed by the
+        binding that reaches the read: ``(scope node id, "name#index")``."""
+        from ..analysis.flow import Flow
+
+        flow = self.ctx.analysis(Flow)
+        scope = flow.scope_of(node)
+        local = name in scope.by_name
+        if not local:
+            scope = flow.scopes.get(id(self.ctx.module), scope)
+        defs = scope.by_name.get(name, ())
+        if len(defs) <= 1:
+            alias = self.__dict__.get("_param_alias", {}).get((id(scope.node), name))
+            return alias if alias is not None else (id(scope.node), name)
+        if not local:
+            return (id(scope.node), f"{name}#?")  # which module binding a function reads: unknown
+        _, idx = flow.index_of(node)
+        if binding:
+            return (id(scope.node), f"{name}#{idx}")
+        d = scope.latest(name, idx)
+        if d is None or d.index < 0 or any(o.index > idx and self._same_loop(node, o.stmt) for o in defs):
+            return (id(scope.node), f"{name}#?")  # a later binding in an enclosing loop may reach it
+        return (id(scope.node), f"{name}#{d.index}")
+
+    @staticmethod
+    def _per_binding_key(key) -> bool:
+        """A key naming one binding of a name bound several times (``"W#12"``, not ``"W#?"``)."""
+        return "#" in key[1] and not key[1].endswith("#?")
+
+    def _loops(self, node) -> list:
+        out = []
+        n = self.ctx.parent(node)
+        while n is not None and not isinstance(n, (cst.FunctionDef, cst.Module)):
+            if isinstance(n, (cst.For, cst.While)):
+                out.append(n)
+            n = self.ctx.parent(n)
+        return out
+
+    def _in_its_loops(self, node, stmt) -> bool:
+        """Every loop (of its function) around ``node`` also holds ``stmt`` (None: a helper's
+        parameter, checked at its calls)."""
+        if stmt is None:
+            return True
+        around = {id(x) for x in self._loops(stmt)}
+        return all(id(x) in around for x in self._loops(node))
+
+    def _same_loop(self, node, stmt) -> bool:
+        """Is ``stmt`` inside a loop that also holds ``node``?"""
+        loops = set()
+        n = self.ctx.parent(node)
+        while n is not None and not isinstance(n, (cst.FunctionDef, cst.Module)):
+            if isinstance(n, (cst.For, cst.While)):
+                loops.add(id(n))
+            n = self.ctx.parent(n)
+        n = self.ctx.parent(stmt)
+        while n is not None and not isinstance(n, (cst.FunctionDef, cst.Module)):
+            if id(n) in loops:
+                return True
+            n = self.ctx.parent(n)
+        return False
+
+    def _scope_names(self, scope) -> dict:
+        """name -> the Name nodes of ``scope``'s own code (one walk per scope, memoised)."""
+        from ..analysis.flow import Flow
+
+        by_scope = self.__dict__.setdefault("_names_by_scope", {})
+        if id(scope.node) not in by_scope:
+            flow = self.ctx.analysis(Flow)
+            names: dict[str, list] = {}
+            for n in _walk(scope.node):
+                if isinstance(n, cst.Name) and flow.scope_of(n) is scope:
+                    names.setdefault(n.value, []).append(n)
+            by_scope[id(scope.node)] = names
+        return by_scope[id(scope.node)]
+
+    def _analyse(self):
+        ctx = self.ctx
+        variables: dict[tuple, _Var] = {}
+        dicts: dict[tuple, list[tuple]] = {}  # (scope, dict name) -> its entries' keys
+        self._attr_keys = set()
+        for node in _walk(ctx.module):
+            if not (isinstance(node, cst.Assign) and len(node.targets) == 1):
+                continue
+            target = node.targets[0].target
+            if isinstance(target, cst.Name):
+                name = target.value
+                key = self._key(node, name, binding=True)
+            else:  # self.W = tf.Variable(...) in a method: the class's attribute
+                key = self._attr_key(target)
+                if key is None:
+                    continue
+                name = key[1]
+                self._attr_keys.add(key)
+                if isinstance(node.value, cst.Dict):
+                    continue
+            stmt = ctx.statement_of(node)
+            if isinstance(node.value, cst.Dict):  # weights = {'h1': tf.Variable(...), ...}
+                entries = []
+                for el in node.value.elements:
+                    ks = literal(el.key, None) if isinstance(el, cst.DictElement) else None
+                    parsed = self._variable(el.value) if isinstance(ks, str) else None
+                    if parsed is None:
+                        entries = None
+                        break
+                    entries.append((key[0], name, ks))
+                    variables[(key[0], name, ks)] = _Var(f"{name}[{ks!r}]", stmt, *parsed)
+                if entries is not None and key not in dicts:
+                    dicts[key] = entries
+                elif entries is not None:
+                    dicts[key] = None
+                continue
+            if not isinstance(node.value, cst.Call):
+                continue
+            parsed = self._variable(node.value)
+            if parsed is None:
+                continue
+            if key in variables:
+                variables[key] = None  # assigned twice: not a simple variable
+            else:
+                variables[key] = _Var(name, stmt, *parsed, call=node.value)
+        for key, entries in list(dicts.items()):
+            if entries is None or len(self.ctx.analysis(__import__("migrator.analysis.flow", fromlist=["Flow"]).Flow)
+                                       .scopes[key[0]].by_name.get(key[1], ())) != 1:
+                for e in entries or ():
+                    variables.pop(e, None)
+                dicts.pop(key)
+        self._dicts = dicts
+        self._alias_args: dict[int, tuple] = {}
+        self._param_alias = self._dict_parameters(dicts)
+        variables = {k: v for k, v in variables.items() if v is not None}
+        self._helper_params = self._variable_parameters(variables, dicts)
+        self._outer = self._outer_biases(variables)
+        self._shape_reads = self._static_shape_reads(variables, dicts)
+        patterns: dict[int, tuple] = {}  # id(original node) -> (kind, x, W, b, call)
+        self._broadcast_adds: set[int] = set()  # id(call): its bias added by ``+`` / tf.add (broadcast)
+        for node in _walk(ctx.module):
+            p = self._match(node, variables)
+            if p is not None:
+                patterns[id(node)] = p
+        inner = {id(p[4]) for k, p in patterns.items() if p[3] is not None and id(p[4]) != k}
+        patterns = {k: v for k, v in patterns.items() if k not in inner}
+        # a pattern in a loop reading a variable made outside it applies ONE weight per pass in TF1
+        # (a layer built per pass would not)
+        patterns = {k: v for k, v in patterns.items()
+                    if all(x is None or self._in_its_loops(v[4], variables[x].statement) for x in (v[2], v[3]))}
+        self._cond_bias: dict[int, tuple] = {}  # id(pattern) -> (test, if node): bias only if test
+        self._late = self._late_biases(variables, patterns)
+        # a module-level variable applied inside a function is ONE set of weights however often
+        # the function runs (TF1 shares it); a layer created per call would not: only a function
+        # called exactly once in the file becomes a layer
+        from ..analysis.flow import Flow
+
+        flow = ctx.analysis(Flow)
+        calls: dict[str, int] = {}
+        for node in _walk(ctx.module):
+            if isinstance(node, cst.Call) and isinstance(node.func, cst.Name):
+                calls[node.func.value] = calls.get(node.func.value, 0) + 1
+        for k, p in list(patterns.items()):
+            scope = flow.scope_of(p[4])
+            if any(v is not None and v[0] != id(scope.node) and v not in self._attr_keys for v in (p[2], p[3])):
+                fn = scope.node
+                if not isinstance(fn, cst.FunctionDef) or calls.get(fn.name.value, 0) != 1:
+                    del patterns[k]
+        self._dead = self._dead_penalties(variables)
+        self._weight_regs = self._weights_regularizers(variables)
+        dead_names = {id(n) for st in (*self._dead, *self._weight_regs) for n in _walk(st)}
+        loads: dict[tuple, int] = {}
+        for node in _walk(ctx.module):
+            if id(node) in dead_names:
+                continue  # read by a penalty nothing reads: goes with the variable
+            if isinstance(node, cst.Attribute) and self._attr_keys:
+                key = self._attr_key(node)
+                if key in variables and not isinstance(ctx.parent(node), cst.AssignTarget):
+                    loads[key] = loads.get(key, 0) + 1
+                continue
+            if isinstance(node, cst.Name):
+                if id(node) in self._alias_args or isinstance(ctx.parent(node), cst.Param):
+                    continue  # ``net(x, weights)``: passes the dict on (goes with it, with the parameter)
+                if id(node) in self._shape_names:
+                    continue  # ``W.get_shape().as_list()[0]``: the static shape, written out
+                key = self._key(node, node.value)
+                if (key not in variables and key not in dicts) or isinstance(ctx.parent(node), cst.AssignTarget):
+                    continue
+                loads[key] = loads.get(key, 0) + 1
+        # a variable disappears only when EVERY read of it is inside a translated pattern; a
+        # pattern translates only when its variables disappear (fixpoint: drop either side)
+        ok = dict(patterns)
+        blocked: set = set()  # helper parameters whose variables cannot all go
+        while True:
+            used_in: dict[tuple, int] = {}
+            for p in ok.values():
+                for v in (p[2], p[3]):
+                    if v is not None:
+                        used_in[v] = used_in.get(v, 0) + 1
+            # a helper's variable parameter (conv2d(x, W, b)): each call's variable is read by it
+            params_ok = {pk for pk in self._helper_params if pk not in blocked
+                         and loads.get(pk, 0) and loads.get(pk, 0) == used_in.get(pk, 0)}
+            for pk in params_ok:
+                for c, vk in self._helper_params[pk]:
+                    used_in[vk] = used_in.get(vk, 0) + 1
+                    if id(c) in self._outer and any(q[2] == pk and q[3] is None for q in ok.values()):
+                        # ``conv2d(x, W) + b``: the bias goes into that call's layer
+                        used_in[self._outer[id(c)][0]] = used_in.get(self._outer[id(c)][0], 0) + 1
+            # one variable, one layer: a variable two patterns read is ONE weight in TF1 (two
+            # layers would be two) - it stays a variable
+            removable = {n for n in variables if (len(n) == 2 or isinstance(n[2], tuple))
+                         and loads.get(n, 0) and loads.get(n, 0) == used_in.get(n, 0) == 1}
+            # a table bound to a name and read ONLY by lookups of its own scope (two towers' ids):
+            # ONE Embedding layer bound to that name, applied at each lookup (TF1: one variable)
+            shared = {n for n in variables if len(n) == 2 and "#" not in n[1] and n not in self._helper_params
+                      and loads.get(n, 0) == used_in.get(n, 0) >= 2
+                      and self._shared_table(n, variables[n], [v for v in ok.values() if v[2] == n or v[3] == n])}
+            removable |= shared
+            for d, entries in dicts.items():  # a weight dict goes when every read of it is a translated entry
+                if loads.get(d, 0) and loads.get(d, 0) == sum(used_in.get(e, 0) for e in entries) \
+                        and all(used_in.get(e, 0) <= 1 for e in entries):
+                    removable.update(entries)
+            # each call's variable must go into that call's layer only: passed twice, or also read
+            # by another pattern, TF1 shares it (one variable) where layers would not
+            bad = {pk for pk in params_ok if not all(vk in removable and used_in.get(vk, 0) == 1
+                                                     for _, vk in self._helper_params[pk])}
+            removable -= {pk for pk in self._helper_params if pk not in params_ok or pk in bad}
+            blocked |= bad
+            keep = {k: v for k, v in ok.items() if v[2] in removable and (v[3] is None or v[3] in removable)}
+            if len(keep) == len(ok) and not bad:
+                break
+            ok = keep
+        self._shared = {n for n in shared if n in removable}
+        self._shared_pattern = {v[2]: v for v in ok.values() if v[2] in self._shared}
+        # ``initializer=init`` of a variable that becomes a layer: init's bindings become Keras
+        # initializers - only when every get_variable reading init goes
+        pending = self.__dict__.get("_pending_inits", {})
+        var_call = {id(v.call): k for k, v in variables.items() if getattr(v, "call", None) is not None}
+        inits: dict[int, bool] = {}
+        for cid, calls in pending.items():
+            gone = var_call.get(cid) in removable
+            for c in calls:
+                inits[id(c)] = inits.get(id(c), True) and gone
+        self._inits = {i for i, ok_ in inits.items() if ok_}
+        self._free = self._free_variables(variables, removable)
+        self._store = self._stored_patterns(variables, ok)
+        self._dead_helpers = self._unused_helpers(variables, removable)
+        # their lines go with them (no TFM100 report on a line of a function that disappears)
+        self._dead_lines = {id(n) for f in ctx.module.body if isinstance(f, cst.FunctionDef)
+                            and f.name.value in self._dead_helpers for n in _walk(f.body)
+                            if isinstance(n, cst.SimpleStatementLine)}
+        return variables, ok, removable
+
+    def _dict_parameters(self, dicts) -> dict:
+        """TensorFlow-Examples' ``conv_net(x, weights, biases)``: a weight dict passed to a module
+        function referenced once in the file (one call), bound to a parameter the
+        function never rebinds: the parameter's reads are the dict's reads (TF1: the same
+        variables), so ``weights['h1']`` inside is a translated entry. When the dict becomes
+        layers, the argument and the parameter go with it. Returns {(id(function), parameter):
+        dict key}; fills ``self._alias_args`` (id(argument Name) -> (dict key, id(function), parameter))."""
+        from ..analysis.flow import Flow
+
+        if not dicts:
+            return {}
+        ctx = self.ctx
+        flow = ctx.analysis(Flow)
+        fns = {f.name.value: f for f in ctx.module.body if isinstance(f, cst.FunctionDef) and not f.decorators}
+        fns = {n: f for n, f in fns.items() if len(flow.scopes[id(ctx.module)].by_name.get(n, ())) == 1}
+        refs: dict[str, list] = {}
+        for node in _walk(ctx.module):
+            if isinstance(node, cst.Name) and node.value in fns:
+                parent = ctx.parent(node)
+                if isinstance(parent, cst.FunctionDef) and parent.name is node:
+                    continue
+                if isinstance(parent, (cst.Attribute, cst.Arg)) and getattr(parent, "attr", None) is node \
+                        or isinstance(parent, cst.Arg) and parent.keyword is node:
+                    continue
+                refs.setdefault(node.value, []).append(node)
+        alias: dict[tuple, tuple] = {}
+        for name, nodes in refs.items():
+            c = ctx.parent(nodes[0])
+            if len(nodes) != 1 or not isinstance(c, cst.Call) or c.func is not nodes[0] \
+                    or any(a.star for a in c.args):
+                continue
+            fn = fns[name]
+            ps = fn.params
+            if ps.posonly_params or isinstance(ps.star_arg, cst.Param) or ps.star_kwarg is not None:
+                continue
+            positional = list(ps.params)
+            fscope = flow.scopes[id(fn)]
+            for i, a in enumerate(c.args):
+                if a.keyword is None:
+                    if i >= len(positional):
+                        break
+                    param = positional[i].name.value
+                else:
+                    param = a.keyword.value
+                if not isinstance(a.value, cst.Name):
+                    continue
+                key = self._key(a.value, a.value.value)
+                if key not in dicts or len(fscope.by_name.get(param, ())) != 1:
+                    continue
+                reads = [n for n in _walk(fn.body) if isinstance(n, cst.Name) and n.value == param]
+                if any(flow.scope_of(n) is not fscope for n in reads):
+                    continue  # read in a nested function or lambda: not followed
+                alias[(id(fn), param)] = key
+                self._alias_args[id(a.value)] = (key, id(fn), param)
+        return alias
+
+    def _variable_parameters(self, variables, dicts) -> dict:
+        """TensorFlow-Examples' ``conv2d(x, W, b, strides=1)`` helper called with a different
+        variable for ``W`` / ``b`` at each call (``conv2d(x, weights['wc1'], biases['bc1'])``):
+        each such parameter becomes a stand-in variable of the helper (the shape and initializer of
+        its first call's variable: the pattern inside is matched once), and {(id(helper), param):
+        [(call, variable key), ...]} is returned. When the pattern translates, the helper receives
+        the LAYER in the kernel's parameter (built at each call from that call's variables, with
+        the helper's other parameters - strides - resolved to the call's arguments or defaults)
+        and loses the bias' parameter."""
+        from ..analysis.flow import Flow
+
+        ctx = self.ctx
+        flow = ctx.analysis(Flow)
+        mod = flow.scopes[id(ctx.module)]
+        fns = {f.name.value: f for f in ctx.module.body if isinstance(f, cst.FunctionDef) and not f.decorators
+               and len(mod.by_name.get(f.name.value, ())) == 1}
+        refs: dict[str, list] = {}
+        for node in _walk(ctx.module):
+            if isinstance(node, cst.Name) and node.value in fns:
+                parent = ctx.parent(node)
+                if isinstance(parent, cst.FunctionDef) and parent.name is node:
+                    continue
+                if isinstance(parent, cst.Attribute) and parent.attr is node or \
+                        isinstance(parent, cst.Arg) and parent.keyword is node:
+                    continue
+                refs.setdefault(node.value, []).append(node)
+        out: dict[tuple, list] = {}
+        for name, nodes in refs.items():
+            fn = fns[name]
+            ps = fn.params
+            if ps.posonly_params or isinstance(ps.star_arg, cst.Param) or ps.star_kwarg is not None:
+                continue
+            calls = [ctx.parent(n) for n in nodes]
+            if not all(isinstance(c, cst.Call) and c.func is n and not any(a.star for a in c.args)
+                       for c, n in zip(calls, nodes)):
+                continue
+            positional = [p.name.value for p in ps.params]
+            fscope = flow.scopes[id(fn)]
+            for param in positional:
+                if len(fscope.by_name.get(param, ())) != 1:
+                    continue
+                found = []
+                for c in calls:
+                    a = next((a for i, a in enumerate(c.args) if (a.keyword is None and i < len(positional)
+                                                                   and positional[i] == param)
+                              or (a.keyword is not None and a.keyword.value == param)), None)
+                    vk = self._variable_ref(a.value) if a is not None else None
+                    if vk is None or vk not in variables or variables[vk].shape is None \
+                            or isinstance(variables[vk].shape, _NamedShape) \
+                            or not self._in_its_loops(c, variables[vk].statement):
+                        break
+                    found.append((c, vk))
+                else:
+                    ranks = {len(variables[vk].shape) for _, vk in found}
+                    if found and len(ranks) == 1 and not any(
+                            flow.scope_of(n) is not fscope for n in _walk(fn.body)
+                            if isinstance(n, cst.Name) and n.value == param):
+                        first = variables[found[0][1]]
+                        variables[(id(fn), param)] = _Var(param, None, first.shape, first.init)
+                        out[(id(fn), param)] = found
+        return out
+
+    def _outer_biases(self, variables) -> dict:
+        """The TF MNIST tutorial's ``conv2d(x, W_conv1) + b_conv1``: a helper whose body is
+        ``return tf.nn.conv2d(x, W, ...)`` / ``return tf.matmul(x, W)`` on its kernel parameter
+        (``_variable_parameters``), the bias added OUTSIDE the call, of shape ``[n]`` with ``n``
+        the kernel's last dimension (written alike: TF1 broadcast anything else): {id(call):
+        (the bias' key, id(the add))}. The bias goes into that call's layer when it can go."""
+        if not self._helper_params:
+            return {}
+        from ..analysis.flow import Flow
+
+        ctx = self.ctx
+        flow = ctx.analysis(Flow)
+        out = {}
+        for (fid, _param), found in self._helper_params.items():
+            fn = next((f for f in flow.functions.values() if id(f) == fid), None)
+            body = [b for b in fn.body.body if not (isinstance(b, cst.SimpleStatementLine) and len(b.body) == 1
+                                                   and isinstance(b.body[0], cst.Expr)
+                                                   and isinstance(b.body[0].value, cst.SimpleString))] \
+                if fn is not None and isinstance(fn.body, cst.IndentedBlock) else []
+            if len(body) != 1 or not isinstance(body[0], cst.SimpleStatementLine) \
+                    or not isinstance(body[0].body[0], cst.Return) or not isinstance(body[0].body[0].value, cst.Call) \
+                    or ctx.legacy_name(body[0].body[0].value) not in ("tensorflow.nn.conv2d", "tensorflow.matmul"):
+                continue
+            for c, vk in found:
+                add = ctx.parent(c)
+                if not (isinstance(add, cst.BinaryOperation) and isinstance(add.operator, cst.Add) and add.left is c
+                        and isinstance(add.right, cst.Name)):
+                    continue
+                bkey = self._key(add.right, add.right.value)
+                W, B = variables.get(vk), variables.get(bkey)
+                if W is None or B is None or not isinstance(W.shape, list) or not isinstance(B.shape, list) \
+                        or len(B.shape) != 1 or code(B.shape[0]) != code(W.shape[-1]) \
+                        or not self._in_its_loops(c, B.statement):
+                    continue
+                out[id(c)] = (bkey, id(add))
+        return out
+
+    def _variable_ref(self, node):
+        """A variable's key from ``W`` or ``weights['k']`` (None otherwise)."""
+        if isinstance(node, cst.Name):
+            return self._key(node, node.value)
+        if isinstance(node, cst.Subscript) and isinstance(node.value, cst.Name) and len(node.slice) == 1 \
+                and isinstance(node.slice[0].slice, cst.Index):
+            ks = literal(node.slice[0].slice.value, None)
+            key = self._key(node.value, node.value.value)
+            if isinstance(ks, str) and key in self._dicts:
+                return (key[0], key[1], ks)
+        return None
+
+    def _static_shape_reads(self, variables, dicts) -> dict:
+        """``W.get_shape().as_list()[i]`` / ``W.get_shape()[i]`` / ``W.shape[i]`` of a variable whose
+        shape element i is a literal (``7*7*64``): id(subscript) -> that element (written out, so
+        the read does not keep the variable). Fills ``self._shape_names`` (the Names read there)."""
+        from ..analysis.flow import load_names
+
+        self._shape_names = set()
+        out = {}
+        for node in _walk(self.ctx.module):
+            if not (isinstance(node, cst.Subscript) and len(node.slice) == 1
+                    and isinstance(node.slice[0].slice, cst.Index)):
+                continue
+            i = literal(node.slice[0].slice.value, None)
+            v = node.value
+            if isinstance(v, cst.Call) and not v.args and isinstance(v.func, cst.Attribute) \
+                    and v.func.attr.value == "as_list":
+                v = v.func.value
+            if isinstance(v, cst.Call) and not v.args and isinstance(v.func, cst.Attribute) \
+                    and v.func.attr.value == "get_shape":
+                v = v.func.value
+            elif isinstance(v, cst.Attribute) and v.attr.value == "shape" and v is node.value:
+                v = v.value
+            else:
+                continue
+            if type(i) is not int:
+                continue
+            vk = self._variable_ref(v)
+            var = variables.get(vk) if vk is not None else None
+            if var is None or var.shape is None or isinstance(var.shape, _NamedShape) \
+                    or not -len(var.shape) <= i < len(var.shape):
+                continue
+            el = var.shape[i]
+            if load_names(el) or not isinstance(literal(el, None), int) and not isinstance(
+                    el, (cst.BinaryOperation, cst.Integer)):
+                continue
+            out[id(node)] = el
+            self._shape_names.update(id(n) for n in _walk(v) if isinstance(n, cst.Name))
+        return out
+
+    def _free_variables(self, variables, removable) -> dict:
+        """Variables that are no layer's kernel or bias but read directly by tensor ops
+        (``self.alpha = tf.get_variable('alpha', [1, 64], ...)``; ``tf.multiply(d, self.alpha)``):
+        id(the get_variable / Variable call) -> (shape elements, initializer, anchor). The variable
+        becomes ``TF1Variable(shape, init)(anchor)``: a layer owning the weight, placed in the
+        graph by the other operand of its first use (bound before the variable)."""
+        from ..analysis.flow import Flow
+        from ..translate.tf1 import dtype_of
+        from ..translate.ops_calls import OPS_CALLS
+
+        ctx = self.ctx
+        flow = ctx.analysis(Flow)
+        ops = set(OPS_CALLS)
+        out = {}
+        for node in _walk(ctx.module):
+            if not (isinstance(node, cst.Assign) and len(node.targets) == 1 and isinstance(node.value, cst.Call)):
+                continue
+            q = ctx.legacy_name(node.value)
+            if q not in ("tensorflow.get_variable", "tensorflow.Variable", "tflearn.variables.variable"):
+                continue
+            # tflearn.variables.variable(name, shape, dtype, initializer) is get_variable with
+            # tflearn's initializer names (parsed by _variable): the same four first parameters
+            getvar = q != "tensorflow.Variable"
+            allowed = ("name", "shape", "initializer", "dtype") if getvar else ("initial_value", "name", "dtype")
+            if any(a.keyword is not None and a.keyword.value not in allowed for a in node.value.args) \
+                    or len(node.value.args) > (4 if getvar else 3):
+                continue
+            dt = _arg(node.value, 2 if getvar else 99, "dtype")
+            if dt is not None:
+                try:
+                    if literal(dtype_of(ctx, dt, dt), None) != "float32":
+                        continue
+                except Exception:
+                    continue
+            t = node.targets[0].target
+            cls = None
+            if isinstance(t, cst.Name):
+                key = self._key(node, t.value)
+                if key in removable or key not in variables or variables[key].call is not node.value:
+                    continue
+                v = variables[key]
+                scope = flow.scope_of(node)
+                reads = [n for n in self._scope_names(scope).get(t.value, ())
+                         if not isinstance(ctx.parent(n), cst.AssignTarget)
+                         and not (isinstance(ctx.parent(n), cst.Attribute) and ctx.parent(n).attr is n)
+                         and not (isinstance(ctx.parent(n), cst.Arg) and ctx.parent(n).keyword is n)]
+                if any(self._key(n, n.value) != key for n in reads):
+                    continue
+            elif isinstance(t, cst.Attribute) and isinstance(t.value, cst.Name) and t.value.value == "self":
+                parsed = self._variable(node.value)
+                if parsed is None:
+                    continue
+                v = _Var(f"self.{t.attr.value}", ctx.statement_of(node), *parsed, call=node.value)
+                cls = ctx.parent(node)
+                while cls is not None and not isinstance(cls, cst.ClassDef):
+                    cls = ctx.parent(cls)
+                if cls is None:
+                    continue
+                by_cls = self.__dict__.setdefault("_self_attrs", {})
+                if id(cls) not in by_cls:  # one walk per class
+                    attrs: dict[str, list] = {}
+                    for n in _walk(cls):
+                        if isinstance(n, cst.Attribute) and isinstance(n.value, cst.Name) and n.value.value == "self":
+                            attrs.setdefault(n.attr.value, []).append(n)
+                    by_cls[id(cls)] = attrs
+                reads = [n for n in by_cls[id(cls)].get(t.attr.value, ()) if n is not t]
+                if any(isinstance(ctx.parent(n), cst.AssignTarget) for n in reads):
+                    continue  # assigned again
+            else:
+                continue
+            if not reads or not all(self._op_read(n, ops) for n in reads):
+                continue
+            if not self._runs_once(node):
+                continue  # get_variable under reuse shares; a layer per call would not
+            first = min(reads, key=ctx.position)
+            if flow.scope_of(first) is not flow.scope_of(node) or ctx.position(first) < ctx.position(node):
+                continue
+            anchor = self._other_operand(first)
+            if anchor is not None and not isinstance(anchor, (cst.Name, cst.Attribute)):
+                # ``scale * tf.sqrt(...(o1 - o2)...)``: a tensor name inside the other operand
+                anchor = self._tensor_name_in(anchor, node)
+            if isinstance(anchor, cst.Name):
+                d = flow.def_of(anchor.value, node)
+                if d is None or d.value is None:
+                    continue
+            elif isinstance(anchor, cst.Attribute) and isinstance(anchor.value, cst.Name) and anchor.value.value == "self":
+                sets = [n for n in _walk(flow.scope_of(node).node) if isinstance(n, cst.AssignTarget)
+                        and isinstance(n.target, cst.Attribute) and isinstance(n.target.value, cst.Name)
+                        and n.target.value.value == "self" and n.target.attr.value == anchor.attr.value]
+                if not sets or ctx.position(sets[0]) > ctx.position(node):
+                    continue
+            else:
+                continue
+            if isinstance(v.shape, _NamedShape):
+                continue
+            out[id(node.value)] = (v.shape, v.init, anchor)
+        return out
+
+    def _runs_once(self, node) -> bool:
+        """The code creating the variable runs once: module level, a function called once in
+        the file, or ``__init__`` of a class instantiated once. (A function called several
+        times may get the SAME variable back from get_variable under reuse - TF1's sharing -
+        while a layer per call would make new weights.)"""
+        fn = self.ctx.parent(node)
+        while fn is not None and not isinstance(fn, (cst.FunctionDef, cst.Lambda)):
+            fn = self.ctx.parent(fn)
+        if fn is None:
+            return True
+        if isinstance(fn, cst.Lambda):
+            return False
+        name = fn.name.value
+        if name == "__init__":
+            cls = self.ctx.parent(self.ctx.parent(fn))
+            if not isinstance(cls, cst.ClassDef):
+                return False
+            name = cls.name.value
+        counts = self.__dict__.get("_call_counts")
+        if counts is None:
+            counts = self.__dict__["_call_counts"] = {}
+            for n in _walk(self.ctx.module):
+                if isinstance(n, cst.Call):
+                    f = n.func
+                    k = f.value if isinstance(f, cst.Name) else f.attr.value if isinstance(f, cst.Attribute) else None
+                    if k is not None:
+                        counts[k] = counts.get(k, 0) + 1
+        return counts.get(name, 0) == 1
+
+    def _op_read(self, n, ops) -> bool:
+        """``n`` is an operand of an arithmetic operator or of a TF1 tensor op TFM130 translates."""
+        parent = self.ctx.parent(n)
+        if isinstance(parent, cst.BinaryOperation):
+            return True
+        if isinstance(parent, cst.Arg) and parent.keyword is None:
+            c = self.ctx.parent(parent)
+            return isinstance(c, cst.Call) and self.ctx.legacy_name(c) in ops
+        return False
+
+    def _tensor_name_in(self, expr, var_node):
+        """A name read inside ``expr`` (not a called function, not a module root of an attribute)
+        bound, before ``var_node``, to the result of a call that is not NumPy's or a builtin's: a
+        tensor of the graph to place the variable's layer on (None when there is none)."""
+        from ..analysis.flow import Flow
+
+        flow = self.ctx.analysis(Flow)
+        for n in _walk(expr):
+            if not isinstance(n, cst.Name):
+                continue
+            parent = self.ctx.parent(n)
+            if isinstance(parent, cst.Attribute) or (isinstance(parent, cst.Call) and parent.func is n) \
+                    or (isinstance(parent, cst.Arg) and parent.keyword is n):
+                continue
+            d = flow.def_of(n.value, var_node)
+            if d is None or not isinstance(d.value, cst.Call):
+                continue
+            if any(q.startswith(("numpy", "builtins")) for q in self.ctx.qualified(d.value.func)):
+                continue  # an array or a Python value, not a tensor of the graph
+            return n
+        return None
+
+    def _other_operand(self, n):
+        parent = self.ctx.parent(n)
+        if isinstance(parent, cst.BinaryOperation):
+            return parent.right if parent.left is n else parent.left
+        c = self.ctx.parent(parent)
+        return next((a.value for a in c.args if a.keyword is None and a is not parent), None)
+    def _shared_table(self, key, var, pats) -> bool:
+        """``W = tf.get_variable(...)`` / ``tf.Variable(...)`` (a name, bound once, in the scope of
+        every lookup reading it, outside any loop of theirs) whose every reader is an embedding
+        pattern, in code not built twice into one graph."""
+        stmt = var.statement
+        small = stmt.body[0] if isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1 else None
+        if not isinstance(small, cst.Assign) or not pats:
+            return False
+        from ..analysis.flow import Flow
+
+        flow = self.ctx.analysis(Flow)
+        if key in self._attr_keys:  # ``self.W = tf.Variable(...)`` looked up in the same method
+            return self._shared_attr_table(key, stmt, pats)
+        if not isinstance(small.targets[0].target, cst.Name) or id(flow.scope_of(stmt).node) != key[0]:
+            return False
+        return all(p[0] == "embedding" and p[3] is None and id(flow.scope_of(p[4]).node) == key[0]
+                   and store_function(self.ctx, p[4]) is None and not self._loops(p[4])
+                   for p in pats) and not self._loops(stmt)
+
+    def _shared_attr_table(self, key, stmt, pats) -> bool:
+        """``self.W = tf.Variable(...)`` (bound once in the class) whose every reader is a lookup
+        in the method binding it, after it, outside loops, in a class built once per instance
+        (each instance: one variable, one Embedding), and no ``obj.W`` read outside the class
+        (a Keras layer is not the table's value)."""
+        from ..analysis.flow import Flow
+
+        flow = self.ctx.analysis(Flow)
+        method = flow.scope_of(stmt).node
+        if not isinstance(method, cst.FunctionDef) or self._loops(stmt) or not all(
+                p[0] == "embedding" and p[3] is None and flow.scope_of(p[4]).node is method
+                and store_function(self.ctx, p[4]) is None and not self._loops(p[4]) for p in pats):
+            return False
+        attr = key[1].split(".", 1)[1]
+        cls = next(n for n in _walk(self.ctx.module) if isinstance(n, cst.ClassDef) and id(n) == key[0])
+        inside = {id(n) for n in _walk(cls)}
+        return not any(isinstance(n, cst.Attribute) and n.attr.value == attr and id(n) not in inside
+                       for n in _walk(self.ctx.module))
+
+    def _store_wanted(self) -> bool:
+        """Faithful towers (TFM201 not fixing them): a kernel TF1 shares comes from a store."""
+        return not (self.ctx.rule_active("TFM201") and self.ctx.options.fix_enabled("TFM201", False))
+
+    def _stored_patterns(self, variables, ok) -> dict:
+        """Patterns whose kernel is a bare get_variable every tower of a PARTLY shared group gets
+        (TF1 shares it; the tf.Variable weights around it are per tower): id(pattern) -> (TF1
+        name, how the bias goes: None (no bias) / "with" (shared too) / "own" (per tower))."""
+        if not self._store_wanted():
+            return {}
+        from ..analysis.sharing import Sharing
+
+        sh = self.ctx.analysis(Sharing)
+        sv: dict[int, str] = {}
+        for g in sh.groups:
+            sv.update(sh.stored_variables(g))
+        if not sv:
+            return {}
+        out = {}
+        for k, p in ok.items():
+            W = variables[p[2]]
+            if p[0] == "embedding" or W.call is None or id(W.call) not in sv:
+                continue
+            B = variables[p[3]] if p[3] is not None else None
+            if B is None:
+                how = None
+            elif B.call is not None and id(B.call) in sv:
+                how = "with"
+            else:
+                how = "own"
+            out[k] = (sv[id(W.call)], how, id(W.call), id(B.call) if how == "with" else None)
+        return out
+
+    def removed_variable_names(self) -> frozenset:
+        """Names (a variable, or the dict holding it) of the variables that become part of a layer."""
+        _, _, removable = self._state()
+        return frozenset(k[1] for k in removable if isinstance(k, tuple) and len(k) >= 2)
+
+    def removed_variable_calls(self) -> frozenset:
+        """The get_variable / tf.Variable calls whose variable becomes part of a layer."""
+        variables, _, removable = self._state()
+        return frozenset(id(variables[k].call) for k in removable if variables[k].call is not None)
+
+    def tf1_weight_names(self) -> dict[int, tuple]:
+        """id(get_variable call whose variable becomes a layer's weight) -> (its TF1 name or None,
+        the Keras layer class, the weight's name): what tf.trainable_variables() listed."""
+        variables, ok, removable = self._state()
+        cls = {"dense": "Dense", "conv": "Conv2D", "conv2d": "Conv2D", "embedding": "Embedding"}
+        out = {}
+        for p in ok.values():
+            kind, _, w, b, _ = p
+            for key, role in ((w, "embeddings" if kind == "embedding" else "kernel"), (b, "bias")):
+                v = variables.get(key) if key is not None else None
+                if v is None or v.call is None or key not in removable:
+                    continue
+                if self.ctx.legacy_name(v.call.func) == "tensorflow.Variable":  # tf.Variable(init, ..., name=)
+                    name = next((a.value for a in v.call.args if a.keyword is not None and a.keyword.value == "name"),
+                                cst.SimpleString("'Variable'"))
+                else:
+                    name = _arg(v.call, 0, "name")
+                out[id(v.call)] = (literal(name, None) if name is not None else None, cls.get(kind, kind), role)
+        return out
+
+    def stored_variable_calls(self) -> frozenset:
+        """The get_variable calls whose layer this rule takes from the TF1-name store."""
+        self._state()
+        return frozenset(c for v in self._store.values() for c in v[2:] if c is not None)
+
+    def _dead_penalties(self, variables) -> dict:
+        """``self.l2_loss += tf.nn.l2_loss(W)`` (or ``reg = reg + ...``) where the accumulator is
+        read nowhere else in the file (no ``.l2_loss`` / ``reg`` load outside such updates): a
+        weight penalty computed and never used - it changes neither the model nor its loss.
+        Returns {statement: (target, [variable nodes])}."""
+        ctx = self.ctx
+        found: dict = {}
+        for node in _walk(ctx.module):
+            if not isinstance(node, cst.SimpleStatementLine) or len(node.body) != 1:
+                continue
+            small = node.body[0]
+            if isinstance(small, cst.AugAssign) and isinstance(small.operator, cst.AddAssign):
+                target, value = small.target, small.value
+            elif isinstance(small, cst.Assign) and len(small.targets) == 1 \
+                    and isinstance(small.value, cst.BinaryOperation) and isinstance(small.value.operator, cst.Add) \
+                    and _same_ref(small.value.left, small.targets[0].target):
+                target, value = small.targets[0].target, small.value.right
+            else:
+                continue
+            if not (isinstance(target, cst.Name) or (isinstance(target, cst.Attribute)
+                                                     and isinstance(target.value, cst.Name))):
+                continue
+            terms, vs = [value], []
+            while terms:
+                t = terms.pop()
+                if isinstance(t, cst.BinaryOperation) and isinstance(t.operator, cst.Add):
+                    terms += [t.left, t.right]
+                elif isinstance(t, cst.Call) and ctx.legacy_name(t) == "tensorflow.nn.l2_loss" \
+                        and len(t.args) == 1 and isinstance(t.args[0].value, (cst.Name, cst.Attribute)):
+                    vs.append(t.args[0].value)
+                else:
+                    vs = None
+                    break
+            if vs:
+                found[node] = (target, vs)
+        if not found:
+            return {}
+        own = {id(n) for st in found for n in _walk(st)}
+        wanted = {(t.value if isinstance(t, cst.Name) else t.attr.value) for t, _ in found.values()}
+        read = set()
+        for node in _walk(ctx.module):
+            if id(node) in own:
+                continue
+            if isinstance(node, cst.Name) and node.value in wanted and not isinstance(ctx.parent(node), cst.AssignTarget):
+                p = ctx.parent(node)
+                if not (isinstance(p, cst.Attribute) and p.attr is node):
+                    read.add(node.value)
+            elif isinstance(node, cst.Attribute) and node.attr.value in wanted \
+                    and not isinstance(ctx.parent(node), cst.AssignTarget):
+                read.add(node.attr.value)
+        return {st: v for st, v in found.items()
+                if (v[0].value if isinstance(v[0], cst.Name) else v[0].attr.value) not in read}
+
+    _ADD_REG_SIG = "variable, loss='L2', weight_decay=0.001, add_to_collection=None"
+
+    def _weights_regularizers(self, variables) -> dict:
+        """``tflearn.add_weights_regularizer(W, 'L2', weight_decay=wd)`` as a statement, W a
+        variable of this rule with no regularizer of its own: tflearn adds ``regularizers.L2(W, wd)``
+        = ``wd * sum(W ** 2) / 2`` ('L1': ``wd * sum(|W|)``) to REGULARIZATION_LOSSES, which a
+        TrainOp / regression adds to the loss - the Keras layer's ``kernel_regularizer`` /
+        ``bias_regularizer`` ``L2(wd / 2)`` / ``L1(wd)`` (fit adds model.losses). Records the
+        regularizer for the variable's layer; the statement goes when the variable does.
+        Returns {statement: variable key}."""
+        from ..args import BoundArgs, Unbindable
+
+        ctx = self.ctx
+        found: dict = {}
+        regs = self.__dict__.setdefault("_regularizers", {})
+        for node in _walk(ctx.module):
+            if not (isinstance(node, cst.SimpleStatementLine) and len(node.body) == 1
+                    and isinstance(node.body[0], cst.Expr) and isinstance(node.body[0].value, cst.Call)):
+                continue
+            c = node.body[0].value
+            if ctx.legacy_name(c) != "tflearn.helpers.regularizer.add_weights_regularizer":
+                continue
+            try:
+                b = BoundArgs(c, self._ADD_REG_SIG)
+            except Unbindable:
+                continue
+            v = b.node("variable")
+            if not isinstance(v, cst.Name):
+                continue
+            key = self._key(v, v.value)
+            var = variables.get(key)
+            if var is None or var.call is None or id(var.call) in regs:
+                continue
+            if b.given("add_to_collection") and literal(b.node("add_to_collection"), "?") is not None:
+                continue  # another collection: not added to the loss
+            kind = literal(b.node("loss"), None) if b.given("loss") else "L2"
+            wd = literal(b.node("weight_decay"), None) if b.given("weight_decay") else 0.001
+            if kind not in ("L2", "L1") or isinstance(wd, bool) or not isinstance(wd, (int, float)):
+                continue
+            regs[id(var.call)] = (call("keras.regularizers.L2", wd / 2) if kind == "L2"
+                                  else call("keras.regularizers.L1", wd))
+            found[node] = key
+        return found
+
+    def _attr_key(self, node):
+        """``self.W`` read or bound in a method: (id(class), "self.W"); None otherwise."""
+        if not (isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name) and node.value.value == "self"):
+            return None
+        from ..analysis.flow import Flow
+
+        fn = self.ctx.analysis(Flow).scope_of(node).node
+        body = self.ctx.parent(fn) if isinstance(fn, cst.FunctionDef) else None
+        cls = self.ctx.parent(body) if body is not None else None
+        if not isinstance(cls, cst.ClassDef):
+            return None
+        return (id(cls), f"self.{node.attr.value}")
+
+    def _list_def(self, node, at):
+        """``shape=kernel`` with ``kernel = [k, k, c_in, c_out]`` bound once before, from names
+        bound once: the list (its elements are evaluated where the layer is built)."""
+        if not isinstance(node, cst.Name):
+            return node
+        from ..analysis.flow import Flow, load_names
+
+        flow = self.ctx.analysis(Flow)
+        scope, idx = flow.index_of(at)
+        defs = scope.by_name.get(node.value, ())
+        if len(defs) != 1 or not isinstance(defs[0].value, (cst.List, cst.Tuple)) or defs[0].index >= idx:
+            return node
+        if any(len(scope.by_name.get(n, ())) > 1 for n in load_names(defs[0].value)):
+            return node
+        return defs[0].value
+
+    def _named_shape(self, node: cst.Name, at) -> bool:
+        """``shape=kernel_shape``: a parameter of the function the variable is made in, never
+        rebound, or a local bound once before it (its value is read where the layer is built)."""
+        from ..analysis.flow import Flow
+
+        scope, idx = self.ctx.analysis(Flow).index_of(at)
+        defs = scope.by_name.get(node.value, ())
+        return len(defs) == 1 and defs[0].index < idx and (defs[0].index >= 0 or defs[0].stmt is scope.node)
+
+    def _init_name(self, init: cst.Name, at):
+        """``initializer=init`` with every binding of ``init`` a TF1 initializer call (``if``
+        branches ...): the layer gets the same name; its bindings are translated (the ones that
+        translate: a binding left TF1 keeps its TODO)."""
+        from ..analysis.flow import Flow
+
+        flow = self.ctx.analysis(Flow)
+        scope = flow.scope_of(at)
+        defs = scope.by_name.get(init.value, ())
+        if len(defs) == 1 and defs[0].index == -1 and defs[0].stmt is scope.node:
+            # a parameter of the layer helper (``init_w=None``), never rebound: the layer takes
+            # it as is - None is get_variable's default, glorot_uniform for a float variable, and
+            # Keras' add_weight(initializer=None) draws glorot_uniform too (kernel AND bias)
+            return cst.Name(init.value)
+        calls = []
+        for d in defs:
+            if not isinstance(d.value, cst.Call) or not (self.ctx.legacy_name(d.value) or "").startswith("tensorflow."):
+                return None
+            if not isinstance(d.stmt, cst.SimpleStatementLine) or len(d.stmt.body) != 1:
+                return None
+            calls.append(d.value)
+        if not calls:
+            return None
+        self.__dict__.setdefault("_pending_inits", {})[id(at)] = calls
+        return cst.Name(init.value)
+
+    def _unused_helpers(self, variables, removable) -> set[str]:
+        """Helper functions (``init_weights``) every call of which was a removed variable."""
+        helper_calls = self.__dict__.get("_helper_calls", {})
+        if not helper_calls:
+            return set()
+        gone = set()
+        for n in removable:
+            st = variables[n].statement
+            if isinstance(st, cst.SimpleStatementLine) and isinstance(st.body[0], cst.Assign):
+                gone.add(id(st.body[0].value))
+        names = set(helper_calls.values())
+        for node in _walk(self.ctx.module):
+            if isinstance(node, cst.Name) and node.value in names:
+                parent = self.ctx.parent(node)
+                if isinstance(parent, cst.FunctionDef) and parent.name is node:
+                    continue
+                if not (isinstance(parent, cst.Call) and parent.func is node and id(parent) in gone):
+                    names.discard(node.value)
+        return names
+
+    def _late_biases(self, variables, patterns) -> dict[int, tuple[int, str]]:
+        """``h = tf.nn.conv2d(x, W, ...)`` then ``tf.add(h, b)`` / ``h + b`` / ``bias_add(h, b)`` in a
+        LATER statement, ``h`` read nowhere else: the bias belongs to the layer (fused into its
+        pattern). Returns id(add node) -> (id(pattern node), name of h)."""
+        from ..analysis.flow import Flow
+
+        ctx = self.ctx
+        flow = ctx.analysis(Flow)
+        late: dict[int, tuple[int, str]] = {}
+        candidates = []
+        for node in _walk(ctx.module):
+            x = b = None
+            if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add) \
+                    and isinstance(node.left, cst.Name) and isinstance(node.right, cst.Name):
+                x, b = node.left, node.right
+            elif isinstance(node, cst.Call) and ctx.legacy_name(node) in ("tensorflow.nn.bias_add", "tensorflow.add") \
+                    and _two_operands(node):
+                x, b = node.args[0].value, node.args[1].value
+            if x is None:
+                continue
+            bkey = self._key(b, b.value)
+            v = variables.get(bkey)
+            if v is None or v.shape is None or (not isinstance(v.shape, _NamedShape) and len(v.shape) != 1):
+                continue
+            candidates.append((node, x, bkey))
+        if not candidates:
+            return late
+        wanted = {x.value for _, x, _ in candidates}
+        reads: dict[tuple, int] = {}
+        for node in _walk(ctx.module):
+            if isinstance(node, cst.Name) and node.value in wanted \
+                    and not isinstance(ctx.parent(node), cst.AssignTarget):
+                k = self._key(node, node.value)
+                reads[k] = reads.get(k, 0) + 1
+        for node, x, bkey in candidates:
+            d = flow.def_of(x.value, node)
+            if d is None or d.value is None or id(d.value) not in patterns or d.scope is not flow.scope_of(node):
+                continue
+            p = patterns[id(d.value)]
+            if p[3] is not None or reads.get(self._key(x, x.value)) != 1 \
+                    or (len(d.scope.by_name.get(x.value, ())) != 1 and not self._per_binding_key(self._key(x, x.value))):
+                continue
+            cond = self._bias_block(node, d, variables[bkey])
+            if cond is False:
+                continue
+            if cond is not None:  # ``if use_bias:`` holding the bias variable and its add
+                self._cond_bias[id(d.value)] = cond
+            patterns[id(d.value)] = (p[0], p[1], p[2], bkey, p[4])
+            late[id(node)] = (id(d.value), x.value)
+            if not (isinstance(node, cst.Call) and ctx.legacy_name(node) == "tensorflow.nn.bias_add"):
+                self._broadcast_adds.add(id(p[4]))
+        return late
+
+    def _bias_block(self, add, d, B):
+        """Where the later bias add sits: None when in the layer statement's own block (always
+        runs with it); ``(test, if node)`` for ``if <name>:`` (no else) holding exactly the bias
+        variable's statement and the add, in the layer statement's block, the name a parameter or
+        bound before the layer and never again (the layer gets ``use_bias=<name>``); False
+        otherwise (the bias is conditional in a way the layer cannot say)."""
+        ctx = self.ctx
+
+        def blocks(s):  # the blocks that run whenever ``s`` runs: out through ``with`` bodies
+            out = []
+            b = ctx.parent(s)
+            while b is not None:
+                out.append(id(b))
+                owner = ctx.parent(b)
+                if not isinstance(owner, cst.With):
+                    break
+                b = ctx.parent(owner)
+            return out
+
+        stmt = ctx.statement_of(add)
+        layer_blocks = set(blocks(d.stmt))
+        if layer_blocks & set(blocks(stmt)):
+            return None  # (name_scope blocks around either) the add runs whenever the layer does
+        block = ctx.parent(stmt)
+        if_ = ctx.parent(block) if isinstance(block, cst.IndentedBlock) else None
+        if not isinstance(if_, cst.If) or if_.orelse is not None or not (layer_blocks & set(blocks(if_))) \
+                or not isinstance(if_.test, cst.Name) or list(block.body) != [B.statement, stmt]:
+            return False
+        defs = d.scope.by_name.get(if_.test.value, ())
+        if len(defs) != 1 or defs[0].index >= d.index:
+            return False
+        return (if_.test, if_)
+
+    def _helper_variable(self, value: cst.Call):
+        """``init_weights('weights', shape)`` calling a module-level function whose body is
+        ``return tf.get_variable(...)`` (or ``v = tf.get_variable(...)``; ``return v``): (the
+        get_variable call with the parameters replaced by the arguments / defaults, the original
+        get_variable call). The helper function goes when every call of it is translated."""
+        from ..analysis.flow import Flow
+
+        ctx = self.ctx
+        fn = ctx.analysis(Flow).functions.get(value.func.value)
+        if fn is None or fn.decorators or any(a.star for a in value.args):
+            return None
+        body = [b for b in fn.body.body if not (isinstance(b, cst.SimpleStatementLine) and len(b.body) == 1
+                                               and isinstance(b.body[0], cst.Expr)
+                                               and isinstance(b.body[0].value, cst.SimpleString))]
+        smalls = [b.body[0] for b in body if isinstance(b, cst.SimpleStatementLine) and len(b.body) == 1]
+        if len(smalls) != len(body) or not smalls or not isinstance(smalls[-1], cst.Return):
+            return None
+        ret = smalls[-1].value
+        if len(smalls) == 2 and isinstance(smalls[0], cst.Assign) and len(smalls[0].targets) == 1 \
+                and isinstance(smalls[0].targets[0].target, cst.Name) and isinstance(ret, cst.Name) \
+                and ret.value == smalls[0].targets[0].target.value:
+            ret = smalls[0].value
+        elif len(smalls) != 1:
+            return None
+        if not isinstance(ret, cst.Call) or ctx.legacy_name(ret) != "tensorflow.get_variable":
+            return None
+        ps = fn.params
+        if ps.star_arg is not cst.MaybeSentinel.DEFAULT and ps.star_arg is not None or ps.star_kwarg is not None \
+                or ps.posonly_params:
+            return None
+        params = [*ps.params, *ps.kwonly_params]
+        bound = _bind_args(value, list(ps.params), params)
+        if bound is None:
+            return None
+        local = {p.name.value for p in params}
+
+        class Sub(cst.CSTTransformer):
+            def leave_Attribute(self, o, u):
+                return u.with_changes(attr=o.attr)
+
+            def leave_Arg(self, o, u):
+                return u.with_changes(keyword=o.keyword)
+
+            def leave_Name(self, o, u):
+                return bound[o.value] if o.value in local else u
+
+        self.__dict__.setdefault("_helper_calls", {})[id(value)] = fn.name.value
+        return ret.visit(Sub()), ret
+
+    def _variable(self, value):
+        """``tf.get_variable(...)`` / ``tf.Variable(<init>)`` -> (shape elements, Keras initializer)."""
+        ctx = self.ctx
+        if not isinstance(value, cst.Call):
+            return None
+        site = value  # the call in the tree (a helper function's call, or get_variable itself)
+        q = ctx.legacy_name(value)
+        if q is None and isinstance(value.func, cst.Name):  # w = init_weights('w', shape): a helper function
+            helper = self._helper_variable(value)
+            if helper is None:
+                return self._helper_tf_variable(value)
+            value, orig = helper
+            q = "tensorflow.get_variable"
+        else:
+            orig = value
+        try:
+            if q == "tensorflow.get_variable":
+                shape = self._list_def(_arg(value, 1, "shape"), site)
+                init = _arg(value, 3, "initializer")
+                init_orig = _arg(orig, 3, "initializer")
+                if isinstance(init, cst.Name):
+                    k = self._init_name(init, site) if orig is value else None
+                    if k is None:
+                        return None
+                elif shape is None and isinstance(init, cst.Call) and ctx.legacy_name(init_orig) == "tensorflow.constant":
+                    shape, k = _constant(ctx, init)  # initializer=tf.constant(0.1, shape=[n]): no shape=
+                else:
+                    k = initializer_of(ctx, init, init_orig) if init is not None else to_node("glorot_uniform")
+            elif q == "tflearn.variables.variable":
+                shape, k = self._tflearn_variable(value)
+            elif q == "tensorflow.Variable":
+                iv = _arg(value, 0, "initial_value")
+                if any(a.keyword is not None and a.keyword.value not in ("initial_value", "name", "trainable")
+                       for a in value.args) or len([a for a in value.args if a.keyword is None]) > 1:
+                    return None
+                tr = _arg(value, 1, "trainable")
+                if tr is not None and literal(tr, None) is not True:
+                    return None  # a frozen weight: not a layer's trainable weight
+                if isinstance(iv, (cst.Name, cst.Attribute)) and ctx.legacy_name(iv) is None:
+                    # tf.Variable(pretrained): a value (array) of the program - its shape is known at
+                    # run time only (the Embedding reads it); Constant(value) gives the same start
+                    return None, call("keras.initializers.Constant", iv.deep_clone())
+                if not isinstance(iv, cst.Call) or ctx.legacy_name(iv) not in _VAR_INITS:
+                    return None
+                cls, sig = _VAR_INITS[ctx.legacy_name(iv)]
+                from ..args import BoundArgs
+
+                b = BoundArgs(iv, sig)
+                if cls == "Identity":  # tf.eye(rows[, cols]) in float32: Keras' Identity of that shape
+                    if b.given("batch_shape") or (b.given("dtype") and ctx.legacy_name(b.node("dtype")) != "tensorflow.float32"):
+                        return None
+                    rows = b.node("num_rows")
+                    cols = b.node("num_columns") if b.given("num_columns") else rows
+                    return [rows.deep_clone(), cols.deep_clone()], call("keras.initializers.Identity")
+                shape = self._list_def(b.node("shape"), site) if b.given("shape") or cls != "Constant" else None
+                if cls == "Constant":
+                    shape, k = _constant(ctx, iv)
+                elif cls in ("zeros", "ones"):
+                    k = to_node(cls)
+                elif cls == "RandomUniform":
+                    mx = b.node("maxval") if b.given("maxval") else to_node(1.0)
+                    k = call("keras.initializers.RandomUniform", minval=b.node("minval"), maxval=mx)
+                else:
+                    k = call(f"keras.initializers.{cls}", mean=b.node("mean"), stddev=b.node("stddev"))
+            else:
+                return None
+        except (Untranslatable, ValueError, Exception):
+            return None
+        if isinstance(shape, cst.Integer):  # tf.zeros(8): a 1-D shape given as its length
+            return [shape], k
+        if isinstance(shape, cst.Name) and self._named_shape(shape, site):
+            return _NamedShape(shape.value), k
+        if not isinstance(shape, (cst.List, cst.Tuple)):
+            return None
+        return [e.value for e in shape.elements], k
+
+    def _helper_tf_variable(self, value: cst.Call):
+        """The TF tutorials' ``weight_variable(shape)``: a module-level function whose body is
+        ``initial = tf.truncated_normal(shape, stddev=0.1)`` (or ``tf.constant(0.1, shape=shape)``,
+        ``tf.random_normal`` ...); ``return tf.Variable(initial)`` (or ``return tf.Variable(<that
+        call>)``), called with the shape: (shape elements, Keras initializer) of the call's
+        variable, the parameters replaced by the call's arguments / defaults. The helper goes
+        when every call of it is translated (``_unused_helpers``)."""
+        from ..analysis.flow import Flow
+        from ..args import BoundArgs
+
+        ctx = self.ctx
+        fn = ctx.analysis(Flow).functions.get(value.func.value)
+        if fn is None or fn.decorators or any(a.star for a in value.args) or not isinstance(fn.body, cst.IndentedBlock):
+            return None
+        body = [b for b in fn.body.body if not (isinstance(b, cst.SimpleStatementLine) and len(b.body) == 1
+                                               and isinstance(b.body[0], cst.Expr)
+                                               and isinstance(b.body[0].value, cst.SimpleString))]
+        smalls = [b.body[0] for b in body if isinstance(b, cst.SimpleStatementLine) and len(b.body) == 1]
+        if len(smalls) != len(body) or not 1 <= len(smalls) <= 2 or not isinstance(smalls[-1], cst.Return):
+            return None
+        var = smalls[-1].value
+        if not isinstance(var, cst.Call) or ctx.legacy_name(var) != "tensorflow.Variable" or not var.args \
+                or var.args[0].keyword is not None and var.args[0].keyword.value != "initial_value" \
+                or any(a.keyword is None or a.keyword.value != "name" for a in var.args[1:]):
+            return None  # (a name= is the variable's name in TF1's checkpoint only)
+        iv = var.args[0].value
+        if len(smalls) == 2:
+            first = smalls[0]
+            if not (isinstance(first, cst.Assign) and len(first.targets) == 1 and isinstance(iv, cst.Name)
+                    and isinstance(first.targets[0].target, cst.Name) and first.targets[0].target.value == iv.value):
+                return None
+            iv = first.value
+        q = ctx.legacy_name(iv) if isinstance(iv, cst.Call) else None
+        if q not in _VAR_INITS:
+            return None
+        ps = fn.params
+        if isinstance(ps.star_arg, cst.Param) or ps.star_kwarg is not None or ps.posonly_params or ps.kwonly_params:
+            return None
+        positional = list(ps.params)
+        bound = _bind_args(value, positional, positional)
+        if bound is None:
+            return None
+        local = {p.name.value for p in positional}
+        if any(n not in bound for n in local):
+            return None
+
+        class Sub(cst.CSTTransformer):
+            def leave_Attribute(self, o, u):
+                return u.with_changes(attr=o.attr)
+
+            def leave_Arg(self, o, u):
+                return u.with_changes(keyword=o.keyword)
+
+            def leave_Name(self, o, u):
+                return bound[o.value].deep_clone() if o.value in local else u
+
+        init = iv.visit(Sub())
+        cls, sig = _VAR_INITS[q]
+        try:
+            b = BoundArgs(init, sig)
+            if cls == "Constant":
+                shape, k = _constant(ctx, init)
+            else:
+                shape = self._list_def(b.node("shape"), value)
+                if cls in ("zeros", "ones"):
+                    k = to_node(cls)
+                elif cls == "RandomUniform":
+                    mx = b.node("maxval") if b.given("maxval") else to_node(1.0)
+                    k = call("keras.initializers.RandomUniform", minval=b.node("minval"), maxval=mx)
+                else:
+                    k = call(f"keras.initializers.{cls}", mean=b.node("mean"), stddev=b.node("stddev"))
+            for extra in ("dtype", "seed"):
+                if cls != "Constant" and b.given(extra) and literal(b.node(extra), "?") is not None:
+                    return None
+        except Exception:
+            return None
+        if isinstance(shape, cst.Integer):
+            shape = cst.List([cst.Element(shape)])
+        if not isinstance(shape, (cst.List, cst.Tuple)):
+            return None
+        self.__dict__.setdefault("_helper_calls", {})[id(value)] = fn.name.value
+        return [e.value for e in shape.elements], k
+
+    _TFLEARN_VAR_SIG = ("name, shape=None, dtype=None, initializer=None, regularizer=None, trainable=True, "
+                        "collections=None, caching_device=None, validate_shape=True, device=None, restore=True")
+
+    def _tflearn_variable(self, value):
+        """``tflearn.variables.variable(name, shape, initializer=, regularizer=)``: tf.get_variable
+        with tflearn's initializer names (None: get_variable's glorot_uniform) and its regularizer
+        ('L2': 0.001 * l2_loss(W) = sum(W**2) * 0.0005, 'L1': 0.001 * sum|W|) added to
+        REGULARIZATION_LOSSES (the Keras layer's kernel/bias_regularizer; a TrainOp or
+        regression adds them to the loss, Keras' fit adds model.losses)."""
+        from ..args import BoundArgs
+        from ..translate.tflearn import initializer as tflearn_initializer
+
+        b = BoundArgs(value, self._TFLEARN_VAR_SIG)
+        for k, default in (("trainable", True), ("collections", None), ("caching_device", None),
+                           ("device", None), ("restore", True), ("validate_shape", True)):
+            if b.given(k) and literal(b.node(k), "?") != default:
+                raise Untranslatable(f"tflearn variable {k}=")
+        if b.given("dtype") and self.ctx.legacy_name(b.node("dtype")) not in ("tensorflow.float32",):
+            raise Untranslatable("tflearn variable dtype")
+        shape = self._list_def(b.node("shape"), value) if b.given("shape") else None
+        k = to_node("glorot_uniform")
+        if b.given("initializer") and literal(b.node("initializer"), "?") is not None:
+            q = self.ctx.legacy_name(b.node("initializer")) or ""
+            if isinstance(literal(b.node("initializer"), None), str) or q.startswith("tflearn."):
+                k = tflearn_initializer(self.ctx, b, "initializer")  # tflearn's names
+            else:  # a TF1 initializer object (tf.constant_initializer(...)), as get_variable takes it
+                k = initializer_of(self.ctx, b.node("initializer"), b.node("initializer"))
+        if b.given("regularizer") and literal(b.node("regularizer"), "?") is not None:
+            reg = literal(b.node("regularizer"), None)
+            if reg == "L2":
+                r = call("keras.regularizers.L2", 0.0005)
+            elif reg == "L1":
+                r = call("keras.regularizers.L1", 0.001)
+            else:
+                raise Untranslatable("tflearn variable regularizer other than 'L2' / 'L1'")
+            self.__dict__.setdefault("_regularizers", {})[id(value)] = r
+        return shape, k
+
+    def _match(self, node, variables):
+        ctx = self.ctx
+        bias = None
+        core = node
+
+        def var(n, rank=None):
+            if isinstance(n, cst.Subscript) and isinstance(n.value, cst.Name) and len(n.slice) == 1 \
+                    and isinstance(n.slice[0].slice, cst.Index):
+                ks = literal(n.slice[0].slice.value, None)
+                key = self._key(n.value, n.value.value)
+                key = (key[0], key[1], ks)
+                v = variables.get(key)
+                return key if v is not None and v.shape is not None and (rank is None or (
+                    rank != "table" if isinstance(v.shape, _NamedShape) else len(v.shape) == rank)) else None
+            if isinstance(n, cst.Attribute):
+                key = self._attr_key(n)
+            elif isinstance(n, cst.Name):
+                key = self._key(n, n.value)
+            else:
+                return None
+            v = variables.get(key)
+            if v is None or (v.shape is None and rank != "table"):
+                return None
+            if isinstance(v.shape, _NamedShape):  # the rank is the use's; not an embedding table
+                return key if rank != "table" else None
+            return key if rank in (None, "table") or len(v.shape) == rank else None
+
+        q = ctx.legacy_name(node) if isinstance(node, cst.Call) else None
+        if q == "tensorflow.nn.xw_plus_b":  # matmul(x, weights) + biases
+            x, w, b = (_arg(node, 0, "x"), _arg(node, 1, "weights"), _arg(node, 2, "biases"))
+            if x is not None and var(w, 2) and var(b, 1):
+                return ("dense", x, var(w, 2), var(b, 1), node)
+            return None
+        if q in ("tensorflow.nn.embedding_lookup", "tensorflow.gather"):  # a row per id: a trainable table
+            # is an Embedding; tf.gather(W, ids) along axis 0 is what embedding_lookup computes
+            ids_kw = "ids" if q.endswith("lookup") else "indices"
+            if any(a.keyword is not None and a.keyword.value not in ("params", ids_kw, "name") for a in node.args) \
+                    or len(node.args) > 3 or any(a.star for a in node.args) \
+                    or (len(node.args) == 3 and node.args[2].keyword is None):
+                return None  # max_norm, partition_strategy / validate_indices, axis, batch_dims: not kept
+            t, ids = _arg(node, 0, "params"), _arg(node, 1, ids_kw)
+            w = var(t, "table")
+            if ids is not None and w is not None and (variables[w].shape is None or len(variables[w].shape) == 2):
+                return ("embedding", ids, w, None, node)
+            return None
+        if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add) and var(node.right) \
+                and isinstance(node.left, cst.Call):
+            bias, core = var(node.right), node.left
+            self._broadcast_adds.add(id(core))
+        elif isinstance(node, cst.Call) and ctx.legacy_name(node) in ("tensorflow.nn.bias_add", "tensorflow.add") \
+                and _two_operands(node, names=False) \
+                and var(node.args[1].value) and isinstance(node.args[0].value, cst.Call):
+            bias, core = var(node.args[1].value), node.args[0].value
+            if ctx.legacy_name(node) == "tensorflow.add":
+                self._broadcast_adds.add(id(core))
+        if not isinstance(core, cst.Call):
+            return None
+        q = ctx.legacy_name(core)
+        if q == "tensorflow.matmul" and len(core.args) == 2 and all(a.keyword is None for a in core.args):
+            w = var(core.args[1].value, 2)
+            if w is not None:
+                return ("dense", core.args[0].value, w, bias, core)
+        if q == "tensorflow.nn.conv2d":
+            w = var(_arg(core, 1, "filter") or _arg(core, 1, "filters"), 4)
+            if w is not None:
+                return ("conv", _arg(core, 0, "input"), w, bias, core)
+        return None

@@ -1,0 +1,268 @@
+"""Whether TFM140 translates a TF1 program: every sess.run of it translates (TFM142, TFM143, TFM201 ask)."""
+from __future__ import annotations
+import libcst as cst
+from ..cstcache import children
+from ..emit import code, literal
+from ..analysis.fit_loops import ProgramTodo, model_info
+from ..analysis.tf1_program import Program, Run, TF1Program
+
+
+_Todo = ProgramTodo
+
+
+def _walk(node):
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        yield n
+        stack.extend(children(n))
+
+
+class SessionProgramRuns:
+    """SessionProgram's analysis (runs_ok, translates); the rule inherits it, other rules ask ``ctx.analysis(SessionProgramRuns)``."""
+    
+    def __init__(self, ctx) -> None:
+        self.ctx = ctx
+    ID = "TFM140"
+
+    # -- state ---------------------------------------------------------------------------
+    def _tp(self) -> TF1Program:
+        return self.ctx.analysis(TF1Program)
+
+    @classmethod
+    def translates(cls, ctx, prog: Program) -> bool:
+        """Whether this rule translates ``prog`` (every sess.run of it translates)."""
+        return ctx.analysis(cls).runs_ok(prog)
+
+    def runs_ok(self, prog: Program) -> bool:
+        """Every run of the program translates (otherwise sessions must stay)."""
+        cache = self.__dict__.setdefault("_runs_ok", {})
+        if id(prog) not in cache:
+            cache[id(prog)] = not self._suppressed(prog) and all(self._run_ok(prog, r) for r in prog.runs) \
+                and self._metrics_why(prog) is None and self._decays_why(prog) is None
+        return cache[id(prog)]
+
+    # -- streaming metrics (``auc, auc_op = tf.metrics.auc(...)``, translate/tf1_metrics.py) ------
+    def _metrics_why(self, prog: Program) -> str | None:
+        """Why a streaming metric of the program is not translated (None: all are): its
+        arguments, or a read of its value / update op other than a fetch of a sess.run the
+        translation evaluates (an evaluation run; a training run's fetch would run the update
+        inside the compiled step)."""
+        from ..translate.tf1_metrics import COLLECTION_ARGS, SIGNATURES
+
+        if not prog.metrics:
+            return None
+        for m in {id(m): m for m in prog.metrics.values()}.values():
+            sig = SIGNATURES[m.kind]
+            for i, a in enumerate(m.call.args):
+                if a.star:
+                    return f"tf.metrics.{m.kind}(*args)"
+                key = a.keyword.value if a.keyword is not None else (sig[i] if i < len(sig) else None)
+                if key not in sig:
+                    return f"tf.metrics.{m.kind}: argument {key or i} not understood"
+                if key in COLLECTION_ARGS and literal(a.value, 0) is not None:
+                    return f"tf.metrics.{m.kind}({key}=...): the collection is read elsewhere"
+        fetched = {id(r.call): r for r in prog.runs}
+        stmts = {id(m.statement) for m in prog.metrics.values()}
+        for node, parent in ((n, p) for m in prog.metrics for n, p in self._reads(prog, m)):
+            if id(self.ctx.statement_of(node)) in stmts:
+                continue  # the metric's own ``value, update_op =`` targets
+            c = parent
+            while c is not None and not (isinstance(c, cst.Call) and id(c) in fetched):
+                if isinstance(c, cst.BaseStatement):
+                    c = None
+                    break
+                c = self.ctx.parent(c)
+            r = fetched.get(id(c)) if c is not None else None
+            if r is not None and r.train_op is not None and (prog.metrics[node.value].value == node.value
+                                                             or node.value not in (self._train_fetches(prog) or ())):
+                return (f"{node.value} (a TF1 streaming metric) is fetched by a training run whose step "
+                        "cannot return the values its update reads")
+            if r is not None and r.train_op is not None:
+                continue  # the step returns the update's arguments; the update runs after it
+            if r is None or r.initializer or node.value not in r.fetch_names:
+                return f"{node.value} (a TF1 streaming metric) is read other than as a fetch of an evaluation run"
+        return None
+
+    # -- a weight decay over tf.trainable_variables() filtered by name (analysis/weight_decay.py) ----
+    def _decays(self, prog: Program) -> dict:
+        """{id(statement): WeightDecay} of the program's scope."""
+        from ..analysis.weight_decay import weight_decay
+
+        cache = self.__dict__.setdefault("_decay_cache", {})
+        if id(prog) not in cache:
+            found = {}
+            for st in prog.scope.node.body.body if isinstance(prog.scope.node, cst.FunctionDef) else prog.scope.node.body:
+                for s in _walk(st) if not isinstance(st, cst.FunctionDef) else ():
+                    if isinstance(s, cst.SimpleStatementLine) and self._tp().flow.scope_of(s) is prog.scope:
+                        wd = weight_decay(self.ctx, prog, s)
+                        if wd is not None:
+                            found[id(s)] = wd
+            cache[id(prog)] = found
+        return cache[id(prog)]
+
+    def _decays_why(self, prog: Program) -> str | None:
+        """Why a weight decay the program's loss reads is not translated (None: all are): the
+        analysis' reason, or a read of it other than in a loss / metric (a function of the labels)."""
+        for wd in self._decays(prog).values():
+            if wd.why is not None:
+                return f"tf.trainable_variables() kept: {wd.why}"
+            for node, _ in self._reads(prog, wd.name):
+                if self.ctx.statement_of(node) is wd.statement:
+                    continue
+                if not self._inside_label_fn(prog, node):
+                    return f"{wd.name} (a weight decay over tf.trainable_variables()) is read outside the loss"
+        return None
+
+    def _suppressed(self, prog: Program) -> bool:
+        """A statement the translation rewrites carries ``# tflearn-migrate: ignore[TFM140]``
+        (or a bare ``ignore``): the program is translated as a whole or not at all, so it
+        stays TF1 (marked TODO) rather than half-translated."""
+        if not self.ctx.suppress:
+            return False
+        stmts = [p.statement for p in prog.placeholders.values()]
+        stmts += [s for op in prog.train_ops for s in (op.statement, *op.extra)]
+        stmts += [r.statement for r in prog.runs]
+        stmts += [d.stmt for n in prog.tensors if n not in prog.placeholders and prog.label_dependent(n)
+                  for d in prog.scope.by_name.get(n, ())]
+        return any(self.ctx.suppressed(s, self.ID) for s in stmts)
+
+    def _run_ok(self, prog: Program, r: Run) -> bool:
+        if r.initializer:
+            return True
+        if self.ctx.rule_active("TFM142") and self._tp().summary_run(r):
+            return True  # TFM142 removes it with the summaries
+        if not r.ok:
+            return False
+        try:
+            if r.train_op is not None:
+                ins, outs, loss, labels = model_info(prog)
+                if any(p not in r.feeds for p in ins + labels):
+                    return False
+                counters = self._counters()
+                others = [n for i, n in enumerate(r.fetch_names) if n != r.train_op.name and not self._summary(n)
+                          and counters.fetch(prog, r, i) is None]
+                if len(others) <= 1 and all(n == loss for n in others):
+                    return True
+                return self._train_fetches(prog) is not None and not any(
+                    counters.fetch(prog, r, i) is not None for i in range(len(r.fetch_names)))
+            orig_elems = [e.value for e in r.fetches.elements] if r.fetch_is_list else [r.fetches]
+            for n, oe in zip(r.fetch_names, orig_elems):
+                if n is None:
+                    need = self._expr_inputs(prog, oe)
+                    if any(p not in r.feeds for p in need):
+                        return False
+                    continue
+                if n not in prog.tensors or n in prog.placeholders:
+                    return False
+                if n in prog.metrics and prog.metrics[n].value == n:
+                    continue  # a streaming metric's value: its state, no feed
+                need = [p for p in prog.placeholders_of(n) if prog.placeholders[p].role != "hyper"]
+                if any(p not in r.feeds for p in need):
+                    return False
+        except _Todo:
+            return False
+        return True
+
+    def _summary(self, name: str | None) -> bool:
+        """A fetched tf.summary tensor, dropped with its add_summary by TFM142."""
+        return name is not None and name in self._tp().summary_names and self.ctx.rule_active("TFM142")
+
+    def _train_fetches(self, prog: Program) -> list[str] | None:
+        """What the training runs fetch besides the train op (summaries and step counters
+        aside) when it is more than the loss: metrics computed from the labels and the model's
+        outputs (or outputs themselves), in the same order in every training run. None when
+        the runs fetch at most the loss, or fetch something the step cannot return."""
+        cache = self.__dict__.setdefault("_fetch_plans", {})
+        if id(prog) in cache:
+            return cache[id(prog)]
+        plan = None
+        try:
+            ins, outs, loss, labels = model_info(prog)
+            counters = self._counters()
+            orders = set()
+            for r in prog.training_runs():
+                if not r.ok:
+                    raise _Todo("run not understood")
+                names = tuple(n for i, n in enumerate(r.fetch_names) if n != r.train_op.name
+                              and not self._summary(n) and counters.fetch(prog, r, i) is None)
+                orders.add(names)
+            if len(orders) == 1:
+                names = next(iter(orders))
+                if any(n != loss for n in names) and labels and len(prog.train_ops) == 1 \
+                        and prog.train_ops[0].loss_index is None \
+                        and all(n is not None and n in prog.tensors and n not in prog.placeholders
+                                and (n in outs or (prog.label_dependent(n)
+                                                   and set(prog.labels_of(n)) <= set(labels)
+                                                   and set(prog.model_reads(n)) <= set(outs)))
+                                for n in names) and len(set(names)) == len(names):
+                    plan = list(names)
+        except _Todo:
+            plan = None
+        cache[id(prog)] = plan
+        return plan
+
+    def _counters(self):
+        from ..analysis.step_counter import StepCounters
+
+        return self.ctx.analysis(StepCounters)
+
+    def _inside_label_fn(self, prog: Program, node) -> bool:
+        s = self.ctx.statement_of(node)
+        if any(m.statement is s for m in prog.metrics.values()):
+            return True  # ``auc, op = tf.metrics.auc(labels=y, ...)``: the label goes into op's function
+        if self._tuple_split(prog, s) is not None:
+            return True  # ``loss, dist = f(out, label)``: the label goes into loss' function
+        if not isinstance(s, cst.SimpleStatementLine) or len(s.body) != 1 or not isinstance(s.body[0], cst.Assign):
+            return False
+        t = s.body[0].targets[0].target
+        return isinstance(t, cst.Name) and t.value in prog.tensors and prog.label_dependent(t.value)
+
+    # -- ``loss, dist = helper(out_l, out_r, label)`` (analysis/tuple_calls.py) --------------------
+    def _tuple_split(self, prog: Program, original):
+        from ..analysis.tuple_calls import TupleCalls
+
+        if self.ctx.analysis(TF1Program).flow.scope_of(original) is not prog.scope:
+            return None
+        return self.ctx.analysis(TupleCalls).split(prog, original)
+
+    def _reads(self, prog: Program, name: str):
+        """(node, parent) of each read of ``name`` in the program's scope (not shadowed there):
+        not an assignment target, a feed-dict key, an attribute's name or a keyword's name."""
+        from ..analysis.flow import Flow
+
+        flow = self.ctx.analysis(Flow)
+        for node in _walk(prog.scope.node):
+            if not (isinstance(node, cst.Name) and node.value == name):
+                continue
+            sc = flow.scope_of(node)
+            if sc is not prog.scope and name in sc.by_name:
+                continue
+            parent = self.ctx.parent(node)
+            if isinstance(parent, cst.AssignTarget) or (isinstance(parent, cst.DictElement) and parent.key is node) \
+                    or (isinstance(parent, cst.Attribute) and parent.attr is node) \
+                    or (isinstance(parent, cst.Arg) and parent.keyword is node):
+                continue
+            yield node, parent
+
+    def _expr_tensors(self, prog: Program, orig: cst.BaseExpression) -> list[str]:
+        from ..analysis.flow import load_names
+
+        names = [n for n in load_names(orig) if n in prog.tensors]
+        if not names or any(prog.label_dependent(n) or n in prog.placeholders for n in names):
+            raise _Todo("sess.run fetches an expression that is not a function of model tensors")
+        return names
+
+    def _expr_inputs(self, prog: Program, orig) -> list[str]:
+        """The input placeholders a fetched expression is computed from. ``inst.member`` of an
+        object of a model class built from placeholders (``tower = UserModel(x, y)``,
+        ``sess.run(tower.inference, {x: v})``): those given to the constructor parameters the
+        member reads (a property read like a method called once: TF1Program.member_params)."""
+        names = self._expr_tensors(prog, orig)
+        member = self._tp().object_member_placeholders(prog, orig)
+        if self._tp().member_train_op(prog, orig):
+            raise _Todo(f"sess.run fetches {code(orig).strip()}, a train op built inside the class: not translated")
+        if member is not None:
+            return [p for p in member if prog.placeholders[p].role == "input"]
+        return [p for p in prog.placeholders if p in {q for n in names for q in prog.placeholders_of(n)}
+                and prog.placeholders[p].role == "input"]

@@ -1,0 +1,326 @@
+"""TFM205's plan for towers sharing variables (scope reuse), and the reuse parameters of tower functions (TFM131, TFM138, TFM201 ask)."""
+from __future__ import annotations
+import re
+import libcst as cst
+from ..analysis.sharing import CELLS, GET_SCOPE, Sharing, TowerGroup
+from ..emit import code
+from ..translate.encoder import encoder_name
+from ..analysis.siamese import walk
+
+
+_REUSE_PARAM = re.compile(r"reus", re.I)
+_MODE_LAYERS = ("tensorflow.layers.dropout", "tensorflow.layers.batch_normalization")
+_LAYER_ROOTS = ("tensorflow.layers.", "tensorflow.contrib.layers.", "tensorflow.contrib.slim.", "tflearn.")
+
+
+def reuse_params(fn: cst.FunctionDef) -> set[str]:
+    """Parameters of a tower builder that only say "reuse": named so (``reuse``, ``reuse_vars``),
+    or passed as a ``reuse=`` argument / tested by an ``if`` around ``reuse_variables()`` inside."""
+    names = {p.name.value for p in fn.params.params}
+    out = {n for n in names if _REUSE_PARAM.search(n)}
+    for n in walk(fn):
+        if isinstance(n, cst.Arg) and n.keyword is not None and n.keyword.value == "reuse" \
+                and isinstance(n.value, cst.Name) and n.value.value in names:
+            out.add(n.value.value)
+        if isinstance(n, cst.If) and isinstance(n.test, cst.Name) and n.test.value in names \
+                and _reuse_only(n):
+            out.add(n.test.value)
+    return out
+
+
+def _reuse_only(n: cst.If) -> bool:
+    """``if reuse: scope.reuse_variables()`` (optionally ``else: assert ...``)."""
+    body = n.body.body if isinstance(n.body, cst.IndentedBlock) else []
+    if not body or not all(_is_reuse_stmt(s) for s in body):
+        return False
+    if n.orelse is None:
+        return True
+    other = n.orelse.body.body if isinstance(n.orelse, cst.Else) and isinstance(n.orelse.body, cst.IndentedBlock) \
+        else []
+    return bool(other) and all(isinstance(s, cst.SimpleStatementLine) and all(isinstance(x, cst.Assert)
+                                                                             for x in s.body) for s in other)
+
+
+def layer_reuse_args(sharing: Sharing, fn: cst.FunctionDef) -> set[int]:
+    """ids of the ``reuse=<flag>`` arguments of the layers a tower builder calls: meaningless
+    once the builder runs once (an encoder), and what keeps the layer rules from translating."""
+    params = reuse_params(fn)
+    out: set[int] = set()
+    for n in walk(fn):
+        q = sharing.qname(n.func) if isinstance(n, cst.Call) else ""
+        if q.startswith(_LAYER_ROOTS) or q in CELLS:
+            for a in n.args:
+                if a.keyword is not None and a.keyword.value == "reuse" and (
+                        (isinstance(a.value, cst.Name) and (a.value.value in params or a.value.value in ("True", "False")))
+                        or _scope_reuse(sharing, a.value)):
+                    out.add(id(a))
+    return out
+
+
+def _scope_reuse(sharing: Sharing, node: cst.BaseExpression) -> bool:
+    """``tf.get_variable_scope().reuse`` (a cell made with the reuse of the scope around it)."""
+    return (isinstance(node, cst.Attribute) and node.attr.value == "reuse" and isinstance(node.value, cst.Call)
+            and not node.value.args and sharing.qname(node.value.func) in GET_SCOPE)
+
+
+def _input_first(fn: cst.FunctionDef, call: cst.Call, method: bool) -> bool:
+    """The call passes the tower's input first: positionally, or by the name of the builder's first
+    parameter (``self.LSTM(sequence=x, reuse=True)``)."""
+    if not call.args or call.args[0].star:
+        return False
+    a = call.args[0]
+    if a.keyword is None:
+        return True
+    params = [p.name.value for p in fn.params.params][1 if method else 0:]
+    return bool(params) and a.keyword.value == params[0]
+
+
+def _bound_params(fn: cst.FunctionDef, call: cst.Call, method: bool) -> list[tuple[str | None, cst.Arg]]:
+    params = [p.name.value for p in fn.params.params][1 if method else 0:]
+    out = []
+    i = 0
+    for a in call.args:
+        if a.keyword is not None:
+            out.append((a.keyword.value, a))
+        elif not a.star:
+            out.append((params[i] if i < len(params) else None, a))
+            i += 1
+    return out
+
+
+class SharedPlan:
+    """``ctx.analysis(SharedPlan)``: what TFM205 does with each shared group."""
+
+    def __init__(self, ctx) -> None:
+        self.ctx = ctx
+        sharing: Sharing = ctx.analysis(Sharing)
+        taken = {n.value for n in walk(ctx.module) if isinstance(n, cst.Name)}
+        # id(statement) -> its tower calls: (group, index of the call in the group, the call);
+        # ``a, b = tower(x1), tower(x2)`` holds two
+        self.by_stmt: dict[int, list[tuple[TowerGroup, int, cst.Call]]] = {}
+        self.encoder: dict[int, str] = {}
+        self.problem: dict[int, str] = {}
+        self.extra: dict[int, list[cst.Arg]] = {}
+        self.modes: dict[int, list[bool]] = {}   # group -> each tower's constant dropout mode
+        # towers built as written (their calls differ besides the input): group -> id(layer call)
+        # -> its TF1 variable-scope name; the layers come from a store keyed by it (tf1_layer)
+        self.stored: dict[int, dict[int, str]] = {}
+        self.stored_calls: dict[int, str] = {}
+        self.mode_params: dict[int, set[str]] = {}   # id(builder) -> its constant-mode parameters
+        self.strip_args: set[int] = set()
+        self.remove: set[int] = set()
+        self.groups: list[TowerGroup] = []
+        handled_fns: dict[int, list[TowerGroup]] = {}
+        from ..analysis.reuse_towers import ReuseTowers
+
+        tflearn_towers = ctx.analysis(ReuseTowers).by_call   # TFM206 builds those encoders
+        from ..translate.tf1_store import store_function
+
+        for g in sharing.groups:
+            if g.verdict != "shared" or any(id(c) in tflearn_towers for c in g.calls):
+                continue
+            if g.function is not None and store_function(ctx, g.function.body) is not None:
+                continue  # a model class built twice: its layers come from TF1's store (translate/tf1_store.py)
+            self.groups.append(g)
+            k = id(g)
+            why = self._why_not(g)
+            if why:
+                self.stored.pop(k, None)
+                self.mode_params.pop(id(g.function), None)
+                if not g.from_earlier_run:  # (that run's TODO already says so)
+                    self.problem[k] = why
+                continue
+            if k in self.stored:
+                self.stored_calls.update(self.stored[k])
+            else:
+                self.encoder[k] = encoder_name(ctx, taken)
+                taken.add(self.encoder[k])
+                for i, c in enumerate(g.calls):
+                    self.by_stmt.setdefault(id(ctx.statement_of(c)), []).append((g, i, c))
+            handled_fns.setdefault(id(g.function), []).append(g)
+            # reuse_variables() between the calls, in the scope that makes them
+            first, last = ctx.position(g.calls[0]), ctx.position(g.calls[-1])
+            for n in walk(g.entry):
+                if _is_reuse_stmt(n) and first < ctx.position(n) < last:
+                    self.remove.add(id(n))
+        # inside builders whose every call is a handled tower: reuse= of layers, reuse_variables()
+        all_calls = {id(c) for gs in handled_fns.values() for g in gs for c in g.calls}
+        for gs in handled_fns.values():
+            fn = gs[0].function
+            name = fn.name.value
+            others = [n for n in walk(ctx.module) if isinstance(n, cst.Call) and id(n) not in all_calls
+                      and ((isinstance(n.func, cst.Name) and n.func.value == name)
+                           or (isinstance(n.func, cst.Attribute) and n.func.attr.value == name))]
+            if others:
+                continue
+            self.strip_args.update(layer_reuse_args(sharing, fn))
+            for n in walk(fn):
+                if _is_reuse_stmt(n):
+                    self.remove.add(id(n))
+                if isinstance(n, cst.If) and _reuse_only(n):
+                    self.remove.add(id(n))
+                    if isinstance(n.orelse, cst.Else):  # its ``assert ...reuse is False`` lines go with it
+                        self.remove.update(id(st) for st in n.orelse.body.body)
+
+    def _why_not(self, g: TowerGroup) -> str | None:
+        ctx = self.ctx
+        if g.in_loop:
+            return "the towers are one call executed by a loop"
+        method = is_method(ctx, g.function)
+        extras = []
+        for c in g.calls:
+            if _call_target(ctx, c) is None:
+                return "a tower call is not a plain assignment `out = tower(x, ...)`"
+            if not _input_first(g.function, c, method):
+                return "a tower call does not pass its input first"
+            bound = _bound_params(g.function, c, method)
+            params = reuse_params(g.function)
+            extras.append([f"{p}={code(a.value).strip()}" for p, a in bound[1:] if not (p in params or p == "reuse")])
+        if any(e != extras[0] for e in extras):
+            modes = self._fixed_modes(g, method)
+            if modes is not None:
+                self.modes[id(g)] = modes
+            else:
+                stored = self._stored_towers(g, method)
+                if stored is None:
+                    return "the tower calls pass different arguments besides the input and reuse"
+                self.stored[id(g)] = stored
+        if len({code(c.func).strip() for c in g.calls}) != 1:
+            return "the towers are called through different names"
+        # a TF1 program that stays TF1 as a whole (TFM140 cannot translate one of its runs) keeps
+        # its towers too: a Keras encoder inside a kept Session program is half a translation
+        from ..analysis.tower_programs import _program_stays_tf1
+
+        if _program_stays_tf1(ctx, g.calls[0]):
+            return "the TF1 program around them stays TF1 (TFM140: one of its sess.run calls is not translated)"
+        return None
+
+    def _stored_towers(self, g: TowerGroup, method: bool) -> dict[int, str] | None:
+        """Towers whose calls differ in more than a dropout mode (TensorFlow-Examples' ``conv_net(x,
+        ..., reuse=False, is_training=True)`` / ``(..., reuse=True, is_training=False)``, the mode
+        also choosing ``tf.nn.softmax(out) if not is_training else out``): TF1 builds each tower
+        as written, with the same variables. Kept as written, each weighted layer taken from a
+        store keyed by its TF1 name (``tf1_layer('ConvNet/conv2d', lambda: ...)``) when every one
+        gets one name at every execution (analysis/sharing.py ``stored_layers``). A parameter read
+        as ``training=`` of a tf.layers dropout / batch normalization must be a constant at every
+        call: TF1 fixed that tower's mode (TFM131 pins it, ``TF1ModeDropout``). None otherwise."""
+        fn = g.function
+        stored = self.ctx.analysis(Sharing).stored_layers(g, shared_ok=True)
+        if not stored:
+            return None
+        params = [p for p in fn.params.params][1 if method else 0:]
+        names = {p.name.value for p in params}
+        sharing: Sharing = self.ctx.analysis(Sharing)
+        modes: set[str] = set()
+        for n in walk(fn.body):
+            if isinstance(n, (cst.FunctionDef, cst.Lambda, cst.ClassDef)):
+                return None  # a nested scope could rebind or capture a parameter
+            if isinstance(n, cst.Call) and sharing.qname(n.func) in _MODE_LAYERS:
+                for a in n.args:
+                    if a.keyword is not None and a.keyword.value == "training" \
+                            and isinstance(a.value, cst.Name) and a.value.value in names:
+                        modes.add(a.value.value)
+                if len([a for a in n.args if a.keyword is None]) > 4:
+                    return None  # training= passed positionally
+        rebound = {t.value for n in walk(fn.body) if isinstance(n, cst.Assign)
+                   for t in (x.target for x in n.targets) if isinstance(t, cst.Name)}
+        if modes & rebound:
+            return None
+        defaults = {p.name.value: p.default for p in params}
+        for c in g.calls:
+            bound = {p: a.value for p, a in _bound_params(fn, c, method)}
+            for p in modes:
+                v = bound.get(p, defaults.get(p))
+                if not (isinstance(v, cst.Name) and v.value in ("True", "False")):
+                    return None
+        self.mode_params[id(fn)] = modes
+        return stored
+
+    def mode_param(self, node: cst.CSTNode, name: str) -> bool:
+        """Is ``name`` read at ``node`` a constant-mode parameter of a builder whose towers are
+        kept as written (:meth:`_stored_towers`)?"""
+        if not self.mode_params:
+            return False
+        fn = self.ctx.parent(node)
+        while fn is not None and not isinstance(fn, cst.FunctionDef):
+            fn = self.ctx.parent(fn)
+        return fn is not None and name in self.mode_params.get(id(fn), ())
+
+    def _fixed_modes(self, g: TowerGroup, method: bool) -> list[bool] | None:
+        """Towers that differ only in a mode parameter: each call passes ``True`` / ``False`` for
+        one parameter the builder reads only as ``tf.layers.dropout(..., training=<it>)`` (TensorFlow-
+        Examples' ``conv_net(x, ..., reuse=False, is_training=True)`` / ``(..., reuse=True,
+        is_training=False)``). The shared encoder is then applied in each call's constant mode
+        (``TF1FixedMode``); the layers no longer read the parameter (TFM131 leaves the mode to
+        Keras). None when anything else differs."""
+        fn = g.function
+        params = reuse_params(fn)
+        bound = [{p: a for p, a in _bound_params(fn, c, method)[1:] if not (p in params or p == "reuse")}
+                 for c in g.calls]
+        if any(None in b or set(b) != set(bound[0]) for b in bound):
+            return None
+        differ = {p for p in bound[0] if len({code(b[p].value).strip() for b in bound}) > 1}
+        if len(differ) != 1:
+            return None
+        (p,) = differ
+        modes = []
+        for b in bound:
+            v = b[p].value
+            if not (isinstance(v, cst.Name) and v.value in ("True", "False")):
+                return None
+            modes.append(v.value == "True")
+        allowed: set[int] = set()
+        sharing: Sharing = self.ctx.analysis(Sharing)
+        for n in walk(fn.body):
+            if isinstance(n, cst.Call) and sharing.qname(n.func) == "tensorflow.layers.dropout":
+                for a in n.args:
+                    if a.keyword is not None and a.keyword.value == "training" \
+                            and isinstance(a.value, cst.Name) and a.value.value == p:
+                        allowed.add(id(a.value))
+            if isinstance(n, (cst.FunctionDef, cst.Lambda, cst.ClassDef)):
+                return None  # a nested scope could rebind or capture it
+        reads = [n for n in walk(fn.body) if isinstance(n, cst.Name) and n.value == p]
+        if not allowed or any(id(n) not in allowed for n in reads):
+            return None
+        return modes
+
+
+def _call_target(ctx, c: cst.Call) -> cst.BaseExpression | None:
+    """What the tower call ``c`` is assigned to: ``out = tower(x)`` (``out`` may be a tuple, see
+    :func:`_plain_target`), or one element of ``a, b = tower(x1), tower(x2)`` (a name or an
+    attribute). None for any other statement."""
+    stmt = ctx.statement_of(c)
+    if not (isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1
+            and isinstance(stmt.body[0], cst.Assign) and len(stmt.body[0].targets) == 1):
+        return None
+    target, value = stmt.body[0].targets[0].target, stmt.body[0].value
+    if value is c:
+        return target if _plain_target(target) else None
+    if isinstance(value, cst.Tuple) and isinstance(target, (cst.Tuple, cst.List)) \
+            and len(value.elements) == len(target.elements) \
+            and all(isinstance(e, cst.Element) for e in (*value.elements, *target.elements)):
+        for v, t in zip(value.elements, target.elements):
+            if v.value is c:
+                return t.value if isinstance(t.value, (cst.Name, cst.Attribute)) else None
+    return None
+
+
+def _plain_target(t: cst.BaseExpression) -> bool:
+    """``out`` / ``self.out``, or a tuple of them for a tower returning several tensors
+    (``self.emb, self.logits = self.tower(x)``: the encoder has as many outputs)."""
+    if isinstance(t, (cst.Tuple, cst.List)):
+        return bool(t.elements) and all(isinstance(e, cst.Element) and isinstance(e.value, (cst.Name, cst.Attribute))
+                                        for e in t.elements)
+    return isinstance(t, (cst.Name, cst.Attribute))
+
+
+def is_method(ctx, fn: cst.FunctionDef) -> bool:
+    """Is ``fn`` defined in a class (its first parameter is bound by the call)?"""
+    return isinstance(ctx.parent(ctx.parent(fn)), cst.ClassDef)
+
+
+def _is_reuse_stmt(n: cst.CSTNode) -> bool:
+    """``scope.reuse_variables()`` / ``tf.get_variable_scope().reuse_variables()`` as a statement."""
+    return (isinstance(n, cst.SimpleStatementLine) and len(n.body) == 1 and isinstance(n.body[0], cst.Expr)
+            and isinstance(n.body[0].value, cst.Call) and isinstance(n.body[0].value.func, cst.Attribute)
+            and n.body[0].value.func.attr.value == "reuse_variables" and not n.body[0].value.args)

@@ -1,0 +1,104 @@
+"""tf.contrib regularizer objects -> Keras regularizers (TFM151, TFM131, TFM132)."""
+from __future__ import annotations
+import libcst as cst
+from ..analysis.regularization import RegularizationReads
+
+
+_REGULARIZERS = tuple(f"tensorflow.contrib.{m}.{k}_regularizer" for m in ("layers", "slim") for k in ("l1", "l2"))
+
+
+def held_regularizer(ctx, orig: cst.BaseExpression) -> cst.Call:
+    """A regularizer held in a name (``reg = layers.l2_regularizer(0.1)``) or an attribute of the
+    class (``self.reg = ...``, set in any method): its one definition (several allowed when they
+    are the same text - a tower method setting it at every call), an l1/l2 regularizer call."""
+    from ..analysis.flow import Flow
+    from ..cstcache import walk
+    from ..emit import code
+    from ..translate.tflearn import Untranslatable
+
+    values: list = []
+    if type(orig) is cst.Name:
+        d = ctx.analysis(Flow).def_of(orig.value, orig)
+        scope = ctx.analysis(Flow).scope_of(orig)
+        if d is None or len(scope.by_name.get(orig.value, ())) != 1:
+            raise Untranslatable(f"regularizer {orig.value} is not bound once in its scope")
+        values = [d.value]
+    elif type(orig) is cst.Attribute and type(orig.value) is cst.Name and orig.value.value == "self":
+        cls = ctx.parent(orig)
+        while cls is not None and type(cls) is not cst.ClassDef:
+            cls = ctx.parent(cls)
+        if cls is None:
+            raise Untranslatable("a regularizer held in an attribute outside a class")
+        for n in walk(cls):
+            if type(n) is cst.Assign and any(type(t.target) is cst.Attribute and type(t.target.value) is cst.Name
+                                             and t.target.value.value == "self" and t.target.attr.value == orig.attr.value
+                                             for t in n.targets):
+                values.append(n.value if len(n.targets) == 1 else None)
+            elif type(n) is cst.AugAssign and type(n.target) is cst.Attribute and n.target.attr.value == orig.attr.value:
+                values.append(None)
+    else:
+        raise Untranslatable("a regularizer held in an expression")
+    if not values or any(type(v) is not cst.Call for v in values) or len({code(v) for v in values}) != 1:
+        raise Untranslatable("a regularizer held in a name bound to something else than one l1/l2_regularizer(...)")
+    if (ctx.legacy_name(values[0].func) or "") not in _REGULARIZERS:
+        raise Untranslatable("a regularizer held in a name bound to something else than one l1/l2_regularizer(...)")
+    return values[0]
+
+
+def keras_regularizer(ctx, node: cst.Call, orig: cst.Call | None = None):
+    """``l2_regularizer(scale)`` / ``l1_regularizer(scale)`` (contrib / slim, ``node`` the call)
+    -> the Keras regularizer computing the same penalty."""
+    from ..translate.tflearn import Untranslatable
+    from ..emit import call, expr, literal, to_node
+
+    q = ctx.legacy_name((orig if orig is not None else node).func) or ""
+    args = [a for a in node.args if a.keyword is None or a.keyword.value == "scale"]
+    if not args or any(a.keyword is not None and a.keyword.value not in ("scale", "scope") for a in node.args) \
+            or len([a for a in node.args if a.keyword is None]) > 1:
+        raise Untranslatable("regularizer without a scale (or with a scope)")
+    scale = args[0].value
+    v = literal(scale, None)
+    if isinstance(v, (int, float)) and not isinstance(v, bool) and v <= 0:
+        raise Untranslatable("regularizer scale 0 (TF1: no penalty at all)")
+    if q.endswith("l1_regularizer"):
+        return call("keras.regularizers.L1", scale)
+    half = to_node(v / 2.0) if isinstance(v, (int, float)) and not isinstance(v, bool) else expr("{s} / 2", s=scale)
+    # TF1's l2_regularizer(s) is s * tf.nn.l2_loss(w) = s * sum(w ** 2) / 2; Keras' L2(l) is l * sum(w ** 2)
+    return call("keras.regularizers.L2", half)
+
+
+def regularizer_of(ctx, node: cst.BaseExpression | None, orig: cst.BaseExpression | None):
+    """A contrib/slim ``weights_regularizer`` -> (Keras regularizer or None, note). TF1 puts the
+    penalty in ``REGULARIZATION_LOSSES``; it only trains when the program adds that collection to
+    its loss. Keras always adds a layer's regularization losses to the training loss, so the
+    regularizer is written only when the file reads the collection (TFM151 turns the read into
+    nothing), and dropped otherwise (TF1 computed it and never used it)."""
+    from ..translate.tflearn import Untranslatable
+    from ..emit import call, expr, literal, to_node
+
+    if node is None or literal(node, 0) is None:
+        return None, None
+    held = None
+    if not isinstance(orig, cst.Call):
+        held = held_regularizer(ctx, orig)  # the name holds the Keras regularizer (translated where it is bound)
+        orig = held
+    q = ctx.legacy_name(orig.func) or ""
+    short = q.rsplit(".", 1)[-1]
+    if short not in ("l2_regularizer", "l1_regularizer") or not q.startswith(
+            ("tensorflow.contrib.layers.", "tensorflow.contrib.slim.", "tensorflow.keras.regularizers.")):
+        raise Untranslatable(f"regularizer {q or 'of unknown kind'}")
+    if not ctx.analysis(RegularizationReads).any:
+        return None, "dropped: nothing in this file adds tf.GraphKeys.REGULARIZATION_LOSSES to a loss, so TF1 never trained with it"
+    if held is not None:
+        keras_regularizer(ctx, held)  # raises where the binding stays TF1
+        return node, None
+    args = [a for a in node.args if a.keyword is None or a.keyword.value == "scale"] if isinstance(node, cst.Call) else []
+    if not args:
+        raise Untranslatable("regularizer without a scale")
+    scale = args[0].value
+    if short == "l1_regularizer":
+        return call("keras.regularizers.L1", scale), None
+    v = literal(scale, None)
+    half = to_node(v / 2.0) if isinstance(v, (int, float)) and not isinstance(v, bool) else expr("{s} / 2", s=scale)
+    # TF1's l2_regularizer(s) is s * tf.nn.l2_loss(w) = s * sum(w ** 2) / 2; Keras' L2(l) is l * sum(w ** 2)
+    return call("keras.regularizers.L2", half), None
