@@ -201,7 +201,7 @@ class Eager:
                 continue
             if attr == "implicit_gradients" and self._grad_binding(c):
                 continue
-            if attr == "Iterator" and self.ctx.rule_active("TFM164"):
+            if attr == "Iterator" and self.ctx.switches.eager_datasets:
                 from ..analysis.eager_datasets import EagerDatasets
 
                 if self.ctx.analysis(EagerDatasets).iterator_ok(c):

@@ -264,7 +264,7 @@ class FitLoops:
                 kinds.append("train_op")
             elif n == loss:
                 kinds.append("loss")
-            elif n is not None and n in self.tp.summary_names and self.ctx.rule_active("TFM142"):
+            elif n is not None and n in self.tp.summary_names and self.ctx.switches.summaries_removed:
                 kinds.append("summary")
             else:
                 raise _NotPlain(f"the training run fetches {n or 'an expression'}")
@@ -344,7 +344,7 @@ class FitLoops:
         return None
 
     def _summary_write(self, sm) -> bool:
-        if not self.ctx.rule_active("TFM142") or not isinstance(sm, cst.Expr) or not isinstance(sm.value, cst.Call):
+        if not self.ctx.switches.summaries_removed or not isinstance(sm, cst.Expr) or not isinstance(sm.value, cst.Call):
             return False
         f = sm.value.func
         return (isinstance(f, cst.Attribute) and isinstance(f.value, cst.Name)

@@ -766,7 +766,7 @@ class HandmadeLayersAnalysis:
 
     def _store_wanted(self) -> bool:
         """Faithful towers (TFM201 not fixing them): a kernel TF1 shares comes from a store."""
-        return not (self.ctx.rule_active("TFM201") and self.ctx.options.fix_enabled("TFM201", False))
+        return not self.ctx.switches.towers_unshared
 
     def _stored_patterns(self, variables, ok) -> dict:
         """Patterns whose kernel is a bare get_variable every tower of a PARTLY shared group gets

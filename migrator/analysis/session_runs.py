@@ -130,7 +130,7 @@ class SessionProgramRuns:
     def _run_ok(self, prog: Program, r: Run) -> bool:
         if r.initializer:
             return True
-        if self.ctx.rule_active("TFM142") and self._tp().summary_run(r):
+        if self.ctx.switches.summaries_removed and self._tp().summary_run(r):
             return True  # TFM142 removes it with the summaries
         if not r.ok:
             return False
@@ -166,7 +166,7 @@ class SessionProgramRuns:
 
     def _summary(self, name: str | None) -> bool:
         """A fetched tf.summary tensor, dropped with its add_summary by TFM142."""
-        return name is not None and name in self._tp().summary_names and self.ctx.rule_active("TFM142")
+        return name is not None and name in self._tp().summary_names and self.ctx.switches.summaries_removed
 
     def _train_fetches(self, prog: Program) -> list[str] | None:
         """What the training runs fetch besides the train op (summaries and step counters

@@ -251,7 +251,7 @@ class TF1Classes:
         from .modules import imported_modules
 
         self._remote_ctors: dict[tuple, ClassProgram] = {}  # ("mod", local, Class) | ("name", local)
-        facts = getattr(self.ctx.options, "classes", ())
+        facts = self.ctx.switches.class_facts
         if not facts:
             return
         mods, names = imported_modules(self.ctx.module)
@@ -1228,7 +1228,7 @@ class TF1Classes:
     def _in_writer(self, node) -> bool:
         """``node`` is inside the arguments of a ``tf.summary.FileWriter`` bound to a name (TFM142
         removes it with its uses)."""
-        if not self.ctx.rule_active("TFM142"):
+        if not self.ctx.switches.summaries_removed:
             return False
         n = self.ctx.parent(node)
         while n is not None and not isinstance(n, cst.BaseStatement):
@@ -1475,8 +1475,7 @@ class TF1Classes:
             elif not cp.instances:
                 # instantiated by other files of the run: translated when they all are
                 # (analysis/modules.py: the facts every side decides from)
-                exported = self.ctx.options.classes_of(self.ctx.path).get(cp.name) \
-                    if getattr(self.ctx.options, "classes", ()) else None
+                exported = self.ctx.switches.exported_classes.get(cp.name)
                 if exported is not None and cp.placeholders and \
                         tuple(cp.placeholders) == tuple(a for a, _ in exported.placeholders):
                     cp.exported = exported
@@ -1486,8 +1485,8 @@ class TF1Classes:
                     cp.why = cp.why or "the class is never instantiated in this file"
             elif len(cp.train_ops) != 1:
                 cp.why = cp.why or ("several train ops" if cp.train_ops else "no train op minimizes its loss")
-            if cp.instances and cp.remote is None and getattr(self.ctx.options, "classes", ()):
-                exported = self.ctx.options.classes_of(self.ctx.path).get(cp.name)
+            if cp.instances and cp.remote is None and self.ctx.switches.class_facts:
+                exported = self.ctx.switches.exported_classes.get(cp.name)
                 if exported is not None and exported.why:  # other modules use it too (analysis/modules.py)
                     cp.why = (f"used by {', '.join(exported.users)}, not translated: {exported.why}"
                               + (f" (and here: {cp.why})" if cp.why else ""))

@@ -349,7 +349,7 @@ def _arg(call: cst.Call, pos: int, kw: str) -> cst.BaseExpression | None:
 def _feed_renames(ctx, feed: cst.Dict) -> dict[str, str]:
     """Fed key -> placeholder, where TFM202's fix rewires a feed_dict (fed placeholders the loss
     never sees -> the unfed ones it needs); empty unless that fix applies to ``feed``."""
-    if not ctx.options.fixes or not ctx.rule_active("TFM202"):
+    if not ctx.switches.feeds_rewired:
         return {}
     from ..analysis.unconnected_feeds import Feeds
 

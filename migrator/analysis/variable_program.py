@@ -217,7 +217,7 @@ class VariableProgram:
                 if q in ("tensorflow.nn.embedding_lookup", "tensorflow.nn.nce_loss"):
                     from ..translate.sampled_losses import refusal
 
-                    why = refusal(q.rsplit(".", 1)[1], n) if ctx.rule_active("TFM161") else "TFM161 is off"
+                    why = refusal(q.rsplit(".", 1)[1], n) if ctx.switches.sampled_losses else "TFM161 is off"
                     if why:
                         raise _Decline(f"{q}: {why}")
         # each name of the program is bound once in the module
@@ -268,7 +268,7 @@ class VariableProgram:
                 self.run_maps[id(c)] = maps[id(top)] if top is not None else dict(self.cur)
                 self._run(c)
                 checked.update(id(x) for x in cstcache.walk(c))
-        if ctx.rule_active("TFM135"):
+        if ctx.switches.handmade_layers:
             from ..analysis.handmade_layers import HandmadeLayersAnalysis
 
             hl = ctx.analysis(HandmadeLayersAnalysis)

@@ -19,6 +19,7 @@ from ..options import Options
 from ..rules.base import Rule
 from .import_passes import CodemodContext, add_needed_import
 from .legacy_refs import COMPOUND, STATEMENT_TYPES, LegacyBindings
+from .switches import Switches
 from .suppression import UNTRANSLATED_ID, is_suppressed, suppression_lines
 from .todo import Mark, kept_before
 
@@ -226,6 +227,15 @@ class FileContext:
 
     def rule_active(self, rule_id: str) -> bool:
         return rule_id in self.enabled_ids
+
+    @property
+    def switches(self) -> Switches:
+        """The flags analyses read instead of the options (engine/switches.py); recomputed when
+        the enabled rules change."""
+        got = self.__dict__.get("_switches")
+        if got is None or got[0] is not self.enabled_ids:
+            got = self.__dict__["_switches"] = (self.enabled_ids, Switches.of(self))
+        return got[1]
 
     def keep_protected(self, original: cst.CSTNode, updated: cst.CSTNode, result: Any) -> Any:
         """A statement whose bound names the output still reads (found by the invariant
