@@ -22,7 +22,7 @@ def _hits(folder: str, pattern: re.Pattern) -> list[str]:
 
 
 def test_no_rule_imports_another_rule():
-    assert _hits("rules", _RULE_IMPORT) == []  # a side-effect import (``from . import tfmNNN  # noqa``) too
+    assert _hits("rules", _RULE_IMPORT) == []  # side-effect imports (from . import tfmNNN) count too
 
 
 def test_analysis_and_translate_import_no_rule():
