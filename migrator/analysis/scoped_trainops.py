@@ -170,7 +170,7 @@ class ScopedTrainOps:
 
 def scoped_trainops(ctx) -> ScopedTrainOps | None:
     """The plan when TFM127 is on and the file has one; None otherwise."""
-    if not ctx.rule_active("TFM127"):
+    if not ctx.switches.scoped_trainops:
         return None
     plan = ctx.analysis(ScopedTrainOps)
     return plan if plan.planned else None

@@ -25,6 +25,8 @@ class Switches:
     sampled_losses: bool = False
     # TFM135 on: hand-made layers take variables out of a tf.Variable program
     handmade_layers: bool = False
+    # TFM127 on: tflearn programs with scope-selected train ops (GANs) get the trainer plan
+    scoped_trainops: bool = False
     # facts of the run's other files (Options.classes): model classes they define / instantiate
     class_facts: tuple = ()
     # the classes this file defines that other files of the run instantiate (Options.classes_of)
@@ -41,6 +43,7 @@ class Switches:
             eager_datasets=on("TFM164"),
             sampled_losses=on("TFM161"),
             handmade_layers=on("TFM135"),
+            scoped_trainops=on("TFM127"),
             class_facts=tuple(facts),
             exported_classes=dict(options.classes_of(ctx.path)) if facts else {},
         )
