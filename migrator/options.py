@@ -18,6 +18,9 @@ class Options:
     # helpers (helpers.py) imported from this module next to the file instead of written into
     # it (directory runs: one helpers module per output directory; runner.py writes it)
     helpers_module: str | None = None
+    # the layout pass (engine/layout.py): generated statements wrapped at 100 columns. Rule
+    # examples show a rule's translation without it (their cases stay one statement per line)
+    wrap_lines: bool = True
 
     def exports_of(self, path: str) -> frozenset[str]:
         import os

@@ -21,7 +21,7 @@ YOON28 = ROOT / "tests" / "fixtures" / "realworld" / "yoon28_siamnet.py"
 
 @pytest.mark.parametrize("fixes", [False, True])
 def test_yoon28_translates_completely(fixes):
-    res = migrate_source(YOON28.read_text(), path=str(YOON28), options=Options(fixes=fixes))
+    res = migrate_source(YOON28.read_text(), path=str(YOON28), options=Options(wrap_lines=False, fixes=fixes))
     assert res.status == "migrated"
     code = res.code
     assert TODO_MARKER not in code and legacy_refs_outside_todo(code) == []
@@ -49,7 +49,7 @@ def test_yoon28_translates_completely(fixes):
             "        model.training.train_on_batch([x1, x2, y])") in code
     assert 'if os.path.exists(str(save_name) + ".weights.h5"):' in code
     assert "model.training.save_weights(str(save_name) + '-' + str(int(step)) + \".weights.h5\")" in code
-    again = migrate_source(code, path=str(YOON28), options=Options(fixes=fixes))
+    again = migrate_source(code, path=str(YOON28), options=Options(wrap_lines=False, fixes=fixes))
     assert again.code == code
 
 
@@ -62,7 +62,7 @@ def test_training_run_fetching_metrics_with_dropout_reads_the_training_pass():
     src = YOON28.read_text().replace(
         "l1dist = tf.abs(self.h1 - self.h2)", "l1dist = tf.nn.dropout(tf.abs(self.h1 - self.h2), 0.5)")
     assert src != YOON28.read_text()
-    code = migrate_source(src, path=str(YOON28), options=Options(fixes=False)).code
+    code = migrate_source(src, path=str(YOON28), options=Options(wrap_lines=False, fixes=False)).code
     assert "keras.layers.Dropout(0.5)" in code
     assert "FetchingLossModel([self.x_1, self.x_2, self.y], [self.loss, self.precision" in code
     assert 'train_on_batch([x1, x2, y], return_dict=True)["fetched"]' in code

@@ -92,7 +92,7 @@ def _todo(code: str) -> int:
 
 @pytest.mark.parametrize("fixes", [False, True], ids=["faithful", "fixed"])
 def test_corpus_fixture_migrates_without_todo(fixes):
-    res = migrate_source(CONAN.read_text(encoding="utf-8"), str(CONAN), Options(fixes=fixes))
+    res = migrate_source(CONAN.read_text(encoding="utf-8"), str(CONAN), Options(wrap_lines=False, fixes=fixes))
     assert res.status != "failed", res.reason
     out = res.code
     assert _todo(out) == 0, [ln for ln in out.splitlines() if TODO_MARKER in ln]
@@ -104,7 +104,7 @@ def test_corpus_fixture_migrates_without_todo(fixes):
     # the training and the inference instance each get their own keras.Input image
     assert out.count("self.image = keras.Input(shape=(self.im_h, self.im_w, self.n_channels))") == 2
     assert "keras.Model(infer_model.image, infer_model.embedding).predict_on_batch(images[1300:])" in out
-    assert migrate_source(out, str(CONAN), Options(fixes=fixes)).code == out
+    assert migrate_source(out, str(CONAN), Options(wrap_lines=False, fixes=fixes)).code == out
 
 
 def test_store_only_where_a_class_is_built_twice():
@@ -113,14 +113,14 @@ def test_store_only_where_a_class_is_built_twice():
     one = head + ("net = Net()\nnet.build_train()\nwith tf.Session() as sess:\n"
                   "    sess.run(tf.global_variables_initializer())\n"
                   "    sess.run(net.train_op, feed_dict={net.x: X, net.y: Y})\n")
-    res = migrate_source(one, "one.py", Options())
+    res = migrate_source(one, "one.py", Options(wrap_lines=False))
     assert res.code.count(TODO_MARKER) == 0, res.code
     assert "tf1_scoped_layer" not in res.code and "tf1_variable_scope" not in res.code
-    two = migrate_source(SHARED, "two.py", Options()).code
+    two = migrate_source(SHARED, "two.py", Options(wrap_lines=False)).code
     assert _todo(two) == 0 and two.count("tf1_scoped_layer('weights'") == 1
     assert "with tf1_variable_scope('net', reuse='AUTO_REUSE'):" in two
     # without reuse the scope stays too (TF1 raised on the second build: so does the store)
-    plain = migrate_source(NO_REUSE, "plain.py", Options()).code
+    plain = migrate_source(NO_REUSE, "plain.py", Options(wrap_lines=False)).code
     assert _todo(plain) == 0 and "with tf1_variable_scope('net'):" in plain
 
 
@@ -146,7 +146,7 @@ def test_store_semantics_match_tf1(reuse, tmp_path):
     legacy = tmp_path / "legacy.py"
     legacy.write_text(src)
     migrated = tmp_path / "migrated.py"
-    out = migrate_source(src, "migrated.py", Options(fixes=False)).code
+    out = migrate_source(src, "migrated.py", Options(wrap_lines=False, fixes=False)).code
     assert _todo(out) == 0
     migrated.write_text(out)
     a, b = _run(legacy, True), _run(migrated, False)
@@ -161,7 +161,7 @@ def test_store_semantics_match_tf1(reuse, tmp_path):
 def test_corpus_fixture_verifies(tmp_path):
     migrated = tmp_path / "migrated" / CONAN.name
     migrated.parent.mkdir()
-    migrated.write_text(migrate_source(CONAN.read_text(encoding="utf-8"), str(CONAN), Options(fixes=False)).code)
+    migrated.write_text(migrate_source(CONAN.read_text(encoding="utf-8"), str(CONAN), Options(wrap_lines=False, fixes=False)).code)
     legacy = tmp_path / "legacy" / CONAN.name
     legacy.parent.mkdir()
     legacy.write_text(CONAN.read_text(encoding="utf-8"))

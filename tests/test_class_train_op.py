@@ -38,7 +38,7 @@ class Net(object):
 
 
 def _migrate(src: str) -> str:
-    res = migrate_source(src, "m.py", Options(fixes=False))
+    res = migrate_source(src, "m.py", Options(wrap_lines=False, fixes=False))
     assert res.status == "migrated", res.reason
     return res.code
 

@@ -45,12 +45,12 @@ def _tfm208(res):
 
 
 def test_ivanarkhipov_withheld_by_default_swapped_with_unsafe_fixes():
-    safe = _migrate(IVAN, Options())
+    safe = _migrate(IVAN, Options(wrap_lines=False))
     diags = _tfm208(safe)
     assert len(diags) == 1 and diags[0].withheld and not diags[0].fixed, diags
     assert "1.0 if classes[n1] == classes[n2] else 0.0" in diags[0].message
     assert AS_WRITTEN in _flat(safe.code) and SWAPPED not in _flat(safe.code)
-    for opts in (Options(unsafe_fixes=True), Options(fix=frozenset({"TFM208"}))):
+    for opts in (Options(wrap_lines=False, unsafe_fixes=True), Options(wrap_lines=False, fix=frozenset({"TFM208"}))):
         fixed = _migrate(IVAN, opts)
         assert [d.fixed for d in _tfm208(fixed)] == [True]
         assert SWAPPED in _flat(fixed.code) and AS_WRITTEN not in _flat(fixed.code)
@@ -59,20 +59,20 @@ def test_ivanarkhipov_withheld_by_default_swapped_with_unsafe_fixes():
 
 
 def test_no_fixes_reports_and_keeps_the_loss():
-    res = _migrate(IVAN, Options(fixes=False))
+    res = _migrate(IVAN, Options(wrap_lines=False, fixes=False))
     assert len(_tfm208(res)) == 1 and AS_WRITTEN in _flat(res.code)
 
 
 @pytest.mark.parametrize("name", sorted(p.stem for p in CORPUS.glob("*.py") if p.stem != IVAN.stem))
 def test_other_fixtures_not_reported(name):
     """Their contrastive / margin losses read label 1 = SAME (or have no hinge): no report."""
-    res = _migrate(CORPUS / f"{name}.py", Options(unsafe_fixes=True))
+    res = _migrate(CORPUS / f"{name}.py", Options(wrap_lines=False, unsafe_fixes=True))
     assert _tfm208(res) == []
 
 
 @pytest.mark.slow
 def test_swapped_loss_cures_the_collapse(tmp_path):
-    res = _migrate(IVAN, Options(unsafe_fixes=True))
+    res = _migrate(IVAN, Options(wrap_lines=False, unsafe_fixes=True))
     script = tmp_path / "ivan_all_fixes.py"
     script.write_text(res.code, encoding="utf-8")
     env = dict(os.environ, TFM_EVAL_OUT=str(tmp_path / "eval.npz"), KERAS_BACKEND="tensorflow",

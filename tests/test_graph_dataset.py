@@ -25,7 +25,7 @@ ONE_SHOT = ROOT / "tests" / "fixtures" / "tfex" / "one_shot_dataset_mlp.py"
 
 
 def _migrate(src: str, fixes: bool = False, path: str = "p.py") -> str:
-    res = migrate_source(src, path, Options(fixes=fixes))
+    res = migrate_source(src, path, Options(wrap_lines=False, fixes=fixes))
     assert res.status == "migrated", res.reason
     return res.code
 
@@ -45,7 +45,7 @@ def test_siamese_initializable_iterator_translates_completely(fixes):
     assert "left = keras.Input(shape=(64,))" in out and "encoder = keras.Model(" in out
     # a run feeding the get_next tensor does not read the iterator
     assert "embed = keras.Model(left, out1).predict_on_batch(test_x)" in out
-    again = migrate_source(out, str(SIAMESE), Options(fixes=fixes))
+    again = migrate_source(out, str(SIAMESE), Options(wrap_lines=False, fixes=fixes))
     assert again.status == "unchanged", again.code
 
 
@@ -59,7 +59,7 @@ def test_one_shot_iterator_translates_completely_and_display_runs_read_a_batch()
     assert "    model.train_on_batch(iterator_next[0], iterator_next[1])\n" in out
     # the test run feeds X and Y: no batch read
     assert "model.predict_on_batch(mnist.test.images)" in out
-    assert migrate_source(out, str(ONE_SHOT), Options()).status == "unchanged"
+    assert migrate_source(out, str(ONE_SHOT), Options(wrap_lines=False)).status == "unchanged"
 
 
 _BASE = '''import numpy as np
@@ -104,16 +104,16 @@ def test_reinitializable_iterator_restarts_on_each_initializer_run():
     assert "    iterator = iter(TF1Dataset.from_tensor_slices((X[:250], Y[:250])).batch(32))\n" in out
     assert "    iterator = iter(TF1Dataset.from_tensor_slices((X[250:350], Y[250:350])).batch(32))\n" in out
     assert "            total += keras.ops.convert_to_numpy(loss(" in out
-    assert migrate_source(out, "p.py", Options()).status == "unchanged"
+    assert migrate_source(out, "p.py", Options(wrap_lines=False)).status == "unchanged"
 
 
 def test_unseeded_shuffle_becomes_numpy_shuffle_and_says_the_order_differs():
     src = _BASE % {"chain": ".shuffle(100).batch(2).repeat()", "loop": _LOOP}
-    res = migrate_source(src, "p.py", Options())
+    res = migrate_source(src, "p.py", Options(wrap_lines=False))
     assert TODO_MARKER not in res.code and legacy_refs_outside_todo(res.code) == []
     assert "iterator = iter(tf1_shuffle(TF1Dataset.from_tensor_slices((X, Y)), 100).batch(2).repeat())" in res.code
     assert any(d.rule == "TFM167" and "differs from TF1's" in d.message for d in res.diagnostics)
-    assert migrate_source(res.code, "p.py", Options()).status == "unchanged"
+    assert migrate_source(res.code, "p.py", Options(wrap_lines=False)).status == "unchanged"
 
 
 def test_unnamed_one_shot_iterator():

@@ -26,10 +26,10 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _migrate(src: str, fixes: bool = False) -> str:
-    res = migrate_source(src, "m.py", Options(fixes=fixes))
+    res = migrate_source(src, "m.py", Options(wrap_lines=False, fixes=fixes))
     assert res.status in ("migrated", "unchanged"), res.reason
     compile(res.code, "m.py", "exec")
-    assert migrate_source(res.code, "m.py", Options(fixes=fixes)).code == res.code  # idempotent
+    assert migrate_source(res.code, "m.py", Options(wrap_lines=False, fixes=fixes)).code == res.code  # idempotent
     return res.code
 
 

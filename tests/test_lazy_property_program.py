@@ -36,7 +36,7 @@ LAZY = ROOT / "tests" / "fixtures" / "tf1" / "lazy_property_classifier.py"
 
 
 def _migrate(src: str, fixes: bool = False) -> str:
-    res = migrate_source(src, "f.py", Options(fixes=fixes))
+    res = migrate_source(src, "f.py", Options(wrap_lines=False, fixes=fixes))
     assert res.status != "failed", res.reason
     return res.code
 

@@ -131,8 +131,9 @@ def _env(**extra):
 
 def _migrated() -> str:
     from migrator.engine import migrate_source
+    from migrator.options import Options
 
-    return migrate_source(SOURCE, "wrapper.py").code
+    return migrate_source(SOURCE, "wrapper.py", Options(wrap_lines=False)).code
 
 
 def test_wrappers_become_the_helper_with_the_training_keep_probability():

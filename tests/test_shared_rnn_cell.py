@@ -50,7 +50,7 @@ def _groups(src: str):
 
     S.Sharing._run = spy
     try:
-        migrate_source(src, "x.py", Options(fixes=False))
+        migrate_source(src, "x.py", Options(wrap_lines=False, fixes=False))
     finally:
         S.Sharing._run = orig
     assert seen and isinstance(seen[0], Sharing)
@@ -70,7 +70,7 @@ def test_two_fresh_cells_run_in_one_scope_raise_as_tf1_does():
 
 @pytest.mark.parametrize("fixes", [False, True], ids=["faithful", "fixed"])
 def test_malstm_migrates_completely(fixes):
-    out = migrate_source(MALSTM.read_text(encoding="utf-8"), MALSTM.name, Options(fixes=fixes)).code
+    out = migrate_source(MALSTM.read_text(encoding="utf-8"), MALSTM.name, Options(wrap_lines=False, fixes=fixes)).code
     assert TODO_MARKER not in out and "import tensorflow" not in out
     # one encoder for both towers, its input in the towers' float64
     assert out.count("keras.Model(encoder_input, self.LSTM(encoder_input), name='encoder')") == 1
@@ -83,7 +83,7 @@ def test_malstm_migrates_completely(fixes):
     assert "def run_epoch(model, data, global_steps):" in out and "run_epoch(model, train_data, global_steps)" in out
     assert "model.train_op.train_on_batch([np.asarray(sentence_A)" in out
     assert "def __init__(self, config, embeddings, is_training=True):" in out
-    assert migrate_source(out, MALSTM.name, Options(fixes=fixes)).code == out
+    assert migrate_source(out, MALSTM.name, Options(wrap_lines=False, fixes=fixes)).code == out
 
 
 @pytest.mark.slow

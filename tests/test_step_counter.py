@@ -68,7 +68,7 @@ if __name__ == "__main__":
 
 
 def _migrate(src: str, fixes: bool = False) -> str:
-    res = migrate_source(src, "p.py", Options(fixes=fixes))
+    res = migrate_source(src, "p.py", Options(wrap_lines=False, fixes=fixes))
     assert res.status == "migrated", res.reason
     return res.code
 
@@ -87,7 +87,7 @@ def test_schedule_counter_and_tuple_loss_translate_completely():
     assert 'l = keras.tree.map_structure(keras.ops.convert_to_numpy, model.train_on_batch(X, Y, ' \
            'return_dict=True)["fetched"])' in out
     assert "g = keras.ops.convert_to_numpy(1.0 + 2.0 * keras.ops.cast(model.optimizer.iterations, 'float64'))" in out
-    assert migrate_source(out, "p.py", Options()).code == out  # idempotent
+    assert migrate_source(out, "p.py", Options(wrap_lines=False)).code == out  # idempotent
 
 
 def test_counter_only_counting_updates_disappears():
@@ -129,7 +129,7 @@ def test_realworld_stonekong_is_complete_in_both_modes():
         out = res.code
         assert TODO_MARKER not in out and legacy_refs_outside_todo(out) == []
         assert "def lr(iterations):" in out and "IndexedLossModel([x_input_1, x_input_2], [out1, out2], loss, 0)" in out
-        assert migrate_source(out, str(path), Options(fixes=fixes)).code == out
+        assert migrate_source(out, str(path), Options(wrap_lines=False, fixes=fixes)).code == out
 
 
 _SAVER = ("import tensorflow as tf\n"
@@ -141,7 +141,7 @@ _SAVER = ("import tensorflow as tf\n"
 
 
 def test_saver_of_all_variables_with_max_to_keep_translates_and_says_what_changes():
-    res = migrate_source(_SAVER % "tf.global_variables(), max_to_keep=3", "s.py", Options(fixes=False))
+    res = migrate_source(_SAVER % "tf.global_variables(), max_to_keep=3", "s.py", Options(wrap_lines=False, fixes=False))
     assert TODO_MARKER not in res.code and "save_checkpoint(model, 'm.ckpt.weights.h5')" in res.code
     assert any(d.rule == "TFM140" and "max_to_keep=3" in d.message for d in res.diagnostics)
 
@@ -233,7 +233,7 @@ def test_get_variable_counter_and_fed_constant_rate_translate_completely():
     assert "learning_rate = LR_BASE_RATE  # the value its training runs fed" in out
     assert "keras.ops.cast(model.optimizer.iterations, 'float32')" in out
     assert legacy_refs_outside_todo(out) == []
-    again = migrate_source(out, "p.py", Options())
+    again = migrate_source(out, "p.py", Options(wrap_lines=False))
     assert again.status == "unchanged" or again.code == out
     # a counter starting elsewhere keeps its start (as float32, get_variable's default dtype)
     assert "3.0 + keras.ops.cast(model.optimizer.iterations, 'float32')" in _migrate(

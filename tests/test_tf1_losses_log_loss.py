@@ -73,10 +73,10 @@ with tf.Session() as sess:
 
 
 def _migrate(src: str, fixes: bool = False) -> str:
-    res = migrate_source(src, "m.py", Options(fixes=fixes))
+    res = migrate_source(src, "m.py", Options(wrap_lines=False, fixes=fixes))
     assert res.status == "migrated", res.reason
     compile(res.code, "m.py", "exec")
-    assert migrate_source(res.code, "m.py", Options(fixes=fixes)).code == res.code
+    assert migrate_source(res.code, "m.py", Options(wrap_lines=False, fixes=fixes)).code == res.code
     return res.code
 
 

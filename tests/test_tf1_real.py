@@ -28,7 +28,7 @@ COMPLETE = ["class_siamese", "class_siamese_unshared", "func_conv_clip", "func_h
 
 def _migrate(name: str, fixes: bool = False) -> str:
     src = (FIXTURES / f"{name}.py").read_text()
-    res = migrate_source(src, str(FIXTURES / f"{name}.py"), Options(fixes=fixes))
+    res = migrate_source(src, str(FIXTURES / f"{name}.py"), Options(wrap_lines=False, fixes=fixes))
     assert res.status == "migrated", res.reason
     return res.code
 
@@ -42,7 +42,7 @@ def test_real_style_programs_translate_completely(name, fixes):
     assert legacy_refs_outside_todo(out) == []
     for word in ("tensorflow", "tf.", "Session", "sess.", ".eval(", "get_shape", "feed_dict"):
         assert word not in out.split('"""', 2)[-1], word
-    assert migrate_source(out, str(FIXTURES / f"{name}.py"), Options(fixes=fixes)).code == out  # idempotent
+    assert migrate_source(out, str(FIXTURES / f"{name}.py"), Options(wrap_lines=False, fixes=fixes)).code == out  # idempotent
 
 
 def test_class_program_output():
@@ -93,14 +93,14 @@ def test_clipping_forms():
         "step = opt.apply_gradients(zip(grads, tvars))\n": "opt.global_clipnorm = 2.0",
     }
     for form, clip in forms.items():
-        out = migrate_source(base % form, "c.py", Options(fixes=False)).code
+        out = migrate_source(base % form, "c.py", Options(wrap_lines=False, fixes=False)).code
         assert TODO_MARKER not in out and "tf." not in out, out
         assert "model.compile(optimizer=opt, loss=loss)" in out and "model.fit(X, Y, batch_size=len(X), epochs=3" in out
         assert (clip in out) if clip else ("clip" not in out)
     # an asymmetric clip has no Keras optimizer argument: the program stays, marked
     out = migrate_source(base % "gvs = opt.compute_gradients(loss)\n"
                          "c = [(tf.clip_by_value(g, -1.0, 2.0), v) for g, v in gvs]\nstep = opt.apply_gradients(c)\n",
-                         "c.py", Options(fixes=False)).code
+                         "c.py", Options(wrap_lines=False, fixes=False)).code
     assert TODO_MARKER in out
 
 
@@ -147,14 +147,14 @@ def _keep_prob_class(eval_keep="1.0"):
 
 
 def test_class_keep_prob_fed_per_run_becomes_the_dropout_rate():
-    out = migrate_source(_keep_prob_class(), "k.py", Options(fixes=False)).code
+    out = migrate_source(_keep_prob_class(), "k.py", Options(wrap_lines=False, fixes=False)).code
     assert TODO_MARKER not in out and "keep_prob" not in out.split('"""', 2)[-1]
     assert "keras.layers.Dropout(0.25)(keras.ops.relu(" in out  # fed 0.75 while training, 1.0 at evaluation
 
 
 def test_class_keep_prob_below_one_at_evaluation_stays_marked():
     # TF1 also dropped units at evaluation: Keras' inference mode would not - not faithful
-    out = migrate_source(_keep_prob_class("0.5"), "k.py", Options(fixes=False)).code
+    out = migrate_source(_keep_prob_class("0.5"), "k.py", Options(wrap_lines=False, fixes=False)).code
     assert "TFM144 placeholder kept: class Siamese: scalar placeholder self.keep_prob: an evaluation run " \
            "feeds ['0.5']" in out
     assert "tf.placeholder(tf.float32, [None, dim])" in out  # the whole program stays TF1
@@ -185,37 +185,37 @@ _METHOD_STEP = (
 
 
 def test_class_method_train_op_and_saver():
-    out = migrate_source(_METHOD_STEP % ("", ""), "m.py", Options(fixes=False)).code
+    out = migrate_source(_METHOD_STEP % ("", ""), "m.py", Options(wrap_lines=False, fixes=False)).code
     assert TODO_MARKER not in out and legacy_refs_outside_todo(out) == []
     assert "train_op = LossModel([self.x, self.y], loss)" in out
     assert "train_op.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1))" in out
     assert "l = train_op.train_on_batch([X, Y])" in out and "feed" not in out
     assert "train_op.save_weights('model.ckpt.weights.h5')" in out
     assert "Saver" not in out and "sess" not in out
-    assert migrate_source(out, "m.py", Options(fixes=False)).code == out
+    assert migrate_source(out, "m.py", Options(wrap_lines=False, fixes=False)).code == out
 
 
 def test_class_feed_dict_rebound_before_the_run_is_read_through_the_dict():
     # X changes between the feed dict and the run: the dict holds the OLD value - not inlined;
     # the dict stays (keyed by the placeholders' names) and the step reads what it holds
-    out = migrate_source(_METHOD_STEP % ("    X = X + 1\n", ""), "m.py", Options(fixes=False)).code
+    out = migrate_source(_METHOD_STEP % ("    X = X + 1\n", ""), "m.py", Options(wrap_lines=False, fixes=False)).code
     assert TODO_MARKER not in out
     assert 'feed = {"x": X, "y": Y}\n    X = X + 1\n    l = train_op.train_on_batch([feed["x"], feed["y"]])' in out
-    assert migrate_source(out, "m.py", Options(fixes=False)).code == out
+    assert migrate_source(out, "m.py", Options(wrap_lines=False, fixes=False)).code == out
 
 
 def test_class_train_op_value_read_stays_marked():
-    out = migrate_source(_METHOD_STEP % ("", "    print(op)\n"), "m.py", Options(fixes=False)).code
+    out = migrate_source(_METHOD_STEP % ("", "    print(op)\n"), "m.py", Options(wrap_lines=False, fixes=False)).code
     assert "op (what the train op evaluated to) is read" in out
 
 
 def test_saver_of_an_untranslated_class_stays_marked():
     src = (_METHOD_STEP % ("", "")).replace("saver.save(sess, 'model.ckpt')", "p = saver.save(sess, 'a', global_step=3)")
-    out = migrate_source(src, "m.py", Options(fixes=False)).code
+    out = migrate_source(src, "m.py", Options(wrap_lines=False, fixes=False)).code
     assert "the path Saver.save(global_step=) returned is used" in out
     # not assigned: TF1 wrote <path>-<step>
     src = (_METHOD_STEP % ("", "")).replace("saver.save(sess, 'model.ckpt')", "saver.save(sess, 'a', global_step=3)")
-    out = migrate_source(src, "m.py", Options(fixes=False)).code
+    out = migrate_source(src, "m.py", Options(wrap_lines=False, fixes=False)).code
     assert "train_op.save_weights(str('a') + '-' + str(int(3)) + \".weights.h5\")" in out, out
 
 
@@ -257,16 +257,16 @@ _CONV_HELPER = (
 def test_class_conv_helper_with_scope_reuse_translates():
     # the helper's scope shares only between the two tower calls, which become one encoder
     out = migrate_source(_CONV_HELPER % "tf.constant_initializer(value=self.dict['conv1'], dtype=tf.float32)",
-                         "s.py", Options(fixes=False)).code
+                         "s.py", Options(wrap_lines=False, fixes=False)).code
     assert TODO_MARKER not in out and legacy_refs_outside_todo(out) == []
     assert "init = keras.initializers.Constant(self.dict['conv1'])" in out
     assert "kernel_initializer=init" in out and "reuse_variables" not in out and "scope" not in out
     assert "encoder = keras.Model(encoder_input, self.network(encoder_input, False)" in out
-    assert migrate_source(out, "s.py", Options(fixes=False)).code == out
+    assert migrate_source(out, "s.py", Options(wrap_lines=False, fixes=False)).code == out
 
 
 def test_initializer_name_bound_to_something_else_stays():
-    out = migrate_source(_CONV_HELPER % "make_init()", "s.py", Options(fixes=False)).code
+    out = migrate_source(_CONV_HELPER % "make_init()", "s.py", Options(wrap_lines=False, fixes=False)).code
     assert "tf.get_variable(name + '/weights'" in out  # not a TF1 initializer call: not guessed
 
 
@@ -299,7 +299,7 @@ def test_migrated_runs_and_trains_like_legacy(name, tmp_path):
 
 def test_misspelled_initializer_stays_marked_with_the_reason():
     out = migrate_source(_CONV_HELPER % "tf.contrib.layers.xavier_initialier_conv2d()", "s.py",
-                         Options(fixes=False)).code
+                         Options(wrap_lines=False, fixes=False)).code
     assert "TFM135 tensorflow.contrib.layers.xavier_initialier_conv2d is not a TF1 initializer " \
            "(a misspelling of xavier_initializer_conv2d?)" in out
     assert "init = tf.contrib.layers.xavier_initialier_conv2d()" in out
@@ -321,18 +321,18 @@ def test_class_train_op_attribute_built_in_the_constructor():
            "for i in range(10):\n"
            "    _, l = sess.run([net.train_op, net.loss], feed_dict={net.x: X, net.y: Y})\n"
            "vl = sess.run(net.loss, feed_dict={net.x: X, net.y: Y})\n")
-    out = migrate_source(src, "n.py", Options(fixes=False)).code
+    out = migrate_source(src, "n.py", Options(wrap_lines=False, fixes=False)).code
     assert TODO_MARKER not in out and legacy_refs_outside_todo(out) == []
     assert "self.train_op = LossModel([self.x, self.y], self.loss)" in out
     assert "self.train_op.compile(optimizer=keras.optimizers.Adam(learning_rate=lr, epsilon=1e-8))" in out
     assert "l = net.train_op.train_on_batch([X, Y])" in out
     assert "vl = net.train_op.predict_on_batch([X, Y])" in out
-    assert migrate_source(out, "n.py", Options(fixes=False)).code == out
+    assert migrate_source(out, "n.py", Options(wrap_lines=False, fixes=False)).code == out
 
 
 def test_saver_of_some_variables_stays_marked():
     src = (_METHOD_STEP % ("", "")).replace("tf.train.Saver()", "tf.train.Saver([v])")
-    out = migrate_source(src, "m.py", Options(fixes=False)).code
+    out = migrate_source(src, "m.py", Options(wrap_lines=False, fixes=False)).code
     assert "Saver(var_list) saves only some variables" in out
 
 
@@ -351,16 +351,16 @@ def test_class_owning_its_session_translates_completely():
     assert "keras.layers.Dropout(0.2)(h)" in out
     assert 'self.train_op.save_weights(str(CKPT) + ".weights.h5")' in out
     assert "return keras.Model(self.x1, self.out1).predict_on_batch(x)" in out
-    assert migrate_source(out, "class_own_session.py", Options(fixes=False)).code == out
+    assert migrate_source(out, "class_own_session.py", Options(wrap_lines=False, fixes=False)).code == out
 
 
 def test_class_owning_its_session_with_the_saved_path_used_stays_marked():
     src = (FIXTURES / "class_own_session.py").read_text().replace(
         "        self.saver.save(self.sess, CKPT)\n", "        return self.saver.save(self.sess, CKPT)\n")
-    out = migrate_source(src, "s.py", Options(fixes=False)).code
+    out = migrate_source(src, "s.py", Options(wrap_lines=False, fixes=False)).code
     assert "TFM144 placeholder kept: class SiameseNet: train() runs a session on its own tensors" in out
     assert "self.sess = tf.Session()  # TODO(tflearn-migrate)" in out
-    assert migrate_source(out, "s.py", Options(fixes=False)).code == out
+    assert migrate_source(out, "s.py", Options(wrap_lines=False, fixes=False)).code == out
 
 
 def test_class_session_bound_outside_init_stays_marked():
@@ -369,7 +369,7 @@ def test_class_session_bound_outside_init_stays_marked():
         "    def train(self, steps, batch_size=64):\n",
         "    def train(self, steps, batch_size=64):\n        self.sess = tf.Session()\n"
         "        self.sess.run(tf.global_variables_initializer())\n")
-    out = migrate_source(src, "s.py", Options(fixes=False)).code
+    out = migrate_source(src, "s.py", Options(wrap_lines=False, fixes=False)).code
     assert "self.sess is not bound once in __init__ to tf.Session()" in out
 
 
@@ -394,7 +394,7 @@ def test_contrib_batch_norm_triplet_translates_completely():
         assert TODO_MARKER not in out and legacy_refs_outside_todo(out) == []
         assert "ContribBatchNormalization(momentum=0.999, epsilon=0.001, scale=False)(h)" in out
         assert out.count("encoder(") == 3
-        assert migrate_source(out, "contrib_bn_triplet.py", Options(fixes=fixes)).code == out
+        assert migrate_source(out, "contrib_bn_triplet.py", Options(wrap_lines=False, fixes=fixes)).code == out
 
 
 @pytest.mark.slow
@@ -466,7 +466,7 @@ def test_layer_objects_share_and_the_functional_towers_are_reported():
     assert "self.aux_left = self.auxiliary(self.left)" in faithful and "encoder" not in faithful
     assert "self.aux_left = encoder(self.left)" in fixed
     res = migrate_source((FIXTURES / "class_layer_objects.py").read_text(), "class_layer_objects.py",
-                         Options(fixes=False))
+                         Options(wrap_lines=False, fixes=False))
     assert [d.rule for d in res.diagnostics if d.rule == "TFM201"] == ["TFM201"]
 
 
@@ -482,7 +482,7 @@ def test_shared_and_fixed_unshared_towers_in_one_scope_get_two_encoder_names():
            "loss = tf.reduce_mean(y * d)\ntrain_op = tf.train.AdamOptimizer(0.1).minimize(loss)\n"
            "sess = tf.Session()\nsess.run(tf.global_variables_initializer())\n"
            "sess.run([train_op, loss], feed_dict={x1: X1, x2: X2, y: Y})\n")
-    out = migrate_source(src, "s.py", Options(fixes=True)).code
+    out = migrate_source(src, "s.py", Options(wrap_lines=False, fixes=True)).code
     assert "encoder = keras.Model(encoder_input, shared(encoder_input), name='encoder')" in out
     assert "encoder_2 = keras.Model(encoder_2_input, unshared(encoder_2_input), name='encoder_2')" in out
     assert "b1 = encoder_2(x1)" in out
@@ -512,8 +512,8 @@ def test_monitored_and_supervised_sessions_keep_the_program_tf1_whole(session):
            "hooks = [tf.train.StopAtStepHook(last_step=10)]\nsv = tf.train.Supervisor(logdir=None)\n"
            f"with {session} as sess:\n    while not sess.should_stop():\n"
            "        sess.run(train_op, feed_dict={x: X, y: Y})\n")
-    out = migrate_source(src, "s.py", Options(fixes=False)).code
+    out = migrate_source(src, "s.py", Options(wrap_lines=False, fixes=False)).code
     assert "keras.Input" not in out and "x = tf.placeholder(" in out
     assert "a run of a MonitoredTrainingSession / Supervisor session" in out
     assert legacy_refs_outside_todo(out) == []
-    assert migrate_source(out, "s.py", Options(fixes=False)).code == out
+    assert migrate_source(out, "s.py", Options(wrap_lines=False, fixes=False)).code == out

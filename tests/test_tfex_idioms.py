@@ -19,7 +19,7 @@ FIXTURE = ROOT / "tests" / "fixtures" / "tfex" / "weight_dicts_mlp.py"
 
 
 def _migrate(src: str, fixes: bool = False) -> str:
-    res = migrate_source(src, str(FIXTURE), Options(fixes=fixes))
+    res = migrate_source(src, str(FIXTURE), Options(wrap_lines=False, fixes=fixes))
     assert res.status == "migrated", res.reason
     return res.code
 
@@ -35,7 +35,7 @@ def test_weight_dict_mlp_translates_completely(fixes):
     assert "def acc(y, pred):\n        acc = keras.ops.equal(" in code
     body = code.split("def mlp(x):", 1)[1]
     assert "grads" not in body and "tf.gradients" not in body
-    again = migrate_source(code, str(FIXTURE), Options(fixes=fixes))
+    again = migrate_source(code, str(FIXTURE), Options(wrap_lines=False, fixes=fixes))
     assert again.status == "unchanged", again.code  # a second run changes nothing
 
 
@@ -62,14 +62,14 @@ CONV = ROOT / "tests" / "fixtures" / "tfex" / "conv_helper_dicts.py"
 
 @pytest.mark.parametrize("fixes", [False, True])
 def test_conv_helper_with_dict_entries_translates_completely(fixes):
-    code = migrate_source(CONV.read_text(), str(CONV), Options(fixes=fixes)).code
+    code = migrate_source(CONV.read_text(), str(CONV), Options(wrap_lines=False, fixes=fixes)).code
     assert TODO_MARKER not in code
     assert not legacy_refs_outside_todo(code)
     assert "def conv2d(x, W, strides=1):\n    x = W(x)" in code  # the helper receives its layer
     assert code.count("keras.layers.Conv2D(") == 2 and code.count("keras.layers.Dense(") == 2
     assert "keras.ops.reshape(conv2, [-1, (2 * 2 * 16)])" in code  # the static shape written out
     assert "def conv_net(x, dropout):" in code and "keras.layers.Dropout(0.2)" in code
-    again = migrate_source(code, str(CONV), Options(fixes=fixes))
+    again = migrate_source(code, str(CONV), Options(wrap_lines=False, fixes=fixes))
     assert again.status == "unchanged", again.code
 
 

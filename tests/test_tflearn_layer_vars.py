@@ -123,7 +123,7 @@ TRAINER_KERAS_PROBE = "print('RESULT' + json.dumps(keras.Model(X, net).predict(t
 
 
 def _migrate(src: str) -> str:
-    res = migrate_source(src, "example.py", Options(fixes=False))
+    res = migrate_source(src, "example.py", Options(wrap_lines=False, fixes=False))
     assert "TODO(tflearn-migrate)" not in res.code, res.code
     assert not legacy_refs_outside_todo(res.code), res.code
     assert not re.search(r"^\s*(import|from)\s+(tensorflow|tflearn)\b", res.code, re.M), res.code

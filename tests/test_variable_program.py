@@ -23,7 +23,7 @@ FIXTURE = ROOT / "tests" / "fixtures" / "tf1_variables" / "linear_fit.py"
 
 
 def _migrate(src: str, fixes: bool = False) -> str:
-    res = migrate_source(src, "p.py", Options(fixes=fixes))
+    res = migrate_source(src, "p.py", Options(wrap_lines=False, fixes=fixes))
     assert res.status == "migrated", res.reason
     return res.code
 
@@ -40,7 +40,7 @@ def test_variable_program_translates_completely(fixes):
     assert ("optimizer.step(keras.ops.convert_to_tensor(x, dtype='float32'), "
             "keras.ops.convert_to_tensor(y, dtype='float32'))") in out
     assert "float(keras.ops.convert_to_numpy(W))" in out
-    again = migrate_source(out, "p.py", Options(fixes=fixes))
+    again = migrate_source(out, "p.py", Options(wrap_lines=False, fixes=fixes))
     assert again.status == "unchanged" and again.code == out  # idempotent
 
 
@@ -156,7 +156,7 @@ def test_two_player_program_translates_completely(fixes):
     assert "feed_dict = {" not in out  # the named feed dict's values went to the run
     assert "_, _, gl, dl = tf1_train_run([(train_gen, (" in out and "[None, None, 0, 1])" in out
     assert "sample = [keras.ops.convert_to_numpy(gen_sample(" in out
-    again = migrate_source(out, "p.py", Options(fixes=fixes))
+    again = migrate_source(out, "p.py", Options(wrap_lines=False, fixes=fixes))
     assert again.status == "unchanged" and again.code == out
 
 

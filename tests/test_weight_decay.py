@@ -39,7 +39,7 @@ for i in range(3):
 
 
 def _out(outer="net", last="out", cond="'w' in v.name") -> str:
-    out = migrate_source(_PROGRAM % {"outer": outer, "last": last, "cond": cond}, "wd.py", Options(fixes=False)).code
+    out = migrate_source(_PROGRAM % {"outer": outer, "last": last, "cond": cond}, "wd.py", Options(wrap_lines=False, fixes=False)).code
     compile(out, "wd.py", "exec")
     return out
 
@@ -75,31 +75,31 @@ def test_filters_not_decided_by_the_role_stay_marked(outer, last, cond, why):
 def test_unresolved_scope_and_late_variables_stay_marked():
     src = _PROGRAM % {"outer": "net", "last": "out", "cond": "'w' in v.name"}
     out = migrate_source(src.replace("fc(fc(x, 4, 'hidden'), 4, 'out')", "fc(fc(x, 4, NAMES[0]), 4, 'out')"),
-                         "wd.py", Options(fixes=False)).code
+                         "wd.py", Options(wrap_lines=False, fixes=False)).code
     assert "is not a string the call sites pass" in out
     late = src.replace("with tf.variable_scope('net'):\n    out = fc(fc(x, 4, 'hidden'), 4, 'out')\n", "") \
         .replace("loss = ", "with tf.variable_scope('net'):\n    out = fc(fc(x, 4, 'hidden'), 4, 'out')\nloss = ")
-    out = migrate_source(late, "wd.py", Options(fixes=False)).code
+    out = migrate_source(late, "wd.py", Options(wrap_lines=False, fixes=False)).code
     assert TODO_MARKER in out and "created after the statement" in out, out
     # a tf.layers call's variables are in the collection under names this analysis does not compute
     out = migrate_source(src.replace("out = fc(fc(x, 4, 'hidden'), 4, 'out')",
-                                     "out = tf.layers.dense(fc(x, 4, 'hidden'), 4)"), "wd.py", Options(fixes=False)).code
+                                     "out = tf.layers.dense(fc(x, 4, 'hidden'), 4)"), "wd.py", Options(wrap_lines=False, fixes=False)).code
     assert TODO_MARKER in out and "creates variables whose TF1 names are not computed" in out, out
     # a plain variable list (``[v for v in tf.trainable_variables() if ...]``) is no weight decay: not ours
     out = migrate_source(src.replace("tf.add_n([tf.nn.l2_loss(v) for v in", "len([v for v in"), "wd.py",
-                         Options(fixes=False)).code
+                         Options(wrap_lines=False, fixes=False)).code
     assert "tf1_selected_weights" not in out
 
 
 @pytest.mark.parametrize("fixes", [False, True])
 def test_module_weight_decay_fixture_translates_completely(fixes):
     src = (FIXTURES / "module_weight_decay.py").read_text()
-    out = migrate_source(src, "module_weight_decay.py", Options(fixes=fixes)).code
+    out = migrate_source(src, "module_weight_decay.py", Options(wrap_lines=False, fixes=fixes)).code
     assert TODO_MARKER not in out and legacy_refs_outside_todo(out) == []
     assert "tf1_selected_weights(model, {('Dense', 'bias'): False, ('Dense', 'kernel'): True})" in out
     assert "return contrastive(same, dist) + 5e-4 * decay()" in out
     assert "opt.global_clipnorm = 3.0" in out and "ExponentialDecay(" in out
-    assert migrate_source(out, "module_weight_decay.py", Options(fixes=fixes)).code == out
+    assert migrate_source(out, "module_weight_decay.py", Options(wrap_lines=False, fixes=fixes)).code == out
 
 
 @pytest.mark.slow

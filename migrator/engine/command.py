@@ -21,6 +21,7 @@ from ..rules import all_rules
 from .context import FileContext
 from .dispatch import RuleDispatcher
 from .finish_imports import after_imports, finish_imports
+from .layout import wrap_long_lines
 from .import_passes import CodemodContext, remove_unused_import, run_import_passes
 from .prefilter import has_legacy_import, may_fire
 from .suppression import (
@@ -141,6 +142,11 @@ class MigrateCommand:
     def _migrate_once(self, tree: cst.Module) -> cst.Module:
         new = self._transform_and_import(tree)
         new = finish_imports(new, self.fctx)
+        if self.options.wrap_lines:
+            from ..helpers import defines
+
+            source = self.fctx.source if self.fctx.source is not None else tree.code
+            new = wrap_long_lines(new, source, {b for n in self.fctx.helpers for b in defines(n)})
         out = new.code
         self._output = (new, out)
         compile(out, self.fctx.path, "exec", dont_inherit=True)

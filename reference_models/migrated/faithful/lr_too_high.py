@@ -48,11 +48,19 @@ def train(data, epochs=EPOCHS, seed=0):
     left_output = encoder(x1)
     right_output = encoder(x2)
 
-    distance = keras.ops.sqrt(keras.ops.sum(keras.ops.square(left_output - right_output), axis=1) + 1e-6)
+    distance = keras.ops.sqrt(
+        keras.ops.sum(keras.ops.square(left_output - right_output), axis=1) + 1e-6,
+    )
     def loss(y, distance):
-        return keras.ops.mean(y * keras.ops.square(distance) + (1.0 - y) * keras.ops.square(keras.ops.maximum(MARGIN - distance, 0.0)))
+        return keras.ops.mean(
+            y * keras.ops.square(distance)
+            + (1.0 - y) * keras.ops.square(keras.ops.maximum(MARGIN - distance, 0.0)),
+        )
     model = keras.Model([x1, x2], distance)
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate=LEARNING_RATE, epsilon=1e-8), loss=loss)
+    model.compile(
+        optimizer=keras.optimizers.Adam(learning_rate=LEARNING_RATE, epsilon=1e-8),
+        loss=loss,
+    )
 
     pair_a = data["pair_train_a"].astype(np.float32) / 255.0
     pair_b = data["pair_train_b"].astype(np.float32) / 255.0

@@ -54,7 +54,10 @@ def train(data, epochs=EPOCHS, seed=0):
     distance = keras.ops.abs(feats_a - feats_b)
     prediction = keras.layers.Dense(1, activation='sigmoid')(distance)
     def loss(label, prediction):
-        return -keras.ops.mean(label * keras.ops.log(prediction + 1e-7) + (1.0 - label) * keras.ops.log(1.0 - prediction + 1e-7))
+        return -keras.ops.mean(
+            label * keras.ops.log(prediction + 1e-7)
+            + (1.0 - label) * keras.ops.log(1.0 - prediction + 1e-7),
+        )
     model = keras.Model([image_a, image_b], prediction)
     model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.05, momentum=0.9), loss=loss)
 
@@ -78,6 +81,12 @@ def train(data, epochs=EPOCHS, seed=0):
 
     test_a = data["pair_test_a"].astype(np.float32)
     test_b = data["pair_test_b"].astype(np.float32)
-    history["emb_a"], history["emb_b"], history["score"] = [keras.Model(image_a, feats_a).predict_on_batch(test_a), keras.Model(image_b, feats_b).predict_on_batch(test_b), model.predict_on_batch([test_a, test_b])]
-    history["emb"] = keras.Model(image_a, feats_a).predict_on_batch(data["x_test"].astype(np.float32))
+    history["emb_a"], history["emb_b"], history["score"] = [
+        keras.Model(image_a, feats_a).predict_on_batch(test_a),
+        keras.Model(image_b, feats_b).predict_on_batch(test_b),
+        model.predict_on_batch([test_a, test_b]),
+    ]
+    history["emb"] = keras.Model(image_a, feats_a).predict_on_batch(
+        data["x_test"].astype(np.float32),
+    )
     return history

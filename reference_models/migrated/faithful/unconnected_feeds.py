@@ -58,9 +58,14 @@ def train(data, epochs=EPOCHS, seed=0):
     # TODO(tflearn-migrate): TFM140 label placeholder kept: a sess.run of this program is not translated
     x2 = tf.placeholder(tf.float32, [None, height, width, channels], name="x2")
 
-    distance = keras.ops.sqrt(keras.ops.sum(keras.ops.square(left_output - right_output), axis=1) + 1e-6)
+    distance = keras.ops.sqrt(
+        keras.ops.sum(keras.ops.square(left_output - right_output), axis=1) + 1e-6,
+    )
     # TODO(tflearn-migrate): TFM140 loss kept as a TF1 tensor: a sess.run of this program is not translated
-    loss = keras.ops.mean(y * keras.ops.square(distance) + (1.0 - y) * keras.ops.square(keras.ops.maximum(MARGIN - distance, 0.0)))
+    loss = keras.ops.mean(
+        y * keras.ops.square(distance)
+        + (1.0 - y) * keras.ops.square(keras.ops.maximum(MARGIN - distance, 0.0)),
+    )
     # TODO(tflearn-migrate): TFM140 train op kept: a sess.run of this program is not translated (see its TODO)
     train_op = keras.optimizers.Adam(learning_rate=LEARNING_RATE, epsilon=1e-8).minimize(loss)
 

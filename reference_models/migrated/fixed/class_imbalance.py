@@ -90,7 +90,14 @@ def train(data, epochs=EPOCHS, seed=0):
     history = {"loss": [], "epoch_time": []}
     for epoch in range(epochs):
         start = time.time()
-        model.fit(X, Y, batch_size=BATCH_SIZE, epochs=1, shuffle=True, class_weight=balanced_class_weight(Y))
+        model.fit(
+            X,
+            Y,
+            batch_size=BATCH_SIZE,
+            epochs=1,
+            shuffle=True,
+            class_weight=balanced_class_weight(Y),
+        )
         history["epoch_time"].append(time.time() - start)
         probs = np.array(model.predict(X, verbose=0))
         history["loss"].append(float(np.mean(-np.log(np.sum(probs * Y, axis=1) + 1e-7))))

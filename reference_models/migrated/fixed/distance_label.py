@@ -46,7 +46,12 @@ def train(data, epochs=EPOCHS, seed=0):
 
     distance = keras.ops.sum(keras.ops.square(left_output - right_output), axis=1)
     def loss(target, distance):
-        return keras.ops.mean(target * distance + (1.0 - target) * keras.ops.square(keras.ops.maximum(1.0 - keras.ops.sqrt(distance + keras.config.epsilon()), 0.0)))
+        return keras.ops.mean(
+            target * distance
+            + (1.0 - target) * keras.ops.square(
+                keras.ops.maximum(1.0 - keras.ops.sqrt(distance + keras.config.epsilon()), 0.0),
+            ),
+        )
     model = keras.Model([x1, x2], distance)
     model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.001, epsilon=1e-8), loss=loss)
 

@@ -48,11 +48,19 @@ def train(data, epochs=EPOCHS, seed=0):
     left_output = encoder(left_input)
     right_output = encoder(right_input)
 
-    distance = keras.ops.sqrt(keras.ops.sum(keras.ops.square(left_output - right_output), axis=1) + 1e-6)
+    distance = keras.ops.sqrt(
+        keras.ops.sum(keras.ops.square(left_output - right_output), axis=1) + 1e-6,
+    )
     def loss(y, distance):
-        return keras.ops.mean(y * keras.ops.square(distance) + (1.0 - y) * keras.ops.square(keras.ops.maximum(MARGIN - distance, 0.0)))
+        return keras.ops.mean(
+            y * keras.ops.square(distance)
+            + (1.0 - y) * keras.ops.square(keras.ops.maximum(MARGIN - distance, 0.0)),
+        )
     model = keras.Model([left_input, right_input], distance)
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate=LEARNING_RATE, epsilon=1e-8), loss=loss)
+    model.compile(
+        optimizer=keras.optimizers.Adam(learning_rate=LEARNING_RATE, epsilon=1e-8),
+        loss=loss,
+    )
 
     pair_a = data["pair_train_a"].astype(np.float32) / 255.0
     pair_b = data["pair_train_b"].astype(np.float32) / 255.0
@@ -72,7 +80,11 @@ def train(data, epochs=EPOCHS, seed=0):
         history["loss"].append(float(np.mean(losses)))
         print("epoch %d loss %.4f" % (epoch + 1, history["loss"][-1]))
 
-    history["emb_a"] = keras.Model(left_input, left_output).predict_on_batch(data["pair_test_a"] / 255.0)
-    history["emb_b"] = keras.Model(right_input, right_output).predict_on_batch(data["pair_test_b"] / 255.0)
+    history["emb_a"] = keras.Model(left_input, left_output).predict_on_batch(
+        data["pair_test_a"] / 255.0,
+    )
+    history["emb_b"] = keras.Model(right_input, right_output).predict_on_batch(
+        data["pair_test_b"] / 255.0,
+    )
     history["emb"] = keras.Model(left_input, left_output).predict_on_batch(data["x_test"] / 255.0)
     return history

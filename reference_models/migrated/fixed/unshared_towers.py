@@ -70,9 +70,14 @@ def train(data, epochs=EPOCHS, seed=0):
     left_output = encoder(X1)
     right_output = encoder(X2)
 
-    distance = keras.ops.sqrt(keras.ops.sum(keras.ops.square(left_output - right_output), axis=1) + 1e-6)
+    distance = keras.ops.sqrt(
+        keras.ops.sum(keras.ops.square(left_output - right_output), axis=1) + 1e-6,
+    )
     def loss(Y, distance):
-        return keras.ops.mean(Y * keras.ops.square(distance) + (1.0 - Y) * keras.ops.square(keras.ops.maximum(MARGIN - distance, 0.0)))
+        return keras.ops.mean(
+            Y * keras.ops.square(distance)
+            + (1.0 - Y) * keras.ops.square(keras.ops.maximum(MARGIN - distance, 0.0)),
+        )
     optimizer = keras.optimizers.Adam(learning_rate=0.001, epsilon=1e-8)
     model = keras.Model([X1, X2], distance)
     model.compile(optimizer=optimizer, loss=loss)

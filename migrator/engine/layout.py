@@ -1,0 +1,188 @@
+"""Generated statements wrapped at 100 columns, black-style: a call too long for its line puts
+one argument per line (hanging indent, trailing comma, the closing parenthesis on a line of its
+own), and an argument still too long is wrapped the same way one level deeper.
+
+Only statements the migration wrote are touched: a statement of the input that came through
+unchanged keeps its layout (a long line the user wrote stays theirs), and so do helper
+definitions (their text is the registered helper's), statements carrying a comment (a TODO
+marker must stay on the line of the code it marks) and f-strings. Layout only: the wrapped
+statement is the same code."""
+from __future__ import annotations
+
+import libcst as cst
+
+from ..emit import code as code_of
+
+LIMIT = 100
+
+
+def _nl(level: int) -> cst.ParenthesizedWhitespace:
+    """A line break inside brackets, then the block's indentation plus ``level`` indents."""
+    return cst.ParenthesizedWhitespace(first_line=cst.TrailingWhitespace(), empty_lines=[], indent=True,
+                                       last_line=cst.SimpleWhitespace("    " * level))
+
+
+def _wrappable(call: cst.Call) -> bool:
+    if not call.args:
+        return False
+    if len(call.args) == 1 and isinstance(call.args[0].value, cst.GeneratorExp) \
+            and not call.args[0].value.lpar:
+        return False  # f(x for x in y,) does not parse
+    return True
+
+
+def _precedence(op: cst.CSTNode) -> int:
+    """Operators of one precedence level chain left to right (a + b - c)."""
+    for level, kinds in enumerate(((cst.Add, cst.Subtract),
+                                   (cst.Multiply, cst.Divide, cst.FloorDivide, cst.Modulo, cst.MatrixMultiply))):
+        if isinstance(op, kinds):
+            return level
+    return 10 + id(type(op)) % 1000  # any other operator: a chain of itself only
+
+
+def _break_operators(e: cst.BinaryOperation, col: int, level: int, base: int) -> cst.BaseExpression:
+    """An operator chain inside brackets, too long for its line: a line break before each
+    operator of the left-leaning chain (black's style), each operand laid out in turn."""
+    parts: list[cst.BinaryOperation] = []
+    node: cst.BaseExpression = e
+    group = _precedence(e.operator)
+    while isinstance(node, cst.BinaryOperation) and not node.lpar and _precedence(node.operator) == group:
+        parts.append(node)
+        node = node.left
+    first = _layout(node, col, level, base)
+    out = first
+    for op in reversed(parts):
+        right = _layout(op.right, base + 4 * level + len(code_of(op.operator).strip()) + 1, level, base)
+        out = op.with_changes(left=out, right=right,
+                              operator=op.operator.with_changes(whitespace_before=_nl(level)))
+    return out
+
+
+def _layout(e: cst.BaseExpression, col: int, level: int, base: int, bracketed: bool = False,
+            tail: int = 0) -> cst.BaseExpression:
+    """``e`` starting at column ``col``, its wrapped arguments ``level`` + 1 indents in;
+    ``bracketed``: ``e`` is inside brackets of its own line (an operator may start a line);
+    ``tail``: characters that follow it on its line (an argument's comma)."""
+    text = code_of(e)
+    if col + len(text) + tail <= LIMIT or "\n" in text:
+        return e
+    if bracketed and isinstance(e, cst.BinaryOperation) and not e.lpar:
+        return _break_operators(e, col, level, base)
+    if isinstance(e, cst.Call) and _wrappable(e):
+        if col + len(code_of(e.func)) + 1 > LIMIT:  # f(a)(b), m(x).predict(y): the callee too
+            e = e.with_changes(func=_layout(e.func, col, level, base, tail=1))
+        args = []
+        for i, a in enumerate(e.args):
+            prefix = len(a.keyword.value) + 1 if a.keyword is not None else len(a.star)
+            v = _layout(a.value, base + 4 * (level + 1) + prefix, level + 1, base, bracketed=True, tail=1)
+            last = i == len(e.args) - 1
+            args.append(a.with_changes(value=v, comma=cst.Comma(whitespace_after=_nl(level if last else level + 1)),
+                                       whitespace_after_arg=cst.SimpleWhitespace("")))
+        return e.with_changes(whitespace_before_args=_nl(level + 1), args=args)
+    if isinstance(e, (cst.List, cst.Set)) and e.elements:  # one element per line, the same way
+        elems = []
+        for i, el in enumerate(e.elements):
+            star = len(getattr(el, "star", "") or "") if isinstance(el, cst.StarredElement) else 0
+            v = _layout(el.value, base + 4 * (level + 1) + star, level + 1, base, bracketed=True, tail=1)
+            last = i == len(e.elements) - 1
+            elems.append(el.with_changes(value=v, comma=cst.Comma(whitespace_after=_nl(level if last else level + 1))))
+        brace = e.lbracket if isinstance(e, cst.List) else e.lbrace
+        brace = brace.with_changes(whitespace_after=_nl(level + 1))
+        return e.with_changes(elements=elems, **({"lbracket": brace} if isinstance(e, cst.List) else {"lbrace": brace}))
+    # not a call (a lambda, an operator, a subscript ...): wrap the longest call inside it
+    best = None
+    stack = list(e.children)
+    while stack:
+        n = stack.pop()
+        if isinstance(n, cst.Call) and _wrappable(n):
+            if best is None or len(code_of(n)) > len(code_of(best)):
+                best = n
+            continue
+        if isinstance(n, (cst.FormattedString, cst.ConcatenatedString)):
+            continue
+        stack.extend(n.children)
+    if best is None:
+        return e
+    best_text = code_of(best)
+    at = max(text.find(best_text), 0)
+    new = _layout(best, col + at, level, base, tail=tail + len(text) - at - len(best_text))
+    return e.deep_replace(best, new) if new is not best else e
+
+
+_VALUE_STMTS = (cst.Assign, cst.AnnAssign, cst.AugAssign, cst.Expr, cst.Return)
+
+
+class _Wrap(cst.CSTTransformer):
+    def __init__(self, module: cst.Module, keep: set[str], helper_names: set[str]) -> None:
+        self.module = module
+        self.keep = keep
+        self.helper_names = helper_names
+        self.depth = 0
+        self.skip = 0
+        self.indent = len(module.default_indent.replace("\t", "    "))
+        self.changed = False
+
+    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> bool:
+        return False  # statements are laid out whole, in leave_SimpleStatementLine
+
+    def visit_IndentedBlock(self, node: cst.IndentedBlock) -> bool:
+        self.depth += 1
+        return True
+
+    def leave_IndentedBlock(self, original, updated):
+        self.depth -= 1
+        return updated
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        if self.depth == 0 and node.name.value in self.helper_names:
+            self.skip += 1
+        return True
+
+    def leave_FunctionDef(self, original, updated):
+        if self.depth == 0 and original.name.value in self.helper_names:
+            self.skip -= 1
+        return updated
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        if self.depth == 0 and node.name.value in self.helper_names:
+            self.skip += 1
+        return True
+
+    def leave_ClassDef(self, original, updated):
+        if self.depth == 0 and original.name.value in self.helper_names:
+            self.skip -= 1
+        return updated
+
+    def leave_SimpleStatementLine(self, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine):
+        if self.skip or len(updated.body) != 1 or updated.trailing_whitespace.comment is not None:
+            return updated
+        small = updated.body[0]
+        if not isinstance(small, _VALUE_STMTS) or small.value is None:
+            return updated
+        line = self.module.code_for_node(small)
+        if line.strip() in self.keep:  # the user's statement, as written
+            return updated
+        base = self.depth * self.indent
+        if "\n" in line or base + len(line) <= LIMIT or "f'" in line or 'f"' in line:
+            return updated
+        value = small.value
+        col = base + max(line.rfind(code_of(value)), 0)
+        new = _layout(value, col, 0, base)
+        if new is value:
+            return updated
+        self.changed = True
+        return updated.with_changes(body=[small.with_changes(value=new)])
+
+
+def wrap_long_lines(module: cst.Module, source: str, helper_names: set[str]) -> cst.Module:
+    """``module`` with the long statements the migration wrote wrapped (``source``: the input,
+    whose lines keep their layout wherever the output has them)."""
+    keep = {ln.strip() for ln in source.splitlines() if len(ln) > LIMIT - 40}
+    wrap = _Wrap(module, keep, helper_names)
+    try:
+        new = module.visit(wrap)
+        if wrap.changed:
+            compile(new.code, "<layout>", "exec", dont_inherit=True)
+    except Exception:  # layout never costs a file its migration
+        return module
+    return new if wrap.changed else module
