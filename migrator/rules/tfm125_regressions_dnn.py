@@ -30,13 +30,14 @@ from __future__ import annotations
 import libcst as cst
 
 from ..args import BoundArgs
-from ..emit import call, literal, to_node, wrap_long_call
+from ..emit import call, wrap_long_call
 from ..helpers import register
 from ..translate.tflearn import Untranslatable
-from ..analysis.tflearn_model import DNN_SIG, REGRESSION_SIG
-from ..translate.tflearn_train import DEFAULT_CLIP, flat, loss, optimizer_from_name
+from ..analysis.tflearn_model import DNN_SIG
+from ..translate.tflearn_train import DEFAULT_CLIP, flat, loss
 from .base import Case, Rule
 from ..analysis.regressions_dnn import RegressionsDNNPlans
+from ..translate.regression_dnn import regression_passthrough, regression_step_settings
 HELPER = "TflearnRegressionsDNN"
 
 register(HELPER, '''
@@ -123,13 +124,9 @@ class RegressionsDNN(Rule):
             return updated
         assign_o, assign_u = original.body[0], updated.body[0]
         if original is not plan.dnn_stmt:  # a regression: it returns its incoming tensor
-            r = assign_o.value
-            ub = BoundArgs(assign_u.value, REGRESSION_SIG, r)
-            plan.bound[id(r)] = ub
-            inc = ub.node("incoming")
-            self.ctx.count(self)
-            if isinstance(inc, cst.Name) and inc.value == assign_o.targets[0].target.value:
-                return cst.RemoveFromParent()
+            inc = regression_passthrough(self.ctx, self, assign_o, assign_u, plan.bound)
+            if isinstance(inc, cst.RemovalSentinel):
+                return inc
             return updated.with_changes(body=[assign_u.with_changes(value=inc)])
         if len(plan.bound) != len(plan.regs):
             self.todo(original, "DNN: its regression(...) statements were not translated first")
@@ -140,12 +137,8 @@ class RegressionsDNN(Rule):
         try:
             for r in plan.regs:
                 rb = plan.bound[id(r)]
-                name = literal(rb.node("optimizer"), None) if rb.given("optimizer") else "adam"
-                lr = rb.node("learning_rate") if rb.given("learning_rate") else to_node(0.001)
-                opt = flat(optimizer_from_name(self.ctx, name, lr, clip, r))
+                opt, bs, sh = regression_step_settings(self.ctx, rb, clip, r)
                 lss = flat(loss(self.ctx, rb, "loss", False))
-                bs = rb.node("batch_size") if rb.given("batch_size") else to_node(64)
-                sh = rb.node("shuffle_batches") if rb.given("shuffle_batches") else cst.Name("True")
                 out = cst.Name(self.ctx.parent(r).targets[0].target.value)
                 items.append(cst.Element(cst.Tuple([cst.Element(x) for x in (out, lss, opt, bs, sh)])))
         except Untranslatable as ex:

@@ -22,12 +22,13 @@ from __future__ import annotations
 import libcst as cst
 
 from ..args import BoundArgs
-from ..emit import call, literal, to_node, wrap_long_call
+from ..emit import call, to_node, wrap_long_call
 from ..translate.tflearn import Untranslatable
 from ..analysis.scoped_trainops import scoped_trainops
-from ..analysis.tflearn_model import DNN_SIG, REGRESSION_SIG
+from ..analysis.tflearn_model import DNN_SIG
+from ..translate.regression_dnn import regression_passthrough, regression_step_settings
 from ..translate.scoped_trainops import SCOPE_VARIABLES, TRAINOPS_DNN
-from ..translate.tflearn_train import DEFAULT_CLIP, flat, optimizer_from_name
+from ..translate.tflearn_train import DEFAULT_CLIP
 from .base import Case, Rule
 
 
@@ -61,13 +62,9 @@ class ScopedTrainOpsDNN(Rule):
             return updated.with_changes(body=[assign_u.with_changes(
                 value=call(SCOPE_VARIABLES, to_node(plan.var_stmts[id(original)])))])
         if any(assign_o.value is r for r in plan.regs):
-            r = assign_o.value
-            ub = BoundArgs(assign_u.value, REGRESSION_SIG, r)
-            self.bound[id(r)] = ub
-            inc = ub.node("incoming")
-            self.ctx.count(self)
-            if isinstance(inc, cst.Name) and inc.value == assign_o.targets[0].target.value:
-                return cst.RemoveFromParent()
+            inc = regression_passthrough(self.ctx, self, assign_o, assign_u, self.bound)
+            if isinstance(inc, cst.RemovalSentinel):
+                return inc
             return updated.with_changes(body=[assign_u.with_changes(value=inc)])
         if original is not plan.dnn:
             return updated
@@ -80,11 +77,7 @@ class ScopedTrainOpsDNN(Rule):
         try:
             for r in plan.regs:
                 rb = self.bound[id(r)]
-                name = literal(rb.node("optimizer"), None) if rb.given("optimizer") else "adam"
-                lr = rb.node("learning_rate") if rb.given("learning_rate") else to_node(0.001)
-                opt = flat(optimizer_from_name(self.ctx, name, lr, clip, r))
-                bs = rb.node("batch_size") if rb.given("batch_size") else to_node(64)
-                sh = rb.node("shuffle_batches") if rb.given("shuffle_batches") else cst.Name("True")
+                opt, bs, sh = regression_step_settings(self.ctx, rb, clip, r)
                 items.append(cst.Element(cst.Tuple([cst.Element(x) for x in (
                     rb.node("loss"), opt, rb.node("trainable_vars"), bs, sh)])))
         except Untranslatable as ex:

@@ -144,3 +144,31 @@ class RegressionCompile:
         d = self.ctx.analysis(Flow).def_of(opt.value, reg.call)
         q = self.ctx.legacy_name(d.value) if d is not None and isinstance(d.value, cst.Call) else None
         return bool(q) and q.startswith("tflearn.optimizers.")
+
+
+def regression_passthrough(ctx, rule, assign_o: cst.Assign, assign_u: cst.Assign, bound: dict):
+    """``net = regression(incoming, ...)`` in a program whose trainer takes the regressions
+    itself (TFM125, TFM127): its arguments are kept in ``bound`` and the statement becomes
+    ``net = incoming`` (removed when that is ``net = net``)."""
+    from ..analysis.tflearn_model import REGRESSION_SIG
+
+    r = assign_o.value
+    ub = BoundArgs(assign_u.value, REGRESSION_SIG, r)
+    bound[id(r)] = ub
+    inc = ub.node("incoming")
+    ctx.count(rule)
+    if isinstance(inc, cst.Name) and inc.value == assign_o.targets[0].target.value:
+        return cst.RemoveFromParent()
+    return None if inc is None else inc
+
+
+def regression_step_settings(ctx, rb: BoundArgs, clip, reg) -> tuple:
+    """A tflearn regression's TrainOp settings in a DNN over several of them: (the optimizer
+    with the DNN's gradient clipping, batch size, shuffle), tflearn's defaults adam at 0.001,
+    64, True."""
+    name = literal(rb.node("optimizer"), None) if rb.given("optimizer") else "adam"
+    lr = rb.node("learning_rate") if rb.given("learning_rate") else to_node(0.001)
+    opt = flat(optimizer_from_name(ctx, name, lr, clip, reg))
+    bs = rb.node("batch_size") if rb.given("batch_size") else to_node(64)
+    sh = rb.node("shuffle_batches") if rb.given("shuffle_batches") else cst.Name("True")
+    return opt, bs, sh
