@@ -75,6 +75,7 @@ def test_helper_definitions_keep_the_registered_text():
     assert HELPERS["tflearn_shuffle"].code in wrapped
 
 
+@pytest.mark.slow  # no TensorFlow, but every rule example migrated twice: the slow tier's budget
 def test_every_rule_example_wraps_to_the_same_code():
     """Over every INVALID rule example (in its own mode): the wrapped output is the unwrapped
     output's code, and what stays over 100 columns carries a comment (a TODO marker stays on its

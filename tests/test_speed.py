@@ -102,6 +102,7 @@ def test_fast_unused_imports_defer_to_libcst(name):
     assert _fast_unused(cst.parse_module(AMBIGUOUS[name])) is None
 
 
+@pytest.mark.slow  # no TensorFlow, but every fixture: the slow tier's budget
 def test_fast_unused_imports_on_fixtures():
     """On every legacy fixture where the fast walk decides, it decides like libcst."""
     decided = 0
