@@ -592,9 +592,18 @@ def _probe(cap, args, tf, tf1, tflearn, orig_fit, orig_run, train_ops, grad_caps
         n = fixed.pop()
     x = _random_like(inputs, n, rs)
     feed = {t: (dp.apply(v.copy()) if dp is not None else v) for t, v, dp in zip(inputs, x, preps)}
+    script_mode = None  # tflearn's training flag as the script left it (a TF1 session program)
     if cap.kind == "tflearn":
         tflearn.is_training(False, session=sess)
     else:
+        with sess.graph.as_default():
+            flags = tf1.get_collection("is_training")
+        if flags:
+            # tflearn layers in a session program: the forward probe runs in inference mode (a
+            # training-mode run of tflearn's batch norm would move its averages), the step below
+            # in the mode the script set (tflearn.is_training(True, session=sess))
+            script_mode = bool(sess.run(flags[0]))
+            tflearn.is_training(False, session=sess)
         for t, v in cap.feed.items():   # non-placeholder feeds (keep_prob as a tensor...) stay
             if t not in feed and t not in targets and t not in inputs \
                     and getattr(getattr(t, "op", None), "type", "") != "PlaceholderWithDefault":
@@ -629,6 +638,8 @@ def _probe(cap, args, tf, tf1, tflearn, orig_fit, orig_run, train_ops, grad_caps
             step_feed.update(zip(targets, ty))
             for t, v in cap.feed.items():
                 step_feed.setdefault(t, v)
+            if script_mode is not None:
+                tflearn.is_training(script_mode, session=sess)
             orig_run(sess, [f for f in cap.fetches if _runs_train_op(f, train_ops)], step_feed)
         after = sess.run(gv)
         grads = _read_gradients(sess, tf1, gv, [c for op, c in (grad_caps or {}).items()], orig_run)
