@@ -134,14 +134,19 @@ def _children(node: cst.CSTNode) -> tuple[cst.CSTNode, ...]:
 _MODULE_WALKS: dict[int, tuple[cst.Module, tuple[cst.CSTNode, ...]]] = {}
 
 
+def _memo_walk(table: dict, node: cst.CSTNode, gen) -> Iterable[cst.CSTNode]:
+    """``gen(node)``; for a module, computed once and kept in ``table`` (until cleared)."""
+    if type(node) is cst.Module:
+        hit = table.get(id(node))
+        if hit is None or hit[0] is not node:
+            hit = table[id(node)] = (node, tuple(gen(node)))
+        return hit[1]
+    return gen(node)
+
+
 def walk(node: cst.CSTNode) -> Iterable[cst.CSTNode]:
     """Pre-order, lexical order: ``node`` and all its descendants."""
-    if type(node) is cst.Module:
-        hit = _MODULE_WALKS.get(id(node))
-        if hit is None or hit[0] is not node:
-            hit = _MODULE_WALKS[id(node)] = (node, tuple(_walk(node)))
-        return hit[1]
-    return _walk(node)
+    return _memo_walk(_MODULE_WALKS, node, _walk)
 
 
 def _walk(node: cst.CSTNode) -> Iterable[cst.CSTNode]:
@@ -161,12 +166,7 @@ _MODULE_WALKS_RL: dict[int, tuple[cst.Module, tuple[cst.CSTNode, ...]]] = {}
 def walk_rl(node: cst.CSTNode) -> Iterable[cst.CSTNode]:
     """Pre-order with each node's children taken last to first (the order of a stack walk
     that pushes ``children(n)``): ``node`` and all its descendants; memoised for a module."""
-    if type(node) is cst.Module:
-        hit = _MODULE_WALKS_RL.get(id(node))
-        if hit is None or hit[0] is not node:
-            hit = _MODULE_WALKS_RL[id(node)] = (node, tuple(_walk_rl(node)))
-        return hit[1]
-    return _walk_rl(node)
+    return _memo_walk(_MODULE_WALKS_RL, node, _walk_rl)
 
 
 def _walk_rl(node: cst.CSTNode) -> Iterable[cst.CSTNode]:

@@ -159,7 +159,7 @@ def regression_passthrough(ctx, rule, assign_o: cst.Assign, assign_u: cst.Assign
     ctx.count(rule)
     if isinstance(inc, cst.Name) and inc.value == assign_o.targets[0].target.value:
         return cst.RemoveFromParent()
-    return None if inc is None else inc
+    return inc
 
 
 def regression_step_settings(ctx, rb: BoundArgs, clip, reg) -> tuple:
