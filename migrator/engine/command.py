@@ -13,14 +13,14 @@ from ..analysis import bindings
 from ..analysis.bindings import KEPT_ID
 from ..cstcache import walk as _walk  # pre-order, memoised children
 from ..diagnostics import Diagnostic, Kind, Severity
-from ..helpers import HELPER_MARKER, HELPERS
 from ..names import LEGACY_ROOTS, dotted
 from ..options import Options
 from ..parsing import parse_module
 from ..rules import all_rules
 from .context import FileContext
 from .dispatch import RuleDispatcher
-from .finish_imports import after_imports, finish_imports
+from .finish_imports import finish_imports
+from .helper_insert import import_helpers, insert_helpers
 from .layout import wrap_long_lines
 from .import_passes import CodemodContext, remove_unused_import, run_import_passes
 from .prefilter import has_legacy_import, may_fire
@@ -55,7 +55,7 @@ class MigrateCommand:
         new = run_import_passes(self.context, self.transform_module_impl(tree))
         if self.options.helpers_module and self.fctx.helpers:  # after the imports the passes added
             defined = {s.name.value for s in new.body if isinstance(s, (cst.FunctionDef, cst.ClassDef))}
-            new = self._import_helpers(new, defined)
+            new = import_helpers(self.fctx, self.options, new, defined)
         return new
 
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
@@ -70,7 +70,7 @@ class MigrateCommand:
         wrapper = MetadataWrapper(tree, unsafe_skip_copy=True)
         dispatcher = RuleDispatcher(self.context, self.fctx, rules)
         new = wrapper.visit(dispatcher)
-        new = self._insert_helpers(new)
+        new = insert_helpers(self.fctx, self.options, new)
         self._schedule_legacy_import_removal(tree)
         return new
 
@@ -253,72 +253,6 @@ class MigrateCommand:
                     for a in node.names:
                         asname = dotted(a.asname.name) if a.asname else None
                         remove_unused_import(self.context, mod, dotted(a.name), asname)
-
-    def _insert_helpers(self, module: cst.Module) -> cst.Module:
-        if not self.fctx.helpers:
-            return module
-        defined = {s.name.value for s in module.body if isinstance(s, (cst.FunctionDef, cst.ClassDef))}
-        if self.options.helpers_module:  # imported once the import passes ran
-            # a helper's own imports the file's code reads too (a rule relying on them)
-            read = {n.value for n in _walk(module) if isinstance(n, cst.Name)}
-            for name in self.fctx.helpers:
-                for mod, obj, asname in HELPERS[name].imports:
-                    if (asname or obj or mod.split(".")[0]) in read:
-                        self.fctx.add_import(mod, obj, asname)
-            return module
-        new_stmts: list[cst.BaseStatement] = []
-        for name in self.fctx.helpers:
-            if name in defined:
-                continue
-            body = cst.parse_module(HELPERS[name].code).body
-            first = body[0].with_changes(leading_lines=[
-                cst.EmptyLine(), cst.EmptyLine(),
-                cst.EmptyLine(comment=cst.Comment(f"{HELPER_MARKER} {name}"))])
-            new_stmts.extend([first, *body[1:]])
-        if not new_stmts:
-            return module
-        idx = after_imports(module)
-        rest = list(module.body[idx:])
-        if rest:
-            rest[0] = rest[0].with_changes(leading_lines=[cst.EmptyLine(), cst.EmptyLine()] + [
-                l for l in rest[0].leading_lines if l.comment is not None])
-        return module.with_changes(body=list(module.body[:idx]) + new_stmts + rest)
-
-    def _import_helpers(self, module: cst.Module, defined: set[str]) -> cst.Module:
-        """Directory runs: ``from <helpers module> import ...`` (the names the file reads)
-        after the imports, merged into that import when the file already has one."""
-        name = self.options.helpers_module
-        from ..helpers import defines
-
-        wanted = {b for n in self.fctx.helpers for b in defines(n)} - defined
-        if not wanted:
-            return module
-        read = {n.value for n in _walk(module) if isinstance(n, cst.Name)}
-        names = wanted & read
-        body = list(module.body)
-        at = None
-        for i, stmt in enumerate(body):
-            if isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1 \
-                    and isinstance(stmt.body[0], cst.ImportFrom) and not stmt.body[0].relative \
-                    and stmt.body[0].module is not None and dotted(stmt.body[0].module) == name \
-                    and not isinstance(stmt.body[0].names, cst.ImportStar):
-                names |= {dotted(a.name) for a in stmt.body[0].names}
-                at = i
-        if not names:
-            return module
-        text = f"from {name} import {', '.join(sorted(names))}"
-        if len(text) > 100:
-            text = f"from {name} import (\n" + "".join(f"    {n},\n" for n in sorted(names)) + ")"
-        new = cst.parse_statement(text + "\n")
-        if at is not None:
-            if body[at].deep_equals(new.with_changes(leading_lines=body[at].leading_lines)):
-                return module
-            body[at] = new.with_changes(leading_lines=body[at].leading_lines)
-        else:
-            idx = after_imports(module)
-            body.insert(idx, new)
-        return module.with_changes(body=body)
-
 
 class _Parents:
     """``parents.get(node)`` over cstcache's ``{id(node): parent}`` map (what the invariant's
