@@ -233,8 +233,9 @@ def test_module_level_placeholder_imported_by_another_module(tmp_path):
 CORPUS = [ROOT / "tests" / "fixtures", ROOT / "reference_models" / "legacy"]
 
 
-@pytest.mark.parametrize("fixes", [True, pytest.param(False, marks=pytest.mark.slow)], ids=["fixes", "no-fixes"])
-def test_no_violation_on_the_corpus(tmp_path, fixes, monkeypatch):  # no-fixes: slow tier (time, not TF)
+@pytest.mark.slow  # time, not TensorFlow: every fixture migrated (the fast tier checks each rule's cases)
+@pytest.mark.parametrize("fixes", [True, False], ids=["fixes", "no-fixes"])
+def test_no_violation_on_the_corpus(tmp_path, fixes, monkeypatch):
     # the runner in this process (its worker processes are tested in test_cli), each file
     # migrated once per run (tests/migrate_cache.py): the other corpus tests read the same
     # migrations; the runner's per-file options (the corpus's exports) are in the cache key

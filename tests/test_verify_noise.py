@@ -58,6 +58,21 @@ def test_moving_statistics_with_a_wrong_decay_or_without_bessel_fail():
     assert not judge(_res(_stat("bn/moving_variance", update_rel=1 / 63)))[0]
 
 
+def test_a_mean_shared_by_towers_is_judged_on_its_momentum_and_tower_count():
+    # tflearn's batch norm (decay 0.9) shared by three towers: TF1's update ops read the mean
+    # when each runs, Keras applies them in call order - 0.0205 of the update apart (held-out
+    # tflearn triplet program); the bound is (3 - 1) x (1 - 0.9)
+    shared = dict(stat_calls=3, stat_momentum=0.9)
+    assert is_update_order({**_stat(update_rel=0.0205), **shared})
+    ok, lines = judge(_res({**_stat(update_rel=0.0205), **shared}))
+    assert ok and any("3 towers, momentum 0.9" in line for line in lines)
+    # negative controls: one tower (nothing to reorder), a momentum 0.99 written for 0.9 (the
+    # update 10x smaller: 0.9 of itself), and the moving variance (Bessel: strict bound)
+    assert not judge(_res({**_stat(update_rel=0.0205), "stat_calls": 1, "stat_momentum": 0.9}))[0]
+    assert not judge(_res({**_stat(update_rel=0.9), **shared}))[0]
+    assert not judge(_res({**_stat("bn/moving_variance", update_rel=0.0205), **shared}))[0]
+
+
 def test_the_update_order_excuse_is_for_moving_statistics_only():
     assert not is_update_order(_stat("dense/kernel"))
     assert not judge(_res({"weight": "dense/kernel", "rel": 1.64e-4, "max_abs": 1e-6, "update_rel": 1.64e-4}))[0]

@@ -210,8 +210,10 @@ def judge(res: dict, atol: float = 1e-5, rtol: float = 1e-5) -> tuple[bool, list
         lines.append(f"  {'ok  ' if good or noise or order else 'FAIL'} after one step {s['weight']:<32} "
                      f"rel {s['rel']:.3g}  max abs {s['max_abs']:.3g}  (update rel {s['update_rel']:.3g})")
         if order:
-            lines.append(f"       a moving statistic: its update agrees within {STAT_ORDER_REL:g} of itself (the "
-                         "order in which TF1 ran the towers' UPDATE_OPS is not fixed)")
+            lines.append(f"       a moving statistic: its update agrees within {stat_order_bound(s):.3g} of itself (the "
+                         "order in which TF1 ran the towers' UPDATE_OPS is not fixed"
+                         + (f"; {s['stat_calls']} towers, momentum {s['stat_momentum']:g})"
+                            if stat_order_bound(s) > STAT_ORDER_REL else ")"))
         if noise:
             lines.append(f"       rounding noise: {s['noise_elems']} element(s) with |gradient| <= {NOISE_REL:g} x the "
                          f"model's largest ({s['grad_max']:.2g} vs {s['grad_scale']:.2g}) on both sides, gradients "
@@ -237,7 +239,24 @@ def is_update_order(s: dict) -> bool:
     variance (TF1's fused kernels) by ``1 / (n - 1)`` - caught for batches of up to ~500 values
     per channel (tests/test_verify_noise.py)."""
     name = s["weight"].rsplit("/", 1)[-1].split(":")[0]
-    return name in ("moving_mean", "moving_variance") and s.get("update_rel", 1.0) <= STAT_ORDER_REL
+    return name in ("moving_mean", "moving_variance") and s.get("update_rel", 1.0) <= stat_order_bound(s)
+
+
+def stat_order_bound(s: dict) -> float:
+    """How far a moving statistic's one-step update may move with the order of its updates.
+
+    ``STAT_ORDER_REL`` in general. A moving MEAN updated by ``k >= 2`` towers (the probe counts
+    the Keras layer's applications: ``stat_calls``) with momentum ``m``: each TF1 update op
+    ``v -= (v - mean_i) * (1 - m)`` reads ``v`` when it runs - after 0 .. k-1 of the others -
+    so any two orders differ by second-order terms, at most ``(k - 1) * (1 - m)`` of the
+    update (tflearn's decay 0.9, three towers: 0.2; the measured spread, e_triplet_bn: 0.02).
+    A wrong momentum changes the update by O(1) of itself and still fails; the moving
+    VARIANCE keeps the strict bound (a missing Bessel correction is ``1 / (n - 1)`` of it)."""
+    name = s["weight"].rsplit("/", 1)[-1].split(":")[0]
+    k, m = s.get("stat_calls", 0), s.get("stat_momentum")
+    if name != "moving_mean" or k < 2 or m is None:
+        return STAT_ORDER_REL
+    return max(STAT_ORDER_REL, (k - 1) * (1.0 - m))
 
 
 def is_rounding_noise(s: dict, rtol: float = 1e-5) -> bool:
