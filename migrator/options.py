@@ -21,6 +21,9 @@ class Options:
     # the layout pass (engine/layout.py): generated statements wrapped at 100 columns. Rule
     # examples show a rule's translation without it (their cases stay one statement per line)
     wrap_lines: bool = True
+    # the import lines the migration added, in isort's place (engine/import_order.py); rule
+    # examples leave them where the add pass puts them
+    sort_imports: bool = True
 
     def exports_of(self, path: str) -> frozenset[str]:
         import os

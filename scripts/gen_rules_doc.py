@@ -53,7 +53,8 @@ def render() -> str:
             case = next((c for c in r.INVALID if c.after is not None), r.INVALID[0])
             from migrator.analysis.modules import with_modules
 
-            opts = Options(fixes=case.fixes, unsafe_fixes=case.unsafe_fixes, select=frozenset({r.ID, *r.REQUIRES, *case.requires}), wrap_lines=False)
+            opts = Options(fixes=case.fixes, unsafe_fixes=case.unsafe_fixes, select=frozenset({r.ID, *r.REQUIRES, *case.requires}), wrap_lines=False,
+                       sort_imports=False)
             res = migrate_source(case.before, "example.py", with_modules(opts, "example.py", case.before, case.modules))
             flag = " (`--no-fixes`)" if not case.fixes else " (`--unsafe-fixes`)" if case.unsafe_fixes else ""
             out += ["", "Before:", "", "```python", case.before.rstrip("\n"), "```", "",

@@ -14,7 +14,8 @@ for rule in all_rules():
     if want and rule.ID not in want:
         continue
     for i, case in enumerate(rule.INVALID):
-        opts = Options(fixes=case.fixes, unsafe_fixes=case.unsafe_fixes, select=frozenset({rule.ID, *rule.REQUIRES, *case.requires}), wrap_lines=False)
+        opts = Options(fixes=case.fixes, unsafe_fixes=case.unsafe_fixes, select=frozenset({rule.ID, *rule.REQUIRES, *case.requires}), wrap_lines=False,
+                       sort_imports=False)
         res = migrate_source(case.before, "example.py", with_modules(opts, "example.py", case.before, case.modules))
         ok = case.after is None or res.code == case.after
         print(f"===== {rule.ID} invalid[{i}] {'OK' if ok else 'DIFFERS'} status={res.status}")

@@ -37,7 +37,8 @@ def strip_markers(code: str) -> str:
 
 
 def run(rule, src: str, fixes: bool = True, unsafe_fixes: bool = False, modules=(), requires=()):
-    opts = Options(fixes=fixes, unsafe_fixes=unsafe_fixes, select=frozenset({rule.ID, *rule.REQUIRES, *requires}), wrap_lines=False)
+    opts = Options(fixes=fixes, unsafe_fixes=unsafe_fixes, select=frozenset({rule.ID, *rule.REQUIRES, *requires}), wrap_lines=False,
+                   sort_imports=False)
     return migrate_source(src, path="example.py", options=with_modules(opts, "example.py", src, modules))
 
 

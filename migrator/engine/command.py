@@ -21,6 +21,7 @@ from .context import FileContext
 from .dispatch import RuleDispatcher
 from .finish_imports import finish_imports
 from .helper_insert import import_helpers, insert_helpers
+from .import_order import order_new_imports
 from .layout import wrap_long_lines
 from .import_passes import CodemodContext, remove_unused_import, run_import_passes
 from .prefilter import has_legacy_import, may_fire
@@ -142,6 +143,8 @@ class MigrateCommand:
     def _migrate_once(self, tree: cst.Module) -> cst.Module:
         new = self._transform_and_import(tree)
         new = finish_imports(new, self.fctx)
+        if self.options.sort_imports:
+            new = order_new_imports(tree, new, {self.options.helpers_module} - {None})
         if self.options.wrap_lines:
             from ..helpers import defines
 

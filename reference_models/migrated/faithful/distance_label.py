@@ -10,8 +10,8 @@ Cure (TFM204): a contrastive loss on the Euclidean distance with a margin.
 """
 import time
 
-import numpy as np
 import keras
+import numpy as np
 
 KIND = "siamese"
 EPOCHS = 8

@@ -12,9 +12,9 @@ Cure (TFM202): feed the data to the inputs the loss reads.
 """
 import time
 
+import keras
 import numpy as np
 import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below
-import keras
 
 KIND = "siamese"
 EPOCHS = 8

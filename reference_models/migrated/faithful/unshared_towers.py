@@ -17,8 +17,8 @@ Cure (TFM201): one encoder applied to both inputs.
 """
 import time
 
-import numpy as np
 import keras
+import numpy as np
 
 KIND = "siamese"
 EPOCHS = 3

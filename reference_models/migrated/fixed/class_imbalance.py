@@ -11,8 +11,8 @@ Cure (TFM302): weight each class by the inverse of its frequency in the training
 """
 import time
 
-import numpy as np
 import keras
+import numpy as np
 
 
 # tflearn-migrate helper: tflearn_to_categorical

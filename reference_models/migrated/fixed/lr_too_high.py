@@ -12,8 +12,8 @@ Cure (TFM303): learning rate 0.001.
 """
 import time
 
-import numpy as np
 import keras
+import numpy as np
 
 KIND = "siamese"
 EPOCHS = 8

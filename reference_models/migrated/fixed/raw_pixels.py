@@ -17,8 +17,8 @@ Cure (TFM301): scale the inputs to [0, 1] (``/ 255``) where they enter the model
 """
 import time
 
-import numpy as np
 import keras
+import numpy as np
 
 KIND = "siamese"
 EPOCHS = 8

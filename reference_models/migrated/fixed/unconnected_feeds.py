@@ -12,8 +12,8 @@ Cure (TFM202): feed the data to the inputs the loss reads.
 """
 import time
 
-import numpy as np
 import keras
+import numpy as np
 
 KIND = "siamese"
 EPOCHS = 8
