@@ -23,6 +23,7 @@ from .finish_imports import finish_imports
 from .helper_insert import import_helpers, insert_helpers
 from .import_order import order_new_imports
 from .layout import wrap_long_lines
+from .quotes import match_quote_style
 from .import_passes import CodemodContext, remove_unused_import, run_import_passes
 from .prefilter import has_legacy_import, may_fire
 from .suppression import (
@@ -149,7 +150,8 @@ class MigrateCommand:
             from ..helpers import defines
 
             source = self.fctx.source if self.fctx.source is not None else tree.code
-            new = wrap_long_lines(new, source, {b for n in self.fctx.helpers for b in defines(n)})
+            helper_names = {b for n in self.fctx.helpers for b in defines(n)}
+            new = wrap_long_lines(match_quote_style(new, source, helper_names), source, helper_names)
         out = new.code
         self._output = (new, out)
         compile(out, self.fctx.path, "exec", dont_inherit=True)

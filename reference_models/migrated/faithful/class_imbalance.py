@@ -48,26 +48,26 @@ def train(data, epochs=EPOCHS, seed=0):
     network = keras.layers.Conv2D(
         32,
         3,
-        activation='relu',
-        padding='same',
+        activation="relu",
+        padding="same",
         kernel_initializer=keras.initializers.LecunUniform(),
     )(network)
-    network = keras.layers.MaxPooling2D(pool_size=2, strides=2, padding='same')(network)
+    network = keras.layers.MaxPooling2D(pool_size=2, strides=2, padding="same")(network)
     network = keras.layers.Dense(
         64,
-        activation='relu',
+        activation="relu",
         kernel_initializer=keras.initializers.TruncatedNormal(stddev=0.02),
     )(keras.layers.Flatten()(network))
     network = keras.layers.Dense(
         NUM_CLASSES,
-        activation='softmax',
+        activation="softmax",
         kernel_initializer=keras.initializers.TruncatedNormal(stddev=0.02),
     )(network)
     model = keras.Model(inputs=network_input, outputs=network)
     model.compile(
         optimizer=keras.optimizers.Adam(learning_rate=0.001, epsilon=1e-8, global_clipnorm=5.0),
-        loss='categorical_crossentropy',
-        metrics=['accuracy'],
+        loss="categorical_crossentropy",
+        metrics=["accuracy"],
     )
 
     history = {"loss": [], "epoch_time": []}

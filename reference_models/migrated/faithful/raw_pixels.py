@@ -27,12 +27,12 @@ EMBEDDING_DIM = 32
 
 
 def embedding_network(x):
-    net = keras.layers.Conv2D(32, 3, padding='same', activation='relu')(x)
+    net = keras.layers.Conv2D(32, 3, padding="same", activation="relu")(x)
     net = keras.layers.MaxPooling2D(2, strides=2)(net)
-    net = keras.layers.Conv2D(64, 3, padding='same', activation='relu')(net)
+    net = keras.layers.Conv2D(64, 3, padding="same", activation="relu")(net)
     net = keras.layers.MaxPooling2D(2, strides=2)(net)
     net = keras.layers.Flatten()(net)
-    net = keras.layers.Dense(EMBEDDING_DIM, activation='sigmoid')(net)
+    net = keras.layers.Dense(EMBEDDING_DIM, activation="sigmoid")(net)
     return net
 
 
@@ -47,12 +47,12 @@ def train(data, epochs=EPOCHS, seed=0):
     image_b = keras.Input(shape=(height, width, channels))
 
     encoder_input = keras.Input(shape=image_a.shape[1:])
-    encoder = keras.Model(encoder_input, embedding_network(encoder_input), name='encoder')
+    encoder = keras.Model(encoder_input, embedding_network(encoder_input), name="encoder")
     feats_a = encoder(image_a)
     feats_b = encoder(image_b)
 
     distance = keras.ops.abs(feats_a - feats_b)
-    prediction = keras.layers.Dense(1, activation='sigmoid')(distance)
+    prediction = keras.layers.Dense(1, activation="sigmoid")(distance)
     def loss(label, prediction):
         return -keras.ops.mean(
             label * keras.ops.log(prediction + 1e-7)

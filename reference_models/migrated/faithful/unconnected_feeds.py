@@ -27,12 +27,12 @@ LEARNING_RATE = 0.001
 def tower(x, reuse=False):
     # TODO(tflearn-migrate): TFM138 variable_scope shares variables (reuse): no Keras translation without TFM205's shared encoder
     with tf.variable_scope("tower", reuse=reuse):
-        net = keras.layers.Conv2D(32, 3, padding='same', activation='relu')(x)
+        net = keras.layers.Conv2D(32, 3, padding="same", activation="relu")(x)
         net = keras.layers.MaxPooling2D(2, strides=2)(net)
-        net = keras.layers.Conv2D(64, 3, padding='same', activation='relu')(net)
+        net = keras.layers.Conv2D(64, 3, padding="same", activation="relu")(net)
         net = keras.layers.MaxPooling2D(2, strides=2)(net)
         net = keras.layers.Flatten()(net)
-        net = keras.layers.Dense(128, activation='relu')(net)
+        net = keras.layers.Dense(128, activation="relu")(net)
         net = keras.layers.Dense(EMBEDDING_DIM)(net)
     return net
 

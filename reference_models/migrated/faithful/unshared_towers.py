@@ -31,22 +31,22 @@ def create_subnetwork(network):
     network = keras.layers.Conv2D(
         32,
         3,
-        activation='relu',
-        padding='same',
+        activation="relu",
+        padding="same",
         kernel_initializer=keras.initializers.LecunUniform(),
     )(network)
-    network = keras.layers.MaxPooling2D(pool_size=2, strides=2, padding='same')(network)
+    network = keras.layers.MaxPooling2D(pool_size=2, strides=2, padding="same")(network)
     network = keras.layers.Conv2D(
         64,
         3,
-        activation='relu',
-        padding='same',
+        activation="relu",
+        padding="same",
         kernel_initializer=keras.initializers.LecunUniform(),
     )(network)
-    network = keras.layers.MaxPooling2D(pool_size=2, strides=2, padding='same')(network)
+    network = keras.layers.MaxPooling2D(pool_size=2, strides=2, padding="same")(network)
     network = keras.layers.Dense(
         128,
-        activation='relu',
+        activation="relu",
         kernel_initializer=keras.initializers.TruncatedNormal(stddev=0.02),
     )(keras.layers.Flatten()(network))
     network = keras.layers.Dense(

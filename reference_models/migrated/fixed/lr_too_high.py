@@ -24,12 +24,12 @@ LEARNING_RATE = 0.1
 
 
 def tower(x, reuse=False):
-    net = keras.layers.Conv2D(32, 3, padding='same', activation='relu')(x)
+    net = keras.layers.Conv2D(32, 3, padding="same", activation="relu")(x)
     net = keras.layers.MaxPooling2D(2, strides=2)(net)
-    net = keras.layers.Conv2D(64, 3, padding='same', activation='relu')(net)
+    net = keras.layers.Conv2D(64, 3, padding="same", activation="relu")(net)
     net = keras.layers.MaxPooling2D(2, strides=2)(net)
     net = keras.layers.Flatten()(net)
-    net = keras.layers.Dense(128, activation='relu')(net)
+    net = keras.layers.Dense(128, activation="relu")(net)
     net = keras.layers.Dense(EMBEDDING_DIM)(net)
     return net
 
@@ -44,7 +44,7 @@ def train(data, epochs=EPOCHS, seed=0):
     x2 = keras.Input(shape=(height, width, channels))
 
     encoder_input = keras.Input(shape=x1.shape[1:])
-    encoder = keras.Model(encoder_input, tower(encoder_input), name='encoder')
+    encoder = keras.Model(encoder_input, tower(encoder_input), name="encoder")
     left_output = encoder(x1)
     right_output = encoder(x2)
 

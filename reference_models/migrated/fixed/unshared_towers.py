@@ -31,22 +31,22 @@ def create_subnetwork(network):
     network = keras.layers.Conv2D(
         32,
         3,
-        activation='relu',
-        padding='same',
+        activation="relu",
+        padding="same",
         kernel_initializer=keras.initializers.LecunUniform(),
     )(network)
-    network = keras.layers.MaxPooling2D(pool_size=2, strides=2, padding='same')(network)
+    network = keras.layers.MaxPooling2D(pool_size=2, strides=2, padding="same")(network)
     network = keras.layers.Conv2D(
         64,
         3,
-        activation='relu',
-        padding='same',
+        activation="relu",
+        padding="same",
         kernel_initializer=keras.initializers.LecunUniform(),
     )(network)
-    network = keras.layers.MaxPooling2D(pool_size=2, strides=2, padding='same')(network)
+    network = keras.layers.MaxPooling2D(pool_size=2, strides=2, padding="same")(network)
     network = keras.layers.Dense(
         128,
-        activation='relu',
+        activation="relu",
         kernel_initializer=keras.initializers.TruncatedNormal(stddev=0.02),
     )(keras.layers.Flatten()(network))
     network = keras.layers.Dense(
@@ -66,7 +66,7 @@ def train(data, epochs=EPOCHS, seed=0):
     X2 = keras.Input(shape=(height, width, channels))
 
     encoder_input = keras.Input(shape=X1.shape[1:])
-    encoder = keras.Model(encoder_input, create_subnetwork(encoder_input), name='encoder')
+    encoder = keras.Model(encoder_input, create_subnetwork(encoder_input), name="encoder")
     left_output = encoder(X1)
     right_output = encoder(X2)
 
