@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..args import BoundArgs
-from ..emit import literal, to_node
+from ..emit import code, literal, to_node
 from ..translate.layer import LayerRule
 from ..translate.tflearn import Untranslatable
 from .base import Case
@@ -25,7 +25,8 @@ class Pool(LayerRule):
     NAME = "pooling"
     MESSAGE = "tflearn max/avg/global pooling -> keras pooling layers"
     RATIONALE = ("tflearn pools pad 'same' and, when strides is not given, stride by the kernel "
-                 "size; Keras pads 'valid'. padding and strides are written out.")
+                 "size; Keras pads 'valid' and strides by the pool size too. padding='same' is written "
+                 "out; strides only where they differ from the pool size (Keras' own default).")
     SIGNATURES = {
         "tflearn.layers.conv.max_pool_2d": _POOL.format(n="MaxPool2D"),
         "tflearn.layers.conv.avg_pool_2d": _POOL.format(n="AvgPool2D"),
@@ -53,13 +54,18 @@ class Pool(LayerRule):
         if isinstance(pad, str) and pad.lower() not in ("same", "valid"):
             raise Untranslatable(f"padding {pad!r}")
         padn = to_node(pad.lower()) if isinstance(pad, str) else b.node("padding")
-        return self.layer(cls, b.node("incoming"), pool_size=k, strides=s, padding=padn, **kw)
+        # what differs from Keras' defaults (strides = the pool size, padding 'valid')
+        if code(s) != code(k):
+            kw = {"strides": s, **kw}
+        if not (isinstance(pad, str) and pad.lower() == "valid"):
+            kw = {"padding": padn, **kw} if "strides" not in kw else {"strides": s, "padding": padn, **kw}
+        return self.layer(cls, b.node("incoming"), k, **kw)
 
     VALID = ["import keras\nx = keras.layers.MaxPooling2D(2)(x)\n"]
     INVALID = [
         Case("import tflearn\nx = tflearn.max_pool_2d(x, 2)\ny = tflearn.avg_pool_2d(x, 3, strides=1)\n",
-             "import keras\n\nx = keras.layers.MaxPooling2D(pool_size=2, strides=2, padding='same')(x)\n"
-             "y = keras.layers.AveragePooling2D(pool_size=3, strides=1, padding='same')(x)\n"),
+             "import keras\n\nx = keras.layers.MaxPooling2D(2, padding='same')(x)\n"
+             "y = keras.layers.AveragePooling2D(3, strides=1, padding='same')(x)\n"),
         Case("import tflearn\nx = tflearn.max_pool_2d(x, [1, 2, 2, 1], padding='valid')\n",
-             "import keras\n\nx = keras.layers.MaxPooling2D(pool_size=2, strides=2, padding='valid')(x)\n"),
+             "import keras\n\nx = keras.layers.MaxPooling2D(2)(x)\n"),
     ]

@@ -35,7 +35,7 @@ def create_subnetwork(network):
         padding="same",
         kernel_initializer=keras.initializers.LecunUniform(),
     )(network)
-    network = keras.layers.MaxPooling2D(pool_size=2, strides=2, padding="same")(network)
+    network = keras.layers.MaxPooling2D(2, padding="same")(network)
     network = keras.layers.Conv2D(
         64,
         3,
@@ -43,7 +43,7 @@ def create_subnetwork(network):
         padding="same",
         kernel_initializer=keras.initializers.LecunUniform(),
     )(network)
-    network = keras.layers.MaxPooling2D(pool_size=2, strides=2, padding="same")(network)
+    network = keras.layers.MaxPooling2D(2, padding="same")(network)
     network = keras.layers.Dense(
         128,
         activation="relu",

@@ -69,7 +69,7 @@ def train(data, epochs=EPOCHS, seed=0):
         padding="same",
         kernel_initializer=keras.initializers.LecunUniform(),
     )(network)
-    network = keras.layers.MaxPooling2D(pool_size=2, strides=2, padding="same")(network)
+    network = keras.layers.MaxPooling2D(2, padding="same")(network)
     network = keras.layers.Dense(
         64,
         activation="relu",
