@@ -22,6 +22,7 @@ from .dispatch import RuleDispatcher
 from .finish_imports import finish_imports
 from .helper_insert import import_helpers, insert_helpers
 from .import_order import order_new_imports
+from .layer_lines import one_layer_call_per_line
 from .layout import wrap_long_lines
 from .quotes import match_quote_style
 from .import_passes import CodemodContext, remove_unused_import, run_import_passes
@@ -151,6 +152,7 @@ class MigrateCommand:
 
             source = self.fctx.source if self.fctx.source is not None else tree.code
             helper_names = {b for n in self.fctx.helpers for b in defines(n)}
+            new = one_layer_call_per_line(new, source, helper_names)
             new = wrap_long_lines(match_quote_style(new, source, helper_names), source, helper_names)
         out = new.code
         self._output = (new, out)

@@ -70,11 +70,12 @@ def train(data, epochs=EPOCHS, seed=0):
         kernel_initializer=keras.initializers.LecunUniform(),
     )(network)
     network = keras.layers.MaxPooling2D(2, padding="same")(network)
+    network = keras.layers.Flatten()(network)
     network = keras.layers.Dense(
         64,
         activation="relu",
         kernel_initializer=keras.initializers.TruncatedNormal(stddev=0.02),
-    )(keras.layers.Flatten()(network))
+    )(network)
     network = keras.layers.Dense(
         NUM_CLASSES,
         activation="softmax",

@@ -44,11 +44,12 @@ def create_subnetwork(network):
         kernel_initializer=keras.initializers.LecunUniform(),
     )(network)
     network = keras.layers.MaxPooling2D(2, padding="same")(network)
+    network = keras.layers.Flatten()(network)
     network = keras.layers.Dense(
         128,
         activation="relu",
         kernel_initializer=keras.initializers.TruncatedNormal(stddev=0.02),
-    )(keras.layers.Flatten()(network))
+    )(network)
     network = keras.layers.Dense(
         EMBEDDING_DIM,
         kernel_initializer=keras.initializers.TruncatedNormal(stddev=0.02),

@@ -1,0 +1,138 @@
+"""One layer call per line in the statements the migration wrote.
+
+A translated tflearn / TF1 line can nest layer applications
+(``h = keras.layers.Dense(3, activation='relu')(keras.layers.Flatten()(y))``: tflearn's
+``fully_connected`` flattens its input). Written the way a Keras user writes it, each layer
+gets its own line, the assignment's target carrying the value::
+
+    h = keras.layers.Flatten()(y)
+    h = keras.layers.Dense(3, activation='relu')(h)
+
+Only where that is the same program: a statement the migration wrote (not a line of the input),
+one plain-name target, no comment on it; the outer layers' constructor arguments do not read
+the target; no two layers of the chain are of the same class (Keras names a layer at
+construction - ``dense``, ``dense_1`` - and the split constructs the inner one first; weights
+are drawn when a layer is built, i.e. called, in the same order either way)."""
+from __future__ import annotations
+
+import libcst as cst
+
+from ..names import dotted
+
+
+def _layer_call(e: cst.BaseExpression) -> tuple[str, cst.Call] | None:
+    """``keras.layers.X(...)(arg)`` -> ("X", outer call)."""
+    if type(e) is not cst.Call or type(e.func) is not cst.Call or len(e.args) != 1 or e.args[0].keyword \
+            or e.args[0].star or e.lpar:
+        return None
+    name = dotted(e.func.func) or ""
+    if not name.startswith("keras.layers."):
+        return None
+    return name.rsplit(".", 1)[1], e
+
+
+def _reads(node: cst.CSTNode, name: str) -> bool:
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if type(n) is cst.Name and n.value == name:
+            return True
+        stack.extend(n.children)
+    return False
+
+
+def _chain(value: cst.BaseExpression) -> list[cst.Call] | None:
+    """The layer applications of a nested chain, outermost first (None: fewer than two)."""
+    out: list[cst.Call] = []
+    e = value
+    while True:
+        hit = _layer_call(e)
+        if hit is None:
+            break
+        out.append(hit[1])
+        e = hit[1].args[0].value
+    return out if len(out) >= 2 else None
+
+
+def split_statement(stmt: cst.SimpleStatementLine) -> list[cst.SimpleStatementLine] | None:
+    if len(stmt.body) != 1 or type(stmt.body[0]) is not cst.Assign or stmt.trailing_whitespace.comment:
+        return None
+    assign = stmt.body[0]
+    if len(assign.targets) != 1 or type(assign.targets[0].target) is not cst.Name:
+        return None
+    target = assign.targets[0].target.value
+    chain = _chain(assign.value)
+    if chain is None:
+        return None
+    classes = [dotted(c.func.func) for c in chain]
+    if len(set(classes)) != len(classes):
+        return None
+    # the outer constructors run after the inner applications once split: they must not read
+    # the target (it then holds the inner value)
+    if any(_reads(c.func, target) for c in chain[:-1]):
+        return None
+    innermost = chain[-1]
+    lines = [stmt.with_changes(body=[assign.with_changes(value=innermost)])]
+    for c in reversed(chain[:-1]):
+        arg = c.args[0].with_changes(value=cst.Name(target))
+        lines.append(cst.SimpleStatementLine(
+            body=[assign.with_changes(value=c.with_changes(args=[arg]))]))
+    return lines
+
+
+class _Split(cst.CSTTransformer):
+    def __init__(self, module: cst.Module, keep: set[str], helper_names: set[str]) -> None:
+        self.module = module
+        self.keep = keep
+        self.helper_names = helper_names
+        self.depth = 0
+        self.skip = 0
+        self.changed = False
+
+    def visit_IndentedBlock(self, node) -> bool:
+        self.depth += 1
+        return True
+
+    def leave_IndentedBlock(self, original, updated):
+        self.depth -= 1
+        return updated
+
+    def _enter_def(self, node) -> bool:
+        if self.depth == 0 and node.name.value in self.helper_names:
+            self.skip += 1
+        return True
+
+    def _leave_def(self, original, updated):
+        if self.depth == 0 and original.name.value in self.helper_names:
+            self.skip -= 1
+        return updated
+
+    visit_FunctionDef = visit_ClassDef = _enter_def
+    leave_FunctionDef = leave_ClassDef = _leave_def
+
+    def visit_SimpleStatementLine(self, node) -> bool:
+        return False
+
+    def leave_SimpleStatementLine(self, original, updated):
+        if self.skip:
+            return updated
+        text = self.module.code_for_node(original).strip()
+        if text in self.keep:
+            return updated
+        lines = split_statement(updated)
+        if lines is None:
+            return updated
+        self.changed = True
+        return cst.FlattenSentinel(lines)
+
+
+def one_layer_call_per_line(module: cst.Module, source: str, helper_names: set[str]) -> cst.Module:
+    keep = {ln.strip() for ln in source.splitlines() if ln.strip()}
+    pass_ = _Split(module, keep, helper_names)
+    try:
+        new = module.visit(pass_)
+        if pass_.changed:
+            compile(new.code, "<layer lines>", "exec", dont_inherit=True)
+    except Exception:  # layout never costs a file its migration
+        return module
+    return new if pass_.changed else module
