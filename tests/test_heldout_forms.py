@@ -308,7 +308,7 @@ def test_tutorial_conv2d_helper_with_the_bias_outside():
     assert "def conv2d(x, W):\n    return W(x)\n" in out
     assert "weight_variable" not in out and "bias_variable" not in out
     assert ("h_conv1 = keras.ops.relu(conv2d(x, keras.layers.Conv2D(\n        8,\n        (3, 3),\n        strides=(1, 1),"
-            "\n        padding='same',\n        kernel_initializer=keras.initializers.TruncatedNormal(stddev=0.1),"
+            "\n        padding=\"same\",\n        kernel_initializer=keras.initializers.TruncatedNormal(stddev=0.1),"
             "\n        bias_initializer=keras.initializers.Constant(0.1),\n    )))") in out
 
 

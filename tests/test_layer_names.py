@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -32,7 +33,7 @@ c = tflearn.conv_2d(z, 4, 1, name='c')
 
 def test_static_renames():
     out = migrate_source(LEGACY).code
-    names = [line.split("name=")[1].strip(" ,)") for line in out.splitlines() if "name=" in line]
+    names = re.findall(r"name=('[^']*')", out)
     assert names == ["'c'", "'c_1'", "'p_1'", "'p'", "'p_1_1'", "'c_2'"]
 
 

@@ -38,7 +38,7 @@ def test_towers_are_built_as_written_from_the_name_store(fixes):
     assert TODO_MARKER not in code and not legacy_refs_outside_todo(code)
     assert "encoder" not in code  # no single encoder: the towers are different graphs
     for name in ("ConvNet/conv2d", "ConvNet/dense", "ConvNet/dense_1"):
-        assert code.count(f"tf1_layer('{name}', lambda: keras.layers.") == 1, name
+        assert code.replace('"', "'").count(f"tf1_layer('{name}', lambda: keras.layers.") == 1, name  # any quotes
     assert "TF1ModeDropout(dropout)(fc1, tf1_training=is_training)" in code
     assert "out = keras.ops.softmax(out) if not is_training else out" in code
     assert "logits_train = conv_net(X, 10, 0.25, reuse=False, is_training=True)" in code

@@ -62,7 +62,7 @@ def test_other_constant_differences_build_each_tower_from_the_name_store(change,
     assert change in src
     code = _migrate(src.replace(change, why))
     assert TODO_MARKER not in code and "TF1FixedMode" not in code
-    assert "tf1_layer('ConvNet/conv2d', lambda: keras.layers.Conv2D(" in code
+    assert "tf1_layer('ConvNet/conv2d', lambda: keras.layers.Conv2D(" in code.replace('"', "'")  # any quote style
     assert "TF1ModeDropout(dropout)(fc1, tf1_training=is_training)" in code
 
 

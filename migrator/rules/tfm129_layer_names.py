@@ -229,8 +229,8 @@ class LayerNames(Rule):
              "y = tflearn.max_pool_2d(tflearn.max_pool_2d(x, 2, name='p'), 2, name='p')\n"
              "z = tflearn.max_pool_2d(y, 2, name='p_1')\n",
              "import keras\n\n"
-             "y = keras.layers.MaxPooling2D(\n    pool_size=2,\n    strides=2,\n    padding='same',\n    name='p_1',\n)(keras.layers.MaxPooling2D(\n    pool_size=2,\n    strides=2,\n    padding='same',\n    name='p',\n)(x))\n"
-             "z = keras.layers.MaxPooling2D(\n    pool_size=2,\n    strides=2,\n    padding='same',\n    name='p_1_1',\n)(y)\n",
+             "y = keras.layers.MaxPooling2D(2, padding='same', name='p_1')(keras.layers.MaxPooling2D(2, padding='same', name='p')(x))\n"
+             "z = keras.layers.MaxPooling2D(2, padding='same', name='p_1_1')(y)\n",
              ("TFM129", "TFM129")),
         # a builder run several times (here by tflearn.utils.repeat): TF1 made the names unique as
         # the graph was built -> the helper does it at run time, for every named layer of the file
