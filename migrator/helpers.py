@@ -8,6 +8,7 @@ comment. Helper code must never import TensorFlow.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 HELPER_MARKER = "# tflearn-migrate helper:"
 
@@ -30,6 +31,80 @@ def register(name: str, code: str, imports=(), requires=()) -> Helper:
         raise ValueError(f"helper {name!r} registered twice with different code")
     HELPERS[name] = h
     return h
+
+
+# ---------------------------------------------------------------------------------------
+# helpers written as real code (migrator/helper_src/*.py), read as text, never imported
+# ---------------------------------------------------------------------------------------
+
+SOURCE_PACKAGE = Path(__file__).resolve().parent / "helper_src"
+_SOURCES: dict[str, tuple[list[str], list]] = {}
+
+
+def _source(module: str) -> tuple[list[str], list]:
+    """``helper_src/<module>.py``: its lines and its top-level statements (parsed once)."""
+    hit = _SOURCES.get(module)
+    if hit is None:
+        import ast
+
+        text = (SOURCE_PACKAGE / f"{module}.py").read_text(encoding="utf-8")
+        hit = _SOURCES[module] = (text.splitlines(keepends=True), ast.parse(text).body)
+    return hit
+
+
+def _bound(node) -> set[str]:
+    import ast
+
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return {node.name}
+    if isinstance(node, (ast.Assign, ast.AnnAssign)):
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        return {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
+    if isinstance(node, (ast.Import, ast.ImportFrom)):
+        return {(a.asname or a.name).split(".")[0] for a in node.names}
+    return set()
+
+
+def source_text(module: str, name: str, also=()) -> str:
+    """The text of the top-level statements of ``helper_src/<module>.py`` that bind ``name``
+    and ``also`` (one contiguous run: decorators and the comments between them included)."""
+    lines, body = _source(module)
+    wanted = {name, *also}
+    at = [i for i, node in enumerate(body) if _bound(node) & wanted]
+    found = {b for i in at for b in _bound(body[i])}
+    if not at or not set(also) <= found or (name not in found and not also):  # a group: name binds nothing
+        raise ValueError(f"helper_src/{module}.py does not define {sorted(wanted)}")
+    if at != list(range(at[0], at[-1] + 1)):
+        raise ValueError(f"helper_src/{module}.py: {sorted(wanted)} are not one run of statements")
+    first = body[at[0]]
+    start = min([first.lineno] + [d.lineno for d in getattr(first, "decorator_list", ())])
+    return "".join(lines[start - 1:body[at[-1]].end_lineno])
+
+
+def source_imports(module: str, code: str) -> tuple[tuple[str, str | None, str | None], ...]:
+    """The absolute imports of ``helper_src/<module>.py`` that ``code`` reads, in the module's
+    order (its relative imports are other helpers: ``requires``)."""
+    import ast
+
+    read = {n.id for n in ast.walk(ast.parse(code)) if isinstance(n, ast.Name)}
+    out = []
+    for node in _source(module)[1]:
+        if isinstance(node, ast.Import):
+            out.extend((a.name, None, a.asname) for a in node.names
+                       if (a.asname or a.name.split(".")[0]) in read)
+        elif isinstance(node, ast.ImportFrom) and not node.level:
+            out.extend((node.module, a.name, a.asname) for a in node.names if (a.asname or a.name) in read)
+    return tuple(out)
+
+
+def register_source(module: str, name: str, also=(), imports=None, requires=()) -> Helper:
+    """Register helper ``name`` from ``migrator/helper_src/<module>.py`` without importing it:
+    its text is the statements binding ``name`` (and ``also``), its imports the module's imports
+    that text reads (unless ``imports`` is given)."""
+    code = source_text(module, name, also)
+    if imports is None:
+        imports = source_imports(module, code)
+    return register(name, code, imports, requires)
 
 
 # ---------------------------------------------------------------------------------------
