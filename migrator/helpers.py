@@ -4,6 +4,10 @@ Some tflearn behaviour has no one-call Keras equivalent (e.g. tflearn's
 ``data_utils.shuffle``). Rules ask for a helper with ``ctx.use_helper(name)``; the
 engine then inserts its definition once, after the module's imports, under a marker
 comment. Helper code must never import TensorFlow.
+
+The helpers are real code in ``migrator/helper_src/*.py`` (linted, tested, importable where
+Keras is): ``register_source`` reads a helper's text from its module's file with ``ast`` and
+registers it; the rewriter never imports those modules.
 """
 from __future__ import annotations
 
@@ -38,6 +42,7 @@ def register(name: str, code: str, imports=(), requires=()) -> Helper:
 # ---------------------------------------------------------------------------------------
 
 SOURCE_PACKAGE = Path(__file__).resolve().parent / "helper_src"
+SOURCE_OF: dict[str, str] = {}  # helper -> the helper_src module its code was read from
 _SOURCES: dict[str, tuple[list[str], list]] = {}
 
 
@@ -104,7 +109,9 @@ def register_source(module: str, name: str, also=(), imports=None, requires=()) 
     code = source_text(module, name, also)
     if imports is None:
         imports = source_imports(module, code)
-    return register(name, code, imports, requires)
+    h = register(name, code, imports, requires)
+    SOURCE_OF[name] = module
+    return h
 
 
 # ---------------------------------------------------------------------------------------

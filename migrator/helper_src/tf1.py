@@ -1,4 +1,5 @@
-"""Helpers migrated code may need: Keras helpers several TF1 rules share (TFM131, TFM140, TFM144, TFM205 ...).
+"""Helpers migrated code may need: Keras helpers several TF1 rules share (TFM131, TFM140, TFM144,
+TFM205 ...).
 
 Real code, linted and tested; the rewriter never imports this module: it reads each
 helper's text from this file (``helpers.register_source``) and writes it into the

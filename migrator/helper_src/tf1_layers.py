@@ -1,4 +1,5 @@
-"""Helpers migrated code may need: TF1 layers and hand-made variables (TFM131, TFM132, TFM135, TFM159).
+"""Helpers migrated code may need: TF1 layers and hand-made variables (TFM131, TFM132, TFM135,
+TFM159).
 
 Real code, linted and tested; the rewriter never imports this module: it reads each
 helper's text from this file (``helpers.register_source``) and writes it into the

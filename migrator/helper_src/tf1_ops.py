@@ -1,4 +1,5 @@
-"""Helpers migrated code may need: TF1 ops without a one-call Keras equivalent (TFM130, TFM136, TFM137, TFM151).
+"""Helpers migrated code may need: TF1 ops without a one-call Keras equivalent (TFM130, TFM136,
+TFM137, TFM151).
 
 Real code, linted and tested; the rewriter never imports this module: it reads each
 helper's text from this file (``helpers.register_source``) and writes it into the

@@ -1,4 +1,5 @@
-"""Helpers migrated code may need: TF1 session / eager / estimator programs (TFM140, TFM141, TFM143, TFM144, TFM163, TFM165, TFM167, TFM172).
+"""Helpers migrated code may need: TF1 session / eager / estimator programs (TFM140, TFM141,
+TFM143, TFM144, TFM163, TFM165, TFM167, TFM172).
 
 Real code, linted and tested; the rewriter never imports this module: it reads each
 helper's text from this file (``helpers.register_source``) and writes it into the
@@ -120,6 +121,12 @@ def save_checkpoint(model, path):
     os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
     model.save_weights(path)
     return path
+
+
+FLAGS_PARSER = argparse.ArgumentParser(allow_abbrev=False)  # tf.app.flags: each DEFINE_* is one add_argument
+
+
+FLAG_VALUES = argparse.Namespace()  # tf.app.flags.FLAGS: filled by FLAGS_PARSER.parse_known_args
 
 
 def flag_bool(value):

@@ -1,4 +1,5 @@
-"""Helpers migrated code may need: tflearn layers, activations, layer names and variables (TFM106, TFM108, TFM113, TFM123, TFM126, TFM129).
+"""Helpers migrated code may need: tflearn layers, activations, layer names and variables (TFM106,
+TFM108, TFM113, TFM123, TFM126, TFM129).
 
 Real code, linted and tested; the rewriter never imports this module: it reads each
 helper's text from this file (``helpers.register_source``) and writes it into the

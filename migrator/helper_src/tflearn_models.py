@@ -1,4 +1,5 @@
-"""Helpers migrated code may need: tflearn DNN models, trainers, estimators (TFM116, TFM117, TFM121, TFM122, TFM125, TFM127).
+"""Helpers migrated code may need: tflearn DNN models, trainers, estimators (TFM116, TFM117,
+TFM121, TFM122, TFM125, TFM127).
 
 Real code, linted and tested; the rewriter never imports this module: it reads each
 helper's text from this file (``helpers.register_source``) and writes it into the

@@ -5,18 +5,14 @@ import libcst as cst
 
 from .. import cstcache
 from ..emit import call, code, expr, literal, stmt
-from ..helpers import register, register_source
+from ..helpers import register_source
 from .base import Case, Rule
 
 PARSER = "FLAGS_PARSER"
 VALUES = "FLAG_VALUES"
 
-register(PARSER, f'''
-{PARSER} = argparse.ArgumentParser(allow_abbrev=False)  # tf.app.flags: each DEFINE_* is one add_argument
-''', imports=(("argparse", None, None),))
-register(VALUES, f'''
-{VALUES} = argparse.Namespace()  # tf.app.flags.FLAGS: filled by {PARSER}.parse_known_args
-''', imports=(("argparse", None, None),), requires=(PARSER,))
+register_source("tf1_programs", PARSER)
+register_source("tf1_programs", VALUES, requires=(PARSER,))
 register_source("tf1_programs", "flag_bool")
 register_source("tf1_programs", "flag_list")
 
