@@ -33,13 +33,64 @@ def _top(module: str) -> list[ast.stmt]:
     return ast.parse((SOURCE_PACKAGE / f"{module}.py").read_text(encoding="utf-8")).body
 
 
+def _bound(node: ast.stmt) -> set[str]:
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return {node.name}
+    if isinstance(node, (ast.Assign, ast.AnnAssign)):
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        return {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
+    if isinstance(node, (ast.Import, ast.ImportFrom)):
+        return {(a.asname or a.name).split(".")[0] for a in node.names}
+    return set()
+
+
+def _by_ast(text: str) -> list[helpers.Statement]:
+    """What ``helpers._source``'s line scan must find, from ``ast``."""
+    lines = text.splitlines(keepends=True)
+    out = []
+    for node in ast.parse(text).body:
+        start = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", ())]) - 1
+        end = node.end_lineno
+        imp = isinstance(node, (ast.Import, ast.ImportFrom))
+        assert lines[end - 1].strip()
+        out.append(helpers.Statement(start, end, frozenset() if imp else frozenset(_bound(node)), imp))
+    return out
+
+
+def test_the_line_scan_finds_what_ast_finds():
+    for module in MODULES:
+        text = (SOURCE_PACKAGE / f"{module}.py").read_text(encoding="utf-8")
+        assert helpers._source(module)[1] == _by_ast(text), module
+
+
+def test_the_line_scan_on_awkward_code(tmp_path, monkeypatch):
+    text = ('"""Doc\nat column 0\n\nstill the doc."""\nimport keras\nimport numpy as np\n\n\n'
+            "A, B = (1,\n        2)\nC: int = 3\nD = E = dict(\n    x=1,\n)\n\n\n"
+            "@keras.saving.register_keras_serializable(\n    package='p')\n@staticmethod\n"
+            "class Layer(keras.layers.Layer):\n    '''A doc\nwith a column-0 line: def x(): y = 1\n'''\n"
+            "    x = 1\n    # an indented comment\n\n# a comment between two statements of a helper\n"
+            "def layer(x):\n    return Layer()(x) == np.ones(1)\n\n\n# a comment above the next helper\n"
+            "async def run(x):\n    return x\n# trailing\n")
+    (tmp_path / "awkward.py").write_text(text)
+    monkeypatch.setattr(helpers, "SOURCE_PACKAGE", tmp_path)
+    monkeypatch.setattr(helpers, "_SOURCES", {})
+    assert helpers._source("awkward")[1] == _by_ast(text)
+    code = source_text("awkward", "layer", also=("Layer",))
+    assert code.startswith("@keras.saving") and code.endswith("np.ones(1)\n")
+    assert "# a comment between two statements of a helper" in code and "above the next" not in code
+    assert source_text("awkward", "run") == "async def run(x):\n    return x\n"
+    assert source_text("awkward", "E") == "D = E = dict(\n    x=1,\n)\n"
+    assert source_imports("awkward", code) == (("keras", None, None), ("numpy", None, "np"))
+    assert source_imports("awkward", "def f():\n    return 'np keras'\n") == ()
+
+
 def test_every_helper_parses_and_binds_its_name(registry):
     assert len(registry) > 130
     groups = set()
     for name, h in registry.items():
         tree = ast.parse(h.code)
         assert h.code.endswith("\n") and not h.code.startswith("\n"), name
-        bound = {b for node in tree.body for b in helpers._bound(node)}
+        bound = {b for node in tree.body for b in _bound(node)}
         if name not in bound:
             groups.add(name)
         assert set(helpers.defines(name)[1:]) <= bound, name
@@ -68,7 +119,7 @@ def test_helper_src_holds_only_registered_helpers(registry):
             if isinstance(node, (ast.Import, ast.ImportFrom)) or (
                     isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)):  # docstring
                 continue
-            names = helpers._bound(node)
+            names = _bound(node)
             assert names and all((module, b) in owned for b in names), (module, node.lineno)
 
 
@@ -83,7 +134,7 @@ def test_requires_name_the_helpers_a_text_reads(registry):
                 for a in node.names:
                     siblings[a.asname or a.name] = helpers.helper_of(a.name)
             elif not isinstance(node, (ast.Import, ast.ImportFrom)):
-                for b in helpers._bound(node):
+                for b in _bound(node):
                     if b not in helpers.defines(name):
                         siblings[b] = helpers.helper_of(b)
         read = {n.id for n in ast.walk(ast.parse(h.code)) if isinstance(n, ast.Name)}
