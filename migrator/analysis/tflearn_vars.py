@@ -18,7 +18,7 @@ import libcst as cst
 
 from .flow import Flow
 from ..emit import call, literal
-from ..helpers import register
+from ..helpers import register_source
 from ..translate.tflearn import Untranslatable
 from .tflearn_model import TflearnProgram
 
@@ -34,23 +34,7 @@ LAYERS_WITH_W = frozenset({
 LAYER_VARIABLES = frozenset({"tflearn.variables.get_layer_variables_by_name",
                              "tflearn.variables.get_layer_variables"})
 
-register("tflearn_layer_weight", '''
-def tflearn_layer_weight(model, tensor, attr):
-    """tflearn's `tensor.W` / `tensor.b` (the variables tflearn attaches to a layer's output):
-    the kernel (or embeddings) / bias of the layer of `model` whose output is `tensor`."""
-    names = {"W": ("kernel", "embeddings"), "b": ("bias",)}[attr]
-    for layer in model.layers:
-        try:
-            out = layer.output
-        except (AttributeError, ValueError):
-            continue
-        if out is tensor:
-            for name in names:
-                if getattr(layer, name, None) is not None:
-                    return getattr(layer, name)
-            raise ValueError(f"layer {layer.name} holds no {attr} ({' / '.join(names)})")
-    raise ValueError(f"no layer of model {model.name} outputs this tensor: its {attr} is not found")
-''')
+register_source("tflearn_layers", "tflearn_layer_weight")
 
 
 class TflearnVars:

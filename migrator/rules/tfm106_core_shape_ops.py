@@ -27,46 +27,14 @@ import libcst as cst
 
 from ..args import BoundArgs
 from ..emit import call, literal
-from ..helpers import register
+from ..helpers import register_source
 from ..translate.layer import LayerRule
 from ..translate.tflearn import Untranslatable, activation
 from .base import Case
 
 _BATCH = (-1, None)
 
-register("TflearnSingleUnit", '''
-@keras.saving.register_keras_serializable(package="tflearn_migrate")
-class TflearnSingleUnit(keras.layers.Layer):
-    """tflearn single_unit: the input flattened to [-1] times W plus b, W and b of shape
-    [prod(input_shape[1:])], each initialised to one np.random.randn() draw (W first) when the
-    layer is built, as tflearn did when it built the graph. Its broadcast only works with one
-    feature per sample."""
-
-    def __init__(self, use_bias=True, **kwargs):
-        super().__init__(**kwargs)
-        self.use_bias = bool(use_bias)
-
-    def build(self, input_shape):
-        n_inputs = int(np.prod(input_shape[1:]))
-        if n_inputs != 1:
-            raise ValueError(f"tflearn's single_unit broadcasts one feature per sample; input shape {input_shape}")
-        self.kernel = self.add_weight(name="W", shape=(n_inputs,),
-                                      initializer=keras.initializers.Constant(float(np.random.randn())))
-        self.bias = None
-        if self.use_bias:
-            self.bias = self.add_weight(name="b", shape=(n_inputs,),
-                                        initializer=keras.initializers.Constant(float(np.random.randn())))
-
-    def call(self, x):
-        y = keras.ops.reshape(x, (-1,)) * self.kernel
-        return y + self.bias if self.use_bias else y
-
-    def compute_output_shape(self, input_shape):
-        return (input_shape[0],)
-
-    def get_config(self):
-        return {**super().get_config(), "use_bias": self.use_bias}
-''', imports=(("keras", None, None), ("numpy", None, "np")))
+register_source("tflearn_layers", "TflearnSingleUnit")
 
 
 def _single(body: str) -> str:

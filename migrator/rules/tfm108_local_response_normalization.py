@@ -24,7 +24,7 @@ import libcst as cst
 
 from ..args import BoundArgs
 from ..emit import apply_layer, call, expr, float_repr, literal, wrap_long_call
-from ..helpers import HELPER_MARKER, register
+from ..helpers import HELPER_MARKER, register_source
 from ..translate.layer import LayerRule
 from .base import Case
 
@@ -32,34 +32,7 @@ LRN_SIG = ("incoming, depth_radius=5, bias=1.0, alpha=0.0001, beta=0.75, "
            "name='LocalResponseNormalization'")
 L2_SIG = "incoming, dim, epsilon=1e-12, name='l2_normalize'"
 
-_LRN = register("LocalResponseNormalization", '''@keras.saving.register_keras_serializable(package="tflearn_migrate")
-class LocalResponseNormalization(keras.layers.Layer):
-    """tflearn local_response_normalization (tf.nn.lrn) over the last axis:
-    x / (bias + alpha * sum(x[..., d - r:d + r + 1] ** 2)) ** beta, r = depth_radius."""
-
-    def __init__(self, depth_radius=5, bias=1.0, alpha=0.0001, beta=0.75, **kwargs):
-        super().__init__(**kwargs)
-        self.depth_radius = int(depth_radius)
-        self.bias = float(bias)
-        self.alpha = float(alpha)
-        self.beta = float(beta)
-
-    def call(self, x):
-        r = self.depth_radius
-        channels = x.shape[-1]
-        sqr = keras.ops.pad(keras.ops.square(x), [[0, 0]] * (len(x.shape) - 1) + [[r, r]])
-        sqr_sum = sqr[..., 0:channels]
-        for k in range(1, 2 * r + 1):
-            sqr_sum = sqr_sum + sqr[..., k:k + channels]
-        return x / keras.ops.power(self.bias + self.alpha * sqr_sum, self.beta)
-
-    def compute_output_shape(self, input_shape):
-        return input_shape
-
-    def get_config(self):
-        return {**super().get_config(), "depth_radius": self.depth_radius, "bias": self.bias,
-                "alpha": self.alpha, "beta": self.beta}
-''', imports=(("keras", None, None),))
+_LRN = register_source("tflearn_layers", "LocalResponseNormalization")
 
 
 class LocalResponseNormalization(LayerRule):

@@ -58,7 +58,7 @@ import libcst as cst
 from ..args import BoundArgs
 from ..diagnostics import Severity
 from ..emit import apply_layer, call, code, expr, float_repr, literal, to_node, wrap_long_call
-from ..helpers import HELPERS, register
+from ..helpers import HELPERS, register_source
 from ..translate.layer import LayerRule
 from ..translate.tflearn import Untranslatable, _activation_by_name, check_scope, initializer, name_kwarg
 from .base import Case
@@ -94,49 +94,10 @@ _KERAS_CLS = {"lstm": "LSTM", "gru": "GRU", "simple_rnn": "SimpleRNN",
 _WIDTHS = {"LSTM": (4, 4, 4, 4), "GRU": (2, 2, 1), "SimpleRNN": (1,)}
 _SHAPE_FREE_INITS = {"normal", "truncated_normal", "uniform", "zeros"}
 
-_REG = '@keras.saving.register_keras_serializable(package="tflearn_migrate")\n'
-_K = (("keras", None, None),)
 
-register("TF1RNNGlorotUniform", _REG + '''class TF1RNNGlorotUniform(keras.initializers.Initializer):
-    """TF1 RNN cells draw each ``Linear/Matrix`` [input_dim + units, width * units] from
-    tf.get_variable's default Glorot-uniform, U(+-sqrt(6 / (input_dim + units + width * units))).
-    Keras splits that matrix into ``kernel`` [input_dim, ...] and ``recurrent_kernel``
-    [units, ...]: this draws either with the TF1 limits. ``widths``: for each block of
-    ``units`` Keras columns, the width (in units) of the TF1 matrix it comes from."""
+register_source("tf1_rnn", "TF1RNNGlorotUniform")
 
-    def __init__(self, input_dim, widths, seed=None):
-        self.input_dim = int(input_dim)
-        self.widths = tuple(int(w) for w in widths)
-        self.seed = seed
-
-    def __call__(self, shape, dtype=None):
-        units = shape[-1] // len(self.widths)
-        parts = []
-        for i, w in enumerate(self.widths):
-            limit = (6.0 / (self.input_dim + units + w * units)) ** 0.5
-            seed = None if self.seed is None else self.seed + i
-            parts.append(keras.random.uniform((shape[0], units), -limit, limit, dtype=dtype, seed=seed))
-        return keras.ops.concatenate(parts, axis=-1)
-
-    def get_config(self):
-        return {"input_dim": self.input_dim, "widths": list(self.widths), "seed": self.seed}
-''', imports=_K)
-
-register("TF1BlockConstant", _REG + '''class TF1BlockConstant(keras.initializers.Initializer):
-    """A bias made of len(values) equal blocks, block i filled with values[i] (TF1 GRU cells:
-    gates 1.0, candidate 0.0; an LSTM forget_bias other than 1.0 on the f block)."""
-
-    def __init__(self, values):
-        self.values = [float(v) for v in values]
-
-    def __call__(self, shape, dtype=None):
-        n = shape[-1] // len(self.values)
-        dtype = dtype or keras.config.floatx()
-        return keras.ops.concatenate([keras.ops.full((n,), v, dtype=dtype) for v in self.values])
-
-    def get_config(self):
-        return {"values": list(self.values)}
-''', imports=_K)
+register_source("tf1_rnn", "TF1BlockConstant")
 
 
 def _out(helpers, body: str) -> str:

@@ -5,7 +5,7 @@ import libcst as cst
 
 from ..args import BoundArgs, Unbindable
 from ..emit import call, expr, literal
-from ..helpers import HELPERS, register
+from ..helpers import HELPERS, register_source
 from ..translate.tflearn import Untranslatable, _INIT_SIGS, initializer
 from .base import Case, CallRule
 
@@ -18,30 +18,7 @@ _OPS = {"tanh": "tanh", "sigmoid": "sigmoid", "softmax": "softmax", "softplus": 
         "softsign": "softsign", "relu": "relu", "relu6": "relu6", "elu": "elu", "selu": "selu"}
 
 
-register("tflearn_activation", '''
-def tflearn_activation(identifier):
-    """tflearn.activations.get: a callable as it is; a name (or its lower case) -> that tflearn
-    activation as keras.ops with tflearn's constants (leaky_relu alpha 0.1, hard_sigmoid
-    0.2 * x + 0.5, gelu's tanh approximation); an unknown name raises as tflearn does."""
-    if hasattr(identifier, "__call__"):
-        return identifier
-    acts = {
-        "linear": lambda x: x, "tanh": keras.ops.tanh, "sigmoid": keras.ops.sigmoid,
-        "softmax": keras.ops.softmax, "softplus": keras.ops.softplus, "softsign": keras.ops.softsign,
-        "relu": keras.ops.relu, "relu6": keras.ops.relu6, "elu": keras.ops.elu, "selu": keras.ops.selu,
-        "leaky_relu": lambda x, alpha=0.1: keras.ops.leaky_relu(x, negative_slope=alpha),
-        "leakyrelu": lambda x, alpha=0.1: keras.ops.leaky_relu(x, negative_slope=alpha),
-        "crelu": lambda x: keras.ops.concatenate([keras.ops.relu(x), keras.ops.relu(-x)], axis=-1),
-        "hard_sigmoid": lambda x: keras.ops.clip(0.2 * x + 0.5, 0.0, 1.0),
-        "gelu": lambda x: keras.ops.gelu(x, approximate=True),
-    }
-    if isinstance(identifier, str):
-        res = acts.get(identifier) or acts.get(identifier.lower())
-        if res is None:
-            raise Exception("Invalid activation: " + identifier)
-        return res
-    return identifier
-''', imports=(("keras", None, None),))
+register_source("tflearn_layers", "tflearn_activation")
 
 
 class InitActRegObjects(CallRule):

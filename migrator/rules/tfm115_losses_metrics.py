@@ -5,43 +5,16 @@ import libcst as cst
 
 from ..args import BoundArgs, Unbindable
 from ..emit import call
-from ..helpers import register
+from ..helpers import register_source
 from ..translate.tflearn import Untranslatable
 from ..translate.tflearn_train import LOSS_HELPERS, R2_DIFFERENCE
 from .base import Case, CallRule
 
 _OBJ_EXTRA = {"weighted_crossentropy": "weight=1.0", "contrastive_loss": "margin=1.0"}
-_K = (("keras", None, None),)
 
-METRIC_OPS = {
-    "accuracy_op": """
-def tflearn_accuracy_op(predictions, targets):
-    \"\"\"tflearn metrics.accuracy_op: mean of argmax(predictions) == argmax(targets).\"\"\"
-    hits = keras.ops.equal(keras.ops.argmax(predictions, axis=1), keras.ops.argmax(targets, axis=1))
-    return keras.ops.mean(keras.ops.cast(hits, "float32"))
-""",
-    "binary_accuracy_op": """
-def tflearn_binary_accuracy_op(predictions, targets):
-    \"\"\"tflearn metrics.binary_accuracy_op: predictions are LOGITS, thresholded at 0.\"\"\"
-    hits = keras.ops.equal(keras.ops.cast(predictions > 0, "float32"), keras.ops.cast(targets, "float32"))
-    return keras.ops.mean(keras.ops.cast(hits, "float32"))
-""",
-    "top_k_op": """
-def tflearn_top_k_op(predictions, targets, k=1):
-    \"\"\"tflearn metrics.top_k_op: argmax(targets) among the k highest predictions.\"\"\"
-    hits = keras.ops.in_top_k(keras.ops.argmax(targets, axis=1), predictions, k)
-    return keras.ops.mean(keras.ops.cast(hits, "float32"))
-""",
-    "r2_op": """
-def tflearn_r2_op(predictions, targets):
-    \"\"\"tflearn metrics.r2_op: 1 - SSE / SST around the mean of all targets.\"\"\"
-    sse = keras.ops.sum(keras.ops.square(targets - predictions))
-    sst = keras.ops.sum(keras.ops.square(targets - keras.ops.mean(targets)))
-    return 1.0 - sse / sst
-""",
-}
-for _name, _code in METRIC_OPS.items():
-    register(f"tflearn_{_name}", _code, imports=_K)
+METRIC_OPS = ("accuracy_op", "binary_accuracy_op", "top_k_op", "r2_op")  # helper_src/tflearn_train.py
+for _name in METRIC_OPS:
+    register_source("tflearn_train", f"tflearn_{_name}")
 
 _OBJ_SIG = "y_pred, y_true"
 CALLS = tuple(f"tflearn.objectives.{n}" for n in [*LOSS_HELPERS, "weak_cross_entropy_2d"]) + tuple(
@@ -84,7 +57,7 @@ class LossesMetrics(CallRule):
                                      "epsilon to the logits)")
             extra = _OBJ_EXTRA.get(name)
             b = BoundArgs(updated, _OBJ_SIG + (f", {extra}" if extra else ""), original)
-            helper = self.ctx.use_helper(LOSS_HELPERS[name][0])
+            helper = self.ctx.use_helper(LOSS_HELPERS[name])
             kw = {}
             if extra:
                 pname = extra.split("=")[0]

@@ -5,7 +5,7 @@ import libcst as cst
 
 from ..args import BoundArgs, Unbindable
 from ..emit import call, code, expr, literal, to_node, wrap_long_call
-from ..helpers import register
+from ..helpers import register_source
 from ..translate.tflearn import Untranslatable
 from ..analysis.tflearn_model import DNNInfo, InputInfo, TflearnProgram
 from ..analysis import tflearn_vars as _tflearn_vars  # noqa: F401  (registers tflearn_layer_weight)
@@ -54,33 +54,7 @@ def keras_path(node: cst.BaseExpression) -> cst.BaseExpression:
     return with_suffix(node, ".keras")
 
 
-register("tflearn_load_weights_only", '''
-def tflearn_load_weights_only(model, filepath, exclude=()):
-    """tflearn DNN.load(model_file, weights_only=True): only the TRAINABLE variables are
-    restored (not batch-norm moving statistics, optimizer slots or the step), and none of the
-    layers built with restore=False (`exclude`: their names). TF1 matched variables by scope
-    name; here each layer's trainable weights come from the layer of the same name in the
-    .keras file model.save wrote (a layer missing there, or another shape, raises as TF1 did)."""
-    saved = keras.saving.load_model(filepath, compile=False)
-
-    def restore(layers, source):
-        for layer in layers:
-            if layer.name in exclude or not layer.trainable_weights:
-                continue
-            src = source.get_layer(layer.name)
-            if hasattr(layer, "layers") and hasattr(src, "layers"):
-                restore(layer.layers, src)
-                continue
-            if len(src.trainable_weights) != len(layer.trainable_weights):
-                raise ValueError(f"layer {layer.name!r}: {len(src.trainable_weights)} trainable weights "
-                                 f"in {filepath}, {len(layer.trainable_weights)} in the model")
-            for w, v in zip(layer.trainable_weights, src.trainable_weights):
-                if tuple(w.shape) != tuple(v.shape):
-                    raise ValueError(f"{w.path}: shape {tuple(v.shape)} in {filepath}, {tuple(w.shape)} in the model")
-                w.assign(v)
-
-    restore(model.layers, saved)
-''', imports=(("keras", None, None),))
+register_source("tflearn_models", "tflearn_load_weights_only")
 
 
 def not_restored_layers(ctx) -> list[str]:

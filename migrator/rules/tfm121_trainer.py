@@ -43,7 +43,7 @@ import libcst as cst
 
 from ..args import BoundArgs, Unbindable
 from ..emit import literal
-from ..helpers import register
+from ..helpers import register_source
 from ..translate import kmeans as _kmeans  # noqa: F401  (registers the TflearnKMeans helper)
 from ..translate.tflearn import Untranslatable
 from .base import Case, CallRule
@@ -71,131 +71,14 @@ _FIT_NONE = ("dprep_dict", "daug_dict", "excl_trainops")
 
 _K = (("keras", None, None),)
 
-register("TflearnLossMetricModel", '''
-class TflearnLossMetricModel(keras.Model):
-    """A functional model whose outputs are a loss tensor (and a metric tensor) computed from
-    its inputs, labels included, as a tflearn TrainOp trained them: fit() minimises the loss
-    output plus the layers' regularization losses (tflearn adds REGULARIZATION_LOSSES) and
-    shows the metric's batch mean."""
+register_source("tflearn_models", "TflearnLossMetricModel")
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.metric_mean = keras.metrics.Mean(name="metric")
+register_source("tflearn_models", "TflearnTrainOp")
 
-    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
-        outs = list(y_pred) if isinstance(y_pred, (list, tuple)) else [y_pred]
-        loss = keras.ops.sum(outs[0])
-        if len(outs) > 1:
-            self.metric_mean.update_state(outs[1])
-        if self.losses:
-            loss = loss + keras.ops.sum(keras.ops.stack(self.losses))
-        return loss
-''', imports=_K)
+register_source("tflearn_models", "TflearnTrainer", imports=(*_K, ("numpy", None, "np")),
+                requires=("TflearnLossMetricModel",))
 
-register("TflearnTrainOp", '''
-class TflearnTrainOp:
-    """tflearn TrainOp: a loss tensor (keras.ops on keras.Input "placeholders") minimised by
-    `optimizer`, an optional metric tensor, tflearn's batch size (64) and per-epoch shuffle."""
-
-    def __init__(self, loss, optimizer, metric=None, batch_size=64, shuffle=True,
-                 validation_batch_size=None, name=None):
-        self.loss = loss
-        self.optimizer = optimizer
-        self.metric = metric
-        self.batch_size = batch_size
-        self.shuffle = shuffle
-        self.validation_batch_size = validation_batch_size or batch_size
-        self.name = name
-''')
-
-register("TflearnTrainer", '''
-class TflearnTrainer:
-    """tflearn Trainer with one TrainOp: the TrainOp's loss (and metric) become the outputs of
-    a functional model over the inputs fit() feeds (its feed dict's keys, in order); gradients
-    are clipped by global norm `clip_gradients` (tflearn's default 5.0); fit() trains
-    `n_epoch` epochs of ceil(n / batch_size) steps on tflearn's batch stream (see
-    `tflearn_batches`) and evaluates `val_feed_dicts` after each epoch."""
-
-    def __init__(self, train_ops, clip_gradients=5.0, tensorboard_dir="/tmp/tflearn_logs/",
-                 tensorboard_verbose=0):
-        ops = list(train_ops) if isinstance(train_ops, (list, tuple)) else [train_ops]
-        if len(ops) != 1:
-            raise NotImplementedError("several TrainOps (tflearn alternates their steps): write a train_step")
-        self.train_op = ops[0]
-        self.clip_gradients = clip_gradients
-        self.model = None
-
-    @staticmethod
-    def tflearn_batches(arrays, batch_size, shuffle):
-        """tflearn 0.5.0's FeedDictFlow(continuous=True) stream: the index array is shuffled (NumPy's
-        global RNG) when the flow is made, then batches [0:b], [b:2b] ... (the last partial); when
-        they run out it reshuffles and restarts at batch index -1, so every later pass starts with
-        its LAST batch (and yields it twice when it ends) - what tflearn trained on unshuffled.
-        (Shuffled, tflearn's prefetch thread also reshuffles batches still queued: not reproduced.)"""
-        n = len(arrays[0])
-        index = np.arange(n)
-        bounds = [(i * batch_size, min(n, (i + 1) * batch_size)) for i in range(int(np.ceil(n / float(batch_size))))]
-        if shuffle:
-            np.random.shuffle(index)
-        i = -1
-        while True:
-            i += 1
-            if i == len(bounds):
-                if shuffle:
-                    np.random.shuffle(index)
-                i = -1
-            ids = index[bounds[i][0]:bounds[i][1]]
-            yield (tuple(a[ids] for a in arrays),)
-
-    def fit(self, feed_dicts, n_epoch=10, val_feed_dicts=None, show_metric=False, snapshot_step=None,
-            snapshot_epoch=True, shuffle_all=None, run_id=None):
-        op = self.train_op
-        if self.model is None:
-            outputs = [op.loss] + ([op.metric] if op.metric is not None else [])
-            self.model = TflearnLossMetricModel(inputs=list(feed_dicts), outputs=outputs)
-            if self.clip_gradients:
-                op.optimizer.global_clipnorm = self.clip_gradients
-            self.model.compile(optimizer=op.optimizer)
-        inputs = self.model.inputs
-        arrays = [np.asarray(feed_dicts[t]) for t in inputs]
-        validation = None
-        if val_feed_dicts is not None:
-            validation = ([np.asarray(val_feed_dicts[t]) for t in inputs],)
-        shuffle = op.shuffle if shuffle_all is None else shuffle_all
-        steps = int(np.ceil(len(arrays[0]) / float(op.batch_size)))
-        return self.model.fit(self.tflearn_batches(arrays, op.batch_size, bool(shuffle)), steps_per_epoch=steps,
-                              epochs=n_epoch, validation_data=validation,
-                              validation_batch_size=op.validation_batch_size)
-''', imports=(*_K, ("numpy", None, "np")), requires=("TflearnLossMetricModel",))
-
-register("TflearnTrainerSession", '''
-class TflearnTrainerSession:
-    """``trainer.session`` of a tflearn Trainer (a TflearnTrainer): run() computes the fetched
-    tensors of the Keras graph from the fed inputs in one call over all the rows, in tflearn's
-    training mode of the moment: off until the first fit, ON after a fit (tflearn's Trainer
-    switches it on for its steps and, without validation data, never back), and what
-    ``tflearn.is_training(flag, session=trainer.session)`` set since the last fit."""
-
-    def __init__(self, trainer):
-        self.trainer = trainer
-
-    def _steps(self):
-        model = self.trainer.model
-        return 0 if model is None else int(keras.ops.convert_to_numpy(model.optimizer.iterations))
-
-    def is_training(self, is_training=False):
-        self.trainer.tflearn_training = (bool(is_training), self._steps())
-
-    def run(self, fetches, feed_dict=None):
-        feed = dict(feed_dict or {})
-        flag, steps = getattr(self.trainer, "tflearn_training", (False, 0))
-        training = flag if steps == self._steps() else True
-        single = not isinstance(fetches, (list, tuple))
-        model = keras.Model(inputs=list(feed), outputs=[fetches] if single else list(fetches))
-        values = model([np.asarray(feed[t]) for t in model.inputs], training=training)
-        values = [keras.ops.convert_to_numpy(v) for v in (values if isinstance(values, (list, tuple)) else [values])]
-        return values[0] if single else values
-''', imports=(*_K, ("numpy", None, "np")))
+register_source("tflearn_models", "TflearnTrainerSession")
 
 _WHY_EVALUATOR = "Evaluator runs tensors with feed dicts in a session: use model.predict / model.evaluate"
 # tflearn.estimators: graph estimators on tf.contrib ops that TF 2 removed (tflearn 0.5.0's

@@ -18,7 +18,7 @@ import libcst as cst
 from ..analysis.flow import Flow
 from ..args import BoundArgs, Unbindable
 from ..emit import call, literal, to_node
-from ..helpers import HELPERS, register
+from ..helpers import HELPERS, register_source
 from ..translate.tflearn import Untranslatable
 from ..analysis.tflearn_model import SEQGEN, SEQGEN_SIG, TflearnProgram
 from .base import Case, CallRule
@@ -32,47 +32,7 @@ WHY = ("SequenceGenerator wraps a network with its own sampling loop (generate(s
 GENERATE_SIG = "seq_length, temperature=0.5, seq_seed=None, display=False"
 SG_METHODS = ("fit", "save", "load")   # DNN's (TFM117); generate here; anything else: TODO
 
-register("tflearn_sequence_generate", '''
-def tflearn_sequence_generate(model, dictionary, seq_maxlen, seq_length, temperature=0.5, seq_seed=None,
-                              display=False):
-    """tflearn SequenceGenerator.generate: seq_length times, one-hot the current window over
-    ``dictionary`` (float64, seq_maxlen steps), predict, draw the next index from
-    softmax(log(p) / temperature) with np.random.multinomial, append its key. Returns the seed
-    followed by the generated items (a str for a str seed, else a list)."""
-    import sys
-
-    rev_dic = {}
-    for key in dictionary:
-        rev_dic[dictionary[key]] = key
-    generated = seq_seed[:]
-    sequence = seq_seed[:]
-    whole_sequence = seq_seed[:]
-    if display:
-        sys.stdout.write(str(generated))
-    for _ in range(seq_length):
-        x = np.zeros((1, seq_maxlen, len(dictionary)))
-        for t, char in enumerate(sequence):
-            x[0, t, dictionary[char]] = 1.
-        preds = np.asarray(model.predict_on_batch(x))[0].tolist()
-        a = np.log(preds) / temperature
-        a = np.exp(a) / np.sum(np.exp(a))
-        next_char = rev_dic[np.argmax(np.random.multinomial(1, a, 1))]
-        if type(sequence) is str:
-            generated += next_char
-            sequence = sequence[1:] + next_char
-            whole_sequence += next_char
-        else:
-            generated.append(next_char)
-            sequence = sequence[1:]
-            sequence.append(next_char)
-            whole_sequence.append(next_char)
-        if display:
-            sys.stdout.write(str(next_char))
-            sys.stdout.flush()
-    if display:
-        print()
-    return whole_sequence
-''', imports=(("numpy", None, "np"),))
+register_source("tflearn_models", "tflearn_sequence_generate")
 
 
 class SequenceGenerator(RegressionCompile, CallRule):

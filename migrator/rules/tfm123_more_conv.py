@@ -43,7 +43,7 @@ import libcst as cst
 from ..analysis.flow import Flow
 from ..args import BoundArgs
 from ..emit import call, code, literal, to_node
-from ..helpers import HELPER_MARKER, register
+from ..helpers import HELPER_MARKER, register_source
 from ..translate.layer import LayerRule
 from ..translate.tflearn import Untranslatable, check_scope, initializer, is_default_init, name_kwarg, regularizer
 from .base import Case
@@ -81,16 +81,7 @@ _KEEP_SIZE = {
 }
 
 CHECK_HELPER = "tflearn_transpose_output_shape"
-_CHECK = register(CHECK_HELPER, '''
-def tflearn_transpose_output_shape(x, output_shape):
-    """tflearn's conv_2d_transpose took an explicit output_shape; Keras' Conv2DTranspose
-    computes it from the input size, strides and padding. Raise while building the model
-    when the two differ (the layer would compute another function)."""
-    got = tuple(x.shape[1:1 + len(output_shape)])
-    if got != tuple(output_shape):
-        raise ValueError(f"Conv2DTranspose output {got} != tflearn output_shape {tuple(output_shape)}")
-    return x
-''')
+_CHECK = register_source("tflearn_layers", CHECK_HELPER)
 
 
 # ---------------------------------------------------------------------------------------

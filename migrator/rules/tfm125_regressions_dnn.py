@@ -31,7 +31,7 @@ import libcst as cst
 
 from ..args import BoundArgs
 from ..emit import call, wrap_long_call
-from ..helpers import register
+from ..helpers import register_source
 from ..translate.tflearn import Untranslatable
 from ..analysis.tflearn_model import DNN_SIG
 from ..translate.tflearn_train import DEFAULT_CLIP, flat, loss
@@ -40,67 +40,7 @@ from ..analysis.regressions_dnn import RegressionsDNNPlans
 from ..translate.regression_dnn import regression_passthrough, regression_step_settings
 HELPER = "TflearnRegressionsDNN"
 
-register(HELPER, '''
-class TflearnRegressionsDNN:
-    """tflearn DNN over a graph holding several regression(...) layers: one TrainOp per regression
-    (its optimizer, its loss on its own targets, its batch size and shuffle). tflearn's Trainer
-    runs, per batch step, one training step of every TrainOp in turn (creation order), each on its
-    own batch stream, its gradients clipped by global norm `clip_gradients` on their own. Here a
-    TrainOp is a Keras model over the same layers (inputs -> that regression's output) compiled
-    with its optimizer (global_clipnorm set) and loss, trained with train_on_batch in that order.
-    fit(X, [Y1, Y2 ...]) feeds Yi to the i-th regression; predict(X) returns the network's output."""
-
-    def __init__(self, inputs, network, regressions, clip_gradients=5.0, tensorboard_verbose=0,
-                 tensorboard_dir="/tmp/tflearn_logs/"):
-        self.model = keras.Model(inputs, network)
-        self.several_inputs = isinstance(inputs, (list, tuple))
-        self.train_ops = []
-        for output, loss, optimizer, batch_size, shuffle in regressions:
-            model = keras.Model(inputs, output)
-            model.compile(optimizer=optimizer, loss=loss)
-            self.train_ops.append((model, batch_size, shuffle))
-
-    @staticmethod
-    def tflearn_batches(arrays, batch_size, shuffle):
-        """tflearn 0.5.0's FeedDictFlow(continuous=True) stream (as TflearnTrainer's): batches
-        [0:b], [b:2b] ... of an index array shuffled with NumPy's global RNG; when they run out it
-        reshuffles and restarts at batch index -1 (every later pass starts with its LAST batch)."""
-        n = len(arrays[0])
-        index = np.arange(n)
-        bounds = [(i * batch_size, min(n, (i + 1) * batch_size)) for i in range(int(np.ceil(n / float(batch_size))))]
-        if shuffle:
-            np.random.shuffle(index)
-        i = -1
-        while True:
-            i += 1
-            if i == len(bounds):
-                if shuffle:
-                    np.random.shuffle(index)
-                i = -1
-            ids = index[bounds[i][0]:bounds[i][1]]
-            yield tuple(a[ids] for a in arrays)
-
-    def fit(self, X_inputs, Y_targets, n_epoch=10, show_metric=False, batch_size=None, shuffle=None,
-            snapshot_epoch=True, snapshot_step=None, run_id=None):
-        xs = [np.asarray(x) for x in X_inputs] if self.several_inputs else [np.asarray(X_inputs)]
-        if not isinstance(Y_targets, (list, tuple)) or len(Y_targets) != len(self.train_ops):
-            raise ValueError("tflearn feeds one target array per regression: pass a list of %d" % len(self.train_ops))
-        streams, steps = [], []
-        for (model, op_batch, op_shuffle), y in zip(self.train_ops, Y_targets):
-            b = batch_size or op_batch
-            s = op_shuffle if shuffle is None else shuffle
-            streams.append(self.tflearn_batches(xs + [np.asarray(y)], b, bool(s)))
-            steps.append(int(np.ceil(len(xs[0]) / float(b))))
-        for _ in range(n_epoch):
-            for _ in range(max(steps)):
-                for (model, _, _), stream in zip(self.train_ops, streams):
-                    batch = next(stream)
-                    model.train_on_batch(list(batch[:-1]) if self.several_inputs else batch[0], batch[-1])
-
-    def predict(self, X):
-        x = [np.asarray(v) for v in X] if self.several_inputs else np.asarray(X)
-        return self.model.predict(x, verbose=0)
-''', imports=[("keras", None, None), ("numpy", None, "np")])
+register_source("tflearn_models", HELPER)
 
 
 class RegressionsDNN(Rule):

@@ -25,7 +25,7 @@ import libcst as cst
 from .. import cstcache
 from ..diagnostics import Severity
 from ..emit import call
-from ..helpers import HELPERS, register
+from ..helpers import HELPERS, register_source
 from .base import Case, Rule
 
 _SAFE = re.compile(r"^[A-Za-z0-9_.\-]+$")
@@ -157,19 +157,7 @@ def _in_def_or_loop(ctx, node: cst.CSTNode) -> bool:
     return False
 
 
-register("tflearn_layer_name", '''
-def tflearn_layer_name(name, _used=set()):
-    """The name TF1 gave a tflearn layer: the first layer of a name keeps it, the next ones get
-    the smallest free suffix (name_1, name_2 ...), as tflearn's variable/name scopes made
-    them unique in the graph (Keras refuses two layers of one name in a model)."""
-    if name in _used:
-        k = 1
-        while f"{name}_{k}" in _used:
-            k += 1
-        name = f"{name}_{k}"
-    _used.add(name)
-    return name
-''')
+register_source("tflearn_layers", "tflearn_layer_name")
 
 
 class LayerNames(Rule):

@@ -5,7 +5,7 @@ import libcst as cst
 
 from ..args import BoundArgs, Unbindable
 from ..emit import call, expr, literal, to_node
-from ..helpers import HELPERS, register
+from ..helpers import HELPERS, register_source
 from ..translate.tf1 import dtype_of
 from ..translate.tflearn import Untranslatable
 from .base import Case, CallRule
@@ -17,119 +17,23 @@ _RANDOM_INITS = ("TruncatedNormal", "RandomNormal", "RandomUniform", "GlorotUnif
                  "VarianceScaling", "HeNormal", "HeUniform", "LecunNormal", "LecunUniform")
 
 
-TF1_LOG_LOSS = register("tf1_log_loss", '''
-def tf1_log_loss(labels, predictions, epsilon):
-    """TF1's tf.losses.log_loss with its defaults: the mean over every element."""
-    p = keras.ops.cast(predictions, "float32")
-    y = keras.ops.cast(labels, "float32")
-    losses = -keras.ops.multiply(y, keras.ops.log(p + epsilon)) - keras.ops.multiply(
-        1 - y, keras.ops.log(1 - p + epsilon))
-    return keras.ops.mean(losses)
-''', imports=[("keras", None, None)])
+TF1_LOG_LOSS = register_source("tf1_ops", "tf1_log_loss")
 
 
-TF1_SHAPE = register("tf1_shape", '''
-class TF1Shape(keras.layers.Layer):
-    # tf.shape(t) of a symbolic Keras tensor (a functional model being built): the 1-D int32
-    # shape computed when the model runs (keras.ops.shape would give None for the batch size)
-
-    def call(self, t):
-        return keras.ops.convert_to_tensor(keras.ops.shape(t), dtype="int32")
-
-    def compute_output_spec(self, t):
-        return keras.KerasTensor((len(t.shape),), dtype="int32")
+TF1_SHAPE = register_source("tf1_ops", "tf1_shape", also=("TF1Shape",))
 
 
-def tf1_shape(t):
-    """TF1's tf.shape(t): the run-time shape."""
-    if isinstance(t, keras.KerasTensor):
-        return TF1Shape()(t)
-    return keras.ops.shape(t)
-''', imports=[("keras", None, None)])
-
-
-TF1_EYE_LIKE = register("tf1_eye_like", '''
-class TF1EyeLike(keras.layers.Layer):
-    # the identity matrix of a size read from a tensor when it runs: keras.ops.eye needs an int
-    # while a functional model is built from symbolic tensors (the batch size is None then)
-
-    def __init__(self, axis=0, eye_dtype=None, **kwargs):
-        super().__init__(**kwargs)
-        self.axis, self.eye_dtype = axis, eye_dtype
-
-    def call(self, t):
-        return keras.ops.eye(keras.ops.shape(t)[self.axis], dtype=self.eye_dtype)
-
-    def compute_output_spec(self, t):
-        n = t.shape[self.axis]
-        return keras.KerasTensor((n, n), dtype=self.eye_dtype or keras.config.floatx())
-
-
-def tf1_eye_like(t, axis=0, dtype=None):
-    """TF1's tf.eye(tf.shape(t)[axis])."""
-    if isinstance(t, keras.KerasTensor):
-        return TF1EyeLike(axis, dtype)(t)
-    return keras.ops.eye(keras.ops.shape(t)[axis], dtype=dtype)
-''', imports=[("keras", None, None)])
+TF1_EYE_LIKE = register_source("tf1_ops", "tf1_eye_like", also=("TF1EyeLike",))
 
 
 # a pooling window known only at run time (a parameter, ``list(ksize)``): checked where it runs
-TF1_WINDOW = register("tf1_window", '''
-def tf1_window(k):
-    """A TF1 NHWC pooling ksize / strides (an int or [1, h, w, 1]) -> Keras' (h, w)."""
-    if isinstance(k, int):
-        return (k, k)
-    k = tuple(k)
-    if len(k) != 4 or k[0] != 1 or k[3] != 1:
-        raise ValueError(f"TF1 pooling window {k} is not [1, h, w, 1]")
-    return k[1:3]
-''')
+TF1_WINDOW = register_source("tf1_ops", "tf1_window")
 
 
-register("TF1RandomNormalLike", '''
-@keras.saving.register_keras_serializable(package="tflearn_migrate")
-class TF1RandomNormalLike(keras.layers.Layer):
-    """tf.random_normal(tf.shape(x), mean, stddev, dtype, seed) in a TF1 graph: a new draw
-    from N(mean, stddev**2), shaped like x, at every run - every batch, in training and in
-    prediction alike (a layer, so that it is drawn at every call of the model)."""
-
-    def __init__(self, mean=0.0, stddev=1.0, dtype="float32", seed=None, **kwargs):
-        super().__init__(**kwargs)
-        self.mean, self.stddev, self.sample_dtype, self.seed = mean, stddev, dtype, seed
-        self.seed_generator = keras.random.SeedGenerator(seed)
-
-    def call(self, x):
-        return keras.random.normal(keras.ops.shape(x), mean=self.mean, stddev=self.stddev,
-                                   dtype=self.sample_dtype, seed=self.seed_generator)
-
-    def compute_output_shape(self, input_shape):
-        return input_shape
-
-    def get_config(self):
-        return {**super().get_config(), "mean": self.mean, "stddev": self.stddev,
-                "dtype": self.sample_dtype, "seed": self.seed}
-''', imports=(("keras", None, None),))
+register_source("tf1_ops", "TF1RandomNormalLike")
 # tf.range on a functional model's symbolic tensors (a model function): a batch size is known
 # only when the model runs (tf1_shape above) - the range is computed there by a Lambda layer
-TF1_RANGE = register("tf1_range", '''
-def tf1_range(start, limit=None, delta=1, dtype=None):
-    """tf.range: keras.ops.arange (tf.range(n) counts from 0); a bound that is a functional model's
-    symbolic tensor (a batch size read with tf1_shape) is used when the model runs (a Lambda layer)."""
-    if limit is None:
-        start, limit = 0, start
-    args = [start, limit, delta]
-    symbolic = [i for i, v in enumerate(args) if isinstance(v, keras.KerasTensor)]
-    if not symbolic:
-        return keras.ops.arange(start, limit, delta, dtype=dtype)
-
-    def run(values):
-        a = list(args)
-        for i, v in zip(symbolic, values):
-            a[i] = v
-        return keras.ops.arange(*a, dtype=dtype)
-
-    return keras.layers.Lambda(run)([args[i] for i in symbolic])
-''', imports=[("keras", None, None)])
+TF1_RANGE = register_source("tf1_ops", "tf1_range")
 
 
 def _ops(name: str, *args, **kw) -> cst.Call:

@@ -8,7 +8,7 @@ from ..diagnostics import Severity
 from ..emit import apply_layer, call, literal, to_node, wrap_long_call
 from ..translate.tf1 import activation_kw, initializer_of, padding_of, reads_update_ops
 from ..translate.tflearn import Untranslatable
-from ..helpers import register
+from ..helpers import register_source
 from ..translate.tf1_store import scoped_layer, store_function
 from .base import Case, CallRule
 from ..translate.tf1_helpers import FIXED_MODE_BN
@@ -16,42 +16,7 @@ from ..translate.tf1_helpers import FIXED_MODE_BN
 _WEIGHTED = ("dense", "conv2d", "conv1d", "batch_normalization")  # layers with variables
 
 
-TF1_MODE_BN = register("TF1ModeBatchNormalization", '''
-class TF1ModeBatchNormalization(keras.layers.BatchNormalization):
-    # TF1 batch_normalization(training=<a Python bool>): the mode of each call was fixed when the
-    # graph was built (one layer shared by a training and an inference graph: one mode per call),
-    # while a functional Keras model passes ITS flag to every layer call - the call pins it. A
-    # training-mode graph normalised with batch statistics whenever it ran and updated the moving
-    # ones only when a training step ran its update ops (updates=True: the train op depends on
-    # UPDATE_OPS), fused for 4-D inputs (moving variance from the unbiased batch variance)
-
-    def __init__(self, updates=True, **kwargs):
-        super().__init__(**kwargs)
-        self.tf1_updates = updates
-
-    def call(self, inputs, training=None, mask=None, tf1_training=None):
-        if tf1_training is None:
-            return super().call(inputs, training=training, mask=mask)
-        if not tf1_training or not self.trainable:
-            return super().call(inputs, training=False, mask=mask)
-        x = keras.ops.cast(inputs, "float64" if inputs.dtype == "float64" else "float32")
-        axes = [i for i in range(len(x.shape)) if i != self.axis % len(x.shape)]
-        mean, variance = keras.ops.moments(x, axes)
-        if training and self.tf1_updates:
-            unbiased = variance
-            if len(x.shape) == 4:
-                n = keras.ops.cast(keras.ops.size(x) // x.shape[self.axis], x.dtype)
-                unbiased = variance * n / keras.ops.maximum(n - 1.0, 1.0)
-            self.moving_mean.assign(self.moving_mean * self.momentum + mean * (1.0 - self.momentum))
-            self.moving_variance.assign(self.moving_variance * self.momentum + unbiased * (1.0 - self.momentum))
-        out = keras.ops.batch_normalization(x, mean, variance, axis=self.axis,
-                                            offset=self.beta if self.center else None,
-                                            scale=self.gamma if self.scale else None, epsilon=self.epsilon)
-        return keras.ops.cast(out, self.compute_dtype)
-
-    def get_config(self):
-        return {**super().get_config(), "updates": self.tf1_updates}
-''', imports=[("keras", None, None)])
+TF1_MODE_BN = register_source("tf1_layers", "TF1ModeBatchNormalization")
 
 _COMMON = ("kernel_initializer=None, bias_initializer='zeros', kernel_regularizer=None, bias_regularizer=None, "
            "activity_regularizer=None, kernel_constraint=None, bias_constraint=None, trainable=True, name=None, "

@@ -9,47 +9,10 @@ from ..diagnostics import Severity
 from ..emit import apply_layer, call, expr, literal, to_node, wrap_long_call
 from ..translate.tf1 import activation_kw, initializer_of, padding_of, reads_update_ops
 from ..translate.tflearn import Untranslatable
-from ..helpers import register
+from ..helpers import register_source
 from .base import Case, CallRule
 
-CONTRIB_BN = register("ContribBatchNormalization", '''
-class ContribBatchNormalization(keras.layers.BatchNormalization):
-    # tf.contrib.layers.batch_norm (slim.batch_norm). On 2-D and 4-D inputs TF1 ran it FUSED:
-    # normalised with the batch variance but moved the moving variance toward the UNBIASED one
-    # (x n / (n - 1), n values per channel). training=None: the model's mode (is_training a
-    # tensor); True / False: a constant is_training, pinned (contrib's default True normalises
-    # evaluation batches with their own statistics too). updates=False: no train op ran the
-    # UPDATE_OPS, so TF1 never moved the statistics
-
-    def __init__(self, training=None, updates=True, **kwargs):
-        super().__init__(**kwargs)
-        self.fixed_training = training
-        self.tf1_updates = updates
-
-    def call(self, inputs, training=None, mask=None):
-        step = bool(training) and self.tf1_updates and self.trainable
-        if self.fixed_training is not None:
-            training = self.fixed_training
-        if not training or not self.trainable:
-            return super().call(inputs, training=False, mask=mask)
-        x = keras.ops.cast(inputs, "float64" if inputs.dtype == "float64" else "float32")
-        axes = [i for i in range(len(x.shape)) if i != self.axis % len(x.shape)]
-        mean, variance = keras.ops.moments(x, axes)
-        if step:
-            unbiased = variance
-            if len(x.shape) in (2, 4):
-                n = keras.ops.cast(keras.ops.size(x) // x.shape[self.axis], x.dtype)
-                unbiased = variance * n / keras.ops.maximum(n - 1.0, 1.0)
-            self.moving_mean.assign(self.moving_mean * self.momentum + mean * (1.0 - self.momentum))
-            self.moving_variance.assign(self.moving_variance * self.momentum + unbiased * (1.0 - self.momentum))
-        out = keras.ops.batch_normalization(x, mean, variance, axis=self.axis,
-                                            offset=self.beta if self.center else None,
-                                            scale=self.gamma if self.scale else None, epsilon=self.epsilon)
-        return keras.ops.cast(out, self.compute_dtype)
-
-    def get_config(self):
-        return {**super().get_config(), "training": self.fixed_training, "updates": self.tf1_updates}
-''', imports=[("keras", None, None)])
+CONTRIB_BN = register_source("tf1_layers", "ContribBatchNormalization")
 
 _FC = ("inputs, num_outputs, activation_fn='relu', normalizer_fn=None, normalizer_params=None, "
        "weights_initializer='xavier', weights_regularizer=None, biases_initializer='zeros', "

@@ -5,7 +5,7 @@ from __future__ import annotations
 import libcst as cst
 
 from ..emit import apply_layer, call, expr, literal, to_node, wrap_long_call
-from ..helpers import register
+from ..helpers import register_source
 from ..translate.tf1 import dtype_of, initializer_of
 from ..analysis.tf1_program import _arg, _walk
 from ..translate.tf1_store import scoped_layer, store_function
@@ -36,74 +36,18 @@ def _misspelled_initializer(qname: str) -> str:
             "when this line ran - kept as written, not guessed")
 
 
-TF1_VARIABLE = register("TF1Variable", '''
-class TF1Variable(keras.layers.Layer):
-    """A TF1 variable read directly by tensor ops: the layer owns the weight; called on a tensor
-    of the graph (only to place it there), it returns the weight's value."""
-
-    def __init__(self, shape, initializer="glorot_uniform", **kwargs):
-        super().__init__(**kwargs)
-        self.variable = self.add_weight(shape=tuple(shape), initializer=initializer, name="variable")
-
-    def call(self, anchor):
-        return keras.ops.convert_to_tensor(self.variable)
-
-    def compute_output_spec(self, anchor):
-        return keras.KerasTensor(tuple(self.variable.shape), dtype=self.variable.dtype)
-''', imports=[("keras", None, None)])
+TF1_VARIABLE = register_source("tf1_layers", "TF1Variable")
 
 
-TF1_EMBEDDING_CODE = '''
-class TF1Embedding(keras.layers.Embedding):
-    """A TF1 table read by tf.gather / tf.nn.embedding_lookup. Its gradient is sparse (one slice
-    per looked-up id); TF1's optimizers summed the slices of an id that repeats in a batch before
-    their update, Keras 3's TensorFlow optimizers apply the slices one by one (Adam squares each
-    repeated slice instead of their sum). Reading the table through a product by one makes its
-    gradient the dense sum TF1 used (TF1's dense Adam / SGD step); the values are the same."""
-
-    def call(self, inputs):
-        if inputs.dtype != "int32" and inputs.dtype != "int64":
-            inputs = keras.ops.cast(inputs, "int32")
-        return keras.ops.take(keras.ops.multiply(self.embeddings, 1.0), inputs, axis=0)
-'''
-TF1_EMBEDDING = register("TF1Embedding", TF1_EMBEDDING_CODE, imports=[("keras", None, None)])
+TF1_EMBEDDING = register_source("tf1_layers", "TF1Embedding")
 # the helper as a migrated file shows it (the examples below)
-_TF1_EMBEDDING_OUT = "# tflearn-migrate helper: TF1Embedding\n" + TF1_EMBEDDING_CODE.strip("\n") + "\n\n\n"
+_TF1_EMBEDDING_OUT = "# tflearn-migrate helper: TF1Embedding\n" + TF1_EMBEDDING.code + "\n\n"
 
 
-TF1_BIAS = register("TF1Bias", '''
-class TF1Bias(keras.layers.Layer):
-    # a bias variable of its own (tf.Variable) added on the last axis (tf.nn.bias_add / + b / xw_plus_b)
-    # to a layer whose kernel TF1 shared between towers: each tower gets its own bias, as in TF1
-
-    def __init__(self, bias_initializer="zeros", **kwargs):
-        super().__init__(**kwargs)
-        self.bias_initializer = keras.initializers.get(bias_initializer)
-
-    def build(self, input_shape):
-        self.bias = self.add_weight(shape=(input_shape[-1],), initializer=self.bias_initializer, name="bias")
-
-    def call(self, inputs):
-        return inputs + self.bias
-''', imports=[("keras", None, None)])
+TF1_BIAS = register_source("tf1_layers", "TF1Bias")
 
 
-TF1_BROADCAST_BIAS = register("TF1BroadcastBias", '''
-class TF1BroadcastBias(keras.layers.Layer):
-    # a TF1 bias variable whose shape is known at run time only (get_variable("biases", bias_shape)),
-    # added as TF1 added it (conv + biases): with broadcasting, whatever the shape
-
-    def __init__(self, shape, bias_initializer="zeros", **kwargs):
-        super().__init__(**kwargs)
-        self.bias_shape = tuple(shape)
-        self.bias_initializer = keras.initializers.get(bias_initializer)
-
-    def build(self, input_shape):
-        self.bias = self.add_weight(shape=self.bias_shape, initializer=self.bias_initializer, name="bias")
-
-    def call(self, inputs):
-        return inputs + self.bias
-''', imports=[("keras", None, None)])
+TF1_BROADCAST_BIAS = register_source("tf1_layers", "TF1BroadcastBias")
 
 
 class HandmadeLayers(HandmadeLayersAnalysis, Rule):

@@ -6,19 +6,12 @@ from __future__ import annotations
 import libcst as cst
 
 from ..emit import call, code, wrap_long_call
-from ..helpers import register
+from ..helpers import register_source
 from .base import Case, Rule
 from ..translate.tf1_helpers import FIXED_MODE_BN
 from ..analysis.handmade_batch_norm import _BN, HandmadeBatchNormAnalysis
 
-TF1_MOMENTS_AXES = register("tf1_moments_axes", '''
-def tf1_moments_axes(x, axes):
-    """tf.nn.moments over every axis but the last: the batch statistics of
-    keras.layers.BatchNormalization(axis=-1); anything else has no Keras layer (raises)."""
-    rank = len(x.shape)
-    if sorted(int(a) % rank for a in axes) != list(range(rank - 1)):
-        raise ValueError(f"tf.nn.moments axes {list(axes)} are not every axis but the last of a rank-{rank} tensor")
-''')
+TF1_MOMENTS_AXES = register_source("tf1_ops", "tf1_moments_axes")
 
 
 _FIXED = "# tflearn-migrate helper: FixedModeBatchNormalization\n" + FIXED_MODE_BN.code + "\n\n"

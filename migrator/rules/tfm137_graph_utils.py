@@ -17,20 +17,12 @@ import libcst as cst
 
 from ..args import BoundArgs, Unbindable
 from ..emit import call, literal
-from ..helpers import register
+from ..helpers import register_source
 from .base import Case, CallRule
 
 _INIT_GRAPH_SIG = "seed=None, log_device=False, num_cores=0, gpu_memory_fraction=0, soft_placement=True"
 
-LATEST_CHECKPOINT = register("tf1_latest_checkpoint", '''
-def tf1_latest_checkpoint(checkpoint_dir):
-    # tf.train.latest_checkpoint: the path prefix of the newest checkpoint saved in the
-    # directory (Saver.save -> save_checkpoint writes "<prefix>.weights.h5"), None if there is none
-    paths = glob.glob(os.path.join(checkpoint_dir, "*.weights.h5"))
-    if not paths:
-        return None
-    return max(paths, key=os.path.getmtime)[:-len(".weights.h5")]
-''', imports=[("glob", None, None), ("os", None, None)])
+LATEST_CHECKPOINT = register_source("tf1_ops", "tf1_latest_checkpoint")
 
 
 class GraphUtils(CallRule):

@@ -37,7 +37,7 @@ import libcst as cst
 from ..args import BoundArgs, Unbindable
 from ..diagnostics import Severity
 from ..emit import call, code, expr, literal, stmt, to_node
-from ..helpers import HELPERS, register
+from ..helpers import HELPERS, register_source
 from ..analysis.flow import target_names
 from ..names import dotted as dotted_name
 from ..analysis.fit_loops import FitLoops, model_info
@@ -51,126 +51,22 @@ from .base import Case, Rule
 from ..analysis.session_runs import _Todo, _walk, SessionProgramRuns
 from ..translate.session_program import _replace_names
 
-SELECTED_WEIGHTS = register("tf1_selected_weights", '''
-def tf1_selected_weights(model, tf1_filter):
-    """What tf.trainable_variables() filtered by the TF1 variable names gave a weight decay: the
-    trainable weights of the model's layers (each once: a layer shared by towers holds one set,
-    as TF1's reused variables) whose (layer class, weight) the filter kept (tf1_filter:
-    {(layer class, weight): kept}, evaluated on the TF1 names by the migration)."""
-    out, seen = [], set()
-    for layer in model._flatten_layers(include_self=False):
-        if layer._layers:
-            continue
-        for w in layer.trainable_weights:
-            if id(w) in seen:
-                continue
-            seen.add(id(w))
-            key = (type(layer).__name__, w.name)
-            if key not in tf1_filter:
-                raise ValueError(f"no TF1 variable is known for the weight {w.path} ({key})")
-            if tf1_filter[key]:
-                out.append(w)
-    return out
-''')
+SELECTED_WEIGHTS = register_source("tf1_programs", "tf1_selected_weights")
 
 
-TRAINING_MODEL = register("TrainingModel", '''
-class TrainingModel(keras.Model):
-    """A functional model whose loss is a function of (labels..., outputs...)."""
-
-    def __init__(self, inputs, outputs, loss_fn, **kwargs):
-        super().__init__(inputs, outputs, **kwargs)
-        self.loss_fn = loss_fn
-
-    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
-        ys = list(y) if isinstance(y, (list, tuple)) else [y]
-        ps = list(y_pred) if isinstance(y_pred, (list, tuple)) else [y_pred]
-        # a TF1 placeholder cast what it was fed: float labels arrive as floatx
-        ys = [keras.ops.cast(v, keras.config.floatx())
-              if "float" in keras.ops.dtype(v) else v for v in ys]
-        return self.loss_fn(*ys, *ps)
-''', imports=[("keras", None, None)])
+TRAINING_MODEL = register_source("tf1_programs", "TrainingModel")
 
 
-INDEXED_LOSS_MODEL = register("IndexedLossModel", '''
-class IndexedLossModel(keras.Model):
-    """A functional model trained on element `index` of loss_fn(labels..., outputs...) (TF1
-    minimize(loss[index])); train_on_batch(..., return_dict=True)["fetched"] is the whole value
-    of loss_fn, computed on the forward pass of the step (what a TF1 training run fetched)."""
-
-    def __init__(self, inputs, outputs, loss_fn, index, **kwargs):
-        super().__init__(inputs, outputs, **kwargs)
-        self.loss_fn = loss_fn
-        self.index = index
-
-    def _loss_args(self, y, y_pred):
-        ys = list(y) if isinstance(y, (list, tuple)) else [y]
-        ps = list(y_pred) if isinstance(y_pred, (list, tuple)) else [y_pred]
-        # a TF1 placeholder cast what it was fed: float labels arrive as floatx
-        ys = [keras.ops.cast(v, keras.config.floatx())
-              if "float" in keras.ops.dtype(v) else v for v in ys]
-        return ys + ps
-
-    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
-        return self.loss_fn(*self._loss_args(y, y_pred))[self.index]
-
-    def compute_metrics(self, x, y, y_pred, sample_weight=None):
-        logs = super().compute_metrics(x, y, y_pred, sample_weight)
-        logs["fetched"] = self.loss_fn(*self._loss_args(y, y_pred))
-        return logs
-''', imports=[("keras", None, None)])
+INDEXED_LOSS_MODEL = register_source("tf1_programs", "IndexedLossModel")
 
 
-FETCHING_MODEL = register("FetchingModel", '''
-class FetchingModel(keras.Model):
-    """A functional model trained on loss_fn(labels..., outputs...) whose training step also
-    returns fetch_fn(labels..., outputs...), computed on the step's forward pass before the
-    update (what a TF1 sess.run([train_op, loss, metric, ...]) fetched):
-    train_on_batch(..., return_dict=True)["fetched"]."""
-
-    def __init__(self, inputs, outputs, loss_fn, fetch_fn, **kwargs):
-        super().__init__(inputs, outputs, **kwargs)
-        self.loss_fn = loss_fn
-        self.fetch_fn = fetch_fn
-
-    def _loss_args(self, y, y_pred):
-        ys = list(y) if isinstance(y, (list, tuple)) else [y]
-        ps = list(y_pred) if isinstance(y_pred, (list, tuple)) else [y_pred]
-        # a TF1 placeholder cast what it was fed: float labels arrive as floatx
-        ys = [keras.ops.cast(v, keras.config.floatx())
-              if "float" in keras.ops.dtype(v) else v for v in ys]
-        return ys + ps
-
-    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
-        return self.loss_fn(*self._loss_args(y, y_pred))
-
-    def compute_metrics(self, x, y, y_pred, sample_weight=None):
-        logs = super().compute_metrics(x, y, y_pred, sample_weight)
-        logs["fetched"] = self.fetch_fn(*self._loss_args(y, y_pred))
-        return logs
-''', imports=[("keras", None, None)])
+FETCHING_MODEL = register_source("tf1_programs", "FetchingModel")
 
 
-STEP_SCHEDULE = register("StepSchedule", '''
-class StepSchedule(keras.optimizers.schedules.LearningRateSchedule):
-    """A TF1 learning rate computed from a step counter variable: fn(iterations) is the rate
-    of the update made after `iterations` updates (Keras calls it with optimizer.iterations)."""
-
-    def __init__(self, fn):
-        self.fn = fn
-
-    def __call__(self, step):
-        return self.fn(step)
-''', imports=[("keras", None, None)])
+STEP_SCHEDULE = register_source("tf1_programs", "StepSchedule")
 
 
-SAVE_CHECKPOINT = register("save_checkpoint", '''
-def save_checkpoint(model, path):
-    # tf.train.Saver.save: creates the checkpoint's directory, returns the path it saved to
-    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
-    model.save_weights(path)
-    return path
-''', imports=[("os", None, None)])
+SAVE_CHECKPOINT = register_source("tf1_programs", "save_checkpoint")
 
 
 def _name_expr(name: str) -> cst.BaseExpression:

@@ -5,34 +5,16 @@ import libcst as cst
 
 from .. import cstcache
 from ..emit import call, code, expr, literal, stmt
-from ..helpers import register
+from ..helpers import register_source
 from .base import Case, Rule
 
 PARSER = "FLAGS_PARSER"
 VALUES = "FLAG_VALUES"
 
-register(PARSER, f'''
-{PARSER} = argparse.ArgumentParser(allow_abbrev=False)  # tf.app.flags: each DEFINE_* is one add_argument
-''', imports=(("argparse", None, None),))
-register(VALUES, f'''
-{VALUES} = argparse.Namespace()  # tf.app.flags.FLAGS: filled by {PARSER}.parse_known_args
-''', imports=(("argparse", None, None),), requires=(PARSER,))
-register("flag_bool", '''
-def flag_bool(value):
-    """absl's boolean flag value: true/t/1 or false/f/0, in any case."""
-    if value.lower() in ("true", "t", "1"):
-        return True
-    if value.lower() in ("false", "f", "0"):
-        return False
-    raise argparse.ArgumentTypeError(f"non-boolean argument to boolean flag: {value!r}")
-''', imports=(("argparse", None, None),))
-register("flag_list", '''
-def flag_list(value):
-    """absl's list flag value: comma-separated (csv quoting), each item stripped; '' -> []."""
-    if not value:
-        return []
-    return [s.strip() for s in next(csv.reader([value], strict=True))]
-''', imports=(("csv", None, None),))
+register_source("tf1_programs", PARSER)
+register_source("tf1_programs", VALUES, requires=(PARSER,))
+register_source("tf1_programs", "flag_bool")
+register_source("tf1_programs", "flag_list")
 
 _MODULES = ("tensorflow.app.flags", "tensorflow.flags")
 _KINDS = {"DEFINE_string": "string", "DEFINE_integer": "integer", "DEFINE_float": "float",

@@ -15,34 +15,12 @@ from __future__ import annotations
 import libcst as cst
 
 from ..emit import call, code, expr
-from ..helpers import register
+from ..helpers import register_source
 from ..analysis.fit_loops import FitLoops, model_info
 from ..analysis.tf1_program import TF1Program
 from .base import Case, Rule
 
-BATCH_LOSS = register("BatchLoss", '''
-class BatchLoss(keras.metrics.Metric):
-    """The loss of the last training batch (what TF1's sess.run([train_op, loss]) returned).
-
-    ``fit`` logs the running mean of the loss over the epoch; this metric holds the value of
-    the loss function on the current batch's labels and predictions.
-    """
-
-    def __init__(self, loss_fn, name="batch_loss", **kwargs):
-        super().__init__(name=name, **kwargs)
-        self.loss_fn = loss_fn
-        self.value = self.add_variable(shape=(), initializer="zeros", name="value")
-
-    def update_state(self, y_true, y_pred, sample_weight=None):
-        y_true = keras.ops.convert_to_tensor(y_true, dtype=keras.config.floatx())  # as keras.losses do
-        self.value.assign(keras.ops.cast(self.loss_fn(y_true, y_pred), self.dtype))
-
-    def result(self):
-        return self.value
-
-    def reset_state(self):
-        self.value.assign(0.0)
-''', imports=[("keras", None, None)])
+BATCH_LOSS = register_source("tf1_programs", "BatchLoss")
 
 
 class FitLoop(Rule):

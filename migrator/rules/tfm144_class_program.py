@@ -60,7 +60,7 @@ import libcst as cst
 from ..analysis.tf1_classes import ClassProgram, TF1Classes
 from ..cstcache import walk
 from ..emit import call, expr, literal, stmt, to_node
-from ..helpers import register
+from ..helpers import register_source
 from ..analysis.tf1_program import INITIALIZERS, SAVERS, SESSIONS
 from .base import Case, Rule
 from ..translate.tf1_helpers import TF1_ADD as _TF1_ADD
@@ -68,90 +68,13 @@ from ..translate.tf1_helpers import CLASS_LOSSES as _CLASS_LOSSES
 from ..translate.tf1_helpers import LOSS_MODEL
 
 
-FETCHING_LOSS_MODEL = register("FetchingLossModel", '''
-class FetchingLossModel(keras.Model):
-    """A functional model whose output ``loss_index`` IS the TF1 loss tensor; its training step
-    also returns every output, computed on the step's forward pass (training mode: dropout as
-    the TF1 step applied it) before the update - what a TF1 sess.run([train_op, loss, metric,
-    ...]) fetched: train_on_batch(..., return_dict=True)["fetched"]."""
-
-    def __init__(self, inputs, outputs, loss_index, **kwargs):
-        super().__init__(inputs, outputs, **kwargs)
-        self.loss_index = loss_index
-
-    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
-        return keras.ops.sum(y_pred[self.loss_index])
-
-    def compute_metrics(self, x, y, y_pred, sample_weight=None):
-        logs = super().compute_metrics(x, y, y_pred, sample_weight)
-        logs["fetched"] = list(y_pred)
-        return logs
-''', imports=[("keras", None, None)])
+FETCHING_LOSS_MODEL = register_source("tf1_programs", "FetchingLossModel")
 
 
-FETCHES = register("tf1_fetches", '''
-_TF1_FETCHES = {}
+FETCHES = register_source("tf1_programs", "tf1_fetches", also=("_TF1_FETCHES",))
 
 
-def tf1_fetches(inputs, outputs):
-    """The keras.Model computing ``outputs`` from ``inputs`` - what a TF1 sess.run of these
-    tensors evaluated - built once per (inputs, outputs), not at every run of a loop."""
-    key = (tuple(id(t) for t in inputs), tuple(id(t) for t in outputs))
-    if key not in _TF1_FETCHES:
-        _TF1_FETCHES[key] = (inputs, outputs, keras.Model(inputs, outputs))
-    return _TF1_FETCHES[key][2]
-''', imports=[("keras", None, None)])
-
-
-TF1_TRAINABLE = register("tf1_trainable_variables", '''
-class TF1VariableValues(keras.layers.Layer):
-    """The current values of variables that other layers own, as tensors of the graph (called on
-    a tensor of it only to be placed there): a loss computed from them follows every update."""
-
-    def __init__(self, variables, **kwargs):
-        super().__init__(**kwargs)
-        self._variables = lambda: variables  # not tracked: the layers that made them own them
-
-    def call(self, anchor):
-        return [keras.ops.convert_to_tensor(v) for v in self._variables()]
-
-    def compute_output_spec(self, anchor):
-        return [keras.KerasTensor(tuple(v.shape), dtype=v.dtype) for v in self._variables()]
-
-
-def tf1_trainable_variables(owner, tf1_names):
-    """tf.trainable_variables() read while a TF1 model class built its graph: the trainable weights
-    of the layers that computed the tensors the object holds so far, as tensors of the graph,
-    each named "<layer>/<its TF1 variable name>:0" (tf1_names: {(layer class, weight): TF1 name})."""
-    tensors = [t for t in vars(owner).values() if isinstance(t, keras.KerasTensor)]
-    ops, seen, todo = [], set(), list(tensors)
-    while todo:
-        op = todo.pop(0)._keras_history[0]
-        if id(op) in seen:
-            continue
-        seen.add(id(op))
-        ops.append(op)
-        for node in op._inbound_nodes:
-            todo.extend(node.input_tensors)
-    variables, names, taken = [], [], set()
-    for op in ops:
-        layers = op._flatten_layers(include_self=True) if isinstance(op, keras.layers.Layer) else []
-        for layer in layers:
-            for w in layer.trainable_weights if not layer._layers else []:
-                if id(w) in taken:
-                    continue
-                key = (type(layer).__name__, w.name)
-                if key not in tf1_names:
-                    raise ValueError(f"no TF1 variable is known for the weight {w.path} ({key})")
-                taken.add(id(w))
-                variables.append(w)
-                names.append(f"{layer.name}/{tf1_names[key]}:0")
-    anchor = next((t for t in tensors if not isinstance(t._keras_history[0], keras.layers.InputLayer)), tensors[0])
-    values = TF1VariableValues(variables)(anchor)
-    for v, n in zip(values, names):
-        v.name = n
-    return values
-''', imports=[("keras", None, None)])
+TF1_TRAINABLE = register_source("tf1_programs", "tf1_trainable_variables", also=("TF1VariableValues",))
 
 
 # tlatkowski/multihead-siamese-nets in small: a subclass whose __init__ only calls the base's, a

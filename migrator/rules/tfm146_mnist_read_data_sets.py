@@ -7,95 +7,14 @@ import libcst as cst
 
 from ..args import BoundArgs, Unbindable
 from ..emit import call
-from ..helpers import HELPER_MARKER, HELPERS, register
+from ..helpers import HELPERS, HELPER_MARKER, register_source
 from ..translate.tflearn import Untranslatable
 from .base import Case, CallRule
 
-_NP = (("numpy", None, "np"),)
-_KNP = (("keras", None, None), ("numpy", None, "np"), ("collections", None, None))
 
-register("TF1MnistDataSet", '''
-class TF1MnistDataSet:
-    """TF1's mnist DataSet (tensorflow/contrib/learn/python/learn/datasets/mnist.py): images
-    flattened to 784 values (reshape=True, else 28x28x1) and, for float32, scaled by 1/255;
-    next_batch permutes with NumPy's global RNG before the first batch and at every epoch end,
-    joining the rest of an epoch with the start of the next, as TF1 did. Like TF1, creating one
-    reseeds NumPy's global RNG with `seed` (None: fresh entropy)."""
+register_source("datasets", "TF1MnistDataSet")
 
-    def __init__(self, images, labels, dtype="float32", reshape=True, seed=None):
-        np.random.seed(seed if seed is None else seed % 2147483647)
-        assert images.shape[0] == labels.shape[0], (images.shape, labels.shape)
-        self._num_examples = images.shape[0]
-        if reshape:
-            images = images.reshape(images.shape[0], images.shape[1] * images.shape[2])
-        else:
-            images = images.reshape(images.shape + (1,))
-        if dtype == "float32":
-            images = np.multiply(images.astype(np.float32), 1.0 / 255.0)
-        self._images = images
-        self._labels = labels
-        self._epochs_completed = 0
-        self._index_in_epoch = 0
-
-    @property
-    def images(self):
-        return self._images
-
-    @property
-    def labels(self):
-        return self._labels
-
-    @property
-    def num_examples(self):
-        return self._num_examples
-
-    @property
-    def epochs_completed(self):
-        return self._epochs_completed
-
-    def next_batch(self, batch_size, fake_data=False, shuffle=True):
-        start = self._index_in_epoch
-        if self._epochs_completed == 0 and start == 0 and shuffle:
-            perm0 = np.arange(self._num_examples)
-            np.random.shuffle(perm0)
-            self._images = self.images[perm0]
-            self._labels = self.labels[perm0]
-        if start + batch_size > self._num_examples:
-            self._epochs_completed += 1
-            rest_num_examples = self._num_examples - start
-            images_rest_part = self._images[start:self._num_examples]
-            labels_rest_part = self._labels[start:self._num_examples]
-            if shuffle:
-                perm = np.arange(self._num_examples)
-                np.random.shuffle(perm)
-                self._images = self.images[perm]
-                self._labels = self.labels[perm]
-            start = 0
-            self._index_in_epoch = batch_size - rest_num_examples
-            end = self._index_in_epoch
-            return (np.concatenate((images_rest_part, self._images[start:end]), axis=0),
-                    np.concatenate((labels_rest_part, self._labels[start:end]), axis=0))
-        self._index_in_epoch += batch_size
-        end = self._index_in_epoch
-        return self._images[start:end], self._labels[start:end]
-''', imports=_NP)
-
-register("tf1_mnist_read_data_sets", '''
-def tf1_mnist_read_data_sets(one_hot=False, dtype="float32", reshape=True, validation_size=5000, seed=None):
-    """TF1's input_data.read_data_sets: the first `validation_size` of the 60,000 training
-    images are the validation set; labels uint8, or float64 one-hot rows with one_hot=True.
-    keras.datasets' mnist.npz holds the same IDX files in the same order (cached under
-    ~/.keras/datasets: TF1's train_dir is not used)."""
-    (x, y), (x_test, y_test) = keras.datasets.mnist.load_data()
-    if not 0 <= validation_size <= len(x):
-        raise ValueError(f"Validation size should be between 0 and {len(x)}. Received: {validation_size}.")
-    if one_hot:
-        y, y_test = np.eye(10)[y], np.eye(10)[y_test]
-    datasets = collections.namedtuple("Datasets", ["train", "validation", "test"])
-    return datasets(train=TF1MnistDataSet(x[validation_size:], y[validation_size:], dtype, reshape, seed),
-                    validation=TF1MnistDataSet(x[:validation_size], y[:validation_size], dtype, reshape, seed),
-                    test=TF1MnistDataSet(x_test, y_test, dtype, reshape, seed))
-''', imports=_KNP, requires=("TF1MnistDataSet",))
+register_source("datasets", "tf1_mnist_read_data_sets", requires=("TF1MnistDataSet",))
 
 _SIG = ("train_dir, fake_data=False, one_hot=False, dtype=dtypes.float32, reshape=True, "
         "validation_size=5000, seed=None, source_url=DEFAULT_SOURCE_URL")

@@ -4,20 +4,13 @@ from __future__ import annotations
 import libcst as cst
 
 from ..analysis.regularization import _GET_COLLECTION, _READ_SUM, _READS, RegularizationReads
-from ..helpers import register
+from ..helpers import register_source
 from .base import Case, CallRule
 from ..translate.regularizers import _REGULARIZERS, keras_regularizer
 _APPLY = ("tensorflow.contrib.layers.apply_regularization", "tensorflow.contrib.slim.apply_regularization")
 
 
-APPLY = register("tf1_apply_regularization", '''
-def tf1_apply_regularization(regularizer, weights_list):
-    """tf.contrib.layers.apply_regularization: the sum of the regularizer applied to each tensor
-    of the list (a list of penalties too: TF1 then penalised the penalties)."""
-    if not weights_list:
-        raise ValueError("No weights to regularize.")
-    return keras.ops.sum(keras.ops.stack([regularizer(w) for w in weights_list]))
-''', imports=[("keras", None, None)])
+APPLY = register_source("tf1_ops", "tf1_apply_regularization")
 
 
 def _class_method_self(ctx, node) -> str | None:

@@ -3,12 +3,11 @@ from __future__ import annotations
 
 from ..args import REQUIRED, BoundArgs, Unbindable
 from ..emit import call, literal
-from ..helpers import register
+from ..helpers import register_source
 from ..translate.tflearn import Untranslatable
 from .base import Case, CallRule
 from ..translate.tf1_helpers import TF1_ADD  # registers the tf1_add helper these helpers call
 
-_K = (("keras", None, None),)
 
 # Each helper is TF 1.15's function (tensorflow/contrib/losses/python/metric_learning/
 # metric_loss_ops.py) op for op in keras.ops. Where TF1 tiles a [B, B] matrix to [B * B, B] and
@@ -18,114 +17,17 @@ _K = (("keras", None, None),)
 # that broadcast go through TFM130's ``tf1_add`` (x - (-y), the same float): Keras 3's add on
 # the TensorFlow backend takes a [B, 1] operand of a [B, B] one for a bias along the LAST axis
 # when B is known (keras.ops.add, + of symbolic Keras tensors: a class program's loss).
-PAIRWISE_DISTANCE = register("tf1_pairwise_distance", '''
-def tf1_pairwise_distance(feature, squared=False):
-    """TF 1.x tf.contrib.losses.metric_learning.pairwise_distance: ||f_i - f_j|| (squared=True: its
-    square) from |f_i|^2 + |f_j|^2 - 2 f_i.f_j, clamped at 0; exact zeros (and the diagonal) are 0."""
-    sq = tf1_add(
-        keras.ops.sum(keras.ops.square(feature), axis=[1], keepdims=True),
-        keras.ops.sum(keras.ops.square(keras.ops.transpose(feature)), axis=[0], keepdims=True),
-    ) - 2.0 * keras.ops.matmul(feature, keras.ops.transpose(feature))
-    sq = keras.ops.maximum(sq, 0.0)
-    error_mask = keras.ops.less_equal(sq, 0.0)
-    if squared:
-        dist = sq
-    else:
-        dist = keras.ops.sqrt(sq + keras.ops.cast(error_mask, "float32") * 1e-16)
-    dist = keras.ops.multiply(dist, keras.ops.cast(keras.ops.logical_not(error_mask), "float32"))
-    eye = keras.ops.diag(keras.ops.ones_like(feature[:, 0], dtype="float32"))
-    return keras.ops.multiply(dist, keras.ops.ones_like(dist) - eye)
-''', imports=_K, requires=("tf1_add",))
+PAIRWISE_DISTANCE = register_source("tf1_losses", "tf1_pairwise_distance", requires=("tf1_add",))
 
-CONTRASTIVE = register("tf1_contrastive_loss", '''
-def tf1_contrastive_loss(labels, embeddings_anchor, embeddings_positive, margin=1.0):
-    """TF 1.x tf.contrib.losses.metric_learning.contrastive_loss: labels 1 = similar pair; the
-    Euclidean distance d of the two embeddings; mean of y d^2 + (1 - y) max(margin - d, 0)^2."""
-    distances = keras.ops.sqrt(keras.ops.sum(keras.ops.square(embeddings_anchor - embeddings_positive), 1))
-    y = keras.ops.cast(labels, "float32")
-    return keras.ops.mean(y * keras.ops.square(distances)
-                          + (1.0 - y) * keras.ops.square(keras.ops.maximum(margin - distances, 0.0)))
-''', imports=_K)
+CONTRASTIVE = register_source("tf1_losses", "tf1_contrastive_loss")
 
-TRIPLET = register("tf1_triplet_semihard_loss", '''
-def tf1_triplet_semihard_loss(labels, embeddings, margin=1.0):
-    """TF 1.x tf.contrib.losses.metric_learning.triplet_semihard_loss: for every positive pair
-    (a, p), a != p, the smallest negative distance above D_ap (semi-hard), else the largest
-    negative one; mean over the positive pairs of max(margin + D_ap - D_an, 0), squared
-    distances. TF1 tiles to [B * B, B]; the same values are broadcast to [B, B, B] here."""
-    labels = keras.ops.reshape(labels, (-1, 1))
-    pdist = tf1_pairwise_distance(embeddings, squared=True)
-    adjacency = keras.ops.equal(labels, keras.ops.transpose(labels))
-    adjacency_not = keras.ops.logical_not(adjacency)
-    # [anchor, positive, negative]: D_an > D_ap for a negative n
-    pdist_an = keras.ops.expand_dims(pdist, 1)
-    mask = keras.ops.logical_and(keras.ops.expand_dims(adjacency_not, 1),
-                                 keras.ops.greater(pdist_an, keras.ops.expand_dims(pdist, 2)))
-    mask_final = keras.ops.greater(keras.ops.sum(keras.ops.cast(mask, "float32"), 2), 0.0)
-    adjacency_not = keras.ops.cast(adjacency_not, "float32")
-    mask = keras.ops.cast(mask, "float32")
-    # negatives_outside: smallest D_an where D_an > D_ap (TF1's masked_minimum)
-    axis_maximums = keras.ops.max(pdist_an, 2, keepdims=True)
-    negatives_outside = tf1_add(keras.ops.min(keras.ops.multiply(pdist_an - axis_maximums, mask), 2),
-                                axis_maximums[:, :, 0])
-    # negatives_inside: largest D_an (TF1's masked_maximum)
-    axis_minimums = keras.ops.min(pdist, 1, keepdims=True)
-    negatives_inside = tf1_add(keras.ops.max(keras.ops.multiply(pdist - axis_minimums, adjacency_not), 1,
-                                             keepdims=True), axis_minimums)
-    semi_hard_negatives = keras.ops.where(mask_final, negatives_outside, negatives_inside)
-    loss_mat = keras.ops.add(margin, pdist - semi_hard_negatives)
-    eye = keras.ops.diag(keras.ops.ones_like(labels[:, 0], dtype="float32"))
-    mask_positives = keras.ops.cast(adjacency, "float32") - eye
-    num_positives = keras.ops.sum(mask_positives)
-    return keras.ops.true_divide(
-        keras.ops.sum(keras.ops.maximum(keras.ops.multiply(loss_mat, mask_positives), 0.0)), num_positives)
-''', imports=_K, requires=("tf1_add", "tf1_pairwise_distance"))
+TRIPLET = register_source("tf1_losses", "tf1_triplet_semihard_loss",
+                          requires=("tf1_add", "tf1_pairwise_distance"))
 
-LIFTED = register("tf1_lifted_struct_loss", '''
-def tf1_lifted_struct_loss(labels, embeddings, margin=1.0):
-    """TF 1.x tf.contrib.losses.metric_learning.lifted_struct_loss (Song et al. 2016, as TF1's
-    Caffe-matching code: log-sum-exp over both rows' negatives, shifted by their maxima).
-    TF1 tiles to [B * B, B]; the same values are broadcast to [B, B, B] here."""
-    labels = keras.ops.reshape(labels, (-1, 1))
-    pairwise_distances = tf1_pairwise_distance(embeddings)
-    adjacency = keras.ops.equal(labels, keras.ops.transpose(labels))
-    adjacency_not = keras.ops.logical_not(adjacency)
-    diff = margin - pairwise_distances
-    mask = keras.ops.cast(adjacency_not, "float32")
-    row_minimums = keras.ops.min(diff, 1, keepdims=True)
-    row_negative_maximums = tf1_add(keras.ops.max(keras.ops.multiply(diff - row_minimums, mask), 1,
-                                                  keepdims=True), row_minimums)
-    max_elements = keras.ops.maximum(row_negative_maximums, keras.ops.transpose(row_negative_maximums))
-    # [b, a, n]: exp(diff[b, n] - max_elements[b, a]) * mask[b, n], summed over n
-    exp_sum = keras.ops.sum(keras.ops.multiply(
-        keras.ops.exp(keras.ops.expand_dims(diff, 1) - keras.ops.expand_dims(max_elements, 2)),
-        keras.ops.expand_dims(mask, 1)), 2)
-    loss_exp_left = keras.ops.transpose(exp_sum)
-    loss_mat = tf1_add(max_elements, keras.ops.log(tf1_add(loss_exp_left, keras.ops.transpose(loss_exp_left))))
-    loss_mat = tf1_add(loss_mat, pairwise_distances)
-    eye = keras.ops.diag(keras.ops.ones_like(labels[:, 0], dtype="float32"))
-    mask_positives = keras.ops.cast(adjacency, "float32") - eye
-    num_positives = keras.ops.sum(mask_positives) / 2.0
-    return keras.ops.true_divide(
-        0.25 * keras.ops.sum(keras.ops.square(keras.ops.maximum(keras.ops.multiply(loss_mat, mask_positives), 0.0))),
-        num_positives)
-''', imports=_K, requires=("tf1_add", "tf1_pairwise_distance"))
+LIFTED = register_source("tf1_losses", "tf1_lifted_struct_loss",
+                         requires=("tf1_add", "tf1_pairwise_distance"))
 
-NPAIRS = register("tf1_npairs_loss", '''
-def tf1_npairs_loss(labels, embeddings_anchor, embeddings_positive, reg_lambda=0.002):
-    """TF 1.x tf.contrib.losses.metric_learning.npairs_loss: 0.25 * reg_lambda * the mean squared
-    norms of both embeddings + softmax cross-entropy of the anchor.positive similarities against
-    the same-label matrix normalised per row."""
-    reg_anchor = keras.ops.mean(keras.ops.sum(keras.ops.square(embeddings_anchor), 1))
-    reg_positive = keras.ops.mean(keras.ops.sum(keras.ops.square(embeddings_positive), 1))
-    l2loss = keras.ops.multiply(0.25 * reg_lambda, reg_anchor + reg_positive)
-    similarity_matrix = keras.ops.matmul(embeddings_anchor, keras.ops.transpose(embeddings_positive))
-    labels = keras.ops.reshape(labels, (-1, 1))
-    labels_remapped = keras.ops.cast(keras.ops.equal(labels, keras.ops.transpose(labels)), "float32")
-    labels_remapped = labels_remapped / keras.ops.sum(labels_remapped, 1, keepdims=True)
-    xent_loss = keras.ops.categorical_crossentropy(labels_remapped, similarity_matrix, from_logits=True)
-    return l2loss + keras.ops.mean(xent_loss)
-''', imports=_K)
+NPAIRS = register_source("tf1_losses", "tf1_npairs_loss")
 
 _ML = "tensorflow.contrib.losses.metric_learning."
 _OPS = "tensorflow.contrib.losses.python.metric_learning.metric_loss_ops."

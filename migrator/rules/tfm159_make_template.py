@@ -4,27 +4,10 @@ from __future__ import annotations
 
 from ..args import BoundArgs, Unbindable
 from ..emit import call
-from ..helpers import register
+from ..helpers import register_source
 from .base import Case, CallRule
 
-TF1_TEMPLATE = register("TF1Template", '''
-class TF1Template:
-    """TF1's make_template(name, func, **kwargs): func creates its variables on the first call
-    and every later call reuses them. The first call builds func once, into a model on inputs
-    shaped like its arguments; every call applies that one model (the same weights)."""
-
-    def __init__(self, func, **kwargs):
-        self.func, self.kwargs, self.model, self.call_kwargs = func, kwargs, None, None
-
-    def __call__(self, *args, **kwargs):
-        if self.model is None:
-            inputs = [keras.Input(shape=tuple(a.shape[1:]), dtype=a.dtype) for a in args]
-            self.model = keras.Model(inputs, self.func(*inputs, **self.kwargs, **kwargs))
-            self.call_kwargs = kwargs
-        elif kwargs != self.call_kwargs:
-            raise ValueError("TF1Template called with other keyword arguments than its first call")
-        return self.model(list(args) if len(args) > 1 else args[0])
-''', imports=[("keras", None, None)])
+TF1_TEMPLATE = register_source("tf1_layers", "TF1Template")
 
 _SIG = "name_, func_, create_scope_now_=False, unique_name_=None, custom_getter_=None, **kwargs"
 

@@ -4,66 +4,12 @@ from __future__ import annotations
 
 from ..args import BoundArgs
 from ..emit import call
-from ..helpers import register
+from ..helpers import register_source
 from .base import Case, CallRule
 from ..translate.tf1_helpers import TF1_TRAIN_RUN, TF1_TRAIN_STEP
 from ..translate.sampled_losses import _LOOKUP, _NCE, refusal
 
-TF1_NCE_LOSS = register("tf1_nce_loss", '''
-def tf1_log_uniform_candidate_sampler(true_classes, num_true, num_sampled, unique, range_max):
-    # TF1's log_uniform_candidate_sampler (the default of nce_loss: unique=True): classes drawn
-    # with P(k) = log((k + 2) / (k + 1)) / log(range_max + 1) (Zipf-like: small ids are frequent)
-    # until num_sampled distinct ones; each expected count is 1 - (1 - P)^tries (P * num_sampled
-    # when no draw was rejected), as TF1's RangeSampler computed it. The draws come from NumPy's
-    # global RNG, not TF1's Philox stream: the same distribution, not the same classes
-    if unique and num_sampled > range_max:  # TF1's sampler aborts too (CHECK batch_size <= range)
-        raise ValueError(f"num_sampled={num_sampled} unique classes out of {range_max}")
-    log_range = np.log(range_max + 1.0)
-    sampled, seen, tries = [], set(), 0
-    while len(sampled) < num_sampled:
-        tries += 1
-        v = int(np.exp(np.random.random_sample() * log_range)) - 1
-        v %= range_max
-        if unique and v in seen:
-            continue
-        seen.add(v)
-        sampled.append(v)
-
-    def expected(ids):
-        p = np.log((np.asarray(ids, "float64") + 2.0) / (np.asarray(ids, "float64") + 1.0)) / log_range
-        if tries == num_sampled:
-            return (p * num_sampled).astype("float32")
-        return (-np.expm1(tries * np.log1p(-p))).astype("float32")
-
-    true_classes = np.asarray(keras.ops.convert_to_numpy(true_classes))
-    return np.asarray(sampled, "int64"), expected(true_classes), expected(sampled)
-
-
-def tf1_nce_loss(weights, biases, labels, inputs, num_sampled, num_classes, num_true=1, sampled_values=None):
-    # TF1's tf.nn.nce_loss (remove_accidental_hits=False, one weight matrix): logits of the true
-    # classes and of num_sampled sampled classes, each less the log of its expected count
-    # (subtract_log_q), then sigmoid cross-entropy against 1 / num_true and 0, summed per example
-    labels = keras.ops.reshape(keras.ops.cast(labels, "int32"), (-1, num_true))
-    if sampled_values is None:
-        sampled_values = tf1_log_uniform_candidate_sampler(labels, num_true, num_sampled, True, num_classes)
-    sampled, true_expected, sampled_expected = [keras.ops.stop_gradient(keras.ops.convert_to_tensor(v))
-                                                for v in sampled_values]
-    sampled = keras.ops.cast(sampled, "int32")
-    true_w = keras.ops.take(weights, labels, axis=0)                      # batch, num_true, dim
-    true_b = keras.ops.take(biases, labels, axis=0)                       # batch, num_true
-    true_logits = keras.ops.sum(keras.ops.expand_dims(inputs, 1) * true_w, axis=-1) + true_b
-    sampled_logits = keras.ops.matmul(inputs, keras.ops.transpose(keras.ops.take(weights, sampled, axis=0))) \\
-        + keras.ops.take(biases, sampled, axis=0)
-    true_logits = true_logits - keras.ops.log(keras.ops.reshape(keras.ops.cast(true_expected, true_logits.dtype),
-                                                                (-1, num_true)))
-    sampled_logits = sampled_logits - keras.ops.log(keras.ops.cast(sampled_expected, sampled_logits.dtype))
-    logits = keras.ops.concatenate([true_logits, sampled_logits], axis=1)
-    targets = keras.ops.concatenate([keras.ops.ones_like(true_logits) / num_true,
-                                     keras.ops.zeros_like(sampled_logits)], axis=1)
-    # tf.nn.sigmoid_cross_entropy_with_logits: max(x, 0) - x * z + log(1 + exp(-|x|))
-    losses = keras.ops.relu(logits) - logits * targets + keras.ops.log1p(keras.ops.exp(-keras.ops.abs(logits)))
-    return keras.ops.sum(losses, axis=1)
-''', imports=[("keras", None, None), ("numpy", None, "np")])
+TF1_NCE_LOSS = register_source("tf1_losses", "tf1_nce_loss", also=("tf1_log_uniform_candidate_sampler",))
 
 
 class SampledLosses(CallRule):

@@ -9,39 +9,11 @@ import libcst as cst
 
 from ..args import BoundArgs
 from ..emit import call
-from ..helpers import register
+from ..helpers import register_source
 from .base import Case, Rule
 from ..analysis.eager import EAGER, Eager, _FILLS, _VARIABLE_SIG, variable_why
 
-IMPLICIT_GRADIENTS = register("ImplicitGradients", '''
-class ImplicitGradients(keras.Model):
-    """TF1 eager ``grad = tfe.implicit_gradients(loss_fn)``: ``grad.step(optimizer, *args)`` is
-    ``optimizer.apply_gradients(grad(*args))`` - one step of ``optimizer`` on ``loss_fn(*args)``
-    over the trainable variables of ``tracked`` (variables, layers, models), computed eagerly
-    by Keras' own train step (no GradientTape in the script; checked on the TensorFlow backend)."""
-
-    def __init__(self, loss_fn, tracked):
-        super().__init__()
-        self.loss_fn = loss_fn
-        self.tracked = list(tracked)
-        self._step_args = ((), {})
-        self._step_optimizer = None
-
-    def call(self, x):
-        return x
-
-    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
-        args, kwargs = self._step_args
-        return self.loss_fn(*args, **kwargs)
-
-    def step(self, optimizer, *args, **kwargs):
-        if self._step_optimizer is not optimizer:
-            self.compile(optimizer=optimizer, run_eagerly=True, jit_compile=False)
-            self._step_optimizer = optimizer
-        self._step_args = (args, kwargs)
-        self.train_on_batch(np.zeros((1, 1), "float32"))
-        self._step_args = ((), {})
-''', imports=[("keras", None, None), ("numpy", None, "np")])
+IMPLICIT_GRADIENTS = register_source("tf1_programs", "ImplicitGradients")
 
 
 GRAD_WHY = ("tfe.implicit_gradients kept: translated only when bound to a module-level name whose every "

@@ -8,7 +8,7 @@ import libcst as cst
 
 from ..args import BoundArgs
 from ..emit import call
-from ..helpers import register
+from ..helpers import register_source
 from .base import Case, Rule
 from ..translate.tf1_helpers import LOSS_MODEL  # registers the LossModel helper
 from ..analysis.estimators import ACCURACY, ESTIMATOR, Estimators, INPUT_FN, SPEC, _KEEP, _SIGS, why_args
@@ -16,163 +16,9 @@ MODE_KEYS = "tensorflow.estimator.ModeKeys"
 _TO = {ESTIMATOR: "TF1Estimator", SPEC: "TF1EstimatorSpec", INPUT_FN[0]: "TF1NumpyInputFn",
        INPUT_FN[1]: "TF1NumpyInputFn", ACCURACY: "TF1Accuracy"}
 
-PARTS = register("TF1EstimatorParts", '''
-class TF1ModeKeys:
-    """tf.estimator.ModeKeys (TF1's string values)."""
-    TRAIN = "train"
-    EVAL = "eval"
-    PREDICT = "infer"
-
-
-class TF1EstimatorSpec:
-    """tf.estimator.EstimatorSpec: what a model_fn returned for one mode (symbolic Keras tensors)."""
-
-    def __init__(self, mode, predictions=None, loss=None, train_op=None, eval_metric_ops=None):
-        self.mode = mode
-        self.predictions = predictions
-        self.loss = loss
-        self.train_op = train_op
-        self.eval_metric_ops = dict(eval_metric_ops or {})
-
-
-class TF1Minimize:
-    """``optimizer.minimize(loss, global_step=...)`` inside a model_fn: the step TF1Estimator runs."""
-
-    def __init__(self, optimizer, loss):
-        self.optimizer = optimizer
-        self.loss = loss
-
-
-class TF1Accuracy:
-    """tf.metrics.accuracy(labels, predictions): correct / count over every evaluated example
-    (predictions cast to the labels' dtype, as TF1 did)."""
-
-    def __init__(self, labels, predictions):
-        self.labels = labels
-        self.predictions = predictions
-
-    def per_example(self):
-        p = keras.ops.cast(self.predictions, self.labels.dtype)
-        return keras.ops.cast(keras.ops.equal(p, self.labels), "float32")
-
-    @staticmethod
-    def result(values):
-        values = np.concatenate([np.reshape(v, (-1,)) for v in values])
-        return np.float32(values.sum() / max(len(values), 1))
-
-
-class TF1NumpyInputFn:
-    """tf.estimator.inputs.numpy_input_fn: rows read in order from a random start (shuffle) or
-    from 0, epoch after epoch (num_epochs=None: forever; batches run across epoch ends), through
-    a RandomShuffleQueue of queue_capacity rows keeping queue_capacity // 4 after each dequeue
-    (shuffle=True) or a FIFO queue; with num_epochs set, the last batch may be smaller."""
-
-    def __init__(self, x, y=None, batch_size=128, num_epochs=1, shuffle=None, queue_capacity=1000):
-        if not isinstance(shuffle, bool):
-            raise ValueError("shuffle must be provided explicitly as a bool, it was %r" % (shuffle,))
-        self.x, self.y = x, y
-        self.batch_size, self.num_epochs = batch_size, num_epochs
-        self.shuffle, self.queue_capacity = shuffle, queue_capacity
-
-    def _keys(self):
-        return sorted(self.x) if isinstance(self.x, dict) else None
-
-    def arrays(self):
-        xs = [np.asarray(self.x[k]) for k in self._keys()] if isinstance(self.x, dict) else [np.asarray(self.x)]
-        return xs + ([np.asarray(self.y)] if self.y is not None else [])
-
-    def symbolic(self):
-        arrays = self.arrays()
-        inputs = [keras.Input(shape=a.shape[1:], dtype=str(a.dtype)) for a in arrays]
-        n = len(arrays) - (self.y is not None)
-        features = dict(zip(self._keys(), inputs[:n])) if isinstance(self.x, dict) else inputs[0]
-        labels = inputs[n] if self.y is not None else None
-        return inputs, features, labels
-
-    def batches(self):
-        import random
-
-        arrays = self.arrays()
-        n = len(arrays[0])
-        rng = random.Random()
-        start = rng.randrange(n) if self.shuffle else 0
-        total = None if self.num_epochs is None else self.num_epochs * n
-        i = 0
-        queue = []
-        while True:
-            # the feeding thread keeps the queue full (capacity) while rows remain
-            while (total is None or i < total) and len(queue) < (self.queue_capacity if self.shuffle else self.batch_size):
-                queue.append((start + i) % n)
-                i += 1
-            if not queue:
-                return
-            take = min(self.batch_size, len(queue))
-            rows = []
-            for _ in range(take):
-                j = rng.randrange(len(queue)) if self.shuffle else 0
-                rows.append(queue.pop(j))
-            yield [a[rows] for a in arrays]
-
-
-class TF1Estimator:
-    """tf.estimator.Estimator(model_fn) on Keras 3. model_fn is called once per mode on keras.Input
-    features and labels shaped like the input_fn's arrays; ``train`` runs ``steps`` (or up to
-    ``max_steps``) optimizer steps on the spec's loss (train_on_batch, one batch each);
-    ``evaluate`` copies the trained weights into the EVAL graph (Estimator restored its
-    checkpoint) and returns the metrics over every batch (``steps``: at most that many), the mean
-    batch loss and global_step."""
-
-    def __init__(self, model_fn, params=None):
-        self.model_fn = model_fn
-        self.params = params
-        self.global_step = 0
-        self._graphs = {}
-
-    def _graph(self, mode, input_fn):
-        if mode not in self._graphs:
-            import inspect
-
-            inputs, features, labels = input_fn.symbolic()
-            names = inspect.signature(self.model_fn).parameters
-            kwargs = {k: v for k, v in (("labels", labels), ("mode", mode), ("params", self.params)) if k in names}
-            spec = self.model_fn(features, **kwargs)
-            if mode == TF1ModeKeys.TRAIN:
-                model = LossModel(inputs, spec.loss)
-                model.compile(optimizer=spec.train_op.optimizer)
-            else:
-                outputs = {"loss": spec.loss}
-                outputs.update({k: m.per_example() for k, m in spec.eval_metric_ops.items()})
-                model = keras.Model(inputs, outputs)
-            self._graphs[mode] = (spec, model)
-        return self._graphs[mode]
-
-    def train(self, input_fn, steps=None, max_steps=None):
-        spec, model = self._graph(TF1ModeKeys.TRAIN, input_fn)
-        todo = steps if max_steps is None else max(max_steps - self.global_step, 0)
-        for k, batch in enumerate(input_fn.batches()):
-            if todo is not None and k >= todo:
-                break
-            model.train_on_batch(batch)
-            self.global_step += 1
-        return self
-
-    def evaluate(self, input_fn, steps=None):
-        spec, model = self._graph(TF1ModeKeys.EVAL, input_fn)
-        if TF1ModeKeys.TRAIN in self._graphs:
-            model.set_weights(self._graphs[TF1ModeKeys.TRAIN][1].get_weights())
-        losses, values = [], {k: [] for k in spec.eval_metric_ops}
-        for k, batch in enumerate(input_fn.batches()):
-            if steps is not None and k >= steps:
-                break
-            out = model.predict_on_batch(batch)
-            losses.append(float(out["loss"]))
-            for name in values:
-                values[name].append(np.asarray(out[name]))
-        result = {name: type(spec.eval_metric_ops[name]).result(v) for name, v in values.items()}
-        result["loss"] = np.float32(np.mean(losses))
-        result["global_step"] = self.global_step
-        return result
-''', imports=[("keras", None, None), ("numpy", None, "np")], requires=("LossModel",))
+PARTS = register_source("tf1_programs", "TF1EstimatorParts",
+                        also=("TF1ModeKeys", "TF1EstimatorSpec", "TF1Minimize", "TF1Accuracy", "TF1NumpyInputFn", "TF1Estimator"),
+                        requires=("LossModel",))
 
 
 class Estimator(Rule):

@@ -18,36 +18,13 @@ from __future__ import annotations
 import libcst as cst
 
 from ..analysis.graph_datasets import GraphDatasets, seeded_file
-from ..helpers import register
+from ..helpers import register_source
 from .base import Case, Rule
 from ..translate.tf1_helpers import FROM_SLICES, TF1_DATASET
 
 _METHODS = {"repeat": 1, "batch": 2, "prefetch": 1, "shuffle": 1}
 
-TF1_SHUFFLE = register("tf1_shuffle", '''
-def tf1_shuffle(dataset, buffer_size):
-    """Dataset.shuffle(buffer_size) WITHOUT a seed (TF1 drew a new one per run): TF's algorithm - a buffer
-    of the first buffer_size elements, each element yielded chosen uniformly from the buffer and replaced
-    by the next one - on NumPy's global RNG, again on every iteration (reshuffle_each_iteration). The
-    order is not TF1's: TF1's own order differed from run to run."""
-    def make():
-        source = iter(dataset)
-        buf = []
-        for element in source:
-            buf.append(element)
-            if len(buf) >= buffer_size:
-                break
-        while buf:
-            i = np.random.randint(len(buf))
-            out = buf[i]
-            try:
-                buf[i] = next(source)
-            except StopIteration:
-                buf[i] = buf[-1]
-                buf.pop()
-            yield out
-    return TF1Dataset(make)
-''', imports=[("numpy", None, "np")], requires=("TF1Dataset",))
+TF1_SHUFFLE = register_source("tf1_programs", "tf1_shuffle", requires=("TF1Dataset",))
 
 
 class _Program:

@@ -4,17 +4,10 @@ from __future__ import annotations
 import libcst as cst
 
 from ..diagnostics import Severity
-from ..helpers import register
+from ..helpers import register_source
 from .base import Case, Rule
 
-register("keras3_batches", '''
-def keras3_batches(batches):
-    """Batches of a Keras 2 generator, as Keras 3 reads them: several inputs as a tuple."""
-    for batch in batches:
-        if isinstance(batch, (list, tuple)) and batch and isinstance(batch[0], list):
-            batch = (tuple(batch[0]),) + tuple(batch[1:])
-        yield batch
-''')
+register_source("tf1_programs", "keras3_batches")
 
 _GENERATOR_METHODS = {"fit_generator": "fit", "predict_generator": "predict", "evaluate_generator": "evaluate"}
 _DROPPED_FIT_ARGS = ("workers", "use_multiprocessing", "max_queue_size")

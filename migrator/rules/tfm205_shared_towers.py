@@ -9,27 +9,14 @@ from ..analysis.sharing import TowerGroup, pretty
 from ..emit import call, code, stmt, to_node
 from ..names import dotted
 from ..translate.encoder import apply_encoder, encoder_statements
-from ..helpers import register
+from ..helpers import register_source
 from ..analysis.siamese import walk
 from ..translate.tf1_helpers import TF1_MODE_DROPOUT
 from ..translate.tf1_helpers import TF1_LAYER
 from .base import Case, Rule
 from ..analysis.shared_plan import SharedPlan, _bound_params, is_method, reuse_params
 
-TF1_FIXED_MODE = register("TF1FixedMode", '''
-class TF1FixedMode(keras.layers.Layer):
-    # One TF1 tower of a pair that shares its variables but was built in a constant mode
-    # (tf.layers.dropout(training=True) in the training tower, training=False in the evaluation
-    # one): TF1 kept each tower in its mode whatever ran it. A functional Keras model passes ITS
-    # training flag to every layer call, so this layer applies the shared encoder in its own mode
-    def __init__(self, tower, training, **kwargs):
-        super().__init__(**kwargs)
-        self.tower = tower
-        self.fixed_training = training
-
-    def call(self, inputs, training=None):
-        return self.tower(inputs, training=self.fixed_training)
-''', imports=[("keras", None, None)])
+TF1_FIXED_MODE = register_source("tf1", "TF1FixedMode")
 
 
 class SharedTowers(Rule):

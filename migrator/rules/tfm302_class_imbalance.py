@@ -7,7 +7,7 @@ import libcst as cst
 
 from ..diagnostics import Applicability, Kind, Severity
 from ..emit import code, literal
-from ..helpers import register
+from ..helpers import register_source
 from ..analysis.siamese import compiled_distance_model, walk
 from ..analysis.flow import Flow
 from ..analysis.tflearn_model import TflearnProgram
@@ -17,22 +17,7 @@ from .base import Case, Rule
 HELPER = "balanced_class_weight"
 MAX_RATIO = 3.0
 
-register(HELPER, f'''
-def balanced_class_weight(y, max_ratio={MAX_RATIO}):
-    """TFM302: scikit-learn's "balanced" class weights, n_samples / (n_classes * count),
-    when the most frequent class of ``y`` outnumbers the rarest by more than ``max_ratio``;
-    None (no weighting) otherwise. ``y``: integer labels, one-hot rows or 0/1 values."""
-    y = np.asarray(y)
-    if y.ndim > 1 and y.shape[-1] > 1:
-        labels = y.reshape(-1, y.shape[-1]).argmax(axis=-1)
-    else:
-        labels = np.rint(y.reshape(-1)).astype("int64")
-    classes, counts = np.unique(labels, return_counts=True)
-    if len(classes) < 2 or counts.max() <= max_ratio * counts.min():
-        return None
-    weights = len(labels) / (len(classes) * counts)
-    return {{int(c): float(w) for c, w in zip(classes, weights)}}
-''', imports=(("numpy", None, "np"),))
+register_source("fixes", HELPER)  # its max_ratio default is MAX_RATIO (tests/test_helper_src.py)
 
 _TFLEARN_ONLY = {"n_epoch", "show_metric", "snapshot_epoch", "snapshot_step", "run_id",
                  "validation_set", "X_inputs", "Y_targets"}

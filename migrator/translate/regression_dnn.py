@@ -4,56 +4,16 @@ import libcst as cst
 from .. import cstcache
 from ..args import BoundArgs
 from ..emit import call, literal, to_node, wrap_long_call
-from ..helpers import register
+from ..helpers import register_source
 from ..translate.tflearn import rank_of
 from ..analysis.tflearn_model import RegressionInfo, TflearnProgram
 from ..translate.tflearn_train import DEFAULT_CLIP, loss, metrics, flat, optimizer_from_name, set_clip, units_of
 
 
-register("tflearn_graph_inputs", '''def tflearn_graph_inputs(tensors):
-    """The keras.Input tensors that ``tensors`` are computed from, in the order a depth-first
-    walk from them (in the given order) meets them. tflearn's DNN feeds every input_data of
-    the graph in creation order; the migrator passes the tensors in that order."""
-    found, seen = [], set()
-    stack = list(reversed(tensors if isinstance(tensors, (list, tuple)) else [tensors]))
-    while stack:
-        t = stack.pop()
-        if id(t) in seen:
-            continue
-        seen.add(id(t))
-        op, node_index, _ = t._keras_history
-        node = op._inbound_nodes[node_index] if op is not None else None
-        if node is None or node.is_input:
-            found.append(t)
-            continue
-        stack.extend(reversed(node.input_tensors))
-    return found[0] if len(found) == 1 else found
-''')
+register_source("tflearn_models", "tflearn_graph_inputs")
 
 
-register("TflearnTensorLossModel", '''
-@keras.saving.register_keras_serializable(package="tflearn_migrate")
-class TflearnTensorLossModel(keras.Model):
-    """A tflearn regression whose loss function also reads other tensors of the graph (a
-    VAE's z_mean / z_std): the model outputs them too, and compute_loss calls
-    loss_fn(y_pred, y_true, **tensors) - tflearn's argument order - on the same forward pass
-    (plus the layers' own losses, as Keras does). predict() returns the network's output."""
-
-    def __init__(self, inputs, outputs, loss_fn, loss_tensors, **kwargs):
-        super().__init__(inputs=inputs, outputs=[outputs, *loss_tensors.values()], **kwargs)
-        self.loss_fn = loss_fn
-        self.tensor_names = list(loss_tensors)
-
-    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
-        out, *tensors = y_pred
-        loss = self.loss_fn(out, y, **dict(zip(self.tensor_names, tensors)))
-        for extra in self.losses:
-            loss = loss + keras.ops.cast(extra, loss.dtype)
-        return loss
-
-    def predict_step(self, data):
-        return super().predict_step(data)[0]
-''', imports=(("keras", None, None),))
+register_source("tflearn_models", "TflearnTensorLossModel")
 
 
 def tensor_loss(ctx, prog: TflearnProgram, reg: RegressionInfo) -> tuple[str, list[str]] | None:

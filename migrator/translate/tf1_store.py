@@ -16,46 +16,10 @@ from __future__ import annotations
 
 import libcst as cst
 
-from ..helpers import register
+from ..helpers import register_source
 
-TF1_STORE = register("tf1_variable_scope", '''
-TF1_SCOPE_STACK = []
-TF1_SCOPED_LAYERS = {}
-
-
-class tf1_variable_scope:
-    # TF1's variable_scope(name, reuse=...): a name on the scope path of the layers made inside;
-    # reuse None / False inherits the enclosing scope's, True and "AUTO_REUSE" are kept
-
-    def __init__(self, name, reuse=None):
-        self.name = name
-        self.reuse = reuse if reuse not in (None, False) else (TF1_SCOPE_STACK[-1][1] if TF1_SCOPE_STACK else None)
-
-    def __enter__(self):
-        TF1_SCOPE_STACK.append((self.name, self.reuse))
-        return self
-
-    def __exit__(self, *exc):
-        TF1_SCOPE_STACK.pop()
-        return False
-
-
-def tf1_scoped_layer(name, make):
-    # the layer whose TF1 variables get_variable / a named tf.layers call created under
-    # <scope path>/<name>: made once; under reuse (True / AUTO_REUSE) a later call gets it back
-    if name is None:
-        raise ValueError("a TF1 layer without a name under a shared variable store")
-    key = "/".join([s for s, _ in TF1_SCOPE_STACK] + [name])
-    reuse = TF1_SCOPE_STACK[-1][1] if TF1_SCOPE_STACK else None
-    if key in TF1_SCOPED_LAYERS:
-        if not reuse:
-            raise ValueError(f"Variable {key} already exists, disallowed (TF1 get_variable without reuse)")
-        return TF1_SCOPED_LAYERS[key]
-    if reuse is True:
-        raise ValueError(f"Variable {key} does not exist, disallowed (TF1 get_variable with reuse=True)")
-    TF1_SCOPED_LAYERS[key] = make()
-    return TF1_SCOPED_LAYERS[key]
-''')
+TF1_STORE = register_source("tf1", "tf1_variable_scope",
+                            also=("TF1_SCOPE_STACK", "TF1_SCOPED_LAYERS", "tf1_scoped_layer"))
 
 
 def scoped_layer(ctx, name: cst.BaseExpression, layer: cst.BaseExpression, x: cst.BaseExpression) -> cst.Call:

@@ -26,7 +26,7 @@ from ..analysis.flow import Flow
 from ..args import BoundArgs
 from ..diagnostics import Severity
 from ..emit import call, code, expr, literal, to_node
-from ..helpers import register
+from ..helpers import register_source
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..engine import FileContext
@@ -201,13 +201,7 @@ class InvalidIdentifier(Untranslatable):
         self.kind, self.name = kind, name
 
 
-register("tflearn_invalid_identifier", '''
-def tflearn_invalid_identifier(kind, identifier):
-    """tflearn.utils.get_from_module: a name its module does not define (as given or
-    lowercased) raises Exception('Invalid <kind>: <name>') where the layer is built; the
-    legacy program stopped there, and so does this one."""
-    raise Exception("Invalid " + str(kind) + ": " + str(identifier))
-''')
+register_source("tflearn_layers", "tflearn_invalid_identifier")
 
 _OPTIMIZER_NAMES = ("sgd", "rmsprop", "adam", "momentum", "adagrad", "ftrl", "adadelta",
                     "proximaladagrad", "nesterov")

@@ -34,7 +34,7 @@ import libcst as cst
 
 from ..args import BoundArgs
 from ..emit import call, code, literal, to_node, wrap_long_call
-from ..helpers import register
+from ..helpers import register_source
 from .tflearn import Untranslatable
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -150,74 +150,18 @@ def optimizer_from_name(ctx: "FileContext", name: str, lr: cst.BaseExpression | 
 # tflearn objectives that Keras lacks (or computes differently): registered helpers, in
 # Keras' argument order (y_true, y_pred); tflearn calls objectives as fn(y_pred, y_true).
 # ---------------------------------------------------------------------------------------
-_K = (("keras", None, None),)
-LOSS_HELPERS = {
-    "categorical_crossentropy": ("tflearn_categorical_crossentropy", """
-def tflearn_categorical_crossentropy(y_true, y_pred):
-    \"\"\"tflearn objectives.categorical_crossentropy: probabilities renormalised, clipped to
-    [1e-10, 1 - 1e-10] (Keras clips at 1e-7), summed over classes, averaged.\"\"\"
-    y_pred = y_pred / keras.ops.sum(y_pred, axis=-1, keepdims=True)
-    y_pred = keras.ops.clip(y_pred, 1e-10, 1.0 - 1e-10)
-    return keras.ops.mean(-keras.ops.sum(y_true * keras.ops.log(y_pred), axis=-1))
-"""),
-    "softmax_categorical_crossentropy": ("tflearn_softmax_categorical_crossentropy", """
-def tflearn_softmax_categorical_crossentropy(y_true, y_pred):
-    \"\"\"tflearn objectives.softmax_categorical_crossentropy: y_pred are LOGITS, even when they
-    come out of a softmax layer (written out: Keras' crossentropy would take that layer's own
-    logits instead).\"\"\"
-    return keras.ops.mean(-keras.ops.sum(y_true * keras.ops.log_softmax(y_pred, axis=-1), axis=-1))
-"""),
-    "binary_crossentropy": ("tflearn_binary_crossentropy", """
-def tflearn_binary_crossentropy(y_true, y_pred):
-    \"\"\"tflearn objectives.binary_crossentropy: tf.nn.sigmoid_cross_entropy_with_logits of y_pred
-    as LOGITS, averaged - even when y_pred comes out of a sigmoid layer (written out: Keras'
-    crossentropy would take that layer's own logits instead).\"\"\"
-    y_true = keras.ops.cast(y_true, y_pred.dtype)
-    return keras.ops.mean(keras.ops.relu(y_pred) - y_pred * y_true
-                          + keras.ops.log1p(keras.ops.exp(-keras.ops.abs(y_pred))))
-"""),
-    "weighted_crossentropy": ("tflearn_weighted_crossentropy", """
-def tflearn_weighted_crossentropy(y_true, y_pred, weight=1.0):
-    \"\"\"tflearn objectives.weighted_crossentropy: tf.nn.weighted_cross_entropy_with_logits
-    (positives weighted by ``weight``), averaged; y_pred are LOGITS.\"\"\"
-    log_weight = 1.0 + (weight - 1.0) * y_true
-    softplus_neg = keras.ops.log1p(keras.ops.exp(-keras.ops.abs(y_pred))) + keras.ops.relu(-y_pred)
-    return keras.ops.mean((1.0 - y_true) * y_pred + log_weight * softplus_neg)
-"""),
-    "mean_square": ("tflearn_mean_square", """
-def tflearn_mean_square(y_true, y_pred):
-    \"\"\"tflearn objectives.mean_square: mean of squared errors over all elements.\"\"\"
-    return keras.ops.mean(keras.ops.square(y_pred - y_true))
-"""),
-    "hinge_loss": ("tflearn_hinge_loss", """
-def tflearn_hinge_loss(y_true, y_pred):
-    \"\"\"tflearn objectives.hinge_loss: mean(max(1 - y_true * y_pred, 0)) with the labels as
-    given (Keras' hinge turns 0/1 labels into -1/1 first).\"\"\"
-    return keras.ops.mean(keras.ops.maximum(1.0 - y_true * y_pred, 0.0))
-"""),
-    "roc_auc_score": ("tflearn_roc_auc_score", """
-def tflearn_roc_auc_score(y_true, y_pred):
-    \"\"\"tflearn objectives.roc_auc_score: sum over (positive i, negative j) pairs with
-    p_i - p_j < 0.2 of (0.2 - (p_i - p_j)) ** 3 (Yan et al.'s AUC surrogate).\"\"\"
-    p = keras.ops.reshape(y_pred, (-1,))
-    t = keras.ops.cast(keras.ops.reshape(y_true, (-1,)), "bool")
-    diff = keras.ops.expand_dims(p, 0) - keras.ops.expand_dims(p, 1) - 0.2
-    pairs = keras.ops.logical_and(keras.ops.expand_dims(t, 0),
-                                  keras.ops.expand_dims(keras.ops.logical_not(t), 1))
-    hit = keras.ops.logical_and(pairs, diff < 0.0)
-    return keras.ops.sum(keras.ops.where(hit, -diff, 0.0) ** 3)
-"""),
-    "contrastive_loss": ("tflearn_contrastive_loss", """
-def tflearn_contrastive_loss(y_true, y_pred, margin=1.0):
-    \"\"\"tflearn objectives.contrastive_loss: y_pred is a distance, y_true 1 for similar
-    pairs; SUM (not mean) over the batch, halved.\"\"\"
-    similar = y_true * keras.ops.square(y_pred)
-    dissimilar = (1.0 - y_true) * keras.ops.square(keras.ops.maximum(margin - y_pred, 0.0))
-    return keras.ops.sum(similar + dissimilar) / 2.0
-"""),
+LOSS_HELPERS = {  # tflearn objective -> helper (helper_src/tflearn_train.py)
+    "categorical_crossentropy": "tflearn_categorical_crossentropy",
+    "softmax_categorical_crossentropy": "tflearn_softmax_categorical_crossentropy",
+    "binary_crossentropy": "tflearn_binary_crossentropy",
+    "weighted_crossentropy": "tflearn_weighted_crossentropy",
+    "mean_square": "tflearn_mean_square",
+    "hinge_loss": "tflearn_hinge_loss",
+    "roc_auc_score": "tflearn_roc_auc_score",
+    "contrastive_loss": "tflearn_contrastive_loss",
 }
-for _name, (_helper, _code) in LOSS_HELPERS.items():
-    register(_helper, _code, imports=_K)
+for _helper in LOSS_HELPERS.values():
+    register_source("tflearn_train", _helper)
 
 # regression(loss='<name>') -> Keras (built-in where Keras computes the same function)
 LOSSES = {
@@ -298,16 +242,7 @@ def units_of(ctx: "FileContext", node: cst.BaseExpression, at: cst.CSTNode, dept
     return None
 
 
-register("tflearn_r2", '''
-def tflearn_r2(y_true, y_pred):
-    """tflearn's metric='R2' (metrics.r2_op) on one batch: 1 - SSE / SST, SST around the mean of
-    the batch's targets; works on 1-D outputs (single_unit) too. Keras shows its mean over the
-    batches seen so far."""
-    y_true = keras.ops.cast(y_true, y_pred.dtype)
-    sse = keras.ops.sum(keras.ops.square(y_true - y_pred))
-    sst = keras.ops.sum(keras.ops.square(y_true - keras.ops.mean(y_true)))
-    return 1.0 - sse / sst
-''', imports=(("keras", None, None),))
+register_source("tflearn_train", "tflearn_r2")
 
 R2_BATCH = ("tflearn's R2 (1 - SSE/SST per batch) -> the tflearn_r2 metric function; Keras displays "
             "its running mean over the epoch's batches (reported metric only)")

@@ -1,0 +1,136 @@
+"""Helpers migrated code may need: TF1 ops without a one-call Keras equivalent (TFM130, TFM136,
+TFM137, TFM151).
+
+Real code, linted and tested; the rewriter never imports this module: it reads each
+helper's text from this file (``helpers.register_source``) and writes it into the
+migrated files (or their tfm_helpers.py)."""
+import glob
+import keras
+import os
+
+
+def tf1_log_loss(labels, predictions, epsilon):
+    """TF1's tf.losses.log_loss with its defaults: the mean over every element."""
+    p = keras.ops.cast(predictions, "float32")
+    y = keras.ops.cast(labels, "float32")
+    losses = -keras.ops.multiply(y, keras.ops.log(p + epsilon)) - keras.ops.multiply(
+        1 - y, keras.ops.log(1 - p + epsilon))
+    return keras.ops.mean(losses)
+
+
+class TF1Shape(keras.layers.Layer):
+    # tf.shape(t) of a symbolic Keras tensor (a functional model being built): the 1-D int32
+    # shape computed when the model runs (keras.ops.shape would give None for the batch size)
+
+    def call(self, t):
+        return keras.ops.convert_to_tensor(keras.ops.shape(t), dtype="int32")
+
+    def compute_output_spec(self, t):
+        return keras.KerasTensor((len(t.shape),), dtype="int32")
+
+
+def tf1_shape(t):
+    """TF1's tf.shape(t): the run-time shape."""
+    if isinstance(t, keras.KerasTensor):
+        return TF1Shape()(t)
+    return keras.ops.shape(t)
+
+
+class TF1EyeLike(keras.layers.Layer):
+    # the identity matrix of a size read from a tensor when it runs: keras.ops.eye needs an int
+    # while a functional model is built from symbolic tensors (the batch size is None then)
+
+    def __init__(self, axis=0, eye_dtype=None, **kwargs):
+        super().__init__(**kwargs)
+        self.axis, self.eye_dtype = axis, eye_dtype
+
+    def call(self, t):
+        return keras.ops.eye(keras.ops.shape(t)[self.axis], dtype=self.eye_dtype)
+
+    def compute_output_spec(self, t):
+        n = t.shape[self.axis]
+        return keras.KerasTensor((n, n), dtype=self.eye_dtype or keras.config.floatx())
+
+
+def tf1_eye_like(t, axis=0, dtype=None):
+    """TF1's tf.eye(tf.shape(t)[axis])."""
+    if isinstance(t, keras.KerasTensor):
+        return TF1EyeLike(axis, dtype)(t)
+    return keras.ops.eye(keras.ops.shape(t)[axis], dtype=dtype)
+
+
+def tf1_window(k):
+    """A TF1 NHWC pooling ksize / strides (an int or [1, h, w, 1]) -> Keras' (h, w)."""
+    if isinstance(k, int):
+        return (k, k)
+    k = tuple(k)
+    if len(k) != 4 or k[0] != 1 or k[3] != 1:
+        raise ValueError(f"TF1 pooling window {k} is not [1, h, w, 1]")
+    return k[1:3]
+
+
+@keras.saving.register_keras_serializable(package="tflearn_migrate")
+class TF1RandomNormalLike(keras.layers.Layer):
+    """tf.random_normal(tf.shape(x), mean, stddev, dtype, seed) in a TF1 graph: a new draw
+    from N(mean, stddev**2), shaped like x, at every run - every batch, in training and in
+    prediction alike (a layer, so that it is drawn at every call of the model)."""
+
+    def __init__(self, mean=0.0, stddev=1.0, dtype="float32", seed=None, **kwargs):
+        super().__init__(**kwargs)
+        self.mean, self.stddev, self.sample_dtype, self.seed = mean, stddev, dtype, seed
+        self.seed_generator = keras.random.SeedGenerator(seed)
+
+    def call(self, x):
+        return keras.random.normal(keras.ops.shape(x), mean=self.mean, stddev=self.stddev,
+                                   dtype=self.sample_dtype, seed=self.seed_generator)
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self):
+        return {**super().get_config(), "mean": self.mean, "stddev": self.stddev,
+                "dtype": self.sample_dtype, "seed": self.seed}
+
+
+def tf1_range(start, limit=None, delta=1, dtype=None):
+    """tf.range: keras.ops.arange (tf.range(n) counts from 0); a bound that is a functional model's
+    symbolic tensor (a batch size read with tf1_shape) is used when the model runs (a Lambda layer)."""
+    if limit is None:
+        start, limit = 0, start
+    args = [start, limit, delta]
+    symbolic = [i for i, v in enumerate(args) if isinstance(v, keras.KerasTensor)]
+    if not symbolic:
+        return keras.ops.arange(start, limit, delta, dtype=dtype)
+
+    def run(values):
+        a = list(args)
+        for i, v in zip(symbolic, values):
+            a[i] = v
+        return keras.ops.arange(*a, dtype=dtype)
+
+    return keras.layers.Lambda(run)([args[i] for i in symbolic])
+
+
+def tf1_moments_axes(x, axes):
+    """tf.nn.moments over every axis but the last: the batch statistics of
+    keras.layers.BatchNormalization(axis=-1); anything else has no Keras layer (raises)."""
+    rank = len(x.shape)
+    if sorted(int(a) % rank for a in axes) != list(range(rank - 1)):
+        raise ValueError(f"tf.nn.moments axes {list(axes)} are not every axis but the last of a rank-{rank} tensor")
+
+
+def tf1_latest_checkpoint(checkpoint_dir):
+    # tf.train.latest_checkpoint: the path prefix of the newest checkpoint saved in the
+    # directory (Saver.save -> save_checkpoint writes "<prefix>.weights.h5"), None if there is none
+    paths = glob.glob(os.path.join(checkpoint_dir, "*.weights.h5"))
+    if not paths:
+        return None
+    return max(paths, key=os.path.getmtime)[:-len(".weights.h5")]
+
+
+def tf1_apply_regularization(regularizer, weights_list):
+    """tf.contrib.layers.apply_regularization: the sum of the regularizer applied to each tensor
+    of the list (a list of penalties too: TF1 then penalised the penalties)."""
+    if not weights_list:
+        raise ValueError("No weights to regularize.")
+    return keras.ops.sum(keras.ops.stack([regularizer(w) for w in weights_list]))
