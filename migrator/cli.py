@@ -117,6 +117,11 @@ def _add_migrate_options(p: argparse.ArgumentParser) -> None:
                    help="where the helper definitions migrated files need go: inline (into each "
                         "file), module (one tfm_helpers.py per directory, imported), "
                         "auto (default: module when a PATH is a directory)")
+    p.add_argument("--format", action="store_true", default=None,
+                   help="run your formatter over each migrated file (ruff format, else black; with "
+                        "your project's settings)")
+    p.add_argument("--formatter", choices=("auto", "ruff", "black"), default=None,
+                   help="which formatter --format runs (default: auto)")
     p.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
                    help="worker processes (default: CPU count)")
     p.add_argument("--strict", action="store_true", help="exit 4 if TODO markers remain")
@@ -263,7 +268,16 @@ def _options(args: argparse.Namespace, cfg) -> tuple[Options, int | None, bool, 
         if not any(k == rid or k.startswith(rid) for k in fixable):
             raise _Usage(f"{where}: {rid} is not a rule with a fix (fix rules: "
                          f"{', '.join(sorted(fixable))})")
-    options = Options(fixes=not no_fixes, select=select, ignore=ignore, unsafe_fixes=unsafe, fix=fix_ids)
+    format_cmd: tuple[str, ...] = ()
+    if args.format or (args.format is None and cfg.get("format", False)):
+        from .formatting import FormatterNotFound, resolve
+
+        try:
+            format_cmd = resolve(args.formatter or cfg.get("formatter") or "auto")
+        except FormatterNotFound as ex:
+            raise _Usage(str(ex)) from None
+    options = Options(fixes=not no_fixes, select=select, ignore=ignore, unsafe_fixes=unsafe, fix=fix_ids,
+                      format_cmd=format_cmd)
     jobs = args.jobs if args.jobs is not None else cfg.get("jobs")
     return options, jobs, args.strict or cfg.get("strict", False), tuple(cfg.get("exclude") or ())
 

@@ -14,6 +14,8 @@ override it. Unknown keys and wrong types are errors (exit 2), never ignored sil
     strict = false                  # exit 4 when TODO markers remain
     exclude = ["build/*", "*_pb2.py"]   # globs on paths relative to each PATH, or on names
     helpers = "auto"                # inline | module | auto (module when a PATH is a directory)
+    format = true                   # run your formatter over each migrated file (--format)
+    formatter = "ruff"              # auto | ruff | black (--formatter)
 """
 from __future__ import annotations
 
@@ -23,7 +25,7 @@ from pathlib import Path
 KEYS = {
     "select": "ids", "ignore": "ids", "fix": "ids",
     "no-fixes": "bool", "unsafe-fixes": "bool", "strict": "bool",
-    "jobs": "int", "exclude": "globs", "helpers": "helpers",
+    "jobs": "int", "exclude": "globs", "helpers": "helpers", "format": "bool", "formatter": "formatter",
 }
 
 
@@ -91,6 +93,10 @@ def _check(path: Path, key: str, kind: str, value):
     if kind == "helpers":
         if value not in ("auto", "inline", "module"):
             raise ConfigError(f"{where} must be \"auto\", \"inline\" or \"module\"")
+        return value
+    if kind == "formatter":
+        if value not in ("auto", "ruff", "black"):
+            raise ConfigError(f"{where} must be \"auto\", \"ruff\" or \"black\"")
         return value
     if kind == "int":
         if not isinstance(value, int) or isinstance(value, bool) or value < 1:

@@ -24,6 +24,8 @@ class Options:
     # the import lines the migration added, in isort's place (engine/import_order.py); rule
     # examples leave them where the add pass puts them
     sort_imports: bool = True
+    # --format: the formatter's command line (formatting.resolve), run over each migrated file
+    format_cmd: tuple[str, ...] = ()
 
     def exports_of(self, path: str) -> frozenset[str]:
         import os

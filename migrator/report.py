@@ -27,6 +27,7 @@ def _rule_info() -> dict[str, dict]:
     info.setdefault("TFM022", {"name": "notebook-cell-kept", "message": "notebook cell that is not Python, kept as it is", "kind": "tool"})
     info.setdefault("TFM023", {"name": "bad-notebook", "message": "notebook that cannot be read as nbformat 4 JSON", "kind": "tool"})
     info.setdefault("TFM024", {"name": "helpers-module-taken", "message": "a file named like the helpers module exists and is not one: not replaced, helpers inline", "kind": "tool"})
+    info.setdefault("TFM025", {"name": "format-failed", "message": "--format: the formatter failed on a migrated file: written unformatted", "kind": "tool"})
     info.setdefault("TFM009", {"name": "internal-error", "message": "rewriter error; file left unchanged", "kind": "tool"})
     return info
 

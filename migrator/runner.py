@@ -323,6 +323,13 @@ def _migrate_python(display: str, text: str, options: Options) -> FileResult:
     from .engine import migrate_source
 
     res = migrate_source(text, display, options)
+    if options.format_cmd and res.status == "migrated" and res.code:
+        from .formatting import FORMAT_ID, format_code
+
+        res.code, why = format_code(res.code, display, options.format_cmd)
+        if why is not None:
+            res.diagnostics.append(Diagnostic(display, 1, 1, FORMAT_ID, f"--format: {why}; the migration is "
+                                              "written unformatted", Severity.WARNING, Kind.TOOL))
     if res.status == "failed" and not res.diagnostics:
         res.diagnostics = [Diagnostic(display, 1, 1, "TFM009", res.reason or "could not be parsed",
                                       Severity.ERROR, Kind.TOOL)]
