@@ -152,9 +152,14 @@ class MigrateCommand:
 
             source = self.fctx.source if self.fctx.source is not None else tree.code
             helper_names = {b for n in self.fctx.helpers for b in defines(n)}
-            new = one_layer_call_per_line(new, source, helper_names)
-            new = wrap_long_lines(match_quote_style(new, source, helper_names), source, helper_names)
-        out = new.code
+            text = new.code  # each pass reads the text first and returns early when it has nothing to do
+            for layout_pass in (one_layer_call_per_line, match_quote_style, wrap_long_lines):
+                done = layout_pass(new, source, helper_names, text)
+                if done is not new:
+                    new, text = done, done.code
+            out = text
+        else:
+            out = new.code
         self._output = (new, out)
         compile(out, self.fctx.path, "exec", dont_inherit=True)
         return new

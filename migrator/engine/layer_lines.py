@@ -18,6 +18,7 @@ from __future__ import annotations
 import libcst as cst
 
 from ..names import dotted
+from .statements import rewrite_statements
 
 
 def _layer_call(e: cst.BaseExpression) -> tuple[str, cst.Call] | None:
@@ -80,59 +81,24 @@ def split_statement(stmt: cst.SimpleStatementLine) -> list[cst.SimpleStatementLi
     return lines
 
 
-class _Split(cst.CSTTransformer):
-    def __init__(self, module: cst.Module, keep: set[str], helper_names: set[str]) -> None:
-        self.module = module
-        self.keep = keep
-        self.helper_names = helper_names
-        self.depth = 0
-        self.skip = 0
-        self.changed = False
-
-    def visit_IndentedBlock(self, node) -> bool:
-        self.depth += 1
-        return True
-
-    def leave_IndentedBlock(self, original, updated):
-        self.depth -= 1
-        return updated
-
-    def _enter_def(self, node) -> bool:
-        if self.depth == 0 and node.name.value in self.helper_names:
-            self.skip += 1
-        return True
-
-    def _leave_def(self, original, updated):
-        if self.depth == 0 and original.name.value in self.helper_names:
-            self.skip -= 1
-        return updated
-
-    visit_FunctionDef = visit_ClassDef = _enter_def
-    leave_FunctionDef = leave_ClassDef = _leave_def
-
-    def visit_SimpleStatementLine(self, node) -> bool:
-        return False
-
-    def leave_SimpleStatementLine(self, original, updated):
-        if self.skip:
-            return updated
-        text = self.module.code_for_node(original).strip()
-        if text in self.keep:
-            return updated
-        lines = split_statement(updated)
-        if lines is None:
-            return updated
-        self.changed = True
-        return cst.FlattenSentinel(lines)
-
-
-def one_layer_call_per_line(module: cst.Module, source: str, helper_names: set[str]) -> cst.Module:
+def one_layer_call_per_line(module: cst.Module, source: str, helper_names: set[str], code: str | None = None
+                            ) -> cst.Module:
+    """``module`` with the nested layer chains the migration wrote split (``code``: its text,
+    when known)."""
     keep = {ln.strip() for ln in source.splitlines() if ln.strip()}
-    pass_ = _Split(module, keep, helper_names)
+    text = module.code if code is None else code
+    if not any(")(keras.layers." in ln and ln.strip() not in keep for ln in text.splitlines()):
+        return module
+
+    def fn(stmt: cst.SimpleStatementLine):
+        if module.code_for_node(stmt).strip() in keep:
+            return None
+        return split_statement(stmt)
+
     try:
-        new = module.visit(pass_)
-        if pass_.changed:
+        new = rewrite_statements(module, fn, helper_names)
+        if new is not module:
             compile(new.code, "<layer lines>", "exec", dont_inherit=True)
     except Exception:  # layout never costs a file its migration
         return module
-    return new if pass_.changed else module
+    return new

@@ -174,10 +174,14 @@ class _Wrap(cst.CSTTransformer):
         return updated.with_changes(body=[small.with_changes(value=new)])
 
 
-def wrap_long_lines(module: cst.Module, source: str, helper_names: set[str]) -> cst.Module:
+def wrap_long_lines(module: cst.Module, source: str, helper_names: set[str], code: str | None = None) -> cst.Module:
     """``module`` with the long statements the migration wrote wrapped (``source``: the input,
-    whose lines keep their layout wherever the output has them)."""
+    whose lines keep their layout wherever the output has them; ``code``: ``module``'s text,
+    when known)."""
     keep = {ln.strip() for ln in source.splitlines() if len(ln) > LIMIT - 40}
+    text = module.code if code is None else code
+    if not any(len(ln) > LIMIT and ln.strip() not in keep for ln in text.splitlines()):
+        return module  # no long line the migration wrote
     wrap = _Wrap(module, keep, helper_names)
     try:
         new = module.visit(wrap)

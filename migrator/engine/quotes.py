@@ -14,6 +14,8 @@ import tokenize
 
 import libcst as cst
 
+from .statements import rewrite_statements
+
 
 def preferred_quote(source: str) -> str | None:
     """``'`` or ``"``: the quote most one-line, unprefixed string literals of ``source`` use
@@ -31,78 +33,48 @@ def preferred_quote(source: str) -> str | None:
 
 
 class _Requote(cst.CSTTransformer):
-    def __init__(self, module: cst.Module, quote: str, keep: set[str], helper_names: set[str]) -> None:
-        self.module = module
+    """The literals of one statement in ``quote`` (not inside f-strings)."""
+
+    def __init__(self, quote: str) -> None:
+        super().__init__()
         self.quote = quote
         self.other = '"' if quote == "'" else "'"
-        self.keep = keep
-        self.helper_names = helper_names
-        self.depth = 0
-        self.skip = 0
-        self.in_stmt = 0
-        self.changed = False
-
-    def visit_IndentedBlock(self, node) -> bool:
-        self.depth += 1
-        return True
-
-    def leave_IndentedBlock(self, original, updated):
-        self.depth -= 1
-        return updated
-
-    def _enter_def(self, node) -> bool:
-        if self.depth == 0 and node.name.value in self.helper_names:
-            self.skip += 1
-        return True
-
-    def _leave_def(self, original, updated):
-        if self.depth == 0 and original.name.value in self.helper_names:
-            self.skip -= 1
-        return updated
-
-    visit_FunctionDef = visit_ClassDef = _enter_def
-    leave_FunctionDef = leave_ClassDef = _leave_def
-
-    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> bool:
-        if self.skip:
-            return False
-        if len(node.body) == 1 and isinstance(node.body[0], cst.Expr) \
-                and isinstance(node.body[0].value, (cst.SimpleString, cst.ConcatenatedString)):
-            return False  # a docstring / bare string statement
-        text = self.module.code_for_node(node).strip()
-        if text.split("\n")[0].strip() in self.keep or text in self.keep:
-            return False
-        self.in_stmt += 1
-        return True
-
-    def leave_SimpleStatementLine(self, original, updated):
-        if self.in_stmt:
-            self.in_stmt -= 1
-        return updated
 
     def visit_FormattedString(self, node) -> bool:
         return False
 
     def leave_SimpleString(self, original: cst.SimpleString, updated: cst.SimpleString):
-        if not self.in_stmt:
-            return updated
         s = updated.value
         if s[:1] != self.other or s[:3] == self.other * 3 or len(s) < 2:
             return updated  # prefixed (r'', b''), already the preferred quote, triple-quoted
         body = s[1:-1]
         if "'" in body or '"' in body or "\\" in body:
             return updated
-        self.changed = True
         return updated.with_changes(value=f"{self.quote}{body}{self.quote}")
 
 
-def match_quote_style(module: cst.Module, source: str, helper_names: set[str]) -> cst.Module:
+def match_quote_style(module: cst.Module, source: str, helper_names: set[str], code: str | None = None
+                      ) -> cst.Module:
     """``module`` with the string literals of the statements the migration wrote in the input's
-    preferred quote (unchanged when the input has none)."""
+    preferred quote (unchanged when the input has none). ``code``: ``module``'s text, when known."""
     quote = preferred_quote(source)
     if quote is None:
         return module
+    other = '"' if quote == "'" else "'"
     keep = {ln.strip() for ln in source.splitlines() if ln.strip()}
-    pass_ = _Requote(module, quote, keep, helper_names)
-    new = module.visit(pass_)
-    return new if pass_.changed else module
+    text = module.code if code is None else code
+    if not any(other in ln and ln.strip() not in keep for ln in text.splitlines()):
+        return module  # no line the migration wrote holds the other quote
+    requote = _Requote(quote)
+
+    def fn(stmt: cst.SimpleStatementLine):
+        if len(stmt.body) == 1 and isinstance(stmt.body[0], cst.Expr) \
+                and isinstance(stmt.body[0].value, (cst.SimpleString, cst.ConcatenatedString)):
+            return None  # a docstring / bare string statement
+        line = module.code_for_node(stmt).strip()
+        if other not in line or line.split("\n")[0].strip() in keep:
+            return None
+        new = stmt.visit(requote)
+        return None if new.deep_equals(stmt) else new
+
+    return rewrite_statements(module, fn, helper_names)

@@ -1,0 +1,65 @@
+"""The layout passes' walk: every simple statement line of a module, through the bodies of
+compound statements only (never into expressions), rebuilt where a pass changed it.
+
+A libcst visitor calls its hooks on every node of the tree; the layout passes (quote style, one
+layer call per line) look at whole statement lines, so this walk visits ``Module.body`` and the
+``body`` / ``orelse`` / ``handlers`` / ``finalbody`` / ``cases`` of compound statements and
+nothing else. Top-level functions and classes named in ``skip`` (helper definitions) are left
+as they are."""
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import libcst as cst
+
+# fn(statement line) -> None (unchanged), a statement, or a list of statements
+StatementFn = Callable[[cst.SimpleStatementLine], "cst.BaseStatement | list[cst.BaseStatement] | None"]
+
+
+def rewrite_statements(module: cst.Module, fn: StatementFn, skip: frozenset[str] | set[str] = frozenset()
+                       ) -> cst.Module:
+    body = _block(module.body, fn, skip, top=True)
+    return module if body is None else module.with_changes(body=body)
+
+
+def _block(body: Sequence[cst.BaseStatement], fn: StatementFn, skip, top: bool = False) -> list | None:
+    out: list = []
+    changed = False
+    for stmt in body:
+        if type(stmt) is cst.SimpleStatementLine:
+            new = fn(stmt)
+        elif top and type(stmt) in (cst.FunctionDef, cst.ClassDef) and stmt.name.value in skip:
+            new = None
+        else:
+            new = _compound(stmt, fn, skip)
+        if new is None:
+            out.append(stmt)
+        elif isinstance(new, list):
+            out.extend(new)
+            changed = True
+        else:
+            out.append(new)
+            changed = changed or new is not stmt
+    return out if changed else None
+
+
+def _compound(node: cst.CSTNode, fn: StatementFn, skip) -> cst.CSTNode | None:
+    changes: dict = {}
+    body = getattr(node, "body", None)
+    if type(body) is cst.IndentedBlock:
+        inner = _block(body.body, fn, skip)
+        if inner is not None:
+            changes["body"] = body.with_changes(body=inner)
+    for attr in ("orelse", "finalbody"):
+        child = getattr(node, attr, None)
+        if isinstance(child, cst.CSTNode):
+            new = _compound(child, fn, skip)
+            if new is not None:
+                changes[attr] = new
+    for attr in ("handlers", "cases"):
+        children = getattr(node, attr, None)
+        if children:
+            new_children = [_compound(c, fn, skip) for c in children]
+            if any(c is not None for c in new_children):
+                changes[attr] = [n if n is not None else c for n, c in zip(new_children, children)]
+    return node.with_changes(**changes) if changes else None
