@@ -6,25 +6,12 @@ import libcst as cst
 from ..analysis.flow import Flow
 from ..args import BoundArgs, Unbindable
 from ..emit import code
-from ..helpers import register
 from ..translate.layer import LayerRule
 from ..analysis.tflearn_model import REGRESSION_SIG, TflearnProgram
-from ..translate.tflearn_train import DEFAULT_CLIP, OPTIMIZER_SIGS, SHORT_NAMES, TF1_RMSPROP, optimizer
+from ..translate.tflearn_train import DEFAULT_CLIP, OPTIMIZER_SIGS, SHORT_NAMES, optimizer
 from .base import Case
 
-register(TF1_RMSPROP, '''
-@keras.saving.register_keras_serializable(package="tflearn_migrate")
-class TF1RMSprop(keras.optimizers.RMSprop):
-    """keras RMSprop whose mean-square accumulator starts at 1.0, as TF1's RMSPropOptimizer
-    (Keras starts it at 0.0); the update rule is otherwise the same."""
-
-    def add_optimizer_variables(self, trainable_variables, name, initializer="zeros"):
-        # created with the value 1.0 (an assign in build() is lost when build runs inside
-        # the traced training function)
-        if name == "velocity":
-            initializer = "ones"
-        return super().add_optimizer_variables(trainable_variables, name, initializer)
-''', imports=(("keras", None, None),))
+# (the TF1RMSprop helper is registered in translate/tflearn_train.py: TFM133 emits it too)
 
 _SIGS = {}
 for _cls, _sig in OPTIMIZER_SIGS.items():

@@ -28,6 +28,8 @@ where a predicted probability is below 1e-7); direct calls use the exact helper.
 """
 from __future__ import annotations
 
+from ..helpers import register as _register
+
 from typing import TYPE_CHECKING
 
 import libcst as cst
@@ -55,7 +57,20 @@ SHORT_NAMES = {"sgd": "SGD", "rmsprop": "RMSProp", "adam": "Adam", "momentum": "
                "adagrad": "AdaGrad", "adadelta": "AdaDelta", "nesterov": "Nesterov", "ftrl": "Ftrl",
                "proximaladagrad": "ProximalAdaGrad"}
 DEFAULT_CLIP = 5.0
-TF1_RMSPROP = "TF1RMSprop"  # helper registered by tfm114_optimizers
+TF1_RMSPROP = "TF1RMSprop"  # the helper (TFM114 for tflearn's RMSProp, TFM133 for TF1's)
+_register(TF1_RMSPROP, '''
+@keras.saving.register_keras_serializable(package="tflearn_migrate")
+class TF1RMSprop(keras.optimizers.RMSprop):
+    """keras RMSprop whose mean-square accumulator starts at 1.0, as TF1's RMSPropOptimizer
+    (Keras starts it at 0.0); the update rule is otherwise the same."""
+
+    def add_optimizer_variables(self, trainable_variables, name, initializer="zeros"):
+        # created with the value 1.0 (an assign in build() is lost when build runs inside
+        # the traced training function)
+        if name == "velocity":
+            initializer = "ones"
+        return super().add_optimizer_variables(trainable_variables, name, initializer)
+''', imports=(("keras", None, None),))
 
 
 def _lr(b: BoundArgs, decay_ok: bool) -> cst.BaseExpression:
