@@ -1190,6 +1190,10 @@ class HandmadeLayersAnalysis:
                     # tf.Variable(pretrained): a value (array) of the program - its shape is known at
                     # run time only (the Embedding reads it); Constant(value) gives the same start
                     return None, call("keras.initializers.Constant", iv.deep_clone())
+                num = literal(iv, None) if iv is not None else None
+                if isinstance(num, float):
+                    # tf.Variable(5.0): a float32 scalar (an int literal would make an int32 one)
+                    return [], call("keras.initializers.Constant", iv.deep_clone())
                 if not isinstance(iv, cst.Call) or ctx.legacy_name(iv) not in _VAR_INITS:
                     return None
                 cls, sig = _VAR_INITS[ctx.legacy_name(iv)]

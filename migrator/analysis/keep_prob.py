@@ -319,3 +319,83 @@ class KeepProbResolver:
                 return []
             out.append(a.value)
         return out
+
+
+def python_numbers(ctx, name: str, at: cst.CSTNode, _depth: int = 0) -> frozenset | None:
+    """Every value ``name`` (read at ``at``) can hold when it is a Python number whatever the
+    run: a module constant (:func:`module_number`), or a local of the function holding ``at``
+    each of whose bindings is a number, a conditional expression of numbers
+    (``keep = 0.75 if training else 1.0``; TF1 raises on a tensor used as a Python bool, so the
+    test is a Python value) or another such local, or a parameter of a module function with a
+    number default that every call in the file omits or passes a number for
+    (``def tower(x, keep=0.5)``). None when some binding may be anything else (a placeholder)."""
+    from .flow import Flow
+
+    if _depth > 8:
+        return None
+    flow = ctx.analysis(Flow)
+    scope = flow.scope_of(at)
+    if scope.node is ctx.module or name not in scope.by_name:
+        val = module_number(ctx, cst.Name(name))
+        ok = isinstance(val, (int, float)) and not isinstance(val, bool)
+        return frozenset({float(val)}) if ok else None
+    out: set = set()
+    for d in scope.by_name[name]:
+        if d.index == -1:
+            vals = _param_numbers(ctx, scope.node, name)
+        elif d.value is not None and not isinstance(d.stmt, (cst.With, cst.For)):
+            vals = _expr_numbers(ctx, d.value, _depth)
+        else:
+            vals = None
+        if vals is None:
+            return None
+        out |= vals
+    return frozenset(out) if out else None
+
+
+def _expr_numbers(ctx, value: cst.BaseExpression, depth: int) -> frozenset | None:
+    if isinstance(value, cst.IfExp):
+        a, b = _expr_numbers(ctx, value.body, depth), _expr_numbers(ctx, value.orelse, depth)
+        return None if a is None or b is None else a | b
+    val = literal(value, None)
+    if isinstance(val, (int, float)) and not isinstance(val, bool):
+        return frozenset({float(val)})
+    if isinstance(value, cst.Name):
+        return python_numbers(ctx, value.value, value, depth + 1)
+    return None
+
+
+def _param_numbers(ctx, fn: cst.FunctionDef, name: str) -> frozenset | None:
+    """A module function's parameter: its number default and the numbers every call passes."""
+    if fn.decorators or fn not in ctx.module.body:
+        return None
+    params = list(fn.params.params)
+    idx = next((i for i, p in enumerate(params) if p.name.value == name), None)
+    if idx is None:
+        return None
+    out: set = set()
+    default = params[idx].default
+    if default is not None:
+        val = literal(default, None)
+        if not isinstance(val, (int, float)) or isinstance(val, bool):
+            return None
+        out.add(float(val))
+    refs = [n for n in _walk(ctx.module) if isinstance(n, cst.Name) and n.value == fn.name.value
+            and n is not fn.name]
+    if not refs:
+        return None
+    for ref in refs:
+        c = ctx.parent(ref)
+        if not isinstance(c, cst.Call) or c.func is not ref or any(a.star for a in c.args):
+            return None  # passed around, or called with *args: the values are not all seen
+        a = next((a for i, a in enumerate(c.args) if (a.keyword is None and i == idx)
+                  or (a.keyword is not None and a.keyword.value == name)), None)
+        if a is None:
+            if default is None:
+                return None
+            continue
+        vals = _expr_numbers(ctx, a.value, 0)
+        if vals is None:
+            return None
+        out |= vals
+    return frozenset(out)

@@ -1110,20 +1110,32 @@ class TF1Program:
 
         def unzipped(gnode, tnode):
             """``grads, tvars = zip(*opt.compute_gradients(loss))`` (optionally then
-            ``grads, _ = tf.clip_by_global_norm(grads, c)``): (loss, clip) or None."""
+            ``grads, _ = tf.clip_by_global_norm(grads, c)``, or the clipped gradients under a
+            new name: ``clipped, _ = tf.clip_by_global_norm(grads, c)``): (loss, clip) or None."""
             if not (isinstance(gnode, cst.Name) and isinstance(tnode, cst.Name)) or attrs:
                 return None
-            gdefs, tdefs = scope.by_name.get(gnode.value, ()), scope.by_name.get(tnode.value, ())
-            if len(tdefs) != 1 or len(gdefs) not in (1, 2) or gdefs[0].stmt is not tdefs[0].stmt:
+            tdefs = scope.by_name.get(tnode.value, ())
+            if len(tdefs) != 1:
                 return None
             first = tdefs[0]
             st = first.stmt
             if not isinstance(st, cst.SimpleStatementLine) or len(st.body) != 1 or not isinstance(st.body[0], cst.Assign):
                 return None
             tgt = st.body[0].targets[0].target if len(st.body[0].targets) == 1 else None
-            if not (isinstance(tgt, (cst.Tuple, cst.List)) and [code(e.value) for e in tgt.elements]
-                    == [gnode.value, tnode.value]):
+            if not (isinstance(tgt, (cst.Tuple, cst.List)) and len(tgt.elements) == 2
+                    and isinstance(tgt.elements[0].value, cst.Name) and code(tgt.elements[1].value) == tnode.value):
                 return None
+            g0 = tgt.elements[0].value.value  # the unclipped gradients' name
+            gdefs = scope.by_name.get(gnode.value, ())
+            if gnode.value == g0:
+                if len(gdefs) not in (1, 2) or gdefs[0].stmt is not st:
+                    return None
+                clip_def = gdefs[1] if len(gdefs) == 2 else None
+            else:  # ``clipped, _ = tf.clip_by_global_norm(grads, c)``
+                g0defs = scope.by_name.get(g0, ())
+                if len(g0defs) != 1 or g0defs[0].stmt is not st or len(gdefs) != 1:
+                    return None
+                clip_def = gdefs[0]
             val = st.body[0].value
             if isinstance(val, cst.Call) and isinstance(val.func, cst.Name) and val.func.value in ("list", "tuple") \
                     and len(val.args) == 1:
@@ -1137,17 +1149,32 @@ class TF1Program:
                 del extra[n:]
                 return None
             got_clip = None
-            if len(gdefs) == 2:
-                cv = gdefs[1].value
+            if clip_def is not None:
+                cv = clip_def.value
+                cst_ = clip_def.stmt
+                ctgt = (cst_.body[0].targets[0].target if isinstance(cst_, cst.SimpleStatementLine)
+                        and len(cst_.body) == 1 and isinstance(cst_.body[0], cst.Assign)
+                        and len(cst_.body[0].targets) == 1 else None)
                 if not (isinstance(cv, cst.Call) and self._qn.get(id(cv)) == "tensorflow.clip_by_global_norm"
-                        and isinstance(_arg(cv, 0, "t_list"), cst.Name) and _arg(cv, 0, "t_list").value == gnode.value
-                        and _arg(cv, 1, "clip_norm") is not None):
+                        and isinstance(_arg(cv, 0, "t_list"), cst.Name) and _arg(cv, 0, "t_list").value == g0
+                        and _arg(cv, 1, "clip_norm") is not None and clip_def.index > first.index
+                        and isinstance(ctgt, (cst.Tuple, cst.List)) and len(ctgt.elements) == 2
+                        and code(ctgt.elements[0].value) == gnode.value):
                     del extra[n:]
                     return None
                 got_clip = ("global_clipnorm", _arg(cv, 1, "clip_norm"))
-                extra.append(gdefs[1].stmt)
+                extra.append(clip_def.stmt)
             extra.append(st)
             return found, got_clip
+
+        def unzipped_call(v):
+            """``zip(grads, tvars)`` or ``list(zip(grads, tvars))`` over :func:`unzipped` names."""
+            if v.func.value == "list" and len(v.args) == 1 and isinstance(v.args[0].value, cst.Call) \
+                    and isinstance(v.args[0].value.func, cst.Name):
+                v = v.args[0].value
+            if v.func.value != "zip" or len(v.args) != 2 or any(a.star or a.keyword for a in v.args):
+                return None
+            return unzipped(v.args[0].value, v.args[1].value)
 
         g = _arg(c, 0, "grads_and_vars")
         loss = compute(g)
@@ -1169,8 +1196,7 @@ class TF1Program:
                 if d is not None:
                     extra.append(d.stmt)
                 loss = compute(v.for_in.iter)
-            elif isinstance(v, cst.Call) and isinstance(v.func, cst.Name) and v.func.value == "zip" and len(v.args) == 2 \
-                    and (uz := unzipped(v.args[0].value, v.args[1].value)) is not None:
+            elif isinstance(v, cst.Call) and isinstance(v.func, cst.Name) and (uz := unzipped_call(v)) is not None:
                 if d is not None:
                     extra.append(d.stmt)
                 loss, clip = uz

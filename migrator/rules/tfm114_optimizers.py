@@ -6,13 +6,12 @@ import libcst as cst
 from ..analysis.flow import Flow
 from ..args import BoundArgs, Unbindable
 from ..emit import code
-from ..helpers import register_source
 from ..translate.layer import LayerRule
 from ..analysis.tflearn_model import REGRESSION_SIG, TflearnProgram
-from ..translate.tflearn_train import DEFAULT_CLIP, OPTIMIZER_SIGS, SHORT_NAMES, TF1_RMSPROP, optimizer
+from ..translate.tflearn_train import DEFAULT_CLIP, OPTIMIZER_SIGS, SHORT_NAMES, optimizer
 from .base import Case
 
-register_source("tflearn_train", TF1_RMSPROP)
+# (the TF1RMSprop helper is registered in translate/tflearn_train.py: TFM133 emits it too)
 
 _SIGS = {}
 for _cls, _sig in OPTIMIZER_SIGS.items():

@@ -7,6 +7,7 @@ from ..args import BoundArgs, Unbindable
 from ..emit import call, expr, literal, to_node
 from ..helpers import HELPERS, register_source
 from ..translate.tf1 import dtype_of
+from ..translate.tf1_helpers import TF1_ADD
 from ..translate.tflearn import Untranslatable
 from .base import Case, CallRule
 from ..translate.ops_calls import _BINARY, _INITIALIZERS, _REDUCE, _UNARY, _tf, OPS_CALLS
@@ -56,10 +57,26 @@ class Ops(CallRule):
                  "computed: keras.ops.cond cannot close over a functional graph's symbolic tensors), "
                  "pooling windows [1, k, k, 1] may be built from parameters. TF1 functions passed as "
                  "values to user code (nl=tf.nn.relu, a default tf.identity) become the keras.ops "
-                 "function (identity: keras.activations.linear).")
-    CALLS = OPS_CALLS
+                 "function (identity: keras.activations.linear). A sum whose right operand may be a column "
+                 "(expand_dims, reshape, a keepdims reduction, x[:, None]) and a model class's tensor sums -> "
+                 "tf1_add (x - (-y), the same float): Keras 3's add on the TensorFlow backend takes (n, n) + (n, 1) "
+                 "for a bias add and adds along the last axis. tf.map_fn and tf.boolean_mask stay, marked with why.")
+    # TF1 ops with no faithful Keras 3 form in a functional model: kept, marked with the reason
+    _NOT_TRANSLATED = {
+        "tensorflow.map_fn": "a functional model's tensors are symbolic while it is built: keras.ops.map "
+                             "cannot run a function reading them from its closure nor a "
+                             "loop over tf.range(batch size); write the per-row computation with masks over "
+                             "the whole batch (reduce_max(mask * d, axis=1))",
+        "tensorflow.boolean_mask": "its length depends on the data and Keras 3 has no such op; when only a "
+                                   "reduction of it is used, reduce keras.ops.where(mask, x, -inf / +inf / 0) "
+                                   "instead",
+    }
+    CALLS = OPS_CALLS + tuple(_NOT_TRANSLATED)
 
     def translate(self, qname: str, original: cst.Call, updated: cst.Call):
+        if qname in self._NOT_TRANSLATED:
+            self.todo(original, f"{qname.replace('tensorflow', 'tf', 1)}: {self._NOT_TRANSLATED[qname]}")
+            return None
         if qname[len("tensorflow."):] in _INITIALIZERS:
             return self._initializer(original, updated)
         if qname == "tensorflow.shape" and len(updated.args) == 1 and updated.args[0].keyword is None:
@@ -118,34 +135,81 @@ class Ops(CallRule):
                    _tf("nn.leaky_relu"): None, _tf("identity"): "keras.activations.linear"}
 
     def leave_BinaryOperation(self, original: cst.BinaryOperation, updated: cst.BinaryOperation):
-        """``a + b`` of two TF1 tensors in a model class's graph (symbolic Keras tensors) ->
-        ``tf1_add(a, b)``: Keras 3's add on the TensorFlow backend (``+`` of Keras tensors,
-        keras.ops.add) takes a (1, n) + (n, 1) sum for a bias add when n is known and returns
-        shape (1, n) - a pairwise ``expand_dims(s, 0) + expand_dims(s, 1)`` came out wrong."""
-        if not isinstance(original.operator, cst.Add) or not (self._tf1_tensor(original.left)
-                                                             and self._tf1_tensor(original.right)):
+        """``a + b`` of two TF1 tensors in a model class's graph (symbolic Keras tensors), or
+        anywhere when ``b`` may be a column (:meth:`_broadcast_operand`) -> ``tf1_add(a, b)``:
+        Keras 3's add on the TensorFlow backend (``+`` of Keras tensors, keras.ops.add) takes a
+        (1, n) + (n, 1) or an (n, n) + (n, 1) sum for a bias add when n is known and adds along
+        the last axis - a pairwise ``expand_dims(s, 0) + expand_dims(s, 1)`` came out wrong, and
+        omoindrot's ``expand_dims(sq, 0) - 2.0 * dot + expand_dims(sq, 1)`` gave an asymmetric
+        distance matrix (a functional model runs with the batch size known)."""
+        if not isinstance(original.operator, cst.Add):
             return updated
         from ..analysis.tf1_classes import TF1Classes
 
-        if self.ctx.analysis(TF1Classes).class_function(original) is None:
+        in_class = self.ctx.analysis(TF1Classes).class_function(original) is not None
+        # anywhere (arithmetic operands too): when the right operand may be broadcast along a
+        # leading axis (an expand_dims / reshape / keepdims reduction / ``[:, None]``: omoindrot's
+        # ``expand_dims(sq, 0) - 2.0 * dot + expand_dims(sq, 1)``, whose (n, n) + (n, 1) Keras'
+        # add also takes for a bias add, adding along the last axis)
+        if not (in_class and self._tf1_tensor(original.left, arith=False)
+                and self._tf1_tensor(original.right, arith=False)) \
+                and not (self._broadcast_operand(original.right) and self._tf1_tensor(original.left)
+                         and self._tf1_tensor(original.right)):
             return updated
         self.ctx.use_helper("tf1_add")
         self.ctx.count(self)
         return call("tf1_add", updated.left, updated.right)
 
-    def _tf1_tensor(self, node) -> bool:
-        """``node`` is a TF1 op's result: a TF1 call, or a name every binding of which (in its
-        scope, none a parameter) is one."""
+    _KEEPDIMS_REDUCTIONS = {_tf(n) for n in ("reduce_max", "reduce_min", "reduce_sum", "reduce_mean", "reduce_prod",
+                                             "reduce_logsumexp", "math.reduce_max", "math.reduce_min",
+                                             "math.reduce_sum", "math.reduce_mean", "norm")}
+
+    def _broadcast_operand(self, node, depth: int = 0, seen: frozenset = frozenset()) -> bool:
+        """``node`` may hold a size-1 axis before its last one (a column): a TF1 expand_dims /
+        reshape, a reduction with keepdims, a subscript adding an axis (``x[:, None]``),
+        arithmetic with one, or a name some binding of which is one."""
+        if depth > 6:
+            return False
+        if isinstance(node, cst.Call):
+            q = self.ctx.legacy_name(node) or ""
+            if q in (_tf("expand_dims"), _tf("reshape")):
+                return True
+            return q in self._KEEPDIMS_REDUCTIONS and any(
+                a.keyword is not None and a.keyword.value in ("keepdims", "keep_dims") and literal(a.value, None) is True
+                for a in node.args)
+        if isinstance(node, cst.Subscript):
+            return any(isinstance(e.slice, cst.Index) and isinstance(e.slice.value, cst.Name)
+                       and e.slice.value.value == "None" for e in node.slice)
+        if isinstance(node, cst.BinaryOperation):
+            return self._broadcast_operand(node.left, depth + 1, seen) or \
+                self._broadcast_operand(node.right, depth + 1, seen)
+        if not isinstance(node, cst.Name) or node.value in seen:
+            return False
+        from ..analysis.flow import Flow
+
+        defs = self.ctx.analysis(Flow).scope_of(node).by_name.get(node.value, ())
+        return any(d.value is not None and self._broadcast_operand(d.value, depth + 1, seen | {node.value})
+                   for d in defs)
+
+    def _tf1_tensor(self, node, depth: int = 0, seen: frozenset = frozenset(), arith: bool = True) -> bool:
+        """``node`` is a TF1 op's result: a TF1 call, arithmetic with one (``a - 2.0 * dot``), or
+        a name every binding of which (in its scope, none a parameter) is one."""
+        if depth > 6:
+            return False
         if isinstance(node, cst.Call):
             return (self.ctx.legacy_name(node) or "").startswith("tensorflow.")
-        if not isinstance(node, cst.Name):
-            return False
+        if arith and isinstance(node, cst.BinaryOperation) and isinstance(
+                node.operator, (cst.Add, cst.Subtract, cst.Multiply, cst.Divide)):
+            return self._tf1_tensor(node.left, depth + 1, seen) or self._tf1_tensor(node.right, depth + 1, seen)
+        if not isinstance(node, cst.Name) or node.value in seen:
+            return False  # (a name read in its own rebinding, ``d = d + eps``: its other bindings decide)
         from ..analysis.flow import Flow
 
         scope = self.ctx.analysis(Flow).scope_of(node)
         defs = scope.by_name.get(node.value, ())
-        return bool(defs) and all(d.index >= 0 and isinstance(d.value, cst.Call)
-                                  and (self.ctx.legacy_name(d.value) or "").startswith("tensorflow.") for d in defs)
+        inner = seen | {node.value}
+        return bool(defs) and all(d.index >= 0 and d.value is not None and not isinstance(d.stmt, (cst.With, cst.For))
+                                  and self._tf1_tensor(d.value, depth + 1, inner, arith) for d in defs)
 
     def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute):
         parent = self.ctx.parent(original)
@@ -254,6 +318,9 @@ class Ops(CallRule):
             b = B("x, y, name=None")
             if name == "squared_difference":
                 return _ops("square", _ops("subtract", b.node("x"), b.node("y")))
+            if name in ("add", "math.add") and b.orig("y") is not None and self._broadcast_operand(b.orig("y")):
+                # keras.ops.add's bias-add special case (see leave_BinaryOperation)
+                return call(self.ctx.use_helper("tf1_add"), b.node("x"), b.node("y"))
             return _ops(_BINARY[name], b.node("x"), b.node("y"))
         if name in ("matmul", "linalg.matmul"):
             b = B("a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_b=False, "
@@ -705,4 +772,12 @@ class Ops(CallRule):
         Case("import tensorflow as tf\nm = tf.eye(tf.shape(label)[0])\n",
              "import keras\n\n\n# tflearn-migrate helper: tf1_eye_like\n" + TF1_EYE_LIKE.code
              + "\n\nm = tf1_eye_like(label, 0)\n"),
+        # a sum whose right operand may be a column (expand_dims, a keepdims reduction): tf1_add,
+        # since Keras' add takes (n, n) + (n, 1) for a bias add (omoindrot's pairwise distances
+        # came out asymmetric); a sum of two scalars stays ``+``
+        Case('import tensorflow as tf\n\n\ndef pairwise(e):\n    dot = tf.matmul(e, tf.transpose(e))\n    sq = tf.diag_part(dot)\n    d = tf.expand_dims(sq, 0) - 2.0 * dot + tf.expand_dims(sq, 1)\n    far = d + tf.reduce_max(d, axis=1, keepdims=True)\n    return tf.reduce_mean(d) + tf.reduce_mean(far)\n',
+             "import keras\n\n\n# tflearn-migrate helper: tf1_add\n" + TF1_ADD.code + '\n\ndef pairwise(e):\n    dot = keras.ops.matmul(e, keras.ops.transpose(e))\n    sq = keras.ops.diagonal(dot)\n    d = tf1_add(keras.ops.expand_dims(sq, 0) - 2.0 * dot, keras.ops.expand_dims(sq, 1))\n    far = tf1_add(d, keras.ops.max(d, axis=1, keepdims=True))\n    return keras.ops.mean(d) + keras.ops.mean(far)\n'),
+        # tf.map_fn over a closure reading the model's tensors, tf.boolean_mask: kept, with why
+        Case('import tensorflow as tf\n\n\ndef hardest_mean(d, same, idx):\n    def hardest(i):\n        pos = tf.boolean_mask(d[i], same[i])\n        return tf.reduce_max(pos)\n    return tf.reduce_mean(tf.map_fn(hardest, idx, dtype=tf.float32))\n',
+             "import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\nimport keras\n\n\ndef hardest_mean(d, same, idx):\n    def hardest(i):\n        # TODO(tflearn-migrate): TFM130 tf.boolean_mask: its length depends on the data and Keras 3 has no such op; when only a reduction of it is used, reduce keras.ops.where(mask, x, -inf / +inf / 0) instead\n        pos = tf.boolean_mask(d[i], same[i])\n        return keras.ops.max(pos)\n    # TODO(tflearn-migrate): TFM130 tf.map_fn: a functional model's tensors are symbolic while it is built: keras.ops.map cannot run a function reading them from its closure nor a loop over tf.range(batch size); write the per-row computation with masks over the whole batch (reduce_max(mask * d, axis=1))\n    return keras.ops.mean(tf.map_fn(hardest, idx, dtype=tf.float32))\n", ("TFM130", "TFM130"), todo=True),
     ]

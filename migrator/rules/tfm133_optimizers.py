@@ -4,9 +4,10 @@ from __future__ import annotations
 import libcst as cst
 
 from ..args import BoundArgs, Unbindable
-from ..diagnostics import Severity
 from ..emit import call, literal, wrap_long_call
 from ..translate.tflearn import Untranslatable
+from ..translate.tflearn_train import TF1_RMSPROP
+from ..helpers import HELPERS
 from .base import Case, CallRule
 
 SIGS = {
@@ -33,8 +34,8 @@ class Optimizers(CallRule):
                  "RMSPropOptimizer decay 0.9 -> rho, epsilon 1e-10 (Keras 1e-7); AdagradOptimizer has no "
                  "epsilon (Keras adds 1e-7: written as epsilon=0.0 would divide by sqrt(0.1) at step 1 "
                  "exactly as TF1) and starts its accumulator at 0.1; Adadelta lr 0.001, rho 0.95, "
-                 "epsilon 1e-8. RMSProp's accumulator starts at 1.0 in TF1 and at 0 in Keras: not "
-                 "expressible, reported. tf.train.exponential_decay -> "
+                 "epsilon 1e-8. RMSProp's accumulator starts at 1.0 in TF1 and at 0 in Keras: helper "
+                 "TF1RMSprop (keras RMSprop starting it at 1.0). tf.train.exponential_decay -> "
                  "keras.optimizers.schedules.ExponentialDecay (Keras counts the optimizer's own "
                  "iterations, TF1 the global_step passed to minimize). tf.train.polynomial_decay(lr, step, "
                  "...) is a value of the step it is given: keras.optimizers.schedules.PolynomialDecay(...)"
@@ -93,8 +94,9 @@ class Optimizers(CallRule):
             kw["epsilon"] = b.node("epsilon") if b.given("epsilon") else 1e-10
             if b.given("centered"):
                 kw["centered"] = b.node("centered")
-            self.report(original, "RMSPropOptimizer's mean-square accumulator starts at 1.0 in TF1, at 0 in "
-                        "Keras: the first steps are larger after migration", severity=Severity.WARNING)
+            # TF1 starts the mean-square accumulator at 1.0, Keras at 0: the helper subclass
+            # (TFM114's, proven in tests/test_training_numerics.py) starts it at 1.0
+            cls = self.ctx.use_helper(TF1_RMSPROP)
         elif short == "AdagradOptimizer":
             cls = "Adagrad"
             kw["initial_accumulator_value"] = b.node("initial_accumulator_value")
@@ -106,7 +108,7 @@ class Optimizers(CallRule):
             kw["epsilon"] = b.node("epsilon")
         if literal(lr, 0.0) is None:
             raise Untranslatable("learning_rate=None")
-        return wrap_long_call(call(f"keras.optimizers.{cls}", **kw))
+        return wrap_long_call(call(cls if cls == TF1_RMSPROP else f"keras.optimizers.{cls}", **kw))
 
     VALID = ["import keras\nopt = keras.optimizers.Adam(1e-3)\n"]
     INVALID = [
@@ -116,9 +118,10 @@ class Optimizers(CallRule):
              "sgd = tf.train.GradientDescentOptimizer(0.5)\n",
              "import keras\n\nopt = keras.optimizers.SGD(learning_rate=0.1, momentum=0.9, nesterov=True)\n"
              "sgd = keras.optimizers.SGD(learning_rate=0.5)\n"),
+        # TF1 starts RMSProp's mean-square accumulator at 1.0: TF1RMSprop does too
         Case("import tensorflow as tf\nopt = tf.train.RMSPropOptimizer(0.001)\n",
-             "import keras\n\nopt = keras.optimizers.RMSprop(learning_rate=0.001, rho=0.9, epsilon=1e-10)\n",
-             ("TFM133",)),
+             "import keras\n\n\n# tflearn-migrate helper: TF1RMSprop\n" + HELPERS[TF1_RMSPROP].code
+             + "\n\nopt = TF1RMSprop(learning_rate=0.001, rho=0.9, epsilon=1e-10)\n"),
         Case("import tensorflow as tf\nlr = tf.train.exponential_decay(0.1, step, 1000, 0.96, staircase=True)\n",
              "import keras\n\nlr = keras.optimizers.schedules.ExponentialDecay(\n    0.1,\n"
              "    decay_steps=1000,\n    decay_rate=0.96,\n    staircase=True,\n)\n"),

@@ -6,7 +6,7 @@ import libcst as cst
 from ..args import BoundArgs, Unbindable
 from ..diagnostics import Severity
 from ..emit import apply_layer, call, code, expr, float_repr, literal
-from ..analysis.keep_prob import KeepProbResolver
+from ..analysis.keep_prob import KeepProbResolver, python_numbers
 from ..translate.tf1_helpers import LOSS_MODEL
 from ..translate.tflearn import Untranslatable
 from .base import Case, CallRule
@@ -55,6 +55,19 @@ class NnDropout(KeepProbResolver, CallRule):
             if isinstance(val, (int, float)) and not isinstance(val, bool):
                 self.report(original, "a literal keep_prob also dropped units at evaluation in TF1; "
                             "Keras' Dropout only drops while training", severity=Severity.WARNING)
+            elif isinstance(keep, cst.Name) and python_numbers(self.ctx, keep.value, original) is not None:
+                # a Python number whatever the run (``keep = 0.75 if training else 1.0``, a
+                # parameter's number default): TF1 computed rate = 1 - keep_prob from it, as here
+                vals = sorted(python_numbers(self.ctx, keep.value, original))
+                if not all(0 < v <= 1 for v in vals):
+                    raise Untranslatable(f"keep_prob {keep.value} may be {vals}, not in (0, 1]")
+                if any(v < 1 for v in vals):
+                    shown = " or ".join(float_repr(v) for v in vals)
+                    self.report(original, f"keep_prob {keep.value} is a Python number ({shown}): TF1 dropped "
+                                "units in every run of a graph built with a value below 1, evaluation "
+                                "included; Keras' Dropout only drops while training",
+                                severity=Severity.WARNING)
+                return apply_layer(call("keras.layers.Dropout", expr("1 - {k}", k=keep)), b.node("x"))
             elif isinstance(keep, cst.Name):
                 # a placeholder, or a parameter given one (a module function's, or a method's that
                 # every call passes self.<keep_prob placeholder>): the value its training runs fed
@@ -130,5 +143,13 @@ class NnDropout(KeepProbResolver, CallRule):
         # name; the training run feeds a module constant (KEEP = 0.6)
         Case("import tensorflow as tf\nKEEP = 0.6\na = tf.placeholder(tf.float32, [None, 6])\nb = tf.placeholder(tf.float32, [None, 6])\nkp = tf.placeholder(tf.float32)\n\n\ndef branch(x, p):\n    with tf.variable_scope('br', reuse=tf.AUTO_REUSE):\n        return tf.nn.dropout(tf.layers.dense(x, 4, name='d'), p)\n\n\nloss = tf.reduce_mean(tf.square(branch(a, kp) - branch(b, kp)))\nop = tf.train.AdamOptimizer(0.01).minimize(loss)\nsess = tf.Session()\nsess.run(tf.global_variables_initializer())\nsess.run(op, feed_dict={a: A, b: B, kp: KEEP})\n",
              "import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\nimport keras\n\nKEEP = 0.6\na = tf.placeholder(tf.float32, [None, 6])\nb = tf.placeholder(tf.float32, [None, 6])\nkp = tf.placeholder(tf.float32)\n\n\ndef branch(x, p):\n    with tf.variable_scope('br', reuse=tf.AUTO_REUSE):\n        return keras.layers.Dropout(0.4)(keras.layers.Dense(4)(x))\n\n\nloss = keras.ops.mean(keras.ops.square(branch(a, kp) - branch(b, kp)))\n# TODO(tflearn-migrate): TFM133 Keras 3 optimizers have no minimize(loss): compile a keras.Model with this optimizer (or write a train_step with keras.ops / GradientTape)\nop = keras.optimizers.Adam(learning_rate=0.01, epsilon=1e-8).minimize(loss)\nsess = tf.Session()\nsess.run(tf.global_variables_initializer())\nsess.run(op, feed_dict={a: A, b: B, kp: KEEP})\n", ('TFM133',), todo=True),
+        # a keep probability that is a Python number whatever the run: a local computed from a
+        # Python flag, a parameter's number default that every call omits or passes a number for
+        # (TF1 computed rate = 1 - keep_prob from it too; reported: TF1 also dropped at evaluation)
+        Case('import tensorflow as tf\n\n\ndef tower(x, training=True):\n    keep = 0.75 if training else 1.0\n    h = tf.layers.dense(x, 8, activation=tf.nn.relu)\n    return tf.nn.dropout(h, keep)\n\n\ndef head(h, keep_prob=0.5):\n    return tf.nn.dropout(h, keep_prob)\n\n\na = head(tower(x1), 0.8)\nb = head(tower(x2, training=False))\n',
+             "import keras\n\n\ndef tower(x, training=True):\n    keep = 0.75 if training else 1.0\n    h = keras.layers.Dense(8, activation='relu')(x)\n    return keras.layers.Dropout(1 - keep)(h)\n\n\ndef head(h, keep_prob=0.5):\n    return keras.layers.Dropout(1 - keep_prob)(h)\n\n\na = head(tower(x1), 0.8)\nb = head(tower(x2, training=False))\n", ("TFM134", "TFM134")),
+        # the same parameter given a placeholder by one call: not a Python number, stays
+        Case('import tensorflow as tf\nkp = tf.placeholder(tf.float32)\n\n\ndef head(h, keep_prob=0.5):\n    return tf.nn.dropout(h, keep_prob)\n\n\na = head(x1, kp)\nb = head(x2)\n',
+             'import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\nkp = tf.placeholder(tf.float32)\n\n\ndef head(h, keep_prob=0.5):\n    return tf.nn.dropout(h, keep_prob)  # TODO(tflearn-migrate): TFM134 tf.nn.dropout: keep_prob keep_prob is not a placeholder fed with a constant\n\n\na = head(x1, kp)\nb = head(x2)\n', ("TFM134",), todo=True),
     ]
     REQUIRES = ("TFM130", "TFM131", "TFM133", "TFM144")

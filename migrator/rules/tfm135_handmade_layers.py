@@ -792,4 +792,7 @@ class HandmadeLayers(HandmadeLayersAnalysis, Rule):
     # a matrix starting at the identity (a dual encoder's bilinear score c^T M r): Dense, Identity kernel
     INVALID = [*INVALID, Case("import tensorflow as tf\n\n\ndef match_score(q_vec, a_vec, dim):\n    bilinear = tf.Variable(tf.eye(dim), name='bilinear')\n    return tf.reduce_sum(q_vec * tf.matmul(a_vec, bilinear), axis=1)\n",
         'import keras\n\n\ndef match_score(q_vec, a_vec, dim):\n    return keras.ops.sum(q_vec * keras.layers.Dense(\n        dim,\n        kernel_initializer=keras.initializers.Identity(),\n        use_bias=False,\n    )(a_vec), axis=1)\n')]
+    INVALID = [*INVALID, Case(  # scalar tf.Variable(<float>)s read by * and + (a learned cosine scale / shift)
+        'import keras\nimport tensorflow as tf\nh = keras.layers.Dense(3)(x)\ncos = tf.reduce_sum(h * h, 1)\nscale = tf.Variable(5.0, name="scale")\nshift = tf.Variable(-2.0)\nlogits = scale * cos + shift\n',
+        "import keras\n\n\n" + "# tflearn-migrate helper: TF1Variable\n" + TF1_VARIABLE.code + '\n\nh = keras.layers.Dense(3)(x)\ncos = keras.ops.sum(h * h, axis=1)\nscale = TF1Variable([], keras.initializers.Constant(5.0))(cos)\nshift = TF1Variable([], keras.initializers.Constant(-2.0))(cos)\nlogits = scale * cos + shift\n')]
     REQUIRES = ("TFM130", "TFM100")

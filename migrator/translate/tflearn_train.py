@@ -55,7 +55,8 @@ SHORT_NAMES = {"sgd": "SGD", "rmsprop": "RMSProp", "adam": "Adam", "momentum": "
                "adagrad": "AdaGrad", "adadelta": "AdaDelta", "nesterov": "Nesterov", "ftrl": "Ftrl",
                "proximaladagrad": "ProximalAdaGrad"}
 DEFAULT_CLIP = 5.0
-TF1_RMSPROP = "TF1RMSprop"  # helper registered by tfm114_optimizers
+TF1_RMSPROP = "TF1RMSprop"  # the helper (TFM114 for tflearn's RMSProp, TFM133 for TF1's)
+register_source("tflearn_train", TF1_RMSPROP)
 
 
 def _lr(b: BoundArgs, decay_ok: bool) -> cst.BaseExpression:
