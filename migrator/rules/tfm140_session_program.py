@@ -650,6 +650,68 @@ class SessionProgram(SessionProgramRuns, Rule):
             return False
         return uses > 0
 
+    def _passed_to_class_flag(self, node: cst.Name, allowed: set[str]) -> bool:
+        """``Tower('name', is_training)`` where ``Tower`` is a class of the file whose ``__init__``
+        only stores the matching parameter as ``self.<attr> = <param>`` and whose methods only
+        read ``self.<attr>`` as ``training=`` / ``is_training=`` / ``keep_prob=`` or as a
+        dropout's keep probability / rate (translated to Keras' training flag / a Dropout layer,
+        so the value passed is unread); no code outside the class reads ``.<attr>``."""
+        arg = self.ctx.parent(node)
+        if not isinstance(arg, cst.Arg) or arg.value is not node or arg.star:
+            return False
+        c = self.ctx.parent(arg)
+        if not isinstance(c, cst.Call) or not isinstance(c.func, cst.Name):
+            return False
+        cls = next((n for n in _walk(self.ctx.module) if isinstance(n, cst.ClassDef)
+                    and n.name.value == c.func.value), None)
+        if cls is None or not isinstance(cls.body, cst.IndentedBlock):
+            return False
+        init = next((f for f in cls.body.body if isinstance(f, cst.FunctionDef) and f.name.value == "__init__"), None)
+        if init is None:
+            return False
+        params = [*init.params.posonly_params, *init.params.params]
+        if arg.keyword is not None:
+            param = arg.keyword.value
+        else:
+            i = list(c.args).index(arg) + 1  # after self
+            if i >= len(params) or any(a.keyword is not None or a.star for a in c.args[:i - 1]):
+                return False
+            param = params[i].name.value
+        attr = None
+        for n in _walk(init.body):
+            if isinstance(n, cst.Name) and n.value == param:
+                parent = self.ctx.parent(n)
+                if isinstance(parent, cst.Arg) and parent.keyword is n:
+                    continue
+                if isinstance(parent, cst.Attribute) and parent.attr is n:
+                    continue
+                if (isinstance(parent, cst.Assign) and parent.value is n and len(parent.targets) == 1
+                        and isinstance(parent.targets[0].target, cst.Attribute)
+                        and isinstance(parent.targets[0].target.value, cst.Name)
+                        and parent.targets[0].target.value.value == "self" and attr is None):
+                    attr = parent.targets[0].target.attr.value
+                    continue
+                return False
+        if attr is None:
+            return False
+        uses = 0
+        for n in _walk(self.ctx.module):
+            if not (isinstance(n, cst.Attribute) and n.attr.value == attr):
+                continue
+            parent = self.ctx.parent(n)
+            if isinstance(parent, cst.AssignTarget) and self.ctx.parent(parent) is not None \
+                    and any(x is n for x in _walk(init)):
+                continue  # the store in __init__
+            if not any(x is n for x in _walk(cls)) or not (isinstance(n.value, cst.Name) and n.value.value == "self"):
+                return False
+            if isinstance(parent, cst.Arg) and parent.value is n and (
+                    (parent.keyword is not None and parent.keyword.value in allowed)
+                    or dropout_keep_arg(self.ctx, parent) or dropout_rate_arg(self.ctx, parent)):
+                uses += 1
+                continue
+            return False
+        return uses > 0
+
     def _other_uses(self, prog: Program, name: str, passed: list | None = None) -> str:
         """Reads of a removed placeholder outside feed_dict keys and translated arguments
         (reads that pass it to a function which only feeds it to dropout go to ``passed``)."""
@@ -681,6 +743,7 @@ class SessionProgram(SessionProgramRuns, Rule):
                     if self._inside_label_fn(prog, node):
                         continue
                     if passed is not None and (self._passed_to_dropout_param(node, allowed_parents)
+                                               or self._passed_to_class_flag(node, allowed_parents)
                                                or self._optimizer_rate(node)):
                         passed.append(node)
                         continue
