@@ -137,3 +137,68 @@ def test_bce_on_sigmoid_fix(head, fires):
 def test_bce_on_sigmoid_fix_on_the_concat_siamese():
     out = _migrate((FIX / "tflearn_custom_autoreuse.py").read_text(encoding="utf-8"), fixes=True).code
     assert "TFM306" not in out  # a custom loss function: not tflearn's binary_crossentropy
+
+
+# -- TF1 queue runners (analysis/queue_inputs.py + TFM167) ------------------------------------
+QUEUE_SRC = """import numpy as np
+import tensorflow as tf
+X = np.zeros((40, 3), np.float32)
+Y = np.zeros((40, 1), np.float32)
+tf.set_random_seed(0)
+x_q, y_q = tf.train.slice_input_producer([tf.constant(X), tf.constant(Y)], shuffle=True, seed=0)
+x, y = tf.train.shuffle_batch([x_q, y_q], batch_size=8, capacity=30, min_after_dequeue=20, seed=0)
+out = tf.layers.dense(x, 1)
+loss = tf.reduce_mean(tf.square(out - y))
+op = tf.train.GradientDescentOptimizer(0.1).minimize(loss)
+with tf.Session() as sess:
+    sess.run(tf.global_variables_initializer())
+    coord = tf.train.Coordinator()
+    threads = tf.train.start_queue_runners(sess=sess, coord=coord)
+    try:
+        for i in range(10):
+            sess.run(op)
+    finally:
+        coord.request_stop()
+        coord.join(threads)
+    p = sess.run(out, feed_dict={x: X[:4]})
+"""
+
+
+def test_queue_runners_to_dataset_program():
+    import libcst as cst
+
+    from migrator.analysis.queue_inputs import queues_to_dataset
+
+    out = queues_to_dataset(cst.parse_module(QUEUE_SRC)).code
+    assert ("x, y = tf.data.Dataset.from_tensor_slices((X, Y)).shuffle(len(X)).repeat().shuffle(20).batch(8)"
+            ".make_one_shot_iterator().get_next()") in out
+    assert "slice_input_producer" not in out and "coord" not in out and "try:" not in out
+    assert "tf.set_random_seed(0)" in out  # kept: it seeds the initializers
+
+
+def test_queue_runner_program_translates():
+    res = _migrate(QUEUE_SRC)
+    out = res.code
+    assert TODO_MARKER not in out and legacy_refs_outside_todo(out) == []
+    assert "tf1_shuffle(TF1Dataset.from_tensor_slices((X, Y)), len(X)).repeat()" in out
+    assert "model.train_on_batch(" in out and "p = model.predict_on_batch(" in out
+    assert any(d.rule == "TFM167" and "queue threads" in d.message for d in res.diagnostics)
+
+
+@pytest.mark.parametrize("edit", [
+    ("shuffle=True, seed=0)", "shuffle=True, seed=0, num_epochs=2)"),          # the end of the data matters
+    ("seed=0)\nout", "seed=0, enqueue_many=True)\nout"),                       # rows of batches
+    ("        for i in range(10):\n            sess.run(op)",
+     "        while not coord.should_stop():\n            sess.run(op)"),      # the coordinator decides
+])
+def test_queue_runner_forms_not_rewritten_stay_todo(edit):
+    import libcst as cst
+
+    from migrator.analysis.queue_inputs import queues_to_dataset
+
+    src = QUEUE_SRC.replace(*edit)
+    assert src != QUEUE_SRC
+    assert queues_to_dataset(cst.parse_module(src)) is None
+    out = _migrate(src).code
+    assert "tf.train.slice_input_producer(" in out and TODO_MARKER in out
+    assert legacy_refs_outside_todo(out) == []
