@@ -202,3 +202,19 @@ def test_queue_runner_forms_not_rewritten_stay_todo(edit):
     out = _migrate(src).code
     assert "tf.train.slice_input_producer(" in out and TODO_MARKER in out
     assert legacy_refs_outside_todo(out) == []
+
+
+# -- bag-of-words towers + tf.losses.hinge_loss (TFM130) ---------------------------------------
+def test_bow_hinge_translates():
+    out = _migrate((FIX / "bow_hinge.py").read_text(encoding="utf-8")).code
+    assert TODO_MARKER not in out and legacy_refs_outside_todo(out) == []
+    assert "- (2.0 * keras.ops.cast(label, 'float32') - 1.0) * keras.ops.cast(" in out
+    assert "v1, v2 = encoder(q1), encoder(q2)" in out
+
+
+@pytest.mark.slow
+def test_bow_hinge_equals_tf1(tmp_path):
+    got, want = _run_pair(FIX / "bow_hinge.py", tmp_path)
+    np.testing.assert_allclose(got[0], want[0], rtol=1e-4, atol=1e-6)   # hinge losses of 8 SGD steps
+    np.testing.assert_allclose(got[1], want[1], rtol=1e-4, atol=1e-6)   # cosines after training
+    assert len(set(np.round(want[0], 4))) > 1                           # the loss moved
