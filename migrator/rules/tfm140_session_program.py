@@ -1640,17 +1640,18 @@ class SessionProgram(SessionProgramRuns, Rule):
         "for step in range(20):\n"
         "    sess.run(train_op, {x: X, y: Y, is_training: True})\n"
         "pred = sess.run(logits, {x: X, is_training: False})\n",
-        "import keras\n\n"
-        "x = keras.Input(shape=(4,))\n"
-        "h = keras.layers.BatchNormalization()(keras.layers.Dense(8)(x))\n"
-        "logits = keras.layers.Dense(3)(h)\n"
-        "def loss(y, logits):\n"
-        "    return keras.ops.mean(keras.ops.sparse_categorical_crossentropy(y, logits, from_logits=True))\n"
-        "model = keras.Model(x, logits)\n"
-        "model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1), loss=loss)\n"
-        "for step in range(20):\n"
-        "    model.train_on_batch(X, Y)\n"
-        "pred = model.predict_on_batch(X)\n")]
+        # (TFM131: the fed flag is Keras' training flag; TF1's update rules kept by the helper)
+        _rnn_out("import keras\n", ["TF1ModeBatchNormalization"],
+                 "x = keras.Input(shape=(4,))\n"
+                 "h = TF1ModeBatchNormalization(keras_flag=True)(keras.layers.Dense(8)(x))\n"
+                 "logits = keras.layers.Dense(3)(h)\n"
+                 "def loss(y, logits):\n"
+                 "    return keras.ops.mean(keras.ops.sparse_categorical_crossentropy(y, logits, from_logits=True))\n"
+                 "model = keras.Model(x, logits)\n"
+                 "model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1), loss=loss)\n"
+                 "for step in range(20):\n"
+                 "    model.train_on_batch(X, Y)\n"
+                 "pred = model.predict_on_batch(X)\n"))]
     INVALID = [*INVALID, Case(  # a parameter named like the label (in a scope that disappears with it); keep_prob passed to the tower; a saved path;
         # a summary of the loss (removed by TFM142, not turned into a loss function); a ConfigProto
         "import tensorflow as tf\n\ndef net(x, keep_prob):\n    return tf.layers.dense(tf.nn.dropout(tf.layers.dense(x, 8), keep_prob=keep_prob), 3)\n\ndef xent(logits, y):\n    return tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits_v2(labels=y, logits=logits))\n\nx = tf.placeholder(tf.float32, [None, 4])\nwith tf.variable_scope('labels') as scope:\n    y = tf.placeholder(tf.float32, [None, 3])\nkeep_prob = tf.placeholder(tf.float32)\nlogits = net(x, keep_prob)\nloss = xent(logits, y)\ntrain_op = tf.train.AdamOptimizer(0.01).minimize(loss)\nloss_summary = tf.summary.scalar('loss', loss)\nsaver = tf.train.Saver()\nconfig = tf.compat.v1.ConfigProto(allow_soft_placement=True)\nconfig.gpu_options.allow_growth = True\nwith tf.Session(config=config) as sess:\n    sess.run(tf.global_variables_initializer())\n    for e in range(3):\n        _, l = sess.run([train_op, loss], feed_dict={x: X, y: Y, keep_prob: 0.5})\n    path = saver.save(sess, 'model.ckpt')\n    print(path)\n",
