@@ -218,3 +218,15 @@ def test_bow_hinge_equals_tf1(tmp_path):
     np.testing.assert_allclose(got[0], want[0], rtol=1e-4, atol=1e-6)   # hinge losses of 8 SGD steps
     np.testing.assert_allclose(got[1], want[1], rtol=1e-4, atol=1e-6)   # cosines after training
     assert len(set(np.round(want[0], 4))) > 1                           # the loss moved
+
+
+def test_class_keep_prob_attribute_stays_todo():
+    # a keep probability handed to the class and read as self.<attr> by tf.nn.dropout: TFM134 does
+    # not follow the attribute, so the placeholder stays (TODO), not a constant
+    src = (FIX / "class_flag_bn.py").read_text(encoding="utf-8").replace(
+        "net = tf.layers.batch_normalization(net, training=self.is_training, name='bn')",
+        "net = tf.nn.dropout(net, self.is_training)").replace(
+        "is_training = tf.placeholder(tf.bool, [])", "is_training = tf.placeholder(tf.float32)")
+    out = _migrate(src).code
+    assert "is_training = 0.5" not in out and "TFM140 hyper placeholder is_training is also used in" in out
+    assert legacy_refs_outside_todo(out) == []

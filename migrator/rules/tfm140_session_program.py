@@ -650,12 +650,12 @@ class SessionProgram(SessionProgramRuns, Rule):
             return False
         return uses > 0
 
-    def _passed_to_class_flag(self, node: cst.Name, allowed: set[str]) -> bool:
+    def _passed_to_class_flag(self, node: cst.Name) -> bool:
         """``Tower('name', is_training)`` where ``Tower`` is a class of the file whose ``__init__``
         only stores the matching parameter as ``self.<attr> = <param>`` and whose methods only
-        read ``self.<attr>`` as ``training=`` / ``is_training=`` / ``keep_prob=`` or as a
-        dropout's keep probability / rate (translated to Keras' training flag / a Dropout layer,
-        so the value passed is unread); no code outside the class reads ``.<attr>``."""
+        read ``self.<attr>`` as ``training=`` / ``is_training=`` (a batch norm's / dropout's mode:
+        Keras' training flag, so the value passed is unread); no code outside the class reads
+        ``.<attr>``."""
         arg = self.ctx.parent(node)
         if not isinstance(arg, cst.Arg) or arg.value is not node or arg.star:
             return False
@@ -704,12 +704,11 @@ class SessionProgram(SessionProgramRuns, Rule):
                 continue  # the store in __init__
             if not any(x is n for x in _walk(cls)) or not (isinstance(n.value, cst.Name) and n.value.value == "self"):
                 return False
-            if isinstance(parent, cst.Arg) and parent.value is n and (
-                    (parent.keyword is not None and parent.keyword.value in allowed)
-                    or dropout_keep_arg(self.ctx, parent) or dropout_rate_arg(self.ctx, parent)):
+            if isinstance(parent, cst.Arg) and parent.value is n and parent.keyword is not None \
+                    and parent.keyword.value in ("training", "is_training"):
                 uses += 1
                 continue
-            return False
+            return False  # (a keep probability read through self: TFM134 does not follow it)
         return uses > 0
 
     def _other_uses(self, prog: Program, name: str, passed: list | None = None) -> str:
@@ -743,7 +742,7 @@ class SessionProgram(SessionProgramRuns, Rule):
                     if self._inside_label_fn(prog, node):
                         continue
                     if passed is not None and (self._passed_to_dropout_param(node, allowed_parents)
-                                               or self._passed_to_class_flag(node, allowed_parents)
+                                               or self._passed_to_class_flag(node)
                                                or self._optimizer_rate(node)):
                         passed.append(node)
                         continue
