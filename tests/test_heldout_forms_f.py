@@ -230,3 +230,20 @@ def test_class_keep_prob_attribute_stays_todo():
     out = _migrate(src).code
     assert "is_training = 0.5" not in out and "TFM140 hyper placeholder is_training is also used in" in out
     assert legacy_refs_outside_todo(out) == []
+
+
+# -- tflearn's regularizer on a shared tower (translate/tflearn.py: regularizer) ----------------
+def test_shared_tower_regularizer_counts_every_call():
+    out = _migrate((FIX / "tflearn_shared_l2.py").read_text(encoding="utf-8")).code
+    assert TODO_MARKER not in out and legacy_refs_outside_todo(out) == []
+    assert "kernel_regularizer=keras.regularizers.L2(0.2)" in out  # 0.2 * l2_loss, added by both calls
+    one = (FIX / "tflearn_shared_l2.py").read_text(encoding="utf-8").replace(
+        "    scope.reuse_variables()\n    b = tower(b_in)\n", "    b = a\n")
+    assert "kernel_regularizer=keras.regularizers.L2(0.1)" in _migrate(one).code  # built once
+
+
+@pytest.mark.slow
+def test_shared_tower_regularizer_equals_tflearn(tmp_path):
+    got, want = _run_pair(FIX / "tflearn_shared_l2.py", tmp_path)
+    np.testing.assert_allclose(got[0], want[0], rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(got[1], want[1], rtol=1e-4, atol=1e-6)
