@@ -120,8 +120,11 @@ class Found:
 class GraphDatasets:
     """Finds the program's iterator and decides whether ``desugar`` can rewrite it."""
 
-    def __init__(self, module: cst.Module) -> None:
+    def __init__(self, module: cst.Module, queue_origin: bool = False) -> None:
         self.module = module
+        # the pipeline was written by queue_inputs.queues_to_dataset: its shuffles are TF1 queues',
+        # whose order a graph seed did not fix (queue threads)
+        self.queue_origin = queue_origin
         self.tf = tf_aliases(module)
         self.parents: dict[int, cst.CSTNode] = {}
         for n in _walk(module):
@@ -291,7 +294,7 @@ class GraphDatasets:
                 if len(m.args) > 1 or any(a.keyword is not None and a.keyword.value != "buffer_size" for a in m.args):
                     return ("Dataset.shuffle with a seed / reshuffle_each_iteration: TF's shuffle order cannot be "
                             "reproduced outside TensorFlow")
-                if seeded_file(module, self.qname):
+                if seeded_file(module, self.qname) and not self.queue_origin:
                     return ("Dataset.shuffle under tf.set_random_seed: TF1's order is deterministic and TF's "
                             "shuffle cannot be reproduced outside TensorFlow")
                 continue  # unseeded: TFM167's tf1_shuffle (TF1's own order differed between runs)
@@ -701,8 +704,9 @@ def _arg(call: cst.Call, pos: int, kw: str) -> cst.BaseExpression | None:
     return positional[pos].value if pos < len(positional) else None
 
 
-def desugar(module: cst.Module) -> tuple[cst.Module | None, Found | None]:
+def desugar(module: cst.Module, queue_origin: bool = False) -> tuple[cst.Module | None, Found | None]:
     """The placeholder program equivalent to ``module``'s graph-mode iterator program (None when
-    there is none, or it is not in the supported form: ``Found.reason`` says why)."""
-    g = GraphDatasets(module)
+    there is none, or it is not in the supported form: ``Found.reason`` says why). ``queue_origin``:
+    the pipeline is queue_inputs.queues_to_dataset's (its shuffles are not seeded tf.data shuffles)."""
+    g = GraphDatasets(module, queue_origin)
     return g.new_module, g.found

@@ -40,11 +40,22 @@ class ReuseTowers:
                     continue
                 params = {p.name.value for p in fn.params.params}
                 layer_args = []
+                auto_args = []
                 for n in walk(fn):
                     if isinstance(n, cst.Call) and any(q.startswith("tflearn.layers.") for q in qnames(ctx, n)):
                         a = _reuse_arg(n)
                         if a is not None and isinstance(a.value, cst.Name) and a.value.value in params:
                             layer_args.append(a)
+                        elif a is not None and "tensorflow.AUTO_REUSE" in qnames(ctx, a.value):
+                            auto_args.append(a)
+                if auto_args and not layer_args:
+                    # reuse=tf.AUTO_REUSE with scope=: every call after the first reuses the
+                    # scoped variables. Sharing decides (it models AUTO_REUSE); when TF1 shares
+                    # them all, TFM205 builds the encoder and the reuse= arguments go.
+                    sg = sharing.group_of(calls[0].call)
+                    if sg is not None and sg.verdict == "shared" and len(calls) > 1:
+                        self.strip.update(id(a) for a in auto_args)
+                    continue
                 if not layer_args:
                     continue
                 param = layer_args[0].value.value

@@ -114,19 +114,27 @@ class MigrateCommand:
         """TFM167: a graph-mode tf.data iterator program is also migrated in its placeholder form
         (analysis/graph_datasets.py: the same TF1 program, the iterator's batches fed run by run);
         that migration is kept when it leaves fewer TODO markers, no invariant error and no failure."""
-        if self._desugared or getattr(self.fctx, "failed", False) or "get_next" not in (self.fctx.source or "") \
+        source = self.fctx.source or ""
+        queues = "slice_input_producer" in source and "start_queue_runners" in source
+        if self._desugared or getattr(self.fctx, "failed", False) or ("get_next" not in source and not queues) \
                 or not self.options.rule_enabled("TFM167"):
             return new
         from ..analysis.graph_datasets import desugar
+        from ..analysis.queue_inputs import queues_to_dataset
 
         try:
-            alt_tree, _found = desugar(tree)
+            if queues:  # TF1 queue runners: first the same pipeline as a tf.data iterator program
+                tree = queues_to_dataset(tree)
+                if tree is None:
+                    return new
+            alt_tree, _found = desugar(tree, queue_origin=queues)
         except Exception:  # the analysis must never cost the file its migration
             return new
         if alt_tree is None:
             return new
         inner = MigrateCommand(replace(self.context, scratch={}), self.options, self.fctx.path)
         inner._desugared = True
+        inner.fctx.queue_origin = queues  # type: ignore[attr-defined]  # TFM167: the shuffles are the queues'
         alt = inner.transform_module(alt_tree)
         if getattr(inner.fctx, "failed", False) or any(d.rule in INVARIANT_ERRORS for d in inner.fctx.diagnostics):
             return new
@@ -137,8 +145,12 @@ class MigrateCommand:
         self.fctx.count("TFM167")
         self.fctx.diagnostics.append(Diagnostic(
             path=self.fctx.path, line=1, col=1, rule="TFM167",
-            message="graph-mode tf.data iterator program migrated as the equivalent placeholder program fed batch "
-                    "by batch (diagnostics below refer to lines of that form)",
+            message=("TF1 queue-runner input (slice_input_producer / shuffle_batch) migrated as the same pipeline "
+                     "fed batch by batch (batch order: TF1's came from queue threads and differed from run to run "
+                     "even with seeds; this one differs from TF1's; diagnostics below refer to lines of that form)"
+                     if queues else
+                     "graph-mode tf.data iterator program migrated as the equivalent placeholder program fed batch "
+                     "by batch (diagnostics below refer to lines of that form)"),
             severity=Severity.INFO, kind=Kind.TRANSLATE))
         return alt
 

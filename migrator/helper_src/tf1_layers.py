@@ -13,13 +13,18 @@ class TF1ModeBatchNormalization(keras.layers.BatchNormalization):
     # while a functional Keras model passes ITS flag to every layer call - the call pins it. A
     # training-mode graph normalised with batch statistics whenever it ran and updated the moving
     # ones only when a training step ran its update ops (updates=True: the train op depends on
-    # UPDATE_OPS), fused for 4-D inputs (moving variance from the unbiased batch variance)
+    # UPDATE_OPS), fused for 4-D inputs (moving variance from the unbiased batch variance).
+    # keras_flag=True: the mode is Keras' training flag (TF1's was fed from an is_training
+    # placeholder: True in the training runs, False in the others), with TF1's update rules
 
-    def __init__(self, updates=True, **kwargs):
+    def __init__(self, updates=True, keras_flag=False, **kwargs):
         super().__init__(**kwargs)
         self.tf1_updates = updates
+        self.tf1_keras_flag = keras_flag
 
     def call(self, inputs, training=None, mask=None, tf1_training=None):
+        if tf1_training is None and self.tf1_keras_flag:
+            tf1_training = bool(training)
         if tf1_training is None:
             return super().call(inputs, training=training, mask=mask)
         if not tf1_training or not self.trainable:
@@ -40,7 +45,7 @@ class TF1ModeBatchNormalization(keras.layers.BatchNormalization):
         return keras.ops.cast(out, self.compute_dtype)
 
     def get_config(self):
-        return {**super().get_config(), "updates": self.tf1_updates}
+        return {**super().get_config(), "updates": self.tf1_updates, "keras_flag": self.tf1_keras_flag}
 
 
 class ContribBatchNormalization(keras.layers.BatchNormalization):

@@ -50,7 +50,7 @@ class Conv(LayerRule):
         kw["kernel_initializer"] = initializer(self.ctx, b, "weights_init")
         if not is_default_init(b, "bias_init", "zeros"):
             kw["bias_initializer"] = initializer(self.ctx, b, "bias_init")
-        reg = regularizer(self.ctx, b)
+        reg = regularizer(self.ctx, b, original=original)
         if reg is not None:
             kw["kernel_regularizer"] = reg
         if not b.is_default("trainable"):

@@ -34,7 +34,7 @@ class FullyConnected(LayerRule):
         kw["kernel_initializer"] = initializer(self.ctx, b, "weights_init")
         if b.value("bias", True) is not False and not is_default_init(b, "bias_init", "zeros"):
             kw["bias_initializer"] = initializer(self.ctx, b, "bias_init")
-        reg = regularizer(self.ctx, b)
+        reg = regularizer(self.ctx, b, original=original)
         if reg is not None:
             kw["kernel_regularizer"] = reg
         if not b.is_default("trainable"):
@@ -67,6 +67,27 @@ class FullyConnected(LayerRule):
             "        kernel_initializer=keras.initializers.GlorotUniform(),\n"
             "        kernel_regularizer=keras.regularizers.L2(0.005),\n"
             "    )(net)\n",
+        ),
+        # a regularized layer of a tower shared by two calls (reuse=True): tflearn adds wd * l2_loss(W)
+        # on EVERY call (variables.variable), the one Keras layer of the encoder carries it twice over;
+        # the head, built once: wd / 2
+        Case(
+            "import tflearn\n"
+            "def tower(x, reuse=False):\n"
+            "    return tflearn.fully_connected(x, 4, regularizer='L2', weight_decay=0.01, scope='fc', reuse=reuse)\n"
+            "in_a = tflearn.input_data(shape=[None, 16])\nin_b = tflearn.input_data(shape=[None, 16])\n"
+            "a = tower(in_a)\nb = tower(in_b, reuse=True)\n"
+            "c = tflearn.fully_connected(a, 2, regularizer='L2', weight_decay=0.01)\n",
+            "import keras\n\ndef tower(x, reuse=False):\n    return keras.layers.Dense(\n        4,\n"
+            "        kernel_initializer=keras.initializers.TruncatedNormal(stddev=0.02),\n"
+            "        kernel_regularizer=keras.regularizers.L2(0.01),\n    )(keras.layers.Flatten()(x))\n"
+            "in_a = keras.Input(shape=(16,))\nin_b = keras.Input(shape=(16,))\n"
+            "encoder_input = keras.Input(shape=in_a.shape[1:])\n"
+            "encoder = keras.Model(encoder_input, tower(encoder_input), name='encoder')\n"
+            "a = encoder(in_a)\nb = encoder(in_b)\n"
+            "c = keras.layers.Dense(\n    2,\n    kernel_initializer=keras.initializers.TruncatedNormal(stddev=0.02),\n"
+            "    kernel_regularizer=keras.regularizers.L2(0.005),\n)(keras.layers.Flatten()(a))\n",
+            requires=("TFM101", "TFM206"),
         ),
         # a TF1 initializer object as weights_init / bias_init: tflearn hands it to get_variable as is
         Case(

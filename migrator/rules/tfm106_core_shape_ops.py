@@ -20,6 +20,11 @@ Read from tflearn 0.5.0 (layers/core.py):
   feature per sample (a ``[None]`` input, or ``[None, 1]``): the layer raises otherwise. Only the
   'linear' activation is translated; ``reuse``/``scope``/``restore=False`` are left as TODOs.
   (``highway`` is TFM124's.)
+* ``custom_layer(incoming, custom_fn, **kwargs)`` is ``custom_fn(incoming, **kwargs)`` under a
+  ``tf.name_scope`` (which names ops only; ``name=`` is one of the kwargs and reaches
+  ``custom_fn`` too): the call is written out. The function's body is migrated by the other
+  rules (``tf.abs`` -> ``keras.ops.abs`` ...); Keras 3's functional API accepts keras.ops on its
+  symbolic tensors, so the result joins the model as tflearn's did the graph.
 """
 from __future__ import annotations
 
@@ -33,6 +38,7 @@ from ..translate.tflearn import Untranslatable, activation
 from .base import Case
 
 _BATCH = (-1, None)
+_EQ = cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace(""))
 
 register_source("tflearn_layers", "TflearnSingleUnit")
 
@@ -48,7 +54,8 @@ class CoreShapeOps(LayerRule):
     ID = "TFM106"
     TRIGGERS = ("tflearn",)
     NAME = "reshape-flatten-activation"
-    MESSAGE = "tflearn reshape/flatten/activation -> keras.layers.Reshape/Flatten/Activation"
+    MESSAGE = ("tflearn reshape/flatten/activation -> keras.layers.Reshape/Flatten/Activation; "
+               "custom_layer -> a call of its function")
     RATIONALE = ("tflearn's reshape takes the full shape including the batch axis ([-1, 28, 28, 1]); "
                  "Keras' Reshape takes the shape without it ((28, 28, 1)). tflearn's activation layer "
                  "uses tflearn's activations (leaky_relu slope 0.1, Keras' default is 0.2), written out.")
@@ -58,6 +65,7 @@ class CoreShapeOps(LayerRule):
         "tflearn.layers.core.activation": "incoming, activation='linear', name='activation'",
         "tflearn.layers.core.single_unit": ("incoming, activation='linear', bias=True, trainable=True, "
                                             "restore=True, reuse=False, scope=None, name='Linear'"),
+        "tflearn.layers.core.custom_layer": "incoming, custom_fn, **kwargs",
     }
 
     def build(self, qname, b: BoundArgs, original):
@@ -67,6 +75,12 @@ class CoreShapeOps(LayerRule):
             kw["name"] = b.node("name")
         if short == "single_unit":
             return self._single_unit(b, kw)
+        if short == "custom_layer":
+            fn = b.node("custom_fn")
+            if isinstance(fn, cst.Lambda):
+                fn = fn.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
+            return cst.Call(fn, [cst.Arg(b.node("incoming"))]
+                            + [cst.Arg(v, keyword=cst.Name(k), equal=_EQ) for k, v in b.extra.items()])
         if short == "flatten":
             return self.layer("Flatten", b.node("incoming"), **kw)
         if short == "reshape":
@@ -130,6 +144,9 @@ class CoreShapeOps(LayerRule):
         Case("import tflearn\ny = tflearn.layers.core.reshape(x, [-1, 8])\nz = tflearn.activation(y)\n",
              "import keras\n\ny = keras.layers.Reshape((8,))(x)\nz = keras.layers.Activation('linear')(y)\n"),
         Case("import tflearn\ny = tflearn.reshape(x, [32, 8])\n", None, ("TFM106",), todo=True),
+        Case("import tflearn\nd = tflearn.custom_layer([a, b], l1, name='L1')\n"
+             "e = tflearn.layers.core.custom_layer(d, lambda t, k: t * k, k=2.0)\n",
+             "import keras\n\nd = l1([a, b], name='L1')\ne = (lambda t, k: t * k)(d, k=2.0)\n"),
         Case("import tflearn\ny = tflearn.single_unit(x)\nz = tflearn.single_unit(y, bias=False, name='lin')\n",
              _single("y = TflearnSingleUnit()(x)\nz = TflearnSingleUnit(name='lin', use_bias=False)(y)\n")),
         Case("import tflearn\ny = tflearn.single_unit(x, activation='sigmoid')\n", None, ("TFM106",), todo=True),

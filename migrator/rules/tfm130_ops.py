@@ -485,6 +485,21 @@ class Ops(CallRule):
             diff = _ops("subtract", _ops("cast", b.node("predictions"), to_node("float32")),
                         _ops("cast", b.node("labels"), to_node("float32")))
             return _ops("mean", _ops("square" if name.endswith("error") else "abs", diff))
+        if name == "losses.hinge_loss":
+            # TF1: labels and logits cast to float32, labels 0/1 -> -1/1 (2 * labels - 1), the
+            # elementwise relu(1 - labels * logits) times weights (1.0) summed and divided by the
+            # number of elements (SUM_BY_NONZERO_WEIGHTS): the mean (Keras' hinge also maps 0/1
+            # labels to -1/1 but averages over the last axis only: written out)
+            b = B("labels, logits, weights=1.0, scope=None, loss_collection='losses', "
+                  "reduction='weighted_sum_by_nonzero_weights'")
+            self._tf1_loss_defaults(b)
+            y = _ops("cast", b.node("labels"), to_node("float32"))
+            z = _ops("cast", b.node("logits"), to_node("float32"))
+            signed = cst.BinaryOperation(cst.BinaryOperation(to_node(2.0), cst.Multiply(), y), cst.Subtract(),
+                                         to_node(1.0))
+            margin = cst.BinaryOperation(to_node(1.0), cst.Subtract(), cst.BinaryOperation(
+                signed.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()]), cst.Multiply(), z))
+            return _ops("mean", _ops("relu", margin))
         if name in ("losses.log_loss", "losses.sigmoid_cross_entropy"):
             # TF1: labels and predictions / logits cast to float32, the elementwise loss (log_loss:
             # -y log(p + eps) - (1 - y) log(1 - p + eps), epsilon 1e-7; sigmoid_cross_entropy:
@@ -690,6 +705,11 @@ class Ops(CallRule):
              "keras.ops.cast(p, 'float32'), keras.ops.cast(y, 'float32'))))\nr = keras.ops.round(s)\n"),
         Case("import tensorflow as tf\nl = tf.losses.mean_squared_error(y, p, weights=w)\n", None, ("TFM130",),
              todo=True),
+        # tf.losses.hinge_loss: 0/1 labels -> -1/1, the mean of relu(1 - y * logits) over every element
+        Case("import tensorflow as tf\nl = tf.losses.hinge_loss(labels=same, logits=5.0 * cosine)\n",
+             "import keras\n\nl = keras.ops.mean(keras.ops.relu(1.0 - (2.0 * keras.ops.cast(same, 'float32') - 1.0) * "
+             "keras.ops.cast(5.0 * cosine, 'float32')))\n"),
+        Case("import tensorflow as tf\nl = tf.losses.hinge_loss(y, z, weights=w)\n", None, ("TFM130",), todo=True),
         # tf.losses log loss on a sigmoid unit, sigmoid cross-entropy on a logit: the mean
         Case("import tensorflow as tf\nsame_prob = tf.sigmoid(match_logit)\n"
              "bce = tf.losses.log_loss(labels=is_same, predictions=same_prob)\n"

@@ -214,7 +214,14 @@ class TfLayers(CallRule):
                 layer = wrap_long_call(call("TF1ModeBatchNormalization", **kw))
                 return cst.Call(func=layer, args=[cst.Arg(x), cst.Arg(training, keyword=cst.Name("tf1_training"),
                                                                       equal=_eq())])
-            layer = wrap_long_call(call("keras.layers.BatchNormalization", **kw))
+            # training=<fed from a placeholder>: Keras' own training flag; TF1 moved the moving
+            # statistics only in steps that ran UPDATE_OPS, and its fused kernel (4-D inputs)
+            # moves the variance by the UNBIASED batch variance: TF1ModeBatchNormalization does both
+            self.ctx.use_helper("TF1ModeBatchNormalization")
+            kw = {"keras_flag": to_node(True), **kw}
+            if not reads_update_ops(self.ctx):
+                kw = {"updates": to_node(False), **kw}  # no train op runs them: TF1 never updated
+            layer = wrap_long_call(call("TF1ModeBatchNormalization", **kw))
             return apply_layer(layer, x)
         if b.given("trainable") and not b.is_default("trainable"):
             kw["trainable"] = b.node("trainable")
@@ -231,10 +238,19 @@ class TfLayers(CallRule):
              "h = tf.layers.dense(x, 4, kernel_initializer=tf.truncated_normal_initializer(stddev=0.1))\n"
              "h = tf.layers.dropout(h, 0.3, training=is_training)\nh = tf.layers.dropout(h, 0.3)\n"
              "h = tf.layers.batch_normalization(h, training=is_training)\n",
-             "import keras\n\nh = keras.layers.Dense(\n    4,\n"
+             "import keras\n\n\n# tflearn-migrate helper: TF1ModeBatchNormalization\n" + TF1_MODE_BN.code
+             + "\n\nh = keras.layers.Dense(\n    4,\n"
              "    kernel_initializer=keras.initializers.TruncatedNormal(stddev=0.1),\n)(x)\n"
              "h = keras.layers.Dropout(0.3)(h)\nh = h\n"
-             "h = keras.layers.BatchNormalization()(h)\n", ("TFM131",)),
+             "h = TF1ModeBatchNormalization(updates=False, keras_flag=True)(h)\n", ("TFM131",)),
+        # the train op runs UPDATE_OPS: the moving statistics move in the training steps
+        Case("import tensorflow as tf\n"
+             "h = tf.layers.batch_normalization(x, training=is_training)\n"
+             "ops = tf.get_collection(tf.GraphKeys.UPDATE_OPS)\n",
+             "import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\n"
+             "import keras\n\n\n# tflearn-migrate helper: TF1ModeBatchNormalization\n"
+             + TF1_MODE_BN.code + "\n\nh = TF1ModeBatchNormalization(keras_flag=True)(x)\n"
+             "ops = tf.get_collection(tf.GraphKeys.UPDATE_OPS)\n", todo=True),
         Case("import tensorflow as tf\nfc = tf.layers.Dense(10, activation=tf.nn.relu)\nout = tf.layers.Dense(2)\n",
              "import keras\n\nfc = keras.layers.Dense(10, activation='relu')\nout = keras.layers.Dense(2)\n"),
         Case("import tensorflow as tf\nh = tf.layers.batch_normalization(x, momentum=0.9)\n",

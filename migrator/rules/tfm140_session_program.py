@@ -546,6 +546,67 @@ class SessionProgram(SessionProgramRuns, Rule):
             return False
         return uses > 0
 
+    def _passed_to_class_flag(self, node: cst.Name) -> bool:
+        """``Tower('name', is_training)`` where ``Tower`` is a class of the file whose ``__init__``
+        only stores the matching parameter as ``self.<attr> = <param>`` and whose methods only
+        read ``self.<attr>`` as ``training=`` / ``is_training=`` (a batch norm's / dropout's mode:
+        Keras' training flag, so the value passed is unread); no code outside the class reads
+        ``.<attr>``."""
+        arg = self.ctx.parent(node)
+        if not isinstance(arg, cst.Arg) or arg.value is not node or arg.star:
+            return False
+        c = self.ctx.parent(arg)
+        if not isinstance(c, cst.Call) or not isinstance(c.func, cst.Name):
+            return False
+        cls = next((n for n in _walk(self.ctx.module) if isinstance(n, cst.ClassDef)
+                    and n.name.value == c.func.value), None)
+        if cls is None or not isinstance(cls.body, cst.IndentedBlock):
+            return False
+        init = next((f for f in cls.body.body if isinstance(f, cst.FunctionDef) and f.name.value == "__init__"), None)
+        if init is None:
+            return False
+        params = [*init.params.posonly_params, *init.params.params]
+        if arg.keyword is not None:
+            param = arg.keyword.value
+        else:
+            i = list(c.args).index(arg) + 1  # after self
+            if i >= len(params) or any(a.keyword is not None or a.star for a in c.args[:i - 1]):
+                return False
+            param = params[i].name.value
+        attr = None
+        for n in _walk(init.body):
+            if isinstance(n, cst.Name) and n.value == param:
+                parent = self.ctx.parent(n)
+                if isinstance(parent, cst.Arg) and parent.keyword is n:
+                    continue
+                if isinstance(parent, cst.Attribute) and parent.attr is n:
+                    continue
+                if (isinstance(parent, cst.Assign) and parent.value is n and len(parent.targets) == 1
+                        and isinstance(parent.targets[0].target, cst.Attribute)
+                        and isinstance(parent.targets[0].target.value, cst.Name)
+                        and parent.targets[0].target.value.value == "self" and attr is None):
+                    attr = parent.targets[0].target.attr.value
+                    continue
+                return False
+        if attr is None:
+            return False
+        uses = 0
+        for n in _walk(self.ctx.module):
+            if not (isinstance(n, cst.Attribute) and n.attr.value == attr):
+                continue
+            parent = self.ctx.parent(n)
+            if isinstance(parent, cst.AssignTarget) and self.ctx.parent(parent) is not None \
+                    and any(x is n for x in _walk(init)):
+                continue  # the store in __init__
+            if not any(x is n for x in _walk(cls)) or not (isinstance(n.value, cst.Name) and n.value.value == "self"):
+                return False
+            if isinstance(parent, cst.Arg) and parent.value is n and parent.keyword is not None \
+                    and parent.keyword.value in ("training", "is_training"):
+                uses += 1
+                continue
+            return False  # (a keep probability read through self: TFM134 does not follow it)
+        return uses > 0
+
     def _other_uses(self, prog: Program, name: str, passed: list | None = None) -> str:
         """Reads of a removed placeholder outside feed_dict keys and translated arguments
         (reads that pass it to a function which only feeds it to dropout go to ``passed``)."""
@@ -577,6 +638,7 @@ class SessionProgram(SessionProgramRuns, Rule):
                     if self._inside_label_fn(prog, node):
                         continue
                     if passed is not None and (self._passed_to_dropout_param(node, allowed_parents)
+                                               or self._passed_to_class_flag(node)
                                                or self._optimizer_rate(node)):
                         passed.append(node)
                         continue
@@ -1473,17 +1535,18 @@ class SessionProgram(SessionProgramRuns, Rule):
         "for step in range(20):\n"
         "    sess.run(train_op, {x: X, y: Y, is_training: True})\n"
         "pred = sess.run(logits, {x: X, is_training: False})\n",
-        "import keras\n\n"
-        "x = keras.Input(shape=(4,))\n"
-        "h = keras.layers.BatchNormalization()(keras.layers.Dense(8)(x))\n"
-        "logits = keras.layers.Dense(3)(h)\n"
-        "def loss(y, logits):\n"
-        "    return keras.ops.mean(keras.ops.sparse_categorical_crossentropy(y, logits, from_logits=True))\n"
-        "model = keras.Model(x, logits)\n"
-        "model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1), loss=loss)\n"
-        "for step in range(20):\n"
-        "    model.train_on_batch(X, Y)\n"
-        "pred = model.predict_on_batch(X)\n")]
+        # (TFM131: the fed flag is Keras' training flag; TF1's update rules kept by the helper)
+        _rnn_out("import keras\n", ["TF1ModeBatchNormalization"],
+                 "x = keras.Input(shape=(4,))\n"
+                 "h = TF1ModeBatchNormalization(keras_flag=True)(keras.layers.Dense(8)(x))\n"
+                 "logits = keras.layers.Dense(3)(h)\n"
+                 "def loss(y, logits):\n"
+                 "    return keras.ops.mean(keras.ops.sparse_categorical_crossentropy(y, logits, from_logits=True))\n"
+                 "model = keras.Model(x, logits)\n"
+                 "model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1), loss=loss)\n"
+                 "for step in range(20):\n"
+                 "    model.train_on_batch(X, Y)\n"
+                 "pred = model.predict_on_batch(X)\n"))]
     INVALID = [*INVALID, Case(  # a parameter named like the label (in a scope that disappears with it); keep_prob passed to the tower; a saved path;
         # a summary of the loss (removed by TFM142, not turned into a loss function); a ConfigProto
         "import tensorflow as tf\n\ndef net(x, keep_prob):\n    return tf.layers.dense(tf.nn.dropout(tf.layers.dense(x, 8), keep_prob=keep_prob), 3)\n\ndef xent(logits, y):\n    return tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits_v2(labels=y, logits=logits))\n\nx = tf.placeholder(tf.float32, [None, 4])\nwith tf.variable_scope('labels') as scope:\n    y = tf.placeholder(tf.float32, [None, 3])\nkeep_prob = tf.placeholder(tf.float32)\nlogits = net(x, keep_prob)\nloss = xent(logits, y)\ntrain_op = tf.train.AdamOptimizer(0.01).minimize(loss)\nloss_summary = tf.summary.scalar('loss', loss)\nsaver = tf.train.Saver()\nconfig = tf.compat.v1.ConfigProto(allow_soft_placement=True)\nconfig.gpu_options.allow_growth = True\nwith tf.Session(config=config) as sess:\n    sess.run(tf.global_variables_initializer())\n    for e in range(3):\n        _, l = sess.run([train_op, loss], feed_dict={x: X, y: Y, keep_prob: 0.5})\n    path = saver.save(sess, 'model.ckpt')\n    print(path)\n",

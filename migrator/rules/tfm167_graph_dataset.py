@@ -102,7 +102,11 @@ class GraphDataset(Rule):
         "was deterministic; TF's kernel is not reproduced), map / zip / interleave / from_generator / TFRecord "
         "pipelines, several "
         "iterators (train / test), feedable (string-handle) iterators, runs reading the iterator inside functions "
-        "or twice in one statement.")
+        "or twice in one statement. TF1 queue runners over in-memory tensors (slice_input_producer + shuffle_batch / "
+        "batch, Coordinator + start_queue_runners) are first written as the same tf.data pipeline "
+        "(analysis/queue_inputs.py: a new permutation per epoch, then a min_after_dequeue shuffle buffer); their "
+        "shuffles -> tf1_shuffle even under a graph seed, reported: TF1's queue threads gave another batch order on "
+        "every run (measured: 5 distinct orders in 6 runs with the same seeds).")
     ORDER = 40
 
     def leave_Call(self, original: cst.Call, updated: cst.Call):
@@ -114,13 +118,19 @@ class GraphDataset(Rule):
             return updated
         shuffles = [n for n in _chain_calls(original.args[0].value) if n.func.attr.value == "shuffle"]
         if shuffles:
-            if seeded_file(self.ctx.module, self.ctx.legacy_name):
+            if getattr(self.ctx, "queue_origin", False):  # TF1 queue runners (analysis/queue_inputs.py)
+                self.ctx.use_helper("tf1_shuffle")
+                self.ctx.report(original, self, "TF1 queue runners' shuffles -> tf1_shuffle (NumPy's global RNG): "
+                                "TF1's batch order came from queue threads and differed from run to run even "
+                                "with seeds; this one differs from TF1's")
+            elif seeded_file(self.ctx.module, self.ctx.legacy_name):
                 self.ctx.todo(original, self, "Dataset.shuffle under a graph / global seed: TF's order is deterministic "
                               "and TF's shuffle cannot be reproduced outside TensorFlow")
                 return updated
-            self.ctx.use_helper("tf1_shuffle")
-            self.ctx.report(original, self, "Dataset.shuffle without a seed -> tf1_shuffle (NumPy's global RNG): "
-                            "TF1's order differed from run to run, this one differs from TF1's")
+            else:
+                self.ctx.use_helper("tf1_shuffle")
+                self.ctx.report(original, self, "Dataset.shuffle without a seed -> tf1_shuffle (NumPy's global RNG): "
+                                "TF1's order differed from run to run, this one differs from TF1's")
         self.ctx.use_helper("TF1Dataset")
         self.ctx.count(self)
         return updated.with_changes(args=[updated.args[0].with_changes(value=_root_to_helper(updated.args[0].value))])
@@ -155,4 +165,27 @@ class GraphDataset(Rule):
              "with tf.Session() as sess:\n    sess.run(tf.global_variables_initializer())\n"
              "    for i in range(10):\n        sess.run(op)\n",
              None, diagnostics=("TFM167",), todo=True),
+        # TF1 queue runners (analysis/queue_inputs.py): the same pipeline as a tf.data program,
+        # then its placeholder form; the queues' order came from threads (not reproduced, reported)
+        Case("import tensorflow as tf\n"
+             "x_q, y_q = tf.train.slice_input_producer([tf.constant(X), tf.constant(Y)], seed=1)\n"
+             "x, y = tf.train.shuffle_batch([x_q, y_q], batch_size=8, capacity=200, min_after_dequeue=100, seed=1)\n"
+             "out = tf.layers.dense(x, 1)\nloss = tf.reduce_mean(tf.square(out - y))\n"
+             "op = tf.train.GradientDescentOptimizer(0.1).minimize(loss)\n"
+             "with tf.Session() as sess:\n    sess.run(tf.global_variables_initializer())\n"
+             "    coord = tf.train.Coordinator()\n"
+             "    threads = tf.train.start_queue_runners(sess=sess, coord=coord)\n"
+             "    for i in range(10):\n        sess.run(op)\n"
+             "    coord.request_stop()\n    coord.join(threads)\n",
+             "import keras\nimport numpy as np\n\n\n# tflearn-migrate helper: TF1Dataset\n" + TF1_DATASET.code
+             + "\n\n# tflearn-migrate helper: tf1_shuffle\n" + TF1_SHUFFLE.code + "\n\n"
+             "iterator = iter(tf1_shuffle(tf1_shuffle(TF1Dataset.from_tensor_slices((X, Y)), len(X)).repeat(), 100)"
+             ".batch(8))\n"
+             "x = keras.Input(shape=tuple((None,) + tuple(X.shape[1:]))[1:], dtype=X.dtype)\n"
+             "out = keras.layers.Dense(1)(x)\ndef loss(y, out):\n    return keras.ops.mean(keras.ops.square(out - y))\n"
+             "model = keras.Model(x, out)\n"
+             "model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1), loss=loss)\n"
+             "for i in range(10):\n    iterator_next = next(iterator)\n"
+             "    model.train_on_batch(iterator_next[0], iterator_next[1])\n",
+             diagnostics=("TFM167", "TFM167"), requires=("TFM130", "TFM131", "TFM133", "TFM140")),
     ]

@@ -79,5 +79,51 @@ class TflearnReuseTowers(Rule):
              "encoder = keras.Model(encoder_input, tower(encoder_input), name='encoder')\n"
              "a = encoder(in_a)\n"
              "b = encoder(in_b)\n"),
+        # reuse=tf.AUTO_REUSE with scope=: TF1 shares (Sharing models it); TFM205 builds the
+        # encoder and the layers' reuse= arguments go
+        Case("import tensorflow as tf\nimport tflearn\n"
+             "def tower(x):\n"
+             "    x = tflearn.fully_connected(x, 8, activation='relu', scope='fc1', reuse=tf.AUTO_REUSE)\n"
+             "    return tflearn.fully_connected(x, 4, scope='fc2', reuse=tf.AUTO_REUSE)\n"
+             "in_a = tflearn.input_data(shape=[None, 16])\n"
+             "in_b = tflearn.input_data(shape=[None, 16])\n"
+             "a = tower(in_a)\n"
+             "b = tower(in_b)\n",
+             "import keras\n\n"
+             "def tower(x):\n"
+             "    x = keras.layers.Dense(\n"
+             "        8,\n"
+             "        activation='relu',\n"
+             "        kernel_initializer=keras.initializers.TruncatedNormal(stddev=0.02),\n"
+             "    )(keras.layers.Flatten()(x))\n"
+             "    return keras.layers.Dense(\n"
+             "        4,\n"
+             "        kernel_initializer=keras.initializers.TruncatedNormal(stddev=0.02),\n"
+             "    )(x)\n"
+             "in_a = keras.Input(shape=(16,))\n"
+             "in_b = keras.Input(shape=(16,))\n"
+             "encoder_input = keras.Input(shape=in_a.shape[1:])\n"
+             "encoder = keras.Model(encoder_input, tower(encoder_input), name='encoder')\n"
+             "a = encoder(in_a)\n"
+             "b = encoder(in_b)\n", ("TFM205",), requires=("TFM205",)),
+        # AUTO_REUSE without scope=: tflearn's variable_scope(None, default_name=..., reuse=...)
+        # raises in TF1 ("reuse=True cannot be used without a name_or_scope"): kept, TODO
+        Case("import tensorflow as tf\nimport tflearn\n"
+             "def tower(x):\n"
+             "    return tflearn.fully_connected(x, 4, reuse=tf.AUTO_REUSE)\n"
+             "in_a = tflearn.input_data(shape=[None, 16])\n"
+             "in_b = tflearn.input_data(shape=[None, 16])\n"
+             "a = tower(in_a)\n"
+             "b = tower(in_b)\n",
+             "import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\n"
+             "import tflearn  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\n"
+             "import keras\n\n"
+             "def tower(x):\n"
+             "    # TODO(tflearn-migrate): TFM104 fully_connected: variable sharing with reuse=/scope= (TFM205 handles towers)\n"
+             "    return tflearn.fully_connected(x, 4, reuse=tf.AUTO_REUSE)\n"
+             "in_a = keras.Input(shape=(16,))\n"
+             "in_b = keras.Input(shape=(16,))\n"
+             "a = tower(in_a)\n"
+             "b = tower(in_b)\n", ("TFM104",), todo=True, requires=("TFM205",)),
     ]
     REQUIRES = ("TFM101", "TFM104")

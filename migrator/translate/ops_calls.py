@@ -53,7 +53,7 @@ OPS_CALLS = tuple([_tf(n) for n in _REDUCE] + [_tf(n) for n in _UNARY] + [_tf(n)
         "nn.leaky_relu", "nn.l2_normalize", "nn.softmax_cross_entropy_with_logits",
         "nn.softmax_cross_entropy_with_logits_v2", "nn.sigmoid_cross_entropy_with_logits",
         "nn.sparse_softmax_cross_entropy_with_logits", "losses.mean_squared_error",
-        "losses.absolute_difference", "losses.log_loss", "losses.sigmoid_cross_entropy", "to_float", "to_int32", "constant", "eye", "norm",
+        "losses.absolute_difference", "losses.log_loss", "losses.sigmoid_cross_entropy", "losses.hinge_loss", "to_float", "to_int32", "constant", "eye", "norm",
         "diag_part", "linalg.diag_part", "matrix_diag_part", "nn.max_pool", "nn.avg_pool", "nn.max_pool2d",
         "nn.avg_pool2d", "linalg.matmul", "linalg.tensor_diag_part", "nn.xw_plus_b", "count_nonzero",
         "math.count_nonzero", "cond", "math.argmax", "math.argmin", "identity", "pad", "random_normal",

@@ -247,7 +247,13 @@ def _activation_by_name(act: str):
 # ---------------------------------------------------------------------------------------
 
 def regularizer(ctx: "FileContext", b: BoundArgs, reg: str = "regularizer",
-                wd: str = "weight_decay") -> cst.BaseExpression | None:
+                wd: str = "weight_decay", original: cst.Call | None = None) -> cst.BaseExpression | None:
+    """``regularizer='L2', weight_decay=wd`` -> Keras' L2(wd / 2) (tflearn: wd * l2_loss = wd *
+    sum(W ** 2) / 2). tflearn's ``variables.variable`` adds ``regularizer(W)`` to
+    REGULARIZATION_LOSSES itself on EVERY call of the layer - also when ``reuse`` hands it the
+    variable made by an earlier call - so a tower shared by N calls adds the term N times; the
+    one Keras layer of the shared encoder carries it once: its factor is multiplied by N
+    (``original``: the layer call, to find its tower)."""
     if not b.given(reg) or literal(b.node(reg), "x") is None:
         return None
     kind = literal(b.node(reg), None)
@@ -256,9 +262,25 @@ def regularizer(ctx: "FileContext", b: BoundArgs, reg: str = "regularizer",
     decay = b.value(wd, None)
     if decay is None:
         raise Untranslatable(f"non-literal weight_decay {code(b.node(wd))}")
+    factor = float(decay) * (shared_tower_calls(ctx, original) if original is not None else 1)
     if kind == "L2":
-        return call(f"{KERAS}.regularizers.L2", float(decay) / 2)
-    return call(f"{KERAS}.regularizers.L1", float(decay))
+        return call(f"{KERAS}.regularizers.L2", factor / 2)
+    return call(f"{KERAS}.regularizers.L1", factor)
+
+
+def shared_tower_calls(ctx: "FileContext", original: cst.Call) -> int:
+    """How many times TF1 built the layer call ``original`` on ONE set of variables: the number
+    of executions of the tower builder that contains it when Sharing finds that builder's towers
+    sharing all their variables (1 otherwise)."""
+    from ..analysis.sharing import Sharing
+
+    fn = ctx.parent(original)
+    while fn is not None and not isinstance(fn, cst.FunctionDef):
+        fn = ctx.parent(fn)
+    if fn is None:
+        return 1
+    groups = [g for g in ctx.analysis(Sharing).groups if g.function is fn and g.verdict == "shared"]
+    return max((g.executions for g in groups), default=1)
 
 
 # ---------------------------------------------------------------------------------------

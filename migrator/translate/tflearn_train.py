@@ -191,6 +191,9 @@ def loss(ctx: "FileContext", b: BoundArgs, name: str = "loss", to_one_hot: bool 
         if isinstance(node, cst.Name) and node.value == CONTRASTIVE_HELPER and not (
                 isinstance(orig, cst.Name) and orig.value == CONTRASTIVE_HELPER):
             return node  # TFM204 put its (Keras-order) contrastive loss in place of the file's loss
+        if isinstance(orig, cst.SimpleString) and not isinstance(node, cst.SimpleString) \
+                and code(node).startswith("keras.losses."):
+            return node  # a FIX (TFM306) put a Keras loss in place of the file's loss name
         val = literal(node, None)
         if isinstance(val, str):
             lname = val
