@@ -8,8 +8,11 @@ from ..analysis.siamese import bound_param, matches
 from ..analysis.tflearn_model import REGRESSION, REGRESSION_SIG
 from ..diagnostics import Applicability, Kind, Severity
 from ..emit import literal
+from ..helpers import register_source
 from ..translate.tflearn_train import LOSS_HELPERS
 from .base import Case, Rule
+
+_TFLEARN_BCE = register_source("tflearn_train", LOSS_HELPERS["binary_crossentropy"])  # (in an example below)
 
 _SIGMOID = ("tensorflow.sigmoid", "tensorflow.nn.sigmoid", "tflearn.activations.sigmoid",
             "tensorflow.math.sigmoid")
@@ -112,7 +115,7 @@ class TflearnBceOnSigmoid(Rule):
              "net = tflearn.activation(tflearn.fully_connected(x, 1), 'sigmoid')\n"
              "net = tflearn.regression(net, loss='binary_crossentropy')\nmodel = tflearn.DNN(net)\n",
              "import keras\n\n\n# tflearn-migrate helper: tflearn_binary_crossentropy\n"
-             + LOSS_HELPERS["binary_crossentropy"][1].strip("\n") + "\n\n\n"
+             + _TFLEARN_BCE.code + "\n\n"
              "x = keras.Input(shape=(4,))\nnet = keras.layers.Activation('sigmoid')(keras.layers.Dense(\n    1,\n"
              "    kernel_initializer=keras.initializers.TruncatedNormal(stddev=0.02),\n)(x))\n"
              "model = keras.Model(inputs=x, outputs=net)\nmodel.compile(\n"
