@@ -67,6 +67,7 @@ STEP_SCHEDULE = register_source("tf1_programs", "StepSchedule")
 
 
 SAVE_CHECKPOINT = register_source("tf1_programs", "save_checkpoint")
+FETCHES = register_source("tf1_programs", "tf1_fetches", also=("_TF1_FETCHES",))  # evaluation runs in a loop
 
 
 def _name_expr(name: str) -> cst.BaseExpression:
@@ -1064,6 +1065,7 @@ class SessionProgram(SessionProgramRuns, Rule):
         kept = not self.runs_ok(prog)  # the program stays TF1 (its session with it): so do its runs
         if kept and self._run_ok(prog, r):
             return updated
+        self._in_loop = self._inside_loop(original)
         try:
             feeds = self._feeds(prog, r, updated)
             outs = []
@@ -1090,6 +1092,26 @@ class SessionProgram(SessionProgramRuns, Rule):
         els = [cst.Element(o) for o in outs]
         return cst.Tuple(els) if isinstance(r.fetches, cst.Tuple) else cst.List(els)
 
+    _in_loop = False
+
+    def _inside_loop(self, node: cst.CSTNode) -> bool:
+        """``node`` runs repeatedly: inside a for / while loop (of its function or the module)."""
+        p = self.ctx.parent(node)
+        while p is not None and not isinstance(p, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+            if isinstance(p, (cst.For, cst.While)):
+                return True
+            p = self.ctx.parent(p)
+        return False
+
+    def _sub_model(self, i: cst.BaseExpression, t: cst.BaseExpression) -> cst.BaseExpression:
+        """The model computing ``t`` from ``i`` for an evaluation run: ``keras.Model(i, t)``, or,
+        in a loop, ``tf1_fetches([i], [t])`` - built once, not at every iteration."""
+        if not self._in_loop:
+            return expr("keras.Model({i}, {t})", i=i, t=t)
+        self.ctx.use_helper("tf1_fetches")
+        ins = i if isinstance(i, cst.List) else cst.List([cst.Element(i)])
+        return expr("tf1_fetches({i}, [{t}])", i=ins, t=t)
+
     def _predict(self, prog: Program, tensor: str, feeds) -> cst.BaseExpression:
         ins = [p for p in prog.placeholders_of(tensor) if prog.placeholders[p].role == "input"]
         x = self._x(prog, ins, feeds)
@@ -1099,7 +1121,7 @@ class SessionProgram(SessionProgramRuns, Rule):
             m_ins, m_outs = None, None
         i = cst.Name(ins[0]) if len(ins) == 1 else cst.parse_expression("[" + ", ".join(ins) + "]")
         m = cst.Name(self._tp().model_name(prog)) if m_outs == [tensor] and m_ins == ins else \
-            expr("keras.Model({i}, {t})", i=i, t=cst.Name(tensor))
+            self._sub_model(i, cst.Name(tensor))
         if self._dropout_at_eval(prog, feeds):  # TF1 dropped units in this run too: Keras' training mode
             return expr("keras.ops.convert_to_numpy({m}({x}, training=True))", m=m, x=x)
         return expr("{m}.predict_on_batch({x})", m=m, x=x)
@@ -1178,7 +1200,7 @@ class SessionProgram(SessionProgramRuns, Rule):
             raise _Todo("sess.run fetches an expression that is not a function of model tensors")
         x = self._x(prog, ins, feeds)
         i = cst.Name(ins[0]) if len(ins) == 1 else cst.parse_expression("[" + ", ".join(ins) + "]")
-        return expr("keras.Model({i}, {t}).predict_on_batch({x})", i=i, t=new, x=x)
+        return expr("{m}.predict_on_batch({x})", m=self._sub_model(i, new), x=x)
 
     def _eval(self, prog: Program, name: str, feeds) -> cst.BaseExpression:
         m = prog.metrics.get(name)
