@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from .. import TODO_MARKER
 from ..emit import code as code_of
 
 LIMIT = 100
@@ -180,8 +181,8 @@ def wrap_long_lines(module: cst.Module, source: str, helper_names: set[str], cod
     when known)."""
     keep = {ln.strip() for ln in source.splitlines() if len(ln) > LIMIT - 40}
     text = module.code if code is None else code
-    if not any(len(ln) > LIMIT and ln.strip() not in keep for ln in text.splitlines()):
-        return module  # no long line the migration wrote
+    if not any(len(ln) > LIMIT and ln.strip() not in keep and TODO_MARKER not in ln for ln in text.splitlines()):
+        return module  # no long line the migration wrote (a line with a TODO marker is never wrapped)
     wrap = _Wrap(module, keep, helper_names)
     try:
         new = module.visit(wrap)
