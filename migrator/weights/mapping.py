@@ -199,7 +199,9 @@ def plan(lv: LegacyVars, klayers: Iterable[KLayer], ignore: Iterable[str] = (), 
     ``positions`` (Keras layer name -> its calls' positions, ``keras_side.positions``): unnamed TF1
     variables (``Variable_3``) left over by the name matcher are placed by where the graph
     reads them (``structure.py``), never by creation order alone."""
+    named, lv, klayers = _place_named_variables(lv, list(klayers), ignore)
     p = _plan(lv, klayers, ignore)
+    p.assignments[:0] = named
     if uses and positions:
         _demote_misplaced(p, lv, uses, positions)
     if uses and p.unmapped:
@@ -216,6 +218,38 @@ def plan(lv: LegacyVars, klayers: Iterable[KLayer], ignore: Iterable[str] = (), 
             p.unmapped = [(k, f"{why[id(k)]}; {w}") for k, w in still]
             p.unused = [v for v in p.unused if v.name not in taken]
     return p
+
+
+def _place_named_variables(lv: LegacyVars, klayers: list, ignore: Iterable[str] = ()):
+    """A ``TF1Variable`` layer (TFM135: a variable no layer owns, ``tf.Variable(5.0,
+    name='scale')``) whose weight is called ``variable`` plays no role, and two scalars of one
+    scope are not told apart by shape; the migration carries the name TF1 gave it
+    (``tf1_name``), which the checkpoint spells in full (``scale:0``) or under the scopes around
+    it (``head/scale``: the only model variable of that last name). Placed by that name FIRST
+    (before any matching by order); same shape required. Returns (assignments, the legacy
+    variables left, the Keras layers left); a name with no single candidate leaves its layer
+    to the other matchers (an unnamed one: the graph structure)."""
+    from .naming import strip_suffix
+
+    model_vars, _ = classify(lv, ignore)
+    taken: set[str] = set()
+    named, rest = [], []
+    for k in klayers:
+        name = getattr(k.layer, "tf1_name", None)
+        if k.cls == "TF1Variable" and isinstance(name, str) and len(k.shapes) == 1:
+            fits = [v for v in model_vars if v.name not in taken and v.shape == tuple(k.shapes[0])]
+            exact = [v for v in fits if strip_suffix(v.name) == name]
+            cands = exact or [v for v in fits if strip_suffix(v.name).rsplit("/", 1)[-1] == name]
+            if len(cands) == 1:
+                v = cands[0]
+                named.append(Assignment(k, [v.name], [np.asarray(v.value)], "TF1 name"))
+                taken.add(v.name)
+                continue
+        rest.append(k)
+    if not taken:
+        return [], lv, klayers
+    left = LegacyVars([v for v in lv.vars if v.name not in taken], lv.order_known, lv.source)
+    return named, left, rest
 
 
 def _demote_misplaced(p: Plan, lv: LegacyVars, uses: dict, positions: dict) -> None:
