@@ -251,3 +251,29 @@ def test_adam_first_step_magnifies_a_gradient_difference_as_measured():
 
     assert 3e-8 < abs(step(4.6e-6 + 3.7e-9) - step(4.6e-6)) < 8e-8
     assert abs(step(4.6e-4 + 3.7e-9) - step(4.6e-4)) < 1e-11
+
+
+@pytest.mark.slow
+def test_the_replayed_step_is_tf1_adams_and_catches_a_wrong_epsilon():
+    """probe_keras._replay_step (the OPTIMIZER half of is_gradient_amplified): a fresh copy of the
+    migrated Adam fed a gradient lands on TF1's first step ``lr * g / (|g| + eps / sqrt(1 - b2))``
+    - also where that step is steepest (|g| ~ 1e-5) - with clipping dropped (the legacy gradient
+    is clipped already); Keras' default epsilon there misses it by far more than rtol."""
+    import keras
+    import numpy as np
+
+    from migrator.weights.probe_keras import _replay_step
+
+    g = np.array([4.6e-6, -4.6e-6 + 3.7e-9, 4.6e-4, -2e-2], np.float32)
+    before = np.array([0.0, 0.1, -0.2, 0.3], np.float32)
+    want = before - 1e-3 * g.astype(np.float64) / (np.abs(g) + 1e-8 / np.sqrt(1 - 0.999))
+    var = keras.Variable(before)
+
+    def rel(x):
+        return float(np.linalg.norm(x - want) / np.linalg.norm(want))
+
+    good = _replay_step(keras.optimizers.Adam(learning_rate=1e-3, epsilon=1e-8, global_clipnorm=1e-6), before, g, var)
+    assert good is not None and rel(good) <= 1e-6
+    wrong = _replay_step(keras.optimizers.Adam(learning_rate=1e-3, epsilon=1e-7), before, g, var)
+    assert rel(wrong) > 1e-3
+    assert np.array_equal(np.asarray(var), before), "the model's variable is left alone"
