@@ -5,7 +5,10 @@ UNMAPPED / UNUSED (its weight is called ``variable``, no role; named scalars are
 graph structure). Fast: no TensorFlow."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
+import pytest
 
 from migrator.weights.mapping import KLayer, plan
 from migrator.weights.naming import LegacyVar, LegacyVars
@@ -58,3 +61,22 @@ def test_negative_controls_stay_unmapped():
     # two scopes spell the same last name: not guessed
     p = plan(_lv(("a/scale:0", 5.0), ("b/scale:0", 4.0)), [_k("tf1_variable", "scale")])
     assert not any(a.how == "TF1 name" for a in p.assignments)
+
+
+@pytest.mark.slow
+def test_named_scalars_verify_equivalent_and_swapped_names_fail(tmp_path):
+    from migrator.weights.verify import judge, migrate_faithful, verify_many
+
+    legacy = Path(__file__).resolve().parent / "fixtures" / "verify" / "named_scalars.py"
+    faithful = migrate_faithful(legacy, tmp_path / "m")
+    src = faithful.read_text(encoding="utf-8")
+    assert "tf1_name='temperature'" in src and "tf1_name='offset'" in src
+    swapped = tmp_path / "swapped.py"
+    swapped.write_text(src.replace("tf1_name='temperature'", "tf1_name='@'").replace("tf1_name='offset'",
+                       "tf1_name='temperature'").replace("tf1_name='@'", "tf1_name='offset'"), encoding="utf-8")
+    good, bad = verify_many(legacy, [faithful, swapped], workdir=tmp_path / "v")
+    ok, lines = judge(good)
+    assert ok, "\n".join(lines + good.get("mapping", []))
+    assert sum("(TF1 name)" in line for line in good.get("mapping", [])) == 2, good.get("mapping")
+    ok, lines = judge(bad)
+    assert not ok, "swapped scalars must be caught:\n" + "\n".join(lines)
