@@ -42,6 +42,17 @@ def test_a_name_under_a_scope_is_matched_by_its_last_component():
     assert p.complete and p.assignments[0].legacy == ["head/scale:0"]
 
 
+def test_the_optimizer_slots_of_a_named_variable_stay_slots():
+    # yoon28_siamnet's dist_comp/alpha, trained with Adam: its slots are ignored, not UNUSED
+    lv = _lv(("dist_comp/alpha", [[1.0, 2.0]]), ("train/dist_comp/alpha/Adam", [[0.0, 0.0]]),
+             ("train/dist_comp/alpha/Adam_1", [[0.0, 0.0]]))
+    for v in lv.vars[1:]:
+        v.trainable = False
+    p = plan(lv, [_k("tf1_variable", "alpha", (1, 2))])
+    assert p.complete, p.lines()
+    assert len(p.ignored) == 2
+
+
 def test_a_name_outranks_creation_order():
     # a lone variable per scope is otherwise taken whole by the first layer that fits
     lv = _lv(("a/alpha:0", 1.0), ("b/beta:0", 2.0))

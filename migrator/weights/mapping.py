@@ -199,8 +199,8 @@ def plan(lv: LegacyVars, klayers: Iterable[KLayer], ignore: Iterable[str] = (), 
     ``positions`` (Keras layer name -> its calls' positions, ``keras_side.positions``): unnamed TF1
     variables (``Variable_3``) left over by the name matcher are placed by where the graph
     reads them (``structure.py``), never by creation order alone."""
-    named, lv, klayers = _place_named_variables(lv, list(klayers), ignore)
-    p = _plan(lv, klayers, ignore)
+    named, taken, klayers = _place_named_variables(lv, list(klayers), ignore)
+    p = _plan(lv, klayers, ignore, taken)
     p.assignments[:0] = named
     if uses and positions:
         _demote_misplaced(p, lv, uses, positions)
@@ -227,7 +227,8 @@ def _place_named_variables(lv: LegacyVars, klayers: list, ignore: Iterable[str] 
     (``tf1_name``), which the checkpoint spells in full (``scale:0``) or under the scopes around
     it (``head/scale``: the only model variable of that last name). Placed by that name FIRST
     (before any matching by order); same shape required. Returns (assignments, the legacy
-    variables left, the Keras layers left); a name with no single candidate leaves its layer
+    names they took - kept in ``lv``, so that their optimizer slots stay slots - and the Keras
+    layers left); a name with no single candidate leaves its layer
     to the other matchers (an unnamed one: the graph structure)."""
     from .naming import strip_suffix
 
@@ -246,10 +247,7 @@ def _place_named_variables(lv: LegacyVars, klayers: list, ignore: Iterable[str] 
                 taken.add(v.name)
                 continue
         rest.append(k)
-    if not taken:
-        return [], lv, klayers
-    left = LegacyVars([v for v in lv.vars if v.name not in taken], lv.order_known, lv.source)
-    return named, left, rest
+    return named, taken, rest
 
 
 def _demote_misplaced(p: Plan, lv: LegacyVars, uses: dict, positions: dict) -> None:
@@ -286,8 +284,10 @@ def _direction_ok(k: KLayer, name: str) -> bool:
     return True
 
 
-def _plan(lv: LegacyVars, klayers: Iterable[KLayer], ignore: Iterable[str] = ()) -> Plan:
+def _plan(lv: LegacyVars, klayers: Iterable[KLayer], ignore: Iterable[str] = (), taken: Iterable[str] = ()) -> Plan:
     model_vars, ignored = classify(lv, ignore)
+    taken = set(taken)
+    model_vars = [v for v in model_vars if v.name not in taken]
     stats, model_vars = _split_prep_stats(lv, model_vars, ignored)
     groups = group(model_vars)
     p = Plan(ignored=ignored)
