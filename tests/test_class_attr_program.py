@@ -36,7 +36,7 @@ def test_yoon28_translates_completely(fixes):
     assert code.count("padding='valid',") == 2
     # one encoder when sharing, a fresh tower otherwise
     assert "self.h2 = encoder(self.x_2) if sharing else self.build_model(self.x_2, varscope, sharing)" in code
-    assert ("self.alpha = TF1Variable([1, 64], keras.initializers.RandomNormal(stddev=0.2))(l1dist)"
+    assert ("self.alpha = TF1Variable([1, 64], keras.initializers.RandomNormal(stddev=0.2), tf1_name='alpha')(l1dist)"
             in code)
     assert "self.training = LossModel([self.x_1, self.x_2, self.y], self.loss)" in code
     assert "self.training.compile(optimizer=optim)" in code

@@ -55,7 +55,7 @@ def test_tflearn_variable_matrix_and_init_graph(seed, seeded):
     out = _migrate(TFLEARN_METRIC.replace("SEED", seed))
     assert TODO_MARKER not in out and legacy_refs_outside_todo(out) == []
     # one weight for both matmuls, tflearn's initializer object carried over
-    assert "W = TF1Variable([6, 3], keras.initializers.TruncatedNormal(stddev=0.2))(a)" in out
+    assert "W = TF1Variable([6, 3], keras.initializers.TruncatedNormal(stddev=0.2), tf1_name='metric')(a)" in out
     assert "za = keras.ops.matmul(a, W)\nzb = keras.ops.matmul(b, W)" in out
     # init_graph seeds only when its seed is truthy
     assert ("keras.utils.set_random_seed(7)" in out) is seeded

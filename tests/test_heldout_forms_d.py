@@ -78,7 +78,7 @@ def test_session_is_training_statements_go_when_the_modes_match():
     assert "is_training" not in body and "Session" not in body
     assert "    l = model.train_on_batch(" in out and "pred = model.predict_on_batch(X)" in out
     # the learned scale: a weight of the model, placed on the tensor h read in the other operand
-    assert "scale = TF1Variable([], keras.initializers.Constant(1.5))(h)\n" in out
+    assert "scale = TF1Variable([], keras.initializers.Constant(1.5), tf1_name='scale')(h)\n" in out
 
 
 @pytest.mark.parametrize("edit", [

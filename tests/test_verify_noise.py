@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from migrator.weights.verify import (GRAD_RTOL, NOISE_REL, is_rounding_noise, is_update_order, judge,
-                                     migrate_faithful, verify_many)
+from migrator.weights.verify import (GRAD_RTOL, NOISE_REL, is_gradient_amplified, is_rounding_noise, is_update_order,
+                                     judge, migrate_faithful, verify_many)
 
 ROOT = Path(__file__).resolve().parents[1]
 RESNET = ROOT / "tests" / "fixtures" / "verify" / "resnet_adam.py"
@@ -206,3 +206,74 @@ def test_tflearn_residual_densenet_resnext_with_adam_are_equivalent(tmp_path):
         assert ok, f"{legacy.name}\n" + "\n".join(lines + res.get("mapping", []))
         noise_judged += sum(1 for s in res["step"] if s["rel"] > 1e-5 and is_rounding_noise(s))
     assert noise_judged > 0, "the Adam variants exercise the rounding-noise rule"
+
+
+def _amp(**kw):
+    # b_tflearn_l1_custom (held out): the sigmoid unit on an L1 distance of two shared towers;
+    # its bias gradient 4.6e-6 is a near-cancelling sum (the model's largest: 4.6e-4), the two
+    # sides' gradients 3.7e-9 apart, which Adam's first step magnifies to 5.5e-8 of the weight
+    s = {"weight": "dense_2/bias", "rel": 5.85e-5, "max_abs": 5.47e-8, "update_rel": 5.85e-5,
+         "grad_scale": 4.6e-4, "grad_max": 4.6e-6, "grad_rel": 8.1e-6, "noise_elems": 0,
+         "rel_signal": 5.85e-5, "replay_rel": 3e-8}
+    s.update(kw)
+    return s
+
+
+def test_a_near_cancelling_gradient_amplified_by_adam_passes():
+    s = _amp()
+    assert not is_rounding_noise(s), "not noise: the gradient is 1e-2 of the model's"
+    assert is_gradient_amplified(s)
+    ok, lines = judge(_res(s))
+    assert ok and any("amplified" in line for line in lines)
+
+
+def test_amplified_gradient_negative_controls_fail():
+    # a wrong optimizer constant (Keras' Adam epsilon 1e-7 instead of TF1's 1e-8): the replay of
+    # the legacy gradient through the Keras optimizer misses the legacy weight
+    assert not is_gradient_amplified(_amp(replay_rel=2e-3)) and not judge(_res(_amp(replay_rel=2e-3)))[0]
+    # a bias used differently: its gradient changes by O(itself), 1e-2 of the model's scale
+    assert not is_gradient_amplified(_amp(grad_rel=1e-2)) and not judge(_res(_amp(grad_rel=1e-2)))[0]
+    # no replay (the optimizer could not be copied) or no gradients: the strict rule
+    s = _amp()
+    s.pop("replay_rel")
+    assert not judge(_res(s))[0]
+    assert not is_gradient_amplified(_amp(grad_scale=0.0))
+
+
+def test_adam_first_step_magnifies_a_gradient_difference_as_measured():
+    """The number behind the rule: TF1 Adam's first step lr * g / (|g| + eps / sqrt(1 - b2))
+    maps the measured gradients (4.6e-6, 3.7e-9 apart) to steps ~5e-8 apart - the measured
+    weight difference - while a gradient of the model's scale moves by ~1e-12."""
+    lr, eps_hat = 1e-3, 1e-8 / (1 - 0.999) ** 0.5
+
+    def step(g):
+        return lr * g / (abs(g) + eps_hat)
+
+    assert 3e-8 < abs(step(4.6e-6 + 3.7e-9) - step(4.6e-6)) < 8e-8
+    assert abs(step(4.6e-4 + 3.7e-9) - step(4.6e-4)) < 1e-11
+
+
+@pytest.mark.slow
+def test_the_replayed_step_is_tf1_adams_and_catches_a_wrong_epsilon():
+    """probe_keras._replay_step (the OPTIMIZER half of is_gradient_amplified): a fresh copy of the
+    migrated Adam fed a gradient lands on TF1's first step ``lr * g / (|g| + eps / sqrt(1 - b2))``
+    - also where that step is steepest (|g| ~ 1e-5) - with clipping dropped (the legacy gradient
+    is clipped already); Keras' default epsilon there misses it by far more than rtol."""
+    import keras
+    import numpy as np
+
+    from migrator.weights.probe_keras import _replay_step
+
+    g = np.array([4.6e-6, -4.6e-6 + 3.7e-9, 4.6e-4, -2e-2], np.float32)
+    before = np.array([0.0, 0.1, -0.2, 0.3], np.float32)
+    want = before - 1e-3 * g.astype(np.float64) / (np.abs(g) + 1e-8 / np.sqrt(1 - 0.999))
+    var = keras.Variable(before)
+
+    def rel(x):
+        return float(np.linalg.norm(x - want) / np.linalg.norm(want))
+
+    good = _replay_step(keras.optimizers.Adam(learning_rate=1e-3, epsilon=1e-8, global_clipnorm=1e-6), before, g, var)
+    assert good is not None and rel(good) <= 1e-6
+    wrong = _replay_step(keras.optimizers.Adam(learning_rate=1e-3, epsilon=1e-7), before, g, var)
+    assert rel(wrong) > 1e-3
+    assert np.array_equal(np.asarray(var), before), "the model's variable is left alone"

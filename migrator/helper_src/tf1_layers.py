@@ -88,10 +88,12 @@ class ContribBatchNormalization(keras.layers.BatchNormalization):
 
 class TF1Variable(keras.layers.Layer):
     """A TF1 variable read directly by tensor ops: the layer owns the weight; called on a tensor
-    of the graph (only to place it there), it returns the weight's value."""
+    of the graph (only to place it there), it returns the weight's value. ``tf1_name``: the
+    name TF1 gave the variable (its checkpoint name), when the program named it."""
 
-    def __init__(self, shape, initializer="glorot_uniform", **kwargs):
+    def __init__(self, shape, initializer="glorot_uniform", tf1_name=None, **kwargs):
         super().__init__(**kwargs)
+        self.tf1_name = tf1_name
         self.variable = self.add_weight(shape=tuple(shape), initializer=initializer, name="variable")
 
     def call(self, anchor):

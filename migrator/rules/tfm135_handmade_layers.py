@@ -64,7 +64,9 @@ class HandmadeLayers(HandmadeLayersAnalysis, Rule):
                  "variable per binding. A variable no layer owns, read directly by tensor ops, becomes "
                  "a TF1Variable layer (the weight, same shape and initializer; only in code that runs once - "
                  "get_variable under reuse shares) placed in the graph by "
-                 "the other operand of its first use. tf.nn.xw_plus_b(x, W, b) is matmul + b. A "
+                 "the other operand of its first use; a variable named by a string no other of the module spells "
+                 "carries that name (tf1_name=), by which verify and the weight loader place the checkpoint's "
+                 "variable. tf.nn.xw_plus_b(x, W, b) is matmul + b. A "
                  "table read by tf.nn.embedding_lookup(W, ids) or tf.gather(W, ids) (axis 0: the same rows) "
                  "is a keras.layers.Embedding (helper TF1Embedding: a dense gradient, the duplicate ids' "
                  "slices summed before the optimizer step as TF1 summed them) with the same "
@@ -471,6 +473,18 @@ class HandmadeLayers(HandmadeLayersAnalysis, Rule):
             self.todo(original, str(ex))
             return updated
 
+    def _tf1_name(self, node) -> str | None:
+        """The name a free variable's statement gives it (``tf.Variable(5.0, name='scale')``,
+        ``get_variable('alpha', ...)``), when it is a string literal that no other string of the
+        module spells (TF1 would have made the second one ``scale_1``)."""
+        getvar = self.ctx.legacy_name(node) != "tensorflow.Variable"
+        arg = _arg(node, 0 if getvar else 99, "name")
+        name = literal(arg, None) if arg is not None else None
+        if not isinstance(name, str) or not name:
+            return None
+        same = [n for n in _walk(self.ctx.module) if isinstance(n, cst.SimpleString) and literal(n, None) == name]
+        return name if len(same) == 1 else None
+
     def leave_SimpleStatementLine(self, original, updated):
         variables, _, removable = self._state()
         if id(original) in self._dead_lines:
@@ -484,6 +498,11 @@ class HandmadeLayers(HandmadeLayersAnalysis, Rule):
             self.ctx.count(self)
             layer = call("TF1Variable", cst.List([cst.Element(e.deep_clone()) for e in shape]),
                          None if literal(init, None) == "glorot_uniform" else init)
+            tf1_name = self._tf1_name(small.value)
+            if tf1_name is not None:  # its checkpoint name (verify / weights place it by it)
+                layer = layer.with_changes(args=[*layer.args, cst.Arg(
+                    cst.SimpleString(repr(tf1_name)), keyword=cst.Name("tf1_name"),
+                    equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")))])
             return updated.with_changes(body=[updated.body[0].with_changes(
                 value=apply_layer(layer, anchor.deep_clone()))])
         dead = self._dead.get(original)
@@ -665,7 +684,7 @@ class HandmadeLayers(HandmadeLayersAnalysis, Rule):
         "out = w * tf.reduce_sum(tf.square(base * h), 1)\n",
         "import numpy as np\nimport keras\n\n\n" + "# tflearn-migrate helper: TF1Variable\n" + TF1_VARIABLE.code + "\n\n"
         + "h = keras.layers.Dense(3)(x)\nbase = np.ones(3)\n"
-        "w = TF1Variable([], keras.initializers.Constant(2.0))(h)\n"
+        "w = TF1Variable([], keras.initializers.Constant(2.0), tf1_name='w')(h)\n"
         "out = w * keras.ops.sum(keras.ops.square(base * h), axis=1)\n")]
     INVALID = [*INVALID, Case(  # get_variable through helper functions (arguments and defaults), strides [1, s, s, 1]
         "import tensorflow as tf\n\ndef init_weights(name, shape, mean=0.0, stddev=0.01):\n    weights = tf.get_variable(name, shape, initializer=tf.truncated_normal_initializer(mean=mean, stddev=stddev))\n    return weights\n\ndef init_biases(name, shape, constant=0.0):\n    return tf.get_variable(name, shape, initializer=tf.constant_initializer(constant))\n\ndef conv2d(x, f_size, f_num, s, name='conv2d'):\n    weights = init_weights('weights', [f_size, f_size, x.shape[3], f_num], stddev=0.05)\n    biases = init_biases('biases', [f_num])\n    return tf.add(tf.nn.conv2d(x, weights, strides=[1, s, s, 1], padding='SAME', name=name), biases)\n",
@@ -675,7 +694,7 @@ class HandmadeLayers(HandmadeLayersAnalysis, Rule):
         # alpha read by tf.multiply (no layer's kernel) in a function called once -> a TF1Variable
         # layer placed by d
         "import tensorflow as tf\n\ndef tower(x, sizes):\n    h = x\n    c_in = 1\n    for i in range(len(sizes)):\n        w = tf.get_variable('w_{}'.format(i), [3, 3, c_in, sizes[i]], initializer=tf.contrib.layers.xavier_initializer())\n        b = tf.get_variable('b_{}'.format(i), [sizes[i]], initializer=tf.constant_initializer(0.0))\n        z = tf.nn.conv2d(h, w, strides=[1, 1, 1, 1], padding='VALID')\n        h = tf.nn.relu(z + b)\n        c_in = sizes[i]\n    w = tf.get_variable('w_out', [1, 1, c_in, 4])\n    z = tf.nn.conv2d(h, w, strides=[1, 1, 1, 1], padding='SAME')\n    d = tf.abs(z)\n    alpha = tf.get_variable('alpha', [1, 4], initializer=tf.random_normal_initializer(stddev=0.2))\n    return tf.reduce_sum(tf.multiply(d, alpha), 3)\n\n\nout = tower(img, [8, 16])\n",
-        'import keras\n\n\n# tflearn-migrate helper: TF1Variable\nclass TF1Variable(keras.layers.Layer):\n    """A TF1 variable read directly by tensor ops: the layer owns the weight; called on a tensor\n    of the graph (only to place it there), it returns the weight\'s value."""\n\n    def __init__(self, shape, initializer="glorot_uniform", **kwargs):\n        super().__init__(**kwargs)\n        self.variable = self.add_weight(shape=tuple(shape), initializer=initializer, name="variable")\n\n    def call(self, anchor):\n        return keras.ops.convert_to_tensor(self.variable)\n\n    def compute_output_spec(self, anchor):\n        return keras.KerasTensor(tuple(self.variable.shape), dtype=self.variable.dtype)\n\n\ndef tower(x, sizes):\n    h = x\n    c_in = 1\n    for i in range(len(sizes)):\n        z = keras.layers.Conv2D(\n            sizes[i],\n            (3, 3),\n            strides=(1, 1),\n            padding=\'valid\',\n            kernel_initializer=keras.initializers.GlorotUniform(),\n            bias_initializer=keras.initializers.Constant(0.0),\n        )(h)\n        h = keras.ops.relu(z)\n        c_in = sizes[i]\n    z = keras.layers.Conv2D(\n        4,\n        (1, 1),\n        strides=(1, 1),\n        padding=\'same\',\n        use_bias=False,\n    )(h)\n    d = keras.ops.abs(z)\n    alpha = TF1Variable([1, 4], keras.initializers.RandomNormal(stddev=0.2))(d)\n    return keras.ops.sum(keras.ops.multiply(d, alpha), axis=3)\n\n\nout = tower(img, [8, 16])\n'),
+        'import keras\n\n\n' + "# tflearn-migrate helper: TF1Variable\n" + TF1_VARIABLE.code + "\n\n" + 'def tower(x, sizes):\n    h = x\n    c_in = 1\n    for i in range(len(sizes)):\n        z = keras.layers.Conv2D(\n            sizes[i],\n            (3, 3),\n            strides=(1, 1),\n            padding=\'valid\',\n            kernel_initializer=keras.initializers.GlorotUniform(),\n            bias_initializer=keras.initializers.Constant(0.0),\n        )(h)\n        h = keras.ops.relu(z)\n        c_in = sizes[i]\n    z = keras.layers.Conv2D(\n        4,\n        (1, 1),\n        strides=(1, 1),\n        padding=\'same\',\n        use_bias=False,\n    )(h)\n    d = keras.ops.abs(z)\n    alpha = TF1Variable([1, 4], keras.initializers.RandomNormal(stddev=0.2), tf1_name=\'alpha\')(d)\n    return keras.ops.sum(keras.ops.multiply(d, alpha), axis=3)\n\n\nout = tower(img, [8, 16])\n'),
         # loop-carried: the matmul in the loop reads the previous pass's w - not translated
         Case("import tensorflow as tf\nw = tf.get_variable('w0', [2, 2])\nfor i in range(2):\n    h = tf.matmul(h, w)\n    w = tf.get_variable('w{}'.format(i + 1), [2, 2])\n",
              "import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\nimport keras\n\nw = tf.get_variable('w0', [2, 2])  # TODO(tflearn-migrate): TFM100 no Keras translation for tensorflow.get_variable\nfor i in range(2):\n    h = keras.ops.matmul(h, w)\n    w = tf.get_variable('w{}'.format(i + 1), [2, 2])  # TODO(tflearn-migrate): TFM100 no Keras translation for tensorflow.get_variable\n", ("TFM100", "TFM100"), todo=True)]
@@ -685,9 +704,9 @@ class HandmadeLayers(HandmadeLayersAnalysis, Rule):
         "import tensorflow as tf\nimport tflearn\nleft = tf.nn.relu(a)\nright = tf.nn.relu(b)\n"
         "M = tflearn.variables.variable('metric', shape=[10, 4], initializer='xavier')\n"
         "zl = tf.matmul(left, M)\nzr = tf.matmul(right, M)\n",
-        'import keras\n\n\n# tflearn-migrate helper: TF1Variable\nclass TF1Variable(keras.layers.Layer):\n    """A TF1 variable read directly by tensor ops: the layer owns the weight; called on a tensor\n    of the graph (only to place it there), it returns the weight\'s value."""\n\n    def __init__(self, shape, initializer="glorot_uniform", **kwargs):\n        super().__init__(**kwargs)\n        self.variable = self.add_weight(shape=tuple(shape), initializer=initializer, name="variable")\n\n    def call(self, anchor):\n        return keras.ops.convert_to_tensor(self.variable)\n\n    def compute_output_spec(self, anchor):\n        return keras.KerasTensor(tuple(self.variable.shape), dtype=self.variable.dtype)\n\n\n'
+        'import keras\n\n\n' + "# tflearn-migrate helper: TF1Variable\n" + TF1_VARIABLE.code + "\n\n" + ''
         "left = keras.ops.relu(a)\nright = keras.ops.relu(b)\n"
-        "M = TF1Variable([10, 4], keras.initializers.GlorotUniform())(left)\n"
+        "M = TF1Variable([10, 4], keras.initializers.GlorotUniform(), tf1_name='metric')(left)\n"
         "zl = keras.ops.matmul(left, M)\nzr = keras.ops.matmul(right, M)\n")]
     INVALID = [*INVALID, Case(  # a function called twice: get_variable shares under reuse - no layer per call
         "import tensorflow as tf\n\ndef scale(x):\n    with tf.variable_scope('s', reuse=tf.AUTO_REUSE):\n        a = tf.get_variable('a', [4])\n    return x * a\n\ny1 = scale(x1)\ny2 = scale(x2)\n",
@@ -794,5 +813,5 @@ class HandmadeLayers(HandmadeLayersAnalysis, Rule):
         'import keras\n\n\ndef match_score(q_vec, a_vec, dim):\n    return keras.ops.sum(q_vec * keras.layers.Dense(\n        dim,\n        kernel_initializer=keras.initializers.Identity(),\n        use_bias=False,\n    )(a_vec), axis=1)\n')]
     INVALID = [*INVALID, Case(  # scalar tf.Variable(<float>)s read by * and + (a learned cosine scale / shift)
         'import keras\nimport tensorflow as tf\nh = keras.layers.Dense(3)(x)\ncos = tf.reduce_sum(h * h, 1)\nscale = tf.Variable(5.0, name="scale")\nshift = tf.Variable(-2.0)\nlogits = scale * cos + shift\n',
-        "import keras\n\n\n" + "# tflearn-migrate helper: TF1Variable\n" + TF1_VARIABLE.code + '\n\nh = keras.layers.Dense(3)(x)\ncos = keras.ops.sum(h * h, axis=1)\nscale = TF1Variable([], keras.initializers.Constant(5.0))(cos)\nshift = TF1Variable([], keras.initializers.Constant(-2.0))(cos)\nlogits = scale * cos + shift\n')]
+        "import keras\n\n\n" + "# tflearn-migrate helper: TF1Variable\n" + TF1_VARIABLE.code + '\n\nh = keras.layers.Dense(3)(x)\ncos = keras.ops.sum(h * h, axis=1)\nscale = TF1Variable([], keras.initializers.Constant(5.0), tf1_name=\'scale\')(cos)\nshift = TF1Variable([], keras.initializers.Constant(-2.0))(cos)\nlogits = scale * cos + shift\n')]
     REQUIRES = ("TFM130", "TFM100")

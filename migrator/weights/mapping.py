@@ -199,7 +199,9 @@ def plan(lv: LegacyVars, klayers: Iterable[KLayer], ignore: Iterable[str] = (), 
     ``positions`` (Keras layer name -> its calls' positions, ``keras_side.positions``): unnamed TF1
     variables (``Variable_3``) left over by the name matcher are placed by where the graph
     reads them (``structure.py``), never by creation order alone."""
-    p = _plan(lv, klayers, ignore)
+    named, taken, klayers = _place_named_variables(lv, list(klayers), ignore)
+    p = _plan(lv, klayers, ignore, taken)
+    p.assignments[:0] = named
     if uses and positions:
         _demote_misplaced(p, lv, uses, positions)
     if uses and p.unmapped:
@@ -216,6 +218,36 @@ def plan(lv: LegacyVars, klayers: Iterable[KLayer], ignore: Iterable[str] = (), 
             p.unmapped = [(k, f"{why[id(k)]}; {w}") for k, w in still]
             p.unused = [v for v in p.unused if v.name not in taken]
     return p
+
+
+def _place_named_variables(lv: LegacyVars, klayers: list, ignore: Iterable[str] = ()):
+    """A ``TF1Variable`` layer (TFM135: a variable no layer owns, ``tf.Variable(5.0,
+    name='scale')``) whose weight is called ``variable`` plays no role, and two scalars of one
+    scope are not told apart by shape; the migration carries the name TF1 gave it
+    (``tf1_name``), which the checkpoint spells in full (``scale:0``) or under the scopes around
+    it (``head/scale``: the only model variable of that last name). Placed by that name FIRST
+    (before any matching by order); same shape required. Returns (assignments, the legacy
+    names they took - kept in ``lv``, so that their optimizer slots stay slots - and the Keras
+    layers left); a name with no single candidate leaves its layer
+    to the other matchers (an unnamed one: the graph structure)."""
+    from .naming import strip_suffix
+
+    model_vars, _ = classify(lv, ignore)
+    taken: set[str] = set()
+    named, rest = [], []
+    for k in klayers:
+        name = getattr(k.layer, "tf1_name", None)
+        if k.cls == "TF1Variable" and isinstance(name, str) and len(k.shapes) == 1:
+            fits = [v for v in model_vars if v.name not in taken and v.shape == tuple(k.shapes[0])]
+            exact = [v for v in fits if strip_suffix(v.name) == name]
+            cands = exact or [v for v in fits if strip_suffix(v.name).rsplit("/", 1)[-1] == name]
+            if len(cands) == 1:
+                v = cands[0]
+                named.append(Assignment(k, [v.name], [np.asarray(v.value)], "TF1 name"))
+                taken.add(v.name)
+                continue
+        rest.append(k)
+    return named, taken, rest
 
 
 def _demote_misplaced(p: Plan, lv: LegacyVars, uses: dict, positions: dict) -> None:
@@ -252,8 +284,10 @@ def _direction_ok(k: KLayer, name: str) -> bool:
     return True
 
 
-def _plan(lv: LegacyVars, klayers: Iterable[KLayer], ignore: Iterable[str] = ()) -> Plan:
+def _plan(lv: LegacyVars, klayers: Iterable[KLayer], ignore: Iterable[str] = (), taken: Iterable[str] = ()) -> Plan:
     model_vars, ignored = classify(lv, ignore)
+    taken = set(taken)
+    model_vars = [v for v in model_vars if v.name not in taken]
     stats, model_vars = _split_prep_stats(lv, model_vars, ignored)
     groups = group(model_vars)
     p = Plan(ignored=ignored)

@@ -182,6 +182,12 @@ def _check(model, meta, arr, out, no_step) -> int:
                                           for x in lgrads[ai])
                         d.update(_noise_fields(g, w, gk, gl, model_scale))
                         d["layer_grad_scale"] = layer_scale
+                        if d["rel"] > 1e-7:
+                            # the Keras optimizer's step from the same weights fed the LEGACY
+                            # gradient (verify.is_gradient_amplified)
+                            r = _replay_step(model.optimizer, w0, gl, a.klayer.layer.weights[k])
+                            if r is not None:
+                                d["replay_rel"] = diff(r, w)["rel"]
                     if id(a.klayer.layer) in calls and wname.startswith("moving_"):
                         # a shared batch norm: one moving-statistic update per tower (verify.judge)
                         d["stat_calls"] = calls[id(a.klayer.layer)]
@@ -250,6 +256,27 @@ def _capture_keras_gradients(model) -> dict:
     except Exception:  # noqa: BLE001 - the step is still compared, without gradients
         pass
     return grads
+
+
+def _replay_step(opt, before, grad, var):
+    """The weight after ONE step of a fresh copy of ``opt`` (same class and constants, no
+    clipping: the legacy gradient is already clipped) from ``before`` fed ``grad``; None when
+    the optimizer cannot be copied. Every element is updated on its own (the optimizers of
+    verify's programs are element-wise), so the weight is replayed alone."""
+    import keras
+
+    try:
+        cfg = dict(opt.get_config())
+        for k in ("clipnorm", "clipvalue", "global_clipnorm"):
+            cfg[k] = None
+        for k in ("use_ema", "loss_scale_factor", "gradient_accumulation_steps"):
+            cfg.pop(k, None)
+        fresh = type(opt).from_config(cfg)
+        v = keras.Variable(np.asarray(before, dtype=var.dtype), dtype=var.dtype)
+        fresh.apply_gradients([(keras.ops.convert_to_tensor(np.asarray(grad, dtype=var.dtype)), v)])
+        return np.asarray(v)
+    except Exception:  # noqa: BLE001 - no replay: verify keeps the other rules
+        return None
 
 
 def _legacy_gradients(p, meta, arr):
