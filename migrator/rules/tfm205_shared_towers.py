@@ -40,6 +40,10 @@ class SharedTowers(Rule):
                  "rule cannot rewrite (a loop, calls with different arguments) keep a TODO.")
     ORDER = 40
 
+    def __init__(self, ctx) -> None:
+        super().__init__(ctx)
+        self._inline_updated: dict[int, cst.Call] = {}   # id(inline tower call) -> its updated call
+
     def leave_Arg(self, original: cst.Arg, updated: cst.Arg):
         if id(original) in self.ctx.analysis(SharedPlan).strip_args:
             return cst.RemoveFromParent()
@@ -50,6 +54,11 @@ class SharedTowers(Rule):
         name = plan.stored_calls.get(id(original))
         if name is not None:
             return self._store_layer(original, updated, name)
+        if id(original) in plan.inline:  # a tower call inside an expression: the encoder where it stands
+            hit = next(h for h in plan.by_stmt[id(self.ctx.statement_of(original))] if h[2] is original)
+            self._inline_updated[id(original)] = updated
+            applied = self._apply(hit, updated)
+            return updated if applied is None else applied
         # a reuse= argument removed last: no comma left after the new last argument
         strip = plan.strip_args
         if strip and any(id(a) in strip for a in original.args) and updated.args \
@@ -89,32 +98,39 @@ class SharedTowers(Rule):
         if hits is None:
             self._problem(original, plan)
             return updated
+        plain = [h for h in hits if id(h[2]) not in plan.inline]  # inline calls: replaced by leave_Call
         value = updated.body[0].value
-        if len(hits) == 1 and original.body[0].value is hits[0][2]:  # out = tower(x)
-            applied = self._apply(hits[0], value)
+        if not plain:
+            new = updated
+        elif len(plain) == 1 and original.body[0].value is plain[0][2]:  # out = tower(x)
+            applied = self._apply(plain[0], value)
             if applied is None:
                 return updated
-            new_value: cst.BaseExpression = applied
+            new = updated.with_changes(body=[updated.body[0].with_changes(value=applied)])
         else:  # a, b = tower(x1), tower(x2): each call replaced where it stands
             positions = [o.value for o in original.body[0].value.elements]
             elements = list(value.elements)
-            for hit in hits:
+            for hit in plain:
                 k = next(j for j, o in enumerate(positions) if o is hit[2])
                 applied = self._apply(hit, elements[k].value)
                 if applied is None:
                     return updated
                 elements[k] = elements[k].with_changes(value=applied)
-            new_value = value.with_changes(elements=elements)
-        new = updated.with_changes(body=[updated.body[0].with_changes(value=new_value)])
+            new = updated.with_changes(body=[updated.body[0].with_changes(value=value.with_changes(elements=elements))])
         self.ctx.add_import("keras")
         first = next((h for h in hits if h[1] == 0), None)
         if first is None:
             return new
         g, _, call_ = first
         enc = plan.encoder[id(g)]
-        k = [o.value for o in original.body[0].value.elements].index(call_) \
-            if original.body[0].value is not call_ else None
-        value = value if k is None else value.elements[k].value
+        if id(call_) in plan.inline:
+            value = self._inline_updated.get(id(call_))
+            if value is None or not isinstance(value, cst.Call) or not value.args:
+                return new
+        else:
+            k = [o.value for o in original.body[0].value.elements].index(call_) \
+                if original.body[0].value is not call_ else None
+            value = value if k is None else value.elements[k].value
         x = value.args[0].value
         modes = plan.modes.get(id(g))
         names = ", ".join(pretty(k) for k in g.shared[:4]) + (" ..." if len(g.shared) > 4 else "")
