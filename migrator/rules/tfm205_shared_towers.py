@@ -334,4 +334,35 @@ class SharedTowers(Rule):
         "encoder_input = keras.Input(shape=xa.shape[1:])\n"
         "encoder = keras.Model(encoder_input, tower(encoder_input), name='encoder')\n"
         "ea, eb = encoder(xa), encoder(xb)\n", ("TFM205",))]
+    INVALID = [*INVALID, Case(
+        # tower calls inside an expression: each becomes the encoder where it stands (Python evaluates
+        # the operands left to right, TF1's build order), the encoder built before the statement
+        "import tensorflow as tf\n\ndef tower(x, reuse=False):\n    with tf.variable_scope('t', reuse=reuse):\n"
+        "        return tf.layers.dense(x, 4, name='fc')\n\n"
+        "xa = tf.placeholder(tf.float32, [None, 3])\nxb = tf.placeholder(tf.float32, [None, 3])\n"
+        "d = abs(tower(xa) - tower(xb, reuse=True)) ** 2\n",
+        "import keras\n\ndef tower(x, reuse=False):\n    return keras.layers.Dense(4)(x)\n\n"
+        "xa = keras.Input(shape=(3,))\nxb = keras.Input(shape=(3,))\n"
+        "encoder_input = keras.Input(shape=xa.shape[1:])\n"
+        "encoder = keras.Model(encoder_input, tower(encoder_input), name='encoder')\n"
+        "d = abs(encoder(xa) - encoder(xb)) ** 2\n", ("TFM205",))]
+    INVALID = [*INVALID, Case(
+        # ... but a tower call evaluated only when a condition holds: TODO
+        "import tensorflow as tf\n\ndef tower(x, reuse=False):\n    with tf.variable_scope('t', reuse=reuse):\n"
+        "        return tf.layers.dense(x, 4, name='fc')\n\n"
+        "xa = tf.placeholder(tf.float32, [None, 3])\nxb = tf.placeholder(tf.float32, [None, 3])\n"
+        "d = xa is not None and tower(xa) - tower(xb, reuse=True)\n",
+        "import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\nimport keras\n\n"
+        "def tower(x, reuse=False):\n"
+        "    # TODO(tflearn-migrate): TFM138 variable_scope shares variables (reuse): no Keras translation without TFM205's shared encoder\n"
+        "    with tf.variable_scope('t', reuse=reuse):\n        return keras.layers.Dense(4)(x)\n\n"
+        "xa = keras.Input(shape=(3,))\nxb = keras.Input(shape=(3,))\n"
+        "# TODO(tflearn-migrate): TFM205 tower() towers share their variables in TF1 but are not turned into one encoder: "
+        "a tower call is neither a plain assignment `out = tower(x, ...)` nor evaluated once, unconditionally, by a simple statement\n"
+        "d = xa is not None and tower(xa) - tower(xb, reuse=True)\n", ("TFM205", "TFM138"), todo=True)]
+    VALID = [*VALID,
+             # tf.Variable under reuse=True never shares (TF1): the inline towers stay two
+             "import keras\n\ndef tower(x, reuse=False):\n    return keras.layers.Dense(4)(x)\n\n"
+             "xa = keras.Input(shape=(3,))\nxb = keras.Input(shape=(3,))\n"
+             "d = keras.ops.sum(keras.ops.square(tower(xa) - tower(xb, reuse=True)), axis=1)\n"]
     REQUIRES = ("TFM131", "TFM138", "TFM140")
