@@ -94,3 +94,24 @@ def test_inline_towers_are_equivalent_under_verify(tmp_path):
     ok, lines = judge(res)
     assert not res.get("todo")
     assert ok, "\n".join(lines + res.get("mapping", []))
+
+
+def test_two_groups_in_one_statement_build_both_encoders():
+    """``disc(gen(z))`` (tflearn's dcgan example): the first generator tower inside the first
+    discriminator tower - both encoders are built before the statement, every name is bound."""
+    src = ("import tensorflow as tf\n\n"
+           "def gen(x, reuse=False):\n    with tf.variable_scope('G', reuse=reuse):\n"
+           "        return tf.layers.dense(x, 3, name='g')\n\n"
+           "def disc(x, reuse=False):\n    with tf.variable_scope('D', reuse=reuse):\n"
+           "        return tf.layers.dense(x, 1, name='d')\n\n"
+           "z = tf.placeholder(tf.float32, [None, 2])\nx = tf.placeholder(tf.float32, [None, 3])\n"
+           "fake = disc(gen(z))\nreal = disc(x, reuse=True)\nstacked = disc(gen(z, reuse=True), reuse=True)\n")
+    res = _migrate(src, False)
+    code = res.code
+    assert TODO_MARKER not in code, code
+    assert "encoder = keras.Model(encoder_input, gen(encoder_input), name='encoder')" in code, code
+    assert "encoder_2 = keras.Model(encoder_2_input, disc(encoder_2_input), name='encoder_2')" in code, code
+    assert code.index("encoder_2 = keras.Model") < code.index("fake = encoder_2(encoder(z))"), code
+    assert "stacked = encoder_2(encoder(z))" in code and "real = encoder_2(x)" in code, code
+    assert not [d for d in res.diagnostics if d.rule in ("TFM010", "TFM011", "TFM012", "TFM013")]
+    assert migrate_source(code, "snippet.py", Options(fixes=False, wrap_lines=False)).status == "unchanged"

@@ -118,19 +118,33 @@ class SharedTowers(Rule):
                 elements[k] = elements[k].with_changes(value=applied)
             new = updated.with_changes(body=[updated.body[0].with_changes(value=value.with_changes(elements=elements))])
         self.ctx.add_import("keras")
-        first = next((h for h in hits if h[1] == 0), None)
-        if first is None:
+        # the encoder of every group whose first tower is in this statement, built before it (two
+        # groups: ``discriminator(generator(z))``, a generator tower inside a discriminator tower)
+        firsts = [h for h in hits if h[1] == 0]
+        if not firsts:
             return new
-        g, _, call_ = first
+        built: list[cst.BaseStatement] = []
+        for g, _, call_ in firsts:
+            if id(call_) in plan.inline:
+                v = self._inline_updated.get(id(call_))
+            elif original.body[0].value is call_:
+                v = value
+            else:
+                k = [o.value for o in original.body[0].value.elements].index(call_)
+                v = value.elements[k].value
+            if not isinstance(v, cst.Call) or not v.args:
+                continue
+            built.extend(self._encoder_statements(g, call_, v, original))
+        if not built:
+            return new
+        built[0] = built[0].with_changes(leading_lines=original.leading_lines)
+        return cst.FlattenSentinel([*built, new.with_changes(leading_lines=[])])
+
+    def _encoder_statements(self, g: TowerGroup, call_: cst.Call, value: cst.Call, original) -> list:
+        """The statements building group ``g``'s encoder from its first tower call (``value``: that
+        call, updated); reports the group."""
+        plan: SharedPlan = self.ctx.analysis(SharedPlan)
         enc = plan.encoder[id(g)]
-        if id(call_) in plan.inline:
-            value = self._inline_updated.get(id(call_))
-            if value is None or not isinstance(value, cst.Call) or not value.args:
-                return new
-        else:
-            k = [o.value for o in original.body[0].value.elements].index(call_) \
-                if original.body[0].value is not call_ else None
-            value = value if k is None else value.elements[k].value
         x = value.args[0].value
         modes = plan.modes.get(id(g))
         names = ", ".join(pretty(k) for k in g.shared[:4]) + (" ..." if len(g.shared) > 4 else "")
@@ -150,8 +164,7 @@ class SharedTowers(Rule):
             # the input may be a structure (an Estimator's features dict): one keras.Input per tensor
             stmts[0] = stmt("{n} = keras.tree.map_structure(lambda t: keras.Input(shape=t.shape[1:], "
                             "dtype=t.dtype), {x})", n=cst.Name(f"{enc}_input"), x=x)
-        stmts[0] = stmts[0].with_changes(leading_lines=original.leading_lines)
-        return cst.FlattenSentinel([*stmts, new.with_changes(leading_lines=[])])
+        return list(stmts)
 
     def _apply(self, hit: tuple[TowerGroup, int, cst.Call], value: cst.BaseExpression):
         """The encoder applied where the tower call ``value`` (updated) was; None if it is no call."""
