@@ -40,13 +40,29 @@ stacked = discriminator(gen_net, reuse=True)
 
 
 def test_kept_sharing_scope_is_stable():
+    # the first generator tower evaluated only under a condition: TFM205 keeps its TODO, so
+    # TFM138 keeps the scope (the plain ``discriminator(generator(noise))``: see below)
+    src = SRC.replace("discriminator(generator(noise))", "discriminator(generator(noise) if noise is not None else noise)")
+    assert src != SRC
     for opts in (Options(), Options(fixes=False)):
-        first = migrate_source(SRC, "g.py", opts)
+        first = migrate_source(src, "g.py", opts)
         assert first.status == "migrated", first.reason
         assert f"{TODO_MARKER}: TFM138" in first.code
         assert "with tf.variable_scope('Generator', reuse=reuse):" in first.code
         second = migrate_source(first.code, "g.py", opts)
         assert second.code == first.code
+
+
+def test_generator_inside_discriminator_becomes_two_encoders():
+    """dcgan's ``discriminator(generator(noise))``: the generator tower (inside the expression)
+    and the discriminator tower both share in TF1 - two encoders, no scope kept, stable."""
+    for opts in (Options(), Options(fixes=False)):
+        first = migrate_source(SRC, "g.py", opts)
+        assert first.status == "migrated", first.reason
+        assert TODO_MARKER not in first.code and "variable_scope" not in first.code
+        assert "disc_fake = encoder_2(encoder(noise))" in first.code
+        assert "gen_net = encoder(gen_input)" in first.code and "stacked = encoder_2(gen_net)" in first.code
+        assert migrate_source(first.code, "g.py", opts).code == first.code
 
 
 TOWERS = """import tensorflow as tf

@@ -108,6 +108,9 @@ class SharedPlan:
         self.stored_calls: dict[int, str] = {}
         self.mode_params: dict[int, set[str]] = {}   # id(builder) -> its constant-mode parameters
         self.strip_args: set[int] = set()
+        # ids of tower calls inside an expression (``d = l2(tower(x1) - tower(x2, reuse=True))``):
+        # each replaced where it stands, the encoder built before the statement
+        self.inline: set[int] = set()
         self.remove: set[int] = set()
         self.groups: list[TowerGroup] = []
         handled_fns: dict[int, list[TowerGroup]] = {}
@@ -137,6 +140,8 @@ class SharedPlan:
                 taken.add(self.encoder[k])
                 for i, c in enumerate(g.calls):
                     self.by_stmt.setdefault(id(ctx.statement_of(c)), []).append((g, i, c))
+                    if _call_target(ctx, c) is None:
+                        self.inline.add(id(c))
             handled_fns.setdefault(id(g.function), []).append(g)
             # reuse_variables() between the calls, in the scope that makes them
             first, last = ctx.position(g.calls[0]), ctx.position(g.calls[-1])
@@ -169,8 +174,9 @@ class SharedPlan:
         method = is_method(ctx, g.function)
         extras = []
         for c in g.calls:
-            if _call_target(ctx, c) is None:
-                return "a tower call is not a plain assignment `out = tower(x, ...)`"
+            if _call_target(ctx, c) is None and not _inline_call(ctx, c, g.calls):
+                return ("a tower call is neither a plain assignment `out = tower(x, ...)` nor evaluated "
+                        "once, unconditionally, by a simple statement")
             if not _input_first(g.function, c, method):
                 return "a tower call does not pass its input first"
             bound = _bound_params(g.function, c, method)
@@ -303,6 +309,37 @@ def _call_target(ctx, c: cst.Call) -> cst.BaseExpression | None:
             if v.value is c:
                 return t.value if isinstance(t.value, (cst.Name, cst.Attribute)) else None
     return None
+
+
+def _inline_call(ctx, c: cst.Call, calls: list[cst.Call]) -> bool:
+    """A tower call inside the expression of a simple statement (``d = l2(tower(x1), tower(x2,
+    reuse=True))``, ``return f(tower(x))``): evaluated exactly once, unconditionally, when the
+    statement runs - not under a lambda / comprehension / ``if``-expression / ``and`` / ``or``,
+    and not inside another tower call of the group. Replaced in place by the encoder applied to
+    its input (Python evaluates the operands in the order TF1 built the towers)."""
+    stmt = ctx.statement_of(c)
+    if not (isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1
+            and isinstance(stmt.body[0], (cst.Assign, cst.AnnAssign, cst.AugAssign, cst.Expr, cst.Return))):
+        return False
+    others = {id(o) for o in calls if o is not c}
+    n = ctx.parent(c)
+    while n is not None and n is not stmt:
+        if isinstance(n, (cst.Lambda, cst.IfExp, cst.BooleanOperation, cst.ListComp, cst.SetComp,
+                          cst.DictComp, cst.GeneratorExp, cst.CompFor)) or id(n) in others:
+            return False
+        if isinstance(n, (cst.Assign, cst.AnnAssign, cst.AugAssign)) and n.value is not None \
+                and not _within(ctx, c, n.value):
+            return False  # in a target (``x[tower(i)] = ...``)
+        n = ctx.parent(n)
+    return n is stmt
+
+
+def _within(ctx, node: cst.CSTNode, root: cst.CSTNode) -> bool:
+    while node is not None:
+        if node is root:
+            return True
+        node = ctx.parent(node)
+    return False
 
 
 def _plain_target(t: cst.BaseExpression) -> bool:

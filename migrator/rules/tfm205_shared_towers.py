@@ -40,6 +40,10 @@ class SharedTowers(Rule):
                  "rule cannot rewrite (a loop, calls with different arguments) keep a TODO.")
     ORDER = 40
 
+    def __init__(self, ctx) -> None:
+        super().__init__(ctx)
+        self._inline_updated: dict[int, cst.Call] = {}   # id(inline tower call) -> its updated call
+
     def leave_Arg(self, original: cst.Arg, updated: cst.Arg):
         if id(original) in self.ctx.analysis(SharedPlan).strip_args:
             return cst.RemoveFromParent()
@@ -50,6 +54,11 @@ class SharedTowers(Rule):
         name = plan.stored_calls.get(id(original))
         if name is not None:
             return self._store_layer(original, updated, name)
+        if id(original) in plan.inline:  # a tower call inside an expression: the encoder where it stands
+            hit = next(h for h in plan.by_stmt[id(self.ctx.statement_of(original))] if h[2] is original)
+            self._inline_updated[id(original)] = updated
+            applied = self._apply(hit, updated)
+            return updated if applied is None else applied
         # a reuse= argument removed last: no comma left after the new last argument
         strip = plan.strip_args
         if strip and any(id(a) in strip for a in original.args) and updated.args \
@@ -89,32 +98,53 @@ class SharedTowers(Rule):
         if hits is None:
             self._problem(original, plan)
             return updated
+        plain = [h for h in hits if id(h[2]) not in plan.inline]  # inline calls: replaced by leave_Call
         value = updated.body[0].value
-        if len(hits) == 1 and original.body[0].value is hits[0][2]:  # out = tower(x)
-            applied = self._apply(hits[0], value)
+        if not plain:
+            new = updated
+        elif len(plain) == 1 and original.body[0].value is plain[0][2]:  # out = tower(x)
+            applied = self._apply(plain[0], value)
             if applied is None:
                 return updated
-            new_value: cst.BaseExpression = applied
+            new = updated.with_changes(body=[updated.body[0].with_changes(value=applied)])
         else:  # a, b = tower(x1), tower(x2): each call replaced where it stands
             positions = [o.value for o in original.body[0].value.elements]
             elements = list(value.elements)
-            for hit in hits:
+            for hit in plain:
                 k = next(j for j, o in enumerate(positions) if o is hit[2])
                 applied = self._apply(hit, elements[k].value)
                 if applied is None:
                     return updated
                 elements[k] = elements[k].with_changes(value=applied)
-            new_value = value.with_changes(elements=elements)
-        new = updated.with_changes(body=[updated.body[0].with_changes(value=new_value)])
+            new = updated.with_changes(body=[updated.body[0].with_changes(value=value.with_changes(elements=elements))])
         self.ctx.add_import("keras")
-        first = next((h for h in hits if h[1] == 0), None)
-        if first is None:
+        # the encoder of every group whose first tower is in this statement, built before it (two
+        # groups: ``discriminator(generator(z))``, a generator tower inside a discriminator tower)
+        firsts = [h for h in hits if h[1] == 0]
+        if not firsts:
             return new
-        g, _, call_ = first
+        built: list[cst.BaseStatement] = []
+        for g, _, call_ in firsts:
+            if id(call_) in plan.inline:
+                v = self._inline_updated.get(id(call_))
+            elif original.body[0].value is call_:
+                v = value
+            else:
+                k = [o.value for o in original.body[0].value.elements].index(call_)
+                v = value.elements[k].value
+            if not isinstance(v, cst.Call) or not v.args:
+                continue
+            built.extend(self._encoder_statements(g, call_, v, original))
+        if not built:
+            return new
+        built[0] = built[0].with_changes(leading_lines=original.leading_lines)
+        return cst.FlattenSentinel([*built, new.with_changes(leading_lines=[])])
+
+    def _encoder_statements(self, g: TowerGroup, call_: cst.Call, value: cst.Call, original) -> list:
+        """The statements building group ``g``'s encoder from its first tower call (``value``: that
+        call, updated); reports the group."""
+        plan: SharedPlan = self.ctx.analysis(SharedPlan)
         enc = plan.encoder[id(g)]
-        k = [o.value for o in original.body[0].value.elements].index(call_) \
-            if original.body[0].value is not call_ else None
-        value = value if k is None else value.elements[k].value
         x = value.args[0].value
         modes = plan.modes.get(id(g))
         names = ", ".join(pretty(k) for k in g.shared[:4]) + (" ..." if len(g.shared) > 4 else "")
@@ -134,8 +164,7 @@ class SharedTowers(Rule):
             # the input may be a structure (an Estimator's features dict): one keras.Input per tensor
             stmts[0] = stmt("{n} = keras.tree.map_structure(lambda t: keras.Input(shape=t.shape[1:], "
                             "dtype=t.dtype), {x})", n=cst.Name(f"{enc}_input"), x=x)
-        stmts[0] = stmts[0].with_changes(leading_lines=original.leading_lines)
-        return cst.FlattenSentinel([*stmts, new.with_changes(leading_lines=[])])
+        return list(stmts)
 
     def _apply(self, hit: tuple[TowerGroup, int, cst.Call], value: cst.BaseExpression):
         """The encoder applied where the tower call ``value`` (updated) was; None if it is no call."""
@@ -318,4 +347,35 @@ class SharedTowers(Rule):
         "encoder_input = keras.Input(shape=xa.shape[1:])\n"
         "encoder = keras.Model(encoder_input, tower(encoder_input), name='encoder')\n"
         "ea, eb = encoder(xa), encoder(xb)\n", ("TFM205",))]
+    INVALID = [*INVALID, Case(
+        # tower calls inside an expression: each becomes the encoder where it stands (Python evaluates
+        # the operands left to right, TF1's build order), the encoder built before the statement
+        "import tensorflow as tf\n\ndef tower(x, reuse=False):\n    with tf.variable_scope('t', reuse=reuse):\n"
+        "        return tf.layers.dense(x, 4, name='fc')\n\n"
+        "xa = tf.placeholder(tf.float32, [None, 3])\nxb = tf.placeholder(tf.float32, [None, 3])\n"
+        "d = abs(tower(xa) - tower(xb, reuse=True)) ** 2\n",
+        "import keras\n\ndef tower(x, reuse=False):\n    return keras.layers.Dense(4)(x)\n\n"
+        "xa = keras.Input(shape=(3,))\nxb = keras.Input(shape=(3,))\n"
+        "encoder_input = keras.Input(shape=xa.shape[1:])\n"
+        "encoder = keras.Model(encoder_input, tower(encoder_input), name='encoder')\n"
+        "d = abs(encoder(xa) - encoder(xb)) ** 2\n", ("TFM205",))]
+    INVALID = [*INVALID, Case(
+        # ... but a tower call evaluated only when a condition holds: TODO
+        "import tensorflow as tf\n\ndef tower(x, reuse=False):\n    with tf.variable_scope('t', reuse=reuse):\n"
+        "        return tf.layers.dense(x, 4, name='fc')\n\n"
+        "xa = tf.placeholder(tf.float32, [None, 3])\nxb = tf.placeholder(tf.float32, [None, 3])\n"
+        "d = xa is not None and tower(xa) - tower(xb, reuse=True)\n",
+        "import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\nimport keras\n\n"
+        "def tower(x, reuse=False):\n"
+        "    # TODO(tflearn-migrate): TFM138 variable_scope shares variables (reuse): no Keras translation without TFM205's shared encoder\n"
+        "    with tf.variable_scope('t', reuse=reuse):\n        return keras.layers.Dense(4)(x)\n\n"
+        "xa = keras.Input(shape=(3,))\nxb = keras.Input(shape=(3,))\n"
+        "# TODO(tflearn-migrate): TFM205 tower() towers share their variables in TF1 but are not turned into one encoder: "
+        "a tower call is neither a plain assignment `out = tower(x, ...)` nor evaluated once, unconditionally, by a simple statement\n"
+        "d = xa is not None and tower(xa) - tower(xb, reuse=True)\n", ("TFM205", "TFM138"), todo=True)]
+    VALID = [*VALID,
+             # tf.Variable under reuse=True never shares (TF1): the inline towers stay two
+             "import keras\n\ndef tower(x, reuse=False):\n    return keras.layers.Dense(4)(x)\n\n"
+             "xa = keras.Input(shape=(3,))\nxb = keras.Input(shape=(3,))\n"
+             "d = keras.ops.sum(keras.ops.square(tower(xa) - tower(xb, reuse=True)), axis=1)\n"]
     REQUIRES = ("TFM131", "TFM138", "TFM140")
