@@ -75,7 +75,7 @@ def test_lazy_property_program():
     assert "data = keras.Input(shape=(64,))" in out and "target = keras.Input(shape=(10,))" in out
     assert "model_2 = LossModel([data, target], model.loss)" in out
     assert "value = model_2.train_on_batch([train_x[i:i + 50], train_y[i:i + 50]])" in out
-    assert "error = keras.Model([data, target], model.error).predict_on_batch([test_x, test_y])" in out
+    assert "error = tf1_fetches([data, target], [model.error]).predict_on_batch([test_x, test_y])" in out
     assert "scores = keras.Model(data, model.prediction).predict_on_batch(test_x)" in out
     # the class itself is untouched but for its layers and ops
     assert "@lazy_property\n    def prediction(self):\n        hidden = keras.layers.Dense(32, activation='relu')(self.data)" in out

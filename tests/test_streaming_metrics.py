@@ -59,7 +59,7 @@ def test_metric_pair_update_value_and_reset_forms():
     assert "return acc.update_state(labels=same, predictions=keras.ops.round(p_same))" in out
     # the update op's result is the value so far; sess.run(auc) is the current value
     assert "so_far = keras.ops.convert_to_numpy(auc_update(keras.ops.convert_to_tensor(ts[i:i + 100], " \
-           "dtype='float32'), keras.Model([left, right], p_same).predict_on_batch(" in out
+           "dtype='float32'), tf1_fetches([left, right], [p_same]).predict_on_batch(" in out
     assert "passes.append([auc.result(), acc.result()])" in out
     # each run of tf.local_variables_initializer() resets every metric of the program
     assert "        auc.reset_state()\n        acc.reset_state()\n" in out
