@@ -118,14 +118,15 @@ def test_plain_loops_become_fit(src):
 
 
 def test_plain_loop_details():
-    out = _migrate(PLAIN)
+    # (the generated strings follow the source's quote style: compared quote-blind)
+    out = _migrate(PLAIN).replace('"', "'")
     assert "model.fit(X, Y, batch_size=B, epochs=epochs, shuffle=False, verbose=0" in out
     assert "keras.callbacks.TensorBoard(log_dir=logdir, update_freq='batch')" in out
     assert "metrics=[BatchLoss(loss)]" in out and "losses.append(float(logs['batch_loss']))" in out
     assert "FileWriter" not in out and "add_summary" not in out
     full = _migrate(FULL_BATCH)
     assert "batch_size=len(X), epochs=epochs" in full and "BatchLoss" not in full
-    temps = _migrate(PLAIN_TEMPS)
+    temps = _migrate(PLAIN_TEMPS).replace('"', "'")
     assert "model.fit(X, Y, batch_size=B" in temps and "losses.append(logs['batch_loss'])" in temps
     assert "bx" not in temps
 
