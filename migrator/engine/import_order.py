@@ -17,17 +17,11 @@ import sys
 import libcst as cst
 
 from ..names import dotted
+from .import_add import _single_import as _import  # one import per line, else None
 
 _FUTURE, _STDLIB, _THIRD, _FIRST = range(4)
 _STDLIB_NAMES = frozenset(sys.stdlib_module_names)
 _EMPTY = cst.Module(body=[])
-
-
-def _import(stmt: cst.CSTNode) -> cst.Import | cst.ImportFrom | None:
-    if type(stmt) is cst.SimpleStatementLine and len(stmt.body) == 1 and type(stmt.body[0]) in (
-            cst.Import, cst.ImportFrom):
-        return stmt.body[0]  # type: ignore[return-value]
-    return None
 
 
 def _module_of(imp: cst.Import | cst.ImportFrom) -> str:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import libcst as cst
 
 from ..names import dotted
-from .statements import rewrite_statements
+from .statements import input_lines, rewrite_statements
 
 
 def _layer_call(e: cst.BaseExpression) -> tuple[str, cst.Call] | None:
@@ -85,12 +85,12 @@ def one_layer_call_per_line(module: cst.Module, source: str, helper_names: set[s
                             ) -> cst.Module:
     """``module`` with the nested layer chains the migration wrote split (``code``: its text,
     when known)."""
-    keep = {ln.strip() for ln in source.splitlines() if ln.strip()}
+    keep = input_lines(source)
     text = module.code if code is None else code
     if not any(")(keras.layers." in ln and ln.strip() not in keep for ln in text.splitlines()):
         return module
 
-    def fn(stmt: cst.SimpleStatementLine):
+    def fn(stmt: cst.SimpleStatementLine, depth: int):
         if module.code_for_node(stmt).strip() in keep:
             return None
         return split_statement(stmt)

@@ -13,6 +13,7 @@ import libcst as cst
 
 from .. import TODO_MARKER
 from ..emit import code as code_of
+from .statements import rewrite_statements
 
 LIMIT = 100
 
@@ -113,66 +114,26 @@ def _layout(e: cst.BaseExpression, col: int, level: int, base: int, bracketed: b
 _VALUE_STMTS = (cst.Assign, cst.AnnAssign, cst.AugAssign, cst.Expr, cst.Return)
 
 
-class _Wrap(cst.CSTTransformer):
-    def __init__(self, module: cst.Module, keep: set[str], helper_names: set[str]) -> None:
-        self.module = module
-        self.keep = keep
-        self.helper_names = helper_names
-        self.depth = 0
-        self.skip = 0
-        self.indent = len(module.default_indent.replace("\t", "    "))
-        self.changed = False
-
-    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> bool:
-        return False  # statements are laid out whole, in leave_SimpleStatementLine
-
-    def visit_IndentedBlock(self, node: cst.IndentedBlock) -> bool:
-        self.depth += 1
-        return True
-
-    def leave_IndentedBlock(self, original, updated):
-        self.depth -= 1
-        return updated
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        if self.depth == 0 and node.name.value in self.helper_names:
-            self.skip += 1
-        return True
-
-    def leave_FunctionDef(self, original, updated):
-        if self.depth == 0 and original.name.value in self.helper_names:
-            self.skip -= 1
-        return updated
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
-        if self.depth == 0 and node.name.value in self.helper_names:
-            self.skip += 1
-        return True
-
-    def leave_ClassDef(self, original, updated):
-        if self.depth == 0 and original.name.value in self.helper_names:
-            self.skip -= 1
-        return updated
-
-    def leave_SimpleStatementLine(self, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine):
-        if self.skip or len(updated.body) != 1 or updated.trailing_whitespace.comment is not None:
-            return updated
-        small = updated.body[0]
-        if not isinstance(small, _VALUE_STMTS) or small.value is None:
-            return updated
-        line = self.module.code_for_node(small)
-        if line.strip() in self.keep:  # the user's statement, as written
-            return updated
-        base = self.depth * self.indent
-        if "\n" in line or base + len(line) <= LIMIT or "f'" in line or 'f"' in line:
-            return updated
-        value = small.value
-        col = base + max(line.rfind(code_of(value)), 0)
-        new = _layout(value, col, 0, base)
-        if new is value:
-            return updated
-        self.changed = True
-        return updated.with_changes(body=[small.with_changes(value=new)])
+def _wrap_statement(module: cst.Module, stmt: cst.SimpleStatementLine, depth: int, keep: set[str],
+                    indent: int) -> cst.SimpleStatementLine | None:
+    """``stmt`` (``depth`` blocks in) with its value wrapped, or None when it is left as it is."""
+    if len(stmt.body) != 1 or stmt.trailing_whitespace.comment is not None:
+        return None
+    small = stmt.body[0]
+    if not isinstance(small, _VALUE_STMTS) or small.value is None:
+        return None
+    line = module.code_for_node(small)
+    if line.strip() in keep:  # the user's statement, as written
+        return None
+    base = depth * indent
+    if "\n" in line or base + len(line) <= LIMIT or "f'" in line or 'f"' in line:
+        return None
+    value = small.value
+    col = base + max(line.rfind(code_of(value)), 0)
+    new = _layout(value, col, 0, base)
+    if new is value:
+        return None
+    return stmt.with_changes(body=[small.with_changes(value=new)])
 
 
 def wrap_long_lines(module: cst.Module, source: str, helper_names: set[str], code: str | None = None) -> cst.Module:
@@ -183,11 +144,12 @@ def wrap_long_lines(module: cst.Module, source: str, helper_names: set[str], cod
     text = module.code if code is None else code
     if not any(len(ln) > LIMIT and ln.strip() not in keep and TODO_MARKER not in ln for ln in text.splitlines()):
         return module  # no long line the migration wrote (a line with a TODO marker is never wrapped)
-    wrap = _Wrap(module, keep, helper_names)
+    indent = len(module.default_indent.replace("\t", "    "))
     try:
-        new = module.visit(wrap)
-        if wrap.changed:
+        new = rewrite_statements(module, lambda stmt, depth: _wrap_statement(module, stmt, depth, keep, indent),
+                                 helper_names)
+        if new is not module:
             compile(new.code, "<layout>", "exec", dont_inherit=True)
     except Exception:  # layout never costs a file its migration
         return module
-    return new if wrap.changed else module
+    return new

@@ -14,7 +14,7 @@ import tokenize
 
 import libcst as cst
 
-from .statements import rewrite_statements
+from .statements import input_lines, rewrite_statements
 
 
 def preferred_quote(source: str) -> str | None:
@@ -61,13 +61,13 @@ def match_quote_style(module: cst.Module, source: str, helper_names: set[str], c
     if quote is None:
         return module
     other = '"' if quote == "'" else "'"
-    keep = {ln.strip() for ln in source.splitlines() if ln.strip()}
+    keep = input_lines(source)
     text = module.code if code is None else code
     if not any(other in ln and ln.strip() not in keep for ln in text.splitlines()):
         return module  # no line the migration wrote holds the other quote
     requote = _Requote(quote)
 
-    def fn(stmt: cst.SimpleStatementLine):
+    def fn(stmt: cst.SimpleStatementLine, depth: int):
         if len(stmt.body) == 1 and isinstance(stmt.body[0], cst.Expr) \
                 and isinstance(stmt.body[0].value, (cst.SimpleString, cst.ConcatenatedString)):
             return None  # a docstring / bare string statement

@@ -5,33 +5,41 @@ A libcst visitor calls its hooks on every node of the tree; the layout passes (q
 layer call per line) look at whole statement lines, so this walk visits ``Module.body`` and the
 ``body`` / ``orelse`` / ``handlers`` / ``finalbody`` / ``cases`` of compound statements and
 nothing else. Top-level functions and classes named in ``skip`` (helper definitions) are left
-as they are."""
+as they are. ``fn`` gets each statement and its depth (the indented blocks around it)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 
 import libcst as cst
 
-# fn(statement line) -> None (unchanged), a statement, or a list of statements
-StatementFn = Callable[[cst.SimpleStatementLine], "cst.BaseStatement | list[cst.BaseStatement] | None"]
+# fn(statement line, depth) -> None (unchanged), a statement, or a list of statements
+StatementFn = Callable[[cst.SimpleStatementLine, int], "cst.BaseStatement | list[cst.BaseStatement] | None"]
+
+
+@lru_cache(maxsize=4)
+def input_lines(source: str) -> frozenset[str]:
+    """The input's non-empty lines, stripped: a statement whose text is one of them came
+    through unchanged (read by every layout pass of one file; ``source`` is the same object)."""
+    return frozenset(ln.strip() for ln in source.splitlines() if ln.strip())
 
 
 def rewrite_statements(module: cst.Module, fn: StatementFn, skip: frozenset[str] | set[str] = frozenset()
                        ) -> cst.Module:
-    body = _block(module.body, fn, skip, top=True)
+    body = _block(module.body, fn, skip, 0, top=True)
     return module if body is None else module.with_changes(body=body)
 
 
-def _block(body: Sequence[cst.BaseStatement], fn: StatementFn, skip, top: bool = False) -> list | None:
+def _block(body: Sequence[cst.BaseStatement], fn: StatementFn, skip, depth: int, top: bool = False) -> list | None:
     out: list = []
     changed = False
     for stmt in body:
         if type(stmt) is cst.SimpleStatementLine:
-            new = fn(stmt)
+            new = fn(stmt, depth)
         elif top and type(stmt) in (cst.FunctionDef, cst.ClassDef) and stmt.name.value in skip:
             new = None
         else:
-            new = _compound(stmt, fn, skip)
+            new = _compound(stmt, fn, skip, depth)
         if new is None:
             out.append(stmt)
         elif isinstance(new, list):
@@ -43,23 +51,23 @@ def _block(body: Sequence[cst.BaseStatement], fn: StatementFn, skip, top: bool =
     return out if changed else None
 
 
-def _compound(node: cst.CSTNode, fn: StatementFn, skip) -> cst.CSTNode | None:
+def _compound(node: cst.CSTNode, fn: StatementFn, skip, depth: int) -> cst.CSTNode | None:
     changes: dict = {}
     body = getattr(node, "body", None)
     if type(body) is cst.IndentedBlock:
-        inner = _block(body.body, fn, skip)
+        inner = _block(body.body, fn, skip, depth + 1)
         if inner is not None:
             changes["body"] = body.with_changes(body=inner)
     for attr in ("orelse", "finalbody"):
         child = getattr(node, attr, None)
         if isinstance(child, cst.CSTNode):
-            new = _compound(child, fn, skip)
+            new = _compound(child, fn, skip, depth)
             if new is not None:
                 changes[attr] = new
     for attr in ("handlers", "cases"):
         children = getattr(node, attr, None)
         if children:
-            new_children = [_compound(c, fn, skip) for c in children]
+            new_children = [_compound(c, fn, skip, depth) for c in children]
             if any(c is not None for c in new_children):
                 changes[attr] = [n if n is not None else c for n, c in zip(new_children, children)]
     return node.with_changes(**changes) if changes else None
