@@ -79,6 +79,7 @@ class MigrateCommand:
 
     def transform_module(self, tree: cst.Module) -> cst.Module:
         original = tree
+        tree = self._losses_written_out(tree)
         self._source = (tree, tree.code)
         self.fctx.source = self._source[1]
         if not has_legacy_import(self._source[1]):
@@ -109,6 +110,30 @@ class MigrateCommand:
         return self._graph_dataset_program(original, new)
 
     _desugared = False
+
+    def _losses_written_out(self, tree: cst.Module) -> cst.Module:
+        """TFM175: TF1's LOSSES collection (``tf.losses.*`` statements, ``add_loss``,
+        ``get_total_loss()``) written out as names before the rule pass (analysis/loss_collection.py:
+        the same TF1 program, statements on their lines)."""
+        code = tree.code
+        if not ("get_total_loss" in code or "get_losses" in code or "GraphKeys.LOSSES" in code) \
+                or not self.options.rule_enabled("TFM175"):
+            return tree
+        from ..analysis.loss_collection import desugar_losses
+
+        try:
+            new = desugar_losses(tree)
+        except Exception:  # the pre-step must never cost the file its migration
+            return tree
+        if new is None:
+            return tree
+        self.fctx.diagnostics.append(Diagnostic(
+            path=self.fctx.path, line=1, col=1, rule="TFM175",
+            message="TF1's LOSSES collection written out: tf.losses.* / add_loss terms named, "
+                    "get_total_loss() / get_losses() read as their sum / list (the same TF1 program)",
+            severity=Severity.INFO, kind=Kind.TRANSLATE))
+        self.fctx.count("TFM175")
+        return new
 
     def _graph_dataset_program(self, tree: cst.Module, new: cst.Module) -> cst.Module:
         """TFM167: a graph-mode tf.data iterator program is also migrated in its placeholder form

@@ -18,6 +18,15 @@ def tf1_log_loss(labels, predictions, epsilon):
     return keras.ops.mean(losses)
 
 
+def tf1_weighted_loss(losses, weights):
+    """TF1's tf.losses reduction SUM_BY_NONZERO_WEIGHTS (the default) with weights: the sum of
+    losses * weights over the number of non-zero weights (broadcast to the losses), 0 if none."""
+    losses = keras.ops.cast(losses, "float32")
+    weights = keras.ops.cast(weights, "float32")
+    present = keras.ops.where(keras.ops.equal(weights, 0.0), 0.0, 1.0) * keras.ops.ones_like(losses)
+    return keras.ops.divide_no_nan(keras.ops.sum(losses * weights), keras.ops.sum(present))
+
+
 class TF1Shape(keras.layers.Layer):
     # tf.shape(t) of a symbolic Keras tensor (a functional model being built): the 1-D int32
     # shape computed when the model runs (keras.ops.shape would give None for the batch size)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from ..analysis.loss_collection import LossesRead
 from ..args import BoundArgs, Unbindable
 from ..emit import call, expr, literal, to_node
 from ..helpers import HELPERS, register_source
@@ -19,6 +20,7 @@ _RANDOM_INITS = ("TruncatedNormal", "RandomNormal", "RandomUniform", "GlorotUnif
 
 
 TF1_LOG_LOSS = register_source("tf1_ops", "tf1_log_loss")
+TF1_WEIGHTED_LOSS = register_source("tf1_ops", "tf1_weighted_loss")
 
 
 TF1_SHAPE = register_source("tf1_ops", "tf1_shape", also=("TF1Shape",))
@@ -481,10 +483,10 @@ class Ops(CallRule):
             # divided by the number of elements (Reduction.SUM_BY_NONZERO_WEIGHTS): their mean
             b = B("labels, predictions, weights=1.0, scope=None, loss_collection='losses', "
                   "reduction='weighted_sum_by_nonzero_weights'")
-            self._tf1_loss_defaults(b)
+            weights = self._tf1_loss_defaults(b)
             diff = _ops("subtract", _ops("cast", b.node("predictions"), to_node("float32")),
                         _ops("cast", b.node("labels"), to_node("float32")))
-            return _ops("mean", _ops("square" if name.endswith("error") else "abs", diff))
+            return self._tf1_reduce(_ops("square" if name.endswith("error") else "abs", diff), weights)
         if name == "losses.hinge_loss":
             # TF1: labels and logits cast to float32, labels 0/1 -> -1/1 (2 * labels - 1), the
             # elementwise relu(1 - labels * logits) times weights (1.0) summed and divided by the
@@ -492,14 +494,14 @@ class Ops(CallRule):
             # labels to -1/1 but averages over the last axis only: written out)
             b = B("labels, logits, weights=1.0, scope=None, loss_collection='losses', "
                   "reduction='weighted_sum_by_nonzero_weights'")
-            self._tf1_loss_defaults(b)
+            weights = self._tf1_loss_defaults(b)
             y = _ops("cast", b.node("labels"), to_node("float32"))
             z = _ops("cast", b.node("logits"), to_node("float32"))
             signed = cst.BinaryOperation(cst.BinaryOperation(to_node(2.0), cst.Multiply(), y), cst.Subtract(),
                                          to_node(1.0))
             margin = cst.BinaryOperation(to_node(1.0), cst.Subtract(), cst.BinaryOperation(
                 signed.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()]), cst.Multiply(), z))
-            return _ops("mean", _ops("relu", margin))
+            return self._tf1_reduce(_ops("relu", margin), weights)
         if name in ("losses.log_loss", "losses.sigmoid_cross_entropy"):
             # TF1: labels and predictions / logits cast to float32, the elementwise loss (log_loss:
             # -y log(p + eps) - (1 - y) log(1 - p + eps), epsilon 1e-7; sigmoid_cross_entropy:
@@ -513,11 +515,13 @@ class Ops(CallRule):
                       "loss_collection='losses', reduction='weighted_sum_by_nonzero_weights'")
                 if not (b.is_default("label_smoothing") or literal(b.node("label_smoothing"), None) in (0, 0.0)):
                     raise Untranslatable("label_smoothing other than 0")
-            self._tf1_loss_defaults(b)
+            weights = self._tf1_loss_defaults(b)
             if name == "losses.sigmoid_cross_entropy":
                 y = _ops("cast", b.node("multi_class_labels"), to_node("float32"))
                 z = _ops("cast", b.node("logits"), to_node("float32"))
-                return _ops("mean", _ops("binary_crossentropy", y, z, from_logits=True))
+                return self._tf1_reduce(_ops("binary_crossentropy", y, z, from_logits=True), weights)
+            if weights is not None:
+                raise Untranslatable("log_loss with weights")
             eps = b.node("epsilon") if b.given("epsilon") else to_node(1e-7)
             self.ctx.use_helper("tf1_log_loss")
             return call("tf1_log_loss", b.node("labels"), b.node("predictions"), eps)
@@ -617,15 +621,28 @@ class Ops(CallRule):
         raise Untranslatable(f"no translation for {name}")  # pragma: no cover
 
 
-    def _tf1_loss_defaults(self, b) -> None:
-        """A ``tf.losses.*`` call translates as the mean of its elementwise loss only with TF1's
-        defaults (weights 1.0, SUM_BY_NONZERO_WEIGHTS, the LOSSES collection nobody reads)."""
-        if not b.is_default("loss_collection") or not b.is_default("reduction") \
-                or not (b.is_default("weights") or literal(b.node("weights"), None) in (1, 1.0)):
-            raise Untranslatable("weights / reduction / loss_collection other than the defaults")
-        if "get_total_loss" in self.ctx.module_code or "GraphKeys.LOSSES" in self.ctx.module_code \
-                or "get_losses" in self.ctx.module_code:
-            raise Untranslatable("the file reads TF1's LOSSES collection this loss is added to")
+    def _tf1_loss_defaults(self, b) -> cst.BaseExpression | None:
+        """A ``tf.losses.*`` call translates with TF1's default reduction (SUM_BY_NONZERO_WEIGHTS)
+        into the LOSSES collection nobody reads (TFM175 writes a read collection out first, and
+        ``loss_collection=None`` adds nothing): the mean of its elementwise loss, or with
+        ``weights`` (returned; None for 1.0) their weighted sum over the non-zero weights."""
+        lc = b.node("loss_collection") if b.given("loss_collection") else None
+        if not b.is_default("reduction") or not (lc is None or literal(lc, "?") is None):
+            raise Untranslatable("reduction / loss_collection other than the defaults")
+        weights = None
+        if not (b.is_default("weights") or literal(b.node("weights"), None) in (1, 1.0)):
+            weights = b.node("weights")
+        if self.ctx.analysis(LossesRead).reads:
+            if lc is None:
+                raise Untranslatable("the file reads TF1's LOSSES collection this loss is added to")
+        return weights
+
+    def _tf1_reduce(self, elementwise: cst.BaseExpression, weights: cst.BaseExpression | None):
+        """TF1's SUM_BY_NONZERO_WEIGHTS of an elementwise loss: the mean, or ``tf1_weighted_loss``."""
+        if weights is None:
+            return _ops("mean", elementwise)
+        self.ctx.use_helper("tf1_weighted_loss")
+        return call("tf1_weighted_loss", elementwise, weights)
     VALID = ["import keras\ny = keras.ops.sum(x, axis=1)\n",
              "import numpy as np\ny = np.sqrt(x)\n"]
     INVALID = [
@@ -703,13 +720,18 @@ class Ops(CallRule):
              "import keras\n\nl = keras.ops.mean(keras.ops.square(keras.ops.subtract(keras.ops.cast(p, 'float32'), "
              "keras.ops.cast(y, 'float32'))))\nm = keras.ops.mean(keras.ops.abs(keras.ops.subtract("
              "keras.ops.cast(p, 'float32'), keras.ops.cast(y, 'float32'))))\nr = keras.ops.round(s)\n"),
-        Case("import tensorflow as tf\nl = tf.losses.mean_squared_error(y, p, weights=w)\n", None, ("TFM130",),
-             todo=True),
+        # weights: TF1's SUM_BY_NONZERO_WEIGHTS, the weighted sum over the number of non-zero weights
+        Case("import tensorflow as tf\nl = tf.losses.mean_squared_error(y, p, weights=w)\n",
+             "import keras\n\n\n# tflearn-migrate helper: tf1_weighted_loss\n"
+             + HELPERS["tf1_weighted_loss"].code.strip() + "\n\n\n"
+             "l = tf1_weighted_loss(keras.ops.square(keras.ops.subtract(keras.ops.cast(p, 'float32'), "
+             "keras.ops.cast(y, 'float32'))), w)\n"),
         # tf.losses.hinge_loss: 0/1 labels -> -1/1, the mean of relu(1 - y * logits) over every element
         Case("import tensorflow as tf\nl = tf.losses.hinge_loss(labels=same, logits=5.0 * cosine)\n",
              "import keras\n\nl = keras.ops.mean(keras.ops.relu(1.0 - (2.0 * keras.ops.cast(same, 'float32') - 1.0) * "
              "keras.ops.cast(5.0 * cosine, 'float32')))\n"),
-        Case("import tensorflow as tf\nl = tf.losses.hinge_loss(y, z, weights=w)\n", None, ("TFM130",), todo=True),
+        Case("import tensorflow as tf\nl = tf.losses.hinge_loss(y, z, reduction=tf.losses.Reduction.SUM)\n", None,
+             ("TFM130",), todo=True),
         # tf.losses log loss on a sigmoid unit, sigmoid cross-entropy on a logit: the mean
         Case("import tensorflow as tf\nsame_prob = tf.sigmoid(match_logit)\n"
              "bce = tf.losses.log_loss(labels=is_same, predictions=same_prob)\n"
