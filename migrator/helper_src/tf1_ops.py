@@ -120,6 +120,24 @@ def tf1_range(start, limit=None, delta=1, dtype=None):
     return keras.layers.Lambda(run)([args[i] for i in symbolic])
 
 
+def tf1_tile(x, multiples):
+    """tf.tile: keras.ops.tile; multiples holding a functional model's symbolic tensor (a batch
+    size read with tf1_shape) are used when the model runs (a Lambda layer)."""
+    reps = list(multiples) if isinstance(multiples, (list, tuple)) else multiples
+    if not isinstance(reps, list) or not any(isinstance(v, keras.KerasTensor) for v in reps):
+        return keras.ops.tile(x, reps)
+    symbolic = [i for i, v in enumerate(reps) if isinstance(v, keras.KerasTensor)]
+
+    def run(values):
+        r = list(reps)
+        for i, v in zip(symbolic, values[1:]):
+            r[i] = v
+        return keras.ops.tile(values[0], r)
+
+    rank = len(x.shape)
+    return keras.layers.Lambda(run, output_shape=lambda shapes: (None,) * rank)([x] + [reps[i] for i in symbolic])
+
+
 def tf1_moments_axes(x, axes):
     """tf.nn.moments over every axis but the last: the batch statistics of
     keras.layers.BatchNormalization(axis=-1); anything else has no Keras layer (raises)."""

@@ -37,6 +37,7 @@ register_source("tf1_ops", "TF1RandomNormalLike")
 # tf.range on a functional model's symbolic tensors (a model function): a batch size is known
 # only when the model runs (tf1_shape above) - the range is computed there by a Lambda layer
 TF1_RANGE = register_source("tf1_ops", "tf1_range")
+TF1_TILE = register_source("tf1_ops", "tf1_tile")
 
 
 def _ops(name: str, *args, **kw) -> cst.Call:
@@ -310,6 +311,9 @@ class Ops(CallRule):
                 args.append(b.node("delta"))
             dt = dtype_of(self.ctx, b.node("dtype"), b.orig("dtype")) if b.given("dtype") else None
             return call(self.ctx.use_helper("tf1_range"), *args, dtype=dt)
+        if name == "tile":
+            b = B("input, multiples, name=None")
+            return call(self.ctx.use_helper("tf1_tile"), b.node("input"), b.node("multiples"))
         if name == "gather":
             b = B("params, indices, validate_indices=None, name=None, axis=None, batch_dims=0")
             if not b.is_default("batch_dims"):
