@@ -237,3 +237,23 @@ def test_tile_masks_equals_tf1(tmp_path):
     got, want = _run_pair(FIX / "tile_masks.py", tmp_path)
     np.testing.assert_allclose(got[0], want[0], rtol=1e-4, atol=1e-6)
     np.testing.assert_allclose(got[1], want[1], rtol=1e-4, atol=1e-6)
+
+
+def test_probe_flattens_a_monitored_sessions_hook_fetches():
+    # a monitored session's inner run fetches {'caller': fetches, <hook>: tensors}: nest cannot
+    # sort those keys; verify's legacy probe takes the values in order (no TensorFlow here)
+    from types import SimpleNamespace
+
+    from migrator.weights.probe_legacy import _flatten
+
+    def strict(x):
+        if isinstance(x, dict):
+            sorted(x)                                      # raises on mixed keys, like tf.nest
+            return [v for k in sorted(x) for v in strict(x[k])]
+        return [v for e in x for v in strict(e)] if isinstance(x, (list, tuple)) else [x]
+
+    fake_tf = SimpleNamespace(nest=SimpleNamespace(flatten=strict))
+    hook = object()
+    assert _flatten(fake_tf, {"caller": ["train_op", "loss"], hook: "global_step"}) == \
+        ["train_op", "loss", "global_step"]
+    assert _flatten(fake_tf, ["a", ("b", "c")]) == ["a", "b", "c"]
