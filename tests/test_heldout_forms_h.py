@@ -135,6 +135,21 @@ def test_tile_translates_with_symbolic_multiples():
     assert "rows = tf1_tile(keras.ops.expand_dims(labels, 0), [n, 1])" in out
 
 
+def test_masked_reductions_translate_whole_selections_only():
+    out = _migrate((FIX / "tile_masks.py").read_text(encoding="utf-8")).code
+    assert "tf1_masked_reduce(dist, same_b, 'max')" in out and "'min')" in out and "'mean')" in out
+    src = ("import tensorflow as tf\n"
+           "def f(d, same):\n"
+           "    a = tf.reduce_sum(tf.boolean_mask(d, same))\n"
+           "    c = tf.reduce_max(tf.boolean_mask(d, same), axis=0)\n"     # a partial reduction
+           "    e = tf.boolean_mask(d, same)\n"                            # the selection itself
+           "    return a, c, tf.reduce_max(e)\n")
+    out = _migrate(src).code
+    assert "a = tf1_masked_reduce(d, same, 'sum')" in out
+    assert out.count("TFM130 tf.boolean_mask: its length depends on the data") == 2
+    assert legacy_refs_outside_todo(out) == []
+
+
 # -- TFM138: AUTO_REUSE in a builder run once ---------------------------------------------------
 def test_auto_reuse_builder_run_once_drops_the_scope():
     src = ("import tensorflow as tf\n"

@@ -120,6 +120,26 @@ def tf1_range(start, limit=None, delta=1, dtype=None):
     return keras.layers.Lambda(run)([args[i] for i in symbolic])
 
 
+def tf1_masked_reduce(x, mask, reduction):
+    """TF1's tf.reduce_<reduction>(tf.boolean_mask(x, mask)) over every element: the masked-out
+    elements become the reduction's identity (max: -inf, min: +inf, sum: 0; mean: the sum over
+    the number kept) - the same value, an empty mask included, and the same gradient."""
+    if not hasattr(x, "shape"):
+        x = keras.ops.convert_to_tensor(x)
+    mask = keras.ops.cast(mask, "bool")
+    while len(mask.shape) < len(x.shape):  # a mask over the leading axes keeps whole rows
+        mask = keras.ops.expand_dims(mask, -1)
+    mask = keras.ops.logical_and(mask, keras.ops.ones_like(x, dtype="bool"))
+    if reduction == "max":
+        return keras.ops.max(keras.ops.where(mask, x, float("-inf")))
+    if reduction == "min":
+        return keras.ops.min(keras.ops.where(mask, x, float("inf")))
+    total = keras.ops.sum(keras.ops.where(mask, x, keras.ops.zeros_like(x)))
+    if reduction == "sum":
+        return total
+    return total / keras.ops.sum(keras.ops.cast(mask, x.dtype))
+
+
 def tf1_tile(x, multiples):
     """tf.tile: keras.ops.tile; multiples holding a functional model's symbolic tensor (a batch
     size read with tf1_shape) are used when the model runs (a Lambda layer)."""

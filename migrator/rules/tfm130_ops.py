@@ -38,6 +38,8 @@ register_source("tf1_ops", "TF1RandomNormalLike")
 # only when the model runs (tf1_shape above) - the range is computed there by a Lambda layer
 TF1_RANGE = register_source("tf1_ops", "tf1_range")
 TF1_TILE = register_source("tf1_ops", "tf1_tile")
+TF1_MASKED_REDUCE = register_source("tf1_ops", "tf1_masked_reduce")
+_MASKED = ("max", "min", "sum", "mean")  # reductions of a boolean_mask written with its mask
 
 
 def _ops(name: str, *args, **kw) -> cst.Call:
@@ -63,7 +65,10 @@ class Ops(CallRule):
                  "function (identity: keras.activations.linear). A sum whose right operand may be a column "
                  "(expand_dims, reshape, a keepdims reduction, x[:, None]) and a model class's tensor sums -> "
                  "tf1_add (x - (-y), the same float): Keras 3's add on the TensorFlow backend takes (n, n) + (n, 1) "
-                 "for a bias add and adds along the last axis. tf.map_fn and tf.boolean_mask stay, marked with why.")
+                 "for a bias add and adds along the last axis. tf.reduce_max / min / sum / mean of a tf.boolean_mask "
+                 "selection (the whole of it) -> tf1_masked_reduce: the masked-out elements become the reduction's "
+                 "identity (-inf, +inf, 0; the mean divides by the count kept), TF1's value for an empty mask too. "
+                 "tf.map_fn and any other tf.boolean_mask stay, marked with why.")
     # TF1 ops with no faithful Keras 3 form in a functional model: kept, marked with the reason
     _NOT_TRANSLATED = {
         "tensorflow.map_fn": "a functional model's tensors are symbolic while it is built: keras.ops.map "
@@ -77,6 +82,8 @@ class Ops(CallRule):
     CALLS = OPS_CALLS + tuple(_NOT_TRANSLATED)
 
     def translate(self, qname: str, original: cst.Call, updated: cst.Call):
+        if qname == "tensorflow.boolean_mask" and self._masked_reduction(original) is not None:
+            return updated  # the reduction around it writes both (tf1_masked_reduce)
         if qname in self._NOT_TRANSLATED:
             self.todo(original, f"{qname.replace('tensorflow', 'tf', 1)}: {self._NOT_TRANSLATED[qname]}")
             return None
@@ -279,6 +286,15 @@ class Ops(CallRule):
 
     def build(self, name: str, original: cst.Call, updated: cst.Call):  # noqa: C901
         B = lambda sig: BoundArgs(updated, sig, original)  # noqa: E731
+        if name in _REDUCE and _REDUCE[name] in _MASKED and self._masked_reduction(original.args[0].value
+                                                                                  if original.args else None):
+            # reduce(boolean_mask(x, m)) over every element: the masked-out elements are the
+            # reduction's identity (-inf / +inf / 0; the mean divides by the count): TF1's value,
+            # also for an empty mask (-inf, +inf, 0, nan), and its gradient
+            inner = updated.args[0].value
+            mb = BoundArgs(inner, "tensor, mask, name='boolean_mask', axis=None", original.args[0].value)
+            self.ctx.use_helper("tf1_masked_reduce")
+            return call("tf1_masked_reduce", mb.node("tensor"), mb.node("mask"), to_node(_REDUCE[name]))
         if name in _REDUCE:
             b = B(_REDUCE_SIG)
             axis = b.node("axis") if b.given("axis") else (b.node("reduction_indices")
@@ -625,6 +641,24 @@ class Ops(CallRule):
         raise Untranslatable(f"no translation for {name}")  # pragma: no cover
 
 
+    def _masked_reduction(self, inner) -> cst.Call | None:
+        """``inner`` is ``tf.boolean_mask(x, m)`` (no axis=) that a ``tf.reduce_max / min / sum / mean``
+        reduces whole (its only argument): that reduction call, else None."""
+        if not (isinstance(inner, cst.Call) and self.ctx.legacy_name(inner.func) == "tensorflow.boolean_mask"):
+            return None
+        try:
+            mb = BoundArgs(inner, "tensor, mask, name='boolean_mask', axis=None", inner)
+        except Unbindable:
+            return None
+        if mb.given("axis"):
+            return None
+        arg = self.ctx.parent(inner)
+        outer = self.ctx.parent(arg) if isinstance(arg, cst.Arg) else None
+        if not (isinstance(outer, cst.Call) and len(outer.args) == 1 and outer.args[0] is arg and arg.keyword is None):
+            return None
+        q = (self.ctx.legacy_name(outer.func) or "").replace("tensorflow.", "", 1)
+        return outer if _REDUCE.get(q) in _MASKED else None
+
     def _tf1_loss_defaults(self, b) -> cst.BaseExpression | None:
         """A ``tf.losses.*`` call translates with TF1's default reduction (SUM_BY_NONZERO_WEIGHTS)
         into the LOSSES collection nobody reads (TFM175 writes a read collection out first, and
@@ -823,6 +857,12 @@ class Ops(CallRule):
         # came out asymmetric); a sum of two scalars stays ``+``
         Case('import tensorflow as tf\n\n\ndef pairwise(e):\n    dot = tf.matmul(e, tf.transpose(e))\n    sq = tf.diag_part(dot)\n    d = tf.expand_dims(sq, 0) - 2.0 * dot + tf.expand_dims(sq, 1)\n    far = d + tf.reduce_max(d, axis=1, keepdims=True)\n    return tf.reduce_mean(d) + tf.reduce_mean(far)\n',
              "import keras\n\n\n# tflearn-migrate helper: tf1_add\n" + TF1_ADD.code + '\n\ndef pairwise(e):\n    dot = keras.ops.matmul(e, keras.ops.transpose(e))\n    sq = keras.ops.diagonal(dot)\n    d = tf1_add(keras.ops.expand_dims(sq, 0) - 2.0 * dot, keras.ops.expand_dims(sq, 1))\n    far = tf1_add(d, keras.ops.max(d, axis=1, keepdims=True))\n    return keras.ops.mean(d) + keras.ops.mean(far)\n'),
+        # a whole reduction of a boolean_mask selection: the masked-out elements are its identity
+        Case("import tensorflow as tf\nhard = tf.reduce_max(tf.boolean_mask(d, same))\n"
+             "m = tf.reduce_mean(tf.boolean_mask(d, tf.logical_not(same)))\n",
+             "import keras\n\n\n# tflearn-migrate helper: tf1_masked_reduce\n" + TF1_MASKED_REDUCE.code
+             + "\n\nhard = tf1_masked_reduce(d, same, 'max')\n"
+             "m = tf1_masked_reduce(d, keras.ops.logical_not(same), 'mean')\n"),
         # tf.map_fn over a closure reading the model's tensors, tf.boolean_mask: kept, with why
         Case('import tensorflow as tf\n\n\ndef hardest_mean(d, same, idx):\n    def hardest(i):\n        pos = tf.boolean_mask(d[i], same[i])\n        return tf.reduce_max(pos)\n    return tf.reduce_mean(tf.map_fn(hardest, idx, dtype=tf.float32))\n',
              "import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\nimport keras\n\n\ndef hardest_mean(d, same, idx):\n    def hardest(i):\n        # TODO(tflearn-migrate): TFM130 tf.boolean_mask: its length depends on the data and Keras 3 has no such op; when only a reduction of it is used, reduce keras.ops.where(mask, x, -inf / +inf / 0) instead\n        pos = tf.boolean_mask(d[i], same[i])\n        return keras.ops.max(pos)\n    # TODO(tflearn-migrate): TFM130 tf.map_fn: a functional model's tensors are symbolic while it is built: keras.ops.map cannot run a function reading them from its closure nor a loop over tf.range(batch size); write the per-row computation with masks over the whole batch (reduce_max(mask * d, axis=1))\n    return keras.ops.mean(tf.map_fn(hardest, idx, dtype=tf.float32))\n", ("TFM130", "TFM130"), todo=True),
