@@ -1054,7 +1054,8 @@ class SessionProgram(SessionProgramRuns, Rule):
         tp = self._tp()
         r = tp.run_of(original)
         if r is None:
-            return self._saver_call(original, updated)
+            ev = self._schedule_eval(original)
+            return ev if ev is not None else self._saver_call(original, updated)
         prog = self._prog(original)
         if prog is None:
             return updated
@@ -1091,6 +1092,24 @@ class SessionProgram(SessionProgramRuns, Rule):
             return outs[0]
         els = [cst.Element(o) for o in outs]
         return cst.Tuple(els) if isinstance(r.fetches, cst.Tuple) else cst.List(els)
+
+    def _schedule_eval(self, original: cst.Call) -> cst.BaseExpression | None:
+        """``lr.eval()`` of a learning rate computed from a step counter (analysis/step_counter.py):
+        the rate the next update uses, its schedule called with the optimizer's iterations (the
+        updates so far, TF1's global step)."""
+        f = original.func
+        if not (isinstance(f, cst.Attribute) and f.attr.value == "eval" and isinstance(f.value, cst.Name)):
+            return None
+        prog = self._prog(original)
+        if prog is None or not self.runs_ok(prog):
+            return None
+        c = self._counters().evaluated(prog, original)
+        if c is None:
+            return None
+        self.ctx.count(self)
+        model = self._tp().model_name(prog)
+        return expr("keras.ops.convert_to_numpy({lr}({m}.optimizer.iterations))", lr=cst.Name(f.value.value),
+                    m=cst.Name(model))
 
     _in_loop = False
 
