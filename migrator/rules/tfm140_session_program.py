@@ -1115,12 +1115,7 @@ class SessionProgram(SessionProgramRuns, Rule):
 
     def _inside_loop(self, node: cst.CSTNode) -> bool:
         """``node`` runs repeatedly: inside a for / while loop (of its function or the module)."""
-        p = self.ctx.parent(node)
-        while p is not None and not isinstance(p, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
-            if isinstance(p, (cst.For, cst.While)):
-                return True
-            p = self.ctx.parent(p)
-        return False
+        return bool(self.ctx.loops_around(node, stop=(cst.FunctionDef, cst.ClassDef, cst.Lambda)))
 
     def _sub_model(self, i: cst.BaseExpression, t: cst.BaseExpression) -> cst.BaseExpression:
         """The model computing ``t`` from ``i`` for an evaluation run: ``keras.Model(i, t)``, or,
