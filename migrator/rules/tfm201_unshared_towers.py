@@ -378,6 +378,7 @@ class UnsharedTowers(Rule):
                                                   args=[cst.Arg(cst.SimpleString(repr(name))), cst.Arg(make)]))
 
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+        self._loop_tower(original)
         if not isinstance(updated, cst.Call):
             return updated
         if id(original) in self._stored():
@@ -468,14 +469,13 @@ class UnsharedTowers(Rule):
             return cst.RemoveFromParent()
         return updated
 
-    def leave_SimpleStatementLine(self, original, updated):
-        """Towers built by ONE call executed in a loop (``for x in (a, b): outs.append(f(x))``)."""
-        towers: Towers = self.ctx.analysis(Towers)
-        for sg in towers.loops:
-            if self.ctx.statement_of(sg.calls[0]) is original:
-                msg = _verdict_message(sg.name, None, f"{sg.executions} loop passes", sg)
-                self.report(original, f"{msg}; not fixed: the towers are built by a loop")
-        return updated
+    def _loop_tower(self, original: cst.Call) -> None:
+        """Towers built by ONE call executed in a loop (``for x in (a, b): outs.append(f(x))``,
+        ``[f(x) for x in (a, b)]``): reported at the call (its statement may be rewritten)."""
+        sg = getattr(self.ctx.analysis(Towers), "loop_first", {}).get(id(original))
+        if sg is not None:
+            msg = _verdict_message(sg.name, None, f"{sg.executions} loop passes", sg)
+            self.report(original, f"{msg}; not fixed: the towers are built by a loop")
 
     def _own_input_tower(self, towers: "Towers", k: int, cs: list[cst.Call], original: cst.Call,
                          updated: cst.Call) -> cst.BaseExpression:
