@@ -27,6 +27,7 @@ from .layout import wrap_long_lines
 from .quotes import match_quote_style
 from .import_passes import CodemodContext, remove_unused_import, run_import_passes
 from .prefilter import has_legacy_import, may_fire
+from .presteps import run_pre_steps
 from .suppression import (
     INTERNAL_ERROR_ID, INVARIANT_ERRORS, SUPPRESS_ALL, UNSUPPRESSIBLE, UNTRANSLATED_ID, WIDENED_ID,
     suppression_lines,
@@ -79,8 +80,7 @@ class MigrateCommand:
 
     def transform_module(self, tree: cst.Module) -> cst.Module:
         original = tree
-        tree = self._losses_written_out(tree)
-        tree = self._monitored_written_out(tree)
+        tree = run_pre_steps(tree, self.fctx, self.options)
         self._source = (tree, tree.code)
         self.fctx.source = self._source[1]
         if not has_legacy_import(self._source[1]):
@@ -111,54 +111,6 @@ class MigrateCommand:
         return self._graph_dataset_program(original, new)
 
     _desugared = False
-
-    def _monitored_written_out(self, tree: cst.Module) -> cst.Module:
-        """TFM176: a monitored-session loop (``MonitoredTrainingSession(hooks=[StopAtStepHook(..)])``
-        + ``while not sess.should_stop()``) written as the same plain session program before the
-        rule pass (analysis/monitored_sessions.py)."""
-        code = tree.code
-        if "should_stop" not in code or "StopAtStepHook" not in code or not self.options.rule_enabled("TFM176"):
-            return tree
-        from ..analysis.monitored_sessions import desugar_monitored
-
-        try:
-            new = desugar_monitored(tree)
-        except Exception:  # the pre-step must never cost the file its migration
-            return tree
-        if new is None:
-            return tree
-        self.fctx.diagnostics.append(Diagnostic(
-            path=self.fctx.path, line=1, col=1, rule="TFM176",
-            message="monitored-session loop written as the same plain session program: variables initialized, "
-                    "`while not sess.should_stop()` -> `for _ in range(<StopAtStepHook steps>)` (one training run "
-                    "per iteration); diagnostics below refer to lines of that form",
-            severity=Severity.INFO, kind=Kind.TRANSLATE))
-        self.fctx.count("TFM176")
-        return new
-
-    def _losses_written_out(self, tree: cst.Module) -> cst.Module:
-        """TFM175: TF1's LOSSES collection (``tf.losses.*`` statements, ``add_loss``,
-        ``get_total_loss()``) written out as names before the rule pass (analysis/loss_collection.py:
-        the same TF1 program, statements on their lines)."""
-        code = tree.code
-        if not ("get_total_loss" in code or "get_losses" in code or "GraphKeys.LOSSES" in code) \
-                or not self.options.rule_enabled("TFM175"):
-            return tree
-        from ..analysis.loss_collection import desugar_losses
-
-        try:
-            new = desugar_losses(tree)
-        except Exception:  # the pre-step must never cost the file its migration
-            return tree
-        if new is None:
-            return tree
-        self.fctx.diagnostics.append(Diagnostic(
-            path=self.fctx.path, line=1, col=1, rule="TFM175",
-            message="TF1's LOSSES collection written out: tf.losses.* / add_loss terms named, "
-                    "get_total_loss() / get_losses() read as their sum / list (the same TF1 program)",
-            severity=Severity.INFO, kind=Kind.TRANSLATE))
-        self.fctx.count("TFM175")
-        return new
 
     def _graph_dataset_program(self, tree: cst.Module, new: cst.Module) -> cst.Module:
         """TFM167: a graph-mode tf.data iterator program is also migrated in its placeholder form
