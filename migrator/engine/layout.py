@@ -142,6 +142,9 @@ class _Join(cst.CSTTransformer):
             return cst.SimpleWhitespace(" " if original.value.startswith(" ") else "")
         if isinstance(original, cst.Comma) and isinstance(original.whitespace_after, cst.ParenthesizedWhitespace):
             return updated.with_changes(whitespace_after=cst.SimpleWhitespace(" "))
+        if isinstance(original, cst.ConcatenatedString) and isinstance(original.whitespace_between,
+                                                                       cst.ParenthesizedWhitespace):
+            return updated.with_changes(whitespace_between=cst.SimpleWhitespace(" "))  # "a" "b"
         if isinstance(original, _OPERATORS):
             for attr in ("whitespace_before", "whitespace_after"):
                 if isinstance(getattr(original, attr, None), cst.ParenthesizedWhitespace):
