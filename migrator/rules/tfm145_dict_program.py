@@ -58,6 +58,11 @@ class DictProgramRule(Rule):
 
     # -- statements -----------------------------------------------------------------------------
     def leave_SimpleStatementLine(self, original, updated):
+        for dp in self._dps().programs:
+            if dp.why and dp.train_op is not None and getattr(dp.train_op, "statement", None) is original:
+                # declined: say why where the train op stays (else only "still read" shows)
+                self.todo(original, f"{dp.name}() returns its model as a dict; not translated: {dp.why}")
+                return updated
         for dp in self._live():
             key = id(original)
             for p in dp.prog.placeholders.values():

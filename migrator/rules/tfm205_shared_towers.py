@@ -70,6 +70,10 @@ class SharedTowers(Rule):
     def _store_layer(self, original: cst.Call, updated: cst.Call, name: str) -> cst.BaseExpression:
         """``keras.layers.X(...)(x)`` -> ``tf1_layer('scope/name', lambda: keras.layers.X(...))(x)``:
         the layer TF1's variable store gives every tower that builds it (rules/tfm201's helper)."""
+        if _cell_object(self.ctx, original, updated):  # fw_cell = GRUCell(n): the stored cell itself
+            self.ctx.use_helper("tf1_layer")
+            return cst.Call(func=cst.Name("tf1_layer"), args=[cst.Arg(cst.SimpleString(repr(name))),
+                                                              cst.Arg(cst.Lambda(params=cst.Parameters(), body=updated))])
         if not isinstance(updated.func, cst.Call):  # not translated to a Keras layer applied to x
             self.todo(original, f"this layer is not taken from the store of the layers its towers "
                                 f"share ({name}): each tower would make its own")
@@ -379,3 +383,12 @@ class SharedTowers(Rule):
              "xa = keras.Input(shape=(3,))\nxb = keras.Input(shape=(3,))\n"
              "d = keras.ops.sum(keras.ops.square(tower(xa) - tower(xb, reuse=True)), axis=1)\n"]
     REQUIRES = ("TFM131", "TFM138", "TFM140")
+
+
+def _cell_object(ctx, original: cst.Call, updated: cst.Call) -> bool:
+    """``tf.contrib.rnn.GRUCell(n)`` / ``tf.nn.rnn_cell.LSTMCell(n)`` translated to its TF1 cell
+    object (``TF1GRUCell(n)``, not applied): TF1's loop creates its variables under the cell's
+    scope name, so the object is what the store keeps (every loop over it uses those weights)."""
+    q = ctx.legacy_name(original) or ""
+    return ("rnn" in q.split(".")[:-1] or "rnn_cell" in q) and q.endswith("Cell") \
+        and isinstance(updated.func, (cst.Name, cst.Attribute))
