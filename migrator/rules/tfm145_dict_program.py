@@ -27,6 +27,7 @@ from __future__ import annotations
 import libcst as cst
 
 from ..analysis.flow import Flow
+from ..cstcache import walk
 from ..emit import call, expr, literal, stmt
 from .base import Case, Rule
 from ..translate.tf1_helpers import LOSS_MODEL  # noqa: F401  (registers the LossModel helper)
@@ -59,8 +60,10 @@ class DictProgramRule(Rule):
     # -- statements -----------------------------------------------------------------------------
     def leave_SimpleStatementLine(self, original, updated):
         for dp in self._dps().programs:
-            if dp.why and dp.train_op is not None and getattr(dp.train_op, "statement", None) is original:
-                # declined: say why where the train op stays (else only "still read" shows)
+            if dp.why and dp.train_op is not None and getattr(dp.train_op, "statement", None) is original \
+                    and self._run_elsewhere(dp):
+                # declined, its train op run through the dict by code outside the builder (which
+                # TFM140 does not follow): say why where the train op stays
                 self.todo(original, f"{dp.name}() returns its model as a dict; not translated: {dp.why}")
                 return updated
         for dp in self._live():
@@ -77,6 +80,17 @@ class DictProgramRule(Rule):
                 self.ctx.count(self)
                 return cst.RemoveFromParent()
         return updated
+
+    def _run_elsewhere(self, dp: DictProgram) -> bool:
+        """The train op is returned under a key that code outside the builder reads
+        (``model['train_op']`` in a loop of the module): a model dict, not a program of its own."""
+        key = dp.key_of(dp.train_op.name) if dp.train_op.name else None
+        if key is None:
+            return False
+        inside = {id(n) for n in walk(dp.func)}
+        return any(isinstance(n, cst.Subscript) and id(n) not in inside and len(n.slice) == 1
+                   and isinstance(n.slice[0].slice, cst.Index) and literal(n.slice[0].slice.value, None) == key
+                   for n in walk(self.ctx.module))
 
     def _placeholder(self, p, updated):
         from ..translate.tf1 import keras_input
