@@ -203,3 +203,75 @@ def test_tutorial_towers_decay_is_equivalent_to_tf1(tmp_path):
 @pytest.mark.slow
 def test_bigru_reuse_scope_is_equivalent_to_tf1(tmp_path):
     _verify(FIX / "bigru_reuse_scope.py", tmp_path)
+
+
+# -- a learning rate fed per training run ------------------------------------------------------------
+RATE = (FIX / "rate_per_run.py").read_text(encoding="utf-8")
+
+
+def test_rate_fed_per_run_is_set_before_each_step():
+    out = _migrate(RATE).code
+    assert TODO_MARKER not in out and legacy_refs_outside_todo(out) == []
+    assert "lr = 0.0  # fed per training run: each step sets optimizer.learning_rate\n" in out
+    assert ("    model.optimizer.learning_rate = base_lr * 0.5 ** (step // 2)\n"
+            "    l = model.train_on_batch([A, B], Y)\n") in out
+
+
+def test_rate_from_a_named_feed_dict():
+    src = RATE.replace(
+        "        _, l = sess.run([train_op, loss], feed_dict={left: A, right: B, label: Y, lr: base_lr * 0.5 ** (step // 2)})",
+        "        feed = {left: A, right: B, label: Y, lr: base_lr * 0.5 ** (step // 2)}\n"
+        "        _, l = sess.run([train_op, loss], feed_dict=feed)")
+    assert src != RATE
+    out = _migrate(src).code
+    assert TODO_MARKER not in out
+    assert "    model.optimizer.learning_rate = feed['lr']\n" in out
+
+
+@pytest.mark.parametrize("edit,why", [
+    # TF1's momentum applies the current rate to the accumulated momentum: not Keras' SGD(momentum)
+    (("tf.train.AdamOptimizer(lr)", "tf.train.MomentumOptimizer(lr, 0.9)"), "TF1 applies the current rate"),
+    # read by something else than the optimizer
+    (("base_lr = 0.05\n", "base_lr = 0.05\nhalf = lr / 2\n"), "is also used in"),
+])
+def test_rate_per_run_forms_not_translated_stay_marked(edit, why):
+    src = RATE.replace(*edit)
+    assert src != RATE
+    out = _migrate(src).code
+    assert "TFM140 hyper placeholder lr" in out and why in out
+    assert legacy_refs_outside_todo(out) == []
+
+
+@pytest.mark.slow
+def test_rate_per_run_equals_tf1(tmp_path):
+    import json
+    import os
+    import subprocess
+    import sys
+
+    import numpy as np
+
+    env = dict(os.environ, PYTHONPATH=str(ROOT), TF_CPP_MIN_LOG_LEVEL="3", CUDA_VISIBLE_DEVICES="",
+               OMP_NUM_THREADS="1", TF_NUM_INTRAOP_THREADS="1", TF_NUM_INTEROP_THREADS="1")
+    fixture = FIX / "rate_per_run.py"
+    p = subprocess.run([sys.executable, "-m", "migrator.legacy.run", str(fixture)], env=env, cwd=tmp_path,
+                       capture_output=True, text=True, timeout=600)
+    assert p.returncode == 0, p.stderr[-2000:]
+    want = json.loads(p.stdout.rsplit("RESULT ", 1)[1].splitlines()[0])
+    migrated = tmp_path / fixture.name
+    migrated.write_text(_migrate(RATE).code, encoding="utf-8")
+    env.pop("TF_USE_LEGACY_KERAS", None)
+    p = subprocess.run([sys.executable, str(migrated)], env=env, cwd=tmp_path, capture_output=True, text=True,
+                       timeout=600)
+    assert p.returncode == 0, p.stderr[-2000:]
+    got = json.loads(p.stdout.rsplit("RESULT ", 1)[1].splitlines()[0])
+    np.testing.assert_allclose(got[0], want[0], rtol=1e-4, atol=1e-6)   # the loss of every step
+    np.testing.assert_allclose(got[1], want[1], rtol=1e-4, atol=1e-5)   # distances after training
+    # the fed rates mattered: one fixed rate (the first) gives other numbers
+    const = tmp_path / "const.py"
+    const.write_text(migrated.read_text().replace("model.optimizer.learning_rate = base_lr * 0.5 ** (step // 2)",
+                                                  "model.optimizer.learning_rate = base_lr"))
+    p = subprocess.run([sys.executable, str(const)], env=env, cwd=tmp_path, capture_output=True, text=True,
+                       timeout=600)
+    other = json.loads(p.stdout.rsplit("RESULT ", 1)[1].splitlines()[0])
+    assert not np.allclose(other[1], want[1], rtol=1e-4, atol=1e-5)
