@@ -163,21 +163,79 @@ def test_module_cells_run_by_a_function_are_one_group():
     assert seen["groups"] == [("shared", 2)]
 
 
-# -- a declined dict program says why -------------------------------------------------------------
-def test_declined_dict_program_gives_its_reason():
-    src = ("import tensorflow as tf\n\n\ndef build():\n    x = tf.placeholder(tf.float32, [None, 4])\n"
-           "    y = tf.placeholder(tf.float32, [None, 1])\n    out = tf.layers.dense(x, 1)\n"
-           "    loss = tf.reduce_mean(tf.square(out - y))\n"
-           "    train = tf.train.AdamOptimizer(0.1).minimize(loss)\n"
-           "    return {'x': x, 'y': y, 'out': out, 'loss': loss, 'train': train}\n\n\n"
-           "m = build()\nwith tf.Session() as sess:\n    sess.run(tf.global_variables_initializer())\n"
-           "    r = sess.run({'loss': m['loss'], 'train': m['train'], 'out': m['out']},\n"
-           "                 feed_dict={m['x']: X, m['y']: Y})\n")
+# -- dict programs: metrics fetched by training runs; a declined one says why ----------------------
+DICT_SRC = ("import tensorflow as tf\n\n\ndef build():\n    x = tf.placeholder(tf.float32, [None, 4])\n"
+            "    y = tf.placeholder(tf.float32, [None, 1])\n    out = tf.layers.dense(x, 1)\n"
+            "    loss = tf.reduce_mean(tf.square(out - y))\n"
+            "    train = tf.train.AdamOptimizer(0.1).minimize(loss)\n"
+            "    return {'x': x, 'y': y, 'out': out, 'loss': loss, 'train': train}\n\n\n"
+            "m = build()\nwith tf.Session() as sess:\n    sess.run(tf.global_variables_initializer())\n"
+            "    r = sess.run({'loss': m['loss'], 'train': m['train'], 'out': m['out']},\n"
+            "                 feed_dict={m['x']: X, m['y']: Y})\n")
+
+
+def test_dict_training_run_fetching_a_model_tensor_translates():
+    out = _migrate(DICT_SRC).code
+    assert TODO_MARKER not in out and legacy_refs_outside_todo(out) == []
+    assert "    train = FetchingLossModel([x, y], [loss, out], 0)\n" in out
+    assert "r = {'loss': fetched[0], 'train': None, 'out': fetched[1]}" in out
+
+
+def test_dict_fixture_fetching_a_metric_translates():
+    out = _migrate((FIX / "dict_fetch_metric.py").read_text(encoding="utf-8")).code
+    assert TODO_MARKER not in out
+    assert "train_op = FetchingLossModel([a, p, n], [loss, accuracy], 0)" in out
+    assert "out = {'loss': fetched[0], 'train': None, 'acc': fetched[1]}" in out
+
+
+@pytest.mark.parametrize("edit,why", [
+    # computed after the train op: the fetching model cannot be built where the train op was
+    (("    train = tf.train.AdamOptimizer(0.1).minimize(loss)\n",
+      "    train = tf.train.AdamOptimizer(0.1).minimize(loss)\n    out = out * 2.0\n"),
+     "the training run fetches out, not bound once before the train op"),
+    # the builder's layers carry regularizers: the fetching model would not add their losses
+    (("tf.layers.dense(x, 1)", "tf.layers.dense(x, 1, kernel_regularizer=tf.nn.l2_loss)"),
+     "have regularizers"),
+])
+def test_dict_training_run_fetch_declines_say_why(edit, why):
+    src = DICT_SRC.replace(*edit)
+    assert src != DICT_SRC
     out = _migrate(src).code
-    assert "TFM145 build() returns its model as a dict; not translated: the training run fetches out" in out
+    assert "TFM145 build() returns its model as a dict; not translated: " in out and why in out
     assert legacy_refs_outside_todo(out) == []
-    ok = _migrate(src.replace(", 'out': m['out']}", "}")).code
-    assert TODO_MARKER not in ok
+
+
+@pytest.mark.slow
+def test_dict_fetch_metric_equals_tf1(tmp_path):
+    got, want = _run_pair(FIX / "dict_fetch_metric.py", tmp_path)
+    import numpy as np
+
+    np.testing.assert_allclose(got[0], want[0], rtol=1e-5, atol=1e-6)   # loss of every step
+    np.testing.assert_allclose(got[1], want[1], rtol=1e-5, atol=1e-6)   # metric of every step
+    np.testing.assert_allclose(got[2], want[2], rtol=1e-4, atol=1e-5)   # codes after training
+    assert len(set(want[0])) > 1                                         # training moved the loss
+
+
+def _run_pair(fixture: Path, tmp_path: Path):
+    import json
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, PYTHONPATH=str(ROOT), TF_CPP_MIN_LOG_LEVEL="3", CUDA_VISIBLE_DEVICES="",
+               OMP_NUM_THREADS="1", TF_NUM_INTRAOP_THREADS="1", TF_NUM_INTEROP_THREADS="1")
+    p = subprocess.run([sys.executable, "-m", "migrator.legacy.run", str(fixture)], env=env, cwd=tmp_path,
+                       capture_output=True, text=True, timeout=600)
+    assert p.returncode == 0, p.stderr[-2000:]
+    want = json.loads(p.stdout.rsplit("RESULT ", 1)[1].splitlines()[0])
+    migrated = tmp_path / fixture.name
+    migrated.write_text(_migrate(fixture.read_text(encoding="utf-8")).code, encoding="utf-8")
+    env.pop("TF_USE_LEGACY_KERAS", None)
+    p = subprocess.run([sys.executable, str(migrated)], env=env, cwd=tmp_path, capture_output=True, text=True,
+                       timeout=600)
+    assert p.returncode == 0, p.stderr[-2000:]
+    got = json.loads(p.stdout.rsplit("RESULT ", 1)[1].splitlines()[0])
+    return got, want
 
 
 # -- slow: the same weights give the same numbers --------------------------------------------------
