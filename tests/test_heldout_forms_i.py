@@ -333,3 +333,15 @@ def test_rate_per_run_equals_tf1(tmp_path):
                        timeout=600)
     other = json.loads(p.stdout.rsplit("RESULT ", 1)[1].splitlines()[0])
     assert not np.allclose(other[1], want[1], rtol=1e-4, atol=1e-5)
+
+
+def test_towers_assigned_as_one_tuple_depend_on_their_own_inputs():
+    # ``ea, ep, en = embed(a), embed(p), embed(n)``: ea reads a only (Flow splits a tuple display
+    # pairwise), so an evaluation run feeding only a translates
+    src = (FIX / "dict_fetch_metric.py").read_text(encoding="utf-8").replace(
+        "    ea = embed(a)\n    ep = embed(p, reuse=True)\n    en = embed(n, reuse=True)\n",
+        "    ea, ep, en = embed(a), embed(p, reuse=True), embed(n, reuse=True)\n")
+    assert "ea, ep, en = " in src
+    out = _migrate(src).code
+    assert TODO_MARKER not in out
+    assert "codes = keras.Model(m['a'], m['emb']).predict_on_batch(XA)" in out
