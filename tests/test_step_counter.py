@@ -243,12 +243,23 @@ def test_get_variable_counter_and_fed_constant_rate_translate_completely():
 @pytest.mark.parametrize("change", [
     ("trainable=False)", "trainable=False, regularizer=None)"),          # an argument we do not model
     ("initializer=tf.constant_initializer(0)", "initializer=tf.random_normal_initializer()"),
-    ("learning_rate: LR_BASE_RATE", "learning_rate: 0.05 / (i + 1)"),    # a rate that changes per run
 ])
 def test_get_variable_counter_or_rate_not_understood_keeps_a_todo(change):
     src = (GET_VARIABLE_PROGRAM % {"start": "0"}).replace(*change)
     assert change[1] in src
     assert TODO_MARKER in _migrate(src)
+
+
+def test_rate_that_changes_per_run_is_set_before_each_step():
+    # (issue 10, held-out set I) TF1 stepped with the fed rate: the Keras optimizer's rate is set to it
+    src = (GET_VARIABLE_PROGRAM % {"start": "0"}).replace("learning_rate: LR_BASE_RATE", "learning_rate: 0.05 / (i + 1)")
+    out = _migrate(src)
+    assert TODO_MARKER not in out
+    assert "        model.optimizer.learning_rate = 0.05 / (i + 1)\n        l = model.train_on_batch(X, Y)\n" in out
+    # ... but not into MomentumOptimizer (TF1 scales the accumulated momentum by the current rate)
+    mom = src.replace("tf.train.GradientDescentOptimizer(learning_rate=learning_rate)",
+                      "tf.train.MomentumOptimizer(learning_rate=learning_rate, momentum=0.9)")
+    assert mom != src and "TF1 applies the current rate to the accumulated momentum" in _migrate(mom)
 
 
 @pytest.mark.slow
