@@ -22,6 +22,7 @@ from migrator import TODO_MARKER
 from migrator.check import legacy_refs_outside_todo
 from migrator.engine import migrate_source
 from migrator.options import Options
+from tests.marks import marked
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "tf1_real"
@@ -81,8 +82,7 @@ def test_tuple_helper_splits_into_loss_function_and_sliced_distance(fixes):
 ])
 def test_tuple_helper_not_understood_stays_marked(body):
     out = _migrate(PROGRAM % body)
-    assert "sess.run(dist, feed_dict={x1: A, x2: B})  # TODO(tflearn-migrate): TFM140 sess.run(dist) does not " \
-           "feed y" in out
+    assert marked(out, "d = sess.run(dist, feed_dict={x1: A, x2: B})", "TFM140 sess.run(dist) does not feed y")
     assert "pair_loss_d" not in out
 
 
@@ -149,8 +149,8 @@ def test_named_shape_rebound_or_an_embedding_table_stays_marked():
            "def embed(ids, shape):\n    table = tf.get_variable('table', shape)\n"
            "    return tf.nn.embedding_lookup(table, ids)\n")
     out = _migrate(src)
-    assert "w = tf.get_variable('w', kernel_shape)  # TODO(tflearn-migrate)" in out
-    assert "table = tf.get_variable('table', shape)  # TODO(tflearn-migrate)" in out
+    assert marked(out, "w = tf.get_variable('w', kernel_shape)")
+    assert marked(out, "table = tf.get_variable('table', shape)")
 
 
 def test_tutorial_variable_of_a_parameter_shape():
@@ -245,7 +245,7 @@ def test_tutorial_weight_variable_helpers():
     assert "keras.layers.Conv2D(\n    4,\n    (3, 3)," in out
     # a helper call passing something else (a seed) stays a variable, marked
     out = _migrate(src.replace("stddev=0.1)", "stddev=0.1, seed=1)"))
-    assert "tf.Variable(initial)  # TODO(tflearn-migrate)" in out
+    assert marked(out, "return tf.Variable(initial)")
 
 
 TUTORIAL = '''import numpy as np
@@ -320,7 +320,7 @@ def test_tutorial_conv2d_helper_with_the_bias_outside():
 ])
 def test_tutorial_bias_outside_not_fused_stays_a_marked_variable(change):
     out = _migrate(TUTORIAL.replace(*change))
-    assert "b_conv1 = bias_variable(" in out and "tf.Variable(initial, name=name)  # TODO(tflearn-migrate)" in out
+    assert "b_conv1 = bias_variable(" in out and marked(out, "return tf.Variable(initial, name=name)")
     assert "+ b_conv1" in out
 
 

@@ -129,3 +129,77 @@ def test_a_bare_generator_argument_gets_no_trailing_comma():
     out = wrap_long_lines(parse_module(src), "", set()).code
     compile(out, "g.py", "exec")
     assert ast.dump(ast.parse(out)) == ast.dump(ast.parse(src))
+
+
+def _long_new(code: str, src: str) -> list[str]:
+    mine = {ln.strip() for ln in src.splitlines()}
+    return [ln for ln in code.splitlines() if len(ln) > LIMIT and ln.strip() not in mine]
+
+
+def test_a_migration_comment_past_the_limit_goes_above_its_statement_wrapped():
+    from migrator.engine.layout import _comment_lines
+
+    lines = _comment_lines("# " + " ".join(["word"] * 60), 8)
+    texts = [ln.comment.value for ln in lines]
+    assert len(texts) > 1 and all(8 + len(t) <= LIMIT for t in texts)
+    assert texts[0].startswith("# word") and all(t.startswith("#   word") for t in texts[1:])
+    assert " ".join(t.lstrip("# ") for t in texts) == " ".join(["word"] * 60)  # no word lost
+    todo = _comment_lines(f"# {TODO_MARKER}: TFM100 " + "x " * 80, 8)
+    assert len(todo) == 1  # a TODO marker stays one line, whole
+
+
+def test_todo_marker_past_the_limit_sits_directly_above_its_code():
+    src = ("import tensorflow as tf\n"
+           "def f():\n    for i in range(3):\n        with tf.Session() as s:\n"
+           "            saver_for_the_checkpoints_of_this_model = tf.train.Saver(max_to_keep=5)\n"
+           "            print(saver_for_the_checkpoints_of_this_model)\n")
+    wrapped, flat = _both(src)
+    assert ast.dump(ast.parse(wrapped)) == ast.dump(ast.parse(flat))  # comments only moved
+    lines = wrapped.splitlines()
+    at = next(i for i, ln in enumerate(lines) if "saver_for_the_checkpoints_of_this_model = tf.train.Saver" in ln)
+    flat_line = next(ln for ln in flat.splitlines() if "saver_for_the_checkpoints_of_this_model = tf.train.Saver" in ln)
+    assert TODO_MARKER in flat_line and len(flat_line) > LIMIT  # what the layout pass had to move
+    assert TODO_MARKER not in lines[at] and lines[at - 1].strip().startswith(f"# {TODO_MARKER}")
+    indent = len(lines[at]) - len(lines[at].lstrip())
+    assert lines[at - 1].startswith(" " * indent + "#")  # at the statement's indentation
+    assert all(ln.strip().startswith(f"# {TODO_MARKER}") for ln in _long_new(wrapped, src))  # only a marker
+    assert migrate_source(wrapped, "t.py", Options()).code == wrapped
+
+
+def test_a_generated_statement_over_several_lines_is_laid_out_again():
+    # a rule that writes ``f(a, b, ..., callbacks=[\n    ...,\n])`` with a first line past the limit:
+    # joined and wrapped black-style, the same code
+    from migrator.engine.layout import wrap_long_lines
+
+    out = ("model.fit(x_train, y_train, batch_size=BATCH_SIZE, epochs=epochs, shuffle=False, verbose=0, callbacks=[\n"
+           "    keras.callbacks.LambdaCallback(on_train_batch_end=lambda batch, logs: losses.append(logs['loss'])),\n"
+           "])\n"
+           "d = {'a_rather_long_key_name': compute_something(first_argument), 'another_key': other_thing(x, y, z)}\n"
+           "print('accuracy of the model on the whole test set:', \\\n"
+           "      evaluate(keras_model, test_images_of_the_digits_dataset, test_labels_of_the_digits_dataset_again))\n")
+    new = wrap_long_lines(cst.parse_module(out), "model.fit(x, y)\n", set()).code
+    assert ast.dump(ast.parse(new)) == ast.dump(ast.parse(out))
+    assert all(len(ln) <= LIMIT for ln in new.splitlines()), new
+    assert "    callbacks=[\n" in new and "    'another_key': other_thing(x, y, z),\n" in new
+    assert "\\" not in new  # the backslash continuation joined, then wrapped in brackets
+    # the user's own multi-line statement (its long line is in the input) stays as written
+    assert wrap_long_lines(cst.parse_module(out), out, set()).code == out
+
+
+def test_the_users_comment_on_a_changed_line_stays_on_it():
+    src = ("import tflearn\nnet = tflearn.input_data([None, 784])\n"
+           'net = tflearn.fully_connected(net, 64, activation="relu", name="hidden_layer_one")'
+           "  # the user's own note, which stays at the end\n")
+    out = migrate_source(src, "t.py", Options()).code
+    assert any(ln.endswith("  # the user's own note, which stays at the end") for ln in out.splitlines())
+    assert not any(ln.strip().startswith("# the user's own note") for ln in out.splitlines())
+
+
+def test_a_tuple_and_a_dict_wrap_one_element_per_line():
+    from migrator.engine.layout import wrap_long_lines
+
+    out = ("steps = [(train_gen, (convert(z_values_of_the_generator, dtype='float32'), "
+           "convert(batch_images_of_the_real_data, dtype='float32')))]\n")
+    new = wrap_long_lines(cst.parse_module(out), "", set()).code
+    assert ast.dump(ast.parse(new)) == ast.dump(ast.parse(out))
+    assert all(len(ln) <= LIMIT for ln in new.splitlines()), new

@@ -137,13 +137,7 @@ class HandmadeLayersAnalysis:
         return "#" in key[1] and not key[1].endswith("#?")
 
     def _loops(self, node) -> list:
-        out = []
-        n = self.ctx.parent(node)
-        while n is not None and not isinstance(n, (cst.FunctionDef, cst.Module)):
-            if isinstance(n, (cst.For, cst.While)):
-                out.append(n)
-            n = self.ctx.parent(n)
-        return out
+        return self.ctx.loops_around(node)
 
     def _in_its_loops(self, node, stmt) -> bool:
         """Every loop (of its function) around ``node`` also holds ``stmt`` (None: a helper's
@@ -155,18 +149,8 @@ class HandmadeLayersAnalysis:
 
     def _same_loop(self, node, stmt) -> bool:
         """Is ``stmt`` inside a loop that also holds ``node``?"""
-        loops = set()
-        n = self.ctx.parent(node)
-        while n is not None and not isinstance(n, (cst.FunctionDef, cst.Module)):
-            if isinstance(n, (cst.For, cst.While)):
-                loops.add(id(n))
-            n = self.ctx.parent(n)
-        n = self.ctx.parent(stmt)
-        while n is not None and not isinstance(n, (cst.FunctionDef, cst.Module)):
-            if id(n) in loops:
-                return True
-            n = self.ctx.parent(n)
-        return False
+        loops = {id(n) for n in self.ctx.loops_around(node)}
+        return any(id(n) in loops for n in self.ctx.loops_around(stmt))
 
     def _scope_names(self, scope) -> dict:
         """name -> the Name nodes of ``scope``'s own code (one walk per scope, memoised)."""

@@ -54,6 +54,7 @@ class StepCounter:
     why: str = ""
     counts: bool = False    # incremented (minimize(global_step=) / assign_add): otherwise not a step counter
     saves: list = field(default_factory=list)             # Saver.save(..., global_step=<it>) calls
+    evals: list = field(default_factory=list)             # ``lr.eval()`` of a learning rate computed from it
 
     def value(self, iterations: str) -> str:
         """Source of the counter's value after ``iterations`` updates."""
@@ -103,6 +104,38 @@ class StepCounters:
             if not c.why and any(x is call for x in c.saves):
                 return c
         return None
+
+    def evaluated(self, prog: Program, call: cst.Call) -> StepCounter | None:
+        """The (translatable) counter whose learning rate ``call`` (``lr.eval()``) evaluates."""
+        for c in self.of(prog):
+            if not c.why and any(x is call for x in c.evals):
+                return c
+        return None
+
+    def _eval_read(self, n: cst.Name) -> cst.Call | None:
+        """``n.eval()`` (no feed: a learning rate reads no placeholder): the call, else None."""
+        p = self.ctx.parent(n)
+        call = self.ctx.parent(p) if isinstance(p, cst.Attribute) and p.value is n and p.attr.value == "eval" else None
+        if isinstance(call, cst.Call) and call.func is p and not call.args:
+            return call
+        return None
+
+    def _decay_reads(self, prog: Program, c: StepCounter, call: cst.Call) -> None:
+        """The name an ``exponential_decay`` of the counter is bound to: its ``.eval()`` reads (the
+        rate at the current step) are recorded; TFM133 makes it a Keras schedule of the same steps."""
+        a = self.ctx.parent(call)
+        if not (isinstance(a, cst.Assign) and a.value is call and len(a.targets) == 1
+                and isinstance(a.targets[0].target, cst.Name)):
+            return
+        name = a.targets[0].target.value
+        st = self.ctx.statement_of(call)
+        d = next((x for x in prog.scope.by_name.get(name, ()) if x.stmt is st), None)
+        if d is None:
+            return
+        for n in self._reads(prog.scope, name, d):
+            e = self._eval_read(n)
+            if e is not None:
+                c.evals.append(e)
 
     def fetch(self, prog: Program, run, i: int) -> StepCounter | None:
         """The (translatable) counter element ``i`` of ``run``'s fetches reads, if any."""
@@ -298,6 +331,8 @@ class StepCounters:
         if decay and (c.start != 0 or c.per_run != 1):
             c.why = "exponential_decay of a step counter that does not count updates from 0"
             return
+        for call in decay:
+            self._decay_reads(prog, c, call)
         roots = [x for k, x in dependents if k == "stmt"]
         names: dict[str, object] = {}
         todo = list(roots)
@@ -329,6 +364,10 @@ class StepCounters:
                 st2 = ctx.statement_of(n)
                 if isinstance(st2, cst.SimpleStatementLine) and len(st2.body) == 1 and isinstance(st2.body[0], cst.Assign):
                     todo.append(st2)
+                    continue
+                e = self._eval_read(n)
+                if e is not None:
+                    c.evals.append(e)  # the rate at the current step (its StepSchedule called with iterations)
                     continue
                 c.why = f"{name}, computed from the step counter, is read in: " \
                         f"{code(st2).strip().splitlines()[0][:50]}"

@@ -27,6 +27,7 @@ from .layout import wrap_long_lines
 from .quotes import match_quote_style
 from .import_passes import CodemodContext, remove_unused_import, run_import_passes
 from .prefilter import has_legacy_import, may_fire
+from .presteps import run_pre_steps
 from .suppression import (
     INTERNAL_ERROR_ID, INVARIANT_ERRORS, SUPPRESS_ALL, UNSUPPRESSIBLE, UNTRANSLATED_ID, WIDENED_ID,
     suppression_lines,
@@ -79,6 +80,7 @@ class MigrateCommand:
 
     def transform_module(self, tree: cst.Module) -> cst.Module:
         original = tree
+        tree = run_pre_steps(tree, self.fctx, self.options)
         self._source = (tree, tree.code)
         self.fctx.source = self._source[1]
         if not has_legacy_import(self._source[1]):

@@ -126,6 +126,18 @@ class FileContext:
     def parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
         return self._parent_map().get(id(node))
 
+    def loops_around(self, node: cst.CSTNode, stop: tuple[type, ...] = (cst.FunctionDef, cst.Module)
+                     ) -> list[cst.CSTNode]:
+        """The ``for`` / ``while`` loops around ``node``, innermost first, up to the first
+        ancestor of a ``stop`` type (by default: the loops of its own function, or the module's)."""
+        out: list[cst.CSTNode] = []
+        p = self.parent(node)
+        while p is not None and not isinstance(p, stop):
+            if isinstance(p, (cst.For, cst.While)):
+                out.append(p)
+            p = self.parent(p)
+        return out
+
     def statement_of(self, node: cst.CSTNode) -> cst.CSTNode | None:
         """The original statement (simple line or compound header) holding ``node``."""
         n: cst.CSTNode | None = node

@@ -15,6 +15,8 @@ import libcst as cst
 
 # fn(statement line, depth) -> None (unchanged), a statement, or a list of statements
 StatementFn = Callable[[cst.SimpleStatementLine, int], "cst.BaseStatement | list[cst.BaseStatement] | None"]
+# leading(statement, depth) -> None (unchanged) or its new leading lines (comment lines above it)
+LeadingFn = Callable[[cst.BaseStatement, int], "list[cst.EmptyLine] | None"]
 
 
 @lru_cache(maxsize=4)
@@ -24,22 +26,31 @@ def input_lines(source: str) -> frozenset[str]:
     return frozenset(ln.strip() for ln in source.splitlines() if ln.strip())
 
 
-def rewrite_statements(module: cst.Module, fn: StatementFn, skip: frozenset[str] | set[str] = frozenset()
-                       ) -> cst.Module:
-    body = _block(module.body, fn, skip, 0, top=True)
+def rewrite_statements(module: cst.Module, fn: StatementFn, skip: frozenset[str] | set[str] = frozenset(),
+                       leading: LeadingFn | None = None) -> cst.Module:
+    """``leading``, when given, sees every statement (compound ones too) before ``fn`` and may
+    replace its leading lines."""
+    body = _block(module.body, fn, skip, 0, top=True, leading=leading)
     return module if body is None else module.with_changes(body=body)
 
 
-def _block(body: Sequence[cst.BaseStatement], fn: StatementFn, skip, depth: int, top: bool = False) -> list | None:
+def _block(body: Sequence[cst.BaseStatement], fn: StatementFn, skip, depth: int, top: bool = False,
+           leading: LeadingFn | None = None) -> list | None:
     out: list = []
     changed = False
     for stmt in body:
+        if leading is not None and not (top and type(stmt) in (cst.FunctionDef, cst.ClassDef)
+                                        and stmt.name.value in skip):
+            lines = leading(stmt, depth)
+            if lines is not None:
+                stmt = stmt.with_changes(leading_lines=lines)
+                changed = True
         if type(stmt) is cst.SimpleStatementLine:
             new = fn(stmt, depth)
         elif top and type(stmt) in (cst.FunctionDef, cst.ClassDef) and stmt.name.value in skip:
             new = None
         else:
-            new = _compound(stmt, fn, skip, depth)
+            new = _compound(stmt, fn, skip, depth, leading)
         if new is None:
             out.append(stmt)
         elif isinstance(new, list):
@@ -51,23 +62,24 @@ def _block(body: Sequence[cst.BaseStatement], fn: StatementFn, skip, depth: int,
     return out if changed else None
 
 
-def _compound(node: cst.CSTNode, fn: StatementFn, skip, depth: int) -> cst.CSTNode | None:
+def _compound(node: cst.CSTNode, fn: StatementFn, skip, depth: int,
+              leading: LeadingFn | None = None) -> cst.CSTNode | None:
     changes: dict = {}
     body = getattr(node, "body", None)
     if type(body) is cst.IndentedBlock:
-        inner = _block(body.body, fn, skip, depth + 1)
+        inner = _block(body.body, fn, skip, depth + 1, leading=leading)
         if inner is not None:
             changes["body"] = body.with_changes(body=inner)
     for attr in ("orelse", "finalbody"):
         child = getattr(node, attr, None)
         if isinstance(child, cst.CSTNode):
-            new = _compound(child, fn, skip, depth)
+            new = _compound(child, fn, skip, depth, leading)
             if new is not None:
                 changes[attr] = new
     for attr in ("handlers", "cases"):
         children = getattr(node, attr, None)
         if children:
-            new_children = [_compound(c, fn, skip, depth) for c in children]
+            new_children = [_compound(c, fn, skip, depth, leading) for c in children]
             if any(c is not None for c in new_children):
                 changes[attr] = [n if n is not None else c for n, c in zip(new_children, children)]
     return node.with_changes(**changes) if changes else None

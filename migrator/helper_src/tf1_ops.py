@@ -18,6 +18,15 @@ def tf1_log_loss(labels, predictions, epsilon):
     return keras.ops.mean(losses)
 
 
+def tf1_weighted_loss(losses, weights):
+    """TF1's tf.losses reduction SUM_BY_NONZERO_WEIGHTS (the default) with weights: the sum of
+    losses * weights over the number of non-zero weights (broadcast to the losses), 0 if none."""
+    losses = keras.ops.cast(losses, "float32")
+    weights = keras.ops.cast(weights, "float32")
+    present = keras.ops.where(keras.ops.equal(weights, 0.0), 0.0, 1.0) * keras.ops.ones_like(losses)
+    return keras.ops.divide_no_nan(keras.ops.sum(losses * weights), keras.ops.sum(present))
+
+
 class TF1Shape(keras.layers.Layer):
     # tf.shape(t) of a symbolic Keras tensor (a functional model being built): the 1-D int32
     # shape computed when the model runs (keras.ops.shape would give None for the batch size)
@@ -109,6 +118,44 @@ def tf1_range(start, limit=None, delta=1, dtype=None):
         return keras.ops.arange(*a, dtype=dtype)
 
     return keras.layers.Lambda(run)([args[i] for i in symbolic])
+
+
+def tf1_masked_reduce(x, mask, reduction):
+    """TF1's tf.reduce_<reduction>(tf.boolean_mask(x, mask)) over every element: the masked-out
+    elements become the reduction's identity (max: -inf, min: +inf, sum: 0; mean: the sum over
+    the number kept) - the same value, an empty mask included, and the same gradient."""
+    if not hasattr(x, "shape"):
+        x = keras.ops.convert_to_tensor(x)
+    mask = keras.ops.cast(mask, "bool")
+    while len(mask.shape) < len(x.shape):  # a mask over the leading axes keeps whole rows
+        mask = keras.ops.expand_dims(mask, -1)
+    mask = keras.ops.logical_and(mask, keras.ops.ones_like(x, dtype="bool"))
+    if reduction == "max":
+        return keras.ops.max(keras.ops.where(mask, x, float("-inf")))
+    if reduction == "min":
+        return keras.ops.min(keras.ops.where(mask, x, float("inf")))
+    total = keras.ops.sum(keras.ops.where(mask, x, keras.ops.zeros_like(x)))
+    if reduction == "sum":
+        return total
+    return total / keras.ops.sum(keras.ops.cast(mask, x.dtype))
+
+
+def tf1_tile(x, multiples):
+    """tf.tile: keras.ops.tile; multiples holding a functional model's symbolic tensor (a batch
+    size read with tf1_shape) are used when the model runs (a Lambda layer)."""
+    reps = list(multiples) if isinstance(multiples, (list, tuple)) else multiples
+    if not isinstance(reps, list) or not any(isinstance(v, keras.KerasTensor) for v in reps):
+        return keras.ops.tile(x, reps)
+    symbolic = [i for i, v in enumerate(reps) if isinstance(v, keras.KerasTensor)]
+
+    def run(values):
+        r = list(reps)
+        for i, v in zip(symbolic, values[1:]):
+            r[i] = v
+        return keras.ops.tile(values[0], r)
+
+    rank = len(x.shape)
+    return keras.layers.Lambda(run, output_shape=lambda shapes: (None,) * rank)([x] + [reps[i] for i in symbolic])
 
 
 def tf1_moments_axes(x, axes):

@@ -92,6 +92,25 @@ class TF1RMSprop(keras.optimizers.RMSprop):
         return super().add_optimizer_variables(trainable_variables, name, initializer)
 
 
+@keras.saving.register_keras_serializable(package="tflearn_migrate")
+class TF1Momentum(keras.optimizers.SGD):
+    """TF1's MomentumOptimizer: accum = momentum * accum + grad, var -= lr * accum (nesterov:
+    lr * (grad + momentum * accum)). Keras' SGD keeps -lr * accum in its velocity: the same
+    updates while the rate is constant, not when a schedule changes it (TF1 scales the whole
+    accumulated history by the current rate)."""
+
+    def update_step(self, gradient, variable, learning_rate):
+        lr = keras.ops.cast(learning_rate, variable.dtype)
+        g = keras.ops.cast(gradient, variable.dtype)
+        m = self.momentums[self._get_variable_index(variable)]
+        momentum = keras.ops.cast(self.momentum, variable.dtype)
+        self.assign(m, m * momentum + g)
+        if self.nesterov:
+            self.assign_sub(variable, lr * (g + momentum * m))
+        else:
+            self.assign_sub(variable, lr * m)
+
+
 def tflearn_accuracy_op(predictions, targets):
     """tflearn metrics.accuracy_op: mean of argmax(predictions) == argmax(targets)."""
     hits = keras.ops.equal(keras.ops.argmax(predictions, axis=1), keras.ops.argmax(targets, axis=1))

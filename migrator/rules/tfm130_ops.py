@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from ..analysis.loss_collection import LossesRead
 from ..args import BoundArgs, Unbindable
 from ..emit import call, expr, literal, to_node
 from ..helpers import HELPERS, register_source
@@ -19,6 +20,7 @@ _RANDOM_INITS = ("TruncatedNormal", "RandomNormal", "RandomUniform", "GlorotUnif
 
 
 TF1_LOG_LOSS = register_source("tf1_ops", "tf1_log_loss")
+TF1_WEIGHTED_LOSS = register_source("tf1_ops", "tf1_weighted_loss")
 
 
 TF1_SHAPE = register_source("tf1_ops", "tf1_shape", also=("TF1Shape",))
@@ -35,6 +37,9 @@ register_source("tf1_ops", "TF1RandomNormalLike")
 # tf.range on a functional model's symbolic tensors (a model function): a batch size is known
 # only when the model runs (tf1_shape above) - the range is computed there by a Lambda layer
 TF1_RANGE = register_source("tf1_ops", "tf1_range")
+TF1_TILE = register_source("tf1_ops", "tf1_tile")
+TF1_MASKED_REDUCE = register_source("tf1_ops", "tf1_masked_reduce")
+_MASKED = ("max", "min", "sum", "mean")  # reductions of a boolean_mask written with its mask
 
 
 def _ops(name: str, *args, **kw) -> cst.Call:
@@ -60,7 +65,10 @@ class Ops(CallRule):
                  "function (identity: keras.activations.linear). A sum whose right operand may be a column "
                  "(expand_dims, reshape, a keepdims reduction, x[:, None]) and a model class's tensor sums -> "
                  "tf1_add (x - (-y), the same float): Keras 3's add on the TensorFlow backend takes (n, n) + (n, 1) "
-                 "for a bias add and adds along the last axis. tf.map_fn and tf.boolean_mask stay, marked with why.")
+                 "for a bias add and adds along the last axis. tf.reduce_max / min / sum / mean of a tf.boolean_mask "
+                 "selection (the whole of it) -> tf1_masked_reduce: the masked-out elements become the reduction's "
+                 "identity (-inf, +inf, 0; the mean divides by the count kept), TF1's value for an empty mask too. "
+                 "tf.map_fn and any other tf.boolean_mask stay, marked with why.")
     # TF1 ops with no faithful Keras 3 form in a functional model: kept, marked with the reason
     _NOT_TRANSLATED = {
         "tensorflow.map_fn": "a functional model's tensors are symbolic while it is built: keras.ops.map "
@@ -74,6 +82,8 @@ class Ops(CallRule):
     CALLS = OPS_CALLS + tuple(_NOT_TRANSLATED)
 
     def translate(self, qname: str, original: cst.Call, updated: cst.Call):
+        if qname == "tensorflow.boolean_mask" and self._masked_reduction(original) is not None:
+            return updated  # the reduction around it writes both (tf1_masked_reduce)
         if qname in self._NOT_TRANSLATED:
             self.todo(original, f"{qname.replace('tensorflow', 'tf', 1)}: {self._NOT_TRANSLATED[qname]}")
             return None
@@ -276,6 +286,15 @@ class Ops(CallRule):
 
     def build(self, name: str, original: cst.Call, updated: cst.Call):  # noqa: C901
         B = lambda sig: BoundArgs(updated, sig, original)  # noqa: E731
+        if name in _REDUCE and _REDUCE[name] in _MASKED and self._masked_reduction(original.args[0].value
+                                                                                  if original.args else None):
+            # reduce(boolean_mask(x, m)) over every element: the masked-out elements are the
+            # reduction's identity (-inf / +inf / 0; the mean divides by the count): TF1's value,
+            # also for an empty mask (-inf, +inf, 0, nan), and its gradient
+            inner = updated.args[0].value
+            mb = BoundArgs(inner, "tensor, mask, name='boolean_mask', axis=None", original.args[0].value)
+            self.ctx.use_helper("tf1_masked_reduce")
+            return call("tf1_masked_reduce", mb.node("tensor"), mb.node("mask"), to_node(_REDUCE[name]))
         if name in _REDUCE:
             b = B(_REDUCE_SIG)
             axis = b.node("axis") if b.given("axis") else (b.node("reduction_indices")
@@ -308,6 +327,9 @@ class Ops(CallRule):
                 args.append(b.node("delta"))
             dt = dtype_of(self.ctx, b.node("dtype"), b.orig("dtype")) if b.given("dtype") else None
             return call(self.ctx.use_helper("tf1_range"), *args, dtype=dt)
+        if name == "tile":
+            b = B("input, multiples, name=None")
+            return call(self.ctx.use_helper("tf1_tile"), b.node("input"), b.node("multiples"))
         if name == "gather":
             b = B("params, indices, validate_indices=None, name=None, axis=None, batch_dims=0")
             if not b.is_default("batch_dims"):
@@ -481,10 +503,10 @@ class Ops(CallRule):
             # divided by the number of elements (Reduction.SUM_BY_NONZERO_WEIGHTS): their mean
             b = B("labels, predictions, weights=1.0, scope=None, loss_collection='losses', "
                   "reduction='weighted_sum_by_nonzero_weights'")
-            self._tf1_loss_defaults(b)
+            weights = self._tf1_loss_defaults(b)
             diff = _ops("subtract", _ops("cast", b.node("predictions"), to_node("float32")),
                         _ops("cast", b.node("labels"), to_node("float32")))
-            return _ops("mean", _ops("square" if name.endswith("error") else "abs", diff))
+            return self._tf1_reduce(_ops("square" if name.endswith("error") else "abs", diff), weights)
         if name == "losses.hinge_loss":
             # TF1: labels and logits cast to float32, labels 0/1 -> -1/1 (2 * labels - 1), the
             # elementwise relu(1 - labels * logits) times weights (1.0) summed and divided by the
@@ -492,14 +514,14 @@ class Ops(CallRule):
             # labels to -1/1 but averages over the last axis only: written out)
             b = B("labels, logits, weights=1.0, scope=None, loss_collection='losses', "
                   "reduction='weighted_sum_by_nonzero_weights'")
-            self._tf1_loss_defaults(b)
+            weights = self._tf1_loss_defaults(b)
             y = _ops("cast", b.node("labels"), to_node("float32"))
             z = _ops("cast", b.node("logits"), to_node("float32"))
             signed = cst.BinaryOperation(cst.BinaryOperation(to_node(2.0), cst.Multiply(), y), cst.Subtract(),
                                          to_node(1.0))
             margin = cst.BinaryOperation(to_node(1.0), cst.Subtract(), cst.BinaryOperation(
                 signed.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()]), cst.Multiply(), z))
-            return _ops("mean", _ops("relu", margin))
+            return self._tf1_reduce(_ops("relu", margin), weights)
         if name in ("losses.log_loss", "losses.sigmoid_cross_entropy"):
             # TF1: labels and predictions / logits cast to float32, the elementwise loss (log_loss:
             # -y log(p + eps) - (1 - y) log(1 - p + eps), epsilon 1e-7; sigmoid_cross_entropy:
@@ -513,11 +535,13 @@ class Ops(CallRule):
                       "loss_collection='losses', reduction='weighted_sum_by_nonzero_weights'")
                 if not (b.is_default("label_smoothing") or literal(b.node("label_smoothing"), None) in (0, 0.0)):
                     raise Untranslatable("label_smoothing other than 0")
-            self._tf1_loss_defaults(b)
+            weights = self._tf1_loss_defaults(b)
             if name == "losses.sigmoid_cross_entropy":
                 y = _ops("cast", b.node("multi_class_labels"), to_node("float32"))
                 z = _ops("cast", b.node("logits"), to_node("float32"))
-                return _ops("mean", _ops("binary_crossentropy", y, z, from_logits=True))
+                return self._tf1_reduce(_ops("binary_crossentropy", y, z, from_logits=True), weights)
+            if weights is not None:
+                raise Untranslatable("log_loss with weights")
             eps = b.node("epsilon") if b.given("epsilon") else to_node(1e-7)
             self.ctx.use_helper("tf1_log_loss")
             return call("tf1_log_loss", b.node("labels"), b.node("predictions"), eps)
@@ -617,15 +641,46 @@ class Ops(CallRule):
         raise Untranslatable(f"no translation for {name}")  # pragma: no cover
 
 
-    def _tf1_loss_defaults(self, b) -> None:
-        """A ``tf.losses.*`` call translates as the mean of its elementwise loss only with TF1's
-        defaults (weights 1.0, SUM_BY_NONZERO_WEIGHTS, the LOSSES collection nobody reads)."""
-        if not b.is_default("loss_collection") or not b.is_default("reduction") \
-                or not (b.is_default("weights") or literal(b.node("weights"), None) in (1, 1.0)):
-            raise Untranslatable("weights / reduction / loss_collection other than the defaults")
-        if "get_total_loss" in self.ctx.module_code or "GraphKeys.LOSSES" in self.ctx.module_code \
-                or "get_losses" in self.ctx.module_code:
-            raise Untranslatable("the file reads TF1's LOSSES collection this loss is added to")
+    def _masked_reduction(self, inner) -> cst.Call | None:
+        """``inner`` is ``tf.boolean_mask(x, m)`` (no axis=) that a ``tf.reduce_max / min / sum / mean``
+        reduces whole (its only argument): that reduction call, else None."""
+        if not (isinstance(inner, cst.Call) and self.ctx.legacy_name(inner.func) == "tensorflow.boolean_mask"):
+            return None
+        try:
+            mb = BoundArgs(inner, "tensor, mask, name='boolean_mask', axis=None", inner)
+        except Unbindable:
+            return None
+        if mb.given("axis"):
+            return None
+        arg = self.ctx.parent(inner)
+        outer = self.ctx.parent(arg) if isinstance(arg, cst.Arg) else None
+        if not (isinstance(outer, cst.Call) and len(outer.args) == 1 and outer.args[0] is arg and arg.keyword is None):
+            return None
+        q = (self.ctx.legacy_name(outer.func) or "").replace("tensorflow.", "", 1)
+        return outer if _REDUCE.get(q) in _MASKED else None
+
+    def _tf1_loss_defaults(self, b) -> cst.BaseExpression | None:
+        """A ``tf.losses.*`` call translates with TF1's default reduction (SUM_BY_NONZERO_WEIGHTS)
+        into the LOSSES collection nobody reads (TFM175 writes a read collection out first, and
+        ``loss_collection=None`` adds nothing): the mean of its elementwise loss, or with
+        ``weights`` (returned; None for 1.0) their weighted sum over the non-zero weights."""
+        lc = b.node("loss_collection") if b.given("loss_collection") else None
+        if not b.is_default("reduction") or not (lc is None or literal(lc, "?") is None):
+            raise Untranslatable("reduction / loss_collection other than the defaults")
+        weights = None
+        if not (b.is_default("weights") or literal(b.node("weights"), None) in (1, 1.0)):
+            weights = b.node("weights")
+        if self.ctx.analysis(LossesRead).reads:
+            if lc is None:
+                raise Untranslatable("the file reads TF1's LOSSES collection this loss is added to")
+        return weights
+
+    def _tf1_reduce(self, elementwise: cst.BaseExpression, weights: cst.BaseExpression | None):
+        """TF1's SUM_BY_NONZERO_WEIGHTS of an elementwise loss: the mean, or ``tf1_weighted_loss``."""
+        if weights is None:
+            return _ops("mean", elementwise)
+        self.ctx.use_helper("tf1_weighted_loss")
+        return call("tf1_weighted_loss", elementwise, weights)
     VALID = ["import keras\ny = keras.ops.sum(x, axis=1)\n",
              "import numpy as np\ny = np.sqrt(x)\n"]
     INVALID = [
@@ -703,13 +758,18 @@ class Ops(CallRule):
              "import keras\n\nl = keras.ops.mean(keras.ops.square(keras.ops.subtract(keras.ops.cast(p, 'float32'), "
              "keras.ops.cast(y, 'float32'))))\nm = keras.ops.mean(keras.ops.abs(keras.ops.subtract("
              "keras.ops.cast(p, 'float32'), keras.ops.cast(y, 'float32'))))\nr = keras.ops.round(s)\n"),
-        Case("import tensorflow as tf\nl = tf.losses.mean_squared_error(y, p, weights=w)\n", None, ("TFM130",),
-             todo=True),
+        # weights: TF1's SUM_BY_NONZERO_WEIGHTS, the weighted sum over the number of non-zero weights
+        Case("import tensorflow as tf\nl = tf.losses.mean_squared_error(y, p, weights=w)\n",
+             "import keras\n\n\n# tflearn-migrate helper: tf1_weighted_loss\n"
+             + HELPERS["tf1_weighted_loss"].code.strip() + "\n\n\n"
+             "l = tf1_weighted_loss(keras.ops.square(keras.ops.subtract(keras.ops.cast(p, 'float32'), "
+             "keras.ops.cast(y, 'float32'))), w)\n"),
         # tf.losses.hinge_loss: 0/1 labels -> -1/1, the mean of relu(1 - y * logits) over every element
         Case("import tensorflow as tf\nl = tf.losses.hinge_loss(labels=same, logits=5.0 * cosine)\n",
              "import keras\n\nl = keras.ops.mean(keras.ops.relu(1.0 - (2.0 * keras.ops.cast(same, 'float32') - 1.0) * "
              "keras.ops.cast(5.0 * cosine, 'float32')))\n"),
-        Case("import tensorflow as tf\nl = tf.losses.hinge_loss(y, z, weights=w)\n", None, ("TFM130",), todo=True),
+        Case("import tensorflow as tf\nl = tf.losses.hinge_loss(y, z, reduction=tf.losses.Reduction.SUM)\n", None,
+             ("TFM130",), todo=True),
         # tf.losses log loss on a sigmoid unit, sigmoid cross-entropy on a logit: the mean
         Case("import tensorflow as tf\nsame_prob = tf.sigmoid(match_logit)\n"
              "bce = tf.losses.log_loss(labels=is_same, predictions=same_prob)\n"
@@ -797,6 +857,12 @@ class Ops(CallRule):
         # came out asymmetric); a sum of two scalars stays ``+``
         Case('import tensorflow as tf\n\n\ndef pairwise(e):\n    dot = tf.matmul(e, tf.transpose(e))\n    sq = tf.diag_part(dot)\n    d = tf.expand_dims(sq, 0) - 2.0 * dot + tf.expand_dims(sq, 1)\n    far = d + tf.reduce_max(d, axis=1, keepdims=True)\n    return tf.reduce_mean(d) + tf.reduce_mean(far)\n',
              "import keras\n\n\n# tflearn-migrate helper: tf1_add\n" + TF1_ADD.code + '\n\ndef pairwise(e):\n    dot = keras.ops.matmul(e, keras.ops.transpose(e))\n    sq = keras.ops.diagonal(dot)\n    d = tf1_add(keras.ops.expand_dims(sq, 0) - 2.0 * dot, keras.ops.expand_dims(sq, 1))\n    far = tf1_add(d, keras.ops.max(d, axis=1, keepdims=True))\n    return keras.ops.mean(d) + keras.ops.mean(far)\n'),
+        # a whole reduction of a boolean_mask selection: the masked-out elements are its identity
+        Case("import tensorflow as tf\nhard = tf.reduce_max(tf.boolean_mask(d, same))\n"
+             "m = tf.reduce_mean(tf.boolean_mask(d, tf.logical_not(same)))\n",
+             "import keras\n\n\n# tflearn-migrate helper: tf1_masked_reduce\n" + TF1_MASKED_REDUCE.code
+             + "\n\nhard = tf1_masked_reduce(d, same, 'max')\n"
+             "m = tf1_masked_reduce(d, keras.ops.logical_not(same), 'mean')\n"),
         # tf.map_fn over a closure reading the model's tensors, tf.boolean_mask: kept, with why
         Case('import tensorflow as tf\n\n\ndef hardest_mean(d, same, idx):\n    def hardest(i):\n        pos = tf.boolean_mask(d[i], same[i])\n        return tf.reduce_max(pos)\n    return tf.reduce_mean(tf.map_fn(hardest, idx, dtype=tf.float32))\n',
              "import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\nimport keras\n\n\ndef hardest_mean(d, same, idx):\n    def hardest(i):\n        # TODO(tflearn-migrate): TFM130 tf.boolean_mask: its length depends on the data and Keras 3 has no such op; when only a reduction of it is used, reduce keras.ops.where(mask, x, -inf / +inf / 0) instead\n        pos = tf.boolean_mask(d[i], same[i])\n        return keras.ops.max(pos)\n    # TODO(tflearn-migrate): TFM130 tf.map_fn: a functional model's tensors are symbolic while it is built: keras.ops.map cannot run a function reading them from its closure nor a loop over tf.range(batch size); write the per-row computation with masks over the whole batch (reduce_max(mask * d, axis=1))\n    return keras.ops.mean(tf.map_fn(hardest, idx, dtype=tf.float32))\n", ("TFM130", "TFM130"), todo=True),

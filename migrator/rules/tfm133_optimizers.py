@@ -6,7 +6,7 @@ import libcst as cst
 from ..args import BoundArgs, Unbindable
 from ..emit import call, literal, wrap_long_call
 from ..translate.tflearn import Untranslatable
-from ..translate.tflearn_train import TF1_RMSPROP
+from ..translate.tflearn_train import TF1_MOMENTUM, TF1_RMSPROP
 from ..helpers import HELPERS
 from .base import Case, CallRule
 
@@ -31,6 +31,9 @@ class Optimizers(CallRule):
     NAME = "tf1-optimizers"
     MESSAGE = "tf.train.*Optimizer -> keras.optimizers with TF1's constants"
     RATIONALE = ("Every TF1 constant is written out: AdamOptimizer epsilon 1e-8 (Keras 1e-7); "
+                 "MomentumOptimizer with a learning rate that changes (a schedule, a tensor) -> TF1Momentum "
+                 "(TF1 multiplies its gradient accumulator by the current rate; Keras' SGD velocity keeps the "
+                 "rates of past steps; a constant rate: keras SGD, the same updates); "
                  "RMSPropOptimizer decay 0.9 -> rho, epsilon 1e-10 (Keras 1e-7); AdagradOptimizer has no "
                  "epsilon (Keras adds 1e-7: written as epsilon=0.0 would divide by sqrt(0.1) at step 1 "
                  "exactly as TF1) and starts its accumulator at 0.1; Adadelta lr 0.001, rho 0.95, "
@@ -79,6 +82,9 @@ class Optimizers(CallRule):
             kw["momentum"] = b.node("momentum")
             if b.given("use_nesterov"):
                 kw["nesterov"] = b.node("use_nesterov")
+            if not self._constant_rate(b.orig("learning_rate")) and literal(b.node("momentum"), None) != 0:
+                # a schedule / a tensor: Keras' velocity would keep the old rates (see TF1Momentum)
+                cls = self.ctx.use_helper(TF1_MOMENTUM)
         elif short == "AdamOptimizer":
             cls = "Adam"
             if b.given("beta1"):
@@ -108,7 +114,14 @@ class Optimizers(CallRule):
             kw["epsilon"] = b.node("epsilon")
         if literal(lr, 0.0) is None:
             raise Untranslatable("learning_rate=None")
-        return wrap_long_call(call(cls if cls == TF1_RMSPROP else f"keras.optimizers.{cls}", **kw))
+        return wrap_long_call(call(cls if cls in (TF1_RMSPROP, TF1_MOMENTUM) else f"keras.optimizers.{cls}", **kw))
+
+    def _constant_rate(self, node) -> bool:
+        """The learning rate is a number (or a name bound to one): it never changes."""
+        from ..analysis.siamese import resolve_literal
+
+        v = resolve_literal(self.ctx, node, None) if node is not None else None
+        return isinstance(v, (int, float)) and not isinstance(v, bool)
 
     VALID = ["import keras\nopt = keras.optimizers.Adam(1e-3)\n"]
     INVALID = [
@@ -122,6 +135,14 @@ class Optimizers(CallRule):
         Case("import tensorflow as tf\nopt = tf.train.RMSPropOptimizer(0.001)\n",
              "import keras\n\n\n# tflearn-migrate helper: TF1RMSprop\n" + HELPERS[TF1_RMSPROP].code
              + "\n\nopt = TF1RMSprop(learning_rate=0.001, rho=0.9, epsilon=1e-10)\n"),
+        # MomentumOptimizer under a schedule: TF1 scales the accumulated gradients by the current rate
+        # (Keras' SGD velocity keeps the old rates): TF1Momentum; a constant rate stays keras SGD
+        Case("import tensorflow as tf\nlr = tf.train.exponential_decay(0.1, step, 10, 0.5)\n"
+             "opt = tf.train.MomentumOptimizer(lr, 0.9)\nopt2 = tf.train.MomentumOptimizer(0.1, 0.9)\n",
+             "import keras\n\n\n# tflearn-migrate helper: TF1Momentum\n" + HELPERS[TF1_MOMENTUM].code
+             + "\n\nlr = keras.optimizers.schedules.ExponentialDecay(\n    0.1,\n    decay_steps=10,\n"
+             "    decay_rate=0.5,\n)\nopt = TF1Momentum(learning_rate=lr, momentum=0.9)\n"
+             "opt2 = keras.optimizers.SGD(learning_rate=0.1, momentum=0.9)\n"),
         Case("import tensorflow as tf\nlr = tf.train.exponential_decay(0.1, step, 1000, 0.96, staircase=True)\n",
              "import keras\n\nlr = keras.optimizers.schedules.ExponentialDecay(\n    0.1,\n"
              "    decay_steps=1000,\n    decay_rate=0.96,\n    staircase=True,\n)\n"),

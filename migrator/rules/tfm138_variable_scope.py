@@ -263,8 +263,43 @@ class VariableScope(Rule):
             return any(g.verdict == "shared" for g in groups)
 
         if reuse is not None and not (isinstance(reuse, cst.Name) and reuse.value in ("False", "None")):
+            if not switches and (self.ctx.legacy_name(reuse) or "").endswith("AUTO_REUSE") and self._built_once(w):
+                return False  # AUTO_REUSE in a builder run once: the variables are created, never reused
             return not self._cells_run_again(w)
         return switches
+
+    def _built_once(self, w: cst.With) -> bool:
+        """``with variable_scope('s', reuse=AUTO_REUSE)`` opening a module function called from one
+        place at module level (not in a loop), the only scope of that name in the file: TF1 makes
+        its variables once and nothing looks them up again."""
+        from ..cstcache import walk
+        from ..emit import literal
+
+        fn = self.ctx.parent(self.ctx.parent(w))
+        c = w.items[0].item
+        name = literal(c.args[0].value, None) if c.args and c.args[0].keyword is None else None
+        if not (isinstance(name, str) and isinstance(fn, cst.FunctionDef) and self.ctx.parent(fn) is self.ctx.module
+                and fn.body.body and fn.body.body[0] is w):
+            return False
+        uses, scopes = [], 0
+        for n in walk(self.ctx.module):
+            if isinstance(n, cst.Name) and n.value == fn.name.value and n is not fn.name:
+                uses.append(n)
+            if isinstance(n, cst.Call) and n.args and literal(n.args[0].value, None) == name \
+                    and (self.ctx.legacy_name(n.func) or "").endswith("variable_scope"):
+                scopes += 1
+        if len(uses) != 1 or scopes != 1:
+            return False
+        call_node = self.ctx.parent(uses[0])
+        if not (isinstance(call_node, cst.Call) and call_node.func is uses[0]):
+            return False
+        p = self.ctx.parent(call_node)
+        while p is not None and p is not self.ctx.module:
+            if isinstance(p, (cst.For, cst.While, cst.FunctionDef, cst.Lambda, cst.ClassDef, cst.ListComp,
+                              cst.GeneratorExp, cst.DictComp, cst.SetComp)):
+                return False
+            p = self.ctx.parent(p)
+        return True
 
     def _cells_run_again(self, w: cst.With) -> bool:
         """The reused scope only runs RNN cell OBJECTS made outside it (``with

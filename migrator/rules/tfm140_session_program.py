@@ -1128,7 +1128,8 @@ class SessionProgram(SessionProgramRuns, Rule):
         tp = self._tp()
         r = tp.run_of(original)
         if r is None:
-            return self._saver_call(original, updated)
+            ev = self._schedule_eval(original)
+            return ev if ev is not None else self._saver_call(original, updated)
         prog = self._prog(original)
         if prog is None:
             return updated
@@ -1166,16 +1167,29 @@ class SessionProgram(SessionProgramRuns, Rule):
         els = [cst.Element(o) for o in outs]
         return cst.Tuple(els) if isinstance(r.fetches, cst.Tuple) else cst.List(els)
 
+    def _schedule_eval(self, original: cst.Call) -> cst.BaseExpression | None:
+        """``lr.eval()`` of a learning rate computed from a step counter (analysis/step_counter.py):
+        the rate the next update uses, its schedule called with the optimizer's iterations (the
+        updates so far, TF1's global step)."""
+        f = original.func
+        if not (isinstance(f, cst.Attribute) and f.attr.value == "eval" and isinstance(f.value, cst.Name)):
+            return None
+        prog = self._prog(original)
+        if prog is None or not self.runs_ok(prog):
+            return None
+        c = self._counters().evaluated(prog, original)
+        if c is None:
+            return None
+        self.ctx.count(self)
+        model = self._tp().model_name(prog)
+        return expr("keras.ops.convert_to_numpy({lr}({m}.optimizer.iterations))", lr=cst.Name(f.value.value),
+                    m=cst.Name(model))
+
     _in_loop = False
 
     def _inside_loop(self, node: cst.CSTNode) -> bool:
         """``node`` runs repeatedly: inside a for / while loop (of its function or the module)."""
-        p = self.ctx.parent(node)
-        while p is not None and not isinstance(p, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
-            if isinstance(p, (cst.For, cst.While)):
-                return True
-            p = self.ctx.parent(p)
-        return False
+        return bool(self.ctx.loops_around(node, stop=(cst.FunctionDef, cst.ClassDef, cst.Lambda)))
 
     def _sub_model(self, i: cst.BaseExpression, t: cst.BaseExpression) -> cst.BaseExpression:
         """The model computing ``t`` from ``i`` for an evaluation run: ``keras.Model(i, t)``, or,

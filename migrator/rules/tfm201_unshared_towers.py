@@ -7,7 +7,8 @@ from ..analysis.flow import Flow
 from ..diagnostics import Applicability, Kind, Severity
 from ..emit import call, code, stmt, to_node
 from ..analysis.sharing import Sharing, TowerGroup, pretty
-from ..translate.encoder import TowerCall, apply_encoder, encoder_name, encoder_statements, free_name, tower_calls
+from ..translate.encoder import (TowerCall, apply_encoder, encoder_name, encoder_statements, free_name,
+                                 inline_tower_calls, tower_calls)
 from ..analysis.siamese import qnames, walk
 from ..translate import regression_dnn as _regression_dnn  # noqa: F401 - registers the tflearn_graph_inputs helper
 from .base import Case, Rule
@@ -42,7 +43,10 @@ class Towers:
         self.sharing_group: dict[int, TowerGroup] = {}     # group -> the analysis' group (verdict)
         self.loops: list[TowerGroup] = []                  # unshared towers built by one call in a loop
         for body in bodies:
-            for fn_name, calls in tower_calls(body).items():
+            named = tower_calls(body)
+            inline = inline_tower_calls(body)
+            for fn_name, calls in [*named.items(), *((f, c) for f, c in inline.items() if f not in named)]:
+                is_inline = fn_name in inline and calls is inline[fn_name]
                 sg = sharing.group_of(calls[0].call)
                 if sg is not None and any(sharing.group_of(c.call) is not sg for c in calls):
                     sg = None
@@ -52,8 +56,9 @@ class Towers:
                         continue  # TF1 shares: TFM205's business
                 elif fn is None or not self._creates_weights(fn) or self._shares(fn, calls):
                     continue
-                if not _compared(body, [c.target for c in calls], ctx.module):
+                if not is_inline and not _compared(body, [c.target for c in calls], ctx.module):
                     continue  # not a Siamese comparison (a train/test or online/target network...)
+                # inline calls meet in their statement's expression: compared by construction
                 g = len(self.groups)
                 self.groups.append(calls)
                 if sg is not None:
@@ -373,6 +378,7 @@ class UnsharedTowers(Rule):
                                                   args=[cst.Arg(cst.SimpleString(repr(name))), cst.Arg(make)]))
 
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+        self._loop_tower(original)
         if not isinstance(updated, cst.Call):
             return updated
         if id(original) in self._stored():
@@ -463,14 +469,13 @@ class UnsharedTowers(Rule):
             return cst.RemoveFromParent()
         return updated
 
-    def leave_SimpleStatementLine(self, original, updated):
-        """Towers built by ONE call executed in a loop (``for x in (a, b): outs.append(f(x))``)."""
-        towers: Towers = self.ctx.analysis(Towers)
-        for sg in towers.loops:
-            if self.ctx.statement_of(sg.calls[0]) is original:
-                msg = _verdict_message(sg.name, None, f"{sg.executions} loop passes", sg)
-                self.report(original, f"{msg}; not fixed: the towers are built by a loop")
-        return updated
+    def _loop_tower(self, original: cst.Call) -> None:
+        """Towers built by ONE call executed in a loop (``for x in (a, b): outs.append(f(x))``,
+        ``[f(x) for x in (a, b)]``): reported at the call (its statement may be rewritten)."""
+        sg = getattr(self.ctx.analysis(Towers), "loop_first", {}).get(id(original))
+        if sg is not None:
+            msg = _verdict_message(sg.name, None, f"{sg.executions} loop passes", sg)
+            self.report(original, f"{msg}; not fixed: the towers are built by a loop")
 
     def _own_input_tower(self, towers: "Towers", k: int, cs: list[cst.Call], original: cst.Call,
                          updated: cst.Call) -> cst.BaseExpression:
@@ -510,8 +515,38 @@ class UnsharedTowers(Rule):
         "import keras\n"
         "def tower(x):\n    return keras.layers.Dense(4)(x)\n"
         "a = tower(x1)\n",
+        # one builder applied to its own output (a stack of blocks), not two towers side by side
+        "import keras\n"
+        "def block(x):\n    return keras.layers.Dense(4)(x)\n"
+        "y = block(block(x1)) - x1\n",
     ]
     INVALID = [
+        # the towers called inside the comparison itself (no names for their outputs): reported,
+        # and with fixes the encoder replaces both calls where they stand
+        Case("import keras\n"
+             "def tower(x):\n"
+             "    return keras.layers.Dense(4)(x)\n"
+             "x1 = keras.Input(shape=(16,))\n"
+             "x2 = keras.Input(shape=(16,))\n"
+             "d = keras.ops.sum(keras.ops.square(tower(x1) - tower(x2)), axis=1)\n",
+             "import keras\n"
+             "def tower(x):\n"
+             "    return keras.layers.Dense(4)(x)\n"
+             "x1 = keras.Input(shape=(16,))\n"
+             "x2 = keras.Input(shape=(16,))\n"
+             "encoder_input = keras.Input(shape=x1.shape[1:])\n"
+             "encoder = keras.Model(encoder_input, tower(encoder_input), name='encoder')\n"
+             "d = keras.ops.sum(keras.ops.square(encoder(x1) - encoder(x2)), axis=1)\n",
+             ("TFM201",)),
+        Case("import keras\n"
+             "def tower(x):\n"
+             "    return keras.layers.Dense(4)(x)\n"
+             "def dist(a, b):\n"
+             "    return keras.ops.sum(keras.ops.square(a - b), axis=1)\n"
+             "x1 = keras.Input(shape=(16,))\n"
+             "x2 = keras.Input(shape=(16,))\n"
+             "d = dist(tower(x1), tower(x2))\n",
+             None, ("TFM201",), fixes=False),
         # towers built by two copies of one builder (IvanArkhipov1999): the second input goes through the first tower
         Case('import tflearn\n\nclass Siamese:\n    def __init__(self):\n        self.x1 = tflearn.input_data([None, 4])\n        self.x2 = tflearn.input_data([None, 4])\n        self.o1 = self.net1(self.x1)\n        self.o2 = self.net2(self.x2)\n        self.d = self.o1 - self.o2\n\n    def net1(self, x):\n        return tflearn.fully_connected(x, 2)\n\n    def net2(self, x):\n        return tflearn.fully_connected(x, 2)\n',
              'import keras\n\nclass Siamese:\n    def __init__(self):\n        self.x1 = keras.Input(shape=(4,))\n        self.x2 = keras.Input(shape=(4,))\n        self.o1 = self.net1(self.x1)\n        self.o2 = keras.Model(self.x1, self.o1)(self.x2)\n        self.d = self.o1 - self.o2\n\n    def net1(self, x):\n        return keras.layers.Dense(\n            2,\n            kernel_initializer=keras.initializers.TruncatedNormal(stddev=0.02),\n        )(keras.layers.Flatten()(x))\n\n    def net2(self, x):\n        return keras.layers.Dense(\n            2,\n            kernel_initializer=keras.initializers.TruncatedNormal(stddev=0.02),\n        )(keras.layers.Flatten()(x))\n',

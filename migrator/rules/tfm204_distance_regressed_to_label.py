@@ -22,6 +22,7 @@ _PAIR_LOSSES = {  # name -> ((labels keyword, position), (predictions keyword, p
     "keras.losses.mse": (("y_true", 0), ("y_pred", 1)), "keras.losses.mae": (("y_true", 0), ("y_pred", 1)),
     "keras.metrics.mean_squared_error": (("y_true", 0), ("y_pred", 1)),
 }
+_FILLED = ("zeros_like", "ones_like", "zeros", "ones", "fill")  # constant tensors
 _DIFFERENCES = ("squared_difference",)   # tf.squared_difference(a, b): (a - b)^2, either order
 # tflearn's regression loss name (and the spellings seen in scripts written for it)
 _TFLEARN_REGRESSION = ("mean_square", "l2", "l1", "mean_absolute", "mean_squared", "absolute_difference")
@@ -40,6 +41,8 @@ def _is_constant(ctx, node: cst.BaseExpression) -> bool:
     from ..analysis.siamese import resolve_literal
 
     v = resolve_literal(ctx, node, None)
+    if isinstance(node, cst.Call) and tail(ctx, node) in _FILLED:
+        return True  # tf.zeros_like(d): a constant target (a contrastive loss's same-pair term), not a label
     return isinstance(v, (int, float)) and not isinstance(v, bool)
 
 
@@ -249,6 +252,10 @@ class DistanceRegressedToLabel(Rule):
         return updated.with_changes(value=cst.Name(helper))
 
     VALID = [
+        # the same-pair term of a contrastive loss: the distance regressed toward zeros, weighted by the label
+        "import tensorflow as tf\n"
+        "d = tf.sqrt(tf.reduce_sum(tf.square(a - b), 1) + 1e-6)\n"
+        "pos = tf.losses.mean_squared_error(labels=tf.zeros_like(d), predictions=d, weights=y)\n",
         "import keras\n"
         "d = keras.ops.sqrt(keras.ops.maximum(keras.ops.sum(keras.ops.square(a - b), axis=1), 1e-7))\n"
         "loss = keras.ops.mean(y * keras.ops.square(d) + (1.0 - y) * keras.ops.square(keras.ops.maximum(1.0 - d, 0.0)))\n",

@@ -7,6 +7,25 @@ from ..translate.encoder import apply_encoder, encoder_statements
 from .base import Case, Rule
 from ..analysis.reuse_towers import ReuseTowers
 
+# the migrated towers and the encoder both INVALID cases below end with (after ``def tower(...):``)
+_ENCODER_PROGRAM = (
+    "    x = keras.layers.Dense(\n"
+    "        8,\n"
+    "        activation='relu',\n"
+    "        kernel_initializer=keras.initializers.TruncatedNormal(stddev=0.02),\n"
+    "    )(keras.layers.Flatten()(x))\n"
+    "    return keras.layers.Dense(\n"
+    "        4,\n"
+    "        kernel_initializer=keras.initializers.TruncatedNormal(stddev=0.02),\n"
+    "    )(x)\n"
+    "in_a = keras.Input(shape=(16,))\n"
+    "in_b = keras.Input(shape=(16,))\n"
+    "encoder_input = keras.Input(shape=in_a.shape[1:])\n"
+    "encoder = keras.Model(encoder_input, tower(encoder_input), name='encoder')\n"
+    "a = encoder(in_a)\n"
+    "b = encoder(in_b)\n"
+)
+
 
 class TflearnReuseTowers(Rule):
     ID = "TFM206"
@@ -63,22 +82,7 @@ class TflearnReuseTowers(Rule):
              "a = tower(in_a)\n"
              "b = tower(in_b, reuse=True)\n",
              "import keras\n\n"
-             "def tower(x, reuse=False):\n"
-             "    x = keras.layers.Dense(\n"
-             "        8,\n"
-             "        activation='relu',\n"
-             "        kernel_initializer=keras.initializers.TruncatedNormal(stddev=0.02),\n"
-             "    )(keras.layers.Flatten()(x))\n"
-             "    return keras.layers.Dense(\n"
-             "        4,\n"
-             "        kernel_initializer=keras.initializers.TruncatedNormal(stddev=0.02),\n"
-             "    )(x)\n"
-             "in_a = keras.Input(shape=(16,))\n"
-             "in_b = keras.Input(shape=(16,))\n"
-             "encoder_input = keras.Input(shape=in_a.shape[1:])\n"
-             "encoder = keras.Model(encoder_input, tower(encoder_input), name='encoder')\n"
-             "a = encoder(in_a)\n"
-             "b = encoder(in_b)\n"),
+             "def tower(x, reuse=False):\n" + _ENCODER_PROGRAM),
         # reuse=tf.AUTO_REUSE with scope=: TF1 shares (Sharing models it); TFM205 builds the
         # encoder and the layers' reuse= arguments go
         Case("import tensorflow as tf\nimport tflearn\n"
@@ -90,22 +94,7 @@ class TflearnReuseTowers(Rule):
              "a = tower(in_a)\n"
              "b = tower(in_b)\n",
              "import keras\n\n"
-             "def tower(x):\n"
-             "    x = keras.layers.Dense(\n"
-             "        8,\n"
-             "        activation='relu',\n"
-             "        kernel_initializer=keras.initializers.TruncatedNormal(stddev=0.02),\n"
-             "    )(keras.layers.Flatten()(x))\n"
-             "    return keras.layers.Dense(\n"
-             "        4,\n"
-             "        kernel_initializer=keras.initializers.TruncatedNormal(stddev=0.02),\n"
-             "    )(x)\n"
-             "in_a = keras.Input(shape=(16,))\n"
-             "in_b = keras.Input(shape=(16,))\n"
-             "encoder_input = keras.Input(shape=in_a.shape[1:])\n"
-             "encoder = keras.Model(encoder_input, tower(encoder_input), name='encoder')\n"
-             "a = encoder(in_a)\n"
-             "b = encoder(in_b)\n", ("TFM205",), requires=("TFM205",)),
+             "def tower(x):\n" + _ENCODER_PROGRAM, ("TFM205",), requires=("TFM205",)),
         # AUTO_REUSE without scope=: tflearn's variable_scope(None, default_name=..., reuse=...)
         # raises in TF1 ("reuse=True cannot be used without a name_or_scope"): kept, TODO
         Case("import tensorflow as tf\nimport tflearn\n"

@@ -75,6 +75,52 @@ def tower_calls(statements: Iterable[cst.CSTNode]) -> dict[str, list[TowerCall]]
     return {k: v for k, v in out.items() if len({code(c.input) for c in v}) >= 2}
 
 
+def inline_tower_calls(statements: Iterable[cst.CSTNode]) -> dict[str, list[TowerCall]]:
+    """Calls ``f(x, ...)`` of one function on different inputs INSIDE one statement's
+    expression (``d = dist(net(x1), net(x2))``, ``loss(f(a) - f(b))``), grouped by ``f``; a
+    call that is a statement's whole value (``a = f(x)``) is ``tower_calls``' business. The
+    ``target`` of each is the call's own text (the output has no name)."""
+    out: dict[str, list[TowerCall]] = {}
+
+    def lines(stmts: Iterable[cst.CSTNode]):
+        for s in stmts:
+            if isinstance(s, cst.With):
+                yield from lines(s.body.body)
+            elif isinstance(s, cst.SimpleStatementLine):
+                yield s
+
+    for s in lines(statements):
+        whole = {id(getattr(b, "value", None)) for b in s.body}
+        found: dict[str, list[cst.Call]] = {}
+        stack: list[cst.CSTNode] = [s]
+        while stack:
+            n = stack.pop()
+            if isinstance(n, (cst.Lambda, cst.FunctionDef)):
+                continue
+            if isinstance(n, cst.Call) and id(n) not in whole and n.args and n.args[0].keyword is None \
+                    and not n.args[0].star:
+                fn = dotted(n.func)
+                if fn is not None:
+                    found.setdefault(fn, []).append(n)
+            stack.extend(reversed(n.children))
+        for fn, calls in found.items():
+            if len(calls) < 2 or len({code(c.args[0].value) for c in calls}) < 2:
+                continue
+            inner = {id(x) for c in calls for a in c.args for x in _nodes(a)}
+            if any(id(c) in inner for c in calls):
+                continue  # f(f(x)): one tower inside another, not two towers side by side
+            out.setdefault(fn, []).extend(TowerCall(code(c), s, c, fn, c.args[0].value) for c in calls)
+    return out
+
+
+def _nodes(node: cst.CSTNode) -> Iterable[cst.CSTNode]:
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        yield n
+        stack.extend(n.children)
+
+
 def free_name(taken: Iterable[str], base: str = "encoder") -> str:
     """``base``, or ``base_2``, ``base_3``... whichever is not in ``taken``."""
     taken = set(taken)

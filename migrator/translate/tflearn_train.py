@@ -57,6 +57,8 @@ SHORT_NAMES = {"sgd": "SGD", "rmsprop": "RMSProp", "adam": "Adam", "momentum": "
 DEFAULT_CLIP = 5.0
 TF1_RMSPROP = "TF1RMSprop"  # the helper (TFM114 for tflearn's RMSProp, TFM133 for TF1's)
 register_source("tflearn_train", TF1_RMSPROP)
+TF1_MOMENTUM = "TF1Momentum"  # TFM133: TF1's MomentumOptimizer under a changing learning rate
+register_source("tflearn_train", TF1_MOMENTUM)
 
 
 def _lr(b: BoundArgs, decay_ok: bool) -> cst.BaseExpression:

@@ -239,7 +239,7 @@ def main(argv: list[str] | None = None) -> int:
     tflearn.DNN.fit = fit
 
     def run(self, fetches, feed_dict=None, *a, **k):
-        flat = tf.nest.flatten(fetches)
+        flat = _flatten(tf, fetches)
         if train_ops and any(_runs_train_op(f, train_ops) for f in flat):
             probe(_Captured(kind="tf1", sess=self, fetches=flat, feed=dict(feed_dict or {})))
             raise _Captured()
@@ -331,6 +331,19 @@ def _read_gradients(sess, tf1, gv, caps_of_ops, orig_run) -> dict:
             except Exception:  # noqa: BLE001 - this train op did not run: no capture
                 pass
     return out
+
+
+def _flatten(tf, fetches) -> list:
+    """``tf.nest.flatten(fetches)``; a monitored session's inner run fetches a dict keyed by its hooks
+    and ``'caller'`` (keys nest cannot sort): its values in order, flattened."""
+    try:
+        return tf.nest.flatten(fetches)
+    except TypeError:
+        if isinstance(fetches, dict):
+            return [x for v in fetches.values() for x in _flatten(tf, v)]
+        if isinstance(fetches, (list, tuple)):
+            return [x for v in fetches for x in _flatten(tf, v)]
+        return [fetches]
 
 
 def _runs_train_op(f, train_ops) -> bool:

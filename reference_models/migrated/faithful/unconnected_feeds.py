@@ -47,7 +47,8 @@ def train(data, epochs=EPOCHS, seed=0):
     left_input = tf.placeholder(tf.float32, [None, height, width, channels], name="left_input")
     # TODO(tflearn-migrate): TFM140 input placeholder kept: a sess.run of this program is not translated
     right_input = tf.placeholder(tf.float32, [None, height, width, channels], name="right_input")
-    y = tf.placeholder(tf.float32, [None], name="y")  # TODO(tflearn-migrate): TFM140 label placeholder kept: a sess.run of this program is not translated
+    # TODO(tflearn-migrate): TFM140 label placeholder kept: a sess.run of this program is not translated
+    y = tf.placeholder(tf.float32, [None], name="y")
 
     # TODO(tflearn-migrate): TFM205 tower() towers share their variables in TF1 but are not turned into one encoder: the TF1 program around them stays TF1 (TFM140: one of its sess.run calls is not translated)
     left_output = tower(left_input)
@@ -77,7 +78,8 @@ def train(data, epochs=EPOCHS, seed=0):
     history = {"loss": [], "epoch_time": []}
     # TODO(tflearn-migrate): TFM100 no Keras translation for tensorflow.Session
     with tf.Session() as sess:
-        sess.run(tf.global_variables_initializer())  # TODO(tflearn-migrate): TFM100 no Keras translation for tensorflow.global_variables_initializer
+        # TODO(tflearn-migrate): TFM100 no Keras translation for tensorflow.global_variables_initializer
+        sess.run(tf.global_variables_initializer())
         for epoch in range(epochs):
             start = time.time()
             order = np.random.permutation(n)
@@ -91,8 +93,10 @@ def train(data, epochs=EPOCHS, seed=0):
             history["loss"].append(float(np.mean(losses)))
             print("epoch %d loss %.4f" % (epoch + 1, history["loss"][-1]))
 
-        history["emb_a"] = sess.run(left_output, feed_dict={x1: data["pair_test_a"] / 255.0})  # TODO(tflearn-migrate): TFM140 sess.run does not feed left_input
+        # TODO(tflearn-migrate): TFM140 sess.run does not feed left_input
+        history["emb_a"] = sess.run(left_output, feed_dict={x1: data["pair_test_a"] / 255.0})
         # TODO(tflearn-migrate): TFM140 sess.run does not feed right_input
         history["emb_b"] = sess.run(right_output, feed_dict={x2: data["pair_test_b"] / 255.0})
-        history["emb"] = sess.run(left_output, feed_dict={x1: data["x_test"] / 255.0})  # TODO(tflearn-migrate): TFM140 sess.run does not feed left_input
+        # TODO(tflearn-migrate): TFM140 sess.run does not feed left_input
+        history["emb"] = sess.run(left_output, feed_dict={x1: data["x_test"] / 255.0})
     return history

@@ -1,0 +1,187 @@
+"""TF1 monitored-session training loops (rule TFM176's pre-step): a pure function of the source.
+
+The form (TF 1.x programs driven by the training framework)::
+
+    hooks = [tf.train.StopAtStepHook(last_step=N)]               # or num_steps=N, or inline
+    with tf.train.MonitoredTrainingSession(hooks=hooks) as sess:  # or SingularMonitoredSession
+        while not sess.should_stop():
+            ... sess.run([train_op, ...], feed_dict=...) ...      # one training run per iteration
+        p = sess.raw_session().run(t, feed)                       # optional, after the loop
+
+TF1 semantics: the monitored session initializes the variables when it is created (its
+Scaffold's ``init_op``); ``StopAtStepHook`` reads the global step after every run and requests a
+stop once it reaches ``last_step`` (``num_steps``: the step at creation + ``num_steps``); the
+train op made by ``minimize(loss, global_step=gs)`` adds 1 to the step per run. Starting from a
+new global step (0) and with exactly one run of that train op per iteration, the loop body runs
+N times. ``raw_session()`` is the underlying ``tf.Session``.
+
+``desugar_monitored(module)`` writes the same program as a plain session program::
+
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        for _ in range(N):
+            ...
+        p = sess.run(t, feed)
+
+which the session-program rules (TFM140) translate. The hooks statement is dropped (one line
+fewer) and the initializer added (one more), so statements after the session keep their lines.
+
+Declined (None): any other hook (NanTensorHook raises on a NaN, LoggingTensorHook and the
+saver / summary hooks write files), ``checkpoint_dir=`` (the session restores the latest
+checkpoint and saves new ones), ``scaffold=`` / ``session_creator=`` / ``master=``, a step start
+other than a fresh global step (a restore), a loop body whose training run is not one run of a
+``minimize(..., global_step=<the step>)`` train op at its top level, ``should_stop()`` elsewhere.
+"""
+from __future__ import annotations
+
+import libcst as cst
+
+from ..names import dotted
+from .graph_datasets import _walk, tf_aliases
+
+_SESSIONS = ("train.MonitoredTrainingSession", "train.SingularMonitoredSession", "train.MonitoredSession")
+_SESSION_KW = {"hooks", "config", "save_summaries_steps", "save_summaries_secs", "log_step_count_steps",
+               "save_checkpoint_secs", "save_checkpoint_steps", "is_chief", "stop_grace_period_secs"}
+_STEP_CREATORS = ("train.get_or_create_global_step", "train.create_global_step", "train.get_global_step")
+
+
+def _rel(node, aliases) -> str | None:
+    d = dotted(node) if node is not None else None
+    if not d:
+        return None
+    head, _, rest = d.partition(".")
+    if head not in aliases or not rest:
+        return None
+    return rest[len("compat.v1."):] if rest.startswith("compat.v1.") else rest
+
+
+def _kw(call: cst.Call, name: str) -> cst.BaseExpression | None:
+    return next((a.value for a in call.args if a.keyword is not None and a.keyword.value == name), None)
+
+
+def desugar_monitored(module: cst.Module) -> cst.Module | None:
+    aliases = tf_aliases(module)
+    if not aliases:
+        return None
+    alias = next(iter(aliases))
+    withs = [n for n in _walk(module) if isinstance(n, cst.With) and len(n.items) == 1
+             and isinstance(n.items[0].item, cst.Call) and _rel(n.items[0].item.func, aliases) in _SESSIONS]
+    if len(withs) != 1:
+        return None
+    w = withs[0]
+    item = w.items[0]
+    sess_call: cst.Call = item.item
+    if item.asname is None or not isinstance(item.asname.name, cst.Name):
+        return None
+    sess = item.asname.name.value
+    if any(a.keyword is None or a.keyword.value not in _SESSION_KW for a in sess_call.args):
+        return None  # checkpoint_dir / scaffold / master ...: declined
+    hooks = _kw(sess_call, "hooks")
+    hooks_stmt = None
+    if isinstance(hooks, cst.Name):
+        binders = [s for s in _walk(module) if isinstance(s, cst.SimpleStatementLine) and len(s.body) == 1
+                   and isinstance(s.body[0], cst.Assign) and any(
+                       isinstance(t.target, cst.Name) and t.target.value == hooks.value for t in s.body[0].targets)]
+        keywords = {id(a.keyword) for a in _walk(module) if isinstance(a, cst.Arg) and a.keyword is not None}
+        reads = [n for n in _walk(module) if isinstance(n, cst.Name) and n.value == hooks.value
+                 and id(n) not in keywords]
+        if len(binders) != 1 or len(binders[0].body[0].targets) != 1 or len(reads) != 2:
+            return None  # bound once, read by the session only
+        hooks_stmt = binders[0]
+        hooks = binders[0].body[0].value
+    if not isinstance(hooks, (cst.List, cst.Tuple)) or len(hooks.elements) != 1:
+        return None
+    hook = hooks.elements[0].value
+    if not (isinstance(hook, cst.Call) and _rel(hook.func, aliases) == "train.StopAtStepHook"):
+        return None
+    steps = _kw(hook, "last_step") or _kw(hook, "num_steps")
+    if steps is None and len(hook.args) >= 1 and hook.args[0].keyword is None:
+        steps = hook.args[0].value  # StopAtStepHook(num_steps=None, last_step=None): positional num_steps
+    if steps is None or len(hook.args) != 1:
+        return None
+    # the body: `while not sess.should_stop():` first, then statements without the monitored session
+    body = w.body.body if isinstance(w.body, cst.IndentedBlock) else ()
+    loops = [s for s in body if isinstance(s, cst.While)]
+    if len(loops) != 1 or body[0] is not loops[0]:
+        return None
+    loop = loops[0]
+    t = loop.test
+    if not (isinstance(t, cst.UnaryOperation) and isinstance(t.operator, cst.Not) and isinstance(t.expression, cst.Call)
+            and dotted(t.expression.func) == f"{sess}.should_stop" and not t.expression.args) or loop.orelse:
+        return None
+    stops = [n for n in _walk(module) if isinstance(n, cst.Attribute) and n.attr.value == "should_stop"]
+    if len(stops) != 1:
+        return None
+    # the step counter: one fresh global step, incremented by one train op
+    creators = [n for n in _walk(module) if isinstance(n, cst.Call) and _rel(n.func, aliases) in _STEP_CREATORS]
+    step_names = set()
+    for s in _walk(module):
+        if isinstance(s, cst.Assign) and len(s.targets) == 1 and isinstance(s.targets[0].target, cst.Name) \
+                and isinstance(s.value, cst.Call) and _rel(s.value.func, aliases) in _STEP_CREATORS:
+            step_names.add(s.targets[0].target.value)
+    if len(creators) != 1 or len(step_names) != 1:
+        return None
+    gs = next(iter(step_names))
+    train_ops = set()
+    for s in _walk(module):
+        if isinstance(s, cst.Assign) and len(s.targets) == 1 and isinstance(s.targets[0].target, cst.Name) \
+                and isinstance(s.value, cst.Call) and isinstance(s.value.func, cst.Attribute) \
+                and s.value.func.attr.value == "minimize":
+            g = _kw(s.value, "global_step")
+            if isinstance(g, cst.Name) and g.value == gs:
+                train_ops.add(s.targets[0].target.value)
+    if len(train_ops) != 1:
+        return None
+    train_op = next(iter(train_ops))
+    runs = [n for n in _walk(loop) if isinstance(n, cst.Call) and dotted(n.func) == f"{sess}.run"]
+    if len(runs) != 1 or not _fetches(runs[0], train_op):
+        return None
+    top = loop.body.body if isinstance(loop.body, cst.IndentedBlock) else ()
+    if not any(runs[0] in set(_walk(s)) for s in top if isinstance(s, cst.SimpleStatementLine)):
+        return None  # the run is not at the loop body's top level (an `if` could skip it)
+    if any(isinstance(n, (cst.Continue,)) for n in _walk(loop)):
+        return None
+    # after the loop: the monitored session refuses runs; raw_session() is the tf.Session
+    for s in body[1:]:
+        for n in _walk(s):
+            if isinstance(n, cst.Call) and dotted(n.func) in (f"{sess}.run",):
+                return None
+    raw = {id(n) for s in body[1:] for n in _walk(s) if isinstance(n, cst.Call)
+           and dotted(n.func) == f"{sess}.raw_session" and not n.args}
+    if any(isinstance(n, cst.Name) and n.value == sess for s in body[1:] for n in _walk(s)) and not raw:
+        return None
+
+    new_loop = cst.For(target=cst.Name("_"), iter=cst.Call(cst.Name("range"), [cst.Arg(steps)]), body=loop.body,
+                       leading_lines=loop.leading_lines)
+    init = cst.parse_statement(f"{sess}.run({alias}.global_variables_initializer())\n")
+
+    class _Rewrite(cst.CSTTransformer):
+        def leave_Call(self, orig, upd):
+            if id(orig) in raw:
+                return cst.Name(sess)
+            if orig is sess_call:
+                return cst.Call(cst.parse_expression(f"{alias}.Session"), [])
+            return upd
+
+        def leave_While(self, orig, upd):
+            return new_loop.with_changes(body=upd.body) if orig is loop else upd
+
+        def leave_With(self, orig, upd):
+            if orig is not w:
+                return upd
+            stmts = list(upd.body.body)
+            return upd.with_changes(body=upd.body.with_changes(body=[init] + stmts))
+
+        def leave_SimpleStatementLine(self, orig, upd):
+            return cst.RemoveFromParent() if orig is hooks_stmt else upd
+
+    return module.visit(_Rewrite())  # `sess.raw_session().run(...)` -> `sess.run(...)`
+
+
+def _fetches(run: cst.Call, name: str) -> bool:
+    """The run fetches ``name`` (alone or as an element of a list / tuple)."""
+    if not run.args or (run.args[0].keyword is not None and run.args[0].keyword.value != "fetches"):
+        return False
+    f = run.args[0].value
+    els = [e.value for e in f.elements] if isinstance(f, (cst.List, cst.Tuple)) else [f]
+    return any(isinstance(e, cst.Name) and e.value == name for e in els)

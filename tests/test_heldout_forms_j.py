@@ -1,0 +1,95 @@
+"""Unshared towers in the forms public TF1 code writes them without naming each tower's output
+(issue 10: "every unshared pair reported"): the towers called inside the comparison itself,
+and one call run per input by a loop or a comprehension (TFM177 writes such lists out as named
+towers, so the whole program translates). Fast tier: no TensorFlow."""
+from __future__ import annotations
+
+import pytest
+
+from migrator.engine import migrate_source
+from migrator.options import Options
+
+HEAD = ("import tensorflow as tf\n\n"
+        "def weight_variable(shape):\n"
+        "    return tf.Variable(tf.truncated_normal(shape, stddev=0.1))\n\n"
+        "def net(x):\n"
+        "    W = weight_variable([64, 16])\n"
+        "    return tf.matmul(x, W)\n\n"
+        "x1 = tf.placeholder(tf.float32, [None, 64])\n"
+        "x2 = tf.placeholder(tf.float32, [None, 64])\n")
+TAIL = "loss = tf.reduce_mean(d)\ntrain = tf.train.AdamOptimizer(1e-3).minimize(loss)\n"
+
+
+def _tfm201(src: str, fixes: bool) -> list:
+    res = migrate_source(src, "t.py", Options(fixes=fixes))
+    return res, [d for d in res.diagnostics if d.rule == "TFM201"]
+
+
+@pytest.mark.parametrize("body", [
+    "d = tf.reduce_sum(tf.square(net(x1) - net(x2)), 1)\n",
+    "def dist(a, b):\n    return tf.reduce_sum(tf.square(a - b), 1)\nd = dist(net(x1), net(x2))\n",
+    "o1, o2 = net(x1), net(x2)\nd = tf.reduce_sum(tf.square(o1 - o2), 1)\n",
+])
+def test_inline_unshared_towers_are_reported_and_fixed(body):
+    res, found = _tfm201(HEAD + body + TAIL, fixes=False)
+    assert len(found) == 1 and "share nothing" in found[0].message and "kept as written" in found[0].message
+    assert "encoder" not in res.code  # faithful: two towers, as TF1 built them
+    res, found = _tfm201(HEAD + body + TAIL, fixes=True)
+    assert len(found) == 1 and found[0].fixed
+    assert "encoder(x1)" in res.code and "encoder(x2)" in res.code and "net(x1)" not in res.code
+
+
+@pytest.mark.parametrize("body", [
+    "outs = [net(x) for x in (x1, x2)]\nd = tf.reduce_sum(tf.square(outs[0] - outs[1]), 1)\n",
+    "outs = []\nfor x in (x1, x2):\n    outs.append(net(x))\nd = tf.reduce_sum(tf.square(outs[0] - outs[1]), 1)\n",
+])
+def test_towers_built_by_a_loop_are_reported(body):
+    # TFM177 writes such lists out as named towers (below); without it the loop is reported as such
+    for fixes in (False, True):
+        res = migrate_source(HEAD + body + TAIL, "t.py", Options(fixes=fixes, ignore=frozenset({"TFM177"})))
+        found = [d for d in res.diagnostics if d.rule == "TFM201"]
+        assert len(found) == 1 and "2 loop passes" in found[0].message and "built by a loop" in found[0].message
+        _, found = _tfm201(HEAD + body + TAIL, fixes=fixes)
+        assert len(found) == 1 and "(x1, x2)" in found[0].message
+
+
+def test_a_shared_builder_called_inline_is_not_reported():
+    src = HEAD.replace("    W = weight_variable([64, 16])\n",
+                       "    with tf.variable_scope('net', reuse=tf.AUTO_REUSE):\n"
+                       "        W = tf.get_variable('W', [64, 16])\n")
+    _, found = _tfm201(src + "d = tf.reduce_sum(tf.square(net(x1) - net(x2)), 1)\n" + TAIL, fixes=False)
+    assert found == []
+
+
+FULL = HEAD + "y = tf.placeholder(tf.float32, [None])\n%s" + (
+    "loss = tf.reduce_mean(y * d + (1 - y) * tf.maximum(1.0 - d, 0.0))\n"
+    "train = tf.train.AdamOptimizer(1e-3).minimize(loss)\n"
+    "with tf.Session() as sess:\n"
+    "    sess.run(tf.global_variables_initializer())\n"
+    "    for i in range(3):\n"
+    "        sess.run(train, feed_dict={x1: A, x2: B, y: Y})\n"
+    "    print(sess.run(d, feed_dict={x1: A, x2: B}))\n")
+
+
+@pytest.mark.parametrize("towers", [
+    "outs = [net(x) for x in (x1, x2)]\nd = tf.reduce_sum(tf.square(outs[0] - outs[1]), 1)\n",
+    "outs = []\nfor x in [x1, x2]:\n    outs.append(net(x))\nd = tf.reduce_sum(tf.square(outs[0] - outs[-1]), 1)\n",
+    "o1, o2 = [net(x) for x in (x1, x2)]\nd = tf.reduce_sum(tf.square(o1 - o2), 1)\n",
+])
+def test_a_program_whose_towers_are_a_list_translates_whole(towers):
+    """TFM177 writes the list out as named towers: the session program translates (no TODO),
+    TFM201 reports the unshared pair in both modes and, with fixes, builds one encoder."""
+    for fixes in (False, True):
+        res, found = _tfm201(FULL % towers, fixes=fixes)
+        assert "TODO(tflearn-migrate)" not in res.code and "model.fit(" in res.code
+        assert len(found) == 1 and "share nothing" in found[0].message
+        assert ("encoder(x1)" in res.code) == fixes
+        assert any(d.rule == "TFM177" for d in res.diagnostics)
+        assert migrate_source(res.code, "t.py", Options(fixes=fixes)).code == res.code
+
+
+def test_a_list_the_program_changes_stays_a_list():
+    src = FULL % ("outs = [net(x) for x in (x1, x2)]\nouts.reverse()\n"
+                  "d = tf.reduce_sum(tf.square(outs[0] - outs[1]), 1)\n")
+    res = migrate_source(src, "t.py", Options(fixes=False))
+    assert "outs = [net(x) for x in (x1, x2)]" in res.code and not any(d.rule == "TFM177" for d in res.diagnostics)
