@@ -256,10 +256,11 @@ def test_rate_that_changes_per_run_is_set_before_each_step():
     out = _migrate(src)
     assert TODO_MARKER not in out
     assert "        model.optimizer.learning_rate = 0.05 / (i + 1)\n        l = model.train_on_batch(X, Y)\n" in out
-    # ... but not into MomentumOptimizer (TF1 scales the accumulated momentum by the current rate)
+    # MomentumOptimizer too: TFM133's TF1Momentum applies the current rate to the accumulator (as TF1)
     mom = src.replace("tf.train.GradientDescentOptimizer(learning_rate=learning_rate)",
                       "tf.train.MomentumOptimizer(learning_rate=learning_rate, momentum=0.9)")
-    assert mom != src and "TF1 applies the current rate to the accumulated momentum" in _migrate(mom)
+    out = _migrate(mom)
+    assert mom != src and TODO_MARKER not in out and "TF1Momentum(learning_rate=learning_rate, momentum=0.9)" in out
 
 
 @pytest.mark.slow
