@@ -67,10 +67,17 @@ def test_dict_program_translates():
     assert "def fit(model, X, Y):" in res.code and "fit(model, X, Y)" in res.code
 
 
+def test_dict_training_run_fetching_a_tensor_of_the_step_translates():
+    # (issue 10, held-out set I) the step's forward pass gives it: FetchingLossModel
+    res = _migrate(fit="o = sess.run([model['train'], model['out']], {model['x']: X, model['y']: Y})")
+    assert TODO_MARKER not in res.code
+    assert "train = FetchingLossModel([x, y], [loss, out], 0)" in res.code
+
+
 @pytest.mark.parametrize("start,fit", [
     ("5", "sess.run(model['train'], {model['x']: X, model['y']: Y})"),   # step not starting at 0
     ("0", "sess.run(model['train'], {model['x']: X})"),                 # label not fed
-    ("0", "sess.run([model['train'], model['out']], {model['x']: X, model['y']: Y})"),  # more than the loss
+    ("0", "sess.run([model['train'], model['x']], {model['x']: X, model['y']: Y})"),  # a placeholder
     ("0", "print(model.keys())"),                                        # the dict used otherwise
 ])
 def test_untranslatable_dict_programs_stay_marked(start, fit):

@@ -243,12 +243,24 @@ def test_get_variable_counter_and_fed_constant_rate_translate_completely():
 @pytest.mark.parametrize("change", [
     ("trainable=False)", "trainable=False, regularizer=None)"),          # an argument we do not model
     ("initializer=tf.constant_initializer(0)", "initializer=tf.random_normal_initializer()"),
-    ("learning_rate: LR_BASE_RATE", "learning_rate: 0.05 / (i + 1)"),    # a rate that changes per run
 ])
 def test_get_variable_counter_or_rate_not_understood_keeps_a_todo(change):
     src = (GET_VARIABLE_PROGRAM % {"start": "0"}).replace(*change)
     assert change[1] in src
     assert TODO_MARKER in _migrate(src)
+
+
+def test_rate_that_changes_per_run_is_set_before_each_step():
+    # (issue 10, held-out set I) TF1 stepped with the fed rate: the Keras optimizer's rate is set to it
+    src = (GET_VARIABLE_PROGRAM % {"start": "0"}).replace("learning_rate: LR_BASE_RATE", "learning_rate: 0.05 / (i + 1)")
+    out = _migrate(src)
+    assert TODO_MARKER not in out
+    assert "        model.optimizer.learning_rate = 0.05 / (i + 1)\n        l = model.train_on_batch(X, Y)\n" in out
+    # MomentumOptimizer too: TFM133's TF1Momentum applies the current rate to the accumulator (as TF1)
+    mom = src.replace("tf.train.GradientDescentOptimizer(learning_rate=learning_rate)",
+                      "tf.train.MomentumOptimizer(learning_rate=learning_rate, momentum=0.9)")
+    out = _migrate(mom)
+    assert mom != src and TODO_MARKER not in out and "TF1Momentum(learning_rate=learning_rate, momentum=0.9)" in out
 
 
 @pytest.mark.slow

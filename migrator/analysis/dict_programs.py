@@ -43,6 +43,7 @@ class DictProgram:
     session_params: dict = field(default_factory=dict)  # function name -> parameter index
     savers: dict = field(default_factory=dict)   # id(save/restore call) -> (instance, method)
     why: str = ""
+    fetched: list = field(default_factory=list)  # model keys training runs fetch besides the loss
 
     @property
     def name(self) -> str:
@@ -355,8 +356,24 @@ class DictPrograms:
             r.train = True
             need = dp.loss_inputs()
             extra = [k for k in keys if k not in (dp.train_key, loss_key) and dp.keys[k] != dp.step]
-            if extra:
-                raise _No(f"the training run fetches {', '.join(extra)} (train_on_batch returns the loss only)")
+            for k in extra:
+                # a tensor of the step's forward pass (FetchingLossModel returns it): built from the
+                # placeholders the loss reads, which the step feeds
+                if dp.keys[k] not in dp.prog.tensors or dp.keys[k] in dp.prog.placeholders \
+                        or not set(dp.inputs_of(k)) <= set(need):
+                    raise _No(f"the training run fetches {k} (not a tensor of the loss's inputs: "
+                              "train_on_batch returns the loss only)")
+                if any(isinstance(n, cst.Arg) and n.keyword is not None and "regularizer" in n.keyword.value
+                       for n in walk(dp.func)):
+                    raise _No(f"the training run fetches {k} and the builder's layers have regularizers "
+                              "(the fetching model adds no layer losses)")
+                binds = [n for n in walk(dp.func) if isinstance(n, cst.AssignTarget) and isinstance(n.target, cst.Name)
+                         and n.target.value == dp.keys[k]]
+                if len(binds) != 1 or self.ctx.position(binds[0]) > self.ctx.position(dp.train_op.statement):
+                    raise _No(f"the training run fetches {k}, not bound once before the train op "
+                              "(the fetching model is built where the train op was)")
+                if k not in dp.fetched:
+                    dp.fetched.append(k)
             if not (isinstance(st, cst.SimpleStatementLine) and len(st.body) == 1 and (
                     isinstance(st.body[0], cst.Expr) or (isinstance(st.body[0], cst.Assign)
                                                          and len(st.body[0].targets) == 1))

@@ -190,7 +190,8 @@ class Flow:
 
     # -- ``a, b = f(...)``: one dependency set per element ----------------------------------------
     def _split_tuple_calls(self) -> None:
-        """``loss, dist = contrastive_loss(out_l, out_r, label)`` calling a module-level function
+        """``a, b = e1, e2`` (a display of as many elements: each target what its element reads);
+        ``loss, dist = contrastive_loss(out_l, out_r, label)`` calling a module-level function
         of this file that ends in its only ``return`` of a tuple of as many elements: each target
         depends on the arguments of the parameters ITS element reads (through the function's own
         def-use chains), not on the whole call - ``dist`` does not depend on ``label`` when the
@@ -204,7 +205,13 @@ class Flow:
                 if not isinstance(t, (cst.Tuple, cst.List)) or not all(
                         isinstance(e, cst.Element) and isinstance(e.value, cst.Name) for e in t.elements):
                     continue
-                parts = self.tuple_parts(value, len(t.elements), scope)
+                if isinstance(value, (cst.Tuple, cst.List)) and len(value.elements) == len(t.elements) \
+                        and all(isinstance(e, cst.Element) for e in value.elements):
+                    # ``o1, o2 = net(x1), net(x2)``: each target is its own element (Python binds
+                    # them pairwise), it depends on what that element reads
+                    parts = [(frozenset(load_names(e.value)), frozenset()) for e in value.elements]
+                else:
+                    parts = self.tuple_parts(value, len(t.elements), scope)
                 if parts is None:
                     continue
                 names = [e.value.value for e in t.elements]

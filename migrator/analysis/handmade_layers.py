@@ -799,17 +799,54 @@ class HandmadeLayersAnalysis:
         out = {}
         for p in ok.values():
             kind, _, w, b, _ = p
-            for key, role in ((w, "embeddings" if kind == "embedding" else "kernel"), (b, "bias")):
+            pairs = [(w, "embeddings" if kind == "embedding" else "kernel"), (b, "bias")]
+            for key, role in list(pairs):  # conv2d(x, W): a helper's parameter, one variable per call
+                for c, vk in self._helper_params.get(key, ()) if key is not None else ():
+                    pairs.append((vk, role))
+                    if role == "kernel" and b is None and id(c) in self._outer:  # conv2d(x, W) + b
+                        pairs.append((self._outer[id(c)][0], "bias"))
+            for key, role in pairs:
                 v = variables.get(key) if key is not None else None
                 if v is None or v.call is None or key not in removable:
                     continue
                 if self.ctx.legacy_name(v.call.func) == "tensorflow.Variable":  # tf.Variable(init, ..., name=)
                     name = next((a.value for a in v.call.args if a.keyword is not None and a.keyword.value == "name"),
                                 cst.SimpleString("'Variable'"))
+                elif self.ctx.legacy_name(v.call) is None and isinstance(v.call.func, cst.Name):
+                    name = self._helper_variable_name(v.call)
                 else:
                     name = _arg(v.call, 0, "name")
                 out[id(v.call)] = (literal(name, None) if name is not None else None, cls.get(kind, kind), role)
         return out
+
+    def _helper_variable_name(self, site: cst.Call) -> cst.BaseExpression | None:
+        """The TF1 variable name a helper call's variable gets: ``init_weights('w', shape)``
+        (a ``return tf.get_variable(name, ...)`` helper: its name argument with the parameters
+        bound) or the tutorials' ``weight_variable(shape, 'W_conv1')`` (``return tf.Variable(
+        initial, name=name)``: the ``name=`` bound to the call's argument or the parameter's
+        default; no ``name=``: TF1's ``'Variable'``). None when it is neither."""
+        helper = self._helper_variable(site)
+        if helper is not None:
+            return _arg(helper[0], 0, "name")
+        if self._helper_tf_variable(site) is None:
+            return None
+        from ..analysis.flow import Flow
+
+        fn = self.ctx.analysis(Flow).functions.get(site.func.value)
+        ret = fn.body.body[-1].body[0].value
+        var = ret if isinstance(ret, cst.Call) else None
+        if var is None or self.ctx.legacy_name(var) != "tensorflow.Variable":
+            return None
+        name = next((a.value for a in var.args if a.keyword is not None and a.keyword.value == "name"), None)
+        if name is None:
+            return cst.SimpleString("'Variable'")
+        if isinstance(name, cst.Name):
+            ps = list(fn.params.params)
+            if not any(p.name.value == name.value for p in ps):
+                return None
+            bound = _bind_args(site, ps, ps)
+            return bound.get(name.value) if bound is not None else None
+        return name
 
     def stored_variable_calls(self) -> frozenset:
         """The get_variable calls whose layer this rule takes from the TF1-name store."""

@@ -57,6 +57,7 @@ _CELL_PATHS = ("tensorflow.contrib.rnn.", "tensorflow.nn.rnn_cell.", "tensorflow
 _CELL_NAMES = {"BasicLSTMCell": "basic_lstm_cell", "LSTMCell": "lstm_cell", "GRUCell": "gru_cell",
                "BasicRNNCell": "basic_rnn_cell", "MultiRNNCell": "multi_rnn_cell"}
 CELLS = {p + n: base for p in _CELL_PATHS for n, base in _CELL_NAMES.items()}
+CELL_WRAPPERS = {p + n for p in _CELL_PATHS for n in ("DropoutWrapper", "ResidualWrapper", "DeviceWrapper")}
 _LOOP_HELPERS = {"tf1_dynamic_rnn": "tensorflow.nn.dynamic_rnn", "tf1_static_rnn": "tensorflow.nn.static_rnn",
                  "tf1_bidirectional_dynamic_rnn": "tensorflow.nn.bidirectional_dynamic_rnn",
                  "tf1_static_bidirectional_rnn": "tensorflow.nn.static_bidirectional_rnn"}
@@ -234,6 +235,9 @@ class _Interp:
         self.new_vars = 0
         self.loop_depth = 0
         self.loop_calls: set[int] = set()
+        # the module's live bindings when the entry is the module: a function it calls reads
+        # the cell objects bound at module level (``fw_cell = GRUCell(n)``) as Python does
+        self.globals: dict | None = None
 
     # -- variable store ----------------------------------------------------------------------
     @property
@@ -465,6 +469,8 @@ class _Interp:
                 return {"True": True, "False": False, "None": None}[node.value]
             if node.value in env:
                 return env[node.value]
+            if self.globals is not None and isinstance(self.globals.get(node.value), _Cell):
+                return self.globals[node.value]
             if node.value in self.o.module_env:
                 return self.o.module_env[node.value]
             if self.o.is_auto(node):
@@ -652,6 +658,12 @@ class _Interp:
         if q in NEW_VARIABLE:
             pos, kw = self._args(node, env)
             return self.new_variable(kw.get("name"))
+        if q in CELL_WRAPPERS:
+            # DropoutWrapper(cell, ...): no variables of its own; the loop builds the wrapped cell
+            # under the same scope (rnn/fw/gru_cell/..., no wrapper component in the names)
+            pos, kw = self._args(node, env)
+            inner = kw.get("cell", pos[0] if pos else None)
+            return inner if isinstance(inner, _Cell) else UNKNOWN
         if q in CELLS:
             pos, kw = self._args(node, env)
             reuse = kw.get("reuse")
@@ -953,7 +965,10 @@ class Sharing:
             if isinstance(n, cst.Call):
                 q = self.qname(n.func)
                 if q in GET_VARIABLE or q in NEW_VARIABLE or self.layer_kind(q) is not None or _layer_class(q) \
-                        or q in CELLS:
+                        or q in CELLS or q in RNN_LOOPS \
+                        or (isinstance(n.func, cst.Name) and n.func.value in _LOOP_HELPERS and not q):
+                    # (an RNN loop makes its cells' variables the first time it runs them: a
+                    # function running a cell made elsewhere builds too)
                     found = True
                     break
                 if _depth < 6:
@@ -1059,7 +1074,8 @@ class Sharing:
             it = _Interp(self, entry)
             try:
                 if isinstance(entry, cst.Module):
-                    it.run_block(entry.body, {})
+                    it.globals = {}
+                    it.run_block(entry.body, it.globals)
                 else:
                     cls = self._class_of(entry)
                     self_ = _Instance(cls) if cls is not None and entry.params.params else None

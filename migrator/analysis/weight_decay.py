@@ -227,6 +227,9 @@ def weight_decay(ctx, prog, stmt: cst.SimpleStatementLine) -> WeightDecay | None
                 keep = all(t(full) for t in tests)
                 if answer.setdefault((cls, role), keep) != keep:
                     raise Untraced(f"the filter keeps some {cls} {role} weights and not others ({full!r})")
+                if _tf_variable(ctx, call) and any(all(t(u) for t in tests) != keep for u in _uniquified(path, leaf)):
+                    raise Untraced(f"the filter's answer on {full!r} depends on the suffix TF1 makes a "
+                                   "tf.Variable's name unique with ('_1')")
         _check_created_before(ctx, tracer, weights, by_id, stmt, prog)
         _check_no_other_variables(ctx, weights)
         wd.table = answer
@@ -249,6 +252,8 @@ def _check_no_other_variables(ctx, weights) -> None:
             t = next((a.value for a in c.args if a.keyword is not None and a.keyword.value == "trainable"), None)
             if t is not None and literal(t, None) is False:
                 continue  # a step counter
+            if _helper_of_weights(ctx, c, weights):
+                continue  # weight_variable(shape)'s tf.Variable: each call of the helper is a weight
             raise Untraced(f"a {q.rsplit('.', 1)[-1]} call that does not become a layer weight")
         leafname = q.rsplit(".", 1)[-1]
         if q.startswith(_PARAM_PREFIXES) and not leafname.endswith(("initializer", "regularizer")) \
@@ -256,6 +261,41 @@ def _check_no_other_variables(ctx, weights) -> None:
                                      "average_pooling1d", "dropout", "max_pool2d", "avg_pool2d", "Flatten",
                                      "MaxPooling2D", "AveragePooling2D", "Dropout", "l2_regularizer"):
             raise Untraced(f"{q} creates variables whose TF1 names are not computed")
+
+
+def _tf_variable(ctx, call: cst.Call) -> bool:
+    """The weight's variable is a ``tf.Variable`` (itself or a helper's): TF1 names it in the
+    NAME scope and makes it unique (``net_1/W_conv1``, ``W_1``), unlike get_variable."""
+    from .handmade_layers import HandmadeLayersAnalysis
+
+    q = ctx.legacy_name(call)
+    if q is not None:
+        return q in ("tensorflow.Variable", "tensorflow.compat.v1.Variable")
+    return isinstance(call.func, cst.Name) and ctx.analysis(HandmadeLayersAnalysis)._helper_variable(call) is None
+
+
+def _uniquified(path: tuple, leaf: str):
+    """The names TF1 may give a tf.Variable created under ``path`` as ``leaf``: any component
+    (a re-entered scope, a repeated name) with a ``_1`` suffix."""
+    from itertools import product
+
+    parts = [*path, leaf]
+    for suffixes in product(("", "_1"), repeat=min(len(parts), 6)):
+        yield "/".join(p + s for p, s in zip(parts, (*suffixes, *[""] * len(parts)))) + ":0"
+
+
+def _helper_of_weights(ctx, c: cst.Call, weights) -> bool:
+    """``c`` is the variable call of a module function (the tutorials' ``weight_variable``)
+    every call of which is one of ``weights``: its variables are those weights."""
+    from .flow import Flow
+
+    fn = ctx.parent(c)
+    while fn is not None and not isinstance(fn, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+        fn = ctx.parent(fn)
+    if not isinstance(fn, cst.FunctionDef) or ctx.analysis(Flow).functions.get(fn.name.value) is not fn:
+        return False
+    sites = NameTracer(ctx, ctx.module)._calls_of(fn)
+    return bool(sites) and all(id(s) in weights for s in sites)
 
 
 def _calls(node):

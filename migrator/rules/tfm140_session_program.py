@@ -81,6 +81,14 @@ def _elems(values: list[cst.BaseExpression]) -> cst.BaseExpression:
     return values[0] if len(values) == 1 else cst.List([cst.Element(v) for v in values])
 
 
+# TF1 optimizers whose update multiplies the CURRENT rate into that step's change only, as their
+# Keras translations do: a rate fed per training run is set on the Keras optimizer before the step
+# (MomentumOptimizer: TFM133 writes TF1Momentum for a rate that is not a constant - TF1's
+# w -= lr_t * accum, the current rate on the whole accumulator - where Keras' SGD(momentum) would not do)
+_RATE_PER_STEP_OPTIMIZERS = frozenset({"GradientDescentOptimizer", "AdamOptimizer", "AdagradOptimizer",
+                                       "RMSPropOptimizer", "MomentumOptimizer"})
+
+
 class SessionProgram(SessionProgramRuns, Rule):
     ID = "TFM140"
     TRIGGERS = ("tensorflow",)
@@ -426,7 +434,20 @@ class SessionProgram(SessionProgramRuns, Rule):
             if passed:  # still passed to a function that only feeds it to dropout / a training flag
                 vals = {code(v).strip() for r, v in prog.fed_values(p.name) if r.train_op is not None}
                 value = next(iter(vals)) if len(vals) == 1 else None
+                if (value is None or not self._constant(cst.parse_expression(value), p.statement)) \
+                        and self._per_run_rate(prog) == p.name:
+                    # a rate fed per training run: set on the optimizer before each step (_train_run)
+                    return cst.SimpleStatementLine(
+                        body=[cst.Assign(targets=[cst.AssignTarget(cst.Name(p.name))], value=cst.Float("0.0"))],
+                        leading_lines=p.statement.leading_lines,
+                        trailing_whitespace=cst.TrailingWhitespace(
+                            whitespace=cst.SimpleWhitespace("  "),
+                            comment=cst.Comment("# fed per training run: each step sets optimizer.learning_rate"),
+                            newline=cst.Newline()))
                 if value is None or not self._constant(cst.parse_expression(value), p.statement):
+                    why = self.__dict__.get("_rate_why", {}).get(p.name)
+                    if why:
+                        raise _Todo(f"{p.role} placeholder {p.name} kept: {why}")
                     raise _Todo(f"{p.role} placeholder {p.name} is passed to a function or an optimizer but not fed one constant "
                                 "in the training runs")
                 return cst.SimpleStatementLine(
@@ -930,7 +951,59 @@ class SessionProgram(SessionProgramRuns, Rule):
         self.ctx.add_import("numpy", asname="np")
         return call("np.asarray", value)
 
+    def _per_run_rate(self, prog: Program) -> str | None:
+        """The hyper placeholder that is the learning rate of the program's only optimizer and
+        that every training run feeds (a value computed per run: ``{lr: base * 0.5 ** epoch}``,
+        not one constant): TF1 stepped with the fed rate, so the translation sets
+        ``model.optimizer.learning_rate`` to that value before each ``train_on_batch``. None
+        when there is no such placeholder (its only other reads are feeds), when a fit loop
+        (TFM143) would run the steps, or when a training run does not feed it."""
+        cache = self.__dict__.setdefault("_rate_cache", {})
+        if id(prog) in cache:
+            return cache[id(prog)]
+        cache[id(prog)] = None
+        trains = [r for r in prog.runs if r.train_op is not None and not r.initializer]
+        if len(prog.train_ops) != 1 or not trains or (
+                self.ctx.rule_active("TFM143") and self.ctx.analysis(FitLoops).of(prog) is not None):
+            return None
+        for p in prog.placeholders.values():
+            if p.role != "hyper" or not all(p.name in r.feeds for r in trains):
+                continue
+            vals = {code(r.feeds[p.name]).strip() for r in trains}
+            if len(vals) == 1 and self._constant(cst.parse_expression(next(iter(vals))), p.statement):
+                continue  # one constant: the placeholder becomes it (_placeholder)
+            passed: list = []
+            if self._other_uses(prog, p.name, passed) or not passed \
+                    or not all(self._optimizer_rate(n) for n in passed):
+                continue
+            kinds = {(self.ctx.legacy_name(self.ctx.parent(self.ctx.parent(n))) or "").rsplit(".", 1)[-1]
+                     for n in passed}
+            if not kinds <= _RATE_PER_STEP_OPTIMIZERS:
+                self.__dict__.setdefault("_rate_why", {})[p.name] = (
+                    f"{', '.join(sorted(kinds - _RATE_PER_STEP_OPTIMIZERS))} with a rate fed per training run: "
+                    "its Keras translation is not proven to step with the current rate alone")
+                continue
+            cache[id(prog)] = p.name
+            return p.name
+        return None
+
     def _train_run(self, prog: Program, r: Run, original, updated):
+        res = self._train_run_step(prog, r, original, updated)
+        rate = self._per_run_rate(prog) if r.train_op is not None and not r.initializer else None
+        if rate is None or not isinstance(res, (cst.SimpleStatementLine, cst.FlattenSentinel)):
+            return res
+        small = updated.body[0]
+        feeds = self._feeds(prog, r, small.value)
+        if rate not in feeds:
+            raise _Todo(f"the training run's rate {rate} is not fed by it")
+        set_rate = cst.SimpleStatementLine(
+            [cst.Assign([cst.AssignTarget(expr("{m}.optimizer.learning_rate", m=cst.Name(self._tp().model_name(prog))))],
+                        feeds[rate])], leading_lines=updated.leading_lines)
+        rest = list(res.nodes) if isinstance(res, cst.FlattenSentinel) else [res]
+        rest[0] = rest[0].with_changes(leading_lines=[])
+        return cst.FlattenSentinel([set_rate, *rest])
+
+    def _train_run_step(self, prog: Program, r: Run, original, updated):
         if r.initializer:
             if not self.runs_ok(prog):
                 return updated  # the session stays, so does its initialisation
@@ -1625,10 +1698,11 @@ class SessionProgram(SessionProgramRuns, Rule):
                Case("import tensorflow as tf\n\nLR = 0.01\nx = tf.placeholder(tf.float32, [None, 4])\ny = tf.placeholder(tf.float32, [None, 1])\nlr = tf.placeholder(tf.float32, shape=[])\ngs = tf.get_variable('global_step', [], initializer=tf.constant_initializer(0), trainable=False)\nout = tf.layers.dense(x, 1)\nloss = tf.reduce_mean(tf.square(out - y))\nopt = tf.train.GradientDescentOptimizer(learning_rate=lr)\ntrain_op = opt.apply_gradients(opt.compute_gradients(loss, tf.trainable_variables()), global_step=gs)\nsess = tf.Session()\nsess.run(tf.global_variables_initializer())\nfor e in range(3):\n    _, l, s = sess.run([train_op, loss, gs], feed_dict={x: X, y: Y, lr: LR})\n",
                "import keras\n\nLR = 0.01\nx = keras.Input(shape=(4,))\nlr = LR  # the value its training runs fed\nout = keras.layers.Dense(1)(x)\ndef loss(y, out):\n    return keras.ops.mean(keras.ops.square(out - y))\nopt = keras.optimizers.SGD(learning_rate=lr)\nmodel = keras.Model(x, out)\nmodel.compile(optimizer=opt, loss=loss)\nfor e in range(3):\n    l = model.train_on_batch(X, Y)\n    s = keras.ops.convert_to_numpy(keras.ops.cast(model.optimizer.iterations, 'float32'))\n",
                ()),
-               # a rate fed a different value per run stays a placeholder, with the reason
+               # a rate fed a different value per run (0.1 / (e + 1)): TF1 stepped with the fed rate -
+               # the optimizer's learning_rate is set to that value before each step
                Case("import tensorflow as tf\n\nLR = 0.01\nx = tf.placeholder(tf.float32, [None, 4])\ny = tf.placeholder(tf.float32, [None, 1])\nlr = tf.placeholder(tf.float32, shape=[])\ngs = tf.get_variable('global_step', [], initializer=tf.constant_initializer(0), trainable=False)\nout = tf.layers.dense(x, 1)\nloss = tf.reduce_mean(tf.square(out - y))\nopt = tf.train.GradientDescentOptimizer(learning_rate=lr)\ntrain_op = opt.apply_gradients(opt.compute_gradients(loss, tf.trainable_variables()), global_step=gs)\nsess = tf.Session()\nsess.run(tf.global_variables_initializer())\nfor e in range(3):\n    _, l, s = sess.run([train_op, loss, gs], feed_dict={x: X, y: Y, lr: 0.1 / (e + 1)})\n",
-               "import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\nimport keras\n\nLR = 0.01\nx = keras.Input(shape=(4,))\n# TODO(tflearn-migrate): TFM140 hyper placeholder lr is passed to a function or an optimizer but not fed one constant in the training runs\nlr = tf.placeholder(tf.float32, shape=[])\nout = keras.layers.Dense(1)(x)\ndef loss(y, out):\n    return keras.ops.mean(keras.ops.square(out - y))\nopt = keras.optimizers.SGD(learning_rate=lr)\nmodel = keras.Model(x, out)\nmodel.compile(optimizer=opt, loss=loss)\nfor e in range(3):\n    l = model.train_on_batch(X, Y)\n    s = keras.ops.convert_to_numpy(keras.ops.cast(model.optimizer.iterations, 'float32'))\n",
-               ('TFM140',), todo=True)]
+               "import keras\n\nLR = 0.01\nx = keras.Input(shape=(4,))\nlr = 0.0  # fed per training run: each step sets optimizer.learning_rate\nout = keras.layers.Dense(1)(x)\ndef loss(y, out):\n    return keras.ops.mean(keras.ops.square(out - y))\nopt = keras.optimizers.SGD(learning_rate=lr)\nmodel = keras.Model(x, out)\nmodel.compile(optimizer=opt, loss=loss)\nfor e in range(3):\n    model.optimizer.learning_rate = 0.1 / (e + 1)\n    l = model.train_on_batch(X, Y)\n    s = keras.ops.convert_to_numpy(keras.ops.cast(model.optimizer.iterations, 'float32'))\n",
+               ())]
     INVALID = [*INVALID, Case(  # a step counter read by something else stays, with the reason
         'import tensorflow as tf\nx = tf.placeholder(tf.float32, [None, 4])\ny = tf.placeholder(tf.float32, [None, 1])\n'
         'out = tf.layers.dense(x, 1)\nloss = tf.reduce_mean(tf.square(out - y))\nstep = tf.Variable(0, trainable=False)\n'
@@ -1888,3 +1962,18 @@ SessionProgram.INVALID = [*SessionProgram.INVALID, Case(
     "keras.ops.cast(model.optimizer.iterations, 'int32')))))\n"
     "    save_checkpoint(model, \"%s-%d.weights.h5\" % ('runs/by_epoch', epoch))\n"
     "model.load_weights(str(tf1_latest_checkpoint('runs')) + \".weights.h5\")\n")]
+
+# the TF tutorials' weight_variable(shape, name) / bias_variable(shape, name) helpers returning
+# tf.Variable(..., name=name), conv2d(x, W) with the bias added outside: each call's variable is a
+# layer weight whose TF1 name is the literal the call passes ('W_conv', 'W_fc'): the filter keeps the
+# kernels. A filter that could read the '_1' TF1 adds to a repeated tf.Variable name (endswith) stays TF1
+_TUTORIAL_DECAY = "import tensorflow as tf\n\n\ndef weight_variable(shape, name):\n    return tf.Variable(tf.truncated_normal(shape, stddev=0.1), name=name)\n\n\ndef bias_variable(shape, name):\n    return tf.Variable(tf.constant(0.1, shape=shape), name=name)\n\n\ndef conv2d(x, W):\n    return tf.nn.conv2d(x, W, strides=[1, 1, 1, 1], padding='SAME')\n\n\nx = tf.placeholder(tf.float32, [None, 4, 4, 1])\ny = tf.placeholder(tf.float32, [None, 1])\nW_conv = weight_variable([3, 3, 1, 2], 'W_conv')\nb_conv = bias_variable([2], 'b_conv')\nh = tf.reshape(tf.nn.relu(conv2d(x, W_conv) + b_conv), [-1, 32])\nW_fc = weight_variable([32, 1], 'W_fc')\nb_fc = bias_variable([1], 'b_fc')\nout = tf.matmul(h, W_fc) + b_fc\nreg = tf.add_n([tf.nn.l2_loss(v) for v in tf.trainable_variables() if 'W' in v.name])\nloss = tf.reduce_mean(tf.square(out - y)) + 0.01 * reg\ntrain_op = tf.train.GradientDescentOptimizer(0.1).minimize(loss)\nsess = tf.Session()\nsess.run(tf.global_variables_initializer())\nfor i in range(3):\n    sess.run(train_op, feed_dict={x: X, y: Y})\n"
+SessionProgram.INVALID = [*SessionProgram.INVALID, Case(
+    _TUTORIAL_DECAY,
+    'import keras\n\n\n' + "# tflearn-migrate helper: tf1_selected_weights\n" + SELECTED_WEIGHTS.code + "\n\n"
+    + "def conv2d(x, W):\n    return W(x)\n\n\nx = keras.Input(shape=(4, 4, 1))\nh = keras.ops.reshape(keras.ops.relu(conv2d(x, keras.layers.Conv2D(\n    2,\n    (3, 3),\n    strides=(1, 1),\n    padding='same',\n    kernel_initializer=keras.initializers.TruncatedNormal(stddev=0.1),\n    bias_initializer=keras.initializers.Constant(0.1),\n))), [-1, 32])\nout = keras.layers.Dense(\n    1,\n    kernel_initializer=keras.initializers.TruncatedNormal(stddev=0.1),\n    bias_initializer=keras.initializers.Constant(0.1),\n)(h)\ndef reg():\n    return keras.ops.sum(keras.ops.stack([keras.ops.sum(keras.ops.square(v)) / 2 for v in tf1_selected_weights(model, {('Conv2D', 'bias'): False, ('Conv2D', 'kernel'): True, ('Dense', 'bias'): False, ('Dense', 'kernel'): True})]), axis=0)\ndef loss(y, out):\n    return keras.ops.mean(keras.ops.square(out - y)) + 0.01 * reg()\nmodel = keras.Model(x, out)\nmodel.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1), loss=loss)\nfor i in range(3):\n    model.train_on_batch(X, Y)\n",
+    requires=("TFM135",)), Case(
+    _TUTORIAL_DECAY.replace("if 'W' in v.name", "if v.name.endswith('W_fc:0')"),
+    "import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\nimport keras\n\n\ndef conv2d(x, W):\n    return W(x)\n\n\nx = tf.placeholder(tf.float32, [None, 4, 4, 1])  # TODO(tflearn-migrate): TFM140 input placeholder kept: a sess.run of this program is not translated\ny = tf.placeholder(tf.float32, [None, 1])  # TODO(tflearn-migrate): TFM140 label placeholder kept: a sess.run of this program is not translated\nh = keras.ops.reshape(keras.ops.relu(conv2d(x, keras.layers.Conv2D(\n    2,\n    (3, 3),\n    strides=(1, 1),\n    padding='same',\n    kernel_initializer=keras.initializers.TruncatedNormal(stddev=0.1),\n    bias_initializer=keras.initializers.Constant(0.1),\n))), [-1, 32])\nout = keras.layers.Dense(\n    1,\n    kernel_initializer=keras.initializers.TruncatedNormal(stddev=0.1),\n    bias_initializer=keras.initializers.Constant(0.1),\n)(h)\n# TODO(tflearn-migrate): TFM140 tf.trainable_variables() kept: the filter's answer on 'W_fc:0' depends on the suffix TF1 makes a tf.Variable's name unique with ('_1')\nreg = keras.ops.sum(keras.ops.stack([keras.ops.sum(keras.ops.square(v)) / 2 for v in tf.trainable_variables() if v.name.endswith('W_fc:0')]), axis=0)\n# TODO(tflearn-migrate): TFM140 loss kept as a TF1 tensor: a sess.run of this program is not translated\nloss = keras.ops.mean(keras.ops.square(out - y)) + 0.01 * reg\n# TODO(tflearn-migrate): TFM140 train op kept: a sess.run of this program is not translated (see its TODO)\ntrain_op = keras.optimizers.SGD(learning_rate=0.1).minimize(loss)\nsess = tf.Session()\nsess.run(tf.global_variables_initializer())\nfor i in range(3):\n    sess.run(train_op, feed_dict={x: X, y: Y})  # TODO(tflearn-migrate): TFM140 training run kept: another sess.run of this program is not translated\n",
+    ("TFM140",) * 6, todo=True, requires=("TFM135",))]
+

@@ -27,9 +27,14 @@ from __future__ import annotations
 import libcst as cst
 
 from ..analysis.flow import Flow
+from ..cstcache import walk
 from ..emit import call, expr, literal, stmt
 from .base import Case, Rule
 from ..translate.tf1_helpers import LOSS_MODEL  # noqa: F401  (registers the LossModel helper)
+from ..helpers import register_source
+
+# TFM144's helper (the same registration): outputs [loss, fetched...], loss_index 0
+FETCHING_LOSS_MODEL = register_source("tf1_programs", "FetchingLossModel")
 from ..analysis.dict_programs import DictProgram, DictPrograms, DictRun, _subscript_key
 
 
@@ -58,6 +63,13 @@ class DictProgramRule(Rule):
 
     # -- statements -----------------------------------------------------------------------------
     def leave_SimpleStatementLine(self, original, updated):
+        for dp in self._dps().programs:
+            if dp.why and dp.train_op is not None and getattr(dp.train_op, "statement", None) is original \
+                    and self._run_elsewhere(dp):
+                # declined, its train op run through the dict by code outside the builder (which
+                # TFM140 does not follow): say why where the train op stays
+                self.todo(original, f"{dp.name}() returns its model as a dict; not translated: {dp.why}")
+                return updated
         for dp in self._live():
             key = id(original)
             for p in dp.prog.placeholders.values():
@@ -73,6 +85,17 @@ class DictProgramRule(Rule):
                 return cst.RemoveFromParent()
         return updated
 
+    def _run_elsewhere(self, dp: DictProgram) -> bool:
+        """The train op is returned under a key that code outside the builder reads
+        (``model['train_op']`` in a loop of the module): a model dict, not a program of its own."""
+        key = dp.key_of(dp.train_op.name) if dp.train_op.name else None
+        if key is None:
+            return False
+        inside = {id(n) for n in walk(dp.func)}
+        return any(isinstance(n, cst.Subscript) and id(n) not in inside and len(n.slice) == 1
+                   and isinstance(n.slice[0].slice, cst.Index) and literal(n.slice[0].slice.value, None) == key
+                   for n in walk(self.ctx.module))
+
     def _placeholder(self, p, updated):
         from ..translate.tf1 import keras_input
 
@@ -85,11 +108,18 @@ class DictProgramRule(Rule):
         value = updated.body[0].value
         name = cst.Name(dp.train_op.name)
         ins = [cst.Name(dp.keys[k]) for k in dp.loss_inputs()]
-        self.ctx.use_helper("LossModel")
         self.ctx.add_import("keras")
         self.ctx.count(self)
-        out = [stmt("{m} = LossModel({i}, {l})", m=name, i=cst.List([cst.Element(i) for i in ins]),
-                    l=cst.Name(dp.train_op.loss)),
+        if dp.fetched:  # training runs fetch tensors besides the loss: the model outputs them too
+            self.ctx.use_helper("FetchingLossModel")
+            made = stmt("{m} = FetchingLossModel({i}, {l}, 0)", m=name, i=cst.List([cst.Element(i) for i in ins]),
+                        l=cst.List([cst.Element(cst.Name(n)) for n in
+                                    [dp.train_op.loss, *(dp.keys[k] for k in dp.fetched)]]))
+        else:
+            self.ctx.use_helper("LossModel")
+            made = stmt("{m} = LossModel({i}, {l})", m=name, i=cst.List([cst.Element(i) for i in ins]),
+                        l=cst.Name(dp.train_op.loss))
+        out = [made,
                stmt("{m}.compile(optimizer={o})", m=name, o=value.func.value)]
         if dp.step:
             out.append(stmt("{s} = {m}.optimizer.iterations", s=cst.Name(dp.step), m=name))
@@ -112,8 +142,9 @@ class DictProgramRule(Rule):
         if loss_value is not None and key == dp.key_of(dp.train_op.loss):
             return loss_value
         if key == dp.key_of(dp.train_op.loss):
-            return expr("{m}.predict_on_batch({x})", m=self._get(r.instance, dp.train_key),
-                        x=self._x(r, dp.loss_inputs()))
+            got = expr("{m}.predict_on_batch({x})", m=self._get(r.instance, dp.train_key),
+                       x=self._x(r, dp.loss_inputs()))
+            return expr("{v}[0]", v=got) if dp.fetched else got  # (FetchingLossModel: loss first)
         ins = dp.inputs_of(key)
         i = [self._get(r.instance, k) for k in ins]
         return expr("keras.Model({i}, {t}).predict_on_batch({x})",
@@ -135,6 +166,8 @@ class DictProgramRule(Rule):
         step = expr("{m}.train_on_batch({x})", m=self._get(r.instance, dp.train_key),
                     x=self._x(r, dp.loss_inputs()))
         small = updated.body[0]
+        if dp.fetched and not isinstance(small, cst.Expr) and [k for _, k in r.fetches] != [dp.train_key]:
+            return self._train_run_fetching(dp, r, updated, small)
         self.ctx.add_import("keras")
         self.ctx.count(self)
         keys = [k for _, k in r.fetches]
@@ -154,6 +187,39 @@ class DictProgramRule(Rule):
             out.append(updated.with_changes(body=[cst.Expr(step)]))
         out.append(cst.SimpleStatementLine([small.with_changes(value=self._display(dp, r, loss_value))]))
         return cst.FlattenSentinel(out)
+
+    def _train_run_fetching(self, dp: DictProgram, r: DictRun, updated, small):
+        """A FetchingLossModel's step: ``fetched = keras.tree.map_structure(convert_to_numpy,
+        m['train'].train_on_batch(x, return_dict=True)['fetched'])`` - the loss first, then the
+        other fetched tensors, values of the step's forward pass before the update (what TF1's
+        sess.run returned)."""
+        from ..translate.encoder import free_name
+
+        taken = {d.name for s in self.ctx.analysis(Flow).scopes.values() for d in s.defs}
+        logs = cst.Name(free_name(taken, "fetched"))
+        step = expr("keras.tree.map_structure(keras.ops.convert_to_numpy, {m}.train_on_batch({x}, "
+                    "return_dict=True)['fetched'])", m=self._get(r.instance, dp.train_key), x=self._x(r, dp.loss_inputs()))
+        self.ctx.add_import("keras")
+        self.ctx.count(self)
+        vals = []
+        for _, k in r.fetches:
+            if k == dp.train_key:
+                vals.append(cst.Name("None"))
+            elif k == dp.key_of(dp.train_op.loss):
+                vals.append(expr("{l}[0]", l=logs))
+            elif k in dp.fetched:
+                vals.append(expr("{l}[{i}]", l=logs, i=cst.Integer(str(dp.fetched.index(k) + 1))))
+            else:
+                vals.append(self._value(dp, r, k, None))
+        if r.shape == "single":
+            display = vals[0]
+        elif r.shape == "dict":
+            display = cst.Dict([cst.DictElement(k, v) for (k, _), v in zip(r.fetches, vals)])
+        else:
+            els = [cst.Element(v) for v in vals]
+            display = cst.List(els) if r.shape == "list" else cst.Tuple(els)
+        return cst.FlattenSentinel([updated.with_changes(body=[cst.Assign([cst.AssignTarget(logs)], step)]),
+                                    cst.SimpleStatementLine([small.with_changes(value=display)])])
 
     # -- calls: evaluation runs, savers, session arguments ----------------------------------------
     def leave_Call(self, original: cst.Call, updated: cst.Call):
@@ -267,3 +333,16 @@ class DictProgramRule(Rule):
         '\n'
         'model = build()\n'
         'pred = fit(model, X, Y)\n')]
+
+# a training run fetching a model tensor besides the loss: the train op becomes a FetchingLossModel
+# whose outputs are [loss, that tensor], its step returns both from the same forward pass (before
+# the update, as TF1's run); the same tensor recomputed after the train op cannot be: the reason is
+# written where the train op stays
+DictProgramRule.INVALID = [*DictProgramRule.INVALID, Case(
+    "import tensorflow as tf\n\n\ndef build():\n    x = tf.placeholder(tf.float32, [None, 4])\n    y = tf.placeholder(tf.float32, [None, 1])\n    out = tf.layers.dense(x, 1)\n    loss = tf.reduce_mean(tf.square(out - y))\n    train = tf.train.GradientDescentOptimizer(0.1).minimize(loss)\n    return {'x': x, 'y': y, 'out': out, 'loss': loss, 'train': train}\n\n\nmodel = build()\nwith tf.Session() as sess:\n    sess.run(tf.global_variables_initializer())\n    r = sess.run({'train': model['train'], 'out': model['out']}, feed_dict={model['x']: X, model['y']: Y})\n",
+    'import keras\n\n\n# tflearn-migrate helper: FetchingLossModel\n' + FETCHING_LOSS_MODEL.code + '\n\n'
+    + "def build():\n    x = keras.Input(shape=(4,))\n    y = keras.Input(shape=(1,))\n    out = keras.layers.Dense(1)(x)\n    loss = keras.ops.mean(keras.ops.square(out - y))\n    train = FetchingLossModel([x, y], [loss, out], 0)\n    train.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1))\n    return {'x': x, 'y': y, 'out': out, 'loss': loss, 'train': train}\n\n\nmodel = build()\nfetched = keras.tree.map_structure(keras.ops.convert_to_numpy, model['train'].train_on_batch([X, Y], return_dict=True)['fetched'])\nr = {'train': None, 'out': fetched[1]}\n",
+    ()), Case(
+    "import tensorflow as tf\n\n\ndef build():\n    x = tf.placeholder(tf.float32, [None, 4])\n    y = tf.placeholder(tf.float32, [None, 1])\n    out = tf.layers.dense(x, 1)\n    loss = tf.reduce_mean(tf.square(out - y))\n    train = tf.train.GradientDescentOptimizer(0.1).minimize(loss)\n    out = out * 2.0\n    return {'x': x, 'y': y, 'out': out, 'loss': loss, 'train': train}\n\n\nmodel = build()\nwith tf.Session() as sess:\n    sess.run(tf.global_variables_initializer())\n    r = sess.run({'train': model['train'], 'out': model['out']}, feed_dict={model['x']: X, model['y']: Y})\n",
+    "import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\nimport keras\n\n\ndef build():\n    x = tf.placeholder(tf.float32, [None, 4])\n    y = tf.placeholder(tf.float32, [None, 1])\n    out = keras.layers.Dense(1)(x)\n    loss = keras.ops.mean(keras.ops.square(out - y))\n    # TODO(tflearn-migrate): TFM145 build() returns its model as a dict; not translated: the training run fetches out, not bound once before the train op (the fetching model is built where the train op was)\n    train = keras.optimizers.SGD(learning_rate=0.1).minimize(loss)\n    out = out * 2.0\n    return {'x': x, 'y': y, 'out': out, 'loss': loss, 'train': train}\n\n\nmodel = build()\nwith tf.Session() as sess:\n    sess.run(tf.global_variables_initializer())\n    r = sess.run({'train': model['train'], 'out': model['out']}, feed_dict={model['x']: X, model['y']: Y})\n",
+    ('TFM145',), todo=True)]

@@ -13,6 +13,16 @@ from ..helpers import register_source
 from ..analysis.siamese import walk
 from ..translate.tf1_helpers import TF1_MODE_DROPOUT
 from ..translate.tf1_helpers import TF1_LAYER
+_RNN_HELPERS = {"tf1_layer": TF1_LAYER, "TF1GRUCell": register_source("tf1_rnn", "TF1GRUCell"),
+                "TF1DropoutWrapper": register_source("tf1_rnn", "TF1DropoutWrapper"),
+                "tf1_rnn": register_source("tf1_rnn", "tf1_rnn"),
+                "tf1_dynamic_rnn": register_source("tf1_rnn", "tf1_dynamic_rnn", requires=("tf1_rnn",))}
+
+
+def _with_helpers(names, rest: str) -> str:
+    """An example's expected output: ``import keras``, the helpers ``names`` in order, ``rest``."""
+    return "import keras\n\n\n" + "".join(f"# tflearn-migrate helper: {n}\n{_RNN_HELPERS[n].code}\n\n"
+                                             for n in names) + rest
 from .base import Case, Rule
 from ..analysis.shared_plan import SharedPlan, _bound_params, is_method, reuse_params
 
@@ -70,6 +80,10 @@ class SharedTowers(Rule):
     def _store_layer(self, original: cst.Call, updated: cst.Call, name: str) -> cst.BaseExpression:
         """``keras.layers.X(...)(x)`` -> ``tf1_layer('scope/name', lambda: keras.layers.X(...))(x)``:
         the layer TF1's variable store gives every tower that builds it (rules/tfm201's helper)."""
+        if _cell_object(self.ctx, original, updated):  # fw_cell = GRUCell(n): the stored cell itself
+            self.ctx.use_helper("tf1_layer")
+            return cst.Call(func=cst.Name("tf1_layer"), args=[cst.Arg(cst.SimpleString(repr(name))),
+                                                              cst.Arg(cst.Lambda(params=cst.Parameters(), body=updated))])
         if not isinstance(updated.func, cst.Call):  # not translated to a Keras layer applied to x
             self.todo(original, f"this layer is not taken from the store of the layers its towers "
                                 f"share ({name}): each tower would make its own")
@@ -378,4 +392,37 @@ class SharedTowers(Rule):
              "import keras\n\ndef tower(x, reuse=False):\n    return keras.layers.Dense(4)(x)\n\n"
              "xa = keras.Input(shape=(3,))\nxb = keras.Input(shape=(3,))\n"
              "d = keras.ops.sum(keras.ops.square(tower(xa) - tower(xb, reuse=True)), axis=1)\n"]
+    # RNN towers that differ besides the input (the lengths): built as written, each cell taken from
+    # TF1's store by the name its loop gives it (enc/rnn/gru_cell) - the cell object itself, the
+    # one a DropoutWrapper wraps (no variables of its own), or a module-level cell a tower function
+    # runs; the sharing scope around the calls and its reuse_variables() go
+    _RNN_SRC = ("import tensorflow as tf\n\n\ndef encode(x, n):\n    cell = tf.nn.rnn_cell.GRUCell(4)\n"
+                "    _, state = tf.nn.dynamic_rnn(cell, x, sequence_length=n, dtype=tf.float32)\n    return state\n\n\n"
+                "with tf.variable_scope('enc'):\n    h1 = encode(x1, n1)\n    tf.get_variable_scope().reuse_variables()\n"
+                "    h2 = encode(x2, n2)\n")
+    _RNN_TAIL = "\n    _, state = tf1_dynamic_rnn(cell, x, n)\n    return state\n\n\nh1 = encode(x1, n1)\nh2 = encode(x2, n2)\n"
+    INVALID = [*INVALID, Case(
+        _RNN_SRC, _with_helpers(("TF1GRUCell", "tf1_layer", "tf1_rnn", "tf1_dynamic_rnn"),
+                                "def encode(x, n):\n    cell = tf1_layer('enc/rnn/gru_cell', lambda: TF1GRUCell(4))" + _RNN_TAIL),
+        ("TFM205",), requires=("TFM158",)), Case(
+        _RNN_SRC.replace("    cell = tf.nn.rnn_cell.GRUCell(4)\n", "").replace(
+            "def encode", "cell = tf.nn.rnn_cell.GRUCell(4)\n\n\ndef encode"),
+        _with_helpers(("TF1GRUCell", "tf1_layer", "tf1_rnn", "tf1_dynamic_rnn"),
+                      "cell = tf1_layer('enc/rnn/gru_cell', lambda: TF1GRUCell(4))\n\n\ndef encode(x, n):" + _RNN_TAIL),
+        ("TFM205",), requires=("TFM158",)), Case(
+        _RNN_SRC.replace("tf.nn.rnn_cell.GRUCell(4)",
+                         "tf.nn.rnn_cell.DropoutWrapper(tf.nn.rnn_cell.GRUCell(4), output_keep_prob=0.9)"),
+        _with_helpers(("TF1GRUCell", "tf1_layer", "TF1DropoutWrapper", "tf1_rnn", "tf1_dynamic_rnn"),
+                      "def encode(x, n):\n    cell = TF1DropoutWrapper(tf1_layer('enc/rnn/gru_cell', lambda: TF1GRUCell(4)), "
+                      "output_keep_prob=0.9, every_run=True)" + _RNN_TAIL),
+        ("TFM158", "TFM205"), requires=("TFM158",))]
     REQUIRES = ("TFM131", "TFM138", "TFM140")
+
+
+def _cell_object(ctx, original: cst.Call, updated: cst.Call) -> bool:
+    """``tf.contrib.rnn.GRUCell(n)`` / ``tf.nn.rnn_cell.LSTMCell(n)`` translated to its TF1 cell
+    object (``TF1GRUCell(n)``, not applied): TF1's loop creates its variables under the cell's
+    scope name, so the object is what the store keeps (every loop over it uses those weights)."""
+    q = ctx.legacy_name(original) or ""
+    return ("rnn" in q.split(".")[:-1] or "rnn_cell" in q) and q.endswith("Cell") \
+        and isinstance(updated.func, cst.Name) and updated.func.value.startswith("TF1")  # TFM158's cell
