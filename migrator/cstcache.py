@@ -211,6 +211,9 @@ def parent_map(module: cst.Module) -> dict[int, cst.CSTNode]:
     return parents
 
 
+libcst_speedups.fast_readonly_visit(children_of)  # read-only visits from the fields, no rebuilt tree
+
+
 def clear() -> None:
     """Drop the per-file memo (the learned field orders are properties of libcst's
     classes, not of a file, and stay)."""

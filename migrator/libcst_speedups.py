@@ -12,6 +12,7 @@ attributes, or a class with ``__getattr__``, is answered by libcst's code as bef
 """
 from __future__ import annotations
 
+import weakref
 from abc import ABCMeta
 
 from libcst._batched_visitor import BatchableCSTVisitor
@@ -91,3 +92,102 @@ def install() -> None:
     if BatchableCSTVisitor.get_visitors is not get_visitors:
         BatchableCSTVisitor.get_visitors = get_visitors  # type: ignore[method-assign]
         fast_isinstance()
+
+
+# -- read-only visits without rebuilding the tree -------------------------------------------
+#
+# libcst's ``CSTNode.visit`` rebuilds every node it passes (``_visit_and_replace_children``:
+# a new dataclass, validated) even for a read-only ``CSTVisitor``, whose result it then throws
+# away: the metadata passes (expression context, the scope pass and its batch) and every
+# analysis visitor pay for a copy of the tree. For a ``CSTVisitor`` the same hooks can be
+# called on the same nodes in the same order from the node's children (libcst's ``children``
+# is defined as what ``_visit_and_replace_children`` visits, in that order). The per-field
+# hooks (``visit_ClassDef_bases``) are the one thing a children walk does not reproduce: a
+# node whose type has such a hook in the visitor, or a visitor that replaces libcst's
+# ``on_visit_attribute`` / ``on_leave_attribute``, is visited by libcst's own code.
+
+_ALWAYS = frozenset({"*"})
+# visitor class -> node type names with field hooks in it or its bases (weak: analyses define
+# visitor classes inside functions, a new class per call)
+_ATTR_TYPES: "weakref.WeakKeyDictionary[type, frozenset[str]]" = weakref.WeakKeyDictionary()
+
+
+def _field_hook_types(names) -> frozenset[str]:
+    """Node type names ``T`` with a ``visit_T_field`` / ``leave_T_field`` among ``names``
+    (libcst's node class names have no underscore)."""
+    out = set()
+    for n in names:
+        if n.startswith(("visit_", "leave_")) and n.count("_") >= 2:
+            out.add(n.split("_")[1])
+    return frozenset(out)
+
+
+def _no_op(f) -> bool:
+    """libcst's generated do-nothing hooks (``CSTTypedVisitorFunctions``, ``@mark_no_op``)."""
+    return bool(getattr(f, "_is_no_op", False))
+
+
+def _class_hook_types(cls: type) -> frozenset[str]:
+    """The node type names with a field hook defined in ``cls`` or a base (a hook that a
+    subclass overrides with a no-op still counts: libcst's visit is then used, as before)."""
+    hit = _ATTR_TYPES.get(cls)
+    if hit is None:
+        hit = _field_hook_types(n for n, v in vars(cls).items() if not _no_op(v))
+        for b in cls.__bases__:
+            if b is not object:
+                hit = hit | _class_hook_types(b)
+        _ATTR_TYPES[cls] = hit
+    return hit
+
+
+def _attr_types(visitor) -> frozenset[str]:
+    """The node type names whose visit must call ``visitor``'s field hooks (``_ALWAYS``:
+    every node)."""
+    from libcst import CSTVisitor
+    from libcst._batched_visitor import _BatchedCSTVisitor
+
+    cls = type(visitor)
+    if cls.on_visit_attribute is _BatchedCSTVisitor.on_visit_attribute \
+            and cls.on_leave_attribute is _BatchedCSTVisitor.on_leave_attribute:
+        hit = _class_hook_types(cls) | _field_hook_types(visitor.visitor_methods)
+    elif cls.on_visit_attribute is CSTVisitor.on_visit_attribute \
+            and cls.on_leave_attribute is CSTVisitor.on_leave_attribute:
+        hit = _class_hook_types(cls)
+    else:
+        hit = _ALWAYS
+    d = getattr(visitor, "__dict__", None)
+    if d is None:
+        return hit
+    if hit is not _ALWAYS:
+        hit = hit | _field_hook_types(k for k, v in d.items() if callable(v))
+    d["_migrator_field_hooks"] = hit
+    return hit
+
+
+def fast_readonly_visit(children_of) -> None:
+    """``CSTNode.visit`` for ``CSTVisitor``s without rebuilding the nodes (same hooks, same
+    order, same result: the node itself); ``children_of(node)``: libcst's ``node.children``."""
+    import libcst as cst
+    from libcst import CSTVisitor
+
+    base = cst.CSTNode
+    if getattr(base.visit, "_migrator_fast", False):
+        return
+    original = base.visit
+
+    def visit(self, visitor):
+        if isinstance(visitor, CSTVisitor):
+            d = getattr(visitor, "__dict__", None)
+            hooks = d.get("_migrator_field_hooks") if d is not None else None
+            if hooks is None:
+                hooks = _attr_types(visitor)
+            if not hooks or (hooks is not _ALWAYS and type(self).__name__ not in hooks):
+                if visitor.on_visit(self):
+                    for child in children_of(self):
+                        child.visit(visitor)
+                visitor.on_leave(self)
+                return self
+        return original(self, visitor)
+
+    visit._migrator_fast = True  # type: ignore[attr-defined]
+    base.visit = visit  # type: ignore[method-assign]
