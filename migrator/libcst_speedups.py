@@ -92,6 +92,7 @@ def install() -> None:
     if BatchableCSTVisitor.get_visitors is not get_visitors:
         BatchableCSTVisitor.get_visitors = get_visitors  # type: ignore[method-assign]
         fast_isinstance()
+        fast_codegen()
 
 
 # -- read-only visits without rebuilding the tree -------------------------------------------
@@ -191,3 +192,142 @@ def fast_readonly_visit(children_of) -> None:
 
     visit._migrator_fast = True  # type: ignore[attr-defined]
     base.visit = visit  # type: ignore[method-assign]
+
+
+# -- code generation without generator-based context managers --------------------------------
+#
+# libcst prints a node inside ``with state.record_syntactic_position(node)`` and, for every
+# expression, ``with self._parenthesize(state)``: ``@contextmanager`` generators, a generator
+# object and four Python calls each, for every node of every print (``module.code``,
+# ``code_for_node``) and of the position pass. The same steps as small classes: the plain
+# state's record is a shared object that does nothing (libcst's yields and does nothing); the
+# position state's records the node's range on exit as libcst's ``finally`` does; parentheses,
+# brackets and braces are written around the body as libcst's generators write them (the
+# closing one only when the body raised nothing).
+
+class _NoRecord:
+    __slots__ = ()
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, et, ev, tb) -> None:
+        return None
+
+
+_NO_RECORD = _NoRecord()
+
+
+def _no_record(self, node, *, start_node=None, end_node=None):  # CodegenState's: nothing
+    return _NO_RECORD
+
+
+class _PositionRecord:
+    """``PositionProvidingCodegenState.record_syntactic_position``'s steps."""
+
+    __slots__ = ("state", "node", "start_node", "end_node", "start")
+
+    def __init__(self, state, node, start_node, end_node) -> None:
+        self.state, self.node, self.start_node, self.end_node = state, node, start_node, end_node
+
+    def __enter__(self) -> None:
+        self.start = _CodePosition(self.state.line, self.state.column)
+
+    def __exit__(self, et, ev, tb) -> None:
+        state = self.state
+        end = _CodePosition(state.line, state.column)
+        computed = state.provider._computed
+        start = computed[self.start_node].start if self.start_node is not None else self.start
+        end = computed[self.end_node].end if self.end_node is not None else end
+        computed[self.node] = _CodeRange(start, end)
+
+
+def _position_record(self, node, *, start_node=None, end_node=None):
+    return _PositionRecord(self, node, start_node, end_node)
+
+
+class _Parens:
+    """``_BaseParenthesizedNode._parenthesize``'s steps."""
+
+    __slots__ = ("node", "state", "inner")
+
+    def __init__(self, node, state) -> None:
+        self.node, self.state = node, state
+
+    def __enter__(self) -> None:
+        state = self.state
+        for lpar in self.node.lpar:
+            lpar._codegen(state)
+        self.inner = state.record_syntactic_position(self.node)
+        self.inner.__enter__()
+
+    def __exit__(self, et, ev, tb) -> None:
+        self.inner.__exit__(et, ev, tb)
+        if et is None:
+            state = self.state
+            for rpar in self.node.rpar:
+                rpar._codegen(state)
+
+
+def _parenthesize(self, state):
+    return _Parens(self, state)
+
+
+class _Around:
+    """``_bracketize`` / ``_braceize``: an opening token node, the body, the closing one."""
+
+    __slots__ = ("open", "close", "state")
+
+    def __init__(self, open_, close, state) -> None:
+        self.open, self.close, self.state = open_, close, state
+
+    def __enter__(self) -> None:
+        self.open._codegen(self.state)
+
+    def __exit__(self, et, ev, tb) -> None:
+        if et is None:
+            self.close._codegen(self.state)
+
+
+def _bracketize(self, state):
+    return _Around(self.lbracket, self.rbracket, state)
+
+
+def _braceize(self, state):
+    return _Around(self.lbrace, self.rbrace, state)
+
+
+_CodePosition = _CodeRange = None  # set by fast_codegen
+
+
+def fast_codegen() -> None:
+    """Install the context managers above in libcst's code generation (once)."""
+    global _CodePosition, _CodeRange
+    import inspect
+
+    from libcst._nodes import expression
+    from libcst._nodes.internal import CodegenState
+    from libcst._position import CodePosition, CodeRange
+    from libcst.metadata.position_provider import PositionProvidingCodegenState
+
+    if CodegenState.record_syntactic_position is _no_record:
+        return
+    # only the library code these replace (another libcst version: leave it as it is)
+    expected = {
+        CodegenState.record_syntactic_position: "yield",
+        PositionProvidingCodegenState.record_syntactic_position: "self.provider._computed[node] = CodeRange(start, end)",
+        expression._BaseParenthesizedNode._parenthesize: "with state.record_syntactic_position(self):",
+        expression.BaseList._bracketize: "self.rbracket._codegen(state)",
+        expression._BaseSetOrDict._braceize: "self.rbrace._codegen(state)",
+    }
+    try:
+        if not all(needle in inspect.getsource(f) for f, needle in expected.items()):
+            return
+    except (OSError, TypeError):
+        return
+    _CodePosition, _CodeRange = CodePosition, CodeRange
+    CodegenState.record_syntactic_position = _no_record
+    PositionProvidingCodegenState.record_syntactic_position = _position_record
+    expression._BaseParenthesizedNode._parenthesize = _parenthesize
+    expression.BaseList._bracketize = _bracketize
+    expression._BaseSetOrDict._braceize = _braceize
