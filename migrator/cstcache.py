@@ -130,12 +130,14 @@ def _children(node: cst.CSTNode) -> tuple[cst.CSTNode, ...]:
             out.extend(x for x in v if _is_node(x))
     extra = _EXTRA.get(t)
     if extra is None:
-        extra = _EXTRA[t] = tuple(f for f in _fields_of(t) if f not in order)
+        # (libcst's slots classes list ``__slots__`` among their dataclass fields: a class
+        # attribute, the slot names, never a child)
+        extra = _EXTRA[t] = tuple(f for f in _fields_of(t) if f not in order and f != "__slots__")
     for f in extra:
         # a field not in the learned order, filled on this node: learn from libcst
         v = getattr(node, f)
         tv = type(v)
-        if tv is str or v is None:
+        if tv is str or v is None or ((tv is tuple or tv is list) and not v):
             continue
         if _is_node(v) or (isinstance(v, (tuple, list)) and any(_is_node(x) for x in v)):
             _learn(node)
