@@ -77,6 +77,10 @@ class MigrateCommand:
         new = wrapper.visit(dispatcher)
         new = insert_helpers(self.fctx, self.options, new)
         self._schedule_legacy_import_removal(tree)
+        # the rule pass is over: the children memo of the input tree (a third of a large
+        # file's memory) is not kept through the import and layout passes; the few walks after
+        # this compute the children they need again
+        cstcache.clear()
         return new
 
     def transform_module(self, tree: cst.Module) -> cst.Module:
