@@ -107,6 +107,9 @@ def install() -> None:
 # node whose type has such a hook in the visitor, or a visitor that replaces libcst's
 # ``on_visit_attribute`` / ``on_leave_attribute``, is visited by libcst's own code.
 
+# (class, attribute) -> libcst's own function that a speed-up replaced (the tests compare)
+ORIGINALS: dict[tuple[type, str], object] = {}
+
 _ALWAYS = frozenset({"*"})
 # visitor class -> node type names with field hooks in it or its bases (weak: analyses define
 # visitor classes inside functions, a new class per call)
@@ -191,6 +194,7 @@ def fast_readonly_visit(children_of) -> None:
         return original(self, visitor)
 
     visit._migrator_fast = True  # type: ignore[attr-defined]
+    ORIGINALS[(base, "visit")] = original
     base.visit = visit  # type: ignore[method-assign]
 
 
@@ -231,15 +235,51 @@ class _PositionRecord:
         self.state, self.node, self.start_node, self.end_node = state, node, start_node, end_node
 
     def __enter__(self) -> None:
-        self.start = _CodePosition(self.state.line, self.state.column)
+        self.start = _position(self.state.line, self.state.column)
 
     def __exit__(self, et, ev, tb) -> None:
         state = self.state
-        end = _CodePosition(state.line, state.column)
+        end = _position(state.line, state.column)
         computed = state.provider._computed
         start = computed[self.start_node].start if self.start_node is not None else self.start
         end = computed[self.end_node].end if self.end_node is not None else end
         computed[self.node] = _CodeRange(start, end)
+
+
+# one CodePosition object per (line, column) during a position pass (libcst made one per node
+# boundary: most are equal to a neighbour's - a call and its callee start together): the
+# ranges of a large file hold a third as many objects. CodePosition is a frozen value class,
+# compared by value; the table is emptied when the pass ends.
+_POSITIONS: dict[int, object] = {}
+
+
+def _position(line: int, column: int):
+    key = (line << 24) | column if column < (1 << 24) else (line, column)
+    p = _POSITIONS.get(key)
+    if p is None:
+        p = _POSITIONS[key] = _CodePosition(line, column)
+    return p
+
+
+def _before_codegen(self, node) -> None:  # WhitespaceInclusivePositionProvidingCodegenState's
+    self._stack.append(_position(self.line, self.column))
+
+
+def _after_codegen(self, node) -> None:  # WhitespaceInclusivePositionProvidingCodegenState's
+    start_pos = self._stack.pop()
+    computed = self.provider._computed
+    if node not in computed:
+        computed[node] = _CodeRange(start_pos, _position(self.line, self.column))
+
+
+def _interning_gen_impl(original):
+    def _gen_impl(self, module) -> None:
+        _POSITIONS.clear()
+        try:
+            original(self, module)
+        finally:
+            _POSITIONS.clear()
+    return _gen_impl
 
 
 def _position_record(self, node, *, start_node=None, end_node=None):
@@ -308,7 +348,10 @@ def fast_codegen() -> None:
     from libcst._nodes import expression
     from libcst._nodes.internal import CodegenState
     from libcst._position import CodePosition, CodeRange
-    from libcst.metadata.position_provider import PositionProvidingCodegenState
+    from libcst.metadata.position_provider import (
+        PositionProvider, PositionProvidingCodegenState, WhitespaceInclusivePositionProvider,
+        WhitespaceInclusivePositionProvidingCodegenState,
+    )
 
     if CodegenState.record_syntactic_position is _no_record:
         return
@@ -319,6 +362,12 @@ def fast_codegen() -> None:
         expression._BaseParenthesizedNode._parenthesize: "with state.record_syntactic_position(self):",
         expression.BaseList._bracketize: "self.rbracket._codegen(state)",
         expression._BaseSetOrDict._braceize: "self.rbrace._codegen(state)",
+        WhitespaceInclusivePositionProvidingCodegenState.before_codegen:
+            "self._stack.append(CodePosition(self.line, self.column))",
+        WhitespaceInclusivePositionProvidingCodegenState.after_codegen:
+            "self.provider._computed[node] = node_range",
+        PositionProvider._gen_impl: "module._codegen(state)",
+        WhitespaceInclusivePositionProvider._gen_impl: "module._codegen(state)",
     }
     try:
         if not all(needle in inspect.getsource(f) for f, needle in expected.items()):
@@ -326,8 +375,20 @@ def fast_codegen() -> None:
     except (OSError, TypeError):
         return
     _CodePosition, _CodeRange = CodePosition, CodeRange
+    for cls, name in ((CodegenState, "record_syntactic_position"),
+                      (PositionProvidingCodegenState, "record_syntactic_position"),
+                      (expression._BaseParenthesizedNode, "_parenthesize"), (expression.BaseList, "_bracketize"),
+                      (expression._BaseSetOrDict, "_braceize"),
+                      (WhitespaceInclusivePositionProvidingCodegenState, "before_codegen"),
+                      (WhitespaceInclusivePositionProvidingCodegenState, "after_codegen"),
+                      (PositionProvider, "_gen_impl"), (WhitespaceInclusivePositionProvider, "_gen_impl")):
+        ORIGINALS[(cls, name)] = vars(cls)[name]
     CodegenState.record_syntactic_position = _no_record
     PositionProvidingCodegenState.record_syntactic_position = _position_record
     expression._BaseParenthesizedNode._parenthesize = _parenthesize
     expression.BaseList._bracketize = _bracketize
     expression._BaseSetOrDict._braceize = _braceize
+    WhitespaceInclusivePositionProvidingCodegenState.before_codegen = _before_codegen
+    WhitespaceInclusivePositionProvidingCodegenState.after_codegen = _after_codegen
+    PositionProvider._gen_impl = _interning_gen_impl(PositionProvider._gen_impl)
+    WhitespaceInclusivePositionProvider._gen_impl = _interning_gen_impl(WhitespaceInclusivePositionProvider._gen_impl)
