@@ -54,11 +54,19 @@ def _learn(node: cst.CSTNode) -> list[str]:
                 _ORDER[t] = None  # type: ignore[assignment]
                 return []
             seen.append(f)
-    order = list(_ORDER.get(t) or [])
+    known = list(_ORDER.get(t) or [])
+    order = list(known)
     for i, f in enumerate(seen):
         if f not in order:
             prev = next((seen[j] for j in range(i - 1, -1, -1) if seen[j] in order), None)
-            order.insert(order.index(prev) + 1 if prev is not None else 0, f)
+            at = order.index(prev) + 1 if prev is not None else 0
+            if at < len(order) and order[at] not in seen:
+                # a known field this node leaves empty sits where ``f`` would go: whether it
+                # comes before or after ``f`` is not known (``Parameters``: ``params`` learned
+                # first, then a node with ``star_arg`` and ``kwonly_params`` only). Learn
+                # nothing: this node's children are libcst's, the order stays as it was.
+                return known
+            order.insert(at, f)
     if [f for f in order if f in seen] != seen:  # contradicts what was learned: stay slow
         _ORDER[t] = None  # type: ignore[assignment]
         return []

@@ -380,3 +380,17 @@ def test_codegen_and_positions_equal_libcst(src, monkeypatch):
         _libcst_originals(m)
         slow = run()
     assert fast == slow and fast[0] == src
+
+
+def test_children_order_not_guessed_from_nodes_with_other_fields(monkeypatch):
+    """cstcache learns each class's field order from the nodes it meets; a field first seen
+    next to a known field that this node leaves empty is not placed by guess (``params``
+    learned from ``def f(a)``, then ``def g(*a, k)``: where ``params`` goes relative to
+    ``star_arg`` is not known from these two). Whatever the files met before, children come
+    in libcst's order."""
+    monkeypatch.setattr(cstcache, "_ORDER", {})
+    monkeypatch.setattr(cstcache, "_EXTRA", {})
+    for src in ("def f(a):\n    pass\n", "def g(*a, k):\n    pass\n", "def h(x, *a, k):\n    pass\n",
+                "def i(p, /, q, *, r, **kw):\n    pass\n", "def j(x, *a, k):\n    pass\n"):
+        params = cst.parse_statement(src).params
+        assert [id(c) for c in cstcache.children_of(params)] == [id(c) for c in params.children], src
