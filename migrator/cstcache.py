@@ -25,6 +25,7 @@ libcst_speedups.install()  # memoised BatchableCSTVisitor.get_visitors (metadata
 _CHECK = bool(os.environ.get("MIGRATOR_CHECK_CHILDREN"))
 _ORDER: dict[type, list[str]] = {}       # node class -> its child fields, in visiting order
 _FIELDS: dict[type, tuple[str, ...]] = {}
+_EXTRA: dict[type, tuple[str, ...]] = {}  # node class -> its fields not in _ORDER (read for a node)
 # id(node) -> children for the current file (a leaf's is the shared empty tuple); _ALIVE keeps
 # each cached node alive, so an id is never reused while cached (a list slot, not a
 # (node, children) pair per node). Cleared per file (the original tree lives that long anyway).
@@ -35,6 +36,7 @@ _ALIVE: list[cst.CSTNode] = []
 def _learn(node: cst.CSTNode) -> list[str]:
     """Merge the field order libcst uses for ``node`` into its class's known order."""
     t = type(node)
+    _EXTRA.pop(t, None)
     where: dict[int, str] = {}
     for f in _fields_of(t):
         v = getattr(node, f)
@@ -52,11 +54,19 @@ def _learn(node: cst.CSTNode) -> list[str]:
                 _ORDER[t] = None  # type: ignore[assignment]
                 return []
             seen.append(f)
-    order = list(_ORDER.get(t) or [])
+    known = list(_ORDER.get(t) or [])
+    order = list(known)
     for i, f in enumerate(seen):
         if f not in order:
             prev = next((seen[j] for j in range(i - 1, -1, -1) if seen[j] in order), None)
-            order.insert(order.index(prev) + 1 if prev is not None else 0, f)
+            at = order.index(prev) + 1 if prev is not None else 0
+            if at < len(order) and order[at] not in seen:
+                # a known field this node leaves empty sits where ``f`` would go: whether it
+                # comes before or after ``f`` is not known (``Parameters``: ``params`` learned
+                # first, then a node with ``star_arg`` and ``kwonly_params`` only). Learn
+                # nothing: this node's children are libcst's, the order stays as it was.
+                return known
+            order.insert(at, f)
     if [f for f in order if f in seen] != seen:  # contradicts what was learned: stay slow
         _ORDER[t] = None  # type: ignore[assignment]
         return []
@@ -107,21 +117,39 @@ def _children(node: cst.CSTNode) -> tuple[cst.CSTNode, ...]:
     if order is None:  # a class without a fixed field order
         return tuple(node.children)
     out: list[cst.CSTNode] = []
+    is_node = _IS_NODE
     for f in order:
         v = getattr(node, f)
-        if _is_node(v):
+        tv = type(v)
+        if tv is tuple or tv is list:  # (exact types first: one dict lookup per value)
+            for x in v:
+                r = is_node.get(type(x))
+                if r is None:
+                    r = _is_node(x)
+                if r:
+                    out.append(x)
+            continue
+        r = is_node.get(tv)
+        if r is None:
+            r = _is_node(v)
+        if r:
             out.append(v)
         elif isinstance(v, (tuple, list)) and v:
             out.extend(x for x in v if _is_node(x))
-    if len(order) != len(_fields_of(t)):
+    extra = _EXTRA.get(t)
+    if extra is None:
+        # (libcst's slots classes list ``__slots__`` among their dataclass fields: a class
+        # attribute, the slot names, never a child)
+        extra = _EXTRA[t] = tuple(f for f in _fields_of(t) if f not in order and f != "__slots__")
+    for f in extra:
         # a field not in the learned order, filled on this node: learn from libcst
-        for f in _fields_of(t):
-            if f in order:
-                continue
-            v = getattr(node, f)
-            if _is_node(v) or (isinstance(v, (tuple, list)) and any(_is_node(x) for x in v)):
-                _learn(node)
-                return tuple(node.children)
+        v = getattr(node, f)
+        tv = type(v)
+        if tv is str or v is None or ((tv is tuple or tv is list) and not v):
+            continue
+        if _is_node(v) or (isinstance(v, (tuple, list)) and any(_is_node(x) for x in v)):
+            _learn(node)
+            return tuple(node.children)
     if _CHECK:
         real = tuple(node.children)
         if len(real) != len(out) or any(a is not b for a, b in zip(real, out)):
@@ -191,6 +219,9 @@ def parent_map(module: cst.Module) -> dict[int, cst.CSTNode]:
             parents[id(c)] = n
             push(c)
     return parents
+
+
+libcst_speedups.fast_readonly_visit(children_of)  # read-only visits from the fields, no rebuilt tree
 
 
 def clear() -> None:

@@ -60,7 +60,9 @@ def _fields(node: cst.CSTNode) -> tuple[str, ...]:
     t = type(node)
     f = _FIELDS.get(t)
     if f is None:
-        f = _FIELDS[t] = tuple(t.__dataclass_fields__)
+        # (libcst's slots classes list ``__slots__`` among their dataclass fields: the slot
+        # names, never a child)
+        f = _FIELDS[t] = tuple(n for n in t.__dataclass_fields__ if n != "__slots__")
     return f
 
 
@@ -178,9 +180,13 @@ def unused_imports(module: cst.Module, scheduled: Callable[[cst.ImportAlias, cst
                 value = getattr(node, f)
                 vt = type(value)
                 if vt is tuple or vt is list:
+                    if not value:
+                        continue
                     items = [x for x in value if _is_node(x)]
                     if not items:
                         continue
+                elif vt is str or value is None:
+                    continue
                 elif _is_node(value):
                     items = [value]
                 else:

@@ -284,3 +284,113 @@ def test_walk_rl_is_the_stack_walk_order(path):
         assert [id(n) for n in cstcache.walk_rl(inner)] == [id(n) for n in expect[expect.index(inner):][:len(list(cstcache.walk_rl(inner)))]]
     finally:
         cstcache.clear()
+
+
+_SPEEDUP_SOURCES = [
+    "import tflearn\nclass A(B, metaclass=M):\n    x: int = (1 + [2][0])\n    def f(self, *a, k={1: 2}):\n"
+    "        return {3, 4}, (lambda y: y)(a)\n",
+    *[p.read_text(encoding="utf-8") for p in FIXTURES[:4]],
+]
+
+
+def _libcst_originals(monkeypatch):
+    """Put back libcst's own functions that libcst_speedups replaced (for this test)."""
+    from migrator import libcst_speedups
+
+    assert libcst_speedups.ORIGINALS  # installed
+    for (cls, name), fn in libcst_speedups.ORIGINALS.items():
+        monkeypatch.setattr(cls, name, fn)
+
+
+def test_isinstance_on_libcst_classes_unchanged():
+    """libcst's ABCs answer isinstance / issubclass by type's own check: the same answers."""
+    import abc
+
+    from migrator import libcst_speedups
+
+    libcst_speedups.install()
+    assert type(cst.Name) is libcst_speedups._ExactABCMeta
+    name, call = cst.Name("x"), cst.parse_expression("f(x)")
+    assert isinstance(name, cst.BaseExpression) and isinstance(name, (cst.Attribute, cst.Name))
+    assert not isinstance(name, cst.Attribute) and not isinstance(call, cst.BaseStatement)
+    assert issubclass(cst.Call, cst.BaseExpression) and not issubclass(cst.Call, cst.BaseSmallStatement)
+    for cls in (cst.CSTNode, cst.BaseExpression, cst.Name):
+        assert abc.ABCMeta.__instancecheck__(cls, name) == isinstance(name, cls)
+
+
+@pytest.mark.parametrize("src", _SPEEDUP_SOURCES)
+def test_readonly_visit_calls_libcst_hooks_in_order(src, monkeypatch):
+    """A CSTVisitor's visit walks the children instead of rebuilding the tree: the same
+    hooks on the same nodes in the same order as libcst's own visit (field hooks included)."""
+    from libcst.metadata import ScopeProvider
+
+    module = cst.parse_module(src)
+
+    class Rec(cst.CSTVisitor):
+        def __init__(self):
+            self.log = []
+
+        def on_visit(self, node):
+            self.log.append(("visit", id(node)))
+            return type(node) is not cst.Lambda  # a subtree skipped
+
+        def on_leave(self, node):
+            self.log.append(("leave", id(node)))
+
+        def visit_ClassDef_bases(self, node):
+            self.log.append(("bases", id(node)))
+
+        def leave_ClassDef_bases(self, node):
+            self.log.append(("/bases", id(node)))
+
+    fast = Rec()
+    assert module.visit(fast) is module
+    fast_scopes = MetadataWrapper(module, unsafe_skip_copy=True).resolve(ScopeProvider)
+    with monkeypatch.context() as m:
+        _libcst_originals(m)
+        slow = Rec()
+        module.visit(slow)
+        slow_scopes = MetadataWrapper(module, unsafe_skip_copy=True).resolve(ScopeProvider)
+    assert fast.log == slow.log and len(fast.log) > 20
+    assert {id(n): id(s) for n, s in fast_scopes.items()}.keys() == {id(n) for n in slow_scopes}
+    for n, s in fast_scopes.items():
+        t = slow_scopes[n]
+        assert (s is None) == (t is None)
+        if s is not None:
+            assert sorted(a.name for a in s.assignments) == sorted(a.name for a in t.assignments)
+            assert sorted(a.node.value for a in s.accesses if hasattr(a.node, "value")) == \
+                sorted(a.node.value for a in t.accesses if hasattr(a.node, "value"))
+
+
+@pytest.mark.parametrize("src", _SPEEDUP_SOURCES)
+def test_codegen_and_positions_equal_libcst(src, monkeypatch):
+    """The code generation speed-ups print the same text and give the same positions."""
+    from libcst.metadata import PositionProvider, WhitespaceInclusivePositionProvider
+
+    module = cst.parse_module(src)
+
+    def run():
+        w = MetadataWrapper(module, unsafe_skip_copy=True)
+        pos = {P: {id(n): (r.start.line, r.start.column, r.end.line, r.end.column) for n, r in w.resolve(P).items()}
+               for P in (PositionProvider, WhitespaceInclusivePositionProvider)}
+        return module.code, [module.code_for_node(s) for s in module.body], pos
+
+    fast = run()
+    with monkeypatch.context() as m:
+        _libcst_originals(m)
+        slow = run()
+    assert fast == slow and fast[0] == src
+
+
+def test_children_order_not_guessed_from_nodes_with_other_fields(monkeypatch):
+    """cstcache learns each class's field order from the nodes it meets; a field first seen
+    next to a known field that this node leaves empty is not placed by guess (``params``
+    learned from ``def f(a)``, then ``def g(*a, k)``: where ``params`` goes relative to
+    ``star_arg`` is not known from these two). Whatever the files met before, children come
+    in libcst's order."""
+    monkeypatch.setattr(cstcache, "_ORDER", {})
+    monkeypatch.setattr(cstcache, "_EXTRA", {})
+    for src in ("def f(a):\n    pass\n", "def g(*a, k):\n    pass\n", "def h(x, *a, k):\n    pass\n",
+                "def i(p, /, q, *, r, **kw):\n    pass\n", "def j(x, *a, k):\n    pass\n"):
+        params = cst.parse_statement(src).params
+        assert [id(c) for c in cstcache.children_of(params)] == [id(c) for c in params.children], src

@@ -21,7 +21,9 @@ from .context import FileContext
 from .dispatch import RuleDispatcher
 from .finish_imports import finish_imports
 from .helper_insert import import_helpers, insert_helpers
+from . import statements
 from .import_order import order_new_imports
+from .statements import check_compiles, module_code
 from .layer_lines import one_layer_call_per_line
 from .layout import wrap_long_lines
 from .quotes import match_quote_style
@@ -76,6 +78,10 @@ class MigrateCommand:
         new = wrapper.visit(dispatcher)
         new = insert_helpers(self.fctx, self.options, new)
         self._schedule_legacy_import_removal(tree)
+        # the rule pass is over: the children memo of the input tree (a third of a large
+        # file's memory) is not kept through the import and layout passes; the few walks after
+        # this compute the children they need again
+        cstcache.clear()
         return new
 
     def transform_module(self, tree: cst.Module) -> cst.Module:
@@ -108,6 +114,7 @@ class MigrateCommand:
             return original
         finally:
             cstcache.clear()
+            statements.clear()
         return self._graph_dataset_program(original, new)
 
     _desugared = False
@@ -157,6 +164,7 @@ class MigrateCommand:
         return alt
 
     def _migrate_once(self, tree: cst.Module) -> cst.Module:
+        statements.clear()
         new = self._transform_and_import(tree)
         new = finish_imports(new, self.fctx)
         if self.options.sort_imports:
@@ -169,13 +177,14 @@ class MigrateCommand:
             text = new.code  # each pass reads the text first and returns early when it has nothing to do
             for layout_pass in (one_layer_call_per_line, match_quote_style, wrap_long_lines):
                 done = layout_pass(new, source, helper_names, text)
-                if done is not new:
-                    new, text = done, done.code
+                if done is not new:  # (a pass that changed the module printed it to compile it)
+                    new, text = done, module_code(done)
             out = text
         else:
             out = new.code
         self._output = (new, out)
-        compile(out, self.fctx.path, "exec", dont_inherit=True)
+        check_compiles(out, self.fctx.path)
+        statements.clear()
         return new
 
     def _keep_invariant(self, tree: cst.Module, new: cst.Module) -> cst.Module:

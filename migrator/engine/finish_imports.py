@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 
 import libcst as cst
 
-from .. import TODO_MARKER, cstcache
+from .. import TODO_MARKER
+from ..cstcache import children_of
 from ..cstcache import walk as _walk  # pre-order, memoised children
 from ..emit import code as code_of
 from ..names import LEGACY_ROOTS, canonical, dotted
@@ -162,9 +163,12 @@ def _rebound_legacy_names(module: cst.Module) -> dict[int, set[int]]:
         # lambda (``nested``), and the reads of the names (``reads``; a parent is seen before
         # its children, so ``skip`` holds the attribute / keyword / target names in time)
         skip: set[int] = set()
-        stack: list[tuple[cst.CSTNode, bool]] = [(st, False)]
+        # (two stacks, node and "inside a def / class / lambda"; the output tree's children are
+        # read from the fields, not stored in the per-file memo kept for the input tree)
+        stack: list[cst.CSTNode] = [st]
+        flags: list[bool] = [False]
         while stack:
-            n, inside = stack.pop()
+            n, inside = stack.pop(), flags.pop()
             t = type(n)
             if t is cst.Name:
                 if n.value in wanted:
@@ -183,8 +187,10 @@ def _rebound_legacy_names(module: cst.Module) -> dict[int, set[int]]:
             elif t is cst.Import or t is cst.ImportFrom:
                 for m in _walk(n):
                     skip.add(id(m))
-            inside = inside or t in SCOPE_TYPES
-            stack.extend((c, inside) for c in cstcache.children(n))
+            kids = children_of(n)
+            if kids:
+                stack.extend(kids)
+                flags.extend([inside or t in SCOPE_TYPES] * len(kids))
     out: dict[int, set[int]] = {}
     for name in wanted - nested:
         (at, imp, alias), = aliases[name]

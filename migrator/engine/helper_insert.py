@@ -12,6 +12,19 @@ from .context import FileContext
 from .finish_imports import after_imports
 
 
+# helper name -> (its code, its parsed statements): parsed once per process (libcst nodes are
+# immutable; a tree may share them with other files' trees)
+_BODIES: dict[str, tuple[str, tuple[cst.BaseStatement, ...]]] = {}
+
+
+def _helper_body(name: str) -> tuple[cst.BaseStatement, ...]:
+    code = HELPERS[name].code
+    hit = _BODIES.get(name)
+    if hit is None or hit[0] != code:
+        hit = _BODIES[name] = (code, tuple(cst.parse_module(code).body))
+    return hit[1]
+
+
 def insert_helpers(fctx: FileContext, options: Options, module: cst.Module) -> cst.Module:
     """Single-file runs: each helper's definition after the imports, under its marker comment
     (directory runs: only the helpers' own imports the file's code reads too)."""
@@ -30,7 +43,7 @@ def insert_helpers(fctx: FileContext, options: Options, module: cst.Module) -> c
     for name in fctx.helpers:
         if name in defined:
             continue
-        body = cst.parse_module(HELPERS[name].code).body
+        body = _helper_body(name)
         first = body[0].with_changes(leading_lines=[
             cst.EmptyLine(), cst.EmptyLine(),
             cst.EmptyLine(comment=cst.Comment(f"{HELPER_MARKER} {name}"))])

@@ -18,7 +18,7 @@ from __future__ import annotations
 import libcst as cst
 
 from ..names import dotted
-from .statements import input_lines, rewrite_statements
+from .statements import node_code, check_compiles, input_lines, module_code, rewrite_statements
 
 
 def _layer_call(e: cst.BaseExpression) -> tuple[str, cst.Call] | None:
@@ -91,14 +91,14 @@ def one_layer_call_per_line(module: cst.Module, source: str, helper_names: set[s
         return module
 
     def fn(stmt: cst.SimpleStatementLine, depth: int):
-        if module.code_for_node(stmt).strip() in keep:
+        if node_code(module, stmt).strip() in keep:
             return None
         return split_statement(stmt)
 
     try:
         new = rewrite_statements(module, fn, helper_names)
         if new is not module:
-            compile(new.code, "<layer lines>", "exec", dont_inherit=True)
+            check_compiles(module_code(new), "<layer lines>")
     except Exception:  # layout never costs a file its migration
         return module
     return new

@@ -15,7 +15,7 @@ import libcst as cst
 
 from .. import TODO_MARKER
 from ..emit import code as code_of
-from .statements import rewrite_statements
+from .statements import node_code, check_compiles, module_code, rewrite_statements
 
 LIMIT = 100
 
@@ -229,7 +229,7 @@ def _wrap_statement(module: cst.Module, stmt: cst.SimpleStatementLine, depth: in
     small = stmt.body[0]
     if not isinstance(small, _VALUE_STMTS) or small.value is None:
         return None
-    line = module.code_for_node(small)
+    line = node_code(module, small)
     if line.strip() in keep:  # the user's statement, as written
         return None
     base = depth * indent
@@ -270,7 +270,7 @@ def wrap_long_lines(module: cst.Module, source: str, helper_names: set[str], cod
                                                                              source, long_new),
                                  helper_names, leading=_leading_comments(source, keep, indent))
         if new is not module:
-            compile(new.code, "<layout>", "exec", dont_inherit=True)
+            check_compiles(module_code(new), "<layout>")
     except Exception:  # layout never costs a file its migration
         return module
     return new

@@ -14,7 +14,7 @@ import tokenize
 
 import libcst as cst
 
-from .statements import input_lines, rewrite_statements
+from .statements import node_code, input_lines, rewrite_statements
 
 
 def preferred_quote(source: str) -> str | None:
@@ -71,7 +71,7 @@ def match_quote_style(module: cst.Module, source: str, helper_names: set[str], c
         if len(stmt.body) == 1 and isinstance(stmt.body[0], cst.Expr) \
                 and isinstance(stmt.body[0].value, (cst.SimpleString, cst.ConcatenatedString)):
             return None  # a docstring / bare string statement
-        line = module.code_for_node(stmt).strip()
+        line = node_code(module, stmt).strip()
         if other not in line or line.split("\n")[0].strip() in keep:
             return None
         new = stmt.visit(requote)

@@ -19,6 +19,51 @@ StatementFn = Callable[[cst.SimpleStatementLine, int], "cst.BaseStatement | list
 LeadingFn = Callable[[cst.BaseStatement, int], "list[cst.EmptyLine] | None"]
 
 
+# what the layout passes printed or compiled for the current file (``clear()`` per file and per
+# migration round): a pass that changed the module prints and compiles the new text to check
+# it; the engine reads that text instead of printing the tree again, and does not compile a
+# text compile() already accepted
+_MODULE_TEXT: list = [None, ""]   # [module, its text]: the last module printed whole
+_COMPILED: list = [None]          # the last text compile() accepted
+_NODE_TEXT: dict[int, tuple] = {}  # id(node) -> (node, indent, newline, its text)
+
+
+def node_code(module: cst.Module, node: cst.CSTNode) -> str:
+    """``module.code_for_node(node)``, memoised: a statement the first pass printed and left
+    as it is is not printed again by the next (the text depends on the node and the module's
+    indent and newline only)."""
+    hit = _NODE_TEXT.get(id(node))
+    if hit is not None and hit[0] is node and hit[1] == module.default_indent and hit[2] == module.default_newline:
+        return hit[3]
+    text = module.code_for_node(node)
+    _NODE_TEXT[id(node)] = (node, module.default_indent, module.default_newline, text)
+    return text
+
+
+def module_code(module: cst.Module) -> str:
+    """``module.code``, printed once for the module last asked about."""
+    if _MODULE_TEXT[0] is module:
+        return _MODULE_TEXT[1]
+    text = module.code
+    _MODULE_TEXT[0], _MODULE_TEXT[1] = module, text
+    return text
+
+
+def check_compiles(text: str, filename: str) -> None:
+    """``compile(text, filename, "exec", dont_inherit=True)`` (raises the same errors); a text
+    already accepted is not compiled again (whether it compiles does not depend on the name)."""
+    if _COMPILED[0] is not None and _COMPILED[0] == text:
+        return
+    compile(text, filename, "exec", dont_inherit=True)
+    _COMPILED[0] = text
+
+
+def clear() -> None:
+    _MODULE_TEXT[0], _MODULE_TEXT[1] = None, ""
+    _COMPILED[0] = None
+    _NODE_TEXT.clear()
+
+
 @lru_cache(maxsize=4)
 def input_lines(source: str) -> frozenset[str]:
     """The input's non-empty lines, stripped: a statement whose text is one of them came
