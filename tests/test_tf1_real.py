@@ -512,8 +512,19 @@ def test_monitored_and_supervised_sessions_keep_the_program_tf1_whole(session):
            "hooks = [tf.train.StopAtStepHook(last_step=10)]\nsv = tf.train.Supervisor(logdir=None)\n"
            f"with {session} as sess:\n    while not sess.should_stop():\n"
            "        sess.run(train_op, feed_dict={x: X, y: Y})\n")
-    out = migrate_source(src, "s.py", Options(wrap_lines=False, fixes=False)).code
+    # TFM176 writes the StopAtStepHook loop out as a plain session program (tests/test_heldout_forms_h.py);
+    # without it, the monitored session stays TF1 like the Supervisor's
+    opts = Options(wrap_lines=False, fixes=False, ignore=frozenset({"TFM176"}))
+    out = migrate_source(src, "s.py", opts).code
     assert "keras.Input" not in out and "x = tf.placeholder(" in out
     assert "a run of a MonitoredTrainingSession / Supervisor session" in out
     assert legacy_refs_outside_todo(out) == []
-    assert migrate_source(out, "s.py", Options(wrap_lines=False, fixes=False)).code == out
+    assert migrate_source(out, "s.py", opts).code == out
+    whole = migrate_source(src, "s.py", Options(wrap_lines=False, fixes=False)).code
+    if session.startswith("tf.train.MonitoredTrainingSession"):
+        # translated whole (the unused Supervisor object of the source stays, marked)
+        assert "keras.Input" in whole and "epochs=10" in whole and "sess.run" not in whole
+        assert [ln for ln in whole.splitlines() if TODO_MARKER in ln and "Supervisor" not in ln
+                and "import" not in ln] == []
+    else:
+        assert whole == out
