@@ -93,3 +93,20 @@ def test_a_list_the_program_changes_stays_a_list():
                   "d = tf.reduce_sum(tf.square(outs[0] - outs[1]), 1)\n")
     res = migrate_source(src, "t.py", Options(fixes=False))
     assert "outs = [net(x) for x in (x1, x2)]" in res.code and not any(d.rule == "TFM177" for d in res.diagnostics)
+
+
+def test_an_untranslated_api_in_a_generated_statement_is_marked_on_that_statement():
+    # TFM140 writes ``train_op = tf.train.FtrlOptimizer(...).minimize(loss)`` as two statements;
+    # the optimizer it cannot translate is marked on ``model.compile(...)``, the statement using
+    # it, where a second run looks for the marker (idempotence)
+    src = ("import numpy as np\nimport tensorflow as tf\n"
+           "x = tf.placeholder(tf.float32, [None, 4])\ny = tf.placeholder(tf.float32, [None])\n"
+           "out = tf.layers.dense(x, 1)\nloss = tf.reduce_mean(tf.square(out[:, 0] - y))\n"
+           "train_op = tf.train.FtrlOptimizer(0.01).minimize(loss)\n"
+           "with tf.Session() as sess:\n    sess.run(tf.global_variables_initializer())\n"
+           "    for i in range(3):\n        sess.run(train_op, feed_dict={x: X, y: Y})\n")
+    out = migrate_source(src, "t.py", Options()).code
+    lines = out.splitlines()
+    at = next(i for i, ln in enumerate(lines) if ln.startswith("model.compile(optimizer=tf.train.FtrlOptimizer"))
+    assert "TODO(tflearn-migrate): TFM100" in lines[at - 1] and lines[at - 2].startswith("model = keras.Model(")
+    assert migrate_source(out, "t.py", Options()).code == out

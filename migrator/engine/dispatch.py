@@ -140,12 +140,16 @@ class RuleDispatcher(NoAttributeHooks, cst.CSTTransformer):
         else:
             stmts = [result]
         # leftover legacy references in the statement's own line(s): TFM100
+        at = 0  # the statement a TFM100-only marker goes on: the first that still uses a legacy API
         if not f._marks.get(key) and f.options.rule_enabled(UNTRANSLATED_ID):
             refs: list[str] = []
             built = isinstance(original, cst.SimpleStatementLine)  # a simple line -> maybe a def
             shadow = f.bindings.rebinds.shadowed(original)
             for i, s in enumerate(stmts):
-                refs.extend(f.bindings.refs(s, shadowed=shadow))
+                own = f.bindings.refs(s, shadowed=shadow)
+                if own and not refs:
+                    at = i
+                refs.extend(own)
                 if built and not isinstance(s, cst.SimpleStatementLine) and f.bindings.refs(s, deep=True):
                     stmts[i] = mark_inner(s, f, original)  # the pass never visits its inner lines
             refs = sorted(set(refs))
@@ -157,7 +161,11 @@ class RuleDispatcher(NoAttributeHooks, cst.CSTTransformer):
             mark_tf1_optimizer_calls(f, original, stmts)  # keras.optimizers.SGD(...).minimize(loss)
         marks = f._marks.get(key)
         if marks and stmts:
-            stmts[0] = mark_statement(stmts[0], marks)
+            # a rule's own marker on the first statement; TFM100's on the one that uses the API
+            # (``model.compile(optimizer=tf.train.FtrlOptimizer(...))`` after ``model = ...``),
+            # where a second run would look for it
+            i = at if at < len(stmts) and all(m.rule == UNTRANSLATED_ID for m in marks) else 0
+            stmts[i] = mark_statement(stmts[i], marks)
         before, after = f._before.pop(key, []), f._after.pop(key, [])
         if before:
             stmts = with_leading_lines(list(before), stmts[0]) + [
