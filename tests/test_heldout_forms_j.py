@@ -110,3 +110,21 @@ def test_an_untranslated_api_in_a_generated_statement_is_marked_on_that_statemen
     at = next(i for i, ln in enumerate(lines) if ln.startswith("model.compile(optimizer=tf.train.FtrlOptimizer"))
     assert "TODO(tflearn-migrate): TFM100" in lines[at - 1] and lines[at - 2].startswith("model = keras.Model(")
     assert migrate_source(out, "t.py", Options()).code == out
+
+
+@pytest.mark.slow
+def test_keras_normalize_is_tf1_l2_normalize():
+    # TFM130 writes tf.nn.l2_normalize(<expression>, axis, epsilon=eps) as keras.ops.normalize(..,
+    # epsilon=sqrt(eps)): x * min(rsqrt(s), 1/sqrt(eps)) == TF1's x * rsqrt(max(s, eps)), s = sum(x^2)
+    import numpy as np
+
+    import keras
+
+    rng = np.random.RandomState(0)
+    x = rng.randn(6, 5).astype("float32")
+    x[1] = 0.0
+    x[2] *= 1e-8  # below the clamp
+    for eps in (1e-12, 1e-10):
+        tf1 = x / np.sqrt(np.maximum((x.astype("float64") ** 2).sum(1, keepdims=True), eps))
+        got = keras.ops.convert_to_numpy(keras.ops.normalize(x, axis=1, epsilon=eps ** 0.5))
+        np.testing.assert_allclose(got, tf1, rtol=2e-6, atol=0)

@@ -56,7 +56,8 @@ class Ops(CallRule):
                  "tf.concat(values, axis) keeps TF1's argument order, tf.argmax without an axis "
                  "reduces axis 0 (TF1's default; keras.ops.argmax would flatten), tf.split's sizes become "
                  "keras.ops.split's cut indices, tf.add_n sums a stack, "
-                 "l2_normalize keeps TF's epsilon 1e-12 on the squared norm, tf.losses.log_loss keeps its epsilon 1e-7 inside both "
+                 "l2_normalize keeps TF's epsilon 1e-12 on the squared norm (of an expression: keras.ops.normalize with "
+                 "epsilon sqrt(1e-12), the same clamp on the norm), tf.losses.log_loss keeps its epsilon 1e-7 inside both "
                  "logarithms (tf1_log_loss; sigmoid_cross_entropy: the mean of the elementwise loss), count_nonzero keeps TF1's "
                  "int64 / dtype= result, tf.cond(p, f, g) -> keras.ops.where(p, f(), g()) (both branches "
                  "computed: keras.ops.cond cannot close over a functional graph's symbolic tensors), "
@@ -482,7 +483,12 @@ class Ops(CallRule):
                 raise Untranslatable("l2_normalize over all axes")
             x = b.node("x")
             if not isinstance(x, (cst.Name, cst.Attribute)):
-                raise Untranslatable("l2_normalize of a compound expression (name it first)")
+                # an expression (a layer call, say) must be computed once: keras.ops.normalize,
+                # x * min(rsqrt(sum(x^2)), 1 / e) = TF1's x * rsqrt(max(sum(x^2), eps)) for e = sqrt(eps)
+                eps = literal(b.node("epsilon"), None) if b.given("epsilon") else 1e-12
+                e = (cst.Float(repr(float(eps) ** 0.5)) if isinstance(eps, (int, float)) and not isinstance(eps, bool)
+                     and eps > 0 else expr("{e} ** 0.5", e=b.node("epsilon")))
+                return _ops("normalize", x, axis=axis, epsilon=e)
             return expr("{x} * keras.ops.rsqrt(keras.ops.maximum(keras.ops.sum(keras.ops.square({x}), "
                         "axis={a}, keepdims=True), {e}))", x=x, a=axis, e=b.node("epsilon"))
         if name in ("nn.softmax_cross_entropy_with_logits", "nn.softmax_cross_entropy_with_logits_v2"):
@@ -728,6 +734,11 @@ class Ops(CallRule):
         Case("import tensorflow as tf\nn = tf.nn.l2_normalize(e, dim=1)\n",
              "import keras\n\nn = e * keras.ops.rsqrt(keras.ops.maximum(keras.ops.sum(keras.ops.square(e), "
              "axis=1, keepdims=True), 1e-12))\n"),
+        # of an expression (computed once): keras.ops.normalize with e = sqrt(TF1's epsilon)
+        Case("import tensorflow as tf\nn = tf.nn.l2_normalize(tf.matmul(h, w), axis=1)\n"
+             "m = tf.nn.l2_normalize(a - b, 1, epsilon=1e-10)\n",
+             "import keras\n\nn = keras.ops.normalize(keras.ops.matmul(h, w), axis=1, epsilon=1e-06)\n"
+             "m = keras.ops.normalize(a - b, axis=1, epsilon=1e-05)\n"),
         Case("import tensorflow as tf\ny = tf.matmul(a, b, adjoint_b=True)\n", None, ("TFM130",), todo=True),
         Case("import tensorflow as tf\n"
              "p = tf.nn.max_pool(h, ksize=[1, 2, 2, 1], strides=[1, 2, 2, 1], padding='SAME')\n"
