@@ -287,7 +287,7 @@ def test_failed_replace_leaves_the_file_and_no_temp(tmp_path: Path, monkeypatch,
 def _tree(d: Path, n: int) -> None:
     """Enough work that a fast machine is still busy after 3 s (the run is stopped anyway)."""
     d.mkdir()
-    more = "".join(f"net = tflearn.fully_connected(net, {k + 3}, activation='relu')\n" for k in range(8))
+    more = "".join(f"net = tflearn.fully_connected(net, {k + 3}, activation='relu')\n" for k in range(40))
     for i in range(n):
         (d / f"m{i:03d}.py").write_text(LEGACY.replace("4,", f"{i + 2},") + more)
 
