@@ -128,3 +128,35 @@ def test_keras_normalize_is_tf1_l2_normalize():
         tf1 = x / np.sqrt(np.maximum((x.astype("float64") ** 2).sum(1, keepdims=True), eps))
         got = keras.ops.convert_to_numpy(keras.ops.normalize(x, axis=1, epsilon=eps ** 0.5))
         np.testing.assert_allclose(got, tf1, rtol=2e-6, atol=0)
+
+
+LAYER_AUTO_REUSE = (
+    "import numpy as np\nimport tensorflow as tf\n\n"
+    "def cnn(x):\n"
+    "    x = tf.reshape(x, [-1, 8, 8, 1])\n"
+    "    h = tf.layers.conv2d(x, 8, 3, padding='same', activation=tf.nn.relu, name='c1', reuse=tf.AUTO_REUSE)\n"
+    "    h = tf.layers.flatten(tf.layers.max_pooling2d(h, 2, 2))\n"
+    "    return tf.layers.dense(h, 16, name='fc', reuse=tf.AUTO_REUSE)\n\n"
+    "x1 = tf.placeholder(tf.float32, [None, 64])\nx2 = tf.placeholder(tf.float32, [None, 64])\n"
+    "y = tf.placeholder(tf.float32, [None])\n"
+    "e1, e2 = cnn(x1), cnn(x2)\n"
+    "d = tf.norm(e1 - e2, axis=1)\n"
+    "loss = tf.reduce_mean(y * tf.square(d) + (1 - y) * tf.square(tf.nn.relu(1.0 - d)))\n"
+    "train_op = tf.train.AdamOptimizer(1e-3).minimize(loss, var_list=%s)\n"
+    "with tf.Session() as sess:\n    sess.run(tf.global_variables_initializer())\n"
+    "    for i in range(5):\n        sess.run(train_op, feed_dict={x1: A, x2: B, y: Y})\n"
+    "    print(sess.run(d, feed_dict={x1: A, x2: B}))\n")
+
+
+@pytest.mark.parametrize("var_list", ["tf.trainable_variables()", "tf.get_collection(tf.GraphKeys.TRAINABLE_VARIABLES)"])
+def test_layers_shared_by_their_own_auto_reuse_become_one_encoder(var_list):
+    # tf.layers.conv2d(..., name='c1', reuse=tf.AUTO_REUSE) without a scope: TF1 shares them by
+    # name (TFM205's encoder; the reuse= arguments go); minimize over every trainable variable
+    # is minimize's default
+    for fixes in (False, True):
+        res = migrate_source(LAYER_AUTO_REUSE % var_list, "t.py", Options(fixes=fixes))
+        assert "TODO(tflearn-migrate)" not in res.code, res.code
+        assert "encoder(x1)" in res.code and "encoder(x2)" in res.code and "reuse" not in res.code
+    res = migrate_source(LAYER_AUTO_REUSE % "tf.get_collection(tf.GraphKeys.TRAINABLE_VARIABLES, 'cnn')",
+                         "t.py", Options(fixes=False))
+    assert "TFM140 minimize(var_list=tf.get_collection(" in res.code  # a scope filter: not the default, marked

@@ -2,7 +2,7 @@
 from __future__ import annotations
 import re
 import libcst as cst
-from ..analysis.sharing import CELLS, GET_SCOPE, Sharing, TowerGroup
+from ..analysis.sharing import AUTO_REUSE, CELLS, GET_SCOPE, Sharing, TowerGroup
 from ..emit import code
 from ..translate.encoder import encoder_name
 from ..analysis.siamese import walk
@@ -52,7 +52,7 @@ def layer_reuse_args(sharing: Sharing, fn: cst.FunctionDef) -> set[int]:
             for a in n.args:
                 if a.keyword is not None and a.keyword.value == "reuse" and (
                         (isinstance(a.value, cst.Name) and (a.value.value in params or a.value.value in ("True", "False")))
-                        or _scope_reuse(sharing, a.value)):
+                        or _scope_reuse(sharing, a.value) or sharing.qname(a.value) in AUTO_REUSE):
                     out.add(id(a))
     return out
 

@@ -306,16 +306,25 @@ def _optimizer_call(value: cst.BaseExpression) -> bool:
 
 def default_minimize_arg(qname, a: cst.Arg) -> bool:
     """An argument of ``opt.minimize(loss, ...)`` that changes nothing a Keras model's optimizer
-    step does: ``global_step`` / ``name``, or ``var_list=tf.trainable_variables()`` written out
-    inline (TF1's default: every trainable variable when minimize is called). ``qname``: the
+    step does: ``global_step`` / ``name``, or ``var_list=tf.trainable_variables()`` (or
+    ``tf.get_collection(tf.GraphKeys.TRAINABLE_VARIABLES)``) written out inline (TF1's default:
+    every trainable variable when minimize is called). ``qname``: the
     canonical name of an ORIGINAL call node."""
     if a.keyword is None:
         return False
     if a.keyword.value in ("global_step", "name"):
         return True
     v = a.value
-    return (a.keyword.value == "var_list" and isinstance(v, cst.Call) and not v.args
-            and qname(v) == "tensorflow.trainable_variables")
+    if a.keyword.value != "var_list" or not isinstance(v, cst.Call):
+        return False
+    if not v.args:
+        return qname(v) == "tensorflow.trainable_variables"
+    # tf.get_collection(tf.GraphKeys.TRAINABLE_VARIABLES): the same list (no scope= filter)
+    if len(v.args) == 1 and v.args[0].keyword is None and qname(v) == "tensorflow.get_collection":
+        k = v.args[0].value
+        return isinstance(k, cst.Attribute) and k.attr.value == "TRAINABLE_VARIABLES" \
+            and isinstance(k.value, cst.Attribute) and k.value.attr.value == "GraphKeys"
+    return False
 
 
 def _walk(node: cst.CSTNode) -> Iterable[cst.CSTNode]:
