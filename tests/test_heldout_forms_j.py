@@ -160,3 +160,15 @@ def test_layers_shared_by_their_own_auto_reuse_become_one_encoder(var_list):
     res = migrate_source(LAYER_AUTO_REUSE % "tf.get_collection(tf.GraphKeys.TRAINABLE_VARIABLES, 'cnn')",
                          "t.py", Options(fixes=False))
     assert "TFM140 minimize(var_list=tf.get_collection(" in res.code  # a scope filter: not the default, marked
+
+
+def test_a_lazy_property_model_storing_its_inputs_by_tuple_assignment():
+    # Danijar's define_scope (a variable_scope inside the caching decorator) and
+    # ``self.a, self.b, self.label = a, b, label`` in __init__: each attribute holds its own
+    # parameter, so the members' inputs are known and the program translates whole
+    src = open(__file__.replace("test_heldout_forms_j.py", "fixtures/heldout_j/define_scope_siamese.py")).read()
+    for fixes in (False, True):
+        out = migrate_source(src, "t.py", Options(fixes=fixes)).code
+        assert "TODO(tflearn-migrate)" not in out, out
+        assert "keras.Model(encoder_input, self.tower(encoder_input)" in out
+        assert migrate_source(out, "t.py", Options(fixes=fixes)).code == out

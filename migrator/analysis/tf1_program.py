@@ -799,10 +799,16 @@ class TF1Program:
             for node in _walk(fn.body):
                 if isinstance(node, cst.Assign):
                     for t in node.targets:
-                        for e in ([el.value for el in t.target.elements]
-                                  if isinstance(t.target, (cst.Tuple, cst.List)) else [t.target]):
+                        unpack = isinstance(t.target, (cst.Tuple, cst.List))
+                        targets = [el.value for el in t.target.elements] if unpack else [t.target]
+                        # ``self.a, self.b = a, b``: each target its own element
+                        values = ([el.value for el in node.value.elements]
+                                  if unpack and isinstance(node.value, (cst.Tuple, cst.List))
+                                  and len(node.value.elements) == len(targets)
+                                  and not any(isinstance(el, cst.StarredElement) for el in node.value.elements)
+                                  else [None if unpack else node.value] * len(targets))
+                        for e, v in zip(targets, values):
                             if isinstance(e, cst.Attribute) and isinstance(e.value, cst.Name) and e.value.value == sn:
-                                v = node.value
                                 ok = fn is init and isinstance(v, cst.Name) and v.value in params \
                                     and e.attr.value not in attrs
                                 attrs[e.attr.value] = v.value if ok else None
