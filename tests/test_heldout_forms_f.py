@@ -10,10 +10,6 @@ compare the numbers.
 """
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -23,6 +19,7 @@ from migrator import TODO_MARKER
 from migrator.check import legacy_refs_outside_todo
 from migrator.engine import migrate_source
 from migrator.options import Options
+from tests.legacy_pairs import run_pair
 
 ROOT = Path(__file__).resolve().parents[1]
 FIX = ROOT / "tests" / "fixtures" / "heldout_f"
@@ -77,20 +74,7 @@ def test_class_flag_read_otherwise_stays_todo(edit):
 
 
 def _run_pair(fixture: Path, tmp_path: Path):
-    env = dict(os.environ, PYTHONPATH=str(ROOT), TF_CPP_MIN_LOG_LEVEL="3", CUDA_VISIBLE_DEVICES="",
-               OMP_NUM_THREADS="1", TF_NUM_INTRAOP_THREADS="1", TF_NUM_INTEROP_THREADS="1")
-    p = subprocess.run([sys.executable, "-m", "migrator.legacy.run", str(fixture)], env=env, cwd=tmp_path,
-                       capture_output=True, text=True, timeout=600)
-    assert p.returncode == 0, p.stderr[-2000:]
-    want = json.loads(p.stdout.rsplit("RESULT ", 1)[1].splitlines()[0])
-    migrated = tmp_path / fixture.name
-    migrated.write_text(_migrate(fixture.read_text(encoding="utf-8")).code, encoding="utf-8")
-    env.pop("TF_USE_LEGACY_KERAS", None)
-    p = subprocess.run([sys.executable, str(migrated)], env=env, cwd=tmp_path, capture_output=True, text=True,
-                       timeout=600)
-    assert p.returncode == 0, p.stderr[-2000:]
-    got = json.loads(p.stdout.rsplit("RESULT ", 1)[1].splitlines()[0])
-    return got, want
+    return run_pair(fixture, tmp_path, lambda src: _migrate(src).code)
 
 
 @pytest.mark.slow

@@ -1,0 +1,33 @@
+"""``run_pair``: a fixture run under the legacy runtime (TF1 / tflearn, its own subprocess) and
+its migration run under Keras 3, each printing ``RESULT <json>``; returns (migrated, legacy)
+results for the slow tests that compare them number by number."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Callable
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _result(stdout: str):
+    return json.loads(stdout.rsplit("RESULT ", 1)[1].splitlines()[0])
+
+
+def run_pair(fixture: Path, tmp_path: Path, migrate: Callable[[str], str]):
+    env = dict(os.environ, PYTHONPATH=str(ROOT), TF_CPP_MIN_LOG_LEVEL="3", CUDA_VISIBLE_DEVICES="",
+               OMP_NUM_THREADS="1", TF_NUM_INTRAOP_THREADS="1", TF_NUM_INTEROP_THREADS="1")
+    p = subprocess.run([sys.executable, "-m", "migrator.legacy.run", str(fixture)], env=env, cwd=tmp_path,
+                       capture_output=True, text=True, timeout=600)
+    assert p.returncode == 0, p.stderr[-2000:]
+    want = _result(p.stdout)
+    migrated = tmp_path / fixture.name
+    migrated.write_text(migrate(fixture.read_text(encoding="utf-8")), encoding="utf-8")
+    env.pop("TF_USE_LEGACY_KERAS", None)
+    p = subprocess.run([sys.executable, str(migrated)], env=env, cwd=tmp_path, capture_output=True, text=True,
+                       timeout=600)
+    assert p.returncode == 0, p.stderr[-2000:]
+    return _result(p.stdout), want
