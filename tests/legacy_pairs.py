@@ -17,17 +17,25 @@ def _result(stdout: str):
     return json.loads(stdout.rsplit("RESULT ", 1)[1].splitlines()[0])
 
 
+def _env() -> dict:
+    return dict(os.environ, PYTHONPATH=str(ROOT), TF_CPP_MIN_LOG_LEVEL="3", CUDA_VISIBLE_DEVICES="",
+                OMP_NUM_THREADS="1", TF_NUM_INTRAOP_THREADS="1", TF_NUM_INTEROP_THREADS="1")
+
+
+def run_migrated(path: Path, cwd: Path):
+    """A migrated program run under Keras 3 (no legacy runtime): its RESULT."""
+    env = _env()
+    env.pop("TF_USE_LEGACY_KERAS", None)
+    p = subprocess.run([sys.executable, str(path)], env=env, cwd=cwd, capture_output=True, text=True, timeout=600)
+    assert p.returncode == 0, p.stderr[-2000:]
+    return _result(p.stdout)
+
+
 def run_pair(fixture: Path, tmp_path: Path, migrate: Callable[[str], str]):
-    env = dict(os.environ, PYTHONPATH=str(ROOT), TF_CPP_MIN_LOG_LEVEL="3", CUDA_VISIBLE_DEVICES="",
-               OMP_NUM_THREADS="1", TF_NUM_INTRAOP_THREADS="1", TF_NUM_INTEROP_THREADS="1")
-    p = subprocess.run([sys.executable, "-m", "migrator.legacy.run", str(fixture)], env=env, cwd=tmp_path,
+    p = subprocess.run([sys.executable, "-m", "migrator.legacy.run", str(fixture)], env=_env(), cwd=tmp_path,
                        capture_output=True, text=True, timeout=600)
     assert p.returncode == 0, p.stderr[-2000:]
     want = _result(p.stdout)
     migrated = tmp_path / fixture.name
     migrated.write_text(migrate(fixture.read_text(encoding="utf-8")), encoding="utf-8")
-    env.pop("TF_USE_LEGACY_KERAS", None)
-    p = subprocess.run([sys.executable, str(migrated)], env=env, cwd=tmp_path, capture_output=True, text=True,
-                       timeout=600)
-    assert p.returncode == 0, p.stderr[-2000:]
-    return _result(p.stdout), want
+    return run_migrated(migrated, tmp_path), want

@@ -25,7 +25,7 @@ from migrator import TODO_MARKER
 from migrator.check import legacy_refs_outside_todo
 from migrator.engine import migrate_source
 from migrator.options import Options
-from tests.legacy_pairs import run_pair
+from tests.legacy_pairs import run_migrated, run_pair
 
 ROOT = Path(__file__).resolve().parents[1]
 FIX = ROOT / "tests" / "fixtures" / "heldout_i"
@@ -295,36 +295,18 @@ def test_rate_per_run_forms_not_translated_stay_marked(edit, why):
 
 @pytest.mark.slow
 def test_rate_per_run_equals_tf1(tmp_path):
-    import json
-    import os
-    import subprocess
-    import sys
-
     import numpy as np
 
-    env = dict(os.environ, PYTHONPATH=str(ROOT), TF_CPP_MIN_LOG_LEVEL="3", CUDA_VISIBLE_DEVICES="",
-               OMP_NUM_THREADS="1", TF_NUM_INTRAOP_THREADS="1", TF_NUM_INTEROP_THREADS="1")
     fixture = FIX / "rate_per_run.py"
-    p = subprocess.run([sys.executable, "-m", "migrator.legacy.run", str(fixture)], env=env, cwd=tmp_path,
-                       capture_output=True, text=True, timeout=600)
-    assert p.returncode == 0, p.stderr[-2000:]
-    want = json.loads(p.stdout.rsplit("RESULT ", 1)[1].splitlines()[0])
+    got, want = run_pair(fixture, tmp_path, lambda src: _migrate(RATE).code)
     migrated = tmp_path / fixture.name
-    migrated.write_text(_migrate(RATE).code, encoding="utf-8")
-    env.pop("TF_USE_LEGACY_KERAS", None)
-    p = subprocess.run([sys.executable, str(migrated)], env=env, cwd=tmp_path, capture_output=True, text=True,
-                       timeout=600)
-    assert p.returncode == 0, p.stderr[-2000:]
-    got = json.loads(p.stdout.rsplit("RESULT ", 1)[1].splitlines()[0])
     np.testing.assert_allclose(got[0], want[0], rtol=1e-4, atol=1e-6)   # the loss of every step
     np.testing.assert_allclose(got[1], want[1], rtol=1e-4, atol=1e-5)   # distances after training
     # the fed rates mattered: one fixed rate (the first) gives other numbers
     const = tmp_path / "const.py"
     const.write_text(migrated.read_text().replace("model.optimizer.learning_rate = base_lr * 0.5 ** (step // 2)",
                                                   "model.optimizer.learning_rate = base_lr"))
-    p = subprocess.run([sys.executable, str(const)], env=env, cwd=tmp_path, capture_output=True, text=True,
-                       timeout=600)
-    other = json.loads(p.stdout.rsplit("RESULT ", 1)[1].splitlines()[0])
+    other = run_migrated(const, tmp_path)
     assert not np.allclose(other[1], want[1], rtol=1e-4, atol=1e-5)
 
 

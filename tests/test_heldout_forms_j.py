@@ -20,7 +20,7 @@ HEAD = ("import tensorflow as tf\n\n"
 TAIL = "loss = tf.reduce_mean(d)\ntrain = tf.train.AdamOptimizer(1e-3).minimize(loss)\n"
 
 
-def _tfm201(src: str, fixes: bool) -> list:
+def _tfm201(src: str, fixes: bool) -> tuple:
     res = migrate_source(src, "t.py", Options(fixes=fixes))
     return res, [d for d in res.diagnostics if d.rule == "TFM201"]
 

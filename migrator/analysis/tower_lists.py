@@ -30,6 +30,8 @@ from __future__ import annotations
 
 import libcst as cst
 
+from ..cstcache import walk as _nodes  # pre-order, memoised children
+
 _ITEMS = (cst.Name, cst.Attribute, cst.Subscript)
 
 
@@ -38,14 +40,6 @@ def _items(it: cst.BaseExpression) -> list[cst.BaseExpression] | None:
             isinstance(e, cst.Element) and isinstance(e.value, _ITEMS) for e in it.elements):
         return [e.value for e in it.elements]
     return None
-
-
-def _nodes(node: cst.CSTNode):
-    stack = [node]
-    while stack:
-        n = stack.pop()
-        yield n
-        stack.extend(n.children)
 
 
 class _Substitute(cst.CSTTransformer):

@@ -86,8 +86,8 @@ class MigrateCommand:
 
     def transform_module(self, tree: cst.Module) -> cst.Module:
         original = tree
-        tree = run_pre_steps(tree, self.fctx, self.options)
-        self._source = (tree, tree.code)
+        tree, code = run_pre_steps(tree, self.fctx, self.options)
+        self._source = (tree, code)
         self.fctx.source = self._source[1]
         if not has_legacy_import(self._source[1]):
             return tree

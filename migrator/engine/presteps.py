@@ -41,9 +41,11 @@ PRE_STEPS: tuple[PreStep, ...] = (
 )
 
 
-def run_pre_steps(tree: cst.Module, fctx, options: Options) -> cst.Module:
+def run_pre_steps(tree: cst.Module, fctx, options: Options) -> tuple[cst.Module, str]:
+    """The module after the pre-steps, and its text (printed again only after a pre-step that
+    rewrote it)."""
+    code = tree.code
     for step in PRE_STEPS:
-        code = tree.code
         if not any(all(w in code for w in group) for group in step.words) or not options.rule_enabled(step.rule):
             continue
         module, name = step.function.split(":")
@@ -56,5 +58,5 @@ def run_pre_steps(tree: cst.Module, fctx, options: Options) -> cst.Module:
         fctx.diagnostics.append(Diagnostic(path=fctx.path, line=1, col=1, rule=step.rule, message=step.message,
                                            severity=Severity.INFO, kind=Kind.TRANSLATE))
         fctx.count(step.rule)
-        tree = new
-    return tree
+        tree, code = new, new.code
+    return tree, code

@@ -41,7 +41,7 @@ class Towers:
                                       and isinstance(s.node.body, cst.IndentedBlock)]
         sharing: Sharing = ctx.analysis(Sharing)
         self.sharing_group: dict[int, TowerGroup] = {}     # group -> the analysis' group (verdict)
-        self.loops: list[TowerGroup] = []                  # unshared towers built by one call in a loop
+        self.loop_first: dict[int, TowerGroup] = {}        # id(the call) -> unshared towers one call in a loop builds
         for body in bodies:
             named = tower_calls(body)
             inline = inline_tower_calls(body)
@@ -96,8 +96,6 @@ class Towers:
         grouped = {id(c.call) for calls in self.groups for c in calls}
         for sg in sharing.groups:
             if sg.verdict != "shared" and sg.in_loop and not any(id(c) in grouped for c in sg.calls):
-                self.loops.append(sg)
-                self.loop_first = getattr(self, "loop_first", {})
                 self.loop_first[id(sg.calls[0])] = sg
 
     def _own_input_builders(self, flow: Flow, body) -> None:
@@ -472,7 +470,7 @@ class UnsharedTowers(Rule):
     def _loop_tower(self, original: cst.Call) -> None:
         """Towers built by ONE call executed in a loop (``for x in (a, b): outs.append(f(x))``,
         ``[f(x) for x in (a, b)]``): reported at the call (its statement may be rewritten)."""
-        sg = getattr(self.ctx.analysis(Towers), "loop_first", {}).get(id(original))
+        sg = self.ctx.analysis(Towers).loop_first.get(id(original))
         if sg is not None:
             msg = _verdict_message(sg.name, None, f"{sg.executions} loop passes", sg)
             self.report(original, f"{msg}; not fixed: the towers are built by a loop")

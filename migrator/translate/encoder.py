@@ -32,6 +32,7 @@ from typing import Iterable, Sequence
 
 import libcst as cst
 
+from ..cstcache import children, walk
 from ..emit import code, expr, stmt, to_node
 from ..names import dotted
 
@@ -102,23 +103,15 @@ def inline_tower_calls(statements: Iterable[cst.CSTNode]) -> dict[str, list[Towe
                 fn = dotted(n.func)
                 if fn is not None:
                     found.setdefault(fn, []).append(n)
-            stack.extend(reversed(n.children))
+            stack.extend(reversed(children(n)))
         for fn, calls in found.items():
             if len(calls) < 2 or len({code(c.args[0].value) for c in calls}) < 2:
                 continue
-            inner = {id(x) for c in calls for a in c.args for x in _nodes(a)}
+            inner = {id(x) for c in calls for a in c.args for x in walk(a)}
             if any(id(c) in inner for c in calls):
                 continue  # f(f(x)): one tower inside another, not two towers side by side
             out.setdefault(fn, []).extend(TowerCall(code(c), s, c, fn, c.args[0].value) for c in calls)
     return out
-
-
-def _nodes(node: cst.CSTNode) -> Iterable[cst.CSTNode]:
-    stack = [node]
-    while stack:
-        n = stack.pop()
-        yield n
-        stack.extend(n.children)
 
 
 def free_name(taken: Iterable[str], base: str = "encoder") -> str:
