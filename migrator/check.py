@@ -67,11 +67,9 @@ def _bindings(module: cst.Module, roots: Sequence[str]) -> dict[str, str]:
 
 
 def _walk(node: cst.CSTNode) -> Iterable[cst.CSTNode]:
-    stack = [node]
-    while stack:
-        n = stack.pop()
-        yield n
-        stack.extend(reversed(n.children))
+    from .cstcache import walk_fresh
+
+    return walk_fresh(node)
 
 
 def _marked(stmt: cst.CSTNode) -> bool:

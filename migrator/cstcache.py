@@ -206,6 +206,17 @@ def _walk_rl(node: cst.CSTNode) -> Iterable[cst.CSTNode]:
         extend(children(n))
 
 
+def walk_fresh(node: cst.CSTNode) -> Iterable[cst.CSTNode]:
+    """Pre-order, lexical order, without the per-file memo: for trees walked once outside the
+    engine's file (outputs, checks)."""
+    stack = [node]
+    pop, extend = stack.pop, stack.extend
+    while stack:
+        n = pop()
+        yield n
+        extend(reversed(_children(n)))
+
+
 def parent_map(module: cst.Module) -> dict[int, cst.CSTNode]:
     """``{id(node): parent}`` for every node below ``module`` (what libcst's
     ParentNodeProvider computes, from one field walk). The nodes must stay alive while the

@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
+from ..cstcache import parent_map
 from ..names import dotted
 
 _CHAIN_METHODS = {"batch", "repeat", "prefetch", "shuffle"}
@@ -81,11 +82,9 @@ def tf_aliases(module: cst.Module) -> dict[str, str]:
 
 
 def _walk(node: cst.CSTNode):
-    stack = [node]
-    while stack:
-        n = stack.pop()
-        yield n
-        stack.extend(reversed(n.children))
+    from ..cstcache import walk
+
+    return walk(node)  # (memoised for a module)
 
 
 def _reads(node: cst.CSTNode | None) -> set[str]:
@@ -126,10 +125,7 @@ class GraphDatasets:
         # whose order a graph seed did not fix (queue threads)
         self.queue_origin = queue_origin
         self.tf = tf_aliases(module)
-        self.parents: dict[int, cst.CSTNode] = {}
-        for n in _walk(module):
-            for c in n.children:
-                self.parents[id(c)] = n
+        self.parents: dict[int, cst.CSTNode] = parent_map(module)
         self.found: Found | None = None
         self.new_module: cst.Module | None = None
         self.scope: cst.CSTNode = module

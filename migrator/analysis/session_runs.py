@@ -1,7 +1,7 @@
 """Whether TFM140 translates a TF1 program: every sess.run of it translates (TFM142, TFM143, TFM201 ask)."""
 from __future__ import annotations
 import libcst as cst
-from ..cstcache import children
+from ..cstcache import walk_rl
 from ..emit import code, literal
 from ..analysis.fit_loops import ProgramTodo, model_info
 from ..analysis.tf1_program import Program, Run, TF1Program
@@ -11,11 +11,7 @@ _Todo = ProgramTodo
 
 
 def _walk(node):
-    stack = [node]
-    while stack:
-        n = stack.pop()
-        yield n
-        stack.extend(children(n))
+    return walk_rl(node)  # cstcache's (memoised for a module)
 
 
 class SessionProgramRuns:

@@ -41,7 +41,7 @@ from typing import Any, Iterable
 
 import libcst as cst
 
-from ..cstcache import children
+from ..cstcache import children, walk
 from ..names import dotted
 
 # -- what creates variables -----------------------------------------------------------------
@@ -1275,11 +1275,7 @@ def _ordered(order: list[str], keep: set[str]) -> list[str]:
 
 
 def _walk(node: cst.CSTNode) -> Iterable[cst.CSTNode]:
-    stack = [node]
-    while stack:
-        n = stack.pop()
-        yield n
-        stack.extend(reversed(children(n)))
+    return walk(node)  # cstcache's (memoised for a module)
 
 
 def _own_nodes(scope: cst.CSTNode) -> Iterable[cst.CSTNode]:
