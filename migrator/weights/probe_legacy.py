@@ -88,8 +88,10 @@ def _variables(tf, sess):
         if key.startswith("layer_variables/"):
             for v in graph.get_collection(key):
                 layer_of.setdefault(v.name, key[len("layer_variables/"):])
-    trainable = {v.name for v in tf.trainable_variables()}
-    gv = tf.global_variables()
+    # the session's graph, which need not be the default one (``with tf.Graph().as_default():``
+    # then ``tf.Session(graph=graph)`` outside the block)
+    trainable = {v.name for v in graph.get_collection(tf.GraphKeys.TRAINABLE_VARIABLES)}
+    gv = graph.get_collection(tf.GraphKeys.GLOBAL_VARIABLES)
     values = sess.run(gv)
     meta = [{"name": v.name[:-2] if v.name.endswith(":0") else v.name, "trainable": v.name in trainable,
              "layer": layer_of.get(v.name), "index": i} for i, v in enumerate(gv)]
@@ -527,7 +529,8 @@ def _probe(cap, args, tf, tf1, tflearn, orig_fit, orig_run, train_ops, grad_caps
             scalars, sums, unknown = [], [], []
             # a streaming metric (tf.metrics.*) lives in the scope of its LOCAL variables: fetching
             # its update op would change the program's state (and fail before its initializer ran)
-            local_scopes = tuple({v.op.name.rsplit("/", 1)[0] + "/" for v in tf1.local_variables() if "/" in v.op.name})
+            local_scopes = tuple({v.op.name.rsplit("/", 1)[0] + "/" for v in graph.get_collection(tf1.GraphKeys.LOCAL_VARIABLES)
+                                if "/" in v.op.name})
             for op in graph.get_operations():
                 if local_scopes and op.name.startswith(local_scopes):
                     continue
