@@ -1779,7 +1779,46 @@ class TF1Classes:
             cp.runs.extend(mapped)
             cp.session_param_nodes.append(params[sess_idx])
             cp.session_args.extend(sess_args)
+            self._given_writers(cp, fn, params, calls, {inst_idx, sess_idx})
         return ""
+
+    def _given_writers(self, cp: ClassProgram, fn: cst.FunctionDef, params, calls, taken: set) -> None:
+        """``train(sess, model, writer, steps)``: a parameter every call gives a FileWriter of the
+        file at the same position (the same name on both sides: TF1Program's writer names), read
+        in the body only by ``writer.add_summary(..)``-style statements (TFM142 removes them):
+        it goes with its arguments, like the session."""
+        from .tf1_program import WRITER_METHODS
+
+        for idx, p_ in enumerate(params):
+            if idx in taken or p_.star or p_.default is not None or p_.name.value not in self.tp.writer_names:
+                continue
+            args = [c.args[idx] if idx < len(c.args) else None for c in calls]
+            if not all(a is not None and a.keyword is None and not a.star and isinstance(a.value, cst.Name)
+                       and a.value.value in self.tp.writer_names for a in args):
+                continue
+            ok = True
+            for n in walk(fn.body):
+                if isinstance(n, cst.Name) and n.value == p_.name.value:
+                    attr = self.ctx.parent(n)
+                    call_ = self.ctx.parent(attr) if isinstance(attr, cst.Attribute) else None
+                    expr = self.ctx.parent(call_) if isinstance(call_, cst.Call) else None
+                    if not (isinstance(attr, cst.Attribute) and attr.value is n and call_.func is attr
+                            and attr.attr.value in WRITER_METHODS and isinstance(expr, cst.Expr)):
+                        ok = False
+                        break
+            if ok:
+                cp.session_param_nodes.append(p_)
+                cp.session_args.extend(args)
+
+    def _given_session_and_instance(self, fn: cst.FunctionDef, sess: str, inst: str) -> bool:
+        """Is ``fn`` a module function taking both the session ``sess`` and the instance (the
+        root name of ``inst``) as plain parameters (``def train(sess, model, steps)``)? Its runs
+        are the program's when every call passes them (``_passed_instance_runs``, which says why
+        not otherwise)."""
+        if fn.decorators or isinstance(self.ctx.parent(self.ctx.parent(fn)), cst.ClassDef):
+            return False
+        names = {p_.name.value for p_ in fn.params.params}
+        return sess in names and inst.split(".")[0] in names
 
     def _unmapped_given_instance_runs(self, cp: ClassProgram, fn, calls, inst_names) -> str:
         """A file function every call gives one instance of this class (same position) and no
@@ -2125,6 +2164,8 @@ class TF1Classes:
                 if isinstance(fs, cst.FunctionDef) and self.tp.session_functions.get(fs.name.value, (None,))[0] is fs \
                         and any(p_.name.value == inst.split(".")[0] for p_ in fs.params.params):
                     continue  # a function given the instance, owning its session: _owned_session_runs
+                if isinstance(fs, cst.FunctionDef) and self._given_session_and_instance(fs, f.value.value, inst):
+                    continue  # ``train(sess, model, ..)`` given both: _passed_instance_runs maps its runs
                 run_scope = self._closure(scope, node, (f.value.value, inst.split(".")[0]))
                 if run_scope is None:
                     cp.why = cp.why or ("a sess.run in a function nested in the scope using it, which "

@@ -82,6 +82,10 @@ _PARAM_CALLS = ("tensorflow.matmul", "tensorflow.nn.conv2d", "tensorflow.nn.conv
     for n in ("static_rnn", "dynamic_rnn", "static_bidirectional_rnn", "bidirectional_dynamic_rnn"))
 
 
+# the FileWriter methods whose statements go with the writer (TFM142)
+WRITER_METHODS = ("add_summary", "add_graph", "flush", "close", "add_run_metadata")
+
+
 @dataclass(eq=False)
 class Placeholder:
     name: str

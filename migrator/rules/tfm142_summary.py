@@ -8,7 +8,7 @@ from ..analysis.tf1_program import TF1Program
 from .base import Case, Rule
 
 _TFLEARN_MONITORS = ("tflearn.summaries.monitor_activation",)
-_WRITER_METHODS = ("add_summary", "add_graph", "flush", "close", "add_run_metadata")
+from ..analysis.tf1_program import WRITER_METHODS as _WRITER_METHODS
 
 
 def _plain(target):

@@ -180,6 +180,11 @@ def main(argv: list[str] | None = None) -> int:
     import tensorflow.compat.v2 as _tf2
 
     _tf2.nn.dropout = _no_dropout
+    # the Dropout layers of tf.layers / TF-Slim (``slim.dropout``, ``tf.layers.Dropout``: the legacy
+    # Keras Dropout) call ``nn.dropout`` of tensorflow.python.ops.nn, another module object
+    from tensorflow.python.ops import nn as _ops_nn
+
+    _ops_nn.dropout = _no_dropout
     if hasattr(tf1, "layers"):
         tf1.layers.dropout = lambda x, *a, **k: tf1.identity(x)
 
