@@ -144,3 +144,24 @@ def with_leading_lines(new: Sequence[cst.BaseStatement], old: cst.BaseStatement)
         new[0] = new[0].with_changes(leading_lines=list(old.leading_lines) + list(new[0].leading_lines))
     return new
 
+
+
+def drop_left_comma_params(original: cst.Parameters, updated: cst.Parameters) -> cst.Parameters:
+    """After a rule removed parameters (``RemoveFromParent``): no comma left after the last one
+    (``def f(model, )``)."""
+    if len(updated.params) != len(original.params) and updated.params \
+            and not isinstance(updated.star_arg, (cst.Param, cst.ParamStar)) \
+            and not updated.kwonly_params and not isinstance(updated.star_kwarg, cst.Param):
+        last = updated.params[-1]
+        if isinstance(last.comma, cst.Comma) and not isinstance(original.params[-1].comma, cst.Comma):
+            return updated.with_changes(params=[*updated.params[:-1], last.with_changes(comma=cst.MaybeSentinel.DEFAULT)])
+    return updated
+
+
+def drop_left_comma_args(original: cst.Call, updated: cst.Call) -> cst.Call:
+    """After a rule removed the last argument(s) of a call: no comma left behind (``f(a, )``)."""
+    if len(updated.args) < len(original.args) and updated.args and isinstance(updated.args[-1].comma, cst.Comma) \
+            and not isinstance(original.args[-1].comma, cst.Comma):
+        return updated.with_changes(args=[*updated.args[:-1], updated.args[-1].with_changes(
+            comma=cst.MaybeSentinel.DEFAULT)])
+    return updated

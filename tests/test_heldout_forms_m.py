@@ -75,3 +75,41 @@ def test_heldout_m_equivalent_to_tf1(tmp_path, fixture):
     res = verify_pairs([(fixture, migrate_faithful(fixture, tmp_path / "m"))], workdir=tmp_path / "v")[0]
     ok, lines = judge(res)
     assert not res.get("todo") and ok, "\n".join(lines + res.get("mapping", []))
+
+
+GLOBALS = Path(__file__).parent / "fixtures" / "heldout_m" / "global_session_functions.py"
+
+
+def test_module_functions_given_the_session_run_the_program():
+    # the runs in train_epoch / evaluate are the module program's: translated, and the session
+    # parameter goes with the arguments passing it (first or last: no comma left behind)
+    src = GLOBALS.read_text(encoding="utf-8")
+    for fixes in (False, True):
+        out = migrate_source(src, "t.py", Options(fixes=fixes)).code
+        assert "TODO(tflearn-migrate)" not in out, out
+        code = out.split('"""', 2)[2]  # (the docstring names the TF1 forms)
+        assert "import tensorflow" not in code and "sess" not in code, out
+        assert "def train_epoch(epoch):" in out and "def evaluate(a, b):" in out, out
+        assert "train_epoch(epoch)" in out and "d = evaluate(a, b)" in out, out
+        assert "model.train_on_batch(" in out and "return model.predict_on_batch([a, b])" in out, out
+        assert migrate_source(out, "t.py", Options(fixes=fixes)).code == out
+
+
+def test_function_session_used_otherwise_stays():
+    # the session parameter is read by something else than the runs: the function is not the
+    # program's, its runs stay and are marked
+    src = GLOBALS.read_text(encoding="utf-8").replace(
+        "    return sess.run(dist, feed_dict={x1: a, x2: b})",
+        "    print(sess.graph)\n    return sess.run(dist, feed_dict={x1: a, x2: b})")
+    out = migrate_source(src, "t.py", Options(fixes=False)).code
+    assert "def evaluate(a, b, sess):" in out, out
+    assert "TODO(tflearn-migrate)" in out, out
+
+
+@pytest.mark.slow
+def test_global_session_functions_equivalent_to_tf1(tmp_path):
+    from migrator.weights.verify import judge, migrate_faithful, verify_pairs
+
+    res = verify_pairs([(GLOBALS, migrate_faithful(GLOBALS, tmp_path / "m"))], workdir=tmp_path / "v")[0]
+    ok, lines = judge(res)
+    assert not res.get("todo") and ok, "\n".join(lines + res.get("mapping", []))

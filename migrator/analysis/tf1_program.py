@@ -194,6 +194,11 @@ class Program:
     unfed_defaults: dict[str, Any] = field(default_factory=dict)
     # ``auc, auc_op = tf.metrics.auc(...)``: both names -> the StreamingMetric
     metrics: dict[str, Any] = field(default_factory=dict)
+    # runs in module functions the module's program calls (``def train_epoch(sess, epoch): ...
+    # sess.run([opt, loss], feed_dict={x1: a, ...})``, the tensors read as globals): the session
+    # parameters (Param nodes) and the arguments passing them (Arg nodes), which go with the runs
+    session_params: list = field(default_factory=list)
+    session_args: list = field(default_factory=list)
     _closure: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
 
     # -- queries -------------------------------------------------------------------------
@@ -1038,6 +1043,8 @@ class TF1Program:
                 prog.runs.append(run)
             elif self._method_run(prog, c):
                 prog.runs.append(self._run(prog, c, method="eval"))
+        if scope.node is self.ctx.module:
+            self._function_runs(prog, calls)
         for name, p in list(prog.placeholders.items()):
             if p.default is not None and not prog.fed_values(name) and literal(p.default, None) is None \
                     and any(n in prog.tensors and n != name for n in load_names(p.default)):
@@ -1060,6 +1067,66 @@ class TF1Program:
                     and node.func.attr.value == "reuse_variables" and self.flow.scope_of(node) is scope:
                 prog.reuse_calls.append(self.ctx.statement_of(node))
         return prog
+
+    def _function_runs(self, prog: Program, calls: list[cst.Call]) -> None:
+        """Runs of the module's program in module functions (``def train_epoch(sess, epoch)``,
+        ``def evaluate(sess, a, b)``, or reading a global session) that read the program's
+        placeholders and tensors as globals: runs of the program. A session parameter must be
+        read only by those runs and every call of the function must pass a session of the file
+        at its position (that parameter and those arguments go with the runs)."""
+        names = set(prog.placeholders) | prog.tensors | {t.name for t in prog.train_ops if t.name}
+        for fn in self.ctx.module.body:
+            if not isinstance(fn, cst.FunctionDef) or fn.decorators or fn.name.value in self.session_functions:
+                continue
+            fscope = self.flow.scopes.get(id(fn))
+            if fscope is None:
+                continue
+            runs = [c for c in self._scope_calls(fscope, calls) if self.is_session_run(c)]
+            if not runs:
+                continue
+            read = set()
+            for c in runs:
+                read |= {n.value for n in _walk(c) if isinstance(n, cst.Name)}
+            if not read & names or any(fscope.by_name.get(n) for n in read & names):
+                continue  # none of the program's tensors, or a local of the same name
+            params = list(fn.params.params)
+            sessions = {c.func.value.value for c in runs}
+            sess_params = [i for i, p_ in enumerate(params) if p_.name.value in sessions]
+            if len(sessions) != 1 or len(sess_params) > 1 or fn.params.star_arg is not cst.MaybeSentinel.DEFAULT \
+                    and not isinstance(fn.params.star_arg, cst.ParamStar) and sess_params:
+                continue
+            args: list = []
+            if sess_params:
+                idx = sess_params[0]
+                sname = params[idx].name.value
+                if any(d.index >= 0 for d in fscope.by_name.get(sname, ())):
+                    continue  # rebound in the function
+                reads = [n for n in _walk(fn.body) if isinstance(n, cst.Name) and n.value == sname]
+                if len(reads) != len(runs) or not all(
+                        isinstance(self.ctx.parent(n), cst.Attribute) and self.ctx.parent(n).value is n
+                        and any(c.func is self.ctx.parent(n) for c in runs) for n in reads):
+                    continue  # the session used other than by these runs
+                uses = [n for n in _walk(self.ctx.module) if isinstance(n, cst.Name)
+                        and n.value == fn.name.value and n is not fn.name]
+                sites = [self.ctx.parent(n) for n in uses]
+                if not sites or not all(isinstance(c, cst.Call) and c.func is n for c, n in zip(sites, uses)):
+                    continue  # passed around, not only called
+                ok = True
+                for c in sites:
+                    pos = [a for a in c.args if a.keyword is None and not a.star]
+                    if any(a.star for a in c.args) or len(pos) <= idx or not isinstance(pos[idx].value, cst.Name) \
+                            or pos[idx].value.value not in self.session_names:
+                        ok = False
+                        break
+                    args.append(pos[idx])
+                if not ok:
+                    continue
+                prog.session_params.append(params[idx])
+                prog.session_args.extend(args)
+            elif any(fscope.by_name.get(s_) for s_ in sessions):
+                continue  # a session of its own
+            for c in runs:
+                prog.runs.append(self._run(prog, c))
 
     def _all_trainable(self, v: cst.Call) -> bool:
         """``compute_gradients(loss, tf.trainable_variables())``: the var_list is TF1's default."""

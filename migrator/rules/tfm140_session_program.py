@@ -36,7 +36,7 @@ import libcst as cst
 
 from ..args import BoundArgs, Unbindable
 from ..diagnostics import Severity
-from ..emit import call, code, expr, literal, stmt, to_node
+from ..emit import call, code, drop_left_comma_args, drop_left_comma_params, expr, literal, stmt, to_node
 from ..helpers import HELPERS, register_source
 from ..analysis.flow import target_names
 from ..names import dotted as dotted_name
@@ -1123,7 +1123,32 @@ class SessionProgram(SessionProgramRuns, Rule):
         return cst.FlattenSentinel(out)
 
     # -- evaluation runs: expressions --------------------------------------------------------
+    # -- a session given to a module function whose runs are the program's: parameter and arguments go
+    def _session_param_program(self, node, kind: str) -> bool:
+        prog = self._tp().programs.get(id(self.ctx.module))
+        if prog is None or not any(x is node for x in getattr(prog, kind)):
+            return False
+        prog = self._prog(node)
+        return prog is not None and self.runs_ok(prog)
+
+    def leave_Param(self, original: cst.Param, updated: cst.Param):
+        if self._session_param_program(original, "session_params"):
+            self.ctx.count(self)
+            return cst.RemoveFromParent()
+        return updated
+
+    def leave_Parameters(self, original: cst.Parameters, updated: cst.Parameters):
+        return drop_left_comma_params(original, updated)
+
+    def leave_Arg(self, original: cst.Arg, updated: cst.Arg):
+        if self._session_param_program(original, "session_args"):
+            self.ctx.count(self)
+            return cst.RemoveFromParent()
+        return updated
+
     def leave_Call(self, original: cst.Call, updated: cst.Call):
+        if original.args and self._session_param_program(original.args[-1], "session_args"):
+            updated = drop_left_comma_args(original, updated)  # ``evaluate(a, sess)``: no ``(a, )``
         tp = self._tp()
         r = tp.run_of(original)
         if r is None:

@@ -59,7 +59,7 @@ import libcst as cst
 
 from ..analysis.tf1_classes import ClassProgram, TF1Classes
 from ..cstcache import walk
-from ..emit import call, expr, literal, stmt, to_node
+from ..emit import call, drop_left_comma_params, expr, literal, stmt, to_node
 from ..helpers import register_source
 from ..analysis.tf1_program import INITIALIZERS, SAVERS, SESSIONS
 from .base import Case, Rule
@@ -388,13 +388,7 @@ class ClassProgramRule(Rule):
 
     def leave_Parameters(self, original: cst.Parameters, updated: cst.Parameters):
         # a removed session parameter: no comma left after the last one (``def __init__(self, )``)
-        if len(updated.params) != len(original.params) and updated.params \
-                and not isinstance(updated.star_arg, (cst.Param, cst.ParamStar)) \
-                and not updated.kwonly_params and not isinstance(updated.star_kwarg, cst.Param):
-            last = updated.params[-1]
-            if isinstance(last.comma, cst.Comma):
-                return updated.with_changes(params=[*updated.params[:-1], last.with_changes(comma=cst.MaybeSentinel.DEFAULT)])
-        return updated
+        return drop_left_comma_params(original, updated)
 
     def leave_Arg(self, original: cst.Arg, updated: cst.Arg):
         tc = self._tc()
