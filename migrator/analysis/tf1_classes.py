@@ -172,6 +172,14 @@ class ClassProgram:
             return self.train_ops[0].loss
         return self.remote.loss if self.remote is not None else ""
 
+    def distinct_train_ops(self) -> int:
+        """How many train ops the class has: one ``self.<attr> = opt.minimize(..)`` of a method
+        counts once however many instances build it (each instance trains its own model
+        ``inst.<attr>``)."""
+        if self.train_ops and all(t.method is not None and t.method.attr for t in self.train_ops):
+            return len({id(t.statement) for t in self.train_ops})
+        return len(self.train_ops)
+
     @property
     def name(self) -> str:
         return self.node.name.value
@@ -1218,12 +1226,29 @@ class TF1Classes:
             return False
         if mo.method == "__init__":
             return True
-        if not mo.local or mo.returns != [mo.local]:
-            return False
         init = methods.get("__init__")
+        if mo.returns != [mo.local] or not mo.local:
+            # ``self.train_op = opt.minimize(..)`` in a method ``__init__`` runs once as a statement
+            # (``self.build_model()``), directly or through other such methods
+            return init is not None and self._run_by_init(methods, mo.method, init)
         calls = [n for m in methods.values() for n in walk(m.body)
                  if isinstance(n, cst.Call) and _self_attr(n.func) == mo.method]
         return init is not None and len(calls) == 1 and self._within(calls[0], init)
+
+    def _run_by_init(self, methods, name: str, init, seen: tuple = ()) -> bool:
+        """Method ``name`` is called exactly once in the class, as a statement ``self.<name>()`` of
+        ``__init__`` or of a method that is itself run so."""
+        if name in seen or name not in methods:
+            return False
+        calls = [n for m in methods.values() for n in walk(m.body)
+                 if isinstance(n, cst.Call) and _self_attr(n.func) == name]
+        if len(calls) != 1 or not isinstance(self.ctx.parent(calls[0]), cst.Expr):
+            return False
+        if self._within(calls[0], init):
+            return True
+        owner = next((m for m in methods.values() if self._within(calls[0], m)), None)
+        return owner is not None and owner.name.value != name and \
+            self._run_by_init(methods, owner.name.value, init, (*seen, name))
 
     def _in_writer(self, node) -> bool:
         """``node`` is inside the arguments of a ``tf.summary.FileWriter`` bound to a name (TFM142
@@ -1284,7 +1309,7 @@ class TF1Classes:
         by_scope: dict[int, list[str]] = {}
         for scope, inst in cp.instances:
             by_scope.setdefault(id(scope), []).append(inst)
-        several = next((v for v in by_scope.values() if len(v) > 1), None)
+        several = next((v for k, v in by_scope.items() if len(v) > 1 and not self._graphs_reset(cp, k, v)), None)
         if several is None:
             return ""
         if not any(isinstance(n, cst.Call) and self.tp.qname(n) in ("tensorflow.get_variable",
@@ -1299,6 +1324,23 @@ class TF1Classes:
             return f"{why} ({reason})"
         cp.store_functions = functions
         return ""
+
+    def _graphs_reset(self, cp: ClassProgram, scope_id: int, names: list[str]) -> bool:
+        """Each instance ``names`` of one scope is built into a graph of its own: every two
+        constructions (``name = Cls(..)``) have a ``tf.reset_default_graph()`` between them."""
+        scope = next(s_ for s_, _ in cp.instances if id(s_) == scope_id)
+        builds, resets = [], []
+        for n in walk(scope.node):
+            if not isinstance(n, cst.Call) or self.flow.scope_of(n) is not scope:
+                continue
+            if self.tp.qname(n) in ("tensorflow.reset_default_graph", "tensorflow.compat.v1.reset_default_graph"):
+                resets.append(self.ctx.position(n))
+            elif isinstance(n.func, cst.Name) and n.func.value == cp.name:
+                builds.append(self.ctx.position(n))
+        if len(builds) != len(names) or not resets:
+            return False
+        builds.sort()
+        return all(any(a < r < b for r in resets) for a, b in zip(builds, builds[1:]))
 
     def _store_closure(self, cp: ClassProgram) -> list:
         """The class's methods and the module functions they call (transitively)."""
@@ -1468,7 +1510,7 @@ class TF1Classes:
                 cp.why = cp.why or self._remote_passed(cp)
                 if cp.remote.why:
                     cp.why = f"defined in {cp.remote.module}.py, not translated: {cp.remote.why}"
-                elif len(cp.train_ops) > 1:
+                elif cp.distinct_train_ops() > 1:
                     cp.why = cp.why or "several train ops"
                 elif not cp.train_ops and any(r.train for r in cp.runs):
                     cp.why = cp.why or "no train op minimizes its loss"
@@ -1483,7 +1525,7 @@ class TF1Classes:
                                         if exported.why else "")
                 else:
                     cp.why = cp.why or "the class is never instantiated in this file"
-            elif len(cp.train_ops) != 1:
+            elif cp.distinct_train_ops() != 1:
                 cp.why = cp.why or ("several train ops" if cp.train_ops else "no train op minimizes its loss")
             if cp.instances and cp.remote is None and self.ctx.switches.class_facts:
                 exported = self.ctx.switches.exported_classes.get(cp.name)

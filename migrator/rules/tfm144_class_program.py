@@ -819,7 +819,7 @@ class ClassProgramRule(Rule):
     def _saver_why(self, cp: ClassProgram, c: cst.Call) -> str:
         from ..analysis.tf1_program import _arg
 
-        if cp.why or (len(cp.train_ops) != 1 and not (cp.remote is not None and not cp.train_ops)):
+        if cp.why or (cp.distinct_train_ops() != 1 and not (cp.remote is not None and not cp.train_ops)):
             return f"class {cp.name}: {cp.why or 'no single train op'}"
         step = _arg(c, 2, "global_step") if c.func.attr.value == "save" else None
         if len(c.args) != 2 + (step is not None) or any(
@@ -990,7 +990,7 @@ class ClassProgramRule(Rule):
             raise _Todo("optimizer step not understood")
         else:
             opt = value.func.value
-        if len(cp.train_ops) != 1 or (op.name is None and not mo.attr):
+        if cp.distinct_train_ops() != 1 or (op.name is None and not mo.attr):
             raise _Todo(f"{mo.method}(): the train op it returns is not bound by the caller")
         loss = cst.Name(mo.loss_node.value) if isinstance(mo.loss_node, cst.Name) else (
             cst.Name(mo.loss_param) if mo.loss_param else cst.Attribute(cst.Name("self"), cst.Name(mo.loss_node.attr.value)))
@@ -1205,7 +1205,7 @@ class ClassProgramRule(Rule):
         separate inference-mode evaluation would not compute what the TF1 step fetched), the
         train op is ``self.<attr>`` built in a method and every training run fetches the same
         attributes of ``self``, computed from the loss's inputs; else None."""
-        op = cp.train_ops[0] if len(cp.train_ops) == 1 else None
+        op = cp.train_ops[0] if cp.distinct_train_ops() == 1 else None
         if op is None or not self._stochastic(cp):
             return None
         if op.method is not None:
