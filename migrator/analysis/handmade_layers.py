@@ -244,15 +244,17 @@ class HandmadeLayersAnalysis:
         from ..analysis.flow import Flow
 
         flow = ctx.analysis(Flow)
-        calls: dict[str, int] = {}
+        calls: dict[str, list] = {}
         for node in _walk(ctx.module):
             if isinstance(node, cst.Call) and isinstance(node.func, cst.Name):
-                calls[node.func.value] = calls.get(node.func.value, 0) + 1
+                calls.setdefault(node.func.value, []).append(node)
         for k, p in list(patterns.items()):
             scope = flow.scope_of(p[4])
             if any(v is not None and v[0] != id(scope.node) and v not in self._attr_keys for v in (p[2], p[3])):
                 fn = scope.node
-                if not isinstance(fn, cst.FunctionDef) or calls.get(fn.name.value, 0) != 1:
+                # (or the towers TFM205 builds as one encoder: one call of the function)
+                if not isinstance(fn, cst.FunctionDef) or len(calls.get(fn.name.value, ())) != 1 and not (
+                        len(calls.get(fn.name.value, ())) > 1 and self._one_encoder(calls[fn.name.value])):
                     del patterns[k]
         self._dead = self._dead_penalties(variables)
         self._weight_regs = self._weights_regularizers(variables)
@@ -366,9 +368,11 @@ class HandmadeLayersAnalysis:
                 refs.setdefault(node.value, []).append(node)
         alias: dict[tuple, tuple] = {}
         for name, nodes in refs.items():
-            c = ctx.parent(nodes[0])
-            if len(nodes) != 1 or not isinstance(c, cst.Call) or c.func is not nodes[0] \
-                    or any(a.star for a in c.args):
+            calls = [ctx.parent(n) for n in nodes]
+            if not all(isinstance(c, cst.Call) and c.func is n and not any(a.star for a in c.args)
+                       for c, n in zip(calls, nodes)):
+                continue
+            if len(calls) > 1 and not self._one_encoder(calls):
                 continue
             fn = fns[name]
             ps = fn.params
@@ -376,24 +380,64 @@ class HandmadeLayersAnalysis:
                 continue
             positional = list(ps.params)
             fscope = flow.scopes[id(fn)]
-            for i, a in enumerate(c.args):
-                if a.keyword is None:
-                    if i >= len(positional):
-                        break
-                    param = positional[i].name.value
-                else:
-                    param = a.keyword.value
-                if not isinstance(a.value, cst.Name):
-                    continue
-                key = self._key(a.value, a.value.value)
-                if key not in dicts or len(fscope.by_name.get(param, ())) != 1:
-                    continue
-                reads = [n for n in _walk(fn.body) if isinstance(n, cst.Name) and n.value == param]
-                if any(flow.scope_of(n) is not fscope for n in reads):
-                    continue  # read in a nested function or lambda: not followed
+            found: dict[str, tuple] = {}
+            for c in calls:
+                for i, a in enumerate(c.args):
+                    if a.keyword is None:
+                        if i >= len(positional):
+                            break
+                        param = positional[i].name.value
+                    else:
+                        param = a.keyword.value
+                    if not isinstance(a.value, cst.Name):
+                        continue
+                    key = self._key(a.value, a.value.value)
+                    if key not in dicts or len(fscope.by_name.get(param, ())) != 1:
+                        continue
+                    reads = [n for n in _walk(fn.body) if isinstance(n, cst.Name) and n.value == param]
+                    if any(flow.scope_of(n) is not fscope for n in reads):
+                        continue  # read in a nested function or lambda: not followed
+                    found.setdefault(param, (key, []))[1].append(a.value)
+            for param, (key, args) in found.items():
+                if len(args) != len(calls) or any(self._key(a, a.value) != key for a in args):
+                    continue  # not the same dict at every call
                 alias[(id(fn), param)] = key
-                self._alias_args[id(a.value)] = (key, id(fn), param)
+                for a in args:
+                    self._alias_args[id(a)] = (key, id(fn), param)
         return alias
+
+    def _one_encoder(self, calls: list) -> bool:
+        """Several calls of a function given weight dicts: the towers of one group that shares
+        those variables in TF1 and that TFM205 builds as one encoder (one call of the function,
+        so one set of layers)."""
+        if not self.ctx.switches.shared_encoders:
+            return False
+        from .sharing import Sharing
+
+        from .shared_plan import encoder_ready
+
+        sharing = self.ctx.analysis(Sharing)
+        g = sharing.group_of(calls[0])
+        ok = g is not None and g.verdict == "shared" and g.outside_only and len(g.calls) == len(calls) \
+            and all(sharing.group_of(c) is g for c in calls) and encoder_ready(self.ctx, g)
+        if ok:
+            self.__dict__.setdefault("_encoder_calls", {}).update((id(c), c.func.value) for c in calls
+                                                                  if isinstance(c.func, cst.Name))
+        return ok
+
+    def dict_tower_calls(self) -> frozenset:
+        """The tower calls of builders given weight dicts whose entries become layers inside the
+        builder (several calls: TFM205 must build it once, as an encoder)."""
+        _, ok, removable = self._state()
+        calls = self.__dict__.get("_encoder_calls", {})
+        if not calls or not ok:
+            return frozenset()
+        from .flow import Flow
+
+        flow = self.ctx.analysis(Flow)
+        built = {flow.scope_of(p[4]).node.name.value for p in ok.values()
+                 if isinstance(flow.scope_of(p[4]).node, cst.FunctionDef)}
+        return frozenset(k for k, name in calls.items() if name in built)
 
     def _variable_parameters(self, variables, dicts) -> dict:
         """TensorFlow-Examples' ``conv2d(x, W, b, strides=1)`` helper called with a different
@@ -1047,14 +1091,18 @@ class HandmadeLayersAnalysis:
         for node in _walk(ctx.module):
             x = b = None
             if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add) \
-                    and isinstance(node.left, cst.Name) and isinstance(node.right, cst.Name):
+                    and isinstance(node.left, cst.Name) and isinstance(node.right, (cst.Name, cst.Subscript)):
                 x, b = node.left, node.right
             elif isinstance(node, cst.Call) and ctx.legacy_name(node) in ("tensorflow.nn.bias_add", "tensorflow.add") \
-                    and _two_operands(node):
+                    and _two_operands(node, names=False) and isinstance(node.args[0].value, cst.Name) \
+                    and isinstance(node.args[1].value, (cst.Name, cst.Subscript)):
                 x, b = node.args[0].value, node.args[1].value
             if x is None:
                 continue
-            bkey = self._key(b, b.value)
+            # the bias: a variable ``b`` or a weight dict's entry ``biases['bc1']``
+            bkey = self._variable_ref(b)
+            if bkey is None:
+                continue
             v = variables.get(bkey)
             if v is None or v.shape is None or (not isinstance(v.shape, _NamedShape) and len(v.shape) != 1):
                 continue

@@ -119,9 +119,20 @@ class SharedPlan:
         tflearn_towers = ctx.analysis(ReuseTowers).by_call   # TFM206 builds those encoders
         from ..translate.tf1_store import store_function
 
+        dict_towers = None
         for g in sharing.groups:
             if g.verdict != "shared" or any(id(c) in tflearn_towers for c in g.calls):
                 continue
+            if g.outside_only:
+                # towers given variables made outside them share while those stay variables (a
+                # tf.Variable program, TFM162); only when they become layers inside the builder
+                # (TFM135's weight dicts) must the builder run once, as an encoder
+                if dict_towers is None:
+                    from .handmade_layers import HandmadeLayersAnalysis
+
+                    dict_towers = ctx.analysis(HandmadeLayersAnalysis).dict_tower_calls()
+                if not all(id(c) in dict_towers for c in g.calls):
+                    continue
             if g.function is not None and store_function(ctx, g.function.body) is not None:
                 continue  # a model class built twice: its layers come from TF1's store (translate/tf1_store.py)
             self.groups.append(g)
@@ -361,3 +372,22 @@ def _is_reuse_stmt(n: cst.CSTNode) -> bool:
     return (isinstance(n, cst.SimpleStatementLine) and len(n.body) == 1 and isinstance(n.body[0], cst.Expr)
             and isinstance(n.body[0].value, cst.Call) and isinstance(n.body[0].value.func, cst.Attribute)
             and n.body[0].value.func.attr.value == "reuse_variables" and not n.body[0].value.args)
+
+
+def encoder_ready(ctx, g: TowerGroup) -> bool:
+    """The calls of ``g`` have the shape TFM205 turns into one encoder (SharedPlan._why_not's
+    syntactic conditions): each a plain ``out = tower(x, ...)`` or evaluated once inline, the
+    input first, the same other arguments, one callee name, not a loop."""
+    if g.in_loop or g.function is None:
+        return False
+    method = is_method(ctx, g.function)
+    extras = []
+    for c in g.calls:
+        if _call_target(ctx, c) is None and not _inline_call(ctx, c, g.calls):
+            return False
+        if not _input_first(g.function, c, method):
+            return False
+        bound = _bound_params(g.function, c, method)
+        params = reuse_params(g.function)
+        extras.append([f"{p}={code(a.value).strip()}" for p, a in bound[1:] if not (p in params or p == "reuse")])
+    return all(e == extras[0] for e in extras) and len({code(c.func).strip() for c in g.calls}) == 1

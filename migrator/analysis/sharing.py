@@ -132,6 +132,13 @@ class _Method:
 @dataclass(eq=False)
 class _Var:
     key: str          # a display name: "siamese/fc1" or "<tf.Variable w1 #3>"
+    # a variable itself (get_variable / tf.Variable), not a layer call's output standing for its
+    # variables: reading it in a tower uses it
+    weight: bool = False
+
+
+class _VarDict(dict):
+    """A dict literal holding variables (TensorFlow-Examples' weight dicts)."""
 
 
 @dataclass(eq=False)
@@ -207,6 +214,9 @@ class TowerGroup:
     error: str | None = None             # the ValueError TF1 raises ("raises")
     in_loop: bool = False                # one call executed several times
     from_earlier_run: bool = False       # "shared" because an earlier run kept its sharing scope
+    # every variable the towers use was made outside them (a weight dict given to each call):
+    # they share for as long as those stay variables
+    outside_only: bool = False
 
     @property
     def name(self) -> str:
@@ -250,9 +260,19 @@ class _Interp:
     def _touch(self, key: str, action: str) -> None:
         if self.active:
             ex = self.active[0]  # the outermost tower call owns everything built inside it
+            if action == "read" and key in ex.keys:
+                return  # (a variable of its own, read after it made it)
             if key not in ex.keys:
                 ex.keys.append(key)
             (ex.created if action == "create" else ex.reused).append(key)
+
+    def _read(self, v: Any) -> Any:
+        """A value read in a tower: a variable made OUTSIDE it (``weights['wc1']`` of a weight
+        dict built once, a module-level ``W = tf.Variable(..)``) is one of the tower's variables -
+        the same object at every call (TF1 shares what the towers are given)."""
+        if isinstance(v, _Var) and v.weight and self.active:
+            self._touch(v.key, "read")
+        return v
 
     def _error(self, msg: str) -> None:
         if self.active:
@@ -277,14 +297,14 @@ class _Interp:
         else:
             self.vars[full] = 1
             self._touch(full, "create")
-        return _Var(full)
+        return _Var(full, weight=True)
 
     def new_variable(self, name: Any) -> _Var:
         self.new_vars += 1
         label = name if isinstance(name, str) else "Variable"
         key = f"<tf.Variable {label} #{self.new_vars}>"
         self._touch(key, "create")
-        return _Var(key)
+        return _Var(key, weight=True)
 
     def _count_name(self, full: str) -> int:
         return self.counts.get(full, 0)
@@ -350,7 +370,8 @@ class _Interp:
                 reuse = False
         frame = self.enter(exact, default, reuse)
         try:
-            return self.get_variable("<weights>")
+            v = self.get_variable("<weights>")
+            return _Var(v.key)  # (the layer's output: not a variable read later)
         finally:
             self.leave(frame)
 
@@ -468,9 +489,9 @@ class _Interp:
             if node.value in ("True", "False", "None"):
                 return {"True": True, "False": False, "None": None}[node.value]
             if node.value in env:
-                return env[node.value]
-            if self.globals is not None and isinstance(self.globals.get(node.value), _Cell):
-                return self.globals[node.value]
+                return self._read(env[node.value])
+            if self.globals is not None and isinstance(self.globals.get(node.value), (_Cell, _Var, _VarDict)):
+                return self._read(self.globals[node.value])
             if node.value in self.o.module_env:
                 return self.o.module_env[node.value]
             if self.o.is_auto(node):
@@ -521,10 +542,26 @@ class _Interp:
         if isinstance(node, (cst.List, cst.Tuple)):
             return [self.ev(e.value, env) for e in node.elements]
         if isinstance(node, cst.Dict):
+            out = _VarDict()
             for e in node.elements:
-                if isinstance(e, cst.DictElement):
-                    self.ev(e.key, env)
-                self.ev(e.value, env)
+                k = self.ev(e.key, env) if isinstance(e, cst.DictElement) else None
+                v = self.ev(e.value, env)
+                if isinstance(k, str) and out is not None:
+                    out[k] = v
+                else:
+                    out = None
+            # ``weights = {'wc1': tf.Variable(..), ...}``: its entries are read by key
+            return out if out is not None and any(isinstance(v, _Var) for v in out.values()) else UNKNOWN
+        if isinstance(node, cst.Subscript):
+            base = self.ev(node.value, env)
+            if isinstance(base, _VarDict) and len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index):
+                k = self.ev(node.slice[0].slice.value, env)
+                if isinstance(k, str) and k in base:
+                    return self._read(base[k])
+            for el in node.slice:
+                for cc in children(el.slice):
+                    if isinstance(cc, cst.BaseExpression):
+                        self.ev(cc, env)
             return UNKNOWN
         if isinstance(node, cst.IfExp):
             t = _truth(self.ev(node.test, env))
@@ -960,8 +997,8 @@ class Sharing:
         if k in self._builds:
             return self._builds[k]
         self._builds[k] = False
-        found = False
-        for n in _walk(fn):
+        found = self._reads_variables(fn)
+        for n in ([] if found else _walk(fn)):
             if isinstance(n, cst.Call):
                 q = self.qname(n.func)
                 if q in GET_VARIABLE or q in NEW_VARIABLE or self.layer_kind(q) is not None or _layer_class(q) \
@@ -991,6 +1028,35 @@ class Sharing:
                     break
         self._builds[k] = found
         return found
+
+    def _variable_globals(self) -> set[str]:
+        """Module names bound to ``tf.Variable(..)`` or to a dict literal of them (weight dicts)."""
+        if "_var_globals" not in self.__dict__:
+            out: set[str] = set()
+            for st in self.module.body:
+                if not isinstance(st, cst.SimpleStatementLine):
+                    continue
+                for small in st.body:
+                    if not (isinstance(small, cst.Assign) and len(small.targets) == 1
+                            and isinstance(small.targets[0].target, cst.Name)):
+                        continue
+                    v = small.value
+                    vals = [e.value for e in v.elements] if isinstance(v, cst.Dict) else [v]
+                    if vals and all(isinstance(x, cst.Call) and self.qname(x.func) in NEW_VARIABLE for x in vals):
+                        out.add(small.targets[0].target.value)
+            self.__dict__["_var_globals"] = out
+        return self.__dict__["_var_globals"]
+
+    def _reads_variables(self, fn: cst.FunctionDef) -> bool:
+        """``fn`` reads module variables (a weight dict) by name, or a call of it passes one."""
+        names = self._variable_globals()
+        if not names:
+            return False
+        if any(isinstance(n, cst.Name) and n.value in names for n in _walk(fn.body)):
+            return True
+        return any(isinstance(n, cst.Call) and isinstance(n.func, cst.Name) and n.func.value == fn.name.value
+                   and any(isinstance(a.value, cst.Name) and a.value.value in names for a in n.args)
+                   for n in _walk(self.module))
 
     def _attr_is_weight(self, cls: cst.ClassDef, attr: str) -> bool:
         """Is ``self.<attr>`` assigned a variable or a layer object somewhere in ``cls``? (one
@@ -1122,6 +1188,7 @@ class Sharing:
             g = TowerGroup(entry, exs[0].function, calls, len(exs), verdict, shared, unshared,
                            errors[0] if errors else None, any(id(c) in it.loop_calls for c in calls))
             g.from_earlier_run = kept
+            g.outside_only = not any(ex.created for ex in exs)
             self.groups.append(g)
             for c in calls:
                 self.by_call.setdefault(id(c), g)

@@ -27,6 +27,8 @@ class Switches:
     handmade_layers: bool = False
     # TFM127 on: tflearn programs with scope-selected train ops (GANs) get the trainer plan
     scoped_trainops: bool = False
+    # TFM205 on: towers sharing their variables become one encoder (one call of the builder)
+    shared_encoders: bool = False
     # facts of the run's other files (Options.classes): model classes they define / instantiate
     class_facts: tuple = ()
     # the classes this file defines that other files of the run instantiate (Options.classes_of)
@@ -44,6 +46,7 @@ class Switches:
             sampled_losses=on("TFM161"),
             handmade_layers=on("TFM135"),
             scoped_trainops=on("TFM127"),
+            shared_encoders=on("TFM205"),
             class_facts=tuple(facts),
             exported_classes=dict(options.classes_of(ctx.path)) if facts else {},
         )

@@ -32,9 +32,10 @@ TF1_FIXED_MODE = register_source("tf1", "TF1FixedMode")
 class SharedTowers(Rule):
     ID = "TFM205"
     # TF1 sharing needs reuse (reuse=, reuse_variables(), AUTO_REUSE), a layer object called twice
-    # (tf.layers.Dense / keras.layers), or a sharing scope an earlier run kept (TFM138's TODO)
+    # (tf.layers.Dense / keras.layers), a sharing scope an earlier run kept (TFM138's TODO), or
+    # variables made once and given to every tower (TensorFlow-Examples' weight dicts)
     TRIGGERS = (("tensorflow", "reuse"), ("tensorflow", "REUSE"), ("tensorflow", "layers"), "keras", "TFM138",
-                ("tflearn", "reuse"))
+                ("tflearn", "reuse"), ("tensorflow", "Variable"))
     NAME = "shared-towers"
     MESSAGE = "towers that share variables in TF1 -> one encoder model applied to each input"
     RATIONALE = ("Which towers share is decided by TF1's variable store (migrator/analysis/sharing.py): "
