@@ -38,6 +38,16 @@ PRE_STEPS: tuple[PreStep, ...] = (
             "towers kept in a list built by a loop or a comprehension written out: one named statement per "
             "input (`outs = [net(x) for x in (a, b)]` -> `outs_0 = net(a)`, `outs_1 = net(b)`, `outs[1]` -> "
             "`outs_1`; the same TF1 program); diagnostics below refer to lines of that form"),
+    PreStep("TFM178", (("placeholder", "to_float"), ("placeholder", "to_double"), ("placeholder", "to_int"),
+                       ("placeholder", "cast")),
+            "placeholder_forms:rebind_fed_casts",
+            "a placeholder rebound to a cast of itself written as one placeholder of the cast's dtype "
+            "(`y = tf.placeholder(tf.int32, s)` + `y = tf.to_float(y)` -> `y = tf.placeholder(tf.float32, s)`: "
+            "TF1 fed the cast tensor; the same TF1 program)"),
+    PreStep("TFM179", (("placeholder", "return"),), "placeholder_forms:inline_placeholder_helpers",
+            "a helper that only makes placeholders written out at its one call (`a, y = make_inputs(...)` -> "
+            "`a = tf.placeholder(...)`, `y = tf.placeholder(...)`; the same TF1 program); diagnostics below "
+            "refer to lines of that form"),
 )
 
 
