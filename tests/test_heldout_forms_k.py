@@ -2,7 +2,9 @@
 through the cast (ardiya/siamesenetwork-tensorflow: the cast was translated alone and read the
 removed placeholder - a NameError), and placeholders made by a helper returning them as a tuple
 (a fingerprint-matching repository: the placeholders were 'also used in: return ...' and the
-whole program stayed TF1). Fast tier: no TensorFlow; slow: verify on tests/fixtures/heldout_k/."""
+whole program stayed TF1), and a module function returning ``optimizer.minimize(loss)`` called
+inside the session block (its call was taken for a tensor and the training runs for
+evaluations). Fast tier: no TensorFlow; slow: verify on tests/fixtures/heldout_k/."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -91,8 +93,49 @@ def test_placeholder_helpers_outside_the_form_stay(use):
     assert "def make_inputs" in res.code
 
 
+STEP = ("import tensorflow as tf\n"
+        "def momentum_training(loss, learning_rate, momentum):\n"
+        "    optimizer = tf.train.MomentumOptimizer(learning_rate, momentum)\n"
+        "    train_op = optimizer.minimize(loss)\n"
+        "    return train_op\n"
+        "x1 = tf.placeholder(tf.float32, [None, 8])\nx2 = tf.placeholder(tf.float32, [None, 8])\n"
+        "y = tf.placeholder(tf.float32, [None])\n"
+        "def net(x):\n"
+        "    return tf.layers.dense(x, 4, name='fc', reuse=tf.AUTO_REUSE)\n"
+        "d = tf.reduce_sum(tf.square(net(x1) - net(x2)), 1)\n"
+        "loss = tf.reduce_mean(y * d + (1 - y) * tf.maximum(1.0 - d, 0.0))\n"
+        "with tf.Session() as sess:\n"
+        "    train = momentum_training(loss, 0.01, 0.9)\n"
+        "    sess.run(tf.global_variables_initializer())\n"
+        "    for i in range(3):\n"
+        "        _, l = sess.run([train, loss], feed_dict={x1: A, x2: B, y: Y})\n")
+
+
+def test_a_train_op_helper_called_in_the_session_block_is_a_training_step():
+    for fixes in (False, True):
+        res = _migrate(STEP, fixes)
+        assert any(d.rule == "TFM180" for d in res.diagnostics)
+        assert "TODO" not in res.code and "momentum_training" not in res.code, res.code
+        assert "SGD(learning_rate=0.01, momentum=0.9)" in res.code
+        assert "train_on_batch" in res.code or ".fit(" in res.code
+        assert migrate_source(res.code, "t.py", Options(fixes=fixes)).code == res.code
+
+
+@pytest.mark.parametrize("change", [
+    ("    train = momentum_training(loss, 0.01, 0.9)\n",
+     "    train = momentum_training(loss, 0.01, 0.9)\n    other = momentum_training(loss, 0.1, 0.5)\n"),
+    ("    optimizer = tf.train.MomentumOptimizer(learning_rate, momentum)\n",
+     "    optimizer = tf.train.MomentumOptimizer(learning_rate, momentum)\n    print(optimizer)\n"),
+    ("momentum_training(loss, 0.01, 0.9)", "momentum_training(loss, rate(), 0.9)"),
+])
+def test_train_op_helpers_outside_the_form_stay(change):
+    res = _migrate(STEP.replace(*change))
+    assert not any(d.rule == "TFM180" for d in res.diagnostics)
+    assert "def momentum_training" in res.code
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("name", ["label_cast_rebind.py", "placeholder_helper.py"])
+@pytest.mark.parametrize("name", ["label_cast_rebind.py", "placeholder_helper.py", "train_op_helper.py"])
 def test_heldout_k_fixtures_are_equivalent_to_tf1(tmp_path, name):
     from migrator.weights.verify import judge, migrate_faithful, verify_pairs
 

@@ -48,6 +48,10 @@ PRE_STEPS: tuple[PreStep, ...] = (
             "a helper that only makes placeholders written out at its one call (`a, y = make_inputs(...)` -> "
             "`a = tf.placeholder(...)`, `y = tf.placeholder(...)`; the same TF1 program); diagnostics below "
             "refer to lines of that form"),
+    PreStep("TFM180", (("minimize", "return"), ("apply_gradients", "return")),
+            "train_op_helpers:inline_train_op_helpers",
+            "a function that only builds a train op written at its one call (`train_op = step(loss, 0.01)` -> "
+            "`train_op = tf.train.X(0.01).minimize(loss)`; the same TF1 program)"),
 )
 
 
