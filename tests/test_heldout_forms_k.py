@@ -121,6 +121,15 @@ def test_a_train_op_helper_called_in_the_session_block_is_a_training_step():
         assert migrate_source(res.code, "t.py", Options(fixes=fixes)).code == res.code
 
 
+def test_a_helper_another_module_imports_is_not_written_out():
+    # the pre-step would remove the function: declined when the run's other files import it
+    res = migrate_source(STEP, "t.py", Options(fixes=False, exports=(("t", ("momentum_training",)),)))
+    assert not any(d.rule == "TFM180" for d in res.diagnostics)
+    assert "def momentum_training" in res.code
+    src = "__all__ = ['momentum_training']\n" + STEP
+    assert not any(d.rule == "TFM180" for d in _migrate(src).diagnostics)
+
+
 @pytest.mark.parametrize("change", [
     ("    train = momentum_training(loss, 0.01, 0.9)\n",
      "    train = momentum_training(loss, 0.01, 0.9)\n    other = momentum_training(loss, 0.1, 0.5)\n"),

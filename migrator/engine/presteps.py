@@ -67,10 +67,21 @@ def run_pre_steps(tree: cst.Module, fctx, options: Options) -> tuple[cst.Module,
             new = getattr(import_module(f"migrator.analysis.{module}"), name)(tree)
         except Exception:  # a pre-step must never cost the file its migration
             continue
-        if new is None:
+        if new is None or _drops_export(tree, new, options.exports_of(fctx.path)):
             continue
         fctx.diagnostics.append(Diagnostic(path=fctx.path, line=1, col=1, rule=step.rule, message=step.message,
                                            severity=Severity.INFO, kind=Kind.TRANSLATE))
         fctx.count(step.rule)
         tree, code = new, new.code
     return tree, code
+
+
+def _top_names(module: cst.Module) -> set[str]:
+    return {s.name.value for s in module.body if isinstance(s, (cst.FunctionDef, cst.ClassDef))}
+
+
+def _drops_export(old: cst.Module, new: cst.Module, exports: frozenset[str]) -> bool:
+    """A pre-step that wrote a helper out at its call removes the helper: declined when another
+    module of the run imports it, or ``__all__`` lists it (the invariant keeps such names)."""
+    gone = _top_names(old) - _top_names(new)
+    return bool(gone) and (bool(gone & exports) or "__all__" in old.code)
