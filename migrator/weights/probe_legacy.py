@@ -364,7 +364,9 @@ def _runs_train_op(f, train_ops) -> bool:
     return False
 
 
-_VARIABLE_OPS = ("VariableV2", "VarHandleOp", "ReadVariableOp", "Identity")
+# fed tensors that are not taken for inputs: variables and their reads (kept as before for a
+# placeholder_with_default, whose feeds stay as fed)
+_VARIABLE_OPS = ("VariableV2", "VarHandleOp", "ReadVariableOp", "Identity", "PlaceholderWithDefault")
 
 
 def _placeholder_deps(graph, ph_index: dict) -> dict:
