@@ -38,6 +38,20 @@ PRE_STEPS: tuple[PreStep, ...] = (
             "towers kept in a list built by a loop or a comprehension written out: one named statement per "
             "input (`outs = [net(x) for x in (a, b)]` -> `outs_0 = net(a)`, `outs_1 = net(b)`, `outs[1]` -> "
             "`outs_1`; the same TF1 program); diagnostics below refer to lines of that form"),
+    PreStep("TFM178", (("placeholder", "to_float"), ("placeholder", "to_double"), ("placeholder", "to_int"),
+                       ("placeholder", "cast")),
+            "placeholder_forms:rebind_fed_casts",
+            "a placeholder rebound to a cast of itself written as one placeholder of the cast's dtype "
+            "(`y = tf.placeholder(tf.int32, s)` + `y = tf.to_float(y)` -> `y = tf.placeholder(tf.float32, s)`: "
+            "TF1 fed the cast tensor; the same TF1 program)"),
+    PreStep("TFM179", (("placeholder", "return"),), "placeholder_forms:inline_placeholder_helpers",
+            "a helper that only makes placeholders written out at its one call (`a, y = make_inputs(...)` -> "
+            "`a = tf.placeholder(...)`, `y = tf.placeholder(...)`; the same TF1 program); diagnostics below "
+            "refer to lines of that form"),
+    PreStep("TFM180", (("minimize", "return"), ("apply_gradients", "return")),
+            "train_op_helpers:inline_train_op_helpers",
+            "a function that only builds a train op written at its one call (`train_op = step(loss, 0.01)` -> "
+            "`train_op = tf.train.X(0.01).minimize(loss)`; the same TF1 program)"),
 )
 
 
@@ -53,10 +67,21 @@ def run_pre_steps(tree: cst.Module, fctx, options: Options) -> tuple[cst.Module,
             new = getattr(import_module(f"migrator.analysis.{module}"), name)(tree)
         except Exception:  # a pre-step must never cost the file its migration
             continue
-        if new is None:
+        if new is None or _drops_export(tree, new, options.exports_of(fctx.path)):
             continue
         fctx.diagnostics.append(Diagnostic(path=fctx.path, line=1, col=1, rule=step.rule, message=step.message,
                                            severity=Severity.INFO, kind=Kind.TRANSLATE))
         fctx.count(step.rule)
         tree, code = new, new.code
     return tree, code
+
+
+def _top_names(module: cst.Module) -> set[str]:
+    return {s.name.value for s in module.body if isinstance(s, (cst.FunctionDef, cst.ClassDef))}
+
+
+def _drops_export(old: cst.Module, new: cst.Module, exports: frozenset[str]) -> bool:
+    """A pre-step that wrote a helper out at its call removes the helper: declined when another
+    module of the run imports it, or ``__all__`` lists it (the invariant keeps such names)."""
+    gone = _top_names(old) - _top_names(new)
+    return bool(gone) and (bool(gone & exports) or "__all__" in old.code)

@@ -89,6 +89,16 @@ _RATE_PER_STEP_OPTIMIZERS = frozenset({"GradientDescentOptimizer", "AdamOptimize
                                        "RMSPropOptimizer", "MomentumOptimizer"})
 
 
+def _float_dtype(node) -> str | None:
+    """'float32' / 'float64' / 'float16' for a placeholder dtype written as ``tf.float32`` or
+    ``'float32'`` (the dtype TF1 converted a fed value to); None for anything else."""
+    if node is None:
+        return None
+    text = node.value.strip("'\"") if isinstance(node, cst.SimpleString) else (
+        node.attr.value if isinstance(node, cst.Attribute) else "")
+    return text if text in ("float16", "float32", "float64") else None
+
+
 class SessionProgram(SessionProgramRuns, Rule):
     ID = "TFM140"
     TRIGGERS = ("tensorflow",)
@@ -919,12 +929,14 @@ class SessionProgram(SessionProgramRuns, Rule):
         orig = getattr(self, "_orig_feeds", {})
         return _elems([self._as_array(orig.get(p), feeds[p]) for p in ins])
 
-    def _as_array(self, orig, value):
+    def _as_array(self, orig, value, dtype: str | None = None):
         """TF1 converted every fed value with ``np.asarray(value, placeholder dtype)``; Keras reads
         a Python list as several inputs. A value computed by the file's own code (a function, a
         method or an attribute of an object of a class defined here: TensorFlow-Examples'
         ``batch_x, batch_y, batch_seqlen = trainset.next(batch_size)`` returns lists) becomes
-        ``np.asarray(value)``; names bound to arrays, slices and literals stay as they are."""
+        ``np.asarray(value)`` (``np.asarray(value, 'float32')`` for a label placeholder of a float
+        dtype: the loss's arithmetic would not take the int array a pair generator returns, where
+        TF1 converted it); names bound to arrays, slices and literals stay as they are."""
         if not isinstance(orig, cst.Name) or not isinstance(value, cst.Name):
             return value
         from ..analysis.flow import Flow
@@ -949,6 +961,8 @@ class SessionProgram(SessionProgramRuns, Rule):
         if not user:
             return value
         self.ctx.add_import("numpy", asname="np")
+        if dtype is not None:
+            return call("np.asarray", value, cst.SimpleString(repr(dtype)))
         return call("np.asarray", value)
 
     def _per_run_rate(self, prog: Program) -> str | None:
@@ -1027,7 +1041,8 @@ class SessionProgram(SessionProgramRuns, Rule):
         if missing:
             raise _Todo(f"training run does not feed {', '.join(missing)}")
         model = self._tp().model_name(prog)
-        y = _elems([self._as_array(getattr(self, "_orig_feeds", {}).get(p), feeds[p]) for p in labels])
+        y = _elems([self._as_array(getattr(self, "_orig_feeds", {}).get(p), feeds[p],
+                                   _float_dtype(prog.placeholders[p].dtype)) for p in labels])
         if labels:
             step = expr("{m}.train_on_batch({x}, {y})", m=cst.Name(model), x=x, y=y)
         else:  # a LossModel: its output is the loss

@@ -36,12 +36,23 @@ class RegularizationLosses(CallRule):
                  "the program adds them to its loss by reading it. Keras layers own their regularizers "
                  "(TFM132 writes kernel_regularizer only in files that read the collection) and "
                  "fit / train_on_batch add model.losses to the training loss themselves, so the read "
-                 "becomes an empty list (get_regularization_loss: 0.0; ``losses += <read>`` goes) and the loss is "
+                 "becomes an empty list (get_regularization_loss: 0.0; ``losses += <read>`` goes, and so does a loop adding each element of a read in turn) and the loss is "
                  "not counted twice.")
     CALLS = _READS + _READ_SUM + _GET_COLLECTION + _REGULARIZERS + _APPLY
 
     def leave_SimpleStatementLine(self, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine):
-        if RegularizationReads.added_in(self.ctx, original) and _class_method_self(self.ctx, original) is None:
+        if RegularizationReads.added_in(self.ctx, original) and _class_method_self(self.ctx, original) is None \
+                and RegularizationReads.loop_adding(self.ctx, original) is None:
+            self.ctx.count(self)
+            return cst.RemoveFromParent()
+        return updated
+
+    def leave_For(self, original: cst.For, updated: cst.For):
+        """``for i in range(len(R)): loss += R[i]`` (or ``for r in R: loss += r``) over a read of the
+        collection: the loop goes with the read (Keras adds the layers' losses itself)."""
+        body = original.body.body if isinstance(original.body, cst.IndentedBlock) else ()
+        if len(body) == 1 and RegularizationReads.loop_adding(self.ctx, body[0]) is original \
+                and _class_method_self(self.ctx, original) is None:
             self.ctx.count(self)
             return cst.RemoveFromParent()
         return updated
@@ -96,6 +107,10 @@ class RegularizationLosses(CallRule):
         Case("import tensorflow as tf\nlosses = [loss]\nlosses += tf.get_collection(tf.GraphKeys.REGULARIZATION_LOSSES)\n"
              "total = loss + tf.losses.get_regularization_loss()\n",
              "losses = [loss]\ntotal = loss + 0.0\n"),
+        # each penalty added in turn by a loop over the read (a fingerprint-matching repository)
+        Case("import tensorflow as tf\nreg = tf.get_collection(tf.GraphKeys.REGULARIZATION_LOSSES)\n"
+             "total = loss\nfor i in range(len(reg)):\n    total += reg[i]\nfor r in reg:\n    total += r\n",
+             "reg = []\ntotal = loss\n"),
         # a regularizer object held in a name, applied by hand to a list of tensors
         Case("import tensorflow as tf\nfrom tensorflow.contrib import slim\npen = slim.l1_regularizer(0.01)\n"
              "extra = slim.apply_regularization(pen, [w1, w2])\n",

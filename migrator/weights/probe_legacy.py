@@ -371,6 +371,11 @@ def _runs_train_op(f, train_ops) -> bool:
     return False
 
 
+# fed tensors that are not taken for inputs: variables and their reads (kept as before for a
+# placeholder_with_default, whose feeds stay as fed)
+_VARIABLE_OPS = ("VariableV2", "VarHandleOp", "ReadVariableOp", "Identity", "PlaceholderWithDefault")
+
+
 def _placeholder_deps(graph, ph_index: dict) -> dict:
     """op name -> the indices of the fed placeholders it is computed from. A post-order walk of
     each op's inputs: creation order is not topological (a TF1 cond creates an op of a branch
@@ -385,7 +390,7 @@ def _placeholder_deps(graph, ph_index: dict) -> dict:
                 continue
             if done:
                 d = frozenset([ph_index[op.name]]) if op.name in ph_index else frozenset()
-                for i in op.inputs:
+                for i in op.inputs if op.name not in ph_index else ():  # a fed tensor's value is the feed
                     d |= dep.get(i.op.name, frozenset())
                 dep[op.name] = d
                 visiting.discard(op.name)
@@ -512,8 +517,11 @@ def _probe(cap, args, tf, tf1, tflearn, orig_fit, orig_run, train_ops, grad_caps
         inputs = inputs + label_inputs
     else:
         sess = cap.sess
+        # the fed tensors with a batch axis: placeholders, and any other tensor the run feeds (TF1 feeds
+        # any tensor: ``label = tf.to_float(label)`` then ``{label: y}`` feeds the cast, the placeholder
+        # itself is never fed); scalars (keep_prob) stay as fed
         placeholders = [t for t in cap.feed if getattr(t, "op", None) is not None
-                        and t.op.type == "Placeholder" and t.shape.ndims]   # scalars (keep_prob) stay as fed
+                        and t.op.type not in _VARIABLE_OPS and t.shape.ndims]
         # which fed placeholders each tensor depends on (graph order is topological)
         graph = sess.graph
         ph_index = {p.op.name: i for i, p in enumerate(placeholders)}
