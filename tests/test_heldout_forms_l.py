@@ -1,0 +1,59 @@
+"""Held-out forms of issue 10 (branch heldL): several TF1 programs in one notebook (each kept TF1
+with the reason, the output idempotent). Fast tier: no TensorFlow."""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from migrator import TODO_MARKER
+from migrator.cli import main
+from migrator.engine import migrate_source
+from migrator.options import Options
+
+FIX = Path(__file__).parent / "fixtures" / "heldout_l"
+
+
+def _cells(path: Path) -> list[str]:
+    return ["".join(c["source"]) for c in json.loads(path.read_text())["cells"]]
+
+
+def test_notebook_of_several_programs_is_kept_tf1_and_idempotent(tmp_path: Path):
+    nb = tmp_path / "nb.ipynb"
+    shutil.copy(FIX / "notebook_programs.ipynb", nb)
+    for fixes in ((), ("--no-fixes",)):
+        out = tmp_path / f"out{len(fixes)}.ipynb"
+        assert main([str(nb), "--out", str(out), *fixes]) == 0
+        cells = _cells(out)
+        # every placeholder says why its program is not translated; nothing of them was half-translated
+        marks = [c for c in cells if "TF1 programs in one scope" in c]
+        assert len(marks) == 3 and all(c.count("3 TF1 programs in one scope") == c.count("tf.placeholder(")
+                                       for c in marks)
+        assert not any("keras.Input" in c or "train_on_batch" in c or "def loss" in c for c in cells)
+        assert all(TODO_MARKER in c for c in cells if "tf.Session()" in c)
+        assert cells[1].startswith("import keras\n")  # the first code cell takes the added import
+        # a second run changes nothing
+        assert main([str(out), "--check", *fixes]) == 0
+
+
+def test_first_cell_marker_keeps_added_imports_in_the_first_cell():
+    # the joined module of a migrated notebook: the first cell already imports keras
+    src = ("__tflearn_migrate_cell__(2)\nimport collections\n\nimport keras\nimport numpy as np\n\n"
+           "__tflearn_migrate_cell__(3)\nimport tensorflow as tf\nx = tf.nn.relu(np.zeros(3))\n")
+    out = migrate_source(src, "nb.py", Options()).code
+    assert out.count("import keras") == 1 and out.startswith("__tflearn_migrate_cell__(2)\n")
+
+
+def test_one_script_of_several_graphs_is_kept_tf1():
+    prog = ("tf.reset_default_graph()\nx = tf.placeholder(tf.float32, [None, 4])\n"
+            "y = tf.placeholder(tf.float32, [None, 1])\npred = tf.layers.dense(x, 1)\nloss = tf.reduce_mean(tf.square(pred - y))\n"
+            "train_op = tf.train.AdamOptimizer(0.1).minimize(loss)\nsess = tf.Session()\n"
+            "sess.run(tf.global_variables_initializer())\nsess.run(train_op, {x: X, y: Y})\n")
+    src = "import numpy as np\nimport tensorflow as tf\nX = np.zeros((2, 4))\nY = np.zeros((2, 1))\n" + prog + prog
+    out = migrate_source(src, "t.py", Options()).code
+    assert out.count("2 TF1 programs in one scope") == 4 and "train_on_batch" not in out
+    assert migrate_source(out, "t.py", Options()).code in (None, out)
+    # one program after one reset is translated as before
+    one = migrate_source("import numpy as np\nimport tensorflow as tf\nX = np.zeros((2, 4))\nY = np.zeros((2, 1))\n"
+                         + prog, "t.py", Options()).code
+    assert "train_on_batch" in one and "TF1 programs in one scope" not in one
