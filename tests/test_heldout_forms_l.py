@@ -116,3 +116,65 @@ def test_class_train_op_is_equivalent_to_tf1(tmp_path, name):
     res = verify_pairs([(src, migrate_faithful(src, tmp_path / "m"))], workdir=tmp_path / "v")[0]
     ok, lines = judge(res)
     assert not res.get("todo") and ok, "\n".join(lines + res.get("mapping", []))
+
+
+# -- towers built over a computed iterable (TFM177's pre-step) ------------------------------------
+
+_TOWER = ("import tensorflow as tf\n\n"
+          "def tower(x, name='tower'):\n"
+          "    with tf.variable_scope(name, reuse=tf.AUTO_REUSE):\n"
+          "        return tf.layers.dense(x, 4, name='fc')\n\n")
+
+
+def _unrolled(src: str) -> str | None:
+    import libcst as cst
+
+    from migrator.analysis.tower_lists import unroll_tower_lists
+
+    m = unroll_tower_lists(cst.parse_module(_TOWER + src))
+    return m.code[len(_TOWER):] if m is not None else None
+
+
+def test_towers_over_a_split_batch_are_named():
+    out = _unrolled("embs = [tower(x) for x in tf.split(batch, 2)]\nd = embs[0] - embs[1]\n")
+    assert out == ("embs_0 = tower(tf.split(batch, 2)[0])\nembs_1 = tower(tf.split(batch, 2)[1])\n"
+                   "d = embs_0 - embs_1\n")
+    assert _unrolled("embs = [tower(x) for x in tf.unstack(pair, num=2, axis=1)]\nd = embs[0] - embs[1]\n") \
+        .startswith("embs_0 = tower(tf.unstack(pair, num=2, axis=1)[0])\n")
+    # a split whose count is not a number: kept
+    assert _unrolled("embs = [tower(x) for x in tf.split(batch, n)]\nd = embs[0] - embs[1]\n") is None
+
+
+def test_towers_over_zip_and_range_are_named():
+    out = _unrolled("inputs = [a, b]\nnames = ['t', 't']\nembs = []\nfor x, name in zip(inputs, names):\n"
+                    "    embs.append(tower(x, name))\nd = embs[0] - embs[1]\n")
+    assert "embs_0 = tower(a, 't')\nembs_1 = tower(b, 't')\nd = embs_0 - embs_1\n" in out
+    out = _unrolled("xs = [a, b]\nembs = [tower(xs[i]) for i in range(2)]\nd = embs[0] - embs[1]\n")
+    assert "embs_0 = tower(a)\nembs_1 = tower(b)\n" in out
+    # placeholders made by a comprehension, read by another loop's passes: both written out
+    out = _unrolled("xs = [tf.placeholder(tf.float32, [None, 4]) for _ in range(2)]\nembs = []\n"
+                    "for i in range(2):\n    embs.append(tower(xs[i]))\nd = embs[0] - embs[1]\nf = {xs[0]: 1}\n")
+    assert out == ("xs_0 = tf.placeholder(tf.float32, [None, 4])\nxs_1 = tf.placeholder(tf.float32, [None, 4])\n"
+                   "embs_0 = tower(xs_0)\nembs_1 = tower(xs_1)\nd = embs_0 - embs_1\nf = {xs_0: 1}\n")
+    # a list changed after it is bound, zip of unequal lengths, a range of a name: kept
+    assert _unrolled("xs = [a, b]\nxs.append(c)\nembs = [tower(x) for x in xs]\nd = embs[0]\n") is None
+    assert _unrolled("embs = [tower(x, n) for x, n in zip([a, b], ['p'])]\nd = embs[0]\n") is None
+    assert _unrolled("embs = [tower(xs[i]) for i in range(k)]\nd = embs[0]\n") is None
+
+
+def test_range_index_and_zip_fixtures_translate_whole():
+    for name, fed in (("range_index_towers.py", "[xs_0, xs_1]"), ("zip_names_towers.py", "[left, right]")):
+        out = _faithful(name)
+        assert TODO_MARKER not in out and "import tensorflow" not in out
+        assert f"model = keras.Model({fed}, d)" in out and "model.train_on_batch([A, A[::-1]], S)" in out
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["range_index_towers.py", "zip_names_towers.py"])
+def test_computed_tower_lists_are_equivalent_to_tf1(tmp_path, name):
+    from migrator.weights.verify import judge, migrate_faithful, verify_pairs
+
+    src = FIX / name
+    res = verify_pairs([(src, migrate_faithful(src, tmp_path / "m"))], workdir=tmp_path / "v")[0]
+    ok, lines = judge(res)
+    assert not res.get("todo") and ok, "\n".join(lines + res.get("mapping", []))
