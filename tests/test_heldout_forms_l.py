@@ -178,3 +178,78 @@ def test_computed_tower_lists_are_equivalent_to_tf1(tmp_path, name):
     res = verify_pairs([(src, migrate_faithful(src, tmp_path / "m"))], workdir=tmp_path / "v")[0]
     ok, lines = judge(res)
     assert not res.get("todo") and ok, "\n".join(lines + res.get("mapping", []))
+
+
+# -- tf.map_fn over masked rows (TFM179's pre-step) ----------------------------------------------
+
+def _rows(src: str) -> str | None:
+    import libcst as cst
+
+    from migrator.analysis.map_fn_rows import rewrite_map_fn_rows
+
+    m = rewrite_map_fn_rows(cst.parse_module("import tensorflow as tf\n" + src))
+    return m.code.split("\n", 1)[1] if m is not None else None
+
+
+def test_batch_hard_map_fn_becomes_masked_reductions():
+    out = _faithful("batch_hard_map_fn.py")
+    assert TODO_MARKER not in out and "map_fn" not in out and "boolean_mask" not in out
+    assert "def hardest_positive" not in out and "def hardest_negative" not in out
+    assert ("keras.ops.max(keras.ops.where(pos_mask(labels), dist, keras.ops.ones_like(dist) * float('-inf')), "
+            "axis=1)[:keras.ops.shape(emb)[0]]") in out
+    assert "keras.ops.min(keras.ops.where(neg_mask(labels), dist, keras.ops.ones_like(dist) * float('inf'))" in out
+    assert "model = TrainingModel(x, [emb, dist], loss)" in out
+
+
+def test_map_fn_rows_declined_forms():
+    # a function of another scope: its closure may read other names
+    assert _rows("def f(i):\n    return tf.reduce_max(tf.boolean_mask(d[i], m[i]))\n"
+                 "def g(d, m):\n    return tf.map_fn(f, tf.range(3), dtype=tf.float32)\n") is None
+    # the row index used otherwise, another reduction, a second sequence: kept
+    assert _rows("r = tf.map_fn(lambda i: tf.reduce_max(tf.boolean_mask(d[i + 1], m[i])), tf.range(n))\n") is None
+    assert _rows("r = tf.map_fn(lambda i: tf.reduce_logsumexp(tf.boolean_mask(d[i], m[i])), tf.range(n))\n") is None
+    assert _rows("r = tf.map_fn(lambda i: tf.reduce_max(tf.boolean_mask(d[i], m[i])), tf.range(n), "
+                 "initializer=0.0)\n") is None
+    # a sum: empty rows give 0 as TF1's
+    assert _rows("r = tf.map_fn(lambda i: tf.reduce_sum(tf.boolean_mask(d[i], m[i])), tf.range(k))\n") == \
+        "r = tf.reduce_sum(tf.where(m, d, tf.zeros_like(d)), axis=1)[:k]\n"
+
+
+@pytest.mark.slow
+def test_batch_hard_map_fn_is_equivalent_to_tf1(tmp_path):
+    # the masked reductions give TF1's values and TF1's Adam step (gradients through the maxima)
+    from migrator.weights.verify import judge, migrate_faithful, verify_pairs
+
+    src = FIX / "batch_hard_map_fn.py"
+    res = verify_pairs([(src, migrate_faithful(src, tmp_path / "m"))], workdir=tmp_path / "v")[0]
+    ok, lines = judge(res)
+    assert not res.get("todo") and ok, "\n".join(lines + res.get("mapping", []))
+
+
+@pytest.mark.slow
+def test_masked_row_reductions_match_tf1_map_fn():
+    # values and gradients of the rewrite against TF1's map_fn on the same matrix, ties and empty rows included
+    import subprocess
+    import sys
+
+    code = '''
+import numpy as np, tensorflow.compat.v1 as tf
+tf.disable_eager_execution()
+rng = np.random.RandomState(1)
+D = np.round(rng.rand(6, 6), 1).astype(np.float32)
+M = rng.rand(6, 6) < 0.4
+M[2] = False
+d = tf.constant(D)
+m = tf.constant(M)
+a = tf.map_fn(lambda i: tf.reduce_max(tf.boolean_mask(d[i], m[i])), tf.range(6), dtype=tf.float32)
+b = tf.reduce_max(tf.where(m, d, tf.ones_like(d) * float('-inf')), axis=1)[:6]
+ga = tf.gradients(tf.reduce_sum(tf.boolean_mask(a, M.any(1))), d)[0]
+gb = tf.gradients(tf.reduce_sum(tf.boolean_mask(b, M.any(1))), d)[0]
+with tf.Session() as s:
+    va, vb, xa, xb = s.run([a, b, ga, gb])
+assert np.array_equal(va, vb), (va, vb)
+assert np.array_equal(xa, xb), (xa, xb)
+print("ok")
+'''
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0 and r.stdout.strip().endswith("ok"), r.stderr[-2000:]

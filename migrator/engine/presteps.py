@@ -43,6 +43,11 @@ PRE_STEPS: tuple[PreStep, ...] = (
             "(`self.optimize` / `self.train_op = optimizer.minimize(self.loss)` -> `model_optimize = "
             "model_optimizer.minimize(model.loss)`, reads `model.optimize` -> `model_optimize`; the same TF1 "
             "program); diagnostics below refer to lines of that form"),
+    PreStep("TFM179", (("map_fn", "boolean_mask"),), "map_fn_rows:rewrite_map_fn_rows",
+            "a tf.map_fn over rows reducing a boolean_mask of each (`tf.map_fn(lambda i: tf.reduce_max("
+            "tf.boolean_mask(d[i], m[i])), tf.range(n))`) written with masks over the whole matrix "
+            "(`tf.reduce_max(tf.where(m, d, -inf), axis=1)[:n]`; the same values and gradients); "
+            "diagnostics below refer to lines of that form"),
 )
 
 
