@@ -61,7 +61,7 @@ def test_one_script_of_several_graphs_is_kept_tf1():
     assert "train_on_batch" in one and "TF1 programs in one scope" not in one
 
 
-# -- a train op built inside a model class (TFM178's pre-step) ------------------------------------
+# -- a train op built inside a model class (TFM181's pre-step) ------------------------------------
 
 def _faithful(name: str) -> str:
     """The faithful migration, without the fixture's docstring."""
@@ -180,7 +180,7 @@ def test_computed_tower_lists_are_equivalent_to_tf1(tmp_path, name):
     assert not res.get("todo") and ok, "\n".join(lines + res.get("mapping", []))
 
 
-# -- tf.map_fn over masked rows (TFM179's pre-step) ----------------------------------------------
+# -- tf.map_fn over masked rows (TFM182's pre-step) ----------------------------------------------
 
 def _rows(src: str) -> str | None:
     import libcst as cst

@@ -1,4 +1,4 @@
-"""Train ops a model class builds for its one instance (rule TFM178's pre-step): a pure function of
+"""Train ops a model class builds for its one instance (rule TFM181's pre-step): a pure function of
 the source.
 
 The forms (a model OBJECT built from the script's placeholders, the script running its train op)::

@@ -1,4 +1,4 @@
-"""Per-row reductions of a masked row written with ``tf.map_fn`` (rule TFM179's pre-step): a pure
+"""Per-row reductions of a masked row written with ``tf.map_fn`` (rule TFM182's pre-step): a pure
 function of the source.
 
 The form (batch-hard triplet mining, one anchor per pass, the function closing over tensors of

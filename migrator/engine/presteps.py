@@ -38,12 +38,12 @@ PRE_STEPS: tuple[PreStep, ...] = (
             "towers kept in a list built by a loop or a comprehension written out: one named statement per "
             "input (`outs = [net(x) for x in (a, b)]` -> `outs_0 = net(a)`, `outs_1 = net(b)`, `outs[1]` -> "
             "`outs_1`; the same TF1 program); diagnostics below refer to lines of that form"),
-    PreStep("TFM178", (("minimize", "class"),), "class_train_ops:hoist_class_train_ops",
+    PreStep("TFM181", (("minimize", "class"),), "class_train_ops:hoist_class_train_ops",
             "the train op a model class builds for its one instance written after the instance's construction "
             "(`self.optimize` / `self.train_op = optimizer.minimize(self.loss)` -> `model_optimize = "
             "model_optimizer.minimize(model.loss)`, reads `model.optimize` -> `model_optimize`; the same TF1 "
             "program); diagnostics below refer to lines of that form"),
-    PreStep("TFM179", (("map_fn", "boolean_mask"),), "map_fn_rows:rewrite_map_fn_rows",
+    PreStep("TFM182", (("map_fn", "boolean_mask"),), "map_fn_rows:rewrite_map_fn_rows",
             "a tf.map_fn over rows reducing a boolean_mask of each (`tf.map_fn(lambda i: tf.reduce_max("
             "tf.boolean_mask(d[i], m[i])), tf.range(n))`) written with masks over the whole matrix "
             "(`tf.reduce_max(tf.where(m, d, -inf), axis=1)[:n]`; the same values and gradients); "

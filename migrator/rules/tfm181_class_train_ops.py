@@ -1,4 +1,4 @@
-"""TFM178: the train op a model class builds for its one instance (a cached-property member
+"""TFM181: the train op a model class builds for its one instance (a cached-property member
 returning ``optimizer.minimize(self.loss)``, or ``self.train_op = optimizer.minimize(...)`` in
 ``__init__``) -> the same statements after the instance's construction, so the session-program
 rule sees a module-level train op over the object's loss.
@@ -19,7 +19,7 @@ _DEFINE_SCOPE = ("import functools\n"
 
 
 class ClassTrainOps(Rule):
-    ID = "TFM178"
+    ID = "TFM181"
     TRIGGERS = ("minimize",)
     NAME = "class-train-ops"
     KIND = Kind.TRANSLATE
@@ -77,5 +77,5 @@ class ClassTrainOps(Rule):
              "m_opt = tf.train.GradientDescentOptimizer(0.1)\n"
              "m_train_op = m_opt.minimize(m.loss, global_step=m_step)\n"
              "t = m_train_op\n",
-             ("TFM178",), todo=True),
+             ("TFM181",), todo=True),
     ]

@@ -1,4 +1,4 @@
-"""TFM179: ``tf.map_fn`` over rows reducing a ``tf.boolean_mask`` of each (batch-hard mining per
+"""TFM182: ``tf.map_fn`` over rows reducing a ``tf.boolean_mask`` of each (batch-hard mining per
 anchor, the function closing over the graph's distance matrix and masks) -> the same reduction
 with masks over the whole matrix (keras.ops.where + max / min / sum over axis 1).
 
@@ -13,7 +13,7 @@ from .base import Case, Rule
 
 
 class MapFnRows(Rule):
-    ID = "TFM179"
+    ID = "TFM182"
     TRIGGERS = ("map_fn",)
     NAME = "map-fn-rows"
     KIND = Kind.TRANSLATE
@@ -49,5 +49,5 @@ class MapFnRows(Rule):
              "n = tf.shape(d)[0]\n"
              "hp = tf.reduce_max(tf.where(same, d, tf.ones_like(d) * float('-inf')), axis=1)[:tf.shape(d)[0]]\n"
              "hn = tf.gather(tf.reduce_min(tf.where(other, d, tf.ones_like(d) * float('inf')), axis=1), idx)\n",
-             ("TFM179",), todo=True),
+             ("TFM182",), todo=True),
     ]
