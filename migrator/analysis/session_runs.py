@@ -34,7 +34,7 @@ class SessionProgramRuns:
         """Every run of the program translates (otherwise sessions must stay)."""
         cache = self.__dict__.setdefault("_runs_ok", {})
         if id(prog) not in cache:
-            cache[id(prog)] = not self._suppressed(prog) and all(self._run_ok(prog, r) for r in prog.runs) \
+            cache[id(prog)] = not prog.several_graphs and not self._suppressed(prog) and all(self._run_ok(prog, r) for r in prog.runs) \
                 and self._metrics_why(prog) is None and self._decays_why(prog) is None
         return cache[id(prog)]
 

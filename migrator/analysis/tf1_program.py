@@ -199,6 +199,9 @@ class Program:
     # parameters (Param nodes) and the arguments passing them (Arg nodes), which go with the runs
     session_params: list = field(default_factory=list)
     session_args: list = field(default_factory=list)
+    # several TF1 graphs in one scope (``tf.reset_default_graph()`` between programs that bind
+    # placeholders again: a notebook's cells in sequence): why the scope is not translated
+    several_graphs: str | None = None
     _closure: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
 
     # -- queries -------------------------------------------------------------------------
@@ -387,6 +390,10 @@ def _class_body(ctx, stmt: cst.CSTNode) -> cst.ClassDef | None:
     block = ctx.parent(stmt)
     cls = ctx.parent(block) if block is not None else None
     return cls if isinstance(cls, cst.ClassDef) else None
+
+
+GRAPH_RESETS = frozenset({"tensorflow.reset_default_graph", "tensorflow.compat.v1.reset_default_graph",
+                          "keras.backend.clear_session", "tensorflow.keras.backend.clear_session"})
 
 
 class TF1Program:
@@ -930,6 +937,27 @@ class TF1Program:
             by_scope = self.__dict__["_calls_by_scope"] = (calls, groups)
         return list(by_scope[1].get(id(scope), ()))
 
+    def _several_graphs(self, prog: Program, mine: list[cst.Call]) -> str | None:
+        """Why the scope holds several TF1 programs (None: one): graph resets
+        (``tf.reset_default_graph()``, or the ``keras.backend.clear_session()`` a first run wrote
+        for it) with placeholders bound both before and after one of them - a notebook running
+        program after program in one namespace, redefining ``x``, ``loss``, ``train_op``, ``sess``.
+        One analysis of the scope would mix the programs (a name's roles and reads taken from
+        all of them), and its half-translated output would be read differently on a second run."""
+        resets = [self.ctx.position(c) for c in mine
+                  if self._qn[id(c)] in GRAPH_RESETS or dotted(c.func) == "keras.backend.clear_session"]
+        if not resets:
+            return None
+        segments = {sum(1 for r in resets if r < self.ctx.position(p.call)) for p in prog.placeholders.values()}
+        for n in prog.scope.by_name:
+            for d in prog.scope.by_name[n]:
+                if isinstance(d.value, cst.Call) and self._qn.get(id(d.value)) in PLACEHOLDERS:
+                    segments.add(sum(1 for r in resets if r < self.ctx.position(d.value)))
+        if len(segments) < 2:
+            return None
+        return (f"{len(segments)} TF1 programs in one scope (graph reset between them, the same names bound "
+                "again): not translated - migrate each program on its own (its own script or function)")
+
     def _build(self, scope: ScopeFlow, calls: list[cst.Call]) -> Program | None:
         mine = self._scope_calls(scope, calls)
         prog = Program(scope)
@@ -956,6 +984,7 @@ class TF1Program:
                 prog.placeholders[name] = p
         if not prog.placeholders:
             return None
+        prog.several_graphs = self._several_graphs(prog, mine)
         # tensors: names whose closure reaches a placeholder
         for d in scope.defs:
             if d.name in prog.placeholders:

@@ -20,8 +20,15 @@ and every read of the list by a constant index (``outs[1]``) becomes that name; 
 of the list becomes the list of names (``tf.concat(outs, 1)`` -> ``tf.concat([outs_0, outs_1], 1)``).
 The session-program and Siamese rules then see named towers (TFM140, TFM201, TFM205).
 
-Declined (the statement stays as written): an iterable that is not a literal tuple / list of
-names, attributes or subscripts; a comprehension with ``if`` clauses or several ``for``; a
+The iterable may be one the program fixes (the same TF1 graph, pass by pass): a literal tuple /
+list, a name bound once in the file to one and never changed (``inputs = [left, right]``; ``xs[k]``
+of such a list in the body is its element), ``range(N)``, ``tf.split(v, N)`` / ``tf.unstack(v,
+num=N)`` with N a number (each pass reads ``tf.split(v, N)[k]``: the same split again), or
+``zip(...)`` of those unpacked into names (``for x, name in zip(inputs, names)``). A list of
+placeholders (``xs = [tf.placeholder(...) for _ in range(2)]``) is written out too; the pre-step
+runs again while it changes something (``xs[i]`` in another loop becomes ``xs[0]``, then ``xs_0``).
+
+Declined (the statement stays as written): an iterable that is none of those; a comprehension with ``if`` clauses or several ``for``; a
 loop body other than the one ``append``; a list bound or changed elsewhere in its scope, read by
 a nested function, or indexed by a non-constant or out of range; a loop variable read after the
 loop; a name ``<list>_<k>`` already used in the file.
@@ -35,19 +42,102 @@ from ..cstcache import walk as _nodes  # pre-order, memoised children
 _ITEMS = (cst.Name, cst.Attribute, cst.Subscript)
 
 
-def _items(it: cst.BaseExpression) -> list[cst.BaseExpression] | None:
+_LITERALS = (cst.SimpleString, cst.Integer, cst.Float)
+
+
+def _items(it: cst.BaseExpression, lists: dict | None = None) -> list[cst.BaseExpression] | None:
+    """The values a loop over ``it`` takes, when the program fixes them: a literal tuple / list,
+    a name bound once to one (``lists``), ``range(N)``, ``tf.split(v, N)`` / ``tf.unstack(v, num=N)``
+    (``N`` a number: the parts ``tf.split(v, N)[k]`` - the same ops TF1 ran for each pass)."""
+    lists = lists or {}
     if isinstance(it, (cst.Tuple, cst.List)) and len(it.elements) >= 2 and all(
-            isinstance(e, cst.Element) and isinstance(e.value, _ITEMS) for e in it.elements):
+            isinstance(e, cst.Element) and isinstance(e.value, _ITEMS + _LITERALS) for e in it.elements):
         return [e.value for e in it.elements]
+    if isinstance(it, cst.Name) and it.value in lists:
+        return list(lists[it.value])
+    if not isinstance(it, cst.Call) or any(a.star for a in it.args):
+        return None
+    f = it.func
+    if isinstance(f, cst.Name) and f.value == "range" and len(it.args) == 1 and it.args[0].keyword is None \
+            and isinstance(it.args[0].value, cst.Integer) and 2 <= int(it.args[0].value.value) <= 16:
+        return [cst.Integer(str(k)) for k in range(int(it.args[0].value.value))]
+    if isinstance(f, cst.Attribute) and f.attr.value in ("split", "unstack", "unpack") \
+            and isinstance(f.value, (cst.Name, cst.Attribute)):
+        key = {"split": ("num_or_size_splits", 1), "unstack": ("num", 1), "unpack": ("num", 1)}[f.attr.value]
+        n = None
+        for k, a in enumerate(it.args):
+            if (a.keyword is None and k == key[1] and f.attr.value == "split") or (
+                    a.keyword is not None and a.keyword.value == key[0]):
+                n = a.value
+        if isinstance(n, cst.Integer) and 2 <= int(n.value) <= 16:
+            return [cst.Subscript(it.deep_clone(), [cst.SubscriptElement(cst.Index(cst.Integer(str(k))))])
+                    for k in range(int(n.value))]
     return None
 
 
+def _iteration(target: cst.BaseExpression, it: cst.BaseExpression, lists: dict
+               ) -> tuple[tuple[str, ...], list[tuple]] | None:
+    """``for x in <items>`` -> (('x',), [(a,), (b,)]); ``for x, n in zip(A, B)`` -> (('x', 'n'),
+    [(a0, b0), (a1, b1)])."""
+    if isinstance(target, cst.Name):
+        items = _items(it, lists)
+        return ((target.value,), [(v,) for v in items]) if items is not None else None
+    if isinstance(target, cst.Tuple) and all(isinstance(e, cst.Element) and isinstance(e.value, cst.Name)
+                                             for e in target.elements) \
+            and isinstance(it, cst.Call) and isinstance(it.func, cst.Name) and it.func.value == "zip" \
+            and len(it.args) == len(target.elements) and all(a.keyword is None and not a.star for a in it.args):
+        seqs = [_items(a.value, lists) for a in it.args]
+        if any(q is None for q in seqs) or len({len(q) for q in seqs}) != 1:
+            return None
+        names = tuple(e.value.value for e in target.elements)
+        return (names, list(zip(*seqs))) if len(set(names)) == len(names) else None
+    return None
+
+
+def literal_lists(module: cst.Module) -> dict[str, list]:
+    """Names bound once in the file, to a literal tuple / list (of names, attributes, subscripts or
+    constants), never changed: ``inputs = [left, right]``, ``names = ['a', 'b']``."""
+    bound: dict[str, int] = {}
+    values: dict[str, cst.BaseExpression] = {}
+    changed: set[str] = set()
+    for n in _nodes(module):
+        targets = []
+        if isinstance(n, cst.AssignTarget):
+            targets = [n.target]
+        elif isinstance(n, (cst.AugAssign, cst.AnnAssign, cst.For, cst.CompFor)):
+            targets = [n.target]
+        elif isinstance(n, cst.Del):
+            targets = [n.target]
+        elif isinstance(n, cst.WithItem) and n.asname is not None:
+            targets = [n.asname.name]
+        for t in targets:
+            for x in _nodes(t):
+                if isinstance(x, cst.Name):
+                    bound[x.value] = bound.get(x.value, 0) + (0 if x is not t and not isinstance(
+                        t, (cst.Tuple, cst.List)) else 1)
+                if isinstance(x, (cst.Subscript, cst.Attribute)) and isinstance(x.value, cst.Name):
+                    changed.add(x.value.value)
+        if isinstance(n, cst.Assign) and len(n.targets) == 1 and isinstance(n.targets[0].target, cst.Name):
+            values[n.targets[0].target.value] = n.value
+        if isinstance(n, cst.Attribute) and isinstance(n.value, cst.Name):
+            changed.add(n.value.value)  # xs.append(...), xs.sort() ...
+    out = {}
+    for name, v in values.items():
+        if bound.get(name) == 1 and name not in changed and isinstance(v, (cst.Tuple, cst.List)) \
+                and len(v.elements) >= 2 and all(isinstance(e, cst.Element) and isinstance(e.value, _ITEMS + _LITERALS)
+                                                 for e in v.elements):
+            out[name] = [e.value for e in v.elements]
+    return out
+
+
 class _Substitute(cst.CSTTransformer):
-    def __init__(self, name: str, value: cst.BaseExpression) -> None:
-        self.name, self.value = name, value
+    """The loop variables -> one pass's values; ``xs[k]`` of a literal list ``xs`` -> its element."""
+
+    def __init__(self, values: dict, lists: dict | None = None) -> None:
+        self.values, self.lists = values, lists or {}
 
     def leave_Name(self, original, updated):
-        return self.value.deep_clone() if original.value == self.name else updated
+        return self.values[original.value].deep_clone() if original.value in self.values else updated
 
     def leave_Attribute(self, original, updated):
         return updated.with_changes(attr=original.attr)  # ``y.x``: an attribute name, not the variable
@@ -55,18 +145,27 @@ class _Substitute(cst.CSTTransformer):
     def leave_Arg(self, original, updated):
         return updated.with_changes(keyword=original.keyword)  # ``f(x=x)``: the keyword stays
 
+    def leave_Subscript(self, original, updated):
+        if isinstance(updated.value, cst.Name) and updated.value.value in self.lists \
+                and not (isinstance(original.value, cst.Name) and original.value.value in self.values):
+            k = _index(updated)
+            items = self.lists[updated.value.value]
+            if k is not None and -len(items) <= k < len(items):
+                return items[k].deep_clone()
+        return updated
 
-def _comp(value: cst.BaseExpression) -> tuple[str, cst.BaseExpression, list] | None:
-    """``[E for x in (a, b)]`` -> ('x', E, [a, b])."""
+
+def _comp(value: cst.BaseExpression, lists: dict) -> tuple[tuple[str, ...], cst.BaseExpression, list] | None:
+    """``[E for x in (a, b)]`` -> (('x',), E, [(a,), (b,)])."""
     if not isinstance(value, cst.ListComp):
         return None
     f = value.for_in
-    if f.inner_for_in is not None or f.ifs or f.asynchronous is not None or not isinstance(f.target, cst.Name):
+    if f.inner_for_in is not None or f.ifs or f.asynchronous is not None:
         return None
-    items = _items(f.iter)
-    if items is None:
+    found = _iteration(f.target, f.iter, lists)
+    if found is None:
         return None
-    return f.target.value, value.elt, items
+    return found[0], value.elt, found[1]
 
 
 def _builds(elt: cst.BaseExpression, defined: set[str]) -> bool:
@@ -83,16 +182,22 @@ def _builds(elt: cst.BaseExpression, defined: set[str]) -> bool:
     return False
 
 
-def _unrolled(var: str, elt: cst.BaseExpression, items: list, defined: set[str]
+def _placeholder(elt: cst.BaseExpression) -> bool:
+    """``tf.placeholder(...)``: a list of the program's inputs, one per pass."""
+    return isinstance(elt, cst.Call) and isinstance(elt.func, cst.Attribute) \
+        and elt.func.attr.value in ("placeholder", "placeholder_with_default")
+
+
+def _unrolled(names: tuple[str, ...], elt: cst.BaseExpression, items: list, defined: set[str], lists: dict
               ) -> list[cst.BaseExpression] | None:
-    if not _builds(elt, defined):
+    if not _builds(elt, defined) and not _placeholder(elt):
         return None
     if any(isinstance(n, (cst.Lambda, cst.ListComp, cst.GeneratorExp, cst.DictComp, cst.SetComp))
            for n in _nodes(elt)):
         return None  # a nested scope may bind the loop variable again
-    if not any(isinstance(n, cst.Name) and n.value == var for n in _nodes(elt)):
+    if not _placeholder(elt) and not any(isinstance(n, cst.Name) and n.value in names for n in _nodes(elt)):
         return None
-    return [elt.visit(_Substitute(var, it)) for it in items]
+    return [elt.visit(_Substitute(dict(zip(names, it)), lists)) for it in items]
 
 
 def _assign(target: "str | cst.BaseAssignTargetExpression", value: cst.BaseExpression, leading=()
@@ -108,15 +213,14 @@ def _single_assign(s: cst.CSTNode) -> cst.Assign | None:
     return None
 
 
-def _append_loop(s: cst.CSTNode, lst: str) -> tuple[str, cst.BaseExpression, list] | None:
-    """``for x in (a, b): lst.append(E)`` -> ('x', E, [a, b])."""
+def _append_loop(s: cst.CSTNode, lst: str, lists: dict) -> tuple[tuple[str, ...], cst.BaseExpression, list] | None:
+    """``for x in (a, b): lst.append(E)`` -> (('x',), E, [(a,), (b,)])."""
     if not isinstance(s, cst.For) or s.orelse is not None or s.asynchronous is not None \
-            or not isinstance(s.target, cst.Name) or not isinstance(s.body, cst.IndentedBlock) \
-            or len(s.body.body) != 1:
+            or not isinstance(s.body, cst.IndentedBlock) or len(s.body.body) != 1:
         return None
-    items = _items(s.iter)
+    found = _iteration(s.target, s.iter, lists)
     inner = s.body.body[0]
-    if items is None or not isinstance(inner, cst.SimpleStatementLine) or len(inner.body) != 1:
+    if found is None or not isinstance(inner, cst.SimpleStatementLine) or len(inner.body) != 1:
         return None
     e = inner.body[0]
     if not isinstance(e, cst.Expr) or not isinstance(e.value, cst.Call):
@@ -126,7 +230,7 @@ def _append_loop(s: cst.CSTNode, lst: str) -> tuple[str, cst.BaseExpression, lis
             and c.func.attr.value == "append" and len(c.args) == 1 and c.args[0].keyword is None
             and not c.args[0].star):
         return None
-    return s.target.value, c.args[0].value, items
+    return found[0], c.args[0].value, found[1]
 
 
 class _Reads(cst.CSTTransformer):
@@ -184,7 +288,7 @@ def _list_uses_ok(rest: list[cst.CSTNode], lst: str, n: int) -> bool:
     return True
 
 
-def _rewrite_block(body: list, taken: set[str], defined: set[str]) -> list | None:
+def _rewrite_block(body: list, taken: set[str], defined: set[str], lists: dict) -> list | None:
     out: list = []
     changed = False
     i = 0
@@ -193,26 +297,26 @@ def _rewrite_block(body: list, taken: set[str], defined: set[str]) -> list | Non
         a = _single_assign(s)
         new: list | None = None
         consumed = 1
-        if a is not None and isinstance(a.targets[0].target, cst.Tuple) and _comp(a.value) is not None:
-            var, elt, items = _comp(a.value)
+        if a is not None and isinstance(a.targets[0].target, cst.Tuple) and _comp(a.value, lists) is not None:
+            var, elt, items = _comp(a.value, lists)
             targets = [e.value for e in a.targets[0].target.elements
                        if isinstance(e, cst.Element) and isinstance(e.value, (cst.Name, cst.Attribute))]
-            vals = _unrolled(var, elt, items, defined)
+            vals = _unrolled(var, elt, items, defined, lists)
             if vals is not None and len(targets) == len(items) == len(a.targets[0].target.elements):
                 new = [_assign(t, v, s.leading_lines if k == 0 else ()) for k, (t, v) in enumerate(zip(targets, vals))]
         elif a is not None and isinstance(a.targets[0].target, cst.Name):
             lst = a.targets[0].target.value
-            found = _comp(a.value)
+            found = _comp(a.value, lists)
             if found is None and isinstance(a.value, cst.List) and not a.value.elements and i + 1 < len(body):
-                found = _append_loop(body[i + 1], lst)
+                found = _append_loop(body[i + 1], lst, lists)
                 consumed = 2
-                if found is not None and any(isinstance(x, cst.Name) and x.value == found[0]
+                if found is not None and any(isinstance(x, cst.Name) and x.value in found[0]
                                              for r in body[i + 2:] for x in _nodes(r)):
                     found = None  # the loop variable is read after the loop (it stays bound there)
             if found is not None:
                 var, elt, items = found
                 names = [f"{lst}_{k}" for k in range(len(items))]
-                vals = _unrolled(var, elt, items, defined)
+                vals = _unrolled(var, elt, items, defined, lists)
                 rest = body[i + consumed:]
                 before = any(isinstance(x, cst.Name) and x.value == lst for r in body[:i] for x in _nodes(r))
                 if vals is not None and not before and not (set(names) & taken) \
@@ -222,7 +326,7 @@ def _rewrite_block(body: list, taken: set[str], defined: set[str]) -> list | Non
                     body = body[:i + consumed] + [r.visit(reads) for r in rest]
                     taken.update(names)
         if new is None:
-            out.append(_inner(s, taken, defined))
+            out.append(_inner(s, taken, defined, lists))
             changed = changed or out[-1] is not s
             i += 1
             continue
@@ -232,13 +336,13 @@ def _rewrite_block(body: list, taken: set[str], defined: set[str]) -> list | Non
     return out if changed else None
 
 
-def _inner(s: cst.CSTNode, taken: set[str], defined: set[str]) -> cst.CSTNode:
+def _inner(s: cst.CSTNode, taken: set[str], defined: set[str], lists: dict) -> cst.CSTNode:
     """Function bodies (module-level functions, methods) rewritten the same way."""
     if isinstance(s, cst.FunctionDef) and isinstance(s.body, cst.IndentedBlock):
-        new = _rewrite_block(list(s.body.body), taken, defined)
+        new = _rewrite_block(list(s.body.body), taken, defined, lists)
         return s.with_changes(body=s.body.with_changes(body=new)) if new is not None else s
     if isinstance(s, cst.ClassDef) and isinstance(s.body, cst.IndentedBlock):
-        body = [_inner(x, taken, defined) for x in s.body.body]
+        body = [_inner(x, taken, defined, lists) for x in s.body.body]
         if any(a is not b for a, b in zip(body, s.body.body)):
             return s.with_changes(body=s.body.with_changes(body=body))
     return s
@@ -249,5 +353,11 @@ def unroll_tower_lists(module: cst.Module) -> cst.Module | None:
     defined = {n.name.value for n in _nodes(module) if isinstance(n, cst.FunctionDef)}
     if not defined:
         return None
-    new = _rewrite_block(list(module.body), taken, defined)
-    return module.with_changes(body=new) if new is not None else None
+    out = None
+    for _ in range(3):  # a list read by another loop's passes (``xs[i]``) is unrolled once that loop is
+        lists = literal_lists(module)
+        new = _rewrite_block(list(module.body), taken, defined, lists)
+        if new is None:
+            break
+        module = out = module.with_changes(body=new)
+    return out

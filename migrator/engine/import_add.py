@@ -16,11 +16,19 @@ def _single_import(stmt: cst.CSTNode) -> cst.Import | cst.ImportFrom | None:
     return None
 
 
+NOTEBOOK_CELL = "__tflearn_migrate_cell__"  # notebooks.CELL (not imported: notebooks is not an engine module)
+
+
 def _skip_first(module: cst.Module) -> bool:
-    """A ``__strict__ = ...`` line or a docstring first: never insert before it."""
+    """A ``__strict__ = ...`` line, a docstring or a notebook's first cell marker first (the
+    imports then go into that cell, as they did when the cell's own imports followed it): never
+    insert before it."""
     if not module.body or type(module.body[0]) is not cst.SimpleStatementLine or len(module.body[0].body) != 1:
         return False
     small = module.body[0].body[0]
+    if type(small) is cst.Expr and type(small.value) is cst.Call and type(small.value.func) is cst.Name \
+            and small.value.func.value == NOTEBOOK_CELL:
+        return True
     if type(small) is cst.Assign:
         return (len(small.targets) == 1 and type(small.targets[0].target) is cst.Name
                 and small.targets[0].target.value == "__strict__")

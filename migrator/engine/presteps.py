@@ -52,6 +52,16 @@ PRE_STEPS: tuple[PreStep, ...] = (
             "train_op_helpers:inline_train_op_helpers",
             "a function that only builds a train op written at its one call (`train_op = step(loss, 0.01)` -> "
             "`train_op = tf.train.X(0.01).minimize(loss)`; the same TF1 program)"),
+    PreStep("TFM181", (("minimize", "class"),), "class_train_ops:hoist_class_train_ops",
+            "the train op a model class builds for its one instance written after the instance's construction "
+            "(`self.optimize` / `self.train_op = optimizer.minimize(self.loss)` -> `model_optimize = "
+            "model_optimizer.minimize(model.loss)`, reads `model.optimize` -> `model_optimize`; the same TF1 "
+            "program); diagnostics below refer to lines of that form"),
+    PreStep("TFM182", (("map_fn", "boolean_mask"),), "map_fn_rows:rewrite_map_fn_rows",
+            "a tf.map_fn over rows reducing a boolean_mask of each (`tf.map_fn(lambda i: tf.reduce_max("
+            "tf.boolean_mask(d[i], m[i])), tf.range(n))`) written with masks over the whole matrix "
+            "(`tf.reduce_max(tf.where(m, d, -inf), axis=1)[:n]`; the same values and gradients); "
+            "diagnostics below refer to lines of that form"),
 )
 
 

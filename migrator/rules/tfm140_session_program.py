@@ -46,7 +46,7 @@ from ..translate.tf1_helpers import LOSS_MODEL
 from ..translate.tf1_metrics import TF1_METRIC
 from ..translate.tf1_helpers import helper_example_output as _rnn_out
 from ..translate.tflearn import Untranslatable
-from ..analysis.tf1_program import INITIALIZERS, SESSIONS, Program, Run, TF1Program, _arg
+from ..analysis.tf1_program import INITIALIZERS, PLACEHOLDERS, SESSIONS, Program, Run, TF1Program, _arg
 from .base import Case, Rule
 from ..analysis.session_runs import _Todo, _walk, SessionProgramRuns
 from ..translate.session_program import _replace_names
@@ -303,6 +303,14 @@ class SessionProgram(SessionProgramRuns, Rule):
                                       "as the flag set them here", severity=Severity.INFO)
                 self.ctx.count(self)
                 return cst.RemoveFromParent()
+            return updated
+        if prog is not None and prog.several_graphs:
+            # nothing of the scope is translated: its placeholders say why (each program stays TF1)
+            if any(p.statement is original for p in prog.placeholders.values()) or any(
+                    d.stmt is original and isinstance(d.value, cst.Call)
+                    and self.ctx.legacy_name(d.value) in PLACEHOLDERS
+                    for ds in prog.scope.by_name.values() for d in ds):
+                self.todo(original, prog.several_graphs)
             return updated
         try:
             if prog is not None and id(original) in prog.feed_dicts and self.runs_ok(prog):
@@ -1170,7 +1178,7 @@ class SessionProgram(SessionProgramRuns, Rule):
             ev = self._schedule_eval(original)
             return ev if ev is not None else self._saver_call(original, updated)
         prog = self._prog(original)
-        if prog is None:
+        if prog is None or prog.several_graphs:
             return updated
         if r is None or r.initializer or r.train_op is not None:
             return updated

@@ -21,8 +21,9 @@ class TowerLists(Rule):
         "the builder once per input, in order: TF1 builds the same graph as `outs_0 = net(x1)` then "
         "`outs_1 = net(x2)`. Written that way (reads `outs[k]` -> `outs_k`, any other read -> the list of the "
         "names), the program's towers are named tensors the session-program rules translate and the Siamese "
-        "rules check for sharing (TFM201 / TFM205). Only a builder the file defines is unrolled, over a "
-        "literal tuple or list of inputs. Declined (kept as written): `if` clauses or nested loops, a loop "
+        "rules check for sharing (TFM201 / TFM205). Only a builder the file defines (or tf.placeholder) is "
+        "unrolled, over an iterable the program fixes: a literal tuple or list (or a name bound once to one), "
+        "range(N), tf.split(v, N) / tf.unstack(v, num=N), zip() of those. Declined (kept as written): `if` clauses or nested loops, a loop "
         "body other than the one append, a list changed or bound again, read by a nested function or by a "
         "non-constant index, a loop variable read after the loop, a name `<list>_<k>` already taken.")
     VALID = [
@@ -64,6 +65,23 @@ class TowerLists(Rule):
              "outs_0 = net(x1, k=4)\n"
              "outs_1 = net(x2, k=4)\n"
              "d = tf.concat([outs_0, outs_1], 1)\n",
+             ("TFM177",), todo=True),
+        Case("import tensorflow as tf\n"
+             "def net(x, name):\n"
+             "    return tf.layers.dense(x, 4, name=name, reuse=tf.AUTO_REUSE)\n"
+             "inputs = [x1, x2]\n"
+             "outs = []\n"
+             "for x, name in zip(inputs, ['fc', 'fc']):\n"
+             "    outs.append(net(x, name))\n"
+             "parts = [net(p, 'fc') for p in tf.split(x3, 2)]\n",
+             "import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\n"
+             "def net(x, name):\n"
+             "    return tf.layers.dense(x, 4, name=name, reuse=tf.AUTO_REUSE)\n"
+             "inputs = [x1, x2]\n"
+             "outs_0 = net(x1, 'fc')\n"
+             "outs_1 = net(x2, 'fc')\n"
+             "parts_0 = net(tf.split(x3, 2)[0], 'fc')\n"
+             "parts_1 = net(tf.split(x3, 2)[1], 'fc')\n",
              ("TFM177",), todo=True),
         Case("import tensorflow as tf\n"
              "def net(x):\n"

@@ -539,7 +539,7 @@ def _probe(cap, args, tf, tf1, tflearn, orig_fit, orig_run, train_ops, grad_caps
             inputs, targets, outputs = placeholders, [], []
             # a loss computed in the graph (a LossModel's output): after the others; a sum of loss
             # terms (kym343: cls_1 + cls_2 + siamese + weight decay) ends in an Add
-            scalars, sums, unknown = [], [], []
+            scalars, sums, unknown, pairwise = [], [], [], []
             # a streaming metric (tf.metrics.*) lives in the scope of its LOCAL variables: fetching
             # its update op would change the program's state (and fail before its initializer ran)
             local_scopes = tuple({v.op.name.rsplit("/", 1)[0] + "/" for v in graph.get_collection(tf1.GraphKeys.LOCAL_VARIABLES)
@@ -569,6 +569,11 @@ def _probe(cap, args, tf, tf1, tflearn, orig_fit, orig_run, train_ops, grad_caps
                         # is_training): the run gives the shape; the Keras side compares shapes
                         unknown.append(t)
                         continue
+                    if floating and dims == [None, None] and op.type not in ("Placeholder",):
+                        # a batch x batch matrix (pairwise distances mined per anchor): its
+                        # shape is the run's; the Keras side compares shapes
+                        pairwise.append(t)
+                        continue
                     if not floating or not dims or dims[0] is not None or \
                             any(d is None for d in dims[1:]) or int(np.prod(dims[1:] or [1])) > 100000:
                         continue
@@ -576,7 +581,7 @@ def _probe(cap, args, tf, tf1, tflearn, orig_fit, orig_run, train_ops, grad_caps
             # (a long unrolled graph - static RNNs over many steps - has thousands: its first and
             # its last tensors, where the model's outputs are)
             outputs = (outputs if len(outputs) <= 400 else outputs[:200] + outputs[-200:]) \
-                + scalars[-20:] + sums[-20:] + unknown[-40:]
+                + scalars[-20:] + sums[-20:] + unknown[-40:] + pairwise[-40:]
         if not outputs:
             print("probe_legacy: no output tensors (name them with --outputs)", file=sys.stderr)
             return 3
