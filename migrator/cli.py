@@ -23,6 +23,7 @@ were left unchanged); 4 ``--strict`` and TODO markers remain; 130 interrupted (C
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import signal
 import sys
@@ -182,6 +183,9 @@ def route(argv: list[str]) -> tuple[str, list[str]]:
     return first, rest
 
 
+GC_THRESHOLD = 50_000  # allocations between two collections of the youngest generation (CPython: 700)
+
+
 def main(argv: list[str] | None = None) -> int:
     real_cli = argv is None  # the console script / ``python -m migrator``
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -206,6 +210,13 @@ def main(argv: list[str] | None = None) -> int:
         old_term = signal.signal(signal.SIGTERM, on_term)
     except ValueError:  # not the main thread
         pass
+    # the cyclic garbage collector's young generation collected every 50,000 allocations
+    # instead of 700: a migration allocates millions of short-lived nodes and few cycles, and
+    # each collection of the older generations traverses the whole tree (a 20,000-line file:
+    # ~6,000 collections, 5-10% of the CPU; the peak memory is the same). The workers forked
+    # for the run inherit it; the caller's setting is restored after the run.
+    old_gc = gc.get_threshold()
+    gc.set_threshold(GC_THRESHOLD, *old_gc[1:])
     try:
         return migrate_main(args)
     except KeyboardInterrupt as ex:
@@ -226,6 +237,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"tflearn-migrate: {where}{ex.strerror or ex}", file=sys.stderr)
         return EXIT_USAGE
     finally:
+        gc.set_threshold(*old_gc)
         cleanup_temps()
         if old_term is not None:
             signal.signal(signal.SIGTERM, old_term)

@@ -282,6 +282,16 @@ def _interning_gen_impl(original):
     return _gen_impl
 
 
+def _update_position(self, value: str) -> None:  # WhitespaceInclusivePositionProvidingCodegenState's
+    # the same arithmetic; a token without a line break (nearly all) skips the regex split
+    if "\n" in value or "\r" in value:
+        segments = _NEWLINE_RE.split(value)
+        self.line += len(segments) - 1
+        self.column = len(segments[-1])
+    else:
+        self.column += len(value)
+
+
 def _position_record(self, node, *, start_node=None, end_node=None):
     return _PositionRecord(self, node, start_node, end_node)
 
@@ -337,19 +347,19 @@ def _braceize(self, state):
     return _Around(self.lbrace, self.rbrace, state)
 
 
-_CodePosition = _CodeRange = None  # set by fast_codegen
+_CodePosition = _CodeRange = _NEWLINE_RE = None  # set by fast_codegen
 
 
 def fast_codegen() -> None:
     """Install the context managers above in libcst's code generation (once)."""
-    global _CodePosition, _CodeRange
+    global _CodePosition, _CodeRange, _NEWLINE_RE
     import inspect
 
     from libcst._nodes import expression
     from libcst._nodes.internal import CodegenState
     from libcst._position import CodePosition, CodeRange
     from libcst.metadata.position_provider import (
-        PositionProvider, PositionProvidingCodegenState, WhitespaceInclusivePositionProvider,
+        NEWLINE_RE, PositionProvider, PositionProvidingCodegenState, WhitespaceInclusivePositionProvider,
         WhitespaceInclusivePositionProvidingCodegenState,
     )
 
@@ -366,6 +376,8 @@ def fast_codegen() -> None:
             "self._stack.append(CodePosition(self.line, self.column))",
         WhitespaceInclusivePositionProvidingCodegenState.after_codegen:
             "self.provider._computed[node] = node_range",
+        WhitespaceInclusivePositionProvidingCodegenState._update_position:
+            "self.column = len(segments[-1])",
         PositionProvider._gen_impl: "module._codegen(state)",
         WhitespaceInclusivePositionProvider._gen_impl: "module._codegen(state)",
     }
@@ -374,13 +386,16 @@ def fast_codegen() -> None:
             return
     except (OSError, TypeError):
         return
-    _CodePosition, _CodeRange = CodePosition, CodeRange
+    if NEWLINE_RE.pattern != r"\r\n?|\n":
+        return
+    _CodePosition, _CodeRange, _NEWLINE_RE = CodePosition, CodeRange, NEWLINE_RE
     for cls, name in ((CodegenState, "record_syntactic_position"),
                       (PositionProvidingCodegenState, "record_syntactic_position"),
                       (expression._BaseParenthesizedNode, "_parenthesize"), (expression.BaseList, "_bracketize"),
                       (expression._BaseSetOrDict, "_braceize"),
                       (WhitespaceInclusivePositionProvidingCodegenState, "before_codegen"),
                       (WhitespaceInclusivePositionProvidingCodegenState, "after_codegen"),
+                      (WhitespaceInclusivePositionProvidingCodegenState, "_update_position"),
                       (PositionProvider, "_gen_impl"), (WhitespaceInclusivePositionProvider, "_gen_impl")):
         ORIGINALS[(cls, name)] = vars(cls)[name]
     CodegenState.record_syntactic_position = _no_record
@@ -390,5 +405,6 @@ def fast_codegen() -> None:
     expression._BaseSetOrDict._braceize = _braceize
     WhitespaceInclusivePositionProvidingCodegenState.before_codegen = _before_codegen
     WhitespaceInclusivePositionProvidingCodegenState.after_codegen = _after_codegen
+    WhitespaceInclusivePositionProvidingCodegenState._update_position = _update_position
     PositionProvider._gen_impl = _interning_gen_impl(PositionProvider._gen_impl)
     WhitespaceInclusivePositionProvider._gen_impl = _interning_gen_impl(WhitespaceInclusivePositionProvider._gen_impl)

@@ -394,3 +394,45 @@ def test_children_order_not_guessed_from_nodes_with_other_fields(monkeypatch):
                 "def i(p, /, q, *, r, **kw):\n    pass\n", "def j(x, *a, k):\n    pass\n"):
         params = cst.parse_statement(src).params
         assert [id(c) for c in cstcache.children_of(params)] == [id(c) for c in params.children], src
+
+
+def test_cli_gc_threshold_for_the_run_only(tmp_path, monkeypatch):
+    """The CLI raises the youngest GC generation's threshold for the run (the workers fork
+    with it) and gives the caller's setting back afterwards."""
+    import gc
+
+    from migrator import cli
+
+    seen = []
+    real = cli.migrate_main
+
+    def spy(args):
+        seen.append(gc.get_threshold()[0])
+        return real(args)
+
+    monkeypatch.setattr(cli, "migrate_main", spy)
+    src = tmp_path / "m.py"
+    src.write_text("import tflearn\nnet = tflearn.input_data(shape=[None, 4])\n", encoding="utf-8")
+    before = gc.get_threshold()
+    assert cli.main([str(src), "--out", str(tmp_path / "out.py"), "-q", "--jobs", "1"]) == 0
+    assert seen == [cli.GC_THRESHOLD] and gc.get_threshold() == before
+
+
+def test_legacy_name_memo_matches_the_resolver(monkeypatch):
+    """FileContext.legacy_name (memoised per original node) answers what the resolver answers,
+    on first and repeated asks."""
+    from migrator.engine.context import FileContext
+
+    got = []
+    real = FileContext.legacy_name
+
+    def spy(self, node):
+        name = real(self, node)
+        if node is not None:
+            got.append(name == self.resolver.legacy_name(node))
+        return name
+
+    monkeypatch.setattr(FileContext, "legacy_name", spy)
+    for src in FIXTURES[:6]:
+        migrate_source(src.read_text(encoding="utf-8"), str(src))
+    assert len(got) > 50 and all(got)

@@ -288,7 +288,7 @@ def _list_uses_ok(rest: list[cst.CSTNode], lst: str, n: int) -> bool:
     return True
 
 
-def _rewrite_block(body: list, taken: set[str], defined: set[str], lists: dict) -> list | None:
+def _rewrite_block(body: list, taken: "_Taken", defined: set[str], lists: dict) -> list | None:
     out: list = []
     changed = False
     i = 0
@@ -319,7 +319,7 @@ def _rewrite_block(body: list, taken: set[str], defined: set[str], lists: dict) 
                 vals = _unrolled(var, elt, items, defined, lists)
                 rest = body[i + consumed:]
                 before = any(isinstance(x, cst.Name) and x.value == lst for r in body[:i] for x in _nodes(r))
-                if vals is not None and not before and not (set(names) & taken) \
+                if vals is not None and not before and taken.isdisjoint(names) \
                         and _list_uses_ok(rest, lst, len(items)):
                     new = [_assign(nm, v, s.leading_lines if k == 0 else ()) for k, (nm, v) in enumerate(zip(names, vals))]
                     reads = _Reads(lst, names)
@@ -336,7 +336,7 @@ def _rewrite_block(body: list, taken: set[str], defined: set[str], lists: dict) 
     return out if changed else None
 
 
-def _inner(s: cst.CSTNode, taken: set[str], defined: set[str], lists: dict) -> cst.CSTNode:
+def _inner(s: cst.CSTNode, taken: "_Taken", defined: set[str], lists: dict) -> cst.CSTNode:
     """Function bodies (module-level functions, methods) rewritten the same way."""
     if isinstance(s, cst.FunctionDef) and isinstance(s.body, cst.IndentedBlock):
         new = _rewrite_block(list(s.body.body), taken, defined, lists)
@@ -348,8 +348,28 @@ def _inner(s: cst.CSTNode, taken: set[str], defined: set[str], lists: dict) -> c
     return s
 
 
+class _Taken:
+    """The names the module uses (and the ones the unrolling added), collected when a candidate
+    first needs them: most files have none, and this pre-step runs on every file with a ``for``."""
+
+    def __init__(self, module: cst.Module) -> None:
+        self._module = module
+        self._names: set[str] | None = None
+
+    def _get(self) -> set[str]:
+        if self._names is None:
+            self._names = {n.value for n in _nodes(self._module) if isinstance(n, cst.Name)}
+        return self._names
+
+    def isdisjoint(self, names) -> bool:
+        return self._get().isdisjoint(names)
+
+    def update(self, names) -> None:
+        self._get().update(names)
+
+
 def unroll_tower_lists(module: cst.Module) -> cst.Module | None:
-    taken = {n.value for n in _nodes(module) if isinstance(n, cst.Name)}
+    taken = _Taken(module)
     defined = {n.name.value for n in _nodes(module) if isinstance(n, cst.FunctionDef)}
     if not defined:
         return None

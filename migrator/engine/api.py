@@ -21,7 +21,7 @@ def migrate_source(source: str, path: str = "<string>", options: Options | None 
         return FileResult(path, "failed", reason=describe_parse_error(source, ex), code=source)
     ctx = CodemodContext(filename=path)
     cmd = MigrateCommand(ctx, options, display_path=path)
-    new = cmd.transform_module(tree)
+    new = cmd.transform_module(tree, source)
     diags = sorted(cmd.fctx.diagnostics, key=lambda d: (d.line, d.col, d.rule))
     if getattr(cmd.fctx, "failed", False):
         return FileResult(path, "failed", diags, reason=diags[-1].message if diags else "",

@@ -84,14 +84,18 @@ class MigrateCommand:
         cstcache.clear()
         return new
 
-    def transform_module(self, tree: cst.Module) -> cst.Module:
+    def transform_module(self, tree: cst.Module, source: str | None = None) -> cst.Module:
+        """``source``: the text ``tree`` was parsed from, when the caller has it (libcst prints a
+        parsed module back byte for byte: the text is not printed again)."""
         original = tree
-        tree, code = run_pre_steps(tree, self.fctx, self.options)
+        cstcache.clear()
+        tree, code = run_pre_steps(tree, self.fctx, self.options, source)
         self._source = (tree, code)
         self.fctx.source = self._source[1]
         if not has_legacy_import(self._source[1]):
             return tree
-        cstcache.clear()
+        if tree is not original:  # a pre-step rewrote it (otherwise the walks it memoised are the rule pass's)
+            cstcache.clear()
         try:
             try:
                 new = self._migrate_once(tree)
@@ -235,7 +239,7 @@ class MigrateCommand:
         out = self._code_of(new)
         inner = MigrateCommand(CodemodContext(filename=self.context.filename), self.options, self.fctx.path)
         inner._checking_stability = True
-        again = inner.transform_module(parse_module(out))
+        again = inner.transform_module(parse_module(out), out)
         return not getattr(inner.fctx, "failed", False) and inner._code_of(again) == out
 
     def _widen_suppression(self, tree: cst.Module, new: cst.Module | None) -> cst.Module:

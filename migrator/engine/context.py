@@ -23,6 +23,9 @@ from .switches import Switches
 from .suppression import UNTRANSLATED_ID, is_suppressed, suppression_lines
 from .todo import Mark, kept_before
 
+_MISSING = object()
+
+
 class FileContext:
     """Everything rules share while one file is migrated."""
 
@@ -41,6 +44,7 @@ class FileContext:
         self._after: dict[int, list[cst.BaseStatement]] = defaultdict(list)
         self._removed: set[int] = set()
         self._analyses: dict[type, Any] = {}
+        self._legacy_names: dict[int, str | None] = {}  # id(original node) -> legacy_name
         self.helpers: list[str] = []
         self.counts: dict[str, int] = defaultdict(int)
         self.rules_by_id: dict[str, Rule] = {}  # the rules run on this file (after the prefilter)
@@ -114,8 +118,15 @@ class FileContext:
         """Canonical tflearn/tensorflow name of an ORIGINAL node (None otherwise)."""
         if node is None:
             return None
+        # memoised by id: only nodes of the original tree are stored, and the engine keeps that
+        # tree alive for the whole file, so an id stored here is never reused by another node
+        # (the dispatcher asks for every call, and the rules ask again for the same nodes)
+        hit = self._legacy_names.get(id(node), _MISSING)
+        if hit is not _MISSING:
+            return hit
         self._check_original(node)
-        return self.resolver.legacy_name(node)
+        name = self._legacy_names[id(node)] = self.resolver.legacy_name(node)
+        return name
 
     def _check_original(self, node: cst.CSTNode) -> None:
         if node is not self.module and self.meta(ParentNodeProvider, node, None) is None:

@@ -65,10 +65,10 @@ PRE_STEPS: tuple[PreStep, ...] = (
 )
 
 
-def run_pre_steps(tree: cst.Module, fctx, options: Options) -> tuple[cst.Module, str]:
+def run_pre_steps(tree: cst.Module, fctx, options: Options, source: str | None = None) -> tuple[cst.Module, str]:
     """The module after the pre-steps, and its text (printed again only after a pre-step that
-    rewrote it)."""
-    code = tree.code
+    rewrote it; ``source``: the text ``tree`` was parsed from, if known)."""
+    code = tree.code if source is None else source
     for step in PRE_STEPS:
         if not any(all(w in code for w in group) for group in step.words) or not options.rule_enabled(step.rule):
             continue
