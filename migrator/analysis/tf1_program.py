@@ -640,6 +640,7 @@ class TF1Program:
             return cache[id(scope)]
         cands = {n for n, ds in scope.by_name.items()
                  if len(ds) == 1 and isinstance(ds[0].value, cst.List) and not ds[0].value.elements}
+        used: set[str] = set()  # a list nothing appends to or merges collects no summaries (`R = []` left by TFM151)
         for node in _walk(self.ctx.module):  # (a function reading the list counts too)
             if not (isinstance(node, cst.Name) and node.value in cands):
                 continue
@@ -654,12 +655,15 @@ class TF1Program:
                 while loop is not None and not isinstance(loop, (cst.For, cst.FunctionDef, cst.Module)):
                     loop = self.ctx.parent(loop)
                 if isinstance(c, cst.Call) and isinstance(self.ctx.parent(c), cst.Expr) and isinstance(loop, cst.For):
+                    used.add(node.value)
                     continue
             if isinstance(parent, cst.Arg) and parent.value is node and self.flow.scope_of(node) is scope:
                 c = self.ctx.parent(parent)
                 if isinstance(c, cst.Call) and self.qname(c) == "tensorflow.summary.merge":
+                    used.add(node.value)
                     continue
             cands.discard(node.value)
+        cands &= used
         cache[id(scope)] = cands
         return cands
 

@@ -62,6 +62,10 @@ PRE_STEPS: tuple[PreStep, ...] = (
             "tf.boolean_mask(d[i], m[i])), tf.range(n))`) written with masks over the whole matrix "
             "(`tf.reduce_max(tf.where(m, d, -inf), axis=1)[:n]`; the same values and gradients); "
             "diagnostics below refer to lines of that form"),
+    PreStep("TFM183", (("add_to_collection",),), "user_collections:desugar_user_collections",
+            "a graph collection of the file's own key that no meta graph carries away written as a Python list "
+            "(`tf.add_to_collection('k', t)` -> `collection_k.append(t)`, `tf.get_collection('k')` -> "
+            "`list(collection_k)`; never read: the statement goes; the same TF1 program)"),
 )
 
 

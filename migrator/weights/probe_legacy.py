@@ -62,18 +62,38 @@ def _rows(data, n: int, count: int):
     return [a[:n] for a in arrs] if n is not None else arrs
 
 
+def _split_factor(t) -> int:
+    """N when the graph splits the fed tensor's batch axis into N towers (``tf.split(batch, N)``:
+    a ``Split`` op over axis 0 reading it): one batch of ``n`` rows per tower is ``N * n`` rows of
+    it (the other feeds keep ``n`` rows: ``[a; b]`` stacked, one label per pair)."""
+    found = 1
+    for op in getattr(t, "consumers", lambda: [])():
+        if op.type != "Split" or len(op.inputs) != 2 or op.inputs[1] is not t:
+            continue
+        try:
+            import tensorflow as tf
+
+            v = tf.get_static_value(op.inputs[0])
+            axis = int(v) if v is not None and np.ndim(v) == 0 else None
+        except Exception:  # noqa: BLE001 - an axis that is not a plain constant: not counted
+            axis = None
+        if axis == 0:
+            found = max(found, int(op.get_attr("num_split")))
+    return found
+
+
 def _random_like(placeholders, n: int, rs: np.random.RandomState, onehot: bool = False):
     out = []
     for p in placeholders:
         shape = p.shape.as_list()
         if any(d is None for d in shape[1:]):
             raise ValueError(f"placeholder {p.name} has an unknown non-batch dimension {shape}")
-        shape = [n] + shape[1:]
+        shape = [n * (_split_factor(p) if shape and shape[0] is None else 1)] + shape[1:]
         dt = p.dtype.as_numpy_dtype
         if np.issubdtype(dt, np.integer):
             out.append(rs.randint(0, 2, shape).astype(dt))
         elif onehot and len(shape) == 2 and shape[1] > 1:
-            out.append(np.eye(shape[1], dtype=dt)[rs.randint(0, shape[1], n)])
+            out.append(np.eye(shape[1], dtype=dt)[rs.randint(0, shape[1], shape[0])])
         elif onehot:
             out.append(rs.randint(0, 2, shape).astype(dt))
         else:
@@ -665,7 +685,7 @@ def _probe(cap, args, tf, tf1, tflearn, orig_fit, orig_run, train_ops, grad_caps
                      snapshot_step=None, validation_set=None)
         else:
             fed = [t for t in cap.feed if t in inputs or t in targets]
-            rows = {t: _rows(cap.feed[t], n, 1) for t in fed}
+            rows = {t: _rows(cap.feed[t], n * _split_factor(t), 1) for t in fed}
             tx = [rows[t][0] if rows.get(t) else r for t, r in zip(inputs, _random_like(inputs, n, rs))]
             ty = [rows[t][0] if rows.get(t) else r for t, r in zip(targets, _random_like(targets, n, rs, onehot=True))]
             step_feed = dict(zip(inputs, tx))
