@@ -81,3 +81,45 @@ def test_attribute_weight_dicts_equivalent_to_tf1(tmp_path):
     res = verify_pairs([(ATTR_DICTS, migrate_faithful(ATTR_DICTS, tmp_path / "m"))], workdir=tmp_path / "v")[0]
     ok, lines = judge(res)
     assert not res.get("todo") and ok, "\n".join(lines + res.get("mapping", []))
+
+
+_REG_PROGRAM = '''import numpy as np
+import tensorflow as tf
+x = tf.placeholder(tf.float32, [None, 4])
+y = tf.placeholder(tf.float32, [None, 1])
+h = tf.layers.dense(x, 8, activation=tf.nn.relu, kernel_regularizer=tf.contrib.layers.l2_regularizer(0.01))
+out = tf.layers.dense(h, 1)
+reg_losses = tf.get_collection(tf.GraphKeys.REGULARIZATION_LOSSES)
+loss = tf.reduce_mean(tf.square(out - y)) + tf.add_n(reg_losses)
+train_op = tf.train.AdamOptimizer(0.01).minimize(loss)
+sess = tf.Session()
+sess.run(tf.global_variables_initializer())
+for i in range(3):
+    sess.run(train_op, feed_dict={x: np.zeros((2, 4)), y: np.zeros((2, 1))})
+'''
+
+
+@pytest.mark.parametrize("form", ["name", "inline"])
+def test_add_n_over_regularization_read_is_zero(form):
+    # the read becomes [] (Keras adds the layers' losses itself): add_n of it is 0.0, never
+    # keras.ops.stack([]) (which raises at run time)
+    src = _REG_PROGRAM if form == "name" else _REG_PROGRAM.replace(
+        "tf.add_n(reg_losses)", "tf.add_n(tf.get_collection(tf.GraphKeys.REGULARIZATION_LOSSES))").replace(
+        "reg_losses = tf.get_collection(tf.GraphKeys.REGULARIZATION_LOSSES)\n", "")
+    for fixes in (False, True):
+        out = migrate_source(src, "t.py", Options(fixes=fixes)).code
+        assert "TODO(tflearn-migrate)" not in out, out
+        assert "keras.ops.stack" not in out, out
+        total = "keras.ops.sum(reg_losses)" if form == "name" else "0.0"  # (keras.ops.sum([]) is 0.0)
+        assert f"return keras.ops.mean(keras.ops.square(out - y)) + {total}" in out, out
+        assert "kernel_regularizer=keras.regularizers.L2(0.005)" in out, out
+        assert migrate_source(out, "t.py", Options(fixes=fixes)).code == out
+
+
+def test_add_n_over_an_extended_read_stays_a_sum():
+    # the list gets another penalty: add_n sums what it holds
+    src = _REG_PROGRAM.replace("reg_losses = tf.get_collection(tf.GraphKeys.REGULARIZATION_LOSSES)\n",
+                               "reg_losses = tf.get_collection(tf.GraphKeys.REGULARIZATION_LOSSES)\n"
+                               "reg_losses.append(tf.reduce_mean(tf.square(h)))\n")
+    out = migrate_source(src, "t.py", Options(fixes=False)).code
+    assert "keras.ops.stack(reg_losses)" in out, out
