@@ -171,6 +171,7 @@ class HandmadeLayersAnalysis:
         variables: dict[tuple, _Var] = {}
         dicts: dict[tuple, list[tuple]] = {}  # (scope, dict name) -> its entries' keys
         self._attr_keys = set()
+        attr_binds: dict[tuple, int] = {}  # attribute weight dict -> its bindings in the class
         for node in _walk(ctx.module):
             if not (isinstance(node, cst.Assign) and len(node.targets) == 1):
                 continue
@@ -185,7 +186,8 @@ class HandmadeLayersAnalysis:
                 name = key[1]
                 self._attr_keys.add(key)
                 if isinstance(node.value, cst.Dict):
-                    continue
+                    # ``self.weights = {'wc1': tf.Variable(..), ...}``: an instance's weight dict
+                    attr_binds[key] = attr_binds.get(key, 0) + 1
             stmt = ctx.statement_of(node)
             if isinstance(node.value, cst.Dict):  # weights = {'h1': tf.Variable(...), ...}
                 entries = []
@@ -212,8 +214,9 @@ class HandmadeLayersAnalysis:
             else:
                 variables[key] = _Var(name, stmt, *parsed, call=node.value)
         for key, entries in list(dicts.items()):
-            if entries is None or len(self.ctx.analysis(__import__("migrator.analysis.flow", fromlist=["Flow"]).Flow)
-                                       .scopes[key[0]].by_name.get(key[1], ())) != 1:
+            if entries is None or (attr_binds.get(key, 0) != 1 if key in attr_binds else len(
+                    self.ctx.analysis(__import__("migrator.analysis.flow", fromlist=["Flow"]).Flow)
+                    .scopes[key[0]].by_name.get(key[1], ())) != 1):
                 for e in entries or ():
                     variables.pop(e, None)
                 dicts.pop(key)
@@ -252,6 +255,12 @@ class HandmadeLayersAnalysis:
             scope = flow.scope_of(p[4])
             if any(v is not None and v[0] != id(scope.node) and v not in self._attr_keys for v in (p[2], p[3])):
                 fn = scope.node
+                if isinstance(fn, cst.FunctionDef) and any(v is not None and v[:2] in attr_binds for v in (p[2], p[3])):
+                    # an instance's weight dict read in a method: one call of it, or the towers
+                    # TFM205 builds as one encoder (``net.forward(x1)`` / ``net.forward(x2)``)
+                    if not self._method_once(fn):
+                        del patterns[k]
+                    continue
                 # (or the towers TFM205 builds as one encoder: one call of the function)
                 if not isinstance(fn, cst.FunctionDef) or len(calls.get(fn.name.value, ())) != 1 and not (
                         len(calls.get(fn.name.value, ())) > 1 and self._one_encoder(calls[fn.name.value])):
@@ -260,13 +269,21 @@ class HandmadeLayersAnalysis:
         self._weight_regs = self._weights_regularizers(variables)
         dead_names = {id(n) for st in (*self._dead, *self._weight_regs) for n in _walk(st)}
         loads: dict[tuple, int] = {}
+        attr_dict_names: dict[str, list] = {}  # "self.weights" -> the attribute weight dicts so named
+        for d in dicts:
+            if d in attr_binds:
+                attr_dict_names.setdefault(d[1], []).append(d)
         for node in _walk(ctx.module):
             if id(node) in dead_names:
                 continue  # read by a penalty nothing reads: goes with the variable
             if isinstance(node, cst.Attribute) and self._attr_keys:
                 key = self._attr_key(node)
-                if key in variables and not isinstance(ctx.parent(node), cst.AssignTarget):
+                if (key in variables or key in dicts) and not isinstance(ctx.parent(node), cst.AssignTarget):
                     loads[key] = loads.get(key, 0) + 1
+                elif key is None and f"self.{node.attr.value}" in attr_dict_names:
+                    # ``net.weights`` read from outside the class: that instance's dict stays
+                    for d in attr_dict_names[f"self.{node.attr.value}"]:
+                        loads[d] = loads.get(d, 0) + 1
                 continue
             if isinstance(node, cst.Name):
                 if id(node) in self._alias_args or isinstance(ctx.parent(node), cst.Param):
@@ -421,9 +438,24 @@ class HandmadeLayersAnalysis:
         ok = g is not None and g.verdict == "shared" and g.outside_only and len(g.calls) == len(calls) \
             and all(sharing.group_of(c) is g for c in calls) and encoder_ready(self.ctx, g)
         if ok:
-            self.__dict__.setdefault("_encoder_calls", {}).update((id(c), c.func.value) for c in calls
-                                                                  if isinstance(c.func, cst.Name))
+            self.__dict__.setdefault("_encoder_calls", {}).update((id(c), id(g.function)) for c in calls)
         return ok
+
+    def _method_once(self, fn) -> bool:
+        """The method ``fn`` of a class runs once (its weight dict's entries may become layers
+        inside it): one call of it in the file, or the towers of one group TFM205 builds as one
+        encoder (``net.forward(x1)`` / ``net.forward(x2)``, ``net(x1)`` / ``net(x2)``)."""
+        from .sharing import Sharing
+
+        groups = [g for g in self.ctx.analysis(Sharing).groups if g.function is fn]
+        if len(groups) == 1 and len(groups[0].calls) > 1:
+            return self._one_encoder(list(groups[0].calls))
+        if groups or fn.name.value.startswith("__"):
+            return False
+        calls = [n for n in _walk(self.ctx.module) if isinstance(n, cst.Call) and isinstance(n.func, cst.Attribute)
+                 and n.func.attr.value == fn.name.value]
+        return len(calls) == 1 and not (isinstance(calls[0].func.value, cst.Name)
+                                        and calls[0].func.value.value == "self") and not self._loops(calls[0])
 
     def dict_tower_calls(self) -> frozenset:
         """The tower calls of builders given weight dicts whose entries become layers inside the
@@ -435,9 +467,9 @@ class HandmadeLayersAnalysis:
         from .flow import Flow
 
         flow = self.ctx.analysis(Flow)
-        built = {flow.scope_of(p[4]).node.name.value for p in ok.values()
+        built = {id(flow.scope_of(p[4]).node) for p in ok.values()
                  if isinstance(flow.scope_of(p[4]).node, cst.FunctionDef)}
-        return frozenset(k for k, name in calls.items() if name in built)
+        return frozenset(k for k, fn in calls.items() if fn in built)
 
     def _variable_parameters(self, variables, dicts) -> dict:
         """TensorFlow-Examples' ``conv2d(x, W, b, strides=1)`` helper called with a different
@@ -542,13 +574,20 @@ class HandmadeLayersAnalysis:
         """A variable's key from ``W`` or ``weights['k']`` (None otherwise)."""
         if isinstance(node, cst.Name):
             return self._key(node, node.value)
-        if isinstance(node, cst.Subscript) and isinstance(node.value, cst.Name) and len(node.slice) == 1 \
-                and isinstance(node.slice[0].slice, cst.Index):
+        if isinstance(node, cst.Subscript) and isinstance(node.value, (cst.Name, cst.Attribute)) \
+                and len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index):
             ks = literal(node.slice[0].slice.value, None)
-            key = self._key(node.value, node.value.value)
+            key = self._dict_key(node.value)
             if isinstance(ks, str) and key in self._dicts:
                 return (key[0], key[1], ks)
         return None
+
+    def _dict_key(self, node):
+        """The key of a weight dict read as ``weights`` (a name) or ``self.weights`` (an
+        attribute of the instance: keyed by its class, as ``_attr_key``)."""
+        if isinstance(node, cst.Name):
+            return self._key(node, node.value)
+        return self._attr_key(node)
 
     def _static_shape_reads(self, variables, dicts) -> dict:
         """``W.get_shape().as_list()[i]`` / ``W.get_shape()[i]`` / ``W.shape[i]`` of a variable whose
@@ -1424,10 +1463,12 @@ class HandmadeLayersAnalysis:
         core = node
 
         def var(n, rank=None):
-            if isinstance(n, cst.Subscript) and isinstance(n.value, cst.Name) and len(n.slice) == 1 \
-                    and isinstance(n.slice[0].slice, cst.Index):
+            if isinstance(n, cst.Subscript) and isinstance(n.value, (cst.Name, cst.Attribute)) \
+                    and len(n.slice) == 1 and isinstance(n.slice[0].slice, cst.Index):
                 ks = literal(n.slice[0].slice.value, None)
-                key = self._key(n.value, n.value.value)
+                key = self._dict_key(n.value)
+                if key is None:
+                    return None
                 key = (key[0], key[1], ks)
                 v = variables.get(key)
                 return key if v is not None and v.shape is not None and (rank is None or (

@@ -390,4 +390,9 @@ def encoder_ready(ctx, g: TowerGroup) -> bool:
         bound = _bound_params(g.function, c, method)
         params = reuse_params(g.function)
         extras.append([f"{p}={code(a.value).strip()}" for p, a in bound[1:] if not (p in params or p == "reuse")])
-    return all(e == extras[0] for e in extras) and len({code(c.func).strip() for c in g.calls}) == 1
+    if not (all(e == extras[0] for e in extras) and len({code(c.func).strip() for c in g.calls}) == 1):
+        return False
+    # (nor inside a Session program that stays TF1: TFM205 keeps those towers as written)
+    from ..analysis.tower_programs import _program_stays_tf1
+
+    return not _program_stays_tf1(ctx, g.calls[0])

@@ -1072,6 +1072,11 @@ class Sharing:
                         q = self.qname(n.value.func)
                         if q in GET_VARIABLE or q in NEW_VARIABLE or _layer_class(q):
                             found.update(names)
+                elif isinstance(n, cst.Assign) and isinstance(n.value, cst.Dict) and n.value.elements:
+                    # ``self.weights = {'wc1': tf.Variable(..), ...}``: a weight dict held by the instance
+                    vals = [e.value for e in n.value.elements]
+                    if all(isinstance(x, cst.Call) and self.qname(x.func) in NEW_VARIABLE for x in vals):
+                        found.update(t.target.attr.value for t in n.targets if isinstance(t.target, cst.Attribute))
             attrs = self._weight_attrs[k] = frozenset(found)
         return attr in attrs
 

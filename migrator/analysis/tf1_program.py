@@ -791,6 +791,16 @@ class TF1Program:
         self.__dict__["_trainable_classes"] = out
         return out
 
+    @staticmethod
+    def _called_instance(scope, func, user_functions) -> bool:
+        """``net(x)`` with ``net = ConvNet()`` bound once, ConvNet a trainable class of the file
+        with a ``__call__`` method that builds (the object applied as a model)."""
+        if not isinstance(func, cst.Name) or "__call__" not in user_functions:
+            return False
+        defs = scope.by_name.get(func.value, ())
+        return len(defs) == 1 and isinstance(defs[0].value, cst.Call) and isinstance(defs[0].value.func, cst.Name) \
+            and defs[0].value.func.value in user_functions
+
     def _class_methods(self, cls: cst.ClassDef, seen: tuple = ()) -> dict[str, cst.FunctionDef]:
         classes = {s.name.value: s for s in self.ctx.module.body if isinstance(s, cst.ClassDef)}
         out: dict[str, cst.FunctionDef] = {}
@@ -1015,7 +1025,8 @@ class TF1Program:
             if not (q.startswith(_PARAM_PREFIXES) or q in _PARAM_CALLS or fn in _KERAS_PARAM_OPS
                     or (not q and fn in self.layer_objects)
                     or (not q and (fn.split(".")[0] in user_functions
-                                   or (isinstance(c.func, cst.Attribute) and c.func.attr.value in user_functions)))):
+                                   or (isinstance(c.func, cst.Attribute) and c.func.attr.value in user_functions)))
+                    or (not q and self._called_instance(scope, c.func, user_functions))):
                 continue
             if q in PLACEHOLDERS:
                 continue

@@ -46,6 +46,45 @@ def _ops(name: str, *args, **kw) -> cst.Call:
     return call(f"keras.ops.{name}", *args, **kw)
 
 
+def _method_of_class(ctx, fn) -> bool:
+    """(TFM151's test) ``fn`` a method of a model class TFM144 translates: there the read becomes
+    a helper's list of the class's penalties, not ``[]``."""
+    return fn is not None and isinstance(ctx.parent(ctx.parent(fn)), cst.ClassDef) and bool(fn.params.params)
+
+
+def _empty_regularization_read(ctx, add_n: cst.Call) -> bool:
+    """``tf.add_n(<read>)`` / ``tf.add_n(reg_losses)`` with ``reg_losses = <read>`` bound once in its
+    scope and never extended: ``<read>`` a REGULARIZATION_LOSSES collection read that TFM151
+    turns into ``[]`` (outside a model class's method, where it becomes a helper's list)."""
+    if not ctx.rule_active("TFM151") or len(add_n.args) != 1 or add_n.args[0].keyword is not None \
+            or add_n.args[0].star:
+        return False
+    from ..analysis.flow import Flow
+    from ..analysis.regularization import RegularizationReads
+    from ..analysis.tf1_classes import TF1Classes
+    from ..cstcache import walk
+
+    reads = ctx.analysis(RegularizationReads)
+    arg = add_n.args[0].value
+    if isinstance(arg, cst.Name):
+        flow = ctx.analysis(Flow)
+        scope = flow.scope_of(arg)
+        defs = scope.by_name.get(arg.value, ())
+        if len(defs) != 1 or not isinstance(defs[0].value, cst.Call) or not isinstance(
+                ctx.parent(defs[0].value), cst.Assign):
+            return False
+        for n in walk(scope.node):  # reg_losses.append(..) / .extend(..): not the read alone
+            if isinstance(n, cst.Attribute) and isinstance(n.value, cst.Name) and n.value.value == arg.value \
+                    and flow.scope_of(n) is scope:
+                return False
+            if isinstance(n, cst.AugAssign) and isinstance(n.target, cst.Name) and n.target.value == arg.value:
+                return False
+        arg = defs[0].value
+    return isinstance(arg, cst.Call) and reads.is_read(arg) and ctx.legacy_name(arg) is not None \
+        and not (ctx.legacy_name(arg) or "").endswith("get_regularization_loss") \
+        and not (ctx.rule_active("TFM144") and _method_of_class(ctx, ctx.analysis(TF1Classes).class_function(arg)))
+
+
 class Ops(CallRule):
     ID = "TFM130"
     TRIGGERS = ("tensorflow",)
@@ -384,6 +423,12 @@ class Ops(CallRule):
             return _ops("split", b.node("value"), sections, axis=b.node("axis"))
         if name in ("add_n", "math.add_n"):
             b = B("inputs, name=None")
+            if _empty_regularization_read(self.ctx, original):
+                # add_n over a REGULARIZATION_LOSSES read TFM151 turns into [] (Keras adds the
+                # layers' losses itself): the sum of nothing (0.0), not keras.ops.stack([]) (which
+                # raises); a name bound to the read stays read (a second run keeps its binding)
+                inputs = b.node("inputs")
+                return _ops("sum", inputs) if isinstance(original.args[0].value, cst.Name) else cst.Float("0.0")
             return _ops("sum", _ops("stack", b.node("inputs")), axis=0)
         if name == "stack":
             b = B("values, axis=0, name='stack'")
