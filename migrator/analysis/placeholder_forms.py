@@ -265,15 +265,21 @@ def _helper(fn: cst.FunctionDef, tf: set[str]) -> tuple[list[tuple[str, cst.Call
 
 def _free_names(e: cst.CSTNode) -> set[str]:
     """Names an expression reads (attribute names and keywords excluded)."""
+    return set(_free_names_list(e))
+
+
+def _free_names_list(e: cst.CSTNode) -> list[str]:
+    """The names an expression reads, once per read, in order (attribute names and keywords
+    excluded)."""
     skip: set[int] = set()
-    out: set[str] = set()
+    out: list[str] = []
     for n in _nodes(e):
         if isinstance(n, cst.Attribute):
             skip.add(id(n.attr))
         elif isinstance(n, cst.Arg) and n.keyword is not None:
             skip.add(id(n.keyword))
         elif isinstance(n, cst.Name) and id(n) not in skip:
-            out.add(n.value)
+            out.append(n.value)
     return out
 
 

@@ -31,26 +31,13 @@ from __future__ import annotations
 import libcst as cst
 
 from ..cstcache import walk as _nodes
-from .placeholder_forms import _bind, _calls_of, _free_names, _Rename, _simple_arg, _tf_aliases
+from .placeholder_forms import _bind, _calls_of, _free_names, _free_names_list, _Rename, _simple_arg, _tf_aliases
 
 _STEPS = ("minimize", "apply_gradients")
 
 
 def _names_read(e: cst.CSTNode, name: str) -> int:
     return sum(1 for n in _free_names_list(e) if n == name)
-
-
-def _free_names_list(e: cst.CSTNode) -> list[str]:
-    skip: set[int] = set()
-    out: list[str] = []
-    for n in _nodes(e):
-        if isinstance(n, cst.Attribute):
-            skip.add(id(n.attr))
-        elif isinstance(n, cst.Arg) and n.keyword is not None:
-            skip.add(id(n.keyword))
-        elif isinstance(n, cst.Name) and id(n) not in skip:
-            out.append(n.value)
-    return out
 
 
 def _fold(fn: cst.FunctionDef, tf: set[str]) -> cst.BaseExpression | None:
