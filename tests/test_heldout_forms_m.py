@@ -151,8 +151,36 @@ def test_two_weight_dicts_partly_shared_are_reported_not_merged():
                   "TFM100"), res.code
 
 
+ATTRS = Path(__file__).parent / "fixtures" / "heldout_m" / "attr_variable_towers.py"
+
+
+def test_instance_variables_read_by_a_method_called_twice_become_one_encoder():
+    # self.W1 ... made in __init__, read by forward() applied to both inputs: one set of weights
+    # in TF1 - one encoder built from net.forward, never a Dense layer per call
+    src = ATTRS.read_text(encoding="utf-8")
+    for fixes in (False, True):
+        out = migrate_source(src, "t.py", Options(fixes=fixes)).code
+        assert "TODO(tflearn-migrate)" not in out, out
+        assert "net.forward(encoder_input)" in out, out
+        assert "o1 = encoder(x1)" in out and "o2 = encoder(x2)" in out, out
+        assert out.count("keras.layers.Dense(") == 2, out
+        assert migrate_source(out, "t.py", Options(fixes=fixes)).code == out
+
+
+def test_instance_variables_in_a_method_called_twice_never_become_layers_per_call():
+    # the two calls differ besides the input (no one encoder TFM205 can build): a Dense layer
+    # per call would be two sets of weights where TF1 had one - the variables stay, marked
+    src = ATTRS.read_text(encoding="utf-8").replace("def forward(self, x):", "def forward(self, x, scale=1.0):")
+    src = src.replace("h = tf.nn.relu(tf.matmul(x, self.W1) + self.b1)",
+                      "h = tf.nn.relu(tf.matmul(x * scale, self.W1) + self.b1)")
+    src = src.replace("o2 = net.forward(x2)", "o2 = net.forward(x2, 2.0)")
+    out = migrate_source(src, "t.py", Options(fixes=False)).code
+    assert "keras.layers.Dense(" not in out, out
+    assert marked(out, "self.W1 = tf.Variable(tf.random_normal([64, 32], stddev=0.1))", "TFM100"), out
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("fixture", [FIXTURE, PASSED, SLIM, GLOBALS, SELF, DICTS], ids=lambda p: p.stem)
+@pytest.mark.parametrize("fixture", [FIXTURE, PASSED, SLIM, GLOBALS, SELF, DICTS, ATTRS], ids=lambda p: p.stem)
 def test_heldout_m_equivalent_to_tf1(tmp_path, fixture):
     # verify: the same weights give the same forward outputs and the same training step as TF1
     from migrator.weights.verify import judge, migrate_faithful, verify_pairs

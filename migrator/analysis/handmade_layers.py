@@ -265,6 +265,15 @@ class HandmadeLayersAnalysis:
                 if not isinstance(fn, cst.FunctionDef) or len(calls.get(fn.name.value, ())) != 1 and not (
                         len(calls.get(fn.name.value, ())) > 1 and self._one_encoder(calls[fn.name.value])):
                     del patterns[k]
+                continue
+            # an instance's variable (``self.W = tf.Variable(..)`` in __init__) applied in ANOTHER
+            # method: one weight however often that method runs - a layer there only when it runs
+            # once (one call, or the towers TFM205 builds as one encoder)
+            fn = scope.node
+            made_elsewhere = [v for v in (p[2], p[3]) if v is not None and v in self._attr_keys
+                              and self._function_of(variables[v].statement) is not fn]
+            if made_elsewhere and isinstance(fn, cst.FunctionDef) and not self._method_once(fn):
+                del patterns[k]
         self._dead = self._dead_penalties(variables)
         self._weight_regs = self._weights_regularizers(variables)
         dead_names = {id(n) for st in (*self._dead, *self._weight_regs) for n in _walk(st)}
@@ -440,6 +449,13 @@ class HandmadeLayersAnalysis:
         if ok:
             self.__dict__.setdefault("_encoder_calls", {}).update((id(c), id(g.function)) for c in calls)
         return ok
+
+    def _function_of(self, node):
+        """The function (or lambda) whose body holds ``node`` (None at module level)."""
+        n = self.ctx.parent(node)
+        while n is not None and not isinstance(n, (cst.FunctionDef, cst.Lambda)):
+            n = self.ctx.parent(n)
+        return n
 
     def _method_once(self, fn) -> bool:
         """The method ``fn`` of a class runs once (its weight dict's entries may become layers

@@ -526,7 +526,7 @@ class _Interp:
             if isinstance(base, _Instance):
                 attr = node.attr.value
                 if attr in base.attrs:
-                    return base.attrs[attr]
+                    return self._read(base.attrs[attr])  # (``self.W`` made in __init__: the tower's)
                 m = self.o.method(base.cls, attr)
                 if m is not None:
                     return _Method(m, base)
