@@ -177,13 +177,14 @@ def walk(node: cst.CSTNode) -> Iterable[cst.CSTNode]:
     return _memo_walk(_MODULE_WALKS, node, _walk)
 
 
-def _walk(node: cst.CSTNode) -> Iterable[cst.CSTNode]:
+def _walk(node: cst.CSTNode, kids=None) -> Iterable[cst.CSTNode]:
+    kids = children if kids is None else kids
     stack = [node]
     pop, extend = stack.pop, stack.extend
     while stack:
         n = pop()
         yield n
-        extend(reversed(children(n)))
+        extend(reversed(kids(n)))
 
 
 # the same for the other pre-order the analyses use: children pushed in lexical order, so
@@ -209,12 +210,7 @@ def _walk_rl(node: cst.CSTNode) -> Iterable[cst.CSTNode]:
 def walk_fresh(node: cst.CSTNode) -> Iterable[cst.CSTNode]:
     """Pre-order, lexical order, without the per-file memo: for trees walked once outside the
     engine's file (outputs, checks)."""
-    stack = [node]
-    pop, extend = stack.pop, stack.extend
-    while stack:
-        n = pop()
-        yield n
-        extend(reversed(_children(n)))
+    return _walk(node, _children)
 
 
 def parent_map(module: cst.Module) -> dict[int, cst.CSTNode]:
