@@ -271,7 +271,7 @@ class HandmadeLayersAnalysis:
             # once (one call, or the towers TFM205 builds as one encoder)
             fn = scope.node
             made_elsewhere = [v for v in (p[2], p[3]) if v is not None and v in self._attr_keys
-                              and self._function_of(variables[v].statement) is not fn]
+                              and flow.scope_of(variables[v].statement).node is not fn]
             if made_elsewhere and isinstance(fn, cst.FunctionDef) and not self._method_once(fn):
                 del patterns[k]
         self._dead = self._dead_penalties(variables)
@@ -450,17 +450,17 @@ class HandmadeLayersAnalysis:
             self.__dict__.setdefault("_encoder_calls", {}).update((id(c), id(g.function)) for c in calls)
         return ok
 
-    def _function_of(self, node):
-        """The function (or lambda) whose body holds ``node`` (None at module level)."""
-        n = self.ctx.parent(node)
-        while n is not None and not isinstance(n, (cst.FunctionDef, cst.Lambda)):
-            n = self.ctx.parent(n)
-        return n
-
     def _method_once(self, fn) -> bool:
         """The method ``fn`` of a class runs once (its weight dict's entries may become layers
         inside it): one call of it in the file, or the towers of one group TFM205 builds as one
-        encoder (``net.forward(x1)`` / ``net.forward(x2)``, ``net(x1)`` / ``net(x2)``)."""
+        encoder (``net.forward(x1)`` / ``net.forward(x2)``, ``net(x1)`` / ``net(x2)``). Asked once
+        per pattern of the method: answered once."""
+        memo = self.__dict__.setdefault("_method_once_memo", {})
+        if id(fn) not in memo:
+            memo[id(fn)] = self._runs_once_as_method(fn)
+        return memo[id(fn)]
+
+    def _runs_once_as_method(self, fn) -> bool:
         from .sharing import Sharing
 
         groups = [g for g in self.ctx.analysis(Sharing).groups if g.function is fn]

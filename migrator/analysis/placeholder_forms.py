@@ -45,24 +45,14 @@ import libcst as cst
 
 from ..cstcache import walk as _nodes  # pre-order, memoised children
 from ..names import dotted
+from .graph_datasets import tf_aliases
 
 _CASTS = {"to_float": "float32", "to_double": "float64", "to_int32": "int32", "to_int64": "int64"}
 
 
 def _tf_aliases(module: cst.Module) -> set[str]:
-    out: set[str] = set()
-    for s in module.body:
-        if isinstance(s, cst.SimpleStatementLine):
-            for imp in s.body:
-                if isinstance(imp, cst.Import):
-                    for a in imp.names:
-                        full = dotted(a.name)
-                        if full in ("tensorflow", "tensorflow.compat.v1"):
-                            if a.asname is not None and isinstance(a.asname.name, cst.Name):
-                                out.add(a.asname.name.value)
-                            elif full == "tensorflow":
-                                out.add("tensorflow")
-    return out
+    """The module's names for TensorFlow (graph_datasets.tf_aliases: ``tf``, compat.v1 imports)."""
+    return set(tf_aliases(module))
 
 
 def _is_placeholder(value: cst.BaseExpression, tf: set[str]) -> bool:

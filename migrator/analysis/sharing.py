@@ -1029,34 +1029,30 @@ class Sharing:
         self._builds[k] = found
         return found
 
-    def _variable_globals(self) -> set[str]:
-        """Module names bound to ``tf.Variable(..)`` or to a dict literal of them (weight dicts)."""
+    def _variable_value(self, v: cst.BaseExpression) -> bool:
+        """``tf.Variable(..)``, or a dict literal of them (a weight dict)."""
+        vals = [e.value for e in v.elements] if isinstance(v, cst.Dict) else [v]
+        return bool(vals) and all(isinstance(x, cst.Call) and self.qname(x.func) in NEW_VARIABLE for x in vals)
+
+    def _variable_globals(self) -> tuple[frozenset, frozenset]:
+        """Module names bound to ``tf.Variable(..)`` or to a weight dict, and the names of the
+        functions some call passes one of them to (one walk of the module, kept)."""
         if "_var_globals" not in self.__dict__:
-            out: set[str] = set()
-            for st in self.module.body:
-                if not isinstance(st, cst.SimpleStatementLine):
-                    continue
-                for small in st.body:
-                    if not (isinstance(small, cst.Assign) and len(small.targets) == 1
-                            and isinstance(small.targets[0].target, cst.Name)):
-                        continue
-                    v = small.value
-                    vals = [e.value for e in v.elements] if isinstance(v, cst.Dict) else [v]
-                    if vals and all(isinstance(x, cst.Call) and self.qname(x.func) in NEW_VARIABLE for x in vals):
-                        out.add(small.targets[0].target.value)
-            self.__dict__["_var_globals"] = out
+            names = {small.targets[0].target.value for st in self.module.body
+                     if isinstance(st, cst.SimpleStatementLine) for small in st.body
+                     if isinstance(small, cst.Assign) and len(small.targets) == 1
+                     and isinstance(small.targets[0].target, cst.Name) and self._variable_value(small.value)}
+            passed = {n.func.value for n in _walk(self.module) if isinstance(n, cst.Call) and isinstance(n.func, cst.Name)
+                      and any(isinstance(a.value, cst.Name) and a.value.value in names for a in n.args)} if names else set()
+            self.__dict__["_var_globals"] = (frozenset(names), frozenset(passed))
         return self.__dict__["_var_globals"]
 
     def _reads_variables(self, fn: cst.FunctionDef) -> bool:
         """``fn`` reads module variables (a weight dict) by name, or a call of it passes one."""
-        names = self._variable_globals()
+        names, passed = self._variable_globals()
         if not names:
             return False
-        if any(isinstance(n, cst.Name) and n.value in names for n in _walk(fn.body)):
-            return True
-        return any(isinstance(n, cst.Call) and isinstance(n.func, cst.Name) and n.func.value == fn.name.value
-                   and any(isinstance(a.value, cst.Name) and a.value.value in names for a in n.args)
-                   for n in _walk(self.module))
+        return fn.name.value in passed or any(isinstance(n, cst.Name) and n.value in names for n in _walk(fn.body))
 
     def _attr_is_weight(self, cls: cst.ClassDef, attr: str) -> bool:
         """Is ``self.<attr>`` assigned a variable or a layer object somewhere in ``cls``? (one
@@ -1072,11 +1068,9 @@ class Sharing:
                         q = self.qname(n.value.func)
                         if q in GET_VARIABLE or q in NEW_VARIABLE or _layer_class(q):
                             found.update(names)
-                elif isinstance(n, cst.Assign) and isinstance(n.value, cst.Dict) and n.value.elements:
+                elif isinstance(n, cst.Assign) and isinstance(n.value, cst.Dict) and self._variable_value(n.value):
                     # ``self.weights = {'wc1': tf.Variable(..), ...}``: a weight dict held by the instance
-                    vals = [e.value for e in n.value.elements]
-                    if all(isinstance(x, cst.Call) and self.qname(x.func) in NEW_VARIABLE for x in vals):
-                        found.update(t.target.attr.value for t in n.targets if isinstance(t.target, cst.Attribute))
+                    found.update(t.target.attr.value for t in n.targets if isinstance(t.target, cst.Attribute))
             attrs = self._weight_attrs[k] = frozenset(found)
         return attr in attrs
 

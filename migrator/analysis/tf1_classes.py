@@ -1328,12 +1328,14 @@ class TF1Classes:
     def _graphs_reset(self, cp: ClassProgram, scope_id: int, names: list[str]) -> bool:
         """Each instance ``names`` of one scope is built into a graph of its own: every two
         constructions (``name = Cls(..)``) have a ``tf.reset_default_graph()`` between them."""
+        from .tf1_program import GRAPH_RESETS
+
         scope = next(s_ for s_, _ in cp.instances if id(s_) == scope_id)
         builds, resets = [], []
         for n in walk(scope.node):
             if not isinstance(n, cst.Call) or self.flow.scope_of(n) is not scope:
                 continue
-            if self.tp.qname(n) in ("tensorflow.reset_default_graph", "tensorflow.compat.v1.reset_default_graph"):
+            if self.tp.qname(n) in GRAPH_RESETS:
                 resets.append(self.ctx.position(n))
             elif isinstance(n.func, cst.Name) and n.func.value == cp.name:
                 builds.append(self.ctx.position(n))

@@ -1136,9 +1136,8 @@ class TF1Program:
             params = list(fn.params.params)
             sessions = {c.func.value.value for c in runs}
             sess_params = [i for i, p_ in enumerate(params) if p_.name.value in sessions]
-            if len(sessions) != 1 or len(sess_params) > 1 or fn.params.star_arg is not cst.MaybeSentinel.DEFAULT \
-                    and not isinstance(fn.params.star_arg, cst.ParamStar) and sess_params:
-                continue
+            if len(sessions) != 1 or len(sess_params) > 1 or (sess_params and isinstance(fn.params.star_arg, cst.Param)):
+                continue  # (a ``*args`` after the session: its position at the calls is not followed)
             args: list = []
             if sess_params:
                 idx = sess_params[0]

@@ -59,7 +59,7 @@ import libcst as cst
 
 from ..analysis.tf1_classes import ClassProgram, TF1Classes
 from ..cstcache import walk
-from ..emit import call, drop_left_comma_params, expr, literal, stmt, to_node
+from ..emit import call, drop_left_comma_args, drop_left_comma_params, expr, literal, stmt, to_node
 from ..helpers import register_source
 from ..analysis.tf1_program import INITIALIZERS, SAVERS, SESSIONS
 from .base import Case, Rule
@@ -1415,12 +1415,10 @@ class ClassProgramRule(Rule):
         tc = self._tc()
         if not tc.classes:
             return updated
-        if len(updated.args) < len(original.args) and updated.args and isinstance(updated.args[-1].comma, cst.Comma) \
-                and not isinstance(original.args[-1].comma, cst.Comma) and any(
-                    a is original.args[-1] for cp in tc.classes.values() if not cp.why for a in cp.session_args):
+        if original.args and any(a is original.args[-1] for cp in tc.classes.values() if not cp.why
+                                 for a in cp.session_args):
             # a session argument removed last (``Evaluator(model, sess)``): no comma left behind
-            updated = updated.with_changes(args=[*updated.args[:-1],
-                                                 updated.args[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)])
+            updated = drop_left_comma_args(original, updated)
         if tc.tp.qname(original) in ("tensorflow.trainable_variables", "tensorflow.compat.v1.trainable_variables"):
             return self._trainable_variables(original, updated)
         if tc.tp.qname(original) == "tensorflow.train.global_step" and len(original.args) == 2 \

@@ -6,7 +6,7 @@ from __future__ import annotations
 import libcst as cst
 
 from ..analysis.sharing import TowerGroup, pretty
-from ..emit import call, code, stmt, to_node
+from ..emit import call, code, drop_left_comma_args, stmt, to_node
 from ..names import dotted
 from ..translate.encoder import apply_encoder, encoder_statements
 from ..helpers import register_source
@@ -71,11 +71,8 @@ class SharedTowers(Rule):
             applied = self._apply(hit, updated)
             return updated if applied is None else applied
         # a reuse= argument removed last: no comma left after the new last argument
-        strip = plan.strip_args
-        if strip and any(id(a) in strip for a in original.args) and updated.args \
-                and isinstance(updated.args[-1].comma, cst.Comma) and not isinstance(original.args[-1].comma, cst.Comma):
-            return updated.with_changes(args=[*updated.args[:-1], updated.args[-1].with_changes(
-                comma=cst.MaybeSentinel.DEFAULT)])
+        if plan.strip_args and any(id(a) in plan.strip_args for a in original.args):
+            return drop_left_comma_args(original, updated)
         return updated
 
     def _store_layer(self, original: cst.Call, updated: cst.Call, name: str) -> cst.BaseExpression:
