@@ -66,6 +66,15 @@ PRE_STEPS: tuple[PreStep, ...] = (
             "a graph collection of the file's own key that no meta graph carries away written as a Python list "
             "(`tf.add_to_collection('k', t)` -> `collection_k.append(t)`, `tf.get_collection('k')` -> "
             "`list(collection_k)`; never read: the statement goes; the same TF1 program)"),
+    PreStep("TFM192", (("minimize", "if", "return"), ("apply_gradients", "if", "return")),
+            "mode_builders:inline_mode_builders",
+            "a graph builder with mode branches written out at its one call (`preds, loss, train_op = "
+            "model_fn(x, y, 'train')` -> its statements with the `if mode == ...` branches the call's literals "
+            "select, parameters replaced by the arguments; the same TF1 program); diagnostics below refer to "
+            "lines of that form"),
+    PreStep("TFM193", (("run", "{"), ("eval", "{")), "mode_builders:split_fetched_dicts",
+            "a dict of tensors a session run fetches by key written as one name per key (`preds = {'p': y}` + "
+            "`sess.run(preds['p'])` -> `preds_p = y` + `sess.run(preds_p)`; the same TF1 program)"),
 )
 
 

@@ -1,0 +1,507 @@
+"""A model_fn-style graph builder with mode branches, written at its one call (rule TFM192's
+pre-step), and a dict of tensors a session run fetches by key, written as one name per key
+(rule TFM193's pre-step): pure functions of the source.
+
+**A builder with mode branches** (TFM192; Uday-Gurugubelli/Siamese-One-Shot-Networks' ``model_fn``)::
+
+    def model_fn(features, labels, mode):
+        y = siamese_net(features)
+        train_op = None
+        loss = None
+        if mode == 'eval' or mode == 'train':
+            labels = tf.reshape(labels, (-1,))
+            loss = tf.losses.sigmoid_cross_entropy(labels, y)
+        if mode == 'train':
+            train_op = tf.train.GradientDescentOptimizer(0.5).minimize(loss)
+        predictions = {"classes": tf.round(y), "probabilities": y}
+        return predictions, loss, train_op
+
+    predictions, loss, train_op = model_fn(features, labels, 'train')
+
+TF1 semantics: the call adds the ops of the branches its literal ``mode`` selects to the graph,
+where it is called (an ``if`` on a Python string is decided when the graph is built); the tuple
+hands three of its locals to the caller's names. ``inline_mode_builders`` writes the same
+program at the call: the ``if`` statements resolved for the call's literals, the parameters
+replaced by the call's arguments, each returned local bound to its target's name, the other
+locals kept under their names (``<function>_<name>`` where the name is used elsewhere in the
+file, and for a parameter the body rebinds), a ``x = None`` that is bound again before any read
+dropped (no effect), the function removed::
+
+    y = siamese_net(features)
+    model_fn_labels = tf.reshape(labels, (-1,))
+    loss = tf.losses.sigmoid_cross_entropy(model_fn_labels, y)
+    train_op = tf.train.GradientDescentOptimizer(0.5).minimize(loss)
+    predictions = {"classes": tf.round(y), "probabilities": y}
+
+so the session-program rules see the placeholders, the loss and the train op in one scope (the
+call was a tensor of the placeholders with the train op hidden inside). Only a module-level
+function that builds a train step (``minimize`` / ``apply_gradients``) and has at least one
+``if`` on a parameter the call binds to a literal (a string, a number, None, True / False), every
+``if`` of its body decided by such parameters (``==``, ``!=``, ``is (not) None``, ``in`` a tuple
+of literals, ``not`` / ``and`` / ``or``, the value itself), the resolved body straight-line
+assignments and expression statements ending with ``return`` of local names (no ``return`` in a
+branch the call takes before the last statement); no ``global``, nested function, lambda or
+comprehension; called exactly once in the file, as a
+statement assigning its result to as many names, with name / attribute / literal arguments that
+none of its locals rebinds, from a scope binding none of the module names it reads.
+
+**A dict of tensors fetched by key** (TFM193)::
+
+    predictions = {"classes": tf.round(y), "probabilities": y}
+    ... sess.run(predictions["probabilities"], feed_dict={x: batch})
+
+TF1 semantics: the dict is a Python container of graph tensors; the run fetches the tensor
+stored under the key. ``split_fetched_dicts`` writes one name per key, in the dict's order
+(the values are evaluated in the same order)::
+
+    predictions_classes = tf.round(y)
+    predictions_probabilities = y
+    ... sess.run(predictions_probabilities, feed_dict={x: batch})
+
+Only a name bound once in the file, to a dict display whose keys are distinct string literals
+that are identifiers (no ``**``) and whose values make no variable (a weight dict is TFM135's /
+TFM162's), every other use of the name a ``d["key"]`` read of one of its
+keys, at least one of them inside the fetches of a ``.run(...)`` / ``.eval(...)`` call, and the
+new names used nowhere in the file.
+"""
+from __future__ import annotations
+
+import ast
+
+import libcst as cst
+
+from ..cstcache import walk as _nodes
+from ..names import dotted
+from .placeholder_forms import _bind, _calls_of, _free_names, _Rename, _tf_aliases
+
+_STEPS = ("minimize", "apply_gradients")
+_SCOPED = (cst.Lambda, cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp, cst.FunctionDef, cst.ClassDef,
+           cst.Global, cst.Nonlocal)
+_UNDECIDED = object()
+_VARIABLE_MAKERS = ("Variable", "get_variable")
+
+
+def _literal_value(e: cst.BaseExpression):
+    """The Python value of a literal argument (string, number, None, True, False), else _UNDECIDED."""
+    if isinstance(e, cst.Name) and e.value in ("None", "True", "False"):
+        return {"None": None, "True": True, "False": False}[e.value]
+    if isinstance(e, (cst.SimpleString, cst.Integer, cst.Float)) or (
+            isinstance(e, cst.UnaryOperation) and isinstance(e.operator, cst.Minus)
+            and isinstance(e.expression, (cst.Integer, cst.Float))):
+        try:
+            return ast.literal_eval(cst.Module([]).code_for_node(e))
+        except (ValueError, SyntaxError):
+            return _UNDECIDED
+    return _UNDECIDED
+
+
+def _decide(test: cst.BaseExpression, env: dict):
+    """The value of an ``if`` test made of the literal parameters in ``env`` and literals, else _UNDECIDED."""
+    if isinstance(test, cst.Name) and test.value in env:
+        return env[test.value]
+    v = _literal_value(test)
+    if v is not _UNDECIDED:
+        return v
+    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+        v = _decide(test.expression, env)
+        return _UNDECIDED if v is _UNDECIDED else not v
+    if isinstance(test, cst.BooleanOperation):
+        left = _decide(test.left, env)
+        if left is _UNDECIDED:
+            return _UNDECIDED
+        if isinstance(test.operator, cst.And):
+            return left and _decide(test.right, env) if left else left
+        return left if left else _decide(test.right, env)
+    if isinstance(test, cst.Comparison) and len(test.comparisons) == 1:
+        left = _decide(test.left, env)
+        comp = test.comparisons[0]
+        op = comp.operator
+        if isinstance(op, (cst.In, cst.NotIn)) and isinstance(comp.comparator, (cst.Tuple, cst.List)):
+            items = [_decide(el.value, env) for el in comp.comparator.elements if isinstance(el, cst.Element)]
+            if left is _UNDECIDED or len(items) != len(comp.comparator.elements) or _UNDECIDED in items:
+                return _UNDECIDED
+            return (left in items) == isinstance(op, cst.In)
+        right = _decide(comp.comparator, env)
+        if left is _UNDECIDED or right is _UNDECIDED:
+            return _UNDECIDED
+        if isinstance(op, cst.Equal):
+            return left == right
+        if isinstance(op, cst.NotEqual):
+            return left != right
+        if isinstance(op, cst.Is) and right is None:
+            return left is None
+        if isinstance(op, cst.IsNot) and right is None:
+            return left is not None
+    return _UNDECIDED
+
+
+def _reads_env(test: cst.BaseExpression, env: dict) -> bool:
+    return bool(_free_names(test) & set(env))
+
+
+def _resolve(stmts, env: dict, used: list) -> list | None:
+    """The statements with every ``if`` decided by ``env`` replaced by its chosen branch; None when an
+    ``if`` cannot be decided or a statement is not a simple one. ``used`` collects whether any ``if``
+    read a literal parameter."""
+    out: list = []
+    for s in stmts:
+        if isinstance(s, cst.If):
+            branch: cst.BaseSuite | None = None
+            node: cst.If | cst.Else | None = s
+            while isinstance(node, cst.If):
+                v = _decide(node.test, env)
+                if v is _UNDECIDED:
+                    return None
+                if _reads_env(node.test, env):
+                    used.append(True)
+                if v:
+                    branch = node.body
+                    break
+                node = node.orelse
+            if branch is None and isinstance(node, cst.Else):
+                branch = node.body
+            if branch is not None:
+                if not isinstance(branch, cst.IndentedBlock):
+                    return None
+                inner = _resolve(branch.body, env, used)
+                if inner is None:
+                    return None
+                out.extend(inner)
+            continue
+        if not isinstance(s, cst.SimpleStatementLine):
+            return None
+        for small in s.body:
+            if isinstance(small, cst.Pass):
+                continue
+            if isinstance(small, cst.Assign):
+                for t in small.targets:
+                    tgt = t.target
+                    names = [e.value for e in tgt.elements] if isinstance(tgt, (cst.Tuple, cst.List)) else [tgt]
+                    if not all(isinstance(n, cst.Name) for n in names):
+                        return None
+            elif not isinstance(small, (cst.Expr, cst.Return)):
+                return None
+            out.append(small)
+    return out
+
+
+def _targets(small: cst.Assign) -> list[str]:
+    out: list[str] = []
+    for t in small.targets:
+        tgt = t.target
+        if isinstance(tgt, (cst.Tuple, cst.List)):
+            out.extend(e.value.value for e in tgt.elements)
+        else:
+            out.append(tgt.value)
+    return out
+
+
+def _drop_dead_literals(body: list) -> list:
+    """``x = None`` (a literal) bound again before any read, in straight-line code: no effect."""
+    out = []
+    for k, s in enumerate(body):
+        if isinstance(s, cst.Assign) and len(s.targets) == 1 and isinstance(s.targets[0].target, cst.Name) \
+                and _literal_value(s.value) is not _UNDECIDED:
+            name = s.targets[0].target.value
+            dead = False
+            for later in body[k + 1:]:
+                if name in _free_names(later.value if isinstance(later, cst.Assign) else later):
+                    break
+                if isinstance(later, cst.Assign) and name in _targets(later):
+                    dead = True
+                    break
+            if dead:
+                continue
+        out.append(s)
+    return out
+
+
+def _module_names(module: cst.Module, skip: cst.CSTNode) -> set[str]:
+    """Every identifier used in the module outside ``skip`` (the function being written out)."""
+    inside = {id(n) for n in _nodes(skip)}
+    return {n.value for n in _nodes(module) if isinstance(n, cst.Name) and id(n) not in inside}
+
+
+def _plan(module: cst.Module, fn: cst.FunctionDef, stmt: cst.SimpleStatementLine,
+          caller: cst.FunctionDef | None) -> list[cst.SimpleStatementLine] | None:
+    p = fn.params
+    if (p.star_arg is not cst.MaybeSentinel.DEFAULT and p.star_arg is not None) or p.star_kwarg is not None \
+            or p.posonly_params or p.kwonly_params or fn.decorators or fn.asynchronous is not None \
+            or not isinstance(fn.body, cst.IndentedBlock):
+        return None
+    if any(isinstance(n, _SCOPED) for n in _nodes(fn.body)):
+        return None
+    if not any(isinstance(n, cst.Call) and isinstance(n.func, cst.Attribute) and n.func.attr.value in _STEPS
+               for n in _nodes(fn.body)):
+        return None
+    assign = stmt.body[0]
+    bound = _bind(fn, assign.value)
+    if bound is None:
+        return None
+    env = {k: v for k, v in ((k, _literal_value(e)) for k, e in bound.items()) if v is not _UNDECIDED}
+    stmts = list(fn.body.body)
+    if stmts and isinstance(stmts[0], cst.SimpleStatementLine) and len(stmts[0].body) == 1 \
+            and isinstance(stmts[0].body[0], cst.Expr) and isinstance(stmts[0].body[0].value, cst.SimpleString):
+        stmts = stmts[1:]
+    used: list = []
+    body = _resolve(stmts, env, used)
+    if body is None or not used or not body or not isinstance(body[-1], cst.Return) or body[-1].value is None:
+        return None
+    ret, body = body[-1], body[:-1]
+    if any(isinstance(s, cst.Return) for s in body):
+        return None
+    params = set(bound)
+    # a literal parameter the body rebinds is not a constant of the call
+    locals_: list[str] = []
+    for s in body:
+        if isinstance(s, cst.Assign):
+            for n in _targets(s):
+                if n not in locals_:
+                    locals_.append(n)
+    if set(env) & set(locals_):
+        return None
+    rv = ret.value
+    elems = [e.value for e in rv.elements] if isinstance(rv, cst.Tuple) else [rv]
+    tgt = assign.targets[0].target
+    targets = [e.value for e in tgt.elements] if isinstance(tgt, (cst.Tuple, cst.List)) else [tgt]
+    if len(assign.targets) != 1 or isinstance(tgt, (cst.Tuple, cst.List)) != isinstance(rv, cst.Tuple) \
+            or len(targets) != len(elems) or not all(isinstance(t, cst.Name) for t in targets) \
+            or not all(isinstance(e, cst.Name) and e.value in locals_ and e.value not in params for e in elems):
+        return None
+    returned = [e.value for e in elems]
+    if len(set(returned)) != len(returned) or len({t.value for t in targets}) != len(targets):
+        return None
+    taken = _module_names(module, fn) | {t.value for t in targets}
+    out_name: dict[str, str] = {r: t.value for r, t in zip(returned, targets)}
+    for n in locals_:
+        if n in out_name:
+            continue
+        new = n if n not in taken and n not in params else f"{fn.name.value}_{n}"
+        k = 2
+        while new in taken or new in out_name.values():
+            new, k = f"{fn.name.value}_{n}_{k}", k + 1
+        out_name[n] = new
+        taken.add(new)
+    new_names = set(out_name.values())
+    # the module names the body reads (functions, tf ...) must not be bound by what is written out,
+    # nor locally by the calling function; the arguments must not read a name it binds
+    reads_global = set()
+    for s in body + [ret]:
+        reads_global |= _free_names(s.value if isinstance(s, (cst.Assign, cst.Expr, cst.Return)) else s)
+    reads_global -= params | set(locals_) | {"None", "True", "False"}
+    if reads_global & new_names:
+        return None
+    if caller is not None:
+        caller_bound = {n.target.value for n in _nodes(caller) if isinstance(n, cst.AssignTarget)
+                        and isinstance(n.target, cst.Name)} | {q.name.value for q in caller.params.params}
+        if reads_global & caller_bound:
+            return None
+    # ``loss = build(loss)``: the argument would be read after the name is rebound
+    if any(_free_names(v) & new_names for v in bound.values()):
+        return None
+    # write out: reads through the current binding (parameters: the argument), targets renamed
+    cur: dict[str, cst.BaseExpression] = dict(bound)
+    written: list = []
+    for s in body:
+        if isinstance(s, cst.Assign):
+            value = s.value.visit(_Rename(cur))
+            new_targets = []
+            for t in s.targets:
+                rename = {n: cst.Name(out_name[n]) for n in _targets(cst.Assign([t], s.value))}
+                new_targets.append(t.with_changes(target=t.target.visit(_Rename(rename))))
+            for n in _targets(s):
+                cur[n] = cst.Name(out_name[n])
+            written.append(s.with_changes(targets=new_targets, value=value))
+        else:
+            written.append(s.visit(_Rename(cur)))
+    written = _drop_dead_literals(written)
+    if not written:
+        return None
+    # every returned local was bound (straight-line code)
+    bound_names = {n for s in written if isinstance(s, cst.Assign) for n in _targets(s)}
+    if not all(t.value in bound_names for t in targets):
+        return None
+    lines = [cst.SimpleStatementLine([s]) for s in written]
+    lines[0] = lines[0].with_changes(leading_lines=stmt.leading_lines)
+    return lines
+
+
+class _Write(cst.CSTTransformer):
+    def __init__(self, plans: dict[int, list], drop: set[int]) -> None:
+        self.plans, self.drop = plans, drop
+
+    def leave_SimpleStatementLine(self, original, updated):
+        new = self.plans.get(id(original))
+        return cst.FlattenSentinel(new) if new is not None else updated
+
+    def leave_FunctionDef(self, original, updated):
+        return cst.RemoveFromParent() if id(original) in self.drop else updated
+
+
+def _statement_of(module: cst.Module, call_name: cst.Name):
+    """(the statement ``targets = f(...)`` whose callee is ``call_name``, its enclosing function or None)."""
+    def visit(stmts, caller):
+        for s in stmts:
+            if isinstance(s, cst.SimpleStatementLine):
+                if len(s.body) == 1 and isinstance(s.body[0], cst.Assign) and isinstance(s.body[0].value, cst.Call) \
+                        and s.body[0].value.func is call_name:
+                    return s, caller
+                continue
+            inner_caller = s if isinstance(s, cst.FunctionDef) else caller
+            if isinstance(s, cst.ClassDef):
+                continue
+            for block in _blocks(s):
+                hit = visit(block, inner_caller)
+                if hit is not None:
+                    return hit
+        return None
+    return visit(module.body, None)
+
+
+def _blocks(s: cst.CSTNode):
+    body = getattr(s, "body", None)
+    if isinstance(body, cst.IndentedBlock):
+        yield body.body
+    for attr in ("orelse", "finalbody"):
+        o = getattr(s, attr, None)
+        if o is not None:
+            yield from _blocks(o) if isinstance(o, cst.If) else ([o.body.body] if isinstance(o.body, cst.IndentedBlock)
+                                                                   else [])
+    for h in getattr(s, "handlers", ()) or ():
+        yield from _blocks(h)
+
+
+def inline_mode_builders(module: cst.Module) -> cst.Module | None:
+    if not _tf_aliases(module):
+        return None
+    plans: dict[int, list] = {}
+    drop: set[int] = set()
+    for fn in module.body:
+        if not isinstance(fn, cst.FunctionDef):
+            continue
+        uses = [n for n in _calls_of(module, fn.name.value) if n is not fn.name]
+        if len(uses) != 1:
+            continue
+        hit = _statement_of(module, uses[0])
+        if hit is None:
+            continue
+        stmt, caller = hit
+        if caller is fn:
+            continue
+        lines = _plan(module, fn, stmt, caller)
+        if lines is None:
+            continue
+        plans[id(stmt)] = lines
+        drop.add(id(fn))
+        break  # one builder per pass: the names taken change with each
+    if not plans:
+        return None
+    new = module.visit(_Write(plans, drop))
+    again = inline_mode_builders(new)
+    return again if again is not None else new
+
+
+# -- TFM193: a dict of tensors a run fetches by key -----------------------------------------------
+def _key(e: cst.BaseExpression) -> str | None:
+    if isinstance(e, cst.SimpleString):
+        try:
+            v = ast.literal_eval(e.value)
+        except (ValueError, SyntaxError):
+            return None
+        return v if isinstance(v, str) and v.isidentifier() else None
+    return None
+
+
+def split_fetched_dicts(module: cst.Module) -> cst.Module | None:
+    if not _tf_aliases(module):
+        return None
+    names: dict[str, list[cst.Name]] = {}
+    skip: set[int] = set()
+    stored: set[int] = set()
+    for n in _nodes(module):
+        if isinstance(n, cst.Attribute):
+            skip.add(id(n.attr))
+        elif isinstance(n, cst.Arg) and n.keyword is not None:
+            skip.add(id(n.keyword))
+        elif isinstance(n, (cst.AssignTarget, cst.AugAssign, cst.AnnAssign, cst.Del)):
+            t = n.target
+            stored.update(id(x) for x in _nodes(t) if isinstance(x, cst.Subscript))
+        elif isinstance(n, cst.Name) and id(n) not in skip:
+            names.setdefault(n.value, []).append(n)
+    taken_all = {n.value for n in _nodes(module) if isinstance(n, cst.Name)}
+    # parents of Name nodes: the Subscript / AssignTarget holding them
+    sub_of: dict[int, cst.Subscript] = {}
+    target_of: dict[int, cst.Assign] = {}
+    lines_of: dict[int, cst.SimpleStatementLine] = {}
+    fetched: set[int] = set()
+    for n in _nodes(module):
+        if isinstance(n, cst.Subscript) and isinstance(n.value, cst.Name):
+            sub_of[id(n.value)] = n
+        elif isinstance(n, cst.SimpleStatementLine) and len(n.body) == 1 and isinstance(n.body[0], cst.Assign) \
+                and len(n.body[0].targets) == 1 and isinstance(n.body[0].targets[0].target, cst.Name):
+            target_of[id(n.body[0].targets[0].target)] = n.body[0]
+            lines_of[id(n.body[0])] = n
+        elif isinstance(n, cst.Call) and isinstance(n.func, cst.Attribute) and n.func.attr.value in ("run", "eval"):
+            args = [a for a in n.args if a.keyword is None] or [a for a in n.args if a.keyword is not None and
+                                                                 a.keyword.value == "fetches"]
+            if args and n.func.attr.value == "run":
+                fetched.update(id(x) for x in _nodes(args[0].value) if isinstance(x, cst.Subscript))
+            elif n.func.attr.value == "eval":
+                fetched.update(id(x) for x in _nodes(n.func.value) if isinstance(x, cst.Subscript))
+    plans: dict[int, list] = {}
+    renames: dict[int, str] = {}
+    taken = taken_all
+    for name, occ in names.items():
+        binds = [o for o in occ if id(o) in target_of]
+        if len(binds) != 1:
+            continue
+        assign = target_of[id(binds[0])]
+        d = assign.value
+        if not isinstance(d, cst.Dict) or not d.elements:
+            continue
+        keys = [_key(el.key) if isinstance(el, cst.DictElement) else None for el in d.elements]
+        if None in keys or len(set(keys)) != len(keys) or any(_makes_variable(el.value) for el in d.elements):
+            continue
+        reads = [o for o in occ if o is not binds[0]]
+        subs = [sub_of.get(id(o)) for o in reads]
+        ok = bool(reads) and all(
+            s is not None and id(s) not in stored and len(s.slice) == 1 and isinstance(s.slice[0].slice, cst.Index)
+            and _key(s.slice[0].slice.value) in keys for s in subs)
+        if not ok or not any(id(s) in fetched for s in subs):
+            continue
+        new = {k: f"{name}_{k}" for k in keys}
+        if set(new.values()) & taken:
+            continue
+        taken |= set(new.values())
+        line = lines_of[id(assign)]
+        out = []
+        for el, k in zip(d.elements, keys):
+            out.append(cst.SimpleStatementLine([cst.Assign([cst.AssignTarget(cst.Name(new[k]))], el.value)]))
+        out[0] = out[0].with_changes(leading_lines=line.leading_lines)
+        if line.trailing_whitespace.comment is not None:
+            out[-1] = out[-1].with_changes(trailing_whitespace=line.trailing_whitespace)
+        plans[id(line)] = out
+        for s in subs:
+            renames[id(s)] = new[_key(s.slice[0].slice.value)]
+    if not plans:
+        return None
+    return module.visit(_Split(plans, renames))
+
+
+def _makes_variable(e: cst.BaseExpression) -> bool:
+    """A weight dict (``{'h1': tf.Variable(...)}``): TFM135 / TFM162 read it as a dict."""
+    return any(isinstance(n, cst.Call) and (dotted(n.func) or "").rpartition(".")[2] in _VARIABLE_MAKERS
+               for n in _nodes(e))
+
+
+class _Split(cst.CSTTransformer):
+    def __init__(self, plans: dict[int, list], renames: dict[int, str]) -> None:
+        self.plans, self.renames = plans, renames
+
+    def leave_SimpleStatementLine(self, original, updated):
+        new = self.plans.get(id(original))
+        return cst.FlattenSentinel(new) if new is not None else updated
+
+    def leave_Subscript(self, original, updated):
+        new = self.renames.get(id(original))
+        return cst.Name(new) if new is not None else updated
