@@ -1,4 +1,6 @@
-"""Held-out forms (issue 10, set S): a model_fn-style graph builder whose ``if mode == ...``
+"""Held-out forms (issue 10, set S): a network function and an optimizer class handed to the
+program as arguments (rajibchakravorty/tf_siamese's ``train_step(network=..., optimizer=...)``:
+the sharing analysis saw an unknown ``network`` - TFM194's pre-step), a model_fn-style graph builder whose ``if mode == ...``
 branches are decided by the literal its one call passes (Uday-Gurugubelli/Siamese-One-Shot-Networks:
 the train op was hidden inside the call, so the whole session program stayed TF1 - TFM192's
 pre-step), and a dict of tensors a session run fetches by key (``sess.run(predictions["p"])``:
@@ -55,15 +57,17 @@ def _split(src: str) -> str | None:
 
 # -- the fixtures: complete, idempotent, sharing kept as TF1 had it ------------------------------
 
-@pytest.mark.parametrize("name", ["mode_fn_side_by_side.py", "mode_flag_keywords.py"])
+@pytest.mark.parametrize("name,rules", [("mode_fn_side_by_side.py", {"TFM192", "TFM193"}),
+                                        ("mode_flag_keywords.py", {"TFM192", "TFM193"}),
+                                        ("network_argument.py", {"TFM194"})])
 @pytest.mark.parametrize("fixes", [False, True])
-def test_fixture_translates_whole(name, fixes):
+def test_fixture_translates_whole(name, rules, fixes):
     res = _migrate(name, fixes)
     out = res.code
     assert TODO_MARKER not in out and "import tensorflow" not in out, out
     assert not any(d.rule in ("TFM010", "TFM011", "TFM012", "TFM013") for d in res.diagnostics)
     assert _unbound(out) == set()
-    assert {"TFM192", "TFM193"} <= {d.rule for d in res.diagnostics}
+    assert rules <= {d.rule for d in res.diagnostics}
     assert "train_on_batch" in out and "def build_model(" not in out and "def graph_for(" not in out
     assert migrate_source(out, name, Options(fixes=fixes)).code in (None, out)  # idempotent
 
@@ -89,6 +93,75 @@ def test_the_branches_the_mode_selects_are_written_at_the_call():
     # locals named like module names are renamed; the margin given by keyword replaces the parameter
     assert "graph_for_dist" in out and "0.8 - graph_for_dist" in out
     assert "encoder(x1)" in out and "encoder(x2)" in out  # shared in TF1 (reuse=True): one encoder
+
+
+def test_the_network_and_optimizer_given_as_arguments_are_written_at_their_calls():
+    out = _migrate("network_argument.py", False).code
+    # shared in TF1 (reuse=True): one encoder over mlp; the optimizer class became Keras' Adam
+    assert "keras.Model(encoder_input, mlp(encoder_input)" in out and "encoder(x2)" in out
+    assert "keras.optimizers.Adam(learning_rate=0.003, epsilon=1e-8)" in out
+    # the parameters, the arguments and the class attribute that only carried the objects are gone
+    assert "def run_program(steps, data, test):" in out and "run_program(self.settings.steps" in out
+    assert "optimizer = " not in out
+
+
+# -- TFM194: the pre-step on its own ---------------------------------------------------------------
+
+def _resolve(src: str) -> str | None:
+    from migrator.analysis.callable_params import resolve_callable_params
+
+    m = resolve_callable_params(cst.parse_module("import tensorflow as tf\n" + src))
+    return m.code.split("\n", 1)[1] if m is not None else None
+
+
+def test_resolve_follows_a_direct_argument_and_a_tensorflow_class():
+    assert _resolve("def net(x):\n    return x\ndef run(x, f, opt):\n    return f(x), opt(0.1)\n"
+                    "a = run(p, net, tf.train.AdamOptimizer)\nb = run(q, f=net, opt=tf.train.AdamOptimizer)\n") == (
+        "def net(x):\n    return x\ndef run(x):\n    return net(x), tf.train.AdamOptimizer(0.1)\n"
+        "a = run(p)\nb = run(q)\n")
+
+
+def test_resolve_takes_the_default_when_the_call_omits_it():
+    assert _resolve("def net(x):\n    return x\ndef run(x, f=net):\n    return f(x)\na = run(p)\n") == (
+        "def net(x):\n    return x\ndef run(x):\n    return net(x)\na = run(p)\n")
+
+
+@pytest.mark.parametrize("src", [
+    # two different networks
+    "def a(x):\n    return x\ndef b(x):\n    return x\ndef run(x, f):\n    return f(x)\nrun(1, a)\nrun(2, b)\n",
+    # read as a value too
+    "def a(x):\n    return x\ndef run(x, f):\n    g = f\n    return f(x)\nrun(1, a)\n",
+    # rebound inside
+    "def a(x):\n    return x\ndef run(x, f):\n    f = wrap(f)\n    return f(x)\nrun(1, a)\n",
+    # the function itself is referenced other than by calls
+    "def a(x):\n    return x\ndef run(x, f):\n    return f(x)\nrun(1, a)\nh = run\n",
+    # an argument that is not a known object
+    "def run(x, f):\n    return f(x)\nrun(1, something())\n",
+    # the object's name is bound again at module level
+    "def a(x):\n    return x\ndef run(x, f):\n    return f(x)\nrun(1, a)\na = 3\n",
+    # through an instance constructed twice
+    "def a(x):\n    return x\ndef b(x):\n    return x\ndef run(x, f):\n    return f(x)\n"
+    "class T:\n    def __init__(self, f):\n        self.f = f\n    def go(self):\n        return run(1, self.f)\n"
+    "T(a).go()\nT(b).go()\n",
+    # an op handed as an activation: left as written
+    "def run(x, act):\n    return act(x)\nrun(1, tf.nn.relu)\n",
+    # a class attribute stored again elsewhere
+    "def run(x, opt):\n    return opt(x)\nclass C:\n    opt = tf.train.AdamOptimizer\n"
+    "c = C()\nc.opt = tf.train.GradientDescentOptimizer\nrun(1, C().opt)\n",
+])
+def test_resolve_declines(src):
+    assert _resolve(src) is None
+
+
+def test_a_function_other_modules_import_keeps_its_parameters():
+    from migrator.engine.presteps import _drops_export
+    from migrator.analysis.callable_params import resolve_callable_params
+
+    old = cst.parse_module("import tensorflow as tf\ndef net(x):\n    return x\n"
+                           "def run(x, f):\n    return f(x)\nrun(1, net)\n")
+    new = resolve_callable_params(old)
+    assert new is not None and _drops_export(old, new, frozenset({"run"}))
+    assert not _drops_export(old, new, frozenset())
 
 
 # -- TFM192: the pre-step on its own ---------------------------------------------------------------
@@ -182,7 +255,7 @@ def test_split_declines(src):
 # -- slow: the migrated programs compute what TF1 computed -------------------------------------------
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", ["mode_fn_side_by_side.py", "mode_flag_keywords.py"])
+@pytest.mark.parametrize("name", ["mode_fn_side_by_side.py", "mode_flag_keywords.py", "network_argument.py"])
 def test_fixture_is_equivalent_to_tf1(name, tmp_path):
     from migrator.weights.verify import judge, migrate_faithful, verify_pairs
 

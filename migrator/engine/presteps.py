@@ -66,6 +66,9 @@ PRE_STEPS: tuple[PreStep, ...] = (
             "a graph collection of the file's own key that no meta graph carries away written as a Python list "
             "(`tf.add_to_collection('k', t)` -> `collection_k.append(t)`, `tf.get_collection('k')` -> "
             "`list(collection_k)`; never read: the statement goes; the same TF1 program)"),
+    PreStep("TFM194", (("def", "("),), "callable_params:resolve_callable_params",
+            "a function or class handed to a module function as an argument, the same one at every call, written "
+            "at the parameter's calls (`network(x, reuse=True)` -> `cnn_archi(x, reuse=True)`; the same TF1 program)"),
     PreStep("TFM192", (("minimize", "if", "return"), ("apply_gradients", "if", "return")),
             "mode_builders:inline_mode_builders",
             "a graph builder with mode branches written out at its one call (`preds, loss, train_op = "
@@ -103,8 +106,16 @@ def _top_names(module: cst.Module) -> set[str]:
     return {s.name.value for s in module.body if isinstance(s, (cst.FunctionDef, cst.ClassDef))}
 
 
+def _signatures(module: cst.Module) -> dict[str, tuple[str, ...]]:
+    return {s.name.value: tuple(p.name.value for p in s.params.params) for s in module.body
+            if isinstance(s, cst.FunctionDef)}
+
+
 def _drops_export(old: cst.Module, new: cst.Module, exports: frozenset[str]) -> bool:
-    """A pre-step that wrote a helper out at its call removes the helper: declined when another
-    module of the run imports it, or ``__all__`` lists it (the invariant keeps such names)."""
+    """A pre-step that wrote a helper out at its call removes the helper, one that resolved a
+    parameter removes the parameter: declined when another module of the run imports the function,
+    or ``__all__`` lists it (the invariant keeps such names; their callers would break)."""
     gone = _top_names(old) - _top_names(new)
+    before, after = _signatures(old), _signatures(new)
+    gone |= {n for n in before.keys() & after.keys() if before[n] != after[n]}
     return bool(gone) and (bool(gone & exports) or "__all__" in old.code)
