@@ -145,6 +145,10 @@ def test_resolve_takes_the_default_when_the_call_omits_it():
     "T(a).go()\nT(b).go()\n",
     # an op handed as an activation: left as written
     "def run(x, act):\n    return act(x)\nrun(1, tf.nn.relu)\n",
+    # the __init__ parameter is rebound before it is stored
+    "def a(x):\n    return x\ndef run(x, f):\n    return f(x)\n"
+    "class T:\n    def __init__(self, f):\n        f = wrap(f)\n        self.f = f\n    def go(self):\n"
+    "        return run(1, self.f)\nT(a).go()\n",
     # a class attribute stored again elsewhere
     "def run(x, opt):\n    return opt(x)\nclass C:\n    opt = tf.train.AdamOptimizer\n"
     "c = C()\nc.opt = tf.train.GradientDescentOptimizer\nrun(1, C().opt)\n",

@@ -52,6 +52,16 @@ def _param_names(fn: cst.FunctionDef) -> list[str]:
     return [p.name.value for p in fn.params.params]
 
 
+def _stores_param(init: cst.FunctionDef, st: cst.CSTNode) -> bool:
+    """``st`` is ``self.attr = <a parameter of __init__>`` inside ``init``, the parameter never rebound."""
+    if not (isinstance(st, cst.Assign) and len(st.targets) == 1 and isinstance(st.value, cst.Name)
+            and any(x is st for x in _nodes(init)) and st.value.value in _param_names(init)[1:]):
+        return False
+    name = st.value.value
+    return not any(isinstance(n, (cst.AssignTarget, cst.AugAssign)) and isinstance(n.target, cst.Name)
+                   and n.target.value == name for n in _nodes(init))
+
+
 def _bound_arg(fn: cst.FunctionDef, call: cst.Call, name: str, skip_self: bool = False):
     """The argument expression ``call`` binds to parameter ``name`` (its default when omitted), or None."""
     params = fn.params.params[1:] if skip_self else fn.params.params
@@ -149,8 +159,7 @@ class _Facts:
             if init is None or len(stores) != 1:
                 return None
             st = stores[0]
-            if not (isinstance(st, cst.Assign) and len(st.targets) == 1 and isinstance(st.value, cst.Name)
-                    and any(x is st for x in _nodes(init)) and st.value.value in _param_names(init)[1:]):
+            if not _stores_param(init, st):
                 return None
             constructions = self.only_called(cls.name.value)
             if constructions is None or len(constructions) != 1:
@@ -190,11 +199,9 @@ class _Facts:
                 return None
             init = next((s for s in cls.body.body if isinstance(s, cst.FunctionDef) and s.name.value == "__init__"),
                         None)
-            st = stores[0]
-            if init is None or not (isinstance(st, cst.Assign) and isinstance(st.value, cst.Name)
-                                    and any(x is st for x in _nodes(init))
-                                    and st.value.value in _param_names(init)[1:]):
+            if init is None or not _stores_param(init, stores[0]):
                 return None
+            st = stores[0]
             constructions = self.only_called(cls.name.value)
             if constructions is None or len(constructions) != 1:
                 return None
