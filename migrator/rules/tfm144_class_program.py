@@ -722,6 +722,8 @@ class ClassProgramRule(Rule):
                 c in self._saver_calls(cp) for c in cp.self_saver_calls)
         if isinstance(small, cst.Expr) and isinstance(small.value, cst.Call):
             f = small.value.func
+            if isinstance(f, cst.Attribute) and f.attr.value == "close" and not small.value.args:
+                return _self_attr(f.value) == cp.session_attr  # ``self.sess.close()`` (TF1Classes)
             return isinstance(f, cst.Attribute) and f.attr.value == "run" \
                 and _self_attr(f.value) == cp.session_attr and self._is_init(small.value, small)
         return False
