@@ -1274,8 +1274,7 @@ class TF1Classes:
             if isinstance(n, cst.Call) and self.tp.qname(n) in ("tensorflow.summary.FileWriter",
                                                                 "tensorflow.train.SummaryWriter"):
                 a = self.ctx.parent(n)
-                return isinstance(a, cst.Assign) and all(
-                    isinstance(t.target, cst.Name) and t.target.value in self.tp.writer_names for t in a.targets)
+                return isinstance(a, cst.Assign) and all(self.tp.is_writer(t.target) for t in a.targets)
             n = self.ctx.parent(n)
         return False
 

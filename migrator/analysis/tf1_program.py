@@ -465,6 +465,7 @@ class TF1Program:
         # (``sess = train(model, ..)``) are sessions too - the caller runs that same session
         self.session_functions: dict[str, tuple] = self._session_functions(calls)
         self.summary_functions: dict[str, list] = self._summary_functions(calls)
+        self.writer_attrs: set[str] = self._writer_attrs(calls)
         for scope in self.flow.scopes.values():
             prog = self._build(scope, calls)
             if prog is not None:
@@ -544,6 +545,52 @@ class TF1Program:
                         changed = True
                         break
         return out
+
+    def _writer_attrs(self, calls) -> set[str]:
+        """``self.X = tf.summary.FileWriter(...)`` in a method: X, when every other read of
+        ``self.X`` in the file is a statement ``self.X.<writer method>(...)`` (add_summary, flush,
+        close ...) and every binding of it is such a writer - TFM142 removes them all (a class's
+        TensorBoard writer, as fedden's ``self.writer``)."""
+        ctx = self.ctx
+        found: set[str] = set()
+        for c in calls:
+            if self._qn.get(id(c)) not in ("tensorflow.summary.FileWriter", "tensorflow.train.SummaryWriter"):
+                continue
+            a = ctx.parent(c)
+            if isinstance(a, cst.Assign) and len(a.targets) == 1 and a.value is c:
+                t = a.targets[0].target
+                if isinstance(t, cst.Attribute) and isinstance(t.value, cst.Name) and t.value.value == "self":
+                    found.add(t.attr.value)
+        if not found:
+            return set()
+        ok = set(found)
+        for n in _walk(ctx.module):
+            if not (isinstance(n, cst.Attribute) and n.attr.value in ok):
+                continue
+            if not (isinstance(n.value, cst.Name) and n.value.value == "self"):
+                ok.discard(n.attr.value)  # (another object's attribute of that name: not told apart)
+                continue
+            p = ctx.parent(n)
+            if isinstance(p, cst.AssignTarget):
+                a = ctx.parent(p)
+                if not (isinstance(a, cst.Assign) and len(a.targets) == 1 and isinstance(a.value, cst.Call)
+                        and self._qn.get(id(a.value)) in ("tensorflow.summary.FileWriter",
+                                                          "tensorflow.train.SummaryWriter")):
+                    ok.discard(n.attr.value)
+                continue
+            c = ctx.parent(p) if isinstance(p, cst.Attribute) and p.value is n else None
+            if not (isinstance(c, cst.Call) and c.func is p and p.attr.value in WRITER_METHODS
+                    and isinstance(ctx.parent(c), cst.Expr)):
+                ok.discard(n.attr.value)
+        return ok
+
+    def is_writer(self, node) -> bool:
+        """``node`` names a FileWriter TFM142 removes: a name of ``writer_names`` or ``self.X`` of
+        ``writer_attrs``."""
+        if isinstance(node, cst.Name):
+            return node.value in self.writer_names
+        return isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name) and node.value.value == "self" \
+            and node.attr.value in self.writer_attrs
 
     def _summary_functions(self, calls) -> dict[str, list]:
         """Module functions made only of TensorBoard statements that return summary ops and

@@ -791,8 +791,7 @@ class ClassProgramRule(Rule):
             if isinstance(n, cst.Call) and tp.qname(n) in ("tensorflow.summary.FileWriter",
                                                            "tensorflow.train.SummaryWriter"):
                 a = self.ctx.parent(n)
-                return isinstance(a, cst.Assign) and all(
-                    isinstance(t.target, cst.Name) and t.target.value in tp.writer_names for t in a.targets)
+                return isinstance(a, cst.Assign) and all(tp.is_writer(t.target) for t in a.targets)
             n = self.ctx.parent(n)
         return False
 
@@ -1180,8 +1179,7 @@ class ClassProgramRule(Rule):
                     self.ctx.parent(self.ctx.parent(parent)), cst.AssignTarget)):
                 continue
             c = self.ctx.parent(parent) if isinstance(parent, cst.Arg) else None
-            if isinstance(c, cst.Call) and isinstance(c.func, cst.Attribute) and isinstance(c.func.value, cst.Name) \
-                    and c.func.value.value in tp.writer_names:
+            if isinstance(c, cst.Call) and isinstance(c.func, cst.Attribute) and tp.is_writer(c.func.value):
                 continue
             return False
         return True
