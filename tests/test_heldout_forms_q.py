@@ -276,10 +276,50 @@ def test_unwrap_declined(src):
     assert _unwrap(src) is None
 
 
+# -- zip(*compute_gradients) in a class, a clip only when a norm is given --------------------------
+
+def test_optional_clip_in_a_class_becomes_global_clipnorm():
+    out = _faithful("optional_clip_class.py")
+    body = out.split('"""', 2)[2]
+    assert TODO_MARKER not in out and "import tensorflow" not in out
+    assert "        optimiser.global_clipnorm = gradient_clip\n" in body
+    assert "gradient_clip is not None" not in body and "compute_gradients" not in body
+    _idempotent(out)
+
+
+_CLIP_PROGRAM = ("import numpy as np\nimport tensorflow as tf\n\nclip = None\n"
+                 "x = tf.placeholder(tf.float32, [None, 4])\ny = tf.placeholder(tf.float32, [None, 1])\n"
+                 "out = tf.layers.dense(x, 1)\nloss = tf.reduce_mean(tf.square(out - y))\n"
+                 "opt = tf.train.AdamOptimizer(0.01)\ngrads, tvars = zip(*opt.compute_gradients(loss))\n"
+                 "{guard}train = opt.apply_gradients(zip(grads, tvars))\nwith tf.Session() as sess:\n"
+                 "    sess.run(tf.global_variables_initializer())\n"
+                 "    sess.run(train, feed_dict={{x: np.ones((2, 4)), y: np.ones((2, 1))}})\n")
+
+
+def test_optional_clip_at_module_level():
+    out = _faithful_src(_CLIP_PROGRAM.format(
+        guard="if clip is not None:\n    grads, _ = tf.clip_by_global_norm(grads, clip)\n"))
+    assert TODO_MARKER not in out and "opt.global_clipnorm = clip\n" in out and "if clip" not in out
+    _idempotent(out)
+
+
+@pytest.mark.parametrize("guard", [
+    # a truthiness test (clip=0.0 would not clip in TF1, Keras' 0 neither - but other falsy values differ)
+    "if clip:\n    grads, _ = tf.clip_by_global_norm(grads, clip)\n",
+    # an else branch, another statement under the guard, a guard on another name
+    "if clip is not None:\n    grads, _ = tf.clip_by_global_norm(grads, clip)\nelse:\n    print(1)\n",
+    "if clip is not None:\n    print(clip)\n    grads, _ = tf.clip_by_global_norm(grads, clip)\n",
+    "if other is not None:\n    grads, _ = tf.clip_by_global_norm(grads, clip)\n",
+])
+def test_other_guards_keep_a_todo(guard):
+    assert TODO_MARKER in _faithful_src(_CLIP_PROGRAM.format(guard=guard))
+
+
 # -- slow: verify -------------------------------------------------------------------------------------
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", ["kwarg_dict_towers.py", "own_session_close.py", "variable_dtype_trainable.py"])
+@pytest.mark.parametrize("name", ["kwarg_dict_towers.py", "own_session_close.py", "variable_dtype_trainable.py",
+                                  "optional_clip_class.py"])
 def test_equivalent_to_tf1(tmp_path, name):
     # verify: the same weights give the same forward outputs and the same optimizer step as TF1
     from migrator.weights.verify import judge, migrate_faithful, verify_pairs

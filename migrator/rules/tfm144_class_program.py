@@ -460,6 +460,13 @@ class ClassProgramRule(Rule):
         return nodes[0] if len(nodes) == 1 else cst.List([cst.Element(n) for n in nodes])
 
     # -- statements -------------------------------------------------------------------------------
+    def leave_If(self, original: cst.If, updated: cst.If):
+        from ..analysis.tf1_program import emptied_guard
+
+        if updated is not original and emptied_guard(original, updated):
+            return cst.RemoveFromParent()  # ``if c is not None:`` around a clip now the optimizer's
+        return updated
+
     def leave_SimpleStatementLine(self, original, updated):
         tc = self._tc()
         if not tc.classes or len(original.body) != 1:
