@@ -705,4 +705,53 @@ def desugar(module: cst.Module, queue_origin: bool = False) -> tuple[cst.Module 
     there is none, or it is not in the supported form: ``Found.reason`` says why). ``queue_origin``:
     the pipeline is queue_inputs.queues_to_dataset's (its shuffles are not seeded tf.data shuffles)."""
     g = GraphDatasets(module, queue_origin)
+    if g.new_module is None:
+        flat = unwrap_input_scopes(module)
+        if flat is not None:
+            g2 = GraphDatasets(flat, queue_origin)
+            if g2.new_module is not None:
+                return g2.new_module, g2.found
     return g.new_module, g.found
+
+
+_PLACEMENT_SCOPES = ("device", "name_scope")
+_NAME_LOOKUPS = ("get_tensor_by_name", "get_operation_by_name", "import_meta_graph", "as_graph_def",
+                 "export_meta_graph", "write_graph")
+
+
+def unwrap_input_scopes(module: cst.Module) -> cst.Module | None:
+    """The module with its module-level ``with tf.device(...):`` / ``with tf.name_scope(...):``
+    blocks that build a tf.data pipeline written as their bodies (``with tf.device('/cpu:0'),
+    tf.name_scope('input'): dataset = ...; iterator = ...; batch = iterator.get_next()`` - input
+    pipelines placed on the CPU). TF1 semantics: a device changes where ops run, a name scope the
+    ops' names, never a value (variable sharing reads variable scopes, not these); declined where
+    the file looks ops up by name or writes / reads a graph definition. None: nothing unwrapped."""
+    tf = tf_aliases(module)
+    if not tf or any(w in module.code for w in _NAME_LOOKUPS):
+        return None
+
+    def placement(item: cst.WithItem) -> bool:
+        c = item.item
+        if item.asname is not None or not isinstance(c, cst.Call):
+            return False
+        d = dotted(c.func) or ""
+        head, _, rest = d.partition(".")
+        if rest.startswith("compat.v1."):
+            rest = rest[len("compat.v1."):]
+        return head in tf and rest in _PLACEMENT_SCOPES
+
+    body: list = []
+    changed = False
+    for st in module.body:
+        if isinstance(st, cst.With) and st.items and all(placement(i) for i in st.items) \
+                and isinstance(st.body, cst.IndentedBlock) and st.asynchronous is None:
+            inner = cst.Module(body=list(st.body.body)).code
+            if "Dataset" in inner or "get_next" in inner or "Iterator" in inner:
+                stmts = list(st.body.body)
+                if stmts:
+                    stmts[0] = stmts[0].with_changes(leading_lines=[*st.leading_lines, *stmts[0].leading_lines])
+                body.extend(stmts)
+                changed = True
+                continue
+        body.append(st)
+    return module.with_changes(body=body) if changed else None

@@ -21,6 +21,15 @@ _VAR_INITS = {  # tf.Variable(<tf.op>(shape, ...)) -> Keras initializer
 }
 
 
+def _dtype_as_trainable(ctx, node) -> bool:
+    """``tf.Variable(init, tf.float32)``: TF1's second parameter is ``trainable`` (not dtype): a
+    DType object there is truthy - the variable is trainable, of the initial value's dtype."""
+    q = ctx.legacy_name(node) or ""
+    return q.startswith("tensorflow.") and q.rsplit(".", 1)[1] in (
+        "float16", "float32", "float64", "bfloat16", "int8", "int16", "int32", "int64", "uint8", "bool",
+        "complex64", "complex128", "string")
+
+
 def _constant(ctx, iv):
     """``tf.constant(v, shape=[...])`` with a scalar literal ``v`` -> (shape, Constant(v))."""
     from ..args import BoundArgs
@@ -1305,10 +1314,10 @@ class HandmadeLayersAnalysis:
             elif q == "tensorflow.Variable":
                 iv = _arg(value, 0, "initial_value")
                 if any(a.keyword is not None and a.keyword.value not in ("initial_value", "name", "trainable")
-                       for a in value.args) or len([a for a in value.args if a.keyword is None]) > 1:
+                       for a in value.args) or len([a for a in value.args if a.keyword is None]) > 2:
                     return None
                 tr = _arg(value, 1, "trainable")
-                if tr is not None and literal(tr, None) is not True:
+                if tr is not None and literal(tr, None) is not True and not _dtype_as_trainable(ctx, tr):
                     return None  # a frozen weight: not a layer's trainable weight
                 if isinstance(iv, (cst.Name, cst.Attribute)) and ctx.legacy_name(iv) is None:
                     # tf.Variable(pretrained): a value (array) of the program - its shape is known at

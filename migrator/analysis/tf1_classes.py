@@ -34,6 +34,18 @@ def default_minimize_arg(qname, a) -> bool:
     return f(qname, a)
 
 
+def self_close_statement(ctx, node: cst.CSTNode, attr: str) -> bool:
+    """``node`` (``self.<attr>``) is the whole of a ``self.<attr>.close()`` statement: an owned
+    session closed (nothing else after it in TF1; Keras has no session to close)."""
+    parent = ctx.parent(node)
+    call = ctx.parent(parent) if isinstance(parent, cst.Attribute) and parent.value is node else None
+    if not (isinstance(call, cst.Call) and call.func is parent and parent.attr.value == "close" and not call.args):
+        return False
+    expr = ctx.parent(call)
+    line = ctx.parent(expr) if isinstance(expr, cst.Expr) else None
+    return isinstance(line, cst.SimpleStatementLine) and len(line.body) == 1 and _self_attr(node) == attr
+
+
 def _self_attr(node: cst.CSTNode, self_name: str = "self") -> str | None:
     if isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name) and node.value.value == self_name:
         return node.attr.value
@@ -1214,6 +1226,8 @@ class TF1Classes:
                     continue
                 if any(_self_attr(x) is not None for x in walk(call.args[0].value) if call.args):
                     continue  # a run of the class's tensors (mapped with the method's runs)
+            if self_close_statement(self.ctx, n, attr):
+                continue  # ``self.sess.close()``: the session goes, so does its closing
             return f"self.{attr} is read other than by its runs"
         cp.session_attr = attr
         return ""
@@ -1260,8 +1274,7 @@ class TF1Classes:
             if isinstance(n, cst.Call) and self.tp.qname(n) in ("tensorflow.summary.FileWriter",
                                                                 "tensorflow.train.SummaryWriter"):
                 a = self.ctx.parent(n)
-                return isinstance(a, cst.Assign) and all(
-                    isinstance(t.target, cst.Name) and t.target.value in self.tp.writer_names for t in a.targets)
+                return isinstance(a, cst.Assign) and all(self.tp.is_writer(t.target) for t in a.targets)
             n = self.ctx.parent(n)
         return False
 

@@ -86,6 +86,23 @@ _PARAM_CALLS = ("tensorflow.matmul", "tensorflow.nn.conv2d", "tensorflow.nn.conv
 WRITER_METHODS = ("add_summary", "add_graph", "flush", "close", "add_run_metadata")
 
 
+def emptied_guard(original: cst.If, updated: cst.If) -> bool:
+    """``if c is not None: <one statement>`` (no else) whose statement the rule pass removed (a
+    guarded ``tf.clip_by_global_norm`` that became the optimizer's ``global_clipnorm=c``, see
+    ``TF1Program._clip_guard``): only ``pass`` is left - the ``if`` goes too."""
+    t = original.test
+    if original.orelse is not None or len(original.body.body) != 1 or not isinstance(t, cst.Comparison) \
+            or len(t.comparisons) != 1 or not isinstance(t.comparisons[0].operator, cst.IsNot) \
+            or not isinstance(t.left, cst.Name) or not (isinstance(t.comparisons[0].comparator, cst.Name)
+                                                        and t.comparisons[0].comparator.value == "None"):
+        return False
+    if "clip_by_global_norm" not in cst.Module(body=[original.body.body[0]]).code:
+        return False
+    left = updated.body.body if isinstance(updated.body, cst.IndentedBlock) else ()
+    return all(isinstance(st, cst.SimpleStatementLine) and all(isinstance(x, cst.Pass) for x in st.body)
+               for st in left)
+
+
 @dataclass(eq=False)
 class Placeholder:
     name: str
@@ -465,6 +482,7 @@ class TF1Program:
         # (``sess = train(model, ..)``) are sessions too - the caller runs that same session
         self.session_functions: dict[str, tuple] = self._session_functions(calls)
         self.summary_functions: dict[str, list] = self._summary_functions(calls)
+        self.writer_attrs: set[str] = self._writer_attrs(calls)
         for scope in self.flow.scopes.values():
             prog = self._build(scope, calls)
             if prog is not None:
@@ -544,6 +562,52 @@ class TF1Program:
                         changed = True
                         break
         return out
+
+    def _writer_attrs(self, calls) -> set[str]:
+        """``self.X = tf.summary.FileWriter(...)`` in a method: X, when every other read of
+        ``self.X`` in the file is a statement ``self.X.<writer method>(...)`` (add_summary, flush,
+        close ...) and every binding of it is such a writer - TFM142 removes them all (a class's
+        TensorBoard writer, as fedden's ``self.writer``)."""
+        ctx = self.ctx
+        found: set[str] = set()
+        for c in calls:
+            if self._qn.get(id(c)) not in ("tensorflow.summary.FileWriter", "tensorflow.train.SummaryWriter"):
+                continue
+            a = ctx.parent(c)
+            if isinstance(a, cst.Assign) and len(a.targets) == 1 and a.value is c:
+                t = a.targets[0].target
+                if isinstance(t, cst.Attribute) and isinstance(t.value, cst.Name) and t.value.value == "self":
+                    found.add(t.attr.value)
+        if not found:
+            return set()
+        ok = set(found)
+        for n in _walk(ctx.module):
+            if not (isinstance(n, cst.Attribute) and n.attr.value in ok):
+                continue
+            if not (isinstance(n.value, cst.Name) and n.value.value == "self"):
+                ok.discard(n.attr.value)  # (another object's attribute of that name: not told apart)
+                continue
+            p = ctx.parent(n)
+            if isinstance(p, cst.AssignTarget):
+                a = ctx.parent(p)
+                if not (isinstance(a, cst.Assign) and len(a.targets) == 1 and isinstance(a.value, cst.Call)
+                        and self._qn.get(id(a.value)) in ("tensorflow.summary.FileWriter",
+                                                          "tensorflow.train.SummaryWriter")):
+                    ok.discard(n.attr.value)
+                continue
+            c = ctx.parent(p) if isinstance(p, cst.Attribute) and p.value is n else None
+            if not (isinstance(c, cst.Call) and c.func is p and p.attr.value in WRITER_METHODS
+                    and isinstance(ctx.parent(c), cst.Expr)):
+                ok.discard(n.attr.value)
+        return ok
+
+    def is_writer(self, node) -> bool:
+        """``node`` names a FileWriter TFM142 removes: a name of ``writer_names`` or ``self.X`` of
+        ``writer_attrs``."""
+        if isinstance(node, cst.Name):
+            return node.value in self.writer_names
+        return isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name) and node.value.value == "self" \
+            and node.attr.value in self.writer_attrs
 
     def _summary_functions(self, calls) -> dict[str, list]:
         """Module functions made only of TensorBoard statements that return summary ops and
@@ -1179,6 +1243,27 @@ class TF1Program:
         return isinstance(vl, cst.Call) and not vl.args and \
             self._qn.get(id(vl)) in ("tensorflow.trainable_variables", "tensorflow.compat.v1.trainable_variables")
 
+    def _clip_guard(self, clip_stmt, clip_norm, compute_stmt):
+        """Where ``grads, _ = tf.clip_by_global_norm(grads, c)`` sits: None in the block of the
+        gradients' computation (unconditional); the ``If`` when it is the whole body of
+        ``if c is not None:`` (no else) right in that block - an optional clip, the same as the
+        Keras optimizer's ``global_clipnorm=c`` (None: no clipping); False anywhere else."""
+        ctx = self.ctx
+        block = ctx.parent(clip_stmt)
+        home = ctx.parent(compute_stmt)
+        if block is home:
+            return None
+        if_ = ctx.parent(block) if isinstance(block, cst.IndentedBlock) else None
+        if not (isinstance(if_, cst.If) and if_.orelse is None and len(block.body) == 1 and ctx.parent(if_) is home
+                and isinstance(clip_norm, cst.Name)):
+            return False
+        t = if_.test
+        if not (isinstance(t, cst.Comparison) and isinstance(t.left, cst.Name) and t.left.value == clip_norm.value
+                and len(t.comparisons) == 1 and isinstance(t.comparisons[0].operator, cst.IsNot)
+                and isinstance(t.comparisons[0].comparator, cst.Name) and t.comparisons[0].comparator.value == "None"):
+            return False
+        return if_
+
     def _apply_gradients(self, prog: Program, scope: ScopeFlow, c: cst.Call, attrs: bool = False) -> TrainOp | None:
         """``train = opt.apply_gradients(G)`` where G is ``opt.compute_gradients(loss)``, a
         list comprehension clipping each of its gradients (``tf.clip_by_value(g, -c, c)`` /
@@ -1241,7 +1326,7 @@ class TF1Program:
             """``grads, tvars = zip(*opt.compute_gradients(loss))`` (optionally then
             ``grads, _ = tf.clip_by_global_norm(grads, c)``, or the clipped gradients under a
             new name: ``clipped, _ = tf.clip_by_global_norm(grads, c)``): (loss, clip) or None."""
-            if not (isinstance(gnode, cst.Name) and isinstance(tnode, cst.Name)) or attrs:
+            if not (isinstance(gnode, cst.Name) and isinstance(tnode, cst.Name)):
                 return None
             tdefs = scope.by_name.get(tnode.value, ())
             if len(tdefs) != 1:
@@ -1291,8 +1376,14 @@ class TF1Program:
                         and code(ctgt.elements[0].value) == gnode.value):
                     del extra[n:]
                     return None
+                guard = self._clip_guard(cst_, _arg(cv, 1, "clip_norm"), st)
+                if guard is False:
+                    del extra[n:]
+                    return None
                 got_clip = ("global_clipnorm", _arg(cv, 1, "clip_norm"))
                 extra.append(clip_def.stmt)
+                if guard is not None:
+                    extra.append(guard)  # ``if c is not None:`` around it: global_clipnorm=None clips nothing
             extra.append(st)
             return found, got_clip
 

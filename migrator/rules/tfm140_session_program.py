@@ -290,6 +290,13 @@ class SessionProgram(SessionProgramRuns, Rule):
         return prog.labels_of(name) + prog.model_reads(name)
 
     # -- statements --------------------------------------------------------------------------
+    def leave_If(self, original: cst.If, updated: cst.If):
+        from ..analysis.tf1_program import emptied_guard
+
+        if updated is not original and emptied_guard(original, updated):
+            return cst.RemoveFromParent()  # ``if c is not None:`` around a clip now the optimizer's
+        return updated
+
     def leave_SimpleStatementLine(self, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine):
         prog = self._prog(original)
         if len(original.body) != 1:

@@ -62,8 +62,7 @@ class Summary(Rule):
             # tflearn: adds the tensor to the ACTIVATIONS collection its Trainer summarises
             return self._remove(original, "tflearn activation monitor removed (TensorBoard histograms only; "
                                           "use keras.callbacks.TensorBoard(histogram_freq=...) with fit)")
-        writer_call = (isinstance(f, cst.Attribute) and isinstance(f.value, cst.Name)
-                       and f.value.value in tp.writer_names and f.attr.value in _WRITER_METHODS)
+        writer_call = (isinstance(f, cst.Attribute) and tp.is_writer(f.value) and f.attr.value in _WRITER_METHODS)
         helper_call = isinstance(f, cst.Name) and f.value in tp.summary_functions
         if not (q.startswith("tensorflow.summary.") or q == "tensorflow.train.SummaryWriter" or writer_call
                 or helper_call):
@@ -199,6 +198,8 @@ class Summary(Rule):
                 and SessionProgramRuns.translates(self.ctx, prog))
 
     def _only_summary_uses(self, assign: cst.Assign, tp: TF1Program) -> bool:
+        if len(assign.targets) == 1 and isinstance(assign.targets[0].target, cst.Attribute):
+            return tp.is_writer(assign.targets[0].target)  # self.writer = tf.summary.FileWriter(...)
         names = {t.target.value for t in assign.targets if isinstance(t.target, cst.Name)}
         v = assign.value
         if isinstance(v, cst.Call) and isinstance(v.func, cst.Name) and v.func.value in tp.summary_functions:

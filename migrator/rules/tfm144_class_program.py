@@ -460,6 +460,13 @@ class ClassProgramRule(Rule):
         return nodes[0] if len(nodes) == 1 else cst.List([cst.Element(n) for n in nodes])
 
     # -- statements -------------------------------------------------------------------------------
+    def leave_If(self, original: cst.If, updated: cst.If):
+        from ..analysis.tf1_program import emptied_guard
+
+        if updated is not original and emptied_guard(original, updated):
+            return cst.RemoveFromParent()  # ``if c is not None:`` around a clip now the optimizer's
+        return updated
+
     def leave_SimpleStatementLine(self, original, updated):
         tc = self._tc()
         if not tc.classes or len(original.body) != 1:
@@ -722,6 +729,8 @@ class ClassProgramRule(Rule):
                 c in self._saver_calls(cp) for c in cp.self_saver_calls)
         if isinstance(small, cst.Expr) and isinstance(small.value, cst.Call):
             f = small.value.func
+            if isinstance(f, cst.Attribute) and f.attr.value == "close" and not small.value.args:
+                return _self_attr(f.value) == cp.session_attr  # ``self.sess.close()`` (TF1Classes)
             return isinstance(f, cst.Attribute) and f.attr.value == "run" \
                 and _self_attr(f.value) == cp.session_attr and self._is_init(small.value, small)
         return False
@@ -789,8 +798,7 @@ class ClassProgramRule(Rule):
             if isinstance(n, cst.Call) and tp.qname(n) in ("tensorflow.summary.FileWriter",
                                                            "tensorflow.train.SummaryWriter"):
                 a = self.ctx.parent(n)
-                return isinstance(a, cst.Assign) and all(
-                    isinstance(t.target, cst.Name) and t.target.value in tp.writer_names for t in a.targets)
+                return isinstance(a, cst.Assign) and all(tp.is_writer(t.target) for t in a.targets)
             n = self.ctx.parent(n)
         return False
 
@@ -1178,8 +1186,7 @@ class ClassProgramRule(Rule):
                     self.ctx.parent(self.ctx.parent(parent)), cst.AssignTarget)):
                 continue
             c = self.ctx.parent(parent) if isinstance(parent, cst.Arg) else None
-            if isinstance(c, cst.Call) and isinstance(c.func, cst.Attribute) and isinstance(c.func.value, cst.Name) \
-                    and c.func.value.value in tp.writer_names:
+            if isinstance(c, cst.Call) and isinstance(c.func, cst.Attribute) and tp.is_writer(c.func.value):
                 continue
             return False
         return True

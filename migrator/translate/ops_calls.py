@@ -39,7 +39,9 @@ _INITIALIZERS = ("truncated_normal_initializer", "random_normal_initializer", "r
                  "glorot_uniform_initializer", "glorot_normal_initializer", "constant_initializer",
                  "zeros_initializer", "ones_initializer", "variance_scaling_initializer",
                  "initializers.he_normal", "initializers.he_uniform", "initializers.lecun_normal",
-                 "initializers.lecun_uniform")
+                 "initializers.lecun_uniform", "initializers.variance_scaling",
+                 "contrib.layers.xavier_initializer", "contrib.layers.xavier_initializer_conv2d",
+                 "contrib.layers.variance_scaling_initializer")
 
 
 def _tf(name: str) -> str:

@@ -45,6 +45,70 @@ def held_regularizer(ctx, orig: cst.BaseExpression) -> cst.Call:
     return values[0]
 
 
+def _penalty_of(ctx, body: cst.BaseExpression, param: str):
+    """``(kind, scale)`` of a lambda body computing an l1 / l2 penalty of ``param``: ``s *
+    tf.nn.l2_loss(w)`` / ``tf.nn.l2_loss(w) * s`` / ``tf.nn.l2_loss(w)`` ("l2_loss"), ``s *
+    tf.reduce_sum(tf.square(w))`` ("sum_square"), ``s * tf.reduce_sum(tf.abs(w))`` ("sum_abs");
+    the scale never reads ``param``. None otherwise."""
+    from ..cstcache import walk
+
+    def of_param(c) -> str | None:
+        if not isinstance(c, cst.Call) or len(c.args) != 1 or c.args[0].keyword is not None or c.args[0].star:
+            return None
+        q = ctx.legacy_name(c.func) or ""
+        a = c.args[0].value
+        if q == "tensorflow.nn.l2_loss" and isinstance(a, cst.Name) and a.value == param:
+            return "l2_loss"
+        if q in ("tensorflow.reduce_sum", "tensorflow.math.reduce_sum") and isinstance(a, cst.Call) \
+                and len(a.args) == 1 and a.args[0].keyword is None and not a.args[0].star \
+                and isinstance(a.args[0].value, cst.Name) and a.args[0].value.value == param:
+            inner = ctx.legacy_name(a.func) or ""
+            if inner in ("tensorflow.square", "tensorflow.math.square"):
+                return "sum_square"
+            if inner in ("tensorflow.abs", "tensorflow.math.abs"):
+                return "sum_abs"
+        return None
+
+    kind = of_param(body)
+    if kind == "l2_loss":
+        return kind, None
+    if isinstance(body, cst.BinaryOperation) and isinstance(body.operator, cst.Multiply):
+        for term, scale in ((body.right, body.left), (body.left, body.right)):
+            kind = of_param(term)
+            if kind is not None and not any(isinstance(n, cst.Name) and n.value == param for n in walk(scale)):
+                return kind, scale
+    return None
+
+
+def lambda_regularizer(ctx, node: cst.BaseExpression, orig: cst.Lambda):
+    """``kernel_regularizer=lambda w: s * tf.nn.l2_loss(w)`` (and the forms of ``_penalty_of``):
+    a callable TF1 applied to the kernel, its value added to REGULARIZATION_LOSSES - the Keras
+    regularizer computing the same penalty (``tf.nn.l2_loss(w)`` is ``sum(w ** 2) / 2``: L2(s / 2);
+    ``s * reduce_sum(square(w))``: L2(s); ``s * reduce_sum(abs(w))``: L1(s))."""
+    from ..emit import call, expr, literal, to_node
+    from ..translate.tflearn import Untranslatable
+
+    params = orig.params
+    if len(params.params) != 1 or params.star_arg is not cst.MaybeSentinel.DEFAULT or params.kwonly_params \
+            or params.star_kwarg is not None or params.posonly_params:
+        raise Untranslatable("a regularizer lambda of other than one parameter")
+    found = _penalty_of(ctx, orig.body, params.params[0].name.value)
+    if found is None:
+        raise Untranslatable("a regularizer lambda other than s * tf.nn.l2_loss(w) / s * reduce_sum(square|abs(w))")
+    kind, scale_o = found
+    scale = scale_o
+    if isinstance(node, cst.Lambda) and isinstance(node.body, cst.BinaryOperation) and scale_o is not None \
+            and isinstance(orig.body, cst.BinaryOperation):
+        scale = node.body.left if orig.body.left is scale_o else node.body.right  # (as the rule pass wrote it)
+    if kind == "l2_loss":
+        if scale is None:
+            return call("keras.regularizers.L2", to_node(0.5))
+        v = literal(scale, None)
+        half = to_node(v / 2.0) if isinstance(v, (int, float)) and not isinstance(v, bool) else expr("{s} / 2", s=scale)
+        return call("keras.regularizers.L2", half)
+    return call("keras.regularizers.L2" if kind == "sum_square" else "keras.regularizers.L1", scale)
+
+
 def keras_regularizer(ctx, node: cst.Call, orig: cst.Call | None = None):
     """``l2_regularizer(scale)`` / ``l1_regularizer(scale)`` (contrib / slim, ``node`` the call)
     -> the Keras regularizer computing the same penalty."""
@@ -78,6 +142,11 @@ def regularizer_of(ctx, node: cst.BaseExpression | None, orig: cst.BaseExpressio
 
     if node is None or literal(node, 0) is None:
         return None, None
+    if isinstance(orig, cst.Lambda):
+        reg = lambda_regularizer(ctx, node, orig)  # raises where the lambda is no l1 / l2 penalty
+        if not ctx.analysis(RegularizationReads).any:
+            return None, "dropped: nothing in this file adds tf.GraphKeys.REGULARIZATION_LOSSES to a loss, so TF1 never trained with it"
+        return reg, None
     held = None
     if not isinstance(orig, cst.Call):
         held = held_regularizer(ctx, orig)  # the name holds the Keras regularizer (translated where it is bound)

@@ -176,7 +176,8 @@ def initializer_of(ctx: "FileContext", node: cst.BaseExpression | None, orig: cs
                         seed=k.get("seed"))
         return call("keras.initializers.VarianceScaling", scale=round(factor * CONTRIB_TRUNC_SCALE, 8), mode=mode,
                     distribution="truncated_normal", seed=k.get("seed"))
-    if short == "variance_scaling_initializer":
+    if short == "variance_scaling_initializer" or (short == "variance_scaling" and ".initializers." in q):
+        # (tf.initializers.variance_scaling is TF1's other name of tf.variance_scaling_initializer)
         k = _kw(node, ("scale", "mode", "distribution", "seed"))
         dist = literal(k.get("distribution", to_node("truncated_normal")), None)
         if dist == "normal":
