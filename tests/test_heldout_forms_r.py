@@ -123,6 +123,8 @@ def test_dependency_list_with_other_ops_keeps_them():
     "ema = tf.train.ExponentialMovingAverage(0.9)\nop = ema.apply(vs)\nkeep(ema)\n",
     # no EMA at all
     "with tf.control_dependencies([a]):\n    t = tf.no_op()\n",
+    # a function reads the module's object (evaluation with the averages)
+    "ema = tf.train.ExponentialMovingAverage(0.9)\nop = ema.apply(vs)\ndef evaluate(v):\n    return ema.average(v)\n",
 ])
 def test_ema_declined(src):
     assert _ema(src) is None
@@ -158,6 +160,8 @@ def test_a_var_list_parameter_given_all_variables_is_the_default():
     # a float variable that is not trainable, or a batch norm: global_variables() is more than the trainable
     "s = tf.Variable(1.0, trainable=False)\nstep = opt.minimize(loss, var_list=tf.global_variables())\n",
     "h = tf.layers.batch_normalization(x)\nstep = opt.minimize(loss, var_list=tf.global_variables())\n",
+    # moving averages left in the program: their shadows are float untrainable variables
+    "ema = tf.train.ExponentialMovingAverage(0.9)\nop = ema.apply(vs)\nstep = opt.minimize(loss, var_list=tf.global_variables())\n",
     # a variable made before the step inside the helper
     "def train(total, variables):\n    w = tf.get_variable('w', [2])\n    opt = tf.train.AdamOptimizer(0.1)\n"
     "    return opt.minimize(total + w, var_list=variables)\nop = train(loss, tf.trainable_variables())\n",

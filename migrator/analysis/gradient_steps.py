@@ -68,6 +68,8 @@ def _all_variables_ok(module: cst.Module, code: str) -> bool:
     if "batch_norm" in low or "batchnorm" in low or "batch_normalization" in low:
         return False
     for n in _nodes(module):
+        if isinstance(n, cst.Call) and (dotted(n.func) or "").endswith("ExponentialMovingAverage"):
+            return False  # shadow variables (float, untrainable) a loss may read
         if isinstance(n, cst.Arg) and n.keyword is not None and n.keyword.value == "trainable" \
                 and isinstance(n.value, cst.Name) and n.value.value == "False":
             continue

@@ -167,17 +167,15 @@ class _Scope:
                     and isinstance(s.body[0].value, cst.Name):
                 allowed.add(id(s.body[0].value))
         names = set(self.objects) | set(self.ops)
-        for s in self.stmts:
-            if isinstance(s, cst.BaseCompoundStatement):
-                parts = [s.items] if isinstance(s, cst.With) else [getattr(s, "test", None), getattr(s, "iter", None)]
-                nodes = [n for p in parts if p is not None for q in (p if isinstance(p, (list, tuple)) else [p])
-                         for n in _nodes(q)]
-            else:
-                nodes = list(_nodes(s))
-            skip = {id(n.attr) for n in nodes if isinstance(n, cst.Attribute)}
-            for n in nodes:
-                if isinstance(n, cst.Name) and n.value in names and id(n) not in allowed and id(n) not in skip:
-                    return False
+        # every read in the scope, nested functions and lambdas included (a closure reading the
+        # object or the op declines the scope; the module scope sees the functions' names too)
+        skip = {id(n.attr) for n in _nodes(self.node) if isinstance(n, cst.Attribute)}
+        skip |= {id(n.keyword) for n in _nodes(self.node) if isinstance(n, cst.Arg) and n.keyword is not None}
+        targets = {id(s.body[0].targets[0].target) for s in self.stmts if _single_assign(s) is not None}
+        for n in _nodes(self.node.body if isinstance(self.node, cst.FunctionDef) else self.node):
+            if isinstance(n, cst.Name) and n.value in names and id(n) not in allowed and id(n) not in skip \
+                    and id(n) not in targets:
+                return False
         # an object's only statement binding it; an op bound once
         return all(sum(1 for s in self.stmts if (_single_assign(s) or ("",))[0] == n) == 1 for n in names)
 
@@ -189,8 +187,10 @@ class _Scope:
 
 
 class _Rewrite(cst.CSTTransformer):
-    def __init__(self, tf: set[str], ops: set[str], drop: set[int], drop_fns: set[str]) -> None:
-        self.tf, self.ops, self.drop, self.drop_fns = tf, ops, drop, drop_fns
+    def __init__(self, tf: set[str], ops: dict[str | None, set[str]], drop: set[int], drop_fns: set[str]) -> None:
+        self.tf, self.scoped, self.drop, self.drop_fns = tf, ops, drop, drop_fns
+        self.ops: set[str] = ops.get(None, set())
+        self.stack: list[set[str]] = []
         self.changed = False
         self.aliases: set[tuple[str, str]] = set()   # ``t = a`` written for a train op
 
@@ -206,7 +206,12 @@ class _Rewrite(cst.CSTTransformer):
             return cst.RemoveFromParent()
         return updated
 
+    def visit_FunctionDef(self, node):
+        self.stack.append(self.ops)
+        self.ops = self.scoped.get(node.name.value, set()) if len(self.stack) == 1 else set()
+
     def leave_FunctionDef(self, original, updated):
+        self.ops = self.stack.pop()
         if original.name.value in self.drop_fns:
             self.changed = True
             return cst.RemoveFromParent()
@@ -306,7 +311,7 @@ def desugar_moving_averages(module: cst.Module) -> cst.Module | None:
         if sc.ops and sc.returns_op() and sc.ok():
             ema_fns.add(fn.name.value)
     drop: set[int] = set()
-    ops: set[str] = set()
+    ops: dict[str | None, set[str]] = {}
     used_fns: set[str] = set()
     for node in [module, *fns]:
         if isinstance(node, cst.FunctionDef) and node.name.value in ema_fns:
@@ -314,7 +319,7 @@ def desugar_moving_averages(module: cst.Module) -> cst.Module | None:
         sc = _Scope(node, tf, ema_fns)
         if not sc.ops or not sc.ok():
             continue
-        ops |= set(sc.ops)
+        ops[node.name.value if isinstance(node, cst.FunctionDef) else None] = set(sc.ops)
         for name, s in sc.ops.items():
             drop.add(id(s))
             v = _single_assign(s)[1]
