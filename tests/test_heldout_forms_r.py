@@ -189,6 +189,15 @@ def test_reuse_parameter_called_inside_a_reusing_scope_still_shares():
     assert "a = encoder(x)\nb = encoder(x)\n" in out
 
 
+def test_reuse_parameter_scope_whose_variables_are_collected_by_name_is_kept():
+    # get_collection(..., scope='t') finds the variables by the scope's name: the scope is left as decided before
+    src = ("import tensorflow as tf\n\ndef tower(x, reuse=None):\n    with tf.variable_scope('t', reuse=reuse):\n"
+           "        return tf.layers.dense(x, 2, name='fc')\n\nx = tf.placeholder(tf.float32, [None, 4])\ny = tower(x)\n"
+           "vs = tf.get_collection(tf.GraphKeys.TRAINABLE_VARIABLES, scope='t')\n")
+    out = migrate_source(src, "t.py", Options(fixes=False)).code
+    assert "TFM138" in out
+
+
 # -- slow: verify against TF1 --------------------------------------------------------------------
 
 @pytest.mark.slow

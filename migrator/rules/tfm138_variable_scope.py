@@ -144,6 +144,18 @@ class VariableScope(Rule):
                 return False  # called inside another scope: reuse=None inherits its reuse
         return True
 
+    def _collected_by_name(self, w: cst.With) -> bool:
+        """The scope's name is written elsewhere as a string (``get_collection(..., scope='G')``, a
+        variable name filter): the variables are looked up by it - kept as it was decided before."""
+        from ..emit import literal
+
+        c = w.items[0].item
+        name = literal(c.args[0].value, None) if c.args and c.args[0].keyword is None else None
+        if not isinstance(name, str):
+            return True
+        code = self.ctx.module_code
+        return code.count(f"'{name}'") + code.count(f'"{name}"') > 1 or f"{name}/" in code
+
     def _in_variable_scope(self, node: cst.CSTNode) -> bool:
         tp = self.ctx.analysis(TF1Program)
         p = self.ctx.parent(node)
@@ -279,7 +291,7 @@ class VariableScope(Rule):
             return any(g.verdict == "shared" for g in groups)
 
         if reuse is not None and not (isinstance(reuse, cst.Name) and reuse.value in ("False", "None")):
-            if not switches and len(w.items) == 1 and self._never_reused(w):
+            if not switches and len(w.items) == 1 and not self._collected_by_name(w) and self._never_reused(w):
                 return False  # ``reuse=reuse`` of a builder no call passes a reuse to: shares nothing
             if not switches and (self.ctx.legacy_name(reuse) or "").endswith("AUTO_REUSE") and self._built_once(w):
                 return False  # AUTO_REUSE in a builder run once: the variables are created, never reused
