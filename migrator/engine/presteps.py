@@ -48,6 +48,19 @@ PRE_STEPS: tuple[PreStep, ...] = (
             "a helper that only makes placeholders written out at its one call (`a, y = make_inputs(...)` -> "
             "`a = tf.placeholder(...)`, `y = tf.placeholder(...)`; the same TF1 program); diagnostics below "
             "refer to lines of that form"),
+    PreStep("TFM188", (("ExponentialMovingAverage",),), "moving_averages:desugar_moving_averages",
+            "moving averages whose shadow values nothing but summaries reads written out of the program "
+            "(`ema_op = ema.apply(...)` and the control dependencies / `tf.group` / `tf.no_op` train op that "
+            "only order it: `with tf.control_dependencies([step, ema_op]): train_op = tf.no_op()` -> "
+            "`train_op = step`; the trained model is the same function); diagnostics below refer to lines of "
+            "that form"),
+    PreStep("TFM189", (("compute_gradients", "apply_gradients"), ("global_variables",)),
+            "gradient_steps:fold_gradient_steps",
+            "a training step written as `grads = opt.compute_gradients(loss)` + `opt.apply_gradients(grads, "
+            "global_step=s)` written as `opt.minimize(loss, global_step=s)` (TF1's minimize is those two calls); "
+            "`tf.global_variables()` as the variable list of a file whose only untrainable variables are integer "
+            "counters -> `tf.trainable_variables()`, and a parameter passing it -> TF1's default list (the same "
+            "TF1 program); diagnostics below refer to lines of that form"),
     PreStep("TFM180", (("minimize", "return"), ("apply_gradients", "return")),
             "train_op_helpers:inline_train_op_helpers",
             "a function that only builds a train op written at its one call (`train_op = step(loss, 0.01)` -> "

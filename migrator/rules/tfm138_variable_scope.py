@@ -112,9 +112,13 @@ class VariableScope(Rule):
 
         reuse = _arg(w.items[0].item, 99, "reuse")
         fn = self.ctx.parent(self.ctx.parent(w))
+        while isinstance(fn, cst.With):  # inside other with blocks (an arg_scope) of the function: entered once
+            fn = self.ctx.parent(self.ctx.parent(fn))
         if not (isinstance(reuse, cst.Name) and isinstance(fn, cst.FunctionDef)
-                and self.ctx.parent(fn) is self.ctx.module and fn.body.body and fn.body.body[0] is w):
+                and self.ctx.parent(fn) is self.ctx.module):
             return False
+        if "reuse_variables" in self.ctx.module_code or "AUTO_REUSE" in self.ctx.module_code:
+            return False  # a reuse=None scope inherits a reusing outer scope
         params = fn.params.params
         p = next((x for x in params if x.name.value == reuse.value), None)
         if p is None or p.default is None or not (isinstance(p.default, cst.Name)
@@ -136,7 +140,31 @@ class VariableScope(Rule):
             if b.given(reuse.value) and not (isinstance(b.node(reuse.value), cst.Name)
                                              and b.node(reuse.value).value in ("False", "None")):
                 return False
+            if self._in_variable_scope(c):
+                return False  # called inside another scope: reuse=None inherits its reuse
         return True
+
+    def _collected_by_name(self, w: cst.With) -> bool:
+        """The scope's name is written elsewhere as a string (``get_collection(..., scope='G')``, a
+        variable name filter): the variables are looked up by it - kept as it was decided before."""
+        from ..emit import literal
+
+        c = w.items[0].item
+        name = literal(c.args[0].value, None) if c.args and c.args[0].keyword is None else None
+        if not isinstance(name, str):
+            return True
+        code = self.ctx.module_code
+        return code.count(f"'{name}'") + code.count(f'"{name}"') > 1 or f"{name}/" in code
+
+    def _in_variable_scope(self, node: cst.CSTNode) -> bool:
+        tp = self.ctx.analysis(TF1Program)
+        p = self.ctx.parent(node)
+        while p is not None:
+            if isinstance(p, cst.With) and any(isinstance(i.item, cst.Call) and tp.qname(i.item) in _SCOPES
+                                               for i in p.items):
+                return True
+            p = self.ctx.parent(p)
+        return False
 
     def _scopes(self, tp: TF1Program, original: cst.With, updated: cst.With):
         """Several scope items in one ``with``: dropped as one block when none shares (as a single
@@ -263,6 +291,8 @@ class VariableScope(Rule):
             return any(g.verdict == "shared" for g in groups)
 
         if reuse is not None and not (isinstance(reuse, cst.Name) and reuse.value in ("False", "None")):
+            if not switches and len(w.items) == 1 and not self._collected_by_name(w) and self._never_reused(w):
+                return False  # ``reuse=reuse`` of a builder no call passes a reuse to: shares nothing
             if not switches and (self.ctx.legacy_name(reuse) or "").endswith("AUTO_REUSE") and self._built_once(w):
                 return False  # AUTO_REUSE in a builder run once: the variables are created, never reused
             return not self._cells_run_again(w)

@@ -523,7 +523,11 @@ class SessionProgram(SessionProgramRuns, Rule):
             return False
         c = self.ctx.parent(arg)
         q = self.ctx.legacy_name(c) if isinstance(c, cst.Call) else None
-        if not (q and q.startswith("tensorflow.train.") and q.endswith("Optimizer")):
+        # ``tf.train.exponential_decay(<node>, step, ...)``: the schedule's initial rate (TFM133's
+        # ExponentialDecay / PolynomialDecay take it as a float)
+        if not (q and q.startswith("tensorflow.train.") and (
+                q.endswith("Optimizer") or q in ("tensorflow.train.exponential_decay",
+                                                 "tensorflow.train.polynomial_decay"))):
             return False
         if arg.keyword is not None:
             return arg.keyword.value == "learning_rate"
@@ -1381,7 +1385,7 @@ class SessionProgram(SessionProgramRuns, Rule):
                     return updated
                 if prog is None and self._read_anywhere(small):
                     return updated  # no program to translate: sess.run(...) calls stay
-                if q == "tensorflow.train.Saver" and prog is not None:
+                if q == "tensorflow.train.Saver" and prog is not None and self._saver_read(small):
                     self._saver_args(original, small.value)
                 self.ctx.count(self)
                 return cst.RemoveFromParent()
@@ -1407,6 +1411,14 @@ class SessionProgram(SessionProgramRuns, Rule):
         return updated
 
     _ALL_VARIABLES = ("tensorflow.global_variables", "tensorflow.all_variables")
+
+    def _saver_read(self, small: cst.Assign) -> bool:
+        """The saver's name is read somewhere (``saver.save(...)``); a saver nothing reads writes
+        nothing, whatever its var_list."""
+        t = small.targets[0].target if len(small.targets) == 1 else None
+        if not isinstance(t, cst.Name):
+            return True
+        return any(type(n) is cst.Name and n.value == t.value and n is not t for n in _walk(self.ctx.module))
 
     def _saver_args(self, original, saver: cst.Call) -> None:
         """``tf.train.Saver(var_list, max_to_keep=...)``: the model's save_weights saves every

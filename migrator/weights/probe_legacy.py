@@ -63,23 +63,71 @@ def _rows(data, n: int, count: int):
 
 
 def _split_factor(t) -> int:
-    """N when the graph splits the fed tensor's batch axis into N towers (``tf.split(batch, N)``:
-    a ``Split`` op over axis 0 reading it): one batch of ``n`` rows per tower is ``N * n`` rows of
-    it (the other feeds keep ``n`` rows: ``[a; b]`` stacked, one label per pair)."""
-    found = 1
-    for op in getattr(t, "consumers", lambda: [])():
-        if op.type != "Split" or len(op.inputs) != 2 or op.inputs[1] is not t:
-            continue
-        try:
-            import tensorflow as tf
+    """N when the graph cuts the fed tensor's batch axis into N parts: ``tf.split(batch, N)`` (a
+    ``Split`` op over axis 0) of it or of a tensor computed from it row by row, or a ``tf.reshape``
+    of such a tensor to ``[-1, N, ...]`` (facenet's triplets in a row: ``tf.unstack(tf.reshape(emb,
+    [-1, 3, d]), 3, 1)``). One batch of ``n`` rows per part is ``N * n`` rows of it (the other feeds
+    keep ``n`` rows: ``[a; b]`` stacked, one label per pair). The walk follows the consumers with
+    the rows per fed row (a reshape to ``[-1, d]`` of ``[B, T, d]`` makes T rows of each, a later
+    ``[-1, T, h]`` one again: an RNN's flattening cuts nothing); it stops at ops that join tensors
+    (a concat / stack of towers is cut back into the towers) and where a shape is not known."""
+    from fractions import Fraction
 
-            v = tf.get_static_value(op.inputs[0])
-            axis = int(v) if v is not None and np.ndim(v) == 0 else None
-        except Exception:  # noqa: BLE001 - an axis that is not a plain constant: not counted
-            axis = None
-        if axis == 0:
-            found = max(found, int(op.get_attr("num_split")))
+    found, seen, stack = 1, set(), [(t, Fraction(1))]
+    while stack and len(seen) < 5000:
+        x, m = stack.pop()
+        for op in getattr(x, "consumers", lambda: [])():
+            if op.name in seen:
+                continue
+            seen.add(op.name)
+            new = m
+            if op.type == "Split" and len(op.inputs) == 2 and op.inputs[1] is x:
+                if _const_int(op.inputs[0]) != 0:
+                    continue
+                new = m / int(op.get_attr("num_split"))
+            elif op.type == "Reshape" and op.inputs[0] is x:
+                scale = _reshape_rows(op)
+                if scale is None:
+                    continue
+                new = m * scale
+            elif op.type in ("ConcatV2", "Concat", "Pack", "Unpack", "SplitV", "Transpose"):
+                continue
+            if new < 1:
+                if new.numerator == 1:
+                    found = max(found, new.denominator)
+                continue
+            stack.extend((o, new) for o in op.outputs)
     return found
+
+
+def _const_int(x):
+    try:
+        import tensorflow as tf
+
+        v = tf.get_static_value(x)
+        return int(v) if v is not None and np.ndim(v) == 0 else None
+    except Exception:  # noqa: BLE001 - not a plain constant: not counted
+        return None
+
+
+def _reshape_rows(op):
+    """Rows out per row in of ``tf.reshape(x, [-1, k1, ...])`` with ``x``'s non-batch shape and
+    the ``k`` static (a Fraction), else None."""
+    from fractions import Fraction
+
+    try:
+        import tensorflow as tf
+
+        shape = tf.get_static_value(op.inputs[1])
+        dims = op.inputs[0].shape.as_list()
+    except Exception:  # noqa: BLE001
+        return None
+    if shape is None or np.ndim(shape) != 1 or len(shape) < 1 or int(shape[0]) != -1 or not dims \
+            or any(d is None for d in dims[1:]) or any(int(v) <= 0 for v in shape[1:]):
+        return None
+    p = int(np.prod([int(v) for v in shape[1:]])) if len(shape) > 1 else 1
+    rows = int(np.prod(dims[1:])) if len(dims) > 1 else 1
+    return Fraction(rows, p)
 
 
 def _random_like(placeholders, n: int, rs: np.random.RandomState, onehot: bool = False):
