@@ -952,6 +952,9 @@ class TF1Classes:
                 for a in v.args):
             return None, "a step counter that is not tf.Variable(<number>, trainable=False, dtype=...)"
         opt = n.func.value
+        if isinstance(opt, cst.Name):  # optimizer = tf.train.AdamOptimizer(lr); optimizer.minimize(..)
+            od = scope.by_name.get(opt.value, ())
+            opt = od[0].value if len(od) == 1 else opt
         lr = self._arg(opt, 0, "learning_rate") if isinstance(opt, cst.Call) else None
         schedule: dict[int, str] = {}
         order: list = []
@@ -1205,7 +1208,7 @@ class TF1Classes:
                 continue
             if isinstance(parent, cst.Arg) and self._self_saver_call(cp, init, parent):
                 continue
-            if self._in_writer(n):
+            if self.in_writer(n):
                 continue  # tf.summary.FileWriter(logdir, self.sess.graph): TFM142 removes the writer
             call = self.ctx.parent(parent) if isinstance(parent, cst.Attribute) and parent.value is n else None
             if isinstance(call, cst.Call) and parent.attr.value == "run":
@@ -1250,9 +1253,9 @@ class TF1Classes:
         return owner is not None and owner.name.value != name and \
             self._run_by_init(methods, owner.name.value, init, (*seen, name))
 
-    def _in_writer(self, node) -> bool:
-        """``node`` is inside the arguments of a ``tf.summary.FileWriter`` bound to a name (TFM142
-        removes it with its uses)."""
+    def in_writer(self, node) -> bool:
+        """``node`` is inside the arguments of a ``tf.summary.FileWriter`` bound to a name, or of
+        a call of a summary helper function (TFM142 removes them with their uses)."""
         if not self.ctx.switches.summaries_removed:
             return False
         n = self.ctx.parent(node)
@@ -1262,6 +1265,11 @@ class TF1Classes:
                 a = self.ctx.parent(n)
                 return isinstance(a, cst.Assign) and all(
                     isinstance(t.target, cst.Name) and t.target.value in self.tp.writer_names for t in a.targets)
+            if isinstance(n, cst.Call) and isinstance(n.func, cst.Name) and n.func.value in self.tp.summary_functions:
+                # ``merged, fw = make_summaries(model, sess.graph)``: a summary helper's call that
+                # TFM142 removes with the helper
+                a = self.ctx.parent(n)
+                return isinstance(a, cst.Expr) or (isinstance(a, cst.Assign) and self.tp.summary_only_assign(a))
             n = self.ctx.parent(n)
         return False
 
@@ -2712,7 +2720,7 @@ class TF1Classes:
                 continue  # tf.train.global_step(s, step) of a translated step counter; with s.as_default():
             if isinstance(parent, cst.Arg) and id(self.ctx.parent(parent)) in self.saver_call_ids():
                 continue  # saver.save(s, path): TFM144 saves the model's weights (or keeps a TODO that reads s)
-            if self._in_writer(n):
+            if self.in_writer(n):
                 continue  # tf.summary.FileWriter(logdir, s.graph): TFM142 removes the writer
             c = self.ctx.parent(parent) if isinstance(parent, cst.Attribute) and parent.value is n else None
             if isinstance(c, cst.Call) and c.func is parent and parent.attr.value == "run":

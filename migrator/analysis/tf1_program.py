@@ -545,6 +545,18 @@ class TF1Program:
                         break
         return out
 
+    def summary_only_assign(self, assign: cst.Assign) -> bool:
+        """Every name ``assign`` binds is a summary op or a FileWriter (also the values a summary
+        helper returns, unpacked): TFM142 removes the statement with their uses."""
+        v = assign.value
+        if isinstance(v, cst.Call) and isinstance(v.func, cst.Name) and v.func.value in self.summary_functions:
+            from .flow import target_names
+
+            names = {n for t in assign.targets for n in target_names(t.target)}
+        else:
+            names = {t.target.value for t in assign.targets if isinstance(t.target, cst.Name)}
+        return bool(names) and names <= (self.summary_names | self.writer_names)
+
     def _summary_functions(self, calls) -> dict[str, list]:
         """Module functions made only of TensorBoard statements that return summary ops and
         FileWriters (``def do_summaries(m, graph): tf.summary.scalar(..); merged =
