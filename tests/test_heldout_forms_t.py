@@ -120,3 +120,39 @@ def test_global_get_variable_towers_are_equivalent_to_tf1(tmp_path):
     res = verify_pairs([(src, migrate_faithful(src, tmp_path / "m"))], workdir=tmp_path / "v")[0]
     ok, lines = judge(res)
     assert not res.get("todo") and ok, "\n".join(lines + res.get("mapping", []))
+
+
+# -- spellings of the same program (scripts/ of issue 10's mutation check) -------------------------
+
+def _fixture(rel: str) -> str:
+    return (FIX.parent / rel).read_text()
+
+
+def test_compat_v1_placeholders_do_not_read_as_tower_outputs():
+    # ``v1, v2 = encode(q1), encode(q2)`` after ``q1 = tf.compat.v1.placeholder(..)``: the
+    # ``v1`` of ``tf.compat.v1`` is an attribute, not the tower output v1 (the towers were
+    # taken for layers stacked on each other, and the shared encoder was not built)
+    src = _fixture("heldout_f/bow_hinge.py")
+    compat = src.replace("tf.placeholder(", "tf.compat.v1.placeholder(")
+    assert compat != src and "v1, v2 = encode(q1), encode(q2)" in src
+    out = _run(compat, True)
+    assert TODO_MARKER not in out and "v1, v2 = encoder(q1), encoder(q2)" in out
+    assert out == _run(src, True)
+
+
+def test_initializer_run_on_the_default_session_in_a_dict_program():
+    src = _fixture("heldout_i/dict_fetch_metric.py")
+    v = src.replace("sess.run(tf.global_variables_initializer())", "tf.global_variables_initializer().run()")
+    assert v != src
+    out = _run(v, True)
+    assert TODO_MARKER not in out and out == _run(src, True)
+
+
+def test_optimizer_bound_to_a_name_with_a_step_counter_in_a_class():
+    src = _fixture("realworld/kym343_resnet.py")
+    old = "learn_step = tf.train.AdamOptimizer(learning_rate, beta1=self.beta1).minimize(loss, global_step=global_step)"
+    assert old in src
+    v = src.replace(old, "optimizer = tf.train.AdamOptimizer(learning_rate, beta1=self.beta1)\n"
+                         "            learn_step = optimizer.minimize(loss, global_step=global_step)")
+    out = _run(v, True)
+    assert TODO_MARKER not in out and "learn_step.compile(optimizer=optimizer)" in out

@@ -1320,8 +1320,13 @@ def _const(node: cst.BaseExpression) -> Any:
 def _loads(node: cst.CSTNode) -> set[str]:
     """Names and dotted attribute chains (``self.x``) an expression reads."""
     out: set[str] = set()
+    attrs: set[int] = set()  # ``v1`` of ``tf.compat.v1``, keyword names: not reads of those names
     for n in _walk(node):
-        if isinstance(n, (cst.Name, cst.Attribute)):
+        if isinstance(n, cst.Attribute):
+            attrs.add(id(n.attr))
+        elif isinstance(n, cst.Arg) and n.keyword is not None:
+            attrs.add(id(n.keyword))
+        if isinstance(n, (cst.Name, cst.Attribute)) and id(n) not in attrs:
             d = dotted(n)
             if d:
                 out.add(d)
