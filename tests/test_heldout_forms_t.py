@@ -156,3 +156,29 @@ def test_optimizer_bound_to_a_name_with_a_step_counter_in_a_class():
                          "            learn_step = optimizer.minimize(loss, global_step=global_step)")
     out = _run(v, True)
     assert TODO_MARKER not in out and "learn_step.compile(optimizer=optimizer)" in out
+
+
+def test_tf_log_level_goes_with_the_tf1_code():
+    src = _fixture("realworld/stonekong_margin.py")
+    v = src.replace("import tensorflow as tf\n", "import tensorflow as tf\ntf.logging.set_verbosity(tf.logging.ERROR)\n", 1)
+    assert v != src
+    r = migrate_source(v, "m.py", Options())
+    assert TODO_MARKER not in r.code and "logging" not in r.code
+    assert any(d.rule == "TFM148" and d.line == src.split("import tensorflow as tf")[0].count("\n") + 2
+               for d in r.diagnostics)
+
+
+@pytest.mark.parametrize("config", ["tf.ConfigProto(allow_soft_placement=True)",
+                                    "tf.ConfigProto(gpu_options=tf.GPUOptions(allow_growth=True))"])
+def test_a_class_owned_session_with_an_inline_config(config):
+    src = _fixture("realworld/leimao_own_session.py")
+    v = src.replace("        self.sess = tf.Session()\n", f"        self.sess = tf.Session(config={config})\n")
+    assert v != src
+    out = _run(v, True)
+    assert TODO_MARKER not in out and "ConfigProto" not in out.split('"""', 2)[2]
+
+
+def test_a_class_owned_session_with_a_computed_config_stays():
+    src = _fixture("realworld/leimao_own_session.py")
+    v = src.replace("        self.sess = tf.Session()\n", "        self.sess = tf.Session(config=make_config())\n")
+    assert TODO_MARKER in _run(v, True)

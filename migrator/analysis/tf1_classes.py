@@ -1174,6 +1174,17 @@ class TF1Classes:
                    and isinstance(n.value, cst.Call) and self.tp.qname(n.value) in SESSIONS
                    for m in self._methods(cp.node).values() for n in walk(m.body))
 
+    def _config_only(self, session: cst.Call) -> bool:
+        """``tf.Session()``, or ``tf.Session(config=tf.ConfigProto(...))`` written inline: device
+        placement and GPU memory settings, nothing the program computes (Keras has no ConfigProto)."""
+        if not session.args:
+            return True
+        a = session.args[0]
+        return len(session.args) == 1 and a.keyword is not None and a.keyword.value == "config" \
+            and isinstance(a.value, cst.Call) and self.tp.qname(a.value) in ("tensorflow.ConfigProto",) \
+            and all(self.tp.qname(n) == "tensorflow.GPUOptions" for arg in a.value.args for n in walk(arg.value)
+                    if isinstance(n, cst.Call))
+
     def _own_session_attr(self, cp: ClassProgram, attr: str, runs) -> str:
         """Why ``self.<attr>``, the session the runs of a method use, is not the object's own
         session ("" if it is): bound once, in ``__init__``, to ``tf.Session()`` (no arguments),
@@ -1189,7 +1200,7 @@ class TF1Classes:
                  and any(_self_attr(t.target) == attr for t in n.targets)]
         if init is None or len(binds) != 1 or not self._within(binds[0], init) or len(binds[0].targets) != 1 \
                 or not isinstance(binds[0].value, cst.Call) or self.tp.qname(binds[0].value) not in SESSIONS \
-                or binds[0].value.args:
+                or not self._config_only(binds[0].value):
             return f"self.{attr} is not bound once in __init__ to tf.Session()"
         for n in walk(self.ctx.module):  # ``net.sess = sess`` outside: another session
             if isinstance(n, cst.AssignTarget) and isinstance(n.target, cst.Attribute) \

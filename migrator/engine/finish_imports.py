@@ -137,7 +137,7 @@ def _restore_mode_switches(module: cst.Module, fctx: FileContext, kept_roots: se
     from ..diagnostics import Severity
     from .todo import Mark, mark_statement
 
-    msg = "kept: the TF1 lines left below (TODO) still need this execution mode"
+    msg = "kept: the TF1 lines left below (TODO) run with this setting"
     stmts = []
     for t, at in switches.items():
         # not removed after all: the rule's "removed" note gives way to the TODO
