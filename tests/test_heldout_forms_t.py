@@ -182,3 +182,31 @@ def test_a_class_owned_session_with_a_computed_config_stays():
     src = _fixture("realworld/leimao_own_session.py")
     v = src.replace("        self.sess = tf.Session()\n", "        self.sess = tf.Session(config=make_config())\n")
     assert TODO_MARKER in _run(v, True)
+
+
+_GROWTH = "config = tf.ConfigProto()\n{i}config.gpu_options.allow_growth = True\n{i}"
+
+
+@pytest.mark.parametrize("rel, old", [
+    ("heldout_i/dict_fetch_metric.py", "with tf.Session() as sess:"),   # a dict-returning builder (TFM145)
+    ("realworld/kym343_resnet.py", "sess = tf.Session()"),             # a class given the session (TFM144)
+])
+def test_a_gpu_growth_config_goes_with_the_session(rel, old):
+    src = _fixture(rel)
+    indent = "    " if rel.startswith("realworld") else ""
+    v = src.replace(old, _GROWTH.format(i=indent) + old.replace("Session()", "Session(config=config)"), 1)
+    assert v != src and "allow_growth" in v
+    out = _run(v, True)
+    assert TODO_MARKER not in out and "allow_growth" not in out and "ConfigProto" not in out
+
+
+def test_a_keyword_named_like_the_loop_variable_is_not_a_read_of_it():
+    # ``name='global_step'`` after ``for x, name in zip(inputs, names):``: a keyword, not the loop
+    # variable read after the loop (TFM177 declined to write the towers out)
+    src = _fixture("heldout_l/zip_names_towers.py")
+    old = "train_op = tf.train.AdamOptimizer(1e-3).minimize(loss)"
+    v = src.replace(old, "global_step = tf.Variable(0, trainable=False, name='global_step')\n"
+                         "train_op = tf.train.AdamOptimizer(1e-3).minimize(loss, global_step=global_step)")
+    assert v != src
+    out = _run(v, True)
+    assert TODO_MARKER not in out and "embs_1 = encoder(right)" in out

@@ -2708,7 +2708,7 @@ class TF1Classes:
     # -- queries -------------------------------------------------------------------------------------
     def session_consumed(self, name: str, block: cst.CSTNode) -> bool:
         """Every read of the session ``name`` inside ``block`` goes with a translated class
-        program: a run of it, a session argument it removes, an initializer run
+        program: a run of it, a session argument it removes, ``s.close()``, an initializer run
         (``s.run(tf.global_variables_initializer())`` / of a name bound to one), ``s.graph``
         given to a FileWriter that TFM142 removes."""
         from .tf1_program import INITIALIZERS
@@ -2734,6 +2734,9 @@ class TF1Classes:
             if self.in_writer(n):
                 continue  # tf.summary.FileWriter(logdir, s.graph): TFM142 removes the writer
             c = self.ctx.parent(parent) if isinstance(parent, cst.Attribute) and parent.value is n else None
+            if isinstance(c, cst.Call) and c.func is parent and parent.attr.value == "close" and not c.args \
+                    and isinstance(self.ctx.parent(c), cst.Expr):
+                continue  # s.close(): TFM144 removes it with the session
             if isinstance(c, cst.Call) and c.func is parent and parent.attr.value == "run":
                 if id(c) in runs:
                     continue
