@@ -210,3 +210,34 @@ def test_a_keyword_named_like_the_loop_variable_is_not_a_read_of_it():
     assert v != src
     out = _run(v, True)
     assert TODO_MARKER not in out and "embs_1 = encoder(right)" in out
+
+
+def _into_main(src: str, header: str, footer: str = "") -> str:
+    """Everything from the session on moved into ``def main():`` (the graph stays global)."""
+    lines = src.split("\n")
+    k = next(i for i, ln in enumerate(lines) if ln.startswith(("with tf.Session() as sess:", "sess = tf.")))
+    return "\n".join(lines[:k] + [header] + ["    " + x if x.strip() else x for x in lines[k:]]) + footer
+
+
+@pytest.mark.parametrize("rel", ["heldout_f/bow_hinge.py", "heldout_m/weight_dict_towers.py",
+                                 # tflearn.is_training(flag, session=sess) in main
+                                 "heldout_d/session_is_training_bn.py",
+                                 # FileWriter(logdir, sess.graph) and saver.save(sess, path) in main
+                                 "realworld/evildj_expcontrastive.py"])
+def test_a_main_function_with_its_own_session_runs_the_module_graph(rel):
+    # def main(): sess = tf.Session() (or an InteractiveSession stepping op.run / t.eval) reading the
+    # graph built at module level: runs of the module's program
+    src = _fixture(rel)
+    v = _into_main(src, "def main():", "\n\nif __name__ == '__main__':\n    main()\n")
+    out = _run(v, True)
+    assert TODO_MARKER not in out and "Session" not in out.split('"""', 2)[2]
+    assert "def main():" in out and ".train_on_batch(" in out.split("def main():")[1]
+    assert _run(out, True) in (None, out)
+
+
+def test_a_main_session_used_otherwise_stays():
+    src = _fixture("heldout_f/bow_hinge.py")
+    v = _into_main(src, "def main():", "\n\nif __name__ == '__main__':\n    main()\n").replace(
+        "    sess.run(tf.global_variables_initializer())", "    sess.run(tf.global_variables_initializer())\n    keep(sess)")
+    assert "keep(sess)" in v
+    assert TODO_MARKER in _run(v, True)
