@@ -273,6 +273,17 @@ class DictPrograms:
                 key = (id(self.flow.scope_of(node).node), node.func.value.value)
                 if key[0] in scopes and key not in sess:
                     raise _No(f"{node.func.value.value}.run(...) through a session TFM145 does not follow")
+            elif isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) \
+                    and node.func.attr.value == "run" and isinstance(node.func.value, cst.Call) \
+                    and self.tp.qname(node.func.value) in INITIALIZERS \
+                    and id(self.flow.scope_of(node).node) in scopes:
+                # tf.global_variables_initializer().run(): the default session (the with block's) runs it
+                st = ctx.statement_of(node)
+                if not (isinstance(st, cst.SimpleStatementLine) and isinstance(st.body[0], cst.Expr)
+                        and st.body[0].value is node) or any(
+                            a.keyword is None or a.keyword.value != "session" for a in node.args):
+                    raise _No("the initializer run's value is used")
+                dp.removed.add(id(st))
         for f, i in dp.session_params.items():
             fn = funcs[f]
             for node in walk(ctx.module):

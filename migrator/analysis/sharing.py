@@ -833,6 +833,17 @@ _WEIGHTLESS = re.compile(r"(Flatten|Dropout|SpatialDropout\w*|GaussianNoise|Gaus
 _LAYER_MODULES = ("keras.layers.", "tensorflow.keras.layers.", "tensorflow.layers.", "tf_keras.layers.")
 
 
+def _module_statements(body) -> Iterable[cst.CSTNode]:
+    """The statements that run once at module level: the module's own and those of its ``with``
+    blocks (``with tf.variable_scope('w'):``, ``with graph.as_default():``), not of loops,
+    branches or functions."""
+    for st in body:
+        if isinstance(st, cst.With):
+            yield from _module_statements(st.body.body)
+        else:
+            yield st
+
+
 def _layer_class(q: str, weightless: bool = False) -> bool:
     """``keras.layers.Dense`` / ``tf.layers.Dense``: a layer class (with weights unless asked)."""
     if not q.startswith(_LAYER_MODULES):
@@ -1030,15 +1041,17 @@ class Sharing:
         return found
 
     def _variable_value(self, v: cst.BaseExpression) -> bool:
-        """``tf.Variable(..)``, or a dict literal of them (a weight dict)."""
+        """``tf.Variable(..)`` or ``tf.get_variable(..)`` (bound once, outside any function: one
+        variable, whoever reads it), or a dict literal of them (a weight dict)."""
         vals = [e.value for e in v.elements] if isinstance(v, cst.Dict) else [v]
-        return bool(vals) and all(isinstance(x, cst.Call) and self.qname(x.func) in NEW_VARIABLE for x in vals)
+        return bool(vals) and all(isinstance(x, cst.Call) and self.qname(x.func) in NEW_VARIABLE + GET_VARIABLE
+                                  for x in vals)
 
     def _variable_globals(self) -> tuple[frozenset, frozenset]:
         """Module names bound to ``tf.Variable(..)`` or to a weight dict, and the names of the
         functions some call passes one of them to (one walk of the module, kept)."""
         if "_var_globals" not in self.__dict__:
-            names = {small.targets[0].target.value for st in self.module.body
+            names = {small.targets[0].target.value for st in _module_statements(self.module.body)
                      if isinstance(st, cst.SimpleStatementLine) for small in st.body
                      if isinstance(small, cst.Assign) and len(small.targets) == 1
                      and isinstance(small.targets[0].target, cst.Name) and self._variable_value(small.value)}
@@ -1307,8 +1320,13 @@ def _const(node: cst.BaseExpression) -> Any:
 def _loads(node: cst.CSTNode) -> set[str]:
     """Names and dotted attribute chains (``self.x``) an expression reads."""
     out: set[str] = set()
+    attrs: set[int] = set()  # ``v1`` of ``tf.compat.v1``, keyword names: not reads of those names
     for n in _walk(node):
-        if isinstance(n, (cst.Name, cst.Attribute)):
+        if isinstance(n, cst.Attribute):
+            attrs.add(id(n.attr))
+        elif isinstance(n, cst.Arg) and n.keyword is not None:
+            attrs.add(id(n.keyword))
+        if isinstance(n, (cst.Name, cst.Attribute)) and id(n) not in attrs:
             d = dotted(n)
             if d:
                 out.add(d)

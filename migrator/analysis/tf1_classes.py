@@ -964,6 +964,9 @@ class TF1Classes:
                 for a in v.args):
             return None, "a step counter that is not tf.Variable(<number>, trainable=False, dtype=...)"
         opt = n.func.value
+        if isinstance(opt, cst.Name):  # optimizer = tf.train.AdamOptimizer(lr); optimizer.minimize(..)
+            od = scope.by_name.get(opt.value, ())
+            opt = od[0].value if len(od) == 1 else opt
         lr = self._arg(opt, 0, "learning_rate") if isinstance(opt, cst.Call) else None
         schedule: dict[int, str] = {}
         order: list = []
@@ -1183,6 +1186,17 @@ class TF1Classes:
                    and isinstance(n.value, cst.Call) and self.tp.qname(n.value) in SESSIONS
                    for m in self._methods(cp.node).values() for n in walk(m.body))
 
+    def _config_only(self, session: cst.Call) -> bool:
+        """``tf.Session()``, or ``tf.Session(config=tf.ConfigProto(...))`` written inline: device
+        placement and GPU memory settings, nothing the program computes (Keras has no ConfigProto)."""
+        if not session.args:
+            return True
+        a = session.args[0]
+        return len(session.args) == 1 and a.keyword is not None and a.keyword.value == "config" \
+            and isinstance(a.value, cst.Call) and self.tp.qname(a.value) in ("tensorflow.ConfigProto",) \
+            and all(self.tp.qname(n) == "tensorflow.GPUOptions" for arg in a.value.args for n in walk(arg.value)
+                    if isinstance(n, cst.Call))
+
     def _own_session_attr(self, cp: ClassProgram, attr: str, runs) -> str:
         """Why ``self.<attr>``, the session the runs of a method use, is not the object's own
         session ("" if it is): bound once, in ``__init__``, to ``tf.Session()`` (no arguments),
@@ -1198,7 +1212,7 @@ class TF1Classes:
                  and any(_self_attr(t.target) == attr for t in n.targets)]
         if init is None or len(binds) != 1 or not self._within(binds[0], init) or len(binds[0].targets) != 1 \
                 or not isinstance(binds[0].value, cst.Call) or self.tp.qname(binds[0].value) not in SESSIONS \
-                or binds[0].value.args:
+                or not self._config_only(binds[0].value):
             return f"self.{attr} is not bound once in __init__ to tf.Session()"
         for n in walk(self.ctx.module):  # ``net.sess = sess`` outside: another session
             if isinstance(n, cst.AssignTarget) and isinstance(n.target, cst.Attribute) \
@@ -1217,7 +1231,7 @@ class TF1Classes:
                 continue
             if isinstance(parent, cst.Arg) and self._self_saver_call(cp, init, parent):
                 continue
-            if self._in_writer(n):
+            if self.in_writer(n):
                 continue  # tf.summary.FileWriter(logdir, self.sess.graph): TFM142 removes the writer
             call = self.ctx.parent(parent) if isinstance(parent, cst.Attribute) and parent.value is n else None
             if isinstance(call, cst.Call) and parent.attr.value == "run":
@@ -1264,9 +1278,9 @@ class TF1Classes:
         return owner is not None and owner.name.value != name and \
             self._run_by_init(methods, owner.name.value, init, (*seen, name))
 
-    def _in_writer(self, node) -> bool:
-        """``node`` is inside the arguments of a ``tf.summary.FileWriter`` bound to a name (TFM142
-        removes it with its uses)."""
+    def in_writer(self, node) -> bool:
+        """``node`` is inside the arguments of a ``tf.summary.FileWriter`` bound to a name, or of
+        a call of a summary helper function (TFM142 removes them with their uses)."""
         if not self.ctx.switches.summaries_removed:
             return False
         n = self.ctx.parent(node)
@@ -1275,6 +1289,11 @@ class TF1Classes:
                                                                 "tensorflow.train.SummaryWriter"):
                 a = self.ctx.parent(n)
                 return isinstance(a, cst.Assign) and all(self.tp.is_writer(t.target) for t in a.targets)
+            if isinstance(n, cst.Call) and isinstance(n.func, cst.Name) and n.func.value in self.tp.summary_functions:
+                # ``merged, fw = make_summaries(model, sess.graph)``: a summary helper's call that
+                # TFM142 removes with the helper
+                a = self.ctx.parent(n)
+                return isinstance(a, cst.Expr) or (isinstance(a, cst.Assign) and self.tp.summary_only_assign(a))
             n = self.ctx.parent(n)
         return False
 
@@ -2702,7 +2721,7 @@ class TF1Classes:
     # -- queries -------------------------------------------------------------------------------------
     def session_consumed(self, name: str, block: cst.CSTNode) -> bool:
         """Every read of the session ``name`` inside ``block`` goes with a translated class
-        program: a run of it, a session argument it removes, an initializer run
+        program: a run of it, a session argument it removes, ``s.close()``, an initializer run
         (``s.run(tf.global_variables_initializer())`` / of a name bound to one), ``s.graph``
         given to a FileWriter that TFM142 removes."""
         from .tf1_program import INITIALIZERS
@@ -2725,9 +2744,12 @@ class TF1Classes:
                 continue  # tf.train.global_step(s, step) of a translated step counter; with s.as_default():
             if isinstance(parent, cst.Arg) and id(self.ctx.parent(parent)) in self.saver_call_ids():
                 continue  # saver.save(s, path): TFM144 saves the model's weights (or keeps a TODO that reads s)
-            if self._in_writer(n):
+            if self.in_writer(n):
                 continue  # tf.summary.FileWriter(logdir, s.graph): TFM142 removes the writer
             c = self.ctx.parent(parent) if isinstance(parent, cst.Attribute) and parent.value is n else None
+            if isinstance(c, cst.Call) and c.func is parent and parent.attr.value == "close" and not c.args \
+                    and isinstance(self.ctx.parent(c), cst.Expr):
+                continue  # s.close(): TFM144 removes it with the session
             if isinstance(c, cst.Call) and c.func is parent and parent.attr.value == "run":
                 if id(c) in runs:
                     continue

@@ -609,6 +609,20 @@ class TF1Program:
         return isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name) and node.value.value == "self" \
             and node.attr.value in self.writer_attrs
 
+    def summary_only_assign(self, assign: cst.Assign) -> bool:
+        """Every name ``assign`` binds is a summary op or a FileWriter (also the values a summary
+        helper returns, unpacked): TFM142 removes the statement with their uses."""
+        if len(assign.targets) == 1 and isinstance(assign.targets[0].target, cst.Attribute):
+            return self.is_writer(assign.targets[0].target)  # self.writer = tf.summary.FileWriter(...)
+        v = assign.value
+        if isinstance(v, cst.Call) and isinstance(v.func, cst.Name) and v.func.value in self.summary_functions:
+            from .flow import target_names
+
+            names = {n for t in assign.targets for n in target_names(t.target)}
+        else:
+            names = {t.target.value for t in assign.targets if isinstance(t.target, cst.Name)}
+        return bool(names) and names <= (self.summary_names | self.writer_names)
+
     def _summary_functions(self, calls) -> dict[str, list]:
         """Module functions made only of TensorBoard statements that return summary ops and
         FileWriters (``def do_summaries(m, graph): tf.summary.scalar(..); merged =
@@ -1189,16 +1203,26 @@ class TF1Program:
             fscope = self.flow.scopes.get(id(fn))
             if fscope is None:
                 continue
-            runs = [c for c in self._scope_calls(fscope, calls) if self.is_session_run(c)]
-            if not runs:
+            mine = self._scope_calls(fscope, calls)
+            runs = [c for c in mine if self.is_session_run(c)]
+            # ``loss.eval(feed)`` / ``train_op.run(feed)`` on the function's own InteractiveSession
+            mruns = [c for c in mine if not self.is_session_run(c) and self._method_run(prog, c)]
+            if not runs and not mruns:
                 continue
             read = set()
-            for c in runs:
+            for c in runs + mruns:
                 read |= {n.value for n in _walk(c) if isinstance(n, cst.Name)}
             if not read & names or any(fscope.by_name.get(n) for n in read & names):
                 continue  # none of the program's tensors, or a local of the same name
             params = list(fn.params.params)
             sessions = {c.func.value.value for c in runs}
+            if mruns:
+                own = {n for n, ds in fscope.by_name.items() if ds and all(
+                    isinstance(d.value, cst.Call) and self._qn.get(id(d.value)) == "tensorflow.InteractiveSession"
+                    for d in ds)}
+                if len(own) != 1 or not sessions <= own:
+                    continue  # method runs need the function's own InteractiveSession (the default one)
+                sessions = own
             sess_params = [i for i, p_ in enumerate(params) if p_.name.value in sessions]
             if len(sessions) != 1 or len(sess_params) > 1 or (sess_params and isinstance(fn.params.star_arg, cst.Param)):
                 continue  # (a ``*args`` after the session: its position at the calls is not followed)
@@ -1230,10 +1254,62 @@ class TF1Program:
                     continue
                 prog.session_params.append(params[idx])
                 prog.session_args.extend(args)
-            elif any(fscope.by_name.get(s_) for s_ in sessions):
-                continue  # a session of its own
+            elif any(fscope.by_name.get(s_) for s_ in sessions) and not self._own_session(fn, fscope, sessions, runs):
+                continue  # a session of its own, used otherwise than by runs of the program
             for c in runs:
                 prog.runs.append(self._run(prog, c))
+            for c in mruns:
+                prog.runs.append(self._run(prog, c, method="eval"))
+
+    def _own_session(self, fn: cst.FunctionDef, fscope, sessions: set[str], runs: list[cst.Call]) -> bool:
+        """``def main():`` creating its own session (``sess = tf.Session()`` / ``with tf.Session()
+        as sess:``) to run the module's program: the session is bound only to new sessions and
+        read only by those runs, ``sess.close()`` and ``sess.run(<initializer>)`` (which go with
+        it)."""
+        (sname,) = sessions
+        for d in fscope.by_name.get(sname, ()):
+            v = d.value
+            if not (isinstance(v, cst.Call) and self._qn.get(id(v)) in SESSIONS):
+                return False
+        run_funcs = {id(c.func) for c in runs}  # (method runs do not read the session)
+        for n in _walk(fn.body):
+            if not (isinstance(n, cst.Name) and n.value == sname):
+                continue
+            p = self.ctx.parent(n)
+            if isinstance(p, (cst.AssignTarget, cst.AsName)):
+                continue
+            if isinstance(p, cst.Arg) and p.keyword is not None and p.keyword.value == "session" \
+                    and self._qn.get(id(self.ctx.parent(p))) == "tflearn.config.is_training":
+                continue  # tflearn.is_training(flag, session=sess): the mode TFM140 follows
+            c = self.ctx.parent(p) if isinstance(p, cst.Arg) else None
+            if isinstance(c, cst.Call) and c.args and c.args[0] is p and isinstance(c.func, cst.Attribute) \
+                    and c.func.attr.value in ("save", "restore") and isinstance(c.func.value, cst.Name) \
+                    and c.func.value.value in self.saver_names:
+                continue  # saver.save(sess, path): the program's Saver (TFM140 saves the model's weights)
+            if not (isinstance(p, cst.Attribute) and p.value is n):
+                return False
+            if id(p) in run_funcs:
+                continue
+            if p.attr.value == "graph" and self._writer_graph(p):
+                continue  # tf.summary.FileWriter(logdir, sess.graph): TFM142 removes the writer
+            c = self.ctx.parent(p)
+            if isinstance(c, cst.Call) and c.func is p and p.attr.value == "close" and not c.args:
+                continue
+            if isinstance(c, cst.Call) and c.func is p and p.attr.value == "run" and len(c.args) == 1 \
+                    and isinstance(c.args[0].value, cst.Call) and self._qn.get(id(c.args[0].value)) in INITIALIZERS:
+                continue
+            return False
+        return True
+
+    def _writer_graph(self, node: cst.CSTNode) -> bool:
+        """``node`` is an argument of a ``tf.summary.FileWriter`` bound to a writer name."""
+        a = self.ctx.parent(node)
+        c = self.ctx.parent(a) if isinstance(a, cst.Arg) else None
+        st = self.ctx.parent(c) if isinstance(c, cst.Call) else None
+        return isinstance(c, cst.Call) and self._qn.get(id(c)) in ("tensorflow.summary.FileWriter",
+                                                                  "tensorflow.train.SummaryWriter") \
+            and isinstance(st, cst.Assign) and all(isinstance(t.target, cst.Name) and t.target.value in self.writer_names
+                                                   for t in st.targets)
 
     def _all_trainable(self, v: cst.Call) -> bool:
         """``compute_gradients(loss, tf.trainable_variables())``: the var_list is TF1's default."""

@@ -288,6 +288,21 @@ def _list_uses_ok(rest: list[cst.CSTNode], lst: str, n: int) -> bool:
     return True
 
 
+def _read_names(node: cst.CSTNode) -> list[cst.Name]:
+    """The Name nodes under ``node`` that name a variable: not an attribute (``.name``) nor a
+    keyword (``name=``)."""
+    skip = set()
+    out = []
+    for x in _nodes(node):
+        if isinstance(x, cst.Attribute):
+            skip.add(id(x.attr))
+        elif isinstance(x, cst.Arg) and x.keyword is not None:
+            skip.add(id(x.keyword))
+        elif isinstance(x, cst.Name) and id(x) not in skip:
+            out.append(x)
+    return out
+
+
 def _rewrite_block(body: list, taken: "_Taken", defined: set[str], lists: dict) -> list | None:
     out: list = []
     changed = False
@@ -310,15 +325,14 @@ def _rewrite_block(body: list, taken: "_Taken", defined: set[str], lists: dict) 
             if found is None and isinstance(a.value, cst.List) and not a.value.elements and i + 1 < len(body):
                 found = _append_loop(body[i + 1], lst, lists)
                 consumed = 2
-                if found is not None and any(isinstance(x, cst.Name) and x.value in found[0]
-                                             for r in body[i + 2:] for x in _nodes(r)):
+                if found is not None and any(x.value in found[0] for r in body[i + 2:] for x in _read_names(r)):
                     found = None  # the loop variable is read after the loop (it stays bound there)
             if found is not None:
                 var, elt, items = found
                 names = [f"{lst}_{k}" for k in range(len(items))]
                 vals = _unrolled(var, elt, items, defined, lists)
                 rest = body[i + consumed:]
-                before = any(isinstance(x, cst.Name) and x.value == lst for r in body[:i] for x in _nodes(r))
+                before = any(x.value == lst for r in body[:i] for x in _read_names(r))
                 if vals is not None and not before and taken.isdisjoint(names) \
                         and _list_uses_ok(rest, lst, len(items)):
                     new = [_assign(nm, v, s.leading_lines if k == 0 else ()) for k, (nm, v) in enumerate(zip(names, vals))]

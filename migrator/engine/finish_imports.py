@@ -70,6 +70,7 @@ def finish_imports(module: cst.Module, fctx: FileContext) -> cst.Module:
                         imported.add(dotted(a.asname.name) if a.asname else (dotted(a.name) or "").split(".")[0])
     provided: set[str] = set()
     rebound = _rebound_legacy_names(module)
+    kept_roots: set[str] = set()  # names bound by the legacy imports kept for TODO lines
 
     class T(cst.CSTTransformer):
         def on_visit(self, node: cst.CSTNode) -> bool:
@@ -107,12 +108,47 @@ def finish_imports(module: cst.Module, fctx: FileContext) -> cst.Module:
             if not has_marker(upd) and not _ignored_line(upd):
                 legacy = _legacy_import_names(upd)
                 if legacy:
+                    kept_roots.update(_bound_names(upd))
                     msg = f"# {TODO_MARKER}: {UNTRANSLATED_ID} import kept for the TODO lines below"
                     upd = upd.with_changes(trailing_whitespace=cst.TrailingWhitespace(
                         whitespace=cst.SimpleWhitespace("  "), comment=cst.Comment(msg)))
             return upd
 
-    return module.visit(T())
+    module = module.visit(T())
+    return _restore_mode_switches(module, fctx, kept_roots)
+
+
+def _bound_names(stmt: cst.SimpleStatementLine) -> set[str]:
+    out = set()
+    for b in stmt.body:
+        if isinstance(b, (cst.Import, cst.ImportFrom)) and not isinstance(b.names, cst.ImportStar):
+            for a in b.names:
+                out.add(dotted(a.asname.name) if a.asname else (dotted(a.name) or "").split(".")[0])
+    return out
+
+
+def _restore_mode_switches(module: cst.Module, fctx: FileContext, kept_roots: set[str]) -> cst.Module:
+    """TFM148 removed ``tf.compat.v1.disable_v2_behavior()`` (and the like); when TF1 lines stay
+    behind, TODO-marked, with the import they read, they still need that switch: it is written
+    back right after the imports, marked (a later run leaves a marked switch alone)."""
+    switches = {t: node for t, node in fctx.mode_switches if t.split(".")[0] in kept_roots}
+    if not switches:
+        return module
+    from ..diagnostics import Severity
+    from .todo import Mark, mark_statement
+
+    msg = "kept: the TF1 lines left below (TODO) run with this setting"
+    stmts = []
+    for t, at in switches.items():
+        # not removed after all: the rule's "removed" note gives way to the TODO
+        fctx.diagnostics = [d for d in fctx.diagnostics if not (d.rule == "TFM148" and (d.line, d.col) == at)]
+        fctx.counts["TFM148"] -= 1
+        if fctx.counts["TFM148"] <= 0:
+            del fctx.counts["TFM148"]
+        fctx.report_at(at, "TFM148", msg, severity=Severity.WARNING, todo=True)
+        stmts.append(mark_statement(cst.parse_statement(t + "\n"), [Mark("TFM148", msg)]))
+    at = after_imports(module)
+    return module.with_changes(body=[*module.body[:at], *stmts, *module.body[at:]])
 
 
 def _ignored_line(stmt: cst.SimpleStatementLine) -> bool:

@@ -1459,14 +1459,20 @@ class SessionProgram(SessionProgramRuns, Rule):
     def _class_sessions_only(self, original) -> bool:
         """The configs ``original`` binds only configure ``with tf.Session(config=c) as s:``
         blocks whose session every model-class program (TFM144) consumes: each read of ``s`` is
-        a run it translates, a session argument it removes or an initializer run (the block is
-        then dedented and the config configures nothing)."""
-        if not self.ctx.rule_active("TFM144"):
+        a run it translates, a session argument it removes or an initializer run - or blocks a
+        dict program (TFM145) dedents (the block is then dedented and the config configures
+        nothing)."""
+        classes, dicts = self.ctx.rule_active("TFM144"), self.ctx.rule_active("TFM145")
+        if not (classes or dicts):
             return False
+        from ..analysis.dict_programs import DictPrograms
         from ..analysis.flow import Flow
         from ..analysis.tf1_classes import TF1Classes
 
-        tc = self.ctx.analysis(TF1Classes)
+        tc = self.ctx.analysis(TF1Classes) if classes else None
+        # ``with tf.Session(config=c) as s:`` blocks a dict program (TFM145) dedents
+        dict_withs = {w for dp in self.ctx.analysis(DictPrograms).programs if not dp.why for w in dp.withs} \
+            if dicts else set()
         flow = self.ctx.analysis(Flow)
         small = original.body[0]
         t = small.targets[0].target
@@ -1486,13 +1492,14 @@ class SessionProgram(SessionProgramRuns, Rule):
             if isinstance(item, cst.Assign) and len(item.targets) == 1 and isinstance(item.targets[0].target, cst.Name) \
                     and len(scope.by_name.get(item.targets[0].target.value, ())) == 1:
                 # s = tf.Session(config=c) in the scope using the classes: consumed if every read is
-                if not tc.session_consumed(item.targets[0].target.value, scope.node):
+                if tc is None or not tc.session_consumed(item.targets[0].target.value, scope.node):
                     return False
                 found = True
                 continue
             w = self.ctx.parent(item) if isinstance(item, cst.WithItem) else None
             if not (isinstance(w, cst.With) and len(w.items) == 1 and item.asname is not None
-                    and isinstance(item.asname.name, cst.Name) and tc.session_consumed(item.asname.name.value, w)):
+                    and isinstance(item.asname.name, cst.Name)
+                    and (id(w) in dict_withs or (tc is not None and tc.session_consumed(item.asname.name.value, w)))):
                 return False
             found = True
         return found

@@ -67,7 +67,7 @@ class Summary(Rule):
         if not (q.startswith("tensorflow.summary.") or q == "tensorflow.train.SummaryWriter" or writer_call
                 or helper_call):
             return updated
-        if isinstance(original.body[0], cst.Assign) and not self._only_summary_uses(original.body[0], tp):
+        if isinstance(original.body[0], cst.Assign) and not tp.summary_only_assign(original.body[0]):
             return updated
         if self._logged_by_fit(original, tp):
             msg = ("TensorBoard summary statement removed: the training loop became model.fit with a "
@@ -196,17 +196,6 @@ class Summary(Rule):
         plan = self.ctx.analysis(FitLoops).of(prog)
         return (plan is not None and plan.summaries is not None and plan.logdir is not None
                 and SessionProgramRuns.translates(self.ctx, prog))
-
-    def _only_summary_uses(self, assign: cst.Assign, tp: TF1Program) -> bool:
-        if len(assign.targets) == 1 and isinstance(assign.targets[0].target, cst.Attribute):
-            return tp.is_writer(assign.targets[0].target)  # self.writer = tf.summary.FileWriter(...)
-        names = {t.target.value for t in assign.targets if isinstance(t.target, cst.Name)}
-        v = assign.value
-        if isinstance(v, cst.Call) and isinstance(v.func, cst.Name) and v.func.value in tp.summary_functions:
-            from ..analysis.flow import target_names
-
-            names = {n for t in assign.targets for n in target_names(t.target)}
-        return bool(names) and names <= (tp.summary_names | tp.writer_names)
 
     VALID = ["import keras\ncb = keras.callbacks.TensorBoard('logs')\n",
              # the collection is read by the file itself: its statements stay (TFM100's TODO)

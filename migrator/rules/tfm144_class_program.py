@@ -783,24 +783,10 @@ class ClassProgramRule(Rule):
                 if isinstance(call_node, cst.Call) and (self._is_init(call_node, call_node)
                                                         or id(call_node) in handled):
                     continue
-            if self._in_writer(node) or self._tc().step_read(node) or self._tc().default_block(node):
+            if self._tc().in_writer(node) or self._tc().step_read(node) or self._tc().default_block(node):
                 continue
             return False
         return True
-
-    def _in_writer(self, node) -> bool:
-        """``tf.summary.FileWriter(logdir, sess.graph)`` bound to a name: TFM142 removes it."""
-        if not self.ctx.rule_active("TFM142"):
-            return False
-        tp = self._tc().tp
-        n = self.ctx.parent(node)
-        while n is not None and not isinstance(n, cst.BaseStatement):
-            if isinstance(n, cst.Call) and tp.qname(n) in ("tensorflow.summary.FileWriter",
-                                                           "tensorflow.train.SummaryWriter"):
-                a = self.ctx.parent(n)
-                return isinstance(a, cst.Assign) and all(tp.is_writer(t.target) for t in a.targets)
-            n = self.ctx.parent(n)
-        return False
 
     # -- savers ---------------------------------------------------------------------------------------
     def _saver_calls(self, cp: ClassProgram) -> list[cst.Call]:
