@@ -95,10 +95,27 @@ def test_the_mode_switch_stays_for_tf1_lines_left_behind(switch):
         src = src.replace("import tensorflow.compat.v1 as tf", "import tensorflow as tf")
     r = migrate_source(src, "s.py", Options())
     lines = r.code.splitlines()
-    i = lines.index(switch)
-    assert lines[i - 1].startswith(f"# {TODO_MARKER}: TFM148 kept") and "import numpy as np" in lines[:i]
-    assert [d.rule for d in r.diagnostics if d.todo and d.line == 3] == ["TFM148"]
+    i = lines.index(switch)  # where it was, not moved
+    imp = next(k for k, ln in enumerate(lines) if ln.startswith("import tensorflow"))
+    ph = next(k for k, ln in enumerate(lines) if ln.startswith("x = tf.placeholder"))
+    assert lines[i - 1].startswith(f"# {TODO_MARKER}: TFM013 kept: the TF1 lines left below") and imp < i < ph
+    assert [d.rule for d in r.diagnostics if d.todo and d.line == 3] == ["TFM013"]
+    assert not any(d.rule == "TFM148" for d in r.diagnostics)
     assert migrate_source(r.code, "s.py", Options()).code in (None, r.code)
+
+
+def test_kept_log_levels_stay_in_place_with_their_comments():
+    # a TF1 program kept as it is (TODO) switching TF's log level twice: both calls stay where
+    # they were, their comments too (written back after the imports, the order would change)
+    src = ("import numpy as np\nimport tensorflow as tf\n\nx = tf.placeholder(tf.float32, [None, 4])\n"
+           "# errors only\ntf.logging.set_verbosity(tf.logging.ERROR)\nprint(x)\n# info again\n"
+           "tf.logging.set_verbosity(tf.logging.INFO)\n")
+    out = migrate_source(src, "s.py", Options()).code
+    body = [ln for ln in out.splitlines() if not ln.startswith("# TODO")]
+    assert body[body.index("# errors only") + 1] == "tf.logging.set_verbosity(tf.logging.ERROR)"
+    assert body[body.index("# info again") + 1] == "tf.logging.set_verbosity(tf.logging.INFO)"
+    assert body.index("# errors only") < body.index("print(x)") < body.index("# info again")
+    assert migrate_source(out, "s.py", Options()).code in (None, out)
 
 
 @pytest.mark.slow

@@ -368,7 +368,7 @@ def test_star_import_and_compat_v1_are_reported(tmp_path: Path, capsys):
     assert run(star, "--out", tmp_path / "s.py", "--strict") == 4
     assert run(compat, "--check") == 1
     # the placeholder is printed: the program stays TF1, and so does the graph-mode switch it needs
-    assert "compat.py:2:1: TFM148" in capsys.readouterr().err
+    assert "compat.py:2:1: TFM013 warning: kept: the TF1 lines left below" in capsys.readouterr().err
 
 
 NOTEBOOK = {

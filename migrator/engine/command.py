@@ -99,6 +99,7 @@ class MigrateCommand:
         try:
             try:
                 new = self._migrate_once(tree)
+                new = self._keep_mode_switches(tree, new)
                 new = self._keep_invariant(tree, new)
             except Exception:
                 if not self.fctx.suppress:
@@ -189,6 +190,28 @@ class MigrateCommand:
         self._output = (new, out)
         check_compiles(out, self.fctx.path)
         statements.clear()
+        return new
+
+    def _keep_mode_switches(self, tree: cst.Module, new: cst.Module) -> cst.Module:
+        """TFM148 removed ``tf.compat.v1.disable_v2_behavior()`` / ``tf.logging.set_verbosity(..)``
+        and the like; when TF1 lines stay behind (TODO-marked, with the import they read), they
+        run with those settings: the rules run again with the switches kept where they were."""
+        keep = {(line, col - 1): "kept: the TF1 lines left below (TODO) run with this setting"
+                for text, (line, col) in self.fctx.mode_switches if text.split(".")[0] in self.fctx.kept_legacy_names}
+        if not keep:
+            return new
+        cmd = MigrateCommand(replace(self.context, scratch={}), self.options, self.fctx.path)
+        cmd.fctx.protected = {**self.fctx.protected, **keep}
+        cmd.fctx.source = self.fctx.source
+        cstcache.clear()
+        new = cmd._migrate_once(tree)
+        # (the rule's "removed" note at a kept switch gives way to the TODO)
+        cmd.fctx.diagnostics = [d for d in cmd.fctx.diagnostics
+                                if not (d.rule == "TFM148" and (d.line, d.col - 1) in keep)]
+        cmd.fctx.counts["TFM148"] -= len(keep)
+        if cmd.fctx.counts["TFM148"] <= 0:
+            del cmd.fctx.counts["TFM148"]
+        self.fctx, self._output = cmd.fctx, cmd._output
         return new
 
     def _keep_invariant(self, tree: cst.Module, new: cst.Module) -> cst.Module:

@@ -47,6 +47,7 @@ class FileContext:
         self._legacy_names: dict[int, str | None] = {}  # id(original node) -> legacy_name
         self.helpers: list[str] = []
         self.mode_switches: list[tuple] = []  # TFM148: (text, (line, col)) of the mode switches removed
+        self.kept_legacy_names: set[str] = set()  # names bound by legacy imports kept for TODO lines
         self.counts: dict[str, int] = defaultdict(int)
         self.rules_by_id: dict[str, Rule] = {}  # the rules run on this file (after the prefilter)
         self.enabled_ids: frozenset[str] = frozenset()  # the rules enabled in this run
@@ -183,14 +184,6 @@ class FileContext:
         self.diagnostics.append(Diagnostic(
             path=self.path, line=line, col=col, rule=rid, message=message,
             severity=severity or sev, kind=kind, todo=todo, fixed=fixed, withheld=withheld))
-
-    def report_at(self, at: tuple[int, int], rule: Rule | str, message: str, *,
-                  severity: Severity | None = None, todo: bool = False) -> None:
-        """``report`` at a (line, col) of the input recorded earlier (after the rules, when the
-        input's positions are no longer at hand)."""
-        rid, kind, sev = self._rule_info(rule)
-        self.diagnostics.append(Diagnostic(path=self.path, line=at[0], col=at[1], rule=rid, message=message,
-                                           severity=severity or sev, kind=kind, todo=todo))
 
     def count(self, rule: Rule | str) -> None:
         """Count one translation done by ``rule`` (reported as statistics, not diagnostics)."""

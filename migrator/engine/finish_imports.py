@@ -115,7 +115,8 @@ def finish_imports(module: cst.Module, fctx: FileContext) -> cst.Module:
             return upd
 
     module = module.visit(T())
-    return _restore_mode_switches(module, fctx, kept_roots)
+    fctx.kept_legacy_names = kept_roots  # (the mode switches they need stay: MigrateCommand)
+    return module
 
 
 def _bound_names(stmt: cst.SimpleStatementLine) -> set[str]:
@@ -125,30 +126,6 @@ def _bound_names(stmt: cst.SimpleStatementLine) -> set[str]:
             for a in b.names:
                 out.add(dotted(a.asname.name) if a.asname else (dotted(a.name) or "").split(".")[0])
     return out
-
-
-def _restore_mode_switches(module: cst.Module, fctx: FileContext, kept_roots: set[str]) -> cst.Module:
-    """TFM148 removed ``tf.compat.v1.disable_v2_behavior()`` (and the like); when TF1 lines stay
-    behind, TODO-marked, with the import they read, they still need that switch: it is written
-    back right after the imports, marked (a later run leaves a marked switch alone)."""
-    switches = {t: node for t, node in fctx.mode_switches if t.split(".")[0] in kept_roots}
-    if not switches:
-        return module
-    from ..diagnostics import Severity
-    from .todo import Mark, mark_statement
-
-    msg = "kept: the TF1 lines left below (TODO) run with this setting"
-    stmts = []
-    for t, at in switches.items():
-        # not removed after all: the rule's "removed" note gives way to the TODO
-        fctx.diagnostics = [d for d in fctx.diagnostics if not (d.rule == "TFM148" and (d.line, d.col) == at)]
-        fctx.counts["TFM148"] -= 1
-        if fctx.counts["TFM148"] <= 0:
-            del fctx.counts["TFM148"]
-        fctx.report_at(at, "TFM148", msg, severity=Severity.WARNING, todo=True)
-        stmts.append(mark_statement(cst.parse_statement(t + "\n"), [Mark("TFM148", msg)]))
-    at = after_imports(module)
-    return module.with_changes(body=[*module.body[:at], *stmts, *module.body[at:]])
 
 
 def _ignored_line(stmt: cst.SimpleStatementLine) -> bool:

@@ -1,7 +1,8 @@
 """TFM148: TensorFlow execution-mode switches (``tf.enable_eager_execution()``,
 ``tf.compat.v1.disable_v2_behavior()``, ``disable_eager_execution()`` ...) -> removed: Keras 3
-runs eagerly; ``tf.logging.set_verbosity(tf.logging.ERROR)`` too (TF's own log level). Where TF1 lines stay behind (TODO-marked), the switch is put back after the
-imports, marked, because those lines still need it (engine/finish_imports.py)."""
+runs eagerly; ``tf.logging.set_verbosity(tf.logging.ERROR)`` too (TF's own log level). Where
+TF1 lines stay behind (TODO-marked), the switch is kept where it was, marked, because those lines
+still run with it (MigrateCommand._keep_mode_switches)."""
 from __future__ import annotations
 
 import libcst as cst
@@ -32,9 +33,9 @@ class EnableEager(Rule):
                  "calls `tf.compat.v1.disable_v2_behavior()` (or `disable_eager_execution()`) to get graphs "
                  "back; Keras 3 has no graph mode outside its own traced functions, so the migrated code "
                  "needs neither. When TF1 statements stay behind, TODO-marked, the switch they need is "
-                 "written back after the imports, marked too. A call with arguments (a config, a device "
+                 "kept where it was, marked too. A call with arguments (a config, a device "
                  "policy) is kept: those settings have no Keras equivalent. `tf.logging.set_verbosity(tf.logging.X)` "
-                 "set TensorFlow's own log level for the TF1 graph code; it goes (and comes back with TF1 lines "
+                 "set TensorFlow's own log level for the TF1 graph code; it goes (and stays with TF1 lines "
                  "left behind) the same way.")
 
     def leave_SimpleStatementLine(self, original: cst.SimpleStatementLine, updated):
@@ -49,7 +50,7 @@ class EnableEager(Rule):
         from ..engine.todo import has_marker
 
         if has_marker(original):
-            return updated  # written back by an earlier run for the TF1 lines it kept
+            return updated  # kept by an earlier run for the TF1 lines it left
         self.report(original, f"{code_of(v.func)}() removed: Keras 3 runs eagerly" if q in _CALLS else
                     f"{code_of(v.func)}(...) removed: TensorFlow's own log level (the TF1 graph code it "
                     "quietened is gone)", severity=Severity.INFO)
