@@ -238,3 +238,18 @@ def clear() -> None:
     _ALIVE.clear()
     _MODULE_WALKS.clear()
     _MODULE_WALKS_RL.clear()
+
+
+def read_names(node: cst.CSTNode) -> list[cst.Name]:
+    """The Name nodes under ``node`` that name a variable (read or bound): not the attribute of
+    an Attribute (``.name``) nor a keyword (``name=``)."""
+    skip: set[int] = set()
+    out = []
+    for x in walk(node):
+        if isinstance(x, cst.Attribute):
+            skip.add(id(x.attr))
+        elif isinstance(x, cst.Arg) and x.keyword is not None:
+            skip.add(id(x.keyword))
+        elif isinstance(x, cst.Name) and id(x) not in skip:
+            out.append(x)
+    return out

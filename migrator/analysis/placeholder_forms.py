@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from ..cstcache import read_names
 from ..cstcache import walk as _nodes  # pre-order, memoised children
 from ..names import dotted
 from .graph_datasets import tf_aliases
@@ -300,16 +301,7 @@ def _bind(fn: cst.FunctionDef, call: cst.Call) -> dict[str, cst.BaseExpression] 
 
 
 def _calls_of(module: cst.Module, fname: str) -> list[cst.Name]:
-    skip: set[int] = set()
-    out = []
-    for n in _nodes(module):
-        if isinstance(n, cst.Attribute):
-            skip.add(id(n.attr))
-        elif isinstance(n, cst.Arg) and n.keyword is not None:
-            skip.add(id(n.keyword))
-        elif isinstance(n, cst.Name) and n.value == fname and id(n) not in skip:
-            out.append(n)
-    return out
+    return [n for n in read_names(module) if n.value == fname]
 
 
 class _Inline(cst.CSTTransformer):

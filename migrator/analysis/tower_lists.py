@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from ..cstcache import read_names as _read_names
 from ..cstcache import walk as _nodes  # pre-order, memoised children
 
 _ITEMS = (cst.Name, cst.Attribute, cst.Subscript)
@@ -286,21 +287,6 @@ def _list_uses_ok(rest: list[cst.CSTNode], lst: str, n: int) -> bool:
                 if k is None or not -n <= k < n:
                     return False
     return True
-
-
-def _read_names(node: cst.CSTNode) -> list[cst.Name]:
-    """The Name nodes under ``node`` that name a variable: not an attribute (``.name``) nor a
-    keyword (``name=``)."""
-    skip = set()
-    out = []
-    for x in _nodes(node):
-        if isinstance(x, cst.Attribute):
-            skip.add(id(x.attr))
-        elif isinstance(x, cst.Arg) and x.keyword is not None:
-            skip.add(id(x.keyword))
-        elif isinstance(x, cst.Name) and id(x) not in skip:
-            out.append(x)
-    return out
 
 
 def _rewrite_block(body: list, taken: "_Taken", defined: set[str], lists: dict) -> list | None:
