@@ -258,3 +258,18 @@ def test_a_main_session_used_otherwise_stays():
         "    sess.run(tf.global_variables_initializer())", "    sess.run(tf.global_variables_initializer())\n    keep(sess)")
     assert "keep(sess)" in v
     assert TODO_MARKER in _run(v, True)
+
+
+def test_spelling_variants_script_finds_no_worse_spelling(capsys):
+    # scripts/spelling_variants.py: every applicable spelling of two fixtures migrates as well as
+    # the fixture (compat.v1, a main() session, log levels, configs, step counters ...)
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("spelling_variants", FIX.parents[2] / "scripts" / "spelling_variants.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    files = [str(FIX.parent / "heldout_f" / "bow_hinge.py"), str(FIX / "global_get_variable_towers.py")]
+    assert mod.main(files + ["--only", "compat_v1,logging,main_fn,gpu_growth,global_step,optimizer_name"]) == 0
+    out = capsys.readouterr().out
+    assert out.strip().splitlines()[-1].endswith("variants applied, 0 migrate worse than their fixture")
+    assert int(out.strip().splitlines()[-1].split()[0]) >= 8
