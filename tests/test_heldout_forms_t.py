@@ -273,3 +273,16 @@ def test_spelling_variants_script_finds_no_worse_spelling(capsys):
     out = capsys.readouterr().out
     assert out.strip().splitlines()[-1].endswith("variants applied, 0 migrate worse than their fixture")
     assert int(out.strip().splitlines()[-1].split()[0]) >= 8
+
+
+def test_python2_xrange_loops_are_followed_like_range():
+    # ``from six.moves import xrange``; ``for i in xrange(1, blocks)`` inside the towers: the
+    # sharing analysis ran the loop as unknown, so the first run kept the towers TF1 and a second
+    # run built the encoder (not idempotent)
+    src = _fixture("realworld/kym343_resnet.py")
+    v = src.replace("import numpy as np\n", "import numpy as np\nfrom six.moves import xrange\n", 1).replace(
+        "in range(", "in xrange(")
+    assert "xrange(" in v
+    out = _run(v, True)
+    assert TODO_MARKER not in out and "self.gw2, self.score2 = encoder(self.x2)" in out
+    assert _run(out, True) in (None, out)

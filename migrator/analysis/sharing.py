@@ -752,8 +752,8 @@ class _Interp:
         if _layer_class(q, weightless=True):
             self._args(node, env)
             return UNKNOWN
-        if isinstance(node.func, cst.Name) and node.func.value == "range" and "range" not in env \
-                and q in ("", "range", "builtins.range"):
+        if isinstance(node.func, cst.Name) and node.func.value in ("range", "xrange") and node.func.value not in env \
+                and q in ("", "range", "builtins.range", "six.moves.xrange", "past.builtins.xrange"):
             pos, kw = self._args(node, env)
             if not kw and 1 <= len(pos) <= 3 and all(isinstance(p, int) and not isinstance(p, bool) for p in pos):
                 r = range(*pos)
