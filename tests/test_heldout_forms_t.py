@@ -286,3 +286,12 @@ def test_python2_xrange_loops_are_followed_like_range():
     out = _run(v, True)
     assert TODO_MARKER not in out and "self.gw2, self.score2 = encoder(self.x2)" in out
     assert _run(out, True) in (None, out)
+
+
+def test_python2_xrange_tower_lists_are_written_out():
+    src = _fixture("heldout_l/range_index_towers.py")
+    v = src.replace("in range(", "in xrange(")
+    assert v != src
+    v = v.replace("import numpy as np\n", "import numpy as np\nfrom six.moves import xrange\n", 1)
+    out = _run(v, True)
+    assert TODO_MARKER not in out and _run(out, True) in (None, out)

@@ -59,7 +59,7 @@ def _items(it: cst.BaseExpression, lists: dict | None = None) -> list[cst.BaseEx
     if not isinstance(it, cst.Call) or any(a.star for a in it.args):
         return None
     f = it.func
-    if isinstance(f, cst.Name) and f.value == "range" and len(it.args) == 1 and it.args[0].keyword is None \
+    if isinstance(f, cst.Name) and f.value in ("range", "xrange") and len(it.args) == 1 and it.args[0].keyword is None \
             and isinstance(it.args[0].value, cst.Integer) and 2 <= int(it.args[0].value.value) <= 16:
         return [cst.Integer(str(k)) for k in range(int(it.args[0].value.value))]
     if isinstance(f, cst.Attribute) and f.attr.value in ("split", "unstack", "unpack") \
