@@ -27,31 +27,23 @@ from __future__ import annotations
 
 import libcst as cst
 
+from ..args import BoundArgs, Unbindable
 from ..cstcache import walk as _nodes
 from ..names import dotted
 from .placeholder_forms import _calls_of, _free_names_list, _single_assign, _tf_aliases
+from .placeholder_forms import _tf_named_call as _is
 
 _COMPUTE = ("loss", "var_list", "gate_gradients", "aggregation_method", "colocate_gradients_with_ops", "grad_loss")
 _APPLY = ("grads_and_vars", "global_step", "name")
 
 
-def _is(e: cst.CSTNode, tf: set[str], *names: str) -> bool:
-    if not isinstance(e, cst.Call):
-        return False
-    d = dotted(e.func) or ""
-    return any(d in (f"{a}.{n}", f"{a}.compat.v1.{n}") for a in tf for n in names)
-
-
 def _bind(call: cst.Call, names: tuple[str, ...]) -> dict[str, cst.BaseExpression] | None:
-    out: dict[str, cst.BaseExpression] = {}
-    for i, a in enumerate(call.args):
-        if a.star:
-            return None
-        k = a.keyword.value if a.keyword is not None else (names[i] if i < len(names) else None)
-        if k is None or k not in names or k in out:
-            return None
-        out[k] = a.value
-    return out
+    """The arguments given, by parameter name (``names`` in order, every one optional); None for
+    ``*args``, an unknown keyword or one given twice."""
+    try:
+        return BoundArgs(call, ", ".join(f"{n}=None" for n in names)).nodes
+    except Unbindable:
+        return None
 
 
 def _method(value: cst.BaseExpression, attr: str) -> str | None:

@@ -45,15 +45,9 @@ import libcst as cst
 from ..cstcache import walk as _nodes
 from ..names import dotted
 from .placeholder_forms import _calls_of, _free_names_list, _simple_arg, _single_assign, _tf_aliases
+from .placeholder_forms import _tf_named_call as _is
 
 _PURE = ("get_collection", "trainable_variables", "global_variables", "moving_average_variables")
-
-
-def _is(e: cst.CSTNode, tf: set[str], *names: str) -> bool:
-    if not isinstance(e, cst.Call):
-        return False
-    d = dotted(e.func) or ""
-    return any(d in (f"{a}.{n}", f"{a}.compat.v1.{n}") for a in tf for n in names)
 
 
 def _summary(s: cst.CSTNode, tf: set[str]) -> bool:

@@ -56,11 +56,17 @@ def _tf_aliases(module: cst.Module) -> set[str]:
     return set(tf_aliases(module))
 
 
-def _is_placeholder(value: cst.BaseExpression, tf: set[str]) -> bool:
-    if not isinstance(value, cst.Call):
+def _tf_named_call(e: cst.CSTNode, tf: set[str], *names: str) -> bool:
+    """``tf.<name>(...)`` / ``tf.compat.v1.<name>(...)`` for one of ``names``, ``tf`` any of the
+    module's TensorFlow aliases (pre-steps run before qualified names exist)."""
+    if not isinstance(e, cst.Call):
         return False
-    d = dotted(value.func) or ""
-    return any(d in (f"{a}.placeholder", f"{a}.compat.v1.placeholder") for a in tf)
+    d = dotted(e.func) or ""
+    return any(d in (f"{a}.{n}", f"{a}.compat.v1.{n}") for a in tf for n in names)
+
+
+def _is_placeholder(value: cst.BaseExpression, tf: set[str]) -> bool:
+    return _tf_named_call(value, tf, "placeholder")
 
 
 def _single_assign(s: cst.CSTNode) -> tuple[str, cst.BaseExpression] | None:
@@ -262,16 +268,7 @@ def _free_names(e: cst.CSTNode) -> set[str]:
 def _free_names_list(e: cst.CSTNode) -> list[str]:
     """The names an expression reads, once per read, in order (attribute names and keywords
     excluded)."""
-    skip: set[int] = set()
-    out: list[str] = []
-    for n in _nodes(e):
-        if isinstance(n, cst.Attribute):
-            skip.add(id(n.attr))
-        elif isinstance(n, cst.Arg) and n.keyword is not None:
-            skip.add(id(n.keyword))
-        elif isinstance(n, cst.Name) and id(n) not in skip:
-            out.append(n.value)
-    return out
+    return [n.value for n in read_names(e)]
 
 
 def _bind(fn: cst.FunctionDef, call: cst.Call) -> dict[str, cst.BaseExpression] | None:

@@ -1231,7 +1231,7 @@ class TF1Classes:
                 continue
             if isinstance(parent, cst.Arg) and self._self_saver_call(cp, init, parent):
                 continue
-            if self.in_writer(n):
+            if self.tp.in_writer(n):
                 continue  # tf.summary.FileWriter(logdir, self.sess.graph): TFM142 removes the writer
             call = self.ctx.parent(parent) if isinstance(parent, cst.Attribute) and parent.value is n else None
             if isinstance(call, cst.Call) and parent.attr.value == "run":
@@ -1277,25 +1277,6 @@ class TF1Classes:
         owner = next((m for m in methods.values() if self._within(calls[0], m)), None)
         return owner is not None and owner.name.value != name and \
             self._run_by_init(methods, owner.name.value, init, (*seen, name))
-
-    def in_writer(self, node) -> bool:
-        """``node`` is inside the arguments of a ``tf.summary.FileWriter`` bound to a name, or of
-        a call of a summary helper function (TFM142 removes them with their uses)."""
-        if not self.ctx.switches.summaries_removed:
-            return False
-        n = self.ctx.parent(node)
-        while n is not None and not isinstance(n, cst.BaseStatement):
-            if isinstance(n, cst.Call) and self.tp.qname(n) in ("tensorflow.summary.FileWriter",
-                                                                "tensorflow.train.SummaryWriter"):
-                a = self.ctx.parent(n)
-                return isinstance(a, cst.Assign) and all(self.tp.is_writer(t.target) for t in a.targets)
-            if isinstance(n, cst.Call) and isinstance(n.func, cst.Name) and n.func.value in self.tp.summary_functions:
-                # ``merged, fw = make_summaries(model, sess.graph)``: a summary helper's call that
-                # TFM142 removes with the helper
-                a = self.ctx.parent(n)
-                return isinstance(a, cst.Expr) or (isinstance(a, cst.Assign) and self.tp.summary_only_assign(a))
-            n = self.ctx.parent(n)
-        return False
 
     def _self_saver_call(self, cp: ClassProgram, init, arg: cst.Arg) -> bool:
         """``self.saver.save(self.sess, path)`` / ``restore``: the session argument of a call of
@@ -2744,7 +2725,7 @@ class TF1Classes:
                 continue  # tf.train.global_step(s, step) of a translated step counter; with s.as_default():
             if isinstance(parent, cst.Arg) and id(self.ctx.parent(parent)) in self.saver_call_ids():
                 continue  # saver.save(s, path): TFM144 saves the model's weights (or keeps a TODO that reads s)
-            if self.in_writer(n):
+            if self.tp.in_writer(n):
                 continue  # tf.summary.FileWriter(logdir, s.graph): TFM142 removes the writer
             c = self.ctx.parent(parent) if isinstance(parent, cst.Attribute) and parent.value is n else None
             if isinstance(c, cst.Call) and c.func is parent and parent.attr.value == "close" and not c.args \

@@ -1290,8 +1290,8 @@ class TF1Program:
                 return False
             if id(p) in run_funcs:
                 continue
-            if p.attr.value == "graph" and self._writer_graph(p):
-                continue  # tf.summary.FileWriter(logdir, sess.graph): TFM142 removes the writer
+            if self.in_writer(n):
+                continue  # tf.summary.FileWriter(logdir, sess.graph) / a summary helper's call: TFM142 removes it
             c = self.ctx.parent(p)
             if isinstance(c, cst.Call) and c.func is p and p.attr.value == "close" and not c.args:
                 continue
@@ -1301,15 +1301,24 @@ class TF1Program:
             return False
         return True
 
-    def _writer_graph(self, node: cst.CSTNode) -> bool:
-        """``node`` is an argument of a ``tf.summary.FileWriter`` bound to a writer name."""
-        a = self.ctx.parent(node)
-        c = self.ctx.parent(a) if isinstance(a, cst.Arg) else None
-        st = self.ctx.parent(c) if isinstance(c, cst.Call) else None
-        return isinstance(c, cst.Call) and self._qn.get(id(c)) in ("tensorflow.summary.FileWriter",
-                                                                  "tensorflow.train.SummaryWriter") \
-            and isinstance(st, cst.Assign) and all(isinstance(t.target, cst.Name) and t.target.value in self.writer_names
-                                                   for t in st.targets)
+    def in_writer(self, node) -> bool:
+        """``node`` is inside the arguments of a ``tf.summary.FileWriter`` bound to a name, or of
+        a call of a summary helper function (TFM142 removes them with their uses)."""
+        if not self.ctx.switches.summaries_removed:
+            return False
+        n = self.ctx.parent(node)
+        while n is not None and not isinstance(n, cst.BaseStatement):
+            if isinstance(n, cst.Call) and self.qname(n) in ("tensorflow.summary.FileWriter",
+                                                            "tensorflow.train.SummaryWriter"):
+                a = self.ctx.parent(n)
+                return isinstance(a, cst.Assign) and all(self.is_writer(t.target) for t in a.targets)
+            if isinstance(n, cst.Call) and isinstance(n.func, cst.Name) and n.func.value in self.summary_functions:
+                # ``merged, fw = make_summaries(model, sess.graph)``: a summary helper's call that
+                # TFM142 removes with the helper
+                a = self.ctx.parent(n)
+                return isinstance(a, cst.Expr) or (isinstance(a, cst.Assign) and self.summary_only_assign(a))
+            n = self.ctx.parent(n)
+        return False
 
     def _all_trainable(self, v: cst.Call) -> bool:
         """``compute_gradients(loss, tf.trainable_variables())``: the var_list is TF1's default."""

@@ -783,7 +783,7 @@ class ClassProgramRule(Rule):
                 if isinstance(call_node, cst.Call) and (self._is_init(call_node, call_node)
                                                         or id(call_node) in handled):
                     continue
-            if self._tc().in_writer(node) or self._tc().step_read(node) or self._tc().default_block(node):
+            if self._tc().tp.in_writer(node) or self._tc().step_read(node) or self._tc().default_block(node):
                 continue
             return False
         return True
