@@ -200,17 +200,24 @@ class MigrateCommand:
                 for text, (line, col) in self.fctx.mode_switches if text.split(".")[0] in self.fctx.kept_legacy_names}
         if not keep:
             return new
+        new = self._rerun_protected(tree, keep)
+        # (the rule's "removed" note at a kept switch gives way to the TODO)
+        f = self.fctx
+        f.diagnostics = [d for d in f.diagnostics if not (d.rule == "TFM148" and (d.line, d.col - 1) in keep)]
+        f.counts["TFM148"] -= len(keep)
+        if f.counts["TFM148"] <= 0:
+            del f.counts["TFM148"]
+        return new
+
+    def _rerun_protected(self, tree: cst.Module, extra: dict[tuple[int, int], str]) -> cst.Module:
+        """The rules run again on ``tree`` with the input statements at ``extra``'s positions
+        protected too (kept, TODO-marked with the reason); this command takes that run's file
+        context and output."""
         cmd = MigrateCommand(replace(self.context, scratch={}), self.options, self.fctx.path)
-        cmd.fctx.protected = {**self.fctx.protected, **keep}
+        cmd.fctx.protected = {**self.fctx.protected, **extra}
         cmd.fctx.source = self.fctx.source
         cstcache.clear()
         new = cmd._migrate_once(tree)
-        # (the rule's "removed" note at a kept switch gives way to the TODO)
-        cmd.fctx.diagnostics = [d for d in cmd.fctx.diagnostics
-                                if not (d.rule == "TFM148" and (d.line, d.col - 1) in keep)]
-        cmd.fctx.counts["TFM148"] -= len(keep)
-        if cmd.fctx.counts["TFM148"] <= 0:
-            del cmd.fctx.counts["TFM148"]
         self.fctx, self._output = cmd.fctx, cmd._output
         return new
 
@@ -236,12 +243,7 @@ class MigrateCommand:
                         extra[key] = f"statement kept: `{v.name}` is still read after the migration"
             if not extra:
                 break
-            cmd = MigrateCommand(replace(self.context, scratch={}), self.options, self.fctx.path)
-            cmd.fctx.protected = {**self.fctx.protected, **extra}
-            cmd.fctx.source = self.fctx.source
-            cstcache.clear()
-            new = cmd._migrate_once(tree)
-            self.fctx, self._output = cmd.fctx, cmd._output
+            new = self._rerun_protected(tree, extra)
         else:  # the last round's output is checked too
             found = bindings.check(facts, new, exports, self._code_of(new))
         for v in found:
