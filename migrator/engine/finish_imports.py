@@ -64,10 +64,7 @@ def finish_imports(module: cst.Module, fctx: FileContext) -> cst.Module:
     imported: set[str] = set()  # names bound by the module's other imports
     for s in module.body:
         if isinstance(s, cst.SimpleStatementLine):
-            for b in s.body:
-                if isinstance(b, (cst.Import, cst.ImportFrom)) and not isinstance(b.names, cst.ImportStar):
-                    for a in b.names:
-                        imported.add(dotted(a.asname.name) if a.asname else (dotted(a.name) or "").split(".")[0])
+            imported |= _bound_names(s)
     provided: set[str] = set()
     rebound = _rebound_legacy_names(module)
     kept_roots: set[str] = set()  # names bound by the legacy imports kept for TODO lines
@@ -120,6 +117,7 @@ def finish_imports(module: cst.Module, fctx: FileContext) -> cst.Module:
 
 
 def _bound_names(stmt: cst.SimpleStatementLine) -> set[str]:
+    """The names a line's imports bind (star imports aside)."""
     out = set()
     for b in stmt.body:
         if isinstance(b, (cst.Import, cst.ImportFrom)) and not isinstance(b.names, cst.ImportStar):
