@@ -151,6 +151,18 @@ def test_saver_of_some_variables_keeps_a_todo():
     assert "TFM140 Saver(tf.trainable_variables()) saves some variables" in out
 
 
+def test_saver_rebound_before_any_read_saves_nothing_and_goes():
+    """Savers nothing reads (``saver = tf.train.Saver(tf.trainable_variables())`` and later
+    ``saver = tf.train.Saver()``, neither used) write nothing: the second binding is not a read of
+    the first, so its var_list needs no TODO (the TODO used to go only on a
+    second run: not idempotent)."""
+    src = _SAVER.replace("saver = tf.train.Saver(%s)\n", "saver = tf.train.Saver(tf.trainable_variables())\n"
+                         "saver = tf.train.Saver()\n").replace("saver.save(sess, 'm.ckpt')\n", "")
+    out = _migrate(src)
+    assert TODO_MARKER not in out and "Saver" not in out and "saver" not in out
+    assert migrate_source(out, "p.py", Options(wrap_lines=False, fixes=False)).code == out
+
+
 def _run(cmd: list[str], cwd: Path) -> dict:
     # one thread each: TF1 does not order the schedule's read of the counter against its
     # assign_add; with several inter-op threads a loaded machine can run them the other way
