@@ -332,8 +332,8 @@ def test_equivalent_to_tf1(tmp_path, name):
 
 @pytest.mark.slow
 def test_pipeline_under_device_trains_like_tf1(tmp_path):
-    # verify's legacy probe does not follow iterator programs (kyrie_dataset_pairs neither): the
-    # legacy program and its migration both train and rank the held-out pairs alike
+    # the legacy program and its migration both train and rank the held-out pairs alike (verify:
+    # tests/test_verify_iterators.py)
     import os
     import subprocess
     import sys

@@ -316,7 +316,8 @@ def main(argv: list[str] | None = None) -> int:
     def run(self, fetches, feed_dict=None, *a, **k):
         flat = _flatten(tf, fetches)
         if train_ops and any(_runs_train_op(f, train_ops) for f in flat):
-            probe(_Captured(kind="tf1", sess=self, fetches=flat, feed=dict(feed_dict or {})))
+            feed = _iterator_feeds(self, flat, dict(feed_dict or {}), orig_run)
+            probe(_Captured(kind="tf1", sess=self, fetches=flat, feed=feed))
             raise _Captured()
         return orig_run(self, fetches, feed_dict, *a, **k)
 
@@ -408,6 +409,36 @@ def _read_gradients(sess, tf1, gv, caps_of_ops, orig_run) -> dict:
     return out
 
 
+_GET_NEXT = ("IteratorGetNext", "IteratorGetNextSync")
+
+
+def _iterator_feeds(sess, fetches, feed: dict, orig_run) -> dict:
+    """A training run that reads a ``tf.data`` iterator's ``get_next()`` instead of placeholders
+    (``a, b, same = iterator.get_next()``; the towers built on them): one batch is pulled from the
+    iterator and added to the run's feed, value for value (TF1 feeds any tensor, the iterator's
+    elements too). The probe then treats those tensors as the fed inputs it feeds random rows,
+    and its training step feeds that batch - the data the script would have trained on."""
+    seen: set = set()
+    todo = [getattr(f, "op", f) for f in fetches]
+    reads: list = []
+    while todo:
+        op = todo.pop()
+        if not hasattr(op, "inputs") or op.name in seen or len(seen) > 200000:
+            continue
+        seen.add(op.name)
+        if op.type in _GET_NEXT:
+            reads.append(op)
+            continue
+        todo.extend(i.op for i in op.inputs)
+        todo.extend(op.control_inputs)
+    outs = [t for op in reads for t in op.outputs if t not in feed and t.shape.ndims]
+    if not outs:
+        return feed
+    feed = dict(feed)
+    feed.update(zip(outs, orig_run(sess, outs, {k: v for k, v in feed.items()})))
+    return feed
+
+
 def _flatten(tf, fetches) -> list:
     """``tf.nest.flatten(fetches)``; a monitored session's inner run fetches a dict keyed by its hooks
     and ``'caller'`` (keys nest cannot sort): its values in order, flattened."""
@@ -445,9 +476,14 @@ _VARIABLE_OPS = ("VariableV2", "VarHandleOp", "ReadVariableOp", "Identity", "Pla
 
 
 def _placeholder_deps(graph, ph_index: dict) -> dict:
-    """op name -> the indices of the fed placeholders it is computed from. A post-order walk of
-    each op's inputs: creation order is not topological (a TF1 cond creates an op of a branch
-    before the Switch that feeds it an outside tensor); a while loop's back edge is cut."""
+    """op name -> the indices of the fed tensors it is computed from (``ph_index``: fed tensor
+    name -> index; one op may have several fed outputs, an iterator's ``get_next()``). A
+    post-order walk of each op's inputs: creation order is not topological (a TF1 cond creates an
+    op of a branch before the Switch that feeds it an outside tensor); a while loop's back edge
+    is cut."""
+    fed_ops: dict[str, set] = {}
+    for name, i in ph_index.items():
+        fed_ops.setdefault(name.rsplit(":", 1)[0], set()).add(i)
     dep: dict[str, frozenset] = {}
     visiting: set[str] = set()
     for root in graph.get_operations():
@@ -457,9 +493,9 @@ def _placeholder_deps(graph, ph_index: dict) -> dict:
             if op.name in dep:
                 continue
             if done:
-                d = frozenset([ph_index[op.name]]) if op.name in ph_index else frozenset()
-                for i in op.inputs if op.name not in ph_index else ():  # a fed tensor's value is the feed
-                    d |= dep.get(i.op.name, frozenset())
+                d = frozenset(fed_ops.get(op.name, ()))
+                for i in op.inputs if op.name not in fed_ops else ():  # a fed tensor's value is the feed
+                    d |= frozenset([ph_index[i.name]]) if i.name in ph_index else dep.get(i.op.name, frozenset())
                 dep[op.name] = d
                 visiting.discard(op.name)
                 continue
@@ -592,7 +628,7 @@ def _probe(cap, args, tf, tf1, tflearn, orig_fit, orig_run, train_ops, grad_caps
                         and t.op.type not in _VARIABLE_OPS and t.shape.ndims]
         # which fed placeholders each tensor depends on (graph order is topological)
         graph = sess.graph
-        ph_index = {p.op.name: i for i, p in enumerate(placeholders)}
+        ph_index = {p.name: i for i, p in enumerate(placeholders)}
         dep = _placeholder_deps(graph, ph_index)
         auto = not args.outputs
         if not auto:
@@ -615,7 +651,7 @@ def _probe(cap, args, tf, tf1, tflearn, orig_fit, orig_run, train_ops, grad_caps
             for op in graph.get_operations():
                 if local_scopes and op.name.startswith(local_scopes):
                     continue
-                if not dep[op.name] or op.type in ("Placeholder", "Const", "Identity", "Shape") or \
+                if not dep[op.name] or op.type in ("Placeholder", "Const", "Identity", "Shape", *_GET_NEXT) or \
                         op.name.startswith("gradients") or "/gradients" in op.name or not graph.is_fetchable(op):
                     continue   # (inside a tf.cond - batch norm with a tensor training flag - is not fetchable)
                 if op.type in ("Enter", "RefEnter") or op._get_control_flow_context() is not None:
