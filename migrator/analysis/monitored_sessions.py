@@ -185,3 +185,104 @@ def _fetches(run: cst.Call, name: str) -> bool:
     f = run.args[0].value
     els = [e.value for e in f.elements] if isinstance(f, (cst.List, cst.Tuple)) else [f]
     return any(isinstance(e, cst.Name) and e.value == name for e in els)
+
+
+# tf.train.Supervisor(...) keywords that do not change what the session computes when there is no
+# logdir (no checkpoint to restore, no saver / summary threads)
+_SUPERVISOR_KW = {"logdir", "global_step", "save_model_secs", "save_summaries_secs", "summary_op", "saver",
+                  "is_chief", "stop_grace_period_secs", "recovery_wait_secs", "summary_writer"}
+# what a Supervisor adds besides initializing the variables: queue runners it starts, the
+# OutOfRangeError its managed session swallows, local variables / tables it initializes, stops requested
+_SUPERVISOR_DECLINE = ("start_queue_runners", "input_producer", "train.batch", "shuffle_batch", "QueueRunner",
+                       "get_next", "OutOfRangeError", "request_stop", "Coordinator", "metrics.", "local_variables",
+                       "tables_initializer", "lookup", "init_fn", "ready_op")
+
+
+def desugar_supervisor(module: cst.Module) -> cst.Module | None:
+    """``sv = tf.train.Supervisor(logdir=None, ...)`` + ``with sv.managed_session() as sess:`` ->
+    ``with tf.Session() as sess:`` + ``sess.run(tf.global_variables_initializer())``.
+
+    TF1 semantics: without a logdir the Supervisor restores nothing and starts no saver or summary
+    thread; ``managed_session()`` creates the session, runs the init op (every global variable),
+    starts the queue runners and closes the session at the end of the block, re-raising what the
+    block raised except ``OutOfRangeError``. ``sv.should_stop()`` is True only after a stop was
+    requested: nothing requests one here, so ``while not sv.should_stop():`` is ``while True:`` and
+    ``if sv.should_stop(): break`` does nothing. Declined (None): a logdir (checkpoints restored and
+    saved, summaries written), other keywords, queue runners / iterators / ``OutOfRangeError`` /
+    local variables / stop requests in the file, any other use of the Supervisor."""
+    aliases = tf_aliases(module)
+    if not aliases or any(w in module.code for w in _SUPERVISOR_DECLINE):
+        return None
+    alias = next(iter(aliases))
+    binds = [s for s in _walk(module) if isinstance(s, cst.SimpleStatementLine) and len(s.body) == 1
+             and isinstance(s.body[0], cst.Assign) and isinstance(s.body[0].value, cst.Call)
+             and _rel(s.body[0].value.func, aliases) == "train.Supervisor"]
+    calls = [n for n in _walk(module) if isinstance(n, cst.Call) and _rel(n.func, aliases) == "train.Supervisor"]
+    if len(binds) != 1 or len(calls) != 1:
+        return None
+    stmt = binds[0]
+    assign = stmt.body[0]
+    if len(assign.targets) != 1 or not isinstance(assign.targets[0].target, cst.Name):
+        return None
+    sv = assign.targets[0].target.value
+    call = assign.value
+    if any(a.keyword is None or a.keyword.value not in _SUPERVISOR_KW or a.star for a in call.args):
+        return None
+    logdir = _kw(call, "logdir")
+    if logdir is not None and not (isinstance(logdir, cst.Name) and logdir.value == "None"):
+        return None
+    withs = [n for n in _walk(module) if isinstance(n, cst.With) and len(n.items) == 1
+             and isinstance(n.items[0].item, cst.Call) and dotted(n.items[0].item.func) == f"{sv}.managed_session"]
+    if len(withs) != 1:
+        return None
+    w = withs[0]
+    ms = w.items[0].item
+    if w.items[0].asname is None or not isinstance(w.items[0].asname.name, cst.Name) or w.asynchronous is not None:
+        return None
+    if any(a.keyword is None or a.keyword.value != "config" for a in ms.args):
+        return None
+    body_nodes = {id(n) for n in _walk(w.body)}
+    loops, ifs = set(), set()
+    reads = [n for n in _walk(module) if isinstance(n, cst.Name) and n.value == sv and n is not assign.targets[0].target]
+    for n in _walk(module):
+        if isinstance(n, cst.While) and isinstance(n.test, cst.UnaryOperation) and isinstance(n.test.operator, cst.Not) \
+                and _should_stop(n.test.expression, sv) and not n.orelse and id(n) in body_nodes:
+            loops.add(id(n.test.expression))
+        if isinstance(n, cst.If) and _should_stop(n.test, sv) and n.orelse is None and id(n) in body_nodes \
+                and isinstance(n.body, cst.IndentedBlock) and len(n.body.body) == 1 \
+                and isinstance(n.body.body[0], cst.SimpleStatementLine) and len(n.body.body[0].body) == 1 \
+                and isinstance(n.body.body[0].body[0], cst.Break):
+            ifs.add(id(n.test))
+    allowed = {id(ms.func.value)} | {id(c.func.value) for c in _walk(module)
+                                     if isinstance(c, cst.Call) and (id(c) in loops or id(c) in ifs)}
+    if any(id(n) not in allowed for n in reads):
+        return None
+    sess = w.items[0].asname.name.value
+    init = cst.parse_statement(f"{sess}.run({alias}.global_variables_initializer())\n")
+    session = cst.Call(cst.parse_expression(f"{alias}.Session"), list(ms.args))
+
+    class _Rewrite(cst.CSTTransformer):
+        def leave_Call(self, orig, upd):
+            return session if orig is ms else upd
+
+        def leave_While(self, orig, upd):
+            if id(orig.test.expression if isinstance(orig.test, cst.UnaryOperation) else None) in loops:
+                return upd.with_changes(test=cst.Name("True"))
+            return upd
+
+        def leave_If(self, orig, upd):
+            return cst.RemovalSentinel.REMOVE if id(orig.test) in ifs else upd
+
+        def leave_With(self, orig, upd):
+            if orig is not w:
+                return upd
+            return upd.with_changes(body=upd.body.with_changes(body=[init] + list(upd.body.body)))
+
+        def leave_SimpleStatementLine(self, orig, upd):
+            return cst.RemoveFromParent() if orig is stmt else upd
+
+    return module.visit(_Rewrite())
+
+
+def _should_stop(node, sv: str) -> bool:
+    return isinstance(node, cst.Call) and not node.args and dotted(node.func) == f"{sv}.should_stop"

@@ -34,6 +34,11 @@ PRE_STEPS: tuple[PreStep, ...] = (
             "monitored-session loop written as the same plain session program: variables initialized, "
             "`while not sess.should_stop()` -> `for _ in range(<StopAtStepHook steps>)` (one training run "
             "per iteration); diagnostics below refer to lines of that form"),
+    PreStep("TFM176", (("Supervisor", "managed_session"),),
+            "monitored_sessions:desugar_supervisor",
+            "tf.train.Supervisor without a logdir written as the same plain session program: `with "
+            "sv.managed_session() as sess:` -> `with tf.Session() as sess:` + the variables initialized, "
+            "`sv.should_stop()` (no stop is ever requested) -> False"),
     PreStep("TFM177", (("for",),), "tower_lists:unroll_tower_lists",
             "towers kept in a list built by a loop or a comprehension written out: one named statement per "
             "input (`outs = [net(x) for x in (a, b)]` -> `outs_0 = net(a)`, `outs_1 = net(b)`, `outs[1]` -> "
