@@ -101,6 +101,17 @@ def _bind_args(call: cst.Call, positional: list, params: list) -> dict | None:
     return bound
 
 
+class NameSuffix:
+    """A TF1 variable name known only by its end (``tf.get_variable(name + '_w', ...)`` with
+    ``name`` a helper's parameter): enough to answer a ``v.name.endswith('_w:0')`` filter."""
+
+    def __init__(self, suffix: str) -> None:
+        self.suffix = suffix
+
+    def __repr__(self) -> str:
+        return f"<...{self.suffix}>"
+
+
 class HandmadeLayersAnalysis:
     """HandmadeLayers's analysis (removed_variable_calls, removed_variable_names, stored_variable_calls, tf1_weight_names); the rule inherits it, other rules ask ``ctx.analysis(HandmadeLayersAnalysis)``."""
     
@@ -286,6 +297,8 @@ class HandmadeLayersAnalysis:
         self._dead = self._dead_penalties(variables)
         self._weight_regs = self._weights_regularizers(variables)
         dead_names = {id(n) for st in (*self._dead, *self._weight_regs) for n in _walk(st)}
+        self._handed = self._handed_back(variables)
+        dead_names |= set(self._handed)
         loads: dict[tuple, int] = {}
         attr_dict_names: dict[str, list] = {}  # "self.weights" -> the attribute weight dicts so named
         for d in dicts:
@@ -375,6 +388,81 @@ class HandmadeLayersAnalysis:
                             and f.name.value in self._dead_helpers for n in _walk(f.body)
                             if isinstance(n, cst.SimpleStatementLine)}
         return variables, ok, removable
+
+    def _handed_back(self, variables) -> dict:
+        """``return layer, weights`` in a module function whose weight (get_variable /
+        tf.Variable bound in it) rides along with the output, every call of which unpacks the
+        tuple (``h, w = new_conv_layer(...)``) into a name read nowhere, or only by summary
+        statements (``tf.summary.histogram(w.name, w)``, dropped with the summaries): the handed-back
+        weight is no use of the variable. id(the Name in the return) -> the variable's key (the
+        rule writes ``None`` there once the variable is a layer's)."""
+        from ..analysis.flow import Flow
+
+        ctx = self.ctx
+        flow = ctx.analysis(Flow)
+        out: dict = {}
+        for fn in ctx.module.body:
+            if not isinstance(fn, cst.FunctionDef) or not isinstance(fn.body, cst.IndentedBlock):
+                continue
+            last = fn.body.body[-1] if fn.body.body else None
+            if not (isinstance(last, cst.SimpleStatementLine) and len(last.body) == 1
+                    and isinstance(last.body[0], cst.Return) and isinstance(last.body[0].value, cst.Tuple)):
+                continue
+            if sum(isinstance(n, cst.Return) for n in _walk(fn)) != 1:
+                continue
+            elems = last.body[0].value.elements
+            if any(isinstance(e, cst.StarredElement) for e in elems):
+                continue
+            picks = [(i, e.value) for i, e in enumerate(elems) if isinstance(e.value, cst.Name)
+                     and self._key(e.value, e.value.value) in variables
+                     and self._key(e.value, e.value.value)[0] == id(fn)]
+            if not picks or len(picks) == len(elems):
+                continue
+            sites = [n for n in _walk(ctx.module) if isinstance(n, cst.Call) and isinstance(n.func, cst.Name)
+                     and n.func.value == fn.name.value]
+            if not sites or flow.functions.get(fn.name.value) is not fn:
+                continue
+            ok = True
+            for site in sites:
+                asg = ctx.parent(site)
+                if not (isinstance(asg, cst.Assign) and len(asg.targets) == 1
+                        and isinstance(asg.targets[0].target, cst.Tuple)
+                        and len(asg.targets[0].target.elements) == len(elems)):
+                    ok = False
+                    break
+                for i, _ in picks:
+                    t = asg.targets[0].target.elements[i].value
+                    if not isinstance(t, cst.Name) or not self._unused_but_summaries(flow, t, asg):
+                        ok = False
+                        break
+                if not ok:
+                    break
+            if ok:
+                for _, name in picks:
+                    out[id(name)] = self._key(name, name.value)
+        return out
+
+    def _unused_but_summaries(self, flow, target: cst.Name, asg) -> bool:
+        """``target`` (bound by ``asg``) is read nowhere in its scope but by ``tf.summary.*``
+        expression statements."""
+        ctx = self.ctx
+        scope = flow.scope_of(asg)
+        if len(scope.by_name.get(target.value, ())) != 1:
+            return False
+        for n in _walk(scope.node):
+            if not isinstance(n, cst.Name) or n.value != target.value or n is target:
+                continue
+            p = ctx.parent(n)
+            if isinstance(p, cst.Attribute) and p.attr is n:
+                continue
+            if isinstance(p, cst.Arg) and p.keyword is n:
+                continue
+            st = ctx.statement_of(n)
+            small = st.body[0] if isinstance(st, cst.SimpleStatementLine) and len(st.body) == 1 else None
+            if not (isinstance(small, cst.Expr) and isinstance(small.value, cst.Call)
+                    and (ctx.legacy_name(small.value) or "").startswith("tensorflow.summary.")):
+                return False
+        return True
 
     def _dict_parameters(self, dicts) -> dict:
         """TensorFlow-Examples' ``conv_net(x, weights, biases)``: a weight dict passed to a module
@@ -924,7 +1012,11 @@ class HandmadeLayersAnalysis:
                     name = self._helper_variable_name(v.call)
                 else:
                     name = _arg(v.call, 0, "name")
-                out[id(v.call)] = (literal(name, None) if name is not None else None, cls.get(kind, kind), role)
+                leaf = literal(name, None) if name is not None else None
+                if leaf is None and isinstance(name, cst.BinaryOperation) and isinstance(name.operator, cst.Add) \
+                        and isinstance(literal(name.right, None), str):
+                    leaf = NameSuffix(literal(name.right, None))  # name + '_w': only its end is known
+                out[id(v.call)] = (leaf, cls.get(kind, kind), role)
         return out
 
     def _helper_variable_name(self, site: cst.Call) -> cst.BaseExpression | None:

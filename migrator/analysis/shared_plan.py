@@ -57,6 +57,42 @@ def layer_reuse_args(sharing: Sharing, fn: cst.FunctionDef) -> set[int]:
     return out
 
 
+def _reuse_helpers(ctx, fn: cst.FunctionDef) -> list[cst.FunctionDef]:
+    """Module functions a tower builder hands its reuse flag to (``conv_block(x, 64,
+    reuse=reuse, scope='block1')``), transitively, every call of which is inside the builder or
+    such a helper: they run only as part of the encoder, so their layers' ``reuse=`` goes too."""
+    funcs = {s.name.value: s for s in ctx.module.body if isinstance(s, cst.FunctionDef)}
+    calls: dict[str, list] = {}
+    for n in walk(ctx.module):
+        if isinstance(n, cst.Call) and isinstance(n.func, cst.Name) and n.func.value in funcs:
+            calls.setdefault(n.func.value, []).append(n)
+    inside = {id(fn)}
+    out: list[cst.FunctionDef] = []
+    changed = True
+    while changed:
+        changed = False
+        for name, h in funcs.items():
+            if id(h) in inside or not calls.get(name):
+                continue
+            ok = True
+            for c in calls[name]:
+                owner = ctx.parent(c)
+                while owner is not None and not isinstance(owner, cst.FunctionDef):
+                    owner = ctx.parent(owner)
+                if owner is None or id(owner) not in inside:
+                    ok = False
+                    break
+                params = reuse_params(owner)
+                if not any(isinstance(a.value, cst.Name) and a.value.value in params for a in c.args):
+                    ok = False  # the flag is not handed on: the helper's own reuse is its business
+                    break
+            if ok:
+                inside.add(id(h))
+                out.append(h)
+                changed = True
+    return out
+
+
 def _scope_reuse(sharing: Sharing, node: cst.BaseExpression) -> bool:
     """``tf.get_variable_scope().reuse`` (a cell made with the reuse of the scope around it)."""
     return (isinstance(node, cst.Attribute) and node.attr.value == "reuse" and isinstance(node.value, cst.Call)
@@ -169,14 +205,15 @@ class SharedPlan:
                            or (isinstance(n.func, cst.Attribute) and n.func.attr.value == name))]
             if others:
                 continue
-            self.strip_args.update(layer_reuse_args(sharing, fn))
-            for n in walk(fn):
-                if _is_reuse_stmt(n):
-                    self.remove.add(id(n))
-                if isinstance(n, cst.If) and _reuse_only(n):
-                    self.remove.add(id(n))
-                    if isinstance(n.orelse, cst.Else):  # its ``assert ...reuse is False`` lines go with it
-                        self.remove.update(id(st) for st in n.orelse.body.body)
+            for f in [fn, *_reuse_helpers(ctx, fn)]:
+                self.strip_args.update(layer_reuse_args(sharing, f))
+                for n in walk(f):
+                    if _is_reuse_stmt(n):
+                        self.remove.add(id(n))
+                    if isinstance(n, cst.If) and _reuse_only(n):
+                        self.remove.add(id(n))
+                        if isinstance(n.orelse, cst.Else):  # its ``assert ...reuse is False`` lines go with it
+                            self.remove.update(id(st) for st in n.orelse.body.body)
 
     def _why_not(self, g: TowerGroup) -> str | None:
         ctx = self.ctx

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from ..emit import literal
+from .handmade_layers import NameSuffix
 
 TRAINABLE = ("tensorflow.trainable_variables", "tensorflow.compat.v1.trainable_variables")
 
@@ -174,6 +175,35 @@ def _name_test(t: cst.BaseExpression, v: str):
     raise Untraced("the filter reads more than `'...' in v.name` / v.name.endswith / startswith")
 
 
+def _suffix_answer(ifs, v: str, suffix: str) -> bool:
+    """The filter's answer on every name ending in ``suffix`` (``<scopes>/<prefix><suffix>:0``):
+    only ``v.name.endswith(s)`` / ``v.op.name.endswith(s)`` tests (and / or / not) whose strings
+    fit in the known end decide it."""
+    def check(t) -> None:
+        if isinstance(t, cst.BooleanOperation):
+            check(t.left)
+            check(t.right)
+            return
+        if isinstance(t, cst.UnaryOperation) and isinstance(t.operator, cst.Not):
+            check(t.expression)
+            return
+        if isinstance(t, cst.Call) and isinstance(t.func, cst.Attribute) and t.func.attr.value == "endswith" \
+                and len(t.args) == 1:
+            s = literal(t.args[0].value, None)
+            known = len(suffix) + (2 if isinstance(t.func.value, cst.Attribute) and isinstance(t.func.value.value, cst.Name)
+                                   else 0)  # v.name ends with ':0'; v.op.name does not
+            strings = s if isinstance(s, tuple) else (s,)
+            if all(isinstance(x, str) and len(x) <= known for x in strings):
+                return
+        raise Untraced("a variable name known only by its end, filtered by more than endswith of that end")
+
+    for c in ifs:
+        check(c.test)
+    tests = [_name_test(c.test, v) for c in ifs]
+    full = "\x00" + suffix + ":0"
+    return all(t(full) for t in tests)
+
+
 def weight_decay(ctx, prog, stmt: cst.SimpleStatementLine) -> WeightDecay | None:
     """The WeightDecay of ``stmt`` (``name = ...[... for v in tf.trainable_variables() if ...]``
     at the program's scope), None when the statement is no such thing."""
@@ -217,9 +247,15 @@ def weight_decay(ctx, prog, stmt: cst.SimpleStatementLine) -> WeightDecay | None
         answer: dict[tuple[str, str], bool] = {}
         by_id = {id(n): n for n in _calls(ctx.module)}
         for cid, (leaf, cls, role) in weights.items():
+            call = by_id[cid]
+            if isinstance(leaf, NameSuffix) and not _tf_variable(ctx, call):
+                # only the name's end is known: an endswith filter no longer than it decides
+                keep = _suffix_answer(comp_for.ifs, v, leaf.suffix)
+                if answer.setdefault((cls, role), keep) != keep:
+                    raise Untraced(f"the filter keeps some {cls} {role} weights and not others ({leaf!r})")
+                continue
             if not isinstance(leaf, str):
                 raise Untraced(f"a {cls} {role} whose TF1 variable name is not a literal")
-            call = by_id[cid]
             if ctx.position(call) > ctx.position(stmt) and tracer.flow.scope_of(call) is prog.scope:
                 raise Untraced(f"the variable {leaf!r} is created after the statement")
             for path in tracer.paths(call):

@@ -464,6 +464,21 @@ class Ops(CallRule):
             if b.given("dtype"):
                 kw["dtype"] = dtype_of(self.ctx, b.node("dtype"), b.orig("dtype"))
             return cst.Call(call(self.ctx.use_helper("TF1RandomNormalLike"), **kw), [cst.Arg(like)])
+        if name == "fill":
+            # TF1's dtype is the value's (a Python float: float32, an int: int32); a fill of
+            # ``tf.shape(x)`` is x's shape, known on symbolic tensors too (full_like)
+            b = B("dims, value, name=None")
+            v = literal(b.node("value"), None)
+            if isinstance(v, bool) or not isinstance(v, (int, float)):
+                raise Untranslatable("fill value not a number literal (its dtype)")
+            dt = to_node("float32" if isinstance(v, float) else "int32")
+            dims = b.orig("dims")
+            if isinstance(dims, cst.Call) and self.ctx.legacy_name(dims) == "tensorflow.shape" \
+                    and len(dims.args) == 1 and dims.args[0].keyword is None:
+                return _ops("full_like", updated.args[0].value.args[0].value
+                            if isinstance(updated.args[0].value, cst.Call) and updated.args[0].value.args
+                            else dims.args[0].value, b.node("value"), dtype=dt)
+            return _ops("full", b.node("dims"), b.node("value"), dtype=dt)
         if name == "identity":
             # the same tensor (TF1 only named it): the argument itself, parenthesised when compound
             x = B("input, name=None").node("input")

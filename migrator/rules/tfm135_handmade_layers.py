@@ -372,6 +372,14 @@ class HandmadeLayers(HandmadeLayersAnalysis, Rule):
             core = updated.args[0].value
         return core.args[0].value if isinstance(core, cst.Call) else None
 
+    def leave_Name(self, original, updated):
+        # ``return layer, weights``: the weight handed back (unused by the callers) is a layer's now
+        key = self.__dict__.get("_handed", {}).get(id(original))
+        if key is not None and key in self._state()[2]:
+            self.ctx.count(self)
+            return cst.Name("None")
+        return updated
+
     def leave_If(self, original, updated):
         _, pats, _ = self._state()
         for pid, (_, if_) in self._cond_bias.items():

@@ -22,7 +22,8 @@ def _is_method_call(node: cst.BaseExpression, name: str) -> bool:
 class TensorShapeMethods(Rule):
     ID = "TFM139"
     NAME = "tensor-shape-methods"
-    MESSAGE = ("t.get_shape() / .as_list() / Dimension.value -> t.shape / list(t.shape) / t.shape[i]; "
+    MESSAGE = ("t.get_shape() / .as_list() / Dimension.value / .num_elements() -> t.shape / list(t.shape) / "
+               "t.shape[i] / math.prod(t.shape); "
                "t.set_shape(s) statements removed")
     RATIONALE = ("Keras 3 tensors have no get_shape() and their shape is a plain tuple (no as_list(), "
                  "no Dimension.value); the values are the same as TF1's static shape. t.set_shape(s) only "
@@ -42,6 +43,14 @@ class TensorShapeMethods(Rule):
         if _is_method_call(updated, "get_shape"):
             self.ctx.count(self)
             return cst.Attribute(value=updated.func.value, attr=cst.Name("shape"))
+        if _is_method_call(updated, "num_elements"):
+            # TensorShape.num_elements(): the product of the static dimensions (t.get_shape()[1:] ...)
+            inner = updated.func.value
+            base = inner.value if isinstance(inner, cst.Subscript) else inner
+            if isinstance(base, cst.Attribute) and base.attr.value == "shape":
+                self.ctx.count(self)
+                self.ctx.add_import("math")
+                return cst.Call(func=cst.Attribute(cst.Name("math"), cst.Name("prod")), args=[cst.Arg(inner)])
         if _is_method_call(updated, "as_list"):
             inner = updated.func.value
             if isinstance(inner, cst.Attribute) and inner.attr.value == "shape":
@@ -78,4 +87,6 @@ class TensorShapeMethods(Rule):
         "import tensorflow as tf\n"
         "shape = x.get_shape().as_list()\nn_in = x.get_shape()[1].value\nc = x.shape.as_list()[-1]\n"
         "s = x.get_shape()\ny.set_shape(x.get_shape())\n",
-        "shape = list(x.shape)\nn_in = x.shape[1]\nc = list(x.shape)[-1]\ns = x.shape\n")]
+        "shape = list(x.shape)\nn_in = x.shape[1]\nc = list(x.shape)[-1]\ns = x.shape\n"), Case(
+        "import tensorflow as tf\nn = h.get_shape()[1:4].num_elements()\nm = h.get_shape().num_elements()\n",
+        "import math\n\nn = math.prod(h.shape[1:4])\nm = math.prod(h.shape)\n", ())]

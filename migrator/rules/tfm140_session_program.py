@@ -1385,6 +1385,8 @@ class SessionProgram(SessionProgramRuns, Rule):
                     return updated
                 if prog is None and self._read_anywhere(small):
                     return updated  # no program to translate: sess.run(...) calls stay
+                if prog is not None and q in SESSIONS and self._runs_elsewhere(prog, small):
+                    return updated  # a session of another function whose runs the program does not translate
                 if q == "tensorflow.train.Saver" and prog is not None and self._saver_read(small):
                     self._saver_args(original, small.value)
                 self.ctx.count(self)
@@ -1536,6 +1538,26 @@ class SessionProgram(SessionProgramRuns, Rule):
             names.discard(node.value)
         cache[id(scope)] = names
         return names
+
+    def _runs_elsewhere(self, prog, assign: cst.Assign) -> bool:
+        """``sess = tf.Session()`` in a function other than the program's scope (a generic
+        trainer's method), its name read there, while no run of the program is in that function:
+        the program does not translate those reads (removing the session would leave them
+        dangling)."""
+        from ..analysis.flow import Flow
+
+        flow = self.ctx.analysis(Flow)
+        scope = flow.scope_of(assign)
+        if scope is prog.scope or not isinstance(scope.node, cst.FunctionDef):
+            return False
+        names = {n for t in assign.targets for n in target_names(t.target)}
+        reads = [n for n in _walk(scope.node) if isinstance(n, cst.Name) and n.value in names
+                 and not isinstance(self.ctx.parent(n), cst.AssignTarget)
+                 and not (isinstance(self.ctx.parent(n), cst.Attribute) and self.ctx.parent(n).attr is n)
+                 and not (isinstance(self.ctx.parent(n), cst.Arg) and self.ctx.parent(n).keyword is n)]
+        if not reads:
+            return False
+        return not any(flow.scope_of(r.call) is scope for r in prog.runs)
 
     def _read_anywhere(self, assign: cst.Assign) -> bool:
         """Whether a name bound by ``assign`` is read anywhere in the file."""
