@@ -68,6 +68,8 @@ def test_config_goes_to_the_session_and_keywords_without_files_are_accepted():
     ("", "", None, "q = tf.train.string_input_producer(['a'])\n"),                # queue runners it starts
     ("", "", "    try:\n        sess.run(train_op)\n    except tf.errors.OutOfRangeError:\n        pass\n", ""),
     ("", "master='grpc://x'", None, ""),                    # a remote master
+    # the managed session is a plain tf.Session: a monitored session's should_stop() on it raised in TF1
+    ("", "", "    while not sess.should_stop():\n        sess.run(train_op)\n", ""),
 ])
 def test_declined_forms(kw, ms, body, extra):
     kwargs = {"kw": kw, "ms": ms, "extra": extra}

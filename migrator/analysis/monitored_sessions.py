@@ -258,6 +258,9 @@ def desugar_supervisor(module: cst.Module) -> cst.Module | None:
     if any(id(n) not in allowed for n in reads):
         return None
     sess = w.items[0].asname.name.value
+    if any(isinstance(n, cst.Attribute) and isinstance(n.value, cst.Name) and n.value.value == sess
+           and n.attr.value in ("should_stop", "raw_session", "request_stop") for n in _walk(w.body)):
+        return None  # the managed session is a tf.Session: it has none of a monitored session's methods
     init = cst.parse_statement(f"{sess}.run({alias}.global_variables_initializer())\n")
     session = cst.Call(cst.parse_expression(f"{alias}.Session"), list(ms.args))
 
