@@ -194,7 +194,7 @@ def test_owner_with_a_local_session_run_in_its_method():
     assert TODO_MARKER not in out and "import tensorflow" not in out
     assert "self.train = LossModel([self.net.x, self.net.y], self.net.loss)" in out
     assert "self.fit_step(X, Y)" in out and "def fit_step(self, X, Y):" in out
-    assert "return keras.Model(self.net.x, self.net.out).predict_on_batch(X)" in out
+    assert "return keras.Model(self.net.x, self.net.out).predict_on_batch(np.asarray(X))" in out
     assert not undefined_names(out)
     _idempotent(out)
 
@@ -207,6 +207,9 @@ def test_owner_with_a_local_session_run_in_its_method():
     ("", "        self.fit_step(other_sess, X, Y)\n"),
     # the session is kept elsewhere
     ("", "        self.fit_step(sess, X, Y)\n        self.keep = sess\n"),
+    # a run through a session attribute, an .eval() of the model's tensor
+    ("", "        self.sess = sess\n        self.sess.run(self.train, feed_dict={self.net.x: X, self.net.y: Y})\n"),
+    ("", "        self.fit_step(sess, X, Y)\n        print(self.net.loss.eval(feed_dict={self.net.x: X, self.net.y: Y}))\n"),
 ])
 def test_owner_forms_not_followed_keep_a_todo(saver, go):
     out = _faithful_src(_owner(saver, go))

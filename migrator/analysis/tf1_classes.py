@@ -1646,10 +1646,16 @@ class TF1Classes:
             sc = self.flow.scopes.get(id(m))
             if sc is None or sc is home:
                 continue
+            evals = [n for n in walk(m.body) if isinstance(n, cst.Attribute) and n.attr.value == "eval"
+                     and any(self._inst_attr(x, inst) is not None for x in walk(n.value))]
+            if evals:
+                return f"{o.name.value}.{mname}() evaluates {cp.name}'s tensors with .eval()"
             runs = [n for n in walk(m.body) if isinstance(n, cst.Call) and isinstance(n.func, cst.Attribute)
-                    and n.func.attr.value == "run" and isinstance(n.func.value, cst.Name) and touches(n)]
+                    and n.func.attr.value == "run" and touches(n)]
             if not runs:
                 continue
+            if any(not isinstance(r.func.value, cst.Name) for r in runs):
+                return f"{o.name.value}.{mname}() runs {cp.name}'s tensors with a session it keeps in an attribute"
             sname = runs[0].func.value.value
             if any(r.func.value.value != sname for r in runs) or self.flow.scope_of(runs[0]) is not sc:
                 return f"{o.name.value}.{mname}() runs {cp.name}'s tensors through several sessions"
@@ -1697,7 +1703,7 @@ class TF1Classes:
                 continue
             s = _self_attr(n.targets[0].target)
             if s is None or n.value.args:
-                return f"{o.name.value} makes a Saver of some variables or keeps it other than as an attribute"
+                return f"{o.name.value} makes a Saver of some variables or binds its Saver to a local name"
             calls = []
             for x in walk(o):
                 if _self_attr(x) == s and not isinstance(self.ctx.parent(x), cst.AssignTarget):

@@ -41,7 +41,7 @@ class CheckNumerics(Rule):
         "placeholder) were program bugs whose Keras counterparts have other types. Done for model classes "
         "TFM144 translates, the op bound to an attribute and fetched only by their training runs (its value "
         "unread: `_`); anything else keeps the TODO.")
-    REQUIRES = ("TFM144",)
+    REQUIRES = ("TFM130", "TFM131", "TFM133", "TFM140", "TFM144")
 
     def _tc(self) -> TF1Classes:
         return self.ctx.analysis(TF1Classes)
