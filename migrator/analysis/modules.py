@@ -112,7 +112,7 @@ def _simple(cp) -> str:
     """What the cross-module translation does not cover in the class itself ("" if nothing):
     it moves placeholders, towers and tensors; sessions, train ops, summaries or hyper
     placeholders inside the class stay single-file programs."""
-    if cp.method_ops or cp.session_attr or cp.session_params or cp.summary_attrs or cp.twice \
+    if cp.method_ops or cp.session_attr or cp.session_params or cp.summary_attrs or cp.numerics_attrs or cp.twice \
             or cp.store_functions or cp.holder_params:
         return f"class {cp.name} runs or trains itself (a train op, session or summary in its methods)"
     hyper = [a for a, p in cp.placeholders.items() if p.role not in ("input", "label")]

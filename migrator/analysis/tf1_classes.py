@@ -28,6 +28,10 @@ from .keep_prob import dropout_keep_arg, run_constant
 from .flow import Flow, ScopeFlow, load_names
 
 
+# TF1's check of every float tensor of the graph for NaN / Inf (a debugging op fetched with a step)
+NUMERICS_OPS = ("tensorflow.add_check_numerics_ops", "tensorflow.compat.v1.add_check_numerics_ops")
+
+
 def default_minimize_arg(qname, a) -> bool:
     from .tf1_program import default_minimize_arg as f
 
@@ -167,6 +171,19 @@ class ClassProgram:
     # ``self.summary_op = tf.summary.merge_all()`` (any tf.summary op bound to an attribute):
     # fetched by runs whose result only reaches a FileWriter's add_summary (TFM142 removes those)
     summary_attrs: dict = field(default_factory=dict)       # attr -> the statement binding it
+    # ``self.debug_op = tf.add_check_numerics_ops()``: fetched by training runs only, it becomes a
+    # check of the step's loss and the updated weights (TFM186's rationale; TFM144 writes it)
+    numerics_attrs: dict = field(default_factory=dict)      # attr -> the statement binding it
+    # ``self.net = Model(...)`` in a method of ANOTHER class of the file (the owner: it builds the
+    # train op on ``self.net.loss``, opens the session in a method and passes it to the methods
+    # that run it): (owner ClassDef, attr); see ``TF1Classes._owners``
+    owner: tuple | None = None
+    owner_scopes: list = field(default_factory=list)        # the owner's method scopes
+    owner_saver_calls: list = field(default_factory=list)   # ``self.saver.save(sess, path)`` in the owner
+    owner_saver_stmt: object = None                         # ``self.saver = tf.train.Saver()`` there
+    # ``init = tf.global_variables_initializer()`` + ``return init`` in the owner method building
+    # the model, the caller running what it returned: (statement, its caller's run statements)
+    owner_inits: list = field(default_factory=list)
     # ``ModelEvaluator(model, session)``: another class of the file given an instance and the
     # session in its constructor (``self._model = model``, ``self._session = session``) whose
     # methods run the instance's tensors: its runs are the program's (instance "self._model");
@@ -414,6 +431,10 @@ class TF1Classes:
                         and (self.tp.qname(n.value) or "").startswith("tensorflow.summary.") \
                         and not (self.tp.qname(n.value) or "").endswith("FileWriter"):
                     cp.summary_attrs[_self_attr(n.targets[0].target)] = self.ctx.statement_of(n)
+                elif isinstance(n, cst.Assign) and len(n.targets) == 1 and isinstance(n.value, cst.Call) \
+                        and _self_attr(n.targets[0].target) is not None and not n.value.args \
+                        and self.tp.qname(n.value) in NUMERICS_OPS:
+                    cp.numerics_attrs[_self_attr(n.targets[0].target)] = self.ctx.statement_of(n)
 
         def reads_of_method(name: str, seen: set[str]) -> set[str]:
             if name in method_reads:
@@ -1495,6 +1516,7 @@ class TF1Classes:
 
     # -- instances and their programs ----------------------------------------------------------------
     def _instances(self) -> None:
+        self._owners()
         for scope in self.flow.scopes.values():
             for d in scope.defs:
                 cp = self._class_called(d.value)
@@ -1511,6 +1533,8 @@ class TF1Classes:
         for cp in self.classes.values():
             for scope, inst in cp.instances:
                 self._scope_program(cp, scope, inst)
+            if cp.owner is not None:
+                cp.why = cp.why or self._owner_runs(cp)
             cp.why = cp.why or self._passed_instance_runs(cp)
             self._unused_session_param(cp)
             if cp.instances:
@@ -1555,6 +1579,178 @@ class TF1Classes:
                     why = self._hyper(cp, p.name)
                     if why:
                         cp.why = cp.why or f"scalar placeholder self.{p.name}: {why}"
+
+    # -- owner classes: the model made in a method of another class ----------------------------------
+    def _owners(self) -> None:
+        """``self.<attr> = Model(...)`` in a method of another class of the file (no base class),
+        the only place making an instance of the model class and binding ``self.<attr>`` there:
+        the instance ``self.<attr>`` of that method's scope (its train op is built there on
+        ``self.<attr>.loss``); the owner's other methods run it (``_owner_runs``)."""
+        found: dict[str, list] = {}
+        for o in self._class_defs.values():
+            if o.name.value in self.classes or any(not (isinstance(b.value, cst.Name) and b.value.value == "object")
+                                                   for b in o.bases):
+                continue
+            methods = {st.name.value: st for st in o.body.body if isinstance(st, cst.FunctionDef)}
+            for m in methods.values():
+                for n in walk(m.body):
+                    if isinstance(n, cst.Assign) and len(n.targets) == 1 and _self_attr(n.targets[0].target) \
+                            and self._class_called(n.value) is not None:
+                        found.setdefault(self._class_called(n.value).name, []).append((o, m, n))
+        for name, sites in found.items():
+            cp = self.classes[name]
+            calls = [n for n in walk(self.ctx.module) if isinstance(n, cst.Call) and self._class_called(n) is cp]
+            if len(sites) != 1 or len(calls) != 1:
+                continue
+            o, m, n = sites[0]
+            attr = _self_attr(n.targets[0].target)
+            binds = [x for x in walk(o) if isinstance(x, cst.AssignTarget) and _self_attr(x.target) == attr]
+            scope = self.flow.scopes.get(id(m))
+            if len(binds) != 1 or scope is None or m.decorators:
+                continue
+            cp.owner = (o, attr)
+            cp.instances.append((scope, f"self.{attr}"))
+
+    def _owner_runs(self, cp: ClassProgram) -> str:
+        """Runs of the owner's methods on ``self.<attr>``'s tensors and train op: each method runs
+        a session it makes (``sess = tf.Session()``) or is given as a parameter by every call
+        ``self.method(sess, ...)`` of the owner (a session one of its methods made): those runs
+        join ``cp.runs``, the parameter and the arguments passing it go (as for a file function
+        given the session). Its Saver (``self.saver = tf.train.Saver()``, read only as
+        ``self.saver.save / restore(sess, path)``) saves the model; an initializer the building
+        method returns is run by its caller. "" or why not."""
+        from .tf1_program import INITIALIZERS, SAVERS, SESSIONS
+
+        o, attr = cp.owner
+        inst = f"self.{attr}"
+        methods = {st.name.value: st for st in o.body.body if isinstance(st, cst.FunctionDef)}
+        home = next(s for s, i in cp.instances if i == inst)
+        ops = {t.name for t in cp.train_ops if t.instance == inst}
+        attr_ops = {t.method.attr for t in cp.train_ops if t.instance == inst and t.method is not None
+                    and t.method.attr}
+        cp.owner_scopes = [self.flow.scopes[id(m)] for m in methods.values() if id(m) in self.flow.scopes]
+        sessions: dict[str, set[str]] = {}  # method -> its local names bound to tf.Session()
+        for m in methods.values():
+            sc = self.flow.scopes.get(id(m))
+            if sc is None:
+                continue
+            for nm, ds in sc.by_name.items():
+                if ds and all(isinstance(d.value, cst.Call) and self.tp.qname(d.value) in SESSIONS for d in ds):
+                    sessions.setdefault(m.name.value, set()).add(nm)
+
+        def touches(c: cst.Call) -> bool:
+            return any(self._inst_attr(x, inst) is not None or (
+                _self_attr(x) is not None and f"self.{_self_attr(x)}" in ops) for x in walk(c))
+
+        for mname, m in methods.items():
+            sc = self.flow.scopes.get(id(m))
+            if sc is None or sc is home:
+                continue
+            evals = [n for n in walk(m.body) if isinstance(n, cst.Attribute) and n.attr.value == "eval"
+                     and any(self._inst_attr(x, inst) is not None for x in walk(n.value))]
+            if evals:
+                return f"{o.name.value}.{mname}() evaluates {cp.name}'s tensors with .eval()"
+            runs = [n for n in walk(m.body) if isinstance(n, cst.Call) and isinstance(n.func, cst.Attribute)
+                    and n.func.attr.value == "run" and touches(n)]
+            if not runs:
+                continue
+            if any(not isinstance(r.func.value, cst.Name) for r in runs):
+                return f"{o.name.value}.{mname}() runs {cp.name}'s tensors with a session it keeps in an attribute"
+            sname = runs[0].func.value.value
+            if any(r.func.value.value != sname for r in runs) or self.flow.scope_of(runs[0]) is not sc:
+                return f"{o.name.value}.{mname}() runs {cp.name}'s tensors through several sessions"
+            params = list(m.params.params)
+            idx = next((i for i, p_ in enumerate(params) if p_.name.value == sname), None)
+            if idx is None and sname not in sessions.get(mname, ()):
+                return f"{o.name.value}.{mname}() runs a session it neither makes nor is given"
+            if idx is not None:
+                if idx == 0 or any(d.index >= 0 for d in sc.by_name.get(sname, ())):
+                    return f"{o.name.value}.{mname}() rebinds its session parameter"
+                for n in walk(m.body):  # the parameter: read only as those runs
+                    if isinstance(n, cst.Name) and n.value == sname:
+                        parent = self.ctx.parent(n)
+                        if not (isinstance(parent, cst.Attribute) and parent.value is n
+                                and self.ctx.parent(parent) in runs):
+                            return f"{o.name.value}.{mname}() reads its session other than by its runs"
+                args = []
+                for n in walk(self.ctx.module):
+                    if not (isinstance(n, cst.Call) and isinstance(n.func, cst.Attribute) and n.func.attr.value == mname):
+                        continue
+                    caller = self._method_of(n)
+                    pos = [a for a in n.args if a.keyword is None]
+                    arg = pos[idx - 1] if len(pos) >= idx else next(
+                        (a for a in n.args if a.keyword is not None and a.keyword.value == sname), None)
+                    if not (isinstance(n.func.value, cst.Name) and n.func.value.value == "self" and caller is not None
+                            and any(caller is x for x in methods.values()) and arg is not None and not arg.star
+                            and isinstance(arg.value, cst.Name)
+                            and arg.value.value in sessions.get(caller.name.value, ())):
+                        return f"{mname}() is called other than by {o.name.value}'s methods with a session they make"
+                    args.append(arg)
+                if not args:
+                    return f"{o.name.value}.{mname}() is never called"
+                cp.session_param_nodes.append(params[idx])
+                cp.session_args.extend(args)
+            for r in runs:
+                run, why = self._run(cp, r, inst, self._arg(r, 0, "fetches"), self._arg(r, 1, "feed_dict"),
+                                     "session", attr_ops, ops, sc)
+                if run is None or why:
+                    return f"{o.name.value}.{mname}(): {why or 'a run it cannot map'}"
+                cp.runs.append(run)
+        # the owner's Saver
+        for n in walk(o):
+            if not (isinstance(n, cst.Assign) and len(n.targets) == 1 and isinstance(n.value, cst.Call)
+                    and self.tp.qname(n.value) in SAVERS):
+                continue
+            s = _self_attr(n.targets[0].target)
+            if s is None or n.value.args:
+                return f"{o.name.value} makes a Saver of some variables or binds its Saver to a local name"
+            calls = []
+            for x in walk(o):
+                if _self_attr(x) == s and not isinstance(self.ctx.parent(x), cst.AssignTarget):
+                    p_ = self.ctx.parent(x)
+                    c = self.ctx.parent(p_) if isinstance(p_, cst.Attribute) and p_.value is x else None
+                    sess = self._arg(c, 0, "sess") if isinstance(c, cst.Call) else None
+                    caller = self._method_of(x)
+                    if not (isinstance(c, cst.Call) and p_.attr.value in ("save", "restore")
+                            and isinstance(self.ctx.parent(c), cst.Expr) and isinstance(sess, cst.Name)
+                            and caller is not None and sess.value in sessions.get(caller.name.value, ())):
+                        return f"{o.name.value} uses self.{s} other than by save / restore of its session"
+                    calls.append(c)
+            if cp.owner_saver_stmt is not None:
+                return f"{o.name.value} makes two Savers"
+            cp.owner_saver_stmt = self.ctx.statement_of(n)
+            cp.owner_saver_calls.extend(calls)
+        # init = tf.global_variables_initializer(); return init (the building method), run by the caller
+        m_home = home.node
+        for nm, ds in home.by_name.items():
+            if not (len(ds) == 1 and isinstance(ds[0].value, cst.Call) and self.tp.qname(ds[0].value) in INITIALIZERS):
+                continue
+            reads = self._local_reads(home, nm)
+            rets = [x for x in reads if isinstance(self.ctx.parent(x), cst.Return)]
+            if len(reads) != 1 or len(rets) != 1:
+                continue
+            callers = [n for n in walk(o) if isinstance(n, cst.Call) and isinstance(n.func, cst.Attribute)
+                       and n.func.attr.value == m_home.name.value]
+            runs_of = []
+            for c in callers:
+                asg = self.ctx.parent(c)
+                csc = self.flow.scope_of(c)
+                caller = self._method_of(c)
+                t = asg.targets[0].target if isinstance(asg, cst.Assign) and len(asg.targets) == 1 else None
+                if not isinstance(t, cst.Name) or caller is None or csc is None:
+                    return f"what {o.name.value}.{m_home.name.value}() returns is used other than as an initializer"
+                for x in self._local_reads(csc, t.value):
+                    p_ = self.ctx.parent(x)
+                    a_ = self.ctx.parent(p_) if isinstance(p_, cst.Arg) else None
+                    f_ = a_.func if isinstance(a_, cst.Call) else None
+                    if not (isinstance(f_, cst.Attribute) and f_.attr.value == "run" and isinstance(f_.value, cst.Name)
+                            and f_.value.value in sessions.get(caller.name.value, ())
+                            and isinstance(self.ctx.parent(a_), cst.Expr) and len(a_.args) == 1):
+                        return (f"what {o.name.value}.{m_home.name.value}() returns is used other than as an "
+                                "initializer")
+                    runs_of.append(self.ctx.statement_of(a_))
+            cp.owner_inits.append((ds[0].stmt, runs_of))
+        return ""
 
     # -- placeholders no graph op reads ----------------------------------------------------------------
     def _inert(self, cp: ClassProgram, attr: str) -> bool:
@@ -2181,14 +2377,18 @@ class TF1Classes:
                 if attr is None:
                     continue
                 parent = ctx.parent(node)
+                owned = cp.owner is not None and inst == f"self.{cp.owner[1]}"
                 if not (isinstance(parent, cst.Assign) and len(parent.targets) == 1
-                        and isinstance(parent.targets[0].target, cst.Name)):
+                        and (isinstance(parent.targets[0].target, cst.Name)
+                             or (owned and _self_attr(parent.targets[0].target) is not None))):
                     cp.why = cp.why or "minimize() result not assigned to a name"
                     continue
                 if len(node.args) > 1 and not all(default_minimize_arg(self.tp.qname, a) for a in node.args[1:]):
                     cp.why = cp.why or "minimize() with var_list/gate arguments"
-                cp.train_ops.append(ClassTrainOp(parent.targets[0].target.value, ctx.statement_of(node), node,
-                                                 inst, attr, extra=extra))
+                t_ = parent.targets[0].target
+                # the owner's ``self.train_step = opt.minimize(self.net.loss)``: named by its attribute
+                cp.train_ops.append(ClassTrainOp(t_.value if isinstance(t_, cst.Name) else f"self.{_self_attr(t_)}",
+                                                 ctx.statement_of(node), node, inst, attr, extra=extra))
                 self._scope_step(cp, scope, node)
         built = None
         for stmt_, call_, mo in cp.method_ops:  # self.train_op = ...: one train op per instance building it
@@ -2326,10 +2526,14 @@ class TF1Classes:
                 out.append(("op", a))
             elif a is not None and a in cp.summary_attrs:
                 out.append(("summary", a))  # merge_all() attribute: dropped with its add_summary (TFM142)
+            elif a is not None and a in cp.numerics_attrs:
+                out.append(("numerics", a))  # tf.add_check_numerics_ops(): a check after the step (TFM186)
             elif a is not None:  # self.loss_op = self.get_loss(): the train op's loss
                 out.append(("attr", cp.loss_attr_alias.get(a, a)))
             elif isinstance(e, cst.Name) and e.value in ops:
                 out.append(("op", e.value))
+            elif _self_attr(e) is not None and f"self.{_self_attr(e)}" in ops:
+                out.append(("op", f"self.{_self_attr(e)}"))  # the owner's train op attribute
             elif isinstance(e, cst.Name) and e.value in cp.loss_aliases:
                 out.append(("attr", cp.loss_aliases[e.value]))
             elif isinstance(e, cst.Name) and e.value in cp.scope_steps:
@@ -2711,6 +2915,7 @@ class TF1Classes:
         if not ok:
             return False
         runs = {id(r.call) for cp in ok for r in cp.runs}
+        runs |= {id(st.body[0].value) for cp in ok for _, rs in cp.owner_inits for st in rs}  # an owner's init
         args = {id(a) for cp in ok for a in cp.session_args}
         body = [block] if isinstance(block, cst.Module) else [block.body]
         for n in (x for b in body for x in walk(b)):
@@ -2778,7 +2983,8 @@ class TF1Classes:
                 if isinstance(n, cst.Call) and isinstance(n.func, cst.Attribute)
                 and n.func.attr.value in ("save", "restore") and isinstance(n.func.value, cst.Name)
                 and n.func.value.value in self.tp.saver_names]
-            self._saver_calls += [c for cp in self.classes.values() if not cp.why for c in cp.self_saver_calls]
+            self._saver_calls += [c for cp in self.classes.values() if not cp.why
+                                  for c in cp.self_saver_calls + cp.owner_saver_calls]
             self._saver_ids = {id(c) for c in self._saver_calls}
         return self._saver_calls
 

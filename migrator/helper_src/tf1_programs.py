@@ -464,3 +464,24 @@ def keras3_batches(batches):
         if isinstance(batch, (list, tuple)) and batch and isinstance(batch[0], list):
             batch = (tuple(batch[0]),) + tuple(batch[1:])
         yield batch
+
+
+class TF1InvalidArgumentError(Exception):
+    """tf.errors.InvalidArgumentError as tf.add_check_numerics_ops() raised it: a float value of the
+    training step was NaN or Inf (``message`` holds the text, as TF's errors did)."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+def tf1_check_numerics(model, loss):
+    """What fetching tf.add_check_numerics_ops() with a training step did: raise when a value of
+    the step is not finite. The step's loss and the weights it left are checked (a NaN / Inf
+    activation reaches the loss, a NaN / Inf gradient the updated weights); returns the loss."""
+    if not np.all(np.isfinite(np.asarray(keras.tree.flatten(loss), dtype=np.float64))):
+        raise TF1InvalidArgumentError("check_numerics: the loss of the training step is NaN or Inf")
+    for w in model.weights:
+        if "float" in str(w.dtype) and not np.all(np.isfinite(keras.ops.convert_to_numpy(w))):
+            raise TF1InvalidArgumentError(f"check_numerics: {w.path} is NaN or Inf after the training step")
+    return loss

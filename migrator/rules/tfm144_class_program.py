@@ -354,7 +354,17 @@ class ClassProgramRule(Rule):
                  "counter and learning rate become a StepSchedule of the optimizer's iterations; a session the "
                  "class was given goes with its runs; a placeholder no op reads becomes an unconnected "
                  "keras.Input; tf.trainable_variables() filtered by the end of the TF1 names gives the Keras "
-                 "weights as graph tensors named as TF1 named them.")
+                 "weights as graph tensors named as TF1 named them. A model made by ANOTHER class in one of its "
+                 "methods (`self.net = Model(...)`, the owner building `self.train_step = opt.minimize("
+                 "self.net.loss)` there, opening `sess = tf.Session()` in a method and passing it to "
+                 "`self.train_on_batch(sess, ...)` / `self.evaluate(sess)`) is the instance `self.net`: the "
+                 "owner's attribute holds the LossModel, the session parameter and the arguments passing it go, "
+                 "each fed value becomes np.asarray(value) (what TF1 did to every feed; the owner's methods are "
+                 "fed what their callers pass), the owner's `tf.train.Saver()` saves the model's weights and an "
+                 "initializer the building method returns becomes None (its caller's `sess.run(init)` goes). A "
+                 "non-trainable step counter only the train op's global_step=, a summary and the class's own "
+                 "Saver read goes (TF1's checkpoint carried it with the optimizer's slots; the Keras weights file "
+                 "holds neither).")
     ORDER = 55
 
     def _tc(self) -> TF1Classes:
@@ -404,6 +414,8 @@ class ClassProgramRule(Rule):
             return f"{op.instance}.{op.method.attr}"  # self.train_op holds the model
         if op is not None and op.method is not None and op.name:
             return op.name  # the method returns the model in the train op's place
+        if op is not None and op.name and op.name.startswith("self."):
+            return op.name  # the owner's ``self.train_step = opt.minimize(self.net.loss)`` (TF1Classes._owners)
         cache = self.__dict__.setdefault("_names", {})
         if cp.name not in cache:
             from ..analysis.flow import Flow
@@ -430,8 +442,21 @@ class ClassProgramRule(Rule):
         if any(a not in feeds for a in attrs):
             raise _Todo("the run does not feed " + ", ".join(f"{inst}.{a}" for a in attrs if a not in feeds))
         orig = run.feeds if run is not None else {}
-        vals = [self._as_array(orig.get(a), feeds[a]) for a in attrs]
+        if run is not None and cp.owner is not None and run.instance == f"self.{cp.owner[1]}":
+            # a run of the owner class (TF1Classes._owners): its methods are fed what their callers
+            # pass (lists of rows, lists of token ids); TF1 converted each value with np.asarray
+            vals = [self._owner_array(feeds[a]) for a in attrs]
+        else:
+            vals = [self._as_array(orig.get(a), feeds[a]) for a in attrs]
         return vals[0] if len(vals) == 1 else cst.List([cst.Element(v) for v in vals])
+
+    def _owner_array(self, value):
+        if isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute) \
+                and isinstance(value.func.value, cst.Name) and value.func.value.value in ("np", "numpy") \
+                and value.func.attr.value in ("asarray", "array", "zeros", "ones", "stack", "concatenate"):
+            return value
+        self.ctx.add_import("numpy", asname="np")
+        return expr("np.asarray({v})", v=value)
 
     def _as_array(self, orig, value):
         """TF1 converted every fed value with ``np.asarray``; Keras reads a Python list as several
@@ -610,6 +635,10 @@ class ClassProgramRule(Rule):
                 and self._summary_attr_fetched_only(cp, original):
             self.ctx.count(self)  # self.summary_op = tf.summary.merge_all(): gone with its add_summary
             return cst.RemoveFromParent()
+        if not cp.why and any(st is original for st in cp.numerics_attrs.values()) \
+                and self._numerics_attr_fetched_only(cp, original):
+            self.ctx.count(self)  # self.debug_op = tf.add_check_numerics_ops(): the steps check (TFM186)
+            return cst.RemoveFromParent()
         if id(original) in cp.feed_defs and not cp.why and self._only_runs(original.body[0], cp):
             self.ctx.count(self)  # feed = {m.x: ...}: its values now go to train_on_batch/predict
             return cst.RemoveFromParent()
@@ -635,8 +664,12 @@ class ClassProgramRule(Rule):
         if cp.session_attr and self._own_session_statement(cp, small):
             self.ctx.count(self)
             return cst.RemoveFromParent()
+        if cp.owner is not None:
+            done = self._owner_statement(cp, original, updated)
+            if done is not None:
+                return done
         # sessions / initializers of the scopes that use the class
-        scopes = {id(s.node) for s, _ in cp.instances}
+        scopes = {id(s.node) for s, _ in cp.instances} | {id(s.node) for s in cp.owner_scopes}
         from ..analysis.flow import Flow
 
         if id(self.ctx.analysis(Flow).scope_of(original).node) not in scopes:
@@ -692,6 +725,7 @@ class ClassProgramRule(Rule):
         attr = t.attr.value
         steps = {id(op.call) for op in cp.train_ops} | {id(call_) for _, call_, _ in cp.method_ops}
         counted = decays = 0
+        own_saver = False
         for node in walk(self.ctx.module):
             if isinstance(node, cst.Attribute) and node.attr.value == attr and node is not t:
                 arg = self.ctx.parent(node)
@@ -705,8 +739,14 @@ class ClassProgramRule(Rule):
                         or (arg.keyword is None and list(dc.args).index(arg) == 1)):
                     decays += 1  # TFM133's ExponentialDecay reads the optimizer's iterations instead
                     continue
+                if isinstance(dc, cst.Call) and (tp.qname(dc) or "").startswith("tensorflow.summary.") \
+                        and isinstance(self.ctx.parent(dc), cst.Expr) and self.ctx.rule_active("TFM142"):
+                    continue  # tf.summary.scalar('step', self.step): gone with the summaries (TFM142)
                 return False
             if isinstance(node, cst.Call) and (tp.qname(node) in SAVERS or tp.qname(node) in self._VARIABLE_LISTS):
+                if tp.qname(node) in SAVERS and self._own_weights_saver(cp, node):
+                    own_saver = True
+                    continue
                 key = node.args[0].value if tp.qname(node) == "tensorflow.get_collection" and node.args else None
                 if key is None or self.ctx.legacy_name(key) != "tensorflow.GraphKeys.TRAINABLE_VARIABLES":
                     return False  # (the trainable collection never holds a trainable=False counter)
@@ -714,7 +754,40 @@ class ClassProgramRule(Rule):
                 return False
         # a decay of the counter is the optimizer's schedule only when the counter counts its
         # updates from 0: 0 at the start, +1 by the one train op's minimize(global_step=)
+        if own_saver and (decays or counted != 1):
+            return False  # a counter the checkpoint carried that a computation reads
         return not decays or (counted == 1 and len(steps) == 1 and literal(iv, None) == 0)
+
+    def _own_weights_saver(self, cp: ClassProgram, node: cst.Call) -> bool:
+        """``self.saver = tf.train.Saver()`` of the class owning its session whose every save /
+        restore becomes save_weights / load_weights of the class's model: a step counter counted
+        only by the train op's ``global_step=`` is no weight of that model. TF1's checkpoint carried
+        it with the optimizer's slots; the Keras weights file carries neither, and nothing reads
+        the counter (the Keras optimizer counts its own iterations)."""
+        from ..analysis.tf1_classes import _self_attr
+
+        stmt_ = self.ctx.statement_of(node)
+        small = stmt_.body[0] if isinstance(stmt_, cst.SimpleStatementLine) and len(stmt_.body) == 1 else None
+        return isinstance(small, cst.Assign) and small.value is node and not node.args and len(small.targets) == 1 \
+            and cp.saver_attr is not None and _self_attr(small.targets[0].target) == cp.saver_attr \
+            and bool(cp.self_saver_calls) and all(c in self._saver_calls(cp) for c in cp.self_saver_calls)
+    def _owner_statement(self, cp: ClassProgram, original, updated):
+        """The owner class's Saver statement (its saves translated) and the initializer its
+        building method returns (``init = tf.global_variables_initializer()`` -> ``init = None``;
+        the caller's ``sess.run(init)`` goes): TF1Classes._owner_runs."""
+        if original is cp.owner_saver_stmt and all(c in self._saver_calls(cp) for c in cp.owner_saver_calls):
+            self.ctx.count(self)
+            return cst.RemoveFromParent()
+        for init_stmt, runs in cp.owner_inits:
+            if original is init_stmt:
+                self.ctx.count(self)  # the model's variables are made initialized: nothing to initialize
+                small = updated.body[0]
+                return updated.with_changes(body=[small.with_changes(value=cst.Name("None"))])
+            if any(original is r for r in runs):
+                self.ctx.count(self)
+                return cst.RemoveFromParent()
+        return None
+
     def _own_session_statement(self, cp: ClassProgram, small) -> bool:
         """``self.sess = tf.Session()``, ``self.sess.run(<initializer>)``, ``self.saver =
         tf.train.Saver()`` of a class owning its session (TF1Classes._session_attr): every run
@@ -759,6 +832,7 @@ class ClassProgramRule(Rule):
         names = {t.target.value for t in assign.targets if isinstance(t.target, cst.Name)}
         handled = {id(r.call) for r in cp.runs}
         handled |= {id(c) for c in self._saver_calls(cp)}
+        handled |= {id(st.body[0].value) for _, runs in cp.owner_inits for st in runs}  # sess.run(init)
         flow = self.ctx.analysis(Flow)
         home = flow.scope_of(assign)
         for node in walk(self.ctx.module):
@@ -803,7 +877,8 @@ class ClassProgramRule(Rule):
         """The one class program whose instance lives in the saver call's scope."""
         from ..analysis.flow import Flow
 
-        own = [cp for cp in self._tc().classes.values() if any(x is c for x in cp.self_saver_calls)]
+        own = [cp for cp in self._tc().classes.values()
+               if any(x is c for x in cp.self_saver_calls) or any(x is c for x in cp.owner_saver_calls)]
         if own:  # self.saver.save(self.sess, path) in a method of the class owning its session
             return own[0]
         scope = self.ctx.analysis(Flow).scope_of(c)
@@ -828,7 +903,8 @@ class ClassProgramRule(Rule):
             return "the path Saver.save(global_step=) returned is used"
         from ..analysis.flow import Flow
 
-        if any(x is c for x in cp.self_saver_calls):  # self.saver: tf.train.Saver() (TF1Classes._self_saver_call)
+        if any(x is c for x in cp.self_saver_calls) or any(x is c for x in cp.owner_saver_calls):
+            # self.saver: tf.train.Saver() (TF1Classes._self_saver_call / _owner_runs)
             saver = cst.Call(cst.Name("Saver"))
         else:
             d = self.ctx.analysis(Flow).def_of(c.func.value.value, c)
@@ -843,7 +919,8 @@ class ClassProgramRule(Rule):
         path = _arg(c, 1, "save_path")
         if path is None:
             return "save path not given"
-        if c.func.attr.value == "save" and any(isinstance(n, cst.Call) for n in _walk_nodes(path)):
+        if c.func.attr.value == "save" and any(isinstance(n, cst.Call) and not self._pure_path_call(n)
+                                               for n in _walk_nodes(path)):
             return "a save path computed by a call (it would be evaluated twice)"
         parent = self.ctx.parent(c)
         if not isinstance(parent, cst.Expr):
@@ -852,6 +929,15 @@ class ClassProgramRule(Rule):
                     or not isinstance(path, (cst.Name, cst.SimpleString, cst.Attribute)):
                 return "the value returned by Saver.save/restore is used"
         return ""
+
+    # path functions that only compute a string from their arguments: the save path (the
+    # directory made first, then the weights saved) may evaluate them twice
+    _PURE_PATH_CALLS = frozenset({"os.path.join", "os.path.abspath", "os.path.normpath", "os.path.expanduser",
+                                  "os.path.dirname", "os.path.basename", "str"})
+
+    def _pure_path_call(self, n: cst.Call) -> bool:
+        return not any(a.star for a in n.args) and bool(self.ctx.qualified(n.func)) \
+            and self.ctx.qualified(n.func) <= self._PURE_PATH_CALLS
 
     def _checkpoint_exists(self, original: cst.Call, updated: cst.Call):
         """``tf.train.checkpoint_exists(p)`` next to the class's savers: they write / read
@@ -1017,7 +1103,7 @@ class ClassProgramRule(Rule):
         loss = cst.Attribute(_inst_node(op.instance), cst.Name(op.loss))
         self.ctx.add_import("keras")
         self.ctx.count(self)
-        stmts = self._model_statements(cp, cst.Name(model), ins, loss, op.instance, op.loss, value.func.value)
+        stmts = self._model_statements(cp, cst.parse_expression(model), ins, loss, op.instance, op.loss, value.func.value)
         stmts[0] = stmts[0].with_changes(leading_lines=updated.leading_lines)
         return cst.FlattenSentinel(stmts)
 
@@ -1098,6 +1184,8 @@ class ClassProgramRule(Rule):
                 t = target.elements[i].value if r.fetch_is_list else target
                 if not self._writer_only(t):
                     raise _Todo(f"the summary {name} fetched by the training run is read other than by add_summary")
+        if any(kind == "numerics" for kind, _ in r.fetches):
+            step = self._numerics_step(cp, r, target, step)
         if any(kind == "attr" and name != op.loss for kind, name in r.fetches):
             return out(self._with_steps(cp, r, target, self._train_run_fetches(cp, r, updated, step, target, feeds)))
         self.ctx.count(self)
@@ -1108,6 +1196,21 @@ class ClassProgramRule(Rule):
             return out(self._with_steps(cp, r, target, updated.with_changes(body=[cst.Expr(step)])))
         return out(self._with_steps(cp, r, target, updated.with_changes(
             body=[cst.Assign(targets=[cst.AssignTarget(loss_t)], value=step)])))
+
+    def _numerics_step(self, cp: ClassProgram, r, target, step):
+        """A training run fetching ``tf.add_check_numerics_ops()`` (TFM186): TF1 raised
+        InvalidArgumentError when a float tensor of the step was NaN / Inf; the step's loss and
+        the weights it left are checked instead (``tf1_check_numerics(model, loss)`` returns the
+        loss, raising TF1InvalidArgumentError)."""
+        if not self.ctx.rule_active("TFM186"):
+            raise _Todo("the training run fetches tf.add_check_numerics_ops() (TFM186 is not enabled)")
+        for el, (kind, name) in zip(target.elements if r.fetch_is_list and target is not None else (), r.fetches):
+            if kind == "numerics" and not (isinstance(el.value, cst.Name) and el.value.value == "_"):
+                raise _Todo(f"what {r.instance}.{name} (tf.add_check_numerics_ops()) evaluated to is read")
+        if any(kind == "attr" and name != cp.train_ops[0].loss for kind, name in r.fetches):
+            raise _Todo("a training run fetching tf.add_check_numerics_ops() and tensors besides the loss")
+        self.ctx.use_helper("tf1_check_numerics")
+        return expr("tf1_check_numerics({m}, {s})", m=step.func.value, s=step)
 
     def _step_value(self, cp: ClassProgram, name: str) -> cst.BaseExpression:
         """The value of the scope's step counter ``name`` now: its start + the updates the
@@ -1139,6 +1242,25 @@ class ClassProgramRule(Rule):
             return False
         attr = next(a for a, st in cp.summary_attrs.items() if st is original)
         fetched = {id(e) for r in cp.runs for e in walk(r.call.args[0].value if r.call.args else r.call)}
+        insts = {"self"} | {inst for _, inst in cp.instances}
+        for n in walk(self.ctx.module):
+            if isinstance(n, cst.Attribute) and n.attr.value == attr and isinstance(n.value, cst.Name) \
+                    and n.value.value in insts:
+                if isinstance(self.ctx.parent(n), cst.AssignTarget) and self.ctx.statement_of(n) is original:
+                    continue
+                if id(n) not in fetched:
+                    return False
+        return True
+
+    def _numerics_attr_fetched_only(self, cp: ClassProgram, original) -> bool:
+        """Every read of the ``tf.add_check_numerics_ops()`` attribute bound by ``original`` is a
+        fetch of one of the class's TRAINING runs (each becomes a check after its step: TFM186)."""
+        from ..cstcache import walk
+
+        if not self.ctx.rule_active("TFM186"):
+            return False
+        attr = next(a for a, st in cp.numerics_attrs.items() if st is original)
+        fetched = {id(e) for r in cp.runs if r.train for e in walk(r.call.args[0].value if r.call.args else r.call)}
         insts = {"self"} | {inst for _, inst in cp.instances}
         for n in walk(self.ctx.module):
             if isinstance(n, cst.Attribute) and n.attr.value == attr and isinstance(n.value, cst.Name) \

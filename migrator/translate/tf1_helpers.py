@@ -34,6 +34,13 @@ TF1_TRAIN_STEP = register_source("tf1", "TF1TrainStep")
 TF1_TRAIN_RUN = register_source("tf1", "tf1_train_run", requires=("TF1TrainStep",))
 
 
+# tf.add_check_numerics_ops() fetched with a training step (TFM186; TFM144 writes the check)
+CHECK_NUMERICS = register_source("tf1_programs", "tf1_check_numerics", requires=("TF1InvalidArgumentError",))
+
+
+INVALID_ARGUMENT = register_source("tf1_programs", "TF1InvalidArgumentError")
+
+
 CLASS_LOSSES = register_source("tf1", "tf1_regularization_losses",
                                also=("TF1RegularizationPenalties", "tf1_regularization_loss"))
 
