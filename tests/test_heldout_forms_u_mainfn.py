@@ -9,7 +9,9 @@ with a module-level Saver saving from main; (5) a placeholder list fed in main
 restarted in main through a feed dict held in a name (``feed = {..}``); (7) a class's train op
 returned by a method at module level, run in main by names only (``sess.run([loss_t, step_t],
 feed_dict=feed)``); (8) a builder returning its tensors in a dict, run by main's own session
-(``sess.run([net['train'], net['loss']], ..)``). Fast tier: no TensorFlow."""
+(``sess.run([net['train'], net['loss']], ..)``); (9) a module step counter fetched by main's
+training runs; (10) the train op of the module's loss made inside main's session block.
+Fast tier: no TensorFlow."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -24,7 +26,8 @@ from migrator.options import Options
 FIX = Path(__file__).parent / "fixtures" / "heldout_u"
 NAMES = ["mainfn_hoisted_train_op.py", "mainfn_passed_session.py", "mainfn_class_instance.py",
          "mainfn_class_passed.py", "mainfn_placeholder_list.py", "mainfn_method_train_op.py",
-         "mainfn_dict_model.py", "mainfn_dataset_iterator.py"]
+         "mainfn_dict_model.py", "mainfn_step_counter.py", "mainfn_train_op_in_main.py",
+         "mainfn_dataset_iterator.py"]
 
 
 def _run(src: str, fixes: bool) -> str:
@@ -161,6 +164,43 @@ def test_a_function_binding_the_dict_name_is_not_the_model():
         "\n\ndef main():\n", "\n\ndef report(net):\n    return net['loss']\n\n\ndef main():\n", 1)
     out = _run(src, False)
     assert "return net['loss']" in out and TODO_MARKER not in out
+    assert _run(out, False) in (None, out)
+
+
+def test_step_counter_fetched_in_main_is_the_optimizer_iterations():
+    out = _run((FIX / "mainfn_step_counter.py").read_text(), False)
+    m = _main(out)
+    assert "gs = keras.ops.convert_to_numpy(keras.ops.cast(model.optimizer.iterations, 'int32'))" in m
+    assert "global_step" not in out.split('"""', 2)[2]
+
+
+def test_step_counter_read_otherwise_in_a_function_stays():
+    # a function computing with the counter (not a run's fetch): not a value the optimizer's
+    # iterations give - the counter is kept (TODO), not dropped under a function still reading it
+    src = (FIX / "mainfn_step_counter.py").read_text().replace(
+        "\n\ndef main():\n", "\n\ndef half_step():\n    return global_step // 2\n\n\ndef main():\n", 1)
+    out = _run(src, False)
+    assert TODO_MARKER in out and "global_step = tf.Variable(" in out
+    assert _run(out, False) in (None, out)
+
+
+def test_train_op_made_in_main_compiles_the_model_there():
+    out = _run((FIX / "mainfn_train_op_in_main.py").read_text(), False)
+    m = _main(out)
+    assert "model = keras.Model([p1, p2], gap)" in m and "loss=cost," in m
+    assert "c = model.train_on_batch([X[i], X[j]], (Y[i] == Y[j]).astype(np.float32))" in m
+    assert "d = model.predict_on_batch([X[i], X[j]])" in m
+
+
+def test_train_op_made_in_main_with_a_run_elsewhere_stays():
+    # another function runs the program: the model main would build is main's local - kept
+    src = (FIX / "mainfn_train_op_in_main.py").read_text().replace(
+        "\n\ndef main():\n",
+        "\n\ndef distances(sess, a, b):\n    return sess.run(gap, feed_dict={p1: a, p2: b})\n\n\ndef main():\n", 1)
+    src = src.replace("        d = sess.run(gap, feed_dict={p1: X[i], p2: X[j]})\n", "        d = distances(sess, X[i], X[j])\n")
+    assert "d = distances(sess, X[i], X[j])" in src
+    out = _run(src, False)
+    assert TODO_MARKER in out and "minimize(cost)" in out
     assert _run(out, False) in (None, out)
 
 

@@ -1207,6 +1207,7 @@ class TF1Program:
             if fscope is None:
                 continue
             mine = self._scope_calls(fscope, calls)
+            own_ops = self._own_train_ops(prog, fn, fscope, mine, calls) if any(fn is o for o in own) else []
             runs = [c for c in mine if self.is_session_run(c)]
             # ``loss.eval(feed)`` / ``train_op.run(feed)`` on the function's own InteractiveSession
             mruns = [c for c in mine if not self.is_session_run(c) and self._method_run(prog, c)]
@@ -1215,7 +1216,7 @@ class TF1Program:
             read = set()
             for c in runs + mruns:
                 read |= {n.value for n in _walk(c) if isinstance(n, cst.Name)}
-            if any(fscope.by_name.get(n) for n in read & names):
+            if any(fscope.by_name.get(n) for n in read & names - {t.name for t in own_ops}):
                 continue  # a local of the same name as one of the program's tensors
             if not read & names and not self._passes_session(prog, fn, {c.func.value.value for c in runs}):
                 continue  # none of the program's tensors (nor its session given to functions running them)
@@ -1270,6 +1271,39 @@ class TF1Program:
                 prog.runs.append(self._run(prog, c))
             for c in mruns:
                 prog.runs.append(self._run(prog, c, method="eval"))
+
+    def _own_train_ops(self, prog: Program, fn: cst.FunctionDef, fscope, mine: list[cst.Call],
+                       calls: list[cst.Call]) -> list[TrainOp]:
+        """``def main(): with tf.Session() as sess: train_op = opt.minimize(loss); ...``: the
+        train op of the module's loss built in the function making its own session (TF1 adds it
+        to the one graph, before the variables are initialized). Taken as the program's (added to
+        ``prog.train_ops``) when the function binds the name once, to that ``minimize`` of a
+        module tensor, and every run of the file but initializer runs is in the function (the
+        Keras model it becomes is the function's local)."""
+        out = []
+        for c in mine:
+            f = c.func
+            if not (isinstance(f, cst.Attribute) and f.attr.value == "minimize"):
+                continue
+            loss = _arg(c, 0, "loss")
+            parent = self.ctx.parent(c)
+            if not (isinstance(loss, cst.Name) and loss.value in prog.tensors and not fscope.by_name.get(loss.value)
+                    and isinstance(parent, cst.Assign) and len(parent.targets) == 1
+                    and isinstance(parent.targets[0].target, cst.Name)
+                    and len(fscope.by_name.get(parent.targets[0].target.value, ())) == 1
+                    and all(default_minimize_arg(self.qname, a) for a in c.args[1:])):
+                return []
+            out.append(TrainOp(parent.targets[0].target.value, self.ctx.statement_of(c), c, f.value, loss.value))
+        if len(out) != 1 or prog.train_ops:
+            return []
+        for c in calls:
+            if (self.is_session_run(c) or self._method_run(prog, c) or self._monitored_run(c)) \
+                    and not self._inside(c, fn):
+                a = c.args[0].value if len(c.args) == 1 else (c.func.value if not c.args else None)
+                if not (isinstance(a, cst.Call) and self._qn.get(id(a)) in INITIALIZERS):
+                    return []  # a run elsewhere (its model would be the function's local)
+        prog.train_ops.extend(out)
+        return out
 
     @staticmethod
     def _session_kw(c: cst.Call) -> str | None:
