@@ -204,6 +204,17 @@ def test_train_op_made_in_main_with_a_run_elsewhere_stays():
     assert _run(out, False) in (None, out)
 
 
+def test_train_op_made_in_main_whose_session_is_used_otherwise_stays():
+    # main prints its session's graph: its runs are not the program's, nor is the train op
+    src = (FIX / "mainfn_train_op_in_main.py").read_text().replace(
+        "        sess.run(tf.global_variables_initializer())\n",
+        "        sess.run(tf.global_variables_initializer())\n        print(sess.graph)\n")
+    out = _run(src, False)
+    assert TODO_MARKER in out and "train_op = " in out and "sess.run([train_op, cost]" in out
+    assert not _undefined(out) - {"tf"}
+    assert _run(out, False) in (None, out)
+
+
 def test_iterator_initialized_in_main_through_a_named_feed():
     out = _run((FIX / "mainfn_dataset_iterator.py").read_text(), False)
     m = _main(out)

@@ -1267,6 +1267,7 @@ class TF1Program:
                 prog.session_args.extend(args)
             elif any(fscope.by_name.get(s_) for s_ in sessions) and not self._own_session(prog, fn, fscope, sessions, runs + mruns):
                 continue  # a session of its own, used otherwise than by runs of the program
+            prog.train_ops.extend(own_ops)  # (once its runs are the program's: before they are read)
             for c in runs:
                 prog.runs.append(self._run(prog, c))
             for c in mruns:
@@ -1279,7 +1280,8 @@ class TF1Program:
         to the one graph, before the variables are initialized). Taken as the program's (added to
         ``prog.train_ops``) when the function binds the name once, to that ``minimize`` of a
         module tensor, and every run of the file but initializer runs is in the function (the
-        Keras model it becomes is the function's local)."""
+        Keras model it becomes is the function's local). The candidates: ``_function_runs`` adds
+        them once the function's runs are the program's."""
         out = []
         for c in mine:
             f = c.func
@@ -1302,7 +1304,6 @@ class TF1Program:
                 a = c.args[0].value if len(c.args) == 1 else (c.func.value if not c.args else None)
                 if not (isinstance(a, cst.Call) and self._qn.get(id(a)) in INITIALIZERS):
                     return []  # a run elsewhere (its model would be the function's local)
-        prog.train_ops.extend(out)
         return out
 
     @staticmethod
