@@ -215,6 +215,24 @@ def test_train_op_made_in_main_whose_session_is_used_otherwise_stays():
     assert _run(out, False) in (None, out)
 
 
+def test_one_shot_iterator_read_by_a_module_function():
+    # ``def step(): sess.run(op)``: each call pulls one batch of the module's one-shot iterator
+    # (a global there); the StopIteration of ``next`` leaves the function like OutOfRangeError
+    src = ("import numpy as np\nimport tensorflow as tf\nX = np.zeros((10, 4), np.float32)\n"
+           "Y = np.zeros((10, 1), np.float32)\n"
+           "iterator = tf.data.Dataset.from_tensor_slices((X, Y)).batch(2).make_one_shot_iterator()\n"
+           "x, y = iterator.get_next()\nout = tf.layers.dense(x, 1)\nloss = tf.reduce_mean(tf.square(out - y))\n"
+           "op = tf.train.GradientDescentOptimizer(0.1).minimize(loss)\n\n\ndef main():\n    sess = tf.Session()\n"
+           "    sess.run(tf.global_variables_initializer())\n    while True:\n        try:\n"
+           "            sess.run(op)\n        except tf.errors.OutOfRangeError:\n            break\n")
+    out = _run(src, False)
+    assert TODO_MARKER not in out and "tensorflow" not in out
+    assert "iterator = iter(TF1Dataset.from_tensor_slices((X, Y)).batch(2))" in out
+    assert "iterator_next = next(iterator)" in _main(out) and "model.train_on_batch(" in _main(out)
+    assert "except StopIteration:" in _main(out)
+    assert _run(out, False) in (None, out)
+
+
 def test_iterator_initialized_in_main_through_a_named_feed():
     out = _run((FIX / "mainfn_dataset_iterator.py").read_text(), False)
     m = _main(out)

@@ -615,15 +615,16 @@ class GraphDatasets:
         return a.value
 
     def _main_function(self, node) -> cst.FunctionDef | None:
-        """The module function (no decorator, defined at module level, no def / lambda / class
-        between) holding ``node`` of a module program (``def main(): sess.run(it.initializer,
+        """The module function (no decorator, not a generator, defined at module level, no def /
+        lambda / class between) holding ``node`` of a module program (``def main(): sess.run(it.initializer,
         ..)``), else None."""
         if self.scope is not self.module:
             return None
         inner = [x for x in self._path(node, None) if isinstance(x, (cst.FunctionDef, cst.Lambda, cst.ClassDef))]
         if len(inner) != 1 or not isinstance(inner[0], cst.FunctionDef) or inner[0].decorators \
-                or self.parent(inner[0]) is not self.module:
-            return None
+                or self.parent(inner[0]) is not self.module \
+                or any(isinstance(x, (cst.Yield, cst.Await)) for x in _walk(inner[0].body)):
+            return None  # (in a generator, the StopIteration of ``next`` would be a RuntimeError)
         return inner[0]
 
     def _reads_iterator_otherwise(self, fn: cst.FunctionDef, name: str, inits) -> bool:
