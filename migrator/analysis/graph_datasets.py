@@ -436,6 +436,7 @@ class GraphDatasets:
         self.init_chain: dict[int, Chain] = {}
         self.init_feeds: dict[int, cst.Dict] = {}   # id(initializer run) -> the dict it feeds
         self.feed_stmts: list = []                  # ``feed = {...}`` statements of those runs (they go)
+        self.named_loads: set[int] = set()          # ids of the ``feed`` Names resolved so
         reads = [(self.parent(n), chain) for n in names_read.get(it, ())
                  if isinstance(self.parent(n), cst.Attribute) and self.parent(n).attr.value == "initializer"]
         for iname, ich in self.init_names.items():
@@ -523,6 +524,8 @@ class GraphDatasets:
             needed = sorted(self._closure(_reads(fetch)) & targets, key=f.targets.index)
             if not needed:
                 continue
+            if isinstance(feed, cst.Name):
+                feed = self._named_feed(feed, names_read, init=False) or feed
             if feed is not None:
                 keys = {el.key.value for el in feed.elements if isinstance(el, cst.DictElement)
                         and isinstance(el.key, cst.Name)} if isinstance(feed, cst.Dict) else None
@@ -544,6 +547,9 @@ class GraphDatasets:
             self.consuming.append((n, s, needed))
         if not self.consuming:
             f.reason = "no run reads the iterator"
+            return
+        if not self._feeds_ok(names_read):
+            f.reason = "a feed dict held in a name is read otherwise than by the run right after it"
             return
         init_fns = {id(self._main_function(c)) for c in inits if self._in_function(c)}
         run_fns = {id(self._main_function(c)) for c, _, _ in self.consuming if self._in_function(c)}
@@ -593,10 +599,11 @@ class GraphDatasets:
             n = self.parent(n)
         return False
 
-    def _named_feed(self, feed: cst.Name, names_read) -> cst.Dict | None:
+    def _named_feed(self, feed: cst.Name, names_read, init: bool = True) -> cst.Dict | None:
         """``feed = {ph: a, ...}`` right before ``sess.run(it.initializer, feed_dict=feed)`` (the
-        statement just before the run's, in its block), the name read by nothing else in the file:
-        the dict literal the run feeds (its statement joins ``feed_stmts``), else None."""
+        statement just before the run's, in its block): the dict literal the run feeds, else
+        None. An initializer run's statement joins ``feed_stmts`` (it goes); every read of the
+        name in the file must be such a run's feed, right after its own binding (``_feeds_ok``)."""
         run_stmt = self.statement_of(feed)
         block = self.parent(run_stmt)
         body = list(getattr(block, "body", ()))
@@ -606,13 +613,20 @@ class GraphDatasets:
         if not (isinstance(a, cst.Assign) and len(a.targets) == 1 and isinstance(a.targets[0].target, cst.Name)
                 and a.targets[0].target.value == feed.value and isinstance(a.value, cst.Dict)):
             return None
-        loads = [n for n in names_read.get(feed.value, ()) if not isinstance(self.parent(n), cst.AssignTarget)
-                 and not (isinstance(self.parent(n), cst.Attribute) and self.parent(n).attr is n)
-                 and not (isinstance(self.parent(n), cst.Arg) and self.parent(n).keyword is n)]
-        if loads != [feed]:
-            return None
-        self.feed_stmts.append(prev)
+        self.named_loads.add(id(feed))
+        if init:
+            self.feed_stmts.append(prev)
         return a.value
+
+    def _feeds_ok(self, names_read) -> bool:
+        """Every read of a name holding a feed dict that goes (``feed_stmts``) is the feed of a run
+        right after its own binding (no other reader of a removed dict)."""
+        for st in self.feed_stmts:
+            name = st.body[0].targets[0].target.value
+            if any(id(n) not in self.named_loads for n in names_read.get(name, ())
+                   if not isinstance(self.parent(n), cst.AssignTarget)):
+                return False
+        return True
 
     def _main_function(self, node) -> cst.FunctionDef | None:
         """The module function (no decorator, not a generator, defined at module level, no def /
