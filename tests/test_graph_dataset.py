@@ -83,7 +83,8 @@ _LOOP = "for i in range(5):\n    sess.run(op)\n"
     (".shuffle(10).batch(2)", "tf.set_random_seed(1)\n" + _LOOP, "Dataset.shuffle under tf.set_random_seed"),
     (".map(lambda a, b: (a, b)).batch(2)", _LOOP, "Dataset.map is not translated"),
     (".batch(2)", "for i in range(5):\n    print(sess.run(op), sess.run(loss))\n", "two runs reading the iterator"),
-    (".batch(2)", "def step():\n    sess.run(op)\nstep()\n", "inside a function"),
+    (".batch(2)", "def outer():\n    def step():\n        sess.run(op)\n    step()\nouter()\n", "inside a function"),
+    (".batch(2)", "def steps():\n    yield sess.run(op)\nlist(steps())\n", "inside a function"),
     (".batch(2)", "sess.run(op)\nsess.run(loss, feed_dict={x: X})\n", "feeds some of get_next()'s tensors"),
     ("", _LOOP, "does not batch exactly once"),
 ])

@@ -38,13 +38,16 @@ placeholders (TFM144 translates those as a whole), a subclass, a class built mor
 statements reading ``__init__``'s parameters or locals other than the ones moved, ``self``
 otherwise than ``self.<attr>``, an attribute set after them or outside ``__init__``; a moved member
 or attribute read elsewhere in the class; a read of the train op before the construction; a name
-``<instance>_<name>`` already used in the file.
+``<instance>_<name>`` already used in the file; a read of a moved member in a class, or in a
+function that binds the instance's name itself (a module function reading the instance as a
+global - ``def main(): sess.run(model.train_op, ..)`` - reads the renamed member).
 """
 from __future__ import annotations
 
 import libcst as cst
 
 from ..cstcache import walk as _nodes  # pre-order, memoised children
+from .flow import target_names
 
 
 def _single(s: cst.CSTNode) -> cst.BaseSmallStatement | None:
@@ -252,6 +255,37 @@ def _set_attrs(stmts: list) -> set[str]:
     return out
 
 
+def _binds(fn: cst.FunctionDef, name: str) -> bool:
+    """``name`` is bound somewhere in ``fn`` (a parameter, an assignment, a loop / with / except /
+    comprehension target, an import, a nested definition) or declared ``nonlocal``."""
+    for n in _nodes(fn):
+        if isinstance(n, cst.Param):
+            hit = [n.name.value]
+        elif isinstance(n, (cst.AssignTarget, cst.AugAssign, cst.AnnAssign, cst.For, cst.CompFor, cst.NamedExpr)):
+            hit = target_names(n.target)
+        elif isinstance(n, cst.AsName):
+            hit = target_names(n.name) if isinstance(n.name, (cst.Name, cst.Tuple, cst.List)) else []
+        elif isinstance(n, cst.ImportAlias):
+            hit = [n.evaluated_alias or n.evaluated_name.split(".")[0]]
+        elif isinstance(n, (cst.FunctionDef, cst.ClassDef)) and n is not fn:
+            hit = [n.name.value]
+        elif isinstance(n, cst.Nonlocal):
+            hit = [x.name.value for x in n.names]
+        else:
+            continue
+        if name in hit:
+            return True
+    return False
+
+
+def _global_reader(s: cst.CSTNode, inst: str) -> bool:
+    """``s`` is a module function (no decorator) reading the instance ``inst`` only as the global
+    (``def main(): ... sess.run(model.train_op, ..)``): it runs after the module's statements it is
+    called after, so a renamed member read (``model_train_op``) names what TF1 read - the hoisted
+    statements follow the construction directly, and ``model`` does not exist before it."""
+    return isinstance(s, cst.FunctionDef) and not s.decorators and not _binds(s, inst)
+
+
 class _Drop(cst.CSTTransformer):
     def __init__(self, drop: list) -> None:
         self.drop = {id(d) for d in drop}
@@ -304,7 +338,8 @@ def hoist_class_train_ops(module: cst.Module) -> cst.Module | None:
                     and n.attr.value in members for s in body[:k] for n in _nodes(s))
         nested = any(isinstance(n, cst.Attribute) and isinstance(n.value, cst.Name) and n.value.value == inst
                      and n.attr.value in members
-                     for s in body[k + 1:] if isinstance(s, (cst.FunctionDef, cst.ClassDef)) for n in _nodes(s))
+                     for s in body[k + 1:] if isinstance(s, (cst.FunctionDef, cst.ClassDef))
+                     and not _global_reader(s, inst) for n in _nodes(s))
         if early or nested:
             continue
         ren = _Rename(inst, attrs, local)

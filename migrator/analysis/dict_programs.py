@@ -148,6 +148,7 @@ class DictPrograms:
                 dp.removed.add(id(ctx.statement_of(node)))
         if not inst:
             raise _No(f"{dp.name}() is never called")
+        self._global_reads(inst)
         self._propagate(inst, funcs, None)
         self._propagate(sess, funcs, dp)
         dp.instances = inst
@@ -198,6 +199,18 @@ class DictPrograms:
                 raise _No("the step counter is read inside the builder")
         dp.step, dp.step_stmt = gs.value, d.stmt
         dp.removed.add(id(d.stmt))
+
+    def _global_reads(self, inst: set) -> None:
+        """A module-level instance read as a global by a module function (no decorator) that does
+        not bind its name (``def main(): ... sess.run(m['loss'], ..)``): that function reads the
+        same dict - an instance name of its scope too."""
+        mod = id(self.ctx.module)
+        for n in [n for s, n in inst if s == mod]:
+            for fn in self.ctx.module.body:
+                sc = self.flow.scopes.get(id(fn)) if isinstance(fn, cst.FunctionDef) and not fn.decorators else None
+                if sc is not None and not sc.by_name.get(n) and any(
+                        isinstance(x, cst.Name) and x.value == n for x in walk(fn.body)):
+                    inst.add((id(fn), n))
 
     def _propagate(self, names: set, funcs, dp) -> None:
         """Names passed positionally to a function of the file bind its parameter too."""

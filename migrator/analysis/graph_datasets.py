@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from ..cstcache import parent_map
+from ..cstcache import parent_map, read_names
 from ..names import dotted
 
 _CHAIN_METHODS = {"batch", "repeat", "prefetch", "shuffle"}
@@ -336,9 +336,8 @@ class GraphDatasets:
         # get_next
         gets = []
         names_read: dict[str, list[cst.Name]] = {}
-        for n in _walk(module):
-            if isinstance(n, cst.Name):
-                names_read.setdefault(n.value, []).append(n)
+        for n in read_names(module):  # (not ``digits.data``'s attribute nor a ``name=`` keyword)
+            names_read.setdefault(n.value, []).append(n)
         for n in names_read.get(it, ()):
             p = self.parent(n)
             if isinstance(p, cst.AssignTarget):
@@ -435,6 +434,9 @@ class GraphDatasets:
         # placeholders read elsewhere than in T / initializer feeds
         inits: list[cst.Call] = []
         self.init_chain: dict[int, Chain] = {}
+        self.init_feeds: dict[int, cst.Dict] = {}   # id(initializer run) -> the dict it feeds
+        self.feed_stmts: list = []                  # ``feed = {...}`` statements of those runs (they go)
+        self.named_loads: set[int] = set()          # ids of the ``feed`` Names resolved so
         reads = [(self.parent(n), chain) for n in names_read.get(it, ())
                  if isinstance(self.parent(n), cst.Attribute) and self.parent(n).attr.value == "initializer"]
         for iname, ich in self.init_names.items():
@@ -457,6 +459,10 @@ class GraphDatasets:
                 feed = c.args[1].value if len(c.args) == 2 else None
                 if feed is not None and not (c.args[1].keyword is None or c.args[1].keyword.value == "feed_dict"):
                     feed = None
+                if isinstance(feed, cst.Name):
+                    feed = self._named_feed(feed, names_read) or feed
+                if isinstance(feed, cst.Dict):
+                    self.init_feeds[id(c)] = feed
                 keys = {}
                 if isinstance(feed, cst.Dict):
                     for el in feed.elements:
@@ -465,7 +471,7 @@ class GraphDatasets:
                 if set(keys) != ich_phs or len(c.args) != (2 if ich_phs else 1) or (feed is not None and len(keys) != len(feed.elements)):
                     f.reason = "an initializer run does not feed exactly the dataset's placeholders by a dict literal"
                     return
-                if self._in_function(c):
+                if self._in_function(c) and self._main_function(c) is None:
                     f.reason = "the iterator's initializer is run inside a function"
                     return
                 inits.append(c)
@@ -479,7 +485,8 @@ class GraphDatasets:
                 p = self.parent(n)
                 if isinstance(p, cst.AssignTarget) or any(self._inside(n, c.source) for c in chains):
                     continue
-                if isinstance(p, cst.DictElement) and p.key is n and any(self._inside(p, c) for c in inits):
+                if isinstance(p, cst.DictElement) and p.key is n and any(
+                        self._inside(p, c) for c in [*inits, *self.feed_stmts]):
                     continue
                 f.reason = f"the placeholder {ph} is read otherwise than by the dataset and its initializer feed"
                 return
@@ -517,6 +524,8 @@ class GraphDatasets:
             needed = sorted(self._closure(_reads(fetch)) & targets, key=f.targets.index)
             if not needed:
                 continue
+            if isinstance(feed, cst.Name):
+                feed = self._named_feed(feed, names_read, init=False) or feed
             if feed is not None:
                 keys = {el.key.value for el in feed.elements if isinstance(el, cst.DictElement)
                         and isinstance(el.key, cst.Name)} if isinstance(feed, cst.Dict) else None
@@ -525,7 +534,7 @@ class GraphDatasets:
                     return
                 continue  # the get_next tensors are fed: the iterator is not read
             s = self.statement_of(n)
-            if self._in_function(n):
+            if self._in_function(n) and self._main_function(n) is None:
                 f.reason = "a run reading the iterator is inside a function"
                 return
             if not isinstance(s, cst.SimpleStatementLine) or len(s.body) != 1 or not isinstance(self.parent(s), _BLOCKS) \
@@ -538,6 +547,21 @@ class GraphDatasets:
             self.consuming.append((n, s, needed))
         if not self.consuming:
             f.reason = "no run reads the iterator"
+            return
+        if not self._feeds_ok(names_read):
+            f.reason = "a feed dict held in a name is read otherwise than by the run right after it"
+            return
+        init_fns = {id(self._main_function(c)) for c in inits if self._in_function(c)}
+        run_fns = {id(self._main_function(c)) for c, _, _ in self.consuming if self._in_function(c)}
+        if init_fns and (len(init_fns) > 1 or run_fns != init_fns or not all(self._in_function(c) for c in inits)
+                         or not all(self._in_function(c) for c, _, _ in self.consuming)):
+            # the initializer rebinds the iterator where it runs: in ``def main():`` a local name,
+            # which only main's own runs may read
+            f.reason = "the iterator's initializer is run inside a function whose runs are not all the iterator's"
+            return
+        fns = {id(fn): fn for fn in (self._main_function(c) for c in inits) if fn is not None}
+        if any(self._reads_iterator_otherwise(fn, f.iterator, inits) for fn in fns.values()):
+            f.reason = "the iterator's name is used otherwise in the function running its initializer"
             return
         for n in _walk(module):
             if isinstance(n, (cst.Attribute, cst.Name)) and self.qname(n) == _OUT_OF_RANGE:
@@ -573,6 +597,60 @@ class GraphDatasets:
             if n is anc:
                 return True
             n = self.parent(n)
+        return False
+
+    def _named_feed(self, feed: cst.Name, names_read, init: bool = True) -> cst.Dict | None:
+        """``feed = {ph: a, ...}`` right before ``sess.run(it.initializer, feed_dict=feed)`` (the
+        statement just before the run's, in its block): the dict literal the run feeds, else
+        None. An initializer run's statement joins ``feed_stmts`` (it goes); every read of the
+        name in the file must be such a run's feed, right after its own binding (``_feeds_ok``)."""
+        run_stmt = self.statement_of(feed)
+        block = self.parent(run_stmt)
+        body = list(getattr(block, "body", ()))
+        k = next((i for i, x in enumerate(body) if x is run_stmt), None)
+        prev = body[k - 1] if k else None
+        a = prev.body[0] if isinstance(prev, cst.SimpleStatementLine) and len(prev.body) == 1 else None
+        if not (isinstance(a, cst.Assign) and len(a.targets) == 1 and isinstance(a.targets[0].target, cst.Name)
+                and a.targets[0].target.value == feed.value and isinstance(a.value, cst.Dict)):
+            return None
+        self.named_loads.add(id(feed))
+        if init:
+            self.feed_stmts.append(prev)
+        return a.value
+
+    def _feeds_ok(self, names_read) -> bool:
+        """Every read of a name holding a feed dict that goes (``feed_stmts``) is the feed of a run
+        right after its own binding (no other reader of a removed dict)."""
+        for st in self.feed_stmts:
+            name = st.body[0].targets[0].target.value
+            if any(id(n) not in self.named_loads for n in names_read.get(name, ())
+                   if not isinstance(self.parent(n), cst.AssignTarget)):
+                return False
+        return True
+
+    def _main_function(self, node) -> cst.FunctionDef | None:
+        """The module function (no decorator, not a generator, defined at module level, no def /
+        lambda / class between) holding ``node`` of a module program (``def main(): sess.run(it.initializer,
+        ..)``), else None."""
+        if self.scope is not self.module:
+            return None
+        inner = [x for x in self._path(node, None) if isinstance(x, (cst.FunctionDef, cst.Lambda, cst.ClassDef))]
+        if len(inner) != 1 or not isinstance(inner[0], cst.FunctionDef) or inner[0].decorators \
+                or self.parent(inner[0]) is not self.module \
+                or any(isinstance(x, (cst.Yield, cst.Await)) for x in _walk(inner[0].body)):
+            return None  # (in a generator, the StopIteration of ``next`` would be a RuntimeError)
+        return inner[0]
+
+    def _reads_iterator_otherwise(self, fn: cst.FunctionDef, name: str, inits) -> bool:
+        """``name`` (the iterator) appears in ``fn`` other than as ``name.initializer`` of one of
+        its initializer runs."""
+        for x in _walk(fn):
+            if isinstance(x, cst.Name) and x.value == name:
+                p = self.parent(x)
+                if isinstance(p, cst.Attribute) and p.value is x and p.attr.value == "initializer" \
+                        and any(self._inside(x, c) for c in inits):
+                    continue
+                return True
         return False
 
     def _in_function(self, node) -> bool:
@@ -613,6 +691,7 @@ class GraphDatasets:
             return f"iter({out})"
 
         remove = {id(s) for s in self.dataset_stmts} | {id(s) for s in self.init_stmts}
+        remove |= {id(s) for s in self.feed_stmts}
         remove |= {id(self.module_stmt(v)) for v in self.placeholders.values()}
         replace: dict[int, list[cst.BaseStatement]] = {}
         if f.kind == "one_shot":
@@ -621,7 +700,7 @@ class GraphDatasets:
             remove.add(id(self.it_stmt))
         for c in self.inits:
             s = self.statement_of(c)
-            fed = {el.key.value: el.value for el in c.args[1].value.elements} if len(c.args) == 2 else {}
+            fed = {el.key.value: el.value for el in self.init_feeds[id(c)].elements} if len(c.args) == 2 else {}
             replace[id(s)] = [cst.parse_statement(f"{f.iterator} = {pipeline(fed, self.init_chain[id(c)])}\n").with_changes(
                 leading_lines=s.leading_lines, trailing_whitespace=s.trailing_whitespace)]
         ph_lines = [cst.parse_statement(f"{t} = {p}\n") for t, p in zip(f.targets, self.target_phs)]

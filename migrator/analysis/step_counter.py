@@ -151,6 +151,8 @@ class StepCounters:
             if not (isinstance(node, cst.Name) and node.value == name):
                 continue
             if self.flow.scope_of(node) is not scope:
+                if self._global_read(scope, node, d):
+                    out.append(node)  # ``def main(): ... sess.run([.., step], ..)``: the module's variable
                 continue
             parent = self.ctx.parent(node)
             if isinstance(parent, cst.AssignTarget) or (isinstance(parent, cst.Attribute) and parent.attr is node) \
@@ -160,6 +162,18 @@ class StepCounters:
             if self.flow.def_of(name, node) is d:
                 out.append(node)
         return out
+
+    def _global_read(self, scope, node: cst.Name, d) -> bool:
+        """``node`` reads the module variable ``d`` (bound once at module level) as a global, in a
+        module function (no decorator) that binds no such name."""
+        inner = self.flow.scope_of(node)
+        fn = inner.node
+        return scope.node is self.ctx.module and isinstance(fn, cst.FunctionDef) and not fn.decorators \
+            and self.ctx.parent(fn) is self.ctx.module and not inner.by_name.get(node.value) \
+            and len(scope.by_name.get(node.value, ())) == 1 and scope.by_name[node.value][0] is d \
+            and not isinstance(self.ctx.parent(node), (cst.AssignTarget, cst.Param)) \
+            and not (isinstance(self.ctx.parent(node), cst.Attribute) and self.ctx.parent(node).attr is node) \
+            and not (isinstance(self.ctx.parent(node), cst.Arg) and self.ctx.parent(node).keyword is node)
 
     def _find(self, prog: Program):
         scope = prog.scope
@@ -300,7 +314,7 @@ class StepCounters:
                 if run is not None:
                     c.fetched.append(run)
                     continue
-                if is_var:
+                if is_var and self.flow.scope_of(n) is scope:
                     st = ctx.statement_of(n)
                     dependents.append(("stmt", st))
                     continue

@@ -149,6 +149,10 @@ class ClassProgram:
     # run-time TF1 variable store (helpers tf1_variable_scope / tf1_scoped_layer)
     store_functions: list = field(default_factory=list)
     session_stmts: list = field(default_factory=list)       # ``self.sess = sess`` (a session the class was given)
+    # module functions running a module-level instance in a session of their own (``def main():
+    # sess = tf.Session(); ...``, TF1Classes._own_session_function): their FunctionDef nodes -
+    # their session statements go as those of the instance's scope
+    session_scopes: list = field(default_factory=list)
     # ``self.<attr> = tf.Session()`` in __init__: the object's own session, whose runs are in its
     # methods (they become runs of ``self``; the session and its initializer run go)
     session_attr: str | None = None
@@ -1992,8 +1996,7 @@ class TF1Classes:
                     ok = False
                     break
                 sc = self.flow.scope_of(c)
-                insts = [i for i, a in enumerate(c.args) if isinstance(a.value, cst.Name)
-                         and (id(sc), a.value.value) in inst_names]
+                insts = [i for i, a in enumerate(c.args) if self._inst_read(sc, a.value, inst_names)]
                 sessions = [i for i, a in enumerate(c.args) if isinstance(a.value, cst.Name)
                             and a.value.value in self.tp.session_names]
                 if len(insts) != 1 or len(sessions) != 1 or inst_idx not in (None, insts[0]) \
@@ -2032,6 +2035,11 @@ class TF1Classes:
             cp.runs.extend(mapped)
             cp.session_param_nodes.append(params[sess_idx])
             cp.session_args.extend(sess_args)
+            for c in calls:  # ``def main(): with tf.Session() as sess: ..; train(sess, model, ..)``
+                sc = self.flow.scope_of(c)
+                if (id(sc), c.args[inst_idx].value.value) not in inst_names:
+                    self._own_session_function(cp, self.flow.scopes[id(self.ctx.module)], c,
+                                               c.args[sess_idx].value.value, c.args[inst_idx].value.value)
             self._given_writers(cp, fn, params, calls, {inst_idx, sess_idx})
         return ""
 
@@ -2073,6 +2081,18 @@ class TF1Classes:
         names = {p_.name.value for p_ in fn.params.params}
         return sess in names and inst.split(".")[0] in names
 
+    def _inst_read(self, sc: ScopeFlow, e: cst.BaseExpression, inst_names) -> bool:
+        """``e`` (read in scope ``sc``) names an instance: one of ``sc`` itself, or of the module
+        read as a global by a module function that binds no such name (``def main(): train(sess,
+        model, ..)`` with ``model = Net()`` at module level)."""
+        if not isinstance(e, cst.Name):
+            return False
+        if (id(sc), e.value) in inst_names:
+            return True
+        mod = self.flow.scopes.get(id(self.ctx.module))
+        return mod is not None and isinstance(sc.node, cst.FunctionDef) and self.ctx.parent(sc.node) is self.ctx.module \
+            and not sc.by_name.get(e.value) and (id(mod), e.value) in inst_names
+
     def _unmapped_given_instance_runs(self, cp: ClassProgram, fn, calls, inst_names) -> str:
         """A file function every call gives one instance of this class (same position) and no
         session, that runs a session on that parameter's tensors (a session of its own it does
@@ -2083,7 +2103,7 @@ class TF1Classes:
         for c in calls:
             sc = self.flow.scope_of(c)
             insts = [i for i, a in enumerate(c.args) if a.keyword is None and not a.star
-                     and isinstance(a.value, cst.Name) and (id(sc), a.value.value) in inst_names]
+                     and self._inst_read(sc, a.value, inst_names)]
             if any(isinstance(a.value, cst.Name) and a.value.value in self.tp.session_names for a in c.args):
                 return ""  # given a session too: the run_epoch(model, session, ..) form
             if len(insts) != 1 or idx not in (None, insts[0]):
@@ -2115,7 +2135,7 @@ class TF1Classes:
         for c in calls:
             sc = self.flow.scope_of(c)
             insts = [i for i, a in enumerate(c.args) if a.keyword is None and not a.star
-                     and isinstance(a.value, cst.Name) and (id(sc), a.value.value) in inst_names]
+                     and self._inst_read(sc, a.value, inst_names)]
             if not insts:
                 if inst_idx is not None:
                     return f"{fn.name.value}() is called without an instance of {cp.name}"
@@ -2415,15 +2435,19 @@ class TF1Classes:
                 # of many training scripts): its runs are the program's, mapped in that function
                 if not (f.attr.value == "run" and isinstance(f.value, cst.Name)
                         and f.value.value in self.tp.session_names
-                        and any(self._inst_attr(n, inst) is not None for n in walk(node))):
-                    continue
+                        and any(self._inst_attr(n, inst) is not None
+                                or (isinstance(n, cst.Name) and (n.value in ops or n.value in cp.loss_aliases)
+                                    and not self.flow.scope_of(node).by_name.get(n.value))
+                                for n in walk(node))):
+                    continue  # (``sess.run([loss, train_op], ..)`` of ``loss, train_op = inst.train_model()``)
                 fs = self.flow.scope_of(node).node
                 if isinstance(fs, cst.FunctionDef) and self.tp.session_functions.get(fs.name.value, (None,))[0] is fs \
                         and any(p_.name.value == inst.split(".")[0] for p_ in fs.params.params):
                     continue  # a function given the instance, owning its session: _owned_session_runs
                 if isinstance(fs, cst.FunctionDef) and self._given_session_and_instance(fs, f.value.value, inst):
                     continue  # ``train(sess, model, ..)`` given both: _passed_instance_runs maps its runs
-                run_scope = self._closure(scope, node, (f.value.value, inst.split(".")[0]))
+                run_scope = self._closure(scope, node, (f.value.value, inst.split(".")[0])) \
+                    or self._own_session_function(cp, scope, node, f.value.value, inst.split(".")[0])
                 if run_scope is None:
                     cp.why = cp.why or ("a sess.run in a function nested in the scope using it, which "
                                         "binds the session or the instance itself")
@@ -2486,6 +2510,28 @@ class TF1Classes:
                 continue
             return f"the step counter {name} is read other than as a fetch of a run or by tf.train.global_step"
         return ""
+
+    def _own_session_function(self, cp: ClassProgram, scope: ScopeFlow, node: cst.CSTNode, sess: str,
+                              inst: str) -> ScopeFlow | None:
+        """``def main(): sess = tf.Session() ..; sess.run(model.train_op, ..)`` (or ``with
+        tf.Session() as sess:``): a module function (no decorator) reading the MODULE's instance
+        ``inst`` as a global and running it in a session of its own - every binding of ``sess``
+        there a new session, none of ``inst`` (its scope joins ``cp.session_scopes``: the session,
+        its initializer runs and ``close()`` go as in the instance's scope). None otherwise."""
+        from .tf1_program import SESSIONS
+
+        inner = self.flow.scope_of(node)
+        fn = inner.node
+        if not (scope.node is self.ctx.module and isinstance(fn, cst.FunctionDef) and not fn.decorators
+                and self.ctx.parent(fn) is self.ctx.module):
+            return None
+        defs = inner.by_name.get(sess, ())
+        if inner.by_name.get(inst) or not defs or not all(
+                d.index >= 0 and isinstance(d.value, cst.Call) and self.tp.qname(d.value) in SESSIONS for d in defs):
+            return None
+        if all(fn is not x for x in cp.session_scopes):
+            cp.session_scopes.append(fn)
+        return inner
 
     def _closure(self, scope: ScopeFlow, node: cst.CSTNode, names: tuple[str, ...]) -> ScopeFlow | None:
         """The scope of ``node``, a function nested (at any depth, no class or lambda between)
@@ -2974,6 +3020,13 @@ class TF1Classes:
                 if r.call is call:
                     return cp, r
         return None, None
+
+    @staticmethod
+    def runs_in(cp: ClassProgram, scope: ScopeFlow) -> bool:
+        """The class's program runs in ``scope``: a scope binding an instance, or a module function
+        running a module-level instance in a session of its own (``cp.session_scopes``)."""
+        return any(s is scope for s, _ in cp.instances) or (
+            bool(cp.train_ops) and any(fn is scope.node for fn in cp.session_scopes))
 
     def saver_calls(self) -> list[cst.Call]:
         """``saver.save(...)`` / ``saver.restore(...)`` calls of names bound to ``tf.train.Saver()``."""

@@ -1197,13 +1197,17 @@ class TF1Program:
         read only by those runs and every call of the function must pass a session of the file
         at its position (that parameter and those arguments go with the runs)."""
         names = set(prog.placeholders) | prog.tensors | {t.name for t in prog.train_ops if t.name}
-        for fn in self.ctx.module.body:
-            if not isinstance(fn, cst.FunctionDef) or fn.decorators or fn.name.value in self.session_functions:
-                continue
+        fns = [fn for fn in self.ctx.module.body if isinstance(fn, cst.FunctionDef) and not fn.decorators
+               and fn.name.value not in self.session_functions]
+        # (functions making their own session last: they may pass it to the others, whose session
+        # parameters must be known first)
+        own = [fn for fn in fns if self._binds_session(fn)]
+        for fn in [f for f in fns if all(f is not o for o in own)] + own:
             fscope = self.flow.scopes.get(id(fn))
             if fscope is None:
                 continue
             mine = self._scope_calls(fscope, calls)
+            own_ops = self._own_train_ops(prog, fn, fscope, mine, calls) if any(fn is o for o in own) else []
             runs = [c for c in mine if self.is_session_run(c)]
             # ``loss.eval(feed)`` / ``train_op.run(feed)`` on the function's own InteractiveSession
             mruns = [c for c in mine if not self.is_session_run(c) and self._method_run(prog, c)]
@@ -1212,15 +1216,22 @@ class TF1Program:
             read = set()
             for c in runs + mruns:
                 read |= {n.value for n in _walk(c) if isinstance(n, cst.Name)}
-            if not read & names or any(fscope.by_name.get(n) for n in read & names):
-                continue  # none of the program's tensors, or a local of the same name
+            if any(fscope.by_name.get(n) for n in read & names - {t.name for t in own_ops}):
+                continue  # a local of the same name as one of the program's tensors
+            if not read & names and not self._passes_session(prog, fn, {c.func.value.value for c in runs}):
+                continue  # none of the program's tensors (nor its session given to functions running them)
             params = list(fn.params.params)
             sessions = {c.func.value.value for c in runs}
-            if mruns:
+            given = [self._session_kw(c) for c in mruns]
+            if mruns and all(g is not None for g in given) and len(set(given) | sessions) == 1 \
+                    and all(d.index >= 0 and isinstance(d.value, cst.Call) and self._qn.get(id(d.value)) in SESSIONS
+                            for d in fscope.by_name.get(given[0], ())) and fscope.by_name.get(given[0]):
+                sessions = set(given)  # ``t.eval(session=sess, feed_dict=..)`` on the function's own session
+            elif mruns:
                 own = {n for n, ds in fscope.by_name.items() if ds and all(
                     isinstance(d.value, cst.Call) and self._qn.get(id(d.value)) == "tensorflow.InteractiveSession"
                     for d in ds)}
-                if len(own) != 1 or not sessions <= own:
+                if len(own) != 1 or not sessions <= own or any(g is not None and g not in own for g in given):
                     continue  # method runs need the function's own InteractiveSession (the default one)
                 sessions = own
             sess_params = [i for i, p_ in enumerate(params) if p_.name.value in sessions]
@@ -1254,30 +1265,98 @@ class TF1Program:
                     continue
                 prog.session_params.append(params[idx])
                 prog.session_args.extend(args)
-            elif any(fscope.by_name.get(s_) for s_ in sessions) and not self._own_session(fn, fscope, sessions, runs):
+            elif any(fscope.by_name.get(s_) for s_ in sessions) and not self._own_session(prog, fn, fscope, sessions, runs + mruns):
                 continue  # a session of its own, used otherwise than by runs of the program
+            prog.train_ops.extend(own_ops)  # (once its runs are the program's: before they are read)
             for c in runs:
                 prog.runs.append(self._run(prog, c))
             for c in mruns:
                 prog.runs.append(self._run(prog, c, method="eval"))
 
-    def _own_session(self, fn: cst.FunctionDef, fscope, sessions: set[str], runs: list[cst.Call]) -> bool:
+    def _own_train_ops(self, prog: Program, fn: cst.FunctionDef, fscope, mine: list[cst.Call],
+                       calls: list[cst.Call]) -> list[TrainOp]:
+        """``def main(): with tf.Session() as sess: train_op = opt.minimize(loss); ...``: the
+        train op of the module's loss built in the function making its own session (TF1 adds it
+        to the one graph, before the variables are initialized). Taken as the program's (added to
+        ``prog.train_ops``) when the function binds the name once, to that ``minimize`` of a
+        module tensor, and every run of the file but initializer runs is in the function (the
+        Keras model it becomes is the function's local). The candidates: ``_function_runs`` adds
+        them once the function's runs are the program's."""
+        out = []
+        for c in mine:
+            f = c.func
+            if not (isinstance(f, cst.Attribute) and f.attr.value == "minimize"):
+                continue
+            loss = _arg(c, 0, "loss")
+            parent = self.ctx.parent(c)
+            if not (isinstance(loss, cst.Name) and loss.value in prog.tensors and not fscope.by_name.get(loss.value)
+                    and isinstance(parent, cst.Assign) and len(parent.targets) == 1
+                    and isinstance(parent.targets[0].target, cst.Name)
+                    and len(fscope.by_name.get(parent.targets[0].target.value, ())) == 1
+                    and all(default_minimize_arg(self.qname, a) for a in c.args[1:])):
+                return []
+            out.append(TrainOp(parent.targets[0].target.value, self.ctx.statement_of(c), c, f.value, loss.value))
+        if len(out) != 1 or prog.train_ops:
+            return []
+        for c in calls:
+            if (self.is_session_run(c) or self._method_run(prog, c) or self._monitored_run(c)) \
+                    and not self._inside(c, fn):
+                a = c.args[0].value if len(c.args) == 1 else (c.func.value if not c.args else None)
+                if not (isinstance(a, cst.Call) and self._qn.get(id(a)) in INITIALIZERS):
+                    return []  # a run elsewhere (its model would be the function's local)
+        return out
+
+    @staticmethod
+    def _session_kw(c: cst.Call) -> str | None:
+        """``t.eval(session=sess, ..)`` / ``op.run(session=sess)``: the session name given."""
+        a = next((a for a in c.args if a.keyword is not None and a.keyword.value == "session"), None)
+        return a.value.value if a is not None and isinstance(a.value, cst.Name) else None
+
+    def _binds_session(self, fn: cst.FunctionDef) -> bool:
+        """``fn`` makes a session of its own (``sess = tf.Session()`` / ``with tf.Session() as sess``)."""
+        fscope = self.flow.scopes.get(id(fn))
+        return fscope is not None and any(
+            d.index >= 0 and isinstance(d.value, cst.Call) and self._qn.get(id(d.value)) in SESSIONS
+            for ds in fscope.by_name.values() for d in ds)
+
+    def _passes_session(self, prog: Program, fn: cst.FunctionDef, sessions: set[str]) -> bool:
+        """``def main(): with tf.Session() as sess: sess.run(init); train_epoch(sess, e)``: the
+        session its runs use is given to functions whose runs are the program's (a session
+        argument of ``prog``)."""
+        return len(sessions) == 1 and any(
+            isinstance(a.value, cst.Name) and a.value.value in sessions and self._inside(a, fn)
+            for a in prog.session_args)
+
+    def _inside(self, node, fn) -> bool:
+        n = node
+        while n is not None:
+            if n is fn:
+                return True
+            n = self.ctx.parent(n)
+        return False
+
+    def _own_session(self, prog: Program, fn: cst.FunctionDef, fscope, sessions: set[str], runs: list[cst.Call]) -> bool:
         """``def main():`` creating its own session (``sess = tf.Session()`` / ``with tf.Session()
         as sess:``) to run the module's program: the session is bound only to new sessions and
-        read only by those runs, ``sess.close()`` and ``sess.run(<initializer>)`` (which go with
-        it)."""
+        read only by those runs (``t.eval(session=sess, ..)`` too), ``sess.close()``,
+        ``sess.run(<initializer>)`` (which go with it) and as the session argument of a function
+        running the program (``train_epoch(sess, k)``: ``prog.session_args``, which go too)."""
         (sname,) = sessions
         for d in fscope.by_name.get(sname, ()):
             v = d.value
             if not (isinstance(v, cst.Call) and self._qn.get(id(v)) in SESSIONS):
                 return False
-        run_funcs = {id(c.func) for c in runs}  # (method runs do not read the session)
+        run_funcs = {id(c.func) for c in runs}  # (method runs read it only as ``session=``)
+        run_ids = {id(c) for c in runs}
         for n in _walk(fn.body):
             if not (isinstance(n, cst.Name) and n.value == sname):
                 continue
             p = self.ctx.parent(n)
             if isinstance(p, (cst.AssignTarget, cst.AsName)):
                 continue
+            if isinstance(p, cst.Arg) and p.keyword is not None and p.keyword.value == "session" \
+                    and id(self.ctx.parent(p)) in run_ids:
+                continue  # t.eval(session=sess, feed_dict=..): a method run of the program on it
             if isinstance(p, cst.Arg) and p.keyword is not None and p.keyword.value == "session" \
                     and self._qn.get(id(self.ctx.parent(p))) == "tflearn.config.is_training":
                 continue  # tflearn.is_training(flag, session=sess): the mode TFM140 follows
@@ -1286,6 +1365,8 @@ class TF1Program:
                     and c.func.attr.value in ("save", "restore") and isinstance(c.func.value, cst.Name) \
                     and c.func.value.value in self.saver_names:
                 continue  # saver.save(sess, path): the program's Saver (TFM140 saves the model's weights)
+            if isinstance(p, cst.Arg) and any(a is p for a in prog.session_args):
+                continue  # train_epoch(sess, epoch): a function running the program with it
             if not (isinstance(p, cst.Attribute) and p.value is n):
                 return False
             if id(p) in run_funcs:

@@ -30,7 +30,7 @@ runs again while it changes something (``xs[i]`` in another loop becomes ``xs[0]
 
 Declined (the statement stays as written): an iterable that is none of those; a comprehension with ``if`` clauses or several ``for``; a
 loop body other than the one ``append``; a list bound or changed elsewhere in its scope, read by
-a nested function, or indexed by a non-constant or out of range; a loop variable read after the
+a lambda, a class or a function with a parameter of its name, or indexed by a non-constant or out of range; a loop variable read after the
 loop; a name ``<list>_<k>`` already used in the file.
 """
 from __future__ import annotations
@@ -254,6 +254,37 @@ class _Reads(cst.CSTTransformer):
         return updated
 
 
+def _local_binds(fn: cst.FunctionDef) -> set[str]:
+    """Names ``fn`` binds itself (parameters, assignments, loop / with targets; not in nested
+    functions, classes or comprehensions) and declares neither global nor nonlocal."""
+    out = {p.name.value for p in _nodes(fn.params) if isinstance(p, cst.Param)}
+    declared: set[str] = set()
+    todo = list(fn.body.children)
+    while todo:
+        n = todo.pop()
+        if isinstance(n, (cst.FunctionDef, cst.ClassDef)):
+            out.add(n.name.value)
+            continue
+        if isinstance(n, (cst.Lambda, cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)):
+            continue
+        if isinstance(n, (cst.AssignTarget, cst.AugAssign, cst.AnnAssign, cst.For)):
+            out.update(x.value for x in _nodes(n.target) if isinstance(x, cst.Name))
+        elif isinstance(n, cst.AsName):
+            out.update(x.value for x in _nodes(n.name) if isinstance(x, cst.Name))
+        elif isinstance(n, (cst.Global, cst.Nonlocal)):
+            declared.update(x.name.value for x in n.names)
+        todo.extend(n.children)
+    return out - declared
+
+
+def _outer_reads(node: cst.CSTNode, names) -> list[cst.Name]:
+    """The Name nodes under ``node`` that may name the enclosing scope's ``names``: those in a
+    function binding the name itself (``def main(): i = rng.randint(..)``) are its locals."""
+    skip = {id(x) for f in _nodes(node) if isinstance(f, cst.FunctionDef) and set(names) & _local_binds(f)
+            for x in _nodes(f) if isinstance(x, cst.Name) and x.value in _local_binds(f)}
+    return [x for x in _read_names(node) if id(x) not in skip]
+
+
 def _index(sub: cst.Subscript) -> int | None:
     if len(sub.slice) != 1 or not isinstance(sub.slice[0].slice, cst.Index):
         return None
@@ -268,10 +299,15 @@ def _index(sub: cst.Subscript) -> int | None:
 
 def _list_uses_ok(rest: list[cst.CSTNode], lst: str, n: int) -> bool:
     """``lst`` is only read after its definition in ``rest`` (never bound, changed, read by a
-    nested function, or indexed by a non-constant / out-of-range index)."""
+    lambda, a class or a function with a parameter of its name, or indexed by a non-constant /
+    out-of-range index)."""
     for s in rest:
-        nested = {id(x) for d in _nodes(s) if isinstance(d, (cst.FunctionDef, cst.Lambda, cst.ClassDef))
-                  for x in _nodes(d)}
+        # a function defined after the list reads it as a closure / global when called, after its
+        # definition: the list as built (``def main(): sess.run(.., {xs[0]: a})``); one with a
+        # parameter of that name, a lambda or a class body is another scope's name
+        nested = {id(x) for d in _nodes(s) if isinstance(d, (cst.Lambda, cst.ClassDef)) or (
+            isinstance(d, cst.FunctionDef) and any(isinstance(p, cst.Param) and p.name.value == lst
+                                                   for p in _nodes(d))) for x in _nodes(d)}
         for node in _nodes(s):
             if isinstance(node, cst.Name) and node.value == lst and id(node) in nested:
                 return False
@@ -311,7 +347,7 @@ def _rewrite_block(body: list, taken: "_Taken", defined: set[str], lists: dict) 
             if found is None and isinstance(a.value, cst.List) and not a.value.elements and i + 1 < len(body):
                 found = _append_loop(body[i + 1], lst, lists)
                 consumed = 2
-                if found is not None and any(x.value in found[0] for r in body[i + 2:] for x in _read_names(r)):
+                if found is not None and any(x.value in found[0] for r in body[i + 2:] for x in _outer_reads(r, found[0])):
                     found = None  # the loop variable is read after the loop (it stays bound there)
             if found is not None:
                 var, elt, items = found

@@ -1600,8 +1600,8 @@ class SessionProgram(SessionProgramRuns, Rule):
         if prog is None and self.ctx.rule_active("TFM144"):
             from ..analysis.tf1_classes import TF1Classes
 
-            if any(any(s is self.ctx.analysis(Flow).scope_of(original) for s, _ in cp.instances)
-                   for cp in self.ctx.analysis(TF1Classes).classes.values()):
+            tc = self.ctx.analysis(TF1Classes)
+            if any(tc.runs_in(cp, self.ctx.analysis(Flow).scope_of(original)) for cp in tc.classes.values()):
                 return updated  # a model class's program: TFM144 saves its LossModel
         try:
             if prog is None:

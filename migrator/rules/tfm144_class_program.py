@@ -669,7 +669,8 @@ class ClassProgramRule(Rule):
             if done is not None:
                 return done
         # sessions / initializers of the scopes that use the class
-        scopes = {id(s.node) for s, _ in cp.instances} | {id(s.node) for s in cp.owner_scopes}
+        scopes = {id(s.node) for s, _ in cp.instances} | {id(s.node) for s in cp.owner_scopes} \
+            | {id(fn) for fn in cp.session_scopes}
         from ..analysis.flow import Flow
 
         if id(self.ctx.analysis(Flow).scope_of(original).node) not in scopes:
@@ -882,7 +883,7 @@ class ClassProgramRule(Rule):
         if own:  # self.saver.save(self.sess, path) in a method of the class owning its session
             return own[0]
         scope = self.ctx.analysis(Flow).scope_of(c)
-        found = [cp for cp in self._tc().classes.values() if any(s is scope for s, _ in cp.instances)]
+        found = [cp for cp in self._tc().classes.values() if self._tc().runs_in(cp, scope)]
         return found[0] if len(found) == 1 else None
 
     def _saver_why(self, cp: ClassProgram, c: cst.Call) -> str:
@@ -907,7 +908,12 @@ class ClassProgramRule(Rule):
             # self.saver: tf.train.Saver() (TF1Classes._self_saver_call / _owner_runs)
             saver = cst.Call(cst.Name("Saver"))
         else:
-            d = self.ctx.analysis(Flow).def_of(c.func.value.value, c)
+            flow = self.ctx.analysis(Flow)
+            d = flow.def_of(c.func.value.value, c)
+            sc, mod = flow.scope_of(c), flow.scopes[id(self.ctx.module)]
+            if d is None and sc is not mod and not sc.by_name.get(c.func.value.value) \
+                    and len(mod.by_name.get(c.func.value.value, ())) == 1:
+                d = mod.by_name[c.func.value.value][0]  # a module Saver read by ``def main():`` as a global
             saver = d.value if d is not None else None
         if not isinstance(saver, cst.Call):
             return "the Saver is not bound once before its use"
