@@ -102,6 +102,14 @@ def test_dict_default_none_and_not_none_test():
         "def step(r):\n    return tf.train.AdamOptimizer(r)\nstep(0.1)\n")
 
 
+def test_dict_class_attribute_none_takes_the_none_branch():
+    assert _dicts("def step(r, kw):\n    if kw is None:\n        o = tf.train.AdamOptimizer(r)\n    else:\n"
+                  "        o = tf.train.AdamOptimizer(r, **kw)\n    return o\n"
+                  "class C(object):\n    kw = None\nstep(0.1, C().kw)\n") == (
+        "def step(r):\n    o = tf.train.AdamOptimizer(r)\n    return o\n"
+        "class C(object):\n    kw = None\nstep(0.1)\n")
+
+
 def test_dict_through_self_and_a_module_name():
     assert _dicts("KW = {'momentum': 0.5}\ndef step(r, kw):\n    return tf.train.MomentumOptimizer(r, **kw)\n"
                   "class T:\n    def __init__(self, kw):\n        self.kw = kw\n    def go(self):\n"

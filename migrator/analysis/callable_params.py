@@ -440,7 +440,10 @@ def _dict_value(facts: _Facts, e: cst.BaseExpression | None, at: cst.CSTNode, de
     values = [s.body[0].value for s in cls.body.body
               if isinstance(s, cst.SimpleStatementLine) and len(s.body) == 1 and isinstance(s.body[0], cst.Assign)
               and any(isinstance(t.target, cst.Name) and t.target.value == attr for t in s.body[0].targets)]
-    return values[0] if len(values) == 1 and isinstance(values[0], cst.Dict) else None
+    if len(values) != 1 or not (isinstance(values[0], cst.Dict)
+                                or (isinstance(values[0], cst.Name) and values[0].value == "None")):
+        return None
+    return values[0]
 
 
 def _carrier(facts: _Facts, e: cst.BaseExpression) -> bool:
