@@ -206,3 +206,56 @@ def test_fixture_is_equivalent_to_tf1(name, tmp_path):
     res = verify_pairs([(src, migrate_faithful(src, tmp_path / "m"))], workdir=tmp_path / "v")[0]
     ok, lines = judge(res)
     assert not res.get("todo") and ok, "\n".join(lines + res.get("mapping", []))
+
+
+# -- the sharing analysis through a callable object (bsmind/ftfy-official's BaseNet) -----------------
+
+CALLABLE_NET = '''
+import tensorflow as tf
+
+
+class Base(object):
+    def __init__(self, name="base"):
+        self.name = name
+
+    def __call__(self, x, **kwargs):
+        return self.call(x, **kwargs)
+
+    def call(self, x, **kwargs):
+        raise NotImplementedError()
+
+
+class Net(Base):
+    def __init__(self, reuse=None, name="net"):
+        super().__init__(name)
+        self.reuse = reuse
+
+    def call(self, x, **kwargs):
+        head = kwargs.get("head", "")
+        with tf.variable_scope(self.name, reuse=self.reuse):
+            h = tf.layers.dense(x, 8, name="fc")
+            return tf.layers.dense(h, 2, name=head + "_out")
+
+
+def build(a, b):
+    net = Net(reuse=tf.AUTO_REUSE, name="pair")
+    return net(a, head="left"), net(b, head="right")
+
+
+x1 = tf.placeholder(tf.float32, [None, 4])
+x2 = tf.placeholder(tf.float32, [None, 4])
+o1, o2 = build(x1, x2)
+'''
+
+
+def test_a_callable_object_forwarding_to_the_subclass_call_is_a_tower_builder():
+    # Base.__call__ runs the subclass' call (self.call: the instance's class), super().__init__ sets the
+    # name, kwargs.get reads the keyword the tower was called with: TF1 shares pair/fc, not the heads
+    from migrator.analysis.sharing import Sharing
+    from tests.test_tf1_program import analyse
+
+    ctx, _ = analyse(CALLABLE_NET)
+    groups = ctx.analysis(Sharing).groups
+    assert len(groups) == 1 and groups[0].verdict == "partial"
+    assert groups[0].shared == ["pair/fc/<weights>"]
+    assert sorted(groups[0].unshared) == ["pair/left_out/<weights>", "pair/right_out/<weights>"]
