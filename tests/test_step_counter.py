@@ -104,8 +104,22 @@ def test_counter_only_counting_updates_disappears():
     assert "ExponentialDecay(" in out
 
 
+def test_counter_fetched_by_an_evaluation_run_is_the_iterations():
+    # a run with no train op fetching the counter: its value after the updates so far
+    src = ("import tensorflow as tf\n"
+           "x = tf.placeholder(tf.float32, [None, 4])\ny = tf.placeholder(tf.float32, [None, 1])\n"
+           "out = tf.layers.dense(x, 1)\nloss = tf.reduce_mean(tf.square(out - y))\n"
+           "step = tf.Variable(0, trainable=False)\n"
+           "train_op = tf.train.GradientDescentOptimizer(0.1).minimize(loss, global_step=step)\n"
+           "sess = tf.Session()\nsess.run(tf.global_variables_initializer())\n"
+           "for e in range(3):\n    sess.run(train_op, feed_dict={x: X, y: Y})\nprint(sess.run(step))\n")
+    out = _migrate(src)
+    assert TODO_MARKER not in out and "tf." not in out
+    assert "print(keras.ops.convert_to_numpy(keras.ops.cast(model.optimizer.iterations, 'int32')))" in out
+
+
 @pytest.mark.parametrize("read", [
-    "print(sess.run(step))",          # fetched outside a training run
+    "print(sess.run(step + 1))",      # fetched in an expression
     "decayed = step * 2\nprint(decayed)",  # a value the optimizer does not read
 ])
 def test_counter_read_elsewhere_stays_marked(read):

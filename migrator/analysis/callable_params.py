@@ -351,3 +351,299 @@ def _drop_carrier_attributes(module: cst.Module, carried: set[str], tf: set[str]
                 if attr in carried and attr not in read and d is not None and d.split(".")[0] in tf:
                     stmts.add(id(s))
     return module.visit(_DropAttrs(stmts)) if stmts else module
+
+
+# -- TFM195: a keyword dict handed to a module function as an argument -------------------------------
+"""The form (rajibchakravorty/tf_siamese's ``optimizer_kwargs``)::
+
+    def train_step(loss, rate, optimizer_kwargs):
+        if optimizer_kwargs is None:
+            updater = tf.train.MomentumOptimizer(learning_rate=rate)
+        else:
+            updater = tf.train.MomentumOptimizer(learning_rate=rate, **optimizer_kwargs)
+
+    class Config(object):
+        optimizer_kwargs = {'momentum': 0.9}
+    ... train_step(loss, rate, optimizer_kwargs=self.config.optimizer_kwargs)   # the one Config()
+
+TF1 semantics: the parameter is the one dict every call hands over (a display of literals nothing
+mutates), so ``optimizer_kwargs is None`` is False when the graph is built and ``**optimizer_kwargs``
+passes its keywords. ``resolve_dict_params`` writes that: the ``if`` on the parameter replaced by
+the branch the dict selects, the keywords written at each ``**`` (``tf.train.MomentumOptimizer(
+learning_rate=rate, momentum=0.9)``), the parameter and the arguments that carried it removed.
+"""
+
+
+def _literal(e: cst.BaseExpression) -> bool:
+    if isinstance(e, cst.Name):
+        return e.value in ("None", "True", "False")
+    if isinstance(e, cst.UnaryOperation) and isinstance(e.operator, cst.Minus):
+        return isinstance(e.expression, (cst.Integer, cst.Float))
+    return isinstance(e, (cst.Integer, cst.Float, cst.SimpleString))
+
+
+def _literal_dict(e: cst.BaseExpression | None) -> dict[str, cst.BaseExpression] | None:
+    """``{'k': literal, ...}`` with distinct identifier keys -> {k: value node}, else None."""
+    import ast
+    if not isinstance(e, cst.Dict):
+        return None
+    out: dict[str, cst.BaseExpression] = {}
+    for el in e.elements:
+        if not isinstance(el, cst.DictElement) or not isinstance(el.key, cst.SimpleString) or not _literal(el.value):
+            return None
+        try:
+            k = ast.literal_eval(el.key.value)
+        except (ValueError, SyntaxError):
+            return None
+        if not isinstance(k, str) or not k.isidentifier() or k in out:
+            return None
+        out[k] = el.value
+    return out
+
+
+def _dict_value(facts: _Facts, e: cst.BaseExpression | None, at: cst.CSTNode, depth: int = 0):
+    """The dict display (or ``None``) ``e`` evaluates to, through the chains ``resolve`` follows."""
+    if e is None or depth > 6:
+        return None
+    if isinstance(e, cst.Dict) or (isinstance(e, cst.Name) and e.value == "None"):
+        return e
+    if isinstance(e, cst.Name):
+        binds = [s.body[0] for s in facts.module.body if isinstance(s, cst.SimpleStatementLine)
+                 and len(s.body) == 1 and isinstance(s.body[0], cst.Assign) and len(s.body[0].targets) == 1
+                 and isinstance(s.body[0].targets[0].target, cst.Name) and s.body[0].targets[0].target.value == e.value]
+        stores = sum(1 for n in _nodes(facts.module) if isinstance(n, (cst.AssignTarget, cst.AugAssign))
+                     and isinstance(n.target, cst.Name) and n.target.value == e.value)
+        return binds[0].value if len(binds) == 1 and stores == 1 and isinstance(binds[0].value, cst.Dict) else None
+    if not isinstance(e, cst.Attribute):
+        return None
+    attr, owner = e.attr.value, e.value
+    if isinstance(owner, cst.Name) and owner.value == "self":
+        cls = facts.method_class.get(id(at))
+        stores = facts.attr_stores.get(attr, [])
+        if cls is None or len(stores) != 1:
+            return None
+        init = next((s for s in cls.body.body if isinstance(s, cst.FunctionDef) and s.name.value == "__init__"), None)
+        if init is None or not _stores_param(init, stores[0]):
+            return None
+        constructions = facts.only_called(cls.name.value)
+        if constructions is None or len(constructions) != 1:
+            return None
+        arg = _bound_arg(init, constructions[0], stores[0].value.value, skip_self=True)
+        if isinstance(arg, (cst.Name, cst.Attribute)) and _carrier_reads(facts.module, arg) != 1:
+            return None  # the dict is read elsewhere too (it might be mutated there)
+        return _dict_value(facts, arg, constructions[0], depth + 1)
+    inst = facts._instance(owner, at, depth)
+    cls = facts.top_defs.get(inst) if inst is not None else None
+    if not isinstance(cls, cst.ClassDef) or facts.attr_stores.get(attr) \
+            or any(isinstance(s, cst.FunctionDef) and s.name.value == "__init__" for s in cls.body.body):
+        return None
+    values = [s.body[0].value for s in cls.body.body
+              if isinstance(s, cst.SimpleStatementLine) and len(s.body) == 1 and isinstance(s.body[0], cst.Assign)
+              and any(isinstance(t.target, cst.Name) and t.target.value == attr for t in s.body[0].targets)]
+    if len(values) != 1 or not (isinstance(values[0], cst.Dict)
+                                or (isinstance(values[0], cst.Name) and values[0].value == "None")):
+        return None
+    return values[0]
+
+
+def _carrier(facts: _Facts, e: cst.BaseExpression) -> bool:
+    """A name, a dotted attribute, or ``K().attr`` of a module class without ``__init__`` (removing it
+    removes nothing the program does)."""
+    if _plain(e):
+        return True
+    return isinstance(e, cst.Attribute) and isinstance(e.value, cst.Call) and not e.value.args \
+        and isinstance(e.value.func, cst.Name) and isinstance(facts.top_defs.get(e.value.func.value), cst.ClassDef) \
+        and not any(isinstance(s, cst.FunctionDef) and s.name.value == "__init__"
+                    for s in facts.top_defs[e.value.func.value].body.body)
+
+
+def _last(e: cst.BaseExpression) -> str:
+    return e.attr.value if isinstance(e, cst.Attribute) else e.value if isinstance(e, cst.Name) else ""
+
+
+def _carrier_reads(module: cst.Module, e: cst.BaseExpression) -> int:
+    """How many times the file reads the name / attribute ``e`` ends in (each read may mutate the dict)."""
+    if isinstance(e, cst.Attribute):
+        stored = {id(t.target) for t in _nodes(module) if isinstance(t, cst.AssignTarget)}
+        return sum(1 for n in _nodes(module) if isinstance(n, cst.Attribute) and n.attr.value == e.attr.value
+                   and id(n) not in stored)
+    skip: set[int] = set()
+    count = 0
+    for n in _nodes(module):
+        if isinstance(n, cst.Attribute):
+            skip.add(id(n.attr))
+        elif isinstance(n, cst.Arg) and n.keyword is not None:
+            skip.add(id(n.keyword))
+        elif isinstance(n, cst.Name) and n.value == e.value and id(n) not in skip:
+            count += 1
+    return count - 1  # its one binding
+
+
+def _dict_param_uses(fn: cst.FunctionDef, name: str):
+    """(the ``**name`` Args, the If nodes testing the parameter) when every read of the parameter is one of
+    them (``if name is None`` / ``is not None`` / ``if name`` / ``if not name``) and nothing rebinds it."""
+    stars: list[cst.Arg] = []
+    ifs: list[cst.If] = []
+    ok_names: set[int] = set()
+    elifs = {id(n.orelse) for n in _nodes(fn.body) if isinstance(n, cst.If) and isinstance(n.orelse, cst.If)}
+    for n in _nodes(fn.body):
+        if isinstance(n, (cst.Lambda, cst.FunctionDef, cst.ClassDef, cst.Global, cst.Nonlocal, cst.ListComp,
+                          cst.SetComp, cst.DictComp, cst.GeneratorExp)):
+            return None
+        if isinstance(n, (cst.AssignTarget, cst.AugAssign, cst.AnnAssign, cst.For, cst.WithItem)) \
+                and any(isinstance(x, cst.Name) and x.value == name
+                        for x in _nodes(getattr(n, "target", None) or getattr(n, "asname", None) or cst.Pass())):
+            return None
+        if isinstance(n, cst.Arg) and n.star == "**" and isinstance(n.value, cst.Name) and n.value.value == name:
+            stars.append(n)
+            ok_names.add(id(n.value))
+        elif isinstance(n, cst.If) and _param_test(n.test, name) is not None:
+            if id(n) in elifs:
+                return None
+            ifs.append(n)
+            ok_names.update(id(x) for x in _nodes(n.test))
+    skip: set[int] = set()
+    for n in _nodes(fn.body):
+        if isinstance(n, cst.Attribute):
+            skip.add(id(n.attr))
+        elif isinstance(n, cst.Arg) and n.keyword is not None:
+            skip.add(id(n.keyword))
+        elif isinstance(n, cst.Name) and n.value == name and id(n) not in skip and id(n) not in ok_names:
+            return None
+    return (stars, ifs) if stars or ifs else None
+
+
+def _param_test(test: cst.BaseExpression, name: str):
+    """How an ``if`` test reads the parameter: 'none' / 'not none' / 'truth' / 'not truth', else None."""
+    if isinstance(test, cst.Name) and test.value == name:
+        return "truth"
+    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+        inner = _param_test(test.expression, name)
+        flip = {"truth": "not truth", "not truth": "truth", "none": "not none", "not none": "none"}
+        return flip.get(inner) if inner is not None else None
+    if isinstance(test, cst.Comparison) and len(test.comparisons) == 1 and isinstance(test.left, cst.Name) \
+            and test.left.value == name and isinstance(test.comparisons[0].comparator, cst.Name) \
+            and test.comparisons[0].comparator.value == "None":
+        op = test.comparisons[0].operator
+        return "none" if isinstance(op, cst.Is) else "not none" if isinstance(op, cst.IsNot) else None
+    return None
+
+
+def _test_value(kind: str, value: cst.BaseExpression) -> bool:
+    is_none = isinstance(value, cst.Name)
+    truth = not is_none and bool(value.elements)
+    return {"none": is_none, "not none": not is_none, "truth": truth, "not truth": not truth}[kind]
+
+
+class _WriteDicts(cst.CSTTransformer):
+    def __init__(self, stars: dict[int, dict], ifs: dict[int, bool], params: set[int], args: set[int]) -> None:
+        self.stars, self.ifs, self.params, self.args = stars, ifs, params, args
+
+    def leave_If(self, original, updated):
+        taken = self.ifs.get(id(original))
+        if taken is None:
+            return updated
+        if taken:
+            return cst.FlattenSentinel(list(updated.body.body)) if isinstance(updated.body, cst.IndentedBlock) \
+                else cst.FlattenSentinel([cst.SimpleStatementLine(list(updated.body.body))])
+        o = updated.orelse
+        if o is None:
+            return cst.RemoveFromParent()
+        if isinstance(o, cst.If):
+            return o.with_changes(leading_lines=updated.leading_lines)
+        return cst.FlattenSentinel(list(o.body.body)) if isinstance(o.body, cst.IndentedBlock) \
+            else cst.FlattenSentinel([cst.SimpleStatementLine(list(o.body.body))])
+
+    def leave_Call(self, original, updated):
+        if updated.args and isinstance(updated.args[-1].comma, cst.Comma) \
+                and not isinstance(original.args[-1].comma, cst.Comma):
+            updated = updated.with_changes(args=[*updated.args[:-1], updated.args[-1].with_changes(
+                comma=cst.MaybeSentinel.DEFAULT)])
+        return drop_left_comma_args(original, updated)
+
+    def leave_Arg(self, original, updated):
+        if id(original) in self.args:
+            return cst.RemoveFromParent()
+        kw = self.stars.get(id(original))
+        if kw is None:
+            return updated
+        if not kw:
+            return cst.RemoveFromParent()
+        new = [cst.Arg(value=v, keyword=cst.Name(k), equal=cst.AssignEqual(cst.SimpleWhitespace(""),
+                                                                             cst.SimpleWhitespace("")),
+                       comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))) for k, v in kw.items()]
+        new[-1] = new[-1].with_changes(comma=updated.comma)
+        return cst.FlattenSentinel(new)
+
+    def leave_Param(self, original, updated):
+        return cst.RemoveFromParent() if id(original) in self.params else updated
+
+    def leave_Parameters(self, original, updated):
+        return _Write.leave_Parameters(self, original, updated)
+
+    def leave_IndentedBlock(self, original, updated):
+        if not updated.body:
+            return updated.with_changes(body=[cst.SimpleStatementLine([cst.Pass()])])
+        return updated
+
+
+def resolve_dict_params(module: cst.Module) -> cst.Module | None:
+    facts = _Facts(module)
+    if not facts.tf or any(w in module.code for w in ("getattr", "setattr", "__dict__", "vars(")):
+        return None
+    stars: dict[int, dict] = {}
+    ifs: dict[int, bool] = {}
+    params: set[int] = set()
+    args: set[int] = set()
+    for fn in module.body:
+        if not isinstance(fn, cst.FunctionDef) or fn.decorators or fn.name.value not in facts.top_defs:
+            continue
+        p = fn.params
+        if (p.star_arg is not cst.MaybeSentinel.DEFAULT and p.star_arg is not None) or p.star_kwarg is not None \
+                or p.posonly_params or p.kwonly_params:
+            continue
+        calls = facts.only_called(fn.name.value)
+        if not calls:
+            continue
+        for param in _param_names(fn):
+            uses = _dict_param_uses(fn, param)
+            if uses is None:
+                continue
+            given = [_bound_arg(fn, c, param) for c in calls]
+            values = [_dict_value(facts, g, c) for g, c in zip(given, calls)]
+            if any(v is None for v in values) or len({cst.Module([]).code_for_node(v) for v in values}) != 1:
+                continue
+            value = values[0]
+            kw = _literal_dict(value) if isinstance(value, cst.Dict) else None
+            if isinstance(value, cst.Dict) and kw is None:
+                continue
+            # the dict reaches the function only through these arguments (nothing else may mutate it)
+            nodes = [_arg_node(fn, c, param) for c in calls]
+            carriers = [a.value for a in nodes if a is not None]
+            if not all(isinstance(v, cst.Dict) or (_carrier(facts, v) and _carrier_reads(module, v) == sum(
+                    1 for w in carriers if type(w) is type(v) and _last(w) == _last(v))) for v in carriers):
+                continue
+            star_args, tests = uses
+            decided = {id(i): _test_value(_param_test(i.test, param), value) for i in tests}
+            # a ``**`` left in a branch that stays, with no dict (None), or a keyword the call passes too
+            # (TypeError in TF1): declined
+            dead: set[int] = set()
+            for i in tests:
+                gone = i.orelse if decided[id(i)] else i.body
+                if gone is not None:
+                    dead.update(id(x) for x in _nodes(gone))
+            live = [a for a in star_args if id(a) not in dead]
+            if live and kw is None:
+                continue
+            calls_of = {id(a): c for c in _nodes(fn.body) if isinstance(c, cst.Call) for a in c.args}
+            if any(any(b.keyword is not None and b.keyword.value in kw for b in calls_of[id(a)].args)
+                   or sum(1 for b in calls_of[id(a)].args if b.star) > 1 for a in live):
+                continue
+            for a in star_args:
+                stars[id(a)] = kw or {}
+            ifs.update(decided)
+            params.add(id(next(q for q in fn.params.params if q.name.value == param)))
+            args.update(id(a) for a in nodes if a is not None)
+    if not stars and not ifs:
+        return None
+    return module.visit(_WriteDicts(stars, ifs, params, args))

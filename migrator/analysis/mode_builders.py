@@ -139,12 +139,32 @@ def _reads_env(test: cst.BaseExpression, env: dict) -> bool:
     return bool(_free_names(test) & set(env))
 
 
-def _resolve(stmts, env: dict, used: list) -> list | None:
-    """The statements with every ``if`` decided by ``env`` replaced by its chosen branch; None when an
-    ``if`` cannot be decided or a statement is not a simple one. ``used`` collects whether any ``if``
-    read a literal parameter."""
+def _device_block(s: cst.CSTNode, tf: set[str]) -> bool:
+    """``with tf.device(<name / literal>):`` (no ``as``): placement only, the ops are the same."""
+    if not isinstance(s, cst.With) or s.asynchronous is not None or not isinstance(s.body, cst.IndentedBlock):
+        return False
+    for item in s.items:
+        c = item.item
+        d = dotted(c.func) if isinstance(c, cst.Call) else None
+        if item.asname is not None or d is None or d.split(".")[0] not in tf or not d.endswith(".device") \
+                or d.count(".") != 1 or len(c.args) != 1 or c.args[0].keyword is not None \
+                or not isinstance(c.args[0].value, (cst.Name, cst.SimpleString)):
+            return False
+    return True
+
+
+def _resolve(stmts, env: dict, used: list, tf: set[str] = frozenset()) -> list | None:
+    """The statements with every ``if`` decided by ``env`` replaced by its chosen branch, the bodies of
+    ``with tf.device(...)`` blocks in their place; None when an ``if`` cannot be decided or a statement
+    is not a simple one. ``used`` collects whether any ``if`` read a literal parameter."""
     out: list = []
     for s in stmts:
+        if _device_block(s, tf):
+            inner = _resolve(s.body.body, env, used, tf)
+            if inner is None:
+                return None
+            out.extend(inner)
+            continue
         if isinstance(s, cst.If):
             branch: cst.BaseSuite | None = None
             node: cst.If | cst.Else | None = s
@@ -163,7 +183,7 @@ def _resolve(stmts, env: dict, used: list) -> list | None:
             if branch is not None:
                 if not isinstance(branch, cst.IndentedBlock):
                     return None
-                inner = _resolve(branch.body, env, used)
+                inner = _resolve(branch.body, env, used, tf)
                 if inner is None:
                     return None
                 out.extend(inner)
@@ -223,7 +243,7 @@ def _module_names(module: cst.Module, skip: cst.CSTNode) -> set[str]:
 
 
 def _plan(module: cst.Module, fn: cst.FunctionDef, stmt: cst.SimpleStatementLine,
-          caller: cst.FunctionDef | None) -> list[cst.SimpleStatementLine] | None:
+          caller: cst.FunctionDef | None, need_mode: bool = True) -> list[cst.SimpleStatementLine] | None:
     p = fn.params
     if (p.star_arg is not cst.MaybeSentinel.DEFAULT and p.star_arg is not None) or p.star_kwarg is not None \
             or p.posonly_params or p.kwonly_params or fn.decorators or fn.asynchronous is not None \
@@ -244,8 +264,11 @@ def _plan(module: cst.Module, fn: cst.FunctionDef, stmt: cst.SimpleStatementLine
             and isinstance(stmts[0].body[0], cst.Expr) and isinstance(stmts[0].body[0].value, cst.SimpleString):
         stmts = stmts[1:]
     used: list = []
-    body = _resolve(stmts, env, used)
-    if body is None or not used or not body or not isinstance(body[-1], cst.Return) or body[-1].value is None:
+    body = _resolve(stmts, env, used, _tf_aliases(module))
+    # TFM192: a builder with a mode branch; TFM196: one without, called inside another function (the
+    # caller's placeholders and the builder's train op were in two scopes; a module-level call is the
+    # session rules' form)
+    if body is None or (bool(used) != need_mode) or (not need_mode and caller is None) or not body or not isinstance(body[-1], cst.Return) or body[-1].value is None:
         return None
     ret, body = body[-1], body[:-1]
     if any(isinstance(s, cst.Return) for s in body):
@@ -349,6 +372,11 @@ def _statement_of(module: cst.Module, call_name: cst.Name):
                 continue
             inner_caller = s if isinstance(s, cst.FunctionDef) else caller
             if isinstance(s, cst.ClassDef):
+                # a method's body (the class body itself is another scope)
+                if caller is None and isinstance(s.body, cst.IndentedBlock):
+                    hit = visit([m for m in s.body.body if isinstance(m, cst.FunctionDef)], None)
+                    if hit is not None:
+                        return hit
                 continue
             for block in _blocks(s):
                 hit = visit(block, inner_caller)
@@ -371,7 +399,12 @@ def _blocks(s: cst.CSTNode):
         yield from _blocks(h)
 
 
-def inline_mode_builders(module: cst.Module) -> cst.Module | None:
+def inline_graph_builders(module: cst.Module) -> cst.Module | None:
+    """TFM196: a builder with no mode branch, called once inside another function (see the module's doc)."""
+    return inline_mode_builders(module, need_mode=False)
+
+
+def inline_mode_builders(module: cst.Module, need_mode: bool = True) -> cst.Module | None:
     if not _tf_aliases(module):
         return None
     plans: dict[int, list] = {}
@@ -388,7 +421,7 @@ def inline_mode_builders(module: cst.Module) -> cst.Module | None:
         stmt, caller = hit
         if caller is fn:
             continue
-        lines = _plan(module, fn, stmt, caller)
+        lines = _plan(module, fn, stmt, caller, need_mode)
         if lines is None:
             continue
         plans[id(stmt)] = lines
@@ -397,7 +430,7 @@ def inline_mode_builders(module: cst.Module) -> cst.Module | None:
     if not plans:
         return None
     new = module.visit(_Write(plans, drop))
-    again = inline_mode_builders(new)
+    again = inline_mode_builders(new, need_mode)
     return again if again is not None else new
 
 

@@ -143,7 +143,9 @@ class SessionProgramRuns:
                 return self._train_fetches(prog) is not None and not any(
                     counters.fetch(prog, r, i) is not None for i in range(len(r.fetch_names)))
             orig_elems = [e.value for e in r.fetches.elements] if r.fetch_is_list else [r.fetches]
-            for n, oe in zip(r.fetch_names, orig_elems):
+            for i, (n, oe) in enumerate(zip(r.fetch_names, orig_elems)):
+                if self._counters().eval_fetch(prog, r, i) is not None:
+                    continue  # the step counter / its decayed rate: from the optimizer's iterations
                 if n is None:
                     need = self._expr_inputs(prog, oe)
                     if any(p not in r.feeds for p in need):

@@ -28,6 +28,30 @@ def reuse_params(fn: cst.FunctionDef) -> set[str]:
     return out
 
 
+_VARIABLE_SCOPES = ("tensorflow.variable_scope", "tensorflow.compat.v1.variable_scope")
+
+
+def _auto_reuse_defaults(sharing: Sharing, fn: cst.FunctionDef, stripped: set[int]) -> set[int]:
+    """ids of ``reuse=tf.AUTO_REUSE`` parameters of a tower builder read only by the layers' ``reuse=``
+    arguments in ``stripped`` (removed with the encoder: the parameter is read by nothing after it)."""
+    out: set[int] = set()
+    params = reuse_params(fn)
+    for p in fn.params.params:
+        if p.name.value not in params or p.default is None or sharing.qname(p.default) not in AUTO_REUSE:
+            continue
+        names = {id(a.keyword) for a in walk(fn.body) if isinstance(a, cst.Arg) and a.keyword is not None} | {
+            id(a.attr) for a in walk(fn.body) if isinstance(a, cst.Attribute)}
+        reads = [n for n in walk(fn.body) if isinstance(n, cst.Name) and n.value == p.name.value and id(n) not in names]
+        # a layer's reuse= the encoder strips, or the reuse= of a variable_scope (the encoder builds its
+        # layers once: TF1's reuse flag changes nothing there, and TFM138 writes the block's body in its place)
+        ok = {id(a.value) for c in walk(fn.body) if isinstance(c, cst.Call) for a in c.args
+              if id(a) in stripped or (a.keyword is not None and a.keyword.value == "reuse"
+                                       and sharing.qname(c.func) in _VARIABLE_SCOPES)}
+        if all(id(n) in ok for n in reads):
+            out.add(id(p))
+    return out
+
+
 def _reuse_only(n: cst.If) -> bool:
     """``if reuse: scope.reuse_variables()`` (optionally ``else: assert ...``)."""
     body = n.body.body if isinstance(n.body, cst.IndentedBlock) else []
@@ -144,6 +168,9 @@ class SharedPlan:
         self.stored_calls: dict[int, str] = {}
         self.mode_params: dict[int, set[str]] = {}   # id(builder) -> its constant-mode parameters
         self.strip_args: set[int] = set()
+        # ids of reuse parameters defaulting to tf.AUTO_REUSE whose every read is a stripped reuse= argument:
+        # the default (now meaningless) becomes None, so no TensorFlow name stays
+        self.reuse_defaults: set[int] = set()
         # ids of tower calls inside an expression (``d = l2(tower(x1) - tower(x2, reuse=True))``):
         # each replaced where it stands, the encoder built before the statement
         self.inline: set[int] = set()
@@ -206,7 +233,10 @@ class SharedPlan:
             if others:
                 continue
             for f in [fn, *_reuse_helpers(ctx, fn)]:
-                self.strip_args.update(layer_reuse_args(sharing, f))
+                stripped = layer_reuse_args(sharing, f)
+                self.strip_args.update(stripped)
+                if f is fn:
+                    self.reuse_defaults.update(_auto_reuse_defaults(sharing, fn, stripped))
                 for n in walk(f):
                     if _is_reuse_stmt(n):
                         self.remove.add(id(n))

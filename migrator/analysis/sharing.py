@@ -137,6 +137,10 @@ class _Var:
     weight: bool = False
 
 
+class _KwDict(dict):
+    """The ``**kwargs`` a function was called with (keyword -> value)."""
+
+
 class _VarDict(dict):
     """A dict literal holding variables (TensorFlow-Examples' weight dicts)."""
 
@@ -240,6 +244,7 @@ class _Interp:
         self.stack: list[_Frame] = [_Frame("", False, False)]
         self.steps = 0
         self.depth = 0
+        self._fns: list = []   # (function, self) of the invocations under way (for ``super()``)
         self.active: list[_Execution] = []
         self.executions: list[_Execution] = []
         self.new_vars = 0
@@ -641,6 +646,9 @@ class _Interp:
         pos, kw = [], {}
         for a in call.args:
             v = self.ev(a.value, env)
+            if a.star == "**" and isinstance(v, _KwDict):
+                kw.update(v)  # ``f(x, **kwargs)`` passing on the keywords it was given
+                continue
             if a.star:
                 continue
             if a.keyword is not None:
@@ -661,6 +669,27 @@ class _Interp:
                 else:
                     self.stack[-1].reuse = True
                 return None
+            if attr == "get" and q == "":
+                base = self.ev(node.func.value, env)
+                if isinstance(base, _KwDict):  # ``kwargs.get("bn_prefix", "")``
+                    pos, kw = self._args(node, env)
+                    if 1 <= len(pos) <= 2 and not kw and isinstance(pos[0], str):
+                        return base.get(pos[0], pos[1] if len(pos) > 1 else None)
+                    return UNKNOWN
+            if attr == "__init__" and isinstance(node.func.value, cst.Call) and not node.func.value.args \
+                    and isinstance(node.func.value.func, cst.Name) and node.func.value.func.value == "super" \
+                    and self._fns:
+                # ``super().__init__(name)``: the first base class' constructor on this instance
+                fn, self_ = self._fns[-1]
+                cls = self.o._class_of(fn)
+                pos, kw = self._args(node, env)
+                for b in (cls.bases if cls is not None and isinstance(self_, _Instance) else ()):
+                    base_cls = self.o.classes.get(dotted(b.value) or "")
+                    m = self.o.method(base_cls, "__init__") if base_cls is not None else None
+                    if m is not None:
+                        self.invoke(m, self_, pos, kw)
+                        return None
+                return UNKNOWN
             if attr == "format" and q == "":
                 base = self.ev(node.func.value, env)
                 pos, kw = self._args(node, env)
@@ -814,13 +843,18 @@ class _Interp:
         for p in fn.params.kwonly_params:
             name = p.name.value
             env[name] = kw.get(name, self.ev(p.default, {}) if p.default is not None else UNKNOWN)
+        if isinstance(fn.params.star_kwarg, cst.Param):  # ``**kwargs``: the keywords no parameter took
+            taken = {p.name.value for p in fn.params.params} | {p.name.value for p in fn.params.kwonly_params}
+            env[fn.params.star_kwarg.name.value] = _KwDict({k: v for k, v in kw.items() if k not in taken})
         self.depth += 1
         depth_stack = len(self.stack)
+        self._fns.append((fn, self_))
         try:
             self.run_block(self._body(fn), env)
         except _Return as r:
             return r.value
         finally:
+            self._fns.pop()
             self.depth -= 1
             del self.stack[depth_stack:]
         return None
@@ -1028,7 +1062,10 @@ class Sharing:
                             and n.func.value.value == "self":
                         cls = self._class_of(fn)
                         m = self.method(cls, n.func.attr.value) if cls is not None else None
-                        if m is not None and self.builds(m, _depth + 1):
+                        # ``self.call(x)`` in a base class: the subclasses' overrides run too
+                        ms = ([m] if m is not None else []) + (
+                            self._overrides(cls, n.func.attr.value) if cls is not None else [])
+                        if any(self.builds(x, _depth + 1) for x in ms):
                             found = True
                             break
             if isinstance(n, cst.Attribute) and isinstance(n.value, cst.Name) and n.value.value == "self":
@@ -1086,6 +1123,27 @@ class Sharing:
                     found.update(t.target.attr.value for t in n.targets if isinstance(t.target, cst.Attribute))
             attrs = self._weight_attrs[k] = frozenset(found)
         return attr in attrs
+
+    def _overrides(self, cls: cst.ClassDef, name: str) -> list[cst.FunctionDef]:
+        """Methods ``name`` of the module's subclasses of ``cls`` (``self.name(...)`` in a method of
+        ``cls`` runs the instance's class' one)."""
+        out = []
+        for sub in self.classes.values():
+            if sub is cls:
+                continue
+            seen, todo = 0, [sub]
+            while todo and seen < 6:
+                c = todo.pop()
+                seen += 1
+                bases = [self.classes.get(dotted(b.value) or "") for b in c.bases]
+                if any(b is cls for b in bases):
+                    m = next((x for x in self._body(sub) if isinstance(x, cst.FunctionDef)
+                              and x.name.value == name), None)
+                    if m is not None:
+                        out.append(m)
+                    break
+                todo.extend(b for b in bases if b is not None)
+        return out
 
     def _class_of(self, fn: cst.FunctionDef) -> cst.ClassDef | None:
         n = self.ctx.parent(fn)
@@ -1283,8 +1341,8 @@ class Sharing:
             if hit != keys or len(keys) != 1:  # one name at every execution, all of it shared
                 return None
             key = next(iter(keys))
-            if not key.endswith("/<weights>"):
-                return None
+            if not key.endswith("/<weights>") or "{?}" in key:
+                return None  # (a name part the analysis could not compute: not a store key)
             out[call_id] = key[: -len("/<weights>")]
             covered |= keys
         return out if covered == shared else None

@@ -55,6 +55,9 @@ class StepCounter:
     counts: bool = False    # incremented (minimize(global_step=) / assign_add): otherwise not a step counter
     saves: list = field(default_factory=list)             # Saver.save(..., global_step=<it>) calls
     evals: list = field(default_factory=list)             # ``lr.eval()`` of a learning rate computed from it
+    # fetched by an evaluation run (no train op): (Run, element index, None for the counter / the name of
+    # an exponential_decay of it)
+    eval_fetched: list = field(default_factory=list)
 
     def value(self, iterations: str) -> str:
         """Source of the counter's value after ``iterations`` updates."""
@@ -136,6 +139,22 @@ class StepCounters:
             e = self._eval_read(n)
             if e is not None:
                 c.evals.append(e)
+                continue
+            # ``sess.run([step, lr])``: the rate at the current step, fetched by an evaluation run
+            run = self._run_fetching(prog, n)
+            if run is not None and run[0].train_op is None and not run[0].initializer:
+                c.eval_fetched.append((run[0], run[1], name))
+
+    def eval_fetch(self, prog: Program, run, i: int) -> tuple[StepCounter, str | None] | None:
+        """(counter, None) when element ``i`` of evaluation run ``run`` fetches the (translatable) counter,
+        (counter, rate name) when it fetches an exponential_decay of it, else None."""
+        for c in self.of(prog):
+            if c.why:
+                continue
+            for r, j, name in c.eval_fetched:
+                if r is run and j == i:
+                    return c, name
+        return None
 
     def fetch(self, prog: Program, run, i: int) -> StepCounter | None:
         """The (translatable) counter element ``i`` of ``run``'s fetches reads, if any."""
@@ -311,6 +330,10 @@ class StepCounters:
                         continue
                 # fetched by a run (a list element or the whole fetch)
                 run = self._run_fetching(prog, n)
+                if run is not None and run[0].train_op is None and not run[0].initializer and is_var:
+                    # an evaluation run: the value after the updates so far
+                    c.eval_fetched.append((run[0], run[1], None))
+                    continue
                 if run is not None:
                     c.fetched.append(run)
                     continue

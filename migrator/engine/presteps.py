@@ -87,12 +87,21 @@ PRE_STEPS: tuple[PreStep, ...] = (
     PreStep("TFM194", (("def", "("),), "callable_params:resolve_callable_params",
             "a function or class handed to a module function as an argument, the same one at every call, written "
             "at the parameter's calls (`network(x, reuse=True)` -> `cnn_archi(x, reuse=True)`; the same TF1 program)"),
+    PreStep("TFM195", (("**", "def"),), "callable_params:resolve_dict_params",
+            "a keyword dict of literals handed to a module function as an argument, the same one at every call, "
+            "written at its uses (`if kwargs is None:` decided, `opt(learning_rate=r, **kwargs)` -> "
+            "`opt(learning_rate=r, momentum=0.9)`; the same TF1 program)"),
     PreStep("TFM192", (("minimize", "if", "return"), ("apply_gradients", "if", "return")),
             "mode_builders:inline_mode_builders",
             "a graph builder with mode branches written out at its one call (`preds, loss, train_op = "
             "model_fn(x, y, 'train')` -> its statements with the `if mode == ...` branches the call's literals "
             "select, parameters replaced by the arguments; the same TF1 program); diagnostics below refer to "
             "lines of that form"),
+    PreStep("TFM196", (("minimize", "return"), ("apply_gradients", "return")),
+            "mode_builders:inline_graph_builders",
+            "a graph builder called once inside another function written out at its call (`out, loss, train_op = "
+            "build(x1, x2, y)` -> its statements, `with tf.device(...)` bodies in place, parameters replaced by "
+            "the arguments; the same TF1 program); diagnostics below refer to lines of that form"),
     PreStep("TFM193", (("run", "{"), ("eval", "{")), "mode_builders:split_fetched_dicts",
             "a dict of tensors a session run fetches by key written as one name per key (`preds = {'p': y}` + "
             "`sess.run(preds['p'])` -> `preds_p = y` + `sess.run(preds_p)`; the same TF1 program)"),

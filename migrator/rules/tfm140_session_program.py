@@ -1205,7 +1205,11 @@ class SessionProgram(SessionProgramRuns, Rule):
             fetched = r.fetch_arg(updated)
             elems = [e.value for e in fetched.elements] if r.fetch_is_list else [fetched]
             orig_elems = [e.value for e in r.fetches.elements] if r.fetch_is_list else [r.fetches]
-            for n, e, oe in zip(r.fetch_names, elems, orig_elems):
+            for i, (n, e, oe) in enumerate(zip(r.fetch_names, elems, orig_elems)):
+                step = self._counters().eval_fetch(prog, r, i)
+                if step is not None:
+                    outs.append(self._step_fetch(prog, *step))
+                    continue
                 if n is None:
                     outs.append(self._eval_expr(prog, oe, e, feeds))
                     continue
@@ -1224,6 +1228,13 @@ class SessionProgram(SessionProgramRuns, Rule):
             return outs[0]
         els = [cst.Element(o) for o in outs]
         return cst.Tuple(els) if isinstance(r.fetches, cst.Tuple) else cst.List(els)
+
+    def _step_fetch(self, prog, c, rate: str | None) -> cst.BaseExpression:
+        """A step counter (or an exponential_decay of it) fetched by an evaluation run: its value
+        after the updates so far (the optimizer's iterations; the rate: its schedule called with them)."""
+        it = f"{self._tp().model_name(prog)}.optimizer.iterations"
+        value = cst.parse_expression(c.value(it) if rate is None else f"{rate}({it})")
+        return expr("keras.ops.convert_to_numpy({v})", v=value)
 
     def _schedule_eval(self, original: cst.Call) -> cst.BaseExpression | None:
         """``lr.eval()`` of a learning rate computed from a step counter (analysis/step_counter.py):
@@ -1840,10 +1851,13 @@ class SessionProgram(SessionProgramRuns, Rule):
                Case("import tensorflow as tf\n\nx = tf.placeholder(tf.float32, [None, 4])\ny = tf.placeholder(tf.float32, [None, 2])\nout = tf.layers.dense(x, 2)\nloss = tf.reduce_mean(tf.square(out - y))\nglobal_step = tf.Variable(0, trainable=False)\ntrain_op = tf.train.GradientDescentOptimizer(0.1).minimize(loss, global_step=global_step)\ntf.summary.scalar('step', global_step)\nwith tf.Session() as sess:\n    sess.run(tf.global_variables_initializer())\n    for i in range(10):\n        sess.run(train_op, feed_dict={x: X, y: Y})\n",
                     'import keras\n\nx = keras.Input(shape=(4,))\nout = keras.layers.Dense(2)(x)\ndef loss(y, out):\n    return keras.ops.mean(keras.ops.square(out - y))\nmodel = keras.Model(x, out)\nmodel.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1), loss=loss)\nfor i in range(10):\n    model.train_on_batch(X, Y)\n', ('TFM142',))]
     INVALID = [*INVALID,
-               # the step counter is fetched by a run TFM140 cannot map: the program stays TF1 whole
+               # the step counter is fetched in an expression TFM140 cannot map: the program stays TF1 whole
                # (its training run too - it used to become train_on_batch of a model never built)
+               Case('import tensorflow as tf\n\nx = tf.placeholder(tf.float32, [None, 4])\ny = tf.placeholder(tf.float32, [None, 2])\nout = tf.layers.dense(x, 2)\nloss = tf.reduce_mean(tf.square(out - y))\nglobal_step = tf.Variable(0, trainable=False)\ntrain_op = tf.train.GradientDescentOptimizer(0.1).minimize(loss, global_step=global_step)\nwith tf.Session() as sess:\n    sess.run(tf.global_variables_initializer())\n    for i in range(10):\n        sess.run(train_op, feed_dict={x: X, y: Y})\n    print(sess.run(global_step + 1))\n',
+                    'import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\nimport keras\n\nx = tf.placeholder(tf.float32, [None, 4])  # TODO(tflearn-migrate): TFM140 input placeholder kept: a sess.run of this program is not translated\ny = tf.placeholder(tf.float32, [None, 2])  # TODO(tflearn-migrate): TFM140 label placeholder kept: a sess.run of this program is not translated\nout = keras.layers.Dense(2)(x)\n# TODO(tflearn-migrate): TFM140 loss kept as a TF1 tensor: a sess.run of this program is not translated\nloss = keras.ops.mean(keras.ops.square(out - y))\nglobal_step = tf.Variable(0, trainable=False)\n# TODO(tflearn-migrate): TFM140 train op kept: a sess.run of this program is not translated (see its TODO)\ntrain_op = keras.optimizers.SGD(learning_rate=0.1).minimize(loss, global_step=global_step)\nwith tf.Session() as sess:\n    sess.run(tf.global_variables_initializer())\n    for i in range(10):\n        sess.run(train_op, feed_dict={x: X, y: Y})  # TODO(tflearn-migrate): TFM140 training run kept: another sess.run of this program is not translated\n    print(sess.run(global_step + 1))  # TODO(tflearn-migrate): TFM140 sess.run fetches an expression that is not a function of model tensors\n', ('TFM140', 'TFM140', 'TFM140', 'TFM140', 'TFM140', 'TFM140'), todo=True),
+               # fetched by an evaluation run with no train op: its value after the updates so far
                Case('import tensorflow as tf\n\nx = tf.placeholder(tf.float32, [None, 4])\ny = tf.placeholder(tf.float32, [None, 2])\nout = tf.layers.dense(x, 2)\nloss = tf.reduce_mean(tf.square(out - y))\nglobal_step = tf.Variable(0, trainable=False)\ntrain_op = tf.train.GradientDescentOptimizer(0.1).minimize(loss, global_step=global_step)\nwith tf.Session() as sess:\n    sess.run(tf.global_variables_initializer())\n    for i in range(10):\n        sess.run(train_op, feed_dict={x: X, y: Y})\n    print(sess.run(global_step))\n',
-                    'import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\nimport keras\n\nx = tf.placeholder(tf.float32, [None, 4])  # TODO(tflearn-migrate): TFM140 input placeholder kept: a sess.run of this program is not translated\ny = tf.placeholder(tf.float32, [None, 2])  # TODO(tflearn-migrate): TFM140 label placeholder kept: a sess.run of this program is not translated\nout = keras.layers.Dense(2)(x)\n# TODO(tflearn-migrate): TFM140 loss kept as a TF1 tensor: a sess.run of this program is not translated\nloss = keras.ops.mean(keras.ops.square(out - y))\nglobal_step = tf.Variable(0, trainable=False)\n# TODO(tflearn-migrate): TFM140 train op kept: a sess.run of this program is not translated (see its TODO)\ntrain_op = keras.optimizers.SGD(learning_rate=0.1).minimize(loss, global_step=global_step)\nwith tf.Session() as sess:\n    sess.run(tf.global_variables_initializer())\n    for i in range(10):\n        sess.run(train_op, feed_dict={x: X, y: Y})  # TODO(tflearn-migrate): TFM140 training run kept: another sess.run of this program is not translated\n    print(sess.run(global_step))  # TODO(tflearn-migrate): TFM140 sess.run fetches global_step (not a model tensor, loss or metric)\n', ('TFM140', 'TFM140', 'TFM140', 'TFM140', 'TFM140', 'TFM140'), todo=True)]
+                    "import keras\n\nx = keras.Input(shape=(4,))\nout = keras.layers.Dense(2)(x)\ndef loss(y, out):\n    return keras.ops.mean(keras.ops.square(out - y))\nmodel = keras.Model(x, out)\nmodel.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1), loss=loss)\nfor i in range(10):\n    model.train_on_batch(X, Y)\nprint(keras.ops.convert_to_numpy(keras.ops.cast(model.optimizer.iterations, 'int32')))\n", ())]
     # minimize(loss, var_list=tf.trainable_variables()) written out: TF1's default var_list
     INVALID.append(Case(
         'import tensorflow as tf\n'

@@ -55,6 +55,11 @@ class SharedTowers(Rule):
         super().__init__(ctx)
         self._inline_updated: dict[int, cst.Call] = {}   # id(inline tower call) -> its updated call
 
+    def leave_Param(self, original: cst.Param, updated: cst.Param):
+        if id(original) in self.ctx.analysis(SharedPlan).reuse_defaults:  # reuse=tf.AUTO_REUSE, read by nothing now
+            return updated.with_changes(default=cst.Name("None"))
+        return updated
+
     def leave_Arg(self, original: cst.Arg, updated: cst.Arg):
         if id(original) in self.ctx.analysis(SharedPlan).strip_args:
             return cst.RemoveFromParent()
