@@ -2,7 +2,8 @@
 session (fogside/SkinHack's form): ``fitter = Fitter(step_op, (left, right, same), sampler.draw,
 report=[('loss', loss), ...])`` + ``sess = fitter.fit(200)``, the method making ``tf.Session()``
 and returning it; the constructor's ``isinstance`` check, ``list(map(itemgetter(0), report))``
-and ``[pair[1] for pair in report]`` fold on the display it is given [TFM156]. (2) Feed dicts
+and ``[pair[1] for pair in report]`` fold on the display it is given [TFM156]. (2) The same with the train op and the session made in the constructor
+(``self.sess = tf.Session()``) and methods given computed arguments [TFM156]. (3) Feed dicts
 built by comprehensions over a tuple of placeholders (``dict(zip(inputs, batch))``,
 ``{inputs[k]: batch[k] for k in range(len(inputs))}``, ``{p: b for p, b in zip(...)}``) written
 as displays [TFM160]. Fast tier: no TensorFlow."""
@@ -21,6 +22,7 @@ from migrator.options import Options
 FIX = Path(__file__).parent / "fixtures" / "heldout_u"
 TRAINER = (FIX / "roundv_trainer_object.py").read_text()
 ZIPFEED = (FIX / "roundv_zip_feed.py").read_text()
+INIT = (FIX / "roundv_session_in_init.py").read_text()
 
 
 def _run(src: str, fixes: bool) -> str:
@@ -126,6 +128,33 @@ def test_attributes_a_method_stores_become_module_names():
 
 
 @pytest.mark.parametrize("fixes", [False, True])
+def test_a_session_made_in_the_constructor(fixes):
+    # the constructor makes the train op and the session and runs the initializer: made where the
+    # object was constructed (learner_step / learner_sess); the methods' arguments computed at the
+    # call are bound to the parameter's name there
+    inlined = _inline(INIT)
+    assert inlined is not None
+    assert "learner_step = tf.train.GradientDescentOptimizer(0.1).minimize(loss)" in inlined
+    assert "learner_sess = tf.Session()\nlearner_sess.run(tf.global_variables_initializer())" in inlined
+    assert "batches = [pairs(64, 0, 1400) for _ in range(200)]" in inlined
+    assert "fa = learner_sess.run(za, {xa: a})" in inlined and "final = value" in inlined
+    out = _run(INIT, fixes)
+    cst.parse_module(out)
+    assert TODO_MARKER not in out and "import tensorflow" not in out and "class Learner" not in out
+    assert "value = model.train_on_batch([batch[0], batch[1]], batch[2])" in out
+    assert "za = encoder(xa)" in out and "zb = encoder(xb)" in out
+    assert "fa = keras.Model(xa, za).predict_on_batch(np.asarray(a))" in out
+    assert _run(out, fixes) in (None, out)
+
+
+def test_a_constructor_that_calls_its_own_method_is_declined():
+    src = INIT.replace("        self.sess = tf.Session()\n", "        self.sess = self.open()\n").replace(
+        "    def learn(self, batches):", "    def open(self):\n        return tf.Session()\n\n    def learn(self, batches):")
+    assert "self.open()" in src
+    assert _inline(src) is None
+
+
+@pytest.mark.parametrize("fixes", [False, True])
 def test_zip_and_comprehension_feeds_become_displays(fixes):
     out = _run(ZIPFEED, fixes)
     cst.parse_module(out)
@@ -163,7 +192,7 @@ def test_a_tuple_name_that_is_rebound_or_a_parameter_is_not_read():
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", ["roundv_trainer_object.py", "roundv_zip_feed.py"])
+@pytest.mark.parametrize("name", ["roundv_trainer_object.py", "roundv_zip_feed.py", "roundv_session_in_init.py"])
 def test_heldout_u_roundv_fixtures_are_equivalent_to_tf1(tmp_path, name):
     from migrator.weights.verify import judge, migrate_faithful, verify_pairs
 

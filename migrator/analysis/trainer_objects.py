@@ -26,14 +26,19 @@ it is the same program - the plain module-level session program the session rule
 the class and the construction go.
 
 Written out only where that is so: the class is a module-level class (no decorators, no base but
-``object``) of plain methods, one of which (not ``__init__``) makes a ``Session``; its name is read
-once, by ``<obj> = <Class>(...)``, a module-level statement; every other read of ``<obj>`` is a
-module-level statement ``[<name> =] <obj>.<method>(...)`` after it. The constructor's statements
-are ``self.<attr> = <expr>`` / ``<param> = <expr>`` whose values, once the arguments are read in,
-are STABLE (names, dotted attributes, literals and tuple / list displays of those; a few calls are
-folded where the arguments are displays: ``isinstance(<display>, (list, tuple))``, ``list(map(
-itemgetter(k), <display>))``, ``[m[k] for m in <display>]``, ``list(<display>)``, ``len(<display>)``,
-``<display>[k]``); no statement between the construction and a call binds a name those values read.
+``object``) of plain methods, one of which makes a ``Session``; its name is read once, by ``<obj> =
+<Class>(...)``, a module-level statement; every other read of ``<obj>`` is a module-level statement
+``[<name> =] <obj>.<method>(...)`` after it. The constructor's statements are ``self.<attr> =
+<expr>``, ``<param> = <expr>``, expression statements and ``if`` statements whose test the
+arguments decide; values that are STABLE once the arguments are read in (names, dotted attributes,
+literals and tuple / list displays of those; a few calls are folded where the arguments are
+displays: ``isinstance(<display>, (list, tuple))``, ``list(map(itemgetter(k), <display>))``, ``[m[k]
+for m in <display>]``, ``list(<display>)``, ``len(<display>)``, ``<display>[k]``) are read where the
+methods read the attribute; any other value (a call: ``self.sess = tf.Session()``, a train op) and
+every expression statement is made at the construction, in order, bound to ``<obj>_<attr>`` (an
+argument's part, ``<obj>_<param>[_<k>]``); no statement between the construction and a call binds a
+name those values read. A method's argument that is not stable is bound to the parameter's name at
+the call (a name the module binds nowhere and no function reads).
 A method written out has no return but a last ``return <expr>``, no ``yield`` / ``global`` /
 nested definitions, reads ``self`` only as ``self.<attr>``, never stores a constructor attribute
 (other attributes it stores become module names ``<obj>_<attr>``), calls no other method, and binds
@@ -439,6 +444,12 @@ def _plan_init(init: cst.FunctionDef | None, call: cst.Call, builtins: set[str],
                 continue
             if isinstance(small, cst.Pass):
                 continue
+            if isinstance(small, cst.Expr):
+                # a call made at the construction (`self.sess.run(init)`): made there, in order
+                value = _fold(small.value.visit(_Subst(attrs, {}, env)), builtins, getters)
+                _no_self(value)
+                hoisted.append(cst.SimpleStatementLine([small.with_changes(value=value)]))
+                continue
             if not (isinstance(small, cst.Assign) and len(small.targets) == 1):
                 raise _Decline
             tgt = small.targets[0].target
@@ -454,12 +465,11 @@ def _plan_init(init: cst.FunctionDef | None, call: cst.Call, builtins: set[str],
             else:
                 pairs = [(tgt, value)]
             for t, v in pairs:
-                if not _stable(v):
-                    raise _Decline
                 if isinstance(t, cst.Attribute) and isinstance(t.value, cst.Name) and t.value.value == "self":
-                    attrs[t.attr.value] = v
+                    # a value made here (`self.sess = tf.Session()`): made at the construction, in order
+                    attrs[t.attr.value] = _hoist(v, f"{obj}_{t.attr.value}", hoisted, taken)
                 elif isinstance(t, cst.Name) and t.value in env:
-                    env[t.value] = v
+                    env[t.value] = _hoist(v, f"{obj}_{t.value}", hoisted, taken)
                 else:
                     raise _Decline
     return attrs
@@ -501,7 +511,7 @@ def _inline_one(module: cst.Module, cls: cst.ClassDef) -> cst.Module | None:
         elif not (i == 0 and isinstance(st, cst.SimpleStatementLine) and len(st.body) == 1
                   and isinstance(st.body[0], cst.Expr) and isinstance(st.body[0].value, cst.SimpleString)):
             return None
-    if not any(_makes_session(m) for n, m in methods.items() if n != "__init__"):
+    if not any(_makes_session(m) for m in methods.values()):
         return None
     name = cls.name.value
     body = list(module.body)
@@ -553,6 +563,7 @@ def _inline_one(module: cst.Module, cls: cst.ClassDef) -> cst.Module | None:
         if st is not cls:
             other_reads |= _free_reads(st)
     before: set[str] = set()
+    top = set().union(*(_bound(st) for st in body)) | {n for n in taken if n not in binds}
     out_body: list = []
     done = {i: c for i, c in calls}
     for i, st in enumerate(body):
@@ -567,8 +578,15 @@ def _inline_one(module: cst.Module, cls: cst.ClassDef) -> cst.Module | None:
             target, m, call = done[i]
             fn = methods[m]
             params = {k: _fold(v, builtins, getters) for k, v in _bind(fn, call).items()}
-            if not all(_stable(v) for v in params.values()):
-                return None
+            first: list = []
+            for k, v in params.items():
+                if not _stable(v):
+                    # an argument computed at the call: bound to the parameter's name there
+                    if k in top or k in before or k in other_reads or k in read:
+                        return None
+                    top.add(k)
+                    first.append(cst.SimpleStatementLine([cst.Assign([cst.AssignTarget(cst.Name(k))], v)]))
+                    params[k] = cst.Name(k)
             local = _bound(fn.body, nested=True)
             if local & set(params) or "*" in local or "self" in local:
                 return None
@@ -584,13 +602,13 @@ def _inline_one(module: cst.Module, cls: cst.ClassDef) -> cst.Module | None:
                     and isinstance(stmts[0].body[0].value, (cst.SimpleString, cst.ConcatenatedString)):
                 stmts.pop(0)  # the method's docstring
             sub = _Subst(attrs, stored, params)
-            new_stmts = [_fold(s.visit(sub), builtins, getters) for s in stmts]
+            new_stmts = first + [_fold(s.visit(sub), builtins, getters) for s in stmts]
             for s in new_stmts:
                 _no_self(s)
             if new_stmts:
                 new_stmts[0] = new_stmts[0].with_changes(leading_lines=st.leading_lines)
             if ret is not None:
-                ret = ret.visit(sub)
+                ret = _fold(ret.visit(sub), builtins, getters)
                 _no_self(ret)
                 if target is not None and not (isinstance(ret, cst.Name) and ret.value == target):
                     new_stmts.append(cst.SimpleStatementLine([cst.Assign([cst.AssignTarget(cst.Name(target))], ret)]))
