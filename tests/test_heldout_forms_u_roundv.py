@@ -200,3 +200,28 @@ def test_heldout_u_roundv_fixtures_are_equivalent_to_tf1(tmp_path, name):
     res = verify_pairs([(src, migrate_faithful(src, tmp_path / "m"))], workdir=tmp_path / "v")[0]
     ok, lines = judge(res)
     assert not res.get("todo") and ok, "\n".join(lines + res.get("mapping", []))
+
+
+def _indented_tail(src: str, head: str, start: str) -> str:
+    i = src.index(start)
+    body = "\n".join("    " + ln if ln else "" for ln in src[i:].splitlines())
+    return src[:i] + head + "\n" + body + "\n"
+
+
+@pytest.mark.parametrize("fixes", [False, True])
+def test_a_trainer_object_under_the_main_guard(fixes):
+    src = _indented_tail(TRAINER, "if __name__ == '__main__':", "sampler = PairSampler(flat[:1400]")
+    out = _run(src, fixes)
+    assert TODO_MARKER not in out and "class Fitter" not in out
+    assert "    fitter_report_1_1 = keras.ops.mean(dist)" in out
+    assert _run(out, fixes) in (None, out)
+
+
+def test_a_trainer_object_in_a_main_function():
+    # written out inside the function; a method local the function reads elsewhere declines
+    src = _indented_tail(TRAINER, "def main():", "sampler = PairSampler(flat[:1400]") + "\n\nmain()\n"
+    out = _inline(src)
+    assert out is not None and "class Fitter" not in out
+    assert "    fitter_report_1_1 = tf.reduce_mean(dist)\n    sess = tf.Session()" in out
+    clash = src.replace("    held = PairSampler(", "    print(step)\n    held = PairSampler(")
+    assert _inline(clash) is None

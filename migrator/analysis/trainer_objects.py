@@ -27,8 +27,10 @@ the class and the construction go.
 
 Written out only where that is so: the class is a module-level class (no decorators, no base but
 ``object``) of plain methods, one of which makes a ``Session``; its name is read once, by ``<obj> =
-<Class>(...)``, a module-level statement; every other read of ``<obj>`` is a module-level statement
-``[<name> =] <obj>.<method>(...)`` after it. The constructor's statements are ``self.<attr> =
+<Class>(...)``, a statement of the module's block, of a top-level ``if __name__ == '__main__':`` or of a
+module function (there a method's locals become the function's: none the function reads elsewhere or the
+module binds); every other read of ``<obj>`` is a statement ``[<name> =] <obj>.<method>(...)`` of the same
+block after it. The constructor's statements are ``self.<attr> =
 <expr>``, ``<param> = <expr>``, expression statements and ``if`` statements whose test the
 arguments decide; values that are STABLE once the arguments are read in (names, dotted attributes,
 literals and tuple / list displays of those; a few calls are folded where the arguments are
@@ -514,10 +516,29 @@ def _inline_one(module: cst.Module, cls: cst.ClassDef) -> cst.Module | None:
     if not any(_makes_session(m) for m in methods.values()):
         return None
     name = cls.name.value
-    body = list(module.body)
+    if _count(module, name) != 2:
+        return None
+    # the block the object lives in: the module's, `if __name__ == '__main__':`'s or a module function's
+    block, owner, before0, forbidden = None, None, set(), set()
+    for k, top_st in enumerate(module.body):
+        inner = None
+        if isinstance(top_st, cst.If) and isinstance(top_st.body, cst.IndentedBlock) and top_st.orelse is None \
+                and "__main__" in cst.Module([]).code_for_node(top_st.test):
+            inner = top_st
+        elif isinstance(top_st, cst.FunctionDef) and isinstance(top_st.body, cst.IndentedBlock) \
+                and not top_st.decorators:
+            inner = top_st
+        if inner is not None and any(_construction(x, name) for x in inner.body.body):
+            block, owner = list(inner.body.body), inner
+            before0 = set().union(*(_bound(x) for x in module.body[:k])) if isinstance(inner, cst.If) else set()
+            if isinstance(inner, cst.FunctionDef):
+                # a method local becomes the function's: no name the function reads or the module binds
+                forbidden = _reads(inner) | set().union(*(_bound(x) for x in module.body)) | {"*"}
+            break
+    body = list(module.body) if block is None else block
     made = [(i, _construction(st, name)) for i, st in enumerate(body)]
     made = [(i, c) for i, c in made if c is not None]
-    if len(made) != 1 or _count(module, name) != 2:
+    if len(made) != 1:
         return None
     at, (obj, ctor) = made[0]
     calls = [(i, _method_call(st, obj)) for i, st in enumerate(body)]
@@ -562,8 +583,8 @@ def _inline_one(module: cst.Module, cls: cst.ClassDef) -> cst.Module | None:
     for st in body:
         if st is not cls:
             other_reads |= _free_reads(st)
-    before: set[str] = set()
-    top = set().union(*(_bound(st) for st in body)) | {n for n in taken if n not in binds}
+    before: set[str] = set(before0)
+    top = set().union(*(_bound(st) for st in body)) | {n for n in taken if n not in binds} | forbidden
     out_body: list = []
     done = {i: c for i, c in calls}
     for i, st in enumerate(body):
@@ -590,7 +611,7 @@ def _inline_one(module: cst.Module, cls: cst.ClassDef) -> cst.Module | None:
             local = _bound(fn.body, nested=True)
             if local & set(params) or "*" in local or "self" in local:
                 return None
-            clash = (local - {target}) & before
+            clash = (local - {target}) & (before | forbidden)
             if clash or (local & other_reads) or (local & read):
                 return None
             stmts = list(fn.body.body)
@@ -622,9 +643,17 @@ def _inline_one(module: cst.Module, cls: cst.ClassDef) -> cst.Module | None:
             continue
         out_body.append(st)
         before |= _bound(st)
-    if out_body and body and body[0] is cls:
-        out_body[0] = out_body[0].with_changes(leading_lines=())
-    return module.with_changes(body=out_body)
+    if owner is None:
+        if out_body and body and body[0] is cls:
+            out_body[0] = out_body[0].with_changes(leading_lines=())
+        return module.with_changes(body=out_body)
+    if not out_body:
+        out_body = [cst.SimpleStatementLine([cst.Pass()])]
+    new_owner = owner.with_changes(body=owner.body.with_changes(body=out_body))
+    top_body = [new_owner if x is owner else x for x in module.body if x is not cls]
+    if module.body and module.body[0] is cls and top_body:
+        top_body[0] = top_body[0].with_changes(leading_lines=())
+    return module.with_changes(body=top_body)
 
 
 # ---------------------------------------------------------------- TFM160: comprehension feeds
