@@ -25,6 +25,15 @@ class PreStep:
 
 
 PRE_STEPS: tuple[PreStep, ...] = (
+    PreStep("TFM156", (("class", "Session", "__init__"),), "trainer_objects:inline_trainer_objects",
+            "a trainer object of one instance whose method owns the session written out at its calls "
+            "(`trainer = Trainer(train_op, (x0, x1), gen.next)` + `sess = trainer.train(n)` -> the method's "
+            "statements with `self.<attr>` reading the constructor's arguments; the same TF1 program); "
+            "diagnostics below refer to lines of that form"),
+    PreStep("TFM160", (("for", "range"), ("zip",)), "trainer_objects:unroll_feed_comprehensions",
+            "a feed dict built by a comprehension over a tuple of placeholders written as a display "
+            "(`{inputs[i]: batch[i] for i in range(len(inputs))}` / `dict(zip(inputs, batch))` -> "
+            "`{x0: batch[0], x1: batch[1]}`; the same TF1 program)"),
     PreStep("TFM175", (("get_total_loss",), ("get_losses",), ("GraphKeys.LOSSES",)),
             "loss_collection:desugar_losses",
             "TF1's LOSSES collection written out: tf.losses.* / add_loss terms named, "

@@ -662,10 +662,11 @@ def _probe(cap, args, tf, tf1, tflearn, orig_fit, orig_run, train_ops, grad_caps
                     # float32, or float64 (a graph built in float64 - chiaminchuang_malstm);
                     # DivNoNan: tf.losses' SUM_BY_NONZERO_WEIGHTS mean
                     floating = t.dtype.base_dtype in (tf1.float32, tf1.float64)
-                    if floating and dims == [] and op.type in ("Mean", "RealDiv", "Sum", "DivNoNan"):
+                    if floating and dims == [] and op.type in ("Mean", "RealDiv", "Sum", "DivNoNan", "L2Loss"):
                         scalars.append(t)
                         continue
-                    if floating and dims == [] and op.type in ("AddV2", "Add", "AddN"):
+                    # (or a difference: fogside's l2_loss(a - p) - l2_loss(a - n))
+                    if floating and dims == [] and op.type in ("AddV2", "Add", "AddN", "Sub"):
                         sums.append(t)
                         continue
                     if floating and dims is None:
