@@ -57,8 +57,11 @@ _NO_STRAIGHT = (cst.IfExp, cst.BooleanOperation, cst.Lambda, cst.ListComp, cst.S
 
 def seeded_file(module: cst.Module, qname) -> bool:
     """A graph / global seed is set somewhere in the file (``tf.set_random_seed`` ...): TF's
-    unseeded ops were deterministic there. ``qname(node)`` resolves a call's function."""
-    return any(isinstance(n, cst.Call) and qname(n.func) in _SEEDS for n in _walk(module))
+    unseeded ops were deterministic there. ``qname(node)`` resolves a call's function.
+    ``keras.utils.set_random_seed(s)`` (what a first run writes for ``tf.set_random_seed(s)``;
+    it seeds TensorFlow too) counts, so that a second run decides as the first did."""
+    return any(isinstance(n, cst.Call) and (qname(n.func) in _SEEDS or dotted(n.func) == "keras.utils.set_random_seed")
+               for n in _walk(module))
 
 
 def tf_aliases(module: cst.Module) -> dict[str, str]:
