@@ -300,3 +300,18 @@ def test_session_in_main_runs_under_keras3_and_ranks_like_tf1(name, tmp_path):
         z = np.load(tmp_path / out)
         aucs.append(roc_auc(-z["d"], z["same"]))
     assert min(aucs) > 0.75 and abs(aucs[0] - aucs[1]) < 0.1, aucs
+
+
+def test_initializer_method_run_in_mains_session_block():
+    # `tf.global_variables_initializer().run()` inside `with tf.Session() as sess:` runs on the
+    # block's session (TF1's default session there): main's session and its initializer go as
+    # with `sess.run(init)`. A plain `sess = tf.Session()` is not the default session: such a
+    # run raised in TF1, and it keeps its TODO.
+    src = (FIX / "mainfn_passed_session.py").read_text()
+    variant = src.replace("sess.run(tf.global_variables_initializer())", "tf.global_variables_initializer().run()")
+    assert variant != src
+    out = _run(variant, False)
+    assert TODO_MARKER not in out and "tf.Session" not in out and "initializer" not in out
+    assert "fit_epoch(k)" in out and _run(out, False) == out
+    plain = variant.replace("    with tf.Session() as sess:\n", "    sess = tf.Session()\n    if True:\n")
+    assert plain != variant and TODO_MARKER in _run(plain, False)

@@ -225,3 +225,20 @@ def test_a_trainer_object_in_a_main_function():
     assert "    fitter_report_1_1 = tf.reduce_mean(dist)\n    sess = tf.Session()" in out
     clash = src.replace("    held = PairSampler(", "    print(step)\n    held = PairSampler(")
     assert _inline(clash) is None
+
+
+def test_a_model_class_owning_its_session_is_left_to_the_class_rules():
+    # a class that makes its own placeholders (or variables) builds the model it trains: TFM144's
+    # form (kept as a class, its train op a LossModel); TFM156 is for trainers handed the graph
+    from migrator.analysis.trainer_objects import inline_trainer_objects
+
+    src = ("import tensorflow as tf\n\n\nclass Net(object):\n    def __init__(self):\n"
+           "        self.x = tf.placeholder(tf.float32, [None, 4])\n        self.y = tf.placeholder(tf.float32, [None, 1])\n"
+           "        self.loss = tf.reduce_mean(tf.square(tf.layers.dense(self.x, 1) - self.y))\n"
+           "        self.train_op = tf.train.GradientDescentOptimizer(0.1).minimize(self.loss)\n"
+           "        self.sess = tf.Session()\n        self.sess.run(tf.global_variables_initializer())\n\n"
+           "    def fit(self, X, Y):\n        return self.sess.run([self.train_op, self.loss], {self.x: X, self.y: Y})\n\n"
+           "net = Net()\nnet.fit(X, Y)\n")
+    assert inline_trainer_objects(cst.parse_module(src)) is None
+    out = migrate_source(src, "n.py", Options(fixes=False)).code
+    assert TODO_MARKER not in out and "class Net(object):" in out and "LossModel" in out

@@ -1218,15 +1218,18 @@ class TF1Program:
                 read |= {n.value for n in _walk(c) if isinstance(n, cst.Name)}
             if any(fscope.by_name.get(n) for n in read & names - {t.name for t in own_ops}):
                 continue  # a local of the same name as one of the program's tensors
-            if not read & names and not self._passes_session(prog, fn, {c.func.value.value for c in runs}):
-                continue  # none of the program's tensors (nor its session given to functions running them)
-            params = list(fn.params.params)
             sessions = {c.func.value.value for c in runs}
             given = [self._session_kw(c) for c in mruns]
+            dflt = self._default_session_block(fn, mruns, given, sessions) if mruns else None
+            if not read & names and not self._passes_session(prog, fn, sessions or ({dflt} if dflt else set())):
+                continue  # none of the program's tensors (nor its session given to functions running them)
+            params = list(fn.params.params)
             if mruns and all(g is not None for g in given) and len(set(given) | sessions) == 1 \
                     and all(d.index >= 0 and isinstance(d.value, cst.Call) and self._qn.get(id(d.value)) in SESSIONS
                             for d in fscope.by_name.get(given[0], ())) and fscope.by_name.get(given[0]):
                 sessions = set(given)  # ``t.eval(session=sess, feed_dict=..)`` on the function's own session
+            elif dflt:
+                sessions = {dflt}  # ``init.run()`` inside ``with tf.Session() as sess:`` (the default session)
             elif mruns:
                 own = {n for n, ds in fscope.by_name.items() if ds and all(
                     isinstance(d.value, cst.Call) and self._qn.get(id(d.value)) == "tensorflow.InteractiveSession"
@@ -1305,6 +1308,21 @@ class TF1Program:
                 if not (isinstance(a, cst.Call) and self._qn.get(id(a)) in INITIALIZERS):
                     return []  # a run elsewhere (its model would be the function's local)
         return out
+
+    def _default_session_block(self, fn: cst.FunctionDef, mruns: list, given: list, sessions: set[str]) -> str | None:
+        """``with tf.Session() as sess:`` in ``fn`` around every method run (``init.run()``,
+        ``t.eval(feed_dict=..)``): inside the block ``sess`` is TF1's default session, the one those
+        runs use. The session name (also that of every ``sess.run`` of ``fn``), or None."""
+        blocks = [w for w in _walk(fn.body) if isinstance(w, cst.With) and len(w.items) == 1
+                  and isinstance(w.items[0].item, cst.Call) and self._qn.get(id(w.items[0].item)) in SESSIONS
+                  and w.items[0].asname is not None and isinstance(w.items[0].asname.name, cst.Name)]
+        if len(blocks) != 1:
+            return None
+        name = blocks[0].items[0].asname.name.value
+        if not all(self._inside(c, blocks[0]) for c in mruns) or any(g not in (None, name) for g in given) \
+                or not sessions <= {name}:
+            return None
+        return name
 
     @staticmethod
     def _session_kw(c: cst.Call) -> str | None:

@@ -503,6 +503,11 @@ def inline_trainer_objects(module: cst.Module) -> cst.Module | None:
     return None
 
 
+# calls that make a class a model class (it builds the graph it trains, TFM144's form) rather than a
+# trainer handed the graph
+_MODEL_CALLS = ("placeholder", "placeholder_with_default", "get_variable", "Variable", "Input")  # (Input: a first run's)
+
+
 def _inline_one(module: cst.Module, cls: cst.ClassDef) -> cst.Module | None:
     if cls.decorators or any(a.keyword or dotted(a.value) != "object" for a in cls.bases) or cls.keywords:
         return None
@@ -515,6 +520,8 @@ def _inline_one(module: cst.Module, cls: cst.ClassDef) -> cst.Module | None:
             return None
     if not any(_makes_session(m) for m in methods.values()):
         return None
+    if any(isinstance(n, cst.Call) and (dotted(n.func) or "").rsplit(".", 1)[-1] in _MODEL_CALLS for n in walk(cls)):
+        return None  # a model class (its own placeholders / variables): the class rules' (TFM144), not a trainer
     name = cls.name.value
     if _count(module, name) != 2:
         return None
