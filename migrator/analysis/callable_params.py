@@ -290,16 +290,7 @@ def resolve_callable_params(module: cst.Module) -> cst.Module | None:
     params: set[int] = set()
     args: set[int] = set()
     carried: set[str] = set()  # attribute names the removed arguments read (``self.config.optimizer``)
-    for fn in module.body:
-        if not isinstance(fn, cst.FunctionDef) or fn.decorators or fn.name.value not in facts.top_defs:
-            continue
-        p = fn.params
-        if (p.star_arg is not cst.MaybeSentinel.DEFAULT and p.star_arg is not None) or p.star_kwarg is not None \
-                or p.posonly_params or p.kwonly_params:
-            continue
-        calls = facts.only_called(fn.name.value)
-        if not calls:
-            continue
+    for fn, calls in _plain_functions(module, facts):
         for param in _param_names(fn):
             reads = _callee_only(fn, param)
             if reads is None:
@@ -587,14 +578,9 @@ class _WriteDicts(cst.CSTTransformer):
         return updated
 
 
-def resolve_dict_params(module: cst.Module) -> cst.Module | None:
-    facts = _Facts(module)
-    if not facts.tf or any(w in module.code for w in ("getattr", "setattr", "__dict__", "vars(")):
-        return None
-    stars: dict[int, dict] = {}
-    ifs: dict[int, bool] = {}
-    params: set[int] = set()
-    args: set[int] = set()
+def _plain_functions(module: cst.Module, facts):
+    """The module's functions without decorators, ``*args`` / ``**kwargs``, positional-only or
+    keyword-only parameters that are called (and only called) in the file: ``(fn, calls)``."""
     for fn in module.body:
         if not isinstance(fn, cst.FunctionDef) or fn.decorators or fn.name.value not in facts.top_defs:
             continue
@@ -603,8 +589,19 @@ def resolve_dict_params(module: cst.Module) -> cst.Module | None:
                 or p.posonly_params or p.kwonly_params:
             continue
         calls = facts.only_called(fn.name.value)
-        if not calls:
-            continue
+        if calls:
+            yield fn, calls
+
+
+def resolve_dict_params(module: cst.Module) -> cst.Module | None:
+    facts = _Facts(module)
+    if not facts.tf or any(w in module.code for w in ("getattr", "setattr", "__dict__", "vars(")):
+        return None
+    stars: dict[int, dict] = {}
+    ifs: dict[int, bool] = {}
+    params: set[int] = set()
+    args: set[int] = set()
+    for fn, calls in _plain_functions(module, facts):
         for param in _param_names(fn):
             uses = _dict_param_uses(fn, param)
             if uses is None:
