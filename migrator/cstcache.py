@@ -253,3 +253,11 @@ def read_names(node: cst.CSTNode) -> list[cst.Name]:
         elif isinstance(x, cst.Name) and id(x) not in skip:
             out.append(x)
     return out
+
+
+def name_read(module: cst.CSTNode, name: str) -> bool:
+    """``name`` is read somewhere under ``module`` as a variable: a Name that is neither an
+    attribute, a keyword nor the target of an assignment (``saver = tf.train.Saver()`` twice is
+    no read of the first)."""
+    bound = {id(a.target) for a in walk(module) if isinstance(a, cst.AssignTarget)}
+    return any(n.value == name and id(n) not in bound for n in read_names(module))

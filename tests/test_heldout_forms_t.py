@@ -295,3 +295,17 @@ def test_python2_xrange_tower_lists_are_written_out():
     v = v.replace("import numpy as np\n", "import numpy as np\nfrom six.moves import xrange\n", 1)
     out = _run(v, True)
     assert TODO_MARKER not in out and _run(out, True) in (None, out)
+
+
+def test_an_unused_module_saver_does_not_keep_the_class_step_counter():
+    # `saver = tf.train.Saver()` that nothing reads saves nothing: the class's step counter (read
+    # only by minimize's global_step=) still goes, and so does the Saver
+    src = (FIX / "compat_v1_class_program.py").read_text()
+    variant = src.replace("sess = tf.InteractiveSession()\n", "sess = tf.InteractiveSession()\nsaver = tf.train.Saver()\n")
+    assert variant != src
+    out = _run(variant, False)
+    assert TODO_MARKER not in out and "Saver" not in out and "tf.Variable(" not in out
+    assert _run(out, False) in (None, out)
+    # a Saver that saves keeps the counter (the checkpoint carried it)
+    saved = variant.replace("np.savez(", "saver.save(sess, '/tmp/tfm_ckpt')\nnp.savez(")
+    assert TODO_MARKER in _run(saved, False)

@@ -1431,10 +1431,9 @@ class SessionProgram(SessionProgramRuns, Rule):
         t = small.targets[0].target if len(small.targets) == 1 else None
         if not isinstance(t, cst.Name):
             return True
-        from ..cstcache import read_names
+        from ..cstcache import name_read
 
-        bound = {id(a.target) for a in _walk(self.ctx.module) if isinstance(a, cst.AssignTarget)}
-        return any(n.value == t.value and id(n) not in bound for n in read_names(self.ctx.module))
+        return name_read(self.ctx.module, t.value)
 
     def _saver_args(self, original, saver: cst.Call) -> None:
         """``tf.train.Saver(var_list, max_to_keep=...)``: the model's save_weights saves every

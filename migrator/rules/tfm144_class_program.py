@@ -748,6 +748,8 @@ class ClassProgramRule(Rule):
                 if tp.qname(node) in SAVERS and self._own_weights_saver(cp, node):
                     own_saver = True
                     continue
+                if tp.qname(node) in SAVERS and self._unread_saver(node):
+                    continue  # ``saver = tf.train.Saver()`` nothing reads: it saves nothing
                 key = node.args[0].value if tp.qname(node) == "tensorflow.get_collection" and node.args else None
                 if key is None or self.ctx.legacy_name(key) != "tensorflow.GraphKeys.TRAINABLE_VARIABLES":
                     return False  # (the trainable collection never holds a trainable=False counter)
@@ -758,6 +760,15 @@ class ClassProgramRule(Rule):
         if own_saver and (decays or counted != 1):
             return False  # a counter the checkpoint carried that a computation reads
         return not decays or (counted == 1 and len(steps) == 1 and literal(iv, None) == 0)
+
+    def _unread_saver(self, node: cst.Call) -> bool:
+        """``name = tf.train.Saver(...)`` whose name nothing reads."""
+        from ..cstcache import name_read
+
+        stmt_ = self.ctx.statement_of(node)
+        small = stmt_.body[0] if isinstance(stmt_, cst.SimpleStatementLine) and len(stmt_.body) == 1 else None
+        return isinstance(small, cst.Assign) and small.value is node and len(small.targets) == 1 \
+            and isinstance(small.targets[0].target, cst.Name) and not name_read(self.ctx.module, small.targets[0].target.value)
 
     def _own_weights_saver(self, cp: ClassProgram, node: cst.Call) -> bool:
         """``self.saver = tf.train.Saver()`` of the class owning its session whose every save /
