@@ -17,6 +17,34 @@ class Unbindable(Exception):
     """The call cannot be bound statically (``*args``, unknown keyword, missing arg)."""
 
 
+def bind_def(fn: cst.FunctionDef, call: cst.Call, skip_self: bool = False) -> dict[str, cst.BaseExpression] | None:
+    """The arguments ``call`` gives the plain parameters of the file's own function ``fn`` (their
+    defaults where omitted; ``skip_self``: a method called on its instance), by parameter name; None
+    when the call cannot be bound so (a ``*`` / ``**`` argument, too many positional arguments, a
+    keyword that names no plain parameter or one given twice, a parameter without a default left out)."""
+    params = list(fn.params.params)[1 if skip_self else 0:]
+    names = [q.name.value for q in params]
+    bound: dict[str, cst.BaseExpression] = {}
+    for i, a in enumerate(call.args):
+        if a.star:
+            return None
+        if a.keyword is None:
+            if i >= len(names) or any(x.keyword is not None for x in call.args[:i]):
+                return None
+            bound[names[i]] = a.value
+        else:
+            k = a.keyword.value
+            if k not in names or k in bound:
+                return None
+            bound[k] = a.value
+    for q in params:
+        if q.name.value not in bound:
+            if q.default is None:
+                return None
+            bound[q.name.value] = q.default
+    return bound
+
+
 @dataclass(frozen=True)
 class Param:
     name: str

@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from ..args import bind_def
 from ..cstcache import read_names
 from ..cstcache import walk as _nodes  # pre-order, memoised children
 from ..names import dotted
@@ -272,27 +273,8 @@ def _free_names_list(e: cst.CSTNode) -> list[str]:
 
 
 def _bind(fn: cst.FunctionDef, call: cst.Call) -> dict[str, cst.BaseExpression] | None:
-    params = list(fn.params.params)
-    names = [q.name.value for q in params]
-    bound: dict[str, cst.BaseExpression] = {}
-    for i, a in enumerate(call.args):
-        if a.star:
-            return None
-        if a.keyword is None:
-            if i >= len(names) or any(x.keyword is not None for x in call.args[:i]):
-                return None
-            bound[names[i]] = a.value
-        else:
-            k = a.keyword.value
-            if k not in names or k in bound:
-                return None
-            bound[k] = a.value
-    for q in params:
-        if q.name.value not in bound:
-            if q.default is None:
-                return None
-            bound[q.name.value] = q.default
-    if not all(_simple_arg(v) for v in bound.values()):
+    bound = bind_def(fn, call)
+    if bound is None or not all(_simple_arg(v) for v in bound.values()):
         return None
     return bound
 

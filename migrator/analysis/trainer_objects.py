@@ -61,8 +61,10 @@ from __future__ import annotations
 
 import libcst as cst
 
-from ..cstcache import walk
+from ..args import bind_def
+from ..cstcache import read_names, walk
 from ..names import dotted
+from .flow import target_names
 
 _NESTED = (cst.FunctionDef, cst.Lambda, cst.ClassDef, cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)
 _DISPLAY = (cst.Tuple, cst.List)
@@ -208,7 +210,7 @@ def _module_binds(module: cst.Module) -> set[str]:
         elif isinstance(n, cst.Param):
             out.add(n.name.value)
         elif isinstance(n, (cst.AssignTarget, cst.AugAssign, cst.AnnAssign, cst.For, cst.CompFor)):
-            out.update(_bound_targets(n.target))
+            out.update(target_names(n.target))
     return out
 
 
@@ -238,13 +240,7 @@ def _bound(st: cst.CSTNode, nested: bool = False) -> set[str]:
     out: set[str] = set()
 
     def target(t) -> None:
-        if isinstance(t, cst.Name):
-            out.add(t.value)
-        elif isinstance(t, (cst.Tuple, cst.List)):
-            for x in t.elements:
-                target(x.value)
-        elif isinstance(t, cst.StarredElement):
-            target(t.value)
+        out.update(target_names(t))
 
     todo = [st]
     while todo:
@@ -272,13 +268,7 @@ def _bound(st: cst.CSTNode, nested: bool = False) -> set[str]:
 
 def _reads(node: cst.CSTNode) -> set[str]:
     """Names read (attribute names and keywords aside)."""
-    skip = set()
-    for n in walk(node):
-        if isinstance(n, cst.Attribute):
-            skip.add(id(n.attr))
-        elif isinstance(n, cst.Arg) and n.keyword is not None:
-            skip.add(id(n.keyword))
-    return {n.value for n in walk(node) if isinstance(n, cst.Name) and id(n) not in skip}
+    return {n.value for n in read_names(node)}
 
 
 def _free_reads(st: cst.CSTNode) -> set[str]:
@@ -327,27 +317,11 @@ def _bind(fn: cst.FunctionDef, call: cst.Call) -> dict[str, cst.BaseExpression]:
     if ps.star_arg is not cst.MaybeSentinel.DEFAULT and ps.star_arg is not None or ps.star_kwarg or ps.kwonly_params \
             or ps.posonly_params or any(a.star for a in call.args):
         raise _Decline
-    params = list(ps.params)
-    if not params or params[0].name.value != "self":
+    if not ps.params or ps.params[0].name.value != "self":
         raise _Decline
-    params = params[1:]
-    names = [p.name.value for p in params]
-    out: dict[str, cst.BaseExpression] = {}
-    pos = [a for a in call.args if a.keyword is None]
-    if len(pos) > len(params):
+    out = bind_def(fn, call, skip_self=True)
+    if out is None:
         raise _Decline
-    for p, a in zip(params, pos):
-        out[p.name.value] = a.value
-    for a in call.args:
-        if a.keyword is not None:
-            if a.keyword.value not in names or a.keyword.value in out:
-                raise _Decline
-            out[a.keyword.value] = a.value
-    for p in params:
-        if p.name.value not in out:
-            if p.default is None:
-                raise _Decline
-            out[p.name.value] = p.default
     return out
 
 
@@ -776,7 +750,7 @@ def unroll_feed_comprehensions(module: cst.Module) -> cst.Module | None:
     bound_count: dict[str, int] = {}
     for n in walk(module):
         if isinstance(n, (cst.AssignTarget, cst.AugAssign, cst.AnnAssign, cst.For, cst.CompFor)):
-            for x in _bound_targets(n.target):
+            for x in target_names(n.target):
                 bound_count[x] = bound_count.get(x, 0) + 1
     names: dict[str, cst.BaseExpression] = {}
     for st in module.body:
@@ -800,11 +774,3 @@ def unroll_feed_comprehensions(module: cst.Module) -> cst.Module | None:
     return new if t.changed else None
 
 
-def _bound_targets(t) -> list[str]:
-    if isinstance(t, cst.Name):
-        return [t.value]
-    if isinstance(t, (cst.Tuple, cst.List)):
-        return [x for e in t.elements for x in _bound_targets(e.value)]
-    if isinstance(t, cst.StarredElement):
-        return _bound_targets(t.value)
-    return []
