@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 from typing import Iterable, Mapping
 
 import libcst as cst
+
+from ..cstcache import children_of as _kids
 from libcst.metadata import (
     ClassScope,
     ComprehensionScope,
@@ -87,7 +89,7 @@ def _iter_imports(module: cst.Module) -> Iterable[cst.CSTNode]:
                 if isinstance(b, (cst.Import, cst.ImportFrom)):
                     yield b
         elif isinstance(s, (cst.If, cst.Try, cst.With)):
-            for child in s.children:
+            for child in _kids(s):
                 if isinstance(child, cst.BaseSuite):
                     stack.extend(child.body)
                 elif isinstance(child, (cst.If, cst.Else, cst.ExceptHandler, cst.Finally)):
@@ -223,7 +225,7 @@ def _has_class(module: cst.Module) -> bool:
         if isinstance(s, cst.ClassDef):
             return True
         if isinstance(s, (cst.If, cst.Try, cst.Else, cst.ExceptHandler, cst.Finally, cst.With)):
-            for c in s.children:
+            for c in _kids(s):
                 if isinstance(c, cst.BaseSuite):
                     stack.extend(c.body)
                 elif isinstance(c, (cst.If, cst.Else, cst.ExceptHandler, cst.Finally)):

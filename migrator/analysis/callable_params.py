@@ -282,7 +282,14 @@ def _plain(e: cst.BaseExpression) -> bool:
     return isinstance(e, cst.Name) or (isinstance(e, cst.Attribute) and dotted(e) is not None)
 
 
+def _has_params(module: cst.Module) -> bool:
+    """A module-level function with a parameter: what both resolutions start from."""
+    return any(isinstance(s, cst.FunctionDef) and s.params.params for s in module.body)
+
+
 def resolve_callable_params(module: cst.Module) -> cst.Module | None:
+    if not _has_params(module):
+        return None
     facts = _Facts(module)
     if not facts.tf:
         return None
@@ -594,6 +601,8 @@ def _plain_functions(module: cst.Module, facts):
 
 
 def resolve_dict_params(module: cst.Module) -> cst.Module | None:
+    if not _has_params(module):
+        return None
     facts = _Facts(module)
     if not facts.tf or any(w in module.code for w in ("getattr", "setattr", "__dict__", "vars(")):
         return None

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from ..cstcache import children as _kids
 from ..cstcache import walk
 from ..names import dotted
 
@@ -72,7 +73,7 @@ def _bound_names(st: cst.CSTNode) -> set[str]:
             out.add("*")  # (conservative: anything may change)
         if isinstance(n, _NESTED):
             continue
-        todo.extend(n.children)
+        todo.extend(_kids(n))
     return out
 
 
@@ -108,9 +109,12 @@ class _Writer(cst.CSTTransformer):
 
 def inline_fetch_lists(module: cst.Module) -> cst.Module | None:
     """The module with the fetch lists written at their runs, or None (nothing to do)."""
+    blocks = [module.body] + [n.body for n in walk(module) if isinstance(n, cst.IndentedBlock)]
+    if not any(_binding(st) is not None for body in blocks for st in body):
+        return None  # no list of fetches bound to a name
     parents: dict[int, cst.CSTNode] = {}
     for n in walk(module):
-        for c in n.children:
+        for c in _kids(n):
             parents[id(c)] = n
 
     def innermost(node) -> cst.CSTNode:
@@ -138,7 +142,6 @@ def inline_fetch_lists(module: cst.Module) -> cst.Module | None:
 
     runs: dict[int, cst.BaseExpression] = {}
     drop: set[int] = set()
-    blocks = [module.body] + [n.body for n in walk(module) if isinstance(n, cst.IndentedBlock)]
     for body in blocks:
         for i, st in enumerate(body):
             b = _binding(st)

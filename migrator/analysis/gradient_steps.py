@@ -245,7 +245,20 @@ def _var_list_params(module: cst.Module, tf: set[str], all_ok: bool) -> dict[str
     return out
 
 
+def _has_step(module: cst.Module) -> bool:
+    """A ``compute_gradients`` call, or a ``minimize`` given a var_list: what every rewrite here needs."""
+    for n in _nodes(module):
+        if isinstance(n, cst.Call) and isinstance(n.func, cst.Attribute):
+            attr = n.func.attr.value
+            if attr == "compute_gradients" or (attr == "minimize" and (len(n.args) >= 3 or any(
+                    a.keyword is not None and a.keyword.value == "var_list" for a in n.args))):
+                return True
+    return False
+
+
 def fold_gradient_steps(module: cst.Module) -> cst.Module | None:
+    if not _has_step(module):
+        return None
     tf = _tf_aliases(module)
     if not tf:
         return None

@@ -35,7 +35,7 @@ import keyword
 
 import libcst as cst
 
-from ..cstcache import walk
+from ..cstcache import children, walk
 from ..names import dotted
 from .graph_datasets import tf_aliases
 
@@ -110,7 +110,7 @@ def _reads(node: cst.CSTNode) -> tuple[set[str], set[str]]:
                 attrs.add(d)
                 names.add(d.split(".")[0])
                 continue
-        todo.extend(n.children)
+        todo.extend(children(n))
     return names, attrs
 
 
@@ -131,7 +131,7 @@ class _Scope:
             self.nested.add(id(node))
         else:
             self.nodes.append(node)
-        for c in node.children:
+        for c in children(node):
             self._add(c, nested or isinstance(node, _SCOPES))
 
 
@@ -204,7 +204,7 @@ def _plan_scope(scope: _Scope, body: list, tf: set[str]) -> tuple[dict[str, list
     stmt_dicts = {id(d) for _, d in cands.values()}
     parents: dict[int, cst.CSTNode] = {}
     for n in [scope.node] + scope.nodes:
-        for c in n.children:
+        for c in children(n):
             parents[id(c)] = n
     for n in walk(scope.node):
         if isinstance(n, cst.Name) and n.value in cands:
@@ -320,6 +320,10 @@ class _Writer(cst.CSTTransformer):
 
 def inline_kwarg_dicts(module: cst.Module) -> cst.Module | None:
     """The module with the dicts written out at their calls, or None (nothing to do)."""
+    # only calls that unpack a name (``f(**kw)``) are rewritten
+    if not any(isinstance(n, cst.Call) and any(a.star == "**" and isinstance(a.value, cst.Name) for a in n.args)
+               for n in walk(module)):
+        return None
     tf = _tf_names(module)
     if not tf:
         return None

@@ -31,6 +31,8 @@ from __future__ import annotations
 
 import libcst as cst
 
+from ..cstcache import children as _kids
+
 from ..names import dotted
 from .graph_datasets import _walk, tf_aliases
 
@@ -78,7 +80,7 @@ def desugar_losses(module: cst.Module) -> cst.Module | None:
         return None
     parents: dict[int, cst.CSTNode] = {}
     for n in _walk(module):
-        for c in n.children:
+        for c in _kids(n):
             parents[id(c)] = n
     adds: list[_Site] = []
     reads: list[_Site] = []
@@ -275,7 +277,7 @@ def _runs_once(module: cst.Module, owner: cst.CSTNode) -> bool:
         return False
     parents: dict[int, cst.CSTNode] = {}
     for n in _walk(module):
-        for c in n.children:
+        for c in _kids(n):
             parents[id(c)] = n
     node = parents.get(id(calls[0]))
     while node is not None:

@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from ..cstcache import children as _kids
 from ..cstcache import read_names as _read_names
 from ..cstcache import walk as _nodes  # pre-order, memoised children
 
@@ -259,7 +260,7 @@ def _local_binds(fn: cst.FunctionDef) -> set[str]:
     functions, classes or comprehensions) and declares neither global nor nonlocal."""
     out = {p.name.value for p in _nodes(fn.params) if isinstance(p, cst.Param)}
     declared: set[str] = set()
-    todo = list(fn.body.children)
+    todo = list(_kids(fn.body))
     while todo:
         n = todo.pop()
         if isinstance(n, (cst.FunctionDef, cst.ClassDef)):
@@ -273,7 +274,7 @@ def _local_binds(fn: cst.FunctionDef) -> set[str]:
             out.update(x.value for x in _nodes(n.name) if isinstance(x, cst.Name))
         elif isinstance(n, (cst.Global, cst.Nonlocal)):
             declared.update(x.name.value for x in n.names)
-        todo.extend(n.children)
+        todo.extend(_kids(n))
     return out - declared
 
 

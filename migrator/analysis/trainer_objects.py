@@ -62,6 +62,7 @@ from __future__ import annotations
 import libcst as cst
 
 from ..args import bind_def
+from ..cstcache import children as _kids
 from ..cstcache import read_names, walk
 from ..names import dotted
 from .flow import target_names
@@ -262,7 +263,7 @@ def _bound(st: cst.CSTNode, nested: bool = False) -> set[str]:
             out.update(p.name.value for p in n.params.params)
         if isinstance(n, _NESTED) and not nested and n is not st:
             continue
-        todo.extend(n.children)
+        todo.extend(_kids(n))
     return out
 
 
@@ -743,6 +744,10 @@ class _Index(cst.CSTTransformer):
 
 
 def unroll_feed_comprehensions(module: cst.Module) -> cst.Module | None:
+    # the transformer rewrites only dict comprehensions and ``dict(...)`` calls
+    if not any(isinstance(n, cst.DictComp) or (isinstance(n, cst.Call) and isinstance(n.func, cst.Name)
+                                               and n.func.value == "dict") for n in walk(module)):
+        return None
     binds = _module_binds(module)
     builtins = {b for b in ("zip", "dict", "range", "len") if b not in binds}
     # module names bound once, at module level, to a tuple display of names, never a parameter
