@@ -5,7 +5,7 @@ import ast
 from typing import Any, Sequence
 
 import libcst as cst
-from libcst.helpers import parse_template_expression, parse_template_statement
+from libcst.helpers._template import TemplateChecker, mangle_template, unmangle_nodes
 
 _MODULE = cst.Module(body=[])
 _NOT_LITERAL = object()
@@ -15,13 +15,41 @@ def code(node: cst.CSTNode) -> str:
     return _MODULE.code_for_node(node)
 
 
+# template text and hole names -> the parsed template with its holes as mangled names (libcst's
+# parse_template_* parse the text again at every call; nodes are immutable and the holes are
+# filled by a transformer that builds new parents, so one parse serves every call)
+_TEMPLATES: dict[tuple[str, frozenset[str], bool], cst.CSTNode] = {}
+
+
+def _template(template: str, holes: frozenset[str], statement: bool) -> cst.CSTNode:
+    key = (template, holes, statement)
+    hit = _TEMPLATES.get(key)
+    if hit is None:
+        source = mangle_template(template, set(holes))
+        hit = _TEMPLATES[key] = cst.parse_statement(source) if statement else cst.parse_expression(source)
+    return hit
+
+
+def _fill(template: str, nodes: dict[str, Any], statement: bool) -> cst.CSTNode:
+    """libcst's ``parse_template_statement`` / ``parse_template_expression``, the parse memoised."""
+    repl = {k: to_node(v) for k, v in nodes.items()}
+    holes = frozenset(repl)
+    new = unmangle_nodes(_template(template, holes, statement), repl)
+    if statement and not isinstance(new, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+        raise TypeError(f"Expected a statement but got a {new.__class__.__qualname__}!")
+    if not statement and not isinstance(new, cst.BaseExpression):
+        raise TypeError(f"Expected an expression but got a {new.__class__.__qualname__}!")
+    new.visit(TemplateChecker(set(holes)))
+    return new
+
+
 def expr(template: str, **nodes: Any) -> cst.BaseExpression:
     """Parse ``template`` with ``{name}`` holes filled by nodes or Python literals."""
-    return parse_template_expression(template, **{k: to_node(v) for k, v in nodes.items()})
+    return _fill(template, nodes, False)
 
 
 def stmt(template: str, **nodes: Any) -> cst.BaseStatement:
-    return parse_template_statement(template, **{k: to_node(v) for k, v in nodes.items()})
+    return _fill(template, nodes, True)
 
 
 def to_node(value: Any) -> cst.CSTNode:

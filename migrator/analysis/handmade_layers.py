@@ -197,8 +197,10 @@ class HandmadeLayersAnalysis:
                 continue
             target = node.targets[0].target
             if isinstance(target, cst.Name):
+                if not isinstance(node.value, (cst.Dict, cst.Call)):
+                    continue  # neither a weight dict nor a variable
                 name = target.value
-                key = self._key(node, name, binding=True)
+                key = None  # (computed for a dict or a variable only: it asks the flow analysis)
             else:  # self.W = tf.Variable(...) in a method: the class's attribute
                 key = self._attr_key(target)
                 if key is None:
@@ -208,8 +210,10 @@ class HandmadeLayersAnalysis:
                 if isinstance(node.value, cst.Dict):
                     # ``self.weights = {'wc1': tf.Variable(..), ...}``: an instance's weight dict
                     attr_binds[key] = attr_binds.get(key, 0) + 1
-            stmt = ctx.statement_of(node)
             if isinstance(node.value, cst.Dict):  # weights = {'h1': tf.Variable(...), ...}
+                if key is None:
+                    key = self._key(node, name, binding=True)
+                stmt = ctx.statement_of(node)
                 entries = []
                 for el in node.value.elements:
                     ks = literal(el.key, None) if isinstance(el, cst.DictElement) else None
@@ -229,6 +233,9 @@ class HandmadeLayersAnalysis:
             parsed = self._variable(node.value)
             if parsed is None:
                 continue
+            if key is None:
+                key = self._key(node, name, binding=True)
+            stmt = ctx.statement_of(node)
             if key in variables:
                 variables[key] = None  # assigned twice: not a simple variable
             else:
