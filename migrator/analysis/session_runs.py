@@ -86,6 +86,8 @@ class SessionProgramRuns:
         from ..analysis.weight_decay import weight_decay
 
         cache = self.__dict__.setdefault("_decay_cache", {})
+        if id(prog) not in cache and "trainable_variables" not in self.ctx.module_code:
+            cache[id(prog)] = {}  # (a decay reads tf.trainable_variables(): the name is in the text)
         if id(prog) not in cache:
             found = {}
             for st in prog.scope.node.body.body if isinstance(prog.scope.node, cst.FunctionDef) else prog.scope.node.body:
