@@ -197,10 +197,9 @@ def register_source(module: str, name: str, also=(), imports=None, requires=()) 
 
 MODULE_NAME = "tfm_helpers"
 MODULE_FILE = MODULE_NAME + ".py"
-_MODULE_DOC = ('"""Helpers the migrated files of this directory import (written by tflearn-migrate).\n\n'
-               "Each one reproduces a tflearn / TensorFlow 1 behaviour that has no one-call Keras 3\n"
-               "equivalent; the comment above each names it. Regenerated, with the union of the names\n"
-               'already here, when tflearn-migrate writes this directory again."""\n')
+# one line: the module's lines count against every file that imports it (scripts/output_style.py);
+# a later run adds the helpers it needs to the ones already here (runner._helper_modules)
+_MODULE_DOC = '"""tflearn / TF1 behaviour with no one-call Keras 3 equivalent (written by tflearn-migrate)."""\n'
 
 
 def closure(names) -> list[str]:

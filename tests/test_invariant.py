@@ -18,6 +18,7 @@ from migrator.analysis import bindings
 from migrator.engine import migrate_source
 from migrator.options import Options
 from migrator.runner import imported_names, run
+from tests.marks import marker_above
 from tests import migrate_cache
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -47,7 +48,7 @@ def marked(code: str, pattern: str, rule: str) -> bool:
     for i, line in enumerate(lines):
         if re.search(pattern, line):
             here = f"{TODO_MARKER}: {rule}" in line
-            above = i > 0 and f"{TODO_MARKER}: {rule}" in lines[i - 1] and lines[i - 1].lstrip().startswith("#")
+            above = f"{TODO_MARKER}: {rule}" in marker_above(lines, i)  # (wrapped: its first line)
             if here or above:
                 return True
     return False

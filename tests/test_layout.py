@@ -17,6 +17,8 @@ from migrator.helpers import HELPERS, defines
 from migrator.options import Options
 from migrator.rules import all_rules
 
+from .marks import marker_above, unwrap_markers
+
 CONTRASTIVE = (
     "import tensorflow as tf\n"
     "x1 = tf.placeholder(tf.float32, [None, 4])\nx2 = tf.placeholder(tf.float32, [None, 4])\n"
@@ -144,8 +146,11 @@ def test_a_migration_comment_past_the_limit_goes_above_its_statement_wrapped():
     assert len(texts) > 1 and all(8 + len(t) <= LIMIT for t in texts)
     assert texts[0].startswith("# word") and all(t.startswith("#   word") for t in texts[1:])
     assert " ".join(t.lstrip("# ") for t in texts) == " ".join(["word"] * 60)  # no word lost
-    todo = _comment_lines(f"# {TODO_MARKER}: TFM100 " + "x " * 80, 8)
-    assert len(todo) == 1  # a TODO marker stays one line, whole
+    todo = [ln.comment.value for ln in _comment_lines(f"# {TODO_MARKER}: TFM100 " + "x " * 80, 8)]
+    # a TODO marker wraps too: its first line names the marker and the rule, then continuation lines
+    assert len(todo) > 1 and todo[0].startswith(f"# {TODO_MARKER}: TFM100 x") and all(8 + len(t) <= LIMIT for t in todo)
+    assert all(t.startswith("#   x") for t in todo[1:])
+    assert " ".join(t.lstrip("# ") for t in todo[1:]).split() == ["x"] * (80 - todo[0].count(" x"))
 
 
 def test_todo_marker_past_the_limit_sits_directly_above_its_code():
@@ -159,10 +164,11 @@ def test_todo_marker_past_the_limit_sits_directly_above_its_code():
     at = next(i for i, ln in enumerate(lines) if "saver_for_the_checkpoints_of_this_model = tf.train.Saver" in ln)
     flat_line = next(ln for ln in flat.splitlines() if "saver_for_the_checkpoints_of_this_model = tf.train.Saver" in ln)
     assert TODO_MARKER in flat_line and len(flat_line) > LIMIT  # what the layout pass had to move
-    assert TODO_MARKER not in lines[at] and lines[at - 1].strip().startswith(f"# {TODO_MARKER}")
+    assert TODO_MARKER not in lines[at] and marker_above(lines, at)  # wrapped, directly above its code
+    assert marker_above(lines, at) == "# " + flat_line.partition("  # ")[2]  # no word lost
     indent = len(lines[at]) - len(lines[at].lstrip())
     assert lines[at - 1].startswith(" " * indent + "#")  # at the statement's indentation
-    assert all(ln.strip().startswith(f"# {TODO_MARKER}") for ln in _long_new(wrapped, src))  # only a marker
+    assert _long_new(wrapped, src) == []  # the marker wrapped at 100 columns too
     assert migrate_source(wrapped, "t.py", Options()).code == wrapped
 
 
@@ -203,3 +209,58 @@ def test_a_tuple_and_a_dict_wrap_one_element_per_line():
     new = wrap_long_lines(cst.parse_module(out), "", set()).code
     assert ast.dump(ast.parse(new)) == ast.dump(ast.parse(out))
     assert all(len(ln) <= LIMIT for ln in new.splitlines()), new
+
+
+def test_a_string_ending_in_f_is_not_taken_for_an_f_string():
+    # ``float('-inf')`` holds ``f'``: the statement is still wrapped (only a real f-string is left alone)
+    from libcst import parse_module
+
+    from migrator.engine.layout import wrap_long_lines
+
+    src = ("def hard_pos(labels, emb, dist):\n"
+           "    return keras.ops.max(keras.ops.where(pos_mask(labels), dist, keras.ops.ones_like(dist)"
+           " * float('-inf')), axis=1)[:keras.ops.shape(emb)[0]]\n")
+    out = wrap_long_lines(parse_module(src), "", set()).code
+    assert all(len(ln) <= LIMIT for ln in out.splitlines()), out
+    assert ast.dump(ast.parse(out)) == ast.dump(ast.parse(src))
+    fsrc = src.replace("float('-inf')", "float(f'-{emb}')")
+    assert wrap_long_lines(parse_module(fsrc), "", set()).code == fsrc  # a real f-string: kept
+
+
+WRAPPED_TODOS = (
+    "import tensorflow as tf\n"
+    "def tower(x, reuse=False):\n"
+    "    with tf.variable_scope('tower_with_a_rather_long_name', reuse=reuse):\n"
+    "        return tf.layers.dense(x, 2, name='fc')\n"
+    "a = tf.placeholder(tf.float32, [None, 4])\nb = tf.placeholder(tf.float32, [None, 4])\n"
+    "d = tower(a) - tower(b, reuse=True)\n"
+    "with tf.Session() as sess:\n"
+    "    sess.run(tf.global_variables_initializer())\n"
+    "    print(sess.run(d, feed_dict={a: [[1.0] * 4], b: [[2.0] * 4]}))\n")
+
+
+@pytest.mark.parametrize("fixes", [False, True])
+def test_wrapped_todo_markers_count_once_and_a_second_run_changes_nothing(fixes):
+    """A TODO marker past 100 columns is wrapped (no new long line): the marker counts once per
+    statement as before (continuation lines do not repeat it), its message is whole when joined
+    back, and a second run leaves it as it is."""
+    opts = dict(fixes=fixes, ignore=frozenset({"TFM205"}))
+    wrapped, flat = _both(WRAPPED_TODOS, **opts)
+    assert ast.dump(ast.parse(wrapped)) == ast.dump(ast.parse(flat))
+    assert wrapped.count(TODO_MARKER) == flat.count(TODO_MARKER) > 0
+    assert any(len(ln) > LIMIT and TODO_MARKER in ln for ln in flat.splitlines())  # (else proves nothing)
+    assert _long_new(wrapped, WRAPPED_TODOS) == []
+    def messages(code):  # each marker's text, from the marker on
+        return sorted(ln[ln.index(TODO_MARKER):] for ln in code.splitlines() if TODO_MARKER in ln)
+
+    assert messages(unwrap_markers(wrapped)) == messages(flat)
+    assert migrate_source(wrapped, "t.py", Options(**opts)).code == wrapped
+
+
+def test_helpers_module_header_is_one_line():
+    from migrator.helpers import module_source
+
+    all_rules()
+    text = module_source(["tflearn_shuffle"])
+    assert text.splitlines()[0].startswith('"""') and text.splitlines()[0].endswith('"""')
+    assert len(text.splitlines()[0]) <= LIMIT

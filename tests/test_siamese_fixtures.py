@@ -86,6 +86,7 @@ from pathlib import Path  # noqa: E402
 import pytest  # noqa: E402
 
 from migrator.check import legacy_refs_outside_todo  # noqa: E402
+from tests.marks import marker_above  # noqa: E402
 from tests.migrate_cache import cli  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -196,8 +197,7 @@ def test_no_legacy_left_outside_todo(migrated_static, name):
         for tok in tokenize.generate_tokens(io.StringIO(src).readline):
             if tok.type == tokenize.NAME and tok.string in ("compat", "placeholder", "Session", "tflearn"):
                 i = tok.start[0] - 1
-                marked = "TODO(tflearn-migrate)" in lines[i] or (
-                    i > 0 and lines[i - 1].lstrip().startswith("# TODO(tflearn-migrate)"))
+                marked = "TODO(tflearn-migrate)" in lines[i] or bool(marker_above(lines, i))
                 assert marked, (mode, name, i + 1, lines[i])
 
 

@@ -205,6 +205,22 @@ def kept_scope_marker(lines) -> bool:
     return any(l.comment is not None and f"{TODO_MARKER}: TFM138 " in l.comment.value for l in lines)
 
 
+def without_scope_marker(lines) -> list:
+    """``lines`` less TFM138's TODO from an earlier run and the continuation lines (``#   ``)
+    the layout pass wrapped its message onto."""
+    out = []
+    dropping = False
+    for l in lines:
+        if kept_scope_marker([l]):
+            dropping = True
+            continue
+        if dropping and l.comment is not None and l.comment.value.startswith("#   "):
+            continue
+        dropping = False
+        out.append(l)
+    return out
+
+
 @dataclass(eq=False)
 class TowerGroup:
     """Executions of one builder made from one scope (``entry``)."""

@@ -7,13 +7,14 @@ unchanged keeps its layout (a long line the user wrote stays theirs), and so do 
 definitions (their text is the registered helper's), statements carrying a comment the user
 wrote, and f-strings. A comment the migration wrote (a TODO marker, a note) that would take its
 line past 100 columns goes on its own line(s) above the statement, wrapped at 100 columns
-(a TODO marker is not wrapped: one line, directly above the code it marks). Layout only:
+(a TODO marker too: its first line names the marker and rule, continuation lines ``#   ``
+follow, then the code it marks). Layout only:
 the wrapped statement is the same code."""
 from __future__ import annotations
 
 import libcst as cst
 
-from .. import TODO_MARKER
+from ..cstcache import walk_fresh as walk
 from ..emit import code as code_of
 from .statements import node_code, check_compiles, module_code, rewrite_statements
 
@@ -163,10 +164,9 @@ class _Join(cst.CSTTransformer):
 
 def _comment_lines(value: str, base: int) -> list[cst.EmptyLine]:
     """Comment ``value`` as comment lines at column ``base``, wrapped at ``LIMIT`` (continuation
-    lines indented under the first line's text). A TODO marker stays one line, whatever its
-    length (found by grep whole; ruff's E501 has ``ignore-overlong-task-comments`` for it)."""
-    if TODO_MARKER in value:
-        return [cst.EmptyLine(indent=True, whitespace=cst.SimpleWhitespace(""), comment=cst.Comment(value))]
+    lines indented under the first line's text: ``#   ``). A TODO marker wraps the same way: its
+    first line keeps ``# TODO(tflearn-migrate): TFMxxx`` (what grep, the TODO counts and
+    ``todo.has_marker`` read), the rest of its message is on the continuation lines below it."""
     width = max(LIMIT - base, 40)
     lines: list[str] = []
     cur = "#"
@@ -192,8 +192,7 @@ def _leading_comments(source: str, keep: set[str], indent: int):
         changed = False
         for ln in lines:
             c = ln.comment
-            if c is None or base + len(c.value) <= LIMIT or c.value.strip() in keep or c.value in source \
-                    or TODO_MARKER in c.value:
+            if c is None or base + len(c.value) <= LIMIT or c.value.strip() in keep or c.value in source:
                 out.append(ln)
             else:
                 out.extend(_comment_lines(c.value, base))
@@ -233,7 +232,8 @@ def _wrap_statement(module: cst.Module, stmt: cst.SimpleStatementLine, depth: in
     if line.strip() in keep:  # the user's statement, as written
         return None
     base = depth * indent
-    if "f'" in line or 'f"' in line:
+    if ("f'" in line or 'f"' in line or "F'" in line or 'F"' in line) \
+            and any(isinstance(n, cst.FormattedString) for n in walk(small)):  # an f-string: kept as it is
         return None
     if "\n" in line:  # a statement the migration wrote over several lines, one of them too long
         if not any(ln.strip() in long_new for ln in line.splitlines()) or "#" in line \

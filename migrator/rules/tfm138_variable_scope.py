@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from ..analysis.sharing import kept_scope_marker
+from ..analysis.sharing import kept_scope_marker, without_scope_marker
 from ..analysis.tf1_program import TF1Program
 from ..translate.tf1_store import store_function
 from ..translate.tf1_helpers import helper_example_output as _rnn_out
@@ -86,8 +86,7 @@ class VariableScope(Rule):
             body = _drop_reuse(body, alias.name.value)
         if not body:  # everything inside was translated away (a placeholder, reuse_variables())
             return cst.RemoveFromParent()
-        kept = [l for l in original.leading_lines  # an earlier run's TODO on this scope is settled now
-                if not kept_scope_marker([l])]
+        kept = without_scope_marker(original.leading_lines)  # an earlier run's TODO on this scope is settled now
         body[0] = body[0].with_changes(leading_lines=kept + list(body[0].leading_lines))
         return cst.FlattenSentinel(body)
 

@@ -25,7 +25,8 @@ LEARNING_RATE = 0.001
 
 
 def tower(x, reuse=False):
-    # TODO(tflearn-migrate): TFM138 variable_scope shares variables (reuse): no Keras translation without TFM205's shared encoder
+    # TODO(tflearn-migrate): TFM138 variable_scope shares variables (reuse): no Keras translation
+    #   without TFM205's shared encoder
     with tf.variable_scope("tower", reuse=reuse):
         net = keras.layers.Conv2D(32, 3, padding="same", activation="relu")(x)
         net = keras.layers.MaxPooling2D(2, strides=2)(net)
@@ -43,31 +44,40 @@ def train(data, epochs=EPOCHS, seed=0):
     np.random.seed(seed)
     height, width, channels = data["x_train"].shape[1:]
 
-    # TODO(tflearn-migrate): TFM140 input placeholder kept: a sess.run of this program is not translated
+    # TODO(tflearn-migrate): TFM140 input placeholder kept: a sess.run of this program is not
+    #   translated
     left_input = tf.placeholder(tf.float32, [None, height, width, channels], name="left_input")
-    # TODO(tflearn-migrate): TFM140 input placeholder kept: a sess.run of this program is not translated
+    # TODO(tflearn-migrate): TFM140 input placeholder kept: a sess.run of this program is not
+    #   translated
     right_input = tf.placeholder(tf.float32, [None, height, width, channels], name="right_input")
-    # TODO(tflearn-migrate): TFM140 label placeholder kept: a sess.run of this program is not translated
+    # TODO(tflearn-migrate): TFM140 label placeholder kept: a sess.run of this program is not
+    #   translated
     y = tf.placeholder(tf.float32, [None], name="y")
 
-    # TODO(tflearn-migrate): TFM205 tower() towers share their variables in TF1 but are not turned into one encoder: the TF1 program around them stays TF1 (TFM140: one of its sess.run calls is not translated)
+    # TODO(tflearn-migrate): TFM205 tower() towers share their variables in TF1 but are not turned
+    #   into one encoder: the TF1 program around them stays TF1 (TFM140: one of its sess.run calls
+    #   is not translated)
     left_output = tower(left_input)
     right_output = tower(right_input, reuse=True)
 
-    # TODO(tflearn-migrate): TFM140 label placeholder kept: a sess.run of this program is not translated
+    # TODO(tflearn-migrate): TFM140 label placeholder kept: a sess.run of this program is not
+    #   translated
     x1 = tf.placeholder(tf.float32, [None, height, width, channels], name="x1")
-    # TODO(tflearn-migrate): TFM140 label placeholder kept: a sess.run of this program is not translated
+    # TODO(tflearn-migrate): TFM140 label placeholder kept: a sess.run of this program is not
+    #   translated
     x2 = tf.placeholder(tf.float32, [None, height, width, channels], name="x2")
 
     distance = keras.ops.sqrt(
         keras.ops.sum(keras.ops.square(left_output - right_output), axis=1) + 1e-6,
     )
-    # TODO(tflearn-migrate): TFM140 loss kept as a TF1 tensor: a sess.run of this program is not translated
+    # TODO(tflearn-migrate): TFM140 loss kept as a TF1 tensor: a sess.run of this program is not
+    #   translated
     loss = keras.ops.mean(
         y * keras.ops.square(distance)
         + (1.0 - y) * keras.ops.square(keras.ops.maximum(MARGIN - distance, 0.0)),
     )
-    # TODO(tflearn-migrate): TFM140 train op kept: a sess.run of this program is not translated (see its TODO)
+    # TODO(tflearn-migrate): TFM140 train op kept: a sess.run of this program is not translated (see
+    #   its TODO)
     train_op = keras.optimizers.Adam(learning_rate=LEARNING_RATE, epsilon=1e-8).minimize(loss)
 
     pair_a = data["pair_train_a"].astype(np.float32) / 255.0
@@ -78,7 +88,8 @@ def train(data, epochs=EPOCHS, seed=0):
     history = {"loss": [], "epoch_time": []}
     # TODO(tflearn-migrate): TFM100 no Keras translation for tensorflow.Session
     with tf.Session() as sess:
-        # TODO(tflearn-migrate): TFM100 no Keras translation for tensorflow.global_variables_initializer
+        # TODO(tflearn-migrate): TFM100 no Keras translation for
+        #   tensorflow.global_variables_initializer
         sess.run(tf.global_variables_initializer())
         for epoch in range(epochs):
             start = time.time()
