@@ -167,6 +167,26 @@ def test_model_object_declines(change, written):
         assert "y = net_out + 1.0" in out
 
 
+def _indented_tail(src: str, head: str, start: str) -> str:
+    i = src.index(start)
+    body = "\n".join("    " + ln if ln else "" for ln in src[i:].splitlines())
+    return src[:i] + head + "\n" + body + "\n"
+
+
+@pytest.mark.parametrize("head, tail", [("if __name__ == '__main__':", ""), ("def main():", "\n\nmain()\n")])
+def test_the_object_under_the_main_guard_or_in_main(head, tail):
+    # the session block nested one level deeper: written out there (in main(): its locals)
+    src = _indented_tail(BUILD, head, "with tf.Session() as sess:\n    stacked") + tail
+    out = _run(src, False)
+    assert TODO_MARKER not in out and "class Embedder" not in out
+    assert "    net_params = {}\n    net_conv1 = net_conv_block(stacked, 1, 8, 'conv1')" in out
+    assert _run(out, False) in (None, out)
+    # in main(), helpers reading a value made there (var_dict) would read a local: declined
+    var = _indented_tail(GETVAR, head, "data = np.random") + tail
+    inlined = _inline(var)
+    assert (inlined is None) == (head == "def main():")
+
+
 def test_a_session_making_class_is_left_to_tfm156():
     src = SMALL.replace("        self.store[name] = w\n", "        self.store[name] = w\n        tf.Session()\n")
     assert _inline(src) is None
