@@ -106,9 +106,19 @@ def _list(values: list[cst.BaseExpression]) -> cst.List:
 
 
 def _truth(e: cst.BaseExpression, builtins: set[str]) -> bool | None:
-    """The value of ``isinstance(<display>, (list, tuple, ...))``, or None."""
+    """The value of ``isinstance(<display>, (list, tuple, ...))`` / ``None is [not] None``, or None."""
     if isinstance(e, cst.Name) and e.value in ("True", "False"):
         return e.value == "True"
+    if isinstance(e, cst.Comparison) and len(e.comparisons) == 1 \
+            and isinstance(e.comparisons[0].operator, (cst.Is, cst.IsNot)):
+        # `None is not None` (a parameter defaulting to None, read in): identity of two constants
+        left, right = e.left, e.comparisons[0].comparator
+        consts = ("None", "True", "False")
+        if isinstance(left, cst.Name) and isinstance(right, cst.Name) and left.value in consts \
+                and right.value in consts:
+            same = left.value == right.value
+            return same if isinstance(e.comparisons[0].operator, cst.Is) else not same
+        return None
     if isinstance(e, cst.Call) and isinstance(e.func, cst.Name) and e.func.value == "isinstance" \
             and "isinstance" in builtins and len(e.args) == 2 and not any(a.keyword or a.star for a in e.args):
         obj, kinds = e.args[0].value, e.args[1].value

@@ -261,6 +261,44 @@ class Ops(CallRule):
         return bool(defs) and all(d.index >= 0 and d.value is not None and not isinstance(d.stmt, (cst.With, cst.For))
                                   and self._tf1_tensor(d.value, depth + 1, inner, arith) for d in defs)
 
+    # TF1 calls whose result is a Python list / tuple of tensors (a slice of it stays a list slice)
+    _SEQUENCES = {_tf(n) for n in ("split", "unstack", "unpack", "gradients", "get_collection", "trainable_variables",
+                                   "global_variables", "all_variables", "local_variables", "meshgrid",
+                                   "dynamic_partition", "nn.moments", "nn.top_k", "unique", "unique_with_counts",
+                                   "while_loop", "py_func", "map_fn", "nn.static_rnn", "nn.dynamic_rnn",
+                                   "nn.bidirectional_dynamic_rnn", "nn.static_bidirectional_rnn", "contrib.rnn.static_rnn",
+                                   "tuple", "identity_n", "batch", "shuffle_batch", "train.batch", "train.shuffle_batch",
+                                   "train.slice_input_producer", "nn.ctc_beam_search_decoder", "svd", "linalg.svd",
+                                   "nn.sufficient_statistics", "variable_axis_size_partitioner")}
+
+    def _sequence(self, node, depth: int = 0) -> bool:
+        """``node`` may be a Python list / tuple: a name some binding of which is such a TF1 call's
+        result (or is not a TF1 call at all)."""
+        if isinstance(node, cst.Call):
+            return (self.ctx.legacy_name(node) or "") in self._SEQUENCES
+        if not isinstance(node, cst.Name) or depth > 6:
+            return True
+        from ..analysis.flow import Flow
+
+        defs = self.ctx.analysis(Flow).scope_of(node).by_name.get(node.value, ())
+        return any(d.value is None or (isinstance(d.value, (cst.Call, cst.Name)) and self._sequence(d.value, depth + 1))
+                   for d in defs)
+
+    def leave_Subscript(self, original: cst.Subscript, updated: cst.Subscript):
+        """``t[a:b]`` of a TF1 tensor -> ``t[a:b, ...]``: the same rows of the same array (numpy /
+        TF indexing), but Keras 3's symbolic tensors take a slice only inside a tuple key (a bare
+        slice raises "Unsupported key type for array slice") - a stacked batch sliced into thirds,
+        ``embedding[:third]``. Not where the value may be a Python list (tf.split's, a name some
+        binding of which is not a TF1 call)."""
+        if len(original.slice) != 1 or not isinstance(original.slice[0].slice, cst.Slice):
+            return updated
+        if not self._tf1_tensor(original.value) or self._sequence(original.value):
+            return updated
+        self.ctx.count(self)
+        comma = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+        return updated.with_changes(slice=[updated.slice[0].with_changes(comma=comma),
+                                           cst.SubscriptElement(cst.Index(cst.Ellipsis()))])
+
     def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute):
         parent = self.ctx.parent(original)
         if isinstance(parent, cst.Param) and parent.default is original:
@@ -750,6 +788,12 @@ class Ops(CallRule):
     VALID = ["import keras\ny = keras.ops.sum(x, axis=1)\n",
              "import numpy as np\ny = np.sqrt(x)\n"]
     INVALID = [
+        # a bare slice of a TF1 tensor: the same rows in a tuple key (Keras 3's symbolic tensors take no
+        # bare slice); a slice of tf.split's list and an integer index stay
+        Case("import tensorflow as tf\ne = tf.nn.relu(h)\nparts = tf.split(e, 2)\n"
+             "a, b = e[:n], e[n:2 * n]\nc = parts[0:1]\nd = e[0]\n",
+             "import keras\n\ne = keras.ops.relu(h)\nparts = keras.ops.split(e, 2, axis=0)\n"
+             "a, b = e[:n, ...], e[n:2 * n, ...]\nc = parts[0:1]\nd = e[0]\n"),
         # tf.split: a count of equal parts stays, sizes become NumPy's cut indices
         Case("import tensorflow as tf\nx1, x2 = tf.split(pair, 2, axis=3)\na, b, c = tf.split(v, [2, 3, 1], 1)\n",
              "import keras\n\nx1, x2 = keras.ops.split(pair, 2, axis=3)\na, b, c = keras.ops.split(v, [2, 5], axis=1)\n"),

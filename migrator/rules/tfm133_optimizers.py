@@ -40,7 +40,8 @@ class Optimizers(CallRule):
                  "epsilon 1e-8. RMSProp's accumulator starts at 1.0 in TF1 and at 0 in Keras: helper "
                  "TF1RMSprop (keras RMSprop starting it at 1.0). tf.train.exponential_decay -> "
                  "keras.optimizers.schedules.ExponentialDecay (Keras counts the optimizer's own "
-                 "iterations, TF1 the global_step passed to minimize). tf.train.polynomial_decay(lr, step, "
+                 "iterations, TF1 the global_step passed to minimize; a NUMBER given as the step is a constant "
+                 "rate: float(the schedule called on it)). tf.train.polynomial_decay(lr, step, "
                  "...) is a value of the step it is given: keras.optimizers.schedules.PolynomialDecay(...)"
                  "(step), the same formula (step clipped to decay_steps, or cycled), TF1's end_learning_rate "
                  "default 0.0001 written out.")
@@ -61,10 +62,17 @@ class Optimizers(CallRule):
     def build(self, short: str, original: cst.Call, updated: cst.Call):
         if short == "exponential_decay":
             b = BoundArgs(updated, DECAY_SIG, original)
-            return wrap_long_call(call(
+            sched = wrap_long_call(call(
                 "keras.optimizers.schedules.ExponentialDecay", b.node("learning_rate"),
                 decay_steps=b.node("decay_steps"), decay_rate=b.node("decay_rate"),
                 staircase=b.node("staircase") if b.given("staircase") else None))
+            if self._constant_rate(b.orig("global_step")):
+                # a NUMBER as the step (``exponential_decay(0.01, 20000, 200, 0.98)``): TF1's rate is
+                # the schedule's value at that step, the same at every update (it never decays); a
+                # bare Keras schedule would count the optimizer's iterations from 0 instead
+                # (``float``: a Keras optimizer takes a number or a schedule, not a tensor)
+                return call("float", cst.Call(func=sched, args=[cst.Arg(b.node("global_step"))]))
+            return sched
         if short == "polynomial_decay":
             b = BoundArgs(updated, POLY_SIG, original)
             sched = call("keras.optimizers.schedules.PolynomialDecay", b.node("learning_rate"),
@@ -146,6 +154,13 @@ class Optimizers(CallRule):
         Case("import tensorflow as tf\nlr = tf.train.exponential_decay(0.1, step, 1000, 0.96, staircase=True)\n",
              "import keras\n\nlr = keras.optimizers.schedules.ExponentialDecay(\n    0.1,\n"
              "    decay_steps=1000,\n    decay_rate=0.96,\n    staircase=True,\n)\n"),
+        # a number as the step: TF1's rate is the schedule at that step, constant (never decays)
+        Case("import tensorflow as tf\nSTEP = 20000\nlr = tf.train.exponential_decay(0.01, 20000, 200, 0.98)\n"
+             "lr2 = tf.train.exponential_decay(0.01, STEP, 200, 0.98, staircase=True)\n",
+             "import keras\n\nSTEP = 20000\nlr = float(keras.optimizers.schedules.ExponentialDecay(\n    0.01,\n"
+             "    decay_steps=200,\n    decay_rate=0.98,\n)(20000))\n"
+             "lr2 = float(keras.optimizers.schedules.ExponentialDecay(\n    0.01,\n    decay_steps=200,\n"
+             "    decay_rate=0.98,\n    staircase=True,\n)(STEP))\n"),
         # polynomial decay of a step expression: the schedule called on that step
         Case("import tensorflow as tf\nlr = tf.train.polynomial_decay(0.1, step - 50, 100, 0.0, power=1.0)\n"
              "lr2 = tf.train.polynomial_decay(0.1, step, 100)\n",

@@ -1,0 +1,445 @@
+"""Model objects of one instance built by a method call (rule TFM187's pre-step): a pure function of
+the source.
+
+The VGG-npy shape of TF1 model code (``vgg16.py`` and the many repositories built on it)::
+
+    class Net:
+        def __init__(self, npy_path=None, trainable=True):
+            if npy_path is not None:
+                self.data_dict = np.load(npy_path, encoding='latin1').item()
+            else:
+                self.data_dict = None
+            self.var_dict = {}
+            self.trainable = trainable
+
+        def build(self, x):
+            self.conv1 = self.conv_layer(x, 1, 8, 'conv1')
+            self.out = tf.nn.l2_normalize(self.fc_layer(self.conv1, 64, 16, 'fc'), 1)
+
+        def conv_layer(self, bottom, in_channels, out_channels, name):
+            ...   # self.get_var(...), self.data_dict, self.trainable, self.var_dict[(name, 0)] = var
+
+    net = Net()
+    net.build(images)
+    loss = f(net.out)
+
+TF1 semantics: the object carries Python values from the constructor to the methods and the graph
+tensors ``build`` makes to the code after it; calling ``build`` runs its statements with ``self.<attr>``
+reading what the constructor stored, and the helper methods it calls are plain functions of their
+arguments and of those values. Written out - the helper methods as module functions ``<obj>_<method>``,
+the storing method's statements at its call with ``self.<attr> = e`` -> ``<obj>_<attr> = e``, the
+constructor's values read where the methods read them (its ``if`` tests decided by the arguments, the
+``if`` tests of the methods those values decide folded), every later ``<obj>.<attr>`` read as
+``<obj>_<attr>`` - it is the same program: the same ops, made in the same order, with the same
+variables.
+
+Written out only where that is so: a module-level class without decorators (no base but ``object``) of
+plain methods, none making a ``Session`` (TFM156's), read once, by ``<obj> = <Class>(...)``, a
+statement of the module's block, of a top-level ``with`` block or of ``if __name__ == '__main__':``; the
+constructor stores literals (``None`` / numbers / strings / booleans, tuple or list displays of them)
+and empty ``{}`` / ``[]`` (made at the construction as ``<obj>_<attr>``) and computes nothing else
+(a constructor making placeholders or variables is the class rules' form, TFM144); the methods that
+store attributes are called only as statements ``<obj>.<m>(<names or literals>)`` of the same block,
+after the construction, never by another method, have no ``return``; the other methods read ``self``
+only as ``self.<attr>`` / ``self.<method>(...)`` and store no attribute; every other read of ``<obj>``
+in the block after the first storing call is ``<obj>.<attr>`` or ``<obj>.<method>(...)``. A storing
+method's locals that the module binds elsewhere are renamed ``<obj>_<local>``. Anything else leaves the
+file as written.
+"""
+from __future__ import annotations
+
+import libcst as cst
+
+from ..cstcache import walk
+from ..names import dotted
+from .trainer_objects import (_Decline, _bind, _bound, _construction, _count, _method_call, _module_binds,
+                              _plan_init, _reads, _stable, _truth)
+
+_CONSTS = ("None", "True", "False")
+
+
+def _literal(e: cst.BaseExpression) -> bool:
+    """A literal the constructor may store (read where the methods read it)."""
+    if isinstance(e, cst.Name):
+        return e.value in _CONSTS
+    if isinstance(e, (cst.Integer, cst.Float, cst.SimpleString)):
+        return True
+    if isinstance(e, cst.UnaryOperation) and isinstance(e.operator, cst.Minus):
+        return isinstance(e.expression, (cst.Integer, cst.Float))
+    if isinstance(e, (cst.Tuple, cst.List)):
+        return all(isinstance(x, cst.Element) and _literal(x.value) for x in e.elements)
+    return False
+
+
+def _decided(e: cst.BaseExpression) -> bool | None:
+    """The truth of a test the constructor's literals decide, or None."""
+    t = _truth(e, set())
+    if t is not None:
+        return t
+    if isinstance(e, cst.Name) and e.value == "None":
+        return False
+    if isinstance(e, cst.UnaryOperation) and isinstance(e.operator, cst.Not):
+        t = _decided(e.expression)
+        return None if t is None else not t
+    if isinstance(e, cst.BooleanOperation):
+        left = _decided(e.left)
+        if isinstance(e.operator, cst.And):
+            if left is False:
+                return False
+            return _decided(e.right) if left is True else None
+        if left is True:
+            return True
+        return _decided(e.right) if left is False else None
+    return None
+
+
+class _Rewrite(cst.CSTTransformer):
+    """In a method's body: ``self.<attr>`` -> the constructor's value / ``<obj>_<attr>``,
+    ``self.<m>(...)`` -> ``<obj>_<m>(...)``, names -> their replacement (parameters -> the call's
+    arguments, renamed locals), ``if`` statements whose test is decided -> the chosen branch."""
+
+    def __init__(self, obj: str, attrs: dict, stored: dict, helpers: set[str], names: dict):
+        self.obj, self.attrs, self.stored, self.helpers, self.names = obj, attrs, stored, helpers, names
+
+    def leave_Attribute(self, original, updated):
+        updated = updated.with_changes(attr=original.attr)
+        if isinstance(updated.value, cst.Name) and updated.value.value == "self":
+            a = updated.attr.value
+            if a in self.attrs:
+                return self.attrs[a].deep_clone()
+            if a in self.stored:
+                return cst.Name(self.stored[a])
+            if a in self.helpers:
+                return cst.Name(f"{self.obj}_{a}")
+            raise _Decline
+        return updated
+
+    def leave_Call(self, original, updated):
+        # a storing method called from a method: not this form
+        if isinstance(updated.func, cst.Attribute) and isinstance(updated.func.value, cst.Name) \
+                and updated.func.value.value == "self":
+            raise _Decline
+        return updated
+
+    def leave_Name(self, original, updated):
+        if updated.value in self.names:
+            return self.names[updated.value].deep_clone()
+        return updated
+
+    def leave_Arg(self, original, updated):
+        return updated.with_changes(keyword=original.keyword)
+
+    def leave_If(self, original, updated):
+        t = _decided(updated.test)
+        if t is None:
+            return updated
+        if t:
+            chosen = updated.body
+        elif updated.orelse is None:
+            return cst.RemoveFromParent()
+        elif isinstance(updated.orelse, cst.If):
+            return updated.orelse.with_changes(leading_lines=updated.leading_lines)
+        else:
+            chosen = updated.orelse.body
+        if not isinstance(chosen, cst.IndentedBlock):
+            raise _Decline
+        stmts = list(chosen.body)
+        if stmts:
+            stmts[0] = stmts[0].with_changes(leading_lines=updated.leading_lines)
+        return cst.FlattenSentinel(stmts)
+
+
+def _no_self(node: cst.CSTNode) -> None:
+    if "self" in _reads(node):
+        raise _Decline
+
+
+def _check(fn: cst.FunctionDef) -> None:
+    ps = fn.params
+    if fn.decorators or not isinstance(fn.body, cst.IndentedBlock) or fn.asynchronous is not None:
+        raise _Decline
+    if not ps.params or ps.params[0].name.value != "self" or ps.posonly_params:
+        raise _Decline
+    for n in walk(fn.body):
+        if isinstance(n, (cst.Yield, cst.Await, cst.Global, cst.Nonlocal, cst.FunctionDef, cst.ClassDef)):
+            raise _Decline
+    if "self" in _bound(fn.body, nested=True):
+        raise _Decline
+
+
+def _stores(fn: cst.FunctionDef) -> set[str]:
+    out: set[str] = set()
+    for n in walk(fn.body):
+        targets = []
+        if isinstance(n, (cst.AssignTarget, cst.AugAssign, cst.AnnAssign)):
+            targets = [n.target]
+        elif isinstance(n, (cst.For, cst.CompFor, cst.AsName)):
+            targets = [n.target if not isinstance(n, cst.AsName) else n.name]
+        while targets:
+            t = targets.pop()
+            if isinstance(t, (cst.Tuple, cst.List)):
+                targets.extend(x.value for x in t.elements)
+            elif isinstance(t, cst.StarredElement):
+                targets.append(t.value)
+            elif isinstance(t, cst.Attribute) and isinstance(t.value, cst.Name) and t.value.value == "self":
+                out.add(t.attr.value)
+    return out
+
+
+def _find(stmts: list, name: str, depth: int) -> list | None:
+    """The statements enclosing the block that constructs ``name`` (outermost first; [] for ``stmts``
+    itself), or None."""
+    if any(_construction(x, name) for x in stmts):
+        return []
+    if depth >= 3:
+        return None
+    for st in stmts:
+        ok = isinstance(st, cst.With) or (
+            isinstance(st, cst.If) and st.orelse is None and "__main__" in cst.Module([]).code_for_node(st.test)) or (
+            isinstance(st, cst.FunctionDef) and depth == 0 and not st.decorators)
+        if ok and isinstance(st.body, cst.IndentedBlock):
+            inner = _find(list(st.body.body), name, depth + 1)
+            if inner is not None:
+                return [st] + inner
+    return None
+
+
+def _helper_reads_stored(methods: dict, helpers: set[str], attrs: dict, stored: dict) -> bool:
+    """A helper method reads ``self.<attr>`` of a value made at the construction / by a storing method."""
+    for m in helpers:
+        for n in walk(methods[m]):
+            if isinstance(n, cst.Attribute) and isinstance(n.value, cst.Name) and n.value.value == "self" \
+                    and (n.attr.value in stored or (n.attr.value in attrs and isinstance(attrs[n.attr.value], cst.Name)
+                                                    and attrs[n.attr.value].value not in _CONSTS)):
+                return True
+    return False
+
+
+def _assigns_attr(node: cst.CSTNode, obj: str) -> bool:
+    """``node`` assigns (or deletes) an attribute of ``obj``."""
+    for n in walk(node):
+        if isinstance(n, (cst.AssignTarget, cst.AugAssign, cst.AnnAssign)):
+            t = n.target
+        elif isinstance(n, cst.Del):
+            t = n.target
+        else:
+            continue
+        for x in walk(t):
+            if isinstance(x, cst.Attribute) and isinstance(x.value, cst.Name) and x.value.value == obj:
+                return True
+    return False
+
+
+def _makes_session(fn: cst.FunctionDef) -> bool:
+    return any(isinstance(n, cst.Call) and (dotted(n.func) or "").split(".")[-1] in ("Session", "InteractiveSession")
+               for n in walk(fn))
+
+
+def inline_model_objects(module: cst.Module) -> cst.Module | None:
+    for cls in [s for s in module.body if isinstance(s, cst.ClassDef)]:
+        try:
+            new = _inline_one(module, cls)
+        except _Decline:
+            new = None
+        if new is not None:
+            return inline_model_objects(new) or new
+    return None
+
+
+class _ObjReads(cst.CSTTransformer):
+    """``<obj>.<attr>`` -> the module name / value, ``<obj>.<m>`` -> ``<obj>_<m>``; any other read of
+    ``<obj>`` declines."""
+
+    def __init__(self, obj: str, attrs: dict, stored: dict, helpers: set[str]):
+        self.obj, self.attrs, self.stored, self.helpers = obj, attrs, stored, helpers
+        self.done = 0
+
+    def leave_Attribute(self, original, updated):
+        updated = updated.with_changes(attr=original.attr)
+        if isinstance(updated.value, cst.Name) and updated.value.value == self.obj:
+            a = updated.attr.value
+            self.done += 1
+            if a in self.stored:
+                return cst.Name(self.stored[a])
+            if a in self.helpers:
+                return cst.Name(f"{self.obj}_{a}")
+            if a in self.attrs:
+                return self.attrs[a].deep_clone()
+            raise _Decline
+        return updated
+
+    def leave_Arg(self, original, updated):
+        return updated.with_changes(keyword=original.keyword)
+
+
+def _inline_one(module: cst.Module, cls: cst.ClassDef) -> cst.Module | None:
+    if cls.decorators or any(a.keyword or dotted(a.value) != "object" for a in cls.bases) or cls.keywords:
+        return None
+    methods: dict[str, cst.FunctionDef] = {}
+    for i, st in enumerate(cls.body.body):
+        if isinstance(st, cst.FunctionDef):
+            methods[st.name.value] = st
+        elif not (i == 0 and isinstance(st, cst.SimpleStatementLine) and len(st.body) == 1
+                  and isinstance(st.body[0], cst.Expr) and isinstance(st.body[0].value, cst.SimpleString)):
+            return None
+    if not methods or any(_makes_session(m) for m in methods.values()):
+        return None
+    name = cls.name.value
+    if _count(module, name) != 2:
+        return None
+    # the block the object lives in: the module's, or (nested up to three deep) a `with` block's, the
+    # main guard's or a module function's
+    path = _find(list(module.body), name, 0)
+    if path is None:
+        return None
+    block = list(path[-1].body.body) if path else list(module.body)
+    in_function = any(isinstance(x, cst.FunctionDef) for x in path)
+    made = [(i, _construction(st, name)) for i, st in enumerate(block)]
+    made = [(i, c) for i, c in made if c is not None]
+    if len(made) != 1:
+        return None
+    at, (obj, ctor) = made[0]
+    for fn in methods.values():
+        _check(fn)
+    stores = {m: _stores(fn) for m, fn in methods.items() if m != "__init__"}
+    builders = {m for m, s in stores.items() if s}
+    helpers = {m for m in stores if m not in builders}
+    if not builders:
+        return None
+    calls = [(i, _method_call(st, obj)) for i, st in enumerate(block)]
+    calls = [(i, c) for i, c in calls if c is not None and c[1] in builders]
+    if not calls or any(i < at or target is not None for i, (target, _, _) in calls):
+        return None
+    rest = module.with_changes(body=[s for s in module.body if s is not cls])
+    binds = _module_binds(rest)
+    rest_reads = _reads(rest)
+    hoisted: list = []
+    taken = set(binds)
+    attrs = _plan_init(methods.get("__init__"), ctor, set(), set(), obj, hoisted, taken)
+    for h in hoisted:
+        # only empty containers are made at the construction (a constructor computing graph ops or
+        # reading files is not this form)
+        small = h.body[0]
+        if not (isinstance(small, cst.Assign) and isinstance(small.value, (cst.Dict, cst.List))
+                and not (small.value.elements)):
+            return None
+    hoisted_names = {h.body[0].targets[0].target.value for h in hoisted}
+    for a, v in attrs.items():
+        # read where the methods read the attribute: immutable values only (a list a method appends
+        # to would be a new list at each read); an empty container is the one made at the construction
+        mutable = any(isinstance(n, cst.List) for n in walk(v))
+        if not (_literal(v) and not mutable or isinstance(v, cst.Name) and v.value in hoisted_names):
+            return None
+    stored: dict[str, str] = {}
+    for m in builders:
+        for a in stores[m]:
+            if a in attrs:
+                return None
+            stored[a] = f"{obj}_{a}"
+    new_names = set(stored.values()) | {f"{obj}_{m}" for m in helpers}
+    if new_names & (binds | hoisted_names) or len(new_names) != len(stored) + len(helpers):
+        return None
+    # every read of the object: the construction, the storing calls, then attribute reads after them
+    # (never an attribute assigned from outside: `net.k = 3` would change what the methods read)
+    if any(_assigns_attr(st, obj) for st in module.body):
+        return None
+    first = min(i for i, _ in calls)
+    reads = _ObjReads(obj, attrs, stored, helpers)
+    done = {i: c for i, c in calls}
+    # names the helper functions read (a builtin among them): a storing method's local written at
+    # module level must not shadow them
+    helper_reads = set().union(*(_reads(methods[m]) for m in helpers)) if helpers else set()
+    out_block: list = []
+    for i, st in enumerate(block):
+        if i == at:
+            if hoisted:
+                hoisted[0] = hoisted[0].with_changes(leading_lines=st.leading_lines)
+            out_block.extend(hoisted)
+            continue
+        if i in done:
+            _, m, call = done[i]
+            out_block.extend(_write_out(methods[m], call, st, obj, attrs, stored, helpers,
+                                        binds | new_names | rest_reads | hoisted_names | helper_reads))
+            continue
+        if i < first:
+            if obj in _reads(st):
+                return None
+            out_block.append(st)
+            continue
+        out_block.append(st.visit(reads))
+    # the statements after the block, at every level out to the module's, read the attributes too
+    after: dict[int, cst.CSTNode] = {}
+    outer = [list(module.body)] + [list(x.body.body) for x in path[:-1]]
+    for stmts, x in zip(outer, path):
+        k = next(n for n, y in enumerate(stmts) if y is x)
+        for y in stmts[k + 1:]:
+            after[id(y)] = y.visit(reads)
+    written = len(calls) + 1 + reads.done
+    if _count(module, obj) != written:
+        return None
+    if in_function and _helper_reads_stored(methods, helpers, attrs, stored):
+        # names made in a function are its locals: the module functions could not read them
+        return None
+    # the helper methods as module functions, where the class was
+    funcs: list = []
+    for m in [m for m in methods if m in helpers]:
+        fn = methods[m]
+        body = fn.body.visit(_Rewrite(obj, attrs, stored, helpers, {}))
+        _no_self(body)
+        if not body.body:
+            body = body.with_changes(body=[cst.SimpleStatementLine([cst.Pass()])])
+        params = fn.params.with_changes(params=list(fn.params.params)[1:])
+        funcs.append(fn.with_changes(name=cst.Name(f"{obj}_{m}"), params=params, body=body,
+                                     leading_lines=cls.leading_lines if not funcs else fn.leading_lines))
+    if funcs:
+        # the blank lines around module functions (two, as the class had)
+        funcs = [f.with_changes(leading_lines=cls.leading_lines if k == 0 else
+                                [cst.EmptyLine(), cst.EmptyLine()]) for k, f in enumerate(funcs)]
+    new_nodes: dict[int, cst.CSTNode] = {}
+    for x in reversed(path):
+        if x is path[-1]:
+            body = out_block or [cst.SimpleStatementLine([cst.Pass()])]
+        else:
+            body = [new_nodes.get(id(y), after.get(id(y), y)) for y in x.body.body]
+        new_nodes[id(x)] = x.with_changes(body=x.body.with_changes(body=body))
+    top: list = []
+    for x in (list(module.body) if path else out_block):
+        if x is cls:
+            top.extend(funcs)
+        else:
+            top.append(new_nodes.get(id(x), after.get(id(x), x)))
+    return module.with_changes(body=top)
+
+
+def _write_out(fn: cst.FunctionDef, call: cst.Call, st: cst.CSTNode, obj: str, attrs: dict, stored: dict,
+               helpers: set[str], taken: set[str]) -> list:
+    """The storing method's statements at its call."""
+    params = _bind(fn, call)
+    if not all(_stable(v) and not isinstance(v, (cst.Tuple, cst.List)) or _literal(v) for v in params.values()):
+        raise _Decline
+    if any(isinstance(n, cst.Return) for n in walk(fn.body)):
+        raise _Decline
+    local = _bound(fn.body, nested=True)
+    if "*" in local or local & set(params):
+        raise _Decline
+    names: dict[str, cst.BaseExpression] = dict(params)
+    for n in sorted(local):
+        if n in taken:
+            new = f"{obj}_{n}"
+            if new in taken or new in local:
+                raise _Decline
+            names[n] = cst.Name(new)
+            taken = taken | {new}
+    stmts = list(fn.body.body)
+    if stmts and isinstance(stmts[0], cst.SimpleStatementLine) and len(stmts[0].body) == 1 \
+            and isinstance(stmts[0].body[0], cst.Expr) \
+            and isinstance(stmts[0].body[0].value, (cst.SimpleString, cst.ConcatenatedString)):
+        stmts.pop(0)  # the method's docstring
+    body = cst.IndentedBlock(stmts).visit(_Rewrite(obj, attrs, stored, helpers, names))
+    _no_self(body)
+    out = list(body.body)
+    if out:
+        # the call's blank lines and comments, then the first statement's comments
+        own = [x for x in out[0].leading_lines if x.comment is not None]
+        out[0] = out[0].with_changes(leading_lines=list(st.leading_lines) + own)
+    return out
