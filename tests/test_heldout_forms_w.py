@@ -189,3 +189,28 @@ def test_programs_are_equivalent_to_tf1(name, tmp_path):
     res = verify_pairs([(src, migrate_faithful(src, tmp_path / "m"))], workdir=tmp_path / "v")[0]
     ok, lines = judge(res)
     assert not res.get("todo") and ok, "\n".join(lines + res.get("mapping", []))
+
+
+@pytest.mark.slow
+def test_legacy_runtime_runs_tf0_spellings(tmp_path):
+    # the legacy shim (item 14): TF 0.x's names and argument orders compute what TF 1 computes
+    import subprocess
+    import sys
+
+    prog = tmp_path / "tf0.py"
+    prog.write_text(
+        "import numpy as np\nimport tensorflow as tf\n"
+        "x = tf.placeholder(tf.float32, [None, 2, 4])\n"
+        "a, b = tf.split(2, 2, x)\nc = tf.concat(2, [b, a])\n"
+        "l0 = tf.nn.sigmoid_cross_entropy_with_logits(tf.sub(a, b), tf.mul(a, 0.0))\n"
+        "l1 = tf.nn.sigmoid_cross_entropy_with_logits(labels=tf.multiply(a, 0.0), logits=tf.subtract(a, b))\n"
+        "p = tf.pack([tf.neg(a), tf.select(a > 0.5, a, b)], 1)\n"
+        "sess = tf.Session()\nsess.run(tf.initialize_all_variables())\n"
+        "v = np.arange(16, dtype=np.float32).reshape(2, 2, 4) / 16.0\n"
+        "c_, l0_, l1_, p_ = sess.run([c, l0, l1, p], {x: v})\n"
+        "assert np.allclose(c_, np.concatenate([v[..., 2:], v[..., :2]], 2))\n"
+        "assert np.allclose(l0_, l1_) and p_.shape == (2, 2, 2, 2)\n"
+        "print('ok')\n")
+    r = subprocess.run([sys.executable, "-m", "migrator.legacy.run", str(prog)], capture_output=True, text=True,
+                       timeout=300)
+    assert r.returncode == 0 and "ok" in r.stdout, r.stderr[-2000:]
