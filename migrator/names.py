@@ -45,10 +45,37 @@ MODULE_ALIASES = frozenset({
     "tensorflow.contrib.layers.initializers"})
 
 
-def canonical(qname: str) -> str:
+# TF 0.x names TF 1.0 renamed (the same op, the same parameters in the same order; TF's own
+# tf_upgrade.py renamed them so): rules match the TF 1 name. Renames that also reordered the
+# parameters (tf.concat(concat_dim, values), tf.split(split_dim, num_split, value), the
+# cross-entropies' (logits, labels)) keep their name; TFM130 reads their TF 0.x order.
+TF0_RENAMES = {
+    "tensorflow.sub": "tensorflow.subtract", "tensorflow.mul": "tensorflow.multiply",
+    "tensorflow.neg": "tensorflow.negative", "tensorflow.inv": "tensorflow.reciprocal",
+    "tensorflow.pack": "tensorflow.stack", "tensorflow.unpack": "tensorflow.unstack",
+    "tensorflow.select": "tensorflow.where",
+    "tensorflow.scalar_summary": "tensorflow.summary.scalar",
+    "tensorflow.histogram_summary": "tensorflow.summary.histogram",
+    "tensorflow.image_summary": "tensorflow.summary.image",
+    "tensorflow.audio_summary": "tensorflow.summary.audio",
+    "tensorflow.merge_summary": "tensorflow.summary.merge",
+    "tensorflow.merge_all_summaries": "tensorflow.summary.merge_all",
+    "tensorflow.train.SummaryWriter": "tensorflow.summary.FileWriter",
+    "tensorflow.initialize_all_variables": "tensorflow.global_variables_initializer",
+    "tensorflow.initialize_variables": "tensorflow.variables_initializer",
+    "tensorflow.initialize_local_variables": "tensorflow.local_variables_initializer",
+    "tensorflow.all_variables": "tensorflow.global_variables",
+}
+
+
+def canonical(qname: str, tf0: bool = True) -> str:
+    """The name rules match. ``tf0=False`` keeps TF 0.x's names as written (TODO messages name
+    the API the user wrote)."""
     for old, new in _PREFIX_REWRITES:
         if qname.startswith(old):
             qname = new + qname[len(old):]
+    if qname in TF0_RENAMES:
+        return TF0_RENAMES[qname] if tf0 else qname
     if qname.startswith("tensorflow.contrib.slim.") and qname[24:] in _SLIM_LAYERS:
         return "tensorflow.contrib.layers." + qname[24:]
     if qname.startswith("tflearn"):

@@ -1209,6 +1209,12 @@ class HandmadeLayersAnalysis:
             # it as is - None is get_variable's default, glorot_uniform for a float variable, and
             # Keras' add_weight(initializer=None) draws glorot_uniform too (kernel AND bias)
             return cst.Name(init.value)
+        _, at_idx = flow.index_of(at)
+        if any(d.index > at_idx for d in defs):
+            # rebound AFTER the variable (``init = ...; w = get_variable(.., init); init =
+            # tf.constant_initializer(0.0); b = get_variable(.., init)``): the layer, built where the
+            # weights are used (later), would read the LATER binding - the variable stays TF1
+            return None
         calls = []
         for d in defs:
             if not isinstance(d.value, cst.Call) or not (self.ctx.legacy_name(d.value) or "").startswith("tensorflow."):

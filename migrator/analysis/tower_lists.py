@@ -69,7 +69,7 @@ def _items(it: cst.BaseExpression, lists: dict | None = None) -> list[cst.BaseEx
         n = None
         for k, a in enumerate(it.args):
             if (a.keyword is None and k == key[1] and f.attr.value == "split") or (
-                    a.keyword is not None and a.keyword.value == key[0]):
+                    a.keyword is not None and a.keyword.value in (key[0], "num_split")):  # num_split: TF 0.x
                 n = a.value
         if isinstance(n, cst.Integer) and 2 <= int(n.value) <= 16:
             return [cst.Subscript(it.deep_clone(), [cst.SubscriptElement(cst.Index(cst.Integer(str(k))))])

@@ -159,7 +159,7 @@ def _collect_refs(root: cst.CSTNode, names: dict[str, str], deep: bool, found: l
                 continue
             head = d.split(".")[0]
             if head in names:
-                found.append(canonical(names[head] + d[len(head):]))
+                found.append(canonical(names[head] + d[len(head):], tf0=False))
         elif t is cst.Arg:
             push(n.value)  # skip the keyword name
         elif t is cst.Import or t is cst.ImportFrom or t is cst.AssignTarget:

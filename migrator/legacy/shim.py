@@ -47,6 +47,14 @@ on TensorFlow 2.21. Everything it changes:
    ``tensorflow.contrib.tensor_forest`` exists so that ``tflearn.estimators`` imports: its
    ``data_ops.ParseDataTensorOrDict`` casts a dense tensor to float32 (what tflearn's KMeans
    uses); the forest ops themselves are not provided (RandomForest* raise on use).
+14. TF 0.x names TF 1.0 removed, on ``tf`` as TF 0.12 had them (the same ops: TF 1.0 renamed
+   them, its ``tf_upgrade.py`` rewrote them so): ``sub``, ``mul``, ``neg``, ``inv``, ``pack``,
+   ``unpack``, ``select``, ``scalar_summary`` / ``histogram_summary`` / ``image_summary`` /
+   ``audio_summary``, ``merge_summary`` / ``merge_all_summaries``, ``train.SummaryWriter``; and the
+   TF 0.x argument orders, told apart by the first argument: ``tf.concat(concat_dim, values)`` and
+   ``tf.split(split_dim, num_split, value)`` (an int first: TF >= 1.0 takes the tensor first), and
+   the cross-entropies ``tf.nn.*_with_logits(logits, labels)`` called positionally (TF >= 1.0
+   refuses positional arguments there, so no TF 1 program reaches that path).
 """
 from __future__ import annotations
 
@@ -311,6 +319,58 @@ class _PinDataFlowRace:
         return spec
 
 
+def _tf0_names(proxy, tf1) -> None:
+    """Item 14: TF 0.x's removed names and argument orders on the TF1 module."""
+    def _int(v) -> bool:
+        return isinstance(v, int) and not isinstance(v, bool)
+
+    def concat(*args, **kw):
+        if "concat_dim" in kw or (args and _int(args[0])):
+            if args:
+                kw.setdefault("concat_dim", args[0])
+                args = args[1:]
+            if args:
+                kw["values"], args = args[0], args[1:]
+            if args:
+                kw["name"] = args[0]
+            return tf1.concat(kw["values"], kw["concat_dim"], name=kw.get("name", "concat"))
+        return tf1.concat(*args, **kw)
+
+    def split(*args, **kw):
+        if "split_dim" in kw or "num_split" in kw or (args and _int(args[0]) and len(args) + len(kw) >= 3):
+            names = ("split_dim", "num_split", "value", "name")
+            kw.update(zip(names, args))
+            return tf1.split(kw["value"], kw["num_split"], axis=kw["split_dim"], name=kw.get("name", "split"))
+        return tf1.split(*args, **kw)
+
+    renames = {"sub": tf1.subtract, "mul": tf1.multiply, "neg": tf1.negative, "inv": tf1.math.reciprocal,
+               "pack": tf1.stack, "unpack": tf1.unstack, "select": tf1.where,
+               "scalar_summary": tf1.summary.scalar, "histogram_summary": tf1.summary.histogram,
+               "image_summary": tf1.summary.image, "audio_summary": tf1.summary.audio,
+               "merge_summary": tf1.summary.merge, "merge_all_summaries": tf1.summary.merge_all,
+               "concat": concat, "split": split}
+    for k, v in renames.items():
+        object.__setattr__(proxy, k, v)
+    if not hasattr(tf1.train, "SummaryWriter"):
+        tf1.train.SummaryWriter = tf1.summary.FileWriter
+
+    def positional(f, second):
+        def g(*args, **kw):
+            kw.update(zip(("logits", second), args))  # TF 0.x: (logits, labels | targets, ...)
+            if "targets" in kw:
+                kw["labels"] = kw.pop("targets")
+            return f(**kw)
+        return g
+
+    nn = types.ModuleType("tensorflow.nn")
+    nn.__getattr__ = lambda name: getattr(tf1.nn, name)
+    nn.sigmoid_cross_entropy_with_logits = positional(tf1.nn.sigmoid_cross_entropy_with_logits, "targets")
+    nn.softmax_cross_entropy_with_logits = positional(tf1.nn.softmax_cross_entropy_with_logits, "labels")
+    nn.sparse_softmax_cross_entropy_with_logits = positional(tf1.nn.sparse_softmax_cross_entropy_with_logits,
+                                                             "labels")
+    object.__setattr__(proxy, "nn", nn)
+
+
 def install() -> None:
     """Patch the running interpreter; call before the legacy code imports anything."""
     global _INSTALLED
@@ -370,6 +430,7 @@ def install() -> None:
     _contrib_metric_learning()
     _contrib_estimator_ops()
     object.__setattr__(proxy, "contrib", sys.modules["tensorflow.contrib"])
+    _tf0_names(proxy, tf1)
     if "tflearn.data_flow" not in sys.modules:
         sys.meta_path.insert(0, _PinDataFlowRace())
     _INSTALLED = True

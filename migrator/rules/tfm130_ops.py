@@ -108,7 +108,14 @@ class Ops(CallRule):
                  "for a bias add and adds along the last axis. tf.reduce_max / min / sum / mean of a tf.boolean_mask "
                  "selection (the whole of it) -> tf1_masked_reduce: the masked-out elements become the reduction's "
                  "identity (-inf, +inf, 0; the mean divides by the count kept), TF1's value for an empty mask too. "
-                 "tf.map_fn and any other tf.boolean_mask stay, marked with why.")
+                 "tf.map_fn and any other tf.boolean_mask stay, marked with why. "
+                 "TF 0.x code (removed in TF 1.0): the renamed ops (tf.sub, tf.mul, tf.neg, tf.inv, tf.pack, "
+                 "tf.unpack, tf.select: names.TF0_RENAMES) are their TF 1 ops; tf.concat(concat_dim, values) and "
+                 "tf.split(split_dim, num_split, value) - an int first - keep TF 0.x's argument order; the "
+                 "cross-entropies called positionally read TF 0.x's (logits, labels). "
+                 "tf.nn.weighted_cross_entropy_with_logits(z, x, q) -> binary_crossentropy(z, x) + "
+                 "(q - 1) * z * softplus(-x) (TF's formula); an activation compared with a TF1 function "
+                 "(act == tf.nn.relu) is compared with the keras.ops function it is passed as.")
     # TF1 ops with no faithful Keras 3 form in a functional model: kept, marked with the reason
     _NOT_TRANSLATED = {
         "tensorflow.map_fn": "a functional model's tensors are symbolic while it is built: keras.ops.map "
@@ -307,6 +314,18 @@ class Ops(CallRule):
             c = self.ctx.parent(parent)
             if not isinstance(c, cst.Call) or self.ctx.legacy_name(c.func) is not None:
                 return updated  # an argument of a TF1/tflearn call: that call's rule reads it
+        elif self._compared(original, parent):
+            # ``if activation_function == tf.nn.relu:`` in a layer helper that is passed the same
+            # function (translated as a value above): compared with the SAME keras.ops function
+            q = self.ctx.legacy_name(original)
+            target = self._REFERENCES.get(q) if q else None
+            if target is None and q == _tf("nn.leaky_relu"):
+                target = "keras.ops.leaky_relu"  # never passed translated: the test stays False
+            if target is None:
+                return updated
+            self.ctx.add_import("keras")
+            self.ctx.count(self)
+            return expr(target)
         elif not ((isinstance(parent, cst.Assign) and parent.value is original)
                   or (isinstance(parent, cst.DictElement) and parent.value is original)):
             return updated
@@ -317,6 +336,43 @@ class Ops(CallRule):
         self.ctx.add_import("keras")
         self.ctx.count(self)
         return expr(target)
+
+    @staticmethod
+    def _tf0_xent(call: cst.Call) -> bool:
+        """A cross-entropy ``*_with_logits`` called with POSITIONAL arguments: TF 0.x's order
+        ``(logits, labels | targets)`` (TF 1.0 put a ``_sentinel`` first, which refuses them)."""
+        if any(a.keyword is not None and a.keyword.value == "targets" for a in call.args):
+            return True  # sigmoid_cross_entropy_with_logits(logits=, targets=): TF 0.x's keyword
+        return bool(call.args) and call.args[0].keyword is None and not call.args[0].star
+
+    @staticmethod
+    def _xent_args(b: BoundArgs, labels: str) -> tuple:
+        if not (b.given(labels) and b.given("logits")):
+            raise Untranslatable("a cross-entropy without both labels and logits")
+        return b.node(labels), b.node("logits")
+
+    @staticmethod
+    def _tf0_order(call: cst.Call, first_kw: str, other_kws: tuple[str, ...]) -> bool:
+        """TF 0.x's argument order (``tf.concat(1, [a, b])``, ``tf.split(3, 3, x)``): the old
+        keyword (``concat_dim=`` / ``split_dim=`` / ``num_split=``) is given, or the first
+        positional argument is an integer literal - in TF >= 1.0 the first argument is the
+        tensor(s), never an int."""
+        kws = {a.keyword.value for a in call.args if a.keyword is not None}
+        if first_kw in kws or any(k in kws for k in other_kws if k != "values"):
+            return True
+        if not call.args or call.args[0].keyword is not None or call.args[0].star:
+            return False
+        v = literal(call.args[0].value, None)
+        return isinstance(v, int) and not isinstance(v, bool)
+
+    def _compared(self, node: cst.Attribute, parent) -> bool:
+        """``node`` is a side of an ``==`` / ``!=`` / ``is`` / ``is not`` comparison."""
+        ops = (cst.Equal, cst.NotEqual, cst.Is, cst.IsNot)
+        if isinstance(parent, cst.ComparisonTarget) and parent.comparator is node:
+            return isinstance(parent.operator, ops)
+        if isinstance(parent, cst.Comparison) and parent.left is node:
+            return all(isinstance(t.operator, ops) for t in parent.comparisons)
+        return False
 
     def _window(self, b: BoundArgs, n: str, original: cst.Call) -> cst.BaseExpression:
         """TF1 pooling ``ksize`` / ``strides`` -> Keras' ``(h, w)``: an int, a ``[1, h, w, 1]``
@@ -438,11 +494,22 @@ class Ops(CallRule):
                     raise Untranslatable(f"non-literal {n}")
             return _ops("matmul", x, y)
         if name == "concat":
+            if self._tf0_order(original, "concat_dim", ("values",)):
+                # TF 0.x: tf.concat(concat_dim, values) - the axis first (TF 1.0 swapped them)
+                b = B("concat_dim, values, name='concat'")
+                return _ops("concatenate", b.node("values"), axis=b.node("concat_dim"))
             b = B("values, axis, name='concat'")
             return _ops("concatenate", b.node("values"), axis=b.node("axis"))
         if name == "split":
             # TF: a number of equal parts, or the SIZES of the parts; keras.ops.split (NumPy's):
             # a number of parts, or the INDICES where to cut
+            if self._tf0_order(original, "split_dim", ("num_split",)):
+                # TF 0.x: tf.split(split_dim, num_split, value) - a count of equal parts only
+                b = B("split_dim, num_split, value, name='split'")
+                n = b.value("num_split", None)
+                if not (isinstance(n, int) and not isinstance(n, bool)):
+                    raise Untranslatable("num_split that is not a literal count")
+                return _ops("split", b.node("value"), b.node("num_split"), axis=b.node("split_dim"))
             b = B("value, num_or_size_splits, axis=0, num=None, name='split'")
             if not b.is_default("num"):
                 raise Untranslatable("num=")
@@ -468,7 +535,7 @@ class Ops(CallRule):
                 inputs = b.node("inputs")
                 return _ops("sum", inputs) if isinstance(original.args[0].value, cst.Name) else cst.Float("0.0")
             return _ops("sum", _ops("stack", b.node("inputs")), axis=0)
-        if name == "stack":
+        if name == "stack":  # also TF 0.x's tf.pack (names.TF0_RENAMES)
             b = B("values, axis=0, name='stack'")
             return _ops("stack", b.node("values"), axis=b.node("axis"))
         if name == "reshape":
@@ -559,7 +626,7 @@ class Ops(CallRule):
                 raise Untranslatable("on_value/off_value/axis")
             dt = dtype_of(self.ctx, b.node("dtype"), b.orig("dtype")) if b.given("dtype") else None
             return _ops("one_hot", b.node("indices"), b.node("depth"), dtype=dt)
-        if name == "where":
+        if name == "where":  # also TF 0.x's tf.select(condition, t, e)
             b = B("condition, x=None, y=None, name=None")
             if not (b.given("x") and b.given("y")):
                 raise Untranslatable("tf.where with one argument (indices)")
@@ -590,18 +657,33 @@ class Ops(CallRule):
             return expr("{x} * keras.ops.rsqrt(keras.ops.maximum(keras.ops.sum(keras.ops.square({x}), "
                         "axis={a}, keepdims=True), {e}))", x=x, a=axis, e=b.node("epsilon"))
         if name in ("nn.softmax_cross_entropy_with_logits", "nn.softmax_cross_entropy_with_logits_v2"):
-            b = B("_sentinel=None, labels=None, logits=None, dim=-1, name=None, axis=None")
+            b = B("logits, labels, dim=-1, name=None" if self._tf0_xent(original) else
+                  "_sentinel=None, labels=None, logits=None, dim=-1, name=None, axis=None")
             axis = b.node("axis") if b.given("axis") else (b.node("dim") if b.given("dim") else None)
             if literal(axis, None) == -1:
                 axis = None
-            return _ops("categorical_crossentropy", b.node("labels"), b.node("logits"), from_logits=True,
-                        axis=axis)
+            return _ops("categorical_crossentropy", *self._xent_args(b, "labels"), from_logits=True, axis=axis)
         if name == "nn.sigmoid_cross_entropy_with_logits":
-            b = B("_sentinel=None, labels=None, logits=None, name=None")
-            return _ops("binary_crossentropy", b.node("labels"), b.node("logits"), from_logits=True)
+            b = B("logits, targets, name=None" if self._tf0_xent(original) else
+                  "_sentinel=None, labels=None, logits=None, name=None")
+            return _ops("binary_crossentropy", *self._xent_args(b, "targets" if b.given("targets") else "labels"),
+                        from_logits=True)
+        if name == "nn.weighted_cross_entropy_with_logits":
+            # TF1 (targets= before 1.14, labels= after; positional: labels, logits, pos_weight):
+            # (1 - z) * x + (1 + (q - 1) * z) * softplus(-x) = bce_with_logits(z, x) + (q - 1) * z * softplus(-x)
+            b = B("labels=None, logits=None, pos_weight=None, name=None, targets=None")
+            z = b.node("labels") if b.given("labels") else (b.node("targets") if b.given("targets") else None)
+            x, q = b.node("logits") if b.given("logits") else None, b.node("pos_weight") if b.given("pos_weight") else None
+            if z is None or x is None or q is None:
+                raise Untranslatable("weighted_cross_entropy_with_logits without labels, logits and pos_weight")
+            if not all(isinstance(v, (cst.Name, cst.Attribute)) for v in (z, x)):
+                raise Untranslatable("weighted_cross_entropy_with_logits of an expression (read twice)")
+            return expr("keras.ops.binary_crossentropy({z}, {x}, from_logits=True) + ({q} - 1.0) * {z2} * "
+                        "keras.ops.softplus(-{x2})", z=z, x=x, q=q, z2=z.deep_clone(), x2=x.deep_clone())
         if name == "nn.sparse_softmax_cross_entropy_with_logits":
-            b = B("_sentinel=None, labels=None, logits=None, name=None")
-            return _ops("sparse_categorical_crossentropy", b.node("labels"), b.node("logits"), from_logits=True)
+            b = B("logits, labels, name=None" if self._tf0_xent(original) else
+                  "_sentinel=None, labels=None, logits=None, name=None")
+            return _ops("sparse_categorical_crossentropy", *self._xent_args(b, "labels"), from_logits=True)
         if name in ("losses.mean_squared_error", "losses.absolute_difference"):
             # TF1: both cast to float32, the elementwise loss times weights (1.0), summed and
             # divided by the number of elements (Reduction.SUM_BY_NONZERO_WEIGHTS): their mean

@@ -16,6 +16,7 @@ _UNARY = {  # tf name -> keras.ops name; signature "x, name=None"
     "math.logical_not": "logical_not", "shape": "shape",
     # tf.rint rounds half to even, as tf.round (keras.ops.round) does
     "rint": "round", "math.rint": "round",
+    "reciprocal": "reciprocal",  # also TF 0.x's tf.inv (names.TF0_RENAMES)
 }
 _BINARY = {  # signature "x, y, name=None"
     "maximum": "maximum", "minimum": "minimum", "add": "add", "subtract": "subtract",
@@ -54,6 +55,7 @@ OPS_CALLS = tuple([_tf(n) for n in _REDUCE] + [_tf(n) for n in _UNARY] + [_tf(n)
         "squeeze", "one_hot", "where", "clip_by_value", "nn.softmax", "nn.log_softmax",
         "nn.leaky_relu", "nn.l2_normalize", "nn.softmax_cross_entropy_with_logits",
         "nn.softmax_cross_entropy_with_logits_v2", "nn.sigmoid_cross_entropy_with_logits",
+        "nn.weighted_cross_entropy_with_logits",
         "nn.sparse_softmax_cross_entropy_with_logits", "losses.mean_squared_error",
         "losses.absolute_difference", "losses.log_loss", "losses.sigmoid_cross_entropy", "losses.hinge_loss", "to_float", "to_int32", "constant", "eye", "norm",
         "diag_part", "linalg.diag_part", "matrix_diag_part", "nn.max_pool", "nn.avg_pool", "nn.max_pool2d",
