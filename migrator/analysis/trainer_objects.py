@@ -754,9 +754,14 @@ class _Index(cst.CSTTransformer):
 
 
 def unroll_feed_comprehensions(module: cst.Module) -> cst.Module | None:
-    # the transformer rewrites only dict comprehensions and ``dict(...)`` calls
-    if not any(isinstance(n, cst.DictComp) or (isinstance(n, cst.Call) and isinstance(n.func, cst.Name)
-                                               and n.func.value == "dict") for n in walk(module)):
+    # the transformer rewrites only comprehensions over ``range(..)`` / ``zip(..)`` (a call of a
+    # plain name) and ``dict(zip(..))``
+    if not any((isinstance(n, cst.DictComp) and isinstance(n.for_in.iter, cst.Call)
+                and isinstance(n.for_in.iter.func, cst.Name))
+               or (isinstance(n, cst.Call) and isinstance(n.func, cst.Name) and n.func.value == "dict"
+                   and len(n.args) == 1 and isinstance(n.args[0].value, cst.Call)
+                   and isinstance(n.args[0].value.func, cst.Name) and n.args[0].value.func.value == "zip")
+               for n in walk(module)):
         return None
     binds = _module_binds(module)
     builtins = {b for b in ("zip", "dict", "range", "len") if b not in binds}

@@ -17,6 +17,7 @@ Every numeric default here was read from tflearn 0.5.0's source:
 """
 from __future__ import annotations
 
+import functools
 import re
 from typing import TYPE_CHECKING
 
@@ -388,6 +389,7 @@ EMBEDDING_SIG = ("incoming, input_dim, output_dim, validate_indices=False, weigh
        "trainable=True, restore=True, reuse=False, scope=None, name='Embedding'")
 
 
+@functools.lru_cache(maxsize=16)  # (the rules ask it of the same module text several times)
 def code_text(source: str) -> str:
     """The source without comments and docstrings (bare string statements), one space between
     tokens except around dots (``np.uint8``, ``Image.open``)."""
