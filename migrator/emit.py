@@ -25,6 +25,8 @@ def _template(template: str, holes: frozenset[str], statement: bool) -> cst.CSTN
     key = (template, holes, statement)
     hit = _TEMPLATES.get(key)
     if hit is None:
+        if len(_TEMPLATES) >= 4096:  # templates made with user names (``"{m}.%s()" % method``): bounded
+            _TEMPLATES.clear()
         source = mangle_template(template, set(holes))
         hit = _TEMPLATES[key] = cst.parse_statement(source) if statement else cst.parse_expression(source)
     return hit

@@ -436,3 +436,38 @@ def test_legacy_name_memo_matches_the_resolver(monkeypatch):
     for src in FIXTURES[:6]:
         migrate_source(src.read_text(encoding="utf-8"), str(src))
     assert len(got) > 50 and all(got)
+
+
+def test_emit_templates_parsed_once_give_libcst_results():
+    """emit.expr / emit.stmt keep each parsed template: the filled trees are libcst's own
+    parse_template_* results, a new tree per call, and the kept template is never changed."""
+    import libcst as cst
+    from libcst.helpers import parse_template_expression, parse_template_statement
+
+    from migrator import emit
+
+    cases = [("keras.ops.mean({x}, axis={a})", {"x": cst.Name("loss"), "a": 1}),
+             ("{m}.fit({x}, {y}, epochs=3)", {"m": cst.Name("model"), "x": cst.Name("X"), "y": cst.Name("Y")}),
+             ("keras.layers.Dense(10)", {})]
+    for template, holes in cases:
+        nodes = {k: emit.to_node(v) for k, v in holes.items()}
+        first = emit.expr(template, **holes)
+        again = emit.expr(template, **{k: (cst.Name("other") if isinstance(v, cst.Name) else v)
+                                       for k, v in holes.items()})
+        assert emit.code(first) == emit.code(parse_template_expression(template, **nodes))
+        assert first is not again and emit.code(emit.expr(template, **holes)) == emit.code(first)
+        if holes:
+            assert "other" in emit.code(again) and "other" not in emit.code(first)
+    s = emit.stmt("{t} = {v}\n", t=cst.Name("a"), v=3)
+    assert emit.code(s) == emit.code(parse_template_statement("{t} = {v}\n", t=cst.Name("a"), v=emit.to_node(3)))
+    for bad in ("{x} +", "{x} = 1"):  # not an expression: raises as libcst's does
+        try:
+            emit.expr(bad, x=cst.Name("y"))
+        except Exception:
+            pass
+        else:
+            raise AssertionError(bad)
+    before = len(emit._TEMPLATES)
+    for i in range(5000):
+        emit.expr("keras.layers.Dense(%d)" % i)
+    assert len(emit._TEMPLATES) <= 4096 and before <= 4096
