@@ -194,8 +194,22 @@ class StepCounters:
             and not (isinstance(self.ctx.parent(node), cst.Attribute) and self.ctx.parent(node).attr is node) \
             and not (isinstance(self.ctx.parent(node), cst.Arg) and self.ctx.parent(node).keyword is node)
 
+    def _scopes(self, prog: Program) -> list:
+        """The program's scope, then each function scope building one of its train ops (TF1Program's
+        own train ops: ``def main(): with tf.Session() as sess: step = tf.Variable(0, trainable=False);
+        train_op = opt.minimize(loss, global_step=step)`` - the counter is that function's local)."""
+        out = [prog.scope]
+        for op in prog.train_ops:
+            s = self.flow.scope_of(op.statement)
+            if s is not None and all(s is not x for x in out) and isinstance(s.node, cst.FunctionDef):
+                out.append(s)
+        return out
+
     def _find(self, prog: Program):
-        scope = prog.scope
+        for scope in self._scopes(prog):
+            yield from self._find_in(prog, scope)
+
+    def _find_in(self, prog: Program, scope):
         for d in scope.defs:
             v = d.value
             if not (isinstance(v, cst.Call) and isinstance(d.stmt, cst.SimpleStatementLine) and len(d.stmt.body) == 1
@@ -231,7 +245,7 @@ class StepCounters:
             c.counts = self._incremented(scope, d.name)
             if not c.counts:
                 continue  # a non-trainable variable that never counts anything: not ours
-            self._classify(prog, c, d)
+            self._classify(prog, c, d, scope)
             yield c
 
     def _get_variable(self, v: cst.Call, d) -> tuple[int | float, str] | None:
@@ -274,8 +288,7 @@ class StepCounters:
             n = self.ctx.parent(n)
         return start, dtype
 
-    def _classify(self, prog: Program, c: StepCounter, d) -> None:  # noqa: C901 - one walk per kind of read
-        scope = prog.scope
+    def _classify(self, prog: Program, c: StepCounter, d, scope) -> None:  # noqa: C901 - one walk per kind of read
         ctx = self.ctx
         train_calls = {id(op.call): op for op in prog.train_ops}
         minimize_reads = 0
