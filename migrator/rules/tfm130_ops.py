@@ -450,6 +450,11 @@ class Ops(CallRule):
             if not b.is_default("out_type"):
                 raise Untranslatable("out_type=")
             return call(self.ctx.use_helper("tf1_shape"), b.node("input"))
+        if name in ("zeros_like", "ones_like", "math.zeros_like", "math.ones_like"):
+            # TF1: zeros_like(tensor, dtype=None, name=None, optimize=True): a dtype casts the result
+            b = B("tensor, dtype=None, name=None, optimize=True")
+            dt = dtype_of(self.ctx, b.node("dtype"), b.orig("dtype")) if b.given("dtype") else None
+            return _ops(_UNARY[name], b.node("tensor"), dtype=dt)
         if name in _UNARY:
             b = B("x, name=None")
             return _ops(_UNARY[name], b.node("x"))
@@ -900,6 +905,9 @@ class Ops(CallRule):
              "def bias_init(v):\n    return keras.initializers.Constant(v)\n"),
         Case('import tensorflow as tf\ninit = tf.truncated_normal_initializer(stddev=0.02)\nzero = tf.zeros_initializer()\n',
              'import keras\n\ninit = keras.initializers.TruncatedNormal(stddev=0.02, seed=keras.random.SeedGenerator())\nzero = keras.initializers.Zeros()\n'),
+        # zeros_like / ones_like with a dtype: the result in that dtype (tflearn's seq2seq example)
+        Case("import tensorflow as tf\nw = tf.ones_like(y, dtype=tf.float32)\ng = tf.zeros_like(tensor=d)\n",
+             "import keras\n\nw = keras.ops.ones_like(y, dtype='float32')\ng = keras.ops.zeros_like(d)\n"),
         Case("import tensorflow as tf\nd = tf.sqrt(tf.reduce_sum(tf.square(a - b), 1, keep_dims=True))\n",
              "import keras\n\nd = keras.ops.sqrt(keras.ops.sum(keras.ops.square(a - b), axis=1, keepdims=True))\n"),
         Case("import tensorflow as tf\nm = tf.reduce_mean(x, reduction_indices=[1])\n"
