@@ -208,6 +208,8 @@ def test_the_vgg_npy_get_var_idiom_keeps_its_variables_honest(fixes):
     assert not any("TFM140" in t or "TFM013" in t for t in todos)
     assert "tower_var_dict[(name, idx)] = var" in out
     assert "def tower_get_var(initial_value, name, idx, var_name):\n    value = initial_value\n" in out
+    # the draws handed to get_var are its variable's initial value only: drawn once [TFM190]
+    assert "    initial_value = keras.random.truncated_normal([n_in, n_out], mean=0.0, stddev=0.01)\n" in out
     assert "model = LossModel(batch, tower_loss)" in out
     assert _run(out, fixes) in (None, out)
 
@@ -220,3 +222,74 @@ def test_heldout_w2_model_object_is_equivalent_to_tf1(tmp_path):
     res = verify_pairs([(src, migrate_faithful(src, tmp_path / "m"))], workdir=tmp_path / "v")[0]
     ok, lines = judge(res)
     assert not res.get("todo") and ok, "\n".join(lines + res.get("mapping", []))
+
+
+DRAWN = (FIX / "drawn_initial_values.py").read_text()
+
+
+@pytest.mark.parametrize("fixes", [False, True])
+def test_initial_values_drawn_once_for_a_variable_helper(fixes):
+    # initial_value = tf.truncated_normal(...) / tf.random_normal(...) handed to get_var, which makes
+    # tf.Variable(value) (kept: stored in var_dict, no layer takes it) and asserts the shape: the draws
+    # are keras.random (TF1 evaluated them once, in the initializer) [TFM190]; the per-run jitter
+    # added to the input stays TF1 with its TODO (TF1 drew it at every run)
+    out = _run(DRAWN, fixes)
+    cst.parse_module(out)
+    _names_bound(out)
+    assert "initial_value = keras.random.truncated_normal([in_size, out_size], mean=0.0, stddev=0.01)\n" in out
+    assert "initial_value = keras.random.normal([out_size], stddev=0.01)\n" in out
+    todos = [ln for ln in out.splitlines() if TODO_MARKER in ln]
+    assert len(todos) == 3, todos  # the import, tf.Variable, the jitter
+    assert sum("tensorflow.Variable" in t for t in todos) == 1
+    assert sum("TFM130 tf.random_normal" in t for t in todos) == 1
+    assert "jitter = tf.random_normal([16], 0.0, 0.05)\n" in out
+    assert "    var = tf.Variable(value, name=var_name)\n" in out
+    assert _run(out, fixes) in (None, out)
+
+
+@pytest.mark.parametrize("change", [
+    # the draw also read by an op (TF1: a new draw per run there)
+    ("    weights = get_var(initial_value, name, 0, name + \"_weights\")\n",
+     "    weights = get_var(initial_value, name, 0, name + \"_weights\") + initial_value\n"),
+    # one draw, two variables
+    ("    weights = get_var(initial_value, name, 0, name + \"_weights\")\n",
+     "    weights = get_var(initial_value, name, 0, name + \"_weights\")\n"
+     "    spare = tf.Variable(initial_value)\n"),
+    # an op seed (no Keras counterpart)
+    ("tf.truncated_normal([in_size, out_size], 0.0, 0.01)", "tf.truncated_normal([in_size, out_size], 0.0, 0.01, seed=3)"),
+    # the parameter read by an op inside the helper
+    ("    var_dict[(name, idx)] = var\n", "    var_dict[(name, idx)] = var + initial_value\n"),
+    # returned: its reader is unknown
+    ("    return var\n", "    return var, initial_value\n"),
+])
+def test_initial_values_drawn_once_declines(change):
+    src = DRAWN.replace(*change)
+    assert src != DRAWN
+    out = _run(src, False)
+    cst.parse_module(out)
+    assert "keras.random.truncated_normal" not in out
+    assert TODO_MARKER in out.split("def get_fc_var")[1].split("\n\n")[0]
+
+
+def test_initial_values_drawn_in_a_loop_rebinding_the_name_decline():
+    src = ("import tensorflow as tf\n\n\ndef make(n):\n    ws = []\n    init = tf.truncated_normal([n, n], 0.0, 0.1)\n"
+           "    for i in range(3):\n        ws.append(tf.Variable(init))\n        init = tf.truncated_normal([n, n], 0.0, 0.2)\n"
+           "    return ws\n")
+    assert "keras.random" not in _run(src, False)
+
+
+@pytest.mark.slow
+def test_drawn_initial_values_feed_the_kept_tf1_lines_under_keras3():
+    # the draws now keras.random: the kept tf.Variable takes them, the kept assert on the static shape
+    # holds and get_var_count counts the same sizes (16*8 + 8 + 8*4 + 4 = 172); values truncated at 2 sd
+    import numpy as np
+
+    out = _run(DRAWN, False)
+    defs = out.split("x = keras.Input")[0]
+    ns: dict = {}
+    exec(compile(defs, "drawn.py", "exec"), ns)
+    w, b = ns["get_fc_var"](16, 8, "fc1")
+    ns["get_fc_var"](8, 4, "fc2")
+    assert tuple(w.shape) == (16, 8) and tuple(b.shape) == (8,)
+    assert ns["get_var_count"]() == 172
+    assert np.abs(np.asarray(w)).max() <= 0.02 + 1e-6

@@ -994,6 +994,11 @@ class HandmadeLayersAnalysis:
         variables, _, removable = self._state()
         return frozenset(id(variables[k].call) for k in removable if variables[k].call is not None)
 
+    def free_variable_calls(self) -> frozenset:
+        """The get_variable / tf.Variable calls that become a TF1Variable layer (read by tensor ops)."""
+        self._state()
+        return frozenset(self._free)
+
     def tf1_weight_names(self) -> dict[int, tuple]:
         """id(get_variable call whose variable becomes a layer's weight) -> (its TF1 name or None,
         the Keras layer class, the weight's name): what tf.trainable_variables() listed."""

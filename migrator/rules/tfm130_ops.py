@@ -418,6 +418,14 @@ class Ops(CallRule):
 
         return (self.ctx.rule_active("TFM162") and self.ctx.analysis(VariableProgram).ok) and id(original) in self.ctx.analysis(VariableProgram).random_inits
 
+    def _drawn_once(self, original: cst.Call) -> bool:
+        """A random draw bound to a name that only becomes one tf.Variable's initial value (TFM190's)."""
+        if not self.ctx.rule_active("TFM190"):
+            return False
+        from ..analysis.drawn_initial_values import DrawnInitialValues
+
+        return id(original) in self.ctx.analysis(DrawnInitialValues).calls
+
     def build(self, name: str, original: cst.Call, updated: cst.Call):  # noqa: C901
         B = lambda sig: BoundArgs(updated, sig, original)  # noqa: E731
         if name in _REDUCE and _REDUCE[name] in _MASKED and self._masked_reduction(original.args[0].value
@@ -552,6 +560,8 @@ class Ops(CallRule):
             return _ops(name.rsplit(".", 1)[-1], b.node("input"), axis=axis)
         if name in ("random_normal", "random.normal") and self._initial_draw(original):
             return None  # an initial value of TFM162's keras.Variables (drawn once, as TF1's initializer)
+        if name in ("random_normal", "random.normal") and self._drawn_once(original):
+            return None  # one tf.Variable's initial value, handed on by name (TFM190's)
         if name in ("random_normal", "random.normal"):
             # a graph op: TF1 draws again at every run. Only ``tf.shape(t)`` shapes translate: a
             # layer that draws at every call, shaped like t (a fixed shape would give one eager
