@@ -80,7 +80,6 @@ _LOOP = "for i in range(5):\n    sess.run(op)\n"
 
 @pytest.mark.parametrize("chain,loop,why", [
     (".shuffle(10, seed=3).batch(2)", _LOOP, "Dataset.shuffle with a seed"),
-    (".shuffle(10).batch(2)", "tf.set_random_seed(1)\n" + _LOOP, "Dataset.shuffle under tf.set_random_seed"),
     (".map(lambda a, b: (a, b)).batch(2)", _LOOP, "Dataset.map is not translated"),
     (".batch(2)", "for i in range(5):\n    print(sess.run(op), sess.run(loss))\n", "two runs reading the iterator"),
     (".batch(2)", "def outer():\n    def step():\n        sess.run(op)\n    step()\nouter()\n", "inside a function"),
@@ -114,6 +113,19 @@ def test_unseeded_shuffle_becomes_numpy_shuffle_and_says_the_order_differs():
     assert TODO_MARKER not in res.code and legacy_refs_outside_todo(res.code) == []
     assert "iterator = iter(tf1_shuffle(TF1Dataset.from_tensor_slices((X, Y)), 100).batch(2).repeat())" in res.code
     assert any(d.rule == "TFM167" and "differs from TF1's" in d.message for d in res.diagnostics)
+    assert migrate_source(res.code, "p.py", Options(wrap_lines=False)).status == "unchanged"
+
+
+def test_shuffle_under_a_graph_seed_is_translated_and_says_the_order_is_not_tf1s():
+    """TF1's order under tf.set_random_seed was the same from run to run; tf1_shuffle's on NumPy's RNG,
+    which the migrated keras.utils.set_random_seed seeds, is too - another order, reported."""
+    src = _BASE % {"chain": ".shuffle(100).batch(2).repeat()", "loop": "tf.set_random_seed(1)\n" + _LOOP}
+    res = migrate_source(src, "p.py", Options(wrap_lines=False))
+    assert TODO_MARKER not in res.code and legacy_refs_outside_todo(res.code) == []
+    assert "iterator = iter(tf1_shuffle(TF1Dataset.from_tensor_slices((X, Y)), 100).batch(2).repeat())" in res.code
+    assert "keras.utils.set_random_seed(1)" in res.code
+    msg = [d.message for d in res.diagnostics if d.rule == "TFM167" and "graph / global seed" in d.message]
+    assert msg and "not TF1's order" in msg[0]
     assert migrate_source(res.code, "p.py", Options(wrap_lines=False)).status == "unchanged"
 
 

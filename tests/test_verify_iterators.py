@@ -15,7 +15,6 @@ import pytest
 from migrator import TODO_MARKER
 from migrator.engine import migrate_source
 from migrator.options import Options
-from tests.marks import unwrap_markers
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ONE_SHOT = FIXTURES / "heldout_u" / "iterator_getnext_towers.py"
@@ -64,12 +63,14 @@ def test_a_wrong_loss_in_the_migrated_iterator_program_is_caught(tmp_path):
     assert not ok, "\n".join(lines)
 
 
-def test_a_seeded_shuffle_keeps_the_iterator_and_a_second_run_agrees():
-    # under tf.set_random_seed TF1's shuffle order is deterministic and only TF reproduces it: the
-    # iterator stays TF1 (TFM167's TODO). The first run writes keras.utils.set_random_seed for the
-    # seed, which seeds TF too: the second run must decide the same (it translated the shuffle)
+def test_a_seeded_shuffle_is_translated_and_a_second_run_agrees():
+    # under tf.set_random_seed TF1's shuffle order was the same from run to run: tf1_shuffle on NumPy's
+    # RNG, which the migrated keras.utils.set_random_seed seeds, is too (another order, reported). The
+    # second run reads keras.utils.set_random_seed as a seed: it must decide the same
     src = ONE_SHOT.read_text().replace("rng = np.random.RandomState(2)\n",
                                        "rng = np.random.RandomState(2)\ntf.set_random_seed(1234)\n")
-    out = migrate_source(src, "i.py", Options(fixes=False)).code
-    assert "Dataset.shuffle under tf.set_random_seed" in unwrap_markers(out) and "keras.utils.set_random_seed(1234)" in out
+    res = migrate_source(src, "i.py", Options(fixes=False))
+    out = res.code
+    assert TODO_MARKER not in out and "tf1_shuffle(" in out and "keras.utils.set_random_seed(1234)" in out
+    assert any(d.rule == "TFM167" and "graph / global seed" in d.message for d in res.diagnostics)
     assert migrate_source(out, "i.py", Options(fixes=False)).code == out

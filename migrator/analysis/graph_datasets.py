@@ -283,7 +283,6 @@ class GraphDatasets:
 
     def _chain_reason(self, chain: Chain) -> str | None:
         """Why a pipeline is not translated (None: from_tensor_slices + batch once + repeat / prefetch)."""
-        module = self.module
         batches = [m for m in chain.methods if m.func.attr.value == "batch"]
         if len(batches) != 1:
             return "the pipeline does not batch exactly once (the model's inputs would not be batches)"
@@ -293,10 +292,10 @@ class GraphDatasets:
                 if len(m.args) > 1 or any(a.keyword is not None and a.keyword.value != "buffer_size" for a in m.args):
                     return ("Dataset.shuffle with a seed / reshuffle_each_iteration: TF's shuffle order cannot be "
                             "reproduced outside TensorFlow")
-                if seeded_file(module, self.qname) and not self.queue_origin:
-                    return ("Dataset.shuffle under tf.set_random_seed: TF1's order is deterministic and TF's "
-                            "shuffle cannot be reproduced outside TensorFlow")
-                continue  # unseeded: TFM167's tf1_shuffle (TF1's own order differed between runs)
+                # TFM167's tf1_shuffle: unseeded, TF1's own order differed between runs; under a graph
+                # seed it was deterministic, and so is tf1_shuffle's on the NumPy RNG the migrated seed
+                # seeds (another order: reported)
+                continue
             if meth not in _CHAIN_METHODS:
                 return f"Dataset.{meth} is not translated (from_tensor_slices + batch / repeat / prefetch only)"
             if meth == "batch" and any(a.keyword is not None and a.keyword.value not in ("batch_size", "drop_remainder")

@@ -435,7 +435,8 @@ class TF1Estimator:
 
 
 def tf1_shuffle(dataset, buffer_size):
-    """Dataset.shuffle(buffer_size) WITHOUT a seed (TF1 drew a new one per run): TF's algorithm - a buffer
+    """Dataset.shuffle(buffer_size) without an op seed (TF1 drew a new order per run, or a fixed one under a
+    graph seed; NumPy's global RNG is seeded by keras.utils.set_random_seed then): TF's algorithm - a buffer
     of the first buffer_size elements, each element yielded chosen uniformly from the buffer and replaced
     by the next one - on NumPy's global RNG, again on every iteration (reshuffle_each_iteration). The
     order is not TF1's: TF1's own order differed from run to run."""

@@ -98,8 +98,9 @@ class GraphDataset(Rule):
         "(from_tensor_slices, batch(batch_size, drop_remainder), repeat, prefetch) becomes the NumPy TF1Dataset "
         "helper: same batches, same order, partial last batch kept. An unseeded Dataset.shuffle(n) (no graph seed "
         "in the file) -> tf1_shuffle (TF's buffer algorithm on NumPy's RNG; reported: TF1's order differed from run "
-        "to run, so does this one from TF1's). Not translated (TODO with the reason): a seeded shuffle (TF1's order "
-        "was deterministic; TF's kernel is not reproduced), map / zip / interleave / from_generator / TFRecord "
+        "to run, so does this one from TF1's). Under a graph / global seed -> tf1_shuffle too, reported: "
+        "its order is fixed from run to run as TF1's was, but not TF1's. Not translated (TODO with the reason): "
+        "Dataset.shuffle(seed=...) / reshuffle_each_iteration, map / zip / interleave / from_generator / TFRecord "
         "pipelines, several "
         "iterators (train / test), feedable (string-handle) iterators, runs reading the iterator inside functions "
         "or twice in one statement. TF1 queue runners over in-memory tensors (slice_input_producer + shuffle_batch / "
@@ -124,9 +125,11 @@ class GraphDataset(Rule):
                                 "TF1's batch order came from queue threads and differed from run to run even "
                                 "with seeds; this one differs from TF1's")
             elif seeded_file(self.ctx.module, self.ctx.legacy_name):
-                self.ctx.todo(original, self, "Dataset.shuffle under a graph / global seed: TF's order is deterministic "
-                              "and TF's shuffle cannot be reproduced outside TensorFlow")
-                return updated
+                self.ctx.use_helper("tf1_shuffle")
+                self.ctx.report(original, self, "Dataset.shuffle under a graph / global seed -> tf1_shuffle (NumPy's "
+                                "global RNG, which the migrated keras.utils.set_random_seed seeds): the order is the "
+                                "same from run to run, as TF1's was, but it is not TF1's order (TF's shuffle "
+                                "kernel is not reproduced; the initial weights differ from TF1's too)")
             else:
                 self.ctx.use_helper("tf1_shuffle")
                 self.ctx.report(original, self, "Dataset.shuffle without a seed -> tf1_shuffle (NumPy's global RNG): "
