@@ -298,6 +298,11 @@ class HandmadeBatchNormAnalysis:
         ini = g.get("initializer")
         if ini is None:
             raise Untranslatable("a variable without an initializer (glorot_uniform for a statistic)")
+        from .literal_rebinds import LiteralRebinds
+
+        reach = self.ctx.analysis(LiteralRebinds).reads.get(id(ini))
+        if reach is not None:  # ``init = tf.constant_initializer(1.0)`` rebound before it: its value
+            return initializer_of(self.ctx, reach.value.deep_clone(), reach.value)
         return initializer_of(self.ctx, ini, ini)
 
     def _ema_of(self, name_node):

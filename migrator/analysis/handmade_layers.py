@@ -1215,6 +1215,13 @@ class HandmadeLayersAnalysis:
             # Keras' add_weight(initializer=None) draws glorot_uniform too (kernel AND bias)
             return cst.Name(init.value)
         _, at_idx = flow.index_of(at)
+        rebinds = self.literal_rebinds()
+        reach = rebinds.reads.get(id(init))
+        if reach is not None:
+            # read after a literal rebinding (``init = tf.constant_initializer(0.0)``, dropped):
+            # the layer takes that initializer itself (it reads no local: the same object)
+            return initializer_of(self.ctx, reach.value.deep_clone(), reach.value)
+        defs = [d for d in defs if id(d.stmt) not in rebinds.statements]
         if any(d.index > at_idx for d in defs):
             # rebound AFTER the variable (``init = ...; w = get_variable(.., init); init =
             # tf.constant_initializer(0.0); b = get_variable(.., init)``): the layer, built where the
@@ -1231,6 +1238,12 @@ class HandmadeLayersAnalysis:
             return None
         self.__dict__.setdefault("_pending_inits", {})[id(at)] = calls
         return cst.Name(init.value)
+
+    def literal_rebinds(self):
+        """analysis/literal_rebinds.py: later literal bindings of initializer names (dropped)."""
+        from .literal_rebinds import LiteralRebinds
+
+        return self.ctx.analysis(LiteralRebinds)
 
     def _unused_helpers(self, variables, removable) -> set[str]:
         """Helper functions (``init_weights``) every call of which was a removed variable."""
@@ -1661,3 +1674,4 @@ class HandmadeLayersAnalysis:
             if w is not None:
                 return ("conv", _arg(core, 0, "input"), w, bias, core)
         return None
+

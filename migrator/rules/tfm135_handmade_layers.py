@@ -373,6 +373,10 @@ class HandmadeLayers(HandmadeLayersAnalysis, Rule):
         return core.args[0].value if isinstance(core, cst.Call) else None
 
     def leave_Name(self, original, updated):
+        reach = self.literal_rebinds().reads.get(id(original))
+        if reach is not None:  # a dropped literal rebinding's value, where it is read (same initializer)
+            self.ctx.count(self)
+            return reach.value.deep_clone()
         # ``return layer, weights``: the weight handed back (unused by the callers) is a layer's now
         key = self.__dict__.get("_handed", {}).get(id(original))
         if key is not None and key in self._state()[2]:
@@ -496,6 +500,14 @@ class HandmadeLayers(HandmadeLayersAnalysis, Rule):
     def leave_SimpleStatementLine(self, original, updated):
         variables, _, removable = self._state()
         if id(original) in self._dead_lines:
+            return cst.RemoveFromParent()
+        if id(original) in self.literal_rebinds().statements:
+            # ``init = tf.constant_initializer(0.0)`` rebound after a get_variable read init: its
+            # value is written at its reads now (a layer built later must read the earlier binding)
+            self.report(original, "a later binding of an initializer name read by tf.get_variable: its "
+                                  "value (built from literals) is written where it is read, so that a "
+                                  "layer built later reads the initializer its weights were made with")
+            self.ctx.count(self)
             return cst.RemoveFromParent()
         small = original.body[0] if len(original.body) == 1 else None
         free = self._free.get(id(small.value)) if isinstance(small, cst.Assign) else None
