@@ -785,6 +785,10 @@ def desugar(module: cst.Module, queue_origin: bool = False) -> tuple[cst.Module 
     """The placeholder program equivalent to ``module``'s graph-mode iterator program (None when
     there is none, or it is not in the supported form: ``Found.reason`` says why). ``queue_origin``:
     the pipeline is queue_inputs.queues_to_dataset's (its shuffles are not seeded tf.data shuffles)."""
+    if not queue_origin:
+        loader = fetched_batches(module)
+        if loader is not None:
+            return loader, None
     g = GraphDatasets(module, queue_origin)
     if g.new_module is None:
         flat = unwrap_input_scopes(module)
@@ -836,3 +840,145 @@ def unwrap_input_scopes(module: cst.Module) -> cst.Module | None:
                 continue
         body.append(st)
     return module.with_changes(body=body) if changed else None
+
+
+# -- data loaders: pipelines only run to get NumPy batches ----------------------------------------
+def _scope_of(parents, node):
+    n = parents.get(id(node))
+    while n is not None and not isinstance(n, (cst.FunctionDef, cst.Module)):
+        n = parents.get(id(n))
+    return n
+
+
+def _names_in(scope, parents, value: str) -> list[cst.Name]:
+    """The Name nodes ``value`` of ``scope`` (not of functions nested in it)."""
+    from ..cstcache import read_names
+
+    return [n for n in read_names(scope) if n.value == value and _scope_of(parents, n) is scope]
+
+
+def _single_binding(scope, parents, name: cst.Name) -> cst.BaseExpression | None:
+    """The value of ``name``'s one plain binding ``name = V`` in its scope, when every other use of the
+    name there is ``name`` itself (read once)."""
+    uses = _names_in(scope, parents, name.value)
+    binds = [n for n in uses if isinstance(parents.get(id(n)), cst.AssignTarget)]
+    if len(binds) != 1 or len(uses) != 2:
+        return None
+    assign = parents.get(id(parents.get(id(binds[0]))))
+    if not (isinstance(assign, cst.Assign) and len(assign.targets) == 1):
+        return None
+    if isinstance(scope, cst.FunctionDef) and any(p.name.value == name.value for p in scope.params.params):
+        return None
+    return assign.value
+
+
+def loader_pipelines(module: cst.Module) -> list[cst.BaseExpression]:
+    """The pipeline expressions whose datasets are only iterated by Python's ``iter`` (what the
+    fetched-batch rewrite below writes, also eager TF2 code): ``iter(d)`` of a name bound once to the
+    pipeline, or ``iter(f())`` of a module function whose one return is such a name / the pipeline and
+    whose every call is iterated so. The caller checks that an expression is a supported pipeline."""
+    parents = parent_map(module)
+    funcs = {st.name.value: st for st in module.body if isinstance(st, cst.FunctionDef)}
+    calls: dict[str, int] = {}
+    for n in _walk(module):
+        if isinstance(n, cst.Call) and isinstance(n.func, cst.Name) and n.func.value in funcs:
+            calls[n.func.value] = calls.get(n.func.value, 0) + 1
+    iterated: dict[str, int] = {}
+    out: list[cst.BaseExpression] = []
+    by_func: dict[str, cst.BaseExpression] = {}
+
+    def resolve(x: cst.BaseExpression, scope) -> None:
+        if isinstance(x, cst.Name):
+            v = _single_binding(scope, parents, x)
+            if v is not None:
+                resolve(v, scope)
+        elif isinstance(x, cst.Call) and isinstance(x.func, cst.Name) and x.func.value in funcs:
+            f = funcs[x.func.value]
+            iterated[f.name.value] = iterated.get(f.name.value, 0) + 1
+            rets = [n for n in _walk(f) if isinstance(n, cst.Return) and _scope_of(parents, n) is f]
+            if len(rets) == 1 and rets[0].value is not None:
+                r = rets[0].value
+                if isinstance(r, cst.Name):
+                    r = _single_binding(f, parents, r)
+                if r is not None:
+                    by_func[f.name.value] = r
+        elif isinstance(x, cst.Call):
+            out.append(x)
+
+    for n in _walk(module):
+        if isinstance(n, cst.Call) and isinstance(n.func, cst.Name) and n.func.value == "iter" and len(n.args) == 1 \
+                and n.args[0].keyword is None and not n.args[0].star:
+            a = n.args[0].value
+            if isinstance(a, cst.Name) or (isinstance(a, cst.Call) and isinstance(a.func, cst.Name)):
+                resolve(a, _scope_of(parents, n))
+    out += [r for f, r in by_func.items() if iterated.get(f) == calls.get(f)]
+    return out
+
+
+def fetched_batches(module: cst.Module) -> cst.Module | None:
+    """A one-shot iterator whose ``get_next()`` value is only FETCHED (``b = sess.run(next_element)``,
+    nothing in the graph reads it) is a data loader: each such run pulled the next element as NumPy
+    values. The same program: ``it = iter(<dataset>)``, each run ``next(it)`` (StopIteration where
+    TF1 raised OutOfRangeError, at the same point), the get_next statement gone. None: not this form."""
+    tf = tf_aliases(module)
+    if not tf:
+        return None
+    g = GraphDatasets.__new__(GraphDatasets)
+    g.module, g.tf = module, tf
+    parents = parent_map(module)
+    edits: dict[int, cst.CSTNode | None] = {}
+    for st in _walk(module):
+        if not (isinstance(st, cst.SimpleStatementLine) and len(st.body) == 1 and isinstance(st.body[0], cst.Assign)
+                and len(st.body[0].targets) == 1 and isinstance(st.body[0].targets[0].target, cst.Name)):
+            continue
+        v = st.body[0].value
+        if not (isinstance(v, cst.Call) and not v.args and isinstance(v.func, cst.Attribute)
+                and v.func.attr.value == "get_next" and isinstance(v.func.value, cst.Name)):
+            continue
+        scope = _scope_of(parents, st)
+        it_name, nxt = v.func.value.value, st.body[0].targets[0].target.value
+        it_uses = _names_in(scope, parents, it_name)
+        it_binds = [n for n in it_uses if isinstance(parents.get(id(n)), cst.AssignTarget)]
+        if len(it_binds) != 1 or len(it_uses) != 2:
+            return None
+        it_assign = parents.get(id(parents.get(id(it_binds[0]))))
+        if not isinstance(it_assign, cst.Assign) or not isinstance(it_assign.value, cst.Call):
+            return None
+        kind, arg = g._iterator_call(it_assign.value)
+        if kind != "one_shot" or arg is None:
+            return None
+        runs = []
+        for n in _names_in(scope, parents, nxt):
+            if n is st.body[0].targets[0].target:
+                continue
+            arg_node = parents.get(id(n))
+            call = parents.get(id(arg_node))
+            if not (isinstance(arg_node, cst.Arg) and arg_node.keyword is None and isinstance(call, cst.Call)
+                    and len(call.args) == 1 and isinstance(call.func, cst.Attribute) and call.func.attr.value == "run"):
+                return None
+            runs.append(call)
+        if not runs:
+            return None
+        edits[id(it_assign)] = it_assign.with_changes(value=cst.Call(cst.Name("iter"), [cst.Arg(arg)]))
+        edits[id(st)] = None
+        for call in runs:
+            edits[id(call)] = cst.Call(cst.Name("next"), [cst.Arg(cst.Name(it_name))])
+        for h in _walk(scope):
+            if isinstance(h, cst.ExceptHandler) and h.type is not None and g.qname(h.type) == _OUT_OF_RANGE \
+                    and _scope_of(parents, h) is scope:
+                edits[id(h.type)] = cst.Name("StopIteration")
+    if not edits:
+        return None
+
+    class T(cst.CSTTransformer):
+        def on_leave(self, original, updated):
+            if id(original) in edits:
+                new = edits[id(original)]
+                if new is None:
+                    return cst.RemoveFromParent()
+                if isinstance(original, cst.Assign):
+                    return updated.with_changes(value=new.value)
+                return new
+            return updated
+
+    return module.visit(T())

@@ -123,6 +123,14 @@ def save_checkpoint(model, path):
     return path
 
 
+def tf1_saved_path(model, weights_path, save_path):
+    # tf.train.Saver.save(sess, save_path) read as a value: the weights saved (the directory made first),
+    # TF1's checkpoint prefix - save_path itself - returned
+    os.makedirs(os.path.dirname(weights_path) or ".", exist_ok=True)
+    model.save_weights(weights_path)
+    return save_path
+
+
 FLAGS_PARSER = argparse.ArgumentParser(allow_abbrev=False)  # tf.app.flags: each DEFINE_* is one add_argument
 
 
@@ -456,6 +464,16 @@ def tf1_shuffle(dataset, buffer_size):
                 buf[i] = buf[-1]
                 buf.pop()
             yield out
+    return TF1Dataset(make)
+
+
+def tf1_map(dataset, fn):
+    """Dataset.map(fn) (num_parallel_calls: TF kept the elements' order): fn applied to each element - the
+    components of a tuple element as its arguments, as TF called it - and its results as NumPy arrays."""
+    def make():
+        for element in dataset:
+            out = fn(*element) if isinstance(element, tuple) else fn(element)
+            yield keras.tree.map_structure(lambda t: np.asarray(keras.ops.convert_to_numpy(t)), out)
     return TF1Dataset(make)
 
 

@@ -73,6 +73,7 @@ _TF1_MODE_BN = register_source("tf1_layers", "TF1ModeBatchNormalization")  # (TF
 
 
 FETCHES = register_source("tf1_programs", "tf1_fetches", also=("_TF1_FETCHES",))
+TF1_SAVED_PATH = register_source("tf1_programs", "tf1_saved_path")
 
 
 TF1_TRAINABLE = register_source("tf1_programs", "tf1_trainable_variables", also=("TF1VariableValues",))
@@ -942,8 +943,9 @@ class ClassProgramRule(Rule):
         parent = self.ctx.parent(c)
         if not isinstance(parent, cst.Expr):
             assign = parent if isinstance(parent, cst.Assign) else None
-            if c.func.attr.value != "save" or assign is None or len(assign.targets) != 1 \
-                    or not isinstance(path, (cst.Name, cst.SimpleString, cst.Attribute)):
+            if c.func.attr.value != "save" or not isinstance(path, (cst.Name, cst.SimpleString, cst.Attribute)) \
+                    or (assign is None and _arg(c, 2, "global_step") is not None) \
+                    or (assign is not None and len(assign.targets) != 1):
                 return "the value returned by Saver.save/restore is used"
         return ""
 
@@ -998,22 +1000,35 @@ class ClassProgramRule(Rule):
         self.ctx.add_import("keras")
         self.ctx.count(self)
         method = "save_weights" if original.func.attr.value == "save" else "load_weights"
-        if method == "save_weights":
+        value_read = method == "save_weights" and step is None \
+            and not isinstance(self.ctx.parent(original), (cst.Expr, cst.Assign))
+        if method == "save_weights" and not value_read:
             from ..analysis.tf1_program import saver_makedirs
 
             mk = saver_makedirs(base)  # (the directory of <save_path>-<step> too)
             if mk is not None:
                 self.ctx.add_import("os")
                 self.ctx.insert_before(original, [mk])
-        if cp.train_ops:
+        from ..analysis.flow import Flow
+
+        flow = self.ctx.analysis(Flow)
+        scope = flow.scope_of(original)
+        here = [n for s, n in cp.instances if s is scope]
+        if cp.train_ops and original.func.attr.value == "restore" and len(here) == 1 \
+                and isinstance(scope.node, cst.FunctionDef) \
+                and flow.scope_of(cp.train_ops[0].statement) not in (scope, flow.scope_of(self.ctx.module)):
+            # restored into an instance built again in another function (TF1: a new graph of the same
+            # model, its variables read back by name): the same model over this instance's layers
+            model = self._weights_model(cp, here[0])
+        elif cp.train_ops:
             model = self._model_node(cp)
         else:  # a class of another module, trained elsewhere (TF1Classes._remote_classes)
-            from ..analysis.flow import Flow
-
-            scope = self.ctx.analysis(Flow).scope_of(original)
             model = self._weights_model(cp, next(n for s, n in cp.instances if s is scope))
         if any(x is original for x in cp.self_saver_calls):  # inside the class: its own model
             model = cst.parse_expression(f"self.{cp.train_ops[0].method.attr}")
+        if value_read:  # print(saver.save(sess, p)): TF1's value is the prefix p
+            self.ctx.use_helper("tf1_saved_path")
+            return call("tf1_saved_path", model, new, base)
         return expr("{m}.%s({p})" % method, m=model, p=new)
 
     def _tflearn_label(self, p) -> bool:

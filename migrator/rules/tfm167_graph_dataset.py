@@ -17,14 +17,15 @@ from __future__ import annotations
 
 import libcst as cst
 
-from ..analysis.graph_datasets import GraphDatasets, seeded_file
+from ..analysis.graph_datasets import GraphDatasets, loader_pipelines, seeded_file
 from ..helpers import register_source
 from .base import Case, Rule
 from ..translate.tf1_helpers import FROM_SLICES, TF1_DATASET
 
-_METHODS = {"repeat": 1, "batch": 2, "prefetch": 1, "shuffle": 1}
+_METHODS = {"repeat": 1, "batch": 2, "prefetch": 1, "shuffle": 1, "map": 2}
 
 TF1_SHUFFLE = register_source("tf1_programs", "tf1_shuffle", requires=("TF1Dataset",))
+TF1_MAP = register_source("tf1_programs", "tf1_map", requires=("TF1Dataset",))
 
 
 class _Program:
@@ -47,7 +48,11 @@ def _chain_source(ctx, node: cst.BaseExpression) -> cst.Call | None:
         if m == "shuffle" and (len(n.args) != 1 or (n.args[0].keyword is not None
                                                      and n.args[0].keyword.value != "buffer_size")):
             return None
-        if m not in ("batch", "shuffle") and any(a.keyword is not None for a in n.args):
+        if m == "map" and (not n.args or n.args[0].keyword is not None
+                           or any(a.keyword is not None and a.keyword.value not in ("num_parallel_calls",)
+                                  for a in n.args)):
+            return None  # Dataset.map(fn[, num_parallel_calls]): TF kept the order (deterministic)
+        if m not in ("batch", "shuffle", "map") and any(a.keyword is not None for a in n.args):
             return None
         n = n.func.value
     if isinstance(n, cst.Call) and ctx.legacy_name(n.func) == FROM_SLICES and len(n.args) == 1 \
@@ -65,6 +70,12 @@ def _root_to_helper(node: cst.BaseExpression) -> cst.BaseExpression:
         return cst.Call(func=cst.Name("tf1_shuffle"), args=[
             cst.Arg(inner, comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))),
             node.args[0].with_changes(keyword=None, equal=cst.MaybeSentinel.DEFAULT, comma=cst.MaybeSentinel.DEFAULT)])
+    if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "map" \
+            and isinstance(node.func.value, cst.Call):
+        inner = _root_to_helper(node.func.value)
+        return cst.Call(func=cst.Name("tf1_map"), args=[
+            cst.Arg(inner, comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))),
+            node.args[0].with_changes(comma=cst.MaybeSentinel.DEFAULT)])
     if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value in _METHODS \
             and isinstance(node.func.value, cst.Call):
         return node.with_changes(func=node.func.with_changes(value=_root_to_helper(node.func.value)))
@@ -77,6 +88,13 @@ def _chain_calls(node: cst.BaseExpression) -> list[cst.Call]:
         out.append(node)
         node = node.func.value
     return out
+
+
+class _Loaders:
+    """``ctx.analysis``: ids of the pipelines only iterated by ``iter`` through a name / a function's return."""
+
+    def __init__(self, ctx) -> None:
+        self.ids = {id(x) for x in loader_pipelines(ctx.module)} if "iter(" in ctx.module_code else set()
 
 
 class GraphDataset(Rule):
@@ -100,24 +118,41 @@ class GraphDataset(Rule):
         "in the file) -> tf1_shuffle (TF's buffer algorithm on NumPy's RNG; reported: TF1's order differed from run "
         "to run, so does this one from TF1's). Under a graph / global seed -> tf1_shuffle too, reported: "
         "its order is fixed from run to run as TF1's was, but not TF1's. Not translated (TODO with the reason): "
-        "Dataset.shuffle(seed=...) / reshuffle_each_iteration, map / zip / interleave / from_generator / TFRecord "
+        "Dataset.shuffle(seed=...) / reshuffle_each_iteration, zip / interleave / from_generator / TFRecord "
         "pipelines, several "
         "iterators (train / test), feedable (string-handle) iterators, runs reading the iterator inside functions "
         "or twice in one statement. TF1 queue runners over in-memory tensors (slice_input_producer + shuffle_batch / "
         "batch, Coordinator + start_queue_runners) are first written as the same tf.data pipeline "
         "(analysis/queue_inputs.py: a new permutation per epoch, then a min_after_dequeue shuffle buffer); their "
         "shuffles -> tf1_shuffle even under a graph seed, reported: TF1's queue threads gave another batch order on "
-        "every run (measured: 5 distinct orders in 6 runs with the same seeds).")
+        "every run (measured: 5 distinct orders in 6 runs with the same seeds). A DATA LOADER - a one-shot "
+        "iterator whose get_next() value is only fetched (`b = sess.run(next_element)`) and fed back into "
+        "placeholders, nothing in the graph reading it - is written `it = iter(<dataset>)` + `next(it)` "
+        "(analysis/graph_datasets.fetched_batches); a pipeline only ever iterated so (bound to a name, or returned "
+        "by a file function every call of which is iterated) becomes the helper pipeline where it is built. "
+        "Dataset.map(fn[, num_parallel_calls]) -> tf1_map (fn applied to each element, its tuple's components as "
+        "the arguments, as TF called it; TF kept the order with parallel calls).")
     ORDER = 40
 
     def leave_Call(self, original: cst.Call, updated: cst.Call):
+        if id(original) in self.ctx.analysis(_Loaders).ids and _chain_source(self.ctx, original) is not None:
+            # a pipeline bound to a name / returned by a function, only ever iterated by iter()
+            new = self._pipeline(original, updated)
+            return updated if new is None else new
         if not (isinstance(original.func, cst.Name) and original.func.value == "iter" and len(original.args) == 1
                 and original.args[0].keyword is None and not original.args[0].star):
             return updated
         src = _chain_source(self.ctx, original.args[0].value)
         if src is None:
             return updated
-        shuffles = [n for n in _chain_calls(original.args[0].value) if n.func.attr.value == "shuffle"]
+        new = self._pipeline(original.args[0].value, updated.args[0].value)
+        return updated if new is None else updated.with_changes(args=[updated.args[0].with_changes(value=new)])
+
+    def _pipeline(self, original: cst.BaseExpression, updated: cst.BaseExpression) -> cst.BaseExpression | None:
+        """The helper pipeline for ``original`` (None: kept, with a TODO)."""
+        if any(n.func.attr.value == "map" for n in _chain_calls(original)):
+            self.ctx.use_helper("tf1_map")
+        shuffles = [n for n in _chain_calls(original) if n.func.attr.value == "shuffle"]
         if shuffles:
             if getattr(self.ctx, "queue_origin", False):  # TF1 queue runners (analysis/queue_inputs.py)
                 self.ctx.use_helper("tf1_shuffle")
@@ -136,7 +171,7 @@ class GraphDataset(Rule):
                                 "TF1's order differed from run to run, this one differs from TF1's")
         self.ctx.use_helper("TF1Dataset")
         self.ctx.count(self)
-        return updated.with_changes(args=[updated.args[0].with_changes(value=_root_to_helper(updated.args[0].value))])
+        return _root_to_helper(updated)
 
     def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
         found = self.ctx.analysis(_Program).found
