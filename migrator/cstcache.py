@@ -238,11 +238,36 @@ def clear() -> None:
     _ALIVE.clear()
     _MODULE_WALKS.clear()
     _MODULE_WALKS_RL.clear()
+    _MODULE_READS.clear()
+    _MODULE_READS_BY.clear()
+
+
+# a module's read_names, and the same by name (the pre-steps ask them once per function of the
+# file: computed once per module); cleared with the children
+_MODULE_READS: dict[int, tuple[cst.Module, tuple[cst.Name, ...]]] = {}
+_MODULE_READS_BY: dict[int, tuple[cst.Module, dict[str, list[cst.Name]]]] = {}
 
 
 def read_names(node: cst.CSTNode) -> list[cst.Name]:
     """The Name nodes under ``node`` that name a variable (read or bound): not the attribute of
     an Attribute (``.name``) nor a keyword (``name=``)."""
+    if type(node) is cst.Module:
+        return list(_memo_walk(_MODULE_READS, node, _read_names))
+    return _read_names(node)
+
+
+def read_names_of(module: cst.Module, name: str) -> list[cst.Name]:
+    """``[n for n in read_names(module) if n.value == name]``, from a per-module index."""
+    hit = _MODULE_READS_BY.get(id(module))
+    if hit is None or hit[0] is not module:
+        index: dict[str, list[cst.Name]] = {}
+        for n in read_names(module):
+            index.setdefault(n.value, []).append(n)
+        hit = _MODULE_READS_BY[id(module)] = (module, index)
+    return list(hit[1].get(name, ()))
+
+
+def _read_names(node: cst.CSTNode) -> list[cst.Name]:
     skip: set[int] = set()
     out = []
     for x in walk(node):

@@ -44,7 +44,7 @@ from __future__ import annotations
 import libcst as cst
 
 from ..args import bind_def
-from ..cstcache import read_names
+from ..cstcache import read_names, read_names_of
 from ..cstcache import walk as _nodes  # pre-order, memoised children
 from ..names import dotted
 from .graph_datasets import tf_aliases
@@ -280,7 +280,7 @@ def _bind(fn: cst.FunctionDef, call: cst.Call) -> dict[str, cst.BaseExpression] 
 
 
 def _calls_of(module: cst.Module, fname: str) -> list[cst.Name]:
-    return [n for n in read_names(module) if n.value == fname]
+    return read_names_of(module, fname)
 
 
 class _Inline(cst.CSTTransformer):
