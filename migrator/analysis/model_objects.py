@@ -52,8 +52,8 @@ import libcst as cst
 
 from ..cstcache import walk
 from ..names import dotted
-from .trainer_objects import (_Decline, _bind, _bound, _construction, _count, _method_call, _module_binds,
-                              _plan_init, _reads, _stable, _truth)
+from .trainer_objects import (_Decline, _Subst, _bind, _bound, _construction, _count, _method_call, _module_binds,
+                              _no_self, _plan_init, _reads, _stable, _truth)
 
 _CONSTS = ("None", "True", "False")
 
@@ -93,26 +93,13 @@ def _decided(e: cst.BaseExpression) -> bool | None:
     return None
 
 
-class _Rewrite(cst.CSTTransformer):
+class _Rewrite(_Subst):
     """In a method's body: ``self.<attr>`` -> the constructor's value / ``<obj>_<attr>``,
     ``self.<m>(...)`` -> ``<obj>_<m>(...)``, names -> their replacement (parameters -> the call's
     arguments, renamed locals), ``if`` statements whose test is decided -> the chosen branch."""
 
     def __init__(self, obj: str, attrs: dict, stored: dict, helpers: set[str], names: dict):
-        self.obj, self.attrs, self.stored, self.helpers, self.names = obj, attrs, stored, helpers, names
-
-    def leave_Attribute(self, original, updated):
-        updated = updated.with_changes(attr=original.attr)
-        if isinstance(updated.value, cst.Name) and updated.value.value == "self":
-            a = updated.attr.value
-            if a in self.attrs:
-                return self.attrs[a].deep_clone()
-            if a in self.stored:
-                return cst.Name(self.stored[a])
-            if a in self.helpers:
-                return cst.Name(f"{self.obj}_{a}")
-            raise _Decline
-        return updated
+        super().__init__(attrs, stored, names, {h: f"{obj}_{h}" for h in helpers})
 
     def leave_Call(self, original, updated):
         # a storing method called from a method: not this form
@@ -120,14 +107,6 @@ class _Rewrite(cst.CSTTransformer):
                 and updated.func.value.value == "self":
             raise _Decline
         return updated
-
-    def leave_Name(self, original, updated):
-        if updated.value in self.names:
-            return self.names[updated.value].deep_clone()
-        return updated
-
-    def leave_Arg(self, original, updated):
-        return updated.with_changes(keyword=original.keyword)
 
     def leave_If(self, original, updated):
         t = _decided(updated.test)
@@ -147,11 +126,6 @@ class _Rewrite(cst.CSTTransformer):
         if stmts:
             stmts[0] = stmts[0].with_changes(leading_lines=updated.leading_lines)
         return cst.FlattenSentinel(stmts)
-
-
-def _no_self(node: cst.CSTNode) -> None:
-    if "self" in _reads(node):
-        raise _Decline
 
 
 def _check(fn: cst.FunctionDef) -> None:

@@ -293,10 +293,11 @@ def _free_reads(st: cst.CSTNode) -> set[str]:
 
 
 class _Subst(cst.CSTTransformer):
-    """``self.<attr>`` -> its value (or ``<obj>_<attr>``), parameters -> the call's arguments."""
+    """``self.<attr>`` -> its value (or ``<obj>_<attr>``; ``self.<method>`` -> its name in
+    ``methods``), parameters -> the call's arguments."""
 
-    def __init__(self, attrs: dict, stored: dict, params: dict):
-        self.attrs, self.stored, self.params = attrs, stored, params
+    def __init__(self, attrs: dict, stored: dict, params: dict, methods: dict[str, str] | None = None):
+        self.attrs, self.stored, self.params, self.methods = attrs, stored, params, methods or {}
 
     def leave_Attribute(self, original, updated):
         updated = updated.with_changes(attr=original.attr)
@@ -306,6 +307,8 @@ class _Subst(cst.CSTTransformer):
                 return self.attrs[a].deep_clone()
             if a in self.stored:
                 return cst.Name(self.stored[a])
+            if a in self.methods:
+                return cst.Name(self.methods[a])
             raise _Decline
         return updated
 
