@@ -32,14 +32,16 @@ def migrate_source(source: str, path: str = "<string>", *, fixes: bool = True,
 
 def migrate_paths(paths, *, mode: str = "check", out=None, jobs: int | None = 1, fixes: bool = True,
                   unsafe_fixes: bool = False, fix=(), select=None, ignore=(), exclude=(),
-                  force: bool = False, options=None):
+                  force: bool = False, helpers: str = "auto", options=None):
     """Migrate files and directories as the command line does (the runner, no printing).
 
     ``mode``: "check" (default: write nothing), "diff" (write nothing; ``.diffs`` holds the
     unified diffs), "out" (write a migrated copy: ``out`` or DIR_keras / FILE_keras.py) or
     "in-place". Returns a ``RunResult``: ``.results`` (one ``FileResult`` per file, as for
     ``migrate_source`` but without ``.code``), ``.diffs``, ``.outputs``. Raises
-    ``migrator.runner.UsageError`` for a plan that would lose data (nothing is written)."""
+    ``migrator.runner.UsageError`` for a plan that would lose data (nothing is written).
+    ``helpers``: where the helpers migrated files need go, as ``--helpers`` ("auto", "inline",
+    "module", "package")."""
     from pathlib import Path
 
     from .options import Options
@@ -53,4 +55,4 @@ def migrate_paths(paths, *, mode: str = "check", out=None, jobs: int | None = 1,
         paths = [paths]
     return run([Path(p) for p in paths], mode=mode, options=options,
                out=None if out is None else Path(out), jobs=jobs, force=force,
-               exclude=tuple(exclude))
+               exclude=tuple(exclude), helpers=helpers)

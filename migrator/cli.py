@@ -30,7 +30,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .options import Options
+from .options import HELPER_PLACEMENTS, Options
 
 EXIT_OK, EXIT_CHANGES, EXIT_USAGE, EXIT_FAILED, EXIT_TODO = 0, 1, 2, 3, 4
 EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143
@@ -114,10 +114,12 @@ def _add_migrate_options(p: argparse.ArgumentParser) -> None:
                         "rescaling, class weights, learning rate ...); safe fixes apply by default")
     p.add_argument("--fix", metavar="IDS",
                    help="comma-separated FIX rule IDs whose fixes to apply even if unsafe")
-    p.add_argument("--helpers", choices=("auto", "inline", "module"), default=None,
+    p.add_argument("--helpers", choices=HELPER_PLACEMENTS, default=None,
                    help="where the helper definitions migrated files need go: inline (into each "
-                        "file), module (one tfm_helpers.py per directory, imported), "
-                        "auto (default: module when a PATH is a directory)")
+                        "file), module (one tfm_helpers.py per directory, imported), package "
+                        "(none written: imported from this tool's migrator.runtime, which must "
+                        "then be installed where the output runs), auto (default: module when a "
+                        "PATH is a directory)")
     p.add_argument("--format", action="store_true", default=None,
                    help="run your formatter over each migrated file (ruff format, else black; with "
                         "your project's settings)")
@@ -372,6 +374,12 @@ def migrate_main(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return EXIT_USAGE
     if stdin:
+        if (args.helpers or cfg.get("helpers", "auto")) == "package":
+            from dataclasses import replace
+
+            from .helpers import RUNTIME_MODULE
+
+            options = replace(options, helpers_module=RUNTIME_MODULE)
         return _migrate_stdin(args, options, mode)
     try:
         res = run(args.paths, mode=mode, options=options, out=args.out, jobs=jobs,

@@ -13,7 +13,7 @@ override it. Unknown keys and wrong types are errors (exit 2), never ignored sil
     jobs = 4
     strict = false                  # exit 4 when TODO markers remain
     exclude = ["build/*", "*_pb2.py"]   # globs on paths relative to each PATH, or on names
-    helpers = "auto"                # inline | module | auto (module when a PATH is a directory)
+    helpers = "auto"                # inline | module | package | auto (module when a PATH is a directory)
     format = true                   # run your formatter over each migrated file (--format)
     formatter = "ruff"              # auto | ruff | black (--formatter)
 """
@@ -21,6 +21,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from .options import HELPER_PLACEMENTS
 
 KEYS = {
     "select": "ids", "ignore": "ids", "fix": "ids",
@@ -91,8 +93,8 @@ def _check(path: Path, key: str, kind: str, value):
             raise ConfigError(f"{where} must be true or false")
         return value
     if kind == "helpers":
-        if value not in ("auto", "inline", "module"):
-            raise ConfigError(f"{where} must be \"auto\", \"inline\" or \"module\"")
+        if value not in HELPER_PLACEMENTS:
+            raise ConfigError(f"{where} must be one of " + ", ".join(f'"{h}"' for h in HELPER_PLACEMENTS))
         return value
     if kind == "formatter":
         if value not in ("auto", "ruff", "black"):

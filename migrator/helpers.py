@@ -196,6 +196,7 @@ def register_source(module: str, name: str, also=(), imports=None, requires=()) 
 # ---------------------------------------------------------------------------------------
 
 MODULE_NAME = "tfm_helpers"
+RUNTIME_MODULE = "migrator.runtime"  # --helpers package: the installed tool's helpers (runtime.py)
 MODULE_FILE = MODULE_NAME + ".py"
 # one line: the module's lines count against every file that imports it (scripts/output_style.py);
 # a later run adds the helpers it needs to the ones already here (runner._helper_modules)

@@ -3,6 +3,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+# where the helper definitions migrated files need go (--helpers; runner.run)
+HELPER_PLACEMENTS = ("auto", "inline", "module", "package")
+
 
 @dataclass(frozen=True)
 class Options:
@@ -16,7 +19,8 @@ class Options:
     # TF1 model classes another file of the run instantiates (analysis/modules.ClassFacts)
     classes: tuple = ()
     # helpers (helpers.py) imported from this module next to the file instead of written into
-    # it (directory runs: one helpers module per output directory; runner.py writes it)
+    # it (directory runs: one helpers module per output directory; runner.py writes it), or
+    # from the installed tool's migrator.runtime (--helpers package)
     helpers_module: str | None = None
     # the layout pass (engine/layout.py): generated statements wrapped at 100 columns. Rule
     # examples show a rule's translation without it (their cases stay one statement per line)

@@ -31,7 +31,7 @@ from pathlib import Path
 
 from . import fileio
 from .diagnostics import Diagnostic, FileResult, Kind, Severity
-from .options import Options
+from .options import HELPER_PLACEMENTS, Options
 from .preflight import Reject, check_syntax
 
 # tool metadata and caches: never user code, skipped without a word
@@ -467,7 +467,8 @@ def run(paths: list[Path], *, mode: str, options: Options, out: Path | None = No
 
     ``helpers``: where the helper definitions migrated files need go (helpers.py): ``inline``
     into each file; ``module`` one ``tfm_helpers.py`` per directory of migrated
-    files, which they import; ``auto`` (default) ``module`` when a PATH is a directory.
+    files, which they import; ``package`` none written: the files import them from the installed
+    tool (``migrator.runtime``); ``auto`` (default) ``module`` when a PATH is a directory.
 
     Raises ``UsageError`` (nothing written) for arguments or plans that could lose data and
     ``WriteError`` when an ``--out`` file cannot be written."""
@@ -476,9 +477,10 @@ def run(paths: list[Path], *, mode: str, options: Options, out: Path | None = No
     t0 = time.perf_counter()
     if mode not in ("out", "in-place", "diff", "check"):
         raise UsageError(f"unknown mode {mode}")
-    if helpers not in ("auto", "inline", "module"):
-        raise UsageError(f"unknown helpers placement {helpers} (auto, inline or module)")
-    module_helpers = helpers == "module" or (helpers == "auto" and any(Path(p).is_dir() for p in paths))
+    if helpers not in HELPER_PLACEMENTS:
+        raise UsageError(f"unknown helpers placement {helpers} ({', '.join(HELPER_PLACEMENTS)})")
+    module_helpers = helpers in ("module", "package") \
+        or (helpers == "auto" and any(Path(p).is_dir() for p in paths))
     seen: set[str] = set()
     paths = [Path(p) for p in paths
              if not (os.path.realpath(p) in seen or seen.add(os.path.realpath(p)))]  # `a.py a.py`
@@ -516,9 +518,10 @@ def run(paths: list[Path], *, mode: str, options: Options, out: Path | None = No
         py = [(str(f.path), f.text) for f in files if f.text and f.kind == "python" and f.result is None]
         opts = dataclasses.replace(opts, classes=cross_module_classes(py, opts))
         if module_helpers:
-            from .helpers import MODULE_NAME
+            from .helpers import MODULE_NAME, RUNTIME_MODULE
 
-            mod_opts = dataclasses.replace(opts, helpers_module=MODULE_NAME)
+            mod_opts = dataclasses.replace(
+                opts, helpers_module=RUNTIME_MODULE if helpers == "package" else MODULE_NAME)
         todo = [j[:4] + (mod_opts if module_helpers and j[1] == "python" else opts,) + j[5:] for j in todo]
     done = _execute(todo, max(1, jobs or os.cpu_count() or 1), _progress_printer(progress, len(todo)))
     for n, res in done.items():
@@ -532,7 +535,7 @@ def run(paths: list[Path], *, mode: str, options: Options, out: Path | None = No
                 res = _tool(str(f.path), "TFM002", ex.reason, "failed", line=ex.line)
         res.code = None
         f.result = res
-    if module_helpers:
+    if module_helpers and helpers != "package":
         _helper_modules(result, roots, mode, opts)
     _finish(result, mode)
     result.elapsed = time.perf_counter() - t0

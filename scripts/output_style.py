@@ -6,7 +6,8 @@ helper lines per migrated file and lines over 100 columns, inputs against output
 Each DIR is migrated twice with the real CLI into a temp directory (``--out``, default fixes):
 ``--helpers inline`` (every file carries the helper definitions it needs, as a single-file run
 writes them) and ``--helpers module`` (the default for directories: one ``tfm_helpers.py`` per
-directory). "helper lines per file" counts, per migrated file, the lines of helper definitions
+directory), and ``--helpers package`` (the files import the helpers from the installed tool's
+``migrator.runtime``: no helper code in the output). "helper lines per file" counts, per migrated file, the lines of helper definitions
 written into it, plus, in module mode, the helpers modules' lines spread over the files that
 import them. "long lines" counts lines over 100 columns in the migrated files that are not
 also in their inputs (a long line the user wrote stays theirs), and in brackets how many of them
@@ -74,14 +75,14 @@ def measure(src: Path, helpers: str) -> dict:
 
 def main(argv: list[str]) -> int:
     dirs = [Path(a) for a in argv] or [ROOT / "tests" / "fixtures", ROOT / "reference_models" / "legacy"]
-    print(f"{'tree':<40} {'files':>5} {'helper lines/file (inline -> module)':>38} "
+    print(f"{'tree':<40} {'files':>5} {'helper lines/file: inline -> module (cut), package (cut)':>58} "
           f"{'new lines >100 (TODO-marker lines)':>35}")
     for d in dirs:
-        a, b = measure(d, "inline"), measure(d, "module")
+        a, b, c = measure(d, "inline"), measure(d, "module"), measure(d, "package")
         per = lambda m: m["helper_lines"] / max(m["files"], 1)  # noqa: E731
-        cut = 100 * (1 - per(b) / per(a)) if per(a) else 0.0
-        print(f"{str(d)[-40:]:<40} {b['files']:>5} {per(a):>14.1f} -> {per(b):>6.1f} ({cut:4.0f}% cut)"
-              f" {b['long_new']:>10} ({b['long_todo']}; inputs {b['long_in']})")
+        cut = lambda m: 100 * (1 - per(m) / per(a)) if per(a) else 0.0  # noqa: E731
+        print(f"{str(d)[-40:]:<40} {b['files']:>5} {per(a):>14.1f} -> {per(b):>6.1f} ({cut(b):4.0f}% cut),"
+              f" {per(c):>6.1f} ({cut(c):4.0f}% cut) {b['long_new']:>10} ({b['long_todo']}; inputs {b['long_in']})")
     return 0
 
 
