@@ -3,8 +3,9 @@
 The code cells are joined into one module (so an ``import tflearn`` in cell 1 is seen by the
 code in cell 5), each cell opened by a marker statement ``__tflearn_migrate_cell__(N)`` that
 no rule touches; IPython magics (``%matplotlib inline``, ``!pip install``, ``x = !ls``,
-``obj?``) are swapped for marker statements ``__tflearn_migrate_magic__(K)`` with the same
-indentation and put back afterwards. A cell that is not valid Python even so (a ``%%bash``
+``obj?``) and ``from __future__`` imports (valid in any cell, not after a marker) are swapped
+for marker statements ``__tflearn_migrate_magic__(K)`` with the same indentation and put back
+afterwards. A cell that is not valid Python even so (a ``%%bash``
 cell, say) is left exactly as it was. After the rewrite the module is split at the cell
 markers again; if a marker went missing or out of order the notebook is left unchanged.
 Markdown/raw cells, metadata and (unless ``clear_outputs``) outputs are kept; only the
@@ -22,6 +23,11 @@ MAGIC = "__tflearn_migrate_magic__"
 _CELL_RX = re.compile(rf"^{CELL}\((\d+)\)\s*$")
 _MAGIC_RX = re.compile(rf"^([ \t]*){MAGIC}\((\d+)\)[ \t]*$")
 _MAGIC_LINE = re.compile(r"^[ \t]*(?:[%!]|[\w.\[\]]+[ \t]*=[ \t]*[%!])|^[ \t]*[\w.]+\?\??[ \t]*$")
+# ``from __future__ import print_function`` opens many a notebook's first cell (and later ones:
+# each cell compiles alone); in the joined module it would follow a cell marker, a SyntaxError.
+# It is set aside like a magic (a no-op in Python 3, except ``annotations``, which only changes
+# how annotations are evaluated) and put back where it was
+_FUTURE_LINE = re.compile(r"^from[ \t]+__future__[ \t]+import[ \t]+[\w, \t]+(?:#.*)?$")
 
 
 class NotebookError(Exception):
@@ -71,7 +77,7 @@ def prepare(text: str) -> Prepared:
         prep.list_source[idx] = isinstance(cell.get("source"), list)
         body_lines = []
         for ln in src.split("\n"):
-            if _MAGIC_LINE.match(ln):
+            if _MAGIC_LINE.match(ln) or _FUTURE_LINE.match(ln):
                 indent = re.match(r"[ \t]*", ln).group(0)
                 body_lines.append(f"{indent}{MAGIC}({len(prep.magics)})")
                 prep.magics.append(ln)
@@ -92,6 +98,31 @@ def prepare(text: str) -> Prepared:
             line += body.count("\n") + 1
     prep.code = "".join(out)
     return prep
+
+
+def _futures_first(lines: list[str]) -> list[str]:
+    """A cell's ``from __future__`` imports back above its first statement (the rewriter may
+    have put its own imports, say ``import keras``, above the marker that stood for them)."""
+    futures = [i for i, ln in enumerate(lines) if _FUTURE_LINE.match(ln)]
+    if not futures:
+        return lines
+    top = 0
+    while top < len(lines) and (not lines[top].strip() or lines[top].lstrip().startswith("#")):
+        top += 1
+    if all(i == top + k for k, i in enumerate(futures)):
+        return lines
+    rest = [ln for i, ln in enumerate(lines) if i not in futures and i >= top]
+    while rest and not rest[0].strip():
+        rest.pop(0)
+    # the imports that now follow them: one blank line at most between two (the marker's
+    # lines are gone)
+    i = 0
+    while i + 2 < len(rest) and (rest[i].startswith(("import ", "from ")) or not rest[i].strip()):
+        if not rest[i].strip() and not rest[i + 1].strip():
+            del rest[i]
+            continue
+        i += 1
+    return lines[:top] + [lines[i] for i in futures] + ([""] if rest else []) + rest
 
 
 def rebuild(prep: Prepared, new_code: str, clear_outputs: bool = False) -> tuple[str, list[int]]:
@@ -124,7 +155,7 @@ def rebuild(prep: Prepared, new_code: str, clear_outputs: bool = False) -> tuple
     for idx in prep.cells:
         cell = nb["cells"][idx]
         old = _source(cell)
-        lines = [unmagic(ln) for ln in chunks[idx]]
+        lines = _futures_first([unmagic(ln) for ln in chunks[idx]])
         while lines and not lines[-1].strip():
             lines.pop()
         new = "\n".join(lines)

@@ -415,6 +415,48 @@ def test_notebook_migrated_cell_by_cell(tmp_path: Path, capsys):
     assert cleared[2]["outputs"] == [] and cleared[2]["execution_count"] is None
 
 
+def test_notebook_future_imports_stay_first_in_their_cells(tmp_path: Path, capsys):
+    # TensorFlow-Examples' notebooks open cells with ``from __future__ import print_function``
+    # (valid at the top of any cell): the joined module put it after a cell marker, a
+    # SyntaxError, and every such notebook failed (TFM009); the migration's ``import keras``
+    # must not go above it either (that cell would no longer compile)
+    nb = tmp_path / "nb.ipynb"
+    cells = [
+        {"cell_type": "code", "execution_count": 1, "metadata": {}, "outputs": [],
+         "source": ["from __future__ import print_function\n", "\n", "import numpy as np\n",
+                    "import tensorflow as tf"]},
+        {"cell_type": "code", "execution_count": 2, "metadata": {}, "outputs": [],
+         "source": ["# later cell\n", "from __future__ import division, absolute_import\n",
+                    "a = tf.constant(2)\n", "print(a / 3)"]},
+    ]
+    nb.write_text(json.dumps({**NOTEBOOK, "cells": cells}, indent=1) + "\n")
+    assert run(nb) == 0
+    assert "TFM009" not in capsys.readouterr().err
+    new = [("".join(c["source"])) for c in json.loads((tmp_path / "nb_keras.ipynb").read_text())["cells"]]
+    assert new[0].startswith("from __future__ import print_function\n") and "import keras" in new[0]
+    assert new[1].startswith("# later cell\nfrom __future__ import division, absolute_import\n")
+    assert "keras.ops.convert_to_tensor(2)" in new[1] and "tf." not in new[0] + new[1]
+    for src in new:
+        compile(src, "cell", "exec")
+    assert run(tmp_path / "nb_keras.ipynb", "--check") == 0
+
+
+def test_an_untranslated_api_in_an_elif_is_marked_on_the_elif_alone(tmp_path: Path, capsys):
+    # tflearn's own utils.py / estimator.py: ``elif isinstance(x, tf.TensorShape):`` made the
+    # engine hand libcst a sequence in place of the elif (TFM009: the whole file failed), and
+    # the ``if`` above it was marked too although its own line reads no TF1 name
+    f = tmp_path / "a.py"
+    f.write_text("import tensorflow as tf\n\n\ndef f(s, loss):\n    if isinstance(s, int):\n"
+                 "        return [1, s, s, 1]\n    elif isinstance(s, (tuple, list, tf.TensorShape)):\n"
+                 "        return s\n    elif s is None:\n        return loss\n")
+    assert run(f) == 0
+    assert "TFM009" not in capsys.readouterr().err
+    out = (tmp_path / "a_keras.py").read_text().splitlines()
+    marks = [i for i, ln in enumerate(out) if ln.strip().startswith(f"# {TODO_MARKER}")]
+    assert len(marks) == 1 and out[marks[0] + 1].strip().startswith("elif isinstance(s, (tuple")
+    assert run(tmp_path / "a_keras.py", "--check") == 0
+
+
 def test_broken_notebook_is_reported_and_copied_unchanged(tmp_path: Path, capsys):
     src = tmp_path / "src"
     src.mkdir()

@@ -171,8 +171,10 @@ class RuleDispatcher(NoAttributeHooks, cst.CSTTransformer):
             stmts = with_leading_lines(list(before), stmts[0]) + [
                 strip_leading(stmts[0])] + stmts[1:] if stmts else list(before)
         stmts = stmts + list(after)
-        if isinstance(result, cst.CSTNode) and len(stmts) == 1 and stmts[0] is result:
-            return result
+        if len(stmts) == 1 and isinstance(stmts[0], cst.CSTNode):
+            # one node, never a sentinel of one: an ``elif`` (an If in an If's orelse) cannot
+            # be replaced by a sequence (a marker on its condition made libcst raise)
+            return stmts[0]
         if not stmts:
             return cst.RemoveFromParent()
         return cst.FlattenSentinel(stmts)

@@ -164,7 +164,8 @@ def _collect_refs(root: cst.CSTNode, names: dict[str, str], deep: bool, found: l
             push(n.value)  # skip the keyword name
         elif t is cst.Import or t is cst.ImportFrom or t is cst.AssignTarget:
             continue  # rebinding a name is not a use
-        elif t is cst.FunctionDef or t is cst.ClassDef or t is cst.IndentedBlock:
+        elif t is cst.FunctionDef or t is cst.ClassDef or t is cst.IndentedBlock \
+                or (t is cst.If and n is not root):  # an ``elif``: a statement of its own
             if deep:
                 extend(reversed(cstcache.children_of(n)))
         elif t is cst.Param:
