@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from functools import lru_cache
+import warnings
 
 import libcst as cst
 
@@ -54,7 +55,9 @@ def check_compiles(text: str, filename: str) -> None:
     already accepted is not compiled again (whether it compiles does not depend on the name)."""
     if _COMPILED[0] is not None and _COMPILED[0] == text:
         return
-    compile(text, filename, "exec", dont_inherit=True)
+    with warnings.catch_warnings():  # the user's ``x is 1``: CPython's warning, not ours to print
+        warnings.simplefilter("ignore", SyntaxWarning)
+        compile(text, filename, "exec", dont_inherit=True)
     _COMPILED[0] = text
 
 
