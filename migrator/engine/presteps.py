@@ -25,6 +25,12 @@ class PreStep:
 
 
 PRE_STEPS: tuple[PreStep, ...] = (
+    PreStep("TFM152", (("class", "Session", "self."),), "template_fits:inline_template_fits",
+            "a template-method fit written out at its call: the base class's session loop with `self` the one "
+            "instance of its one subclass, the subclass's hooks (`self._get_loss()`, `self._build_feed_dict(x, "
+            "y)`) read as what they return, callbacks given as a display written out with their object "
+            "(`model.fit(gen, 3, callbacks=[scorer])` -> the loop's statements; the same TF1 program); "
+            "diagnostics below refer to lines of that form"),
     PreStep("TFM156", (("class", "Session", "__init__"),), "trainer_objects:inline_trainer_objects",
             "a trainer object of one instance whose method owns the session written out at its calls "
             "(`trainer = Trainer(train_op, (x0, x1), gen.next)` + `sess = trainer.train(n)` -> the method's "
