@@ -260,6 +260,7 @@ def test_a_main_session_used_otherwise_stays():
     assert TODO_MARKER in _run(v, True)
 
 
+@pytest.mark.slow  # no TensorFlow, but ~30 migrations of variants no other test shares (~10 s)
 def test_spelling_variants_script_finds_no_worse_spelling(capsys):
     # scripts/spelling_variants.py: every applicable spelling of two fixtures migrates as well as
     # the fixture (compat.v1, a main() session, log levels, configs, step counters ...)
