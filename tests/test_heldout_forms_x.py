@@ -190,6 +190,18 @@ def test_an_eval_that_cannot_be_mapped_keeps_the_class_with_a_reason(tail):
     _idempotent(out)
 
 
+def test_a_configured_session_read_by_a_translated_eval_goes_with_its_config():
+    # gpu_growth spelling: the session's only other read is model.t.eval(session=sess, ..), a run
+    # of the class (session_consumed) - so the ConfigProto configures nothing left and goes
+    src = (FIX / "keep_const_feed_mlp.py").read_text().replace(
+        "sess = tf.Session()\n",
+        "config = tf.ConfigProto()\nconfig.gpu_options.allow_growth = True\nsess = tf.Session(config=config)\n")
+    assert "ConfigProto" in src
+    out = _migrate(src)
+    assert TODO_MARKER not in out and "ConfigProto" not in out and "config" not in _body(out)
+    _idempotent(out)
+
+
 # -- slow: the migrated program runs and matches TF1 -------------------------------------------------
 
 @pytest.mark.slow

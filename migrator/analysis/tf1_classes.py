@@ -3016,6 +3016,9 @@ class TF1Classes:
             parent = self.ctx.parent(n)
             if isinstance(parent, cst.Arg) and id(parent) in args:
                 continue
+            if isinstance(parent, cst.Arg) and parent.keyword is not None and parent.keyword.value == "session" \
+                    and id(self.ctx.parent(parent)) in runs:
+                continue  # model.t.eval(session=s, ..): a run of the class (it becomes a predict)
             if isinstance(parent, cst.AssignTarget):
                 continue
             if self.step_read(n) or self.default_block(n):
