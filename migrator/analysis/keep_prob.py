@@ -51,7 +51,9 @@ def dropout_keep_arg(ctx, arg: cst.CSTNode) -> bool:
 def module_number(ctx, value: cst.BaseExpression):
     """``value`` as a number: a literal, or a name of a module-level constant bound once to a
     number literal (``KEEP_PROB = 0.75``), bound nowhere else in the file and not shadowed where
-    it is read; otherwise ``literal(value, None)``."""
+    it is read; or a name bound once, in the function that reads it, to a number literal (``def
+    main(): keep_prob = 0.75 ... feed_dict={m.keep: keep_prob}``: one value wherever it is read
+    there, no ``global`` / ``nonlocal`` of it); otherwise ``literal(value, None)``."""
     val = literal(value, None)
     if val is not None or not isinstance(value, cst.Name):
         return val
@@ -59,6 +61,12 @@ def module_number(ctx, value: cst.BaseExpression):
 
     flow = ctx.analysis(Flow)
     mod = flow.scopes.get(id(ctx.module))
+    try:
+        here = flow.scope_of(value)
+    except KeyError:
+        here = mod
+    if here is not None and here is not mod and value.value in here.by_name:
+        return _local_number(here, value.value)
     defs = mod.by_name.get(value.value, ()) if mod is not None else ()
     if len(defs) != 1 or defs[0].value is None:
         return None
@@ -67,6 +75,26 @@ def module_number(ctx, value: cst.BaseExpression):
         return None
     if any(value.value in sc.by_name for sc in flow.scopes.values() if sc is not mod):
         return None  # bound in a function too (a local, a parameter, a ``global`` assignment)
+    return num
+
+
+def _local_number(scope, name: str):
+    """The number literal ``name`` is bound to, once, in the function scope ``scope``; None when
+    it has another binding there (a parameter, a loop target, a second assignment) or the
+    function declares it global / nonlocal."""
+    defs = scope.by_name.get(name, ())
+    if len(defs) != 1 or defs[0].value is None or not isinstance(defs[0].stmt, cst.SimpleStatementLine):
+        return None
+    small = defs[0].stmt.body[0] if len(defs[0].stmt.body) == 1 else None
+    if not (isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Name)
+            and small.targets[0].target.value == name and small.value is defs[0].value):
+        return None  # ``a = b = 0.5``, a tuple target, an augmented assignment
+    for n in _walk(scope.node):
+        if isinstance(n, (cst.Global, cst.Nonlocal)) and any(x.name.value == name for x in n.names):
+            return None
+    num = literal(defs[0].value, None)
+    if not isinstance(num, (int, float)) or isinstance(num, bool):
+        return None
     return num
 
 

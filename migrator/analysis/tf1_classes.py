@@ -2012,21 +2012,39 @@ class TF1Classes:
                     or any(d.index >= 0 for d in fscope.by_name.get(psess, ())):
                 continue  # rebound inside
             runs = []
+            unmapped = False
             for n in walk(fn.body):
                 if isinstance(n, cst.Name) and n.value == psess:
                     parent = self.ctx.parent(n)
-                    call_ = self.ctx.parent(parent) if isinstance(parent, cst.Attribute) else None
-                    if not (isinstance(parent, cst.Attribute) and parent.value is n and parent.attr.value == "run"
-                            and isinstance(call_, cst.Call) and call_.func is parent):
-                        runs = []
-                        break
-                    runs.append(call_)
-            if not runs:
+                    call_ = self.ctx.parent(parent) if isinstance(parent, (cst.Attribute, cst.Arg)) else None
+                    if isinstance(parent, cst.Attribute) and parent.value is n and parent.attr.value == "run" \
+                            and isinstance(call_, cst.Call) and call_.func is parent:
+                        runs.append(call_)
+                        continue
+                    if isinstance(parent, cst.Arg) and parent.value is n and isinstance(call_, cst.Call) \
+                            and self._arg(call_, 1, "session") is n \
+                            and isinstance(call_.func, cst.Attribute) and call_.func.attr.value == "eval" \
+                            and self._inst_attr(call_.func.value, pinst) is not None:
+                        runs.append(call_)  # ``model.out.eval(session=sess, feed_dict=..)``: a run of that session
+                        continue
+                    unmapped = True
+                    break
+            if unmapped or not runs:
+                if runs or any(isinstance(x, cst.Call) and isinstance(x.func, cst.Attribute)
+                               and x.func.attr.value == "eval" and self._inst_attr(x.func.value, pinst) is not None
+                               for x in walk(fn.body)):
+                    return (f"{fn.name.value}() is given the session {psess} but reads it, or evaluates "
+                            f"{pinst}'s tensors, otherwise than by {psess}.run(..) / "
+                            f"{pinst}.<tensor>.eval(session={psess}, ..)")
                 continue
             mapped = []
             for r in runs:
-                run, why = self._run(cp, r, pinst, self._arg(r, 0, "fetches"), self._arg(r, 1, "feed_dict"),
-                                     "session", attr_ops, set(), fscope)
+                if isinstance(r.func, cst.Attribute) and r.func.attr.value == "eval":
+                    run, why = self._run(cp, r, pinst, r.func.value, self._arg(r, 0, "feed_dict"), "eval",
+                                         attr_ops, set(), fscope)
+                else:
+                    run, why = self._run(cp, r, pinst, self._arg(r, 0, "fetches"), self._arg(r, 1, "feed_dict"),
+                                         "session", attr_ops, set(), fscope)
                 if run is None:
                     return f"{fn.name.value}() runs its session on something other than {pinst}'s tensors"
                 if why:
@@ -2433,8 +2451,16 @@ class TF1Classes:
                 # a function nested in this scope that runs the session and the instance it closes
                 # over (``def train_step(x1, x2, y): ... sess.run([train_op, model.loss], feed_dict)``
                 # of many training scripts): its runs are the program's, mapped in that function
-                if not (f.attr.value == "run" and isinstance(f.value, cst.Name)
-                        and f.value.value in self.tp.session_names
+                sess_node = f.value if f.attr.value == "run" else None
+                if f.attr.value == "eval" and self._inst_attr(f.value, inst) is not None:
+                    # ``emb = model.out.eval(session=sess, feed_dict=..)`` in main(): a run of that session
+                    sess_node = self._arg(node, 1, "session") or self._default_session(node)
+                    if not (isinstance(sess_node, cst.Name) and sess_node.value in self.tp.session_names):
+                        cp.why = cp.why or ("an .eval() of the instance's tensor in a function, not given "
+                                            "its session by name")
+                        continue
+                if not (isinstance(sess_node, cst.Name)
+                        and sess_node.value in self.tp.session_names
                         and any(self._inst_attr(n, inst) is not None
                                 or (isinstance(n, cst.Name) and (n.value in ops or n.value in cp.loss_aliases)
                                     and not self.flow.scope_of(node).by_name.get(n.value))
@@ -2444,10 +2470,10 @@ class TF1Classes:
                 if isinstance(fs, cst.FunctionDef) and self.tp.session_functions.get(fs.name.value, (None,))[0] is fs \
                         and any(p_.name.value == inst.split(".")[0] for p_ in fs.params.params):
                     continue  # a function given the instance, owning its session: _owned_session_runs
-                if isinstance(fs, cst.FunctionDef) and self._given_session_and_instance(fs, f.value.value, inst):
+                if isinstance(fs, cst.FunctionDef) and self._given_session_and_instance(fs, sess_node.value, inst):
                     continue  # ``train(sess, model, ..)`` given both: _passed_instance_runs maps its runs
-                run_scope = self._closure(scope, node, (f.value.value, inst.split(".")[0])) \
-                    or self._own_session_function(cp, scope, node, f.value.value, inst.split(".")[0])
+                run_scope = self._closure(scope, node, (sess_node.value, inst.split(".")[0])) \
+                    or self._own_session_function(cp, scope, node, sess_node.value, inst.split(".")[0])
                 if run_scope is None:
                     cp.why = cp.why or ("a sess.run in a function nested in the scope using it, which "
                                         "binds the session or the instance itself")
@@ -2464,6 +2490,24 @@ class TF1Classes:
                 cp.runs.append(run)
         for name in cp.scope_steps:
             cp.why = cp.why or self._scope_step_reads(cp, name)
+
+    def _default_session(self, node: cst.CSTNode) -> cst.Name | None:
+        """The ``sess`` of the innermost ``with tf.Session() as sess:`` around ``node`` in its
+        function (the default session a ``t.eval(feed_dict=..)`` there runs in), else None."""
+        from .tf1_program import SESSIONS
+
+        n = self.ctx.parent(node)
+        while n is not None and not isinstance(n, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+            if isinstance(n, cst.With):
+                for item in n.items:
+                    if isinstance(item.item, cst.Call) and self.tp.qname(item.item) in SESSIONS \
+                            and item.asname is not None and isinstance(item.asname.name, cst.Name):
+                        return item.asname.name
+                if any(isinstance(item.item, cst.Call) and isinstance(item.item.func, cst.Attribute)
+                       and item.item.func.attr.value == "as_default" for item in n.items):
+                    return None  # another graph / session made the default inside
+            n = self.ctx.parent(n)
+        return None
 
     def _scope_step(self, cp: ClassProgram, scope: ScopeFlow, n: cst.Call) -> None:
         """``minimize(loss, global_step=g)`` with ``g = tf.Variable(<int>, trainable=False[, name=])``
@@ -2920,7 +2964,9 @@ class TF1Classes:
         cp = self.classes.get(n.name.value) if n is not None else None
         if cp is None or attr not in cp.placeholders or cp.why:
             return None
-        vals = {literal(r.feeds[attr], None) for r in cp.runs if r.train and attr in r.feeds}
+        from .keep_prob import module_number  # a literal, or a module constant (``keep_prob = 1`` fed by name)
+
+        vals = {module_number(self.ctx, r.feeds[attr]) for r in cp.runs if r.train and attr in r.feeds}
         return vals.pop() if len(vals) == 1 else None
 
     def constant_attr(self, node: cst.CSTNode):
@@ -2970,6 +3016,9 @@ class TF1Classes:
             parent = self.ctx.parent(n)
             if isinstance(parent, cst.Arg) and id(parent) in args:
                 continue
+            if isinstance(parent, cst.Arg) and parent.keyword is not None and parent.keyword.value == "session" \
+                    and id(self.ctx.parent(parent)) in runs:
+                continue  # model.t.eval(session=s, ..): a run of the class (it becomes a predict)
             if isinstance(parent, cst.AssignTarget):
                 continue
             if self.step_read(n) or self.default_block(n):
