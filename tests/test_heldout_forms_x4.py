@@ -5,7 +5,10 @@ the constructor made (``self.endpoints[name] = out``, VGG-npy's ``self.var_dict[
 the helpers become module functions as at module level, and the empty container is made once at
 module level beside them (``net_endpoints = {}``) - the same object as TF1's while the function runs
 at most once; a function run more often, or helpers reading a tensor the build method made, keep
-the class as written [TFM187]. Fast tier: no TensorFlow."""
+the class as written [TFM187]. (2) A build method ending ``return self.embedding`` called as
+``emb = model.build(stacked)``: its statements are written at the call and the return becomes ``emb =
+model_embedding``; an empty LIST the helpers append to (``self.layers = []``) is one list made at the
+construction, as an empty dict is [TFM187]. Fast tier: no TensorFlow."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -19,7 +22,7 @@ from migrator.engine import migrate_source
 from migrator.options import Options
 
 FIX = Path(__file__).parent / "fixtures" / "heldout_x4"
-NAMES = ["mainfn_model_object_endpoints.py"]
+NAMES = ["mainfn_model_object_endpoints.py", "model_object_build_returns.py"]
 GETVAR = (Path(__file__).parent / "fixtures" / "heldout_w2" / "model_object_var_dict.py").read_text()
 
 
@@ -168,6 +171,72 @@ def test_a_helper_reading_a_built_tensor_in_a_function_declines():
     # net_out would be main's local: a module function could not read it
     src = SMALL.replace("        self.store[name] = w\n", "        self.store[name] = w\n        print(self.out)\n")
     assert _inline(src + "\n\nmain()\n") is None
+
+
+@pytest.mark.parametrize("fixes", [False, True])
+def test_a_build_method_returning_its_output_is_written_out(fixes):
+    out = _run((FIX / "model_object_build_returns.py").read_text(), fixes)
+    code = out.split("K = 20")[1]
+    assert "class TripletModel" not in code and "self" not in code and "model.build" not in code
+    assert "def model_fc(x, n_in, n_out, scope, act=True):" in code and "    model_layers.append(y)\n" in code
+    guard = code.split("if __name__ == '__main__':\n")[1]
+    assert guard.index("    model_layers = []\n") < guard.index("    h = model_fc(stacked, 64, 32, 'hidden')\n")
+    assert "    model_embedding = model_fc(h, 32, 8, 'embed', act=False)\n" in guard
+    assert "    emb = model_embedding\n" in guard
+    assert "    print('layers', len(model_layers))\n" in guard
+    assert "model = LossModel(stacked, model_loss)" in guard
+
+
+BUILD = '''import tensorflow as tf
+
+
+class Net:
+    def __init__(self):
+        self.seen = []
+
+    def build(self, x):
+        h = self.layer(x, 'a')
+        self.out = h * 2.0
+        return self.out
+
+    def layer(self, x, name):
+        self.seen.append(name)
+        return tf.layers.dense(x, 4, name=name)
+
+
+x = tf.placeholder(tf.float32, [None, 4])
+net = Net()
+y = net.build(x)
+z = y + len(net.seen)
+'''
+
+
+@pytest.mark.parametrize("change, written", [
+    ("", True),
+    # the call as a statement: the returned attribute read goes
+    ("y = net.build(x)\nz = y", True),
+    # a return before the end, two returns
+    ("        self.out = h * 2.0\n", False),
+    # a bare return bound to a name (None)
+    ("        return self.out\n", False),
+])
+def test_build_returns(change, written):
+    src = BUILD
+    if change == "y = net.build(x)\nz = y":
+        src = src.replace(change, "net.build(x)\nz = net.out")
+    elif change == "        self.out = h * 2.0\n":
+        src = src.replace(change, "        if h is None:\n            return h\n" + change)
+    elif change == "        return self.out\n":
+        src = src.replace(change, "        return\n")
+    out = _inline(src)
+    assert (out is not None) == written
+    if written:
+        assert "net_seen = []\nnet_h = net_layer(x, 'a')\nnet_out = net_h * 2.0\n" in out or \
+            "net_seen = []\nh = net_layer(x, 'a')\nnet_out = h * 2.0\n" in out
+        assert "    net_seen.append(name)\n" in out
+        assert ("y = net_out\n" in out) == (change == "")
+        assert "return" not in out.split("net_seen = []")[1]
+        assert inline_model_objects(cst.parse_module(out)) is None
 
 
 @pytest.mark.slow

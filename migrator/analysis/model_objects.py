@@ -39,8 +39,9 @@ statement of the module's block, of a top-level ``with`` block or of ``if __name
 constructor stores literals (``None`` / numbers / strings / booleans, tuple or list displays of them)
 and empty ``{}`` / ``[]`` (made at the construction as ``<obj>_<attr>``) and computes nothing else
 (a constructor making placeholders or variables is the class rules' form, TFM144); the methods that
-store attributes are called only as statements ``<obj>.<m>(<names or literals>)`` of the same block,
-after the construction, never by another method, have no ``return``; the other methods read ``self``
+store attributes are called only as statements ``[<target> =] <obj>.<m>(<names or literals>)`` of the
+same block, after the construction, never by another method, have no ``return`` but one ending the
+method (``return self.embedding``: ``<target> = <obj>_embedding``); the other methods read ``self``
 only as ``self.<attr>`` / ``self.<method>(...)`` and store no attribute; every other read of ``<obj>``
 in the block after the first storing call is ``<obj>.<attr>`` or ``<obj>.<method>(...)``. A storing
 method's locals that the module binds elsewhere are renamed ``<obj>_<local>``. Anything else leaves the
@@ -372,7 +373,7 @@ def _inline_one(module: cst.Module, cls: cst.ClassDef) -> cst.Module | None:
         return None
     calls = [(i, _method_call(st, obj)) for i, st in enumerate(block)]
     calls = [(i, c) for i, c in calls if c is not None and c[1] in builders]
-    if not calls or any(i < at or target is not None for i, (target, _, _) in calls):
+    if not calls or any(i < at or c[0] == obj for i, c in calls):
         return None
     rest = module.with_changes(body=[s for s in module.body if s is not cls])
     binds = _module_binds(rest)
@@ -380,6 +381,16 @@ def _inline_one(module: cst.Module, cls: cst.ClassDef) -> cst.Module | None:
     hoisted: list = []
     taken = set(binds)
     attrs = _plan_init(methods.get("__init__"), ctor, set(), set(), obj, hoisted, taken)
+    for a, v in list(attrs.items()):
+        if isinstance(v, cst.List) and not v.elements:
+            # an empty list (a display _plan_init reads where the methods read it): one list, made at the
+            # construction, as an empty dict is (`self.layers = []` the helpers append to)
+            new = f"{obj}_{a}"
+            if new in taken:
+                return None
+            taken.add(new)
+            hoisted.append(cst.SimpleStatementLine([cst.Assign([cst.AssignTarget(cst.Name(new))], cst.List([]))]))
+            attrs[a] = cst.Name(new)
     for h in hoisted:
         # only empty containers are made at the construction (a constructor computing graph ops or
         # reading files is not this form)
@@ -421,9 +432,9 @@ def _inline_one(module: cst.Module, cls: cst.ClassDef) -> cst.Module | None:
             out_block.extend(hoisted)
             continue
         if i in done:
-            _, m, call = done[i]
+            target, m, call = done[i]
             out_block.extend(_write_out(methods[m], call, st, obj, attrs, stored, helpers,
-                                        binds | new_names | rest_reads | hoisted_names | helper_reads))
+                                        binds | new_names | rest_reads | hoisted_names | helper_reads, target))
             continue
         if i < first:
             if obj in _reads(st):
@@ -489,13 +500,31 @@ def _inline_one(module: cst.Module, cls: cst.ClassDef) -> cst.Module | None:
 
 
 def _write_out(fn: cst.FunctionDef, call: cst.Call, st: cst.CSTNode, obj: str, attrs: dict, stored: dict,
-               helpers: set[str], taken: set[str]) -> list:
-    """The storing method's statements at its call."""
+               helpers: set[str], taken: set[str], target: str | None = None) -> list:
+    """The storing method's statements at its call; its one ``return e``, the last statement, becomes
+    ``<target> = e`` (``logits = net.build(x)``), or goes where the call was a statement and ``e`` reads
+    a name or attribute only."""
     params = _bind(fn, call)
     if not all(_stable(v) and not isinstance(v, (cst.Tuple, cst.List)) or _literal(v) for v in params.values()):
         raise _Decline
-    if any(isinstance(n, cst.Return) for n in walk(fn.body)):
-        raise _Decline
+    stmts = list(fn.body.body)
+    returns = [n for n in walk(fn.body) if isinstance(n, cst.Return)]
+    if returns:
+        last = stmts[-1]
+        if len(returns) != 1 or not (isinstance(last, cst.SimpleStatementLine) and len(last.body) == 1
+                                     and last.body[0] is returns[0]):
+            raise _Decline
+        value = returns[0].value
+        if target is not None and value is None:
+            raise _Decline  # (None bound to the name: not a model-building call)
+        if target is not None:
+            stmts[-1] = last.with_changes(body=[cst.Assign([cst.AssignTarget(cst.Name(target))], value)])
+        elif value is None or _stable(value) and not any(isinstance(n, cst.Call) for n in walk(value)):
+            stmts.pop()
+        else:
+            stmts[-1] = last.with_changes(body=[cst.Expr(value)])
+    elif target is not None:
+        raise _Decline  # (None bound to the name: not a model-building call)
     local = _bound(fn.body, nested=True)
     if "*" in local or local & set(params):
         raise _Decline
@@ -507,7 +536,6 @@ def _write_out(fn: cst.FunctionDef, call: cst.Call, st: cst.CSTNode, obj: str, a
                 raise _Decline
             names[n] = cst.Name(new)
             taken = taken | {new}
-    stmts = list(fn.body.body)
     if stmts and isinstance(stmts[0], cst.SimpleStatementLine) and len(stmts[0].body) == 1 \
             and isinstance(stmts[0].body[0], cst.Expr) \
             and isinstance(stmts[0].body[0].value, (cst.SimpleString, cst.ConcatenatedString)):

@@ -38,7 +38,8 @@ class ModelObjects(Rule):
         "the function runs at most once (run twice or in a loop, TF1 made one per call: declined). "
         "Declined where the constructor computes "
         "anything (placeholders, variables, a session: the class rules' form, TFM144 / TFM156), where a "
-        "storing method is called by another method or returns a value, or where the object is read before "
+        "storing method is called by another method or returns anywhere but at its end (a final `return "
+        "self.embedding` of `emb = net.build(x)` is `emb = net_embedding`), or where the object is read before "
         "it is built or handed on whole.")
     VALID = [
         # two instances: not written out
