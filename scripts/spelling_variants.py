@@ -7,7 +7,8 @@ FILE defaults to the real-world and held-out fixtures (``tests/fixtures/realworl
 ``tests/fixtures/heldout_*/*.py``). Each VARIANT rewrites a fixture's text into another spelling of
 the same TF1 program (``import tensorflow.compat.v1 as tf`` + ``tf.disable_v2_behavior()``, the
 optimizer bound to a name before ``minimize``, a step counter given to ``minimize``, a session made
-inside ``def main():``, a ``ConfigProto`` with ``allow_growth``, ``tf.logging.set_verbosity`` ...);
+inside ``def main():`` (or ``def main(_):`` run by ``tf.app.run()``, or a
+``train_model()`` that main calls), a ``ConfigProto`` with ``allow_growth``, ``tf.logging.set_verbosity`` ...);
 a variant that does not apply to a file (its pattern is absent) is skipped. Every applied variant is
 migrated (default fixes) and compared with the fixture's own migration: a line is printed when the
 variant leaves MORE TODO markers, more error diagnostics, output that does not parse, or output a
@@ -110,6 +111,9 @@ VARIANTS = {
     "session_flat": lambda s: _flatten_with(s, "sess = tf.Session()"),
     "main_fn": lambda s: _tail_into(s, "def main():", "\n\nif __name__ == '__main__':\n    main()\n"),
     "main_guard": lambda s: _tail_into(s, "if __name__ == '__main__':"),
+    "app_run": lambda s: _tail_into(s, "def main(_):", "\n\nif __name__ == '__main__':\n    tf.app.run()\n"),
+    "train_fn": lambda s: _tail_into(s, "def train_model():", "\n\ndef main():\n    train_model()\n\n\n"
+                                     "if __name__ == '__main__':\n    main()\n") if "train_model" not in s else s,
     "six_xrange": lambda s: s.replace("import numpy as np\n", "import numpy as np\nfrom six.moves import xrange\n", 1)
     .replace("in range(", "in xrange(") if "import numpy as np\n" in s else s,
 }

@@ -39,12 +39,23 @@ statement of the module's block, of a top-level ``with`` block or of ``if __name
 constructor stores literals (``None`` / numbers / strings / booleans, tuple or list displays of them)
 and empty ``{}`` / ``[]`` (made at the construction as ``<obj>_<attr>``) and computes nothing else
 (a constructor making placeholders or variables is the class rules' form, TFM144); the methods that
-store attributes are called only as statements ``<obj>.<m>(<names or literals>)`` of the same block,
-after the construction, never by another method, have no ``return``; the other methods read ``self``
+store attributes are called only as statements ``[<target> =] <obj>.<m>(<names or literals>)`` of the
+same block, after the construction, never by another method, have no ``return`` but one ending the
+method (``return self.embedding``: ``<target> = <obj>_embedding``); the other methods read ``self``
 only as ``self.<attr>`` / ``self.<method>(...)`` and store no attribute; every other read of ``<obj>``
 in the block after the first storing call is ``<obj>.<attr>`` or ``<obj>.<method>(...)``. A storing
 method's locals that the module binds elsewhere are renamed ``<obj>_<local>``. Anything else leaves the
 file as written.
+
+Built inside a module function (``def main():`` - public TF1 code builds everything there), the
+storing method's statements become the function's locals, as TF1's attributes were reachable only
+through the object there; the helper functions stay module functions, so what they read must be
+module-level too: an empty container the constructor made and the helpers fill
+(``self.var_dict[(name, idx)] = var``) is made once at module level, beside them. That is the same
+object only while the function runs at most once (``_runs_once``: its one read is a call made outside
+any loop, at module level, under the main guard or in a function that itself runs once; ``def
+main(_)`` run by one ``tf.app.run()``); a function run more often made one container per call in TF1
+and is declined, as are helpers reading a tensor the storing method made (the function's local).
 """
 from __future__ import annotations
 
@@ -178,15 +189,95 @@ def _find(stmts: list, name: str, depth: int) -> list | None:
     return None
 
 
-def _helper_reads_stored(methods: dict, helpers: set[str], attrs: dict, stored: dict) -> bool:
-    """A helper method reads ``self.<attr>`` of a value made at the construction / by a storing method."""
+def _helper_reads_made(methods: dict, helpers: set[str], attrs: dict, stored: dict) -> tuple[bool, bool]:
+    """Whether a helper method reads ``self.<attr>`` of a value a storing method makes, and whether one
+    reads a container made at the construction."""
+    by_build = by_ctor = False
     for m in helpers:
         for n in walk(methods[m]):
-            if isinstance(n, cst.Attribute) and isinstance(n.value, cst.Name) and n.value.value == "self" \
-                    and (n.attr.value in stored or (n.attr.value in attrs and isinstance(attrs[n.attr.value], cst.Name)
-                                                    and attrs[n.attr.value].value not in _CONSTS)):
-                return True
-    return False
+            if isinstance(n, cst.Attribute) and isinstance(n.value, cst.Name) and n.value.value == "self":
+                a = n.attr.value
+                by_build |= a in stored
+                by_ctor |= a in attrs and isinstance(attrs[a], cst.Name) and attrs[a].value not in _CONSTS
+    return by_build, by_ctor
+
+
+def _app_run(call: cst.Call) -> bool:
+    return (dotted(call.func) or "") in ("tf.app.run", "tensorflow.app.run", "tf.compat.v1.app.run",
+                                         "tensorflow.compat.v1.app.run")
+
+
+_REPEATS = (cst.For, cst.While, cst.Lambda, cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp, cst.ClassDef)
+
+
+def _sites(node: cst.CSTNode, name: str, chain: tuple, out: list) -> None:
+    """Each read of ``name`` (the Name node's ancestors, outermost first); a def's own name, a keyword,
+    an attribute's name and the names of a function binding ``name`` itself are no reads."""
+    if isinstance(node, cst.Name) and node.value == name:
+        out.append(chain)
+        return
+    if isinstance(node, (cst.FunctionDef, cst.Lambda)) and name in _bound(node.body, nested=False) | {
+            p.name.value for p in walk(node.params) if isinstance(p, cst.Param)} \
+            and not any(isinstance(n, (cst.Global, cst.Nonlocal)) for n in walk(node.body)):
+        # its own local of that name: only its decorators and defaults read the outer one
+        outer = list(getattr(node, "decorators", ())) + [p.default for p in walk(node.params)
+                                                         if isinstance(p, cst.Param) and p.default is not None]
+        for child in outer:
+            _sites(child, name, chain + (node,), out)
+        return
+    for child in node.children:
+        if isinstance(node, (cst.FunctionDef, cst.ClassDef)) and child is node.name \
+                or isinstance(node, cst.Arg) and child is node.keyword \
+                or isinstance(node, cst.Attribute) and child is node.attr:
+            continue
+        _sites(child, name, chain + (node,), out)
+
+
+def _once_at(chain: tuple, module: cst.Module, depth: int) -> bool:
+    """The statement at the end of ``chain`` runs at most once: no loop, comprehension or lambda around
+    it, in the module's block or in a module function that runs at most once."""
+    if any(isinstance(x, _REPEATS) for x in chain):
+        return False
+    fns = [x for x in chain if isinstance(x, cst.FunctionDef)]
+    if not fns:
+        return True
+    return len(fns) == 1 and any(fns[0] is st for st in module.body) and _runs_once(module, fns[0], depth + 1)
+
+
+def _runs_once(module: cst.Module, fn: cst.FunctionDef, depth: int = 0) -> bool:
+    """The module function ``fn`` runs at most once: its one read is the callee of a call made at most
+    once (``main()`` under the main guard, ``train()`` called by such a ``main``), or (``def main``) the
+    one ``tf.app.run()`` - which calls ``main`` once - made at most once, ``main`` read nowhere else or
+    handed to it (``tf.app.run(main)``)."""
+    if depth > 3 or fn.decorators:
+        return False
+    name = fn.name.value
+    reads: list = []
+    _sites(module, name, (), reads)
+    if len(reads) == 1:
+        chain = reads[0]
+        call = chain[-1]
+        if isinstance(call, cst.Call) and isinstance(call.func, cst.Name) and call.func.value == name:
+            return _once_at(chain, module, depth)
+    if name != "main":
+        return False
+    runs: list = []
+
+    def find(node: cst.CSTNode, chain: tuple) -> None:
+        if isinstance(node, cst.Call) and _app_run(node):
+            runs.append((node, chain))
+        for child in node.children:
+            find(child, chain + (node,))
+
+    find(module, ())
+    if len(runs) != 1 or not _once_at(runs[0][1], module, depth):
+        return False
+    args = runs[0][0].args
+    if not args:
+        return not reads
+    arg = args[0]
+    return len(reads) == 1 and len(args) == 1 and isinstance(arg.value, cst.Name) and arg.value.value == name \
+        and (arg.keyword is None or arg.keyword.value == "main")
 
 
 def _assigns_attr(node: cst.CSTNode, obj: str) -> bool:
@@ -282,7 +373,7 @@ def _inline_one(module: cst.Module, cls: cst.ClassDef) -> cst.Module | None:
         return None
     calls = [(i, _method_call(st, obj)) for i, st in enumerate(block)]
     calls = [(i, c) for i, c in calls if c is not None and c[1] in builders]
-    if not calls or any(i < at or target is not None for i, (target, _, _) in calls):
+    if not calls or any(i < at or c[0] == obj for i, c in calls):
         return None
     rest = module.with_changes(body=[s for s in module.body if s is not cls])
     binds = _module_binds(rest)
@@ -290,6 +381,16 @@ def _inline_one(module: cst.Module, cls: cst.ClassDef) -> cst.Module | None:
     hoisted: list = []
     taken = set(binds)
     attrs = _plan_init(methods.get("__init__"), ctor, set(), set(), obj, hoisted, taken)
+    for a, v in list(attrs.items()):
+        if isinstance(v, cst.List) and not v.elements:
+            # an empty list (a display _plan_init reads where the methods read it): one list, made at the
+            # construction, as an empty dict is (`self.layers = []` the helpers append to)
+            new = f"{obj}_{a}"
+            if new in taken:
+                return None
+            taken.add(new)
+            hoisted.append(cst.SimpleStatementLine([cst.Assign([cst.AssignTarget(cst.Name(new))], cst.List([]))]))
+            attrs[a] = cst.Name(new)
     for h in hoisted:
         # only empty containers are made at the construction (a constructor computing graph ops or
         # reading files is not this form)
@@ -331,9 +432,9 @@ def _inline_one(module: cst.Module, cls: cst.ClassDef) -> cst.Module | None:
             out_block.extend(hoisted)
             continue
         if i in done:
-            _, m, call = done[i]
+            target, m, call = done[i]
             out_block.extend(_write_out(methods[m], call, st, obj, attrs, stored, helpers,
-                                        binds | new_names | rest_reads | hoisted_names | helper_reads))
+                                        binds | new_names | rest_reads | hoisted_names | helper_reads, target))
             continue
         if i < first:
             if obj in _reads(st):
@@ -351,9 +452,19 @@ def _inline_one(module: cst.Module, cls: cst.ClassDef) -> cst.Module | None:
     written = len(calls) + 1 + reads.done
     if _count(module, obj) != written:
         return None
-    if in_function and _helper_reads_stored(methods, helpers, attrs, stored):
+    module_made: list = []
+    if in_function:
         # names made in a function are its locals: the module functions could not read them
-        return None
+        by_build, by_ctor = _helper_reads_made(methods, helpers, attrs, stored)
+        if by_build:
+            return None
+        if by_ctor:
+            # the empty containers the helpers fill: made once at module level instead, where the
+            # helper functions are - the same object when the function runs once (TF1 made one per call)
+            if not _runs_once(module, path[0]):
+                return None
+            module_made = [h.with_changes(leading_lines=[]) for h in hoisted]
+            out_block = [st for st in out_block if not any(st is h for h in hoisted)]
     # the helper methods as module functions, where the class was
     funcs: list = []
     for m in [m for m in methods if m in helpers]:
@@ -367,8 +478,11 @@ def _inline_one(module: cst.Module, cls: cst.ClassDef) -> cst.Module | None:
                                      leading_lines=cls.leading_lines if not funcs else fn.leading_lines))
     if funcs:
         # the blank lines around module functions (two, as the class had)
-        funcs = [f.with_changes(leading_lines=cls.leading_lines if k == 0 else
+        funcs = [f.with_changes(leading_lines=cls.leading_lines if k == 0 and not module_made else
                                 [cst.EmptyLine(), cst.EmptyLine()]) for k, f in enumerate(funcs)]
+    if module_made:
+        module_made[0] = module_made[0].with_changes(leading_lines=cls.leading_lines)
+        funcs = module_made + funcs
     new_nodes: dict[int, cst.CSTNode] = {}
     for x in reversed(path):
         if x is path[-1]:
@@ -386,13 +500,31 @@ def _inline_one(module: cst.Module, cls: cst.ClassDef) -> cst.Module | None:
 
 
 def _write_out(fn: cst.FunctionDef, call: cst.Call, st: cst.CSTNode, obj: str, attrs: dict, stored: dict,
-               helpers: set[str], taken: set[str]) -> list:
-    """The storing method's statements at its call."""
+               helpers: set[str], taken: set[str], target: str | None = None) -> list:
+    """The storing method's statements at its call; its one ``return e``, the last statement, becomes
+    ``<target> = e`` (``logits = net.build(x)``), or goes where the call was a statement and ``e`` reads
+    a name or attribute only."""
     params = _bind(fn, call)
     if not all(_stable(v) and not isinstance(v, (cst.Tuple, cst.List)) or _literal(v) for v in params.values()):
         raise _Decline
-    if any(isinstance(n, cst.Return) for n in walk(fn.body)):
-        raise _Decline
+    stmts = list(fn.body.body)
+    returns = [n for n in walk(fn.body) if isinstance(n, cst.Return)]
+    if returns:
+        last = stmts[-1]
+        if len(returns) != 1 or not (isinstance(last, cst.SimpleStatementLine) and len(last.body) == 1
+                                     and last.body[0] is returns[0]):
+            raise _Decline
+        value = returns[0].value
+        if target is not None and value is None:
+            raise _Decline  # (None bound to the name: not a model-building call)
+        if target is not None:
+            stmts[-1] = last.with_changes(body=[cst.Assign([cst.AssignTarget(cst.Name(target))], value)])
+        elif value is None or _stable(value) and not any(isinstance(n, cst.Call) for n in walk(value)):
+            stmts.pop()
+        else:
+            stmts[-1] = last.with_changes(body=[cst.Expr(value)])
+    elif target is not None:
+        raise _Decline  # (None bound to the name: not a model-building call)
     local = _bound(fn.body, nested=True)
     if "*" in local or local & set(params):
         raise _Decline
@@ -404,7 +536,6 @@ def _write_out(fn: cst.FunctionDef, call: cst.Call, st: cst.CSTNode, obj: str, a
                 raise _Decline
             names[n] = cst.Name(new)
             taken = taken | {new}
-    stmts = list(fn.body.body)
     if stmts and isinstance(stmts[0], cst.SimpleStatementLine) and len(stmts[0].body) == 1 \
             and isinstance(stmts[0].body[0], cst.Expr) \
             and isinstance(stmts[0].body[0].value, (cst.SimpleString, cst.ConcatenatedString)):

@@ -31,9 +31,15 @@ class ModelObjects(Rule):
         "their `if self.data_dict is not None and ...` tests folded - or as `<obj>_<attr>`), the storing "
         "method's statements are written at its call (`self.<attr> = e` -> `<obj>_<attr> = e`; a local the "
         "module binds elsewhere renamed `<obj>_<local>`), and `<obj>.<attr>` reads become `<obj>_<attr>`: the "
-        "same ops, made in the same order, with the same variables. Declined where the constructor computes "
+        "same ops, made in the same order, with the same variables. Built inside a function (`def main():` "
+        "under the main guard, `main(_)` run by `tf.app.run()`, a `train()` such a main calls), the storing "
+        "method's statements go into the function, and an empty container the helpers fill "
+        "(`self.var_dict[(name, idx)] = var`) is made once at module level beside them: the same object while "
+        "the function runs at most once (run twice or in a loop, TF1 made one per call: declined). "
+        "Declined where the constructor computes "
         "anything (placeholders, variables, a session: the class rules' form, TFM144 / TFM156), where a "
-        "storing method is called by another method or returns a value, or where the object is read before "
+        "storing method is called by another method or returns anywhere but at its end (a final `return "
+        "self.embedding` of `emb = net.build(x)` is `emb = net_embedding`), or where the object is read before "
         "it is built or handed on whole.")
     VALID = [
         # two instances: not written out
@@ -53,5 +59,16 @@ class ModelObjects(Rule):
              "def net_scale(x):\n    return x * 2.0\n"
              "net_out = net_scale(x)\n"
              "y = tf.py_func(f, [net_out], tf.float32)\n",
+             ("TFM187",), todo=True),
+        # built in main(), run once: the container the helper fills is made at module level
+        Case("import tensorflow as tf\nclass N:\n    def __init__(self):\n        self.store = {}\n"
+             "    def build(self, x):\n        self.out = self.layer(x, 'a')\n"
+             "    def layer(self, x, name):\n        self.store[name] = x\n        return x * 2.0\n"
+             "def main():\n    net = N()\n    net.build(x)\n"
+             "    print(tf.py_func(f, [net.out], tf.float32), len(net.store))\nmain()\n",
+             "import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\n"
+             "net_store = {}\n\n\ndef net_layer(x, name):\n    net_store[name] = x\n    return x * 2.0\n"
+             "def main():\n    net_out = net_layer(x, 'a')\n"
+             "    print(tf.py_func(f, [net_out], tf.float32), len(net_store))\nmain()\n",
              ("TFM187",), todo=True),
     ]
