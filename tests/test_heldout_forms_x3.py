@@ -216,3 +216,25 @@ def test_module_level_variables_read_by_functions_decline(change):
     out = _run(src, False)
     cst.parse_module(out)
     assert "fc_w(h)" not in out and TODO_MARKER in out
+
+
+_DUMP = ("\n\ndef save_npy(sess, path='w.npy'):\n    out = {}\n    for key, var in list(store.items()):\n"
+         "        out[key] = sess.run(var)\n    np.save(path, out)\n")
+
+
+def test_a_save_npy_nothing_calls_does_not_stop_the_objects():
+    # the VGG ports' save_npy (sess.run of every stored variable) never called: its reads never run;
+    # it keeps its own TODO-free text (a sess parameter), the variables become objects
+    src = _GETVAR_SMALL.replace("store = {}\n", "import numpy as np\n\nstore = {}\n" + _DUMP)
+    out = _run(src, False)
+    cst.parse_module(out)
+    assert "TF1VariableObject(init, tf1_name=key)" in out
+    assert "        out[key] = sess.run(var)\n" in out
+
+
+def test_a_save_npy_the_program_calls_declines():
+    src = _GETVAR_SMALL.replace("store = {}\n", "import numpy as np\n\nstore = {}\n" + _DUMP) \
+        + "save_npy(sess)\n"
+    out = _run(src, False)
+    cst.parse_module(out)
+    assert "TF1VariableObject(" not in out and TODO_MARKER in out

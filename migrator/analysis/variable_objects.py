@@ -313,6 +313,8 @@ class VariableObjects:
             p = ctx.parent(n)
             if isinstance(p, cst.AssignTarget) and p.target is n:
                 continue
+            if self._dead(n):
+                continue  # in a module function nothing calls (a save_npy): its reads never run
             if isinstance(p, cst.Subscript) and p.value is n and isinstance(ctx.parent(p), cst.AssignTarget):
                 continue
             if isinstance(p, cst.Arg) and isinstance(ctx.parent(p), cst.Call) \
@@ -327,6 +329,20 @@ class VariableObjects:
             break
         self._dicts[name] = ok
         return ok
+
+    def _dead(self, n: cst.CSTNode) -> bool:
+        """``n`` is inside a module-level function whose name nothing in the module (nor another
+        module of the run) reads."""
+        ctx = self.ctx
+        fn = ctx.parent(n)
+        while fn is not None and not (isinstance(fn, cst.FunctionDef) and ctx.parent(fn) is ctx.module):
+            fn = ctx.parent(fn)
+        if fn is None or fn.decorators or self._flow.functions.get(fn.name.value) is not fn:
+            return False
+        name = fn.name.value
+        if name.startswith("__") or self.ctx.options.exports_of(self.ctx.path):
+            return False  # another module of the run imports from this one: it may call it
+        return not any(isinstance(x, cst.Name) and x.value == name and x is not fn.name for x in walk(ctx.module))
 
     def _shape_loop(self, values: cst.Call) -> bool:
         ctx = self.ctx
