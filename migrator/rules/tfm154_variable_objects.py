@@ -25,7 +25,8 @@ class VariableObjectsRule(Rule):
                "called on the op's other operand at each read (`tf.nn.conv2d(x, w, ...)` -> `keras.ops.conv(x, "
                "w(x), ...)`)")
     RATIONALE = (
-        "The VGG-npy idiom (VGG16 ports, Osagawara/triplet, fensichen/Siamese-TensorFlow): `get_var(initial_value, "
+        "The VGG-npy idiom (the VGG16 / VGG19 'trainable' ports and the many repositories built on them, such as "
+        "Osagawara/triplet): `get_var(initial_value, "
         "name, idx, var_name)` makes `tf.Variable(value, name=var_name)`, stores it in `var_dict[(name, idx)]`, "
         "asserts `var.get_shape() == initial_value.get_shape()` and returns it; `get_conv_var` / `get_fc_var` "
         "return `(filters, biases)` pairs that `conv_layer` / `fc_layer` unpack and read in `tf.nn.conv2d`, "
@@ -39,7 +40,7 @@ class VariableObjectsRule(Rule):
         "padding)` with such a filter (NHWC, no dilations, a 'SAME' / 'VALID' literal) is `keras.ops.conv(x, "
         "w(x), strides=(h, w), padding=...)`. Declined (all its reads stay, with TFM100's TODO): any other read "
         "of the variable (a `sess.run` of it, an assignment, a dict whose values are read as tensors: a "
-        "`save_npy`), a helper with another `return`, a call site binding the result otherwise, "
+        "`save_npy` the program calls; one nothing calls never runs), a helper with another `return`, a call site binding the result otherwise, "
         "`trainable=False`, an initial value not drawn once (TFM190), an anchor that is itself such a read.")
     ORDER = 41
 
