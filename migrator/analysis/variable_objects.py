@@ -340,7 +340,7 @@ class VariableObjects:
         if fn is None or fn.decorators or self._flow.functions.get(fn.name.value) is not fn:
             return False
         name = fn.name.value
-        if name.startswith("__") or self.ctx.options.exports_of(self.ctx.path):
+        if name.startswith("__") or self.ctx.switches.exported_names:
             return False  # another module of the run imports from this one: it may call it
         return not any(isinstance(x, cst.Name) and x.value == name and x is not fn.name for x in walk(ctx.module))
 
