@@ -198,8 +198,8 @@ def test_a_session_making_class_is_left_to_tfm156():
 def test_the_vgg_npy_get_var_idiom_keeps_its_variables_honest(fixes):
     # get_conv_var -> get_var: tf.Variable of a truncated normal stored in self.var_dict[(name, idx)]
     # and counted by get_var_count: the object is written out (no attribute TODOs left: the session
-    # program translates), the variables stay TF1 with a TODO each (no layer takes a weight kept in
-    # a dict and checked by an assert), no name dangles
+    # program translates); since round X3 (TFM154) the variables are TF1VariableObject layers called
+    # at each op read (tests/test_heldout_forms_x3.py), so no TODO is left at all; no name dangles
     out = _run(GETVAR, fixes)
     cst.parse_module(out)
     _names_bound(out)
@@ -210,6 +210,7 @@ def test_the_vgg_npy_get_var_idiom_keeps_its_variables_honest(fixes):
     assert not any("TFM140" in t or "TFM013" in t for t in todos)
     assert "tower_var_dict[(name, idx)] = var" in out
     assert "def tower_get_var(initial_value, name, idx, var_name):\n    value = initial_value\n" in out
+    assert TODO_MARKER not in out and "    var = TF1VariableObject(value, tf1_name=var_name)\n" in out
     # the draws handed to get_var are its variable's initial value only: drawn once [TFM190]
     assert "    initial_value = keras.random.truncated_normal([n_in, n_out], mean=0.0, stddev=0.01)\n" in out
     assert "model = LossModel(batch, tower_loss)" in out
@@ -232,20 +233,19 @@ DRAWN = (FIX / "drawn_initial_values.py").read_text()
 @pytest.mark.parametrize("fixes", [False, True])
 def test_initial_values_drawn_once_for_a_variable_helper(fixes):
     # initial_value = tf.truncated_normal(...) / tf.random_normal(...) handed to get_var, which makes
-    # tf.Variable(value) (kept: stored in var_dict, no layer takes it) and asserts the shape: the draws
-    # are keras.random (TF1 evaluated them once, in the initializer) [TFM190]; the per-run jitter
-    # added to the input stays TF1 with its TODO (TF1 drew it at every run)
+    # tf.Variable(value) (stored in var_dict: since round X3 a TF1VariableObject, TFM154) and asserts
+    # the shape: the draws are keras.random (TF1 evaluated them once, in the initializer) [TFM190];
+    # the per-run jitter added to the input stays TF1 with its TODO (TF1 drew it at every run)
     out = _run(DRAWN, fixes)
     cst.parse_module(out)
     _names_bound(out)
     assert "initial_value = keras.random.truncated_normal([in_size, out_size], mean=0.0, stddev=0.01)\n" in out
     assert "initial_value = keras.random.normal([out_size], stddev=0.01)\n" in out
     todos = [ln for ln in out.splitlines() if TODO_MARKER in ln]
-    assert len(todos) == 3, todos  # the import, tf.Variable, the jitter
-    assert sum("tensorflow.Variable" in t for t in todos) == 1
+    assert len(todos) == 2, todos  # the import, the jitter
     assert sum("TFM130 tf.random_normal" in t for t in todos) == 1
     assert "jitter = tf.random_normal([16], 0.0, 0.05)\n" in out
-    assert "    var = tf.Variable(value, name=var_name)\n" in out
+    assert "    var = TF1VariableObject(value, tf1_name=var_name)\n" in out
     assert _run(out, fixes) in (None, out)
 
 
@@ -282,8 +282,9 @@ def test_initial_values_drawn_in_a_loop_rebinding_the_name_decline():
 
 @pytest.mark.slow
 def test_drawn_initial_values_feed_the_kept_tf1_lines_under_keras3():
-    # the draws now keras.random: the kept tf.Variable takes them, the kept assert on the static shape
-    # holds and get_var_count counts the same sizes (16*8 + 8 + 8*4 + 4 = 172); values truncated at 2 sd
+    # the draws now keras.random: the TF1VariableObject (TFM154) takes them, the kept assert on the
+    # static shape holds and get_var_count counts the same sizes (16*8 + 8 + 8*4 + 4 = 172); values
+    # truncated at 2 sd
     import numpy as np
 
     out = _run(DRAWN, False)
@@ -294,4 +295,4 @@ def test_drawn_initial_values_feed_the_kept_tf1_lines_under_keras3():
     ns["get_fc_var"](8, 4, "fc2")
     assert tuple(w.shape) == (16, 8) and tuple(b.shape) == (8,)
     assert ns["get_var_count"]() == 172
-    assert np.abs(np.asarray(w)).max() <= 0.02 + 1e-6
+    assert np.abs(np.asarray(w.variable)).max() <= 0.02 + 1e-6

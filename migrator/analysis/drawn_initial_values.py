@@ -29,6 +29,7 @@ class DrawnInitialValues:
     def __init__(self, ctx) -> None:
         self.ctx = ctx
         self.calls: frozenset[int] = frozenset()
+        self.variables: frozenset[int] = frozenset()  # ids of the tf.Variable calls those draws start
         from .flow import Flow
         from .handmade_layers import HandmadeLayersAnalysis
         from .variable_program import VariableProgram
@@ -38,7 +39,7 @@ class DrawnInitialValues:
         self._flow = ctx.analysis(Flow)
         hm = ctx.analysis(HandmadeLayersAnalysis)
         self._layered = hm.removed_variable_calls() | hm.free_variable_calls()
-        out = set()
+        out, variables = set(), set()
         for node in walk(ctx.module):
             if not (isinstance(node, cst.Assign) and len(node.targets) == 1 and isinstance(node.value, cst.Call)
                     and isinstance(node.targets[0].target, cst.Name)):
@@ -51,7 +52,9 @@ class DrawnInitialValues:
             sinks: list = []
             if self._carried(node.targets[0].target.value, stmt, sinks, set()) and len(sinks) == 1:
                 out.add(id(node.value))
+                variables.add(id(sinks[0]))
         self.calls = frozenset(out)
+        self.variables = frozenset(variables)
 
     def _plain(self, c: cst.Call) -> bool:
         """No seed (TF1's op seed has no Keras counterpart) and float32 (the default)."""

@@ -33,6 +33,8 @@ class Switches:
     class_facts: tuple = ()
     # the classes this file defines that other files of the run instantiate (Options.classes_of)
     exported_classes: dict[str, Any] = field(default_factory=dict)
+    # the names other files of the run import from this one (Options.exports_of; "*": any)
+    exported_names: frozenset = frozenset()
 
     @classmethod
     def of(cls, ctx) -> "Switches":
@@ -49,4 +51,5 @@ class Switches:
             shared_encoders=on("TFM205"),
             class_facts=tuple(facts),
             exported_classes=dict(options.classes_of(ctx.path)) if facts else {},
+            exported_names=frozenset(options.exports_of(ctx.path)),
         )

@@ -103,6 +103,24 @@ class TF1Variable(keras.layers.Layer):
         return keras.KerasTensor(tuple(self.variable.shape), dtype=self.variable.dtype)
 
 
+class TF1VariableObject(TF1Variable):
+    """A TF1 variable made apart from the ops that read it (a helper makes ``tf.Variable(value)``,
+    returns it, keeps it in a dict, asserts and counts its static shape): the layer owns the
+    weight, starting from ``initial_value`` (drawn once, as TF1's initializer evaluated it). Each
+    op reading the variable calls the object on a tensor of the graph (only to place it there)
+    and gets the weight's value: one object, one weight, however many reads. ``shape``: the
+    variable's static shape, as TF1's ``var.get_shape()`` read it."""
+
+    def __init__(self, initial_value, tf1_name=None, **kwargs):
+        value = keras.ops.convert_to_tensor(initial_value, dtype="float32")
+        super().__init__(tuple(value.shape), lambda shape, dtype=None: keras.ops.cast(value, dtype or "float32"),
+                         tf1_name=tf1_name, **kwargs)
+
+    @property
+    def shape(self):
+        return tuple(self.variable.shape)
+
+
 class TF1Embedding(keras.layers.Embedding):
     """A TF1 table read by tf.gather / tf.nn.embedding_lookup. Its gradient is sparse (one slice
     per looked-up id); TF1's optimizers summed the slices of an id that repeats in a batch before

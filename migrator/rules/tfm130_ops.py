@@ -5,6 +5,7 @@ import libcst as cst
 
 from ..analysis.loss_collection import LossesRead
 from ..args import BoundArgs, Unbindable
+from ..cstcache import walk
 from ..emit import call, expr, literal, to_node
 from ..helpers import HELPERS, register_source
 from ..translate.tf1 import dtype_of
@@ -254,7 +255,9 @@ class Ops(CallRule):
         if depth > 6:
             return False
         if isinstance(node, cst.Call):
-            return (self.ctx.legacy_name(node) or "").startswith("tensorflow.")
+            if (self.ctx.legacy_name(node) or "").startswith("tensorflow."):
+                return True
+            return self._tf1_function(node, depth, seen)
         if arith and isinstance(node, cst.BinaryOperation) and isinstance(
                 node.operator, (cst.Add, cst.Subtract, cst.Multiply, cst.Divide)):
             return self._tf1_tensor(node.left, depth + 1, seen) or self._tf1_tensor(node.right, depth + 1, seen)
@@ -267,6 +270,21 @@ class Ops(CallRule):
         inner = seen | {node.value}
         return bool(defs) and all(d.index >= 0 and d.value is not None and not isinstance(d.stmt, (cst.With, cst.For))
                                   and self._tf1_tensor(d.value, depth + 1, inner, arith) for d in defs)
+
+    def _tf1_function(self, node: cst.Call, depth: int, seen: frozenset) -> bool:
+        """A call of the file's own module-level function (a layer helper, ``fc_layer(x, 64, 32,
+        'fc1')``) every ``return`` of which gives a TF1 op's result."""
+        from ..analysis.flow import Flow
+
+        flow = self.ctx.analysis(Flow)
+        fn = flow.functions.get(node.func.value) if isinstance(node.func, cst.Name) else None
+        if fn is None or fn.decorators or flow.scope_of(node).by_name.get(node.func.value) \
+                and flow.scope_of(node).node is not self.ctx.module:
+            return False
+        rets = [r for r in walk(fn.body) if isinstance(r, (cst.Return, cst.Yield, cst.FunctionDef, cst.Lambda))]
+        return bool(rets) and all(isinstance(r, cst.Return) and r.value is not None
+                                  and self._tf1_tensor(r.value, depth + 1, seen)
+                                  and not self._sequence(r.value, depth + 1) for r in rets)
 
     # TF1 calls whose result is a Python list / tuple of tensors (a slice of it stays a list slice)
     _SEQUENCES = {_tf(n) for n in ("split", "unstack", "unpack", "gradients", "get_collection", "trainable_variables",

@@ -237,7 +237,7 @@ def _place_named_variables(lv: LegacyVars, klayers: list, ignore: Iterable[str] 
     named, rest = [], []
     for k in klayers:
         name = getattr(k.layer, "tf1_name", None)
-        if k.cls == "TF1Variable" and isinstance(name, str) and len(k.shapes) == 1:
+        if k.cls in ("TF1Variable", "TF1VariableObject") and isinstance(name, str) and len(k.shapes) == 1:
             fits = [v for v in model_vars if v.name not in taken and v.shape == tuple(k.shapes[0])]
             exact = [v for v in fits if strip_suffix(v.name) == name]
             cands = exact or [v for v in fits if strip_suffix(v.name).rsplit("/", 1)[-1] == name]
