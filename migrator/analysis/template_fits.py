@@ -68,6 +68,7 @@ from ..args import bind_def
 from ..cstcache import read_names, walk
 from ..names import dotted
 from .flow import target_names
+from .placeholder_forms import _simple_arg
 
 _BUILTINS = set(dir(builtins))
 _NO = (cst.FunctionDef, cst.ClassDef, cst.Lambda, cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp,
@@ -81,18 +82,12 @@ class _Decline(Exception):
 
 def _simple(e: cst.BaseExpression) -> bool:
     """A value that is the same wherever it is read (names, literals, dotted names, displays)."""
-    if isinstance(e, (cst.Name, cst.Integer, cst.Float, cst.SimpleString)):
-        return True
-    if isinstance(e, cst.Attribute):
-        return dotted(e) is not None
-    if isinstance(e, cst.UnaryOperation) and isinstance(e.operator, cst.Minus):
-        return isinstance(e.expression, (cst.Integer, cst.Float))
     if isinstance(e, (cst.List, cst.Tuple)):
         return all(isinstance(x, cst.Element) and _simple(x.value) for x in e.elements)
     if isinstance(e, cst.Dict):
         return all(isinstance(x, cst.DictElement) and isinstance(x.key, cst.SimpleString) and _simple(x.value)
                    for x in e.elements)
-    return False
+    return _simple_arg(e)  # names, literals, dotted names, a negative number
 
 
 def _binds(node: cst.CSTNode) -> set[str]:
