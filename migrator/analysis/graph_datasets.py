@@ -257,6 +257,19 @@ class GraphDatasets:
         f.chain = chain = chains[0]
         self._check(f, chain, it_stmt, dataset_stmts, datasets, chains)
 
+    def _binds_scope_name(self, node: cst.CSTNode):
+        """Whether a binding at ``node`` binds a variable of the analysed scope: True (it is in the
+        scope itself), False (in a class body, lambda or comprehension), or, in another function, the
+        names it declares ``global`` / ``nonlocal`` (counted as the scope's: conservative)."""
+        n = self.parent(node)
+        while n is not None and n is not self.scope:
+            if isinstance(n, cst.FunctionDef):
+                return {g.name.value for s in _walk(n) if isinstance(s, (cst.Global, cst.Nonlocal)) for g in s.names}
+            if isinstance(n, (cst.ClassDef, cst.Lambda, cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)):
+                return False
+            n = self.parent(n)
+        return True
+
     def _iterator_call(self, v: cst.Call) -> tuple[str | None, cst.BaseExpression | None]:
         q = self.qname(v.func)
         if q in _ONE_SHOT + _INITIALIZABLE and len(v.args) == 1 and v.args[0].keyword is None:
@@ -315,21 +328,21 @@ class GraphDatasets:
         # module-level bindings
         top_binds: dict[str, list[cst.CSTNode]] = {}
         all_binds: dict[str, int] = {}
+        own_binds: dict[str, int] = {}  # bindings of the scope's own variables (another function's locals excluded)
         for n in _walk(module):
-            if isinstance(n, cst.AssignTarget) or isinstance(n, (cst.AugAssign, cst.AnnAssign)):
+            if isinstance(n, (cst.AssignTarget, cst.AugAssign, cst.AnnAssign, cst.For)):
                 from .flow import target_names
 
+                own = self._binds_scope_name(n)
                 for name in target_names(n.target):
                     all_binds[name] = all_binds.get(name, 0) + 1
-            elif isinstance(n, (cst.For,)):
-                from .flow import target_names
-
-                for name in target_names(n.target):
-                    all_binds[name] = all_binds.get(name, 0) + 1
+                    if own is True or (own is not False and name in own):
+                        own_binds[name] = own_binds.get(name, 0) + 1
         if isinstance(self.scope, cst.FunctionDef):  # a parameter is a binding too
             ps = self.scope.params
             for prm in [*ps.posonly_params, *ps.params, *ps.kwonly_params]:
                 all_binds[prm.name.value] = all_binds.get(prm.name.value, 0) + 1
+                own_binds[prm.name.value] = own_binds.get(prm.name.value, 0) + 1
         for st in self.scope_body:
             if isinstance(st, cst.SimpleStatementLine) and len(st.body) == 1 and isinstance(st.body[0], cst.Assign):
                 for t in st.body[0].targets:
@@ -381,7 +394,9 @@ class GraphDatasets:
         else:
             f.reason = "get_next() is bound to one name for a tuple element"
             return
-        if any(all_binds.get(t, 0) != 1 for t in f.targets):
+        # (a local of another function - ``labels = tf.cast(labels, tf.int64)`` in a model function - is
+        # another variable: TF1 read the get_next tensor through the name all the same)
+        if any(own_binds.get(t, 0) != 1 for t in f.targets):
             f.reason = "a name bound by get_next() is bound again"
             return
         f.get_next_stmt = st
