@@ -257,6 +257,19 @@ class GraphDatasets:
         f.chain = chain = chains[0]
         self._check(f, chain, it_stmt, dataset_stmts, datasets, chains)
 
+    def _binds_scope_name(self, node: cst.CSTNode):
+        """Whether a binding at ``node`` binds a variable of the analysed scope: True (it is in the
+        scope itself), False (in a class body, lambda or comprehension), or, in another function, the
+        names it declares ``global`` / ``nonlocal`` (counted as the scope's: conservative)."""
+        n = self.parent(node)
+        while n is not None and n is not self.scope:
+            if isinstance(n, cst.FunctionDef):
+                return {g.name.value for s in _walk(n) if isinstance(s, (cst.Global, cst.Nonlocal)) for g in s.names}
+            if isinstance(n, (cst.ClassDef, cst.Lambda, cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)):
+                return False
+            n = self.parent(n)
+        return True
+
     def _iterator_call(self, v: cst.Call) -> tuple[str | None, cst.BaseExpression | None]:
         q = self.qname(v.func)
         if q in _ONE_SHOT + _INITIALIZABLE and len(v.args) == 1 and v.args[0].keyword is None:
@@ -315,21 +328,21 @@ class GraphDatasets:
         # module-level bindings
         top_binds: dict[str, list[cst.CSTNode]] = {}
         all_binds: dict[str, int] = {}
+        own_binds: dict[str, int] = {}  # bindings of the scope's own variables (another function's locals excluded)
         for n in _walk(module):
-            if isinstance(n, cst.AssignTarget) or isinstance(n, (cst.AugAssign, cst.AnnAssign)):
+            if isinstance(n, (cst.AssignTarget, cst.AugAssign, cst.AnnAssign, cst.For)):
                 from .flow import target_names
 
+                own = self._binds_scope_name(n)
                 for name in target_names(n.target):
                     all_binds[name] = all_binds.get(name, 0) + 1
-            elif isinstance(n, (cst.For,)):
-                from .flow import target_names
-
-                for name in target_names(n.target):
-                    all_binds[name] = all_binds.get(name, 0) + 1
+                    if own is True or (own is not False and name in own):
+                        own_binds[name] = own_binds.get(name, 0) + 1
         if isinstance(self.scope, cst.FunctionDef):  # a parameter is a binding too
             ps = self.scope.params
             for prm in [*ps.posonly_params, *ps.params, *ps.kwonly_params]:
                 all_binds[prm.name.value] = all_binds.get(prm.name.value, 0) + 1
+                own_binds[prm.name.value] = own_binds.get(prm.name.value, 0) + 1
         for st in self.scope_body:
             if isinstance(st, cst.SimpleStatementLine) and len(st.body) == 1 and isinstance(st.body[0], cst.Assign):
                 for t in st.body[0].targets:
@@ -381,7 +394,9 @@ class GraphDatasets:
         else:
             f.reason = "get_next() is bound to one name for a tuple element"
             return
-        if any(all_binds.get(t, 0) != 1 for t in f.targets):
+        # (a local of another function - ``labels = tf.cast(labels, tf.int64)`` in a model function - is
+        # another variable: TF1 read the get_next tensor through the name all the same)
+        if any(own_binds.get(t, 0) != 1 for t in f.targets):
             f.reason = "a name bound by get_next() is bound again"
             return
         f.get_next_stmt = st
@@ -791,12 +806,192 @@ def desugar(module: cst.Module, queue_origin: bool = False) -> tuple[cst.Module 
             return loader, None
     g = GraphDatasets(module, queue_origin)
     if g.new_module is None:
-        flat = unwrap_input_scopes(module)
-        if flat is not None:
-            g2 = GraphDatasets(flat, queue_origin)
-            if g2.new_module is not None:
-                return g2.new_module, g2.found
+        inlined = inline_input_fns(module)
+        for flat in (unwrap_input_scopes(module), inlined,
+                     unwrap_input_scopes(inlined) if inlined is not None else None):
+            if flat is not None:
+                g2 = GraphDatasets(flat, queue_origin)
+                if g2.new_module is not None:
+                    return g2.new_module, g2.found
     return g.new_module, g.found
+
+
+_IMPURE_ARGS = (cst.Call, cst.Lambda, cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp, cst.Await,
+                cst.Yield, cst.NamedExpr, cst.IfExp, cst.BooleanOperation, cst.FormattedString)
+
+
+class _Substitute(cst.CSTTransformer):
+    """Reads of the names in ``values`` replaced (``x.attr``'s attribute and keywords are not reads)."""
+
+    def __init__(self, values: dict[str, cst.BaseExpression]) -> None:
+        self.values = values
+
+    def visit_Attribute(self, node):
+        node.value.visit(self)
+        return False
+
+    def leave_Attribute(self, original, updated):
+        return updated.with_changes(value=original.value.visit(self))
+
+    def leave_Arg(self, original, updated):
+        return updated.with_changes(keyword=original.keyword)
+
+    def leave_Name(self, original, updated):
+        v = self.values.get(original.value)
+        return v if v is not None else updated
+
+
+def inline_input_fns(module: cst.Module) -> cst.Module | None:
+    """The module with its input functions written out at their one call (``train_input_fn`` of the
+    Estimator-era programs)::
+
+        def train_input_fn(x, y, params):
+            dataset = tf.data.Dataset.from_tensor_slices((x, y))
+            dataset = dataset.shuffle(params.train_size)
+            dataset = dataset.batch(params.batch_size)
+            return dataset
+
+        features, labels = train_input_fn(X, Y, params).make_one_shot_iterator().get_next()
+
+    ->  ``dataset = tf.data.Dataset.from_tensor_slices((X, Y))`` ... ``features, labels =
+    dataset.make_one_shot_iterator().get_next()`` (the function removed; for ``ds = f(...)`` the
+    last step binds ``ds``). TF1 semantics: the call
+    only builds the pipeline's ops (no variable, no session) and returns the last one; written at
+    its call the same ops are built from the same values. Only a module-level function with plain
+    parameters whose body is ``name = <call>`` statements of one name reading nothing but its
+    parameters, its own name and TensorFlow, ending ``return name``; called exactly once, in a
+    one-target assignment at the top of the module or of a module function, with arguments made
+    of names, attributes, subscripts, literals and operators (no call: evaluated where the body
+    reads them, each read once); the name renamed ``<function>_<name>`` where the file uses it
+    elsewhere. None: nothing written out."""
+    tf = set(tf_aliases(module))
+    if not tf:
+        return None
+    for fn in module.body:
+        if not isinstance(fn, cst.FunctionDef):
+            continue
+        plan = _input_fn_plan(module, fn, tf)
+        if plan is not None:
+            stmt, lines, call, local = plan
+
+            class _Write(cst.CSTTransformer):
+                def leave_Call(self, original, updated):
+                    return cst.Name(local) if original is call else updated
+
+                def leave_SimpleStatementLine(self, original, updated):
+                    if original is not stmt:
+                        return updated
+                    a = original.body[0]
+                    if a.value is call and isinstance(a.targets[0].target, cst.Name):
+                        # ``ds = f(...)``: the last step binds ``ds`` (one chain for the iterator analysis)
+                        last = lines[-1].body[0]
+                        return cst.FlattenSentinel([*lines[:-1], lines[-1].with_changes(
+                            body=[last.with_changes(targets=a.targets)])])
+                    return cst.FlattenSentinel([*lines, updated.with_changes(leading_lines=())])
+
+                def leave_FunctionDef(self, original, updated):
+                    return cst.RemoveFromParent() if original is fn else updated
+
+            return module.visit(_Write())
+    return None
+
+
+def _input_fn_plan(module: cst.Module, fn: cst.FunctionDef, tf: set[str]):  # noqa: C901
+    p = fn.params
+    if p.posonly_params or p.kwonly_params or p.star_kwarg is not None or fn.decorators \
+            or fn.asynchronous is not None or (p.star_arg is not cst.MaybeSentinel.DEFAULT and p.star_arg is not None) \
+            or not isinstance(fn.body, cst.IndentedBlock):
+        return None
+    params = [q.name.value for q in p.params]
+    defaults = {q.name.value: q.default for q in p.params if q.default is not None}
+    body = list(fn.body.body)
+    if body and isinstance(body[0], cst.SimpleStatementLine) and isinstance(body[0].body[0], cst.Expr) \
+            and isinstance(body[0].body[0].value, cst.SimpleString):
+        body = body[1:]
+    if len(body) < 2 or not all(isinstance(s, cst.SimpleStatementLine) and len(s.body) == 1 for s in body):
+        return None
+    ret = body[-1].body[0]
+    if not (isinstance(ret, cst.Return) and isinstance(ret.value, cst.Name)):
+        return None
+    local = ret.value.value
+    reads: dict[str, int] = {}
+    for s in body[:-1]:
+        a = s.body[0]
+        if not (isinstance(a, cst.Assign) and len(a.targets) == 1 and isinstance(a.targets[0].target, cst.Name)
+                and a.targets[0].target.value == local and isinstance(a.value, cst.Call)):
+            return None
+        for n in _walk(a.value):
+            if isinstance(n, (cst.Lambda, cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)):
+                return None
+        for n in _reads(a.value):
+            reads[n] = reads.get(n, 0) + 1
+    if local in params or not set(reads) <= set(params) | {local} | tf:
+        return None
+    if not any(isinstance(n, cst.Name) and n.value in tf for n in _walk(body[0].body[0].value)):
+        return None  # the pipeline starts from TensorFlow
+    # the one call
+    name = fn.name.value
+    uses = [n for n in _walk(module) if isinstance(n, cst.Name) and n.value == name and n is not fn.name]
+    if len(uses) != 1:
+        return None
+    parents = parent_map(module)
+    call = parents.get(id(uses[0]))
+    if not (isinstance(call, cst.Call) and call.func is uses[0]):
+        return None
+    stmt = call
+    while stmt is not None and not isinstance(stmt, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+        stmt = parents.get(id(stmt))
+    block = parents.get(id(stmt))
+    owner = parents.get(id(block))
+    if not (isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1 and isinstance(stmt.body[0], cst.Assign)
+            and len(stmt.body[0].targets) == 1
+            and (block is module or (isinstance(block, cst.IndentedBlock) and isinstance(owner, cst.FunctionDef)
+                                     and owner is not fn and parents.get(id(owner)) is module))):
+        return None
+    # arguments -> parameters
+    bound: dict[str, cst.BaseExpression] = {}
+    positional = True
+    for k, arg in enumerate(call.args):
+        if arg.star:
+            return None
+        if arg.keyword is None:
+            if not positional or k >= len(params):
+                return None
+            bound[params[k]] = arg.value
+        else:
+            positional = False
+            if arg.keyword.value not in params or arg.keyword.value in bound:
+                return None
+            bound[arg.keyword.value] = arg.value
+    for q in params:
+        if q not in bound:
+            if q not in defaults:
+                return None
+            bound[q] = defaults[q]
+    for q, v in bound.items():
+        if any(isinstance(n, _IMPURE_ARGS) for n in _walk(v)):
+            return None
+        if reads.get(q, 0) > 1 and not isinstance(v, (cst.Name, cst.Integer, cst.Float, cst.SimpleString)):
+            return None
+    # the local's name in the module: fresh where the file uses it elsewhere
+    inside = {id(n) for n in _walk(fn)}
+    taken = {n.value for n in _walk(module) if isinstance(n, cst.Name) and id(n) not in inside}
+    new = local
+    k = 1
+    while new in taken:
+        new = f"{name}_{local}" if k == 1 else f"{name}_{local}_{k}"
+        k += 1
+    if any(_reads(v) & {new} for v in bound.values()):
+        return None
+    subst = _Substitute({**bound, local: cst.Name(new)})
+    lines = []
+    for s in body[:-1]:
+        a = s.body[0]
+        line = s.with_changes(body=[a.with_changes(targets=[a.targets[0].with_changes(target=cst.Name(new))],
+                                                   value=a.value.visit(subst))], leading_lines=())
+        lines.append(line)
+    lines[0] = lines[0].with_changes(leading_lines=stmt.leading_lines)
+    return stmt, lines, call, new
 
 
 _PLACEMENT_SCOPES = ("device", "name_scope")
