@@ -39,3 +39,13 @@ def run_pair(fixture: Path, tmp_path: Path, migrate: Callable[[str], str]):
     migrated = tmp_path / fixture.name
     migrated.write_text(migrate(fixture.read_text(encoding="utf-8")), encoding="utf-8")
     return run_migrated(migrated, tmp_path), want
+
+
+def assert_equivalent(src: Path, tmp_path: Path) -> None:
+    """verify on ``src`` and its faithful migration: no TODO left, and the same weights give the
+    same forward outputs and the same training steps as TF1 (slow tests)."""
+    from migrator.weights.verify import judge, migrate_faithful, verify_pairs
+
+    res = verify_pairs([(src, migrate_faithful(src, tmp_path / "m"))], workdir=tmp_path / "v")[0]
+    ok, lines = judge(res)
+    assert not res.get("todo") and ok, "\n".join(lines + res.get("mapping", []))

@@ -20,6 +20,7 @@ from migrator import TODO_MARKER
 from migrator.check import legacy_refs_outside_todo
 from migrator.engine import migrate_source
 from migrator.options import Options
+from tests.legacy_pairs import assert_equivalent
 
 FIX = Path(__file__).parent / "fixtures" / "heldout_x"
 
@@ -207,9 +208,5 @@ def test_a_configured_session_read_by_a_translated_eval_goes_with_its_config():
 @pytest.mark.slow
 @pytest.mark.parametrize("name", ["keep_const_feed_mlp.py", "eval_in_functions_mlp.py"])
 def test_fixture_is_equivalent_to_tf1(name, tmp_path):
-    from migrator.weights.verify import judge, migrate_faithful, verify_pairs
-
     src = FIX / name
-    res = verify_pairs([(src, migrate_faithful(src, tmp_path / "m"))], workdir=tmp_path / "v")[0]
-    ok, lines = judge(res)
-    assert not res.get("todo") and ok, "\n".join(lines + res.get("mapping", []))
+    assert_equivalent(src, tmp_path)

@@ -12,6 +12,7 @@ import pytest
 from migrator import TODO_MARKER
 from migrator.engine import migrate_source
 from migrator.options import Options
+from tests.legacy_pairs import assert_equivalent
 
 FIX = Path(__file__).parent / "fixtures" / "heldout_x2"
 
@@ -232,20 +233,12 @@ def test_template_fit_runs_under_keras(tmp_path, fixes):
 @pytest.mark.slow
 @pytest.mark.parametrize("name", ["properties", "self_sess"])
 def test_other_spellings_are_equivalent_to_tf1(tmp_path, name):
-    from migrator.weights.verify import judge, migrate_faithful, verify_pairs
-
     src = tmp_path / f"{name}.py"
     src.write_text(_variant(name))
-    res = verify_pairs([(src, migrate_faithful(src, tmp_path / "m"))], workdir=tmp_path / "v")[0]
-    ok, lines = judge(res)
-    assert not res.get("todo") and ok, "\n".join(lines + res.get("mapping", []))
+    assert_equivalent(src, tmp_path)
 
 
 @pytest.mark.slow
 def test_template_fit_is_equivalent_to_tf1(tmp_path):
-    from migrator.weights.verify import judge, migrate_faithful, verify_pairs
-
     src = FIX / "template_fit_hooks.py"
-    res = verify_pairs([(src, migrate_faithful(src, tmp_path / "m"))], workdir=tmp_path / "v")[0]
-    ok, lines = judge(res)
-    assert not res.get("todo") and ok, "\n".join(lines + res.get("mapping", []))
+    assert_equivalent(src, tmp_path)

@@ -15,6 +15,7 @@ import pytest
 from migrator import TODO_MARKER
 from migrator.engine import migrate_source
 from migrator.options import Options
+from tests.legacy_pairs import assert_equivalent
 
 FIX = Path(__file__).parent / "fixtures" / "heldout_x3"
 SHARED = (FIX / "npy_vars_shared_towers.py").read_text()
@@ -164,11 +165,7 @@ def test_conv_forms_not_taken_decline(conv):
 @pytest.mark.parametrize("path", [FIX / "npy_vars_shared_towers.py", W2 / "model_object_var_dict.py"])
 def test_npy_variable_objects_are_equivalent_to_tf1(tmp_path, path):
     # the same weights (placed by their TF1 names) give the same outputs and the same SGD step
-    from migrator.weights.verify import judge, migrate_faithful, verify_pairs
-
-    res = verify_pairs([(path, migrate_faithful(path, tmp_path / "m"))], workdir=tmp_path / "v")[0]
-    ok, lines = judge(res)
-    assert not res.get("todo") and ok, "\n".join(lines + res.get("mapping", []))
+    assert_equivalent(path, tmp_path)
 
 
 @pytest.mark.slow

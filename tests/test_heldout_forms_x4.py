@@ -20,6 +20,7 @@ from migrator import TODO_MARKER
 from migrator.analysis.model_objects import inline_model_objects
 from migrator.engine import migrate_source
 from migrator.options import Options
+from tests.legacy_pairs import assert_equivalent
 
 FIX = Path(__file__).parent / "fixtures" / "heldout_x4"
 NAMES = ["mainfn_model_object_endpoints.py", "model_object_build_returns.py"]
@@ -243,12 +244,8 @@ def test_build_returns(change, written):
 @pytest.mark.parametrize("name", NAMES)
 def test_is_equivalent_to_tf1(name, tmp_path):
     # verify: the same weights give the same forward outputs and the same training steps as TF1
-    from migrator.weights.verify import judge, migrate_faithful, verify_pairs
-
     src = FIX / name
-    res = verify_pairs([(src, migrate_faithful(src, tmp_path / "m"))], workdir=tmp_path / "v")[0]
-    ok, lines = judge(res)
-    assert not res.get("todo") and ok, "\n".join(lines + res.get("mapping", []))
+    assert_equivalent(src, tmp_path)
 
 
 @pytest.mark.slow

@@ -25,6 +25,7 @@ from migrator.analysis.graph_datasets import inline_input_fns
 from migrator.check import legacy_refs_outside_todo
 from migrator.engine import migrate_source
 from migrator.options import Options
+from tests.legacy_pairs import assert_equivalent
 
 FIX = Path(__file__).parent / "fixtures" / "heldout_x6"
 
@@ -192,9 +193,5 @@ def test_a_global_rebinding_in_a_function_still_declines(decl):
 @pytest.mark.slow
 @pytest.mark.parametrize("name", _FIXTURES)
 def test_fixture_is_equivalent_to_tf1(name, tmp_path):
-    from migrator.weights.verify import judge, migrate_faithful, verify_pairs
-
     src = FIX / name
-    res = verify_pairs([(src, migrate_faithful(src, tmp_path / "m"))], workdir=tmp_path / "v")[0]
-    ok, lines = judge(res)
-    assert not res.get("todo") and ok, "\n".join(lines + res.get("mapping", []))
+    assert_equivalent(src, tmp_path)
