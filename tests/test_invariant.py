@@ -267,3 +267,33 @@ def test_list_feeds_run_under_keras3(tmp_path):
                           timeout=600, cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "[[" in proc.stdout  # the prediction of one row was printed
+
+
+def test_a_star_imported_program_keeps_the_model_its_train_op_became(tmp_path: Path, capsys):
+    # tflearn's examples/extending_tensorflow/layers.py migrated in a run where another module
+    # does ``from layers import *``: every top-level name is exported, so the invariant kept the
+    # train-op line; the statements the rule had put in its place (``model = keras.Model(..)``,
+    # ``model.compile(..)``) went with the kept line's undoing and ``model.train_on_batch`` read
+    # an unbound name (TFM010 error in the output)
+    from migrator.cli import main
+
+    src = tmp_path / "src"
+    (src / "a").mkdir(parents=True)
+    (src / "b").mkdir()
+    (src / "a" / "layers.py").write_text(
+        "import numpy as np\nimport tensorflow as tf\n\n"
+        "X = tf.placeholder(tf.float32, [None, 4])\nY = tf.placeholder(tf.float32, [None, 2])\n"
+        "net = tf.layers.dense(X, 2)\n"
+        "loss = tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits_v2(logits=net, labels=Y))\n"
+        "optimizer = tf.train.AdamOptimizer(learning_rate=0.01).minimize(loss)\n"
+        "with tf.Session() as sess:\n    sess.run(tf.global_variables_initializer())\n"
+        "    for i in range(2):\n"
+        "        sess.run(optimizer, feed_dict={X: np.zeros((8, 4)), Y: np.ones((8, 2)) / 2})\n")
+    (src / "b" / "user.py").write_text("from layers import *\nprint(optimizer)\n")
+    assert main([str(src), "--out", str(tmp_path / "out"), "--jobs", "1", "--no-config"]) == 0
+    err = capsys.readouterr().err
+    assert "TFM010" not in err and "TFM013" in err  # the exported names stay, marked
+    out = (tmp_path / "out" / "a" / "layers.py").read_text()
+    assert "model = keras.Model(" in out and "model.train_on_batch(" in out
+    assert out.index("model = keras.Model(") < out.index("model.train_on_batch(")
+    assert main([str(tmp_path / "out"), "--check", "-q", "--jobs", "1", "--no-config"]) == 0

@@ -278,5 +278,12 @@ class FileContext:
         self._removed.discard(id(original))
         if removed or not isinstance(result, cst.CSTNode) or type(result) is not type(original):
             self.todo(original, KEPT_ID, why)
+            if isinstance(result, cst.FlattenSentinel) and isinstance(original, cst.SimpleStatementLine):
+                # a rule replaced a line by several statements: those stay too, after it (they
+                # bind what the rest of the rule's translation reads, e.g. the model a train op
+                # became); a compound statement's are its own body, unwrapped (not repeated)
+                rest = [s for s in result.nodes if not s.deep_equals(updated)]
+                if rest:
+                    return cst.FlattenSentinel([updated, *rest])
             return updated
         return result
