@@ -820,27 +820,6 @@ _IMPURE_ARGS = (cst.Call, cst.Lambda, cst.ListComp, cst.SetComp, cst.DictComp, c
                 cst.Yield, cst.NamedExpr, cst.IfExp, cst.BooleanOperation, cst.FormattedString)
 
 
-class _Substitute(cst.CSTTransformer):
-    """Reads of the names in ``values`` replaced (``x.attr``'s attribute and keywords are not reads)."""
-
-    def __init__(self, values: dict[str, cst.BaseExpression]) -> None:
-        self.values = values
-
-    def visit_Attribute(self, node):
-        node.value.visit(self)
-        return False
-
-    def leave_Attribute(self, original, updated):
-        return updated.with_changes(value=original.value.visit(self))
-
-    def leave_Arg(self, original, updated):
-        return updated.with_changes(keyword=original.keyword)
-
-    def leave_Name(self, original, updated):
-        v = self.values.get(original.value)
-        return v if v is not None else updated
-
-
 def inline_input_fns(module: cst.Module) -> cst.Module | None:
     """The module with its input functions written out at their one call (``train_input_fn`` of the
     Estimator-era programs)::
@@ -983,7 +962,9 @@ def _input_fn_plan(module: cst.Module, fn: cst.FunctionDef, tf: set[str]):  # no
         k += 1
     if any(_reads(v) & {new} for v in bound.values()):
         return None
-    subst = _Substitute({**bound, local: cst.Name(new)})
+    from .placeholder_forms import _Rename  # (placeholder_forms imports this module)
+
+    subst = _Rename({**bound, local: cst.Name(new)})
     lines = []
     for s in body[:-1]:
         a = s.body[0]

@@ -63,8 +63,8 @@ import libcst as cst
 
 from ..cstcache import walk
 from ..names import dotted
-from .trainer_objects import (_Decline, _Subst, _bind, _bound, _construction, _count, _method_call, _module_binds,
-                              _no_self, _plan_init, _reads, _stable, _truth)
+from .trainer_objects import (_Decline, _Subst, _bind, _bound, _construction, _count, _makes_session, _method_call,
+                              _module_binds, _no_self, _plan_init, _reads, _stable, _truth)
 
 _CONSTS = ("None", "True", "False")
 
@@ -293,11 +293,6 @@ def _assigns_attr(node: cst.CSTNode, obj: str) -> bool:
             if isinstance(x, cst.Attribute) and isinstance(x.value, cst.Name) and x.value.value == obj:
                 return True
     return False
-
-
-def _makes_session(fn: cst.FunctionDef) -> bool:
-    return any(isinstance(n, cst.Call) and (dotted(n.func) or "").split(".")[-1] in ("Session", "InteractiveSession")
-               for n in walk(fn))
 
 
 def inline_model_objects(module: cst.Module) -> cst.Module | None:

@@ -69,6 +69,7 @@ from ..cstcache import read_names, walk
 from ..names import dotted
 from .flow import target_names
 from .placeholder_forms import _simple_arg
+from .trainer_objects import _makes_session
 
 _BUILTINS = set(dir(builtins))
 _NO = (cst.FunctionDef, cst.ClassDef, cst.Lambda, cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp,
@@ -98,11 +99,6 @@ def _binds(node: cst.CSTNode) -> set[str]:
         elif isinstance(n, cst.AsName):
             out.update(target_names(n.name))
     return out
-
-
-def _makes_session(fn: cst.CSTNode) -> bool:
-    return any(isinstance(n, cst.Call) and (dotted(n.func) or "").split(".")[-1] in ("Session", "InteractiveSession")
-               for n in walk(fn))
 
 
 def _methods(cls: cst.ClassDef) -> dict[str, cst.FunctionDef] | None:

@@ -105,6 +105,13 @@ class VariableObjects:
                 raise _Decline
         return a.targets[0].target.value, stmt
 
+    def _uses(self, fname: str) -> list[cst.Name]:
+        """Every Name spelling the function ``fname`` in the module but its ``def`` (attribute names
+        and keywords included: a caller checks each is a plain call)."""
+        ctx = self.ctx
+        return [x for x in walk(ctx.module) if isinstance(x, cst.Name) and x.value == fname
+                and not (isinstance(ctx.parent(x), cst.FunctionDef) and ctx.parent(x).name is x)]
+
     def _drawn_only(self, e: cst.BaseExpression, at: cst.CSTNode, seen: set) -> bool:
         """Every value that may reach ``e`` (read at ``at``) is a draw TFM190 makes once: followed
         through names' bindings and the parameters of the file's own functions to their call sites."""
@@ -128,8 +135,7 @@ class VariableObjects:
             fn = scope.node
             if not isinstance(fn, cst.FunctionDef) or flow.functions.get(fn.name.value) is not fn:
                 return False
-            sites = [x for x in walk(ctx.module) if isinstance(x, cst.Name) and x.value == fn.name.value
-                     and not (isinstance(ctx.parent(x), cst.FunctionDef) and ctx.parent(x).name is x)]
+            sites = self._uses(fn.name.value)
             if not sites:
                 return False
             for x in sites:
@@ -221,8 +227,7 @@ class VariableObjects:
         if len(returns) != 1:
             raise _Decline  # another return (or a nested def): what a call binds is not only this
         fname = fn.name.value
-        sites = [x for x in walk(ctx.module) if isinstance(x, cst.Name) and x.value == fname
-                 and not (isinstance(ctx.parent(x), cst.FunctionDef) and ctx.parent(x).name is x)]
+        sites = self._uses(fname)
         if not sites:
             raise _Decline
         for x in sites:
