@@ -49,3 +49,24 @@ def assert_equivalent(src: Path, tmp_path: Path) -> None:
     res = verify_pairs([(src, migrate_faithful(src, tmp_path / "m"))], workdir=tmp_path / "v")[0]
     ok, lines = judge(res)
     assert not res.get("todo") and ok, "\n".join(lines + res.get("mapping", []))
+
+
+def legacy_and_migrated_aucs(src: Path, migrated: str, tmp_path: Path) -> list[float]:
+    """Pair ROC AUCs of ``src`` under the legacy runtime and of its migration ``migrated`` (text)
+    under Keras 3, each program writing its held-out distances to ``$TFM_EVAL_OUT`` (``d``,
+    ``same``): [legacy, keras] (slow tests)."""
+    import numpy as np
+
+    from migrator.reference.metrics import roc_auc
+
+    (tmp_path / "migrated.py").write_text(migrated)
+    aucs = []
+    for cmd, out in (([sys.executable, "-m", "migrator.legacy.run", str(src)], "legacy.npz"),
+                     ([sys.executable, str(tmp_path / "migrated.py")], "keras.npz")):
+        env = dict(os.environ, TFM_EVAL_OUT=str(tmp_path / out), TF_CPP_MIN_LOG_LEVEL="3", CUDA_VISIBLE_DEVICES="",
+                   PYTHONPATH=str(ROOT))
+        p = subprocess.run(cmd, env=env, cwd=tmp_path, capture_output=True, text=True, timeout=600)
+        assert p.returncode == 0, p.stderr[-2000:]
+        z = np.load(tmp_path / out)
+        aucs.append(roc_auc(-z["d"], z["same"]))
+    return aucs

@@ -20,7 +20,7 @@ from migrator import TODO_MARKER
 from migrator.analysis.model_objects import inline_model_objects
 from migrator.engine import migrate_source
 from migrator.options import Options
-from tests.legacy_pairs import assert_equivalent
+from tests.legacy_pairs import assert_equivalent, legacy_and_migrated_aucs
 
 FIX = Path(__file__).parent / "fixtures" / "heldout_x4"
 NAMES = ["mainfn_model_object_endpoints.py", "model_object_build_returns.py"]
@@ -251,23 +251,6 @@ def test_is_equivalent_to_tf1(name, tmp_path):
 @pytest.mark.slow
 @pytest.mark.parametrize("name", NAMES)
 def test_runs_under_keras3_and_ranks_like_tf1(name, tmp_path):
-    import os
-    import subprocess
-    import sys
-
-    import numpy as np
-
-    from migrator.reference.metrics import roc_auc
-
     src = FIX / name
-    (tmp_path / "migrated.py").write_text(_run(src.read_text(), False))
-    aucs = []
-    for cmd, out in (([sys.executable, "-m", "migrator.legacy.run", str(src)], "legacy.npz"),
-                     ([sys.executable, str(tmp_path / "migrated.py")], "keras.npz")):
-        env = dict(os.environ, TFM_EVAL_OUT=str(tmp_path / out), TF_CPP_MIN_LOG_LEVEL="3", CUDA_VISIBLE_DEVICES="",
-                   PYTHONPATH=str(Path(__file__).resolve().parents[1]))
-        p = subprocess.run(cmd, env=env, cwd=tmp_path, capture_output=True, text=True, timeout=600)
-        assert p.returncode == 0, p.stderr[-2000:]
-        z = np.load(tmp_path / out)
-        aucs.append(roc_auc(-z["d"], z["same"]))
+    aucs = legacy_and_migrated_aucs(src, _run(src.read_text(), False), tmp_path)
     assert min(aucs) > 0.75 and abs(aucs[0] - aucs[1]) < 0.1, aucs
