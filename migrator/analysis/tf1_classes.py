@@ -178,6 +178,10 @@ class ClassProgram:
     # ``self.debug_op = tf.add_check_numerics_ops()``: fetched by training runs only, it becomes a
     # check of the step's loss and the updated weights (TFM186's rationale; TFM144 writes it)
     numerics_attrs: dict = field(default_factory=dict)      # attr -> the statement binding it
+    # ``self.grad_norm = tf.global_norm(gs)`` of the gradients a method's train op applies,
+    # fetched by training runs only (the norm the optimizer records at each step it applies)
+    # (each becomes ``self.X = tf1_applied_global_norm(<the optimizer>)``, TFM144)
+    norm_attrs: dict = field(default_factory=dict)          # attr -> (the statement binding it, optimizer)
     # ``self.net = Model(...)`` in a method of ANOTHER class of the file (the owner: it builds the
     # train op on ``self.net.loss``, opens the session in a method and passes it to the methods
     # that run it): (owner ClassDef, attr); see ``TF1Classes._owners``
@@ -568,10 +572,21 @@ class TF1Classes:
                         continue
                     loss = (cst.Attribute(cst.Name("self"), cst.Name(op.loss[5:])) if op.loss.startswith("self.")
                             else cst.Name(op.loss))
-                    summaries = self._gradient_summaries(scope, n)
+                    norms: list = []
+                    summaries = self._gradient_summaries(scope, n, norms)
                     if summaries is None:
                         cp.why = cp.why or f"{mname}: the applied gradients are read by other statements"
                         continue
+                    if norms and not (isinstance(n.func.value, cst.Name) or _self_attr(n.func.value) is not None):
+                        cp.why = cp.why or f"{mname}: the global norm of gradients an unnamed optimizer applies is read"
+                        continue
+                    if norms and op.clip is not None:
+                        # TF1 took the norm of the gradients before clipping; the recording optimizer
+                        # sees them before its own clipping too, but it was not checked: kept
+                        cp.why = cp.why or f"{mname}: the global norm of clipped gradients is read"
+                        continue
+                    for st, a in norms:
+                        cp.norm_attrs[a] = (st, n.func.value)
                     clip, extra = op.clip, list(op.extra) + summaries
                 if not isinstance(loss, cst.Name) and _self_attr(loss) is None:
                     cp.why = cp.why or f"{mname}: the loss is not a name"
@@ -798,18 +813,49 @@ class TF1Classes:
         mo.group_local = t
         return mo, ""
 
-    def _gradient_summaries(self, scope: ScopeFlow, apply: cst.Call) -> list | None:
+    def _gradient_summaries(self, scope: ScopeFlow, apply: cst.Call, norms: list | None = None) -> list | None:
         """Statements of the method that read the applied (gradient, variable) list only to make
-        a number for TensorBoard: ``gs, vs = zip(*gv)`` whose names are read only by ``X =
-        tf.global_norm(gs)`` (X a local or ``self.X`` read nowhere but in ``tf.summary.*`` calls
-        of the file). They go with the train op (``extra``); None when gv has other reads."""
+        its global norm: ``gs, vs = zip(*gv)`` whose names are read only by ``X =
+        tf.global_norm(gs)``, or ``X = tf.global_norm([g for g, v in gv])``. X a local or
+        ``self.X`` read nowhere but in ``tf.summary.*`` calls of the file: the statements go with
+        the train op (``extra``, returned). ``self.X`` read otherwise (fetched with the train op,
+        checked with the runs: ``_norms_fetched``): (statement, X) appended to ``norms``. None
+        when gv has other reads."""
         g = apply.args[0].value if apply.args else None
         if not isinstance(g, cst.Name):
             return []
         out: list = []
+
+        def norm_statement(st, arg) -> bool:
+            us = st.body[0] if isinstance(st, cst.SimpleStatementLine) and len(st.body) == 1 else None
+            uv = us.value if isinstance(us, cst.Assign) and len(us.targets) == 1 else None
+            if not (isinstance(uv, cst.Call) and self.tp.qname(uv) == "tensorflow.global_norm"
+                    and len(uv.args) == 1 and uv.args[0].value is arg and uv.args[0].keyword is None):
+                return False
+            target = us.targets[0].target
+            if self._summary_only(scope, target):
+                out.append(st)
+                return True
+            attr = _self_attr(target)
+            if norms is None or attr is None or self.flow.scope_of(uv) is not scope:
+                return False
+            norms.append((st, attr))
+            return True
+
         reads = [r for r in self._local_reads(scope, g.value) if not self._within(r, apply)]
         for r in reads:
             st = self.ctx.statement_of(r)
+            comp = self.ctx.parent(self.ctx.parent(r))
+            if isinstance(self.ctx.parent(r), cst.CompFor) and self.ctx.parent(r).iter is r \
+                    and isinstance(comp, cst.ListComp) and comp.for_in is self.ctx.parent(r) \
+                    and comp.for_in.inner_for_in is None and not comp.for_in.ifs \
+                    and isinstance(comp.for_in.target, (cst.Tuple, cst.List)) and len(comp.for_in.target.elements) == 2 \
+                    and isinstance(comp.for_in.target.elements[0].value, cst.Name) \
+                    and isinstance(comp.elt, cst.Name) and comp.elt.value == comp.for_in.target.elements[0].value.value:
+                # ``X = tf.global_norm([g for g, v in gv])``
+                if not norm_statement(st, comp):
+                    return None
+                continue
             small = st.body[0] if isinstance(st, cst.SimpleStatementLine) and len(st.body) == 1 else None
             v = small.value if isinstance(small, cst.Assign) and len(small.targets) == 1 else None
             t = small.targets[0].target if v is not None else None
@@ -825,15 +871,39 @@ class TF1Classes:
                 for u in self._local_reads(scope, name):
                     if self._within(u, t):
                         continue
-                    ust = self.ctx.statement_of(u)
-                    us = ust.body[0] if isinstance(ust, cst.SimpleStatementLine) and len(ust.body) == 1 else None
-                    uv = us.value if isinstance(us, cst.Assign) and len(us.targets) == 1 else None
-                    if not (isinstance(uv, cst.Call) and self.tp.qname(uv) == "tensorflow.global_norm"
-                            and len(uv.args) == 1 and uv.args[0].value is u
-                            and self._summary_only(scope, us.targets[0].target)):
+                    if not norm_statement(self.ctx.statement_of(u), u):
                         return None
-                    out.append(ust)
         return out
+
+    def _norms_fetched(self, cp: ClassProgram) -> str:
+        """Each ``self.X = tf.global_norm(<applied gradients>)`` of the class (``norm_attrs``) is
+        read, outside the statement binding it, only as a fetch of a TRAINING run of the class
+        (the step's own norm: the optimizer records it when it applies them) or as an argument
+        of tf.summary calls (removed by TFM142) - "" or why not."""
+        if not cp.norm_attrs:
+            return ""
+        fetched = {id(e) for r in cp.runs if r.train
+                   for e in walk(r.call.args[0].value if r.call.args else r.call)}
+        insts = {"self"} | {inst for _, inst in cp.instances}
+        for attr, (st, _) in cp.norm_attrs.items():
+            binds = [t for t in walk(cp.node) if isinstance(t, (cst.AssignTarget, cst.AugAssign, cst.AnnAssign))
+                     and _self_attr(t.target) == attr]
+            if len(binds) != 1 or attr in cp.placeholders:
+                return f"self.{attr} (the global norm of the applied gradients) is bound more than once"
+            for n in walk(self.ctx.module):
+                if not (isinstance(n, cst.Attribute) and n.attr.value == attr):
+                    continue
+                if not (isinstance(n.value, cst.Name) and n.value.value in insts):
+                    return f"self.{attr} (the global norm of the applied gradients) is read other than by its instances"
+                if self._within(n, st) or id(n) in fetched:
+                    continue
+                a = self.ctx.parent(n)
+                c = self.ctx.parent(a) if isinstance(a, cst.Arg) else None
+                if isinstance(c, cst.Call) and (self.tp.qname(c) or "").startswith("tensorflow.summary."):
+                    continue
+                return (f"self.{attr} (the global norm of the applied gradients) is read other than fetched "
+                        "with the train op")
+        return ""
 
     def _summary_only(self, scope: ScopeFlow, target) -> bool:
         """``target`` (a local name, or ``self.X``) is read only as an argument of tf.summary calls."""
@@ -1543,7 +1613,7 @@ class TF1Classes:
             self._unused_session_param(cp)
             if cp.instances:
                 self._holders(cp)
-            cp.why = cp.why or self._method_runs(cp) or self._graph_shared(cp)
+            cp.why = cp.why or self._method_runs(cp) or self._graph_shared(cp) or self._norms_fetched(cp)
             if cp.twice:
                 cp.why = cp.why or self._twice(cp)
             if cp.remote is not None and not cp.instances:
@@ -2618,6 +2688,8 @@ class TF1Classes:
                 out.append(("summary", a))  # merge_all() attribute: dropped with its add_summary (TFM142)
             elif a is not None and a in cp.numerics_attrs:
                 out.append(("numerics", a))  # tf.add_check_numerics_ops(): a check after the step (TFM186)
+            elif a is not None and a in cp.norm_attrs:
+                out.append(("norm", a))  # tf.global_norm of the applied gradients: recorded by the step
             elif a is not None:  # self.loss_op = self.get_loss(): the train op's loss
                 out.append(("attr", cp.loss_attr_alias.get(a, a)))
             elif isinstance(e, cst.Name) and e.value in ops:

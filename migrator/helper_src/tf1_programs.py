@@ -504,3 +504,43 @@ def tf1_check_numerics(model, loss):
         if "float" in str(w.dtype) and not np.all(np.isfinite(keras.ops.convert_to_numpy(w))):
             raise TF1InvalidArgumentError(f"check_numerics: {w.path} is NaN or Inf after the training step")
     return loss
+
+
+class TF1GlobalNormRecording:
+    """Mixed into a Keras optimizer by :func:`tf1_applied_global_norm`: each ``apply`` (the one
+    call every backend's train step makes with the step's gradients) first stores their global
+    norm in ``self.tf1_global_norm``."""
+
+    def apply(self, grads, trainable_variables=None):
+        present = [g.values if type(g).__name__ == "IndexedSlices" else g for g in grads if g is not None]
+        if present:
+            # the norm of the per-tensor norms: sqrt(sum of all squares), as tf.global_norm
+            norm = keras.ops.norm(keras.ops.stack([keras.ops.norm(keras.ops.reshape(keras.ops.cast(g, "float32"), (-1,)))
+                                                   for g in present]))
+            if self.loss_scale_factor is not None:
+                norm = norm / self.loss_scale_factor  # the norm of the unscaled gradients, as TF1's
+            self.assign(self.tf1_global_norm, norm)
+        return super().apply(grads, trainable_variables)
+
+
+_TF1_NORM_RECORDING = {}
+
+
+def tf1_applied_global_norm(optimizer):
+    """tf.global_norm(grads) of the (gradient, variable) list a TF1 train op applied
+    (``gvs = opt.compute_gradients(loss)``, ``opt.apply_gradients(gvs)``), fetched with the train
+    op: the norm of the gradients of THAT step (same batch, same dropout mask). ``optimizer``
+    (the one the train op's model is compiled with) records it at each step it applies, in a
+    non-trainable variable of its own that this returns: read it after train_on_batch. Gradients
+    of None (variables the loss does not reach) are left out, as tf.global_norm ignored them.
+    Pure Keras 3: no train_step of a backend is overridden (the optimizer's ``apply`` computes
+    it; the variable is the optimizer's, so JAX's stateless step carries it too); checked on the
+    TensorFlow backend."""
+    if not hasattr(optimizer, "tf1_global_norm"):
+        base = type(optimizer)
+        if base not in _TF1_NORM_RECORDING:  # the same class name and module: saved as the base
+            _TF1_NORM_RECORDING[base] = type(base.__name__, (TF1GlobalNormRecording, base),
+                                             {"__module__": base.__module__, "__qualname__": base.__qualname__})
+        optimizer.__class__ = _TF1_NORM_RECORDING[base]
+        optimizer.tf1_global_norm = optimizer.add_variable((), dtype="float32", name="tf1_global_norm")
+    return optimizer.tf1_global_norm

@@ -73,6 +73,9 @@ _TF1_MODE_BN = register_source("tf1_layers", "TF1ModeBatchNormalization")  # (TF
 
 
 FETCHES = register_source("tf1_programs", "tf1_fetches", also=("_TF1_FETCHES",))
+# the global norm of the gradients a train op applied, fetched with it (TF1Classes.norm_attrs)
+APPLIED_NORM = register_source("tf1_programs", "tf1_applied_global_norm",
+                               also=("TF1GlobalNormRecording", "_TF1_NORM_RECORDING"))
 TF1_SAVED_PATH = register_source("tf1_programs", "tf1_saved_path")
 
 
@@ -636,6 +639,14 @@ class ClassProgramRule(Rule):
                 and self._summary_attr_fetched_only(cp, original):
             self.ctx.count(self)  # self.summary_op = tf.summary.merge_all(): gone with its add_summary
             return cst.RemoveFromParent()
+        norm = next((o for st, o in cp.norm_attrs.values() if st is original), None)
+        if norm is not None and not cp.why:
+            # self.grad_norm = tf.global_norm(gs): the norm the optimizer records at each step it applies
+            self.ctx.use_helper("tf1_applied_global_norm")
+            self.ctx.count(self)
+            small = updated.body[0]
+            return updated.with_changes(body=[small.with_changes(
+                value=cst.Call(cst.Name("tf1_applied_global_norm"), [cst.Arg(norm.deep_clone())]))])
         if not cp.why and any(st is original for st in cp.numerics_attrs.values()) \
                 and self._numerics_attr_fetched_only(cp, original):
             self.ctx.count(self)  # self.debug_op = tf.add_check_numerics_ops(): the steps check (TFM186)
@@ -1254,16 +1265,23 @@ class ClassProgramRule(Rule):
 
     def _with_steps(self, cp: ClassProgram, r, target, new):
         """A training run's step counter fetches: read after the update (TF1 returned the value the
-        update left)."""
-        steps = [(el.value, name) for el, (kind, name) in zip(target.elements, r.fetches)
-                 if kind == "step" and not (isinstance(el.value, cst.Name) and el.value.value == "_")] \
+        update left); its fetches of the applied gradients' global norm: the value the optimizer
+        recorded in that step (``tf1_applied_global_norm``)."""
+        steps = [(el.value, kind, name) for el, (kind, name) in zip(target.elements, r.fetches)
+                 if kind in ("step", "norm") and not (isinstance(el.value, cst.Name) and el.value.value == "_")] \
             if target is not None and r.fetch_is_list else []
         if not steps:
             return new
-        after = [cst.SimpleStatementLine([cst.Assign([cst.AssignTarget(t)], self._step_value(cp, name))])
-                 for t, name in steps]
+        after = [cst.SimpleStatementLine([cst.Assign([cst.AssignTarget(t)], self._step_value(cp, name) if kind == "step"
+                                                     else self._norm_value(r, name))])
+                 for t, kind, name in steps]
         nodes = list(new.nodes) if isinstance(new, cst.FlattenSentinel) else [new]
         return cst.FlattenSentinel([*nodes, *after])
+
+    def _norm_value(self, r, name: str) -> cst.BaseExpression:
+        """The global norm of the gradients the step just applied, as a NumPy value (TF1's fetch)."""
+        self.ctx.add_import("keras")
+        return expr("keras.ops.convert_to_numpy({v})", v=cst.Attribute(_inst_node(r.instance), cst.Name(name)))
 
     def _summary_attr_fetched_only(self, cp: ClassProgram, original) -> bool:
         """Every read of the summary attribute bound by ``original`` is a fetch of one of the
@@ -1604,6 +1622,8 @@ class ClassProgramRule(Rule):
                 if kind == "step":  # the step counter: the updates applied so far
                     outs.append(self._step_value(cp, name))
                     continue
+                if kind == "norm":  # checked by the analysis: only training runs fetch it
+                    raise _Todo(f"a run outside training fetches {r.instance}.{name} (the applied gradients' norm)")
                 if name == loss:
                     value = expr("{m}.predict_on_batch({x})", m=self._model_node(cp, r),
                                  x=self._x(cp, r.instance, self._loss_inputs(cp), feeds, r))
