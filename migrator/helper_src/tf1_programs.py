@@ -535,7 +535,7 @@ def tf1_applied_global_norm(optimizer):
     of None (variables the loss does not reach) are left out, as tf.global_norm ignored them.
     Pure Keras 3: no train_step of a backend is overridden (the optimizer's ``apply`` computes
     it; the variable is the optimizer's, so JAX's stateless step carries it too); checked on the
-    TensorFlow backend."""
+    TensorFlow and JAX backends."""
     if not hasattr(optimizer, "tf1_global_norm"):
         base = type(optimizer)
         if base not in _TF1_NORM_RECORDING:  # the same class name and module: saved as the base
