@@ -679,9 +679,9 @@ class HandmadeLayersAnalysis:
             for c, vk in found:
                 add = ctx.parent(c)
                 if not (isinstance(add, cst.BinaryOperation) and isinstance(add.operator, cst.Add) and add.left is c
-                        and isinstance(add.right, cst.Name)):
+                        and isinstance(add.right, (cst.Name, cst.Subscript))):
                     continue
-                bkey = self._key(add.right, add.right.value)
+                bkey = self._variable_ref(add.right)  # ``+ b_conv1`` or ``+ params['biases']``
                 W, B = variables.get(vk), variables.get(bkey)
                 if W is None or B is None or not isinstance(W.shape, list) or not isinstance(B.shape, list) \
                         or len(B.shape) != 1 or code(B.shape[0]) != code(W.shape[-1]) \
@@ -1254,7 +1254,11 @@ class HandmadeLayersAnalysis:
         for n in removable:
             st = variables[n].statement
             if isinstance(st, cst.SimpleStatementLine) and isinstance(st.body[0], cst.Assign):
-                gone.add(id(st.body[0].value))
+                value = st.body[0].value
+                if isinstance(value, cst.Dict) and len(n) == 3:  # p = {'weight': new_weights(..), ...}
+                    value = next((el.value for el in value.elements if isinstance(el, cst.DictElement)
+                                  and literal(el.key, None) == n[2]), value)
+                gone.add(id(value))
         names = set(helper_calls.values())
         for node in _walk(self.ctx.module):
             if isinstance(node, cst.Name) and node.value in names:

@@ -2432,8 +2432,28 @@ class TF1Classes:
             cp.session_args.extend(sess_args)
             cp.holder_params.append(next(p_ for p_ in init.params.params if p_.name.value == pname))
 
+    def _attr_aliases(self, cp: ClassProgram, scope: ScopeFlow, inst: str) -> None:
+        """``loss = model.loss`` in the scope running the instance (``train_net()`` of many
+        scripts), then ``opt.minimize(loss)`` / ``sess.run([train_op, loss], ..)``: a name bound
+        ONCE, to an attribute of the instance, and bound nowhere else in the module, is that
+        attribute (the same tensor object). The statement stays: it reads the Keras tensor the
+        attribute still holds."""
+        for name, defs in scope.by_name.items():
+            if len(defs) != 1 or defs[0].index < 0 or name in cp.loss_aliases:
+                continue
+            d = defs[0]
+            small = d.stmt.body[0] if isinstance(d.stmt, cst.SimpleStatementLine) and len(d.stmt.body) == 1 else None
+            if not (isinstance(small, cst.Assign) and len(small.targets) == 1 and small.value is d.value
+                    and isinstance(small.targets[0].target, cst.Name)):
+                continue
+            attr = self._inst_attr(d.value, inst)
+            if attr is None or any(s_ is not scope and s_.by_name.get(name) for s_ in self.flow.scopes.values()):
+                continue
+            cp.loss_aliases[name] = attr
+
     def _scope_program(self, cp: ClassProgram, scope: ScopeFlow, inst: str) -> None:
         ctx = self.ctx
+        self._attr_aliases(cp, scope, inst)
         for node in walk(scope.node):
             if not isinstance(node, cst.Call) or self.flow.scope_of(node) is not scope:
                 continue
@@ -2482,6 +2502,8 @@ class TF1Classes:
                     and (f.attr.value == "minimize" or extra):
                 loss = self._arg(node, 0, "loss") if not extra else loss
                 attr = self._inst_attr(loss, inst) if loss is not None else None
+                if attr is None and isinstance(loss, cst.Name) and scope.by_name.get(loss.value):
+                    attr = cp.loss_aliases.get(loss.value)  # loss = model.loss; opt.minimize(loss)
                 if attr is None:
                     continue
                 parent = ctx.parent(node)
@@ -2622,6 +2644,15 @@ class TF1Classes:
             if isinstance(c, cst.Call) and self.tp.qname(c) == "tensorflow.train.global_step" \
                     and len(c.args) == 2 and c.args[1] is parent:
                 continue
+            if isinstance(c, cst.Call) and self.tp.qname(c) in ("tensorflow.summary.scalar",
+                                                                 "tensorflow.summary.histogram") \
+                    and len(c.args) >= 2 and c.args[1] is parent:
+                # ``tf.summary.scalar('step', global_step)`` as a statement of its own: merged into
+                # merge_all(), which goes with its add_summary (TFM142)
+                small = self.ctx.statement_of(c)
+                if isinstance(small, cst.SimpleStatementLine) and len(small.body) == 1 \
+                        and isinstance(small.body[0], cst.Expr) and small.body[0].value is c:
+                    continue
             return f"the step counter {name} is read other than as a fetch of a run or by tf.train.global_step"
         return ""
 
