@@ -126,3 +126,20 @@ def test_a_helper_evaluating_the_tensor_is_declined():
 def test_helpers_that_do_not_eval_a_program_tensor_leave_it_translated(helper, use):
     out = _run(_EVAL_SRC.format(helper=helper, use=use), False)
     assert "model.compile" in out and "tf.Session" not in out and "is given to" not in out
+
+
+def test_two_functions_each_making_their_own_towers_keep_their_encoders():
+    # connoisseur's train() (four towers) and evaluate() (a new graph, two towers), both called by
+    # main(): main's run of train() MAKES the variables (its towers re-read them) - no outside
+    # tower of evaluate()'s group; each function keeps its own encoder, no TODO from the check
+    src = ("import tensorflow as tf\n\n"
+           "def embed(x, reuse=None):\n    with tf.variable_scope('net', reuse=reuse):\n"
+           "        return tf.layers.dense(x, 4, name='fc')\n\n"
+           "def train():\n    a = tf.placeholder(tf.float32, [None, 3])\n    b = tf.placeholder(tf.float32, [None, 3])\n"
+           "    return embed(a), embed(b, reuse=True)\n\n"
+           "def evaluate():\n    tf.reset_default_graph()\n    u = tf.placeholder(tf.float32, [None, 3])\n"
+           "    v = tf.placeholder(tf.float32, [None, 3])\n    return embed(u), embed(v, reuse=True)\n\n"
+           "def main():\n    train()\n    evaluate()\n\nmain()\n")
+    out = _run(src, False)
+    assert out.count("name='encoder") == 2 and "another embed() call" not in out
+    assert TODO_MARKER not in out

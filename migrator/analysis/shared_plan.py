@@ -296,7 +296,10 @@ class SharedPlan:
         shared = set(g.shared)
         outside = [ex for exs in sharing.lone.values() for ex in exs
                    if id(ex.call) not in inside and self._calls_builder(ex.function, g)]
-        sharers = [ex for ex in outside if set(ex.keys) & shared]
+        # a call that only MADE variables of these names is a tower of its own (a new graph, the
+        # first of a later group): TF1 shares only what a call reuses
+        # (a wrapper's own towers re-reading what it made count as its reuse: not an outside one)
+        sharers = [ex for ex in outside if (set(ex.reused) - set(ex.created)) & shared]
         if not sharers:
             return None
         line = self.ctx.position(sharers[0].call)[0]
