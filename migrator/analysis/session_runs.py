@@ -35,8 +35,46 @@ class SessionProgramRuns:
         cache = self.__dict__.setdefault("_runs_ok", {})
         if id(prog) not in cache:
             cache[id(prog)] = not prog.several_graphs and not self._suppressed(prog) and all(self._run_ok(prog, r) for r in prog.runs) \
-                and self._metrics_why(prog) is None and self._decays_why(prog) is None
+                and self._metrics_why(prog) is None and self._decays_why(prog) is None \
+                and self.escaping_eval_why(prog) is None
         return cache[id(prog)]
+
+    def escaping_eval_why(self, prog: Program) -> str | None:
+        """A tensor of the program handed to a function of the file that evaluates its parameter
+        with ``.eval(...)`` - TF1's default session, e.g. a triplet generator mining hard negatives
+        with ``net.eval(feed_dict={inputs: window})`` (lucasdavid/connoisseur's triplets_gen): that
+        run is no run of the program, so the Keras program would leave it as written and it would
+        fail on a Keras tensor. The program stays TF1 (a TODO says why) - never a silent crash."""
+        cache = self.__dict__.setdefault("_escaping", {})
+        if id(prog) in cache:
+            return cache[id(prog)]
+        why = None
+        names = prog.tensors | set(prog.placeholders)
+        fns = {st.name.value: st for st in self.ctx.module.body if isinstance(st, cst.FunctionDef)}
+        if names and fns:
+            for node in walk_rl(prog.scope.node):
+                if not (isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and node.func.value in fns):
+                    continue
+                fn = fns[node.func.value]
+                if fn is prog.scope.node:
+                    continue
+                params = [q.name.value for q in fn.params.params]
+                for i, a in enumerate(node.args):
+                    if a.star or not (isinstance(a.value, cst.Name) and a.value.value in names):
+                        continue
+                    param = a.keyword.value if a.keyword is not None else (params[i] if i < len(params) else None)
+                    if param is None:
+                        continue
+                    if any(isinstance(n, cst.Call) and isinstance(n.func, cst.Attribute) and n.func.attr.value == "eval"
+                           and isinstance(n.func.value, cst.Name) and n.func.value.value == param
+                           for n in walk_rl(fn.body)):
+                        why = (f"{a.value.value} is given to {fn.name.value}(), which evaluates it with "
+                               f"{param}.eval() in TF1's default session: a run the Keras program does not make")
+                        break
+                if why:
+                    break
+        cache[id(prog)] = why
+        return why
 
     # -- streaming metrics (``auc, auc_op = tf.metrics.auc(...)``, translate/tf1_metrics.py) ------
     def _metrics_why(self, prog: Program) -> str | None:

@@ -207,6 +207,11 @@ class SharedPlan:
                 if not g.from_earlier_run:  # (that run's TODO already says so)
                     self.problem[k] = why
                 continue
+            if k not in self.stored and k not in self.modes:
+                why = self._outside_towers(g)
+                if why:
+                    self.problem[k] = why
+                    continue
             if k in self.stored:
                 self.stored_calls.update(self.stored[k])
             else:
@@ -278,6 +283,47 @@ class SharedPlan:
         if _program_stays_tf1(ctx, g.calls[0]):
             return "the TF1 program around them stays TF1 (TFM140: one of its sess.run calls is not translated)"
         return None
+
+    def _outside_towers(self, g: TowerGroup) -> str | None:
+        """A call of the builder outside the group that TF1 ran with the group's variables (an
+        inference tower ``latent = CNN(x, reuse=True)`` at module level next to the wrapper
+        ``siamese_network`` that makes the three training towers): one encoder built where the
+        group's first tower is would not reach it - it would build new, untrained layers. Then
+        every tower is built as written, its layers taken from TF1's name store (``self.stored``);
+        the reason for a TODO when that cannot be done, None when no such call exists."""
+        sharing: Sharing = self.ctx.analysis(Sharing)
+        inside = {id(c) for c in g.calls}
+        shared = set(g.shared)
+        outside = [ex for exs in sharing.lone.values() for ex in exs
+                   if id(ex.call) not in inside and self._calls_builder(ex.function, g)]
+        # a call that only MADE variables of these names is a tower of its own (a new graph, the
+        # first of a later group): TF1 shares only what a call reuses
+        # (a wrapper's own towers re-reading what it made count as its reuse: not an outside one)
+        sharers = [ex for ex in outside if (set(ex.reused) - set(ex.created)) & shared]
+        if not sharers:
+            return None
+        line = self.ctx.position(sharers[0].call)[0]
+        if any(ex.created or not set(ex.keys) <= shared for ex in sharers):
+            return (f"another {g.name}() call (line {line}) uses some of their variables and makes "
+                    f"others: neither one encoder nor TF1's name store gives that tower")
+        stored = self._stored_towers(g, is_method(self.ctx, g.function))
+        if stored is None:
+            return (f"another {g.name}() call (line {line}) reuses their variables outside the scope "
+                    f"that makes them: one encoder there would not reach it")
+        self.stored[id(g)] = stored
+        return None
+
+    def _calls_builder(self, fn: cst.FunctionDef, g: TowerGroup) -> bool:
+        """Is ``fn`` the group's builder, or a function calling it directly (``def infer(x): return
+        embed(x, reuse=True)``) that is not the wrapper making the group's towers?"""
+        if fn is g.function:
+            return True
+        if any(_within(self.ctx, c, fn) for c in g.calls):
+            return False
+        name = g.name
+        return any(isinstance(n, cst.Call) and ((isinstance(n.func, cst.Name) and n.func.value == name)
+                                                 or (isinstance(n.func, cst.Attribute) and n.func.attr.value == name))
+                   for n in walk(fn.body))
 
     def _stored_towers(self, g: TowerGroup, method: bool) -> dict[int, str] | None:
         """Towers whose calls differ in more than a dropout mode (TensorFlow-Examples' ``conv_net(x,

@@ -970,6 +970,10 @@ class Sharing:
         # id(RNN cell call) -> the variable-scope initializer node in force where a loop built it
         # (None: none), one entry per interpreted build
         self.cell_inits: dict[int, list] = {}
+        # id(call) -> the executions of a builder call that no group holds (the builder runs once in
+        # that entry, e.g. an inference tower ``CNN(x, reuse=True)`` next to a wrapper that makes
+        # the towers): which variables each made / reused (SharedPlan: does it share a group's?)
+        self.lone: dict[int, list[_Execution]] = {}
         self._run()
 
     # -- name helpers ------------------------------------------------------------------------
@@ -1243,7 +1247,12 @@ class Sharing:
         for ex in it.executions:
             by_fn.setdefault(id(ex.function), []).append(ex)
         for exs in by_fn.values():
-            if len(exs) < 2 or not any(ex.keys for ex in exs):
+            if len(exs) < 2:
+                for ex in exs:
+                    if ex.keys and not ex.errors:
+                        self.lone.setdefault(id(ex.call), []).append(ex)
+                continue
+            if not any(ex.keys for ex in exs):
                 continue
             calls: list[cst.Call] = []
             for ex in exs:
