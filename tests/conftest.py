@@ -32,6 +32,34 @@ def pytest_collection_finish(session):
 _COLLECTED: set[str] = set()
 
 
+# Whole-program tests parametrized over both modes (``fixes`` True / False, or ``mode``
+# "fixed" / "faithful") run their default-mode case in the fast tier and their faithful twin in
+# the slow tier: each such case migrates a whole fixture, the two modes share almost all of the
+# engine's work, and together they are what keeps the fast tier over its two minutes on two
+# cores. A faithful case without a fixed-mode twin (a test about faithful output only) stays
+# fast. CI runs both tiers, so every case still runs there.
+_FAITHFUL = {"fixes": (False, True), "mode": ("faithful", "fixed")}
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest's -m selection reads the marks
+def pytest_collection_modifyitems(config, items):
+    seen = set()
+    faithful = []
+    for item in items:
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        for arg, (slow_value, fast_value) in _FAITHFUL.items():
+            if arg in params and params[arg] in (slow_value, fast_value):
+                rest = tuple(sorted((k, repr(v)) for k, v in params.items() if k != arg))
+                key = (item.module.__name__ if item.module else "", item.originalname, arg, rest)
+                if params[arg] == fast_value:
+                    seen.add(key)
+                else:
+                    faithful.append((key, item))
+    for key, item in faithful:
+        if key in seen and item.get_closest_marker("slow") is None:
+            item.add_marker(pytest.mark.slow)
+
+
 def pytest_unconfigure(config):
     d = getattr(config, "_tfm_cache_dir", None)
     if d:
