@@ -6,6 +6,7 @@ import libcst as cst
 from ..analysis.flow import Flow
 from ..diagnostics import Applicability, Kind, Severity
 from ..emit import call, code, stmt, to_node
+from ..analysis.branches import WrittenBranches
 from ..analysis.sharing import Sharing, TowerGroup, pretty
 from ..translate.encoder import (TowerCall, apply_encoder, encoder_name, encoder_statements, free_name,
                                  inline_tower_calls, tower_calls)
@@ -42,6 +43,7 @@ class Towers:
         sharing: Sharing = ctx.analysis(Sharing)
         self.sharing_group: dict[int, TowerGroup] = {}     # group -> the analysis' group (verdict)
         self.loop_first: dict[int, TowerGroup] = {}        # id(the call) -> unshared towers one call in a loop builds
+        var_helpers = ctx.analysis(WrittenBranches).helpers
         for body in bodies:
             named = tower_calls(body)
             inline = inline_tower_calls(body)
@@ -51,6 +53,8 @@ class Towers:
                 if sg is not None and any(sharing.group_of(c.call) is not sg for c in calls):
                     sg = None
                 fn = sg.function if sg is not None else flow.functions.get(fn_name)
+                if fn is not None and fn.name.value in var_helpers:
+                    continue  # ``w = weight([3, 4])``: a helper returning tf.Variable is no tower
                 if sg is not None:
                     if sg.verdict == "shared":
                         continue  # TF1 shares: TFM205's business
@@ -320,6 +324,42 @@ def _own_input_fixed() -> str:
 _OWN_INPUT_FIXED = _own_input_fixed()
 
 
+_BR_HEAD = ("import tensorflow as tf\n\n"
+            "def weight(shape):\n"
+            "    return tf.Variable(tf.truncated_normal(shape, stddev=0.1))\n\n"
+            "def bias(shape):\n"
+            "    return tf.Variable(tf.constant(0.1, shape=shape))\n\n"
+            "x1 = tf.placeholder(tf.float32, [None, 16])\n"
+            "x2 = tf.placeholder(tf.float32, [None, 16])\n")
+# two written-out branches, one parameter dict per branch and layer, meeting in a distance
+_BRANCHES = (_BR_HEAD
+             + "p1 = {'w': weight([16, 8]), 'b': bias([8])}\n"
+               "p2 = {'w': weight([16, 8]), 'b': bias([8])}\n"
+               "with tf.name_scope('left'):\n"
+               "    h1 = tf.nn.relu(tf.matmul(x1, p1['w']) + p1['b'])\n"
+               "with tf.name_scope('right'):\n"
+               "    h2 = tf.nn.relu(tf.matmul(x2, p2['w'])\n"
+               "                    + p2['b'])\n"
+               "d = tf.reduce_sum(tf.square(h1 - h2), 1)\n")
+# the TF tutorial spelling: one name per variable, a longer chain, written in a function
+_BRANCHES_FN = ("import tensorflow as tf\n\n"
+                "def weight(shape):\n"
+                "    return tf.Variable(tf.truncated_normal(shape, stddev=0.1))\n\n"
+                "def build():\n"
+                "    left = tf.placeholder(tf.float32, [None, 8, 8, 1], name='left')\n"
+                "    right = tf.placeholder(tf.float32, [None, 8, 8, 1], name='right')\n"
+                "    k_left = weight([3, 3, 1, 4])\n"
+                "    k_right = weight([3, 3, 1, 4])\n"
+                "    f_left = weight([144, 5])\n"
+                "    f_right = weight([144, 5])\n"
+                "    c_left = tf.nn.conv2d(left, k_left, strides=[1, 1, 1, 1], padding='VALID', name='c_left')\n"
+                "    c_right = tf.nn.conv2d(right, k_right, strides=[1, 1, 1, 1], padding='VALID', name='c_right')\n"
+                "    e_left = tf.matmul(tf.reshape(c_left, [-1, 144]), f_left)\n"
+                "    e_right = tf.matmul(tf.reshape(c_right, [-1, 144]), f_right)\n"
+                "    return tf.concat([e_left, e_right], 1)\n")
+
+
+
 class UnsharedTowers(Rule):
     ID = "TFM201"
     NAME = "unshared-towers"
@@ -331,7 +371,11 @@ class UnsharedTowers(Rule):
                  "embedding, and the embeddings collapse or do not generalise (seed 004). FIX: the "
                  "builder is called ONCE on a fresh keras.Input to make one encoder keras.Model, "
                  "which is applied to every input (keras.io siamese_contrastive). With --no-fixes "
-                 "the two towers are kept, faithfully, and reported.")
+                 "the two towers are kept, faithfully, and reported. Branches written OUT twice, "
+                 "statement by statement (the same layer statements on two placeholders of one "
+                 "shape, each branch reading its own tf.Variable s, the ends meeting in one "
+                 "distance / loss expression), are reported in both modes and kept as written: "
+                 "there is no builder to make one encoder from.")
     KIND = Kind.FIX
     APPLICABILITY = Applicability.SAFE
     APPLICABILITY_REASON = ('the towers of one Siamese network must be one function; two '
@@ -374,6 +418,20 @@ class UnsharedTowers(Rule):
         make = cst.Lambda(params=cst.Parameters(), body=updated.func)
         return updated.with_changes(func=cst.Call(func=cst.Name("tf1_layer"),
                                                   args=[cst.Arg(cst.SimpleString(repr(name))), cst.Arg(make)]))
+
+    def visit_Module(self, node: cst.Module) -> None:
+        """Branches written OUT twice, statement by statement, each reading its own tf.Variable
+        weights (Jerry1014/ObjectTracking): reported in both modes, never rewritten (there is no
+        builder to make one encoder from)."""
+        for p in self.ctx.analysis(WrittenBranches).pairs:
+            msg = (f"Siamese branches written out twice ({p.inputs[0]} -> {p.ends[0]}, {p.inputs[1]} -> "
+                   f"{p.ends[1]}: {p.length} statement(s) each, the same ops and shapes) read their own "
+                   f"tf.Variable weights ({p.variables} per branch): the towers share nothing")
+            if self.fixes_enabled:
+                self.report(p.first, f"{msg}; not fixed: the branches are written out statement by "
+                                     f"statement (no builder to make one encoder from)")
+            else:
+                self.report(p.first, f"{msg}; the towers are kept as written")
 
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
         self._loop_tower(original)
@@ -641,4 +699,29 @@ class UnsharedTowers(Rule):
                     ("TFM201",), fixes=False, todo=True),
                Case("import keras\nimport tensorflow as tf\n\ndef tower(x):\n    h = keras.layers.Dense(8)(x)\n    return tf.layers.batch_normalization(h, name='bn')\n\nx1 = keras.Input(shape=(4,))\nx2 = keras.Input(shape=(4,))\nwith tf.variable_scope('net') as scope:\n    a = tower(x1)\n    scope.reuse_variables()\n    b = tower(x2)\nd = keras.ops.sum(keras.ops.square(a - b), axis=1)\n",
                     'import keras\nimport tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\n\n\n# tflearn-migrate helper: FixedModeBatchNormalization\nclass FixedModeBatchNormalization(keras.layers.BatchNormalization):\n    # TF1 batch_normalization(training=<a constant>): always in that mode. A functional Keras\n    # model passes its own training flag to every layer call, overriding training=False written\n    # at the call; TF1 kept using the moving statistics (and trained gamma/beta) instead\n\n    def __init__(self, training=False, **kwargs):\n        super().__init__(**kwargs)\n        self.fixed_training = training\n\n    def call(self, inputs, training=None, mask=None):\n        return super().call(inputs, training=self.fixed_training, mask=mask)\n\n    def get_config(self):\n        return {**super().get_config(), "training": self.fixed_training}\n\n\ndef tower(x):\n    h = keras.layers.Dense(8)(x)\n    return FixedModeBatchNormalization(training=False)(h)\n\nx1 = keras.Input(shape=(4,))\nx2 = keras.Input(shape=(4,))\nwith tf.variable_scope(\'net\') as scope:\n    encoder_input = keras.Input(shape=x1.shape[1:])\n    encoder = keras.Model(encoder_input, tower(encoder_input), name=\'encoder\')\n    a = encoder(x1)\n    scope.reuse_variables()\n    b = encoder(x2)\nd = keras.ops.sum(keras.ops.square(a - b), axis=1)\n',
-                    ("TFM201",), todo=True)]
+                    ("TFM201",), todo=True),
+               # branches written OUT twice, each reading its own tf.Variable dicts (Jerry1014/ObjectTracking):
+               # reported in both modes, never rewritten (no builder to make one encoder from)
+               Case(_BRANCHES, None, ("TFM201",), todo=True),
+               Case(_BRANCHES, None, ("TFM201",), fixes=False, todo=True),
+               Case(_BRANCHES_FN, None, ("TFM201",), fixes=False, todo=True)]
+    VALID = [*VALID,
+               # two branches with different layer sizes
+               _BR_HEAD + "w1 = weight([16, 8])\nw2 = weight([16, 4])\n"
+                          "h1 = tf.matmul(x1, w1)\nh2 = tf.matmul(x2, w2)\nd = tf.concat([h1, h2], 1)\n",
+               # ONE tower (the same variable) applied to two inputs: TF1 shares
+               _BR_HEAD + "w = weight([16, 8])\n"
+                          "h1 = tf.matmul(x1, w)\nh2 = tf.matmul(x2, w)\nd = h1 - h2\n",
+               # a classifier with two unrelated heads on one input
+               _BR_HEAD + "w = weight([16, 8])\nwa = weight([8, 3])\nwb = weight([8, 3])\n"
+                          "h = tf.nn.relu(tf.matmul(x1, w))\n"
+                          "head_a = tf.matmul(h, wa)\nhead_b = tf.matmul(h, wb)\nboth = head_a + head_b\n",
+               # two branches whose outputs never meet (two separate models)
+               _BR_HEAD + "w1 = weight([16, 8])\nw2 = weight([16, 8])\n"
+                          "h1 = tf.matmul(x1, w1)\nh2 = tf.matmul(x2, w2)\n",
+               # different ops (relu / sigmoid) in the two branches
+               _BR_HEAD + "w1 = weight([16, 8])\nw2 = weight([16, 8])\n"
+                          "h1 = tf.nn.relu(tf.matmul(x1, w1))\nh2 = tf.nn.sigmoid(tf.matmul(x2, w2))\nd = h1 - h2\n",
+               # partly shared: the second layer reads ONE variable in both branches (strict: not reported)
+               _BR_HEAD + "w1 = weight([16, 8])\nw2 = weight([16, 8])\nv = weight([8, 4])\n"
+                          "h1 = tf.matmul(tf.matmul(x1, w1), v)\nh2 = tf.matmul(tf.matmul(x2, w2), v)\nd = h1 - h2\n"]
