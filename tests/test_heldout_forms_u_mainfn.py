@@ -23,6 +23,7 @@ from migrator import TODO_MARKER
 from migrator.engine import migrate_source
 from migrator.options import Options
 from tests.legacy_pairs import legacy_and_migrated_aucs
+from tests.outputs import undefined_names as _undefined
 
 FIX = Path(__file__).parent / "fixtures" / "heldout_u"
 NAMES = ["mainfn_hoisted_train_op.py", "mainfn_passed_session.py", "mainfn_class_instance.py",
@@ -33,24 +34,6 @@ NAMES = ["mainfn_hoisted_train_op.py", "mainfn_passed_session.py", "mainfn_class
 
 def _run(src: str, fixes: bool) -> str:
     return migrate_source(src, "u.py", Options(fixes=fixes)).code
-
-
-def _undefined(out: str) -> set[str]:
-    """Names read that nothing binds (module scope, functions, builtins)."""
-    import builtins
-
-    from libcst.metadata import MetadataWrapper, ScopeProvider
-
-    w = MetadataWrapper(cst.parse_module(out))
-    scopes = set(w.resolve(ScopeProvider).values())
-    missing = set()
-    for s in scopes:
-        if s is None:
-            continue
-        for acc in s.accesses:
-            if not acc.referents and acc.node.value not in dir(builtins) and acc.node.value != "__file__":
-                missing.add(acc.node.value)
-    return missing
 
 
 def _main(out: str) -> str:

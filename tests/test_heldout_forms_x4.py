@@ -21,6 +21,7 @@ from migrator.analysis.model_objects import inline_model_objects
 from migrator.engine import migrate_source
 from migrator.options import Options
 from tests.legacy_pairs import assert_equivalent, legacy_and_migrated_aucs
+from tests.outputs import undefined_names as _undefined
 
 FIX = Path(__file__).parent / "fixtures" / "heldout_x4"
 NAMES = ["mainfn_model_object_endpoints.py", "model_object_build_returns.py"]
@@ -34,23 +35,6 @@ def _run(src: str, fixes: bool) -> str:
 def _inline(src: str) -> str | None:
     new = inline_model_objects(cst.parse_module(src))
     return None if new is None else new.code
-
-
-def _undefined(out: str) -> set[str]:
-    """Names read that nothing binds (module scope, functions, builtins)."""
-    import builtins
-
-    from libcst.metadata import MetadataWrapper, ScopeProvider
-
-    w = MetadataWrapper(cst.parse_module(out))
-    missing = set()
-    for s in set(w.resolve(ScopeProvider).values()):
-        if s is None:
-            continue
-        for acc in s.accesses:
-            if not acc.referents and acc.node.value not in dir(builtins) and acc.node.value != "__file__":
-                missing.add(acc.node.value)
-    return missing
 
 
 def _code(out: str) -> str:

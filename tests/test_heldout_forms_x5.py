@@ -16,6 +16,7 @@ import pytest
 from migrator import TODO_MARKER
 from migrator.engine import migrate_source
 from migrator.options import Options
+from tests.outputs import undefined_names as _undefined
 
 FIX = Path(__file__).parent / "fixtures" / "heldout_x5"
 SRC = (FIX / "weights_collection_penalty_mlp.py").read_text()
@@ -23,23 +24,6 @@ SRC = (FIX / "weights_collection_penalty_mlp.py").read_text()
 
 def _run(src: str, fixes: bool) -> str:
     return migrate_source(src, "x5.py", Options(fixes=fixes)).code
-
-
-def _undefined(out: str) -> set[str]:
-    """Names read that nothing binds (module scope, functions, builtins)."""
-    import builtins
-
-    from libcst.metadata import MetadataWrapper, ScopeProvider
-
-    w = MetadataWrapper(cst.parse_module(out))
-    missing = set()
-    for s in set(w.resolve(ScopeProvider).values()):
-        if s is None:
-            continue
-        for acc in s.accesses:
-            if not acc.referents and acc.node.value not in dir(builtins) and acc.node.value != "__file__":
-                missing.add(acc.node.value)
-    return missing
 
 
 def _marked(out: str, statement: str) -> str:

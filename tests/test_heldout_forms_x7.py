@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import libcst as cst
 import pytest
 
 from migrator import TODO_MARKER
@@ -23,6 +22,7 @@ from migrator.check import legacy_refs_outside_todo
 from migrator.engine import migrate_source
 from migrator.options import Options
 from tests.legacy_pairs import assert_equivalent, run_pair
+from tests.outputs import undefined_names as _undefined
 
 FIX = Path(__file__).parent / "fixtures" / "heldout_x7"
 NORM = FIX / "fetched_grad_norm_pairs.py"
@@ -35,23 +35,6 @@ def _migrate(src: str, fixes: bool = False, name: str = "x7.py") -> str:
 
 def _body(out: str) -> str:
     return out.split('"""', 2)[2] if out.startswith('"""') else out
-
-
-def _undefined(out: str) -> set[str]:
-    """Names read that nothing binds (module scope, functions, builtins)."""
-    import builtins
-
-    from libcst.metadata import MetadataWrapper, ScopeProvider
-
-    w = MetadataWrapper(cst.parse_module(out))
-    missing = set()
-    for s in set(w.resolve(ScopeProvider).values()):
-        if s is None:
-            continue
-        for acc in s.accesses:
-            if not acc.referents and acc.node.value not in dir(builtins) and acc.node.value != "__file__":
-                missing.add(acc.node.value)
-    return missing
 
 
 def _idempotent(out: str, fixes: bool = False) -> None:
