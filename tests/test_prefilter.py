@@ -48,9 +48,9 @@ def test_own_examples_pass_the_prefilter(rule):
         assert may_fire(rule, case.before), case.before
 
 
-# every 5th pool file in the fast tier, the others in the slow tier (time, not TensorFlow: each
+# every 10th pool file in the fast tier, the others in the slow tier (time, not TensorFlow: each
 # case migrates its file twice with every rule on)
-PARAMS = [p if i % 5 == 0 else pytest.param(*p, marks=pytest.mark.slow) for i, p in enumerate(POOL)]
+PARAMS = [p if i % 10 == 0 else pytest.param(*p, marks=pytest.mark.slow) for i, p in enumerate(POOL)]
 
 
 @pytest.mark.parametrize("name,src,fixes,unsafe", PARAMS, ids=[p[0] for p in POOL])
