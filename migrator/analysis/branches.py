@@ -37,6 +37,7 @@ from dataclasses import dataclass
 import libcst as cst
 
 from ..cstcache import walk
+from ..emit import code as _code
 from .siamese import qnames
 
 VARIABLE_CALLS = ("tensorflow.Variable",)
@@ -51,10 +52,6 @@ class BranchPair:
     variables: int                 # variables read per chain
     first: cst.CSTNode             # the first chain's first statement (where it is reported)
     meet: cst.CSTNode              # the statement where the ends meet
-
-
-def _code(node: cst.CSTNode) -> str:
-    return cst.Module([]).code_for_node(node)
 
 
 def _flat(text: str) -> str:

@@ -65,9 +65,7 @@ class SessionProgramRuns:
                     param = a.keyword.value if a.keyword is not None else (params[i] if i < len(params) else None)
                     if param is None:
                         continue
-                    if any(isinstance(n, cst.Call) and isinstance(n.func, cst.Attribute) and n.func.attr.value == "eval"
-                           and isinstance(n.func.value, cst.Name) and n.func.value.value == param
-                           for n in walk_rl(fn.body)):
+                    if param in self._evaluated_names(fn):
                         why = (f"{a.value.value} is given to {fn.name.value}(), which evaluates it with "
                                f"{param}.eval() in TF1's default session: a run the Keras program does not make")
                         break
@@ -75,6 +73,15 @@ class SessionProgramRuns:
                     break
         cache[id(prog)] = why
         return why
+
+    def _evaluated_names(self, fn: cst.FunctionDef) -> set[str]:
+        """The names ``fn`` calls ``.eval(...)`` on (``net.eval(feed_dict=..)``), once per function."""
+        cache = self.__dict__.setdefault("_evaluated", {})
+        if id(fn) not in cache:
+            cache[id(fn)] = {n.func.value.value for n in walk_rl(fn.body)
+                             if isinstance(n, cst.Call) and isinstance(n.func, cst.Attribute)
+                             and n.func.attr.value == "eval" and isinstance(n.func.value, cst.Name)}
+        return cache[id(fn)]
 
     # -- streaming metrics (``auc, auc_op = tf.metrics.auc(...)``, translate/tf1_metrics.py) ------
     def _metrics_why(self, prog: Program) -> str | None:

@@ -1079,8 +1079,7 @@ class SessionProgram(SessionProgramRuns, Rule):
             step = expr('keras.tree.map_structure(keras.ops.convert_to_numpy, {m}.train_on_batch({x}, {y}, '
                         'return_dict=True)["fetched"])', m=cst.Name(model), x=x, y=y)
         if not self.runs_ok(prog):  # the session and the train op stay: so does this run
-            raise _Todo("training run kept: " + (self.escaping_eval_why(prog)
-                                                  or "another sess.run of this program is not translated"))
+            raise _Todo(self._kept_training_run(prog))
         self.ctx.count(self)
         if any(fetched_counters.values()):
             return self._train_run_counters(r, updated, small, step, fetched_counters, loss, model)
@@ -1106,8 +1105,7 @@ class SessionProgram(SessionProgramRuns, Rule):
         """``_, l, a = sess.run([train_op, loss, acc], feed)`` -> ``l, a = <the FetchingModel step's
         "fetched" values>`` (the train op's and summaries' places dropped)."""
         if not self.runs_ok(prog):
-            raise _Todo("training run kept: " + (self.escaping_eval_why(prog)
-                                                  or "another sess.run of this program is not translated"))
+            raise _Todo(self._kept_training_run(prog))
         step = expr('keras.tree.map_structure(keras.ops.convert_to_numpy, {m}.train_on_batch({x}, {y}, '
                     'return_dict=True)["fetched"])', m=cst.Name(model), x=x, y=y)
         self.ctx.count(self)
@@ -1181,6 +1179,11 @@ class SessionProgram(SessionProgramRuns, Rule):
             self.ctx.count(self)
             return cst.RemoveFromParent()
         return updated
+
+    def _kept_training_run(self, prog) -> str:
+        """The TODO of a training run kept because the program's runs are not all translated."""
+        return "training run kept: " + (self.escaping_eval_why(prog)
+                                         or "another sess.run of this program is not translated")
 
     def leave_Call(self, original: cst.Call, updated: cst.Call):
         if original.args and self._session_param_program(original.args[-1], "session_args"):
