@@ -19,3 +19,25 @@ def undefined_names(code: str) -> set[str]:
             if not acc.referents and acc.node.value not in dir(builtins) and acc.node.value != "__file__":
                 missing.add(acc.node.value)
     return missing
+
+
+def migrate_text(src: str, fixes: bool = False, name: str = "x.py") -> str:
+    """``src`` migrated by the engine (faithful by default); ``src`` itself when nothing changes."""
+    from migrator.engine import migrate_source
+    from migrator.options import Options
+
+    out = migrate_source(src, name, Options(fixes=fixes)).code
+    return out if out is not None else src
+
+
+def body(out: str) -> str:
+    """The migrated text after its module docstring (which names the legacy spelling)."""
+    return out.split('"""', 2)[2] if out.startswith('"""') else out
+
+
+def assert_idempotent(out: str, fixes: bool = False) -> None:
+    """A second run changes nothing."""
+    from migrator.engine import migrate_source
+    from migrator.options import Options
+
+    assert migrate_source(out, "again.py", Options(fixes=fixes)).code in (None, out)

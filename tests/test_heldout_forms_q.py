@@ -12,6 +12,7 @@ import pytest
 from migrator import TODO_MARKER
 from migrator.engine import migrate_source
 from migrator.options import Options
+from tests.outputs import assert_idempotent as _idempotent
 
 FIX = Path(__file__).parent / "fixtures" / "heldout_q"
 
@@ -29,11 +30,6 @@ def _inline(src: str) -> str | None:
 
     m = inline_kwarg_dicts(cst.parse_module("import tensorflow as tf\n" + src))
     return m.code.split("\n", 1)[1] if m is not None else None
-
-
-def _idempotent(out: str) -> None:
-    again = migrate_source(out, "again.py", Options(fixes=False)).code
-    assert again in (None, out)
 
 
 # -- **dicts of keyword arguments (TFM184's pre-step) -----------------------------------------------

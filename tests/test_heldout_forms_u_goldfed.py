@@ -12,6 +12,7 @@ import pytest
 from migrator import TODO_MARKER
 from migrator.engine import migrate_source
 from migrator.options import Options
+from tests.outputs import assert_idempotent as _idempotent
 
 FIX = Path(__file__).parent / "fixtures" / "heldout_u"
 
@@ -42,11 +43,6 @@ def undefined_names(source: str) -> set[str]:
 
     visit(top)
     return missing - {"X", "Y", "other", "make_path"}
-
-
-def _idempotent(out: str) -> None:
-    again = migrate_source(out, "again.py", Options(fixes=False)).code
-    assert again in (None, out)
 
 
 # -- tf.add_check_numerics_ops() with the training step (TFM186) ----------------------------------

@@ -12,6 +12,7 @@ from migrator import TODO_MARKER
 from migrator.engine import migrate_source
 from migrator.names import canonical
 from migrator.options import Options
+from tests.outputs import body as _body, assert_idempotent as _idempotent
 
 FIX = Path(__file__).parent / "fixtures" / "heldout_w"
 
@@ -31,14 +32,6 @@ def _ops(src: str) -> str:
     head, _, rest = out.partition("\n")
     assert head == "import keras", out
     return rest.lstrip("\n")
-
-
-def _body(out: str) -> str:
-    return out.split('"""', 2)[2] if out.startswith('"""') else out
-
-
-def _idempotent(out: str) -> None:
-    assert migrate_source(out, "again.py", Options(fixes=False)).code in (None, out)
 
 
 # -- TF 0.x names and argument orders ---------------------------------------------------------------

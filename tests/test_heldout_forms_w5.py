@@ -7,6 +7,7 @@ dropped and its value written where it is read (the bias), so the layer's kernel
 binding, as TF1's get_variable did. Fast tier: no TensorFlow."""
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import pytest
@@ -14,17 +15,11 @@ import pytest
 from migrator import TODO_MARKER
 from migrator.engine import migrate_source
 from migrator.options import Options
+from tests.outputs import migrate_text, body as _body
+
+_migrate = functools.partial(migrate_text, name="w5.py")
 
 FIX = Path(__file__).parent / "fixtures" / "heldout_w5"
-
-
-def _migrate(src: str, fixes: bool = False, name: str = "w5.py") -> str:
-    out = migrate_source(src, name, Options(fixes=fixes)).code
-    return out if out is not None else src
-
-
-def _body(out: str) -> str:
-    return out.split('"""', 2)[2] if out.startswith('"""') else out
 
 
 def _undefined(out: str) -> set:

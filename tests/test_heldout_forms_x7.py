@@ -13,32 +13,20 @@ Fast tier: no TensorFlow. Slow: the migrated fixture runs, verify says EQUIVALEN
 weights and no dropout the norms it prints are TF1's, step by step."""
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import pytest
 
 from migrator import TODO_MARKER
 from migrator.check import legacy_refs_outside_todo
-from migrator.engine import migrate_source
-from migrator.options import Options
 from tests.legacy_pairs import assert_equivalent, run_pair
-from tests.outputs import undefined_names as _undefined
+from tests.outputs import assert_idempotent as _idempotent, body as _body, migrate_text, undefined_names as _undefined
+
+_migrate = functools.partial(migrate_text, name="x7.py")
 
 FIX = Path(__file__).parent / "fixtures" / "heldout_x7"
 NORM = FIX / "fetched_grad_norm_pairs.py"
-
-
-def _migrate(src: str, fixes: bool = False, name: str = "x7.py") -> str:
-    out = migrate_source(src, name, Options(fixes=fixes)).code
-    return out if out is not None else src
-
-
-def _body(out: str) -> str:
-    return out.split('"""', 2)[2] if out.startswith('"""') else out
-
-
-def _idempotent(out: str, fixes: bool = False) -> None:
-    assert migrate_source(out, "again.py", Options(fixes=fixes)).code in (None, out)
 
 
 @pytest.mark.parametrize("fixes", [False, True])

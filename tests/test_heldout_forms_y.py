@@ -22,24 +22,10 @@ import pytest
 
 from migrator import TODO_MARKER
 from migrator.check import legacy_refs_outside_todo
-from migrator.engine import migrate_source
-from migrator.options import Options
 from tests.legacy_pairs import assert_equivalent, legacy_and_migrated_aucs
+from tests.outputs import migrate_text as _migrate, body as _body, assert_idempotent as _idempotent
 
 FIX = Path(__file__).parent / "fixtures" / "heldout_y"
-
-
-def _migrate(src: str, fixes: bool = False, name: str = "x.py") -> str:
-    out = migrate_source(src, name, Options(fixes=fixes)).code
-    return out if out is not None else src
-
-
-def _body(out: str) -> str:
-    return out.split('"""', 2)[2] if out.startswith('"""') else out
-
-
-def _idempotent(out: str, fixes: bool = False) -> None:
-    assert migrate_source(out, "again.py", Options(fixes=fixes)).code in (None, out)
 
 
 @pytest.mark.parametrize("fixes", [False, True])
