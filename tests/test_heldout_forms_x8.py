@@ -131,3 +131,27 @@ def test_towers_collection_holds_each_weight_twice(tmp_path):
     shapes = sorted(tuple(t.shape) for t in ns["tf1_weights_collection"](net))
     assert shapes == [(16, 4), (16, 4), (20, 16), (20, 16)]
 
+
+# -- B. alternating train ops over variable subsets: an honest TODO ---------------------------------
+# TF1 trains each subset with an optimizer of its own (its own Adam slots and step count); the
+# LossModel's Keras step updates every weight, and the TF1 names the filters select are not traced
+# to Keras weights: the class stays TF1 with that reason (not translated: no slow test).
+
+@pytest.mark.parametrize("fixes", [False, True])
+def test_subset_train_ops_keep_the_class_with_the_reason(fixes):
+    out = _out("alternating_subset_trainops.py", fixes)
+    assert undefined_names(out) == set()
+    assert_idempotent(out, fixes)
+    flat = " ".join(line.strip().lstrip("#").strip() for line in out.splitlines())
+    assert flat.count("TFM144 train op kept: class pairs: minimize() with var_list/gate arguments: var_list is "
+                      "a subset of the variables (TF1 trains only those, with an optimizer of its own per "
+                      "train op: its own slots and step count)") == 3
+    assert "op_front = tf.train.AdamOptimizer" not in out  # the optimizer itself is still translated
+
+
+def test_other_minimize_arguments_keep_the_old_reason():
+    # gate_gradients on the first train op: the class's reason is the general one
+    src = (FIX / "alternating_subset_trainops.py").read_text().replace(
+        "minimize(m.loss, var_list=front)", "minimize(m.loss, var_list=front, gate_gradients=2)")
+    out = migrate_text(src)
+    assert "minimize() with var_list/gate" in out and "var_list is a subset" not in out
