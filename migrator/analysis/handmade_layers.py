@@ -112,6 +112,10 @@ class NameSuffix:
         return f"<...{self.suffix}>"
 
 
+_APPLY_REGULARIZATION = ("tensorflow.contrib.layers.apply_regularization",
+                         "tensorflow.contrib.slim.apply_regularization")
+
+
 class HandmadeLayersAnalysis:
     """HandmadeLayers's analysis (removed_variable_calls, removed_variable_names, stored_variable_calls, tf1_weight_names); the rule inherits it, other rules ask ``ctx.analysis(HandmadeLayersAnalysis)``."""
     
@@ -303,7 +307,8 @@ class HandmadeLayersAnalysis:
                 del patterns[k]
         self._dead = self._dead_penalties(variables)
         self._weight_regs = self._weights_regularizers(variables)
-        dead_names = {id(n) for st in (*self._dead, *self._weight_regs) for n in _walk(st)}
+        self._weights_adds = self._weights_collection_adds(variables, patterns)
+        dead_names = {id(n) for st in (*self._dead, *self._weight_regs, *self._weights_adds) for n in _walk(st)}
         self._handed = self._handed_back(variables)
         dead_names |= set(self._handed)
         loads: dict[tuple, int] = {}
@@ -1119,6 +1124,76 @@ class HandmadeLayersAnalysis:
                 if (v[0].value if isinstance(v[0], cst.Name) else v[0].attr.value) not in read}
 
     _ADD_REG_SIG = "variable, loss='L2', weight_decay=0.001, add_to_collection=None"
+
+    def _weights_collection_adds(self, variables, patterns) -> dict:
+        """``tf.add_to_collection(tf.GraphKeys.WEIGHTS, W)`` statements in functions, W the kernel
+        of a dense / conv pattern of this rule, in a file whose only other use of the WEIGHTS key is
+        none and whose collection is read only by ``apply_regularization(reg)`` WITHOUT a weights
+        list inside methods of classes (TFM151 writes ``tf1_weights_collection(self)`` there: TF1's
+        collection holds one entry per add - a helper each tower calls adds its shared weight once
+        per tower - and the helper counts the layer's calls in the object's graph). The statement
+        goes with the variable; its layer's output is marked (``tf1_weights_entry``). All the
+        adds or none. Returns {statement: variable key}."""
+        ctx = self.ctx
+        found: dict = {}
+        refs, applies = 0, 0
+        from ..analysis.flow import Flow
+
+        flow = ctx.analysis(Flow)
+        for node in _walk(ctx.module):
+            if isinstance(node, cst.Attribute) and ctx.legacy_name(node) == "tensorflow.GraphKeys.WEIGHTS":
+                refs += 1
+            if not isinstance(node, cst.Call):
+                continue
+            q = ctx.legacy_name(node.func)
+            if q in _APPLY_REGULARIZATION:
+                if any(a.star for a in node.args):
+                    return {}
+                pos = [a for a in node.args if a.keyword is None]
+                if len(pos) > 1 or any(a.keyword.value == "weights_list" for a in node.args if a.keyword):
+                    continue  # a list given: not the collection
+                if len(node.args) != 1 or (pos == [] and node.args[0].keyword.value != "regularizer"):
+                    return {}
+                fn = flow.scope_of(node).node
+                if not (isinstance(fn, cst.FunctionDef) and isinstance(ctx.parent(ctx.parent(fn)), cst.ClassDef)):
+                    return {}
+                applies += 1
+            elif q == "tensorflow.add_to_collection":
+                stmt = ctx.statement_of(node)
+                args = node.args
+                if not (isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1
+                        and isinstance(stmt.body[0], cst.Expr) and stmt.body[0].value is node
+                        and len(args) == 2 and all(a.keyword is None and not a.star for a in args)
+                        and ctx.legacy_name(args[0].value) == "tensorflow.GraphKeys.WEIGHTS"
+                        and isinstance(args[1].value, cst.Name)
+                        and isinstance(flow.scope_of(node).node, cst.FunctionDef)):
+                    continue
+                v = args[1].value
+                key = self._key(v, v.value)
+                var = variables.get(key)
+                if var is None or var.call is None or key in self._helper_params:
+                    return {}
+                found[stmt] = key
+        if not found or not applies or refs != len(found):
+            return {}
+        kernels = {p[2] for p in patterns.values() if p[0] in ("dense", "conv")}
+        biases = {p[3] for p in patterns.values()} | {p[2] for p in patterns.values() if p[0] not in ("dense", "conv")}
+        if any(k not in kernels or k in biases for k in found.values()):
+            return {}
+        self._weights_marks = {id(variables[k].call) for k in found.values()}
+        return found
+
+    def weights_add_dropped(self, stmt) -> bool:
+        """``stmt`` is an ``add_to_collection(WEIGHTS, W)`` that goes with its variable W."""
+        _, _, removable = self._state()
+        return self._weights_adds.get(stmt) in removable
+
+    def weights_collection_translated(self) -> bool:
+        """Every ``add_to_collection(WEIGHTS, W)`` of the file goes (its W is a layer's kernel now,
+        marked by ``tf1_weights_entry``): ``apply_regularization(reg)`` without a list may read
+        the collection as ``tf1_weights_collection(self)``."""
+        _, _, removable = self._state()
+        return bool(self._weights_adds) and all(k in removable for k in self._weights_adds.values())
 
     def _weights_regularizers(self, variables) -> dict:
         """``tflearn.add_weights_regularizer(W, 'L2', weight_decay=wd)`` as a statement, W a

@@ -38,6 +38,21 @@ def default_minimize_arg(qname, a) -> bool:
     return f(qname, a)
 
 
+_VAR_SUBSET_WHY = ("minimize() with var_list/gate arguments: var_list is a subset of the variables (TF1 "
+                   "trains only those, with an optimizer of its own per train op: its own slots and step "
+                   "count); a LossModel step updates every weight of the model, and which Keras weights "
+                   "the TF1 names select is not traced")
+
+
+def minimize_args_why(args) -> str:
+    """Why ``minimize(loss, *args)`` keeps a class TF1: a ``var_list`` subset (the only argument not
+    TF1's default) or another argument (gate_gradients, aggregation_method, ...)."""
+    if all(a.keyword is not None and a.keyword.value in ("var_list", "global_step", "name") for a in args) \
+            and any(a.keyword.value == "var_list" for a in args):
+        return _VAR_SUBSET_WHY
+    return "minimize() with var_list/gate arguments"
+
+
 def self_close_statement(ctx, node: cst.CSTNode, attr: str) -> bool:
     """``node`` (``self.<attr>``) is the whole of a ``self.<attr>.close()`` statement: an owned
     session closed (nothing else after it in TF1; Keras has no session to close)."""
@@ -561,7 +576,7 @@ class TF1Classes:
                             continue
                         covered = self._scoped_var_list(m, scope, n, a)
                         if covered is None:
-                            cp.why = cp.why or "minimize() with var_list/gate arguments"
+                            cp.why = cp.why or minimize_args_why(n.args[1:])
                         elif covered is not True:
                             extra.append(covered)  # ``vs = tf.get_collection(...)``: goes with the op
                     loss, clip = self._arg(n, 0, "loss"), None
@@ -2514,7 +2529,7 @@ class TF1Classes:
                     cp.why = cp.why or "minimize() result not assigned to a name"
                     continue
                 if len(node.args) > 1 and not all(default_minimize_arg(self.tp.qname, a) for a in node.args[1:]):
-                    cp.why = cp.why or "minimize() with var_list/gate arguments"
+                    cp.why = cp.why or minimize_args_why(node.args[1:])
                 t_ = parent.targets[0].target
                 # the owner's ``self.train_step = opt.minimize(self.net.loss)``: named by its attribute
                 cp.train_ops.append(ClassTrainOp(t_.value if isinstance(t_, cst.Name) else f"self.{_self_attr(t_)}",

@@ -409,3 +409,67 @@ class TF1FixedMode(keras.layers.Layer):
 
     def call(self, inputs, training=None):
         return self.tower(inputs, training=self.fixed_training)
+
+
+TF1_WEIGHTS = []  # the layers whose kernel tf.add_to_collection(tf.GraphKeys.WEIGHTS, ..) added, once per add
+
+
+def tf1_weights_entry(out):
+    """tf.add_to_collection(tf.GraphKeys.WEIGHTS, w) where w is the kernel of the layer that
+    computed ``out`` (or of the layer ``out`` itself): one entry per add, as in TF1; returns ``out``."""
+    layer = out if isinstance(out, keras.layers.Layer) else out._keras_history[0]
+    TF1_WEIGHTS.append(layer)
+    return out
+
+
+class TF1WeightsRead(keras.layers.Layer):
+    """The current values of weights that other layers own, as tensors of the graph (called on a
+    tensor of it only to be placed there): a penalty computed from them follows every update."""
+
+    def __init__(self, variables, **kwargs):
+        super().__init__(**kwargs)
+        self._variables = lambda: variables  # not tracked: the layers that made them own them
+
+    def call(self, anchor):
+        return [keras.ops.convert_to_tensor(v) for v in self._variables()]
+
+    def compute_output_spec(self, anchor):
+        return [keras.KerasTensor(tuple(v.shape), dtype=v.dtype) for v in self._variables()]
+
+
+def tf1_weights_collection(owner):
+    """tf.get_collection(tf.GraphKeys.WEIGHTS) (what apply_regularization without a list reads)
+    while a TF1 model class built its graph: the kernel of each layer marked by tf1_weights_entry,
+    once per TF1 add. TF1 added it each time the helper ran: once per call of the layer in the
+    object's graph (the towers of a shared encoder are one layer called once per tower: a weight
+    the helper added in each tower is there twice, as in TF1), and at least once per marking (a
+    layer built and never read)."""
+    tensors = [t for t in vars(owner).values() if isinstance(t, keras.KerasTensor)]
+    calls = {}
+
+    def walk(outputs, times):
+        seen, todo = set(), list(outputs)
+        while todo:
+            op, index, _ = todo.pop(0)._keras_history
+            if (id(op), index) in seen:
+                continue
+            seen.add((id(op), index))
+            node = op._inbound_nodes[index]
+            if isinstance(op, keras.Model) and getattr(op, "_operations", None) is not None:
+                walk(op.outputs, times)  # a model called here: its layers run once more
+            elif any(op is m for m in TF1_WEIGHTS):
+                calls[id(op)] = calls.get(id(op), 0) + times
+            todo.extend(node.input_tensors)
+
+    walk(tensors, 1)
+    order, adds = [], {}
+    for layer in TF1_WEIGHTS:
+        if id(layer) not in adds:
+            order.append(layer)
+        adds[id(layer)] = adds.get(id(layer), 0) + 1
+    order = [layer for layer in order if layer.built]
+    if not order:
+        return []
+    anchor = next((t for t in tensors if not isinstance(t._keras_history[0], keras.layers.InputLayer)), tensors[0])
+    values = TF1WeightsRead([layer.kernel for layer in order])(anchor)
+    return [v for layer, v in zip(order, values) for _ in range(max(adds[id(layer)], calls.get(id(layer), 0)))]

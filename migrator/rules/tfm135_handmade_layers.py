@@ -6,11 +6,13 @@ import libcst as cst
 
 from ..emit import apply_layer, call, expr, literal, to_node, wrap_long_call
 from ..helpers import register_source
+from ..translate.tf1_helpers import WEIGHTS_ENTRY  # noqa: F401  (registers the helper)
 from ..translate.tf1 import dtype_of, initializer_of
 from ..analysis.tf1_program import _arg, _walk
 from ..translate.tf1_store import scoped_layer, store_function
 from ..translate.tflearn import Untranslatable
 from .base import Case, Rule
+from ..diagnostics import Severity
 from ..analysis.handmade_layers import _NamedShape, code, HandmadeLayersAnalysis
 
 
@@ -333,26 +335,35 @@ class HandmadeLayers(HandmadeLayersAnalysis, Rule):
         self.ctx.count(self)
         layer = wrap_long_call(layer)
         if not apply:
-            return layer
+            return self._weights_entry(W, layer)
         if scoped is not None:
-            out = scoped_layer(self.ctx, scoped.deep_clone(), layer, updated_x)
+            out = self._weights_entry(W, scoped_layer(self.ctx, scoped.deep_clone(), layer, updated_x))
             if own_bias is not None:
                 self.ctx.use_helper("TF1Bias")
                 init = None if literal(own_bias.init, None) == "zeros" else own_bias.init
                 out = cst.Call(func=call("TF1Bias", init) if init is not None else call("TF1Bias"), args=[cst.Arg(out)])
             return self._broadcast_bias(out, broadcast)
         if stored is None:
-            return self._broadcast_bias(apply_layer(layer, updated_x), broadcast)
+            return self._broadcast_bias(self._weights_entry(W, apply_layer(layer, updated_x)), broadcast)
         self.ctx.use_helper("tf1_layer")
         make = cst.Lambda(params=cst.Parameters(), body=layer)
         out = cst.Call(func=cst.Call(func=cst.Name("tf1_layer"), args=[cst.Arg(cst.SimpleString(repr(stored[0]))),
                                                                        cst.Arg(make)]),
                        args=[cst.Arg(updated_x)])
+        out = self._weights_entry(W, out)
         if own_bias is not None:
             self.ctx.use_helper("TF1Bias")
             init = None if literal(own_bias.init, None) == "zeros" else own_bias.init
             out = cst.Call(func=call("TF1Bias", init) if init is not None else call("TF1Bias"), args=[cst.Arg(out)])
         return self._broadcast_bias(out, broadcast)
+
+    def _weights_entry(self, W, out):
+        """``tf1_weights_entry(<layer output>)`` when W was put into TF1's WEIGHTS collection
+        (the add statement goes): the collection's entries are the marked layers' calls."""
+        if W.call is None or id(W.call) not in self.__dict__.get("_weights_marks", ()):
+            return out
+        self.ctx.use_helper("tf1_weights_entry")
+        return call("tf1_weights_entry", out)
 
     def _broadcast_bias(self, out, B):
         """``TF1BroadcastBias(bias_shape, init)(<layer output>)``: a bias of a shape known at run
@@ -533,6 +544,14 @@ class HandmadeLayers(HandmadeLayersAnalysis, Rule):
                                       f"reads: dropped with the weights it read, which are now a layer's")
                 self.ctx.count(self)
                 return cst.RemoveFromParent()
+        added = self._weights_adds.get(original)
+        if added is not None and added in removable:
+            self.report(original, "tf.add_to_collection(tf.GraphKeys.WEIGHTS, w) -> the layer's output marked by "
+                                  "tf1_weights_entry: its kernel is in TF1's WEIGHTS collection once per call "
+                                  "of the layer (a helper each tower calls adds a shared weight once per tower)",
+                        severity=Severity.INFO)
+            self.ctx.count(self)
+            return cst.RemoveFromParent()
         reg = self._weight_regs.get(original)
         if reg is not None:
             if reg in removable:

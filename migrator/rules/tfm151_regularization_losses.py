@@ -4,7 +4,10 @@ from __future__ import annotations
 import libcst as cst
 
 from ..analysis.regularization import _GET_COLLECTION, _READ_SUM, _READS, RegularizationReads
+from ..analysis.handmade_layers import HandmadeLayersAnalysis
+from ..diagnostics import Severity
 from ..helpers import register_source
+from ..translate.tf1_helpers import WEIGHTS_COLLECTION  # noqa: F401  (registers the helpers)
 from .base import Case, CallRule
 from ..translate.regularizers import _REGULARIZERS, keras_regularizer
 _APPLY = ("tensorflow.contrib.layers.apply_regularization", "tensorflow.contrib.slim.apply_regularization")
@@ -46,7 +49,11 @@ class RegularizationLosses(CallRule):
                  "becomes an empty list (get_regularization_loss: 0.0; ``losses += <read>`` goes, and so does a loop adding each element of a read in turn) and the loss is "
                  "not counted twice. `tf.add_to_collection(tf.GraphKeys.WEIGHTS, w)` and "
                  "`apply_regularization(reg)` without a weights list (a sum over that collection, one "
-                 "penalty per add, a weight added by each tower twice) stay, marked with that reason.")
+                 "penalty per add, a weight added by each tower twice) stay, marked with that reason - except in "
+                 "a translated model class whose every add TFM135 turns into a marked layer "
+                 "(tf1_weights_entry): there the apply becomes tf1_apply_regularization(reg, "
+                 "tf1_weights_collection(self)), one entry per call of a marked layer in the object's "
+                 "graph (a shared encoder's layer once per tower: TF1's double count kept).")
     CALLS = _READS + _READ_SUM + _GET_COLLECTION + _REGULARIZERS + _APPLY + _ADD
 
     def leave_SimpleStatementLine(self, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine):
@@ -65,6 +72,11 @@ class RegularizationLosses(CallRule):
             self.ctx.count(self)
             return cst.RemoveFromParent()
         return updated
+
+    def _weights_translated(self) -> bool:
+        """TFM135 turns every ``add_to_collection(WEIGHTS, W)`` of the file into a marked layer."""
+        return self.ctx.rule_active("TFM135") and self.ctx.rule_active("TFM144") \
+            and self.ctx.analysis(HandmadeLayersAnalysis).weights_collection_translated()
 
     def translate(self, qname, original, updated):
         from ..translate.tflearn import Untranslatable
@@ -88,6 +100,9 @@ class RegularizationLosses(CallRule):
             # a weight put into TF1's WEIGHTS collection: kept, with the reason instead of TFM100's
             key = original.args[0].value if original.args and original.args[0].keyword is None else None
             if key is not None and self.ctx.legacy_name(key) == _WEIGHTS_KEY:
+                if self._weights_translated() and self.ctx.analysis(HandmadeLayersAnalysis).weights_add_dropped(
+                        self.ctx.statement_of(original)):
+                    return None  # TFM135: the layer's output marked by tf1_weights_entry, the statement goes
                 self.todo(original, f"add to the WEIGHTS collection kept: {_WEIGHTS_WHY}")
             return None
         if qname in _APPLY:
@@ -96,9 +111,27 @@ class RegularizationLosses(CallRule):
             args = pos + [a for a in updated.args if a.keyword is not None]
             reg = pos[0].value if pos else kw.get("regularizer")
             lst = pos[1].value if len(pos) > 1 else kw.get("weights_list")
+            owner = _class_method_self(self.ctx, original)
+            if reg is not None and lst is None and len(args) == 1 and not any(a.star for a in updated.args) \
+                    and owner is not None and self._weights_translated():
+                # the WEIGHTS collection: one entry per TF1 add (tf1_weights_collection counts them)
+                self.ctx.use_helper("tf1_apply_regularization")
+                self.ctx.use_helper("tf1_weights_collection")
+                self.ctx.add_import("keras")
+                self.ctx.count(self)
+                self.report(original, "apply_regularization without a weights list -> the penalty of each "
+                                      "entry of TF1's WEIGHTS collection (tf1_weights_collection): a weight "
+                                      "added by a helper each tower calls is counted once per tower, as in "
+                                      "TF1 (that double count is kept: faithful)", severity=Severity.INFO)
+                return call("tf1_apply_regularization", reg, call("tf1_weights_collection", cst.Name(owner)))
             if reg is None or lst is None or len(args) != 2 or any(a.star for a in updated.args):
+                if lst is None and owner is None and self._weights_translated():
+                    why = ("its adds are translated (tf1_weights_entry), but this read is not in a method "
+                           "of a translated model class, whose graph tf1_weights_collection counts")
+                else:
+                    why = _WEIGHTS_WHY
                 self.todo(original, "apply_regularization without a weights list regularizes the WEIGHTS "
-                                    f"collection: {_WEIGHTS_WHY}")
+                                    f"collection: {why}")
                 return None
             self.ctx.use_helper("tf1_apply_regularization")
             self.ctx.add_import("keras")

@@ -63,3 +63,10 @@ def _register_all() -> None:
 
     for info in pkgutil.iter_modules(rules.__path__):
         importlib.import_module(f"{rules.__name__}.{info.name}")
+
+
+# tf.add_to_collection(tf.GraphKeys.WEIGHTS, w) of a hand-made layer's kernel (TFM135) and the
+# collection read by apply_regularization without a list in a model class (TFM151)
+WEIGHTS_ENTRY = register_source("tf1", "tf1_weights_entry", also=("TF1_WEIGHTS",))
+WEIGHTS_COLLECTION = register_source("tf1", "tf1_weights_collection", also=("TF1WeightsRead",),
+                                     requires=("tf1_weights_entry",))
