@@ -1,0 +1,60 @@
+"""Held-out forms of issue 10 (round AA, session 31): TF1 contrastive / pair Siamese programs
+after PengC98/siamese_tensorflow, vanyacohen/cs2470-one-shot and geomois/dlEx3.
+
+* placeholders with a FIXED batch size whose shared tower flattens with the static batch
+  dimension (``tf.reshape(pool, [shape[0], nodes])``): the shared encoder's input now takes
+  the placeholder's batch size (before: ``keras.Input(shape=x.shape[1:])``, 0 TODO, the
+  migrated program crashed in Reshape on ``[None, 32]``); verify's legacy probe now takes
+  forward tensors whose batch axis is that fixed number as candidates (before: "no legacy
+  tensor of shape (20, 1) computed from the same inputs").
+
+Fast tier: no TensorFlow; slow: verify and AUCs."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from migrator import TODO_MARKER
+from migrator.check import legacy_refs_outside_todo
+from tests.legacy_pairs import assert_equivalent, legacy_and_migrated_aucs
+from tests.outputs import assert_idempotent, migrate_text, undefined_names
+
+FIX = Path(__file__).parent / "fixtures" / "heldout_aa"
+
+
+def _clean(out: str) -> None:
+    assert TODO_MARKER not in out and "import tensorflow" not in out
+    assert not legacy_refs_outside_todo(out)
+    assert not undefined_names(out)
+
+
+# -- fixed batch placeholders + a tower reading the static batch dimension -----------------------
+
+FIXED = FIX / "fixed_batch_reshape_towers.py"
+
+
+@pytest.mark.parametrize("fixes", [False, True])
+def test_fixed_batch_encoder_input_keeps_the_batch_size(fixes):
+    out = migrate_text(FIXED.read_text(), fixes)
+    _clean(out)
+    assert "a = keras.Input(shape=(8, 8, 1), batch_size=BATCH)" in out
+    assert "encoder_input = keras.Input(shape=a.shape[1:], batch_size=a.shape[0])" in out
+    assert_idempotent(out, fixes)
+
+
+def test_a_placeholder_without_a_fixed_batch_keeps_the_plain_encoder_input():
+    src = FIXED.read_text().replace("[BATCH, 8, 8, 1]", "[None, 8, 8, 1]")
+    out = migrate_text(src, False)
+    assert "encoder_input = keras.Input(shape=a.shape[1:])" in out
+
+
+@pytest.mark.slow
+def test_fixed_batch_program_is_equivalent_to_tf1(tmp_path):
+    assert_equivalent(FIXED, tmp_path)
+
+
+@pytest.mark.slow
+def test_fixed_batch_program_ranks_like_tf1(tmp_path):
+    aucs = legacy_and_migrated_aucs(FIXED, migrate_text(FIXED.read_text(), False), tmp_path)
+    assert min(aucs) > 0.8 and abs(aucs[0] - aucs[1]) < 0.05, aucs
