@@ -58,3 +58,22 @@ def test_fixed_batch_program_is_equivalent_to_tf1(tmp_path):
 def test_fixed_batch_program_ranks_like_tf1(tmp_path):
     aucs = legacy_and_migrated_aucs(FIXED, migrate_text(FIXED.read_text(), False), tmp_path)
     assert min(aucs) > 0.8 and abs(aucs[0] - aucs[1]) < 0.05, aucs
+
+
+# -- a dead hand-made layer of the same shape as the next one (verify's weight mapping) -----------
+
+DEAD = FIX / "dead_layer_same_shape.py"
+
+
+@pytest.mark.parametrize("fixes", [False, True])
+def test_dead_layer_program_translates(fixes):
+    out = migrate_text(DEAD.read_text(), fixes)
+    _clean(out)
+    assert_idempotent(out, fixes)
+
+
+@pytest.mark.slow
+def test_dead_layer_program_is_equivalent_to_tf1(tmp_path):
+    # before: fc2 (no gradient in TF1, no layer in the Keras model) took fc3's Keras layer by order
+    # and fc3's variables were left UNUSED: DIFFERENT
+    assert_equivalent(DEAD, tmp_path)
