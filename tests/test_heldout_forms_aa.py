@@ -77,3 +77,56 @@ def test_dead_layer_program_is_equivalent_to_tf1(tmp_path):
     # before: fc2 (no gradient in TF1, no layer in the Keras model) took fc3's Keras layer by order
     # and fc3's variables were left UNUSED: DIFFERENT
     assert_equivalent(DEAD, tmp_path)
+
+
+# -- TF's 'losses' collection filled by regularizer penalties nothing reads (TFM183) -------------
+
+LOSSES = FIX / "losses_collection_unread.py"
+
+
+@pytest.mark.parametrize("fixes", [False, True])
+def test_unread_losses_collection_goes_and_the_layers_translate(fixes):
+    out = migrate_text(LOSSES.read_text(), fixes)
+    _clean(out)
+    assert "add_to_collection" not in out
+    assert "if regularizer != None: pass" in out
+    assert "keras.layers.Dense(" in out and "get_variable(" not in out
+    assert_idempotent(out, fixes)
+
+
+_COLL = ("import tensorflow as tf\n\n"
+         "def fc(x):\n    w = tf.get_variable('w', [4, 2])\n"
+         "    tf.add_to_collection('losses', tf.nn.l2_loss(w))\n    return tf.matmul(x, w)\n\n"
+         "x = tf.placeholder(tf.float32, [None, 4])\ny = tf.placeholder(tf.float32, [None, 2])\n"
+         "out = fc(x)\n{loss}\ntrain_op = tf.train.AdamOptimizer(0.01).minimize(loss)\n"
+         "with tf.Session() as sess:\n    sess.run(tf.global_variables_initializer())\n"
+         "    sess.run(train_op, feed_dict={{x: X, y: Y}})\n")
+
+
+def test_the_losses_key_read_by_the_file_becomes_a_list():
+    out = migrate_text(_COLL.format(loss="loss = tf.reduce_mean(tf.square(out - y)) + "
+                                         "tf.add_n(tf.get_collection('losses'))"), False)
+    assert "collection_losses = []" in out and "list(collection_losses)" in out
+
+
+@pytest.mark.parametrize("loss", [
+    # TF's own LOSSES API in the file: the collection is TF's, left as written
+    "loss = tf.losses.mean_squared_error(y, out)",
+    "loss = tf.reduce_mean(tf.square(out - y)) + tf.add_n(tf.get_collection(tf.GraphKeys.LOSSES))",
+])
+def test_the_losses_key_next_to_tf_losses_api_is_left_alone(loss):
+    out = migrate_text(_COLL.format(loss=loss), False)
+    assert "tf.add_to_collection('losses'" in out and "collection_losses" not in out
+
+
+def test_a_read_losses_collection_with_a_saver_that_saves_is_left_alone():
+    src = _COLL.format(loss="loss = tf.reduce_mean(tf.square(out - y)) + tf.add_n(tf.get_collection('losses'))")
+    src += "    tf.train.Saver().save(sess, 'm.ckpt')\n"
+    out = migrate_text(src, False)
+    assert "collection_losses" not in out
+
+
+@pytest.mark.slow
+def test_unread_losses_program_ranks_like_tf1(tmp_path):
+    aucs = legacy_and_migrated_aucs(LOSSES, migrate_text(LOSSES.read_text(), False), tmp_path)
+    assert min(aucs) > 0.8 and abs(aucs[0] - aucs[1]) < 0.05, aucs
