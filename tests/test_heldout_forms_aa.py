@@ -130,3 +130,32 @@ def test_a_read_losses_collection_with_a_saver_that_saves_is_left_alone():
 def test_unread_losses_program_ranks_like_tf1(tmp_path):
     aucs = legacy_and_migrated_aucs(LOSSES, migrate_text(LOSSES.read_text(), False), tmp_path)
     assert min(aucs) > 0.8 and abs(aucs[0] - aucs[1]) < 0.05, aucs
+
+
+# -- a keep_prob placeholder passed to a parameter the tower never reads (TFM140) ----------------
+
+UNREAD = FIX / "unused_keep_prob_param.py"
+
+
+@pytest.mark.parametrize("fixes", [False, True])
+def test_a_placeholder_passed_to_an_unread_parameter_is_no_model_input(fixes):
+    out = migrate_text(UNREAD.read_text(), fixes)
+    _clean(out)
+    assert "keep_prob = 0.6  # the value its training runs fed" in out
+    assert "predict_on_batch(X[1300:])" in out
+    assert_idempotent(out, fixes)
+
+
+def test_a_parameter_read_in_a_nested_function_still_counts_as_read():
+    src = UNREAD.read_text().replace(
+        "        h = tf.layers.dense(x, 32, activation=tf.nn.relu, name='h')\n",
+        "        def drop(t):\n            return tf.nn.dropout(t, keep_prob)\n"
+        "        h = drop(tf.layers.dense(x, 32, activation=tf.nn.relu, name='h'))\n")
+    out = migrate_text(src, False)
+    assert "keep_prob = 0.6  # the value its training runs fed" not in out
+
+
+@pytest.mark.slow
+def test_unread_keep_prob_program_ranks_like_tf1(tmp_path):
+    aucs = legacy_and_migrated_aucs(UNREAD, migrate_text(UNREAD.read_text(), False), tmp_path)
+    assert min(aucs) > 0.8 and abs(aucs[0] - aucs[1]) < 0.05, aucs
