@@ -159,3 +159,51 @@ def test_a_parameter_read_in_a_nested_function_still_counts_as_read():
 def test_unread_keep_prob_program_ranks_like_tf1(tmp_path):
     aucs = legacy_and_migrated_aucs(UNREAD, migrate_text(UNREAD.read_text(), False), tmp_path)
     assert min(aucs) > 0.8 and abs(aucs[0] - aucs[1]) < 0.05, aucs
+
+
+# -- a dict of optimizer classes read by literal keys (TFM197) and a summaries-only method (TFM191) --
+
+CLASSY = FIX / "class_dict_summary_helper.py"
+
+
+@pytest.mark.parametrize("fixes", [False, True])
+def test_optimizer_dict_and_summary_helper_translate(fixes):
+    out = migrate_text(CLASSY.read_text(), fixes)
+    _clean(out)
+    code = out.split('"""', 2)[2]
+    assert "OPTIMIZERS" not in code
+    assert "keras.optimizers.Adam(learning_rate=0.005, epsilon=1e-8)" in code
+    assert "self._log(" not in code and "keras.layers.Conv2D(" in code
+    assert_idempotent(out, fixes)
+
+
+def test_a_dict_read_by_a_variable_key_is_left_alone():
+    src = CLASSY.read_text().replace("OPTIMIZERS['adam'](", "OPTIMIZERS[NAME](").replace(
+        "\n\nclass Net", "\nNAME = 'adam'\n\n\nclass Net")
+    out = migrate_text(src, False)
+    assert "OPTIMIZERS[NAME](" in out and TODO_MARKER in out
+
+
+def test_a_summary_helper_given_a_new_variable_keeps_its_call():
+    src = CLASSY.read_text().replace("self._log(w, tf.get_variable_scope().name + '/w')",
+                                     "self._log(tf.get_variable('extra', [2]), 'extra')")
+    out = migrate_text(src, False)
+    assert "self._log(tf.get_variable('extra', [2]), 'extra')" in out
+
+
+def test_a_helper_that_also_returns_is_no_summary_helper():
+    src = CLASSY.read_text().replace("            tf.summary.histogram(name, var)\n",
+                                     "            tf.summary.histogram(name, var)\n        return mean\n")
+    out = migrate_text(src, False)
+    assert "self._log(" in out.split('"""', 2)[2]
+
+
+@pytest.mark.slow
+def test_class_dict_program_is_equivalent_to_tf1(tmp_path):
+    assert_equivalent(CLASSY, tmp_path)
+
+
+@pytest.mark.slow
+def test_class_dict_program_ranks_like_tf1(tmp_path):
+    aucs = legacy_and_migrated_aucs(CLASSY, migrate_text(CLASSY.read_text(), False), tmp_path)
+    assert min(aucs) > 0.8 and abs(aucs[0] - aucs[1]) < 0.05, aucs
