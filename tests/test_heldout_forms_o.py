@@ -70,8 +70,11 @@ def test_tf_own_keys_are_left_to_their_rules():
     "tf.add_to_collection('k', t)\nr = tf.get_collection('k', scope='a')\n",
     "tf.add_to_collection('k', t)\nr = tf.get_default_graph().get_collection('k')\n",
     "tf.add_to_collections(['k', 'j'], t)\n",
-    # TF's own key written as a literal
-    "tf.add_to_collection('losses', t)\n",
+    # TF's own key written as a literal, in a file that also uses TF's LOSSES collection (alone,
+    # 'losses' is the file's own list since round AA: tests/test_heldout_forms_aa.py)
+    "tf.add_to_collection('losses', t)\nl = tf.losses.get_total_loss()\n",
+    "tf.add_to_collection('losses', t)\nl = tf.losses.mean_squared_error(a, b)\n",
+    "tf.add_to_collection('regularization_losses', t)\n",
     # not a statement of its own
     "x = tf.add_to_collection('k', t)\n",
     # read, and a second graph: the list would outlive the graph

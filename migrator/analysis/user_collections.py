@@ -21,6 +21,16 @@ plain Python list:
   ``tf.reset_default_graph()``), ``add_to_collection(k, t)`` -> ``collection_k.append(t)``,
   ``get_collection(k)`` -> ``list(collection_k)``, ``get_collection_ref(k)`` -> ``collection_k``.
 
+TF's own LOSSES key (``"losses"``, the collection the TF1 books' ``tf.add_to_collection('losses',
+regularizer(weights))`` fills) is the file's own list when nothing else in the file writes or reads
+it: no ``.losses`` attribute (``tf.losses.*``, ``slim.losses``, ``tf.contrib.losses``), no
+``GraphKeys.LOSSES``, no ``get_total_loss`` / ``add_loss``. Never read there, its adds go even in a
+file whose ``Saver`` saves: the migrated program saves Keras weights, no meta graph, so no later
+run could read that collection from what it writes.
+
+An add may be the one statement of a one-line block (``if regularizer != None:
+tf.add_to_collection(..)``): it becomes ``pass`` / the append there.
+
 Declined (the file is left as written, the TODO stays): a key that is not a string literal
 anywhere in the file (``get_collection(name)``, ``add_to_collections``, a graph's own
 ``.get_collection``: the key cannot be told), a ``scope=`` filter, an add that is not a
@@ -127,6 +137,15 @@ class _Rewrite(cst.CSTTransformer):
                 return updated.with_changes(body=[updated.body[0].with_changes(value=call)])
         return updated
 
+    def leave_SimpleStatementSuite(self, original, updated):
+        if len(updated.body) == 1 and isinstance(updated.body[0], cst.Expr) \
+                and isinstance(updated.body[0].value, cst.Call):
+            line = self.leave_SimpleStatementLine(original, cst.SimpleStatementLine(body=list(updated.body)))
+            if isinstance(line, cst.RemovalSentinel):
+                return updated.with_changes(body=[cst.Pass()])
+            return updated.with_changes(body=list(line.body))
+        return updated
+
     def leave_IndentedBlock(self, original, updated):
         return updated if updated.body else updated.with_changes(
             body=[cst.SimpleStatementLine([cst.Pass()])])
@@ -152,8 +171,12 @@ def _is_docstring(s) -> bool:
 def desugar_user_collections(module: cst.Module) -> cst.Module | None:
     tf = _tf_aliases(module)
     code = module.code
-    if not tf or "add_to_collection" not in code or _saves(code, module):
+    if not tf or "add_to_collection" not in code:
         return None
+    saves = _saves(code, module)
+    if saves and any(w in code for w in _META):
+        return None
+    own_losses = _own_losses(code, module)
     adds: dict[str, int] = {}
     reads: dict[str, int] = {}
     parents = parent_map(module)
@@ -177,7 +200,7 @@ def desugar_user_collections(module: cst.Module) -> cst.Module | None:
         if fn == "add_to_collection":
             expr = parents.get(id(n))
             line = parents.get(id(expr))
-            if not (isinstance(expr, cst.Expr) and isinstance(line, cst.SimpleStatementLine)
+            if not (isinstance(expr, cst.Expr) and isinstance(line, (cst.SimpleStatementLine, cst.SimpleStatementSuite))
                     and len(line.body) == 1 and len([a for a in n.args if a.keyword is None]) == 2
                     and all(a.keyword is None for a in n.args)):
                 return None
@@ -186,10 +209,13 @@ def desugar_user_collections(module: cst.Module) -> cst.Module | None:
             if len(n.args) != 1:
                 return None  # scope= filters
             reads[key] = reads.get(key, 0) + 1
-    if not adds or set(adds) & _TF_KEYS:
+    tf_keys = _TF_KEYS - {"losses"} if own_losses else _TF_KEYS
+    if not adds or set(adds) & tf_keys:
         return None
     if set(reads) - set(adds):
         return None  # a key read but never added here: TF's own (or another module's) collection
+    if saves and (reads or set(adds) != {"losses"}):
+        return None  # a meta graph carries the collections away
     taken = {n.value for n in _nodes(module) if isinstance(n, cst.Name)}
     names: dict[str, str | None] = {}
     for k in adds:
@@ -214,6 +240,13 @@ def desugar_user_collections(module: cst.Module) -> cst.Module | None:
             at = i + 1
     return new.with_changes(body=body[:at] + defs + body[at:])
 
+
+
+def _own_losses(code: str, module: cst.Module) -> bool:
+    """Nothing in the file but its literal-key add / get calls touches TF's LOSSES collection."""
+    if "LOSSES" in code or "get_total_loss" in code or "add_loss" in code:
+        return False
+    return not any(isinstance(n, cst.Attribute) and n.attr.value == "losses" for n in _nodes(module))
 
 
 def _is_reset(s) -> bool:

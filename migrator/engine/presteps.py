@@ -86,6 +86,14 @@ PRE_STEPS: tuple[PreStep, ...] = (
             "`tf.global_variables()` as the variable list of a file whose only untrainable variables are integer "
             "counters -> `tf.trainable_variables()`, and a parameter passing it -> TF1's default list (the same "
             "TF1 program); diagnostics below refer to lines of that form"),
+    PreStep("TFM197", (("{", "["),), "class_dicts:resolve_class_dicts",
+            "a module-level dict of TensorFlow classes read by literal keys written at its reads "
+            "(`OPTIMIZER_DICT = {'adam': tf.train.AdamOptimizer, ...}` + `OPTIMIZER_DICT['adam'](learning_rate=r)` "
+            "-> `tf.train.AdamOptimizer(learning_rate=r)`; the dict goes; the same TF1 program)"),
+    PreStep("TFM191", (("summary", "def"),), "class_dicts:drop_summary_helpers",
+            "the calls of a helper that only makes summaries removed (`self._variable_summaries(w, "
+            "tf.get_variable_scope().name + '/w')`: its summaries are what TFM142 removes, it computes nothing "
+            "else; the same trained program)"),
     PreStep("TFM180", (("minimize", "return"), ("apply_gradients", "return")),
             "train_op_helpers:inline_train_op_helpers",
             "a function that only builds a train op written at its one call (`train_op = step(loss, 0.01)` -> "

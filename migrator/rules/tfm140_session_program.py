@@ -597,6 +597,41 @@ class SessionProgram(SessionProgramRuns, Rule):
             return False
         return uses > 0
 
+    def _passed_to_unread_param(self, node: cst.Name) -> bool:
+        """``f(..., keep_prob)`` where ``f`` is a function of the file that never reads the matching
+        parameter (``def siamese(x, keep_prob)`` whose dropouts are written with constants): the
+        placeholder passed changes nothing the graph computes in TF1."""
+        from ..analysis.flow import Flow
+
+        arg = self.ctx.parent(node)
+        if not isinstance(arg, cst.Arg) or arg.value is not node or arg.star:
+            return False
+        c = self.ctx.parent(arg)
+        flow = self.ctx.analysis(Flow)
+        if not isinstance(c, cst.Call) or not isinstance(c.func, cst.Name) or c.func.value not in flow.functions:
+            return False
+        fn = flow.functions[c.func.value]
+        params = [*fn.params.posonly_params, *fn.params.params, *fn.params.kwonly_params]
+        if arg.keyword is not None:
+            param = arg.keyword.value
+            if param not in {q.name.value for q in params}:
+                return False
+        else:
+            i = list(c.args).index(arg)
+            params = [*fn.params.posonly_params, *fn.params.params]
+            if i >= len(params) or any(a.keyword is not None or a.star for a in c.args[:i]):
+                return False
+            param = params[i].name.value
+        for n in _walk(fn.body):
+            if isinstance(n, cst.Name) and n.value in (param, "locals", "vars"):
+                parent = self.ctx.parent(n)
+                if isinstance(parent, cst.Arg) and parent.keyword is n:
+                    continue
+                if isinstance(parent, cst.Attribute) and parent.attr is n:
+                    continue
+                return False  # read (in this scope or a nested one), rebound, or locals()
+        return True
+
     def _passed_to_class_flag(self, node: cst.Name) -> bool:
         """``Tower('name', is_training)`` where ``Tower`` is a class of the file whose ``__init__``
         only stores the matching parameter as ``self.<attr> = <param>`` and whose methods only
@@ -689,6 +724,7 @@ class SessionProgram(SessionProgramRuns, Rule):
                     if self._inside_label_fn(prog, node):
                         continue
                     if passed is not None and (self._passed_to_dropout_param(node, allowed_parents)
+                                               or self._passed_to_unread_param(node)
                                                or self._passed_to_class_flag(node)
                                                or self._optimizer_rate(node)):
                         passed.append(node)
@@ -1351,7 +1387,7 @@ class SessionProgram(SessionProgramRuns, Rule):
                     continue
                 if dropout_keep_arg(self.ctx, parent) or dropout_rate_arg(self.ctx, parent):
                     continue
-                if self._passed_to_dropout_param(node, {"keep_prob"}):
+                if self._passed_to_dropout_param(node, {"keep_prob"}) or self._passed_to_unread_param(node):
                     continue
             return False
         return True

@@ -176,7 +176,9 @@ class SharedTowers(Rule):
         # float64 / float16 programs: the encoder's input takes the dtype of the tensor it is applied
         # to (a float32 keras.Input would cast a float64 input down)
         typed = self._typed_input(call_.args[0].value)
-        stmts = encoder_statements(enc, value.func, self._shape_sample(g, x, original), extra, input_dtype=typed)
+        sample = self._shape_sample(g, x, original)
+        stmts = encoder_statements(enc, value.func, sample, extra, input_dtype=typed,
+                                   fixed_batch=self._fixed_batch(sample))
         if modes is not None:
             # the input may be a structure (an Estimator's features dict): one keras.Input per tensor
             stmts[0] = stmt("{n} = keras.tree.map_structure(lambda t: keras.Input(shape=t.shape[1:], "
@@ -222,6 +224,26 @@ class SharedTowers(Rule):
             if isinstance(a, cst.Name) and flow.def_of(a.value, stmt) is not None:
                 return cst.Name(a.value)
         return x
+
+    def _fixed_batch(self, x: cst.BaseExpression) -> bool:
+        """``x`` is a placeholder written with a fixed batch size (``tf.placeholder(tf.float32,
+        [BATCH_SIZE, 8, 8, 1])``: a first dimension that is not None)."""
+        if not isinstance(x, cst.Name):
+            return False
+        from ..analysis.flow import Flow
+
+        d = self.ctx.analysis(Flow).def_of(x.value, x)
+        v = d.value if d is not None else None
+        if not (isinstance(v, cst.Call) and self.ctx.legacy_name(v.func) == "tensorflow.placeholder"):
+            return False
+        shape = next((a.value for a in v.args if a.keyword is not None and a.keyword.value == "shape"), None)
+        pos = [a.value for a in v.args if a.keyword is None]
+        if shape is None and len(pos) > 1:
+            shape = pos[1]
+        if not isinstance(shape, (cst.List, cst.Tuple)) or not shape.elements:
+            return False
+        first = shape.elements[0].value
+        return not (isinstance(first, cst.Name) and first.value == "None")
 
     def _typed_input(self, x: cst.BaseExpression) -> bool:
         """Does the encoder input need the dtype of the tensor it is applied to? In a file using

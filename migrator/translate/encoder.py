@@ -145,7 +145,7 @@ def encoder_name(ctx, taken: Iterable[str], base: str = "encoder") -> str:
 
 def encoder_statements(encoder: str, tower: str | cst.BaseExpression, sample_input: cst.BaseExpression,
                        extra_args: Sequence[cst.Arg] = (), input_name: str | None = None,
-                       input_dtype: bool = False) -> list[cst.BaseStatement]:
+                       input_dtype: bool = False, fixed_batch: bool = False) -> list[cst.BaseStatement]:
     """``<encoder>_input = keras.Input(shape=<sample>.shape[1:])`` and
     ``<encoder> = keras.Model(<encoder>_input, <tower>(<encoder>_input, *extra), name=...)``.
 
@@ -153,7 +153,10 @@ def encoder_statements(encoder: str, tower: str | cst.BaseExpression, sample_inp
     the ``keras.Input`` that replaced a placeholder); its shape gives the encoder's input
     shape, so the statements must come after it is defined. ``extra_args`` are the tower
     call's other arguments (they must be the same for every tower call). ``input_dtype``: the
-    input also takes the sample's dtype (``dtype=<sample>.dtype``: a float64 tower)."""
+    input also takes the sample's dtype (``dtype=<sample>.dtype``: a float64 tower).
+    ``fixed_batch``: the sample is a placeholder written with a fixed batch size, so the input
+    takes it too (``batch_size=<sample>.shape[0]``: a tower reading its static batch dimension,
+    ``tf.reshape(pool, [shape[0], nodes])``, gets the number TF1 gave it)."""
     inp = input_name or f"{encoder}_input"
     # shape-preserving wrappers (TFM301's Rescaling) do not matter for the shape: take the input
     while (isinstance(sample_input, cst.Call) and isinstance(sample_input.func, cst.Call)
@@ -162,8 +165,9 @@ def encoder_statements(encoder: str, tower: str | cst.BaseExpression, sample_inp
     tower_node = cst.parse_expression(tower) if isinstance(tower, str) else tower
     call = cst.Call(func=tower_node, args=[cst.Arg(cst.Name(inp)), *[
         a.with_changes(comma=cst.MaybeSentinel.DEFAULT) for a in extra_args]])
-    first = "{n} = keras.Input(shape={s}.shape[1:], dtype={s}.dtype)" if input_dtype else \
-        "{n} = keras.Input(shape={s}.shape[1:])"
+    first = "{n} = keras.Input(shape={s}.shape[1:], dtype={s}.dtype" if input_dtype else \
+        "{n} = keras.Input(shape={s}.shape[1:]"
+    first += ", batch_size={s}.shape[0])" if fixed_batch else ")"
     return [
         stmt(first, n=cst.Name(inp), s=sample_input),
         stmt("{e} = keras.Model({i}, {c}, name={q})", e=cst.Name(encoder), i=cst.Name(inp), c=call,

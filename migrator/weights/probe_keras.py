@@ -123,6 +123,16 @@ def _check(model, meta, arr, out, no_step) -> int:
     # conv2d(pool2)`` computed and never used): Keras' functional model holds no such layer; an
     # output that did read it would still differ in the forward comparison
     dead = {v["name"] for v in meta["vars"] if v.get("no_gradient")}
+    live_unused = [v for v in p.unused if v.name not in dead]
+    if dead and live_unused:
+        # a dead layer of the same shape as a live one (``fc2 = dropout(fc1)`` leaves fc2's weights
+        # unread; fc3 is (64, 64) too): matched by order it took the live one's Keras layer. The
+        # Keras model holds no layer for it: map without the dead variables, when that maps more
+        import re as _re
+
+        p2 = plan(lv, klayers(model), [f"^{_re.escape(n)}$" for n in dead], uses=uses, positions=pos)
+        if not p2.unmapped and len([v for v in p2.unused if v.name not in dead]) < len(live_unused):
+            p = p2
     for v in [v for v in p.unused if v.name in dead]:
         p.unused.remove(v)
         p.ignored.append((v, "trainable, but TF1 computed no gradient for it (a layer whose output nothing reads)"))
