@@ -186,7 +186,9 @@ class Flow:
                 stack.append(c)
         self.functions: dict[str, cst.FunctionDef] = {
             s.name.value: s for s in module.body if isinstance(s, cst.FunctionDef)}
+        self._classes: dict[str, cst.ClassDef] | None = None
         self._split_tuple_calls()
+        self._drop_unread_arguments()
 
     # -- ``a, b = f(...)``: one dependency set per element ----------------------------------------
     def _split_tuple_calls(self) -> None:
@@ -220,6 +222,102 @@ class Flow:
                 for d in scope.defs:
                     if d.stmt is s and d.name in names:
                         d.deps = parts[names.index(d.name)][0]
+
+    # -- ``loss = net.loss(a, b, y, margin, batch_size_pl)``: an argument the callee never reads --
+    def _drop_unread_arguments(self) -> None:
+        """``t = f(..., p)`` / ``t = obj.m(..., p)`` where ``f`` is a plain module-level function of
+        this file, or ``m`` a plain method of the module-level class ``obj`` is bound to (once, in
+        the same scope, by ``obj = C(...)``), whose parameter receiving the bare name ``p`` is never
+        read in its body (nor ``locals()`` / ``vars()``): ``t`` does not depend on ``p`` (geomois'
+        ``batch_size`` placeholder fed and handed to a loss that ignores it). Only names that the
+        call reads nowhere else are dropped."""
+        for scope in self.scopes.values():
+            for d in scope.defs:
+                value = d.value
+                if not (isinstance(value, cst.Call) and isinstance(d.stmt, cst.SimpleStatementLine)
+                        and len(d.stmt.body) == 1 and isinstance(d.stmt.body[0], cst.Assign)):
+                    continue
+                fn, skip = self.plain_callee(value, scope)
+                if fn is None:
+                    continue
+                unread = self.unread_params(fn, skip)
+                if not unread:
+                    continue
+                ps = [p.name.value for p in [*fn.params.posonly_params, *fn.params.params]][skip:]
+                drop: set[str] = set()
+                keep: set[str] = set(load_names(value.func))
+                for i, a in enumerate(value.args):
+                    if a.star:
+                        keep |= load_names(a.value)
+                        continue
+                    param = a.keyword.value if a.keyword is not None else (ps[i] if i < len(ps) else None)
+                    if param in unread and isinstance(a.value, cst.Name):
+                        drop.add(a.value.value)
+                    else:
+                        keep |= load_names(a.value)
+                drop -= keep
+                if drop:
+                    d.deps = frozenset(n for n in d.deps if n not in drop)
+
+    def plain_callee(self, value: cst.Call, scope: ScopeFlow | None):
+        """(the function or method a call in ``scope`` runs, how many leading parameters it binds
+        implicitly: 1 for ``self``), or (None, 0) when not known for certain."""
+        module = self.scopes[id(self.ctx.module)]
+        scope = scope or module
+        if self._classes is None:
+            self._classes = {s.name.value: s for s in self.ctx.module.body if isinstance(s, cst.ClassDef)}
+        classes = self._classes
+        def once(sc: ScopeFlow, name: str) -> bool:
+            return len(sc.by_name.get(name, ())) == 1
+
+        f = value.func
+        if isinstance(f, cst.Name):
+            fn = self.functions.get(f.value)
+            if fn is None or not once(module, f.value) or (scope is not module and scope.by_name.get(f.value)):
+                return None, 0
+            return (fn, 0) if not fn.decorators else (None, 0)
+        if not (isinstance(f, cst.Attribute) and isinstance(f.value, cst.Name)):
+            return None, 0
+        obj = f.value.value
+        defs = scope.by_name.get(obj, ())
+        if len(defs) != 1 or not (isinstance(defs[0].value, cst.Call) and isinstance(defs[0].value.func, cst.Name)):
+            return None, 0
+        cls = classes.get(defs[0].value.func.value)
+        if cls is None or not once(module, cls.name.value) or not isinstance(cls.body, cst.IndentedBlock):
+            return None, 0
+        if scope is not module and scope.by_name.get(cls.name.value):
+            return None, 0
+        if cls.bases:  # an inherited method of the same name could be the one that runs
+            if any(not (isinstance(b.value, cst.Name) and b.value.value == "object") for b in cls.bases):
+                return None, 0
+        ms = [m for m in cls.body.body if isinstance(m, cst.FunctionDef) and m.name.value == f.attr.value]
+        if len(ms) != 1 or ms[0].decorators or not ms[0].params.params:
+            return None, 0
+        return ms[0], 1
+
+    @staticmethod
+    def unread_params(fn: cst.FunctionDef, skip: int) -> set[str]:
+        ps = fn.params
+        if isinstance(ps.star_arg, cst.Param) or ps.star_kwarg is not None:
+            return set()
+        names = {p.name.value for p in [*ps.posonly_params, *ps.params][skip:]} | {
+            p.name.value for p in ps.kwonly_params}
+        # every Name node in the body with a parameter's spelling counts as a read (in a nested
+        # scope too, or rebound), except a keyword's name (``keep_prob=0.5``) and an attribute's
+        # name (``self.keep_prob``)
+        not_reads: set[int] = set()
+        nodes = list(_walk_nodes(fn.body))
+        for n in nodes:
+            if isinstance(n, cst.Arg) and n.keyword is not None:
+                not_reads.add(id(n.keyword))
+            elif isinstance(n, cst.Attribute):
+                not_reads.add(id(n.attr))
+        for n in nodes:
+            if isinstance(n, cst.Name) and id(n) not in not_reads:
+                if n.value in ("locals", "vars", "eval", "exec"):
+                    return set()
+                names.discard(n.value)
+        return names
 
     def tuple_function(self, value: cst.BaseExpression, n: int, scope: ScopeFlow | None = None):
         """The module-level function ``value`` calls when it is a plain call of one (not shadowed

@@ -598,39 +598,31 @@ class SessionProgram(SessionProgramRuns, Rule):
         return uses > 0
 
     def _passed_to_unread_param(self, node: cst.Name) -> bool:
-        """``f(..., keep_prob)`` where ``f`` is a function of the file that never reads the matching
-        parameter (``def siamese(x, keep_prob)`` whose dropouts are written with constants): the
-        placeholder passed changes nothing the graph computes in TF1."""
+        """``f(..., keep_prob)`` / ``net.loss(..., batch_size_pl)`` where ``f`` is a function of the
+        file (or ``loss`` a method of the file's class ``net`` is an instance of) that never reads
+        the matching parameter (``def siamese(x, keep_prob)`` whose dropouts are written with
+        constants): the placeholder passed changes nothing the graph computes in TF1 (Flow's
+        ``plain_callee`` / ``unread_params``)."""
         from ..analysis.flow import Flow
 
         arg = self.ctx.parent(node)
         if not isinstance(arg, cst.Arg) or arg.value is not node or arg.star:
             return False
         c = self.ctx.parent(arg)
-        flow = self.ctx.analysis(Flow)
-        if not isinstance(c, cst.Call) or not isinstance(c.func, cst.Name) or c.func.value not in flow.functions:
+        if not isinstance(c, cst.Call):
             return False
-        fn = flow.functions[c.func.value]
-        params = [*fn.params.posonly_params, *fn.params.params, *fn.params.kwonly_params]
+        flow = self.ctx.analysis(Flow)
+        fn, skip = flow.plain_callee(c, flow.scope_of(c))
+        if fn is None:
+            return False
+        unread = flow.unread_params(fn, skip)
         if arg.keyword is not None:
-            param = arg.keyword.value
-            if param not in {q.name.value for q in params}:
-                return False
-        else:
-            i = list(c.args).index(arg)
-            params = [*fn.params.posonly_params, *fn.params.params]
-            if i >= len(params) or any(a.keyword is not None or a.star for a in c.args[:i]):
-                return False
-            param = params[i].name.value
-        for n in _walk(fn.body):
-            if isinstance(n, cst.Name) and n.value in (param, "locals", "vars"):
-                parent = self.ctx.parent(n)
-                if isinstance(parent, cst.Arg) and parent.keyword is n:
-                    continue
-                if isinstance(parent, cst.Attribute) and parent.attr is n:
-                    continue
-                return False  # read (in this scope or a nested one), rebound, or locals()
-        return True
+            return arg.keyword.value in unread
+        i = list(c.args).index(arg)
+        ps = [*fn.params.posonly_params, *fn.params.params][skip:]
+        if i >= len(ps) or any(a.keyword is not None or a.star for a in c.args[:i]):
+            return False
+        return ps[i].name.value in unread
 
     def _passed_to_class_flag(self, node: cst.Name) -> bool:
         """``Tower('name', is_training)`` where ``Tower`` is a class of the file whose ``__init__``
@@ -721,10 +713,12 @@ class SessionProgram(SessionProgramRuns, Rule):
                     if q in ("tensorflow.nn.dropout", "tensorflow.contrib.layers.dropout") \
                             or dropout_keep_arg(self.ctx, parent) or dropout_rate_arg(self.ctx, parent):
                         continue  # a dropout's keep probability / rate (a DropoutWrapper's too)
+                    if passed is not None and self._passed_to_unread_param(node):
+                        passed.append(node)  # (in a label function too: the callee ignores it)
+                        continue
                     if self._inside_label_fn(prog, node):
                         continue
                     if passed is not None and (self._passed_to_dropout_param(node, allowed_parents)
-                                               or self._passed_to_unread_param(node)
                                                or self._passed_to_class_flag(node)
                                                or self._optimizer_rate(node)):
                         passed.append(node)

@@ -624,6 +624,12 @@ def _probe(cap, args, tf, tf1, tflearn, orig_fit, orig_run, train_ops, grad_caps
         # the fed tensors with a batch axis: placeholders, and any other tensor the run feeds (TF1 feeds
         # any tensor: ``label = tf.to_float(label)`` then ``{label: y}`` feeds the cast, the placeholder
         # itself is never fed); scalars (keep_prob) stay as fed
+        for t, v in cap.feed.items():
+            # ``tf.placeholder(tf.float32, shape=(None))``: rank unknown; the batch it was fed
+            # (geomois' labels) gives it: a batch of rows like every other fed batch
+            if getattr(getattr(t, "op", None), "type", "") == "Placeholder" and t.shape.ndims is None \
+                    and np.ndim(v) >= 1:
+                t.set_shape([None, *np.shape(v)[1:]])
         placeholders = [t for t in cap.feed if getattr(t, "op", None) is not None
                         and t.op.type not in _VARIABLE_OPS and t.shape.ndims]
         # which fed placeholders each tensor depends on (graph order is topological)
