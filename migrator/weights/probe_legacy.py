@@ -641,6 +641,11 @@ def _probe(cap, args, tf, tf1, tflearn, orig_fit, orig_run, train_ops, grad_caps
             # placeholders is a candidate; the Keras side picks, per Keras output, the
             # candidate with the same shape computed from the same inputs that matches best.
             inputs, targets, outputs = placeholders, [], []
+            # placeholders written with ONE fixed batch size (``tf.placeholder(tf.float32, [bSz,
+            # 8, 8, 1])``, vanyacohen's one-shot net): the forward tensors carry that size on
+            # their batch axis instead of None; they are candidates as well
+            fixed_rows = {t.shape.as_list()[0] for t in placeholders} - {None}
+            batch_dims = {None} | (fixed_rows if len(fixed_rows) == 1 else set())
             # a loss computed in the graph (a LossModel's output): after the others; a sum of loss
             # terms (kym343: cls_1 + cls_2 + siamese + weight decay) ends in an Add
             scalars, sums, unknown, pairwise = [], [], [], []
@@ -679,7 +684,7 @@ def _probe(cap, args, tf, tf1, tflearn, orig_fit, orig_run, train_ops, grad_caps
                         # shape is the run's; the Keras side compares shapes
                         pairwise.append(t)
                         continue
-                    if not floating or not dims or dims[0] is not None or \
+                    if not floating or not dims or dims[0] not in batch_dims or \
                             any(d is None for d in dims[1:]) or int(np.prod(dims[1:] or [1])) > 100000:
                         continue
                     outputs.append(t)
