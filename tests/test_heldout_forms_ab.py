@@ -51,3 +51,33 @@ def test_fixed_batch_program_is_equivalent_to_tf1(tmp_path):
 def test_fixed_batch_program_trains_like_tf1(tmp_path):
     legacy, keras_auc = legacy_and_migrated_aucs(FIXED_BATCH, _run(FIXED_BATCH.read_text(), False), tmp_path)
     assert legacy > 0.75 and abs(legacy - keras_auc) < 0.06, (legacy, keras_auc)
+
+
+DECAY = FIX / "decay_per_example_counter.py"
+
+
+@pytest.mark.parametrize("fixes", [False, True])
+def test_decay_of_a_step_expression_is_the_schedule_at_that_step(fixes):
+    out = _run(DECAY.read_text(), fixes)
+    assert TODO_MARKER not in out and "import tensorflow" not in out
+    assert not legacy_refs_outside_todo(out)
+    # TF1 decays per example (batch * BATCH_SIZE): the schedule is called on that value inside the
+    # step schedule (before: the bare schedule object was returned as the rate - a TypeError at
+    # the first update, with no TODO)
+    assert "batch = keras.ops.cast(iterations, 'int32')" in out
+    assert "    staircase=True,\n    )(batch * BATCH_SIZE)\n" in out
+    assert _run(out, fixes) in (None, out)
+
+
+def test_decay_of_a_bare_counter_stays_a_keras_schedule():
+    src = DECAY.read_text().replace("batch * BATCH_SIZE, TRAIN_SIZE", "batch, TRAIN_SIZE // BATCH_SIZE")
+    out = _run(src, False)
+    assert TODO_MARKER not in out and "learning_rate = keras.optimizers.schedules.ExponentialDecay(" in out
+    assert ")(batch" not in out
+
+
+@pytest.mark.slow
+def test_decay_per_example_program_is_equivalent_and_trains_like_tf1(tmp_path):
+    assert_equivalent(DECAY, tmp_path / "v")
+    legacy, keras_auc = legacy_and_migrated_aucs(DECAY, _run(DECAY.read_text(), False), tmp_path)
+    assert legacy > 0.75 and abs(legacy - keras_auc) < 0.06, (legacy, keras_auc)
