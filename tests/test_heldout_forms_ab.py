@@ -81,3 +81,33 @@ def test_decay_per_example_program_is_equivalent_and_trains_like_tf1(tmp_path):
     assert_equivalent(DECAY, tmp_path / "v")
     legacy, keras_auc = legacy_and_migrated_aucs(DECAY, _run(DECAY.read_text(), False), tmp_path)
     assert legacy > 0.75 and abs(legacy - keras_auc) < 0.06, (legacy, keras_auc)
+
+
+NAMED = FIX / "name_scope_named_towers.py"
+
+
+@pytest.mark.parametrize("fixes", [False, True])
+def test_towers_named_per_call_share_one_encoder(fixes):
+    out = _run(NAMED.read_text(), fixes)
+    assert TODO_MARKER not in out and "import tensorflow" not in out
+    assert not legacy_refs_outside_todo(out)
+    # the name argument only names a name_scope (before: "the tower calls pass different
+    # arguments besides the input and reuse", a TFM205 TODO and the program kept TF1)
+    assert "encoder = keras.Model(encoder_input, tower(encoder_input, 'left'), name='encoder')" in out
+    assert "o1 = encoder(x1)\no2 = encoder(x2)\n" in out
+    assert _run(out, fixes) in (None, out)
+
+
+def test_a_name_argument_read_elsewhere_still_differs():
+    # the name also decides a computation: the towers do not compute the same function
+    src = NAMED.read_text().replace("        return tf.matmul(h, w2) + b2",
+                                    "        return tf.matmul(h, w2) + b2 * (2.0 if name == 'left' else 1.0)")
+    out = _run(src, False)
+    assert "encoder = keras.Model" not in out and "the tower calls pass different arguments" in out
+
+
+@pytest.mark.slow
+def test_named_towers_program_is_equivalent_and_trains_like_tf1(tmp_path):
+    assert_equivalent(NAMED, tmp_path / "v")
+    legacy, keras_auc = legacy_and_migrated_aucs(NAMED, _run(NAMED.read_text(), False), tmp_path)
+    assert legacy > 0.75 and abs(legacy - keras_auc) < 0.06, (legacy, keras_auc)
