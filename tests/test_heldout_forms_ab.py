@@ -111,3 +111,26 @@ def test_named_towers_program_is_equivalent_and_trains_like_tf1(tmp_path):
     assert_equivalent(NAMED, tmp_path / "v")
     legacy, keras_auc = legacy_and_migrated_aucs(NAMED, _run(NAMED.read_text(), False), tmp_path)
     assert legacy > 0.75 and abs(legacy - keras_auc) < 0.06, (legacy, keras_auc)
+
+
+SCOPED = FIX / "scope_name_argument_towers.py"
+
+
+@pytest.mark.parametrize("fixes", [False, True])
+def test_weights_made_before_a_named_scope_and_a_nested_conv_helper(fixes):
+    out = _run(SCOPED.read_text(), fixes)
+    assert TODO_MARKER not in out and "import tensorflow" not in out
+    assert not legacy_refs_outside_todo(out)
+    # the helper defined INSIDE the tower builder receives its layer like a module-level one
+    # (before: TFM100 TODOs on every get_variable and on the helper's tf.nn.conv2d)
+    assert "    def conv_unit(inp, weights):\n        conv = weights(inp)\n" in out
+    assert "    h = conv_unit(data, keras.layers.Conv2D(\n        8,\n" in out
+    assert "encoder = keras.Model(encoder_input, branch(encoder_input, 'branch_1'), name='encoder')" in out
+    assert _run(out, fixes) in (None, out)
+
+
+@pytest.mark.slow
+def test_scoped_towers_program_is_equivalent_and_trains_like_tf1(tmp_path):
+    assert_equivalent(SCOPED, tmp_path / "v")
+    legacy, keras_auc = legacy_and_migrated_aucs(SCOPED, _run(SCOPED.read_text(), False), tmp_path)
+    assert legacy > 0.75 and abs(legacy - keras_auc) < 0.06, (legacy, keras_auc)
