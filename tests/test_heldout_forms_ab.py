@@ -134,3 +134,39 @@ def test_scoped_towers_program_is_equivalent_and_trains_like_tf1(tmp_path):
     assert_equivalent(SCOPED, tmp_path / "v")
     legacy, keras_auc = legacy_and_migrated_aucs(SCOPED, _run(SCOPED.read_text(), False), tmp_path)
     assert legacy > 0.75 and abs(legacy - keras_auc) < 0.06, (legacy, keras_auc)
+
+
+RATE = FIX / "rate_fetched_by_evaluation_run.py"
+
+
+@pytest.mark.parametrize("fixes", [False, True])
+def test_a_decayed_rate_fetched_by_an_evaluation_run(fixes):
+    out = _run(RATE.read_text(), fixes)
+    assert TODO_MARKER not in out and "import tensorflow" not in out
+    assert not legacy_refs_outside_todo(out)
+    # the rate after the updates so far: its step schedule called with the optimizer's iterations
+    # (before: "sess.run fetches learning_rate (not a model tensor, loss or metric)" and the whole
+    # program kept TF1, 9 TODO)
+    assert "keras.ops.convert_to_numpy(learning_rate(model.optimizer.iterations))" in out
+    assert _run(out, fixes) in (None, out)
+
+
+@pytest.mark.slow
+def test_rate_fetching_program_prints_tf1_rates_and_trains_like_tf1(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    migrated = _run(RATE.read_text(), False)
+    (tmp_path / "m.py").write_text(migrated)
+    env = dict(os.environ, TFM_EVAL_OUT=str(tmp_path / "e.npz"), TF_CPP_MIN_LOG_LEVEL="3", CUDA_VISIBLE_DEVICES="")
+    rates = []
+    for cmd in ([sys.executable, "-m", "migrator.legacy.run", str(RATE)], [sys.executable, str(tmp_path / "m.py")]):
+        p = subprocess.run(cmd, env=env, cwd=tmp_path, capture_output=True, text=True, timeout=600)
+        assert p.returncode == 0, p.stderr[-2000:]
+        rates.append([round(float(line.split()[2]), 6) for line in p.stdout.splitlines()
+                      if len(line.split()) == 3 and line.split()[0].isdigit()])
+    assert rates[0] == rates[1] and len(rates[0]) == 4, rates
+    (tmp_path / "auc").mkdir()
+    legacy, keras_auc = legacy_and_migrated_aucs(RATE, migrated, tmp_path / "auc")
+    assert legacy > 0.75 and abs(legacy - keras_auc) < 0.06, (legacy, keras_auc)
