@@ -116,6 +116,31 @@ _APPLY_REGULARIZATION = ("tensorflow.contrib.layers.apply_regularization",
                          "tensorflow.contrib.slim.apply_regularization")
 
 
+def _helper_candidates(ctx, flow) -> dict:
+    """Functions that may be weight-taking helpers, by name: the module's own, and those defined
+    directly in the body of a module function (redsphinx/uatu's ``conv_unit(inp, weights,
+    biases)`` inside the tower builder ``build_cnn``) - each a name bound once in its scope and
+    defined once in the whole file (the calls are found by name)."""
+    mod = flow.scopes[id(ctx.module)]
+    out = {f.name.value: f for f in ctx.module.body if isinstance(f, cst.FunctionDef) and not f.decorators
+           and len(mod.by_name.get(f.name.value, ())) == 1}
+    for outer in ctx.module.body:
+        if not isinstance(outer, cst.FunctionDef) or not isinstance(outer.body, cst.IndentedBlock) \
+                or id(outer) not in flow.scopes:
+            continue
+        inner_scope = flow.scopes[id(outer)]
+        for f in outer.body.body:
+            if isinstance(f, cst.FunctionDef) and not f.decorators and f.name.value not in out \
+                    and len(inner_scope.by_name.get(f.name.value, ())) == 1 \
+                    and f.name.value not in mod.by_name:
+                out[f.name.value] = f
+    defined: dict[str, int] = {}
+    for n in _walk(ctx.module):
+        if isinstance(n, cst.FunctionDef):
+            defined[n.name.value] = defined.get(n.name.value, 0) + 1
+    return {k: f for k, f in out.items() if defined.get(k) == 1}
+
+
 class HandmadeLayersAnalysis:
     """HandmadeLayers's analysis (removed_variable_calls, removed_variable_names, stored_variable_calls, tf1_weight_names); the rule inherits it, other rules ask ``ctx.analysis(HandmadeLayersAnalysis)``."""
     
@@ -609,9 +634,7 @@ class HandmadeLayersAnalysis:
 
         ctx = self.ctx
         flow = ctx.analysis(Flow)
-        mod = flow.scopes[id(ctx.module)]
-        fns = {f.name.value: f for f in ctx.module.body if isinstance(f, cst.FunctionDef) and not f.decorators
-               and len(mod.by_name.get(f.name.value, ())) == 1}
+        fns = _helper_candidates(ctx, flow)
         refs: dict[str, list] = {}
         for node in _walk(ctx.module):
             if isinstance(node, cst.Name) and node.value in fns:
@@ -672,7 +695,7 @@ class HandmadeLayersAnalysis:
         flow = ctx.analysis(Flow)
         out = {}
         for (fid, _param), found in self._helper_params.items():
-            fn = next((f for f in flow.functions.values() if id(f) == fid), None)
+            fn = next((f for f in _helper_candidates(ctx, flow).values() if id(f) == fid), None)
             body = [b for b in fn.body.body if not (isinstance(b, cst.SimpleStatementLine) and len(b.body) == 1
                                                    and isinstance(b.body[0], cst.Expr)
                                                    and isinstance(b.body[0].value, cst.SimpleString))] \

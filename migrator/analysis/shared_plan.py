@@ -29,6 +29,29 @@ def reuse_params(fn: cst.FunctionDef) -> set[str]:
 
 
 _VARIABLE_SCOPES = ("tensorflow.variable_scope", "tensorflow.compat.v1.variable_scope")
+_NAMING_SCOPES = _VARIABLE_SCOPES + ("tensorflow.name_scope", "tensorflow.compat.v1.name_scope")
+
+
+def scope_name_params(sharing: Sharing, fn: cst.FunctionDef) -> set[str]:
+    """Parameters of a tower builder read ONLY as the name of a ``with tf.variable_scope(p)`` /
+    ``tf.name_scope(p)`` block (redsphinx/uatu's ``build_cnn(data, scope_name)``, a ``tower(x,
+    'left')`` opening ``name_scope(name)``). For towers TF1 shares (the Sharing verdict, which ran
+    the calls with their names) such an argument changes op names only, not what is computed."""
+    names = {p.name.value for p in fn.params.params}
+    ok: set[str] = set()
+    for n in walk(fn.body):
+        if isinstance(n, cst.With):
+            for item in n.items:
+                c = item.item
+                if isinstance(c, cst.Call) and sharing.qname(c.func) in _NAMING_SCOPES and c.args \
+                        and isinstance(c.args[0].value, cst.Name) and c.args[0].value.value in names \
+                        and (c.args[0].keyword is None or c.args[0].keyword.value in ("name_or_scope", "name")):
+                    ok.add(id(c.args[0].value))
+    reads: dict[str, list] = {}
+    for n in walk(fn.body):
+        if isinstance(n, cst.Name) and n.value in names:
+            reads.setdefault(n.value, []).append(n)
+    return {p for p, rs in reads.items() if all(id(r) in ok for r in rs)}
 
 
 def _auto_reuse_defaults(sharing: Sharing, fn: cst.FunctionDef, stripped: set[int]) -> set[int]:
@@ -264,6 +287,8 @@ class SharedPlan:
                 return "a tower call does not pass its input first"
             bound = _bound_params(g.function, c, method)
             params = reuse_params(g.function)
+            if g.verdict == "shared":
+                params = params | scope_name_params(self.ctx.analysis(Sharing), g.function)
             extras.append([f"{p}={code(a.value).strip()}" for p, a in bound[1:] if not (p in params or p == "reuse")])
         if any(e != extras[0] for e in extras):
             modes = self._fixed_modes(g, method)

@@ -412,6 +412,12 @@ class StepCounters:
                                                                        and p.keyword.value == "learning_rate")):
                     continue
                 st2 = ctx.statement_of(n)
+                run = self._run_fetching(prog, n)
+                if run is not None and run[0].train_op is None and not run[0].initializer:
+                    # ``sess.run([loss, learning_rate, pred])`` by an evaluation run (redsphinx/uatu):
+                    # the rate at the current step, its StepSchedule called with the iterations
+                    c.eval_fetched.append((run[0], run[1], name))
+                    continue
                 if isinstance(st2, cst.SimpleStatementLine) and len(st2.body) == 1 and isinstance(st2.body[0], cst.Assign):
                     todo.append(st2)
                     continue

@@ -72,6 +72,11 @@ class Optimizers(CallRule):
                 # bare Keras schedule would count the optimizer's iterations from 0 instead
                 # (``float``: a Keras optimizer takes a number or a schedule, not a tensor)
                 return call("float", cst.Call(func=sched, args=[cst.Arg(b.node("global_step"))]))
+            if not isinstance(b.orig("global_step"), (cst.Name, cst.Attribute)):
+                # a step EXPRESSION (``batch * BATCH_SIZE``, TF's mnist example; ``step - 100``):
+                # TF1's rate is the schedule at that value, which a bare schedule (counting the
+                # optimizer's iterations) is not - the schedule called on it, as polynomial_decay
+                return cst.Call(func=sched, args=[cst.Arg(b.node("global_step"))])
             return sched
         if short == "polynomial_decay":
             b = BoundArgs(updated, POLY_SIG, original)
@@ -161,6 +166,11 @@ class Optimizers(CallRule):
              "    decay_steps=200,\n    decay_rate=0.98,\n)(20000))\n"
              "lr2 = float(keras.optimizers.schedules.ExponentialDecay(\n    0.01,\n    decay_steps=200,\n"
              "    decay_rate=0.98,\n    staircase=True,\n)(STEP))\n"),
+        # a step expression (TF's mnist example decays per example, ``batch * BATCH_SIZE``): the
+        # schedule called on it - a bare schedule would count updates, BATCH_SIZE times slower
+        Case("import tensorflow as tf\nlr = tf.train.exponential_decay(0.01, batch * 64, 60000, 0.95, staircase=True)\n",
+             "import keras\n\nlr = keras.optimizers.schedules.ExponentialDecay(\n    0.01,\n"
+             "    decay_steps=60000,\n    decay_rate=0.95,\n    staircase=True,\n)(batch * 64)\n"),
         # polynomial decay of a step expression: the schedule called on that step
         Case("import tensorflow as tf\nlr = tf.train.polynomial_decay(0.1, step - 50, 100, 0.0, power=1.0)\n"
              "lr2 = tf.train.polynomial_decay(0.1, step, 100)\n",

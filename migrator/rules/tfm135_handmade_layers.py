@@ -13,7 +13,7 @@ from ..translate.tf1_store import scoped_layer, store_function
 from ..translate.tflearn import Untranslatable
 from .base import Case, Rule
 from ..diagnostics import Severity
-from ..analysis.handmade_layers import _NamedShape, code, HandmadeLayersAnalysis
+from ..analysis.handmade_layers import _NamedShape, _helper_candidates, code, HandmadeLayersAnalysis
 
 
 _TF1_INITIALIZERS = (  # the initializer names TF1 had (tf.*, tf.contrib.layers.*, tf.keras.initializers aside)
@@ -438,7 +438,7 @@ class HandmadeLayers(HandmadeLayersAnalysis, Rule):
             return updated
         from ..analysis.flow import Flow
 
-        fn = self.ctx.analysis(Flow).functions.get(original.func.value)
+        fn = _helper_candidates(self.ctx, self.ctx.analysis(Flow)).get(original.func.value)
         if fn is None:
             return updated
         positional = [q.name.value for q in fn.params.params]
