@@ -49,12 +49,15 @@ def dropout_keep_arg(ctx, arg: cst.CSTNode) -> bool:
 
 
 def module_number(ctx, value: cst.BaseExpression):
-    """``value`` as a number: a literal, or a name of a module-level constant bound once to a
+    """``value`` as a number: a literal, a configuration object's number attribute
+    (:func:`config_number`), or a name of a module-level constant bound once to a
     number literal (``KEEP_PROB = 0.75``), bound nowhere else in the file and not shadowed where
     it is read; or a name bound once, in the function that reads it, to a number literal (``def
     main(): keep_prob = 0.75 ... feed_dict={m.keep: keep_prob}``: one value wherever it is read
     there, no ``global`` / ``nonlocal`` of it); otherwise ``literal(value, None)``."""
     val = literal(value, None)
+    if val is None and isinstance(value, cst.Attribute):
+        return config_number(ctx, value)
     if val is not None or not isinstance(value, cst.Name):
         return val
     from .flow import Flow
@@ -76,6 +79,65 @@ def module_number(ctx, value: cst.BaseExpression):
     if any(value.value in sc.by_name for sc in flow.scopes.values() if sc is not mod):
         return None  # bound in a function too (a local, a parameter, a ``global`` assignment)
     return num
+
+
+def config_number(ctx, value: cst.BaseExpression):
+    """``config.keep_prob`` / ``Config.keep_prob``: a number attribute of a PTB-style
+    configuration class - a module-level class of the file with no base but ``object``, no
+    decorator and no method, whose body binds ``keep_prob`` once to a number literal; read through
+    the class's name or through a module-level name bound ONCE to ``Config()`` (no arguments).
+    Neither name is bound anywhere else (not in a function either), nothing in the file assigns
+    any ``<x>.keep_prob`` (an ``eval_config.keep_prob = 1.0`` makes it per-object) or calls
+    ``setattr`` / ``vars`` / ``__dict__``: one value for the whole run, returned; None otherwise."""
+    if not (isinstance(value, cst.Attribute) and isinstance(value.value, cst.Name)):
+        return None
+    from .flow import Flow
+
+    flow = ctx.analysis(Flow)
+    mod = flow.scopes.get(id(ctx.module))
+    if mod is None:
+        return None
+    name, attr = value.value.value, value.attr.value
+
+    def _once(n: str):
+        defs = mod.by_name.get(n, ())
+        if len(defs) != 1 or any(n in sc.by_name for sc in flow.scopes.values() if sc is not mod):
+            return None
+        return defs[0]
+
+    d = _once(name)
+    if d is None:
+        return None
+    cls = d.stmt
+    if isinstance(d.value, cst.Call) and not d.value.args and isinstance(d.value.func, cst.Name):
+        c = _once(d.value.func.value)
+        cls = c.stmt if c is not None else None
+    if not isinstance(cls, cst.ClassDef) or cls.decorators or cls.keywords \
+            or any(not (isinstance(b.value, cst.Name) and b.value.value == "object") for b in cls.bases):
+        return None
+    nums = []
+    for stmt in cls.body.body:
+        if not isinstance(stmt, cst.SimpleStatementLine):
+            return None  # a method (an __init__ setting self.<attr>, a property ...)
+        for small in stmt.body:
+            if isinstance(small, cst.Assign):
+                for t in small.targets:
+                    if isinstance(t.target, cst.Name) and t.target.value == attr:
+                        nums.append(literal(small.value, None) if len(small.targets) == 1 else None)
+            elif isinstance(small, (cst.AugAssign, cst.AnnAssign)) and isinstance(small.target, cst.Name) \
+                    and small.target.value == attr:
+                return None
+    if len(nums) != 1 or not isinstance(nums[0], (int, float)) or isinstance(nums[0], bool):
+        return None
+    for n in _walk(ctx.module):
+        if isinstance(n, cst.Attribute) and n.attr.value in (attr, "__dict__") \
+                and isinstance(ctx.parent(n), (cst.AssignTarget, cst.AugAssign, cst.AnnAssign, cst.Del)):
+            return None
+        if isinstance(n, cst.Attribute) and n.attr.value == "__dict__":
+            return None
+        if isinstance(n, cst.Call) and isinstance(n.func, cst.Name) and n.func.value in ("setattr", "vars", "delattr"):
+            return None
+    return nums[0]
 
 
 def _local_number(scope, name: str):

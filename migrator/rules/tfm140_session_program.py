@@ -41,7 +41,7 @@ from ..helpers import HELPERS, register_source
 from ..analysis.flow import target_names
 from ..names import dotted as dotted_name
 from ..analysis.fit_loops import FitLoops, model_info
-from ..analysis.keep_prob import dropout_keep_arg, dropout_rate_arg
+from ..analysis.keep_prob import config_number, dropout_keep_arg, dropout_rate_arg
 from ..translate.tf1_helpers import LOSS_MODEL
 from ..translate.tf1_metrics import TF1_METRIC
 from ..translate.tf1_helpers import helper_example_output as _rnn_out
@@ -534,15 +534,22 @@ class SessionProgram(SessionProgramRuns, Rule):
         return c.args[0] is arg
 
     def _constant(self, value: cst.BaseExpression, at: cst.CSTNode) -> bool:
-        """A literal number / bool, or a module-level name bound once to one before ``at``."""
+        """A literal number / bool, a module-level name bound once to one before ``at``, or a
+        configuration object's number attribute (``config.keep_prob``, analysis.keep_prob's
+        ``config_number``)."""
         from ..analysis.flow import Flow
 
         if isinstance(literal(value, None), (bool, int, float)):
             return True
-        if not isinstance(value, cst.Name):
-            return False
         flow = self.ctx.analysis(Flow)
         mod = flow.scopes.get(id(self.ctx.module))
+        if isinstance(value, cst.Attribute) and config_number(self.ctx, value) is not None:
+            # ``config.keep_prob`` of a configuration object: bound before ``at`` (module level)
+            defs = mod.by_name.get(value.value.value, ()) if mod is not None else ()
+            return bool(defs) and (flow.scope_of(at) is not mod
+                                   or self.ctx.position(defs[0].stmt) < self.ctx.position(at))
+        if not isinstance(value, cst.Name):
+            return False
         defs = mod.by_name.get(value.value, ()) if mod is not None else ()
         if len(defs) != 1 or defs[0].value is None or not isinstance(literal(defs[0].value, None), (int, float)):
             return False
@@ -1660,6 +1667,9 @@ class SessionProgram(SessionProgramRuns, Rule):
             return cst.parse_expression(f"int(keras.ops.convert_to_numpy({c.value(it)}))")
         if isinstance(literal(g, None), int) and not isinstance(literal(g, None), bool):
             return g
+        if isinstance(g, cst.Attribute) and isinstance(config_number(self.ctx, g), int) \
+                and not isinstance(config_number(self.ctx, g), bool):
+            return g  # ``config.max_epoch``: a configuration object's int, still defined
         if isinstance(g, cst.Name):
             d = self.ctx.analysis(Flow).def_of(g.value, g)
             loop = getattr(d, "stmt", None)

@@ -1,0 +1,92 @@
+"""Held-out forms of issue 10 (round AC, session 31): TF1 Siamese SEQUENCE programs
+(kwangh/Semantic-Textual-Similarity-Tensorflow's MaLSTM notebook). Fast tier: no TensorFlow;
+slow: verify and AUCs."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from migrator import TODO_MARKER
+from migrator.check import legacy_refs_outside_todo
+from migrator.engine import migrate_source
+from migrator.options import Options
+from tests.legacy_pairs import assert_equivalent, legacy_and_migrated_aucs
+
+FIX = Path(__file__).parent / "fixtures" / "heldout_ac"
+CONFIG = FIX / "config_object_keep_prob.py"
+
+
+def _run(src: str, fixes: bool) -> str:
+    return migrate_source(src, "ac.py", Options(fixes=fixes)).code
+
+
+# -- a PTB-style configuration object's numbers (config.keep_prob, config.max_epoch) -------------
+
+@pytest.mark.parametrize("fixes", [False, True])
+def test_config_object_numbers_are_run_constants(fixes):
+    # before: 6 TODO (the keep placeholder "not fed one constant", the Saver's global_step
+    # "neither a step counter nor a Python int", and the runs kept with them)
+    out = _run(CONFIG.read_text(), fixes)
+    assert TODO_MARKER not in out and "import tensorflow" not in out
+    assert not legacy_refs_outside_todo(out)
+    assert "keep_prob = config.keep_prob  # the value its training runs fed" in out
+    assert "keras.layers.Dropout(0.2)" in out
+    assert "config.max_epoch)" in out and "save_checkpoint(" in out
+    assert _run(out, fixes) in (None, out)
+
+
+_CFG_SRC = ("import tensorflow as tf\n\n"
+            "class Config(object):\n    keep_prob = 0.5\n    epochs = 3\n\n"
+            "{extra}"
+            "x = tf.placeholder(tf.float32, [None, 4])\ny = tf.placeholder(tf.float32, [None, 2])\n"
+            "keep = tf.placeholder(tf.float32)\n"
+            "out = tf.layers.dense(tf.nn.dropout(tf.layers.dense(x, 8), keep), 2)\n"
+            "loss = tf.reduce_mean(tf.square(out - y))\n"
+            "train_op = tf.train.AdamOptimizer(0.01).minimize(loss)\n"
+            "with tf.Session() as sess:\n    sess.run(tf.global_variables_initializer())\n"
+            "    for i in range({epochs}):\n        sess.run(train_op, feed_dict={{x: X, y: Y, keep: {fed}}})\n")
+
+
+@pytest.mark.parametrize("extra,fed", [
+    ("config = Config()\n", "config.keep_prob"),
+    ("", "Config.keep_prob"),  # read through the class itself
+])
+def test_config_attribute_feeds_translate(extra, fed):
+    out = _run(_CFG_SRC.format(extra=extra, fed=fed, epochs="Config.epochs"), False)
+    assert TODO_MARKER not in out and "keras.layers.Dropout(0.5)" in out
+
+
+@pytest.mark.parametrize("extra", [
+    # the attribute is set on an object: per-object values (PTB's eval_config.keep_prob = 1.0)
+    "config = Config()\nconfig.keep_prob = 0.9\n",
+    # the name is rebound: not the class's numbers
+    "config = Config()\nconfig = make_config()\n",
+    # made with arguments: its __init__ / a base class may set the attribute
+    "config = Config(0.9)\n",
+])
+def test_config_attributes_that_may_change_are_not_constants(extra):
+    out = _run(_CFG_SRC.format(extra=extra, fed="config.keep_prob", epochs="3"), False)
+    assert "keras.layers.Dropout(0.5)" not in out
+
+
+@pytest.mark.parametrize("cls", [
+    "class Config(object):\n    keep_prob = 0.5\n    def __init__(self):\n        self.keep_prob = 0.7\n",
+    "class Config(Base):\n    keep_prob = 0.5\n",
+])
+def test_a_class_with_methods_or_bases_is_not_a_config_constant(cls):
+    src = _CFG_SRC.format(extra="config = Config()\n", fed="config.keep_prob", epochs="3").replace(
+        "class Config(object):\n    keep_prob = 0.5\n", cls)
+    out = _run(src, False)
+    assert "keras.layers.Dropout(0.5)" not in out
+
+
+@pytest.mark.slow
+def test_config_object_program_is_equivalent_to_tf1(tmp_path):
+    assert_equivalent(CONFIG, tmp_path)
+
+
+@pytest.mark.slow
+def test_config_object_program_ranks_like_tf1(tmp_path):
+    aucs = legacy_and_migrated_aucs(CONFIG, _run(CONFIG.read_text(), False), tmp_path)
+    assert min(aucs) > 0.8 and abs(aucs[0] - aucs[1]) < 0.05, aucs
