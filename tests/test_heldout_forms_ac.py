@@ -90,3 +90,54 @@ def test_config_object_program_is_equivalent_to_tf1(tmp_path):
 def test_config_object_program_ranks_like_tf1(tmp_path):
     aucs = legacy_and_migrated_aucs(CONFIG, _run(CONFIG.read_text(), False), tmp_path)
     assert min(aucs) > 0.8 and abs(aucs[0] - aucs[1]) < 0.05, aucs
+
+
+# -- a class's loss minimised OUTSIDE the class with clip_by_global_norm(tf.gradients(model.loss)) --
+
+CLIPPED = FIX / "class_clipped_apply_outside.py"
+
+
+@pytest.mark.parametrize("fixes", [False, True])
+def test_outside_clipped_apply_gradients_of_a_class_loss_translates(fixes):
+    # before: 12 TODO (TFM144 "a run fetches something other than model.<tensor> or its train op":
+    # only compute_gradients(model.loss) was followed outside the class)
+    out = _run(CLIPPED.read_text(), fixes)
+    assert TODO_MARKER not in out and "import tensorflow" not in out
+    assert not legacy_refs_outside_todo(out)
+    assert "optimizer.global_clipnorm = 5.0" in out
+    assert "siamesepairs_model = LossModel([model.x1, model.x2, model.y], model.loss)" in out
+    code_part = out.split("def train", 1)[1]
+    assert "tf.gradients" not in code_part and "trainable_variables" not in code_part
+    assert "optimizer.iterations" in out  # the global_step fetch
+    assert _run(out, fixes) in (None, out)
+
+
+def test_outside_clipped_gradients_read_elsewhere_stay_tf1():
+    # the clipped gradients also feed a histogram loop: the statements computing them cannot go
+    src = CLIPPED.read_text().replace(
+        "    train_op = optimizer.apply_gradients(zip(grads, tvars), global_step=global_step)\n",
+        "    train_op = optimizer.apply_gradients(zip(grads, tvars), global_step=global_step)\n"
+        "    norms = [tf.norm(g) for g in grads]\n")
+    out = _run(src, False)
+    assert "LossModel([model.x1" not in out or "norms = [tf.norm(g) for g in grads]" in out
+    assert TODO_MARKER in out
+
+
+def test_outside_clipping_by_value_is_not_taken_as_a_global_norm():
+    src = CLIPPED.read_text().replace(
+        "grads, _ = tf.clip_by_global_norm(tf.gradients(model.loss, tvars), 5.0)",
+        "grads = [tf.clip_by_value(g, -1.0, 1.0) for g in tf.gradients(model.loss, tvars)]")
+    out = _run(src, False)
+    assert "global_clipnorm" not in out
+
+
+@pytest.mark.slow
+def test_outside_clipped_program_is_equivalent_to_tf1(tmp_path):
+    assert_equivalent(CLIPPED, tmp_path)
+
+
+@pytest.mark.slow
+def test_outside_clipped_program_ranks_like_tf1(tmp_path):
+    aucs = legacy_and_migrated_aucs(CLIPPED, _run(CLIPPED.read_text(), False), tmp_path)
+    assert min(aucs) > 0.8 and abs(aucs[0] - aucs[1]) < 0.05, aucs
+
