@@ -141,3 +141,38 @@ def test_outside_clipped_program_ranks_like_tf1(tmp_path):
     aucs = legacy_and_migrated_aucs(CLIPPED, _run(CLIPPED.read_text(), False), tmp_path)
     assert min(aucs) > 0.8 and abs(aucs[0] - aucs[1]) < 0.05, aucs
 
+
+# -- MultiRNNCell([cell] * n): ONE cell object in every layer ----------------------------------------
+
+SAME_CELL = FIX / "multi_rnn_same_cell.py"
+
+
+@pytest.mark.parametrize("fixes", [False, True])
+def test_multi_rnn_cell_of_one_cell_builds_it_once(fixes):
+    # before: 0 TODO and the migrated program crashed at the first tower (TF1MultiRNNCell.build
+    # built the same cell twice: "You cannot add new elements of state ... already built")
+    out = _run(SAME_CELL.read_text(), fixes)
+    assert TODO_MARKER not in out and not legacy_refs_outside_todo(out)
+    assert "TF1MultiRNNCell([cell] * LAYERS)" in out
+    assert "if not cell.built:" in out
+    assert _run(out, fixes) in (None, out)
+
+
+@pytest.mark.slow
+def test_multi_rnn_same_cell_program_runs_and_is_equivalent_to_tf1(tmp_path):
+    assert_equivalent(SAME_CELL, tmp_path)
+
+
+@pytest.mark.slow
+def test_multi_rnn_same_cell_shares_one_kernel_across_layers(tmp_path):
+    # TF1 (>= 1.1): the two layers of MultiRNNCell([cell] * 2) are one cell - one kernel, one bias
+    import subprocess
+    import sys
+
+    prog = _run(SAME_CELL.read_text(), False).split("train_idx, test_idx")[0]
+    prog += ("\nlayer = [l for l in keras.Model([s_a, len_a], h_a).layers if isinstance(l, keras.layers.RNN)][0]\n"
+             "print('WEIGHTS', len(layer.trainable_weights))\n")
+    (tmp_path / "p.py").write_text(prog)
+    res = subprocess.run([sys.executable, str(tmp_path / "p.py")], capture_output=True, text=True, timeout=300,
+                         env={**__import__("os").environ, "CUDA_VISIBLE_DEVICES": "", "TF_CPP_MIN_LOG_LEVEL": "3"})
+    assert "WEIGHTS 2" in res.stdout, res.stdout[-2000:] + res.stderr[-2000:]
