@@ -176,3 +176,53 @@ def test_multi_rnn_same_cell_shares_one_kernel_across_layers(tmp_path):
     res = subprocess.run([sys.executable, str(tmp_path / "p.py")], capture_output=True, text=True, timeout=300,
                          env={**__import__("os").environ, "CUDA_VISIBLE_DEVICES": "", "TF_CPP_MIN_LOG_LEVEL": "3"})
     assert "WEIGHTS 2" in res.stdout, res.stdout[-2000:] + res.stderr[-2000:]
+
+
+# -- a @staticmethod tower given the class's keep placeholder: self.tower(x, n, self.keep) ---------
+
+STATIC = FIX / "static_method_keep_prob.py"
+_LITERAL_FEED = ("model.dropout_keep_prob: FLAGS.dropout_keep_prob", "model.dropout_keep_prob: 0.8")
+
+
+@pytest.mark.parametrize("fixes", [False, True])
+def test_static_method_keep_parameter_is_the_class_placeholder(fixes):
+    # before: 11 TODO (TFM134 / TFM144: "scalar placeholder self.dropout_keep_prob: read outside
+    # a training= / keep_prob / optimizer learning-rate argument" - a @staticmethod has no self
+    # to skip, its parameters were matched one position off)
+    out = _run(STATIC.read_text().replace(*_LITERAL_FEED), fixes)
+    assert TODO_MARKER not in out and not legacy_refs_outside_todo(out)
+    assert "keras.layers.Dropout(0.2)" in out
+    assert _run(out, fixes) in (None, out)
+
+
+_STATIC_RNN = ("import tensorflow as tf\n\n"
+               "class Net(object):\n"
+               "    def __init__(self):\n"
+               "        self.x = tf.placeholder(tf.float32, [None, 5, 3])\n"
+               "        self.y = tf.placeholder(tf.float32, [None])\n"
+               "        self.keep = tf.placeholder(tf.float32)\n"
+               "        h = self.rnn(self.x, 4, {layers}, self.keep)\n"
+               "        self.loss = tf.reduce_mean(tf.square(tf.reduce_sum(h, 1) - self.y))\n"
+               "        self.train_op = tf.train.AdamOptimizer(0.01).minimize(self.loss)\n\n"
+               "    {deco}\n"
+               "    def rnn({self_}x, units, layers, dropout):\n"
+               "        cells = [tf.nn.rnn_cell.LSTMCell(units) for _ in range(layers)]\n"
+               "        cell = tf.nn.rnn_cell.DropoutWrapper(tf.nn.rnn_cell.MultiRNNCell(cells), output_keep_prob=dropout)\n"
+               "        out, _ = tf.nn.dynamic_rnn(cell, x, dtype=tf.float32)\n"
+               "        return out[:, -1, :]\n\n"
+               "net = Net()\nsess = tf.Session()\nsess.run(tf.global_variables_initializer())\n"
+               "for i in range(3):\n"
+               "    sess.run(net.train_op, feed_dict={{net.x: X, net.y: Y, net.keep: 0.7}})\n"
+               "p = sess.run(net.loss, feed_dict={{net.x: X, net.y: Y, net.keep: 1.0}})\n")
+
+
+@pytest.mark.parametrize("deco,self_", [("@staticmethod", ""), ("", "self, ")])
+def test_static_and_plain_method_dropout_wrappers_read_the_fed_keep(deco, self_):
+    # the DropoutWrapper's keep is the value the training runs fed (dropping while training only);
+    # before, the static method's wrapper stayed TF1 with a TODO (matching its parameters one
+    # position off - past a self it does not have - would read ``layers``, a configuration number,
+    # as a FIXED keep: every_run=True, dropping at evaluation too; the plain method is the control)
+    out = _run(_STATIC_RNN.format(layers=2, deco=deco, self_=self_), False)
+    net = out[out.index("class Net"):]
+    assert "output_keep_prob=0.7)" in net and "every_run" not in net
+    assert TODO_MARKER not in out

@@ -203,10 +203,18 @@ def run_constant(ctx, value: cst.BaseExpression):
     return cst.parse_expression(code(value))
 
 
+def _static_method(fn: cst.FunctionDef) -> bool:
+    """``fn`` is decorated with ``@staticmethod`` only (no ``self`` parameter)."""
+    return len(fn.decorators) == 1 and isinstance(fn.decorators[0].decorator, cst.Name) \
+        and fn.decorators[0].decorator.value == "staticmethod"
+
+
 def method_keep_arg(ctx, arg: cst.CSTNode) -> bool:
     """``arg`` (an original ``cst.Arg``) passes a value to ``self.<method>(...)`` of the enclosing
     class whose matching parameter the method reads only as a dropout keep probability
-    (:func:`dropout_keep_arg`): dhwajraj's ``self.BiRNN(x, self.dropout_keep_prob, ...)``."""
+    (:func:`dropout_keep_arg`): dhwajraj's ``self.BiRNN(x, self.dropout_keep_prob, ...)``; the
+    method may be a ``@staticmethod`` (atec-nlp's ``self.bi_rnn(x, ..., self.dropout_keep_prob)``:
+    no ``self`` parameter to skip)."""
     if not isinstance(arg, cst.Arg) or arg.star:
         return False
     c = ctx.parent(arg)
@@ -218,15 +226,16 @@ def method_keep_arg(ctx, arg: cst.CSTNode) -> bool:
     if cls is None:
         return False
     fn = next((m for m in cls.body.body if isinstance(m, cst.FunctionDef) and m.name.value == c.func.attr.value
-               and not m.decorators), None)
+               and (not m.decorators or _static_method(m))), None)
     if fn is None:
         return False
     params = list(fn.params.params)
+    skip = 0 if _static_method(fn) else 1  # a method's self
     if arg.keyword is not None:
         param = next((p for p in params if p.name.value == arg.keyword.value), None)
     else:
-        i = list(c.args).index(arg) + 1  # after self
-        if any(a.keyword is not None for a in c.args[:i - 1]) or i >= len(params):
+        i = list(c.args).index(arg) + skip
+        if any(a.keyword is not None for a in c.args[:i - skip]) or i >= len(params):
             return False
         param = params[i]
     if param is None:
@@ -338,7 +347,7 @@ class KeepProbResolver:
         flow = self.ctx.analysis(Flow)
         scope = flow.scope_of(at)
         fn = scope.node
-        if not isinstance(fn, cst.FunctionDef) or fn.decorators:
+        if not isinstance(fn, cst.FunctionDef) or (fn.decorators and not _static_method(fn)):
             return None
         defs = scope.by_name.get(name, ())
         if len(defs) != 1 or defs[0].index != -1:
@@ -355,7 +364,7 @@ class KeepProbResolver:
         from .flow import Flow
 
         found = self._param_of(name, at)
-        if found is None or found[0] not in self.ctx.module.body:
+        if found is None or found[0] not in self.ctx.module.body or found[0].decorators:
             return None
         fn, _ = found
         flow = self.ctx.analysis(Flow)
@@ -387,9 +396,11 @@ class KeepProbResolver:
         fn, idx = found
         body = self.ctx.parent(fn)
         cls = self.ctx.parent(body) if body is not None else None
-        if not isinstance(cls, cst.ClassDef) or idx == 0:
+        static = _static_method(fn)  # ``@staticmethod def bi_rnn(x, ..., dropout)`` called as self.bi_rnn(..)
+        if not isinstance(cls, cst.ClassDef) or (idx == 0 and not static):
             return []
-        me = fn.params.params[0].name.value
+        me = "self" if static else fn.params.params[0].name.value
+        shift = 0 if static else 1
         out = []
         for n in _walk(self.ctx.module):
             if not (isinstance(n, cst.Attribute) and n.attr.value == fn.name.value):
@@ -402,7 +413,7 @@ class KeepProbResolver:
             if p is None or not (isinstance(n.value, cst.Name) and n.value.value == me) \
                     or not isinstance(c, cst.Call) or c.func is not n or any(a.star for a in c.args):
                 return []
-            a = next((a for i, a in enumerate(c.args) if (a.keyword is None and i == idx - 1)
+            a = next((a for i, a in enumerate(c.args) if (a.keyword is None and i == idx - shift)
                       or (a.keyword is not None and a.keyword.value == name)), None)
             if a is None or not (isinstance(a.value, cst.Attribute) and isinstance(a.value.value, cst.Name)
                                  and a.value.value.value == me):

@@ -24,7 +24,7 @@ import libcst as cst
 
 from ..cstcache import walk
 from ..emit import literal
-from .keep_prob import dropout_keep_arg, run_constant
+from .keep_prob import _static_method, dropout_keep_arg, run_constant
 from .flow import Flow, ScopeFlow, load_names, target_names
 
 
@@ -1942,8 +1942,8 @@ class TF1Classes:
         methods = self._methods(cp.node)
         funcs = {s_.name.value: s_ for s_ in self.ctx.module.body if isinstance(s_, cst.FunctionDef)}
         m = _self_attr(func)
-        if m is not None:
-            return [(methods[m], True)] if m in methods else None
+        if m is not None:  # self.method(..): self bound - not for a @staticmethod (no self parameter)
+            return [(methods[m], not _static_method(methods[m]))] if m in methods else None
         if not isinstance(func, cst.Name):
             return None
         fn = self._method_of(func)
