@@ -339,25 +339,6 @@ class KeepProbResolver:
             raise Untranslatable(f"{name} is fed {sorted(map(str, vals)) or 'nothing'} in the training runs")
         raise Untranslatable(f"keep_prob {name} is not a placeholder fed with a constant")
 
-    def _eval_keeps(self, name: str, at: cst.CSTNode) -> list[str]:
-        """The values other than 1 the runs that do not train feed the keep placeholder ``name``
-        (read at ``at``, directly or through a module function's parameter): TF1 dropped units
-        in those runs too (EvilDJ's evaluation feeds 0.6), where Keras' Dropout drops only while
-        training - the rules report it (the same warning as a literal keep_prob's)."""
-        arg = self._passed_as(name, at)
-        if arg is not None:
-            return self._eval_keeps(arg.value, arg)
-        tp = self.ctx.analysis(TF1Program)
-        prog = tp.program_of(at)
-        progs = [prog] if prog is not None and name in prog.placeholders else [
-            p for p in tp.programs.values() if name in p.placeholders]
-        out = []
-        for prog in progs[:1]:
-            for r, v in prog.fed_values(name):
-                if r.train_op is None and module_number(self.ctx, v) != 1:
-                    out.append(code(v).strip())
-        return out
-
     def _param_of(self, name: str, at: cst.CSTNode):
         """(function, parameter index) when ``name`` is a parameter of the function holding ``at``,
         never rebound there; None otherwise."""

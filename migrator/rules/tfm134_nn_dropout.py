@@ -73,11 +73,6 @@ class NnDropout(KeepProbResolver, CallRule):
                 # every call passes self.<keep_prob placeholder>): the value its training runs fed
                 # (a number, or a never-assigned ``FLAGS.<name>``: fixed for the run)
                 val = self._fed_value(keep.value, original, flags=True)
-                evals = self._eval_keeps(keep.value, original)
-                if evals:
-                    self.report(original, f"keep_prob {keep.value} is also fed {evals[0]} in a run that does not "
-                                "train: TF1 dropped units there too; Keras' Dropout only drops while training",
-                                severity=Severity.WARNING)
             elif isinstance(b.orig("keep_prob"), cst.Attribute):  # self.keep_prob of a model class (TFM144)
                 from ..analysis.tf1_classes import TF1Classes
 

@@ -1300,11 +1300,21 @@ class SessionProgram(SessionProgramRuns, Rule):
         feed (not 1.0): TF1 dropped units in it, so the Keras model is called with
         ``training=True`` - safe only when every scalar placeholder of the program is such a
         keep_prob (no is_training flag: training=True would switch batch norm too)."""
-        fed = {p: literal(v, None) for p, v in feeds.items()
+        from ..analysis.keep_prob import run_constant
+
+        def value(v):
+            """A number fed, or the code of a never-assigned ``FLAGS.<name>`` (fixed for the run:
+            the training runs' ``FLAGS.dropout_keep_prob`` fed at evaluation too)."""
+            num = literal(v, None)
+            if num is None and isinstance(run_constant(self.ctx, v), cst.BaseExpression):
+                return code(v).strip()
+            return num
+
+        fed = {p: value(v) for p, v in feeds.items()
                if p in prog.placeholders and prog.placeholders[p].role == "hyper"}
         # a drop RATE placeholder (tf.nn.dropout(x, rate=p)) is inactive at 0, a keep probability at 1
-        active = {p: v for p, v in fed.items() if isinstance(v, (int, float)) and not isinstance(v, bool)
-                  and v != (0 if self._rate_only(prog, p) else 1)}
+        active = {p: v for p, v in fed.items() if isinstance(v, str) or (
+            isinstance(v, (int, float)) and not isinstance(v, bool) and v != (0 if self._rate_only(prog, p) else 1))}
         if not active:
             return False
         hypers = [p for p in prog.placeholders if prog.placeholders[p].role == "hyper"]
@@ -1312,7 +1322,7 @@ class SessionProgram(SessionProgramRuns, Rule):
             raise _Todo("an evaluation run feeds " + ", ".join(f"{p}={v}" for p, v in active.items())
                         + " (dropout active in TF1) next to a training flag: not translated")
         for p, v in active.items():
-            train = {literal(tv, None) for r, tv in prog.fed_values(p) if r.train_op is not None}
+            train = {value(tv) for r, tv in prog.fed_values(p) if r.train_op is not None}
             if train != {v}:
                 raise _Todo(f"an evaluation run feeds {p}={v}, the training runs {sorted(map(str, train))}: "
                             "Keras' Dropout has one rate")
