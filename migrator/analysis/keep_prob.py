@@ -49,12 +49,15 @@ def dropout_keep_arg(ctx, arg: cst.CSTNode) -> bool:
 
 
 def module_number(ctx, value: cst.BaseExpression):
-    """``value`` as a number: a literal, or a name of a module-level constant bound once to a
+    """``value`` as a number: a literal, a configuration object's number attribute
+    (:func:`config_number`), or a name of a module-level constant bound once to a
     number literal (``KEEP_PROB = 0.75``), bound nowhere else in the file and not shadowed where
     it is read; or a name bound once, in the function that reads it, to a number literal (``def
     main(): keep_prob = 0.75 ... feed_dict={m.keep: keep_prob}``: one value wherever it is read
     there, no ``global`` / ``nonlocal`` of it); otherwise ``literal(value, None)``."""
     val = literal(value, None)
+    if val is None and isinstance(value, cst.Attribute):
+        return config_number(ctx, value)
     if val is not None or not isinstance(value, cst.Name):
         return val
     from .flow import Flow
@@ -76,6 +79,65 @@ def module_number(ctx, value: cst.BaseExpression):
     if any(value.value in sc.by_name for sc in flow.scopes.values() if sc is not mod):
         return None  # bound in a function too (a local, a parameter, a ``global`` assignment)
     return num
+
+
+def config_number(ctx, value: cst.BaseExpression):
+    """``config.keep_prob`` / ``Config.keep_prob``: a number attribute of a PTB-style
+    configuration class - a module-level class of the file with no base but ``object``, no
+    decorator and no method, whose body binds ``keep_prob`` once to a number literal; read through
+    the class's name or through a module-level name bound ONCE to ``Config()`` (no arguments).
+    Neither name is bound anywhere else (not in a function either), nothing in the file assigns
+    any ``<x>.keep_prob`` (an ``eval_config.keep_prob = 1.0`` makes it per-object) or calls
+    ``setattr`` / ``vars`` / ``__dict__``: one value for the whole run, returned; None otherwise."""
+    if not (isinstance(value, cst.Attribute) and isinstance(value.value, cst.Name)):
+        return None
+    from .flow import Flow
+
+    flow = ctx.analysis(Flow)
+    mod = flow.scopes.get(id(ctx.module))
+    if mod is None:
+        return None
+    name, attr = value.value.value, value.attr.value
+
+    def _once(n: str):
+        defs = mod.by_name.get(n, ())
+        if len(defs) != 1 or any(n in sc.by_name for sc in flow.scopes.values() if sc is not mod):
+            return None
+        return defs[0]
+
+    d = _once(name)
+    if d is None:
+        return None
+    cls = d.stmt
+    if isinstance(d.value, cst.Call) and not d.value.args and isinstance(d.value.func, cst.Name):
+        c = _once(d.value.func.value)
+        cls = c.stmt if c is not None else None
+    if not isinstance(cls, cst.ClassDef) or cls.decorators or cls.keywords \
+            or any(not (isinstance(b.value, cst.Name) and b.value.value == "object") for b in cls.bases):
+        return None
+    nums = []
+    for stmt in cls.body.body:
+        if not isinstance(stmt, cst.SimpleStatementLine):
+            return None  # a method (an __init__ setting self.<attr>, a property ...)
+        for small in stmt.body:
+            if isinstance(small, cst.Assign):
+                for t in small.targets:
+                    if isinstance(t.target, cst.Name) and t.target.value == attr:
+                        nums.append(literal(small.value, None) if len(small.targets) == 1 else None)
+            elif isinstance(small, (cst.AugAssign, cst.AnnAssign)) and isinstance(small.target, cst.Name) \
+                    and small.target.value == attr:
+                return None
+    if len(nums) != 1 or not isinstance(nums[0], (int, float)) or isinstance(nums[0], bool):
+        return None
+    for n in _walk(ctx.module):
+        if isinstance(n, cst.Attribute) and n.attr.value in (attr, "__dict__") \
+                and isinstance(ctx.parent(n), (cst.AssignTarget, cst.AugAssign, cst.AnnAssign, cst.Del)):
+            return None
+        if isinstance(n, cst.Attribute) and n.attr.value == "__dict__":
+            return None
+        if isinstance(n, cst.Call) and isinstance(n.func, cst.Name) and n.func.value in ("setattr", "vars", "delattr"):
+            return None
+    return nums[0]
 
 
 def _local_number(scope, name: str):
@@ -141,10 +203,18 @@ def run_constant(ctx, value: cst.BaseExpression):
     return cst.parse_expression(code(value))
 
 
+def _static_method(fn: cst.FunctionDef) -> bool:
+    """``fn`` is decorated with ``@staticmethod`` only (no ``self`` parameter)."""
+    return len(fn.decorators) == 1 and isinstance(fn.decorators[0].decorator, cst.Name) \
+        and fn.decorators[0].decorator.value == "staticmethod"
+
+
 def method_keep_arg(ctx, arg: cst.CSTNode) -> bool:
     """``arg`` (an original ``cst.Arg``) passes a value to ``self.<method>(...)`` of the enclosing
     class whose matching parameter the method reads only as a dropout keep probability
-    (:func:`dropout_keep_arg`): dhwajraj's ``self.BiRNN(x, self.dropout_keep_prob, ...)``."""
+    (:func:`dropout_keep_arg`): dhwajraj's ``self.BiRNN(x, self.dropout_keep_prob, ...)``; the
+    method may be a ``@staticmethod`` (atec-nlp's ``self.bi_rnn(x, ..., self.dropout_keep_prob)``:
+    no ``self`` parameter to skip)."""
     if not isinstance(arg, cst.Arg) or arg.star:
         return False
     c = ctx.parent(arg)
@@ -156,15 +226,16 @@ def method_keep_arg(ctx, arg: cst.CSTNode) -> bool:
     if cls is None:
         return False
     fn = next((m for m in cls.body.body if isinstance(m, cst.FunctionDef) and m.name.value == c.func.attr.value
-               and not m.decorators), None)
+               and (not m.decorators or _static_method(m))), None)
     if fn is None:
         return False
     params = list(fn.params.params)
+    skip = 0 if _static_method(fn) else 1  # a method's self
     if arg.keyword is not None:
         param = next((p for p in params if p.name.value == arg.keyword.value), None)
     else:
-        i = list(c.args).index(arg) + 1  # after self
-        if any(a.keyword is not None for a in c.args[:i - 1]) or i >= len(params):
+        i = list(c.args).index(arg) + skip
+        if any(a.keyword is not None for a in c.args[:i - skip]) or i >= len(params):
             return False
         param = params[i]
     if param is None:
@@ -276,7 +347,7 @@ class KeepProbResolver:
         flow = self.ctx.analysis(Flow)
         scope = flow.scope_of(at)
         fn = scope.node
-        if not isinstance(fn, cst.FunctionDef) or fn.decorators:
+        if not isinstance(fn, cst.FunctionDef) or (fn.decorators and not _static_method(fn)):
             return None
         defs = scope.by_name.get(name, ())
         if len(defs) != 1 or defs[0].index != -1:
@@ -293,7 +364,7 @@ class KeepProbResolver:
         from .flow import Flow
 
         found = self._param_of(name, at)
-        if found is None or found[0] not in self.ctx.module.body:
+        if found is None or found[0] not in self.ctx.module.body or found[0].decorators:
             return None
         fn, _ = found
         flow = self.ctx.analysis(Flow)
@@ -325,9 +396,11 @@ class KeepProbResolver:
         fn, idx = found
         body = self.ctx.parent(fn)
         cls = self.ctx.parent(body) if body is not None else None
-        if not isinstance(cls, cst.ClassDef) or idx == 0:
+        static = _static_method(fn)  # ``@staticmethod def bi_rnn(x, ..., dropout)`` called as self.bi_rnn(..)
+        if not isinstance(cls, cst.ClassDef) or (idx == 0 and not static):
             return []
-        me = fn.params.params[0].name.value
+        me = "self" if static else fn.params.params[0].name.value
+        shift = 0 if static else 1
         out = []
         for n in _walk(self.ctx.module):
             if not (isinstance(n, cst.Attribute) and n.attr.value == fn.name.value):
@@ -340,7 +413,7 @@ class KeepProbResolver:
             if p is None or not (isinstance(n.value, cst.Name) and n.value.value == me) \
                     or not isinstance(c, cst.Call) or c.func is not n or any(a.star for a in c.args):
                 return []
-            a = next((a for i, a in enumerate(c.args) if (a.keyword is None and i == idx - 1)
+            a = next((a for i, a in enumerate(c.args) if (a.keyword is None and i == idx - shift)
                       or (a.keyword is not None and a.keyword.value == name)), None)
             if a is None or not (isinstance(a.value, cst.Attribute) and isinstance(a.value.value, cst.Name)
                                  and a.value.value.value == me):

@@ -24,8 +24,8 @@ import libcst as cst
 
 from ..cstcache import walk
 from ..emit import literal
-from .keep_prob import dropout_keep_arg, run_constant
-from .flow import Flow, ScopeFlow, load_names
+from .keep_prob import _static_method, dropout_keep_arg, run_constant
+from .flow import Flow, ScopeFlow, load_names, target_names
 
 
 # TF1's check of every float tensor of the graph for NaN / Inf (a debugging op fetched with a step)
@@ -99,6 +99,9 @@ class ClassTrainOp:
     method: "MethodTrainOp | None" = None
     # ``gv = opt.compute_gradients(inst.loss)`` of ``opt.apply_gradients(gv)`` in the scope: removed with it
     extra: list = field(default_factory=list)
+    # ``grads, _ = tf.clip_by_global_norm(tf.gradients(inst.loss, tvars), c)`` applied outside the
+    # class: the Keras optimizer's clipping argument (("global_clipnorm", c), TrainOp.clip)
+    clip: tuple | None = None
 
 
 @dataclass(eq=False)
@@ -1954,8 +1957,8 @@ class TF1Classes:
         methods = self._methods(cp.node)
         funcs = {s_.name.value: s_ for s_ in self.ctx.module.body if isinstance(s_, cst.FunctionDef)}
         m = _self_attr(func)
-        if m is not None:
-            return [(methods[m], True)] if m in methods else None
+        if m is not None:  # self.method(..): self bound - not for a @staticmethod (no self parameter)
+            return [(methods[m], not _static_method(methods[m]))] if m in methods else None
         if not isinstance(func, cst.Name):
             return None
         fn = self._method_of(func)
@@ -2502,6 +2505,7 @@ class TF1Classes:
                         and cg.func.attr.value == "compute_gradients" and isinstance(f.value, cst.Name)
                         and isinstance(cg.func.value, cst.Name) and cg.func.value.value == f.value.value
                         and len(cg.args) == 1):
+                    self._outside_clipped_step(cp, scope, node, inst)
                     continue
                 loss = self._arg(cg, 0, "loss")
                 if self._inst_attr(loss, inst) is None:
@@ -2615,6 +2619,36 @@ class TF1Classes:
                     return None  # another graph / session made the default inside
             n = self.ctx.parent(n)
         return None
+
+    def _outside_clipped_step(self, cp: ClassProgram, scope: ScopeFlow, node: cst.Call, inst: str) -> None:
+        """``tvars = tf.trainable_variables()``; ``grads, _ = tf.clip_by_global_norm(
+        tf.gradients(inst.loss, tvars), c)``; ``op = opt.apply_gradients(zip(grads, tvars)[,
+        global_step=g])`` outside the class (atec-nlp's / the text-CNN tutorials' train()): the
+        instance's loss minimised with the gradients' global norm clipped at c - the Keras
+        optimizer's ``global_clipnorm``. The statements computing the gradients go with the op
+        when nothing else reads what they bind (a gradient-summary loop over ``zip(grads,
+        tvars)`` keeps them: not taken)."""
+        op = self.tp._apply_gradients(None, scope, node, inst=inst)
+        if op is None or op.name is None or not isinstance(op.optimizer, cst.Name) \
+                or not op.loss.startswith(f"{inst}.") or op.loss_index is not None:
+            return
+        if op.clip is not None and op.clip[0] != "global_clipnorm":
+            return
+        if any(a.keyword is not None and a.keyword.value not in ("global_step", "name") for a in node.args[1:]):
+            return
+        inside = {id(x) for st in (*op.extra, op.statement) for x in walk(st)}
+        for st in op.extra:
+            small = st.body[0] if isinstance(st, cst.SimpleStatementLine) and len(st.body) == 1 else None
+            if not isinstance(small, cst.Assign):
+                return
+            for t in small.targets:
+                for name in target_names(t.target):
+                    if name != "_" and any(id(r) not in inside for r in self._local_reads(scope, name)):
+                        return  # the gradients (or tvars) are read elsewhere: they stay TF1's
+        attr = op.loss.split(".", 1)[1]
+        cp.train_ops.append(ClassTrainOp(op.name, op.statement, node, inst, attr, extra=list(op.extra),
+                                         clip=op.clip))
+        self._scope_step(cp, scope, node)
 
     def _scope_step(self, cp: ClassProgram, scope: ScopeFlow, n: cst.Call) -> None:
         """``minimize(loss, global_step=g)`` with ``g = tf.Variable(<int>, trainable=False[, name=])``

@@ -1448,7 +1448,8 @@ class TF1Program:
             return False
         return if_
 
-    def _apply_gradients(self, prog: Program, scope: ScopeFlow, c: cst.Call, attrs: bool = False) -> TrainOp | None:
+    def _apply_gradients(self, prog: Program, scope: ScopeFlow, c: cst.Call, attrs: bool = False,
+                         inst: str | None = None) -> TrainOp | None:
         """``train = opt.apply_gradients(G)`` where G is ``opt.compute_gradients(loss)``, a
         list comprehension clipping each of its gradients (``tf.clip_by_value(g, -c, c)`` /
         ``tf.clip_by_norm(g, c)``), or ``zip(grads, tvars)`` with ``grads`` from
@@ -1458,7 +1459,9 @@ class TF1Program:
         ``attrs`` (a model class's method): the train op, the gradients and the loss may be
         ``self.<attr>`` attributes (``self.grad = opt.compute_gradients(self.loss)``;
         ``self.train = opt.apply_gradients(self.grad)``) - each attribute assigned once in the
-        method; the TrainOp's ``loss`` is then ``"self.<attr>"``."""
+        method; the TrainOp's ``loss`` is then ``"self.<attr>"``. ``inst`` (a model class's
+        instance, outside the class): ``tf.gradients(inst.<attr>, tvars)``'s loss may be that
+        instance's attribute; the TrainOp's ``loss`` is then ``"<inst>.<attr>"``."""
         parent = self.ctx.parent(c)
         if not (isinstance(parent, cst.Assign) and len(parent.targets) == 1
                 and (isinstance(parent.targets[0].target, cst.Name)
@@ -1638,12 +1641,12 @@ class TF1Program:
                 ys = _arg(gv, 0, "ys") if isinstance(gv, cst.Call) else None
                 # a class's method (prog None, TF1Classes): the loss may be an attribute, self.loss
                 self_loss = prog is None and isinstance(ys, cst.Attribute) and isinstance(ys.value, cst.Name) \
-                    and ys.value.value == "self"
+                    and ys.value.value == (inst or "self")
                 if not (isinstance(gv, cst.Call) and self._qn.get(id(gv)) == "tensorflow.gradients"
                         and (isinstance(ys, cst.Name) or self_loss) and code(_arg(gv, 1, "xs")) == code(v.args[1].value)
                         and len(gv.args) == 2):
                     return None
-                loss = f"self.{ys.attr.value}" if self_loss else ys.value
+                loss = f"{inst or 'self'}.{ys.attr.value}" if self_loss else ys.value
                 extra += [gd.stmt] + ([tv.stmt] if tv is not None else [])
             else:
                 return None

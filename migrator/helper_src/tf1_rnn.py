@@ -184,7 +184,8 @@ class TF1MultiRNNCell(keras.layers.Layer):
 
     def build(self, input_shape):
         for cell in self.cells:
-            cell.build(input_shape)
+            if not cell.built:  # ``MultiRNNCell([cell] * n)``: ONE cell, its weights in every layer
+                cell.build(input_shape)
             input_shape = tuple(input_shape[:-1]) + (cell.output_size,)
 
     def call(self, inputs, states):

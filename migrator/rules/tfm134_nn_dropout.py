@@ -71,11 +71,16 @@ class NnDropout(KeepProbResolver, CallRule):
             elif isinstance(keep, cst.Name):
                 # a placeholder, or a parameter given one (a module function's, or a method's that
                 # every call passes self.<keep_prob placeholder>): the value its training runs fed
-                val = self._fed_value(keep.value, original)
+                # (a number, or a never-assigned ``FLAGS.<name>``: fixed for the run)
+                val = self._fed_value(keep.value, original, flags=True)
             elif isinstance(b.orig("keep_prob"), cst.Attribute):  # self.keep_prob of a model class (TFM144)
                 from ..analysis.tf1_classes import TF1Classes
 
                 val = self.ctx.analysis(TF1Classes).keep_prob(b.orig("keep_prob"))
+                if val is None and self._placeholder_attribute(b.orig("keep_prob")):
+                    # fed FLAGS.dropout_keep_prob in every training run, 1.0 elsewhere (the text-CNN
+                    # tutorials' ``cnn.dropout_keep_prob: FLAGS.dropout_keep_prob``)
+                    val = self._class_keep_prob(b.orig("keep_prob"), flags=True)
                 if val is None:  # ``self.keep_prob = 0.5`` in __init__: a Python number, as a literal
                     val = self.ctx.analysis(TF1Classes).constant_attr(b.orig("keep_prob"))
                     if val is not None:
@@ -90,9 +95,12 @@ class NnDropout(KeepProbResolver, CallRule):
                     raise Untranslatable(f"keep_prob {code(okeep)} is a placeholder: Keras' Dropout "
                                          "needs a number (the value fed in the training runs)")
                 return apply_layer(call("keras.layers.Dropout", expr("1 - {k}", k=keep)), b.node("x"))
-            if not isinstance(val, (int, float)) or isinstance(val, bool) or not 0 < val <= 1:
+            if isinstance(val, cst.BaseExpression):  # FLAGS.keep: the flag's value, the same in every run
+                rate = expr("1 - {k}", k=val)
+            elif not isinstance(val, (int, float)) or isinstance(val, bool) or not 0 < val <= 1:
                 raise Untranslatable(f"keep_prob {val!r} not in (0, 1]")
-            rate = cst.parse_expression(float_repr(round(1.0 - float(val), 10)))
+            else:
+                rate = cst.parse_expression(float_repr(round(1.0 - float(val), 10)))
         kw = {"seed": b.node("seed")} if b.given("seed") else {}
         return apply_layer(call("keras.layers.Dropout", rate, **kw), b.node("x"))
 

@@ -41,7 +41,7 @@ from ..helpers import HELPERS, register_source
 from ..analysis.flow import target_names
 from ..names import dotted as dotted_name
 from ..analysis.fit_loops import FitLoops, model_info
-from ..analysis.keep_prob import dropout_keep_arg, dropout_rate_arg
+from ..analysis.keep_prob import config_number, dropout_keep_arg, dropout_rate_arg
 from ..translate.tf1_helpers import LOSS_MODEL
 from ..translate.tf1_metrics import TF1_METRIC
 from ..translate.tf1_helpers import helper_example_output as _rnn_out
@@ -534,15 +534,22 @@ class SessionProgram(SessionProgramRuns, Rule):
         return c.args[0] is arg
 
     def _constant(self, value: cst.BaseExpression, at: cst.CSTNode) -> bool:
-        """A literal number / bool, or a module-level name bound once to one before ``at``."""
+        """A literal number / bool, a module-level name bound once to one before ``at``, or a
+        configuration object's number attribute (``config.keep_prob``, analysis.keep_prob's
+        ``config_number``)."""
         from ..analysis.flow import Flow
 
         if isinstance(literal(value, None), (bool, int, float)):
             return True
-        if not isinstance(value, cst.Name):
-            return False
         flow = self.ctx.analysis(Flow)
         mod = flow.scopes.get(id(self.ctx.module))
+        if isinstance(value, cst.Attribute) and config_number(self.ctx, value) is not None:
+            # ``config.keep_prob`` of a configuration object: bound before ``at`` (module level)
+            defs = mod.by_name.get(value.value.value, ()) if mod is not None else ()
+            return bool(defs) and (flow.scope_of(at) is not mod
+                                   or self.ctx.position(defs[0].stmt) < self.ctx.position(at))
+        if not isinstance(value, cst.Name):
+            return False
         defs = mod.by_name.get(value.value, ()) if mod is not None else ()
         if len(defs) != 1 or defs[0].value is None or not isinstance(literal(defs[0].value, None), (int, float)):
             return False
@@ -1323,11 +1330,21 @@ class SessionProgram(SessionProgramRuns, Rule):
         feed (not 1.0): TF1 dropped units in it, so the Keras model is called with
         ``training=True`` - safe only when every scalar placeholder of the program is such a
         keep_prob (no is_training flag: training=True would switch batch norm too)."""
-        fed = {p: literal(v, None) for p, v in feeds.items()
+        from ..analysis.keep_prob import run_constant
+
+        def value(v):
+            """A number fed, or the code of a never-assigned ``FLAGS.<name>`` (fixed for the run:
+            the training runs' ``FLAGS.dropout_keep_prob`` fed at evaluation too)."""
+            num = literal(v, None)
+            if num is None and isinstance(run_constant(self.ctx, v), cst.BaseExpression):
+                return code(v).strip()
+            return num
+
+        fed = {p: value(v) for p, v in feeds.items()
                if p in prog.placeholders and prog.placeholders[p].role == "hyper"}
         # a drop RATE placeholder (tf.nn.dropout(x, rate=p)) is inactive at 0, a keep probability at 1
-        active = {p: v for p, v in fed.items() if isinstance(v, (int, float)) and not isinstance(v, bool)
-                  and v != (0 if self._rate_only(prog, p) else 1)}
+        active = {p: v for p, v in fed.items() if isinstance(v, str) or (
+            isinstance(v, (int, float)) and not isinstance(v, bool) and v != (0 if self._rate_only(prog, p) else 1))}
         if not active:
             return False
         hypers = [p for p in prog.placeholders if prog.placeholders[p].role == "hyper"]
@@ -1335,7 +1352,7 @@ class SessionProgram(SessionProgramRuns, Rule):
             raise _Todo("an evaluation run feeds " + ", ".join(f"{p}={v}" for p, v in active.items())
                         + " (dropout active in TF1) next to a training flag: not translated")
         for p, v in active.items():
-            train = {literal(tv, None) for r, tv in prog.fed_values(p) if r.train_op is not None}
+            train = {value(tv) for r, tv in prog.fed_values(p) if r.train_op is not None}
             if train != {v}:
                 raise _Todo(f"an evaluation run feeds {p}={v}, the training runs {sorted(map(str, train))}: "
                             "Keras' Dropout has one rate")
@@ -1690,6 +1707,9 @@ class SessionProgram(SessionProgramRuns, Rule):
             return cst.parse_expression(f"int(keras.ops.convert_to_numpy({c.value(it)}))")
         if isinstance(literal(g, None), int) and not isinstance(literal(g, None), bool):
             return g
+        if isinstance(g, cst.Attribute) and isinstance(config_number(self.ctx, g), int) \
+                and not isinstance(config_number(self.ctx, g), bool):
+            return g  # ``config.max_epoch``: a configuration object's int, still defined
         if isinstance(g, cst.Name):
             d = self.ctx.analysis(Flow).def_of(g.value, g)
             loop = getattr(d, "stmt", None)

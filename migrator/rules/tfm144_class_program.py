@@ -1147,6 +1147,8 @@ class ClassProgramRule(Rule):
         self.ctx.add_import("keras")
         self.ctx.count(self)
         stmts = self._model_statements(cp, cst.parse_expression(model), ins, loss, op.instance, op.loss, value.func.value)
+        if getattr(op, "clip", None) is not None:  # TF1 clipped the gradients' global norm: Keras' optimizer does
+            stmts.insert(0, stmt("{o}.%s = {v}" % op.clip[0], o=value.func.value, v=op.clip[1]))
         stmts[0] = stmts[0].with_changes(leading_lines=updated.leading_lines)
         return cst.FlattenSentinel(stmts)
 

@@ -246,7 +246,7 @@ class TF1RNN(KeepProbResolver, CallRule):
         float) when known, True when only the expression is (arithmetic on a configuration
         value's attributes, ``1 - hparams.dropout``); None otherwise (a name, a placeholder, a
         call: the fed-placeholder search decides)."""
-        from ..analysis.keep_prob import module_number
+        from ..analysis.keep_prob import _static_method, module_number
         from ..analysis.tf1_classes import TF1Classes, _self_attr
 
         tc = self.ctx.analysis(TF1Classes)
@@ -269,9 +269,10 @@ class TF1RNN(KeepProbResolver, CallRule):
             method = isinstance(cls, cst.ClassDef)
             if method and fn.name.value == "__init__":
                 want, off = (lambda c: isinstance(c.func, cst.Name) and c.func.value == cls.name.value), 1
-            elif method:
+            elif method:  # self.m(..): its self is not passed - nor is there one for a @staticmethod
                 want, off = (lambda c: isinstance(c.func, cst.Attribute) and c.func.attr.value == fn.name.value
-                             and isinstance(c.func.value, cst.Name) and c.func.value.value == "self"), 1
+                             and isinstance(c.func.value, cst.Name) and c.func.value.value == "self"), \
+                    (0 if _static_method(fn) else 1)
             elif fn in self.ctx.module.body:
                 want, off = (lambda c: isinstance(c.func, cst.Name) and c.func.value == fn.name.value), 0
             else:
