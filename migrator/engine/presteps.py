@@ -25,6 +25,12 @@ class PreStep:
 
 
 PRE_STEPS: tuple[PreStep, ...] = (
+    PreStep("TFM209", (("float",), ("int",), ("double",), ("half",), ("bool",), ("complex",)),
+            "dtype_aliases:resolve_dtype_aliases",
+            "a name standing for one dtype written as the dtype at its reads (`DATA_TYPE = tf.float32` + "
+            "`tf.placeholder(DATA_TYPE, ..)` -> `tf.placeholder(tf.float32, ..)`; `def data_type(): return "
+            "tf.float16 if FLAGS.use_fp16 else tf.float32` + `data_type()` -> `tf.float32`, the flag's default "
+            "False); the definition goes (the same TF1 program)"),
     PreStep("TFM152", (("class", "Session", "self."),), "template_fits:inline_template_fits",
             "a template-method fit written out at its call: the base class's session loop with `self` the one "
             "instance of its one subclass, the subclass's hooks (`self._get_loss()`, `self._build_feed_dict(x, "
