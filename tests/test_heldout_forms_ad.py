@@ -133,3 +133,16 @@ def test_a_data_type_function_written_with_an_if_statement_resolves(body):
     out = migrate_text(src, False)
     _clean(out)
     assert "data_type" not in _code(out)
+
+
+def test_a_dtype_constant_other_modules_import_is_kept():
+    import libcst as cst
+
+    from migrator.analysis.dtype_aliases import resolve_dtype_aliases
+    from migrator.engine.presteps import _drops_export
+
+    old = cst.parse_module("import tensorflow as tf\nDATA_TYPE = tf.float32\nx = tf.placeholder(DATA_TYPE, [None])\n")
+    new = resolve_dtype_aliases(old)
+    assert new is not None and "DATA_TYPE" not in new.code
+    assert _drops_export(old, new, frozenset({"DATA_TYPE"}))
+    assert not _drops_export(old, new, frozenset())
