@@ -24,6 +24,7 @@ fetched step becomes ``start + per_run * iterations`` read after ``train_on_batc
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -33,6 +34,8 @@ from ..cstcache import walk
 from ..emit import code, literal
 from .tf1_program import Program, TF1Program, _arg
 
+_LISTS_VARIABLES = re.compile(r"\b(trainable_variables|global_variables|all_variables|model_variables|local_variables|"
+                               r"get_collection|compute_gradients|gradients)\s*[(.\[]|\bvar_list\b|\bGraphKeys\b")
 _CREATORS = {"tensorflow.train.get_or_create_global_step": "int64",
              "tensorflow.train.create_global_step": "int64"}
 _DTYPES = {"float64": "float64", "double": "float64", "float32": "float32", "float": "float32",
@@ -220,7 +223,8 @@ class StepCounters:
             if q == "tensorflow.Variable":
                 tr = _arg(v, 1, "trainable")
                 start = _number(_arg(v, 0, "initial_value"))
-                if tr is None or literal(tr, None) is not False or start is None:
+                if start is None or (tr is None and not self._trainable_counter_ok()) \
+                        or (tr is not None and literal(tr, None) is not False):
                     continue
                 dt = _arg(v, 99, "dtype")
                 if dt is None:
@@ -287,6 +291,14 @@ class StepCounters:
                 return None
             n = self.ctx.parent(n)
         return start, dtype
+
+    def _trainable_counter_ok(self) -> bool:
+        """A counter left trainable (``step = tf.Variable(0, dtype=tf.float32)``, redsphinx/uatu) is one
+        when nothing lists the variables: ``minimize`` takes no gradient to it (the loss does not read
+        it) and TF1's apply_gradients skips a variable without one, so only ``global_step=`` moves it.
+        Declined where a variable list or collection is read (an l2 sum over ``tf.trainable_variables()``
+        would reach it, ``var_list=`` / ``tf.gradients`` name variables)."""
+        return _LISTS_VARIABLES.search(self.ctx.module.code) is None
 
     def _classify(self, prog: Program, c: StepCounter, d, scope) -> None:  # noqa: C901 - one walk per kind of read
         ctx = self.ctx

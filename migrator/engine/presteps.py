@@ -25,6 +25,12 @@ class PreStep:
 
 
 PRE_STEPS: tuple[PreStep, ...] = (
+    PreStep("TFM209", (("float",), ("int",), ("double",), ("half",), ("bool",), ("complex",)),
+            "dtype_aliases:resolve_dtype_aliases",
+            "a name standing for one dtype written as the dtype at its reads (`DATA_TYPE = tf.float32` + "
+            "`tf.placeholder(DATA_TYPE, ..)` -> `tf.placeholder(tf.float32, ..)`; `def data_type(): return "
+            "tf.float16 if FLAGS.use_fp16 else tf.float32` + `data_type()` -> `tf.float32`, the flag's default "
+            "False); the definition goes (the same TF1 program)"),
     PreStep("TFM152", (("class", "Session", "self."),), "template_fits:inline_template_fits",
             "a template-method fit written out at its call: the base class's session loop with `self` the one "
             "instance of its one subclass, the subclass's hooks (`self._get_loss()`, `self._build_feed_dict(x, "
@@ -167,7 +173,13 @@ def run_pre_steps(tree: cst.Module, fctx, options: Options, source: str | None =
 
 
 def _top_names(module: cst.Module) -> set[str]:
-    return {s.name.value for s in module.body if isinstance(s, (cst.FunctionDef, cst.ClassDef))}
+    """Module-level functions, classes and names bound by a plain assignment (``DATA_TYPE = tf.float32``)."""
+    out = {s.name.value for s in module.body if isinstance(s, (cst.FunctionDef, cst.ClassDef))}
+    for s in module.body:
+        if isinstance(s, cst.SimpleStatementLine):
+            out.update(t.target.value for small in s.body if isinstance(small, cst.Assign)
+                       for t in small.targets if isinstance(t.target, cst.Name))
+    return out
 
 
 def _signatures(module: cst.Module) -> dict[str, tuple[str, ...]]:
@@ -177,7 +189,8 @@ def _signatures(module: cst.Module) -> dict[str, tuple[str, ...]]:
 
 def _drops_export(old: cst.Module, new: cst.Module, exports: frozenset[str]) -> bool:
     """A pre-step that wrote a helper out at its call removes the helper, one that resolved a
-    parameter removes the parameter: declined when another module of the run imports the function,
+    parameter removes the parameter, one that wrote a constant at its reads removes the constant:
+    declined when another module of the run imports the name,
     or ``__all__`` lists it (the invariant keeps such names; their callers would break)."""
     gone = _top_names(old) - _top_names(new)
     before, after = _signatures(old), _signatures(new)
