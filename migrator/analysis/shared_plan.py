@@ -324,17 +324,18 @@ class SharedPlan:
         out: dict[int, TowerGroup] = {}
         self.wrapper_own: dict[int, list[str]] = {}
         for g in sharing.groups:
-            if g.verdict != "shared" or g.in_loop or g.function is None or not g.shared:
+            a = sharing.wrapper_inner(g)
+            if a is None:
                 continue
-            inner = [a for a in sharing.groups if a is not g and a.entry is g.function
-                     and a.verdict == "shared" and not a.in_loop]
-            if len(inner) != 1:
-                continue
-            a = inner[0]
-            own = [k for k in g.shared if not any(k == v or k.endswith("/" + v) for v in a.shared)]
+            own = sharing.wrapper_own(g)
             if own:  # the wrapper makes variables of its own (a fully connected head)
-                self.wrapper_own[id(g)] = own
-                continue
+                from .handmade_layers import HandmadeLayersAnalysis
+
+                heads = sharing.wrapper_head_variables(g)
+                stored = self.ctx.analysis(HandmadeLayersAnalysis).stored_variable_calls()
+                if {k for cid, k in heads.items() if cid in stored} != set(own):
+                    self.wrapper_own[id(g)] = own
+                    continue
             name = g.name
             calls = [n for n in walk(self.ctx.module) if isinstance(n, cst.Call)
                      and isinstance(n.func, cst.Name) and n.func.value == name]
