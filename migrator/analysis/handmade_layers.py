@@ -987,14 +987,16 @@ class HandmadeLayersAnalysis:
         """Patterns whose kernel is a bare get_variable every tower of a PARTLY shared group gets
         (TF1 shares it; the tf.Variable weights around it are per tower): id(pattern) -> (TF1
         name, how the bias goes: None (no bias) / "with" (shared too) / "own" (per tower))."""
-        if not self._store_wanted():
-            return {}
         from ..analysis.sharing import Sharing
 
         sh = self.ctx.analysis(Sharing)
         sv: dict[int, str] = {}
         for g in sh.groups:
-            sv.update(sh.stored_variables(g))
+            if self._store_wanted():
+                sv.update(sh.stored_variables(g))
+            # a wrapper's own head, run again under reuse (a validation tower pair): shared in
+            # TF1 whatever the mode, so stored in both
+            sv.update(sh.wrapper_head_variables(g))
         if not sv:
             return {}
         out = {}

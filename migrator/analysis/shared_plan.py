@@ -2,7 +2,7 @@
 from __future__ import annotations
 import re
 import libcst as cst
-from ..analysis.sharing import AUTO_REUSE, CELLS, GET_SCOPE, Sharing, TowerGroup
+from ..analysis.sharing import AUTO_REUSE, CELLS, GET_SCOPE, Sharing, TowerGroup, pretty
 from ..emit import code
 from ..translate.encoder import encoder_name
 from ..analysis.siamese import walk
@@ -171,6 +171,17 @@ def _bound_params(fn: cst.FunctionDef, call: cst.Call, method: bool) -> list[tup
     return out
 
 
+def _store_key(keys: list[str], encoder: str) -> str:
+    """The TF1-name store key of an encoder: the variable scope its variables share, then its name."""
+    parts = [k.split("/")[:-1] for k in keys]
+    prefix = []
+    for level in zip(*parts):
+        if len(set(level)) != 1:
+            break
+        prefix.append(level[0])
+    return "/".join([*prefix, encoder])
+
+
 class SharedPlan:
     """``ctx.analysis(SharedPlan)``: what TFM205 does with each shared group."""
 
@@ -206,8 +217,19 @@ class SharedPlan:
         from ..translate.tf1_store import store_function
 
         dict_towers = None
+        # wrappers called again under reuse (a validation tower pair ``model(v_a, v_b)`` after the
+        # training pair ``model(x_a, x_b)``): id(wrapper group) -> the tower group inside it
+        self.wrapped: dict[int, TowerGroup] = {}
+        # id(tower group) -> the store key its encoder is kept under (tf1_layer): each run of the
+        # wrapper gets the encoder the first one built, as TF1's reuse gave it the same variables
+        self.memo: dict[int, str] = {}
+        inner_of = self._wrapper_groups(sharing)
         for g in sharing.groups:
             if g.verdict != "shared" or any(id(c) in tflearn_towers for c in g.calls):
+                continue
+            if id(g) in inner_of:
+                self.groups.append(g)
+                self.wrapped[id(g)] = inner_of[id(g)]
                 continue
             if g.outside_only:
                 # towers given variables made outside them share while those stay variables (a
@@ -224,6 +246,12 @@ class SharedPlan:
             self.groups.append(g)
             k = id(g)
             why = self._why_not(g)
+            if why and id(g) in self.wrapper_own and why.startswith("the tower calls pass different"):
+                own = self.wrapper_own[id(g)]
+                names = ", ".join(pretty(k) for k in own[:4]) + (" ..." if len(own) > 4 else "")
+                why = (f"{g.name}() is called again under reuse (line {ctx.position(g.calls[-1])[0]}) and "
+                       f"makes variables of its own besides its towers' ({names}): the Keras layers "
+                       f"made from them would be new at each call, not the trained ones")
             if why:
                 self.stored.pop(k, None)
                 self.mode_params.pop(id(g.function), None)
@@ -250,6 +278,19 @@ class SharedPlan:
             for n in walk(g.entry):
                 if _is_reuse_stmt(n) and first < ctx.position(n) < last:
                     self.remove.add(id(n))
+        for k, inner in list(self.wrapped.items()):
+            g = next(x for x in self.groups if id(x) == k)
+            if id(inner) in self.encoder or id(inner) in self.stored:
+                if id(inner) in self.encoder:
+                    self.memo[id(inner)] = _store_key(inner.shared, self.encoder[id(inner)])
+                first, last = ctx.position(g.calls[0]), ctx.position(g.calls[-1])
+                for n in walk(g.entry):
+                    if _is_reuse_stmt(n) and first < ctx.position(n) < last:
+                        self.remove.add(id(n))
+            else:
+                del self.wrapped[k]
+                self.problem[k] = (f"its {inner.name}() towers are not turned into one encoder "
+                                   f"({self.problem.get(id(inner), 'see their TODO')})")
         # inside builders whose every call is a handled tower: reuse= of layers, reuse_variables()
         all_calls = {id(c) for gs in handled_fns.values() for g in gs for c in g.calls}
         for gs in handled_fns.values():
@@ -272,6 +313,36 @@ class SharedPlan:
                         self.remove.add(id(n))
                         if isinstance(n.orelse, cst.Else):  # its ``assert ...reuse is False`` lines go with it
                             self.remove.update(id(st) for st in n.orelse.body.body)
+
+    def _wrapper_groups(self, sharing: Sharing) -> dict[int, TowerGroup]:
+        """Shared groups whose builder is a WRAPPER of another shared group's towers (``def
+        model(a, b)`` calling ``tower(a)``, reuse_variables(), ``tower(b)``), run again under reuse
+        (uatu's validation towers: ``scope.reuse_variables()`` then ``model(v_a, v_b)``): every
+        variable the wrapper's runs share is one its inner towers make, and every call of the
+        wrapper is in the group. Then the wrapper's calls need no rewrite: the inner group's encoder,
+        kept in TF1's name store, is the same at every run. id(wrapper group) -> the inner group."""
+        out: dict[int, TowerGroup] = {}
+        self.wrapper_own: dict[int, list[str]] = {}
+        for g in sharing.groups:
+            a = sharing.wrapper_inner(g)
+            if a is None:
+                continue
+            own = sharing.wrapper_own(g)
+            if own:  # the wrapper makes variables of its own (a fully connected head)
+                from .handmade_layers import HandmadeLayersAnalysis
+
+                heads = sharing.wrapper_head_variables(g)
+                stored = self.ctx.analysis(HandmadeLayersAnalysis).stored_variable_calls()
+                if {k for cid, k in heads.items() if cid in stored} != set(own):
+                    self.wrapper_own[id(g)] = own
+                    continue
+            name = g.name
+            calls = [n for n in walk(self.ctx.module) if isinstance(n, cst.Call)
+                     and isinstance(n.func, cst.Name) and n.func.value == name]
+            if {id(c) for c in calls} != {id(c) for c in g.calls}:
+                continue
+            out[id(g)] = a
+        return out
 
     def _why_not(self, g: TowerGroup) -> str | None:
         ctx = self.ctx

@@ -1334,6 +1334,39 @@ class Sharing:
         return False
 
     # -- queries -----------------------------------------------------------------------------------
+    def wrapper_inner(self, g: TowerGroup) -> TowerGroup | None:
+        """A shared group whose builder is a WRAPPER of one other shared group's towers (``def
+        model(a, b)`` calling ``tower(a)``, reuse_variables(), ``tower(b)``; uatu's validation pair
+        ``model(v_a, v_b)`` under reuse): that inner group (interpreted with the wrapper as entry)."""
+        if g.verdict != "shared" or g.in_loop or g.function is None or not g.shared:
+            return None
+        inner = [a for a in self.groups if a is not g and a.entry is g.function
+                 and a.verdict == "shared" and not a.in_loop]
+        return inner[0] if len(inner) == 1 else None
+
+    def wrapper_own(self, g: TowerGroup) -> list[str]:
+        """The variables a wrapper group's runs share that its inner towers do not make (a fully
+        connected head made by the wrapper itself)."""
+        a = self.wrapper_inner(g)
+        if a is None:
+            return []
+        return [k for k in g.shared if not any(k == v or k.endswith("/" + v) for v in a.shared)]
+
+    def wrapper_head_variables(self, g: TowerGroup) -> dict[int, str]:
+        """A wrapper group's own shared variables made by bare get_variable calls in the wrapper:
+        id(call) -> its TF1 name in the group's entry (a translation that stores the layer made from
+        it under that name shares it between the wrapper's runs, as TF1 did)."""
+        own = set(self.wrapper_own(g))
+        if not own:
+            return {}
+        inside = {id(n) for n in _walk(g.function)}
+        out = {}
+        for cid, keys in self.getvar_keys.items():
+            hit = keys & own
+            if cid in inside and len(hit) == 1:
+                out[cid] = next(iter(hit))
+        return out
+
     def stored_variables(self, g: TowerGroup) -> dict[int, str]:
         """A PARTLY shared group: id(bare get_variable call) -> its TF1 name, for the calls that
         get one name at every execution, a variable every tower shares (``output/W`` among

@@ -415,6 +415,8 @@ class VariableScope(Rule):
         if any(self._inside(w, g.function) or any(id(c) in inside for c in g.calls)
                for g in plan.groups if id(g) in plan.stored):
             return True  # towers built as written: their layers come from the TF1-name store
+        if any(any(id(c) in inside for c in g.calls) for g in plan.groups if id(g) in plan.wrapped):
+            return True  # a wrapper run again under reuse: its towers' encoder comes from the store
         for g in {id(h[0]): h[0] for hits in plan.by_stmt.values() for h in hits}.values():
             if any(id(self.ctx.statement_of(c)) in inside for c in g.calls):
                 return True

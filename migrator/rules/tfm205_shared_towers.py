@@ -179,6 +179,15 @@ class SharedTowers(Rule):
         sample = self._shape_sample(g, x, original)
         stmts = encoder_statements(enc, value.func, sample, extra, input_dtype=typed,
                                    fixed_batch=self._fixed_batch(sample))
+        key = plan.memo.get(id(g))
+        if key is not None:
+            # the wrapper around these towers runs again under reuse (a validation tower pair):
+            # the encoder is built once and kept in TF1's name store, so every run applies it
+            self.ctx.use_helper("tf1_layer")
+            assign = stmts[1].body[0]
+            stmts[1] = stmts[1].with_changes(body=[assign.with_changes(value=cst.Call(
+                func=cst.Name("tf1_layer"), args=[cst.Arg(cst.SimpleString(repr(key))),
+                                                  cst.Arg(cst.Lambda(params=cst.Parameters(), body=assign.value))]))])
         if modes is not None:
             # the input may be a structure (an Estimator's features dict): one keras.Input per tensor
             stmts[0] = stmt("{n} = keras.tree.map_structure(lambda t: keras.Input(shape=t.shape[1:], "
@@ -282,6 +291,13 @@ class SharedTowers(Rule):
                 self.report(original, f"{g.name}() towers share their variables in TF1 ({names}) but their "
                                       f"calls differ besides the input: each tower is built as written, "
                                       f"its layers taken from a store keyed by their TF1 names (tf1_layer)")
+                self.ctx.count(self)
+                continue
+            inner = plan.wrapped.get(id(g))
+            if inner is not None and self.ctx.statement_of(g.calls[0]) is original:
+                self.report(original, f"{g.name}() is called again under reuse: each call's "
+                                      f"{inner.name}() towers get the one encoder the first call built "
+                                      f"(kept in TF1's name store, tf1_layer), as TF1 gave them the same variables")
                 self.ctx.count(self)
                 continue
             why = plan.problem.get(id(g))
