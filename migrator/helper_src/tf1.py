@@ -422,9 +422,9 @@ def tf1_weights_entry(out):
     return out
 
 
-class TF1WeightsRead(keras.layers.Layer):
-    """The current values of weights that other layers own, as tensors of the graph (called on a
-    tensor of it only to be placed there): a penalty computed from them follows every update."""
+class TF1VariableValues(keras.layers.Layer):
+    """The current values of variables that other layers own, as tensors of the graph (called on
+    a tensor of it only to be placed there): a loss computed from them follows every update."""
 
     def __init__(self, variables, **kwargs):
         super().__init__(**kwargs)
@@ -471,5 +471,5 @@ def tf1_weights_collection(owner):
     if not order:
         return []
     anchor = next((t for t in tensors if not isinstance(t._keras_history[0], keras.layers.InputLayer)), tensors[0])
-    values = TF1WeightsRead([layer.kernel for layer in order])(anchor)
+    values = TF1VariableValues([layer.kernel for layer in order])(anchor)
     return [v for layer, v in zip(order, values) for _ in range(max(adds[id(layer)], calls.get(id(layer), 0)))]

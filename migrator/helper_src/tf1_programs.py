@@ -10,7 +10,7 @@ import keras
 import numpy as np
 import os
 
-from .tf1 import LossModel, TF1Dataset
+from .tf1 import LossModel, TF1Dataset, TF1VariableValues
 
 
 def tf1_selected_weights(model, tf1_filter):
@@ -205,21 +205,6 @@ def tf1_fetches(inputs, outputs):
     if key not in _TF1_FETCHES:
         _TF1_FETCHES[key] = (inputs, outputs, keras.Model(inputs, outputs))
     return _TF1_FETCHES[key][2]
-
-
-class TF1VariableValues(keras.layers.Layer):
-    """The current values of variables that other layers own, as tensors of the graph (called on
-    a tensor of it only to be placed there): a loss computed from them follows every update."""
-
-    def __init__(self, variables, **kwargs):
-        super().__init__(**kwargs)
-        self._variables = lambda: variables  # not tracked: the layers that made them own them
-
-    def call(self, anchor):
-        return [keras.ops.convert_to_tensor(v) for v in self._variables()]
-
-    def compute_output_spec(self, anchor):
-        return [keras.KerasTensor(tuple(v.shape), dtype=v.dtype) for v in self._variables()]
 
 
 def tf1_trainable_variables(owner, tf1_names):

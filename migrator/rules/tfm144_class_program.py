@@ -79,7 +79,7 @@ APPLIED_NORM = register_source("tf1_programs", "tf1_applied_global_norm",
 TF1_SAVED_PATH = register_source("tf1_programs", "tf1_saved_path")
 
 
-TF1_TRAINABLE = register_source("tf1_programs", "tf1_trainable_variables", also=("TF1VariableValues",))
+TF1_TRAINABLE = register_source("tf1_programs", "tf1_trainable_variables", requires=("TF1VariableValues",))
 
 
 # tlatkowski/multihead-siamese-nets in small: a subclass whose __init__ only calls the base's, a

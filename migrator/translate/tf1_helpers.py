@@ -68,5 +68,7 @@ def _register_all() -> None:
 # tf.add_to_collection(tf.GraphKeys.WEIGHTS, w) of a hand-made layer's kernel (TFM135) and the
 # collection read by apply_regularization without a list in a model class (TFM151)
 WEIGHTS_ENTRY = register_source("tf1", "tf1_weights_entry", also=("TF1_WEIGHTS",))
-WEIGHTS_COLLECTION = register_source("tf1", "tf1_weights_collection", also=("TF1WeightsRead",),
-                                     requires=("tf1_weights_entry",))
+# the current values of variables other layers own (tf1_weights_collection, tf1_trainable_variables)
+VARIABLE_VALUES = register_source("tf1", "TF1VariableValues")
+WEIGHTS_COLLECTION = register_source("tf1", "tf1_weights_collection",
+                                     requires=("tf1_weights_entry", "TF1VariableValues"))
