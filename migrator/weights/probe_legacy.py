@@ -647,10 +647,12 @@ def _probe(cap, args, tf, tf1, tflearn, orig_fit, orig_run, train_ops, grad_caps
             # placeholders is a candidate; the Keras side picks, per Keras output, the
             # candidate with the same shape computed from the same inputs that matches best.
             inputs, targets, outputs = placeholders, [], []
-            # placeholders written with one FIXED batch size ([20, 8, 8, 1]): the forward tensors'
-            # batch axis is that number, not None
-            fixed_rows = {p.shape.as_list()[0] for p in placeholders} - {None}
-            batch_dims = {None, *fixed_rows} if len(fixed_rows) == 1 else {None}
+            # placeholders ALL written with one FIXED batch size ([20, 8, 8, 1]): the forward
+            # tensors' batch axis is that number, not None (only a label fixed to the batch size,
+            # evildj's: the forward tensors keep a None batch axis; the label-dependent ones of
+            # that size are no model outputs)
+            rows = [p.shape.as_list()[0] for p in placeholders]
+            batch_dims = {None, rows[0]} if rows and None not in rows and len(set(rows)) == 1 else {None}
             # a loss computed in the graph (a LossModel's output): after the others; a sum of loss
             # terms (kym343: cls_1 + cls_2 + siamese + weight decay) ends in an Add
             scalars, sums, unknown, pairwise = [], [], [], []
