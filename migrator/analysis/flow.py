@@ -187,6 +187,7 @@ class Flow:
         self.functions: dict[str, cst.FunctionDef] = {
             s.name.value: s for s in module.body if isinstance(s, cst.FunctionDef)}
         self._classes: dict[str, cst.ClassDef] | None = None
+        self._unread: dict[tuple[int, int], frozenset[str]] = {}
         self._split_tuple_calls()
         self._drop_unread_arguments()
 
@@ -238,23 +239,15 @@ class Flow:
                         and len(d.stmt.body) == 1 and isinstance(d.stmt.body[0], cst.Assign)):
                     continue
                 fn, skip = self.plain_callee(value, scope)
-                if fn is None:
+                if fn is None or any(a.star for a in value.args):
                     continue
                 unread = self.unread_params(fn, skip)
-                if not unread:
+                bound = self.call_bindings(fn, value, skip) if unread else None
+                if not bound:
                     continue
-                ps = [p.name.value for p in [*fn.params.posonly_params, *fn.params.params]][skip:]
-                drop: set[str] = set()
-                keep: set[str] = set(load_names(value.func))
-                for i, a in enumerate(value.args):
-                    if a.star:
-                        keep |= load_names(a.value)
-                        continue
-                    param = a.keyword.value if a.keyword is not None else (ps[i] if i < len(ps) else None)
-                    if param in unread and isinstance(a.value, cst.Name):
-                        drop.add(a.value.value)
-                    else:
-                        keep |= load_names(a.value)
+                drop = {v.value for p, v in bound.items() if p in unread and isinstance(v, cst.Name)}
+                keep = set(load_names(value.func)).union(
+                    *(load_names(v) for p, v in bound.items() if not (p in unread and isinstance(v, cst.Name))))
                 drop -= keep
                 if drop:
                     d.deps = frozenset(n for n in d.deps if n not in drop)
@@ -267,6 +260,7 @@ class Flow:
         if self._classes is None:
             self._classes = {s.name.value: s for s in self.ctx.module.body if isinstance(s, cst.ClassDef)}
         classes = self._classes
+
         def once(sc: ScopeFlow, name: str) -> bool:
             return len(sc.by_name.get(name, ())) == 1
 
@@ -295,8 +289,17 @@ class Flow:
             return None, 0
         return ms[0], 1
 
+    def unread_params(self, fn: cst.FunctionDef, skip: int) -> frozenset[str]:
+        """The parameters of ``fn`` (its first ``skip`` positional ones aside: ``self``) that its
+        body never reads; none when it takes ``*args`` / ``**kwargs`` or calls ``locals()`` /
+        ``vars()`` / ``eval`` / ``exec``. Memoised per function."""
+        key = (id(fn), skip)
+        if key not in self._unread:
+            self._unread[key] = frozenset(self._unread_params(fn, skip))
+        return self._unread[key]
+
     @staticmethod
-    def unread_params(fn: cst.FunctionDef, skip: int) -> set[str]:
+    def _unread_params(fn: cst.FunctionDef, skip: int) -> set[str]:
         ps = fn.params
         if isinstance(ps.star_arg, cst.Param) or ps.star_kwarg is not None:
             return set()
@@ -357,10 +360,12 @@ class Flow:
                 return None
         return fn
 
-    def call_bindings(self, fn: cst.FunctionDef, value: cst.Call) -> dict[str, cst.BaseExpression] | None:
-        """Parameter name -> the call's argument (positional or keyword); None when not bound one to one."""
+    def call_bindings(self, fn: cst.FunctionDef, value: cst.Call,
+                      skip: int = 0) -> dict[str, cst.BaseExpression] | None:
+        """Parameter name -> the call's argument (positional or keyword); None when not bound one to
+        one. ``skip``: leading positional parameters the call binds implicitly (1: a method's ``self``)."""
         ps = fn.params
-        positional = [p.name.value for p in [*ps.posonly_params, *ps.params]]
+        positional = [p.name.value for p in [*ps.posonly_params, *ps.params]][skip:]
         names = positional + [p.name.value for p in ps.kwonly_params]
         out: dict[str, cst.BaseExpression] = {}
         for i, a in enumerate(value.args):

@@ -623,13 +623,8 @@ class SessionProgram(SessionProgramRuns, Rule):
         if fn is None:
             return False
         unread = flow.unread_params(fn, skip)
-        if arg.keyword is not None:
-            return arg.keyword.value in unread
-        i = list(c.args).index(arg)
-        ps = [*fn.params.posonly_params, *fn.params.params][skip:]
-        if i >= len(ps) or any(a.keyword is not None or a.star for a in c.args[:i]):
-            return False
-        return ps[i].name.value in unread
+        bound = flow.call_bindings(fn, c, skip) if unread and not any(a.star for a in c.args) else None
+        return bool(bound) and any(p in unread and v is node for p, v in bound.items())
 
     def _passed_to_class_flag(self, node: cst.Name) -> bool:
         """``Tower('name', is_training)`` where ``Tower`` is a class of the file whose ``__init__``

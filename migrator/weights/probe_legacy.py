@@ -717,11 +717,6 @@ def _probe(cap, args, tf, tf1, tflearn, orig_fit, orig_run, train_ops, grad_caps
         for i, dp in enumerate(preps):
             if dp is not None and xs:
                 dp.initialize(xs[i], sess)
-    if cap.kind != "tflearn":
-        # placeholders fixed to one batch size ([55, 8, 8, 3]) accept only that many rows
-        fixed = {p.shape.as_list()[0] for p in [*inputs, *targets] if p.shape.ndims} - {None}
-        if len(fixed) == 1:
-            n = fixed.pop()
     meta, before, gv = _variables(tf1, sess)
     for m, v in zip(meta, gv):
         if v.name in _NO_GRADIENT and v.name not in _GRADIENT:
@@ -736,8 +731,8 @@ def _probe(cap, args, tf, tf1, tflearn, orig_fit, orig_run, train_ops, grad_caps
         for m, u in zip(meta, found):
             if u is not None:
                 m["uses"] = u
-    # a placeholder written with a fixed batch size (``tf.placeholder(tf.float32, [64])``) only
-    # takes that many rows: probe with that batch
+    # a placeholder written with a fixed batch size (``tf.placeholder(tf.float32, [64])``,
+    # ``[55, 8, 8, 3]``) only takes that many rows: probe with that batch
     fixed = {t.shape.as_list()[0] for t in [*inputs, *targets] if t.shape.ndims and t.shape.as_list()[0] is not None}
     if len(fixed) == 1:
         n = fixed.pop()
