@@ -298,7 +298,7 @@ class StepCounters:
         it) and TF1's apply_gradients skips a variable without one, so only ``global_step=`` moves it.
         Declined where a variable list or collection is read (an l2 sum over ``tf.trainable_variables()``
         would reach it, ``var_list=`` / ``tf.gradients`` name variables)."""
-        return _LISTS_VARIABLES.search(self.ctx.module.code) is None
+        return _LISTS_VARIABLES.search(self.ctx.module_code) is None
 
     def _classify(self, prog: Program, c: StepCounter, d, scope) -> None:  # noqa: C901 - one walk per kind of read
         ctx = self.ctx
