@@ -26,7 +26,7 @@ BN_FLAG = FIX / "slim_normalizer_bn_flag.py"
 
 @pytest.mark.parametrize("fixes", [False, True])
 def test_normalizer_fn_batch_norm_program_translates(fixes):
-    # before: 7 TODO (TFM132 "normalizer_fn= is not translated" on both layers, TFM150 keeping the
+    # before: 4 TODO (TFM132 "normalizer_fn= is not translated", TFM150 keeping the
     # arg_scope, TFM140 "hyper placeholder is_training is also used in: with slim.arg_scope(...")
     out = _run(BN_FLAG.read_text(), fixes)
     assert TODO_MARKER not in out and "import tensorflow" not in out
@@ -83,9 +83,20 @@ def test_update_ops_run_by_the_train_op_move_the_statistics():
     assert "ContribBatchNormalization(momentum=0.999, epsilon=0.001, scale=False)(" in out
 
 
+def test_naming_update_ops_as_the_collection_runs_nothing():
+    # updates_collections=tf.GraphKeys.UPDATE_OPS (slim's default, written out) names where the
+    # update ops go; nothing runs them, so TF1 never moves the statistics (before: read as a
+    # train op running UPDATE_OPS - the statistics moved in the migration: a silent change)
+    for params in ("{'updates_collections': tf.GraphKeys.UPDATE_OPS}",):
+        body = f"h = slim.fully_connected(x, 4, normalizer_fn=slim.batch_norm, normalizer_params={params})\n"
+        assert "    updates=False,\n)" in _run(_SRC.format(body=body), False)
+    body = "h = slim.batch_norm(x, updates_collections=tf.GraphKeys.UPDATE_OPS)\n"
+    assert "    updates=False,\n)" in _run(_SRC.format(body=body), False)
+
+
 @pytest.mark.parametrize("call,reason", [
     ("slim.fully_connected(x, 4, normalizer_fn=slim.layer_norm)", "other than batch_norm"),
-    ("slim.fully_connected(x, 4, normalizer_fn=slim.batch_norm, normalizer_params=bn_params)",
+    ("slim.fully_connected(x, 4, normalizer_fn=slim.batch_norm, normalizer_params=make_params())",
      "other than a dict literal"),
     ("slim.fully_connected(x, 4, normalizer_fn=slim.batch_norm, normalizer_params={'foo': 1})",
      "normalizer_params= with foo"),
@@ -118,9 +129,61 @@ def test_training_flag_passed_to_a_tower_function_for_its_normalizer():
     assert out.count("ContribBatchNormalization(\n        momentum=0.9,") == 2
 
 
+def test_training_flag_from_an_outer_arg_scope_of_batch_norm_and_dropout():
+    # facenet's inception towers: arg_scope([slim.batch_norm, slim.dropout], is_training=<flag>)
+    # around the layers whose own arg_scope names normalizer_fn=slim.batch_norm
+    src = BN_FLAG.read_text()
+    start = src.index("with slim.arg_scope([slim.fully_connected]")
+    old = src[start:src.index("logits = ")]
+    new = ("with slim.arg_scope([slim.batch_norm, slim.dropout], is_training=is_training):\n"
+           "    with slim.arg_scope([slim.fully_connected], weights_regularizer=slim.l2_regularizer(1e-4),\n"
+           "                        normalizer_fn=slim.batch_norm, normalizer_params={'decay': 0.9}):\n"
+           "        net = slim.fully_connected(images, 64, scope='fc1')\n"
+           "        net = slim.dropout(net, 0.9)\n"
+           "        net = slim.fully_connected(net, 32, scope='fc2')\n")
+    out = _run(src.replace(old, new), False)
+    assert TODO_MARKER not in out and "import tensorflow" not in out and "with slim.arg_scope" not in out
+    assert out.count("ContribBatchNormalization(\n    momentum=0.9,\n    epsilon=0.001,\n"
+                     "    scale=False,\n    updates=False,\n)") == 2
+    assert "net = keras.layers.Dropout(0.1)(net)" in out
+
+
+PARAMS_NAME = FIX / "slim_normalizer_params_name.py"
+
+
+@pytest.mark.parametrize("fixes", [False, True])
+def test_normalizer_params_held_in_a_name(fixes):
+    # davidsandberg/facenet's towers: batch_norm_params = {...} bound once, given as
+    # normalizer_params=batch_norm_params (TFM184's pre-step writes the display there; the dict
+    # statement goes with its last read). Before: TFM132 "normalizer_params= other than a dict
+    # literal"; with the display alone, the UPDATE_OPS it names read as "a train op runs them"
+    out = _run(PARAMS_NAME.read_text(), fixes)
+    assert TODO_MARKER not in out and "import tensorflow" not in out
+    assert "batch_norm_params = {" not in out and "normalizer_params=batch_norm_params)" not in out
+    assert out.count("ContribBatchNormalization(\n    momentum=0.9,\n    epsilon=0.001,\n"
+                     "    scale=False,\n    updates=False,\n)") == 2
+    assert _run(out, fixes) in (None, out)
+
+
+@pytest.mark.parametrize("extra", [
+    "print(batch_norm_params)\n",                      # read as a dict elsewhere: kept
+    "batch_norm_params['decay'] = 0.5\n",              # changed after its display
+])
+def test_normalizer_params_name_read_otherwise_is_not_inlined(extra):
+    body = ("batch_norm_params = {'decay': 0.9}\n" + extra
+            + "h = slim.fully_connected(x, 4, normalizer_fn=slim.batch_norm, normalizer_params=batch_norm_params)\n")
+    out = _run(_SRC.format(body=body), False)
+    assert TODO_MARKER in out and "other than a dict literal" in out.replace("\n#   ", " ")
+
+
 @pytest.mark.slow
 def test_normalizer_fn_batch_norm_program_is_equivalent_to_tf1(tmp_path):
     assert_equivalent(BN_FLAG, tmp_path)
+
+
+@pytest.mark.slow
+def test_normalizer_params_name_program_is_equivalent_to_tf1(tmp_path):
+    assert_equivalent(PARAMS_NAME, tmp_path)
 
 
 @pytest.mark.slow
