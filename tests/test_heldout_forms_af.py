@@ -92,6 +92,10 @@ def test_naming_update_ops_as_the_collection_runs_nothing():
         assert "    updates=False,\n)" in _run(_SRC.format(body=body), False)
     body = "h = slim.batch_norm(x, updates_collections=tf.GraphKeys.UPDATE_OPS)\n"
     assert "    updates=False,\n)" in _run(_SRC.format(body=body), False)
+    # the same keyword from an arg_scope (on main 5cd656a the statistics moved: silent change)
+    body = ("with slim.arg_scope([slim.batch_norm], updates_collections=tf.GraphKeys.UPDATE_OPS):\n"
+            "    h = slim.batch_norm(x)\n")
+    assert "    updates=False,\n)" in _run(_SRC.format(body=body), False)
 
 
 @pytest.mark.parametrize("call,reason", [
