@@ -52,6 +52,9 @@ class ArgScopes:
         self.blocked: dict[int, str] = {}
         self.failed: set[int] = set()          # scopes with a listed call left as TODO (TFM132)
         self.scope_of_call: dict[int, list[_Scope]] = {}
+        # a layer call whose normalizer_fn is slim's batch_norm: the keywords the scopes listing
+        # batch_norm give that implicit call (slim applies them to every batch_norm call)
+        self.normalizer_kwargs: dict[int, dict[str, cst.BaseExpression]] = {}
         self._functions: dict[str, list[cst.FunctionDef]] = {}
         self._collect_functions(ctx.module)
         self._visit(ctx.module, [])
@@ -96,6 +99,19 @@ class ArgScopes:
                         merged.update(s.kwargs)
                         mine.append(s)
                         s.calls.append(node)
+                if op in ("fully_connected", "conv2d") and (
+                        "normalizer_fn" in merged
+                        or any(a.keyword is not None and a.keyword.value == "normalizer_fn" for a in node.args)):
+                    bn: dict[str, cst.BaseExpression] = {}
+                    for s in active:
+                        if "batch_norm" in s.ops:
+                            bn.update(s.kwargs)
+                            if s not in mine:
+                                mine.append(s)
+                            if node not in s.calls:
+                                s.calls.append(node)
+                    if bn:
+                        self.normalizer_kwargs[id(node)] = bn
                 if mine:
                     self.kwargs[id(node)] = merged
                     self.scope_of_call[id(node)] = mine
@@ -153,6 +169,11 @@ class ArgScopes:
     def defaults_for(self, call: cst.Call) -> dict[str, cst.BaseExpression]:
         """The keyword defaults the enclosing arg_scopes give this (original) call."""
         return self.kwargs.get(id(call), {})
+
+    def normalizer_defaults(self, call: cst.Call) -> dict[str, cst.BaseExpression]:
+        """The keyword defaults the enclosing arg_scopes listing batch_norm give the batch_norm
+        that this (original) layer call applies as its ``normalizer_fn``."""
+        return self.normalizer_kwargs.get(id(call), {})
 
     def mark_failed(self, call: cst.Call) -> None:
         for s in self.scope_of_call.get(id(call), []):

@@ -39,6 +39,9 @@ from ..cstcache import children, walk
 from ..names import dotted
 from .graph_datasets import tf_aliases
 
+# keywords of TensorFlow calls whose value is a dict of keywords for another call (slim's
+# ``normalizer_params``): a name bound to a dict display there is written as the display
+_DICT_KEYWORDS = ("normalizer_params",)
 _PURE_LEAVES = (cst.Integer, cst.Float, cst.Imaginary, cst.SimpleString, cst.ConcatenatedString)
 _SCOPES = (cst.FunctionDef, cst.Lambda, cst.ClassDef, cst.ListComp, cst.SetComp, cst.DictComp,
            cst.GeneratorExp)
@@ -219,6 +222,12 @@ def _plan_scope(scope: _Scope, body: list, tf: set[str]) -> tuple[dict[str, list
                 if isinstance(call, cst.Call) and _tf_call(call, tf):
                     uses[n.value].append(call)
                     continue
+            if isinstance(p, cst.Arg) and not p.star and p.value is n and p.keyword is not None \
+                    and p.keyword.value in _DICT_KEYWORDS:
+                call = parents.get(id(p))
+                if isinstance(call, cst.Call) and _tf_call(call, tf):
+                    uses[n.value].append(call)  # ``normalizer_params=name``: the dict itself
+                    continue
             if isinstance(p, cst.StarredDictElement) and p.value is n:
                 owner = parents.get(id(p))
                 if owner is not None and id(owner) in stmt_dicts:
@@ -275,7 +284,8 @@ def _plan_scope(scope: _Scope, body: list, tf: set[str]) -> tuple[dict[str, list
     # a call passing a key the dict holds too (Python raises): decline that dict
     for name in list(ok):
         for u in uses[name]:
-            if isinstance(u, cst.Call):
+            if isinstance(u, cst.Call) and any(a.star == "**" and isinstance(a.value, cst.Name)
+                                               and a.value.value == name for a in u.args):
                 given = {a.keyword.value for a in u.args if a.keyword is not None}
                 spliced = [k for a in u.args if a.star == "**" and isinstance(a.value, cst.Name)
                            and a.value.value in ok and a.value.value != name for k, _ in ok[a.value.value]]
@@ -287,6 +297,14 @@ def _plan_scope(scope: _Scope, body: list, tf: set[str]) -> tuple[dict[str, list
                   if isinstance(el, cst.StarredDictElement)}
     drop = {id(cands[n][0]) for n in ok if n not in keep_bound}
     return ok, drop
+
+
+def _names_dict(a: cst.Arg) -> bool:
+    """``**name``, or ``normalizer_params=name`` (a keyword whose value TensorFlow reads as a dict
+    of keywords: slim's layers call ``normalizer_fn(x, **normalizer_params)``)."""
+    if not isinstance(a.value, cst.Name):
+        return False
+    return a.star == "**" or (not a.star and a.keyword is not None and a.keyword.value in _DICT_KEYWORDS)
 
 
 class _Writer(cst.CSTTransformer):
@@ -307,6 +325,12 @@ class _Writer(cst.CSTTransformer):
                                         equal=cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""),
                                                               whitespace_after=cst.SimpleWhitespace(""))))
                 self.changed = True
+            elif not a.star and a.keyword is not None and a.keyword.value in _DICT_KEYWORDS \
+                    and isinstance(a.value, cst.Name) and a.value.value in plan:
+                items = plan[a.value.value]
+                args.append(a.with_changes(comma=cst.MaybeSentinel.DEFAULT, value=cst.Dict([
+                    cst.DictElement(cst.SimpleString(repr(k)), v.deep_clone()) for k, v in items])))
+                self.changed = True
             else:
                 args.append(a.with_changes(comma=cst.MaybeSentinel.DEFAULT))
         return updated.with_changes(args=args)
@@ -321,8 +345,7 @@ class _Writer(cst.CSTTransformer):
 def inline_kwarg_dicts(module: cst.Module) -> cst.Module | None:
     """The module with the dicts written out at their calls, or None (nothing to do)."""
     # only calls that unpack a name (``f(**kw)``) are rewritten
-    if not any(isinstance(n, cst.Call) and any(a.star == "**" and isinstance(a.value, cst.Name) for a in n.args)
-               for n in walk(module)):
+    if not any(isinstance(n, cst.Call) and any(_names_dict(a) for a in n.args) for n in walk(module)):
         return None
     tf = _tf_names(module)
     if not tf:
@@ -339,8 +362,7 @@ def inline_kwarg_dicts(module: cst.Module) -> cst.Module | None:
         if not ok:
             continue
         for n in scope.nodes:
-            if isinstance(n, cst.Call) and any(a.star == "**" and isinstance(a.value, cst.Name)
-                                               and a.value.value in ok for a in n.args):
+            if isinstance(n, cst.Call) and any(_names_dict(a) and a.value.value in ok for a in n.args):
                 calls[id(n)] = ok
         drop |= d
     if not calls:

@@ -139,11 +139,11 @@ PRE_STEPS: tuple[PreStep, ...] = (
     PreStep("TFM193", (("run", "{"), ("eval", "{")), "mode_builders:split_fetched_dicts",
             "a dict of tensors a session run fetches by key written as one name per key (`preds = {'p': y}` + "
             "`sess.run(preds['p'])` -> `preds_p = y` + `sess.run(preds_p)`; the same TF1 program)"),
-    PreStep("TFM184", (("**",),), "kwarg_dicts:inline_kwarg_dicts",
+    PreStep("TFM184", (("**",), ("normalizer_params",)), "kwarg_dicts:inline_kwarg_dicts",
             "keyword-argument dicts spliced into TensorFlow calls written out as the keywords themselves "
             "(`conv_args = {'padding': 'same'}` + `tf.layers.conv2d(x, 8, 3, **conv_args)` -> "
-            "`tf.layers.conv2d(x, 8, 3, padding='same')`; the same TF1 program); diagnostics below refer to "
-            "lines of that form"),
+            "`tf.layers.conv2d(x, 8, 3, padding='same')`; a name given as slim's `normalizer_params=` written "
+            "as its dict display; the same TF1 program); diagnostics below refer to lines of that form"),
     PreStep("TFM185", (("run(",),), "fetch_lists:inline_fetch_lists",
             "a fetch list held in a name written at its session run (`fetches = [train_op, loss]` + "
             "`sess.run(fetches, feed_dict=...)` -> `sess.run([train_op, loss], feed_dict=...)`; the same TF1 "

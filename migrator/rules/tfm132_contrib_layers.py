@@ -49,7 +49,9 @@ class ContribLayers(CallRule):
                  "(the moving variance moves toward the unbiased batch variance) and its default "
                  "is_training=True normalises evaluation batches with their own statistics too (pinned "
                  "by the ContribBatchNormalization helper); dropout's is_training=True default drops in "
-                 "evaluation runs too (reported: Keras' Dropout drops in training only).")
+                 "evaluation runs too (reported: Keras' Dropout drops in training only). A fully_connected / "
+                 "conv2d with normalizer_fn=batch_norm makes no biases and applies batch norm (its "
+                 "normalizer_params, and the keywords of arg_scopes listing batch_norm) before the activation.")
     CALLS = tuple(f"tensorflow.contrib.layers.{n}" for n in SIGS) + tuple(
         f"tensorflow.contrib.slim.{n}" for n in SIGS) + (
         "tensorflow.contrib.layers.convolution2d", "tensorflow.contrib.slim.convolution2d")
@@ -68,6 +70,7 @@ class ContribLayers(CallRule):
             bound_orig = original.with_changes(args=list(original.args) + extra) if extra else original
             if extra:
                 updated = updated.with_changes(args=list(updated.args) + extra)
+            self._bn_defaults = scopes.normalizer_defaults(original)
             out = self.build(short, BoundArgs(updated, SIGS[short], bound_orig), original)
         except (Unbindable, Untranslatable, ValueError) as ex:
             scopes.mark_failed(original)
@@ -82,6 +85,43 @@ class ContribLayers(CallRule):
             return to_node("relu")
         return activation_kw(self.ctx, b.node("activation_fn"), b.orig("activation_fn"))
 
+    def _normalizer(self, short: str, b: BoundArgs, original: cst.Call):
+        """``normalizer_fn=slim.batch_norm`` (with ``normalizer_params`` a dict literal, and the
+        keywords of the arg_scopes listing batch_norm): the batch_norm call TF1 makes on the
+        layer's bias-free output, as an (updated, original) pair of calls without the input; None
+        when the layer has no normalizer."""
+        if not b.given("normalizer_fn") or literal(b.node("normalizer_fn"), 1) is None:
+            return None
+        if slim_op(self.ctx.legacy_name(b.orig("normalizer_fn"))) != "batch_norm":
+            raise Untranslatable("normalizer_fn= other than batch_norm is not translated")
+        merged: dict[str, tuple[cst.BaseExpression, cst.BaseExpression]] = {
+            k: (v, v) for k, v in getattr(self, "_bn_defaults", {}).items()}
+        if b.given("normalizer_params") and literal(b.node("normalizer_params"), 1) is not None:
+            new, old = b.node("normalizer_params"), b.orig("normalizer_params")
+            if not (isinstance(new, cst.Dict) and isinstance(old, cst.Dict)
+                    and len(new.elements) == len(old.elements)):
+                raise Untranslatable("normalizer_params= other than a dict literal is not translated")
+            for en, eo in zip(new.elements, old.elements):
+                key = literal(getattr(eo, "key", None), None)
+                if not isinstance(en, cst.DictElement) or not isinstance(key, str):
+                    raise Untranslatable("normalizer_params= with a key that is not a string literal")
+                merged[key] = (en.value, eo.value)
+        params = {q.split("=")[0].strip() for q in SIGS["batch_norm"].split(",")}
+        unknown = sorted(k for k in merged if k not in params or k == "inputs")
+        if unknown:
+            raise Untranslatable(f"normalizer_params= with {', '.join(unknown)}")
+
+        def kwarg(k, v):
+            return cst.Arg(value=v, keyword=cst.Name(k), equal=cst.AssignEqual(
+                whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")))
+
+        func = cst.Name("batch_norm")
+        placeholder = cst.Name("inputs")
+        new_call = cst.Call(func=func, args=[kwarg(k, v[0]) for k, v in merged.items()])
+        old_call = cst.Call(func=func, args=[cst.Arg(value=placeholder)]
+                            + [kwarg(k, v[1]) for k, v in merged.items()])
+        return new_call, old_call
+
     def build(self, short: str, b: BoundArgs, original: cst.Call):
         from ..translate.regularizers import regularizer_of
 
@@ -95,9 +135,12 @@ class ContribLayers(CallRule):
                     self.report(original, f"{n} {note}", severity=Severity.INFO)
         for n in ("reuse", "normalizer_fn", "param_initializers",
                   "param_regularizers", "noise_shape", "batch_weights", "renorm"):
+            if n == "normalizer_fn" and short in ("fully_connected", "conv2d"):
+                continue
             if n in b.params and b.given(n) and literal(b.node(n), 1) not in (None, False):
                 raise Untranslatable(f"{n}= is not translated")
         x = b.node("inputs")
+        normalizer = self._normalizer(short, b, original) if short in ("fully_connected", "conv2d") else None
         kw: dict = {}
         if short in ("fully_connected", "conv2d"):
             args = [b.node("num_outputs")]
@@ -108,11 +151,15 @@ class ContribLayers(CallRule):
                 if b.given("stride"):
                     kw["strides"] = b.node("stride")
                 kw["padding"] = padding_of(b.node("padding") if b.given("padding") else None, "same")
-            kw["activation"] = self._act(b)
+            kw["activation"] = self._act(b) if normalizer is None else None
             if b.given("weights_initializer"):
                 kw["kernel_initializer"] = initializer_of(self.ctx, b.node("weights_initializer"),
                                                           b.orig("weights_initializer"))
-            if b.given("biases_initializer"):
+            if normalizer is not None:
+                # contrib: with a normalizer_fn the layer makes no biases; normalizer, then activation
+                kw["use_bias"] = False
+                regs.pop("bias_regularizer", None)
+            elif b.given("biases_initializer"):
                 if literal(b.node("biases_initializer"), 0) is None:
                     kw["use_bias"] = False
                 else:
@@ -122,7 +169,16 @@ class ContribLayers(CallRule):
                 kw["trainable"] = b.node("trainable")
             kw.update(regs)
             cls = "Dense" if short == "fully_connected" else "Conv2D"
-            return apply_layer(wrap_long_call(call(f"keras.layers.{cls}", *args, **kw)), x)
+            out = apply_layer(wrap_long_call(call(f"keras.layers.{cls}", *args, **kw)), x)
+            if normalizer is None:
+                return out
+            bn_call, bn_orig = normalizer
+            out = self.build("batch_norm", BoundArgs(bn_call.with_changes(
+                args=[cst.Arg(value=out)] + list(bn_call.args)), SIGS["batch_norm"], bn_orig), original)
+            act = self._act(b)
+            if act is not None:
+                out = apply_layer(call("keras.layers.Activation", act), out)
+            return out
         if regs:
             raise Untranslatable("a regularizer on a layer without weights")
         if short in ("max_pool2d", "avg_pool2d"):
@@ -188,6 +244,13 @@ class ContribLayers(CallRule):
              "import keras\n\n\n# tflearn-migrate helper: ContribBatchNormalization\n" + CONTRIB_BN.code
              + "\n\nh = ContribBatchNormalization(\n    momentum=0.999,\n    epsilon=0.001,\n"
              "    scale=False,\n    updates=False,\n)(x)\n"),
+        # normalizer_fn=batch_norm: the layer makes no biases; batch norm (normalizer_params), then
+        # the activation
+        Case("import tensorflow as tf\nh = tf.contrib.layers.fully_connected(x, 8, normalizer_fn="
+             "tf.contrib.layers.batch_norm,\n    normalizer_params={'is_training': training, 'decay': 0.9})\n",
+             "import keras\n\n\n# tflearn-migrate helper: ContribBatchNormalization\n" + CONTRIB_BN.code
+             + "\n\nh = keras.layers.Activation('relu')(ContribBatchNormalization(\n    momentum=0.9,\n"
+             "    epsilon=0.001,\n    scale=False,\n    updates=False,\n)(keras.layers.Dense(8, use_bias=False)(x)))\n"),
         # contrib's default is_training=True is pinned; updates_collections=None: updated in place
         Case("import tensorflow as tf\nh = tf.contrib.layers.batch_norm(x, decay=0.9, updates_collections=None)\n",
              "import keras\n\n\n# tflearn-migrate helper: ContribBatchNormalization\n"

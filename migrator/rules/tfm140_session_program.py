@@ -601,6 +601,9 @@ class SessionProgram(SessionProgramRuns, Rule):
                 if dropout_rate_arg(self.ctx, parent):  # tf.nn.dropout(x, rate=p): the value fed is the rate
                     uses += 1
                     continue
+            if isinstance(parent, cst.DictElement) and parent.value is n and self._normalizer_flag(parent):
+                uses += 1  # normalizer_params={'is_training': <param>}: a batch norm's mode (TFM132)
+                continue
             return False
         return uses > 0
 
@@ -705,6 +708,8 @@ class SessionProgram(SessionProgramRuns, Rule):
                     continue  # ``digits.target`` reads no name ``target``
                 if isinstance(parent, cst.DictElement) and parent.key is node:
                     continue
+                if isinstance(parent, cst.DictElement) and self._normalizer_flag(parent):
+                    continue  # normalizer_params={'is_training': <it>}: the batch norm's mode (TFM132)
                 if isinstance(parent, cst.Arg):
                     if parent.keyword is not None and parent.keyword.value in allowed_parents:
                         continue
@@ -730,6 +735,16 @@ class SessionProgram(SessionProgramRuns, Rule):
                 stmt_ = self.ctx.statement_of(node)
                 bad.append(code(stmt_).strip().splitlines()[0][:50] if stmt_ is not None else name)
         return "; ".join(bad[:2])
+
+    def _normalizer_flag(self, elem: cst.DictElement) -> bool:
+        """``{'is_training': <name>}`` given as a slim / contrib layer's (or arg_scope's)
+        ``normalizer_params``: TFM132 writes it as the mode of the batch norm it builds."""
+        if literal(elem.key, None) != "is_training":
+            return False
+        d = self.ctx.parent(elem)
+        arg = self.ctx.parent(d) if isinstance(d, cst.Dict) else None
+        return (isinstance(arg, cst.Arg) and arg.keyword is not None
+                and arg.keyword.value == "normalizer_params" and self.ctx.rule_active("TFM132"))
 
     def _regularization_add(self, stmt) -> bool:
         """``losses += tf.get_collection(tf.GraphKeys.REGULARIZATION_LOSSES)``: TFM151 removes it

@@ -195,8 +195,19 @@ def reads_update_ops(ctx: "FileContext", outside: cst.CSTNode | None = None) -> 
     from ..cstcache import walk
 
     inside = {id(n) for n in walk(outside)} if outside is not None else set()
-    return any(isinstance(n, cst.Attribute) and id(n) not in inside
+    return any(isinstance(n, cst.Attribute) and id(n) not in inside and not _names_updates_collection(ctx, n)
                and ctx.legacy_name(n) == "tensorflow.GraphKeys.UPDATE_OPS" for n in walk(ctx.module))
+
+
+def _names_updates_collection(ctx: "FileContext", node: cst.CSTNode) -> bool:
+    """``updates_collections=tf.GraphKeys.UPDATE_OPS`` (a batch norm's keyword, an arg_scope's, or
+    a ``normalizer_params`` dict's key): it names where the updates go, nothing runs them."""
+    p = ctx.parent(node)
+    if isinstance(p, cst.Arg) and p.value is node and p.keyword is not None:
+        return p.keyword.value == "updates_collections"
+    if isinstance(p, cst.DictElement) and p.value is node:
+        return literal(p.key, None) == "updates_collections"
+    return False
 
 
 def padding_of(node: cst.BaseExpression | None, default: str) -> cst.BaseExpression:
