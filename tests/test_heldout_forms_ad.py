@@ -66,6 +66,22 @@ def test_a_trainable_counter_next_to_a_variable_list_is_no_counter():
     assert "step = keras.ops.cast(iterations, 'float32')" not in out
 
 
+@pytest.mark.parametrize("text", [
+    "# the variables: tf.trainable_variables() and tf.get_collection(GraphKeys.WEIGHTS) are never read here\n",
+    '"""Not read: var_list=, tf.gradients(loss, params)."""\n',
+])
+def test_a_comment_or_string_naming_variable_lists_keeps_the_counter(text):
+    # only code lists variables: the same words in a comment or a string are no list (Andrew62/facenet's
+    # docstrings name graph.get_collection; a text search declined such files)
+    src = CONST.read_text().replace("BATCH_SIZE = 32\n", "BATCH_SIZE = 32\n" + text)
+    assert "step = keras.ops.cast(iterations, 'float32')" in migrate_text(src, False)
+
+
+def test_a_program_variable_named_gradients_is_no_variable_list():
+    src = CONST.read_text().replace("BATCH_SIZE = 32\n", "BATCH_SIZE = 32\ngradients = [0.5, 0.25]\n")
+    assert "step = keras.ops.cast(iterations, 'float32')" in migrate_text(src, False)
+
+
 # -- def data_type(): tf.float16 if FLAGS.use_fp16 else tf.float32 -------------------------------
 
 @pytest.mark.parametrize("fixes", [False, True])

@@ -24,7 +24,6 @@ fetched step becomes ``start + per_run * iterations`` read after ``train_on_batc
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -34,8 +33,9 @@ from ..cstcache import walk
 from ..emit import code, literal
 from .tf1_program import Program, TF1Program, _arg
 
-_LISTS_VARIABLES = re.compile(r"\b(trainable_variables|global_variables|all_variables|model_variables|local_variables|"
-                               r"get_collection|compute_gradients|gradients)\s*[(.\[]|\bvar_list\b|\bGraphKeys\b")
+_LISTS_VARIABLES = frozenset({"trainable_variables", "global_variables", "all_variables", "model_variables",
+                              "local_variables", "get_collection", "compute_gradients", "gradients", "var_list",
+                              "GraphKeys"})
 _CREATORS = {"tensorflow.train.get_or_create_global_step": "int64",
              "tensorflow.train.create_global_step": "int64"}
 _DTYPES = {"float64": "float64", "double": "float64", "float32": "float32", "float": "float32",
@@ -297,8 +297,15 @@ class StepCounters:
         when nothing lists the variables: ``minimize`` takes no gradient to it (the loss does not read
         it) and TF1's apply_gradients skips a variable without one, so only ``global_step=`` moves it.
         Declined where a variable list or collection is read (an l2 sum over ``tf.trainable_variables()``
-        would reach it, ``var_list=`` / ``tf.gradients`` name variables)."""
-        return _LISTS_VARIABLES.search(self.ctx.module_code) is None
+        would reach it, ``var_list=`` / ``tf.gradients`` name variables): any name, attribute or keyword
+        of the code so spelled (a docstring or comment naming them does not count; a plain name
+        ``gradients`` is a variable of the program, ``tf.gradients`` counts)."""
+        for n in walk(self.ctx.module):
+            if isinstance(n, cst.Attribute) and n.attr.value in _LISTS_VARIABLES:
+                return False
+            if isinstance(n, cst.Name) and n.value in _LISTS_VARIABLES and n.value != "gradients":
+                return False
+        return True
 
     def _classify(self, prog: Program, c: StepCounter, d, scope) -> None:  # noqa: C901 - one walk per kind of read
         ctx = self.ctx
