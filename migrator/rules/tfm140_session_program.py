@@ -320,6 +320,9 @@ class SessionProgram(SessionProgramRuns, Rule):
                 self.todo(original, prog.several_graphs)
             return updated
         try:
+            rate = self._rates().statement(prog, original) if prog is not None else None
+            if rate is not None:
+                return self._rate_statement(prog, *rate, updated, original)
             if prog is not None and id(original) in prog.feed_dicts and self.runs_ok(prog):
                 return self._named_feed_dict(updated)
             if prog is not None:
@@ -1016,6 +1019,33 @@ class SessionProgram(SessionProgramRuns, Rule):
             return call("np.asarray", value, cst.SimpleString(repr(dtype)))
         return call("np.asarray", value)
 
+    def _rate_statement(self, prog: Program, rv, role: str, updated, original):
+        """The PTB tutorial's learning-rate variable (analysis/rate_variables.py): ``lr =
+        tf.Variable(0.0, trainable=False)`` -> ``lr = 0.0`` (the optimizer's initial rate); its
+        placeholder and assign ops go; a run of an assign op -> ``model.optimizer.learning_rate =
+        <the fed value>`` (Keras' optimizer holds its rate in a variable, read at every step)."""
+        if not self.runs_ok(prog):
+            if role == "variable":
+                raise _Todo("learning-rate variable kept: a sess.run of this program is not translated")
+            return updated
+        self.ctx.count(self)
+        if role in ("placeholder", "assign"):
+            return cst.RemoveFromParent()
+        if role == "variable":
+            small = updated.body[0]
+            return updated.with_changes(
+                body=[small.with_changes(value=rv.start.deep_clone())],
+                trailing_whitespace=cst.TrailingWhitespace(
+                    whitespace=cst.SimpleWhitespace("  "),
+                    comment=cst.Comment("# TF1's rate variable: its assign runs set optimizer.learning_rate"),
+                    newline=cst.Newline()))
+        r = next(x for x in rv.set_runs if x.statement is original)
+        value = self._feeds(prog, r, updated.body[0].value).get(rv.placeholder)
+        if value is None:
+            raise _Todo(f"the run setting {rv.name} does not feed {rv.placeholder}")
+        target = expr("{m}.optimizer.learning_rate", m=cst.Name(self._tp().model_name(prog)))
+        return updated.with_changes(body=[cst.Assign([cst.AssignTarget(target)], value)])
+
     def _per_run_rate(self, prog: Program) -> str | None:
         """The hyper placeholder that is the learning rate of the program's only optimizer and
         that every training run feeds (a value computed per run: ``{lr: base * 0.5 ** epoch}``,
@@ -1232,6 +1262,18 @@ class SessionProgram(SessionProgramRuns, Rule):
             return updated
         if self.ctx.rule_active("TFM142") and tp.summary_run(r):
             return updated  # removed by TFM142 with the summaries it feeds
+        rate = self._rates().run(prog, r)
+        if rate is not None:
+            if rate[1] == "set" or not self.runs_ok(prog):
+                return updated  # the statement is replaced (_rate_statement) / the program stays TF1
+            self.ctx.add_import("keras")
+            self.ctx.count(self)
+            value = expr("keras.ops.convert_to_numpy({m}.optimizer.learning_rate)",
+                         m=cst.Name(tp.model_name(prog)))
+            if not r.fetch_is_list:
+                return value
+            els = [cst.Element(value) for _ in r.fetch_names]
+            return cst.Tuple(els) if isinstance(r.fetches, cst.Tuple) else cst.List(els)
         kept = not self.runs_ok(prog)  # the program stays TF1 (its session with it): so do its runs
         if kept and self._run_ok(prog, r):
             return updated

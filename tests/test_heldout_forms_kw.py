@@ -1,0 +1,105 @@
+"""Held-out forms of issue 10 (round KW, session 32): the TF1 idioms that kept
+kwangh/Semantic-Textual-Similarity-Tensorflow's MaLSTM notebook TF1 - the PTB tutorial's
+learning-rate variable, a pretrained embedding table filled by an assign, the graph / session
+configuration around the program. Fast tier: no TensorFlow; slow: verify and AUCs."""
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import pytest
+
+from migrator import TODO_MARKER
+from migrator.check import legacy_refs_outside_todo
+from tests.legacy_pairs import assert_equivalent, legacy_and_migrated_aucs
+from tests.outputs import migrate_text
+
+FIX = Path(__file__).parent / "fixtures" / "heldout_kw"
+
+# the engine's output (``src`` itself when nothing changes: a second run then returns its input)
+_run = functools.partial(migrate_text, name="kw.py")
+
+
+# -- A. the PTB learning-rate variable: tf.Variable(0.0, trainable=False) + tf.assign(lr, new_lr) ----
+
+RATE = FIX / "ptb_rate_variable.py"
+
+
+@pytest.mark.parametrize("fixes", [False, True])
+def test_rate_variable_becomes_the_optimizers_learning_rate(fixes):
+    # before: 14 TODO (TFM100 tf.Variable / tf.assign, TFM140 "sess.run fetches lr (not a model
+    # tensor, loss or metric)" and the whole program kept with it)
+    out = _run(RATE.read_text(), fixes)
+    assert TODO_MARKER not in out and "import tensorflow" not in out
+    assert not legacy_refs_outside_todo(out)
+    assert "lr = 0.0  # TF1's rate variable" in out
+    assert "keras.optimizers.SGD(learning_rate=lr)" in out
+    assert "def assign_lr(value):\n    model.optimizer.learning_rate = value\n" in out
+    assert "keras.ops.convert_to_numpy(model.optimizer.learning_rate)" in out
+    code_part = out.split('"""', 2)[2]
+    assert "new_lr" not in code_part and "lr_update" not in code_part
+    assert _run(out, fixes) in (None, out)
+
+
+_RATE_SRC = ("import tensorflow as tf\n\n"
+             "x = tf.placeholder(tf.float32, [None, 4])\ny = tf.placeholder(tf.float32, [None, 2])\n"
+             "out = tf.layers.dense(x, 2)\nloss = tf.reduce_mean(tf.square(out - y))\n"
+             "lr = tf.Variable(0.0, trainable=False{vkw})\n"
+             "optimizer = tf.train.{opt}\n"
+             "train_op = optimizer.minimize(loss)\n"
+             "new_lr = tf.placeholder(tf.float32, shape=[])\n"
+             "lr_update = {assign}\n"
+             "{extra}"
+             "with tf.Session() as sess:\n    sess.run(tf.global_variables_initializer())\n"
+             "    for e in range(3):\n        {set_run}\n"
+             "        print(sess.run(lr))\n"
+             "        sess.run(train_op, feed_dict={{x: X, y: Y}})\n")
+_SET = "sess.run(lr_update, feed_dict={new_lr: 0.1 * 0.5 ** e})"
+
+
+@pytest.mark.parametrize("opt,assign,set_run,vkw", [
+    ("AdamOptimizer(learning_rate=lr)", "tf.assign(lr, new_lr)", _SET, ""),
+    ("GradientDescentOptimizer(lr)", "lr.assign(new_lr)", _SET, ", name='lr'"),
+    # kwangh: the variable fetched with its assign op (the value read is not used)
+    ("AdamOptimizer(lr)", "tf.assign(lr, new_lr)", "sess.run([lr, lr_update], {new_lr: 0.1 * 0.5 ** e})", ""),
+    ("MomentumOptimizer(lr, 0.9)", "tf.assign(lr, new_lr)", _SET, ""),
+])
+def test_rate_variable_spellings_translate(opt, assign, set_run, vkw):
+    out = _run(_RATE_SRC.format(opt=opt, assign=assign, set_run=set_run, vkw=vkw, extra=""), False)
+    assert TODO_MARKER not in out and not legacy_refs_outside_todo(out)
+    assert "model.optimizer.learning_rate = 0.1 * 0.5 ** e" in out
+    assert "print(keras.ops.convert_to_numpy(model.optimizer.learning_rate))" in out
+    if "Momentum" in opt:  # a rate that changes: TF1's momentum update, not keras SGD's velocity
+        assert "TF1Momentum(" in out
+
+
+@pytest.mark.parametrize("extra,set_run", [
+    # the rate is read by something else (a summary, a computation): not only the optimizer's rate
+    ("tf.summary.scalar('lr', lr)\nscaled = lr * 2.0\n", _SET),
+    # the assign's result is used
+    ("", "v = sess.run(lr_update, feed_dict={new_lr: 0.1})"),
+    # the run setting it also fetches a model tensor
+    ("", "sess.run([lr_update, loss], feed_dict={new_lr: 0.1, x: X, y: Y})"),
+])
+def test_rate_variable_read_otherwise_stays_tf1(extra, set_run):
+    out = _run(_RATE_SRC.format(opt="AdamOptimizer(lr)", assign="tf.assign(lr, new_lr)", set_run=set_run,
+                                vkw="", extra=extra), False)
+    assert TODO_MARKER in out and "model.optimizer.learning_rate =" not in out
+
+
+def test_trainable_rate_variable_is_not_a_rate_variable():
+    src = _RATE_SRC.format(opt="AdamOptimizer(lr)", assign="tf.assign(lr, new_lr)", set_run=_SET, vkw="",
+                           extra="").replace("trainable=False", "trainable=True")
+    assert "model.optimizer.learning_rate =" not in _run(src, False)
+
+
+@pytest.mark.slow
+def test_rate_variable_program_is_equivalent_to_tf1(tmp_path):
+    assert_equivalent(RATE, tmp_path)
+
+
+@pytest.mark.slow
+def test_rate_variable_program_ranks_like_tf1(tmp_path):
+    aucs = legacy_and_migrated_aucs(RATE, _run(RATE.read_text(), False), tmp_path)
+    assert min(aucs) > 0.8 and abs(aucs[0] - aucs[1]) < 0.05, aucs
+
