@@ -103,3 +103,81 @@ def test_rate_variable_program_ranks_like_tf1(tmp_path):
     aucs = legacy_and_migrated_aucs(RATE, _run(RATE.read_text(), False), tmp_path)
     assert min(aucs) > 0.8 and abs(aucs[0] - aucs[1]) < 0.05, aucs
 
+
+# -- B. a pretrained table: frozen tf.Variable of zeros + W.assign(placeholder) -----------------------
+
+TABLE = FIX / "pretrained_table_assign.py"
+EVERY_RUN = FIX / "table_fed_every_run.py"
+
+
+@pytest.mark.parametrize("fixes", [False, True])
+def test_assigned_table_becomes_a_frozen_embedding_set_at_the_run(fixes):
+    # before: 3 TODO (TFM100 tf.Variable / both embedding_lookup calls) and the assign written as a
+    # function of the placeholder taken for a label (``def embedding_init(embedding_placeholder)``)
+    out = _run(TABLE.read_text(), fixes)
+    assert TODO_MARKER not in out and "import tensorflow" not in out
+    assert not legacy_refs_outside_todo(out)
+    assert "W = keras.layers.Embedding(VOCAB, DIM, embeddings_initializer='zeros', trainable=False)" in out
+    assert "emb1 = W(ids1)\nemb2 = W(ids2)\n" in out
+    assert "W.embeddings.assign(pretrained)\n" in out
+    code_part = out.split('"""', 2)[2]
+    assert "embedding_placeholder" not in code_part and "embedding_init" not in code_part
+    assert _run(out, fixes) in (None, out)
+
+
+@pytest.mark.parametrize("fixes", [False, True])
+def test_table_fed_every_run_is_the_frozen_table_of_that_value(fixes):
+    # before: 4 TODO (TFM100 tf.Variable / embedding_lookup) and the table's placeholder a model
+    # Input of batch size V (the table fed as data)
+    out = _run(EVERY_RUN.read_text(), fixes)
+    assert TODO_MARKER not in out and not legacy_refs_outside_todo(out)
+    assert "embeddings_initializer=keras.initializers.Constant(pretrained),\n    trainable=False," in out
+    assert "model = keras.Model([ids1, ids2], dist)" in out
+    code_part = out.split('"""', 2)[2]
+    assert "embedding_placeholder" not in code_part and "embedding_init" not in code_part
+    assert _run(out, fixes) in (None, out)
+
+
+@pytest.mark.parametrize("old,new", [
+    # a trainable table: the optimizer moves it between the assign and the lookups
+    ("trainable=False, name='W')", "trainable=True, name='W')"),
+    # the table also read by something else (a norm penalty)
+    ("dist = tf.sqrt(", "norm = tf.reduce_sum(tf.square(W))\ndist = tf.sqrt("),
+    # the placeholder fed to a training run too (no assign runs there: not the set-run form)
+    ("y: s[i:i + 64]})", "y: s[i:i + 64], embedding_placeholder: pretrained})"),
+    # the assign's result used
+    ("    sess.run(embedding_init, feed_dict={embedding_placeholder: pretrained})\n",
+     "    table = sess.run(embedding_init, feed_dict={embedding_placeholder: pretrained})\n"),
+])
+def test_assigned_table_read_otherwise_is_declined(old, new):
+    src = TABLE.read_text()
+    assert old in src
+    out = _run(src.replace(old, new), False)
+    assert "W.embeddings.assign(" not in out and TODO_MARKER in out
+
+
+@pytest.mark.parametrize("old,new", [
+    # evaluation fed another table than training: not one frozen table
+    ("ids2: b_te, embedding_placeholder: pretrained})", "ids2: b_te, embedding_placeholder: pretrained * 2})"),
+    # the fed array changed in place between runs
+    ("    for epoch in range(10):\n", "    for epoch in range(10):\n        pretrained[0] = 0.0\n"),
+])
+def test_table_fed_every_run_with_changing_values_is_declined(old, new):
+    src = EVERY_RUN.read_text()
+    assert old in src
+    out = _run(src.replace(old, new), False)
+    assert "keras.initializers.Constant(pretrained)" not in out and TODO_MARKER in out
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", [TABLE, EVERY_RUN], ids=["set_once", "every_run"])
+def test_assigned_table_programs_are_equivalent_to_tf1(path, tmp_path):
+    assert_equivalent(path, tmp_path)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", [TABLE, EVERY_RUN], ids=["set_once", "every_run"])
+def test_assigned_table_programs_rank_like_tf1(path, tmp_path):
+    aucs = legacy_and_migrated_aucs(path, _run(path.read_text(), False), tmp_path)
+    assert min(aucs) > 0.7 and abs(aucs[0] - aucs[1]) < 0.05, aucs
+

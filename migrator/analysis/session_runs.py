@@ -175,6 +175,8 @@ class SessionProgramRuns:
             return True
         if self._rates().run(prog, r) is not None:
             return True  # a rate variable's assign / read: the optimizer's learning_rate (TFM140)
+        if self._tables().run(prog, r) is not None:
+            return True  # a pretrained table's assign: the frozen Embedding's weights set (TFM140)
         if self.ctx.switches.summaries_removed and self._tp().summary_run(r):
             return True  # TFM142 removes it with the summaries
         if not r.ok:
@@ -248,6 +250,11 @@ class SessionProgramRuns:
             plan = None
         cache[id(prog)] = plan
         return plan
+
+    def _tables(self):
+        from ..analysis.assigned_tables import AssignedTables
+
+        return self.ctx.analysis(AssignedTables)
 
     def _rates(self):
         from ..analysis.rate_variables import RateVariables
