@@ -181,3 +181,48 @@ def test_assigned_table_programs_rank_like_tf1(path, tmp_path):
     aucs = legacy_and_migrated_aucs(path, _run(path.read_text(), False), tmp_path)
     assert min(aucs) > 0.7 and abs(aucs[0] - aucs[1]) < 0.05, aucs
 
+
+# -- C. the graph / session configuration around the program, and the variables listed ----------
+
+KWANGH_SHAPE = ("import tensorflow as tf\n\n"
+                "def main():\n"
+                "    with tf.Graph().as_default():\n"
+                "        x = tf.placeholder(tf.float32, [None, 4])\n        y = tf.placeholder(tf.float32, [None, 2])\n"
+                "        out = tf.layers.dense(x, 2)\n        loss = tf.reduce_mean(tf.square(out - y))\n"
+                "        train_op = tf.train.AdamOptimizer(0.01).minimize(loss)\n"
+                "{listing}"
+                "        session_conf = tf.ConfigProto(allow_soft_placement=True, log_device_placement=False)\n"
+                "        session_conf.gpu_options.allow_growth = True\n"
+                "        with tf.Session(config=session_conf) as sess:\n"
+                "            sess.run(tf.global_variables_initializer())\n"
+                "            for e in range(3):\n"
+                "                sess.run(train_op, feed_dict={{x: X, y: Y}})\n\n\n"
+                "main()\n")
+_LISTING = "        for v in tf.trainable_variables():\n            print(v.name, v.shape)\n"
+
+
+@pytest.mark.parametrize("listing", ["", _LISTING])
+def test_graph_and_config_around_the_program_translate(listing):
+    # the ConfigProto / allow_growth / Graph().as_default() of the program were already translated
+    # (TFM140 / TFM138); kwangh stayed TF1 for the listing loop (TFM100 on the loop and the Graph block)
+    out = _run(KWANGH_SHAPE.format(listing=listing), False)
+    assert TODO_MARKER not in out and not legacy_refs_outside_todo(out)
+    assert "ConfigProto" not in out and "as_default" not in out and "allow_growth" not in out
+    if listing:
+        assert "    for v in model.trainable_variables:\n        print(v.name, v.shape)\n" in out
+    assert _run(out, False) in (None, out)
+
+
+@pytest.mark.parametrize("listing", [
+    # before the model exists (the loop precedes the train op)
+    "MOVE",
+    # the loop variable used otherwise than by a print of .name / .shape
+    "        for v in tf.trainable_variables():\n            print(v)\n",
+    "        for v in tf.trainable_variables():\n            print(v.name, v.get_shape())\n",
+])
+def test_listing_loops_that_cannot_move_to_the_model_keep_their_todo(listing):
+    src = KWANGH_SHAPE.format(listing="" if listing == "MOVE" else listing)
+    if listing == "MOVE":
+        src = src.replace("        train_op = ", _LISTING + "        train_op = ")
+    out = _run(src, False)
+    assert "model.trainable_variables" not in out and TODO_MARKER in out
