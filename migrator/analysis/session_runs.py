@@ -173,6 +173,10 @@ class SessionProgramRuns:
     def _run_ok(self, prog: Program, r: Run) -> bool:
         if r.initializer:
             return True
+        if self._rates().run(prog, r) is not None:
+            return True  # a rate variable's assign / read: the optimizer's learning_rate (TFM140)
+        if self._tables().run(prog, r) is not None:
+            return True  # a pretrained table's assign: the frozen Embedding's weights set (TFM140)
         if self.ctx.switches.summaries_removed and self._tp().summary_run(r):
             return True  # TFM142 removes it with the summaries
         if not r.ok:
@@ -246,6 +250,16 @@ class SessionProgramRuns:
             plan = None
         cache[id(prog)] = plan
         return plan
+
+    def _tables(self):
+        from ..analysis.assigned_tables import AssignedTables
+
+        return self.ctx.analysis(AssignedTables)
+
+    def _rates(self):
+        from ..analysis.rate_variables import RateVariables
+
+        return self.ctx.analysis(RateVariables)
 
     def _counters(self):
         from ..analysis.step_counter import StepCounters

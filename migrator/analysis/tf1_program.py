@@ -1114,6 +1114,10 @@ class TF1Program:
         for p in prog.placeholders.values():
             if p.role != "hyper":
                 p.role = "input" if p.name in reaching else "label"
+            if p.role != "hyper" and self._assigned_only(scope, p.name):
+                # ``W.assign(ph)`` / ``tf.assign(W, ph)``: a value written into a variable (a
+                # pretrained table, a rate), not an input of the model's computation
+                p.role = "hyper"
         # train ops
         for c in mine:
             f = c.func
@@ -1189,6 +1193,31 @@ class TF1Program:
                     and node.func.attr.value == "reuse_variables" and self.flow.scope_of(node) is scope:
                 prog.reuse_calls.append(self.ctx.statement_of(node))
         return prog
+
+    def _assigned_only(self, scope: ScopeFlow, name: str) -> bool:
+        """Every read of ``name`` in the scope is the value of an assign to a variable:
+        ``v.assign(name)`` / ``tf.assign(v, name)`` (feed-dict keys and bindings are no reads)."""
+        reads = 0
+        for node in _walk(scope.node):
+            if not (isinstance(node, cst.Name) and node.value == name):
+                continue
+            parent = self.ctx.parent(node)
+            if isinstance(parent, cst.AssignTarget) or (isinstance(parent, cst.DictElement) and parent.key is node) \
+                    or (isinstance(parent, cst.Attribute) and parent.attr is node) \
+                    or (isinstance(parent, cst.Arg) and parent.keyword is node):
+                continue
+            c = self.ctx.parent(parent) if isinstance(parent, cst.Arg) and parent.value is node else None
+            if not isinstance(c, cst.Call) or parent.star:
+                return False
+            if isinstance(c.func, cst.Attribute) and c.func.attr.value == "assign" and len(c.args) == 1:
+                reads += 1
+                continue
+            if self._qn.get(id(c)) in ("tensorflow.assign", "tensorflow.compat.v1.assign") \
+                    and _arg(c, 1, "value") is node:
+                reads += 1
+                continue
+            return False
+        return reads > 0
 
     def _function_runs(self, prog: Program, calls: list[cst.Call]) -> None:
         """Runs of the module's program in module functions (``def train_epoch(sess, epoch)``,

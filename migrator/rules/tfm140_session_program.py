@@ -320,6 +320,12 @@ class SessionProgram(SessionProgramRuns, Rule):
                 self.todo(original, prog.several_graphs)
             return updated
         try:
+            rate = self._rates().statement(prog, original) if prog is not None else None
+            if rate is not None:
+                return self._rate_statement(prog, *rate, updated, original)
+            table = self._tables().statement(prog, original) if prog is not None else None
+            if table is not None:
+                return self._table_statement(prog, *table, updated, original)
             if prog is not None and id(original) in prog.feed_dicts and self.runs_ok(prog):
                 return self._named_feed_dict(updated)
             if prog is not None:
@@ -1031,6 +1037,73 @@ class SessionProgram(SessionProgramRuns, Rule):
             return call("np.asarray", value, cst.SimpleString(repr(dtype)))
         return call("np.asarray", value)
 
+    def _rate_statement(self, prog: Program, rv, role: str, updated, original):
+        """The PTB tutorial's learning-rate variable (analysis/rate_variables.py): ``lr =
+        tf.Variable(0.0, trainable=False)`` -> ``lr = 0.0`` (the optimizer's initial rate); its
+        placeholder and assign ops go; a run of an assign op -> ``model.optimizer.learning_rate =
+        <the fed value>`` (Keras' optimizer holds its rate in a variable, read at every step)."""
+        if not self.runs_ok(prog):
+            if role == "variable":
+                raise _Todo("learning-rate variable kept: a sess.run of this program is not translated")
+            return updated
+        self.ctx.count(self)
+        if role in ("placeholder", "assign"):
+            return cst.RemoveFromParent()
+        if role == "variable":
+            small = updated.body[0]
+            return updated.with_changes(
+                body=[small.with_changes(value=rv.start.deep_clone())],
+                trailing_whitespace=cst.TrailingWhitespace(
+                    whitespace=cst.SimpleWhitespace("  "),
+                    comment=cst.Comment("# TF1's rate variable: its assign runs set optimizer.learning_rate"),
+                    newline=cst.Newline()))
+        r = next(x for x in rv.set_runs if x.statement is original)
+        value = self._feeds(prog, r, updated.body[0].value).get(rv.placeholder)
+        if value is None:
+            raise _Todo(f"the run setting {rv.name} does not feed {rv.placeholder}")
+        target = expr("{m}.optimizer.learning_rate", m=cst.Name(self._tp().model_name(prog)))
+        return updated.with_changes(body=[cst.Assign([cst.AssignTarget(target)], value)])
+
+    def _table_statement(self, prog: Program, t, role: str, updated, original):
+        """A pretrained table filled by an assign (analysis/assigned_tables.py): ``W =
+        tf.Variable(tf.constant(0.0, shape=[V, D]), trainable=False)`` -> ``W =
+        keras.layers.Embedding(V, D, embeddings_initializer=.., trainable=False)`` (the value every
+        run feeds, or the constant); its placeholder and assign ops go; a run of the assign ->
+        ``W.embeddings.assign(<the fed value>)``."""
+        if not self.runs_ok(prog):
+            if role == "variable":
+                raise _Todo("embedding table kept: a sess.run of this program is not translated")
+            return updated
+        self.ctx.count(self)
+        if role in ("placeholder", "assign"):
+            return cst.RemoveFromParent()
+        if role == "set":
+            r = next(x for x in t.set_runs if x.statement is original)
+            value = self._feeds(prog, r, updated.body[0].value).get(t.placeholder)
+            if value is None:
+                raise _Todo(f"the run setting {t.name} does not feed {t.placeholder}")
+            return updated.with_changes(body=[cst.Expr(expr("{w}.embeddings.assign({v})", w=cst.Name(t.name),
+                                                            v=value))])
+        self.ctx.add_import("keras")
+        if t.every_run_value is not None:
+            init = expr("keras.initializers.Constant({v})", v=t.every_run_value.deep_clone())
+        elif t.fill is None or literal(t.fill, None) == 0:
+            init = cst.SimpleString(repr("zeros"))
+        else:
+            init = expr("keras.initializers.Constant({v})", v=t.fill.deep_clone())
+        layer = expr("keras.layers.Embedding({r}, {c}, embeddings_initializer={i}, trainable=False)",
+                     r=t.rows.deep_clone(), c=t.cols.deep_clone(), i=init)
+        small = updated.body[0]
+        return updated.with_changes(body=[small.with_changes(value=layer)])
+
+    def _table_lookup(self, prog, t, original: cst.Call, updated: cst.Call):
+        """``tf.nn.embedding_lookup(W or W's assign op, ids)`` -> ``W(ids)``."""
+        if prog is None or not self.runs_ok(prog):
+            return updated
+        ids = _arg(updated, 1, "ids")
+        self.ctx.count(self)
+        return cst.Call(func=cst.Name(t.name), args=[cst.Arg(ids)])
+
     def _per_run_rate(self, prog: Program) -> str | None:
         """The hyper placeholder that is the learning rate of the program's only optimizer and
         that every training run feeds (a value computed per run: ``{lr: base * 0.5 ** epoch}``,
@@ -1238,6 +1311,9 @@ class SessionProgram(SessionProgramRuns, Rule):
         tp = self._tp()
         r = tp.run_of(original)
         if r is None:
+            table = self._tables().lookup(self._prog(original), original)
+            if table is not None:
+                return self._table_lookup(self._prog(original), table, original, updated)
             ev = self._schedule_eval(original)
             return ev if ev is not None else self._saver_call(original, updated)
         prog = self._prog(original)
@@ -1247,6 +1323,20 @@ class SessionProgram(SessionProgramRuns, Rule):
             return updated
         if self.ctx.rule_active("TFM142") and tp.summary_run(r):
             return updated  # removed by TFM142 with the summaries it feeds
+        if self._tables().run(prog, r) is not None:
+            return updated  # the statement is replaced (_table_statement)
+        rate = self._rates().run(prog, r)
+        if rate is not None:
+            if rate[1] == "set" or not self.runs_ok(prog):
+                return updated  # the statement is replaced (_rate_statement) / the program stays TF1
+            self.ctx.add_import("keras")
+            self.ctx.count(self)
+            value = expr("keras.ops.convert_to_numpy({m}.optimizer.learning_rate)",
+                         m=cst.Name(tp.model_name(prog)))
+            if not r.fetch_is_list:
+                return value
+            els = [cst.Element(value) for _ in r.fetch_names]
+            return cst.Tuple(els) if isinstance(r.fetches, cst.Tuple) else cst.List(els)
         kept = not self.runs_ok(prog)  # the program stays TF1 (its session with it): so do its runs
         if kept and self._run_ok(prog, r):
             return updated

@@ -630,8 +630,13 @@ def _probe(cap, args, tf, tf1, tflearn, orig_fit, orig_run, train_ops, grad_caps
             if getattr(getattr(t, "op", None), "type", "") == "Placeholder" and t.shape.ndims is None \
                     and np.ndim(v) >= 1:
                 t.set_shape([None, *np.shape(v)[1:]])
+        # (a placeholder whose every consumer is an assign - a pretrained table written into a
+        # variable in each run, kwangh's ``W.assign(embedding_placeholder)`` - is no model input:
+        # it stays as fed)
         placeholders = [t for t in cap.feed if getattr(t, "op", None) is not None
-                        and t.op.type not in _VARIABLE_OPS and t.shape.ndims]
+                        and t.op.type not in _VARIABLE_OPS and t.shape.ndims
+                        and not (t.consumers() and all(c.type in ("Assign", "AssignVariableOp")
+                                                       for c in t.consumers()))]
         # which fed placeholders each tensor depends on (graph order is topological)
         graph = sess.graph
         ph_index = {p.name: i for i, p in enumerate(placeholders)}
@@ -717,6 +722,16 @@ def _probe(cap, args, tf, tf1, tflearn, orig_fit, orig_run, train_ops, grad_caps
         for i, dp in enumerate(preps):
             if dp is not None and xs:
                 dp.initialize(xs[i], sess)
+    if cap.kind != "tflearn":
+        # a table fed in every run and written into its variable by an assign (kwangh's
+        # ``embedding_init = W.assign(embedding_placeholder)`` read by the lookups): every run
+        # of the program writes it first, so the variable's value in any run is the fed one -
+        # write it before the variables are read (the Keras side's frozen table holds it)
+        tables = {t: v for t, v in cap.feed.items()
+                  if getattr(getattr(t, "op", None), "type", "") == "Placeholder" and t.consumers()
+                  and all(c.type in ("Assign", "AssignVariableOp") for c in t.consumers())}
+        if tables:
+            sess.run([c.outputs[0] for t in tables for c in t.consumers() if c.outputs], tables)
     meta, before, gv = _variables(tf1, sess)
     for m, v in zip(meta, gv):
         if v.name in _NO_GRADIENT and v.name not in _GRADIENT:

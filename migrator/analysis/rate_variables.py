@@ -1,0 +1,254 @@
+"""Learning-rate variables of TF1 session programs (TFM140): the PTB tutorial's rate.
+
+TF1 idiom (TensorFlow's PTB language-model tutorial, and the sentence-similarity repositories
+copied from it)::
+
+    lr = tf.Variable(0.0, trainable=False)
+    optimizer = tf.train.GradientDescentOptimizer(lr)          # or AdamOptimizer(learning_rate=lr)
+    train_op = optimizer.apply_gradients(...)                  # or minimize(...)
+    new_lr = tf.placeholder(tf.float32, shape=[], name="new_learning_rate")
+    lr_update = tf.assign(lr, new_lr)                          # or lr.assign(new_lr)
+    ...
+    sess.run(lr_update, feed_dict={new_lr: base * decay ** epoch})   # set at chosen points
+    print(sess.run(lr))                                        # read
+
+Semantics: the optimizer reads the variable's value at each step; the assign run sets it, so
+every step after that run uses the value fed (until the next assign run). Keras: the
+optimizer's ``learning_rate`` is a variable too - ``model.optimizer.learning_rate = v`` at the
+assign run, ``model.optimizer.learning_rate`` read where the program fetched ``lr``.
+
+Found only when every read of the variable is understood: the learning rate of the program's
+optimizers (those whose current rate scales the current step alone, the per-run rate's set),
+the assign op's variable, or a fetch of a run fetching nothing but the variable and its assign
+ops; the assign's placeholder is read by the assign only and fed by those runs only; an assign
+op is read only as a fetch of such a run, and a run running an assign op is a statement of its
+own (its result unused) feeding the placeholder alone. Anything else: not a rate variable (the
+program stays TF1 with the usual TODOs).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import libcst as cst
+
+from ..cstcache import walk_rl
+from ..emit import literal
+from .flow import Flow
+from .tf1_program import Program, Run, TF1Program, _arg
+
+_VARIABLE = ("tensorflow.Variable", "tensorflow.compat.v1.Variable")
+_ASSIGN = ("tensorflow.assign", "tensorflow.compat.v1.assign")
+# the optimizers whose Keras translation steps with the current rate alone (TFM140's per-run rate)
+RATE_OPTIMIZERS = frozenset({"GradientDescentOptimizer", "AdamOptimizer", "AdagradOptimizer",
+                             "RMSPropOptimizer", "MomentumOptimizer"})
+
+
+@dataclass(eq=False)
+class RateVariable:
+    name: str
+    stmt: cst.SimpleStatementLine           # ``lr = tf.Variable(0.0, trainable=False)``
+    start: cst.BaseExpression               # the initial number
+    placeholder: str                        # ``new_lr``
+    placeholder_stmt: cst.SimpleStatementLine
+    assigns: dict[str, cst.SimpleStatementLine] = field(default_factory=dict)  # ``lr_update`` -> its statement
+    set_runs: list[Run] = field(default_factory=list)    # runs of an assign op (statements of their own)
+    read_runs: list[Run] = field(default_factory=list)   # runs fetching the variable only
+
+
+def _number(node) -> bool:
+    if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Minus):
+        node = node.expression
+    return isinstance(node, (cst.Integer, cst.Float))
+
+
+class RateVariables:
+    def __init__(self, ctx) -> None:
+        self.ctx = ctx
+        self._cache: dict[int, list[RateVariable]] = {}
+
+    def _tp(self) -> TF1Program:
+        return self.ctx.analysis(TF1Program)
+
+    # -- queries -------------------------------------------------------------------------
+    def of(self, prog: Program | None) -> list[RateVariable]:
+        if prog is None:
+            return []
+        if id(prog) not in self._cache:
+            self._cache[id(prog)] = self._find(prog)
+        return self._cache[id(prog)]
+
+    def statement(self, prog: Program | None, stmt) -> tuple[RateVariable, str] | None:
+        """(variable, "variable" | "placeholder" | "assign" | "set") for a statement of the idiom."""
+        for rv in self.of(prog):
+            if rv.stmt is stmt:
+                return rv, "variable"
+            if rv.placeholder_stmt is stmt:
+                return rv, "placeholder"
+            if any(s is stmt for s in rv.assigns.values()):
+                return rv, "assign"
+            if any(r.statement is stmt for r in rv.set_runs):
+                return rv, "set"
+        return None
+
+    def run(self, prog: Program | None, r: Run) -> tuple[RateVariable, str] | None:
+        """(variable, "set" | "read") for a run of the idiom."""
+        for rv in self.of(prog):
+            if any(x is r for x in rv.set_runs):
+                return rv, "set"
+            if any(x is r for x in rv.read_runs):
+                return rv, "read"
+        return None
+
+    def fed_placeholders(self, prog: Program | None) -> set[str]:
+        return {rv.placeholder for rv in self.of(prog)}
+
+    # -- search --------------------------------------------------------------------------
+    def _reads(self, prog: Program, name: str) -> list[cst.Name]:
+        """Reads of ``name`` in the program's scope and its nested functions that do not bind it
+        (a feed-dict key, an attribute's or a keyword's name are not reads)."""
+        flow = self.ctx.analysis(Flow)
+        out = []
+        for node in walk_rl(prog.scope.node):
+            if not (isinstance(node, cst.Name) and node.value == name):
+                continue
+            sc = flow.scope_of(node)
+            if sc is not prog.scope and name in sc.by_name:
+                continue
+            parent = self.ctx.parent(node)
+            if isinstance(parent, cst.AssignTarget) or (isinstance(parent, cst.DictElement) and parent.key is node) \
+                    or (isinstance(parent, cst.Attribute) and parent.attr is node) \
+                    or (isinstance(parent, cst.Arg) and parent.keyword is node) \
+                    or isinstance(parent, (cst.FunctionDef, cst.ClassDef, cst.Param)):
+                continue
+            out.append(node)
+        return out
+
+    def _fetched_by(self, prog: Program, node: cst.Name) -> Run | None:
+        """The run whose fetches hold ``node`` as one element (or as the whole fetch)."""
+        for r in prog.runs:
+            if r.fetches is node or (r.fetch_is_list and any(e.value is node for e in r.fetches.elements)):
+                return r
+        return None
+
+    def _find(self, prog: Program) -> list[RateVariable]:
+        out = []
+        if prog.several_graphs:
+            return out
+        for name, defs in prog.scope.by_name.items():
+            if len(defs) != 1 or not isinstance(defs[0].value, cst.Call):
+                continue
+            rv = self._candidate(prog, name, defs[0])
+            if rv is not None:
+                out.append(rv)
+        return out
+
+    def _candidate(self, prog: Program, name: str, d) -> RateVariable | None:  # noqa: C901 - one check per read
+        v = d.value
+        if self.ctx.legacy_name(v) not in _VARIABLE or not isinstance(d.stmt, cst.SimpleStatementLine) \
+                or len(d.stmt.body) != 1 or not isinstance(d.stmt.body[0], cst.Assign) \
+                or len(d.stmt.body[0].targets) != 1 or not isinstance(d.stmt.body[0].targets[0].target, cst.Name):
+            return None
+        start = _arg(v, 0, "initial_value")
+        if start is None or not _number(start):
+            return None
+        for a in v.args:
+            if a.star:
+                return None
+            kw = a.keyword.value if a.keyword is not None else None
+            if kw == "trainable":
+                if literal(a.value, None) is not False:
+                    return None
+            elif kw == "dtype":
+                if self.ctx.legacy_name(a.value) not in ("tensorflow.float32",):
+                    return None
+            elif kw not in (None, "initial_value", "name"):
+                return None
+        if not any(a.keyword is not None and a.keyword.value == "trainable" for a in v.args):
+            return None  # a trainable variable is the loss' business (tf.trainable_variables())
+        optimizers, assigns, fetches = 0, {}, []
+        placeholder = None
+        for node in self._reads(prog, name):
+            parent = self.ctx.parent(node)
+            if isinstance(parent, cst.Arg) and parent.value is node and not parent.star:
+                c = self.ctx.parent(parent)
+                q = self.ctx.legacy_name(c) if isinstance(c, cst.Call) else None
+                first = c.args[0] is parent if isinstance(c, cst.Call) else False
+                if q and q.startswith("tensorflow.train.") and q.rsplit(".", 1)[-1] in RATE_OPTIMIZERS and (
+                        (parent.keyword is None and first)
+                        or (parent.keyword is not None and parent.keyword.value == "learning_rate")):
+                    optimizers += 1
+                    continue
+                if q in _ASSIGN and (first or (parent.keyword is not None and parent.keyword.value == "ref")):
+                    value = _arg(c, 1, "value")
+                    op = self._assign_op(c)
+                    if op is None or not isinstance(value, cst.Name) or (
+                            placeholder is not None and placeholder != value.value):
+                        return None
+                    placeholder = value.value
+                    assigns[op[0]] = op[1]
+                    continue
+            if isinstance(parent, cst.Attribute) and parent.value is node and parent.attr.value == "assign":
+                c = self.ctx.parent(parent)
+                if not isinstance(c, cst.Call) or c.func is not parent or len(c.args) != 1 or c.args[0].star \
+                        or (c.args[0].keyword is not None and c.args[0].keyword.value != "value"):
+                    return None
+                value = c.args[0].value
+                op = self._assign_op(c)
+                if op is None or not isinstance(value, cst.Name) or (
+                        placeholder is not None and placeholder != value.value):
+                    return None
+                placeholder = value.value
+                assigns[op[0]] = op[1]
+                continue
+            r = self._fetched_by(prog, node)
+            if r is None:
+                return None
+            fetches.append(r)
+        if optimizers == 0 or not assigns or placeholder not in prog.placeholders:
+            return None
+        p = prog.placeholders[placeholder]
+        # the placeholder: read by the assigns only, fed by their runs only
+        for node in self._reads(prog, placeholder):
+            s = self.ctx.statement_of(node)
+            if not any(s is st for st in assigns.values()):
+                return None
+        rv = RateVariable(name, d.stmt, start, placeholder, p.statement, assigns)
+        names = {name, *assigns}
+        for op in assigns:
+            for node in self._reads(prog, op):
+                r = self._fetched_by(prog, node)
+                if r is None:
+                    return None
+        for r in prog.runs:
+            fetched = set(r.fetch_names)
+            if not fetched & names:
+                if placeholder in r.feeds:
+                    return None
+                continue
+            if not r.ok or r.method != "session" or r.train_op is not None or r.initializer \
+                    or None in fetched or not fetched <= names or len(r.fetch_names) != len(fetched):
+                return None
+            if fetched & set(assigns):
+                s = r.statement
+                if set(r.feeds) != {placeholder} or r.feed_params is not None \
+                        or not isinstance(s, cst.SimpleStatementLine) or len(s.body) != 1 \
+                        or not isinstance(s.body[0], cst.Expr) or s.body[0].value is not r.call:
+                    return None
+                rv.set_runs.append(r)
+            else:
+                if r.feeds:
+                    return None
+                rv.read_runs.append(r)
+        if not rv.set_runs or any(not any(x is r for x in rv.set_runs + rv.read_runs) for r in fetches):
+            return None
+        return rv
+
+    def _assign_op(self, c: cst.Call) -> tuple[str, cst.SimpleStatementLine] | None:
+        """``op = <c>``: (op, its statement) when the assign is the whole value of a one-target statement."""
+        a = self.ctx.parent(c)
+        s = self.ctx.parent(a) if isinstance(a, cst.Assign) else None
+        if not isinstance(a, cst.Assign) or a.value is not c or len(a.targets) != 1 \
+                or not isinstance(a.targets[0].target, cst.Name) or not isinstance(s, cst.SimpleStatementLine) \
+                or len(s.body) != 1:
+            return None
+        return a.targets[0].target.value, s
