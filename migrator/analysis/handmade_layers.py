@@ -1404,7 +1404,8 @@ class HandmadeLayersAnalysis:
         reads: dict[tuple, int] = {}
         for node in _walk(ctx.module):
             if isinstance(node, cst.Name) and node.value in wanted \
-                    and not isinstance(ctx.parent(node), cst.AssignTarget):
+                    and not isinstance(ctx.parent(node), cst.AssignTarget) \
+                    and not self._not_a_value_read(node):
                 k = self._key(node, node.value)
                 reads[k] = reads.get(k, 0) + 1
         for node, x, bkey in candidates:
@@ -1425,6 +1426,33 @@ class HandmadeLayersAnalysis:
             if not (isinstance(node, cst.Call) and ctx.legacy_name(node) == "tensorflow.nn.bias_add"):
                 self._broadcast_adds.add(id(p[4]))
         return late
+
+    def _not_a_value_read(self, node: cst.Name) -> bool:
+        """A name that does not read the layer's VALUE, so a bias fused into the layer leaves it
+        as it was: the name a ``def`` / ``class`` / parameter defines (kratzert's AlexNet helper
+        ``def conv(x, ...)`` binds a local ``conv`` too: the ``def``'s own name is not a read of
+        it), an attribute's or keyword's name, and ``tf.shape(h)`` / ``h.get_shape()`` /
+        ``h.shape`` (``tf.reshape(tf.nn.bias_add(conv, biases), tf.shape(conv))``: adding a
+        ``[n]`` bias to the last axis keeps the shape, so the fused output's shape is the same)."""
+        ctx = self.ctx
+        parent = ctx.parent(node)
+        if isinstance(parent, (cst.FunctionDef, cst.ClassDef, cst.Param)) and parent.name is node:
+            return True
+        if isinstance(parent, cst.Attribute) and parent.attr is node:
+            return True
+        if isinstance(parent, cst.Arg) and parent.keyword is node:
+            return True
+        if isinstance(parent, cst.Attribute) and parent.value is node:
+            if parent.attr.value == "shape":
+                return True
+            outer = ctx.parent(parent)
+            return parent.attr.value == "get_shape" and isinstance(outer, cst.Call) and outer.func is parent \
+                and not outer.args
+        if isinstance(parent, cst.Arg) and parent.keyword is None:
+            c = ctx.parent(parent)
+            return isinstance(c, cst.Call) and ctx.legacy_name(c) == "tensorflow.shape" and len(c.args) == 1 \
+                and c.args[0] is parent
+        return False
 
     def _bias_block(self, add, d, B):
         """Where the later bias add sits: None when in the layer statement's own block (always
