@@ -5,6 +5,8 @@ kvolle/neural_net_tests and LousyLory/siamese_for_maps (the kratzert AlexNet hel
   ``tf.reshape(tf.nn.bias_add(conv, biases), tf.shape(conv))``: the bias is fused into the layer
   (before: the bias ``get_variable`` stayed a TFM100 TODO - the ``def``'s own name counted as a
   second read of the local ``conv``, and so did ``tf.shape(conv)``);
+* ``tf.nn.local_response_normalization`` / ``tf.nn.lrn`` -> the LRN helper layer with TF's
+  defaults written out (TFM210; before: a TFM100 TODO);
 * ``tf.reshape(t, tf.shape(u))`` keeps u's static shape (``tf1_reshape_like``); before, with the
   rest translated, ``keras.ops.reshape(t, tf1_shape(u))`` left every axis unknown and the next
   layer's ``int(x.shape[-1])`` crashed with 0 TODO (a silent crash).
@@ -23,6 +25,7 @@ from tests.outputs import assert_idempotent, migrate_text, undefined_names
 
 FIX = Path(__file__).parent / "fixtures" / "heldout_ae"
 ALEXNET = FIX / "alexnet_conv_helper_bias.py"
+LRN = FIX / "nn_lrn_towers.py"
 
 
 def _clean(out: str) -> None:
@@ -102,4 +105,52 @@ def test_alexnet_conv_helper_program_is_equivalent_to_tf1(tmp_path):
 @pytest.mark.slow
 def test_alexnet_conv_helper_program_ranks_like_tf1(tmp_path):
     aucs = legacy_and_migrated_aucs(ALEXNET, migrate_text(ALEXNET.read_text(), False), tmp_path)
+    assert min(aucs) > 0.75 and abs(aucs[0] - aucs[1]) < 0.05, aucs
+
+
+# -- tf.nn.local_response_normalization / tf.nn.lrn (TFM210) -------------------------------------
+
+@pytest.mark.parametrize("fixes", [False, True])
+def test_nn_lrn_towers_translate(fixes):
+    out = migrate_text(LRN.read_text(), fixes)
+    _clean(out)
+    assert "LocalResponseNormalization(depth_radius=3, alpha=1.0, beta=0.5)(h)" in out  # TF's defaults
+    assert "name=name" not in out.split('"""', 2)[2]  # TF1's op name is no layer name
+    assert_idempotent(out, fixes)
+
+
+@pytest.mark.parametrize("call,want", [
+    ("tf.nn.lrn(h)", "LocalResponseNormalization(alpha=1.0, beta=0.5)(h)"),
+    ("tf.nn.local_response_normalization(h, 2, 2.0, 0.001, 0.75)",
+     "LocalResponseNormalization(depth_radius=2, bias=2.0, alpha=0.001, beta=0.75)(h)"),
+    ("tf.nn.local_response_normalization(input=h, beta=0.6)", "LocalResponseNormalization(alpha=1.0, beta=0.6)(h)"),
+])
+def test_nn_lrn_arguments(call, want):
+    out = migrate_text(f"import tensorflow as tf\ny = {call}\n", False)
+    flat = "".join(out.split()).replace(",)", ")")  # wrapped at 100 columns or not
+    assert "".join(want.split()) in flat and TODO_MARKER not in out
+
+
+@pytest.mark.slow
+def test_helper_layer_computes_tf_lrn():
+    np = pytest.importorskip("numpy")
+    tf = pytest.importorskip("tensorflow")
+    from migrator.helper_src.tflearn_layers import LocalResponseNormalization
+
+    x = np.random.RandomState(0).rand(2, 3, 3, 7).astype("float32") * 3
+    for kw in ({}, {"depth_radius": 2, "bias": 2.0, "alpha": 2e-5, "beta": 0.75}):
+        tf_kw = {"depth_radius": 5, "bias": 1.0, "alpha": 1.0, "beta": 0.5, **kw}
+        want = tf.nn.local_response_normalization(x, **tf_kw).numpy()
+        got = np.asarray(LocalResponseNormalization(**tf_kw)(x))
+        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.slow
+def test_nn_lrn_program_is_equivalent_to_tf1(tmp_path):
+    assert_equivalent(LRN, tmp_path)
+
+
+@pytest.mark.slow
+def test_nn_lrn_program_ranks_like_tf1(tmp_path):
+    aucs = legacy_and_migrated_aucs(LRN, migrate_text(LRN.read_text(), False), tmp_path)
     assert min(aucs) > 0.75 and abs(aucs[0] - aucs[1]) < 0.05, aucs
