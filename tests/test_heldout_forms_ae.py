@@ -7,6 +7,12 @@ kvolle/neural_net_tests and LousyLory/siamese_for_maps (the kratzert AlexNet hel
   second read of the local ``conv``, and so did ``tf.shape(conv)``);
 * ``tf.nn.local_response_normalization`` / ``tf.nn.lrn`` -> the LRN helper layer with TF's
   defaults written out (TFM210; before: a TFM100 TODO);
+* a model class's convolution through its own METHOD ``self.conv2d(x, W)`` with a
+  ``tf.Variable`` kernel whose shape is a parameter (``conv_layer(self, x, weights, name)``) and a
+  ``tf.Variable`` bias added by ``tf.nn.bias_add(conv, bias)`` in a later statement: the kernel and
+  the bias become the method's Conv2D (before: 4 TODO - the method wrapper was not followed, a
+  kernel of a named shape was not taken as a helper's parameter, and a bias added after a helper
+  call was only fused when added in the same expression);
 * ``tf.reshape(t, tf.shape(u))`` keeps u's static shape (``tf1_reshape_like``); before, with the
   rest translated, ``keras.ops.reshape(t, tf1_shape(u))`` left every axis unknown and the next
   layer's ``int(x.shape[-1])`` crashed with 0 TODO (a silent crash).
@@ -26,6 +32,7 @@ from tests.outputs import assert_idempotent, migrate_text, undefined_names
 FIX = Path(__file__).parent / "fixtures" / "heldout_ae"
 ALEXNET = FIX / "alexnet_conv_helper_bias.py"
 LRN = FIX / "nn_lrn_towers.py"
+METHOD = FIX / "conv_method_wrapper.py"
 
 
 def _clean(out: str) -> None:
@@ -154,3 +161,79 @@ def test_nn_lrn_program_is_equivalent_to_tf1(tmp_path):
 def test_nn_lrn_program_ranks_like_tf1(tmp_path):
     aucs = legacy_and_migrated_aucs(LRN, migrate_text(LRN.read_text(), False), tmp_path)
     assert min(aucs) > 0.75 and abs(aucs[0] - aucs[1]) < 0.05, aucs
+
+
+# -- a conv wrapper METHOD given tf.Variable kernels of a parameter's shape ---------------------
+
+@pytest.mark.parametrize("fixes", [False, True])
+def test_conv_method_wrapper_translates(fixes):
+    out = migrate_text(METHOD.read_text(), fixes)
+    _clean(out)
+    assert "    def conv2d(self, input_layer, W):\n        return W(input_layer)" in out
+    assert "conv = self.conv2d(input_layer, keras.layers.Conv2D(\n            weights[-1],\n            weights[:2]," in out
+    assert "bias_initializer=keras.initializers.Constant(0.1)" in out and "preactivation = conv\n" in out
+    assert_idempotent(out, fixes)
+
+
+_WRAP = ("import tensorflow as tf\n\n\n"
+         "class Net:\n"
+         "    def __init__(self):\n"
+         "        self.x = tf.placeholder(tf.float32, [None, 8, 8, 1])\n"
+         "        self.out = self.layer(self.x, [3, 3, 1, 4])\n\n"
+         "    def conv2d(self, x, W):\n"
+         "        return tf.nn.conv2d(x, W, strides=[1, 1, 1, 1], padding='SAME')\n\n"
+         "    def layer(self, x, shape):\n"
+         "        kernel = tf.Variable(tf.truncated_normal(shape, stddev=0.1))\n"
+         "        {conv}\n"
+         "        bias = tf.Variable(tf.constant(0.1, shape=[shape[-1]]))\n"
+         "        {add}\n"
+         "        return tf.nn.relu(pre)\n\n\n"
+         "net = Net()\n")
+
+
+@pytest.mark.parametrize("conv,add", [
+    ("conv = self.conv2d(x, kernel)", "pre = tf.nn.bias_add(conv, bias)"),
+    ("conv = self.conv2d(x, kernel)", "pre = conv + bias"),
+    ("conv = self.conv2d(x, W=kernel)", "pre = tf.add(conv, bias)"),
+])
+def test_conv_method_wrapper_spellings(conv, add):
+    out = migrate_text(_WRAP.format(conv=conv, add=add), False)
+    # (the class has no train op: its placeholder stays TF1, TFM144's TODO; the layers translate)
+    assert "tf.Variable" not in out and "tf.nn" not in out and "tf.add" not in out
+    assert "return W(x)" in out and "bias_initializer=keras.initializers.Constant(0.1)" in out
+
+
+def test_a_function_wrapper_with_a_later_bias_add_fuses_too():
+    src = ("import tensorflow as tf\n\n\ndef conv2d(x, W):\n"
+           "    return tf.nn.conv2d(x, W, strides=[1, 1, 1, 1], padding='SAME')\n\n\n"
+           "def layer(x, shape):\n    kernel = tf.Variable(tf.truncated_normal(shape, stddev=0.1))\n"
+           "    bias = tf.Variable(tf.constant(0.1, shape=[shape[-1]]))\n"
+           "    return tf.nn.relu(conv2d(x, kernel) + bias)\n\n\n"
+           "x = tf.placeholder(tf.float32, [None, 8, 8, 1])\ny = layer(layer(x, [3, 3, 1, 4]), [3, 3, 4, 8])\n")
+    out = migrate_text(src, False)
+    assert TODO_MARKER not in out and "return W(x)" in out
+    assert "bias_initializer=keras.initializers.Constant(0.1)" in out
+
+
+def test_a_method_wrapper_called_on_another_object_is_left_alone():
+    # other.conv2d(x, kernel): not this instance's method - the wrapper stays as written
+    src = _WRAP.format(conv="conv = Other().conv2d(x, kernel)", add="pre = tf.nn.bias_add(conv, bias)")
+    out = migrate_text(src, False)
+    assert "return W(x)" not in out
+
+
+def test_a_conv_output_read_twice_keeps_its_bias_apart():
+    src = _WRAP.format(conv="conv = self.conv2d(x, kernel)", add="pre = tf.nn.bias_add(conv, bias) * conv")
+    out = migrate_text(src, False)
+    assert "bias_initializer=keras.initializers.Constant(0.1)" not in out
+
+
+@pytest.mark.slow
+def test_conv_method_wrapper_program_is_equivalent_to_tf1(tmp_path):
+    assert_equivalent(METHOD, tmp_path)
+
+
+@pytest.mark.slow
+def test_conv_method_wrapper_program_ranks_like_tf1(tmp_path):
+    aucs = legacy_and_migrated_aucs(METHOD, migrate_text(METHOD.read_text(), False), tmp_path)
+    assert abs(aucs[0] - aucs[1]) < 0.05, aucs
