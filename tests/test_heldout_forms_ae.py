@@ -237,3 +237,45 @@ def test_conv_method_wrapper_program_is_equivalent_to_tf1(tmp_path):
 def test_conv_method_wrapper_program_ranks_like_tf1(tmp_path):
     aucs = legacy_and_migrated_aucs(METHOD, migrate_text(METHOD.read_text(), False), tmp_path)
     assert abs(aucs[0] - aucs[1]) < 0.05, aucs
+
+
+# -- tf.constant(<literal list>, shape=<literal shape>): the AlexNet / VGG image mean ------------
+
+@pytest.mark.parametrize("src,want", [
+    ("tf.constant([103.9, 116.7, 123.6], dtype=tf.float32, shape=[1, 1, 1, 3], name='img_mean')",
+     "keras.ops.reshape(keras.ops.convert_to_tensor([103.9, 116.7, 123.6], dtype='float32'), [1, 1, 1, 3])"),
+    ("tf.constant([0.3], shape=[1, 1, 1, 1])",
+     "keras.ops.reshape(keras.ops.convert_to_tensor([0.3]), [1, 1, 1, 1])"),
+    ("tf.constant([0.3], shape=[2, 2])", "keras.ops.full([2, 2], 0.3)"),  # one number fills the shape
+    ("tf.constant([[1, 2], [3, 4]], shape=[4])",
+     "keras.ops.reshape(keras.ops.convert_to_tensor([[1, 2], [3, 4]]), [4])"),
+])
+def test_shaped_list_constant_translates(src, want):
+    out = migrate_text(f"import tensorflow as tf\nm = {src}\n", False)
+    flat = "".join(out.split()).replace(",)", ")")
+    assert "".join(want.split()) in flat and TODO_MARKER not in out
+
+
+@pytest.mark.parametrize("src", [
+    "tf.constant([1.0, 2.0], shape=[3])",  # TF1 repeats the last element: not written
+    "tf.constant(v, shape=[3])",           # a name: its length unknown
+    "tf.constant([1.0, 2.0], shape=s)",    # a shape not written out
+])
+def test_shaped_constants_not_known_keep_their_todo(src):
+    out = migrate_text(f"import tensorflow as tf\nm = {src}\n", False)
+    assert TODO_MARKER in out
+
+
+@pytest.mark.slow
+def test_shaped_list_constant_matches_tf1():
+    np = pytest.importorskip("numpy")
+    tf = pytest.importorskip("tensorflow")
+    import keras
+
+    for value, shape in (([103.9, 116.7, 123.6], [1, 1, 1, 3]), ([0.3], [2, 2]), ([[1, 2], [3, 4]], [4])):
+        want = tf.constant(value, shape=shape).numpy()
+        n = int(np.prod(shape))
+        got = (keras.ops.full(shape, np.ravel(value)[0]) if np.size(value) == 1 and n != 1
+               else keras.ops.reshape(keras.ops.convert_to_tensor(value), shape))
+        np.testing.assert_array_equal(np.asarray(got), want)
+        assert np.asarray(got).dtype == want.dtype

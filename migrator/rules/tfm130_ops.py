@@ -161,6 +161,31 @@ class Ops(CallRule):
             self.ctx.count(self)
         return out
 
+    @staticmethod
+    def _shaped_list_constant(b, dt):
+        """``tf.constant([..], shape=[..])`` with literal numbers and a literal shape (the AlexNet /
+        VGG mean ``tf.constant([123.68, 116.779, 103.939], shape=[1, 1, 1, 3])``): TF1 takes the
+        list's elements in order (as many as the shape holds: a reshape; ONE element: filled
+        with it). A shorter list (TF1 repeats its last element) or anything not literal: TODO."""
+        value, shape = literal(b.node("value"), None), literal(b.node("shape"), None)
+
+        def flat(v):
+            return [x for e in v for x in flat(e)] if isinstance(v, (list, tuple)) else [v]
+
+        if isinstance(value, (list, tuple)) and isinstance(shape, (list, tuple)) \
+                and all(isinstance(d, int) and not isinstance(d, bool) and d >= 0 for d in shape):
+            items = flat(value)
+            size = 1
+            for d in shape:
+                size *= d
+            if items and all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in items):
+                if len(items) == size:
+                    return _ops("reshape", _ops("convert_to_tensor", b.node("value"), dtype=dt), b.node("shape"))
+                if len(items) == 1:
+                    return _ops("full", b.node("shape"), to_node(items[0]), dtype=dt)
+        raise Untranslatable("tf.constant(value, shape=...) of a non-scalar value other than a literal list "
+                             "of as many numbers as the literal shape holds (or one)")
+
     def _reshaped_like(self, shape_call: cst.Call) -> bool:
         """Is ``shape_call`` the ``tf.shape(u)`` of a ``tf.reshape(t, tf.shape(u))``?"""
         arg = self.ctx.parent(shape_call)
@@ -799,7 +824,7 @@ class Ops(CallRule):
             dt = dtype_of(self.ctx, b.node("dtype"), b.orig("dtype")) if b.given("dtype") else None
             if b.given("shape"):
                 if not isinstance(literal(b.node("value"), None), (int, float, bool)):
-                    raise Untranslatable("tf.constant(value, shape=...) of a non-scalar value")
+                    return self._shaped_list_constant(b, dt)
                 return _ops("full", b.node("shape"), b.node("value"), dtype=dt)
             return _ops("convert_to_tensor", b.node("value"), dtype=dt)
         if name == "eye":
