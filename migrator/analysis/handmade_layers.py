@@ -134,11 +134,55 @@ def _helper_candidates(ctx, flow) -> dict:
                     and len(inner_scope.by_name.get(f.name.value, ())) == 1 \
                     and f.name.value not in mod.by_name:
                 out[f.name.value] = f
+    # a module class's plain method (kvolle/neural_net_tests' ``def conv2d(self, input_layer, W):
+    # return tf.nn.conv2d(input=input_layer, filter=W, ...)`` called as ``self.conv2d(x, kernel)``)
+    for cls in ctx.module.body:
+        if not isinstance(cls, cst.ClassDef) or not isinstance(cls.body, cst.IndentedBlock):
+            continue
+        for f in cls.body.body:
+            if isinstance(f, cst.FunctionDef) and not f.decorators and f.params.params \
+                    and f.name.value not in out and f.name.value not in mod.by_name:
+                out[f.name.value] = f
     defined: dict[str, int] = {}
     for n in _walk(ctx.module):
         if isinstance(n, cst.FunctionDef):
             defined[n.name.value] = defined.get(n.name.value, 0) + 1
     return {k: f for k, f in out.items() if defined.get(k) == 1}
+
+
+def method_class(ctx, fn) -> cst.ClassDef | None:
+    """The module class ``fn`` is a method of (None: a function)."""
+    block = ctx.parent(fn)
+    cls = ctx.parent(block) if isinstance(block, cst.IndentedBlock) else None
+    return cls if isinstance(cls, cst.ClassDef) else None
+
+
+def helper_call_of(ctx, node: cst.Name, fn) -> cst.Call | None:
+    """The call ``node`` (a reference to helper ``fn``'s name) makes: ``conv2d(x, W)`` for a
+    function; ``self.conv2d(x, W)`` for a method, ``self`` the first parameter of a method of the
+    same class that the call sits in. None for any other reference."""
+    parent = ctx.parent(node)
+    cls = method_class(ctx, fn)
+    if cls is None:
+        return parent if isinstance(parent, cst.Call) and parent.func is node else None
+    if not (isinstance(parent, cst.Attribute) and parent.attr is node and isinstance(parent.value, cst.Name)):
+        return None
+    c = ctx.parent(parent)
+    if not (isinstance(c, cst.Call) and c.func is parent):
+        return None
+    outer = ctx.parent(c)
+    while outer is not None and not isinstance(outer, cst.FunctionDef):
+        outer = ctx.parent(outer)
+    if outer is None or method_class(ctx, outer) is not cls or not outer.params.params \
+            or outer.params.params[0].name.value != parent.value.value or outer.decorators:
+        return None
+    return c
+
+
+def helper_params(ctx, fn) -> list[str]:
+    """The parameters a call of helper ``fn`` binds by position (a method's ``self`` left out)."""
+    names = [p.name.value for p in fn.params.params]
+    return names[1:] if method_class(ctx, fn) is not None else names
 
 
 class HandmadeLayersAnalysis:
@@ -641,9 +685,11 @@ class HandmadeLayersAnalysis:
                 parent = ctx.parent(node)
                 if isinstance(parent, cst.FunctionDef) and parent.name is node:
                     continue
-                if isinstance(parent, cst.Attribute) and parent.attr is node or \
-                        isinstance(parent, cst.Arg) and parent.keyword is node:
+                if isinstance(parent, cst.Arg) and parent.keyword is node:
                     continue
+                if isinstance(parent, cst.Attribute) and parent.attr is node \
+                        and (method_class(ctx, fns[node.value]) is None or not isinstance(parent.value, cst.Name)):
+                    continue  # ``tf.nn.conv2d`` is no reference to a method ``conv2d``; ``obj.conv2d`` may be
                 refs.setdefault(node.value, []).append(node)
         out: dict[tuple, list] = {}
         for name, nodes in refs.items():
@@ -651,11 +697,10 @@ class HandmadeLayersAnalysis:
             ps = fn.params
             if ps.posonly_params or isinstance(ps.star_arg, cst.Param) or ps.star_kwarg is not None:
                 continue
-            calls = [ctx.parent(n) for n in nodes]
-            if not all(isinstance(c, cst.Call) and c.func is n and not any(a.star for a in c.args)
-                       for c, n in zip(calls, nodes)):
+            calls = [helper_call_of(ctx, n, fn) for n in nodes]
+            if not all(c is not None and not any(a.star for a in c.args) for c in calls):
                 continue
-            positional = [p.name.value for p in ps.params]
+            positional = helper_params(ctx, fn)
             fscope = flow.scopes[id(fn)]
             for param in positional:
                 if len(fscope.by_name.get(param, ())) != 1:
@@ -667,12 +712,14 @@ class HandmadeLayersAnalysis:
                               or (a.keyword is not None and a.keyword.value == param)), None)
                     vk = self._variable_ref(a.value) if a is not None else None
                     if vk is None or vk not in variables or variables[vk].shape is None \
-                            or isinstance(variables[vk].shape, _NamedShape) \
                             or not self._in_its_loops(c, variables[vk].statement):
                         break
                     found.append((c, vk))
                 else:
-                    ranks = {len(variables[vk].shape) for _, vk in found}
+                    # a shape named by a parameter (``tf.truncated_normal(shape=weights)`` in a
+                    # conv_layer(x, weights, name) helper): its rank is the pattern's inside
+                    ranks = {len(variables[vk].shape) if not isinstance(variables[vk].shape, _NamedShape) else "named"
+                             for _, vk in found}
                     if found and len(ranks) == 1 and not any(
                             flow.scope_of(n) is not fscope for n in _walk(fn.body)
                             if isinstance(n, cst.Name) and n.value == param):
@@ -706,14 +753,23 @@ class HandmadeLayersAnalysis:
                 continue
             for c, vk in found:
                 add = ctx.parent(c)
-                if not (isinstance(add, cst.BinaryOperation) and isinstance(add.operator, cst.Add) and add.left is c
-                        and isinstance(add.right, (cst.Name, cst.Subscript))):
-                    continue
-                bkey = self._variable_ref(add.right)  # ``+ b_conv1`` or ``+ params['biases']``
+                if isinstance(add, cst.BinaryOperation) and isinstance(add.operator, cst.Add) and add.left is c \
+                        and isinstance(add.right, (cst.Name, cst.Subscript)):
+                    bias_node = add.right
+                else:
+                    # ``conv = self.conv2d(x, kernel)`` then ``tf.nn.bias_add(conv, bias)`` (or
+                    # ``conv + bias``) in a later statement, ``conv`` read nowhere else
+                    add, bias_node = self._later_add(c, flow)
+                    if add is None:
+                        continue
+                bkey = self._variable_ref(bias_node)  # ``+ b_conv1`` or ``+ params['biases']``
                 W, B = variables.get(vk), variables.get(bkey)
-                if W is None or B is None or not isinstance(W.shape, list) or not isinstance(B.shape, list) \
-                        or len(B.shape) != 1 or code(B.shape[0]) != code(W.shape[-1]) \
-                        or not self._in_its_loops(c, B.statement):
+                if W is None or B is None or not isinstance(B.shape, list) or len(B.shape) != 1:
+                    continue
+                # the kernel's last dimension: written out, or ``shape[-1]`` of a named shape
+                last = W.shape.at("-1") if isinstance(W.shape, _NamedShape) else (
+                    W.shape[-1] if isinstance(W.shape, list) and W.shape else None)
+                if last is None or code(B.shape[0]) != code(last) or not self._in_its_loops(c, B.statement):
                     continue
                 out[id(c)] = (bkey, id(add))
         return out
@@ -1404,7 +1460,8 @@ class HandmadeLayersAnalysis:
         reads: dict[tuple, int] = {}
         for node in _walk(ctx.module):
             if isinstance(node, cst.Name) and node.value in wanted \
-                    and not isinstance(ctx.parent(node), cst.AssignTarget):
+                    and not isinstance(ctx.parent(node), cst.AssignTarget) \
+                    and not self._not_a_value_read(node):
                 k = self._key(node, node.value)
                 reads[k] = reads.get(k, 0) + 1
         for node, x, bkey in candidates:
@@ -1425,6 +1482,72 @@ class HandmadeLayersAnalysis:
             if not (isinstance(node, cst.Call) and ctx.legacy_name(node) == "tensorflow.nn.bias_add"):
                 self._broadcast_adds.add(id(p[4]))
         return late
+
+    def _later_add(self, c: cst.Call, flow):
+        """(the add, the bias expression) when helper call ``c`` is bound to a name ``h``
+        (``h = conv2d(x, W)``) that is read once as a value, by a later ``tf.nn.bias_add(h, b)``
+        / ``tf.add(h, b)`` / ``h + b`` in the same scope, whose statement runs whenever the
+        binding does; else (None, None)."""
+        ctx = self.ctx
+        asg = ctx.parent(c)
+        if not (isinstance(asg, cst.Assign) and asg.value is c and len(asg.targets) == 1
+                and isinstance(asg.targets[0].target, cst.Name)):
+            return None, None
+        h = asg.targets[0].target.value
+        scope = flow.scope_of(c)
+        if len(scope.by_name.get(h, ())) != 1:
+            return None, None
+        reads = [n for n in _walk(scope.node) if isinstance(n, cst.Name) and n.value == h
+                 and flow.scope_of(n) is scope and not isinstance(ctx.parent(n), cst.AssignTarget)
+                 and not self._not_a_value_read(n)]
+        if len(reads) != 1:
+            return None, None
+        read = reads[0]
+        parent = ctx.parent(read)
+        if isinstance(parent, cst.BinaryOperation) and isinstance(parent.operator, cst.Add) and parent.left is read \
+                and isinstance(parent.right, (cst.Name, cst.Subscript)):
+            add, b = parent, parent.right
+        else:
+            call_ = ctx.parent(parent) if isinstance(parent, cst.Arg) else None
+            if not (isinstance(call_, cst.Call) and ctx.legacy_name(call_) in ("tensorflow.nn.bias_add", "tensorflow.add")
+                    and _two_operands(call_, names=False) and call_.args[0] is parent
+                    and isinstance(call_.args[1].value, (cst.Name, cst.Subscript))):
+                return None, None
+            add, b = call_, call_.args[1].value
+        d = flow.def_of(h, add)
+        if d is None or d.value is not c:
+            return None, None
+        stmt = ctx.statement_of(add)
+        if ctx.parent(stmt) is not ctx.parent(ctx.statement_of(c)):
+            return None, None  # the add in another block (a branch, a loop) than the binding
+        return add, b
+
+    def _not_a_value_read(self, node: cst.Name) -> bool:
+        """A name that does not read the layer's VALUE, so a bias fused into the layer leaves it
+        as it was: the name a ``def`` / ``class`` / parameter defines (kratzert's AlexNet helper
+        ``def conv(x, ...)`` binds a local ``conv`` too: the ``def``'s own name is not a read of
+        it), an attribute's or keyword's name, and ``tf.shape(h)`` / ``h.get_shape()`` /
+        ``h.shape`` (``tf.reshape(tf.nn.bias_add(conv, biases), tf.shape(conv))``: adding a
+        ``[n]`` bias to the last axis keeps the shape, so the fused output's shape is the same)."""
+        ctx = self.ctx
+        parent = ctx.parent(node)
+        if isinstance(parent, (cst.FunctionDef, cst.ClassDef, cst.Param)) and parent.name is node:
+            return True
+        if isinstance(parent, cst.Attribute) and parent.attr is node:
+            return True
+        if isinstance(parent, cst.Arg) and parent.keyword is node:
+            return True
+        if isinstance(parent, cst.Attribute) and parent.value is node:
+            if parent.attr.value == "shape":
+                return True
+            outer = ctx.parent(parent)
+            return parent.attr.value == "get_shape" and isinstance(outer, cst.Call) and outer.func is parent \
+                and not outer.args
+        if isinstance(parent, cst.Arg) and parent.keyword is None:
+            c = ctx.parent(parent)
+            return isinstance(c, cst.Call) and ctx.legacy_name(c) == "tensorflow.shape" and len(c.args) == 1 \
+                and c.args[0] is parent
+        return False
 
     def _bias_block(self, add, d, B):
         """Where the later bias add sits: None when in the layer statement's own block (always

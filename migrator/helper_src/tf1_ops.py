@@ -45,6 +45,25 @@ def tf1_shape(t):
     return keras.ops.shape(t)
 
 
+class TF1ReshapeLike(keras.layers.Layer):
+    # tf.reshape(t, tf.shape(u)) of symbolic Keras tensors: t takes u's run-time shape, and its
+    # static shape is u's (TF1 infers it from tf.shape(u); keras.ops.reshape of a shape tensor
+    # would leave every axis unknown, and a later int(x.shape[-1]) would fail)
+
+    def call(self, t, u):
+        return keras.ops.reshape(t, keras.ops.shape(u))
+
+    def compute_output_spec(self, t, u):
+        return keras.KerasTensor(u.shape, dtype=t.dtype)
+
+
+def tf1_reshape_like(t, u):
+    """TF1's tf.reshape(t, tf.shape(u))."""
+    if isinstance(t, keras.KerasTensor) or isinstance(u, keras.KerasTensor):
+        return TF1ReshapeLike()(t, u)
+    return keras.ops.reshape(t, keras.ops.shape(u))
+
+
 class TF1EyeLike(keras.layers.Layer):
     # the identity matrix of a size read from a tensor when it runs: keras.ops.eye needs an int
     # while a functional model is built from symbolic tensors (the batch size is None then)

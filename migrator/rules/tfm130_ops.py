@@ -28,6 +28,9 @@ TF1_SHAPE = register_source("tf1_ops", "tf1_shape", also=("TF1Shape",))
 
 
 TF1_EYE_LIKE = register_source("tf1_ops", "tf1_eye_like", also=("TF1EyeLike",))
+# tf.reshape(t, tf.shape(u)): u's static shape kept (kratzert's AlexNet conv helper reshapes its
+# bias_add to the convolution's own shape)
+TF1_RESHAPE_LIKE = register_source("tf1_ops", "tf1_reshape_like", also=("TF1ReshapeLike",))
 
 
 # a pooling window known only at run time (a parameter, ``list(ksize)``): checked where it runs
@@ -137,6 +140,8 @@ class Ops(CallRule):
             return None
         if qname[len("tensorflow."):] in _INITIALIZERS:
             return self._initializer(original, updated)
+        if qname == "tensorflow.shape" and self._reshaped_like(original):
+            return updated  # the tf.reshape around it writes both (tf1_reshape_like)
         if qname == "tensorflow.shape" and len(updated.args) == 1 and updated.args[0].keyword is None:
             from ..analysis.tf1_classes import TF1Classes
 
@@ -155,6 +160,51 @@ class Ops(CallRule):
             self.ctx.add_import("keras")
             self.ctx.count(self)
         return out
+
+    @staticmethod
+    def _shaped_list_constant(b, dt):
+        """``tf.constant([..], shape=[..])`` with literal numbers and a literal shape (the AlexNet /
+        VGG mean ``tf.constant([123.68, 116.779, 103.939], shape=[1, 1, 1, 3])``): TF1 takes the
+        list's elements in order (as many as the shape holds: a reshape; ONE element: filled
+        with it). A shorter list (TF1 repeats its last element) or anything not literal: TODO."""
+        value, shape = literal(b.node("value"), None), literal(b.node("shape"), None)
+
+        def flat(v):
+            return [x for e in v for x in flat(e)] if isinstance(v, (list, tuple)) else [v]
+
+        if isinstance(value, (list, tuple)) and isinstance(shape, (list, tuple)) \
+                and all(isinstance(d, int) and not isinstance(d, bool) and d >= 0 for d in shape):
+            items = flat(value)
+            size = 1
+            for d in shape:
+                size *= d
+            if items and all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in items):
+                if len(items) == size:
+                    return _ops("reshape", _ops("convert_to_tensor", b.node("value"), dtype=dt), b.node("shape"))
+                if len(items) == 1:
+                    return _ops("full", b.node("shape"), to_node(items[0]), dtype=dt)
+        raise Untranslatable("tf.constant(value, shape=...) of a non-scalar value other than a literal list "
+                             "of as many numbers as the literal shape holds (or one)")
+
+    def _reshaped_like(self, shape_call: cst.Call) -> bool:
+        """Is ``shape_call`` the ``tf.shape(u)`` of a ``tf.reshape(t, tf.shape(u))``?"""
+        arg = self.ctx.parent(shape_call)
+        outer = self.ctx.parent(arg) if isinstance(arg, cst.Arg) else None
+        return isinstance(outer, cst.Call) and self.ctx.legacy_name(outer) == "tensorflow.reshape" \
+            and self._shape_of_tensor(outer)
+
+    def _shape_of_tensor(self, original: cst.Call) -> bool:
+        """Is ``original`` ``tf.reshape(t, tf.shape(u))``: the shape argument a ``tf.shape``
+        call of one positional argument ``u`` without calls in it (names, attributes)?"""
+        from ..analysis.tf1_program import _arg
+
+        shape = _arg(original, 1, "shape")
+        if not isinstance(shape, cst.Call) or self.ctx.legacy_name(shape) != "tensorflow.shape" \
+                or len(shape.args) != 1 or shape.args[0].keyword is not None or shape.args[0].star:
+            return False
+        if any(a.star for a in original.args) or len(original.args) > 3:
+            return False
+        return not any(isinstance(n, cst.Call) for n in walk(shape.args[0].value))
 
     def _initializer(self, original: cst.Call, updated: cst.Call):
         """A TF1 initializer assigned to a name (or a parameter's default) -> the Keras initializer with TF1's defaults. An
@@ -571,6 +621,11 @@ class Ops(CallRule):
             return _ops("stack", b.node("values"), axis=b.node("axis"))
         if name == "reshape":
             b = B("tensor, shape, name=None")
+            new_shape = b.node("shape")
+            if self._shape_of_tensor(original) and isinstance(new_shape, cst.Call) and len(new_shape.args) == 1 \
+                    and new_shape.args[0].keyword is None:
+                # tf.reshape(t, tf.shape(u)): the shape (static too) of u
+                return call(self.ctx.use_helper("tf1_reshape_like"), b.node("tensor"), new_shape.args[0].value)
             return _ops("reshape", b.node("tensor"), b.node("shape"))
         if name in ("argmax", "argmin", "math.argmax", "math.argmin"):
             b = B("input, axis=None, name=None, dimension=None, output_type='int64'")
@@ -769,7 +824,7 @@ class Ops(CallRule):
             dt = dtype_of(self.ctx, b.node("dtype"), b.orig("dtype")) if b.given("dtype") else None
             if b.given("shape"):
                 if not isinstance(literal(b.node("value"), None), (int, float, bool)):
-                    raise Untranslatable("tf.constant(value, shape=...) of a non-scalar value")
+                    return self._shaped_list_constant(b, dt)
                 return _ops("full", b.node("shape"), b.node("value"), dtype=dt)
             return _ops("convert_to_tensor", b.node("value"), dtype=dt)
         if name == "eye":

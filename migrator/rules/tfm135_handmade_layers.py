@@ -13,7 +13,7 @@ from ..translate.tf1_store import scoped_layer, store_function
 from ..translate.tflearn import Untranslatable
 from .base import Case, Rule
 from ..diagnostics import Severity
-from ..analysis.handmade_layers import _NamedShape, _helper_candidates, code, HandmadeLayersAnalysis
+from ..analysis.handmade_layers import _NamedShape, _helper_candidates, code, helper_call_of, helper_params, HandmadeLayersAnalysis
 
 
 _TF1_INITIALIZERS = (  # the initializer names TF1 had (tf.*, tf.contrib.layers.*, tf.keras.initializers aside)
@@ -403,15 +403,36 @@ class HandmadeLayers(HandmadeLayersAnalysis, Rule):
                 return cst.RemoveFromParent()
         return updated
 
+    def _late_outer_add(self, original) -> bool:
+        """Is ``original`` the later add of a bias fused into a helper call's layer
+        (``h = self.conv2d(x, kernel)``; ``tf.nn.bias_add(h, bias)``)?"""
+        outer = self.__dict__.get("_outer")
+        if not outer:
+            return False
+        late = self.__dict__.get("_late_outer_ids")
+        if late is None:
+            late = self.__dict__["_late_outer_ids"] = {}
+            for n in _walk(self.ctx.module):
+                if isinstance(n, cst.Call) and id(n) in outer:
+                    late[outer[id(n)][1]] = n
+        c = late.get(id(original))
+        return c is not None and self.ctx.parent(original) is not c and self._outer_fused(c)
+
     def leave_BinaryOperation(self, original, updated):
         if isinstance(original.left, cst.Call) and self._outer_fused(original.left) \
                 and self._outer[id(original.left)][1] == id(original):
             self.ctx.count(self)
             return updated.left  # the bias is the helper call's layer's
+        if self._late_outer_add(original):
+            self.ctx.count(self)
+            return updated.left  # h + b: the bias is h's layer's
         return self._rewrite(original, updated)
 
     def leave_Call(self, original, updated):
         self._state()
+        if self._late_outer_add(original):  # tf.nn.bias_add(h, b): the bias is h's layer's
+            self.ctx.count(self)
+            return updated.args[0].value
         if id(original) in self._inits:  # init = tf.constant_initializer(...) read by a translated layer
             try:
                 new = initializer_of(self.ctx, updated, original)
@@ -434,14 +455,15 @@ class HandmadeLayers(HandmadeLayersAnalysis, Rule):
     def _helper_call(self, original, updated):
         """``conv2d(x, weights['wc1'], biases['bc1'])`` -> ``conv2d(x, keras.layers.Conv2D(...))``."""
         pp = self._param_patterns()
-        if not pp or not isinstance(original.func, cst.Name):
+        if not pp or not isinstance(original.func, (cst.Name, cst.Attribute)):
             return updated
         from ..analysis.flow import Flow
 
-        fn = _helper_candidates(self.ctx, self.ctx.analysis(Flow)).get(original.func.value)
-        if fn is None:
+        ref = original.func if isinstance(original.func, cst.Name) else original.func.attr
+        fn = _helper_candidates(self.ctx, self.ctx.analysis(Flow)).get(ref.value)
+        if fn is None or helper_call_of(self.ctx, ref, fn) is not original:
             return updated
-        positional = [q.name.value for q in fn.params.params]
+        positional = helper_params(self.ctx, fn)
         args = list(updated.args)
         drop = set()
         for (fid, wparam), (p, bkey) in pp.items():
