@@ -86,3 +86,97 @@ def test_outside_step_decay_program_ranks_like_tf1(tmp_path):
     aucs = legacy_and_migrated_aucs(DECAY, _run(DECAY.read_text(), False), tmp_path)
     assert min(aucs) > 0.8 and abs(aucs[0] - aucs[1]) < 0.05, aucs
 
+
+# -- the text-CNN tutorials' TensorBoard / checkpoint harness around a class's clipped step ------------
+
+HARNESS = FIX / "tutorial_summaries_harness.py"
+
+
+@pytest.mark.parametrize("fixes", [False, True])
+def test_tutorial_harness_goes_with_its_summaries(fixes):
+    # before: 25 TODO (TFM144 "a run fetches something other than net.<tensor> or its train op":
+    # the gradient-summary loop over zip(grads, tvars) kept the clipped gradients; the graph_def
+    # dump (TFM100), the path saver.save(.., global_step=) returned (TFM144))
+    out = _run(HARNESS.read_text(), fixes)
+    assert TODO_MARKER not in out and "import tensorflow" not in out
+    assert not legacy_refs_outside_todo(out)
+    for gone in ("summary_op", "summary_writer", "grad_summaries", "FileWriter", "zero_fraction", "graph_def",
+                 "write_graph", "graph.txt",
+                 "grads", "tvars"):
+        assert gone not in out.split("def run_training", 1)[1], gone
+    assert "optimizer.global_clipnorm = 5.0" in out
+    # TF1's Saver.save returned "<prefix>-<step>", the checkpoint it wrote
+    assert 'path = str(checkpoint_prefix) + "-" + str(int(step))' in out
+    assert 'str(checkpoint_prefix) + "-" + str(int(step)) + ".weights.h5"' in out
+    assert "os.makedirs(checkpoint_dir)" in out  # the program's own directory, kept
+    assert _run(out, fixes) in (None, out)
+
+
+def test_gradient_summaries_appended_as_made_go_too():
+    src = HARNESS.read_text().replace(
+        "            grad_hist_summary = tf.summary.histogram(\"{}/grad/hist\".format(v.name.replace(\":\", \"_\")), g)\n"
+        "            sparsity_summary = tf.summary.scalar(\"{}/grad/sparsity\".format(v.name.replace(\":\", \"_\")),\n"
+        "                                                 tf.nn.zero_fraction(g))\n"
+        "            grad_summaries.append(grad_hist_summary)\n"
+        "            grad_summaries.append(sparsity_summary)\n",
+        "            grad_summaries.append(tf.summary.histogram(\"{}/grad/hist\".format(v.name), g))\n"
+        "            grad_summaries.append(tf.summary.scalar(\"{}/grad/sparsity\".format(v.name),\n"
+        "                                                    tf.nn.zero_fraction(g)))\n")
+    assert src != HARNESS.read_text()
+    out = _run(src, False)
+    assert TODO_MARKER not in out and "zero_fraction" not in out.split("def run_training", 1)[1]
+
+
+def test_clipped_gradients_read_besides_the_summaries_stay_tf1():
+    src = HARNESS.read_text().replace(
+        "    grad_summaries_merged = tf.summary.merge(grad_summaries)\n",
+        "    grad_summaries_merged = tf.summary.merge(grad_summaries)\n    norms = [tf.norm(g) for g in grads]\n")
+    out = _run(src, False)
+    assert TODO_MARKER in out and "for g in grads]" in out and "grads, _ = tf.clip_by_global_norm(" in out
+    assert not legacy_refs_outside_todo(out)
+
+
+@pytest.mark.parametrize("old,new", [
+    # the graph definition is also read by the program
+    ("    graph_def = tf.get_default_graph().as_graph_def()\n",
+     "    graph_def = tf.get_default_graph().as_graph_def()\n    print(len(graph_def.node))\n"),
+    # the file is read after the block
+    ("        f.write(str(graph_def))\n", "        f.write(str(graph_def))\n    print(f.name)\n"),
+    # the block writes something else too
+    ("        f.write(str(graph_def))\n", "        f.write(str(graph_def))\n        f.write('done')\n"),
+])
+def test_graph_dumps_read_otherwise_are_kept(old, new):
+    src = HARNESS.read_text()
+    assert old in src
+    out = _run(src.replace(old, new), False)
+    assert "graph_def" in out.split("def run_training", 1)[1]
+    assert not legacy_refs_outside_todo(out)
+    assert _run(out, False) in (None, out)
+
+
+def test_graph_dump_spellings():
+    from migrator.analysis.graph_dumps import drop_graph_dumps
+    import libcst as cst
+
+    src = ("import tensorflow as tf\n\nwith tf.Session() as s:\n"
+           "    tf.io.write_graph(s.graph, 'logs', 'g.pb', as_text=False)\n"
+           "    gd = s.graph.as_graph_def()\n"
+           "    with tf.gfile.GFile('logs/g.pb', 'wb') as fh:\n        fh.write(gd.SerializeToString())\n"
+           "    y = s.run(x)\n")
+    out = drop_graph_dumps(cst.parse_module(src)).code
+    assert out == "import tensorflow as tf\n\nwith tf.Session() as s:\n    y = s.run(x)\n"
+    # not a session: another object's graph
+    assert drop_graph_dumps(cst.parse_module("import tensorflow as tf\ntf.train.write_graph(m.graph, 'd', 'g')\n")) \
+        is None
+
+
+@pytest.mark.slow
+def test_tutorial_harness_program_is_equivalent_to_tf1(tmp_path):
+    assert_equivalent(HARNESS, tmp_path)
+
+
+@pytest.mark.slow
+def test_tutorial_harness_program_ranks_like_tf1(tmp_path):
+    aucs = legacy_and_migrated_aucs(HARNESS, _run(HARNESS.read_text(), False), tmp_path)
+    assert min(aucs) > 0.8 and abs(aucs[0] - aucs[1]) < 0.05, aucs
+

@@ -2637,6 +2637,10 @@ class TF1Classes:
         if any(a.keyword is not None and a.keyword.value not in ("global_step", "name") for a in node.args[1:]):
             return
         inside = {id(x) for st in (*op.extra, op.statement) for x in walk(st)}
+        for loop in walk(scope.node):
+            # ``for g, v in zip(grads, tvars): <summaries only>``: a TensorBoard loop TFM142 removes
+            if isinstance(loop, cst.For) and self.tp.gradient_summary_loop(loop):
+                inside.update(id(a.value) for a in loop.iter.args)
         for st in op.extra:
             small = st.body[0] if isinstance(st, cst.SimpleStatementLine) and len(st.body) == 1 else None
             if not isinstance(small, cst.Assign):
