@@ -180,3 +180,41 @@ def test_tutorial_harness_program_ranks_like_tf1(tmp_path):
     aucs = legacy_and_migrated_aucs(HARNESS, _run(HARNESS.read_text(), False), tmp_path)
     assert min(aucs) > 0.8 and abs(aucs[0] - aucs[1]) < 0.05, aucs
 
+
+# -- tf.Graph().as_default() + sess = tf.Session(config=..) + with sess.as_default(): --------------
+
+DEFAULT = FIX / "graph_session_as_default.py"
+
+
+@pytest.mark.parametrize("fixes", [False, True])
+def test_graph_and_session_default_blocks_translate(fixes):
+    # before: 20 TODO (the outside decay of the step counter; the checkpoint path returned by
+    # saver.save(sess, os.path.join(..), global_step=step) kept the Saver, so the session,
+    # its ConfigProto and the graph's block)
+    out = _run(DEFAULT.read_text(), fixes)
+    assert TODO_MARKER not in out and "import tensorflow" not in out
+    assert not legacy_refs_outside_todo(out)
+    body = out.split("def main", 1)[1]
+    for gone in ("Graph", "ConfigProto", "session_conf", "sess", "as_default", "Saver"):
+        assert gone not in body, gone
+    assert "keras.layers.Dropout(1 - FLAGS.keep_prob)" in out
+    assert 'path = str(os.path.join(save_dir, "ckpt")) + "-" + str(int(step))' in out
+    assert _run(out, fixes) in (None, out)
+
+
+def test_saved_path_of_a_call_with_effects_stays_tf1():
+    src = DEFAULT.read_text().replace('os.path.join(save_dir, "ckpt")', 'next_path(save_dir)')
+    out = _run(src, False)
+    assert TODO_MARKER in out and "saver.save(" in out
+
+
+@pytest.mark.slow
+def test_graph_session_default_program_is_equivalent_to_tf1(tmp_path):
+    assert_equivalent(DEFAULT, tmp_path)
+
+
+@pytest.mark.slow
+def test_graph_session_default_program_ranks_like_tf1(tmp_path):
+    aucs = legacy_and_migrated_aucs(DEFAULT, _run(DEFAULT.read_text(), False), tmp_path)
+    assert min(aucs) > 0.8 and abs(aucs[0] - aucs[1]) < 0.05, aucs
+

@@ -968,7 +968,13 @@ class ClassProgramRule(Rule):
         parent = self.ctx.parent(c)
         if not isinstance(parent, cst.Expr):
             assign = parent if isinstance(parent, cst.Assign) else None
-            if c.func.attr.value != "save" or not isinstance(path, (cst.Name, cst.SimpleString, cst.Attribute)) \
+            simple = isinstance(path, (cst.Name, cst.SimpleString, cst.Attribute)) or (
+                # ``os.path.join(d, "ckpt")``: a string of its arguments, computed again for the value
+                isinstance(path, cst.Call) and not any(
+                    isinstance(n, cst.Call) and not self._pure_path_call(n) for n in _walk_nodes(path))
+                and not any(isinstance(n, (cst.Lambda, cst.NamedExpr, cst.Yield, cst.Await))
+                            for n in _walk_nodes(path)))
+            if c.func.attr.value != "save" or not simple \
                     or (assign is None and _arg(c, 2, "global_step") is not None) \
                     or (assign is not None and len(assign.targets) != 1):
                 return "the value returned by Saver.save/restore is used"
