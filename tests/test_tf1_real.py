@@ -212,7 +212,14 @@ def test_class_train_op_value_read_stays_marked():
 def test_saver_of_an_untranslated_class_stays_marked():
     src = (_METHOD_STEP % ("", "")).replace("saver.save(sess, 'model.ckpt')", "p = saver.save(sess, 'a', global_step=3)")
     out = migrate_source(src, "m.py", Options(wrap_lines=False, fixes=False)).code
-    assert "the path Saver.save(global_step=) returned is used" in out
+    # the path returned, read (session 32): TF1's "<path>-<step>", the prefix it saved to
+    assert "p = str('a') + '-' + str(int(3))" in out, out
+    assert "train_op.save_weights(str('a') + '-' + str(int(3)) + \".weights.h5\")" in out, out
+    # ... of a step that is a call: evaluated once in TF1, kept
+    src = (_METHOD_STEP % ("", "")).replace("saver.save(sess, 'model.ckpt')",
+                                            "p = saver.save(sess, 'a', global_step=next_step())")
+    out = migrate_source(src, "m.py", Options(wrap_lines=False, fixes=False)).code
+    assert "saver.save(sess, 'a', global_step=next_step())" in out and "TODO(tflearn-migrate)" in out, out
     # not assigned: TF1 wrote <path>-<step>
     src = (_METHOD_STEP % ("", "")).replace("saver.save(sess, 'model.ckpt')", "saver.save(sess, 'a', global_step=3)")
     out = migrate_source(src, "m.py", Options(wrap_lines=False, fixes=False)).code

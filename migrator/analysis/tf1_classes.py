@@ -2637,6 +2637,10 @@ class TF1Classes:
         if any(a.keyword is not None and a.keyword.value not in ("global_step", "name") for a in node.args[1:]):
             return
         inside = {id(x) for st in (*op.extra, op.statement) for x in walk(st)}
+        for loop in walk(scope.node):
+            # ``for g, v in zip(grads, tvars): <summaries only>``: a TensorBoard loop TFM142 removes
+            if isinstance(loop, cst.For) and self.tp.gradient_summary_loop(loop):
+                inside.update(id(a.value) for a in loop.iter.args)
         for st in op.extra:
             small = st.body[0] if isinstance(st, cst.SimpleStatementLine) and len(st.body) == 1 else None
             if not isinstance(small, cst.Assign):
@@ -2693,6 +2697,8 @@ class TF1Classes:
             if isinstance(c, cst.Call) and self.tp.qname(c) == "tensorflow.train.global_step" \
                     and len(c.args) == 2 and c.args[1] is parent:
                 continue
+            if isinstance(c, cst.Call) and self._scope_decay(cp, name, c, parent):
+                continue
             if isinstance(c, cst.Call) and self.tp.qname(c) in ("tensorflow.summary.scalar",
                                                                  "tensorflow.summary.histogram") \
                     and len(c.args) >= 2 and c.args[1] is parent:
@@ -2704,6 +2710,48 @@ class TF1Classes:
                     continue
             return f"the step counter {name} is read other than as a fetch of a run or by tf.train.global_step"
         return ""
+
+    def _scope_decay(self, cp: ClassProgram, name: str, c: cst.Call, arg: cst.Arg) -> bool:
+        """``lr = tf.train.exponential_decay(base, g, decay_steps, rate[, staircase])`` of the
+        scope's step counter ``g`` (counting from 0), ``lr`` bound once in g's scope and read only
+        as the learning rate of the optimizer whose ``minimize`` / ``apply_gradients(..,
+        global_step=g)`` counts g (or the decay written as that argument itself): the rate TF1
+        read at the n-th update is the schedule at n - TFM133's ExponentialDecay, a schedule of
+        the Keras optimizer's iterations, which count the same updates (atec-nlp's / the text-CNN
+        tutorials' train())."""
+        from .tf1_program import _arg
+
+        stmt_, start, minimize = cp.scope_steps[name]
+        if start != 0 or self.tp.qname(c) != "tensorflow.train.exponential_decay" or not (
+                (arg.keyword is None and list(c.args).index(arg) == 1)
+                or (arg.keyword is not None and arg.keyword.value == "global_step")):
+            return False
+        if any(a.star for a in c.args):
+            return False
+        scope = self.flow.scope_of(stmt_)
+        if self.flow.scope_of(c) is not scope or not isinstance(minimize.func, cst.Attribute):
+            return False
+        opt = minimize.func.value
+        if isinstance(opt, cst.Name):  # optimizer = tf.train.AdamOptimizer(lr); optimizer.minimize(..)
+            od = scope.by_name.get(opt.value, ())
+            opt = od[0].value if len(od) == 1 else None
+        if not (isinstance(opt, cst.Call) and (self.tp.qname(opt) or "").startswith("tensorflow.train.")
+                and (self.tp.qname(opt) or "").endswith("Optimizer")):
+            return False
+        lr = _arg(opt, 0, "learning_rate")
+        if lr is c:
+            return True
+        parent = self.ctx.parent(c)
+        small = self.ctx.parent(parent) if isinstance(parent, cst.Assign) else None
+        if not (isinstance(parent, cst.Assign) and parent.value is c and len(parent.targets) == 1
+                and isinstance(parent.targets[0].target, cst.Name) and isinstance(small, cst.SimpleStatementLine)
+                and len(small.body) == 1):
+            return False
+        t = parent.targets[0].target.value
+        if len(scope.by_name.get(t, ())) != 1 or not (isinstance(lr, cst.Name) and lr.value == t):
+            return False
+        reads = self._local_reads(scope, t)
+        return len(reads) == 1 and reads[0] is lr
 
     def _own_session_function(self, cp: ClassProgram, scope: ScopeFlow, node: cst.CSTNode, sess: str,
                               inst: str) -> ScopeFlow | None:

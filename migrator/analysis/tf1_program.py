@@ -778,8 +778,10 @@ class TF1Program:
                 if isinstance(small, cst.Expr) and isinstance(small.value, cst.Call):
                     c, f = small.value, small.value.func
                     if isinstance(f, cst.Attribute) and f.attr.value == "append" and isinstance(f.value, cst.Name) \
-                            and f.value.value in lists and len(c.args) == 1 and isinstance(c.args[0].value, cst.Name) \
-                            and c.args[0].value.value in local:
+                            and f.value.value in lists and len(c.args) == 1 and (
+                                isinstance(c.args[0].value, cst.Name) and c.args[0].value.value in local
+                                # ``summaries.append(tf.summary.histogram(name, g))``: the op appended as made
+                                or summary_call(c.args[0].value) and c.args[0].keyword is None):
                         continue
                     return False
                 if isinstance(small, cst.Assign) and summary_call(small.value) \
@@ -794,6 +796,29 @@ class TF1Program:
         inside = {id(n) for n in _walk(loop)}
         return not any(isinstance(n, cst.Name) and n.value in local and id(n) not in inside
                        for n in _walk(scope.node))
+
+    def gradient_summary_loop(self, loop: cst.For) -> bool:
+        """``for g, v in zip(grads, tvars):`` whose body only makes summaries (``summary_loop``),
+        ``grads`` / ``tvars`` plain names each bound once in the loop's scope by a statement
+        ``grads, _ = tf.clip_by_global_norm(..)`` / ``grads = tf.gradients(..)`` / ``tvars =
+        tf.trainable_variables()`` (the text-CNN tutorials' gradient histograms over the clipped
+        gradients): iterating lists, the loop changes nothing but the summaries."""
+        it = loop.iter
+        if not (isinstance(it, cst.Call) and isinstance(it.func, cst.Name) and it.func.value == "zip"
+                and len(it.args) == 2 and all(a.keyword is None and not a.star and isinstance(a.value, cst.Name)
+                                              for a in it.args)):
+            return False
+        if self.flow.scope_of(loop) is None or any(  # ``zip`` rebound in the file: not the builtin
+                d.name == "zip" for sc in self.flow.scopes.values() for d in sc.defs):
+            return False
+        scope = self.flow.scope_of(loop)
+        for a in it.args:
+            defs = scope.by_name.get(a.value.value, ())
+            v = defs[0].value if len(defs) == 1 else None
+            q = self.qname(v) if isinstance(v, cst.Call) else None
+            if q not in ("tensorflow.clip_by_global_norm", "tensorflow.gradients", "tensorflow.trainable_variables"):
+                return False
+        return self.summary_loop(loop)
 
     def program_of(self, node: cst.CSTNode) -> Program | None:
         """The program of the scope holding ``node`` (or the module's, if that has one)."""

@@ -139,6 +139,11 @@ PRE_STEPS: tuple[PreStep, ...] = (
     PreStep("TFM193", (("run", "{"), ("eval", "{")), "mode_builders:split_fetched_dicts",
             "a dict of tensors a session run fetches by key written as one name per key (`preds = {'p': y}` + "
             "`sess.run(preds['p'])` -> `preds_p = y` + `sess.run(preds_p)`; the same TF1 program)"),
+    PreStep("TFM216", (("write_graph",), ("graph_def",)), "graph_dumps:drop_graph_dumps",
+            "the TF1 graph written to a file for inspection removed (`tf.train.write_graph(sess.graph_def, d, "
+            "'graph.pbtxt')`, `graph_def = tf.get_default_graph().as_graph_def()` + `with open(p, 'w') as f: "
+            "f.write(str(graph_def))`): a Keras program has no GraphDef, nothing the program computes reads "
+            "the file (the same trained program)"),
     PreStep("TFM184", (("**",), ("normalizer_params",)), "kwarg_dicts:inline_kwarg_dicts",
             "keyword-argument dicts spliced into TensorFlow calls written out as the keywords themselves "
             "(`conv_args = {'padding': 'same'}` + `tf.layers.conv2d(x, 8, 3, **conv_args)` -> "

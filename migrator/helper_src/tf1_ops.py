@@ -200,3 +200,42 @@ def tf1_apply_regularization(regularizer, weights_list):
     if not weights_list:
         raise ValueError("No weights to regularize.")
     return keras.ops.sum(keras.ops.stack([regularizer(w) for w in weights_list]))
+
+
+def tf1_confusion_counts(labels, predictions, num_classes=None, weights=None, dtype="int32"):
+    # tf.confusion_matrix's arithmetic: [n, n], row = label, column = prediction, each pair adding
+    # one (or its weight); n = num_classes or 1 + the largest label / prediction
+    labels, predictions = keras.ops.convert_to_tensor(labels), keras.ops.convert_to_tensor(predictions)
+    if len(predictions.shape) == len(labels.shape) + 1 and predictions.shape[-1] in (1, None):
+        predictions = keras.ops.squeeze(predictions, -1)
+    elif len(labels.shape) == len(predictions.shape) + 1 and labels.shape[-1] in (1, None):
+        labels = keras.ops.squeeze(labels, -1)
+    lab = keras.ops.cast(labels, "int32")
+    pred = keras.ops.cast(predictions, "int32")
+    n = num_classes if num_classes is not None else keras.ops.maximum(keras.ops.max(pred), keras.ops.max(lab)) + 1
+    values = keras.ops.ones_like(pred, dtype=dtype) if weights is None else keras.ops.cast(weights, dtype)
+    return keras.ops.scatter(keras.ops.stack([lab, pred], axis=1), values, (n, n))
+
+
+class TF1ConfusionMatrix(keras.layers.Layer):
+    # tf.confusion_matrix of a functional model's symbolic tensors: the counts computed when the
+    # model runs (its size too, when num_classes is not given)
+
+    def __init__(self, num_classes=None, cm_dtype="int32", **kwargs):
+        super().__init__(**kwargs)
+        self.num_classes, self.cm_dtype = num_classes, cm_dtype
+
+    def call(self, labels, predictions, weights=None):
+        return tf1_confusion_counts(labels, predictions, self.num_classes, weights, self.cm_dtype)
+
+    def compute_output_spec(self, labels, predictions, weights=None):
+        n = self.num_classes if isinstance(self.num_classes, int) else None
+        return keras.KerasTensor((n, n), dtype=self.cm_dtype)
+
+
+def tf1_confusion_matrix(labels, predictions, num_classes=None, dtype="int32", weights=None):
+    """TF1's tf.confusion_matrix(labels, predictions, num_classes=None, dtype=tf.int32,
+    weights=None)."""
+    if any(isinstance(t, keras.KerasTensor) for t in (labels, predictions, weights)):
+        return TF1ConfusionMatrix(num_classes, dtype)(labels, predictions, weights)
+    return tf1_confusion_counts(labels, predictions, num_classes, weights, dtype)

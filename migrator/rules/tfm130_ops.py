@@ -43,6 +43,11 @@ register_source("tf1_ops", "TF1RandomNormalLike")
 TF1_RANGE = register_source("tf1_ops", "tf1_range")
 TF1_TILE = register_source("tf1_ops", "tf1_tile")
 TF1_MASKED_REDUCE = register_source("tf1_ops", "tf1_masked_reduce")
+# tf.confusion_matrix: a count of a size known when it runs (1 + the largest label / prediction)
+register_source("tf1_ops", "tf1_confusion_counts")
+register_source("tf1_ops", "TF1ConfusionMatrix", requires=("tf1_confusion_counts",))
+TF1_CONFUSION = register_source("tf1_ops", "tf1_confusion_matrix",
+                                requires=("tf1_confusion_counts", "TF1ConfusionMatrix"))
 _MASKED = ("max", "min", "sum", "mean")  # reductions of a boolean_mask written with its mask
 
 
@@ -112,6 +117,9 @@ class Ops(CallRule):
                  "for a bias add and adds along the last axis. tf.reduce_max / min / sum / mean of a tf.boolean_mask "
                  "selection (the whole of it) -> tf1_masked_reduce: the masked-out elements become the reduction's "
                  "identity (-inf, +inf, 0; the mean divides by the count kept), TF1's value for an empty mask too. "
+                 "tf.confusion_matrix(labels, predictions[, num_classes, dtype, name, weights]) -> "
+                 "tf1_confusion_matrix: TF1's [n, n] count (n = num_classes or 1 + the largest label / "
+                 "prediction, computed when the model runs; a layer on a functional model's symbolic tensors). "
                  "tf.map_fn and any other tf.boolean_mask stay, marked with why. "
                  "TF 0.x code (removed in TF 1.0): the renamed ops (tf.sub, tf.mul, tf.neg, tf.inv, tf.pack, "
                  "tf.unpack, tf.select: names.TF0_RENAMES) are their TF 1 ops; tf.concat(concat_dim, values) and "
@@ -542,6 +550,18 @@ class Ops(CallRule):
                 args.append(b.node("delta"))
             dt = dtype_of(self.ctx, b.node("dtype"), b.orig("dtype")) if b.given("dtype") else None
             return call(self.ctx.use_helper("tf1_range"), *args, dtype=dt)
+        if name in ("confusion_matrix", "math.confusion_matrix", "train.confusion_matrix"):
+            # TF1 (v1 order): labels, predictions, num_classes, dtype, name, weights
+            b = B("labels, predictions, num_classes=None, dtype='int32', name=None, weights=None")
+            kw = {}
+            if b.given("num_classes") and not (isinstance(b.node("num_classes"), cst.Name)
+                                               and b.node("num_classes").value == "None"):
+                kw["num_classes"] = b.node("num_classes")
+            if b.given("dtype"):
+                kw["dtype"] = dtype_of(self.ctx, b.node("dtype"), b.orig("dtype"))
+            if b.given("weights"):
+                kw["weights"] = b.node("weights")
+            return call(self.ctx.use_helper("tf1_confusion_matrix"), b.node("labels"), b.node("predictions"), **kw)
         if name == "tile":
             b = B("input, multiples, name=None")
             return call(self.ctx.use_helper("tf1_tile"), b.node("input"), b.node("multiples"))

@@ -121,7 +121,8 @@ class Summary(Rule):
         names = target_names(original.target)
         if original.orelse is not None or not names or len(names) != len(list(_plain(original.target))) \
                 or not (isinstance(original.iter, cst.Call) and tp.qname(original.iter) in self._VARIABLE_LISTS
-                        and not original.iter.args or self._gradient_list(original, tp)):
+                        and not original.iter.args or self._gradient_list(original, tp)
+                        or tp.gradient_summary_loop(original)):
             return updated
         if not tp.summary_loop(original):
             return updated

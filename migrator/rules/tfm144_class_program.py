@@ -513,9 +513,18 @@ class ClassProgramRule(Rule):
                 return out
         return updated
 
+    def _saved_path_assign(self, c: cst.Call) -> bool:
+        """``p = saver.save(..)``: one statement binding one name to the call."""
+        a = self.ctx.parent(c)
+        line = self.ctx.parent(a) if isinstance(a, cst.Assign) else None
+        return isinstance(a, cst.Assign) and a.value is c and len(a.targets) == 1 \
+            and isinstance(a.targets[0].target, cst.Name) and isinstance(line, cst.SimpleStatementLine) \
+            and len(line.body) == 1
+
     def _saved_path(self, original, updated):
         """``p = saver.save(sess, path)``: TF1 returned the path it saved to, save_weights
-        returns None - the call, then ``p = path``."""
+        returns None - the call, then ``p = path`` (``p = saver.save(sess, path,
+        global_step=step)``: TF1's ``"%s-%d" % (path, step)``, the prefix it saved to)."""
         small = original.body[0]
         c = small.value if isinstance(small, cst.Assign) else None
         if not isinstance(c, cst.Call) or id(c) not in self._tc().saver_call_ids() or self.ctx.has_todo(original):
@@ -526,9 +535,13 @@ class ClassProgramRule(Rule):
         from ..analysis.tf1_program import _arg
 
         new = updated.body[0]
+        value = _arg(c, 1, "save_path").deep_clone()
+        step = _arg(c, 2, "global_step")
+        if step is not None:
+            value = expr("str({p}) + '-' + str(int({g}))", p=value, g=step.deep_clone())
         return cst.FlattenSentinel([
             updated.with_changes(body=[cst.Expr(new.value)]),
-            cst.SimpleStatementLine([new.with_changes(value=_arg(c, 1, "save_path").deep_clone())])])
+            cst.SimpleStatementLine([new.with_changes(value=value)])])
 
     def _statement(self, cp: ClassProgram, original, updated):
         if not cp.why and any(st is original for st, _, _ in cp.scope_steps.values()):
@@ -923,7 +936,8 @@ class ClassProgramRule(Rule):
                                  or any(self._tc()._inst_attr(n, inst) is not None
                                         for _, inst in cp.instances for n in _walk_nodes(step))):
             return "Saver.save(global_step=) of a call or a tensor of the model"
-        if step is not None and not isinstance(self.ctx.parent(c), cst.Expr):
+        if step is not None and not isinstance(self.ctx.parent(c), cst.Expr) and not (
+                isinstance(step, (cst.Name, cst.Attribute, cst.Integer)) and self._saved_path_assign(c)):
             return "the path Saver.save(global_step=) returned is used"
         from ..analysis.flow import Flow
 
@@ -954,7 +968,13 @@ class ClassProgramRule(Rule):
         parent = self.ctx.parent(c)
         if not isinstance(parent, cst.Expr):
             assign = parent if isinstance(parent, cst.Assign) else None
-            if c.func.attr.value != "save" or not isinstance(path, (cst.Name, cst.SimpleString, cst.Attribute)) \
+            simple = isinstance(path, (cst.Name, cst.SimpleString, cst.Attribute)) or (
+                # ``os.path.join(d, "ckpt")``: a string of its arguments, computed again for the value
+                isinstance(path, cst.Call) and not any(
+                    isinstance(n, cst.Call) and not self._pure_path_call(n) for n in _walk_nodes(path))
+                and not any(isinstance(n, (cst.Lambda, cst.NamedExpr, cst.Yield, cst.Await))
+                            for n in _walk_nodes(path)))
+            if c.func.attr.value != "save" or not simple \
                     or (assign is None and _arg(c, 2, "global_step") is not None) \
                     or (assign is not None and len(assign.targets) != 1):
                 return "the value returned by Saver.save/restore is used"

@@ -159,7 +159,10 @@ class TF1RNN(KeepProbResolver, CallRule):
                  "only the valid steps, as TF1's reverse_sequence (see the module docstring). "
                  "DropoutWrapper draws a new mask per step whenever the graph runs; a keep placeholder fed "
                  "one value while training and 1.0 otherwise becomes TF1DropoutWrapper, dropping with that "
-                 "keep probability in Keras' training mode only (keep 1.0: the cell itself).")
+                 "keep probability in Keras' training mode only (keep 1.0: the cell itself). A cell CLASS "
+                 "bound to a name (`cell_fn = tf.nn.rnn_cell.LSTMCell` chosen by a setting) whose every call "
+                 "that the binding may reach is `cell_fn(units)` becomes the helper class its calls translate "
+                 "to (no variable_scope initializer= in the file: TF1's kernels would take it).")
     CALLS = tuple(sorted({p + n for p in _CELL_PATHS for n in CELL_SIGS}
                          | {p + n for p in _LOOP_PATHS for n in LOOP_SIGS} | {"tensorflow.unstack"}
                          | set(DROPOUT_WRAPPERS)))
@@ -181,6 +184,18 @@ class TF1RNN(KeepProbResolver, CallRule):
         self.ctx.add_import("keras")
         self.ctx.count(self)
         return out
+
+    def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute):
+        """``rnn_cell = tf.nn.rnn_cell.LSTMCell`` called only as ``rnn_cell(units)``: the class its
+        calls translate to (analysis/cell_classes.py)."""
+        from ..analysis.cell_classes import CellClasses, cell_class_name
+
+        short = cell_class_name(self.ctx, original)
+        if short is None or id(original) not in self.ctx.analysis(CellClasses).swappable:
+            return updated
+        self.ctx.add_import("keras")
+        self.ctx.count(self)
+        return cst.Name(self.ctx.use_helper(_CELL_HELPER[short]))
 
     # ---------------------------------------------------------------------------------
     def _unstack(self, original, updated):
