@@ -974,6 +974,10 @@ class Sharing:
         # that entry, e.g. an inference tower ``CNN(x, reuse=True)`` next to a wrapper that makes
         # the towers): which variables each made / reused (SharedPlan: does it share a group's?)
         self.lone: dict[int, list[_Execution]] = {}
+        # id(call) of layer helpers stacked on each other (``dense(dense(x, .., "h"), .., "o")``, or
+        # through names) under a scope where TF1 reuses some of their variables: no group of towers (each call is
+        # one layer), and no builder "creating new weights each time" either
+        self.stacked_reused: set[int] = set()
         self._run()
 
     # -- name helpers ------------------------------------------------------------------------
@@ -1258,7 +1262,12 @@ class Sharing:
             for ex in exs:
                 if all(c is not ex.call for c in calls):
                     calls.append(ex.call)
-            if self._chained(entry, calls):
+            keys = [k for ex in exs for k in set(ex.keys)]
+            chained = self._chained(entry, calls) or self._nested(calls)
+            if chained and len(set(keys)) < len(keys):
+                # layers stacked on each other, and an execution reuses another's variable
+                self.stacked_reused.update(id(c) for c in calls)
+            if chained:
                 continue  # layers stacked on each other (conv(conv(x))), not towers side by side
             sets = [set(ex.keys) for ex in exs]
             common = set.intersection(*sets)
@@ -1287,6 +1296,17 @@ class Sharing:
             self.groups.append(g)
             for c in calls:
                 self.by_call.setdefault(id(c), g)
+
+    def _nested(self, calls: list[cst.Call]) -> bool:
+        """Is one of the calls written inside another's arguments (in the same statement)?"""
+        ids = {id(c) for c in calls}
+        for c in calls:
+            n = self.ctx.parent(c)
+            while n is not None and not isinstance(n, (cst.BaseSmallStatement, cst.BaseCompoundStatement)):
+                if id(n) in ids:
+                    return True
+                n = self.ctx.parent(n)
+        return False
 
     def _chained(self, entry: cst.CSTNode, calls: list[cst.Call]) -> bool:
         """Does one call's input depend on a call's output (itself included, for a loop)?"""

@@ -52,6 +52,8 @@ class Towers:
                 sg = sharing.group_of(calls[0].call)
                 if sg is not None and any(sharing.group_of(c.call) is not sg for c in calls):
                     sg = None
+                if sg is None and any(id(c.call) in sharing.stacked_reused for c in calls):
+                    continue  # layer helpers stacked in one expression, some weights reused by TF1
                 fn = sg.function if sg is not None else flow.functions.get(fn_name)
                 if fn is not None and fn.name.value in var_helpers:
                     continue  # ``w = weight([3, 4])``: a helper returning tf.Variable is no tower
