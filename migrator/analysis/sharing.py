@@ -1263,10 +1263,11 @@ class Sharing:
                 if all(c is not ex.call for c in calls):
                     calls.append(ex.call)
             keys = [k for ex in exs for k in set(ex.keys)]
-            chained = self._chained(entry, calls) or self._nested(calls)
-            if chained and len(set(keys)) < len(keys):
+            chained = self._chained(entry, calls)
+            if len(set(keys)) < len(keys) and (chained or self._nested(calls)):
                 # layers stacked on each other, and an execution reuses another's variable
                 self.stacked_reused.update(id(c) for c in calls)
+                continue
             if chained:
                 continue  # layers stacked on each other (conv(conv(x))), not towers side by side
             sets = [set(ex.keys) for ex in exs]
