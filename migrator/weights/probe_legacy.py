@@ -507,6 +507,53 @@ def _placeholder_deps(graph, ph_index: dict) -> dict:
     return dep
 
 
+def mutates(op) -> bool:
+    """Does running ``op`` write a variable: an optimizer's update (``ApplyAdam``,
+    ``ResourceApplyGradientDescent``, ``SparseApplyMomentum`` ...), an assign, a scatter?"""
+    t = op.type
+    return "Apply" in t or t.startswith(("Assign", "Scatter", "ResourceScatter"))
+
+
+def is_gradient_op(op) -> bool:
+    """An op of a backward pass (``gradients/...``, ``train/gradients/...``) or of verify's own
+    gradient captures."""
+    n = op.name
+    return n.startswith(("gradients", "tfm_verify_grad")) or "/gradients" in n
+
+
+def training_side_ops(ops) -> set:
+    """Names of the ops of ``ops`` (a graph's, duck-typed: ``name``, ``type``, ``inputs`` of tensors
+    with ``op``) that belong to training, not to the forward pass: ops that write variables
+    (:func:`mutates`), backward-pass ops (:func:`is_gradient_op`), and every op computed from a
+    gradient or an optimizer update (gradient clipping, ``tf.tuple`` gates, the update ops'
+    outputs). Computed from a plain assign only is not enough (a program's forward pass may read
+    an assign's value). A post-order walk over data inputs (creation order is not topological);
+    a while loop's back edge is cut."""
+    out: set = set()
+    taint: dict = {}        # op name -> computed from a gradient or an optimizer update
+    visiting: set = set()
+    for root in ops:
+        stack = [(root, False)]
+        while stack:
+            op, done = stack.pop()
+            if op.name in taint:
+                continue
+            if done:
+                t = is_gradient_op(op) or ("Apply" in op.type) or \
+                    any(taint.get(i.op.name, False) for i in op.inputs)
+                taint[op.name] = t
+                if t or mutates(op):
+                    out.add(op.name)
+                visiting.discard(op.name)
+                continue
+            if op.name in visiting:
+                continue
+            visiting.add(op.name)
+            stack.append((op, True))
+            stack.extend((i.op, False) for i in op.inputs if i.op.name not in taint and i.op.name not in visiting)
+    return out
+
+
 # ops that apply a weight (a layer's kernel / table): counted in a position's depth
 WEIGHTED_OPS = {"MatMul", "BatchMatMul", "BatchMatMulV2", "Conv2D", "Conv3D", "DepthwiseConv2dNative",
                 "Conv2DBackpropInput", "Conv3DBackpropInputV2", "GatherV2", "Gather", "ResourceGather"}
@@ -665,11 +712,17 @@ def _probe(cap, args, tf, tf1, tflearn, orig_fit, orig_run, train_ops, grad_caps
             # its update op would change the program's state (and fail before its initializer ran)
             local_scopes = tuple({v.op.name.rsplit("/", 1)[0] + "/" for v in graph.get_collection(tf1.GraphKeys.LOCAL_VARIABLES)
                                 if "/" in v.op.name})
+            # the training side (the optimizer's update ops, assigns, whatever is computed from the
+            # gradients) is no forward tensor: a fixed batch of 32 lets a [32, 16] weight's ApplyAdam
+            # pass the shape test below, and fetching it in the forward run applied an Adam update
+            # (and filled its slots) before the step was taken - the legacy step then started
+            # from other weights than the dumped ones (a false DIFFERENT)
+            training = training_side_ops(graph.get_operations())
             for op in graph.get_operations():
                 if local_scopes and op.name.startswith(local_scopes):
                     continue
                 if not dep[op.name] or op.type in ("Placeholder", "Const", "Identity", "Shape", *_GET_NEXT) or \
-                        op.name.startswith("gradients") or "/gradients" in op.name or not graph.is_fetchable(op):
+                        op.name in training or not graph.is_fetchable(op):
                     continue   # (inside a tf.cond - batch norm with a tensor training flag - is not fetchable)
                 if op.type in ("Enter", "RefEnter") or op._get_control_flow_context() is not None:
                     continue  # inside a while loop (dynamic_rnn's steps): not a fetchable tensor
