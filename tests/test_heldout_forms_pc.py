@@ -112,6 +112,8 @@ _DECLINED = {
     # the rate fetched with a model tensor
     "fetched_with_the_cost": [("session.run(m.lr)",
                                "session.run([m.lr, m.cost], {m.left: xa_te, m.right: xb_te, m.target: same_te})")],
+    # evaluated by .eval() (not a session run)
+    "eval": [("session.run(m.lr)", "m.lr.eval()")],
     # the placeholder fed to a training run too
     "placeholder_fed_elsewhere": [("model.target: s[i:i + batch]}", "model.target: s[i:i + batch], model._new_lr: 0.1}")],
 }

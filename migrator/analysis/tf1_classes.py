@@ -496,7 +496,9 @@ class TF1Classes:
                     if cr.placeholder in r.feeds:
                         return f"a run feeds self.{cr.placeholder} without running its assign op"
                     continue
-                if len(r.fetches) != 1 or r.fetch_is_list or r.method != "session":
+                if r.method != "session":
+                    return f"{r.instance}.<learning-rate variable> is evaluated other than by a session run"
+                if len(r.fetches) != 1 or r.fetch_is_list:
                     return f"a run fetches {r.instance}.<learning-rate variable> with other fetches"
                 st = r.statement
                 if mine[0][0] == "rate_set":
