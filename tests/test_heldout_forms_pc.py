@@ -65,6 +65,11 @@ _SPELLINGS = {
         "        self._train_op = optimizer.minimize(self._cost)\n",
         "        self.optimizer = tf.train.GradientDescentOptimizer(self._lr)\n"
         "        self._train_op = self.optimizer.minimize(self._cost)\n")],
+    # PTBModel's ``if not is_training: return`` before the rate (one training instance)
+    "early_return": [("    def __init__(self, config):\n", "    def __init__(self, is_training, config):\n"),
+                     ("        self._lr = tf.Variable(0.0, trainable=False)\n",
+                      "        if not is_training:\n            return\n\n        self._lr = tf.Variable(0.0, trainable=False)\n"),
+                     ("m = SiameseRegressor(config)", "m = SiameseRegressor(is_training=True, config=config)")],
     "variable_assign_method": [("tf.assign(self._lr, self._new_lr)", "self._lr.assign(self._new_lr)")],
     "adam_keyword": [("tf.train.GradientDescentOptimizer(self._lr)",
                       "tf.train.AdamOptimizer(learning_rate=self._lr)")],
