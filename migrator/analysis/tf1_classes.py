@@ -219,6 +219,11 @@ class ClassProgram:
     # instantiates it; ``exported``: this file defines it, other files of the run instantiate it
     remote: object = None
     exported: object = None
+    # the PTB tutorial's learning-rate variable (analysis/rate_variables.ClassRate): ``self._lr =
+    # tf.Variable(0.0, trainable=False)`` given to the optimizer, set by ``self._lr_update =
+    # tf.assign(self._lr, self._new_lr)`` runs and read by ``sess.run(m.lr)`` runs (their fetches
+    # ("rate_set", attr) / ("rate", attr)); its placeholder is not in ``placeholders``
+    rates: list = field(default_factory=list)
 
     def loss_attr(self) -> str:
         """The loss attribute the train op minimizes (a remote class without a train op in
@@ -299,6 +304,7 @@ class TF1Classes:
             if cp.placeholders:
                 cp.why = self._shared_base(cp)
                 self._analyse(cp)
+                self._class_rates(cp)
                 self.classes[cp.name] = cp
         self._remote_classes()
         if self.classes:
@@ -446,6 +452,82 @@ class TF1Classes:
         if default is not None or shape is None or literal(shape, None) in ([], ()):
             p.role = "hyper"
         return p
+
+    def _class_rates(self, cp: ClassProgram) -> None:
+        """The class's learning-rate variables (analysis/rate_variables.class_rates): their
+        placeholders leave ``placeholders`` (no model input; TFM144 removes them with the assign
+        ops); the runs are checked by :meth:`_rate_runs`."""
+        from .rate_variables import class_rates
+
+        for cr in class_rates(self.ctx, self._methods(cp.node), self.properties(cp.node), _self_attr):
+            p = cp.placeholders.get(cr.placeholder)
+            if p is None or cr.placeholder in cp.twice or any(
+                    cr.placeholder in cp.direct.get(a, ()) for a in cp.direct if a not in cr.assigns):
+                continue  # not a placeholder, or something else computed from it
+            cr.placeholder_stmt = p.statement
+            del cp.placeholders[cr.placeholder]
+            cp.rates.append(cr)
+
+    def _rate_runs(self, cp: ClassProgram) -> str:
+        """The runs of a rate variable (``ClassRate``): each run of an assign op
+        (``session.run(self._lr_update, feed_dict={self._new_lr: v})``) is a statement of its own
+        fetching that op alone and feeding the placeholder alone; each run reading the variable
+        (``session.run(m.lr)``) fetches it alone and feeds nothing; no other run feeds the
+        placeholder. The class's train op is an attribute built in a method reading the rate (its
+        Keras model's optimizer is the one whose rate the runs set). Every read of the variable,
+        its properties, the assign ops and the placeholder - ``self.<x>`` in the class, ``<inst>.<x>``
+        of the runs' instances - is one of those. "" or why not."""
+        if not cp.rates:
+            return ""
+        ops = list(cp.train_ops)
+        if not ops or any(t.method is None or not t.method.attr for t in ops) \
+                or len({t.method.method for t in ops}) != 1:
+            return "a learning-rate variable (tf.Variable + tf.assign) of a class whose train op is not an attribute built in one method"
+        ok_nodes: set[int] = set()
+        for cr in cp.rates:
+            if cr.optimizer_methods != {ops[0].method.method}:
+                return f"self.{cr.attr} (a learning-rate variable) is the rate of an optimizer of another method"
+            ok_nodes |= cr.known_reads
+            names = {cr.attr, *cr.assigns}
+            set_runs = 0
+            for r in cp.runs:
+                mine = [f for f in r.fetches if f is not None and f[0] in ("rate", "rate_set") and f[1] == cr.attr]
+                if not mine:
+                    if cr.placeholder in r.feeds:
+                        return f"a run feeds self.{cr.placeholder} without running its assign op"
+                    continue
+                if r.method != "session":
+                    return f"{r.instance}.<learning-rate variable> is evaluated other than by a session run"
+                if len(r.fetches) != 1 or r.fetch_is_list:
+                    return f"a run fetches {r.instance}.<learning-rate variable> with other fetches"
+                st = r.statement
+                if mine[0][0] == "rate_set":
+                    if set(r.feeds) != {cr.placeholder} or not isinstance(st, cst.SimpleStatementLine) \
+                            or len(st.body) != 1 or not isinstance(st.body[0], cst.Expr) or st.body[0].value is not r.call:
+                        return (f"a run of {r.instance}'s learning-rate assign op is not a statement of its own "
+                                f"feeding self.{cr.placeholder} alone")
+                    set_runs += 1
+                elif r.feeds:
+                    return f"a run reading {r.instance}.<learning-rate variable> feeds something"
+                for n in walk(r.call):
+                    if isinstance(n, cst.Attribute) and isinstance(n.value, cst.Name) and n.value.value == r.instance:
+                        ok_nodes.add(id(n))
+            if not set_runs:
+                return f"self.{cr.attr} (a learning-rate variable) is never set by a run of its assign op"
+            watched = names | {cr.placeholder} | cr.props
+            insts = {"self"} | {i for _, i in cp.instances} | {r.instance for r in cp.runs}
+            for n in walk(self.ctx.module):
+                if not (isinstance(n, cst.Attribute) and n.attr.value in watched and isinstance(n.value, cst.Name)
+                        and n.value.value in insts) or id(n) in ok_nodes:
+                    continue
+                if n.value.value == "self" and not self._within(n, cp.node):
+                    continue
+                st = self.ctx.statement_of(n)
+                if st is cr.stmt or st is cr.placeholder_stmt or any(st is a for a in cr.assigns.values()):
+                    continue  # the statements of the idiom (TFM144 translates them together)
+                return (f"{n.value.value}.{n.attr.value} (of a learning-rate variable) is read other than by "
+                        "its optimizer, assign op and runs")
+        return ""
 
     def _analyse(self, cp: ClassProgram) -> None:
         methods = self._methods(cp.node)
@@ -1632,6 +1714,7 @@ class TF1Classes:
             if cp.instances:
                 self._holders(cp)
             cp.why = cp.why or self._method_runs(cp) or self._graph_shared(cp) or self._norms_fetched(cp)
+            cp.why = cp.why or self._rate_runs(cp)
             if cp.twice:
                 cp.why = cp.why or self._twice(cp)
             if cp.remote is not None and not cp.instances:
@@ -2096,6 +2179,9 @@ class TF1Classes:
             if not ok or inst_idx is None or sess_idx >= len(params) or inst_idx >= len(params):
                 continue
             pinst, psess = params[inst_idx].name.value, params[sess_idx].name.value
+            known = self.__dict__.setdefault("_inst_props", {})
+            props = self.properties(cp.node)  # ``model.cost`` of ``def cost(self): return self._cost``
+            known[pinst] = props if known.get(pinst, props) == props else {}
             if any(d.index >= 0 for d in fscope.by_name.get(pinst, ())) \
                     or any(d.index >= 0 for d in fscope.by_name.get(psess, ())):
                 continue  # rebound inside
@@ -2137,6 +2223,11 @@ class TF1Classes:
                     return f"{fn.name.value}() runs its session on something other than {pinst}'s tensors"
                 if why:
                     return f"{fn.name.value}(): {why}"
+                loss = cp.train_ops[0].loss if cp.train_ops else None
+                bad = [n for k, n in run.fetches if k == "attr" and n != loss and not cp.is_tensor(n)] \
+                    if not run.train else []
+                if bad:  # TFM144 could not map the run: its session parameter must stay with it
+                    return f"{fn.name.value}() fetches {pinst}.{bad[0]} (not a tensor of the graph)"
                 mapped.append(run)
             cp.runs.extend(mapped)
             cp.session_param_nodes.append(params[sess_idx])
@@ -2808,9 +2899,14 @@ class TF1Classes:
                 cp.feed_defs.pop(id(self.ctx.statement_of(d)), None)
         elems = [e.value for e in fetches.elements] if isinstance(fetches, (cst.List, cst.Tuple)) else [fetches]
         out = []
+        rate_sets = {op: cr.attr for cr in cp.rates for op in cr.assigns}
         for e in elems:
             a = self._inst_attr(e, inst)
-            if a is not None and a in attr_ops:
+            if a is not None and a in rate_sets:
+                out.append(("rate_set", rate_sets[a]))  # the PTB rate's assign op (_rate_runs)
+            elif a is not None and any(a == cr.attr for cr in cp.rates):
+                out.append(("rate", a))  # the PTB rate variable read
+            elif a is not None and a in attr_ops:
                 out.append(("op", a))
             elif a is not None and a in cp.summary_attrs:
                 out.append(("summary", a))  # merge_all() attribute: dropped with its add_summary (TFM142)
@@ -2868,7 +2964,7 @@ class TF1Classes:
             else:
                 for el in feed.elements:
                     a = self._inst_attr(el.key, inst) if isinstance(el, cst.DictElement) else None
-                    if a is None or a not in cp.placeholders:
+                    if a is None or (a not in cp.placeholders and not any(a == cr.placeholder for cr in cp.rates)):
                         why = why or "feed_dict key is not a placeholder attribute"
                         continue
                     run.feeds[a] = el.value

@@ -39,6 +39,11 @@ the inputs and labels, computed by the same expression / loss method). Outside t
   computed from it -> a ``StepSchedule`` of the optimizer's iterations (TF1's n-th run read n);
 * a session given to the class (``__init__(self, sess)``: ``self.sess = sess``) and read only
   by runs in its methods goes with them (parameter, attribute, the ``Class(sess, ...)`` argument);
+* the PTB tutorial's learning-rate variable (``self._lr = tf.Variable(0.0, trainable=False)`` given
+  to the optimizer, ``self._lr_update = tf.assign(self._lr, self._new_lr)`` run by ``assign_lr(self,
+  session, v)``, ``session.run(m.lr)`` through a property; analysis/rate_variables.class_rates)
+  -> ``self._lr = 0.0``, the placeholder and assign go, the set run ->
+  ``self.<train op attr>.optimizer.learning_rate = v``, the read run -> that rate as a number;
 * a scalar placeholder no TF1 op reads - fed, and passed down only to ``is True`` / ``is False``
   tests (kym343's ``batch_norm(..., is_train=self.train_mode)``) - becomes an unconnected
   ``keras.Input`` (the same ``is`` answers; TF1 never used what the runs fed);
@@ -543,7 +548,44 @@ class ClassProgramRule(Rule):
             updated.with_changes(body=[cst.Expr(new.value)]),
             cst.SimpleStatementLine([new.with_changes(value=value)])])
 
+    def _rate_statement(self, cp: ClassProgram, original, updated):
+        """The PTB tutorial's rate variable of a class (TF1Classes.rates): ``self._lr =
+        tf.Variable(0.0, trainable=False)`` -> ``self._lr = 0.0`` (the optimizer's starting rate:
+        Keras optimizers take a float); the placeholder and the assign ops go; a run of an assign
+        op -> ``<inst>.<train op attr>.optimizer.learning_rate = <the fed value>`` (the Keras
+        optimizer holds its rate in a variable read at every step, as TF1's optimizer read the
+        variable)."""
+        for cr in cp.rates:
+            drop = original is cr.placeholder_stmt or any(original is a for a in cr.assigns.values())
+            if original is not cr.stmt and not drop:
+                continue
+            if cp.why:
+                raise _Todo(f"learning-rate variable kept: class {cp.name}: {cp.why}")
+            self.ctx.count(self)
+            if drop:
+                return cst.RemoveFromParent()
+            small = updated.body[0]
+            return updated.with_changes(
+                body=[small.with_changes(value=cr.start.deep_clone())],
+                trailing_whitespace=cst.TrailingWhitespace(
+                    whitespace=cst.SimpleWhitespace("  "),
+                    comment=cst.Comment("# TF1's rate variable: its assign runs set the optimizer's learning_rate"),
+                    newline=updated.trailing_whitespace.newline))
+        if cp.why:
+            return None
+        for r in cp.runs:
+            if r.statement is original and r.fetches and r.fetches[0] is not None and r.fetches[0][0] == "rate_set":
+                cr = next(c for c in cp.rates if c.attr == r.fetches[0][1])
+                feeds = self._feeds(r, updated.body[0].value)
+                self.ctx.count(self)
+                return stmt("{m}.optimizer.learning_rate = {v}", m=self._model_node(cp, r),
+                            v=feeds[cr.placeholder]).with_changes(leading_lines=updated.leading_lines)
+        return None
+
     def _statement(self, cp: ClassProgram, original, updated):
+        rate = self._rate_statement(cp, original, updated) if cp.rates else None
+        if rate is not None:
+            return rate
         if not cp.why and any(st is original for st, _, _ in cp.scope_steps.values()):
             self.ctx.count(self)  # step = tf.Variable(0, trainable=False): the optimizer's iterations count
             return cst.RemoveFromParent()
@@ -1626,6 +1668,12 @@ class ClassProgramRule(Rule):
         if cp.why:
             self.todo(original, f"run kept: class {cp.name}: {cp.why}")
             return updated
+        if r.fetches and r.fetches[0] is not None and r.fetches[0][0] in ("rate", "rate_set"):
+            if r.fetches[0][0] == "rate_set":
+                return updated  # the statement becomes the optimizer's rate set (_rate_statement)
+            self.ctx.add_import("keras")
+            self.ctx.count(self)  # the rate variable read: the Keras optimizer's current rate
+            return expr("keras.ops.convert_to_numpy({m}.optimizer.learning_rate)", m=self._model_node(cp, r))
         try:
             feeds = self._feeds(r, updated)
             outs = []
