@@ -179,6 +179,29 @@ def test_dict_program_fed_sequences_run_under_keras(tmp_path):
     assert p.returncode == 0 and "(8, 1) (3, 1)" in p.stdout, p.stderr[-2000:]
 
 
+# -- verify's legacy probe: per-gradient summary scalars do not push the loss out -----------------
+
+def test_probe_puts_gradient_derived_scalars_first():
+    # atec-nlp's harness makes a tf.nn.zero_fraction(g) per gradient AFTER the loss and metrics:
+    # more than the 20 scalars the probe keeps, the loss was left out of the candidates and
+    # verify compared the Keras loss with a gradient's sparsity (DIFFERENT). No TensorFlow here.
+    from types import SimpleNamespace
+
+    from migrator.weights.probe_legacy import _gradient_derived
+
+    def op(name, *inputs):
+        return SimpleNamespace(name=name, inputs=[SimpleNamespace(op=i) for i in inputs])
+
+    x = op("x")
+    loss = op("loss/Mean", op("loss/sq", x))
+    grad = op("gradients/loss/Mean_grad/truediv", loss)
+    clip = op("clip_by_global_norm/mul", grad)
+    frac = op("zero_fraction/counts_to_fraction/truediv", op("zero_fraction/count", clip))
+    acc = op("metrics/accuracy", x)
+    assert _gradient_derived([loss, frac, acc, clip]) == {"zero_fraction/counts_to_fraction/truediv",
+                                                         "clip_by_global_norm/mul"}
+
+
 # -- slow: the migrated programs run and verify EQUIVALENT ------------------------------------------
 
 @pytest.mark.slow
