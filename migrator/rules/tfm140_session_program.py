@@ -110,7 +110,10 @@ class SessionProgram(SessionProgramRuns, Rule):
                  "compiled with the translated optimizer; each sess.run training step becomes "
                  "model.train_on_batch on the same batch (same order, same per-batch loss value); "
                  "evaluation runs become predict_on_batch of the model or of a sub-model; Saver -> "
-                 "save_weights/load_weights ('.weights.h5'). Sessions and initializers disappear.")
+                 "save_weights/load_weights ('.weights.h5'). Sessions and initializers disappear. A fed "
+                 "value that is a Python tuple / list (`x1, x2, y = zip(*batch)`, a list built by append, "
+                 "a display) becomes np.asarray(value, <the placeholder's dtype>): TF1's own conversion of "
+                 "every fed value (Keras would read the sequence as one input per element).")
     ORDER = 50
 
     def _prog(self, node) -> Program | None:
@@ -999,21 +1002,29 @@ class SessionProgram(SessionProgramRuns, Rule):
         if missing:
             raise _Todo(f"sess.run does not feed {', '.join(missing)}")
         orig = getattr(self, "_orig_feeds", {})
-        return _elems([self._as_array(orig.get(p), feeds[p]) for p in ins])
+        return _elems([self._as_array(orig.get(p), feeds[p], placeholder=prog.placeholders.get(p)) for p in ins])
 
-    def _as_array(self, orig, value, dtype: str | None = None):
+    def _as_array(self, orig, value, dtype: str | None = None, placeholder=None):
         """TF1 converted every fed value with ``np.asarray(value, placeholder dtype)``; Keras reads
         a Python list as several inputs. A value computed by the file's own code (a function, a
         method or an attribute of an object of a class defined here: TensorFlow-Examples'
         ``batch_x, batch_y, batch_seqlen = trainset.next(batch_size)`` returns lists) becomes
         ``np.asarray(value)`` (``np.asarray(value, 'float32')`` for a label placeholder of a float
         dtype: the loss's arithmetic would not take the int array a pair generator returns, where
-        TF1 converted it); names bound to arrays, slices and literals stay as they are."""
-        if not isinstance(orig, cst.Name) or not isinstance(value, cst.Name):
-            return value
+        TF1 converted it). A value that is provably a Python list / tuple (analysis/fed_values.py:
+        ``x1, x2, y = zip(*batch)``, a list built by append, a display) becomes
+        ``np.asarray(value, <the placeholder's dtype>)``, TF1's own conversion. Names bound to
+        arrays, slices and number literals stay as they are."""
+        from ..analysis.fed_values import feed_dtype, sequence_feed
         from ..analysis.flow import Flow
 
         flow = self.ctx.analysis(Flow)
+        if orig is not None and sequence_feed(flow, orig):
+            self.ctx.add_import("numpy", asname="np")
+            dt = feed_dtype(placeholder.dtype) if placeholder is not None else dtype
+            return call("np.asarray", value, cst.SimpleString(repr(dt))) if dt else call("np.asarray", value)
+        if not isinstance(orig, cst.Name) or not isinstance(value, cst.Name):
+            return value
         classes = {s.name.value for s in self.ctx.module.body if isinstance(s, cst.ClassDef)}
 
         def instance(n) -> bool:  # a name bound to ``C(...)`` with C a class of this file
@@ -1181,7 +1192,8 @@ class SessionProgram(SessionProgramRuns, Rule):
             raise _Todo(f"training run does not feed {', '.join(missing)}")
         model = self._tp().model_name(prog)
         y = _elems([self._as_array(getattr(self, "_orig_feeds", {}).get(p), feeds[p],
-                                   _float_dtype(prog.placeholders[p].dtype)) for p in labels])
+                                   _float_dtype(prog.placeholders[p].dtype), prog.placeholders[p])
+                    for p in labels])
         if labels:
             step = expr("{m}.train_on_batch({x}, {y})", m=cst.Name(model), x=x, y=y)
         else:  # a LossModel: its output is the loss

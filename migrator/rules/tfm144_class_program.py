@@ -373,7 +373,9 @@ class ClassProgramRule(Rule):
                  "initializer the building method returns becomes None (its caller's `sess.run(init)` goes). A "
                  "non-trainable step counter only the train op's global_step=, a summary and the class's own "
                  "Saver read goes (TF1's checkpoint carried it with the optimizer's slots; the Keras weights file "
-                 "holds neither).")
+                 "holds neither). A fed value that is a Python tuple / list (`x1, x2, y = zip(*batch)`, "
+                 "a list built by append, a display) becomes np.asarray(value, <the placeholder's dtype>), "
+                 "as TF1 converted every fed value.")
     ORDER = 55
 
     def _tc(self) -> TF1Classes:
@@ -456,7 +458,7 @@ class ClassProgramRule(Rule):
             # pass (lists of rows, lists of token ids); TF1 converted each value with np.asarray
             vals = [self._owner_array(feeds[a]) for a in attrs]
         else:
-            vals = [self._as_array(orig.get(a), feeds[a]) for a in attrs]
+            vals = [self._as_array(orig.get(a), feeds[a], cp.placeholders.get(a)) for a in attrs]
         return vals[0] if len(vals) == 1 else cst.List([cst.Element(v) for v in vals])
 
     def _owner_array(self, value):
@@ -467,16 +469,25 @@ class ClassProgramRule(Rule):
         self.ctx.add_import("numpy", asname="np")
         return expr("np.asarray({v})", v=value)
 
-    def _as_array(self, orig, value):
+    def _as_array(self, orig, value, placeholder=None):
         """TF1 converted every fed value with ``np.asarray``; Keras reads a Python list as several
         inputs. A loop variable over what a generator of this file yields (``for a, b in
         enumerate(next_batch(data, n))``: lists of rows, as the repositories' batchers build them)
-        becomes ``np.asarray(value)``; anything else stays as it is."""
-        if not isinstance(orig, cst.Name):
-            return value
+        becomes ``np.asarray(value)``; a value that is provably a Python list / tuple
+        (analysis/fed_values.py: ``x1, x2, y = zip(*batch)``, a list built by append, a display)
+        becomes ``np.asarray(value, <the placeholder's dtype>)``, TF1's own conversion; anything
+        else stays as it is."""
+        from ..analysis.fed_values import feed_dtype, sequence_feed
         from ..analysis.flow import Flow
 
         flow = self.ctx.analysis(Flow)
+        if orig is not None and sequence_feed(flow, orig):
+            self.ctx.add_import("numpy", asname="np")
+            dt = feed_dtype(placeholder.dtype) if placeholder is not None else None
+            return expr("np.asarray({v}, {d})", v=value, d=cst.SimpleString(repr(dt))) if dt \
+                else expr("np.asarray({v})", v=value)
+        if not isinstance(orig, cst.Name):
+            return value
         d = flow.def_of(orig.value, orig)
         if d is None or not isinstance(d.stmt, cst.For) or d.value is not None:
             return value

@@ -51,7 +51,9 @@ class DictProgramRule(Rule):
         "number of applied updates, as minimize(global_step=) counted). Each training sess.run becomes "
         "train_on_batch on the same batch (the pre-update loss, as TF1 fetched it; the step read after the "
         "update), evaluations predict_on_batch of a sub-model; the session, its initializer runs and the "
-        "session parameters of the functions it was passed to disappear; Saver -> save_weights.")
+        "session parameters of the functions it was passed to disappear; Saver -> save_weights. A fed "
+        "value that is a Python tuple / list becomes np.asarray(value, <the placeholder's dtype>), as TF1 "
+        "converted it.")
     ORDER = 45
     REQUIRES = ("TFM130", "TFM131", "TFM133")
 
@@ -130,9 +132,22 @@ class DictProgramRule(Rule):
     def _get(inst: str, key: str) -> cst.Subscript:
         return expr("{m}[{k}]", m=cst.Name(inst), k=cst.SimpleString(repr(key)))
 
-    def _x(self, r: DictRun, keys: list[str]):
-        vals = [r.feeds[k] for k in keys]
+    def _x(self, r: DictRun, keys: list[str], dp: DictProgram | None = None):
+        vals = [self._as_array(r.feeds[k], dp, k) for k in keys]
         return vals[0] if len(vals) == 1 else cst.List([cst.Element(v) for v in vals])
+
+    def _as_array(self, value, dp: DictProgram | None, key: str):
+        """A fed value that is provably a Python list / tuple (analysis/fed_values.py) ->
+        ``np.asarray(value, <the placeholder's dtype>)``: TF1's own conversion of every fed value
+        (Keras would read the sequence as several inputs)."""
+        from ..analysis.fed_values import feed_dtype, sequence_feed
+
+        if not sequence_feed(self.ctx.analysis(Flow), value):
+            return value
+        self.ctx.add_import("numpy", asname="np")
+        ph = dp.prog.placeholders.get(dp.keys.get(key, "")) if dp is not None else None
+        dt = feed_dtype(ph.dtype) if ph is not None else None
+        return call("np.asarray", value, cst.SimpleString(repr(dt))) if dt else call("np.asarray", value)
 
     def _value(self, dp: DictProgram, r: DictRun, key: str, loss_value):
         if key == dp.train_key:
@@ -143,13 +158,13 @@ class DictProgramRule(Rule):
             return loss_value
         if key == dp.key_of(dp.train_op.loss):
             got = expr("{m}.predict_on_batch({x})", m=self._get(r.instance, dp.train_key),
-                       x=self._x(r, dp.loss_inputs()))
+                       x=self._x(r, dp.loss_inputs(), dp))
             return expr("{v}[0]", v=got) if dp.fetched else got  # (FetchingLossModel: loss first)
         ins = dp.inputs_of(key)
         i = [self._get(r.instance, k) for k in ins]
         return expr("keras.Model({i}, {t}).predict_on_batch({x})",
                     i=i[0] if len(i) == 1 else cst.List([cst.Element(e) for e in i]),
-                    t=self._get(r.instance, key), x=self._x(r, ins))
+                    t=self._get(r.instance, key), x=self._x(r, ins, dp))
 
     def _display(self, dp, r: DictRun, loss_value):
         vals = [self._value(dp, r, k, loss_value) for _, k in r.fetches]
@@ -164,7 +179,7 @@ class DictProgramRule(Rule):
         from ..translate.encoder import free_name
 
         step = expr("{m}.train_on_batch({x})", m=self._get(r.instance, dp.train_key),
-                    x=self._x(r, dp.loss_inputs()))
+                    x=self._x(r, dp.loss_inputs(), dp))
         small = updated.body[0]
         if dp.fetched and not isinstance(small, cst.Expr) and [k for _, k in r.fetches] != [dp.train_key]:
             return self._train_run_fetching(dp, r, updated, small)
@@ -198,7 +213,8 @@ class DictProgramRule(Rule):
         taken = {d.name for s in self.ctx.analysis(Flow).scopes.values() for d in s.defs}
         logs = cst.Name(free_name(taken, "fetched"))
         step = expr("keras.tree.map_structure(keras.ops.convert_to_numpy, {m}.train_on_batch({x}, "
-                    "return_dict=True)['fetched'])", m=self._get(r.instance, dp.train_key), x=self._x(r, dp.loss_inputs()))
+                    "return_dict=True)['fetched'])", m=self._get(r.instance, dp.train_key),
+                    x=self._x(r, dp.loss_inputs(), dp))
         self.ctx.add_import("keras")
         self.ctx.count(self)
         vals = []

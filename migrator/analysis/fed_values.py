@@ -1,0 +1,118 @@
+"""Values fed to a placeholder that are Python sequences, not arrays (TFM140, TFM144, TFM145).
+
+TF1's ``sess.run(.., feed_dict={x: v})`` converted every fed value with ``np.asarray(v,
+dtype=<the placeholder's dtype>)``; a translated run hands the value to ``train_on_batch`` /
+``predict_on_batch``, where Keras reads a list or a tuple as a STRUCTURE of inputs (a tuple of
+64 rows is 64 inputs: "expects 3 inputs, received 192"). ``sequence_feed`` says whether a fed
+value is provably such a sequence:
+
+* a list / tuple display, a list comprehension, ``list(..)`` / ``tuple(..)``, ``[..] * n`` /
+  ``a + [..]``;
+* a name whose binding is one of those (``xs = []`` filled by ``xs.append(..)`` in a loop, ``xs
+  += [..]``), or an element of a tuple unpacking of ``zip(..)`` (``x1, x2, y = zip(*batch)``: the
+  text-CNN tutorials' batch_iter idiom; zip yields tuples), followed through swaps (``a, b = b,
+  a``) and plain copies (``a = b``).
+
+Anything else (an array, a name the analysis cannot follow, a subscript, a parameter) is not
+reported: the translation keeps it unchanged. The bindings are read linearly (``Flow.def_of``:
+the last binding before the run); converting a value that was an array on some path anyway is
+still TF1's own conversion (``np.asarray`` of an array of the placeholder's dtype is the array).
+
+``feed_dtype`` names the NumPy dtype TF1 cast a fed value to, from the placeholder's dtype
+(``tf.int32`` / ``'float32'`` / ``tf.float32`` ...); None where it is not a plain numeric/bool
+dtype.
+"""
+from __future__ import annotations
+
+import libcst as cst
+
+from .flow import Flow, target_names
+
+_DTYPES = ("float16", "float32", "float64", "int8", "int16", "int32", "int64", "uint8", "uint16",
+           "bool")
+
+
+def feed_dtype(node: cst.BaseExpression | None) -> str | None:
+    if node is None:
+        return None
+    if isinstance(node, cst.SimpleString):
+        text = node.value.strip("'\"")
+    elif isinstance(node, cst.Attribute) and isinstance(node.value, (cst.Name, cst.Attribute)):
+        text = node.attr.value
+    else:
+        return None
+    return text if text in _DTYPES else None
+
+
+def _sequence_call(node: cst.BaseExpression, flow: Flow) -> bool:
+    return (isinstance(node, cst.Call) and isinstance(node.func, cst.Name)
+            and node.func.value in ("list", "tuple") and node.func.value not in flow.functions)
+
+
+def _zip_call(node: cst.BaseExpression, flow: Flow) -> bool:
+    return (isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and node.func.value == "zip"
+            and "zip" not in flow.functions)
+
+
+def sequence_feed(flow: Flow, node: cst.BaseExpression, depth: int = 0) -> bool:
+    """Is the ORIGINAL fed expression ``node`` provably a Python list / tuple?"""
+    if depth > 8:
+        return False
+    if isinstance(node, (cst.List, cst.Tuple, cst.ListComp)):
+        return True
+    if _sequence_call(node, flow):
+        return True
+    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, (cst.Add, cst.Multiply)):
+        # ``[0.0] * n`` / ``a + [b]``: a list (an array operand would make an array: both must
+        # be displays for ``+``; one display for ``*`` with a number)
+        if isinstance(node.operator, cst.Multiply):
+            return any(isinstance(s, (cst.List, cst.Tuple)) for s in (node.left, node.right))
+        return all(sequence_feed(flow, s, depth + 1) for s in (node.left, node.right))
+    if not isinstance(node, cst.Name):
+        return False
+    d = flow.def_of(node.value, node)
+    if d is None:
+        return False
+    if d.value is None:  # ``xs += [..]`` (a list extended in place stays a list)
+        stmt = d.stmt
+        if isinstance(stmt, cst.SimpleStatementLine):
+            for small in stmt.body:
+                if isinstance(small, cst.AugAssign) and isinstance(small.operator, cst.AddAssign) \
+                        and isinstance(small.target, cst.Name) and small.target.value == node.value:
+                    return isinstance(small.value, (cst.List, cst.ListComp)) or _sequence_call(small.value, flow)
+        return False
+    part = _bound_part(d, node.value, flow)
+    if part is True or part is None:
+        return bool(part)
+    return sequence_feed(flow, part, depth + 1)
+
+
+def _bound_part(d, name: str, flow: Flow):
+    """The expression ``name`` takes in its binding statement ``d``: the whole value for a plain
+    target, the matching element of a same-length display for a tuple target; True for an
+    element of a ``zip(..)`` unpacking (a tuple); None where not known."""
+    stmt = d.stmt
+    if not isinstance(stmt, cst.SimpleStatementLine):
+        return None
+    for small in stmt.body:
+        if not isinstance(small, cst.Assign) or small.value is not d.value:
+            continue
+        for t in small.targets:
+            tgt = t.target
+            if isinstance(tgt, cst.Name):
+                if tgt.value == name:
+                    return small.value
+                continue
+            if not isinstance(tgt, (cst.Tuple, cst.List)) or name not in target_names(tgt):
+                continue
+            els = tgt.elements
+            if any(not isinstance(e.value, cst.Name) for e in els):
+                return None  # nested or starred targets: not followed
+            i = next(k for k, e in enumerate(els) if e.value.value == name)  # type: ignore[union-attr]
+            if _zip_call(small.value, flow):
+                return True
+            if isinstance(small.value, (cst.Tuple, cst.List)) and len(small.value.elements) == len(els) \
+                    and not any(isinstance(e, cst.StarredElement) for e in small.value.elements):
+                return small.value.elements[i].value
+            return None
+    return None
