@@ -181,25 +181,28 @@ def test_dict_program_fed_sequences_run_under_keras(tmp_path):
 
 # -- verify's legacy probe: per-gradient summary scalars do not push the loss out -----------------
 
-def test_probe_puts_gradient_derived_scalars_first():
+def test_probe_leaves_gradient_derived_scalars_out():
     # atec-nlp's harness makes a tf.nn.zero_fraction(g) per gradient AFTER the loss and metrics:
     # more than the 20 scalars the probe keeps, the loss was left out of the candidates and
-    # verify compared the Keras loss with a gradient's sparsity (DIFFERENT). No TensorFlow here.
+    # verify compared the Keras loss with a gradient's sparsity (DIFFERENT). The training side
+    # (training_side_ops: gradients and whatever is computed from them) is no forward candidate.
+    # No TensorFlow here.
     from types import SimpleNamespace
 
-    from migrator.weights.probe_legacy import _gradient_derived
+    from migrator.weights.probe_legacy import training_side_ops
 
-    def op(name, *inputs):
-        return SimpleNamespace(name=name, inputs=[SimpleNamespace(op=i) for i in inputs])
+    def op(name, *inputs, type="Mul"):
+        return SimpleNamespace(name=name, type=type, inputs=[SimpleNamespace(op=i) for i in inputs])
 
-    x = op("x")
+    x = op("x", type="Placeholder")
     loss = op("loss/Mean", op("loss/sq", x))
     grad = op("gradients/loss/Mean_grad/truediv", loss)
     clip = op("clip_by_global_norm/mul", grad)
     frac = op("zero_fraction/counts_to_fraction/truediv", op("zero_fraction/count", clip))
     acc = op("metrics/accuracy", x)
-    assert _gradient_derived([loss, frac, acc, clip]) == {"zero_fraction/counts_to_fraction/truediv",
-                                                         "clip_by_global_norm/mul"}
+    side = training_side_ops([loss, frac, acc, clip])
+    assert {"zero_fraction/counts_to_fraction/truediv", "clip_by_global_norm/mul", grad.name} <= side
+    assert not side & {"loss/Mean", "loss/sq", "metrics/accuracy", "x"}
 
 
 # -- slow: the migrated programs run and verify EQUIVALENT ------------------------------------------

@@ -475,34 +475,6 @@ def _runs_train_op(f, train_ops) -> bool:
 _VARIABLE_OPS = ("VariableV2", "VarHandleOp", "ReadVariableOp", "Identity", "PlaceholderWithDefault")
 
 
-def _gradient_derived(ops) -> set:
-    """Names of the ``ops`` computed from a gradient (an op of a ``gradients`` scope among their
-    inputs, transitively; a while loop's back edge is cut)."""
-    memo: dict[str, bool] = {}
-
-    def grad_op(op) -> bool:
-        return op.name.startswith("gradients") or "/gradients" in op.name
-
-    out = set()
-    for root in ops:
-        stack, visiting = [(root, False)], set()
-        while stack:
-            op, done = stack.pop()
-            if op.name in memo:
-                continue
-            if done:
-                memo[op.name] = grad_op(op) or any(memo.get(i.op.name, False) for i in op.inputs)
-                continue
-            if op.name in visiting:
-                continue
-            visiting.add(op.name)
-            stack.append((op, True))
-            stack.extend((i.op, False) for i in op.inputs if i.op.name not in memo and i.op.name not in visiting)
-        if memo.get(root.name):
-            out.add(root.name)
-    return out
-
-
 def _placeholder_deps(graph, ph_index: dict) -> dict:
     """op name -> the indices of the fed tensors it is computed from (``ph_index``: fed tensor
     name -> index; one op may have several fed outputs, an iterator's ``get_next()``). A
@@ -783,12 +755,6 @@ def _probe(cap, args, tf, tf1, tflearn, orig_fit, orig_run, train_ops, grad_caps
                     outputs.append(t)
             # (a long unrolled graph - static RNNs over many steps - has thousands: its first and
             # its last tensors, where the model's outputs are)
-            if len(scalars) > 20:
-                # more scalars than are kept: the ones computed from gradients (per-gradient
-                # summaries - tf.nn.zero_fraction(g) made after the loss, atec-nlp's harness) are
-                # no model output; they go first so the loss and the metrics stay among the last
-                grads = _gradient_derived([t.op for t in scalars])
-                scalars = [t for t in scalars if t.op.name in grads] + [t for t in scalars if t.op.name not in grads]
             outputs = (outputs if len(outputs) <= 400 else outputs[:200] + outputs[-200:]) \
                 + scalars[-20:] + sums[-20:] + unknown[-40:] + pairwise[-40:]
         if not outputs:
