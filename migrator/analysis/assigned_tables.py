@@ -33,6 +33,7 @@ import libcst as cst
 
 from ..cstcache import walk_rl
 from ..emit import code, literal
+from .assigned_variables import AssignedVariables, number_literal
 from .flow import Flow
 from .tf1_program import Program, Run, _arg
 
@@ -56,37 +57,7 @@ class AssignedTable:
     every_run_value: cst.Name | None = None   # the every-run variant: the name every run feeds
 
 
-def _number(node) -> bool:
-    if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Minus):
-        node = node.expression
-    return isinstance(node, (cst.Integer, cst.Float))
-
-
-class AssignedTables:
-    def __init__(self, ctx) -> None:
-        self.ctx = ctx
-        self._cache: dict[int, list[AssignedTable]] = {}
-
-    def of(self, prog: Program | None) -> list[AssignedTable]:
-        if prog is None:
-            return []
-        if id(prog) not in self._cache:
-            self._cache[id(prog)] = self._find(prog)
-        return self._cache[id(prog)]
-
-    def statement(self, prog: Program | None, stmt) -> tuple[AssignedTable, str] | None:
-        """(table, "variable" | "placeholder" | "assign" | "set") for a statement of the idiom."""
-        for t in self.of(prog):
-            if t.stmt is stmt:
-                return t, "variable"
-            if t.placeholder_stmt is stmt:
-                return t, "placeholder"
-            if any(s is stmt for s in t.assigns.values()):
-                return t, "assign"
-            if any(r.statement is stmt for r in t.set_runs):
-                return t, "set"
-        return None
-
+class AssignedTables(AssignedVariables):
     def lookup(self, prog: Program | None, call: cst.Call) -> AssignedTable | None:
         for t in self.of(prog):
             if any(c is call for c in t.lookups):
@@ -100,24 +71,6 @@ class AssignedTables:
         return None
 
     # -- search --------------------------------------------------------------------------
-    def _reads(self, prog: Program, name: str) -> list[cst.Name]:
-        flow = self.ctx.analysis(Flow)
-        out = []
-        for node in walk_rl(prog.scope.node):
-            if not (isinstance(node, cst.Name) and node.value == name):
-                continue
-            sc = flow.scope_of(node)
-            if sc is not prog.scope and name in sc.by_name:
-                continue
-            parent = self.ctx.parent(node)
-            if isinstance(parent, cst.AssignTarget) or (isinstance(parent, cst.DictElement) and parent.key is node) \
-                    or (isinstance(parent, cst.Attribute) and parent.attr is node) \
-                    or (isinstance(parent, cst.Arg) and parent.keyword is node) \
-                    or isinstance(parent, (cst.FunctionDef, cst.ClassDef, cst.Param)):
-                continue
-            out.append(node)
-        return out
-
     def _lookup_of(self, node: cst.Name) -> cst.Call | None:
         """``tf.nn.embedding_lookup(node, ids)`` / ``(params=node, ids=ids)``, nothing else given."""
         parent = self.ctx.parent(node)
@@ -142,23 +95,6 @@ class AssignedTables:
             return None
         return a.targets[0].target.value, s
 
-    def _fetched_by(self, prog: Program, node: cst.Name) -> Run | None:
-        for r in prog.runs:
-            if r.fetches is node or (r.fetch_is_list and any(e.value is node for e in r.fetches.elements)):
-                return r
-        return None
-
-    def _find(self, prog: Program) -> list[AssignedTable]:
-        out = []
-        if prog.several_graphs:
-            return out
-        for name, defs in prog.scope.by_name.items():
-            if len(defs) == 1 and isinstance(defs[0].value, cst.Call):
-                t = self._candidate(prog, name, defs[0])
-                if t is not None:
-                    out.append(t)
-        return out
-
     def _shape(self, v: cst.Call):
         """``tf.constant(<number>, shape=[V, D])`` / ``tf.zeros([V, D])`` (float32): (V, D, number)."""
         q = self.ctx.legacy_name(v) if isinstance(v, cst.Call) else None
@@ -166,7 +102,7 @@ class AssignedTables:
             if q == "tensorflow.constant":
                 val, shape, dtype = _arg(v, 0, "value"), _arg(v, 2, "shape"), _arg(v, 1, "dtype")
                 extra = {a.keyword.value for a in v.args if a.keyword is not None} - {"value", "shape", "dtype", "name"}
-                if val is None or not _number(val) or extra:
+                if val is None or not number_literal(val) or extra:
                     return None
             else:
                 val, shape, dtype = None, _arg(v, 0, "shape"), _arg(v, 1, "dtype")

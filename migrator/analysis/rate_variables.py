@@ -33,8 +33,8 @@ import libcst as cst
 
 from ..cstcache import walk_rl
 from ..emit import literal
-from .flow import Flow
-from .tf1_program import Program, Run, TF1Program, _arg
+from .assigned_variables import AssignedVariables, number_literal
+from .tf1_program import Program, Run, _arg
 
 _VARIABLE = ("tensorflow.Variable", "tensorflow.compat.v1.Variable")
 _ASSIGN = ("tensorflow.assign", "tensorflow.compat.v1.assign")
@@ -55,41 +55,8 @@ class RateVariable:
     read_runs: list[Run] = field(default_factory=list)   # runs fetching the variable only
 
 
-def _number(node) -> bool:
-    if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Minus):
-        node = node.expression
-    return isinstance(node, (cst.Integer, cst.Float))
-
-
-class RateVariables:
-    def __init__(self, ctx) -> None:
-        self.ctx = ctx
-        self._cache: dict[int, list[RateVariable]] = {}
-
-    def _tp(self) -> TF1Program:
-        return self.ctx.analysis(TF1Program)
-
+class RateVariables(AssignedVariables):
     # -- queries -------------------------------------------------------------------------
-    def of(self, prog: Program | None) -> list[RateVariable]:
-        if prog is None:
-            return []
-        if id(prog) not in self._cache:
-            self._cache[id(prog)] = self._find(prog)
-        return self._cache[id(prog)]
-
-    def statement(self, prog: Program | None, stmt) -> tuple[RateVariable, str] | None:
-        """(variable, "variable" | "placeholder" | "assign" | "set") for a statement of the idiom."""
-        for rv in self.of(prog):
-            if rv.stmt is stmt:
-                return rv, "variable"
-            if rv.placeholder_stmt is stmt:
-                return rv, "placeholder"
-            if any(s is stmt for s in rv.assigns.values()):
-                return rv, "assign"
-            if any(r.statement is stmt for r in rv.set_runs):
-                return rv, "set"
-        return None
-
     def run(self, prog: Program | None, r: Run) -> tuple[RateVariable, str] | None:
         """(variable, "set" | "read") for a run of the idiom."""
         for rv in self.of(prog):
@@ -103,45 +70,6 @@ class RateVariables:
         return {rv.placeholder for rv in self.of(prog)}
 
     # -- search --------------------------------------------------------------------------
-    def _reads(self, prog: Program, name: str) -> list[cst.Name]:
-        """Reads of ``name`` in the program's scope and its nested functions that do not bind it
-        (a feed-dict key, an attribute's or a keyword's name are not reads)."""
-        flow = self.ctx.analysis(Flow)
-        out = []
-        for node in walk_rl(prog.scope.node):
-            if not (isinstance(node, cst.Name) and node.value == name):
-                continue
-            sc = flow.scope_of(node)
-            if sc is not prog.scope and name in sc.by_name:
-                continue
-            parent = self.ctx.parent(node)
-            if isinstance(parent, cst.AssignTarget) or (isinstance(parent, cst.DictElement) and parent.key is node) \
-                    or (isinstance(parent, cst.Attribute) and parent.attr is node) \
-                    or (isinstance(parent, cst.Arg) and parent.keyword is node) \
-                    or isinstance(parent, (cst.FunctionDef, cst.ClassDef, cst.Param)):
-                continue
-            out.append(node)
-        return out
-
-    def _fetched_by(self, prog: Program, node: cst.Name) -> Run | None:
-        """The run whose fetches hold ``node`` as one element (or as the whole fetch)."""
-        for r in prog.runs:
-            if r.fetches is node or (r.fetch_is_list and any(e.value is node for e in r.fetches.elements)):
-                return r
-        return None
-
-    def _find(self, prog: Program) -> list[RateVariable]:
-        out = []
-        if prog.several_graphs:
-            return out
-        for name, defs in prog.scope.by_name.items():
-            if len(defs) != 1 or not isinstance(defs[0].value, cst.Call):
-                continue
-            rv = self._candidate(prog, name, defs[0])
-            if rv is not None:
-                out.append(rv)
-        return out
-
     def _candidate(self, prog: Program, name: str, d) -> RateVariable | None:  # noqa: C901 - one check per read
         v = d.value
         if not isinstance(d.stmt, cst.SimpleStatementLine) \
@@ -217,7 +145,7 @@ def rate_variable_start(ctx, v) -> cst.BaseExpression | None:
     if not isinstance(v, cst.Call) or ctx.legacy_name(v) not in _VARIABLE:
         return None
     start = _arg(v, 0, "initial_value")
-    if start is None or not _number(start):
+    if start is None or not number_literal(start):
         return None
     for a in v.args:
         if a.star:
