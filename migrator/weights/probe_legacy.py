@@ -475,36 +475,45 @@ def _runs_train_op(f, train_ops) -> bool:
 _VARIABLE_OPS = ("VariableV2", "VarHandleOp", "ReadVariableOp", "Identity", "PlaceholderWithDefault")
 
 
-def _placeholder_deps(graph, ph_index: dict) -> dict:
-    """op name -> the indices of the fed tensors it is computed from (``ph_index``: fed tensor
-    name -> index; one op may have several fed outputs, an iterator's ``get_next()``). A
-    post-order walk of each op's inputs: creation order is not topological (a TF1 cond creates an
-    op of a branch before the Switch that feeds it an outside tensor); a while loop's back edge
-    is cut."""
-    fed_ops: dict[str, set] = {}
-    for name, i in ph_index.items():
-        fed_ops.setdefault(name.rsplit(":", 1)[0], set()).add(i)
-    dep: dict[str, frozenset] = {}
+def _fold_inputs(ops, value) -> dict:
+    """op name -> ``value(op, memo)``, computed after the values of the op's input ops, for ``ops``
+    and every op they are computed from. A post-order walk of each op's inputs: creation order is
+    not topological (a TF1 cond creates an op of a branch before the Switch that feeds it an
+    outside tensor); a while loop's back edge is cut (that input has no value in ``memo`` yet)."""
+    memo: dict = {}
     visiting: set[str] = set()
-    for root in graph.get_operations():
+    for root in ops:
         stack = [(root, False)]
         while stack:
             op, done = stack.pop()
-            if op.name in dep:
+            if op.name in memo:
                 continue
             if done:
-                d = frozenset(fed_ops.get(op.name, ()))
-                for i in op.inputs if op.name not in fed_ops else ():  # a fed tensor's value is the feed
-                    d |= frozenset([ph_index[i.name]]) if i.name in ph_index else dep.get(i.op.name, frozenset())
-                dep[op.name] = d
+                memo[op.name] = value(op, memo)
                 visiting.discard(op.name)
                 continue
             if op.name in visiting:
                 continue
             visiting.add(op.name)
             stack.append((op, True))
-            stack.extend((i.op, False) for i in op.inputs if i.op.name not in dep and i.op.name not in visiting)
-    return dep
+            stack.extend((i.op, False) for i in op.inputs if i.op.name not in memo and i.op.name not in visiting)
+    return memo
+
+
+def _placeholder_deps(graph, ph_index: dict) -> dict:
+    """op name -> the indices of the fed tensors it is computed from (``ph_index``: fed tensor
+    name -> index; one op may have several fed outputs, an iterator's ``get_next()``)."""
+    fed_ops: dict[str, set] = {}
+    for name, i in ph_index.items():
+        fed_ops.setdefault(name.rsplit(":", 1)[0], set()).add(i)
+
+    def deps(op, dep: dict) -> frozenset:
+        d = frozenset(fed_ops.get(op.name, ()))
+        for i in op.inputs if op.name not in fed_ops else ():  # a fed tensor's value is the feed
+            d |= frozenset([ph_index[i.name]]) if i.name in ph_index else dep.get(i.op.name, frozenset())
+        return d
+
+    return _fold_inputs(graph.get_operations(), deps)
 
 
 def mutates(op) -> bool:
@@ -527,30 +536,16 @@ def training_side_ops(ops) -> set:
     (:func:`mutates`), backward-pass ops (:func:`is_gradient_op`), and every op computed from a
     gradient or an optimizer update (gradient clipping, ``tf.tuple`` gates, the update ops'
     outputs). Computed from a plain assign only is not enough (a program's forward pass may read
-    an assign's value). A post-order walk over data inputs (creation order is not topological);
-    a while loop's back edge is cut."""
+    an assign's value). Walked by :func:`_fold_inputs`."""
     out: set = set()
-    taint: dict = {}        # op name -> computed from a gradient or an optimizer update
-    visiting: set = set()
-    for root in ops:
-        stack = [(root, False)]
-        while stack:
-            op, done = stack.pop()
-            if op.name in taint:
-                continue
-            if done:
-                t = is_gradient_op(op) or ("Apply" in op.type) or \
-                    any(taint.get(i.op.name, False) for i in op.inputs)
-                taint[op.name] = t
-                if t or mutates(op):
-                    out.add(op.name)
-                visiting.discard(op.name)
-                continue
-            if op.name in visiting:
-                continue
-            visiting.add(op.name)
-            stack.append((op, True))
-            stack.extend((i.op, False) for i in op.inputs if i.op.name not in taint and i.op.name not in visiting)
+
+    def tainted(op, taint: dict) -> bool:  # computed from a gradient or an optimizer update
+        t = is_gradient_op(op) or ("Apply" in op.type) or any(taint.get(i.op.name, False) for i in op.inputs)
+        if t or mutates(op):
+            out.add(op.name)
+        return t
+
+    _fold_inputs(ops, tainted)
     return out
 
 
