@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from ..emit import call
 from .flow import Flow, target_names
 
 _DTYPES = ("float16", "float32", "float64", "int8", "int16", "int32", "int64", "uint8", "uint16",
@@ -116,3 +117,16 @@ def _bound_part(d, name: str, flow: Flow):
                 return small.value.elements[i].value
             return None
     return None
+
+
+def tf1_feed_conversion(flow: Flow, orig: cst.BaseExpression | None, value: cst.BaseExpression,
+                        dtype: cst.BaseExpression | None, default: str | None = None) -> cst.Call | None:
+    """``np.asarray(value, <dtype>)`` - TF1's own conversion of a fed value - when ``orig`` (the fed
+    expression as written) is provably a Python list / tuple (:func:`sequence_feed`; Keras would
+    read it as several inputs); None otherwise. ``dtype``: the placeholder's dtype expression
+    (``default``, a dtype string, where the placeholder is unknown or gives none); the caller
+    imports numpy as np."""
+    if orig is None or not sequence_feed(flow, orig):
+        return None
+    dt = feed_dtype(dtype) if dtype is not None else default
+    return call("np.asarray", value, cst.SimpleString(repr(dt))) if dt else call("np.asarray", value)

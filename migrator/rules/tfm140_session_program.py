@@ -1015,14 +1015,15 @@ class SessionProgram(SessionProgramRuns, Rule):
         ``x1, x2, y = zip(*batch)``, a list built by append, a display) becomes
         ``np.asarray(value, <the placeholder's dtype>)``, TF1's own conversion. Names bound to
         arrays, slices and number literals stay as they are."""
-        from ..analysis.fed_values import feed_dtype, sequence_feed
+        from ..analysis.fed_values import tf1_feed_conversion
         from ..analysis.flow import Flow
 
         flow = self.ctx.analysis(Flow)
-        if orig is not None and sequence_feed(flow, orig):
+        conv = tf1_feed_conversion(flow, orig, value, placeholder.dtype if placeholder is not None else None,
+                                   None if placeholder is not None else dtype)
+        if conv is not None:
             self.ctx.add_import("numpy", asname="np")
-            dt = feed_dtype(placeholder.dtype) if placeholder is not None else dtype
-            return call("np.asarray", value, cst.SimpleString(repr(dt))) if dt else call("np.asarray", value)
+            return conv
         if not isinstance(orig, cst.Name) or not isinstance(value, cst.Name):
             return value
         classes = {s.name.value for s in self.ctx.module.body if isinstance(s, cst.ClassDef)}

@@ -477,15 +477,14 @@ class ClassProgramRule(Rule):
         (analysis/fed_values.py: ``x1, x2, y = zip(*batch)``, a list built by append, a display)
         becomes ``np.asarray(value, <the placeholder's dtype>)``, TF1's own conversion; anything
         else stays as it is."""
-        from ..analysis.fed_values import feed_dtype, sequence_feed
+        from ..analysis.fed_values import tf1_feed_conversion
         from ..analysis.flow import Flow
 
         flow = self.ctx.analysis(Flow)
-        if orig is not None and sequence_feed(flow, orig):
+        conv = tf1_feed_conversion(flow, orig, value, placeholder.dtype if placeholder is not None else None)
+        if conv is not None:
             self.ctx.add_import("numpy", asname="np")
-            dt = feed_dtype(placeholder.dtype) if placeholder is not None else None
-            return expr("np.asarray({v}, {d})", v=value, d=cst.SimpleString(repr(dt))) if dt \
-                else expr("np.asarray({v})", v=value)
+            return conv
         if not isinstance(orig, cst.Name):
             return value
         d = flow.def_of(orig.value, orig)

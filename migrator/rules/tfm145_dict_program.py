@@ -140,14 +140,14 @@ class DictProgramRule(Rule):
         """A fed value that is provably a Python list / tuple (analysis/fed_values.py) ->
         ``np.asarray(value, <the placeholder's dtype>)``: TF1's own conversion of every fed value
         (Keras would read the sequence as several inputs)."""
-        from ..analysis.fed_values import feed_dtype, sequence_feed
+        from ..analysis.fed_values import tf1_feed_conversion
 
-        if not sequence_feed(self.ctx.analysis(Flow), value):
+        ph = dp.prog.placeholders.get(dp.keys.get(key, "")) if dp is not None else None
+        conv = tf1_feed_conversion(self.ctx.analysis(Flow), value, value, ph.dtype if ph is not None else None)
+        if conv is None:
             return value
         self.ctx.add_import("numpy", asname="np")
-        ph = dp.prog.placeholders.get(dp.keys.get(key, "")) if dp is not None else None
-        dt = feed_dtype(ph.dtype) if ph is not None else None
-        return call("np.asarray", value, cst.SimpleString(repr(dt))) if dt else call("np.asarray", value)
+        return conv
 
     def _value(self, dp: DictProgram, r: DictRun, key: str, loss_value):
         if key == dp.train_key:
