@@ -46,3 +46,29 @@ def test_single_quoted_files_stay_single_quoted():
     out = migrate_source(src, "q.py").code
     generated = [ln for ln in out.splitlines() if "keras." in ln and "TODO" not in ln]
     assert generated and not any('"' in ln for ln in generated), generated
+
+
+HEADERS = '''import tensorflow as tf
+x = tf.placeholder(tf.float32, [None, 4], name="x")
+y = tf.placeholder(tf.float32, [None, 2], name="y")
+step = tf.Variable(0, trainable=False, name="step")
+out = tf.layers.dense(x, 2)
+loss = tf.reduce_mean(tf.square(out - y))
+train_op = tf.train.AdamOptimizer(0.1).minimize(loss, global_step=step)
+with tf.Session() as sess:
+    sess.run(tf.global_variables_initializer())
+    for i in range(3):
+        sess.run(train_op, feed_dict={x: X, y: Y})
+        if step.eval() % 2 == 0:
+            print("even")
+        elif i == 'odd': print('user line')
+'''
+
+
+def test_generated_compound_headers_follow_the_input_quote():
+    # a header the migration wrote (``if <the step counter> % 2 == 0:``) gets the input's quote like the
+    # simple statements; a header of the input, or a one-line compound statement, keeps its own
+    out = migrate_source(HEADERS, "h.py").code
+    assert 'if keras.ops.convert_to_numpy(keras.ops.cast(model.optimizer.iterations, "int32")) % 2 == 0:' in out
+    assert "elif i == 'odd': print('user line')" in out
+    assert migrate_source(out, "h.py").code in (None, out)

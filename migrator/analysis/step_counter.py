@@ -58,6 +58,9 @@ class StepCounter:
     counts: bool = False    # incremented (minimize(global_step=) / assign_add): otherwise not a step counter
     saves: list = field(default_factory=list)             # Saver.save(..., global_step=<it>) calls
     evals: list = field(default_factory=list)             # ``lr.eval()`` of a learning rate computed from it
+    # ``step.eval()`` / ``step.eval(session=sess)`` / ``tf.train.global_step(sess, step)``: the counter's
+    # value after the updates so far, read outside a run
+    counter_evals: list = field(default_factory=list)
     # fetched by an evaluation run (no train op): (Run, element index, None for the counter / the name of
     # an exponential_decay of it)
     eval_fetched: list = field(default_factory=list)
@@ -116,6 +119,33 @@ class StepCounters:
         for c in self.of(prog):
             if not c.why and any(x is call for x in c.evals):
                 return c
+        return None
+
+    def counter_evaluated(self, prog: Program, call: cst.Call) -> StepCounter | None:
+        """The (translatable) counter ``call`` (``step.eval()``, ``tf.train.global_step(sess, step)``)
+        reads."""
+        for c in self.of(prog):
+            if not c.why and any(x is call for x in c.counter_evals):
+                return c
+        return None
+
+    def _counter_read(self, n: cst.Name) -> cst.Call | None:
+        """``n.eval()`` / ``n.eval(session=s)`` (a variable reads no placeholder: a feed changes
+        nothing) or ``tf.train.global_step(s, n)``: the call reading the counter's value, else None."""
+        p = self.ctx.parent(n)
+        if isinstance(p, cst.Attribute) and p.value is n and p.attr.value == "eval":
+            call = self.ctx.parent(p)
+            if isinstance(call, cst.Call) and call.func is p and all(
+                    a.keyword is not None and a.keyword.value in ("session", "feed_dict") and not a.star
+                    for a in call.args):
+                return call
+            return None
+        if isinstance(p, cst.Arg) and p.keyword is None and not p.star:
+            call = self.ctx.parent(p)
+            if isinstance(call, cst.Call) and self.tp.qname(call) in (
+                    "tensorflow.train.global_step", "tensorflow.compat.v1.train.global_step") \
+                    and len(call.args) == 2 and call.args[1] is p and call.args[0].keyword is None:
+                return call
         return None
 
     def _eval_read(self, n: cst.Name) -> cst.Call | None:
@@ -368,6 +398,10 @@ class StepCounters:
                     continue
                 if run is not None:
                     c.fetched.append(run)
+                    continue
+                e = self._counter_read(n) if is_var else None
+                if e is not None:
+                    c.counter_evals.append(e)  # its value after the updates so far, as an evaluation run's
                     continue
                 if is_var and self.flow.scope_of(n) is scope:
                     st = ctx.statement_of(n)

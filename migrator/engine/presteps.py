@@ -121,6 +121,11 @@ PRE_STEPS: tuple[PreStep, ...] = (
     PreStep("TFM194", (("def", "("),), "callable_params:resolve_callable_params",
             "a function or class handed to a module function as an argument, the same one at every call, written "
             "at the parameter's calls (`network(x, reuse=True)` -> `cnn_archi(x, reuse=True)`; the same TF1 program)"),
+    PreStep("TFM194", (("run(", "def"), ("eval(", "def")), "tensor_params:resolve_tensor_params",
+            "a module-level tensor handed to a module function as an argument, the same name at every call, "
+            "written at the parameter's reads in the function's session runs (`def embed(sess, emb, x_ph, d): "
+            "return sess.run(emb, {x_ph: d})` + `embed(sess, emb, x, X)` -> `sess.run(emb, {x: d})` + "
+            "`embed(sess, X)`; the same TF1 program)"),
     PreStep("TFM195", (("**", "def"),), "callable_params:resolve_dict_params",
             "a keyword dict of literals handed to a module function as an argument, the same one at every call, "
             "written at its uses (`if kwargs is None:` decided, `opt(learning_rate=r, **kwargs)` -> "

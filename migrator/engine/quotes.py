@@ -77,4 +77,52 @@ def match_quote_style(module: cst.Module, source: str, helper_names: set[str], c
         new = stmt.visit(requote)
         return None if new.deep_equals(stmt) else new
 
-    return rewrite_statements(module, fn, helper_names)
+    module = rewrite_statements(module, fn, helper_names)
+    return module.visit(_Headers(module, requote, keep, other, helper_names))
+
+
+class _Headers(cst.CSTTransformer):
+    """The header expression of ``if`` / ``elif`` / ``while`` / ``for`` / ``with`` statements whose
+    header line the migration wrote (not a line of the input), requoted like the simple statements."""
+
+    def __init__(self, module: cst.Module, requote: _Requote, keep, other: str, skip) -> None:
+        super().__init__()
+        self.module, self.requote, self.keep, self.other, self.skip = module, requote, keep, other, skip
+        self.elifs: set[int] = set()
+
+    def visit_FunctionDef(self, node) -> bool:
+        return node.name.value not in self.skip  # (a helper's definition is the registered text)
+
+    def visit_ClassDef(self, node) -> bool:
+        return node.name.value not in self.skip
+
+    def visit_If(self, node) -> bool:
+        if isinstance(node.orelse, cst.If):
+            self.elifs.add(id(node.orelse))
+        return True
+
+    def _written(self, original, prefix: str = "") -> bool:
+        if not isinstance(original.body, cst.IndentedBlock):
+            return False  # ``if x: y = 1``: the line holds the body too
+        head = prefix + node_code(self.module, original).strip().split("\n")[0].strip()
+        return self.other in head and head not in self.keep
+
+    def leave_If(self, original, updated):
+        if self._written(original, "el" if id(original) in self.elifs else ""):
+            return updated.with_changes(test=updated.test.visit(self.requote))
+        return updated
+
+    def leave_While(self, original, updated):
+        if self._written(original):
+            return updated.with_changes(test=updated.test.visit(self.requote))
+        return updated
+
+    def leave_For(self, original, updated):
+        if self._written(original):
+            return updated.with_changes(iter=updated.iter.visit(self.requote))
+        return updated
+
+    def leave_With(self, original, updated):
+        if self._written(original):
+            return updated.with_changes(items=[i.visit(self.requote) for i in updated.items])
+        return updated

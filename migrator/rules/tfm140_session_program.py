@@ -1396,10 +1396,18 @@ class SessionProgram(SessionProgramRuns, Rule):
         the rate the next update uses, its schedule called with the optimizer's iterations (the
         updates so far, TF1's global step)."""
         f = original.func
-        if not (isinstance(f, cst.Attribute) and f.attr.value == "eval" and isinstance(f.value, cst.Name)):
-            return None
         prog = self._prog(original)
         if prog is None or not self.runs_ok(prog):
+            return None
+        counter = self._counters().counter_evaluated(prog, original)
+        if counter is not None:
+            # ``step.eval()`` / ``tf.train.global_step(sess, step)``: the counter after the updates so
+            # far (tf.train.global_step returns it as a Python int)
+            self.ctx.count(self)
+            value = self._step_fetch(prog, counter, None)
+            fn = f.value if isinstance(f, cst.Attribute) else None
+            return value if isinstance(fn, cst.Name) and f.attr.value == "eval" else expr("int({v})", v=value)
+        if not (isinstance(f, cst.Attribute) and f.attr.value == "eval" and isinstance(f.value, cst.Name)):
             return None
         c = self._counters().evaluated(prog, original)
         if c is None:
