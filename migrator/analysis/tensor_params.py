@@ -18,8 +18,9 @@ globals, a form it translates) instead of unknown names.
 
 Only: a module-level function without decorators, ``*args`` / ``**kwargs``, referenced only by
 calls; a parameter never rebound, with no nested function, lambda or class in the body, read
-only inside the arguments of a ``.run(...)`` / ``.eval(...)`` call or as a key of a dict display
-(a feed dict built before the run); every call passing, at that parameter, a plain name bound
+only in graph positions: the fetches of a ``.run(...)``, the tensor of a ``t.eval(...)``, a key of
+a dict display (a feed dict built before the run); a parameter read as a fed value is data and
+stays a parameter; every call passing, at that parameter, a plain name bound
 exactly once in the module's scope and not bound in the function making the call (so the
 argument is that one object), the same name at every call; the function binds no local of that
 name. Anything else is left as written.
@@ -127,19 +128,26 @@ def _binds(fn: cst.FunctionDef, name: str) -> bool:
     return False
 
 
-def _run_reads(fn: cst.FunctionDef, name: str) -> list[cst.Name] | None:
-    """The Name nodes reading parameter ``name`` when every read is inside the arguments of a
-    ``.run(...)`` / ``.eval(...)`` call or a key of a dict display; None otherwise (or when the
-    body has a nested function, lambda or class)."""
-    inside: set[int] = set()
+def _run_reads(fn: cst.FunctionDef, name: str) -> list[cst.Name]:
+    """The Name nodes reading parameter ``name`` when every read is a graph position of a session
+    run: inside the fetches of a ``.run(...)`` call (its first argument or ``fetches=``), the
+    receiver of a ``.eval(...)`` method call (``t.eval(feed_dict=..)``), or a key
+    of a dict display (a feed dict); None otherwise, or when the body has a nested function,
+    lambda or class. (A parameter read as a FED value is data: left as written.)"""
+    graph: set[int] = set()
     keys: set[int] = set()
     skip: set[int] = set()
     for n in _nodes(fn.body):
         if isinstance(n, (cst.Lambda, cst.FunctionDef, cst.ClassDef)):
             return None
         if isinstance(n, cst.Call) and isinstance(n.func, cst.Attribute) and n.func.attr.value in ("run", "eval"):
-            for a in n.args:
-                inside.update(id(x) for x in _nodes(a.value))
+            if isinstance(n.func.value, cst.Name) and n.func.attr.value == "eval":
+                graph.add(id(n.func.value))  # ``t.eval(...)``: the receiver is the tensor (``s.run``'s the session)
+            if n.func.attr.value == "run":
+                pos = [a for a in n.args if a.keyword is None and not a.star]
+                kw = [a for a in n.args if a.keyword is not None and a.keyword.value == "fetches"]
+                for a in (pos[:1] or kw[:1]):
+                    graph.update(id(x) for x in _nodes(a.value))
         elif isinstance(n, cst.DictElement):
             keys.add(id(n.key))
         elif isinstance(n, cst.Attribute):
@@ -149,7 +157,7 @@ def _run_reads(fn: cst.FunctionDef, name: str) -> list[cst.Name] | None:
     out = []
     for n in _nodes(fn.body):
         if isinstance(n, cst.Name) and n.value == name and id(n) not in skip:
-            if id(n) not in inside and id(n) not in keys:
+            if id(n) not in graph and id(n) not in keys:
                 return None
             out.append(n)
     return out or None

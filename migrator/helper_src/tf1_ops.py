@@ -7,6 +7,7 @@ migrated files (or their tfm_helpers.py)."""
 import glob
 import keras
 import os
+import types
 
 
 def tf1_log_loss(labels, predictions, epsilon):
@@ -192,6 +193,17 @@ def tf1_latest_checkpoint(checkpoint_dir):
     if not paths:
         return None
     return max(paths, key=os.path.getmtime)[:-len(".weights.h5")]
+
+
+def tf1_checkpoint_state(checkpoint_dir):
+    """tf.train.get_checkpoint_state: None when the directory holds no checkpoint, else its state:
+    model_checkpoint_path the newest checkpoint's path prefix, all_model_checkpoint_paths every one,
+    oldest first (Saver.save -> save_checkpoint writes "<prefix>.weights.h5")."""
+    paths = sorted(glob.glob(os.path.join(checkpoint_dir, "*.weights.h5")), key=os.path.getmtime)
+    if not paths:
+        return None
+    prefixes = [p[:-len(".weights.h5")] for p in paths]
+    return types.SimpleNamespace(model_checkpoint_path=prefixes[-1], all_model_checkpoint_paths=prefixes)
 
 
 def tf1_apply_regularization(regularizer, weights_list):

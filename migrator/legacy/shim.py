@@ -19,7 +19,9 @@ on TensorFlow 2.21. Everything it changes:
 8. The rest of ``tf.contrib.layers`` (``conv2d``, ``fully_connected``, ``max_pool2d``, ``flatten``,
    ``batch_norm``, ``l2_regularizer``, ``arg_scope`` ...), ``tensorflow.contrib.slim`` and
    ``tf.contrib.framework.arg_scope`` come from ``tf_slim`` (the TF-Slim package Google split
-   out of contrib: the same code), imported on first use. tf_slim 1.1 reads
+   out of contrib: the same code), imported on first use (its unfused batch_norm's layer class is
+   tf-keras' ``tf_keras.src.legacy_tf_layers.normalization``, registered under the name TF 2.21's
+   lazy loader asks for, ``tf_keras.legacy_tf_layers.normalization``). tf_slim 1.1 reads
    ``tensorflow.python.framework.ops.Tensor``, gone from TF 2.21: it is set to ``tf.Tensor``;
    and ``control_flow_ops.cond`` / ``case`` / ``while_loop`` / ``Assert`` (``batch_norm`` with a
    tensor ``is_training`` goes through ``cond``), moved out of that module: TF1's ``tf.compat.v1`` ones.
@@ -144,6 +146,20 @@ def _tf_slim():
     for name in ("cond", "case", "while_loop", "Assert"):
         if not hasattr(control_flow_ops, name):
             setattr(control_flow_ops, name, getattr(v1, name))
+    # tf_slim's batch_norm (not fused: the default UPDATE_OPS collection on a rank-4 input) builds
+    # tensorflow.python.layers.normalization.BatchNormalization, which TF 2.21 loads lazily from
+    # ``tf_keras.legacy_tf_layers.normalization``; tf-keras 2.21 ships that module as
+    # ``tf_keras.src.legacy_tf_layers.normalization`` (the class tf.compat.v1.layers.batch_normalization is)
+    if "tf_keras.legacy_tf_layers.normalization" not in sys.modules:
+        import importlib
+
+        try:
+            norm = importlib.import_module("tf_keras.src.legacy_tf_layers.normalization")
+        except ImportError:  # pragma: no cover - another tf-keras layout
+            norm = None
+        if norm is not None:
+            sys.modules.setdefault("tf_keras.legacy_tf_layers", sys.modules["tf_keras.src.legacy_tf_layers"])
+            sys.modules["tf_keras.legacy_tf_layers.normalization"] = norm
     import tf_slim
 
     return tf_slim

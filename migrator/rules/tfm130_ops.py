@@ -106,7 +106,8 @@ class Ops(CallRule):
                  "keras.ops.split's cut indices, tf.add_n sums a stack, "
                  "l2_normalize keeps TF's epsilon 1e-12 on the squared norm (of an expression: keras.ops.normalize with "
                  "epsilon sqrt(1e-12), the same clamp on the norm), tf.losses.log_loss keeps its epsilon 1e-7 inside both "
-                 "logarithms (tf1_log_loss; sigmoid_cross_entropy: the mean of the elementwise loss), count_nonzero keeps TF1's "
+                 "logarithms (tf1_log_loss; sigmoid_cross_entropy, softmax_cross_entropy and "
+                 "sparse_softmax_cross_entropy: the mean of the elementwise loss), count_nonzero keeps TF1's "
                  "int64 / dtype= result, tf.cond(p, f, g) -> keras.ops.where(p, f(), g()) (both branches "
                  "computed: keras.ops.cond cannot close over a functional graph's symbolic tensors), "
                  "pooling windows [1, k, k, 1] may be built from parameters. TF1 functions passed as "
@@ -792,6 +793,24 @@ class Ops(CallRule):
             b = B("logits, labels, name=None" if self._tf0_xent(original) else
                   "_sentinel=None, labels=None, logits=None, name=None")
             return _ops("sparse_categorical_crossentropy", *self._xent_args(b, "labels"), from_logits=True)
+        if name in ("losses.sparse_softmax_cross_entropy", "losses.softmax_cross_entropy"):
+            # TF1: the elementwise nn.(sparse_)softmax_cross_entropy_with_logits (one-hot labels cast to the
+            # logits' float32, gradient stopped: labels are data) times weights (1.0), summed and divided
+            # by the number of elements (SUM_BY_NONZERO_WEIGHTS): the mean
+            if name == "losses.sparse_softmax_cross_entropy":
+                b = B("labels, logits, weights=1.0, scope=None, loss_collection='losses', "
+                      "reduction='weighted_sum_by_nonzero_weights'")
+                weights = self._tf1_loss_defaults(b)
+                return self._tf1_reduce(_ops("sparse_categorical_crossentropy", *self._xent_args(b, "labels"),
+                                             from_logits=True), weights)
+            b = B("onehot_labels, logits, weights=1.0, label_smoothing=0, scope=None, loss_collection='losses', "
+                  "reduction='weighted_sum_by_nonzero_weights'")
+            if not (b.is_default("label_smoothing") or literal(b.node("label_smoothing"), None) in (0, 0.0)):
+                raise Untranslatable("label_smoothing other than 0")
+            weights = self._tf1_loss_defaults(b)
+            y, z = self._xent_args(b, "onehot_labels")
+            return self._tf1_reduce(_ops("categorical_crossentropy", _ops("cast", y, to_node("float32")), z,
+                                         from_logits=True), weights)
         if name in ("losses.mean_squared_error", "losses.absolute_difference"):
             # TF1: both cast to float32, the elementwise loss times weights (1.0), summed and
             # divided by the number of elements (Reduction.SUM_BY_NONZERO_WEIGHTS): their mean
@@ -1072,6 +1091,14 @@ class Ops(CallRule):
              + HELPERS["tf1_weighted_loss"].code.strip() + "\n\n\n"
              "l = tf1_weighted_loss(keras.ops.square(keras.ops.subtract(keras.ops.cast(p, 'float32'), "
              "keras.ops.cast(y, 'float32'))), w)\n"),
+        # tf.losses' softmax cross-entropies: the mean of the elementwise loss (one-hot labels cast to float32)
+        Case("import tensorflow as tf\nl = tf.losses.sparse_softmax_cross_entropy(labels=y, logits=z)\n"
+             "m = tf.losses.softmax_cross_entropy(onehot, z)\n",
+             "import keras\n\nl = keras.ops.mean(keras.ops.sparse_categorical_crossentropy(y, z, from_logits=True))\n"
+             "m = keras.ops.mean(keras.ops.categorical_crossentropy(keras.ops.cast(onehot, 'float32'), z, "
+             "from_logits=True))\n"),
+        Case("import tensorflow as tf\nl = tf.losses.softmax_cross_entropy(y, z, label_smoothing=0.1)\n", None,
+             ("TFM130",), todo=True),
         # tf.losses.hinge_loss: 0/1 labels -> -1/1, the mean of relu(1 - y * logits) over every element
         Case("import tensorflow as tf\nl = tf.losses.hinge_loss(labels=same, logits=5.0 * cosine)\n",
              "import keras\n\nl = keras.ops.mean(keras.ops.relu(1.0 - (2.0 * keras.ops.cast(same, 'float32') - 1.0) * "

@@ -23,6 +23,7 @@ from .base import Case, CallRule
 _INIT_GRAPH_SIG = "seed=None, log_device=False, num_cores=0, gpu_memory_fraction=0, soft_placement=True"
 
 LATEST_CHECKPOINT = register_source("tf1_ops", "tf1_latest_checkpoint")
+CHECKPOINT_STATE = register_source("tf1_ops", "tf1_checkpoint_state")
 
 
 class GraphUtils(CallRule):
@@ -34,26 +35,29 @@ class GraphUtils(CallRule):
     RATIONALE = ("keras.utils.set_random_seed seeds Python, NumPy and the backend (TF1's only seeded "
                  "the graph); reset_default_graph's job - a fresh set of layers and names - is "
                  "keras.backend.clear_session's. tflearn.init_graph(seed=S) -> keras.utils.set_random_seed(S) for a truthy literal seed, removed otherwise. tf.train.latest_checkpoint(dir) -> tf1_latest_checkpoint: the "
-                 "newest `<prefix>.weights.h5` the migrated Saver.save wrote there, as its prefix (None if none). "
+                 "newest `<prefix>.weights.h5` the migrated Saver.save wrote there, as its prefix (None if none); "
+                 "tf.train.get_checkpoint_state(dir) -> tf1_checkpoint_state: None, or an object whose "
+                 "`model_checkpoint_path` is that prefix (`all_model_checkpoint_paths` every one, oldest first). "
                  "A module-level `slim = tf.contrib.slim` (`layers = "
                  "tf.contrib.layers`, `rnn = tf.contrib.rnn` ...) makes the name that module: every rule reads "
                  "`slim.fully_connected` as `tf.contrib.slim.fully_connected` (names.MODULE_ALIASES; the only "
                  "binding of the name), and the assignment goes; where a use is left untranslated the invariant "
                  "keeps it (TFM013).")
     CALLS = ("tensorflow.set_random_seed", "tensorflow.random.set_random_seed", "tensorflow.reset_default_graph",
-             "tensorflow.train.latest_checkpoint", "tflearn.config.init_graph")
+             "tensorflow.train.latest_checkpoint", "tensorflow.train.get_checkpoint_state", "tflearn.config.init_graph")
 
     def translate(self, qname, original, updated):
         try:
             if qname == "tflearn.config.init_graph":
                 return self._init_graph(original, updated)
-            if qname == "tensorflow.train.latest_checkpoint":
+            if qname in ("tensorflow.train.latest_checkpoint", "tensorflow.train.get_checkpoint_state"):
                 b = BoundArgs(updated, "checkpoint_dir, latest_filename=None", original)
                 if b.given("latest_filename"):
                     raise Unbindable("latest_filename= (a state file other than 'checkpoint')")
-                self.ctx.use_helper("tf1_latest_checkpoint")
+                helper = "tf1_latest_checkpoint" if qname.endswith("latest_checkpoint") else "tf1_checkpoint_state"
+                self.ctx.use_helper(helper)
                 self.ctx.count(self)
-                return call("tf1_latest_checkpoint", b.node("checkpoint_dir"))
+                return call(helper, b.node("checkpoint_dir"))
             if qname.endswith("set_random_seed"):
                 b = BoundArgs(updated, "seed", original)
                 out = call("keras.utils.set_random_seed", b.node("seed"))
@@ -98,6 +102,9 @@ class GraphUtils(CallRule):
                Case("import tensorflow as tf\nckpt = tf.train.latest_checkpoint(run_dir)\n",
                     "import glob\nimport os\n\n\n# tflearn-migrate helper: tf1_latest_checkpoint\n"
                     + LATEST_CHECKPOINT.code.strip() + "\n\n\nckpt = tf1_latest_checkpoint(run_dir)\n"),
+               Case("import tensorflow as tf\nckpt = tf.train.get_checkpoint_state(run_dir)\n",
+                    "import glob\nimport os\nimport types\n\n\n# tflearn-migrate helper: tf1_checkpoint_state\n"
+                    + CHECKPOINT_STATE.code.strip() + "\n\n\nckpt = tf1_checkpoint_state(run_dir)\n"),
                Case("import tensorflow as tf\nckpt = tf.train.latest_checkpoint(run_dir, 'state')\n", None,
                     ("TFM137",), todo=True),
                # the TF-Slim alias: its uses translate through it, the assignment goes
