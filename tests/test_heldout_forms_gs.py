@@ -205,3 +205,42 @@ def test_contrib_batch_norm_program_translates():
 def test_contrib_batch_norm_program_runs_in_the_legacy_runtime_and_is_equivalent(tmp_path):
     # before: the legacy runtime died importing tf_keras.legacy_tf_layers (tf_slim's unfused batch_norm)
     assert_equivalent(BN, tmp_path)
+
+
+HVASS = FIX / "hvass_helpers_unshared.py"
+
+
+def test_hvass_helpers_translate_faithfully_with_their_unshared_towers():
+    # before (main 0108d66): 11 TODO, not runnable: ``layer += biases`` kept the bias variable (TFM100
+    # tf.Variable), the reuse scope kept (TFM138: "a helper of the file may create variables"), and once
+    # those translated, 0 TODO but a crash: ``layer_shape[1:4].num_elements()`` on a Keras shape tuple
+    out = _run(HVASS.read_text(), False)
+    _clean(out)
+    code = body(out)
+    assert "layer = keras.layers.Conv2D(" in code and "keras.layers.Dense(" in code
+    assert "num_features = math.prod(layer_shape[1:4])" in code
+    assert "variable_scope" not in code and "+=" not in code
+    assert "o1 = net.inference(x1)\no2 = net.inference(x2, reuse=True)\n" in code  # two towers, as TF1
+    assert_idempotent(out, False)
+
+
+def test_hvass_helpers_fixed_mode_shares_one_encoder():
+    out = _run(HVASS.read_text(), True)
+    _clean(out)
+    assert 'encoder = keras.Model(encoder_input, net.inference(encoder_input), name="encoder")' in out
+    assert "o1 = encoder(x1)\no2 = encoder(x2)\n" in out
+
+
+def test_helper_scope_stays_when_a_helper_looks_variables_up():
+    # the same reuse scope over a helper that calls tf.get_variable: TF1 shares through the scope's
+    # name, so the scope keeps its TODO (as before) unless the shared encoder replaces it
+    src = HVASS.read_text().replace("    return tf.Variable(tf.truncated_normal(shape, stddev=0.05))\n",
+                                    "    return tf.get_variable('w', shape)\n")
+    out = _run(src, False)
+    assert "TFM138 variable_scope shares variables" in out
+    assert not legacy_refs_outside_todo(out) and not undefined_names(out)
+
+
+@pytest.mark.slow
+def test_hvass_program_is_equivalent_to_tf1(tmp_path):
+    assert_equivalent(HVASS, tmp_path)

@@ -121,6 +121,10 @@ PRE_STEPS: tuple[PreStep, ...] = (
     PreStep("TFM194", (("def", "("),), "callable_params:resolve_callable_params",
             "a function or class handed to a module function as an argument, the same one at every call, written "
             "at the parameter's calls (`network(x, reuse=True)` -> `cnn_archi(x, reuse=True)`; the same TF1 program)"),
+    PreStep("TFM198", (("+=",),), "tensor_augassign:rewrite_tensor_augassigns",
+            "a bias added to a layer's output with `+=` written as an assignment (`layer = tf.nn.conv2d(...)` + "
+            "`layer += biases` -> `layer = layer + biases`: a tensor has no in-place add, Python rebinds the "
+            "name; the same TF1 program)"),
     PreStep("TFM194", (("run(", "def"), ("eval(", "def")), "tensor_params:resolve_tensor_params",
             "a module-level tensor handed to a module function as an argument, the same name at every call, "
             "written at the parameter's reads in the function's session runs (`def embed(sess, emb, x_ph, d): "

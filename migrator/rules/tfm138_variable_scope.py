@@ -388,9 +388,11 @@ class VariableScope(Rule):
         if any(id(n) in self.ctx.analysis(Sharing).layer_vars for n in inner):
             return False  # a tf.layers / contrib layer resolving its name in the scope
         functions = self.ctx.analysis(Flow).functions
-        if any((isinstance(n.func, cst.Name) and n.func.value in functions)
-               or (isinstance(n.func, cst.Attribute) and isinstance(n.func.value, cst.Name)
-                   and n.func.value.value == "self") for n in inner):
+        if any(isinstance(n.func, cst.Attribute) and isinstance(n.func.value, cst.Name)
+               and n.func.value.value == "self" for n in inner):
+            return False  # a method may create variables under this scope's name
+        if any(isinstance(n.func, cst.Name) and n.func.value in functions for n in inner) \
+                and not self._helpers_name_nothing(inner, functions):
             return False  # a helper of the file may create variables under this scope's name
         calls = [n for n in inner if self.ctx.legacy_name(n) in GET_VARIABLE]
         if not calls:
@@ -401,6 +403,33 @@ class VariableScope(Rule):
 
         gone = self.ctx.analysis(HandmadeLayersAnalysis).removed_variable_calls()
         return all(id(c) in gone for c in calls)
+
+    def _helpers_name_nothing(self, inner: list, functions: dict) -> bool:
+        """The module functions called inside the scope, and the ones they call (transitively),
+        look no variable up by name: no get_variable, no tf.layers / contrib layer, no method call on
+        ``self`` (``tf.Variable`` weights are never shared: the Hvass-Labs tutorials' ``new_weights``)."""
+        from ..analysis.sharing import GET_VARIABLE, Sharing
+        from ..analysis.tf1_program import _walk
+
+        layer_vars = self.ctx.analysis(Sharing).layer_vars
+        todo = [functions[n.func.value] for n in inner if isinstance(n.func, cst.Name) and n.func.value in functions]
+        seen: set[int] = set()
+        while todo:
+            fn = todo.pop()
+            if id(fn) in seen:
+                continue
+            seen.add(id(fn))
+            for n in _walk(fn.body):
+                if not isinstance(n, cst.Call):
+                    continue
+                if id(n) in layer_vars or self.ctx.legacy_name(n) in GET_VARIABLE:
+                    return False
+                f = n.func
+                if isinstance(f, cst.Name) and f.value in functions:
+                    todo.append(functions[f.value])
+                elif isinstance(f, cst.Attribute) and isinstance(f.value, cst.Name) and f.value.value == "self":
+                    return False
+        return True
 
     def _shared_handled(self, tp: TF1Program, w: cst.With) -> bool:
         """Is this sharing scope made meaningless by TFM205's encoder (it holds the tower calls

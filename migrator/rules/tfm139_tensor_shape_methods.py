@@ -47,13 +47,14 @@ class TensorShapeMethods(Rule):
             # TensorShape.num_elements(): the product of the static dimensions (t.get_shape()[1:] ...)
             inner = updated.func.value
             base = inner.value if isinstance(inner, cst.Subscript) else inner
-            if isinstance(base, cst.Attribute) and base.attr.value == "shape":
+            obase = original.func.value.value if isinstance(original.func.value, cst.Subscript) else original.func.value
+            if (isinstance(base, cst.Attribute) and base.attr.value == "shape") or self._shape_name(obase):
                 self.ctx.count(self)
                 self.ctx.add_import("math")
                 return cst.Call(func=cst.Attribute(cst.Name("math"), cst.Name("prod")), args=[cst.Arg(inner)])
         if _is_method_call(updated, "as_list"):
             inner = updated.func.value
-            if isinstance(inner, cst.Attribute) and inner.attr.value == "shape":
+            if (isinstance(inner, cst.Attribute) and inner.attr.value == "shape") or self._shape_name(original.func.value):
                 self.ctx.count(self)
                 return cst.Call(func=cst.Name("list"), args=[cst.Arg(inner)])
         return updated
@@ -76,10 +77,22 @@ class TensorShapeMethods(Rule):
         if not self._active() or original.attr.value != "value" or not isinstance(original.value, cst.Subscript):
             return updated
         base = original.value.value
-        if _is_method_call(base, "get_shape") or (isinstance(base, cst.Attribute) and base.attr.value == "shape"):
+        if _is_method_call(base, "get_shape") or (isinstance(base, cst.Attribute) and base.attr.value == "shape") \
+                or self._shape_name(base):
             self.ctx.count(self)
             return updated.value
         return updated
+
+    def _shape_name(self, node) -> bool:
+        """``node`` is a name whose binding there is ``t.get_shape()`` / ``t.shape`` (``layer_shape =
+        layer.get_shape()`` + ``layer_shape[1:4].num_elements()``: the Hvass-Labs tutorials' flatten)."""
+        if not isinstance(node, cst.Name):
+            return False
+        from ..analysis.flow import Flow
+
+        d = self.ctx.analysis(Flow).def_of(node.value, node)
+        v = getattr(d, "value", None)
+        return _is_method_call(v, "get_shape") or (isinstance(v, cst.Attribute) and v.attr.value == "shape")
 
     VALID = ["import numpy as np\nn = x.shape[1]\n",
              "d = obj.get_shape()\n"]  # no TensorFlow import: not a tensor method
@@ -89,4 +102,9 @@ class TensorShapeMethods(Rule):
         "s = x.get_shape()\ny.set_shape(x.get_shape())\n",
         "shape = list(x.shape)\nn_in = x.shape[1]\nc = list(x.shape)[-1]\ns = x.shape\n"), Case(
         "import tensorflow as tf\nn = h.get_shape()[1:4].num_elements()\nm = h.get_shape().num_elements()\n",
-        "import math\n\nn = math.prod(h.shape[1:4])\nm = math.prod(h.shape)\n", ())]
+        "import math\n\nn = math.prod(h.shape[1:4])\nm = math.prod(h.shape)\n", ()),
+        # the shape held in a name first (the Hvass-Labs tutorials' flatten_layer)
+        Case("import tensorflow as tf\nlayer_shape = layer.get_shape()\nn = layer_shape[1:4].num_elements()\n"
+             "dims = layer_shape.as_list()\nc = layer_shape[-1].value\n",
+             "import math\n\nlayer_shape = layer.shape\nn = math.prod(layer_shape[1:4])\n"
+             "dims = list(layer_shape)\nc = layer_shape[-1]\n", ())]
