@@ -212,22 +212,25 @@ HVASS = FIX / "hvass_helpers_unshared.py"
 
 def test_hvass_helpers_translate_faithfully_with_their_unshared_towers():
     # before (main 0108d66): 11 TODO, not runnable: ``layer += biases`` kept the bias variable (TFM100
-    # tf.Variable), the reuse scope kept (TFM138: "a helper of the file may create variables"), and once
-    # those translated, 0 TODO but a crash: ``layer_shape[1:4].num_elements()`` on a Keras shape tuple
+    # tf.Variable), the reuse scope kept (TFM138: "a helper of the file may create variables"), the run
+    # fetching ``net.d`` (stored by a method of a class without __init__) kept; and once those
+    # translated, 0 TODO but a crash: ``layer_shape[1:4].num_elements()`` on a Keras shape tuple
     out = _run(HVASS.read_text(), False)
     _clean(out)
     code = body(out)
     assert "layer = keras.layers.Conv2D(" in code and "keras.layers.Dense(" in code
     assert "num_features = math.prod(layer_shape[1:4])" in code
     assert "variable_scope" not in code and "+=" not in code
-    assert "o1 = net.inference(x1)\no2 = net.inference(x2, reuse=True)\n" in code  # two towers, as TF1
+    assert "o1 = net_inference(x1)\no2 = net_inference(x2, reuse=True)\n" in code  # two towers, as TF1
+    # the object written out (TFM187): the stored distance is a module name the evaluation model outputs
+    assert "net_d = net_loss_d\n" in code and "keras.Model([x1, x2], net_d).predict_on_batch(" in code
     assert_idempotent(out, False)
 
 
 def test_hvass_helpers_fixed_mode_shares_one_encoder():
     out = _run(HVASS.read_text(), True)
     _clean(out)
-    assert 'encoder = keras.Model(encoder_input, net.inference(encoder_input), name="encoder")' in out
+    assert 'encoder = keras.Model(encoder_input, net_inference(encoder_input), name="encoder")' in out
     assert "o1 = encoder(x1)\no2 = encoder(x2)\n" in out
 
 
@@ -244,3 +247,55 @@ def test_helper_scope_stays_when_a_helper_looks_variables_up():
 @pytest.mark.slow
 def test_hvass_program_is_equivalent_to_tf1(tmp_path):
     assert_equivalent(HVASS, tmp_path)
+
+
+_OBJ = '''import tensorflow as tf
+
+
+class Siamese(object):
+    def inference(self, x, reuse=False):
+        with tf.variable_scope("inference", reuse=reuse):
+            return tf.layers.dense(x, 4, name="fc")
+
+    def loss(self, o1, o2, y):
+        d = tf.sqrt(tf.reduce_sum(tf.square(o1 - o2), 1) + 1e-6)
+        self.d = d
+        return tf.reduce_mean(y * tf.square(d) + (1 - y) * tf.square(tf.maximum(1.0 - d, 0)))
+
+
+x1 = tf.placeholder(tf.float32, [None, 8])
+x2 = tf.placeholder(tf.float32, [None, 8])
+y = tf.placeholder(tf.float32, [None])
+net = Siamese()
+o1 = net.inference(x1)
+o2 = net.inference(x2, reuse=True)
+loss = net.loss(o1, o2, y)
+train_op = tf.train.AdamOptimizer(0.002).minimize(loss)
+with tf.Session() as sess:
+    sess.run(tf.global_variables_initializer())
+    sess.run(train_op, feed_dict={x1: A, x2: B, y: S})
+    d = sess.run(net.d, feed_dict={x1: A, x2: B})
+'''
+
+
+def test_model_object_without_init_and_helper_calls_before_the_storing_call():
+    # TFM187's pre-step: no __init__, the helper method called before the storing one, and the storing
+    # method's local ``d`` named like its attribute (``self.d = d``) and like a module name
+    from migrator.analysis.model_objects import inline_model_objects
+
+    new = inline_model_objects(cst.parse_module(_OBJ)).code
+    assert "def net_inference(x, reuse=False):" in new and "class Siamese" not in new
+    assert "o1 = net_inference(x1)\no2 = net_inference(x2, reuse=True)\n" in new
+    assert "net_loss_d = tf.sqrt(" in new and "net_d = net_loss_d\n" in new
+    assert "loss = tf.reduce_mean(y * tf.square(net_loss_d)" in new
+    assert "d = sess.run(net_d, feed_dict={x1: A, x2: B})" in new
+    out = _run(_OBJ, False)
+    assert TODO_MARKER not in out and not undefined_names(out) - {"A", "B", "S"}
+
+
+def test_model_object_reading_a_stored_attribute_before_it_is_stored_stays():
+    # ``net.d`` read before ``net.loss(...)`` stores it: an AttributeError in TF1 too - not written out
+    from migrator.analysis.model_objects import inline_model_objects
+
+    src = _OBJ.replace("o2 = net.inference(x2, reuse=True)\n", "o2 = net.inference(x2, reuse=True)\nprint(net.d)\n")
+    assert inline_model_objects(cst.parse_module(src)) is None

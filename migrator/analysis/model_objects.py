@@ -43,9 +43,11 @@ store attributes are called only as statements ``[<target> =] <obj>.<m>(<names o
 same block, after the construction, never by another method, have no ``return`` but one ending the
 method (``return self.embedding``: ``<target> = <obj>_embedding``); the other methods read ``self``
 only as ``self.<attr>`` / ``self.<method>(...)`` and store no attribute; every other read of ``<obj>``
-in the block after the first storing call is ``<obj>.<attr>`` or ``<obj>.<method>(...)``. A storing
-method's locals that the module binds elsewhere are renamed ``<obj>_<local>``. Anything else leaves the
-file as written.
+in the block after the first storing call is ``<obj>.<attr>`` or ``<obj>.<method>(...)``, and before it
+only calls of the helper methods (``o1 = net.inference(x1)`` before ``loss = net.loss(o1, o2, y)``). The
+class may have no constructor. A storing method's locals that the module binds elsewhere are renamed
+``<obj>_<local>`` (``<obj>_<method>_<local>`` where that is an attribute's name: ``self.d = d``).
+Anything else leaves the file as written.
 
 Built inside a module function (``def main():`` - public TF1 code builds everything there), the
 storing method's statements become the function's locals, as TF1's attributes were reachable only
@@ -433,7 +435,11 @@ def _inline_one(module: cst.Module, cls: cst.ClassDef) -> cst.Module | None:
             continue
         if i < first:
             if obj in _reads(st):
-                return None
+                # before the first storing call only the helper methods may be called (pure functions of
+                # their arguments and of the constructor's values: ``o1 = net.inference(x1)``)
+                early = _ObjReads(obj, {}, {}, helpers)
+                st = st.visit(early)
+                reads.done += early.done
             out_block.append(st)
             continue
         out_block.append(st.visit(reads))
@@ -527,6 +533,8 @@ def _write_out(fn: cst.FunctionDef, call: cst.Call, st: cst.CSTNode, obj: str, a
     for n in sorted(local):
         if n in taken:
             new = f"{obj}_{n}"
+            if new in taken or new in local:
+                new = f"{obj}_{fn.name.value}_{n}"  # (``self.d = d``: the attribute is ``<obj>_d``)
             if new in taken or new in local:
                 raise _Decline
             names[n] = cst.Name(new)

@@ -42,7 +42,7 @@ PRE_STEPS: tuple[PreStep, ...] = (
             "(`trainer = Trainer(train_op, (x0, x1), gen.next)` + `sess = trainer.train(n)` -> the method's "
             "statements with `self.<attr>` reading the constructor's arguments; the same TF1 program); "
             "diagnostics below refer to lines of that form"),
-    PreStep("TFM187", (("class", "__init__", "self."),), "model_objects:inline_model_objects",
+    PreStep("TFM187", (("class", "self."),), "model_objects:inline_model_objects",
             "a model object of one instance built by a method call written out (`net = Net()` + "
             "`net.build(x)` -> the helper methods as module functions `net_<method>`, the build method's "
             "statements at its call with `self.<attr> = e` -> `net_<attr> = e`, the constructor's values read "
