@@ -1778,6 +1778,8 @@ class SessionProgram(SessionProgramRuns, Rule):
             tc = self.ctx.analysis(TF1Classes)
             if any(tc.runs_in(cp, self.ctx.analysis(Flow).scope_of(original)) for cp in tc.classes.values()):
                 return updated  # a model class's program: TFM144 saves its LossModel
+        if prog is not None and not self.runs_ok(prog):
+            return updated  # the session program stays TF1 (its runs' TODOs): so do its Saver calls
         try:
             if prog is None:
                 raise _Todo("Saver without a model to save")
