@@ -211,3 +211,40 @@ def test_method_batches_program_is_equivalent_to_tf1(tmp_path):
 def test_method_batches_program_ranks_like_tf1(tmp_path):
     aucs = legacy_and_migrated_aucs(METHOD_BATCHES, _run(METHOD_BATCHES.read_text(), False), tmp_path)
     assert abs(aucs[0] - aucs[1]) < 0.05, aucs
+
+
+# -- a hole of an emitted template filled by a compound expression keeps its meaning ----------------
+
+def test_template_holes_get_the_parentheses_their_operators_need():
+    import libcst as cst
+
+    from migrator.emit import code, expr
+
+    def e(template, **kw):
+        return code(expr(template, **{k: cst.parse_expression(v) for k, v in kw.items()}))
+
+    # nlml/dlass3: tf.nn.dropout(h, 1.0 - self.dropout_rate) became Dropout(1 - 1.0 - self.dropout_rate)
+    assert e("1 - {k}", k="1.0 - self.dropout_rate") == "1 - (1.0 - self.dropout_rate)"
+    assert e("{s} / 2", s="a + b") == "(a + b) / 2"
+    assert e("{a} - {b}", a="x - y", b="y - z") == "x - y - (y - z)"
+    assert e("{a} ** {b}", a="-x", b="-y") == "(-x) ** -y"
+    assert e("{a}.shape", a="x + 1") == "(x + 1).shape"
+    assert e("not {a}", a="x or y") == "not (x or y)"
+    # no parentheses where the operators bind as written
+    assert e("{s} / 2", s="SCALE") == "SCALE / 2"
+    assert e("f({a}, {b})", a="x + 1", b="lambda t: t") == "f(x + 1, lambda t: t)"
+    assert e("{a} + {b}", a="x * y", b="f(z)") == "x * y + f(z)"
+    assert e("1 - {k}", k="(1.0 - r)") == "1 - (1.0 - r)"
+
+
+def test_dropout_of_a_keep_prob_expression_keeps_its_rate():
+    src = ("import numpy as np\nimport tensorflow as tf\nRATE = 0.25\n"
+           "x = tf.placeholder(tf.float32, [None, 4])\ny = tf.placeholder(tf.float32, [None, 2])\n"
+           "h = tf.nn.dropout(tf.layers.dense(x, 8), 1.0 - RATE)\nout = tf.layers.dense(h, 2)\n"
+           "loss = tf.reduce_mean(tf.square(out - y))\n"
+           "train = tf.train.GradientDescentOptimizer(0.1).minimize(loss)\n"
+           "sess = tf.Session()\nsess.run(tf.global_variables_initializer())\n"
+           "_, l = sess.run([train, loss], feed_dict={x: X, y: Y})\n")
+    out = _run(src, False)
+    assert TODO_MARKER not in out
+    assert "keras.layers.Dropout(1 - (1.0 - RATE))" in out
