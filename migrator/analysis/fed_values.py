@@ -82,13 +82,13 @@ def sequence_feed(flow: Flow, node: cst.BaseExpression, depth: int = 0) -> bool:
                         and isinstance(small.target, cst.Name) and small.target.value == node.value:
                     return isinstance(small.value, (cst.List, cst.ListComp)) or _sequence_call(small.value, flow)
         return False
-    part = _bound_part(d, node.value, flow)
+    part = _bound_part(d, node.value, flow, depth)
     if part is True or part is None:
         return bool(part)
     return sequence_feed(flow, part, depth + 1)
 
 
-def _bound_part(d, name: str, flow: Flow):
+def _bound_part(d, name: str, flow: Flow, depth: int = 0):
     """The expression ``name`` takes in its binding statement ``d``: the whole value for a plain
     target, the matching element of a same-length display for a tuple target; True for an
     element of a ``zip(..)`` unpacking (a tuple); None where not known."""
@@ -115,7 +115,7 @@ def _bound_part(d, name: str, flow: Flow):
             if isinstance(small.value, (cst.Tuple, cst.List)) and len(small.value.elements) == len(els) \
                     and not any(isinstance(e, cst.StarredElement) for e in small.value.elements):
                 return small.value.elements[i].value
-            return _tuple_element(flow, small.value, i, len(els), 0) or None
+            return _tuple_element(flow, small.value, i, len(els), depth + 1) or None
     return None
 
 
@@ -147,7 +147,7 @@ def _tuple_element(flow: Flow, expr: cst.BaseExpression, i: int, n: int, depth: 
         it = d.stmt.iter
         if isinstance(it, cst.Name):
             di = flow.def_of(it.value, d.stmt)
-            if di is None or di.value is None or _bound_part(di, it.value, flow) is not di.value:
+            if di is None or di.value is None or _bound_part(di, it.value, flow, depth + 1) is not di.value:
                 return False
             it = di.value
         if isinstance(it, cst.ListComp):
@@ -156,7 +156,7 @@ def _tuple_element(flow: Flow, expr: cst.BaseExpression, i: int, n: int, depth: 
             return all(not isinstance(e, cst.StarredElement) and _tuple_element(flow, e.value, i, n, depth + 1)
                        for e in it.elements)
         return False
-    if d.value is None or _bound_part(d, expr.value, flow) is not d.value:
+    if d.value is None or _bound_part(d, expr.value, flow, depth + 1) is not d.value:
         return False
     return _tuple_element(flow, d.value, i, n, depth + 1)
 
