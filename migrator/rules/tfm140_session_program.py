@@ -1779,7 +1779,9 @@ class SessionProgram(SessionProgramRuns, Rule):
             if any(tc.runs_in(cp, self.ctx.analysis(Flow).scope_of(original)) for cp in tc.classes.values()):
                 return updated  # a model class's program: TFM144 saves its LossModel
         if prog is not None and not self.runs_ok(prog):
-            return updated  # the session program stays TF1 (its runs' TODOs): so do its Saver calls
+            # the session program stays TF1 (its runs' TODOs): so do its Saver calls - no model to save
+            self.todo(original, f"Saver.{f.attr.value} kept: a sess.run of this program is not translated")
+            return updated
         try:
             if prog is None:
                 raise _Todo("Saver without a model to save")
