@@ -5,7 +5,7 @@ import ast
 from typing import Any, Sequence
 
 import libcst as cst
-from libcst.helpers._template import TemplateChecker, mangle_template, unmangle_nodes
+from libcst.helpers._template import TemplateChecker, mangle_template, unmangled_name, unmangle_nodes
 
 _MODULE = cst.Module(body=[])
 _NOT_LITERAL = object()
@@ -32,11 +32,100 @@ def _template(template: str, holes: frozenset[str], statement: bool) -> cst.CSTN
     return hit
 
 
+# Python's operator precedence (higher binds tighter); atoms, calls, attributes, subscripts: _ATOM
+_ATOM = 16
+_BINARY_PREC = {
+    cst.BitOr: 6, cst.BitXor: 7, cst.BitAnd: 8, cst.LeftShift: 9, cst.RightShift: 9,
+    cst.Add: 10, cst.Subtract: 10, cst.Multiply: 11, cst.Divide: 11, cst.FloorDivide: 11,
+    cst.Modulo: 11, cst.MatrixMultiply: 11, cst.Power: 13}
+
+
+def _precedence(node: cst.CSTNode) -> int:
+    if getattr(node, "lpar", None):
+        return _ATOM
+    if isinstance(node, cst.Lambda):
+        return 0
+    if isinstance(node, cst.IfExp):
+        return 1
+    if isinstance(node, cst.BooleanOperation):
+        return 2 if isinstance(node.operator, cst.Or) else 3
+    if isinstance(node, cst.UnaryOperation):
+        return 4 if isinstance(node.operator, cst.Not) else 12
+    if isinstance(node, cst.Comparison):
+        return 5
+    if isinstance(node, cst.BinaryOperation):
+        return _BINARY_PREC.get(type(node.operator), 0)
+    if isinstance(node, (cst.NamedExpr, cst.Yield)):
+        return 0
+    if isinstance(node, cst.Await):
+        return 14
+    return _ATOM
+
+
+def _hole_needs(tree: cst.CSTNode) -> dict[str, int]:
+    """Per hole of a parsed template: the lowest precedence a node filling it may have without
+    parentheses (``1 - {k}`` with ``k`` = ``1.0 - rate`` must read ``1 - (1.0 - rate)``)."""
+    needs: dict[str, int] = {}
+
+    def need(child, prec: int) -> None:
+        name = unmangled_name(child.value) if isinstance(child, cst.Name) and not child.lpar else None
+        if name is not None:
+            needs[name] = max(needs.get(name, 0), prec)
+
+    stack: list[cst.CSTNode] = [tree]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, cst.BinaryOperation) and not n.lpar:
+            p = _BINARY_PREC.get(type(n.operator), 0)
+            if isinstance(n.operator, cst.Power):  # right-associative; a unary right operand is fine
+                need(n.left, p + 1)
+                need(n.right, 12)
+            else:  # left-associative: an equal-precedence right operand needs its parentheses
+                need(n.left, p)
+                need(n.right, p + 1)
+        elif isinstance(n, cst.UnaryOperation) and not n.lpar:
+            need(n.expression, 4 if isinstance(n.operator, cst.Not) else 12)
+        elif isinstance(n, cst.Comparison) and not n.lpar:
+            need(n.left, 6)
+            for c in n.comparisons:
+                need(c.comparator, 6)
+        elif isinstance(n, cst.BooleanOperation) and not n.lpar:
+            p = 2 if isinstance(n.operator, cst.Or) else 3
+            need(n.left, p)
+            need(n.right, p + 1)
+        elif isinstance(n, (cst.Attribute, cst.Subscript)):
+            need(n.value, _ATOM)
+        elif isinstance(n, cst.Call):
+            need(n.func, _ATOM)
+        stack.extend(n.children)
+    return needs
+
+
+_NEEDS: dict[tuple[str, frozenset[str], bool], dict[str, int]] = {}
+
+
+def _parenthesized(node: cst.CSTNode, prec: int) -> cst.CSTNode:
+    if isinstance(node, cst.BaseExpression) and _precedence(node) < prec:
+        return node.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
+    return node
+
+
 def _fill(template: str, nodes: dict[str, Any], statement: bool) -> cst.CSTNode:
-    """libcst's ``parse_template_statement`` / ``parse_template_expression``, the parse memoised."""
+    """libcst's ``parse_template_statement`` / ``parse_template_expression``, the parse memoised;
+    a node filling a hole gets parentheses where the operators around the hole bind tighter
+    than its own (libcst's templates insert it as it is)."""
     repl = {k: to_node(v) for k, v in nodes.items()}
     holes = frozenset(repl)
-    new = unmangle_nodes(_template(template, holes, statement), repl)
+    tree = _template(template, holes, statement)
+    key = (template, holes, statement)
+    needs = _NEEDS.get(key)
+    if needs is None:
+        if len(_NEEDS) >= 4096:
+            _NEEDS.clear()
+        needs = _NEEDS[key] = _hole_needs(tree)
+    if needs:
+        repl = {k: _parenthesized(v, needs[k]) if k in needs else v for k, v in repl.items()}
+    new = unmangle_nodes(tree, repl)
     if statement and not isinstance(new, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
         raise TypeError(f"Expected a statement but got a {new.__class__.__qualname__}!")
     if not statement and not isinstance(new, cst.BaseExpression):

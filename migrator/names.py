@@ -36,6 +36,16 @@ _SLIM_LAYERS = frozenset({
     "arg_scope", "repeat", "stack", "unit_norm", "linear"})
 
 
+# tf.contrib.layers re-exports its regularizers / initializers modules (``from tensorflow.contrib.layers
+# import regularizers``; ``regularizers.l2_regularizer`` IS ``tf.contrib.layers.l2_regularizer``)
+_CONTRIB_LAYERS_SUBMODULES = {
+    "tensorflow.contrib.layers.regularizers.": frozenset({
+        "l1_regularizer", "l2_regularizer", "l1_l2_regularizer", "sum_regularizer", "apply_regularization"}),
+    "tensorflow.contrib.layers.initializers.": frozenset({
+        "xavier_initializer", "xavier_initializer_conv2d", "variance_scaling_initializer"}),
+}
+
+
 # TF1 modules scripts bind to a name by ASSIGNMENT (``slim = tf.contrib.slim``, TF-Slim's own
 # models write it; ``layers = tf.contrib.layers``, ``rnn = tf.contrib.rnn``): the name IS the module
 MODULE_ALIASES = frozenset({
@@ -78,6 +88,9 @@ def canonical(qname: str, tf0: bool = True) -> str:
         return TF0_RENAMES[qname] if tf0 else qname
     if qname.startswith("tensorflow.contrib.slim.") and qname[24:] in _SLIM_LAYERS:
         return "tensorflow.contrib.layers." + qname[24:]
+    for sub, names in _CONTRIB_LAYERS_SUBMODULES.items():
+        if qname.startswith(sub) and qname[len(sub):] in names:
+            return "tensorflow.contrib.layers." + qname[len(sub):]
     if qname.startswith("tflearn"):
         if qname in ALIASES:
             return ALIASES[qname]

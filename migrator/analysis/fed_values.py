@@ -82,13 +82,13 @@ def sequence_feed(flow: Flow, node: cst.BaseExpression, depth: int = 0) -> bool:
                         and isinstance(small.target, cst.Name) and small.target.value == node.value:
                     return isinstance(small.value, (cst.List, cst.ListComp)) or _sequence_call(small.value, flow)
         return False
-    part = _bound_part(d, node.value, flow)
+    part = _bound_part(d, node.value, flow, depth)
     if part is True or part is None:
         return bool(part)
     return sequence_feed(flow, part, depth + 1)
 
 
-def _bound_part(d, name: str, flow: Flow):
+def _bound_part(d, name: str, flow: Flow, depth: int = 0):
     """The expression ``name`` takes in its binding statement ``d``: the whole value for a plain
     target, the matching element of a same-length display for a tuple target; True for an
     element of a ``zip(..)`` unpacking (a tuple); None where not known."""
@@ -115,8 +115,87 @@ def _bound_part(d, name: str, flow: Flow):
             if isinstance(small.value, (cst.Tuple, cst.List)) and len(small.value.elements) == len(els) \
                     and not any(isinstance(e, cst.StarredElement) for e in small.value.elements):
                 return small.value.elements[i].value
-            return None
+            return _tuple_element(flow, small.value, i, len(els), depth + 1) or None
     return None
+
+
+def _tuple_element(flow: Flow, expr: cst.BaseExpression, i: int, n: int, depth: int) -> bool:
+    """Is element ``i`` of the ``n``-tuple ``expr`` evaluates to provably a list / tuple? ``expr``:
+    a display, a call of a function / method of this file whose every ``return`` is an
+    ``n``-tuple display with such an element (``left, right, y = sampler.next_batch(64)``, the
+    batch built with ``append``), or a name bound to one of those - also a loop variable over a
+    list display / comprehension of them (``for batch in [s.next_batch(64) for _ in ..]``)."""
+    if depth > 8:
+        return False
+    if isinstance(expr, (cst.Tuple, cst.List)):
+        els = expr.elements
+        return (len(els) == n and not any(isinstance(e, cst.StarredElement) for e in els)
+                and sequence_feed(flow, els[i].value, depth + 1))
+    if _zip_call(expr, flow):
+        return True
+    if isinstance(expr, cst.Call):
+        fns = _callees(flow, expr)
+        return bool(fns) and all(_returns_sequence_at(flow, fn, i, n, depth) for fn in fns)
+    if not isinstance(expr, cst.Name):
+        return False
+    d = flow.def_of(expr.value, expr)
+    if d is None:
+        return False
+    if isinstance(d.stmt, cst.For):
+        if not (isinstance(d.stmt.target, cst.Name) and d.stmt.target.value == expr.value):
+            return False
+        it = d.stmt.iter
+        if isinstance(it, cst.Name):
+            di = flow.def_of(it.value, d.stmt)
+            if di is None or di.value is None or _bound_part(di, it.value, flow, depth + 1) is not di.value:
+                return False
+            it = di.value
+        if isinstance(it, cst.ListComp):
+            return _tuple_element(flow, it.elt, i, n, depth + 1)
+        if isinstance(it, (cst.List, cst.Tuple)) and it.elements:
+            return all(not isinstance(e, cst.StarredElement) and _tuple_element(flow, e.value, i, n, depth + 1)
+                       for e in it.elements)
+        return False
+    if d.value is None or _bound_part(d, expr.value, flow, depth + 1) is not d.value:
+        return False
+    return _tuple_element(flow, d.value, i, n, depth + 1)
+
+
+def _callees(flow: Flow, c: cst.Call) -> list[cst.FunctionDef]:
+    """The functions of this file ``c`` may call: a module-level function (``f(..)``, not
+    rebound where it is called), or every method of that name in the file's classes
+    (``obj.m(..)``: the receiver's class is not known, so all of them must agree)."""
+    f = c.func
+    if isinstance(f, cst.Name):
+        fn = flow.functions.get(f.value)
+        d = flow.def_of(f.value, c)
+        return [fn] if fn is not None and (d is None or d.stmt is fn) else []
+    if isinstance(f, cst.Attribute):
+        out = []
+        for cls in flow.ctx.module.body:
+            if isinstance(cls, cst.ClassDef) and isinstance(cls.body, cst.IndentedBlock):
+                out += [m for m in cls.body.body if isinstance(m, cst.FunctionDef) and m.name.value == f.attr.value]
+        return out
+    return []
+
+
+def _returns_sequence_at(flow: Flow, fn: cst.FunctionDef, i: int, n: int, depth: int) -> bool:
+    """Every ``return`` of ``fn`` (not of a function nested in it) is an ``n``-tuple display whose
+    element ``i`` is provably a list / tuple; a generator or a body without a return is not."""
+    returns: list[cst.Return] = []
+    stack: list[cst.CSTNode] = [fn.body]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (cst.FunctionDef, cst.Lambda, cst.ClassDef)):
+            continue
+        if isinstance(node, (cst.Yield, cst.Await)):
+            return False
+        if isinstance(node, cst.Return):
+            returns.append(node)
+        stack.extend(node.children)
+    return bool(returns) and all(
+        r.value is not None and isinstance(r.value, cst.Tuple) and _tuple_element(flow, r.value, i, n, depth + 1)
+        for r in returns)
 
 
 def tf1_feed_conversion(flow: Flow, orig: cst.BaseExpression | None, value: cst.BaseExpression,

@@ -1659,6 +1659,7 @@ class HandmadeLayersAnalysis:
                     shape, k = _constant(ctx, init)  # initializer=tf.constant(0.1, shape=[n]): no shape=
                 else:
                     k = initializer_of(ctx, init, init_orig) if init is not None else to_node("glorot_uniform")
+                self._get_variable_regularizer(site, _arg(value, 4, "regularizer"), _arg(orig, 4, "regularizer"))
             elif q == "tflearn.variables.variable":
                 shape, k = self._tflearn_variable(value)
             elif q == "tensorflow.Variable":
@@ -1710,6 +1711,21 @@ class HandmadeLayersAnalysis:
         if not isinstance(shape, (cst.List, cst.Tuple)):
             return None
         return [e.value for e in shape.elements], k
+
+    def _get_variable_regularizer(self, site: cst.Call, node, orig) -> None:
+        """``tf.get_variable(.., regularizer=tf.contrib.layers.l2_regularizer(s))``: TF1 adds the
+        penalty to REGULARIZATION_LOSSES once, when the variable is made (a reuse adds nothing).
+        Where the file adds that collection to a loss, the layer gets the Keras regularizer of the
+        same penalty (``regularizer_of``; TFM151 turns the read into nothing, Keras adds the layer's
+        losses itself); where nothing reads it, TF1 never trained with it and it is dropped. A
+        regularizer with no translation raises (the variable is no layer: it stays TF1)."""
+        if node is None or literal(node, 0) is None:
+            return
+        from ..translate.regularizers import regularizer_of
+
+        reg, _ = regularizer_of(self.ctx, node, orig)
+        if reg is not None:
+            self.__dict__.setdefault("_regularizers", {})[id(site)] = reg
 
     def _helper_tf_variable(self, value: cst.Call):
         """The TF tutorials' ``weight_variable(shape)``: a module-level function whose body is

@@ -1788,6 +1788,11 @@ class TF1Program:
         got = self.__dict__["_summary_vars"] = cands & used_in_summary
         return got
 
+    def _summary_op_call(self, e: cst.Call) -> bool:
+        """``tf.summary.scalar(...)`` / ``merge(...)``: a call making a summary op (not a FileWriter)."""
+        q = self.qname(e) or ""
+        return q.startswith("tensorflow.summary.") and not q.endswith(("FileWriter", "FileWriterCache"))
+
     def _assign_run(self, assign: cst.Call) -> bool:
         """``sess.run(tf.assign(v, x))`` as a statement of its own."""
         run = self.ctx.parent(self.ctx.parent(assign))
@@ -1796,7 +1801,8 @@ class TF1Program:
 
     def summary_run(self, r: Run) -> bool:
         """A run that only evaluates summaries (``s = sess.run(merged)``, its value read only by
-        FileWriter calls) or assigns a summary-only variable (``sess.run(tf.assign(v, x))``)."""
+        FileWriter calls; ``w.add_summary(sess.run(tf.summary.scalar('avg', v)), i)``, a summary op
+        made in the call itself) or assigns a summary-only variable (``sess.run(tf.assign(v, x))``)."""
         if r.train_op is not None or r.initializer or r.fetches is None:
             return False
         elems = [e.value for e in r.fetches.elements] if r.fetch_is_list else [r.fetches]
@@ -1806,10 +1812,18 @@ class TF1Program:
             if n is None and isinstance(e, cst.Call) and self.qname(e) in self._ASSIGNS and e.args \
                     and isinstance(e.args[0].value, cst.Name) and e.args[0].value.value in self.summary_vars:
                 continue
+            if n is None and isinstance(e, cst.Call) and self._summary_op_call(e):
+                continue
             return False
         parent = self.ctx.parent(r.call)
         if isinstance(parent, cst.Expr):
             return True
+        if isinstance(parent, cst.Arg):
+            # the run's value passed straight to a FileWriter method (add_summary)
+            call = self.ctx.parent(parent)
+            f = call.func if isinstance(call, cst.Call) else None
+            return (isinstance(f, cst.Attribute) and self.is_writer(f.value) and f.attr.value in WRITER_METHODS
+                    and isinstance(self.ctx.parent(call), cst.Expr))
         if not (isinstance(parent, cst.Assign) and len(parent.targets) == 1):
             return False
         names = set(target_names(parent.targets[0].target))

@@ -47,7 +47,10 @@ class TrainingModel(keras.Model):
         # a TF1 placeholder cast what it was fed: float labels arrive as floatx
         ys = [keras.ops.cast(v, keras.config.floatx())
               if "float" in keras.ops.dtype(v) else v for v in ys]
-        return self.loss_fn(*ys, *ps)
+        loss = self.loss_fn(*ys, *ps)
+        if self.losses:  # layer regularizers: TF1 added REGULARIZATION_LOSSES to the loss it read them in
+            loss = loss + keras.ops.sum(keras.ops.stack(self.losses))
+        return loss
 
 
 class IndexedLossModel(keras.Model):
@@ -69,7 +72,10 @@ class IndexedLossModel(keras.Model):
         return ys + ps
 
     def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
-        return self.loss_fn(*self._loss_args(y, y_pred))[self.index]
+        loss = self.loss_fn(*self._loss_args(y, y_pred))[self.index]
+        if self.losses:  # layer regularizers: TF1 added REGULARIZATION_LOSSES to the loss it read them in
+            loss = loss + keras.ops.sum(keras.ops.stack(self.losses))
+        return loss
 
     def compute_metrics(self, x, y, y_pred, sample_weight=None):
         logs = super().compute_metrics(x, y, y_pred, sample_weight)
@@ -97,7 +103,10 @@ class FetchingModel(keras.Model):
         return ys + ps
 
     def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
-        return self.loss_fn(*self._loss_args(y, y_pred))
+        loss = self.loss_fn(*self._loss_args(y, y_pred))
+        if self.losses:  # layer regularizers: TF1 added REGULARIZATION_LOSSES to the loss it read them in
+            loss = loss + keras.ops.sum(keras.ops.stack(self.losses))
+        return loss
 
     def compute_metrics(self, x, y, y_pred, sample_weight=None):
         logs = super().compute_metrics(x, y, y_pred, sample_weight)

@@ -255,6 +255,8 @@ class HandmadeLayers(HandmadeLayersAnalysis, Rule):
                 own_bias, b = variables[b], None  # a tf.Variable bias: never shared, one per call
         if stored is not None and stored[1] == "own":  # the kernel is shared, this bias is the tower's
             own_bias, b = variables[b], None
+        if own_bias is not None and self._regularizer(own_bias) is not None:
+            raise Untranslatable("a regularized bias made apart from its layer")
         kw = {"kernel_initializer": None if literal(W.init, None) == "glorot_uniform" else W.init}
         if self._regularizer(W) is not None:
             if kind not in ("dense", "conv"):
@@ -266,6 +268,8 @@ class HandmadeLayers(HandmadeLayersAnalysis, Rule):
             # ``conv + biases`` with a bias shape known at run time only: TF1 broadcast it, which is
             # the layer's own bias only for [filters] - a bias layer of that shape adds it the same way
             broadcast, b = variables[b], None
+            if self._regularizer(broadcast) is not None:
+                raise Untranslatable("a regularized bias of a shape known at run time")
             if not apply:
                 raise Untranslatable("a bias of a shape known at run time passed to a helper")
         if b is None:
