@@ -6,6 +6,9 @@ THTBSE/siamese-lstm-network):
   the embedding, the dense weights and their ``embedding_lookup`` / ``tf.device`` stayed TODO;
 * ``tf.split(x, steps, 0)`` with ``steps`` a parameter: TF1 decides count or sizes from the
   value when the graph is built (TODO before; now the ``tf1_split`` helper decides when it runs);
+* (verify) one cell object run both ways: the Keras graph may list the backward RNN layer
+  first; TF1's variables are the forward direction's (``keras_side.weighted_layers``); weights
+  whose names play no Keras role (``table``, ``fc_w1``) are placed by where the graph reads them;
 * ``tf.reduce_mean(outputs, 0)`` over the Python LIST a static RNN (or ``tf.split`` /
   ``tf.unstack``) returns: TF1 packed the list (convert_to_tensor) before reducing; the
   translated ``keras.ops.mean(outputs, axis=0)`` raised on the list with no TODO (a silent
@@ -27,6 +30,7 @@ from tests.outputs import assert_idempotent, body, migrate_text, undefined_names
 FIX = Path(__file__).parent / "fixtures" / "heldout_ai"
 METHODS = FIX / "method_weight_helpers.py"
 STATIC = FIX / "static_rnn_list_mean.py"
+ONE_CELL = FIX / "one_cell_both_ways.py"
 
 _run = functools.partial(migrate_text, name="ai.py")
 
@@ -112,6 +116,12 @@ def test_split_by_a_parameter_and_mean_of_static_outputs(fixes):
     assert "keras.ops.mean(keras.ops.stack(outputs), axis=0)" in flat
 
 
+def test_one_cell_both_ways_stays_one_cell():
+    out = _run(ONE_CELL.read_text(), False)
+    _clean(out, False)
+    assert "tf1_static_bidirectional_rnn(cell, cell, seq)" in _flat(out)
+
+
 def test_mean_of_static_outputs_after_unstack():
     # the silent failure: tf.unstack was translated, the list reduction raised when it ran
     src = STATIC.read_text().replace("return tf.split(x, steps, 0)", "return tf.unstack(x, steps, 0)")
@@ -167,7 +177,7 @@ def test_tf1_split_helper_counts_and_sizes():
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("src", [METHODS, STATIC], ids=["methods", "static_rnn"])
+@pytest.mark.parametrize("src", [METHODS, STATIC, ONE_CELL], ids=["methods", "static_rnn", "one_cell"])
 def test_round_ai_programs_are_equivalent_to_tf1(src, tmp_path):
     assert_equivalent(src, tmp_path)
 
