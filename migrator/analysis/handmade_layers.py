@@ -468,6 +468,8 @@ class HandmadeLayersAnalysis:
         self._dead_lines = {id(n) for f in ctx.module.body if isinstance(f, cst.FunctionDef)
                             and f.name.value in self._dead_helpers for n in _walk(f.body)
                             if isinstance(n, cst.SimpleStatementLine)}
+        self._dead_lines |= {id(n) for f in self.dead_methods() for n in _walk(f.body)
+                             if isinstance(n, cst.SimpleStatementLine)}
         return variables, ok, removable
 
     def _handed_back(self, variables) -> dict:
@@ -1401,6 +1403,18 @@ class HandmadeLayersAnalysis:
 
         return self.ctx.analysis(LiteralRebinds)
 
+    def dead_methods(self) -> list:
+        """The helper methods' defs (original nodes) every call of which became a layer."""
+        dead = getattr(self, "_dead_methods", set())
+        if not dead:
+            return []
+        out = []
+        for c in self.ctx.module.body:
+            if isinstance(c, cst.ClassDef):
+                out += [b for b in c.body.body if isinstance(b, cst.FunctionDef)
+                        and (c.name.value, b.name.value) in dead]
+        return out
+
     def _unused_helpers(self, variables, removable) -> set[str]:
         """Helper functions (``init_weights``) every call of which was a removed variable."""
         helper_calls = self.__dict__.get("_helper_calls", {})
@@ -1415,7 +1429,9 @@ class HandmadeLayersAnalysis:
                     value = next((el.value for el in value.elements if isinstance(el, cst.DictElement)
                                   and literal(el.key, None) == n[2]), value)
                 gone.add(id(value))
-        names = set(helper_calls.values())
+        names = {v for v in helper_calls.values() if isinstance(v, str)}
+        methods = {v for v in helper_calls.values() if isinstance(v, tuple)}
+        attrs = {m for _, m in methods}
         for node in _walk(self.ctx.module):
             if isinstance(node, cst.Name) and node.value in names:
                 parent = self.ctx.parent(node)
@@ -1423,6 +1439,16 @@ class HandmadeLayersAnalysis:
                     continue
                 if not (isinstance(parent, cst.Call) and parent.func is node and id(parent) in gone):
                     names.discard(node.value)
+            elif isinstance(node, cst.Name) and node.value in attrs:
+                # a helper method: every ``x.<name>`` a call of it that went (any other read - a
+                # call kept, the bound method passed on - keeps the def)
+                parent = self.ctx.parent(node)
+                if isinstance(parent, cst.FunctionDef) and parent.name is node:
+                    continue
+                call_ = self.ctx.parent(parent) if isinstance(parent, cst.Attribute) and parent.attr is node else None
+                if not (isinstance(call_, cst.Call) and call_.func is parent and id(call_) in gone):
+                    attrs.discard(node.value)
+        self._dead_methods = {(c, m) for c, m in methods if m in attrs}
         return names
 
     def _late_biases(self, variables, patterns) -> dict[int, tuple[int, str]]:
@@ -1582,16 +1608,56 @@ class HandmadeLayersAnalysis:
             return False
         return (if_.test, if_)
 
+    def _helper_def(self, value: cst.Call):
+        """The function a weight helper call runs: (its FunctionDef, the parameters the call's
+        arguments bind, the key ``_helper_calls`` records) for ``init_weights(...)`` calling a
+        module-level function, or ``self.weight_variables(...)`` in a method calling another
+        method of the same class (THTBSE's model class: the repository's ``weight_variables`` /
+        ``bias_variables`` methods): the method is one undecorated def of that class, no other
+        class of the module defines that name (a subclass could override it) and its first
+        parameter is the instance, which the call does not pass."""
+        from ..analysis.flow import Flow
+
+        ctx = self.ctx
+        if isinstance(value.func, cst.Name):
+            fn = ctx.analysis(Flow).functions.get(value.func.value)
+            if fn is None:
+                return None
+            return fn, list(fn.params.params), fn.name.value
+        f = value.func
+        if not (isinstance(f, cst.Attribute) and isinstance(f.value, cst.Name)):
+            return None
+        method = ctx.parent(value)
+        while method is not None and not isinstance(method, cst.FunctionDef):
+            method = ctx.parent(method)
+        if method is None or not method.params.params or method.params.params[0].name.value != f.value.value:
+            return None
+        cls = method_class(ctx, method)
+        if cls is None or method.decorators:
+            return None
+        defs = [b for b in cls.body.body if isinstance(b, cst.FunctionDef) and b.name.value == f.attr.value]
+        if len(defs) != 1:
+            return None
+        others = [n for n in _walk(ctx.module) if isinstance(n, cst.ClassDef) and n is not cls
+                  and any(isinstance(b, cst.FunctionDef) and b.name.value == f.attr.value for b in n.body.body)]
+        fn = defs[0]
+        ps = fn.params.params
+        if others or not ps or ps[0].default is not None:
+            return None
+        return fn, list(ps[1:]), (cls.name.value, fn.name.value)
+
     def _helper_variable(self, value: cst.Call):
         """``init_weights('weights', shape)`` calling a module-level function whose body is
         ``return tf.get_variable(...)`` (or ``v = tf.get_variable(...)``; ``return v``): (the
         get_variable call with the parameters replaced by the arguments / defaults, the original
         get_variable call). The helper function goes when every call of it is translated."""
-        from ..analysis.flow import Flow
 
         ctx = self.ctx
-        fn = ctx.analysis(Flow).functions.get(value.func.value)
-        if fn is None or fn.decorators or any(a.star for a in value.args):
+        found = self._helper_def(value)
+        if found is None:
+            return None
+        fn, positional, key = found
+        if fn.decorators or any(a.star for a in value.args):
             return None
         body = [b for b in fn.body.body if not (isinstance(b, cst.SimpleStatementLine) and len(b.body) == 1
                                                and isinstance(b.body[0], cst.Expr)
@@ -1612,8 +1678,8 @@ class HandmadeLayersAnalysis:
         if ps.star_arg is not cst.MaybeSentinel.DEFAULT and ps.star_arg is not None or ps.star_kwarg is not None \
                 or ps.posonly_params:
             return None
-        params = [*ps.params, *ps.kwonly_params]
-        bound = _bind_args(value, list(ps.params), params)
+        params = [*positional, *ps.kwonly_params]
+        bound = _bind_args(value, positional, params)
         if bound is None:
             return None
         local = {p.name.value for p in params}
@@ -1628,7 +1694,7 @@ class HandmadeLayersAnalysis:
             def leave_Name(self, o, u):
                 return bound[o.value] if o.value in local else u
 
-        self.__dict__.setdefault("_helper_calls", {})[id(value)] = fn.name.value
+        self.__dict__.setdefault("_helper_calls", {})[id(value)] = key
         return ret.visit(Sub()), ret
 
     def _variable(self, value):
@@ -1638,7 +1704,9 @@ class HandmadeLayersAnalysis:
             return None
         site = value  # the call in the tree (a helper function's call, or get_variable itself)
         q = ctx.legacy_name(value)
-        if q is None and isinstance(value.func, cst.Name):  # w = init_weights('w', shape): a helper function
+        if q is None and (isinstance(value.func, cst.Name) or isinstance(value.func, cst.Attribute)
+                          and isinstance(value.func.value, cst.Name)):
+            # w = init_weights('w', shape): a helper function (or self.weight_variables(...): a method)
             helper = self._helper_variable(value)
             if helper is None:
                 return self._helper_tf_variable(value)
@@ -1734,12 +1802,14 @@ class HandmadeLayersAnalysis:
         call>)``), called with the shape: (shape elements, Keras initializer) of the call's
         variable, the parameters replaced by the call's arguments / defaults. The helper goes
         when every call of it is translated (``_unused_helpers``)."""
-        from ..analysis.flow import Flow
         from ..args import BoundArgs
 
         ctx = self.ctx
-        fn = ctx.analysis(Flow).functions.get(value.func.value)
-        if fn is None or fn.decorators or any(a.star for a in value.args) or not isinstance(fn.body, cst.IndentedBlock):
+        found = self._helper_def(value)
+        if found is None:
+            return None
+        fn, positional, key = found
+        if fn.decorators or any(a.star for a in value.args) or not isinstance(fn.body, cst.IndentedBlock):
             return None
         body = [b for b in fn.body.body if not (isinstance(b, cst.SimpleStatementLine) and len(b.body) == 1
                                                and isinstance(b.body[0], cst.Expr)
@@ -1765,7 +1835,6 @@ class HandmadeLayersAnalysis:
         ps = fn.params
         if isinstance(ps.star_arg, cst.Param) or ps.star_kwarg is not None or ps.posonly_params or ps.kwonly_params:
             return None
-        positional = list(ps.params)
         bound = _bind_args(value, positional, positional)
         if bound is None:
             return None
@@ -1807,7 +1876,7 @@ class HandmadeLayersAnalysis:
             shape = cst.List([cst.Element(shape)])
         if not isinstance(shape, (cst.List, cst.Tuple)):
             return None
-        self.__dict__.setdefault("_helper_calls", {})[id(value)] = fn.name.value
+        self.__dict__.setdefault("_helper_calls", {})[id(value)] = key
         return [e.value for e in shape.elements], k
 
     _TFLEARN_VAR_SIG = ("name, shape=None, dtype=None, initializer=None, regularizer=None, trainable=True, "

@@ -178,6 +178,22 @@ def tf1_tile(x, multiples):
     return keras.layers.Lambda(run, output_shape=lambda shapes: (None,) * rank)([x] + [reps[i] for i in symbolic])
 
 
+def tf1_split(value, num_or_size_splits, axis=0):
+    """tf.split with a count or sizes the program computes (a parameter, a flag): TF1 reads a
+    Python / NumPy integer as a number of equal parts and a list, tuple or 1-D array as the
+    parts' SIZES; keras.ops.split (NumPy's) takes a number of parts or the INDICES where to cut."""
+    n = num_or_size_splits
+    if isinstance(n, bool) or isinstance(n, keras.KerasTensor):
+        raise ValueError(f"tf.split: num_or_size_splits {n!r} is not a count or a list of sizes")
+    if hasattr(n, "__index__") and not hasattr(n, "__len__"):
+        return keras.ops.split(value, int(n), axis=axis)
+    cuts, total = [], 0
+    for size in list(n)[:-1]:
+        total += int(size)
+        cuts.append(total)
+    return keras.ops.split(value, cuts, axis=axis)
+
+
 def tf1_moments_axes(x, axes):
     """tf.nn.moments over every axis but the last: the batch statistics of
     keras.layers.BatchNormalization(axis=-1); anything else has no Keras layer (raises)."""

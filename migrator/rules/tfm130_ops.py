@@ -42,6 +42,8 @@ register_source("tf1_ops", "TF1RandomNormalLike")
 # only when the model runs (tf1_shape above) - the range is computed there by a Lambda layer
 TF1_RANGE = register_source("tf1_ops", "tf1_range")
 TF1_TILE = register_source("tf1_ops", "tf1_tile")
+# tf.split(x, n, axis) with n a name / expression: a count or a list of sizes, told when it runs
+TF1_SPLIT = register_source("tf1_ops", "tf1_split")
 TF1_MASKED_REDUCE = register_source("tf1_ops", "tf1_masked_reduce")
 # tf.confusion_matrix: a count of a size known when it runs (1 + the largest label / prediction)
 register_source("tf1_ops", "tf1_confusion_counts")
@@ -503,6 +505,44 @@ class Ops(CallRule):
 
         return id(original) in self.ctx.analysis(DrawnInitialValues).calls
 
+    _LIST_MAKERS = {f"tensorflow.{m}.{f}" for m in ("nn", "contrib.rnn", "compat.v1.nn")
+                    for f in ("static_rnn", "static_bidirectional_rnn")} | {"tensorflow.split", "tensorflow.unstack"}
+
+    def _list_of_tensors(self, node) -> bool:
+        """``node`` a name bound once in its function (or the module), to a Python LIST of tensors:
+        the outputs of ``static_rnn`` / ``static_bidirectional_rnn`` (the first of the unpacked
+        values) or of ``tf.split`` / ``tf.unstack``. TF1's reductions packed such a list
+        (convert_to_tensor stacks on a new axis 0: THTBSE's ``reduce_mean(outputs, 0)`` averages
+        over time); keras.ops reductions need the stack written."""
+        if not isinstance(node, cst.Name):
+            return False
+        scope = self.ctx.parent(node)
+        while scope is not None and not isinstance(scope, (cst.FunctionDef, cst.Module)):
+            scope = self.ctx.parent(scope)
+        if scope is None:
+            return False
+        binds = []
+        for n in walk(scope):
+            if isinstance(n, (cst.FunctionDef, cst.ClassDef)) and n is not scope:
+                continue  # (walk descends anyway; the name test below is per assignment)
+            if isinstance(n, (cst.Assign, cst.AugAssign, cst.AnnAssign, cst.For, cst.WithItem)):
+                targets = ([t.target for t in n.targets] if isinstance(n, cst.Assign)
+                           else [getattr(n, "target", None) or getattr(getattr(n, "asname", None), "name", None)])
+                for t in targets:
+                    if isinstance(t, cst.Name) and t.value == node.value:
+                        binds.append((n, None))
+                    elif isinstance(t, (cst.Tuple, cst.List)):
+                        for i, el in enumerate(t.elements):
+                            if isinstance(el.value, cst.Name) and el.value.value == node.value:
+                                binds.append((n, i))
+        if len(binds) != 1 or not isinstance(binds[0][0], cst.Assign) or not isinstance(binds[0][0].value, cst.Call):
+            return False
+        st, i = binds[0]
+        q = self.ctx.legacy_name(st.value) or ""
+        if q not in self._LIST_MAKERS:
+            return False
+        return (i == 0) if q.rsplit(".", 1)[1].startswith("static_") else i is None
+
     def build(self, name: str, original: cst.Call, updated: cst.Call):  # noqa: C901
         B = lambda sig: BoundArgs(updated, sig, original)  # noqa: E731
         if name in _REDUCE and _REDUCE[name] in _MASKED and self._masked_reduction(original.args[0].value
@@ -524,7 +564,7 @@ class Ops(CallRule):
             if keep is not None and literal(keep, 0) is False:
                 keep = None
             x = b.node("input_tensor")
-            if isinstance(x, (cst.List, cst.ListComp, cst.Tuple)):
+            if isinstance(x, (cst.List, cst.ListComp, cst.Tuple)) or self._list_of_tensors(b.orig("input_tensor")):
                 x = _ops("stack", x)  # TF1 packed a list of tensors (convert_to_tensor) before reducing
             return _ops(_REDUCE[name], x, axis=axis, keepdims=keep)
         if name == "nn.l2_loss":  # TF1: sum(t ** 2) / 2
@@ -625,6 +665,13 @@ class Ops(CallRule):
                 sections = to_node(cuts)
             elif isinstance(n, int) and not isinstance(n, bool):
                 sections = b.node("num_or_size_splits")
+            elif not b.is_literal("num_or_size_splits") \
+                    and not isinstance(b.node("num_or_size_splits"), (cst.List, cst.Tuple)):
+                # a name or expression (``tf.split(x, sequence_length, 0)`` with a parameter): TF1
+                # decides count or sizes from the value's type when the graph is built; so does
+                # the helper when the migrated code runs
+                return call(self.ctx.use_helper("tf1_split"), b.node("value"), b.node("num_or_size_splits"),
+                            axis=b.node("axis"))
             else:
                 raise Untranslatable("num_or_size_splits that is not a literal count or list of sizes")
             return _ops("split", b.node("value"), sections, axis=b.node("axis"))

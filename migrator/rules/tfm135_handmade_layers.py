@@ -228,6 +228,9 @@ class HandmadeLayers(HandmadeLayersAnalysis, Rule):
         if original.name.value in self._dead_helpers and original in self.ctx.module.body:
             self.ctx.count(self)
             return cst.RemoveFromParent()
+        if any(original is f for f in self.dead_methods()):
+            self.ctx.count(self)
+            return cst.RemoveFromParent()
         return self._drop_dict_params(original, updated)
 
     def _regularizer(self, v) -> cst.BaseExpression | None:

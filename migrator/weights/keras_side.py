@@ -148,6 +148,13 @@ def weighted_layers(model) -> list:
         elif layer.weights:
             ids = {id(w) for w in layer.weights}
             if ids <= owned:
+                # one cell run both ways (a backward cell list that is the forward one): TF1 made
+                # its variables under ``fw``, so the FORWARD layer stands for them, whichever
+                # the functional graph lists first
+                k = next((i for i, o in enumerate(out) if {id(w) for w in o.weights} == ids), None)
+                if k is not None and getattr(out[k], "go_backwards", False) \
+                        and getattr(layer, "go_backwards", None) is False:
+                    out[k] = layer
                 return
             owned.update(ids)
             out.append(layer)

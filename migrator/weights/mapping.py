@@ -90,6 +90,12 @@ def role_of_keras(weight_name: str) -> str:
     return weight_name.rsplit("/", 1)[-1].split(":")[0]
 
 
+def plays_no_role(legacy_name: str) -> bool:
+    """A variable whose last name plays no Keras weight's role (``table``, ``fc_w1``): the name
+    matcher cannot place it; where the graph reads it can (``plan``'s ``uses``)."""
+    return not any(plays(r, legacy_name) for r in ROLES)
+
+
 def plays(role: str, legacy_short: str) -> bool:
     pat = ROLES.get(role)
     last = legacy_short.rsplit("/", 1)[-1]
@@ -181,7 +187,9 @@ PREP_LAYERS = {"FeaturewiseZeroCenter": "mean", "FeaturewiseStdNorm": "std"}
 
 
 def _split_prep_stats(lv: LegacyVars, model_vars: list[LegacyVar], ignored: list):
-    flags = {v.name: bool(np.asarray(v.value)) for v in lv.vars if v.name.endswith("_r")}
+    # the flags only: a model's own weight may end in "_r" too (a right tower's ``w_r``)
+    flags = {v.name: bool(np.asarray(v.value)) for v in lv.vars if v.name.endswith("_r")
+             and _PREP_STAT.search(v.name[:-2]) and np.asarray(v.value).size == 1}
     stats, rest = [], []
     for v in model_vars:
         if not _PREP_STAT.search(v.name):
@@ -207,7 +215,9 @@ def plan(lv: LegacyVars, klayers: Iterable[KLayer], ignore: Iterable[str] = (), 
     if uses and p.unmapped:
         from .structure import is_unnamed, match
 
-        free = [v for v in p.unused if is_unnamed(v.name) and v.name in uses]
+        # unnamed variables (``Variable_3``), and named ones whose last name plays no Keras role
+        # (an embedding table called ``table``, a kernel ``fc_w1``): where the graph reads them
+        free = [v for v in p.unused if v.name in uses and (is_unnamed(v.name) or plays_no_role(v.name))]
         if free:
             done, still, _left = match([k for k, _ in p.unmapped], positions or {}, free, uses)
             why = {id(k): w for k, w in p.unmapped}

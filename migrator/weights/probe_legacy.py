@@ -556,8 +556,8 @@ BIAS_OPS = {"Add", "AddV2", "BiasAdd"}
 
 
 def _var_uses(graph, gv, dep, placeholders) -> list:
-    """For each variable of ``gv`` whose name TF1 made up (``Variable``, ``Variable_3``; else
-    None): its forward uses ``[{"role", "op", "deps", "depth", "partner"}]`` -
+    """For each variable of ``gv`` whose name TF1 made up (``Variable``, ``Variable_3``) or whose
+    name plays no Keras role (``mapping.plays_no_role``; else None): its forward uses ``[{"role", "op", "deps", "depth", "partner"}]`` -
 
     * ``kernel``: read by a weighted op (MatMul, Conv2D, Gather ...);
     * ``bias``: added (Add, AddV2, BiasAdd) to the output of a weighted op (``partner``: the
@@ -589,10 +589,14 @@ def _var_uses(graph, gv, dep, placeholders) -> list:
             and not n.startswith("tfm_verify_grad") and "Apply" not in op.type \
             and not op.type.startswith(("Assign", "Scatter", "ResourceScatter", "AssignVariable"))
 
-    wanted = {i for i, v in enumerate(gv) if is_unnamed(v.op.name)}
+    from migrator.weights.mapping import plays_no_role
+
+    # (and the named ones whose name plays no role: an embedding table called ``table``)
+    wanted = {i for i, v in enumerate(gv) if is_unnamed(v.op.name) or plays_no_role(v.op.name)}
     if not wanted:
         return [None] * len(gv)
     depth: dict[str, int] = {}
+    on_path: dict[str, frozenset] = {}
     visiting: set[str] = set()
     ops = [op for op in graph.get_operations() if forward(op)]
     for root in ops:
@@ -603,8 +607,14 @@ def _var_uses(graph, gv, dep, placeholders) -> list:
                 continue
             ins = [i.op for i in op.inputs if forward(i.op)]
             if done:
-                w = 1 if op.type in WEIGHTED_OPS and any(source(i) is not None for i in op.inputs) else 0
-                depth[op.name] = max((depth.get(i.name, 0) for i in ins), default=0) + w
+                # the longest path's weighted ops, each VARIABLE counted once: a static RNN's
+                # kernel is read by one MatMul per unrolled step, one Keras layer on the other side
+                deepest = max(ins, key=lambda i: depth.get(i.name, 0), default=None)
+                seen_vars = on_path.get(deepest.name, frozenset()) if deepest is not None else frozenset()
+                read = {source(i) for i in op.inputs} - {None} if op.type in WEIGHTED_OPS else set()
+                w = 1 if read and not read <= seen_vars else 0
+                depth[op.name] = (depth.get(deepest.name, 0) if deepest is not None else 0) + w
+                on_path[op.name] = seen_vars | frozenset(read)
                 visiting.discard(op.name)
                 continue
             if op.name in visiting:
