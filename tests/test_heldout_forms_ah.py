@@ -85,3 +85,75 @@ def test_train_helper_with_a_summary_program_is_equivalent_to_tf1(tmp_path):
 def test_train_helper_with_a_summary_program_ranks_like_tf1(tmp_path):
     aucs = legacy_and_migrated_aucs(HELPER_SUMMARY, _run(HELPER_SUMMARY.read_text(), False), tmp_path)
     assert min(aucs) > 0.8 and abs(aucs[0] - aucs[1]) < 0.05, aucs
+
+
+# -- an initializable tf.data iterator over placeholders used as a data loader (TFM167) -----------
+
+LOADER = FIX / "initializable_loader.py"
+
+
+@pytest.mark.parametrize("fixes", [False, True])
+def test_initializable_loader_program_translates(fixes):
+    # before: 14 TODO (TFM140: the placeholders, dataset, iterator and get_next kept as TF1
+    # tensors, "sess.run(next_batch) does not feed feat_in, lab_in", no train op)
+    out = _run(LOADER.read_text(), fixes)
+    assert TODO_MARKER not in out and "import tensorflow" not in out
+    assert not legacy_refs_outside_todo(out)
+    # the pipeline built again at each initializer run, on the fed arrays in the placeholders'
+    # dtypes (float32 for the float64 array; the labels' own dtype: no conversion)
+    assert ("    loader = iter(\n        TF1Dataset.from_tensor_slices((np.asarray(train_x, \"float32\"), "
+            "train_y)).batch(60),\n    )\n") in out
+    assert "bx, by = next(loader)" in out and "except StopIteration:" in out
+    assert "feat_in" not in out and "next_batch =" not in out and "loader.get_next()" not in out
+    assert _run(out, fixes) in (None, out)
+
+
+_LOADER_SRC = (
+    "import numpy as np\nimport tensorflow as tf\n"
+    "x = tf.placeholder(tf.float32, [None, 4])\nloss = tf.reduce_sum(tf.layers.dense(x, 1))\n"
+    "train_op = tf.train.AdamOptimizer(0.1).minimize(loss)\n"
+    "fx = tf.placeholder({dtype}, [None, 4])\n"
+    "it = tf.data.Dataset.from_tensor_slices(fx).batch(2).make_initializable_iterator()\n"
+    "nb = it.get_next()\nsess = tf.Session()\nsess.run(tf.global_variables_initializer())\n"
+    "for e in range(2):\n    sess.run(it.initializer, feed_dict={{fx: {fed}}})\n"
+    "    for k in range(3):\n        b = sess.run(nb)\n        sess.run(train_op, feed_dict={{x: b}})\n{extra}")
+
+
+def _loader(dtype="tf.float32", fed="data", extra=""):
+    from migrator.analysis.graph_datasets import fetched_initializable_batches
+
+    m = fetched_initializable_batches(cst.parse_module(_LOADER_SRC.format(dtype=dtype, fed=fed, extra=extra)))
+    return None if m is None else m.code
+
+
+def test_loader_single_component_and_own_dtype():
+    out = _loader(dtype="data.dtype")
+    assert "    it = iter(tf.data.Dataset.from_tensor_slices(data).batch(2))\n" in out
+    assert "        b = next(it)\n" in out
+    assert "make_initializable_iterator" not in out and "fx = " not in out and "get_next" not in out
+
+
+def test_loader_converts_to_the_placeholder_dtype():
+    out = _loader(dtype="tf.int64", fed="rows[1:]")
+    assert "iter(tf.data.Dataset.from_tensor_slices(np.asarray(rows[1:], 'int64')).batch(2))" in out
+
+
+@pytest.mark.parametrize("kw", [
+    {"extra": "print(sess.run(loss, feed_dict={x: sess.run(fx, feed_dict={fx: data})}))\n"},  # fx read elsewhere
+    {"extra": "print(nb)\n"},                       # the element read otherwise than by a run
+    {"dtype": "my_dtype"},                          # a dtype we cannot name
+    {"extra": "it2 = it\n"},                        # the iterator read otherwise
+])
+def test_loader_forms_kept(kw):
+    assert _loader(**kw) is None
+
+
+@pytest.mark.slow
+def test_initializable_loader_program_is_equivalent_to_tf1(tmp_path):
+    assert_equivalent(LOADER, tmp_path)
+
+
+@pytest.mark.slow
+def test_initializable_loader_program_ranks_like_tf1(tmp_path):
+    aucs = legacy_and_migrated_aucs(LOADER, _run(LOADER.read_text(), False), tmp_path)
+    assert min(aucs) > 0.8 and abs(aucs[0] - aucs[1]) < 0.05, aucs
