@@ -122,7 +122,11 @@ class _Inline(cst.CSTTransformer):
 
     def leave_SimpleStatementLine(self, original, updated):
         lines = next((self.before[id(b)] for b in original.body if id(b) in self.before), None)
-        return cst.FlattenSentinel([*lines, updated]) if lines else updated
+        if not lines:
+            return updated
+        # the blank lines / comments above the call's statement go above the summaries
+        return cst.FlattenSentinel([lines[0].with_changes(leading_lines=updated.leading_lines), *lines[1:],
+                                    updated.with_changes(leading_lines=())])
 
     def leave_FunctionDef(self, original, updated):
         return cst.RemoveFromParent() if id(original) in self.drop else updated
