@@ -157,3 +157,61 @@ def test_initializable_loader_program_is_equivalent_to_tf1(tmp_path):
 def test_initializable_loader_program_ranks_like_tf1(tmp_path):
     aucs = legacy_and_migrated_aucs(LOADER, _run(LOADER.read_text(), False), tmp_path)
     assert min(aucs) > 0.8 and abs(aucs[0] - aucs[1]) < 0.05, aucs
+
+
+# -- a second train op that is never run (TFM219) ------------------------------------------------
+
+UNRUN = FIX / "unrun_second_optimizer.py"
+
+
+@pytest.mark.parametrize("fixes", [False, True])
+def test_unrun_second_train_op_program_translates(fixes):
+    # before: 13 TODO (TFM140 "several train ops": placeholders, train ops and runs kept as TF1)
+    out = _run(UNRUN.read_text(), fixes)
+    assert TODO_MARKER not in out and "import tensorflow" not in out
+    assert not legacy_refs_outside_todo(out)
+    assert "head_op" not in out
+    assert "model = LossModel([a_in, p_in, n_in], loss)" in out
+    assert "l = model.train_on_batch([train_x[a], train_x[p], train_x[n]])" in out
+    assert _run(out, fixes) in (None, out)
+
+
+def _drop(src: str) -> str | None:
+    from migrator.analysis.unrun_train_ops import drop_unrun_train_ops
+
+    m = drop_unrun_train_ops(cst.parse_module(src))
+    return None if m is None else m.code
+
+
+def test_unrun_train_op_in_a_main_block_with_a_named_optimizer():
+    src = ("import tensorflow as tf\nif __name__ == '__main__':\n    opt = tf.train.GradientDescentOptimizer(0.1)\n"
+           "    t = opt.minimize(loss)\n    extra = opt.apply_gradients(pairs)\n    sess.run(t)\n")
+    assert _drop(src) == ("import tensorflow as tf\nif __name__ == '__main__':\n"
+                          "    opt = tf.train.GradientDescentOptimizer(0.1)\n    t = opt.minimize(loss)\n"
+                          "    sess.run(t)\n")
+
+
+@pytest.mark.parametrize("src", [
+    # read by a control dependency
+    "import tensorflow as tf\nt = tf.train.AdamOptimizer(0.1).minimize(l1)\n"
+    "with tf.control_dependencies([t]):\n    y = tf.identity(x)\n",
+    # bound twice (the second binding may be the one read)
+    "import tensorflow as tf\nt = tf.train.AdamOptimizer(0.1).minimize(l1)\nt = 3\n",
+    # the optimizer made by a user function (it may do anything)
+    "import tensorflow as tf\nt = make_opt().minimize(l1)\n",
+    # a keyword argument that is a call
+    "import tensorflow as tf\nt = tf.train.AdamOptimizer(0.1).minimize(l1, var_list=tf.trainable_variables())\n",
+])
+def test_train_ops_kept(src):
+    assert _drop(src) is None
+
+
+@pytest.mark.slow
+def test_unrun_second_train_op_program_is_equivalent_to_tf1(tmp_path):
+    assert_equivalent(UNRUN, tmp_path)
+
+
+@pytest.mark.slow
+def test_unrun_second_train_op_program_ranks_like_tf1(tmp_path):
+    aucs = legacy_and_migrated_aucs(UNRUN, _run(UNRUN.read_text(), False), tmp_path)
+    assert min(aucs) > 0.8 and abs(aucs[0] - aucs[1]) < 0.05, aucs
