@@ -215,3 +215,31 @@ def test_unrun_second_train_op_program_is_equivalent_to_tf1(tmp_path):
 def test_unrun_second_train_op_program_ranks_like_tf1(tmp_path):
     aucs = legacy_and_migrated_aucs(UNRUN, _run(UNRUN.read_text(), False), tmp_path)
     assert min(aucs) > 0.8 and abs(aucs[0] - aucs[1]) < 0.05, aucs
+
+
+# -- verify's legacy probe: no forward candidate computed from an unfed placeholder ----------------
+
+def _fake_graph(spec):
+    """{name: (type, [input op names])} -> a duck-typed graph (tf.Graph / tf.Operation / tf.Tensor)."""
+    from types import SimpleNamespace
+
+    ops = {n: SimpleNamespace(name=n, type=t, inputs=[], outputs=[]) for n, (t, _) in spec.items()}
+    for n, op in ops.items():
+        op.outputs = [SimpleNamespace(name=n + ":0", op=op)]
+    for n, (_, ins) in spec.items():
+        ops[n].inputs = [ops[i].outputs[0] for i in ins]
+    return SimpleNamespace(get_operations=lambda: list(ops.values())), ops
+
+
+def test_probe_skips_tensors_of_unfed_placeholders():
+    from migrator.weights.probe_legacy import _unfed_deps
+
+    graph, ops = _fake_graph({
+        "a": ("Placeholder", []), "w": ("VariableV2", []), "emb": ("MatMul", ["a", "w"]),
+        "labels": ("Placeholder", []), "lab_f": ("Cast", ["labels"]), "aux": ("Sub", ["emb", "lab_f"]),
+        # a fed cast: its value is the feed, the placeholder upstream of it does not count
+        "raw": ("Placeholder", []), "same": ("Cast", ["raw"]), "pair": ("Mul", ["emb", "same"]),
+        "dflt": ("PlaceholderWithDefault", []), "scaled": ("Mul", ["emb", "dflt"]),
+    })
+    feed = [ops["a"].outputs[0], ops["same"].outputs[0]]   # (the run's feed dict: its keys)
+    assert _unfed_deps(graph, feed) == {"labels", "lab_f", "aux"}
