@@ -244,3 +244,9 @@ def test_probe_skips_tensors_of_unfed_placeholders():
     feed = [ops["a"].outputs[0], ops["same"].outputs[0]]   # (the run's feed dict: its keys)
     # (the unfed placeholders themselves are in the set; the probe skips placeholders anyway)
     assert _unfed_deps(graph, feed) == {"labels", "lab_f", "aux", "raw"}
+
+
+def test_train_op_of_a_file_running_none_is_kept():
+    # a library module: a driver may import `train` and run it
+    assert _drop("import tensorflow as tf\ntrain = tf.train.AdamOptimizer(0.1).minimize(loss)\n"
+                 "aux = tf.train.AdamOptimizer(0.1).minimize(other)\n") is None

@@ -15,7 +15,9 @@ changes a variable. The program without the statement trains, evaluates and prin
 values; only the graph's variable list (what a Saver would write) loses the unused slots. The
 session rules then see the one train op the program runs instead of "several train ops".
 
-Only a statement ``name = <optimizer>.minimize(...)`` / ``.apply_gradients(...)`` at module level
+Only in a file that runs its training itself (another train op of it read by a ``.run(...)``
+call: a file without one may be a library whose train op a driver imports and runs), and only a
+statement ``name = <optimizer>.minimize(...)`` / ``.apply_gradients(...)`` at module level
 (or in a module-level ``if`` / ``with`` / ``for`` block), one target name bound nowhere else and read
 NOWHERE in the file (no Name node of it besides the target: no run, group, list, ``global``); the
 optimizer a TensorFlow constructor call or a name; every argument of the calls a name, attribute,
@@ -68,6 +70,18 @@ def drop_unrun_train_ops(module: cst.Module) -> cst.Module | None:
             counts[n.value] = counts.get(n.value, 0) + 1
     lines: list[cst.SimpleStatementLine] = []
     _module_level(module.body, lines)
+    # the file runs its training itself: another train op of it is read by a ``.run(...)`` call
+    # (a module without one may be a library whose train op a driver imports and runs)
+    steps = {s.body[0].targets[0].target.value for s in lines
+             if len(s.body) == 1 and isinstance(s.body[0], cst.Assign) and len(s.body[0].targets) == 1
+             and isinstance(s.body[0].targets[0].target, cst.Name)
+             and isinstance(s.body[0].value, cst.Call) and isinstance(s.body[0].value.func, cst.Attribute)
+             and s.body[0].value.func.attr.value in _STEPS}
+    run_reads = {n.value for c in _nodes(module)
+                 if isinstance(c, cst.Call) and isinstance(c.func, cst.Attribute) and c.func.attr.value == "run"
+                 for a in c.args for n in _nodes(a) if isinstance(n, cst.Name)}
+    if not steps & run_reads:
+        return None
     drop: set[int] = set()
     for s in lines:
         if not (len(s.body) == 1 and isinstance(s.body[0], cst.Assign) and len(s.body[0].targets) == 1

@@ -19,11 +19,14 @@ class UnrunTrainOps(Rule):
         "`classifier = tf.train.AdamOptimizer(lr).minimize(model.classLoss)` whose name nothing reads (no run, "
         "group, list or control dependency) adds gradients, slot variables and an update op that TF1 never "
         "executes: every value the program computes is the same without it. Kept, the session rules saw "
-        "\"several train ops\" and left the whole program as TF1. Only a module-level (or module-level block) "
-        "one-name assignment of `<optimizer>.minimize(...)` / `.apply_gradients(...)`, the optimizer a "
+        "\"several train ops\" and left the whole program as TF1. Only in a file that runs another of its train "
+        "ops (`sess.run([train, ...])`: not a library module whose train op a driver imports), only a "
+        "module-level (or module-level block) one-name assignment of `<optimizer>.minimize(...)` / `.apply_gradients(...)`, the optimizer a "
         "TensorFlow constructor or a name, every argument a name / attribute / literal, the name appearing "
         "nowhere else in the file.")
     VALID = [
+        # no train op of the file is run by it: a library module a driver may import
+        "import tensorflow as tf\ntrain = tf.train.AdamOptimizer(0.1).minimize(loss)\n",
         # run by a group
         "import tensorflow as tf\na = tf.train.AdamOptimizer(0.1).minimize(l1)\n"
         "b = tf.train.AdamOptimizer(0.1).minimize(l2)\nboth = tf.group(a, b)\n",
