@@ -801,7 +801,7 @@ def desugar(module: cst.Module, queue_origin: bool = False) -> tuple[cst.Module 
     there is none, or it is not in the supported form: ``Found.reason`` says why). ``queue_origin``:
     the pipeline is queue_inputs.queues_to_dataset's (its shuffles are not seeded tf.data shuffles)."""
     if not queue_origin:
-        loader = fetched_batches(module)
+        loader = fetched_batches(module) or fetched_initializable_batches(module)
         if loader is not None:
             return loader, None
     g = GraphDatasets(module, queue_origin)
@@ -1158,3 +1158,213 @@ def fetched_batches(module: cst.Module) -> cst.Module | None:
             return updated
 
     return module.visit(T())
+
+
+def _numpy_alias(module: cst.Module) -> str | None:
+    for st in module.body:
+        if isinstance(st, cst.SimpleStatementLine):
+            for small in st.body:
+                if isinstance(small, cst.Import):
+                    for a in small.names:
+                        if dotted(a.name) == "numpy":
+                            return dotted(a.asname.name) if a.asname else "numpy"
+    return None
+
+
+def fetched_initializable_batches(module: cst.Module) -> cst.Module | None:
+    """An INITIALIZABLE iterator over placeholders whose ``get_next()`` value is only fetched::
+
+        fx = tf.placeholder(x_train.dtype, x_train.shape)             # read only by the dataset
+        fy = tf.placeholder(tf.int64, [None])                         # and the initializer feeds
+        ds = tf.data.Dataset.from_tensor_slices((fx, fy))             # each name read once
+        ds = ds.batch(b)                                              # (batch / repeat / prefetch)
+        it = ds.make_initializable_iterator()
+        nxt = it.get_next()
+        ...
+        sess.run(it.initializer, feed_dict={fx: X, fy: Y})            # a statement of its own
+        bx, by = sess.run(nxt)                                        # nothing in the graph reads nxt
+
+    TF1: each initializer run builds the pipeline again on the fed values (converted to the
+    placeholders' dtypes), each ``sess.run(nxt)`` pulls the next element as NumPy values,
+    OutOfRangeError at the end. The same program: each initializer run becomes
+    ``it = iter(tf.data.Dataset.from_tensor_slices((X, np.asarray(Y, 'int64'))).batch(b))`` (the
+    conversion left out where the dtype is ``X.dtype`` of the fed ``X`` itself), each
+    ``sess.run(nxt)`` ``next(it)``, OutOfRangeError -> StopIteration; the placeholders, the
+    dataset, iterator and get_next statements go. TFM167 then writes the NumPy pipeline. None: not
+    this form (every name involved must be read only as described, in one scope)."""
+    tf = tf_aliases(module)
+    if not tf:
+        return None
+    g = GraphDatasets.__new__(GraphDatasets)
+    g.module, g.tf = module, tf
+    parents = parent_map(module)
+    np_alias = _numpy_alias(module)
+    edits: dict[int, cst.CSTNode | None] = {}
+
+    def stmt_of(node):
+        n = parents.get(id(node))
+        while n is not None and not isinstance(n, cst.SimpleStatementLine):
+            n = parents.get(id(n))
+        return n
+
+    for st in _walk(module):
+        if not (isinstance(st, cst.SimpleStatementLine) and len(st.body) == 1 and isinstance(st.body[0], cst.Assign)
+                and len(st.body[0].targets) == 1 and isinstance(st.body[0].targets[0].target, cst.Name)):
+            continue
+        v = st.body[0].value
+        if not (isinstance(v, cst.Call) and not v.args and isinstance(v.func, cst.Attribute)
+                and v.func.attr.value == "get_next" and isinstance(v.func.value, cst.Name)):
+            continue
+        scope = _scope_of(parents, st)
+        it_name, nxt = v.func.value.value, st.body[0].targets[0].target.value
+        it_uses = _names_in(scope, parents, it_name)
+        it_binds = [n for n in it_uses if isinstance(parents.get(id(n)), cst.AssignTarget)]
+        if len(it_binds) != 1:
+            return None
+        it_assign = parents.get(id(parents.get(id(it_binds[0]))))
+        if not isinstance(it_assign, cst.Assign) or not isinstance(it_assign.value, cst.Call):
+            return None
+        kind, ds = g._iterator_call(it_assign.value)
+        if kind != "initializable" or ds is None:
+            return None
+        # the other uses of the iterator: get_next (this statement) and initializer runs
+        inits = []
+        for n in it_uses:
+            if n is it_binds[0] or n is v.func.value:
+                continue
+            attr = parents.get(id(n))
+            arg = parents.get(id(attr))
+            run = parents.get(id(arg))
+            line = parents.get(id(run))
+            if not (isinstance(attr, cst.Attribute) and attr.value is n and attr.attr.value == "initializer"
+                    and isinstance(arg, cst.Arg) and arg.keyword is None and isinstance(run, cst.Call)
+                    and isinstance(run.func, cst.Attribute) and run.func.attr.value == "run"
+                    and run.args[0] is arg and len(run.args) == 2 and run.args[1].keyword is not None
+                    and run.args[1].keyword.value == "feed_dict" and isinstance(run.args[1].value, cst.Dict)
+                    and isinstance(line, cst.Expr) and isinstance(parents.get(id(line)), cst.SimpleStatementLine)
+                    and len(parents.get(id(line)).body) == 1):
+                return None
+            inits.append((parents.get(id(line)), run.args[1].value))
+        if not inits:
+            return None
+        # the dataset chain back to from_tensor_slices, each name read once (by the next step)
+        chain_stmts = []
+        methods: list[cst.Call] = []
+        cur: cst.BaseExpression = ds
+        while True:
+            if isinstance(cur, cst.Name):
+                val = _single_binding(scope, parents, cur)
+                if val is None:
+                    return None
+                chain_stmts.append(stmt_of(val))
+                cur = val
+                continue
+            if isinstance(cur, cst.Call) and g.qname(cur.func) == _SLICES:
+                break
+            if isinstance(cur, cst.Call) and isinstance(cur.func, cst.Attribute) \
+                    and cur.func.attr.value in ("batch", "repeat", "prefetch"):
+                methods.append(cur)
+                cur = cur.func.value
+                continue
+            return None
+        if len(cur.args) != 1 or cur.args[0].keyword is not None:
+            return None
+        src = cur.args[0].value
+        comps = [e.value for e in src.elements] if isinstance(src, cst.Tuple) else [src]
+        if not comps or not all(isinstance(c, cst.Name) for c in comps):
+            return None
+        names = [c.value for c in comps]
+        if len(set(names)) != len(names):
+            return None
+        # each component a placeholder read only by the dataset and the initializer feeds
+        ph_stmts, dtypes = [], {}
+        for c in comps:
+            uses = _names_in(scope, parents, c.value)
+            binds = [n for n in uses if isinstance(parents.get(id(n)), cst.AssignTarget)]
+            if len(binds) != 1 or len(uses) != 2 + len(inits):
+                return None
+            pa = parents.get(id(parents.get(id(binds[0]))))
+            if not (isinstance(pa, cst.Assign) and len(pa.targets) == 1 and isinstance(pa.value, cst.Call)
+                    and g.qname(pa.value.func) == _PLACEHOLDER and pa.value.args):
+                return None
+            dt = next((a.value for a in pa.value.args if a.keyword is not None and a.keyword.value == "dtype"),
+                      pa.value.args[0].value if pa.value.args[0].keyword is None else None)
+            if dt is None:
+                return None
+            ph_stmts.append(stmt_of(pa.value))
+            dtypes[c.value] = dt
+        # the runs of nxt: each sess.run(nxt) alone
+        runs = []
+        for n in _names_in(scope, parents, nxt):
+            if n is st.body[0].targets[0].target:
+                continue
+            arg_node = parents.get(id(n))
+            call = parents.get(id(arg_node))
+            if not (isinstance(arg_node, cst.Arg) and arg_node.keyword is None and isinstance(call, cst.Call)
+                    and len(call.args) == 1 and isinstance(call.func, cst.Attribute) and call.func.attr.value == "run"):
+                return None
+            runs.append(call)
+        if not runs:
+            return None
+        # each initializer feed: exactly the placeholders, by name
+        for line, feed in inits:
+            if _scope_of(parents, line) is not scope:
+                return None
+            keys = [e.key.value if isinstance(e, cst.DictElement) and isinstance(e.key, cst.Name) else None
+                    for e in feed.elements]
+            if sorted(k or "" for k in keys) != sorted(names):
+                return None
+            fed = {e.key.value: e.value for e in feed.elements}
+            values = []
+            for c in names:
+                val, dt = fed[c], dtypes[c]
+                same = isinstance(dt, cst.Attribute) and dt.attr.value == "dtype" \
+                    and module.code_for_node(dt.value) == module.code_for_node(val)
+                if not same:
+                    text = feed_dtype_text(dt)
+                    if np_alias is None or text is None:
+                        return None
+                    val = cst.Call(cst.Attribute(cst.Name(np_alias), cst.Name("asarray")),
+                                   [cst.Arg(val), cst.Arg(cst.SimpleString(repr(text))
+                                                   if not isinstance(dt, cst.Attribute) or dt.attr.value != "dtype"
+                                                   else dt)])
+                values.append(val)
+            source = cur.with_changes(args=[cst.Arg(cst.Tuple([cst.Element(x) for x in values])
+                                                    if isinstance(src, cst.Tuple) else values[0])])
+            expr: cst.BaseExpression = source
+            for m in reversed(methods):
+                expr = m.with_changes(func=m.func.with_changes(value=expr))
+            edits[id(line)] = cst.SimpleStatementLine(
+                [cst.Assign([cst.AssignTarget(cst.Name(it_name))], cst.Call(cst.Name("iter"), [cst.Arg(expr)]))],
+                leading_lines=line.leading_lines)
+        for s in [*ph_stmts, *chain_stmts, st, stmt_of(it_assign)]:
+            if s is None or not (isinstance(s, cst.SimpleStatementLine) and len(s.body) == 1):
+                return None
+            edits[id(s)] = None
+        for call in runs:
+            edits[id(call)] = cst.Call(cst.Name("next"), [cst.Arg(cst.Name(it_name))])
+        for h in _walk(scope):
+            if isinstance(h, cst.ExceptHandler) and h.type is not None and g.qname(h.type) == _OUT_OF_RANGE \
+                    and _scope_of(parents, h) is scope:
+                edits[id(h.type)] = cst.Name("StopIteration")
+    if not edits:
+        return None
+
+    class T(cst.CSTTransformer):
+        def on_leave(self, original, updated):
+            if id(original) in edits:
+                new = edits[id(original)]
+                return cst.RemoveFromParent() if new is None else new
+            return updated
+
+    return module.visit(T())
+
+
+def feed_dtype_text(dt: cst.BaseExpression) -> str | None:
+    """The dtype a placeholder's dtype expression names, as a NumPy dtype string (``tf.float32``,
+    ``'float32'``), or "dtype" for ``X.dtype`` (the caller writes the expression itself)."""
+    from .fed_values import feed_dtype
+
+    if isinstance(dt, cst.Attribute) and dt.attr.value == "dtype":
+        return "dtype"
+    return feed_dtype(dt)

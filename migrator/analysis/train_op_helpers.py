@@ -25,12 +25,20 @@ value of a one-name assignment, with arguments that are names, attributes, numbe
 ``*args`` / ``**kw``, and a body reading nothing but its parameters, its locals and the
 TensorFlow module. The locals are folded into the returned expression in order (each was
 evaluated once, right before the statement that reads it: the same order).
+
+A summary statement in the body (``tf.summary.scalar("cost", cost)``, TF 0.12's
+``tf.scalar_summary``) reading nothing but the parameters and the TensorFlow module is kept: it is
+written, its parameters replaced by the call's arguments, right before the call's assignment. In
+TF1 it made the same summary op in the same graph (graph building has no order between an op
+that reads only the caller's tensors and the optimizer's ops), so the program is the same one and
+the summaries are then what the session rules already handle at module level.
 """
 from __future__ import annotations
 
 import libcst as cst
 
 from ..cstcache import walk as _nodes
+from .class_dicts import _summary_call
 from .placeholder_forms import _bind, _calls_of, _free_names, _free_names_list, _Rename, _simple_arg, _tf_aliases
 
 _STEPS = ("minimize", "apply_gradients")
@@ -40,8 +48,14 @@ def _names_read(e: cst.CSTNode, name: str) -> int:
     return sum(1 for n in _free_names_list(e) if n == name)
 
 
-def _fold(fn: cst.FunctionDef, tf: set[str]) -> cst.BaseExpression | None:
-    """The function's returned expression with its locals folded in, or None."""
+def _summary_line(s: cst.BaseStatement, tf: set[str]) -> bool:
+    return isinstance(s, cst.SimpleStatementLine) and len(s.body) == 1 and isinstance(s.body[0], cst.Expr) \
+        and _summary_call(s.body[0].value, tf)
+
+
+def _fold(fn: cst.FunctionDef, tf: set[str]) -> tuple[cst.BaseExpression, list[cst.SimpleStatementLine]] | None:
+    """The function's returned expression with its locals folded in, and its summary statements
+    (reading only parameters and TensorFlow), or None."""
     p = fn.params
     if (p.star_arg is not cst.MaybeSentinel.DEFAULT and p.star_arg is not None) or p.star_kwarg is not None \
             or p.posonly_params or p.kwonly_params or fn.decorators or fn.asynchronous is not None \
@@ -58,8 +72,13 @@ def _fold(fn: cst.FunctionDef, tf: set[str]) -> cst.BaseExpression | None:
             and isinstance(last.body[0], cst.Return) and last.body[0].value is not None):
         return None
     params = {q.name.value for q in p.params}
+    summaries = [s for s in stmts[:-1] if _summary_line(s, tf)]
+    if any(_free_names(s.body[0].value) - params - tf for s in summaries):
+        return None
     locals_: list[tuple[str, cst.BaseExpression]] = []
     for s in stmts[:-1]:
+        if _summary_line(s, tf):
+            continue
         if not (isinstance(s, cst.SimpleStatementLine) and len(s.body) == 1 and isinstance(s.body[0], cst.Assign)
                 and len(s.body[0].targets) == 1 and isinstance(s.body[0].targets[0].target, cst.Name)):
             return None
@@ -89,16 +108,25 @@ def _fold(fn: cst.FunctionDef, tf: set[str]) -> cst.BaseExpression | None:
     if not any(isinstance(n, cst.Call) and isinstance(n.func, cst.Attribute) and n.func.attr.value in _STEPS
                for n in _nodes(result)):
         return None
-    return result
+    return result, summaries
 
 
 class _Inline(cst.CSTTransformer):
-    def __init__(self, values: dict[int, cst.BaseExpression], drop: set[int]) -> None:
-        self.values, self.drop = values, drop
+    def __init__(self, values: dict[int, cst.BaseExpression], drop: set[int],
+                 before: dict[int, list[cst.SimpleStatementLine]]) -> None:
+        self.values, self.drop, self.before = values, drop, before
 
     def leave_Assign(self, original, updated):
         v = self.values.get(id(original))
         return updated.with_changes(value=v) if v is not None else updated
+
+    def leave_SimpleStatementLine(self, original, updated):
+        lines = next((self.before[id(b)] for b in original.body if id(b) in self.before), None)
+        if not lines:
+            return updated
+        # the blank lines / comments above the call's statement go above the summaries
+        return cst.FlattenSentinel([lines[0].with_changes(leading_lines=updated.leading_lines), *lines[1:],
+                                    updated.with_changes(leading_lines=())])
 
     def leave_FunctionDef(self, original, updated):
         return cst.RemoveFromParent() if id(original) in self.drop else updated
@@ -109,14 +137,16 @@ def inline_train_op_helpers(module: cst.Module) -> cst.Module | None:
     if not tf:
         return None
     values: dict[int, cst.BaseExpression] = {}
+    before: dict[int, list[cst.SimpleStatementLine]] = {}
     drop: set[int] = set()
     assigns = [n for n in _nodes(module) if isinstance(n, cst.Assign)]
     for fn in module.body:
         if not isinstance(fn, cst.FunctionDef):
             continue
-        folded = _fold(fn, tf)
-        if folded is None:
+        found = _fold(fn, tf)
+        if found is None:
             continue
+        folded, summaries = found
         uses = [n for n in _calls_of(module, fn.name.value) if n is not fn.name]
         if len(uses) != 1:
             continue
@@ -134,8 +164,16 @@ def inline_train_op_helpers(module: cst.Module) -> cst.Module | None:
             continue
         if not all(_simple_arg(v) for v in bound.values()):
             continue
+        # a summary evaluates its arguments once more: only names / attributes / literals
+        if summaries and not all(isinstance(v, (cst.Name, cst.Attribute, cst.Integer, cst.Float, cst.SimpleString))
+                                 for k, v in bound.items()
+                                 if any(k in _free_names_list(s.body[0].value) for s in summaries)):
+            continue
         values[id(site)] = folded.visit(_Rename(dict(bound)))
+        if summaries:
+            before[id(site)] = [s.visit(_Rename(dict(bound))).with_changes(leading_lines=())
+                                for s in summaries]
         drop.add(id(fn))
     if not values:
         return None
-    return module.visit(_Inline(values, drop))
+    return module.visit(_Inline(values, drop, before))

@@ -128,7 +128,11 @@ class GraphDataset(Rule):
         "every run (measured: 5 distinct orders in 6 runs with the same seeds). A DATA LOADER - a one-shot "
         "iterator whose get_next() value is only fetched (`b = sess.run(next_element)`) and fed back into "
         "placeholders, nothing in the graph reading it - is written `it = iter(<dataset>)` + `next(it)` "
-        "(analysis/graph_datasets.fetched_batches); a pipeline only ever iterated so (bound to a name, or returned "
+        "(analysis/graph_datasets.fetched_batches); the same loader made by an INITIALIZABLE iterator over "
+        "placeholders (from_tensor_slices((ph, ...)), each `sess.run(it.initializer, feed_dict={ph: X, ...})` a "
+        "statement feeding exactly those placeholders) is written `it = iter(<dataset on X, ... converted to the "
+        "placeholders' dtypes>)` at each initializer run, the placeholders, dataset and iterator statements gone "
+        "(fetched_initializable_batches); a pipeline only ever iterated so (bound to a name, or returned "
         "by a file function every call of which is iterated) becomes the helper pipeline where it is built. "
         "Dataset.map(fn[, num_parallel_calls]) -> tf1_map (fn applied to each element, its tuple's components as "
         "the arguments, as TF called it; TF kept the order with parallel calls).")

@@ -23,7 +23,9 @@ class TrainOpHelpers(Rule):
         "way the session-program rules see the step in the scope of its runs (the call was taken for a "
         "tensor of the placeholders and the training runs for evaluations). Only a body of locals each read "
         "once by the next statement, then a return, calling minimize / apply_gradients; one call, as a "
-        "one-name assignment, with name / attribute / number / string arguments; nothing else read.")
+        "one-name assignment, with name / attribute / number / string arguments; nothing else read. A summary "
+        "statement of the parameters in the body (`tf.summary.scalar('cost', cost)`) is written right before the "
+        "call's assignment, on the call's arguments: the same summary op of the same graph.")
     VALID = [
         # called twice: two optimizers, kept as written
         "import tensorflow as tf\ndef step(loss):\n    return tf.train.AdamOptimizer(0.1).minimize(loss)\n"
@@ -45,5 +47,16 @@ class TrainOpHelpers(Rule):
              "import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\n"
              "\n"
              "train = tf.train.MomentumOptimizer(0.01, 0.9).minimize(total)\n",
+             ("TFM180",), todo=True),
+        Case("import tensorflow as tf\n"
+             "def training(cost, step):\n"
+             "    tf.summary.scalar('cost', cost)\n"
+             "    return tf.train.AdamOptimizer(0.1).minimize(cost, global_step=step)\n"
+             "\n"
+             "train = training(total, gs)\n",
+             "import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\n"
+             "\n"
+             "tf.summary.scalar('cost', total)\n"
+             "train = tf.train.AdamOptimizer(0.1).minimize(total, global_step=gs)\n",
              ("TFM180",), todo=True),
     ]

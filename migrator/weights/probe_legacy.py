@@ -516,6 +516,17 @@ def _placeholder_deps(graph, ph_index: dict) -> dict:
     return _fold_inputs(graph.get_operations(), deps)
 
 
+def _unfed_deps(graph, feed: dict) -> set:
+    """Names of the ops computed from a placeholder that ``feed`` leaves unfed (a fed tensor's
+    value is the feed: what is upstream of it does not count)."""
+    index = {getattr(t, "name", ""): 0 for t in feed}
+    for op in graph.get_operations():
+        if op.type == "Placeholder" and op.outputs[0].name not in index:
+            index[op.outputs[0].name] = 1
+    dep = _placeholder_deps(graph, index)
+    return {name for name, d in dep.items() if 1 in d}
+
+
 def mutates(op) -> bool:
     """Does running ``op`` write a variable: an optimizer's update (``ApplyAdam``,
     ``ResourceApplyGradientDescent``, ``SparseApplyMomentum`` ...), an assign, a scatter?"""
@@ -723,8 +734,13 @@ def _probe(cap, args, tf, tf1, tflearn, orig_fit, orig_run, train_ops, grad_caps
             # (and filled its slots) before the step was taken - the legacy step then started
             # from other weights than the dumped ones (a false DIFFERENT)
             training = training_side_ops(graph.get_operations())
+            # a tensor computed from a placeholder the run does not feed (the labels of a head
+            # whose train op the program never runs) cannot be fetched with this feed: no candidate
+            unfed = _unfed_deps(graph, cap.feed)
             for op in graph.get_operations():
                 if local_scopes and op.name.startswith(local_scopes):
+                    continue
+                if op.name in unfed:
                     continue
                 if not dep[op.name] or op.type in ("Placeholder", "Const", "Identity", "Shape", *_GET_NEXT) or \
                         op.name in training or not graph.is_fetchable(op):

@@ -1,0 +1,47 @@
+"""TFM219: a train op that no run ever reads -> removed.
+
+The work is the engine's pre-step
+(:func:`migrator.analysis.unrun_train_ops.drop_unrun_train_ops`, run before the rule pass when
+this rule is enabled). This class carries the rule's identity and examples.
+"""
+from __future__ import annotations
+
+from .base import Case, Rule
+
+
+class UnrunTrainOps(Rule):
+    ID = "TFM219"
+    TRIGGERS = ("minimize", "apply_gradients")
+    NAME = "unrun-train-ops"
+    MESSAGE = ("a train op bound to a name read nowhere removed: TF1 never ran it, no variable of the "
+               "program is changed by it (the same trained program)")
+    RATIONALE = (
+        "`classifier = tf.train.AdamOptimizer(lr).minimize(model.classLoss)` whose name nothing reads (no run, "
+        "group, list or control dependency) adds gradients, slot variables and an update op that TF1 never "
+        "executes: every value the program computes is the same without it. Kept, the session rules saw "
+        "\"several train ops\" and left the whole program as TF1. Only in a file that runs another of its train "
+        "ops (`sess.run([train, ...])`: not a library module whose train op a driver imports), only a "
+        "module-level (or module-level block) one-name assignment of `<optimizer>.minimize(...)` / `.apply_gradients(...)`, the optimizer a "
+        "TensorFlow constructor or a name, every argument a name / attribute / literal, the name appearing "
+        "nowhere else in the file.")
+    VALID = [
+        # no train op of the file is run by it: a library module a driver may import
+        "import tensorflow as tf\ntrain = tf.train.AdamOptimizer(0.1).minimize(loss)\n",
+        # run by a group
+        "import tensorflow as tf\na = tf.train.AdamOptimizer(0.1).minimize(l1)\n"
+        "b = tf.train.AdamOptimizer(0.1).minimize(l2)\nboth = tf.group(a, b)\n",
+        # inside a function: its result may be returned later
+        "import tensorflow as tf\ndef f():\n    t = tf.train.AdamOptimizer(0.1).minimize(l1)\n",
+        # an argument evaluated for its effect
+        "import tensorflow as tf\nt = tf.train.AdamOptimizer(0.1).minimize(make_loss())\n",
+    ]
+    INVALID = [
+        Case("import tensorflow as tf\n"
+             "train = tf.train.AdamOptimizer(0.1).minimize(loss)\n"
+             "unused = tf.train.AdamOptimizer(0.1).minimize(other_loss)\n"
+             "sess.run(train)\n",
+             "import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\n"
+             "train = tf.train.AdamOptimizer(0.1).minimize(loss)\n"
+             "sess.run(train)\n",
+             ("TFM219",), todo=True),
+    ]
