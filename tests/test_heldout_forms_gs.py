@@ -299,3 +299,35 @@ def test_model_object_reading_a_stored_attribute_before_it_is_stored_stays():
 
     src = _OBJ.replace("o2 = net.inference(x2, reuse=True)\n", "o2 = net.inference(x2, reuse=True)\nprint(net.d)\n")
     assert inline_model_objects(cst.parse_module(src)) is None
+
+
+_GLOBAL_EVAL = '''import tensorflow as tf
+
+def emb(v):
+    return out.eval(feed_dict={x: v})
+
+x = tf.placeholder(tf.float32, [None, 4])
+y = tf.placeholder(tf.float32, [None, 2])
+out = tf.layers.dense(x, 2)
+loss = tf.reduce_mean(tf.square(out - y))
+train_op = tf.train.AdamOptimizer(0.01).minimize(loss)
+with tf.Session() as sess:
+    sess.run(tf.global_variables_initializer())
+    for i in range(3):
+        sess.run(train_op, feed_dict={x: X, y: Y})
+    e = emb(X)
+'''
+
+
+def test_a_function_evaluating_a_global_tensor_in_the_default_session_keeps_the_program():
+    # before: 0 TODO, the function kept ``out.eval(feed_dict={x: v})`` as written next to a Keras model
+    # (a crash on the Keras tensor); the program now stays TF1 with the reason (a run Keras does not make)
+    out = _run(_GLOBAL_EVAL, False)
+    assert "emb() evaluates out with out.eval() in TF1's default session" in out.replace("\n        #   ", " ")
+    assert "model.compile" not in out and not undefined_names(out) - {"X", "Y"}
+    # handed as an argument (the tensor pre-step leaves .eval receivers alone): the same decline as before
+    src = _GLOBAL_EVAL.replace("def emb(v):\n    return out.eval(feed_dict={x: v})",
+                               "def emb(t, p, v):\n    return t.eval(feed_dict={p: v})").replace(
+        "e = emb(X)", "e = emb(out, x, X)")
+    out = _run(src, False)
+    assert "out is given to emb(), which evaluates it" in out.replace("\n        #   ", " ")

@@ -71,8 +71,32 @@ class SessionProgramRuns:
                         break
                 if why:
                     break
+                why = self._global_eval_why(prog, fn, names)
+                if why:
+                    break
         cache[id(prog)] = why
         return why
+
+    def _global_eval_why(self, prog: Program, fn: cst.FunctionDef, names: set[str]) -> str | None:
+        """``def emb(v): return out.eval(feed_dict={x: v})`` called by the program: the function
+        evaluates a tensor of the program read as a global, in whatever session is the default where
+        it is called - unless the analysis took that ``.eval`` as a run of the program, the Keras
+        program would keep it as written, and it would fail on a Keras tensor (a silent crash)."""
+        from ..analysis.flow import Flow
+
+        fscope = self.ctx.analysis(Flow).scopes.get(id(fn))
+        tp = self._tp()
+        for n in walk_rl(fn.body):
+            if not (isinstance(n, cst.Call) and isinstance(n.func, cst.Attribute) and n.func.attr.value == "eval"
+                    and isinstance(n.func.value, cst.Name) and n.func.value.value in names):
+                continue
+            t = n.func.value.value
+            if fscope is not None and fscope.by_name.get(t):
+                continue  # the function's own local of that name
+            if tp.run_of(n) is None:
+                return (f"{fn.name.value}() evaluates {t} with {t}.eval() in TF1's default session: a run the "
+                        "Keras program does not make")
+        return None
 
     def _evaluated_names(self, fn: cst.FunctionDef) -> set[str]:
         """The names ``fn`` calls ``.eval(...)`` on (``net.eval(feed_dict=..)``), once per function."""

@@ -18,8 +18,7 @@ globals, a form it translates) instead of unknown names.
 
 Only: a module-level function without decorators, ``*args`` / ``**kwargs``, referenced only by
 calls; a parameter never rebound, with no nested function, lambda or class in the body, read
-only in graph positions: the fetches of a ``.run(...)``, the tensor of a ``t.eval(...)``, a key of
-a dict display (a feed dict built before the run); a parameter read as a fed value is data and
+only in graph positions: the fetches of a ``.run(...)``, a key of a dict display (a feed dict built before the run); a parameter read as a fed value is data and
 stays a parameter; every call passing, at that parameter, a plain name bound
 exactly once in the module's scope and not bound in the function making the call (so the
 argument is that one object), the same name at every call; the function binds no local of that
@@ -130,8 +129,7 @@ def _binds(fn: cst.FunctionDef, name: str) -> bool:
 
 def _run_reads(fn: cst.FunctionDef, name: str) -> list[cst.Name]:
     """The Name nodes reading parameter ``name`` when every read is a graph position of a session
-    run: inside the fetches of a ``.run(...)`` call (its first argument or ``fetches=``), the
-    receiver of a ``.eval(...)`` method call (``t.eval(feed_dict=..)``), or a key
+    run: inside the fetches of a ``.run(...)`` call (its first argument or ``fetches=``), or a key
     of a dict display (a feed dict); None otherwise, or when the body has a nested function,
     lambda or class. (A parameter read as a FED value is data: left as written.)"""
     graph: set[int] = set()
@@ -141,8 +139,9 @@ def _run_reads(fn: cst.FunctionDef, name: str) -> list[cst.Name]:
         if isinstance(n, (cst.Lambda, cst.FunctionDef, cst.ClassDef)):
             return None
         if isinstance(n, cst.Call) and isinstance(n.func, cst.Attribute) and n.func.attr.value in ("run", "eval"):
-            if isinstance(n.func.value, cst.Name) and n.func.attr.value == "eval":
-                graph.add(id(n.func.value))  # ``t.eval(...)``: the receiver is the tensor (``s.run``'s the session)
+            # (``t.eval(...)`` of a parameter: the analysis declines a helper evaluating a tensor it is given
+            # on whatever session is the default where it is called - written as ``out.eval(..)`` it would
+            # read as a function evaluating a global on an unknown session: left as written)
             if n.func.attr.value == "run":
                 pos = [a for a in n.args if a.keyword is None and not a.star]
                 kw = [a for a in n.args if a.keyword is not None and a.keyword.value == "fetches"]
