@@ -90,6 +90,17 @@ def _walk(node: cst.CSTNode):
     return walk(node)  # (memoised for a module)
 
 
+def _next_edits(edits: dict, runs: list, it_name: str, scope, g, parents) -> None:
+    """Each ``sess.run(next_element)`` of ``runs`` -> ``next(<it_name>)``, and the
+    ``except tf.errors.OutOfRangeError`` handlers of ``scope`` -> ``except StopIteration``."""
+    for call in runs:
+        edits[id(call)] = cst.Call(cst.Name("next"), [cst.Arg(cst.Name(it_name))])
+    for h in _walk(scope):
+        if isinstance(h, cst.ExceptHandler) and h.type is not None and g.qname(h.type) == _OUT_OF_RANGE \
+                and _scope_of(parents, h) is scope:
+            edits[id(h.type)] = cst.Name("StopIteration")
+
+
 def _reads(node: cst.CSTNode | None) -> set[str]:
     """Names an expression reads (attribute and keyword names excluded)."""
     from .flow import load_names
@@ -1137,12 +1148,7 @@ def fetched_batches(module: cst.Module) -> cst.Module | None:
             return None
         edits[id(it_assign)] = it_assign.with_changes(value=cst.Call(cst.Name("iter"), [cst.Arg(arg)]))
         edits[id(st)] = None
-        for call in runs:
-            edits[id(call)] = cst.Call(cst.Name("next"), [cst.Arg(cst.Name(it_name))])
-        for h in _walk(scope):
-            if isinstance(h, cst.ExceptHandler) and h.type is not None and g.qname(h.type) == _OUT_OF_RANGE \
-                    and _scope_of(parents, h) is scope:
-                edits[id(h.type)] = cst.Name("StopIteration")
+        _next_edits(edits, runs, it_name, scope, g, parents)
     if not edits:
         return None
 
@@ -1341,12 +1347,7 @@ def fetched_initializable_batches(module: cst.Module) -> cst.Module | None:
             if s is None or not (isinstance(s, cst.SimpleStatementLine) and len(s.body) == 1):
                 return None
             edits[id(s)] = None
-        for call in runs:
-            edits[id(call)] = cst.Call(cst.Name("next"), [cst.Arg(cst.Name(it_name))])
-        for h in _walk(scope):
-            if isinstance(h, cst.ExceptHandler) and h.type is not None and g.qname(h.type) == _OUT_OF_RANGE \
-                    and _scope_of(parents, h) is scope:
-                edits[id(h.type)] = cst.Name("StopIteration")
+        _next_edits(edits, runs, it_name, scope, g, parents)
     if not edits:
         return None
 
