@@ -15,6 +15,7 @@ from tests.outputs import migrate_text
 
 FIX = Path(__file__).parent / "fixtures" / "heldout_ag2"
 BIAS_FIRST = FIX / "bias_first_helper_strides.py"
+SUMMARY_FETCH = FIX / "summary_fetch_by_name.py"
 
 _run = functools.partial(migrate_text, name="ag2.py")
 
@@ -54,6 +55,34 @@ def test_bias_first_dense_is_the_layer_bias():
            "y = b + tf.matmul(x, W)\n")
     out = _run(src, False)
     assert out.endswith("y = keras.layers.Dense(2)(x)\n") and "tf.get_variable" not in out
+
+
+@pytest.mark.parametrize("fixes", [False, True])
+def test_summary_fetch_by_name_translates(fixes):
+    # before: 3 TODO (TFM100 on the bare tf.get_variable('W') the histogram read, TFM138 on the
+    # reuse=True scope around it)
+    out = _run(SUMMARY_FETCH.read_text(), fixes)
+    assert TODO_MARKER not in out and "import tensorflow" not in out
+    assert not legacy_refs_outside_todo(out)
+    assert "def weight_summary(name):\n    pass\n" in out
+    assert "encoder = keras.Model(encoder_input, tower(encoder_input), name='encoder')" in out
+    assert _run(out, fixes) in (None, out)
+
+
+@pytest.mark.parametrize("src", [
+    # a get_variable with a shape CREATES a variable (under no reuse): not a fetch, kept
+    "import tensorflow as tf\ndef s():\n    w = tf.get_variable('W', [3])\n    tf.summary.histogram('w', w)\n",
+    # the fetched variable is read by something else than a summary: kept
+    "import tensorflow as tf\ndef s():\n    with tf.variable_scope('a', reuse=True):\n"
+    "        w = tf.get_variable('W')\n        tf.summary.histogram('w', w)\n    return w\n",
+])
+def test_get_variable_not_a_summary_only_fetch_is_kept(src):
+    assert "tf.get_variable('W'" in _run(src, False)
+
+
+@pytest.mark.slow
+def test_summary_fetch_by_name_is_equivalent_to_tf1(tmp_path):
+    assert_equivalent(SUMMARY_FETCH, tmp_path)
 
 
 @pytest.mark.slow

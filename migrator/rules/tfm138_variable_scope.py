@@ -58,6 +58,18 @@ class VariableScope(Rule):
             return cst.FlattenSentinel(body)
         if tp.qname(original.items[0].item) not in _SCOPES:
             return updated
+        if original.items[0].asname is None and all(
+                isinstance(st, cst.SimpleStatementLine) and all(isinstance(x, cst.Pass) for x in st.body)
+                for st in updated.body.body):
+            # nothing left inside (a summary helper's ``with variable_scope(n, reuse=True):`` whose
+            # fetches went with their summaries): a scope around no op shares and names nothing
+            self.ctx.count(self)
+            body = list(updated.body.body)[:1]
+            if not body:
+                return cst.RemoveFromParent()
+            kept = without_scope_marker(original.leading_lines)
+            body[0] = body[0].with_changes(leading_lines=kept + list(body[0].leading_lines))
+            return cst.FlattenSentinel(body)
         if tp.qname(original.items[0].item) == "tensorflow.variable_scope" and store_function(self.ctx, original):
             return self._store_scope(original, updated)
         if kept_scope_marker(original.leading_lines) and not self._shared_handled(tp, original):

@@ -180,8 +180,9 @@ class Summary(Rule):
 
     def _summary_statement(self, small, v: cst.Call, q: str, tp: TF1Program) -> bool:
         """``s = sess.run(merged)`` / ``sess.run(tf.assign(v, x))`` (TF1Program.summary_run) or
-        ``v = tf.Variable(...)`` for a variable only summaries read."""
-        if q == "tensorflow.Variable":
+        ``v = tf.Variable(...)`` / ``v = tf.get_variable(name)`` (a fetch) for a variable only
+        summaries read."""
+        if q == "tensorflow.Variable" or (q == "tensorflow.get_variable" and tp.bare_get_variable(v)):
             return isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(
                 small.targets[0].target, cst.Name) and small.targets[0].target.value in tp.summary_vars
         r = tp.run_of(v)
