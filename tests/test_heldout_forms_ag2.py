@@ -22,8 +22,9 @@ _run = functools.partial(migrate_text, name="ag2.py")
 
 @pytest.mark.parametrize("fixes", [False, True])
 def test_bias_first_conv_with_computed_strides_translates(fixes):
-    # before: 4 TODO (TFM135 "conv2d strides/padding not literal NHWC", W / b kept as TF1
-    # get_variable): the strides were a name bound to a helper's list, the bias added first
+    # before: 5 TODO (TFM135 "conv2d strides/padding not literal NHWC", W / b kept as TF1
+    # get_variable, TFM100 on the pool_type=tf.nn.max_pool default): the strides were a name
+    # bound to a helper's list, the bias added first
     out = _run(BIAS_FIRST.read_text(), fixes)
     assert TODO_MARKER not in out and "import tensorflow" not in out
     assert not legacy_refs_outside_todo(out)
@@ -33,6 +34,8 @@ def test_bias_first_conv_with_computed_strides_translates(fixes):
     assert "TF1BroadcastBias(c_out, keras.initializers.Constant(0.01))(" in out
     assert "self.bias_shape = (shape,) if isinstance(shape, int) else tuple(shape)" in out
     assert "encoder = keras.Model(encoder_input, tower(encoder_input), name='encoder')" in out
+    # the pooling function as a default: a helper with TF1's signature
+    assert "def pool(x, size, step, pool_type=tf1_max_pool):" in out and "def tf1_max_pool(value, ksize," in out
     assert _run(out, fixes) in (None, out)
 
 

@@ -35,6 +35,9 @@ TF1_RESHAPE_LIKE = register_source("tf1_ops", "tf1_reshape_like", also=("TF1Resh
 
 # a pooling window known only at run time (a parameter, ``list(ksize)``): checked where it runs
 TF1_WINDOW = register_source("tf1_ops", "tf1_window")
+# tf.nn.max_pool / avg_pool as a VALUE (a parameter's default, an argument): TF1's signature
+TF1_POOLS = {name: register_source("tf1_ops", name, requires=("tf1_window",))
+             for name in ("tf1_max_pool", "tf1_avg_pool")}
 
 
 register_source("tf1_ops", "TF1RandomNormalLike")
@@ -409,12 +412,19 @@ class Ops(CallRule):
                   or (isinstance(parent, cst.DictElement) and parent.value is original)):
             return updated
         q = self.ctx.legacy_name(original)
+        pool = self._POOL_REFERENCES.get(q) if q else None
+        if pool is not None:  # ``pool_type=tf.nn.max_pool``: a helper taking TF1's arguments
+            self.ctx.use_helper(pool)
+            self.ctx.count(self)
+            return cst.Name(pool)
         target = self._REFERENCES.get(q) if q else None
         if target is None:
             return updated
         self.ctx.add_import("keras")
         self.ctx.count(self)
         return expr(target)
+
+    _POOL_REFERENCES = {_tf("nn.max_pool"): "tf1_max_pool", _tf("nn.avg_pool"): "tf1_avg_pool"}
 
     @staticmethod
     def _tf0_xent(call: cst.Call) -> bool:
