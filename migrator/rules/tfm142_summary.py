@@ -245,4 +245,8 @@ class Summary(Rule):
              "    return tf.summary.merge_all()\n\nshow(make_logs(cost))\n",
              "import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\n\n"
              "def make_logs(cost):\n    return tf.summary.merge_all()\n\nshow(make_logs(cost))\n", ("TFM142",), todo=True),
+        # a bare get_variable(name) (a fetch under reuse) read only by a summary goes with it
+        Case("import tensorflow as tf\n\n\ndef log(name):\n    with tf.variable_scope(name, reuse=True):\n        w = tf.get_variable('W')\n        tf.summary.histogram(name, w)\n    return 1\n",
+             'import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\n\n\ndef log(name):\n    with tf.variable_scope(name, reuse=True):\n        pass\n    return 1\n',
+             ('TFM142', 'TFM142'), todo=True),
     ]
