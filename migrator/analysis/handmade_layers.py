@@ -1968,6 +1968,11 @@ class HandmadeLayersAnalysis:
                 and isinstance(node.left, cst.Call):
             bias, core = var(node.right), node.left
             self._broadcast_adds.add(id(core))
+        elif isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add) and var(node.left) \
+                and isinstance(node.right, cst.Call):
+            # ``b + tf.nn.conv2d(x, W, ...)``: the bias first (IEEE addition commutes: the same sum)
+            bias, core = var(node.left), node.right
+            self._broadcast_adds.add(id(core))
         elif isinstance(node, cst.Call) and ctx.legacy_name(node) in ("tensorflow.nn.bias_add", "tensorflow.add") \
                 and _two_operands(node, names=False) \
                 and var(node.args[1].value) and isinstance(node.args[0].value, cst.Call):

@@ -1752,7 +1752,9 @@ class TF1Program:
         """Names bound to ``tf.Variable(...)`` that only feed summaries: every read is inside a
         ``tf.summary.*`` call or the variable of a ``tf.assign(v, value)`` run for its own sake
         (``loss_ave = tf.Variable(0.)``; ``sess.run(tf.assign(loss_ave, mean))``; a scalar summary
-        of ``loss_ave``)."""
+        of ``loss_ave``). Also names bound to a BARE ``tf.get_variable(name)`` (the name alone: no
+        shape, initializer or other argument) only summaries read: TF1 fetches an existing
+        variable there (under ``reuse=True``; it raises otherwise), it creates nothing."""
         got = self.__dict__.get("_summary_vars")
         if got is not None:
             return got
@@ -1760,7 +1762,8 @@ class TF1Program:
         cands: set[str] = set()
         for scope in self.flow.scopes.values():
             for name, ds in scope.by_name.items():
-                if ds and all(isinstance(d.value, cst.Call) and self.qname(d.value) == "tensorflow.Variable"
+                if ds and all(isinstance(d.value, cst.Call) and (self.qname(d.value) == "tensorflow.Variable"
+                                                                 or self.bare_get_variable(d.value))
                               for d in ds):
                     cands.add(name)
         used_in_summary: set[str] = set()
@@ -1787,6 +1790,11 @@ class TF1Program:
                 cands.discard(node.value)
         got = self.__dict__["_summary_vars"] = cands & used_in_summary
         return got
+
+    def bare_get_variable(self, c: cst.Call) -> bool:
+        """``tf.get_variable(name)`` with the name alone (positional or ``name=``): a fetch."""
+        return self.qname(c) == "tensorflow.get_variable" and len(c.args) == 1 and not c.args[0].star \
+            and (c.args[0].keyword is None or c.args[0].keyword.value == "name")
 
     def _summary_op_call(self, e: cst.Call) -> bool:
         """``tf.summary.scalar(...)`` / ``merge(...)``: a call making a summary op (not a FileWriter)."""

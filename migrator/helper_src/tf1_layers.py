@@ -155,7 +155,8 @@ class TF1BroadcastBias(keras.layers.Layer):
 
     def __init__(self, shape, bias_initializer="zeros", **kwargs):
         super().__init__(**kwargs)
-        self.bias_shape = tuple(shape)
+        # the shape given to get_variable: a list / tuple, or one int (a vector)
+        self.bias_shape = (shape,) if isinstance(shape, int) else tuple(shape)
         self.bias_initializer = keras.initializers.get(bias_initializer)
 
     def build(self, input_shape):

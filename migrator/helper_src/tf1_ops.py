@@ -98,6 +98,20 @@ def tf1_window(k):
     return k[1:3]
 
 
+def tf1_max_pool(value, ksize, strides, padding, data_format="NHWC", name=None):
+    """TF1's tf.nn.max_pool handed on as a function (``pool_type=tf.nn.max_pool``), NHWC."""
+    if data_format != "NHWC":
+        raise ValueError(f"TF1 pooling data_format {data_format!r} is not NHWC")
+    return keras.ops.max_pool(value, tf1_window(ksize), strides=tf1_window(strides), padding=padding.lower())
+
+
+def tf1_avg_pool(value, ksize, strides, padding, data_format="NHWC", name=None):
+    """TF1's tf.nn.avg_pool handed on as a function (``pool_type=tf.nn.avg_pool``), NHWC."""
+    if data_format != "NHWC":
+        raise ValueError(f"TF1 pooling data_format {data_format!r} is not NHWC")
+    return keras.ops.average_pool(value, tf1_window(ksize), strides=tf1_window(strides), padding=padding.lower())
+
+
 @keras.saving.register_keras_serializable(package="tflearn_migrate")
 class TF1RandomNormalLike(keras.layers.Layer):
     """tf.random_normal(tf.shape(x), mean, stddev, dtype, seed) in a TF1 graph: a new draw

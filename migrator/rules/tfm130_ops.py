@@ -35,6 +35,9 @@ TF1_RESHAPE_LIKE = register_source("tf1_ops", "tf1_reshape_like", also=("TF1Resh
 
 # a pooling window known only at run time (a parameter, ``list(ksize)``): checked where it runs
 TF1_WINDOW = register_source("tf1_ops", "tf1_window")
+# tf.nn.max_pool / avg_pool as a VALUE (a parameter's default, an argument): TF1's signature
+TF1_POOLS = {name: register_source("tf1_ops", name, requires=("tf1_window",))
+             for name in ("tf1_max_pool", "tf1_avg_pool")}
 
 
 register_source("tf1_ops", "TF1RandomNormalLike")
@@ -409,12 +412,19 @@ class Ops(CallRule):
                   or (isinstance(parent, cst.DictElement) and parent.value is original)):
             return updated
         q = self.ctx.legacy_name(original)
+        pool = self._POOL_REFERENCES.get(q) if q else None
+        if pool is not None:  # ``pool_type=tf.nn.max_pool``: a helper taking TF1's arguments
+            self.ctx.use_helper(pool)
+            self.ctx.count(self)
+            return cst.Name(pool)
         target = self._REFERENCES.get(q) if q else None
         if target is None:
             return updated
         self.ctx.add_import("keras")
         self.ctx.count(self)
         return expr(target)
+
+    _POOL_REFERENCES = {_tf("nn.max_pool"): "tf1_max_pool", _tf("nn.avg_pool"): "tf1_avg_pool"}
 
     @staticmethod
     def _tf0_xent(call: cst.Call) -> bool:
@@ -1248,4 +1258,8 @@ class Ops(CallRule):
         # tf.map_fn over a closure reading the model's tensors, tf.boolean_mask: kept, with why
         Case('import tensorflow as tf\n\n\ndef hardest_mean(d, same, idx):\n    def hardest(i):\n        pos = tf.boolean_mask(d[i], same[i])\n        return tf.reduce_max(pos)\n    return tf.reduce_mean(tf.map_fn(hardest, idx, dtype=tf.float32))\n',
              "import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\nimport keras\n\n\ndef hardest_mean(d, same, idx):\n    def hardest(i):\n        # TODO(tflearn-migrate): TFM130 tf.boolean_mask: its length depends on the data and Keras 3 has no such op; when only a reduction of it is used, reduce keras.ops.where(mask, x, -inf / +inf / 0) instead\n        pos = tf.boolean_mask(d[i], same[i])\n        return keras.ops.max(pos)\n    # TODO(tflearn-migrate): TFM130 tf.map_fn: a functional model's tensors are symbolic while it is built: keras.ops.map cannot run a function reading them from its closure nor a loop over tf.range(batch size); write the per-row computation with masks over the whole batch (reduce_max(mask * d, axis=1))\n    return keras.ops.mean(tf.map_fn(hardest, idx, dtype=tf.float32))\n", ("TFM130", "TFM130"), todo=True),
+        # a pooling function handed on as a value (a parameter's default): a helper with TF1's signature
+        Case("import tensorflow as tf\n\n\ndef pool(x, k, pool_type=tf.nn.max_pool):\n    return pool_type(x, ksize=[1, k, k, 1], strides=[1, k, k, 1], padding='SAME')\n",
+             'import keras\n\n\n# tflearn-migrate helper: tf1_window\ndef tf1_window(k):\n    """A TF1 NHWC pooling ksize / strides (an int or [1, h, w, 1]) -> Keras\' (h, w)."""\n    if isinstance(k, int):\n        return (k, k)\n    k = tuple(k)\n    if len(k) != 4 or k[0] != 1 or k[3] != 1:\n        raise ValueError(f"TF1 pooling window {k} is not [1, h, w, 1]")\n    return k[1:3]\n\n\n# tflearn-migrate helper: tf1_max_pool\ndef tf1_max_pool(value, ksize, strides, padding, data_format="NHWC", name=None):\n    """TF1\'s tf.nn.max_pool handed on as a function (``pool_type=tf.nn.max_pool``), NHWC."""\n    if data_format != "NHWC":\n        raise ValueError(f"TF1 pooling data_format {data_format!r} is not NHWC")\n    return keras.ops.max_pool(value, tf1_window(ksize), strides=tf1_window(strides), padding=padding.lower())\n\n\ndef pool(x, k, pool_type=tf1_max_pool):\n    return pool_type(x, ksize=[1, k, k, 1], strides=[1, k, k, 1], padding=\'SAME\')\n',
+             ()),
     ]

@@ -329,15 +329,24 @@ class HandmadeLayers(HandmadeLayersAnalysis, Rule):
             else:
                 pad = None
             # [1, sh, sw, 1]: sh / sw may be any expressions (parameters of a conv helper)
-            if not (els and len(els) == 4 and not any(isinstance(e, cst.StarredElement) for e in snode.elements)
-                    and literal(els[0], None) == literal(els[3], None) == 1) or pad is None:
+            if els and len(els) == 4 and not any(isinstance(e, cst.StarredElement) for e in snode.elements) \
+                    and literal(els[0], None) == literal(els[3], None) == 1:
+                strides = cst.Tuple([cst.Element(els[1]), cst.Element(els[2])])
+            elif isinstance(snode, (cst.Name, cst.Attribute, cst.Call, cst.Subscript)):
+                # strides known only at run time (``strides = self._list_or_int(stride, True)``):
+                # tf1_window takes TF1's [1, sh, sw, 1] or an int and raises on anything else,
+                # as TF1's conv2d does on a batch / depth stride (never a silent stride)
+                self.ctx.use_helper("tf1_window")
+                strides = call("tf1_window", snode)
+            else:
+                strides = None
+            if strides is None or pad is None:
                 raise Untranslatable("conv2d strides/padding not literal NHWC")
             if isinstance(W.shape, _NamedShape):  # kernel_shape = [kh, kw, in, filters]
                 filters, ksize = W.shape.at("-1"), W.shape.at(":2")
             else:
                 filters, ksize = W.shape[3], cst.Tuple([cst.Element(W.shape[0]), cst.Element(W.shape[1])])
-            layer = call("keras.layers.Conv2D", filters, ksize,
-                         strides=cst.Tuple([cst.Element(els[1]), cst.Element(els[2])]), padding=pad, **kw)
+            layer = call("keras.layers.Conv2D", filters, ksize, strides=strides, padding=pad, **kw)
         self.ctx.add_import("keras")
         self.ctx.count(self)
         layer = wrap_long_call(layer)
@@ -385,7 +394,9 @@ class HandmadeLayers(HandmadeLayersAnalysis, Rule):
     def _x_of(self, updated, p):
         core = updated
         if isinstance(updated, cst.BinaryOperation):
-            core = updated.left
+            # ``x @ W + b`` or ``b + conv(x, W)`` (the bias first): the core is the call
+            core = updated.left if isinstance(updated.left, cst.Call) or not isinstance(updated.right, cst.Call) \
+                else updated.right
         elif p[3] is not None and isinstance(updated, cst.Call):
             core = updated.args[0].value
         return core.args[0].value if isinstance(core, cst.Call) else None
@@ -846,7 +857,7 @@ class HandmadeLayers(HandmadeLayersAnalysis, Rule):
         "import keras\n\ndef conv_relu(inp, kernel_shape, bias_shape):\n    conv = keras.layers.Conv2D(\n        kernel_shape[-1],\n        kernel_shape[:2],\n        strides=(1, 1),\n        padding='same',\n        kernel_initializer=keras.initializers.RandomNormal(stddev=0.1),\n        bias_initializer=keras.initializers.Constant(0.0),\n    )(inp)\n    return keras.ops.relu(conv)\n\ndef fc(x, shape):\n    return keras.layers.Dense(\n        shape[-1],\n        kernel_initializer=keras.initializers.TruncatedNormal(stddev=0.1),\n        bias_initializer='glorot_uniform',\n    )(x)\n\ndef image_filter(images):\n    relu1 = conv_relu(images, [3, 3, 1, 8], [8])\n    return fc(keras.ops.reshape(relu1, [-1, 8 * 8 * 8]), [8 * 8 * 8, 4])\n")]
     INVALID = [*INVALID, Case(  # conv + biases with the helper never called: TF1BroadcastBias (TF1's broadcasting, whatever the shape); bias_add needs [filters]: the layer's bias; a shape rebound in the function is not read as its parameter
         'import tensorflow as tf\n\ndef conv_relu(inp, kernel_shape, bias_shape):\n    weights = tf.get_variable("weights", shape=kernel_shape)\n    biases = tf.get_variable("biases", shape=bias_shape, initializer=tf.constant_initializer(0.1))\n    conv = tf.nn.conv2d(inp, weights, strides=[1, 1, 1, 1], padding=\'SAME\')\n    return tf.nn.relu(conv + biases)\n\ndef conv_relu_bias_add(inp, kernel_shape, bias_shape):\n    weights = tf.get_variable("weights", kernel_shape)\n    biases = tf.get_variable("biases", bias_shape)\n    return tf.nn.relu(tf.nn.bias_add(tf.nn.conv2d(inp, weights, strides=[1, 2, 2, 1], padding=\'VALID\'), biases))\n\ndef conv_rebound(inp, kernel_shape):\n    kernel_shape = list(kernel_shape)\n    weights = tf.get_variable("weights", kernel_shape)\n    return tf.nn.conv2d(inp, weights, strides=[1, 1, 1, 1], padding=\'SAME\')\n',
-        'import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\nimport keras\n\n\n# tflearn-migrate helper: TF1BroadcastBias\nclass TF1BroadcastBias(keras.layers.Layer):\n    # a TF1 bias variable whose shape is known at run time only (get_variable("biases", bias_shape)),\n    # added as TF1 added it (conv + biases): with broadcasting, whatever the shape\n\n    def __init__(self, shape, bias_initializer="zeros", **kwargs):\n        super().__init__(**kwargs)\n        self.bias_shape = tuple(shape)\n        self.bias_initializer = keras.initializers.get(bias_initializer)\n\n    def build(self, input_shape):\n        self.bias = self.add_weight(shape=self.bias_shape, initializer=self.bias_initializer, name="bias")\n\n    def call(self, inputs):\n        return inputs + self.bias\n\n\ndef conv_relu(inp, kernel_shape, bias_shape):\n    conv = TF1BroadcastBias(bias_shape, keras.initializers.Constant(0.1))(keras.layers.Conv2D(\n        kernel_shape[-1],\n        kernel_shape[:2],\n        strides=(1, 1),\n        padding=\'same\',\n        use_bias=False,\n    )(inp))\n    return keras.ops.relu(conv)\n\ndef conv_relu_bias_add(inp, kernel_shape, bias_shape):\n    return keras.ops.relu(keras.layers.Conv2D(\n        kernel_shape[-1],\n        kernel_shape[:2],\n        strides=(2, 2),\n        padding=\'valid\',\n        bias_initializer=\'glorot_uniform\',\n    )(inp))\n\ndef conv_rebound(inp, kernel_shape):\n    kernel_shape = list(kernel_shape)\n    weights = tf.get_variable("weights", kernel_shape)  # TODO(tflearn-migrate): TFM100 no Keras translation for tensorflow.get_variable\n    return tf.nn.conv2d(inp, weights, strides=[1, 1, 1, 1], padding=\'SAME\')  # TODO(tflearn-migrate): TFM100 no Keras translation for tensorflow.nn.conv2d\n', ('TFM100', 'TFM100'), todo=True)]
+        'import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\nimport keras\n\n\n# tflearn-migrate helper: TF1BroadcastBias\nclass TF1BroadcastBias(keras.layers.Layer):\n    # a TF1 bias variable whose shape is known at run time only (get_variable("biases", bias_shape)),\n    # added as TF1 added it (conv + biases): with broadcasting, whatever the shape\n\n    def __init__(self, shape, bias_initializer="zeros", **kwargs):\n        super().__init__(**kwargs)\n        # the shape given to get_variable: a list / tuple, or one int (a vector)\n        self.bias_shape = (shape,) if isinstance(shape, int) else tuple(shape)\n        self.bias_initializer = keras.initializers.get(bias_initializer)\n\n    def build(self, input_shape):\n        self.bias = self.add_weight(shape=self.bias_shape, initializer=self.bias_initializer, name="bias")\n\n    def call(self, inputs):\n        return inputs + self.bias\n\n\ndef conv_relu(inp, kernel_shape, bias_shape):\n    conv = TF1BroadcastBias(bias_shape, keras.initializers.Constant(0.1))(keras.layers.Conv2D(\n        kernel_shape[-1],\n        kernel_shape[:2],\n        strides=(1, 1),\n        padding=\'same\',\n        use_bias=False,\n    )(inp))\n    return keras.ops.relu(conv)\n\ndef conv_relu_bias_add(inp, kernel_shape, bias_shape):\n    return keras.ops.relu(keras.layers.Conv2D(\n        kernel_shape[-1],\n        kernel_shape[:2],\n        strides=(2, 2),\n        padding=\'valid\',\n        bias_initializer=\'glorot_uniform\',\n    )(inp))\n\ndef conv_rebound(inp, kernel_shape):\n    kernel_shape = list(kernel_shape)\n    weights = tf.get_variable("weights", kernel_shape)  # TODO(tflearn-migrate): TFM100 no Keras translation for tensorflow.get_variable\n    return tf.nn.conv2d(inp, weights, strides=[1, 1, 1, 1], padding=\'SAME\')  # TODO(tflearn-migrate): TFM100 no Keras translation for tensorflow.nn.conv2d\n', ('TFM100', 'TFM100'), todo=True)]
     INVALID = [*INVALID, Case(  # the TF tutorials' weight_variable(shape) / bias_variable(shape) helpers (tf.Variable of truncated_normal / constant) called with literal shapes: the helpers go with their calls
         "import tensorflow as tf\n\ndef weight_variable(shape):\n    initial = tf.truncated_normal(shape, stddev=0.1)\n    return tf.Variable(initial)\n\ndef bias_variable(shape):\n    return tf.Variable(tf.constant(0.1, shape=shape))\n\nW_conv1 = weight_variable([5, 5, 1, 32])\nb_conv1 = bias_variable([32])\nh_conv1 = tf.nn.relu(tf.nn.conv2d(x_image, W_conv1, strides=[1, 1, 1, 1], padding='SAME') + b_conv1)\nW_fc1 = weight_variable([8 * 8 * 32, 64])\nb_fc1 = bias_variable([64])\nh_fc1 = tf.nn.relu(tf.matmul(tf.reshape(h_conv1, [-1, 8 * 8 * 32]), W_fc1) + b_fc1)\n",
         "import keras\n\nh_conv1 = keras.ops.relu(keras.layers.Conv2D(\n    32,\n    (5, 5),\n    strides=(1, 1),\n    padding='same',\n    kernel_initializer=keras.initializers.TruncatedNormal(stddev=0.1),\n    bias_initializer=keras.initializers.Constant(0.1),\n)(x_image))\nh_fc1 = keras.ops.relu(keras.layers.Dense(\n    64,\n    kernel_initializer=keras.initializers.TruncatedNormal(stddev=0.1),\n    bias_initializer=keras.initializers.Constant(0.1),\n)(keras.ops.reshape(h_conv1, [-1, 8 * 8 * 32])))\n")]

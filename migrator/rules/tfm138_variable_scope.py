@@ -58,6 +58,13 @@ class VariableScope(Rule):
             return cst.FlattenSentinel(body)
         if tp.qname(original.items[0].item) not in _SCOPES:
             return updated
+        if original.items[0].asname is None and all(
+                isinstance(st, cst.SimpleStatementLine) and all(isinstance(x, cst.Pass) for x in st.body)
+                for st in updated.body.body):
+            # nothing left inside (a summary helper's ``with variable_scope(n, reuse=True):`` whose
+            # fetches went with their summaries): a scope around no op shares and names nothing
+            self.ctx.count(self)
+            return cst.RemoveFromParent()  # (a block left empty prints ``pass``)
         if tp.qname(original.items[0].item) == "tensorflow.variable_scope" and store_function(self.ctx, original):
             return self._store_scope(original, updated)
         if kept_scope_marker(original.leading_lines) and not self._shared_handled(tp, original):
@@ -530,6 +537,10 @@ class VariableScope(Rule):
         # several scope items in one with: one block, dropped when nothing shares (kept with the TODO if reuse)
         Case("import tensorflow as tf\nwith tf.name_scope('enc'), tf.variable_scope('enc'):\n    h = f(x)\nwith tf.name_scope('dec'), tf.variable_scope('dec', reuse=True):\n    g = f(x)\n",
              "import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\nh = f(x)\n# TODO(tflearn-migrate): TFM138 variable_scope shares variables (reuse): no Keras translation without TFM205's shared encoder\nwith tf.name_scope('dec'), tf.variable_scope('dec', reuse=True):\n    g = f(x)\n", ("TFM138",), todo=True),
+        # a reuse scope left around nothing (its summary fetches removed): it shares nothing, dropped
+        Case('import tensorflow as tf\n\n\ndef log(name):\n    with tf.variable_scope(name, reuse=True):\n        pass\n    return 1\n',
+             '\n\ndef log(name):\n    return 1\n',
+             ()),
     ]
 
 

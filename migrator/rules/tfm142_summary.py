@@ -180,8 +180,9 @@ class Summary(Rule):
 
     def _summary_statement(self, small, v: cst.Call, q: str, tp: TF1Program) -> bool:
         """``s = sess.run(merged)`` / ``sess.run(tf.assign(v, x))`` (TF1Program.summary_run) or
-        ``v = tf.Variable(...)`` for a variable only summaries read."""
-        if q == "tensorflow.Variable":
+        ``v = tf.Variable(...)`` / ``v = tf.get_variable(name)`` (a fetch) for a variable only
+        summaries read."""
+        if q == "tensorflow.Variable" or (q == "tensorflow.get_variable" and tp.bare_get_variable(v)):
             return isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(
                 small.targets[0].target, cst.Name) and small.targets[0].target.value in tp.summary_vars
         r = tp.run_of(v)
@@ -244,4 +245,8 @@ class Summary(Rule):
              "    return tf.summary.merge_all()\n\nshow(make_logs(cost))\n",
              "import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\n\n"
              "def make_logs(cost):\n    return tf.summary.merge_all()\n\nshow(make_logs(cost))\n", ("TFM142",), todo=True),
+        # a bare get_variable(name) (a fetch under reuse) read only by a summary goes with it
+        Case("import tensorflow as tf\n\n\ndef log(name):\n    with tf.variable_scope(name, reuse=True):\n        w = tf.get_variable('W')\n        tf.summary.histogram(name, w)\n    return 1\n",
+             'import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\n\n\ndef log(name):\n    with tf.variable_scope(name, reuse=True):\n        pass\n    return 1\n',
+             ('TFM142', 'TFM142'), todo=True),
     ]
