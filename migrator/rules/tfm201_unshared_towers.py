@@ -62,8 +62,13 @@ class Towers:
                         continue  # TF1 shares: TFM205's business
                 elif fn is None or not self._creates_weights(fn) or self._shares(fn, calls):
                     continue
+                via = None
                 if not is_inline and not _compared(body, [c.target for c in calls], ctx.module):
-                    continue  # not a Siamese comparison (a train/test or online/target network...)
+                    # THTBSE: ``logits_1 = matmul(out_x1, fc_w1) + b1`` / ``logits_2 = ...`` and
+                    # then ``logits_1`` meets ``logits_2``: compared through parallel steps
+                    via = _compared_after(body, [c.target for c in calls], ctx.module)
+                    if via is None:
+                        continue  # not a Siamese comparison (a train/test or online/target network...)
                 # inline calls meet in their statement's expression: compared by construction
                 g = len(self.groups)
                 self.groups.append(calls)
@@ -74,7 +79,11 @@ class Towers:
                 method = isinstance(ctx.parent(ctx.parent(fn)), cst.ClassDef)
                 extra = [[code(a) for a in c.call.args[1:] if not _is_reuse_arg(fn, c.call, a, method)]
                          for c in calls]
-                if any(e != extra[0] for e in extra):
+                if via is not None:
+                    self.problem[g] = (f"the outputs meet only after each side's own further steps "
+                                       f"({', '.join(via)}): one encoder for the builder would leave "
+                                       f"those steps as written, the fix needs them in the encoder too")
+                elif any(e != extra[0] for e in extra):
                     self.problem[g] = "the calls pass different arguments besides the input"
                 elif self._own_input(fn):
                     self.problem[g] = "the builder creates its own input"
@@ -275,6 +284,59 @@ def _compared(body, names: list[str], module: cst.Module | None = None) -> bool:
                 if isinstance(n, (cst.BinaryOperation, cst.Call, cst.List, cst.Tuple)) and len(_loads(n) & wanted) >= 2:
                     return True
     return False
+
+
+def _shape_of(node: cst.CSTNode) -> str:
+    """An expression's code with every name and string replaced: ``tf.matmul(a, w1) + b1`` and
+    ``tf.matmul(b, w2) + b2`` have one shape."""
+    return cst.Module([]).code_for_node(node.visit(_NamesOut()))
+
+
+class _NamesOut(_StringsOut):
+    def leave_Name(self, original, updated):
+        return updated.with_changes(value="_")
+
+
+def _compared_after(body, names: list[str], module: cst.Module | None = None,
+                    depth: int = 3) -> list[str] | None:
+    """Do the towers' outputs meet after PARALLEL steps, one per side (``l1 = f(a, w1)`` /
+    ``l2 = f(b, w2)``: the same expression but for names, each reading one side's value and
+    assigned to one name), up to ``depth`` steps? The names of the last step, else None. A
+    value read by only one side (a DQN's ``target = r + gamma * max(q_next)`` against ``q``)
+    is no parallel step: those stay uncompared."""
+    from ..analysis.sharing import _loads
+
+    scopes = [body] + ([[module]] if module is not None and any("." in n for n in names) else [])
+    assigns: list[tuple[str, cst.BaseExpression]] = []
+    seen: set[int] = set()
+    for stmts in scopes:
+        for s in stmts:
+            for n in walk(s):
+                if isinstance(n, cst.Assign) and id(n) not in seen and len(n.targets) == 1 \
+                        and isinstance(n.targets[0].target, (cst.Name, cst.Attribute)):
+                    seen.add(id(n))
+                    t = cst.Module([]).code_for_node(n.targets[0].target)
+                    assigns.append((t, n.value))
+    cur = list(names)
+    for _ in range(depth):
+        nxt: list[str] = []
+        shape = None
+        for i, side in enumerate(cur):
+            others = set(cur) - {side}
+            steps = [(t, v) for t, v in assigns
+                     if side in _loads(v) and not (_loads(v) & others) and t not in cur]
+            if len(steps) != 1:
+                return None  # no step, or several: not one parallel chain
+            t, v = steps[0]
+            if shape is None:
+                shape = _shape_of(v)
+            elif _shape_of(v) != shape or t in nxt:
+                return None
+            nxt.append(t)
+        cur = nxt
+        if _compared(body, cur, module):
+            return cur
+    return None
 
 
 _VARIABLE_REUSE = ("import tensorflow as tf\n\n"
@@ -577,6 +639,14 @@ class UnsharedTowers(Rule):
         "import keras\n"
         "def block(x):\n    return keras.layers.Dense(4)(x)\n"
         "y = block(block(x1)) - x1\n",
+        # one side only goes through a further step (a target network's ``0.9 * max``): no parallel
+        # steps, no comparison of towers
+        "import keras\n"
+        "def tower(x):\n    return keras.layers.Dense(4)(x)\n"
+        "x1 = keras.Input(shape=(16,))\nx2 = keras.Input(shape=(16,))\n"
+        "a = tower(x1)\nb = tower(x2)\n"
+        "t = 0.9 * keras.ops.max(b, axis=1)\n"
+        "d = a - t\n",
     ]
     INVALID = [
         # the towers called inside the comparison itself (no names for their outputs): reported,
@@ -683,6 +753,15 @@ class UnsharedTowers(Rule):
              "a = encoder(in1)\n"
              "b = encoder(in2)\n"
              "d = a - b\n", ("TFM201",)),
+        # the outputs meet after PARALLEL per-side steps (THTBSE: each side's own projection):
+        # reported, not fixed (one encoder for the builder would leave those steps unshared)
+        Case("import keras\n"
+             "def tower(x):\n    return keras.layers.Dense(4)(x)\n"
+             "x1 = keras.Input(shape=(16,))\nx2 = keras.Input(shape=(16,))\n"
+             "a = tower(x1)\nb = tower(x2)\n"
+             "pa = keras.layers.Dense(2)(a)\npb = keras.layers.Dense(2)(b)\n"
+             "d = pa - pb\n",
+             None, ("TFM201",)),
         Case(_OWN_INPUT, _OWN_INPUT_FIXED, ("TFM201",)),
         Case(_OWN_INPUT, None, ("TFM201",), fixes=False),
         Case("import keras\n"
