@@ -90,6 +90,24 @@ def _walk(node: cst.CSTNode):
     return walk(node)  # (memoised for a module)
 
 
+def _get_next_statements(module: cst.Module, parents):
+    """Each ``nxt = it.get_next()`` statement of the module: (statement, its scope, ``it``, ``nxt``,
+    the scope's reads and bindings of ``it``, its bindings)."""
+    for st in _walk(module):
+        if not (isinstance(st, cst.SimpleStatementLine) and len(st.body) == 1 and isinstance(st.body[0], cst.Assign)
+                and len(st.body[0].targets) == 1 and isinstance(st.body[0].targets[0].target, cst.Name)):
+            continue
+        v = st.body[0].value
+        if not (isinstance(v, cst.Call) and not v.args and isinstance(v.func, cst.Attribute)
+                and v.func.attr.value == "get_next" and isinstance(v.func.value, cst.Name)):
+            continue
+        scope = _scope_of(parents, st)
+        it_name, nxt = v.func.value.value, st.body[0].targets[0].target.value
+        it_uses = _names_in(scope, parents, it_name)
+        it_binds = [n for n in it_uses if isinstance(parents.get(id(n)), cst.AssignTarget)]
+        yield st, scope, it_name, nxt, it_uses, it_binds
+
+
 def _next_edits(edits: dict, runs: list, it_name: str, scope, g, parents) -> None:
     """Each ``sess.run(next_element)`` of ``runs`` -> ``next(<it_name>)``, and the
     ``except tf.errors.OutOfRangeError`` handlers of ``scope`` -> ``except StopIteration``."""
@@ -1114,18 +1132,7 @@ def fetched_batches(module: cst.Module) -> cst.Module | None:
     g.module, g.tf = module, tf
     parents = parent_map(module)
     edits: dict[int, cst.CSTNode | None] = {}
-    for st in _walk(module):
-        if not (isinstance(st, cst.SimpleStatementLine) and len(st.body) == 1 and isinstance(st.body[0], cst.Assign)
-                and len(st.body[0].targets) == 1 and isinstance(st.body[0].targets[0].target, cst.Name)):
-            continue
-        v = st.body[0].value
-        if not (isinstance(v, cst.Call) and not v.args and isinstance(v.func, cst.Attribute)
-                and v.func.attr.value == "get_next" and isinstance(v.func.value, cst.Name)):
-            continue
-        scope = _scope_of(parents, st)
-        it_name, nxt = v.func.value.value, st.body[0].targets[0].target.value
-        it_uses = _names_in(scope, parents, it_name)
-        it_binds = [n for n in it_uses if isinstance(parents.get(id(n)), cst.AssignTarget)]
+    for st, scope, it_name, nxt, it_uses, it_binds in _get_next_statements(module, parents):
         if len(it_binds) != 1 or len(it_uses) != 2:
             return None
         it_assign = parents.get(id(parents.get(id(it_binds[0]))))
@@ -1213,18 +1220,7 @@ def fetched_initializable_batches(module: cst.Module) -> cst.Module | None:
             n = parents.get(id(n))
         return n
 
-    for st in _walk(module):
-        if not (isinstance(st, cst.SimpleStatementLine) and len(st.body) == 1 and isinstance(st.body[0], cst.Assign)
-                and len(st.body[0].targets) == 1 and isinstance(st.body[0].targets[0].target, cst.Name)):
-            continue
-        v = st.body[0].value
-        if not (isinstance(v, cst.Call) and not v.args and isinstance(v.func, cst.Attribute)
-                and v.func.attr.value == "get_next" and isinstance(v.func.value, cst.Name)):
-            continue
-        scope = _scope_of(parents, st)
-        it_name, nxt = v.func.value.value, st.body[0].targets[0].target.value
-        it_uses = _names_in(scope, parents, it_name)
-        it_binds = [n for n in it_uses if isinstance(parents.get(id(n)), cst.AssignTarget)]
+    for st, scope, it_name, nxt, it_uses, it_binds in _get_next_statements(module, parents):
         if len(it_binds) != 1:
             return None
         it_assign = parents.get(id(parents.get(id(it_binds[0]))))
@@ -1236,7 +1232,7 @@ def fetched_initializable_batches(module: cst.Module) -> cst.Module | None:
         # the other uses of the iterator: get_next (this statement) and initializer runs
         inits = []
         for n in it_uses:
-            if n is it_binds[0] or n is v.func.value:
+            if n is it_binds[0] or n is st.body[0].value.func.value:
                 continue
             attr = parents.get(id(n))
             arg = parents.get(id(attr))
