@@ -108,6 +108,22 @@ def _get_next_statements(module: cst.Module, parents):
         yield st, scope, it_name, nxt, it_uses, it_binds
 
 
+def _lone_runs(scope, parents, nxt: str, target: cst.Name) -> list | None:
+    """The ``sess.run(nxt)`` calls (``nxt`` their one argument) reading ``nxt`` in ``scope``, its
+    binding ``target`` left out; None when any other read of it is there."""
+    runs = []
+    for n in _names_in(scope, parents, nxt):
+        if n is target:
+            continue
+        arg_node = parents.get(id(n))
+        call = parents.get(id(arg_node))
+        if not (isinstance(arg_node, cst.Arg) and arg_node.keyword is None and isinstance(call, cst.Call)
+                and len(call.args) == 1 and isinstance(call.func, cst.Attribute) and call.func.attr.value == "run"):
+            return None
+        runs.append(call)
+    return runs
+
+
 def _next_edits(edits: dict, runs: list, it_name: str, scope, g, parents) -> None:
     """Each ``sess.run(next_element)`` of ``runs`` -> ``next(<it_name>)``, and the
     ``except tf.errors.OutOfRangeError`` handlers of ``scope`` -> ``except StopIteration``."""
@@ -1141,16 +1157,7 @@ def fetched_batches(module: cst.Module) -> cst.Module | None:
         kind, arg = g._iterator_call(it_assign.value)
         if kind != "one_shot" or arg is None:
             return None
-        runs = []
-        for n in _names_in(scope, parents, nxt):
-            if n is st.body[0].targets[0].target:
-                continue
-            arg_node = parents.get(id(n))
-            call = parents.get(id(arg_node))
-            if not (isinstance(arg_node, cst.Arg) and arg_node.keyword is None and isinstance(call, cst.Call)
-                    and len(call.args) == 1 and isinstance(call.func, cst.Attribute) and call.func.attr.value == "run"):
-                return None
-            runs.append(call)
+        runs = _lone_runs(scope, parents, nxt, st.body[0].targets[0].target)
         if not runs:
             return None
         edits[id(it_assign)] = it_assign.with_changes(value=cst.Call(cst.Name("iter"), [cst.Arg(arg)]))
@@ -1296,16 +1303,7 @@ def fetched_initializable_batches(module: cst.Module) -> cst.Module | None:
             ph_stmts.append(stmt_of(pa.value))
             dtypes[c.value] = dt
         # the runs of nxt: each sess.run(nxt) alone
-        runs = []
-        for n in _names_in(scope, parents, nxt):
-            if n is st.body[0].targets[0].target:
-                continue
-            arg_node = parents.get(id(n))
-            call = parents.get(id(arg_node))
-            if not (isinstance(arg_node, cst.Arg) and arg_node.keyword is None and isinstance(call, cst.Call)
-                    and len(call.args) == 1 and isinstance(call.func, cst.Attribute) and call.func.attr.value == "run"):
-                return None
-            runs.append(call)
+        runs = _lone_runs(scope, parents, nxt, st.body[0].targets[0].target)
         if not runs:
             return None
         # each initializer feed: exactly the placeholders, by name
