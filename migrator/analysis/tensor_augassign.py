@@ -23,6 +23,7 @@ import libcst as cst
 
 from ..names import dotted
 from .graph_datasets import tf_aliases
+from .trainer_objects import _bound
 
 _LAYER_OPS = frozenset({"nn.conv1d", "nn.conv2d", "nn.conv3d", "nn.depthwise_conv2d", "nn.atrous_conv2d",
                         "matmul", "linalg.matmul"})
@@ -34,25 +35,6 @@ def _layer_op(value: cst.BaseExpression, tf: set[str]) -> bool:
     d = dotted(value.func) or ""
     root, _, rest = d.partition(".")
     return root in tf and rest in _LAYER_OPS
-
-
-def _binds(stmt: cst.CSTNode, name: str) -> bool:
-    """``stmt`` may bind ``name`` (any target of any kind inside it)."""
-    from ..cstcache import walk
-
-    for n in walk(stmt):
-        if isinstance(n, (cst.AssignTarget, cst.AugAssign, cst.AnnAssign, cst.For, cst.CompFor)):
-            if any(isinstance(x, cst.Name) and x.value == name for x in walk(n.target)):
-                return True
-        elif isinstance(n, cst.AsName) and isinstance(n.name, cst.Name) and n.name.value == name:
-            return True
-        elif isinstance(n, cst.NamedExpr) and isinstance(n.target, cst.Name) and n.target.value == name:
-            return True
-        elif isinstance(n, (cst.FunctionDef, cst.ClassDef)) and n.name.value == name:
-            return True
-        elif isinstance(n, (cst.Global, cst.Nonlocal)) and any(x.name.value == name for x in n.names):
-            return True
-    return False
 
 
 class _Rewrite(cst.CSTTransformer):
@@ -78,7 +60,8 @@ class _Rewrite(cst.CSTTransformer):
                     and isinstance(prev.body[0].targets[0].target, cst.Name)
                     and prev.body[0].targets[0].target.value == name and _layer_op(prev.body[0].value, self.tf)):
                 continue
-            if _binds(aug.value, name):
+            bound = _bound(aug.value, nested=True)  # (a walrus or comprehension inside the subscript)
+            if name in bound or "*" in bound:
                 continue
             new = cst.Assign(targets=[cst.AssignTarget(cst.Name(name))],
                              value=cst.BinaryOperation(cst.Name(name), cst.Add(), aug.value),
