@@ -78,6 +78,18 @@ def _bound_arg(fn: cst.FunctionDef, call: cst.Call, name: str, skip_self: bool =
     return params[i].default
 
 
+# the last module's facts: the pre-steps that start from them (TFM194's two, TFM196) run one
+# after another on the same tree until one rewrites it (a _Facts is never changed once made)
+_LAST: list = [None, None]
+
+
+def facts_of(module: cst.Module) -> "_Facts":
+    """``_Facts(module)``, made once for consecutive asks about the same tree."""
+    if _LAST[0] is not module:
+        _LAST[0], _LAST[1] = module, _Facts(module)
+    return _LAST[1]
+
+
 class _Facts:
     def __init__(self, module: cst.Module) -> None:
         self.module = module
@@ -290,7 +302,7 @@ def _has_params(module: cst.Module) -> bool:
 def resolve_callable_params(module: cst.Module) -> cst.Module | None:
     if not _has_params(module):
         return None
-    facts = _Facts(module)
+    facts = facts_of(module)
     if not facts.tf:
         return None
     names: dict[int, str] = {}
@@ -603,7 +615,7 @@ def _plain_functions(module: cst.Module, facts):
 def resolve_dict_params(module: cst.Module) -> cst.Module | None:
     if not _has_params(module):
         return None
-    facts = _Facts(module)
+    facts = facts_of(module)
     if not facts.tf or any(w in module.code for w in ("getattr", "setattr", "__dict__", "vars(")):
         return None
     stars: dict[int, dict] = {}

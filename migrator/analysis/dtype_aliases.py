@@ -134,6 +134,21 @@ def _only_return(body) -> cst.BaseExpression | None:
     return body[0].body[0].value
 
 
+def _may_define(module: cst.Module, tf: set[str]) -> bool:
+    """Whether a module-level statement could be a dtype alias (``_definitions`` finds one only
+    then, whatever the flags' defaults): the cheap check before the module is walked."""
+    for st in module.body:
+        if isinstance(st, cst.FunctionDef):
+            value = _returned(st)
+        elif isinstance(st, cst.SimpleStatementLine) and len(st.body) == 1 and isinstance(st.body[0], cst.Assign):
+            value = st.body[0].value
+        else:
+            continue
+        if value is not None and (isinstance(value, cst.IfExp) or _dtype_attr(value, tf)):
+            return True
+    return False
+
+
 def _definitions(module: cst.Module, tf: set[str], flags: dict[str, bool]):
     """(statement, name, dtype expression, is_function) for each module-level dtype alias."""
     for st in module.body:
@@ -202,10 +217,10 @@ def _keep_parens(old: cst.Name, new: cst.BaseExpression) -> cst.BaseExpression:
 
 def resolve_dtype_aliases(module: cst.Module) -> cst.Module | None:
     """The module with its dtype aliases written as the dtypes (see the module docstring), or None."""
-    if "__all__" in module.code:
-        return None
     tf = set(tf_aliases(module))
-    if not tf:
+    if not tf or not _may_define(module, tf):
+        return None  # no module-level dtype name (whatever the flags' defaults): nothing to walk
+    if "__all__" in module.code:
         return None
     assigned = _assigned_flags(module)
     flags = {k: v for k, v in _flag_defaults(module).items() if k not in assigned}

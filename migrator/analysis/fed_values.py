@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from ..cstcache import children
 from ..emit import call
 from .flow import Flow, target_names
 
@@ -192,7 +193,7 @@ def _returns_sequence_at(flow: Flow, fn: cst.FunctionDef, i: int, n: int, depth:
             return False
         if isinstance(node, cst.Return):
             returns.append(node)
-        stack.extend(node.children)
+        stack.extend(children(node))
     return bool(returns) and all(
         r.value is not None and isinstance(r.value, cst.Tuple) and _tuple_element(flow, r.value, i, n, depth + 1)
         for r in returns)

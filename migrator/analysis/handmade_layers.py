@@ -1638,13 +1638,24 @@ class HandmadeLayersAnalysis:
         defs = [b for b in cls.body.body if isinstance(b, cst.FunctionDef) and b.name.value == f.attr.value]
         if len(defs) != 1:
             return None
-        others = [n for n in _walk(ctx.module) if isinstance(n, cst.ClassDef) and n is not cls
-                  and any(isinstance(b, cst.FunctionDef) and b.name.value == f.attr.value for b in n.body.body)]
+        others = [n for n in self._classes_defining(f.attr.value) if n is not cls]
         fn = defs[0]
         ps = fn.params.params
         if others or not ps or ps[0].default is not None:
             return None
         return fn, list(ps[1:]), (cls.name.value, fn.name.value)
+
+    def _classes_defining(self, method: str) -> list:
+        """The classes of the module (at any depth) whose body defines ``method``."""
+        table = self.__dict__.get("_method_classes")
+        if table is None:
+            table = self.__dict__["_method_classes"] = {}
+            for n in _walk(self.ctx.module):
+                if isinstance(n, cst.ClassDef):
+                    for b in n.body.body:
+                        if isinstance(b, cst.FunctionDef):
+                            table.setdefault(b.name.value, []).append(n)
+        return table.get(method, [])
 
     def _helper_variable(self, value: cst.Call):
         """``init_weights('weights', shape)`` calling a module-level function whose body is

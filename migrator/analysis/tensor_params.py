@@ -29,7 +29,7 @@ from __future__ import annotations
 import libcst as cst
 
 from ..cstcache import walk as _nodes
-from .callable_params import _Facts, _Write, _arg_node, _bound_arg, _param_names, _plain_functions
+from .callable_params import _Write, facts_of, _arg_node, _bound_arg, _param_names, _plain_functions
 from .placeholder_forms import _tf_aliases
 
 
@@ -184,7 +184,7 @@ def resolve_tensor_params(module: cst.Module) -> cst.Module | None:
         return None
     if not _tf_aliases(module):
         return None
-    facts = _Facts(module)
+    facts = facts_of(module)
     bindings = _module_bindings(module)
     around = None
     names: dict[int, str] = {}

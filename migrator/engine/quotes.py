@@ -10,6 +10,7 @@ helper's), docstrings and triple-quoted, prefixed or f-strings are left as they 
 from __future__ import annotations
 
 import io
+import re
 import tokenize
 
 import libcst as cst
@@ -78,7 +79,14 @@ def match_quote_style(module: cst.Module, source: str, helper_names: set[str], c
         return None if new.deep_equals(stmt) else new
 
     module = rewrite_statements(module, fn, helper_names)
+    if not any(_HEADER.match(ln) and other in ln and ln.strip() not in keep for ln in text.splitlines()):
+        return module  # no compound header the migration wrote holds the other quote
     return module.visit(_Headers(module, requote, keep, other, helper_names))
+
+
+# the first line of an ``if`` / ``elif`` / ``while`` / ``for`` / ``with`` (a superset of the
+# headers _Headers requotes: the whole-module visit is skipped when no line is one)
+_HEADER = re.compile(r"\s*(?:if|elif|while|for|with|async\s+for|async\s+with)\b")
 
 
 class _Headers(cst.CSTTransformer):
