@@ -186,11 +186,14 @@ class TfLayers(CallRule):
                 layer = call("TF1ModeDropout", *args, **kw)
                 return cst.Call(func=layer, args=[cst.Arg(x), cst.Arg(training, keyword=cst.Name("tf1_training"),
                                                                       equal=_eq())])
-            layer = call("keras.layers.Dropout", *args, **kw)
             if literal(training, None) is True:
-                return cst.Call(func=layer, args=[cst.Arg(x), cst.Arg(to_node(True), keyword=cst.Name("training"),
+                # dropping in every run (evaluation too): pinned in TF1ModeDropout, as a functional
+                # model's predict passes training=False over a training=True written at the call
+                self.ctx.use_helper("TF1ModeDropout")
+                layer = call("TF1ModeDropout", *args, **kw)
+                return cst.Call(func=layer, args=[cst.Arg(x), cst.Arg(to_node(True), keyword=cst.Name("tf1_training"),
                                                                       equal=_eq())])
-            return apply_layer(layer, x)
+            return apply_layer(call("keras.layers.Dropout", *args, **kw), x)
         elif short == "batch_normalization":
             for n in ("axis", "momentum", "epsilon", "center", "scale"):
                 if b.given(n):
