@@ -169,3 +169,13 @@ def test_contrib_dropout_drops_at_evaluation_like_tf1(tmp_path):
         # keep_prob 0.6 on positive values: about 40% exact zeros in an EVALUATION run, both sides
         assert 0.3 < float(res[side]["zeros"]) < 0.5, (side, float(res[side]["zeros"]))
         assert float(res[side]["ident"]) == 0.0, side
+
+
+def test_contrib_dropout_with_a_fed_keep_prob_keeps_the_model_mode():
+    # keep_prob a placeholder (with a default of 1.0 the evaluation runs leave): TF1 dropped only
+    # where the runs fed less than 1 - the training steps, as Keras' Dropout in training mode
+    src = ("import tensorflow as tf\nx = tf.placeholder(tf.float32, [None, 4])\n"
+           "keep = tf.placeholder_with_default(1.0, shape=())\n"
+           "h = tf.contrib.layers.dropout(tf.contrib.layers.fully_connected(x, 4), keep)\n")
+    out = _run(src)
+    assert "TF1ModeDropout" not in out and "keras.layers.Dropout(1 - keep)(" in out

@@ -10,6 +10,7 @@ from ..emit import apply_layer, call, expr, literal, to_node, wrap_long_call
 from ..translate.tf1 import activation_kw, initializer_of, padding_of, reads_update_ops
 from ..translate.tflearn import Untranslatable
 from ..translate.tf1_helpers import TF1_MODE_DROPOUT
+from ..analysis.keep_prob import fixed_number
 from ..helpers import register_source
 from .base import Case, CallRule
 
@@ -200,8 +201,14 @@ class ContribLayers(CallRule):
             keep = b.node("keep_prob")
             v = literal(keep, None)
             rate = to_node(round(1.0 - float(v), 10)) if isinstance(v, (int, float)) else expr("1 - {k}", k=keep)
-            if flag is True:
-                # is_training=True (contrib's default): TF1 dropped in every run, evaluation included;
+            if flag is True and not fixed_number(self.ctx, b.orig("keep_prob") or keep, original):
+                # a placeholder / tensor keep_prob: the evaluation runs feed 1.0 (or the default), as
+                # Keras' inference mode drops nothing; the mode stays the model's
+                self.report(original, "contrib dropout's is_training=True (its default) drops in evaluation "
+                            "runs too; Keras' Dropout drops in training only", severity=Severity.WARNING)
+            elif flag is True:
+                # is_training=True (contrib's default) with a constant keep_prob: TF1 dropped in
+                # every run, evaluation included;
                 # pinned (TF1ModeDropout: a functional model's predict would pass training=False over
                 # a training=True written at the call)
                 self.report(original, "contrib dropout's is_training=True (its default) drops in evaluation "

@@ -1436,7 +1436,7 @@ class ClassProgramRule(Rule):
         for n in walk(cp.node):
             if isinstance(n, cst.Call):
                 q = tp.qname(n) or ""
-                if ("dropout" in q and not (pinned_ok and _pinned_dropout(q, n))) or "batch_norm" in q:
+                if ("dropout" in q and not (pinned_ok and _pinned_dropout(self.ctx, q, n))) or "batch_norm" in q:
                     return q
         return ""
 
@@ -2214,16 +2214,22 @@ class _Todo(Exception):
     pass
 
 
-def _pinned_dropout(q: str, call: cst.Call) -> bool:
+def _pinned_dropout(ctx, q: str, call: cst.Call) -> bool:
     """A contrib / slim dropout whose ``is_training`` is a literal bool or left at its default
-    (True): TFM132 pins its mode (``Dropout(..)(x, training=True)``, or the identity), so an
-    evaluation in Keras' inference mode drops as TF1's training step did (the same distribution,
-    as any two TF1 runs of it)."""
+    (True) and whose keep_prob is a constant number: TFM132 pins its mode (TF1ModeDropout, or the
+    identity), so an evaluation in Keras' inference mode drops as TF1's training step did (the
+    same distribution, as any two TF1 runs of it)."""
+    from ..analysis.keep_prob import fixed_number
     from ..emit import literal
 
     if q not in ("tensorflow.contrib.layers.dropout", "tensorflow.contrib.slim.dropout"):
         return False
-    flag = next((a.value for i, a in enumerate(call.args)
-                 if (a.keyword is not None and a.keyword.value == "is_training") or (a.keyword is None and i == 3)),
-                None)
-    return flag is None or isinstance(literal(flag, None), bool)
+
+    def arg(kw: str, pos: int):
+        return next((a.value for i, a in enumerate(call.args)
+                     if (a.keyword is not None and a.keyword.value == kw) or (a.keyword is None and i == pos)), None)
+
+    flag, keep = arg("is_training", 3), arg("keep_prob", 1)
+    if flag is not None and literal(flag, None) is False:
+        return True  # the identity
+    return (flag is None or literal(flag, None) is True) and (keep is None or fixed_number(ctx, keep, call))
