@@ -500,3 +500,15 @@ def _param_numbers(ctx, fn: cst.FunctionDef, name: str) -> frozenset | None:
             return None
         out |= vals
     return frozenset(out)
+
+
+def fixed_number(ctx, node: cst.BaseExpression, at: cst.CSTNode) -> bool:
+    """``node`` (a dropout's keep_prob / rate, read at ``at``) is the same Python number in every
+    run: a numeric literal or a name :func:`python_numbers` resolves. Not a placeholder or tensor
+    (fed one value in the training runs and another - 1.0 / 0 - in the evaluations)."""
+    from ..emit import literal
+
+    v = literal(node, None)
+    if isinstance(v, (int, float)) and not isinstance(v, bool):
+        return True
+    return isinstance(node, cst.Name) and python_numbers(ctx, node.value, at) is not None

@@ -70,6 +70,8 @@ def _auto_reuse_defaults(sharing: Sharing, fn: cst.FunctionDef, stripped: set[in
         ok = {id(a.value) for c in walk(fn.body) if isinstance(c, cst.Call) for a in c.args
               if id(a) in stripped or (a.keyword is not None and a.keyword.value == "reuse"
                                        and sharing.qname(c.func) in _VARIABLE_SCOPES)}
+        # the test of ``if reuse: scope.reuse_variables()``, removed with it
+        ok |= {id(i.test) for i in walk(fn.body) if isinstance(i, cst.If) and _reuse_only(i)}
         if all(id(n) in ok for n in reads):
             out.add(id(p))
     return out
@@ -313,6 +315,56 @@ class SharedPlan:
                         self.remove.add(id(n))
                         if isinstance(n.orelse, cst.Else):  # its ``assert ...reuse is False`` lines go with it
                             self.remove.update(id(st) for st in n.orelse.body.body)
+        self._fresh_builders(ctx, sharing, handled_fns)
+
+    def _fresh_builders(self, ctx, sharing: Sharing, handled_fns: dict) -> None:
+        """A function with a reuse parameter that is no tower (a classification head called once)
+        whose every weighted layer CREATED its variables at each interpreted execution, none of them
+        found by another call (Sharing.fresh_layer): TF1's reuse changed nothing there (AUTO_REUSE
+        creating, a reuse_variables() switch before layers that create under AUTO_REUSE). Its
+        layers' ``reuse=`` arguments, its ``reuse_variables()`` statements (and ``if reuse:``
+        around them) and a ``reuse=tf.AUTO_REUSE`` default read by nothing else go, as for an
+        encoder: Keras makes a fresh layer at each call, as TF1 made fresh variables."""
+        from ..analysis.sharing import GET_VARIABLE, NEW_VARIABLE
+        from ..translate.tf1_store import store_function
+
+        in_file = set(sharing.functions) | {n.name.value for c in sharing.classes.values()
+                                            for n in walk(c) if isinstance(n, cst.FunctionDef)}
+        for fn in walk(ctx.module):
+            if not isinstance(fn, cst.FunctionDef) or id(fn) in handled_fns or not reuse_params(fn):
+                continue
+            if any(g.function is fn for g in sharing.groups) or store_function(ctx, fn.body) is not None:
+                continue
+            layers, ok = [], True
+            for n in walk(fn.body):
+                if isinstance(n, cst.FunctionDef) or isinstance(n, cst.Lambda):
+                    ok = False
+                    break
+                if not isinstance(n, cst.Call):
+                    continue
+                q = sharing.qname(n.func)
+                if q in GET_VARIABLE or q in NEW_VARIABLE or q in CELLS:
+                    ok = False
+                    break
+                callee = n.func.attr.value if isinstance(n.func, cst.Attribute) else (
+                    n.func.value if isinstance(n.func, cst.Name) else None)
+                if not q and callee in in_file:
+                    ok = False  # another builder of the file: its variables are its business
+                    break
+                if sharing.layer_kind(q) is not None:
+                    layers.append(n)
+            if not ok or not layers or not all(sharing.fresh_layer(c) for c in layers):
+                continue
+            stripped = layer_reuse_args(sharing, fn)
+            self.strip_args.update(stripped)
+            self.reuse_defaults.update(_auto_reuse_defaults(sharing, fn, stripped))
+            for n in walk(fn):
+                if _is_reuse_stmt(n):
+                    self.remove.add(id(n))
+                if isinstance(n, cst.If) and _reuse_only(n):
+                    self.remove.add(id(n))
+                    if isinstance(n.orelse, cst.Else):
+                        self.remove.update(id(st) for st in n.orelse.body.body)
 
     def _wrapper_groups(self, sharing: Sharing) -> dict[int, TowerGroup]:
         """Shared groups whose builder is a WRAPPER of another shared group's towers (``def

@@ -305,6 +305,8 @@ class _Interp:
         full = self._join(name)
         reuse = self.stack[-1].reuse
         exists = full in self.vars
+        self.last_action = "error" if (reuse is True and not exists) or (reuse is False and exists) \
+            else ("reuse" if exists else "create")
         if reuse is True and not exists:
             self._error(f"Variable {full} does not exist, or was not created with tf.get_variable(): "
                         f"reuse is set but nothing created it before")
@@ -789,6 +791,7 @@ class _Interp:
                 exact = None
             v = self.layer(exact, base, _reuse(reuse), family)
             self.o.layer_vars.setdefault(id(node), set()).add(v.key)
+            self.o.layer_actions.setdefault(id(node), set()).add(getattr(self, "last_action", "error"))
             return v
         if _layer_class(q):
             self._args(node, env)
@@ -966,6 +969,8 @@ class Sharing:
         self.groups: list[TowerGroup] = []
         self.by_call: dict[int, TowerGroup] = {}
         self.layer_vars: dict[int, set[str]] = {}  # id(layer call) -> the variables it got, every execution
+        # id(layer call) -> what its get_variable did at each execution: "create", "reuse", "error"
+        self.layer_actions: dict[int, set[str]] = {}
         self.getvar_keys: dict[int, set[str]] = {}  # id(get_variable call) -> its variables, every execution
         # id(RNN cell call) -> the variable-scope initializer node in force where a loop built it
         # (None: none), one entry per interpreted build
@@ -1428,6 +1433,18 @@ class Sharing:
 
     def group_of(self, call: cst.Call) -> TowerGroup | None:
         return self.by_call.get(id(call))
+
+    def fresh_layer(self, call: cst.Call) -> bool:
+        """A layer call (tf.layers / contrib / tflearn) whose every interpreted execution CREATED
+        its variables (none found existing, no error) and whose variables no other layer call or
+        ``get_variable`` got: its ``reuse=`` changed nothing in TF1, and a fresh Keras layer per
+        execution is what TF1 built."""
+        keys = self.layer_vars.get(id(call))
+        if not keys or self.layer_actions.get(id(call)) != {"create"}:
+            return False
+        if any(cid != id(call) and ks & keys for cid, ks in self.layer_vars.items()):
+            return False
+        return not any(ks & keys for ks in self.getvar_keys.values())
 
 
 _NOCONST = object()

@@ -47,6 +47,20 @@ class FixedModeBatchNormalization(keras.layers.BatchNormalization):
         return {**super().get_config(), "training": self.fixed_training}
 
 
+def tf1_softmax_xent(labels, logits, axis=-1):
+    # TF1's softmax_cross_entropy_with_logits: labels and logits of COMPATIBLE static shapes (a
+    # None batch against a fixed one, after a reshape to a fixed batch size); Keras' op wants
+    # them equal: the side with the unknown dimension is broadcast to the other's static shape
+    # first (the same values: TF1 fed them the same size, or raised)
+    ls, zs = tuple(getattr(labels, "shape", ())), tuple(getattr(logits, "shape", ()))
+    if ls != zs and len(ls) == len(zs):
+        if None not in zs:
+            labels = keras.ops.broadcast_to(labels, zs)
+        elif None not in ls:
+            logits = keras.ops.broadcast_to(logits, ls)
+    return keras.ops.categorical_crossentropy(labels, logits, from_logits=True, axis=axis)
+
+
 class TF1ModeDropout(keras.layers.Dropout):
     # TF1 tf.layers.dropout(training=<a Python bool>): the mode of each call was fixed when the
     # graph was built (a training tower drops units whenever it runs, an evaluation tower never),

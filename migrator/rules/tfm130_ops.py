@@ -434,6 +434,28 @@ class Ops(CallRule):
             return True  # sigmoid_cross_entropy_with_logits(logits=, targets=): TF 0.x's keyword
         return bool(call.args) and call.args[0].keyword is None and not call.args[0].star
 
+    def _fixed_batch_reshape(self) -> bool:
+        """The file reshapes a tensor to a FIXED leading size (``tf.reshape(x, [batch_size, 8, 8,
+        1])``, not -1): in TF1 that tensor's static batch is known while a placeholder's is None."""
+        cached = getattr(self, "_fixed_reshape_cache", None)
+        if cached is not None and cached[0] is self.ctx.module:
+            return cached[1]
+        from ..cstcache import walk
+
+        found = False
+        for n in walk(self.ctx.module):
+            if not (isinstance(n, cst.Call) and self.ctx.legacy_name(n.func) in ("tensorflow.reshape",)):
+                continue
+            shape = n.args[1].value if len(n.args) > 1 and n.args[1].keyword is None else next(
+                (a.value for a in n.args if a.keyword is not None and a.keyword.value == "shape"), None)
+            if isinstance(shape, (cst.List, cst.Tuple)) and shape.elements \
+                    and not isinstance(shape.elements[0], cst.StarredElement) \
+                    and literal(shape.elements[0].value, "?") not in (-1, None):
+                found = True
+                break
+        self._fixed_reshape_cache = (self.ctx.module, found)
+        return found
+
     @staticmethod
     def _xent_args(b: BoundArgs, labels: str) -> tuple:
         if not (b.given(labels) and b.given("logits")):
@@ -828,6 +850,12 @@ class Ops(CallRule):
             axis = b.node("axis") if b.given("axis") else (b.node("dim") if b.given("dim") else None)
             if literal(axis, None) == -1:
                 axis = None
+            if self._fixed_batch_reshape():
+                # a tensor reshaped to a fixed leading size: its static shape may meet a None batch
+                # here, which TF1 accepted and Keras' op refuses (tf1_softmax_xent broadcasts first)
+                self.ctx.use_helper("tf1_softmax_xent")
+                kw = {"axis": axis} if axis is not None else {}
+                return call("tf1_softmax_xent", *self._xent_args(b, "labels"), **kw)
             return _ops("categorical_crossentropy", *self._xent_args(b, "labels"), from_logits=True, axis=axis)
         if name == "nn.sigmoid_cross_entropy_with_logits":
             b = B("logits, targets, name=None" if self._tf0_xent(original) else

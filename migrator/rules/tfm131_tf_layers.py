@@ -8,6 +8,7 @@ from ..diagnostics import Severity
 from ..emit import apply_layer, call, literal, to_node, wrap_long_call
 from ..translate.tf1 import activation_kw, initializer_of, padding_of, reads_update_ops
 from ..translate.tflearn import Untranslatable
+from ..analysis.keep_prob import fixed_number
 from ..helpers import register_source
 from ..translate.tf1_store import scoped_layer, store_function
 from .base import Case, CallRule
@@ -185,6 +186,14 @@ class TfLayers(CallRule):
                 self.ctx.use_helper("TF1ModeDropout")
                 layer = call("TF1ModeDropout", *args, **kw)
                 return cst.Call(func=layer, args=[cst.Arg(x), cst.Arg(training, keyword=cst.Name("tf1_training"),
+                                                                      equal=_eq())])
+            if literal(training, None) is True and fixed_number(self.ctx, b.orig("rate") or b.node("rate"), original):
+                # dropping in every run (evaluation too) at a constant rate: pinned in TF1ModeDropout,
+                # as a functional model's predict passes training=False over a training=True
+                # written at the call
+                self.ctx.use_helper("TF1ModeDropout")
+                layer = call("TF1ModeDropout", *args, **kw)
+                return cst.Call(func=layer, args=[cst.Arg(x), cst.Arg(to_node(True), keyword=cst.Name("tf1_training"),
                                                                       equal=_eq())])
             layer = call("keras.layers.Dropout", *args, **kw)
             if literal(training, None) is True:

@@ -9,6 +9,8 @@ from ..diagnostics import Severity
 from ..emit import apply_layer, call, expr, literal, to_node, wrap_long_call
 from ..translate.tf1 import activation_kw, initializer_of, padding_of, reads_update_ops
 from ..translate.tflearn import Untranslatable
+from ..translate.tf1_helpers import TF1_MODE_DROPOUT
+from ..analysis.keep_prob import fixed_number
 from ..helpers import register_source
 from .base import Case, CallRule
 
@@ -49,7 +51,8 @@ class ContribLayers(CallRule):
                  "(the moving variance moves toward the unbiased batch variance) and its default "
                  "is_training=True normalises evaluation batches with their own statistics too (pinned "
                  "by the ContribBatchNormalization helper); dropout's is_training=True default drops in "
-                 "evaluation runs too (reported: Keras' Dropout drops in training only). A fully_connected / "
+                 "evaluation runs too (kept: TF1ModeDropout pinned to training, reported), is_training=False "
+                 "never drops (the identity); a tensor flag is the model's mode. A fully_connected / "
                  "conv2d with normalizer_fn=batch_norm makes no biases and applies batch norm (its "
                  "normalizer_params, and the keywords of arg_scopes listing batch_norm) before the activation.")
     CALLS = tuple(f"tensorflow.contrib.layers.{n}" for n in SIGS) + tuple(
@@ -76,7 +79,8 @@ class ContribLayers(CallRule):
             scopes.mark_failed(original)
             self.todo(original, f"tf.contrib.layers.{short}: {ex}")
             return None
-        self.ctx.add_import("keras")
+        if short != "dropout" or not any(out is a.value for a in updated.args):  # (is_training=False: its input)
+            self.ctx.add_import("keras")
         self.ctx.count(self)
         return out
 
@@ -189,12 +193,30 @@ class ContribLayers(CallRule):
         if short == "flatten":
             return apply_layer(call("keras.layers.Flatten"), x)
         if short == "dropout":
-            if not b.given("is_training") or literal(b.node("is_training"), None) is True:
-                self.report(original, "contrib dropout's is_training=True (its default) drops in evaluation "
-                            "runs too; Keras' Dropout drops in training only", severity=Severity.WARNING)
+            flag = literal(b.node("is_training"), None) if b.given("is_training") else True
+            if flag is False:  # TF1: the identity (contrib's Dropout layer applied with training=False)
+                self.report(original, "contrib dropout with is_training=False never drops: translated to the "
+                            "identity", severity=Severity.INFO)
+                return x
             keep = b.node("keep_prob")
             v = literal(keep, None)
             rate = to_node(round(1.0 - float(v), 10)) if isinstance(v, (int, float)) else expr("1 - {k}", k=keep)
+            if flag is True and not fixed_number(self.ctx, b.orig("keep_prob") or keep, original):
+                # a placeholder / tensor keep_prob: the evaluation runs feed 1.0 (or the default), as
+                # Keras' inference mode drops nothing; the mode stays the model's
+                self.report(original, "contrib dropout's is_training=True (its default) drops in evaluation "
+                            "runs too; Keras' Dropout drops in training only", severity=Severity.WARNING)
+            elif flag is True:
+                # is_training=True (contrib's default) with a constant keep_prob: TF1 dropped in
+                # every run, evaluation included;
+                # pinned (TF1ModeDropout: a functional model's predict would pass training=False over
+                # a training=True written at the call)
+                self.report(original, "contrib dropout's is_training=True (its default) drops in evaluation "
+                            "runs too: kept so (TF1ModeDropout pinned to training)", severity=Severity.WARNING)
+                self.ctx.use_helper("TF1ModeDropout")
+                return cst.Call(func=call("TF1ModeDropout", rate), args=[cst.Arg(x), cst.Arg(
+                    to_node(True), keyword=cst.Name("tf1_training"), equal=cst.AssignEqual(
+                        whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")))])
             return apply_layer(call("keras.layers.Dropout", rate), x)
         # batch_norm
         kw = {"momentum": b.node("decay") if b.given("decay") else 0.999,
@@ -237,8 +259,12 @@ class ContribLayers(CallRule):
              "p = keras.layers.MaxPooling2D(2, strides=2, padding='valid')(c)\n"),
         Case("import tensorflow as tf\nh = tf.contrib.layers.dropout(x, 0.8)\n"
              "g = tf.contrib.layers.dropout(x, 0.8, is_training=training)\n",
-             "import keras\n\nh = keras.layers.Dropout(0.2)(x)\ng = keras.layers.Dropout(0.2)(x)\n",
+             "import keras\n\n\n# tflearn-migrate helper: TF1ModeDropout\n" + TF1_MODE_DROPOUT.code
+             + "\n\nh = TF1ModeDropout(0.2)(x, tf1_training=True)\ng = keras.layers.Dropout(0.2)(x)\n",
              diagnostics=("TFM132",)),
+        # is_training=False: the identity in TF1
+        Case("import tensorflow as tf\nh = tf.contrib.layers.dropout(x, 0.8, is_training=False)\n",
+             "h = x\n", diagnostics=("TFM132",)),
         # a tensor flag: the model's mode; no train op runs UPDATE_OPS: the statistics never move
         Case("import tensorflow as tf\nh = tf.contrib.layers.batch_norm(x, is_training=training)\n",
              "import keras\n\n\n# tflearn-migrate helper: ContribBatchNormalization\n" + CONTRIB_BN.code

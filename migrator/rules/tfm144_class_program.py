@@ -1423,9 +1423,11 @@ class ClassProgramRule(Rule):
             return False
         return True
 
-    def _stochastic(self, cp: ClassProgram) -> str:
+    def _stochastic(self, cp: ClassProgram, pinned_ok: bool = False) -> str:
         """Why the class's graph may compute other values in Keras' inference mode than in
-        the training step (dropout, batch norm, a training-flag placeholder); "" if not."""
+        the training step (dropout, batch norm, a training-flag placeholder); "" if not.
+        ``pinned_ok``: a dropout whose mode TF1 fixed (contrib's is_training=True / False, kept
+        so by TFM132) does not count - it drops alike in both modes."""
         from ..cstcache import walk
 
         if any(p.role == "hyper" for p in cp.placeholders.values()):
@@ -1434,7 +1436,7 @@ class ClassProgramRule(Rule):
         for n in walk(cp.node):
             if isinstance(n, cst.Call):
                 q = tp.qname(n) or ""
-                if "dropout" in q or "batch_norm" in q:
+                if ("dropout" in q and not (pinned_ok and _pinned_dropout(self.ctx, q, n))) or "batch_norm" in q:
                     return q
         return ""
 
@@ -1512,7 +1514,7 @@ class ClassProgramRule(Rule):
             self.ctx.add_import("keras")
             self.ctx.count(self)
             return updated.with_changes(body=[cst.Assign(targets=[cst.AssignTarget(tgt)], value=new_step)])
-        why = self._stochastic(cp)
+        why = self._stochastic(cp, pinned_ok=True)
         if why:
             raise _Todo(f"the training run fetches tensors besides the loss and the graph has {why}: an "
                         "evaluation in inference mode would not compute what the training step did")
@@ -2210,3 +2212,24 @@ def _inst_node(inst: str) -> cst.BaseExpression:
 
 class _Todo(Exception):
     pass
+
+
+def _pinned_dropout(ctx, q: str, call: cst.Call) -> bool:
+    """A contrib / slim dropout whose ``is_training`` is a literal bool or left at its default
+    (True) and whose keep_prob is a constant number: TFM132 pins its mode (TF1ModeDropout, or the
+    identity), so an evaluation in Keras' inference mode drops as TF1's training step did (the
+    same distribution, as any two TF1 runs of it)."""
+    from ..analysis.keep_prob import fixed_number
+    from ..emit import literal
+
+    if q not in ("tensorflow.contrib.layers.dropout", "tensorflow.contrib.slim.dropout"):
+        return False
+
+    def arg(kw: str, pos: int):
+        return next((a.value for i, a in enumerate(call.args)
+                     if (a.keyword is not None and a.keyword.value == kw) or (a.keyword is None and i == pos)), None)
+
+    flag, keep = arg("is_training", 3), arg("keep_prob", 1)
+    if flag is not None and literal(flag, None) is False:
+        return True  # the identity
+    return (flag is None or literal(flag, None) is True) and (keep is None or fixed_number(ctx, keep, call))

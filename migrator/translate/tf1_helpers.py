@@ -19,6 +19,9 @@ FIXED_MODE_BN = register_source("tf1", "FixedModeBatchNormalization")
 TF1_MODE_DROPOUT = register_source("tf1", "TF1ModeDropout")
 
 
+TF1_SOFTMAX_XENT = register_source("tf1", "tf1_softmax_xent")
+
+
 TF1_LAYER = register_source("tf1", "tf1_layer", also=("TF1_LAYERS",))
 
 
