@@ -47,6 +47,7 @@ TF1_RANGE = register_source("tf1_ops", "tf1_range")
 TF1_TILE = register_source("tf1_ops", "tf1_tile")
 # tf.split(x, n, axis) with n a name / expression: a count or a list of sizes, told when it runs
 TF1_SPLIT = register_source("tf1_ops", "tf1_split")
+TF1_DIAG = register_source("tf1_ops", "tf1_diag")
 TF1_MASKED_REDUCE = register_source("tf1_ops", "tf1_masked_reduce")
 # tf.confusion_matrix: a count of a size known when it runs (1 + the largest label / prediction)
 register_source("tf1_ops", "tf1_confusion_counts")
@@ -616,6 +617,24 @@ class Ops(CallRule):
         if name == "tile":
             b = B("input, multiples, name=None")
             return call(self.ctx.use_helper("tf1_tile"), b.node("input"), b.node("multiples"))
+        if name == "diag":
+            # TF1: a tensor of rank 2k with ``diagonal`` at [i1..ik, i1..ik] (keras.ops.diag of a
+            # matrix EXTRACTS its diagonal instead)
+            b = B("diagonal, name=None")
+            return call(self.ctx.use_helper("tf1_diag"), b.node("diagonal"))
+        if name in ("zeros", "ones"):
+            b = B("shape, dtype='float32', name=None")
+            dt = dtype_of(self.ctx, b.node("dtype"), b.orig("dtype")) if b.given("dtype") else to_node("float32")
+            return _ops(name, b.node("shape"), dtype=dt)
+        if name == "nn.embedding_lookup":
+            # a table COMPUTED by ops (nfmcclure's one-hot ``tf.diag(tf.ones([n]))``): the rows the
+            # ids pick, as tf.gather; a variable's table is TFM135's (an Embedding layer)
+            b = B("params, ids, partition_strategy='mod', name=None, validate_indices=True, max_norm=None")
+            if b.given("max_norm") and literal(b.node("max_norm"), 0) is not None:
+                raise Untranslatable("max_norm=")
+            if not self._computed_table(b.orig("params")):
+                return None
+            return _ops("take", b.node("params"), b.node("ids"), axis=to_node(0))
         if name == "gather":
             b = B("params, indices, validate_indices=None, name=None, axis=None, batch_dims=0")
             if not b.is_default("batch_dims"):
@@ -1010,6 +1029,21 @@ class Ops(CallRule):
             return _ops("where", b.node("pred"), fns[0], fns[1])
         raise Untranslatable(f"no translation for {name}")  # pragma: no cover
 
+
+    def _computed_table(self, params: cst.BaseExpression | None) -> bool:
+        """``params`` of an embedding_lookup is a tensor an op of this rule computes (a call of
+        ``tf.diag`` / ``tf.one_hot`` / ``tf.eye`` / ``tf.constant`` ..., directly or through a name
+        bound once to it): not a variable, not a list of partitions."""
+        from ..analysis.flow import Flow
+
+        if isinstance(params, cst.Name):
+            defs = self.ctx.analysis(Flow).scope_of(params).by_name.get(params.value, ())
+            if len(defs) != 1 or defs[0].value is None:
+                return False
+            params = defs[0].value
+        q = self.ctx.legacy_name(params) if isinstance(params, cst.Call) else None
+        return q is not None and q in OPS_CALLS and q not in ("tensorflow.nn.embedding_lookup",) \
+            and not q.endswith("_initializer")
 
     def _masked_reduction(self, inner) -> cst.Call | None:
         """``inner`` is ``tf.boolean_mask(x, m)`` (no axis=) that a ``tf.reduce_max / min / sum / mean``
