@@ -80,7 +80,9 @@ def _handle_variant(old: str, new: str) -> str:
     # the fetched element read by the graph too
     ("dist = tf.reduce_sum(tf.square(e1 - e2), 1)",
      "dist = tf.reduce_sum(tf.square(e1 - e2), 1)\nnext_pairs = None"),
-], ids=["literal-handle", "handle-printed", "rebound"])
+    # a function reads the element tensor (its name would be gone)
+    ("with tf.Session() as sess:", "def peek():\n    return next_pairs\n\n\nwith tf.Session() as sess:"),
+], ids=["literal-handle", "handle-printed", "rebound", "read-by-a-function"])
 def test_other_handle_programs_are_not_rewritten_as_loaders(old, new):
     out = _run(_handle_variant(old, new), False)
     assert "from_string_handle" in out  # kept (marked), not half-rewritten

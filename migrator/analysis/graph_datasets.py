@@ -1287,8 +1287,19 @@ def fetched_handle_batches(module: cst.Module) -> cst.Module | None:  # noqa: C9
     g.module, g.tf = module, tf
     parents = parent_map(module)
     edits: dict[int, cst.CSTNode | None] = {}
+    names_of: dict[str, int] = {}
+    for n in _walk(module):  # every variable-name node of the file (attribute / keyword names left out)
+        p = parents.get(id(n))
+        if isinstance(n, cst.Name) and not (isinstance(p, cst.Attribute) and p.attr is n) \
+                and not (isinstance(p, (cst.Arg, cst.Param)) and getattr(p, "keyword", None) is n):
+            names_of[n.value] = names_of.get(n.value, 0) + 1
+
+    def only_here(name: str, scope) -> bool:
+        """No function nested in ``scope`` (nor any other scope) uses ``name``."""
+        return names_of.get(name, 0) == len(_names_in(scope, parents, name))
+
     for st, scope, it_name, nxt, it_uses, it_binds in _get_next_statements(module, parents):
-        if len(it_binds) != 1 or len(it_uses) != 2:
+        if len(it_binds) != 1 or len(it_uses) != 2 or not only_here(nxt, scope) or not only_here(it_name, scope):
             return None
         fsh = parents.get(id(parents.get(id(it_binds[0]))))
         if not (isinstance(fsh, cst.Assign) and isinstance(fsh.value, cst.Call)
@@ -1328,6 +1339,8 @@ def fetched_handle_batches(module: cst.Module) -> cst.Module | None:  # noqa: C9
             return None
         dropped = [fsh_line, st]
         for h in sorted({v for _, v in runs}):
+            if not only_here(h, scope):
+                return None
             uses = _names_in(scope, parents, h)
             binds = [n for n in uses if isinstance(parents.get(id(n)), cst.AssignTarget)]
             if len(binds) != 1 or {id(n) for n in uses if n not in binds} != {id(v) for v in fed_vals if v.value == h}:
@@ -1342,6 +1355,8 @@ def fetched_handle_batches(module: cst.Module) -> cst.Module | None:  # noqa: C9
                     and isinstance(v.args[0].value.func.value, cst.Name)):
                 return None
             it_read = v.args[0].value.func.value
+            if not only_here(it_read.value, scope):
+                return None
             i_uses = _names_in(scope, parents, it_read.value)
             i_binds = [n for n in i_uses if isinstance(parents.get(id(n)), cst.AssignTarget)]
             if len(i_binds) != 1 or len(i_uses) != 2:
