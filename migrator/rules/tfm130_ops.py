@@ -11,7 +11,7 @@ from ..helpers import HELPERS, register_source
 from ..translate.tf1 import dtype_of
 from ..translate.tf1_helpers import TF1_ADD
 from ..translate.tflearn import Untranslatable
-from .base import Case, CallRule
+from .base import NOT_MINE, Case, CallRule
 from ..translate.ops_calls import _BINARY, _INITIALIZERS, _REDUCE, _UNARY, _tf, OPS_CALLS
 
 _REDUCE_SIG = ("input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None, "
@@ -150,7 +150,9 @@ class Ops(CallRule):
                                    "reduction of it is used, reduce keras.ops.where(mask, x, -inf / +inf / 0) "
                                    "instead",
     }
-    CALLS = OPS_CALLS + tuple(_NOT_TRANSLATED)
+    # (embedding_lookup is this rule's only for a table an op computes - see _computed_table; it is
+    # not in OPS_CALLS, which TFM135 reads as "ops that read a variable's value directly")
+    CALLS = OPS_CALLS + ("tensorflow.nn.embedding_lookup",) + tuple(_NOT_TRANSLATED)
 
     def translate(self, qname: str, original: cst.Call, updated: cst.Call):
         if qname == "tensorflow.boolean_mask" and self._masked_reduction(original) is not None:
@@ -176,6 +178,8 @@ class Ops(CallRule):
         except (Unbindable, Untranslatable, ValueError) as ex:
             self.todo(original, f"{qname.replace('tensorflow', 'tf', 1)}: {ex}")
             return None
+        if out is NOT_MINE:
+            return out
         if out is not None:
             self.ctx.add_import("keras")
             self.ctx.count(self)
@@ -638,7 +642,7 @@ class Ops(CallRule):
             if b.given("max_norm") and literal(b.node("max_norm"), 0) is not None:
                 raise Untranslatable("max_norm=")
             if not self._computed_table(b.orig("params")):
-                return None
+                return NOT_MINE  # a variable's table: TFM135 / TFM161 / TFM162's
             return _ops("take", b.node("params"), b.node("ids"), axis=to_node(0))
         if name == "gather":
             b = B("params, indices, validate_indices=None, name=None, axis=None, batch_dims=0")
@@ -1047,8 +1051,7 @@ class Ops(CallRule):
                 return False
             params = defs[0].value
         q = self.ctx.legacy_name(params) if isinstance(params, cst.Call) else None
-        return q is not None and q in OPS_CALLS and q not in ("tensorflow.nn.embedding_lookup",) \
-            and not q.endswith("_initializer")
+        return q is not None and q in OPS_CALLS and not q.endswith("_initializer")
 
     def _masked_reduction(self, inner) -> cst.Call | None:
         """``inner`` is ``tf.boolean_mask(x, m)`` (no axis=) that a ``tf.reduce_max / min / sum / mean``
