@@ -6,9 +6,8 @@ matcher and a fingerprint-verification Siamese built with tf.layers + tf.data):
   feed_dict={handle: h})`` fetching index batches (nothing in the graph reads them): 20 TODO
   before; now ``it = iter(<pipeline>)``, ``h = it``, ``next(h)`` (analysis/graph_datasets.
   fetched_handle_batches), a dataset built by rebinding one name fused into one chain;
-* ``tf.add_to_collection`` of keys the file never reads, in a file whose Saver saves: kept as
-  TODOs before (a meta graph carries collections); the migrated save writes weights only, so
-  the adds go (a key read back still declines);
+* ``tf.add_to_collection`` of keys the file never reads, in a file whose Saver saves: still
+  TODO (see ``test_unread_collections_beside_a_saver_stay``);
 * a keep probability read by a NESTED function from the enclosing function's parameter (a
   closure), the parameter named as the module constant the training runs feed: TODO before
   ("not a placeholder fed with a constant"); now the fed constant, dropout in training only.
@@ -120,16 +119,12 @@ with tf.Session() as sess:
 '''
 
 
-def test_unread_collections_go_beside_a_saver():
+def test_unread_collections_beside_a_saver_stay():
+    # not changed this round (tried and reverted): whether the Saver.save is translated is not
+    # known when TFM183's pre-step decides, and a Saver left in TF1 writes the collection into
+    # its meta graph for another run to read - the round's fingerprint program keeps these TODOs
     out = _run(_COLLECTIONS, False)
-    assert "add_to_collection" not in body(out) and TODO_MARKER not in out
-    assert "save_checkpoint(" in out
-
-
-def test_a_collection_read_back_beside_a_saver_stays():
-    src = _COLLECTIONS.replace('    saver.save(', '    print(tf.get_collection("outputs"))\n    saver.save(')
-    out = _run(src, False)
-    assert 'tf.add_to_collection("outputs", out)' in out
+    assert 'tf.add_to_collection("train_loss", loss)' in out and TODO_MARKER in out
 
 
 # -- keep probability through a closure; shadowed module constant -----------------------------------

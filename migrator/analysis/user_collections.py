@@ -24,13 +24,9 @@ plain Python list:
 TF's own LOSSES key (``"losses"``, the collection the TF1 books' ``tf.add_to_collection('losses',
 regularizer(weights))`` fills) is the file's own list when nothing else in the file writes or reads
 it: no ``.losses`` attribute (``tf.losses.*``, ``slim.losses``, ``tf.contrib.losses``), no
-``GraphKeys.LOSSES``, no ``get_total_loss`` / ``add_loss``.
-
-A key the file never reads goes even in a file whose ``tf.train.Saver`` saves (the meta graph TF1
-wrote next to the checkpoint carried the collection): the migrated program saves Keras weights
-(TFM140's ``save_checkpoint``), no meta graph, so no later run could read the collection from what
-it writes whether the add stays or not (the held-out fingerprint program of round AJ adds its loss
-and test outputs "for a later restore" that this file never does).
+``GraphKeys.LOSSES``, no ``get_total_loss`` / ``add_loss``. Never read there, its adds go even in a
+file whose ``Saver`` saves: the migrated program saves Keras weights, no meta graph, so no later
+run could read that collection from what it writes.
 
 An add may be the one statement of a one-line block (``if regularizer != None:
 tf.add_to_collection(..)``): it becomes ``pass`` / the append there.
@@ -38,8 +34,7 @@ tf.add_to_collection(..)``): it becomes ``pass`` / the append there.
 Declined (the file is left as written, the TODO stays): a key that is not a string literal
 anywhere in the file (``get_collection(name)``, ``add_to_collections``, a graph's own
 ``.get_collection``: the key cannot be told), a ``scope=`` filter, an add that is not a
-statement of its own, a key read back in a file whose ``Saver(...).save`` writes a meta graph, any
-other meta-graph writer or reader (``export_meta_graph``,
+statement of its own, any meta-graph writer or reader (``Saver(...).save``, ``export_meta_graph``,
 ``import_meta_graph``, ``saved_model``, ``Supervisor``, ``MonitoredTrainingSession``, ``Scaffold``,
 ``Estimator``), and, when the collection is read, a second graph (``tf.Graph()``, a
 ``reset_default_graph`` that is not a module-level statement: the list would outlive it).
@@ -219,8 +214,8 @@ def desugar_user_collections(module: cst.Module) -> cst.Module | None:
         return None
     if set(reads) - set(adds):
         return None  # a key read but never added here: TF's own (or another module's) collection
-    if saves and reads:
-        return None  # a meta graph carries the collections away (and the file reads them back)
+    if saves and (reads or set(adds) != {"losses"}):
+        return None  # a meta graph carries the collections away
     taken = {n.value for n in _nodes(module) if isinstance(n, cst.Name)}
     names: dict[str, str | None] = {}
     for k in adds:

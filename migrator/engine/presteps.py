@@ -120,8 +120,7 @@ PRE_STEPS: tuple[PreStep, ...] = (
     PreStep("TFM183", (("add_to_collection",),), "user_collections:desugar_user_collections",
             "a graph collection of the file's own key that no meta graph carries away written as a Python list "
             "(`tf.add_to_collection('k', t)` -> `collection_k.append(t)`, `tf.get_collection('k')` -> "
-            "`list(collection_k)`; never read: the statement goes - also beside a Saver.save, whose migrated form "
-            "writes weights, no meta graph to carry the collection; the same TF1 program)"),
+            "`list(collection_k)`; never read: the statement goes; the same TF1 program)"),
     PreStep("TFM194", (("def", "("),), "callable_params:resolve_callable_params",
             "a function or class handed to a module function as an argument, the same one at every call, written "
             "at the parameter's calls (`network(x, reuse=True)` -> `cnn_archi(x, reuse=True)`; the same TF1 program)"),

@@ -632,6 +632,11 @@ class Ops(CallRule):
             b = B("diagonal, name=None")
             return call(self.ctx.use_helper("tf1_diag"), b.node("diagonal"))
         if name in ("zeros", "ones"):
+            arg = self.ctx.parent(original)
+            holder = self.ctx.parent(arg) if isinstance(arg, cst.Arg) else None
+            if isinstance(holder, cst.Call) and self.ctx.legacy_name(holder) in (
+                    "tensorflow.Variable", "tensorflow.get_variable", "tensorflow.compat.v1.Variable"):
+                return NOT_MINE  # a variable's initial value: the variable's rule writes both (or keeps both)
             b = B("shape, dtype='float32', name=None")
             dt = dtype_of(self.ctx, b.node("dtype"), b.orig("dtype")) if b.given("dtype") else to_node("float32")
             return _ops(name, b.node("shape"), dtype=dt)
