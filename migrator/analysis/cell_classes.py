@@ -13,7 +13,9 @@ calling the name::
 cell CALL ``tf.nn.rnn_cell.LSTMCell(n)`` to its helper ``TF1LSTMCell(n)``: with the number of units
 alone, the call's translation is the class swapped. So the class may be swapped where it is bound
 (``rnn_cell = TF1LSTMCell``) when every call that the binding reaches is ``name(units)`` /
-``name(num_units=units)``, nothing else reads it there, and no ``variable_scope(..,
+``name(num_units=units)`` (an LSTM class's also with ``forget_bias=<number>``, which the helper
+takes: ``cell_unit = tf.contrib.rnn.BasicLSTMCell`` + ``cell_unit(n, forget_bias=1.0)``), nothing
+else reads it there, and no ``variable_scope(..,
 initializer=)`` in the file gives the kernel an initializer TF1 would have used (TFM158 follows
 those into a call it sees, not into a call through a name). ``CellClasses.swappable``
 answers which class references (ids of the original nodes) may be swapped.
@@ -68,7 +70,8 @@ def _swappable(ctx) -> set[int]:
                for x in reads):
             continue  # read by a nested function: not followed
         seen = [x for x in reads if _may_see(ctx, n, x, order, scope)]
-        if seen and all(_units_call(ctx, x) for x in seen):
+        lstm = cell_class_name(ctx, n.value) in ("LSTMCell", "BasicLSTMCell")
+        if seen and all(_units_call(ctx, x, lstm) for x in seen):
             out.add(id(n.value))
     return out
 
@@ -107,12 +110,27 @@ def _is_read(ctx, x: cst.Name) -> bool:
                 or isinstance(p, cst.Param))
 
 
-def _units_call(ctx, x: cst.Name) -> bool:
+def _units_call(ctx, x: cst.Name, lstm: bool = False) -> bool:
+    """``name(units)`` / ``name(num_units=units)``; for an LSTM class also with
+    ``forget_bias=<number>`` (nfmcclure's ``cell_unit(num_hidden, forget_bias=1.0)``: the helper
+    takes it as TFM158's translation of the call does; the call is left as written, so only
+    arguments the helper class takes)."""
+    from ..emit import literal
+
     c = ctx.parent(x)
-    if not (isinstance(c, cst.Call) and c.func is x and len(c.args) == 1 and not c.args[0].star):
+    if not (isinstance(c, cst.Call) and c.func is x and c.args and not any(a.star for a in c.args)):
         return False
-    a = c.args[0]
-    return a.keyword is None or a.keyword.value == "num_units"
+    a, rest = c.args[0], c.args[1:]
+    if not (a.keyword is None or a.keyword.value == "num_units"):
+        return False
+    for r in rest:
+        v = literal(r.value, None)
+        if not lstm or r.keyword is None:
+            return False
+        if r.keyword.value == "forget_bias" and isinstance(v, (int, float)) and not isinstance(v, bool):
+            continue
+        return False
+    return True
 
 
 def _in_comprehension_of(ctx, x, scope) -> bool:

@@ -62,6 +62,16 @@ def target_names(t: cst.BaseExpression) -> list[str]:
     return []
 
 
+def _own_nodes(fn: cst.FunctionDef) -> Iterator[cst.CSTNode]:
+    """The nodes of ``fn``'s body, nested functions and classes left out."""
+    stack = list(children(fn.body))
+    while stack:
+        n = stack.pop()
+        yield n
+        if not isinstance(n, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+            stack.extend(children(n))
+
+
 class ScopeFlow:
     def __init__(self, node: cst.Module | cst.FunctionDef) -> None:
         self.node = node
@@ -410,6 +420,24 @@ class Flow:
         while n is not None and id(n) not in self.scopes:
             n = self.ctx.parent(n)
         return self.scopes[id(n if n is not None else self.ctx.module)]
+
+    def binding_scope(self, node: cst.Name) -> ScopeFlow | None:
+        """The function / module scope whose variable the name read at ``node`` is: its own scope
+        when that binds the name, else the nearest enclosing function that does (a closure read:
+        ``def snn(x, keep): def tower(v): ... dropout(v, keep)``), else the module's. None when a
+        scope on the way declares the name ``global`` / ``nonlocal`` (not followed)."""
+        return self.resolve(node.value, self.scope_of(node))
+
+    def resolve(self, name: str, sc: ScopeFlow) -> ScopeFlow | None:
+        """:meth:`binding_scope` of a read of ``name`` in the scope ``sc``."""
+        while True:
+            if isinstance(sc.node, cst.FunctionDef) and any(
+                    isinstance(n, (cst.Global, cst.Nonlocal)) and any(x.name.value == name for x in n.names)
+                    for n in _own_nodes(sc.node)):
+                return None
+            if name in sc.by_name or isinstance(sc.node, cst.Module):
+                return sc
+            sc = self.scope_of(sc.node)
 
     def index_of(self, node: cst.CSTNode) -> tuple[ScopeFlow, int]:
         """(scope, statement index) of the statement holding ``node``."""

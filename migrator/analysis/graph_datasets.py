@@ -846,7 +846,7 @@ def desugar(module: cst.Module, queue_origin: bool = False) -> tuple[cst.Module 
     there is none, or it is not in the supported form: ``Found.reason`` says why). ``queue_origin``:
     the pipeline is queue_inputs.queues_to_dataset's (its shuffles are not seeded tf.data shuffles)."""
     if not queue_origin:
-        loader = fetched_batches(module) or fetched_initializable_batches(module)
+        loader = fetched_batches(module) or fetched_initializable_batches(module) or fetched_handle_batches(module)
         if loader is not None:
             return loader, None
     g = GraphDatasets(module, queue_origin)
@@ -1163,6 +1163,224 @@ def fetched_batches(module: cst.Module) -> cst.Module | None:
         edits[id(it_assign)] = it_assign.with_changes(value=cst.Call(cst.Name("iter"), [cst.Arg(arg)]))
         edits[id(st)] = None
         _next_edits(edits, runs, it_name, scope, g, parents)
+    if not edits:
+        return None
+
+    class T(cst.CSTTransformer):
+        def on_leave(self, original, updated):
+            if id(original) in edits:
+                new = edits[id(original)]
+                if new is None:
+                    return cst.RemoveFromParent()
+                if isinstance(original, cst.Assign):
+                    return updated.with_changes(value=new.value)
+                return new
+            return updated
+
+    return module.visit(T())
+
+
+_FROM_HANDLE = ("tensorflow.data.Iterator.from_string_handle",)
+
+
+def _stmt_line(parents, node) -> cst.SimpleStatementLine | None:
+    """The one-small-statement line ``node`` (an Assign) is the statement of (None otherwise)."""
+    line = parents.get(id(node))
+    return line if isinstance(line, cst.SimpleStatementLine) and len(line.body) == 1 else None
+
+
+def _stored(parents, name: cst.Name) -> bool:
+    """``name`` is an assignment target (plain, or an element of a target tuple / list)."""
+    p = parents.get(id(name))
+    while isinstance(p, (cst.Element, cst.Tuple, cst.List, cst.StarredElement)):
+        p = parents.get(id(p))
+    return isinstance(p, cst.AssignTarget)
+
+
+def _inside_any(parents, node, stmts) -> bool:
+    n = node
+    while n is not None:
+        if any(n is s for s in stmts):
+            return True
+        n = parents.get(id(n))
+    return False
+
+
+def _fused_chain(scope, parents, name: cst.Name, dropped: list, edits: dict) -> cst.BaseExpression | None:
+    """The dataset a NAME read by an iterator call stands for, when the name is built by
+    consecutive rebindings of a chain (``d = from_tensor_slices(X)`` / ``d = d.shuffle(n)`` /
+    ``d = d.repeat()`` / ``d = d.batch(b)``, each later value a method chain on ``d`` read once,
+    nothing else reading ``d`` but the one iterator call and statements in ``dropped``): the one
+    expression ``from_tensor_slices(X).shuffle(n).repeat().batch(b)`` - the same calls in the same
+    order (Python evaluates a receiver before the arguments either way). The binding statements
+    are marked for removal in ``edits``. A name bound once: its value, its statement removed.
+    None: not this form (the caller keeps the program as written)."""
+    uses = [n for n in _names_in(scope, parents, name.value) if not _inside_any(parents, n, dropped)]
+    binds = [n for n in uses if isinstance(parents.get(id(n)), cst.AssignTarget)]
+    reads = [n for n in uses if not isinstance(parents.get(id(n)), cst.AssignTarget)]
+    if not binds or isinstance(scope, cst.FunctionDef) and any(
+            p.name.value == name.value for p in scope.params.params):
+        return None
+    lines = []
+    for b in binds:
+        assign = parents.get(id(parents.get(id(b))))
+        line = _stmt_line(parents, assign) if isinstance(assign, cst.Assign) and len(assign.targets) == 1 else None
+        if line is None:
+            return None
+        lines.append((line, assign))
+    block = parents.get(id(lines[0][0]))
+    body = list(getattr(block, "body", ()))
+    idx = [next((i for i, x in enumerate(body) if x is line), None) for line, _ in lines]
+    if None in idx or any(parents.get(id(line)) is not block for line, _ in lines) \
+            or idx != list(range(idx[0], idx[0] + len(idx))):
+        return None
+    # the reads: one per later binding (its chain's receiver), plus the iterator's (``name``)
+    if len(reads) != len(lines) or not any(r is name for r in reads):
+        return None
+    expr = lines[0][1].value
+    for line, assign in lines[1:]:
+        inner = assign.value
+        while isinstance(inner, cst.Call) and isinstance(inner.func, cst.Attribute) \
+                and inner.func.attr.value in _CHAIN_METHODS:
+            inner = inner.func.value
+        if not (isinstance(inner, cst.Name) and inner.value == name.value
+                and sum(1 for r in reads if _inside_any(parents, r, [assign.value])) == 1):
+            return None
+        expr = _replace_node(assign.value, inner, expr)
+    for line, _ in lines:
+        edits[id(line)] = None
+    return expr
+
+
+def _replace_node(tree: cst.BaseExpression, old: cst.CSTNode, new: cst.BaseExpression) -> cst.BaseExpression:
+    class R(cst.CSTTransformer):
+        def on_leave(self, original, updated):
+            return new if original is old else updated
+
+    return tree.visit(R())
+
+
+def fetched_handle_batches(module: cst.Module) -> cst.Module | None:  # noqa: C901
+    """A FEEDABLE (string-handle) iterator whose ``get_next()`` value is only fetched::
+
+        it_a = ds_a.make_one_shot_iterator()                    # one per dataset
+        it_b = ds_b.make_one_shot_iterator()
+        iterator = tf.data.Iterator.from_string_handle(handle, ds_a.output_types)
+        nxt = iterator.get_next()                               # nothing in the graph reads nxt
+        ...
+        h_a = sess.run(it_a.string_handle())
+        h_b = sess.run(it_b.string_handle())
+        batch = sess.run(nxt, feed_dict={handle: h_a})          # the next element of it_a
+
+    TF1: a run of ``nxt`` fed a handle pulls the next element of the iterator that handle names
+    (each iterator keeps its own position), as NumPy values; OutOfRangeError at its end. The same
+    program: ``it_a = iter(<ds_a's pipeline>)``, ``h_a = it_a``, each such run ``next(h_a)``
+    (StopIteration at the same point); the from_string_handle and get_next statements go (the
+    handle placeholder, read by nothing then, goes with TFM140). TFM167 writes the NumPy pipeline.
+    None: not this form - every name involved must be read only as described, in one scope: the
+    handle only by from_string_handle and the feeds, each fed value a name bound once to the run of
+    one one-shot iterator's ``string_handle()`` and read only as a fed handle."""
+    tf = tf_aliases(module)
+    if not tf:
+        return None
+    g = GraphDatasets.__new__(GraphDatasets)
+    g.module, g.tf = module, tf
+    parents = parent_map(module)
+    edits: dict[int, cst.CSTNode | None] = {}
+    names_of: dict[str, int] = {}
+    for n in _walk(module):  # every variable-name node of the file (attribute / keyword names left out)
+        p = parents.get(id(n))
+        if isinstance(n, cst.Name) and not (isinstance(p, cst.Attribute) and p.attr is n) \
+                and not (isinstance(p, (cst.Arg, cst.Param)) and getattr(p, "keyword", None) is n):
+            names_of[n.value] = names_of.get(n.value, 0) + 1
+
+    def only_here(name: str, scope) -> bool:
+        """No function nested in ``scope`` (nor any other scope) uses ``name``."""
+        return names_of.get(name, 0) == len(_names_in(scope, parents, name))
+
+    for st, scope, it_name, nxt, it_uses, it_binds in _get_next_statements(module, parents):
+        if len(it_binds) != 1 or len(it_uses) != 2 or not only_here(nxt, scope) or not only_here(it_name, scope):
+            return None
+        fsh = parents.get(id(parents.get(id(it_binds[0]))))
+        if not (isinstance(fsh, cst.Assign) and isinstance(fsh.value, cst.Call)
+                and g.qname(fsh.value.func) in _FROM_HANDLE and fsh.value.args
+                and fsh.value.args[0].keyword is None and isinstance(fsh.value.args[0].value, cst.Name)):
+            return None
+        fsh_line = _stmt_line(parents, fsh)
+        if fsh_line is None:
+            return None
+        handle = fsh.value.args[0].value.value
+        # the runs of nxt: X.run(nxt, feed_dict={handle: h}) / X.run(nxt, {handle: h}), nothing else
+        runs: list[tuple[cst.Call, str]] = []
+        fed_keys: list[cst.Name] = []
+        fed_vals: list[cst.Name] = []
+        for n in _names_in(scope, parents, nxt):
+            if n is st.body[0].targets[0].target:
+                continue
+            arg_node, call = parents.get(id(n)), parents.get(id(parents.get(id(n))))
+            if not (isinstance(arg_node, cst.Arg) and arg_node.keyword is None and isinstance(call, cst.Call)
+                    and isinstance(call.func, cst.Attribute) and call.func.attr.value == "run"
+                    and len(call.args) == 2 and call.args[0] is arg_node
+                    and (call.args[1].keyword is None or call.args[1].keyword.value == "feed_dict")
+                    and isinstance(call.args[1].value, cst.Dict) and len(call.args[1].value.elements) == 1):
+                return None
+            el = call.args[1].value.elements[0]
+            if not (isinstance(el, cst.DictElement) and isinstance(el.key, cst.Name) and el.key.value == handle
+                    and isinstance(el.value, cst.Name)):
+                return None
+            runs.append((call, el.value.value))
+            fed_keys.append(el.key)
+            fed_vals.append(el.value)
+        if not runs:
+            return None
+        # the handle placeholder: read by from_string_handle and the feeds only
+        if {id(n) for n in _names_in(scope, parents, handle) if not _stored(parents, n)} \
+                != {id(fsh.value.args[0].value), *map(id, fed_keys)}:
+            return None
+        dropped = [fsh_line, st]
+        for h in sorted({v for _, v in runs}):
+            if not only_here(h, scope):
+                return None
+            uses = _names_in(scope, parents, h)
+            binds = [n for n in uses if isinstance(parents.get(id(n)), cst.AssignTarget)]
+            if len(binds) != 1 or {id(n) for n in uses if n not in binds} != {id(v) for v in fed_vals if v.value == h}:
+                return None
+            h_assign = parents.get(id(parents.get(id(binds[0]))))
+            # h = sess.run(it.string_handle())
+            v = h_assign.value if isinstance(h_assign, cst.Assign) and len(h_assign.targets) == 1 else None
+            if not (isinstance(v, cst.Call) and isinstance(v.func, cst.Attribute) and v.func.attr.value == "run"
+                    and len(v.args) == 1 and v.args[0].keyword is None and isinstance(v.args[0].value, cst.Call)
+                    and not v.args[0].value.args and isinstance(v.args[0].value.func, cst.Attribute)
+                    and v.args[0].value.func.attr.value == "string_handle"
+                    and isinstance(v.args[0].value.func.value, cst.Name)):
+                return None
+            it_read = v.args[0].value.func.value
+            if not only_here(it_read.value, scope):
+                return None
+            i_uses = _names_in(scope, parents, it_read.value)
+            i_binds = [n for n in i_uses if isinstance(parents.get(id(n)), cst.AssignTarget)]
+            if len(i_binds) != 1 or len(i_uses) != 2:
+                return None
+            i_assign = parents.get(id(parents.get(id(i_binds[0]))))
+            if not isinstance(i_assign, cst.Assign) or not isinstance(i_assign.value, cst.Call):
+                return None
+            kind, ds = g._iterator_call(i_assign.value)
+            if kind != "one_shot" or ds is None:
+                return None
+            if isinstance(ds, cst.Name):
+                fused = _fused_chain(scope, parents, ds, dropped, edits)
+                if fused is not None:
+                    ds = fused
+            edits[id(i_assign)] = i_assign.with_changes(value=cst.Call(cst.Name("iter"), [cst.Arg(ds)]))
+            edits[id(h_assign)] = h_assign.with_changes(value=cst.Name(it_read.value))
+        edits[id(fsh_line)] = None
+        edits[id(st)] = None
+        for call, h in runs:
+            edits[id(call)] = cst.Call(cst.Name("next"), [cst.Arg(cst.Name(h))])
+        for hd in _walk(scope):
+            if isinstance(hd, cst.ExceptHandler) and hd.type is not None and g.qname(hd.type) == _OUT_OF_RANGE \
+                    and _scope_of(parents, hd) is scope:
+                edits[id(hd.type)] = cst.Name("StopIteration")
     if not edits:
         return None
 

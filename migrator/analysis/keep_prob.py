@@ -76,8 +76,14 @@ def module_number(ctx, value: cst.BaseExpression):
     num = literal(defs[0].value, None)
     if not isinstance(num, (int, float)) or isinstance(num, bool):
         return None
-    if any(value.value in sc.by_name for sc in flow.scopes.values() if sc is not mod):
-        return None  # bound in a function too (a local, a parameter, a ``global`` assignment)
+    if any(isinstance(n, cst.Global) and any(x.name.value == value.value for x in n.names)
+           for n in _walk(ctx.module)):
+        return None  # a function assigns the module's name (``global``): not one value
+    if ctx.parent(value) is not None:  # a read of the file: which variable it is, by Python's scoping
+        if flow.binding_scope(value) is not mod:
+            return None  # read where a function's own variable of that name (a parameter) shadows it
+    elif any(value.value in sc.by_name for sc in flow.scopes.values() if sc is not mod):
+        return None  # (a node the rule pass made: where it is read is not known - bound in a function too)
     return num
 
 
@@ -346,6 +352,10 @@ class KeepProbResolver:
 
         flow = self.ctx.analysis(Flow)
         scope = flow.scope_of(at)
+        if isinstance(scope.node, cst.FunctionDef) and name not in scope.by_name:
+            # a free variable of a nested function (``def snn(x, keep): def tower(v): ...
+            # dropout(v, keep)``): the enclosing function's variable, read through the closure
+            scope = flow.resolve(name, scope) or scope
         fn = scope.node
         if not isinstance(fn, cst.FunctionDef) or (fn.decorators and not _static_method(fn)):
             return None

@@ -12,7 +12,7 @@ from libcst.metadata import PositionProvider, ScopeProvider
 from .. import cstcache
 from ..emit import with_leading_lines
 from ..names import NameResolver
-from ..rules.base import CallRule, Rule
+from ..rules.base import NOT_MINE, CallRule, Rule
 from .context import FileContext
 from .import_passes import CodemodContext
 from .legacy_refs import STATEMENT_SET, LegacyBindings
@@ -42,7 +42,7 @@ class RuleDispatcher(NoAttributeHooks, cst.CSTTransformer):
         self.rules = sorted(rules, key=lambda r: (r.ORDER, r.ID))
         self.visit_hooks: dict[str, list[Callable]] = defaultdict(list)
         self.leave_hooks: dict[str, list[Callable]] = defaultdict(list)
-        self.call_rules: dict[str, CallRule] = {}
+        self.call_rules: dict[str, list[CallRule]] = {}  # in ORDER; the first takes the call (NOT_MINE: the next)
         for rule in self.rules:
             visits, leaves = _hook_names(type(rule))
             for attr in visits:
@@ -51,7 +51,7 @@ class RuleDispatcher(NoAttributeHooks, cst.CSTTransformer):
                 self.leave_hooks[attr[6:]].append(getattr(rule, attr))
             if isinstance(rule, CallRule):
                 for name in rule.CALLS:
-                    self.call_rules.setdefault(name, rule)
+                    self.call_rules.setdefault(name, []).append(rule)
         fctx._meta = self.get_metadata
         self._active: list[frozenset[str]] = []  # suppressions of the statements being visited
 
@@ -116,13 +116,16 @@ class RuleDispatcher(NoAttributeHooks, cst.CSTTransformer):
         if not self.call_rules:
             return updated
         qname = self.fctx.legacy_name(original)
-        rule = self.call_rules.get(qname) if qname else None
-        if rule is None or (ids and is_suppressed(ids, rule.ID)):
-            return updated
-        if ids:
-            self.fctx.current_rule = rule.ID
-        out = rule.translate(qname, original, updated)
-        return updated if out is None else out
+        for rule in (self.call_rules.get(qname, ()) if qname else ()):
+            if ids and is_suppressed(ids, rule.ID):
+                return updated
+            if ids:
+                self.fctx.current_rule = rule.ID
+            out = rule.translate(qname, original, updated)
+            if out is NOT_MINE:  # (a rule that takes only some calls of the name: the next one's)
+                continue
+            return updated if out is None else out
+        return updated
 
     def _finish_statement(self, original: cst.CSTNode, result: Any) -> Any:
         f = self.fctx

@@ -192,6 +192,14 @@ def tf1_tile(x, multiples):
     return keras.layers.Lambda(run, output_shape=lambda shapes: (None,) * rank)([x] + [reps[i] for i in symbolic])
 
 
+def tf1_diag(diagonal):
+    """tf.diag: a tensor of rank 2k with ``diagonal`` (rank k) at [i1..ik, i1..ik] and zeros
+    elsewhere; keras.ops.diag makes that matrix of a vector but EXTRACTS the diagonal of a matrix."""
+    x = keras.ops.convert_to_tensor(diagonal)
+    shape = tuple(x.shape)
+    return keras.ops.reshape(keras.ops.diag(keras.ops.reshape(x, [-1])), shape + shape)
+
+
 def tf1_split(value, num_or_size_splits, axis=0):
     """tf.split with a count or sizes the program computes (a parameter, a flag): TF1 reads a
     Python / NumPy integer as a number of equal parts and a list, tuple or 1-D array as the

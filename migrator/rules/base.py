@@ -99,12 +99,16 @@ class Rule:
         return self.ctx.options.fixes and not self.fixes_enabled
 
 
+NOT_MINE = object()  # CallRule.translate's answer for a call another rule listing the name translates
+
+
 class CallRule(Rule):
     """Translates calls of the canonical qualified names in ``CALLS``.
 
     ``translate`` gets the *updated* call (children already translated) and the
     original node (for metadata and positions) and returns the replacement
-    expression, or None to leave the call alone (after reporting why).
+    expression, or None to leave the call alone (after reporting why), or ``NOT_MINE``
+    to hand it to the next rule (in ORDER) whose CALLS name it too.
     """
 
     CALLS: ClassVar[tuple[str, ...]] = ()

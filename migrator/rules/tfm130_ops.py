@@ -11,7 +11,7 @@ from ..helpers import HELPERS, register_source
 from ..translate.tf1 import dtype_of
 from ..translate.tf1_helpers import TF1_ADD
 from ..translate.tflearn import Untranslatable
-from .base import Case, CallRule
+from .base import NOT_MINE, Case, CallRule
 from ..translate.ops_calls import _BINARY, _INITIALIZERS, _REDUCE, _UNARY, _tf, OPS_CALLS
 
 _REDUCE_SIG = ("input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None, "
@@ -47,6 +47,7 @@ TF1_RANGE = register_source("tf1_ops", "tf1_range")
 TF1_TILE = register_source("tf1_ops", "tf1_tile")
 # tf.split(x, n, axis) with n a name / expression: a count or a list of sizes, told when it runs
 TF1_SPLIT = register_source("tf1_ops", "tf1_split")
+TF1_DIAG = register_source("tf1_ops", "tf1_diag")
 TF1_MASKED_REDUCE = register_source("tf1_ops", "tf1_masked_reduce")
 # tf.confusion_matrix: a count of a size known when it runs (1 + the largest label / prediction)
 register_source("tf1_ops", "tf1_confusion_counts")
@@ -126,6 +127,11 @@ class Ops(CallRule):
                  "tf.confusion_matrix(labels, predictions[, num_classes, dtype, name, weights]) -> "
                  "tf1_confusion_matrix: TF1's [n, n] count (n = num_classes or 1 + the largest label / "
                  "prediction, computed when the model runs; a layer on a functional model's symbolic tensors). "
+                 "tf.diag(d) -> tf1_diag (TF1's rank-2k tensor with d on its diagonal; keras.ops.diag of a matrix "
+                 "would extract instead), tf.zeros / tf.ones(shape[, dtype]) -> keras.ops.zeros / ones with TF1's "
+                 "float32 default, tf.nn.embedding_lookup(table, ids) of a table computed by such an op (a one-hot "
+                 "tf.diag(tf.ones([n])), not a variable: TFM135's Embedding layer) -> keras.ops.take(table, ids, "
+                 "axis=0). "
                  "tf.map_fn and any other tf.boolean_mask stay, marked with why. "
                  "TF 0.x code (removed in TF 1.0): the renamed ops (tf.sub, tf.mul, tf.neg, tf.inv, tf.pack, "
                  "tf.unpack, tf.select: names.TF0_RENAMES) are their TF 1 ops; tf.concat(concat_dim, values) and "
@@ -144,7 +150,9 @@ class Ops(CallRule):
                                    "reduction of it is used, reduce keras.ops.where(mask, x, -inf / +inf / 0) "
                                    "instead",
     }
-    CALLS = OPS_CALLS + tuple(_NOT_TRANSLATED)
+    # (embedding_lookup is this rule's only for a table an op computes - see _computed_table; it is
+    # not in OPS_CALLS, which TFM135 reads as "ops that read a variable's value directly")
+    CALLS = OPS_CALLS + ("tensorflow.nn.embedding_lookup",) + tuple(_NOT_TRANSLATED)
 
     def translate(self, qname: str, original: cst.Call, updated: cst.Call):
         if qname == "tensorflow.boolean_mask" and self._masked_reduction(original) is not None:
@@ -170,6 +178,8 @@ class Ops(CallRule):
         except (Unbindable, Untranslatable, ValueError) as ex:
             self.todo(original, f"{qname.replace('tensorflow', 'tf', 1)}: {ex}")
             return None
+        if out is NOT_MINE:
+            return out
         if out is not None:
             self.ctx.add_import("keras")
             self.ctx.count(self)
@@ -638,6 +648,29 @@ class Ops(CallRule):
         if name == "tile":
             b = B("input, multiples, name=None")
             return call(self.ctx.use_helper("tf1_tile"), b.node("input"), b.node("multiples"))
+        if name == "diag":
+            # TF1: a tensor of rank 2k with ``diagonal`` at [i1..ik, i1..ik] (keras.ops.diag of a
+            # matrix EXTRACTS its diagonal instead)
+            b = B("diagonal, name=None")
+            return call(self.ctx.use_helper("tf1_diag"), b.node("diagonal"))
+        if name in ("zeros", "ones"):
+            arg = self.ctx.parent(original)
+            holder = self.ctx.parent(arg) if isinstance(arg, cst.Arg) else None
+            if isinstance(holder, cst.Call) and self.ctx.legacy_name(holder) in (
+                    "tensorflow.Variable", "tensorflow.get_variable", "tensorflow.compat.v1.Variable"):
+                return NOT_MINE  # a variable's initial value: the variable's rule writes both (or keeps both)
+            b = B("shape, dtype='float32', name=None")
+            dt = dtype_of(self.ctx, b.node("dtype"), b.orig("dtype")) if b.given("dtype") else to_node("float32")
+            return _ops(name, b.node("shape"), dtype=dt)
+        if name == "nn.embedding_lookup":
+            # a table COMPUTED by ops (nfmcclure's one-hot ``tf.diag(tf.ones([n]))``): the rows the
+            # ids pick, as tf.gather; a variable's table is TFM135's (an Embedding layer)
+            b = B("params, ids, partition_strategy='mod', name=None, validate_indices=True, max_norm=None")
+            if b.given("max_norm") and literal(b.node("max_norm"), 0) is not None:
+                raise Untranslatable("max_norm=")
+            if not self._computed_table(b.orig("params")):
+                return NOT_MINE  # a variable's table: TFM135 / TFM161 / TFM162's
+            return _ops("take", b.node("params"), b.node("ids"), axis=to_node(0))
         if name == "gather":
             b = B("params, indices, validate_indices=None, name=None, axis=None, batch_dims=0")
             if not b.is_default("batch_dims"):
@@ -1038,6 +1071,20 @@ class Ops(CallRule):
             return _ops("where", b.node("pred"), fns[0], fns[1])
         raise Untranslatable(f"no translation for {name}")  # pragma: no cover
 
+
+    def _computed_table(self, params: cst.BaseExpression | None) -> bool:
+        """``params`` of an embedding_lookup is a tensor an op of this rule computes (a call of
+        ``tf.diag`` / ``tf.one_hot`` / ``tf.eye`` / ``tf.constant`` ..., directly or through a name
+        bound once to it): not a variable, not a list of partitions."""
+        from ..analysis.flow import Flow
+
+        if isinstance(params, cst.Name):
+            defs = self.ctx.analysis(Flow).scope_of(params).by_name.get(params.value, ())
+            if len(defs) != 1 or defs[0].value is None:
+                return False
+            params = defs[0].value
+        q = self.ctx.legacy_name(params) if isinstance(params, cst.Call) else None
+        return q is not None and q in OPS_CALLS and not q.endswith("_initializer")
 
     def _masked_reduction(self, inner) -> cst.Call | None:
         """``inner`` is ``tf.boolean_mask(x, m)`` (no axis=) that a ``tf.reduce_max / min / sum / mean``

@@ -466,9 +466,12 @@ class SessionProgram(SessionProgramRuns, Rule):
                 raise _Todo(f"{p.role} placeholder {p.name} is also used in: {bad}")
             self.ctx.count(self)
             if passed:  # still passed to a function that only feeds it to dropout / a training flag
-                vals = {code(v).strip() for r, v in prog.fed_values(p.name) if r.train_op is not None}
+                fed = [v for r, v in prog.fed_values(p.name) if r.train_op is not None]
+                vals = {code(v).strip() for v in fed}
                 value = next(iter(vals)) if len(vals) == 1 else None
-                if (value is None or not self._constant(cst.parse_expression(value), p.statement)) \
+                # (the fed expressions themselves: where each is read tells which variable it is)
+                const = value is not None and all(self._constant(v, p.statement) for v in fed)
+                if (value is None or not const) \
                         and self._per_run_rate(prog) == p.name:
                     # a rate fed per training run: set on the optimizer before each step (_train_run)
                     return cst.SimpleStatementLine(
@@ -478,7 +481,7 @@ class SessionProgram(SessionProgramRuns, Rule):
                             whitespace=cst.SimpleWhitespace("  "),
                             comment=cst.Comment("# fed per training run: each step sets optimizer.learning_rate"),
                             newline=cst.Newline()))
-                if value is None or not self._constant(cst.parse_expression(value), p.statement):
+                if value is None or not const:
                     why = self.__dict__.get("_rate_why", {}).get(p.name)
                     if why:
                         raise _Todo(f"{p.role} placeholder {p.name} kept: {why}")
@@ -562,8 +565,12 @@ class SessionProgram(SessionProgramRuns, Rule):
         defs = mod.by_name.get(value.value, ()) if mod is not None else ()
         if len(defs) != 1 or defs[0].value is None or not isinstance(literal(defs[0].value, None), (int, float)):
             return False
-        if any(value.value in s.by_name for s in flow.scopes.values() if s is not mod):
-            return False  # rebound (or shadowed) somewhere else
+        if any(isinstance(n, cst.Global) and any(x.name.value == value.value for x in n.names)
+               for n in _walk(self.ctx.module)):
+            return False  # a function rebinds the module's name
+        if self.ctx.parent(value) is None or flow.binding_scope(value) is not mod:
+            if any(value.value in s.by_name for s in flow.scopes.values() if s is not mod):
+                return False  # shadowed somewhere (and not read where the module's name is seen)
         if flow.scope_of(at) is mod:
             return self.ctx.position(defs[0].stmt) < self.ctx.position(at)
         return True
@@ -593,13 +600,18 @@ class SessionProgram(SessionProgramRuns, Rule):
         fscope = flow.scopes.get(id(fn))
         uses = 0
         for n in _walk(fn.body):
-            if not (isinstance(n, cst.Name) and n.value == param) or flow.scope_of(n) is not fscope:
+            # (a read in a function nested in ``fn`` that does not bind the name reads the parameter)
+            if not (isinstance(n, cst.Name) and n.value == param):
                 continue
             parent = self.ctx.parent(n)
             if isinstance(parent, cst.Arg) and parent.keyword is n:
                 continue
             if isinstance(parent, cst.Attribute) and parent.attr is n:
                 continue  # tf.nn.dropout's own name
+            if flow.binding_scope(n) is not fscope:
+                if flow.scope_of(n) is fscope or any(isinstance(x, (cst.Global, cst.Nonlocal)) for x in _walk(fn)):
+                    return False  # (unreachable for a parameter) / a declaration: not followed
+                continue  # a nested function's own variable of that name
             if isinstance(parent, cst.Arg) and parent.value is n:
                 if parent.keyword is not None and parent.keyword.value in allowed:
                     uses += 1
@@ -1507,7 +1519,7 @@ class SessionProgram(SessionProgramRuns, Rule):
             param = [*fn.params.posonly_params, *fn.params.params][list(c.args).index(arg)].name.value
         fscope = flow.scopes.get(id(fn))
         return all(dropout_rate_arg(self.ctx, self.ctx.parent(n)) for n in _walk(fn.body)
-                   if isinstance(n, cst.Name) and n.value == param and flow.scope_of(n) is fscope
+                   if isinstance(n, cst.Name) and n.value == param and flow.binding_scope(n) is fscope
                    and isinstance(self.ctx.parent(n), cst.Arg) and self.ctx.parent(n).value is n)
 
     def _dropout_only(self, prog: Program, name: str) -> bool:

@@ -254,7 +254,10 @@ def main(argv: list[str] | None = None) -> int:
 
     _ops_nn.dropout = _no_dropout
     if hasattr(tf1, "layers"):
-        tf1.layers.dropout = lambda x, *a, **k: tf1.identity(x)
+        def _no_layer_dropout(inputs, *a, **k):  # TF1's first parameter is ``inputs`` (given by keyword too)
+            return tf1.identity(inputs)
+
+        tf1.layers.dropout = _no_layer_dropout
 
     # real-time augmentation off too (it is random, as dropout); preprocessing stays on
     import tflearn.data_augmentation as _daug
