@@ -1166,18 +1166,30 @@ def fetched_batches(module: cst.Module) -> cst.Module | None:
     if not edits:
         return None
 
-    class T(cst.CSTTransformer):
-        def on_leave(self, original, updated):
-            if id(original) in edits:
-                new = edits[id(original)]
-                if new is None:
-                    return cst.RemoveFromParent()
-                if isinstance(original, cst.Assign):
-                    return updated.with_changes(value=new.value)
-                return new
-            return updated
+    return _apply_edits(module, edits)
 
-    return module.visit(T())
+
+class _Edits(cst.CSTTransformer):
+    """``edits`` applied: id(node) -> its replacement, or None to remove it (an Assign's
+    replacement gives only its value: the assignment keeps its targets and whitespace)."""
+
+    def __init__(self, edits: dict[int, cst.CSTNode | None]) -> None:
+        super().__init__()
+        self.edits = edits
+
+    def on_leave(self, original, updated):
+        if id(original) in self.edits:
+            new = self.edits[id(original)]
+            if new is None:
+                return cst.RemoveFromParent()
+            if isinstance(original, cst.Assign):
+                return updated.with_changes(value=new.value)
+            return new
+        return updated
+
+
+def _apply_edits(module: cst.Module, edits: dict[int, cst.CSTNode | None]) -> cst.Module:
+    return module.visit(_Edits(edits))
 
 
 _FROM_HANDLE = ("tensorflow.data.Iterator.from_string_handle",)
@@ -1384,18 +1396,7 @@ def fetched_handle_batches(module: cst.Module) -> cst.Module | None:  # noqa: C9
     if not edits:
         return None
 
-    class T(cst.CSTTransformer):
-        def on_leave(self, original, updated):
-            if id(original) in edits:
-                new = edits[id(original)]
-                if new is None:
-                    return cst.RemoveFromParent()
-                if isinstance(original, cst.Assign):
-                    return updated.with_changes(value=new.value)
-                return new
-            return updated
-
-    return module.visit(T())
+    return _apply_edits(module, edits)
 
 
 def _numpy_alias(module: cst.Module) -> str | None:
