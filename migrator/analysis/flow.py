@@ -297,7 +297,8 @@ class Flow:
     def _resolve_method(self, cls: cst.ClassDef, name: str, scope: ScopeFlow) -> cst.FunctionDef | None:
         """The one def of ``name`` that ``cls().name`` runs, by Python's lookup along a chain of
         single inheritance through the module's own classes (``class Siamese(ConvNet)``; the
-        first class defining ``name`` wins) ending at ``object``; None when not certain: several
+        first class defining ``name`` wins) ending at ``object`` (the whole chain, above the def
+        too: an unknown base could hook attribute lookup); None when not certain: several
         bases, a base that is not a class of this file bound once (nor shadowed in ``scope``), a
         metaclass, ``__getattribute__``, two defs of the name in one class, or an attribute of
         that name assigned anywhere in the file (an instance attribute would shadow the method)."""
@@ -305,8 +306,9 @@ class Flow:
         if name in self._assigned_attrs():
             return None
         seen: set[int] = set()
+        found: cst.FunctionDef | None = None
         c: cst.ClassDef | None = cls
-        while c is not None:
+        while c is not None:  # the whole chain, also above the def: a base's own lookup hooks
             if id(c) in seen or not isinstance(c.body, cst.IndentedBlock) or c.keywords:
                 return None
             seen.add(id(c))
@@ -321,11 +323,11 @@ class Flow:
             ms = [m for m in fns if m.name.value == name]
             if len(ms) > 1:
                 return None
-            if ms:
-                return ms[0]
+            if ms and found is None:
+                found = ms[0]
             bases = [b for b in c.bases if not (isinstance(b.value, cst.Name) and b.value.value == "object")]
             if not bases:
-                return None
+                return found
             if len(bases) != 1 or not isinstance(bases[0].value, cst.Name) or bases[0].star:
                 return None
             base = bases[0].value.value
