@@ -173,6 +173,14 @@ class ScopeFlow:
         return any(o.index > d.index for o in self.by_name.get(d.name, ()))
 
 
+class _Every(frozenset):
+    def __contains__(self, item) -> bool:
+        return True
+
+
+_EVERY = _Every()
+
+
 def _walk_nodes(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
     from ..cstcache import walk_rl
 
@@ -291,13 +299,79 @@ class Flow:
             return None, 0
         if scope is not module and scope.by_name.get(cls.name.value):
             return None, 0
-        if cls.bases:  # an inherited method of the same name could be the one that runs
-            if any(not (isinstance(b.value, cst.Name) and b.value.value == "object") for b in cls.bases):
-                return None, 0
-        ms = [m for m in cls.body.body if isinstance(m, cst.FunctionDef) and m.name.value == f.attr.value]
-        if len(ms) != 1 or ms[0].decorators or not ms[0].params.params:
+        m = self._resolve_method(cls, f.attr.value, scope)
+        if m is None or m.decorators or not m.params.params:
             return None, 0
-        return ms[0], 1
+        return m, 1
+
+    def _resolve_method(self, cls: cst.ClassDef, name: str, scope: ScopeFlow) -> cst.FunctionDef | None:
+        """The one def of ``name`` that ``cls().name`` runs, by Python's lookup along a chain of
+        single inheritance through the module's own classes (``class Siamese(ConvNet)``; the
+        first class defining ``name`` wins) ending at ``object`` (the whole chain, above the def
+        too: an unknown base could hook attribute lookup); None when not certain: several
+        bases, a base that is not a class of this file bound once (nor shadowed in ``scope``), a
+        metaclass, ``__getattribute__``, two defs of the name in one class, or an attribute of
+        that name assigned anywhere in the file (an instance attribute would shadow the method)."""
+        module = self.scopes[id(self.ctx.module)]
+        if name in self._assigned_attrs():
+            return None
+        seen: set[int] = set()
+        found: cst.FunctionDef | None = None
+        c: cst.ClassDef | None = cls
+        while c is not None:  # the whole chain, also above the def: a base's own lookup hooks
+            if id(c) in seen or not isinstance(c.body, cst.IndentedBlock) or c.keywords:
+                return None
+            seen.add(id(c))
+            fns = [m for m in c.body.body if isinstance(m, cst.FunctionDef)]
+            if any(m.name.value == "__getattribute__" for m in fns):
+                return None
+            if any(isinstance(s, cst.SimpleStatementLine) and any(
+                    isinstance(x, (cst.Assign, cst.AnnAssign)) and name in {
+                        n for t in (x.targets if isinstance(x, cst.Assign) else [x]) for n in target_names(t.target)}
+                    for x in s.body) for s in c.body.body):
+                return None  # ``name = ...`` in the class body
+            ms = [m for m in fns if m.name.value == name]
+            if len(ms) > 1:
+                return None
+            if ms and found is None:
+                found = ms[0]
+            bases = [b for b in c.bases if not (isinstance(b.value, cst.Name) and b.value.value == "object")]
+            if not bases:
+                return found
+            if len(bases) != 1 or not isinstance(bases[0].value, cst.Name) or bases[0].star:
+                return None
+            base = bases[0].value.value
+            c = self._classes.get(base)
+            if c is None or len(module.by_name.get(base, ())) != 1 or (
+                    scope is not module and scope.by_name.get(base)):
+                return None
+        return None
+
+    def _assigned_attrs(self) -> frozenset[str]:
+        """Attribute names assigned anywhere in the file (``x.name = ...``, ``+=``, ``for x.name
+        in``, ``with .. as x.name``); every name when the file calls ``setattr``. Memoised."""
+        if getattr(self, "_attrs_set", None) is None:
+            out: set[str] = set()
+            for n in _walk_nodes(self.ctx.module):
+                targets = []
+                if isinstance(n, cst.AssignTarget):
+                    targets = [n.target]
+                elif isinstance(n, (cst.AugAssign, cst.AnnAssign)):
+                    targets = [n.target]
+                elif isinstance(n, (cst.For, cst.CompFor)):
+                    targets = [n.target]
+                elif isinstance(n, cst.AsName):
+                    targets = [n.name]
+                elif isinstance(n, cst.Name) and n.value == "setattr":
+                    out.add("*")
+                for t in targets:
+                    for x in _walk_nodes(t):
+                        if isinstance(x, cst.Attribute):
+                            out.add(x.attr.value)
+            self._attrs_set = frozenset(out)
+        if "*" in self._attrs_set:
+            return _EVERY
+        return self._attrs_set
 
     def unread_params(self, fn: cst.FunctionDef, skip: int) -> frozenset[str]:
         """The parameters of ``fn`` (its first ``skip`` positional ones aside: ``self``) that its
@@ -334,14 +408,24 @@ class Flow:
 
     def tuple_function(self, value: cst.BaseExpression, n: int, scope: ScopeFlow | None = None):
         """The module-level function ``value`` calls when it is a plain call of one (not shadowed
-        in ``scope``) whose flat body ends in its only ``return``, of an ``n``-tuple; else None."""
-        if not (isinstance(value, cst.Call) and isinstance(value.func, cst.Name)):
+        in ``scope``), or the method of a class of the file ``obj.m(...)`` runs (``plain_callee``:
+        ``obj`` bound once in ``scope`` to an instance of that class), whose flat body ends in its
+        only ``return``, of an ``n``-tuple; else None. ``tuple_skip``: how many leading
+        parameters the call binds implicitly (1 for a method's ``self``)."""
+        if not isinstance(value, cst.Call):
             return None
-        fn = self.functions.get(value.func.value)
         module = self.scopes[id(self.ctx.module)]
-        if fn is None or fn.decorators or any(d.stmt is not fn for d in module.by_name.get(fn.name.value, ())):
-            return None
-        if scope is not None and scope is not module and scope.by_name.get(fn.name.value):
+        if isinstance(value.func, cst.Name):
+            fn = self.functions.get(value.func.value)
+            if fn is None or fn.decorators or any(d.stmt is not fn for d in module.by_name.get(fn.name.value, ())):
+                return None
+            if scope is not None and scope is not module and scope.by_name.get(fn.name.value):
+                return None
+        elif isinstance(value.func, cst.Attribute) and isinstance(value.func.value, cst.Name):
+            fn, skip = self.plain_callee(value, scope)
+            if fn is None or skip != 1 or fn.params.posonly_params or len(fn.params.params) < 1:
+                return None
+        else:
             return None
         ps = fn.params
         if isinstance(ps.star_arg, cst.Param) or ps.star_kwarg is not None or any(a.star for a in value.args):
@@ -370,6 +454,11 @@ class Flow:
                 return None
         return fn
 
+    @staticmethod
+    def tuple_skip(value: cst.Call) -> int:
+        """1 for a method call ``obj.m(...)`` (its ``self``), 0 for a function's."""
+        return 1 if isinstance(value.func, cst.Attribute) else 0
+
     def call_bindings(self, fn: cst.FunctionDef, value: cst.Call,
                       skip: int = 0) -> dict[str, cst.BaseExpression] | None:
         """Parameter name -> the call's argument (positional or keyword); None when not bound one to
@@ -397,7 +486,7 @@ class Flow:
         fn = self.tuple_function(value, n, scope)
         if fn is None:
             return None
-        bound = self.call_bindings(fn, value)
+        bound = self.call_bindings(fn, value, self.tuple_skip(value))
         if bound is None:
             return None
         fscope = self.scopes[id(fn)]

@@ -31,6 +31,7 @@ class Slice:
     name: str                         # the sliced function's name
     params: list[str]                 # the helper's parameters it reads, in order
     statements: list[int] = field(default_factory=list)  # indexes in the helper's body
+    method: bool = False              # a method's slice: a ``@staticmethod`` of its class
 
 
 @dataclass
@@ -42,6 +43,7 @@ class TupleSplit:
     label_dependent: list[bool]
     bound: dict[str, cst.BaseExpression]
     slices: dict[int, Slice | str]     # label-free element -> its slice, or the parameter it returns
+    skip: int = 0                      # 1: a method call ``obj.m(...)`` (its ``self`` bound implicitly)
 
 
 class TupleCalls:
@@ -85,34 +87,37 @@ class TupleCalls:
         if any(len(prog.scope.by_name.get(n, ())) != 1 for n in names):
             raise _Decline()  # rebound: TFM140's rebinding groups are for single targets
         fn = self.flow.tuple_function(call, len(names), prog.scope)
+        skip = self.flow.tuple_skip(call)
         from .tf1_program import TF1Program
 
         if fn.name.value in self.ctx.analysis(TF1Program).trainable_functions():
             raise _Decline()  # a slice would build the helper's layers a second time
         if fn.params.kwonly_params or fn.params.posonly_params:
             raise _Decline()
-        bound = self.flow.call_bindings(fn, call)
+        bound = self.flow.call_bindings(fn, call, skip)
         ret = fn.body.body[-1].body[0].value
         slices: dict[int, Slice | str] = {}
         for i, (name, ld) in enumerate(zip(names, dep)):
             if ld:
                 continue
             el = ret.elements[i].value
-            params = [p.name.value for p in fn.params.params]
+            params = [p.name.value for p in fn.params.params[skip:]]
+            if skip and fn.params.params[0].name.value in parts[i][1]:
+                raise _Decline()  # the element reads ``self``: its slice would need the instance
             if isinstance(el, cst.Name) and el.value in params and self._param_def(fn, el.value):
                 if el.value not in bound:
                     raise _Decline()
                 slices[i] = el.value
                 continue
-            slices[i] = self._slice(fn, i, parts[i][1])
-        return TupleSplit(stmt, call, fn, names, dep, bound, slices)
+            slices[i] = self._slice(fn, i, parts[i][1], skip)
+        return TupleSplit(stmt, call, fn, names, dep, bound, slices, skip)
 
     def _param_def(self, fn, name) -> bool:
         """``name`` is a parameter of ``fn`` never rebound in it."""
         defs = self.flow.scopes[id(fn)].by_name.get(name, ())
         return len(defs) == 1 and defs[0].index == -1
 
-    def _slice(self, fn: cst.FunctionDef, index: int, reached: frozenset[str]) -> Slice:
+    def _slice(self, fn: cst.FunctionDef, index: int, reached: frozenset[str], skip: int = 0) -> Slice:
         key = (id(fn), index)
         if key in self._slices:
             return self._slices[key]
@@ -125,7 +130,7 @@ class TupleCalls:
         for i in needed:
             if not isinstance(body[i], cst.SimpleStatementLine):
                 raise _Decline()
-        params = [p.name.value for p in fn.params.params if p.name.value in reached]
+        params = [p.name.value for p in fn.params.params[skip:] if p.name.value in reached]
         from ..translate.encoder import free_name
 
         if self._taken is None:
@@ -133,7 +138,7 @@ class TupleCalls:
         base = el.value if isinstance(el, cst.Name) else f"part{index}"
         name = free_name(self._taken, f"{fn.name.value}_{base}")
         self._taken.add(name)
-        s = Slice(fn, index, name, params, needed)
+        s = Slice(fn, index, name, params, needed, method=bool(skip))
         self._slices[key] = s
         return s
 
@@ -148,9 +153,11 @@ class TupleCalls:
                 for s in prog.scope.statements:
                     if isinstance(s, cst.SimpleStatementLine) and len(s.body) == 1 \
                             and isinstance(s.body[0], cst.Assign) and isinstance(s.body[0].value, cst.Call) \
-                            and isinstance(s.body[0].value.func, cst.Name) \
+                            and isinstance(s.body[0].value.func, (cst.Name, cst.Attribute)) \
                             and isinstance(s.body[0].targets[0].target, (cst.Tuple, cst.List)):
-                        self._calls_of.setdefault(s.body[0].value.func.value, []).append((prog, s))
+                        f = s.body[0].value.func
+                        key = f.value if isinstance(f, cst.Name) else f.attr.value
+                        self._calls_of.setdefault(key, []).append((prog, s))
         out: dict[int, Slice] = {}
         for prog, s in self._calls_of.get(fn.name.value, ()):
             sp = self.split(prog, s)
@@ -171,19 +178,21 @@ class TupleCalls:
             src[-1].body[0], cst.Return) and isinstance(src[-1].body[0].value, cst.Tuple) else \
             obody[-1].body[0].value.elements[sl.index].value
         stmts.append(cst.SimpleStatementLine([cst.Return(ret_el)]))
-        params = [p.with_changes(comma=cst.MaybeSentinel.DEFAULT) for p in updated.params.params
+        params = [p.with_changes(comma=cst.MaybeSentinel.DEFAULT) for p in updated.params.params[int(sl.method):]
                   if p.name.value in sl.params]
         doc = cst.SimpleStatementLine([cst.Expr(cst.SimpleString(
             f'"""The {_ordinal(sl.index)} value {original.name.value} returns, computed alone: it reads '
             f'{", ".join(sl.params) or "none of its parameters"}."""'))])
         return cst.FunctionDef(
             name=cst.Name(sl.name), params=cst.Parameters(params=params),
+            decorators=[cst.Decorator(cst.Name("staticmethod"))] if sl.method else [],
             body=cst.IndentedBlock([doc, *stmts]),
-            leading_lines=[cst.EmptyLine(), cst.EmptyLine()] if original in self.ctx.module.body else [cst.EmptyLine()])
+            leading_lines=[cst.EmptyLine(), cst.EmptyLine()] if original in self.ctx.module.body
+            else [cst.EmptyLine(indent=not sl.method)])
 
     def slice_call(self, sp: TupleSplit, sl: Slice, updated_call: cst.Call) -> cst.Call:
         """``contrastive_loss_d(out_l, out_r)``: the updated call's arguments of the slice's parameters."""
-        positional = [p.name.value for p in sp.fn.params.params]
+        positional = [p.name.value for p in sp.fn.params.params[sp.skip:]]
         args_by_param: dict[str, tuple[bool, cst.Arg]] = {}
         for i, (o, u) in enumerate(zip(sp.call.args, updated_call.args)):
             p = positional[i] if o.keyword is None else o.keyword.value
@@ -198,10 +207,12 @@ class TupleCalls:
             keywords = keywords or not pos
             eq = cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace(""))
             out.append(cst.Arg(a.value, keyword=cst.Name(p), equal=eq) if keywords else cst.Arg(a.value))
+        if sp.skip:  # ``obj.m_part(...)``: the static slice through the same instance
+            return cst.Call(func=updated_call.func.with_changes(attr=cst.Name(sl.name)), args=out)
         return cst.Call(func=cst.Name(sl.name), args=out)
 
     def param_arg(self, sp: TupleSplit, param: str, updated_call: cst.Call) -> cst.BaseExpression:
-        positional = [p.name.value for p in sp.fn.params.params]
+        positional = [p.name.value for p in sp.fn.params.params[sp.skip:]]
         for i, (o, u) in enumerate(zip(sp.call.args, updated_call.args)):
             if (positional[i] if o.keyword is None else o.keyword.value) == param:
                 return u.value

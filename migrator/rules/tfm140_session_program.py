@@ -857,8 +857,10 @@ class SessionProgram(SessionProgramRuns, Rule):
                 # keys by are gone)
                 self.ctx.count(self)
                 return cst.RemoveFromParent()
-        if tp.flow.functions.get(original.name.value) is not original:
-            return updated
+        block = self.ctx.parent(original)
+        if tp.flow.functions.get(original.name.value) is not original and not (
+                block is not None and isinstance(self.ctx.parent(block), cst.ClassDef)):
+            return updated  # (a module function, or a method: its slices are static methods)
         tc = self.ctx.analysis(TupleCalls)
         slices = tc.slices_after(original, lambda p: self._prog(p.scope.node) is p and self.runs_ok(p))
         if not slices:
