@@ -1149,14 +1149,10 @@ def fetched_batches(module: cst.Module) -> cst.Module | None:
     parents = parent_map(module)
     edits: dict[int, cst.CSTNode | None] = {}
     for st, scope, it_name, nxt, it_uses, it_binds in _get_next_statements(module, parents):
-        if len(it_binds) != 1 or len(it_uses) != 2:
+        found = _one_shot_iterator(g, parents, it_binds, it_uses)
+        if found is None:
             return None
-        it_assign = parents.get(id(parents.get(id(it_binds[0]))))
-        if not isinstance(it_assign, cst.Assign) or not isinstance(it_assign.value, cst.Call):
-            return None
-        kind, arg = g._iterator_call(it_assign.value)
-        if kind != "one_shot" or arg is None:
-            return None
+        it_assign, arg = found
         runs = _lone_runs(scope, parents, nxt, st.body[0].targets[0].target)
         if not runs:
             return None
@@ -1167,6 +1163,20 @@ def fetched_batches(module: cst.Module) -> cst.Module | None:
         return None
 
     return _apply_edits(module, edits)
+
+
+def _one_shot_iterator(g, parents, binds, uses):
+    """(its assignment, the dataset) for an iterator name bound once and read once more, by
+    ``it = <dataset>.make_one_shot_iterator()`` (or ``tf.data.make_one_shot_iterator(ds)``); else None."""
+    if len(binds) != 1 or len(uses) != 2:
+        return None
+    assign = parents.get(id(parents.get(id(binds[0]))))
+    if not isinstance(assign, cst.Assign) or not isinstance(assign.value, cst.Call):
+        return None
+    kind, ds = g._iterator_call(assign.value)
+    if kind != "one_shot" or ds is None:
+        return None
+    return assign, ds
 
 
 class _Edits(cst.CSTTransformer):
@@ -1371,14 +1381,10 @@ def fetched_handle_batches(module: cst.Module) -> cst.Module | None:  # noqa: C9
                 return None
             i_uses = _names_in(scope, parents, it_read.value)
             i_binds = [n for n in i_uses if isinstance(parents.get(id(n)), cst.AssignTarget)]
-            if len(i_binds) != 1 or len(i_uses) != 2:
+            found = _one_shot_iterator(g, parents, i_binds, i_uses)
+            if found is None:
                 return None
-            i_assign = parents.get(id(parents.get(id(i_binds[0]))))
-            if not isinstance(i_assign, cst.Assign) or not isinstance(i_assign.value, cst.Call):
-                return None
-            kind, ds = g._iterator_call(i_assign.value)
-            if kind != "one_shot" or ds is None:
-                return None
+            i_assign, ds = found
             if isinstance(ds, cst.Name):
                 fused = _fused_chain(scope, parents, ds, dropped, edits)
                 if fused is not None:
