@@ -1149,7 +1149,7 @@ def fetched_batches(module: cst.Module) -> cst.Module | None:
     parents = parent_map(module)
     edits: dict[int, cst.CSTNode | None] = {}
     for st, scope, it_name, nxt, it_uses, it_binds in _get_next_statements(module, parents):
-        found = _one_shot_iterator(g, parents, it_binds, it_uses)
+        found = _bound_iterator(g, parents, it_binds, "one_shot", it_uses)
         if found is None:
             return None
         it_assign, arg = found
@@ -1165,16 +1165,17 @@ def fetched_batches(module: cst.Module) -> cst.Module | None:
     return _apply_edits(module, edits)
 
 
-def _one_shot_iterator(g, parents, binds, uses):
-    """(its assignment, the dataset) for an iterator name bound once and read once more, by
-    ``it = <dataset>.make_one_shot_iterator()`` (or ``tf.data.make_one_shot_iterator(ds)``); else None."""
-    if len(binds) != 1 or len(uses) != 2:
+def _bound_iterator(g, parents, binds, kind: str, uses=None):
+    """(its assignment, the dataset) for an iterator name bound once, by ``it = <dataset>.make_<kind>_iterator()``
+    (``kind``: "one_shot" / "initializable", as ``_iterator_call`` names them) and, when ``uses`` is given,
+    read exactly once more; else None."""
+    if len(binds) != 1 or (uses is not None and len(uses) != 2):
         return None
     assign = parents.get(id(parents.get(id(binds[0]))))
     if not isinstance(assign, cst.Assign) or not isinstance(assign.value, cst.Call):
         return None
-    kind, ds = g._iterator_call(assign.value)
-    if kind != "one_shot" or ds is None:
+    found, ds = g._iterator_call(assign.value)
+    if found != kind or ds is None:
         return None
     return assign, ds
 
@@ -1381,7 +1382,7 @@ def fetched_handle_batches(module: cst.Module) -> cst.Module | None:  # noqa: C9
                 return None
             i_uses = _names_in(scope, parents, it_read.value)
             i_binds = [n for n in i_uses if isinstance(parents.get(id(n)), cst.AssignTarget)]
-            found = _one_shot_iterator(g, parents, i_binds, i_uses)
+            found = _bound_iterator(g, parents, i_binds, "one_shot", i_uses)
             if found is None:
                 return None
             i_assign, ds = found
@@ -1453,14 +1454,10 @@ def fetched_initializable_batches(module: cst.Module) -> cst.Module | None:
         return n
 
     for st, scope, it_name, nxt, it_uses, it_binds in _get_next_statements(module, parents):
-        if len(it_binds) != 1:
+        found = _bound_iterator(g, parents, it_binds, "initializable")
+        if found is None:
             return None
-        it_assign = parents.get(id(parents.get(id(it_binds[0]))))
-        if not isinstance(it_assign, cst.Assign) or not isinstance(it_assign.value, cst.Call):
-            return None
-        kind, ds = g._iterator_call(it_assign.value)
-        if kind != "initializable" or ds is None:
-            return None
+        it_assign, ds = found
         # the other uses of the iterator: get_next (this statement) and initializer runs
         inits = []
         for n in it_uses:
