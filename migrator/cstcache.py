@@ -207,6 +207,18 @@ def _walk_rl(node: cst.CSTNode) -> Iterable[cst.CSTNode]:
         extend(children(n))
 
 
+def own_nodes(scope: cst.CSTNode) -> Iterable[cst.CSTNode]:
+    """Pre-order, lexical order: the nodes of ``scope`` (a function, class or module) that are not
+    inside a function or class nested in it (those are yielded, not entered)."""
+    stack = list(reversed(children(scope)))
+    while stack:
+        n = stack.pop()
+        yield n
+        if isinstance(n, (cst.FunctionDef, cst.ClassDef)):
+            continue
+        stack.extend(reversed(children(n)))
+
+
 def walk_fresh(node: cst.CSTNode) -> Iterable[cst.CSTNode]:
     """Pre-order, lexical order, without the per-file memo: for trees walked once outside the
     engine's file (outputs, checks)."""

@@ -14,7 +14,7 @@ from typing import Iterable, Iterator
 
 import libcst as cst
 
-from ..cstcache import children
+from ..cstcache import children, own_nodes
 
 
 @dataclass(eq=False)
@@ -60,16 +60,6 @@ def target_names(t: cst.BaseExpression) -> list[str]:
     if isinstance(t, cst.StarredElement):
         return target_names(t.value)
     return []
-
-
-def _own_nodes(fn: cst.FunctionDef) -> Iterator[cst.CSTNode]:
-    """The nodes of ``fn``'s body, nested functions and classes left out."""
-    stack = list(children(fn.body))
-    while stack:
-        n = stack.pop()
-        yield n
-        if not isinstance(n, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
-            stack.extend(children(n))
 
 
 class ScopeFlow:
@@ -522,7 +512,7 @@ class Flow:
         while True:
             if isinstance(sc.node, cst.FunctionDef) and any(
                     isinstance(n, (cst.Global, cst.Nonlocal)) and any(x.name.value == name for x in n.names)
-                    for n in _own_nodes(sc.node)):
+                    for n in own_nodes(sc.node)):
                 return None
             if name in sc.by_name or isinstance(sc.node, cst.Module):
                 return sc

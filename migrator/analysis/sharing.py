@@ -41,7 +41,7 @@ from typing import Any, Iterable
 
 import libcst as cst
 
-from ..cstcache import children, walk
+from ..cstcache import children, own_nodes as _own_nodes, walk
 from ..names import dotted
 
 # -- what creates variables -----------------------------------------------------------------
@@ -1516,12 +1516,3 @@ def _walk(node: cst.CSTNode) -> Iterable[cst.CSTNode]:
     return walk(node)  # cstcache's (memoised for a module)
 
 
-def _own_nodes(scope: cst.CSTNode) -> Iterable[cst.CSTNode]:
-    """Nodes of ``scope`` not inside a nested function or class."""
-    stack = list(reversed(children(scope)))
-    while stack:
-        n = stack.pop()
-        yield n
-        if isinstance(n, (cst.FunctionDef, cst.ClassDef)):
-            continue
-        stack.extend(reversed(children(n)))
