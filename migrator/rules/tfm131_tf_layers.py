@@ -180,21 +180,16 @@ class TfLayers(CallRule):
             args.append(b.node("rate"))
             if b.given("seed"):
                 kw["seed"] = b.node("seed")
-            if self._tower_mode(original, b.orig("training")):
-                # a Python bool each tower call fixes (TF1 built one graph per mode): pinned per call,
-                # as a functional Keras model would pass ITS training flag
+            tower = self._tower_mode(original, b.orig("training"))
+            if tower or (
+                    literal(training, None) is True
+                    and fixed_number(self.ctx, b.orig("rate") or b.node("rate"), original)):
+                # pinned per call in TF1ModeDropout, as a functional Keras model would pass ITS
+                # training flag over the one written at the call: a Python bool each tower call
+                # fixes (TF1 built one graph per mode), or training=True at a constant rate
+                # (TF1 dropped in every run, evaluation too)
                 self.ctx.use_helper("TF1ModeDropout")
-                layer = call("TF1ModeDropout", *args, **kw)
-                return cst.Call(func=layer, args=[cst.Arg(x), cst.Arg(training, keyword=cst.Name("tf1_training"),
-                                                                      equal=_eq())])
-            if literal(training, None) is True and fixed_number(self.ctx, b.orig("rate") or b.node("rate"), original):
-                # dropping in every run (evaluation too) at a constant rate: pinned in TF1ModeDropout,
-                # as a functional model's predict passes training=False over a training=True
-                # written at the call
-                self.ctx.use_helper("TF1ModeDropout")
-                layer = call("TF1ModeDropout", *args, **kw)
-                return cst.Call(func=layer, args=[cst.Arg(x), cst.Arg(to_node(True), keyword=cst.Name("tf1_training"),
-                                                                      equal=_eq())])
+                return call(call("TF1ModeDropout", *args, **kw), x, tf1_training=training if tower else to_node(True))
             layer = call("keras.layers.Dropout", *args, **kw)
             if literal(training, None) is True:
                 return cst.Call(func=layer, args=[cst.Arg(x), cst.Arg(to_node(True), keyword=cst.Name("training"),

@@ -214,9 +214,7 @@ class ContribLayers(CallRule):
                 self.report(original, "contrib dropout's is_training=True (its default) drops in evaluation "
                             "runs too: kept so (TF1ModeDropout pinned to training)", severity=Severity.WARNING)
                 self.ctx.use_helper("TF1ModeDropout")
-                return cst.Call(func=call("TF1ModeDropout", rate), args=[cst.Arg(x), cst.Arg(
-                    to_node(True), keyword=cst.Name("tf1_training"), equal=cst.AssignEqual(
-                        whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")))])
+                return call(call("TF1ModeDropout", rate), x, tf1_training=to_node(True))
             return apply_layer(call("keras.layers.Dropout", rate), x)
         # batch_norm
         kw = {"momentum": b.node("decay") if b.given("decay") else 0.999,
