@@ -1736,8 +1736,13 @@ class HandmadeLayersAnalysis:
                         return None
                 elif shape is None and isinstance(init, cst.Call) and ctx.legacy_name(init_orig) == "tensorflow.constant":
                     shape, k = _constant(ctx, init)  # initializer=tf.constant(0.1, shape=[n]): no shape=
+                elif init is not None and not (isinstance(init, cst.Name) and init.value == "None"):
+                    k = initializer_of(ctx, init, init_orig)
                 else:
-                    k = initializer_of(ctx, init, init_orig) if init is not None else to_node("glorot_uniform")
+                    # no initializer of its own: the variable scope's in force, else Glorot-uniform
+                    from .scope_initializers import inherited_initializer
+
+                    k = inherited_initializer(ctx, orig, "the variable") or to_node("glorot_uniform")
                 self._get_variable_regularizer(site, _arg(value, 4, "regularizer"), _arg(orig, 4, "regularizer"))
             elif q == "tflearn.variables.variable":
                 shape, k = self._tflearn_variable(value)
@@ -1910,13 +1915,18 @@ class HandmadeLayersAnalysis:
         if b.given("dtype") and self.ctx.legacy_name(b.node("dtype")) not in ("tensorflow.float32",):
             raise Untranslatable("tflearn variable dtype")
         shape = self._list_def(b.node("shape"), value) if b.given("shape") else None
-        k = to_node("glorot_uniform")
-        if b.given("initializer") and literal(b.node("initializer"), "?") is not None:
+        k = None
+        own = b.given("initializer") and literal(b.node("initializer"), "?") is not None
+        if own:
             q = self.ctx.legacy_name(b.node("initializer")) or ""
             if isinstance(literal(b.node("initializer"), None), str) or q.startswith("tflearn."):
                 k = tflearn_initializer(self.ctx, b, "initializer")  # tflearn's names
             else:  # a TF1 initializer object (tf.constant_initializer(...)), as get_variable takes it
                 k = initializer_of(self.ctx, b.node("initializer"), b.node("initializer"))
+        if not own:  # get_variable's: the variable scope's in force, else Glorot-uniform
+            from .scope_initializers import inherited_initializer
+
+            k = inherited_initializer(self.ctx, value, "the variable") or to_node("glorot_uniform")
         if b.given("regularizer") and literal(b.node("regularizer"), "?") is not None:
             reg = literal(b.node("regularizer"), None)
             if reg == "L2":

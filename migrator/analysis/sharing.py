@@ -322,6 +322,13 @@ class _Interp:
             self._touch(full, "create")
         return _Var(full, weight=True)
 
+    def _scope_init(self, node: cst.CSTNode) -> None:
+        """Record the scope initializer in force for the variables ``node`` just made (an execution
+        that only reused them records nothing: TF1 applies no initializer there)."""
+        inits = self.o.scope_inits.setdefault(id(node), [])
+        if getattr(self, "last_action", None) == "create":
+            inits.append(self.stack[-1].init)
+
     def new_variable(self, name: Any) -> _Var:
         self.new_vars += 1
         label = name if isinstance(name, str) else "Variable"
@@ -377,8 +384,11 @@ class _Interp:
         if cell.key is not None:
             self._touch(cell.key, "reuse")
             return
-        self.o.cell_inits.setdefault(id(cell.node), []).append(self.stack[-1].init)
+        init = self.stack[-1].init
         cell.key = self.layer(cell.exact, cell.base, cell.reuse, "tf.layers").key
+        inits = self.o.cell_inits.setdefault(id(cell.node), [])
+        if getattr(self, "last_action", None) == "create":  # (a build that reuses applies none)
+            inits.append(init)
         self.o.layer_vars.setdefault(id(cell.node), set()).add(cell.key)
 
     def layer(self, exact: Any, default: str, reuse: Any, family: str = "tf.layers") -> _Var:
@@ -728,8 +738,9 @@ class _Interp:
             if name is None and not isinstance(default, str):
                 default = "scope"
             frame = self.enter(name, default if isinstance(default, str) else None, _reuse(reuse))
+            given = [a.value for a in node.args if a.keyword is None and not a.star]
             init = next((a.value for a in node.args if a.keyword is not None and a.keyword.value == "initializer"),
-                        None)
+                        given[3] if len(given) > 3 else None)  # (name_or_scope, default_name, values, initializer)
             if init is not None and not (isinstance(init, cst.Name) and init.value == "None"):
                 frame.init = init
             return frame
@@ -738,6 +749,7 @@ class _Interp:
             name = kw.get("name", pos[0] if pos else None)
             v = self.get_variable(_text(name, node))
             self.o.getvar_keys.setdefault(id(node), set()).add(v.key)
+            self._scope_init(node)
             return v
         if q in NEW_VARIABLE:
             pos, kw = self._args(node, env)
@@ -791,6 +803,7 @@ class _Interp:
                 exact = None
             v = self.layer(exact, base, _reuse(reuse), family)
             self.o.layer_vars.setdefault(id(node), set()).add(v.key)
+            self._scope_init(node)
             self.o.layer_actions.setdefault(id(node), set()).add(getattr(self, "last_action", "error"))
             return v
         if _layer_class(q):
@@ -972,9 +985,13 @@ class Sharing:
         # id(layer call) -> what its get_variable did at each execution: "create", "reuse", "error"
         self.layer_actions: dict[int, set[str]] = {}
         self.getvar_keys: dict[int, set[str]] = {}  # id(get_variable call) -> its variables, every execution
-        # id(RNN cell call) -> the variable-scope initializer node in force where a loop built it
-        # (None: none), one entry per interpreted build
+        # id(RNN cell call) -> the variable-scope initializer node in force where a loop built its
+        # variables (None: none), one entry per interpreted build that created them
         self.cell_inits: dict[int, list] = {}
+        # id(get_variable call, or layer call) -> the variable-scope initializer node in force at
+        # each interpreted execution that made its variables (None: none; reached but only reusing:
+        # an empty list); analysis/scope_initializers.py reads it
+        self.scope_inits: dict[int, list] = {}
         # id(call) -> the executions of a builder call that no group holds (the builder runs once in
         # that entry, e.g. an inference tower ``CNN(x, reuse=True)`` next to a wrapper that makes
         # the towers): which variables each made / reused (SharedPlan: does it share a group's?)

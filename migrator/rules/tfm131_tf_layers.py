@@ -159,9 +159,20 @@ class TfLayers(CallRule):
                 if b.given("activation") else None
             if not b.is_default("use_bias"):
                 kw["use_bias"] = b.node("use_bias")
-            if b.given("kernel_initializer"):
-                kw["kernel_initializer"] = initializer_of(self.ctx, b.node("kernel_initializer"),
-                                                          b.orig("kernel_initializer"))
+            k = initializer_of(self.ctx, b.node("kernel_initializer"), b.orig("kernel_initializer")) \
+                if b.given("kernel_initializer") else None
+            if k is None:
+                # kernel_initializer=None: TF1's get_variable takes the variable scope's initializer
+                # (``variable_scope('model', initializer=...)`` around the model), else Glorot-uniform
+                from ..analysis.scope_initializers import ScopeInitializers, inherited_initializer
+
+                if not cls:
+                    k = inherited_initializer(self.ctx, original, "the kernel")
+                elif self.ctx.analysis(ScopeInitializers).any:
+                    raise Untranslatable("the file's variable scopes set initializer=: this layer object's "
+                                         "kernel takes the one in force where it is first called (not followed)")
+            if k is not None:
+                kw["kernel_initializer"] = k
             if b.given("bias_initializer"):
                 kw["bias_initializer"] = initializer_of(self.ctx, b.node("bias_initializer"),
                                                         b.orig("bias_initializer"))

@@ -133,13 +133,6 @@ _CELL_HELPER = {"BasicLSTMCell": "TF1LSTMCell", "LSTMCell": "TF1LSTMCell", "GRUC
                 "BasicRNNCell": "TF1BasicRNNCell", "MultiRNNCell": "TF1MultiRNNCell"}
 
 
-def _number(node) -> bool:
-    """A literal number (``0.2``, ``-1``)."""
-    if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, (cst.Minus, cst.Plus)):
-        node = node.expression
-    return isinstance(node, (cst.Integer, cst.Float))
-
-
 def _is_none(node) -> bool:
     return node is None or (isinstance(node, cst.Name) and node.value == "None")
 
@@ -458,27 +451,11 @@ class TF1RNN(KeepProbResolver, CallRule):
 
     def _scope_initializer(self, original: cst.Call):
         """The Keras initializer of the ``variable_scope(..., initializer=X)`` in force where TF1 built
-        this cell's variables (analysis/sharing.py follows the calls into the loop that runs it);
-        None when none is (get_variable's Glorot-uniform)."""
-        from ..analysis.flow import Flow
-        from ..analysis.sharing import Sharing
+        this cell's variables (analysis/scope_initializers.py: the interpreter follows the calls into
+        the loop that runs it); None when none is (get_variable's Glorot-uniform)."""
+        from ..analysis.scope_initializers import inherited_initializer
 
-        seen = [n for n in self.ctx.analysis(Sharing).cell_inits.get(id(original), ()) if n is not None]
-        nodes = list({id(n): n for n in seen}.values())
-        if not nodes:
-            return None
-        if len(nodes) > 1:
-            raise Untranslatable("built under variable scopes with different initializer= (the kernel's in TF1)")
-        node = nodes[0]
-        if isinstance(node, cst.Name):
-            d = self.ctx.analysis(Flow).def_of(node.value, node)
-            node = None if d is None else d.value
-        if not isinstance(node, cst.Call) or self.ctx.legacy_name(node.func) is None or not all(
-                (a.keyword is not None and a.keyword.value == "dtype") or _number(a.value) for a in node.args):
-            raise Untranslatable(f"variable_scope initializer={code(nodes[0])} (the kernel's in TF1) is not a TF1 "
-                                 "initializer with literal arguments")
-        node = node.with_changes(args=[a for a in node.args if not (a.keyword is not None and a.keyword.value == "dtype")])
-        return initializer_of(self.ctx, node, node)
+        return inherited_initializer(self.ctx, original, "the kernel", cell=True)
 
     def _float_dtype(self, b) -> str | None:
         """``dtype=``: None for float32 (the Keras default) or none given; "float64" / "float16"

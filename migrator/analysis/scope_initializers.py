@@ -1,0 +1,143 @@
+"""The initializer a TF1 variable takes from the ``variable_scope(..., initializer=X)`` it is made in.
+
+In TF1, ``tf.get_variable`` without ``initializer=`` uses the initializer of the variable scope in
+force (set by ``variable_scope(..., initializer=X)`` and inherited by the scopes nested in it), and
+Glorot-uniform only where no scope sets one. The same holds for every variable a layer makes with
+``initializer=None``: ``tf.layers``' kernels (``kernel_initializer=None`` by default) and the RNN
+cells' kernels. The PTB-tutorial pattern ``with tf.variable_scope('model', initializer=init):``
+around a whole model is common in real code; a translation that writes Keras' default there
+silently changes the model's initialisation.
+
+Which scope is in force where a call runs is what the sharing analysis (analysis/sharing.py)
+interprets: it records, per call, the scope initializer node at each execution
+(``Sharing.scope_inits``). This module turns those records into one Keras initializer:
+
+- no ``variable_scope`` of the file sets an initializer (one syntactic look, no interpretation):
+  None - the layer's own default stands;
+- the call ran under no scope initializer: None;
+- it ran under one (one node, or names reading one binding of it) that is a TF1 initializer with
+  literal arguments: that initializer in Keras;
+- otherwise (different ones, one the analysis cannot read, or a call the analysis never reached
+  in a file that sets scope initializers): :class:`Untranslatable` with the reason, so the call
+  stays TF1 with a TODO instead of a silent Glorot-uniform.
+"""
+from __future__ import annotations
+
+import libcst as cst
+
+from ..cstcache import walk
+from ..emit import code
+from ..translate.tflearn import Untranslatable
+from .sharing import Sharing
+
+_SET_INITIALIZER = "set_initializer"
+_APP_RUN = ("tensorflow.app.run", "tensorflow.compat.v1.app.run")
+
+
+class ScopeInitializers:
+    """``ctx.analysis(ScopeInitializers)``: does any variable scope of the file set an initializer?"""
+
+    def __init__(self, ctx) -> None:
+        self.ctx = ctx
+        self.any = False
+        text = ctx.module_code
+        if "initializer" not in text or ("variable_scope" not in text and _SET_INITIALIZER not in text):
+            return  # (no scope can set one)
+        for n in walk(ctx.module):
+            if type(n) is not cst.Call:
+                continue
+            f = n.func
+            if isinstance(f, cst.Attribute) and f.attr.value == _SET_INITIALIZER:
+                self.any = True  # tf.get_variable_scope().set_initializer(...): not followed
+                return
+            if ctx.legacy_name(n) == "tensorflow.variable_scope" and _given_initializer(n) is not None:
+                self.any = True
+                return
+
+
+def _given_initializer(call: cst.Call) -> cst.BaseExpression | None:
+    """The ``initializer=`` of a ``variable_scope(...)`` call (4th positional), None when absent or None."""
+    positional = [a for a in call.args if a.keyword is None and not a.star]
+    node = next((a.value for a in call.args if a.keyword is not None and a.keyword.value == "initializer"), None)
+    if node is None and len(positional) > 3:
+        node = positional[3].value
+    if node is None or (isinstance(node, cst.Name) and node.value == "None"):
+        return None
+    return node
+
+
+def _number(node) -> bool:
+    if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, (cst.Minus, cst.Plus)):
+        node = node.expression
+    return isinstance(node, (cst.Integer, cst.Float))
+
+
+def keras_initializer(ctx, seen: list, what: str) -> cst.BaseExpression | None:
+    """The Keras initializer of the scope initializer nodes ``seen`` (one per execution of the
+    call that made ``what``; None: no scope initializer in force there). None when none is in force."""
+    from ..translate.tf1 import initializer_of
+    from .flow import Flow
+
+    flow = ctx.analysis(Flow)
+
+    def binding(n):
+        # the same initializer object: one node, or names reading one binding of it
+        # (``initializer = ...`` then ``variable_scope('model', initializer=initializer)`` for
+        # the training model and again with ``reuse=True`` for the evaluation one)
+        d = flow.def_of(n.value, n) if isinstance(n, cst.Name) else None
+        return ("def", id(d.stmt), d.name) if d is not None and d.value is not None else ("node", id(n))
+
+    given = list({binding(n): n for n in seen if n is not None}.values())
+    if not given:
+        return None
+    if len(given) > 1 or None in seen:
+        raise Untranslatable(f"{what} is made under variable scopes with different initializer= (TF1 takes the "
+                             "scope's)")
+    node = given[0]
+    if isinstance(node, cst.Name):
+        d = flow.def_of(node.value, node)
+        node = None if d is None else d.value
+    if not isinstance(node, cst.Call) or ctx.legacy_name(node.func) is None or not all(
+            (a.keyword is not None and a.keyword.value == "dtype") or _number(a.value) for a in node.args):
+        raise Untranslatable(f"variable_scope initializer={code(given[0])} ({what}'s in TF1) is not a TF1 "
+                             "initializer with literal arguments")
+    node = node.with_changes(args=[a for a in node.args if not (a.keyword is not None and a.keyword.value == "dtype")])
+    return initializer_of(ctx, node, node)
+
+
+def inherited_initializer(ctx, call: cst.Call, what: str, cell: bool = False) -> cst.BaseExpression | None:
+    """The Keras initializer TF1 gave ``what`` (a variable made by the original-tree ``call`` with
+    no initializer of its own; ``cell``: an RNN cell's constructor call, whose variables a loop
+    makes) from the variable scope it was made in; None: none is in force (the caller's default
+    stands). Raises :class:`Untranslatable` when that is not known."""
+    if not ctx.analysis(ScopeInitializers).any:
+        return None
+    program = ctx.analysis(_WholeProgram)
+    seen = (program.cell_inits if cell else program.scope_inits).get(id(call))
+    if seen is None:
+        raise Untranslatable(f"the file's variable scopes set initializer=; where {what} is made is not "
+                             "followed (TF1 takes the scope's)")
+    return keras_initializer(ctx, seen, what)
+
+
+
+class _WholeProgram(Sharing):
+    """The sharing analysis' interpreter run once over the module, the program's entry (Sharing
+    itself runs only the scopes that build towers): which variable scope is in force at each
+    variable the program makes. Asked only in files whose scopes set an initializer."""
+
+    def _entries(self):
+        # the module, then the function ``tf.app.run()`` calls (``main``, or its ``main=``): run by
+        # TF1, never by the file's own code
+        out: list = [self.module]
+        for n in walk(self.module):
+            if type(n) is cst.Call and self.ctx.legacy_name(n) in _APP_RUN:
+                fn = next((a.value for a in n.args if a.keyword is not None and a.keyword.value == "main"),
+                          cst.Name("main"))
+                target = self.functions.get(fn.value) if isinstance(fn, cst.Name) else None
+                if target is not None and all(target is not e for e in out):
+                    out.append(target)
+        return out
+
+    def _group(self, entry, it) -> None:
+        pass  # (towers are Sharing's question)

@@ -1,0 +1,148 @@
+"""TF1's variable-scope initializer (``variable_scope(..., initializer=X)``): every variable made
+inside with no initializer of its own (``get_variable`` without ``initializer=``, ``tf.layers``'
+kernels, RNN cells' kernels) takes X, nested scopes inherit it (analysis/scope_initializers.py).
+
+Fast tier: the migrations' text; slow: the untrained embedding's spread against TF1's."""
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import pytest
+
+from migrator import TODO_MARKER
+from migrator.check import legacy_refs_outside_todo
+from tests.legacy_pairs import run_pair
+from tests.outputs import assert_idempotent, body, migrate_text, undefined_names
+
+PTB = Path(__file__).parent / "fixtures" / "scope_init" / "ptb_style_scope_initializer.py"
+UNIFORM = "keras.initializers.RandomUniform(minval=-0.05, maxval=0.05)"
+
+_run = functools.partial(migrate_text, name="si.py")
+
+
+def _flat(out: str) -> str:
+    return " ".join(body(out).split()).replace("'", '"').replace("( ", "(").replace(", )", ")")
+
+
+@pytest.mark.parametrize("fixes", [False, True])
+def test_variables_and_kernels_take_the_scope_initializer(fixes):
+    out = _run(PTB.read_text(), fixes)
+    assert TODO_MARKER not in out
+    assert not legacy_refs_outside_todo(out) and not undefined_names(out)
+    assert_idempotent(out, fixes)
+    flat = _flat(out)
+    # W and b (get_variable without initializer=): the scope's, for both
+    assert f"Dense(256, kernel_initializer={UNIFORM}, bias_initializer={UNIFORM})(x)" in flat
+    # tf.layers.dense: its kernel takes the scope's; its bias keeps tf.layers' own zeros
+    assert f"Dense(256, kernel_initializer={UNIFORM})(h)" in flat
+    assert "glorot" not in flat
+
+
+_HEAD = """import tensorflow as tf
+
+x = tf.placeholder(tf.float32, [None, 8])
+"""
+
+
+def test_nested_scopes_inherit_and_an_own_initializer_wins():
+    out = _run(_HEAD + """with tf.variable_scope('m', initializer=tf.random_normal_initializer(0.0, 0.3)):
+    with tf.variable_scope('inner'):
+        w = tf.get_variable('w', [8, 4])
+        v = tf.get_variable('v', [4, 2], initializer=tf.zeros_initializer())
+        y = tf.matmul(tf.matmul(x, w), v)
+""")
+    flat = _flat(out)
+    assert "Dense(4, kernel_initializer=keras.initializers.RandomNormal(stddev=0.3), use_bias=False)" in flat
+    assert 'Dense(2, kernel_initializer="zeros", use_bias=False)' in flat
+
+
+def test_outside_any_scope_initializer_the_default_stands():
+    out = _run(_HEAD + """with tf.variable_scope('a', initializer=tf.random_normal_initializer(0.0, 0.3)):
+    h = tf.layers.dense(x, 4)
+g = tf.layers.dense(x, 3)
+""")
+    flat = _flat(out)
+    assert "Dense(4, kernel_initializer=keras.initializers.RandomNormal(stddev=0.3))(x)" in flat
+    assert "Dense(3)(x)" in flat
+
+
+def test_the_main_function_tf_app_run_calls_is_followed():
+    out = _run(_HEAD + """def main(_):
+    with tf.variable_scope('a', initializer=tf.random_normal_initializer(0.0, 0.3)):
+        h = tf.layers.dense(x, 4)
+    print(h)
+
+
+if __name__ == '__main__':
+    tf.app.run()
+""")
+    assert "Dense(4, kernel_initializer=keras.initializers.RandomNormal(stddev=0.3))(x)" in _flat(out)
+
+
+def test_a_scope_initializer_of_none_changes_nothing():
+    out = _run(_HEAD + """with tf.variable_scope('a', initializer=None):
+    h = tf.layers.dense(x, 4)
+""")
+    assert "Dense(4)(x)" in _flat(out)
+
+
+@pytest.mark.parametrize("src, why", [
+    # one builder, made under two different scope initializers: two sets of weights, two initializers
+    ("""def f(t):
+    return tf.layers.dense(t, 4)
+with tf.variable_scope('a', initializer=tf.random_normal_initializer(0.0, 0.3)):
+    h1 = f(x)
+with tf.variable_scope('b', initializer=tf.random_uniform_initializer(-0.1, 0.1)):
+    h2 = f(x)
+""", "different initializer="),
+    # a builder the file never calls: which scope is in force is the caller's (not followed)
+    ("""def f(t):
+    return tf.layers.dense(t, 4)
+with tf.variable_scope('a', initializer=tf.random_normal_initializer(0.0, 0.3)):
+    h = tf.layers.dense(x, 4)
+""", "is not followed"),
+    # a layer object: made where it is first called
+    ("""layer = tf.layers.Dense(4)
+with tf.variable_scope('a', initializer=tf.random_normal_initializer(0.0, 0.3)):
+    h = layer(x)
+""", "first called"),
+    # an initializer the translation cannot read
+    ("""def make(s):
+    return tf.random_normal_initializer(0.0, s)
+with tf.variable_scope('a', initializer=make(0.3)):
+    h = tf.layers.dense(x, 4)
+""", "not a TF1 initializer with literal arguments"),
+], ids=["different", "unreached", "object", "computed"])
+def test_what_is_not_known_stays_tf1_with_the_reason(src, why):
+    out = _run(_HEAD + src)
+    assert why in " ".join(out.replace("#  ", "").split())
+    assert "tf.layers" in out
+
+
+def test_the_same_initializer_name_in_a_reuse_scope_is_one_initializer():
+    """The PTB pattern for RNN cells: the cell built for the training model under the scope
+    initializer and again, reused, for the evaluation model: one initializer (TFM158)."""
+    src = _HEAD.replace("[None, 8]", "[None, 5, 8]") + """def rnn(t):
+    cell = tf.contrib.rnn.BasicLSTMCell(16, forget_bias=1.0)
+    out, _ = tf.nn.dynamic_rnn(cell, t, dtype=tf.float32)
+    return out
+init = tf.random_uniform_initializer(-0.05, 0.05)
+with tf.variable_scope('model', reuse=None, initializer=init):
+    a = rnn(x)
+with tf.variable_scope('model', reuse=True, initializer=init):
+    b = rnn(x)
+"""
+    out = _run(src)
+    assert f"kernel_initializer={UNIFORM}" in _flat(out)
+    assert "different initializer=" not in out
+
+
+# -- slow: against TF1 --------------------------------------------------------------------------------
+
+@pytest.mark.slow
+def test_the_untrained_embedding_spreads_like_tf1s(tmp_path):
+    """The spread of the untrained embedding depends on the initializer's scale (Glorot-uniform
+    gives about six times TF1's here): the migrated program's is TF1's."""
+    got, want = run_pair(PTB, tmp_path, lambda s: migrate_text(s, False, name=PTB.name))
+    assert 0.8 < got["std"] / want["std"] < 1.25, (got, want)
