@@ -1,8 +1,11 @@
 """TF1's variable-scope initializer (``variable_scope(..., initializer=X)``): every variable made
 inside with no initializer of its own (``get_variable`` without ``initializer=``, ``tf.layers``'
-kernels, RNN cells' kernels) takes X, nested scopes inherit it (analysis/scope_initializers.py).
+kernels, RNN cells' kernels) takes X, nested scopes inherit it; the scope's ``regularizer=`` R
+likewise, for every variable without a regularizer of its own, biases too
+(analysis/scope_initializers.py).
 
-Fast tier: the migrations' text; slow: the untrained embedding's spread against TF1's."""
+Fast tier: the migrations' text; slow: the untrained embedding's spread against TF1's, and verify
+(forward pass and training step with TF1's weights) on the regularized program."""
 from __future__ import annotations
 
 import functools
@@ -12,10 +15,11 @@ import pytest
 
 from migrator import TODO_MARKER
 from migrator.check import legacy_refs_outside_todo
-from tests.legacy_pairs import run_pair
+from tests.legacy_pairs import assert_equivalent, run_pair
 from tests.outputs import assert_idempotent, body, migrate_text, undefined_names
 
 PTB = Path(__file__).parent / "fixtures" / "scope_init" / "ptb_style_scope_initializer.py"
+REG = Path(__file__).parent / "fixtures" / "scope_init" / "scope_regularizer_mlp.py"
 UNIFORM = "keras.initializers.RandomUniform(minval=-0.05, maxval=0.05)"
 
 _run = functools.partial(migrate_text, name="si.py")
@@ -138,6 +142,40 @@ with tf.variable_scope('model', reuse=True, initializer=init):
     assert "different initializer=" not in out
 
 
+# -- variable_scope(regularizer=) -------------------------------------------------------------------
+
+@pytest.mark.parametrize("fixes", [False, True])
+def test_every_variable_takes_the_scope_regularizer_where_the_loss_reads_them(fixes):
+    out = _run(REG.read_text(), fixes)
+    assert TODO_MARKER not in out
+    assert not legacy_refs_outside_todo(out) and not undefined_names(out)
+    assert_idempotent(out, fixes)
+    flat = _flat(out)
+    # three layers (get_variable W / b, tf.layers.dense, contrib fully_connected): kernel and bias
+    assert flat.count("kernel_regularizer=keras.regularizers.L2(0.025)") == 3
+    assert flat.count("bias_regularizer=keras.regularizers.L2(0.025)") == 3
+
+
+def test_a_scope_regularizer_nothing_reads_is_dropped_as_tf1_never_trained_with_it():
+    src = REG.read_text().replace(" + tf.losses.get_regularization_loss()", "")
+    out = _run(src)
+    assert "regularizer" not in body(out) and TODO_MARKER not in out
+
+
+@pytest.mark.parametrize("layer, why", [
+    ("cell = tf.nn.rnn_cell.GRUCell(4)\n    o, _ = tf.nn.dynamic_rnn(cell, tf.reshape(x, [-1, 2, 4]), dtype=tf.float32)",
+     "not written for cells"),
+    ("h = tf.contrib.layers.batch_norm(x)", "batch norm"),
+    ("h = tf.layers.Dense(4)(x)", "first called"),
+], ids=["cell", "batch_norm", "object"])
+def test_variables_the_translation_cannot_regularize_stay_tf1(layer, why):
+    out = _run(_HEAD + f"""with tf.variable_scope('a', regularizer=tf.contrib.layers.l2_regularizer(0.1)):
+    {layer}
+loss = tf.reduce_sum(x) + tf.losses.get_regularization_loss()
+""")
+    assert why in " ".join(out.replace("#  ", "").split())
+
+
 # -- slow: against TF1 --------------------------------------------------------------------------------
 
 @pytest.mark.slow
@@ -146,3 +184,8 @@ def test_the_untrained_embedding_spreads_like_tf1s(tmp_path):
     gives about six times TF1's here): the migrated program's is TF1's."""
     got, want = run_pair(PTB, tmp_path, lambda s: migrate_text(s, False, name=PTB.name))
     assert 0.8 < got["std"] / want["std"] < 1.25, (got, want)
+
+
+@pytest.mark.slow
+def test_the_regularized_program_trains_like_tf1(tmp_path):
+    assert_equivalent(REG, tmp_path)

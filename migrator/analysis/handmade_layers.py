@@ -1743,7 +1743,7 @@ class HandmadeLayersAnalysis:
                     from .scope_initializers import inherited_initializer
 
                     k = inherited_initializer(ctx, orig, "the variable") or to_node("glorot_uniform")
-                self._get_variable_regularizer(site, _arg(value, 4, "regularizer"), _arg(orig, 4, "regularizer"))
+                self._get_variable_regularizer(site, _arg(value, 4, "regularizer"), _arg(orig, 4, "regularizer"), orig)
             elif q == "tflearn.variables.variable":
                 shape, k = self._tflearn_variable(value)
             elif q == "tensorflow.Variable":
@@ -1796,14 +1796,23 @@ class HandmadeLayersAnalysis:
             return None
         return [e.value for e in shape.elements], k
 
-    def _get_variable_regularizer(self, site: cst.Call, node, orig) -> None:
+    def _get_variable_regularizer(self, site: cst.Call, node, orig, getvar: cst.Call | None = None) -> None:
         """``tf.get_variable(.., regularizer=tf.contrib.layers.l2_regularizer(s))``: TF1 adds the
         penalty to REGULARIZATION_LOSSES once, when the variable is made (a reuse adds nothing).
         Where the file adds that collection to a loss, the layer gets the Keras regularizer of the
         same penalty (``regularizer_of``; TFM151 turns the read into nothing, Keras adds the layer's
         losses itself); where nothing reads it, TF1 never trained with it and it is dropped. A
-        regularizer with no translation raises (the variable is no layer: it stays TF1)."""
+        regularizer with no translation raises (the variable is no layer: it stays TF1). None: the
+        ``variable_scope(regularizer=)``'s in force where ``getvar`` (the original get_variable call)
+        made it, if any (analysis/scope_initializers.py)."""
         if node is None or literal(node, 0) is None:
+            if getvar is None:
+                return
+            from .scope_initializers import inherited_regularizer
+
+            reg = inherited_regularizer(self.ctx, getvar, "the variable")
+            if reg is not None:
+                self.__dict__.setdefault("_regularizers", {})[id(site)] = reg
             return
         from ..translate.regularizers import regularizer_of
 
@@ -1936,6 +1945,8 @@ class HandmadeLayersAnalysis:
             else:
                 raise Untranslatable("tflearn variable regularizer other than 'L2' / 'L1'")
             self.__dict__.setdefault("_regularizers", {})[id(value)] = r
+        else:  # get_variable's: the variable scope's regularizer in force, if any
+            self._get_variable_regularizer(value, None, None, value)
         return shape, k
 
     def _match(self, node, variables):

@@ -1,4 +1,4 @@
-"""The initializer a TF1 variable takes from the ``variable_scope(..., initializer=X)`` it is made in.
+"""The initializer (and regularizer) a TF1 variable takes from the ``variable_scope`` it is made in.
 
 In TF1, ``tf.get_variable`` without ``initializer=`` uses the initializer of the variable scope in
 force (set by ``variable_scope(..., initializer=X)`` and inherited by the scopes nested in it), and
@@ -20,6 +20,13 @@ interprets: it records, per call, the scope initializer node at each execution
 - otherwise (different ones, one the analysis cannot read, or a call the analysis never reached
   in a file that sets scope initializers): :class:`Untranslatable` with the reason, so the call
   stays TF1 with a TODO instead of a silent Glorot-uniform.
+
+``variable_scope(..., regularizer=R)`` works the same way for every variable made with no
+regularizer of its own - biases included (``tf.layers``' and contrib's ``*_regularizer=None``,
+checked in the legacy runtime: ``m/dense/bias/Regularizer/...`` in REGULARIZATION_LOSSES). It
+matters only where the file adds that collection to a loss (``RegularizationReads``; otherwise TF1
+never trained with it and ``translate/regularizers.regularizer_of`` drops it, as for a layer's own):
+:func:`inherited_regularizer`.
 """
 from __future__ import annotations
 
@@ -31,36 +38,41 @@ from ..translate.tflearn import Untranslatable
 from .sharing import Sharing
 
 _SET_INITIALIZER = "set_initializer"
+_SET_REGULARIZER = "set_regularizer"
 _APP_RUN = ("tensorflow.app.run", "tensorflow.compat.v1.app.run")
 
 
 class ScopeInitializers:
-    """``ctx.analysis(ScopeInitializers)``: does any variable scope of the file set an initializer?"""
+    """``ctx.analysis(ScopeInitializers)``: does any variable scope of the file set an initializer
+    (``any``) / a regularizer (``regularizer``)?"""
 
     def __init__(self, ctx) -> None:
         self.ctx = ctx
         self.any = False
+        self.regularizer = False
         text = ctx.module_code
-        if "initializer" not in text or ("variable_scope" not in text and _SET_INITIALIZER not in text):
+        if "variable_scope" not in text and _SET_INITIALIZER not in text and _SET_REGULARIZER not in text:
             return  # (no scope can set one)
         for n in walk(ctx.module):
             if type(n) is not cst.Call:
                 continue
             f = n.func
-            if isinstance(f, cst.Attribute) and f.attr.value == _SET_INITIALIZER:
-                self.any = True  # tf.get_variable_scope().set_initializer(...): not followed
+            if isinstance(f, cst.Attribute) and f.attr.value in (_SET_INITIALIZER, _SET_REGULARIZER):
+                # tf.get_variable_scope().set_initializer(...): not followed, every variable unknown
+                self.any = self.regularizer = True
                 return
-            if ctx.legacy_name(n) == "tensorflow.variable_scope" and _given_initializer(n) is not None:
-                self.any = True
-                return
+            if ctx.legacy_name(n) == "tensorflow.variable_scope":
+                self.any = self.any or _given(n, 3, "initializer") is not None
+                self.regularizer = self.regularizer or _given(n, 4, "regularizer") is not None
 
 
-def _given_initializer(call: cst.Call) -> cst.BaseExpression | None:
-    """The ``initializer=`` of a ``variable_scope(...)`` call (4th positional), None when absent or None."""
+def _given(call: cst.Call, index: int, keyword: str) -> cst.BaseExpression | None:
+    """An argument of a ``variable_scope(name_or_scope, default_name, values, initializer,
+    regularizer, ...)`` call; None when absent or None."""
     positional = [a for a in call.args if a.keyword is None and not a.star]
-    node = next((a.value for a in call.args if a.keyword is not None and a.keyword.value == "initializer"), None)
-    if node is None and len(positional) > 3:
-        node = positional[3].value
+    node = next((a.value for a in call.args if a.keyword is not None and a.keyword.value == keyword), None)
+    if node is None and len(positional) > index:
+        node = positional[index].value
     if node is None or (isinstance(node, cst.Name) and node.value == "None"):
         return None
     return node
@@ -72,34 +84,44 @@ def _number(node) -> bool:
     return isinstance(node, (cst.Integer, cst.Float))
 
 
-def keras_initializer(ctx, seen: list, what: str) -> cst.BaseExpression | None:
-    """The Keras initializer of the scope initializer nodes ``seen`` (one per execution of the
-    call that made ``what``; None: no scope initializer in force there). None when none is in force."""
-    from ..translate.tf1 import initializer_of
+def _one(ctx, seen: list, what: str, kind: str):
+    """The one scope node in force at every execution in ``seen`` (None: none in force), the
+    node its name is bound to where it is a name."""
     from .flow import Flow
 
     flow = ctx.analysis(Flow)
 
     def binding(n):
-        # the same initializer object: one node, or names reading one binding of it
-        # (``initializer = ...`` then ``variable_scope('model', initializer=initializer)`` for
-        # the training model and again with ``reuse=True`` for the evaluation one)
+        # the same object: one node, or names reading one binding of it (``initializer = ...``
+        # then ``variable_scope('model', initializer=initializer)`` for the training model and
+        # again with ``reuse=True`` for the evaluation one)
         d = flow.def_of(n.value, n) if isinstance(n, cst.Name) else None
         return ("def", id(d.stmt), d.name) if d is not None and d.value is not None else ("node", id(n))
 
     given = list({binding(n): n for n in seen if n is not None}.values())
     if not given:
-        return None
+        return None, None
     if len(given) > 1 or None in seen:
-        raise Untranslatable(f"{what} is made under variable scopes with different initializer= (TF1 takes the "
+        raise Untranslatable(f"{what} is made under variable scopes with different {kind}= (TF1 takes the "
                              "scope's)")
     node = given[0]
     if isinstance(node, cst.Name):
         d = flow.def_of(node.value, node)
         node = None if d is None else d.value
+    return given[0], node
+
+
+def keras_initializer(ctx, seen: list, what: str) -> cst.BaseExpression | None:
+    """The Keras initializer of the scope initializer nodes ``seen`` (one per execution of the
+    call that made ``what``; None: no scope initializer in force there). None when none is in force."""
+    from ..translate.tf1 import initializer_of
+
+    written, node = _one(ctx, seen, what, "initializer")
+    if written is None:
+        return None
     if not isinstance(node, cst.Call) or ctx.legacy_name(node.func) is None or not all(
             (a.keyword is not None and a.keyword.value == "dtype") or _number(a.value) for a in node.args):
-        raise Untranslatable(f"variable_scope initializer={code(given[0])} ({what}'s in TF1) is not a TF1 "
+        raise Untranslatable(f"variable_scope initializer={code(written)} ({what}'s in TF1) is not a TF1 "
                              "initializer with literal arguments")
     node = node.with_changes(args=[a for a in node.args if not (a.keyword is not None and a.keyword.value == "dtype")])
     return initializer_of(ctx, node, node)
@@ -120,11 +142,41 @@ def inherited_initializer(ctx, call: cst.Call, what: str, cell: bool = False) ->
     return keras_initializer(ctx, seen, what)
 
 
+def scope_regularizer_matters(ctx) -> bool:
+    """Some variable scope of the file sets a regularizer and the file adds REGULARIZATION_LOSSES
+    to a loss (otherwise TF1 never trained with scope regularizers)."""
+    from .regularization import RegularizationReads
+
+    return ctx.analysis(ScopeInitializers).regularizer and ctx.analysis(RegularizationReads).any
+
+
+def inherited_regularizer(ctx, call: cst.Call, what: str, cell: bool = False) -> cst.BaseExpression | None:
+    """The Keras regularizer of the ``variable_scope(regularizer=)`` in force where TF1 made ``what``
+    (a variable of the original-tree ``call`` with no regularizer of its own), where it trains
+    (:func:`scope_regularizer_matters`); None: none. Raises :class:`Untranslatable` when that is not
+    known or has no translation."""
+    if not scope_regularizer_matters(ctx):
+        return None
+    from ..translate.regularizers import regularizer_of
+
+    program = ctx.analysis(_WholeProgram)
+    seen = (program.cell_regs if cell else program.scope_regs).get(id(call))
+    if seen is None:
+        raise Untranslatable(f"the file's variable scopes set regularizer=; where {what} is made is not "
+                             "followed (TF1 adds the scope's to REGULARIZATION_LOSSES)")
+    written, node = _one(ctx, seen, what, "regularizer")
+    if written is None:
+        return None
+    if not isinstance(node, cst.Call):
+        raise Untranslatable(f"variable_scope regularizer={code(written)} ({what}'s in TF1) is not read")
+    reg, _ = regularizer_of(ctx, node, node)
+    return reg
+
 
 class _WholeProgram(Sharing):
     """The sharing analysis' interpreter run once over the module, the program's entry (Sharing
     itself runs only the scopes that build towers): which variable scope is in force at each
-    variable the program makes. Asked only in files whose scopes set an initializer."""
+    variable the program makes. Asked only in files whose scopes set an initializer / regularizer."""
 
     def _entries(self):
         # the module, then the function ``tf.app.run()`` calls (``main``, or its ``main=``): run by

@@ -174,6 +174,7 @@ class _Frame:
     reuse: Any          # False | True | AUTO
     named: bool         # entered by a string name (its sub-counts reset on exit)
     init: Any = None    # the ``initializer=`` node in force (a variable_scope's, inherited)
+    reg: Any = None     # the ``regularizer=`` node in force (likewise)
 
 
 class _Return(Exception):
@@ -326,8 +327,10 @@ class _Interp:
         """Record the scope initializer in force for the variables ``node`` just made (an execution
         that only reused them records nothing: TF1 applies no initializer there)."""
         inits = self.o.scope_inits.setdefault(id(node), [])
+        regs = self.o.scope_regs.setdefault(id(node), [])
         if getattr(self, "last_action", None) == "create":
             inits.append(self.stack[-1].init)
+            regs.append(self.stack[-1].reg)
 
     def new_variable(self, name: Any) -> _Var:
         self.new_vars += 1
@@ -364,7 +367,7 @@ class _Interp:
             r = name.frame.reuse
         else:
             r = parent.reuse
-        frame = _Frame(full, r, named, parent.init)
+        frame = _Frame(full, r, named, parent.init, parent.reg)
         self.stack.append(frame)
         return frame
 
@@ -384,11 +387,13 @@ class _Interp:
         if cell.key is not None:
             self._touch(cell.key, "reuse")
             return
-        init = self.stack[-1].init
+        init, reg = self.stack[-1].init, self.stack[-1].reg
         cell.key = self.layer(cell.exact, cell.base, cell.reuse, "tf.layers").key
         inits = self.o.cell_inits.setdefault(id(cell.node), [])
+        regs = self.o.cell_regs.setdefault(id(cell.node), [])
         if getattr(self, "last_action", None) == "create":  # (a build that reuses applies none)
             inits.append(init)
+            regs.append(reg)
         self.o.layer_vars.setdefault(id(cell.node), set()).add(cell.key)
 
     def layer(self, exact: Any, default: str, reuse: Any, family: str = "tf.layers") -> _Var:
@@ -738,11 +743,14 @@ class _Interp:
             if name is None and not isinstance(default, str):
                 default = "scope"
             frame = self.enter(name, default if isinstance(default, str) else None, _reuse(reuse))
+            # (name_or_scope, default_name, values, initializer, regularizer, ...)
             given = [a.value for a in node.args if a.keyword is None and not a.star]
-            init = next((a.value for a in node.args if a.keyword is not None and a.keyword.value == "initializer"),
-                        given[3] if len(given) > 3 else None)  # (name_or_scope, default_name, values, initializer)
-            if init is not None and not (isinstance(init, cst.Name) and init.value == "None"):
-                frame.init = init
+            for i, what in ((3, "init"), (4, "reg")):
+                keyword = "initializer" if what == "init" else "regularizer"
+                v = next((a.value for a in node.args if a.keyword is not None and a.keyword.value == keyword),
+                         given[i] if len(given) > i else None)
+                if v is not None and not (isinstance(v, cst.Name) and v.value == "None"):
+                    setattr(frame, what, v)
             return frame
         if q in GET_VARIABLE:
             pos, kw = self._args(node, env)
@@ -992,6 +1000,8 @@ class Sharing:
         # each interpreted execution that made its variables (None: none; reached but only reusing:
         # an empty list); analysis/scope_initializers.py reads it
         self.scope_inits: dict[int, list] = {}
+        self.scope_regs: dict[int, list] = {}  # the same for the scope's ``regularizer=``
+        self.cell_regs: dict[int, list] = {}
         # id(call) -> the executions of a builder call that no group holds (the builder runs once in
         # that entry, e.g. an inference tower ``CNN(x, reuse=True)`` next to a wrapper that makes
         # the towers): which variables each made / reused (SharedPlan: does it share a group's?)

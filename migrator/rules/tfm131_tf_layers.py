@@ -124,12 +124,23 @@ class TfLayers(CallRule):
             # file adds REGULARIZATION_LOSSES to a loss; otherwise TF1 never trained with them)
             from ..translate.regularizers import regularizer_of
 
+            from ..analysis.scope_initializers import inherited_regularizer, scope_regularizer_matters
+
             for n in ("kernel_regularizer", "bias_regularizer"):
-                if b.given(n):
+                if b.given(n) and literal(b.node(n), 0) is not None:
                     reg, note = regularizer_of(self.ctx, b.node(n), b.orig(n))
                     regs[n] = reg  # None: no regularizer, or one TF1 never trained with
                     if reg is None and note:
                         self.report(original, f"{n} {note}", severity=Severity.INFO)
+                elif n == "bias_regularizer" and literal(b.node("use_bias"), True) is False:
+                    continue  # (no bias variable)
+                elif short == "Dense":
+                    if scope_regularizer_matters(self.ctx):
+                        raise Untranslatable("the file's variable scopes set regularizer=: this layer object's "
+                                             "variables take the one in force where it is first called (not followed)")
+                else:
+                    # None: TF1's get_variable adds the variable scope's regularizer (bias too)
+                    regs[n] = inherited_regularizer(self.ctx, original, "the " + n.split("_")[0])
         unset = object()  # not a literal (a regularizer call): never "the default"
         for n in ("kernel_regularizer", "bias_regularizer", "activity_regularizer", "kernel_constraint",
                   "bias_constraint", "beta_regularizer", "gamma_regularizer", "renorm", "virtual_batch_size",

@@ -129,14 +129,24 @@ class ContribLayers(CallRule):
     def build(self, short: str, b: BoundArgs, original: cst.Call):
         from ..translate.regularizers import regularizer_of
 
+        from ..analysis.scope_initializers import inherited_regularizer, scope_regularizer_matters
+
         regs = {}
         for n, k in (("weights_regularizer", "kernel_regularizer"), ("biases_regularizer", "bias_regularizer")):
-            if n in b.params and b.given(n):
+            if n in b.params and b.given(n) and literal(b.node(n), 0) is not None:
                 reg, note = regularizer_of(self.ctx, b.node(n), b.orig(n))
                 if reg is not None:
                     regs[k] = reg
                 elif note:
                     self.report(original, f"{n} {note}", severity=Severity.INFO)
+            elif n in b.params and short in ("fully_connected", "conv2d"):
+                # None: TF1's get_variable adds the variable scope's regularizer (biases too)
+                reg = inherited_regularizer(self.ctx, original, "the " + n.split("_")[0])
+                if reg is not None:
+                    regs[k] = reg
+        if short == "batch_norm" and scope_regularizer_matters(self.ctx):
+            raise Untranslatable("the file's variable scopes set regularizer=: TF1 adds it for the batch norm's "
+                                 "variables too (not translated)")
         for n in ("reuse", "normalizer_fn", "param_initializers",
                   "param_regularizers", "noise_shape", "batch_weights", "renorm"):
             if n == "normalizer_fn" and short in ("fully_connected", "conv2d"):

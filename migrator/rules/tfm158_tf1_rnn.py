@@ -415,6 +415,12 @@ class TF1RNN(KeepProbResolver, CallRule):
                     raise Untranslatable("a variable_scope initializer= its kernel takes in TF1: not written "
                                          "for this cell")
                 kw["kernel_initializer"] = init
+        if short != "MultiRNNCell":
+            from ..analysis.scope_initializers import inherited_regularizer
+
+            if inherited_regularizer(self.ctx, original, "the kernel", cell=True) is not None:
+                raise Untranslatable("a variable_scope regularizer= TF1 adds for the cell's variables: not "
+                                     "written for cells")
         if short == "GRUCell" and b.given("bias_initializer"):
             init = initializer_of(self.ctx, b.node("bias_initializer"), b.orig("bias_initializer"))
             if init is not None:
