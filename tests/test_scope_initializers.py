@@ -189,3 +189,4 @@ def test_the_untrained_embedding_spreads_like_tf1s(tmp_path):
 @pytest.mark.slow
 def test_the_regularized_program_trains_like_tf1(tmp_path):
     assert_equivalent(REG, tmp_path)
+

@@ -535,3 +535,12 @@ def test_monitored_and_supervised_sessions_keep_the_program_tf1_whole(session):
                 and "import" not in ln] == []
     else:
         assert whole == out
+
+
+@pytest.mark.parametrize("arg", ["0.7", "rate=0.3"])
+def test_a_literal_dropout_is_reported_as_dropping_at_evaluation_in_tf1(arg):
+    """tf.nn.dropout with a number drops in every run of the TF1 graph; Keras' Dropout only while
+    training: a literal keep_prob and a literal rate are both reported (TFM134)."""
+    src = f"import tensorflow as tf\n\nx = tf.placeholder(tf.float32, [None, 8])\nh = tf.nn.dropout(x, {arg})\n"
+    r = migrate_source(src, "d.py", Options(fixes=False))
+    assert any(d.rule == "TFM134" and "dropped units at evaluation in TF1" in d.message for d in r.diagnostics)

@@ -47,6 +47,10 @@ class NnDropout(KeepProbResolver, CallRule):
                 if not isinstance(val, (int, float)) or isinstance(val, bool) or not 0 <= val < 1:
                     raise Untranslatable(f"rate {val!r} not in [0, 1)")
                 rate = cst.parse_expression(float_repr(float(val)))
+            elif isinstance(literal(rate, None), (int, float)) and not isinstance(literal(rate, None), bool) \
+                    and literal(rate, None) > 0:
+                self.report(original, "a literal rate also dropped units at evaluation in TF1; "
+                            "Keras' Dropout only drops while training", severity=Severity.WARNING)
         elif not b.given("keep_prob"):
             raise Untranslatable("neither keep_prob nor rate")
         else:
