@@ -84,6 +84,33 @@ if __name__ == '__main__':
     assert "Dense(4, kernel_initializer=keras.initializers.RandomNormal(stddev=0.3))(x)" in _flat(out)
 
 
+def test_a_library_builder_opening_its_own_scope_initializer_takes_it():
+    """FOX111/siamese's convnet.py: a method no code of the file calls (train_model.py does), each
+    layer under its own ``variable_scope(name, initializer=...)``: whatever the caller's scope,
+    the innermost initializer decides. The scope is not kept (idempotence: a kept TF1 variable
+    would be translated by a second run once its scope is gone)."""
+    out = _run("""import tensorflow as tf
+
+
+class ConvNet(object):
+    def inference(self, x):
+        with tf.variable_scope('conv1', initializer=tf.random_normal_initializer(stddev=1e-3)):
+            kernel = tf.get_variable('kernel', (5, 5, 3, 8))
+            biases = tf.get_variable('biases', (8))
+            h = tf.nn.relu(tf.nn.conv2d(x, kernel, strides=[1, 1, 1, 1], padding='SAME') + biases)
+        with tf.variable_scope('out'):
+            w = tf.get_variable('w', (8, 2))
+            return tf.matmul(tf.reduce_mean(h, [1, 2]), w)
+""")
+    flat = _flat(out)
+    assert ("kernel_initializer=keras.initializers.RandomNormal(stddev=1e-3), "
+            "bias_initializer=keras.initializers.RandomNormal(stddev=1e-3)") in flat
+    # the last layer inherits the caller's scope: not known here
+    assert "in a function the file never calls" in " ".join(out.replace("#  ", "").split())
+    assert "variable_scope('conv1'" not in out
+    assert_idempotent(out)
+
+
 def test_a_scope_initializer_of_none_changes_nothing():
     out = _run(_HEAD + """with tf.variable_scope('a', initializer=None):
     h = tf.layers.dense(x, 4)
@@ -100,12 +127,12 @@ with tf.variable_scope('a', initializer=tf.random_normal_initializer(0.0, 0.3)):
 with tf.variable_scope('b', initializer=tf.random_uniform_initializer(-0.1, 0.1)):
     h2 = f(x)
 """, "different initializer="),
-    # a builder the file never calls: which scope is in force is the caller's (not followed)
+    # a builder the file never calls: which scope is in force is the caller's (another module's)
     ("""def f(t):
     return tf.layers.dense(t, 4)
 with tf.variable_scope('a', initializer=tf.random_normal_initializer(0.0, 0.3)):
     h = tf.layers.dense(x, 4)
-""", "is not followed"),
+""", "in a function the file never calls"),
     # a layer object: made where it is first called
     ("""layer = tf.layers.Dense(4)
 with tf.variable_scope('a', initializer=tf.random_normal_initializer(0.0, 0.3)):

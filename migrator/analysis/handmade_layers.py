@@ -1740,9 +1740,7 @@ class HandmadeLayersAnalysis:
                     k = initializer_of(ctx, init, init_orig)
                 else:
                     # no initializer of its own: the variable scope's in force, else Glorot-uniform
-                    from .scope_initializers import inherited_initializer
-
-                    k = inherited_initializer(ctx, orig, "the variable") or to_node("glorot_uniform")
+                    k = self._inherited("initializer", orig) or to_node("glorot_uniform")
                 self._get_variable_regularizer(site, _arg(value, 4, "regularizer"), _arg(orig, 4, "regularizer"), orig)
             elif q == "tflearn.variables.variable":
                 shape, k = self._tflearn_variable(value)
@@ -1796,6 +1794,25 @@ class HandmadeLayersAnalysis:
             return None
         return [e.value for e in shape.elements], k
 
+    def _inherited(self, kind: str, getvar: cst.Call):
+        """The variable scope's initializer / regularizer for the variable ``getvar`` makes
+        (analysis/scope_initializers.py); where that is not known, the reason is kept for the
+        statement's TODO (``scope_declines``) and Untranslatable raised (the variable stays TF1)."""
+        from .scope_initializers import inherited_initializer, inherited_regularizer
+
+        try:
+            if kind == "initializer":
+                return inherited_initializer(self.ctx, getvar, "the variable")
+            return inherited_regularizer(self.ctx, getvar, "the variable")
+        except Untranslatable as ex:
+            self.scope_declines[id(getvar)] = str(ex)
+            raise
+
+    @property
+    def scope_declines(self) -> dict[int, str]:
+        """id(original get_variable call) -> why its variable scope's initializer / regularizer is not known."""
+        return self.__dict__.setdefault("_scope_declines", {})
+
     def _get_variable_regularizer(self, site: cst.Call, node, orig, getvar: cst.Call | None = None) -> None:
         """``tf.get_variable(.., regularizer=tf.contrib.layers.l2_regularizer(s))``: TF1 adds the
         penalty to REGULARIZATION_LOSSES once, when the variable is made (a reuse adds nothing).
@@ -1808,9 +1825,7 @@ class HandmadeLayersAnalysis:
         if node is None or literal(node, 0) is None:
             if getvar is None:
                 return
-            from .scope_initializers import inherited_regularizer
-
-            reg = inherited_regularizer(self.ctx, getvar, "the variable")
+            reg = self._inherited("regularizer", getvar)
             if reg is not None:
                 self.__dict__.setdefault("_regularizers", {})[id(site)] = reg
             return
@@ -1933,9 +1948,7 @@ class HandmadeLayersAnalysis:
             else:  # a TF1 initializer object (tf.constant_initializer(...)), as get_variable takes it
                 k = initializer_of(self.ctx, b.node("initializer"), b.node("initializer"))
         if not own:  # get_variable's: the variable scope's in force, else Glorot-uniform
-            from .scope_initializers import inherited_initializer
-
-            k = inherited_initializer(self.ctx, value, "the variable") or to_node("glorot_uniform")
+            k = self._inherited("initializer", value) or to_node("glorot_uniform")
         if b.given("regularizer") and literal(b.node("regularizer"), "?") is not None:
             reg = literal(b.node("regularizer"), None)
             if reg == "L2":

@@ -78,6 +78,11 @@ def _given(call: cst.Call, index: int, keyword: str) -> cst.BaseExpression | Non
     return node
 
 
+def scope_defaults(call: cst.Call) -> list[str]:
+    """Which of ``initializer`` / ``regularizer`` a ``variable_scope(...)`` call sets."""
+    return [k for i, k in ((3, "initializer"), (4, "regularizer")) if _given(call, i, k) is not None]
+
+
 def _number(node) -> bool:
     if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, (cst.Minus, cst.Plus)):
         node = node.expression
@@ -98,6 +103,9 @@ def _one(ctx, seen: list, what: str, kind: str):
         d = flow.def_of(n.value, n) if isinstance(n, cst.Name) else None
         return ("def", id(d.stmt), d.name) if d is not None and d.value is not None else ("node", id(n))
 
+    if any(n is OUTSIDE for n in seen):
+        raise Untranslatable(f"{what} is made in a function the file never calls: the {kind}= of the "
+                             "variable scope its caller opens is not known (TF1 takes it)")
     given = list({binding(n): n for n in seen if n is not None}.values())
     if not given:
         return None, None
@@ -173,15 +181,27 @@ def inherited_regularizer(ctx, call: cst.Call, what: str, cell: bool = False) ->
     return reg
 
 
+class _Outside:
+    """The scope initializer / regularizer in force where a function the file never calls is
+    called from: unknown (another module's caller may open a scope that sets one)."""
+
+
+OUTSIDE = _Outside()
+
+
 class _WholeProgram(Sharing):
     """The sharing analysis' interpreter run once over the module, the program's entry (Sharing
     itself runs only the scopes that build towers): which variable scope is in force at each
-    variable the program makes. Asked only in files whose scopes set an initializer / regularizer."""
+    variable the program makes. Asked only in files whose scopes set an initializer / regularizer.
+
+    Then the function ``tf.app.run()`` calls, and each function or method the file never names
+    otherwise (a library module's builders, called from another file): run from a scope whose
+    initializer and regularizer are :data:`OUTSIDE` - a scope the function opens itself decides,
+    one it inherits is not known."""
 
     def _entries(self):
-        # the module, then the function ``tf.app.run()`` calls (``main``, or its ``main=``): run by
-        # TF1, never by the file's own code
         out: list = [self.module]
+        self._outside: set[int] = set()
         for n in walk(self.module):
             if type(n) is cst.Call and self.ctx.legacy_name(n) in _APP_RUN:
                 fn = next((a.value for a in n.args if a.keyword is not None and a.keyword.value == "main"),
@@ -189,7 +209,41 @@ class _WholeProgram(Sharing):
                 target = self.functions.get(fn.value) if isinstance(fn, cst.Name) else None
                 if target is not None and all(target is not e for e in out):
                     out.append(target)
+        named = {n.value for n in walk(self.module) if type(n) is cst.Name}
+        defined: dict[str, int] = {}
+        for n in walk(self.module):
+            if type(n) in (cst.FunctionDef, cst.ClassDef):
+                defined[n.name.value] = defined.get(n.name.value, 0) + 1
+        for n in walk(self.module):
+            # (a def's own name is a Name node too: named once, by its def, means never read)
+            if type(n) is cst.FunctionDef and defined.get(n.name.value) == 1 and all(n is not e for e in out) \
+                    and not self._read_elsewhere(n, named):
+                out.append(n)
+                self._outside.add(id(n))
         return out
 
-    def _group(self, entry, it) -> None:
-        pass  # (towers are Sharing's question)
+    def _read_elsewhere(self, fn: cst.FunctionDef, named: set[str]) -> bool:
+        name = fn.name.value
+        if name not in named:
+            return False
+        return sum(1 for n in walk(self.module) if type(n) is cst.Name and n.value == name) > 1
+
+    def _run(self) -> None:
+        from .sharing import _Budget, _Instance, _Interp, _Return
+
+        for entry in self._entries():
+            it = _Interp(self, entry)
+            if id(entry) in self._outside:
+                it.stack[0].init = it.stack[0].reg = OUTSIDE
+            try:
+                if isinstance(entry, cst.Module):
+                    it.globals = {}
+                    it.run_block(entry.body, it.globals)
+                else:
+                    cls = self._class_of(entry)
+                    self_ = _Instance(cls) if cls is not None and entry.params.params else None
+                    it.invoke(entry, self_, [], {})
+            except (_Budget, RecursionError):
+                continue
+            except _Return:
+                pass

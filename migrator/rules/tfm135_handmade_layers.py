@@ -561,6 +561,10 @@ class HandmadeLayers(HandmadeLayersAnalysis, Rule):
             self.ctx.count(self)
             return cst.RemoveFromParent()
         small = original.body[0] if len(original.body) == 1 else None
+        if isinstance(small, cst.Assign) and id(small.value) in self.scope_declines:
+            # a get_variable whose variable scope's initializer / regularizer is not known: TF1's
+            self.todo(original, self.scope_declines[id(small.value)])
+            return updated
         free = self._free.get(id(small.value)) if isinstance(small, cst.Assign) else None
         if free is not None:
             shape, init, anchor = free
