@@ -101,3 +101,32 @@ def test_branching_feed_helper_program_is_equivalent_to_tf1(tmp_path):
 def test_branching_feed_helper_program_ranks_like_tf1(tmp_path):
     aucs = legacy_and_migrated_aucs(BRANCH, _run(BRANCH.read_text(), False), tmp_path)
     assert min(aucs) > 0.7 and abs(aucs[0] - aucs[1]) < 0.05, aucs
+
+
+# -- verify: a legacy train op the program never runs (round AH's classification head) -------------
+
+HEAD = FIX / "unrun_head_op.py"
+
+
+@pytest.mark.slow
+def test_verify_leaves_out_only_what_another_train_op_updates(tmp_path):
+    """The head's variables get gradients only from the head's own minimize, which no run runs:
+    the step verify probes leaves them alone and the Keras model trained holds no head - they
+    are reported (not a partial load refused); a Keras model missing a layer the probed step's
+    loss reads is still refused."""
+    from migrator.weights.verify import judge, migrate_faithful, verify_pairs
+
+    good = migrate_faithful(HEAD, tmp_path / "m")
+    text = good.read_text()
+    assert "    return keras.layers.Dense(8)(h)\n" in text
+    bad = tmp_path / "bad" / good.name
+    bad.parent.mkdir()
+    bad.write_text(text.replace("    return keras.layers.Dense(8)(h)\n", "    return h[:, :8]\n"))
+    res = verify_pairs([(HEAD, good), (HEAD, bad)], workdir=tmp_path / "v")
+    ok, lines = judge(res[0])
+    assert ok, "\n".join(lines + res[0].get("mapping", []))
+    other = [m for m in res[0]["mapping"] if "only another train op" in m]
+    assert sorted(m.split()[1] for m in other) == ["head/bias", "head/kernel"], res[0]["mapping"]
+    ok, lines = judge(res[1])
+    assert not ok and "do not match" in res[1].get("error", ""), lines
+    assert any("UNUSED legacy variable embed/out/kernel" in m for m in res[1]["mapping"])
