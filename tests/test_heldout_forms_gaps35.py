@@ -13,7 +13,7 @@ import pytest
 
 from migrator import TODO_MARKER
 from tests.legacy_pairs import assert_equivalent, legacy_and_migrated_aucs
-from tests.outputs import body, migrate_text, undefined_names
+from tests.outputs import assert_idempotent, body, migrate_text, undefined_names
 
 FIX = Path(__file__).parent / "fixtures" / "heldout_gaps"
 BRANCH = FIX / "branch_feed_margin.py"
@@ -130,3 +130,64 @@ def test_verify_leaves_out_only_what_another_train_op_updates(tmp_path):
     ok, lines = judge(res[1])
     assert not ok and "do not match" in res[1].get("error", ""), lines
     assert any("UNUSED legacy variable embed/out/kernel" in m for m in res[1]["mapping"])
+
+
+# -- add_to_collection of unread keys beside a Saver.save TFM140 translates (round AJ) ---------------
+
+SAVER = FIX / "collection_beside_saver.py"
+
+
+@pytest.mark.parametrize("fixes", [False, True])
+def test_unread_collections_beside_a_translated_saver_go(fixes):
+    out = _run(SAVER.read_text(), fixes)
+    b = body(out)
+    assert TODO_MARKER not in out
+    assert "add_to_collection" not in b and "collection_" not in b
+    assert 'save_checkpoint(model, "%s-%d.weights.h5" % (os.path.join(out_dir, "model.ckpt"), step))' in b
+    assert not undefined_names(out)
+    assert_idempotent(out, fixes)  # (the second run used to drop them: the save is Keras by then)
+
+
+def test_collections_beside_a_saver_that_stays_tf1_stay():
+    # the Saver's program stays TF1 (a run fed through an unknown helper): the meta graph it
+    # writes carries the collections - the adds stay
+    src = SAVER.read_text().replace(
+        "sess.run(train_op, feed_dict={left: data[i], right: data[j], same: (labels[i] == labels[j]).astype(np.float32)})",
+        "sess.run(train_op, feed_dict=make_feed(i, j))")
+    out = _run(src)
+    assert 'tf.add_to_collection("train_loss", loss)' in out
+    assert "saver.save(sess" in out
+
+
+def test_a_collection_read_back_beside_a_saver_stays():
+    src = SAVER.read_text().replace("ti = np.random", "print(tf.get_collection('left_output'))\nti = np.random")
+    out = _run(src)
+    assert 'tf.add_to_collection("train_loss", loss)' in out
+
+
+# -- one initializer name given to two variable_scopes around a TF1 cell (round AI) ------------------
+
+_CELL_TWICE = '''import tensorflow as tf
+
+
+def encode(x):
+    cell = tf.contrib.rnn.BasicLSTMCell(8, forget_bias=1.0)
+    out, _ = tf.nn.dynamic_rnn(cell, x, dtype=tf.float32)
+    return out[:, -1]
+
+
+x = tf.placeholder(tf.float32, [None, 5, 3])
+init = tf.random_normal_initializer(0.0, 0.2)
+with tf.variable_scope("model", initializer=init):
+    a = encode(x)
+with tf.variable_scope("model", reuse=True, initializer=init):
+    b = encode(x)
+'''
+
+
+@pytest.mark.parametrize("fixes", [False, True])
+def test_one_initializer_name_in_two_scopes_is_one_initializer(fixes):
+    out = _run(_CELL_TWICE, fixes)
+    assert "different initializer=" not in out
+    assert "kernel_initializer=keras.initializers.RandomNormal(stddev=0.2" in out
+    assert_idempotent(out, fixes)

@@ -325,6 +325,12 @@ class SessionProgram(SessionProgramRuns, Rule):
         prog = self._prog(original)
         if len(original.body) != 1:
             return updated
+        if isinstance(original.body[0], cst.Expr) and self._save_kept_add(original.body[0].value):
+            self.report(original, "tf.add_to_collection of a key this file never reads removed: only a meta "
+                                  "graph could carry it to another run, and every Saver.save here becomes a "
+                                  "Keras weights file (no meta graph)", severity=Severity.INFO)
+            self.ctx.count(self)
+            return cst.RemoveFromParent()
         small = original.body[0]
         if prog is not None and isinstance(small, cst.Expr) and isinstance(small.value, cst.Call) \
                 and self.ctx.legacy_name(small.value) == _IS_TRAINING:
@@ -1986,6 +1992,47 @@ class SessionProgram(SessionProgramRuns, Rule):
             self.ctx.use_helper("save_checkpoint")
             return expr("save_checkpoint({m}, {p})", m=cst.Name(self._tp().model_name(prog)), p=new)
         return expr("{m}.load_weights({p})", m=cst.Name(self._tp().model_name(prog)), p=new)
+
+    def _save_kept_add(self, value) -> bool:
+        """``tf.add_to_collection(key, t)`` that TFM183's pre-step kept only for the file's
+        ``Saver.save`` calls (analysis/user_collections.adds_kept_for_saves: a key never read)
+        while every such save is one ``_saver_call`` translates (``_saver_why``)."""
+        from ..analysis.user_collections import adds_kept_for_saves
+
+        cache = self.__dict__.get("_save_kept")
+        if cache is None:
+            calls = adds_kept_for_saves(self.ctx.module) if self.ctx.rule_active("TFM183") else []
+            if calls:
+                saves = [n for n in _walk(self.ctx.module) if isinstance(n, cst.Call)
+                         and isinstance(n.func, cst.Attribute) and n.func.attr.value == "save"]
+                if not saves or any(self._saver_why(c) is not None for c in saves):
+                    calls = []
+            cache = self.__dict__["_save_kept"] = {id(c) for c in calls}
+        return id(value) in cache
+
+    def _saver_why(self, original: cst.Call) -> str | None:
+        """Why ``_saver_call`` would keep ``original`` (a ``.save(...)`` call) TF1; None when it
+        becomes ``save_checkpoint(model, path)`` (the same checks, on the original call)."""
+        tp = self._tp()
+        f = original.func
+        if not (isinstance(f, cst.Attribute) and isinstance(f.value, cst.Name) and f.value.value in tp.saver_names
+                and f.attr.value == "save"):
+            return "not a Saver's save"
+        prog = self._prog(original)
+        if prog is None:
+            return "no session program"
+        if not self.runs_ok(prog):
+            return "the program stays TF1"
+        try:
+            model_info(prog)
+            if _arg(original, 1, "save_path") is None:
+                return "save path not given"
+            self._save_step(prog, original)
+        except (_Todo, Untranslatable) as ex:
+            return str(ex)
+        if not isinstance(self.ctx.parent(original), cst.Expr) and self._saved_path_target(original) is None:
+            return "the value returned by Saver.save is used"
+        return None
 
     def _save_step(self, prog, original: cst.Call) -> cst.BaseExpression | None:
         """``saver.save(sess, p, global_step=g)``: the step TF1 appends to the name (``p-<g>``):

@@ -464,7 +464,20 @@ class TF1RNN(KeepProbResolver, CallRule):
         from ..analysis.sharing import Sharing
 
         seen = [n for n in self.ctx.analysis(Sharing).cell_inits.get(id(original), ()) if n is not None]
-        nodes = list({id(n): n for n in seen}.values())
+        flow = self.ctx.analysis(Flow)
+
+        def same(n) -> int:
+            """One key per initializer: a name bound once (``initializer = tf.random_normal_
+            initializer(...)`` given to two ``variable_scope('model', initializer=initializer)``,
+            the training model's and the reusing evaluation model's) is its binding."""
+            if isinstance(n, cst.Name):
+                d = flow.def_of(n.value, n)
+                defs = d.scope.by_name.get(n.value, ()) if d is not None and d.scope is not None else ()
+                if d is not None and d.value is not None and len(defs) == 1:
+                    return id(d.value)
+            return id(n)
+
+        nodes = list({same(n): n for n in seen}.values())
         if not nodes:
             return None
         if len(nodes) > 1:
