@@ -191,3 +191,14 @@ def test_one_initializer_name_in_two_scopes_is_one_initializer(fixes):
     assert "different initializer=" not in out
     assert "kernel_initializer=keras.initializers.RandomNormal(stddev=0.2" in out
     assert_idempotent(out, fixes)
+
+
+def test_a_local_of_another_branch_is_not_read_from_the_caller():
+    # ``feed('b')`` reads the helper's local ``xb`` that only the 'a' path assigns: TF1 raised
+    # UnboundLocalError; inlined, it would read the module's ``xb`` - no inline feed
+    src = BRANCH.read_text().replace(
+        "            lo, hi = bounds[part], bounds[part + 1]\n",
+        "            if mode == 'never':\n                va = vb\n            lo, hi = bounds[part], bounds[part + 1]\n")
+    assert "                va = vb\n" in src
+    out = _run(src)
+    assert "feed_dict is not a dict literal" in out

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 import libcst as cst
 
 from ..emit import literal
-from .flow import Flow, target_names
+from .flow import Flow, load_names, target_names
 
 _UNKNOWN = object()
 
@@ -214,6 +214,13 @@ def resolve(ctx, flow: Flow, fn: cst.FunctionDef, call: cst.Call, placeholders) 
     assigned = {n for s in stmts for t in s.body[0].targets for n in target_names(t.target)}  # type: ignore[union-attr]
     if assigned & set(bound):
         return None
+    # a local of the helper the path reads must be one the path assigns (another branch's local
+    # would be unbound in TF1's run, and a name of the calling scope once inlined)
+    fscope = flow.scopes.get(id(fn))
+    params = {p.name.value for p in [*ps.posonly_params, *ps.params, *ps.kwonly_params]}
+    fn_locals = set(fscope.by_name) - params if fscope is not None else set()
+    if (load_names_of(stmts, d) & fn_locals) - assigned:
+        return None
     scope = flow.scope_of(call)
     fn_nodes = {id(n) for n in _walk(fn)}
     for node in _walk(scope.node):
@@ -224,6 +231,16 @@ def resolve(ctx, flow: Flow, fn: cst.FunctionDef, call: cst.Call, placeholders) 
             if isinstance(n, (cst.Call, cst.Attribute, cst.Name)) and ctx.legacy_name(n) is not None:
                 return None
     return InlineFeed(fn, stmts, d, bound)
+
+
+def load_names_of(stmts, d: cst.Dict) -> set[str]:
+    """Names the path's assignments (their values) and the returned dict's values read."""
+    out: set[str] = set()
+    for s in stmts:
+        out |= load_names(s.body[0].value)
+    for el in d.elements:
+        out |= load_names(el.value)
+    return out
 
 
 def _walk(node: cst.CSTNode):
