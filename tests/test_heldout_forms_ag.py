@@ -121,7 +121,7 @@ _UNTRANSLATED_SAVE = (
     "def feed(kind):\n    if kind == 'train':\n        return {x: X, y: Y}\n    return {x: X[:4], y: Y[:4]}\n"
     "saver = tf.train.Saver()\n"
     "with tf.Session() as sess:\n    sess.run(tf.global_variables_initializer())\n"
-    "    for i in range(3):\n        sess.run(train, feed(kind='train'))\n"
+    "    for i in range(3):\n        mode = 'train' if i else 'val'\n        sess.run(train, feed(kind=mode))\n"
     "        saver.save(sess, 'ckpt/model')\n"
 )
 
@@ -131,7 +131,9 @@ def test_saver_of_a_program_that_stays_tf1_stays():
 
     res = migrate_source(_UNTRANSLATED_SAVE, "ag.py")
     out = res.code
-    assert TODO_MARKER in out  # the run fed through a branching helper is not translated
+    # the run fed through a branching helper whose selecting argument is not a constant is not
+    # translated (with ``kind='train'`` the helper's path is inlined: test_heldout_forms_gaps35.py)
+    assert TODO_MARKER in out
     assert "save_checkpoint" not in out and "saver.save(sess, 'ckpt/model')" in out
     assert "TFM140 Saver.save kept: a sess.run of this program is not translated" in " ".join(out.replace("#", " ").split())
     assert not [d for d in res.diagnostics if d.rule in ("TFM010", "TFM011", "TFM012", "TFM013")

@@ -22,12 +22,7 @@ FILES = sorted(p for d in (ROOT / "tests" / "fixtures", ROOT / "reference_models
                for p in d.rglob("*.py") if p.is_file())
 
 # fixture (relative to ROOT) -> why a second run still changes its output
-KNOWN = {
-    "tests/fixtures/heldout_tuple/method_tuple_loss.py":
-        "TFM140 writes the training run as TrainingModel / train_on_batch while the loss reads a "
-        "scalar placeholder kept TF1; the second run sees a program whose other run stays TF1 "
-        "and marks model / l as kept TF1 tensors (the module-function form does the same)",
-}
+KNOWN: dict[str, str] = {}
 
 
 def _params():

@@ -154,6 +154,8 @@ class Run:
     feed_name: str | None = None          # the feed dict passed by name (``feed_dict=feed``)
     feed_params: dict[str, str] | None = None  # ``feed_dict=make_feed(a, b)``: placeholder -> the
                                           # helper's parameter fed to it (``Program.feed_helpers``)
+    feed_inline: Any = None               # ``feed_dict=get_feed(data, 'train')``: the helper's path
+                                          # taken (analysis/feed_branches.py InlineFeed)
     method: str = "session"               # "session": ``sess.run(fetches, feed)``; "eval": ``t.eval(feed)``,
                                           # ``op.run(feed)`` (the fetch is the object, the feed arg 0)
 
@@ -1113,7 +1115,8 @@ class TF1Program:
                 if d.name in prog.tensors or _is_numpy_def(d) or d.value is None or isinstance(
                         d.value, (cst.Dict, cst.DictComp, cst.Set, cst.SetComp, cst.SimpleString)):
                     continue
-                if d.deps & prog.tensors and not _optimizer_call(d.value):
+                if d.deps & prog.tensors and not _optimizer_call(d.value) \
+                        and not self._object_of_flags(prog, d):
                     prog.tensors.add(d.name)
                     changed = True
         # roles: placeholders reaching a trainable op are inputs, the other non-scalars labels
@@ -1909,6 +1912,15 @@ class TF1Program:
                 for ph, param in params.items():
                     run.feeds[ph] = bound[param]
                 prog.feed_helpers[id(fn)] = fn
+            elif isinstance(feed, cst.Call) and (inl := self._inline_feed(prog, feed, c)) is not None:
+                # ``feed_dict=get_feed(data, 'train')``: the helper's path for these constant
+                # arguments, inlined at the run (analysis/feed_branches.py)
+                run.feed_inline = inl
+                for el in inl.value.elements:
+                    v = el.value
+                    run.feeds[el.key.value] = inl.bound[v.value] if isinstance(v, cst.Name) and v.value in inl.bound \
+                        else v
+                prog.feed_helpers[id(inl.fn)] = inl.fn
             elif isinstance(feed, cst.Call):
                 run.ok, run.why = False, ("feed_dict is not a dict literal (a call, but not of a helper of "
                                           "this scope that only returns {placeholder: parameter, ...})")
@@ -1961,6 +1973,62 @@ class TF1Program:
         if bound is None or set(bound) != set(params.values()) or len(fn.params.params) + len(
                 fn.params.posonly_params) != len(bound):
             return None
+        if not self._only_fed(fn):
+            return None
+        return fn, params, bound
+
+    def _inline_feed(self, prog: Program, feed: cst.Call, c: cst.Call):
+        """The InlineFeed (analysis/feed_branches.py) of ``feed_dict=helper(...)``: a helper
+        defined once in the program's scope, only ever called as a run's feed in a statement that
+        evaluates nothing else calling code before the run (the path's assignments go before
+        the statement); else None."""
+        from .feed_branches import resolve
+
+        if not isinstance(feed.func, cst.Name):
+            return None
+        defs = prog.scope.by_name.get(feed.func.value, ())
+        if len(defs) != 1 or not isinstance(defs[0].stmt, cst.FunctionDef) or not self._only_fed(defs[0].stmt):
+            return None
+        stmt = self.ctx.statement_of(c)
+        if not (isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1
+                and isinstance(stmt.body[0], (cst.Expr, cst.Assign))):
+            return None
+        # the path's assignments run before the statement: nothing of it evaluated before the
+        # run may call anything (``print(step, sess.run(...))``), nor is the run conditional
+        node: cst.CSTNode = c
+        while node is not stmt:
+            parent = self.ctx.parent(node)
+            if isinstance(parent, (cst.IfExp, cst.BooleanOperation, cst.Lambda, cst.ListComp, cst.SetComp,
+                                   cst.DictComp, cst.GeneratorExp)):
+                return None
+            for ch in parent.children:
+                if ch is node:
+                    break
+                if any(isinstance(x, (cst.Call, cst.Yield, cst.Await)) for x in _walk(ch)):
+                    return None
+            node = parent
+        return resolve(self.ctx, self.flow, defs[0].stmt, feed, prog.placeholders)
+
+    def _object_of_flags(self, prog: Program, d) -> bool:
+        """``model = Siamese(is_training=is_training, dropout_rate=0.1)``: an object of a class of
+        this file built from scalar placeholders only (no other tensor): a Python object whose
+        methods build tensors, not a tensor itself (it is no model input / output; what its
+        methods compute still depends on the scalars, through the closure)."""
+        v = d.value
+        if not (isinstance(v, cst.Call) and isinstance(v.func, cst.Name)):
+            return False
+        classes = self.__dict__.get("_file_classes")
+        if classes is None:
+            classes = self.__dict__["_file_classes"] = {
+                n.name.value for n in _walk(self.ctx.module) if isinstance(n, cst.ClassDef)}
+        if v.func.value not in classes:
+            return False
+        return all(n in prog.placeholders and prog.placeholders[n].role == "hyper"
+                   for n in d.deps & prog.tensors)
+
+    def _only_fed(self, fn: cst.FunctionDef) -> bool:
+        """Every use of ``fn``'s name in the file is the feed argument of a run."""
+        name = fn.name.value
         for node in _walk(self.ctx.module):
             if not (isinstance(node, cst.Name) and node.value == name) or node is fn.name:
                 continue
@@ -1971,8 +2039,8 @@ class TF1Program:
                     and run.func.attr.value in ("run", "eval")
                     and (arg.keyword is not None and arg.keyword.value == "feed_dict"
                          or arg.keyword is None and run.args.index(arg) == (1 if run.func.attr.value == "run" else 0))):
-                return None
-        return fn, params, bound
+                return False
+        return True
 
     def _named_feed(self, prog: Program, feed: cst.Name, c: cst.Call, method: str):
         """The definition of a feed dict passed by name, when it is a dict literal keyed by this

@@ -168,7 +168,9 @@ def _is_docstring(s) -> bool:
         and isinstance(s.body[0].value, (cst.SimpleString, cst.ConcatenatedString))
 
 
-def desugar_user_collections(module: cst.Module) -> cst.Module | None:
+def _scan(module: cst.Module):
+    """(tf aliases, {key: adds}, {key: reads}, the add calls, the file saves a meta graph) of a
+    file whose collection uses desugar_user_collections understands; None otherwise."""
     tf = _tf_aliases(module)
     code = module.code
     if not tf or "add_to_collection" not in code:
@@ -177,6 +179,7 @@ def desugar_user_collections(module: cst.Module) -> cst.Module | None:
     if saves and any(w in code for w in _META):
         return None
     own_losses = _own_losses(code, module)
+    calls: list[cst.Call] = []
     adds: dict[str, int] = {}
     reads: dict[str, int] = {}
     parents = parent_map(module)
@@ -205,6 +208,7 @@ def desugar_user_collections(module: cst.Module) -> cst.Module | None:
                     and all(a.keyword is None for a in n.args)):
                 return None
             adds[key] = adds.get(key, 0) + 1
+            calls.append(n)
         else:
             if len(n.args) != 1:
                 return None  # scope= filters
@@ -214,6 +218,30 @@ def desugar_user_collections(module: cst.Module) -> cst.Module | None:
         return None
     if set(reads) - set(adds):
         return None  # a key read but never added here: TF's own (or another module's) collection
+    return tf, adds, reads, calls, saves
+
+
+def adds_kept_for_saves(module: cst.Module) -> list[cst.Call]:
+    """The ``add_to_collection`` calls of ``module`` that desugar_user_collections keeps ONLY
+    because the file calls ``Saver.save`` (a meta graph carries collections to another run): user
+    keys the file never reads, no other meta-graph writer or reader. Where the session rule
+    (TFM140) turns every such save into a Keras weights file, no meta graph is written and these
+    adds change nothing: it removes them. [] when anything else keeps them."""
+    scan = _scan(module)
+    if scan is None:
+        return []
+    tf, adds, reads, calls, saves = scan
+    if not saves or reads or set(adds) == {"losses"}:
+        return []
+    return calls
+
+
+def desugar_user_collections(module: cst.Module) -> cst.Module | None:
+    scan = _scan(module)
+    if scan is None:
+        return None
+    tf, adds, reads, calls, saves = scan
+    code = module.code
     if saves and (reads or set(adds) != {"losses"}):
         return None  # a meta graph carries the collections away
     taken = {n.value for n in _nodes(module) if isinstance(n, cst.Name)}

@@ -301,9 +301,36 @@ class SessionProgram(SessionProgramRuns, Rule):
         return updated
 
     def leave_SimpleStatementLine(self, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine):
+        res = self._leave_simple(original, updated)
+        prog = self._prog(original)
+        r = next((r for r in prog.runs if r.statement is original and r.feed_inline is not None), None) \
+            if prog is not None else None
+        if r is None or not self.runs_ok(prog) or isinstance(res, cst.RemovalSentinel):
+            return res
+        # ``sess.run(..., feed_dict=get_feed(data, 'train'))`` translated: the helper's path's
+        # assignments (parameters replaced by the arguments) run first, as the call ran them
+        nodes = list(res.nodes) if isinstance(res, cst.FlattenSentinel) else [res]
+        helper = r.feed_inline.fn.name.value
+        if any(isinstance(n, cst.Call) and isinstance(n.func, cst.Name) and n.func.value == helper
+               for x in nodes for n in _walk(x)):
+            return res  # (not translated: the call stays)
+        pre = r.feed_inline.hoisted()
+        if not pre:
+            return res
+        pre[0] = pre[0].with_changes(leading_lines=nodes[0].leading_lines)
+        nodes[0] = nodes[0].with_changes(leading_lines=[])
+        return cst.FlattenSentinel([*pre, *nodes])
+
+    def _leave_simple(self, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine):
         prog = self._prog(original)
         if len(original.body) != 1:
             return updated
+        if isinstance(original.body[0], cst.Expr) and self._save_kept_add(original.body[0].value):
+            self.report(original, "tf.add_to_collection of a key this file never reads removed: only a meta "
+                                  "graph could carry it to another run, and every Saver.save here becomes a "
+                                  "Keras weights file (no meta graph)", severity=Severity.INFO)
+            self.ctx.count(self)
+            return cst.RemoveFromParent()
         small = original.body[0]
         if prog is not None and isinstance(small, cst.Expr) and isinstance(small.value, cst.Call) \
                 and self.ctx.legacy_name(small.value) == _IS_TRAINING:
@@ -462,6 +489,16 @@ class SessionProgram(SessionProgramRuns, Rule):
                 raise _Todo(f"{p.role} placeholder kept: a sess.run of this program is not translated")
             passed: list = []
             bad = self._other_uses(prog, p.name, passed)
+            if (bad or self._label_fn_read(prog, p.name)) and (const_fed := self._fed_constant(prog, p)) is not None:
+                # a scalar every run fed the same constant (``margin: MARGIN``): the constant
+                self.ctx.count(self)
+                return cst.SimpleStatementLine(
+                    body=[cst.Assign(targets=[cst.AssignTarget(cst.Name(p.name))], value=const_fed.deep_clone())],
+                    leading_lines=p.statement.leading_lines,
+                    trailing_whitespace=cst.TrailingWhitespace(
+                        whitespace=cst.SimpleWhitespace("  "),
+                        comment=cst.Comment("# the one value every run fed"),
+                        newline=cst.Newline()))
             if bad:
                 raise _Todo(f"{p.role} placeholder {p.name} is also used in: {bad}")
             self.ctx.count(self)
@@ -507,6 +544,47 @@ class SessionProgram(SessionProgramRuns, Rule):
         return cst.SimpleStatementLine(
             body=[cst.Assign(targets=[cst.AssignTarget(cst.Name(p.name))], value=value)],
             leading_lines=p.statement.leading_lines)
+
+    def _label_fn_read(self, prog: Program, name: str) -> bool:
+        """Placeholder ``name`` is read (not as a feed key) by a statement that becomes a loss /
+        metric function: that function reads the name when it runs."""
+        for node in _walk(prog.scope.node):
+            if isinstance(node, cst.Name) and node.value == name:
+                parent = self.ctx.parent(node)
+                if isinstance(parent, (cst.AssignTarget, cst.DictElement)) \
+                        or isinstance(parent, cst.Attribute) and parent.attr is node \
+                        or isinstance(parent, cst.Arg) and parent.keyword is node:
+                    continue
+                if self._inside_label_fn(prog, node):
+                    return True
+        return False
+
+    def _fed_constant(self, prog: Program, p) -> cst.BaseExpression | None:
+        """The value of hyper placeholder ``p`` when every run that feeds it feeds the same
+        constant (a number, or a module-level name bound once to one: ``_constant``) and every
+        run that does not feed it fetches nothing computed from it (TF1 raised there): the
+        placeholder is that constant in every run that computed anything from it. None
+        otherwise (a value that changes, a placeholder with a default)."""
+        cache = self.__dict__.setdefault("_fed_constant_cache", {})
+        if id(p) in cache:
+            return cache[id(p)]
+        cache[id(p)] = None
+        if p.role != "hyper" or p.default is not None:
+            return None
+        fed = prog.fed_values(p.name)
+        if not fed or len({code(v).strip() for _, v in fed}) != 1 \
+                or not all(self._constant(v, p.statement) for _, v in fed):
+            return None
+        for r in prog.runs:
+            if p.name in r.feeds or r.initializer:
+                continue
+            names = list(r.fetch_names)
+            if r.train_op is not None:
+                names.append(r.train_op.loss)
+            if any(n is None or p.name in prog.placeholders_of(n) for n in names):
+                return None
+        cache[id(p)] = fed[0][1]
+        return fed[0][1]
 
     def _unfed_default(self, prog: Program, p, updated):
         """``name = tf.placeholder_with_default(value, shape)`` that no run of the program feeds
@@ -651,22 +729,35 @@ class SessionProgram(SessionProgramRuns, Rule):
         return bool(bound) and any(p in unread and v is node for p, v in bound.items())
 
     def _passed_to_class_flag(self, node: cst.Name) -> bool:
-        """``Tower('name', is_training)`` where ``Tower`` is a class of the file whose ``__init__``
-        only stores the matching parameter as ``self.<attr> = <param>`` and whose methods only
-        read ``self.<attr>`` as ``training=`` / ``is_training=`` (a batch norm's / dropout's mode:
-        Keras' training flag, so the value passed is unread); no code outside the class reads
-        ``.<attr>``."""
+        """``Tower('name', is_training)`` where ``Tower`` is a class of the file (its ``__init__``
+        its own or inherited from a base class of the file: ``class Siamese(ConvNet)``) that
+        only stores the matching parameter as ``self.<attr> = <param>`` and whose methods (the
+        bases' included) only read ``self.<attr>`` as ``training=`` / ``is_training=`` (a batch
+        norm's / dropout's mode: Keras' training flag, so the value passed is unread) or as the
+        predicate of ``tf.cond(self.<attr>, lambda: tf.nn.dropout(h, k), lambda: h)`` (written
+        ``keras.ops.where(flag, Dropout(..)(h), h)``: with the flag the training runs' True, the
+        Keras Dropout's own mode - see ``_flag_cond``); no code outside reads ``.<attr>``."""
         arg = self.ctx.parent(node)
         if not isinstance(arg, cst.Arg) or arg.value is not node or arg.star:
             return False
         c = self.ctx.parent(arg)
         if not isinstance(c, cst.Call) or not isinstance(c.func, cst.Name):
             return False
-        cls = next((n for n in _walk(self.ctx.module) if isinstance(n, cst.ClassDef)
-                    and n.name.value == c.func.value), None)
-        if cls is None or not isinstance(cls.body, cst.IndentedBlock):
+        classes = {n.name.value: n for n in _walk(self.ctx.module) if isinstance(n, cst.ClassDef)}
+        chain: list[cst.ClassDef] = []
+        cls = classes.get(c.func.value)
+        while cls is not None and cls not in chain and isinstance(cls.body, cst.IndentedBlock):
+            chain.append(cls)
+            bases = [b.value for b in cls.bases if not (isinstance(b.value, cst.Name) and b.value.value == "object")]
+            if not bases:
+                break
+            if len(bases) != 1 or not isinstance(bases[0], cst.Name) or bases[0].value not in classes:
+                return False  # a base class of another module: its methods are not seen
+            cls = classes[bases[0].value]
+        if not chain or not isinstance(chain[-1].body, cst.IndentedBlock):
             return False
-        init = next((f for f in cls.body.body if isinstance(f, cst.FunctionDef) and f.name.value == "__init__"), None)
+        init = next((f for k in chain for f in k.body.body
+                     if isinstance(f, cst.FunctionDef) and f.name.value == "__init__"), None)
         if init is None:
             return False
         params = [*init.params.posonly_params, *init.params.params]
@@ -694,6 +785,7 @@ class SessionProgram(SessionProgramRuns, Rule):
                 return False
         if attr is None:
             return False
+        inside = {id(x) for k in chain for x in _walk(k)}
         uses = 0
         for n in _walk(self.ctx.module):
             if not (isinstance(n, cst.Attribute) and n.attr.value == attr):
@@ -702,14 +794,59 @@ class SessionProgram(SessionProgramRuns, Rule):
             if isinstance(parent, cst.AssignTarget) and self.ctx.parent(parent) is not None \
                     and any(x is n for x in _walk(init)):
                 continue  # the store in __init__
-            if not any(x is n for x in _walk(cls)) or not (isinstance(n.value, cst.Name) and n.value.value == "self"):
+            if id(n) not in inside or not (isinstance(n.value, cst.Name) and n.value.value == "self"):
                 return False
             if isinstance(parent, cst.Arg) and parent.value is n and parent.keyword is not None \
                     and parent.keyword.value in ("training", "is_training"):
                 uses += 1
                 continue
+            if self._flag_cond(parent, n) and self._fed_as_flag(node):
+                uses += 1
+                continue
             return False  # (a keep probability read through self: TFM134 does not follow it)
         return uses > 0
+
+    def _file_class_call(self, c) -> bool:
+        """``Cls(...)`` of a class defined in this file (its ``is_training=`` is no layer's mode:
+        ``_passed_to_class_flag`` follows it)."""
+        return isinstance(c, cst.Call) and isinstance(c.func, cst.Name) and any(
+            isinstance(n, cst.ClassDef) and n.name.value == c.func.value for n in _walk(self.ctx.module))
+
+    def _flag_cond(self, arg, pred) -> bool:
+        """``tf.cond(<pred>, lambda: tf.nn.dropout(h, ...), lambda: h)``: a dropout in the true
+        branch, the same ``h`` (same code) in the false one. TFM130 writes it
+        ``keras.ops.where(pred, Dropout(..)(h), h)`` and TFM134 the dropout as a Keras Dropout:
+        with ``pred`` True that is the Dropout, active exactly when Keras trains."""
+        if not (isinstance(arg, cst.Arg) and arg.value is pred and not arg.star
+                and (arg.keyword is None or arg.keyword.value == "pred")):
+            return False
+        c = self.ctx.parent(arg)
+        if not isinstance(c, cst.Call) or self.ctx.legacy_name(c) != "tensorflow.cond" or c.args[0] is not arg:
+            return False
+        rest = [a for a in c.args[1:] if a.keyword is None or a.keyword.value in ("true_fn", "false_fn", "fn1", "fn2")]
+        if len(rest) != 2 or len(c.args) != 3 or any(
+                a.keyword is not None and a.keyword.value not in ("true_fn", "fn1") for a in rest[:1]):
+            return False
+        t, f = rest[0].value, rest[1].value
+        if not all(isinstance(x, cst.Lambda) and not x.params.params and not x.params.kwonly_params
+                   and not isinstance(x.params.star_arg, cst.Param) and x.params.star_kwarg is None for x in (t, f)):
+            return False
+        d = t.body
+        if not (isinstance(d, cst.Call) and self.ctx.legacy_name(d) in (
+                "tensorflow.nn.dropout", "tensorflow.layers.dropout", "tensorflow.contrib.layers.dropout")
+                and d.args and d.args[0].keyword is None and not d.args[0].star):
+            return False
+        return code(d.args[0].value).strip() == code(f.body).strip()
+
+    def _fed_as_flag(self, node: cst.Name) -> bool:
+        """Placeholder ``node`` is fed the literal True by every training run and False by every
+        other run that feeds it (as Keras' mode: train_on_batch trains, the rest infer)."""
+        prog = self._prog(node)
+        if prog is None or node.value not in prog.placeholders:
+            return False
+        fed = prog.fed_values(node.value)
+        return bool(fed) and all(literal(v, None) is (r.train_op is not None) for r, v in fed) \
+            and any(r.train_op is not None for r, _ in fed)
 
     def _other_uses(self, prog: Program, name: str, passed: list | None = None) -> str:
         """Reads of a removed placeholder outside feed_dict keys and translated arguments
@@ -732,7 +869,8 @@ class SessionProgram(SessionProgramRuns, Rule):
                 if isinstance(parent, cst.DictElement) and self._normalizer_flag(parent):
                     continue  # normalizer_params={'is_training': <it>}: the batch norm's mode (TFM132)
                 if isinstance(parent, cst.Arg):
-                    if parent.keyword is not None and parent.keyword.value in allowed_parents:
+                    if parent.keyword is not None and parent.keyword.value in allowed_parents \
+                            and not self._file_class_call(self.ctx.parent(parent)):
                         continue
                     if parent.keyword is node:
                         continue
@@ -783,7 +921,8 @@ class SessionProgram(SessionProgramRuns, Rule):
         group = self._rebinding_group(prog, name, original) if len(defs) != 1 else [original]
         params = self._params(prog, name)
         direct = {dep for d in prog.scope.by_name.get(name, ()) for dep in d.deps}
-        if any(h in direct and prog.placeholders[h].role == "hyper" for h in prog.placeholders):
+        if any(h in direct and prog.placeholders[h].role == "hyper"
+               and self._fed_constant(prog, prog.placeholders[h]) is None for h in prog.placeholders):
             raise _Todo(f"{name} reads a scalar placeholder")
         chain = {n: self._params(prog, n) for n in prog.label_chain(name)[:-1]}
         chain.update({wd.name: [] for wd in self._decays(prog).values()})  # a weight decay: computed now
@@ -819,12 +958,14 @@ class SessionProgram(SessionProgramRuns, Rule):
         call = updated.body[0].value if isinstance(updated.body[0], cst.Assign) else None
         if not isinstance(call, cst.Call) or len(call.args) != len(sp.call.args):
             raise _Todo("tuple-returning call not understood")
-        read = {n for a in sp.call.args for n in load_names(a.value) if n in prog.tensors}
+        read = {n for a in sp.call.args for n in load_names(a.value) if n in prog.tensors
+                and not (n in prog.placeholders and self._fed_constant(prog, prog.placeholders[n]) is not None)}
         out: list = []
         for i, name in enumerate(sp.names):
             if sp.label_dependent[i]:
                 direct = {dep for d in prog.scope.by_name.get(name, ()) for dep in d.deps}
-                if any(h in direct and prog.placeholders[h].role == "hyper" for h in prog.placeholders):
+                if any(h in direct and prog.placeholders[h].role == "hyper"
+                       and self._fed_constant(prog, prog.placeholders[h]) is None for h in prog.placeholders):
                     raise _Todo(f"{name} reads a scalar placeholder")
                 params = self._params(prog, name)
                 chain = {n: self._params(prog, n) for n in prog.label_chain(name)[:-1]}
@@ -1001,6 +1142,10 @@ class SessionProgram(SessionProgramRuns, Rule):
         if isinstance(feed, cst.Dict):
             for el in feed.elements:
                 out[el.key.value] = el.value  # type: ignore[union-attr]
+        elif r.feed_inline is not None and isinstance(feed, cst.Call):
+            # ``feed_dict=get_feed(data, 'train')``: the values of the helper's path for these
+            # arguments (its assignments go before the statement: leave_SimpleStatementLine)
+            out = r.feed_inline.fed()
         elif r.feed_params is not None and isinstance(feed, cst.Call):
             # ``feed_dict=make_feed(a, b, y)``: each placeholder takes the (updated) argument of its
             # parameter; the helper itself goes (leave_FunctionDef)
@@ -1042,8 +1187,16 @@ class SessionProgram(SessionProgramRuns, Rule):
             return value
         classes = {s.name.value for s in self.ctx.module.body if isinstance(s, cst.ClassDef)}
 
+        helper = flow.scope_of(orig).node
+        inlined = isinstance(helper, cst.FunctionDef) and any(
+            id(helper) in p.feed_helpers for p in self._tp().programs.values())
+
         def instance(n) -> bool:  # a name bound to ``C(...)`` with C a class of this file
+            while inlined and isinstance(n, cst.Attribute):
+                n = n.value  # (an inlined feed helper's ``c.train.next_batch(...)``, ``c`` its parameter)
             d = flow.def_of(n.value, n) if isinstance(n, cst.Name) else None
+            if inlined and d is not None and d.index == -1 and d.scope is not None and d.scope.node is helper:
+                return True
             v = d.value if d is not None else None
             return isinstance(v, cst.Call) and isinstance(v.func, cst.Name) and v.func.value in classes
 
@@ -1476,7 +1629,8 @@ class SessionProgram(SessionProgramRuns, Rule):
             return num
 
         fed = {p: value(v) for p, v in feeds.items()
-               if p in prog.placeholders and prog.placeholders[p].role == "hyper"}
+               if p in prog.placeholders and prog.placeholders[p].role == "hyper"
+               and not self._constant_not_dropout(prog, p)}
         # a drop RATE placeholder (tf.nn.dropout(x, rate=p)) is inactive at 0, a keep probability at 1
         active = {p: v for p, v in fed.items() if isinstance(v, str) or (
             isinstance(v, (int, float)) and not isinstance(v, bool) and v != (0 if self._rate_only(prog, p) else 1))}
@@ -1492,6 +1646,14 @@ class SessionProgram(SessionProgramRuns, Rule):
                 raise _Todo(f"an evaluation run feeds {p}={v}, the training runs {sorted(map(str, train))}: "
                             "Keras' Dropout has one rate")
         return True
+
+    def _constant_not_dropout(self, prog: Program, name: str) -> bool:
+        """A scalar placeholder written as the one constant every run fed (``_fed_constant``:
+        a margin), not a dropout's keep probability / rate: feeding it turns no dropout on."""
+        p = prog.placeholders[name]
+        return self._fed_constant(prog, p) is not None and not self._dropout_only(prog, name) \
+            and not self._rate_only(prog, name) and (self._label_fn_read(prog, name)
+                                                     or bool(self._other_uses(prog, name, [])))
 
     def _rate_only(self, prog: Program, name: str) -> bool:
         """Placeholder ``name`` is read (directly or through a function's parameter) only as a
@@ -1830,6 +1992,47 @@ class SessionProgram(SessionProgramRuns, Rule):
             self.ctx.use_helper("save_checkpoint")
             return expr("save_checkpoint({m}, {p})", m=cst.Name(self._tp().model_name(prog)), p=new)
         return expr("{m}.load_weights({p})", m=cst.Name(self._tp().model_name(prog)), p=new)
+
+    def _save_kept_add(self, value) -> bool:
+        """``tf.add_to_collection(key, t)`` that TFM183's pre-step kept only for the file's
+        ``Saver.save`` calls (analysis/user_collections.adds_kept_for_saves: a key never read)
+        while every such save is one ``_saver_call`` translates (``_saver_why``)."""
+        from ..analysis.user_collections import adds_kept_for_saves
+
+        cache = self.__dict__.get("_save_kept")
+        if cache is None:
+            calls = adds_kept_for_saves(self.ctx.module) if self.ctx.rule_active("TFM183") else []
+            if calls:
+                saves = [n for n in _walk(self.ctx.module) if isinstance(n, cst.Call)
+                         and isinstance(n.func, cst.Attribute) and n.func.attr.value == "save"]
+                if not saves or any(self._saver_why(c) is not None for c in saves):
+                    calls = []
+            cache = self.__dict__["_save_kept"] = {id(c) for c in calls}
+        return id(value) in cache
+
+    def _saver_why(self, original: cst.Call) -> str | None:
+        """Why ``_saver_call`` would keep ``original`` (a ``.save(...)`` call) TF1; None when it
+        becomes ``save_checkpoint(model, path)`` (the same checks, on the original call)."""
+        tp = self._tp()
+        f = original.func
+        if not (isinstance(f, cst.Attribute) and isinstance(f.value, cst.Name) and f.value.value in tp.saver_names
+                and f.attr.value == "save"):
+            return "not a Saver's save"
+        prog = self._prog(original)
+        if prog is None:
+            return "no session program"
+        if not self.runs_ok(prog):
+            return "the program stays TF1"
+        try:
+            model_info(prog)
+            if _arg(original, 1, "save_path") is None:
+                return "save path not given"
+            self._save_step(prog, original)
+        except (_Todo, Untranslatable) as ex:
+            return str(ex)
+        if not isinstance(self.ctx.parent(original), cst.Expr) and self._saved_path_target(original) is None:
+            return "the value returned by Saver.save is used"
+        return None
 
     def _save_step(self, prog, original: cst.Call) -> cst.BaseExpression | None:
         """``saver.save(sess, p, global_step=g)``: the step TF1 appends to the name (``p-<g>``):

@@ -133,9 +133,12 @@ def _check(model, meta, arr, out, no_step) -> int:
         p2 = plan(lv, klayers(model), [f"^{_re.escape(n)}$" for n in dead], uses=uses, positions=pos)
         if not p2.unmapped and len([v for v in p2.unused if v.name not in dead]) < len(live_unused):
             p = p2
+    other = {v["name"] for v in meta["vars"] if v.get("other_train_op")}
     for v in [v for v in p.unused if v.name in dead]:
         p.unused.remove(v)
-        p.ignored.append((v, "trainable, but TF1 computed no gradient for it (a layer whose output nothing reads)"))
+        p.ignored.append((v, "trainable, but only another train op than the probed step's updates it (the step's "
+                             "loss does not read it; no compared Keras output holds it)" if v.name in other else
+                             "trainable, but TF1 computed no gradient for it (a layer whose output nothing reads)"))
     res["mapping"] = p.lines()
     try:
         apply(p)

@@ -171,6 +171,9 @@ def _variables(tf, sess):
 # read): a layer computed and never used, which a Keras functional model does not even hold
 _NO_GRADIENT: set = set()
 _GRADIENT: set = set()
+# the same per train op (id(op) -> (no gradient, gradient)): a program with several train ops
+# (a classification head's own minimize, never run) judges by the op(s) its probed run runs
+_OP_GRADIENTS: dict = {}
 
 
 def _reads(outputs, placeholder) -> bool:
@@ -294,6 +297,8 @@ def main(argv: list[str] | None = None) -> int:
                     if c is not None:
                         caps.append((gv[i][1], c))
             op = _orig(self, gv, *a, **k)
+            _OP_GRADIENTS[id(op)] = ({getattr(v, "name", "") for g, v in grads_and_vars if g is None},
+                                     {getattr(v, "name", "") for g, v in grads_and_vars if g is not None})
             train_ops.append(op)
             grad_caps[id(op)] = caps
             return op
@@ -345,6 +350,7 @@ def main(argv: list[str] | None = None) -> int:
         grad_caps.clear()
         _NO_GRADIENT.clear()
         _GRADIENT.clear()
+        _OP_GRADIENTS.clear()
         tf1.reset_default_graph()
         BaseSession.run = run
         script = os.path.abspath(script)
@@ -810,9 +816,21 @@ def _probe(cap, args, tf, tf1, tflearn, orig_fit, orig_run, train_ops, grad_caps
         if tables:
             sess.run([c.outputs[0] for t in tables for c in t.consumers() if c.outputs], tables)
     meta, before, gv = _variables(tf1, sess)
+    no_grad, with_grad = _NO_GRADIENT, _GRADIENT
+    if cap.kind == "tf1":
+        # the train op(s) the captured run runs - the step below - decide: a variable only
+        # another train op updates (a head's minimize the program never runs) gets no gradient
+        # from this step's loss, and the Keras model trained there need not hold it
+        ran = [t for t in train_ops if id(t) in _OP_GRADIENTS and any(_runs_train_op(f, [t]) for f in cap.fetches)]
+        if ran:
+            no_grad = set().union(*(_OP_GRADIENTS[id(t)][0] for t in ran))
+            with_grad = set().union(*(_OP_GRADIENTS[id(t)][1] for t in ran))
+            no_grad |= {v.name for v in gv if v.name not in with_grad and v.name in _GRADIENT | _NO_GRADIENT}
     for m, v in zip(meta, gv):
-        if v.name in _NO_GRADIENT and v.name not in _GRADIENT:
+        if v.name in no_grad and v.name not in with_grad:
             m["no_gradient"] = True
+            if v.name in _GRADIENT:
+                m["other_train_op"] = True  # (another train op's loss reads it)
     if cap.kind != "tflearn":
         # unnamed variables (``Variable_3``): where the forward graph reads them (structure.py)
         try:
