@@ -111,6 +111,18 @@ class ConvNet(object):
     assert_idempotent(out)
 
 
+def test_a_constructor_python_calls_is_followed_from_where_the_object_is_made():
+    out = _run(_HEAD + """class Net(object):
+    def __init__(self, t):
+        self.out = tf.layers.dense(t, 4)
+
+
+with tf.variable_scope('m', initializer=tf.random_normal_initializer(0.0, 0.3)):
+    net = Net(x)
+""")
+    assert "Dense(4, kernel_initializer=keras.initializers.RandomNormal(stddev=0.3))(t)" in _flat(out)
+
+
 def test_a_scope_initializer_of_none_changes_nothing():
     out = _run(_HEAD + """with tf.variable_scope('a', initializer=None):
     h = tf.layers.dense(x, 4)

@@ -224,6 +224,12 @@ class _WholeProgram(Sharing):
 
     def _read_elsewhere(self, fn: cst.FunctionDef, named: set[str]) -> bool:
         name = fn.name.value
+        if name.startswith("__") and name.endswith("__"):
+            # ``__init__`` / ``__call__``: Python calls them for the class's objects
+            cls = self._class_of(fn)
+            if cls is None:
+                return True
+            name = cls.name.value
         if name not in named:
             return False
         return sum(1 for n in walk(self.module) if type(n) is cst.Name and n.value == name) > 1
