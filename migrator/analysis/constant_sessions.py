@@ -17,6 +17,11 @@ _STATEFUL = ("tensorflow.placeholder", "tensorflow.placeholder_with_default", "t
              "tflearn.")
 
 
+# summary ops written as statements (``tf.summary.scalar('loss', loss)``): nothing reads them unless a
+# merge_all / FileWriter does (those stay stateful)
+_SUMMARY_OPS = tuple(f"tensorflow.summary.{k}" for k in ("scalar", "histogram", "image", "audio", "text"))
+
+
 class ConstantSessions:
     """Session names (module-level or function-level, bound once) whose every use is
     ``s.run(fetches)`` without a feed or ``s.close()``, in a file with no stateful TF1 call."""
@@ -38,6 +43,8 @@ class ConstantSessions:
                 if q in _PLACEHOLDERS:
                     placeholders.append(n)
                     continue
+                if q in _SUMMARY_OPS and isinstance(ctx.parent(n), cst.Expr):
+                    continue  # a summary op nothing reads (TFM142 removes its statement): no state
                 if any(q == s or (s.endswith(".") and q.startswith(s)) for s in _STATEFUL):
                     return
                 if q in _SESSIONS:

@@ -219,7 +219,8 @@ class Program:
     session_params: list = field(default_factory=list)
     session_args: list = field(default_factory=list)
     # several TF1 graphs in one scope (``tf.reset_default_graph()`` between programs that bind
-    # placeholders again: a notebook's cells in sequence): why the scope is not translated
+    # placeholders again: a notebook's cells in sequence), or tensors read by their TF1 names: why
+    # the scope is not translated
     several_graphs: str | None = None
     _closure: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
 
@@ -1104,6 +1105,10 @@ class TF1Program:
         if not prog.placeholders:
             return None
         prog.several_graphs = self._several_graphs(prog, mine)
+        if prog.several_graphs is None:
+            from .tensor_names import TensorNameReads
+
+            prog.several_graphs = self.ctx.analysis(TensorNameReads).why
         # tensors: names whose closure reaches a placeholder
         for d in scope.defs:
             if d.name in prog.placeholders:

@@ -24,6 +24,7 @@ from .helper_insert import import_helpers, insert_helpers
 from . import statements
 from .import_order import order_new_imports
 from .statements import check_compiles, module_code
+from ..translate.keras_paths import keras3_module
 from .layer_lines import one_layer_call_per_line
 from .layout import wrap_long_lines
 from .quotes import match_quote_style
@@ -314,9 +315,12 @@ class MigrateCommand:
             elif isinstance(node, cst.ImportFrom) and node.module is not None and not node.relative:
                 mod = dotted(node.module) or ""
                 if mod.split(".")[0] in LEGACY_ROOTS and not isinstance(node.names, cst.ImportStar):
+                    renamed = keras3_module(mod)  # (TFM170 writes ``from tensorflow.keras import`` anew)
                     for a in node.names:
                         asname = dotted(a.asname.name) if a.asname else None
                         remove_unused_import(self.context, mod, dotted(a.name), asname)
+                        if renamed is not None:
+                            remove_unused_import(self.context, renamed, dotted(a.name), asname)
 
 class _Parents:
     """``parents.get(node)`` over cstcache's ``{id(node): parent}`` map (what the invariant's

@@ -74,6 +74,14 @@ class VariableScope(Rule):
                       "without TFM205's shared encoder")
             return updated
         item = original.items[0].item
+        if self.ctx.bindings.refs(updated.body, deep=True):
+            from ..analysis.tensor_names import TensorNameReads
+
+            if self.ctx.analysis(TensorNameReads).example is not None:
+                # TF1 code left inside makes tensors the program reads by name (``'pnet/input:0'``)
+                self.todo(original.items[0], "scope kept: TF1 code left inside makes tensors the program "
+                          "reads by their graph names")
+                return updated
         if tp.qname(item) == "tensorflow.variable_scope" and self.ctx.bindings.refs(updated.body, deep=True):
             from ..analysis.scope_initializers import scope_defaults
 

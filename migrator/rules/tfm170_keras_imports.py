@@ -6,30 +6,7 @@ import libcst as cst
 from ..names import dotted
 from .base import Case, Rule
 
-# Keras 2 submodules merged into their package in Keras 3
-_MERGED = {
-    "keras.layers.core": "keras.layers", "keras.layers.convolutional": "keras.layers",
-    "keras.layers.pooling": "keras.layers", "keras.layers.merge": "keras.layers",
-    "keras.layers.normalization": "keras.layers", "keras.layers.recurrent": "keras.layers",
-    "keras.layers.embeddings": "keras.layers", "keras.layers.advanced_activations": "keras.layers",
-    "keras.layers.noise": "keras.layers", "keras.layers.wrappers": "keras.layers",
-    "keras.engine.topology": "keras.layers", "keras.engine.base_layer": "keras.layers",
-    "keras.engine.training": "keras.models", "keras.engine": "keras.models",
-}
-
-
-def keras3_module(mod: str) -> str | None:
-    """``tensorflow.keras.layers`` -> ``keras.layers``; Keras 2-only paths mapped; None: unchanged."""
-    new = mod
-    if mod == "tensorflow.keras" or mod.startswith("tensorflow.keras."):
-        new = mod[len("tensorflow."):]
-    elif mod.startswith("tensorflow.python.keras"):
-        new = "keras" + mod[len("tensorflow.python.keras"):]
-    for old, repl in _MERGED.items():
-        if new == old or new.startswith(old + "."):
-            new = repl
-            break
-    return None if new == mod else new
+from ..translate.keras_paths import keras3_module
 
 
 def _mod_node(name: str) -> cst.Attribute | cst.Name:
