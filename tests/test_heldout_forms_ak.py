@@ -9,6 +9,12 @@ backbone + bottleneck-difference classifier and a CS224n-framework Quora Siamese
   reaches is kept with the scope's TODO (analysis/arg_scopes: ``_Scope.unknown_ops``,
   transitive ``_check_dynamic``);
 
+* TensorFlow-version shims (TFM224, a pre-step): ``X = tf.contrib.rnn.BasicLSTMCell if
+  hasattr(tf.contrib.rnn, 'BasicLSTMCell') else tf.nn.rnn_cell.BasicLSTMCell`` (one class in TF 1)
+  and ``if int(tf.__version__.split('.')[0]) >= 1: return tf.concat(values, axis)`` followed by the
+  0.x argument order: TODO before (and the dead 0.x call translated as
+  ``concatenate(axis, axis=values)``); now the branch TF 1 takes.
+
 Fast tier: no TensorFlow."""
 from __future__ import annotations
 
@@ -17,10 +23,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.outputs import migrate_text
+from tests.outputs import body, migrate_text
 
 FIX = Path(__file__).parent / "fixtures" / "heldout_ak"
 SAVED = FIX / "saved_arg_scope.py"
+SHIMS = FIX / "version_shims.py"
 
 _run = functools.partial(migrate_text, name="ak.py")
 
@@ -85,3 +92,40 @@ def test_list_held_in_a_name_keeps_its_layer_calls():
     out = _run(SAVED_LEXICAL, False)
     assert "keras.layers.Conv2D" not in out
     assert "h = slim.conv2d(x, 8, [3, 3], scope='c1')" in out
+
+
+# -- TensorFlow-version shims ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("fixes", [False, True])
+def test_version_shims_take_tf1_branch(fixes):
+    out = _run(SHIMS.read_text(), fixes)
+    assert "__version__" not in body(out) and "hasattr(" not in body(out)
+    assert "def concat(values, axis):\n    return keras.ops.concatenate(values, axis=axis)\n" in out
+    assert "concatenate(axis, axis=values)" not in out
+    assert "LSTM = TF1LSTMCell" in out
+
+
+def test_version_shims_fold_only_what_tf1_decides():
+    from migrator.analysis.version_shims import fold_version_shims
+    import libcst as cst
+
+    def fold(src):
+        new = fold_version_shims(cst.parse_module(src))
+        return None if new is None else new.code
+
+    head = "import tensorflow as tf\n"
+    # minor version: two TF 1 releases, kept
+    assert fold(head + "v = 1 if int(tf.__version__.split('.')[1]) >= 4 else 2\n") is None
+    # different classes: kept
+    assert fold(head + "C = tf.nn.rnn_cell.GRUCell if hasattr(tf.nn.rnn_cell, 'GRUCell') "
+                "else tf.nn.rnn_cell.LSTMCell\n") is None
+    # a test with an effect: kept
+    assert fold(head + "C = tf.contrib.rnn.LSTMCell if probe() else tf.nn.rnn_cell.LSTMCell\n") is None
+    # not TensorFlow's version
+    assert fold(head + "import np\nv = 1 if int(np.__version__.split('.')[0]) >= 1 else 2\n") is None
+    assert fold(head + "v = 1 if tf.__version__.startswith('0.') else 2\n") == head + "v = 2\n"
+    assert fold(head + "if int(tf.__version__[0]) < 1:\n    x = 0\n") == head + "pass\n"
+    assert fold(head + "if not int(tf.__version__.split('.')[0]) >= 1:\n    a = 1\nelif b:\n    a = 2\n"
+                ) == head + "if b:\n    a = 2\n"
+    # parentheses kept around a branch that needs them
+    assert fold(head + "y = (a + 1 if tf.__version__.startswith('1.') else a) * 2\n") == head + "y = (a + 1) * 2\n"
