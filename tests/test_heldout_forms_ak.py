@@ -14,6 +14,9 @@ backbone + bottleneck-difference classifier and a CS224n-framework Quora Siamese
   and ``if int(tf.__version__.split('.')[0]) >= 1: return tf.concat(values, axis)`` followed by the
   0.x argument order: TODO before (and the dead 0.x call translated as
   ``concatenate(axis, axis=values)``); now the branch TF 1 takes.
+* ``slim.softmax(logits)`` / ``tf.contrib.layers.softmax``: kept with no TODO of its own (the
+  file's only marker was the kept ``slim = tf.contrib.slim``); now ``keras.ops.softmax(x,
+  axis=-1)`` (contrib's softmax is over the last axis).
 
 Fast tier: no TensorFlow."""
 from __future__ import annotations
@@ -129,3 +132,14 @@ def test_version_shims_fold_only_what_tf1_decides():
                 ) == head + "if b:\n    a = 2\n"
     # parentheses kept around a branch that needs them
     assert fold(head + "y = (a + 1 if tf.__version__.startswith('1.') else a) * 2\n") == head + "y = (a + 1) * 2\n"
+
+
+# -- slim.softmax -----------------------------------------------------------------------------------
+
+def test_slim_softmax_is_last_axis_softmax():
+    src = ("import tensorflow as tf\nslim = tf.contrib.slim\nx = tf.placeholder(tf.float32, [None, 4])\n"
+           "p = slim.softmax(x)\nq = tf.contrib.layers.softmax(logits=x, scope='s')\n")
+    out = _run(src, False)
+    assert "p = keras.ops.softmax(x, axis=-1)" in out
+    assert "q = keras.ops.softmax(x, axis=-1)" in out
+    assert "slim" not in body(out)

@@ -30,6 +30,7 @@ SIGS = {
     "max_pool2d": "inputs, kernel_size, stride=2, padding='VALID', data_format='NHWC', outputs_collections=None, scope=None",
     "avg_pool2d": "inputs, kernel_size, stride=2, padding='VALID', data_format='NHWC', outputs_collections=None, scope=None",
     "flatten": "inputs, outputs_collections=None, scope=None",
+    "softmax": "logits, scope=None",
     "dropout": "inputs, keep_prob=0.5, noise_shape=None, is_training=True, outputs_collections=None, scope=None, seed=None",
     "batch_norm": ("inputs, decay=0.999, center=True, scale=False, epsilon=0.001, activation_fn=None, "
                    "param_initializers=None, param_regularizers=None, updates_collections='UPDATE_OPS', "
@@ -46,7 +47,7 @@ class ContribLayers(CallRule):
     MESSAGE = "tf.contrib.layers.* -> keras.layers with contrib's defaults"
     RATIONALE = ("contrib's defaults differ from Keras': fully_connected and conv2d apply relu unless "
                  "activation_fn=None and use xavier (glorot-uniform) weights; conv2d pads 'SAME'; "
-                 "max_pool2d/avg_pool2d stride 2, 'VALID'; batch_norm decay 0.999, epsilon 0.001, "
+                 "max_pool2d/avg_pool2d stride 2, 'VALID'; softmax is over the last axis; batch_norm decay 0.999, epsilon 0.001, "
                  "scale=False (no gamma); dropout takes keep_prob (0.5). batch_norm runs TF1's fused kernel "
                  "(the moving variance moves toward the unbiased batch variance) and its default "
                  "is_training=True normalises evaluation batches with their own statistics too (pinned "
@@ -143,6 +144,8 @@ class ContribLayers(CallRule):
                 continue
             if n in b.params and b.given(n) and literal(b.node(n), 1) not in (None, False):
                 raise Untranslatable(f"{n}= is not translated")
+        if short == "softmax":  # contrib: softmax over the last axis, whatever the rank
+            return call("keras.ops.softmax", b.node("logits"), axis=-1)
         x = b.node("inputs")
         normalizer = self._normalizer(short, b, original) if short in ("fully_connected", "conv2d") else None
         kw: dict = {}
