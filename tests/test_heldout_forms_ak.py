@@ -17,8 +17,15 @@ backbone + bottleneck-difference classifier and a CS224n-framework Quora Siamese
 * ``slim.softmax(logits)`` / ``tf.contrib.layers.softmax``: kept with no TODO of its own (the
   file's only marker was the kept ``slim = tf.contrib.slim``); now ``keras.ops.softmax(x,
   axis=-1)`` (contrib's softmax is over the last axis).
+* a hand-made dense layer whose bias is a ROW, ``get_variable("b1", shape=[1, m],
+  initializer=xavier)`` + ``tf.matmul(h, W1) + b1`` (or get_variable's default glorot_uniform):
+  SILENT before - ``Dense(m, bias_initializer=<glorot>)``, whose (m,) bias Keras draws with fans
+  (m, m) where TF1 used (1, m) (limit sqrt(6 / 2m) instead of sqrt(6 / (1 + m))): the faithful
+  output started from another distribution, 0 TODO. Now a fan-based (or unknown) initializer on a
+  bias of rank >= 2 goes through ``TF1BroadcastBias([1, m], init)`` (the TF1 shape, TF1's
+  broadcasting); constant / plain random initializers keep the layer's own bias.
 
-Fast tier: no TensorFlow."""
+Fast tier: no TensorFlow; slow: the row-bias fixture against TF1 (verify) and the bias's draw."""
 from __future__ import annotations
 
 import functools
@@ -26,11 +33,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.outputs import body, migrate_text
+from migrator import TODO_MARKER
+from tests.legacy_pairs import assert_equivalent
+from tests.outputs import assert_idempotent, body, migrate_text
 
 FIX = Path(__file__).parent / "fixtures" / "heldout_ak"
 SAVED = FIX / "saved_arg_scope.py"
 SHIMS = FIX / "version_shims.py"
+ROW_BIAS = FIX / "bias_row_initializer.py"
 
 _run = functools.partial(migrate_text, name="ak.py")
 
@@ -143,3 +153,51 @@ def test_slim_softmax_is_last_axis_softmax():
     assert "p = keras.ops.softmax(x, axis=-1)" in out
     assert "q = keras.ops.softmax(x, axis=-1)" in out
     assert "slim" not in body(out)
+
+
+# -- a [1, m] bias with a fan-based initializer ---------------------------------------------------------
+
+@pytest.mark.parametrize("fixes", [False, True])
+def test_row_bias_keeps_tf1_shape_for_fan_based_init(fixes):
+    out = _run(ROW_BIAS.read_text(), fixes)
+    assert TODO_MARKER not in out
+    assert_idempotent(out, fixes)
+    flat = " ".join(body(out).split())
+    assert "TF1BroadcastBias([1, 24], xavier_init)( keras.layers.Dense(24, kernel_initializer=xavier_init, " \
+           "use_bias=False)(x)" in flat
+    assert 'TF1BroadcastBias([1, 6], "glorot_uniform")(keras.layers.Dense(6, use_bias=False)(h))' in flat
+    assert "keras.layers.Dense(6, bias_initializer" not in out
+
+
+def test_row_bias_with_a_constant_stays_the_layers_bias():
+    src = ("import tensorflow as tf\nx = tf.placeholder(tf.float32, [None, 6])\n"
+           "W = tf.get_variable('W', [6, 3])\n"
+           "b = tf.get_variable('b', [1, 3], initializer=tf.constant_initializer(0.1))\n"
+           "h = tf.matmul(x, W) + b\n"
+           "V = tf.get_variable('V', [3, 2])\n"
+           "c = tf.get_variable('c', [2], initializer=tf.contrib.layers.xavier_initializer())\n"
+           "g = tf.matmul(h, V) + c\n")
+    out = _run(src, False)
+    assert "keras.layers.Dense(3, bias_initializer=keras.initializers.Constant(0.1))(x)" in out
+    # a vector bias: Keras' fans of (n,) are TF1's
+    assert "TF1BroadcastBias" not in out
+
+
+@pytest.mark.slow
+def test_row_bias_program_is_equivalent_to_tf1(tmp_path):
+    assert_equivalent(ROW_BIAS, tmp_path)
+
+
+@pytest.mark.slow
+def test_row_bias_draws_with_tf1_fans():
+    """glorot_uniform on a (1, 200) bias: limit sqrt(6 / 201) ~ 0.173 (TF1), not sqrt(6 / 400)
+    ~ 0.122 (a Dense's (200,) bias)."""
+    import numpy as np
+
+    from migrator.helper_src.tf1_layers import TF1BroadcastBias
+
+    layer = TF1BroadcastBias([1, 200], "glorot_uniform")
+    layer.build((None, 200))
+    b = np.asarray(layer.bias)
+    assert b.shape == (1, 200)
+    assert 0.135 < np.abs(b).max() <= np.sqrt(6 / 201) + 1e-6
