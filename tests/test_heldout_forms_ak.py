@@ -24,6 +24,11 @@ backbone + bottleneck-difference classifier and a CS224n-framework Quora Siamese
   output started from another distribution, 0 TODO. Now a fan-based (or unknown) initializer on a
   bias of rank >= 2 goes through ``TF1BroadcastBias([1, m], init)`` (the TF1 shape, TF1's
   broadcasting); constant / plain random initializers keep the layer's own bias.
+* ``slim.dropout(h, keep, is_training=is_training)`` with ``is_training`` a tower PARAMETER every
+  call gives as a bool literal (all False: towers built in inference mode): SILENT before - a
+  Keras ``Dropout`` that drops in fit where TF1's graph never dropped. Now the parameter's values
+  at the calls decide (``keep_prob.python_bools``): all False -> the identity, all True -> as a
+  literal True, both (with a constant keep) -> ``TF1ModeDropout(rate)(h, tf1_training=<param>)``.
 
 Fast tier: no TensorFlow; slow: the row-bias fixture against TF1 (verify) and the bias's draw."""
 from __future__ import annotations
@@ -41,6 +46,7 @@ FIX = Path(__file__).parent / "fixtures" / "heldout_ak"
 SAVED = FIX / "saved_arg_scope.py"
 SHIMS = FIX / "version_shims.py"
 ROW_BIAS = FIX / "bias_row_initializer.py"
+DROP_MODE = FIX / "slim_dropout_mode_param.py"
 
 _run = functools.partial(migrate_text, name="ak.py")
 
@@ -201,3 +207,27 @@ def test_row_bias_draws_with_tf1_fans():
     b = np.asarray(layer.bias)
     assert b.shape == (1, 200)
     assert 0.135 < np.abs(b).max() <= np.sqrt(6 / 201) + 1e-6
+
+
+# -- slim.dropout's mode from a tower parameter ----------------------------------------------------------
+
+@pytest.mark.parametrize("fixes", [False, True])
+def test_slim_dropout_mode_parameter_false_everywhere_is_identity(fixes):
+    out = _run(DROP_MODE.read_text(), fixes)
+    assert TODO_MARKER not in out
+    assert "Dropout" not in body(out).split("def tower", 1)[1].split("left =", 1)[0]
+
+
+def test_slim_dropout_mode_parameter_per_call_is_pinned():
+    src = DROP_MODE.read_text().replace("out_l = tower(left, is_training=False)", "out_l = tower(left)")
+    out = _run(src, False)
+    assert "TF1ModeDropout(0.5)(h, tf1_training=is_training)" in out
+    # a flag that is not a bool literal at some call: the model's mode, as before
+    src2 = DROP_MODE.read_text().replace("out_l = tower(left, is_training=False)",
+                                         "out_l = tower(left, is_training=flag)")
+    assert "keras.layers.Dropout(0.5)(h)" in _run(src2, False)
+
+
+@pytest.mark.slow
+def test_slim_dropout_mode_program_is_equivalent_to_tf1(tmp_path):
+    assert_equivalent(DROP_MODE, tmp_path)

@@ -10,7 +10,7 @@ from ..emit import apply_layer, call, expr, literal, to_node, wrap_long_call
 from ..translate.tf1 import activation_kw, initializer_of, padding_of, reads_update_ops
 from ..translate.tflearn import Untranslatable
 from ..translate.tf1_helpers import TF1_MODE_DROPOUT
-from ..analysis.keep_prob import fixed_number
+from ..analysis.keep_prob import fixed_number, python_bools
 from ..helpers import register_source
 from .base import Case, CallRule
 
@@ -197,6 +197,19 @@ class ContribLayers(CallRule):
             return apply_layer(call("keras.layers.Flatten"), x)
         if short == "dropout":
             flag = literal(b.node("is_training"), None) if b.given("is_training") else True
+            pinned = None
+            if flag is None and isinstance(b.node("is_training"), cst.Name):
+                # a parameter of a module function that every call gives a bool literal: TF1 built
+                # each call's graph in that mode; Keras' Dropout would follow the model's flag
+                # (dropping in training where TF1 passed False)
+                modes = python_bools(self.ctx, b.node("is_training").value, original)
+                if modes == frozenset({False}):
+                    flag = False
+                elif modes == frozenset({True}):
+                    flag = True
+                elif modes == frozenset({True, False}) and fixed_number(
+                        self.ctx, b.orig("keep_prob") or b.node("keep_prob"), original):
+                    pinned = b.node("is_training")
             if flag is False:  # TF1: the identity (contrib's Dropout layer applied with training=False)
                 self.report(original, "contrib dropout with is_training=False never drops: translated to the "
                             "identity", severity=Severity.INFO)
@@ -204,6 +217,13 @@ class ContribLayers(CallRule):
             keep = b.node("keep_prob")
             v = literal(keep, None)
             rate = to_node(round(1.0 - float(v), 10)) if isinstance(v, (int, float)) else expr("1 - {k}", k=keep)
+            if pinned is not None:
+                # True at one call, False at another, a constant keep_prob: each call's mode pinned
+                # (the True call's graph dropped in every run, evaluation included)
+                self.report(original, "contrib dropout's is_training is a Python bool per call: each "
+                            "call's mode kept (TF1ModeDropout)", severity=Severity.INFO)
+                self.ctx.use_helper("TF1ModeDropout")
+                return call(call("TF1ModeDropout", rate), x, tf1_training=pinned)
             if flag is True and not fixed_number(self.ctx, b.orig("keep_prob") or keep, original):
                 # a placeholder / tensor keep_prob: the evaluation runs feed 1.0 (or the default), as
                 # Keras' inference mode drops nothing; the mode stays the model's
