@@ -28,7 +28,9 @@ backbone + bottleneck-difference classifier and a CS224n-framework Quora Siamese
   call gives as a bool literal (all False: towers built in inference mode): SILENT before - a
   Keras ``Dropout`` that drops in fit where TF1's graph never dropped. Now the parameter's values
   at the calls decide (``keep_prob.python_bools``): all False -> the identity, all True -> as a
-  literal True, both (with a constant keep) -> ``TF1ModeDropout(rate)(h, tf1_training=<param>)``.
+  literal True, both (with a constant keep) -> ``TF1ModeDropout(rate)(h, tf1_training=<param>)``;
+  ``slim.batch_norm(is_training=<such a parameter>)`` with one value at every call: pinned to it
+  (the moving statistics for False; before, batch statistics in fit).
 
 Fast tier: no TensorFlow; slow: the row-bias fixture against TF1 (verify) and the bias's draw."""
 from __future__ import annotations
@@ -215,7 +217,9 @@ def test_row_bias_draws_with_tf1_fans():
 def test_slim_dropout_mode_parameter_false_everywhere_is_identity(fixes):
     out = _run(DROP_MODE.read_text(), fixes)
     assert TODO_MARKER not in out
-    assert "Dropout" not in body(out).split("def tower", 1)[1].split("left =", 1)[0]
+    tower = " ".join(body(out).split("def tower", 1)[1].split("left =", 1)[0].split())
+    assert "Dropout" not in tower
+    assert "ContribBatchNormalization( training=False," in tower
 
 
 def test_slim_dropout_mode_parameter_per_call_is_pinned():
@@ -225,7 +229,11 @@ def test_slim_dropout_mode_parameter_per_call_is_pinned():
     # a flag that is not a bool literal at some call: the model's mode, as before
     src2 = DROP_MODE.read_text().replace("out_l = tower(left, is_training=False)",
                                          "out_l = tower(left, is_training=flag)")
-    assert "keras.layers.Dropout(0.5)(h)" in _run(src2, False)
+    out2 = _run(src2, False)
+    assert "keras.layers.Dropout(0.5)(h)" in out2
+    assert "training=False" not in out2.split("def tower", 1)[1].split("left =", 1)[0]
+    # batch_norm: one mode at every call is pinned; two modes stay the model's (not done)
+    assert "training=False" not in out.split("def tower", 1)[1].split("left =", 1)[0]
 
 
 @pytest.mark.slow

@@ -251,6 +251,12 @@ class ContribLayers(CallRule):
             raise Untranslatable("data_format other than NHWC is not translated")
         training = b.node("is_training") if b.given("is_training") else None
         flag = True if training is None else literal(training, None)
+        if flag is None and isinstance(training, cst.Name):
+            # a tower parameter every call gives the same bool literal: TF1 built the graph in
+            # that mode (moving statistics for False), whatever the Keras model's flag
+            modes = python_bools(self.ctx, training.value, original)
+            if modes is not None and len(modes) == 1:
+                (flag,) = modes
         if isinstance(flag, bool):
             # a constant mode (contrib's default is_training=True: evaluation batches are
             # normalised with their own statistics too): pinned, the model's flag would override it
