@@ -15,6 +15,13 @@ _ALIASES = {"convolution2d": "conv2d", "conv2d_transpose": "conv2d_transpose", "
             "conv2d_transpose", "linear": "fully_connected"}
 
 
+def scoped_op(op: str) -> bool:
+    """A slim / contrib.layers function an ``arg_scope`` can give keywords to (its layers, not its
+    regularizer / initializer factories or the scope machinery itself)."""
+    return not (op.endswith(("_regularizer", "_initializer")) or op.startswith("get_")
+                or op in ("arg_scope", "add_arg_scope", "sum_regularizer", "apply_regularization"))
+
+
 def slim_op(q: str | None) -> str | None:
     """``tensorflow.contrib.slim.conv2d`` / ``tensorflow.contrib.layers.convolution2d`` -> 'conv2d'
     (slim re-exports contrib's layer functions: one op under several names)."""
@@ -36,6 +43,15 @@ class _Scope:
         self.kwargs: dict[str, cst.BaseExpression] = {}
         self.reason: str | None = None
         self.calls: list[cst.Call] = []
+        # the listed ops are not written at the block (`arg_scope(saved_scope())`,
+        # `arg_scope(ops_list)`): any layer op it reaches may take its keywords
+        self.unknown_ops = False
+
+    def reaches(self, op: str | None) -> bool:
+        """Would slim give this scope's keywords to a call of ``op``?"""
+        if op is None:
+            return False
+        return op in self.ops or (self.unknown_ops and scoped_op(op))
 
 
 class ArgScopes:
@@ -99,6 +115,8 @@ class ArgScopes:
                         merged.update(s.kwargs)
                         mine.append(s)
                         s.calls.append(node)
+                    elif s.reaches(op):
+                        s.calls.append(node)   # keywords unknown: declined with the scope
                 if op in ("fully_connected", "conv2d") and (
                         "normalizer_fn" in merged
                         or any(a.keyword is not None and a.keyword.value == "normalizer_fn" for a in node.args)):
@@ -126,10 +144,12 @@ class ArgScopes:
         pos = [a for a in c.args if a.keyword is None]
         if len(pos) != 1 or any(a.star for a in c.args):
             s.reason = s.reason or "arg_scope without exactly one list of ops"
+            s.unknown_ops = True
             return s
         ops = pos[0].value
         if not isinstance(ops, (cst.List, cst.Tuple)):
             s.reason = s.reason or "arg_scope of a saved scope or of a list held in a name"
+            s.unknown_ops = True
             return s
         for e in ops.elements:
             op = slim_op(self.qname(e.value))
@@ -144,24 +164,29 @@ class ArgScopes:
 
     def _check_dynamic(self, s: _Scope) -> None:
         """A function of this file defined outside the block, called inside it, that calls a
-        listed op: slim would give that call the scope's keywords too (declined)."""
+        listed op - directly or through further functions of the file: slim would give that call
+        the scope's keywords too (declined). A scope whose ops are unknown reaches every layer op."""
         inside = {id(n) for n in _walk(s.node)}
-        for n in _walk(s.node.body):
-            if not isinstance(n, cst.Call):
-                continue
+        seen: set[int] = set()
+        todo = [(n, None) for n in _walk(s.node.body) if isinstance(n, cst.Call)]
+        while todo:
+            n, via = todo.pop()
             name = n.func.value if isinstance(n.func, cst.Name) else (
                 n.func.attr.value if isinstance(n.func, cst.Attribute) and isinstance(n.func.value, cst.Name)
                 and n.func.value.value == "self" else None)
             for fn in self._functions.get(name or "", []):
-                if id(fn) in inside:
+                if id(fn) in inside or id(fn) in seen:
                     continue
-                hits = [m for m in _walk(fn) if isinstance(m, cst.Call)
-                        and slim_op(self.qname(m.func)) in s.ops]
+                seen.add(id(fn))
+                first = via or name
+                calls = [m for m in _walk(fn) if isinstance(m, cst.Call)]
+                hits = [m for m in calls if s.reaches(slim_op(self.qname(m.func)))]
                 if hits:
-                    s.reason = s.reason or (f"{name}() is defined outside the block and calls a listed op "
+                    s.reason = s.reason or (f"{first}() is defined outside the block and calls a listed op "
                                             "(slim applies the scope to it while the block runs)")
                     for m in hits:
                         self.blocked[id(m)] = s.reason
+                todo.extend((m, first) for m in calls)
         if s.reason:
             for c in s.calls:
                 self.blocked.setdefault(id(c), s.reason)

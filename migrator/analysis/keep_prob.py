@@ -522,3 +522,52 @@ def fixed_number(ctx, node: cst.BaseExpression, at: cst.CSTNode) -> bool:
     if isinstance(v, (int, float)) and not isinstance(v, bool):
         return True
     return isinstance(node, cst.Name) and python_numbers(ctx, node.value, at) is not None
+
+
+def python_bools(ctx, name: str, at: cst.CSTNode) -> frozenset | None:
+    """The Python bools a mode flag read as ``name`` at ``at`` can be: a parameter of a module
+    function, never rebound in it, whose default (if any) is a bool literal and which every call
+    in the file omits or passes a bool literal for (``def tower(x, is_training=True)`` called as
+    ``tower(a, is_training=False)``). TF1 built each call's graph with that value. None when a
+    binding may be anything else (a placeholder, a computed value, the function passed around)."""
+    from .flow import Flow
+
+    scope = ctx.analysis(Flow).scope_of(at)
+    fn = scope.node
+    defs = scope.by_name.get(name, ()) if fn is not ctx.module else ()
+    if not isinstance(fn, cst.FunctionDef) or len(defs) != 1 or defs[0].index != -1:
+        return None
+    if fn.decorators or fn not in ctx.module.body:
+        return None
+    params = list(fn.params.params)
+    idx = next((i for i, p in enumerate(params) if p.name.value == name), None)
+    if idx is None:
+        return None
+
+    def as_bool(e):
+        return e.value == "True" if isinstance(e, cst.Name) and e.value in ("True", "False") else None
+
+    out: set = set()
+    default = params[idx].default
+    if default is not None and as_bool(default) is None:
+        return None
+    refs = [n for n in _walk(ctx.module) if isinstance(n, cst.Name) and n.value == fn.name.value
+            and n is not fn.name]
+    if not refs or sum(1 for s in ctx.module.body if isinstance(s, cst.FunctionDef)
+                       and s.name.value == fn.name.value) != 1:
+        return None
+    for ref in refs:
+        c = ctx.parent(ref)
+        if not isinstance(c, cst.Call) or c.func is not ref or any(a.star for a in c.args):
+            return None
+        a = next((a for i, a in enumerate(c.args) if (a.keyword is None and i == idx)
+                  or (a.keyword is not None and a.keyword.value == name)), None)
+        if a is None:
+            if default is None:
+                return None
+            out.add(as_bool(default))
+            continue
+        if as_bool(a.value) is None:
+            return None
+        out.add(as_bool(a.value))
+    return frozenset(out)

@@ -25,6 +25,10 @@ class PreStep:
 
 
 PRE_STEPS: tuple[PreStep, ...] = (
+    PreStep("TFM224", (("__version__",), ("hasattr",)), "version_shims:fold_version_shims",
+            "TensorFlow-version shims written as the branch TF 1 takes (`int(tf.__version__.split('.')[0]) >= 1` "
+            "is True; `tf.contrib.rnn.X if hasattr(tf.contrib.rnn, 'X') else tf.nn.rnn_cell.X` is the one class "
+            "both name; the same TF1 program)"),
     PreStep("TFM209", (("float",), ("int",), ("double",), ("half",), ("bool",), ("complex",)),
             "dtype_aliases:resolve_dtype_aliases",
             "a name standing for one dtype written as the dtype at its reads (`DATA_TYPE = tf.float32` + "

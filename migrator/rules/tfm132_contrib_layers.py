@@ -10,7 +10,7 @@ from ..emit import apply_layer, call, expr, literal, to_node, wrap_long_call
 from ..translate.tf1 import activation_kw, initializer_of, padding_of, reads_update_ops
 from ..translate.tflearn import Untranslatable
 from ..translate.tf1_helpers import TF1_MODE_DROPOUT
-from ..analysis.keep_prob import fixed_number
+from ..analysis.keep_prob import fixed_number, python_bools
 from ..helpers import register_source
 from .base import Case, CallRule
 
@@ -30,6 +30,7 @@ SIGS = {
     "max_pool2d": "inputs, kernel_size, stride=2, padding='VALID', data_format='NHWC', outputs_collections=None, scope=None",
     "avg_pool2d": "inputs, kernel_size, stride=2, padding='VALID', data_format='NHWC', outputs_collections=None, scope=None",
     "flatten": "inputs, outputs_collections=None, scope=None",
+    "softmax": "logits, scope=None",
     "dropout": "inputs, keep_prob=0.5, noise_shape=None, is_training=True, outputs_collections=None, scope=None, seed=None",
     "batch_norm": ("inputs, decay=0.999, center=True, scale=False, epsilon=0.001, activation_fn=None, "
                    "param_initializers=None, param_regularizers=None, updates_collections='UPDATE_OPS', "
@@ -46,7 +47,7 @@ class ContribLayers(CallRule):
     MESSAGE = "tf.contrib.layers.* -> keras.layers with contrib's defaults"
     RATIONALE = ("contrib's defaults differ from Keras': fully_connected and conv2d apply relu unless "
                  "activation_fn=None and use xavier (glorot-uniform) weights; conv2d pads 'SAME'; "
-                 "max_pool2d/avg_pool2d stride 2, 'VALID'; batch_norm decay 0.999, epsilon 0.001, "
+                 "max_pool2d/avg_pool2d stride 2, 'VALID'; softmax is over the last axis; batch_norm decay 0.999, epsilon 0.001, "
                  "scale=False (no gamma); dropout takes keep_prob (0.5). batch_norm runs TF1's fused kernel "
                  "(the moving variance moves toward the unbiased batch variance) and its default "
                  "is_training=True normalises evaluation batches with their own statistics too (pinned "
@@ -153,6 +154,8 @@ class ContribLayers(CallRule):
                 continue
             if n in b.params and b.given(n) and literal(b.node(n), 1) not in (None, False):
                 raise Untranslatable(f"{n}= is not translated")
+        if short == "softmax":  # contrib: softmax over the last axis, whatever the rank
+            return call("keras.ops.softmax", b.node("logits"), axis=-1)
         x = b.node("inputs")
         normalizer = self._normalizer(short, b, original) if short in ("fully_connected", "conv2d") else None
         kw: dict = {}
@@ -204,6 +207,19 @@ class ContribLayers(CallRule):
             return apply_layer(call("keras.layers.Flatten"), x)
         if short == "dropout":
             flag = literal(b.node("is_training"), None) if b.given("is_training") else True
+            pinned = None
+            if flag is None and isinstance(b.node("is_training"), cst.Name):
+                # a parameter of a module function that every call gives a bool literal: TF1 built
+                # each call's graph in that mode; Keras' Dropout would follow the model's flag
+                # (dropping in training where TF1 passed False)
+                modes = python_bools(self.ctx, b.node("is_training").value, original)
+                if modes == frozenset({False}):
+                    flag = False
+                elif modes == frozenset({True}):
+                    flag = True
+                elif modes == frozenset({True, False}) and fixed_number(
+                        self.ctx, b.orig("keep_prob") or b.node("keep_prob"), original):
+                    pinned = b.node("is_training")
             if flag is False:  # TF1: the identity (contrib's Dropout layer applied with training=False)
                 self.report(original, "contrib dropout with is_training=False never drops: translated to the "
                             "identity", severity=Severity.INFO)
@@ -211,6 +227,13 @@ class ContribLayers(CallRule):
             keep = b.node("keep_prob")
             v = literal(keep, None)
             rate = to_node(round(1.0 - float(v), 10)) if isinstance(v, (int, float)) else expr("1 - {k}", k=keep)
+            if pinned is not None:
+                # True at one call, False at another, a constant keep_prob: each call's mode pinned
+                # (the True call's graph dropped in every run, evaluation included)
+                self.report(original, "contrib dropout's is_training is a Python bool per call: each "
+                            "call's mode kept (TF1ModeDropout)", severity=Severity.INFO)
+                self.ctx.use_helper("TF1ModeDropout")
+                return call(call("TF1ModeDropout", rate), x, tf1_training=pinned)
             if flag is True and not fixed_number(self.ctx, b.orig("keep_prob") or keep, original):
                 # a placeholder / tensor keep_prob: the evaluation runs feed 1.0 (or the default), as
                 # Keras' inference mode drops nothing; the mode stays the model's
@@ -238,6 +261,12 @@ class ContribLayers(CallRule):
             raise Untranslatable("data_format other than NHWC is not translated")
         training = b.node("is_training") if b.given("is_training") else None
         flag = True if training is None else literal(training, None)
+        if flag is None and isinstance(training, cst.Name):
+            # a tower parameter every call gives the same bool literal: TF1 built the graph in
+            # that mode (moving statistics for False), whatever the Keras model's flag
+            modes = python_bools(self.ctx, training.value, original)
+            if modes is not None and len(modes) == 1:
+                (flag,) = modes
         if isinstance(flag, bool):
             # a constant mode (contrib's default is_training=True: evaluation batches are
             # normalised with their own statistics too): pinned, the model's flag would override it

@@ -52,6 +52,24 @@ TF1_BIAS = register_source("tf1_layers", "TF1Bias")
 TF1_BROADCAST_BIAS = register_source("tf1_layers", "TF1BroadcastBias")
 
 
+
+_FAN_FREE = ("keras.initializers.Constant", "keras.initializers.Zeros", "keras.initializers.Ones",
+             "keras.initializers.RandomNormal", "keras.initializers.RandomUniform",
+             "keras.initializers.TruncatedNormal")
+
+
+def _fan_free(init) -> bool:
+    """A (translated) initializer whose draws do not depend on the variable's fans: constants and
+    the plain random distributions (a name bound elsewhere, glorot / he / lecun / variance
+    scaling / orthogonal: not proven)."""
+    if literal(init, None) in ("zeros", "ones"):
+        return True
+    if isinstance(init, cst.Call):
+        from ..names import dotted
+
+        return dotted(init.func) in _FAN_FREE
+    return False
+
 class HandmadeLayers(HandmadeLayersAnalysis, Rule):
     ID = "TFM135"
     TRIGGERS = ("tensorflow", "variable")  # tf.* ops, or tflearn.variables.variable
@@ -275,6 +293,17 @@ class HandmadeLayers(HandmadeLayersAnalysis, Rule):
                 raise Untranslatable("a regularized bias of a shape known at run time")
             if not apply:
                 raise Untranslatable("a bias of a shape known at run time passed to a helper")
+        if b is not None and isinstance(variables[b].shape, list) and len(variables[b].shape) >= 2 \
+                and not _fan_free(variables[b].init):
+            # a [1, units] bias (``matmul(x, W) + b``): TF1 computed its initializer's fans on
+            # (1, units), Keras would on the layer's (units,) bias - another scale for glorot / he /
+            # lecun / variance scaling (get_variable's default is glorot_uniform). A bias layer of
+            # the TF1 shape, added with TF1's broadcasting, draws as TF1 drew
+            if self._regularizer(variables[b]) is not None or self._cond_bias.get(id(core)) is not None:
+                raise Untranslatable("a [1, n] bias with a fan-based initializer, regularized or conditional")
+            if not apply:
+                raise Untranslatable("a [1, n] bias with a fan-based initializer passed to a helper")
+            broadcast, b = variables[b], None
         if b is None:
             kw["use_bias"] = False
         else:
@@ -388,7 +417,9 @@ class HandmadeLayers(HandmadeLayersAnalysis, Rule):
             return out
         self.ctx.use_helper("TF1BroadcastBias")
         init = None if literal(B.init, None) == "zeros" else B.init
-        args = [cst.Name(B.shape.name)] + ([init] if init is not None else [])
+        shape = cst.Name(B.shape.name) if isinstance(B.shape, _NamedShape) else cst.List(
+            [cst.Element(e.deep_clone()) for e in B.shape])
+        args = [shape] + ([init] if init is not None else [])
         return cst.Call(func=call("TF1BroadcastBias", *args), args=[cst.Arg(out)])
 
     def _x_of(self, updated, p):
