@@ -168,11 +168,12 @@ def _is_docstring(s) -> bool:
         and isinstance(s.body[0].value, (cst.SimpleString, cst.ConcatenatedString))
 
 
-def _scan(module: cst.Module):
+def _scan(module: cst.Module, code: str | None = None):
     """(tf aliases, {key: adds}, {key: reads}, the add calls, the file saves a meta graph) of a
-    file whose collection uses desugar_user_collections understands; None otherwise."""
+    file whose collection uses desugar_user_collections understands; None otherwise. ``code``:
+    the module's text where the caller has it (not printed again)."""
     tf = _tf_aliases(module)
-    code = module.code
+    code = module.code if code is None else code
     if not tf or "add_to_collection" not in code:
         return None
     saves = _saves(code, module)
@@ -221,13 +222,13 @@ def _scan(module: cst.Module):
     return tf, adds, reads, calls, saves
 
 
-def adds_kept_for_saves(module: cst.Module) -> list[cst.Call]:
+def adds_kept_for_saves(module: cst.Module, code: str | None = None) -> list[cst.Call]:
     """The ``add_to_collection`` calls of ``module`` that desugar_user_collections keeps ONLY
     because the file calls ``Saver.save`` (a meta graph carries collections to another run): user
     keys the file never reads, no other meta-graph writer or reader. Where the session rule
     (TFM140) turns every such save into a Keras weights file, no meta graph is written and these
     adds change nothing: it removes them. [] when anything else keeps them."""
-    scan = _scan(module)
+    scan = _scan(module, code)
     if scan is None:
         return []
     tf, adds, reads, calls, saves = scan

@@ -2001,7 +2001,8 @@ class SessionProgram(SessionProgramRuns, Rule):
 
         cache = self.__dict__.get("_save_kept")
         if cache is None:
-            calls = adds_kept_for_saves(self.ctx.module) if self.ctx.rule_active("TFM183") else []
+            calls = adds_kept_for_saves(self.ctx.module, self.ctx.module_code) if self.ctx.rule_active("TFM183") \
+                and "add_to_collection" in self.ctx.module_code else []
             if calls:
                 saves = [n for n in _walk(self.ctx.module) if isinstance(n, cst.Call)
                          and isinstance(n.func, cst.Attribute) and n.func.attr.value == "save"]
