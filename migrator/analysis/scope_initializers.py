@@ -209,7 +209,10 @@ class _WholeProgram(Sharing):
                 target = self.functions.get(fn.value) if isinstance(fn, cst.Name) else None
                 if target is not None and all(target is not e for e in out):
                     out.append(target)
-        named = {n.value for n in walk(self.module) if type(n) is cst.Name}
+        named: dict[str, int] = {}  # Name nodes per spelling (a def's own name is one)
+        for n in walk(self.module):
+            if type(n) is cst.Name:
+                named[n.value] = named.get(n.value, 0) + 1
         defined: dict[str, int] = {}
         for n in walk(self.module):
             if type(n) in (cst.FunctionDef, cst.ClassDef):
@@ -222,7 +225,7 @@ class _WholeProgram(Sharing):
                 self._outside.add(id(n))
         return out
 
-    def _read_elsewhere(self, fn: cst.FunctionDef, named: set[str]) -> bool:
+    def _read_elsewhere(self, fn: cst.FunctionDef, named: dict[str, int]) -> bool:
         name = fn.name.value
         if name.startswith("__") and name.endswith("__"):
             # ``__init__`` / ``__call__``: Python calls them for the class's objects
@@ -230,26 +233,11 @@ class _WholeProgram(Sharing):
             if cls is None:
                 return True
             name = cls.name.value
-        if name not in named:
-            return False
-        return sum(1 for n in walk(self.module) if type(n) is cst.Name and n.value == name) > 1
+        return named.get(name, 0) > 1
 
-    def _run(self) -> None:
-        from .sharing import _Budget, _Instance, _Interp, _Return
+    def _start(self, entry, it) -> None:
+        if id(entry) in self._outside:
+            it.stack[0].init = it.stack[0].reg = OUTSIDE
 
-        for entry in self._entries():
-            it = _Interp(self, entry)
-            if id(entry) in self._outside:
-                it.stack[0].init = it.stack[0].reg = OUTSIDE
-            try:
-                if isinstance(entry, cst.Module):
-                    it.globals = {}
-                    it.run_block(entry.body, it.globals)
-                else:
-                    cls = self._class_of(entry)
-                    self_ = _Instance(cls) if cls is not None and entry.params.params else None
-                    it.invoke(entry, self_, [], {})
-            except (_Budget, RecursionError):
-                continue
-            except _Return:
-                pass
+    def _group(self, entry, it) -> None:
+        pass  # (towers are Sharing's question)

@@ -1261,9 +1261,13 @@ class Sharing:
             n = self.ctx.parent(n)
         return False
 
+    def _start(self, entry: cst.CSTNode, it: "_Interp") -> None:
+        """Set up the interpreter of one entry before it runs (a subclass's hook)."""
+
     def _run(self) -> None:
         for entry in self._entries():
             it = _Interp(self, entry)
+            self._start(entry, it)
             try:
                 if isinstance(entry, cst.Module):
                     it.globals = {}
