@@ -142,12 +142,20 @@ def inherited_initializer(ctx, call: cst.Call, what: str, cell: bool = False) ->
     stands). Raises :class:`Untranslatable` when that is not known."""
     if not ctx.analysis(ScopeInitializers).any:
         return None
+    return keras_initializer(ctx, _records(ctx, call, what, cell, "initializer"), what)
+
+
+def _records(ctx, call: cst.Call, what: str, cell: bool, kind: str) -> list:
+    """The scope ``kind`` nodes in force at each creating execution of ``call`` (the whole-program
+    interpretation); Untranslatable where the interpreter never reached it."""
     program = ctx.analysis(_WholeProgram)
-    seen = (program.cell_inits if cell else program.scope_inits).get(id(call))
+    table = {("initializer", False): program.scope_inits, ("initializer", True): program.cell_inits,
+             ("regularizer", False): program.scope_regs, ("regularizer", True): program.cell_regs}[kind, cell]
+    seen = table.get(id(call))
     if seen is None:
-        raise Untranslatable(f"the file's variable scopes set initializer=; where {what} is made is not "
+        raise Untranslatable(f"the file's variable scopes set {kind}=; where {what} is made is not "
                              "followed (TF1 takes the scope's)")
-    return keras_initializer(ctx, seen, what)
+    return seen
 
 
 def scope_regularizer_matters(ctx) -> bool:
@@ -167,12 +175,7 @@ def inherited_regularizer(ctx, call: cst.Call, what: str, cell: bool = False) ->
         return None
     from ..translate.regularizers import regularizer_of
 
-    program = ctx.analysis(_WholeProgram)
-    seen = (program.cell_regs if cell else program.scope_regs).get(id(call))
-    if seen is None:
-        raise Untranslatable(f"the file's variable scopes set regularizer=; where {what} is made is not "
-                             "followed (TF1 adds the scope's to REGULARIZATION_LOSSES)")
-    written, node = _one(ctx, seen, what, "regularizer")
+    written, node = _one(ctx, _records(ctx, call, what, cell, "regularizer"), what, "regularizer")
     if written is None:
         return None
     if not isinstance(node, cst.Call):
