@@ -1939,15 +1939,13 @@ class HandmadeLayersAnalysis:
         if b.given("dtype") and self.ctx.legacy_name(b.node("dtype")) not in ("tensorflow.float32",):
             raise Untranslatable("tflearn variable dtype")
         shape = self._list_def(b.node("shape"), value) if b.given("shape") else None
-        k = None
-        own = b.given("initializer") and literal(b.node("initializer"), "?") is not None
-        if own:
+        if b.given("initializer") and literal(b.node("initializer"), "?") is not None:
             q = self.ctx.legacy_name(b.node("initializer")) or ""
             if isinstance(literal(b.node("initializer"), None), str) or q.startswith("tflearn."):
                 k = tflearn_initializer(self.ctx, b, "initializer")  # tflearn's names
             else:  # a TF1 initializer object (tf.constant_initializer(...)), as get_variable takes it
                 k = initializer_of(self.ctx, b.node("initializer"), b.node("initializer"))
-        if not own:  # get_variable's: the variable scope's in force, else Glorot-uniform
+        else:  # get_variable's: the variable scope's in force, else Glorot-uniform
             k = self._inherited("initializer", value) or to_node("glorot_uniform")
         if b.given("regularizer") and literal(b.node("regularizer"), "?") is not None:
             reg = literal(b.node("regularizer"), None)

@@ -478,6 +478,20 @@ def _expr_numbers(ctx, value: cst.BaseExpression, depth: int) -> frozenset | Non
 
 def _param_numbers(ctx, fn: cst.FunctionDef, name: str) -> frozenset | None:
     """A module function's parameter: its number default and the numbers every call passes."""
+    def number(e):
+        val = literal(e, None)
+        return frozenset({float(val)}) if isinstance(val, (int, float)) and not isinstance(val, bool) else None
+
+    return _param_values(ctx, fn, name, number, lambda e: _expr_numbers(ctx, e, 0), default_always=True)
+
+
+def _param_values(ctx, fn: cst.FunctionDef, name: str, read_default, read_arg,
+                  default_always: bool = False) -> frozenset | None:
+    """The values parameter ``name`` of module function ``fn`` takes: what every call of the file
+    passes (``read_arg``) and its default (``read_default``) where a call omits it - or in any case
+    with ``default_always`` (each reader: an expression -> its set of values, None where not
+    known). None when a value is not known, a call omits a parameter without default, or the
+    function is passed around / called with ``*args``."""
     if fn.decorators or fn not in ctx.module.body:
         return None
     params = list(fn.params.params)
@@ -486,11 +500,11 @@ def _param_numbers(ctx, fn: cst.FunctionDef, name: str) -> frozenset | None:
         return None
     out: set = set()
     default = params[idx].default
-    if default is not None:
-        val = literal(default, None)
-        if not isinstance(val, (int, float)) or isinstance(val, bool):
-            return None
-        out.add(float(val))
+    defaults = read_default(default) if default is not None else frozenset()
+    if defaults is None:
+        return None
+    if default_always:
+        out |= defaults
     refs = [n for n in _walk(ctx.module) if isinstance(n, cst.Name) and n.value == fn.name.value
             and n is not fn.name]
     if not refs:
@@ -504,8 +518,9 @@ def _param_numbers(ctx, fn: cst.FunctionDef, name: str) -> frozenset | None:
         if a is None:
             if default is None:
                 return None
+            out |= defaults
             continue
-        vals = _expr_numbers(ctx, a.value, 0)
+        vals = read_arg(a.value)
         if vals is None:
             return None
         out |= vals
@@ -537,37 +552,11 @@ def python_bools(ctx, name: str, at: cst.CSTNode) -> frozenset | None:
     defs = scope.by_name.get(name, ()) if fn is not ctx.module else ()
     if not isinstance(fn, cst.FunctionDef) or len(defs) != 1 or defs[0].index != -1:
         return None
-    if fn.decorators or fn not in ctx.module.body:
-        return None
-    params = list(fn.params.params)
-    idx = next((i for i, p in enumerate(params) if p.name.value == name), None)
-    if idx is None:
+    if sum(1 for s in ctx.module.body if isinstance(s, cst.FunctionDef) and s.name.value == fn.name.value) != 1:
         return None
 
     def as_bool(e):
-        return e.value == "True" if isinstance(e, cst.Name) and e.value in ("True", "False") else None
+        b = e.value == "True" if isinstance(e, cst.Name) and e.value in ("True", "False") else None
+        return None if b is None else frozenset({b})
 
-    out: set = set()
-    default = params[idx].default
-    if default is not None and as_bool(default) is None:
-        return None
-    refs = [n for n in _walk(ctx.module) if isinstance(n, cst.Name) and n.value == fn.name.value
-            and n is not fn.name]
-    if not refs or sum(1 for s in ctx.module.body if isinstance(s, cst.FunctionDef)
-                       and s.name.value == fn.name.value) != 1:
-        return None
-    for ref in refs:
-        c = ctx.parent(ref)
-        if not isinstance(c, cst.Call) or c.func is not ref or any(a.star for a in c.args):
-            return None
-        a = next((a for i, a in enumerate(c.args) if (a.keyword is None and i == idx)
-                  or (a.keyword is not None and a.keyword.value == name)), None)
-        if a is None:
-            if default is None:
-                return None
-            out.add(as_bool(default))
-            continue
-        if as_bool(a.value) is None:
-            return None
-        out.add(as_bool(a.value))
-    return frozenset(out)
+    return _param_values(ctx, fn, name, as_bool, as_bool)

@@ -35,7 +35,7 @@ import libcst as cst
 from ..cstcache import walk
 from ..emit import code
 from ..translate.tflearn import Untranslatable
-from .sharing import Sharing
+from .sharing import Sharing, scope_argument
 
 _SET_INITIALIZER = "set_initializer"
 _SET_REGULARIZER = "set_regularizer"
@@ -62,25 +62,13 @@ class ScopeInitializers:
                 self.any = self.regularizer = True
                 return
             if ctx.legacy_name(n) == "tensorflow.variable_scope":
-                self.any = self.any or _given(n, 3, "initializer") is not None
-                self.regularizer = self.regularizer or _given(n, 4, "regularizer") is not None
-
-
-def _given(call: cst.Call, index: int, keyword: str) -> cst.BaseExpression | None:
-    """An argument of a ``variable_scope(name_or_scope, default_name, values, initializer,
-    regularizer, ...)`` call; None when absent or None."""
-    positional = [a for a in call.args if a.keyword is None and not a.star]
-    node = next((a.value for a in call.args if a.keyword is not None and a.keyword.value == keyword), None)
-    if node is None and len(positional) > index:
-        node = positional[index].value
-    if node is None or (isinstance(node, cst.Name) and node.value == "None"):
-        return None
-    return node
+                self.any = self.any or scope_argument(n, "initializer") is not None
+                self.regularizer = self.regularizer or scope_argument(n, "regularizer") is not None
 
 
 def scope_defaults(call: cst.Call) -> list[str]:
     """Which of ``initializer`` / ``regularizer`` a ``variable_scope(...)`` call sets."""
-    return [k for i, k in ((3, "initializer"), (4, "regularizer")) if _given(call, i, k) is not None]
+    return [k for k in ("initializer", "regularizer") if scope_argument(call, k) is not None]
 
 
 def _number(node) -> bool:

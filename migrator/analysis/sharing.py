@@ -743,13 +743,9 @@ class _Interp:
             if name is None and not isinstance(default, str):
                 default = "scope"
             frame = self.enter(name, default if isinstance(default, str) else None, _reuse(reuse))
-            # (name_or_scope, default_name, values, initializer, regularizer, ...)
-            given = [a.value for a in node.args if a.keyword is None and not a.star]
-            for i, what in ((3, "init"), (4, "reg")):
-                keyword = "initializer" if what == "init" else "regularizer"
-                v = next((a.value for a in node.args if a.keyword is not None and a.keyword.value == keyword),
-                         given[i] if len(given) > i else None)
-                if v is not None and not (isinstance(v, cst.Name) and v.value == "None"):
+            for what, keyword in (("init", "initializer"), ("reg", "regularizer")):
+                v = scope_argument(node, keyword)
+                if v is not None:
                     setattr(frame, what, v)
             return frame
         if q in GET_VARIABLE:
@@ -1541,6 +1537,22 @@ def _ordered(order: list[str], keep: set[str]) -> list[str]:
         if k in keep and k not in out:
             out.append(k)
     return out
+
+
+# ``variable_scope(name_or_scope, default_name, values, initializer, regularizer, ...)``
+_SCOPE_POSITIONS = {"initializer": 3, "regularizer": 4}
+
+
+def scope_argument(call: cst.Call, keyword: str) -> cst.BaseExpression | None:
+    """The ``initializer`` / ``regularizer`` argument of a ``variable_scope(...)`` call, by keyword
+    or position; None when absent or None."""
+    node = next((a.value for a in call.args if a.keyword is not None and a.keyword.value == keyword), None)
+    positional = [a for a in call.args if a.keyword is None and not a.star]
+    if node is None and len(positional) > _SCOPE_POSITIONS[keyword]:
+        node = positional[_SCOPE_POSITIONS[keyword]].value
+    if node is None or (isinstance(node, cst.Name) and node.value == "None"):
+        return None
+    return node
 
 
 def _walk(node: cst.CSTNode) -> Iterable[cst.CSTNode]:

@@ -73,22 +73,20 @@ class VariableScope(Rule):
             self.todo(original.items[0], "variable_scope shares variables (reuse): no Keras translation "
                       "without TFM205's shared encoder")
             return updated
-        item = original.items[0].item
-        if self.ctx.bindings.refs(updated.body, deep=True):
+        if self.ctx.bindings.refs(updated.body, deep=True):  # TF1 code left inside
+            from ..analysis.scope_initializers import scope_defaults
             from ..analysis.tensor_names import TensorNameReads
 
             if self.ctx.analysis(TensorNameReads).example is not None:
-                # TF1 code left inside makes tensors the program reads by name (``'pnet/input:0'``)
+                # it makes tensors the program reads by name (``'pnet/input:0'``)
                 self.todo(original.items[0], "scope kept: TF1 code left inside makes tensors the program "
                           "reads by their graph names")
                 return updated
-        if tp.qname(item) == "tensorflow.variable_scope" and self.ctx.bindings.refs(updated.body, deep=True):
-            from ..analysis.scope_initializers import scope_defaults
-
-            given = scope_defaults(item)
+            item = original.items[0].item
+            given = scope_defaults(item) if tp.qname(item) == "tensorflow.variable_scope" else []
             if given:
-                # TF1 code left inside may still make variables that take the scope's initializer /
-                # regularizer (a builder whose caller the file does not show): the scope stays with it
+                # it may still make variables that take the scope's initializer / regularizer (a
+                # builder whose caller the file does not show): the scope stays with it
                 self.todo(original.items[0], f"variable_scope {' / '.join(g + '=' for g in given)} kept: TF1 code "
                           "left inside may make variables that take it")
                 return updated
