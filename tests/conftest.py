@@ -41,11 +41,24 @@ _COLLECTED: set[str] = set()
 _FAITHFUL = {"fixes": (False, True), "mode": ("faithful", "fixed")}
 
 
+# The regression tier: test files marked ``pytestmark = pytest.mark.programs`` (the held-out
+# program files tests/test_heldout_forms_*.py and the files named after one real program's
+# form) migrate whole programs written after public repositories, in several variants, and read
+# the output. They run with the slow tier, after the fast tier of rule examples, analyses,
+# engine, CLI and the corpus invariants; CI runs both. They keep the fast tier's rule that the
+# test process never starts TensorFlow.
+
+
 @pytest.hookimpl(tryfirst=True)  # before pytest's -m selection reads the marks
 def pytest_collection_modifyitems(config, items):
     seen = set()
     faithful = []
     for item in items:
+        if item.get_closest_marker("programs") is not None:
+            if item.get_closest_marker("slow") is None:
+                item.add_marker(pytest.mark.slow)
+                item.tfm_tensorflow_free = True  # checked like a fast test
+            continue
         params = getattr(getattr(item, "callspec", None), "params", {})
         for arg, (slow_value, fast_value) in _FAITHFUL.items():
             if arg in params and params[arg] in (slow_value, fast_value):
@@ -75,7 +88,8 @@ def _heavy_modules() -> set[str]:
 def fast_tests_do_not_start_tensorflow(request):
     before = _heavy_modules()
     yield
-    if request.node.get_closest_marker("slow") is None:
+    node = request.node
+    if node.get_closest_marker("slow") is None or getattr(node, "tfm_tensorflow_free", False):
         started = _heavy_modules() - before
         if started:
             pytest.fail(f"a fast test imported {sorted(started)}: mark it @pytest.mark.slow "

@@ -24,6 +24,8 @@ from migrator.check import legacy_refs_outside_todo
 from migrator.engine import migrate_source
 from migrator.options import Options
 
+pytestmark = pytest.mark.programs  # the regression tier: see tests/conftest.py
+
 ROOT = Path(__file__).resolve().parents[1]
 
 PROGRAM = '''import json

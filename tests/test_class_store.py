@@ -26,6 +26,8 @@ from migrator import TODO_MARKER
 from tests.migrate_cache import migrate_source  # one migration per input and run
 from migrator.options import Options
 
+pytestmark = pytest.mark.programs  # the regression tier: see tests/conftest.py
+
 ROOT = Path(__file__).resolve().parents[1]
 CONAN = ROOT / "tests" / "fixtures" / "realworld" / "conan7882_batchhard.py"
 

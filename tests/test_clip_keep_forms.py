@@ -13,6 +13,8 @@ from migrator.check import legacy_refs_outside_todo
 from migrator.options import Options
 from tests.migrate_cache import migrate_source
 
+pytestmark = pytest.mark.programs  # the regression tier: see tests/conftest.py
+
 BASE = ("import tensorflow as tf\n"
         "x = tf.placeholder(tf.float32, [None, 4])\ny = tf.placeholder(tf.float32, [None, 3])\n"
         "logits = tf.layers.dense(x, 3)\n"

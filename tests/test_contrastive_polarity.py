@@ -23,6 +23,8 @@ from migrator.options import Options
 from migrator.reference.metrics import roc_auc
 from tests.migrate_cache import migrate_source
 
+pytestmark = pytest.mark.programs  # the regression tier: see tests/conftest.py
+
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "tests" / "fixtures" / "realworld"
 IVAN = CORPUS / "ivanarkhipov_tflearn.py"

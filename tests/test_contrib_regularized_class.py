@@ -18,6 +18,8 @@ from migrator.engine import migrate_source
 from migrator.options import Options
 from tests.marks import unwrap_markers
 
+pytestmark = pytest.mark.programs  # the regression tier: see tests/conftest.py
+
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "tf1_real" / "class_contrib_regularized.py"
 MJFANG = ROOT / "tests" / "fixtures" / "realworld" / "mjfang_contrib_softmax.py"

@@ -9,6 +9,8 @@ from migrator import TODO_MARKER
 from tests.migrate_cache import migrate_source  # one migration per input and run
 from migrator.options import Options
 
+pytestmark = pytest.mark.programs  # the regression tier: see tests/conftest.py
+
 ROOT = Path(__file__).resolve().parents[1]
 IMIRONHEAD = ROOT / "tests" / "fixtures" / "realworld" / "imironhead_autoreuse.py"
 

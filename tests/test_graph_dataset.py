@@ -19,6 +19,8 @@ from migrator.check import legacy_refs_outside_todo
 from migrator.options import Options
 from tests.migrate_cache import migrate_source  # one migration per input and run
 
+pytestmark = pytest.mark.programs  # the regression tier: see tests/conftest.py
+
 ROOT = Path(__file__).resolve().parents[1]
 SIAMESE = ROOT / "tests" / "fixtures" / "realworld" / "kyrie_dataset_pairs.py"
 ONE_SHOT = ROOT / "tests" / "fixtures" / "tfex" / "one_shot_dataset_mlp.py"

@@ -8,7 +8,7 @@ after PengC98/siamese_tensorflow, vanyacohen/cs2470-one-shot and geomois/dlEx3.
   forward tensors whose batch axis is that fixed number as candidates (before: "no legacy
   tensor of shape (20, 1) computed from the same inputs").
 
-Fast tier: no TensorFlow; slow: verify and AUCs."""
+Regression tier: no TensorFlow; slow: verify and AUCs."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -19,6 +19,8 @@ from migrator import TODO_MARKER
 from migrator.check import legacy_refs_outside_todo
 from tests.legacy_pairs import assert_equivalent, legacy_and_migrated_aucs
 from tests.outputs import assert_idempotent, migrate_text, undefined_names
+
+pytestmark = pytest.mark.programs  # the regression tier: see tests/conftest.py
 
 FIX = Path(__file__).parent / "fixtures" / "heldout_aa"
 

@@ -1,5 +1,5 @@
 """Held-out forms of issue 10 (round AC, session 31): TF1 Siamese SEQUENCE programs
-(kwangh/Semantic-Textual-Similarity-Tensorflow's MaLSTM notebook). Fast tier: no TensorFlow;
+(kwangh/Semantic-Textual-Similarity-Tensorflow's MaLSTM notebook). Regression tier: no TensorFlow;
 slow: verify and AUCs."""
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from migrator import TODO_MARKER
 from migrator.check import legacy_refs_outside_todo
 from tests.legacy_pairs import assert_equivalent, legacy_and_migrated_aucs
 from tests.outputs import migrate_text
+
+pytestmark = pytest.mark.programs  # the regression tier: see tests/conftest.py
 
 FIX = Path(__file__).parent / "fixtures" / "heldout_ac"
 CONFIG = FIX / "config_object_keep_prob.py"

@@ -8,7 +8,7 @@ data_type(): return tf.float16 if FLAGS.use_fp16 else tf.float32``.
   nothing lists the variables (before: "no Keras translation for tensorflow.Variable" and the
   whole session program stayed TF1).
 
-Fast tier: no TensorFlow; slow: verify and AUCs."""
+Regression tier: no TensorFlow; slow: verify and AUCs."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -19,6 +19,8 @@ from migrator import TODO_MARKER
 from migrator.check import legacy_refs_outside_todo
 from tests.legacy_pairs import assert_equivalent, legacy_and_migrated_aucs
 from tests.outputs import assert_idempotent, migrate_text, undefined_names
+
+pytestmark = pytest.mark.programs  # the regression tier: see tests/conftest.py
 
 FIX = Path(__file__).parent / "fixtures" / "heldout_ad"
 CONST = FIX / "module_dtype_constant.py"

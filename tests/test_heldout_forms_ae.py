@@ -17,7 +17,7 @@ kvolle/neural_net_tests and LousyLory/siamese_for_maps (the kratzert AlexNet hel
   rest translated, ``keras.ops.reshape(t, tf1_shape(u))`` left every axis unknown and the next
   layer's ``int(x.shape[-1])`` crashed with 0 TODO (a silent crash).
 
-Fast tier: no TensorFlow; slow: verify and AUCs."""
+Regression tier: no TensorFlow; slow: verify and AUCs."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -28,6 +28,8 @@ from migrator import TODO_MARKER
 from migrator.check import legacy_refs_outside_todo
 from tests.legacy_pairs import assert_equivalent, legacy_and_migrated_aucs
 from tests.outputs import assert_idempotent, migrate_text, undefined_names
+
+pytestmark = pytest.mark.programs  # the regression tier: see tests/conftest.py
 
 FIX = Path(__file__).parent / "fixtures" / "heldout_ae"
 ALEXNET = FIX / "alexnet_conv_helper_bias.py"

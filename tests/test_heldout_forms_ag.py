@@ -7,7 +7,7 @@ TF1); ``Saver.save`` rewritten into ``save_checkpoint(model, ..)`` inside a prog
 TF1 (no ``model`` bound: TFM010); ``tf.get_variable(.., regularizer=..)`` whose penalty the loss
 reads through REGULARIZATION_LOSSES: the layer was made without it and the read became [] (and
 TrainingModel's own compute_loss never added the layers' losses): the faithful model trained
-without weight decay, no TODO. Fast tier: no TensorFlow; slow: verify and AUCs."""
+without weight decay, no TODO. Regression tier: no TensorFlow; slow: verify and AUCs."""
 from __future__ import annotations
 
 import functools
@@ -19,6 +19,8 @@ from migrator import TODO_MARKER
 from migrator.check import legacy_refs_outside_todo
 from tests.legacy_pairs import assert_equivalent, legacy_and_migrated_aucs
 from tests.outputs import assert_idempotent, body, migrate_text, undefined_names
+
+pytestmark = pytest.mark.programs  # the regression tier: see tests/conftest.py
 
 FIX = Path(__file__).parent / "fixtures" / "heldout_ag"
 METHOD_BATCHES = FIX / "method_batches_program.py"

@@ -1,5 +1,5 @@
 """Round AG follow-up (session 33, after nlml/dlass3): a conv helper whose strides another helper
-computes and whose bias (an int shape) is added first. Fast tier: no TensorFlow; slow: verify and
+computes and whose bias (an int shape) is added first. Regression tier: no TensorFlow; slow: verify and
 AUCs."""
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from migrator import TODO_MARKER
 from migrator.check import legacy_refs_outside_todo
 from tests.legacy_pairs import assert_equivalent, legacy_and_migrated_aucs
 from tests.outputs import migrate_text
+
+pytestmark = pytest.mark.programs  # the regression tier: see tests/conftest.py
 
 FIX = Path(__file__).parent / "fixtures" / "heldout_ag2"
 BIAS_FIRST = FIX / "bias_first_helper_strides.py"

@@ -15,6 +15,8 @@ from migrator.check import legacy_refs_outside_todo
 from tests.legacy_pairs import assert_equivalent, legacy_and_migrated_aucs
 from tests.outputs import migrate_text
 
+pytestmark = pytest.mark.programs  # the regression tier: see tests/conftest.py
+
 FIX = Path(__file__).parent / "fixtures" / "heldout_ah"
 HELPER_SUMMARY = FIX / "train_helper_summary.py"
 

@@ -14,7 +14,7 @@ THTBSE/siamese-lstm-network):
   translated ``keras.ops.mean(outputs, axis=0)`` raised on the list with no TODO (a silent
   failure: the output did not run). Now ``keras.ops.mean(keras.ops.stack(outputs), axis=0)``.
 
-Fast tier: no TensorFlow; slow: the helper's semantics, verify and AUCs."""
+Regression tier: no TensorFlow; slow: the helper's semantics, verify and AUCs."""
 from __future__ import annotations
 
 import functools
@@ -26,6 +26,8 @@ from migrator import TODO_MARKER
 from migrator.check import legacy_refs_outside_todo
 from tests.legacy_pairs import assert_equivalent, legacy_and_migrated_aucs
 from tests.outputs import assert_idempotent, body, migrate_text, undefined_names
+
+pytestmark = pytest.mark.programs  # the regression tier: see tests/conftest.py
 
 FIX = Path(__file__).parent / "fixtures" / "heldout_ai"
 METHODS = FIX / "method_weight_helpers.py"

@@ -19,7 +19,7 @@ matcher and a fingerprint-verification Siamese built with tf.layers + tf.data):
   keras.ops.take);
 * (verify) the legacy probe's ``tf.layers.dropout`` stand-in took ``x`` positionally only.
 
-Fast tier: no TensorFlow; slow: the programs against TF1 (verify, AUCs) and the helper."""
+Regression tier: no TensorFlow; slow: the programs against TF1 (verify, AUCs) and the helper."""
 from __future__ import annotations
 
 import functools
@@ -31,6 +31,8 @@ from migrator import TODO_MARKER
 from migrator.check import legacy_refs_outside_todo
 from tests.legacy_pairs import assert_equivalent, legacy_and_migrated_aucs
 from tests.outputs import assert_idempotent, body, migrate_text, undefined_names
+
+pytestmark = pytest.mark.programs  # the regression tier: see tests/conftest.py
 
 FIX = Path(__file__).parent / "fixtures" / "heldout_aj"
 HANDLES = FIX / "handle_iterators.py"

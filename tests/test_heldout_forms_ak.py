@@ -32,7 +32,7 @@ backbone + bottleneck-difference classifier and a CS224n-framework Quora Siamese
   ``slim.batch_norm(is_training=<such a parameter>)`` with one value at every call: pinned to it
   (the moving statistics for False; before, batch statistics in fit).
 
-Fast tier: no TensorFlow; slow: the row-bias fixture against TF1 (verify) and the bias's draw."""
+Regression tier: no TensorFlow; slow: the row-bias fixture against TF1 (verify) and the bias's draw."""
 from __future__ import annotations
 
 import functools
@@ -43,6 +43,8 @@ import pytest
 from migrator import TODO_MARKER
 from tests.legacy_pairs import assert_equivalent
 from tests.outputs import assert_idempotent, body, migrate_text
+
+pytestmark = pytest.mark.programs  # the regression tier: see tests/conftest.py
 
 FIX = Path(__file__).parent / "fixtures" / "heldout_ak"
 SAVED = FIX / "saved_arg_scope.py"

@@ -26,6 +26,8 @@ from migrator.engine import migrate_source
 from migrator.options import Options
 from tests.marks import marked
 
+pytestmark = pytest.mark.programs  # the regression tier: see tests/conftest.py
+
 ROOT = Path(__file__).resolve().parents[1]
 FIX = ROOT / "tests" / "fixtures" / "heldout_d"
 

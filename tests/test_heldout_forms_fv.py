@@ -29,6 +29,8 @@ from migrator.weights.probe_legacy import training_side_ops
 from tests.legacy_pairs import legacy_and_migrated_aucs
 from tests.outputs import assert_idempotent, migrate_text, undefined_names
 
+pytestmark = pytest.mark.programs  # the regression tier: see tests/conftest.py
+
 FIX = Path(__file__).parent / "fixtures" / "heldout_fv"
 FIXED = FIX / "fixed_batch_adam_pairs.py"
 

@@ -1,6 +1,6 @@
 """Held-out forms of issue 10 left as TODO by rounds AH / AG (session 34, "gaps"): reuse
 parameters defaulting to ``tf.AUTO_REUSE`` on builders (towers and a head built once), contrib
-dropout with a constant ``is_training``. Fast tier: no TensorFlow; slow: legacy vs migrated runs.
+dropout with a constant ``is_training``. Regression tier: no TensorFlow; slow: legacy vs migrated runs.
 """
 from __future__ import annotations
 
@@ -16,6 +16,8 @@ from migrator import TODO_MARKER
 from migrator.check import legacy_refs_outside_todo
 from tests.legacy_pairs import assert_equivalent, legacy_and_migrated_aucs
 from tests.outputs import body, migrate_text
+
+pytestmark = pytest.mark.programs  # the regression tier: see tests/conftest.py
 
 FIX = Path(__file__).parent / "fixtures" / "heldout_gaps"
 AUTO_HEAD = FIX / "auto_reuse_head.py"

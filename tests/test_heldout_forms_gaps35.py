@@ -15,6 +15,8 @@ from migrator import TODO_MARKER
 from tests.legacy_pairs import assert_equivalent, legacy_and_migrated_aucs
 from tests.outputs import assert_idempotent, body, migrate_text, undefined_names
 
+pytestmark = pytest.mark.programs  # the regression tier: see tests/conftest.py
+
 FIX = Path(__file__).parent / "fixtures" / "heldout_gaps"
 BRANCH = FIX / "branch_feed_margin.py"
 

@@ -2,7 +2,7 @@
 inference helper handed the tensors it runs (``embed(sess, emb, x_ph, data)``, TFM194's tensor
 pre-step, analysis/tensor_params.py) and a step counter read outside the runs
 (``global_step.eval()``, ``global_step.eval(session=sess)``, ``tf.train.global_step(sess,
-global_step)``: analysis/step_counter.py). Fast tier: no TensorFlow; slow: verify and AUCs."""
+global_step)``: analysis/step_counter.py). Regression tier: no TensorFlow; slow: verify and AUCs."""
 from __future__ import annotations
 
 import functools
@@ -16,6 +16,8 @@ from migrator.analysis.tensor_params import resolve_tensor_params
 from migrator.check import legacy_refs_outside_todo
 from tests.legacy_pairs import assert_equivalent, legacy_and_migrated_aucs
 from tests.outputs import assert_idempotent, body, migrate_text, undefined_names
+
+pytestmark = pytest.mark.programs  # the regression tier: see tests/conftest.py
 
 FIX = Path(__file__).parent / "fixtures" / "heldout_gs"
 PROG = FIX / "graph_session_helper_step_eval.py"

@@ -28,6 +28,8 @@ from migrator.options import Options
 from tests.marks import unwrap_markers
 from tests.legacy_pairs import run_migrated, run_pair
 
+pytestmark = pytest.mark.programs  # the regression tier: see tests/conftest.py
+
 ROOT = Path(__file__).resolve().parents[1]
 FIX = ROOT / "tests" / "fixtures" / "heldout_i"
 TUTORIAL = (FIX / "tutorial_towers_decay.py").read_text(encoding="utf-8")

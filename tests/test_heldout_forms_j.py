@@ -1,7 +1,7 @@
 """Unshared towers in the forms public TF1 code writes them without naming each tower's output
 (issue 10: "every unshared pair reported"): the towers called inside the comparison itself,
 and one call run per input by a loop or a comprehension (TFM177 writes such lists out as named
-towers, so the whole program translates). Fast tier: no TensorFlow."""
+towers, so the whole program translates). Regression tier: no TensorFlow."""
 from __future__ import annotations
 
 import pytest
@@ -9,6 +9,8 @@ import pytest
 from migrator.engine import migrate_source
 from migrator.options import Options
 from tests.marks import unwrap_markers
+
+pytestmark = pytest.mark.programs  # the regression tier: see tests/conftest.py
 
 HEAD = ("import tensorflow as tf\n\n"
         "def weight_variable(shape):\n"

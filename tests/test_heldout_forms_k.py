@@ -4,7 +4,7 @@ removed placeholder - a NameError), and placeholders made by a helper returning 
 (a fingerprint-matching repository: the placeholders were 'also used in: return ...' and the
 whole program stayed TF1), and a module function returning ``optimizer.minimize(loss)`` called
 inside the session block (its call was taken for a tensor and the training runs for
-evaluations). Fast tier: no TensorFlow; slow: verify on tests/fixtures/heldout_k/."""
+evaluations). Regression tier: no TensorFlow; slow: verify on tests/fixtures/heldout_k/."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -13,6 +13,8 @@ import pytest
 
 from migrator.engine import migrate_source
 from migrator.options import Options
+
+pytestmark = pytest.mark.programs  # the regression tier: see tests/conftest.py
 
 FIX = Path(__file__).parent / "fixtures" / "heldout_k"
 

@@ -1,7 +1,7 @@
 """Held-out forms of issue 10 (round KW, session 32): the TF1 idioms that kept
 kwangh/Semantic-Textual-Similarity-Tensorflow's MaLSTM notebook TF1 - the PTB tutorial's
 learning-rate variable, a pretrained embedding table filled by an assign, the graph / session
-configuration around the program. Fast tier: no TensorFlow; slow: verify and AUCs."""
+configuration around the program. Regression tier: no TensorFlow; slow: verify and AUCs."""
 from __future__ import annotations
 
 import functools
@@ -13,6 +13,8 @@ from migrator import TODO_MARKER
 from migrator.check import legacy_refs_outside_todo
 from tests.legacy_pairs import assert_equivalent, legacy_and_migrated_aucs
 from tests.outputs import migrate_text
+
+pytestmark = pytest.mark.programs  # the regression tier: see tests/conftest.py
 
 FIX = Path(__file__).parent / "fixtures" / "heldout_kw"
 

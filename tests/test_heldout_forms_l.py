@@ -1,5 +1,5 @@
 """Held-out forms of issue 10 (branch heldL): several TF1 programs in one notebook (each kept TF1
-with the reason, the output idempotent). Fast tier: no TensorFlow."""
+with the reason, the output idempotent). Regression tier: no TensorFlow."""
 from __future__ import annotations
 
 import ast
@@ -14,6 +14,8 @@ from migrator import TODO_MARKER
 from migrator.cli import main
 from migrator.engine import migrate_source
 from migrator.options import Options
+
+pytestmark = pytest.mark.programs  # the regression tier: see tests/conftest.py
 
 FIX = Path(__file__).parent / "fixtures" / "heldout_l"
 

@@ -12,6 +12,8 @@ from migrator.options import Options
 
 from .marks import marked
 
+pytestmark = pytest.mark.programs  # the regression tier: see tests/conftest.py
+
 FIXTURE = Path(__file__).parent / "fixtures" / "heldout_m" / "graph_layer_objects.py"
 
 

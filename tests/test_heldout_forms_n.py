@@ -12,6 +12,8 @@ import pytest
 from migrator.engine import migrate_source
 from migrator.options import Options
 
+pytestmark = pytest.mark.programs  # the regression tier: see tests/conftest.py
+
 ATTR_DICTS = Path(__file__).parent / "fixtures" / "heldout_n" / "attr_weight_dicts.py"
 
 

@@ -1,5 +1,5 @@
 """Held-out forms of issue 10 (branch heldO): graph collections of the user's own keys that only
-the file could read (TFM183's pre-step). Fast tier: no TensorFlow."""
+the file could read (TFM183's pre-step). Regression tier: no TensorFlow."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -10,6 +10,8 @@ import pytest
 from migrator import TODO_MARKER
 from migrator.engine import migrate_source
 from migrator.options import Options
+
+pytestmark = pytest.mark.programs  # the regression tier: see tests/conftest.py
 
 FIX = Path(__file__).parent / "fixtures" / "heldout_o"
 

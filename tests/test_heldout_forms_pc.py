@@ -3,7 +3,7 @@ variable in its CLASS form (TF's ptb_word_lm.py ``PTBModel`` and the sentence-si
 repositories derived from it): ``self._lr = tf.Variable(0.0, trainable=False)`` given to the
 class's optimizer, ``self._lr_update = tf.assign(self._lr, self._new_lr)`` run by ``assign_lr(self,
 session, lr_value)``, ``@property lr`` read by ``session.run(m.lr)``. The module-level form is
-tests/test_heldout_forms_kw.py's. Fast tier: no TensorFlow; slow: verify and AUCs."""
+tests/test_heldout_forms_kw.py's. Regression tier: no TensorFlow; slow: verify and AUCs."""
 from __future__ import annotations
 
 import functools
@@ -15,6 +15,8 @@ from migrator import TODO_MARKER
 from migrator.check import legacy_refs_outside_todo
 from tests.legacy_pairs import assert_equivalent, legacy_and_migrated_aucs
 from tests.outputs import migrate_text, undefined_names
+
+pytestmark = pytest.mark.programs  # the regression tier: see tests/conftest.py
 
 FIX = Path(__file__).parent / "fixtures" / "heldout_kw"
 RATE_CLASS = FIX / "ptb_rate_variable_class.py"

@@ -1,7 +1,7 @@
 """Held-out forms of issue 10 (branch heldQ): keyword-argument dicts spliced into layer calls
 (TFM184's pre-step), lambda kernel regularizers, TF1 initializers bound to names (contrib
 xavier / variance scaling, ``tf.initializers.variance_scaling``), and ``self.sess.close()`` of a
-model class owning its session. Fast tier: no TensorFlow; the slow tests run verify."""
+model class owning its session. Regression tier: no TensorFlow; the slow tests run verify."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -13,6 +13,8 @@ from migrator import TODO_MARKER
 from migrator.engine import migrate_source
 from migrator.options import Options
 from tests.outputs import assert_idempotent as _idempotent
+
+pytestmark = pytest.mark.programs  # the regression tier: see tests/conftest.py
 
 FIX = Path(__file__).parent / "fixtures" / "heldout_q"
 

@@ -3,7 +3,7 @@ averages read only by summaries, control dependencies and a ``tf.no_op`` / ``tf.
 that only order them (TFM188), ``compute_gradients`` + ``apply_gradients`` as ``minimize`` and
 ``tf.global_variables()`` as the variable list (TFM189), a scope's ``reuse`` parameter no call
 passes (TFM138), a fed rate decayed by ``exponential_decay`` and a Saver that never saves
-(TFM140). Fast tier: no TensorFlow."""
+(TFM140). Regression tier: no TensorFlow."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -14,6 +14,8 @@ import pytest
 from migrator import TODO_MARKER
 from migrator.engine import migrate_source
 from migrator.options import Options
+
+pytestmark = pytest.mark.programs  # the regression tier: see tests/conftest.py
 
 FIX = Path(__file__).parent / "fixtures" / "heldout_r"
 

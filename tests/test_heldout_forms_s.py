@@ -4,7 +4,7 @@ the sharing analysis saw an unknown ``network`` - TFM194's pre-step), a model_fn
 branches are decided by the literal its one call passes (Uday-Gurugubelli/Siamese-One-Shot-Networks:
 the train op was hidden inside the call, so the whole session program stayed TF1 - TFM192's
 pre-step), and a dict of tensors a session run fetches by key (``sess.run(predictions["p"])``:
-"not a function of model tensors" - TFM193's pre-step). Fast tier: no TensorFlow; slow: verify on
+"not a function of model tensors" - TFM193's pre-step). Regression tier: no TensorFlow; slow: verify on
 tests/fixtures/heldout_s/."""
 from __future__ import annotations
 
@@ -18,6 +18,8 @@ import pytest
 from migrator import TODO_MARKER
 from migrator.engine import migrate_source
 from migrator.options import Options
+
+pytestmark = pytest.mark.programs  # the regression tier: see tests/conftest.py
 
 FIX = Path(__file__).parent / "fixtures" / "heldout_s"
 

@@ -3,7 +3,7 @@
 ``get_variable`` call outside any function, whoever reads it; TF1 shares them, so faithful mode
 builds ONE encoder. (2) TF1 code kept alive on TF2 (``import tensorflow.compat.v1 as tf`` +
 ``tf.disable_v2_behavior()``) with a module-level InteractiveSession, an optimizer bound to a name
-and a summary helper given ``sess.graph``. Fast tier: no TensorFlow."""
+and a summary helper given ``sess.graph``. Regression tier: no TensorFlow."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -14,6 +14,8 @@ import pytest
 from migrator import TODO_MARKER
 from migrator.engine import migrate_source
 from migrator.options import Options
+
+pytestmark = pytest.mark.programs  # the regression tier: see tests/conftest.py
 
 FIX = Path(__file__).parent / "fixtures" / "heldout_t"
 SRC = (FIX / "global_get_variable_towers.py").read_text()

@@ -2,7 +2,7 @@
 tuples / lists, not arrays (``x1_batch, x2_batch, y_batch = zip(*batch)``, lists built by
 ``append``, displays). TF1 converted each with ``np.asarray(v, <placeholder dtype>)``; the
 translated ``train_on_batch([x1_batch, ...])`` handed Keras tuples of 64 rows, read as 192
-inputs (a silent crash: no TODO). Fast tier: no TensorFlow; slow: verify and AUCs."""
+inputs (a silent crash: no TODO). Regression tier: no TensorFlow; slow: verify and AUCs."""
 from __future__ import annotations
 
 import functools
@@ -14,6 +14,8 @@ from migrator import TODO_MARKER
 from migrator.check import legacy_refs_outside_todo
 from tests.legacy_pairs import assert_equivalent, legacy_and_migrated_aucs
 from tests.outputs import assert_idempotent, body, migrate_text, undefined_names
+
+pytestmark = pytest.mark.programs  # the regression tier: see tests/conftest.py
 
 FIX = Path(__file__).parent / "fixtures" / "heldout_tf"
 

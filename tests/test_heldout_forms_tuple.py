@@ -5,7 +5,7 @@ targets to all its arguments, so ``sess.run(sq_dist, {left, right})`` was judged
 same". Now ``Flow.tuple_function`` also takes ``obj.m(...)`` of a method ``plain_callee`` resolves
 (through a single-inheritance chain of the file's classes, ``class Siamese(ConvNet)``), each
 target depending on what ITS element reads; TFM140's label-free slice of a method is a
-``@staticmethod`` of its class. Fast tier: no TensorFlow."""
+``@staticmethod`` of its class. Regression tier: no TensorFlow."""
 from __future__ import annotations
 
 import functools
@@ -15,6 +15,8 @@ import pytest
 
 from migrator.analysis.flow import Flow
 from tests.outputs import assert_idempotent, body, migrate_text, undefined_names
+
+pytestmark = pytest.mark.programs  # the regression tier: see tests/conftest.py
 
 FIX = Path(__file__).parent / "fixtures" / "heldout_tuple"
 METHOD_TUPLE = FIX / "method_tuple_loss.py"

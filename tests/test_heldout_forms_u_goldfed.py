@@ -1,7 +1,7 @@
 """Held-out forms of issue 10 (branch wt27_goldfed): ``tf.add_check_numerics_ops()`` fetched with a
 model class's training step inside ``try / except tf.errors.InvalidArgumentError`` (TFM186), a
 step counter ``tf.Variable`` that only the train op's ``global_step=``, a summary and the class's own
-Saver read, and a Saver path computed by ``os.path.join``. Fast tier: no TensorFlow; the slow tests
+Saver read, and a Saver path computed by ``os.path.join``. Regression tier: no TensorFlow; the slow tests
 run the migrated program / verify."""
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ from migrator import TODO_MARKER
 from migrator.engine import migrate_source
 from migrator.options import Options
 from tests.outputs import assert_idempotent as _idempotent
+
+pytestmark = pytest.mark.programs  # the regression tier: see tests/conftest.py
 
 FIX = Path(__file__).parent / "fixtures" / "heldout_u"
 

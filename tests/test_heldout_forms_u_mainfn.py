@@ -11,7 +11,7 @@ returned by a method at module level, run in main by names only (``sess.run([los
 feed_dict=feed)``); (8) a builder returning its tensors in a dict, run by main's own session
 (``sess.run([net['train'], net['loss']], ..)``); (9) a module step counter fetched by main's
 training runs; (10) the train op of the module's loss made inside main's session block.
-Fast tier: no TensorFlow."""
+Regression tier: no TensorFlow."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -24,6 +24,8 @@ from migrator.engine import migrate_source
 from migrator.options import Options
 from tests.legacy_pairs import legacy_and_migrated_aucs
 from tests.outputs import undefined_names as _undefined
+
+pytestmark = pytest.mark.programs  # the regression tier: see tests/conftest.py
 
 FIX = Path(__file__).parent / "fixtures" / "heldout_u"
 NAMES = ["mainfn_hoisted_train_op.py", "mainfn_passed_session.py", "mainfn_class_instance.py",

@@ -3,7 +3,7 @@ called once from inside the function / method that makes the placeholders (TFM19
 placeholders and the train op were in two scopes), a keyword DICT handed as an argument and
 spliced in with ``**`` under ``if ... is None`` (TFM195's pre-step), the step counter and its
 exponentially decayed rate fetched by a run with no feed (TFM140), and a tower builder's
-``reuse=tf.AUTO_REUSE`` default (TFM205). Fast tier: no TensorFlow; slow: verify on
+``reuse=tf.AUTO_REUSE`` default (TFM205). Regression tier: no TensorFlow; slow: verify on
 tests/fixtures/heldout_u/rajib_*.py."""
 from __future__ import annotations
 
@@ -17,6 +17,8 @@ import pytest
 from migrator import TODO_MARKER
 from migrator.engine import migrate_source
 from migrator.options import Options
+
+pytestmark = pytest.mark.programs  # the regression tier: see tests/conftest.py
 
 FIX = Path(__file__).parent / "fixtures" / "heldout_u"
 NAMES = ["rajib_builder_in_method.py", "rajib_dict_kwargs_function.py"]

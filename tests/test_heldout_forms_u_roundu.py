@@ -19,6 +19,8 @@ from migrator import TODO_MARKER
 from migrator.engine import migrate_source
 from migrator.options import Options
 
+pytestmark = pytest.mark.programs  # the regression tier: see tests/conftest.py
+
 FIX = Path(__file__).parent / "fixtures" / "heldout_u"
 BLOCKS = (FIX / "roundu_reuse_helper_blocks.py").read_text()
 FILL = (FIX / "roundu_fill_hinge.py").read_text()

@@ -6,7 +6,7 @@ and ``[pair[1] for pair in report]`` fold on the display it is given [TFM156]. (
 (``self.sess = tf.Session()``) and methods given computed arguments [TFM156]. (3) Feed dicts
 built by comprehensions over a tuple of placeholders (``dict(zip(inputs, batch))``,
 ``{inputs[k]: batch[k] for k in range(len(inputs))}``, ``{p: b for p, b in zip(...)}``) written
-as displays [TFM160]. Fast tier: no TensorFlow."""
+as displays [TFM160]. Regression tier: no TensorFlow."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -18,6 +18,8 @@ from migrator import TODO_MARKER
 from migrator.analysis.trainer_objects import inline_trainer_objects, unroll_feed_comprehensions
 from migrator.engine import migrate_source
 from migrator.options import Options
+
+pytestmark = pytest.mark.programs  # the regression tier: see tests/conftest.py
 
 FIX = Path(__file__).parent / "fixtures" / "heldout_u"
 TRAINER = (FIX / "roundv_trainer_object.py").read_text()

@@ -8,7 +8,7 @@ proj_b)``) up to where they meet. Such a pair is reported, not fixed: one encode
 would leave the per-side steps (their own weights) as two networks. Faithful and fixed outputs
 are what they were (the report is the only change).
 
-Fast tier: no TensorFlow; slow: verify and AUCs of the faithful migration."""
+Regression tier: no TensorFlow; slow: verify and AUCs of the faithful migration."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -21,6 +21,8 @@ from migrator.engine import migrate_source
 from migrator.options import Options
 from tests.legacy_pairs import assert_equivalent, legacy_and_migrated_aucs
 from tests.outputs import assert_idempotent, migrate_text, undefined_names
+
+pytestmark = pytest.mark.programs  # the regression tier: see tests/conftest.py
 
 FIX = Path(__file__).parent / "fixtures" / "heldout_ur"
 CELLS = FIX / "method_cells_per_scope.py"

@@ -10,7 +10,7 @@ wrapper's encoder is kept in TF1's name store (``tf1_layer('towers/encoder', lam
 variables of its own besides its towers' (uatu's fully connected head) keeps the TODO, with
 that reason.
 
-Fast tier: no TensorFlow; slow: verify and AUCs."""
+Regression tier: no TensorFlow; slow: verify and AUCs."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -21,6 +21,8 @@ from migrator import TODO_MARKER
 from migrator.check import legacy_refs_outside_todo
 from tests.legacy_pairs import assert_equivalent, legacy_and_migrated_aucs
 from tests.outputs import assert_idempotent, migrate_text, undefined_names
+
+pytestmark = pytest.mark.programs  # the regression tier: see tests/conftest.py
 
 FIX = Path(__file__).parent / "fixtures" / "heldout_ad"
 VAL = FIX / "validation_towers_reuse.py"

@@ -1,7 +1,7 @@
 """Held-out forms of issue 10 (round W, session 28): TF 0.x spellings (renamed or reordered in
 TF 1.0), ``tf.nn.weighted_cross_entropy_with_logits``, an activation compared with ``tf.nn.relu``
 in a layer helper, and an initializer name rebound between two get_variable calls (a layer built
-later would read the later binding). Fast tier: no TensorFlow."""
+later would read the later binding). Regression tier: no TensorFlow."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -13,6 +13,8 @@ from migrator.engine import migrate_source
 from migrator.names import canonical
 from migrator.options import Options
 from tests.outputs import body as _body, assert_idempotent as _idempotent
+
+pytestmark = pytest.mark.programs  # the regression tier: see tests/conftest.py
 
 FIX = Path(__file__).parent / "fixtures" / "heldout_w"
 

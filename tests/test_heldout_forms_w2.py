@@ -7,7 +7,7 @@ functions ``net_<method>``, ``build``'s statements are written at the call, ``ne
 become ``net_<attr>`` [TFM187]. (2) A bare slice of a TF1 tensor (``embedding[:third]``: Keras 3's
 symbolic tensors take slices only in a tuple key) -> ``embedding[:third, ...]`` [TFM130]. (3)
 ``tf.train.exponential_decay`` given a NUMBER as its step: a constant rate (TF1 never decays it) ->
-``float(ExponentialDecay(...)(step))`` [TFM133]. Fast tier: no TensorFlow."""
+``float(ExponentialDecay(...)(step))`` [TFM133]. Regression tier: no TensorFlow."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -19,6 +19,8 @@ from migrator import TODO_MARKER
 from migrator.analysis.model_objects import inline_model_objects
 from migrator.engine import migrate_source
 from migrator.options import Options
+
+pytestmark = pytest.mark.programs  # the regression tier: see tests/conftest.py
 
 FIX = Path(__file__).parent / "fixtures" / "heldout_w2"
 BUILD = (FIX / "model_object_build.py").read_text()

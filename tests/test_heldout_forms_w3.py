@@ -3,7 +3,7 @@ counter made next to the optimizer INSIDE ``def main():``'s session block (``ste
 tf.Variable(0, trainable=False)``, a learning rate decayed from it, ``minimize(loss,
 global_step=step)``, the step fetched by the training runs) while the graph is the module's -
 StepCounters looks at the function scope of the program's own train op, not only at the
-program's scope. Fast tier: no TensorFlow."""
+program's scope. Regression tier: no TensorFlow."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -16,6 +16,8 @@ from migrator.engine import migrate_source
 from migrator.options import Options
 from tests.legacy_pairs import legacy_and_migrated_aucs
 from tests.outputs import undefined_names as _undefined
+
+pytestmark = pytest.mark.programs  # the regression tier: see tests/conftest.py
 
 FIX = Path(__file__).parent / "fixtures" / "heldout_w3"
 NAMES = ["mainfn_local_step_counter.py"]

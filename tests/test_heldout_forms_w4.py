@@ -8,7 +8,7 @@ size) and ``tf1_shuffle`` (reported: the order is not TF1's) [TFM167]. (2) ``sav
 class's instance built again in another function (each under its own ``with tf.Graph().as_default():``):
 the LossModel over THAT instance's tensors loads the weights (TF1 read the variables back by name into
 the new graph) [TFM144]; ``print(saver.save(sess, p))`` -> ``tf1_saved_path(model, p + ".weights.h5",
-p)`` (TF1's value: the prefix p) [TFM144]. Fast tier: no TensorFlow."""
+p)`` (TF1's value: the prefix p) [TFM144]. Regression tier: no TensorFlow."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -20,6 +20,8 @@ from migrator import TODO_MARKER
 from migrator.analysis.graph_datasets import fetched_batches
 from migrator.engine import migrate_source
 from migrator.options import Options
+
+pytestmark = pytest.mark.programs  # the regression tier: see tests/conftest.py
 
 FIX = Path(__file__).parent / "fixtures" / "heldout_w4"
 LOADER = (FIX / "fetched_loader_batches.py").read_text()

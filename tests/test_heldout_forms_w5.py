@@ -4,7 +4,7 @@ fan_in>; w = get_variable(.., init); init = tf.constant_initializer(0.1); b = ge
 init)``). A Keras layer is built where the weights are USED (after the rebinding): given the name
 it would read the later binding (all-0.1 kernels). A later binding built from literals only is now
 dropped and its value written where it is read (the bias), so the layer's kernel reads the earlier
-binding, as TF1's get_variable did. Fast tier: no TensorFlow."""
+binding, as TF1's get_variable did. Regression tier: no TensorFlow."""
 from __future__ import annotations
 
 import functools
@@ -16,6 +16,8 @@ from migrator import TODO_MARKER
 from migrator.engine import migrate_source
 from migrator.options import Options
 from tests.outputs import migrate_text, body as _body
+
+pytestmark = pytest.mark.programs  # the regression tier: see tests/conftest.py
 
 _migrate = functools.partial(migrate_text, name="w5.py")
 

@@ -9,7 +9,7 @@
   translated, and stayed TF1 with no TODO, reading placeholders that no longer existed (a
   dangling ``model.keep``; it crashed). Now a run of that session, or a TODO saying why.
 
-Fast tier: no TensorFlow."""
+Regression tier: no TensorFlow."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -20,6 +20,8 @@ from migrator import TODO_MARKER
 from migrator.check import legacy_refs_outside_todo
 from tests.legacy_pairs import assert_equivalent
 from tests.outputs import migrate_text as _migrate, body as _body, assert_idempotent as _idempotent
+
+pytestmark = pytest.mark.programs  # the regression tier: see tests/conftest.py
 
 FIX = Path(__file__).parent / "fixtures" / "heldout_x"
 

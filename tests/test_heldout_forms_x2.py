@@ -14,6 +14,8 @@ from migrator.engine import migrate_source
 from migrator.options import Options
 from tests.legacy_pairs import assert_equivalent
 
+pytestmark = pytest.mark.programs  # the regression tier: see tests/conftest.py
+
 FIX = Path(__file__).parent / "fixtures" / "heldout_x2"
 
 

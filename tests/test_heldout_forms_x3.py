@@ -4,7 +4,7 @@ asserted and counted, RETURNED through ``(weights, biases)`` tuples to the ops r
 ``TF1VariableObject`` (a layer owning the weight, with a ``shape``) called on the op's other operand
 at each read; ``tf.nn.conv2d(x, w, ...)`` with such a filter -> ``keras.ops.conv(x, w(x), ...)``
 [TFM154]. A bare slice of what the file's own layer helper returns (``fc2[:n]``) is a tensor's
-slice too [TFM130]. Fast tier: no TensorFlow."""
+slice too [TFM130]. Regression tier: no TensorFlow."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -16,6 +16,8 @@ from migrator import TODO_MARKER
 from migrator.engine import migrate_source
 from migrator.options import Options
 from tests.legacy_pairs import assert_equivalent
+
+pytestmark = pytest.mark.programs  # the regression tier: see tests/conftest.py
 
 FIX = Path(__file__).parent / "fixtures" / "heldout_x3"
 SHARED = (FIX / "npy_vars_shared_towers.py").read_text()

@@ -8,7 +8,7 @@ at most once; a function run more often, or helpers reading a tensor the build m
 the class as written [TFM187]. (2) A build method ending ``return self.embedding`` called as
 ``emb = model.build(stacked)``: its statements are written at the call and the return becomes ``emb =
 model_embedding``; an empty LIST the helpers append to (``self.layers = []``) is one list made at the
-construction, as an empty dict is [TFM187]. Fast tier: no TensorFlow."""
+construction, as an empty dict is [TFM187]. Regression tier: no TensorFlow."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -22,6 +22,8 @@ from migrator.engine import migrate_source
 from migrator.options import Options
 from tests.legacy_pairs import assert_equivalent, legacy_and_migrated_aucs
 from tests.outputs import undefined_names as _undefined
+
+pytestmark = pytest.mark.programs  # the regression tier: see tests/conftest.py
 
 FIX = Path(__file__).parent / "fixtures" / "heldout_x4"
 NAMES = ["mainfn_model_object_endpoints.py", "model_object_build_returns.py"]

@@ -3,7 +3,7 @@ put into ``tf.GraphKeys.WEIGHTS`` with ``tf.add_to_collection`` by a helper each
 ``tf.contrib.layers.apply_regularization(reg)`` with NO weights list, which sums the penalty over the
 collection's entries - each weight twice, once per tower. Session 29 kept both statements,
 marked by TFM151 with that reason; since session 31 (round X8, tests/test_heldout_forms_x8.py) the
-program translates, each entry counted. Fast tier: no TensorFlow."""
+program translates, each entry counted. Regression tier: no TensorFlow."""
 from __future__ import annotations
 
 import re
@@ -16,6 +16,8 @@ from migrator import TODO_MARKER
 from migrator.engine import migrate_source
 from migrator.options import Options
 from tests.outputs import undefined_names as _undefined
+
+pytestmark = pytest.mark.programs  # the regression tier: see tests/conftest.py
 
 FIX = Path(__file__).parent / "fixtures" / "heldout_x5"
 SRC = (FIX / "weights_collection_penalty_mlp.py").read_text()

@@ -12,7 +12,7 @@ held-out set X, whose ``train_input_fn`` returns its ``tf.data`` pipeline).
   declined ("bound again"); now only the bindings of the analysed scope count (and a function's
   ``global`` / ``nonlocal`` ones).
 
-Fast tier: no TensorFlow."""
+Regression tier: no TensorFlow."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -25,6 +25,8 @@ from migrator.analysis.graph_datasets import inline_input_fns
 from migrator.check import legacy_refs_outside_todo
 from tests.legacy_pairs import assert_equivalent
 from tests.outputs import migrate_text as _migrate, body as _body, assert_idempotent as _idempotent
+
+pytestmark = pytest.mark.programs  # the regression tier: see tests/conftest.py
 
 FIX = Path(__file__).parent / "fixtures" / "heldout_x6"
 

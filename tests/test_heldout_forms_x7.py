@@ -9,7 +9,7 @@ read by other statements"). Now the optimizer records the norm of the gradients 
 it after ``train_on_batch``. A norm read anywhere else (an evaluation run, printed as a tensor)
 keeps the class TF1 with a TODO saying why.
 
-Fast tier: no TensorFlow. Slow: the migrated fixture runs, verify says EQUIVALENT, and with fixed
+Regression tier: no TensorFlow. Slow: the migrated fixture runs, verify says EQUIVALENT, and with fixed
 weights and no dropout the norms it prints are TF1's, step by step."""
 from __future__ import annotations
 
@@ -22,6 +22,8 @@ from migrator import TODO_MARKER
 from migrator.check import legacy_refs_outside_todo
 from tests.legacy_pairs import assert_equivalent, run_pair
 from tests.outputs import assert_idempotent as _idempotent, body as _body, migrate_text, undefined_names as _undefined
+
+pytestmark = pytest.mark.programs  # the regression tier: see tests/conftest.py
 
 _migrate = functools.partial(migrate_text, name="x7.py")
 

@@ -6,7 +6,7 @@ A. ``tf.add_to_collection(tf.GraphKeys.WEIGHTS, w)`` in a layer helper + ``apply
    faithful). The add goes with its variable (TFM135 marks the layer's output with
    ``tf1_weights_entry``); the apply reads ``tf1_weights_collection(self)``, which counts the marked
    layers' calls in the object's graph (the shared encoder called once per tower).
-Fast tier: no TensorFlow; the slow tests run TF1 and the Keras output (verify)."""
+Regression tier: no TensorFlow; the slow tests run TF1 and the Keras output (verify)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -17,6 +17,8 @@ from migrator import TODO_MARKER
 from migrator.engine import migrate_source
 from migrator.options import Options
 from tests.outputs import assert_idempotent, body, migrate_text, undefined_names
+
+pytestmark = pytest.mark.programs  # the regression tier: see tests/conftest.py
 
 FIX = Path(__file__).parent / "fixtures" / "heldout_x8"
 WEIGHTS_FIXTURES = ["weights_collection_towers.py", "weights_collection_once.py"]

@@ -13,7 +13,7 @@
   the whole class stayed TF1 (11 TODO); now the alias is the attribute (bound once, nowhere
   else) and a summary statement of the counter goes with the other summaries (TFM142).
 
-Fast tier: no TensorFlow."""
+Regression tier: no TensorFlow."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -24,6 +24,8 @@ from migrator import TODO_MARKER
 from migrator.check import legacy_refs_outside_todo
 from tests.legacy_pairs import assert_equivalent, legacy_and_migrated_aucs
 from tests.outputs import migrate_text as _migrate, body as _body, assert_idempotent as _idempotent
+
+pytestmark = pytest.mark.programs  # the regression tier: see tests/conftest.py
 
 FIX = Path(__file__).parent / "fixtures" / "heldout_y"
 

@@ -1,6 +1,6 @@
 """Held-out forms of issue 10 (round Z, session 30): a tower builder called by a wrapper that makes
 the training towers AND, outside it, once more with reuse=True as the inference tower
-(hrithickcodes/Triplet_loss_on_MNIST). Fast tier: no TensorFlow; slow: verify and AUCs."""
+(hrithickcodes/Triplet_loss_on_MNIST). Regression tier: no TensorFlow; slow: verify and AUCs."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -12,6 +12,8 @@ from migrator.check import legacy_refs_outside_todo
 from migrator.engine import migrate_source
 from migrator.options import Options
 from tests.legacy_pairs import assert_equivalent, legacy_and_migrated_aucs
+
+pytestmark = pytest.mark.programs  # the regression tier: see tests/conftest.py
 
 FIX = Path(__file__).parent / "fixtures" / "heldout_z"
 OUTSIDE = FIX / "inference_tower_outside_wrapper.py"

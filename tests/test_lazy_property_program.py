@@ -30,6 +30,8 @@ import pytest
 from migrator.engine import migrate_source
 from migrator.options import Options
 
+pytestmark = pytest.mark.programs  # the regression tier: see tests/conftest.py
+
 ROOT = Path(__file__).resolve().parents[1]
 DIGITS = ROOT / "tests" / "fixtures" / "realworld" / "nvidia_digits_slim.py"
 LAZY = ROOT / "tests" / "fixtures" / "tf1" / "lazy_property_classifier.py"

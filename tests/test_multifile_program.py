@@ -28,6 +28,8 @@ from migrator.options import Options
 from tests.marks import unwrap_markers
 from tests.migrate_cache import cli
 
+pytestmark = pytest.mark.programs  # the regression tier: see tests/conftest.py
+
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "multifile_siamese"
 TODO = "TODO(tflearn-migrate)"

@@ -19,6 +19,8 @@ from migrator import TODO_MARKER
 from migrator.engine import migrate_source
 from migrator.options import Options
 
+pytestmark = pytest.mark.programs  # the regression tier: see tests/conftest.py
+
 ROOT = Path(__file__).resolve().parents[1]
 MALSTM = ROOT / "tests" / "fixtures" / "realworld" / "chiaminchuang_malstm.py"
 

@@ -18,6 +18,8 @@ from migrator.check import legacy_refs_outside_todo
 from tests.migrate_cache import migrate_file, migrate_source  # one migration per input and run
 from migrator.options import Options
 
+pytestmark = pytest.mark.programs  # the regression tier: see tests/conftest.py
+
 ROOT = Path(__file__).resolve().parents[1]
 
 # warm-up + cosine on a float64 counter starting at 1, incremented twice per step (an assign_add

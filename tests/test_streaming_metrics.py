@@ -21,6 +21,8 @@ from migrator.options import Options
 from migrator.translate.tf1_metrics import TF1_METRIC
 from tests.migrate_cache import migrate_source
 
+pytestmark = pytest.mark.programs  # the regression tier: see tests/conftest.py
+
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "tf1_real"
 FORMS = ["streaming_metrics_math", "graph_main_streaming_auc"]

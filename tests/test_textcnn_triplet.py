@@ -20,6 +20,8 @@ from migrator.check import legacy_refs_outside_todo
 from tests.migrate_cache import migrate_source  # one migration per input and run
 from migrator.options import Options
 
+pytestmark = pytest.mark.programs  # the regression tier: see tests/conftest.py
+
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "realworld" / "sanku_textcnn_triplet.py"
 

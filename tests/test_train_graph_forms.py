@@ -31,6 +31,8 @@ from migrator.check import legacy_refs_outside_todo
 from migrator.options import Options
 from tests.migrate_cache import migrate_source
 
+pytestmark = pytest.mark.programs  # the regression tier: see tests/conftest.py
+
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "tf1_real"
 NAMES = ["class_rnn_dropout_train_graph", "func_returns_session"]

@@ -22,6 +22,8 @@ from migrator.check import legacy_refs_outside_todo
 from migrator.engine import migrate_source
 from migrator.options import Options
 
+pytestmark = pytest.mark.programs  # the regression tier: see tests/conftest.py
+
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "tf1_variables" / "vae.py"
 

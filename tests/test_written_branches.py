@@ -16,6 +16,8 @@ import pytest
 from migrator.engine import migrate_source
 from migrator.options import Options
 
+pytestmark = pytest.mark.programs  # the regression tier: see tests/conftest.py
+
 FIX = Path(__file__).parent / "fixtures" / "heldout_y" / "param_dict_branches.py"
 
 HEAD = ("import tensorflow as tf\n\n"
