@@ -80,3 +80,100 @@ def test_a_program_without_name_reads_is_still_translated():
            "    print(sess.run(y, feed_dict={x: np.ones((1, 4))}))\n")
     out = migrate_text(src, True)
     assert TODO_MARKER not in out and "keras.Input" in out
+
+
+@pytest.mark.parametrize("fixes", [False, True])
+def test_a_gradient_summary_loop_leaves_the_kept_training_step_as_it_is(fixes):
+    """``grads = opt.compute_gradients(loss)`` + ``opt.apply_gradients(grads, ...)`` whose
+    gradients a summary loop also reads (dhwajraj's train.py): the step is kept TODO-marked (the
+    class model is not translated) and the loop goes with the summaries (TFM142). The second run
+    no longer saw the loop and folded the kept pair into ``minimize``: a TODO-marked statement
+    stays as the first run wrote it."""
+    src = ("import tensorflow as tf\n\n\nclass Net(object):\n    def __init__(self, d):\n"
+           "        self.x = tf.placeholder(tf.float32, [None, d])\n"
+           "        self.loss = tf.reduce_sum(tf.layers.dense(self.x, 1))\n\n\n"
+           "def build(net):\n    opt = tf.train.AdamOptimizer(1e-3)\n"
+           "    grads = opt.compute_gradients(net.loss)\n"
+           "    step = opt.apply_gradients(grads)\n    hists = []\n"
+           "    for g, v in grads:\n        if g is not None:\n"
+           "            hists.append(tf.summary.histogram(v.name, g))\n"
+           "    merged = tf.summary.merge(hists)\n    return step, merged\n")
+    out = migrate_text(src, fixes)
+    assert "for g, v in grads" not in out  # the loop went with its summaries
+    assert "grads = opt.compute_gradients(net.loss)" in out and "opt.apply_gradients(grads)" in out
+    assert not undefined_names(out)
+    assert_idempotent(out, fixes)
+
+
+@pytest.mark.parametrize("fixes", [False, True])
+def test_a_fetch_reading_a_flag_fed_true_and_false_keeps_the_runs_tf1(fixes):
+    """A batch-norm test (facenet's test/batch_norm_test.py): ``bn`` from another module's
+    function of ``x`` and ``phase_train``, fed True in one run and False in the next. ``bn`` cannot become a function
+    of ``x`` alone, so it stayed TF1 (TODO) - but the runs were translated to ``bn(x)``, a call
+    of a TF1 tensor, and a second run rewrote them again. The program now stays TF1 whole."""
+    src = ("import numpy as np\nimport tensorflow as tf\nimport models\n\n\n"
+           "def check():\n    x = tf.placeholder(tf.float32, [None, 4], name='input')\n"
+           "    phase_train = tf.placeholder(tf.bool, name='phase_train')\n"
+           "    bn = models.network.batch_norm(x, phase_train)\n    sess = tf.Session()\n"
+           "    sess.run(tf.global_variables_initializer())\n    y = np.ones((3, 4))\n"
+           "    sess.run(bn, feed_dict={x: y, phase_train: True})\n"
+           "    y1 = sess.run(bn, feed_dict={x: y, phase_train: False})\n"
+           "    y2 = sess.run(bn, feed_dict={x: y, phase_train: False})\n"
+           "    np.testing.assert_allclose(y1, y2)\n")
+    out = migrate_text(src, fixes)
+    assert "bn(" not in out  # no run rewritten as a call of the kept tensor
+    assert "sess.run(bn, feed_dict={x: y, phase_train: False})" in out and TODO_MARKER in out
+    assert not undefined_names(out)
+    assert_idempotent(out, fixes)
+
+
+@pytest.mark.parametrize("fixes", [False, True])
+def test_summaries_fetched_by_a_kept_run_stay_with_it_beside_a_star_import(fixes):
+    """A training script whose model and loss come from ``from model import *`` (ardiya's
+    train.py): the program stays TF1 (its loss reads no model output the analysis can see), but
+    its summary statements went, ``merged = tf.summary.merge_all()`` among them - and the kept
+    ``sess.run([train_step, loss, merged])`` read an unbound name: the invariant check took the
+    star import as a possible source of ``merged``. A name the file bound itself is its own, and
+    summaries a kept run fetches stay with that run (merged, they must still have ops to merge)."""
+    src = ("import tensorflow as tf\nfrom model import *\n\nif __name__ == '__main__':\n"
+           "    left = tf.placeholder(tf.float32, [None, 4], name='left')\n"
+           "    label = tf.placeholder(tf.float32, [None, 1], name='label')\n"
+           "    out = model(left, reuse=False)\n    loss = contrastive_loss(out, out, label, 0.5)\n"
+           "    train_step = tf.train.MomentumOptimizer(0.01, 0.99).minimize(loss)\n"
+           "    with tf.Session() as sess:\n        sess.run(tf.global_variables_initializer())\n"
+           "        tf.summary.scalar('loss', loss)\n        merged = tf.summary.merge_all()\n"
+           "        writer = tf.summary.FileWriter('train.log', sess.graph)\n"
+           "        for i in range(10):\n"
+           "            _, l, s = sess.run([train_step, loss, merged], feed_dict={left: 1, label: 2})\n"
+           "            writer.add_summary(s, i)\n")
+    out = migrate_text(src, fixes)
+    assert "sess.run([train_step, loss, merged]" in out
+    for kept in ("tf.summary.scalar('loss', loss)", "merged = tf.summary.merge_all()",
+                 "writer = tf.summary.FileWriter(", "writer.add_summary(s, i)"):
+        assert kept in out
+    assert set(undefined_names(out)) <= {"model", "contrastive_loss"}  # the star import's
+    assert_idempotent(out, fixes)
+
+
+def test_a_name_only_a_star_import_can_provide_is_not_reported():
+    """The other side: a name the file never bound, read beside ``from model import *``, is the
+    star import's (no TFM011 error, nothing kept for it)."""
+    src = ("import tensorflow as tf\nfrom model import *\n\n"
+           "x = tf.placeholder(tf.float32, [None, 4])\ny = tf.layers.dense(x, 2)\nprint(helper(y))\n")
+    from tests.migrate_cache import migrate_source as cached
+    from migrator.options import Options
+
+    r = cached(src, "t.py", Options())
+    assert not [d for d in r.diagnostics if d.rule in ("TFM010", "TFM011", "TFM012", "TFM013")]
+
+
+def test_a_keras1_model_from_a_keras2_submodule_gets_keras3_arguments_at_once():
+    """``from keras.engine import Input, Model`` then ``Model(input=[a, b], output=x)`` (lucasdavid's
+    connoisseur experiments): the import became ``from keras.models import ...`` but the Keras 1
+    argument names were renamed only by a second run (the call's name was still keras.engine's)."""
+    src = ("from keras.engine import Input, Model\nfrom keras.layers import Dense\n\n"
+           "a = Input(shape=(4,))\nb = Input(shape=(4,))\nx = Dense(1)(a)\n"
+           "model = Model(input=[a, b], output=x)\n")
+    out = migrate_text(src, True)
+    assert "Model(inputs=[a, b], outputs=x)" in out and "keras.engine" not in out
+    assert_idempotent(out, True)

@@ -312,6 +312,16 @@ class InputFacts:
             n = self._parents.get(n)
         return n
 
+    def binds_in_chain(self, key: Key, name: str) -> bool:
+        """Whether the input bound ``name`` (not by an import) in scope ``key`` or a scope
+        around it: the program's own binding, which a star import cannot stand in for."""
+        k: Key | None = key
+        while k is not None:
+            if any(not isinstance(n, (cst.Import, cst.ImportFrom)) for n in self.binders.get(k, {}).get(name, ())):
+                return True
+            k = k[:-1] if k else None
+        return False
+
     def binding_statements(self, key: Key, name: str) -> list[cst.CSTNode]:
         """Input statements binding ``name`` as seen from scope ``key``: the innermost enclosing
         scope of the input that binds it; if none, every binder of the module."""
@@ -396,7 +406,9 @@ def _quick_clean(facts: InputFacts, output: cst.Module, exports: set[str], code:
         return False
     out_stars = _star_modules(output)
     genuinely_unbound = {n for n in facts.unresolved if not _covered(facts.stars, n)}
-    if any(n not in _BUILTINS and n not in genuinely_unbound and not _covered(out_stars, n) for n in unbound):
+    own = {n for b in facts.binders.values() for n in b} if out_stars else set()
+    if any(n not in _BUILTINS and n not in genuinely_unbound and (n in own or not _covered(out_stars, n))
+           for n in unbound):
         return False
     wanted = facts.top_level if "*" in exports else (exports | _all_names(facts.module)) & facts.top_level
     if any(n not in module and not _covered(out_stars, n) for n in wanted):
@@ -434,9 +446,11 @@ def check(facts: InputFacts, output: cst.Module, exports: Iterable[str] = (),
             if access.referents or not isinstance(access.node, cst.Name):
                 continue
             name = access.node.value
-            if name in _BUILTINS or name in genuinely_unbound or _covered(out_stars, name):
+            if name in _BUILTINS or name in genuinely_unbound:
                 continue
             key = scope_key(scope) if key is None else key
+            if _covered(out_stars, name) and not facts.binds_in_chain(key, name):
+                continue  # a star import may provide it (the input did not bind it itself)
             if (key, name) in seen:
                 continue
             seen.add((key, name))

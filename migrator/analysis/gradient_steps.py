@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from .. import TODO_MARKER
 from ..args import BoundArgs, Unbindable
 from ..cstcache import walk as _nodes
 from ..names import dotted
@@ -84,6 +85,13 @@ def _join(args: list[cst.Arg]) -> list[cst.Arg]:
                            else cst.MaybeSentinel.DEFAULT) for i, a in enumerate(args)]
 
 
+def _marked(stmt: cst.BaseStatement) -> bool:
+    """A statement a previous run kept with a TODO marker stays as it is (a second run changes
+    nothing: the first may have kept the pair because of a read it then removed, such as a
+    gradient-summary loop)."""
+    return any(l.comment is not None and TODO_MARKER in l.comment.value for l in getattr(stmt, "leading_lines", ()))
+
+
 class _Fold(cst.CSTTransformer):
     """compute + apply on consecutive statements -> minimize; the whole variable list -> the
     trainable one; a var_list parameter dropped (``params``: fn name -> parameter)."""
@@ -114,7 +122,8 @@ class _Fold(cst.CSTTransformer):
             a, b = _single_assign(s), _single_assign(body[i + 1]) if i + 1 < len(body) else None
             if a is not None and b is not None:
                 opt = _method(a[1], "compute_gradients")
-                if opt is not None and _method(b[1], "apply_gradients") == opt and self.reads.get(a[0]) == 2:
+                if opt is not None and _method(b[1], "apply_gradients") == opt and self.reads.get(a[0]) == 2 \
+                        and not _marked(s) and not _marked(body[i + 1]):
                     c, ap = _bind(a[1], _COMPUTE), _bind(b[1], _APPLY)
                     if c is not None and ap is not None and "loss" in c and isinstance(ap.get("grads_and_vars"), cst.Name) \
                             and ap["grads_and_vars"].value == a[0]:

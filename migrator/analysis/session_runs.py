@@ -4,6 +4,7 @@ import libcst as cst
 from ..cstcache import walk_rl
 from ..emit import code, literal
 from ..analysis.fit_loops import ProgramTodo, model_info
+from ..analysis.keep_prob import config_number
 from ..analysis.tf1_program import Program, Run, TF1Program
 
 
@@ -36,8 +37,30 @@ class SessionProgramRuns:
         if id(prog) not in cache:
             cache[id(prog)] = not prog.several_graphs and not self._suppressed(prog) and all(self._run_ok(prog, r) for r in prog.runs) \
                 and self._metrics_why(prog) is None and self._decays_why(prog) is None \
-                and self.escaping_eval_why(prog) is None
+                and self.escaping_eval_why(prog) is None and self.label_fn_why(prog) is None
         return cache[id(prog)]
+
+    def label_fn_why(self, prog: Program) -> str | None:
+        """Why a label-dependent tensor of the program cannot become a function of its inputs
+        (None: every one can). It reads a scalar placeholder (``phase_train``, a margin) that
+        the runs feed different values, or none: the function would have no value for it, so
+        the runs that fetch it cannot be translated either - the program stays TF1 whole
+        (never runs translated around a tensor kept as TF1)."""
+        cache = self.__dict__.setdefault("_label_fn_why", {})
+        if id(prog) in cache:
+            return cache[id(prog)]
+        why = None
+        hyper = [p for p in prog.placeholders.values() if p.role == "hyper"]
+        if hyper:
+            for name in sorted(prog.tensors):
+                if name in prog.placeholders or self._summary(name) or not prog.label_dependent(name):
+                    continue
+                direct = {dep for d in prog.scope.by_name.get(name, ()) for dep in d.deps}
+                if any(p.name in direct and self._fed_constant(prog, p) is None for p in hyper):
+                    why = f"{name} reads a scalar placeholder that the runs do not feed one constant"
+                    break
+        cache[id(prog)] = why
+        return why
 
     def escaping_eval_why(self, prog: Program) -> str | None:
         """A tensor of the program handed to a function of the file that evaluates its parameter
@@ -235,6 +258,63 @@ class SessionProgramRuns:
                     return False
         except _Todo:
             return False
+        return True
+
+    def _fed_constant(self, prog: Program, p) -> cst.BaseExpression | None:
+        """The value of hyper placeholder ``p`` when every run that feeds it feeds the same
+        constant (a number, or a module-level name bound once to one: ``_constant``) and every
+        run that does not feed it fetches nothing computed from it (TF1 raised there): the
+        placeholder is that constant in every run that computed anything from it. None
+        otherwise (a value that changes, a placeholder with a default)."""
+        cache = self.__dict__.setdefault("_fed_constant_cache", {})
+        if id(p) in cache:
+            return cache[id(p)]
+        cache[id(p)] = None
+        if p.role != "hyper" or p.default is not None:
+            return None
+        fed = prog.fed_values(p.name)
+        if not fed or len({code(v).strip() for _, v in fed}) != 1 \
+                or not all(self._constant(v, p.statement) for _, v in fed):
+            return None
+        for r in prog.runs:
+            if p.name in r.feeds or r.initializer:
+                continue
+            names = list(r.fetch_names)
+            if r.train_op is not None:
+                names.append(r.train_op.loss)
+            if any(n is None or p.name in prog.placeholders_of(n) for n in names):
+                return None
+        cache[id(p)] = fed[0][1]
+        return fed[0][1]
+
+    def _constant(self, value: cst.BaseExpression, at: cst.CSTNode) -> bool:
+        """A literal number / bool, a module-level name bound once to one before ``at``, or a
+        configuration object's number attribute (``config.keep_prob``, analysis.keep_prob's
+        ``config_number``)."""
+        from ..analysis.flow import Flow
+
+        if isinstance(literal(value, None), (bool, int, float)):
+            return True
+        flow = self.ctx.analysis(Flow)
+        mod = flow.scopes.get(id(self.ctx.module))
+        if isinstance(value, cst.Attribute) and config_number(self.ctx, value) is not None:
+            # ``config.keep_prob`` of a configuration object: bound before ``at`` (module level)
+            defs = mod.by_name.get(value.value.value, ()) if mod is not None else ()
+            return bool(defs) and (flow.scope_of(at) is not mod
+                                   or self.ctx.position(defs[0].stmt) < self.ctx.position(at))
+        if not isinstance(value, cst.Name):
+            return False
+        defs = mod.by_name.get(value.value, ()) if mod is not None else ()
+        if len(defs) != 1 or defs[0].value is None or not isinstance(literal(defs[0].value, None), (int, float)):
+            return False
+        if any(isinstance(n, cst.Global) and any(x.name.value == value.value for x in n.names)
+               for n in _walk(self.ctx.module)):
+            return False  # a function rebinds the module's name
+        if self.ctx.parent(value) is None or flow.binding_scope(value) is not mod:
+            if any(value.value in s.by_name for s in flow.scopes.values() if s is not mod):
+                return False  # shadowed somewhere (and not read where the module's name is seen)
+        if flow.scope_of(at) is mod:
+            return self.ctx.position(defs[0].stmt) < self.ctx.position(at)
         return True
 
     def _summary(self, name: str | None) -> bool:

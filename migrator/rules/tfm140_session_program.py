@@ -559,33 +559,6 @@ class SessionProgram(SessionProgramRuns, Rule):
                     return True
         return False
 
-    def _fed_constant(self, prog: Program, p) -> cst.BaseExpression | None:
-        """The value of hyper placeholder ``p`` when every run that feeds it feeds the same
-        constant (a number, or a module-level name bound once to one: ``_constant``) and every
-        run that does not feed it fetches nothing computed from it (TF1 raised there): the
-        placeholder is that constant in every run that computed anything from it. None
-        otherwise (a value that changes, a placeholder with a default)."""
-        cache = self.__dict__.setdefault("_fed_constant_cache", {})
-        if id(p) in cache:
-            return cache[id(p)]
-        cache[id(p)] = None
-        if p.role != "hyper" or p.default is not None:
-            return None
-        fed = prog.fed_values(p.name)
-        if not fed or len({code(v).strip() for _, v in fed}) != 1 \
-                or not all(self._constant(v, p.statement) for _, v in fed):
-            return None
-        for r in prog.runs:
-            if p.name in r.feeds or r.initializer:
-                continue
-            names = list(r.fetch_names)
-            if r.train_op is not None:
-                names.append(r.train_op.loss)
-            if any(n is None or p.name in prog.placeholders_of(n) for n in names):
-                return None
-        cache[id(p)] = fed[0][1]
-        return fed[0][1]
-
     def _unfed_default(self, prog: Program, p, updated):
         """``name = tf.placeholder_with_default(value, shape)`` that no run of the program feeds
         (``Program.unfed_defaults``) is ``value`` in every run (TF1 returns the input when nothing
@@ -622,36 +595,6 @@ class SessionProgram(SessionProgramRuns, Rule):
         if arg.keyword is not None:
             return arg.keyword.value == "learning_rate"
         return c.args[0] is arg
-
-    def _constant(self, value: cst.BaseExpression, at: cst.CSTNode) -> bool:
-        """A literal number / bool, a module-level name bound once to one before ``at``, or a
-        configuration object's number attribute (``config.keep_prob``, analysis.keep_prob's
-        ``config_number``)."""
-        from ..analysis.flow import Flow
-
-        if isinstance(literal(value, None), (bool, int, float)):
-            return True
-        flow = self.ctx.analysis(Flow)
-        mod = flow.scopes.get(id(self.ctx.module))
-        if isinstance(value, cst.Attribute) and config_number(self.ctx, value) is not None:
-            # ``config.keep_prob`` of a configuration object: bound before ``at`` (module level)
-            defs = mod.by_name.get(value.value.value, ()) if mod is not None else ()
-            return bool(defs) and (flow.scope_of(at) is not mod
-                                   or self.ctx.position(defs[0].stmt) < self.ctx.position(at))
-        if not isinstance(value, cst.Name):
-            return False
-        defs = mod.by_name.get(value.value, ()) if mod is not None else ()
-        if len(defs) != 1 or defs[0].value is None or not isinstance(literal(defs[0].value, None), (int, float)):
-            return False
-        if any(isinstance(n, cst.Global) and any(x.name.value == value.value for x in n.names)
-               for n in _walk(self.ctx.module)):
-            return False  # a function rebinds the module's name
-        if self.ctx.parent(value) is None or flow.binding_scope(value) is not mod:
-            if any(value.value in s.by_name for s in flow.scopes.values() if s is not mod):
-                return False  # shadowed somewhere (and not read where the module's name is seen)
-        if flow.scope_of(at) is mod:
-            return self.ctx.position(defs[0].stmt) < self.ctx.position(at)
-        return True
 
     def _passed_to_dropout_param(self, node: cst.Name, allowed: set[str]) -> bool:
         """``f(..., keep_prob)`` where ``f`` is a function of the file whose matching parameter is

@@ -5,6 +5,7 @@ import libcst as cst
 
 from ..diagnostics import Severity
 from ..helpers import register_source
+from ..translate.keras_paths import keras3_module
 from .base import Case, Rule
 
 register_source("tf1_programs", "keras3_batches")
@@ -33,6 +34,9 @@ class Keras2Api(Rule):
 
     def leave_Call(self, original: cst.Call, updated: cst.Call):
         q = self._q(original.func)
+        # under its Keras 3 path (``from keras.engine import Model``: TFM170 writes keras.models)
+        q = q | {f"{keras3_module(n.rsplit('.', 1)[0])}.{n.rsplit('.', 1)[1]}" for n in q
+                 if "." in n and keras3_module(n.rsplit(".", 1)[0])}
         is_opt = any(n.startswith(("keras.optimizers.", "tensorflow.keras.optimizers.")) for n in q)
         is_model = bool(q & {"keras.Model", "keras.models.Model", "tensorflow.keras.Model",
                              "tensorflow.keras.models.Model"})
