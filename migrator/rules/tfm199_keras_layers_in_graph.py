@@ -86,6 +86,8 @@ class KerasLayersInGraph(Rule):
         return session
 
     def leave_Call(self, original: cst.Call, updated: cst.Call):
+        if not isinstance(original.func, (cst.Name, cst.Attribute)):
+            return updated  # `BatchNormalization()(x)`: the outer call applies the layer
         try:
             kind = _layer_kind(self.ctx.qualified(original.func))
         except Exception:
