@@ -1,4 +1,4 @@
-"""TFM199: tf.keras BatchNormalization / Dropout layers called in a TF1 graph program -> the
+"""TFM169: tf.keras BatchNormalization / Dropout layers called in a TF1 graph program -> the
 inference-mode layers TF1 ran (Keras' learning phase is 0 there unless the program sets it)."""
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ def _layer_kind(names: set[str]) -> str | None:
 
 
 class KerasLayersInGraph(Rule):
-    ID = "TFM199"
+    ID = "TFM169"
     TRIGGERS = ("keras",)
     NAME = "keras-layers-in-graph"
     MESSAGE = ("tf.keras BatchNormalization / Dropout called in a TF1 graph program: TF1 ran them in "
@@ -133,5 +133,5 @@ class KerasLayersInGraph(Rule):
              "                           keras.layers.Identity()])\n"
              "h = net(x)\n"
              "sess = tf.Session()\n",
-             ("TFM199", "TFM199"), todo=True),
+             ("TFM169", "TFM169"), todo=True),
     ]
