@@ -312,6 +312,9 @@ class MigrateCommand:
                     if full.split(".")[0] in LEGACY_ROOTS:
                         asname = dotted(a.asname.name) if a.asname else None
                         remove_unused_import(self.context, full, None, asname)
+                        renamed = keras3_module(full)  # (TFM170: ``import keras.backend as K``)
+                        if renamed is not None and asname is not None:
+                            remove_unused_import(self.context, renamed, None, asname)
             elif isinstance(node, cst.ImportFrom) and node.module is not None and not node.relative:
                 mod = dotted(node.module) or ""
                 if mod.split(".")[0] in LEGACY_ROOTS and not isinstance(node.names, cst.ImportStar):

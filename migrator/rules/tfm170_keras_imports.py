@@ -9,6 +9,9 @@ from .base import Case, Rule
 from ..translate.keras_paths import keras3_module
 
 
+_LEGACY_OPTIMIZERS = {"tensorflow.keras.optimizers.legacy", "keras.optimizers.legacy"}
+
+
 def _mod_node(name: str) -> cst.Attribute | cst.Name:
     return cst.parse_expression(name)  # type: ignore[return-value]
 
@@ -61,6 +64,10 @@ class KerasImports(Rule):
             self.ctx.add_import("keras")
             self.ctx.count(self)
             return cst.Name("keras")
+        if q & _LEGACY_OPTIMIZERS and isinstance(updated.value, (cst.Attribute, cst.Name)):
+            # tf.keras.optimizers.legacy.X: Keras 3 has no legacy module (its import raises)
+            self.ctx.count(self)
+            return updated.value
         return updated
 
     VALID = ["import keras\nfrom keras.layers import Dense\n"]
@@ -71,4 +78,9 @@ class KerasImports(Rule):
              "import keras\nfrom keras.layers import Lambda\n"),
         Case("import tensorflow as tf\nm = tf.keras.models.Sequential([tf.keras.layers.Dense(2)])\n",
              "import keras\n\nm = keras.models.Sequential([keras.layers.Dense(2)])\n"),
+        # Keras 3 has no optimizers.legacy (importing it raises): the same optimizers
+        Case("import tensorflow as tf\nfrom tensorflow.keras.optimizers.legacy import RMSprop\n"
+             "a = RMSprop(clipnorm=1.)\nb = tf.keras.optimizers.legacy.Adam(1e-3)\n",
+             "from keras.optimizers import RMSprop\nimport keras\n\n"
+             "a = RMSprop(clipnorm=1.)\nb = keras.optimizers.Adam(1e-3)\n"),
     ]

@@ -5,7 +5,7 @@ import libcst as cst
 
 from ..args import BoundArgs, Unbindable
 from ..diagnostics import Severity
-from ..emit import call, code, expr, to_node
+from ..emit import call, code, expr, literal, to_node
 from .base import Case, Rule
 
 _SAME = {  # K.name(x, ...) -> keras.ops.name(x, ...) with the same arguments
@@ -22,6 +22,15 @@ _KEEP = {"clear_session", "epsilon", "floatx", "set_floatx", "image_data_format"
 _PREFIXES = ("keras.backend.", "tensorflow.keras.backend.", "keras.src.backend.")
 
 
+def _last_axes(node: cst.CSTNode) -> bool:
+    """``axes=`` of K.batch_dot naming the feature axis of two (batch, d) tensors: 1 or -1, or a
+    pair of them (Keras 2's int means the same axis in both): the default's contraction."""
+    v = literal(node, None)
+    if isinstance(v, (list, tuple)) and len(v) == 2:
+        return all(isinstance(a, int) and not isinstance(a, bool) and a in (1, -1) for a in v)
+    return isinstance(v, int) and not isinstance(v, bool) and v in (1, -1)
+
+
 class KerasBackend(Rule):
     ID = "TFM171"
     TRIGGERS = ("keras",)
@@ -31,7 +40,8 @@ class KerasBackend(Rule):
                  "neutral). K.epsilon() -> keras.config.epsilon() (1e-7 unless changed); "
                  "K.pow(x, a) -> keras.ops.power; K.dot -> keras.ops.matmul; K.concatenate(xs, axis=-1) "
                  "-> keras.ops.concatenate; K.batch_dot(x, y) of two (batch, d) tensors -> "
-                 "sum(x * y, axis=1, keepdims=True) (Keras 2's result shape (batch, 1)); "
+                 "sum(x * y, axis=1, keepdims=True) (Keras 2's result shape (batch, 1)), also with axes= naming that "
+                 "feature axis (1, -1 or a pair of them), the default's contraction for such tensors; "
                  "K.l2_normalize keeps its epsilon 1e-12 on the squared norm; K.flatten -> "
                  "reshape(x, (-1,)); K.clip -> keras.ops.clip.")
 
@@ -89,8 +99,8 @@ class KerasBackend(Rule):
             return call("keras.ops.reshape", B("x").node("x"), to_node((-1,)))
         if short == "batch_dot":
             b = B("x, y, axes=None")
-            if b.given("axes"):
-                raise ValueError("axes= is not translated")
+            if b.given("axes") and not _last_axes(b.node("axes")):
+                raise ValueError("axes= other than the feature axis (1 / -1 / (1, 1)) is not translated")
             self.report(original, "K.batch_dot(x, y) translated for two (batch, d) tensors: "
                         "sum(x * y, axis=1, keepdims=True)", severity=Severity.INFO)
             return expr("keras.ops.sum({x} * {y}, axis=1, keepdims=True)", x=b.node("x"), y=b.node("y"))
@@ -116,6 +126,12 @@ class KerasBackend(Rule):
              "import keras\n\nd = 1 - keras.ops.sum(a * b, axis=1, keepdims=True) / keras.ops.power(n, 2)\n",
              ("TFM171",)),
         Case("from keras import backend as K\nf = K.function([a], [b])\n", None, ("TFM171",), todo=True),
+        # axes= naming the feature axis of (batch, d) tensors: the default's contraction
+        Case("import keras.backend as K\ns = K.batch_dot(a, b, axes=1)\nt = K.batch_dot(a, b, axes=[-1, -1])\n",
+             "import keras\n\ns = keras.ops.sum(a * b, axis=1, keepdims=True)\nt = keras.ops.sum(a * b, axis=1, keepdims=True)\n",
+             ("TFM171", "TFM171")),
+        # another axis: a contraction over time steps, not translated
+        Case("import keras.backend as K\ns = K.batch_dot(a, b, axes=[2, 1])\n", None, ("TFM171",), todo=True),
     ]
 
 

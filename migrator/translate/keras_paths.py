@@ -11,6 +11,9 @@ _MERGED = {
     "keras.layers.noise": "keras.layers", "keras.layers.wrappers": "keras.layers",
     "keras.engine.topology": "keras.layers", "keras.engine.base_layer": "keras.layers",
     "keras.engine.training": "keras.models", "keras.engine": "keras.models",
+    # Keras 2.11+'s pre-2.11 optimizers: the same classes, defaults and positional order as
+    # Keras 3's (SGD, RMSprop, Adam, Adagrad, Adadelta, Adamax, Nadam, Ftrl)
+    "keras.optimizers.legacy": "keras.optimizers",
 }
 
 
