@@ -16,7 +16,7 @@ Keras 2 Siamese GRU):
   tensors TFM171 already assumes, the default's contraction ``sum(x * y, axis=1,
   keepdims=True)``.
 
-Fast tier: no TensorFlow; slow: the Keras-layers program against TF1 (verify), the legacy
+Regression tier: no TensorFlow; slow: the Keras-layers program against TF1 (verify), the legacy
 optimizer program's pair AUC against TF1's."""
 from __future__ import annotations
 
@@ -28,6 +28,8 @@ import pytest
 from migrator import TODO_MARKER
 from tests.legacy_pairs import assert_equivalent, legacy_and_migrated_aucs
 from tests.outputs import assert_idempotent, body, migrate_text
+
+pytestmark = pytest.mark.programs  # the regression tier: see tests/conftest.py
 
 FIX = Path(__file__).parent / "fixtures" / "heldout_al"
 BN_GRAPH = FIX / "keras_bn_dropout_graph.py"
