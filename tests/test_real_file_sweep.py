@@ -177,3 +177,45 @@ def test_a_keras1_model_from_a_keras2_submodule_gets_keras3_arguments_at_once():
     out = migrate_text(src, True)
     assert "Model(inputs=[a, b], outputs=x)" in out and "keras.engine" not in out
     assert_idempotent(out, True)
+
+
+
+@pytest.mark.parametrize("fixes", [False, True])
+def test_a_library_tower_keeps_its_reuse_when_nothing_in_the_file_calls_it(fixes):
+    """A module of tower architectures (rajibchakravorty/tf_siamese's cnn_*.py): ``def
+    cnn_tower(images, keep, reuse=tf.AUTO_REUSE)`` with contrib layers under ``scope=scope,
+    reuse=reuse``, called only by ANOTHER module (twice: the Siamese towers, sharing through the
+    AUTO_REUSE default). The first run kept the reuse arguments (its batch norms stopped the
+    sharing interpreter); the second, with the batch norms already Keras, interpreted the function
+    once, found every layer creating its variables, and stripped ``reuse=`` and the AUTO_REUSE
+    default - the other module's two towers would no longer share. A function the file never
+    calls keeps its reuse: one interpreted run proves nothing about its callers."""
+    src = (
+    'import tensorflow as tf\n'
+    '\n'
+    '\n'
+    'def cnn_tower(images, keep, reuse=tf.AUTO_REUSE):\n'
+    '    with tf.variable_scope("block1") as scope:\n'
+    "        net = tf.contrib.layers.conv2d(images, 6, [3, 3], activation_fn=tf.nn.relu, padding='SAME',\n"
+    '                                       weights_initializer=tf.contrib.layers.xavier_initializer_conv2d(),\n'
+    '                                       weights_regularizer=tf.contrib.layers.l1_l2_regularizer(scale_l1=0.01, scale_l2=0.01),\n'
+    '                                       scope=scope, reuse=reuse)\n'
+    "        net = tf.contrib.layers.max_pool2d(net, [2, 2], padding='SAME')\n"
+    '    net = tf.contrib.layers.batch_norm(net)\n'
+    '    with tf.variable_scope("block2") as scope:\n'
+    "        net = tf.contrib.layers.conv2d(net, 12, [3, 3], activation_fn=tf.nn.relu, padding='SAME',\n"
+    '                                       weights_initializer=tf.contrib.layers.xavier_initializer_conv2d(),\n'
+    '                                       weights_regularizer=tf.contrib.layers.l1_l2_regularizer(scale_l1=0.01, scale_l2=0.01),\n'
+    '                                       scope=scope, reuse=reuse)\n'
+    "        net = tf.contrib.layers.max_pool2d(net, [2, 2], padding='SAME')\n"
+    '    net = tf.contrib.layers.batch_norm(net)\n'
+    '    net = tf.contrib.layers.flatten(net)\n'
+    '    with tf.variable_scope("fc1") as scope:\n'
+    '        net = tf.contrib.layers.fully_connected(net, 16, activation_fn=tf.nn.relu,\n'
+    '                                                weights_regularizer=tf.contrib.layers.l1_l2_regularizer(scale_l1=0.01, scale_l2=0.01),\n'
+    '                                                reuse=reuse, scope=scope)\n'
+    '    return net\n'
+    )
+    out = migrate_text(src, fixes)
+    assert "def cnn_tower(images, keep, reuse=tf.AUTO_REUSE):" in out and out.count("reuse=reuse") == 3
+    assert_idempotent(out, fixes)

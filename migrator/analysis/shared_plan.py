@@ -330,8 +330,15 @@ class SharedPlan:
 
         in_file = set(sharing.functions) | {n.name.value for c in sharing.classes.values()
                                             for n in walk(c) if isinstance(n, cst.FunctionDef)}
+        called = {n.func.value if isinstance(n.func, cst.Name) else n.func.attr.value
+                  for n in walk(ctx.module) if isinstance(n, cst.Call) and isinstance(n.func, (cst.Name, cst.Attribute))}
         for fn in walk(ctx.module):
             if not isinstance(fn, cst.FunctionDef) or id(fn) in handled_fns or not reuse_params(fn):
+                continue
+            if fn.name.value not in called:
+                # a library function (another module calls it): how often, and with which reuse, is
+                # not known here - one interpreted run creating everything proves nothing (two
+                # calls under its reuse=tf.AUTO_REUSE default share the variables in TF1)
                 continue
             if any(g.function is fn for g in sharing.groups) or store_function(ctx, fn.body) is not None:
                 continue
