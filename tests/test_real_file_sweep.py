@@ -219,3 +219,16 @@ def test_a_library_tower_keeps_its_reuse_when_nothing_in_the_file_calls_it(fixes
     out = migrate_text(src, fixes)
     assert "def cnn_tower(images, keep, reuse=tf.AUTO_REUSE):" in out and out.count("reuse=reuse") == 3
     assert_idempotent(out, fixes)
+
+
+def test_a_keras_model_object_on_placeholders_keeps_its_role_in_a_second_run():
+    """``tower = tf.keras.Sequential([...])`` called on TF1 placeholders in a program that stays
+    TF1 (it feeds Keras' learning phase): the first run writes ``keras.Sequential``, which the TF1
+    program analysis did not read as a model object (its names were TensorFlow's only), so the
+    second run took the placeholders for labels and TODO-marked the towers' outputs."""
+    from pathlib import Path
+
+    src = (Path(__file__).parent / "fixtures" / "heldout_al" / "keras_learning_phase_fed.py").read_text()
+    out = migrate_text(src, True)
+    assert "tower = keras.Sequential(" in out and "e1 kept as a TF1 tensor" not in out
+    assert_idempotent(out, True)

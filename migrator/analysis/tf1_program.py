@@ -440,7 +440,7 @@ class TF1Program:
         self.layer_objects: set[str] = set()
         keras_classes = self._keras_classes()
         for c in calls:
-            q = qn[id(c)] or ""
+            q = qn[id(c)] or self._keras3_name(c)
             if not (q in _OBJECT_CALLS or (q.startswith(_PARAM_PREFIXES) and q.rpartition(".")[2][:1].isupper())
                     or (not q and isinstance(c.func, cst.Name) and c.func.value in keras_classes)):
                 continue
@@ -822,6 +822,19 @@ class TF1Program:
             if q not in ("tensorflow.clip_by_global_norm", "tensorflow.gradients", "tensorflow.trainable_variables"):
                 return False
         return self.summary_loop(loop)
+
+    def _keras3_name(self, c: cst.Call) -> str:
+        """A Keras 3 model / layer constructor (``keras.Sequential(...)``, ``keras.layers.Dense``):
+        a second run reads what the first wrote from ``tf.keras`` the same way (the legacy names
+        above are TensorFlow's and tflearn's only)."""
+        d = dotted(c.func) or ""
+        if not (d.startswith("keras.") or isinstance(c.func, cst.Name)):
+            return ""
+        try:
+            names = self.ctx.qualified(c.func)
+        except Exception:  # pragma: no cover - nodes without metadata
+            return ""
+        return next((n for n in sorted(names) if n.startswith("keras.")), "")
 
     def program_of(self, node: cst.CSTNode) -> Program | None:
         """The program of the scope holding ``node`` (or the module's, if that has one)."""

@@ -859,7 +859,8 @@ class SessionProgram(SessionProgramRuns, Rule):
 
     def _label_fn(self, prog: Program, name: str, original, updated):
         if not self.runs_ok(prog):
-            raise _Todo(f"{name} kept as a TF1 tensor: a sess.run of this program is not translated")
+            raise _Todo(f"{name} kept as a TF1 tensor: "
+                        + (self.label_fn_why(prog) or "a sess.run of this program is not translated"))
         defs = [d for d in prog.scope.by_name.get(name, ()) if not self._regularization_add(d.stmt)]
         group = self._rebinding_group(prog, name, original) if len(defs) != 1 else [original]
         params = self._params(prog, name)
