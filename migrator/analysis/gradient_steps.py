@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import libcst as cst
 
-from .. import TODO_MARKER
 from ..args import BoundArgs, Unbindable
 from ..cstcache import walk as _nodes
 from ..names import dotted
@@ -88,8 +87,10 @@ def _join(args: list[cst.Arg]) -> list[cst.Arg]:
 def _marked(stmt: cst.BaseStatement) -> bool:
     """A statement a previous run kept with a TODO marker stays as it is (a second run changes
     nothing: the first may have kept the pair because of a read it then removed, such as a
-    gradient-summary loop)."""
-    return any(l.comment is not None and TODO_MARKER in l.comment.value for l in getattr(stmt, "leading_lines", ()))
+    gradient-summary loop). The engine's own test: a marker above the line or at its end."""
+    from ..engine.todo import has_marker
+
+    return has_marker(stmt)
 
 
 class _Fold(cst.CSTTransformer):

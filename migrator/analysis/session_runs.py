@@ -50,17 +50,21 @@ class SessionProgramRuns:
         if id(prog) in cache:
             return cache[id(prog)]
         why = None
-        hyper = [p for p in prog.placeholders.values() if p.role == "hyper"]
-        if hyper:
+        if any(p.role == "hyper" for p in prog.placeholders.values()):
             for name in sorted(prog.tensors):
                 if name in prog.placeholders or self._summary(name) or not prog.label_dependent(name):
                     continue
-                direct = {dep for d in prog.scope.by_name.get(name, ()) for dep in d.deps}
-                if any(p.name in direct and self._fed_constant(prog, p) is None for p in hyper):
+                if self.reads_unfed_scalar(prog, name):
                     why = f"{name} reads a scalar placeholder that the runs do not feed one constant"
                     break
         cache[id(prog)] = why
         return why
+
+    def reads_unfed_scalar(self, prog: Program, name: str) -> bool:
+        """Tensor ``name`` reads directly a hyper placeholder the runs do not feed one constant."""
+        direct = {dep for d in prog.scope.by_name.get(name, ()) for dep in d.deps}
+        return any(p.role == "hyper" and p.name in direct and self._fed_constant(prog, p) is None
+                   for p in prog.placeholders.values())
 
     def escaping_eval_why(self, prog: Program) -> str | None:
         """A tensor of the program handed to a function of the file that evaluates its parameter

@@ -863,11 +863,8 @@ class SessionProgram(SessionProgramRuns, Rule):
                         + (self.label_fn_why(prog) or "a sess.run of this program is not translated"))
         defs = [d for d in prog.scope.by_name.get(name, ()) if not self._regularization_add(d.stmt)]
         group = self._rebinding_group(prog, name, original) if len(defs) != 1 else [original]
+        # (a scalar placeholder the runs feed different values: runs_ok is False, label_fn_why)
         params = self._params(prog, name)
-        direct = {dep for d in prog.scope.by_name.get(name, ()) for dep in d.deps}
-        if any(h in direct and prog.placeholders[h].role == "hyper"
-               and self._fed_constant(prog, prog.placeholders[h]) is None for h in prog.placeholders):
-            raise _Todo(f"{name} reads a scalar placeholder")
         chain = {n: self._params(prog, n) for n in prog.label_chain(name)[:-1]}
         chain.update({wd.name: [] for wd in self._decays(prog).values()})  # a weight decay: computed now
         value = _replace_names(updated.body[0].value, chain)
@@ -907,9 +904,7 @@ class SessionProgram(SessionProgramRuns, Rule):
         out: list = []
         for i, name in enumerate(sp.names):
             if sp.label_dependent[i]:
-                direct = {dep for d in prog.scope.by_name.get(name, ()) for dep in d.deps}
-                if any(h in direct and prog.placeholders[h].role == "hyper"
-                       and self._fed_constant(prog, prog.placeholders[h]) is None for h in prog.placeholders):
+                if self.reads_unfed_scalar(prog, name):
                     raise _Todo(f"{name} reads a scalar placeholder")
                 params = self._params(prog, name)
                 chain = {n: self._params(prog, n) for n in prog.label_chain(name)[:-1]}

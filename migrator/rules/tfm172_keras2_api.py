@@ -35,8 +35,10 @@ class Keras2Api(Rule):
     def leave_Call(self, original: cst.Call, updated: cst.Call):
         q = self._q(original.func)
         # under its Keras 3 path (``from keras.engine import Model``: TFM170 writes keras.models)
-        q = q | {f"{keras3_module(n.rsplit('.', 1)[0])}.{n.rsplit('.', 1)[1]}" for n in q
-                 if "." in n and keras3_module(n.rsplit(".", 1)[0])}
+        for mod, _, attr in [n.rpartition(".") for n in q]:
+            new_mod = keras3_module(mod) if mod else None
+            if new_mod:
+                q = q | {f"{new_mod}.{attr}"}
         is_opt = any(n.startswith(("keras.optimizers.", "tensorflow.keras.optimizers.")) for n in q)
         is_model = bool(q & {"keras.Model", "keras.models.Model", "tensorflow.keras.Model",
                              "tensorflow.keras.models.Model"})
