@@ -94,11 +94,11 @@ class KerasLayersInGraph(Rule):
             return updated
         if kind is None or not self._applies():
             return updated
-        self.ctx.count(self)
         if kind == "bn":
             pos = [a for a in updated.args if a.keyword is None]
             if len(pos) > len(_BN_POSITIONAL) or any(a.star for a in updated.args):
                 return updated  # (not seen: *args / more positionals than the signature names)
+            self.ctx.count(self)
             kw = {n: a.value for n, a in zip(_BN_POSITIONAL, pos)}
             kw.update({a.keyword.value: a.value for a in updated.args if a.keyword is not None})
             self.ctx.use_helper("FixedModeBatchNormalization")
@@ -106,6 +106,7 @@ class KerasLayersInGraph(Rule):
                         "statistics, never updated; gamma / beta trained) -> FixedModeBatchNormalization("
                         "training=False)")
             return call("FixedModeBatchNormalization", training=to_node(False), **kw)
+        self.ctx.count(self)
         self.ctx.add_import("keras")
         self.report(original, "tf.keras dropout / noise layer in a TF1 graph never dropped (learning phase 0) "
                     "-> the identity")
