@@ -4,6 +4,8 @@ no legacy name outside a TODO line, and not change on a second run). Snippets in
 after the files that failed; fast tier, text only."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from migrator import TODO_MARKER
@@ -232,3 +234,81 @@ def test_a_keras_model_object_on_placeholders_keeps_its_role_in_a_second_run():
     out = migrate_text(src, True)
     assert "tower = keras.Sequential(" in out and "e1 kept as a TF1 tensor" not in out
     assert_idempotent(out, True)
+
+
+SEQLEN = Path(__file__).parent / "fixtures" / "real_sweep" / "seqlen_encoder_pairs.py"
+
+
+@pytest.mark.parametrize("fixes", [False, True])
+def test_towers_differing_in_their_lengths_take_every_shared_weight_from_the_store(fixes):
+    """A text encoder method called as ``encode(q, q_len, keep)`` / ``encode(d, d_len, keep)``
+    (InsaneLife/dssm's share_encoder): the calls differ in more than the input, so no one
+    encoder; TF1 shares the word table (a bare get_variable under AUTO_REUSE) and the GRU cells.
+    The first run made the table a fresh Embedding per call and kept the scopes TODO-marked; the
+    second run, seeing no get_variable left, unwrapped them: the towers' tables unshared. Now
+    the table comes from TF1's name store like the cells, in the first run."""
+    out = migrate_text(SEQLEN.read_text(), fixes)
+    assert TODO_MARKER not in out
+    encode = " ".join(body(out).split("def encode(", 1)[1].split("\ndef ", 1)[0].replace("(", "( ").split())
+    assert "tf1_layer( 'tokens/table', lambda: TF1Embedding(" in encode
+    assert encode.count("tf1_layer( 'gru/bidirectional_rnn/") == 2
+    assert "variable_scope" not in body(out) and not undefined_names(out)
+    assert_idempotent(out, fixes)
+
+
+@pytest.mark.slow
+def test_towers_differing_in_their_lengths_compute_what_tf1_computes(tmp_path):
+    from tests.legacy_pairs import assert_equivalent
+
+    assert_equivalent(SEQLEN, tmp_path)
+
+
+def test_an_epsilon_added_through_tf1_add_counts_as_one():
+    """``tf.sqrt(epsilon + tf.reduce_sum(...))`` with ``epsilon = tf.constant(1e-30)``
+    (TulsiJain's video-similarity contrastive head): the sum is written ``tf1_add(epsilon, ...)``
+    (TF1's broadcasting), which TFM203 did not read as a guarded square root - a second run added
+    keras.config.epsilon() under it. ``tf.add(x, eps)`` is guarded as ``x + eps`` is."""
+    src = ("import tensorflow as tf\n\n\ndef dist(a, b):\n    epsilon = tf.constant(1e-30)\n"
+           "    d = tf.sqrt(epsilon + tf.reduce_sum(tf.square(a - b), 1, keep_dims=True))\n"
+           "    n = tf.sqrt(tf.add(tf.reduce_sum(tf.square(a), 1), 1e-6))\n"
+           "    return d, n\n")
+    out = migrate_text(src, True)
+    assert "tf1_add(" in out and "keras.config.epsilon()" not in out
+    assert_idempotent(out, True)
+
+
+@pytest.mark.parametrize("fixes", [False, True])
+def test_a_weight_read_by_a_histogram_summary_becomes_a_layer_at_once(fixes):
+    """A conv helper that logs its kernel (``tf.histogram_summary(name + '_weights', W)``, a UvA
+    CIFAR-10 Siamese assignment): the summary read kept W a variable (TFM100 TODO) while TFM142
+    removed the summary, so the second run translated the layer. A summary statement TFM142
+    removes is no use of the variable."""
+    src = ("import tensorflow as tf\n\n\ndef conv_layer(name, x):\n    with tf.variable_scope(name):\n"
+           "        W = tf.get_variable('W', [3, 3, 1, 4], initializer=tf.random_normal_initializer(stddev=1e-3))\n"
+           "        b = tf.get_variable('b', [4], initializer=tf.constant_initializer(0))\n"
+           "        out = tf.nn.relu(tf.nn.conv2d(x, W, strides=[1, 1, 1, 1], padding='SAME') + b)\n"
+           "        tf.histogram_summary(name + '_weights', W)\n        return out\n\n\n"
+           "x = tf.placeholder(tf.float32, [None, 8, 8, 1])\nh = conv_layer('c1', x)\n")
+    out = migrate_text(src, fixes)
+    assert TODO_MARKER not in out and "keras.layers.Conv2D(" in out and "summary" not in out
+    assert_idempotent(out, fixes)
+
+
+@pytest.mark.parametrize("fixes", [False, True])
+def test_a_tensor_unpacked_from_an_opaque_call_keeps_the_program_tf1(fixes):
+    """``y_gru, h_gru = GRUCell(1, 1)(x_placeholder, h_placeholder)`` with the cell class
+    imported from another module, ``h_gru`` fetched by the runs (a CS224n GRU-dynamics script):
+    the runs became calls ``h_gru(x, h)`` of a function nobody wrote (h_gru stayed a tensor),
+    and the second run TODO-marked them. Now the program stays TF1, with the reason at the
+    unpacking statement."""
+    src = ("import numpy as np\nimport tensorflow as tf\n\nfrom cells import MyCell\n\n"
+           "x_placeholder = tf.placeholder(tf.float32, shape=(None, 1))\n"
+           "h_placeholder = tf.placeholder(tf.float32, shape=(None, 1))\n"
+           "y_out, h_out = MyCell(1, 1)(x_placeholder, h_placeholder)\n"
+           "with tf.Session() as session:\n    session.run(tf.global_variables_initializer())\n"
+           "    ht = session.run([h_out], feed_dict={x_placeholder: np.zeros((3, 1)), h_placeholder: np.ones((3, 1))})\n"
+           "    print(ht)\n")
+    out = migrate_text(src, fixes)
+    assert "session.run([h_out]" in out and "h_out(" not in out.replace("h_out(x", "")
+    assert "TFM140 h_out is unpacked from a call that cannot be split" in out
+    assert_idempotent(out, fixes)

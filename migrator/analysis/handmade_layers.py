@@ -378,6 +378,7 @@ class HandmadeLayersAnalysis:
         self._weight_regs = self._weights_regularizers(variables)
         self._weights_adds = self._weights_collection_adds(variables, patterns)
         dead_names = {id(n) for st in (*self._dead, *self._weight_regs, *self._weights_adds) for n in _walk(st)}
+        dead_names |= self._summary_reads()
         self._handed = self._handed_back(variables)
         dead_names |= set(self._handed)
         loads: dict[tuple, int] = {}
@@ -523,6 +524,20 @@ class HandmadeLayersAnalysis:
             if ok:
                 for _, name in picks:
                     out[id(name)] = self._key(name, name.value)
+        return out
+
+    def _summary_reads(self) -> set[int]:
+        """The nodes of ``tf.summary.histogram('w', W)`` statements TFM142 removes: no reads of W
+        (the variable may become a layer's weight; the summary goes with it)."""
+        from .session_runs import SessionProgramRuns
+
+        if not self.ctx.switches.summaries_removed:
+            return set()
+        runs = self.ctx.analysis(SessionProgramRuns)
+        out: set[int] = set()
+        for st in _walk(self.ctx.module):
+            if isinstance(st, cst.SimpleStatementLine) and runs.removed_summary_call(st):
+                out.update(id(n) for n in _walk(st))
         return out
 
     def _unused_but_summaries(self, flow, target: cst.Name, asg) -> bool:
@@ -1047,11 +1062,21 @@ class HandmadeLayersAnalysis:
         name, how the bias goes: None (no bias) / "with" (shared too) / "own" (per tower))."""
         from ..analysis.sharing import Sharing
 
+        from .shared_plan import same_extras
+
         sh = self.ctx.analysis(Sharing)
         sv: dict[int, str] = {}
+        whole: set[int] = set()  # of a FULLY shared group kept as written: its tables too
         for g in sh.groups:
             if self._store_wanted():
                 sv.update(sh.stored_variables(g))
+            if g.verdict == "shared" and not g.in_loop and not same_extras(self.ctx, g):
+                # towers whose calls differ in more than the input (``encode(q, q_len)`` /
+                # ``encode(d, d_len)``): no one encoder, each tower built as written - the
+                # variables TF1 shares come from its name store, in both modes
+                got = sh.stored_variables(g, whole=True)
+                sv.update(got)
+                whole.update(got)
             # a wrapper's own head, run again under reuse (a validation tower pair): shared in
             # TF1 whatever the mode, so stored in both
             sv.update(sh.wrapper_head_variables(g))
@@ -1060,7 +1085,7 @@ class HandmadeLayersAnalysis:
         out = {}
         for k, p in ok.items():
             W = variables[p[2]]
-            if p[0] == "embedding" or W.call is None or id(W.call) not in sv:
+            if W.call is None or id(W.call) not in sv or (p[0] == "embedding" and id(W.call) not in whole):
                 continue
             B = variables[p[3]] if p[3] is not None else None
             if B is None:

@@ -31,6 +31,30 @@ class SessionProgramRuns:
         """Whether this rule translates ``prog`` (every sess.run of it translates)."""
         return ctx.analysis(cls).runs_ok(prog)
 
+    def summaries_kept(self, node) -> bool:
+        """The statement's TF1 program stays TF1 (a sess.run of it is not translated) and one of
+        its runs fetches a summary op: its summary statements stay, with their writer, beside the
+        runs that evaluate them (TFM142; removed, ``merged = tf.summary.merge_all()`` would merge
+        nothing and the run fetching it would fail)."""
+        prog = self._tp().program_of(node)
+        return prog is not None and self._summaries_fetched(prog) and not self.runs_ok(prog)
+
+    def _summaries_fetched(self, prog: Program) -> bool:
+        names = self._tp().summary_names
+        return any(n in names for r in prog.runs for n in r.fetch_names if n is not None)
+
+    def removed_summary_call(self, stmt) -> bool:
+        """``tf.summary.histogram(name, W)`` (or TF 0.x's ``tf.histogram_summary``) as a statement
+        of its own that TFM142 removes, whatever TFM140 makes of the runs (none of them fetches a
+        summary: :meth:`summaries_kept` cannot hold): the names it reads are no uses of what they
+        name. (Asked by analyses runs_ok itself depends on: it must not ask runs_ok.)"""
+        small = stmt.body[0] if isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1 else None
+        if not (self.ctx.switches.summaries_removed and isinstance(small, cst.Expr) and isinstance(small.value, cst.Call)
+                and (self.ctx.legacy_name(small.value) or "").startswith("tensorflow.summary.")):
+            return False
+        prog = self._tp().program_of(stmt)
+        return prog is None or not self._summaries_fetched(prog)
+
     def runs_ok(self, prog: Program) -> bool:
         """Every run of the program translates (otherwise sessions must stay)."""
         cache = self.__dict__.setdefault("_runs_ok", {})
@@ -49,8 +73,8 @@ class SessionProgramRuns:
         cache = self.__dict__.setdefault("_label_fn_why", {})
         if id(prog) in cache:
             return cache[id(prog)]
-        why = None
-        if any(p.role == "hyper" for p in prog.placeholders.values()):
+        why = self._unwritable_label_fn(prog)
+        if why is None and any(p.role == "hyper" for p in prog.placeholders.values()):
             for name in sorted(prog.tensors):
                 if name in prog.placeholders or self._summary(name) or not prog.label_dependent(name):
                     continue
@@ -59,6 +83,26 @@ class SessionProgramRuns:
                     break
         cache[id(prog)] = why
         return why
+
+    def _unwritable_label_fn(self, prog: Program) -> str | None:
+        """A label-dependent tensor an evaluation run fetches (or one such a tensor is computed
+        from) bound by unpacking a call the translation cannot split (``y_out, h_out = cell(x,
+        h)`` with ``cell`` not a tuple-returning function of the file, analysis/tuple_calls.py): no
+        function of the inputs can be written for it, so the run cannot be translated - the
+        program stays TF1 whole."""
+        fetched = {n for r in prog.runs if r.train_op is None for n in r.fetch_names if n is not None}
+        needed = {c for n in fetched if n in prog.tensors for c in prog.label_chain(n)}
+        for name in sorted(needed):
+            if name in prog.placeholders or name in prog.metrics or self._summary(name) or not prog.label_dependent(name):
+                continue
+            for d in prog.scope.by_name.get(name, ()):
+                st = d.stmt
+                small = st.body[0] if isinstance(st, cst.SimpleStatementLine) and len(st.body) == 1 else None
+                if isinstance(small, cst.Assign) and any(isinstance(t.target, (cst.Tuple, cst.List))
+                                                         for t in small.targets) \
+                        and self._tuple_split(prog, st) is None:
+                    return f"{name} is unpacked from a call that cannot be split into functions of the inputs"
+        return None
 
     def reads_unfed_scalar(self, prog: Program, name: str) -> bool:
         """Tensor ``name`` reads directly a hyper placeholder the runs do not feed one constant."""

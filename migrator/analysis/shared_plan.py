@@ -490,7 +490,10 @@ class SharedPlan:
         as ``training=`` of a tf.layers dropout / batch normalization must be a constant at every
         call: TF1 fixed that tower's mode (TFM131 pins it, ``TF1ModeDropout``). None otherwise."""
         fn = g.function
-        stored = self.ctx.analysis(Sharing).stored_layers(g, shared_ok=True)
+        from .handmade_layers import HandmadeLayersAnalysis
+
+        handled = self.ctx.analysis(HandmadeLayersAnalysis).stored_variable_calls()
+        stored = self.ctx.analysis(Sharing).stored_layers(g, handled, shared_ok=True)
         if not stored:
             return None
         params = [p for p in fn.params.params][1 if method else 0:]
@@ -642,23 +645,34 @@ def _is_reuse_stmt(n: cst.CSTNode) -> bool:
             and n.body[0].value.func.attr.value == "reuse_variables" and not n.body[0].value.args)
 
 
+def same_extras(ctx, g: TowerGroup) -> bool:
+    """Every call of ``g`` passes the same arguments besides its input and reuse (one encoder can
+    stand for all of them)."""
+    if g.function is None:
+        return False
+    method = is_method(ctx, g.function)
+    params = reuse_params(g.function)
+    if g.verdict == "shared":  # (a name only a scope reads: SharedPlan._why_not's rule)
+        params = params | scope_name_params(ctx.analysis(Sharing), g.function)
+    extras = []
+    for c in g.calls:
+        bound = _bound_params(g.function, c, method)
+        extras.append([f"{p}={code(a.value).strip()}" for p, a in bound[1:] if not (p in params or p == "reuse")])
+    return all(e == extras[0] for e in extras)
+
+
 def encoder_ready(ctx, g: TowerGroup) -> bool:
     """The calls of ``g`` have the shape TFM205 turns into one encoder (SharedPlan._why_not's
     syntactic conditions): each a plain ``out = tower(x, ...)`` or evaluated once inline, the
     input first, the same other arguments, one callee name, not a loop."""
     if g.in_loop or g.function is None:
         return False
-    method = is_method(ctx, g.function)
-    extras = []
     for c in g.calls:
         if _call_target(ctx, c) is None and not _inline_call(ctx, c, g.calls):
             return False
-        if not _input_first(g.function, c, method):
+        if not _input_first(g.function, c, is_method(ctx, g.function)):
             return False
-        bound = _bound_params(g.function, c, method)
-        params = reuse_params(g.function)
-        extras.append([f"{p}={code(a.value).strip()}" for p, a in bound[1:] if not (p in params or p == "reuse")])
-    if not (all(e == extras[0] for e in extras) and len({code(c.func).strip() for c in g.calls}) == 1):
+    if not (same_extras(ctx, g) and len({code(c.func).strip() for c in g.calls}) == 1):
         return False
     # (nor inside a Session program that stays TF1: TFM205 keeps those towers as written)
     from ..analysis.tower_programs import _program_stays_tf1

@@ -1420,12 +1420,13 @@ class Sharing:
                 out[cid] = next(iter(hit))
         return out
 
-    def stored_variables(self, g: TowerGroup) -> dict[int, str]:
+    def stored_variables(self, g: TowerGroup, whole: bool = False) -> dict[int, str]:
         """A PARTLY shared group: id(bare get_variable call) -> its TF1 name, for the calls that
         get one name at every execution, a variable every tower shares (``output/W`` among
         tf.Variable weights, sanku-lib): a translation that stores the layer made from it under
-        that name (tf1_layer) shares it as TF1 did."""
-        if g.verdict != "partial":
+        that name (tf1_layer) shares it as TF1 did. ``whole``: a FULLY shared group too (towers
+        kept as written because their calls differ in more than the input)."""
+        if g.verdict != "partial" and not (whole and g.verdict == "shared"):
             return {}
         shared = set(g.shared)
         return {cid: next(iter(keys)) for cid, keys in self.getvar_keys.items()
@@ -1444,7 +1445,7 @@ class Sharing:
             return None
         shared, out, covered = set(g.shared), {}, set()
         # bare get_variable calls whose layer another translation stores (TFM135) count as covered
-        covered |= {k for cid, k in self.stored_variables(g).items() if cid in handled}
+        covered |= {k for cid, k in self.stored_variables(g, whole=shared_ok).items() if cid in handled}
         for call_id, keys in self.layer_vars.items():
             hit = keys & shared
             if not hit:

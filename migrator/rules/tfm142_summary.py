@@ -174,22 +174,9 @@ class Summary(Rule):
         return prog is not None and d is not None and any(d.stmt is e for op in prog.train_ops for e in op.extra)
 
     def _kept_with_runs(self, node) -> bool:
-        """The statement's TF1 program stays TF1 (a sess.run of it is not translated) and one of
-        its runs fetches a summary op: the summaries stay, with their writer, beside the runs that
-        evaluate them (removed, ``merged = tf.summary.merge_all()`` would merge nothing and the
-        run fetching it would fail)."""
         from ..analysis.session_runs import SessionProgramRuns
 
-        tp = self.ctx.analysis(TF1Program)
-        prog = tp.program_of(node)
-        if prog is None:
-            return False
-        cache = self.__dict__.setdefault("_kept_programs", {})
-        if id(prog) not in cache:
-            names = tp.summary_names
-            cache[id(prog)] = any(n in names for r in prog.runs for n in r.fetch_names if n is not None) \
-                and not SessionProgramRuns.translates(self.ctx, prog)
-        return cache[id(prog)]
+        return self.ctx.analysis(SessionProgramRuns).summaries_kept(node)
 
     def _remove(self, original, msg: str):
         if self._kept_with_runs(original):

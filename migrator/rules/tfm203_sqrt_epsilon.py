@@ -36,9 +36,11 @@ def has_square(ctx, node: cst.CSTNode) -> bool:
 
 
 def is_guarded(ctx, node: cst.BaseExpression) -> bool:
-    """``maximum(x, eps)``, ``x + eps``, ``clip_by_value(...)``, ``clip(...)`` at the top."""
+    """``maximum(x, eps)``, ``x + eps`` (``add(x, eps)``), ``clip_by_value(...)``, ``clip(...)`` at the top."""
     if isinstance(node, cst.Call):
-        return _callee_tail(ctx, node) in ("maximum", "clip_by_value", "clip", "relu", "softplus", "abs")
+        # (tf1_add: TF1's ``x + y`` as a migration writes it when y may broadcast as a column)
+        return _callee_tail(ctx, node) in ("maximum", "clip_by_value", "clip", "relu", "softplus", "abs", "add",
+                                           "tf1_add")
     if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add):
         return True  # x + eps (any added term keeps the gradient finite at x = 0)
     return False
