@@ -312,3 +312,15 @@ def test_a_tensor_unpacked_from_an_opaque_call_keeps_the_program_tf1(fixes):
     assert "session.run([h_out]" in out and "h_out(" not in out.replace("h_out(x", "")
     assert "TFM140 h_out is unpacked from a call that cannot be split" in out
     assert_idempotent(out, fixes)
+
+
+def test_a_pasted_helper_is_not_rewritten_by_a_second_run():
+    """``tf.contrib.losses.metric_learning.contrastive_loss`` (a Siamese MNIST script) becomes
+    the helper tf1_contrastive_loss, pasted into the file, whose square root is TF1's - no
+    epsilon. A second run took the helper for user code and TFM203 added one: the tool's own
+    helper definitions are left as they are."""
+    src = ("import tensorflow as tf\n\n\ndef loss_of(y, a, b):\n"
+           "    return tf.contrib.losses.metric_learning.contrastive_loss(y, a, b, margin=0.5)\n")
+    out = migrate_text(src, True)
+    assert "def tf1_contrastive_loss(" in out and "keras.config.epsilon()" not in out
+    assert_idempotent(out, True)

@@ -11,6 +11,7 @@ from libcst.metadata import PositionProvider, ScopeProvider
 
 from .. import cstcache
 from ..emit import with_leading_lines
+from ..helpers import HELPER_MARKER, HELPERS
 from ..names import NameResolver
 from ..rules.base import NOT_MINE, CallRule, Rule
 from .context import FileContext
@@ -19,6 +20,9 @@ from .legacy_refs import STATEMENT_SET, LegacyBindings
 from .shims import NoAttributeHooks
 from .suppression import UNTRANSLATED_ID, is_suppressed
 from .todo import kept_before, mark_inner, mark_statement, mark_tf1_optimizer_calls, strip_leading
+
+
+_DEFINITIONS = (cst.FunctionDef, cst.ClassDef)
 
 
 @functools.lru_cache(maxsize=None)
@@ -56,6 +60,8 @@ class RuleDispatcher(NoAttributeHooks, cst.CSTTransformer):
         self._active: list[frozenset[str]] = []  # suppressions of the statements being visited
 
     def on_visit(self, node: cst.CSTNode) -> bool:
+        if type(node) in _DEFINITIONS and self._pasted_helper(node):
+            return False  # (on_leave returns it as it is)
         if type(node) is cst.Module:
             self.fctx.module = node
             self.fctx._parents = cstcache.parent_map(node)
@@ -85,10 +91,25 @@ class RuleDispatcher(NoAttributeHooks, cst.CSTTransformer):
         self.fctx.current_rule = None
         return True
 
+    def _pasted_helper(self, node) -> bool:
+        """A helper definition an earlier migration wrote into this file (a module-level def /
+        class under its ``# tflearn-migrate helper: NAME`` marker): the tool's own Keras code,
+        which no rule rewrites (TFM203 added an epsilon to the TF1 contrastive loss helper's
+        faithful sqrt on a second run)."""
+        if self.fctx.parent(node) is not self.fctx.module:
+            return False
+        for line in node.leading_lines:
+            c = line.comment.value if line.comment is not None else ""
+            if c.startswith(HELPER_MARKER) and c[len(HELPER_MARKER):].strip() in HELPERS:
+                return True
+        return False
+
     def on_leave(self, original: cst.CSTNode, updated: cst.CSTNode):  # noqa: C901
         # exact type tests (libcst's classes are not subclassed; isinstance against them is a
         # Python-level ABCMeta call, several per node of every file)
         t = type(original)
+        if t in _DEFINITIONS and original is updated and self._pasted_helper(original):
+            return updated
         result: Any = updated
         ids = self._active[-1] if self.fctx.suppress and self._active else None
         if t is cst.Call:
