@@ -120,9 +120,11 @@ def resolve(ctx, flow: Flow, fn: cst.FunctionDef, call: cst.Call, placeholders) 
             d = flow.def_of(e.value, call)
             return d is not None and isinstance(d.stmt, cst.For) and isinstance(d.stmt.target, cst.Name) \
                 and d.stmt.target.value == e.value and isinstance(d.stmt.iter, cst.Call) \
-                and isinstance(d.stmt.iter.func, cst.Name) and d.stmt.iter.func.value == "range" \
-                and flow.binding_scope(d.stmt.iter.func) is not None \
-                and "range" not in flow.scope_of(d.stmt).by_name
+                and isinstance(d.stmt.iter.func, cst.Name) and (
+                    d.stmt.iter.func.value == "range" and flow.binding_scope(d.stmt.iter.func) is not None
+                    and "range" not in flow.scope_of(d.stmt).by_name
+                    or d.stmt.iter.func.value == "xrange"
+                    and ctx.qualified(d.stmt.iter.func) & {"six.moves.xrange", "past.builtins.xrange"})
         return False
 
     def test(e) -> bool | None:

@@ -95,6 +95,9 @@ def config_number(ctx, value: cst.BaseExpression):
     Neither name is bound anywhere else (not in a function either), nothing in the file assigns
     any ``<x>.keep_prob`` (an ``eval_config.keep_prob = 1.0`` makes it per-object) or calls
     ``setattr`` / ``vars`` / ``__dict__``: one value for the whole run, returned; None otherwise."""
+    if isinstance(value, cst.Attribute) and isinstance(value.value, cst.Attribute) \
+            and isinstance(value.value.value, cst.Name) and value.value.value.value == "self":
+        return _instance_config_number(ctx, value)
     if not (isinstance(value, cst.Attribute) and isinstance(value.value, cst.Name)):
         return None
     from .flow import Flow
@@ -144,6 +147,83 @@ def config_number(ctx, value: cst.BaseExpression):
         if isinstance(n, cst.Call) and isinstance(n.func, cst.Name) and n.func.value in ("setattr", "vars", "delattr"):
             return None
     return nums[0]
+
+
+def _instance_config_number(ctx, value: cst.Attribute):
+    """``self.config.dropout`` in a method of a model class (the CS224n model skeleton): every
+    binding of ``<x>.config`` in the file is ``self.config = <parameter>`` in the ``__init__`` of
+    that class or of a class deriving from it, and every instantiation of those classes passes,
+    for that parameter, a name bound once in its scope to ``Config()`` of a configuration class
+    whose ``dropout`` :func:`config_number` reads (one number for the whole run); None otherwise."""
+    from .flow import Flow
+
+    a, attr = value.value.attr.value, value.attr.value
+    cls = ctx.parent(value)
+    while cls is not None and not isinstance(cls, cst.ClassDef):
+        cls = ctx.parent(cls)
+    if cls is None:
+        return None
+    classes = {c.name.value: c for c in ctx.module.body if isinstance(c, cst.ClassDef)}
+    if classes.get(cls.name.value) is not cls:
+        return None
+    family = {cls.name.value}
+    grew = True
+    while grew:
+        grew = False
+        for c in classes.values():
+            if c.name.value not in family and any(isinstance(b.value, cst.Name) and b.value.value in family
+                                                  for b in c.bases):
+                family.add(c.name.value)
+                grew = True
+    params: dict[str, tuple[int, str]] = {}  # class -> (position after self, parameter) its __init__ binds
+    for n in _walk(ctx.module):
+        if not (isinstance(n, cst.Attribute) and n.attr.value == a):
+            continue
+        par = ctx.parent(n)
+        if isinstance(par, (cst.AugAssign, cst.AnnAssign, cst.Del)) and getattr(par, "target", None) is n:
+            return None
+        if not isinstance(par, cst.AssignTarget):
+            continue
+        asg = ctx.parent(par)
+        fn = ctx.parent(ctx.parent(ctx.parent(asg))) if isinstance(asg, cst.Assign) else None
+        owner = ctx.parent(ctx.parent(fn)) if isinstance(fn, cst.FunctionDef) else None
+        if not (isinstance(owner, cst.ClassDef) and owner.name.value in family and fn.name.value == "__init__"
+                and isinstance(n.value, cst.Name) and n.value.value == "self" and len(asg.targets) == 1
+                and isinstance(asg.value, cst.Name) and owner.name.value not in params):
+            return None
+        names = [p.name.value for p in fn.params.params]
+        if asg.value.value not in names[1:]:
+            return None
+        params[owner.name.value] = (names.index(asg.value.value) - 1, asg.value.value)
+    if not params:
+        return None
+    flow = ctx.analysis(Flow)
+    seen = 0
+    number = None
+    for n in _walk(ctx.module):
+        if not (isinstance(n, cst.Call) and isinstance(n.func, cst.Name) and n.func.value in family):
+            continue
+        where = params.get(n.func.value)
+        if where is None:
+            return None  # (an instantiated class whose __init__ is inherited or another's: not followed)
+        arg = next((x.value for x in n.args if x.keyword is not None and x.keyword.value == where[1]), None)
+        if arg is None:
+            pos = [x for x in n.args if x.keyword is None]
+            if any(x.star for x in n.args) or len(pos) <= where[0]:
+                return None
+            arg = pos[where[0]].value
+        if not isinstance(arg, cst.Name):
+            return None
+        scope = flow.scope_of(n)
+        defs = scope.by_name.get(arg.value, ()) if scope is not None else ()
+        if len(defs) != 1 or not isinstance(defs[0].value, cst.Call) or defs[0].value.args \
+                or not isinstance(defs[0].value.func, cst.Name):
+            return None
+        got = config_number(ctx, cst.Attribute(value=cst.Name(defs[0].value.func.value), attr=cst.Name(attr)))
+        if got is None or (number is not None and got != number):
+            return None
+        number, seen = got, seen + 1
+    return number if seen else None
 
 
 def _local_number(scope, name: str):

@@ -141,6 +141,9 @@ class ClassProgram:
     method_ops: list[tuple[cst.SimpleStatementLine, cst.Call, MethodTrainOp]] = field(default_factory=list)
     loss_aliases: dict[str, str] = field(default_factory=dict)  # outside name -> loss key
     feed_defs: dict[int, str] = field(default_factory=dict)     # id(statement) of ``feed = {...}`` -> name
+    # (class name, method name) of a feed-helper method (``create_feed_dict``) whose calls are
+    # runs' feeds
+    feed_methods: set[tuple[str, str]] = field(default_factory=set)
     # ``if ...: feed = {m.x: a, ...} else: feed = {m.x: b, ...}`` before one run: id(each statement) ->
     # the placeholder attributes of its keys; the keys become those names as strings and the run
     # reads ``feed["x"]``
@@ -3101,7 +3104,10 @@ class TF1Classes:
         else the name itself."""
         defs = scope.by_name.get(feed.value, ())
         d = self.flow.def_of(feed.value, run)
-        if d is None or not isinstance(d.value, kinds):
+        value = d.value if d is not None else None
+        if kinds == (cst.Dict,) and isinstance(value, cst.Call):
+            value = self._feed_method_dict(cp, value)
+        if value is None or not isinstance(value, kinds):
             return feed
         if len(defs) != 1 and not self._runs_before(d.stmt, run):
             return feed  # bound several times: only the one binding every path to the run passes
@@ -3111,7 +3117,159 @@ class TF1Classes:
                                  for x in scope.by_name.get(n, ())):
             return feed
         cp.feed_defs[id(d.stmt)] = feed.value
-        return d.value
+        return value
+
+    def _feed_method_dict(self, cp: ClassProgram, call: cst.Call) -> cst.Dict | None:
+        """``feed = self.create_feed_dict(a, b, labels_batch=y, dropout=0.5)`` (the CS224n model
+        classes): a method of the class whose body builds a dict of its placeholders from its
+        parameters - ``feed = {self.x: p, ...}``, ``feed[self.y] = q`` / ``feed.update({...})``,
+        optionally under ``if q is not None:`` - and returns it. The dict the call returns,
+        with the call's arguments in place (``self`` -> the receiver): a branch ``if q is not
+        None`` is taken unless ``q`` is None there (the default, or a literal None; any other
+        argument counts as given - a run fetching what it feeds would fail in TF1 without it).
+        None when the method is not of that form."""
+        f = call.func
+        if not (isinstance(f, cst.Attribute) and isinstance(f.value, cst.Name)) or any(a.star for a in call.args):
+            return None
+        method = self._methods(cp.node).get(f.attr.value)
+        if method is None or method.asynchronous is not None or method.decorators \
+                or not isinstance(method.body, cst.IndentedBlock):
+            return None
+        ps = method.params
+        if ps.star_arg is not cst.MaybeSentinel.DEFAULT or ps.star_kwarg is not None or ps.kwonly_params \
+                or ps.posonly_params or not ps.params or ps.params[0].name.value != "self":
+            return None
+        params = ps.params[1:]
+        bound: dict[str, cst.BaseExpression] = {}
+        names = [p.name.value for p in params]
+        for i, a in enumerate(call.args):
+            if a.keyword is None:
+                if i >= len(names):
+                    return None
+                bound[names[i]] = a.value
+            elif a.keyword.value in names and a.keyword.value not in bound:
+                bound[a.keyword.value] = a.value
+            else:
+                return None
+        for p in params:
+            if p.name.value not in bound:
+                if p.default is None:
+                    return None
+                bound[p.name.value] = p.default
+        body = list(method.body.body)
+        if body and isinstance(body[0], cst.SimpleStatementLine) and len(body[0].body) == 1 \
+                and isinstance(body[0].body[0], cst.Expr) and isinstance(body[0].body[0].value, cst.SimpleString):
+            body = body[1:]  # the docstring
+        if not body:
+            return None
+        last = body[-1]
+        ret = last.body[0] if isinstance(last, cst.SimpleStatementLine) and len(last.body) == 1 else None
+        if not isinstance(ret, cst.Return):
+            return None
+        elements: list[tuple[cst.BaseExpression, cst.BaseExpression]] = []
+
+        def add(key, value) -> bool:
+            if _self_attr(key) is None:
+                return False
+            elements.append((key, value))
+            return True
+
+        def simple(st, var) -> bool:
+            """``var[self.x] = v`` / ``var.update({self.x: v, ...})``."""
+            small = st.body[0] if isinstance(st, cst.SimpleStatementLine) and len(st.body) == 1 else None
+            if isinstance(small, cst.Assign) and len(small.targets) == 1:
+                t = small.targets[0].target
+                if isinstance(t, cst.Subscript) and isinstance(t.value, cst.Name) and t.value.value == var \
+                        and len(t.slice) == 1 and isinstance(t.slice[0].slice, cst.Index):
+                    return add(t.slice[0].slice.value, small.value)
+                return False
+            if isinstance(small, cst.Expr) and isinstance(small.value, cst.Call):
+                c = small.value
+                if isinstance(c.func, cst.Attribute) and c.func.attr.value == "update" \
+                        and isinstance(c.func.value, cst.Name) and c.func.value.value == var \
+                        and len(c.args) == 1 and c.args[0].keyword is None and isinstance(c.args[0].value, cst.Dict):
+                    return all(isinstance(el, cst.DictElement) and add(el.key, el.value)
+                               for el in c.args[0].value.elements)
+            return False
+
+        if isinstance(ret.value, cst.Dict) and len(body) == 1:
+            if not all(isinstance(el, cst.DictElement) and add(el.key, el.value) for el in ret.value.elements):
+                return None
+        else:
+            first = body[0].body[0] if isinstance(body[0], cst.SimpleStatementLine) and len(body[0].body) == 1 \
+                else None
+            if not (isinstance(first, cst.Assign) and len(first.targets) == 1
+                    and isinstance(first.targets[0].target, cst.Name) and isinstance(first.value, cst.Dict)
+                    and isinstance(ret.value, cst.Name) and ret.value.value == first.targets[0].target.value):
+                return None
+            var = ret.value.value
+            if not all(isinstance(el, cst.DictElement) and add(el.key, el.value) for el in first.value.elements):
+                return None
+            for st in body[1:-1]:
+                if simple(st, var):
+                    continue
+                test = st.test if isinstance(st, cst.If) and st.orelse is None else None
+                if not (isinstance(test, cst.Comparison) and isinstance(test.left, cst.Name)
+                        and test.left.value in bound and len(test.comparisons) == 1
+                        and isinstance(test.comparisons[0].operator, cst.IsNot)
+                        and isinstance(test.comparisons[0].comparator, cst.Name)
+                        and test.comparisons[0].comparator.value == "None"
+                        and isinstance(st.body, cst.IndentedBlock)):
+                    return None
+                given = not (isinstance(bound[test.left.value], cst.Name) and bound[test.left.value].value == "None")
+                kept = len(elements)
+                if not all(simple(x, var) for x in st.body.body):
+                    return None
+                if not given:
+                    del elements[kept:]
+        # every value reads only the parameters, literals and self's attributes
+        allowed = set(names) | {"self", "True", "False", "None"}
+        for _, v in elements:
+            for n in walk(v):
+                if isinstance(n, (cst.Lambda, cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)):
+                    return None
+                if isinstance(n, cst.Name) and n.value not in allowed:
+                    par = self.ctx.parent(n)
+                    if not ((isinstance(par, cst.Attribute) and par.attr is n)
+                            or (isinstance(par, cst.Arg) and par.keyword is n)):
+                        return None
+        receiver = f.value
+
+        class _Bind(cst.CSTTransformer):
+            def leave_Attribute(self, o, u):
+                return u.with_changes(attr=o.attr)
+
+            def leave_Arg(self, o, u):
+                return u.with_changes(keyword=o.keyword)
+
+            def leave_Name(self, o, u):
+                if o.value == "self":
+                    return receiver.deep_clone()
+                if o.value in bound:
+                    return bound[o.value].deep_clone()
+                return u
+
+        # (a value that is just a parameter is the call's own argument node: analyses of the fed
+        # value - a module constant, a configuration attribute - read it where it is)
+        out = [cst.DictElement(k.visit(_Bind()), bound[v.value] if isinstance(v, cst.Name) and v.value in bound
+                               else v.visit(_Bind())) for k, v in elements]
+        cp.feed_methods.add(self._method_key(method))
+        return cst.Dict(out)
+
+    def _method_key(self, fn: cst.FunctionDef) -> tuple[str, str]:
+        cls = self.ctx.parent(self.ctx.parent(fn))
+        return (cls.name.value if isinstance(cls, cst.ClassDef) else "", fn.name.value)
+
+    def _in_feed_method(self, cp: ClassProgram, node: cst.CSTNode) -> bool:
+        """``node`` is a placeholder key (``{self.x: ...}``, ``feed[self.x] = ...``) in a
+        feed-helper method of the class (:meth:`_feed_method_dict`): a feed, checked with the runs."""
+        if not cp.feed_methods:
+            return False
+        par = self.ctx.parent(node)
+        if not (isinstance(par, cst.DictElement) and par.key is node) and not isinstance(par, cst.Index):
+            return False
+        fn = self.flow.scope_of(node).node
+        return isinstance(fn, cst.FunctionDef) and self._method_key(fn) in cp.feed_methods
 
     def _branch_feeds(self, cp: ClassProgram, scope: ScopeFlow, feed: cst.Name, run: cst.Call,
                       inst: str) -> dict | None:
@@ -3123,9 +3281,17 @@ class TF1Classes:
         if not defs or scope is None:
             return None
         _, idx = self.flow.index_of(run)
+        # a binding after the run (``feed = {...}`` again for an evaluation run below the training
+        # loop) is not one of this run's unless a loop takes it back to the run
+        later = [d for d in defs if d.index >= idx]
+        if any(self._loop_around(d.stmt, run) for d in later):
+            return None
+        defs = [d for d in defs if d.index < idx]
+        if not defs:
+            return None
         keys: list[str] | None = None
         for d in defs:
-            if not isinstance(d.value, cst.Dict) or d.index < 0 or d.index >= idx:
+            if not isinstance(d.value, cst.Dict) or d.index < 0:
                 return None
             small = d.stmt.body[0] if isinstance(d.stmt, cst.SimpleStatementLine) and len(d.stmt.body) == 1 \
                 else None
@@ -3142,8 +3308,12 @@ class TF1Classes:
         reads = [n for n in walk(scope.node) if isinstance(n, cst.Name) and n.value == feed.value
                  and self.flow.scope_of(n) is scope and not isinstance(self.ctx.parent(n), cst.AssignTarget)
                  and not (isinstance(self.ctx.parent(n), cst.Attribute) and self.ctx.parent(n).attr is n)]
-        if len(reads) != 1 or not self._within(reads[0], run):
+        mine = [r for r in reads if self._within(r, run)]
+        if len(mine) != 1:
             return None
+        for r in reads:  # every other read sees a later binding (one between the run and it)
+            if r is not mine[0] and not any(d.index < self.flow.index_of(r)[1] for d in later):
+                return None
         from ..emit import code
 
         values: dict = {}
@@ -3156,6 +3326,21 @@ class TF1Classes:
         for d in defs:
             cp.keyed_feeds[id(d.stmt)] = list(keys)
         return values
+
+    def _loop_around(self, a: cst.CSTNode, b: cst.CSTNode) -> bool:
+        """A for / while loop of the same function encloses both ``a`` and ``b``."""
+        loops = set()
+        n = self.ctx.parent(a)
+        while n is not None and not isinstance(n, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+            if isinstance(n, (cst.For, cst.While)):
+                loops.add(id(n))
+            n = self.ctx.parent(n)
+        n = self.ctx.parent(b)
+        while n is not None and not isinstance(n, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+            if id(n) in loops:
+                return True
+            n = self.ctx.parent(n)
+        return False
 
     def _runs_before(self, stmt: cst.CSTNode, node: cst.CSTNode) -> bool:
         """``stmt`` sits in a block enclosing ``node`` (before it: the caller compares
@@ -3190,6 +3375,8 @@ class TF1Classes:
                 if isinstance(parent, cst.DictElement) and parent.key is n \
                         and id(self.ctx.statement_of(parent)) in cp.feed_defs:
                     continue  # ``feed = {self.keep_prob: ...}`` named feed of such a run
+                if self._in_feed_method(cp, n):
+                    continue  # a key of the dict a feed-helper method builds for the runs
                 if isinstance(parent, cst.Arg):
                     c = self.ctx.parent(parent)
                     q = self.tp.qname(c) if isinstance(c, cst.Call) else None

@@ -504,6 +504,33 @@ class ClassProgramRule(Rule):
         return nodes[0] if len(nodes) == 1 else cst.List([cst.Element(n) for n in nodes])
 
     # -- statements -------------------------------------------------------------------------------
+    def leave_FunctionDef(self, original: cst.FunctionDef, updated: cst.FunctionDef):
+        """A feed-helper method (``create_feed_dict``, TF1Classes._feed_method_dict) every call of
+        which was the feed of a translated run, its dict now inlined there: it goes (its keys
+        were the placeholders, which are gone)."""
+        tc = self._tc()
+        cls = self.ctx.parent(self.ctx.parent(original))
+        if not isinstance(cls, cst.ClassDef):
+            return updated
+        cps = [cp for cp in tc.classes.values() if (cls.name.value, original.name.value) in cp.feed_methods]
+        if not cps or any(cp.why for cp in cps):
+            return updated
+        from ..cstcache import walk
+
+        name = original.name.value
+        for node in walk(self.ctx.module):
+            if isinstance(node, cst.Attribute) and node.attr.value == name:
+                call_node = self.ctx.parent(node)
+                st = self.ctx.statement_of(node)
+                if not (isinstance(call_node, cst.Call) and call_node.func is node and st is not None
+                        and any(id(st) in cp.feed_defs and self._only_runs(st.body[0], cp) for cp in cps)):
+                    return updated
+            elif isinstance(node, cst.Name) and node.value == name \
+                    and not isinstance(self.ctx.parent(node), (cst.FunctionDef, cst.Attribute)):
+                return updated  # (another class's method of that name - the base's abstract one - is no use)
+        self.ctx.count(self)
+        return cst.RemoveFromParent()
+
     def leave_If(self, original: cst.If, updated: cst.If):
         from ..analysis.tf1_program import emptied_guard
 
