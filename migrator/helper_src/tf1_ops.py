@@ -98,6 +98,14 @@ def tf1_window(k):
     return k[1:3]
 
 
+def tf1_nhwc(data_format):
+    """A TF1 data_format known only at run time (a helper's parameter) -> Keras' "channels_last";
+    any other layout raises (its windows / strides are laid out differently: never a silent NHWC)."""
+    if data_format != "NHWC":
+        raise ValueError(f"TF1 data_format {data_format!r}: only NHWC is translated")
+    return "channels_last"
+
+
 def tf1_max_pool(value, ksize, strides, padding, data_format="NHWC", name=None):
     """TF1's tf.nn.max_pool handed on as a function (``pool_type=tf.nn.max_pool``), NHWC."""
     if data_format != "NHWC":

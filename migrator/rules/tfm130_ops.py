@@ -35,6 +35,8 @@ TF1_RESHAPE_LIKE = register_source("tf1_ops", "tf1_reshape_like", also=("TF1Resh
 
 # a pooling window known only at run time (a parameter, ``list(ksize)``): checked where it runs
 TF1_WINDOW = register_source("tf1_ops", "tf1_window")
+# a data_format known only at run time (a conv / pool helper's parameter): NHWC checked where it runs
+TF1_NHWC = register_source("tf1_ops", "tf1_nhwc")
 # tf.nn.max_pool / avg_pool as a VALUE (a parameter's default, an argument): TF1's signature
 TF1_POOLS = {name: register_source("tf1_ops", name, requires=("tf1_window",))
              for name in ("tf1_max_pool", "tf1_avg_pool")}
@@ -1018,8 +1020,14 @@ class Ops(CallRule):
             return _ops("diagonal", b.node("input"), axis1=-2, axis2=-1)
         if name in ("nn.max_pool", "nn.avg_pool", "nn.max_pool2d", "nn.avg_pool2d"):
             b = B("value, ksize, strides, padding, data_format='NHWC', name=None, input=None")
+            layout = None
             if b.given("data_format") and b.value("data_format", None) != "NHWC":
-                raise Untranslatable("pooling data_format other than NHWC")
+                if not isinstance(b.node("data_format"), (cst.Name, cst.Attribute)):
+                    raise Untranslatable("pooling data_format other than NHWC")
+                # a helper's parameter (``max_pool2d(data_format, x)``): tf1_nhwc checks it where
+                # it runs - "channels_last" for NHWC, a ValueError for NCHW (never a silent NHWC)
+                self.ctx.use_helper("tf1_nhwc")
+                layout = call("tf1_nhwc", b.node("data_format"))
             sizes = [self._window(b, n, original) for n in ("ksize", "strides")]
             pad = b.value("padding", None)
             if isinstance(pad, str):
@@ -1031,7 +1039,7 @@ class Ops(CallRule):
                 raise Untranslatable("non-literal padding")
             x = b.node("value") if b.given("value") else b.node("input")
             op = "max_pool" if "max" in name else "average_pool"
-            return _ops(op, x, sizes[0], strides=sizes[1], padding=pad)
+            return _ops(op, x, sizes[0], strides=sizes[1], padding=pad, data_format=layout)
         if name == "nn.xw_plus_b":
             b = B("x, weights, biases, name=None")
             return _ops("add", _ops("matmul", b.node("x"), b.node("weights")), b.node("biases"))

@@ -1,0 +1,95 @@
+"""Held-out forms of round AN (session 37, after cattidea/shoeprint-recognition's AUTO_REUSE
+triplet model and a stacked-batch triplet descriptor repository's ``nn.py`` helpers):
+
+* ``tf.nn.conv2d(..., dilations=[1, r, r, 1])`` in a hand-made conv layer (TFM135): the
+  keyword was dropped - a dilated convolution became an undilated one (SILENT: 0 TODO once the
+  pooling next to it translates, another model). Now ``dilation_rate=(r, r)`` (any
+  expressions, a helper's ``rate`` parameter); other dilations stay TODO;
+* ``tf.nn.conv2d(..., data_format=...)`` (TFM135): dropped too - a literal "NCHW" became a
+  channels-last Conv2D. Now a literal other than "NHWC" is a TODO, and a helper's parameter is
+  handed to ``tf1_nhwc`` (a helper that returns "channels_last" for "NHWC" and raises for any
+  other layout where the program runs);
+* ``tf.nn.max_pool(x, ksize, strides, padding, data_format)`` with the layout a helper's
+  parameter (TFM130): TODO before; now ``keras.ops.max_pool(..., data_format=tf1_nhwc(...))``.
+
+Regression tier: no TensorFlow; slow: the fixture's pair AUC against TF1's (verify's legacy
+probe cannot take the gradient of a dilated conv2d there)."""
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import pytest
+
+from migrator import TODO_MARKER
+from tests.legacy_pairs import legacy_and_migrated_aucs
+from tests.outputs import assert_idempotent, body, migrate_text
+
+pytestmark = pytest.mark.programs  # the regression tier: see tests/conftest.py
+
+FIX = Path(__file__).parent / "fixtures" / "heldout_an"
+LAYOUT = FIX / "layout_param_dilated_conv.py"
+
+_run = functools.partial(migrate_text, name="an.py")
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.mark.parametrize("fixes", [False, True])
+def test_layout_parameter_and_dilation_are_carried(fixes):
+    out = _run(LAYOUT.read_text(), fixes)
+    assert TODO_MARKER not in out
+    flat = _flat(body(out))
+    assert "data_format=tf1_nhwc(data_format), dilation_rate=(rate, rate), )(x)" in flat
+    assert ("keras.ops.max_pool( x, (2, 2), strides=(2, 2), padding='valid', "
+            "data_format=tf1_nhwc(data_format), )") in flat
+    assert "def tf1_nhwc(data_format):" in out
+    assert_idempotent(out, fixes)
+
+
+_CONV = ("import tensorflow as tf\n"
+         "x = tf.placeholder(tf.float32, [None, 8, 8, 1])\n"
+         "w = tf.get_variable('w', [3, 3, 1, 4])\n"
+         "h = tf.nn.conv2d(x, w, [1, 1, 1, 1], 'SAME'{extra})\n"
+         "sess = tf.Session()\n")
+
+
+def test_literal_nchw_conv_stays_todo():
+    out = _run(_CONV.format(extra=", data_format='NCHW'"), False)
+    assert TODO_MARKER in out and "keras.layers.Conv2D" not in out
+    assert "only NHWC is translated" in out
+
+
+def test_literal_nhwc_and_unit_dilation_add_nothing():
+    out = _flat(_run(_CONV.format(extra=", data_format='NHWC', dilations=[1, 1, 1, 1]"), False))
+    assert "keras.layers.Conv2D( 4, (3, 3), strides=(1, 1), padding='same', use_bias=False, )(x)" in out
+    assert "data_format" not in out.split("keras.layers.Conv2D", 1)[1]
+    assert "dilation_rate" not in out
+
+
+def test_literal_dilation_becomes_dilation_rate():
+    out = _flat(_run(_CONV.format(extra=", dilations=[1, 2, 3, 1]"), False))
+    assert "dilation_rate=(2, 3)" in out and TODO_MARKER not in out
+
+
+@pytest.mark.parametrize("dil", ["[2, 1, 1, 2]", "2", "rates"])
+def test_other_dilations_stay_todo(dil):
+    out = _run(_CONV.format(extra=f", dilations={dil}"), False)
+    assert TODO_MARKER in out and "keras.layers.Conv2D" not in out
+
+
+def test_literal_nchw_pool_stays_todo():
+    src = ("import tensorflow as tf\n"
+           "x = tf.placeholder(tf.float32, [None, 1, 8, 8])\n"
+           "h = tf.nn.max_pool(x, [1, 1, 2, 2], [1, 1, 2, 2], 'VALID', 'NCHW')\n")
+    out = _run(src, False)
+    assert TODO_MARKER in out and "keras.ops.max_pool" not in out
+
+
+@pytest.mark.slow
+def test_layout_parameter_program_learns_like_tf1(tmp_path):
+    legacy, keras_auc = legacy_and_migrated_aucs(LAYOUT, migrate_text(LAYOUT.read_text(), False), tmp_path)
+    assert legacy > 0.85 and keras_auc > 0.85
+    assert abs(legacy - keras_auc) < 0.05
