@@ -10,10 +10,16 @@ triplet model and a stacked-batch triplet descriptor repository's ``nn.py`` help
   handed to ``tf1_nhwc`` (a helper that returns "channels_last" for "NHWC" and raises for any
   other layout where the program runs);
 * ``tf.nn.max_pool(x, ksize, strides, padding, data_format)`` with the layout a helper's
-  parameter (TFM130): TODO before; now ``keras.ops.max_pool(..., data_format=tf1_nhwc(...))``.
+  parameter (TFM130): TODO before; now ``keras.ops.max_pool(..., data_format=tf1_nhwc(...))``;
+* a weight helper binding its initializer to a local before ``return tf.get_variable(...,
+  initializer=init_op)`` (the stacked-triplet repository's ``create_conv_kernel``): not taken as
+  a weight helper (the get_variable and the conv2d / matmul reading it TODO); now the local's
+  value is put in the call (each local bound once, read once as a whole argument) and the
+  helper is TFM135's like ``return tf.get_variable(...)``.
 
 Regression tier: no TensorFlow; slow: the fixture's pair AUC against TF1's (verify's legacy
-probe cannot take the gradient of a dilated conv2d there)."""
+probe cannot take the gradient of a dilated conv2d there), the weight-helper program against TF1
+(verify)."""
 from __future__ import annotations
 
 import functools
@@ -22,13 +28,14 @@ from pathlib import Path
 import pytest
 
 from migrator import TODO_MARKER
-from tests.legacy_pairs import legacy_and_migrated_aucs
+from tests.legacy_pairs import assert_equivalent, legacy_and_migrated_aucs
 from tests.outputs import assert_idempotent, body, migrate_text
 
 pytestmark = pytest.mark.programs  # the regression tier: see tests/conftest.py
 
 FIX = Path(__file__).parent / "fixtures" / "heldout_an"
 LAYOUT = FIX / "layout_param_dilated_conv.py"
+KERNEL_HELPER = FIX / "kernel_helper_local_initializer.py"
 
 _run = functools.partial(migrate_text, name="an.py")
 
@@ -86,6 +93,47 @@ def test_literal_nchw_pool_stays_todo():
            "h = tf.nn.max_pool(x, [1, 1, 2, 2], [1, 1, 2, 2], 'VALID', 'NCHW')\n")
     out = _run(src, False)
     assert TODO_MARKER in out and "keras.ops.max_pool" not in out
+
+
+@pytest.mark.parametrize("fixes", [False, True])
+def test_weight_helper_with_a_local_initializer(fixes):
+    out = _run(KERNEL_HELPER.read_text(), fixes)
+    assert TODO_MARKER not in out
+    flat = _flat(body(out))
+    assert "def create_conv_kernel" not in flat and "def create_fc_weights" not in flat
+    assert ("keras.layers.Conv2D( shape[-1], shape[:2], strides=(stride, stride), padding='same', "
+            "kernel_initializer=keras.initializers.TruncatedNormal(stddev=0.1), use_bias=False, )(input_tensor)") in flat
+    assert ("keras.layers.Dense( n_out, kernel_initializer=keras.initializers.RandomUniform(minval=-0.1, "
+            "maxval=0.1), use_bias=False, )(x)") in flat
+    assert_idempotent(out, fixes)
+
+
+_HELPER = ("import tensorflow as tf\n"
+           "def make_w(shape):\n"
+           "{body}"
+           "x = tf.placeholder(tf.float32, [None, 4])\n"
+           "w = make_w([4, 2])\n"
+           "h = tf.matmul(x, w)\n"
+           "sess = tf.Session()\n")
+
+
+@pytest.mark.parametrize("body", [
+    # the local read twice
+    "    init = tf.zeros_initializer()\n    print(init)\n    return tf.get_variable('w', shape, initializer=init)\n",
+    # a local read by another local
+    "    s = 0.1\n    init = tf.truncated_normal_initializer(stddev=s)\n"
+    "    return tf.get_variable('w', shape, initializer=init)\n",
+    # a local that shadows a parameter
+    "    shape = [4, 3]\n    return tf.get_variable('w', shape)\n",
+])
+def test_other_helper_bodies_stay_todo(body):
+    out = _run(_HELPER.format(body=body), False)
+    assert TODO_MARKER in out and "keras.layers.Dense" not in out
+
+
+@pytest.mark.slow
+def test_weight_helper_program_is_equivalent_to_tf1(tmp_path):
+    assert_equivalent(KERNEL_HELPER, tmp_path)
 
 
 @pytest.mark.slow
