@@ -15,11 +15,16 @@ triplet model and a stacked-batch triplet descriptor repository's ``nn.py`` help
   initializer=init_op)`` (the stacked-triplet repository's ``create_conv_kernel``): not taken as
   a weight helper (the get_variable and the conv2d / matmul reading it TODO); now the local's
   value is put in the call (each local bound once, read once as a whole argument) and the
-  helper is TFM135's like ``return tf.get_variable(...)``.
+  helper is TFM135's like ``return tf.get_variable(...)``;
+* ``tf.div`` (TFM130): TF1's Python 2 division, FLOOR division when x is an integer; it became
+  ``keras.ops.divide`` (true division) - SILENT on integer labels grouped in the graph
+  (``tf.equal(tf.div(y1, 2), tf.div(y2, 2))``: 0 TODO, verify DIFFERENT). Now ``tf1_div`` (floor
+  division for an integer x, decided where it runs), ``keras.ops.divide`` where an operand is a
+  float literal.
 
 Regression tier: no TensorFlow; slow: the fixture's pair AUC against TF1's (verify's legacy
 probe cannot take the gradient of a dilated conv2d there), the weight-helper program against TF1
-(verify)."""
+(verify), the integer-division program against TF1 (verify)."""
 from __future__ import annotations
 
 import functools
@@ -36,6 +41,7 @@ pytestmark = pytest.mark.programs  # the regression tier: see tests/conftest.py
 FIX = Path(__file__).parent / "fixtures" / "heldout_an"
 LAYOUT = FIX / "layout_param_dilated_conv.py"
 KERNEL_HELPER = FIX / "kernel_helper_local_initializer.py"
+INT_DIV = FIX / "integer_div_labels.py"
 
 _run = functools.partial(migrate_text, name="an.py")
 
@@ -129,6 +135,28 @@ _HELPER = ("import tensorflow as tf\n"
 def test_other_helper_bodies_stay_todo(body):
     out = _run(_HELPER.format(body=body), False)
     assert TODO_MARKER in out and "keras.layers.Dense" not in out
+
+
+@pytest.mark.parametrize("fixes", [False, True])
+def test_integer_tf_div_is_floor_division(fixes):
+    out = _run(INT_DIV.read_text(), fixes)
+    assert TODO_MARKER not in out
+    flat = _flat(body(out))
+    assert "keras.ops.equal(tf1_div(y1, 2), tf1_div(y2, 2))" in flat
+    assert "keras.ops.divide(y1" not in flat
+    assert "keras.ops.floor_divide(x, y) if integer else keras.ops.divide(x, y)" in out
+    assert_idempotent(out, fixes)
+
+
+def test_tf_div_with_a_float_literal_stays_divide():
+    out = _run("import tensorflow as tf\nh = tf.div(s, 2.0)\ng = tf.div(1.5, t)\n", False)
+    assert "keras.ops.divide(s, 2.0)" in out and "keras.ops.divide(1.5, t)" in out
+    assert "tf1_div" not in out
+
+
+@pytest.mark.slow
+def test_integer_div_program_is_equivalent_to_tf1(tmp_path):
+    assert_equivalent(INT_DIV, tmp_path)
 
 
 @pytest.mark.slow
