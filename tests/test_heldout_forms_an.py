@@ -20,11 +20,17 @@ triplet model and a stacked-batch triplet descriptor repository's ``nn.py`` help
   ``keras.ops.divide`` (true division) - SILENT on integer labels grouped in the graph
   (``tf.equal(tf.div(y1, 2), tf.div(y2, 2))``: 0 TODO, verify DIFFERENT). Now ``tf1_div`` (floor
   division for an integer x, decided where it runs), ``keras.ops.divide`` where an operand is a
-  float literal.
+  float literal;
+* a weight decay over EVERY trainable variable (``tf.add_n([tf.nn.l2_loss(v) for v in
+  tf.trainable_variables()])``, no filter) with the weights made by ``tf.layers`` (TFM140): TODO
+  before (the analysis computed TF1 names of get_variable weights only); now
+  ``tf1_selected_weights(model, None)`` - all the model's trainable weights, each once. A filtered
+  decay over tf.layers weights, or a layer made after the statement, stays TODO.
 
 Regression tier: no TensorFlow; slow: the fixture's pair AUC against TF1's (verify's legacy
 probe cannot take the gradient of a dilated conv2d there), the weight-helper program against TF1
-(verify), the integer-division program against TF1 (verify)."""
+(verify), the integer-division program against TF1 (verify), the unfiltered decay
+program against TF1 (verify)."""
 from __future__ import annotations
 
 import functools
@@ -42,6 +48,7 @@ FIX = Path(__file__).parent / "fixtures" / "heldout_an"
 LAYOUT = FIX / "layout_param_dilated_conv.py"
 KERNEL_HELPER = FIX / "kernel_helper_local_initializer.py"
 INT_DIV = FIX / "integer_div_labels.py"
+DECAY = FIX / "layers_unfiltered_decay.py"
 
 _run = functools.partial(migrate_text, name="an.py")
 
@@ -152,6 +159,55 @@ def test_tf_div_with_a_float_literal_stays_divide():
     out = _run("import tensorflow as tf\nh = tf.div(s, 2.0)\ng = tf.div(1.5, t)\n", False)
     assert "keras.ops.divide(s, 2.0)" in out and "keras.ops.divide(1.5, t)" in out
     assert "tf1_div" not in out
+
+
+@pytest.mark.parametrize("fixes", [False, True])
+def test_unfiltered_decay_over_layers_weights(fixes):
+    out = _run(DECAY.read_text(), fixes)
+    assert TODO_MARKER not in out
+    flat = _flat(body(out))
+    assert "for v in tf1_selected_weights(model, None)" in flat
+    assert "def l2():" in out and "contrastive(same, d) + 0.01 * l2()" in flat
+    assert "if tf1_filter is None:" in out
+    assert_idempotent(out, fixes)
+
+
+_DECAY = ("import tensorflow as tf\n"
+          "x = tf.placeholder(tf.float32, [None, 4])\n"
+          "y = tf.placeholder(tf.float32, [None, 1])\n"
+          "h = tf.layers.dense(x, 8, name='h')\n"
+          "{before}"
+          "reg = tf.add_n([tf.nn.l2_loss(v) for v in tf.trainable_variables(){cond}])\n"
+          "{after}"
+          "loss = tf.reduce_mean(tf.square(out - y)) + 0.01 * reg\n"
+          "train_op = tf.train.AdamOptimizer(0.1).minimize(loss)\n"
+          "sess = tf.Session()\n"
+          "sess.run(tf.global_variables_initializer())\n"
+          "for i in range(3):\n"
+          "    sess.run(train_op, feed_dict={{x: X, y: Y}})\n")
+
+
+def test_unfiltered_decay_of_a_module_program():
+    out = _run(_DECAY.format(before="out = tf.layers.dense(h, 1, name='out')\n", cond="", after=""), False)
+    assert TODO_MARKER not in out and "tf1_selected_weights(model, None)" in out
+
+
+@pytest.mark.parametrize("before,cond,after", [
+    # a filter: the TF1 names of tf.layers weights are not computed
+    ("out = tf.layers.dense(h, 1, name='out')\n", " if 'kernel' in v.name", ""),
+    # a layer made after the statement: not in TF1's list
+    ("", "", "out = tf.layers.dense(h, 1, name='out')\n"),
+    # a trainable tf.Variable that is no layer weight (a learning rate): in TF1's list
+    ("out = tf.layers.dense(h, 1, name='out') * tf.Variable(1.0)\n", "", ""),
+])
+def test_other_decays_stay_todo(before, cond, after):
+    out = _run(_DECAY.format(before=before, cond=cond, after=after), False)
+    assert TODO_MARKER in out and "tf1_selected_weights(model, None)" not in out
+
+
+@pytest.mark.slow
+def test_unfiltered_decay_program_is_equivalent_to_tf1(tmp_path):
+    assert_equivalent(DECAY, tmp_path)
 
 
 @pytest.mark.slow
