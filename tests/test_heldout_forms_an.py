@@ -25,12 +25,15 @@ triplet model and a stacked-batch triplet descriptor repository's ``nn.py`` help
   tf.trainable_variables()])``, no filter) with the weights made by ``tf.layers`` (TFM140): TODO
   before (the analysis computed TF1 names of get_variable weights only); now
   ``tf1_selected_weights(model, None)`` - all the model's trainable weights, each once. A filtered
-  decay over tf.layers weights, or a layer made after the statement, stays TODO.
+  decay over tf.layers weights, or a layer made after the statement, stays TODO;
+* that decay built by a loop appending each variable's term to a list (TFM214's pre-step): TODO
+  before; now written as the comprehension (the same ops in the same order) and translated as
+  above. A loop variable read after the loop keeps the loop.
 
 Regression tier: no TensorFlow; slow: the fixture's pair AUC against TF1's (verify's legacy
 probe cannot take the gradient of a dilated conv2d there), the weight-helper program against TF1
 (verify), the integer-division program against TF1 (verify), the unfiltered decay
-program against TF1 (verify)."""
+programs (comprehension, loop) against TF1 (verify)."""
 from __future__ import annotations
 
 import functools
@@ -49,6 +52,7 @@ LAYOUT = FIX / "layout_param_dilated_conv.py"
 KERNEL_HELPER = FIX / "kernel_helper_local_initializer.py"
 INT_DIV = FIX / "integer_div_labels.py"
 DECAY = FIX / "layers_unfiltered_decay.py"
+DECAY_LOOP = FIX / "layers_decay_loop.py"
 
 _run = functools.partial(migrate_text, name="an.py")
 
@@ -205,9 +209,42 @@ def test_other_decays_stay_todo(before, cond, after):
     assert TODO_MARKER in out and "tf1_selected_weights(model, None)" not in out
 
 
+@pytest.mark.parametrize("fixes", [False, True])
+def test_decay_built_by_a_loop(fixes):
+    out = _run(DECAY_LOOP.read_text(), fixes)
+    assert TODO_MARKER not in out
+    flat = _flat(body(out))
+    assert ("def l2_losses(): return [keras.ops.sum(keras.ops.square(var)) / 2 for var in "
+            "tf1_selected_weights(model, None)]") in flat
+    assert "keras.ops.stack(l2_losses())" in flat and "l2_losses.append" not in flat
+    assert_idempotent(out, fixes)
+
+
+@pytest.mark.parametrize("loop", [
+    # the loop variable read after the loop
+    "terms = []\nfor v in tf.trainable_variables():\n    terms.append(tf.nn.l2_loss(v))\nprint(v)\n",
+    # a statement between the list and the loop
+    "terms = []\nn = 0\nfor v in tf.trainable_variables():\n    terms.append(tf.nn.l2_loss(v))\n",
+    # more than the append in the body
+    "terms = []\nfor v in tf.trainable_variables():\n    print(v)\n    terms.append(tf.nn.l2_loss(v))\n",
+    # the term reads the list itself
+    "terms = []\nfor v in tf.trainable_variables():\n    terms.append(tf.nn.l2_loss(v) + len(terms))\n",
+    # another collection
+    "terms = []\nfor v in tf.global_variables():\n    terms.append(tf.nn.l2_loss(v))\n",
+])
+def test_other_loops_are_kept(loop):
+    out = _run("import tensorflow as tf\n" + loop, False)
+    assert "for v in tf." in out and ".append(" in out
+
+
 @pytest.mark.slow
 def test_unfiltered_decay_program_is_equivalent_to_tf1(tmp_path):
     assert_equivalent(DECAY, tmp_path)
+
+
+@pytest.mark.slow
+def test_decay_loop_program_is_equivalent_to_tf1(tmp_path):
+    assert_equivalent(DECAY_LOOP, tmp_path)
 
 
 @pytest.mark.slow
