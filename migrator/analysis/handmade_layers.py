@@ -1702,14 +1702,44 @@ class HandmadeLayersAnalysis:
         if len(smalls) != len(body) or not smalls or not isinstance(smalls[-1], cst.Return):
             return None
         ret = smalls[-1].value
-        if len(smalls) == 2 and isinstance(smalls[0], cst.Assign) and len(smalls[0].targets) == 1 \
-                and isinstance(smalls[0].targets[0].target, cst.Name) and isinstance(ret, cst.Name) \
-                and ret.value == smalls[0].targets[0].target.value:
-            ret = smalls[0].value
-        elif len(smalls) != 1:
-            return None
+        if len(smalls) >= 2 and isinstance(smalls[-2], cst.Assign) and len(smalls[-2].targets) == 1 \
+                and isinstance(smalls[-2].targets[0].target, cst.Name) and isinstance(ret, cst.Name) \
+                and ret.value == smalls[-2].targets[0].target.value:
+            ret = smalls[-2].value
+            smalls = [*smalls[:-2], smalls[-1]]
+        # ``init_op = tf.truncated_normal_initializer(stddev=0.001)`` then ``return
+        # tf.get_variable(..., initializer=init_op)`` (a stacked-triplet repository's
+        # ``create_conv_kernel``): locals bound once before the return, each read as a value of the
+        # get_variable call, are put in its place (the helper's body computes nothing else)
+        pre: dict[str, cst.BaseExpression] = {}
+        for st in smalls[:-1]:
+            if not (isinstance(st, cst.Assign) and len(st.targets) == 1 and isinstance(st.targets[0].target, cst.Name)):
+                return None
+            name = st.targets[0].target.value
+            if name in pre or name in {p.name.value for p in (*fn.params.params, *fn.params.kwonly_params)}:
+                return None
+            if any(isinstance(n, cst.Name) and n.value in pre for n in _walk(st.value)):
+                return None  # one local read by another: not this form
+            pre[name] = st.value
         if not isinstance(ret, cst.Call) or ctx.legacy_name(ret) != "tensorflow.get_variable":
             return None
+        tree_ret = ret
+        if pre:
+            reads = [n for n in _walk(ret) if isinstance(n, cst.Name) and n.value in pre]
+            if sorted(n.value for n in reads) != sorted(pre) \
+                    or any(not isinstance(ctx.parent(n), cst.Arg) or ctx.parent(n).value is not n for n in reads):
+                return None  # each local read once, as an argument's whole value
+
+            class Inline(cst.CSTTransformer):
+                def leave_Arg(self, o, u):
+                    if isinstance(o.value, cst.Name) and o.value.value in pre and o.value in reads:
+                        return u.with_changes(value=pre[o.value.value])
+                    return u
+
+            inlined = self.__dict__.setdefault("_inlined_args", {})
+            for n in reads:  # the original argument of the inlined value (its TF1 names)
+                inlined[id(n)] = pre[n.value]
+            ret = ret.visit(Inline())
         ps = fn.params
         if ps.star_arg is not cst.MaybeSentinel.DEFAULT and ps.star_arg is not None or ps.star_kwarg is not None \
                 or ps.posonly_params:
@@ -1731,7 +1761,7 @@ class HandmadeLayersAnalysis:
                 return bound[o.value] if o.value in local else u
 
         self.__dict__.setdefault("_helper_calls", {})[id(value)] = key
-        return ret.visit(Sub()), ret
+        return ret.visit(Sub()), tree_ret
 
     def _variable(self, value):
         """``tf.get_variable(...)`` / ``tf.Variable(<init>)`` -> (shape elements, Keras initializer)."""
@@ -1755,6 +1785,7 @@ class HandmadeLayersAnalysis:
                 shape = self._list_def(_arg(value, 1, "shape"), site)
                 init = _arg(value, 3, "initializer")
                 init_orig = _arg(orig, 3, "initializer")
+                init_orig = self.__dict__.get("_inlined_args", {}).get(id(init_orig), init_orig)
                 if isinstance(init, cst.Name):
                     k = self._init_name(init, site) if orig is value else None
                     if k is None:

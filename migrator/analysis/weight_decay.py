@@ -26,6 +26,9 @@ from ..emit import literal
 from .handmade_layers import NameSuffix
 
 TRAINABLE = ("tensorflow.trainable_variables", "tensorflow.compat.v1.trainable_variables")
+# tf.layers functions whose trainable variables are exactly their Keras layer's trainable weights
+_TF_LAYERS = tuple(f"tensorflow.layers.{n}" for n in ("dense", "conv1d", "conv2d", "conv3d", "conv2d_transpose",
+                                                       "batch_normalization"))
 
 
 class Untraced(Exception):
@@ -37,7 +40,8 @@ class WeightDecay:
     name: str                         # the assigned name (``l2``)
     statement: cst.SimpleStatementLine
     comp_for: cst.CompFor             # ``for v in tf.trainable_variables() if ...``
-    table: dict[tuple[str, str], bool] = field(default_factory=dict)  # (layer class, weight) -> kept
+    # (layer class, weight) -> kept; None: every trainable weight (an unfiltered decay over tf.layers weights)
+    table: dict[tuple[str, str], bool] | None = field(default_factory=dict)
     why: str | None = None            # not translated: the reason
 
 
@@ -241,7 +245,12 @@ def weight_decay(ctx, prog, stmt: cst.SimpleStatementLine) -> WeightDecay | None
         v = comp_for.target.value
         tests = [_name_test(c.test, v) for c in comp_for.ifs]
         weights = ctx.analysis(HandmadeLayersAnalysis).tf1_weight_names()
-        if not weights:
+        # an UNFILTERED decay (``for v in tf.trainable_variables()`` with no ``if``) needs no TF1
+        # names: tf.layers calls' variables (each a Keras layer's trainable weights, kernel / bias /
+        # gamma / beta, once however often the layer is reused) are in it too - the model's
+        # trainable weights, all of them (``tf1_selected_weights(model, None)``)
+        layers = {} if comp_for.ifs else {id(c): c for c in _calls(ctx.module) if ctx.legacy_name(c) in _TF_LAYERS}
+        if not weights and not layers:
             raise Untraced("no variable of the file becomes a layer weight")
         tracer = NameTracer(ctx, prog.scope.node)
         answer: dict[tuple[str, str], bool] = {}
@@ -266,22 +275,22 @@ def weight_decay(ctx, prog, stmt: cst.SimpleStatementLine) -> WeightDecay | None
                 if _tf_variable(ctx, call) and any(all(t(u) for t in tests) != keep for u in _uniquified(path, leaf)):
                     raise Untraced(f"the filter's answer on {full!r} depends on the suffix TF1 makes a "
                                    "tf.Variable's name unique with ('_1')")
-        _check_created_before(ctx, tracer, weights, by_id, stmt, prog)
-        _check_no_other_variables(ctx, weights)
-        wd.table = answer
+        _check_created_before(ctx, tracer, {**weights, **dict.fromkeys(layers)}, by_id, stmt, prog)
+        _check_no_other_variables(ctx, weights, set(layers))
+        wd.table = None if layers else answer
     except Untraced as ex:
         wd.why = str(ex)
     return wd
 
 
-def _check_no_other_variables(ctx, weights) -> None:
+def _check_no_other_variables(ctx, weights, layers=frozenset()) -> None:
     """Every trainable variable of the file is one of ``weights`` (a tf.layers call, a contrib
     layer, a get_variable TFM135 does not turn into a weight would be in TF1's collection under
     a name this analysis does not compute)."""
     from .tf1_program import _PARAM_PREFIXES, _VARIABLE_CALLS
 
     for c in _calls(ctx.module):
-        if id(c) in weights:
+        if id(c) in weights or id(c) in layers:
             continue
         q = ctx.legacy_name(c) or ""
         if q in _VARIABLE_CALLS:

@@ -104,6 +104,11 @@ PRE_STEPS: tuple[PreStep, ...] = (
             "the calls of a helper that only makes summaries removed (`self._variable_summaries(w, "
             "tf.get_variable_scope().name + '/w')`: its summaries are what TFM142 removes, it computes nothing "
             "else; the same trained program)"),
+    PreStep("TFM214", (("trainable_variables", "append"),), "variable_loops:comprehend_variable_loops",
+            "a list of per-variable terms built by a loop over tf.trainable_variables() written as the list "
+            "comprehension (`l = []` + `for v in tf.trainable_variables(): l.append(tf.nn.l2_loss(v))` -> "
+            "`l = [tf.nn.l2_loss(v) for v in tf.trainable_variables()]`: the same ops in the same order; the "
+            "same TF1 program); diagnostics below refer to lines of that form"),
     PreStep("TFM180", (("minimize", "return"), ("apply_gradients", "return")),
             "train_op_helpers:inline_train_op_helpers",
             "a function that only builds a train op written at its one call (`train_op = step(loss, 0.01)` -> "

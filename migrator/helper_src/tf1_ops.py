@@ -6,6 +6,7 @@ helper's text from this file (``helpers.register_source``) and writes it into th
 migrated files (or their tfm_helpers.py)."""
 import glob
 import keras
+import numbers
 import os
 import types
 
@@ -96,6 +97,25 @@ def tf1_window(k):
     if len(k) != 4 or k[0] != 1 or k[3] != 1:
         raise ValueError(f"TF1 pooling window {k} is not [1, h, w, 1]")
     return k[1:3]
+
+
+def tf1_div(x, y):
+    """TF1's tf.div (Python 2 division): floor division when x is an integer (a tensor of an integer
+    dtype or a Python / NumPy integer - TF1 converted y to x's dtype), true division otherwise."""
+    if isinstance(x, numbers.Integral):
+        integer = True
+    else:
+        dtype = getattr(x, "dtype", None)
+        integer = dtype is not None and "int" in str(dtype)  # int32, uint8, tf.int64 ...: not float
+    return keras.ops.floor_divide(x, y) if integer else keras.ops.divide(x, y)
+
+
+def tf1_nhwc(data_format):
+    """A TF1 data_format known only at run time (a helper's parameter) -> Keras' "channels_last";
+    any other layout raises (its windows / strides are laid out differently: never a silent NHWC)."""
+    if data_format != "NHWC":
+        raise ValueError(f"TF1 data_format {data_format!r}: only NHWC is translated")
+    return "channels_last"
 
 
 def tf1_max_pool(value, ksize, strides, padding, data_format="NHWC", name=None):

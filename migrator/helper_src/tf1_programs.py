@@ -17,7 +17,8 @@ def tf1_selected_weights(model, tf1_filter):
     """What tf.trainable_variables() filtered by the TF1 variable names gave a weight decay: the
     trainable weights of the model's layers (each once: a layer shared by towers holds one set,
     as TF1's reused variables) whose (layer class, weight) the filter kept (tf1_filter:
-    {(layer class, weight): kept}, evaluated on the TF1 names by the migration)."""
+    {(layer class, weight): kept}, evaluated on the TF1 names by the migration; None: every one,
+    an unfiltered tf.trainable_variables())."""
     out, seen = [], set()
     for layer in model._flatten_layers(include_self=False):
         if layer._layers:
@@ -26,6 +27,9 @@ def tf1_selected_weights(model, tf1_filter):
             if id(w) in seen:
                 continue
             seen.add(id(w))
+            if tf1_filter is None:
+                out.append(w)
+                continue
             key = (type(layer).__name__, w.name)
             if key not in tf1_filter:
                 raise ValueError(f"no TF1 variable is known for the weight {w.path} ({key})")

@@ -35,6 +35,10 @@ TF1_RESHAPE_LIKE = register_source("tf1_ops", "tf1_reshape_like", also=("TF1Resh
 
 # a pooling window known only at run time (a parameter, ``list(ksize)``): checked where it runs
 TF1_WINDOW = register_source("tf1_ops", "tf1_window")
+# tf.div on operands of a dtype known only at run time: Python 2 division
+TF1_DIV = register_source("tf1_ops", "tf1_div")
+# a data_format known only at run time (a conv / pool helper's parameter): NHWC checked where it runs
+TF1_NHWC = register_source("tf1_ops", "tf1_nhwc")
 # tf.nn.max_pool / avg_pool as a VALUE (a parameter's default, an argument): TF1's signature
 TF1_POOLS = {name: register_source("tf1_ops", name, requires=("tf1_window",))
              for name in ("tf1_max_pool", "tf1_avg_pool")}
@@ -681,6 +685,11 @@ class Ops(CallRule):
             b = B("x, y, name=None")
             if name == "squared_difference":
                 return _ops("square", _ops("subtract", b.node("x"), b.node("y")))
+            if name == "div" and not any(isinstance(literal(b.node(k), None), float) for k in ("x", "y")):
+                # TF1's tf.div is Python 2 division: FLOOR division when x is an integer tensor or
+                # number (7 / 2 -> 3, -7 / 2 -> -4); keras.ops.divide is true division. tf1_div decides
+                # by x's dtype where it runs (a float literal operand: float division, as written)
+                return call(self.ctx.use_helper("tf1_div"), b.node("x"), b.node("y"))
             if name in ("add", "math.add") and b.orig("y") is not None and self._broadcast_operand(b.orig("y")):
                 # keras.ops.add's bias-add special case (see leave_BinaryOperation)
                 return call(self.ctx.use_helper("tf1_add"), b.node("x"), b.node("y"))
@@ -1018,8 +1027,14 @@ class Ops(CallRule):
             return _ops("diagonal", b.node("input"), axis1=-2, axis2=-1)
         if name in ("nn.max_pool", "nn.avg_pool", "nn.max_pool2d", "nn.avg_pool2d"):
             b = B("value, ksize, strides, padding, data_format='NHWC', name=None, input=None")
+            layout = None
             if b.given("data_format") and b.value("data_format", None) != "NHWC":
-                raise Untranslatable("pooling data_format other than NHWC")
+                if not isinstance(b.node("data_format"), (cst.Name, cst.Attribute)):
+                    raise Untranslatable("pooling data_format other than NHWC")
+                # a helper's parameter (``max_pool2d(data_format, x)``): tf1_nhwc checks it where
+                # it runs - "channels_last" for NHWC, a ValueError for NCHW (never a silent NHWC)
+                self.ctx.use_helper("tf1_nhwc")
+                layout = call("tf1_nhwc", b.node("data_format"))
             sizes = [self._window(b, n, original) for n in ("ksize", "strides")]
             pad = b.value("padding", None)
             if isinstance(pad, str):
@@ -1031,7 +1046,7 @@ class Ops(CallRule):
                 raise Untranslatable("non-literal padding")
             x = b.node("value") if b.given("value") else b.node("input")
             op = "max_pool" if "max" in name else "average_pool"
-            return _ops(op, x, sizes[0], strides=sizes[1], padding=pad)
+            return _ops(op, x, sizes[0], strides=sizes[1], padding=pad, data_format=layout)
         if name == "nn.xw_plus_b":
             b = B("x, weights, biases, name=None")
             return _ops("add", _ops("matmul", b.node("x"), b.node("weights")), b.node("biases"))
@@ -1204,13 +1219,18 @@ class Ops(CallRule):
         Case("import tensorflow as tf\n"
              "n = tf.count_nonzero(y, dtype=tf.float32)\nk = tf.count_nonzero(p, axis=1)\n"
              "def zero(): return 0.0\n"
-             "r = tf.cond(tf.greater(n, 0.0), true_fn=lambda: tf.div(k, n), false_fn=zero)\n",
+             "r = tf.cond(tf.greater(n, 0.0), true_fn=lambda: tf.divide(k, n), false_fn=zero)\n",
              "import keras\n\n"
              "n = keras.ops.cast(keras.ops.count_nonzero(y), 'float32')\n"
              "k = keras.ops.cast(keras.ops.count_nonzero(p, axis=1), 'int64')\n"
              "def zero(): return 0.0\n"
              "r = keras.ops.where(keras.ops.greater(n, 0.0), keras.ops.divide(k, n), zero())\n", ("TFM130",)),
         Case("import tensorflow as tf\nr = tf.cond(p, f)\n", None, ("TFM130",), todo=True),
+        # tf.div: Python 2 division, floor division on integers (a float literal operand: float)
+        Case("import tensorflow as tf\nq = tf.div(a, b)\nh = tf.div(s, 2.0)\n",
+             "import keras\nimport numbers\n\n\n"
+             + TF1_DIV.code.replace("def tf1_div", "# tflearn-migrate helper: tf1_div\ndef tf1_div") + "\n\n"
+             "q = tf1_div(a, b)\nh = keras.ops.divide(s, 2.0)\n"),
         # tf.losses MSE / MAE with TF1's defaults: the mean over every element of float32 casts
         Case("import tensorflow as tf\nl = tf.losses.mean_squared_error(y, p)\n"
              "m = tf.losses.absolute_difference(labels=y, predictions=p)\nr = tf.rint(s)\n",

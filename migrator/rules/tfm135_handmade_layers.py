@@ -371,6 +371,29 @@ class HandmadeLayers(HandmadeLayersAnalysis, Rule):
                 strides = None
             if strides is None or pad is None:
                 raise Untranslatable("conv2d strides/padding not literal NHWC")
+            # tf.nn.conv2d(input, filter, strides, padding, use_cudnn_on_gpu, data_format, dilations):
+            # the layout and the dilation change the layer - never dropped
+            fnode = _arg(core, 5, "data_format")
+            if fnode is not None and literal(fnode, None) != "NHWC":
+                if not isinstance(fnode, (cst.Name, cst.Attribute)):
+                    raise Untranslatable(f"conv2d data_format={code(fnode)} (only NHWC is translated)")
+                # a helper's parameter: checked where it runs (tf1_nhwc raises for NCHW)
+                self.ctx.use_helper("tf1_nhwc")
+                kw = {**kw, "data_format": call("tf1_nhwc", fnode)}
+            dnode = _arg(core, 6, "dilations")
+            if dnode is not None and not (isinstance(dnode, cst.Name) and dnode.value == "None"):
+                d = literal(dnode, None)
+                dels = [e.value for e in dnode.elements] if isinstance(dnode, (cst.List, cst.Tuple)) else None
+                if isinstance(d, int):  # one int: the same dilation on every dimension (1 only, for NHWC)
+                    if d != 1:
+                        raise Untranslatable(f"conv2d dilations={code(dnode)}")
+                elif dels and len(dels) == 4 and not any(isinstance(e, cst.StarredElement) for e in dnode.elements) \
+                        and literal(dels[0], None) == literal(dels[3], None) == 1:
+                    # [1, dh, dw, 1]: dh / dw any expressions (a helper's ``rate`` parameter)
+                    if not (literal(dels[1], None) == literal(dels[2], None) == 1):
+                        kw = {**kw, "dilation_rate": cst.Tuple([cst.Element(dels[1]), cst.Element(dels[2])])}
+                else:
+                    raise Untranslatable(f"conv2d dilations={code(dnode)}")
             if isinstance(W.shape, _NamedShape):  # kernel_shape = [kh, kw, in, filters]
                 filters, ksize = W.shape.at("-1"), W.shape.at(":2")
             else:

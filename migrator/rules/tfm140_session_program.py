@@ -209,8 +209,9 @@ class SessionProgram(SessionProgramRuns, Rule):
             raise _Todo(self._decays_why(prog) or f"{wd.name} kept: a sess.run of this program is not translated")
         v = wd.comp_for.target.value
         known = wd.table
-        table = cst.Dict([cst.DictElement(cst.Tuple([cst.Element(to_node(c)), cst.Element(to_node(w))]), to_node(keep))
-                          for (c, w), keep in sorted(known.items())])
+        table = cst.Name("None") if known is None else cst.Dict(
+            [cst.DictElement(cst.Tuple([cst.Element(to_node(c)), cst.Element(to_node(w))]), to_node(keep))
+             for (c, w), keep in sorted(known.items())])
         model = self._tp().model_name(prog)
 
         class T(cst.CSTTransformer):

@@ -31,7 +31,9 @@ class ListedVariables(Rule):
         "(`Model/siamese/rnn/.../kernel:0`): an info diagnostic says so. Done only when the loop follows the "
         "statement building the model (the program's one train op) in the program's own scope, its body is "
         "print calls reading the loop variable's `.name` / `.shape` only, and the program translates; "
-        "anything else keeps the TODO.")
+        "anything else keeps the TODO. Its pre-step (analysis/variable_loops.py) writes a list of "
+        "per-variable terms appended by such a loop (`l = []` + `for v in tf.trainable_variables(): "
+        "l.append(tf.nn.l2_loss(v))`) as the comprehension, the form TFM140's weight decay reads.")
     SEVERITY = Severity.INFO
     REQUIRES = ("TFM130", "TFM131", "TFM133", "TFM140")
 
@@ -79,6 +81,8 @@ class ListedVariables(Rule):
     VALID = [
         # no TF1 program the migration turns into a Keras model: nothing to list the weights of
         "import tensorflow as tf\nfor v in tf.trainable_variables():\n    print(v.name)\n",
+        # (the pre-step) the loop variable read after the loop: TF1 left it bound there - kept
+        "import tensorflow as tf\nterms = []\nfor v in tf.trainable_variables():\n    terms.append(v)\nprint(v)\n",
     ]
     INVALID = [
         Case("import tensorflow as tf\n"
@@ -96,4 +100,12 @@ class ListedVariables(Rule):
              "for v in model.trainable_variables:\n    print(v.name, v.shape)\n"
              "model.train_on_batch(X, Y)\n",
              ("TFM214",)),
+        # (the pre-step) per-variable terms appended by a loop: the comprehension, the same ops in the
+        # same order - the form TFM140's weight decay reads
+        Case("import tensorflow as tf\nterms = []\nfor v in tf.trainable_variables():\n"
+             "    terms.append(tf.nn.l2_loss(v))\n",
+             "import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\n"
+             "import keras\n\n"
+             "terms = [keras.ops.sum(keras.ops.square(v)) / 2 for v in tf.trainable_variables()]\n",
+             ("TFM214",), todo=True),
     ]
