@@ -479,6 +479,17 @@ def keras3_batches(batches):
         yield batch
 
 
+class Keras2Loss(keras.losses.Loss):
+    """keras.losses.Loss as a Keras 2 model's compiled loss called it: a rank-1 label against a
+    rank-2 prediction ((batch,) labels, a (batch, 1) output) was expanded to (batch, 1) first;
+    Keras 3 passes it as it is, and an element-wise ``call`` then broadcasts to (batch, batch)."""
+
+    def __call__(self, y_true, y_pred, sample_weight=None):
+        if len(getattr(y_true, "shape", ())) == 1 and len(getattr(y_pred, "shape", ())) == 2:
+            y_true = keras.ops.expand_dims(y_true, -1)
+        return super().__call__(y_true, y_pred, sample_weight)
+
+
 class TF1InvalidArgumentError(Exception):
     """tf.errors.InvalidArgumentError as tf.add_check_numerics_ops() raised it: a float value of the
     training step was NaN or Inf (``message`` holds the text, as TF's errors did)."""
