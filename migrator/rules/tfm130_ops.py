@@ -139,7 +139,11 @@ class Ops(CallRule):
                  "cross-entropies called positionally read TF 0.x's (logits, labels). "
                  "tf.nn.weighted_cross_entropy_with_logits(z, x, q) -> binary_crossentropy(z, x) + "
                  "(q - 1) * z * softplus(-x) (TF's formula); an activation compared with a TF1 function "
-                 "(act == tf.nn.relu) is compared with the keras.ops function it is passed as.")
+                 "(act == tf.nn.relu) is compared with the keras.ops function it is passed as. "
+                 "tf.convert_to_tensor(v[, dtype]) / tf.dtypes.cast -> keras.ops.convert_to_tensor / cast. "
+                 "== / != with a TF1 tensor on a side (a TF1 op's result, or an argument of a @tf.function) "
+                 "stays, marked: TF1 graphs compared tensor OBJECTS (a Python bool), Keras 3 / TF2 compare "
+                 "values.")
     # TF1 ops with no faithful Keras 3 form in a functional model: kept, marked with the reason
     _NOT_TRANSLATED = {
         "tensorflow.map_fn": "a functional model's tensors are symbolic while it is built: keras.ops.map "

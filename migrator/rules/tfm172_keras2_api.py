@@ -105,7 +105,14 @@ class Keras2Api(Rule):
                  "(fit_generator & co. are gone, as are workers/use_multiprocessing/max_queue_size, "
                  "which only tuned the queue, not the computation); Keras 3 reads several inputs "
                  "from a generator only as a tuple, so the generator is wrapped in keras3_batches. An optimizer decay= (Keras 2's "
-                 "1/(1 + decay * iterations) schedule) has no Keras 3 argument: TODO.")
+                 "1/(1 + decay * iterations) schedule) has no Keras 3 argument: TODO. Keras 3's Sequential "
+                 "has no input / output (only inputs / outputs): seq.input -> seq.inputs[0] for a name bound to "
+                 "Sequential(...) or to a file function returning one. Input(n) with an int n (a literal, or a "
+                 "name bound to model.output_shape[1], len(...)) was Keras 2's (n,), Keras 3 raises: Input((n,)). "
+                 "A tf.keras.losses.Loss subclass derives from the Keras2Loss helper: Keras 2's compiled loss "
+                 "expanded a (batch,) label to (batch, 1) for a (batch, 1) output before calling it, Keras 3 "
+                 "does not and an element-wise call broadcast to (batch, batch); a class whose objects are "
+                 "also called directly (no expansion in Keras 2 there) is marked instead.")
 
     def _q(self, node) -> set[str]:
         try:
@@ -287,4 +294,10 @@ class Keras2Api(Rule):
              "m = Model(inputs=[a, b], outputs=out)\nm.compile(optimizer=Adam(learning_rate=0.001), loss='mse')\n"
              "m.fit(keras3_batches(gen), steps_per_epoch=10, epochs=2)\n", ("TFM172",)),
         Case("import keras\nopt = keras.optimizers.SGD(lr=0.1, decay=1e-6)\n", None, ("TFM172",), todo=True),
+        Case("import keras\nseq = keras.Sequential([keras.layers.Dense(2, input_shape=(3,))])\n"
+             "m = keras.Model(seq.input, seq.output)\nn = m.output_shape[1]\ni = keras.Input(n)\n",
+             "import keras\nseq = keras.Sequential([keras.layers.Dense(2, input_shape=(3,))])\n"
+             "m = keras.Model(seq.inputs[0], seq.outputs[0])\nn = m.output_shape[1]\ni = keras.Input((n,))\n"),
+        Case("import tensorflow as tf\nclass L(tf.keras.losses.Loss):\n    def call(self, y_true, y_pred):\n"
+             "        return y_true * y_pred\nv = L()(a, b)\n", None, ("TFM172",), todo=True),
     ]
