@@ -490,6 +490,24 @@ class Keras2Loss(keras.losses.Loss):
         return super().__call__(y_true, y_pred, sample_weight)
 
 
+class Keras2BatchNormalization(keras.layers.BatchNormalization):
+    """keras.layers.BatchNormalization as Keras 2 ran it in a TF1 graph: made non-trainable
+    (``layer.trainable = False``, a frozen model), a training call still normalises with the
+    batch's moments - it only stops updating the moving ones (and training gamma / beta). Keras 3
+    (like TF 2's tf.keras) switches a frozen batch norm to its moving statistics instead."""
+
+    def call(self, inputs, training=None, mask=None):
+        if not training or self.trainable:
+            return super().call(inputs, training=training, mask=mask)
+        x = keras.ops.cast(inputs, "float64" if "float64" in str(inputs.dtype) else "float32")  # as Keras 3's call
+        mean, variance = self._moments(x, mask)
+        gamma = keras.ops.cast(self.gamma, x.dtype) if self.scale else None
+        beta = keras.ops.cast(self.beta, x.dtype) if self.center else None
+        out = keras.ops.batch_normalization(x, mean, variance, axis=self.axis, offset=beta, scale=gamma,
+                                            epsilon=self.epsilon)
+        return keras.ops.cast(out, self.compute_dtype)
+
+
 class TF1InvalidArgumentError(Exception):
     """tf.errors.InvalidArgumentError as tf.add_check_numerics_ops() raised it: a float value of the
     training step was NaN or Inf (``message`` holds the text, as TF's errors did)."""

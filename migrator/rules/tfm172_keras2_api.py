@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from ..cstcache import walk
 from ..diagnostics import Severity
 from ..helpers import register_source
 from ..translate.keras_paths import keras3_module
@@ -10,6 +11,7 @@ from .base import Case, Rule
 
 register_source("tf1_programs", "keras3_batches")
 register_source("tf1_programs", "Keras2Loss")
+register_source("tf1_programs", "Keras2BatchNormalization")
 
 _GENERATOR_METHODS = {"fit_generator": "fit", "predict_generator": "predict", "evaluate_generator": "evaluate"}
 _DROPPED_FIT_ARGS = ("workers", "use_multiprocessing", "max_queue_size")
@@ -20,6 +22,20 @@ _INPUTS = {"keras.Input", "keras.layers.Input", "tensorflow.keras.Input", "tenso
 _SEQUENTIAL = {"keras.Sequential", "keras.models.Sequential", "tensorflow.keras.Sequential",
                "tensorflow.keras.models.Sequential"}
 _SHAPE_ATTRS = ("shape", "output_shape", "input_shape")
+_BATCH_NORMS = {"tensorflow.keras.layers.BatchNormalization"}
+
+
+def _freezes(module: cst.Module) -> bool:
+    """The file makes a layer or model non-trainable: ``x.trainable = False`` or a
+    ``trainable=False`` argument."""
+    for n in walk(module):
+        if isinstance(n, cst.Assign) and isinstance(n.value, cst.Name) and n.value.value == "False" and any(
+                isinstance(t.target, cst.Attribute) and t.target.attr.value == "trainable" for t in n.targets):
+            return True
+        if isinstance(n, cst.Arg) and n.keyword is not None and n.keyword.value == "trainable" \
+                and isinstance(n.value, cst.Name) and n.value.value == "False":
+            return True
+    return False
 
 
 def _scope_of(ctx, node) -> cst.CSTNode:
@@ -112,7 +128,11 @@ class Keras2Api(Rule):
                  "A tf.keras.losses.Loss subclass derives from the Keras2Loss helper: Keras 2's compiled loss "
                  "expanded a (batch,) label to (batch, 1) for a (batch, 1) output before calling it, Keras 3 "
                  "does not and an element-wise call broadcast to (batch, batch); a class whose objects are "
-                 "also called directly (no expansion in Keras 2 there) is marked instead.")
+                 "also called directly (no expansion in Keras 2 there) is marked instead. In a file that "
+                 "freezes layers (x.trainable = False, trainable=False), a tf.keras BatchNormalization -> the "
+                 "Keras2BatchNormalization helper: Keras 2 in a TF1 graph normalised a training batch of a "
+                 "frozen batch norm with the batch's moments (moving statistics not updated), Keras 3 uses "
+                 "the moving statistics.")
 
     def _q(self, node) -> set[str]:
         try:
@@ -146,6 +166,12 @@ class Keras2Api(Rule):
                 if a.keyword is not None and a.keyword.value in ("input", "output"):
                     args[i] = a.with_changes(keyword=cst.Name(a.keyword.value + "s"))
                     changed = True
+        if q & _BATCH_NORMS and self._frozen_file():
+            code = cst.Module([]).code_for_node(updated.func)
+            if code.endswith("BatchNormalization") and "FixedMode" not in code:  # not TFM169's
+                self.ctx.use_helper("Keras2BatchNormalization")
+                self.ctx.count(self)
+                return updated.with_changes(func=cst.Name("Keras2BatchNormalization"), args=args)
         if q & _INPUTS:
             for i, a in enumerate(args):
                 if (a.keyword is None and i == 0) or (a.keyword is not None and a.keyword.value == "shape"):
@@ -176,6 +202,11 @@ class Keras2Api(Rule):
             return updated
         self.ctx.count(self)
         return updated.with_changes(func=f, args=args)
+
+    def _frozen_file(self) -> bool:
+        if not hasattr(self, "_frozen"):
+            self._frozen = _freezes(self.ctx.module)
+        return self._frozen
 
     def _int_shape(self, call: cst.Call, value: cst.BaseExpression) -> bool:
         """Keras 2's ``Input(n)`` took an int for ``(n,)``; Keras 3's raises (``Cannot convert
