@@ -483,6 +483,35 @@ def keras3_batches(batches):
         yield batch
 
 
+class Keras2Loss(keras.losses.Loss):
+    """keras.losses.Loss as a Keras 2 model's compiled loss called it: a rank-1 label against a
+    rank-2 prediction ((batch,) labels, a (batch, 1) output) was expanded to (batch, 1) first;
+    Keras 3 passes it as it is, and an element-wise ``call`` then broadcasts to (batch, batch)."""
+
+    def __call__(self, y_true, y_pred, sample_weight=None):
+        if len(getattr(y_true, "shape", ())) == 1 and len(getattr(y_pred, "shape", ())) == 2:
+            y_true = keras.ops.expand_dims(y_true, -1)
+        return super().__call__(y_true, y_pred, sample_weight)
+
+
+class Keras2BatchNormalization(keras.layers.BatchNormalization):
+    """keras.layers.BatchNormalization as Keras 2 ran it in a TF1 graph: made non-trainable
+    (``layer.trainable = False``, a frozen model), a training call still normalises with the
+    batch's moments - it only stops updating the moving ones (and training gamma / beta). Keras 3
+    (like TF 2's tf.keras) switches a frozen batch norm to its moving statistics instead."""
+
+    def call(self, inputs, training=None, mask=None):
+        if not training or self.trainable:
+            return super().call(inputs, training=training, mask=mask)
+        x = keras.ops.cast(inputs, "float64" if "float64" in str(inputs.dtype) else "float32")  # as Keras 3's call
+        mean, variance = self._moments(x, mask)
+        gamma = keras.ops.cast(self.gamma, x.dtype) if self.scale else None
+        beta = keras.ops.cast(self.beta, x.dtype) if self.center else None
+        out = keras.ops.batch_normalization(x, mean, variance, axis=self.axis, offset=beta, scale=gamma,
+                                            epsilon=self.epsilon)
+        return keras.ops.cast(out, self.compute_dtype)
+
+
 class TF1InvalidArgumentError(Exception):
     """tf.errors.InvalidArgumentError as tf.add_check_numerics_ops() raised it: a float value of the
     training step was NaN or Inf (``message`` holds the text, as TF's errors did)."""

@@ -143,7 +143,11 @@ class Ops(CallRule):
                  "cross-entropies called positionally read TF 0.x's (logits, labels). "
                  "tf.nn.weighted_cross_entropy_with_logits(z, x, q) -> binary_crossentropy(z, x) + "
                  "(q - 1) * z * softplus(-x) (TF's formula); an activation compared with a TF1 function "
-                 "(act == tf.nn.relu) is compared with the keras.ops function it is passed as.")
+                 "(act == tf.nn.relu) is compared with the keras.ops function it is passed as. "
+                 "tf.convert_to_tensor(v[, dtype]) / tf.dtypes.cast -> keras.ops.convert_to_tensor / cast. "
+                 "== / != with a TF1 tensor on a side (a TF1 op's result, or an argument of a @tf.function) "
+                 "stays, marked: TF1 graphs compared tensor OBJECTS (a Python bool), Keras 3 / TF2 compare "
+                 "values.")
     # TF1 ops with no faithful Keras 3 form in a functional model: kept, marked with the reason
     _NOT_TRANSLATED = {
         "tensorflow.map_fn": "a functional model's tensors are symbolic while it is built: keras.ops.map "
@@ -348,6 +352,38 @@ class Ops(CallRule):
         inner = seen | {node.value}
         return bool(defs) and all(d.index >= 0 and d.value is not None and not isinstance(d.stmt, (cst.With, cst.For))
                                   and self._tf1_tensor(d.value, depth + 1, inner, arith) for d in defs)
+
+    def leave_Comparison(self, original: cst.Comparison, updated: cst.Comparison):
+        """``a == b`` / ``a != b`` with a TF1 tensor on either side: TF1 graphs compare tensors by
+        object identity (tensor equality is a TF2 behaviour), so the value is a Python bool - False
+        for two tensors, whatever they hold; Keras 3 / TF2 compare the values element-wise. Marked
+        (the TF1 value is rarely what the program meant; keras.ops.equal is the value comparison)."""
+        left = original.left
+        for t in original.comparisons:
+            if isinstance(t.operator, (cst.Equal, cst.NotEqual)) and any(
+                    self._tf1_tensor(x) or self._tf_function_tensor(x) for x in (left, t.comparator)):
+                op = "==" if isinstance(t.operator, cst.Equal) else "!="
+                self.todo(original, f"{op} of a TF1 tensor: TF1 compared tensors by identity (a Python bool, "
+                          "False for two tensors whatever their values); Keras 3 / TF2 compare the values "
+                          f"element-wise (keras.ops.{'equal' if op == '==' else 'not_equal'}), another result")
+                return updated
+            left = t.comparator
+        return updated
+
+    def _tf_function_tensor(self, node) -> bool:
+        """A parameter (or an index of one: ``labels[0]``) of the ``@tf.function`` function around
+        ``node``: a graph function's arguments are tensors (tf.data's ``map`` calls it with them)."""
+        while isinstance(node, cst.Subscript):
+            node = node.value
+        if not isinstance(node, cst.Name):
+            return False
+        p = self.ctx.parent(node)
+        while p is not None and not isinstance(p, cst.FunctionDef):
+            p = self.ctx.parent(p)
+        if p is None or not any("tensorflow.function" in self.ctx.qualified(
+                d.decorator.func if isinstance(d.decorator, cst.Call) else d.decorator) for d in p.decorators):
+            return False
+        return node.value in {a.name.value for a in p.params.params + p.params.posonly_params + p.params.kwonly_params}
 
     def _tf1_function(self, node: cst.Call, depth: int, seen: frozenset) -> bool:
         """A call of the file's own module-level function (a layer helper, ``fc_layer(x, 64, 32,
@@ -831,8 +867,14 @@ class Ops(CallRule):
                 cv = None  # TF1 ignores it outside CONSTANT
             return _ops("pad", b.node("tensor"), b.node("paddings"),
                         mode=None if mode.upper() == "CONSTANT" else mode.lower(), constant_values=cv)
-        if name in ("cast", "to_float", "to_int32"):
-            if name == "cast":
+        if name == "convert_to_tensor":
+            b = B("value, dtype=None, dtype_hint=None, name=None")
+            if b.given("dtype_hint"):
+                raise Untranslatable("dtype_hint= (a preferred dtype TF may ignore) has no Keras 3 argument")
+            dt = dtype_of(self.ctx, b.node("dtype"), b.orig("dtype")) if b.given("dtype") else None
+            return _ops("convert_to_tensor", b.node("value"), dtype=dt)
+        if name in ("cast", "dtypes.cast", "to_float", "to_int32"):
+            if name in ("cast", "dtypes.cast"):
                 b = B("x, dtype, name=None")
                 dt = dtype_of(self.ctx, b.node("dtype"), b.orig("dtype"))
             else:

@@ -51,7 +51,7 @@ def _tf(name: str) -> str:
 
 OPS_CALLS = tuple([_tf(n) for n in _REDUCE] + [_tf(n) for n in _UNARY] + [_tf(n) for n in _BINARY] + [
     _tf(n) for n in (
-        "matmul", "concat", "stack", "reshape", "argmax", "argmin", "cast", "transpose", "expand_dims",
+        "matmul", "concat", "stack", "reshape", "argmax", "argmin", "cast", "dtypes.cast", "convert_to_tensor", "transpose", "expand_dims",
         "squeeze", "one_hot", "where", "clip_by_value", "nn.softmax", "nn.log_softmax",
         "nn.leaky_relu", "nn.l2_normalize", "nn.softmax_cross_entropy_with_logits",
         "nn.softmax_cross_entropy_with_logits_v2", "nn.sigmoid_cross_entropy_with_logits",

@@ -29,7 +29,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 DTYPES = {f"tensorflow.{d}": d for d in (
     "float16", "float32", "float64", "bfloat16", "int8", "int16", "int32", "int64", "uint8",
-    "uint16", "bool", "string", "complex64", "complex128")}
+    "uint16", "uint32", "uint64", "bool", "string", "complex64", "complex128")}
 DTYPES.update({f"tensorflow.dtypes.{d}": d for d in list(DTYPES.values())})  # tf.dtypes.bool: the same objects
 
 ACTIVATIONS = {
