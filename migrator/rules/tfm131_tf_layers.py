@@ -66,7 +66,10 @@ class TfLayers(CallRule):
         try:
             b = BoundArgs(updated, SIGS[short], original)
             out = self.build(short, b, original)
-            if short in _WEIGHTED and store_function(self.ctx, original) is not None:
+            key = self._named_key(original) if short in _WEIGHTED else None
+            if key is not None:
+                out = self._named(key, out)
+            elif short in _WEIGHTED and store_function(self.ctx, original) is not None:
                 out = self._scoped(b, out)
         except (Unbindable, Untranslatable, ValueError) as ex:
             self.todo(original, f"tf.layers.{short}: {ex}")
@@ -115,8 +118,23 @@ class TfLayers(CallRule):
         stored = scoped_layer(self.ctx, b.node("name"), out.func, out.args[0].value)
         return stored.with_changes(args=[*stored.args, *out.args[1:]])
 
+    def _named_key(self, original: cst.Call) -> str | None:
+        from ..analysis.named_layer_reuse import NamedLayerReuse
+
+        return self.ctx.analysis(NamedLayerReuse).key_of(original)
+
+    def _named(self, key: str, out):
+        """``tf1_layer('<scope>/<name>', lambda: <layer>)(x)``: straight-line calls sharing their
+        variables by name (analysis/named_layer_reuse.py) get one layer."""
+        if not (isinstance(out, cst.Call) and isinstance(out.func, cst.Call) and out.args):
+            raise Untranslatable("a layer this rule does not apply to its input, shared by name")
+        self.ctx.use_helper("tf1_layer")
+        make = cst.Lambda(params=cst.Parameters(), body=out.func)
+        return cst.Call(func=cst.Call(func=cst.Name("tf1_layer"), args=[cst.Arg(cst.SimpleString(repr(key))),
+                                                                        cst.Arg(make)]), args=out.args)
+
     def build(self, short: str, b: BoundArgs, original: cst.Call):
-        if b.given("reuse") and literal(b.node("reuse"), True) is not None:
+        if b.given("reuse") and literal(b.node("reuse"), True) is not None and self._named_key(original) is None:
             raise Untranslatable("reuse= (variables shared by name; see TFM205)")
         regs = {}
         if short in ("dense", "conv2d", "conv1d", "Dense"):

@@ -92,6 +92,7 @@ class VariableScope(Rule):
                 return updated
         named = self._scope_named_for_variables(original)
         if self._sharing(tp, original) and not self._shared_handled(tp, original) \
+                and not self._named_layers_stored(original) \
                 and not (named and self._never_reused(original)):
             self.todo(original.items[0], "variable_scope shares variables (reuse): no Keras translation "
                       "without TFM205's shared encoder")
@@ -454,6 +455,25 @@ class VariableScope(Rule):
                 elif isinstance(f, cst.Attribute) and isinstance(f.value, cst.Name) and f.value.value == "self":
                     return False
         return True
+
+    def _named_layers_stored(self, w: cst.With) -> bool:
+        """Every variable-making call inside is a tf.layers call TFM131 takes from the TF1-name
+        store (analysis/named_layer_reuse.py: straight-line layers sharing by name): the scope's
+        name is in their store keys and its reuse is theirs."""
+        from ..analysis.named_layer_reuse import NamedLayerReuse
+        from ..analysis.tf1_program import _walk
+
+        keyed = self.ctx.analysis(NamedLayerReuse).keys
+        if not keyed:
+            return False
+        calls = [n for n in _walk(w.body) if isinstance(n, cst.Call)]
+        layers = [c for c in calls if (self.ctx.legacy_name(c) or "").startswith(("tensorflow.layers.",
+                                                                                   "tensorflow.get_variable",
+                                                                                   "tensorflow.Variable",
+                                                                                   "tensorflow.contrib."))]
+        local = [c for c in calls if isinstance(c.func, cst.Name) and self.ctx.legacy_name(c) is None
+                 and c.func.value not in ("len", "range", "int", "float", "print")]
+        return bool(layers) and not local and all(id(c) in keyed for c in layers)
 
     def _shared_handled(self, tp: TF1Program, w: cst.With) -> bool:
         """Is this sharing scope made meaningless by TFM205's encoder (it holds the tower calls
