@@ -321,6 +321,18 @@ class Program:
         return [(r, r.feeds[placeholder]) for r in self.runs if placeholder in r.feeds]
 
 
+def _stored_layer(c: cst.Call) -> str:
+    """``tf1_layer('fc1', lambda: keras.layers.Dense(8))`` / ``tf1_scoped_layer(...)`` - a layer
+    from the TF1-name store a first run wrote - as the layer class's dotted name ('' otherwise):
+    a second run reads the application of it as the layer's."""
+    if not (isinstance(c.func, cst.Name) and c.func.value in ("tf1_layer", "tf1_scoped_layer")):
+        return ""
+    make = next((a.value for a in c.args if isinstance(a.value, cst.Lambda)), None)
+    body = make.body if make is not None else None
+    d = dotted(body.func) if isinstance(body, cst.Call) else ""
+    return d if d and d.startswith("keras.layers.") else ""
+
+
 def _is_numpy_def(d) -> bool:
     """A binding whose value comes out of ``sess.run`` / ``t.eval()`` (NumPy, not a graph tensor)."""
     if d.value is None:
@@ -867,7 +879,8 @@ class TF1Program:
                     q = self._qn.get(id(node)) or ""
                     if not q and isinstance(node.func, cst.Call):  # keras.layers.Dense(4)(x)
                         q = self._qn.get(id(node.func)) or next(
-                            (n for n in self.ctx.qualified(node.func.func) if n.startswith(_PARAM_PREFIXES)), "")
+                            (n for n in self.ctx.qualified(node.func.func) if n.startswith(_PARAM_PREFIXES)), "") \
+                            or _stored_layer(node.func)
                     d = dotted(node.func) or ""
                     # (keras.ops.matmul/conv: the same op after TFM130 - a second run must agree)
                     if q.startswith(_PARAM_PREFIXES) or q in _PARAM_CALLS or q in _VARIABLE_CALLS \
@@ -1144,7 +1157,8 @@ class TF1Program:
             q = self._qn[id(c)] or ""
             if not q and isinstance(c.func, cst.Call):  # ``keras.layers.Dense(4)(x)``: a layer applied
                 q = self._qn.get(id(c.func)) or next(
-                    (n for n in self.ctx.qualified(c.func.func) if n.startswith(_PARAM_PREFIXES)), "")
+                    (n for n in self.ctx.qualified(c.func.func) if n.startswith(_PARAM_PREFIXES)), "") \
+                    or _stored_layer(c.func)
             fn = dotted(c.func) or ""
             if not (q.startswith(_PARAM_PREFIXES) or q in _PARAM_CALLS or fn in _KERAS_PARAM_OPS
                     or (not q and fn in self.layer_objects)
