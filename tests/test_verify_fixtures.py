@@ -40,6 +40,11 @@ def _legacy_fixtures() -> list[Path]:
             # graph-mode tf.data iterator programs (TFM167) feed no placeholder the legacy probe could
             # feed; tests/test_graph_dataset.py runs them against TF1 from the same weights
             continue
+        if re.search(r"dilations\s*=", src):
+            # verify's legacy probe cannot take the gradient of a dilated tf.nn.conv2d on this CPU
+            # build (the legacy side fails, not the comparison): tests/test_heldout_forms_an.py
+            # compares that fixture's pair AUC with TF1's instead
+            continue
         if "tensorflow.examples" in src:
             # TF 2.21 ships no tensorflow.examples.tutorials: the legacy side cannot run (the
             # read_data_sets helper is checked against TF1's DataSet in test_mnist_read_data_sets)
