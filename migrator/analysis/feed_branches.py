@@ -45,19 +45,7 @@ class InlineFeed:
 
     def substitute(self, node: cst.CSTNode) -> cst.CSTNode:
         """``node`` (of the helper) with each read of a parameter replaced by its argument."""
-        bound = self.bound
-
-        class U(cst.CSTTransformer):
-            def leave_Name(self, original, updated):
-                return bound[original.value].deep_clone() if original.value in bound else updated
-
-            def leave_Attribute(self, original, updated):
-                return updated.with_changes(attr=original.attr)
-
-            def leave_Arg(self, original, updated):
-                return updated.with_changes(keyword=original.keyword)
-
-        return node.visit(U())
+        return substitute(node, self.bound)
 
     def hoisted(self) -> list[cst.SimpleStatementLine]:
         out = []
@@ -69,6 +57,23 @@ class InlineFeed:
         """placeholder name -> its value at the run (parameters replaced)."""
         return {el.key.value: self.substitute(el.value)  # type: ignore[union-attr,misc]
                 for el in self.value.elements}
+
+
+def substitute(node: cst.CSTNode, bound: dict[str, cst.BaseExpression]) -> cst.CSTNode:
+    """``node`` (of a helper) with each read of a name in ``bound`` (a parameter) replaced by a copy
+    of its value (the call's argument); attribute and keyword names stay."""
+
+    class U(cst.CSTTransformer):
+        def leave_Name(self, original, updated):
+            return bound[original.value].deep_clone() if original.value in bound else updated
+
+        def leave_Attribute(self, original, updated):
+            return updated.with_changes(attr=original.attr)
+
+        def leave_Arg(self, original, updated):
+            return updated.with_changes(keyword=original.keyword)
+
+    return node.visit(U())
 
 
 def _pure(e: cst.BaseExpression) -> bool:

@@ -1061,7 +1061,6 @@ class HandmadeLayersAnalysis:
         (TF1 shares it; the tf.Variable weights around it are per tower): id(pattern) -> (TF1
         name, how the bias goes: None (no bias) / "with" (shared too) / "own" (per tower))."""
         from ..analysis.sharing import Sharing
-
         from .shared_plan import same_extras
 
         sh = self.ctx.analysis(Sharing)

@@ -175,7 +175,7 @@ def _instance_config_number(ctx, value: cst.Attribute):
                                                   for b in c.bases):
                 family.add(c.name.value)
                 grew = True
-    params: dict[str, tuple[int, str]] = {}  # class -> (position after self, parameter) its __init__ binds
+    params: dict[str, tuple[cst.FunctionDef, str]] = {}  # class -> (its __init__, the parameter bound)
     for n in _walk(ctx.module):
         if not (isinstance(n, cst.Attribute) and n.attr.value == a):
             continue
@@ -191,10 +191,9 @@ def _instance_config_number(ctx, value: cst.Attribute):
                 and isinstance(n.value, cst.Name) and n.value.value == "self" and len(asg.targets) == 1
                 and isinstance(asg.value, cst.Name) and owner.name.value not in params):
             return None
-        names = [p.name.value for p in fn.params.params]
-        if asg.value.value not in names[1:]:
+        if asg.value.value not in [p.name.value for p in fn.params.params][1:]:
             return None
-        params[owner.name.value] = (names.index(asg.value.value) - 1, asg.value.value)
+        params[owner.name.value] = (fn, asg.value.value)
     if not params:
         return None
     flow = ctx.analysis(Flow)
@@ -206,12 +205,8 @@ def _instance_config_number(ctx, value: cst.Attribute):
         where = params.get(n.func.value)
         if where is None:
             return None  # (an instantiated class whose __init__ is inherited or another's: not followed)
-        arg = next((x.value for x in n.args if x.keyword is not None and x.keyword.value == where[1]), None)
-        if arg is None:
-            pos = [x for x in n.args if x.keyword is None]
-            if any(x.star for x in n.args) or len(pos) <= where[0]:
-                return None
-            arg = pos[where[0]].value
+        bound = None if any(x.star for x in n.args) else flow.call_bindings(where[0], n, 1)
+        arg = bound.get(where[1]) if bound is not None else None
         if not isinstance(arg, cst.Name):
             return None
         scope = flow.scope_of(n)

@@ -121,11 +121,6 @@ class NamedLayerReuse:
             return False
         for s in sites:
             p = self.ctx.parent(s)
-            if not (isinstance(p, cst.Call) and p.func is s):
+            if not (isinstance(p, cst.Call) and p.func is s) or self.ctx.loops_around(p):
                 return False
-            n = self.ctx.parent(p)
-            while n is not None and not isinstance(n, (cst.FunctionDef, cst.Module)):
-                if isinstance(n, (cst.For, cst.While)):
-                    return False
-                n = self.ctx.parent(n)
         return True

@@ -73,7 +73,8 @@ class SessionProgramRuns:
         cache = self.__dict__.setdefault("_label_fn_why", {})
         if id(prog) in cache:
             return cache[id(prog)]
-        why = self._unwritable_label_fn(prog)
+        name = self.unsplit_label(prog)
+        why = None if name is None else f"{name} is unpacked from a call that cannot be split into functions of the inputs"
         if why is None and any(p.role == "hyper" for p in prog.placeholders.values()):
             for name in sorted(prog.tensors):
                 if name in prog.placeholders or self._summary(name) or not prog.label_dependent(name):
@@ -84,12 +85,12 @@ class SessionProgramRuns:
         cache[id(prog)] = why
         return why
 
-    def _unwritable_label_fn(self, prog: Program) -> str | None:
+    def unsplit_label(self, prog: Program) -> str | None:
         """A label-dependent tensor an evaluation run fetches (or one such a tensor is computed
         from) bound by unpacking a call the translation cannot split (``y_out, h_out = cell(x,
         h)`` with ``cell`` not a tuple-returning function of the file, analysis/tuple_calls.py): no
         function of the inputs can be written for it, so the run cannot be translated - the
-        program stays TF1 whole."""
+        program stays TF1 whole. Its name (the first in name order), or None."""
         fetched = {n for r in prog.runs if r.train_op is None for n in r.fetch_names if n is not None}
         needed = {c for n in fetched if n in prog.tensors for c in prog.label_chain(n)}
         for name in sorted(needed):
@@ -101,7 +102,7 @@ class SessionProgramRuns:
                 if isinstance(small, cst.Assign) and any(isinstance(t.target, (cst.Tuple, cst.List))
                                                          for t in small.targets) \
                         and self._tuple_split(prog, st) is None:
-                    return f"{name} is unpacked from a call that cannot be split into functions of the inputs"
+                    return name
         return None
 
     def reads_unfed_scalar(self, prog: Program, name: str) -> bool:

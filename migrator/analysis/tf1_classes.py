@@ -3140,17 +3140,10 @@ class TF1Classes:
                 or ps.posonly_params or not ps.params or ps.params[0].name.value != "self":
             return None
         params = ps.params[1:]
-        bound: dict[str, cst.BaseExpression] = {}
         names = [p.name.value for p in params]
-        for i, a in enumerate(call.args):
-            if a.keyword is None:
-                if i >= len(names):
-                    return None
-                bound[names[i]] = a.value
-            elif a.keyword.value in names and a.keyword.value not in bound:
-                bound[a.keyword.value] = a.value
-            else:
-                return None
+        bound = self.flow.call_bindings(method, call, 1)
+        if bound is None:
+            return None
         for p in params:
             if p.name.value not in bound:
                 if p.default is None:
@@ -3233,26 +3226,13 @@ class TF1Classes:
                     if not ((isinstance(par, cst.Attribute) and par.attr is n)
                             or (isinstance(par, cst.Arg) and par.keyword is n)):
                         return None
-        receiver = f.value
+        from .feed_branches import substitute
 
-        class _Bind(cst.CSTTransformer):
-            def leave_Attribute(self, o, u):
-                return u.with_changes(attr=o.attr)
-
-            def leave_Arg(self, o, u):
-                return u.with_changes(keyword=o.keyword)
-
-            def leave_Name(self, o, u):
-                if o.value == "self":
-                    return receiver.deep_clone()
-                if o.value in bound:
-                    return bound[o.value].deep_clone()
-                return u
-
+        at_call = {**bound, "self": f.value}
         # (a value that is just a parameter is the call's own argument node: analyses of the fed
         # value - a module constant, a configuration attribute - read it where it is)
-        out = [cst.DictElement(k.visit(_Bind()), bound[v.value] if isinstance(v, cst.Name) and v.value in bound
-                               else v.visit(_Bind())) for k, v in elements]
+        out = [cst.DictElement(substitute(k, at_call), bound[v.value] if isinstance(v, cst.Name) and v.value in bound
+                               else substitute(v, at_call)) for k, v in elements]
         cp.feed_methods.add(self._method_key(method))
         return cst.Dict(out)
 
@@ -3329,18 +3309,9 @@ class TF1Classes:
 
     def _loop_around(self, a: cst.CSTNode, b: cst.CSTNode) -> bool:
         """A for / while loop of the same function encloses both ``a`` and ``b``."""
-        loops = set()
-        n = self.ctx.parent(a)
-        while n is not None and not isinstance(n, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
-            if isinstance(n, (cst.For, cst.While)):
-                loops.add(id(n))
-            n = self.ctx.parent(n)
-        n = self.ctx.parent(b)
-        while n is not None and not isinstance(n, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
-            if id(n) in loops:
-                return True
-            n = self.ctx.parent(n)
-        return False
+        stop = (cst.FunctionDef, cst.ClassDef, cst.Lambda)
+        loops = {id(n) for n in self.ctx.loops_around(a, stop)}
+        return any(id(n) in loops for n in self.ctx.loops_around(b, stop))
 
     def _runs_before(self, stmt: cst.CSTNode, node: cst.CSTNode) -> bool:
         """``stmt`` sits in a block enclosing ``node`` (before it: the caller compares

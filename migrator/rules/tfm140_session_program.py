@@ -391,11 +391,11 @@ class SessionProgram(SessionProgramRuns, Rule):
                 split = self._tuple_split(prog, original)
                 if split is not None:
                     return self._tuple_fns(prog, split, original, updated)
-                why = self.label_fn_why(prog)
-                if why is not None and isinstance(small, cst.Assign) and any(
-                        isinstance(t.target, (cst.Tuple, cst.List)) and why.startswith(n + " is unpacked")
-                        for t in small.targets for n in target_names(t.target)):
-                    raise _Todo(why)
+                unsplit = self.unsplit_label(prog)
+                if unsplit is not None and isinstance(small, cst.Assign) and any(
+                        isinstance(t.target, (cst.Tuple, cst.List)) and unsplit in target_names(t.target)
+                        for t in small.targets):
+                    raise _Todo(self.label_fn_why(prog))
                 if isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(
                         small.targets[0].target, cst.Name):
                     n = small.targets[0].target.value
