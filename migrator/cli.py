@@ -204,12 +204,21 @@ def main(argv: list[str] | None = None) -> int:
     args = migrate_parser().parse_args(rest)
     from .fileio import cleanup_temps
 
-    def on_term(signum, frame):
-        raise _Terminated()
+    from .runner import _stop, request_stop
 
-    old_term = None
+    _stop.clear()
+
+    def on_term(signum, frame):
+        request_stop(_Terminated())
+
+    def on_int(signum, frame):
+        request_stop(KeyboardInterrupt())
+
+    old_term = old_int = None
     try:
         old_term = signal.signal(signal.SIGTERM, on_term)
+        if signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # not when ignored
+            old_int = signal.signal(signal.SIGINT, on_int)
     except ValueError:  # not the main thread
         pass
     # the cyclic garbage collector's young generation collected every 50,000 allocations
@@ -243,6 +252,8 @@ def main(argv: list[str] | None = None) -> int:
         cleanup_temps()
         if old_term is not None:
             signal.signal(signal.SIGTERM, old_term)
+        if old_int is not None:
+            signal.signal(signal.SIGINT, old_int)
 
 
 class _Usage(Exception):

@@ -213,8 +213,11 @@ def _lines(text: str) -> list[str]:
 
 def write_outputs(result: RunResult) -> None:
     """--out mode: write every planned destination (atomic per file)."""
+    from .runner import check_stop
+
     made: set[str] = set()
     for f in result.files:
+        check_stop()
         if f.dest is None:
             continue
         dest = f.dest

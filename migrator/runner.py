@@ -395,6 +395,23 @@ def _job(job: tuple) -> tuple[int, FileResult]:
                             f"{type(ex).__name__}: {ex}", "failed")
 
 
+# A stop signal (Ctrl-C, SIGTERM) that arrived during the run. The CLI's handler raises it at
+# once; when it lands where Python swallows exceptions (a weakref callback, a __del__: "Exception
+# ignored in ..."), the run raises it again after the file being migrated.
+_stop: list[BaseException] = []
+
+
+def request_stop(ex: BaseException) -> None:
+    """Called from a signal handler: remember the stop, then raise it."""
+    _stop.append(ex)
+    raise ex
+
+
+def check_stop() -> None:
+    if _stop:
+        raise _stop[0]
+
+
 def _worker_init() -> None:
     # Ctrl-C goes to the whole process group: the parent stops the workers itself
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -405,9 +422,11 @@ def _execute(jobs: list[tuple], n_jobs: int, progress) -> dict[int, FileResult]:
     out: dict[int, FileResult] = {}
     if n_jobs <= 1 or len(jobs) <= 1:
         for j in jobs:
+            check_stop()
             i, r = _job(j)
             out[i] = r
             progress(len(out), len(jobs))
+        check_stop()
         return out
     # (imported here: multiprocessing is a fifth of a one-file run's start-up)
     from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -419,9 +438,11 @@ def _execute(jobs: list[tuple], n_jobs: int, progress) -> dict[int, FileResult]:
         order = sorted(jobs, key=lambda j: -len(j[3]))
         futures = [ex.submit(_job, j) for j in order]
         for fut in as_completed(futures):
+            check_stop()
             i, r = fut.result()
             out[i] = r
             progress(len(out), len(jobs))
+        check_stop()
     except BrokenProcessPool:
         for j in jobs:
             if j[0] not in out:
@@ -626,6 +647,7 @@ def _finish(result: RunResult, mode: str) -> None:
         return
     if mode == "in-place":
         for f in result.files:
+            check_stop()
             if f.new is None:
                 continue
             try:

@@ -320,6 +320,39 @@ def test_ctrl_c_stops_within_two_seconds(tmp_path: Path, jobs, sig, rc):
         compile(data, str(p), "exec")
 
 
+def test_a_stop_python_swallows_still_stops_the_run(tmp_path: Path, monkeypatch, capsys):
+    """Ctrl-C landing in a finalizer or weakref callback: Python prints "Exception ignored in"
+    and goes on; the run must stop after the file it is migrating anyway."""
+    src = tmp_path / "src"
+    _tree(src, 4)
+    before = snapshot(src)
+    calls = []
+    real = runner_mod._job
+
+    class Finalizer:
+        def __del__(self):
+            signal.raise_signal(signal.SIGINT)  # the handler's KeyboardInterrupt is ignored here
+
+    def job(j):
+        calls.append(j)
+        if len(calls) == 2:
+            Finalizer()
+        return real(j)
+
+    monkeypatch.setattr(runner_mod, "_job", job)
+    swallowed = []
+    monkeypatch.setattr(sys, "unraisablehook", lambda u: swallowed.append(u.exc_type))
+    old = signal.signal(signal.SIGINT, signal.default_int_handler)  # as in a terminal
+    try:
+        assert main([str(src), "--in-place", "--jobs", "1"]) == 130
+    finally:
+        signal.signal(signal.SIGINT, old)
+    assert swallowed == [KeyboardInterrupt]
+    assert len(calls) == 2
+    assert "interrupted" in capsys.readouterr().err
+    assert snapshot(src) == before
+
+
 # ---------------------------------------------------------------------------------------
 # 4. nothing skipped silently
 # ---------------------------------------------------------------------------------------
