@@ -99,6 +99,9 @@ def _decide(test: cst.BaseExpression, env: dict):
     """The value of an ``if`` test made of the literal parameters in ``env`` and literals, else _UNDECIDED."""
     if isinstance(test, cst.Name) and test.value in env:
         return env[test.value]
+    if isinstance(test, cst.Attribute) and isinstance(test.value, cst.Name) \
+            and f"{test.value.value}.{test.attr.value}" in env:
+        return env[f"{test.value.value}.{test.attr.value}"]  # a configuration object's constant
     v = _literal_value(test)
     if v is not _UNDECIDED:
         return v
@@ -135,6 +138,64 @@ def _decide(test: cst.BaseExpression, env: dict):
     return _UNDECIDED
 
 
+def _config_attrs(module: cst.Module, name: str, caller: cst.FunctionDef | None) -> dict:
+    """``name`` (read by a call in ``caller``, not its parameter) bound once in the whole file
+    (other functions' parameters aside), to ``C()`` (no arguments), C a module-level class
+    bound once, based on nothing but ``object``, whose body only binds attributes to literals
+    (``class Params: batch_size = 64; use_batch_norm = True``), and nothing in the file assigns
+    an attribute or calls ``setattr``: {attribute: its literal}, one value for the whole run.
+    Empty otherwise."""
+    binds: dict[str, list] = {}
+    set_attrs: set[str] = set()  # attributes something assigns (``x.keep_prob = 1.0``)
+    for n in _nodes(module):
+        if isinstance(n, cst.AssignTarget):
+            t = n.target
+            for x in ([e.value for e in t.elements] if isinstance(t, (cst.Tuple, cst.List)) else [t]):
+                if isinstance(x, cst.Name):
+                    binds.setdefault(x.value, []).append(n)
+                elif isinstance(x, cst.Attribute):
+                    set_attrs.add(x.attr.value)
+        elif isinstance(n, (cst.AugAssign, cst.AnnAssign)) and isinstance(n.target, cst.Attribute):
+            set_attrs.add(n.target.attr.value)
+        elif isinstance(n, (cst.FunctionDef, cst.ClassDef)):
+            binds.setdefault(n.name.value, []).append(n)
+        elif isinstance(n, (cst.For, cst.CompFor)):
+            for x in _nodes(n.target):
+                if isinstance(x, cst.Name):
+                    binds.setdefault(x.value, []).append(n)
+        elif isinstance(n, cst.WithItem) and n.asname is not None and isinstance(n.asname.name, cst.Name):
+            binds.setdefault(n.asname.name.value, []).append(n)
+        elif isinstance(n, cst.Call) and isinstance(n.func, cst.Name) and n.func.value in ("setattr", "vars"):
+            return {}
+    if len(binds.get(name, ())) != 1 or (caller is not None and any(
+            q.name.value == name for q in _nodes(caller.params) if isinstance(q, cst.Param))):
+        return {}
+    stmt = next((st.body[0] for st in _nodes(module) if isinstance(st, cst.SimpleStatementLine)
+                 and len(st.body) == 1 and isinstance(st.body[0], cst.Assign)
+                 and any(t is binds[name][0] for t in st.body[0].targets)), None)
+    v = stmt.value if stmt is not None and len(stmt.targets) == 1 else None
+    if not (isinstance(v, cst.Call) and not v.args and isinstance(v.func, cst.Name)
+            and len(binds.get(v.func.value, ())) == 1):
+        return {}
+    cls = binds[v.func.value][0]
+    if not (isinstance(cls, cst.ClassDef) and cls in module.body) or cls.decorators or cls.keywords \
+            or any(not (isinstance(b.value, cst.Name) and b.value.value == "object") for b in cls.bases) \
+            or not isinstance(cls.body, cst.IndentedBlock):
+        return {}
+    out = {}
+    for st in cls.body.body:
+        small = st.body[0] if isinstance(st, cst.SimpleStatementLine) and len(st.body) == 1 else None
+        if isinstance(small, cst.Expr) and isinstance(small.value, cst.SimpleString):
+            continue
+        if not (isinstance(small, cst.Assign) and len(small.targets) == 1
+                and isinstance(small.targets[0].target, cst.Name)):
+            return {}
+        lit = _literal_value(small.value)
+        if lit is not _UNDECIDED:
+            out[small.targets[0].target.value] = lit
+    return {} if set(out) & set_attrs else out
+
+
 def _reads_env(test: cst.BaseExpression, env: dict) -> bool:
     return bool(_free_names(test) & set(env))
 
@@ -153,14 +214,61 @@ def _device_block(s: cst.CSTNode, tf: set[str]) -> bool:
     return True
 
 
-def _resolve(stmts, env: dict, used: list, tf: set[str] = frozenset()) -> list | None:
+def _compound_ok(s: cst.CSTNode, env: dict) -> bool:
+    """An ``if`` the call's literals do not decide, or a ``with`` block, kept as written at the call
+    (TFM196): straight-line inside - no return, loop, try, nothing reading a literal parameter
+    in a test; assignments to names (or tuples of names) only."""
+    for n in _nodes(s):
+        if isinstance(n, (cst.Return, cst.For, cst.While, cst.Try, cst.AugAssign, cst.AnnAssign,
+                          cst.Del, cst.Import, cst.ImportFrom)) or (isinstance(n, cst.With) and n.asynchronous):
+            return False
+        if isinstance(n, cst.If) and _reads_env(n.test, env):
+            return False
+        if isinstance(n, cst.AssignTarget):
+            t = n.target
+            names = [e.value for e in t.elements] if isinstance(t, (cst.Tuple, cst.List)) else [t]
+            if not all(isinstance(x, cst.Name) for x in names):
+                return False
+        if isinstance(n, cst.WithItem) and n.asname is not None and not isinstance(n.asname.name, cst.Name):
+            return False
+    return True
+
+
+def _compound_locals(s: cst.CSTNode) -> list[str]:
+    out: list[str] = []
+    for n in _nodes(s):
+        names: list = []
+        if isinstance(n, cst.AssignTarget):
+            t = n.target
+            names = [e.value for e in t.elements] if isinstance(t, (cst.Tuple, cst.List)) else [t]
+        elif isinstance(n, cst.WithItem) and n.asname is not None:
+            names = [n.asname.name]
+        for x in names:
+            if x.value not in out:
+                out.append(x.value)
+    return out
+
+
+def _resolve(stmts, env: dict, used: list, tf: set[str] = frozenset(), keep: bool = False) -> list | None:
     """The statements with every ``if`` decided by ``env`` replaced by its chosen branch, the bodies of
     ``with tf.device(...)`` blocks in their place; None when an ``if`` cannot be decided or a statement
-    is not a simple one. ``used`` collects whether any ``if`` read a literal parameter."""
+    is not a simple one. ``used`` collects whether any ``if`` read a literal parameter. ``keep``: an
+    ``if`` that reads no literal parameter and is not decided, and a ``with`` block, stay as
+    written when :func:`_compound_ok`."""
     out: list = []
     for s in stmts:
+        if keep and isinstance(s, cst.With) and not _device_block(s, tf):
+            if not _compound_ok(s, env):
+                return None
+            out.append(s)
+            continue
+        if keep and isinstance(s, cst.If) and _decide(s.test, env) is _UNDECIDED and not _reads_env(s.test, env):
+            if not _compound_ok(s, env):
+                return None
+            out.append(s)
+            continue
         if _device_block(s, tf):
-            inner = _resolve(s.body.body, env, used, tf)
+            inner = _resolve(s.body.body, env, used, tf, keep)
             if inner is None:
                 return None
             out.extend(inner)
@@ -183,7 +291,7 @@ def _resolve(stmts, env: dict, used: list, tf: set[str] = frozenset()) -> list |
             if branch is not None:
                 if not isinstance(branch, cst.IndentedBlock):
                     return None
-                inner = _resolve(branch.body, env, used, tf)
+                inner = _resolve(branch.body, env, used, tf, keep)
                 if inner is None:
                     return None
                 out.extend(inner)
@@ -259,16 +367,18 @@ def _plan(module: cst.Module, fn: cst.FunctionDef, stmt: cst.SimpleStatementLine
     if bound is None:
         return None
     env = {k: v for k, v in ((k, _literal_value(e)) for k, e in bound.items()) if v is not _UNDECIDED}
+    for k, e in bound.items():  # a configuration object's constants: ``if params.use_batch_norm:``
+        if isinstance(e, cst.Name):
+            env.update({f"{k}.{a}": v for a, v in _config_attrs(module, e.value, caller).items()})
     stmts = list(fn.body.body)
     if stmts and isinstance(stmts[0], cst.SimpleStatementLine) and len(stmts[0].body) == 1 \
             and isinstance(stmts[0].body[0], cst.Expr) and isinstance(stmts[0].body[0].value, cst.SimpleString):
         stmts = stmts[1:]
     used: list = []
-    body = _resolve(stmts, env, used, _tf_aliases(module))
-    # TFM192: a builder with a mode branch; TFM196: one without, called inside another function (the
-    # caller's placeholders and the builder's train op were in two scopes; a module-level call is the
-    # session rules' form)
-    if body is None or (bool(used) != need_mode) or (not need_mode and caller is None) or not body or not isinstance(body[-1], cst.Return) or body[-1].value is None:
+    body = _resolve(stmts, env, used, _tf_aliases(module), keep=not need_mode)
+    # TFM192: a builder with a mode branch; TFM196: one without (the caller's placeholders and the
+    # builder's train op were in two scopes, the caller a function or the module)
+    if body is None or (bool(used) != need_mode) or not body or not isinstance(body[-1], cst.Return) or body[-1].value is None:
         return None
     ret, body = body[-1], body[:-1]
     if any(isinstance(s, cst.Return) for s in body):
@@ -277,11 +387,14 @@ def _plan(module: cst.Module, fn: cst.FunctionDef, stmt: cst.SimpleStatementLine
     # a literal parameter the body rebinds is not a constant of the call
     locals_: list[str] = []
     for s in body:
-        if isinstance(s, cst.Assign):
-            for n in _targets(s):
-                if n not in locals_:
-                    locals_.append(n)
-    if set(env) & set(locals_):
+        for n in _targets(s) if isinstance(s, cst.Assign) else \
+                _compound_locals(s) if isinstance(s, (cst.If, cst.With)) else ():
+            if n not in locals_:
+                locals_.append(n)
+        # a parameter rebound in a kept ``if``: its reads after it depend on the branch taken
+        if isinstance(s, cst.If) and set(_compound_locals(s)) & params:
+            return None
+    if {k.split(".")[0] for k in env} & set(locals_):  # (a parameter the decisions read, rebound)
         return None
     rv = ret.value
     elems = [e.value for e in rv.elements] if isinstance(rv, cst.Tuple) else [rv]
@@ -289,7 +402,7 @@ def _plan(module: cst.Module, fn: cst.FunctionDef, stmt: cst.SimpleStatementLine
     targets = [e.value for e in tgt.elements] if isinstance(tgt, (cst.Tuple, cst.List)) else [tgt]
     if len(assign.targets) != 1 or isinstance(tgt, (cst.Tuple, cst.List)) != isinstance(rv, cst.Tuple) \
             or len(targets) != len(elems) or not all(isinstance(t, cst.Name) for t in targets) \
-            or not all(isinstance(e, cst.Name) and e.value in locals_ and e.value not in params for e in elems):
+            or not all(isinstance(e, cst.Name) and e.value in locals_ for e in elems):  # (a parameter: rebound)
         return None
     returned = [e.value for e in elems]
     if len(set(returned)) != len(returned) or len({t.value for t in targets}) != len(targets):
@@ -324,27 +437,67 @@ def _plan(module: cst.Module, fn: cst.FunctionDef, stmt: cst.SimpleStatementLine
         return None
     # write out: reads through the current binding (parameters: the argument), targets renamed
     cur: dict[str, cst.BaseExpression] = dict(bound)
+
+    def small(s, cur):
+        if not isinstance(s, cst.Assign):
+            return s.visit(_Rename(cur))
+        value = s.value.visit(_Rename(cur))
+        new_targets = []
+        for t in s.targets:
+            rename = {n: cst.Name(out_name[n]) for n in _targets(cst.Assign([t], s.value))}
+            new_targets.append(t.with_changes(target=t.target.visit(_Rename(rename))))
+        for n in _targets(s):
+            cur[n] = cst.Name(out_name[n])
+        return s.with_changes(targets=new_targets, value=value)
+
+    def block(b, cur):
+        return b.with_changes(body=[statement(x, cur) for x in b.body])
+
+    def statement(st, cur):
+        """A statement of a kept block, written in order (a ``with`` body always runs: its
+        bindings count from where they are; an ``if`` branch starts from the bindings before it)."""
+        if isinstance(st, cst.SimpleStatementLine):
+            return st.with_changes(body=[small(x, cur) for x in st.body])
+        if isinstance(st, cst.With):
+            items = []
+            for it in st.items:
+                item = it.item.visit(_Rename(cur))
+                asname = it.asname
+                if asname is not None:
+                    n = asname.name.value
+                    asname = asname.with_changes(name=cst.Name(out_name[n]))
+                    cur[n] = cst.Name(out_name[n])
+                items.append(it.with_changes(item=item, asname=asname))
+            return st.with_changes(items=items, body=block(st.body, cur))
+        if isinstance(st, cst.If):
+            before = dict(cur)
+            test = st.test.visit(_Rename(before))
+            body = block(st.body, dict(before))
+            orelse = st.orelse
+            if isinstance(orelse, cst.If):
+                orelse = statement(orelse, dict(before))
+            elif isinstance(orelse, cst.Else):
+                orelse = orelse.with_changes(body=block(orelse.body, dict(before)))
+            for n in _compound_locals(st):
+                cur[n] = cst.Name(out_name[n])
+            return st.with_changes(test=test, body=body, orelse=orelse)
+        return st
+
     written: list = []
     for s in body:
-        if isinstance(s, cst.Assign):
-            value = s.value.visit(_Rename(cur))
-            new_targets = []
-            for t in s.targets:
-                rename = {n: cst.Name(out_name[n]) for n in _targets(cst.Assign([t], s.value))}
-                new_targets.append(t.with_changes(target=t.target.visit(_Rename(rename))))
-            for n in _targets(s):
-                cur[n] = cst.Name(out_name[n])
-            written.append(s.with_changes(targets=new_targets, value=value))
+        if isinstance(s, (cst.If, cst.With)):
+            written.append(statement(s, cur))
         else:
-            written.append(s.visit(_Rename(cur)))
+            written.append(small(s, cur))
     written = _drop_dead_literals(written)
     if not written:
         return None
     # every returned local was bound (straight-line code)
-    bound_names = {n for s in written if isinstance(s, cst.Assign) for n in _targets(s)}
+    bound_names = {n for s in written if isinstance(s, cst.Assign) for n in _targets(s)} \
+        | {n for s in written if isinstance(s, (cst.If, cst.With)) for n in _compound_locals(s)}
     if not all(t.value in bound_names for t in targets):
         return None
-    lines = [cst.SimpleStatementLine([s]) for s in written]
+    lines = [s if isinstance(s, (cst.If, cst.With)) else cst.SimpleStatementLine([s]) for s in written]
     lines[0] = lines[0].with_changes(leading_lines=stmt.leading_lines)
     return lines
 
@@ -400,7 +553,7 @@ def _blocks(s: cst.CSTNode):
 
 
 def inline_graph_builders(module: cst.Module) -> cst.Module | None:
-    """TFM196: a builder with no mode branch, called once inside another function (see the module's doc)."""
+    """TFM196: a builder with no mode branch, called once (see the module's doc)."""
     return inline_mode_builders(module, need_mode=False)
 
 

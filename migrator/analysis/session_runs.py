@@ -300,6 +300,8 @@ class SessionProgramRuns:
                     continue
                 if n not in prog.tensors or n in prog.placeholders:
                     return False
+                if self.called_train_op(prog, n) is not None:
+                    return False
                 if n in prog.metrics and prog.metrics[n].value == n:
                     continue  # a streaming metric's value: its state, no feed
                 need = [p for p in prog.placeholders_of(n) if prog.placeholders[p].role != "hyper"]
@@ -308,6 +310,75 @@ class SessionProgramRuns:
         except _Todo:
             return False
         return True
+
+    def called_train_op(self, prog: Program, name: str) -> str | None:
+        """``name`` is bound (alone or unpacked) to what a function or method of this file
+        returns in that position, and the function builds it with ``minimize`` /
+        ``apply_gradients`` (``loss, train_step, out = net.train(x)`` whose ``train()`` ends with
+        ``train_step = opt.minimize(loss); return loss, train_step, out``): a training op the
+        program does not see as one, so a run fetching it cannot be a prediction. The function's
+        name, or None."""
+        cache = self.__dict__.setdefault("_called_train_op_cache", {})
+        key = (id(prog), name)
+        if key not in cache:
+            cache[key] = self._called_train_op(prog, name)
+        return cache[key]
+
+    def _called_train_op(self, prog: Program, name: str) -> str | None:
+        for d in prog.scope.by_name.get(name, ()):
+            st = d.stmt
+            small = st.body[0] if isinstance(st, cst.SimpleStatementLine) and len(st.body) == 1 else None
+            if not (isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.value, cst.Call)):
+                continue
+            t = small.targets[0].target
+            if isinstance(t, cst.Name):
+                index = None
+            elif isinstance(t, (cst.Tuple, cst.List)) and all(isinstance(e.value, cst.Name) for e in t.elements):
+                names = [e.value.value for e in t.elements]
+                if name not in names:
+                    continue
+                index = names.index(name)
+            else:
+                continue
+            for fn in self._callees(small.value.func):
+                if self._returns_train_op(fn, index):
+                    return fn.name.value
+        return None
+
+    def _callees(self, func) -> list:
+        """The file's functions a call of ``func`` may run: a module-level function by name, or
+        every method of that name of the file's classes (``obj.method(...)``)."""
+        body = self.ctx.module.body
+        if isinstance(func, cst.Name):
+            return [st for st in body if isinstance(st, cst.FunctionDef) and st.name.value == func.value]
+        if isinstance(func, cst.Attribute):
+            return [m for st in body if isinstance(st, cst.ClassDef) and isinstance(st.body, cst.IndentedBlock)
+                    for m in st.body.body if isinstance(m, cst.FunctionDef) and m.name.value == func.attr.value]
+        return []
+
+    @staticmethod
+    def _returns_train_op(fn: cst.FunctionDef, index: int | None) -> bool:
+        def is_step(e) -> bool:
+            return isinstance(e, cst.Call) and isinstance(e.func, cst.Attribute) \
+                and e.func.attr.value in ("minimize", "apply_gradients")
+
+        steps = set()
+        rets = []
+        for node in _walk(fn):
+            if isinstance(node, (cst.FunctionDef, cst.Lambda, cst.ClassDef)) and node is not fn:
+                continue
+            if isinstance(node, cst.Assign) and is_step(node.value):
+                steps.update(t.target.value for t in node.targets if isinstance(t.target, cst.Name))
+            elif isinstance(node, cst.Return) and node.value is not None:
+                rets.append(node.value)
+        for v in rets:
+            if index is not None:
+                if not (isinstance(v, (cst.Tuple, cst.List)) and index < len(v.elements)):
+                    continue
+                v = v.elements[index].value
+            if is_step(v) or (isinstance(v, cst.Name) and v.value in steps):
+                return True
+        return False
 
     def _fed_constant(self, prog: Program, p) -> cst.BaseExpression | None:
         """The value of hyper placeholder ``p`` when every run that feeds it feeds the same
@@ -391,18 +462,80 @@ class SessionProgramRuns:
                 orders.add(names)
             if len(orders) == 1:
                 names = next(iter(orders))
+                derived = set(self.train_fetch_derived(prog) or ())
                 if any(n != loss for n in names) and labels and len(prog.train_ops) == 1 \
                         and prog.train_ops[0].loss_index is None \
                         and all(n is not None and n in prog.tensors and n not in prog.placeholders
-                                and (n in outs or (prog.label_dependent(n)
-                                                   and set(prog.labels_of(n)) <= set(labels)
-                                                   and set(prog.model_reads(n)) <= set(outs)))
+                                and (n in outs or n in derived or (
+                                    prog.label_dependent(n) and set(prog.labels_of(n)) <= set(labels)
+                                    and set(prog.model_reads(n)) <= set(outs) | derived))
                                 for n in names) and len(set(names)) == len(names):
                     plan = list(names)
         except _Todo:
             plan = None
         cache[id(prog)] = plan
         return plan
+
+    def train_fetch_derived(self, prog: Program) -> list[str] | None:
+        """Label-free tensors the training runs' fetches read (or fetch) that are not the model's
+        outputs but computed from them alone - ``pred = tf.nn.softmax(logits)`` read by
+        ``acc = mean(equal(argmax(pred, 1), argmax(y, 1)))`` when the loss reads ``logits`` - in
+        definition order: the step's fetch function computes them from the outputs it gets, as
+        TF1 did from the same forward pass. Each is bound once, to one name, before the train op,
+        reading no placeholder and no tensor but outputs and other such tensors. [] when none
+        is needed; None when one is needed that is not of that kind."""
+        cache = self.__dict__.setdefault("_fetch_derived", {})
+        if id(prog) in cache:
+            return cache[id(prog)]
+        result: list[str] | None = []
+        try:
+            ins, outs, loss, labels = model_info(prog)
+            op = prog.train_ops[0]
+            op_defs = prog.scope.by_name.get(op.name, ()) if op.name else ()
+            limit = min((d.index for d in op_defs), default=None)
+            counters = self._counters()
+            need: list[str] = []
+            for r in prog.training_runs():
+                for i, n in enumerate(r.fetch_names):
+                    if n is None or n == r.train_op.name or n == loss or self._summary(n) \
+                            or counters.fetch(prog, r, i) is not None or n not in prog.tensors \
+                            or n in prog.placeholders or n in outs:
+                        continue
+                    for d in (prog.model_reads(n) if prog.label_dependent(n) else [n]):
+                        if d not in outs and d not in need:
+                            need.append(d)
+            order: list[str] = []
+
+            def ok(d: str, path: frozenset) -> bool:
+                if d in outs or d in order:
+                    return True
+                defs = prog.scope.by_name.get(d, ())
+                if d in path or len(defs) != 1 or limit is None or defs[0].index >= limit \
+                        or d in prog.placeholders or d not in prog.tensors or prog.label_dependent(d):
+                    return False
+                st = defs[0].stmt
+                small = st.body[0] if isinstance(st, cst.SimpleStatementLine) and len(st.body) == 1 else None
+                if not (isinstance(small, cst.Assign) and len(small.targets) == 1
+                        and isinstance(small.targets[0].target, cst.Name)):
+                    # a label-free element of a tuple-returning call TFM140 splits (``loss, dist =
+                    # pair_loss(f, labels)``: ``dist = pair_loss_dist(f)``)
+                    sp = self._tuple_split(prog, st)
+                    if sp is None or d not in sp.names or sp.label_dependent[sp.names.index(d)]:
+                        return False
+                deps = [x for x in defs[0].deps if x in prog.tensors or x in prog.placeholders]
+                if any(x in prog.placeholders or not ok(x, path | {d}) for x in deps):
+                    return False
+                order.append(d)
+                return True
+
+            if not all(ok(d, frozenset()) for d in need):
+                result = None
+            else:
+                result = sorted(order, key=lambda n: prog.scope.by_name[n][0].index)
+        except _Todo:
+            result = None
+        cache[id(prog)] = result
+        return result
 
     def _tables(self):
         from ..analysis.assigned_tables import AssignedTables

@@ -378,6 +378,13 @@ class SessionProgram(SessionProgramRuns, Rule):
                         model_info(prog)
                         self.ctx.count(self)
                         return cst.RemoveFromParent()
+                if isinstance(small, cst.Assign) and len(small.targets) == 1 \
+                        and isinstance(small.targets[0].target, cst.Name) \
+                        and small.targets[0].target.value in (self.train_fetch_derived(prog) or ()) \
+                        and self._train_fetches(prog) is not None:
+                    # its expression, for the step's fetch function (the statement stays)
+                    self.__dict__.setdefault("_derived_values", {})[small.targets[0].target.value] = \
+                        updated.body[0].value
                 for r in prog.runs:
                     if r.statement is original and (r.initializer or r.train_op is not None):
                         return self._train_run(prog, r, original, updated)
@@ -926,6 +933,8 @@ class SessionProgram(SessionProgramRuns, Rule):
                 sl = sp.slices[i]
                 v = tc.param_arg(sp, sl, call).deep_clone() if isinstance(sl, str) else tc.slice_call(sp, sl, call)
                 out.append(cst.SimpleStatementLine([cst.Assign([cst.AssignTarget(cst.Name(name))], v)]))
+                if name in (self.train_fetch_derived(prog) or ()) and self._train_fetches(prog) is not None:
+                    self.__dict__.setdefault("_derived_values", {})[name] = v  # for the step's fetch function
         out[0] = out[0].with_changes(leading_lines=original.leading_lines)
         self.ctx.count(self)
         return cst.FlattenSentinel(out)
@@ -1031,14 +1040,20 @@ class SessionProgram(SessionProgramRuns, Rule):
             self.ctx.use_helper("FetchingModel")
             params = labels + outs
             fn = f"{model}_fetches"
-            values = ", ".join(n if n in outs and not prog.label_dependent(n) and n not in prog.metrics
+            derived = self.train_fetch_derived(prog) or []
+            stash = self.__dict__.get("_derived_values", {})
+            if any(d not in stash for d in derived):
+                raise _Todo("a tensor the training run's fetches read is computed after the train op")
+            values = ", ".join(n if (n in outs or n in derived) and not prog.label_dependent(n) and n not in prog.metrics
                                # a streaming metric's update: its arguments, the update runs after the step
                                else "(" + ", ".join(self._params(prog, n)) + ("," if len(self._params(prog, n)) == 1
                                                                              else "") + ")" if n in prog.metrics
                                else f"{n}({', '.join(self._params(prog, n))})" for n in fetches)
             out_node = cst.Name(outs[0]) if len(outs) == 1 else cst.parse_expression("[" + ", ".join(outs) + "]")
             ret = values if len(fetches) > 1 else f"({values},)"
-            stmts = [*cst.parse_module(f"def {fn}({', '.join(params)}):\n    return {ret}\n").body,
+            # (the derived tensors computed from the outputs the step hands the function)
+            lines = "".join(f"    {d} = {code(stash[d])}\n" for d in derived)
+            stmts = [*cst.parse_module(f"def {fn}({', '.join(params)}):\n{lines}    return {ret}\n").body,
                      stmt("{m} = FetchingModel({i}, {o}, {l}, {f})", m=cst.Name(model), i=in_node, o=out_node,
                           l=_name_expr(loss), f=cst.Name(fn)),
                      stmt("{m}.compile(optimizer={opt})", m=cst.Name(model), opt=optimizer)]
@@ -1482,6 +1497,10 @@ class SessionProgram(SessionProgramRuns, Rule):
                     continue
                 if n not in prog.tensors or n in prog.placeholders:
                     raise _Todo(f"sess.run fetches {n} (not a model tensor, loss or metric)")
+                fn = self.called_train_op(prog, n)
+                if fn is not None:
+                    raise _Todo(f"sess.run fetches {n}, the training op {fn}() builds with minimize: "
+                                "its step is not translated")
                 outs.append(self._eval(prog, n, feeds))
         except (_Todo, Untranslatable) as ex:
             self.todo(original, str(ex))

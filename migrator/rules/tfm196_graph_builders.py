@@ -1,5 +1,5 @@
-"""TFM196: a graph builder without mode branches, called once inside another function -> its
-statements at the call.
+"""TFM196: a graph builder without mode branches, called once (inside another function or at
+module level) -> its statements at the call.
 
 The work is the engine's pre-step
 (:func:`migrator.analysis.mode_builders.inline_graph_builders`, run before the rule pass when this
@@ -14,7 +14,7 @@ class GraphBuilders(Rule):
     ID = "TFM196"
     TRIGGERS = ("minimize", "apply_gradients")
     NAME = "graph-builders"
-    MESSAGE = ("a graph builder returning its tensors and train op, called once inside another function -> its "
+    MESSAGE = ("a graph builder returning its tensors and train op, called once -> its "
                "statements at the call, `with tf.device(...)` bodies in place (the same TF1 program)")
     RATIONALE = (
         "`def train_step(x1, x2, y, ...): ...; with tf.device(cpu): out_one = net(x1); ...; train_op = "
@@ -26,15 +26,13 @@ class GraphBuilders(Rule):
         "locals bound to the targets, other locals renamed `<function>_<name>` where the name is taken, "
         "`with tf.device(...)` blocks replaced by their bodies (placement only) - the program is in one scope. "
         "TFM192's conditions otherwise (module-level builder of a train step called exactly once as a "
-        "statement, straight-line, ending with a return of local names); a builder called at module level "
-        "is the session rules' own form and stays.")
+        "statement, straight-line, ending with a return of local names). Called at module level, the same: "
+        "the session rules take a train op only where minimize is written, and a returned one would "
+        "be evaluated as a tensor.")
     VALID = [
         # called twice
         "import tensorflow as tf\ndef build(x):\n    y = f(x)\n    t = tf.train.AdamOptimizer(0.1).minimize(y)\n"
         "    return y, t\ndef fit(p, q):\n    a, b = build(p)\n    c, d = build(q)\n",
-        # called at module level: the session rules' form
-        "import tensorflow as tf\ndef build(x):\n    y = f(x)\n    t = tf.train.AdamOptimizer(0.1).minimize(y)\n"
-        "    return y, t\na, b = build(p)\n",
         # a loop in the builder
         "import tensorflow as tf\ndef build(x):\n    for i in range(2):\n        x = f(x)\n"
         "    t = tf.train.AdamOptimizer(0.1).minimize(x)\n    return x, t\ndef fit(p):\n    a, b = build(p)\n",
@@ -66,5 +64,31 @@ class GraphBuilders(Rule):
              "        sess.run(tf.global_variables_initializer())\n"
              "        sess.run(step, feed_dict={x: a, y: b})\n"
              "        return sess.run(out, feed_dict={x: a})\n",
+             ("TFM196",), todo=True),
+        # called at module level (the placeholders there, the train op in the builder: the session
+        # rules saw a train op returned by a call, and would have evaluated it as a tensor)
+        Case("import tensorflow as tf\n"
+             "def build(x, y):\n"
+             "    out = tf.layers.dense(x, 1)\n"
+             "    loss = tf.reduce_mean(tf.square(out - y))\n"
+             "    step = tf.train.AdamOptimizer(0.1).minimize(loss)\n"
+             "    return out, loss, step\n"
+             "x = tf.placeholder(tf.float32, [None, 4])\n"
+             "y = tf.placeholder(tf.float32, [None, 1])\n"
+             "out, loss, step = build(x, y)\n"
+             "with tf.Session() as sess:\n"
+             "    sess.run(tf.global_variables_initializer())\n"
+             "    sess.run(step, feed_dict={x: a, y: b})\n"
+             "    print(sess.run(out, feed_dict={x: a}))\n",
+             "import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\n"
+             "x = tf.placeholder(tf.float32, [None, 4])\n"
+             "y = tf.placeholder(tf.float32, [None, 1])\n"
+             "out = tf.layers.dense(x, 1)\n"
+             "loss = tf.reduce_mean(tf.square(out - y))\n"
+             "step = tf.train.AdamOptimizer(0.1).minimize(loss)\n"
+             "with tf.Session() as sess:\n"
+             "    sess.run(tf.global_variables_initializer())\n"
+             "    sess.run(step, feed_dict={x: a, y: b})\n"
+             "    print(sess.run(out, feed_dict={x: a}))\n",
              ("TFM196",), todo=True),
     ]

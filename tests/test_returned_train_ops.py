@@ -1,0 +1,138 @@
+"""A train op that a function or method of the file builds and RETURNS (``loss, train_op, out =
+build(x, y)``): TF1 runs it as a training step wherever it is fetched. Two forms real programs
+take - a graph-builder function called at module level, a model object whose ``train()`` method
+ends with ``minimize`` - and what the migration makes of each: the first becomes one Keras
+program (TFM196 writes the builder at its call), the second stays TF1 with a reason; neither may
+turn the run of the train op into a prediction of it. Fast tier, text only."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from migrator import TODO_MARKER
+from tests.outputs import assert_idempotent, migrate_text, undefined_names
+
+FIXTURES = Path(__file__).parent / "fixtures" / "real_sweep"
+MODEL_FN = (FIXTURES / "model_fn_config_params.py").read_text()
+
+BUILDER = '''import numpy as np
+import tensorflow as tf
+
+
+def build(x, y):
+    h = tf.layers.dense(x, 8, activation=tf.nn.relu)
+    out = tf.layers.dense(h, 1)
+    loss = tf.reduce_mean(tf.square(out - y))
+    train_op = tf.train.AdamOptimizer(0.01).minimize(loss)
+    return loss, train_op, out
+
+
+x = tf.placeholder(tf.float32, [None, 4])
+y = tf.placeholder(tf.float32, [None, 1])
+loss, train_op, out = build(x, y)
+X = np.random.rand(32, 4).astype(np.float32)
+Y = X.sum(1, keepdims=True)
+with tf.Session() as sess:
+    sess.run(tf.global_variables_initializer())
+    for i in range(100):
+        _, l = sess.run([train_op, loss], feed_dict={x: X, y: Y})
+    print(l, sess.run(out, feed_dict={x: X})[:2])
+'''
+
+
+@pytest.mark.parametrize("fixes", [False, True])
+def test_a_builder_called_at_module_level_becomes_one_keras_program(fixes):
+    out = migrate_text(BUILDER, fixes)
+    assert TODO_MARKER not in out and "tf." not in out
+    assert "def build(" not in out and "train_on_batch(X, Y)" in out
+    assert "predict_on_batch([X, Y])" not in out  # the train op is no tensor to predict
+    assert not undefined_names(out)
+    assert_idempotent(out, fixes)
+
+
+OBJECT = '''import numpy as np
+import tensorflow as tf
+
+
+class Net(object):
+    def __init__(self, lr):
+        self._lr = lr
+
+    def _build(self, x):
+        return tf.layers.dense(tf.layers.dense(x, 8, activation=tf.nn.relu), 2)
+
+    def train(self, x):
+        out = self._build(x)
+        loss = tf.reduce_sum(tf.square(out[:16] - out[16:]))
+        step = tf.train.AdamOptimizer(self._lr).minimize(loss)
+        return loss, step, out
+
+
+def main():
+    x = tf.placeholder(tf.float32, [32, 4])
+    net = Net(0.01)
+    loss, step, out = net.train(x)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        for i in range(10):
+            _, l = sess.run([step, loss], feed_dict={x: np.ones((32, 4))})
+        print(sess.run(out, feed_dict={x: np.ones((32, 4))}))
+
+
+main()
+'''
+
+
+@pytest.mark.parametrize("fixes", [False, True])
+def test_a_train_op_a_method_returns_is_never_evaluated_as_a_tensor(fixes):
+    """The method's minimize cannot be translated where it is (Keras 3 optimizers have no
+    minimize): the program stays TF1 and the run says why - it was translated into
+    ``predict_on_batch`` of the optimizer call's result (a run that would not train)."""
+    out = migrate_text(OBJECT, fixes)
+    assert "predict_on_batch" not in out and "tf1_fetches" not in out
+    assert "_, l = sess.run([step, loss], feed_dict={x: np.ones((32, 4))})" in out
+    assert "sess.run fetches step, the training op train() builds with minimize" in " ".join(
+        line.strip().lstrip("# ") for line in out.splitlines())
+    assert not undefined_names(out)
+    assert_idempotent(out, fixes)
+
+
+@pytest.mark.parametrize("fixes", [False, True])
+def test_a_model_fn_with_scopes_config_tests_and_a_raise_is_written_at_its_call(fixes):
+    """The Estimator-style model function (tests/fixtures/real_sweep/model_fn_config_params.py):
+    the ``with variable_scope`` block rebinding a parameter, ``if params.strategy == ...: ... else:
+    raise``, ``if params.use_batch_norm:`` around two minimize calls. Before: no builder with a
+    compound statement (or a module-level call) was written at its call, and the run of the
+    returned train op was translated into a prediction of it."""
+    out = migrate_text(MODEL_FN, fixes)
+    assert TODO_MARKER not in out and "tf." not in out and "def model_fn(" not in out
+    assert "model.train_on_batch(X, Y)" in out
+    assert "use_batch_norm:" not in out and "raise ValueError" not in out  # decided: one value per run
+    assert not undefined_names(out)
+    assert_idempotent(out, fixes)
+
+
+def _variant(old: str, new: str) -> str:
+    assert old in MODEL_FN
+    return MODEL_FN.replace(old, new)
+
+
+def test_a_configuration_attribute_assigned_somewhere_decides_nothing():
+    """``params.use_batch_norm = False`` anywhere in the file: the class attribute is not the
+    value every run sees - the ``if`` stays as written (and, two train ops, TF1)."""
+    src = _variant("    params = Params()\n", "    params = Params()\n    params.use_batch_norm = False\n")
+    out = migrate_text(src, False)
+    assert "if params.use_batch_norm:" in out
+    assert not undefined_names(out)
+
+
+def test_a_parameter_rebound_in_an_if_is_not_written_at_the_call():
+    """A parameter rebound inside an ``if`` the call does not decide: after the ``if`` its
+    value depends on the branch - the builder is not written at its call."""
+    src = _variant("    labels = tf.cast(labels, tf.float32)\n",
+                   "    if labels.dtype != tf.float32:\n        labels = tf.cast(labels, tf.float32)\n")
+    out = migrate_text(src, False)
+    assert "def model_fn(features, labels, mode, params):" in out
+    assert not undefined_names(out)
+    assert_idempotent(out, False)

@@ -1,0 +1,59 @@
+"""A training run that fetches a metric along with the train op and the loss
+(``sess.run([train_op, loss, acc], feed)``), the metric reading a label-free tensor that is not
+the model's output the loss reads but computed from it - ``pred = tf.nn.softmax(logits)`` beside
+a loss on ``logits``, or the distance matrix a pair loss returns next to the loss (``loss, dist =
+pair_loss(f, labels)``; ``pred = tf.argmin(dist, 1)``). TF1 computed the metric on the step's
+forward pass; the step's fetch function (FetchingModel) now computes those tensors from the
+outputs it gets. Before, the whole program stayed TF1 ("the training run fetches more than the
+train op and its loss"). Fast tier, text only; the fixture's verify runs in the slow tier."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from migrator import TODO_MARKER
+from tests.outputs import assert_idempotent, migrate_text, undefined_names
+
+FIXTURE = Path(__file__).parent / "fixtures" / "real_sweep" / "train_run_metric_pairs.py"
+
+SOFTMAX = 'import numpy as np\nimport tensorflow as tf\n\nx = tf.placeholder(tf.float32, [None, 4])\ny = tf.placeholder(tf.float32, [None, 3])\nlogits = tf.layers.dense(x, 3)\npred = tf.nn.softmax(logits)\nloss = tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits(labels=y, logits=logits))\ncorrect = tf.equal(tf.argmax(pred, 1), tf.argmax(y, 1))\nacc = tf.reduce_mean(tf.cast(correct, tf.float32))\nstep = tf.train.AdamOptimizer(0.01).minimize(loss)\nX = np.random.rand(32, 4).astype(np.float32)\nY = np.eye(3)[np.random.randint(0, 3, 32)]\nwith tf.Session() as sess:\n    sess.run(tf.global_variables_initializer())\n    for i in range(5):\n        _, l, a = sess.run([step, loss, acc], feed_dict={x: X, y: Y})\n    print(l, a)\n'
+
+
+@pytest.mark.parametrize("fixes", [False, True])
+def test_a_metric_on_the_softmax_of_the_logits(fixes):
+    out = migrate_text(SOFTMAX, fixes)
+    assert TODO_MARKER not in out and "tf." not in out
+    assert "def model_fetches(y, logits):\n    pred = keras.ops.softmax(logits)\n" \
+           "    return loss(y, logits), acc(y, pred)\n" in out
+    assert "pred = keras.ops.softmax(logits)\ndef loss(" in out  # the model tensor itself stays
+    assert not undefined_names(out)
+    assert_idempotent(out, fixes)
+
+
+@pytest.mark.parametrize("fixes", [False, True])
+def test_a_metric_on_the_distance_a_pair_loss_returns(fixes):
+    out = migrate_text(FIXTURE.read_text(), fixes)
+    assert TODO_MARKER not in out and "tf." not in out
+    assert "    dist = pair_loss_d(emb)\n    pred = keras.ops.argmin(dist, axis=1)\n" in out
+    assert "FetchingModel(" in out and 'return_dict=True)["fetched"]' in out
+    assert not undefined_names(out)
+    assert_idempotent(out, fixes)
+
+
+def test_a_tensor_computed_after_the_train_op_keeps_the_program():
+    """The fetch function is written where the train op is: a tensor the metric reads that is
+    bound after it has no value there - the program stays TF1, and says why."""
+    src = SOFTMAX.replace("pred = tf.nn.softmax(logits)\n", "")
+    src = src.replace("step = tf.train.AdamOptimizer(0.01).minimize(loss)\n",
+                      "step = tf.train.AdamOptimizer(0.01).minimize(loss)\npred = tf.nn.softmax(logits)\n")
+    src = src.replace("correct = tf.equal(tf.argmax(pred, 1), tf.argmax(y, 1))\n"
+                      "acc = tf.reduce_mean(tf.cast(correct, tf.float32))\n", "")
+    src = src.replace("pred = tf.nn.softmax(logits)\n", "pred = tf.nn.softmax(logits)\n"
+                      "correct = tf.equal(tf.argmax(pred, 1), tf.argmax(y, 1))\n"
+                      "acc = tf.reduce_mean(tf.cast(correct, tf.float32))\n")
+    assert src.index("minimize") < src.index("pred = tf.nn.softmax")
+    out = migrate_text(src, False)
+    assert "sess.run([step, loss, acc]" in out and TODO_MARKER in out
+    assert "model_fetches" not in out
+    assert not undefined_names(out)
