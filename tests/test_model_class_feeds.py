@@ -47,12 +47,40 @@ def test_a_config_attribute_set_per_object_is_no_constant():
     assert TODO_MARKER in out and "keras.layers.Dropout(" not in out
 
 
-def test_a_feed_helper_with_a_local_value_stays():
-    """A helper that computes a value before putting it in the dict (``one_hot = [...]`` then
-    ``feed.update({self.y: np.array(one_hot)})``) is not inlined: the run keeps its TODO."""
+@pytest.mark.parametrize("fixes", [False, True])
+def test_a_feed_helper_with_a_local_value_is_inlined_with_it(fixes):
+    """A helper that computes a value before putting it in the dict (``ys = [float(v) for v in
+    labels_batch]`` then ``feed.update({self.y: ys})``): the local (bound once) is written into
+    the value at the run, its comprehension variable its own. Before: not a feed helper, the run
+    kept TF1 ("feed_dict is not a dict literal")."""
     src = CS224N.read_text().replace(
         "            feed_dict[self.labels_placeholder] = labels_batch\n",
         "            ys = [float(v) for v in labels_batch]\n            feed_dict.update({self.labels_placeholder: ys})\n")
+    out = migrate_text(src, fixes)
+    assert TODO_MARKER not in out and not undefined_names(out)
+    assert "[inputs1_batch, inputs2_batch, np.asarray([float(v) for v in labels_batch], \"float32\")]" in out
+    assert_idempotent(out, fixes)
+
+
+def test_a_feed_helper_one_hot_local_reading_the_module(fixes=False):
+    """The Quora Siamese model's helper: ``one_hot = [(1, 0) if label == 0 else (0, 1) for label
+    in labels_batch]`` then ``feed_dict.update({self.labels_placeholder: np.array(one_hot,
+    dtype=np.float32)})`` - the value reads ``np`` (a module name, read the same at the run)."""
+    src = CS224N.read_text().replace(
+        "            feed_dict[self.labels_placeholder] = labels_batch\n",
+        "            one_hot = [1.0 if label == 1 else 0.0 for label in labels_batch]\n"
+        "            feed_dict.update({self.labels_placeholder: np.array(one_hot, dtype=np.float32)})\n")
+    out = migrate_text(src, fixes)
+    assert TODO_MARKER not in out and not undefined_names(out)
+    assert "np.array([1.0 if label == 1 else 0.0 for label in labels_batch], dtype=np.float32)" in out
+
+
+def test_a_feed_helper_local_bound_twice_stays():
+    """A local bound twice in the helper (its value depends on the path): not inlined."""
+    src = CS224N.read_text().replace(
+        "            feed_dict[self.labels_placeholder] = labels_batch\n",
+        "            ys = labels_batch\n            ys = [float(v) for v in ys]\n"
+        "            feed_dict.update({self.labels_placeholder: ys})\n")
     out = migrate_text(src, False)
     assert "feed_dict is not a dict literal" in out
 

@@ -136,3 +136,65 @@ def test_a_parameter_rebound_in_an_if_is_not_written_at_the_call():
     assert "def model_fn(features, labels, mode, params):" in out
     assert not undefined_names(out)
     assert_idempotent(out, False)
+
+
+TWO_CALLS = '''import tensorflow as tf
+
+
+def training(loss, learning_rate):
+    """The optimization step."""
+    optimizer = tf.train.GradientDescentOptimizer(learning_rate)
+    train_op = optimizer.minimize(loss)
+    return train_op
+
+    return None
+
+
+def train_a(X, Y):
+    x = tf.placeholder(tf.float32, [None, 4])
+    y = tf.placeholder(tf.float32, [None, 1])
+    out = tf.layers.dense(x, 1)
+    loss = tf.reduce_mean(tf.square(out - y))
+    op = training(loss, 0.1)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        for i in range(3):
+            sess.run(op, feed_dict={x: X, y: Y})
+        return sess.run(out, feed_dict={x: X})
+
+
+def train_b(X, Y):
+    x = tf.placeholder(tf.float32, [None, 4])
+    y = tf.placeholder(tf.float32, [None, 1])
+    out = tf.layers.dense(tf.layers.dense(x, 8, activation=tf.nn.relu), 1)
+    loss = tf.reduce_mean(tf.abs(out - y))
+    op = training(loss, 0.05)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        for i in range(3):
+            _, l = sess.run([op, loss], feed_dict={x: X, y: Y})
+        return l
+'''
+
+
+@pytest.mark.parametrize("fixes", [False, True])
+def test_an_optimizer_helper_called_by_two_programs_is_written_at_each_call(fixes):
+    """``def training(loss, lr)`` (the TF tutorials' form, a template's dead ``return`` left after
+    the real one) called by two training functions: each call made its own optimizer and step."""
+    out = migrate_text(TWO_CALLS, fixes)
+    assert TODO_MARKER not in out and "def training(" not in out
+    assert out.count("keras.optimizers.SGD(learning_rate=0.1)") == 1
+    assert out.count("keras.optimizers.SGD(learning_rate=0.05)") == 1
+    assert not undefined_names(out)
+    assert_idempotent(out, fixes)
+
+
+def test_a_builder_making_weights_called_twice_is_not_written_at_its_calls():
+    """The same helper making a layer too: two calls are two towers' worth of weights - the
+    sharing rules' business, not this rewrite's (the function stays)."""
+    src = TWO_CALLS.replace("    optimizer = tf.train.GradientDescentOptimizer(learning_rate)\n",
+                            "    loss = loss + tf.reduce_sum(tf.layers.dense(tf.ones([1, 2]), 1))\n"
+                            "    optimizer = tf.train.GradientDescentOptimizer(learning_rate)\n")
+    out = migrate_text(src, False)
+    assert "def training(loss, learning_rate):" in out
+    assert not undefined_names(out)

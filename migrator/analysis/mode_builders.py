@@ -374,6 +374,10 @@ def _plan(module: cst.Module, fn: cst.FunctionDef, stmt: cst.SimpleStatementLine
     if stmts and isinstance(stmts[0], cst.SimpleStatementLine) and len(stmts[0].body) == 1 \
             and isinstance(stmts[0].body[0], cst.Expr) and isinstance(stmts[0].body[0].value, cst.SimpleString):
         stmts = stmts[1:]
+    for k, st in enumerate(stmts):  # statements after a return of the body never run (a template's leftover)
+        if isinstance(st, cst.SimpleStatementLine) and any(isinstance(x, cst.Return) for x in st.body):
+            stmts = stmts[:k + 1]
+            break
     used: list = []
     body = _resolve(stmts, env, used, _tf_aliases(module), keep=not need_mode)
     # TFM192: a builder with a mode branch; TFM196: one without (the caller's placeholders and the
@@ -552,6 +556,21 @@ def _blocks(s: cst.CSTNode):
         yield from _blocks(h)
 
 
+def _makes_weights(fn: cst.FunctionDef) -> bool:
+    """The builder calls something that may make variables or layers (not only an optimizer and
+    tensor ops): get_variable / Variable, a layers / slim / contrib / tflearn / keras call."""
+    for n in _nodes(fn.body):
+        if isinstance(n, cst.Call):
+            d = dotted(n.func) or ""
+            last = d.rpartition(".")[2]
+            if last in _VARIABLE_MAKERS or any(p in ("layers", "slim", "contrib", "tflearn", "keras")
+                                               for p in d.split(".")[:-1]) or not d.split(".")[0]:
+                return True
+            if "." not in d and d and d[0].isupper():
+                return True  # a class made here (a layer object)
+    return False
+
+
 def inline_graph_builders(module: cst.Module) -> cst.Module | None:
     """TFM196: a builder with no mode branch, called once (see the module's doc)."""
     return inline_mode_builders(module, need_mode=False)
@@ -566,20 +585,25 @@ def inline_mode_builders(module: cst.Module, need_mode: bool = True) -> cst.Modu
         if not isinstance(fn, cst.FunctionDef):
             continue
         uses = [n for n in _calls_of(module, fn.name.value) if n is not fn.name]
-        if len(uses) != 1:
+        # several calls: only a builder that makes no variable or layer (``def training(loss, lr):
+        # opt = ...; return opt.minimize(loss)``) - each call is its own ops, written at each call;
+        # a builder making weights called twice is a tower the sharing rules read
+        if not uses or (len(uses) > 1 and (need_mode or _makes_weights(fn))):
             continue
-        hit = _statement_of(module, uses[0])
-        if hit is None:
-            continue
-        stmt, caller = hit
-        if caller is fn:
-            continue
-        lines = _plan(module, fn, stmt, caller, need_mode)
-        if lines is None:
-            continue
-        plans[id(stmt)] = lines
-        drop.add(id(fn))
-        break  # one builder per pass: the names taken change with each
+        found = {}
+        for use in uses:
+            hit = _statement_of(module, use)
+            if hit is None or hit[1] is fn or id(hit[0]) in found:
+                break
+            lines = _plan(module, fn, hit[0], hit[1], need_mode)
+            if lines is None:
+                break
+            found[id(hit[0])] = lines
+        else:
+            plans.update(found)
+            drop.add(id(fn))
+            break  # one builder per pass: the names taken change with each
+        continue
     if not plans:
         return None
     new = module.visit(_Write(plans, drop))

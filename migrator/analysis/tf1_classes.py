@@ -65,6 +65,27 @@ def self_close_statement(ctx, node: cst.CSTNode, attr: str) -> bool:
     return isinstance(line, cst.SimpleStatementLine) and len(line.body) == 1 and _self_attr(node) == attr
 
 
+def _module_names(module: cst.Module) -> set[str]:
+    """Names the module binds at its top level: imports, functions, classes, assignments."""
+    out: set[str] = set()
+    for st in module.body:
+        if isinstance(st, (cst.FunctionDef, cst.ClassDef)):
+            out.add(st.name.value)
+        elif isinstance(st, cst.SimpleStatementLine):
+            for small in st.body:
+                if isinstance(small, (cst.Import, cst.ImportFrom)) and not isinstance(small.names, cst.ImportStar):
+                    for a in small.names:
+                        if a.asname is not None and isinstance(a.asname.name, cst.Name):
+                            out.add(a.asname.name.value)
+                        else:
+                            out.add((cst.helpers.get_full_name_for_node(a.name) or "").split(".")[0])
+                elif isinstance(small, cst.Assign):
+                    for t in small.targets:
+                        if isinstance(t.target, cst.Name):
+                            out.add(t.target.value)
+    return out
+
+
 def _self_attr(node: cst.CSTNode, self_name: str = "self") -> str | None:
     if isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name) and node.value.value == self_name:
         return node.attr.value
@@ -3185,6 +3206,20 @@ class TF1Classes:
                                for el in c.args[0].value.elements)
             return False
 
+        locals_: dict[str, cst.BaseExpression] = {}
+
+        def local(st, var) -> bool:
+            """``one_hot = [...]``: a local the dict's values read, bound once (written into them)."""
+            small = st.body[0] if isinstance(st, cst.SimpleStatementLine) and len(st.body) == 1 else None
+            if not (isinstance(small, cst.Assign) and len(small.targets) == 1
+                    and isinstance(small.targets[0].target, cst.Name)):
+                return False
+            n = small.targets[0].target.value
+            if n in locals_ or n in names or n in ("self", var):
+                return False
+            locals_[n] = small.value
+            return True
+
         if isinstance(ret.value, cst.Dict) and len(body) == 1:
             if not all(isinstance(el, cst.DictElement) and add(el.key, el.value) for el in ret.value.elements):
                 return None
@@ -3199,7 +3234,7 @@ class TF1Classes:
             if not all(isinstance(el, cst.DictElement) and add(el.key, el.value) for el in first.value.elements):
                 return None
             for st in body[1:-1]:
-                if simple(st, var):
+                if simple(st, var) or local(st, var):
                     continue
                 test = st.test if isinstance(st, cst.If) and st.orelse is None else None
                 if not (isinstance(test, cst.Comparison) and isinstance(test.left, cst.Name)
@@ -3211,23 +3246,36 @@ class TF1Classes:
                     return None
                 given = not (isinstance(bound[test.left.value], cst.Name) and bound[test.left.value].value == "None")
                 kept = len(elements)
-                if not all(simple(x, var) for x in st.body.body):
+                if not all(simple(x, var) or local(x, var) for x in st.body.body):
                     return None
                 if not given:
                     del elements[kept:]
-        # every value reads only the parameters, literals and self's attributes
-        allowed = set(names) | {"self", "True", "False", "None"}
-        for _, v in elements:
-            for n in walk(v):
-                if isinstance(n, (cst.Lambda, cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)):
-                    return None
-                if isinstance(n, cst.Name) and n.value not in allowed:
-                    par = self.ctx.parent(n)
-                    if not ((isinstance(par, cst.Attribute) and par.attr is n)
-                            or (isinstance(par, cst.Arg) and par.keyword is n)):
-                        return None
         from .feed_branches import substitute
 
+        if locals_:  # each local written into the values that read it (in binding order)
+            if any(sum(1 for x in walk(method.body) if isinstance(x, cst.Name) and x.value == n
+                       and isinstance(self.ctx.parent(x), cst.AssignTarget)) != 1 for n in locals_):
+                return None
+            done: dict[str, cst.BaseExpression] = {}
+            for n, v in locals_.items():
+                done[n] = substitute(v, done) if done else v
+            elements = [(k, substitute(v, done)) for k, v in elements]
+        # every value reads only the parameters, literals and self's attributes (and the names a
+        # comprehension binds: ``[(1, 0) if y == 0 else (0, 1) for y in labels_batch]``)
+        import builtins
+
+        from .flow import load_names
+
+        allowed = set(names) | {"self"} | set(dir(builtins))
+        if locals_:  # (a local's value moves to the call: the module's names are read there as here)
+            allowed |= _module_names(self.ctx.module)
+        for _, v in elements:
+            comp_names = {x.value for c in walk(v) if isinstance(c, cst.CompFor)
+                          for x in walk(c.target) if isinstance(x, cst.Name)}
+            if comp_names & (set(names) | {"self"}) or any(isinstance(n, (cst.Lambda, cst.DictComp)) for n in walk(v)):
+                return None
+            if set(load_names(v)) - allowed - comp_names:
+                return None
         at_call = {**bound, "self": f.value}
         # (a value that is just a parameter is the call's own argument node: analyses of the fed
         # value - a module constant, a configuration attribute - read it where it is)

@@ -14,8 +14,8 @@ class GraphBuilders(Rule):
     ID = "TFM196"
     TRIGGERS = ("minimize", "apply_gradients")
     NAME = "graph-builders"
-    MESSAGE = ("a graph builder returning its tensors and train op, called once -> its "
-               "statements at the call, `with tf.device(...)` bodies in place (the same TF1 program)")
+    MESSAGE = ("a graph builder returning its tensors and train op, called once (or an optimizer helper "
+               "making no weights, at each call) -> its statements at the call, `with tf.device(...)` bodies in place (the same TF1 program)")
     RATIONALE = (
         "`def train_step(x1, x2, y, ...): ...; with tf.device(cpu): out_one = net(x1); ...; train_op = "
         "opt.minimize(loss, global_step=step); return out_one, out_two, loss, rate, step, train_op`, called once "
@@ -28,7 +28,11 @@ class GraphBuilders(Rule):
         "TFM192's conditions otherwise (module-level builder of a train step called exactly once as a "
         "statement, straight-line, ending with a return of local names). Called at module level, the same: "
         "the session rules take a train op only where minimize is written, and a returned one would "
-        "be evaluated as a tensor.")
+        "be evaluated as a tensor. A helper that only makes the optimizer and its step (`def training(loss, lr): "
+        "opt = tf.train.GradientDescentOptimizer(lr); return opt.minimize(loss)`, the TF tutorials' form) is "
+        "written at each of its calls: each call made its own ops; a builder that makes weights and is called "
+        "twice is a tower, left to the sharing rules. Statements after the body's return never ran and are "
+        "not written.")
     VALID = [
         # called twice
         "import tensorflow as tf\ndef build(x):\n    y = f(x)\n    t = tf.train.AdamOptimizer(0.1).minimize(y)\n"
