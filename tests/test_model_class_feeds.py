@@ -131,3 +131,19 @@ def test_the_model_class_program_computes_what_tf1_computes(tmp_path):
     from tests.legacy_pairs import assert_equivalent
 
     assert_equivalent(CS224N, tmp_path)
+
+
+@pytest.mark.parametrize("fixes", [False, True])
+def test_a_keep_probability_read_through_a_local_alias(fixes):
+    """``keep = self.dropout_placeholder`` then ``tf.nn.dropout(h, keep)`` (the Quora Siamese model
+    reads its dropout placeholder as ``dropout_rate``): TFM225 writes the attribute at the reads,
+    and the class translates as with the attribute itself. Before: the whole class stayed TF1
+    (12 TODO: the scalar placeholder "read outside a training= / keep_prob argument")."""
+    src = CS224N.read_text().replace(
+        "            h = tf.nn.dropout(h, self.dropout_placeholder)\n",
+        "            keep = self.dropout_placeholder\n            h = tf.nn.dropout(h, keep)\n")
+    out = migrate_text(src, fixes)
+    assert TODO_MARKER not in out and not undefined_names(out)
+    assert "keep = " not in out
+    assert "keras.layers.Dropout(0.09999999999999998)" in out or "keras.layers.Dropout(0.1)" in out
+    assert_idempotent(out, fixes)

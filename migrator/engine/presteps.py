@@ -29,6 +29,10 @@ PRE_STEPS: tuple[PreStep, ...] = (
             "TensorFlow-version shims written as the branch TF 1 takes (`int(tf.__version__.split('.')[0]) >= 1` "
             "is True; `tf.contrib.rnn.X if hasattr(tf.contrib.rnn, 'X') else tf.nn.rnn_cell.X` is the one class "
             "both name; the same TF1 program)"),
+    PreStep("TFM225", (("placeholder", "self."),), "placeholder_aliases:inline_placeholder_aliases",
+            "a local name standing for a model class's scalar placeholder written as the attribute at its reads "
+            "(`keep = self.keep_prob` + `tf.nn.dropout(h, keep)` -> `tf.nn.dropout(h, self.keep_prob)`; the "
+            "alias goes; the same TF1 program)"),
     PreStep("TFM209", (("float",), ("int",), ("double",), ("half",), ("bool",), ("complex",)),
             "dtype_aliases:resolve_dtype_aliases",
             "a name standing for one dtype written as the dtype at its reads (`DATA_TYPE = tf.float32` + "
@@ -154,9 +158,10 @@ PRE_STEPS: tuple[PreStep, ...] = (
             "lines of that form"),
     PreStep("TFM196", (("minimize", "return"), ("apply_gradients", "return")),
             "mode_builders:inline_graph_builders",
-            "a graph builder called once inside another function written out at its call (`out, loss, train_op = "
-            "build(x1, x2, y)` -> its statements, `with tf.device(...)` bodies in place, parameters replaced by "
-            "the arguments; the same TF1 program); diagnostics below refer to lines of that form"),
+            "a graph builder called once (or an optimizer helper making no weights, at each call) written out at "
+            "its call (`out, loss, train_op = build(x1, x2, y)` -> its statements, `with tf.device(...)` bodies "
+            "in place, parameters replaced by the arguments; the same TF1 program); diagnostics below refer to "
+            "lines of that form"),
     PreStep("TFM193", (("run", "{"), ("eval", "{")), "mode_builders:split_fetched_dicts",
             "a dict of tensors a session run fetches by key written as one name per key (`preds = {'p': y}` + "
             "`sess.run(preds['p'])` -> `preds_p = y` + `sess.run(preds_p)`; the same TF1 program)"),
