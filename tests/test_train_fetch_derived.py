@@ -57,3 +57,41 @@ def test_a_tensor_computed_after_the_train_op_keeps_the_program():
     assert "sess.run([step, loss, acc]" in out and TODO_MARKER in out
     assert "model_fetches" not in out
     assert not undefined_names(out)
+
+
+OMOINDROT = Path(__file__).parent / "fixtures" / "real_sweep" / "batch_hard_triplet_session.py"
+
+
+@pytest.mark.parametrize("fixes", [False, True])
+def test_a_batch_hard_triplet_program_translates_whole(fixes):
+    """omoindrot's batch-hard triplet loss: the labels feed only the loss (a Gram matrix
+    ``tf.matmul(e, tf.transpose(e))`` applies no weight - it made the loss helper look like a model
+    part, so the labels were read as a second input and the loss as label-free); the step fetches
+    the mean embedding norm (a FetchingModel); ``tf.train.get_global_step()`` is TF1's None here.
+    Before: 7 TODO, the program TF1."""
+    out = migrate_text(OMOINDROT.read_text(), fixes)
+    code = out.split('"""', 2)[2]  # (the docstring names the TF1 calls)
+    assert TODO_MARKER not in code and "import tensorflow" not in code and "get_global_step" not in code
+    assert "def loss(labels, embeddings):" in out
+    assert "model = FetchingModel(images, embeddings, loss, model_fetches)" in out
+    assert not undefined_names(out)
+    assert_idempotent(out, fixes)
+
+
+def test_a_global_step_the_program_makes_is_not_none():
+    """``tf.train.get_or_create_global_step()`` somewhere: ``get_global_step()`` returns that
+    variable in TF1, not None - the statement is not dropped as a None."""
+    src = OMOINDROT.read_text().replace("params = {", "made = tf.train.get_or_create_global_step()\nparams = {")
+    out = migrate_text(src, False)
+    assert "get_global_step()" in out
+    assert not undefined_names(out)
+
+
+def test_a_product_of_two_tensors_is_not_a_gram_matrix():
+    """``tf.matmul(a, tf.transpose(b))`` of two different tensors may apply a weight (b a
+    variable): only the product of one tensor with itself is read as applying none."""
+    from migrator.analysis.tf1_program import TF1Program  # noqa: F401  (the analysis under test)
+    src = OMOINDROT.read_text().replace("dot_product = tf.matmul(embeddings, tf.transpose(embeddings))",
+                                        "dot_product = tf.matmul(embeddings, tf.transpose(embeddings * 1.0))")
+    out = migrate_text(src, False)
+    assert TODO_MARKER in out  # the labels reach a "model part" again: the training run keeps its TODO

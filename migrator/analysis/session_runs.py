@@ -3,6 +3,7 @@ from __future__ import annotations
 import libcst as cst
 from ..cstcache import walk_rl
 from ..emit import code, literal
+from ..names import dotted
 from ..analysis.fit_loops import ProgramTodo, model_info
 from ..analysis.keep_prob import config_number
 from ..analysis.tf1_program import Program, Run, TF1Program
@@ -310,6 +311,42 @@ class SessionProgramRuns:
         except _Todo:
             return False
         return True
+
+    def none_global_step(self, prog: Program, stmt) -> bool:
+        """``step = tf.train.get_global_step()`` in a program that never makes a global step (no
+        ``get_or_create_global_step`` / ``create_global_step``, no variable named 'global_step':
+        TF1 looked the step up by that name too): TF1's value is None, and ``step`` is read only as
+        the ``global_step=`` of the program's train ops - which count nothing with None. The
+        statement says nothing the Keras program needs."""
+        small = stmt.body[0] if isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1 else None
+        if not (isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Name)
+                and isinstance(small.value, cst.Call) and not small.value.args
+                and self._tp().qname(small.value) == "tensorflow.train.get_global_step"):
+            return False
+        name = small.targets[0].target.value
+        for n in _walk(self.ctx.module):
+            if isinstance(n, cst.Call) and self._tp().qname(n) in (
+                    "tensorflow.train.get_or_create_global_step", "tensorflow.train.create_global_step"):
+                return False
+            if isinstance(n, cst.SimpleString) and n.value.strip("'\"bru") == "global_step":
+                return False
+        defs = prog.scope.by_name.get(name, ())
+        if len(defs) != 1 or defs[0].stmt is not stmt:
+            return False
+        op_calls = {id(op.call) for op in prog.train_ops}
+        reads = 0
+        for n in _walk(prog.scope.node):
+            if isinstance(n, cst.Name) and n.value == name and n is not small.targets[0].target:
+                par = self.ctx.parent(n)
+                if (isinstance(par, cst.Arg) and par.keyword is n) or (isinstance(par, cst.Attribute) and par.attr is n):
+                    continue  # ``global_step=`` itself, ``x.global_step``: no read of the name
+                if not (isinstance(par, cst.Arg) and par.value is n and par.keyword is not None
+                        and par.keyword.value == "global_step" and isinstance(self.ctx.parent(par), cst.Call)
+                        and (dotted(self.ctx.parent(par).func) or "").rpartition(".")[2] in ("minimize", "apply_gradients")
+                        and id(self.ctx.parent(par)) in op_calls):
+                    return False
+                reads += 1
+        return reads > 0
 
     def called_train_op(self, prog: Program, name: str) -> str | None:
         """``name`` is bound (alone or unpacked) to what a function or method of this file

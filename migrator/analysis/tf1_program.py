@@ -857,6 +857,23 @@ class TF1Program:
             n = self.ctx.parent(n)
         return self.programs.get(id(self.ctx.module))
 
+    def _gram(self, c: cst.Call, q: str) -> bool:
+        """``tf.matmul(e, tf.transpose(e))`` / ``tf.matmul(e, e, transpose_b=True)``: the products of
+        one tensor's rows with each other (a pairwise-distance matrix) - no weight is applied."""
+        if q.rpartition(".")[2] not in ("matmul", "dot", "tensordot"):
+            return False
+        pos = [a.value for a in c.args if a.keyword is None][:2]
+        if len(pos) != 2:
+            return False
+
+        def base(e):
+            if isinstance(e, cst.Call) and (dotted(e.func) or "").rpartition(".")[2] == "transpose" and e.args:
+                e = e.args[0].value
+            return code(e).strip() if isinstance(e, (cst.Name, cst.Attribute)) else None
+
+        a, b = base(pos[0]), base(pos[1])
+        return a is not None and a == b
+
     def trainable_functions(self) -> set[str]:
         """Names of the file's functions that apply or create trainable parameters (a layer,
         ``matmul``/``conv2d``, ``get_variable``/``Variable``), directly or through another such
@@ -883,8 +900,9 @@ class TF1Program:
                             or _stored_layer(node.func)
                     d = dotted(node.func) or ""
                     # (keras.ops.matmul/conv: the same op after TFM130 - a second run must agree)
-                    if q.startswith(_PARAM_PREFIXES) or q in _PARAM_CALLS or q in _VARIABLE_CALLS \
-                            or d in _KERAS_PARAM_OPS or (not q and d in self.layer_objects):
+                    if (q.startswith(_PARAM_PREFIXES) or q in _PARAM_CALLS or q in _VARIABLE_CALLS
+                            or d in _KERAS_PARAM_OPS or (not q and d in self.layer_objects)) \
+                            and not self._gram(node, q or d):
                         direct[name] = True
                     head, _, tail = d.partition(".")
                     called[name].add(tail if head in ("self", "cls") and "." not in tail else head)
@@ -1166,7 +1184,7 @@ class TF1Program:
                                    or (isinstance(c.func, cst.Attribute) and c.func.attr.value in user_functions)))
                     or (not q and self._called_instance(scope, c.func, user_functions))):
                 continue
-            if q in PLACEHOLDERS:
+            if q in PLACEHOLDERS or self._gram(c, q or fn):
                 continue
             for a in c.args:
                 for n in load_names(a.value):

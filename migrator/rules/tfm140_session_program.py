@@ -369,6 +369,11 @@ class SessionProgram(SessionProgramRuns, Rule):
                 sc = self._counters().counter_of_stmt(prog, original)
                 if sc is not None:
                     return self._step_statement(prog, sc[0], sc[1], original, updated)
+                if self.none_global_step(prog, original):
+                    if not self.runs_ok(prog):
+                        raise _Todo("kept: a sess.run of this program is not translated")
+                    self.ctx.count(self)  # TF1's None, read only by the train op's global_step=
+                    return cst.RemoveFromParent()
                 for op in prog.train_ops:
                     if op.statement is original:
                         return self._train_op(prog, op, updated)
