@@ -95,3 +95,49 @@ def test_a_product_of_two_tensors_is_not_a_gram_matrix():
                                         "dot_product = tf.matmul(embeddings, tf.transpose(embeddings * 1.0))")
     out = migrate_text(src, False)
     assert TODO_MARKER in out  # the labels reach a "model part" again: the training run keeps its TODO
+
+
+PAIRS = FIXTURE.read_text()
+
+
+@pytest.mark.parametrize("fixes", [False, True])
+def test_a_summary_in_the_tuple_helper_does_not_stop_the_split(fixes):
+    """``tf.summary.scalar(...)`` inside the helper returning (loss, distances) (ThomasTracy's
+    batch-hard loss logs its hardest distances): logging only - the helper is still split, and
+    the distance's slice is written from the TRANSLATED statements (TFM142 removed the summary:
+    the bodies no longer lined up, and the slice came out in TF1 code)."""
+    src = PAIRS.replace("    return tf.reduce_mean(same * d",
+                        "    tf.summary.scalar('d', tf.reduce_mean(d))\n    return tf.reduce_mean(same * d")
+    out = migrate_text(src, fixes)
+    assert TODO_MARKER not in out and not undefined_names(out)
+    slice_def = out.split("def pair_loss_d(f):", 1)[1].split("\n\n\n", 1)[0]
+    assert "keras.ops.sum(" in slice_def and "tf." not in slice_def
+    assert_idempotent(out, fixes)
+
+
+def test_a_training_fetch_from_an_unsplit_tuple_keeps_the_program():
+    """The helper returning (loss, distances) has a loop (not split into functions of the
+    inputs): the training step cannot compute the loss or the fetched metric from its outputs -
+    the program stays TF1, and no statement reads a loss function or label function it binds
+    (before: the tuple statement stayed as written while the names it read became functions)."""
+    src = PAIRS.replace("    d = tf.reduce_sum(tf.square(tf.expand_dims(f, 0) - tf.expand_dims(f, 1)), 2)\n",
+                        "    d = 0.0\n    for k in range(3):\n"
+                        "        d = d + tf.square(tf.expand_dims(f[:, k], 0) - tf.expand_dims(f[:, k], 1))\n")
+    out = migrate_text(src, False)
+    assert "sess.run([step, loss, acc]" in out and TODO_MARKER in out
+    assert "def labels(" not in out and "def loss(" not in out
+    assert not undefined_names(out)
+
+
+@pytest.mark.parametrize("fixes", [False, True])
+def test_a_model_object_a_builder_returns_is_a_model_part(fixes):
+    """``extractor = build_model(params)`` returning the ``tf.keras.Sequential([...])`` it made,
+    then ``features = extractor(images)`` (ThomasTracy's model_fn): the images reach the model
+    through the object - an input, not a label."""
+    src = PAIRS.replace("emb = tf.layers.dense(x, 3)\n",
+                        "def build_model():\n    return tf.keras.Sequential([tf.keras.layers.Dense(3)])\n\n\n"
+                        "extractor = build_model()\nemb = extractor(x)\n")
+    out = migrate_text(src, fixes)
+    assert "x = keras.Input(shape=(4,))" in out
+    assert "FetchingModel(x, emb, loss, model_fetches)" in out
+    assert not undefined_names(out)

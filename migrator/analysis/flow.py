@@ -396,6 +396,13 @@ class Flow:
                 names.discard(n.value)
         return names
 
+    def _summary_call(self, e: cst.BaseExpression) -> bool:
+        """``tf.summary.scalar(...)`` / TF 0.x ``tf.scalar_summary(...)`` as a statement: logging
+        only (TFM142 removes it); it computes nothing the function returns."""
+        return isinstance(e, cst.Call) and any(
+            q.startswith("tensorflow.summary.") or (q.startswith("tensorflow.") and q.endswith("_summary"))
+            for q in self.ctx.qualified(e.func))
+
     def tuple_function(self, value: cst.BaseExpression, n: int, scope: ScopeFlow | None = None):
         """The module-level function ``value`` calls when it is a plain call of one (not shadowed
         in ``scope``), or the method of a class of the file ``obj.m(...)`` runs (``plain_callee``:
@@ -431,7 +438,7 @@ class Flow:
                 if i != len(body) - 1:
                     return None
             elif isinstance(small, cst.Expr):
-                if not (i == 0 and isinstance(small.value, cst.SimpleString)):
+                if not (i == 0 and isinstance(small.value, cst.SimpleString)) and not self._summary_call(small.value):
                     return None  # a call for its effect (``out.append(y)``): not followed by def-use chains
             elif not isinstance(small, (cst.Assign, cst.AnnAssign, cst.AugAssign, cst.Pass)):
                 return None

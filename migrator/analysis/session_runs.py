@@ -93,6 +93,10 @@ class SessionProgramRuns:
         function of the inputs can be written for it, so the run cannot be translated - the
         program stays TF1 whole. Its name (the first in name order), or None."""
         fetched = {n for r in prog.runs if r.train_op is None for n in r.fetch_names if n is not None}
+        # (and what the training step computes: the loss, the metrics its runs fetch with it)
+        fetched |= {n for r in prog.runs if r.train_op is not None for n in r.fetch_names
+                    if n is not None and n != r.train_op.name}
+        fetched |= {op.loss for op in prog.train_ops if op.loss is not None}
         needed = {c for n in fetched if n in prog.tensors for c in prog.label_chain(n)}
         for name in sorted(needed):
             if name in prog.placeholders or name in prog.metrics or self._summary(name) or not prog.label_dependent(name):

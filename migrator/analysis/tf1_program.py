@@ -348,6 +348,35 @@ def _optimizer_call(value: cst.BaseExpression) -> bool:
             and value.func.attr.value in ("minimize", "compute_gradients", "apply_gradients"))
 
 
+_MODEL_CLASSES = ("Sequential", "Model")
+
+
+def _returns_keras_model(fn: cst.FunctionDef) -> bool:
+    """Every ``return`` of ``fn`` gives a (tf.)keras ``Sequential`` / ``Model`` it made: the call
+    itself, or a local bound once to it."""
+    made: dict[str, int] = {}
+    models: set[str] = set()
+    rets = []
+    for n in _walk(fn.body):
+        if isinstance(n, cst.Assign) and len(n.targets) == 1 and isinstance(n.targets[0].target, cst.Name):
+            name = n.targets[0].target.value
+            made[name] = made.get(name, 0) + 1
+            if isinstance(n.value, cst.Call) and (dotted(n.value.func) or "").rpartition(".")[2] in _MODEL_CLASSES \
+                    and "keras" in (dotted(n.value.func) or "keras"):
+                models.add(name)
+        elif isinstance(n, cst.Return):
+            rets.append(n.value)
+    if not rets:
+        return False
+    for v in rets:
+        if isinstance(v, cst.Call) and (dotted(v.func) or "").rpartition(".")[2] in _MODEL_CLASSES:
+            continue
+        if isinstance(v, cst.Name) and v.value in models and made.get(v.value) == 1:
+            continue
+        return False
+    return True
+
+
 def default_minimize_arg(qname, a: cst.Arg) -> bool:
     """An argument of ``opt.minimize(loss, ...)`` that changes nothing a Keras model's optimizer
     step does: ``global_step`` / ``name``, or ``var_list=tf.trainable_variables()`` (or
@@ -941,15 +970,21 @@ class TF1Program:
         self.__dict__["_trainable_classes"] = out
         return out
 
-    @staticmethod
-    def _called_instance(scope, func, user_functions) -> bool:
+    def _called_instance(self, scope, func, user_functions) -> bool:
         """``net(x)`` with ``net = ConvNet()`` bound once, ConvNet a trainable class of the file
         with a ``__call__`` method that builds (the object applied as a model)."""
-        if not isinstance(func, cst.Name) or "__call__" not in user_functions:
+        if not isinstance(func, cst.Name):
             return False
         defs = scope.by_name.get(func.value, ())
-        return len(defs) == 1 and isinstance(defs[0].value, cst.Call) and isinstance(defs[0].value.func, cst.Name) \
-            and defs[0].value.func.value in user_functions
+        if not (len(defs) == 1 and isinstance(defs[0].value, cst.Call) and isinstance(defs[0].value.func, cst.Name)
+                and defs[0].value.func.value in user_functions):
+            return False
+        if "__call__" in user_functions:
+            return True
+        # ``extractor = build_model(params)`` returning the ``tf.keras.Sequential([...])`` it made
+        fn = next((st for st in self.ctx.module.body if isinstance(st, cst.FunctionDef)
+                   and st.name.value == defs[0].value.func.value), None)
+        return fn is not None and _returns_keras_model(fn)
 
     def _class_methods(self, cls: cst.ClassDef, seen: tuple = ()) -> dict[str, cst.FunctionDef]:
         classes = {s.name.value: s for s in self.ctx.module.body if isinstance(s, cst.ClassDef)}

@@ -173,7 +173,18 @@ class TupleCalls:
         ``updated`` when its body still lines up with the original's), returning the element."""
         obody, ubody = list(original.body.body), list(updated.body.body)
         src = ubody if len(ubody) == len(obody) else obody
-        stmts = [src[i].with_changes(leading_lines=[]) for i in sl.statements]
+        at = {i: i for i in range(len(obody))}
+        if len(ubody) != len(obody):
+            # TFM142 removed the helper's summary statements: the others line up without them
+            summary = [i for i, b in enumerate(obody) if isinstance(b, cst.SimpleStatementLine)
+                       and isinstance(b.body[0], cst.Expr) and self.flow._summary_call(b.body[0].value)]
+            if summary and len(ubody) == len(obody) - len(summary):
+                kept = [i for i in range(len(obody)) if i not in summary]
+                at = {i: k for k, i in enumerate(kept)}
+                src = ubody
+        if any(i not in at for i in sl.statements):
+            src, at = obody, {i: i for i in range(len(obody))}
+        stmts = [src[at[i]].with_changes(leading_lines=[]) for i in sl.statements]
         ret_el = src[-1].body[0].value.elements[sl.index].value if isinstance(
             src[-1].body[0], cst.Return) and isinstance(src[-1].body[0].value, cst.Tuple) else \
             obody[-1].body[0].value.elements[sl.index].value
