@@ -16,29 +16,7 @@ from tests.outputs import assert_idempotent, migrate_text, undefined_names
 FIXTURES = Path(__file__).parent / "fixtures" / "real_sweep"
 MODEL_FN = (FIXTURES / "model_fn_config_params.py").read_text()
 
-BUILDER = '''import numpy as np
-import tensorflow as tf
-
-
-def build(x, y):
-    h = tf.layers.dense(x, 8, activation=tf.nn.relu)
-    out = tf.layers.dense(h, 1)
-    loss = tf.reduce_mean(tf.square(out - y))
-    train_op = tf.train.AdamOptimizer(0.01).minimize(loss)
-    return loss, train_op, out
-
-
-x = tf.placeholder(tf.float32, [None, 4])
-y = tf.placeholder(tf.float32, [None, 1])
-loss, train_op, out = build(x, y)
-X = np.random.rand(32, 4).astype(np.float32)
-Y = X.sum(1, keepdims=True)
-with tf.Session() as sess:
-    sess.run(tf.global_variables_initializer())
-    for i in range(100):
-        _, l = sess.run([train_op, loss], feed_dict={x: X, y: Y})
-    print(l, sess.run(out, feed_dict={x: X})[:2])
-'''
+BUILDER = (FIXTURES / "builder_module_level.py").read_text()
 
 
 @pytest.mark.parametrize("fixes", [False, True])
