@@ -248,6 +248,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"tflearn-migrate: {where}{ex.strerror or ex}", file=sys.stderr)
         return EXIT_USAGE
     finally:
+        _stop.clear()  # (a library caller's next runner.run must not see this run's stop)
         gc.set_threshold(*old_gc)
         cleanup_temps()
         if old_term is not None:

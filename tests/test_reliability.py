@@ -348,6 +348,7 @@ def test_a_stop_python_swallows_still_stops_the_run(tmp_path: Path, monkeypatch,
     finally:
         signal.signal(signal.SIGINT, old)
     assert swallowed == [KeyboardInterrupt]
+    assert not runner_mod._stop  # the stop does not outlive its run
     assert len(calls) == 2
     assert "interrupted" in capsys.readouterr().err
     assert snapshot(src) == before
