@@ -177,21 +177,30 @@ def test_graph_builder_in_a_method():
     assert out is not None and "def build(" not in out and "        t = tf.train.AdamOptimizer(0.1).minimize(c)" in out
 
 
+def test_graph_builder_at_module_level_and_kept_blocks():
+    """Called at module level (the session rules see its train op only where minimize is
+    written); a ``with`` block the body has (a named device block, a variable scope) is kept as
+    written: the same ops under the same scopes, the body always run."""
+    out = _graph(BUILD + "e, c, t = build(p, q)\n")
+    assert out is not None and "def build(" not in out and "t = tf.train.AdamOptimizer(0.1).minimize(c)" in out
+    out = _graph("def build(a):\n    with tf.variable_scope('s'):\n        e = net(a)\n"
+                 "    op = tf.train.AdamOptimizer(0.1).minimize(e)\n    return e, op\ndef fit(p):\n    e, t = build(p)\n")
+    assert out is not None and "    with tf.variable_scope('s'):\n        e = net(p)\n" in out
+    out = _graph("def build(a):\n    with tf.device('/cpu:0') as d:\n        e = net(a)\n"
+                 "    op = tf.train.AdamOptimizer(0.1).minimize(e)\n    return e, op\ndef fit(p):\n    e, t = build(p)\n")
+    assert out is not None and "with tf.device('/cpu:0') as d:" in out
+
+
 @pytest.mark.parametrize("src", [
-    # called at module level: the session rules' form
-    BUILD + "e, c, t = build(p, q)\n",
-    # called twice
+    # called twice (its net(...) may build a tower: the sharing rules' business)
     BUILD + "def fit(p, q):\n    e, c, t = build(p, q)\n    f, d, s = build(q, p)\n",
     # a mode branch: TFM192's
     "def build(a, mode):\n    e = net(a)\n    op = None\n    if mode == 'train':\n"
     "        op = tf.train.AdamOptimizer(0.1).minimize(e)\n    return e, op\n"
     "def fit(p):\n    e, t = build(p, 'train')\n",
-    # a device block naming what it places (``as``)
-    "def build(a):\n    with tf.device('/cpu:0') as d:\n        e = net(a)\n"
-    "    op = tf.train.AdamOptimizer(0.1).minimize(e)\n    return e, op\ndef fit(p):\n    e, t = build(p)\n",
-    # a variable scope: names change, not written out
-    "def build(a):\n    with tf.variable_scope('s'):\n        e = net(a)\n"
-    "    op = tf.train.AdamOptimizer(0.1).minimize(e)\n    return e, op\ndef fit(p):\n    e, t = build(p)\n",
+    # a loop in the builder
+    "def build(a):\n    for i in range(2):\n        a = net(a)\n"
+    "    op = tf.train.AdamOptimizer(0.1).minimize(a)\n    return a, op\ndef fit(p):\n    e, t = build(p)\n",
 ])
 def test_graph_builder_declines(src):
     assert _graph(src) is None

@@ -556,18 +556,27 @@ def _blocks(s: cst.CSTNode):
         yield from _blocks(h)
 
 
-def _makes_weights(fn: cst.FunctionDef) -> bool:
-    """The builder calls something that may make variables or layers (not only an optimizer and
-    tensor ops): get_variable / Variable, a layers / slim / contrib / tflearn / keras call."""
+def _makes_weights(fn: cst.FunctionDef, tf: set[str]) -> bool:
+    """The builder may make variables or layers: it calls anything but TensorFlow ops (no
+    get_variable / Variable, no layers / slim / contrib / keras), an optimizer's
+    minimize / compute_gradients / apply_gradients and a few builtins - a call of a function of
+    the file (``net(x)``) may build a tower."""
+    builtins = {"len", "float", "int", "min", "max", "abs", "zip", "list", "tuple", "range", "print",
+                "isinstance", "dict", "sum", "round", "str", "bool"}
     for n in _nodes(fn.body):
-        if isinstance(n, cst.Call):
-            d = dotted(n.func) or ""
-            last = d.rpartition(".")[2]
-            if last in _VARIABLE_MAKERS or any(p in ("layers", "slim", "contrib", "tflearn", "keras")
-                                               for p in d.split(".")[:-1]) or not d.split(".")[0]:
-                return True
-            if "." not in d and d and d[0].isupper():
-                return True  # a class made here (a layer object)
+        if not isinstance(n, cst.Call):
+            continue
+        d = dotted(n.func) or ""
+        parts = d.split(".")
+        if d in builtins:
+            continue
+        if isinstance(n.func, cst.Attribute) and n.func.attr.value in (*_STEPS, "compute_gradients"):
+            continue
+        if parts[0] in tf and parts[-1] not in _VARIABLE_MAKERS \
+                and not any(p in ("layers", "slim", "contrib", "keras") for p in parts[:-1]) \
+                and not parts[-1][:1].isupper() or (parts[0] in tf and parts[-1].endswith("Optimizer")):
+            continue
+        return True
     return False
 
 
@@ -588,7 +597,7 @@ def inline_mode_builders(module: cst.Module, need_mode: bool = True) -> cst.Modu
         # several calls: only a builder that makes no variable or layer (``def training(loss, lr):
         # opt = ...; return opt.minimize(loss)``) - each call is its own ops, written at each call;
         # a builder making weights called twice is a tower the sharing rules read
-        if not uses or (len(uses) > 1 and (need_mode or _makes_weights(fn))):
+        if not uses or (len(uses) > 1 and (need_mode or _makes_weights(fn, set(_tf_aliases(module))))):
             continue
         found = {}
         for use in uses:
