@@ -140,9 +140,14 @@ def test_a_helper_another_module_imports_is_not_written_out():
     ("momentum_training(loss, 0.01, 0.9)", "momentum_training(loss, rate(), 0.9)"),
 ])
 def test_train_op_helpers_outside_the_form_stay(change):
-    res = _migrate(STEP.replace(*change))
+    src = STEP.replace(*change)
+    res = _migrate(src)
     assert not any(d.rule == "TFM180" for d in res.diagnostics)
-    assert "def momentum_training" in res.code
+    # outside TFM180's form; TFM196 may write the helper at its calls (it makes no weights)
+    assert "def momentum_training" in res.code or any(d.rule == "TFM196" for d in res.diagnostics)
+    from tests.outputs import undefined_names
+
+    assert set(undefined_names(res.code)) <= set(undefined_names(src))  # (the snippet's data)
 
 
 @pytest.mark.slow
