@@ -182,22 +182,62 @@ def test_pairwise_distance_sum_uses_tf1_add():
     assert "d = keras.ops.sqrt(d + mask * 1e-16)" in out  # two (n, n) tensors: `+` stays
 
 
+# the distance matrix as the model's output (a loss regressing it on a target matrix): Keras' add
+# of Keras tensors is in the functional model here, where the batch-hard loss above has it in the
+# loss function (plain tensors, where Keras' add broadcasts as TF1 did)
+DIST_MATRIX = '''import numpy as np
+import tensorflow as tf
+
+
+def pairwise(e):
+    dot = tf.matmul(e, tf.transpose(e))
+    sq = tf.diag_part(dot)
+    d = tf.expand_dims(sq, 0) - 2.0 * dot + tf.expand_dims(sq, 1)
+    d = tf.maximum(d, 0.0)
+    mask = tf.to_float(tf.equal(d, 0.0))
+    d = tf.sqrt(d + mask * 1e-16)
+    return d * (1.0 - mask)
+
+
+rng = np.random.RandomState(0)
+X = rng.rand(16, 6).astype(np.float32)
+T = (np.arange(16)[:, None] % 4 != np.arange(16)[None, :] % 4).astype(np.float32)
+tf.set_random_seed(0)
+images = tf.placeholder(tf.float32, [None, 6])
+target = tf.placeholder(tf.float32, [None, 16])
+emb = tf.layers.dense(images, 4)
+dist = pairwise(emb)
+loss = tf.reduce_mean(tf.square(dist - target))
+train_op = tf.train.GradientDescentOptimizer(0.1).minimize(loss)
+sess = tf.Session()
+sess.run(tf.global_variables_initializer())
+for step in range(3):
+    _, l = sess.run([train_op, loss], feed_dict={images: X, target: T})
+'''
+
+
 @pytest.mark.slow
 def test_pairwise_distance_loss_is_equivalent_and_plain_add_is_not(tmp_path):
-    """verify's forward pass on the migrated batch-hard loss equals TF1's; the same output with
-    Keras' own add (the form before tf1_add) differs: the negative control."""
+    """verify's forward pass and step on the migrated batch-hard loss and distance-matrix model
+    equal TF1's; the distance-matrix model with Keras' own add (the form before tf1_add) differs:
+    the negative control."""
     from migrator.weights.verify import judge, migrate_faithful, verify_pairs
 
-    legacy = tmp_path / "bh.py"
-    legacy.write_text(BATCH_HARD)
-    mig = migrate_faithful(legacy, tmp_path / "m")
-    text = Path(mig).read_text()
-    assert "tf1_add(" in text
-    plain = tmp_path / "plain" / "bh.py"
+    pairs = []
+    for name, src in (("bh", BATCH_HARD), ("dm", DIST_MATRIX)):
+        legacy = tmp_path / f"{name}.py"
+        legacy.write_text(src)
+        mig = migrate_faithful(legacy, tmp_path / name)
+        assert "tf1_add(" in Path(mig).read_text()
+        pairs.append((legacy, mig))
+    text = Path(pairs[1][1]).read_text()
+    line = "d = tf1_add(keras.ops.expand_dims(sq, 0) - 2.0 * dot, keras.ops.expand_dims(sq, 1))"
+    assert "dist = pairwise(emb)" in text and "keras.Model(images, dist)" in text and line in text
+    plain = tmp_path / "plain" / "dm.py"
     plain.parent.mkdir()
-    plain.write_text(text.replace("d = tf1_add(keras.ops.expand_dims(sq, 0) - 2.0 * dot, keras.ops.expand_dims(sq, 1))",
-                                  "d = keras.ops.expand_dims(sq, 0) - 2.0 * dot + keras.ops.expand_dims(sq, 1)"))
-    good, bad = verify_pairs([(legacy, mig), (legacy, plain)], workdir=tmp_path / "v")
-    ok, lines = judge(good)
-    assert ok, "\n".join(lines + good.get("mapping", []))
-    assert not judge(bad)[0]
+    plain.write_text(text.replace(line, "d = keras.ops.expand_dims(sq, 0) - 2.0 * dot + keras.ops.expand_dims(sq, 1)"))
+    results = verify_pairs(pairs + [(pairs[1][0], plain)], batch=16, workdir=tmp_path / "v")
+    for res in results[:2]:
+        ok, lines = judge(res)
+        assert ok, "\n".join(lines + res.get("mapping", []))
+    assert not judge(results[2])[0]
