@@ -1,4 +1,5 @@
-"""A train op that is never run, removed (rule TFM219's pre-step): a pure function of the source.
+"""A train op or assign op that is never run, removed (rule TFM219's pre-step): a pure function of
+the source. (Assign ops and the variables only they read: ``_unrun_assigns`` below.)
 
 The form (yoavalon/TensorflowMnistCNN builds a second optimizer for its classification head and
 never runs it)::
@@ -80,10 +81,8 @@ def drop_unrun_train_ops(module: cst.Module) -> cst.Module | None:
     run_reads = {n.value for c in _nodes(module)
                  if isinstance(c, cst.Call) and isinstance(c.func, cst.Attribute) and c.func.attr.value == "run"
                  for a in c.args for n in _nodes(a) if isinstance(n, cst.Name)}
-    if not steps & run_reads:
-        return None
-    drop: set[int] = set()
-    for s in lines:
+    drop: set[int] = _unrun_assigns(module, tf, counts, bool(run_reads))
+    for s in lines if steps & run_reads else ():
         if not (len(s.body) == 1 and isinstance(s.body[0], cst.Assign) and len(s.body[0].targets) == 1
                 and isinstance(s.body[0].targets[0].target, cst.Name)):
             continue
@@ -100,3 +99,90 @@ def drop_unrun_train_ops(module: cst.Module) -> cst.Module | None:
             return cst.RemoveFromParent() if id(original) in drop else updated
 
     return module.visit(T())
+
+
+_ASSIGNS = ("assign", "assign_add", "assign_sub")
+# calls that hand the graph's variables to something (a weight decay, a custom Saver list ...)
+_LISTS = ("trainable_variables", "global_variables", "all_variables", "get_collection", "model_variables",
+          "variables_initializer", "moving_average_variables")
+
+
+def _pure(e: cst.BaseExpression, tf: set[str]) -> bool:
+    """An initial value computed by TensorFlow ops of names, attributes and literals only."""
+    if _simple_arg(e):
+        return True
+    if isinstance(e, (cst.List, cst.Tuple)):
+        return all(isinstance(el, cst.Element) and _pure(el.value, tf) for el in e.elements)
+    if isinstance(e, cst.BinaryOperation):
+        return _pure(e.left, tf) and _pure(e.right, tf)
+    if isinstance(e, cst.Call):
+        return (dotted(e.func) or "").split(".")[0] in tf and all(a.star == "" and _pure(a.value, tf) for a in e.args)
+    return False
+
+
+def _update_ops(call: cst.Call) -> bool:
+    """``tf.get_collection(tf.GraphKeys.UPDATE_OPS)``: a list of ops, not of variables."""
+    if not call.args:
+        return False
+    a = call.args[0].value
+    name = dotted(a) if not isinstance(a, cst.SimpleString) else a.evaluated_value
+    return (dotted(call.func) or "").endswith("get_collection") and str(name).rpartition(".")[2] in (
+        "UPDATE_OPS", "update_ops")
+
+
+def _unrun_assigns(module: cst.Module, tf: set[str], counts: dict[str, int], runs: bool) -> set[int]:
+    """``v = tf.Variable(<pure value>)`` and ``a = tf.assign(v, x)`` (or ``v.assign(x)``) where no
+    run, group or list ever reads ``a`` (its only Name node is the target) and ``v`` is read by
+    such assigns only: TF1 never executes the assign, and nothing computes with the variable (no
+    call in the file lists the graph's variables either: a weight decay over
+    ``tf.trainable_variables()`` would have read it). Both statements go; a Saver would have
+    written one variable less. At module level only in a file that runs sessions itself (a
+    library's module-level op may be run by a driver importing it); in a function the local is
+    out of everyone's reach. The ids of the statements, or none."""
+    fn_of: dict[int, bool] = {}
+
+    def mark(node, inside: bool) -> None:
+        for c in node.children:
+            fn_of[id(c)] = inside
+            mark(c, inside or isinstance(c, (cst.FunctionDef, cst.Lambda)))
+
+    mark(module, False)
+    if any(isinstance(n, cst.Call) and (dotted(n.func) or "").rpartition(".")[2] in _LISTS
+           and not _update_ops(n) for n in _nodes(module)):
+        return set()
+    stmts = [n for n in _nodes(module) if isinstance(n, cst.SimpleStatementLine) and len(n.body) == 1
+             and isinstance(n.body[0], cst.Assign) and len(n.body[0].targets) == 1
+             and isinstance(n.body[0].targets[0].target, cst.Name)]
+    variables: dict[str, cst.SimpleStatementLine] = {}
+    for st in stmts:
+        v = st.body[0].value
+        d = dotted(v.func) if isinstance(v, cst.Call) else None
+        if d is not None and d.split(".")[0] in tf and d.rpartition(".")[2] == "Variable" \
+                and all(a.star == "" and _pure(a.value, tf) for a in v.args):
+            variables[st.body[0].targets[0].target.value] = st
+    out: set[int] = set()
+    reads: dict[str, int] = {}
+    assigns: dict[str, list] = {}
+    for st in stmts:
+        name = st.body[0].targets[0].target.value
+        v = st.body[0].value
+        if counts.get(name) != 1 or not isinstance(v, cst.Call):
+            continue
+        d = dotted(v.func) or ""
+        if d.split(".")[0] in tf and d.rpartition(".")[2] in _ASSIGNS and len(v.args) >= 2 \
+                and isinstance(v.args[0].value, cst.Name):
+            var, rest = v.args[0].value.value, v.args[1:]
+        elif isinstance(v.func, cst.Attribute) and v.func.attr.value in _ASSIGNS \
+                and isinstance(v.func.value, cst.Name) and len(v.args) >= 1:
+            var, rest = v.func.value.value, v.args
+        else:
+            continue
+        if var not in variables or not all(a.star == "" and _simple_arg(a.value) for a in rest)                 or not (runs or (fn_of.get(id(st)) and fn_of.get(id(variables[var])))):
+            continue
+        assigns.setdefault(var, []).append(st)
+        reads[var] = reads.get(var, 0) + 1
+    for var, sts in assigns.items():
+        if counts.get(var) == 1 + reads[var]:  # the target, and one read per dropped assign
+            out.add(id(variables[var]))
+            out.update(id(st) for st in sts)
+    return out

@@ -122,9 +122,10 @@ PRE_STEPS: tuple[PreStep, ...] = (
             "(`self.optimize` / `self.train_op = optimizer.minimize(self.loss)` -> `model_optimize = "
             "model_optimizer.minimize(model.loss)`, reads `model.optimize` -> `model_optimize`; the same TF1 "
             "program); diagnostics below refer to lines of that form"),
-    PreStep("TFM219", (("minimize",), ("apply_gradients",)), "unrun_train_ops:drop_unrun_train_ops",
-            "a train op bound to a name read nowhere removed (`classifier = tf.train.AdamOptimizer(lr)"
-            ".minimize(model.classLoss)`, never run: TF1 never executed it; the same trained program)"),
+    PreStep("TFM219", (("minimize",), ("apply_gradients",), ("assign",)), "unrun_train_ops:drop_unrun_train_ops",
+            "a train op or assign op bound to a name read nowhere removed (`classifier = tf.train.AdamOptimizer(lr)"
+            ".minimize(model.classLoss)`, `snap = tf.assign(v, out)` with the variable `v` it alone reads: never "
+            "run, TF1 never executed it; the same trained program)"),
     PreStep("TFM182", (("map_fn", "boolean_mask"),), "map_fn_rows:rewrite_map_fn_rows",
             "a tf.map_fn over rows reducing a boolean_mask of each (`tf.map_fn(lambda i: tf.reduce_max("
             "tf.boolean_mask(d[i], m[i])), tf.range(n))`) written with masks over the whole matrix "
