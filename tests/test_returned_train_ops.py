@@ -63,11 +63,27 @@ main()
 
 
 @pytest.mark.parametrize("fixes", [False, True])
-def test_a_train_op_a_method_returns_is_never_evaluated_as_a_tensor(fixes):
-    """The method's minimize cannot be translated where it is (Keras 3 optimizers have no
-    minimize): the program stays TF1 and the run says why - it was translated into
+def test_a_model_object_whose_train_method_returns_its_step_becomes_one_keras_program(fixes):
+    """TFM187 writes the object's methods as module functions (``net.train(x)`` -> ``net_train(x)``,
+    ``self._lr`` -> the constructor's 0.01) and TFM196 the train function at its call: one Keras
+    program. It was TF1 with a TODO - and before that the run of the train op had become
     ``predict_on_batch`` of the optimizer call's result (a run that would not train)."""
     out = migrate_text(OBJECT, fixes)
+    assert TODO_MARKER not in out and "tf." not in out
+    assert "predict_on_batch(np.ones((32, 4)))" in out and "tf1_fetches" not in out
+    assert "l = model.train_on_batch(np.ones((32, 4)))" in out
+    assert "learning_rate=0.01" in out and "class Net" not in out
+    assert not undefined_names(out)
+    assert_idempotent(out, fixes)
+
+
+@pytest.mark.parametrize("fixes", [False, True])
+def test_a_train_op_a_method_returns_is_never_evaluated_as_a_tensor(fixes):
+    """Where the object cannot be written out (its constructor makes a session: the trainer
+    classes' form, TFM156's), the method's minimize stays TF1 and the run says why - it was
+    translated into ``predict_on_batch`` of the optimizer call's result."""
+    src = OBJECT.replace("        self._lr = lr\n", "        self._lr = lr\n        self._log = open('log.txt', 'w')\n")
+    out = migrate_text(src, fixes)
     assert "predict_on_batch" not in out and "tf1_fetches" not in out
     assert "_, l = sess.run([step, loss], feed_dict={x: np.ones((32, 4))})" in out
     assert "sess.run fetches step, the training op train() builds with minimize" in " ".join(

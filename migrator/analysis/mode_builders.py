@@ -77,6 +77,7 @@ from .placeholder_forms import _bind, _calls_of, _free_names, _Rename, _tf_alias
 _STEPS = ("minimize", "apply_gradients")
 _SCOPED = (cst.Lambda, cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp, cst.FunctionDef, cst.ClassDef,
            cst.Global, cst.Nonlocal)
+_COMPS = (cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)
 _UNDECIDED = object()
 _VARIABLE_MAKERS = ("Variable", "get_variable")
 
@@ -357,7 +358,15 @@ def _plan(module: cst.Module, fn: cst.FunctionDef, stmt: cst.SimpleStatementLine
             or p.posonly_params or p.kwonly_params or fn.decorators or fn.asynchronous is not None \
             or not isinstance(fn.body, cst.IndentedBlock):
         return None
-    if any(isinstance(n, _SCOPED) for n in _nodes(fn.body)):
+    if any(isinstance(n, _SCOPED) and not isinstance(n, _COMPS) for n in _nodes(fn.body)):
+        return None
+    # a comprehension (a weight decay's ``[tf.nn.l2_loss(v) for v in tf.trainable_variables()]``): its
+    # variables are its own, written out as they are - none may be a name the writing renames
+    comp_vars = {x.value for n in _nodes(fn.body) if isinstance(n, cst.CompFor)
+                 for x in _nodes(n.target) if isinstance(x, cst.Name)}
+    fn_names = {x.value for n in _nodes(fn.body) if isinstance(n, cst.AssignTarget)
+                for x in _nodes(n.target) if isinstance(x, cst.Name)} | {q.name.value for q in p.params}
+    if comp_vars & fn_names:
         return None
     if not any(isinstance(n, cst.Call) and isinstance(n.func, cst.Attribute) and n.func.attr.value in _STEPS
                for n in _nodes(fn.body)):

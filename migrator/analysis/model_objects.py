@@ -65,8 +65,9 @@ import libcst as cst
 
 from ..cstcache import walk
 from ..names import dotted
-from .trainer_objects import (_Decline, _Subst, _bind, _bound, _construction, _count, _makes_session, _method_call,
-                              _module_binds, _no_self, _plan_init, _reads, _stable, _truth)
+from .placeholder_forms import _tf_aliases
+from .trainer_objects import (_Decline, _Subst, _bind, _bound, _construction, _count, _free_reads, _makes_session,
+                              _method_call, _module_binds, _no_self, _plan_init, _reads, _stable, _truth)
 
 _CONSTS = ("None", "True", "False")
 
@@ -347,7 +348,10 @@ def _inline_one(module: cst.Module, cls: cst.ClassDef) -> cst.Module | None:
     if not methods or any(_makes_session(m) for m in methods.values()):
         return None
     name = cls.name.value
-    if _count(module, name) != 2:
+    # the class statement and its one construction (a method's local of the same name - ``model = {}``
+    # in ``class model`` - is another variable)
+    shadowed = sum(_count(fn, name) for fn in methods.values() if name in _bound(fn.body, nested=True))
+    if _count(module, name) - shadowed != 2:
         return None
     # the block the object lives in: the module's, or (nested up to three deep) a `with` block's, the
     # main guard's or a module function's
@@ -367,11 +371,28 @@ def _inline_one(module: cst.Module, cls: cst.ClassDef) -> cst.Module | None:
     builders = {m for m, s in stores.items() if s}
     helpers = {m for m in stores if m not in builders}
     if not builders:
-        return None
+        # no method stores an attribute: the methods return what they build (``loss, step, out =
+        # net.train(x)``) and read the constructor's values only - each a module function
+        # ``<obj>_<m>``, every read of the object one of them or a constructor value
+        # only where a method builds the train op and returns it (``return loss, step, out``): run by
+        # the session outside, it is a training step no class rule translates in place (other classes
+        # of returning methods - towers, losses - are the class rules' form, TFM144)
+        tf = _tf_aliases(module)
+        if not any(_reads(fn) & tf for fn in methods.values()):
+            return None  # (no TF1 graph code in it: a Keras class - a migrated program - is left alone)
+        if not any(isinstance(n, cst.Call) and isinstance(n.func, cst.Attribute)
+                   and n.func.attr.value in ("minimize", "apply_gradients")
+                   for fn in methods.values() for n in walk(fn)):
+            return None
+        if not any(isinstance(n, cst.Call) and isinstance(n.func, cst.Attribute)
+                   and isinstance(n.func.value, cst.Name) and n.func.value.value == obj
+                   and n.func.attr.value in helpers for st in block[at + 1:] for n in walk(st)):
+            return None
     calls = [(i, _method_call(st, obj)) for i, st in enumerate(block)]
     calls = [(i, c) for i, c in calls if c is not None and c[1] in builders]
-    if not calls or any(i < at or c[0] == obj for i, c in calls):
+    if builders and not calls or any(i < at or c[0] == obj for i, c in calls):
         return None
+    ctor = _dict_args(ctor, block, at, module if not in_function else None)
     rest = module.with_changes(body=[s for s in module.body if s is not cls])
     binds = _module_binds(rest)
     rest_reads = _reads(rest)
@@ -415,7 +436,7 @@ def _inline_one(module: cst.Module, cls: cst.ClassDef) -> cst.Module | None:
     # (never an attribute assigned from outside: `net.k = 3` would change what the methods read)
     if any(_assigns_attr(st, obj) for st in module.body):
         return None
-    first = min(i for i, _ in calls)
+    first = min(i for i, _ in calls) if calls else at + 1
     reads = _ObjReads(obj, attrs, stored, helpers)
     done = {i: c for i, c in calls}
     # names the helper functions read (a builtin among them): a storing method's local written at
@@ -498,6 +519,49 @@ def _inline_one(module: cst.Module, cls: cst.ClassDef) -> cst.Module | None:
         else:
             top.append(new_nodes.get(id(x), after.get(id(x), x)))
     return module.with_changes(body=top)
+
+
+def _dict_args(ctor: cst.Call, block: list, at: int, module: cst.Module | None) -> cst.Call:
+    """The constructor call with each argument that is a name bound once, before it in the block, to a
+    dict display of string keys and literal values, and otherwise only read by subscripts / ``.get``
+    (never changed, never handed elsewhere), written as that display (``model(params)`` with ``params =
+    {'batch': 32, ...}``: the constructor's ``params.get('batch', 32)`` reads a literal then)."""
+    args = list(ctor.args)
+    before = block[:at]
+    # at module level a function may read the name as a global (not followed); the functions and
+    # classes of the module are scopes of their own (a method's parameter of the same name)
+    free = _free_reads(module) if module is not None else set()
+    scope = cst.Module(body=[st for st in block if module is None or not isinstance(st, (cst.FunctionDef,
+                                                                                         cst.ClassDef))])
+    for k, a in enumerate(args):
+        if a.star or not isinstance(a.value, cst.Name):
+            continue
+        name = a.value.value
+        if name in free:
+            continue
+        binds = [st.body[0].value for st in before if isinstance(st, cst.SimpleStatementLine)
+                 and len(st.body) == 1 and isinstance(st.body[0], cst.Assign) and len(st.body[0].targets) == 1
+                 and isinstance(st.body[0].targets[0].target, cst.Name) and st.body[0].targets[0].target.value == name]
+        if len(binds) != 1 or not isinstance(binds[0], cst.Dict):
+            continue
+        d = binds[0]
+        if not all(isinstance(el, cst.DictElement) and isinstance(el.key, cst.SimpleString) and _literal(el.value)
+                   for el in d.elements):
+            continue
+        # every Name node of it: the binding, this argument, a subscript read or a .get call
+        uses = 0
+        for n in walk(scope):
+            if isinstance(n, cst.Subscript) and isinstance(n.value, cst.Name) and n.value.value == name:
+                uses += 1
+            elif isinstance(n, cst.Call) and isinstance(n.func, cst.Attribute) and n.func.attr.value == "get" \
+                    and isinstance(n.func.value, cst.Name) and n.func.value.value == name:
+                uses += 1
+        stores = sum(1 for n in walk(scope) if isinstance(n, (cst.AssignTarget, cst.AugAssign, cst.Del))
+                     and any(isinstance(x, cst.Name) and x.value == name for x in walk(n)))
+        if stores != 1 or _count(scope, name) != uses + 2:
+            continue
+        args[k] = a.with_changes(value=d.deep_clone())
+    return ctor.with_changes(args=args)
 
 
 def _write_out(fn: cst.FunctionDef, call: cst.Call, st: cst.CSTNode, obj: str, attrs: dict, stored: dict,

@@ -105,6 +105,22 @@ def _list(values: list[cst.BaseExpression]) -> cst.List:
     return cst.List([cst.Element(v.deep_clone()) for v in values])
 
 
+_UNKNOWN = object()
+
+
+def _constant(e: cst.BaseExpression):
+    """The value of a literal string / number / None / True / False, or ``_UNKNOWN``."""
+    if isinstance(e, cst.SimpleString):
+        return e.evaluated_value
+    if isinstance(e, cst.Integer):
+        return e.evaluated_value
+    if isinstance(e, cst.Float):
+        return e.evaluated_value
+    if isinstance(e, cst.Name) and e.value in ("None", "True", "False"):
+        return {"None": None, "True": True, "False": False}[e.value]
+    return _UNKNOWN
+
+
 def _truth(e: cst.BaseExpression, builtins: set[str]) -> bool | None:
     """The value of ``isinstance(<display>, (list, tuple, ...))`` / ``None is [not] None``, or None."""
     if isinstance(e, cst.Name) and e.value in ("True", "False"):
@@ -119,6 +135,20 @@ def _truth(e: cst.BaseExpression, builtins: set[str]) -> bool | None:
             same = left.value == right.value
             return same if isinstance(e.comparisons[0].operator, cst.Is) else not same
         return None
+    if isinstance(e, cst.Comparison) and len(e.comparisons) == 1 \
+            and isinstance(e.comparisons[0].operator, (cst.Equal, cst.NotEqual)):
+        # `"NHWC" != "NCHW"`: two literals (a constructor's value read where a method tests it)
+        left, right = _constant(e.left), _constant(e.comparisons[0].comparator)
+        if left is _UNKNOWN or right is _UNKNOWN:
+            return None
+        return (left == right) == isinstance(e.comparisons[0].operator, cst.Equal)
+    if isinstance(e, cst.BooleanOperation):
+        left = _truth(e.left, builtins)
+        if left is None:
+            return None
+        if isinstance(e.operator, cst.And):
+            return _truth(e.right, builtins) if left else False
+        return True if left else _truth(e.right, builtins)
     if isinstance(e, cst.Call) and isinstance(e.func, cst.Name) and e.func.value == "isinstance" \
             and "isinstance" in builtins and len(e.args) == 2 and not any(a.keyword or a.star for a in e.args):
         obj, kinds = e.args[0].value, e.args[1].value
@@ -131,6 +161,30 @@ def _truth(e: cst.BaseExpression, builtins: set[str]) -> bool | None:
             return None
         return kind in {n.value for n in names}
     return None
+
+
+def _literal_dict(e: cst.BaseExpression) -> bool:
+    return isinstance(e, cst.Dict) and all(
+        isinstance(el, cst.DictElement) and _constant(el.key) is not _UNKNOWN and _constant(el.value) is not _UNKNOWN
+        for el in e.elements)
+
+
+def _dict_item(d: cst.Dict, key: cst.BaseExpression):
+    """The value a dict display of literal keys gives for a literal key: the node, None when the key
+    is not there, ``_UNKNOWN`` when that cannot be told."""
+    k = _constant(key)
+    if k is _UNKNOWN:
+        return _UNKNOWN
+    found = None
+    for el in d.elements:
+        if not isinstance(el, cst.DictElement):
+            return _UNKNOWN
+        ek = _constant(el.key)
+        if ek is _UNKNOWN:
+            return _UNKNOWN
+        if ek == k:
+            found = el.value  # (the last one, as Python's)
+    return found
 
 
 class _Fold(cst.CSTTransformer):
@@ -146,6 +200,13 @@ class _Fold(cst.CSTTransformer):
         return updated.body if t else updated.orelse
 
     def leave_Subscript(self, original, updated):
+        if isinstance(updated.value, cst.Dict) and len(updated.slice) == 1 \
+                and isinstance(updated.slice[0].slice, cst.Index):
+            # {'k': v, ...}['k'] (a configuration dict handed to the constructor)
+            found = _dict_item(updated.value, updated.slice[0].slice.value)
+            if found is not None and found is not _UNKNOWN:
+                return found.deep_clone()
+            return updated
         items = _elements(updated.value)
         if items is not None and len(updated.slice) == 1 and isinstance(updated.slice[0].slice, cst.Index):
             k = _int(updated.slice[0].slice.value)
@@ -173,6 +234,16 @@ class _Fold(cst.CSTTransformer):
         return _list(out)
 
     def leave_Call(self, original, updated):
+        if isinstance(updated.func, cst.Attribute) and isinstance(updated.func.value, cst.Dict) \
+                and updated.func.attr.value == "get" and 1 <= len(updated.args) <= 2 \
+                and not any(a.keyword or a.star for a in updated.args):
+            # {'k': v, ...}.get('k'[, default])
+            found = _dict_item(updated.func.value, updated.args[0].value)
+            if found is _UNKNOWN:
+                return updated
+            if found is None:
+                return updated.args[1].value.deep_clone() if len(updated.args) == 2 else cst.Name("None")
+            return found.deep_clone()
         if not isinstance(updated.func, cst.Name) or any(a.keyword or a.star for a in updated.args):
             return updated
         fn = updated.func.value
@@ -397,7 +468,9 @@ def _plan_init(init: cst.FunctionDef | None, call: cst.Call, builtins: set[str],
         if call.args:
             raise _Decline
         return {}
-    env = {k: _hoist(_fold(v, builtins, getters), f"{obj}_{k}", hoisted, taken)
+    # (a dict display of literals stays a display: the constructor's reads of it fold to its values;
+    # stored whole it is no literal, and the model-object form declines it)
+    env = {k: v if _literal_dict(v) else _hoist(_fold(v, builtins, getters), f"{obj}_{k}", hoisted, taken)
            for k, v in _bind(init, call).items()}
     attrs: dict[str, cst.BaseExpression] = {}
     body = list(init.body.body) if isinstance(init.body, cst.IndentedBlock) else []

@@ -113,6 +113,11 @@ PRE_STEPS: tuple[PreStep, ...] = (
             "comprehension (`l = []` + `for v in tf.trainable_variables(): l.append(tf.nn.l2_loss(v))` -> "
             "`l = [tf.nn.l2_loss(v) for v in tf.trainable_variables()]`: the same ops in the same order; the "
             "same TF1 program); diagnostics below refer to lines of that form"),
+    PreStep("TFM226", (("trainable_variables", "def"),), "decay_helpers:inline_decay_helpers",
+            "a weight-decay helper written at its one call (`def _l2_loss(w): l = [tf.nn.l2_loss(v) for v in "
+            "tf.trainable_variables()]; return w * tf.add_n(l)` + `total = loss + _l2_loss(1e-4)` -> the list "
+            "statement before the call's statement and `total = loss + (1e-4 * tf.add_n(...))`; the same TF1 "
+            "program); diagnostics below refer to lines of that form"),
     PreStep("TFM180", (("minimize", "return"), ("apply_gradients", "return")),
             "train_op_helpers:inline_train_op_helpers",
             "a function that only builds a train op written at its one call (`train_op = step(loss, 0.01)` -> "

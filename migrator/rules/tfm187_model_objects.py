@@ -40,14 +40,37 @@ class ModelObjects(Rule):
         "anything (placeholders, variables, a session: the class rules' form, TFM144 / TFM156), where a "
         "storing method is called by another method or returns anywhere but at its end (a final `return "
         "self.embedding` of `emb = net.build(x)` is `emb = net_embedding`), or where the object is read before "
-        "it is built or handed on whole.")
+        "it is built or handed on whole. A class whose methods only RETURN what they build (no tensor attribute "
+        "stored; one of them builds the train op: `total_loss, train_step, out = net.train(x)`, the step run by "
+        "the session outside) becomes its methods as module functions the same way, the object's reads "
+        "`net.<m>(...)` -> `net_<m>(...)`; a constructor argument that is a dict display of literals bound "
+        "once in the block and otherwise only read (`params = {'init_lr': 1e-3, ...}`, never changed or handed "
+        "elsewhere) is read through: `params.get('init_lr', 1e-4)` is 1e-3, and `if self._data_format != "
+        "'NHWC': sys.exit(...)` is decided.")
     VALID = [
         # two instances: not written out
         "import tensorflow as tf\nclass N:\n    def __init__(self, k=2.0):\n        self.k = k\n"
         "    def build(self, x):\n        self.out = x * self.k\n"
         "a = N()\nb = N()\na.build(x)\nb.build(x)\ny = tf.py_func(f, [a.out], tf.float32)\n",
     ]
+    VALID += [
+        # returning methods, none building a train op: towers and losses are the class rules' (TFM144)
+        "import tensorflow as tf\nclass N:\n    def __init__(self, k=2.0):\n        self.k = k\n"
+        "    def tower(self, x):\n        return tf.layers.dense(x, 4) * self.k\n"
+        "net = N()\na = net.tower(x1)\n",
+        # the params dict is changed after it is made
+        "import tensorflow as tf\nclass N:\n    def __init__(self, p):\n        self.lr = p.get('lr', 0.1)\n"
+        "    def train(self, loss):\n        return tf.train.AdamOptimizer(self.lr).minimize(loss)\n"
+        "p = {'lr': 0.01}\np['lr'] = 0.5\nnet = N(p)\nstep = net.train(loss)\n",
+    ]
     INVALID = [
+        Case("import tensorflow as tf\nclass N:\n    def __init__(self, p):\n        self.lr = p.get('lr', 0.1)\n"
+             "    def train(self, loss):\n        return tf.train.AdamOptimizer(self.lr).minimize(loss)\n"
+             "p = {'lr': 0.01}\nnet = N(p)\nstep = net.train(loss)\n",
+             "import tensorflow as tf  # TODO(tflearn-migrate): TFM100 import kept for the TODO lines below\n"
+             "def net_train(loss):\n    return tf.train.AdamOptimizer(0.01).minimize(loss)\n"
+             "p = {'lr': 0.01}\nstep = net_train(loss)\n",
+             ("TFM187",), todo=True),
         Case("import tensorflow as tf\nclass N:\n    def __init__(self, path=None, k=2.0):\n"
              "        if path is not None:\n            self.table = load(path)\n        else:\n"
              "            self.table = None\n        self.k = k\n"
