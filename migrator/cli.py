@@ -214,6 +214,17 @@ def main(argv: list[str] | None = None) -> int:
     def on_int(signum, frame):
         request_stop(KeyboardInterrupt())
 
+    # a stop raised inside a finalizer or weakref callback is swallowed by Python and printed as
+    # "Exception ignored in ..." with a traceback: the stop is recorded (request_stop) and the run
+    # raises it again, so that report is noise - silenced for our own stop exceptions only
+    old_hook = sys.unraisablehook
+
+    def unraisable(info):
+        if isinstance(info.exc_value, KeyboardInterrupt) and _stop:
+            return
+        old_hook(info)
+
+    sys.unraisablehook = unraisable
     old_term = old_int = None
     try:
         old_term = signal.signal(signal.SIGTERM, on_term)
@@ -249,6 +260,7 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     finally:
         _stop.clear()  # (a library caller's next runner.run must not see this run's stop)
+        sys.unraisablehook = old_hook
         gc.set_threshold(*old_gc)
         cleanup_temps()
         if old_term is not None:

@@ -245,6 +245,30 @@ class SessionProgramRuns:
             cache[id(prog)] = found
         return cache[id(prog)]
 
+    def deferred_decay(self, prog: Program, stmt) -> tuple[list, str] | None:
+        """``total = loss_of(out) + 1e-4 * tf.add_n(l2)`` - a tensor statement outside the label
+        functions reading a weight decay (a label-free loss: the model's output IS the loss): (the
+        maximal terms of its value that read decays and TensorFlow only, the name of a model tensor
+        it reads besides - the term's place in the functional graph), or None. Each term becomes a
+        TF1DeferredTerm, computed from the trained model's weights when the model runs."""
+        if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1 \
+                or not isinstance(stmt.body[0], cst.Assign) or len(stmt.body[0].targets) != 1 \
+                or not isinstance(stmt.body[0].targets[0].target, cst.Name):
+            return None
+        name = stmt.body[0].targets[0].target.value
+        if name not in prog.tensors or prog.label_dependent(name) or self._tp().flow.scope_of(stmt) is not prog.scope:
+            return None
+        decays = {wd.name for wd in self._decays(prog).values()}
+        return decay_terms(stmt.body[0].value, decays, self._tf_names(), set(prog.tensors) | set(prog.placeholders))
+
+    def _tf_names(self) -> set[str]:
+        from .placeholder_forms import _tf_aliases
+
+        cache = self.__dict__.setdefault("_tf_names_cache", {})
+        if "tf" not in cache:
+            cache["tf"] = set(_tf_aliases(self.ctx.module)) | {"keras"}
+        return cache["tf"]
+
     def _decays_why(self, prog: Program) -> str | None:
         """Why a weight decay the program's loss reads is not translated (None: all are): the
         analysis' reason, or a read of it other than in a loss / metric (a function of the labels)."""
@@ -254,7 +278,7 @@ class SessionProgramRuns:
             for node, _ in self._reads(prog, wd.name):
                 if self.ctx.statement_of(node) is wd.statement:
                     continue
-                if not self._inside_label_fn(prog, node):
+                if not self._inside_label_fn(prog, node) and self.deferred_decay(prog, self.ctx.statement_of(node)) is None:
                     return f"{wd.name} (a weight decay over tf.trainable_variables()) is read outside the loss"
         return None
 
@@ -652,3 +676,33 @@ class SessionProgramRuns:
             return [p for p in member if prog.placeholders[p].role == "input"]
         return [p for p in prog.placeholders if p in {q for n in names for q in prog.placeholders_of(n)}
                 and prog.placeholders[p].role == "input"]
+
+
+def decay_terms(value: cst.BaseExpression, decays: set[str], modules: set[str], tensors: set[str]):
+    """(the maximal sub-expressions of ``value`` that read a name of ``decays`` and otherwise only
+    ``modules`` (tf / keras), the first name of ``tensors`` the value reads outside them) - or None
+    when a decay is read bare (a list: no scalar term) or the value reads no other tensor."""
+    from ..cstcache import read_names
+
+    terms: list = []
+
+    def names(n) -> set[str]:
+        return {x.value for x in read_names(n)}
+
+    def visit(n) -> bool:
+        got = names(n)
+        if not got & decays:
+            return True
+        if got <= decays | modules:
+            if isinstance(n, cst.Name):
+                return False
+            terms.append(n)
+            return True
+        return all(visit(c) for c in n.children if isinstance(c, cst.CSTNode))
+
+    if not visit(value) or not terms:
+        return None
+    inside = {id(x) for t in terms for x in read_names(t)}
+    anchor = next((x.value for x in read_names(value) if id(x) not in inside and x.value in tensors
+                   and x.value not in decays), None)
+    return (terms, anchor) if anchor is not None else None

@@ -13,6 +13,24 @@ import os
 from .tf1 import LossModel, TF1Dataset, TF1VariableValues
 
 
+class TF1DeferredTerm(keras.layers.Layer):
+    """A term of a TF1 loss computed from the model's own weights when the model runs: a weight
+    decay over tf.trainable_variables() read by a loss that IS the model's output (LossModel).
+    ``fn`` reads the trained model's weights then (they are the model's: the training step's
+    gradients reach them); the layer's input only places the term in the functional graph. A
+    scalar, as TF1's decay was (anything else raises where it runs)."""
+
+    def __init__(self, fn, **kwargs):
+        super().__init__(**kwargs)
+        self.fn = fn
+
+    def call(self, anchor):
+        return keras.ops.reshape(keras.ops.convert_to_tensor(self.fn()), ())
+
+    def compute_output_spec(self, anchor):
+        return keras.KerasTensor((), dtype=keras.config.floatx())
+
+
 def tf1_selected_weights(model, tf1_filter):
     """What tf.trainable_variables() filtered by the TF1 variable names gave a weight decay: the
     trainable weights of the model's layers (each once: a layer shared by towers holds one set,

@@ -350,8 +350,32 @@ class Ops(CallRule):
         scope = self.ctx.analysis(Flow).scope_of(node)
         defs = scope.by_name.get(node.value, ())
         inner = seen | {node.value}
+        if len(defs) == 1 and defs[0].index < 0 and isinstance(defs[0].stmt, cst.FunctionDef):
+            args = self._parameter_args(defs[0].stmt, node.value)
+            return bool(args) and all(self._tf1_tensor(a, depth + 1, inner) for a in args)
         return bool(defs) and all(d.index >= 0 and d.value is not None and not isinstance(d.stmt, (cst.With, cst.For))
                                   and self._tf1_tensor(d.value, depth + 1, inner, arith) for d in defs)
+
+    def _parameter_args(self, fn: cst.FunctionDef, name: str) -> list | None:
+        """What every call of a module function in the file passes its parameter ``name`` (never
+        rebound in it: its one binding), or None (a call not followed: the function handed on, an
+        argument not bound)."""
+        from ..args import bind_def
+        from ..cstcache import read_names_of
+
+        if not any(fn is s for s in self.ctx.module.body):
+            return None
+        uses = [n for n in read_names_of(self.ctx.module, fn.name.value) if n is not fn.name]
+        out = []
+        for n in uses:
+            c = self.ctx.parent(n)
+            if not (isinstance(c, cst.Call) and c.func is n):
+                return None
+            bound = bind_def(fn, c)
+            if bound is None or name not in bound:
+                return None
+            out.append(bound[name])
+        return out or None
 
     def leave_Comparison(self, original: cst.Comparison, updated: cst.Comparison):
         """``a == b`` / ``a != b`` with a TF1 tensor on either side: TF1 graphs compare tensors by
@@ -420,6 +444,10 @@ class Ops(CallRule):
         from ..analysis.flow import Flow
 
         defs = self.ctx.analysis(Flow).scope_of(node).by_name.get(node.value, ())
+        if len(defs) == 1 and defs[0].index < 0 and isinstance(defs[0].stmt, cst.FunctionDef):
+            # a parameter: a list where some call passes one (``def triplet_loss(e)`` called with a tensor)
+            args = self._parameter_args(defs[0].stmt, node.value)
+            return args is None or any(self._sequence(a, depth + 1) for a in args)
         return any(d.value is None or (isinstance(d.value, (cst.Call, cst.Name)) and self._sequence(d.value, depth + 1))
                    for d in defs)
 

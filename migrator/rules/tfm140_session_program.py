@@ -52,6 +52,7 @@ from ..analysis.session_runs import _Todo, _walk, SessionProgramRuns
 from ..translate.session_program import _replace_names
 
 SELECTED_WEIGHTS = register_source("tf1_programs", "tf1_selected_weights")
+DEFERRED_TERM = register_source("tf1_programs", "TF1DeferredTerm")
 
 
 TRAINING_MODEL = register_source("tf1_programs", "TrainingModel")
@@ -233,6 +234,37 @@ class SessionProgram(SessionProgramRuns, Rule):
                                body=cst.IndentedBlock([cst.SimpleStatementLine([cst.Return(value)])]),
                                leading_lines=updated.leading_lines)
 
+    def _deferred_decay_statement(self, prog: Program, original, updated):
+        """``total = loss_of(out) + tf.multiply(1e-4, tf.add_n(l2))`` in a program whose loss is the
+        model's output -> ``total = loss_of(out) + TF1DeferredTerm(lambda: keras.ops.multiply(1e-4,
+        ... l2() ...))(out)``: the decay term computed from the trained model's weights when the
+        model runs (``l2()`` reads them, see _decay_statement)."""
+        from ..analysis.session_runs import decay_terms
+
+        if not self.runs_ok(prog):
+            raise _Todo(self._decays_why(prog) or "kept: a sess.run of this program is not translated")
+        decays = {wd.name for wd in self._decays(prog).values()}
+        found = decay_terms(updated.body[0].value, decays, self._tf_names(),
+                            set(prog.tensors) | set(prog.placeholders))
+        if found is None:
+            raise _Todo("a weight decay read here is not a term of TensorFlow ops of it")
+        terms, anchor = found
+        wrap = {id(t): call("TF1DeferredTerm", cst.Lambda(cst.Parameters(),
+                                                          _replace_names(t, {d: [] for d in decays})))
+                for t in terms}
+
+        class T(cst.CSTTransformer):
+            def on_leave(self, o, u):
+                w = wrap.get(id(o))
+                if w is not None:
+                    return cst.Call(w, [cst.Arg(cst.Name(anchor))])
+                return u
+
+        value = updated.body[0].value.visit(T())
+        self.ctx.use_helper("TF1DeferredTerm")
+        self.ctx.count(self)
+        return updated.with_changes(body=[updated.body[0].with_changes(value=value)])
+
     def _metric_statement(self, prog: Program, m, original, updated):
         """``auc, auc_op = tf.metrics.auc(labels=y, predictions=p)`` -> ``auc =
         TF1StreamingMetric("auc")`` (its local variables) and ``def auc_op(y, p): return
@@ -396,6 +428,8 @@ class SessionProgram(SessionProgramRuns, Rule):
                 wd = self._decays(prog).get(id(original))
                 if wd is not None:
                     return self._decay_statement(prog, wd, updated)
+                if self._decays(prog) and self.deferred_decay(prog, original) is not None:
+                    return self._deferred_decay_statement(prog, original, updated)
                 m = prog.metrics.get(next(iter(target_names(small.targets[0].target)), "")) \
                     if isinstance(small, cst.Assign) and len(small.targets) == 1 else None
                 if m is not None and m.statement is original:
