@@ -301,6 +301,12 @@ def tf1_scoped_layer(name, make):
     return TF1_SCOPED_LAYERS[key]
 
 
+def tf1_scope_name():
+    # TF1's tf.get_variable_scope().name: the names of the variable scopes around the call, joined
+    # by "/" (the scopes the migration kept as tf1_variable_scope blocks for it)
+    return "/".join(s for s, _ in TF1_SCOPE_STACK)
+
+
 class TF1StreamingMetric:
     """A TF1 streaming metric (tf.metrics.<kind>): the local variables it accumulated into;
     update_state(...) is its update op (adds one batch, returns the UPDATED value), result()

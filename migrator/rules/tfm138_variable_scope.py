@@ -8,8 +8,12 @@ from ..analysis.sharing import kept_scope_marker, without_scope_marker
 from ..analysis.tf1_program import TF1Program
 from ..translate.tf1_store import store_function
 from ..translate.tf1_helpers import helper_example_output as _rnn_out
+from ..cstcache import walk
 from ..emit import call, to_node
+from ..helpers import register_source
 from .base import Case, Rule
+
+SCOPE_NAME = register_source("tf1", "tf1_scope_name", requires=("tf1_variable_scope",))
 
 _SCOPES = ("tensorflow.variable_scope", "tensorflow.name_scope")
 
@@ -30,7 +34,11 @@ class VariableScope(Rule):
                  "in the block it is dropped. While any legacy reference is left inside (a TODO), the "
                  "block stays: that code still needs its own graph (a tflearn DNN collects every train "
                  "op of its graph). ``as g`` and extra items (a Session) keep it too. ``with tf.device(d):`` only "
-                 "places ops; it goes on the same condition (reported).")
+                 "places ops; it goes on the same condition (reported)."
+                 " In a file that reads ``tf.get_variable_scope().name`` (a layer helper logging where it "
+                 "is built), every variable scope a ``with`` opens by a string / name / concatenation (no "
+                 "alias, no default_name) becomes ``with tf1_variable_scope(<name>):`` instead of its body and "
+                 "the read ``tf1_scope_name()``: the same path ('net/conv1') on a Python stack.")
     ORDER = 45
 
     def leave_With(self, original: cst.With, updated: cst.With):
@@ -112,8 +120,68 @@ class VariableScope(Rule):
         if not body:  # everything inside was translated away (a placeholder, reuse_variables())
             return cst.RemoveFromParent()
         kept = without_scope_marker(original.leading_lines)  # an earlier run's TODO on this scope is settled now
+        if self._scope_names() and tp.qname(original.items[0].item) == "tensorflow.variable_scope":
+            return self._named_scope(original, updated, body, kept)
         body[0] = body[0].with_changes(leading_lines=kept + list(body[0].leading_lines))
         return cst.FlattenSentinel(body)
+
+    def _named_scope(self, original: cst.With, updated: cst.With, body: list, leading: list) -> cst.With:
+        """``with tf.variable_scope('conv1'):`` in a file that reads ``tf.get_variable_scope().name``
+        -> ``with tf1_variable_scope('conv1'):``: the name on the path tf1_scope_name() reads."""
+        self.ctx.use_helper("tf1_variable_scope")
+        name = next(a for a in updated.items[0].item.args if a.keyword is None or a.keyword.value == "name_or_scope")
+        item = cst.WithItem(call("tf1_variable_scope", name.value))
+        return updated.with_changes(items=[item], body=updated.body.with_changes(body=body),
+                                    leading_lines=leading)
+
+    def _scope_names(self) -> bool:
+        """The file reads ``tf.get_variable_scope().name`` and every variable scope it opens is a
+        ``with tf.variable_scope(<a name>):`` (a string, a name, a concatenation; no alias, no
+        default_name, never a scope object): the dropped scopes keep their names on a Python path
+        (tf1_variable_scope) that tf1_scope_name() reads."""
+        cache = self.__dict__.setdefault("_scope_names_cache", {})
+        if "ok" in cache:
+            return cache["ok"]
+        ok = "get_variable_scope" in self.ctx.module_code
+        reads = 0
+        if ok:
+            with_items = set()
+            for n in walk(self.ctx.module):
+                if isinstance(n, cst.With):
+                    with_items.update(id(i.item) for i in n.items)
+            for n in walk(self.ctx.module):
+                if not isinstance(n, cst.Call):
+                    continue
+                q = self.ctx.legacy_name(n)
+                if q == "tensorflow.variable_scope":
+                    first = n.args[0] if n.args and n.args[0].keyword is None else None
+                    parent = self.ctx.parent(n)
+                    if id(n) not in with_items or first is None or isinstance(parent, cst.WithItem) and \
+                            parent.asname is not None or any(a.keyword is not None and a.keyword.value in (
+                                "default_name", "name_or_scope") for a in n.args) \
+                            or not isinstance(first.value, (cst.SimpleString, cst.Name, cst.BinaryOperation,
+                                                            cst.FormattedString, cst.ConcatenatedString)) \
+                            or isinstance(first.value, cst.Name) and first.value.value == "None":
+                        ok = False
+                elif q == "tensorflow.get_variable_scope":
+                    parent = self.ctx.parent(n)
+                    reads += isinstance(parent, cst.Attribute) and parent.attr.value == "name"
+        cache["ok"] = ok and reads > 0
+        return cache["ok"]
+
+    def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute):
+        """``tf.get_variable_scope().name`` -> ``tf1_scope_name()`` (see _scope_names)."""
+        if original.attr.value == "name" and isinstance(original.value, cst.Call) and not original.value.args \
+                and self.ctx.legacy_name(original.value) == "tensorflow.get_variable_scope" and self._scope_names():
+            from ..diagnostics import Severity
+
+            self.ctx.use_helper("tf1_scope_name")
+            self.report(original, "tf.get_variable_scope().name -> tf1_scope_name(): the path of the variable "
+                        "scopes around the call, kept as tf1_variable_scope blocks (the same names TF1 gave)",
+                        severity=Severity.INFO)
+            self.ctx.count(self)
+            return call("tf1_scope_name")
+        return updated
 
     def _scope_named_for_variables(self, w: cst.With) -> str | None:
         """The scope's literal name when TFM127 takes the variables of that scope (else None)."""
@@ -518,6 +586,11 @@ class VariableScope(Rule):
     REQUIRES = ("TFM158",)
     VALID = ["import keras\nh = keras.layers.Dense(3)(x)\n"]
     INVALID = [
+        Case("import tensorflow as tf\ndef layer(x):\n    print(tf.get_variable_scope().name)\n    return x\n"
+             "with tf.variable_scope('net'):\n    h = layer(1.0)\n",
+             _rnn_out("", ["tf1_variable_scope", "tf1_scope_name"],
+                      "def layer(x):\n    print(tf1_scope_name())\n    return x\n"
+                      "with tf1_variable_scope('net'):\n    h = layer(1.0)\n"), ("TFM138",)),
         # a device block around code that is all Keras now: dropped (reported)
         Case("import tensorflow as tf\nimport keras\nwith tf.device('/cpu:0'):\n"
              "    x = keras.Input(shape=(3,))\n    m = keras.Model(x, keras.layers.Dense(2)(x))\n",
