@@ -135,11 +135,7 @@ def test_keep_local_and_unzipped_clip_are_equivalent(tmp_path):
 
 
 # omoindrot/tensorflow-triplet-loss's pairwise distances and batch-hard loss, in our words
-BATCH_HARD = '''import numpy as np
-import tensorflow as tf
-
-
-def pairwise(e):
+PAIRWISE = '''def pairwise(e):
     dot = tf.matmul(e, tf.transpose(e))
     sq = tf.diag_part(dot)
     d = tf.expand_dims(sq, 0) - 2.0 * dot + tf.expand_dims(sq, 1)
@@ -147,7 +143,12 @@ def pairwise(e):
     mask = tf.to_float(tf.equal(d, 0.0))
     d = tf.sqrt(d + mask * 1e-16)
     return d * (1.0 - mask)
+'''
+BATCH_HARD = '''import numpy as np
+import tensorflow as tf
 
+
+''' + PAIRWISE + '''
 
 def batch_hard(labels, e, margin):
     d = pairwise(e)
@@ -189,15 +190,7 @@ DIST_MATRIX = '''import numpy as np
 import tensorflow as tf
 
 
-def pairwise(e):
-    dot = tf.matmul(e, tf.transpose(e))
-    sq = tf.diag_part(dot)
-    d = tf.expand_dims(sq, 0) - 2.0 * dot + tf.expand_dims(sq, 1)
-    d = tf.maximum(d, 0.0)
-    mask = tf.to_float(tf.equal(d, 0.0))
-    d = tf.sqrt(d + mask * 1e-16)
-    return d * (1.0 - mask)
-
+''' + PAIRWISE + '''
 
 rng = np.random.RandomState(0)
 X = rng.rand(16, 6).astype(np.float32)

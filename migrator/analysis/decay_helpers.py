@@ -37,6 +37,7 @@ from ..cstcache import read_names, read_names_of, walk as _nodes
 from ..names import dotted
 from .mode_builders import _makes_weights
 from .placeholder_forms import _Rename, _simple_arg, _tf_aliases
+from .train_op_helpers import plain_statements
 from .trainer_objects import _bound
 
 _ATOMS = (cst.Name, cst.Call, cst.Attribute, cst.Subscript, cst.Integer, cst.Float, cst.SimpleString)
@@ -45,14 +46,7 @@ _ATOMS = (cst.Name, cst.Call, cst.Attribute, cst.Subscript, cst.Integer, cst.Flo
 def _helper_body(fn: cst.FunctionDef, tf: set[str]) -> tuple[list, cst.BaseExpression] | None:
     """(assignment statements, returned expression) of a decay helper, or None."""
     p = fn.params
-    if fn.decorators or fn.asynchronous is not None or not isinstance(fn.body, cst.IndentedBlock) \
-            or p.star_arg is not cst.MaybeSentinel.DEFAULT and p.star_arg is not None or p.star_kwarg is not None \
-            or p.posonly_params or p.kwonly_params:
-        return None
-    stmts = list(fn.body.body)
-    if stmts and isinstance(stmts[0], cst.SimpleStatementLine) and len(stmts[0].body) == 1 \
-            and isinstance(stmts[0].body[0], cst.Expr) and isinstance(stmts[0].body[0].value, cst.SimpleString):
-        stmts = stmts[1:]
+    stmts = plain_statements(fn)
     if not stmts:
         return None
     for s in stmts:

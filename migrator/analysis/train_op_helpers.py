@@ -53,9 +53,9 @@ def _summary_line(s: cst.BaseStatement, tf: set[str]) -> bool:
         and _summary_call(s.body[0].value, tf)
 
 
-def _fold(fn: cst.FunctionDef, tf: set[str]) -> tuple[cst.BaseExpression, list[cst.SimpleStatementLine]] | None:
-    """The function's returned expression with its locals folded in, and its summary statements
-    (reading only parameters and TensorFlow), or None."""
+def plain_statements(fn: cst.FunctionDef) -> list | None:
+    """The statements of a plain function (no decorator, not async, no ``*args`` / ``**kwargs`` /
+    keyword-only / positional-only parameters, an indented body) without its docstring, or None."""
     p = fn.params
     if (p.star_arg is not cst.MaybeSentinel.DEFAULT and p.star_arg is not None) or p.star_kwarg is not None \
             or p.posonly_params or p.kwonly_params or fn.decorators or fn.asynchronous is not None \
@@ -65,13 +65,20 @@ def _fold(fn: cst.FunctionDef, tf: set[str]) -> tuple[cst.BaseExpression, list[c
     if stmts and isinstance(stmts[0], cst.SimpleStatementLine) and len(stmts[0].body) == 1 \
             and isinstance(stmts[0].body[0], cst.Expr) and isinstance(stmts[0].body[0].value, cst.SimpleString):
         stmts = stmts[1:]
+    return stmts
+
+
+def _fold(fn: cst.FunctionDef, tf: set[str]) -> tuple[cst.BaseExpression, list[cst.SimpleStatementLine]] | None:
+    """The function's returned expression with its locals folded in, and its summary statements
+    (reading only parameters and TensorFlow), or None."""
+    stmts = plain_statements(fn)
     if not stmts:
         return None
     last = stmts[-1]
     if not (isinstance(last, cst.SimpleStatementLine) and len(last.body) == 1
             and isinstance(last.body[0], cst.Return) and last.body[0].value is not None):
         return None
-    params = {q.name.value for q in p.params}
+    params = {q.name.value for q in fn.params.params}
     summaries = [s for s in stmts[:-1] if _summary_line(s, tf)]
     if any(_free_names(s.body[0].value) - params - tf for s in summaries):
         return None
