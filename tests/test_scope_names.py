@@ -59,6 +59,18 @@ def test_a_scope_whose_name_is_not_a_given_string_keeps_the_read_marked(change):
     assert "tf.get_variable_scope().name" in code and not undefined_names(out)
 
 
+@pytest.mark.parametrize("fixes", [False, True])
+def test_a_read_left_marked_stays_so_in_a_second_run(fixes):
+    """BERT's modeling.py: an unnamed scope (``default_name=``) keeps the read marked, the scopes
+    themselves are dropped; the second run saw a read and no scope, and made it tf1_scope_name()
+    (an empty path where TF1's was 'bert/...')."""
+    src = SOURCE.replace("    with tf.variable_scope('net'):\n",
+                         "    with tf.variable_scope(None, default_name='net'):\n")
+    out = migrate_text(src, fixes)
+    assert "tf.get_variable_scope().name" in out and "tf1_scope_name" not in out.split('"""', 2)[2]
+    assert_idempotent(out, fixes)
+
+
 @pytest.mark.slow
 def test_the_migration_logs_the_names_tf1_logged(tmp_path):
     from tests.legacy_pairs import run_pair

@@ -135,7 +135,7 @@ class VariableScope(Rule):
                                     leading_lines=leading)
 
     def _scope_names(self) -> bool:
-        """The file reads ``tf.get_variable_scope().name`` and every variable scope it opens is a
+        """The file reads ``tf.get_variable_scope().name``, opens variable scopes, and every one is a
         ``with tf.variable_scope(<a name>):`` (a string, a name, a concatenation; no alias, no
         default_name, never a scope object): the dropped scopes keep their names on a Python path
         (tf1_variable_scope) that tf1_scope_name() reads."""
@@ -143,7 +143,7 @@ class VariableScope(Rule):
         if "ok" in cache:
             return cache["ok"]
         ok = "get_variable_scope" in self.ctx.module_code
-        reads = 0
+        reads = scopes = 0
         if ok:
             with_items = set()
             for n in walk(self.ctx.module):
@@ -154,6 +154,7 @@ class VariableScope(Rule):
                     continue
                 q = self.ctx.legacy_name(n)
                 if q == "tensorflow.variable_scope":
+                    scopes += 1
                     first = n.args[0] if n.args and n.args[0].keyword is None else None
                     parent = self.ctx.parent(n)
                     if id(n) not in with_items or first is None or isinstance(parent, cst.WithItem) and \
@@ -166,7 +167,9 @@ class VariableScope(Rule):
                 elif q == "tensorflow.get_variable_scope":
                     parent = self.ctx.parent(n)
                     reads += isinstance(parent, cst.Attribute) and parent.attr.value == "name"
-        cache["ok"] = ok and reads > 0
+        # (no scope at all: a file whose scopes an earlier run dropped - they were not all named,
+        # and the read stayed marked - must not read an empty path now; a second run changes nothing)
+        cache["ok"] = ok and reads > 0 and scopes > 0
         return cache["ok"]
 
     def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute):
