@@ -35,7 +35,7 @@ import libcst as cst
 from ..args import bind_def
 from ..cstcache import read_names, read_names_of, walk as _nodes
 from ..names import dotted
-from .mode_builders import _makes_weights
+from .mode_builders import _call_makes_weights, _makes_weights
 from .placeholder_forms import _Rename, _simple_arg, _tf_aliases
 from .train_op_helpers import plain_statements
 from .trainer_objects import _bound
@@ -75,7 +75,7 @@ def _helper_body(fn: cst.FunctionDef, tf: set[str]) -> tuple[list, cst.BaseExpre
     if any(isinstance(n, cst.CompFor) and {x.value for x in _nodes(n.target) if isinstance(x, cst.Name)} & params
            for n in _nodes(fn.body)):
         return None  # a comprehension variable named like a parameter
-    return [s for s in assigns], last.body[0].value
+    return assigns, last.body[0].value
 
 
 def _block_of(module: cst.Module, stmt: cst.SimpleStatementLine) -> tuple[cst.CSTNode, list] | None:
@@ -132,22 +132,10 @@ def inline_decay_helpers(module: cst.Module) -> cst.Module | None:
             continue
         scope, _ = where
         # every other call the statement makes: a TensorFlow op or a function of the file making no weights
-        ok = True
-        for c in _nodes(stmt):
-            if not isinstance(c, cst.Call) or c is call or any(m is c for m in _nodes(call)):
-                continue
-            d = dotted(c.func) or ""
-            if d.split(".")[0] in tf:
-                probe = cst.FunctionDef(cst.Name("_"), cst.Parameters(), cst.IndentedBlock(
-                    [cst.SimpleStatementLine([cst.Expr(c)])]))
-                ok = not _makes_weights(probe, tf)
-            elif d in functions:
-                ok = not _makes_weights(functions[d], tf)
-            else:
-                ok = False
-            if not ok:
-                break
-        if not ok:
+        inside = {id(m) for m in _nodes(call)}
+        if not all(not _call_makes_weights(c, tf) if (dotted(c.func) or "").split(".")[0] in tf
+                   else dotted(c.func) in functions and not _makes_weights(functions[dotted(c.func)], tf)
+                   for c in _nodes(stmt) if isinstance(c, cst.Call) and id(c) not in inside):
             continue
         assigns, value = helper
         taken = {n.value for n in read_names(scope)} | _bound(scope.body if isinstance(scope, cst.FunctionDef)

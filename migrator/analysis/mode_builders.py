@@ -565,28 +565,31 @@ def _blocks(s: cst.CSTNode):
         yield from _blocks(h)
 
 
+_BUILTINS = {"len", "float", "int", "min", "max", "abs", "zip", "list", "tuple", "range", "print",
+             "isinstance", "dict", "sum", "round", "str", "bool"}
+
+
+def _call_makes_weights(n: cst.Call, tf: set[str]) -> bool:
+    """The call may make variables or layers: it is none of TensorFlow's ops (no get_variable /
+    Variable, no layers / slim / contrib / keras), an optimizer or its minimize /
+    compute_gradients / apply_gradients, a few builtins - a call of a function of the file
+    (``net(x)``) may build a tower."""
+    d = dotted(n.func) or ""
+    parts = d.split(".")
+    if d in _BUILTINS:
+        return False
+    if isinstance(n.func, cst.Attribute) and n.func.attr.value in (*_STEPS, "compute_gradients"):
+        return False
+    if parts[0] in tf and parts[-1] not in _VARIABLE_MAKERS \
+            and not any(p in ("layers", "slim", "contrib", "keras") for p in parts[:-1]) \
+            and not parts[-1][:1].isupper() or (parts[0] in tf and parts[-1].endswith("Optimizer")):
+        return False
+    return True
+
+
 def _makes_weights(fn: cst.FunctionDef, tf: set[str]) -> bool:
-    """The builder may make variables or layers: it calls anything but TensorFlow ops (no
-    get_variable / Variable, no layers / slim / contrib / keras), an optimizer's
-    minimize / compute_gradients / apply_gradients and a few builtins - a call of a function of
-    the file (``net(x)``) may build a tower."""
-    builtins = {"len", "float", "int", "min", "max", "abs", "zip", "list", "tuple", "range", "print",
-                "isinstance", "dict", "sum", "round", "str", "bool"}
-    for n in _nodes(fn.body):
-        if not isinstance(n, cst.Call):
-            continue
-        d = dotted(n.func) or ""
-        parts = d.split(".")
-        if d in builtins:
-            continue
-        if isinstance(n.func, cst.Attribute) and n.func.attr.value in (*_STEPS, "compute_gradients"):
-            continue
-        if parts[0] in tf and parts[-1] not in _VARIABLE_MAKERS \
-                and not any(p in ("layers", "slim", "contrib", "keras") for p in parts[:-1]) \
-                and not parts[-1][:1].isupper() or (parts[0] in tf and parts[-1].endswith("Optimizer")):
-            continue
-        return True
-    return False
+    """The builder may make variables or layers: one of its calls may (_call_makes_weights)."""
+    return any(isinstance(n, cst.Call) and _call_makes_weights(n, tf) for n in _nodes(fn.body))
 
 
 def inline_graph_builders(module: cst.Module) -> cst.Module | None:

@@ -66,8 +66,9 @@ import libcst as cst
 from ..cstcache import walk
 from ..names import dotted
 from .placeholder_forms import _tf_aliases
-from .trainer_objects import (_Decline, _Subst, _bind, _bound, _construction, _count, _free_reads, _makes_session,
-                              _method_call, _module_binds, _no_self, _plan_init, _reads, _stable, _truth)
+from .trainer_objects import (_Decline, _Subst, _bind, _bool_op, _bound, _construction, _count, _free_reads,
+                              _literal_dict, _makes_session, _method_call, _module_binds, _no_self, _plan_init,
+                              _reads, _stable, _truth)
 
 _CONSTS = ("None", "True", "False")
 
@@ -96,14 +97,7 @@ def _decided(e: cst.BaseExpression) -> bool | None:
         t = _decided(e.expression)
         return None if t is None else not t
     if isinstance(e, cst.BooleanOperation):
-        left = _decided(e.left)
-        if isinstance(e.operator, cst.And):
-            if left is False:
-                return False
-            return _decided(e.right) if left is True else None
-        if left is True:
-            return True
-        return _decided(e.right) if left is False else None
+        return _bool_op(e, _decided)
     return None
 
 
@@ -373,10 +367,10 @@ def _inline_one(module: cst.Module, cls: cst.ClassDef) -> cst.Module | None:
     if not builders:
         # no method stores an attribute: the methods return what they build (``loss, step, out =
         # net.train(x)``) and read the constructor's values only - each a module function
-        # ``<obj>_<m>``, every read of the object one of them or a constructor value
-        # only where a method builds the train op and returns it (``return loss, step, out``): run by
-        # the session outside, it is a training step no class rule translates in place (other classes
-        # of returning methods - towers, losses - are the class rules' form, TFM144)
+        # ``<obj>_<m>``, every read of the object one of them or a constructor value. Only where a
+        # method builds the train op and returns it: run by the session outside, it is a training
+        # step no class rule translates in place (other classes of returning methods - towers,
+        # losses - are the class rules' form, TFM144)
         tf = _tf_aliases(module)
         if not any(_reads(fn) & tf for fn in methods.values()):
             return None  # (no TF1 graph code in it: a Keras class - a migrated program - is left alone)
@@ -545,8 +539,7 @@ def _dict_args(ctor: cst.Call, block: list, at: int, module: cst.Module | None) 
         if len(binds) != 1 or not isinstance(binds[0], cst.Dict):
             continue
         d = binds[0]
-        if not all(isinstance(el, cst.DictElement) and isinstance(el.key, cst.SimpleString) and _literal(el.value)
-                   for el in d.elements):
+        if not _literal_dict(d) or not all(isinstance(el.key, cst.SimpleString) for el in d.elements):
             continue
         # every Name node of it: the binding, this argument, a subscript read or a .get call
         uses = 0

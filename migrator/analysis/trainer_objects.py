@@ -110,15 +110,22 @@ _UNKNOWN = object()
 
 def _constant(e: cst.BaseExpression):
     """The value of a literal string / number / None / True / False, or ``_UNKNOWN``."""
-    if isinstance(e, cst.SimpleString):
-        return e.evaluated_value
-    if isinstance(e, cst.Integer):
-        return e.evaluated_value
-    if isinstance(e, cst.Float):
+    if isinstance(e, (cst.SimpleString, cst.Integer, cst.Float)):
         return e.evaluated_value
     if isinstance(e, cst.Name) and e.value in ("None", "True", "False"):
         return {"None": None, "True": True, "False": False}[e.value]
     return _UNKNOWN
+
+
+def _bool_op(e: cst.BooleanOperation, decide) -> bool | None:
+    """``a and b`` / ``a or b`` as Python evaluates it, each side's truth given by ``decide`` (None:
+    not known; the right side is read only where the left does not settle it)."""
+    left = decide(e.left)
+    if left is None:
+        return None
+    if isinstance(e.operator, cst.And):
+        return decide(e.right) if left else False
+    return True if left else decide(e.right)
 
 
 def _truth(e: cst.BaseExpression, builtins: set[str]) -> bool | None:
@@ -143,12 +150,7 @@ def _truth(e: cst.BaseExpression, builtins: set[str]) -> bool | None:
             return None
         return (left == right) == isinstance(e.comparisons[0].operator, cst.Equal)
     if isinstance(e, cst.BooleanOperation):
-        left = _truth(e.left, builtins)
-        if left is None:
-            return None
-        if isinstance(e.operator, cst.And):
-            return _truth(e.right, builtins) if left else False
-        return True if left else _truth(e.right, builtins)
+        return _bool_op(e, lambda x: _truth(x, builtins))
     if isinstance(e, cst.Call) and isinstance(e.func, cst.Name) and e.func.value == "isinstance" \
             and "isinstance" in builtins and len(e.args) == 2 and not any(a.keyword or a.star for a in e.args):
         obj, kinds = e.args[0].value, e.args[1].value

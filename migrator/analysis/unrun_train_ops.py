@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from ..cstcache import walk as _nodes
+from ..cstcache import parent_map, walk as _nodes
 from ..names import dotted
 from .placeholder_forms import _simple_arg, _tf_aliases
 
@@ -139,17 +139,6 @@ def _unrun_assigns(module: cst.Module, tf: set[str], counts: dict[str, int], run
     written one variable less. At module level only in a file that runs sessions itself (a
     library's module-level op may be run by a driver importing it); in a function the local is
     out of everyone's reach. The ids of the statements, or none."""
-    fn_of: dict[int, bool] = {}
-
-    def mark(node, inside: bool) -> None:
-        for c in node.children:
-            fn_of[id(c)] = inside
-            mark(c, inside or isinstance(c, (cst.FunctionDef, cst.Lambda)))
-
-    mark(module, False)
-    if any(isinstance(n, cst.Call) and (dotted(n.func) or "").rpartition(".")[2] in _LISTS
-           and not _update_ops(n) for n in _nodes(module)):
-        return set()
     stmts = [n for n in _nodes(module) if isinstance(n, cst.SimpleStatementLine) and len(n.body) == 1
              and isinstance(n.body[0], cst.Assign) and len(n.body[0].targets) == 1
              and isinstance(n.body[0].targets[0].target, cst.Name)]
@@ -160,9 +149,7 @@ def _unrun_assigns(module: cst.Module, tf: set[str], counts: dict[str, int], run
         if d is not None and d.split(".")[0] in tf and d.rpartition(".")[2] == "Variable" \
                 and all(a.star == "" and _pure(a.value, tf) for a in v.args):
             variables[st.body[0].targets[0].target.value] = st
-    out: set[int] = set()
-    reads: dict[str, int] = {}
-    assigns: dict[str, list] = {}
+    candidates: list[tuple[str, cst.SimpleStatementLine]] = []
     for st in stmts:
         name = st.body[0].targets[0].target.value
         v = st.body[0].value
@@ -177,12 +164,26 @@ def _unrun_assigns(module: cst.Module, tf: set[str], counts: dict[str, int], run
             var, rest = v.func.value.value, v.args
         else:
             continue
-        if var not in variables or not all(a.star == "" and _simple_arg(a.value) for a in rest)                 or not (runs or (fn_of.get(id(st)) and fn_of.get(id(variables[var])))):
-            continue
-        assigns.setdefault(var, []).append(st)
-        reads[var] = reads.get(var, 0) + 1
+        if var in variables and all(a.star == "" and _simple_arg(a.value) for a in rest):
+            candidates.append((var, st))
+    if not candidates or any(isinstance(n, cst.Call) and (dotted(n.func) or "").rpartition(".")[2] in _LISTS
+                             and not _update_ops(n) for n in _nodes(module)):
+        return set()
+    parents = parent_map(module) if not runs else {}
+
+    def in_function(node: cst.CSTNode) -> bool:
+        p = parents.get(id(node))
+        while p is not None and not isinstance(p, (cst.FunctionDef, cst.Lambda)):
+            p = parents.get(id(p))
+        return p is not None
+
+    assigns: dict[str, list] = {}
+    for var, st in candidates:
+        if runs or (in_function(st) and in_function(variables[var])):
+            assigns.setdefault(var, []).append(st)
+    out: set[int] = set()
     for var, sts in assigns.items():
-        if counts.get(var) == 1 + reads[var]:  # the target, and one read per dropped assign
+        if counts.get(var) == 1 + len(sts):  # the target, and one read per dropped assign
             out.add(id(variables[var]))
             out.update(id(st) for st in sts)
     return out

@@ -145,25 +145,14 @@ class VariableScope(Rule):
         ok = "get_variable_scope" in self.ctx.module_code
         reads = scopes = 0
         if ok:
-            with_items = set()
-            for n in walk(self.ctx.module):
-                if isinstance(n, cst.With):
-                    with_items.update(id(i.item) for i in n.items)
             for n in walk(self.ctx.module):
                 if not isinstance(n, cst.Call):
                     continue
                 q = self.ctx.legacy_name(n)
                 if q == "tensorflow.variable_scope":
                     scopes += 1
-                    first = n.args[0] if n.args and n.args[0].keyword is None else None
                     parent = self.ctx.parent(n)
-                    if id(n) not in with_items or first is None or isinstance(parent, cst.WithItem) and \
-                            parent.asname is not None or any(a.keyword is not None and a.keyword.value in (
-                                "default_name", "name_or_scope") for a in n.args) \
-                            or not isinstance(first.value, (cst.SimpleString, cst.Name, cst.BinaryOperation,
-                                                            cst.FormattedString, cst.ConcatenatedString)) \
-                            or isinstance(first.value, cst.Name) and first.value.value == "None":
-                        ok = False
+                    ok &= isinstance(parent, cst.WithItem) and parent.asname is None and _given_name(n)
                 elif q == "tensorflow.get_variable_scope":
                     parent = self.ctx.parent(n)
                     reads += isinstance(parent, cst.Attribute) and parent.attr.value == "name"
@@ -655,6 +644,17 @@ class VariableScope(Rule):
              '\n\ndef log(name):\n    return 1\n',
              ()),
     ]
+
+
+def _given_name(scope: cst.Call) -> bool:
+    """``tf.variable_scope(<a string, a name, a concatenation>)``: the name given first, no
+    ``default_name`` (uniquified by TF1) or keyword name."""
+    first = scope.args[0] if scope.args and scope.args[0].keyword is None else None
+    return first is not None \
+        and not any(a.keyword is not None and a.keyword.value in ("default_name", "name_or_scope") for a in scope.args) \
+        and isinstance(first.value, (cst.SimpleString, cst.Name, cst.BinaryOperation, cst.FormattedString,
+                                     cst.ConcatenatedString)) \
+        and not (isinstance(first.value, cst.Name) and first.value.value == "None")
 
 
 def _reuse_stmt_on(s: cst.CSTNode, alias: str) -> bool:
