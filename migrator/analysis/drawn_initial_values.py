@@ -70,37 +70,13 @@ class DrawnInitialValues:
                 return False
         return True
 
-    def _reads(self, name: str, stmt) -> list[cst.Name]:
-        """The Name nodes of ``stmt``'s scope reading the binding of ``name`` that ``stmt`` makes
-        (``stmt`` a FunctionDef: its parameter)."""
-        flow = self._flow
-        scope = flow.scopes[id(stmt)] if isinstance(stmt, cst.FunctionDef) else flow.scope_of(stmt)
-        defs = scope.by_name.get(name, ())
-        d = next((x for x in defs if x.stmt is stmt), None)
-        if d is None:
-            return [None]
-        out = []
-        for n in walk(scope.node):
-            if not isinstance(n, cst.Name) or n.value != name or flow.scope_of(n) is not scope:
-                continue
-            p = self.ctx.parent(n)
-            if isinstance(p, (cst.AssignTarget, cst.Param)) or (isinstance(p, cst.Attribute) and p.attr is n) \
-                    or (isinstance(p, cst.Arg) and p.keyword is n):
-                continue
-            if len(defs) > 1 and (self.ctx.loops_around(n) or not isinstance(stmt, cst.FunctionDef)
-                                  and self.ctx.loops_around(stmt)):
-                return [None]  # bound again and read in a loop: which binding a read sees is unknown
-            if flow.def_of(name, n) is d:
-                out.append(n)
-        return out
-
     def _carried(self, name: str, stmt, sinks: list, seen: set) -> bool:
         """Every read of ``name``'s binding at ``stmt`` is a shape read or carries it into a
         tf.Variable's initial value (recorded in ``sinks``)."""
         if (id(stmt), name) in seen:
             return False  # recursion: a function passing the value back to itself
         seen.add((id(stmt), name))
-        reads = self._reads(name, stmt)
+        reads = self._flow.binding_reads(name, stmt)
         if not reads:
             return False
         ctx = self.ctx

@@ -14,7 +14,7 @@ from typing import Iterable, Iterator
 
 import libcst as cst
 
-from ..cstcache import children, own_nodes
+from ..cstcache import children, own_nodes, walk
 
 
 @dataclass(eq=False)
@@ -536,6 +536,36 @@ class Flow:
     def reaching(self, expr: cst.CSTNode, at: cst.CSTNode | None = None) -> list[Def]:
         scope, idx = self.index_of(at or expr)
         return list(scope.reaching(load_names(expr), idx))
+
+    def binding_reads(self, name: str, stmt, closures: bool = False) -> list:
+        """The Name nodes of ``stmt``'s scope reading the binding of ``name`` that ``stmt`` makes
+        (``stmt`` a FunctionDef: its parameter); ``[None]`` where which binding a read sees is not
+        known. ``closures``: a read of the name from a function nested in that scope (a global /
+        closure read) is such an unknown read too."""
+        flow = self
+        scope = flow.scopes[id(stmt)] if isinstance(stmt, cst.FunctionDef) else flow.scope_of(stmt)
+        defs = scope.by_name.get(name, ())
+        d = next((x for x in defs if x.stmt is stmt), None)
+        if d is None:
+            return [None]
+        out = []
+        for n in walk(scope.node):
+            if not isinstance(n, cst.Name) or n.value != name:
+                continue
+            p = self.ctx.parent(n)
+            if isinstance(p, (cst.AssignTarget, cst.Param)) or (isinstance(p, cst.Attribute) and p.attr is n) \
+                    or (isinstance(p, cst.Arg) and p.keyword is n):
+                continue
+            if flow.scope_of(n) is not scope:
+                if closures and flow.binding_scope(n) is scope:
+                    return [None]
+                continue
+            if len(defs) > 1 and (self.ctx.loops_around(n) or not isinstance(stmt, cst.FunctionDef)
+                                  and self.ctx.loops_around(stmt)):
+                return [None]  # bound again and read in a loop: which binding a read sees is unknown
+            if flow.def_of(name, n) is d:
+                out.append(n)
+        return out
 
     def def_of(self, name: str, at: cst.CSTNode) -> Def | None:
         scope, idx = self.index_of(at)

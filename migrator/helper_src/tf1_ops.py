@@ -66,6 +66,37 @@ def tf1_reshape_like(t, u):
     return keras.ops.reshape(t, keras.ops.shape(u))
 
 
+class TF1Reshape(keras.layers.Layer):
+    # tf.reshape(t, [..]) whose sizes are read with tf1_shape while a functional model is built
+    # (an episode's ways * shots): keras.ops.reshape needs every size then; they are known only
+    # when the model runs. The static shape keeps the sizes written as numbers.
+
+    def __init__(self, template, **kwargs):
+        super().__init__(**kwargs)
+        self.template = [None if d is None else int(d) for d in template]  # None: a run-time size
+
+    def call(self, t, *sizes):
+        given = iter(sizes)
+        shape = [keras.ops.reshape(keras.ops.cast(next(given) if d is None else d, "int32"), ())
+                 for d in self.template]
+        return keras.ops.reshape(t, keras.ops.stack(shape))
+
+    def compute_output_spec(self, t, *sizes):
+        return keras.KerasTensor(tuple(None if d is None or d < 0 else d for d in self.template), dtype=t.dtype)
+
+    def get_config(self):
+        return {**super().get_config(), "template": self.template}
+
+
+def tf1_reshape(t, shape):
+    """TF1's tf.reshape(t, [..]) with sizes read by tf1_shape from a model's symbolic tensors."""
+    sizes = list(shape)
+    symbolic = [d for d in sizes if isinstance(d, keras.KerasTensor)]
+    if not symbolic:
+        return keras.ops.reshape(t, sizes)
+    return TF1Reshape([None if isinstance(d, keras.KerasTensor) else d for d in sizes])(t, *symbolic)
+
+
 class TF1EyeLike(keras.layers.Layer):
     # the identity matrix of a size read from a tensor when it runs: keras.ops.eye needs an int
     # while a functional model is built from symbolic tensors (the batch size is None then)

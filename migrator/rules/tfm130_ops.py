@@ -31,6 +31,9 @@ TF1_EYE_LIKE = register_source("tf1_ops", "tf1_eye_like", also=("TF1EyeLike",))
 # tf.reshape(t, tf.shape(u)): u's static shape kept (kratzert's AlexNet conv helper reshapes its
 # bias_add to the convolution's own shape)
 TF1_RESHAPE_LIKE = register_source("tf1_ops", "tf1_reshape_like", also=("TF1ReshapeLike",))
+# tf.reshape(t, [ways * shots, ..]) with sizes read by tf1_shape (DynamicShapes): known when the
+# model runs
+TF1_RESHAPE = register_source("tf1_ops", "tf1_reshape", also=("TF1Reshape",))
 
 
 # a pooling window known only at run time (a parameter, ``list(ksize)``): checked where it runs
@@ -599,6 +602,13 @@ class Ops(CallRule):
             fn = self.ctx.parent(fn)
         return fn is not None and fn.name.value in self.ctx.analysis(TF1Program).trainable_functions()
 
+    def _dynamic(self, original: cst.Call, which: str) -> bool:
+        """A ``tf.shape`` call / ``tf.reshape`` of DynamicShapes: sizes read while a model is built
+        that only reach sizes the tf1_* helpers take."""
+        from ..analysis.dynamic_shapes import DynamicShapes
+
+        return id(original) in getattr(self.ctx.analysis(DynamicShapes), which)
+
     def _initial_draw(self, original: cst.Call) -> bool:
         """A random draw TFM162 makes a keras.Variable's initial value (its own translation)."""
         if not self.ctx.rule_active("TFM162"):
@@ -680,7 +690,7 @@ class Ops(CallRule):
         if name == "nn.l2_loss":  # TF1: sum(t ** 2) / 2
             b = B("t, name=None")
             return expr("{s} / 2", s=_ops("sum", _ops("square", b.node("t"))))
-        if name == "shape" and self._in_model_function(original):
+        if name == "shape" and (self._in_model_function(original) or self._dynamic(original, "shape_calls")):
             b = B("input, name=None, out_type='int32'")
             if not b.is_default("out_type"):
                 raise Untranslatable("out_type=")
@@ -832,6 +842,9 @@ class Ops(CallRule):
                     and new_shape.args[0].keyword is None:
                 # tf.reshape(t, tf.shape(u)): the shape (static too) of u
                 return call(self.ctx.use_helper("tf1_reshape_like"), b.node("tensor"), new_shape.args[0].value)
+            if self._dynamic(original, "reshapes"):
+                # sizes read with tf1_shape while the model is built: known when it runs
+                return call(self.ctx.use_helper("tf1_reshape"), b.node("tensor"), b.node("shape"))
             return _ops("reshape", b.node("tensor"), b.node("shape"))
         if name in ("argmax", "argmin", "math.argmax", "math.argmin"):
             b = B("input, axis=None, name=None, dimension=None, output_type='int64'")

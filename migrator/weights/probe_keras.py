@@ -102,7 +102,7 @@ def _check(model, meta, arr, out, no_step) -> int:
         free = list(range(n_leg))
         idx = []
         for t in model.inputs:
-            shp = [int(d) for d in t.shape[1:]]
+            shp = [None if d is None else int(d) for d in t.shape[1:]]
             j = next((j for j in free if list(meta["input_shapes"][j]) == shp), None)
             if j is None:
                 res["error"] = f"no fed legacy placeholder of shape {shp} for Keras input {t.name}"
@@ -151,6 +151,10 @@ def _check(model, meta, arr, out, no_step) -> int:
     ys = [keras.ops.convert_to_numpy(k) for k in (y if isinstance(y, (list, tuple)) else [y])]
     if auto:
         for j, k in enumerate(ys):
+            if not np.issubdtype(k.dtype, np.floating):
+                # an integer output (a size read with tf.shape that the loss reads - an episode's
+                # number of ways): no float legacy tensor to compare; the step checks its use
+                continue
             cands = [i for i, name in enumerate(meta["outputs"])
                      if tuple(arr[f"out_{i}"].shape) == tuple(k.shape)
                      and meta["output_deps"][i] and set(meta["output_deps"][i]) <= set(idx)]

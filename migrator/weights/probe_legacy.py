@@ -134,9 +134,10 @@ def _random_like(placeholders, n: int, rs: np.random.RandomState, onehot: bool =
     out = []
     for p in placeholders:
         shape = p.shape.as_list()
-        if any(d is None for d in shape[1:]):
-            raise ValueError(f"placeholder {p.name} has an unknown non-batch dimension {shape}")
-        shape = [n * (_split_factor(p) if shape and shape[0] is None else 1)] + shape[1:]
+        # an unknown non-batch size (an episode's shots, a sequence length) is the probe's n too:
+        # placeholders of one program that share such an axis get the same size
+        shape = [n * (_split_factor(p) if shape and shape[0] is None else 1)] + [n if d is None else d
+                                                                                for d in shape[1:]]
         dt = p.dtype.as_numpy_dtype
         if np.issubdtype(dt, np.integer):
             out.append(rs.randint(0, 2, shape).astype(dt))
@@ -779,6 +780,12 @@ def _probe(cap, args, tf, tf1, tflearn, orig_fit, orig_run, train_ops, grad_caps
                         # shape is the run's; the Keras side compares shapes
                         pairwise.append(t)
                         continue
+                    if floating and dims and len(dims) >= 3 and all(d is None for d in dims[:2]) \
+                            and None in dims[2:] and batch_dims == {None}:
+                        # an episode's [ways, queries, ways] log-probabilities (placeholders with
+                        # two unknown leading sizes): shaped by the run, as above
+                        pairwise.append(t)
+                        continue
                     if not floating or not dims or dims[0] not in batch_dims or \
                             any(d is None for d in dims[1:]) or int(np.prod(dims[1:] or [1])) > 100000:
                         continue
@@ -879,6 +886,13 @@ def _probe(cap, args, tf, tf1, tflearn, orig_fit, orig_run, train_ops, grad_caps
         for t, v, dp in zip(inputs, x, preps):
             feed[t] = dp.apply(v.copy()) if dp is not None else v
         y = sess.run(outputs, feed)
+    if not args.no_step:
+        # a forward fetch that moves state (contrib's batch_norm with updates_collections=None
+        # moves its averages whenever its output is computed; Keras' inference pass does not): the
+        # step starts from the values before it, as the Keras side's does
+        for v, b, now in zip(gv, before, sess.run(gv)):
+            if not np.array_equal(np.asarray(now), np.asarray(b)):
+                v.load(b, sess)
     result = {"kind": cap.kind, "inputs": [t.name for t in inputs], "targets": [t.name for t in targets],
               "input_shapes": [t.shape.as_list()[1:] for t in inputs],
               "outputs": [t.name for t in outputs], "vars": meta, "step": False,
