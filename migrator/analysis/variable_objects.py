@@ -153,7 +153,7 @@ class VariableObjects:
         if (id(stmt), name) in seen:
             raise _Decline
         seen.add((id(stmt), name))
-        reads = self._drawn._reads(name, stmt) + self._global_reads(name, stmt)
+        reads = self._flow.binding_reads(name, stmt) + self._global_reads(name, stmt)
         ctx = self.ctx
         for n in reads:
             if n is None:
