@@ -1,6 +1,6 @@
 """Sizes read with ``tf.shape`` while the model is built (DynamicShapes, TFM130): an episode's ways
-and shots reshaped across, tiled by, one-hot depths. They become tf1_shape / tf1_reshape (read
-when the model runs); a size also read where a symbolic one would not do (a slice bound) keeps
+and shots reshaped across, tiled by, one-hot depths; a batch size in reshapes and zeros / ones
+pads. They become tf1_shape / tf1_reshape / tf1_full (read when the model runs); a size also read where a symbolic one would not do (a slice bound) keeps
 ``keras.ops.shape``, together with every size it meets. Fast tier: the text; slow tier: the
 helpers on a functional model, and verify on the fixture."""
 from __future__ import annotations
@@ -14,6 +14,7 @@ from tests.outputs import assert_idempotent, migrate_text, undefined_names
 
 FIXTURE = Path(__file__).parent / "fixtures" / "real_sweep" / "episode_prototypes.py"
 SOURCE = FIXTURE.read_text()
+PADS = FIXTURE.with_name("batch_size_pads.py")
 
 
 def _code(out: str) -> str:
@@ -37,6 +38,19 @@ def test_episode_sizes_are_read_when_the_model_runs(fixes):
     assert_idempotent(out, fixes)
 
 
+@pytest.mark.parametrize("fixes", [False, True])
+def test_a_batch_size_read_with_tf_shape_makes_reshapes_and_pads_when_the_model_runs(fixes):
+    out = migrate_text(PADS.read_text(), fixes)
+    code = out[out.index("rng = np.random"):]
+    assert TODO_MARKER not in out and "keras.ops.shape(" not in code
+    assert "batch_size = tf1_shape(x)[0]\n" in code
+    assert "frames = tf1_reshape(x, [batch_size, 4, 3])\n" in code
+    assert "tf1_full([batch_size, 2], 0, dtype='float32')" in code
+    assert "tf1_full([batch_size, 1], 1, dtype='float32')" in code
+    assert not undefined_names(out)
+    assert_idempotent(out, fixes)
+
+
 def test_a_size_read_as_a_slice_bound_keeps_keras_shape_with_the_sizes_it_meets():
     src = SOURCE.replace("dim = tf.shape(support_emb)[-1]\n",
                          "dim = tf.shape(support_emb)[-1]\nfirst_way = support_emb[:n_way]\n")
@@ -56,8 +70,8 @@ def test_a_size_read_as_a_slice_bound_keeps_keras_shape_with_the_sizes_it_meets(
     ("dim = tf.shape(support_emb)[-1]\n", "dim = tf.shape(support_emb)[-1]\n\n\ndef ways():\n    return n_way\n\n\n"),
     # unpacked as Python values
     ("n_way = tf.shape(support_x)[0]\n", "n_way, _, _ = tf.shape(support_x)\n"),
-    # a range over the size
-    ("dim = tf.shape(support_emb)[-1]\n", "dim = tf.shape(support_emb)[-1]\nidx = tf.range(n_way)\n"),
+    # a random draw's shape
+    ("dim = tf.shape(support_emb)[-1]\n", "dim = tf.shape(support_emb)[-1]\nnoise = tf.random_normal([n_way, 4])\n"),
 ])
 def test_sizes_read_elsewhere_are_not_made_symbolic(change):
     old, new = change
@@ -82,7 +96,8 @@ def test_the_helpers_reshape_across_the_batch_axis_of_a_functional_model():
     from migrator.helpers import source_text
 
     prog = "import keras\nimport numpy as np\n" + source_text("tf1_ops", "tf1_shape", also=("TF1Shape",)) + "\n" \
-        + source_text("tf1_ops", "tf1_reshape", also=("TF1Reshape",)) + textwrap.dedent("""
+        + source_text("tf1_ops", "tf1_reshape", also=("TF1Reshape",)) + "\n" \
+        + source_text("tf1_ops", "tf1_full", also=("TF1Full",)) + textwrap.dedent("""
         x = keras.Input(shape=(None, 3))
         ways, shots = tf1_shape(x)[0], tf1_shape(x)[1]
         flat = tf1_reshape(x, [ways * shots, 3])
@@ -95,6 +110,11 @@ def test_the_helpers_reshape_across_the_batch_axis_of_a_functional_model():
         assert b.shape == (5, 4, 3) and np.array_equal(b, 2.0 * data)
         # no symbolic size: keras.ops.reshape itself
         assert tuple(tf1_reshape(x, [-1, 3]).shape) == (None, 3)
+        pad = tf1_full([ways, 2], 1, "float32")
+        assert tuple(pad.shape) == (None, 2)
+        p = keras.Model(x, pad).predict_on_batch(data)
+        assert p.shape == (5, 2) and np.all(p == 1.0)
+        assert tf1_full([2, 3], 0, "int32").shape == (2, 3)
         print("OK")
     """)
     p = subprocess.run([sys.executable, "-c", prog], capture_output=True, text=True, timeout=300)
@@ -102,7 +122,8 @@ def test_the_helpers_reshape_across_the_batch_axis_of_a_functional_model():
 
 
 @pytest.mark.slow
-def test_the_episode_program_computes_what_tf1_computes(tmp_path):
+@pytest.mark.parametrize("fixture", [FIXTURE, PADS], ids=lambda p: p.stem)
+def test_the_programs_compute_what_tf1_computes(fixture, tmp_path):
     from tests.legacy_pairs import assert_equivalent
 
-    assert_equivalent(FIXTURE, tmp_path)
+    assert_equivalent(fixture, tmp_path)

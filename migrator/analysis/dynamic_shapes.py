@@ -9,12 +9,13 @@ reads both back and reshapes across them::
 
 On a functional model's symbolic tensors ``keras.ops.shape`` gives None for those sizes, and
 ``None * None`` fails while the model is built. ``tf1_shape`` reads them as tensors of the running
-model instead, and ``tf1_reshape`` / ``tf1_tile`` / a one-hot depth take such tensors. This
-analysis finds the ``tf.shape`` calls whose values (through ``[i]``, arithmetic, casts, names,
-tuple assignments and the file's own functions' parameters) end ONLY in those places: a reshape's
-size list, a tile's multiples, a one-hot depth. A value read anywhere else - a slice bound, a
-range, a zeros shape, a Python ``if`` - keeps ``keras.ops.shape`` (what it was before), since a
-symbolic size would not do there.
+model instead, and ``tf1_reshape`` / ``tf1_tile`` / ``tf1_full`` / ``tf1_range`` / a one-hot depth
+take such tensors. This analysis finds the ``tf.shape`` calls whose values (through ``[i]``,
+arithmetic, casts, names, tuple assignments and the file's own functions' parameters) end ONLY in
+those places: a reshape's size list, a tile's multiples, a zeros / ones / fill shape list, a range
+bound, a one-hot depth. A value read anywhere else - a slice bound, a random draw's shape, a
+Python ``if`` - keeps ``keras.ops.shape`` (what it was before), since a symbolic size would not do
+there.
 """
 from __future__ import annotations
 
@@ -28,12 +29,21 @@ _CASTS = ("tensorflow.cast", "tensorflow.to_float", "tensorflow.to_int32", "tens
 _SIGS = {"tensorflow.reshape": ("tensor, shape, name=None", "shape"),
          "tensorflow.tile": ("input, multiples, name=None", "multiples"),
          "tensorflow.one_hot": ("indices, depth, on_value=None, off_value=None, axis=None, dtype=None, name=None",
-                                "depth")}
+                                "depth"),
+         "tensorflow.zeros": ("shape, dtype='float32', name=None", "shape"),
+         "tensorflow.ones": ("shape, dtype='float32', name=None", "shape"),
+         "tensorflow.fill": ("dims, value, name=None", "dims"),
+         "tensorflow.range": ("start, limit=None, delta=1, dtype=None, name='range'", ("start", "limit", "delta"))}
+# calls written with a tf1_* helper when a size reaches them (tf1_tile / tf1_range take such sizes
+# anyway; a one-hot depth only reaches a loss, where sizes are values)
+_FILLS = ("tensorflow.zeros", "tensorflow.ones", "tensorflow.fill")
+_LISTS = ("tensorflow.reshape", "tensorflow.tile") + _FILLS
 
 
 class DynamicShapes:
     """``ctx.analysis(DynamicShapes)``: ``shape_calls`` - ids of the ``tf.shape(t)`` calls to read
-    with tf1_shape; ``reshapes`` - ids of the ``tf.reshape`` calls their sizes reach (tf1_reshape)."""
+    with tf1_shape; ``reshapes`` - ids of the ``tf.reshape`` calls their sizes reach (tf1_reshape);
+    ``fills`` - of the ``tf.zeros`` / ``tf.ones`` / ``tf.fill`` calls they reach (tf1_full)."""
 
     def __init__(self, ctx) -> None:
         from .flow import Flow
@@ -41,6 +51,7 @@ class DynamicShapes:
         self.ctx = ctx
         self.shape_calls: frozenset[int] = frozenset()
         self.reshapes: frozenset[int] = frozenset()
+        self.fills: frozenset[int] = frozenset()
         self._flow = None
         found: dict[int, tuple[bool, list]] = {}
         for node in walk(ctx.module):
@@ -62,6 +73,7 @@ class DynamicShapes:
             changed = bool(drop)
         self.shape_calls = frozenset(ok)
         self.reshapes = frozenset(id(c) for k in ok for q, c in found[k][1] if q == "tensorflow.reshape")
+        self.fills = frozenset(id(c) for k in ok for q, c in found[k][1] if q in _FILLS)
 
     def _ends(self, expr: cst.CSTNode, sinks: list, seen: set) -> bool:
         """Every use of the value of ``expr`` is a size the tf1_* helpers take (recorded in
@@ -83,12 +95,12 @@ class DynamicShapes:
             if isinstance(holder, cst.Assign) and holder.value is seq:
                 return self._unpacked(holder, next(i for i, e in enumerate(seq.elements) if e is p), sinks, seen)
             if isinstance(holder, cst.Arg):
-                return self._size_arg(holder, sinks, ("tensorflow.reshape", "tensorflow.tile"))
+                return self._size_arg(holder, sinks, _LISTS)
             return False
         if isinstance(p, cst.Arg):
             if p.star:
                 return False
-            if self._size_arg(p, sinks, ("tensorflow.one_hot",)):
+            if self._size_arg(p, sinks, ("tensorflow.one_hot", "tensorflow.range")):
                 return True
             c = ctx.parent(p)
             if not isinstance(c, cst.Call):
@@ -146,12 +158,12 @@ class DynamicShapes:
         q = self.ctx.legacy_name(c.func) if isinstance(c, cst.Call) else None
         if q not in names:
             return False
-        sig, param = _SIGS[q]
+        sig, params = _SIGS[q]
         try:
             b = BoundArgs(c, sig)
         except Unbindable:
             return False
-        if not b.given(param) or b.orig(param) is not arg.value:
+        if not any(b.given(k) and b.orig(k) is arg.value for k in (params if isinstance(params, tuple) else (params,))):
             return False
         sinks.append((q, c))
         return True

@@ -97,6 +97,38 @@ def tf1_reshape(t, shape):
     return TF1Reshape([None if isinstance(d, keras.KerasTensor) else d for d in sizes])(t, *symbolic)
 
 
+class TF1Full(keras.layers.Layer):
+    # tf.zeros / tf.ones / tf.fill of sizes read with tf1_shape while a functional model is built
+    # (``tf.zeros([batch_size, 2])``): made when the model runs, each time it runs
+
+    def __init__(self, template, value, fill_dtype, **kwargs):
+        super().__init__(**kwargs)
+        self.template = [None if d is None else int(d) for d in template]  # None: a run-time size
+        self.value, self.fill_dtype = value, fill_dtype
+
+    def call(self, *sizes):
+        given = iter(sizes)
+        shape = [keras.ops.reshape(keras.ops.cast(next(given) if d is None else d, "int32"), ())
+                 for d in self.template]
+        return keras.ops.full(keras.ops.stack(shape), self.value, dtype=self.fill_dtype)
+
+    def compute_output_spec(self, *sizes):
+        return keras.KerasTensor(tuple(self.template), dtype=self.fill_dtype)
+
+    def get_config(self):
+        return {**super().get_config(), "template": self.template, "value": self.value,
+                "fill_dtype": self.fill_dtype}
+
+
+def tf1_full(shape, value, dtype):
+    """TF1's tf.zeros / tf.ones / tf.fill with sizes read by tf1_shape from a model's symbolic tensors."""
+    sizes = list(shape)
+    symbolic = [d for d in sizes if isinstance(d, keras.KerasTensor)]
+    if not symbolic:
+        return keras.ops.full(sizes, value, dtype=dtype)
+    return TF1Full([None if isinstance(d, keras.KerasTensor) else d for d in sizes], value, dtype)(*symbolic)
+
+
 class TF1EyeLike(keras.layers.Layer):
     # the identity matrix of a size read from a tensor when it runs: keras.ops.eye needs an int
     # while a functional model is built from symbolic tensors (the batch size is None then)

@@ -34,6 +34,7 @@ TF1_RESHAPE_LIKE = register_source("tf1_ops", "tf1_reshape_like", also=("TF1Resh
 # tf.reshape(t, [ways * shots, ..]) with sizes read by tf1_shape (DynamicShapes): known when the
 # model runs
 TF1_RESHAPE = register_source("tf1_ops", "tf1_reshape", also=("TF1Reshape",))
+TF1_FULL = register_source("tf1_ops", "tf1_full", also=("TF1Full",))
 
 
 # a pooling window known only at run time (a parameter, ``list(ksize)``): checked where it runs
@@ -739,6 +740,9 @@ class Ops(CallRule):
                 return NOT_MINE  # a variable's initial value: the variable's rule writes both (or keeps both)
             b = B("shape, dtype='float32', name=None")
             dt = dtype_of(self.ctx, b.node("dtype"), b.orig("dtype")) if b.given("dtype") else to_node("float32")
+            if self._dynamic(original, "fills"):
+                # sizes read with tf1_shape while the model is built: made when it runs
+                return call(self.ctx.use_helper("tf1_full"), b.node("shape"), to_node(int(name == "ones")), dtype=dt)
             return _ops(name, b.node("shape"), dtype=dt)
         if name == "nn.embedding_lookup":
             # a table COMPUTED by ops (nfmcclure's one-hot ``tf.diag(tf.ones([n]))``): the rows the
@@ -890,6 +894,8 @@ class Ops(CallRule):
                 return _ops("full_like", updated.args[0].value.args[0].value
                             if isinstance(updated.args[0].value, cst.Call) and updated.args[0].value.args
                             else dims.args[0].value, b.node("value"), dtype=dt)
+            if self._dynamic(original, "fills"):
+                return call(self.ctx.use_helper("tf1_full"), b.node("dims"), b.node("value"), dtype=dt)
             return _ops("full", b.node("dims"), b.node("value"), dtype=dt)
         if name == "identity":
             # the same tensor (TF1 only named it): the argument itself, parenthesised when compound
