@@ -70,8 +70,8 @@ def test_a_size_read_as_a_slice_bound_keeps_keras_shape_with_the_sizes_it_meets(
     ("dim = tf.shape(support_emb)[-1]\n", "dim = tf.shape(support_emb)[-1]\n\n\ndef ways():\n    return n_way\n\n\n"),
     # unpacked as Python values
     ("n_way = tf.shape(support_x)[0]\n", "n_way, _, _ = tf.shape(support_x)\n"),
-    # a random draw's shape
-    ("dim = tf.shape(support_emb)[-1]\n", "dim = tf.shape(support_emb)[-1]\nnoise = tf.random_normal([n_way, 4])\n"),
+    # a sequence mask's length
+    ("dim = tf.shape(support_emb)[-1]\n", "dim = tf.shape(support_emb)[-1]\nmask = tf.sequence_mask([1, 2], n_way)\n"),
 ])
 def test_sizes_read_elsewhere_are_not_made_symbolic(change):
     old, new = change
@@ -127,3 +127,73 @@ def test_the_programs_compute_what_tf1_computes(fixture, tmp_path):
     from tests.legacy_pairs import assert_equivalent
 
     assert_equivalent(fixture, tmp_path)
+
+
+LAST_STEP = """import numpy as np
+import tensorflow as tf
+x = tf.placeholder(tf.float32, [None, 6])
+y = tf.placeholder(tf.float32, [None, 4])
+seq = tf.reshape(x, [-1, 3, 2])
+outputs, _ = tf.nn.dynamic_rnn(tf.nn.rnn_cell.GRUCell(5), seq, dtype=tf.float32)
+batch_size = tf.shape(outputs)[0]
+lengths = tf.fill([batch_size], 2)
+last = tf.gather_nd(outputs, tf.stack([tf.range(batch_size), lengths - 1], axis=1))
+mu = tf.layers.dense(last, 4)
+eps = tf.random_normal([tf.shape(mu)[0], 4], 0.0, 1.0)
+out = mu + 0.01 * eps
+loss = tf.reduce_mean(tf.square(out - y))
+train_op = tf.train.GradientDescentOptimizer(0.1).minimize(loss)
+with tf.Session() as sess:
+    sess.run(tf.global_variables_initializer())
+    sess.run(train_op, feed_dict={x: np.ones((8, 6), np.float32), y: np.ones((8, 4), np.float32)})
+"""
+
+
+@pytest.mark.parametrize("fixes", [False, True])
+def test_last_relevant_steps_and_batch_sized_noise(fixes):
+    """The RNN idiom ``gather_nd(outputs, stack([range(batch), lengths - 1], 1))`` (tf1_gather_nd)
+    and a VAE-style draw of ``[tf.shape(mu)[0], 4]`` (tf1_random_normal: a layer drawing at every
+    run, as TF1's op did)."""
+    out = migrate_text(LAST_STEP, fixes)
+    assert TODO_MARKER not in out and not undefined_names(out)
+    assert "lengths = tf1_full([batch_size], 2, dtype='int32')\n" in out
+    assert "last = tf1_gather_nd(outputs, keras.ops.stack([tf1_range(batch_size), lengths - 1], axis=1))\n" in out
+    assert "eps = tf1_random_normal([tf1_shape(mu)[0], 4], mean=0.0, stddev=1.0)\n" in out
+    assert_idempotent(out, fixes)
+
+
+def test_a_draw_of_a_fixed_shape_stays_marked():
+    """A fixed shape in the graph: TF1 drew anew at every run; no size to make it a layer's input."""
+    out = migrate_text(LAST_STEP.replace("[tf.shape(mu)[0], 4]", "[8, 4]"), False)
+    assert "tf1_random_normal" not in out and "TFM130 tf.random_normal" in out
+
+
+@pytest.mark.slow
+def test_gather_nd_and_the_draw_layer_on_a_functional_model():
+    import subprocess
+    import sys
+    import textwrap
+
+    from migrator.helpers import source_text
+
+    prog = "import keras\nimport numpy as np\n" + "\n".join(
+        source_text("tf1_ops", name, also=also) for name, also in (
+            ("tf1_shape", ("TF1Shape",)), ("tf1_gather_nd", ()), ("tf1_random_normal", ("TF1RandomNormal",)))) \
+        + textwrap.dedent("""
+        seq = keras.Input(shape=(3, 2))
+        idx = keras.Input(shape=(2,), dtype="int32")
+        picked = tf1_gather_nd(seq, idx)
+        assert tuple(picked.shape) == (None, 2), picked.shape
+        noise = tf1_random_normal([tf1_shape(seq)[0], 500], 0.0, 2.0)
+        model = keras.Model([seq, idx], [picked, noise])
+        data = np.arange(4 * 3 * 2, dtype="float32").reshape(4, 3, 2)
+        rows = np.array([[0, 2], [1, 0], [2, 1], [3, 2]], dtype="int32")
+        p, n1 = model.predict_on_batch([data, rows])
+        assert np.array_equal(p, data[rows[:, 0], rows[:, 1]])
+        assert n1.shape == (4, 500) and 1.8 < n1.std() < 2.2
+        _, n2 = model.predict_on_batch([data, rows])
+        assert not np.array_equal(n1, n2)  # drawn again at every run, as TF1's op was
+        print("OK")
+    """)
+    p = subprocess.run([sys.executable, "-c", prog], capture_output=True, text=True, timeout=300)
+    assert p.returncode == 0 and p.stdout.strip().endswith("OK"), p.stderr[-2000:]

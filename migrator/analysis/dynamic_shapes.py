@@ -9,12 +9,12 @@ reads both back and reshapes across them::
 
 On a functional model's symbolic tensors ``keras.ops.shape`` gives None for those sizes, and
 ``None * None`` fails while the model is built. ``tf1_shape`` reads them as tensors of the running
-model instead, and ``tf1_reshape`` / ``tf1_tile`` / ``tf1_full`` / ``tf1_range`` / a one-hot depth
-take such tensors. This analysis finds the ``tf.shape`` calls whose values (through ``[i]``,
+model instead, and ``tf1_reshape`` / ``tf1_tile`` / ``tf1_full`` / ``tf1_random_normal`` /
+``tf1_range`` / a one-hot depth take such tensors. This analysis finds the ``tf.shape`` calls whose values (through ``[i]``,
 arithmetic, casts, names, tuple assignments and the file's own functions' parameters) end ONLY in
-those places: a reshape's size list, a tile's multiples, a zeros / ones / fill shape list, a range
-bound, a one-hot depth. A value read anywhere else - a slice bound, a random draw's shape, a
-Python ``if`` - keeps ``keras.ops.shape`` (what it was before), since a symbolic size would not do
+those places: a reshape's size list, a tile's multiples, a zeros / ones / fill / random_normal
+shape list, a range bound, a one-hot depth. A value read anywhere else - a slice bound, a Python
+``if``, a size unpacked from the shape - keeps ``keras.ops.shape`` (what it was before), since a symbolic size would not do
 there.
 """
 from __future__ import annotations
@@ -33,17 +33,21 @@ _SIGS = {"tensorflow.reshape": ("tensor, shape, name=None", "shape"),
          "tensorflow.zeros": ("shape, dtype='float32', name=None", "shape"),
          "tensorflow.ones": ("shape, dtype='float32', name=None", "shape"),
          "tensorflow.fill": ("dims, value, name=None", "dims"),
+         "tensorflow.random_normal": ("shape, mean=0.0, stddev=1.0, dtype=None, seed=None, name=None", "shape"),
+         "tensorflow.random.normal": ("shape, mean=0.0, stddev=1.0, dtype=None, seed=None, name=None", "shape"),
          "tensorflow.range": ("start, limit=None, delta=1, dtype=None, name='range'", ("start", "limit", "delta"))}
 # calls written with a tf1_* helper when a size reaches them (tf1_tile / tf1_range take such sizes
 # anyway; a one-hot depth only reaches a loss, where sizes are values)
 _FILLS = ("tensorflow.zeros", "tensorflow.ones", "tensorflow.fill")
-_LISTS = ("tensorflow.reshape", "tensorflow.tile") + _FILLS
+_DRAWS = ("tensorflow.random_normal", "tensorflow.random.normal")
+_LISTS = ("tensorflow.reshape", "tensorflow.tile") + _FILLS + _DRAWS
 
 
 class DynamicShapes:
     """``ctx.analysis(DynamicShapes)``: ``shape_calls`` - ids of the ``tf.shape(t)`` calls to read
     with tf1_shape; ``reshapes`` - ids of the ``tf.reshape`` calls their sizes reach (tf1_reshape);
-    ``fills`` - of the ``tf.zeros`` / ``tf.ones`` / ``tf.fill`` calls they reach (tf1_full)."""
+    ``fills`` - of the ``tf.zeros`` / ``tf.ones`` / ``tf.fill`` calls they reach (tf1_full);
+    ``draws`` - of the ``tf.random_normal`` calls (tf1_random_normal)."""
 
     def __init__(self, ctx) -> None:
         from .flow import Flow
@@ -52,6 +56,7 @@ class DynamicShapes:
         self.shape_calls: frozenset[int] = frozenset()
         self.reshapes: frozenset[int] = frozenset()
         self.fills: frozenset[int] = frozenset()
+        self.draws: frozenset[int] = frozenset()
         self._flow = None
         found: dict[int, tuple[bool, list]] = {}
         for node in walk(ctx.module):
@@ -74,6 +79,7 @@ class DynamicShapes:
         self.shape_calls = frozenset(ok)
         self.reshapes = frozenset(id(c) for k in ok for q, c in found[k][1] if q == "tensorflow.reshape")
         self.fills = frozenset(id(c) for k in ok for q, c in found[k][1] if q in _FILLS)
+        self.draws = frozenset(id(c) for k in ok for q, c in found[k][1] if q in _DRAWS)
 
     def _ends(self, expr: cst.CSTNode, sinks: list, seen: set) -> bool:
         """Every use of the value of ``expr`` is a size the tf1_* helpers take (recorded in

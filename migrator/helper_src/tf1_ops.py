@@ -218,6 +218,42 @@ class TF1RandomNormalLike(keras.layers.Layer):
                 "dtype": self.sample_dtype, "seed": self.seed}
 
 
+class TF1RandomNormal(keras.layers.Layer):
+    """tf.random_normal([..], mean, stddev, dtype, seed) in a TF1 graph whose sizes are read with
+    tf1_shape (``[batch_size, latent]``): a new draw from N(mean, stddev**2) at every run, of the
+    sizes the run has (a layer, so that it is drawn at every call of the model)."""
+
+    def __init__(self, template, mean=0.0, stddev=1.0, dtype="float32", seed=None, **kwargs):
+        super().__init__(**kwargs)
+        self.template = [None if d is None else int(d) for d in template]  # None: a run-time size
+        self.mean, self.stddev, self.sample_dtype, self.seed = mean, stddev, dtype, seed
+        self.seed_generator = keras.random.SeedGenerator(seed)
+
+    def call(self, *sizes):
+        given = iter(sizes)
+        shape = [keras.ops.reshape(keras.ops.cast(next(given) if d is None else d, "int32"), ())
+                 for d in self.template]
+        return keras.random.normal(keras.ops.stack(shape), mean=self.mean, stddev=self.stddev,
+                                   dtype=self.sample_dtype, seed=self.seed_generator)
+
+    def compute_output_spec(self, *sizes):
+        return keras.KerasTensor(tuple(self.template), dtype=self.sample_dtype)
+
+    def get_config(self):
+        return {**super().get_config(), "template": self.template, "mean": self.mean, "stddev": self.stddev,
+                "dtype": self.sample_dtype, "seed": self.seed}
+
+
+def tf1_random_normal(shape, mean=0.0, stddev=1.0, dtype="float32", seed=None):
+    """TF1's tf.random_normal with sizes read by tf1_shape from a model's symbolic tensors."""
+    sizes = list(shape)
+    symbolic = [d for d in sizes if isinstance(d, keras.KerasTensor)]
+    if not symbolic:
+        return keras.random.normal(sizes, mean=mean, stddev=stddev, dtype=dtype, seed=seed)
+    template = [None if isinstance(d, keras.KerasTensor) else d for d in sizes]
+    return TF1RandomNormal(template, mean, stddev, dtype, seed)(*symbolic)
+
+
 def tf1_range(start, limit=None, delta=1, dtype=None):
     """tf.range: keras.ops.arange (tf.range(n) counts from 0); a bound that is a functional model's
     symbolic tensor (a batch size read with tf1_shape) is used when the model runs (a Lambda layer)."""
@@ -273,6 +309,22 @@ def tf1_tile(x, multiples):
 
     rank = len(x.shape)
     return keras.layers.Lambda(run, output_shape=lambda shapes: (None,) * rank)([x] + [reps[i] for i in symbolic])
+
+
+def tf1_gather_nd(params, indices):
+    """TF1's tf.gather_nd(params, indices): the slices of params at the index tuples on indices'
+    last axis (``tf.stack([tf.range(n), lengths - 1], axis=1)``: each row's last relevant step),
+    taken from params with its first k axes flattened; axes 1 .. k-1 of params must have sizes
+    known when the model is built."""
+    k = indices.shape[-1]
+    inner, rest = params.shape[1:k], params.shape[k:]
+    if k is None or None in inner or None in rest:
+        raise ValueError(f"tf1_gather_nd: params {params.shape} / indices {indices.shape}: sizes unknown")
+    index = keras.ops.cast(indices, "int32")
+    linear = keras.ops.take(index, 0, axis=-1)
+    for i, size in enumerate(inner, start=1):
+        linear = linear * size + keras.ops.take(index, i, axis=-1)
+    return keras.ops.take(keras.ops.reshape(params, (-1, *rest)), linear, axis=0)
 
 
 def tf1_diag(diagonal):

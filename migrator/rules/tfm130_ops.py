@@ -49,6 +49,7 @@ TF1_POOLS = {name: register_source("tf1_ops", name, requires=("tf1_window",))
 
 
 register_source("tf1_ops", "TF1RandomNormalLike")
+TF1_RANDOM_NORMAL = register_source("tf1_ops", "tf1_random_normal", also=("TF1RandomNormal",))
 # tf.range on a functional model's symbolic tensors (a model function): a batch size is known
 # only when the model runs (tf1_shape above) - the range is computed there by a Lambda layer
 TF1_RANGE = register_source("tf1_ops", "tf1_range")
@@ -56,6 +57,7 @@ TF1_TILE = register_source("tf1_ops", "tf1_tile")
 # tf.split(x, n, axis) with n a name / expression: a count or a list of sizes, told when it runs
 TF1_SPLIT = register_source("tf1_ops", "tf1_split")
 TF1_DIAG = register_source("tf1_ops", "tf1_diag")
+TF1_GATHER_ND = register_source("tf1_ops", "tf1_gather_nd")
 TF1_MASKED_REDUCE = register_source("tf1_ops", "tf1_masked_reduce")
 # tf.confusion_matrix: a count of a size known when it runs (1 + the largest label / prediction)
 register_source("tf1_ops", "tf1_confusion_counts")
@@ -727,6 +729,11 @@ class Ops(CallRule):
         if name == "tile":
             b = B("input, multiples, name=None")
             return call(self.ctx.use_helper("tf1_tile"), b.node("input"), b.node("multiples"))
+        if name == "gather_nd":
+            b = B("params, indices, name=None, batch_dims=0")
+            if not b.is_default("batch_dims"):
+                raise Untranslatable("batch_dims=")
+            return call(self.ctx.use_helper("tf1_gather_nd"), b.node("params"), b.node("indices"))
         if name == "diag":
             # TF1: a tensor of rank 2k with ``diagonal`` at [i1..ik, i1..ik] (keras.ops.diag of a
             # matrix EXTRACTS its diagonal instead)
@@ -864,6 +871,12 @@ class Ops(CallRule):
             # draw in Keras, fixed for the whole training)
             b = B("shape, mean=0.0, stddev=1.0, dtype=tf.float32, seed=None, name=None")
             shp = b.orig("shape")
+            if self._dynamic(original, "draws"):
+                # sizes read with tf1_shape while the model is built: a layer drawing at every call
+                kw = {k: b.node(k) for k in ("mean", "stddev", "seed") if b.given(k)}
+                if b.given("dtype"):
+                    kw["dtype"] = dtype_of(self.ctx, b.node("dtype"), b.orig("dtype"))
+                return call(self.ctx.use_helper("tf1_random_normal"), b.node("shape"), **kw)
             if not (isinstance(shp, cst.Call) and self.ctx.legacy_name(shp.func) == "tensorflow.shape"
                     and len(shp.args) == 1 and shp.args[0].keyword is None):
                 arg = self.ctx.parent(original)
