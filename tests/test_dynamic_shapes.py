@@ -197,3 +197,68 @@ def test_gather_nd_and_the_draw_layer_on_a_functional_model():
     """)
     p = subprocess.run([sys.executable, "-c", prog], capture_output=True, text=True, timeout=300)
     assert p.returncode == 0 and p.stdout.strip().endswith("OK"), p.stderr[-2000:]
+
+
+ZERO_STATE = """import numpy as np
+import tensorflow as tf
+x = tf.placeholder(tf.float32, [None, 6])
+y = tf.placeholder(tf.float32, [None, 4])
+batch_size = tf.shape(x)[0]
+seq = tf.reshape(x, [-1, 3, 2])
+cell = tf.nn.rnn_cell.GRUCell(5)
+state = cell.zero_state(batch_size, tf.float32)
+outputs, last = tf.nn.dynamic_rnn(cell, seq, initial_state=state)
+out = tf.layers.dense(last, 4)
+loss = tf.reduce_mean(tf.square(out - y))
+train_op = tf.train.GradientDescentOptimizer(0.1).minimize(loss)
+with tf.Session() as sess:
+    sess.run(tf.global_variables_initializer())
+    sess.run(train_op, feed_dict={x: np.ones((8, 6), np.float32), y: np.ones((8, 4), np.float32)})
+"""
+
+
+@pytest.mark.parametrize("fixes", [False, True])
+def test_a_cells_zero_state_of_a_batch_size_read_with_tf_shape(fixes):
+    out = migrate_text(ZERO_STATE, fixes)
+    assert TODO_MARKER not in out and not undefined_names(out)
+    assert "batch_size = tf1_shape(x)[0]\n" in out
+    assert "state = tf1_zero_state(cell, batch_size, dtype='float32')\n" in out
+    assert_idempotent(out, fixes)
+
+
+def test_zero_state_of_an_object_that_is_no_tf1_cell_is_left_alone():
+    src = ZERO_STATE.replace("cell = tf.nn.rnn_cell.GRUCell(5)\n", "cell = make_cell()\n")
+    out = migrate_text(src, False)
+    assert "tf1_zero_state" not in out and "cell.zero_state(" in out
+
+
+@pytest.mark.slow
+def test_zero_states_run_in_a_functional_model():
+    import subprocess
+    import sys
+    import textwrap
+
+    from migrator.helpers import source_text
+
+    prog = "import collections\nimport keras\nimport numpy as np\n" \
+        + source_text("tf1_ops", "tf1_shape", also=("TF1Shape",)) + "\n" + "\n".join(
+            source_text("tf1_rnn", n) for n in ("TF1LSTMStateTuple", "TF1LSTMCell", "TF1GRUCell", "TF1MultiRNNCell",
+                                                "tf1_zero_state", "tf1_rnn", "tf1_dynamic_rnn")) \
+        + textwrap.dedent("""
+        x = keras.Input(shape=(3, 2))
+        data = np.random.RandomState(0).rand(8, 3, 2).astype("float32")
+        for make in (lambda: TF1GRUCell(5), lambda: TF1MultiRNNCell([TF1LSTMCell(4), TF1LSTMCell(3)])):
+            for size in (tf1_shape(x)[0], 8):
+                cell = make()
+                state = tf1_zero_state(cell, size, "float32")
+                out, _ = tf1_dynamic_rnn(cell, x, initial_state=state)
+                ref, _ = tf1_dynamic_rnn(cell, x)  # no initial state: Keras' zeros
+                a, b = keras.Model(x, [out, ref]).predict_on_batch(data)
+                assert a.shape == (8, 3, cell.output_size) and np.allclose(a, b), (a - b)
+        lstm = TF1LSTMCell(4)
+        zero = tf1_zero_state(lstm, 2, "float32")
+        assert zero._fields == ("c", "h") and tuple(zero.c.shape) == (2, 4)
+        print("OK")
+    """)
+    p = subprocess.run([sys.executable, "-c", prog], capture_output=True, text=True, timeout=300)
+    assert p.returncode == 0 and p.stdout.strip().endswith("OK"), p.stderr[-2000:]

@@ -13,7 +13,7 @@ model instead, and ``tf1_reshape`` / ``tf1_tile`` / ``tf1_full`` / ``tf1_random_
 ``tf1_range`` / a one-hot depth take such tensors. This analysis finds the ``tf.shape`` calls whose values (through ``[i]``,
 arithmetic, casts, names, tuple assignments and the file's own functions' parameters) end ONLY in
 those places: a reshape's size list, a tile's multiples, a zeros / ones / fill / random_normal
-shape list, a range bound, a one-hot depth. A value read anywhere else - a slice bound, a Python
+shape list, a range bound, a one-hot depth, a cell's ``zero_state`` batch size. A value read anywhere else - a slice bound, a Python
 ``if``, a size unpacked from the shape - keeps ``keras.ops.shape`` (what it was before), since a symbolic size would not do
 there.
 """
@@ -111,6 +111,10 @@ class DynamicShapes:
             c = ctx.parent(p)
             if not isinstance(c, cst.Call):
                 return False
+            if isinstance(c.func, cst.Attribute) and c.func.attr.value == "zero_state" and (
+                    c.args[0] is p and p.keyword is None or p.keyword is not None and p.keyword.value == "batch_size"):
+                sinks.append(("zero_state", c))  # a TF1 cell's (tf1_zero_state)
+                return True
             if ctx.legacy_name(c.func) in _CASTS and (c.args[0] is p):
                 return self._ends(c, sinks, seen)
             fn = self._flow.functions.get(c.func.value) if isinstance(c.func, cst.Name) else None

@@ -254,6 +254,26 @@ class TF1DropoutWrapper(keras.layers.Layer):
         return self.cell.tf1_state(states)
 
 
+def tf1_zero_state(cell, batch_size, dtype="float32"):
+    """TF1's cell.zero_state(batch_size, dtype): zeros of the cell's state sizes in TF1's structure
+    (an LSTM's (c, h), a MultiRNNCell's tuple of states). A batch size read with tf1_shape from a
+    model being built is a symbolic tensor: the zeros are made when the model runs."""
+    sizes = cell.state_size if isinstance(cell.state_size, (list, tuple)) else [cell.state_size]
+    if isinstance(batch_size, keras.KerasTensor):
+        def zeros(n, size):
+            return keras.ops.zeros(keras.ops.stack([keras.ops.cast(keras.ops.reshape(n, ()), "int32"), size]),
+                                   dtype=dtype)
+
+        def shape_of(size):
+            return lambda _: (None, size)
+
+        states = [keras.layers.Lambda(zeros, output_shape=shape_of(size), arguments={"size": size})(batch_size)
+                  for size in sizes]
+    else:
+        states = [keras.ops.zeros((batch_size, size), dtype=dtype) for size in sizes]
+    return cell.tf1_state(states)
+
+
 def tf1_rnn(cell, inputs, sequence_length=None, initial_state=None, go_backwards=False, dtype=None):
     """TF1's recurrent loop over [batch, time, features] with a TF1 cell helper: returns
     (outputs [batch, time, units], the final state in TF1's structure). With sequence_length,

@@ -96,6 +96,8 @@ register_source("tf1_rnn", "TF1MultiRNNCell")
 register_source("tf1_rnn", "TF1DropoutWrapper")
 
 register_source("tf1_rnn", "tf1_rnn")
+# cell.zero_state(batch_size, dtype) of a cell this rule writes
+register_source("tf1_rnn", "tf1_zero_state")
 
 register_source("tf1_rnn", "tf1_static_rnn", requires=("tf1_rnn",))
 
@@ -142,7 +144,7 @@ class TF1RNN(KeepProbResolver, CallRule):
     TRIGGERS = ("tensorflow",)
     NAME = "tf1-rnn"
     MESSAGE = ("tf.contrib.rnn / tf.nn.rnn_cell cells, DropoutWrapper, static_rnn / dynamic_rnn / bidirectional "
-               "RNNs, tf.unstack -> TF1-layout Keras RNN cells through keras.layers.RNN")
+               "RNNs, tf.unstack, cell.zero_state -> TF1-layout Keras RNN cells through keras.layers.RNN")
     RATIONALE = ("TF1's LSTM keeps ONE Glorot-uniform kernel over concat([x, h]) with the gates in the "
                  "order i, j, f, o and ADDS forget_bias=1.0 at run time; its GRU has its own gate layout "
                  "(bias 1.0 on the gates, the reset gate before the candidate matmul). Keras' LSTM/GRU "
@@ -189,6 +191,30 @@ class TF1RNN(KeepProbResolver, CallRule):
         self.ctx.add_import("keras")
         self.ctx.count(self)
         return cst.Name(self.ctx.use_helper(_CELL_HELPER[short]))
+
+    def leave_Call(self, original: cst.Call, updated: cst.Call):
+        """``cell.zero_state(batch_size, dtype)`` of a name bound to a cell this rule writes:
+        tf1_zero_state (TF1's zeros in the cell's state structure; a batch size read with tf.shape
+        is used when the model runs)."""
+        f = original.func
+        if not (isinstance(f, cst.Attribute) and f.attr.value == "zero_state" and isinstance(f.value, cst.Name)):
+            return updated
+        from ..analysis.flow import Flow
+
+        d = self.ctx.analysis(Flow).def_of(f.value.value, original)
+        q = self.ctx.legacy_name(d.value) if d is not None and isinstance(d.value, cst.Call) else None
+        if q is None or not (q in DROPOUT_WRAPPERS or any(q == p + n for p in _CELL_PATHS for n in CELL_SIGS)):
+            return updated
+        try:
+            b = BoundArgs(updated, "batch_size, dtype", original)
+            dt = literal(dtype_of(self.ctx, b.node("dtype"), b.orig("dtype")), None)
+        except (Unbindable, Untranslatable):
+            return updated
+        if not isinstance(dt, str):
+            return updated
+        self.ctx.add_import("keras")
+        self.ctx.count(self)
+        return call(self.ctx.use_helper("tf1_zero_state"), updated.func.value, b.node("batch_size"), dtype=dt)
 
     # ---------------------------------------------------------------------------------
     def _unstack(self, original, updated):
