@@ -25,6 +25,9 @@ class PreStep:
 
 
 PRE_STEPS: tuple[PreStep, ...] = (
+    PreStep("TFM227", ((";",),), "statement_lines:split_statement_lines",
+            "statements joined on one line by `;` written one per line (`x1 = tf.placeholder(..); x2 = "
+            "tf.placeholder(..)`; the same program); diagnostics below refer to lines of that form"),
     PreStep("TFM224", (("__version__",), ("hasattr",)), "version_shims:fold_version_shims",
             "TensorFlow-version shims written as the branch TF 1 takes (`int(tf.__version__.split('.')[0]) >= 1` "
             "is True; `tf.contrib.rnn.X if hasattr(tf.contrib.rnn, 'X') else tf.nn.rnn_cell.X` is the one class "
