@@ -279,3 +279,55 @@ def test_reference_suite_runs_the_fixed_variant_with_unsafe_fixes():
         res = migrate_source(src, f"{name}.py", Options())
         mine = [d for d in res.diagnostics if d.rule == rid]
         assert mine and all(d.withheld and not d.fixed for d in mine), name
+
+
+# A correct program TFM202 once "fixed": the keep placeholder is read inside the tower builder
+# (a global read), the training feed is held in a name, and an evaluation run fetching the
+# distance feeds the inputs and keep 1.0 but no label (it needs none). TFM202 read the evaluation
+# run as the loss's, called the keep placeholder unconnected and input_y unfed, and rewired
+# `dropout_keep_prob: 1.0` to `input_y: 1.0`.
+KEEP_IN_TOWER = """\
+import numpy as np
+import tensorflow as tf
+x1 = tf.placeholder(tf.float32, [None, 6])
+x2 = tf.placeholder(tf.float32, [None, 6])
+input_y = tf.placeholder(tf.float32, [None])
+keep = tf.placeholder(tf.float32)
+def tower(x, reuse):
+    with tf.variable_scope('t', reuse=reuse):
+        return tf.nn.dropout(tf.layers.dense(x, 4, name='fc'), keep)
+o1 = tower(x1, False)
+o2 = tower(x2, True)
+distance = tf.reduce_sum(tf.square(o1 - o2), 1)
+loss = tf.reduce_mean(input_y * distance + (1 - input_y) * tf.maximum(1.0 - distance, 0.0))
+train_op = tf.train.AdamOptimizer(1e-3).minimize(loss)
+A = np.random.rand(8, 6).astype(np.float32)
+with tf.Session() as sess:
+    sess.run(tf.global_variables_initializer())
+    for i in range(3):
+        feed = {x1: A, x2: A[::-1], input_y: np.ones(8, np.float32), keep: 0.8}
+        sess.run(train_op, feed)
+    d = sess.run(distance, {x1: A, x2: A[::-1], keep: 1.0})
+"""
+
+
+def test_an_evaluation_run_feeding_no_label_is_no_unconnected_feed():
+    out = migrate_source(KEEP_IN_TOWER, "prog.py", Options())
+    assert not [d for d in out.diagnostics if d.rule == "TFM202"], [d.format() for d in out.diagnostics]
+    assert "input_y: 1.0" not in out.code
+    assert out.code == migrate_source(KEEP_IN_TOWER, "prog.py", Options(fixes=False)).code
+
+
+def test_a_global_keep_read_in_the_tower_is_connected_to_the_loss():
+    """The training run itself a dict, and a defaulted flag of the keep placeholder's shape that
+    the run leaves at its default: the keep placeholder read inside the tower builder is the
+    loss's, so it is not "unconnected" and never rewired to the flag."""
+    src = KEEP_IN_TOWER.replace("keep = tf.placeholder(tf.float32)\n",
+                                "keep = tf.placeholder(tf.float32, [])\n"
+                                "flag = tf.placeholder_with_default(1.0, [])\n")
+    src = src.replace("distance = tf.reduce_sum(tf.square(o1 - o2), 1)\n",
+                      "distance = flag * tf.reduce_sum(tf.square(o1 - o2), 1)\n")
+    src = src.replace("        sess.run(train_op, feed)\n",
+                      "        sess.run(train_op, {x1: A, x2: A[::-1], input_y: np.ones(8, np.float32), keep: 0.8})\n")
+    out = migrate_source(src, "prog.py", Options())
+    assert not [d for d in out.diagnostics if d.rule == "TFM202"], [d.format() for d in out.diagnostics]

@@ -1,7 +1,7 @@
 """Feeds of placeholders the loss never reads, and the unfed ones it needs (TFM202's analysis; TF1Program reads its rewiring of a feed_dict)."""
 from __future__ import annotations
 import libcst as cst
-from ..analysis.flow import Flow, ScopeFlow
+from ..analysis.flow import Flow, ScopeFlow, load_names
 from ..emit import code
 from ..analysis.siamese import qnames, walk
 
@@ -45,7 +45,8 @@ class Feeds:
         if not phs:
             return
         minimize = []
-        runs: list[tuple[cst.Call, cst.Dict]] = []
+        steps: set[str] = set()  # the loss and the names the train ops are bound to
+        runs: list[tuple[cst.Call, cst.BaseExpression | None]] = []
         for stmt in scope.statements:
             if not isinstance(stmt, cst.SimpleStatementLine):
                 continue
@@ -54,12 +55,19 @@ class Feeds:
                     continue
                 if n.func.attr.value == "minimize" and n.args and isinstance(n.args[0].value, cst.Name):
                     minimize.append((n.args[0].value.value, scope.index_of[id(stmt)]))
+                    steps.add(n.args[0].value.value)
+                    steps.update(t.target.value for small in stmt.body if isinstance(small, cst.Assign)
+                                 for t in small.targets if isinstance(t.target, cst.Name))
                 if n.func.attr.value == "run":
                     fd = next((a.value for a in n.args if a.keyword is not None and a.keyword.value == "feed_dict"),
                               n.args[1].value if len(n.args) > 1 and n.args[1].keyword is None else None)
-                    if isinstance(fd, cst.Dict):
-                        runs.append((n, fd))
-        if not minimize or not runs:
+                    runs.append((n, fd))
+        # only the runs that train or fetch the loss say what the loss is fed; a feed held in a name
+        # (``feed = {...}`` + ``sess.run(step, feed)``) is not read here: which keys it has is not
+        # known, so nothing is "never fed"
+        all_runs = [(n, fd) for n, fd in runs if isinstance(fd, cst.Dict)]
+        runs = [(n, fd) for n, fd in runs if n.args and load_names(n.args[0].value) & steps]
+        if not minimize or not runs or any(not isinstance(fd, cst.Dict) for _, fd in runs):
             return
         defaulted = {k: v for k, v in self._placeholder_defs(scope, DEFAULTED).items() if k not in phs}
         needed: set[str] = set()
@@ -67,6 +75,9 @@ class Feeds:
             for d in scope.reaching([loss], idx + 1):
                 if d.name in phs or d.name in defaulted:
                     needed.add(d.name)
+                # a placeholder a function of the file reads as a global (``tf.nn.dropout(h, keep)``
+                # inside the tower builder the loss's towers call) is read by the loss too
+                needed.update(n for n in self._global_reads(flow, d.value, set()) if n in phs or n in defaulted)
         fed: list[str] = []
         for _, fd in runs:
             for el in fd.elements:
@@ -106,10 +117,28 @@ class Feeds:
         sf.report_at = runs[0][1]
         sf.message = (f"fed in feed_dict but not connected to the loss: {', '.join(unconnected)}; "
                       f"needed by the loss but never fed: {', '.join(unfed)}")
-        for _, fd in runs:
+        for _, fd in all_runs:
             sf.dicts.add(id(fd))
             self.by_dict[id(fd)] = sf
         self.scopes.append(sf)
+
+
+    @staticmethod
+    def _global_reads(flow: Flow, value, seen: set) -> set[str]:
+        """Names the file's functions called in ``value`` read (their bodies' loads, through the
+        functions they call in turn)."""
+        out: set[str] = set()
+        for name in load_names(value) if value is not None else ():
+            fn = flow.functions.get(name)
+            if fn is None or name in seen:
+                continue
+            seen.add(name)
+            names = load_names(fn.body)
+            out |= names
+            for inner in names:
+                if inner in flow.functions and inner not in seen:
+                    out |= Feeds._global_reads(flow, cst.Name(inner), seen)
+        return out
 
 
 def _shape_text(call: cst.Call) -> str | None:
