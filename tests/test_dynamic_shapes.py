@@ -262,3 +262,56 @@ def test_zero_states_run_in_a_functional_model():
     """)
     p = subprocess.run([sys.executable, "-c", prog], capture_output=True, text=True, timeout=300)
     assert p.returncode == 0 and p.stdout.strip().endswith("OK"), p.stderr[-2000:]
+
+
+MASKED_MEAN = """import numpy as np
+import tensorflow as tf
+x = tf.placeholder(tf.float32, [None, 5, 3])
+lengths = tf.placeholder(tf.int32, [None])
+y = tf.placeholder(tf.float32, [None, 3])
+steps = tf.shape(x)[1]
+mask = tf.expand_dims(tf.sequence_mask(lengths, steps, dtype=tf.float32), -1)
+fixed = tf.sequence_mask(lengths, 5)
+out = tf.layers.dense(tf.reduce_sum(x * mask, axis=1), 3)
+loss = tf.reduce_mean(tf.square(out - y))
+train_op = tf.train.GradientDescentOptimizer(0.1).minimize(loss)
+with tf.Session() as sess:
+    sess.run(tf.global_variables_initializer())
+    sess.run(train_op, feed_dict={x: np.ones((4, 5, 3), np.float32), lengths: [1, 2, 5, 3], y: np.ones((4, 3), np.float32)})
+"""
+
+
+@pytest.mark.parametrize("fixes", [False, True])
+def test_sequence_masks_of_a_length_read_with_tf_shape(fixes):
+    out = migrate_text(MASKED_MEAN, fixes)
+    assert TODO_MARKER not in out and not undefined_names(out)
+    assert "steps = tf1_shape(x)[1]\n" in out
+    assert "tf1_sequence_mask(lengths, maxlen=steps, dtype='float32')" in out
+    assert "fixed = tf1_sequence_mask(lengths, maxlen=5)\n" in out
+    assert_idempotent(out, fixes)
+
+
+@pytest.mark.slow
+def test_sequence_masks_as_tf1_makes_them():
+    import subprocess
+    import sys
+    import textwrap
+
+    from migrator.helpers import source_text
+
+    prog = "import keras\nimport numpy as np\n" + source_text("tf1_ops", "tf1_shape", also=("TF1Shape",)) + "\n" \
+        + source_text("tf1_ops", "tf1_sequence_mask") + textwrap.dedent("""
+        lengths = np.array([1, 3, 0, 2], dtype="int32")
+        want = np.array([[1, 0, 0], [1, 1, 1], [0, 0, 0], [1, 1, 0]], dtype=bool)
+        assert np.array_equal(keras.ops.convert_to_numpy(tf1_sequence_mask(lengths)), want)
+        got = keras.ops.convert_to_numpy(tf1_sequence_mask(lengths, 4, "float32"))
+        assert got.dtype == np.float32 and np.array_equal(got[:, :3], want) and not got[:, 3].any()
+        x = keras.Input(shape=(None, 2))
+        n = keras.Input(shape=(), dtype="int32")
+        mask = tf1_sequence_mask(n, tf1_shape(x)[1], "float32")
+        m = keras.Model([x, n], mask).predict_on_batch([np.ones((4, 3, 2), "float32"), lengths])
+        assert np.array_equal(m, want.astype("float32"))
+        print("OK")
+    """)
+    p = subprocess.run([sys.executable, "-c", prog], capture_output=True, text=True, timeout=300)
+    assert p.returncode == 0 and p.stdout.strip().endswith("OK"), p.stderr[-2000:]

@@ -10,10 +10,10 @@ reads both back and reshapes across them::
 On a functional model's symbolic tensors ``keras.ops.shape`` gives None for those sizes, and
 ``None * None`` fails while the model is built. ``tf1_shape`` reads them as tensors of the running
 model instead, and ``tf1_reshape`` / ``tf1_tile`` / ``tf1_full`` / ``tf1_random_normal`` /
-``tf1_range`` / a one-hot depth take such tensors. This analysis finds the ``tf.shape`` calls whose values (through ``[i]``,
+``tf1_range`` / ``tf1_sequence_mask`` / a one-hot depth take such tensors. This analysis finds the ``tf.shape`` calls whose values (through ``[i]``,
 arithmetic, casts, names, tuple assignments and the file's own functions' parameters) end ONLY in
 those places: a reshape's size list, a tile's multiples, a zeros / ones / fill / random_normal
-shape list, a range bound, a one-hot depth, a cell's ``zero_state`` batch size. A value read anywhere else - a slice bound, a Python
+shape list, a range bound, a sequence mask's maxlen, a one-hot depth, a cell's ``zero_state`` batch size. A value read anywhere else - a slice bound, a Python
 ``if``, a size unpacked from the shape - keeps ``keras.ops.shape`` (what it was before), since a symbolic size would not do
 there.
 """
@@ -35,6 +35,7 @@ _SIGS = {"tensorflow.reshape": ("tensor, shape, name=None", "shape"),
          "tensorflow.fill": ("dims, value, name=None", "dims"),
          "tensorflow.random_normal": ("shape, mean=0.0, stddev=1.0, dtype=None, seed=None, name=None", "shape"),
          "tensorflow.random.normal": ("shape, mean=0.0, stddev=1.0, dtype=None, seed=None, name=None", "shape"),
+         "tensorflow.sequence_mask": ("lengths, maxlen=None, dtype=None, name=None", "maxlen"),
          "tensorflow.range": ("start, limit=None, delta=1, dtype=None, name='range'", ("start", "limit", "delta"))}
 # calls written with a tf1_* helper when a size reaches them (tf1_tile / tf1_range take such sizes
 # anyway; a one-hot depth only reaches a loss, where sizes are values)
@@ -106,7 +107,7 @@ class DynamicShapes:
         if isinstance(p, cst.Arg):
             if p.star:
                 return False
-            if self._size_arg(p, sinks, ("tensorflow.one_hot", "tensorflow.range")):
+            if self._size_arg(p, sinks, ("tensorflow.one_hot", "tensorflow.range", "tensorflow.sequence_mask")):
                 return True
             c = ctx.parent(p)
             if not isinstance(c, cst.Call):

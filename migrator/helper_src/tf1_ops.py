@@ -327,6 +327,19 @@ def tf1_gather_nd(params, indices):
     return keras.ops.take(keras.ops.reshape(params, (-1, *rest)), linear, axis=0)
 
 
+def tf1_sequence_mask(lengths, maxlen=None, dtype="bool"):
+    """TF1's tf.sequence_mask: mask[..., j] = j < lengths[...] for j < maxlen (None: the largest
+    length). A length or size of a functional model being built (symbolic) is used when the model
+    runs (a Lambda layer)."""
+    if isinstance(maxlen, keras.KerasTensor) or (maxlen is None and isinstance(lengths, keras.KerasTensor)):
+        args = [lengths] if maxlen is None else [lengths, maxlen]
+        return keras.layers.Lambda(lambda a: tf1_sequence_mask(a[0], a[1] if len(a) > 1 else None, dtype))(args)
+    if maxlen is None:
+        maxlen = keras.ops.max(lengths)
+    mask = keras.ops.less(keras.ops.arange(maxlen), keras.ops.expand_dims(lengths, -1))
+    return mask if dtype == "bool" else keras.ops.cast(mask, dtype)
+
+
 def tf1_diag(diagonal):
     """tf.diag: a tensor of rank 2k with ``diagonal`` (rank k) at [i1..ik, i1..ik] and zeros
     elsewhere; keras.ops.diag makes that matrix of a vector but EXTRACTS the diagonal of a matrix."""

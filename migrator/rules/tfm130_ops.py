@@ -58,6 +58,7 @@ TF1_TILE = register_source("tf1_ops", "tf1_tile")
 TF1_SPLIT = register_source("tf1_ops", "tf1_split")
 TF1_DIAG = register_source("tf1_ops", "tf1_diag")
 TF1_GATHER_ND = register_source("tf1_ops", "tf1_gather_nd")
+TF1_SEQUENCE_MASK = register_source("tf1_ops", "tf1_sequence_mask")
 TF1_MASKED_REDUCE = register_source("tf1_ops", "tf1_masked_reduce")
 # tf.confusion_matrix: a count of a size known when it runs (1 + the largest label / prediction)
 register_source("tf1_ops", "tf1_confusion_counts")
@@ -729,6 +730,16 @@ class Ops(CallRule):
         if name == "tile":
             b = B("input, multiples, name=None")
             return call(self.ctx.use_helper("tf1_tile"), b.node("input"), b.node("multiples"))
+        if name == "sequence_mask":
+            b = B("lengths, maxlen=None, dtype=tf.bool, name=None")
+            kw = {}
+            if b.given("maxlen"):
+                kw["maxlen"] = b.node("maxlen")
+            if b.given("dtype"):
+                dt = dtype_of(self.ctx, b.node("dtype"), b.orig("dtype"))
+                if literal(dt, None) != "bool":
+                    kw["dtype"] = dt
+            return call(self.ctx.use_helper("tf1_sequence_mask"), b.node("lengths"), **kw)
         if name == "gather_nd":
             b = B("params, indices, name=None, batch_dims=0")
             if not b.is_default("batch_dims"):
