@@ -316,8 +316,7 @@ class SessionProgramRuns:
                           and counters.fetch(prog, r, i) is None]
                 if len(others) <= 1 and all(n == loss for n in others):
                     return True
-                return self._train_fetches(prog) is not None and not any(
-                    counters.fetch(prog, r, i) is not None for i in range(len(r.fetch_names)))
+                return self._train_fetches(prog) is not None
             orig_elems = [e.value for e in r.fetches.elements] if r.fetch_is_list else [r.fetches]
             for i, (n, oe) in enumerate(zip(r.fetch_names, orig_elems)):
                 if self._counters().eval_fetch(prog, r, i) is not None:

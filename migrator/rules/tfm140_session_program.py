@@ -1371,7 +1371,7 @@ class SessionProgram(SessionProgramRuns, Rule):
                   and fetched_counters[i] is None]
         plan = self._train_fetches(prog)
         if plan is not None:
-            return self._train_run_fetches(prog, r, updated, small, model, x, y, plan)
+            return self._train_run_fetches(prog, r, updated, small, model, x, y, plan, fetched_counters)
         if any(n is None or n != loss for n in others) or len(others) > 1:
             raise _Todo("the training run fetches more than the train op and its loss")
         if others and r.train_op.loss_index is not None:  # the whole structure, from the step's forward pass
@@ -1400,9 +1400,12 @@ class SessionProgram(SessionProgramRuns, Rule):
             return updated.with_changes(body=[cst.Expr(step)])
         return updated.with_changes(body=[cst.Assign(targets=[cst.AssignTarget(loss_target)], value=step)])
 
-    def _train_run_fetches(self, prog: Program, r: Run, updated, small, model: str, x, y, plan: list[str]):
+    def _train_run_fetches(self, prog: Program, r: Run, updated, small, model: str, x, y, plan: list[str],
+                           counters: dict | None = None):
         """``_, l, a = sess.run([train_op, loss, acc], feed)`` -> ``l, a = <the FetchingModel step's
-        "fetched" values>`` (the train op's and summaries' places dropped)."""
+        "fetched" values>`` (the train op's and summaries' places dropped); a step counter fetched
+        too (``_, step, l, a = sess.run([train_op, global_step, loss, acc], feed)``): its value after
+        the step, read from the optimizer's iterations, on the next line."""
         if not self.runs_ok(prog):
             raise _Todo(self._kept_training_run(prog))
         step = expr('keras.tree.map_structure(keras.ops.convert_to_numpy, {m}.train_on_batch({x}, {y}, '
@@ -1428,10 +1431,18 @@ class SessionProgram(SessionProgramRuns, Rule):
                 else:
                     updates.append(cst.SimpleStatementLine([cst.Assign([cst.AssignTarget(t)], expr(
                         "{u}(*{a})", u=cst.Name(n), a=t))]))
+        for i, el in enumerate(target.elements):
+            c = (counters or {}).get(i)
+            if c is None or (isinstance(el.value, cst.Name) and el.value.value == "_"):
+                continue
+            value = expr("keras.ops.convert_to_numpy({v})",
+                         v=cst.parse_expression(c.value(f"{model}.optimizer.iterations")))
+            updates.append(cst.SimpleStatementLine([cst.Assign([cst.AssignTarget(el.value)], value)]))
         if all(isinstance(t, cst.Name) and t.value == "_" for t in kept):
-            return updated.with_changes(body=[cst.Expr(step)])
-        new_target = cst.Tuple([cst.Element(t) for t in kept], lpar=[], rpar=[])
-        out = updated.with_changes(body=[cst.Assign(targets=[cst.AssignTarget(new_target)], value=step)])
+            out = updated.with_changes(body=[cst.Expr(step)])
+        else:
+            new_target = cst.Tuple([cst.Element(t) for t in kept], lpar=[], rpar=[])
+            out = updated.with_changes(body=[cst.Assign(targets=[cst.AssignTarget(new_target)], value=step)])
         return cst.FlattenSentinel([out, *updates]) if updates else out
 
     def _train_run_counters(self, r: Run, updated, small, step, counters, loss, model):

@@ -33,10 +33,22 @@ def diff(a, b) -> dict:
         else:
             inf = float("inf")
             return {"shape": [list(a.shape), list(b.shape)], "max_abs": inf, "max_rel": inf, "rel": inf}
+    # NaN (or the same infinity) in both at the same place is the same value (a mean over an empty
+    # sequence: 0 / 0 in both programs); the rest is compared as numbers
+    same = (np.isnan(a) & np.isnan(b)) | (np.isinf(a) & (a == b))
+    nans = int(np.sum(same))
+    if nans and nans == a.size:
+        nan = float("nan")  # nothing but NaN on both sides: nothing compared
+        return {"shape": list(b.shape), "max_abs": nan, "max_rel": nan, "rel": nan, "same_nonfinite": nans}
+    if nans:
+        a, b = np.where(same, 0.0, a), np.where(same, 0.0, b)
     d = float(np.max(np.abs(a - b))) if a.size else 0.0
     scale = float(np.max(np.abs(b))) if b.size else 0.0
     rel = float(np.linalg.norm(a - b) / max(float(np.linalg.norm(b)), 1e-30)) if a.size else 0.0
-    return {"shape": list(b.shape), "max_abs": d, "max_rel": d / max(scale, 1e-12), "rel": rel}
+    out = {"shape": list(b.shape), "max_abs": d, "max_rel": d / max(scale, 1e-12), "rel": rel}
+    if nans:
+        out["same_nonfinite"] = nans
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
