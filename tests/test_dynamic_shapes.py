@@ -70,8 +70,8 @@ def test_a_size_read_as_a_slice_bound_keeps_keras_shape_with_the_sizes_it_meets(
     ("dim = tf.shape(support_emb)[-1]\n", "dim = tf.shape(support_emb)[-1]\n\n\ndef ways():\n    return n_way\n\n\n"),
     # unpacked as Python values
     ("n_way = tf.shape(support_x)[0]\n", "n_way, _, _ = tf.shape(support_x)\n"),
-    # a sequence mask's length
-    ("dim = tf.shape(support_emb)[-1]\n", "dim = tf.shape(support_emb)[-1]\nmask = tf.sequence_mask([1, 2], n_way)\n"),
+    # a slice's size list
+    ("dim = tf.shape(support_emb)[-1]\n", "dim = tf.shape(support_emb)[-1]\nfirst = tf.slice(support_emb, [0, 0], [n_way, -1])\n"),
 ])
 def test_sizes_read_elsewhere_are_not_made_symbolic(change):
     old, new = change
