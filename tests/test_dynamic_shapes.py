@@ -22,6 +22,21 @@ def _code(out: str) -> str:
     return out[out.index("FEATURES, CLASSES"):]
 
 
+def _run_with_helpers(helpers, body: str) -> None:
+    """Run ``body`` under Keras 3 (a subprocess) after the named helpers' sources ((module, name,
+    also) each); the body prints OK at its end (slow tests)."""
+    import subprocess
+    import sys
+    import textwrap
+
+    from migrator.helpers import source_text
+
+    prog = "import collections\nimport keras\nimport numpy as np\n" + "\n".join(
+        source_text(module, name, also=also) for module, name, also in helpers) + "\n" + textwrap.dedent(body)
+    p = subprocess.run([sys.executable, "-c", prog], capture_output=True, text=True, timeout=300)
+    assert p.returncode == 0 and p.stdout.strip().endswith("OK"), p.stderr[-2000:]
+
+
 @pytest.mark.parametrize("fixes", [False, True])
 def test_episode_sizes_are_read_when_the_model_runs(fixes):
     out = migrate_text(SOURCE, fixes)
@@ -89,15 +104,8 @@ def test_a_size_without_a_reshape_tile_or_one_hot_stays_keras_shape():
 
 @pytest.mark.slow
 def test_the_helpers_reshape_across_the_batch_axis_of_a_functional_model():
-    import subprocess
-    import sys
-    import textwrap
-
-    from migrator.helpers import source_text
-
-    prog = "import keras\nimport numpy as np\n" + source_text("tf1_ops", "tf1_shape", also=("TF1Shape",)) + "\n" \
-        + source_text("tf1_ops", "tf1_reshape", also=("TF1Reshape",)) + "\n" \
-        + source_text("tf1_ops", "tf1_full", also=("TF1Full",)) + textwrap.dedent("""
+    _run_with_helpers([("tf1_ops", "tf1_shape", ("TF1Shape",)), ("tf1_ops", "tf1_reshape", ("TF1Reshape",)),
+                       ("tf1_ops", "tf1_full", ("TF1Full",))], """
         x = keras.Input(shape=(None, 3))
         ways, shots = tf1_shape(x)[0], tf1_shape(x)[1]
         flat = tf1_reshape(x, [ways * shots, 3])
@@ -117,8 +125,6 @@ def test_the_helpers_reshape_across_the_batch_axis_of_a_functional_model():
         assert tf1_full([2, 3], 0, "int32").shape == (2, 3)
         print("OK")
     """)
-    p = subprocess.run([sys.executable, "-c", prog], capture_output=True, text=True, timeout=300)
-    assert p.returncode == 0 and p.stdout.strip().endswith("OK"), p.stderr[-2000:]
 
 
 @pytest.mark.slow
@@ -170,16 +176,8 @@ def test_a_draw_of_a_fixed_shape_stays_marked():
 
 @pytest.mark.slow
 def test_gather_nd_and_the_draw_layer_on_a_functional_model():
-    import subprocess
-    import sys
-    import textwrap
-
-    from migrator.helpers import source_text
-
-    prog = "import keras\nimport numpy as np\n" + "\n".join(
-        source_text("tf1_ops", name, also=also) for name, also in (
-            ("tf1_shape", ("TF1Shape",)), ("tf1_gather_nd", ()), ("tf1_random_normal", ("TF1RandomNormal",)))) \
-        + textwrap.dedent("""
+    _run_with_helpers([("tf1_ops", "tf1_shape", ("TF1Shape",)), ("tf1_ops", "tf1_gather_nd", ()),
+                       ("tf1_ops", "tf1_random_normal", ("TF1RandomNormal",))], """
         seq = keras.Input(shape=(3, 2))
         idx = keras.Input(shape=(2,), dtype="int32")
         picked = tf1_gather_nd(seq, idx)
@@ -195,8 +193,6 @@ def test_gather_nd_and_the_draw_layer_on_a_functional_model():
         assert not np.array_equal(n1, n2)  # drawn again at every run, as TF1's op was
         print("OK")
     """)
-    p = subprocess.run([sys.executable, "-c", prog], capture_output=True, text=True, timeout=300)
-    assert p.returncode == 0 and p.stdout.strip().endswith("OK"), p.stderr[-2000:]
 
 
 ZERO_STATE = """import numpy as np
@@ -234,17 +230,8 @@ def test_zero_state_of_an_object_that_is_no_tf1_cell_is_left_alone():
 
 @pytest.mark.slow
 def test_zero_states_run_in_a_functional_model():
-    import subprocess
-    import sys
-    import textwrap
-
-    from migrator.helpers import source_text
-
-    prog = "import collections\nimport keras\nimport numpy as np\n" \
-        + source_text("tf1_ops", "tf1_shape", also=("TF1Shape",)) + "\n" + "\n".join(
-            source_text("tf1_rnn", n) for n in ("TF1LSTMStateTuple", "TF1LSTMCell", "TF1GRUCell", "TF1MultiRNNCell",
-                                                "tf1_zero_state", "tf1_rnn", "tf1_dynamic_rnn")) \
-        + textwrap.dedent("""
+    _run_with_helpers([("tf1_ops", "tf1_shape", ("TF1Shape",))] + [("tf1_rnn", n, ()) for n in (
+        "TF1LSTMStateTuple", "TF1LSTMCell", "TF1GRUCell", "TF1MultiRNNCell", "tf1_zero_state", "tf1_rnn", "tf1_dynamic_rnn")], """
         x = keras.Input(shape=(3, 2))
         data = np.random.RandomState(0).rand(8, 3, 2).astype("float32")
         for make in (lambda: TF1GRUCell(5), lambda: TF1MultiRNNCell([TF1LSTMCell(4), TF1LSTMCell(3)])):
@@ -260,8 +247,6 @@ def test_zero_states_run_in_a_functional_model():
         assert zero._fields == ("c", "h") and tuple(zero.c.shape) == (2, 4)
         print("OK")
     """)
-    p = subprocess.run([sys.executable, "-c", prog], capture_output=True, text=True, timeout=300)
-    assert p.returncode == 0 and p.stdout.strip().endswith("OK"), p.stderr[-2000:]
 
 
 MASKED_MEAN = """import numpy as np
@@ -293,14 +278,7 @@ def test_sequence_masks_of_a_length_read_with_tf_shape(fixes):
 
 @pytest.mark.slow
 def test_sequence_masks_as_tf1_makes_them():
-    import subprocess
-    import sys
-    import textwrap
-
-    from migrator.helpers import source_text
-
-    prog = "import keras\nimport numpy as np\n" + source_text("tf1_ops", "tf1_shape", also=("TF1Shape",)) + "\n" \
-        + source_text("tf1_ops", "tf1_sequence_mask") + textwrap.dedent("""
+    _run_with_helpers([("tf1_ops", "tf1_shape", ("TF1Shape",)), ("tf1_ops", "tf1_sequence_mask", ())], """
         lengths = np.array([1, 3, 0, 2], dtype="int32")
         want = np.array([[1, 0, 0], [1, 1, 1], [0, 0, 0], [1, 1, 0]], dtype=bool)
         assert np.array_equal(keras.ops.convert_to_numpy(tf1_sequence_mask(lengths)), want)
@@ -313,5 +291,3 @@ def test_sequence_masks_as_tf1_makes_them():
         assert np.array_equal(m, want.astype("float32"))
         print("OK")
     """)
-    p = subprocess.run([sys.executable, "-c", prog], capture_output=True, text=True, timeout=300)
-    assert p.returncode == 0 and p.stdout.strip().endswith("OK"), p.stderr[-2000:]

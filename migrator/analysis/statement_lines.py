@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import libcst as cst
 
+from .blocks import BlockRewriter
+
 from ..names import dotted
 
 
@@ -33,11 +35,7 @@ def _imports_legacy(module: cst.Module) -> bool:
     return False
 
 
-class _Split(cst.CSTTransformer):
-    def __init__(self) -> None:
-        super().__init__()
-        self.changed = 0
-
+class _Split(BlockRewriter):
     def _block(self, body):
         if not any(isinstance(st, cst.SimpleStatementLine) and len(st.body) > 1 for st in body):
             return None
@@ -54,14 +52,6 @@ class _Split(cst.CSTTransformer):
                     trailing_whitespace=st.trailing_whitespace if i == last else cst.TrailingWhitespace()))
             self.changed += 1
         return out
-
-    def leave_IndentedBlock(self, original, updated):
-        body = self._block(updated.body)
-        return updated if body is None else updated.with_changes(body=body)
-
-    def leave_Module(self, original, updated):
-        body = self._block(updated.body)
-        return updated if body is None else updated.with_changes(body=body)
 
 
 def split_statement_lines(module: cst.Module) -> cst.Module | None:

@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import libcst as cst
 
+from .blocks import BlockRewriter
+
 from ..names import dotted
 from .graph_datasets import tf_aliases
 from .trainer_objects import _bound
@@ -37,11 +39,10 @@ def _layer_op(value: cst.BaseExpression, tf: set[str]) -> bool:
     return root in tf and rest in _LAYER_OPS
 
 
-class _Rewrite(cst.CSTTransformer):
+class _Rewrite(BlockRewriter):
     def __init__(self, tf: set[str]) -> None:
         super().__init__()
         self.tf = tf
-        self.changed = 0
 
     def _block(self, body):
         out = list(body)
@@ -69,14 +70,6 @@ class _Rewrite(cst.CSTTransformer):
             out[i] = st.with_changes(body=[new])
             self.changed += 1
         return out if self.changed != before else None
-
-    def leave_IndentedBlock(self, original, updated):
-        body = self._block(updated.body)
-        return updated if body is None else updated.with_changes(body=body)
-
-    def leave_Module(self, original, updated):
-        body = self._block(updated.body)
-        return updated if body is None else updated.with_changes(body=body)
 
 
 def rewrite_tensor_augassigns(module: cst.Module) -> cst.Module | None:

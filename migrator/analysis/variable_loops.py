@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import libcst as cst
 
+from .blocks import BlockRewriter
+
 from ..cstcache import walk
 from ..names import dotted
 from .graph_datasets import tf_aliases
@@ -37,12 +39,11 @@ def _empty_list(st) -> str | None:
     return None
 
 
-class _Rewrite(cst.CSTTransformer):
+class _Rewrite(BlockRewriter):
     def __init__(self, tf: set[str], counts: dict[str, int]) -> None:
         super().__init__()
         self.tf = tf
         self.counts = counts
-        self.changed = 0
 
     def _term(self, loop, name: str):
         """``E`` of ``for v in <tf>.trainable_variables(): name.append(E)`` (None: not the form)."""
@@ -89,14 +90,6 @@ class _Rewrite(cst.CSTTransformer):
             self.changed += 1
             i += 1
         return out if self.changed != before else None
-
-    def leave_IndentedBlock(self, original, updated):
-        body = self._block(updated.body)
-        return updated if body is None else updated.with_changes(body=body)
-
-    def leave_Module(self, original, updated):
-        body = self._block(updated.body)
-        return updated if body is None else updated.with_changes(body=body)
 
 
 def comprehend_variable_loops(module: cst.Module) -> cst.Module | None:
