@@ -44,7 +44,8 @@ def diff(a, b) -> dict:
         a, b = np.where(same, 0.0, a), np.where(same, 0.0, b)
     d = float(np.max(np.abs(a - b))) if a.size else 0.0
     scale = float(np.max(np.abs(b))) if b.size else 0.0
-    rel = float(np.linalg.norm(a - b) / max(float(np.linalg.norm(b)), 1e-30)) if a.size else 0.0
+    with np.errstate(invalid="ignore"):  # inf / inf (an infinity on one side only): NaN, a failure
+        rel = float(np.linalg.norm(a - b) / max(float(np.linalg.norm(b)), 1e-30)) if a.size else 0.0
     out = {"shape": list(b.shape), "max_abs": d, "max_rel": d / max(scale, 1e-12), "rel": rel}
     if nans:
         out["same_nonfinite"] = nans
