@@ -71,13 +71,15 @@ class Feeds:
             return
         defaulted = {k: v for k, v in self._placeholder_defs(scope, DEFAULTED).items() if k not in phs}
         needed: set[str] = set()
+        values = []
         for loss, idx in minimize:
             for d in scope.reaching([loss], idx + 1):
                 if d.name in phs or d.name in defaulted:
                     needed.add(d.name)
-                # a placeholder a function of the file reads as a global (``tf.nn.dropout(h, keep)``
-                # inside the tower builder the loss's towers call) is read by the loss too
-                needed.update(n for n in self._global_reads(flow, d.value, set()) if n in phs or n in defaulted)
+                values.append(d.value)
+        # a placeholder a function of the file reads as a global (``tf.nn.dropout(h, keep)`` inside
+        # the tower builder the loss's towers call) is read by the loss too
+        needed.update(n for n in _global_reads(flow, values) if n in phs or n in defaulted)
         fed: list[str] = []
         for _, fd in runs:
             for el in fd.elements:
@@ -123,22 +125,21 @@ class Feeds:
         self.scopes.append(sf)
 
 
-    @staticmethod
-    def _global_reads(flow: Flow, value, seen: set) -> set[str]:
-        """Names the file's functions called in ``value`` read (their bodies' loads, through the
-        functions they call in turn)."""
-        out: set[str] = set()
-        for name in load_names(value) if value is not None else ():
-            fn = flow.functions.get(name)
-            if fn is None or name in seen:
-                continue
-            seen.add(name)
-            names = load_names(fn.body)
-            out |= names
-            for inner in names:
-                if inner in flow.functions and inner not in seen:
-                    out |= Feeds._global_reads(flow, cst.Name(inner), seen)
-        return out
+def _global_reads(flow: Flow, values) -> set[str]:
+    """Names read by the bodies of the file's functions that ``values`` call, and of the functions
+    those call in turn."""
+    todo = [n for v in values if v is not None for n in load_names(v) if n in flow.functions]
+    seen: set[str] = set()
+    out: set[str] = set()
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        names = load_names(flow.functions[name].body)
+        out |= names
+        todo.extend(n for n in names if n in flow.functions)
+    return out
 
 
 def _shape_text(call: cst.Call) -> str | None:

@@ -78,6 +78,20 @@ _CONFIGS = ("tensorflow.ConfigProto", "tensorflow.GPUOptions")
 _IS_TRAINING = "tflearn.config.is_training"
 
 
+def _counter_reads(target: cst.Tuple | cst.List, counters: dict, model: str) -> list[cst.SimpleStatementLine]:
+    """After a training step: ``<name> = <the step counter's value>`` (from the optimizer's
+    iterations) for each element of the run's unpacking target that fetched a counter
+    (``counters``: element index -> StepCounter), ``_`` skipped."""
+    out = []
+    for i, el in enumerate(target.elements):
+        c = counters.get(i)
+        if c is None or (isinstance(el.value, cst.Name) and el.value.value == "_"):
+            continue
+        value = expr("keras.ops.convert_to_numpy({v})", v=cst.parse_expression(c.value(f"{model}.optimizer.iterations")))
+        out.append(cst.SimpleStatementLine([cst.Assign([cst.AssignTarget(el.value)], value)]))
+    return out
+
+
 def _elems(values: list[cst.BaseExpression]) -> cst.BaseExpression:
     return values[0] if len(values) == 1 else cst.List([cst.Element(v) for v in values])
 
@@ -1431,13 +1445,7 @@ class SessionProgram(SessionProgramRuns, Rule):
                 else:
                     updates.append(cst.SimpleStatementLine([cst.Assign([cst.AssignTarget(t)], expr(
                         "{u}(*{a})", u=cst.Name(n), a=t))]))
-        for i, el in enumerate(target.elements):
-            c = (counters or {}).get(i)
-            if c is None or (isinstance(el.value, cst.Name) and el.value.value == "_"):
-                continue
-            value = expr("keras.ops.convert_to_numpy({v})",
-                         v=cst.parse_expression(c.value(f"{model}.optimizer.iterations")))
-            updates.append(cst.SimpleStatementLine([cst.Assign([cst.AssignTarget(el.value)], value)]))
+        updates += _counter_reads(target, counters or {}, model)
         if all(isinstance(t, cst.Name) and t.value == "_" for t in kept):
             out = updated.with_changes(body=[cst.Expr(step)])
         else:
@@ -1457,14 +1465,7 @@ class SessionProgram(SessionProgramRuns, Rule):
             out.append(updated.with_changes(body=[cst.Expr(step)]))
         else:
             out.append(updated.with_changes(body=[cst.Assign(targets=[cst.AssignTarget(loss_target)], value=step)]))
-        for i, el in enumerate(target.elements):
-            c = counters.get(i)
-            if c is None or (isinstance(el.value, cst.Name) and el.value.value == "_"):
-                continue
-            value = expr("keras.ops.convert_to_numpy({v})",
-                         v=cst.parse_expression(c.value(f"{model}.optimizer.iterations")))
-            out.append(cst.SimpleStatementLine([cst.Assign([cst.AssignTarget(el.value)], value)]))
-        return cst.FlattenSentinel(out)
+        return cst.FlattenSentinel(out + _counter_reads(target, counters, model))
 
     # -- evaluation runs: expressions --------------------------------------------------------
     # -- a session given to a module function whose runs are the program's: parameter and arguments go

@@ -131,6 +131,8 @@ _LOOP_ARGS = {
     "bidirectional_dynamic_rnn": ("cell_fw", "cell_bw", "inputs", "sequence_length", "initial_state_fw",
                                   "initial_state_bw", "time_major"),
 }
+# the qualified names of the cell classes this rule writes
+_CELL_QNAMES = frozenset(p + n for p in _CELL_PATHS for n in CELL_SIGS)
 _CELL_HELPER = {"BasicLSTMCell": "TF1LSTMCell", "LSTMCell": "TF1LSTMCell", "GRUCell": "TF1GRUCell",
                 "BasicRNNCell": "TF1BasicRNNCell", "MultiRNNCell": "TF1MultiRNNCell"}
 
@@ -158,7 +160,7 @@ class TF1RNN(KeepProbResolver, CallRule):
                  "bound to a name (`cell_fn = tf.nn.rnn_cell.LSTMCell` chosen by a setting) whose every call "
                  "that the binding may reach is `cell_fn(units)` becomes the helper class its calls translate "
                  "to (no variable_scope initializer= in the file: TF1's kernels would take it).")
-    CALLS = tuple(sorted({p + n for p in _CELL_PATHS for n in CELL_SIGS}
+    CALLS = tuple(sorted(_CELL_QNAMES
                          | {p + n for p in _LOOP_PATHS for n in LOOP_SIGS} | {"tensorflow.unstack"}
                          | set(DROPOUT_WRAPPERS)))
 
@@ -203,7 +205,7 @@ class TF1RNN(KeepProbResolver, CallRule):
 
         d = self.ctx.analysis(Flow).def_of(f.value.value, original)
         q = self.ctx.legacy_name(d.value) if d is not None and isinstance(d.value, cst.Call) else None
-        if q is None or not (q in DROPOUT_WRAPPERS or any(q == p + n for p in _CELL_PATHS for n in CELL_SIGS)):
+        if q not in DROPOUT_WRAPPERS and q not in _CELL_QNAMES:
             return updated
         try:
             b = BoundArgs(updated, "batch_size, dtype", original)
@@ -517,7 +519,7 @@ class TF1RNN(KeepProbResolver, CallRule):
                 except (Unbindable, Untranslatable) as ex:
                     raise Untranslatable(f"{side}: the DropoutWrapper is not translated ({ex})") from None
                 return
-            if q is not None and any(q == p + n for p in _CELL_PATHS for n in CELL_SIGS):
+            if q in _CELL_QNAMES:
                 return
             if q is not None:
                 raise Untranslatable(f"{side}: {q.replace('tensorflow', 'tf', 1)} is not a cell this rule "
