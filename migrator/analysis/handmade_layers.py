@@ -351,10 +351,18 @@ class HandmadeLayersAnalysis:
         for node in _walk(ctx.module):
             if isinstance(node, cst.Call) and isinstance(node.func, cst.Name):
                 calls.setdefault(node.func.value, []).append(node)
+        # lookups in functions of a module-level table, in methods of an instance's table
+        self._outer_lookups: set[int] = set()
         for k, p in list(patterns.items()):
             scope = flow.scope_of(p[4])
             if any(v is not None and v[0] != id(scope.node) and v not in self._attr_keys for v in (p[2], p[3])):
                 fn = scope.node
+                if p[0] == "embedding" and p[2][0] == id(ctx.module) and isinstance(fn, cst.FunctionDef):
+                    # a module-level table looked up inside a function: ONE Embedding bound to the
+                    # table's name however often the function runs (``_shared_table`` decides);
+                    # an instance's table looked up in another method, the same (below)
+                    self._outer_lookups.add(k)
+                    continue
                 if isinstance(fn, cst.FunctionDef) and any(v is not None and v[:2] in attr_binds for v in (p[2], p[3])):
                     # an instance's weight dict read in a method: one call of it, or the towers
                     # TFM205 builds as one encoder (``net.forward(x1)`` / ``net.forward(x2)``)
@@ -372,6 +380,9 @@ class HandmadeLayersAnalysis:
             fn = scope.node
             made_elsewhere = [v for v in (p[2], p[3]) if v is not None and v in self._attr_keys
                               and flow.scope_of(variables[v].statement).node is not fn]
+            if made_elsewhere and p[0] == "embedding" and isinstance(fn, cst.FunctionDef):
+                self._outer_lookups.add(k)  # the instance's table: ``_shared_attr_table`` decides
+                continue
             if made_elsewhere and isinstance(fn, cst.FunctionDef) and not self._method_once(fn):
                 del patterns[k]
         self._dead = self._dead_penalties(variables)
@@ -428,12 +439,15 @@ class HandmadeLayersAnalysis:
                         used_in[self._outer[id(c)][0]] = used_in.get(self._outer[id(c)][0], 0) + 1
             # one variable, one layer: a variable two patterns read is ONE weight in TF1 (two
             # layers would be two) - it stays a variable
+            # (a table a function looks up can only be shared: the function may run twice)
+            in_functions = {v[2] for k, v in ok.items() if k in self._outer_lookups}
             removable = {n for n in variables if (len(n) == 2 or isinstance(n[2], tuple))
-                         and loads.get(n, 0) and loads.get(n, 0) == used_in.get(n, 0) == 1}
-            # a table bound to a name and read ONLY by lookups of its own scope (two towers' ids):
-            # ONE Embedding layer bound to that name, applied at each lookup (TF1: one variable)
+                         and loads.get(n, 0) and loads.get(n, 0) == used_in.get(n, 0) == 1} - in_functions
+            # a table bound to a name and read ONLY by lookups of its own scope (two towers' ids)
+            # or of functions (a module-level table): ONE Embedding layer bound to that name,
+            # applied at each lookup (TF1: one variable)
             shared = {n for n in variables if len(n) == 2 and "#" not in n[1] and n not in self._helper_params
-                      and loads.get(n, 0) == used_in.get(n, 0) >= 2
+                      and loads.get(n, 0) == used_in.get(n, 0) >= (1 if n in in_functions else 2)
                       and self._shared_table(n, variables[n], [v for v in ok.values() if v[2] == n or v[3] == n])}
             removable |= shared
             for d, entries in dicts.items():  # a weight dict goes when every read of it is a translated entry
@@ -1016,8 +1030,9 @@ class HandmadeLayersAnalysis:
         return next((a.value for a in c.args if a.keyword is None and a is not parent), None)
     def _shared_table(self, key, var, pats) -> bool:
         """``W = tf.get_variable(...)`` / ``tf.Variable(...)`` (a name, bound once, in the scope of
-        every lookup reading it, outside any loop of theirs) whose every reader is an embedding
-        pattern, in code not built twice into one graph."""
+        every lookup reading it or at module level and looked up in functions, outside any loop
+        of theirs) whose every reader is an embedding pattern, in code not built twice into one
+        graph."""
         stmt = var.statement
         small = stmt.body[0] if isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1 else None
         if not isinstance(small, cst.Assign) or not pats:
@@ -1029,25 +1044,28 @@ class HandmadeLayersAnalysis:
             return self._shared_attr_table(key, stmt, pats)
         if not isinstance(small.targets[0].target, cst.Name) or id(flow.scope_of(stmt).node) != key[0]:
             return False
-        return all(p[0] == "embedding" and p[3] is None and id(flow.scope_of(p[4]).node) == key[0]
+        return all(p[0] == "embedding" and p[3] is None and (
+            id(flow.scope_of(p[4]).node) == key[0] or id(p[4]) in self._outer_lookups)
                    and store_function(self.ctx, p[4]) is None and not self._loops(p[4])
                    for p in pats) and not self._loops(stmt)
 
     def _shared_attr_table(self, key, stmt, pats) -> bool:
         """``self.W = tf.Variable(...)`` (bound once in the class) whose every reader is a lookup
-        in the method binding it, after it, outside loops, in a class built once per instance
-        (each instance: one variable, one Embedding), and no ``obj.W`` read outside the class
-        (a Keras layer is not the table's value)."""
+        in the method binding it, after it, or in another method of the class, outside loops, in
+        a class built once per instance (each instance: one variable, one Embedding attribute,
+        however often the methods run), and no ``obj.W`` read outside the class (a Keras layer
+        is not the table's value)."""
         from ..analysis.flow import Flow
 
         flow = self.ctx.analysis(Flow)
         method = flow.scope_of(stmt).node
+        cls = next(n for n in _walk(self.ctx.module) if isinstance(n, cst.ClassDef) and id(n) == key[0])
         if not isinstance(method, cst.FunctionDef) or self._loops(stmt) or not all(
-                p[0] == "embedding" and p[3] is None and flow.scope_of(p[4]).node is method
+                p[0] == "embedding" and p[3] is None and (flow.scope_of(p[4]).node is method or (
+                    id(p[4]) in self._outer_lookups and method_class(self.ctx, flow.scope_of(p[4]).node) is cls))
                 and store_function(self.ctx, p[4]) is None and not self._loops(p[4]) for p in pats):
             return False
         attr = key[1].split(".", 1)[1]
-        cls = next(n for n in _walk(self.ctx.module) if isinstance(n, cst.ClassDef) and id(n) == key[0])
         inside = {id(n) for n in _walk(cls)}
         return not any(isinstance(n, cst.Attribute) and n.attr.value == attr and id(n) not in inside
                        for n in _walk(self.ctx.module))

@@ -35,8 +35,10 @@ _NAMING_SCOPES = _VARIABLE_SCOPES + ("tensorflow.name_scope", "tensorflow.compat
 def scope_name_params(sharing: Sharing, fn: cst.FunctionDef) -> set[str]:
     """Parameters of a tower builder read ONLY as the name of a ``with tf.variable_scope(p)`` /
     ``tf.name_scope(p)`` block (redsphinx/uatu's ``build_cnn(data, scope_name)``, a ``tower(x,
-    'left')`` opening ``name_scope(name)``). For towers TF1 shares (the Sharing verdict, which ran
-    the calls with their names) such an argument changes op names only, not what is computed."""
+    'left')`` opening ``name_scope(name)``), alone or joined to string literals (``"fw" + scope``).
+    For towers TF1 shares (the Sharing verdict, which ran the calls with their names) such an
+    argument changes op names only, not what is computed; towers TFM201 makes one encoder of
+    (unshared in TF1) it names nothing the encoder keeps."""
     names = {p.name.value for p in fn.params.params}
     ok: set[str] = set()
     for n in walk(fn.body):
@@ -44,14 +46,31 @@ def scope_name_params(sharing: Sharing, fn: cst.FunctionDef) -> set[str]:
             for item in n.items:
                 c = item.item
                 if isinstance(c, cst.Call) and sharing.qname(c.func) in _NAMING_SCOPES and c.args \
-                        and isinstance(c.args[0].value, cst.Name) and c.args[0].value.value in names \
                         and (c.args[0].keyword is None or c.args[0].keyword.value in ("name_or_scope", "name")):
-                    ok.add(id(c.args[0].value))
+                    ok.update(id(x) for x in _name_text(c.args[0].value, names))
     reads: dict[str, list] = {}
     for n in walk(fn.body):
         if isinstance(n, cst.Name) and n.value in names:
             reads.setdefault(n.value, []).append(n)
     return {p for p, rs in reads.items() if all(id(r) in ok for r in rs)}
+
+
+def _name_text(e: cst.BaseExpression, names: set[str]) -> list[cst.Name]:
+    """The parameter reads of a scope name made of them and string literals (``scope``,
+    ``"fw" + scope``, ``f"{scope}_fw"``); [] for any other expression."""
+    if isinstance(e, cst.Name):
+        return [e] if e.value in names else []
+    if isinstance(e, (cst.SimpleString, cst.ConcatenatedString)):
+        return []
+    if isinstance(e, cst.BinaryOperation) and isinstance(e.operator, cst.Add):
+        left, right = _name_text(e.left, names), _name_text(e.right, names)
+        ok = all(isinstance(x, (cst.SimpleString, cst.ConcatenatedString)) or r
+                 for x, r in ((e.left, left), (e.right, right)))
+        return left + right if ok else []
+    if isinstance(e, cst.FormattedString):
+        parts = [_name_text(p.expression, names) for p in e.parts if isinstance(p, cst.FormattedStringExpression)]
+        return [x for q in parts for x in q] if all(parts) else []
+    return []
 
 
 def _auto_reuse_defaults(sharing: Sharing, fn: cst.FunctionDef, stripped: set[int]) -> set[int]:

@@ -35,6 +35,7 @@ variables the code names, not about values it cannot know.
 """
 from __future__ import annotations
 
+import operator as _op
 import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable
@@ -107,6 +108,8 @@ class _Unknown:
 
 
 UNKNOWN = _Unknown()
+_ORDER = {cst.LessThan: _op.lt, cst.LessThanEqual: _op.le, cst.GreaterThan: _op.gt,
+          cst.GreaterThanEqual: _op.ge}
 
 
 class _Auto:
@@ -641,6 +644,10 @@ class _Interp:
                         return left is vals[0] if isinstance(op, cst.Is) else left == vals[0]
                     if isinstance(op, (cst.IsNot, cst.NotEqual)):
                         return left is not vals[0] if isinstance(op, cst.IsNot) else left != vals[0]
+                    if isinstance(op, tuple(_ORDER)) and all(isinstance(v, (int, float)) and not isinstance(v, bool)
+                                                      for v in (left, vals[0])):
+                        # ``reuse=k > 0`` of a numbered tower (an unrolled ``enumerate``)
+                        return _ORDER[type(op)](left, vals[0])
                 except Exception:
                     return UNKNOWN
             return UNKNOWN

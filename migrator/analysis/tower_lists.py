@@ -24,7 +24,9 @@ The iterable may be one the program fixes (the same TF1 graph, pass by pass): a 
 list, a name bound once in the file to one and never changed (``inputs = [left, right]``; ``xs[k]``
 of such a list in the body is its element), ``range(N)``, ``tf.split(v, N)`` / ``tf.unstack(v,
 num=N)`` with N a number (each pass reads ``tf.split(v, N)[k]``: the same split again), or
-``zip(...)`` of those unpacked into names (``for x, name in zip(inputs, names)``). A list of
+``zip(...)`` of those unpacked into names (``for x, name in zip(inputs, names)``), or
+``enumerate(...)`` of one (``[net(x, reuse=k > 0) for k, x in enumerate([a, p, n])]``: each pass's
+``k`` is its number). A list of
 placeholders (``xs = [tf.placeholder(...) for _ in range(2)]``) is written out too; the pre-step
 runs again while it changes something (``xs[i]`` in another loop becomes ``xs[0]``, then ``xs_0``).
 
@@ -34,6 +36,8 @@ a lambda, a class or a function with a parameter of its name, or indexed by a no
 loop; a name ``<list>_<k>`` already used in the file.
 """
 from __future__ import annotations
+
+import operator
 
 import libcst as cst
 
@@ -45,6 +49,8 @@ _ITEMS = (cst.Name, cst.Attribute, cst.Subscript)
 
 
 _LITERALS = (cst.SimpleString, cst.Integer, cst.Float)
+_COMPARE = {cst.LessThan: operator.lt, cst.LessThanEqual: operator.le, cst.GreaterThan: operator.gt,
+            cst.GreaterThanEqual: operator.ge, cst.Equal: operator.eq, cst.NotEqual: operator.ne}
 
 
 def _items(it: cst.BaseExpression, lists: dict | None = None) -> list[cst.BaseExpression] | None:
@@ -80,7 +86,7 @@ def _items(it: cst.BaseExpression, lists: dict | None = None) -> list[cst.BaseEx
 def _iteration(target: cst.BaseExpression, it: cst.BaseExpression, lists: dict
                ) -> tuple[tuple[str, ...], list[tuple]] | None:
     """``for x in <items>`` -> (('x',), [(a,), (b,)]); ``for x, n in zip(A, B)`` -> (('x', 'n'),
-    [(a0, b0), (a1, b1)])."""
+    [(a0, b0), (a1, b1)]); ``for k, x in enumerate(A)`` -> (('k', 'x'), [(0, a0), (1, a1)])."""
     if isinstance(target, cst.Name):
         items = _items(it, lists)
         return ((target.value,), [(v,) for v in items]) if items is not None else None
@@ -93,6 +99,20 @@ def _iteration(target: cst.BaseExpression, it: cst.BaseExpression, lists: dict
             return None
         names = tuple(e.value.value for e in target.elements)
         return (names, list(zip(*seqs))) if len(set(names)) == len(names) else None
+    if isinstance(target, cst.Tuple) and len(target.elements) == 2 \
+            and all(isinstance(e, cst.Element) and isinstance(e.value, cst.Name) for e in target.elements) \
+            and isinstance(it, cst.Call) and isinstance(it.func, cst.Name) and it.func.value == "enumerate" \
+            and 1 <= len(it.args) <= 2 and not any(a.star for a in it.args) and it.args[0].keyword is None:
+        # ``for k, x in enumerate(<items>[, start])``: (k, item) per pass, k a number
+        start = it.args[1].value if len(it.args) == 2 else cst.Integer("0")
+        if len(it.args) == 2 and it.args[1].keyword not in (None,) and it.args[1].keyword.value != "start":
+            return None
+        items = _items(it.args[0].value, lists)
+        names = tuple(e.value.value for e in target.elements)
+        if items is None or not isinstance(start, cst.Integer) or names[0] == names[1]:
+            return None
+        first = int(start.value, 0)
+        return names, [(cst.Integer(str(first + k)), v) for k, v in enumerate(items)]
     return None
 
 
@@ -146,6 +166,16 @@ class _Substitute(cst.CSTTransformer):
 
     def leave_Arg(self, original, updated):
         return updated.with_changes(keyword=original.keyword)  # ``f(x=x)``: the keyword stays
+
+    def leave_Comparison(self, original, updated):
+        # ``k > 0`` of a numbered pass (``enumerate``): its value, as TF1 saw it (``reuse=True``)
+        if len(updated.comparisons) == 1 and isinstance(updated.left, cst.Integer) \
+                and isinstance(updated.comparisons[0].comparator, cst.Integer) \
+                and type(updated.comparisons[0].operator) in _COMPARE \
+                and any(isinstance(n, cst.Name) and n.value in self.values for n in _nodes(original)):
+            a, b = (int(x.value, 0) for x in (updated.left, updated.comparisons[0].comparator))
+            return cst.Name(str(_COMPARE[type(updated.comparisons[0].operator)](a, b)))
+        return updated
 
     def leave_Subscript(self, original, updated):
         if isinstance(updated.value, cst.Name) and updated.value.value in self.lists \
@@ -216,12 +246,14 @@ def _single_assign(s: cst.CSTNode) -> cst.Assign | None:
 
 
 def _append_loop(s: cst.CSTNode, lst: str, lists: dict) -> tuple[tuple[str, ...], cst.BaseExpression, list] | None:
-    """``for x in (a, b): lst.append(E)`` -> (('x',), E, [(a,), (b,)])."""
+    """``for x in (a, b): lst.append(E)`` -> (('x',), E, [(a,), (b,)]); a body of temporaries
+    each read once, by the next statement, first thing it computes (``h = net(x)`` then
+    ``lst.append(h)``) is that one append with the temporaries written in (``_folded``)."""
     if not isinstance(s, cst.For) or s.orelse is not None or s.asynchronous is not None \
-            or not isinstance(s.body, cst.IndentedBlock) or len(s.body.body) != 1:
+            or not isinstance(s.body, cst.IndentedBlock):
         return None
     found = _iteration(s.target, s.iter, lists)
-    inner = s.body.body[0]
+    inner = s.body.body[-1]
     if found is None or not isinstance(inner, cst.SimpleStatementLine) or len(inner.body) != 1:
         return None
     e = inner.body[0]
@@ -232,7 +264,77 @@ def _append_loop(s: cst.CSTNode, lst: str, lists: dict) -> tuple[tuple[str, ...]
             and c.func.attr.value == "append" and len(c.args) == 1 and c.args[0].keyword is None
             and not c.args[0].star):
         return None
-    return found[0], c.args[0].value, found[1]
+    value = _folded(list(s.body.body[:-1]), c.args[0].value, found[0], lst)
+    return (found[0], value, found[1]) if value is not None else None
+
+
+def _folded(temps: list, value: cst.BaseExpression, loop_vars: tuple, lst: str) -> cst.BaseExpression | None:
+    """``value`` with the loop body's temporaries ``temps`` (``name = E`` statements) written in,
+    last first: each read once and only by the next statement (not after the loop:
+    ``_temporaries_read_after``), and that read comes before any other call of that statement
+    (the calls run in TF1's order: the graph, and its auto-names, are the same)."""
+    for t in reversed(temps):
+        a = _single_assign(t)
+        if a is None or not isinstance(a.targets[0].target, cst.Name) \
+                or len(t.body) != 1 or a.targets[0].target.value in loop_vars + (lst,):
+            return None
+        name = a.targets[0].target.value
+        reads = [n for n in _nodes(value) if isinstance(n, cst.Name) and n.value == name]
+        if len(reads) != 1 or any(isinstance(n, (cst.IfExp, cst.Lambda, cst.ListComp, cst.GeneratorExp,
+                                                 cst.DictComp, cst.SetComp, cst.NamedExpr)) for n in _nodes(value)):
+            return None
+        above = _ancestors(value, reads[0])
+        for n in _nodes(value):
+            if n is reads[0]:
+                break
+            if isinstance(n, cst.Call) and id(n) not in above:
+                return None  # a call that TF1 ran before this temporary's value was read
+        value = value.visit(_Inline(name, a.value))
+    return value
+
+
+def _ancestors(root: cst.CSTNode, node: cst.CSTNode) -> set[int]:
+    path: list = []
+
+    def down(n) -> bool:
+        if n is node:
+            return True
+        for k in _kids(n):
+            if down(k):
+                path.append(id(n))
+                return True
+        return False
+
+    down(root)
+    return set(path)
+
+
+class _Inline(cst.CSTTransformer):
+    """The one read of a temporary -> its value (parenthesised: the same operand)."""
+
+    def __init__(self, name: str, value: cst.BaseExpression) -> None:
+        self.name, self.value = name, value
+
+    def leave_Name(self, original, updated):
+        if original.value != self.name:
+            return updated
+        v = self.value.deep_clone()
+        if isinstance(v, (cst.BinaryOperation, cst.BooleanOperation, cst.Comparison, cst.UnaryOperation)) \
+                and not v.lpar:
+            v = v.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
+        return v
+
+    def leave_Attribute(self, original, updated):
+        return updated.with_changes(attr=original.attr)
+
+    def leave_Arg(self, original, updated):
+        return updated.with_changes(keyword=original.keyword)
+
+
+def _temporaries(s: cst.For) -> set[str]:
+    """The names a folded loop body bound before its append."""
+    return {a.targets[0].target.value for t in s.body.body[:-1] if (a := _single_assign(t)) is not None
+            and isinstance(a.targets[0].target, cst.Name)}
 
 
 class _Reads(cst.CSTTransformer):
@@ -280,9 +382,17 @@ def _local_binds(fn: cst.FunctionDef) -> set[str]:
 
 def _outer_reads(node: cst.CSTNode, names) -> list[cst.Name]:
     """The Name nodes under ``node`` that may name the enclosing scope's ``names``: those in a
-    function binding the name itself (``def main(): i = rng.randint(..)``) are its locals."""
+    function binding the name itself (``def main(): i = rng.randint(..)``) or in a comprehension
+    binding it (``[f(k) for k in a]``) are its locals."""
     skip = {id(x) for f in _nodes(node) if isinstance(f, cst.FunctionDef) and set(names) & _local_binds(f)
             for x in _nodes(f) if isinstance(x, cst.Name) and x.value in _local_binds(f)}
+    # a comprehension's own variables (``[f(k) for k in a]``): all but its first iterable
+    for c in _nodes(node):
+        if isinstance(c, (cst.ListComp, cst.SetComp, cst.GeneratorExp, cst.DictComp)):
+            own = {x.value for f in _nodes(c) if isinstance(f, cst.CompFor)
+                   for x in _nodes(f.target) if isinstance(x, cst.Name)} & set(names)
+            outer = {id(x) for x in _nodes(c.for_in.iter)}
+            skip |= {id(x) for x in _nodes(c) if isinstance(x, cst.Name) and x.value in own and id(x) not in outer}
     return [x for x in _read_names(node) if id(x) not in skip]
 
 
@@ -348,8 +458,10 @@ def _rewrite_block(body: list, taken: "_Taken", defined: set[str], lists: dict) 
             if found is None and isinstance(a.value, cst.List) and not a.value.elements and i + 1 < len(body):
                 found = _append_loop(body[i + 1], lst, lists)
                 consumed = 2
-                if found is not None and any(x.value in found[0] for r in body[i + 2:] for x in _outer_reads(r, found[0])):
-                    found = None  # the loop variable is read after the loop (it stays bound there)
+                # the loop variable or a temporary is read after the loop (it stays bound there)
+                after = found[0] + tuple(_temporaries(body[i + 1])) if found is not None else ()
+                if found is not None and any(x.value in after for r in body[i + 2:] for x in _outer_reads(r, after)):
+                    found = None
             if found is not None:
                 var, elt, items = found
                 names = [f"{lst}_{k}" for k in range(len(items))]

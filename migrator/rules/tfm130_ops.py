@@ -633,7 +633,7 @@ class Ops(CallRule):
                     for f in ("static_rnn", "static_bidirectional_rnn")} | {"tensorflow.split", "tensorflow.unstack"}
 
     def _list_of_tensors(self, node) -> bool:
-        """``node`` a name bound once in its function (or the module), to a Python LIST of tensors:
+        """``node`` a name bound in its function (or the module) only to Python LISTs of tensors:
         the outputs of ``static_rnn`` / ``static_bidirectional_rnn`` (the first of the unpacked
         values) or of ``tf.split`` / ``tf.unstack``. TF1's reductions packed such a list
         (convert_to_tensor stacks on a new axis 0: THTBSE's ``reduce_mean(outputs, 0)`` averages
@@ -645,6 +645,10 @@ class Ops(CallRule):
             scope = self.ctx.parent(scope)
         if scope is None:
             return False
+        if isinstance(scope, cst.FunctionDef) and any(
+                p.name.value == node.value for p in (*scope.params.params, *scope.params.posonly_params,
+                                                    *scope.params.kwonly_params)):
+            return False  # a parameter (``x = tf.unstack(x)``: the tensor before it is rebound)
         binds = []
         for n in walk(scope):
             if isinstance(n, (cst.FunctionDef, cst.ClassDef)) and n is not scope:
@@ -659,13 +663,23 @@ class Ops(CallRule):
                         for i, el in enumerate(t.elements):
                             if isinstance(el.value, cst.Name) and el.value.value == node.value:
                                 binds.append((n, i))
-        if len(binds) != 1 or not isinstance(binds[0][0], cst.Assign) or not isinstance(binds[0][0].value, cst.Call):
+        if not binds:
             return False
-        st, i = binds[0]
-        q = self.ctx.legacy_name(st.value) or ""
-        if q not in self._LIST_MAKERS:
-            return False
-        return (i == 0) if q.rsplit(".", 1)[1].startswith("static_") else i is None
+        for st, i in binds:  # (each binding: ``if bidirectional: outputs, _, _ = static_bidirectional_rnn
+            #  (...) else: outputs, _ = static_rnn(...)`` binds a list either way)
+            if not isinstance(st, cst.Assign) or not isinstance(st.value, cst.Call):
+                return False
+            q = self.ctx.legacy_name(st.value) or ""
+            if q not in self._LIST_MAKERS or not ((i == 0) if q.rsplit(".", 1)[1].startswith("static_") else i is None):
+                return False
+        return True
+
+    def _packed(self, b: BoundArgs, param: str) -> cst.BaseExpression:
+        """Argument ``param`` of a TF1 op, stacked when it names a list of tensors (``_list_of_tensors``):
+        TF1's convert_to_tensor packed it (``tf.transpose(outputs, [1, 0, 2])`` of static_rnn's
+        outputs is time-major [T, batch, units] made batch-major); keras.ops take no list."""
+        x = b.node(param)
+        return _ops("stack", x) if self._list_of_tensors(b.orig(param)) else x
 
     def build(self, name: str, original: cst.Call, updated: cst.Call):  # noqa: C901
         B = lambda sig: BoundArgs(updated, sig, original)  # noqa: E731
@@ -688,8 +702,10 @@ class Ops(CallRule):
             if keep is not None and literal(keep, 0) is False:
                 keep = None
             x = b.node("input_tensor")
-            if isinstance(x, (cst.List, cst.ListComp, cst.Tuple)) or self._list_of_tensors(b.orig("input_tensor")):
+            if isinstance(x, (cst.List, cst.ListComp, cst.Tuple)):
                 x = _ops("stack", x)  # TF1 packed a list of tensors (convert_to_tensor) before reducing
+            else:
+                x = self._packed(b, "input_tensor")
             return _ops(_REDUCE[name], x, axis=axis, keepdims=keep)
         if name == "nn.l2_loss":  # TF1: sum(t ** 2) / 2
             b = B("t, name=None")
@@ -866,8 +882,8 @@ class Ops(CallRule):
                 return call(self.ctx.use_helper("tf1_reshape_like"), b.node("tensor"), new_shape.args[0].value)
             if self._dynamic(original, "reshapes"):
                 # sizes read with tf1_shape while the model is built: known when it runs
-                return call(self.ctx.use_helper("tf1_reshape"), b.node("tensor"), b.node("shape"))
-            return _ops("reshape", b.node("tensor"), b.node("shape"))
+                return call(self.ctx.use_helper("tf1_reshape"), self._packed(b, "tensor"), b.node("shape"))
+            return _ops("reshape", self._packed(b, "tensor"), b.node("shape"))
         if name in ("argmax", "argmin", "math.argmax", "math.argmin"):
             b = B("input, axis=None, name=None, dimension=None, output_type='int64'")
             axis = b.node("axis") if b.given("axis") else (b.node("dimension") if b.given("dimension") else to_node(0))
@@ -954,15 +970,15 @@ class Ops(CallRule):
             return _ops("cast", b.node("x"), dt)
         if name == "transpose":
             b = B("a, perm=None, name='transpose', conjugate=False")
-            return _ops("transpose", b.node("a"), axes=b.node("perm") if b.given("perm") else None)
+            return _ops("transpose", self._packed(b, "a"), axes=b.node("perm") if b.given("perm") else None)
         if name == "expand_dims":
             b = B("input, axis=None, name=None, dim=None")
             axis = b.node("axis") if b.given("axis") else b.node("dim")
-            return _ops("expand_dims", b.node("input"), axis)
+            return _ops("expand_dims", self._packed(b, "input"), axis)
         if name == "squeeze":
             b = B("input, axis=None, name=None, squeeze_dims=None")
             axis = b.node("axis") if b.given("axis") else (b.node("squeeze_dims") if b.given("squeeze_dims") else None)
-            return _ops("squeeze", b.node("input"), axis=axis)
+            return _ops("squeeze", self._packed(b, "input"), axis=axis)
         if name == "one_hot":
             b = B("indices, depth, on_value=None, off_value=None, axis=None, dtype=None, name=None")
             if any(b.given(n) for n in ("on_value", "off_value", "axis")):

@@ -14,6 +14,7 @@ from ..analysis.siamese import qnames, walk
 from ..translate import regression_dnn as _regression_dnn  # noqa: F401 - registers the tflearn_graph_inputs helper
 from .base import Case, Rule
 from ..analysis.tower_programs import _program_stays_tf1
+from ..analysis.shared_plan import scope_name_params
 
 LAYER_PREFIXES = ("tflearn.layers.", "tensorflow.layers.", "tensorflow.contrib.layers.", "keras.layers.",
                   "tensorflow.contrib.slim.")
@@ -77,7 +78,10 @@ class Towers:
                 for i, c in enumerate(calls):
                     self.by_call[id(c.call)] = (g, i)
                 method = isinstance(ctx.parent(ctx.parent(fn)), cst.ClassDef)
-                extra = [[code(a) for a in c.call.args[1:] if not _is_reuse_arg(fn, c.call, a, method)]
+                # (nor a scope name: ``stackedRNN(x, keep, "side1")`` / ``"side2"`` name the two
+                # sets of weights the fix makes one)
+                named = scope_name_params(sharing, fn)
+                extra = [[code(a) for a in c.call.args[1:] if not _is_reuse_arg(fn, c.call, a, method, named)]
                          for c in calls]
                 if via is not None:
                     self.problem[g] = (f"the outputs meet only after each side's own further steps "
@@ -260,11 +264,12 @@ def _single_target(stmt: cst.CSTNode, c: cst.Call) -> str | None:
     return None
 
 
-def _is_reuse_arg(fn: cst.FunctionDef, call: cst.Call, arg: cst.Arg, method: bool) -> bool:
-    """An argument that only says "reuse" (``reuse=True``, or positional into a ``reuse`` param)."""
+def _is_reuse_arg(fn: cst.FunctionDef, call: cst.Call, arg: cst.Arg, method: bool, also=frozenset()) -> bool:
+    """An argument that only says "reuse" (``reuse=True``, or positional into a ``reuse`` param)
+    or goes to a parameter of ``also``."""
     from ..analysis.shared_plan import _bound_params, reuse_params
 
-    params = reuse_params(fn) | {"reuse"}
+    params = reuse_params(fn) | {"reuse"} | set(also)
     return any(a is arg and p in params for p, a in _bound_params(fn, call, method))
 
 
