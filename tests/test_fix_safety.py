@@ -18,7 +18,7 @@ from migrator.rules.tfm301_raw_pixels import evidence
 
 ROOT = Path(__file__).resolve().parents[1]
 FIX_RULES = [r for r in all_rules() if r.KIND is Kind.FIX]
-SAFE = {"TFM201", "TFM202", "TFM203", "TFM204", "TFM305", "TFM306"}
+SAFE = {"TFM201", "TFM202", "TFM203", "TFM204", "TFM228", "TFM305", "TFM306"}
 UNSAFE = {"TFM208", "TFM301", "TFM302", "TFM303", "TFM304"}
 
 # A correct TF1 Siamese program on already scaled inputs (digits / 16.0): one shared tower
