@@ -313,7 +313,7 @@ class SessionProgramRuns:
                     return False
                 counters = self._counters()
                 others = [n for i, n in enumerate(r.fetch_names) if n != r.train_op.name and not self._summary(n)
-                          and counters.fetch(prog, r, i) is None]
+                          and counters.fetch(prog, r, i) is None and counters.rate_fetch(prog, r, i) is None]
                 if len(others) <= 1 and all(n == loss for n in others):
                     return True
                 return self._train_fetches(prog) is not None

@@ -64,6 +64,9 @@ class StepCounter:
     # fetched by an evaluation run (no train op): (Run, element index, None for the counter / the name of
     # an exponential_decay of it)
     eval_fetched: list = field(default_factory=list)
+    # a learning rate computed from it fetched by a TRAINING run (``_, l, cur = sess.run([train, loss,
+    # lr])``): (Run, element index, rate name); TF1 read the rate before the run's increment
+    rate_fetched: list = field(default_factory=list)
 
     def value(self, iterations: str) -> str:
         """Source of the counter's value after ``iterations`` updates."""
@@ -177,6 +180,8 @@ class StepCounters:
             run = self._run_fetching(prog, n)
             if run is not None and run[0].train_op is None and not run[0].initializer:
                 c.eval_fetched.append((run[0], run[1], name))
+            elif run is not None and not run[0].initializer:
+                c.rate_fetched.append((run[0], run[1], name))  # by a training run: the rate its update used
 
     def eval_fetch(self, prog: Program, run, i: int) -> tuple[StepCounter, str | None] | None:
         """(counter, None) when element ``i`` of evaluation run ``run`` fetches the (translatable) counter,
@@ -185,6 +190,17 @@ class StepCounters:
             if c.why:
                 continue
             for r, j, name in c.eval_fetched:
+                if r is run and j == i:
+                    return c, name
+        return None
+
+    def rate_fetch(self, prog: Program, run, i: int) -> tuple[StepCounter, str] | None:
+        """(counter, rate name) when element ``i`` of training run ``run`` fetches a learning rate
+        computed from the (translatable) counter, else None."""
+        for c in self.of(prog):
+            if c.why:
+                continue
+            for r, j, name in c.rate_fetched:
                 if r is run and j == i:
                     return c, name
         return None
@@ -470,6 +486,9 @@ class StepCounters:
                     # ``sess.run([loss, learning_rate, pred])`` by an evaluation run (redsphinx/uatu):
                     # the rate at the current step, its StepSchedule called with the iterations
                     c.eval_fetched.append((run[0], run[1], name))
+                    continue
+                if run is not None and not run[0].initializer:
+                    c.rate_fetched.append((run[0], run[1], name))  # by a training run: the rate its update used
                     continue
                 if isinstance(st2, cst.SimpleStatementLine) and len(st2.body) == 1 and isinstance(st2.body[0], cst.Assign):
                     todo.append(st2)

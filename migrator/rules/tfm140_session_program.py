@@ -891,6 +891,11 @@ class SessionProgram(SessionProgramRuns, Rule):
                     if passed is not None and self._passed_to_unread_param(node):
                         passed.append(node)  # (in a label function too: the callee ignores it)
                         continue
+                    if passed is not None and self._flag_cond(parent, node) and self._fed_as_flag(node):
+                        # ``tf.cond(is_training, lambda: tf.nn.dropout(h, k), lambda: h)`` of the
+                        # placeholder itself: True in training runs, Keras' Dropout mode decides
+                        passed.append(node)
+                        continue
                     if self._inside_label_fn(prog, node):
                         continue
                     if passed is not None and (self._passed_to_dropout_param(node, allowed_parents)
@@ -1334,6 +1339,9 @@ class SessionProgram(SessionProgramRuns, Rule):
 
     def _train_run(self, prog: Program, r: Run, original, updated):
         res = self._train_run_step(prog, r, original, updated)
+        if r.train_op is not None and not r.initializer and isinstance(res, (cst.SimpleStatementLine,
+                                                                             cst.FlattenSentinel)):
+            res = self._rate_reads(prog, r, updated, res)
         rate = self._per_run_rate(prog) if r.train_op is not None and not r.initializer else None
         if rate is None or not isinstance(res, (cst.SimpleStatementLine, cst.FlattenSentinel)):
             return res
@@ -1347,6 +1355,33 @@ class SessionProgram(SessionProgramRuns, Rule):
         rest = list(res.nodes) if isinstance(res, cst.FlattenSentinel) else [res]
         rest[0] = rest[0].with_changes(leading_lines=[])
         return cst.FlattenSentinel([set_rate, *rest])
+
+    def _rate_reads(self, prog: Program, r: Run, updated, res):
+        """A training run fetching a learning rate computed from the step counter (``_, l, cur =
+        sess.run([train, loss, lr], feed)``): TF1 computed it from the step before the run's
+        increment, the rate this update used - ``cur = <its schedule called with the optimizer's
+        iterations>`` on the line before the step."""
+        counters = self._counters()
+        rates = {i: counters.rate_fetch(prog, r, i) for i in range(len(r.fetch_names))}
+        rates = {i: v for i, v in rates.items() if v is not None}
+        if not rates:
+            return res
+        small = updated.body[0]
+        target = small.targets[0].target if isinstance(small, cst.Assign) and len(small.targets) == 1 else None
+        if not isinstance(target, (cst.Tuple, cst.List)) or len(target.elements) != len(r.fetch_names):
+            raise _Todo("sess.run result not unpacked into one name per fetch")
+        reads = []
+        for i, (c, name) in sorted(rates.items()):
+            el = target.elements[i].value
+            if isinstance(el, cst.Name) and el.value == "_":
+                continue
+            reads.append(cst.SimpleStatementLine([cst.Assign([cst.AssignTarget(el)], self._step_fetch(prog, c, name))]))
+        if not reads:
+            return res
+        rest = list(res.nodes) if isinstance(res, cst.FlattenSentinel) else [res]
+        reads[0] = reads[0].with_changes(leading_lines=rest[0].leading_lines)
+        rest[0] = rest[0].with_changes(leading_lines=[])
+        return cst.FlattenSentinel([*reads, *rest])
 
     def _train_run_step(self, prog: Program, r: Run, original, updated):
         if r.initializer:
@@ -1382,7 +1417,7 @@ class SessionProgram(SessionProgramRuns, Rule):
         counters = self._counters()
         fetched_counters = {i: counters.fetch(prog, r, i) for i in range(len(r.fetch_names))}
         others = [n for i, n in enumerate(r.fetch_names) if n != r.train_op.name and not self._summary(n)
-                  and fetched_counters[i] is None]
+                  and fetched_counters[i] is None and counters.rate_fetch(prog, r, i) is None]
         plan = self._train_fetches(prog)
         if plan is not None:
             return self._train_run_fetches(prog, r, updated, small, model, x, y, plan, fetched_counters)
