@@ -437,3 +437,68 @@ def tf1_confusion_matrix(labels, predictions, num_classes=None, dtype="int32", w
     if any(isinstance(t, keras.KerasTensor) for t in (labels, predictions, weights)):
         return TF1ConfusionMatrix(num_classes, dtype)(labels, predictions, weights)
     return tf1_confusion_counts(labels, predictions, num_classes, weights, dtype)
+
+
+def tf1_convert_image_dtype(image, dtype):
+    """TF1's tf.image.convert_image_dtype to a float dtype: an integer image cast, then scaled by
+    1 / its dtype's largest value (uint8 [0, 255] -> [0, 1]); a float image only cast."""
+    largest = {"uint8": 255, "int8": 127, "uint16": 65535, "int16": 32767, "uint32": 4294967295,
+               "int32": 2147483647, "int64": 9223372036854775807}
+    src = keras.ops.dtype(image)
+    if src == dtype:
+        return image
+    if src in largest:
+        return keras.ops.multiply(keras.ops.cast(image, dtype), 1.0 / largest[src])
+    return keras.ops.cast(image, dtype)
+
+
+def tf1_per_image_standardization(image):
+    """TF1's tf.image.per_image_standardization: each image (the last three axes) in float32,
+    minus its mean, over max(its standard deviation, 1 / sqrt(its number of elements))."""
+    x = keras.ops.cast(image, "float32")
+    n = 1
+    for size in x.shape[-3:]:
+        if size is None:
+            raise ValueError("per_image_standardization: an image size is unknown")
+        n *= size
+    mean = keras.ops.mean(x, axis=[-1, -2, -3], keepdims=True)
+    std = keras.ops.std(x, axis=[-1, -2, -3], keepdims=True)
+    return keras.ops.divide(x - mean, keras.ops.maximum(std, keras.ops.rsqrt(keras.ops.cast(n, "float32"))))
+
+
+def _tf1_resize_weights(n_in, n_out, align_corners):
+    # TF1's legacy resize kernel: source coordinate i * scale in float32, no half-pixel offset
+    import numpy as np
+
+    scale = np.float32((n_in - 1) / np.float32(n_out - 1)) if align_corners and n_out > 1 \
+        else np.float32(n_in / np.float32(n_out))
+    src = np.arange(n_out, dtype=np.float32) * scale
+    low = np.floor(src)
+    lo = np.maximum(low.astype(np.int64), 0)
+    hi = np.minimum(np.ceil(src).astype(np.int64), n_in - 1)
+    return lo, hi, (src - low).astype(np.float32)
+
+
+def tf1_resize_bilinear(images, size, align_corners=False):
+    """TF1's tf.image.resize_images / resize_bilinear (BILINEAR): output pixel i reads the source
+    coordinate i * in / out (align_corners: i * (in - 1) / (out - 1)) WITHOUT the half-pixel
+    offset of TF2's tf.image.resize and Keras' resize, linearly interpolated, in float32."""
+    x = keras.ops.cast(images, "float32")
+    single = len(x.shape) == 3
+    if single:
+        x = keras.ops.expand_dims(x, 0)
+    h_in, w_in = x.shape[1], x.shape[2]
+    if h_in is None or w_in is None:
+        raise ValueError("resize_images: the input height and width must be known")
+    h_out, w_out = (int(s) for s in size)
+    top, bottom, y_lerp = _tf1_resize_weights(h_in, h_out, align_corners)
+    left, right, x_lerp = _tf1_resize_weights(w_in, w_out, align_corners)
+    x_lerp = keras.ops.reshape(keras.ops.convert_to_tensor(x_lerp), (1, 1, w_out, 1))
+    y_lerp = keras.ops.reshape(keras.ops.convert_to_tensor(y_lerp), (1, h_out, 1, 1))
+    rows_top, rows_bottom = keras.ops.take(x, top, axis=1), keras.ops.take(x, bottom, axis=1)
+    top_left, top_right = keras.ops.take(rows_top, left, axis=2), keras.ops.take(rows_top, right, axis=2)
+    bottom_left, bottom_right = keras.ops.take(rows_bottom, left, axis=2), keras.ops.take(rows_bottom, right, axis=2)
+    upper = top_left + (top_right - top_left) * x_lerp
+    lower = bottom_left + (bottom_right - bottom_left) * x_lerp
+    out = upper + (lower - upper) * y_lerp
+    return keras.ops.squeeze(out, 0) if single else out

@@ -6,7 +6,7 @@ import libcst as cst
 from ..analysis.loss_collection import LossesRead
 from ..args import BoundArgs, Unbindable
 from ..cstcache import walk
-from ..emit import call, expr, literal, to_node
+from ..emit import call, code, expr, literal, to_node
 from ..helpers import HELPERS, register_source
 from ..translate.tf1 import dtype_of
 from ..translate.tf1_helpers import TF1_ADD
@@ -60,6 +60,12 @@ TF1_DIAG = register_source("tf1_ops", "tf1_diag")
 TF1_GATHER_ND = register_source("tf1_ops", "tf1_gather_nd")
 TF1_SEQUENCE_MASK = register_source("tf1_ops", "tf1_sequence_mask")
 TF1_MASKED_REDUCE = register_source("tf1_ops", "tf1_masked_reduce")
+# tf.image ops of TF1's kernels: convert_image_dtype's scale, per-image standardization, the
+# legacy bilinear resize (no half-pixel offset, which Keras' resize has)
+TF1_CONVERT_IMAGE = register_source("tf1_ops", "tf1_convert_image_dtype")
+TF1_STANDARDIZE = register_source("tf1_ops", "tf1_per_image_standardization")
+TF1_RESIZE = register_source("tf1_ops", "tf1_resize_bilinear", also=("_tf1_resize_weights",))
+_STANDARDIZE = "tensorflow.image.per_image_standardization"
 # tf.confusion_matrix: a count of a size known when it runs (1 + the largest label / prediction)
 register_source("tf1_ops", "tf1_confusion_counts")
 register_source("tf1_ops", "TF1ConfusionMatrix", requires=("tf1_confusion_counts",))
@@ -154,7 +160,9 @@ class Ops(CallRule):
                  "tf.convert_to_tensor(v[, dtype]) / tf.dtypes.cast -> keras.ops.convert_to_tensor / cast. "
                  "== / != with a TF1 tensor on a side (a TF1 op's result, or an argument of a @tf.function) "
                  "stays, marked: TF1 graphs compared tensor OBJECTS (a Python bool), Keras 3 / TF2 compare "
-                 "values.")
+                 "values. tf.image.convert_image_dtype (to a float), per_image_standardization (also "
+                 "tf.map_fn of it over a batch) and resize_images / resize_bilinear (TF1's bilinear kernel: "
+                 "no half-pixel offset, unlike Keras' resize) -> tf1_* helpers with TF1's numbers.")
     # TF1 ops with no faithful Keras 3 form in a functional model: kept, marked with the reason
     _NOT_TRANSLATED = {
         "tensorflow.map_fn": "a functional model's tensors are symbolic while it is built: keras.ops.map "
@@ -172,6 +180,12 @@ class Ops(CallRule):
     def translate(self, qname: str, original: cst.Call, updated: cst.Call):
         if qname == "tensorflow.boolean_mask" and self._masked_reduction(original) is not None:
             return updated  # the reduction around it writes both (tf1_masked_reduce)
+        if qname == "tensorflow.map_fn" and self._standardized_batch(original):
+            # tf.map_fn(tf.image.per_image_standardization, images): each image standardized over
+            # its own last three axes - what the helper does to the whole batch at once
+            self.ctx.add_import("keras")
+            self.ctx.count(self)
+            return call(self.ctx.use_helper("tf1_per_image_standardization"), updated.args[1].value)
         if qname in self._NOT_TRANSLATED:
             self.todo(original, f"{qname.replace('tensorflow', 'tf', 1)}: {self._NOT_TRANSLATED[qname]}")
             return None
@@ -674,6 +688,12 @@ class Ops(CallRule):
                 return False
         return True
 
+    def _standardized_batch(self, original: cst.Call) -> bool:
+        """``tf.map_fn(tf.image.per_image_standardization, images)`` (positional, nothing else)."""
+        a = original.args
+        return len(a) == 2 and all(x.keyword is None and not x.star for x in a) \
+            and isinstance(a[0].value, cst.Attribute) and self.ctx.legacy_name(a[0].value) == _STANDARDIZE
+
     def _packed(self, b: BoundArgs, param: str) -> cst.BaseExpression:
         """Argument ``param`` of a TF1 op, stacked when it names a list of tensors (``_list_of_tensors``):
         TF1's convert_to_tensor packed it (``tf.transpose(outputs, [1, 0, 2])`` of static_rnn's
@@ -746,6 +766,27 @@ class Ops(CallRule):
         if name == "tile":
             b = B("input, multiples, name=None")
             return call(self.ctx.use_helper("tf1_tile"), b.node("input"), b.node("multiples"))
+        if name == "image.convert_image_dtype":
+            b = B("image, dtype, saturate=False, name=None")
+            dt = literal(dtype_of(self.ctx, b.node("dtype"), b.orig("dtype")), None)
+            if dt not in ("float16", "float32", "float64"):
+                raise Untranslatable("a conversion to an integer dtype (scaled and rounded by TF1) is not written")
+            return call(self.ctx.use_helper("tf1_convert_image_dtype"), b.node("image"), to_node(dt))
+        if name == "image.per_image_standardization":
+            b = B("image, name=None")
+            return call(self.ctx.use_helper("tf1_per_image_standardization"), b.node("image"))
+        if name in ("image.resize_images", "image.resize_bilinear"):
+            b = B("images, size, method=0, align_corners=False, preserve_aspect_ratio=False, name=None"
+                  if name == "image.resize_images" else
+                  "images, size, align_corners=False, name=None, half_pixel_centers=False")
+            method = code(b.orig("method")).strip() if b.given("method") else ""
+            if method and literal(b.orig("method"), None) != 0 and not method.endswith("BILINEAR"):
+                raise Untranslatable(f"method={method} (only TF1's default bilinear resize is written)")
+            for flag in ("preserve_aspect_ratio", "half_pixel_centers"):
+                if b.given(flag) and literal(b.orig(flag), None) is not False:
+                    raise Untranslatable(f"{flag}=")
+            kw = {"align_corners": b.node("align_corners")} if b.given("align_corners") else {}
+            return call(self.ctx.use_helper("tf1_resize_bilinear"), b.node("images"), b.node("size"), **kw)
         if name == "sequence_mask":
             b = B("lengths, maxlen=None, dtype=tf.bool, name=None")
             kw = {}

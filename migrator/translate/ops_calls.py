@@ -63,5 +63,7 @@ OPS_CALLS = tuple([_tf(n) for n in _REDUCE] + [_tf(n) for n in _UNARY] + [_tf(n)
         "nn.avg_pool2d", "linalg.matmul", "linalg.tensor_diag_part", "nn.xw_plus_b", "count_nonzero",
         "math.count_nonzero", "cond", "math.argmax", "math.argmin", "identity", "pad", "random_normal",
         "random.normal", "split", "fill", "add_n", "math.add_n", "range", "gather", "nn.l2_loss", "tile",
-        "confusion_matrix", "math.confusion_matrix", "train.confusion_matrix", "diag", "zeros", "ones", "gather_nd", "sequence_mask")]
+        "confusion_matrix", "math.confusion_matrix", "train.confusion_matrix", "diag", "zeros", "ones", "gather_nd", "sequence_mask",
+        "image.convert_image_dtype", "image.per_image_standardization", "image.resize_images",
+        "image.resize_bilinear")]
     + [_tf(n) for n in _INITIALIZERS])
