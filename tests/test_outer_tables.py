@@ -80,3 +80,30 @@ def test_the_migrated_programs_rank_pairs_like_tf1(fixture, tmp_path):
 
     legacy, keras_auc = legacy_and_migrated_aucs(fixture, migrate_text(fixture.read_text(), True), tmp_path)
     assert legacy > 0.7 and abs(legacy - keras_auc) < 0.05, (legacy, keras_auc)
+
+
+ONCE = """import numpy as np
+import tensorflow as tf
+ids = tf.placeholder(tf.int32, [None, 4])
+y = tf.placeholder(tf.float32, [None])
+table = tf.get_variable('table', [10, 3])
+
+
+def encode(x):
+    for_loop_free = tf.nn.embedding_lookup(table, x)
+    return tf.reduce_sum(for_loop_free, [1, 2])
+
+
+out = encode(ids)
+loss = tf.reduce_mean(tf.square(out - y))
+train_op = tf.train.GradientDescentOptimizer(0.1).minimize(loss)
+with tf.Session() as sess:
+    sess.run(tf.global_variables_initializer())
+    sess.run(train_op, {ids: np.zeros((2, 4), np.int32), y: np.ones(2, np.float32)})
+"""
+
+
+def test_a_table_looked_up_by_a_function_called_once_is_that_calls_layer():
+    out = migrate_text(ONCE, False)
+    assert TODO_MARKER not in out and "table = " not in out
+    assert "Embedding(" in out[out.index("def encode(x):"):out.index("out = encode(ids)")]

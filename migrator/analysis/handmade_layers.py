@@ -357,12 +357,6 @@ class HandmadeLayersAnalysis:
             scope = flow.scope_of(p[4])
             if any(v is not None and v[0] != id(scope.node) and v not in self._attr_keys for v in (p[2], p[3])):
                 fn = scope.node
-                if p[0] == "embedding" and p[2][0] == id(ctx.module) and isinstance(fn, cst.FunctionDef):
-                    # a module-level table looked up inside a function: ONE Embedding bound to the
-                    # table's name however often the function runs (``_shared_table`` decides);
-                    # an instance's table looked up in another method, the same (below)
-                    self._outer_lookups.add(k)
-                    continue
                 if isinstance(fn, cst.FunctionDef) and any(v is not None and v[:2] in attr_binds for v in (p[2], p[3])):
                     # an instance's weight dict read in a method: one call of it, or the towers
                     # TFM205 builds as one encoder (``net.forward(x1)`` / ``net.forward(x2)``)
@@ -372,6 +366,12 @@ class HandmadeLayersAnalysis:
                 # (or the towers TFM205 builds as one encoder: one call of the function)
                 if not isinstance(fn, cst.FunctionDef) or len(calls.get(fn.name.value, ())) != 1 and not (
                         len(calls.get(fn.name.value, ())) > 1 and self._one_encoder(calls[fn.name.value])):
+                    if p[0] == "embedding" and p[2][0] == id(ctx.module) and isinstance(fn, cst.FunctionDef):
+                        # a module-level table looked up inside a function run several times: ONE
+                        # Embedding bound to the table's name (``_shared_table`` decides); an
+                        # instance's table looked up in another method, the same (below)
+                        self._outer_lookups.add(k)
+                        continue
                     del patterns[k]
                 continue
             # an instance's variable (``self.W = tf.Variable(..)`` in __init__) applied in ANOTHER
@@ -380,10 +380,10 @@ class HandmadeLayersAnalysis:
             fn = scope.node
             made_elsewhere = [v for v in (p[2], p[3]) if v is not None and v in self._attr_keys
                               and flow.scope_of(variables[v].statement).node is not fn]
-            if made_elsewhere and p[0] == "embedding" and isinstance(fn, cst.FunctionDef):
-                self._outer_lookups.add(k)  # the instance's table: ``_shared_attr_table`` decides
-                continue
             if made_elsewhere and isinstance(fn, cst.FunctionDef) and not self._method_once(fn):
+                if p[0] == "embedding":
+                    self._outer_lookups.add(k)  # the instance's table: ``_shared_attr_table`` decides
+                    continue
                 del patterns[k]
         self._dead = self._dead_penalties(variables)
         self._weight_regs = self._weights_regularizers(variables)

@@ -186,21 +186,18 @@ class StepCounters:
     def eval_fetch(self, prog: Program, run, i: int) -> tuple[StepCounter, str | None] | None:
         """(counter, None) when element ``i`` of evaluation run ``run`` fetches the (translatable) counter,
         (counter, rate name) when it fetches an exponential_decay of it, else None."""
-        for c in self.of(prog):
-            if c.why:
-                continue
-            for r, j, name in c.eval_fetched:
-                if r is run and j == i:
-                    return c, name
-        return None
+        return self._fetched(prog, "eval_fetched", run, i)
 
     def rate_fetch(self, prog: Program, run, i: int) -> tuple[StepCounter, str] | None:
         """(counter, rate name) when element ``i`` of training run ``run`` fetches a learning rate
         computed from the (translatable) counter, else None."""
+        return self._fetched(prog, "rate_fetched", run, i)
+
+    def _fetched(self, prog: Program, kind: str, run, i: int):
         for c in self.of(prog):
             if c.why:
                 continue
-            for r, j, name in c.rate_fetched:
+            for r, j, name in getattr(c, kind):
                 if r is run and j == i:
                     return c, name
         return None
