@@ -65,6 +65,7 @@ with tf.Session() as sess:
     outs["bilinear_u8"] = sess.run(tf.image.resize_bilinear(tf.constant(u8), [9, 4]))
     img = tf.image.resize_images(tf.image.convert_image_dtype(tf.constant(u8), tf.float32), [11, 16])
     outs["model"] = sess.run(tf.map_fn(tf.image.per_image_standardization, img))
+    outs["dynamic"] = outs["resize_11_16"]
 np.savez(OUT, **outs)
 '''
 
@@ -86,6 +87,11 @@ outs["bilinear_u8"] = cv(tf1_resize_bilinear(u8, [9, 4]))
 x = keras.Input(shape=(5, 7, 3), dtype="uint8")
 m = keras.Model(x, tf1_per_image_standardization(tf1_resize_bilinear(tf1_convert_image_dtype(x, "float32"), [11, 16])))
 outs["model"] = cv(m(u8))
+# and where the image size is known only when it runs (a tf.data map, a TF graph)
+import tensorflow as tf
+dyn = tf.function(lambda t: tf1_resize_bilinear(t, [11, 16]),
+                  input_signature=[tf.TensorSpec([None, None, None, 3], tf.float32)])
+outs["dynamic"] = cv(dyn(f32))
 np.savez(OUT, **outs)
 '''
 

@@ -468,15 +468,16 @@ def tf1_per_image_standardization(image):
 
 def _tf1_resize_weights(n_in, n_out, align_corners):
     # TF1's legacy resize kernel: source coordinate i * scale in float32, no half-pixel offset
-    import numpy as np
-
-    scale = np.float32((n_in - 1) / np.float32(n_out - 1)) if align_corners and n_out > 1 \
-        else np.float32(n_in / np.float32(n_out))
-    src = np.arange(n_out, dtype=np.float32) * scale
-    low = np.floor(src)
-    lo = np.maximum(low.astype(np.int64), 0)
-    hi = np.minimum(np.ceil(src).astype(np.int64), n_in - 1)
-    return lo, hi, (src - low).astype(np.float32)
+    # (n_in a number, or a scalar tensor where the size is known only when it runs)
+    if align_corners and n_out > 1:
+        scale = keras.ops.divide(keras.ops.cast(n_in - 1, "float32"), keras.ops.cast(n_out - 1, "float32"))
+    else:
+        scale = keras.ops.divide(keras.ops.cast(n_in, "float32"), keras.ops.cast(n_out, "float32"))
+    src = keras.ops.arange(n_out, dtype="float32") * scale
+    low = keras.ops.floor(src)
+    lo = keras.ops.maximum(keras.ops.cast(low, "int32"), 0)
+    hi = keras.ops.minimum(keras.ops.cast(keras.ops.ceil(src), "int32"), n_in - 1)
+    return lo, hi, src - low
 
 
 def tf1_resize_bilinear(images, size, align_corners=False):
@@ -489,12 +490,14 @@ def tf1_resize_bilinear(images, size, align_corners=False):
         x = keras.ops.expand_dims(x, 0)
     h_in, w_in = x.shape[1], x.shape[2]
     if h_in is None or w_in is None:
-        raise ValueError("resize_images: the input height and width must be known")
+        if isinstance(x, keras.KerasTensor):
+            raise ValueError("resize_images: the input height and width must be known")
+        h_in, w_in = keras.ops.shape(x)[1], keras.ops.shape(x)[2]  # (a tf.data map: known when it runs)
     h_out, w_out = (int(s) for s in size)
     top, bottom, y_lerp = _tf1_resize_weights(h_in, h_out, align_corners)
     left, right, x_lerp = _tf1_resize_weights(w_in, w_out, align_corners)
-    x_lerp = keras.ops.reshape(keras.ops.convert_to_tensor(x_lerp), (1, 1, w_out, 1))
-    y_lerp = keras.ops.reshape(keras.ops.convert_to_tensor(y_lerp), (1, h_out, 1, 1))
+    x_lerp = keras.ops.reshape(x_lerp, (1, 1, w_out, 1))
+    y_lerp = keras.ops.reshape(y_lerp, (1, h_out, 1, 1))
     rows_top, rows_bottom = keras.ops.take(x, top, axis=1), keras.ops.take(x, bottom, axis=1)
     top_left, top_right = keras.ops.take(rows_top, left, axis=2), keras.ops.take(rows_top, right, axis=2)
     bottom_left, bottom_right = keras.ops.take(rows_bottom, left, axis=2), keras.ops.take(rows_bottom, right, axis=2)
