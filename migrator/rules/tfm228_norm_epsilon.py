@@ -48,10 +48,11 @@ class NormWithoutEpsilon(Rule):
                  "keras.config.epsilon()): the gradient at 0 is finite and a distance moves by at most "
                  "3.2e-4. Fixture real_sweep/norm_distance_pairs.py (positive partners drawn from the "
                  "class, the image itself included; a hinge loss on the distance itself): legacy and "
-                 "faithful pair AUC 0.500 (NaN distances), fixed 0.942. (A loss of the squared "
-                 "distance only, d ** 2, measured no NaN on TF 2.21: the fix changes it by at most "
-                 "1e-7.) Only a single-axis Euclidean norm (ord default / 'euclidean' / 2) of a "
-                 "difference; with --no-fixes the norm is kept and reported.")
+                 "faithful pair AUC 0.500 (NaN distances), fixed 0.942. A norm squared where it is "
+                 "computed (tf.square(tf.norm(..)), ** 2) has the gradient 2 (a - b), measured 0 at "
+                 "distance 0 in TF1 and Keras 3: left alone. Only a single-axis Euclidean norm (ord "
+                 "default / 'euclidean' / 2) of a difference; with --no-fixes the norm is kept and "
+                 "reported.")
     KIND = Kind.FIX
     APPLICABILITY = Applicability.SAFE
     APPLICABILITY_REASON = ("the gradient of the Euclidean norm at 0 is 0 / 0: a distance of two "
@@ -72,7 +73,7 @@ class NormWithoutEpsilon(Rule):
         x, ord_ = b.orig(next(iter(b.params))), b.orig("ord") if b.given("ord") else None
         if not _one_axis(b.orig("axis") if b.given("axis") else None) \
                 or (ord_ is not None and literal(ord_, None) not in ("euclidean", 2, None)) \
-                or not _difference(self.ctx, x):
+                or not _difference(self.ctx, x) or self._squared(original):
             return updated
         src = code(original).strip()
         keras_norm = isinstance(updated, cst.Call) and code(updated.func).strip() == "keras.ops.norm" \
@@ -97,11 +98,30 @@ class NormWithoutEpsilon(Rule):
         self.report(original, f"{src}: written as sqrt(sum(square(x)) + keras.config.epsilon())", fixed=True)
         return expr("keras.ops.sqrt({s})", s=plus_epsilon(total))
 
+    def _squared(self, node: cst.Call) -> bool:
+        """The norm is only squared where it is computed (``tf.square(tf.norm(d, axis=1))``, ``** 2``,
+        ``tf.pow(.., 2)``): its gradient there is 2 (a - b), measured 0 at distance 0 (TF1 and Keras
+        3) - no NaN to cure."""
+        parent = self.ctx.parent(node)
+        if isinstance(parent, cst.BinaryOperation) and isinstance(parent.operator, cst.Power) \
+                and parent.left is node and literal(parent.right, None) == 2:
+            return True
+        arg = parent if isinstance(parent, cst.Arg) else None
+        call = self.ctx.parent(arg) if arg is not None else None
+        if not isinstance(call, cst.Call) or call.args[0] is not arg:
+            return False
+        tail = (self.ctx.legacy_name(call) or code(call.func).strip()).rsplit(".", 1)[-1]
+        return tail == "square" or (tail in ("pow", "power") and len(call.args) == 2
+                                    and literal(call.args[1].value, None) == 2)
+
     VALID = [
         # a norm of one tensor (not a distance), a matrix norm, an L1 norm
         "import tensorflow as tf\nn = tf.norm(w, axis=1)\n",
         "import keras\nn = keras.ops.norm(a - b, ord=1, axis=1)\n",
         "import keras\nn = keras.ops.norm(a - b)\n",
+        # squared where it is computed: no NaN at 0
+        "import keras\nn = keras.ops.square(keras.ops.norm(a - b, axis=1))\n",
+        "import tensorflow as tf\nn = tf.norm(a - b, ord=2, axis=-1) ** 2\n",
     ]
     INVALID = [
         Case("import keras\nd = keras.ops.norm(a - b, axis=1)\n",
