@@ -105,7 +105,7 @@ def _iteration(target: cst.BaseExpression, it: cst.BaseExpression, lists: dict
             and 1 <= len(it.args) <= 2 and not any(a.star for a in it.args) and it.args[0].keyword is None:
         # ``for k, x in enumerate(<items>[, start])``: (k, item) per pass, k a number
         start = it.args[1].value if len(it.args) == 2 else cst.Integer("0")
-        if len(it.args) == 2 and it.args[1].keyword not in (None,) and it.args[1].keyword.value != "start":
+        if len(it.args) == 2 and it.args[1].keyword is not None and it.args[1].keyword.value != "start":
             return None
         items = _items(it.args[0].value, lists)
         names = tuple(e.value.value for e in target.elements)
@@ -153,13 +153,20 @@ def literal_lists(module: cst.Module) -> dict[str, list]:
 
 
 class _Substitute(cst.CSTTransformer):
-    """The loop variables -> one pass's values; ``xs[k]`` of a literal list ``xs`` -> its element."""
+    """The loop variables -> one pass's values (or a folded temporary -> its value); ``xs[k]`` of a
+    literal list ``xs`` -> its element."""
 
     def __init__(self, values: dict, lists: dict | None = None) -> None:
         self.values, self.lists = values, lists or {}
 
     def leave_Name(self, original, updated):
-        return self.values[original.value].deep_clone() if original.value in self.values else updated
+        if original.value not in self.values:
+            return updated
+        v = self.values[original.value].deep_clone()
+        if isinstance(v, (cst.BinaryOperation, cst.BooleanOperation, cst.Comparison, cst.UnaryOperation)) \
+                and not v.lpar:  # (a folded temporary's value: the same operand)
+            v = v.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
+        return v
 
     def leave_Attribute(self, original, updated):
         return updated.with_changes(attr=original.attr)  # ``y.x``: an attribute name, not the variable
@@ -270,8 +277,8 @@ def _append_loop(s: cst.CSTNode, lst: str, lists: dict) -> tuple[tuple[str, ...]
 
 def _folded(temps: list, value: cst.BaseExpression, loop_vars: tuple, lst: str) -> cst.BaseExpression | None:
     """``value`` with the loop body's temporaries ``temps`` (``name = E`` statements) written in,
-    last first: each read once and only by the next statement (not after the loop:
-    ``_temporaries_read_after``), and that read comes before any other call of that statement
+    last first: each read once and only by the next statement (not after the loop: the caller
+    checks ``_temporaries``), and that read comes before any other call of that statement
     (the calls run in TF1's order: the graph, and its auto-names, are the same)."""
     for t in reversed(temps):
         a = _single_assign(t)
@@ -289,7 +296,7 @@ def _folded(temps: list, value: cst.BaseExpression, loop_vars: tuple, lst: str) 
                 break
             if isinstance(n, cst.Call) and id(n) not in above:
                 return None  # a call that TF1 ran before this temporary's value was read
-        value = value.visit(_Inline(name, a.value))
+        value = value.visit(_Substitute({name: a.value}))
     return value
 
 
@@ -307,28 +314,6 @@ def _ancestors(root: cst.CSTNode, node: cst.CSTNode) -> set[int]:
 
     down(root)
     return set(path)
-
-
-class _Inline(cst.CSTTransformer):
-    """The one read of a temporary -> its value (parenthesised: the same operand)."""
-
-    def __init__(self, name: str, value: cst.BaseExpression) -> None:
-        self.name, self.value = name, value
-
-    def leave_Name(self, original, updated):
-        if original.value != self.name:
-            return updated
-        v = self.value.deep_clone()
-        if isinstance(v, (cst.BinaryOperation, cst.BooleanOperation, cst.Comparison, cst.UnaryOperation)) \
-                and not v.lpar:
-            v = v.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
-        return v
-
-    def leave_Attribute(self, original, updated):
-        return updated.with_changes(attr=original.attr)
-
-    def leave_Arg(self, original, updated):
-        return updated.with_changes(keyword=original.keyword)
 
 
 def _temporaries(s: cst.For) -> set[str]:

@@ -78,18 +78,24 @@ _CONFIGS = ("tensorflow.ConfigProto", "tensorflow.GPUOptions")
 _IS_TRAINING = "tflearn.config.is_training"
 
 
+def _fetch_reads(target: cst.Tuple | cst.List, fetched: dict, value) -> list[cst.SimpleStatementLine]:
+    """``<name> = value(fetched[i])`` for each element i of the run's unpacking target that
+    ``fetched`` names (element index -> what it fetched), ``_`` skipped."""
+    out = []
+    for i, el in enumerate(target.elements):
+        f = fetched.get(i)
+        if f is None or (isinstance(el.value, cst.Name) and el.value.value == "_"):
+            continue
+        out.append(cst.SimpleStatementLine([cst.Assign([cst.AssignTarget(el.value)], value(f))]))
+    return out
+
+
 def _counter_reads(target: cst.Tuple | cst.List, counters: dict, model: str) -> list[cst.SimpleStatementLine]:
     """After a training step: ``<name> = <the step counter's value>`` (from the optimizer's
     iterations) for each element of the run's unpacking target that fetched a counter
     (``counters``: element index -> StepCounter), ``_`` skipped."""
-    out = []
-    for i, el in enumerate(target.elements):
-        c = counters.get(i)
-        if c is None or (isinstance(el.value, cst.Name) and el.value.value == "_"):
-            continue
-        value = expr("keras.ops.convert_to_numpy({v})", v=cst.parse_expression(c.value(f"{model}.optimizer.iterations")))
-        out.append(cst.SimpleStatementLine([cst.Assign([cst.AssignTarget(el.value)], value)]))
-    return out
+    return _fetch_reads(target, counters, lambda c: expr(
+        "keras.ops.convert_to_numpy({v})", v=cst.parse_expression(c.value(f"{model}.optimizer.iterations"))))
 
 
 def _elems(values: list[cst.BaseExpression]) -> cst.BaseExpression:
@@ -1370,12 +1376,7 @@ class SessionProgram(SessionProgramRuns, Rule):
         target = small.targets[0].target if isinstance(small, cst.Assign) and len(small.targets) == 1 else None
         if not isinstance(target, (cst.Tuple, cst.List)) or len(target.elements) != len(r.fetch_names):
             raise _Todo("sess.run result not unpacked into one name per fetch")
-        reads = []
-        for i, (c, name) in sorted(rates.items()):
-            el = target.elements[i].value
-            if isinstance(el, cst.Name) and el.value == "_":
-                continue
-            reads.append(cst.SimpleStatementLine([cst.Assign([cst.AssignTarget(el)], self._step_fetch(prog, c, name))]))
+        reads = _fetch_reads(target, rates, lambda rate: self._step_fetch(prog, *rate))
         if not reads:
             return res
         rest = list(res.nodes) if isinstance(res, cst.FlattenSentinel) else [res]
