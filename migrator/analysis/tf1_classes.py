@@ -1454,8 +1454,11 @@ class TF1Classes:
                 continue  # tf.summary.FileWriter(logdir, self.sess.graph): TFM142 removes the writer
             call = self.ctx.parent(parent) if isinstance(parent, cst.Attribute) and parent.value is n else None
             if isinstance(call, cst.Call) and parent.attr.value == "run":
-                if call.args and isinstance(call.args[0].value, cst.Call) \
-                        and self.tp.qname(call.args[0].value) in INITIALIZERS and len(call.args) == 1:
+                a = call.args[0].value if len(call.args) == 1 else None
+                if isinstance(a, cst.Name):  # init = tf.global_variables_initializer(); self.sess.run(init)
+                    d = self.flow.def_of(a.value, call)
+                    a = d.value if d is not None else None
+                if isinstance(a, cst.Call) and self.tp.qname(a) in INITIALIZERS:
                     continue
                 if any(_self_attr(x) is not None for x in walk(call.args[0].value) if call.args):
                     continue  # a run of the class's tensors (mapped with the method's runs)

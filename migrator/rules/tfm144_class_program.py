@@ -914,6 +914,8 @@ class ClassProgramRule(Rule):
             a = _self_attr(small.targets[0].target)
             if a == cp.session_attr:
                 return True
+            if isinstance(small.targets[0].target, cst.Name) and self._is_init(small.value, small):
+                return self._init_for_own_runs(cp, small)
             return a is not None and a == cp.saver_attr and all(
                 c in self._saver_calls(cp) for c in cp.self_saver_calls)
         if isinstance(small, cst.Expr) and isinstance(small.value, cst.Call):
@@ -923,6 +925,34 @@ class ClassProgramRule(Rule):
             return isinstance(f, cst.Attribute) and f.attr.value == "run" \
                 and _self_attr(f.value) == cp.session_attr and self._is_init(small.value, small)
         return False
+
+    def _init_for_own_runs(self, cp: ClassProgram, assign: cst.Assign) -> bool:
+        """``init = tf.global_variables_initializer()`` in a method of a class owning its session,
+        the name read only by ``self.<session>.run(init)`` statements of that method (they go with
+        the session): the binding goes too."""
+        from ..analysis.flow import Flow
+        from ..analysis.tf1_classes import _self_attr
+        from ..cstcache import walk
+
+        flow = self.ctx.analysis(Flow)
+        home = flow.scope_of(assign)
+        name = assign.targets[0].target.value
+        reads = 0
+        for n in walk(home.node):
+            if not (isinstance(n, cst.Name) and n.value == name) or flow.scope_of(n) is not home:
+                continue
+            parent = self.ctx.parent(n)
+            if isinstance(parent, cst.AssignTarget) and parent.target is n:
+                if self.ctx.parent(parent) is not assign:
+                    return False  # bound twice
+                continue
+            call = self.ctx.parent(parent) if isinstance(parent, cst.Arg) and parent.keyword is None else None
+            if not (isinstance(call, cst.Call) and len(call.args) == 1 and isinstance(call.func, cst.Attribute)
+                    and call.func.attr.value == "run" and _self_attr(call.func.value) == cp.session_attr
+                    and isinstance(self.ctx.parent(call), cst.Expr)):
+                return False
+            reads += 1
+        return reads > 0
 
     def _is_init(self, node, at) -> bool:
         """``sess.run(init)`` / ``sess.run(tf.global_variables_initializer())`` / ``init`` itself."""
