@@ -43,6 +43,11 @@ _CONTRIB_LAYERS_SUBMODULES = {
         "l1_regularizer", "l2_regularizer", "l1_l2_regularizer", "sum_regularizer", "apply_regularization"}),
     "tensorflow.contrib.layers.initializers.": frozenset({
         "xavier_initializer", "xavier_initializer_conv2d", "variance_scaling_initializer"}),
+    # ``slim.layers`` is contrib's layers module itself (slim star-imports contrib.layers' package,
+    # which binds its ``layers`` submodule): ``slim.layers.conv2d`` IS ``tf.contrib.layers.conv2d``
+    "tensorflow.contrib.slim.layers.": _SLIM_LAYERS - {"arg_scope", "l2_regularizer", "l1_regularizer",
+                                                        "xavier_initializer", "xavier_initializer_conv2d",
+                                                        "variance_scaling_initializer"},
 }
 
 

@@ -128,7 +128,12 @@ def desugar_losses(module: cst.Module) -> cst.Module | None:
         elif r == "add_to_collection":
             key = n.args[0].value if n.args else None
             if key is not None and _is_losses_key(key, aliases):
-                return None  # tf.add_to_collection(LOSSES, t): rare, left to the TODO
+                # ``tf.add_to_collection('losses', t)`` (the CIFAR-10 tutorial's form): t is added
+                if _in_dead_function(n, parents, module):
+                    continue  # a helper nothing in the file calls adds nothing
+                if len(n.args) != 2 or any(a.keyword is not None or a.star for a in n.args):
+                    return None
+                kind = "add"
         if kind is None:
             continue
         site = _site(kind, n, parents)
@@ -150,7 +155,7 @@ def desugar_losses(module: cst.Module) -> cst.Module | None:
     for s in sorted(adds, key=lambda s: order[id(s.stmt)]):
         small = s.stmt.body[0]
         if isinstance(small, cst.Assign):
-            if (_rel(s.call.func, aliases) or "") == "losses.add_loss":
+            if (_rel(s.call.func, aliases) or "") in ("losses.add_loss", "add_to_collection"):
                 return None  # add_loss returns None: the name is not the loss
             name = small.targets[0].target.value
             if _rebound(owner, order, name, order[id(s.stmt)], first_read):
@@ -158,13 +163,14 @@ def desugar_losses(module: cst.Module) -> cst.Module | None:
             members.append(name)
             continue
         r = _rel(s.call.func, aliases) or ""
-        base = "added_loss" if r == "losses.add_loss" else r.rsplit(".", 1)[1] + "_loss"
+        added = r in ("losses.add_loss", "add_to_collection")
+        base = "added_loss" if added else r.rsplit(".", 1)[1] + "_loss"
         name, k = base, 2
         while name in taken:
             name, k = f"{base}_{k}", k + 1
         taken.add(name)
-        value = s.call.args[0].value if r == "losses.add_loss" else s.call
-        if r == "losses.add_loss" and isinstance(value, cst.Name) \
+        value = s.call.args[-1].value if added else s.call
+        if added and isinstance(value, cst.Name) \
                 and _rebound(owner, order, value.value, order[id(s.stmt)], first_read):
             return None
         members.append(name)
@@ -199,6 +205,19 @@ def desugar_losses(module: cst.Module) -> cst.Module | None:
             return replace_reads.get(id(orig), upd)
 
     return module.visit(_Rewrite())
+
+
+def _in_dead_function(node: cst.CSTNode, parents, module: cst.Module) -> bool:
+    """Inside a function whose name nothing in the module reads (a copied helper never called,
+    ``_variable_with_weight_decay`` of a tutorial): its statements never run."""
+    fn = parents.get(id(node))
+    while fn is not None and not isinstance(fn, cst.FunctionDef):
+        fn = parents.get(id(fn))
+    if fn is None or fn.decorators:
+        return False
+    name = fn.name.value
+    return not any(isinstance(n, cst.Name) and n.value == name and n is not fn.name for n in _walk(module)) \
+        and f"'{name}'" not in module.code and f'"{name}"' not in module.code
 
 
 def _site(kind: str, call: cst.Call, parents) -> _Site | None:

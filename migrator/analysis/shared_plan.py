@@ -125,6 +125,31 @@ def layer_reuse_args(sharing: Sharing, fn: cst.FunctionDef) -> set[int]:
     return out
 
 
+def _scope_reuse_calls(ctx, sharing: Sharing, fn: cst.FunctionDef) -> set[int]:
+    """ids of the layer calls of ``fn`` whose ``reuse=<flag>`` an enclosing ``slim.arg_scope``
+    gives (``with slim.arg_scope([slim.conv2d], reuse=reuse):``), the flag as layer_reuse_args
+    accepts it."""
+    from .arg_scopes import ArgScopes
+
+    scopes = ctx.analysis(ArgScopes)
+    params = reuse_params(fn)
+    out: set[int] = set()
+    for n in walk(fn):
+        if not isinstance(n, cst.Call) or not sharing.qname(n.func).startswith(_LAYER_ROOTS):
+            continue
+        v = scopes.defaults_for(n).get("reuse")
+        if v is not None and ((isinstance(v, cst.Name) and (v.value in params or v.value in ("True", "False")))
+                              or _scope_reuse(sharing, v) or sharing.qname(v) in AUTO_REUSE):
+            out.add(id(n))
+    return out
+
+
+def ignores_reuse(plan: "SharedPlan", call: cst.Call) -> bool:
+    """Is the ``reuse=`` a layer call has (its own, or its arg_scope's) meaningless in the
+    output: its builder runs once as an encoder, or its layer comes from TF1's name store?"""
+    return id(call) in plan.stored_calls or id(call) in plan.scope_reuse_calls
+
+
 def _reuse_helpers(ctx, fn: cst.FunctionDef) -> list[cst.FunctionDef]:
     """Module functions a tower builder hands its reuse flag to (``conv_block(x, 64,
     reuse=reuse, scope='block1')``), transitively, every call of which is inside the builder or
@@ -223,6 +248,9 @@ class SharedPlan:
         self.stored_calls: dict[int, str] = {}
         self.mode_params: dict[int, set[str]] = {}   # id(builder) -> its constant-mode parameters
         self.strip_args: set[int] = set()
+        # ids of layer calls in handled builders given ``reuse=<flag>`` by an enclosing
+        # ``slim.arg_scope`` (meaningless once the builder runs once, as for their own reuse=)
+        self.scope_reuse_calls: set[int] = set()
         # ids of reuse parameters defaulting to tf.AUTO_REUSE whose every read is a stripped reuse= argument:
         # the default (now meaningless) becomes None, so no TensorFlow name stays
         self.reuse_defaults: set[int] = set()
@@ -261,7 +289,10 @@ class SharedPlan:
 
                     dict_towers = ctx.analysis(HandmadeLayersAnalysis).dict_tower_calls()
                 if not all(id(c) in dict_towers for c in g.calls):
-                    continue
+                    stored = self._made_by_an_earlier_tower(g)
+                    if stored is None:
+                        continue
+                    self.stored[id(g)] = stored
             if g.function is not None and store_function(ctx, g.function.body) is not None:
                 continue  # a model class built twice: its layers come from TF1's store (translate/tf1_store.py)
             self.groups.append(g)
@@ -325,6 +356,7 @@ class SharedPlan:
             for f in [fn, *_reuse_helpers(ctx, fn)]:
                 stripped = layer_reuse_args(sharing, f)
                 self.strip_args.update(stripped)
+                self.scope_reuse_calls.update(_scope_reuse_calls(ctx, sharing, f))
                 if f is fn:
                     self.reuse_defaults.update(_auto_reuse_defaults(sharing, fn, stripped))
                 for n in walk(f):
@@ -486,6 +518,23 @@ class SharedPlan:
                     f"that makes them: one encoder there would not reach it")
         self.stored[id(g)] = stored
         return None
+
+    def _made_by_an_earlier_tower(self, g: TowerGroup) -> dict[int, str] | None:
+        """Towers that only reuse variables another call of their builder made first (``__init__``
+        builds the inference tower ``get_model(x, reuse=False)``, a later method the three
+        training towers with ``reuse=True``): TF1 gave all of them one set of variables. One
+        encoder built where the group is would not reach that first tower; every tower is built
+        as written, its layers taken from TF1's name store (``self.stored``). None when no such
+        call made them all, or the store cannot give them."""
+        sharing: Sharing = self.ctx.analysis(Sharing)
+        inside = {id(c) for c in g.calls}
+        shared = set(g.shared)
+        makers = [ex for exs in sharing.lone.values() for ex in exs
+                  if id(ex.call) not in inside and self._calls_builder(ex.function, g)
+                  and shared <= set(ex.created)]
+        if not shared or not makers or g.unshared:
+            return None
+        return self._stored_towers(g, is_method(self.ctx, g.function))
 
     def _calls_builder(self, fn: cst.FunctionDef, g: TowerGroup) -> bool:
         """Is ``fn`` the group's builder, or a function calling it directly (``def infer(x): return

@@ -803,6 +803,14 @@ class _Interp:
             if family == "tf.layers":
                 exact, reuse = kw.get("name"), kw.get("reuse")
             else:
+                if family == "contrib" and "reuse" not in kw:
+                    # ``slim.arg_scope([slim.conv2d, ...], reuse=reuse)`` around the call: slim gives
+                    # it the scope's reuse (evaluated where the call runs: lexically the same function)
+                    from .arg_scopes import ArgScopes
+
+                    d = self.o.ctx.analysis(ArgScopes).defaults_for(node).get("reuse")
+                    if d is not None:
+                        kw["reuse"] = self.ev(d, env)
                 exact, reuse = kw.get("scope"), kw.get("reuse")
                 if family == "tflearn" and isinstance(kw.get("name"), str):
                     base = kw["name"]
@@ -1278,12 +1286,57 @@ class Sharing:
                 else:
                     cls = self._class_of(entry)
                     self_ = _Instance(cls) if cls is not None and entry.params.params else None
+                    if self_ is not None:
+                        self._construct_first(entry, cls, self_, it)
                     it.invoke(entry, self_, [], {})
             except (_Budget, RecursionError):
                 continue
             except _Return:
                 pass
             self._group(entry, it)
+
+    def _construct_first(self, entry: cst.FunctionDef, cls: cst.ClassDef, self_: Any, it: _Interp) -> None:
+        """A method runs on an object its ``__init__`` has built: where ``__init__`` makes weights,
+        the variable store the method meets holds them (``__init__`` builds an inference tower
+        with ``reuse=False``, a later method the training towers with ``reuse=True``: TF1 shares).
+        ``__init__`` runs first - only its statements before the first one leading to ``entry``
+        where it calls the method itself (``self.loss = self.triplet_loss()``). Nothing it runs is
+        an execution of the entry (those are the calls written in the entry)."""
+        init = self.method(cls, "__init__")
+        if init is None or init is entry or not self.builds(init):
+            return
+        reached: dict[int, bool] = {}
+
+        def leads(fn: cst.FunctionDef, depth: int = 0) -> bool:
+            if fn is entry:
+                return True
+            if id(fn) in reached or depth > 6:
+                return reached.get(id(fn), False)
+            reached[id(fn)] = False
+            for n in _walk(fn):
+                if isinstance(n, cst.Call) and isinstance(n.func, cst.Attribute) \
+                        and isinstance(n.func.value, cst.Name) and n.func.value.value == "self":
+                    m = self.method(cls, n.func.attr.value)
+                    if m is not None and leads(m, depth + 1):
+                        reached[id(fn)] = True
+                        return True
+            return False
+
+        body = self._body(init)
+        prefix = []
+        for st in body:
+            if any(isinstance(n, cst.Call) and isinstance(n.func, cst.Attribute) and isinstance(n.func.value, cst.Name)
+                   and n.func.value.value == "self" and (m := self.method(cls, n.func.attr.value)) is not None
+                   and m is not init and leads(m) for n in _walk(st)):
+                break
+            prefix.append(st)
+        if not prefix:
+            return
+        fn = init if len(prefix) == len(body) else init.with_changes(body=init.body.with_changes(body=prefix))
+        try:
+            it.invoke(fn, self_, [], {})
+        except _Return:
+            pass
 
     def _group(self, entry: cst.CSTNode, it: _Interp) -> None:
         by_fn: dict[int, list[_Execution]] = {}

@@ -1251,9 +1251,17 @@ class TF1Classes:
         attr_ops = {mo.attr for _, _, mo in cp.method_ops if mo.attr}
         trainers = {t.instance for t in cp.train_ops}
         for mname, m in self._methods(cp.node).items():
+            # the loss of a train op this method builds, held in a local name (``loss =
+            # self.triplet_loss(); self.optim = opt.minimize(loss)``): a run may fetch it
+            local_losses = {mo.loss_node.value: f"{mname}.{mo.loss_node.value}" for _, _, mo in cp.method_ops
+                            if mo.method == mname and mo.attr and isinstance(mo.loss_node, cst.Name)}
             runs = [n for n in walk(m.body) if isinstance(n, cst.Call) and isinstance(n.func, cst.Attribute)
                     and n.func.attr.value == "run" and n.args
-                    and any(_self_attr(x) in attrs for x in walk(n.args[0].value))]
+                    and any(_self_attr(x) in attrs or (isinstance(x, cst.Name) and x.value in local_losses)
+                            for x in walk(n.args[0].value))]
+            for name, key in local_losses.items():
+                if any(isinstance(x, cst.Name) and x.value == name for r in runs for x in walk(r.args[0].value)):
+                    cp.loss_aliases.setdefault(name, key)
             if not runs:
                 continue
             why = f"{mname}() runs a session on its own tensors"
@@ -1437,9 +1445,9 @@ class TF1Classes:
             if isinstance(n, cst.AssignTarget) and isinstance(n.target, cst.Attribute) \
                     and n.target.attr.value == attr and not self._within(n, cp.node):
                 return f"self.{attr} is bound outside the class"
-        if any(t.method is None or not self._built_in_init(methods, t.method) for t in cp.train_ops) \
-                or not any(self._built_in_init(methods, mo) for _, _, mo in cp.method_ops):
-            return "the train op is not built in __init__"
+        if any(t.method is None or not self._built_before_runs(methods, t.method, runs) for t in cp.train_ops) \
+                or not any(self._built_before_runs(methods, mo, runs) for _, _, mo in cp.method_ops):
+            return "the train op is not built in __init__, nor in the method that runs it"
         if len({r.func.value.attr.value if isinstance(r.func.value, cst.Attribute) else "" for r in runs}) != 1:
             return "through several sessions"
         for n in walk(cp.node):
@@ -1460,13 +1468,41 @@ class TF1Classes:
                     a = d.value if d is not None else None
                 if isinstance(a, cst.Call) and self.tp.qname(a) in INITIALIZERS:
                     continue
-                if any(_self_attr(x) is not None for x in walk(call.args[0].value) if call.args):
+                if any(_self_attr(x) is not None for x in walk(call.args[0].value) if call.args) \
+                        or any(call is r for r in runs) or self._local_loss_run(cp, call):
                     continue  # a run of the class's tensors (mapped with the method's runs)
             if self_close_statement(self.ctx, n, attr):
                 continue  # ``self.sess.close()``: the session goes, so does its closing
             return f"self.{attr} is read other than by its runs"
         cp.session_attr = attr
         return ""
+
+    def _local_loss_run(self, cp: ClassProgram, call: cst.Call) -> bool:
+        """``self.sess.run(loss, ...)`` in the method whose train op minimizes that local ``loss``
+        (mapped with that method's runs, _method_runs)."""
+        m = next((x for x in self._methods(cp.node).values() if self._within(call, x)), None)
+        names = {mo.loss_node.value for _, _, mo in cp.method_ops if m is not None and mo.method == m.name.value
+                 and mo.attr and isinstance(mo.loss_node, cst.Name)}
+        return bool(call.args) and any(isinstance(x, cst.Name) and x.value in names for x in walk(call.args[0].value))
+
+    def _built_before_runs(self, methods, mo: MethodTrainOp, runs) -> bool:
+        """The train op is built while ``__init__`` runs (``_built_in_init``), or as ``self.<op> =
+        ...`` once, in a method that also runs it (``train_model()`` builds the loss and the
+        optimizer, initialises and trains): every read of the op is in that method, after the
+        build, and none is in ``runs`` of another method."""
+        if self._built_in_init(methods, mo):
+            return True
+        m = methods.get(mo.method)
+        if m is None or not mo.attr or mo.returns or mo.method == "__init__":
+            return False
+        binds = [n for n in walk(m.body) if isinstance(n, cst.Assign)
+                 and any(_self_attr(t.target) == mo.attr for t in n.targets)]
+        reads = [n for x in methods.values() for n in walk(x.body) if _self_attr(n) == mo.attr
+                 and not isinstance(self.ctx.parent(n), cst.AssignTarget)]
+        if len(binds) != 1 or not reads or any(not self._within(r, m) for r in reads):
+            return False
+        at = self.ctx.position(binds[0])
+        return all(self.ctx.position(r) > at for r in reads)
 
     def _built_in_init(self, methods, mo: MethodTrainOp) -> bool:
         """The train op ``mo`` is an attribute set while ``__init__`` runs: ``self.op =

@@ -3,6 +3,7 @@ import lines finished, the invariant kept (rules run again with statements prote
 suppressions widened when the kept statements break the output; never a half-written file."""
 from __future__ import annotations
 
+
 from dataclasses import replace
 
 import libcst as cst
@@ -30,7 +31,7 @@ from .layout import wrap_long_lines
 from .quotes import match_quote_style
 from .import_passes import CodemodContext, remove_unused_import, run_import_passes
 from .prefilter import has_legacy_import, may_fire
-from .presteps import run_pre_steps
+from .presteps import input_lines, run_pre_steps
 from .suppression import (
     INTERNAL_ERROR_ID, INVARIANT_ERRORS, SUPPRESS_ALL, UNSUPPRESSIBLE, UNTRANSLATED_ID, WIDENED_ID,
     suppression_lines,
@@ -91,6 +92,18 @@ class MigrateCommand:
         original = tree
         cstcache.clear()
         tree, code = run_pre_steps(tree, self.fctx, self.options, source)
+        first = len(self.fctx.diagnostics)
+        try:
+            return self._transform(original, tree, code)
+        finally:
+            # diagnostics of the rule pass name the input's lines, not those of the pre-steps' text
+            to_input = input_lines(source if source is not None else original.code, code) \
+                if tree is not original else None
+            if to_input is not None:
+                self.fctx.diagnostics[first:] = [replace(d, line=to_input(d.line))
+                                                 for d in self.fctx.diagnostics[first:]]
+
+    def _transform(self, original: cst.Module, tree: cst.Module, code: str) -> cst.Module:
         self._source = (tree, code)
         self.fctx.source = self._source[1]
         if not has_legacy_import(self._source[1]):

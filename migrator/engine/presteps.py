@@ -27,7 +27,7 @@ class PreStep:
 PRE_STEPS: tuple[PreStep, ...] = (
     PreStep("TFM227", ((";",),), "statement_lines:split_statement_lines",
             "statements joined on one line by `;` written one per line (`x1 = tf.placeholder(..); x2 = "
-            "tf.placeholder(..)`; the same program); diagnostics below refer to lines of that form"),
+            "tf.placeholder(..)`; the same program); diagnostics below name the input's lines"),
     PreStep("TFM224", (("__version__",), ("hasattr",)), "version_shims:fold_version_shims",
             "TensorFlow-version shims written as the branch TF 1 takes (`int(tf.__version__.split('.')[0]) >= 1` "
             "is True; `tf.contrib.rnn.X if hasattr(tf.contrib.rnn, 'X') else tf.nn.rnn_cell.X` is the one class "
@@ -47,30 +47,32 @@ PRE_STEPS: tuple[PreStep, ...] = (
             "instance of its one subclass, the subclass's hooks (`self._get_loss()`, `self._build_feed_dict(x, "
             "y)`) read as what they return, callbacks given as a display written out with their object "
             "(`model.fit(gen, 3, callbacks=[scorer])` -> the loop's statements; the same TF1 program); "
-            "diagnostics below refer to lines of that form"),
+            "diagnostics below name the input's lines"),
     PreStep("TFM156", (("class", "Session", "__init__"),), "trainer_objects:inline_trainer_objects",
             "a trainer object of one instance whose method owns the session written out at its calls "
             "(`trainer = Trainer(train_op, (x0, x1), gen.next)` + `sess = trainer.train(n)` -> the method's "
             "statements with `self.<attr>` reading the constructor's arguments; the same TF1 program); "
-            "diagnostics below refer to lines of that form"),
+            "diagnostics below name the input's lines"),
     PreStep("TFM187", (("class", "self."),), "model_objects:inline_model_objects",
             "a model object of one instance built by a method call written out (`net = Net()` + "
             "`net.build(x)` -> the helper methods as module functions `net_<method>`, the build method's "
             "statements at its call with `self.<attr> = e` -> `net_<attr> = e`, the constructor's values read "
-            "where the methods read them; the same TF1 program); diagnostics below refer to lines of that form"),
+            "where the methods read them; the same TF1 program); diagnostics below name the input's lines"),
     PreStep("TFM160", (("for", "range"), ("zip",)), "trainer_objects:unroll_feed_comprehensions",
             "a feed dict built by a comprehension over a tuple of placeholders written as a display "
             "(`{inputs[i]: batch[i] for i in range(len(inputs))}` / `dict(zip(inputs, batch))` -> "
             "`{x0: batch[0], x1: batch[1]}`; the same TF1 program)"),
-    PreStep("TFM175", (("get_total_loss",), ("get_losses",), ("GraphKeys.LOSSES",)),
+    PreStep("TFM175", (("get_total_loss",), ("get_losses",), ("GraphKeys.LOSSES",),
+                       ("add_to_collection", "get_collection", "losses")),
             "loss_collection:desugar_losses",
-            "TF1's LOSSES collection written out: tf.losses.* / add_loss terms named, "
-            "get_total_loss() / get_losses() read as their sum / list (the same TF1 program)"),
+            "TF1's LOSSES collection written out: tf.losses.* / add_loss / add_to_collection('losses', t) "
+            "terms named, get_total_loss() / get_losses() / get_collection('losses') read as their sum / list "
+            "(the same TF1 program)"),
     PreStep("TFM176", (("should_stop", "StopAtStepHook"),),
             "monitored_sessions:desugar_monitored",
             "monitored-session loop written as the same plain session program: variables initialized, "
             "`while not sess.should_stop()` -> `for _ in range(<StopAtStepHook steps>)` (one training run "
-            "per iteration); diagnostics below refer to lines of that form"),
+            "per iteration); diagnostics below name the input's lines"),
     PreStep("TFM176", (("Supervisor", "managed_session"),),
             "monitored_sessions:desugar_supervisor",
             "tf.train.Supervisor without a logdir written as the same plain session program: `with "
@@ -79,7 +81,7 @@ PRE_STEPS: tuple[PreStep, ...] = (
     PreStep("TFM177", (("for",),), "tower_lists:unroll_tower_lists",
             "towers kept in a list built by a loop or a comprehension written out: one named statement per "
             "input (`outs = [net(x) for x in (a, b)]` -> `outs_0 = net(a)`, `outs_1 = net(b)`, `outs[1]` -> "
-            "`outs_1`; the same TF1 program); diagnostics below refer to lines of that form"),
+            "`outs_1`; the same TF1 program); diagnostics below name the input's lines"),
     PreStep("TFM178", (("placeholder", "to_float"), ("placeholder", "to_double"), ("placeholder", "to_int"),
                        ("placeholder", "cast")),
             "placeholder_forms:rebind_fed_casts",
@@ -89,7 +91,7 @@ PRE_STEPS: tuple[PreStep, ...] = (
     PreStep("TFM179", (("placeholder", "return"),), "placeholder_forms:inline_placeholder_helpers",
             "a helper that only makes placeholders written out at its one call (`a, y = make_inputs(...)` -> "
             "`a = tf.placeholder(...)`, `y = tf.placeholder(...)`; the same TF1 program); diagnostics below "
-            "refer to lines of that form"),
+            "name the input's lines"),
     PreStep("TFM188", (("ExponentialMovingAverage",),), "moving_averages:desugar_moving_averages",
             "moving averages whose shadow values nothing but summaries reads written out of the program "
             "(`ema_op = ema.apply(...)` and the control dependencies / `tf.group` / `tf.no_op` train op that "
@@ -102,7 +104,7 @@ PRE_STEPS: tuple[PreStep, ...] = (
             "global_step=s)` written as `opt.minimize(loss, global_step=s)` (TF1's minimize is those two calls); "
             "`tf.global_variables()` as the variable list of a file whose only untrainable variables are integer "
             "counters -> `tf.trainable_variables()`, and a parameter passing it -> TF1's default list (the same "
-            "TF1 program); diagnostics below refer to lines of that form"),
+            "TF1 program); diagnostics below name the input's lines"),
     PreStep("TFM197", (("{", "["),), "class_dicts:resolve_class_dicts",
             "a module-level dict of TensorFlow classes read by literal keys written at its reads "
             "(`OPTIMIZER_DICT = {'adam': tf.train.AdamOptimizer, ...}` + `OPTIMIZER_DICT['adam'](learning_rate=r)` "
@@ -115,12 +117,12 @@ PRE_STEPS: tuple[PreStep, ...] = (
             "a list of per-variable terms built by a loop over tf.trainable_variables() written as the list "
             "comprehension (`l = []` + `for v in tf.trainable_variables(): l.append(tf.nn.l2_loss(v))` -> "
             "`l = [tf.nn.l2_loss(v) for v in tf.trainable_variables()]`: the same ops in the same order; the "
-            "same TF1 program); diagnostics below refer to lines of that form"),
+            "same TF1 program); diagnostics below name the input's lines"),
     PreStep("TFM226", (("trainable_variables", "def"),), "decay_helpers:inline_decay_helpers",
             "a weight-decay helper written at its one call (`def _l2_loss(w): l = [tf.nn.l2_loss(v) for v in "
             "tf.trainable_variables()]; return w * tf.add_n(l)` + `total = loss + _l2_loss(1e-4)` -> the list "
             "statement before the call's statement and `total = loss + (1e-4 * tf.add_n(...))`; the same TF1 "
-            "program); diagnostics below refer to lines of that form"),
+            "program); diagnostics below name the input's lines"),
     PreStep("TFM180", (("minimize", "return"), ("apply_gradients", "return")),
             "train_op_helpers:inline_train_op_helpers",
             "a function that only builds a train op written at its one call (`train_op = step(loss, 0.01)` -> "
@@ -129,7 +131,7 @@ PRE_STEPS: tuple[PreStep, ...] = (
             "the train op a model class builds for its one instance written after the instance's construction "
             "(`self.optimize` / `self.train_op = optimizer.minimize(self.loss)` -> `model_optimize = "
             "model_optimizer.minimize(model.loss)`, reads `model.optimize` -> `model_optimize`; the same TF1 "
-            "program); diagnostics below refer to lines of that form"),
+            "program); diagnostics below name the input's lines"),
     PreStep("TFM219", (("minimize",), ("apply_gradients",), ("assign",)), "unrun_train_ops:drop_unrun_train_ops",
             "a train op or assign op bound to a name read nowhere removed (`classifier = tf.train.AdamOptimizer(lr)"
             ".minimize(model.classLoss)`, `snap = tf.assign(v, out)` with the variable `v` it alone reads: never "
@@ -138,7 +140,7 @@ PRE_STEPS: tuple[PreStep, ...] = (
             "a tf.map_fn over rows reducing a boolean_mask of each (`tf.map_fn(lambda i: tf.reduce_max("
             "tf.boolean_mask(d[i], m[i])), tf.range(n))`) written with masks over the whole matrix "
             "(`tf.reduce_max(tf.where(m, d, -inf), axis=1)[:n]`; the same values and gradients); "
-            "diagnostics below refer to lines of that form"),
+            "diagnostics below name the input's lines"),
     PreStep("TFM183", (("add_to_collection",),), "user_collections:desugar_user_collections",
             "a graph collection of the file's own key that no meta graph carries away written as a Python list "
             "(`tf.add_to_collection('k', t)` -> `collection_k.append(t)`, `tf.get_collection('k')` -> "
@@ -183,11 +185,11 @@ PRE_STEPS: tuple[PreStep, ...] = (
             "keyword-argument dicts spliced into TensorFlow calls written out as the keywords themselves "
             "(`conv_args = {'padding': 'same'}` + `tf.layers.conv2d(x, 8, 3, **conv_args)` -> "
             "`tf.layers.conv2d(x, 8, 3, padding='same')`; a name given as slim's `normalizer_params=` written "
-            "as its dict display; the same TF1 program); diagnostics below refer to lines of that form"),
+            "as its dict display; the same TF1 program); diagnostics below name the input's lines"),
     PreStep("TFM185", (("run(",),), "fetch_lists:inline_fetch_lists",
             "a fetch list held in a name written at its session run (`fetches = [train_op, loss]` + "
             "`sess.run(fetches, feed_dict=...)` -> `sess.run([train_op, loss], feed_dict=...)`; the same TF1 "
-            "program); diagnostics below refer to lines of that form"),
+            "program); diagnostics below name the input's lines"),
 )
 
 
@@ -236,3 +238,29 @@ def _drops_export(old: cst.Module, new: cst.Module, exports: frozenset[str]) -> 
     before, after = _signatures(old), _signatures(new)
     gone |= {n for n in before.keys() & after.keys() if before[n] != after[n]}
     return bool(gone) and (bool(gone & exports) or "__all__" in old.code)
+
+
+
+def input_lines(before: str, after: str):
+    """After a pre-step rewrote the module (removed a summary helper's calls, wrote a list out,
+    split ``a; b``): a function from a line of the text ``after`` to the line of the input text
+    ``before`` it came from, so that diagnostics name the input's lines. Lines the two texts
+    share (difflib's matching blocks) map to each other; a line a pre-step wrote takes the
+    offset of the nearest shared line before it. None when no line moved."""
+    import bisect
+    import difflib
+
+    a, b = before.splitlines(), after.splitlines()
+    blocks = [m for m in difflib.SequenceMatcher(None, a, b).get_matching_blocks() if m.size]
+    if not blocks or all(m.a == m.b for m in blocks):
+        return None
+    keys = [m.b + 1 for m in blocks]
+
+    def to_input(line: int) -> int:
+        i = bisect.bisect_right(keys, line) - 1
+        if i < 0:
+            return line
+        m = blocks[i]
+        return max(1, line + m.a - m.b)
+
+    return to_input

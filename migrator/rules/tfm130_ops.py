@@ -862,6 +862,10 @@ class Ops(CallRule):
                 if not b.is_literal(n):
                     raise Untranslatable(f"non-literal {n}")
             return _ops("matmul", x, y)
+        if name in ("tensordot", "linalg.tensordot"):
+            # NumPy's tensordot: an int (the last / first ``axes`` dimensions) or a pair of axis lists
+            b = B("a, b, axes, name=None")
+            return _ops("tensordot", b.node("a"), b.node("b"), axes=b.node("axes"))
         if name == "concat":
             if self._tf0_order(original, "concat_dim", ("values",)):
                 # TF 0.x: tf.concat(concat_dim, values) - the axis first (TF 1.0 swapped them)

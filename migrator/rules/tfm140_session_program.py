@@ -668,10 +668,12 @@ class SessionProgram(SessionProgramRuns, Rule):
             return arg.keyword.value == "learning_rate"
         return c.args[0] is arg
 
-    def _passed_to_dropout_param(self, node: cst.Name, allowed: set[str]) -> bool:
+    def _passed_to_dropout_param(self, node: cst.Name, allowed: set[str], depth: int = 0) -> bool:
         """``f(..., keep_prob)`` where ``f`` is a function of the file whose matching parameter is
         only read as ``keep_prob=`` / ``training=`` / ``is_training=`` or as tf.nn.dropout's
-        argument (translated to a Keras Dropout / training flag, so the value passed is unread)."""
+        argument (translated to a Keras Dropout / training flag, so the value passed is unread),
+        or passed on to another such function (``neural_network(x, keep)`` -> ``conv_block(h,
+        ..., keep)`` -> ``tf.nn.dropout(h, keep)``, up to four calls deep)."""
         from ..analysis.flow import Flow
 
         arg = self.ctx.parent(node)
@@ -714,6 +716,9 @@ class SessionProgram(SessionProgramRuns, Rule):
                     continue
                 if dropout_rate_arg(self.ctx, parent):  # tf.nn.dropout(x, rate=p): the value fed is the rate
                     uses += 1
+                    continue
+                if depth < 4 and self._passed_to_dropout_param(n, allowed, depth + 1):
+                    uses += 1  # handed on to another function that only drops out with it
                     continue
             if isinstance(parent, cst.DictElement) and parent.value is n and self._normalizer_flag(parent):
                 uses += 1  # normalizer_params={'is_training': <param>}: a batch norm's mode (TFM132)

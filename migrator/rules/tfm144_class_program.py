@@ -1596,6 +1596,19 @@ class ClassProgramRule(Rule):
         self.ctx.add_import("keras")
         self.ctx.count(self)
         tgt = target.with_changes(elements=[cst.Element(n) for n in names]) if len(names) > 1 else names[0]
+        bound = {n.value for t in names for n in walk(t) if isinstance(n, cst.Name)}
+        if any(isinstance(n, cst.Name) and n.value in bound for n in walk(step)):
+            # ``_, a, p = sess.run([train, a_out, p_out], feed_dict={x_a: a, x_p: p})``: TF1 fed the
+            # old ``a`` / ``p`` to the step; the fetched values are bound after it
+            from ..analysis.flow import Flow
+            from ..translate.encoder import free_name
+
+            taken = {d.name for sc in self.ctx.analysis(Flow).scopes.values() for d in sc.defs}
+            tmp = cst.Name(free_name(taken, "fetched"))
+            return cst.FlattenSentinel([
+                updated.with_changes(body=[cst.Assign(targets=[cst.AssignTarget(tmp)], value=fetch)]),
+                cst.SimpleStatementLine([cst.Expr(step)]),
+                cst.SimpleStatementLine([cst.Assign(targets=[cst.AssignTarget(tgt)], value=tmp)])])
         return cst.FlattenSentinel([
             updated.with_changes(body=[cst.Assign(targets=[cst.AssignTarget(tgt)], value=fetch)]),
             cst.SimpleStatementLine([cst.Expr(step)])])

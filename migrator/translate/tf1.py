@@ -100,13 +100,22 @@ def static_list(ctx: "FileContext", name: cst.BaseExpression | None, at: cst.CST
 
 
 def _kw(call_node: cst.Call, names: tuple[str, ...]) -> dict[str, cst.BaseExpression]:
+    """An initializer call's arguments by parameter name (``names``: its parameters besides
+    ``dtype``, in order). An argument it has no parameter for (``stdev=0.01``: TF1 raised a
+    TypeError) or ``*args`` cannot be translated: dropping it would change the initializer."""
     out = {}
+    if any(a.star for a in call_node.args):
+        raise Untranslatable("initializer called with *args / **kwargs")
     positional = [a for a in call_node.args if a.keyword is None]
+    if len(positional) > len(names) + 1:  # (dtype is the last positional parameter of every one)
+        raise Untranslatable("initializer called with more positional arguments than it takes")
     for i, a in enumerate(positional):
         if i < len(names):
             out[names[i]] = a.value
     for a in call_node.args:
         if a.keyword is not None:
+            if a.keyword.value not in names and a.keyword.value != "dtype":
+                raise Untranslatable(f"initializer argument {a.keyword.value}= (no such parameter)")
             out[a.keyword.value] = a.value
     return out
 
@@ -139,7 +148,7 @@ def initializer_of(ctx: "FileContext", node: cst.BaseExpression | None, orig: cs
     if short in ("ones_initializer",):
         return to_node("ones")
     if short == "constant_initializer":
-        k = _kw(node, ("value",))
+        k = _kw(node, ("value", "dtype", "verify_shape"))
         return call("keras.initializers.Constant", _f(k.get("value"), 0.0))
     if short in ("truncated_normal_initializer", "random_normal_initializer"):
         k = _kw(node, ("mean", "stddev", "seed"))
