@@ -199,6 +199,34 @@ def test_diagnostics_name_the_input_lines_after_a_pre_step_removed_some():
     assert [d.line for d in r.diagnostics if d.rule == "TFM100"] == [line]
 
 
+_UNREAD = (
+    "import numpy as np\nimport tensorflow as tf\n\nX = np.ones((4, 3))\nY = np.ones((4, 2))\n\n\n"
+    "class Net(object):\n    def __init__(self):\n"
+    "        self.x = tf.placeholder(tf.float32, [None, 3])\n        self.y = tf.placeholder(tf.float32, [None, 2])\n"
+    "        self.out = tf.layers.dense(self.x, 2)\n        self.loss = self.make_loss()\n"
+    "        self.train = tf.train.AdamOptimizer(0.01).minimize(self.loss)\n\n"
+    "    def make_loss(self):\n"
+    "        penalty = tf.get_variable('penalty', [1, 1], dtype=tf.float32, initializer=tf.random_uniform_initializer)\n"
+    "        return tf.reduce_mean(tf.square(self.out - self.y))\n\n\n"
+    "net = Net()\nsess = tf.Session()\nsess.run(tf.global_variables_initializer())\n"
+    "for i in range(3):\n    sess.run(net.train, feed_dict={net.x: X, net.y: Y})\n")
+
+
+def test_an_unread_local_variable_goes():
+    # TF1 made and initialised it; no loss read it, so no gradient reached it: nothing computed changes
+    out = migrate_text(_UNREAD, False)
+    assert TODO_MARKER not in out and "penalty =" not in out and "get_variable" not in out
+    assert not undefined_names(out)
+
+
+def test_an_unread_variable_stays_where_the_file_lists_the_variables():
+    src = _UNREAD.replace("        return tf.reduce_mean(tf.square(self.out - self.y))\n",
+                          "        return tf.reduce_mean(tf.square(self.out - self.y)) + tf.add_n(\n"
+                          "            [tf.nn.l2_loss(v) for v in tf.trainable_variables()])\n")
+    out = migrate_text(src, False)
+    assert "penalty = tf.get_variable(" in out
+
+
 # -- the face-verification script: the 'losses' collection -------------------------------------------
 
 @pytest.mark.parametrize("fixes", [False, True])

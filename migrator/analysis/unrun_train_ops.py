@@ -81,7 +81,7 @@ def drop_unrun_train_ops(module: cst.Module) -> cst.Module | None:
     run_reads = {n.value for c in _nodes(module)
                  if isinstance(c, cst.Call) and isinstance(c.func, cst.Attribute) and c.func.attr.value == "run"
                  for a in c.args for n in _nodes(a) if isinstance(n, cst.Name)}
-    drop: set[int] = _unrun_assigns(module, tf, counts, bool(run_reads))
+    drop: set[int] = _unrun_assigns(module, tf, counts, bool(run_reads)) | _unread_variables(module, tf, counts)
     for s in lines if steps & run_reads else ():
         if not (len(s.body) == 1 and isinstance(s.body[0], cst.Assign) and len(s.body[0].targets) == 1
                 and isinstance(s.body[0].targets[0].target, cst.Name)):
@@ -186,4 +186,34 @@ def _unrun_assigns(module: cst.Module, tf: set[str], counts: dict[str, int], run
         if counts.get(var) == 1 + len(sts):  # the target, and one read per dropped assign
             out.add(id(variables[var]))
             out.update(id(st) for st in sts)
+    return out
+
+
+def _unread_variables(module: cst.Module, tf: set[str], counts: dict[str, int]) -> set[int]:
+    """``penalty = tf.get_variable('penalty', [1, 1], initializer=...)`` (or ``tf.Variable(<pure
+    value>)``) bound to a LOCAL name of a function that nothing in the file reads (its only Name
+    node is the target): a variable no computation uses. TF1 made it, initialised it and
+    computed no gradient for it (minimize skips a variable without one); the program trains and
+    evaluates the same without it. Not in a file that lists the graph's variables (a weight
+    decay over ``tf.trainable_variables()`` would read it). The ids of the statements."""
+    if any(isinstance(n, cst.Call) and (dotted(n.func) or "").rpartition(".")[2] in _LISTS and not _update_ops(n)
+           for n in _nodes(module)):
+        return set()
+    parents = parent_map(module)
+    out: set[int] = set()
+    for st in _nodes(module):
+        if not (isinstance(st, cst.SimpleStatementLine) and len(st.body) == 1 and isinstance(st.body[0], cst.Assign)
+                and len(st.body[0].targets) == 1 and isinstance(st.body[0].targets[0].target, cst.Name)):
+            continue
+        name, v = st.body[0].targets[0].target.value, st.body[0].value
+        d = dotted(v.func) if isinstance(v, cst.Call) else None
+        if counts.get(name) != 1 or d is None or d.split(".")[0] not in tf \
+                or d.rpartition(".")[2] not in ("get_variable", "Variable") \
+                or not all(a.star == "" and _pure(a.value, tf) for a in v.args):
+            continue
+        p = parents.get(id(st))
+        while p is not None and not isinstance(p, cst.FunctionDef):
+            p = parents.get(id(p))
+        if p is not None and not any(isinstance(x, (cst.Global, cst.Nonlocal)) for x in _nodes(p)):
+            out.add(id(st))
     return out

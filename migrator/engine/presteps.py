@@ -135,7 +135,7 @@ PRE_STEPS: tuple[PreStep, ...] = (
     PreStep("TFM219", (("minimize",), ("apply_gradients",), ("assign",)), "unrun_train_ops:drop_unrun_train_ops",
             "a train op or assign op bound to a name read nowhere removed (`classifier = tf.train.AdamOptimizer(lr)"
             ".minimize(model.classLoss)`, `snap = tf.assign(v, out)` with the variable `v` it alone reads: never "
-            "run, TF1 never executed it; the same trained program)"),
+            "run, TF1 never executed it; a function's local variable nothing reads; the same trained program)"),
     PreStep("TFM182", (("map_fn", "boolean_mask"),), "map_fn_rows:rewrite_map_fn_rows",
             "a tf.map_fn over rows reducing a boolean_mask of each (`tf.map_fn(lambda i: tf.reduce_max("
             "tf.boolean_mask(d[i], m[i])), tf.range(n))`) written with masks over the whole matrix "

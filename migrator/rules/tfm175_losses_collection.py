@@ -29,7 +29,10 @@ class LossesCollection(Rule):
         "written out: a bare loss statement becomes `<fn>_loss = tf.losses.<fn>(...)`, `tf.losses.add_loss(t)` "
         "becomes `added_loss = t`, a named loss keeps its name, and each read becomes the sum (TF1's add_n of "
         "the same tensors, `+ tf.losses.get_regularization_loss()` when the file has regularizers, which TFM151 "
-        "translates) or the list. The result is the same TF1 program, statement for statement on the same "
+        "translates) or the list. The CIFAR-10 tutorial's form counts too: `tf.add_to_collection('losses', t)` "
+        "(or GraphKeys.LOSSES) is an add (`added_loss = t`) and `tf.get_collection('losses')` the list; an add "
+        "inside a function nothing in the file calls never runs and is left out. The result is the same TF1 "
+        "program, statement for statement on the same "
         "lines, which the other rules translate. Otherwise (adds in a loop, in another function, a function "
         "building the graph twice, a loss_collection= / scope= argument, get_collection_ref) the collection "
         "stays and TFM130 keeps its losses with a TODO.")
@@ -55,6 +58,18 @@ class LossesCollection(Rule):
              "keras.ops.cast(z, 'float32'), from_logits=True))\n"
              "terms = [xent]\n",
              ("TFM175",), requires=("TFM130",)),
+        # the tutorial's form, in a loss function called once; the weight-decay helper is never called
+        Case("import tensorflow as tf\n\n"
+             "def decayed(v, wd):\n    tf.add_to_collection('losses', tf.nn.l2_loss(v) * wd)\n    return v\n\n"
+             "def total_loss(d):\n    tf.add_to_collection('losses', tf.reduce_mean(d))\n"
+             "    return tf.add_n(tf.get_collection('losses'))\n\n"
+             "loss = total_loss(dist)\n",
+             "import keras\n\n"
+             "def decayed(v, wd):\n    return v\n\n"
+             "def total_loss(d):\n    added_loss = keras.ops.mean(d)\n"
+             "    return keras.ops.sum(keras.ops.stack([added_loss]), axis=0)\n\n"
+             "loss = total_loss(dist)\n",
+             ("TFM175", "TFM183"), requires=("TFM130", "TFM183")),
         # declined: the loss is added in a loop (the collection grows per iteration); TFM130 keeps it
         Case("import tensorflow as tf\n"
              "for p in preds:\n"

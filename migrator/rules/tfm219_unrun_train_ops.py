@@ -1,4 +1,5 @@
-"""TFM219: a train op or assign op that no run ever reads -> removed (and the variable only it reads).
+"""TFM219: a train op or assign op that no run ever reads -> removed (and the variable only it reads);
+a function's local variable that nothing reads -> removed.
 
 The work is the engine's pre-step
 (:func:`migrator.analysis.unrun_train_ops.drop_unrun_train_ops`, run before the rule pass when
@@ -28,7 +29,10 @@ class UnrunTrainOps(Rule):
         "assigns only (a projector's embedding snapshot never run): both go. Not in a file that lists the "
         "graph's variables (`tf.trainable_variables()`, `tf.global_variables()`, `get_collection` of anything "
         "but UPDATE_OPS: a weight decay over them would read the variable), and at module level only in a file "
-        "that runs sessions itself (a library's op may be run by a driver that imports it).")
+        "that runs sessions itself (a library's op may be run by a driver that imports it). Also a variable bound "
+        "to a function's LOCAL name that nothing in the file reads (`penalty = tf.get_variable('penalty', [1, 1], "
+        "initializer=...)` left in a loss method): TF1 made and initialised it, no loss read it, so minimize "
+        "computed no gradient for it - the same trained program without it (in a file that lists no variables).")
     VALID = [
         # no train op of the file is run by it: a library module a driver may import
         "import tensorflow as tf\ntrain = tf.train.AdamOptimizer(0.1).minimize(loss)\n",
