@@ -206,7 +206,7 @@ def run_verify(fixture: Path, migrated: Path, work: Path, timeout: int) -> dict:
     res = json.loads(js.read_text())
     if res.get("error"):
         return {"verdict": "error: " + res["error"].strip().splitlines()[-1][:120]}
-    return {"verdict": "EQUIVALENT" if res.get("ok") else "DIFFERENT"}
+    return {"verdict": "EQUIVALENT" if res.get("ok") else "NOT PROVEN" if res.get("unproven") else "DIFFERENT"}
 
 
 def _cell(res: dict, mig: dict | None = None) -> str:

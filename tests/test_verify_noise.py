@@ -277,3 +277,22 @@ def test_the_replayed_step_is_tf1_adams_and_catches_a_wrong_epsilon():
     wrong = _replay_step(keras.optimizers.Adam(learning_rate=1e-3, epsilon=1e-7), before, g, var)
     assert rel(wrong) > 1e-3
     assert np.array_equal(np.asarray(var), before), "the model's variable is left alone"
+
+
+def test_an_output_nan_on_both_sides_everywhere_is_not_proven_not_different():
+    nan = float("nan")
+    blind = {"output": "loss", "shape": [1], "max_abs": nan, "max_rel": nan, "rel": nan, "same_nonfinite": 1}
+    res = {"forward": [blind, {"output": "y", "shape": [8, 10], "max_abs": 1e-7, "max_rel": 1e-7}],
+           "step": [_step(rel=1e-7, update_rel=0.1)]}
+    ok, lines = judge(res)
+    assert not ok and res["unproven"]
+    assert any("non-finite in every element on both sides" in l for l in lines)
+    # with a real difference beside it, the verdict is DIFFERENT
+    res2 = {"forward": [dict(blind), {"output": "y", "shape": [8, 10], "max_abs": 0.3, "max_rel": 0.1}],
+            "step": []}
+    ok2, _ = judge(res2)
+    assert not ok2 and not res2["unproven"]
+    # NaN on one side only is a difference (probe_keras gives no same_nonfinite then)
+    res3 = {"forward": [{"output": "loss", "shape": [1], "max_abs": nan, "max_rel": nan, "rel": nan}], "step": []}
+    ok3, _ = judge(res3)
+    assert not ok3 and not res3["unproven"]
