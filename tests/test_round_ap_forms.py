@@ -26,7 +26,12 @@ triplet code found through the code index), each of which kept a migrated progra
   tf.add_n(tf.get_collection('losses'))`` in the loss function (the CIFAR-10 tutorial's form; the
   other add sits in a weight-decay helper nothing calls), the dropout placeholder handed through
   two functions (9 TODO, not runnable before; now runs and verify says EQUIVALENT; the TODOs
-  left are in the helpers nothing calls).
+  left are in the helpers nothing calls);
+* the common driver shape ``def run_network(s, epochs, ...)`` given the model instance by every
+  call, building the optimizer from ``s.loss`` and opening ``with tf.Session()`` itself: "a
+  sess.run in a function nested in the scope using it" / "runs a session it is not given" (6 TODO,
+  not runnable). The parameter is now an instance of that function's scope, as ``model = Net()``
+  in a ``main()`` is (``TF1Classes._param_instances``).
 
 Regression tier (no TensorFlow): the text; slow: verify against TF1."""
 from __future__ import annotations
@@ -45,6 +50,7 @@ FIX = Path(__file__).parent / "fixtures" / "real_sweep"
 NAMED_INIT = FIX / "latent_triplet_named_init.py"
 BRAINNET = FIX / "brainnet_slim_reuse_tabs.py"
 FACE = FIX / "face_cnn_collection_pairs.py"
+INSTANCE_ARG = FIX / "instance_arg_session_pairs.py"
 
 
 def _clean(out: str, fixes: bool) -> None:
@@ -227,6 +233,35 @@ def test_an_unread_variable_stays_where_the_file_lists_the_variables():
     assert "penalty = tf.get_variable(" in out
 
 
+# -- a function given the instance, opening its own session ------------------------------------------
+
+@pytest.mark.parametrize("fixes", [False, True])
+def test_a_function_given_the_instance_trains_it(fixes):
+    out = migrate_text(INSTANCE_ARG.read_text(), fixes)
+    _clean(out, fixes)
+    code = body(out)
+    assert "LossModel([s.x1, s.x2, s.y], s.loss)" in code
+    assert ".train_on_batch([X[i], X[j], (labels[i] == labels[j]).astype(np.float32)])" in code
+    assert "        return keras.Model(s.x1, s.o1).predict_on_batch(X_eval)" not in code  # dedented: no session
+    assert "    return keras.Model(s.x1, s.o1).predict_on_batch(X_eval)" in code
+
+
+@pytest.mark.parametrize("old,new", [
+    # one call passes something that is no instance of the class
+    ("emb = run_network(s, 400,", "emb = run_network(object(), 400,"),
+    # the parameter is rebound in the function
+    ("    optim = tf.train.AdamOptimizer(0.005).minimize(s.loss)\n",
+     "    s = Siamese(64)\n    optim = tf.train.AdamOptimizer(0.005).minimize(s.loss)\n"),
+    # the function is read other than by a call
+    ("emb = run_network(s, 400,", "trainer = run_network\nemb = trainer(s, 400,"),
+])
+def test_a_function_given_something_else_stays(old, new):
+    src = INSTANCE_ARG.read_text()
+    assert old in src
+    out = migrate_text(src.replace(old, new), False)
+    assert TODO_MARKER in out
+
+
 # -- the face-verification script: the 'losses' collection -------------------------------------------
 
 @pytest.mark.parametrize("fixes", [False, True])
@@ -282,7 +317,7 @@ def test_the_face_script_computes_what_tf1_computes(tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("fixture", [NAMED_INIT, BRAINNET], ids=lambda p: p.stem)
+@pytest.mark.parametrize("fixture", [NAMED_INIT, BRAINNET, INSTANCE_ARG], ids=lambda p: p.stem)
 def test_the_round_ap_programs_compute_what_tf1_computes(fixture, tmp_path):
     from tests.legacy_pairs import assert_equivalent
 

@@ -157,6 +157,8 @@ class ClassProgram:
     placeholders: dict = field(default_factory=dict)
     direct: dict[str, set[str]] = field(default_factory=dict)
     instances: list[tuple[ScopeFlow, str]] = field(default_factory=list)
+    # ids of function scopes whose parameter is an instance (TF1Classes._param_instances)
+    param_instances: set = field(default_factory=set)
     train_ops: list[ClassTrainOp] = field(default_factory=list)
     runs: list[ClassRun] = field(default_factory=list)
     method_ops: list[tuple[cst.SimpleStatementLine, cst.Call, MethodTrainOp]] = field(default_factory=list)
@@ -1768,6 +1770,7 @@ class TF1Classes:
                     else:
                         known[d.name] = props
         for cp in self.classes.values():
+            self._param_instances(cp)
             for scope, inst in cp.instances:
                 self._scope_program(cp, scope, inst)
             if cp.owner is not None:
@@ -2341,6 +2344,80 @@ class TF1Classes:
         names = {p_.name.value for p_ in fn.params.params}
         return sess in names and inst.split(".")[0] in names
 
+    def _param_instances(self, cp: ClassProgram) -> None:
+        """A module function given an instance of the class by every call, at one position, that
+        opens a session of its own and runs it on that parameter's tensors (``def run_network(s,
+        epochs, X): optim = opt.minimize(s.loss); with tf.Session() as session: ...`` called as
+        ``run_network(model, 10, X)``): the parameter is an instance in that function's scope, as
+        ``model = Net()`` in a ``main()`` is (its train op, session and runs are that scope's
+        program). Not for a function that returns its session (``_owned_session_runs``), is given
+        a session too (``_passed_instance_runs``), rebinds the parameter, or is read other than
+        by calls."""
+        from .tf1_program import SESSIONS
+
+        if cp.why or not cp.instances:
+            return
+        inst_names = {(id(sc), n) for sc, n in cp.instances}
+        for fn in self.ctx.module.body:
+            if not isinstance(fn, cst.FunctionDef) or fn.decorators or fn.name.value in self.tp.session_functions:
+                continue
+            fscope = self.flow.scopes.get(id(fn))
+            if fscope is None or not any(isinstance(n, cst.Call) and self.tp.qname(n) in SESSIONS
+                                         and self.flow.scope_of(n) is fscope for n in walk(fn.body)):
+                continue
+            if not self._session_kept_inside(fn, fscope):
+                continue
+            refs = [n for n in walk(self.ctx.module) if isinstance(n, cst.Name) and n.value == fn.name.value
+                    and n is not fn.name]
+            calls = [self.ctx.parent(n) for n in refs]
+            if not refs or any(not (isinstance(c, cst.Call) and c.func is n) for c, n in zip(calls, refs)):
+                continue
+            idx = None
+            for c in calls:
+                sc = self.flow.scope_of(c)
+                if any(a.keyword is not None or a.star for a in c.args) or any(
+                        isinstance(a.value, cst.Name) and a.value.value in self.tp.session_names for a in c.args):
+                    idx = -1
+                    break
+                insts = [i for i, a in enumerate(c.args) if self._inst_read(sc, a.value, inst_names)]
+                if len(insts) != 1 or idx not in (None, insts[0]):
+                    idx = -1
+                    break
+                idx = insts[0]
+            params = list(fn.params.params)
+            if idx is None or idx < 0 or idx >= len(params):
+                continue
+            pname = params[idx].name.value
+            if len(fscope.by_name.get(pname, ())) != 1 or (id(fscope), pname) in inst_names:
+                continue  # rebound in the function
+            cp.instances.append((fscope, pname))
+            cp.param_instances.add(id(fscope))
+
+    def _session_kept_inside(self, fn: cst.FunctionDef, fscope: ScopeFlow) -> bool:
+        """The sessions ``fn`` opens (``sess = tf.Session()``, ``with tf.Session() as sess:``) are
+        read only as ``sess.run`` / ``sess.close()`` / ``sess.as_default()`` inside it: none is
+        returned or handed on (a caller running it would need the TF1 session)."""
+        from .tf1_program import SESSIONS
+
+        names = set()
+        for n in walk(fn.body):
+            if isinstance(n, cst.Call) and self.tp.qname(n) in SESSIONS and self.flow.scope_of(n) is fscope:
+                p = self.ctx.parent(n)
+                if isinstance(p, cst.Assign) and len(p.targets) == 1 and isinstance(p.targets[0].target, cst.Name):
+                    names.add(p.targets[0].target.value)
+                elif isinstance(p, cst.WithItem) and p.asname is not None and isinstance(p.asname.name, cst.Name):
+                    names.add(p.asname.name.value)
+                elif not isinstance(p, cst.WithItem):
+                    return False
+        for n in walk(fn.body):
+            if isinstance(n, cst.Name) and n.value in names:
+                p = self.ctx.parent(n)
+                if isinstance(p, (cst.AssignTarget, cst.AsName)):
+                    continue
+                if not (isinstance(p, cst.Attribute) and p.value is n and p.attr.value in ("run", "close", "as_default")):
+                    return False
+        return True
+
     def _inst_read(self, sc: ScopeFlow, e: cst.BaseExpression, inst_names) -> bool:
         """``e`` (read in scope ``sc``) names an instance: one of ``sc`` itself, or of the module
         read as a global by a module function that binds no such name (``def main(): train(sess,
@@ -2359,6 +2436,8 @@ class TF1Classes:
         not return, a global one): those runs would not be translated with the class - why
         ("" when there are none)."""
         params = list(fn.params.params)
+        if id(self.flow.scopes.get(id(fn))) in cp.param_instances:
+            return ""  # its parameter is an instance of its own scope (_param_instances)
         idx = None
         for c in calls:
             sc = self.flow.scope_of(c)
@@ -2732,6 +2811,8 @@ class TF1Classes:
                                 for n in walk(node))):
                     continue  # (``sess.run([loss, train_op], ..)`` of ``loss, train_op = inst.train_model()``)
                 fs = self.flow.scope_of(node).node
+                if id(self.flow.scope_of(node)) in cp.param_instances:
+                    continue  # a function given the instance, opening its own session: its own scope's program
                 if isinstance(fs, cst.FunctionDef) and self.tp.session_functions.get(fs.name.value, (None,))[0] is fs \
                         and any(p_.name.value == inst.split(".")[0] for p_ in fs.params.params):
                     continue  # a function given the instance, owning its session: _owned_session_runs
