@@ -25,6 +25,14 @@ _BUILTINS = frozenset(dir(builtins))
 _PREFIX_REWRITES = (
     ("tensorflow.compat.v1.", "tensorflow."),
     ("tensorflow.python.keras.", "tensorflow.keras."),
+    # TensorFlow's own modules behind the public names (``from tensorflow.python.ops import
+    # math_ops``: the metric-learning losses copied out of tf.contrib are written with them); in
+    # TF1 ``tf.reduce_sum`` IS ``math_ops.reduce_sum``, ``tf.transpose`` ``array_ops.transpose``
+    ("tensorflow.python.ops.math_ops.", "tensorflow."),
+    ("tensorflow.python.ops.array_ops.", "tensorflow."),
+    ("tensorflow.python.ops.nn_ops.", "tensorflow.nn."),
+    ("tensorflow.python.ops.nn.", "tensorflow.nn."),
+    ("tensorflow.python.framework.dtypes.", "tensorflow."),
 )
 
 

@@ -125,6 +125,29 @@ def layer_reuse_args(sharing: Sharing, fn: cst.FunctionDef) -> set[int]:
     return out
 
 
+def _returns_structures(fn: cst.FunctionDef) -> bool:
+    """Does ``fn`` return (as itself or as an element of a returned tuple) a Python list, dict,
+    string or a name bound to a list / dict display or grown by ``.append`` in ``fn`` (``layers =
+    []``, ``layers.append(("conv1", h))``, ``return layers, variables``)?"""
+    displays = (cst.List, cst.Dict, cst.Set, cst.ListComp, cst.DictComp, cst.SimpleString,
+                cst.ConcatenatedString, cst.FormattedString)
+    built: set[str] = set()
+    for n in walk(fn.body):
+        if isinstance(n, cst.Assign) and isinstance(n.value, displays):
+            built.update(t.target.value for t in n.targets if isinstance(t.target, cst.Name))
+        elif isinstance(n, cst.Call) and isinstance(n.func, cst.Attribute) and n.func.attr.value in ("append", "extend") \
+                and isinstance(n.func.value, cst.Name):
+            built.add(n.func.value.value)
+    for n in walk(fn.body):
+        if isinstance(n, (cst.FunctionDef, cst.Lambda)) or not isinstance(n, cst.Return) or n.value is None:
+            continue
+        v = n.value
+        for e in ([el.value for el in v.elements] if isinstance(v, (cst.Tuple, cst.List)) else [v]):
+            if isinstance(e, displays) or (isinstance(e, cst.Name) and e.value in built):
+                return True
+    return False
+
+
 def _scope_reuse_calls(ctx, sharing: Sharing, fn: cst.FunctionDef) -> set[int]:
     """ids of the layer calls of ``fn`` whose ``reuse=<flag>`` an enclosing ``slim.arg_scope``
     gives (``with slim.arg_scope([slim.conv2d], reuse=reuse):``), the flag as layer_reuse_args
@@ -488,6 +511,15 @@ class SharedPlan:
 
         if _program_stays_tf1(ctx, g.calls[0]):
             return "the TF1 program around them stays TF1 (TFM140: one of its sess.run calls is not translated)"
+        if id(g) not in self.stored and _returns_structures(g.function):
+            # an encoder is a Keras model of the builder's result, tensors only: the towers are
+            # built as written instead, their layers taken from TF1's name store
+            stored = self._stored_towers(g, method)
+            if stored is None:
+                return ("the tower returns Python lists or (name, tensor) pairs besides tensors (`return "
+                        "layers, variables`): a Keras model outputs tensors only")
+            self.modes.pop(id(g), None)
+            self.stored[id(g)] = stored
         return None
 
     def _outside_towers(self, g: TowerGroup) -> str | None:

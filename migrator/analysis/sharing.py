@@ -1253,6 +1253,7 @@ class Sharing:
                 f = n.func
                 if (isinstance(f, cst.Name) and (f.value in local or f.value in bound)) or (
                         isinstance(f, cst.Attribute) and isinstance(f.value, cst.Name)
+                        and f.attr.value not in _CONTAINER_METHODS
                         and (f.value.value == "self" or f.value.value in bound)):
                     sites += 2 if self._looped(n, scope) else 1
                     if sites >= 2:
@@ -1534,6 +1535,11 @@ class Sharing:
             return False
         return not any(ks & keys for ks in self.getvar_keys.values())
 
+
+# methods of Python's lists, dicts and strings (``layers.append((name, h))``): no tower builder
+_CONTAINER_METHODS = frozenset({"append", "extend", "insert", "pop", "remove", "update", "get", "items", "keys",
+                                "values", "setdefault", "format", "join", "split", "copy", "sort", "index",
+                                "count", "clear"})
 
 _NOCONST = object()
 

@@ -28,6 +28,13 @@ PRE_STEPS: tuple[PreStep, ...] = (
     PreStep("TFM227", ((";",),), "statement_lines:split_statement_lines",
             "statements joined on one line by `;` written one per line (`x1 = tf.placeholder(..); x2 = "
             "tf.placeholder(..)`; the same program); diagnostics below name the input's lines"),
+    PreStep("TFM229", (("collection", "update_ops"), ("collection", "regularization_losses"),
+                       ("collection", "trainable_variables"), ("collection", "'variables'"),
+                       ("collection", '"variables"'), ("collection", "model_variables"),
+                       ("collection", "moving_average_variables")),
+            "collection_keys:spell_collection_keys",
+            "TF1 collection keys spelled as strings written as their GraphKeys names (`tf.get_collection("
+            "\"update_ops\")` -> `tf.get_collection(tf.GraphKeys.UPDATE_OPS)`; the same TF1 program)"),
     PreStep("TFM224", (("__version__",), ("hasattr",)), "version_shims:fold_version_shims",
             "TensorFlow-version shims written as the branch TF 1 takes (`int(tf.__version__.split('.')[0]) >= 1` "
             "is True; `tf.contrib.rnn.X if hasattr(tf.contrib.rnn, 'X') else tf.nn.rnn_cell.X` is the one class "
