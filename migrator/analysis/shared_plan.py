@@ -126,24 +126,29 @@ def layer_reuse_args(sharing: Sharing, fn: cst.FunctionDef) -> set[int]:
 
 
 def _returns_structures(fn: cst.FunctionDef) -> bool:
-    """Does ``fn`` return (as itself or as an element of a returned tuple) a Python list, dict,
-    string or a name bound to a list / dict display or grown by ``.append`` in ``fn`` (``layers =
-    []``, ``layers.append(("conv1", h))``, ``return layers, variables``)?"""
-    displays = (cst.List, cst.Dict, cst.Set, cst.ListComp, cst.DictComp, cst.SimpleString,
-                cst.ConcatenatedString, cst.FormattedString)
-    built: set[str] = set()
+    """Does ``fn`` return something a Keras model cannot output: a string, or a list of
+    ``(name, tensor)`` pairs (``layers = []``, ``layers.append(("conv1", h))``, ``return layers,
+    variables``)? (A list or dict of tensors is a model's outputs.)"""
+    strings = (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)
+
+    def named_pair(e: cst.BaseExpression) -> bool:
+        return isinstance(e, (cst.Tuple, cst.List)) and any(isinstance(x.value, strings) for x in e.elements)
+
+    paired: set[str] = set()
     for n in walk(fn.body):
-        if isinstance(n, cst.Assign) and isinstance(n.value, displays):
-            built.update(t.target.value for t in n.targets if isinstance(t.target, cst.Name))
-        elif isinstance(n, cst.Call) and isinstance(n.func, cst.Attribute) and n.func.attr.value in ("append", "extend") \
-                and isinstance(n.func.value, cst.Name):
-            built.add(n.func.value.value)
+        if isinstance(n, cst.Call) and isinstance(n.func, cst.Attribute) and n.func.attr.value == "append" \
+                and isinstance(n.func.value, cst.Name) and n.args and named_pair(n.args[0].value):
+            paired.add(n.func.value.value)
+        elif isinstance(n, cst.Assign) and isinstance(n.value, cst.List) \
+                and any(named_pair(el.value) for el in n.value.elements):
+            paired.update(t.target.value for t in n.targets if isinstance(t.target, cst.Name))
     for n in walk(fn.body):
-        if isinstance(n, (cst.FunctionDef, cst.Lambda)) or not isinstance(n, cst.Return) or n.value is None:
+        if not isinstance(n, cst.Return) or n.value is None:
             continue
         v = n.value
         for e in ([el.value for el in v.elements] if isinstance(v, (cst.Tuple, cst.List)) else [v]):
-            if isinstance(e, displays) or (isinstance(e, cst.Name) and e.value in built):
+            if isinstance(e, strings) or named_pair(e) or (isinstance(e, cst.Name) and e.value in paired) \
+                    or (isinstance(e, cst.List) and any(named_pair(x.value) for x in e.elements)):
                 return True
     return False
 
