@@ -41,3 +41,15 @@ def assert_idempotent(out: str, fixes: bool = False) -> None:
     from migrator.options import Options
 
     assert migrate_source(out, "again.py", Options(fixes=fixes)).code in (None, out)
+
+
+def assert_clean(out: str, fixes: bool = False) -> None:
+    """A whole program translated: no TODO marker, no legacy reference outside one, no name read
+    that the output leaves unbound, and a second run changes nothing."""
+    from migrator import TODO_MARKER
+    from migrator.check import legacy_refs_outside_todo
+
+    assert TODO_MARKER not in out
+    assert not legacy_refs_outside_todo(out)
+    assert not undefined_names(out)
+    assert_idempotent(out, fixes)

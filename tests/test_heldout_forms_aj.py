@@ -28,9 +28,8 @@ from pathlib import Path
 import pytest
 
 from migrator import TODO_MARKER
-from migrator.check import legacy_refs_outside_todo
 from tests.legacy_pairs import assert_equivalent, legacy_and_migrated_aucs
-from tests.outputs import assert_idempotent, body, migrate_text, undefined_names
+from tests.outputs import assert_clean, body, migrate_text
 
 pytestmark = pytest.mark.programs  # the regression tier: see tests/conftest.py
 
@@ -41,11 +40,7 @@ CLOSURE = FIX / "closure_keep_onehot.py"
 _run = functools.partial(migrate_text, name="aj.py")
 
 
-def _clean(out: str, fixes: bool) -> None:
-    assert TODO_MARKER not in out
-    assert not legacy_refs_outside_todo(out)
-    assert not undefined_names(out)
-    assert_idempotent(out, fixes)
+_clean = assert_clean
 
 
 def _flat(out: str) -> str:

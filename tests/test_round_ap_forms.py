@@ -46,8 +46,7 @@ from pathlib import Path
 import pytest
 
 from migrator import TODO_MARKER
-from migrator.check import legacy_refs_outside_todo
-from tests.outputs import assert_idempotent, body, migrate_text, undefined_names
+from tests.outputs import assert_clean, assert_idempotent, body, migrate_text, undefined_names
 
 pytestmark = pytest.mark.programs  # the regression tier: see tests/conftest.py
 
@@ -58,11 +57,7 @@ FACE = FIX / "face_cnn_collection_pairs.py"
 INSTANCE_ARG = FIX / "instance_arg_session_pairs.py"
 
 
-def _clean(out: str, fixes: bool) -> None:
-    assert TODO_MARKER not in out
-    assert not legacy_refs_outside_todo(out)
-    assert not undefined_names(out)
-    assert_idempotent(out, fixes)
+_clean = assert_clean
 
 
 # -- an owned session initialised through a name ------------------------------------------------------
