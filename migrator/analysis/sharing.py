@@ -1308,27 +1308,28 @@ class Sharing:
             return
         reached: dict[int, bool] = {}
 
+        def methods_called(node: cst.CSTNode):
+            """The methods of ``cls`` that ``self.<name>(...)`` calls in ``node`` call."""
+            for n in _walk(node):
+                if isinstance(n, cst.Call) and isinstance(n.func, cst.Attribute) \
+                        and isinstance(n.func.value, cst.Name) and n.func.value.value == "self":
+                    m = self.method(cls, n.func.attr.value)
+                    if m is not None:
+                        yield m
+
         def leads(fn: cst.FunctionDef, depth: int = 0) -> bool:
             if fn is entry:
                 return True
             if id(fn) in reached or depth > 6:
                 return reached.get(id(fn), False)
             reached[id(fn)] = False
-            for n in _walk(fn):
-                if isinstance(n, cst.Call) and isinstance(n.func, cst.Attribute) \
-                        and isinstance(n.func.value, cst.Name) and n.func.value.value == "self":
-                    m = self.method(cls, n.func.attr.value)
-                    if m is not None and leads(m, depth + 1):
-                        reached[id(fn)] = True
-                        return True
-            return False
+            reached[id(fn)] = any(leads(m, depth + 1) for m in methods_called(fn))
+            return reached[id(fn)]
 
         body = self._body(init)
         prefix = []
         for st in body:
-            if any(isinstance(n, cst.Call) and isinstance(n.func, cst.Attribute) and isinstance(n.func.value, cst.Name)
-                   and n.func.value.value == "self" and (m := self.method(cls, n.func.attr.value)) is not None
-                   and m is not init and leads(m) for n in _walk(st)):
+            if any(m is not init and leads(m) for m in methods_called(st)):
                 break
             prefix.append(st)
         if not prefix:

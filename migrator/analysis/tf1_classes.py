@@ -1253,10 +1253,7 @@ class TF1Classes:
         attr_ops = {mo.attr for _, _, mo in cp.method_ops if mo.attr}
         trainers = {t.instance for t in cp.train_ops}
         for mname, m in self._methods(cp.node).items():
-            # the loss of a train op this method builds, held in a local name (``loss =
-            # self.triplet_loss(); self.optim = opt.minimize(loss)``): a run may fetch it
-            local_losses = {mo.loss_node.value: f"{mname}.{mo.loss_node.value}" for _, _, mo in cp.method_ops
-                            if mo.method == mname and mo.attr and isinstance(mo.loss_node, cst.Name)}
+            local_losses = self._local_losses(cp, mname)
             runs = [n for n in walk(m.body) if isinstance(n, cst.Call) and isinstance(n.func, cst.Attribute)
                     and n.func.attr.value == "run" and n.args
                     and any(_self_attr(x) in attrs or (isinstance(x, cst.Name) and x.value in local_losses)
@@ -1431,7 +1428,7 @@ class TF1Classes:
         session ("" if it is): bound once, in ``__init__``, to ``tf.Session()`` (no arguments),
         read only as ``self.<attr>.run`` of runs of the class's tensors or of an initializer
         (every instance builds its train op in ``__init__``, so every instance trains)."""
-        from .tf1_program import INITIALIZERS, SESSIONS
+        from .tf1_program import SESSIONS
 
         if cp.session_attr not in (None, attr):
             return "through several sessions"
@@ -1447,8 +1444,8 @@ class TF1Classes:
             if isinstance(n, cst.AssignTarget) and isinstance(n.target, cst.Attribute) \
                     and n.target.attr.value == attr and not self._within(n, cp.node):
                 return f"self.{attr} is bound outside the class"
-        if any(t.method is None or not self._built_before_runs(methods, t.method, runs) for t in cp.train_ops) \
-                or not any(self._built_before_runs(methods, mo, runs) for _, _, mo in cp.method_ops):
+        if any(t.method is None or not self._built_before_runs(methods, t.method) for t in cp.train_ops) \
+                or not any(self._built_before_runs(methods, mo) for _, _, mo in cp.method_ops):
             return "the train op is not built in __init__, nor in the method that runs it"
         if len({r.func.value.attr.value if isinstance(r.func.value, cst.Attribute) else "" for r in runs}) != 1:
             return "through several sessions"
@@ -1464,11 +1461,7 @@ class TF1Classes:
                 continue  # tf.summary.FileWriter(logdir, self.sess.graph): TFM142 removes the writer
             call = self.ctx.parent(parent) if isinstance(parent, cst.Attribute) and parent.value is n else None
             if isinstance(call, cst.Call) and parent.attr.value == "run":
-                a = call.args[0].value if len(call.args) == 1 else None
-                if isinstance(a, cst.Name):  # init = tf.global_variables_initializer(); self.sess.run(init)
-                    d = self.flow.def_of(a.value, call)
-                    a = d.value if d is not None else None
-                if isinstance(a, cst.Call) and self.tp.qname(a) in INITIALIZERS:
+                if len(call.args) == 1 and self._initializer(call.args[0].value, call):
                     continue
                 if any(_self_attr(x) is not None for x in walk(call.args[0].value) if call.args) \
                         or any(call is r for r in runs) or self._local_loss_run(cp, call):
@@ -1479,19 +1472,36 @@ class TF1Classes:
         cp.session_attr = attr
         return ""
 
+    def _initializer(self, e: cst.BaseExpression, at: cst.CSTNode) -> bool:
+        """``tf.global_variables_initializer()`` (or its TF 0.x name), or a name bound to one where
+        ``at`` reads it (``init = tf.global_variables_initializer(); sess.run(init)``)."""
+        from .tf1_program import INITIALIZERS
+
+        if isinstance(e, cst.Name):
+            d = self.flow.def_of(e.value, at)
+            e = d.value if d is not None else None
+        return isinstance(e, cst.Call) and self.tp.qname(e) in INITIALIZERS
+
+    @staticmethod
+    def _local_losses(cp: ClassProgram, mname: str) -> dict[str, str]:
+        """The losses of the train ops method ``mname`` builds held in local names (``loss =
+        self.triplet_loss(); self.optim = opt.minimize(loss)``; a run of the method may fetch
+        them): name -> the loss key."""
+        return {mo.loss_node.value: f"{mname}.{mo.loss_node.value}" for _, _, mo in cp.method_ops
+                if mo.method == mname and mo.attr and isinstance(mo.loss_node, cst.Name)}
+
     def _local_loss_run(self, cp: ClassProgram, call: cst.Call) -> bool:
         """``self.sess.run(loss, ...)`` in the method whose train op minimizes that local ``loss``
         (mapped with that method's runs, _method_runs)."""
         m = next((x for x in self._methods(cp.node).values() if self._within(call, x)), None)
-        names = {mo.loss_node.value for _, _, mo in cp.method_ops if m is not None and mo.method == m.name.value
-                 and mo.attr and isinstance(mo.loss_node, cst.Name)}
+        names = self._local_losses(cp, m.name.value) if m is not None else {}
         return bool(call.args) and any(isinstance(x, cst.Name) and x.value in names for x in walk(call.args[0].value))
 
-    def _built_before_runs(self, methods, mo: MethodTrainOp, runs) -> bool:
+    def _built_before_runs(self, methods, mo: MethodTrainOp) -> bool:
         """The train op is built while ``__init__`` runs (``_built_in_init``), or as ``self.<op> =
         ...`` once, in a method that also runs it (``train_model()`` builds the loss and the
         optimizer, initialises and trains): every read of the op is in that method, after the
-        build, and none is in ``runs`` of another method."""
+        build."""
         if self._built_in_init(methods, mo):
             return True
         m = methods.get(mo.method)
@@ -3623,7 +3633,6 @@ class TF1Classes:
         program: a run of it, a session argument it removes, ``s.close()``, an initializer run
         (``s.run(tf.global_variables_initializer())`` / of a name bound to one), ``s.graph``
         given to a FileWriter that TFM142 removes."""
-        from .tf1_program import INITIALIZERS
 
         ok = [cp for cp in self.classes.values() if not cp.why and cp.instances]
         if not ok:
@@ -3656,11 +3665,7 @@ class TF1Classes:
             if isinstance(c, cst.Call) and c.func is parent and parent.attr.value == "run":
                 if id(c) in runs:
                     continue
-                a = c.args[0].value if len(c.args) == 1 and c.args[0].keyword is None else None
-                if isinstance(a, cst.Name):
-                    d = self.flow.def_of(a.value, c)
-                    a = d.value if d is not None else None
-                if isinstance(a, cst.Call) and self.tp.qname(a) in INITIALIZERS:
+                if len(c.args) == 1 and c.args[0].keyword is None and self._initializer(c.args[0].value, c):
                     continue
             return False
         return True

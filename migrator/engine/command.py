@@ -3,7 +3,6 @@ import lines finished, the invariant kept (rules run again with statements prote
 suppressions widened when the kept statements break the output; never a half-written file."""
 from __future__ import annotations
 
-
 from dataclasses import replace
 
 import libcst as cst

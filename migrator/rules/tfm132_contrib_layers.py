@@ -69,11 +69,11 @@ class ContribLayers(CallRule):
                 raise Untranslatable(f"arg_scope not translated: {scopes.blocked[id(original)]}")
             # slim.arg_scope keyword defaults (TFM150 drops the block): written into the call
             given = {a.keyword.value for a in original.args if a.keyword is not None}
-            self._no_reuse = ignores_reuse(self.ctx.analysis(SharedPlan), original)
+            no_reuse = ignores_reuse(self.ctx.analysis(SharedPlan), original)
             extra = [cst.Arg(value=v, keyword=cst.Name(k), equal=cst.AssignEqual(
                 whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")))
                 for k, v in scopes.defaults_for(original).items() if k not in given
-                and not (k == "reuse" and self._no_reuse)]
+                and not (k == "reuse" and no_reuse)]
             bound_orig = original.with_changes(args=list(original.args) + extra) if extra else original
             if extra:
                 updated = updated.with_changes(args=list(updated.args) + extra)
@@ -155,7 +155,7 @@ class ContribLayers(CallRule):
                   "param_regularizers", "noise_shape", "batch_weights", "renorm"):
             if n == "normalizer_fn" and short in ("fully_connected", "conv2d"):
                 continue
-            if n == "reuse" and getattr(self, "_no_reuse", False):
+            if n == "reuse" and ignores_reuse(self.ctx.analysis(SharedPlan), original):
                 continue  # the encoder / TF1's name store gives the sharing (analysis/shared_plan)
             if n in b.params and b.given(n) and literal(b.node(n), 1) not in (None, False):
                 raise Untranslatable(f"{n}= is not translated")
