@@ -63,7 +63,7 @@ def test_towers_compared_after_per_side_steps_are_reported_not_fixed(fixes):
 def test_outputs_compared_directly_are_still_fixed_with_one_encoder():
     src = _variant("tf.abs(self.out_a - self.out_b)", "tf.abs(state_a - state_b)")
     msgs = _tfm201(src, True)
-    assert len(msgs) == 1 and "one shared encoder encoder is applied to every input" in msgs[0], msgs
+    assert len(msgs) == 1 and "one shared encoder, `encoder`, is applied to every input" in msgs[0], msgs
 
 
 def test_cells_reused_under_one_scope_are_no_unshared_towers():

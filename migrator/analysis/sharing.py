@@ -1357,7 +1357,7 @@ class Sharing:
                 if all(c is not ex.call for c in calls):
                     calls.append(ex.call)
             keys = [k for ex in exs for k in set(ex.keys)]
-            chained = self._chained(entry, calls)
+            chained = self._chained(entry, calls) or _state_chained(exs[0].function)
             if len(set(keys)) < len(keys) and (chained or self._nested(calls)):
                 # layers stacked on each other, and an execution reuses another's variable
                 self.stacked_reused.update(id(c) for c in calls)
@@ -1580,6 +1580,42 @@ def _loads(node: cst.CSTNode) -> set[str]:
             if d:
                 out.add(d)
     return out
+
+
+def _state_chained(fn: cst.CSTNode) -> bool:
+    """Does the builder read an attribute of ``self`` before it rebinds it (``h =
+    tf.matmul(self.previousLayer, w) ...; self.previousLayer = relu(h)``)? Then each execution
+    stacks on the one before (a layer chain kept on the object), not towers side by side."""
+    if not isinstance(fn, cst.FunctionDef) or not fn.params.params or fn.params.params[0].name.value != "self":
+        return False
+    first: dict[str, str] = {}
+
+    def visit(n: cst.CSTNode) -> None:
+        if isinstance(n, (cst.FunctionDef, cst.ClassDef, cst.Lambda)) and n is not fn:
+            return
+        if isinstance(n, (cst.Assign, cst.AugAssign, cst.AnnAssign)):
+            if n.value is not None:
+                visit(n.value)
+            targets = [t.target for t in n.targets] if isinstance(n, cst.Assign) else [n.target]
+            for t in targets:
+                if isinstance(n, cst.AugAssign):
+                    visit(t)
+                for d in _target_texts(t):
+                    first.setdefault(d, "write")
+            return
+        if isinstance(n, cst.Attribute) and isinstance(n.value, cst.Name) and n.value.value == "self":
+            first.setdefault(dotted(n), "read")
+            return
+        for c in children(n):
+            visit(c)
+
+    visit(fn.body)
+    # a counter (``self.n += 1``, ``self.i = self.i + 1``) names layers; it stacks nothing
+    written = {d for n in _walk(fn.body) if isinstance(n, (cst.Assign, cst.AnnAssign)) and n.value is not None
+               and not any(isinstance(x, (cst.Integer, cst.Float)) for x in _walk(n.value))
+               for t in ([t.target for t in n.targets] if isinstance(n, cst.Assign) else [n.target])
+               for d in _target_texts(t) if d.startswith("self.")}
+    return any(first.get(d) == "read" for d in written)
 
 
 def _target_texts(t: cst.CSTNode) -> list[str]:

@@ -183,6 +183,9 @@ class ClassProgram:
     # the calls ``inst.method(sess, ...)`` whose session argument goes with them
     session_params: dict = field(default_factory=dict)
     session_args: list = field(default_factory=list)        # the Arg nodes (original) passing it
+    # ``sess.run(tf.global_variables_initializer())`` in a method given the session, before its
+    # runs (the method called once per instance): the Call nodes; they go with the session
+    param_init_runs: list = field(default_factory=list)
     loss_attr_alias: dict = field(default_factory=dict)     # self.X = self.get_loss(): X -> loss key
     twice: set = field(default_factory=set)                 # attributes assigned more than one placeholder
     # the other placeholders of a ``twice`` attribute (one per method assigning it; ``placeholders``
@@ -202,6 +205,9 @@ class ClassProgram:
     session_attr: str | None = None
     saver_attr: str | None = None                           # ``self.saver = tf.train.Saver()`` with it
     self_saver_calls: list = field(default_factory=list)    # ``self.saver.save(self.sess, path)`` calls
+    # ``saver = tf.train.Saver()`` in a method given the session, read only by ``saver.save(sess,
+    # path)`` / ``restore`` statements there (their calls are in self_saver_calls): the Assign nodes
+    local_savers: list = field(default_factory=list)
     # file functions given an instance and the session (``run_epoch(model, session, ...)``): the
     # Param nodes (original) of the session, which go with the arguments passing it
     session_param_nodes: list = field(default_factory=list)
@@ -1308,12 +1314,25 @@ class TF1Classes:
                 return why + " (the session is not a parameter of the method)"
             if any(not (isinstance(r.func.value, cst.Name) and r.func.value.value == sess.value) for r in runs):
                 return why + " (through several sessions)"
-            # the session parameter is read only as ``sess.run`` of these runs
+            # the session parameter is read only as ``sess.run`` of these runs (and of an
+            # initializer, before them)
+            inits = []
             for n in walk(m.body):
                 if isinstance(n, cst.Name) and n.value == sess.value:
                     parent = self.ctx.parent(n)
-                    if not (isinstance(parent, cst.Attribute) and parent.value is n and self.ctx.parent(parent) in runs):
+                    call = self.ctx.parent(parent) if isinstance(parent, cst.Attribute) and parent.value is n else None
+                    if isinstance(call, cst.Call) and parent.attr.value == "run" and len(call.args) == 1 \
+                            and call.args[0].keyword is None and isinstance(self.ctx.parent(call), cst.Expr) \
+                            and self._initializer(call.args[0].value, call) and call not in runs:
+                        inits.append(call)
+                        continue
+                    if isinstance(parent, cst.Arg) and self._local_saver_call(cp, scope, parent):
+                        continue
+                    if not (isinstance(parent, cst.Attribute) and parent.value is n and call in runs):
                         return why + f" (it reads {sess.value} other than in those runs)"
+            if inits and (self._in_loop(inits[-1], m)
+                          or max(self.ctx.position(c) for c in inits) > min(self.ctx.position(r) for r in runs)):
+                return why + f" (it initializes the variables after running {sess.value} or in a loop)"
             # every call passes a session of the file, from an instance that has the train op
             args = []
             for scope_, inst in cp.instances:
@@ -1340,10 +1359,98 @@ class TF1Classes:
                 return why + why_
             if not args:
                 return why + f" ({mname}() is never called on an instance)"
+            if inits and not self._called_once_each(cp, mname, args):
+                # TF1 drew fresh weights at each call (training started over); Keras keeps training
+                return why + f" ({mname}() initializes the variables and is called more than once)"
+            if inits and not any(r.train for r in mapped):
+                # a method that only evaluates: TF1's fresh weights replaced the trained ones, unless
+                # a restore of every variable follows (``saver.restore(sess, path)``) before its runs
+                last, first = max(self.ctx.position(c) for c in inits), min(self.ctx.position(r) for r in runs)
+                if not any(c.func.attr.value == "restore" and self._within(c, m)
+                           and last < self.ctx.position(c) < first for c in cp.self_saver_calls):
+                    return why + f" ({mname}() initializes the variables without restoring them and does not train)"
+            cp.param_init_runs.extend(inits)
             cp.runs.extend(mapped)
             cp.session_params[mname] = (sess.value, idx)
             cp.session_args.extend(args)
         return ""
+
+    def _init_run_why(self, cp: ClassProgram, call: cst.Call) -> str:
+        """An initializer run in a method of the class: TF1 drew fresh weights there. Keras'
+        model is created initialized and keeps what it learned, so the run may go only where
+        that is the same: in ``__init__``, or before the training runs of a method each instance
+        calls once, or right before a restore (``saver.restore``) of every variable. "" or why."""
+        m = next((x for x in self._methods(cp.node).values() if self._within(call, x)), None)
+        if m is None or m.name.value == "__init__":
+            return ""
+        at = self.ctx.position(call)
+        ops = {mo.attr for _, _, mo in cp.method_ops if mo.attr}
+        later = [n for n in walk(m.body) if isinstance(n, cst.Call) and isinstance(n.func, cst.Attribute)
+                 and self.ctx.position(n) > at]
+        if any(n.func.attr.value == "restore" for n in later):
+            return ""
+        trains = any(n.func.attr.value == "run" and n.args and any(_self_attr(x) in ops for x in walk(n.args[0].value))
+                     for n in later)
+        if not trains:
+            return f"{m.name.value}() initializes the variables without restoring them and does not train"
+        if not self._called_once_each(cp, m.name.value, []):
+            return f"{m.name.value}() initializes the variables and is called more than once"
+        return ""
+
+    def _local_saver_call(self, cp: ClassProgram, scope: ScopeFlow, arg: cst.Arg) -> bool:
+        """``saver.save(sess, path)`` / ``saver.restore(sess, path)``, a statement, ``arg`` its
+        session: ``saver`` bound once in the method to ``tf.train.Saver()`` (every variable) and
+        read only by such statements. Recorded as a call of the object's own saver (it saves the
+        model's weights)."""
+        from .tf1_program import SAVERS
+
+        call = self.ctx.parent(arg)
+        if not (isinstance(call, cst.Call) and isinstance(call.func, cst.Attribute)
+                and call.func.attr.value in ("save", "restore") and isinstance(call.func.value, cst.Name)
+                and self._arg(call, 0, "sess") is arg.value and isinstance(self.ctx.parent(call), cst.Expr)):
+            return False
+        name = call.func.value.value
+        defs = scope.by_name.get(name, ())
+        d = defs[0] if len(defs) == 1 else None
+        stmt = self.ctx.parent(d.value) if d is not None and d.value is not None else None
+        if not (isinstance(stmt, cst.Assign) and len(stmt.targets) == 1 and isinstance(d.value, cst.Call)
+                and self.tp.qname(d.value) in SAVERS and not d.value.args):
+            return False
+        for n in walk(scope.node):
+            if isinstance(n, cst.Name) and n.value == name and self.flow.scope_of(n) is scope:
+                p = self.ctx.parent(n)
+                if isinstance(p, cst.AssignTarget):
+                    continue
+                c = self.ctx.parent(p) if isinstance(p, cst.Attribute) and p.value is n else None
+                if not (isinstance(c, cst.Call) and p.attr.value in ("save", "restore")
+                        and isinstance(self.ctx.parent(c), cst.Expr)):
+                    return False
+        if call not in cp.self_saver_calls:
+            cp.self_saver_calls.append(call)
+        if stmt not in cp.local_savers:
+            cp.local_savers.append(stmt)
+        return True
+
+    def _in_loop(self, node: cst.CSTNode, stop: cst.CSTNode) -> bool:
+        n = self.ctx.parent(node)
+        while n is not None and n is not stop:
+            if isinstance(n, (cst.For, cst.While)):
+                return True
+            n = self.ctx.parent(n)
+        return False
+
+    def _called_once_each(self, cp: ClassProgram, mname: str, args: list) -> bool:
+        """Each instance's ``inst.<mname>(sess, ...)`` is written once in its scope and runs once
+        (not in a loop, not in a function called from several places)."""
+        seen: set[tuple[int, str]] = set()
+        for scope_, inst in {(id(sc.node), i): (sc, i) for sc, i in cp.instances}.values():
+            for n in walk(scope_.node):
+                if isinstance(n, cst.Call) and self.flow.scope_of(n) is scope_ and _self_attr(n.func, inst) == mname:
+                    key = (id(scope_.node), inst)
+                    if key in seen or self._in_loop(n, scope_.node):
+                        return False
+                    seen.add(key)
+        return bool(seen)
 
     def _given_session_attr(self, cp: ClassProgram, attr: str, attrs: set) -> str:
         """``self.<attr>`` holds the session the class was given (``__init__(self, sess, ...)``:
@@ -1462,6 +1569,9 @@ class TF1Classes:
             call = self.ctx.parent(parent) if isinstance(parent, cst.Attribute) and parent.value is n else None
             if isinstance(call, cst.Call) and parent.attr.value == "run":
                 if len(call.args) == 1 and self._initializer(call.args[0].value, call):
+                    why_ = self._init_run_why(cp, call)
+                    if why_:
+                        return why_
                     continue
                 if any(_self_attr(x) is not None for x in walk(call.args[0].value) if call.args) \
                         or any(call is r for r in runs) or self._local_loss_run(cp, call):
@@ -3552,6 +3662,10 @@ class TF1Classes:
                         if parent not in cp.keep_args:
                             cp.keep_args.append(parent)
                         continue
+                    if q in ("tensorflow.layers.dropout", "tensorflow.compat.v1.layers.dropout") \
+                            and not any(a.keyword is not None and a.keyword.value == "training" for a in c.args) \
+                            and len([a for a in c.args if a.keyword is None]) < 5:
+                        continue  # the rate of a dropout without training=: TF1's identity (TFM131)
                     if (q or "").startswith("tensorflow.train.") and q.endswith("Optimizer") and (
                             (parent.keyword is not None and parent.keyword.value == "learning_rate")
                             or (parent.keyword is None and c.args.index(parent) == 0)) and kind in (None, "lr"):

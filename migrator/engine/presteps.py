@@ -39,6 +39,11 @@ PRE_STEPS: tuple[PreStep, ...] = (
             "TensorFlow-version shims written as the branch TF 1 takes (`int(tf.__version__.split('.')[0]) >= 1` "
             "is True; `tf.contrib.rnn.X if hasattr(tf.contrib.rnn, 'X') else tf.nn.rnn_cell.X` is the one class "
             "both name; the same TF1 program)"),
+    PreStep("TFM230", (("minimize", "class"), ("apply_gradients", "class")),
+            "local_train_ops:attach_local_train_ops",
+            "a train op a model class's method keeps in a local name and runs in that method written as an "
+            "attribute of the object (`optimizer = opt.minimize(self.loss)` + `sess.run([optimizer, ..])` -> "
+            "`self.optimizer = ...` + `sess.run([self.optimizer, ..])`; the same TF1 program)"),
     PreStep("TFM225", (("placeholder", "self."),), "placeholder_aliases:inline_placeholder_aliases",
             "a local name standing for a model class's scalar placeholder written as the attribute at its reads "
             "(`keep = self.keep_prob` + `tf.nn.dropout(h, keep)` -> `tf.nn.dropout(h, self.keep_prob)`; the "

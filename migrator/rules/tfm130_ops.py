@@ -1048,8 +1048,8 @@ class Ops(CallRule):
         if name == "nn.l2_normalize":
             b = B("x, axis=None, epsilon=1e-12, name=None, dim=None")
             axis = b.node("axis") if b.given("axis") else (b.node("dim") if b.given("dim") else None)
-            if axis is None:
-                raise Untranslatable("l2_normalize over all axes")
+            if axis is None:  # TF1 normalised over every axis (the batch too): one norm for the tensor
+                axis = cst.Name("None")
             x = b.node("x")
             if not isinstance(x, (cst.Name, cst.Attribute)):
                 # an expression (a layer call, say) must be computed once: keras.ops.normalize,

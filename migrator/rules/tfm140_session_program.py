@@ -1905,6 +1905,10 @@ class SessionProgram(SessionProgramRuns, Rule):
             if not (isinstance(node, cst.Name) and node.value == t.value) or flow.scope_of(node) is not scope:
                 continue
             parent = self.ctx.parent(node)
+            if isinstance(parent, cst.Arg) and parent.keyword is not None and parent.keyword.value == "gpu_options" \
+                    and tp.qname(self.ctx.parent(parent)) in _CONFIGS:
+                # ``tf.Session(config=tf.ConfigProto(gpu_options=g))``: g configures that session
+                parent = self.ctx.parent(self.ctx.parent(parent))
             if not (isinstance(parent, cst.Arg) and parent.keyword is not None and parent.keyword.value == "config"):
                 continue
             c = self.ctx.parent(parent)
@@ -2016,7 +2020,8 @@ class SessionProgram(SessionProgramRuns, Rule):
             from ..analysis.tf1_classes import TF1Classes
 
             tc = self.ctx.analysis(TF1Classes)
-            if any(tc.runs_in(cp, self.ctx.analysis(Flow).scope_of(original)) for cp in tc.classes.values()):
+            if any(tc.runs_in(cp, self.ctx.analysis(Flow).scope_of(original))
+                   or any(c is original for c in cp.self_saver_calls) for cp in tc.classes.values()):
                 return updated  # a model class's program: TFM144 saves its LossModel
         if prog is not None and not self.runs_ok(prog):
             # the session program stays TF1 (its runs' TODOs): so do its Saver calls - no model to save

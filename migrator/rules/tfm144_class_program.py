@@ -768,6 +768,12 @@ class ClassProgramRule(Rule):
         if cp.session_attr and self._own_session_statement(cp, small):
             self.ctx.count(self)
             return cst.RemoveFromParent()
+        if cp.param_init_runs and self._param_init_statement(cp, small):
+            self.ctx.count(self)
+            return cst.RemoveFromParent()
+        if any(small is a for a in cp.local_savers) and all(c in self._saver_calls(cp) for c in cp.self_saver_calls):
+            self.ctx.count(self)  # ``saver = tf.train.Saver()`` of a method given the session: its calls translated
+            return cst.RemoveFromParent()
         if cp.owner is not None:
             done = self._owner_statement(cp, original, updated)
             if done is not None:
@@ -926,7 +932,19 @@ class ClassProgramRule(Rule):
                 and _self_attr(f.value) == cp.session_attr and self._is_init(small.value, small)
         return False
 
-    def _init_for_own_runs(self, cp: ClassProgram, assign: cst.Assign) -> bool:
+    def _param_init_statement(self, cp: ClassProgram, small) -> bool:
+        """``sess.run(<initializer>)`` in a method given the session (TF1Classes._method_runs:
+        before the method's runs, the method called once per instance), or ``init =
+        tf.global_variables_initializer()`` read only by such runs: they go with the session (the
+        model's weights are created initialized)."""
+        if isinstance(small, cst.Expr):
+            return any(small.value is c for c in cp.param_init_runs)
+        if isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Name) \
+                and self._is_init(small.value, small):
+            return self._init_for_own_runs(cp, small, cp.param_init_runs)
+        return False
+
+    def _init_for_own_runs(self, cp: ClassProgram, assign: cst.Assign, calls=None) -> bool:
         """``init = tf.global_variables_initializer()`` in a method of a class owning its session,
         the name read only by ``self.<session>.run(init)`` statements of that method (they go with
         the session): the binding goes too."""
@@ -947,9 +965,12 @@ class ClassProgramRule(Rule):
                     return False  # bound twice
                 continue
             call = self.ctx.parent(parent) if isinstance(parent, cst.Arg) and parent.keyword is None else None
-            if not (isinstance(call, cst.Call) and len(call.args) == 1 and isinstance(call.func, cst.Attribute)
-                    and call.func.attr.value == "run" and _self_attr(call.func.value) == cp.session_attr
-                    and isinstance(self.ctx.parent(call), cst.Expr)):
+            if calls is not None:
+                if not any(call is c for c in calls):
+                    return False
+            elif not (isinstance(call, cst.Call) and len(call.args) == 1 and isinstance(call.func, cst.Attribute)
+                      and call.func.attr.value == "run" and _self_attr(call.func.value) == cp.session_attr
+                      and isinstance(self.ctx.parent(call), cst.Expr)):
                 return False
             reads += 1
         return reads > 0

@@ -540,7 +540,7 @@ class UnsharedTowers(Rule):
                 else:
                     self.report(original, f"{msg}; the towers are kept as written")
             else:
-                self.report(original, f"{msg}: one shared encoder {towers.encoder[g]} is applied to every input",
+                self.report(original, f"{msg}: one shared encoder, `{towers.encoder[g]}`, is applied to every input",
                             fixed=True)
         if problem or not self.fixes_enabled:
             return updated
@@ -618,7 +618,7 @@ class UnsharedTowers(Rule):
             return updated
         enc, out = towers.own_encoder[k]
         if first:
-            self.report(original, f"{head}: one shared encoder {enc} is built once and applied to "
+            self.report(original, f"{head}: one shared encoder, `{enc}`, is built once and applied to "
                                   f"a fresh keras.Input per tower", fixed=True)
             helper = self.ctx.use_helper("tflearn_graph_inputs")
             self.ctx.insert_before(original, [

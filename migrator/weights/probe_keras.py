@@ -174,7 +174,11 @@ def _check(model, meta, arr, out, no_step) -> int:
             if not cands:
                 res["error"] = f"no legacy tensor of shape {tuple(k.shape)} computed from the same inputs"
                 continue
-            best = min(cands, key=lambda i: diff(k, arr[f"out_{i}"])["max_abs"])
+            def rank(i):  # NaN sorts nowhere: an output non-finite on both sides before one on a side only
+                d = diff(k, arr[f"out_{i}"])
+                return (0, d["max_abs"]) if d["max_abs"] == d["max_abs"] else (1 if d.get("same_nonfinite") else 2, 0)
+
+            best = min(cands, key=rank)
             res["forward"].append({"output": f"output {j} ~ legacy {meta['outputs'][best]}",
                                    **diff(k, arr[f"out_{best}"])})
     else:

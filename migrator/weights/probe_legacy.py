@@ -150,6 +150,26 @@ def _random_like(placeholders, n: int, rs: np.random.RandomState, onehot: bool =
     return out
 
 
+def _labels_like_fed(placeholders, x, fed: dict, rs: np.random.RandomState):
+    """A float placeholder of one value per row that the script fed only whole numbers (class labels: ``y =
+    tf.placeholder(tf.float32, [batch])`` fed ``digits.target``) is probed with values drawn
+    from the ones it was fed: uniform noise in [0, 1) is no label (a triplet loss mining
+    positives by equal labels finds none and divides 0 by 0)."""
+    out = list(x)
+    for i, (p, v) in enumerate(zip(placeholders, x)):
+        seen = fed.get(p)
+        if seen is None or not np.issubdtype(np.asarray(v).dtype, np.floating):
+            continue
+        seen = np.asarray(seen)
+        if seen.dtype == object or not seen.size or not np.issubdtype(seen.dtype, np.number):
+            continue
+        values = np.unique(seen)
+        if 1 < len(values) <= 1000 and np.all(np.isfinite(values)) and np.all(values == np.round(values)) \
+                and seen.shape[1:] == np.shape(v)[1:] and int(np.prod(np.shape(v)[1:])) == 1:
+            out[i] = rs.choice(values, np.shape(v)).astype(np.asarray(v).dtype)
+    return out
+
+
 def _variables(tf, sess):
     graph = sess.graph
     layer_of = {}
@@ -853,7 +873,7 @@ def _probe(cap, args, tf, tf1, tflearn, orig_fit, orig_run, train_ops, grad_caps
     fixed = {t.shape.as_list()[0] for t in [*inputs, *targets] if t.shape.ndims and t.shape.as_list()[0] is not None}
     if len(fixed) == 1:
         n = fixed.pop()
-    x = _random_like(inputs, n, rs)
+    x = _labels_like_fed(inputs, _random_like(inputs, n, rs), cap.feed, rs)
     feed = {t: (dp.apply(v.copy()) if dp is not None else v) for t, v, dp in zip(inputs, x, preps)}
     script_mode = None  # tflearn's training flag as the script left it (a TF1 session program)
     if cap.kind == "tflearn":
@@ -882,7 +902,7 @@ def _probe(cap, args, tf, tf1, tflearn, orig_fit, orig_run, train_ops, grad_caps
         if len(seen) != 1 or seen == {n}:
             raise
         n = seen.pop()
-        x = _random_like(inputs, n, rs)
+        x = _labels_like_fed(inputs, _random_like(inputs, n, rs), cap.feed, rs)
         for t, v, dp in zip(inputs, x, preps):
             feed[t] = dp.apply(v.copy()) if dp is not None else v
         y = sess.run(outputs, feed)
