@@ -103,3 +103,142 @@ class RegularizationReads:
     @property
     def any(self) -> bool:
         return bool(self.reads)
+
+
+class RegularizerParams:
+    """``ctx.analysis(RegularizerParams)``: parameters of the file's functions that carry a
+    regularizer into a TensorFlow layer (``def conv(x, n, regularizer=None): return
+    tf.layers.conv2d(x, n, 3, kernel_regularizer=regularizer)``), directly or through another such
+    function (``conv2d_relu(..., regularizer=regularizer)``), and the values their calls pass
+    (``conv2d_relu(x, 3, 32, regularizer=tf.contrib.layers.l2_regularizer(wd))``).
+
+    A function is followed when it is a module function or a method read as ``self.<name>``,
+    called with plain arguments (no ``*args`` / ``**kwargs``) and never read otherwise; the
+    parameter is bound nowhere else in it."""
+
+    def __init__(self, ctx) -> None:
+        from ..cstcache import walk
+        from .flow import Flow
+
+        self.ctx = ctx
+        flow = ctx.analysis(Flow)
+        self.flow = flow
+        self.params: set[tuple[int, str]] = set()
+        self._calls: dict[int, list[cst.Call]] = {}
+        self._bad: set[int] = set()
+        defs: dict[int, cst.FunctionDef] = {}
+        calls = [n for n in walk(ctx.module) if isinstance(n, cst.Call)]
+        for c in calls:
+            fn = self.function_of(c)
+            if fn is not None:
+                defs[id(fn)] = fn
+                self._calls.setdefault(id(fn), []).append(c)
+                if any(a.star for a in c.args):
+                    self._bad.add(id(fn))
+        # a followed function read other than by a call (passed on, stored): its calls are not all known
+        for n in walk(ctx.module):
+            if isinstance(n, cst.Name) and n.value in flow.functions and not isinstance(ctx.parent(n), cst.FunctionDef):
+                p = ctx.parent(n)
+                if isinstance(p, cst.Attribute) and p.attr is n or isinstance(p, cst.Arg) and p.keyword is n:
+                    continue
+                if not (isinstance(p, cst.Call) and p.func is n):
+                    self._bad.add(id(flow.functions[n.value]))
+        for c in calls:  # seeds: ``<tf layer>(..., kernel_regularizer=<a parameter>)``
+            q = ctx.legacy_name(c.func) or ""
+            if not q.startswith("tensorflow."):
+                continue
+            for a in c.args:
+                if a.keyword is not None and a.keyword.value.endswith("regularizer") and isinstance(a.value, cst.Name):
+                    self._add_param_of(a.value)
+        changed = True
+        while changed:  # through the followed functions' calls
+            changed = False
+            for fid, cs in self._calls.items():
+                fn = defs[fid]
+                for c in cs:
+                    for a in c.args:
+                        p = self.param_of(c, a, fn)
+                        if p is not None and (fid, p) in self.params and isinstance(a.value, cst.Name):
+                            changed |= self._add_param_of(a.value)
+
+    def function_of(self, c: cst.Call) -> cst.FunctionDef | None:
+        """The module function / ``self.<method>`` of the enclosing class that ``c`` calls."""
+        if isinstance(c.func, cst.Name):
+            return self.flow.functions.get(c.func.value)
+        if isinstance(c.func, cst.Attribute) and isinstance(c.func.value, cst.Name) and c.func.value.value == "self":
+            cls = self.ctx.parent(c)
+            while cls is not None and not isinstance(cls, cst.ClassDef):
+                cls = self.ctx.parent(cls)
+            if cls is not None and isinstance(cls.body, cst.IndentedBlock):
+                return next((s for s in cls.body.body if isinstance(s, cst.FunctionDef)
+                             and s.name.value == c.func.attr.value), None)
+        return None
+
+    @staticmethod
+    def param_of(c: cst.Call, a: cst.Arg, fn: cst.FunctionDef) -> str | None:
+        """The parameter of ``fn`` that argument ``a`` of the call ``c`` binds."""
+        if a.star:
+            return None
+        if a.keyword is not None:
+            return a.keyword.value
+        ps = list(fn.params.params)
+        if ps and ps[0].name.value == "self" and isinstance(c.func, cst.Attribute):
+            ps = ps[1:]
+        i = [x for x in c.args if x.keyword is None].index(a)
+        return ps[i].name.value if i < len(ps) else None
+
+    def _enclosing(self, node: cst.CSTNode) -> cst.FunctionDef | None:
+        n = self.flow.scope_of(node).node
+        return n if isinstance(n, cst.FunctionDef) else None
+
+    def _add_param_of(self, name: cst.Name) -> bool:
+        fn = self._enclosing(name)
+        if fn is None or id(fn) in self._bad:
+            return False
+        scope = self.flow.scopes[id(fn)]
+        ds = scope.by_name.get(name.value, ())
+        if not ds or any(d.index >= 0 for d in ds) or not any(p.name.value == name.value for p in fn.params.params):
+            return False
+        key = (id(fn), name.value)
+        if key in self.params:
+            return False
+        self.params.add(key)
+        return True
+
+    def carries(self, call: cst.Call, arg: cst.Arg) -> bool:
+        """Does ``arg`` of ``call`` bind a parameter that carries a regularizer into a layer?"""
+        fn = self.function_of(call)
+        return fn is not None and id(fn) not in self._bad and (id(fn), self.param_of(call, arg, fn)) in self.params
+
+    def values(self, name: cst.Name) -> list[cst.BaseExpression | None] | None:
+        """What the parameter ``name`` (read in its function) holds at each call: the argument
+        expressions (a parameter of the caller followed in turn; the default, or None, where a
+        call omits it). None when a call cannot be followed."""
+        out: list = []
+        seen: set[tuple[int, str]] = set()
+
+        def follow(fn: cst.FunctionDef, p: str) -> bool:
+            if (id(fn), p) in seen:
+                return True
+            seen.add((id(fn), p))
+            if id(fn) in self._bad or (id(fn), p) not in self.params:
+                return False
+            param = next((x for x in fn.params.params if x.name.value == p), None)
+            if param is None:
+                return False
+            for c in self._calls.get(id(fn), []):
+                a = next((x for x in c.args if self.param_of(c, x, fn) == p), None)
+                v = a.value if a is not None else param.default
+                if isinstance(v, cst.Name) and v.value != "None":
+                    inner = self._enclosing(v)
+                    if inner is not None and (id(inner), v.value) in self.params:
+                        if not follow(inner, v.value):
+                            return False
+                        continue
+                out.append(v)
+            return True
+
+        fn = self._enclosing(name)
+        if fn is None or not follow(fn, name.value):
+            return None
+        return out

@@ -2948,6 +2948,9 @@ class TF1Classes:
                 fetches, feed, method = self._arg(node, 0, "fetches"), self._arg(node, 1, "feed_dict"), "session"
             elif f.attr.value == "eval" and self._inst_attr(f.value, inst) is not None:
                 fetches, feed, method = f.value, self._arg(node, 0, "feed_dict"), "eval"
+            elif f.attr.value == "run" and isinstance(f.value, cst.Name) and f.value.value in ops:
+                # ``train_step.run(feed_dict=..)``: Operation.run in the default session (TF's tutorials)
+                fetches, feed, method = f.value, self._arg(node, 0, "feed_dict"), "eval"
             else:
                 continue
             run, why = self._run(cp, node, inst, fetches, feed, method, attr_ops, ops, run_scope)
@@ -3661,6 +3664,13 @@ class TF1Classes:
                         kind = kind or "keep_prob"  # self.tower(x, self.keep_prob): its dropout's keep_prob
                         if parent not in cp.keep_args:
                             cp.keep_args.append(parent)
+                        continue
+                    if q in ("tensorflow.contrib.layers.dropout", "tensorflow.contrib.slim.dropout") and (
+                            (parent.keyword is not None and parent.keyword.value == "keep_prob")
+                            or (parent.keyword is None and c.args.index(parent) == 1)) and all(
+                            a.keyword is None or a.keyword.value != "is_training" or literal(a.value, None) is True
+                            for a in c.args) and len([a for a in c.args if a.keyword is None]) < 4:
+                        kind = kind or "keep_prob"  # contrib's dropout, is_training=True: drops in every run
                         continue
                     if q in ("tensorflow.layers.dropout", "tensorflow.compat.v1.layers.dropout") \
                             and not any(a.keyword is not None and a.keyword.value == "training" for a in c.args) \

@@ -862,6 +862,20 @@ class Ops(CallRule):
                 if not b.is_literal(n):
                     raise Untranslatable(f"non-literal {n}")
             return _ops("matmul", x, y)
+        if name in ("linspace", "lin_space"):
+            # TF1: lin_space(start, stop, num, name=None): float start / stop, num points, both ends
+            b = B("start, stop, num, name=None")
+            return _ops("linspace", b.node("start"), b.node("stop"), b.node("num"))
+        if name == "meshgrid":
+            # TF1: meshgrid(*args, indexing='xy', name=None), NumPy's: keras.ops.meshgrid
+            pos = [a for a in updated.args if a.keyword is None]
+            if any(a.star for a in updated.args) or any(
+                    a.keyword is not None and a.keyword.value not in ("indexing", "name") for a in updated.args):
+                raise Untranslatable("meshgrid arguments other than tensors, indexing= and name=")
+            ind = next((a.value for a in updated.args if a.keyword is not None and a.keyword.value == "indexing"), None)
+            if ind is not None and literal(ind, None) == "xy":
+                ind = None
+            return _ops("meshgrid", *[a.value for a in pos], indexing=ind)
         if name in ("tensordot", "linalg.tensordot"):
             # NumPy's tensordot: an int (the last / first ``axes`` dimensions) or a pair of axis lists
             b = B("a, b, axes, name=None")

@@ -7,11 +7,11 @@ from ..analysis.arg_scopes import ArgScopes, slim_op
 from ..analysis.shared_plan import SharedPlan, ignores_reuse
 from ..args import BoundArgs, Unbindable
 from ..diagnostics import Severity
-from ..emit import apply_layer, call, expr, literal, to_node, wrap_long_call
+from ..emit import apply_layer, call, code, expr, literal, to_node, wrap_long_call
 from ..translate.tf1 import activation_kw, initializer_of, padding_of, reads_update_ops
 from ..translate.tflearn import Untranslatable
 from ..translate.tf1_helpers import TF1_MODE_DROPOUT
-from ..analysis.keep_prob import fixed_number, python_bools
+from ..analysis.keep_prob import KeepProbResolver, fixed_number, python_bools
 from ..helpers import register_source
 from .base import Case, CallRule
 
@@ -231,6 +231,22 @@ class ContribLayers(CallRule):
                 return x
             keep = b.node("keep_prob")
             v = literal(keep, None)
+            okeep = b.orig("keep_prob")
+            if v is None and isinstance(okeep, cst.Attribute) and flag is True:
+                # self.keep_prob of a model class (TFM144): the constant its training runs feed
+                # (the evaluation runs feed 1.0: Keras' inference mode)
+                from ..analysis.tf1_classes import TF1Classes, _self_attr
+
+                tc = self.ctx.analysis(TF1Classes)
+                fed = tc.keep_prob(okeep)
+                if isinstance(fed, (int, float)) and not isinstance(fed, bool) and 0 < fed <= 1:
+                    self.report(original, f"keep_prob {code(okeep)} is fed {fed!r} in the training runs and 1.0 in "
+                                "the others (TF1's dropout then dropped only while training, as Keras' Dropout "
+                                f"does): rate {round(1.0 - float(fed), 10)!r}", severity=Severity.INFO)
+                    return apply_layer(call("keras.layers.Dropout", to_node(round(1.0 - float(fed), 10))), x)
+                elif _self_attr(okeep) is not None and KeepProbResolver._placeholder_attribute(self, okeep):
+                    raise Untranslatable(f"keep_prob {code(okeep)} is a placeholder not fed one constant in "
+                                         "training runs and 1.0 elsewhere: Keras' Dropout needs a number")
             rate = to_node(round(1.0 - float(v), 10)) if isinstance(v, (int, float)) else expr("1 - {k}", k=keep)
             if pinned is not None:
                 # True at one call, False at another, a constant keep_prob: each call's mode pinned

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from ..analysis.regularization import _GET_COLLECTION, _READ_SUM, _READS, RegularizationReads
+from ..analysis.regularization import _GET_COLLECTION, _READ_SUM, _READS, RegularizationReads, RegularizerParams
 from ..analysis.handmade_layers import HandmadeLayersAnalysis
 from ..diagnostics import Severity
 from ..helpers import register_source
@@ -86,8 +86,9 @@ class RegularizationLosses(CallRule):
             # a regularizer object (bound to a name); an inline layer argument is the layer rule's
             parent = self.ctx.parent(original)
             grand = self.ctx.parent(parent) if isinstance(parent, cst.Arg) else None
-            if isinstance(grand, cst.Call) and (self.ctx.legacy_name(grand.func) or "") not in _APPLY:
-                return None
+            if isinstance(grand, cst.Call) and (self.ctx.legacy_name(grand.func) or "") not in _APPLY \
+                    and not self.ctx.analysis(RegularizerParams).carries(grand, parent):
+                return None  # (a helper's parameter carrying it into a layer: translated here)
             try:
                 out = keras_regularizer(self.ctx, updated, original)
             except Untranslatable as ex:

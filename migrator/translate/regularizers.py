@@ -7,20 +7,44 @@ from ..analysis.regularization import RegularizationReads
 _REGULARIZERS = tuple(f"tensorflow.contrib.{m}.{k}_regularizer" for m in ("layers", "slim") for k in ("l1", "l2"))
 
 
-def held_regularizer(ctx, orig: cst.BaseExpression) -> cst.Call:
+def held_regularizer(ctx, orig: cst.BaseExpression) -> cst.Call | None:
     """A regularizer held in a name (``reg = layers.l2_regularizer(0.1)``) or an attribute of the
     class (``self.reg = ...``, set in any method): its one definition (several allowed when they
-    are the same text - a tower method setting it at every call), an l1/l2 regularizer call."""
+    are the same text - a tower method setting it at every call), an l1/l2 regularizer call. Or a
+    parameter of a layer helper (``analysis.regularization.RegularizerParams``): what its calls
+    pass, each an l1/l2 regularizer call or None (None when every call passes None)."""
     from ..analysis.flow import Flow
     from ..cstcache import walk
-    from ..emit import code
+    from ..emit import code, literal
     from ..translate.tflearn import Untranslatable
 
     values: list = []
     if type(orig) is cst.Name:
-        d = ctx.analysis(Flow).def_of(orig.value, orig)
+        from ..analysis.regularization import RegularizerParams
+
         scope = ctx.analysis(Flow).scope_of(orig)
-        if d is None or len(scope.by_name.get(orig.value, ())) != 1:
+        ds = scope.by_name.get(orig.value, ())
+        if len(ds) == 1 and ds[0].index < 0 and ds[0].value is None:
+            # a parameter of a layer helper: what every call of it passes (TFM151 translates those)
+            passed = ctx.analysis(RegularizerParams).values(orig)
+            if passed is None:
+                raise Untranslatable(f"regularizer parameter {orig.value}: a call of its function is not followed")
+            regs = []
+            for v in passed:
+                if v is None or literal(v, 0) is None:
+                    continue  # None: no regularizer at that call (Keras takes None too)
+                if isinstance(v, cst.Name):
+                    d = ctx.analysis(Flow).def_of(v.value, v)
+                    v = d.value if d is not None and len(ctx.analysis(Flow).scope_of(v).by_name.get(v.value, ())) == 1 \
+                        else None
+                if type(v) is not cst.Call or (ctx.legacy_name(v.func) or "") not in _REGULARIZERS:
+                    raise Untranslatable(f"regularizer parameter {orig.value}: a call passes something else than "
+                                         "an l1/l2_regularizer(...) or None")
+                keras_regularizer(ctx, v)  # raises where that call stays TF1
+                regs.append(v)
+            return regs[0] if regs else None
+        d = ctx.analysis(Flow).def_of(orig.value, orig)
+        if d is None or len(ds) != 1:
             raise Untranslatable(f"regularizer {orig.value} is not bound once in its scope")
         values = [d.value]
     elif type(orig) is cst.Attribute and type(orig.value) is cst.Name and orig.value.value == "self":
@@ -150,6 +174,8 @@ def regularizer_of(ctx, node: cst.BaseExpression | None, orig: cst.BaseExpressio
     held = None
     if not isinstance(orig, cst.Call):
         held = held_regularizer(ctx, orig)  # the name holds the Keras regularizer (translated where it is bound)
+        if held is None:
+            return None, None  # a helper's parameter every call leaves None: no regularizer anywhere
         orig = held
     q = ctx.legacy_name(orig.func) or ""
     short = q.rsplit(".", 1)[-1]
