@@ -356,6 +356,22 @@ def test_a_contrib_dropout_of_a_class_keep_placeholder_is_the_fed_rate():
     assert TODO_MARKER in out and "Dropout(1 - self.keep_prob)" not in out
 
 
+def test_a_contrib_variance_scaling_factor_held_in_a_name():
+    # an initializer helper choosing its factor by activation (autasi/tensorflow_examples'
+    # Kumar_normal, a default argument of every layer helper: a crash at import when kept)
+    src = ("import tensorflow as tf\n\n\ndef kumar_normal(activation='relu', mode='FAN_AVG', seed=42):\n"
+           "    factor = 2.0 if activation == 'relu' else 1.0\n"
+           "    return tf.contrib.layers.variance_scaling_initializer(factor=factor, mode=mode, uniform=False, "
+           "seed=seed)\n")
+    out = _migrate(src).code
+    assert TODO_MARKER not in out
+    assert "scale=factor * 1.00586369" in out and "mode=mode.lower()" in out
+    assert "distribution='truncated_normal'" in out  # (the source's quote style)
+    # uniform= held in a name decides the distribution: kept, with the reason
+    bad = _migrate(src.replace("uniform=False", "uniform=u"))
+    assert any("uniform" in d.message for d in bad.diagnostics if d.todo)
+
+
 CHAIN = '''import tensorflow as tf
 
 

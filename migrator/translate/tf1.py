@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 import libcst as cst
 
-from ..emit import call, code, literal, to_node
+from ..emit import call, code, expr, literal, to_node
 from .tflearn import Untranslatable
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -178,12 +178,33 @@ def initializer_of(ctx: "FileContext", node: cst.BaseExpression | None, orig: cs
         return call(f"keras.initializers.{_VS_NAMED[short]}", seed=k.get("seed"))
     if short == "variance_scaling_initializer" and q.startswith("tensorflow.contrib"):
         k = _kw(node, ("factor", "mode", "uniform", "seed"))
-        factor = float(literal(k.get("factor", to_node(2.0))))
-        mode = str(literal(k.get("mode", to_node("FAN_IN")))).lower()
-        if literal(k.get("uniform", to_node(False))):
+        f_node = k.get("factor", to_node(2.0))
+        f_val = literal(f_node, None)
+        m_val = literal(k.get("mode", to_node("FAN_IN")), None)
+        # a factor / mode held in a name (``factor = 2.0 if act == 'relu' else 1.0`` in a helper):
+        # the same expression of it; Keras names the modes in lower case
+        if isinstance(f_val, (int, float)) and not isinstance(f_val, bool):
+            factor = float(f_val)
+        elif isinstance(f_node, (cst.Name, cst.Attribute)):
+            factor = f_node
+        else:
+            raise Untranslatable("contrib variance_scaling_initializer: factor is not a number or a name")
+        if isinstance(m_val, str):
+            mode = m_val.lower()
+        elif isinstance(k.get("mode"), (cst.Name, cst.Attribute)):
+            mode = expr("{m}.lower()", m=k["mode"])
+        else:
+            raise Untranslatable("contrib variance_scaling_initializer: mode is not a string or a name")
+        u = literal(k.get("uniform", to_node(False)), None)
+        if not isinstance(u, (bool, int, float)):
+            raise Untranslatable("contrib variance_scaling_initializer: non-literal uniform=")
+        if u:
             return call("keras.initializers.VarianceScaling", scale=factor, mode=mode, distribution="uniform",
                         seed=k.get("seed"))
-        return call("keras.initializers.VarianceScaling", scale=round(factor * CONTRIB_TRUNC_SCALE, 8), mode=mode,
+        # TF1: a truncated normal of stddev sqrt(1.3 * factor / n) (CONTRIB_TRUNC_SCALE)
+        scale = round(factor * CONTRIB_TRUNC_SCALE, 8) if isinstance(factor, float) else \
+            expr("{f} * %r" % round(CONTRIB_TRUNC_SCALE, 8), f=factor)
+        return call("keras.initializers.VarianceScaling", scale=scale, mode=mode,
                     distribution="truncated_normal", seed=k.get("seed"))
     if short == "variance_scaling_initializer" or (short == "variance_scaling" and ".initializers." in q):
         # (tf.initializers.variance_scaling is TF1's other name of tf.variance_scaling_initializer)
