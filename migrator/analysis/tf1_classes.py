@@ -1328,6 +1328,10 @@ class TF1Classes:
                         continue
                     if isinstance(parent, cst.Arg) and self._local_saver_call(cp, scope, parent):
                         continue
+                    if isinstance(parent, cst.Arg) and self._session_relays(cp).get(mname) == idx \
+                            and isinstance(self.ctx.parent(parent), cst.Call) \
+                            and _self_attr(self.ctx.parent(parent).func) in self._session_relays(cp):
+                        continue  # handed on to another method given the session (_session_relays)
                     if not (isinstance(parent, cst.Attribute) and parent.value is n and call in runs):
                         return why + f" (it reads {sess.value} other than in those runs)"
             if inits and (self._in_loop(inits[-1], m)
@@ -1349,6 +1353,9 @@ class TF1Classes:
                     if inst not in trainers and any(_self_attr(x) in attr_ops for r in runs for x in walk(r.args[0].value)):
                         return why + f" ({inst} has no train op)"
                     args.append(arg)
+            if self._session_relays(cp).get(mname) == idx:
+                # the session handed down through ``self`` by other methods given it
+                args.extend(a for a in self._relay_args(cp, mname) if all(a is not x for x in args))
             # any other call of the method (self.method(...), another object): not followed
             for n in walk(self.ctx.module):
                 if isinstance(n, cst.Call) and isinstance(n.func, cst.Attribute) and n.func.attr.value == mname \
@@ -1373,6 +1380,15 @@ class TF1Classes:
             cp.runs.extend(mapped)
             cp.session_params[mname] = (sess.value, idx)
             cp.session_args.extend(args)
+        relays = self._session_relays(cp)
+        if any(relays.get(mn) == i for mn, (_, i) in cp.session_params.items()):
+            # the methods that only hand the session on go with it: their parameter and the
+            # arguments passing it
+            methods = self._methods(cp.node)
+            for mn, i in relays.items():
+                if mn not in cp.session_params:
+                    cp.session_params[mn] = (methods[mn].params.params[i].name.value, i)
+                    cp.session_args.extend(a for a in self._relay_args(cp, mn) if all(a is not x for x in cp.session_args))
         return ""
 
     def _init_run_why(self, cp: ClassProgram, call: cst.Call) -> str:
@@ -1430,6 +1446,113 @@ class TF1Classes:
         if stmt not in cp.local_savers:
             cp.local_savers.append(stmt)
         return True
+
+    def _session_relays(self, cp: ClassProgram) -> dict[str, int]:
+        """Methods given the session as a parameter that run it or hand it on to another such
+        method through ``self`` (the CS224n skeleton: ``fit(sess, ...)`` -> ``self._run_epoch(sess,
+        ...)`` -> ``self._train_on_batch(sess, batch)`` -> ``sess.run(...)``): method -> the
+        parameter's index. A greatest fixed point: every call of such a method passes, at that
+        position, a session of the file on an instance of the class, or the session parameter of
+        another such method through ``self``; the parameter is bound nowhere else in its method and
+        read only as ``<p>.run`` / an initializer run / a local Saver's argument, or handed on at
+        the session position of such a method."""
+        memo = getattr(cp, "_relays", None)
+        if memo is not None:
+            return memo
+        methods = self._methods(cp.node)
+        own = {id(m) for m in methods.values()}
+        cand: dict[str, int] = {}
+        handed: dict[str, list] = {}   # method -> [(callee, position)] its parameter is handed to
+        for mname, m in methods.items():
+            scope = self.flow.scopes.get(id(m))
+            if scope is None or m.decorators:
+                continue
+            for i, prm in enumerate(m.params.params[1:], start=1):
+                pn = prm.name.value
+                if any(d.index >= 0 for d in scope.by_name.get(pn, ())):
+                    continue
+                runs_in_method = any(isinstance(x, cst.Attribute) and x.attr.value == "run"
+                                     and isinstance(x.value, cst.Name) and x.value.value == pn for x in walk(m.body))
+                ok, runs, outs = True, 0, []
+                for n in walk(m.body):
+                    if not (isinstance(n, cst.Name) and n.value == pn) or self.flow.scope_of(n) is not scope:
+                        continue
+                    parent = self.ctx.parent(n)
+                    if isinstance(parent, cst.Attribute) and parent.value is n and parent.attr.value == "run":
+                        runs += 1
+                        continue
+                    call = self.ctx.parent(parent) if isinstance(parent, cst.Arg) and parent.value is n else None
+                    if isinstance(call, cst.Call) and _self_attr(call.func) in methods and not parent.star:
+                        callee = methods[_self_attr(call.func)]
+                        k = self._param_index(call, parent, callee)
+                        if k is not None:
+                            outs.append((_self_attr(call.func), k))
+                            continue
+                    if runs_in_method and isinstance(call, cst.Call) and isinstance(call.func, cst.Attribute) \
+                            and call.func.attr.value in ("save", "restore"):
+                        continue  # a Saver's call (checked with the method's runs, _local_saver_call)
+                    ok = False
+                    break
+                if ok and (runs or outs) and mname not in cand:
+                    cand[mname] = i
+                    handed[mname] = outs
+        changed = True
+        while changed:
+            changed = False
+            for mname, i in list(cand.items()):
+                bad = any(cand.get(callee) != k for callee, k in handed[mname])
+                if not bad:
+                    for n in walk(self.ctx.module):
+                        if not (isinstance(n, cst.Call) and isinstance(n.func, cst.Attribute)
+                                and n.func.attr.value == mname):
+                            continue
+                        if not self._relay_call_ok(cp, n, mname, i, cand, own):
+                            bad = True
+                            break
+                if bad:
+                    del cand[mname]
+                    changed = True
+        cp._relays = cand
+        return cand
+
+    def _param_index(self, call: cst.Call, arg: cst.Arg, fn: cst.FunctionDef) -> int | None:
+        """The index in ``fn``'s parameters (``self`` is 0) that ``arg`` of ``self.<fn>(...)`` binds."""
+        ps = list(fn.params.params)
+        if arg.keyword is not None:
+            return next((j for j, x in enumerate(ps) if x.name.value == arg.keyword.value and j > 0), None)
+        pos = [a for a in call.args if a.keyword is None]
+        j = pos.index(arg) + 1
+        return j if j < len(ps) and not any(a.star for a in call.args) else None
+
+    def _relay_arg(self, call: cst.Call, i: int, fn: cst.FunctionDef) -> cst.Arg | None:
+        pos = [a for a in call.args if a.keyword is None]
+        if any(a.star for a in call.args):
+            return None
+        if len(pos) >= i:
+            return pos[i - 1]
+        name = fn.params.params[i].name.value
+        return next((a for a in call.args if a.keyword is not None and a.keyword.value == name), None)
+
+    def _relay_call_ok(self, cp: ClassProgram, n: cst.Call, mname: str, i: int, cand: dict, own: set) -> bool:
+        fn = self._methods(cp.node)[mname]
+        arg = self._relay_arg(n, i, fn)
+        if arg is None or not isinstance(arg.value, cst.Name):
+            return False
+        if isinstance(n.func.value, cst.Name) and n.func.value.value == "self":
+            m2 = self._method_of(n)
+            if m2 is None or id(m2) not in own or m2.name.value not in cand:
+                return False
+            return m2.params.params[cand[m2.name.value]].name.value == arg.value.value
+        sc = self.flow.scope_of(n)
+        return any(s_ is sc and _self_attr(n.func, inst) == mname for s_, inst in cp.instances) \
+            and arg.value.value in self.tp.session_names
+
+    def _relay_args(self, cp: ClassProgram, mname: str) -> list[cst.Arg]:
+        """The arguments passing the session to ``mname`` at its relay position, every call."""
+        i = self._session_relays(cp)[mname]
+        fn = self._methods(cp.node)[mname]
+        return [self._relay_arg(n, i, fn) for n in walk(self.ctx.module)
+                if isinstance(n, cst.Call) and isinstance(n.func, cst.Attribute) and n.func.attr.value == mname]
 
     def _in_loop(self, node: cst.CSTNode, stop: cst.CSTNode) -> bool:
         n = self.ctx.parent(node)

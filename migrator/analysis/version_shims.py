@@ -192,3 +192,87 @@ def fold_version_shims(module: cst.Module) -> cst.Module | None:
     if not t.changed:
         return None
     return new
+
+
+def inline_tf_aliases(module: cst.Module) -> cst.Module | None:
+    """A local name of a function standing for a TensorFlow class written as that dotted name at
+    its reads: ``DropoutWrapper = tf.contrib.rnn.DropoutWrapper`` (what a folded
+    shim leaves) + ``cell = DropoutWrapper(cell, keep)`` -> ``cell = tf.contrib.rnn.DropoutWrapper(
+    cell, keep)``; the alias goes. Python binds the name to the same object, so every read of it is
+    that object; the rules that translate the call (and the analyses that read its keep
+    probability) look for it by its TensorFlow name. Only a name bound once in its function by the
+    alias statement (no comment of the user's on it), read only after it and not in a nested
+    function; a module-level alias (which other modules may import) is left alone."""
+    from .placeholder_aliases import _bindings
+    from ..cstcache import walk as _nodes
+
+    tf = set(tf_aliases(module))
+    if not tf:
+        return None
+    changed = False
+
+    def plan(fn: cst.FunctionDef):
+        order = {id(n): i for i, n in enumerate(_nodes(fn))}
+        nested = {id(x) for n in _nodes(fn) if isinstance(n, (cst.FunctionDef, cst.Lambda, cst.ClassDef))
+                  and n is not fn for x in _nodes(n)}
+        aliases: dict[str, cst.BaseExpression] = {}
+        stmts: set[int] = set()
+        for st in _nodes(fn.body):
+            if id(st) in nested or not isinstance(st, cst.SimpleStatementLine) or len(st.body) != 1:
+                continue
+            a = st.body[0]
+            if not (isinstance(a, cst.Assign) and len(a.targets) == 1 and isinstance(a.targets[0].target, cst.Name)
+                    and isinstance(a.value, cst.Attribute)):
+                continue
+            d = dotted(a.value) or ""
+            if d.split(".")[0] not in tf or d.count(".") < 2 or not d.rpartition(".")[2][:1].isupper():
+                continue  # (a class: modules such as ``flags = tf.app.flags`` are other rules' forms)
+            name = a.targets[0].target.value
+            if name in tf or name in aliases or _bindings(fn, name) != 1:
+                continue
+            if st.trailing_whitespace.comment is not None or any(e.comment is not None for e in st.leading_lines):
+                continue
+            target = a.targets[0].target
+            reads = [n for n in _nodes(fn) if isinstance(n, cst.Name) and n.value == name and n is not target]
+            if not reads or any(id(r) in nested or order[id(r)] < order[id(st)] for r in reads):
+                continue
+            aliases[name] = a.value
+            stmts.add(id(st))
+        return aliases, stmts
+
+    class _Inline(cst.CSTTransformer):
+        def __init__(self, aliases, stmts):
+            self.aliases, self.stmts = aliases, stmts
+
+        def leave_Name(self, original, updated):
+            v = self.aliases.get(original.value)
+            return v.deep_clone() if v is not None else updated
+
+        def leave_Attribute(self, original, updated):
+            return updated.with_changes(attr=original.attr)
+
+        def leave_Arg(self, original, updated):
+            return updated.with_changes(keyword=original.keyword)
+
+        def leave_Param(self, original, updated):
+            return updated.with_changes(name=original.name)
+
+        def leave_SimpleStatementLine(self, original, updated):
+            return cst.RemoveFromParent() if id(original) in self.stmts else updated
+
+        def leave_IndentedBlock(self, original, updated):
+            if not updated.body:
+                return updated.with_changes(body=[cst.SimpleStatementLine([cst.Pass()])])
+            return updated
+
+    class _Functions(cst.CSTTransformer):
+        def leave_FunctionDef(self, original, updated):
+            nonlocal changed
+            aliases, stmts = plan(updated)
+            if not aliases:
+                return updated
+            changed = True
+            return updated.visit(_Inline(aliases, stmts))
+
+    new = module.visit(_Functions())
+    return new if changed else None

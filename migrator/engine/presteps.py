@@ -44,6 +44,10 @@ PRE_STEPS: tuple[PreStep, ...] = (
             "a train op a model class's method keeps in a local name and runs in that method written as an "
             "attribute of the object (`optimizer = opt.minimize(self.loss)` + `sess.run([optimizer, ..])` -> "
             "`self.optimizer = ...` + `sess.run([self.optimizer, ..])`; the same TF1 program)"),
+    PreStep("TFM224", (("= tf.",), ("=tf.",)), "version_shims:inline_tf_aliases",
+            "a function's local name standing for a TensorFlow class written as that name at its "
+            "reads (`DropoutWrapper = tf.contrib.rnn.DropoutWrapper` + `DropoutWrapper(cell, keep)` -> "
+            "`tf.contrib.rnn.DropoutWrapper(cell, keep)`; the alias goes; the same TF1 program)"),
     PreStep("TFM225", (("placeholder", "self."),), "placeholder_aliases:inline_placeholder_aliases",
             "a local name standing for a model class's scalar placeholder written as the attribute at its reads "
             "(`keep = self.keep_prob` + `tf.nn.dropout(h, keep)` -> `tf.nn.dropout(h, self.keep_prob)`; the "
