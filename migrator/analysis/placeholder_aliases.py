@@ -40,19 +40,26 @@ def _scalar_placeholder(value: cst.BaseExpression, tf: set[str]) -> bool:
         isinstance(shape, cst.Name) and shape.value == "None")
 
 
-class _Method(cst.CSTTransformer):
-    def __init__(self, aliases: dict[str, str], stmts: set[int], self_name: str) -> None:
-        self.aliases, self.stmts, self.self_name = aliases, stmts, self_name
+class ReplaceNames(cst.CSTTransformer):
+    """Reads of the names in ``values`` written as their expressions (an attribute's name, a
+    keyword and a parameter are not reads); the statements whose ids are in ``stmts`` (the
+    aliases) removed, a block they emptied given ``pass``. Shared by the alias pre-steps."""
+
+    def __init__(self, values: dict[str, cst.BaseExpression], stmts: set[int]) -> None:
+        self.values, self.stmts = values, stmts
 
     def leave_Name(self, original, updated):
-        attr = self.aliases.get(original.value)
-        return cst.Attribute(cst.Name(self.self_name), cst.Name(attr)) if attr is not None else updated
+        v = self.values.get(original.value)
+        return v.deep_clone() if v is not None else updated
 
     def leave_Attribute(self, original, updated):
         return updated.with_changes(attr=original.attr)
 
     def leave_Arg(self, original, updated):
         return updated.with_changes(keyword=original.keyword)
+
+    def leave_Param(self, original, updated):
+        return updated.with_changes(name=original.name)
 
     def leave_SimpleStatementLine(self, original, updated):
         return cst.RemoveFromParent() if id(original) in self.stmts else updated
@@ -61,6 +68,10 @@ class _Method(cst.CSTTransformer):
         if not updated.body:  # the alias was the block's only statement
             return updated.with_changes(body=[cst.SimpleStatementLine([cst.Pass()])])
         return updated
+
+
+def _Method(aliases: dict[str, str], stmts: set[int], self_name: str) -> ReplaceNames:
+    return ReplaceNames({n: cst.Attribute(cst.Name(self_name), cst.Name(a)) for n, a in aliases.items()}, stmts)
 
 
 def _bindings(fn: cst.FunctionDef, name: str) -> int:

@@ -203,7 +203,7 @@ def inline_tf_aliases(module: cst.Module) -> cst.Module | None:
     probability) look for it by its TensorFlow name. Only a name bound once in its function by the
     alias statement (no comment of the user's on it), read only after it and not in a nested
     function; a module-level alias (which other modules may import) is left alone."""
-    from .placeholder_aliases import _bindings
+    from .placeholder_aliases import ReplaceNames, _bindings
     from ..cstcache import walk as _nodes
 
     tf = set(tf_aliases(module))
@@ -240,31 +240,6 @@ def inline_tf_aliases(module: cst.Module) -> cst.Module | None:
             stmts.add(id(st))
         return aliases, stmts
 
-    class _Inline(cst.CSTTransformer):
-        def __init__(self, aliases, stmts):
-            self.aliases, self.stmts = aliases, stmts
-
-        def leave_Name(self, original, updated):
-            v = self.aliases.get(original.value)
-            return v.deep_clone() if v is not None else updated
-
-        def leave_Attribute(self, original, updated):
-            return updated.with_changes(attr=original.attr)
-
-        def leave_Arg(self, original, updated):
-            return updated.with_changes(keyword=original.keyword)
-
-        def leave_Param(self, original, updated):
-            return updated.with_changes(name=original.name)
-
-        def leave_SimpleStatementLine(self, original, updated):
-            return cst.RemoveFromParent() if id(original) in self.stmts else updated
-
-        def leave_IndentedBlock(self, original, updated):
-            if not updated.body:
-                return updated.with_changes(body=[cst.SimpleStatementLine([cst.Pass()])])
-            return updated
-
     class _Functions(cst.CSTTransformer):
         def leave_FunctionDef(self, original, updated):
             nonlocal changed
@@ -272,7 +247,7 @@ def inline_tf_aliases(module: cst.Module) -> cst.Module | None:
             if not aliases:
                 return updated
             changed = True
-            return updated.visit(_Inline(aliases, stmts))
+            return updated.visit(ReplaceNames(aliases, stmts))
 
     new = module.visit(_Functions())
     return new if changed else None
