@@ -873,7 +873,7 @@ def _probe(cap, args, tf, tf1, tflearn, orig_fit, orig_run, train_ops, grad_caps
     fixed = {t.shape.as_list()[0] for t in [*inputs, *targets] if t.shape.ndims and t.shape.as_list()[0] is not None}
     if len(fixed) == 1:
         n = fixed.pop()
-    x = _labels_like_fed(inputs, _random_like(inputs, n, rs), cap.feed, rs)
+    x = _labels_like_fed(inputs, _random_like(inputs, n, rs), getattr(cap, "feed", None) or {}, rs)
     feed = {t: (dp.apply(v.copy()) if dp is not None else v) for t, v, dp in zip(inputs, x, preps)}
     script_mode = None  # tflearn's training flag as the script left it (a TF1 session program)
     if cap.kind == "tflearn":
@@ -902,7 +902,7 @@ def _probe(cap, args, tf, tf1, tflearn, orig_fit, orig_run, train_ops, grad_caps
         if len(seen) != 1 or seen == {n}:
             raise
         n = seen.pop()
-        x = _labels_like_fed(inputs, _random_like(inputs, n, rs), cap.feed, rs)
+        x = _labels_like_fed(inputs, _random_like(inputs, n, rs), getattr(cap, "feed", None) or {}, rs)
         for t, v, dp in zip(inputs, x, preps):
             feed[t] = dp.apply(v.copy()) if dp is not None else v
         y = sess.run(outputs, feed)
