@@ -93,6 +93,36 @@ def _bindings(fn: cst.FunctionDef, name: str) -> int:
     return n
 
 
+def single_aliases(fn: cst.FunctionDef, value_ok, skip: set[str] = frozenset()) -> dict[str, cst.SimpleStatementLine]:
+    """The local names of ``fn`` that stand for one value: ``name = <value>`` as a statement of its
+    own (``value_ok(value, stmt)`` says which values), the name's only binding in ``fn`` (no
+    parameter, ``global``, loop target...), no comment of the user's on the statement (it would
+    go with it), read at least once, only after it and not in a nested function. Names in
+    ``skip`` are left out. name -> the alias statement (a pre-step replaces the reads and drops it)."""
+    order = {id(n): i for i, n in enumerate(_nodes(fn))}
+    nested = {id(x) for n in _nodes(fn) if isinstance(n, (cst.FunctionDef, cst.Lambda, cst.ClassDef)) and n is not fn
+              for x in _nodes(n)}
+    out: dict[str, cst.SimpleStatementLine] = {}
+    for st in _nodes(fn.body):
+        if id(st) in nested or not isinstance(st, cst.SimpleStatementLine) or len(st.body) != 1:
+            continue
+        a = st.body[0]
+        if not (isinstance(a, cst.Assign) and len(a.targets) == 1 and isinstance(a.targets[0].target, cst.Name)
+                and value_ok(a.value, st)):
+            continue
+        name = a.targets[0].target.value
+        if name in skip or name in out or _bindings(fn, name) != 1:
+            continue
+        if st.trailing_whitespace.comment is not None or any(e.comment is not None for e in st.leading_lines):
+            continue  # a comment of the user's would go with the statement
+        target = a.targets[0].target
+        reads = [n for n in _nodes(fn) if isinstance(n, cst.Name) and n.value == name and n is not target]
+        if not reads or any(id(r) in nested or order[id(r)] < order[id(st)] for r in reads):
+            continue
+        out[name] = st
+    return out
+
+
 def _plan_method(fn: cst.FunctionDef, attrs: set[str]) -> tuple[dict[str, str], set[int]] | None:
     ps = fn.params.params
     if not ps or not isinstance(fn.body, cst.IndentedBlock):
@@ -105,31 +135,15 @@ def _plan_method(fn: cst.FunctionDef, attrs: set[str]) -> tuple[dict[str, str], 
             for x in _nodes(t.target):
                 if isinstance(x, cst.Attribute) and isinstance(x.value, cst.Name) and x.value.value == me:
                     assigned[x.attr.value] = max(assigned.get(x.attr.value, -1), order[id(t)])
-    nested = {id(x) for n in _nodes(fn) if isinstance(n, (cst.FunctionDef, cst.Lambda, cst.ClassDef)) and n is not fn
-              for x in _nodes(n)}
-    aliases: dict[str, str] = {}
-    stmts: set[int] = set()
-    for st in _nodes(fn.body):
-        if id(st) in nested or not isinstance(st, cst.SimpleStatementLine) or len(st.body) != 1:
-            continue
-        a = st.body[0]
-        if not (isinstance(a, cst.Assign) and len(a.targets) == 1 and isinstance(a.targets[0].target, cst.Name)
-                and isinstance(a.value, cst.Attribute) and isinstance(a.value.value, cst.Name)
-                and a.value.value.value == me and a.value.attr.value in attrs
-                and assigned.get(a.value.attr.value, -1) < order[id(st)]):
-            continue
-        name = a.targets[0].target.value
-        if name == me or name in aliases or _bindings(fn, name) != 1:
-            continue
-        if st.trailing_whitespace.comment is not None or any(e.comment is not None for e in st.leading_lines):
-            continue  # a comment of the user's would go with the statement
-        target = a.targets[0].target
-        reads = [n for n in _nodes(fn) if isinstance(n, cst.Name) and n.value == name and n is not target]
-        if not reads or any(id(r) in nested or order[id(r)] < order[id(st)] for r in reads):
-            continue
-        aliases[name] = a.value.attr.value
-        stmts.add(id(st))
-    return (aliases, stmts) if aliases else None
+
+    def of_attr(v: cst.BaseExpression, st: cst.CSTNode) -> bool:
+        return isinstance(v, cst.Attribute) and isinstance(v.value, cst.Name) and v.value.value == me \
+            and v.attr.value in attrs and assigned.get(v.attr.value, -1) < order[id(st)]
+
+    found = single_aliases(fn, of_attr, {me})
+    if not found:
+        return None
+    return {n: st.body[0].value.attr.value for n, st in found.items()}, {id(st) for st in found.values()}
 
 
 def inline_placeholder_aliases(module: cst.Module) -> cst.Module | None:

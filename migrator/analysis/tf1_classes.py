@@ -186,6 +186,10 @@ class ClassProgram:
     # ``sess.run(tf.global_variables_initializer())`` in a method given the session, before its
     # runs (the method called once per instance): the Call nodes; they go with the session
     param_init_runs: list = field(default_factory=list)
+    # TF1Classes._session_relays (computed once): method -> the session parameter's index, and
+    # the ``.<method>(...)`` calls of the file for each such method
+    relays: dict | None = None
+    relay_calls: dict = field(default_factory=dict)
     loss_attr_alias: dict = field(default_factory=dict)     # self.X = self.get_loss(): X -> loss key
     twice: set = field(default_factory=set)                 # attributes assigned more than one placeholder
     # the other placeholders of a ``twice`` attribute (one per method assigning it; ``placeholders``
@@ -1456,9 +1460,8 @@ class TF1Classes:
         another such method through ``self``; the parameter is bound nowhere else in its method and
         read only as ``<p>.run`` / an initializer run / a local Saver's argument, or handed on at
         the session position of such a method."""
-        memo = getattr(cp, "_relays", None)
-        if memo is not None:
-            return memo
+        if cp.relays is not None:
+            return cp.relays
         methods = self._methods(cp.node)
         own = {id(m) for m in methods.values()}
         cand: dict[str, int] = {}
@@ -1496,23 +1499,21 @@ class TF1Classes:
                 if ok and (runs or outs) and mname not in cand:
                     cand[mname] = i
                     handed[mname] = outs
+        # every ``.<method>(...)`` call of the file, one walk (the fixed point reads them again)
+        calls: dict[str, list[cst.Call]] = {m: [] for m in cand}
+        if cand:
+            for n in walk(self.ctx.module):
+                if isinstance(n, cst.Call) and isinstance(n.func, cst.Attribute) and n.func.attr.value in calls:
+                    calls[n.func.attr.value].append(n)
         changed = True
         while changed:
             changed = False
             for mname, i in list(cand.items()):
-                bad = any(cand.get(callee) != k for callee, k in handed[mname])
-                if not bad:
-                    for n in walk(self.ctx.module):
-                        if not (isinstance(n, cst.Call) and isinstance(n.func, cst.Attribute)
-                                and n.func.attr.value == mname):
-                            continue
-                        if not self._relay_call_ok(cp, n, mname, i, cand, own):
-                            bad = True
-                            break
-                if bad:
+                if any(cand.get(callee) != k for callee, k in handed[mname]) \
+                        or not all(self._relay_call_ok(cp, n, mname, i, cand, own) for n in calls[mname]):
                     del cand[mname]
                     changed = True
-        cp._relays = cand
+        cp.relays, cp.relay_calls = cand, calls
         return cand
 
     def _param_index(self, call: cst.Call, arg: cst.Arg, fn: cst.FunctionDef) -> int | None:
@@ -1551,8 +1552,7 @@ class TF1Classes:
         """The arguments passing the session to ``mname`` at its relay position, every call."""
         i = self._session_relays(cp)[mname]
         fn = self._methods(cp.node)[mname]
-        return [self._relay_arg(n, i, fn) for n in walk(self.ctx.module)
-                if isinstance(n, cst.Call) and isinstance(n.func, cst.Attribute) and n.func.attr.value == mname]
+        return [self._relay_arg(n, i, fn) for n in cp.relay_calls[mname]]
 
     def _in_loop(self, node: cst.CSTNode, stop: cst.CSTNode) -> bool:
         n = self.ctx.parent(node)

@@ -203,42 +203,21 @@ def inline_tf_aliases(module: cst.Module) -> cst.Module | None:
     probability) look for it by its TensorFlow name. Only a name bound once in its function by the
     alias statement (no comment of the user's on it), read only after it and not in a nested
     function; a module-level alias (which other modules may import) is left alone."""
-    from .placeholder_aliases import ReplaceNames, _bindings
-    from ..cstcache import walk as _nodes
+    from .placeholder_aliases import ReplaceNames, single_aliases
 
     tf = set(tf_aliases(module))
     if not tf:
         return None
     changed = False
 
+    def a_class(v: cst.BaseExpression, st: cst.CSTNode) -> bool:
+        # a class (modules such as ``flags = tf.app.flags`` are other rules' forms)
+        d = (dotted(v) or "") if isinstance(v, cst.Attribute) else ""
+        return d.split(".")[0] in tf and d.count(".") >= 2 and d.rpartition(".")[2][:1].isupper()
+
     def plan(fn: cst.FunctionDef):
-        order = {id(n): i for i, n in enumerate(_nodes(fn))}
-        nested = {id(x) for n in _nodes(fn) if isinstance(n, (cst.FunctionDef, cst.Lambda, cst.ClassDef))
-                  and n is not fn for x in _nodes(n)}
-        aliases: dict[str, cst.BaseExpression] = {}
-        stmts: set[int] = set()
-        for st in _nodes(fn.body):
-            if id(st) in nested or not isinstance(st, cst.SimpleStatementLine) or len(st.body) != 1:
-                continue
-            a = st.body[0]
-            if not (isinstance(a, cst.Assign) and len(a.targets) == 1 and isinstance(a.targets[0].target, cst.Name)
-                    and isinstance(a.value, cst.Attribute)):
-                continue
-            d = dotted(a.value) or ""
-            if d.split(".")[0] not in tf or d.count(".") < 2 or not d.rpartition(".")[2][:1].isupper():
-                continue  # (a class: modules such as ``flags = tf.app.flags`` are other rules' forms)
-            name = a.targets[0].target.value
-            if name in tf or name in aliases or _bindings(fn, name) != 1:
-                continue
-            if st.trailing_whitespace.comment is not None or any(e.comment is not None for e in st.leading_lines):
-                continue
-            target = a.targets[0].target
-            reads = [n for n in _nodes(fn) if isinstance(n, cst.Name) and n.value == name and n is not target]
-            if not reads or any(id(r) in nested or order[id(r)] < order[id(st)] for r in reads):
-                continue
-            aliases[name] = a.value
-            stmts.add(id(st))
-        return aliases, stmts
+        found = single_aliases(fn, a_class, tf)
+        return {n: st.body[0].value for n, st in found.items()}, {id(st) for st in found.values()}
 
     class _Functions(cst.CSTTransformer):
         def leave_FunctionDef(self, original, updated):
