@@ -940,12 +940,23 @@ class HandmadeLayersAnalysis:
             first = min(reads, key=ctx.position)
             if flow.scope_of(first) is not flow.scope_of(node) or ctx.position(first) < ctx.position(node):
                 continue
-            anchor = self._other_operand(first)
+            at = None  # the statement the layer goes before (None: where the variable was made)
+            operand = self._other_operand(first)
+            anchor = operand
             if anchor is not None and not isinstance(anchor, (cst.Name, cst.Attribute)):
                 # ``scale * tf.sqrt(...(o1 - o2)...)``: a tensor name inside the other operand
                 anchor = self._tensor_name_in(anchor, node)
+            if isinstance(operand, (cst.Name, cst.BaseExpression)) and operand is not None and not (
+                    isinstance(anchor, cst.Name) and flow.def_of(anchor.value, node) is not None) \
+                    and not isinstance(anchor, cst.Attribute) and self._movable(node, first):
+                # the variable is made before the tensors its first use reads (``W1 =
+                # tf.get_variable(..)`` at the top of the method, ``tf.matmul(h, W1)`` later): the
+                # layer is placed at that use, on a tensor bound by then (nothing read it before)
+                later = operand if isinstance(operand, cst.Name) else self._tensor_name_in(operand, first)
+                if isinstance(later, cst.Name) and flow.def_of(later.value, first) is not None:
+                    anchor, at = later, ctx.statement_of(first)
             if isinstance(anchor, cst.Name):
-                d = flow.def_of(anchor.value, node)
+                d = flow.def_of(anchor.value, node if at is None else at)
                 if d is None or d.value is None:
                     continue
             elif isinstance(anchor, cst.Attribute) and isinstance(anchor.value, cst.Name) and anchor.value.value == "self":
@@ -958,8 +969,41 @@ class HandmadeLayersAnalysis:
                 continue
             if isinstance(v.shape, _NamedShape):
                 continue
-            out[id(node.value)] = (v.shape, v.init, anchor)
+            out[id(node.value)] = (v.shape, v.init, anchor, at)
         return out
+
+    def _movable(self, node: cst.Assign, first: cst.CSTNode) -> bool:
+        """The statement making the variable can move down to the statement of its first read:
+        a statement of its own, in the same block as that statement or in ``with`` blocks around
+        it only (a scope block; no loop or branch between), and nothing between the two rebinds
+        a name the variable's call reads."""
+        from ..analysis.flow import load_names
+
+        ctx = self.ctx
+        stmt, use = ctx.statement_of(node), ctx.statement_of(first)
+        if stmt is None or use is None or len(stmt.body) != 1:
+            return False
+        block = ctx.parent(use)
+        p = ctx.parent(stmt)
+        while p is not None and p is not block:
+            if not isinstance(p, (cst.IndentedBlock, cst.With)):
+                return False
+            p = ctx.parent(p)
+        if p is None:
+            return False
+        reads = load_names(node.value)
+        between = False
+        for st in block.body:
+            if st is use:
+                return True
+            if between or any(n is stmt for n in _walk(st)):
+                if between:
+                    for n in _walk(st):
+                        if isinstance(n, cst.AssignTarget) and any(
+                                isinstance(x, cst.Name) and x.value in reads for x in _walk(n.target)):
+                            return False
+                between = True
+        return False
 
     def _runs_once(self, node) -> bool:
         """The code creating the variable runs once: module level, a function called once in

@@ -99,7 +99,7 @@ def _auto_reuse_defaults(sharing: Sharing, fn: cst.FunctionDef, stripped: set[in
 def _reuse_only(n: cst.If) -> bool:
     """``if reuse: scope.reuse_variables()`` (optionally ``else: assert ...``)."""
     body = n.body.body if isinstance(n.body, cst.IndentedBlock) else []
-    if not body or not all(_is_reuse_stmt(s) for s in body):
+    if not body or not all(is_reuse_stmt(s) for s in body):
         return False
     if n.orelse is None:
         return True
@@ -356,7 +356,7 @@ class SharedPlan:
             # reuse_variables() between the calls, in the scope that makes them
             first, last = ctx.position(g.calls[0]), ctx.position(g.calls[-1])
             for n in walk(g.entry):
-                if _is_reuse_stmt(n) and first < ctx.position(n) < last:
+                if is_reuse_stmt(n) and first < ctx.position(n) < last:
                     self.remove.add(id(n))
         for k, inner in list(self.wrapped.items()):
             g = next(x for x in self.groups if id(x) == k)
@@ -365,7 +365,7 @@ class SharedPlan:
                     self.memo[id(inner)] = _store_key(inner.shared, self.encoder[id(inner)])
                 first, last = ctx.position(g.calls[0]), ctx.position(g.calls[-1])
                 for n in walk(g.entry):
-                    if _is_reuse_stmt(n) and first < ctx.position(n) < last:
+                    if is_reuse_stmt(n) and first < ctx.position(n) < last:
                         self.remove.add(id(n))
             else:
                 del self.wrapped[k]
@@ -388,7 +388,7 @@ class SharedPlan:
                 if f is fn:
                     self.reuse_defaults.update(_auto_reuse_defaults(sharing, fn, stripped))
                 for n in walk(f):
-                    if _is_reuse_stmt(n):
+                    if is_reuse_stmt(n):
                         self.remove.add(id(n))
                     if isinstance(n, cst.If) and _reuse_only(n):
                         self.remove.add(id(n))
@@ -445,7 +445,7 @@ class SharedPlan:
             self.strip_args.update(stripped)
             self.reuse_defaults.update(_auto_reuse_defaults(sharing, fn, stripped))
             for n in walk(fn):
-                if _is_reuse_stmt(n):
+                if is_reuse_stmt(n):
                     self.remove.add(id(n))
                 if isinstance(n, cst.If) and _reuse_only(n):
                     self.remove.add(id(n))
@@ -743,7 +743,7 @@ def is_method(ctx, fn: cst.FunctionDef) -> bool:
     return isinstance(ctx.parent(ctx.parent(fn)), cst.ClassDef)
 
 
-def _is_reuse_stmt(n: cst.CSTNode) -> bool:
+def is_reuse_stmt(n: cst.CSTNode) -> bool:
     """``scope.reuse_variables()`` / ``tf.get_variable_scope().reuse_variables()`` as a statement."""
     return (isinstance(n, cst.SimpleStatementLine) and len(n.body) == 1 and isinstance(n.body[0], cst.Expr)
             and isinstance(n.body[0].value, cst.Call) and isinstance(n.body[0].value.func, cst.Attribute)

@@ -246,6 +246,9 @@ class ClassProgram:
     # ``init = tf.global_variables_initializer()`` + ``return init`` in the owner method building
     # the model, the caller running what it returned: (statement, its caller's run statements)
     owner_inits: list = field(default_factory=list)
+    # ``self.sess = sess`` in the owner's method making ``sess``, the attribute read only as the
+    # session argument of a call on an instance of the owner (``m.evaluate(m.sess)``): they go
+    owner_session_attrs: list = field(default_factory=list)
     # ``ModelEvaluator(model, session)``: another class of the file given an instance and the
     # session in its constructor (``self._model = model``, ``self._session = session``) whose
     # methods run the instance's tensors: its runs are the program's (instance "self._model");
@@ -2095,6 +2098,92 @@ class TF1Classes:
             cp.owner = (o, attr)
             cp.instances.append((scope, f"self.{attr}"))
 
+    def _owner_session_attrs(self, o: cst.ClassDef, methods: dict, sessions: dict) -> dict:
+        """``self.sess = sess`` in an owner's method that made ``sess`` (the attribute bound
+        nowhere else in the class), read only outside the class as the argument of a call on an
+        instance of the owner, ``m.evaluate(m.sess)`` (``m = Owner()`` bound once in its scope):
+        {"stmts": those statements, "args": ids of those Arg nodes} - the session the instance's
+        method made, which goes with its runs. Empty when the attribute is read otherwise."""
+        out: dict = {"stmts": [], "args": set()}
+        for mname, m in methods.items():
+            for st in walk(m.body):
+                if not (isinstance(st, cst.SimpleStatementLine) and len(st.body) == 1
+                        and isinstance(st.body[0], cst.Assign) and len(st.body[0].targets) == 1):
+                    continue
+                a = _self_attr(st.body[0].targets[0].target)
+                v = st.body[0].value
+                if a is None or not (isinstance(v, cst.Name) and v.value in sessions.get(mname, ())):
+                    continue
+                binds = [x for x in walk(o) if isinstance(x, cst.AssignTarget) and _self_attr(x.target) == a]
+                if len(binds) != 1 or any(_self_attr(x) == a and not isinstance(self.ctx.parent(x), cst.AssignTarget)
+                                          for x in walk(o)):
+                    continue  # bound again, or read by the owner's own methods
+                args: list = []
+                ok = True
+                for x in walk(self.ctx.module):
+                    if not (isinstance(x, cst.Attribute) and x.attr.value == a) or self._method_of(x) is not None \
+                            and any(self._method_of(x) is mm for mm in methods.values()):
+                        continue
+                    arg = self.ctx.parent(x)
+                    call = self.ctx.parent(arg) if isinstance(arg, cst.Arg) else None
+                    inst = x.value
+                    if not (isinstance(arg, cst.Arg) and arg.value is x and not arg.star and arg.keyword is None
+                            and isinstance(call, cst.Call) and isinstance(call.func, cst.Attribute)
+                            and call.func.attr.value in methods and isinstance(inst, cst.Name)
+                            and isinstance(call.func.value, cst.Name) and call.func.value.value == inst.value):
+                        ok = False
+                        break
+                    ds = self.flow.scope_of(x).by_name.get(inst.value, ())
+                    if len(ds) != 1 or self._class_called(ds[0].value) is not None \
+                            or not (isinstance(ds[0].value, cst.Call) and isinstance(ds[0].value.func, cst.Name)
+                                    and ds[0].value.func.value == o.name.value):
+                        ok = False
+                        break
+                    args.append(arg)
+                if ok and args:
+                    out["stmts"].append(st)
+                    out["args"].update(id(x) for x in args)
+        return out
+
+    def _owner_given_sessions(self, o: cst.ClassDef, methods: dict, sessions: dict, held: dict) -> dict:
+        """Owner methods given the session as a parameter (``load_previous_model(self, sess)``):
+        method -> (parameter name, Param node, the Arg nodes passing it), when every call of the
+        method passes there a session its calling owner method made, or the session attribute of
+        ``_owner_session_attrs`` from outside; the parameter bound nowhere in the method."""
+        out: dict = {}
+        for mname, m in methods.items():
+            sc = self.flow.scopes.get(id(m))
+            if sc is None or m.decorators:
+                continue
+            calls = [n for n in walk(self.ctx.module) if isinstance(n, cst.Call) and isinstance(n.func, cst.Attribute)
+                     and n.func.attr.value == mname]
+            if not calls:
+                continue
+            for idx, prm in enumerate(m.params.params[1:], start=1):
+                pn = prm.name.value
+                if any(d.index >= 0 for d in sc.by_name.get(pn, ())):
+                    continue
+                args = []
+                for n in calls:
+                    caller = self._method_of(n)
+                    pos = [a for a in n.args if a.keyword is None]
+                    arg = pos[idx - 1] if len(pos) >= idx else next(
+                        (a for a in n.args if a.keyword is not None and a.keyword.value == pn), None)
+                    if arg is not None and id(arg) in held.get("args", ()):
+                        args.append(arg)
+                        continue
+                    if not (arg is not None and not arg.star and isinstance(arg.value, cst.Name)
+                            and isinstance(n.func.value, cst.Name) and n.func.value.value == "self"
+                            and caller is not None and any(caller is x for x in methods.values())
+                            and arg.value.value in sessions.get(caller.name.value, ())):
+                        args = None
+                        break
+                    args.append(arg)
+                if args:
+                    out[mname] = (pn, prm, args)
+                    break
+        return out
+
     def _owner_runs(self, cp: ClassProgram) -> str:
         """Runs of the owner's methods on ``self.<attr>``'s tensors and train op: each method runs
         a session it makes (``sess = tf.Session()``) or is given as a parameter by every call
@@ -2125,6 +2214,9 @@ class TF1Classes:
         def touches(c: cst.Call) -> bool:
             return any(self._inst_attr(x, inst) is not None or (
                 _self_attr(x) is not None and f"self.{_self_attr(x)}" in ops) for x in walk(c))
+
+        held = self._owner_session_attrs(o, methods, sessions)
+        given = self._owner_given_sessions(o, methods, sessions, held)
 
         for mname, m in methods.items():
             sc = self.flow.scopes.get(id(m))
@@ -2164,10 +2256,14 @@ class TF1Classes:
                     pos = [a for a in n.args if a.keyword is None]
                     arg = pos[idx - 1] if len(pos) >= idx else next(
                         (a for a in n.args if a.keyword is not None and a.keyword.value == sname), None)
+                    if arg is not None and id(arg) in held.get("args", ()):
+                        args.append(arg)  # ``m.evaluate(m.sess)``: the session the instance's method made
+                        continue
                     if not (isinstance(n.func.value, cst.Name) and n.func.value.value == "self" and caller is not None
                             and any(caller is x for x in methods.values()) and arg is not None and not arg.star
                             and isinstance(arg.value, cst.Name)
-                            and arg.value.value in sessions.get(caller.name.value, ())):
+                            and (arg.value.value in sessions.get(caller.name.value, ())
+                                 or given.get(caller.name.value, (None,))[0] == arg.value.value)):
                         return f"{mname}() is called other than by {o.name.value}'s methods with a session they make"
                     args.append(arg)
                 if not args:
@@ -2197,22 +2293,36 @@ class TF1Classes:
                     caller = self._method_of(x)
                     if not (isinstance(c, cst.Call) and p_.attr.value in ("save", "restore")
                             and isinstance(self.ctx.parent(c), cst.Expr) and isinstance(sess, cst.Name)
-                            and caller is not None and sess.value in sessions.get(caller.name.value, ())):
+                            and caller is not None and (sess.value in sessions.get(caller.name.value, ())
+                                                        or given.get(caller.name.value, (None,))[0] == sess.value)):
                         return f"{o.name.value} uses self.{s} other than by save / restore of its session"
                     calls.append(c)
             if cp.owner_saver_stmt is not None:
                 return f"{o.name.value} makes two Savers"
             cp.owner_saver_stmt = self.ctx.statement_of(n)
             cp.owner_saver_calls.extend(calls)
+        for mname, (pname, prm, gargs) in given.items():
+            # a method given the session only to save / restore the model (``load_previous_model(
+            # self, sess)``): its parameter and the arguments passing it go with the session
+            if not any(prm is x for x in cp.session_param_nodes):
+                cp.session_param_nodes.append(prm)
+                cp.session_args.extend(a for a in gargs if all(a is not x for x in cp.session_args))
+        cp.owner_session_attrs = list(held.get("stmts", ()))
         # init = tf.global_variables_initializer(); return init (the building method), run by the caller
         m_home = home.node
+        made = []  # (the statement making the initializer the method returns)
         for nm, ds in home.by_name.items():
             if not (len(ds) == 1 and isinstance(ds[0].value, cst.Call) and self.tp.qname(ds[0].value) in INITIALIZERS):
                 continue
             reads = self._local_reads(home, nm)
             rets = [x for x in reads if isinstance(self.ctx.parent(x), cst.Return)]
-            if len(reads) != 1 or len(rets) != 1:
-                continue
+            if len(reads) == 1 and len(rets) == 1:
+                made.append(ds[0].stmt)
+        # ``return tf.global_variables_initializer()`` directly
+        made += [st for st in walk(m_home.body) if isinstance(st, cst.SimpleStatementLine) and len(st.body) == 1
+                 and isinstance(st.body[0], cst.Return) and isinstance(st.body[0].value, cst.Call)
+                 and self.tp.qname(st.body[0].value) in INITIALIZERS and self._method_of(st) is m_home]
+        for stmt_made in made:
             callers = [n for n in walk(o) if isinstance(n, cst.Call) and isinstance(n.func, cst.Attribute)
                        and n.func.attr.value == m_home.name.value]
             runs_of = []
@@ -2233,7 +2343,7 @@ class TF1Classes:
                         return (f"what {o.name.value}.{m_home.name.value}() returns is used other than as an "
                                 "initializer")
                     runs_of.append(self.ctx.statement_of(a_))
-            cp.owner_inits.append((ds[0].stmt, runs_of))
+            cp.owner_inits.append((stmt_made, runs_of))
         return ""
 
     # -- placeholders no graph op reads ----------------------------------------------------------------

@@ -222,6 +222,10 @@ class Program:
     # placeholders again: a notebook's cells in sequence), or tensors read by their TF1 names: why
     # the scope is not translated
     several_graphs: str | None = None
+    # names bound (every time) to a trainable ``tf.get_variable`` / ``tf.Variable`` of the scope
+    # (``W1 = tf.get_variable('W1', [4, 2])``): a loss reading one directly (``beta *
+    # tf.nn.l2_loss(W1)``) reads it as a model output when a model tensor reads it too
+    variables: set[str] = field(default_factory=set)
     _closure: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
 
     # -- queries -------------------------------------------------------------------------
@@ -273,6 +277,13 @@ class Program:
         """A label-free tensor (a model output or intermediate)."""
         return name in self.tensors and name not in self.placeholders and not self.label_dependent(name)
 
+    def model_variable(self, name: str) -> bool:
+        """A trainable variable a label-free tensor of the program reads (a weight of the model;
+        TFM135 makes it a TF1Variable layer placed in the model's graph): its value is the
+        variable itself in every run, so a loss reads it as one more model output."""
+        return name in self.variables and any(
+            name in d.deps and self.is_model_tensor(d.name) for d in self.scope.defs)
+
     def model_reads(self, name: str) -> list[str]:
         """The label-free tensors the label-dependent computation of ``name`` reads directly
         (the model outputs a loss or metric needs), in source order of their definitions."""
@@ -286,7 +297,7 @@ class Program:
             visited.add(n)
             for d in self.scope.by_name.get(n, ()):
                 for dep in d.deps:
-                    if self.is_model_tensor(dep):
+                    if self.is_model_tensor(dep) or self.model_variable(dep):
                         if dep not in seen:
                             seen.append(dep)
                     elif dep in self.tensors and dep not in self.placeholders and self.label_dependent(dep):
@@ -1188,6 +1199,11 @@ class TF1Program:
             from .tensor_names import TensorNameReads
 
             prog.several_graphs = self.ctx.analysis(TensorNameReads).why
+        for name, ds in scope.by_name.items():
+            if ds and all(isinstance(d.value, cst.Call) and self.qname(d.value) in _VARIABLE_CALLS[:2]
+                          and not any(a.keyword is not None and a.keyword.value == "trainable"
+                                      for a in d.value.args) for d in ds):
+                prog.variables.add(name)
         # tensors: names whose closure reaches a placeholder
         for d in scope.defs:
             if d.name in prog.placeholders:
@@ -1198,6 +1214,10 @@ class TF1Program:
             for d in scope.defs:
                 if d.name in prog.tensors or _is_numpy_def(d) or d.value is None or isinstance(
                         d.value, (cst.Dict, cst.DictComp, cst.Set, cst.SetComp, cst.SimpleString)):
+                    continue
+                if not d.name.strip("_"):
+                    # ``grads, _ = tf.clip_by_global_norm(...)``: the throwaway name, bound again to
+                    # run results and loop counters in the same scope, is no tensor of the program
                     continue
                 if d.deps & prog.tensors and not _optimizer_call(d.value) \
                         and not self._object_of_flags(prog, d):

@@ -52,6 +52,11 @@ PRE_STEPS: tuple[PreStep, ...] = (
             "a local name standing for a model class's scalar placeholder written as the attribute at its reads "
             "(`keep = self.keep_prob` + `tf.nn.dropout(h, keep)` -> `tf.nn.dropout(h, self.keep_prob)`; the "
             "alias goes; the same TF1 program)"),
+    PreStep("TFM231", (("get_variable", "reuse"),), "fetched_variables:share_fetched_variables",
+            "a variable fetched back by name under `reuse=True` written as the value that created it "
+            "(`with tf.variable_scope('h', reuse=True): W1 = tf.get_variable('W1')` -> `W1 = self.W1`, the "
+            "creating method's `W1 = tf.get_variable('W1', shape, ...)` -> `self.W1 = ...`; the same TF1 "
+            "program)"),
     PreStep("TFM209", (("float",), ("int",), ("double",), ("half",), ("bool",), ("complex",)),
             "dtype_aliases:resolve_dtype_aliases",
             "a name standing for one dtype written as the dtype at its reads (`DATA_TYPE = tf.float32` + "

@@ -91,6 +91,10 @@ def _empty_regularization_read(ctx, add_n: cst.Call) -> bool:
     if not ctx.rule_active("TFM151") or len(add_n.args) != 1 or add_n.args[0].keyword is not None \
             or add_n.args[0].star:
         return False
+    from ..translate.regularizers import kept_regularized
+
+    if kept_regularized(ctx):
+        return False  # TFM151 keeps the read (a regularized layer stays TF1)
     from ..analysis.flow import Flow
     from ..analysis.regularization import RegularizationReads
     from ..analysis.tf1_classes import TF1Classes

@@ -621,7 +621,7 @@ class HandmadeLayers(HandmadeLayersAnalysis, Rule):
             return updated
         free = self._free.get(id(small.value)) if isinstance(small, cst.Assign) else None
         if free is not None:
-            shape, init, anchor = free
+            shape, init, anchor, at = free
             self.ctx.use_helper("TF1Variable")
             self.ctx.add_import("keras")
             self.ctx.count(self)
@@ -632,8 +632,13 @@ class HandmadeLayers(HandmadeLayersAnalysis, Rule):
                 layer = layer.with_changes(args=[*layer.args, cst.Arg(
                     cst.SimpleString(repr(tf1_name)), keyword=cst.Name("tf1_name"),
                     equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")))])
-            return updated.with_changes(body=[updated.body[0].with_changes(
+            made = updated.with_changes(body=[updated.body[0].with_changes(
                 value=apply_layer(layer, anchor.deep_clone()))])
+            if at is None:
+                return made
+            # placed at its first use, on a tensor bound by then (HandmadeLayers._movable)
+            self.ctx.insert_before(at, [made])
+            return cst.RemoveFromParent()
         dead = self._dead.get(original)
         if dead is not None:
             keys = [self._attr_key(v) if isinstance(v, cst.Attribute) else self._key(v, v.value) for v in dead[1]]

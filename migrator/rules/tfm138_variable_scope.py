@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from ..analysis.shared_plan import is_reuse_stmt
 from ..analysis.sharing import kept_scope_marker, without_scope_marker
 from ..analysis.tf1_program import TF1Program
 from ..translate.tf1_store import store_function
@@ -40,6 +41,16 @@ class VariableScope(Rule):
                  "alias, no default_name) becomes ``with tf1_variable_scope(<name>):`` instead of its body and "
                  "the read ``tf1_scope_name()``: the same path ('net/conv1') on a Python stack.")
     ORDER = 45
+
+    def visit_With(self, node: cst.With) -> None:
+        if len(node.items) == 1 and isinstance(node.items[0].item, cst.Call) \
+                and self.ctx.legacy_name(node.items[0].item) == "tensorflow.variable_scope" \
+                and self._switch_shares_nothing(node):
+            # its ``reuse_variables()`` shares nothing Keras does not: the switch goes (before
+            # TFM100 would mark it), whatever becomes of the scope
+            for st in node.body.body:
+                if is_reuse_stmt(st) and self._scope_switch(node, st):
+                    self.ctx.remove_statement(st)
 
     def leave_With(self, original: cst.With, updated: cst.With):
         tp = self.ctx.analysis(TF1Program)
@@ -380,7 +391,54 @@ class VariableScope(Rule):
             if not switches and (self.ctx.legacy_name(reuse) or "").endswith("AUTO_REUSE") and self._built_once(w):
                 return False  # AUTO_REUSE in a builder run once: the variables are created, never reused
             return not self._cells_run_again(w)
+        if switches and self._switch_shares_nothing(w):
+            return False
         return switches
+
+    def _switch_shares_nothing(self, w: cst.With) -> bool:
+        """The scope's ``reuse_variables()`` switches share nothing Keras would not: each is a
+        statement of the block itself (``tf.get_variable_scope().reuse_variables()`` or on the
+        scope's alias), and either nothing follows the last one (TF1's reuse flag ends with the
+        block: a trailing switch is a no-op), or what follows only runs again the RNN cell objects
+        the block ran before it (one cell object, one set of weights, in TF1 and in Keras)."""
+        from ..analysis.tf1_program import _walk
+
+        body = list(w.body.body)
+        at = [i for i, st in enumerate(body) if is_reuse_stmt(st)]
+        switches = [n for n in _walk(w.body) if isinstance(n, cst.Call) and isinstance(n.func, cst.Attribute)
+                    and n.func.attr.value == "reuse_variables"]
+        if not at or len(at) != len(switches) or not all(self._scope_switch(w, body[i]) for i in at):
+            return False
+        if at[-1] == len(body) - 1 and len(at) == 1:
+            return True
+        if len(at) != 1 or not self._cells_run_again(w):
+            return False
+
+        from ..translate.tf1 import RNN_LOOP_SIGS as LOOP_SIGS
+
+        def cells(loop: cst.Call) -> set[str]:
+            n_cells = 2 if "bidirectional" in (self.ctx.legacy_name(loop) or "") else 1
+            given = [a.value for a in loop.args if a.keyword is None][:n_cells] + [
+                a.value for a in loop.args if a.keyword is not None and a.keyword.value in ("cell", "cell_fw", "cell_bw")]
+            return {c.value for c in given if isinstance(c, cst.Name)}
+
+        def loops(stmts) -> list[cst.Call]:
+            return [n for st in stmts for n in _walk(st) if isinstance(n, cst.Call)
+                    and (self.ctx.legacy_name(n) or "").rsplit(".", 1)[-1] in LOOP_SIGS]
+
+        before, after = loops(body[:at[0]]), loops(body[at[0] + 1:])
+        run_before = set().union(*(cells(c) for c in before)) if before else set()
+        return bool(after) and all(cells(c) and cells(c) <= run_before for c in after)
+
+    def _scope_switch(self, w: cst.With, st: cst.SimpleStatementLine) -> bool:
+        """``tf.get_variable_scope().reuse_variables()``, or ``scope.reuse_variables()`` on the
+        block's own alias."""
+        target = st.body[0].value.func.value
+        alias = w.items[0].asname
+        if isinstance(target, cst.Call):
+            return self.ctx.legacy_name(target) == "tensorflow.get_variable_scope" and not target.args
+        return isinstance(target, cst.Name) and alias is not None and isinstance(alias.name, cst.Name) \
+            and alias.name.value == target.value
 
     def _built_once(self, w: cst.With) -> bool:
         """``with variable_scope('s', reuse=AUTO_REUSE)`` opening a module function called from one

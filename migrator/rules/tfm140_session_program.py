@@ -1100,6 +1100,16 @@ class SessionProgram(SessionProgramRuns, Rule):
             if not default_minimize_arg(self._tp().qname, a):
                 raise _Todo(f"minimize({code(a).strip(', ')}) is not translated")
         optimizer = value.func.value
+        if op.clip is not None and isinstance(optimizer, cst.Call) and not any(
+                a.keyword is not None and a.keyword.value == op.clip[0] for a in optimizer.args):
+            # ``tf.train.GradientDescentOptimizer(0.1).apply_gradients(clipped)``: TF1 clipped the
+            # gradients first; the Keras optimizer made in place takes the clip as an argument
+            optimizer = optimizer.with_changes(args=[*optimizer.args, cst.Arg(
+                op.clip[1].deep_clone(), keyword=cst.Name(op.clip[0]),
+                equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")))])
+            clip_given = True
+        else:
+            clip_given = False
         model = self._tp().model_name(prog)
         self.ctx.add_import("keras")
         in_node = cst.parse_expression(ins[0]) if len(ins) == 1 else cst.parse_expression(
@@ -1151,8 +1161,8 @@ class SessionProgram(SessionProgramRuns, Rule):
             stmts = [stmt("{m} = TrainingModel({i}, {o}, {l})", m=cst.Name(model), i=in_node, o=out_node,
                           l=_name_expr(loss)),
                      stmt("{m}.compile(optimizer={opt})", m=cst.Name(model), opt=optimizer)]
-        if op.clip is not None:  # TF1 clipped the gradients before apply_gradients: Keras' optimizer does
-            if not isinstance(optimizer, cst.Name):
+        if op.clip is not None and not clip_given:  # TF1 clipped the gradients before apply_gradients
+            if not isinstance(optimizer, (cst.Name, cst.Attribute)):
                 raise _Todo("apply_gradients on an unnamed optimizer")
             stmts.insert(0, stmt("{o}.%s = {v}" % op.clip[0], o=optimizer, v=op.clip[1]))
         stmts[0] = stmts[0].with_changes(leading_lines=op.statement.leading_lines)
@@ -1657,6 +1667,11 @@ class SessionProgram(SessionProgramRuns, Rule):
 
     def _predict(self, prog: Program, tensor: str, feeds) -> cst.BaseExpression:
         ins = [p for p in prog.placeholders_of(tensor) if prog.placeholders[p].role == "input"]
+        if not ins and prog.model_variable(tensor):
+            # a weight (a TF1Variable layer placed in the graph by a tensor reading it): the
+            # model's inputs of the first model tensor that reads it
+            reader = next(d.name for d in prog.scope.defs if tensor in d.deps and prog.is_model_tensor(d.name))
+            ins = [p for p in prog.placeholders_of(reader) if prog.placeholders[p].role == "input"]
         x = self._x(prog, ins, feeds)
         try:
             m_ins, m_outs, _, _ = model_info(prog)

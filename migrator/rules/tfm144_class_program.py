@@ -900,6 +900,9 @@ class ClassProgramRule(Rule):
         if original is cp.owner_saver_stmt and all(c in self._saver_calls(cp) for c in cp.owner_saver_calls):
             self.ctx.count(self)
             return cst.RemoveFromParent()
+        if any(original is st for st in cp.owner_session_attrs):
+            self.ctx.count(self)  # ``self.sess = sess``: the session goes with its runs
+            return cst.RemoveFromParent()
         for init_stmt, runs in cp.owner_inits:
             if original is init_stmt:
                 self.ctx.count(self)  # the model's variables are made initialized: nothing to initialize
@@ -1026,6 +1029,8 @@ class ClassProgramRule(Rule):
                     continue
             if self._tc().tp.in_writer(node) or self._tc().step_read(node) or self._tc().default_block(node):
                 continue
+            if any(self.ctx.statement_of(node) is st for st in cp.owner_session_attrs):
+                continue  # ``self.sess = sess``: goes with the session
             return False
         return True
 

@@ -9,7 +9,7 @@ from ..diagnostics import Severity
 from ..helpers import register_source
 from ..translate.tf1_helpers import WEIGHTS_COLLECTION  # noqa: F401  (registers the helpers)
 from .base import Case, CallRule
-from ..translate.regularizers import _REGULARIZERS, keras_regularizer
+from ..translate.regularizers import _REGULARIZERS, kept_regularized, keras_regularizer
 _APPLY = ("tensorflow.contrib.layers.apply_regularization", "tensorflow.contrib.slim.apply_regularization")
 _ADD = ("tensorflow.add_to_collection",)
 _WEIGHTS_KEY = "tensorflow.GraphKeys.WEIGHTS"
@@ -139,6 +139,13 @@ class RegularizationLosses(CallRule):
             self.ctx.count(self)
             return call("tf1_apply_regularization", reg, lst)
         if not self.ctx.analysis(RegularizationReads).is_read(original):
+            return None
+        kept = kept_regularized(self.ctx)
+        if kept:
+            # a layer whose regularizer stays TF1 code: its penalty is in TF1's collection only (no
+            # Keras layer owns it), so the read cannot become the model's own losses
+            self.todo(original, "read kept: the regularizer of " + ", ".join(kept) + " stays TF1 code (see its "
+                                "TODO); its penalty would be lost if the read became the Keras layers' losses")
             return None
         self.ctx.count(self)
         owner = _class_method_self(self.ctx, original)

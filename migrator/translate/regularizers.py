@@ -4,7 +4,25 @@ import libcst as cst
 from ..analysis.regularization import RegularizationReads
 
 
-_REGULARIZERS = tuple(f"tensorflow.contrib.{m}.{k}_regularizer" for m in ("layers", "slim") for k in ("l1", "l2"))
+_REGULARIZERS = tuple(f"tensorflow.contrib.{m}.{k}_regularizer" for m in ("layers", "slim") for k in ("l1", "l2", "l1_l2"))
+
+
+# the arguments handing a layer or a variable its regularizer
+_REGULARIZER_KWS = ("weights_regularizer", "biases_regularizer", "kernel_regularizer", "bias_regularizer",
+                    "regularizer", "activity_regularizer")
+
+
+def kept_regularized(ctx) -> list[str]:
+    """The calls handed a regularizer whose statement the rule pass has marked TODO so far (kept as
+    TF1 code; the pass reaches a model's layers before the loss reading their penalties), as
+    ``line N``: their penalties are in TF1's REGULARIZATION_LOSSES only, no Keras layer owns them,
+    so a read of the collection must stay (TFM151, TFM130's add_n of the read)."""
+    from ..cstcache import walk
+    from ..emit import literal
+
+    return [f"line {ctx.position(n)[0]}" for n in walk(ctx.module) if isinstance(n, cst.Call) and any(
+        a.keyword is not None and a.keyword.value in _REGULARIZER_KWS and literal(a.value, 0) is not None
+        for a in n.args) and ctx.has_todo(n)]
 
 
 def held_regularizer(ctx, orig: cst.BaseExpression) -> cst.Call | None:
@@ -140,6 +158,8 @@ def keras_regularizer(ctx, node: cst.Call, orig: cst.Call | None = None):
     from ..emit import call, expr, literal, to_node
 
     q = ctx.legacy_name((orig if orig is not None else node).func) or ""
+    if q.endswith("l1_l2_regularizer"):
+        return _l1_l2(node)
     args = [a for a in node.args if a.keyword is None or a.keyword.value == "scale"]
     if not args or any(a.keyword is not None and a.keyword.value not in ("scale", "scope") for a in node.args) \
             or len([a for a in node.args if a.keyword is None]) > 1:
@@ -153,6 +173,29 @@ def keras_regularizer(ctx, node: cst.Call, orig: cst.Call | None = None):
     half = to_node(v / 2.0) if isinstance(v, (int, float)) and not isinstance(v, bool) else expr("{s} / 2", s=scale)
     # TF1's l2_regularizer(s) is s * tf.nn.l2_loss(w) = s * sum(w ** 2) / 2; Keras' L2(l) is l * sum(w ** 2)
     return call("keras.regularizers.L2", half)
+
+
+def _l1_l2(node: cst.Call):
+    """contrib's ``l1_l2_regularizer(scale_l1=1.0, scale_l2=1.0)``: ``scale_l1 * sum(|w|) +
+    scale_l2 * tf.nn.l2_loss(w)`` -> ``keras.regularizers.L1L2(l1=scale_l1, l2=scale_l2 / 2)``
+    (Keras' l2 term is ``l2 * sum(w ** 2)``; ``tf.nn.l2_loss`` halves it)."""
+    from ..emit import call, expr, literal, to_node
+    from ..translate.tflearn import Untranslatable
+
+    pos = [a.value for a in node.args if a.keyword is None]
+    kw = {a.keyword.value: a.value for a in node.args if a.keyword is not None}
+    if any(a.star for a in node.args) or len(pos) > 2 or set(kw) - {"scale_l1", "scale_l2", "scope"} \
+            or (len(pos) > 0 and "scale_l1" in kw) or (len(pos) > 1 and "scale_l2" in kw):
+        raise Untranslatable("l1_l2_regularizer with other arguments than scale_l1 / scale_l2")
+    l1 = pos[0] if pos else kw.get("scale_l1", to_node(1.0))
+    l2 = pos[1] if len(pos) > 1 else kw.get("scale_l2", to_node(1.0))
+    v1, v2 = literal(l1, None), literal(l2, None)
+    if any(isinstance(v, (int, float)) and not isinstance(v, bool) and v < 0 for v in (v1, v2)):
+        raise Untranslatable("a negative regularizer scale (TF1 raises)")
+    if v1 == 0 and v2 == 0:
+        raise Untranslatable("l1_l2_regularizer(0, 0): TF1 adds no penalty at all")
+    half = to_node(v2 / 2.0) if isinstance(v2, (int, float)) and not isinstance(v2, bool) else expr("{s} / 2", s=l2)
+    return call("keras.regularizers.L1L2", l1=l1, l2=half)
 
 
 def regularizer_of(ctx, node: cst.BaseExpression | None, orig: cst.BaseExpression | None):
@@ -179,7 +222,7 @@ def regularizer_of(ctx, node: cst.BaseExpression | None, orig: cst.BaseExpressio
         orig = held
     q = ctx.legacy_name(orig.func) or ""
     short = q.rsplit(".", 1)[-1]
-    if short not in ("l2_regularizer", "l1_regularizer") or not q.startswith(
+    if short not in ("l2_regularizer", "l1_regularizer", "l1_l2_regularizer") or not q.startswith(
             ("tensorflow.contrib.layers.", "tensorflow.contrib.slim.", "tensorflow.keras.regularizers.")):
         raise Untranslatable(f"regularizer {q or 'of unknown kind'}")
     if not ctx.analysis(RegularizationReads).any:
@@ -187,6 +230,8 @@ def regularizer_of(ctx, node: cst.BaseExpression | None, orig: cst.BaseExpressio
     if held is not None:
         keras_regularizer(ctx, held)  # raises where the binding stays TF1
         return node, None
+    if short == "l1_l2_regularizer":
+        return _l1_l2(node), None
     args = [a for a in node.args if a.keyword is None or a.keyword.value == "scale"] if isinstance(node, cst.Call) else []
     if not args:
         raise Untranslatable("regularizer without a scale")

@@ -163,7 +163,19 @@ def _check(model, meta, arr, out, no_step) -> int:
     y = model(x if len(x) > 1 else x[0], training=False)
     ys = [keras.ops.convert_to_numpy(k) for k in (y if isinstance(y, (list, tuple)) else [y])]
     if auto:
+        # an output that is a TF1 variable's value (a TF1Variable layer's output: the program's
+        # loss reads the weight itself, ``beta * tf.nn.l2_loss(W1)``): no legacy tensor computed
+        # from the inputs is it; it is compared with the legacy variable it was set from
+        legacy_of = {id(a.klayer.layer): a for a in p.assignments}
+        by_name = {v["name"]: i for i, v in enumerate(meta["vars"])}
         for j, k in enumerate(ys):
+            hist = getattr(model.outputs[j], "_keras_history", None)
+            a = legacy_of.get(id(hist.operation)) if hist is not None and \
+                type(hist.operation).__name__ == "TF1Variable" else None
+            if a is not None and len(a.legacy) == 1 and a.legacy[0] in by_name:
+                res["forward"].append({"output": f"output {j} ~ legacy variable {a.legacy[0]}",
+                                       **diff(k, arr[f"before_{by_name[a.legacy[0]]}"])})
+                continue
             if not np.issubdtype(k.dtype, np.floating):
                 # an integer output (a size read with tf.shape that the loss reads - an episode's
                 # number of ways): no float legacy tensor to compare; the step checks its use
