@@ -105,11 +105,29 @@ def _label_literal(node: cst.BaseExpression) -> object:
     return {True: 1, False: 0}.get(v, v) if isinstance(v, bool) else v
 
 
+def _appended_label(body: cst.BaseSuite) -> int | None:
+    """The 0 / 1 label a branch appends: ``x.append(0)`` or ``x.append((a, b, 1))`` (the last
+    element of a tuple or list), the same one every time (None otherwise)."""
+    found = set()
+    for n in walk(body):
+        if isinstance(n, cst.Call) and isinstance(n.func, cst.Attribute) and n.func.attr.value == "append" \
+                and len(n.args) == 1:
+            v = n.args[0].value
+            if isinstance(v, (cst.Tuple, cst.List)) and v.elements:
+                v = v.elements[-1].value
+            lab = _label_literal(v)
+            if lab in (0, 1) and not isinstance(lab, float) or lab in (0.0, 1.0):
+                found.add(int(lab))
+    return found.pop() if len(found) == 1 else None
+
+
 def label_evidence(ctx) -> tuple[str, str] | None:
     """How the file builds 0/1 pair labels from a class comparison: ("same", text) for
     ``1 if a == b else 0`` / ``np.array(a == b, ...)`` / ``(a == b).astype(...)`` /
-    ``float(a == b)`` (1 = SAME), ("different", text) for the same with ``!=`` or with the branches
-    the other way round (1 = DIFFERENT); None when no such construction is seen (or both are)."""
+    ``float(a == b)`` / ``if a == b: pairs.append((i, j, 1))`` (1 = SAME), ("different", text)
+    for the same with ``!=`` or with the branches the other way round (1 = DIFFERENT); None when
+    no such construction is seen (or both are: an evaluation's ``same = (a == b)`` next to
+    training pairs built the other way is no evidence either way)."""
     found: dict[str, str] = {}
     for n in walk(ctx.module):
         comp = None
@@ -124,6 +142,11 @@ def label_evidence(ctx) -> tuple[str, str] | None:
             target = n.args[0].value
             if isinstance(target, cst.Comparison):
                 comp, flip = target, False
+        elif isinstance(n, cst.If) and isinstance(n.test, cst.Comparison):
+            # ``if label_a == label_b: pairs.append((a, b, 0))``: the label the branch appends
+            v = _appended_label(n.body)
+            if v is not None:
+                comp, flip = n.test, v == 0
         if comp is None or len(comp.comparisons) != 1:
             continue
         op = comp.comparisons[0].operator
