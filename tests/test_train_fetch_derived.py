@@ -94,7 +94,10 @@ def test_a_product_of_two_tensors_is_not_a_gram_matrix():
     src = OMOINDROT.read_text().replace("dot_product = tf.matmul(embeddings, tf.transpose(embeddings))",
                                         "dot_product = tf.matmul(embeddings, tf.transpose(embeddings * 1.0))")
     out = migrate_text(src, False)
-    assert TODO_MARKER in out  # the labels reach a "model part" again: the training run keeps its TODO
+    # the labels reach a "model part" again: they are a model input, the loss the model's output
+    # (with the norm fetched beside it), not a loss function of (labels, embeddings)
+    assert "model = FetchingLossModel([images, labels], [loss, embedding_mean_norm], 0)" in out
+    assert "def loss(labels, embeddings):" not in out
 
 
 PAIRS = FIXTURE.read_text()

@@ -199,6 +199,29 @@ def _returns_sequence_at(flow: Flow, fn: cst.FunctionDef, i: int, n: int, depth:
         for r in returns)
 
 
+def zipped_loop_element(flow: Flow, node: cst.BaseExpression) -> bool:
+    """``node`` is a name the loop binds from ``zip(..)`` (``for x, y in zip(xs, ys)`` /
+    ``for i, (x, y) in enumerate(zip(xs, ys))``): an element of a sequence the analysis does not
+    follow - in the batch-list idiom (``xs = [data[i:i + n] for ...]`` of lists), a list. TF1
+    converted it, whatever it was; ``np.asarray`` of an array of the placeholder's dtype is that
+    array, so the conversion is written."""
+    if not isinstance(node, cst.Name):
+        return False
+    d = flow.def_of(node.value, node)
+    loop = d.stmt if d is not None else None
+    if not isinstance(loop, cst.For) or node.value not in target_names(loop.target):
+        return False
+    it = loop.iter
+    if isinstance(it, cst.Call) and isinstance(it.func, cst.Name) and it.func.value == "enumerate" \
+            and "enumerate" not in flow.functions and it.args:
+        t = loop.target
+        if not (isinstance(t, (cst.Tuple, cst.List)) and len(t.elements) == 2
+                and node.value in target_names(t.elements[1].value)):
+            return False
+        it = it.args[0].value
+    return _zip_call(it, flow)
+
+
 def tf1_feed_conversion(flow: Flow, orig: cst.BaseExpression | None, value: cst.BaseExpression,
                         dtype: cst.BaseExpression | None, default: str | None = None) -> cst.Call | None:
     """``np.asarray(value, <dtype>)`` - TF1's own conversion of a fed value - when ``orig`` (the fed
@@ -206,7 +229,7 @@ def tf1_feed_conversion(flow: Flow, orig: cst.BaseExpression | None, value: cst.
     read it as several inputs); None otherwise. ``dtype``: the placeholder's dtype expression
     (``default``, a dtype string, where the placeholder is unknown or gives none); the caller
     imports numpy as np."""
-    if orig is None or not sequence_feed(flow, orig):
+    if orig is None or not (sequence_feed(flow, orig) or zipped_loop_element(flow, orig)):
         return None
     dt = feed_dtype(dtype) if dtype is not None else default
     return call("np.asarray", value, cst.SimpleString(repr(dt))) if dt else call("np.asarray", value)

@@ -900,7 +900,7 @@ class HandmadeLayersAnalysis:
             t = node.targets[0].target
             cls = None
             if isinstance(t, cst.Name):
-                key = self._key(node, t.value)
+                key = self._key(node, t.value, binding=True)
                 if key in removable or key not in variables or variables[key].call is not node.value:
                     continue
                 v = variables[key]
@@ -909,8 +909,11 @@ class HandmadeLayersAnalysis:
                          if not isinstance(ctx.parent(n), cst.AssignTarget)
                          and not (isinstance(ctx.parent(n), cst.Attribute) and ctx.parent(n).attr is n)
                          and not (isinstance(ctx.parent(n), cst.Arg) and ctx.parent(n).keyword is n)]
-                if any(self._key(n, n.value) != key for n in reads):
-                    continue
+                keys = [self._key(n, n.value) for n in reads]
+                if any(k != key and not self._per_binding_key(k) for k in keys):
+                    continue  # a read some other binding (or an unknown one) may reach
+                # ``W`` bound again for each layer: this binding's reads
+                reads = [n for n, k in zip(reads, keys) if k == key]
             elif isinstance(t, cst.Attribute) and isinstance(t.value, cst.Name) and t.value.value == "self":
                 parsed = self._variable(node.value)
                 if parsed is None:
@@ -946,6 +949,18 @@ class HandmadeLayersAnalysis:
             if anchor is not None and not isinstance(anchor, (cst.Name, cst.Attribute)):
                 # ``scale * tf.sqrt(...(o1 - o2)...)``: a tensor name inside the other operand
                 anchor = self._tensor_name_in(anchor, node)
+            if operand is None:
+                # the first read has no other operand (``l2_loss += tf.nn.l2_loss(W)`` before
+                # ``tf.nn.xw_plus_b(x, W, b)``): a later read's operand bound before the variable
+                for r in sorted(reads, key=ctx.position)[1:]:
+                    o = self._other_operand(r)
+                    if isinstance(o, cst.Attribute) and isinstance(o.value, cst.Name) and o.value.value == "self":
+                        anchor = o  # (``self.new_input``: checked below to be set before the variable)
+                        break
+                    cand = o if isinstance(o, cst.Name) else self._tensor_name_in(o, node) if o is not None else None
+                    if isinstance(cand, cst.Name) and flow.def_of(cand.value, node) is not None:
+                        anchor = cand
+                        break
             if isinstance(operand, (cst.Name, cst.BaseExpression)) and operand is not None and not (
                     isinstance(anchor, cst.Name) and flow.def_of(anchor.value, node) is not None) \
                     and not isinstance(anchor, cst.Attribute) and self._movable(node, first):
@@ -974,36 +989,48 @@ class HandmadeLayersAnalysis:
 
     def _movable(self, node: cst.Assign, first: cst.CSTNode) -> bool:
         """The statement making the variable can move down to the statement of its first read:
-        a statement of its own, in the same block as that statement or in ``with`` blocks around
-        it only (a scope block; no loop or branch between), and nothing between the two rebinds
-        a name the variable's call reads."""
+        a statement of its own; between it and that statement only ``with`` blocks (scopes: no
+        loop, branch or function), up to the block holding both; and nothing between them (in
+        source order) rebinds a name the variable's call reads."""
         from ..analysis.flow import load_names
 
         ctx = self.ctx
         stmt, use = ctx.statement_of(node), ctx.statement_of(first)
         if stmt is None or use is None or len(stmt.body) != 1:
             return False
-        block = ctx.parent(use)
-        p = ctx.parent(stmt)
-        while p is not None and p is not block:
-            if not isinstance(p, (cst.IndentedBlock, cst.With)):
-                return False
-            p = ctx.parent(p)
-        if p is None:
+
+        def chain(n) -> list:
+            out = []
+            p = ctx.parent(n)
+            while p is not None:
+                out.append(p)
+                if isinstance(p, (cst.Module, cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+                    break
+                p = ctx.parent(p)
+            return out
+
+        up_stmt, up_use = chain(stmt), chain(use)
+        common = next((b for b in up_stmt if isinstance(b, (cst.IndentedBlock, cst.Module))
+                       and any(b is c for c in up_use)), None)
+        if common is None:
             return False
+        for path in (up_stmt, up_use):
+            for p in path:
+                if p is common:
+                    break
+                if not isinstance(p, (cst.IndentedBlock, cst.With)):
+                    return False
+        start, end = ctx.position(stmt), ctx.position(use)
+        if not start < end:
+            return False
+        from ..analysis.flow import target_names
+
         reads = load_names(node.value)
-        between = False
-        for st in block.body:
-            if st is use:
-                return True
-            if between or any(n is stmt for n in _walk(st)):
-                if between:
-                    for n in _walk(st):
-                        if isinstance(n, cst.AssignTarget) and any(
-                                isinstance(x, cst.Name) and x.value in reads for x in _walk(n.target)):
-                            return False
-                between = True
-        return False
+        for n in _walk(common):
+            if isinstance(n, (cst.AssignTarget, cst.AugAssign, cst.For)) and start < ctx.position(n) < end \
+                    and set(target_names(n.target)) & reads:
+                return False  # (``self.W2 = ...`` rebinds no name)
+        return True
 
     def _runs_once(self, node) -> bool:
         """The code creating the variable runs once: module level, a function called once in

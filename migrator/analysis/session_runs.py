@@ -527,7 +527,15 @@ class SessionProgramRuns:
             if len(orders) == 1:
                 names = next(iter(orders))
                 derived = set(self.train_fetch_derived(prog) or ())
-                if any(n != loss for n in names) and labels and len(prog.train_ops) == 1 \
+                if any(n != loss for n in names) and not labels and outs == [loss] and len(prog.train_ops) == 1 \
+                        and prog.train_ops[0].loss_index is None and len(set(names)) == len(names) \
+                        and all(n is not None and n in prog.tensors and n not in prog.placeholders
+                                and not prog.label_dependent(n) and n not in prog.metrics
+                                and set(prog.placeholders_of(n)) <= set(ins) for n in names):
+                    # a label-free loss (LossModel) and label-free tensors fetched with it (a
+                    # triplet accuracy): one more output each of a FetchingLossModel
+                    plan = list(names)
+                elif any(n != loss for n in names) and labels and len(prog.train_ops) == 1 \
                         and prog.train_ops[0].loss_index is None \
                         and all(n is not None and n in prog.tensors and n not in prog.placeholders
                                 and (n in outs or n in derived or (

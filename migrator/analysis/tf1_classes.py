@@ -618,7 +618,30 @@ class TF1Classes:
                 for d in scope.by_name.get(name, ()):
                     if d.value is not None:
                         out |= reads(d.value, scope, seen)
+                for arg in appended_args(scope).get(name, ()):
+                    out |= reads(arg, scope, seen)  # ``pooled.append(h)`` (a list of the text CNN's branches)
             return out
+
+        appended_memo: dict[int, dict] = {}
+
+        def appended_args(scope: ScopeFlow) -> dict:
+            """name -> the arguments of its ``name.append(..)`` / ``.extend(..)`` statements in
+            ``scope``, for the names bound there only to ``[]`` (tf1_program._appended)."""
+            if id(scope) not in appended_memo:
+                from .tf1_program import _appended
+
+                lists = _appended(scope)
+                found: dict[str, list] = {}
+                for st in scope.statements:
+                    if isinstance(st, cst.SimpleStatementLine):
+                        for small in st.body:
+                            c = small.value if isinstance(small, cst.Expr) else None
+                            if isinstance(c, cst.Call) and isinstance(c.func, cst.Attribute) \
+                                    and isinstance(c.func.value, cst.Name) and c.func.value.value in lists \
+                                    and c.func.attr.value in ("append", "extend"):
+                                found.setdefault(c.func.value.value, []).extend(a.value for a in c.args)
+                appended_memo[id(scope)] = found
+            return appended_memo[id(scope)]
 
         self._reads = reads
         for mname, m in methods.items():

@@ -226,7 +226,16 @@ class Program:
     # (``W1 = tf.get_variable('W1', [4, 2])``): a loss reading one directly (``beta *
     # tf.nn.l2_loss(W1)``) reads it as a model output when a model tensor reads it too
     variables: set[str] = field(default_factory=set)
+    # ``pooled = []`` + ``pooled.append(h)`` in a loop (the text CNN's one branch per filter
+    # size) + ``tf.concat(pooled, 3)``: a list's name -> the names its appends read (its binding
+    # to ``[]`` reads none; the list holds tensors of the program)
+    appended: dict[str, frozenset[str]] = field(default_factory=dict)
     _closure: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
+
+    def deps_of(self, d) -> frozenset[str]:
+        """The names binding ``d`` reads, and for a list filled by appends what those read."""
+        extra = self.appended.get(d.name)
+        return d.deps | extra if extra else d.deps
 
     # -- queries -------------------------------------------------------------------------
     def by_role(self, role: str) -> list[Placeholder]:
@@ -256,7 +265,7 @@ class Program:
             for d in self.scope.by_name.get(n, ()):
                 if _is_numpy_def(d):
                     continue
-                for dep in d.deps:
+                for dep in self.deps_of(d):
                     if dep not in out and dep != name:
                         out.add(dep)
                         stack.append(dep)
@@ -284,6 +293,32 @@ class Program:
         return name in self.variables and any(
             name in d.deps and self.is_model_tensor(d.name) for d in self.scope.defs)
 
+    def weight_value(self, name: str) -> bool:
+        """A value computed from the model's variables alone, no placeholder
+        (``l2_loss = tf.constant(0.0)`` + ``l2_loss += tf.nn.l2_loss(W)`` per layer): like a
+        variable, one more model output a loss reading it is given."""
+        if name in self.placeholders or name in self.tensors or name in self.variables:
+            return False
+        defs = self.scope.by_name.get(name, ())
+        if not defs or any(d.value is not None and not isinstance(d.value, (cst.Call, cst.BinaryOperation))
+                           for d in defs):
+            return False
+        c = self.closure(name)
+        return not any(p in c for p in self.placeholders) and any(
+            v in self.variables and self.model_variable(v) for v in c)
+
+    def weight_inputs(self, name: str) -> list[str]:
+        """The input placeholders the TF1Variable layers a variable or weight value reads are
+        placed on: those of the first model tensor reading each of its variables."""
+        out: list[str] = []
+        for v in sorted(self.closure(name) | {name}):
+            if v not in self.variables or not self.model_variable(v):
+                continue
+            reader = next(d.name for d in self.scope.defs if v in d.deps and self.is_model_tensor(d.name))
+            out += [p for p in self.placeholders_of(reader)
+                    if self.placeholders[p].role == "input" and p not in out]
+        return out
+
     def model_reads(self, name: str) -> list[str]:
         """The label-free tensors the label-dependent computation of ``name`` reads directly
         (the model outputs a loss or metric needs), in source order of their definitions."""
@@ -296,8 +331,8 @@ class Program:
                 continue
             visited.add(n)
             for d in self.scope.by_name.get(n, ()):
-                for dep in d.deps:
-                    if self.is_model_tensor(dep) or self.model_variable(dep):
+                for dep in self.deps_of(d):
+                    if self.is_model_tensor(dep) or self.model_variable(dep) or self.weight_value(dep):
                         if dep not in seen:
                             seen.append(dep)
                     elif dep in self.tensors and dep not in self.placeholders and self.label_dependent(dep):
@@ -350,6 +385,31 @@ def _is_numpy_def(d) -> bool:
         return isinstance(d.stmt, cst.For)  # loop variables
     return any(isinstance(n, cst.Call) and isinstance(n.func, cst.Attribute) and n.func.attr.value in ("run", "eval")
                for n in _walk(d.value))
+
+
+def _appended(scope: ScopeFlow) -> dict[str, frozenset[str]]:
+    """Names of ``scope`` bound only to ``[]`` and filled by ``name.append(e)`` / ``name.extend(e)``
+    statements of the scope: name -> the names those calls read."""
+    out: dict[str, set[str]] = {}
+    for st in scope.statements:
+        if not isinstance(st, cst.SimpleStatementLine):
+            continue
+        for small in st.body:
+            c = small.value if isinstance(small, cst.Expr) else None
+            if isinstance(c, cst.Call) and isinstance(c.func, cst.Attribute) and isinstance(c.func.value, cst.Name) \
+                    and c.func.attr.value in ("append", "extend"):
+                if any(isinstance(n, cst.Call) and isinstance(n.func, cst.Attribute) and n.func.attr.value in ("run", "eval")
+                       for a in c.args for n in _walk(a)):
+                    out.setdefault(c.func.value.value, set()).add("")  # values a session computed: NumPy
+                    continue
+                out.setdefault(c.func.value.value, set()).update(load_names(c))
+    def empty(v) -> bool:  # ``[]``, or ``[], []`` bound to ``a, b``
+        return (isinstance(v, cst.List) and not v.elements) or (
+            isinstance(v, (cst.Tuple, cst.List)) and bool(v.elements)
+            and all(isinstance(e.value, cst.List) and not e.value.elements for e in v.elements))
+
+    return {n: frozenset(v - {n}) for n, v in out.items()
+            if "" not in v and scope.by_name.get(n) and all(empty(d.value) for d in scope.by_name[n])}
 
 
 def _optimizer_call(value: cst.BaseExpression) -> bool:
@@ -538,6 +598,7 @@ class TF1Program:
         self.session_functions: dict[str, tuple] = self._session_functions(calls)
         self.summary_functions: dict[str, list] = self._summary_functions(calls)
         self.writer_attrs: set[str] = self._writer_attrs(calls)
+        self._escaping_summaries()
         for scope in self.flow.scopes.values():
             prog = self._build(scope, calls)
             if prog is not None:
@@ -655,6 +716,52 @@ class TF1Program:
                     and isinstance(ctx.parent(c), cst.Expr)):
                 ok.discard(n.attr.value)
         return ok
+
+    def _escaping_summaries(self) -> None:
+        """Summary ops and FileWriters bound to names TFM142 removes with their uses: a name read
+        otherwise than by those uses (``{'op': summary_op, 'writer': summary_writer}``, an alias,
+        an argument of a function of the file) would be left unbound - such a name is no summary
+        name: its statements stay, marked (nothing dangles)."""
+        names = self.summary_names | self.writer_names
+        if not names:
+            return
+        ctx = self.ctx
+        bad: set[str] = set()
+        for n in _walk(ctx.module):
+            if not (isinstance(n, cst.Name) and n.value in names) or n.value in bad:
+                continue
+            p = ctx.parent(n)
+            below, t = n, p
+            while isinstance(t, (cst.Element, cst.Tuple, cst.List, cst.StarredElement)):
+                below, t = t, ctx.parent(t)  # ``s, w = make_summaries(...)``: a binding, not a read
+            if isinstance(t, (cst.AssignTarget, cst.Param, cst.AsName)) or (isinstance(t, cst.For) and t.target is below) \
+                    or (isinstance(p, cst.Attribute) and p.attr is n) \
+                    or (isinstance(p, cst.Arg) and p.keyword is n) or isinstance(p, (cst.FunctionDef, cst.ClassDef)):
+                continue
+            if isinstance(p, cst.Attribute) and p.value is n:
+                continue  # ``writer.add_summary(...)``, ``merged.name``: the statement goes or stays whole
+            if self._summary_use(n):
+                continue
+            bad.add(n.value)
+        self.summary_names -= bad
+        self.writer_names -= bad
+
+    def _summary_use(self, n: cst.Name) -> bool:
+        """``n`` is not read where TFM142's removal would leave it unbound: not in a dict display
+        (``{'op': summary_op, 'writer': summary_writer}``) nor as the value bound to another name
+        (``op = summary_op``), the reads TFM142 does not follow (runs, writer calls, summary
+        lists, summary helpers' returns and the writers handed to functions are its own)."""
+        ctx = self.ctx
+        x = ctx.parent(n)
+        while x is not None and not isinstance(x, cst.BaseStatement):
+            if isinstance(x, (cst.Dict, cst.DictElement)):
+                return False
+            if isinstance(x, (cst.Call, cst.Lambda)):
+                return True
+            if isinstance(x, cst.Assign):
+                return x.value is not n  # (a list of summaries is TFM142's)
+            x = ctx.parent(x)
+        return True
 
     def is_writer(self, node) -> bool:
         """``node`` names a FileWriter TFM142 removes: a name of ``writer_names`` or ``self.X`` of
@@ -1171,6 +1278,7 @@ class TF1Program:
     def _build(self, scope: ScopeFlow, calls: list[cst.Call]) -> Program | None:
         mine = self._scope_calls(scope, calls)
         prog = Program(scope)
+        twice: list[str] = []  # names two placeholder statements bind
         for c in mine:
             q = self._qn[id(c)]
             parent = self.ctx.parent(c)
@@ -1185,6 +1293,8 @@ class TF1Program:
                 else:
                     default, shape, dtype = _arg(c, 0, "input"), _arg(c, 1, "shape"), None
                 name = parent.targets[0].target.value
+                if name in prog.placeholders and prog.placeholders[name].statement is not stmt:
+                    twice.append(name)
                 p = Placeholder(name, stmt, c, dtype, shape, default)
                 # a scalar (keep_prob, is_training, a rate): hyper; a placeholder_with_default of a
                 # batch shape ([None], [None, 4]) is an input / label like a plain placeholder
@@ -1199,11 +1309,16 @@ class TF1Program:
             from .tensor_names import TensorNameReads
 
             prog.several_graphs = self.ctx.analysis(TensorNameReads).why
+        if prog.several_graphs is None and twice:
+            # (TF-Examples' multi-GPU script: one graph made twice over under the same names)
+            prog.several_graphs = (f"placeholder {twice[0]} is made by two statements of one scope (a second "
+                                   "graph under the same names): not translated - one program per scope")
         for name, ds in scope.by_name.items():
             if ds and all(isinstance(d.value, cst.Call) and self.qname(d.value) in _VARIABLE_CALLS[:2]
                           and not any(a.keyword is not None and a.keyword.value == "trainable"
                                       for a in d.value.args) for d in ds):
                 prog.variables.add(name)
+        prog.appended = _appended(scope)
         # tensors: names whose closure reaches a placeholder
         for d in scope.defs:
             if d.name in prog.placeholders:
@@ -1219,7 +1334,7 @@ class TF1Program:
                     # ``grads, _ = tf.clip_by_global_norm(...)``: the throwaway name, bound again to
                     # run results and loop counters in the same scope, is no tensor of the program
                     continue
-                if d.deps & prog.tensors and not _optimizer_call(d.value) \
+                if prog.deps_of(d) & prog.tensors and not _optimizer_call(d.value) \
                         and not self._object_of_flags(prog, d):
                     prog.tensors.add(d.name)
                     changed = True

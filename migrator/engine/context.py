@@ -180,6 +180,7 @@ class FileContext:
         rid, kind, sev = self._rule_info(rule)
         if self.suppress and self.suppressed(node, rid):
             return
+        message = " ".join(message.split())  # one line (a message may quote multi-line code)
         line, col = self.position(node)
         self.diagnostics.append(Diagnostic(
             path=self.path, line=line, col=col, rule=rid, message=message,
@@ -196,6 +197,7 @@ class FileContext:
         rid, _, _ = self._rule_info(rule)
         if self.suppress and is_suppressed(self.suppress.get(id(stmt)), rid):
             return
+        message = " ".join(message.split())  # a marker is comment lines: no newline of its own
         if any(m.rule == rid and m.message == message for m in self._marks[id(stmt)]):
             return
         self._marks[id(stmt)].append(Mark(rid, message))

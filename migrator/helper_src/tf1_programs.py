@@ -532,11 +532,13 @@ class Keras2BatchNormalization(keras.layers.BatchNormalization):
 
 class TF1InvalidArgumentError(Exception):
     """tf.errors.InvalidArgumentError as tf.add_check_numerics_ops() raised it: a float value of the
-    training step was NaN or Inf (``message`` holds the text, as TF's errors did)."""
+    training step was NaN or Inf (``message`` holds the text, as TF's errors did; ``op.name`` /
+    ``op.type`` name what was checked - TF1's named the CheckNumerics op of the first bad tensor)."""
 
-    def __init__(self, message):
+    def __init__(self, message, name="CheckNumerics"):
         super().__init__(message)
         self.message = message
+        self.op = type("CheckNumericsOp", (), {"name": name, "type": "CheckNumerics"})()
 
 
 def tf1_check_numerics(model, loss):
@@ -544,10 +546,10 @@ def tf1_check_numerics(model, loss):
     the step is not finite. The step's loss and the weights it left are checked (a NaN / Inf
     activation reaches the loss, a NaN / Inf gradient the updated weights); returns the loss."""
     if not np.all(np.isfinite(np.asarray(keras.tree.flatten(loss), dtype=np.float64))):
-        raise TF1InvalidArgumentError("check_numerics: the loss of the training step is NaN or Inf")
+        raise TF1InvalidArgumentError("check_numerics: the loss of the training step is NaN or Inf", "loss")
     for w in model.weights:
         if "float" in str(w.dtype) and not np.all(np.isfinite(keras.ops.convert_to_numpy(w))):
-            raise TF1InvalidArgumentError(f"check_numerics: {w.path} is NaN or Inf after the training step")
+            raise TF1InvalidArgumentError(f"check_numerics: {w.path} is NaN or Inf after the training step", w.path)
     return loss
 
 

@@ -379,7 +379,35 @@ class Ops(CallRule):
             args = self._parameter_args(defs[0].stmt, node.value)
             return bool(args) and all(self._tf1_tensor(a, depth + 1, inner) for a in args)
         return bool(defs) and all(d.index >= 0 and d.value is not None and not isinstance(d.stmt, (cst.With, cst.For))
-                                  and self._tf1_tensor(d.value, depth + 1, inner, arith) for d in defs)
+                                  and (self._tf1_tensor(d.value, depth + 1, inner, arith)
+                                       or self._unpacked_tf1_tensor(d, node.value, depth, inner)) for d in defs)
+
+    def _unpacked_tf1_tensor(self, d, name: str, depth: int, seen: frozenset) -> bool:
+        """``logits, features = net(x)``: ``name`` an element of a tuple target bound from a call
+        of the file's own module function every ``return`` of which is a tuple display of that
+        length whose element there is a TF1 op's result."""
+        from ..analysis.flow import Flow
+
+        st = d.stmt
+        small = st.body[0] if isinstance(st, cst.SimpleStatementLine) and len(st.body) == 1 else None
+        if not (isinstance(small, cst.Assign) and len(small.targets) == 1 and small.value is d.value
+                and isinstance(small.targets[0].target, (cst.Tuple, cst.List)) and isinstance(d.value, cst.Call)):
+            return False
+        els = small.targets[0].target.elements
+        if any(not isinstance(e.value, cst.Name) for e in els):
+            return False
+        i = next((k for k, e in enumerate(els) if e.value.value == name), None)
+        flow = self.ctx.analysis(Flow)
+        f = d.value.func
+        fn = flow.functions.get(f.value) if isinstance(f, cst.Name) else None
+        if i is None or fn is None or fn.decorators:
+            return False
+        rets = [r for r in walk(fn.body) if isinstance(r, (cst.Return, cst.Yield, cst.FunctionDef, cst.Lambda))]
+        return bool(rets) and all(
+            isinstance(r, cst.Return) and isinstance(r.value, cst.Tuple) and len(r.value.elements) == len(els)
+            and not any(isinstance(e, cst.StarredElement) for e in r.value.elements)
+            and self._tf1_tensor(r.value.elements[i].value, depth + 1, seen)
+            and not self._sequence(r.value.elements[i].value, depth + 1) for r in rets)
 
     def _parameter_args(self, fn: cst.FunctionDef, name: str) -> list | None:
         """What every call of a module function in the file passes its parameter ``name`` (never
@@ -587,6 +615,21 @@ class Ops(CallRule):
         if isinstance(parent, cst.Comparison) and parent.left is node:
             return all(isinstance(t.operator, ops) for t in parent.comparisons)
         return False
+
+    def _free_filter(self, node) -> bool:
+        """A conv2d filter that is not a TF1 variable left as TF1 code: a name bound to a
+        get_variable / tf.Variable call TFM135 makes a TF1Variable layer (a filter two towers
+        apply), or to a value computed otherwise."""
+        from ..analysis.flow import Flow
+        from ..analysis.handmade_layers import HandmadeLayersAnalysis
+
+        if not isinstance(node, cst.Name):
+            return False  # (``weights['wc1']``, ``self.W``: TFM135's layers, or TF1 code TFM100 marks)
+        d = self.ctx.analysis(Flow).def_of(node.value, node)
+        v = d.value if d is not None else None
+        if not (isinstance(v, cst.Call) and self.ctx.legacy_name(v) in ("tensorflow.get_variable", "tensorflow.Variable")):
+            return v is not None
+        return self.ctx.rule_active("TFM135") and id(v) in self.ctx.analysis(HandmadeLayersAnalysis).free_variable_calls()
 
     def _window(self, b: BoundArgs, n: str, original: cst.Call) -> cst.BaseExpression:
         """TF1 pooling ``ksize`` / ``strides`` -> Keras' ``(h, w)``: an int, a ``[1, h, w, 1]``
@@ -1239,6 +1282,30 @@ class Ops(CallRule):
             x = b.node("value") if b.given("value") else b.node("input")
             op = "max_pool" if "max" in name else "average_pool"
             return _ops(op, x, sizes[0], strides=sizes[1], padding=pad, data_format=layout)
+        if name == "nn.conv2d":
+            # a convolution whose filter is no layer's kernel (a variable two towers apply, a
+            # TF1Variable): keras.ops.conv takes TF1's NHWC input and HWIO filter as they are
+            # (forms it does not take are left to TFM135's layers, else TFM100 marks them)
+            b = B("input, filter=None, strides=None, padding=None, use_cudnn_on_gpu=True, data_format='NHWC', "
+                  "dilations=None, name=None, filters=None")
+            if b.given("data_format") and b.value("data_format", None) != "NHWC":
+                return NOT_MINE
+            kernel = b.node("filter") if b.given("filter") else b.node("filters")
+            if kernel is None or not b.given("strides") or not b.given("padding") \
+                    or not self._free_filter(b.orig("filter") if b.given("filter") else b.orig("filters")):
+                return NOT_MINE
+            pad = b.value("padding", None)
+            if not isinstance(pad, str) or pad not in ("SAME", "VALID"):
+                return NOT_MINE
+            try:
+                strides = self._window(b, "strides", original)
+                dil = self._window(b, "dilations", original) if b.given("dilations") else None
+            except Untranslatable:
+                return NOT_MINE
+            if literal(dil, None) == (1, 1):
+                dil = None
+            return _ops("conv", b.node("input"), kernel, strides=strides, padding=to_node(pad.lower()),
+                        dilation_rate=dil)
         if name == "nn.xw_plus_b":
             b = B("x, weights, biases, name=None")
             return _ops("add", _ops("matmul", b.node("x"), b.node("weights")), b.node("biases"))

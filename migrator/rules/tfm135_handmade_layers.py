@@ -597,6 +597,10 @@ class HandmadeLayers(HandmadeLayersAnalysis, Rule):
         getvar = self.ctx.legacy_name(node) != "tensorflow.Variable"
         arg = _arg(node, 0 if getvar else 99, "name")
         name = literal(arg, None) if arg is not None else None
+        if arg is not None and name is None and _formatted_name(arg):
+            # ``name="W-%s" % filter_size`` (one per loop pass): the same expression, evaluated
+            # where the layer is made - verify places the weight by the name it gives
+            return arg
         if not isinstance(name, str) or not name:
             return None
         same = [n for n in _walk(self.ctx.module) if isinstance(n, cst.SimpleString) and literal(n, None) == name]
@@ -630,7 +634,8 @@ class HandmadeLayers(HandmadeLayersAnalysis, Rule):
             tf1_name = self._tf1_name(small.value)
             if tf1_name is not None:  # its checkpoint name (verify / weights place it by it)
                 layer = layer.with_changes(args=[*layer.args, cst.Arg(
-                    cst.SimpleString(repr(tf1_name)), keyword=cst.Name("tf1_name"),
+                    cst.SimpleString(repr(tf1_name)) if isinstance(tf1_name, str) else tf1_name.deep_clone(),
+                    keyword=cst.Name("tf1_name"),
                     equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")))])
             made = updated.with_changes(body=[updated.body[0].with_changes(
                 value=apply_layer(layer, anchor.deep_clone()))])
@@ -957,3 +962,18 @@ class HandmadeLayers(HandmadeLayersAnalysis, Rule):
         'import keras\nimport tensorflow as tf\nh = keras.layers.Dense(3)(x)\ncos = tf.reduce_sum(h * h, 1)\nscale = tf.Variable(5.0, name="scale")\nshift = tf.Variable(-2.0)\nlogits = scale * cos + shift\n',
         "import keras\n\n\n" + "# tflearn-migrate helper: TF1Variable\n" + TF1_VARIABLE.code + '\n\nh = keras.layers.Dense(3)(x)\ncos = keras.ops.sum(h * h, axis=1)\nscale = TF1Variable([], keras.initializers.Constant(5.0), tf1_name=\'scale\')(cos)\nshift = TF1Variable([], keras.initializers.Constant(-2.0))(cos)\nlogits = scale * cos + shift\n')]
     REQUIRES = ("TFM130", "TFM100")
+
+
+def _formatted_name(arg: cst.BaseExpression) -> bool:
+    """A variable name computed from a string literal and plain names (``"W-%s" % filter_size``,
+    ``"b" + str(i)``, an f-string of names): nothing it reads has side effects."""
+    if isinstance(arg, cst.BinaryOperation) and isinstance(arg.operator, cst.Modulo):
+        return isinstance(arg.left, cst.SimpleString) and all(
+            isinstance(n, (cst.Name, cst.Tuple, cst.Element, cst.Comma, cst.SimpleString, cst.Integer,
+                           cst.LeftParen, cst.RightParen, cst.ParenthesizedWhitespace, cst.SimpleWhitespace))
+            for n in _walk(arg.right))
+    if isinstance(arg, cst.FormattedString):
+        return all(isinstance(p, cst.FormattedStringText) or (
+            isinstance(p, cst.FormattedStringExpression) and isinstance(p.expression, cst.Name)
+            and p.conversion is None and p.format_spec is None) for p in arg.parts)
+    return False

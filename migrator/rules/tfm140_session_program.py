@@ -98,6 +98,12 @@ def _counter_reads(target: cst.Tuple | cst.List, counters: dict, model: str) -> 
         "keras.ops.convert_to_numpy({v})", v=cst.parse_expression(c.value(f"{model}.optimizer.iterations"))))
 
 
+def _loss_fetch_outputs(fetches: list[str], loss: str) -> list[str]:
+    """The outputs of a FetchingLossModel: the fetched tensors in the runs' order, then the
+    loss when the runs do not fetch it."""
+    return list(fetches) if loss in fetches else [*fetches, loss]
+
+
 def _elems(values: list[cst.BaseExpression]) -> cst.BaseExpression:
     return values[0] if len(values) == 1 else cst.List([cst.Element(v) for v in values])
 
@@ -1115,7 +1121,16 @@ class SessionProgram(SessionProgramRuns, Rule):
         in_node = cst.parse_expression(ins[0]) if len(ins) == 1 else cst.parse_expression(
             "[" + ", ".join(ins) + "]")
         fetches = self._train_fetches(prog)
-        if fetches:  # the training runs fetch metrics too: the step returns them (FetchingModel)
+        if fetches and not labels and outs == [loss]:
+            # a label-free loss fetched with other label-free tensors: each an output of the model,
+            # the loss's among them (FetchingLossModel: the step returns them all)
+            self.ctx.use_helper("FetchingLossModel")
+            every = _loss_fetch_outputs(fetches, loss)
+            out_node = cst.parse_expression("[" + ", ".join(every) + "]")
+            stmts = [stmt("{m} = FetchingLossModel({i}, {o}, %d)" % every.index(loss), m=cst.Name(model), i=in_node,
+                          o=out_node),
+                     stmt("{m}.compile(optimizer={opt})", m=cst.Name(model), opt=optimizer)]
+        elif fetches:  # the training runs fetch metrics too: the step returns them (FetchingModel)
             self.ctx.use_helper("FetchingModel")
             params = labels + outs
             fn = f"{model}_fetches"
@@ -1473,8 +1488,14 @@ class SessionProgram(SessionProgramRuns, Rule):
         the step, read from the optimizer's iterations, on the next line."""
         if not self.runs_ok(prog):
             raise _Todo(self._kept_training_run(prog))
-        step = expr('keras.tree.map_structure(keras.ops.convert_to_numpy, {m}.train_on_batch({x}, {y}, '
-                    'return_dict=True)["fetched"])', m=cst.Name(model), x=x, y=y)
+        ins, outs, loss, labels = model_info(prog)
+        label_free = not labels and outs == [loss]
+        if label_free:  # a FetchingLossModel: no labels; it returns every output, the loss's too
+            step = expr('keras.tree.map_structure(keras.ops.convert_to_numpy, {m}.train_on_batch({x}, '
+                        'return_dict=True)["fetched"])', m=cst.Name(model), x=x)
+        else:
+            step = expr('keras.tree.map_structure(keras.ops.convert_to_numpy, {m}.train_on_batch({x}, {y}, '
+                        'return_dict=True)["fetched"])', m=cst.Name(model), x=x, y=y)
         self.ctx.count(self)
         if isinstance(small, cst.Expr):
             return updated.with_changes(body=[cst.Expr(step)])
@@ -1483,6 +1504,8 @@ class SessionProgram(SessionProgramRuns, Rule):
                 or len(target.elements) != len(r.fetch_names):
             raise _Todo("sess.run result not unpacked into one name per fetch")
         kept = [el.value for el, n in zip(target.elements, r.fetch_names) if n in plan]
+        if label_free and loss not in plan:
+            kept.append(cst.Name("_"))  # (the loss output the run did not fetch)
         # a streaming metric's update fetched: the step returned its arguments (computed on the
         # step's forward pass, as TF1's run did); the update runs now and its value is the fetch
         updates = []
@@ -1667,11 +1690,10 @@ class SessionProgram(SessionProgramRuns, Rule):
 
     def _predict(self, prog: Program, tensor: str, feeds) -> cst.BaseExpression:
         ins = [p for p in prog.placeholders_of(tensor) if prog.placeholders[p].role == "input"]
-        if not ins and prog.model_variable(tensor):
-            # a weight (a TF1Variable layer placed in the graph by a tensor reading it): the
-            # model's inputs of the first model tensor that reads it
-            reader = next(d.name for d in prog.scope.defs if tensor in d.deps and prog.is_model_tensor(d.name))
-            ins = [p for p in prog.placeholders_of(reader) if prog.placeholders[p].role == "input"]
+        if not ins and (prog.model_variable(tensor) or prog.weight_value(tensor)):
+            # a weight, or a value of weights alone (TF1Variable layers placed in the graph by
+            # the tensors reading them): the inputs of those tensors
+            ins = prog.weight_inputs(tensor)
         x = self._x(prog, ins, feeds)
         try:
             m_ins, m_outs, _, _ = model_info(prog)

@@ -65,5 +65,5 @@ OPS_CALLS = tuple([_tf(n) for n in _REDUCE] + [_tf(n) for n in _UNARY] + [_tf(n)
         "random.normal", "split", "fill", "add_n", "math.add_n", "range", "gather", "nn.l2_loss", "tile",
         "confusion_matrix", "math.confusion_matrix", "train.confusion_matrix", "diag", "zeros", "ones", "gather_nd", "sequence_mask",
         "image.convert_image_dtype", "image.per_image_standardization", "image.resize_images",
-        "image.resize_bilinear", "tensordot", "linalg.tensordot", "linspace", "lin_space", "meshgrid")]
+        "image.resize_bilinear", "tensordot", "linalg.tensordot", "linspace", "lin_space", "meshgrid", "nn.conv2d")]
     + [_tf(n) for n in _INITIALIZERS])

@@ -198,6 +198,8 @@ def judge(res: dict, atol: float = 1e-5, rtol: float = 1e-5) -> tuple[bool, list
         ok = False
         lines.append("ERROR: no outputs compared")
     blind = 0
+    for j in res.get("weights_only", []):
+        lines.append(f"  --  output {j} is computed from the weights alone (set from TF1's): compared through the step")
     for f in res.get("forward", []):
         good = f["max_abs"] <= atol
         ok &= good
