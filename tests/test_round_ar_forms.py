@@ -495,18 +495,33 @@ def test_summary_names_read_elsewhere_stay_and_zipped_feeds_are_converted():
 
 
 def test_a_todo_message_quoting_several_lines_is_one_marker():
-    # TFM141 quotes the loop that reads FLAGS as an absl object: a message with newlines made
-    # an invalid comment and the whole file was left unchanged (TFM009)
-    src = ('import tensorflow as tf\ntf.flags.DEFINE_integer("batch_size", 128, "Batch Size")\n'
-           'FLAGS = tf.flags.FLAGS\n\n\ndef show():\n    for attr in FLAGS:\n'
-           '        value = FLAGS[attr].value\n        print(attr, value)\n')
+    # TFM141 quotes the call that uses FLAGS as an absl object: a message with newlines made an
+    # invalid comment and the whole file was left unchanged (TFM009)
+    src = ('import sys\nimport tensorflow as tf\ntf.flags.DEFINE_integer("batch_size", 128, "Batch Size")\n'
+           'FLAGS = tf.flags.FLAGS\nFLAGS(\n    sys.argv, known_only=True)\nprint(FLAGS.batch_size)\n')
     from migrator.engine import migrate_source
     from migrator.options import Options
 
     res = migrate_source(src, "x.py", Options())
     assert res.status != "failed", res.reason
-    assert "TFM141 flags not translated: for attr in FLAGS: value = FLAGS[attr].value" in res.code
+    assert "TFM141 flags not translated: FLAGS( sys.argv, known_only=True)" in " ".join(res.code.split())
     assert all("\n" not in d.message for d in res.diagnostics)
+
+
+@pytest.mark.parametrize("loop, printed", [
+    # TF <= 1.4's dict of the parsed values, printed by the text-CNN scripts
+    ("FLAGS._parse_flags()\nfor attr, value in sorted(FLAGS.__flags.items()):\n    print(attr, value)\n",
+     "for attr, value in sorted(vars(FLAGS).items()):"),
+    # absl's names and Flag objects
+    ("for attr in FLAGS:\n    value = FLAGS[attr].value\n    print(attr, value)\n",
+     "for attr in vars(FLAGS):\n    value = getattr(FLAGS, attr)"),
+])
+def test_printing_every_flag_reads_the_namespace(loop, printed):
+    src = ('import tensorflow as tf\ntf.flags.DEFINE_integer("batch_size", 128, "Batch Size")\n'
+           'FLAGS = tf.flags.FLAGS\n' + loop + 'print(FLAGS.batch_size)\n')
+    out = migrate_text(src)
+    assert_clean(out)
+    assert printed in out
 
 
 def test_pairs_appended_with_their_label_are_label_evidence():
@@ -536,3 +551,24 @@ def test_the_round_ar_programs_compute_what_tf1_computes(name, tmp_path, monkeyp
     src = tmp_path / f"{name.lower()}.py"
     src.write_text(globals()[name])
     assert_equivalent(src, tmp_path)
+
+
+def test_a_device_and_a_name_scope_in_one_with_go_together():
+    # the text CNN's ``with tf.device('/cpu:0'), tf.name_scope("embedding"):``
+    src = ('import numpy as np\nimport tensorflow as tf\n\nx = tf.placeholder(tf.int32, [None, 5])\n'
+           'y = tf.placeholder(tf.float32, [None, 2])\n'
+           'with tf.device("/cpu:0"), tf.name_scope("embedding"):\n'
+           '    W = tf.Variable(tf.random_uniform([20, 4], -1.0, 1.0), name="W")\n'
+           '    emb = tf.nn.embedding_lookup(W, x)\n'
+           'logits = tf.layers.dense(tf.reduce_mean(emb, 1), 2)\n'
+           'loss = tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits(logits=logits, labels=y))\n'
+           'train = tf.train.AdamOptimizer(0.01).minimize(loss)\nsess = tf.Session()\n'
+           'sess.run(tf.global_variables_initializer())\n'
+           'sess.run(train, feed_dict={x: np.ones((3, 5)), y: np.ones((3, 2)) / 2})\n')
+    out = migrate_text(src)
+    assert_clean(out)
+    assert "tf.device" not in out and "name_scope" not in out
+    # TF1 code left inside keeps the block (and its device)
+    kept = migrate_text(src.replace("    emb = tf.nn.embedding_lookup(W, x)\n",
+                                    "    emb = tf.nn.embedding_lookup(W, x)\n    q = tf.FIFOQueue(4, [tf.float32])\n"))
+    assert 'with tf.device("/cpu:0"), tf.name_scope("embedding"):' in kept

@@ -55,8 +55,17 @@ class VariableScope(Rule):
     def leave_With(self, original: cst.With, updated: cst.With):
         tp = self.ctx.analysis(TF1Program)
         if len(original.items) > 1 and all(isinstance(i.item, cst.Call) and tp.qname(i.item) in _SCOPES
-                                           and i.asname is None for i in original.items):
+                                           + ("tensorflow.device",) and i.asname is None for i in original.items):
             # ``with tf.name_scope('a'), tf.variable_scope('a'):`` - scopes only, no alias: one block
+            # (also ``with tf.device('/cpu:0'), tf.name_scope('embedding'):``, the text CNN's)
+            if any(tp.qname(i.item) == "tensorflow.device" for i in original.items):
+                if self.ctx.bindings.refs(updated.body, deep=True):
+                    return updated  # TF1 code left inside (TFM100 marks it) still needs its device
+                from ..diagnostics import Severity
+
+                self.report(original, "tf.device removed with the scope block: Keras places the computation "
+                            "itself (a device is chosen through the backend, e.g. CUDA_VISIBLE_DEVICES); the "
+                            "results are the same", severity=Severity.INFO)
             return self._scopes(tp, original, updated)
         if len(original.items) != 1 or not isinstance(original.items[0].item, cst.Call):
             return updated

@@ -46,6 +46,9 @@ class FlagsUse:
         self.methods: dict[int, str] = {}  # id(call of FLAGS.method) -> method
         self.names: set[str] = set()  # defined flag names
         self.reads: list[tuple[cst.Attribute, str]] = []
+        # ``FLAGS.__flags`` (TF <= 1.4's dict of the parsed values, printed by the text-CNN
+        # scripts) and ``for attr in FLAGS: FLAGS[attr].value`` (absl's): id(node) -> its kind
+        self.dict_views: dict[int, str] = {}
         self.why: str | None = None
         self.bad: cst.CSTNode | None = None  # the call that made the file untranslatable
         self.complex_argv = False
@@ -78,6 +81,9 @@ class FlagsUse:
                 elif isinstance(n, cst.Attribute) and self._is_flags(n.value):
                     self.reads.append((n, n.attr.value))
             for node, attr in self.reads:
+                if attr == "__flags" and not isinstance(ctx.parent(node), cst.AssignTarget):
+                    self.dict_views[id(node)] = "dict"
+                    continue
                 if attr in _METHODS:
                     p = ctx.parent(node)
                     if not (isinstance(p, cst.Call) and p.func is node and not p.args):
@@ -91,6 +97,8 @@ class FlagsUse:
                         f"FLAGS.{attr} is not defined in this file (TF1's FLAGS is one process-wide object: "
                         "the module defining it must share its argparse namespace)")
             for n in nodes:
+                if isinstance(n, cst.Name) and n.value in self.flag_names and self._flag_loop(n):
+                    continue
                 if (isinstance(n, cst.Call) and self._is_flags(n.func)) or (
                         isinstance(n, cst.Name) and n.value in self.flag_names and not self._plain_use(n)
                         and not _is_attr_name(ctx.parent(n), n)):
@@ -104,6 +112,36 @@ class FlagsUse:
         self.early_parse = None
         if self.why is None and self.defines:
             self._plan_parse()
+
+    def _flag_loop(self, n: cst.Name) -> bool:
+        """``for attr in FLAGS:`` (absl's names of every flag) whose body reads ``FLAGS[attr].value``
+        only: the loop iterates the namespace's names (``vars(FLAGS)``), the read is
+        ``getattr(FLAGS, attr)``. Records both forms in ``dict_views``."""
+        ctx = self.ctx
+        p = ctx.parent(n)
+        if isinstance(p, cst.For) and p.iter is n and isinstance(p.target, cst.Name):
+            var = p.target.value
+            subs = [x for x in cstcache.walk(p.body) if isinstance(x, cst.Subscript) and isinstance(x.value, cst.Name)
+                    and x.value.value == n.value]
+            if not all(len(x.slice) == 1 and isinstance(x.slice[0].slice, cst.Index)
+                       and isinstance(x.slice[0].slice.value, cst.Name) and x.slice[0].slice.value.value == var
+                       and isinstance(ctx.parent(x), cst.Attribute) and ctx.parent(x).attr.value == "value"
+                       for x in subs):
+                return False
+            self.dict_views[id(n)] = "names"
+            for x in subs:
+                self.dict_views[id(ctx.parent(x))] = "value"
+            return True
+        if isinstance(p, cst.Subscript) and p.value is n:
+            return id(ctx.parent(p)) in self.dict_views or self._in_flag_loop(p)
+        return False
+
+    def _in_flag_loop(self, sub: cst.Subscript) -> bool:
+        x = self.ctx.parent(sub)
+        while x is not None and not isinstance(x, cst.For):
+            x = self.ctx.parent(x)
+        return isinstance(x, cst.For) and isinstance(x.iter, cst.Name) and x.iter.value == sub.value.value \
+            and self._flag_loop(x.iter)
 
     def _is_module(self, node) -> bool:
         return (isinstance(node, cst.Name) and node.value in self.aliases) or (
@@ -258,7 +296,10 @@ class AppFlags(Rule):
         "tf.app.run(main, argv) -> sys.exit(main(argv[:1] + FLAGS_PARSER.parse_known_args(argv[1:], "
         "namespace=FLAG_VALUES)[1])): unknown arguments reach main's argv as in TF1. FLAGS read at "
         "module level before tf.app.run (TF1 parses on the first read) get a parse_known_args after "
-        "the last DEFINE. Not translated (TODO, nothing of the file's flags changed): other flag "
+        "the last DEFINE. Every flag printed: FLAGS.__flags (TF <= 1.4's dict of values) -> vars(FLAGS); "
+        "for attr in FLAGS: ... FLAGS[attr].value (absl's) -> for attr in vars(FLAGS): ... getattr(FLAGS, "
+        "attr) - the file's flags only, where absl listed its own too. "
+        "Not translated (TODO, nothing of the file's flags changed): other flag "
         "kinds (multi, bounds), flags read here but defined in another module (TF1's FLAGS is "
         "global), FLAGS used as a FlagValues object. Differences: integer strings in hex/octal "
         "('0x10') and single-dash long flags ('-seed 1') that absl accepts are errors in argparse.")
@@ -340,8 +381,23 @@ class AppFlags(Rule):
             self.ctx.insert_after(original, [stmt(f"{PARSER}.parse_known_args(namespace={VALUES})")])
         return out
 
+    def leave_Name(self, original: cst.Name, updated: cst.Name):
+        u = self._use()
+        if u.used and u.why is None and u.dict_views.get(id(original)) == "names":
+            self.ctx.count(self)  # ``for attr in FLAGS:``: the namespace's flag names
+            return expr("vars({f})", f=updated)
+        return updated
+
     def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute):
         u = self._use()
+        kind = u.dict_views.get(id(original)) if u.used and u.why is None else None
+        if kind == "dict":  # ``FLAGS.__flags``: the parsed values by name
+            self.ctx.count(self)
+            return expr("vars({f})", f=updated.value)
+        if kind == "value":  # ``FLAGS[attr].value`` in a loop over the flags' names
+            self.ctx.count(self)
+            sub = updated.value
+            return expr("getattr({f}, {k})", f=sub.value, k=sub.slice[0].slice.value)
         if not u.used or id(original) not in u.flag_exprs:
             return updated
         if u.why is not None:
