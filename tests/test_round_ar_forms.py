@@ -572,3 +572,15 @@ def test_a_device_and_a_name_scope_in_one_with_go_together():
     kept = migrate_text(src.replace("    emb = tf.nn.embedding_lookup(W, x)\n",
                                     "    emb = tf.nn.embedding_lookup(W, x)\n    q = tf.FIFOQueue(4, [tf.float32])\n"))
     assert 'with tf.device("/cpu:0"), tf.name_scope("embedding"):' in kept
+
+
+def test_a_trailing_switch_on_a_scope_object_entered_again_is_kept():
+    # ``scope.reuse_variables()`` last in its block, but the scope object is entered again: the
+    # reuse goes with it (TF1 copies the object's reuse), so the switch is no no-op
+    src = ('import tensorflow as tf\nx = tf.placeholder(tf.float32, [None, 4])\n'
+           'with tf.variable_scope("H") as scope:\n    W1 = tf.get_variable("W1", shape=[4, 2])\n'
+           '    scope.reuse_variables()\nwith tf.variable_scope(scope):\n'
+           '    W2 = tf.get_variable("W1", shape=[4, 2])\ny = tf.matmul(x, W1) + tf.matmul(x, W2)\n')
+    out = migrate_text(src)
+    assert "scope.reuse_variables()" in out
+    assert "TFM138 variable_scope shares variables" in out

@@ -418,6 +418,12 @@ class VariableScope(Rule):
                     and n.func.attr.value == "reuse_variables"]
         if not at or len(at) != len(switches) or not all(self._scope_switch(w, body[i]) for i in at):
             return False
+        alias = w.items[0].asname
+        if alias is not None and isinstance(alias.name, cst.Name):
+            inside = {id(n) for n in _walk(w)}
+            if any(isinstance(n, cst.Name) and n.value == alias.name.value and id(n) not in inside
+                   for n in _walk(self.ctx.module)):
+                return False  # the scope object is read again (``variable_scope(scope)``): its reuse stays
         if at[-1] == len(body) - 1 and len(at) == 1:
             return True
         if len(at) != 1 or not self._cells_run_again(w):
