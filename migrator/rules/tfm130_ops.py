@@ -617,9 +617,9 @@ class Ops(CallRule):
         return False
 
     def _free_filter(self, node) -> bool:
-        """A conv2d filter that is not a TF1 variable left as TF1 code: a name bound to a
-        get_variable / tf.Variable call TFM135 makes a TF1Variable layer (a filter two towers
-        apply), or to a value computed otherwise."""
+        """A conv2d filter TFM135 makes a TF1Variable layer (a get_variable / tf.Variable filter two
+        towers apply): the convolution is keras.ops.conv over it. Any other filter is another
+        rule's (a layer's kernel, a variable object's) or stays TF1 (TFM100 marks it)."""
         from ..analysis.flow import Flow
         from ..analysis.handmade_layers import HandmadeLayersAnalysis
 
@@ -628,7 +628,7 @@ class Ops(CallRule):
         d = self.ctx.analysis(Flow).def_of(node.value, node)
         v = d.value if d is not None else None
         if not (isinstance(v, cst.Call) and self.ctx.legacy_name(v) in ("tensorflow.get_variable", "tensorflow.Variable")):
-            return v is not None
+            return False  # (a value a function returns: TFM154's variable objects, TFM135's helpers)
         return self.ctx.rule_active("TFM135") and id(v) in self.ctx.analysis(HandmadeLayersAnalysis).free_variable_calls()
 
     def _window(self, b: BoundArgs, n: str, original: cst.Call) -> cst.BaseExpression:
