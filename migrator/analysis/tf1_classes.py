@@ -626,21 +626,12 @@ class TF1Classes:
 
         def appended_args(scope: ScopeFlow) -> dict:
             """name -> the arguments of its ``name.append(..)`` / ``.extend(..)`` statements in
-            ``scope``, for the names bound there only to ``[]`` (tf1_program._appended)."""
+            ``scope`` (tf1_program.appended_calls)."""
             if id(scope) not in appended_memo:
-                from .tf1_program import _appended
+                from .tf1_program import appended_calls
 
-                lists = _appended(scope)
-                found: dict[str, list] = {}
-                for st in scope.statements:
-                    if isinstance(st, cst.SimpleStatementLine):
-                        for small in st.body:
-                            c = small.value if isinstance(small, cst.Expr) else None
-                            if isinstance(c, cst.Call) and isinstance(c.func, cst.Attribute) \
-                                    and isinstance(c.func.value, cst.Name) and c.func.value.value in lists \
-                                    and c.func.attr.value in ("append", "extend"):
-                                found.setdefault(c.func.value.value, []).extend(a.value for a in c.args)
-                appended_memo[id(scope)] = found
+                appended_memo[id(scope)] = {n: [a.value for c in cs for a in c.args]
+                                            for n, cs in appended_calls(scope).items()}
             return appended_memo[id(scope)]
 
         self._reads = reads

@@ -387,10 +387,12 @@ def _is_numpy_def(d) -> bool:
                for n in _walk(d.value))
 
 
-def _appended(scope: ScopeFlow) -> dict[str, frozenset[str]]:
+def appended_calls(scope: ScopeFlow) -> dict[str, list[cst.Call]]:
     """Names of ``scope`` bound only to ``[]`` and filled by ``name.append(e)`` / ``name.extend(e)``
-    statements of the scope: name -> the names those calls read."""
-    out: dict[str, set[str]] = {}
+    statements of the scope (none of them appending what a session computed: a list of NumPy
+    values): name -> those calls."""
+    out: dict[str, list[cst.Call]] = {}
+    fetched: set[str] = set()
     for st in scope.statements:
         if not isinstance(st, cst.SimpleStatementLine):
             continue
@@ -400,16 +402,21 @@ def _appended(scope: ScopeFlow) -> dict[str, frozenset[str]]:
                     and c.func.attr.value in ("append", "extend"):
                 if any(isinstance(n, cst.Call) and isinstance(n.func, cst.Attribute) and n.func.attr.value in ("run", "eval")
                        for a in c.args for n in _walk(a)):
-                    out.setdefault(c.func.value.value, set()).add("")  # values a session computed: NumPy
-                    continue
-                out.setdefault(c.func.value.value, set()).update(load_names(c))
+                    fetched.add(c.func.value.value)
+                out.setdefault(c.func.value.value, []).append(c)
+
     def empty(v) -> bool:  # ``[]``, or ``[], []`` bound to ``a, b``
         return (isinstance(v, cst.List) and not v.elements) or (
             isinstance(v, (cst.Tuple, cst.List)) and bool(v.elements)
             and all(isinstance(e.value, cst.List) and not e.value.elements for e in v.elements))
 
-    return {n: frozenset(v - {n}) for n, v in out.items()
-            if "" not in v and scope.by_name.get(n) and all(empty(d.value) for d in scope.by_name[n])}
+    return {n: cs for n, cs in out.items()
+            if n not in fetched and scope.by_name.get(n) and all(empty(d.value) for d in scope.by_name[n])}
+
+
+def _appended(scope: ScopeFlow) -> dict[str, frozenset[str]]:
+    """:func:`appended_calls`' lists: name -> the names their appends read."""
+    return {n: frozenset(set().union(*(load_names(c) for c in cs)) - {n}) for n, cs in appended_calls(scope).items()}
 
 
 def _optimizer_call(value: cst.BaseExpression) -> bool:
